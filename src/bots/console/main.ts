@@ -1,0 +1,69 @@
+/**
+ * The terminal channel (`npm run chat`): talks to the core as channel `console` on the same
+ * database as the server. Interactive in a terminal; otherwise one message per stdin line, replies
+ * printed with options as numbered lines, exit at end of input.
+ */
+import { randomUUID } from 'node:crypto'
+import { userInfo } from 'node:os'
+import { createInterface } from 'node:readline'
+import { parseArgs } from 'node:util'
+import { openCore } from '../../bootstrap.js'
+import { ConfigError, loadConfig } from '../../config.js'
+import { renderPlainText } from '../../core/render.js'
+import type { Inbound } from '../../core/types.js'
+import { closeDatabase } from '../../db/client.js'
+import { createLogger } from '../../logger.js'
+
+const { values: args } = parseArgs({
+  options: { chat: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+})
+if (args.help) {
+  process.stdout.write('npm run chat [-- --chat NAME]\n  NAME: which conversation to continue (default: your user name)\n')
+  process.exit(0)
+}
+
+let config: ReturnType<typeof loadConfig>
+try {
+  config = loadConfig()
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error
+  process.stderr.write(`${error.message}\n`)
+  process.exit(1)
+}
+
+// The conversation goes to stdout; only warnings and errors go to stderr.
+const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, stream: 'stderr' })
+const { db, engine } = openCore(config, logger)
+const chatId = args.chat ?? userInfo().username
+const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true
+
+function inbound(text: string): Inbound {
+  return { channel: 'console', chatId, userId: chatId, messageId: randomUUID(), text, receivedAt: new Date() }
+}
+
+async function say(text: string): Promise<void> {
+  const replies = await engine.handle(inbound(text))
+  const rendered = replies.map(renderPlainText).join('\n\n')
+  process.stdout.write(interactive ? `\n\x1b[36m${rendered}\x1b[0m\n\n` : `${rendered}\n\n`)
+}
+
+const lines = createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, terminal: interactive })
+if (interactive) {
+  process.stdout.write(`Chat terminal kesos-assistant (percakapan "${chatId}"). Ketik pesan; Ctrl+D untuk keluar.\n`)
+  lines.setPrompt('> ')
+  lines.prompt()
+}
+// Lines are handled strictly in order, as a chat would deliver them.
+let queue = Promise.resolve()
+lines.on('line', (line) => {
+  queue = queue.then(async () => {
+    if (line.trim()) await say(line)
+    if (interactive) lines.prompt()
+  })
+})
+lines.on('close', () => {
+  void queue.then(() => {
+    closeDatabase(db)
+    if (interactive) process.stdout.write('\nSampai jumpa!\n')
+  })
+})

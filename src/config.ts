@@ -1,0 +1,68 @@
+/**
+ * Every setting, read once from the environment and checked with zod. A wrong value stops
+ * start-up with one line naming the variable and what it expects (see .env.example).
+ */
+import { z } from 'zod'
+
+const bool = (name: string) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: `${name} must be true or false` })
+    .transform((v) => v === 'true' || v === '1' || v === 'yes')
+
+const schema = z.object({
+  NODE_ENV: z
+    .enum(['development', 'production', 'test'], { error: 'NODE_ENV must be development, production or test' })
+    .default('development'),
+  PORT: z.coerce
+    .number({ error: 'PORT must be a whole number from 0 to 65535' })
+    .int('PORT must be a whole number from 0 to 65535')
+    .min(0, 'PORT must be a whole number from 0 to 65535')
+    .max(65535, 'PORT must be a whole number from 0 to 65535')
+    .default(3000),
+  HOST: z.string().min(1, 'HOST must not be empty').default('0.0.0.0'),
+  DATABASE_PATH: z.string().min(1, 'DATABASE_PATH must be a file path or :memory:').default('./data/kesos.db'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  DEMO_DATA: z.enum(['auto', 'true', 'false'], { error: 'DEMO_DATA must be auto, true or false' }).default('auto'),
+  CONVERSATION_TIMEOUT_MINUTES: z.coerce
+    .number({ error: 'CONVERSATION_TIMEOUT_MINUTES must be a whole number of minutes from 1 to 1440' })
+    .int('CONVERSATION_TIMEOUT_MINUTES must be a whole number of minutes from 1 to 1440')
+    .min(1, 'CONVERSATION_TIMEOUT_MINUTES must be a whole number of minutes from 1 to 1440')
+    .max(1440, 'CONVERSATION_TIMEOUT_MINUTES must be a whole number of minutes from 1 to 1440')
+    .default(30),
+  SECRETARIAT_CONTACT: z.string().min(1).default('sekretariat BBPPKS di wilayah Anda'),
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[A-Za-z0-9_-]{30,}$/, 'TELEGRAM_BOT_TOKEN must look like 123456:ABC… (from @BotFather)')
+    .optional(),
+  WHATSAPP_ENABLED: bool('WHATSAPP_ENABLED').default(false),
+})
+
+export type Config = z.infer<typeof schema>
+
+/** A configuration problem, worded for the person starting the service. */
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+  constructor(
+    readonly variable: string,
+    readonly expected: string,
+  ) {
+    super(`Configuration error: ${expected}`)
+  }
+}
+
+/** Parses the environment once; throws ConfigError for the first wrong variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // An empty value (`PORT=` in a .env file) means "use the default".
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''))
+  const result = schema.safeParse(given)
+  if (result.success) return result.data
+  const issue = result.error.issues[0]
+  const variable = String(issue?.path[0] ?? 'environment')
+  const shown = env[variable]
+  const got = shown === undefined || variable.includes('TOKEN') ? '' : ` (got "${shown}")`
+  throw new ConfigError(variable, `${issue?.message ?? 'invalid value'}${got}`)
+}

@@ -1,0 +1,173 @@
+/**
+ * The conversation engine: one `Inbound` in, the `Reply` list out, the same for every channel.
+ * Each message is handled in one database transaction (de-duplication, state read, feature work,
+ * state write), one message of a chat at a time.
+ */
+import type { Logger } from 'pino'
+import type { Db } from '../db/client.js'
+import { createConversationQueries, VersionConflictError } from '../db/queries/conversations.js'
+import { continueFlow, type FlowDefinition, repeatStep, startFlow } from './flows/flow.js'
+import { createKeyedQueue } from './keyed-queue.js'
+import { MENU_PREFIX, type MenuItemId, menuChoices, menuItem, resolveChoice } from './menu.js'
+import { fill, messages, t } from './messages.js'
+import { globalCommand, isGreeting } from './text/intents.js'
+import { type FlowPosition, lastChoices, type Outcome, type TurnContext, type UserInput } from './turn.js'
+import type { Choice, Inbound, Language, Reply } from './types.js'
+
+/** A menu entry's behaviour: start a flow, or answer at once. */
+export type Feature = { flow: FlowDefinition } | { start: (ctx: TurnContext) => Outcome }
+
+export type EngineDeps = {
+  db: Db
+  logger: Logger
+  clock?: () => Date
+  /** Menu entries that exist; the others answer honestly that they are not available yet. */
+  features?: Partial<Record<MenuItemId, Feature>>
+  /** Free text outside a flow that nothing else understood. */
+  fallback?: (ctx: TurnContext, input: UserInput) => Outcome
+  timeoutMinutes?: number
+  /** Who to contact when the assistant cannot help ("sekretariat BBPPKS di wilayah Anda"). */
+  contact?: string
+}
+
+export type Engine = {
+  /** Handles one message; a message id seen before gets no answer (an empty list). */
+  handle(inbound: Inbound): Promise<Reply[]>
+}
+
+type Conversation = {
+  lang: Language
+  position: FlowPosition | null
+  offered: Choice[]
+  version: number
+}
+
+export function createEngine(deps: EngineDeps): Engine {
+  const { db, logger } = deps
+  const clock = deps.clock ?? (() => new Date())
+  const timeoutMs = (deps.timeoutMinutes ?? 30) * 60_000
+  const contact = deps.contact ?? 'sekretariat BBPPKS di wilayah Anda'
+  const features = deps.features ?? {}
+  const flows = new Map<string, FlowDefinition>()
+  for (const feature of Object.values(features)) if (feature && 'flow' in feature) flows.set(feature.flow.id, feature.flow)
+  const queries = createConversationQueries(db)
+  const enqueue = createKeyedQueue()
+
+  const menu = (lang: Language, lead?: string): Reply => ({
+    text: [lead, t(lang, messages.menuIntro)].filter(Boolean).join('\n\n'),
+    choices: menuChoices(lang),
+  })
+  const atMenu = (lang: Language, lead?: string): Outcome => ({ replies: [menu(lang, lead)], next: null })
+
+  function startFeature(id: string, ctx: TurnContext): Outcome {
+    const item = menuItem(id)
+    const feature = item && features[item.id]
+    if (!item || !feature) {
+      const lead = fill(t(ctx.lang, messages.notAvailable), { feature: item ? t(ctx.lang, item.label) : id, contact })
+      return atMenu(ctx.lang, lead)
+    }
+    return 'flow' in feature ? startFlow(feature.flow, ctx) : feature.start(ctx)
+  }
+
+  function route(conversation: Conversation, ctx: TurnContext): Outcome {
+    const { inbound, lang } = ctx
+    const text = inbound.text?.trim() ?? ''
+    const position = conversation.position
+    const flow = position ? flows.get(position.flow) : undefined
+
+    const command = inbound.choice ? undefined : globalCommand(text)
+    if (command === 'lang:id' || command === 'lang:en') {
+      const switched = { ...ctx, lang: command === 'lang:en' ? ('en' as const) : ('id' as const) }
+      const note = t(switched.lang, messages.languageSet)
+      if (flow && position) {
+        const again = repeatStep(flow, position, switched)
+        return { ...again, replies: [{ text: note }, ...again.replies], lang: switched.lang }
+      }
+      return { ...atMenu(switched.lang, note), lang: switched.lang }
+    }
+    if (command === 'cancel') return atMenu(lang, t(lang, position ? messages.cancelled : messages.nothingToCancel))
+    if (command === 'menu') return atMenu(lang, position ? t(lang, messages.leftFlow) : undefined)
+
+    // A tapped button that no longer belongs to the latest message.
+    if (inbound.choice && !conversation.offered.some((choice) => choice.id === inbound.choice)) {
+      if (inbound.choice.startsWith(MENU_PREFIX)) return startFeature(inbound.choice, ctx)
+      if (flow && position) return repeatStep(flow, position, ctx, t(lang, messages.staleChoice))
+      return atMenu(lang, t(lang, messages.staleChoice))
+    }
+    const input: UserInput = { text }
+    const choice = inbound.choice ?? resolveChoice(text, conversation.offered)
+    if (choice) input.choice = choice
+
+    if (flow && position) {
+      const outcome = continueFlow(flow, position, input, ctx)
+      return outcome.cancelled ? atMenu(lang, t(lang, messages.cancelled)) : outcome
+    }
+    if (input.choice?.startsWith(MENU_PREFIX)) return startFeature(input.choice, ctx)
+    if (isGreeting(text)) return atMenu(lang, t(lang, messages.greeting))
+    if (deps.fallback) return deps.fallback(ctx, input)
+    return atMenu(lang, t(lang, messages.notUnderstood))
+  }
+
+  function read(inbound: Inbound, now: Date): { conversation: Conversation; expired: boolean } {
+    const stored = queries.load(inbound.channel, inbound.chatId)
+    if (!stored) return { conversation: { lang: 'id', position: null, offered: menuChoices('id'), version: 0 }, expired: false }
+    const data = JSON.parse(stored.data) as { position?: FlowPosition; offered?: Choice[] }
+    const expired = now.getTime() - stored.updatedAt.getTime() > timeoutMs
+    const position = expired ? null : (data.position ?? null)
+    const offered = expired || !data.offered ? menuChoices(stored.language) : data.offered
+    return {
+      conversation: { lang: stored.language, position, offered, version: stored.version },
+      expired: expired && !!data.position,
+    }
+  }
+
+  function turn(inbound: Inbound, now: Date): Reply[] {
+    if (!queries.markProcessed(inbound.channel, inbound.messageId, now)) return []
+    const { conversation, expired } = read(inbound, now)
+    const ctx: TurnContext = { inbound, lang: conversation.lang, now, db }
+    const outcome = route(conversation, ctx)
+    const lang = outcome.lang ?? conversation.lang
+    const position = outcome.next
+    const offered = lastChoices(outcome.replies) ?? (position ? [] : menuChoices(lang))
+    const data = JSON.stringify(position ? { position, offered } : { offered })
+    queries.save(inbound.channel, inbound.chatId, conversation.version, {
+      language: lang,
+      flow: position?.flow ?? null,
+      step: position?.step ?? null,
+      data,
+      updatedAt: now,
+    })
+    if (!expired) return outcome.replies
+    const note = fill(t(lang, messages.expired), { minutes: timeoutMs / 60_000 })
+    const [first, ...rest] = outcome.replies
+    return first ? [{ ...first, text: `${note}\n\n${first.text}` }, ...rest] : [{ text: note }]
+  }
+
+  const transaction = db.$client.transaction((inbound: Inbound, now: Date) => turn(inbound, now))
+
+  function handleNow(inbound: Inbound): Reply[] {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return transaction.immediate(inbound, clock())
+      } catch (error) {
+        // Another process answered this chat in between: read again and redo the turn.
+        if (error instanceof VersionConflictError && attempt < 3) continue
+        throw error
+      }
+    }
+  }
+
+  return {
+    handle(inbound) {
+      return enqueue(`${inbound.channel}\u0000${inbound.chatId}`, () => {
+        try {
+          return handleNow(inbound)
+        } catch (error) {
+          logger.error({ err: error, channel: inbound.channel }, 'message handling failed')
+          const lang = queries.load(inbound.channel, inbound.chatId)?.language ?? 'id'
+          return [{ text: t(lang, messages.internalError) }]
+        }
+      })
+    },
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * A small framework for multi-step chat flows: each step asks, validates the answer with zod and
+ * re-asks with the specific reason; a summary step confirms, lets the user correct one field, or
+ * cancels. Collected fields live in the conversation state, so a flow survives a restart.
+ */
+import type { z } from 'zod'
+import { fill, t } from '../messages.js'
+import type { FlowPosition, Outcome, TurnContext, UserInput } from '../turn.js'
+import type { Choice, Language, Reply, Text } from '../types.js'
+import { validationMessage } from '../validators/messages.js'
+
+export type StepContext = TurnContext & { fields: Record<string, unknown> }
+
+export type FlowStep = {
+  id: string
+  /** Names the field in the summary and in the "what to change" list. */
+  label: Text
+  prompt: (ctx: StepContext) => string
+  /** Options to choose from; the chosen option's id is what `schema` validates. */
+  choices?: (ctx: StepContext) => Choice[]
+  /** Validates the typed text (or chosen id); an issue's message is an error code. */
+  schema: z.ZodType<unknown, string>
+  /** How the value reads in the summary. */
+  display?: (value: unknown, lang: Language) => string
+}
+
+export type FlowDefinition = {
+  id: string
+  intro?: (ctx: TurnContext) => string
+  steps: FlowStep[]
+  summaryTitle: Text
+  /** Said under the summary, e.g. what happens to the data once sent. */
+  summaryNote?: (ctx: TurnContext) => string
+  /** Runs inside the message's transaction once the user confirms. */
+  complete: (fields: Record<string, unknown>, ctx: TurnContext) => Reply[]
+}
+
+const CONFIRM = '__confirm'
+const EDIT = '__edit'
+
+const labels = {
+  yes: { id: 'Ya, kirim', en: 'Yes, send' },
+  edit: { id: 'Ubah', en: 'Change something' },
+  cancel: { id: 'Batal', en: 'Cancel' },
+  whichField: { id: 'Bagian mana yang ingin diubah?', en: 'Which part do you want to change?' },
+  confirmHint: {
+    id: 'Ketik 1 untuk mengirim, 2 untuk mengubah, atau 3 untuk membatalkan.',
+    en: 'Type 1 to send, 2 to change something, or 3 to cancel.',
+  },
+  choiceUnknown: {
+    id: 'Pilihan tidak dikenali. Ketik angka pilihan (1–{count}).',
+    en: 'I did not recognise that option. Type the number of an option (1–{count}).',
+  },
+  step: { id: 'Langkah {n} dari {total}', en: 'Step {n} of {total}' },
+} satisfies Record<string, Text>
+
+const YES = new Set([
+  'ya',
+  'y',
+  'iya',
+  'iy',
+  'yes',
+  'ok',
+  'oke',
+  'okay',
+  'kirim',
+  'benar',
+  'betul',
+  'sudah benar',
+  'setuju',
+  'send',
+  'lanjut',
+])
+const EDIT_WORDS = new Set(['ubah', 'edit', 'ganti', 'salah', 'koreksi', 'perbaiki', 'change'])
+
+const stepIndex = (flow: FlowDefinition, id: string) => flow.steps.findIndex((step) => step.id === id)
+
+function ask(flow: FlowDefinition, step: FlowStep, ctx: StepContext, warning?: string): Reply {
+  const n = stepIndex(flow, step.id) + 1
+  const progress = fill(t(ctx.lang, labels.step), { n, total: flow.steps.length })
+  const body = `${progress}\n${step.prompt(ctx)}`
+  const choices = step.choices?.(ctx)
+  const text = warning ? `⚠️ ${warning}\n\n${body}` : body
+  return choices ? { text, choices } : { text }
+}
+
+function show(step: FlowStep, value: unknown, lang: Language): string {
+  return step.display ? step.display(value, lang) : String(value)
+}
+
+function summary(flow: FlowDefinition, position: FlowPosition, ctx: TurnContext, warning?: string): Reply {
+  const rows = flow.steps
+    .filter((step) => step.id in position.fields)
+    .map((step) => `• ${t(ctx.lang, step.label)}: ${show(step, position.fields[step.id], ctx.lang)}`)
+  const note = flow.summaryNote ? `\n\n${flow.summaryNote(ctx)}` : ''
+  const head = warning ? `⚠️ ${warning}\n\n` : ''
+  return {
+    text: `${head}${t(ctx.lang, flow.summaryTitle)}\n\n${rows.join('\n')}${note}`,
+    choices: [
+      { id: 'confirm:yes', label: t(ctx.lang, labels.yes) },
+      { id: 'confirm:edit', label: t(ctx.lang, labels.edit) },
+      { id: 'confirm:cancel', label: t(ctx.lang, labels.cancel) },
+    ],
+  }
+}
+
+function editMenu(flow: FlowDefinition, ctx: TurnContext): Reply {
+  return {
+    text: t(ctx.lang, labels.whichField),
+    choices: flow.steps.map((step) => ({ id: `edit:${step.id}`, label: t(ctx.lang, step.label) })),
+  }
+}
+
+/** Begins a flow at its first step. */
+export function startFlow(flow: FlowDefinition, ctx: TurnContext): Outcome {
+  const first = flow.steps[0]
+  if (!first) throw new Error(`flow ${flow.id} has no steps`)
+  const position: FlowPosition = { flow: flow.id, step: first.id, fields: {} }
+  const question = ask(flow, first, { ...ctx, fields: position.fields })
+  const replies = flow.intro
+    ? [{ text: `${flow.intro(ctx)}\n\n${question.text}`, ...(question.choices && { choices: question.choices }) }]
+    : [question]
+  return { replies, next: position }
+}
+
+/** Asks the current question again (after a language switch or an outdated button). */
+export function repeatStep(flow: FlowDefinition, position: FlowPosition, ctx: TurnContext, warning?: string): Outcome {
+  if (position.step === CONFIRM) return { replies: [summary(flow, position, ctx, warning)], next: position }
+  if (position.step === EDIT) return { replies: [editMenu(flow, ctx)], next: position }
+  const step = flow.steps[stepIndex(flow, position.step)]
+  if (!step) return { replies: [summary(flow, position, ctx, warning)], next: { ...position, step: CONFIRM } }
+  return { replies: [ask(flow, step, { ...ctx, fields: position.fields }, warning)], next: position }
+}
+
+function firstError(error: z.ZodError, lang: Language): string {
+  const issue = error.issues[0]
+  const params = (issue as { params?: Record<string, string | number> } | undefined)?.params
+  return validationMessage(issue?.message ?? '', params, lang)
+}
+
+/** Takes the user's answer to the current step and moves the flow on. */
+export function continueFlow(flow: FlowDefinition, position: FlowPosition, input: UserInput, ctx: TurnContext): Outcome {
+  if (position.step === CONFIRM) return confirm(flow, position, input, ctx)
+  if (position.step === EDIT) {
+    const target = input.choice?.startsWith('edit:') ? input.choice.slice(5) : undefined
+    if (!target || stepIndex(flow, target) < 0) {
+      return repeatStep(flow, position, ctx, fill(t(ctx.lang, labels.choiceUnknown), { count: flow.steps.length }))
+    }
+    return repeatStep(flow, { ...position, step: target, editing: target }, ctx)
+  }
+
+  const step = flow.steps[stepIndex(flow, position.step)]
+  if (!step) return repeatStep(flow, position, ctx)
+  const stepCtx = { ...ctx, fields: position.fields }
+  const offered = step.choices?.(stepCtx)
+  if (offered && !input.choice) {
+    return repeatStep(flow, position, ctx, fill(t(ctx.lang, labels.choiceUnknown), { count: offered.length }))
+  }
+  const parsed = step.schema.safeParse(input.choice ?? input.text)
+  if (!parsed.success) return repeatStep(flow, position, ctx, firstError(parsed.error, ctx.lang))
+
+  const fields = { ...position.fields, [step.id]: parsed.data }
+  const nextStep = position.editing ? undefined : flow.steps[stepIndex(flow, step.id) + 1]
+  if (nextStep) {
+    const next: FlowPosition = { flow: flow.id, step: nextStep.id, fields }
+    return { replies: [ask(flow, nextStep, { ...ctx, fields })], next }
+  }
+  const next: FlowPosition = { flow: flow.id, step: CONFIRM, fields }
+  return { replies: [summary(flow, next, ctx)], next }
+}
+
+function confirm(flow: FlowDefinition, position: FlowPosition, input: UserInput, ctx: TurnContext): Outcome {
+  const word = input.text.trim().toLowerCase()
+  const choice = input.choice ?? (YES.has(word) ? 'confirm:yes' : EDIT_WORDS.has(word) ? 'confirm:edit' : undefined)
+  if (choice === 'confirm:yes') return { replies: flow.complete(position.fields, ctx), next: null }
+  if (choice === 'confirm:edit') return { replies: [editMenu(flow, ctx)], next: { ...position, step: EDIT } }
+  if (choice === 'confirm:cancel') return { replies: [], next: null, cancelled: true }
+  return repeatStep(flow, position, ctx, t(ctx.lang, labels.confirmHint))
+}

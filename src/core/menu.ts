@@ -1,0 +1,73 @@
+/** The main menu: seven entries, chosen by number, label (either language), id or a known alias. */
+import { t } from './messages.js'
+import { normalizeInput } from './text/normalize.js'
+import type { Choice, Language, Text } from './types.js'
+
+export const MENU_ITEMS = [
+  {
+    id: 'faq',
+    label: { id: 'Tanya jawab sertifikasi', en: 'Certification Q&A' },
+    aliases: ['tanya jawab', 'faq', 'tanya', 'pertanyaan'],
+  },
+  {
+    id: 'daftar',
+    label: { id: 'Daftar Bimtek', en: 'Register for Bimtek' },
+    aliases: ['daftar', 'registrasi', 'pendaftaran', 'daftar bimtek'],
+  },
+  {
+    id: 'status',
+    label: { id: 'Cek status sertifikasi', en: 'Check certification status' },
+    aliases: ['status', 'cek status', 'status sertifikasi'],
+  },
+  {
+    id: 'verifikasi',
+    label: { id: 'Verifikasi sertifikat', en: 'Verify a certificate' },
+    aliases: ['verifikasi', 'cek sertifikat', 'cek', 'verify'],
+  },
+  {
+    id: 'pengingat',
+    label: { id: 'Pengingat ujian', en: 'Exam reminders' },
+    aliases: ['pengingat', 'reminder', 'pengingat ujian'],
+  },
+  {
+    id: 'petugas',
+    label: { id: 'Bicara dengan petugas', en: 'Talk to a staff member' },
+    aliases: ['petugas', 'operator', 'cs', 'bicara dengan petugas', 'hubungi petugas'],
+  },
+  {
+    id: 'data-saya',
+    label: { id: 'Data pribadi saya', en: 'My personal data' },
+    aliases: ['data saya', 'data pribadi', 'data pribadi saya'],
+  },
+] as const satisfies readonly { id: string; label: Text; aliases: readonly string[] }[]
+
+export type MenuItemId = (typeof MENU_ITEMS)[number]['id']
+
+export const MENU_PREFIX = 'menu:'
+
+export function menuChoices(lang: Language): Choice[] {
+  return MENU_ITEMS.map((item) => ({ id: `${MENU_PREFIX}${item.id}`, label: t(lang, item.label) }))
+}
+
+export function menuItem(id: string) {
+  return MENU_ITEMS.find((item) => `${MENU_PREFIX}${item.id}` === id)
+}
+
+/**
+ * Finds which offered option a typed text means: its number, its label, or its id; for the main
+ * menu also its labels in the other language and its aliases ("daftar", "status").
+ */
+export function resolveChoice(text: string, offered: Choice[]): string | undefined {
+  const typed = normalizeInput(text)
+  if (!typed) return undefined
+  if (/^\d{1,2}$/.test(typed)) return offered[Number(typed) - 1]?.id
+  const byLabel = offered.find((choice) => normalizeInput(choice.label) === typed || normalizeInput(choice.id) === typed)
+  if (byLabel) return byLabel.id
+  for (const choice of offered) {
+    const item = menuItem(choice.id)
+    if (!item) continue
+    const names = [item.id, item.label.id, item.label.en, ...item.aliases].map(normalizeInput)
+    if (names.includes(typed)) return choice.id
+  }
+  return undefined
+}

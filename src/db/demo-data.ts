@@ -1,0 +1,389 @@
+/**
+ * The demo dataset: loaded into an empty database outside production so a newcomer can try every
+ * capability at once. Every row is flagged `is_demo`; session titles start with "[DEMO]" and
+ * certificate numbers with "DEMO-". Dates are relative to the moment it is loaded.
+ */
+import { count, eq } from 'drizzle-orm'
+import type { Db } from './client.js'
+import {
+  appMeta,
+  bimtekSessions,
+  type CertificationStage,
+  certificates,
+  certificationStages,
+  exams,
+  people,
+  regions,
+} from './schema.js'
+
+const OFFSET_HOURS: Record<string, number> = { 'Asia/Jakarta': 7, 'Asia/Pontianak': 7, 'Asia/Makassar': 8, 'Asia/Jayapura': 9 }
+const DAY = 86_400_000
+
+/** The instant `days` from `now` (calendar days in that zone) at `hour`:`minute` local time. */
+function localTime(now: Date, days: number, hour: number, timeZone: string, minute = 0): Date {
+  const offset = OFFSET_HOURS[timeZone] ?? 7
+  const local = new Date(now.getTime() + offset * 3_600_000 + days * DAY)
+  return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate(), hour - offset, minute))
+}
+const isoDay = (date: Date) => date.toISOString().slice(0, 10)
+
+const SESSIONS = [
+  {
+    code: 'DEMO-BMT-PDG-01',
+    region: 'R1',
+    title: 'Bimtek Sertifikasi Pekerja Sosial',
+    target: 'pekerja sosial',
+    mode: 'tatap_muka',
+    venue: 'BBPPKS Padang, Jl. Raya Padang-Bukittinggi, Padang',
+    province: '13',
+    in: 14,
+    days: 2,
+    capacity: 40,
+    tz: 'Asia/Jakarta',
+  },
+  {
+    code: 'DEMO-BMT-BDG-01',
+    region: 'R2',
+    title: 'Bimtek Sertifikasi Pendamping PKH',
+    target: 'pendamping PKH',
+    mode: 'tatap_muka',
+    venue: 'BBPPKS Bandung, Jl. Jayagiri No. 63, Lembang',
+    province: '32',
+    in: 21,
+    days: 4,
+    capacity: 120,
+    tz: 'Asia/Jakarta',
+  },
+  {
+    code: 'DEMO-BMT-YOG-01',
+    region: 'R3',
+    title: 'Bimtek Sertifikasi Relawan Sosial (daring)',
+    target: 'relawan sosial',
+    mode: 'daring',
+    venue: null,
+    province: null,
+    in: 10,
+    days: 2,
+    capacity: 3,
+    tz: 'Asia/Jakarta',
+  },
+  {
+    code: 'DEMO-BMT-BJM-01',
+    region: 'R4',
+    title: 'Bimtek Sertifikasi TKS',
+    target: 'TKS',
+    mode: 'tatap_muka',
+    venue: 'BBPPKS Banjarmasin, Jl. A. Yani Km 28, Banjarbaru',
+    province: '63',
+    in: 28,
+    days: 3,
+    capacity: 50,
+    tz: 'Asia/Makassar',
+  },
+  {
+    code: 'DEMO-BMT-MKS-01',
+    region: 'R5',
+    title: 'Bimtek Sertifikasi Penyuluh Sosial',
+    target: 'penyuluh sosial',
+    mode: 'tatap_muka',
+    venue: 'BBPPKS Makassar, Jl. Andi Pangeran Pettarani, Makassar',
+    province: '73',
+    in: 35,
+    days: 2,
+    capacity: 60,
+    tz: 'Asia/Makassar',
+  },
+  {
+    code: 'DEMO-BMT-JPR-01',
+    region: 'R6',
+    title: 'Bimtek Sertifikasi Pekerja Sosial',
+    target: 'pekerja sosial',
+    mode: 'tatap_muka',
+    venue: 'BBPPKS Jayapura, Jl. Raya Abepura, Jayapura',
+    province: '91',
+    in: 42,
+    days: 2,
+    capacity: 30,
+    tz: 'Asia/Jayapura',
+  },
+] as const
+
+type DemoPerson = {
+  name: string
+  stage: CertificationStage
+  birthDate: string
+  phone: string
+  province: string
+  regency: string
+  group: string
+  tz: string
+}
+
+const PEOPLE: DemoPerson[] = [
+  {
+    name: 'Sari Wulandari',
+    stage: 'terdaftar',
+    birthDate: '1992-03-14',
+    phone: '+6281100000001',
+    province: '32',
+    regency: 'Kota Bandung',
+    group: 'relawan sosial',
+    tz: 'Asia/Jakarta',
+  },
+  {
+    name: 'Budi Santoso',
+    stage: 'seleksi_administrasi',
+    birthDate: '1985-11-02',
+    phone: '+6281100000002',
+    province: '35',
+    regency: 'Kabupaten Malang',
+    group: 'TKS',
+    tz: 'Asia/Jakarta',
+  },
+  {
+    name: 'Rina Marlina',
+    stage: 'bimtek',
+    birthDate: '1990-07-21',
+    phone: '+6281100000003',
+    province: '13',
+    regency: 'Kota Padang',
+    group: 'pekerja sosial',
+    tz: 'Asia/Jakarta',
+  },
+  {
+    name: 'Ahmad Fauzi',
+    stage: 'ujian_kognitif',
+    birthDate: '1988-01-30',
+    phone: '+6281100000004',
+    province: '63',
+    regency: 'Kota Banjarmasin',
+    group: 'pendamping PKH',
+    tz: 'Asia/Makassar',
+  },
+  {
+    name: 'Dewi Lestari',
+    stage: 'portofolio',
+    birthDate: '1993-05-09',
+    phone: '+6281100000005',
+    province: '73',
+    regency: 'Kota Makassar',
+    group: 'pekerja sosial',
+    tz: 'Asia/Makassar',
+  },
+  {
+    name: 'Yohanes Wenda',
+    stage: 'wawancara',
+    birthDate: '1987-09-17',
+    phone: '+6281100000006',
+    province: '91',
+    regency: 'Kota Jayapura',
+    group: 'pekerja sosial',
+    tz: 'Asia/Jayapura',
+  },
+  {
+    name: 'Andi Pratama',
+    stage: 'kompeten',
+    birthDate: '1991-12-05',
+    phone: '+6281100000007',
+    province: '73',
+    regency: 'Kabupaten Gowa',
+    group: 'penyuluh sosial',
+    tz: 'Asia/Makassar',
+  },
+  {
+    name: 'Nurhayati',
+    stage: 'belum_kompeten',
+    birthDate: '1984-04-25',
+    phone: '+6281100000008',
+    province: '34',
+    regency: 'Kabupaten Sleman',
+    group: 'relawan sosial',
+    tz: 'Asia/Jakarta',
+  },
+  {
+    name: 'Siti Rahmawati Nasution',
+    stage: 'sertifikat_terbit',
+    birthDate: '1989-08-17',
+    phone: '+6281100000009',
+    province: '12',
+    regency: 'Kota Medan',
+    group: 'pekerja sosial',
+    tz: 'Asia/Jakarta',
+  },
+  {
+    name: 'I Made Wirawan',
+    stage: 'kedaluwarsa',
+    birthDate: '1980-02-11',
+    phone: '+6281100000010',
+    province: '51',
+    regency: 'Kota Denpasar',
+    group: 'relawan sosial',
+    tz: 'Asia/Makassar',
+  },
+]
+
+const PATH: CertificationStage[] = ['terdaftar', 'seleksi_administrasi', 'bimtek', 'ujian_kognitif', 'portofolio', 'wawancara']
+
+/** The stages a person passed through to reach `stage`, oldest first. */
+function history(stage: CertificationStage): CertificationStage[] {
+  const index = PATH.indexOf(stage)
+  if (index >= 0) return PATH.slice(0, index + 1)
+  if (stage === 'kompeten' || stage === 'belum_kompeten') return [...PATH, stage]
+  if (stage === 'sertifikat_terbit') return [...PATH, 'kompeten', stage]
+  return [...PATH, 'kompeten', 'sertifikat_terbit', stage]
+}
+
+export type DemoSummary = { sessions: number; people: number; exams: number; certificates: number }
+
+/** True when nothing a user or the secretariat loads is in the database yet. */
+export function isDatabaseEmpty(db: Db): boolean {
+  const [p] = db.select({ n: count() }).from(people).all()
+  const [s] = db.select({ n: count() }).from(bimtekSessions).all()
+  const [c] = db.select({ n: count() }).from(certificates).all()
+  return (p?.n ?? 0) + (s?.n ?? 0) + (c?.n ?? 0) === 0
+}
+
+/** Loads the demo dataset in one transaction. Needs the reference regions. */
+export function loadDemoData(db: Db, now = new Date()): DemoSummary {
+  return db.transaction((tx) => {
+    const regionIds = new Map(
+      tx
+        .select({ id: regions.id, code: regions.code })
+        .from(regions)
+        .all()
+        .map((r) => [r.code, r.id]),
+    )
+    for (const s of SESSIONS) {
+      const regionId = regionIds.get(s.region)
+      if (regionId === undefined) throw new Error(`demo data needs region ${s.region}`)
+      const startsAt = localTime(now, s.in, 8, s.tz)
+      tx.insert(bimtekSessions)
+        .values({
+          code: s.code,
+          title: `[DEMO] ${s.title}`,
+          targetGroup: s.target,
+          regionId,
+          mode: s.mode,
+          venue: s.venue,
+          mapUrl: s.venue ? `https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(s.venue)}` : null,
+          meetingUrl: s.mode === 'daring' ? 'https://zoom.us/j/0000000000 (contoh)' : null,
+          provinceCode: s.province,
+          startsAt,
+          endsAt: localTime(now, s.in + s.days - 1, 16, s.tz),
+          timeZone: s.tz,
+          capacity: s.capacity,
+          registrationOpensAt: new Date(now.getTime() - 7 * DAY),
+          registrationClosesAt: new Date(startsAt.getTime() - 3 * DAY),
+          isDemo: true,
+        })
+        .run()
+    }
+
+    let examCount = 0
+    let certificateCount = 0
+    PEOPLE.forEach((p, i) => {
+      const [person] = tx
+        .insert(people)
+        .values({
+          fullName: p.name,
+          birthDate: p.birthDate,
+          phoneE164: p.phone,
+          provinceCode: p.province,
+          regency: p.regency,
+          professionGroup: p.group,
+          timeZone: p.tz,
+          isDemo: true,
+        })
+        .returning({ id: people.id })
+        .all()
+      if (!person) throw new Error('demo person not inserted')
+      const steps = history(p.stage)
+      steps.forEach((stage, k) => {
+        const reachedAt = new Date(now.getTime() - (steps.length - k) * 30 * DAY)
+        const dueAt = stage === 'portofolio' ? localTime(now, 19, 23, p.tz, 59) : null
+        tx.insert(certificationStages).values({ personId: person.id, stage, reachedAt, dueAt, note: '[DEMO]' }).run()
+      })
+      if (p.stage === 'ujian_kognitif' || p.stage === 'portofolio' || p.stage === 'wawancara') {
+        const kind = p.stage === 'wawancara' ? 'wawancara' : 'ujian_kognitif'
+        tx.insert(exams)
+          .values({
+            personId: person.id,
+            kind,
+            mode: 'daring',
+            meetingUrl: 'https://zoom.us/j/0000000000 (contoh)',
+            startsAt: localTime(now, 6 + i, 9, p.tz),
+            timeZone: p.tz,
+            notes: 'Siapkan KTP, perangkat dengan kamera, dan koneksi internet stabil.',
+            isDemo: true,
+          })
+          .run()
+        examCount++
+      }
+      if (p.stage === 'sertifikat_terbit' || p.stage === 'kedaluwarsa') {
+        const expired = p.stage === 'kedaluwarsa'
+        const issued = new Date(now.getTime() - (expired ? 6 * 365 : 200) * DAY)
+        const expires = new Date(issued.getTime() + (expired ? 5 * 365 : 3 * 365) * DAY)
+        const number = `DEMO-LSPS-${issued.getUTCFullYear()}-${String(i + 1).padStart(5, '0')}`
+        tx.insert(certificates)
+          .values({
+            number: number.replace(/[-\s]/g, ''),
+            displayNumber: number,
+            holderName: p.name,
+            personId: person.id,
+            scheme: p.group === 'pekerja sosial' ? 'Pekerja Sosial' : 'Relawan Sosial',
+            level: p.group === 'pekerja sosial' ? 'Pekerja Sosial Generalis' : null,
+            issuedAt: isoDay(issued),
+            expiresAt: isoDay(expires),
+            isDemo: true,
+          })
+          .run()
+        certificateCount++
+      }
+    })
+
+    const withdrawn = [
+      {
+        number: 'DEMO-LSPS-2023-00901',
+        holder: 'Hendra Gunawan',
+        status: 'revoked' as const,
+        reason: 'Dicabut: dokumen portofolio terbukti tidak sah',
+      },
+      {
+        number: 'DEMO-LSPS-2024-00902',
+        holder: 'Maria Fransiska Lake',
+        status: 'suspended' as const,
+        reason: 'Dibekukan sementara: sedang dalam pemeriksaan kode etik',
+      },
+    ]
+    for (const c of withdrawn) {
+      tx.insert(certificates)
+        .values({
+          number: c.number.replace(/[-\s]/g, ''),
+          displayNumber: c.number,
+          holderName: c.holder,
+          scheme: 'Pekerja Sosial',
+          level: 'Asisten Pekerja Sosial',
+          issuedAt: isoDay(new Date(now.getTime() - 400 * DAY)),
+          expiresAt: isoDay(new Date(now.getTime() + 700 * DAY)),
+          status: c.status,
+          statusReason: c.reason,
+          statusChangedAt: new Date(now.getTime() - 20 * DAY),
+          isDemo: true,
+        })
+        .run()
+      certificateCount++
+    }
+
+    const summary = { sessions: SESSIONS.length, people: PEOPLE.length, exams: examCount, certificates: certificateCount }
+    tx.insert(appMeta)
+      .values({ key: 'demo_dataset', value: JSON.stringify({ loadedAt: now.toISOString(), ...summary }) })
+      .onConflictDoUpdate({ target: appMeta.key, set: { value: JSON.stringify({ loadedAt: now.toISOString(), ...summary }) } })
+      .run()
+    return summary
+  })
+}
+
+/** Whether the demo dataset was ever loaded into this database. */
+export function demoDataLoaded(db: Db): boolean {
+  return db.select().from(appMeta).where(eq(appMeta.key, 'demo_dataset')).all().length > 0
+}

@@ -1,0 +1,61 @@
+/** Requests to talk to a staff member, with the consent that allows keeping them. */
+import { and, asc, eq, lt } from 'drizzle-orm'
+import type { Db } from '../client.js'
+import { auditLog, type Channel, consentRecords, handoffRequests } from '../schema.js'
+
+export type NewHandoff = {
+  code: string
+  channel: Channel
+  chatId: string
+  name: string
+  phoneE164: string
+  topic: string
+  question: string
+  consentTextVersion: string
+  at: Date
+}
+
+/** Stores a request, the consent given for it and an audit entry; call inside a transaction. */
+export function insertHandoff(db: Db, request: NewHandoff): void {
+  const { consentTextVersion, at, ...row } = request
+  db.insert(handoffRequests)
+    .values({ ...row, createdAt: at })
+    .run()
+  db.insert(consentRecords)
+    .values({
+      channel: row.channel,
+      chatId: row.chatId,
+      purpose: 'handoff',
+      textVersion: consentTextVersion,
+      granted: true,
+      recordedAt: at,
+    })
+    .run()
+  db.insert(auditLog)
+    .values({ at, actor: `chat:${row.channel}`, action: 'handoff.created', entity: 'handoff_request', entityId: row.code })
+    .run()
+}
+
+export function listHandoffs(db: Db, status: 'open' | 'closed' | 'all' = 'open') {
+  const query = db.select().from(handoffRequests).orderBy(asc(handoffRequests.createdAt))
+  return status === 'all' ? query.all() : query.where(eq(handoffRequests.status, status)).all()
+}
+
+/** Marks a request answered; false when no open request has that code. */
+export function closeHandoff(db: Db, code: string, at: Date, actor: string): boolean {
+  return db.transaction((tx) => {
+    const closed = tx
+      .update(handoffRequests)
+      .set({ status: 'closed', closedAt: at })
+      .where(and(eq(handoffRequests.code, code), eq(handoffRequests.status, 'open')))
+      .run().changes
+    if (closed)
+      tx.insert(auditLog).values({ at, actor, action: 'handoff.closed', entity: 'handoff_request', entityId: code }).run()
+    return closed === 1
+  })
+}
+
+/** Deletes requests older than the retention period promised to the user. */
+export function purgeHandoffs(db: Db, before: Date): number {
+  return db.delete(handoffRequests).where(lt(handoffRequests.createdAt, before)).run().changes
+}

@@ -1,0 +1,345 @@
+/**
+ * The database schema: the single source of truth. `npm run db:generate` turns changes here into
+ * SQL migrations under migrations/ (committed, never edited by hand), applied at start-up.
+ *
+ * Times are stored as UTC milliseconds (`timestamp_ms`); every event that happens somewhere also
+ * stores that place's IANA time zone so it can be told to a person in WIB/WITA/WIT.
+ */
+import { sql } from 'drizzle-orm'
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+
+const createdAt = () => integer('created_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`)
+const updatedAt = () => integer('updated_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`)
+
+export const CHANNELS = ['telegram', 'whatsapp', 'console'] as const
+export type Channel = (typeof CHANNELS)[number]
+
+export const LANGUAGES = ['id', 'en'] as const
+export type Language = (typeof LANGUAGES)[number]
+
+/** Key/value facts about this database (e.g. whether the demo dataset was loaded). */
+export const appMeta = sqliteTable('app_meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: updatedAt(),
+})
+
+/** The six BBPPKS regional centres; editable data, not code (their numbering is unconfirmed). */
+export const regions = sqliteTable('regions', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  city: text('city').notNull(),
+  timeZone: text('time_zone').notNull(),
+  /** Kemendagri province codes this centre serves, comma-separated. */
+  provinceCodes: text('province_codes').notNull().default(''),
+  isDemo: integer('is_demo', { mode: 'boolean' }).notNull().default(false),
+})
+
+/** A worker, volunteer or applicant. NIK is never stored in clear (see README, "Data pribadi"). */
+export const people = sqliteTable(
+  'people',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    fullName: text('full_name').notNull(),
+    /** Keyed hash of the NIK, for lookup without revealing it. */
+    nikHash: text('nik_hash'),
+    /** NIK encrypted with DATA_ENCRYPTION_KEY, only where it must be shown back to its owner. */
+    nikCiphertext: text('nik_ciphertext'),
+    birthDate: text('birth_date'),
+    phoneE164: text('phone_e164'),
+    provinceCode: text('province_code'),
+    regency: text('regency'),
+    professionGroup: text('profession_group'),
+    institution: text('institution'),
+    timeZone: text('time_zone').notNull().default('Asia/Jakarta'),
+    isDemo: integer('is_demo', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('people_nik_hash_uq').on(t.nikHash), index('people_phone_idx').on(t.phoneE164)],
+)
+
+/** One person, many chats: each channel account a person writes from. */
+export const channelIdentities = sqliteTable(
+  'channel_identities',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    channel: text('channel', { enum: CHANNELS }).notNull(),
+    /** The platform's user id (WhatsApp: the phone JID). */
+    userId: text('user_id').notNull(),
+    /** A second id of the same account (WhatsApp: the LID), learnt when a message reveals it. */
+    altUserId: text('alt_user_id'),
+    chatId: text('chat_id').notNull(),
+    personId: integer('person_id').references(() => people.id, { onDelete: 'set null' }),
+    language: text('language', { enum: LANGUAGES }).notNull().default('id'),
+    remindersEnabled: integer('reminders_enabled', { mode: 'boolean' }).notNull().default(true),
+    /** Set when the platform says the user blocked us: nothing more is sent there. */
+    blockedAt: integer('blocked_at', { mode: 'timestamp_ms' }),
+    linkedAt: integer('linked_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('channel_identities_user_uq').on(t.channel, t.userId),
+    index('channel_identities_alt_idx').on(t.channel, t.altUserId),
+    index('channel_identities_person_idx').on(t.personId),
+  ],
+)
+
+/** Where each chat is in a conversation; `version` guards against lost updates. */
+export const conversationStates = sqliteTable(
+  'conversation_states',
+  {
+    channel: text('channel', { enum: CHANNELS }).notNull(),
+    chatId: text('chat_id').notNull(),
+    language: text('language', { enum: LANGUAGES }).notNull().default('id'),
+    flow: text('flow'),
+    step: text('step'),
+    /** JSON: the fields a flow has collected and the options last offered. */
+    data: text('data').notNull().default('{}'),
+    version: integer('version').notNull().default(0),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.chatId] }), index('conversation_states_updated_idx').on(t.updatedAt)],
+)
+
+/** Inbound message ids already answered, so a redelivered message gets no second answer. */
+export const processedMessages = sqliteTable(
+  'processed_messages',
+  {
+    channel: text('channel', { enum: CHANNELS }).notNull(),
+    messageId: text('message_id').notNull(),
+    receivedAt: integer('received_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.messageId] }), index('processed_messages_received_idx').on(t.receivedAt)],
+)
+
+export const SESSION_MODES = ['tatap_muka', 'daring'] as const
+
+export const bimtekSessions = sqliteTable(
+  'bimtek_sessions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    code: text('code').notNull().unique(),
+    title: text('title').notNull(),
+    targetGroup: text('target_group').notNull(),
+    regionId: integer('region_id')
+      .notNull()
+      .references(() => regions.id),
+    mode: text('mode', { enum: SESSION_MODES }).notNull(),
+    venue: text('venue'),
+    mapUrl: text('map_url'),
+    meetingUrl: text('meeting_url'),
+    provinceCode: text('province_code'),
+    startsAt: integer('starts_at', { mode: 'timestamp_ms' }).notNull(),
+    endsAt: integer('ends_at', { mode: 'timestamp_ms' }).notNull(),
+    timeZone: text('time_zone').notNull(),
+    capacity: integer('capacity').notNull(),
+    registrationOpensAt: integer('registration_opens_at', { mode: 'timestamp_ms' }).notNull(),
+    registrationClosesAt: integer('registration_closes_at', { mode: 'timestamp_ms' }).notNull(),
+    isDemo: integer('is_demo', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('bimtek_sessions_starts_idx').on(t.startsAt),
+    check('bimtek_sessions_capacity_ck', sql`${t.capacity} > 0`),
+    check('bimtek_sessions_times_ck', sql`${t.endsAt} > ${t.startsAt}`),
+  ],
+)
+
+export const REGISTRATION_STATUSES = ['confirmed', 'waitlisted', 'offered', 'cancelled'] as const
+
+export const registrations = sqliteTable(
+  'registrations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    code: text('code').notNull().unique(),
+    sessionId: integer('session_id')
+      .notNull()
+      .references(() => bimtekSessions.id),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: REGISTRATION_STATUSES }).notNull(),
+    /** Join order on the waiting list. */
+    waitlistedAt: integer('waitlisted_at', { mode: 'timestamp_ms' }),
+    offerExpiresAt: integer('offer_expires_at', { mode: 'timestamp_ms' }),
+    attendedAt: integer('attended_at', { mode: 'timestamp_ms' }),
+    cancelledAt: integer('cancelled_at', { mode: 'timestamp_ms' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('registrations_person_session_uq').on(t.sessionId, t.personId),
+    index('registrations_session_status_idx').on(t.sessionId, t.status),
+  ],
+)
+
+export const EXAM_KINDS = ['ujian_kognitif', 'wawancara'] as const
+
+export const exams = sqliteTable(
+  'exams',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: EXAM_KINDS }).notNull(),
+    mode: text('mode', { enum: SESSION_MODES }).notNull(),
+    venue: text('venue'),
+    meetingUrl: text('meeting_url'),
+    startsAt: integer('starts_at', { mode: 'timestamp_ms' }).notNull(),
+    timeZone: text('time_zone').notNull(),
+    notes: text('notes'),
+    isDemo: integer('is_demo', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('exams_person_idx').on(t.personId), index('exams_starts_idx').on(t.startsAt)],
+)
+
+/** The certification path, in order (see shared domain notes). */
+export const CERTIFICATION_STAGES = [
+  'terdaftar',
+  'seleksi_administrasi',
+  'bimtek',
+  'ujian_kognitif',
+  'portofolio',
+  'wawancara',
+  'kompeten',
+  'belum_kompeten',
+  'sertifikat_terbit',
+  'kedaluwarsa',
+] as const
+export type CertificationStage = (typeof CERTIFICATION_STAGES)[number]
+
+/** A person's certification history: one row per stage reached; the latest is current. */
+export const certificationStages = sqliteTable(
+  'certification_stages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    stage: text('stage', { enum: CERTIFICATION_STAGES }).notNull(),
+    reachedAt: integer('reached_at', { mode: 'timestamp_ms' }).notNull(),
+    /** A deadline attached to the stage, e.g. the portfolio due date. */
+    dueAt: integer('due_at', { mode: 'timestamp_ms' }),
+    note: text('note'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('certification_stages_person_idx').on(t.personId, t.reachedAt)],
+)
+
+export const CERTIFICATE_STATUSES = ['active', 'revoked', 'suspended'] as const
+
+/** Issued certificates: public records, kept when a holder deletes their personal data. */
+export const certificates = sqliteTable(
+  'certificates',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Normalised: upper case, no spaces or dashes. */
+    number: text('number').notNull().unique(),
+    /** As printed on the certificate. */
+    displayNumber: text('display_number').notNull(),
+    holderName: text('holder_name').notNull(),
+    personId: integer('person_id').references(() => people.id, { onDelete: 'set null' }),
+    nikHash: text('nik_hash'),
+    scheme: text('scheme').notNull(),
+    level: text('level'),
+    issuer: text('issuer').notNull().default('LSP Kemensos'),
+    issuedAt: text('issued_at').notNull(),
+    expiresAt: text('expires_at').notNull(),
+    status: text('status', { enum: CERTIFICATE_STATUSES }).notNull().default('active'),
+    statusReason: text('status_reason'),
+    statusChangedAt: integer('status_changed_at', { mode: 'timestamp_ms' }),
+    isDemo: integer('is_demo', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('certificates_person_idx').on(t.personId)],
+)
+
+export const OUTBOX_STATUSES = ['pending', 'claimed', 'sent', 'late', 'failed', 'skipped', 'cancelled'] as const
+
+/** Proactive messages (reminders, waiting-list offers): sent at most once, never lost. */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    channel: text('channel', { enum: CHANNELS }).notNull(),
+    chatId: text('chat_id').notNull(),
+    personId: integer('person_id').references(() => people.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    /** JSON of the Reply to send. */
+    payload: text('payload').notNull(),
+    dueAt: integer('due_at', { mode: 'timestamp_ms' }).notNull(),
+    /** After this moment the message is pointless (e.g. the event started). */
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }),
+    status: text('status', { enum: OUTBOX_STATUSES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    claimedAt: integer('claimed_at', { mode: 'timestamp_ms' }),
+    sentAt: integer('sent_at', { mode: 'timestamp_ms' }),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('outbox_due_idx').on(t.status, t.dueAt)],
+)
+
+/** Proof of consent under UU 27/2022: who agreed to what text, when, and when they withdrew. */
+export const consentRecords = sqliteTable(
+  'consent_records',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    personId: integer('person_id').references(() => people.id, { onDelete: 'set null' }),
+    channel: text('channel', { enum: CHANNELS }).notNull(),
+    chatId: text('chat_id').notNull(),
+    purpose: text('purpose').notNull(),
+    textVersion: text('text_version').notNull(),
+    granted: integer('granted', { mode: 'boolean' }).notNull(),
+    recordedAt: integer('recorded_at', { mode: 'timestamp_ms' }).notNull(),
+    withdrawnAt: integer('withdrawn_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('consent_records_chat_idx').on(t.channel, t.chatId)],
+)
+
+/** Requests to talk to a person (menu 6), answered by the secretariat. */
+export const handoffRequests = sqliteTable(
+  'handoff_requests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    code: text('code').notNull().unique(),
+    channel: text('channel', { enum: CHANNELS }).notNull(),
+    chatId: text('chat_id').notNull(),
+    personId: integer('person_id').references(() => people.id, { onDelete: 'set null' }),
+    name: text('name').notNull(),
+    phoneE164: text('phone_e164'),
+    topic: text('topic').notNull(),
+    question: text('question').notNull(),
+    status: text('status', { enum: ['open', 'closed'] })
+      .notNull()
+      .default('open'),
+    createdAt: createdAt(),
+    closedAt: integer('closed_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('handoff_requests_status_idx').on(t.status, t.createdAt)],
+)
+
+/** Who did what to which record; holds no NIK, phone or birth date. */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    entity: text('entity'),
+    entityId: text('entity_id'),
+    details: text('details'),
+  },
+  (t) => [index('audit_log_at_idx').on(t.at)],
+)

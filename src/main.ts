@@ -1,0 +1,85 @@
+/** The composition root: configuration, database, core, web server, scheduler, channels. */
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import { openCore } from './bootstrap.js'
+import { ConfigError, loadConfig } from './config.js'
+import { runHousekeeping } from './core/housekeeping.js'
+import { closeDatabase } from './db/client.js'
+import { createLogger } from './logger.js'
+import { startScheduler } from './scheduler.js'
+import { VERSION } from './version.js'
+import { type ChannelStatus, createWebApp } from './web/app.js'
+
+function readConfig() {
+  try {
+    return loadConfig()
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    process.stderr.write(`${error.message}\n`)
+    process.exit(1)
+  }
+}
+
+const config = readConfig()
+const logger = createLogger({
+  level: config.LOG_LEVEL,
+  pretty: process.stdout.isTTY === true && config.NODE_ENV !== 'production',
+})
+const { db, demo } = openCore(config, logger)
+if (demo) {
+  logger.info(
+    demo,
+    'DEMO dataset loaded into the empty database (sessions titled "[DEMO]", certificates "DEMO-…"); set DEMO_DATA=false to start empty',
+  )
+}
+
+const channels: Record<string, ChannelStatus> = { console: 'on', telegram: 'off', whatsapp: 'off' }
+if (config.TELEGRAM_BOT_TOKEN)
+  logger.warn('Telegram off: this version has no Telegram adapter yet; TELEGRAM_BOT_TOKEN is ignored')
+else logger.info('Telegram off: set TELEGRAM_BOT_TOKEN')
+if (config.WHATSAPP_ENABLED) logger.warn('WhatsApp off: this version has no WhatsApp adapter yet; WHATSAPP_ENABLED is ignored')
+else logger.info('WhatsApp off: set WHATSAPP_ENABLED=true')
+logger.info('Terminal chat on: run "npm run chat" in another terminal (same database)')
+
+const scheduler = startScheduler(
+  [
+    {
+      name: 'housekeeping',
+      cron: '*/5 * * * *',
+      run: () => runHousekeeping(db, new Date(), config.CONVERSATION_TIMEOUT_MINUTES),
+    },
+  ],
+  logger,
+)
+
+const app = createWebApp({
+  version: VERSION,
+  logger,
+  channels: () => ({ ...channels }),
+  checkDatabase: () => db.$client.prepare('select 1').get(),
+})
+const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info: AddressInfo) => {
+  logger.info(
+    { port: info.port, version: VERSION },
+    `kesos-assistant listening on http://localhost:${info.port} (health: /healthz)`,
+  )
+})
+
+let stopping = false
+async function shutdown(signal: string) {
+  if (stopping) return
+  stopping = true
+  logger.info({ signal }, 'shutting down')
+  const forced = setTimeout(() => {
+    logger.error('shutdown took too long; exiting')
+    process.exit(1)
+  }, 10_000)
+  forced.unref()
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  await scheduler.stop()
+  closeDatabase(db)
+  logger.info('stopped cleanly')
+  process.exit(0)
+}
+process.on('SIGINT', () => void shutdown('SIGINT'))
+process.on('SIGTERM', () => void shutdown('SIGTERM'))
