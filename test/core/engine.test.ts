@@ -1,0 +1,181 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import fc from 'fast-check'
+import pino from 'pino'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createEngine } from '../../src/core/engine.js'
+import { closeDatabase, openDatabase } from '../../src/db/client.js'
+import { fakeClock, inbound, testCore } from '../support/core.js'
+import { coreDriver, play } from '../support/transcript.js'
+
+let core: ReturnType<typeof testCore>
+const dirs: string[] = []
+afterEach(() => {
+  if (core?.db.$client.open) closeDatabase(core.db)
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+describe('duplicate delivery', () => {
+  it('a message id seen before gets no second answer and does not move the conversation', async () => {
+    core = testCore()
+    const first = await core.engine.handle(inbound('6', { messageId: 'dup-1' }))
+    expect(first[0]?.text).toContain('Langkah 1 dari 4')
+    const again = await core.engine.handle(inbound('6', { messageId: 'dup-1' }))
+    expect(again).toEqual([])
+    // Still at step 1: "1" picks the first topic and moves to step 2.
+    const next = await core.engine.handle(inbound('1'))
+    expect(next[0]?.text).toContain('Langkah 2 dari 4')
+  })
+
+  it('the same message id on another channel is a different message', async () => {
+    core = testCore()
+    await core.engine.handle(inbound('halo', { messageId: 'same' }))
+    const other = await core.engine.handle(inbound('halo', { messageId: 'same', channel: 'telegram', chatId: 't-1' }))
+    expect(other).toHaveLength(1)
+  })
+})
+
+describe('expiry after 30 minutes of silence', () => {
+  it('forgets an unfinished flow, says so, and treats the message as new', async () => {
+    const clock = fakeClock()
+    core = testCore({ clock: clock.now })
+    const driver = coreDriver(core.engine, { chatId: 'sleepy' })
+    await play(driver, [
+      { user: '6', bot: ['Langkah 1 dari 4'] },
+      { user: '1', bot: ['Langkah 2 dari 4'] },
+    ])
+    clock.advance(31 * 60_000)
+    await play(driver, [
+      {
+        user: 'Kapan jadwal bimtek?',
+        bot: ['Sesi sebelumnya berakhir karena tidak ada balasan selama 30 menit', 'Maaf, saya belum mengerti'],
+      },
+    ])
+  })
+
+  it('keeps the flow when the reply comes within 30 minutes', async () => {
+    const clock = fakeClock()
+    core = testCore({ clock: clock.now })
+    const driver = coreDriver(core.engine)
+    await driver.send('6')
+    clock.advance(29 * 60_000)
+    await play(driver, [{ user: '1', bot: ['Langkah 2 dari 4'], not: ['berakhir'] }])
+  })
+
+  it('honours CONVERSATION_TIMEOUT_MINUTES', async () => {
+    const clock = fakeClock()
+    core = testCore({ clock: clock.now, env: { CONVERSATION_TIMEOUT_MINUTES: '5' } })
+    const driver = coreDriver(core.engine)
+    await driver.send('6')
+    clock.advance(6 * 60_000)
+    await play(driver, [{ user: '1', bot: ['selama 5 menit'] }])
+  })
+})
+
+describe('restart in the middle of a flow', () => {
+  it('continues where the person left off after the process restarts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kesos-restart-'))
+    dirs.push(dir)
+    const path = join(dir, 'kesos.db')
+    core = testCore({ path })
+    await play(coreDriver(core.engine, { chatId: 'persist' }), [
+      { user: '6', bot: ['Langkah 1 dari 4'] },
+      { user: '3', bot: ['Langkah 2 dari 4'] },
+      { user: 'Sertifikat saya hilang saat banjir', bot: ['Langkah 3 dari 4'] },
+    ])
+    closeDatabase(core.db)
+
+    core = testCore({ path })
+    await play(coreDriver(core.engine, { chatId: 'persist' }), [
+      { user: 'Siti Aminah', bot: ['Langkah 4 dari 4'] },
+      {
+        user: '0812 3456 7890',
+        bot: ['Sertifikat (hilang, salah data, verifikasi)', 'Sertifikat saya hilang saat banjir', 'Siti Aminah', '+62 812-****-7890'],
+      },
+      { user: 'ya', bot: [/nomor PTG-[A-Z2-9]{6}/] },
+    ])
+  })
+})
+
+describe('one chat, one message at a time', () => {
+  it('handles simultaneous messages of a chat in arrival order', async () => {
+    core = testCore()
+    const replies = await Promise.all(['6', '1', 'Bagaimana cara daftar bimtek?', 'Budi Santoso'].map((text) => core.engine.handle(inbound(text, { chatId: 'burst' }))))
+    expect(replies.map((r) => r[0]?.text.match(/Langkah (\d) dari 4/)?.[1])).toEqual(['1', '2', '3', '4'])
+  })
+
+  it('keeps chats apart', async () => {
+    core = testCore()
+    const a = coreDriver(core.engine, { chatId: 'a' })
+    const b = coreDriver(core.engine, { chatId: 'b' })
+    await a.send('6')
+    await play(b, [{ user: '1', bot: ['belum tersedia'] }])
+    await play(a, [{ user: '1', bot: ['Langkah 2 dari 4'] }])
+  })
+})
+
+describe('outdated buttons', () => {
+  it('a tap on an option of an older message says the menu changed and asks again', async () => {
+    core = testCore()
+    await core.engine.handle(inbound('6', { chatId: 'old' }))
+    await core.engine.handle(inbound('1', { chatId: 'old' }))
+    const replies = await core.engine.handle(inbound('', { chatId: 'old', text: undefined, choice: 'topic:status' }))
+    expect(replies[0]?.text).toContain('menu lama')
+    expect(replies[0]?.text).toContain('Langkah 2 dari 4')
+  })
+
+  it('a tap on an old main-menu button still works', async () => {
+    core = testCore()
+    await core.engine.handle(inbound('6', { chatId: 'old2' }))
+    const replies = await core.engine.handle(inbound('', { chatId: 'old2', text: undefined, choice: 'menu:daftar' }))
+    expect(replies[0]?.text).toContain('"Daftar Bimtek" belum tersedia')
+  })
+})
+
+describe('failures', () => {
+  it('a bug in a feature gets a short apology, no internals, and the message can be retried', async () => {
+    const db = openDatabase(':memory:')
+    let broken = true
+    const engine = createEngine({
+      db,
+      logger: pino({ level: 'silent' }),
+      features: {
+        faq: {
+          start: () => {
+            if (broken) throw new TypeError('secret internals at line 42')
+            return { replies: [{ text: 'jawaban' }], next: null }
+          },
+        },
+      },
+    })
+    const failed = await engine.handle(inbound('1', { messageId: 'retry-me' }))
+    expect(failed).toEqual([{ text: expect.stringContaining('Maaf, terjadi gangguan') }])
+    expect(JSON.stringify(failed)).not.toContain('internals')
+    broken = false
+    expect(await engine.handle(inbound('1', { messageId: 'retry-me' }))).toEqual([{ text: 'jawaban' }])
+    closeDatabase(db)
+  })
+
+  it('any sequence of any input gets at least one reply and never crashes', async () => {
+    core = testCore()
+    const inputs = fc.oneof(
+      fc.string(),
+      fc.string({ unit: 'grapheme', maxLength: 40 }),
+      fc.constantFrom('1', '2', '3', '6', '7', '9', 'ya', 'batal', 'menu', 'english', 'bahasa indonesia', '0812 3456 7890', 'Budi'),
+    )
+    let chat = 0
+    await fc.assert(
+      fc.asyncProperty(fc.array(inputs, { minLength: 1, maxLength: 12 }), async (messages) => {
+        chat += 1
+        for (const text of messages) {
+          const replies = await core.engine.handle(inbound(text, { chatId: `prop-${chat}` }))
+          expect(replies.length).toBeGreaterThan(0)
+          for (const reply of replies) expect(reply.text.trim().length).toBeGreaterThan(0)
+          expect(JSON.stringify(replies)).not.toContain('gangguan')
+        }
+      }),
+      { numRuns: 150 },
+    )
+  })
+})

@@ -1,0 +1,109 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { runHousekeeping } from '../../src/core/housekeeping.js'
+import { closeDatabase } from '../../src/db/client.js'
+import { closeHandoff, listHandoffs } from '../../src/db/queries/handoff.js'
+import { fakeClock, testCore } from '../support/core.js'
+import { coreDriver, play } from '../support/transcript.js'
+
+let core: ReturnType<typeof testCore>
+afterEach(() => closeDatabase(core.db))
+
+const rows = (sql: string) => core.db.$client.prepare(sql).all()
+
+describe('Bicara dengan petugas (the flow framework in use)', () => {
+  it('re-asks each field with the specific reason, then files the request with consent and a code', async () => {
+    core = testCore()
+    await play(coreDriver(core.engine, { chatId: 'wa-1' }), [
+      { user: '6', bot: ['Saya akan meneruskan pertanyaan Anda', 'Langkah 1 dari 4'], options: [
+        'Pendaftaran / jadwal Bimtek',
+        'Status sertifikasi saya',
+        'Sertifikat (hilang, salah data, verifikasi)',
+        'Data pribadi saya',
+        'Lainnya',
+      ] },
+      { user: '8', bot: ['Pilihan tidak dikenali. Ketik angka pilihan (1–5)', 'Langkah 1 dari 4'] },
+      { user: 'status sertifikasi saya', bot: ['Langkah 2 dari 4'] },
+      { user: 'kpn?', bot: ['Mohon tulis sedikit lebih lengkap (paling sedikit 10 huruf)', 'Langkah 2 dari 4'] },
+      { user: 'sy udh ujian bulan lalu tp blm ada hasil', bot: ['Langkah 3 dari 4'] },
+      { user: 'B', bot: ['Nama harus 3–100 huruf; Anda mengetik 1', 'Langkah 3 dari 4'] },
+      { user: 'Budi_99', bot: ['Nama hanya boleh berisi huruf'] },
+      { user: 'Budi Santoso, S.Sos', bot: ['Langkah 4 dari 4'] },
+      { user: '0812-345', bot: ['Nomor HP harus 10–13 angka', 'Anda mengetik 7 angka', 'Langkah 4 dari 4'] },
+      { user: 'nomor saya', bot: ['Langkah 4 dari 4'] },
+      {
+        user: '+62 812 3456 7890',
+        bot: ['Periksa lagi sebelum dikirim', 'Status sertifikasi saya', 'sy udh ujian', 'Budi Santoso, S.Sos', '+62 812-****-7890', 'dihapus setelah 90 hari'],
+        not: ['81234567890'],
+        options: ['Ya, kirim', 'Ubah', 'Batal'],
+      },
+      { user: '1', bot: [/Terima kasih, Budi Santoso, S\.Sos\. .*nomor (PTG-[A-Z2-9]{6})/] },
+    ])
+    const [request] = listHandoffs(core.db)
+    expect(request).toMatchObject({
+      channel: 'console',
+      chatId: 'wa-1',
+      name: 'Budi Santoso, S.Sos',
+      phoneE164: '+6281234567890',
+      topic: 'status',
+      question: 'sy udh ujian bulan lalu tp blm ada hasil',
+      status: 'open',
+    })
+    expect(rows('select purpose, text_version, granted, chat_id from consent_records')).toEqual([
+      { purpose: 'handoff', text_version: 'handoff-v1', granted: 1, chat_id: 'wa-1' },
+    ])
+    const audit = rows('select * from audit_log')
+    expect(audit).toHaveLength(1)
+    expect(JSON.stringify(audit)).not.toMatch(/Budi|812|ujian/)
+  })
+
+  it('lets the person correct one field from the summary', async () => {
+    core = testCore()
+    const driver = coreDriver(core.engine)
+    for (const answer of ['6', '2', 'Kapan hasil ujian keluar ya?', 'Budi Santoso', '081234567890']) await driver.send(answer)
+    await play(driver, [
+      { user: 'ubah', bot: ['Bagian mana yang ingin diubah?'], options: ['Topik', 'Pertanyaan', 'Nama', 'Nomor HP'] },
+      { user: '3', bot: ['Siapa nama lengkap Anda?'] },
+      { user: 'Budiman Santoso', bot: ['Periksa lagi', 'Nama: Budiman Santoso', 'Nomor HP: +62 812-****-7890'] },
+      { user: '2', bot: ['Bagian mana'] },
+      { user: 'Topik', bot: ['Tentang apa pertanyaan Anda?'] },
+      { user: '5', bot: ['Topik: Lainnya', 'Nama: Budiman Santoso'] },
+      { user: 'ya', bot: ['Terima kasih, Budiman Santoso'] },
+    ])
+    expect(listHandoffs(core.db)[0]).toMatchObject({ name: 'Budiman Santoso', topic: 'lain' })
+  })
+
+  it('works in English', async () => {
+    core = testCore()
+    await play(coreDriver(core.engine), [
+      { user: 'english', bot: ['English'] },
+      { user: 'Talk to a staff member', bot: ['I will pass your question', 'Step 1 of 4'] },
+      { user: 'Something else', bot: ['Write your question'] },
+      { user: 'Is the certificate valid abroad?', bot: ['full name'] },
+      { user: 'Maria Lake', bot: ['mobile'] },
+      { user: '0812', bot: ['A mobile number has 10–13 digits'] },
+      { user: '0812 3456 789', bot: ['Please check before sending', 'deleted after 90 days'], options: ['Yes, send', 'Change something', 'Cancel'] },
+      { user: 'yes', bot: ['Thank you, Maria Lake', /reference PTG-/] },
+    ])
+  })
+
+  it('staff close a request; housekeeping deletes requests after 90 days and forgets silent flows', async () => {
+    const clock = fakeClock()
+    core = testCore({ clock: clock.now })
+    const driver = coreDriver(core.engine, { chatId: 'old' })
+    for (const answer of ['6', '1', 'Jadwal bimtek Papua kapan?', 'Yohanes Wenda', '081234567890', 'ya']) await driver.send(answer)
+    const [request] = listHandoffs(core.db)
+    expect(request).toBeDefined()
+    expect(closeHandoff(core.db, request?.code ?? '', clock.now(), 'cli')).toBe(true)
+    expect(closeHandoff(core.db, request?.code ?? '', clock.now(), 'cli')).toBe(false)
+    expect(listHandoffs(core.db, 'open')).toHaveLength(0)
+
+    await coreDriver(core.engine, { chatId: 'half' }).send('6')
+    clock.advance(45 * 60_000)
+    expect(runHousekeeping(core.db, clock.now(), 30)).toMatchObject({ expiredFlows: 1, purgedHandoffs: 0 })
+    expect(rows("select flow from conversation_states where chat_id = 'half'")).toEqual([{ flow: null }])
+
+    clock.advance(91 * 86_400_000)
+    expect(runHousekeeping(core.db, clock.now(), 30)).toMatchObject({ purgedHandoffs: 1 })
+    expect(listHandoffs(core.db, 'all')).toHaveLength(0)
+  })
+})

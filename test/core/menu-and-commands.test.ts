@@ -1,0 +1,133 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { closeDatabase } from '../../src/db/client.js'
+import { testCore } from '../support/core.js'
+import { coreDriver, play } from '../support/transcript.js'
+
+const MENU_ID = [
+  'Tanya jawab sertifikasi',
+  'Daftar Bimtek',
+  'Cek status sertifikasi',
+  'Verifikasi sertifikat',
+  'Pengingat ujian',
+  'Bicara dengan petugas',
+  'Data pribadi saya',
+]
+const MENU_EN = [
+  'Certification Q&A',
+  'Register for Bimtek',
+  'Check certification status',
+  'Verify a certificate',
+  'Exam reminders',
+  'Talk to a staff member',
+  'My personal data',
+]
+
+let core: ReturnType<typeof testCore>
+afterEach(() => closeDatabase(core.db))
+
+describe('main menu', () => {
+  it.each(['halo', 'Halo min', 'selamat pagi kak', 'P', 'menu', 'MENU!!', 'bantuan', '/start', '/menu', '/bantuan', 'assalamualaikum'])(
+    'shows the menu for %j',
+    async (text) => {
+      core = testCore()
+      await play(coreDriver(core.engine), [{ user: text, bot: ['asisten sertifikasi SDM Kesos'], options: MENU_ID }])
+    },
+  )
+
+  it('answers input nothing understands with an apology and the menu', async () => {
+    core = testCore()
+    await play(coreDriver(core.engine), [
+      { user: 'xyz qwerty', bot: ['Maaf, saya belum mengerti', 'Ketik angka menu'], options: MENU_ID },
+    ])
+  })
+
+  it('chooses an entry by its number, its label, its id or a tap', async () => {
+    core = testCore()
+    const driver = coreDriver(core.engine)
+    await play(driver, [
+      { user: 'halo', bot: ['Ketik angka menu'] },
+      { user: '6', bot: ['Langkah 1 dari 4', 'Tentang apa pertanyaan Anda?'] },
+      { user: 'menu', bot: ['Proses tadi dihentikan'] },
+      { user: 'bicara dengan petugas', bot: ['Langkah 1 dari 4'] },
+      { user: 'batal', bot: ['dibatalkan'] },
+      { user: 'petugas', bot: ['Langkah 1 dari 4'] },
+      { user: 'menu', bot: ['Ketik angka menu'] },
+      { tap: 'Bicara dengan petugas', bot: ['Langkah 1 dari 4'] },
+    ])
+  })
+
+  it('says honestly that an entry is not available yet, and offers the menu and a person', async () => {
+    core = testCore()
+    await play(coreDriver(core.engine), [
+      { user: '2', bot: ['"Daftar Bimtek" belum tersedia', 'sekretariat BBPPKS', 'pilih 6'], options: MENU_ID },
+      { user: 'Verifikasi sertifikat', bot: ['"Verifikasi sertifikat" belum tersedia'], options: MENU_ID },
+      { user: '7', bot: ['"Data pribadi saya" belum tersedia'] },
+    ])
+  })
+
+  it('an option number beyond the menu is not taken as a choice', async () => {
+    core = testCore()
+    await play(coreDriver(core.engine), [{ user: '9', bot: ['Maaf, saya belum mengerti'], options: MENU_ID }])
+  })
+})
+
+describe('language', () => {
+  it('switches to English and back, and remembers the choice', async () => {
+    core = testCore()
+    await play(coreDriver(core.engine, { chatId: 'lang' }), [
+      { user: 'english', bot: ['OK, I will reply in English', 'Type the number'], options: MENU_EN },
+      { user: '2', bot: ['"Register for Bimtek" is not available'] },
+      { user: 'halo', bot: ['Hello, welcome!'], options: MENU_EN },
+      { user: 'bahasa indonesia', bot: ['Baik, saya akan memakai Bahasa Indonesia'], options: MENU_ID },
+      { user: '/lang en', bot: ['OK, I will reply in English'] },
+      { user: '/lang id', bot: ['Bahasa Indonesia'], options: MENU_ID },
+    ])
+  })
+
+  it('inside a flow, switching language asks the same question again in the new language', async () => {
+    core = testCore()
+    await play(coreDriver(core.engine), [
+      { user: '6', bot: ['Tentang apa pertanyaan Anda?'] },
+      { user: '1', bot: ['Tuliskan pertanyaan'] },
+      { user: 'english', bot: ['OK, I will reply in English', 'Step 2 of 4', 'Write your question'] },
+      { user: 'When is the next Bimtek in Makassar?', bot: ['Step 3 of 4', 'What is your full name?'] },
+    ])
+  })
+})
+
+describe('cancel and menu inside a flow', () => {
+  const upTo = ['1', 'Kapan jadwal bimtek berikutnya?', 'Siti Aminah', '0812-3456-7890']
+  for (let depth = 0; depth <= upTo.length; depth++) {
+    it(`"batal" after ${depth} answers leaves the flow and stores nothing`, async () => {
+      core = testCore()
+      const driver = coreDriver(core.engine)
+      await driver.send('6')
+      for (const answer of upTo.slice(0, depth)) await driver.send(answer)
+      await play(driver, [
+        { user: 'batal', bot: ['Baik, dibatalkan. Isian tadi tidak disimpan.'], options: MENU_ID },
+        { user: '6', bot: ['Langkah 1 dari 4'] },
+      ])
+      expect(core.db.$client.prepare('select count(*) n from handoff_requests').get()).toEqual({ n: 0 })
+    })
+    it(`"menu" after ${depth} answers returns to the main menu`, async () => {
+      core = testCore()
+      const driver = coreDriver(core.engine)
+      await driver.send('6')
+      for (const answer of upTo.slice(0, depth)) await driver.send(answer)
+      await play(driver, [{ user: 'menu', bot: ['Proses tadi dihentikan'], options: MENU_ID }])
+    })
+  }
+
+  it('"batal" outside any flow says there is nothing to cancel', async () => {
+    core = testCore()
+    await play(coreDriver(core.engine), [{ user: 'batal', bot: ['Tidak ada proses yang sedang berjalan'], options: MENU_ID }])
+  })
+
+  it('"3 Batal" on the summary cancels too', async () => {
+    core = testCore()
+    const driver = coreDriver(core.engine)
+    for (const answer of ['6', ...upTo]) await driver.send(answer)
+    await play(driver, [{ user: '3', bot: ['dibatalkan'], options: MENU_ID }])
+    expect(core.db.$client.prepare('select count(*) n from handoff_requests').get()).toEqual({ n: 0 })
+  })
+})

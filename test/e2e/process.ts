@@ -1,0 +1,160 @@
+/**
+ * Spawning the real programs for end-to-end tests: each child runs through tsx in its own process
+ * group (tsx starts a second node process), every wait is bounded, and `killAll` ends whatever a
+ * test left running.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx')
+
+export const PACKAGE_VERSION: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version
+
+export type Exit = { code: number | null; signal: NodeJS.Signals | null }
+
+export type Running = {
+  child: ChildProcess
+  stdout(): string
+  stderr(): string
+  /** Resolves with the first match of `pattern` in stdout; rejects after `ms` or when the child exits first. */
+  waitForStdout(pattern: RegExp, ms?: number): Promise<RegExpMatchArray>
+  /** Resolves when the child has exited; rejects after `ms`. */
+  exited(ms?: number): Promise<Exit>
+}
+
+const running = new Set<ChildProcess>()
+
+/**
+ * Only what the test gives, plus what tsx needs to find node: no stray TELEGRAM_BOT_TOKEN, NODE_ENV
+ * (vitest sets NODE_ENV=test) or other setting leaks in from the test runner's environment.
+ */
+function childEnv(env: Record<string, string>): Record<string, string> {
+  const base: Record<string, string> = {}
+  for (const key of ['PATH', 'HOME', 'TMPDIR', 'SYSTEMROOT']) {
+    const value = process.env[key]
+    if (value !== undefined) base[key] = value
+  }
+  return { ...base, ...env }
+}
+
+/** Starts `tsx <script> ...args` from the project root with exactly `env` (plus PATH/HOME). */
+export function start(script: string, args: string[], env: Record<string, string>): Running {
+  const child = spawn(TSX, [script, ...args], {
+    cwd: ROOT,
+    env: childEnv(env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
+  })
+  running.add(child)
+  let out = ''
+  let err = ''
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk
+  })
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    err += chunk
+  })
+  // Resolves once the process has exited and its output streams are fully read.
+  const done = new Promise<Exit>((resolve) => {
+    child.on('close', (code, signal) => {
+      running.delete(child)
+      resolve({ code, signal })
+    })
+  })
+  const dump = () => `\n--- stdout ---\n${out}\n--- stderr ---\n${err}`
+
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    waitForStdout(pattern, ms = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const match = out.match(pattern)
+          if (!match) return false
+          finish()
+          resolve(match)
+          return true
+        }
+        const timer = setTimeout(() => {
+          finish()
+          reject(new Error(`no ${pattern} on stdout within ${ms} ms${dump()}`))
+        }, ms)
+        const onData = () => check()
+        const onClose = () => {
+          if (check()) return
+          finish()
+          reject(new Error(`exited before ${pattern} appeared on stdout${dump()}`))
+        }
+        const finish = () => {
+          clearTimeout(timer)
+          child.stdout?.off('data', onData)
+          child.off('close', onClose)
+        }
+        child.stdout?.on('data', onData)
+        child.on('close', onClose)
+        check()
+      })
+    },
+    exited(ms = 10_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`still running after ${ms} ms${dump()}`)), ms)
+        void done.then((exit) => {
+          clearTimeout(timer)
+          resolve(exit)
+        })
+      })
+    },
+  }
+}
+
+/** Kills every child still running, with its whole process group (tsx and the node it started). */
+export function killAll(): void {
+  for (const child of running) {
+    if (child.pid === undefined) continue
+    try {
+      process.kill(-child.pid, 'SIGKILL')
+    } catch {
+      // Already gone.
+    }
+  }
+  running.clear()
+}
+
+/** A fresh temporary directory; `cleanup` removes it and everything in it. */
+export function tempDir(prefix: string): { dir: string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), `kesos-e2e-${prefix}-`))
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+/** Runs the terminal chat with `input` on stdin until it exits at end of input. */
+export async function runChat(options: {
+  dbPath: string
+  chat: string
+  input: string
+  env?: Record<string, string>
+  ms?: number
+}): Promise<{ exit: Exit; stdout: string; stderr: string }> {
+  const chat = start('src/bots/console/main.ts', ['--chat', options.chat], {
+    DATABASE_PATH: options.dbPath,
+    ...options.env,
+  })
+  chat.child.stdin?.end(options.input)
+  const exit = await chat.exited(options.ms ?? 15_000)
+  return { exit, stdout: chat.stdout(), stderr: chat.stderr() }
+}
+
+/** Asserts each string appears in `text`, in this order; returns where the last one ends. */
+export function indexAfterAll(text: string, parts: string[]): number {
+  let at = 0
+  for (const part of parts) {
+    const found = text.indexOf(part, at)
+    if (found < 0) throw new Error(`expected ${JSON.stringify(part)} after position ${at} in:\n${text}`)
+    at = found + part.length
+  }
+  return at
+}

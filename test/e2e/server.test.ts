@@ -1,0 +1,196 @@
+/**
+ * The server (`npm start`) as a real child process: start-up on an empty database, /healthz,
+ * graceful stop on SIGTERM/SIGINT, restart on the same database, production mode and bad settings.
+ */
+import { existsSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { CERTIFICATION_STAGES } from '../../src/db/schema.js'
+import { killAll, PACKAGE_VERSION, type Running, start, tempDir } from './process.js'
+
+type LogLine = { level: number; msg: string; [key: string]: unknown }
+
+/** The JSON log lines on stdout (the server logs JSON when stdout is not a terminal). */
+function logLines(stdout: string): LogLine[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as LogLine)
+}
+
+let temp: ReturnType<typeof tempDir>
+let dbPath: string
+
+beforeEach(() => {
+  temp = tempDir('server')
+  dbPath = join(temp.dir, 'data', 'kesos.db')
+})
+
+afterEach(() => {
+  killAll()
+  temp.cleanup()
+})
+
+/** Starts the server on a free port and waits until it listens. */
+async function startServer(env: Record<string, string> = {}): Promise<{ server: Running; port: number }> {
+  const server = start('src/main.ts', [], { DATABASE_PATH: dbPath, PORT: '0', ...env })
+  const match = await server.waitForStdout(/listening on http:\/\/localhost:(\d+)/, 15_000)
+  return { server, port: Number(match[1]) }
+}
+
+async function stop(server: Running, signal: NodeJS.Signals = 'SIGTERM') {
+  server.child.kill(signal)
+  return server.exited(10_000)
+}
+
+function health(port: number) {
+  return fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(5_000) })
+}
+
+function readDb<T>(read: (db: Database.Database) => T): T {
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true })
+  try {
+    return read(db)
+  } finally {
+    db.close()
+  }
+}
+
+const count = (db: Database.Database, table: string) =>
+  (db.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n
+
+const TABLES = [
+  'regions',
+  'bimtek_sessions',
+  'people',
+  'certification_stages',
+  'exams',
+  'certificates',
+  'app_meta',
+  '__drizzle_migrations',
+]
+const countAll = (db: Database.Database) => Object.fromEntries(TABLES.map((table) => [table, count(db, table)]))
+
+function expectWalCheckpointed() {
+  const wal = `${dbPath}-wal`
+  if (existsSync(wal)) expect(statSync(wal).size).toBe(0)
+}
+
+describe('server with only DATABASE_PATH and PORT', () => {
+  it('creates the database, answers /healthz, logs the channels and loads the demo dataset', async () => {
+    expect(existsSync(dbPath)).toBe(false)
+    const { server, port } = await startServer()
+    expect(existsSync(dbPath)).toBe(true)
+
+    const response = await health(port)
+    expect(response.status).toBe(200)
+    const body = (await response.json()) as { status: string; version: string; channels: Record<string, string> }
+    expect(body).toMatchObject({ status: 'ok', version: PACKAGE_VERSION })
+    expect(body.channels).toMatchObject({ telegram: 'off', whatsapp: 'off' })
+
+    const messages = logLines(server.stdout()).map((line) => line.msg)
+    expect(messages).toContain('Telegram off: set TELEGRAM_BOT_TOKEN')
+    expect(messages.some((msg) => msg.startsWith('DEMO dataset loaded'))).toBe(true)
+
+    expect(await stop(server)).toEqual({ code: 0, signal: null })
+    expect(server.stderr()).toBe('')
+
+    readDb((db) => {
+      const zones = db.prepare('select distinct time_zone as tz from bimtek_sessions').all() as { tz: string }[]
+      const tzs = zones.map((z) => z.tz)
+      expect(tzs.length).toBeGreaterThanOrEqual(3)
+      expect(tzs).toEqual(expect.arrayContaining(['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura']))
+
+      // The latest stage of each person (ties broken by the later row).
+      const latest = db
+        .prepare(
+          `select stage from (
+             select stage, row_number() over (partition by person_id order by reached_at desc, id desc) as rn
+             from certification_stages
+           ) where rn = 1`,
+        )
+        .all() as { stage: string }[]
+      expect(new Set(latest.map((row) => row.stage))).toEqual(new Set(CERTIFICATION_STAGES))
+
+      const statuses = db.prepare('select distinct status from certificates').all() as { status: string }[]
+      expect(statuses.map((row) => row.status).sort()).toEqual(['active', 'revoked', 'suspended'])
+      const today = new Date().toISOString().slice(0, 10)
+      expect(count(db, `certificates where expires_at < '${today}'`)).toBeGreaterThanOrEqual(1)
+      expect(count(db, 'exams')).toBeGreaterThan(0)
+    })
+  })
+
+  it.each(['SIGTERM', 'SIGINT'] as const)('stops cleanly on %s and checkpoints the WAL', async (signal) => {
+    const { server, port } = await startServer()
+    expect((await health(port)).status).toBe(200)
+    expect(existsSync(`${dbPath}-wal`)).toBe(true)
+
+    expect(await stop(server, signal)).toEqual({ code: 0, signal: null })
+    const messages = logLines(server.stdout()).map((line) => line.msg)
+    expect(messages).toContain('stopped cleanly')
+    expect(logLines(server.stdout()).find((line) => line.msg === 'shutting down')?.signal).toBe(signal)
+    expect(server.stderr()).toBe('')
+    expectWalCheckpointed()
+  })
+
+  it('does not load the demo data again or redo migrations on a second start', async () => {
+    const first = await startServer()
+    expect(await stop(first.server)).toMatchObject({ code: 0 })
+    const before = readDb(countAll)
+    const loadedAt = readDb((db) => db.prepare("select value from app_meta where key = 'demo_dataset'").get())
+    expect(before.bimtek_sessions).toBeGreaterThan(0)
+
+    // Something written between the two runs must survive the second start.
+    const writer = new Database(dbPath)
+    writer.prepare("insert into app_meta (key, value) values ('e2e-marker', 'kept')").run()
+    writer.close()
+
+    const second = await startServer()
+    expect((await health(second.port)).status).toBe(200)
+    expect(await stop(second.server)).toMatchObject({ code: 0 })
+    expect(second.server.stdout()).not.toContain('DEMO dataset loaded')
+
+    const after = readDb(countAll)
+    expect(after).toEqual({ ...before, app_meta: before.app_meta + 1 })
+    readDb((db) => {
+      expect(db.prepare("select value from app_meta where key = 'e2e-marker'").get()).toEqual({ value: 'kept' })
+      expect(db.prepare("select value from app_meta where key = 'demo_dataset'").get()).toEqual(loadedAt)
+    })
+  })
+
+  it('with NODE_ENV=production loads no demo data but the six BBPPKS regions', async () => {
+    const { server, port } = await startServer({ NODE_ENV: 'production' })
+    expect((await health(port)).status).toBe(200)
+    expect(await stop(server)).toMatchObject({ code: 0 })
+    expect(server.stdout()).not.toContain('DEMO dataset loaded')
+
+    readDb((db) => {
+      expect(count(db, 'bimtek_sessions')).toBe(0)
+      expect(count(db, 'people')).toBe(0)
+      expect(count(db, 'certificates')).toBe(0)
+      expect(count(db, 'exams')).toBe(0)
+      const codes = db.prepare('select code from regions order by code').all() as { code: string }[]
+      expect(codes.map((row) => row.code)).toEqual(['R1', 'R2', 'R3', 'R4', 'R5', 'R6'])
+    })
+  })
+})
+
+describe('a wrong setting', () => {
+  it.each([
+    ['PORT', 'abc'],
+    ['LOG_LEVEL', 'loud'],
+    ['WHATSAPP_ENABLED', 'maybe'],
+  ])('%s=%s stops start-up with one line naming the variable', async (variable, value) => {
+    const server = start('src/main.ts', [], { DATABASE_PATH: dbPath, [variable]: value })
+    const exit = await server.exited(10_000)
+    expect(exit).toEqual({ code: 1, signal: null })
+    const lines = server.stderr().split('\n').filter(Boolean)
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toContain(variable)
+    expect(lines[0]).toContain(`"${value}"`)
+    expect(lines[0]).not.toMatch(/\bat .+:\d+:\d+/)
+    expect(server.stdout()).toBe('')
+    expect(existsSync(dbPath)).toBe(false)
+  })
+})

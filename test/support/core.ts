@@ -1,0 +1,35 @@
+import pino from 'pino'
+import { openCore } from '../../src/bootstrap.js'
+import { loadConfig } from '../../src/config.js'
+import type { Inbound } from '../../src/core/types.js'
+
+/** A controllable clock: tests move time forward explicitly. */
+export function fakeClock(start = new Date('2026-11-23T02:00:00Z')) {
+  let now = start.getTime()
+  return {
+    now: () => new Date(now),
+    advance(ms: number) {
+      now += ms
+    },
+  }
+}
+
+/** The real core (migrations, features, demo data off) on in-memory SQLite, or on `path`. */
+export function testCore(options: { path?: string; clock?: () => Date; env?: Record<string, string> } = {}) {
+  const config = loadConfig({ DATABASE_PATH: options.path ?? ':memory:', DEMO_DATA: 'false', NODE_ENV: 'test', ...options.env })
+  return openCore(config, pino({ level: 'silent' }), options.clock ? { clock: options.clock } : {})
+}
+
+let counter = 0
+export function inbound(text: string, over: Partial<Inbound> = {}): Inbound {
+  counter += 1
+  return {
+    channel: 'console',
+    chatId: 'chat-1',
+    userId: 'user-1',
+    messageId: `m-${counter}`,
+    text,
+    receivedAt: new Date(),
+    ...over,
+  }
+}

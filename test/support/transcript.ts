@@ -1,0 +1,89 @@
+/**
+ * Conversation transcripts: messages in, replies expected. A transcript runs against any
+ * `ChatDriver`, so the same script checks the core directly and, later, each channel adapter.
+ */
+import { expect } from 'vitest'
+import type { Engine } from '../../src/core/engine.js'
+import type { Channel } from '../../src/core/types.js'
+
+/** One bot message as a user sees it: its text and the labels of the options under it. */
+export type SeenReply = { text: string; options: string[] }
+
+export interface ChatDriver {
+  /** Types a message and returns what the bot answered. */
+  send(text: string): Promise<SeenReply[]>
+  /** Taps an option by its label (a button on Telegram; the option's number elsewhere). */
+  tap(label: string): Promise<SeenReply[]>
+}
+
+export type Turn = {
+  /** What the user types… */
+  user?: string
+  /** …or the option label they tap. */
+  tap?: string
+  /** Each must appear in the bot's answer (all replies joined), in this order. */
+  bot: (string | RegExp)[]
+  /** Must not appear in the answer. */
+  not?: (string | RegExp)[]
+  /** The labels of the options offered last, exactly. */
+  options?: string[]
+}
+
+export type Transcript = Turn[]
+
+/** Drives the engine directly, as the terminal channel does. */
+export function coreDriver(engine: Engine, chat: { channel?: Channel; chatId?: string } = {}): ChatDriver {
+  let counter = 0
+  const run = Math.random().toString(36).slice(2)
+  let lastOptions: { id: string; label: string }[] = []
+  const channel = chat.channel ?? 'console'
+  const chatId = chat.chatId ?? `transcript-${Math.random().toString(36).slice(2)}`
+  async function deliver(text: string | undefined, choice: string | undefined): Promise<SeenReply[]> {
+    counter += 1
+    const replies = await engine.handle({
+      channel,
+      chatId,
+      userId: chatId,
+      messageId: `${run}-${counter}`,
+      ...(text !== undefined && { text }),
+      ...(choice !== undefined && { choice }),
+      receivedAt: new Date(),
+    })
+    const withOptions = [...replies].reverse().find((reply) => reply.choices?.length)
+    if (withOptions?.choices) lastOptions = withOptions.choices
+    return replies.map((reply) => ({ text: reply.text, options: reply.choices?.map((c) => c.label) ?? [] }))
+  }
+  return {
+    send: (text) => deliver(text, undefined),
+    tap(label) {
+      const option = lastOptions.find((choice) => choice.label === label)
+      if (!option) throw new Error(`no option "${label}" was offered; offered: ${lastOptions.map((c) => c.label).join(', ')}`)
+      return deliver(undefined, option.id)
+    },
+  }
+}
+
+/** Plays a transcript, failing at the first turn whose answer differs, with the whole answer shown. */
+export async function play(driver: ChatDriver, transcript: Transcript): Promise<void> {
+  for (const [index, turn] of transcript.entries()) {
+    const said = turn.user ?? `[tap] ${turn.tap}`
+    const replies = turn.tap !== undefined ? await driver.tap(turn.tap) : await driver.send(turn.user ?? '')
+    const answer = replies.map((reply) => reply.text).join('\n---\n')
+    const where = `turn ${index + 1} ("${said}"), answer:\n${answer}`
+    let from = 0
+    for (const wanted of turn.bot) {
+      const rest = answer.slice(from)
+      const match = typeof wanted === 'string' ? rest.indexOf(wanted) : rest.search(wanted)
+      expect(match, `${where}\nexpected to contain ${String(wanted)}`).toBeGreaterThanOrEqual(0)
+      from += match
+    }
+    for (const unwanted of turn.not ?? []) {
+      const found = typeof unwanted === 'string' ? answer.includes(unwanted) : unwanted.test(answer)
+      expect(found, `${where}\nexpected NOT to contain ${String(unwanted)}`).toBe(false)
+    }
+    if (turn.options) {
+      const offered = [...replies].reverse().find((reply) => reply.options.length)?.options ?? []
+      expect(offered, where).toEqual(turn.options)
+    }
+  }
+}
