@@ -20,8 +20,14 @@ export function demoAllowed(config: Pick<Config, 'DEMO_DATA' | 'NODE_ENV'>): boo
 
 export function openCore(config: Config, logger: Logger, options: { clock?: () => Date } = {}): Core {
   const db = openDatabase(config.DATABASE_PATH)
-  ensureReferenceData(db)
-  const demo = demoAllowed(config) && isDatabaseEmpty(db) ? loadDemoData(db) : null
+  // One write-locked transaction, so processes starting together seed an empty database once.
+  const demo = db.transaction(
+    () => {
+      ensureReferenceData(db)
+      return demoAllowed(config) && isDatabaseEmpty(db) ? loadDemoData(db) : null
+    },
+    { behavior: 'immediate' },
+  )
   const engine = createEngine({
     db,
     logger,

@@ -65,6 +65,15 @@ const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOS
   )
 })
 
+server.on('error', (error: NodeJS.ErrnoException) => {
+  const reason = error.code === 'EADDRINUSE' ? `port ${config.PORT} is already in use (set PORT)` : error.message
+  logger.fatal({ code: error.code }, `cannot start the web server: ${reason}`)
+  void scheduler.stop().finally(() => {
+    closeDatabase(db)
+    process.exit(1)
+  })
+})
+
 let stopping = false
 async function shutdown(signal: string) {
   if (stopping) return

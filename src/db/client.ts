@@ -20,7 +20,7 @@ export function openDatabase(path: string): Db {
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
   const db = drizzle(sqlite, { schema }) as Db
-  migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })
+  applyMigrations(db)
   return db
 }
 
@@ -29,4 +29,20 @@ export function closeDatabase(db: Db): void {
   if (!db.$client.open) return
   db.$client.pragma('wal_checkpoint(TRUNCATE)')
   db.$client.close()
+}
+
+/**
+ * drizzle reads which migrations were applied before taking the write lock, so two processes
+ * starting together on a new file can both try the same migration; the loser fails on "table
+ * already exists". Running it again then finds everything applied.
+ */
+function applyMigrations(db: Db): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })
+      return
+    } catch (error) {
+      if (attempt >= 3) throw error
+    }
+  }
 }

@@ -143,6 +143,8 @@ export async function runChat(options: {
     DATABASE_PATH: options.dbPath,
     ...options.env,
   })
+  // A child that exits early (a bad setting) closes its stdin: that shows in the exit code, not as EPIPE.
+  chat.child.stdin?.on('error', () => {})
   chat.child.stdin?.end(options.input)
   const exit = await chat.exited(options.ms ?? 15_000)
   return { exit, stdout: chat.stdout(), stderr: chat.stderr() }

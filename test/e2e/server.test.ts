@@ -3,11 +3,12 @@
  * graceful stop on SIGTERM/SIGINT, restart on the same database, production mode and bad settings.
  */
 import { existsSync, statSync } from 'node:fs'
+import { type AddressInfo, createServer } from 'node:net'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CERTIFICATION_STAGES } from '../../src/db/schema.js'
-import { killAll, PACKAGE_VERSION, type Running, start, tempDir } from './process.js'
+import { killAll, PACKAGE_VERSION, type Running, runChat, start, tempDir } from './process.js'
 
 type LogLine = { level: number; msg: string; [key: string]: unknown }
 
@@ -69,8 +70,9 @@ const TABLES = [
   'certificates',
   'app_meta',
   '__drizzle_migrations',
-]
-const countAll = (db: Database.Database) => Object.fromEntries(TABLES.map((table) => [table, count(db, table)]))
+] as const
+const countAll = (db: Database.Database) =>
+  Object.fromEntries(TABLES.map((table) => [table, count(db, table)])) as Record<(typeof TABLES)[number], number>
 
 function expectWalCheckpointed() {
   const wal = `${dbPath}-wal`
@@ -159,6 +161,22 @@ describe('server with only DATABASE_PATH and PORT', () => {
     })
   })
 
+  it('lets the terminal chat use the same database while it runs', async () => {
+    const { server, port } = await startServer()
+    const chat = await runChat({ dbPath, chat: 'beside-server', input: '6\nbatal\n' })
+    expect(chat.exit, chat.stderr).toEqual({ code: 0, signal: null })
+    expect(chat.stdout).toContain('Langkah 1 dari 4')
+    expect(chat.stdout).toContain('Baik, dibatalkan.')
+
+    expect((await health(port)).status).toBe(200)
+    expect(await stop(server)).toEqual({ code: 0, signal: null })
+    expect(server.stdout()).toContain('stopped cleanly')
+    expectWalCheckpointed()
+    readDb((db) => {
+      expect(db.prepare("select flow from conversation_states where chat_id = 'beside-server'").get()).toEqual({ flow: null })
+    })
+  })
+
   it('with NODE_ENV=production loads no demo data but the six BBPPKS regions', async () => {
     const { server, port } = await startServer({ NODE_ENV: 'production' })
     expect((await health(port)).status).toBe(200)
@@ -192,5 +210,40 @@ describe('a wrong setting', () => {
     expect(lines[0]).not.toMatch(/\bat .+:\d+:\d+/)
     expect(server.stdout()).toBe('')
     expect(existsSync(dbPath)).toBe(false)
+  })
+})
+
+describe('start-up trouble', () => {
+  it('a port already in use stops start-up with a clear log line, no stack trace, and a closed database', async () => {
+    const holder = createServer()
+    await new Promise<void>((resolve) => holder.listen(0, '0.0.0.0', resolve))
+    const port = (holder.address() as AddressInfo).port
+    try {
+      const server = start('src/main.ts', [], { DATABASE_PATH: dbPath, PORT: String(port) })
+      const exit = await server.exited(15_000)
+      expect(exit).toEqual({ code: 1, signal: null })
+      const fatal = logLines(server.stdout()).find((line) => line.level === 60)
+      expect(fatal?.msg).toContain(`port ${port} is already in use`)
+      expect(server.stderr()).toBe('')
+      const walFile = `${dbPath}-wal`
+      expect(!existsSync(walFile) || statSync(walFile).size === 0).toBe(true)
+    } finally {
+      holder.close()
+    }
+  })
+
+  it('several processes starting together on a new database all work and seed it once', async () => {
+    const runs = await Promise.all([1, 2, 3, 4].map((n) => runChat({ dbPath, chat: `p${n}`, input: 'halo\n', ms: 30_000 })))
+    for (const run of runs) {
+      expect(run.exit).toEqual({ code: 0, signal: null })
+      expect(run.stdout).toContain('7. Data pribadi saya')
+    }
+    const db = new Database(dbPath, { readonly: true })
+    try {
+      expect(db.prepare('select count(*) n from regions').get()).toEqual({ n: 6 })
+      expect(db.prepare('select count(*) n from bimtek_sessions').get()).toEqual({ n: 6 })
+    } finally {
+      db.close()
+    }
   })
 })

@@ -1,0 +1,323 @@
+/**
+ * The conversation core under a realistic load: the real engine (migrations, handoff flow) on a
+ * WAL file database, thousands of chats in flight at once, each following a scripted conversation.
+ * Every reply is checked, so a broken engine fails the benchmark instead of looking fast.
+ * For context the same number of bare better-sqlite3 transactions (insert + select + upsert on
+ * the same kind of file) is timed in the same run.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import Database from 'better-sqlite3'
+import pino from 'pino'
+import { openCore } from '../../src/bootstrap.js'
+import { loadConfig } from '../../src/config.js'
+import type { Engine } from '../../src/core/engine.js'
+import type { Channel, Reply } from '../../src/core/types.js'
+import { closeDatabase } from '../../src/db/client.js'
+import type { BenchGroup } from '../group.js'
+
+const CHATS = 2_000
+const WARMUP_PASSES = 1
+/** Every pass sends each chat's whole script once (about 8.8 messages per chat). */
+const MEASURED_PASSES = 4
+
+type Check = { label: string; ok: (replies: Reply[]) => boolean }
+/** One message of a script; `redeliver` sends the previous message again with the same id. */
+type Step = { text: string; expect: Check } | { redeliver: true }
+type Script = { name: string; steps: Step[] }
+
+const has = (label: string, ...needles: (string | RegExp)[]): Check => ({
+  label,
+  ok: (replies) => {
+    const text = replies.map((reply) => reply.text).join('\n')
+    return needles.every((needle) => (typeof needle === 'string' ? text.includes(needle) : needle.test(text)))
+  },
+})
+const offers = (count: number, check: Check): Check => ({
+  label: `${check.label} with ${count} options`,
+  ok: (replies) => check.ok(replies) && replies.at(-1)?.choices?.length === count,
+})
+
+const MENU_ID = offers(7, has('main menu', 'Ketik angka menu'))
+const MENU_EN = offers(7, has('main menu (en)', 'Type the number of what you need'))
+const GREETED = offers(7, has('greeting and menu', 'selamat datang', 'Ketik angka menu'))
+const step = (n: number) => has(`handoff step ${n}`, `Langkah ${n} dari 4`)
+const TOPIC = offers(5, has('handoff topic', 'Langkah 1 dari 4', 'Tentang apa'))
+const REASKED = (n: number) => has(`step ${n} asked again`, '⚠️', `Langkah ${n} dari 4`)
+const SUMMARY = offers(3, has('handoff summary', 'Periksa lagi', '+62 812-****-7890'))
+export const CONFIRMED = has('handoff confirmation', /nomor PTG-[A-Z2-9]{6}/)
+const unavailable = (feature: string) => offers(7, has(`"${feature}" unavailable`, `"${feature}"`, 'Ketik angka menu'))
+
+const say = (text: string, expect: Check): Step => ({ text, expect })
+const REDELIVER: Step = { redeliver: true }
+
+/** The conversations, and how many of every ten chats follow each. */
+const SCRIPTS: { script: Script; share: number }[] = [
+  {
+    share: 3,
+    script: {
+      name: 'handoff, invalid phone, confirm',
+      steps: [
+        say('Halo min', GREETED),
+        say('6', TOPIC),
+        REDELIVER,
+        say('2', step(2)),
+        say('Sertifikat saya belum terbit padahal sudah dinyatakan kompeten bulan lalu.', step(3)),
+        say('Siti Aminah', step(4)),
+        say('0812 34', REASKED(4)),
+        say('0812-3456-7890', SUMMARY),
+        say('ya', CONFIRMED),
+        REDELIVER,
+        say('menu', MENU_ID),
+      ],
+    },
+  },
+  {
+    share: 2,
+    script: {
+      name: 'menu navigation, languages',
+      steps: [
+        say('selamat pagi kak', GREETED),
+        say('2', unavailable('Daftar Bimtek')),
+        say('Daftar Bimtek', unavailable('Daftar Bimtek')),
+        say('english', offers(7, has('switched to English', 'I will reply in English'))),
+        say('3', offers(7, has('unavailable (en)', '"Check certification status" is not available'))),
+        say('menu', MENU_EN),
+        say('bahasa indonesia', offers(7, has('switched to Indonesian', 'memakai Bahasa Indonesia'))),
+        say('Verifikasi sertifikat', unavailable('Verifikasi sertifikat')),
+        say('apa kabar semuanya', offers(7, has('not understood', 'belum mengerti'))),
+        REDELIVER,
+      ],
+    },
+  },
+  {
+    share: 2,
+    script: {
+      name: 'handoff, short question, cancel',
+      steps: [
+        say('menu', MENU_ID),
+        say('Bicara dengan petugas', TOPIC),
+        say('5', step(2)),
+        say('pendek', REASKED(2)),
+        say('Bagaimana cara mengganti nomor HP di data saya?', step(3)),
+        say('batal', offers(7, has('cancelled', 'dibatalkan'))),
+        say('7', unavailable('Data pribadi saya')),
+      ],
+    },
+  },
+  {
+    share: 1,
+    script: {
+      name: 'handoff, edit the name, confirm',
+      steps: [
+        say('P', GREETED),
+        say('petugas', TOPIC),
+        say('3', step(2)),
+        say('Nama di sertifikat saya salah ketik, mohon dibantu perbaikannya.', step(3)),
+        say('Budi Santoso, S.Sos', step(4)),
+        say('+62 812 3456 7890', SUMMARY),
+        say('2', offers(4, has('edit menu', 'Bagian mana'))),
+        say('3', step(3)),
+        say('Budi Santoso', offers(3, has('summary after edit', 'Budi Santoso\n'))),
+        say('1', CONFIRMED),
+        say('menu', MENU_ID),
+      ],
+    },
+  },
+  {
+    share: 2,
+    script: {
+      name: 'returning user hops through the menu',
+      steps: [
+        say('menu', MENU_ID),
+        say('4', unavailable('Verifikasi sertifikat')),
+        say('5', unavailable('Pengingat ujian')),
+        say('1', unavailable('Tanya jawab sertifikasi')),
+        say('hai', GREETED),
+      ],
+    },
+  },
+]
+
+type Chat = { channel: Channel; chatId: string; script: Script }
+
+function makeChats(prefix: string): Chat[] {
+  const deck = SCRIPTS.flatMap(({ script, share }) => Array.from({ length: share }, () => script))
+  return Array.from({ length: CHATS }, (_, i) => ({
+    channel: i % 2 === 0 ? 'telegram' : 'whatsapp',
+    chatId: `${prefix}-${i}`,
+    script: deck[i % deck.length] as Script,
+  }))
+}
+
+/** What one pass sends, counted up front so the sanity check knows what to expect. */
+function plan(chats: Chat[]) {
+  let messages = 0
+  let redeliveries = 0
+  let confirmations = 0
+  for (const { script } of chats) {
+    messages += script.steps.length
+    for (const s of script.steps) {
+      if ('redeliver' in s) redeliveries += 1
+      else if (s.expect === CONFIRMED) confirmations += 1
+    }
+  }
+  return { messages, redeliveries, confirmations }
+}
+
+type Tally = { messages: number; confirmations: number; redeliveries: number; failures: string[] }
+
+/**
+ * One pass: round r sends message r of every chat at once (each user waits for the answer before
+ * typing the next), so thousands of chats are in flight together.
+ */
+async function pass(engine: Engine, chats: Chat[], passId: string, tally: Tally): Promise<void> {
+  const rounds = Math.max(...chats.map((chat) => chat.script.steps.length))
+  const lastId = new Map<Chat, string>()
+  for (let round = 0; round < rounds; round++) {
+    const inFlight: Promise<void>[] = []
+    for (const chat of chats) {
+      const current = chat.script.steps[round]
+      if (!current) continue
+      const redeliver = 'redeliver' in current
+      const messageId = redeliver ? (lastId.get(chat) as string) : `${chat.chatId}:${passId}:${round}`
+      lastId.set(chat, messageId)
+      const text = redeliver ? 'redelivered' : current.text
+      const sent = engine.handle({
+        channel: chat.channel,
+        chatId: chat.chatId,
+        userId: chat.chatId,
+        messageId,
+        text,
+        receivedAt: new Date(),
+      })
+      tally.messages += 1
+      inFlight.push(
+        sent.then((replies) => {
+          if (redeliver) {
+            tally.redeliveries += 1
+            if (replies.length === 0) return
+          } else if (current.expect.ok(replies)) {
+            if (current.expect === CONFIRMED) tally.confirmations += 1
+            return
+          }
+          if (tally.failures.length < 5) {
+            const expected = redeliver ? 'no reply to a redelivery' : current.expect.label
+            tally.failures.push(`${chat.script.name}, message ${round + 1}: expected ${expected}, got ${JSON.stringify(replies)}`)
+          } else tally.failures.length += 0
+        }),
+      )
+    }
+    await Promise.all(inFlight)
+  }
+}
+
+/** The floor: what the same number of transactions costs with bare better-sqlite3. */
+function bareSqlite(path: string, chats: Chat[], passes: number): number {
+  const sqlite = new Database(path)
+  sqlite.pragma('journal_mode = WAL')
+  sqlite.pragma('synchronous = NORMAL')
+  sqlite.pragma('foreign_keys = ON')
+  sqlite.pragma('busy_timeout = 5000')
+  sqlite.exec(`
+    CREATE TABLE processed (channel TEXT NOT NULL, message_id TEXT NOT NULL, received_at INTEGER NOT NULL,
+      PRIMARY KEY (channel, message_id));
+    CREATE INDEX processed_received_idx ON processed (received_at);
+    CREATE TABLE state (channel TEXT NOT NULL, chat_id TEXT NOT NULL, language TEXT NOT NULL, flow TEXT, step TEXT,
+      data TEXT NOT NULL, version INTEGER NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (channel, chat_id));
+    CREATE INDEX state_updated_idx ON state (updated_at);
+  `)
+  const mark = sqlite.prepare('INSERT INTO processed (channel, message_id, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING')
+  const load = sqlite.prepare('SELECT language, flow, step, data, version, updated_at FROM state WHERE channel = ? AND chat_id = ?')
+  const insert = sqlite.prepare(
+    'INSERT INTO state (channel, chat_id, language, flow, step, data, version, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?)',
+  )
+  const update = sqlite.prepare(
+    'UPDATE state SET language = ?, flow = ?, step = ?, data = ?, version = version + 1, updated_at = ? WHERE channel = ? AND chat_id = ? AND version = ?',
+  )
+  // About the size of a stored conversation: the seven menu options.
+  const data = JSON.stringify({ offered: Array.from({ length: 7 }, (_, i) => ({ id: `menu:item-${i}`, label: `Menu item ${i}` })) })
+  const turn = sqlite.transaction((channel: string, chatId: string, messageId: string) => {
+    const now = Date.now()
+    if (mark.run(channel, messageId, now).changes === 0) return
+    const row = load.get(channel, chatId) as { version: number } | undefined
+    if (!row) insert.run(channel, chatId, 'id', null, null, data, now)
+    else if (update.run('id', null, null, data, now, channel, chatId, row.version).changes !== 1) throw new Error('lost update')
+  })
+  let transactions = 0
+  const started = performance.now()
+  for (let p = 0; p < passes; p++) {
+    const rounds = Math.max(...chats.map((chat) => chat.script.steps.length))
+    for (let round = 0; round < rounds; round++) {
+      for (const chat of chats) {
+        const current = chat.script.steps[round]
+        if (!current) continue
+        const messageId = `${chat.chatId}:${p}:${'redeliver' in current ? round - 1 : round}`
+        turn.immediate(chat.channel, chat.chatId, messageId)
+        transactions += 1
+      }
+    }
+  }
+  const seconds = (performance.now() - started) / 1000
+  sqlite.close()
+  return transactions / seconds
+}
+
+export const group: BenchGroup = {
+  name: 'core',
+  description: `conversation engine on a WAL file, ${CHATS.toLocaleString('en-US')} chats in flight, scripted mix with checks`,
+  async run() {
+    const dir = mkdtempSync(join(tmpdir(), 'kesos-bench-core-'))
+    try {
+      const config = loadConfig({
+        DATABASE_PATH: join(dir, 'core.db'),
+        DEMO_DATA: 'false',
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+      })
+      const core = openCore(config, pino({ level: 'silent' }))
+      const chats = makeChats('chat')
+      const expected = plan(chats)
+      let tally: Tally = { messages: 0, confirmations: 0, redeliveries: 0, failures: [] }
+      let engineRate: number
+      try {
+        const warmup = makeChats('warmup')
+        for (let p = 0; p < WARMUP_PASSES; p++) await pass(core.engine, warmup, `w${p}`, tally)
+        if (tally.failures.length > 0) throw new Error(`wrong replies during warm-up:\n${tally.failures.join('\n')}`)
+
+        tally = { messages: 0, confirmations: 0, redeliveries: 0, failures: [] }
+        const started = performance.now()
+        for (let p = 0; p < MEASURED_PASSES; p++) await pass(core.engine, chats, String(p), tally)
+        engineRate = tally.messages / ((performance.now() - started) / 1000)
+
+        const stored = core.db.$client.prepare("SELECT count(*) AS n FROM handoff_requests WHERE chat_id LIKE 'chat-%'").get() as {
+          n: number
+        }
+        const problems = [...tally.failures]
+        const want = (what: string, got: number, expected: number) => {
+          if (got !== expected) problems.push(`${what}: expected ${expected}, got ${got}`)
+        }
+        want('messages', tally.messages, expected.messages * MEASURED_PASSES)
+        want('redeliveries answered with nothing', tally.redeliveries, expected.redeliveries * MEASURED_PASSES)
+        want('handoff confirmations (PTG-…)', tally.confirmations, expected.confirmations * MEASURED_PASSES)
+        want('handoff requests stored', stored.n, expected.confirmations * MEASURED_PASSES)
+        if (problems.length > 0) throw new Error(`the engine answered wrongly, the figure is void:\n${problems.join('\n')}`)
+      } finally {
+        closeDatabase(core.db)
+      }
+      console.error(
+        `  ${tally.messages.toLocaleString('en-US')} messages (${tally.confirmations} handoffs confirmed, ${tally.redeliveries} redeliveries ignored)`,
+      )
+
+      const bareRate = bareSqlite(join(dir, 'bare.db'), chats, MEASURED_PASSES)
+      return {
+        core_messages_per_second: Math.round(engineRate),
+        core_vs_bare_sqlite_ratio: Number((engineRate / bareRate).toFixed(4)),
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  },
+}

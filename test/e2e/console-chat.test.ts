@@ -1,0 +1,145 @@
+/**
+ * The terminal channel (`npm run chat`) as a real child process: scripted conversations piped into
+ * stdin, one message per line; replies (options as numbered lines) read from stdout.
+ */
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { indexAfterAll, killAll, runChat, tempDir } from './process.js'
+
+const MENU_LINES = [
+  '1. Tanya jawab sertifikasi',
+  '2. Daftar Bimtek',
+  '3. Cek status sertifikasi',
+  '4. Verifikasi sertifikat',
+  '5. Pengingat ujian',
+  '6. Bicara dengan petugas',
+  '7. Data pribadi saya',
+]
+const QUESTION = 'Kapan jadwal Bimtek pekerja sosial berikutnya di Bandung?'
+const NAME_PROMPT = 'Siapa nama lengkap Anda?'
+
+let temp: ReturnType<typeof tempDir>
+let dbPath: string
+
+beforeEach(() => {
+  temp = tempDir('chat')
+  dbPath = join(temp.dir, 'kesos.db')
+})
+
+afterEach(() => {
+  killAll()
+  temp.cleanup()
+})
+
+/** Runs one scripted conversation and checks what every run must do: exit 0, no logs on stdout. */
+async function chat(lines: string[], options: { chat?: string; env?: Record<string, string> } = {}) {
+  const result = await runChat({
+    dbPath,
+    chat: options.chat ?? 'e2e',
+    input: lines.map((line) => `${line}\n`).join(''),
+    env: { DEMO_DATA: 'false', ...options.env },
+  })
+  expect(result.exit, result.stderr).toEqual({ code: 0, signal: null })
+  for (const line of result.stdout.split('\n')) expect(line).not.toMatch(/^\s*\{.*"(level|msg)"/)
+  return result.stdout
+}
+
+const numberedLines = (text: string) => text.split('\n').filter((line) => /^\d+\. /.test(line))
+
+describe('terminal chat, one message per line', () => {
+  it('answers "halo" with the greeting and the seven-item menu', async () => {
+    const stdout = await chat(['halo'])
+    expect(stdout).toContain('Halo, selamat datang!')
+    expect(numberedLines(stdout)).toEqual(MENU_LINES)
+  })
+
+  it('says honestly that "Daftar Bimtek" is not available yet and shows the menu again', async () => {
+    const stdout = await chat(['halo', '2'])
+    const after = indexAfterAll(stdout, ['"Daftar Bimtek" belum tersedia', 'pilih 6'])
+    expect(numberedLines(stdout.slice(after))).toEqual(MENU_LINES)
+  })
+
+  it('files a "Bicara dengan petugas" request, re-asking an invalid phone with the reason', async () => {
+    const stdout = await chat(['6', '1', QUESTION, 'Siti Aminah', '0812-345', '0813-9876-5432', '1'], {
+      chat: 'handoff-e2e',
+    })
+    indexAfterAll(stdout, [
+      'Langkah 1 dari 4',
+      'Tentang apa pertanyaan Anda?',
+      '1. Pendaftaran / jadwal Bimtek',
+      'Langkah 2 dari 4',
+      'Langkah 3 dari 4',
+      NAME_PROMPT,
+      'Langkah 4 dari 4',
+      'Nomor HP/WhatsApp',
+      // The specific reason, then the same question again.
+      '⚠️ Nomor HP harus 10–13 angka (mis. 0812-3456-7890); Anda mengetik 7 angka.',
+      'Langkah 4 dari 4',
+      'Nomor HP/WhatsApp',
+      'Periksa lagi sebelum dikirim:',
+      '• Topik: Pendaftaran / jadwal Bimtek',
+      `• Pertanyaan: ${QUESTION}`,
+      '• Nama: Siti Aminah',
+      '• Nomor HP: +62 813-****-5432',
+      '1. Ya, kirim',
+      'Terima kasih, Siti Aminah.',
+    ])
+    // The phone number is never shown whole.
+    expect(stdout).not.toContain('9876')
+    expect(stdout).not.toContain('81398765432')
+
+    const codes = stdout.match(/PTG-[A-Z0-9]{6}/g) ?? []
+    expect(codes.length).toBeGreaterThan(0)
+    expect(new Set(codes).size).toBe(1)
+    const code = codes[0]
+
+    const db = new Database(dbPath, { readonly: true, fileMustExist: true })
+    try {
+      const rows = db.prepare('select * from handoff_requests').all()
+      expect(rows).toEqual([
+        expect.objectContaining({
+          code,
+          channel: 'console',
+          chat_id: 'handoff-e2e',
+          name: 'Siti Aminah',
+          phone_e164: '+6281398765432',
+          topic: 'bimtek',
+          question: QUESTION,
+          status: 'open',
+        }),
+      ])
+      const consent = db.prepare("select * from consent_records where purpose = 'handoff'").all()
+      expect(consent).toEqual([expect.objectContaining({ channel: 'console', chat_id: 'handoff-e2e', granted: 1 })])
+    } finally {
+      db.close()
+    }
+  })
+
+  it('continues an interrupted conversation in the next run of the same chat, not in another', async () => {
+    const first = await chat(['6', '1'], { chat: 'alice' })
+    expect(first).toContain('Langkah 2 dari 4')
+    expect(first).not.toContain('Langkah 3 dari 4')
+
+    const resumed = await chat([QUESTION], { chat: 'alice' })
+    expect(resumed).toContain('Langkah 3 dari 4')
+    expect(resumed).toContain(NAME_PROMPT)
+
+    const other = await chat([QUESTION], { chat: 'bob' })
+    expect(other).not.toContain('Langkah 3 dari 4')
+    expect(other).not.toContain(NAME_PROMPT)
+    expect(other).toContain('Maaf, saya belum mengerti pesan itu.')
+    expect(numberedLines(other)).toEqual(MENU_LINES)
+  })
+
+  it('keeps logs off stdout even at LOG_LEVEL=debug, and works with the demo dataset loaded by default', async () => {
+    const stdout = await chat(['halo'], { env: { DEMO_DATA: 'auto', LOG_LEVEL: 'debug' } })
+    expect(numberedLines(stdout)).toEqual(MENU_LINES)
+    const db = new Database(dbPath, { readonly: true, fileMustExist: true })
+    try {
+      expect((db.prepare('select count(*) as n from bimtek_sessions').get() as { n: number }).n).toBeGreaterThan(0)
+    } finally {
+      db.close()
+    }
+  })
+})
