@@ -91,7 +91,12 @@ describe('restart in the middle of a flow', () => {
       { user: 'Siti Aminah', bot: ['Langkah 4 dari 4'] },
       {
         user: '0812 3456 7890',
-        bot: ['Sertifikat (hilang, salah data, verifikasi)', 'Sertifikat saya hilang saat banjir', 'Siti Aminah', '+62 812-****-7890'],
+        bot: [
+          'Sertifikat (hilang, salah data, verifikasi)',
+          'Sertifikat saya hilang saat banjir',
+          'Siti Aminah',
+          '+62 812-****-7890',
+        ],
       },
       { user: 'ya', bot: [/nomor PTG-[A-Z2-9]{6}/] },
     ])
@@ -101,7 +106,11 @@ describe('restart in the middle of a flow', () => {
 describe('one chat, one message at a time', () => {
   it('handles simultaneous messages of a chat in arrival order', async () => {
     core = testCore()
-    const replies = await Promise.all(['6', '1', 'Bagaimana cara daftar bimtek?', 'Budi Santoso'].map((text) => core.engine.handle(inbound(text, { chatId: 'burst' }))))
+    const replies = await Promise.all(
+      ['6', '1', 'Bagaimana cara daftar bimtek?', 'Budi Santoso'].map((text) =>
+        core.engine.handle(inbound(text, { chatId: 'burst' })),
+      ),
+    )
     expect(replies.map((r) => r[0]?.text.match(/Langkah (\d) dari 4/)?.[1])).toEqual(['1', '2', '3', '4'])
   })
 
@@ -162,7 +171,21 @@ describe('failures', () => {
     const inputs = fc.oneof(
       fc.string(),
       fc.string({ unit: 'grapheme', maxLength: 40 }),
-      fc.constantFrom('1', '2', '3', '6', '7', '9', 'ya', 'batal', 'menu', 'english', 'bahasa indonesia', '0812 3456 7890', 'Budi'),
+      fc.constantFrom(
+        '1',
+        '2',
+        '3',
+        '6',
+        '7',
+        '9',
+        'ya',
+        'batal',
+        'menu',
+        'english',
+        'bahasa indonesia',
+        '0812 3456 7890',
+        'Budi',
+      ),
     )
     let chat = 0
     await fc.assert(

@@ -14,13 +14,17 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
   it('re-asks each field with the specific reason, then files the request with consent and a code', async () => {
     core = testCore()
     await play(coreDriver(core.engine, { chatId: 'wa-1' }), [
-      { user: '6', bot: ['Saya akan meneruskan pertanyaan Anda', 'Langkah 1 dari 4'], options: [
-        'Pendaftaran / jadwal Bimtek',
-        'Status sertifikasi saya',
-        'Sertifikat (hilang, salah data, verifikasi)',
-        'Data pribadi saya',
-        'Lainnya',
-      ] },
+      {
+        user: '6',
+        bot: ['Saya akan meneruskan pertanyaan Anda', 'Langkah 1 dari 4'],
+        options: [
+          'Pendaftaran / jadwal Bimtek',
+          'Status sertifikasi saya',
+          'Sertifikat (hilang, salah data, verifikasi)',
+          'Data pribadi saya',
+          'Lainnya',
+        ],
+      },
       { user: '8', bot: ['Pilihan tidak dikenali. Ketik angka pilihan (1–5)', 'Langkah 1 dari 4'] },
       { user: 'status sertifikasi saya', bot: ['Langkah 2 dari 4'] },
       { user: 'kpn?', bot: ['Mohon tulis sedikit lebih lengkap (paling sedikit 10 huruf)', 'Langkah 2 dari 4'] },
@@ -32,7 +36,14 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
       { user: 'nomor saya', bot: ['Langkah 4 dari 4'] },
       {
         user: '+62 812 3456 7890',
-        bot: ['Periksa lagi sebelum dikirim', 'Status sertifikasi saya', 'sy udh ujian', 'Budi Santoso, S.Sos', '+62 812-****-7890', 'dihapus setelah 90 hari'],
+        bot: [
+          'Periksa lagi sebelum dikirim',
+          'Status sertifikasi saya',
+          'sy udh ujian',
+          'Budi Santoso, S.Sos',
+          '+62 812-****-7890',
+          'dihapus setelah 90 hari',
+        ],
         not: ['81234567890'],
         options: ['Ya, kirim', 'Ubah', 'Batal'],
       },
@@ -81,7 +92,11 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
       { user: 'Is the certificate valid abroad?', bot: ['full name'] },
       { user: 'Maria Lake', bot: ['mobile'] },
       { user: '0812', bot: ['A mobile number has 10–13 digits'] },
-      { user: '0812 3456 789', bot: ['Please check before sending', 'deleted after 90 days'], options: ['Yes, send', 'Change something', 'Cancel'] },
+      {
+        user: '0812 3456 789',
+        bot: ['Please check before sending', 'deleted after 90 days'],
+        options: ['Yes, send', 'Change something', 'Cancel'],
+      },
       { user: 'yes', bot: ['Thank you, Maria Lake', /reference PTG-/] },
     ])
   })
@@ -90,7 +105,8 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
     const clock = fakeClock()
     core = testCore({ clock: clock.now })
     const driver = coreDriver(core.engine, { chatId: 'old' })
-    for (const answer of ['6', '1', 'Jadwal bimtek Papua kapan?', 'Yohanes Wenda', '081234567890', 'ya']) await driver.send(answer)
+    for (const answer of ['6', '1', 'Jadwal bimtek Papua kapan?', 'Yohanes Wenda', '081234567890', 'ya'])
+      await driver.send(answer)
     const [request] = listHandoffs(core.db)
     expect(request).toBeDefined()
     expect(closeHandoff(core.db, request?.code ?? '', clock.now(), 'cli')).toBe(true)

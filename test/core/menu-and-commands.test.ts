@@ -26,13 +26,22 @@ let core: ReturnType<typeof testCore>
 afterEach(() => closeDatabase(core.db))
 
 describe('main menu', () => {
-  it.each(['halo', 'Halo min', 'selamat pagi kak', 'P', 'menu', 'MENU!!', 'bantuan', '/start', '/menu', '/bantuan', 'assalamualaikum'])(
-    'shows the menu for %j',
-    async (text) => {
-      core = testCore()
-      await play(coreDriver(core.engine), [{ user: text, bot: ['asisten sertifikasi SDM Kesos'], options: MENU_ID }])
-    },
-  )
+  it.each([
+    'halo',
+    'Halo min',
+    'selamat pagi kak',
+    'P',
+    'menu',
+    'MENU!!',
+    'bantuan',
+    '/start',
+    '/menu',
+    '/bantuan',
+    'assalamualaikum',
+  ])('shows the menu for %j', async (text) => {
+    core = testCore()
+    await play(coreDriver(core.engine), [{ user: text, bot: ['asisten sertifikasi SDM Kesos'], options: MENU_ID }])
+  })
 
   it('answers input nothing understands with an apology and the menu', async () => {
     core = testCore()
