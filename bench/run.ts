@@ -8,7 +8,6 @@
  */
 import { readdirSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
-import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import type { BenchGroup } from './group.js'
 
@@ -27,10 +26,10 @@ async function loadGroups(): Promise<BenchGroup[]> {
     .sort()
   const groups: BenchGroup[] = []
   for (const file of files) {
-    const module = (await import(pathToFileURL(new URL(file, GROUPS_DIR).pathname).href)) as { group?: unknown }
-    if (!isGroup(module.group)) throw new Error(`bench/groups/${file} does not export a valid \`group\``)
-    if (groups.some((known) => known.name === module.group.name)) throw new Error(`duplicate group name "${module.group.name}"`)
-    groups.push(module.group)
+    const { group } = (await import(new URL(file, GROUPS_DIR).href)) as { group?: unknown }
+    if (!isGroup(group)) throw new Error(`bench/groups/${file} does not export a valid \`group\``)
+    if (groups.some((known) => known.name === group.name)) throw new Error(`duplicate group name "${group.name}"`)
+    groups.push(group)
   }
   return groups
 }
@@ -49,11 +48,19 @@ function table(rows: Row[]): string {
   return [line(head ?? []), widths.map((width) => '-'.repeat(width)).join('  '), ...body.map(line)].join('\n')
 }
 
+/** The command-line flags, or undefined (after saying why) when they are wrong. */
+function readFlags(): { json: boolean; only?: string | undefined } | undefined {
+  try {
+    return parseArgs({ options: { json: { type: 'boolean', default: false }, only: { type: 'string' } } }).values
+  } catch (error) {
+    console.error(`${(error as Error).message}\nUsage: npm run bench -- [--json] [--only GROUP]`)
+    return undefined
+  }
+}
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: { json: { type: 'boolean', default: false }, only: { type: 'string' } },
-    strict: true,
-  })
+  const values = readFlags()
+  if (!values) return 2
   const groups = await loadGroups()
   const names = groups.map((group) => group.name)
   const selected = values.only === undefined ? groups : groups.filter((group) => group.name === values.only)

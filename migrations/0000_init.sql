@@ -122,7 +122,7 @@ CREATE TABLE `conversation_states` (
 	PRIMARY KEY(`channel`, `chat_id`)
 );
 --> statement-breakpoint
-CREATE INDEX `conversation_states_updated_idx` ON `conversation_states` (`updated_at`);--> statement-breakpoint
+CREATE INDEX `conversation_states_open_flow_idx` ON `conversation_states` (`updated_at`) WHERE "conversation_states"."flow" is not null;--> statement-breakpoint
 CREATE TABLE `exams` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`person_id` integer NOT NULL,

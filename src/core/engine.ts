@@ -17,6 +17,9 @@ import type { Choice, Inbound, Language, Reply } from './types.js'
 /** A menu entry's behaviour: start a flow, or answer at once. */
 export type Feature = { flow: FlowDefinition } | { start: (ctx: TurnContext) => Outcome }
 
+/** Most messages committed together; bounds how long one commit holds the write lock. */
+const MAX_BATCH = 256
+
 export type EngineDeps = {
   db: Db
   logger: Logger
@@ -143,31 +146,68 @@ export function createEngine(deps: EngineDeps): Engine {
     return first ? [{ ...first, text: `${note}\n\n${first.text}` }, ...rest] : [{ text: note }]
   }
 
-  const transaction = db.$client.transaction((inbound: Inbound, now: Date) => turn(inbound, now))
+  // Each message runs in its own savepoint: a failing message rolls back alone and is not marked
+  // processed, so a redelivery is handled afresh.
+  const savepoint = db.$client.transaction((inbound: Inbound, now: Date) => turn(inbound, now))
 
-  function handleNow(inbound: Inbound): Reply[] {
+  function turnSafely(inbound: Inbound): Reply[] {
     for (let attempt = 1; ; attempt++) {
       try {
-        return transaction.immediate(inbound, clock())
+        return savepoint(inbound, clock())
       } catch (error) {
         // Another process answered this chat in between: read again and redo the turn.
         if (error instanceof VersionConflictError && attempt < 3) continue
-        throw error
+        logger.error({ err: error, channel: inbound.channel }, 'message handling failed')
+        return apology(inbound)
       }
     }
   }
 
+  function apology(inbound: Inbound): Reply[] {
+    const lang = queries.load(inbound.channel, inbound.chatId)?.language ?? 'id'
+    return [{ text: t(lang, messages.internalError) }]
+  }
+
+  // Group commit: the messages ready at the same moment (one per chat at most, see enqueue) share
+  // one write transaction, so a burst costs one commit instead of one per message. Replies are
+  // released only after the commit.
+  type Waiting = { inbound: Inbound; resolve: (replies: Reply[]) => void }
+  const waiting: Waiting[] = []
+  let flushScheduled = false
+  const commitBatch = db.$client.transaction((batch: Waiting[]) => batch.map((item) => turnSafely(item.inbound)))
+
+  function flush() {
+    flushScheduled = false
+    const batch = waiting.splice(0, MAX_BATCH)
+    if (waiting.length) schedule()
+    let results: Reply[][]
+    try {
+      results = commitBatch.immediate(batch)
+    } catch (error) {
+      // The commit itself failed (disk full, lock timeout): nothing was stored, nothing is marked
+      // processed; the people get an apology and a redelivery will be handled.
+      logger.error({ err: error, messages: batch.length }, 'batch commit failed')
+      results = batch.map(() => [{ text: t('id', messages.internalError) }])
+    }
+    batch.forEach((item, i) => item.resolve(results[i] ?? []))
+  }
+
+  function schedule() {
+    if (flushScheduled) return
+    flushScheduled = true
+    setImmediate(flush)
+  }
+
   return {
     handle(inbound) {
-      return enqueue(`${inbound.channel}\u0000${inbound.chatId}`, () => {
-        try {
-          return handleNow(inbound)
-        } catch (error) {
-          logger.error({ err: error, channel: inbound.channel }, 'message handling failed')
-          const lang = queries.load(inbound.channel, inbound.chatId)?.language ?? 'id'
-          return [{ text: t(lang, messages.internalError) }]
-        }
-      })
+      return enqueue(
+        `${inbound.channel}\u0000${inbound.chatId}`,
+        () =>
+          new Promise<Reply[]>((resolve) => {
+            waiting.push({ inbound, resolve })
+            schedule()
+          }),
+      )
     },
   }
 }

@@ -53,6 +53,15 @@ export function menuItem(id: string) {
   return MENU_ITEMS.find((item) => `${MENU_PREFIX}${item.id}` === id)
 }
 
+/** Every name of every menu entry, normalised once: typed text → option id. */
+const MENU_NAMES = new Map(
+  MENU_ITEMS.flatMap((item) =>
+    [item.id, item.label.id, item.label.en, ...item.aliases].map(
+      (name) => [normalizeInput(name), `${MENU_PREFIX}${item.id}`] as const,
+    ),
+  ),
+)
+
 /**
  * Finds which offered option a typed text means: its number, its label, or its id; for the main
  * menu also its labels in the other language and its aliases ("daftar", "status").
@@ -63,11 +72,6 @@ export function resolveChoice(text: string, offered: Choice[]): string | undefin
   if (/^\d{1,2}$/.test(typed)) return offered[Number(typed) - 1]?.id
   const byLabel = offered.find((choice) => normalizeInput(choice.label) === typed || normalizeInput(choice.id) === typed)
   if (byLabel) return byLabel.id
-  for (const choice of offered) {
-    const item = menuItem(choice.id)
-    if (!item) continue
-    const names = [item.id, item.label.id, item.label.en, ...item.aliases].map(normalizeInput)
-    if (names.includes(typed)) return choice.id
-  }
-  return undefined
+  const menuId = MENU_NAMES.get(typed)
+  return menuId && offered.some((choice) => choice.id === menuId) ? menuId : undefined
 }

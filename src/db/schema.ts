@@ -101,7 +101,11 @@ export const conversationStates = sqliteTable(
     version: integer('version').notNull().default(0),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.channel, t.chatId] }), index('conversation_states_updated_idx').on(t.updatedAt)],
+  (t) => [
+    primaryKey({ columns: [t.channel, t.chatId] }),
+    // Only the expiry job needs this, and only for chats inside a flow.
+    index('conversation_states_open_flow_idx').on(t.updatedAt).where(sql`${t.flow} is not null`),
+  ],
 )
 
 /** Inbound message ids already answered, so a redelivered message gets no second answer. */

@@ -166,6 +166,32 @@ describe('failures', () => {
     closeDatabase(db)
   })
 
+  it('a failing message does not undo the other chats answered in the same commit', async () => {
+    const db = openDatabase(':memory:')
+    const engine = createEngine({
+      db,
+      logger: pino({ level: 'silent' }),
+      features: {
+        faq: {
+          start: (ctx) => {
+            if (ctx.inbound.chatId === 'bad') throw new Error('bug')
+            return { replies: [{ text: 'jawaban' }], next: null }
+          },
+        },
+      },
+    })
+    const chats = ['a', 'bad', 'c', 'd']
+    const replies = await Promise.all(
+      chats.map((chatId) => engine.handle(inbound('1', { chatId, messageId: `batch-${chatId}` }))),
+    )
+    expect(replies.map((r) => r[0]?.text)).toEqual(['jawaban', expect.stringContaining('gangguan'), 'jawaban', 'jawaban'])
+    const processed = db.$client
+      .prepare("select message_id from processed_messages where message_id like 'batch-%' order by 1")
+      .all()
+    expect(processed).toEqual([{ message_id: 'batch-a' }, { message_id: 'batch-c' }, { message_id: 'batch-d' }])
+    closeDatabase(db)
+  })
+
   it('any sequence of any input gets at least one reply and never crashes', async () => {
     core = testCore()
     const inputs = fc.oneof(
