@@ -189,7 +189,7 @@ export function createEngine(deps: EngineDeps): Engine {
       logger.error({ err: error, messages: batch.length }, 'batch commit failed')
       results = batch.map(() => [{ text: t('id', messages.internalError) }])
     }
-    batch.forEach((item, i) => item.resolve(results[i] ?? []))
+    for (const [i, item] of batch.entries()) item.resolve(results[i] ?? [])
   }
 
   function schedule() {
