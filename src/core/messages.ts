@@ -5,12 +5,8 @@ export const t = (lang: Language, text: Text): string => text[lang]
 
 export const messages = {
   menuIntro: {
-    id: 'Halo! Saya asisten sertifikasi SDM Kesos (pekerja sosial, penyuluh sosial, TKS, relawan sosial). Ketik angka menu yang Anda perlukan:',
-    en: 'Hello! I am the certification assistant for social-welfare workers (SDM Kesos). Type the number of what you need:',
-  },
-  menuFooter: {
-    id: 'Ketik "menu" kapan saja untuk kembali ke sini. Type "english" for English.',
-    en: 'Type "menu" at any time to come back here. Ketik "bahasa indonesia" untuk Bahasa Indonesia.',
+    id: 'Saya asisten sertifikasi SDM Kesos (pekerja sosial, penyuluh sosial, TKS, relawan sosial). Ketik "menu" kapan saja untuk kembali ke sini. Type "english" for English.\n\nKetik angka menu yang Anda perlukan:',
+    en: 'I am the certification assistant for social-welfare workers (SDM Kesos). Type "menu" at any time to come back here. Ketik "bahasa indonesia" untuk Bahasa Indonesia.\n\nType the number of what you need:',
   },
   notUnderstood: {
     id: 'Maaf, saya belum mengerti pesan itu.',
