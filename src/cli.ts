@@ -3,7 +3,7 @@
  * database as the server; safe to run while the server is up (SQLite WAL).
  */
 import { parseArgs } from 'node:util'
-import { ConfigError, loadConfig } from './config.js'
+import { loadConfigOrExit } from './config.js'
 import { closeDatabase, type Db, openDatabase } from './db/client.js'
 import { closeHandoff, listHandoffs } from './db/queries/handoff.js'
 import { ensureReferenceData } from './db/reference-data.js'
@@ -58,14 +58,7 @@ function main(argv: string[]): number {
     process.stderr.write(argv.length && argv[0] !== '--help' ? `Perintah tidak dikenal: ${argv.join(' ')}\n\n${USAGE}` : USAGE)
     return argv.length && argv[0] !== '--help' ? 2 : 0
   }
-  let config: ReturnType<typeof loadConfig>
-  try {
-    config = loadConfig()
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error
-    process.stderr.write(`${error.message}\n`)
-    return 1
-  }
+  const config = loadConfigOrExit()
   const db = openDatabase(config.DATABASE_PATH)
   try {
     ensureReferenceData(db)

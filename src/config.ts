@@ -66,3 +66,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const got = shown === undefined || variable.includes('TOKEN') ? '' : ` (got "${shown}")`
   throw new ConfigError(variable, `${issue?.message ?? 'invalid value'}${got}`)
 }
+
+/** For entry points: the configuration, or one line on stderr and exit code 1. */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
+  try {
+    return loadConfig(env)
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error
+    process.stderr.write(`${error.message}\n`)
+    process.exit(1)
+  }
+}

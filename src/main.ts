@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { openCore } from './bootstrap.js'
-import { ConfigError, loadConfig } from './config.js'
+import { loadConfigOrExit } from './config.js'
 import { runHousekeeping } from './core/housekeeping.js'
 import { closeDatabase } from './db/client.js'
 import { createLogger } from './logger.js'
@@ -10,17 +10,7 @@ import { startScheduler } from './scheduler.js'
 import { VERSION } from './version.js'
 import { type ChannelStatus, createWebApp } from './web/app.js'
 
-function readConfig() {
-  try {
-    return loadConfig()
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error
-    process.stderr.write(`${error.message}\n`)
-    process.exit(1)
-  }
-}
-
-const config = readConfig()
+const config = loadConfigOrExit()
 const logger = createLogger({
   level: config.LOG_LEVEL,
   pretty: process.stdout.isTTY === true && config.NODE_ENV !== 'production',

@@ -8,7 +8,7 @@ import { userInfo } from 'node:os'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { openCore } from '../../bootstrap.js'
-import { ConfigError, loadConfig } from '../../config.js'
+import { loadConfigOrExit } from '../../config.js'
 import { renderPlainText } from '../../core/render.js'
 import type { Inbound } from '../../core/types.js'
 import { closeDatabase } from '../../db/client.js'
@@ -22,14 +22,7 @@ if (args.help) {
   process.exit(0)
 }
 
-let config: ReturnType<typeof loadConfig>
-try {
-  config = loadConfig()
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error
-  process.stderr.write(`${error.message}\n`)
-  process.exit(1)
-}
+const config = loadConfigOrExit()
 
 // The conversation goes to stdout; only warnings and errors go to stderr.
 const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, stream: 'stderr' })
