@@ -102,6 +102,7 @@ CREATE TABLE `consent_records` (
 	`channel` text NOT NULL,
 	`chat_id` text NOT NULL,
 	`purpose` text NOT NULL,
+	`reference` text,
 	`text_version` text NOT NULL,
 	`granted` integer NOT NULL,
 	`recorded_at` integer NOT NULL,
@@ -202,9 +203,10 @@ CREATE UNIQUE INDEX `people_nik_hash_uq` ON `people` (`nik_hash`);--> statement-
 CREATE INDEX `people_phone_idx` ON `people` (`phone_e164`);--> statement-breakpoint
 CREATE TABLE `processed_messages` (
 	`channel` text NOT NULL,
+	`chat_id` text NOT NULL,
 	`message_id` text NOT NULL,
 	`received_at` integer NOT NULL,
-	PRIMARY KEY(`channel`, `message_id`)
+	PRIMARY KEY(`channel`, `chat_id`, `message_id`)
 );
 --> statement-breakpoint
 CREATE INDEX `processed_messages_received_idx` ON `processed_messages` (`received_at`);--> statement-breakpoint

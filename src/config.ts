@@ -33,6 +33,7 @@ const schema = z.object({
     .min(1, 'CONVERSATION_TIMEOUT_MINUTES must be a whole number of minutes from 1 to 1440')
     .max(1440, 'CONVERSATION_TIMEOUT_MINUTES must be a whole number of minutes from 1 to 1440')
     .default(30),
+  FAQ_PATH: z.string().min(1, 'FAQ_PATH must be a file path').default('content/faq.yaml'),
   SECRETARIAT_CONTACT: z.string().min(1).default('sekretariat BBPPKS di wilayah Anda'),
   TELEGRAM_BOT_TOKEN: z
     .string()

@@ -1,8 +1,9 @@
 /** The service's logger. Personal data (NIK, phone, birth date, message text) is redacted by key. */
 import pino, { type Logger } from 'pino'
 
-const KEYS = ['nik', 'phone', 'phoneE164', 'birthDate', 'text', 'token', 'name', 'fullName']
-const REDACT = [...KEYS, ...KEYS.map((key) => `*.${key}`)]
+// chatId and userId are phone numbers on WhatsApp; question and text are what people typed.
+const KEYS = ['nik', 'phone', 'phoneE164', 'birthDate', 'text', 'question', 'token', 'name', 'fullName', 'chatId', 'userId']
+const REDACT = [...KEYS, ...KEYS.map((key) => `*.${key}`), ...KEYS.map((key) => `*.*.${key}`)]
 
 export type LoggerOptions = {
   level: string

@@ -1,7 +1,7 @@
 /** The composition root: configuration, database, core, web server, scheduler, channels. */
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
-import { openCore } from './bootstrap.js'
+import { openCoreOrExit } from './bootstrap.js'
 import { loadConfigOrExit } from './config.js'
 import { runHousekeeping } from './core/housekeeping.js'
 import { closeDatabase } from './db/client.js'
@@ -15,7 +15,7 @@ const logger = createLogger({
   level: config.LOG_LEVEL,
   pretty: process.stdout.isTTY === true && config.NODE_ENV !== 'production',
 })
-const { db, demo } = openCore(config, logger)
+const { db, demo } = openCoreOrExit(config, logger)
 if (demo) {
   logger.info(
     demo,

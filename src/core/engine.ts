@@ -14,6 +14,8 @@ import { globalCommand, isGreeting } from './text/intents.js'
 import { type FlowPosition, lastChoices, type Outcome, type TurnContext, type UserInput } from './turn.js'
 import type { Choice, Inbound, Language, Reply } from './types.js'
 
+export type ChoiceAction = { prefix: string; handle: (ctx: TurnContext, choiceId: string) => Outcome }
+
 /** A menu entry's behaviour: start a flow, or answer at once. */
 export type Feature = { flow: FlowDefinition } | { start: (ctx: TurnContext) => Outcome }
 
@@ -28,6 +30,11 @@ export type EngineDeps = {
   features?: Partial<Record<MenuItemId, Feature>>
   /** Free text outside a flow that nothing else understood. */
   fallback?: (ctx: TurnContext, input: UserInput) => Outcome
+  /**
+   * Options that mean the same whenever they are chosen outside a flow (e.g. "faq:syarat"), so a
+   * button on an old message keeps working.
+   */
+  actions?: ChoiceAction[]
   timeoutMinutes?: number
   /** Who to contact when the assistant cannot help ("sekretariat BBPPKS di wilayah Anda"). */
   contact?: string
@@ -45,6 +52,12 @@ type Conversation = {
   version: number
 }
 
+/** Puts a note in front of the first reply, so it reads as one message. */
+function withLead(replies: Reply[], lead: string): Reply[] {
+  const [first, ...rest] = replies
+  return first ? [{ ...first, text: `${lead}\n\n${first.text}` }, ...rest] : [{ text: lead }]
+}
+
 export function createEngine(deps: EngineDeps): Engine {
   const { db, logger } = deps
   const clock = deps.clock ?? (() => new Date())
@@ -55,6 +68,9 @@ export function createEngine(deps: EngineDeps): Engine {
   for (const feature of Object.values(features)) if (feature && 'flow' in feature) flows.set(feature.flow.id, feature.flow)
   const queries = createConversationQueries(db)
   const enqueue = createKeyedQueue()
+  const actions = deps.actions ?? []
+  const actionFor = (choiceId: string | undefined) =>
+    choiceId === undefined ? undefined : actions.find((action) => choiceId.startsWith(action.prefix))
 
   const menu = (lang: Language, lead?: string): Reply => ({
     text: [lead, t(lang, messages.menuIntro)].filter(Boolean).join('\n\n'),
@@ -91,21 +107,34 @@ export function createEngine(deps: EngineDeps): Engine {
     if (command === 'cancel') return atMenu(lang, t(lang, position ? messages.cancelled : messages.nothingToCancel))
     if (command === 'menu') return atMenu(lang, position ? t(lang, messages.leftFlow) : undefined)
 
+    // A typed option number may come as `choice`; it means the same as typing it.
+    const tapped =
+      inbound.choice && /^\d{1,2}$/.test(inbound.choice) ? resolveChoice(inbound.choice, conversation.offered) : inbound.choice
     // A tapped button that no longer belongs to the latest message.
-    if (inbound.choice && !conversation.offered.some((choice) => choice.id === inbound.choice)) {
-      if (inbound.choice.startsWith(MENU_PREFIX)) return startFeature(inbound.choice, ctx)
+    if (tapped && !conversation.offered.some((choice) => choice.id === tapped)) {
+      if (tapped.startsWith(MENU_PREFIX)) {
+        const started = startFeature(tapped, ctx)
+        return position ? { ...started, replies: withLead(started.replies, t(lang, messages.leftFlow)) } : started
+      }
       if (flow && position) return repeatStep(flow, position, ctx, t(lang, messages.staleChoice))
+      const action = actionFor(tapped)
+      if (action) return action.handle(ctx, tapped)
       return atMenu(lang, t(lang, messages.staleChoice))
     }
     const input: UserInput = { text }
-    const choice = inbound.choice ?? resolveChoice(text, conversation.offered)
+    const choice = tapped ?? resolveChoice(text, conversation.offered)
     if (choice) input.choice = choice
 
+    if (flow && position && !choice && isGreeting(text)) {
+      return repeatStep(flow, position, ctx, t(lang, messages.greetingInFlow))
+    }
     if (flow && position) {
       const outcome = continueFlow(flow, position, input, ctx)
       return outcome.cancelled ? atMenu(lang, t(lang, messages.cancelled)) : outcome
     }
     if (input.choice?.startsWith(MENU_PREFIX)) return startFeature(input.choice, ctx)
+    const action = actionFor(input.choice)
+    if (action && input.choice) return action.handle(ctx, input.choice)
     if (isGreeting(text)) return atMenu(lang, t(lang, messages.greeting))
     if (deps.fallback) return deps.fallback(ctx, input)
     return atMenu(lang, t(lang, messages.notUnderstood))
@@ -114,18 +143,18 @@ export function createEngine(deps: EngineDeps): Engine {
   function read(inbound: Inbound, now: Date): { conversation: Conversation; expired: boolean } {
     const stored = queries.load(inbound.channel, inbound.chatId)
     if (!stored) return { conversation: { lang: 'id', position: null, offered: menuChoices('id'), version: 0 }, expired: false }
-    const data = JSON.parse(stored.data) as { position?: FlowPosition; offered?: Choice[] }
+    const data = JSON.parse(stored.data) as { position?: FlowPosition; offered?: Choice[]; expiredFlow?: boolean }
     const expired = now.getTime() - stored.updatedAt.getTime() > timeoutMs
     const position = expired ? null : (data.position ?? null)
     const offered = expired || !data.offered ? menuChoices(stored.language) : data.offered
     return {
       conversation: { lang: stored.language, position, offered, version: stored.version },
-      expired: expired && !!data.position,
+      expired: (expired && !!data.position) || data.expiredFlow === true,
     }
   }
 
   function turn(inbound: Inbound, now: Date): Reply[] {
-    if (!queries.markProcessed(inbound.channel, inbound.messageId, now)) return []
+    if (!queries.markProcessed(inbound.channel, inbound.chatId, inbound.messageId, now)) return []
     const { conversation, expired } = read(inbound, now)
     const ctx: TurnContext = { inbound, lang: conversation.lang, now, db }
     const outcome = route(conversation, ctx)
@@ -141,9 +170,7 @@ export function createEngine(deps: EngineDeps): Engine {
       updatedAt: now,
     })
     if (!expired) return outcome.replies
-    const note = fill(t(lang, messages.expired), { minutes: timeoutMs / 60_000 })
-    const [first, ...rest] = outcome.replies
-    return first ? [{ ...first, text: `${note}\n\n${first.text}` }, ...rest] : [{ text: note }]
+    return withLead(outcome.replies, fill(t(lang, messages.expired), { minutes: timeoutMs / 60_000 }))
   }
 
   // Each message runs in its own savepoint: a failing message rolls back alone and is not marked

@@ -108,15 +108,19 @@ export const conversationStates = sqliteTable(
   ],
 )
 
-/** Inbound message ids already answered, so a redelivered message gets no second answer. */
+/**
+ * Inbound message ids already answered, so a redelivered message gets no second answer. Keyed by
+ * chat too: Telegram numbers messages per chat, so the same id turns up in every chat.
+ */
 export const processedMessages = sqliteTable(
   'processed_messages',
   {
     channel: text('channel', { enum: CHANNELS }).notNull(),
+    chatId: text('chat_id').notNull(),
     messageId: text('message_id').notNull(),
     receivedAt: integer('received_at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.channel, t.messageId] }), index('processed_messages_received_idx').on(t.receivedAt)],
+  (t) => [primaryKey({ columns: [t.channel, t.chatId, t.messageId] }), index('processed_messages_received_idx').on(t.receivedAt)],
 )
 
 export const SESSION_MODES = ['tatap_muka', 'daring'] as const
@@ -303,6 +307,8 @@ export const consentRecords = sqliteTable(
     channel: text('channel', { enum: CHANNELS }).notNull(),
     chatId: text('chat_id').notNull(),
     purpose: text('purpose').notNull(),
+    /** The record the consent was given for (e.g. a handoff request code), deleted with it. */
+    reference: text('reference'),
     textVersion: text('text_version').notNull(),
     granted: integer('granted', { mode: 'boolean' }).notNull(),
     recordedAt: integer('recorded_at', { mode: 'timestamp_ms' }).notNull(),

@@ -5,6 +5,7 @@ import fc from 'fast-check'
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createEngine } from '../../src/core/engine.js'
+import { runHousekeeping } from '../../src/core/housekeeping.js'
 import { closeDatabase, openDatabase } from '../../src/db/client.js'
 import { fakeClock, inbound, testCore } from '../support/core.js'
 import { coreDriver, play } from '../support/transcript.js'
@@ -28,6 +29,14 @@ describe('duplicate delivery', () => {
     expect(next[0]?.text).toContain('Langkah 2 dari 4')
   })
 
+  it('the same message id in another chat is a different message (Telegram numbers messages per chat)', async () => {
+    core = testCore()
+    const a = await core.engine.handle(inbound('halo', { chatId: 'A', messageId: '42' }))
+    const b = await core.engine.handle(inbound('halo', { chatId: 'B', messageId: '42' }))
+    expect(a).toHaveLength(1)
+    expect(b).toHaveLength(1)
+  })
+
   it('the same message id on another channel is a different message', async () => {
     core = testCore()
     await core.engine.handle(inbound('halo', { messageId: 'same' }))
@@ -49,8 +58,22 @@ describe('expiry after 30 minutes of silence', () => {
     await play(driver, [
       {
         user: 'Kapan jadwal bimtek?',
-        bot: ['Sesi sebelumnya berakhir karena tidak ada balasan selama 30 menit', 'Maaf, saya belum mengerti'],
+        bot: ['Sesi sebelumnya berakhir karena tidak ada balasan selama 30 menit', /jadwal/i],
+        not: ['Langkah 3 dari 4'],
       },
+    ])
+  })
+
+  it('says so too when the clean-up job already forgot the flow', async () => {
+    const clock = fakeClock()
+    core = testCore({ clock: clock.now })
+    const driver = coreDriver(core.engine, { chatId: 'swept' })
+    await driver.send('6')
+    clock.advance(31 * 60_000)
+    runHousekeeping(core.db, clock.now(), 30)
+    await play(driver, [
+      { user: 'halo', bot: ['Sesi sebelumnya berakhir'] },
+      { user: 'halo', bot: ['Halo'], not: ['berakhir'] },
     ])
   })
 
@@ -119,7 +142,7 @@ describe('one chat, one message at a time', () => {
     const a = coreDriver(core.engine, { chatId: 'a' })
     const b = coreDriver(core.engine, { chatId: 'b' })
     await a.send('6')
-    await play(b, [{ user: '1', bot: ['belum tersedia'] }])
+    await play(b, [{ user: '1', bot: ['Pilih kelompok topik'] }])
     await play(a, [{ user: '1', bot: ['Langkah 2 dari 4'] }])
   })
 })
@@ -134,11 +157,18 @@ describe('outdated buttons', () => {
     expect(replies[0]?.text).toContain('Langkah 2 dari 4')
   })
 
-  it('a tap on an old main-menu button still works', async () => {
+  it('a tap on an old main-menu button still works, and says the unfinished flow was stopped', async () => {
     core = testCore()
     await core.engine.handle(inbound('6', { chatId: 'old2' }))
     const replies = await core.engine.handle(inbound('', { chatId: 'old2', text: undefined, choice: 'menu:daftar' }))
+    expect(replies[0]?.text).toContain('Proses tadi dihentikan')
     expect(replies[0]?.text).toContain('"Daftar Bimtek" belum tersedia')
+  })
+
+  it('a typed option number passed as a choice means the same as typing it', async () => {
+    core = testCore()
+    const replies = await core.engine.handle(inbound('', { chatId: 'num', text: undefined, choice: '6' }))
+    expect(replies[0]?.text).toContain('Langkah 1 dari 4')
   })
 })
 

@@ -83,6 +83,50 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
     expect(listHandoffs(core.db)[0]).toMatchObject({ name: 'Budiman Santoso', topic: 'lain' })
   })
 
+  it.each(['ya.', 'iya kak', 'yaa', 'ok sip', 'betul kak', 'sudah benar', 'Kirim'])('%j on the summary sends', async (yes) => {
+    core = testCore()
+    const driver = coreDriver(core.engine)
+    for (const answer of ['6', '2', 'Kapan hasil ujian keluar ya?', 'Budi Santoso', '081234567890']) await driver.send(answer)
+    await play(driver, [{ user: yes, bot: [/nomor PTG-/] }])
+  })
+
+  it.each(['tidak', 'belum kak', 'hmm'])('%j on the summary sends nothing and explains the choices', async (notYes) => {
+    core = testCore()
+    const driver = coreDriver(core.engine)
+    for (const answer of ['6', '2', 'Kapan hasil ujian keluar ya?', 'Budi Santoso', '081234567890']) await driver.send(answer)
+    await play(driver, [{ user: notYes, bot: ['Ketik 1 untuk mengirim'] }])
+    expect(listHandoffs(core.db)).toHaveLength(0)
+  })
+
+  it('"salah" on the summary opens the correction list; an unknown choice there says why', async () => {
+    core = testCore()
+    const driver = coreDriver(core.engine)
+    for (const answer of ['6', '2', 'Kapan hasil ujian keluar ya?', 'Budi Santoso', '081234567890']) await driver.send(answer)
+    await play(driver, [
+      { user: 'salah nama', bot: ['Bagian mana yang ingin diubah?'] },
+      { user: '9', bot: ['⚠️ Pilihan tidak dikenali', 'Bagian mana yang ingin diubah?'] },
+    ])
+  })
+
+  it('a greeting in the middle is not taken as an answer', async () => {
+    core = testCore()
+    await play(coreDriver(core.engine), [
+      { user: '6', bot: ['Langkah 1 dari 4'] },
+      { user: '1', bot: ['Langkah 2 dari 4'] },
+      { user: 'halo kak selamat pagi', bot: ['masih di tengah proses', 'batal', 'Langkah 2 dari 4'] },
+    ])
+  })
+
+  it('refuses a landline: staff need a number for calls and WhatsApp', async () => {
+    core = testCore()
+    const driver = coreDriver(core.engine)
+    for (const answer of ['6', '2', 'Kapan hasil ujian keluar ya?', 'Budi Santoso']) await driver.send(answer)
+    await play(driver, [
+      { user: '(021) 5550 1234', bot: ['bukan nomor telepon rumah atau kantor', 'Langkah 4 dari 4'] },
+      { user: 'wa 0812 3456 7890', bot: ['Periksa lagi', '+62 812-****-7890'] },
+    ])
+  })
+
   it('works in English', async () => {
     core = testCore()
     await play(coreDriver(core.engine), [
@@ -121,5 +165,7 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
     clock.advance(91 * 86_400_000)
     expect(runHousekeeping(core.db, clock.now(), 30)).toMatchObject({ purgedHandoffs: 1 })
     expect(listHandoffs(core.db, 'all')).toHaveLength(0)
+    // The consent given for it goes with it.
+    expect(rows('select * from consent_records')).toEqual([])
   })
 })

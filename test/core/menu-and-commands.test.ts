@@ -46,7 +46,7 @@ describe('main menu', () => {
   it('answers input nothing understands with an apology and the menu', async () => {
     core = testCore()
     await play(coreDriver(core.engine), [
-      { user: 'xyz qwerty', bot: ['Maaf, saya belum mengerti', 'Ketik angka menu'], options: MENU_ID },
+      { user: 'xyz qwerty', bot: ['Maaf, saya belum punya jawaban untuk itu', 'pilih 6'], options: MENU_ID },
     ])
   })
 
@@ -76,7 +76,7 @@ describe('main menu', () => {
 
   it('an option number beyond the menu is not taken as a choice', async () => {
     core = testCore()
-    await play(coreDriver(core.engine), [{ user: '9', bot: ['Maaf, saya belum mengerti'], options: MENU_ID }])
+    await play(coreDriver(core.engine), [{ user: '9', bot: ['Maaf, saya belum punya jawaban'], options: MENU_ID }])
   })
 })
 

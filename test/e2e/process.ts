@@ -134,12 +134,13 @@ export function tempDir(prefix: string): { dir: string; cleanup(): void } {
 /** Runs the terminal chat with `input` on stdin until it exits at end of input. */
 export async function runChat(options: {
   dbPath: string
-  chat: string
+  /** Omitted: the chat picks its own (a fresh conversation for piped input). */
+  chat?: string
   input: string
   env?: Record<string, string>
   ms?: number
 }): Promise<{ exit: Exit; stdout: string; stderr: string }> {
-  const chat = start('src/bots/console/main.ts', ['--chat', options.chat], {
+  const chat = start('src/bots/console/main.ts', options.chat ? ['--chat', options.chat] : [], {
     DATABASE_PATH: options.dbPath,
     ...options.env,
   })

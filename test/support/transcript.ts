@@ -75,7 +75,7 @@ export async function play(driver: ChatDriver, transcript: Transcript): Promise<
       const rest = answer.slice(from)
       const match = typeof wanted === 'string' ? rest.indexOf(wanted) : rest.search(wanted)
       expect(match, `${where}\nexpected to contain ${String(wanted)}`).toBeGreaterThanOrEqual(0)
-      from += match
+      from += match + (typeof wanted === 'string' ? wanted.length : (rest.match(wanted)?.[0].length ?? 0))
     }
     for (const unwanted of turn.not ?? []) {
       const found = typeof unwanted === 'string' ? answer.includes(unwanted) : unwanted.test(answer)

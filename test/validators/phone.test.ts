@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { validationMessage } from '../../src/core/validators/messages.js'
-import { parsePhone } from '../../src/core/validators/phone.js'
+import { parseMobilePhone, parsePhone } from '../../src/core/validators/phone.js'
 
 const refused = (input: string) => {
   const r = parsePhone(input)
@@ -48,11 +48,11 @@ describe('parsePhone: accepted forms', () => {
 describe('parsePhone: refusals', () => {
   it.each([
     ['0812-3456-789O', 'PHONE_CHARS'],
-    ['hp 081234567890', 'PHONE_CHARS'],
+    ['hp 0812345678x0', 'PHONE_CHARS'],
     ['0812#34567890', 'PHONE_CHARS'],
     ['0812345', 'PHONE_LENGTH', { digits: 7, kind: 'mobile' }],
     ['0812-3456-789012', 'PHONE_LENGTH', { digits: 14, kind: 'mobile' }],
-    ['+62 812 345', 'PHONE_LENGTH', { digits: 7, kind: 'mobile' }],
+    ['+62 812 345', 'PHONE_LENGTH', { digits: 8, kind: 'mobile' }],
     ['021-555', 'PHONE_LENGTH', { digits: 6, kind: 'landline' }],
     ['+1 415 555 0100', 'PHONE_NOT_ID'],
     ['+60 12-345 6789', 'PHONE_NOT_ID'],
@@ -117,13 +117,29 @@ describe('parsePhone properties', () => {
     )
   })
 
-  it('a mobile number with too few or too many digits gets PHONE_LENGTH counting the 0… form', () => {
+  it('a mobile number with too few or too many digits gets PHONE_LENGTH counting the digits as typed', () => {
     const badNsn = fc.oneof(digitString(0, 7), digitString(12, 16)).map((rest) => `8${rest}`)
     fc.assert(
-      fc.property(badNsn, fc.constantFrom('0', '+62 '), (n, pre) => {
-        expect(refused(pre + n)).toEqual({ code: 'PHONE_LENGTH', params: { digits: n.length + 1, kind: 'mobile' } })
+      fc.property(badNsn, fc.constantFrom('0', '+62 ', '62'), (n, pre) => {
+        const typed = pre.replace(/\D/g, '').length + n.length
+        expect(refused(pre + n)).toEqual({ code: 'PHONE_LENGTH', params: { digits: typed, kind: 'mobile' } })
       }),
     )
+  })
+
+  it.each([
+    'wa 0812-3456-7890',
+    'HP: 0812 3456 7890',
+    'No. HP 081234567890',
+    'nomor wa +62 812-3456-7890',
+    'Telp. 0812.3456.7890',
+  ])('a labelled number %j is read without its label', (input) => {
+    expect(parsePhone(input)).toEqual({ ok: true, value: { e164: '+6281234567890', mobile: true } })
+  })
+
+  it('the mobile-only parser refuses a landline with its own reason', () => {
+    expect(parseMobilePhone('(021) 5550 1234')).toEqual({ ok: false, error: { code: 'PHONE_NOT_MOBILE' } })
+    expect(parseMobilePhone('0812 3456 7890')).toEqual({ ok: true, value: '+6281234567890' })
   })
 
   it('any other country code is refused as not Indonesian', () => {

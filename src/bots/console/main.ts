@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto'
 import { userInfo } from 'node:os'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
-import { openCore } from '../../bootstrap.js'
+import { openCoreOrExit } from '../../bootstrap.js'
 import { loadConfigOrExit } from '../../config.js'
 import { renderPlainText } from '../../core/render.js'
 import type { Inbound } from '../../core/types.js'
@@ -18,7 +18,9 @@ const { values: args } = parseArgs({
   options: { chat: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
 })
 if (args.help) {
-  process.stdout.write('npm run chat [-- --chat NAME]\n  NAME: which conversation to continue (default: your user name)\n')
+  process.stdout.write(
+    'npm run chat [-- --chat NAME]\n  NAME: which conversation to continue (default: your user name in a terminal, a new one for piped input)\n',
+  )
   process.exit(0)
 }
 
@@ -26,9 +28,20 @@ const config = loadConfigOrExit()
 
 // The conversation goes to stdout; only warnings and errors go to stderr.
 const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, stream: 'stderr' })
-const { db, engine } = openCore(config, logger)
-const chatId = args.chat ?? userInfo().username
+const { db, engine } = openCoreOrExit(config, logger)
 const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true
+// A person at a terminal continues their own conversation; a script starts a fresh one unless it
+// names one with --chat, so the same script always gives the same answers.
+const chatId = args.chat ?? (interactive ? userName() : `script-${randomUUID()}`)
+
+function userName(): string {
+  try {
+    return userInfo().username
+  } catch {
+    // A container user without a passwd entry.
+    return process.env.USER || 'console'
+  }
+}
 
 function inbound(text: string): Inbound {
   return { channel: 'console', chatId, userId: chatId, messageId: randomUUID(), text, receivedAt: new Date() }

@@ -5,6 +5,7 @@
  */
 import type { z } from 'zod'
 import { fill, t } from '../messages.js'
+import { normalizeInput } from '../text/normalize.js'
 import type { FlowPosition, Outcome, TurnContext, UserInput } from '../turn.js'
 import type { Choice, Language, Reply, Text } from '../types.js'
 import { validationMessage } from '../validators/messages.js'
@@ -54,23 +55,9 @@ const labels = {
   step: { id: 'Langkah {n} dari {total}', en: 'Step {n} of {total}' },
 } satisfies Record<string, Text>
 
-const YES = new Set([
-  'ya',
-  'y',
-  'iya',
-  'iy',
-  'yes',
-  'ok',
-  'oke',
-  'okay',
-  'kirim',
-  'benar',
-  'betul',
-  'sudah benar',
-  'setuju',
-  'send',
-  'lanjut',
-])
+// Compared with the first word, doubled letters folded ("yaa" → "ya", "betul kak" → "betul").
+const YES = new Set('ya y iya iy yes yup ok oke okay okey sip siap kirim benar bener betul setuju send lanjut'.split(' '))
+const NOT = new Set('tidak tdk gak ga gk nggak ngga enggak bukan jangan belum blm no not'.split(' '))
 const EDIT_WORDS = new Set(['ubah', 'edit', 'ganti', 'salah', 'koreksi', 'perbaiki', 'change'])
 
 const stepIndex = (flow: FlowDefinition, id: string) => flow.steps.findIndex((step) => step.id === id)
@@ -104,9 +91,9 @@ function summary(flow: FlowDefinition, position: FlowPosition, ctx: TurnContext,
   }
 }
 
-function editMenu(flow: FlowDefinition, ctx: TurnContext): Reply {
+function editMenu(flow: FlowDefinition, ctx: TurnContext, warning?: string): Reply {
   return {
-    text: t(ctx.lang, labels.whichField),
+    text: warning ? `⚠️ ${warning}\n\n${t(ctx.lang, labels.whichField)}` : t(ctx.lang, labels.whichField),
     choices: flow.steps.map((step) => ({ id: `edit:${step.id}`, label: t(ctx.lang, step.label) })),
   }
 }
@@ -126,7 +113,7 @@ export function startFlow(flow: FlowDefinition, ctx: TurnContext): Outcome {
 /** Asks the current question again (after a language switch or an outdated button). */
 export function repeatStep(flow: FlowDefinition, position: FlowPosition, ctx: TurnContext, warning?: string): Outcome {
   if (position.step === CONFIRM) return { replies: [summary(flow, position, ctx, warning)], next: position }
-  if (position.step === EDIT) return { replies: [editMenu(flow, ctx)], next: position }
+  if (position.step === EDIT) return { replies: [editMenu(flow, ctx, warning)], next: position }
   const step = flow.steps[stepIndex(flow, position.step)]
   if (!step) return { replies: [summary(flow, position, ctx, warning)], next: { ...position, step: CONFIRM } }
   return { replies: [ask(flow, step, { ...ctx, fields: position.fields }, warning)], next: position }
@@ -169,9 +156,18 @@ export function continueFlow(flow: FlowDefinition, position: FlowPosition, input
   return { replies: [summary(flow, next, ctx)], next }
 }
 
+/** "ya.", "iya kak", "yaa", "ok sip", "sudah benar": a short yes; "salah", "ubah nama": a change. */
+function confirmWord(text: string): string | undefined {
+  const words = normalizeInput(text)
+    .split(' ')
+    .map((word) => word.replace(/(\p{L})\1+/gu, '$1'))
+  if (words.some((word) => EDIT_WORDS.has(word))) return 'confirm:edit'
+  if (words.length > 4 || words.some((word) => NOT.has(word))) return undefined
+  return words.some((word) => YES.has(word)) ? 'confirm:yes' : undefined
+}
+
 function confirm(flow: FlowDefinition, position: FlowPosition, input: UserInput, ctx: TurnContext): Outcome {
-  const word = input.text.trim().toLowerCase()
-  const choice = input.choice ?? (YES.has(word) ? 'confirm:yes' : EDIT_WORDS.has(word) ? 'confirm:edit' : undefined)
+  const choice = input.choice ?? confirmWord(input.text)
   if (choice === 'confirm:yes') return { replies: flow.complete(position.fields, ctx), next: null }
   if (choice === 'confirm:edit') return { replies: [editMenu(flow, ctx)], next: { ...position, step: EDIT } }
   if (choice === 'confirm:cancel') return { replies: [], next: null, cancelled: true }

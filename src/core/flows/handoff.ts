@@ -8,7 +8,7 @@ import { referenceCode } from '../codes.js'
 import { fill, t } from '../messages.js'
 import { maskPhone } from '../privacy.js'
 import type { Text } from '../types.js'
-import { nameSchema, phoneSchema, textSchema } from '../validators/schemas.js'
+import { mobilePhoneSchema, nameSchema, textSchema } from '../validators/schemas.js'
 import type { FlowDefinition } from './flow.js'
 
 /** How long a request is kept; said to the user and enforced by the housekeeping job. */
@@ -84,7 +84,7 @@ export function createHandoffFlow(deps: { contact: string }): FlowDefinition {
         id: 'phone',
         label: label.phone,
         prompt: (ctx) => t(ctx.lang, texts.phone),
-        schema: phoneSchema,
+        schema: mobilePhoneSchema,
         display: (value) => maskPhone(String(value)),
       },
     ],

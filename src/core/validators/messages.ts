@@ -82,6 +82,10 @@ const MESSAGES: Record<ValidationCode, Texts> = {
     id: () => 'Tahunnya terlalu lama; mohon tulis tahun 1900 atau sesudahnya.',
     en: () => 'That year is too early; please give a year from 1900 on.',
   },
+  PHONE_NOT_MOBILE: {
+    id: () => 'Mohon tulis nomor HP/WhatsApp (diawali 08), bukan nomor telepon rumah atau kantor.',
+    en: () => 'Please give a mobile/WhatsApp number (starting 08), not a landline.',
+  },
   NAME_LENGTH: {
     id: (p) => `Nama harus 3–100 huruf; Anda mengetik ${get(p, 'length')}.`,
     en: (p) => `A name must have 3–100 characters; you typed ${get(p, 'length')}.`,

@@ -1,6 +1,6 @@
 import { fail, ok, type Result } from '../result.js'
 
-export const PHONE_ERROR_CODES = ['PHONE_CHARS', 'PHONE_LENGTH', 'PHONE_NOT_ID', 'PHONE_FORMAT'] as const
+export const PHONE_ERROR_CODES = ['PHONE_CHARS', 'PHONE_LENGTH', 'PHONE_NOT_ID', 'PHONE_FORMAT', 'PHONE_NOT_MOBILE'] as const
 export type PhoneErrorCode = (typeof PHONE_ERROR_CODES)[number]
 
 export type Phone = { e164: string; mobile: boolean }
@@ -8,6 +8,8 @@ export type Phone = { e164: string; mobile: boolean }
 // Digits plus what people put between them: spaces, dashes (incl. autocorrected ones), dots,
 // slashes, brackets around the area code or "(0)", and a leading "+".
 const ALLOWED = /^[0-9\s\-./()+\u2010-\u2015\u2212]*$/u
+
+const LABEL = /^(?:(?:no(?:mor)?|hp|wa|whatsapp|telp|tlp|telepon|handphone)\b\.?\s*[:-]?\s*)+/iu
 
 // Lengths of the national significant number (after +62 / the trunk 0).
 const MOBILE = { min: 9, max: 12 }
@@ -18,7 +20,8 @@ const LANDLINE = { min: 8, max: 11 }
  * (021) …) and return it in E.164, with whether it is a mobile (08…) number.
  */
 export function parsePhone(input: string): Result<Phone, PhoneErrorCode> {
-  const text = input.trim()
+  // People often label the number: "wa 0812…", "HP: 0812…", "No. telp 021…".
+  const text = input.trim().replace(LABEL, '')
   if (!ALLOWED.test(text)) return fail('PHONE_CHARS')
 
   const plusAt = text.indexOf('+')
@@ -32,8 +35,8 @@ export function parsePhone(input: string): Result<Phone, PhoneErrorCode> {
   if (!nsn.ok) return nsn
 
   const n = nsn.value
-  // The count is reported as if written 0…, which is the form the error message quotes.
-  const written = n.length + 1
+  // The count the person typed, so the message matches what they see on their screen.
+  const written = digits.length
   if (n.startsWith('8')) {
     if (n.length < MOBILE.min || n.length > MOBILE.max) return fail('PHONE_LENGTH', { digits: written, kind: 'mobile' })
     return ok({ e164: `+62${n}`, mobile: true })
@@ -65,3 +68,10 @@ function nationalNumber(digits: string, hasPlus: boolean): Result<string, PhoneE
 
 // "+62 (0)812…" and "+62 0812…" keep the national trunk 0, which E.164 drops.
 const dropTrunkZero = (n: string): string => (n.startsWith('0') ? n.slice(1) : n)
+
+/** A mobile number (08…, for calls and WhatsApp) in E.164; a landline is refused. */
+export function parseMobilePhone(input: string): Result<string, PhoneErrorCode> {
+  const phone = parsePhone(input)
+  if (!phone.ok) return phone
+  return phone.value.mobile ? ok(phone.value.e164) : fail('PHONE_NOT_MOBILE')
+}

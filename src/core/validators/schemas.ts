@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { fail, ok, type Result } from '../result.js'
 import { type ParseDateOptions, parseDate } from './date.js'
 import { parseNik } from './nik.js'
-import { parsePhone } from './phone.js'
+import { parseMobilePhone, parsePhone } from './phone.js'
 
 export const NAME_ERROR_CODES = ['NAME_LENGTH', 'NAME_CHARS'] as const
 export type NameErrorCode = (typeof NAME_ERROR_CODES)[number]
@@ -50,6 +50,8 @@ export const phoneSchema = schemaFromParser((s) => {
   const r = parsePhone(s)
   return r.ok ? ok(r.value.e164) : r
 })
+/** Mobile number (HP/WhatsApp) → E.164 string; landlines are refused. */
+export const mobilePhoneSchema = schemaFromParser(parseMobilePhone)
 /** Birth date → ISO string; past dates only. */
 export const birthDateSchema = dateSchema()
 /** A date that may lie in the future (exam day, certificate expiry) → ISO string; past dates are accepted too. */

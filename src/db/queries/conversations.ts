@@ -28,6 +28,7 @@ export function createConversationQueries(db: Db) {
     .insert(processedMessages)
     .values({
       channel: sql.placeholder('channel'),
+      chatId: sql.placeholder('chatId'),
       messageId: sql.placeholder('messageId'),
       receivedAt: sql.placeholder('receivedAt'),
     })
@@ -81,8 +82,8 @@ export function createConversationQueries(db: Db) {
 
   return {
     /** Records an inbound message id; false when it was seen before. */
-    markProcessed(channel: Channel, messageId: string, receivedAt: Date): boolean {
-      return markProcessed.run({ channel, messageId, receivedAt }).changes === 1
+    markProcessed(channel: Channel, chatId: string, messageId: string, receivedAt: Date): boolean {
+      return markProcessed.run({ channel, chatId, messageId, receivedAt }).changes === 1
     },
 
     load(channel: Channel, chatId: string): StoredConversation | undefined {
@@ -112,11 +113,14 @@ export function createConversationQueries(db: Db) {
 
     /** Forgets what unfinished flows collected once a chat has been silent since `before`. */
     clearExpiredFlows(before: Date): number {
-      return db
-        .update(conversationStates)
-        .set({ flow: null, step: null, data: '{}', version: sql`${conversationStates.version} + 1` })
-        .where(and(lt(conversationStates.updatedAt, before), sql`${conversationStates.flow} is not null`))
-        .run().changes
+      return (
+        db
+          .update(conversationStates)
+          // The marker lets the next message say that the session ended, as when expiry is noticed live.
+          .set({ flow: null, step: null, data: '{"expiredFlow":true}', version: sql`${conversationStates.version} + 1` })
+          .where(and(lt(conversationStates.updatedAt, before), sql`${conversationStates.flow} is not null`))
+          .run().changes
+      )
     },
 
     /** Drops de-duplication records older than `before`. */

@@ -1,5 +1,5 @@
 /** Requests to talk to a staff member, with the consent that allows keeping them. */
-import { and, asc, eq, lt } from 'drizzle-orm'
+import { and, asc, eq, inArray, lt } from 'drizzle-orm'
 import type { Db } from '../client.js'
 import { auditLog, type Channel, consentRecords, handoffRequests } from '../schema.js'
 
@@ -26,6 +26,7 @@ export function insertHandoff(db: Db, request: NewHandoff): void {
       channel: row.channel,
       chatId: row.chatId,
       purpose: 'handoff',
+      reference: row.code,
       textVersion: consentTextVersion,
       granted: true,
       recordedAt: at,
@@ -55,7 +56,18 @@ export function closeHandoff(db: Db, code: string, at: Date, actor: string): boo
   })
 }
 
-/** Deletes requests older than the retention period promised to the user. */
+/** Deletes requests older than the retention period promised to the user, with their consent records. */
 export function purgeHandoffs(db: Db, before: Date): number {
-  return db.delete(handoffRequests).where(lt(handoffRequests.createdAt, before)).run().changes
+  const expired = db
+    .delete(handoffRequests)
+    .where(lt(handoffRequests.createdAt, before))
+    .returning({ code: handoffRequests.code })
+    .all()
+    .map((row) => row.code)
+  if (expired.length) {
+    db.delete(consentRecords)
+      .where(and(eq(consentRecords.purpose, 'handoff'), inArray(consentRecords.reference, expired)))
+      .run()
+  }
+  return expired.length
 }

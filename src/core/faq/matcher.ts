@@ -1,0 +1,114 @@
+/**
+ * Finds the topic a question is about. Every topic (and every known out-of-scope subject) is
+ * indexed with MiniSearch (BM25) from its title, keywords and example phrasings, after the
+ * analyzer has normalised, corrected and stemmed them; a question goes through the same analyzer.
+ * The outcome is a confident answer, up to three suggestions, a known out-of-scope subject, or
+ * nothing.
+ */
+import MiniSearch from 'minisearch'
+import type { FaqTopic, KnowledgeBase, OutOfScope } from './knowledge-base.js'
+import { REWRITES, WEAK_TERMS } from './lexicon.js'
+import { type Analyzer, createAnalyzer, words } from './normalize.js'
+
+export type MatchOutcome =
+  | { kind: 'answer'; topic: FaqTopic; score: number }
+  | { kind: 'suggest'; topics: FaqTopic[]; score: number }
+  | { kind: 'outOfScope'; subject: OutOfScope; score: number }
+  | { kind: 'none'; score: number }
+
+export type MatcherTuning = {
+  /** Field weights in the BM25 sum. */
+  boost: { title: number; keywords: number; examples: number }
+  /** Weight of generic words ("sertifikasi", "apa") relative to the others. */
+  weakTerm: number
+  /** Minimum confidence for a direct answer, and for "Maksud Anda" suggestions. */
+  answerAt: number
+  suggestAt: number
+}
+
+export const DEFAULT_TUNING: MatcherTuning = {
+  boost: { title: 1, keywords: 2, examples: 1 },
+  weakTerm: 0.3,
+  answerAt: 0.5,
+  suggestAt: 0.2,
+}
+
+type Doc = { id: string; title: string; keywords: string; examples: string }
+type Subject = { kind: 'topic'; topic: FaqTopic } | { kind: 'outOfScope'; subject: OutOfScope }
+export type Ranked = { subject: Subject; id: string; score: number; coverage: number }
+
+export type Matcher = {
+  match(question: string): MatchOutcome
+  /** Ranked candidates with their raw scores (for evaluation and the CLI). */
+  rank(question: string): Ranked[]
+  analyzer: Analyzer
+}
+
+function vocabularyOf(kb: KnowledgeBase): string[] {
+  const texts = [
+    ...kb.topics.flatMap((topic) => [topic.title.id, topic.title.en, topic.answer.id, ...topic.keywords, ...topic.examples]),
+    ...kb.outOfScope.flatMap((item) => [...item.keywords, ...item.examples]),
+    ...Object.values(REWRITES),
+  ]
+  return texts.flatMap(words)
+}
+
+export function createMatcher(kb: KnowledgeBase, tuning: MatcherTuning = DEFAULT_TUNING): Matcher {
+  const analyzer = createAnalyzer(vocabularyOf(kb))
+  const subjects = new Map<string, Subject>([
+    ...kb.topics.map((topic) => [topic.id, { kind: 'topic', topic }] as const),
+    ...kb.outOfScope.map((subject) => [subject.id, { kind: 'outOfScope', subject }] as const),
+  ])
+  const index = new MiniSearch<Doc>({
+    fields: ['title', 'keywords', 'examples'],
+    // Text is analysed before it reaches the index.
+    tokenize: (text) => text.split(' ').filter(Boolean),
+    processTerm: (term) => term,
+    searchOptions: {
+      boost: tuning.boost,
+      boostTerm: (term) => (WEAK_TERMS.has(term) ? tuning.weakTerm : 1),
+      combineWith: 'OR',
+    },
+  })
+  const join = (texts: string[]) => texts.flatMap((text) => analyzer.terms(text)).join(' ')
+  index.addAll([
+    ...kb.topics.map((topic) => ({
+      id: topic.id,
+      title: join([topic.title.id, topic.title.en]),
+      keywords: join(topic.keywords),
+      examples: join(topic.examples),
+    })),
+    ...kb.outOfScope.map((item) => ({ id: item.id, title: '', keywords: join(item.keywords), examples: join(item.examples) })),
+  ])
+
+  function rank(question: string): Ranked[] {
+    const query = analyzer.terms(question)
+    if (query.length === 0) return []
+    // Unknown words count against coverage: a question mostly about other things is not ours.
+    const weight = (term: string) => (WEAK_TERMS.has(term) ? tuning.weakTerm : 1)
+    const total = query.reduce((sum, term) => sum + weight(term), 0)
+    return index.search(query.join(' ')).flatMap((result) => {
+      const subject = subjects.get(String(result.id))
+      if (!subject) return []
+      const matched = result.queryTerms.reduce((sum, term) => sum + weight(term), 0)
+      return [{ subject, id: String(result.id), score: result.score, coverage: matched / total }]
+    })
+  }
+
+  return {
+    analyzer,
+    rank,
+    match(question) {
+      const ranked = rank(question)
+      const [first, second] = ranked
+      if (!first) return { kind: 'none', score: 0 }
+      const margin = second ? 1 - second.score / first.score : 1
+      const confidence = first.coverage * (0.5 + 0.5 * margin)
+      if (first.subject.kind === 'outOfScope') return { kind: 'outOfScope', subject: first.subject.subject, score: confidence }
+      if (confidence >= tuning.answerAt) return { kind: 'answer', topic: first.subject.topic, score: confidence }
+      const topics = ranked.flatMap((r) => (r.subject.kind === 'topic' ? [r.subject.topic] : [])).slice(0, 3)
+      if (confidence >= tuning.suggestAt) return { kind: 'suggest', topics, score: confidence }
+      return { kind: 'none', score: confidence }
+    },
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * Turns a question as people type it into the terms the matcher compares: case, accents, emoji
+ * and punctuation removed, stretched letters shortened ("bgtttt"), "kata2" read as "kata",
+ * chat abbreviations and English rewritten (see lexicon.ts), function words dropped, colloquial
+ * affixes ("ngurusin", "gunane") and typos ("sertifkasi") brought back to words the knowledge base
+ * uses, and every word reduced to its Indonesian stem.
+ */
+import { stemmer as indonesianStemmer } from '@orama/stemmers/indonesian'
+import { distance } from 'fastest-levenshtein'
+import { PROTECTED, REWRITES, STOPWORDS } from './lexicon.js'
+
+const stems = new Map<string, string>()
+
+/** The stem of one lower-case word ("pendaftarannya" → "daftar"); domain words stay whole. */
+export function stem(word: string): string {
+  if (PROTECTED.has(word) || word.length < 4 || /\d/.test(word)) return word
+  let result = stems.get(word)
+  if (result === undefined) {
+    result = indonesianStemmer(word)
+    // The stemmer strips "-nya", "-lah" and prefixes; a result that short means it over-reached.
+    if (result.length < 3) result = word
+    if (stems.size < 50_000) stems.set(word, result)
+  }
+  return result
+}
+
+/** Lower case, no accents, punctuation or emoji; words split from numbers; stretched letters cut. */
+export function cleanText(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/(\p{L}{2,})2(?!\d)/gu, '$1')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .replace(/(\p{L})(\p{N})/gu, '$1 $2')
+    .replace(/(\p{N})(\p{L})/gu, '$1 $2')
+    .replace(/(\p{L})\1{2,}/gu, '$1')
+    .trim()
+}
+
+function rewrite(word: string): string[] {
+  const direct = REWRITES[word]
+  if (direct !== undefined) return direct.split(' ')
+  // "gmnaa", "sertiff": a doubled letter that is only emphasis.
+  const single = word.replace(/(\p{L})\1/gu, '$1')
+  const loose = single !== word ? REWRITES[single] : undefined
+  if (loose !== undefined) return loose.split(' ')
+  // Possessive "-nya" on a short form: "sertifnya", "bimteknya".
+  if (word.endsWith('nya') && word.length > 5) {
+    const base = REWRITES[word.slice(0, -3)]
+    if (base !== undefined) return base.split(' ')
+  }
+  return [word]
+}
+
+/** The words of a text after rewriting, before stop words and stemming. */
+export function words(text: string): string[] {
+  const cleaned = cleanText(text)
+  if (!cleaned) return []
+  return cleaned.split(' ').flatMap(rewrite)
+}
+
+/** Forms of a colloquial word to try: Jakarta "ng(e)-…-in", Javanese "-e/-ne", Sundanese "-na". */
+function colloquialForms(word: string): string[] {
+  const forms: string[] = []
+  const bases = [word]
+  if (/^nge[^aiueo]/.test(word)) bases.push(word.slice(3), `ke${word.slice(3)}`)
+  else if (/^ng[aiueo]/.test(word)) bases.push(word.slice(2), `k${word.slice(2)}`)
+  else if (/^ny[aiueo]/.test(word)) bases.push(`s${word.slice(2)}`)
+  for (const base of bases) {
+    forms.push(base)
+    for (const suffix of ['in', 'ne', 'na', 'e']) {
+      if (base.endsWith(suffix) && base.length - suffix.length >= 3) forms.push(base.slice(0, -suffix.length))
+    }
+  }
+  return forms.slice(1)
+}
+
+export type Analyzer = {
+  /** The terms of a text, each known to the vocabulary where a close enough word exists. */
+  terms(text: string): string[]
+  /** Whether a term occurs in the vocabulary the analyzer was built from. */
+  knows(term: string): boolean
+}
+
+/**
+ * An analyzer that corrects towards `vocabulary` (the raw words of the knowledge base): a word
+ * it does not know becomes the known word it is a colloquial form of, or the known word one or
+ * two typos away (same first letter; two typos only for long words).
+ */
+export function createAnalyzer(vocabulary: Iterable<string>): Analyzer {
+  const known = new Set<string>()
+  const byInitial = new Map<string, string[]>()
+  for (const word of vocabulary) {
+    if (word.length < 3 || /\d/.test(word) || known.has(word)) continue
+    known.add(word)
+    const initial = word[0] ?? ''
+    byInitial.set(initial, [...(byInitial.get(initial) ?? []), word])
+  }
+  const knownStems = new Set([...known].map(stem))
+  const corrections = new Map<string, string>()
+
+  function nearest(word: string): string | undefined {
+    const limit = word.length >= 8 ? 2 : word.length >= 5 ? 1 : 0
+    if (limit === 0) return undefined
+    let best: string | undefined
+    let bestDistance = limit + 1
+    for (const candidate of byInitial.get(word[0] ?? '') ?? []) {
+      if (Math.abs(candidate.length - word.length) > limit) continue
+      const d = distance(word, candidate)
+      if (d < bestDistance) {
+        best = candidate
+        bestDistance = d
+      }
+    }
+    return best
+  }
+
+  function term(word: string): string {
+    const direct = stem(word)
+    if (known.has(word) || knownStems.has(direct) || /\d/.test(word)) return direct
+    let corrected = corrections.get(word)
+    if (corrected === undefined) {
+      const colloquial = colloquialForms(word)
+        .map(stem)
+        .find((form) => knownStems.has(form))
+      const typo = colloquial === undefined ? nearest(word) : undefined
+      corrected = colloquial ?? (typo !== undefined ? stem(typo) : direct)
+      if (corrections.size < 50_000) corrections.set(word, corrected)
+    }
+    return corrected
+  }
+
+  return {
+    terms: (text) =>
+      words(text)
+        .filter((word) => !STOPWORDS.has(word))
+        .map(term),
+    knows: (candidate) => knownStems.has(candidate),
+  }
+}
