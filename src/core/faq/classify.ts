@@ -12,5 +12,5 @@ export type Classification = { topic: string | null; score: number }
 export function classify(matcher: Matcher, question: string): Classification {
   if (isGreeting(question) || smallTalk(question)) return { topic: null, score: 0 }
   const outcome = matcher.match(question)
-  return { topic: outcome.kind === 'answer' ? outcome.topic.id : null, score: Number(outcome.score.toFixed(4)) }
+  return { topic: outcome.kind === 'answer' ? outcome.topic.id : null, score: outcome.score }
 }

@@ -115,6 +115,14 @@ export const REWRITES: Record<string, string> = {
   jga: 'juga',
   bener: 'benar',
   kmn: 'kemana',
+  ngapain: 'apa',
+  pinjem: 'pinjam',
+  duit: 'uang',
+  nelpon: 'telepon',
+  nelfon: 'telepon',
+  telpon: 'telepon',
+  telp: 'telepon',
+  tlp: 'telepon',
   lgsg: 'langsung',
   langsng: 'langsung',
   skrg: 'sekarang',
@@ -211,8 +219,6 @@ export const REWRITES: Record<string, string> = {
   zoom: 'daring',
   offline: 'tatap muka',
   wa: 'whatsapp',
-  hp: 'nomor',
-  no: 'nomor',
   // English mixed in.
   certificate: 'sertifikat',
   certificates: 'sertifikat',
@@ -250,7 +256,6 @@ export const REWRITES: Record<string, string> = {
   fail: 'tidak lulus',
   failed: 'tidak lulus',
   lost: 'hilang',
-  valid: 'berlaku',
   validity: 'berlaku',
   verify: 'verifikasi',
   verification: 'verifikasi',
@@ -266,7 +271,6 @@ export const REWRITES: Record<string, string> = {
   workers: 'pekerja',
   training: 'bimtek',
   law: 'hukum',
-  legal: 'hukum',
   benefit: 'manfaat',
   benefits: 'manfaat',
   level: 'jenjang',
@@ -283,7 +287,6 @@ export const REWRITES: Record<string, string> = {
   staff: 'petugas',
   student: 'mahasiswa',
   graduate: 'lulusan',
-  fresh: 'baru',
   change: 'ubah',
   wrong: 'salah',
   name: 'nama',
@@ -336,7 +339,7 @@ export const STOPWORDS = new Set(
     'the a an is are to of for in on my i me do does can could please about with at be it this that and or ' +
     'teh mah ji mi ki toh atuh euy wkwk hehe haha halo hai selamat pagi siang sore malam terima kasih makasih ' +
     'tolong bantu info informasi dengan untuk pada juga saja adalah ada akan sudah lagi sama jadi tapi kalau terus ' +
-    'seperti sebagai begitu begini harus masih bisa dapat'
+    'seperti sebagai begitu begini harus masih bisa dapat tuh tu nah lho loh kan gan dong'
   ).split(' '),
 )
 
@@ -353,5 +356,20 @@ export const PROTECTED = new Set(
 
 /** Stems so common across topics that they say little about which one is meant. */
 export const WEAK_TERMS = new Set(
-  'sertifikasi sertifikat apa bagaimana cara pekerja sosial sdm kesos kemensos orang tidak ikut'.split(' '),
+  'sertifikasi sertifikat apa bagaimana cara pekerja sosial sdm kesos kemensos orang tidak ikut kompetensi'.split(' '),
 )
+
+/** Stems that only make a sentence a question. */
+export const QUESTION_WORDS = new Set('apa bagaimana kapan dimana berapa siapa kenapa cara kemana'.split(' '))
+
+/** Word pairs that mean one thing together ("gak lulus" is failing, not passing). */
+export const PHRASES: Record<string, string> = {
+  'tidak lulus': 'gagal',
+  'tidak lolos': 'gagal',
+  'belum lulus': 'gagal',
+  'belum lolos': 'gagal',
+  'tidak kompeten': 'gagal',
+  'belum kompeten': 'gagal',
+  'untuk apa': 'guna',
+  'orang asli': 'manusia',
+}

@@ -7,7 +7,7 @@
  */
 import MiniSearch from 'minisearch'
 import type { FaqTopic, KnowledgeBase, OutOfScope } from './knowledge-base.js'
-import { REWRITES, WEAK_TERMS } from './lexicon.js'
+import { QUESTION_WORDS, REWRITES, WEAK_TERMS } from './lexicon.js'
 import { type Analyzer, createAnalyzer, words } from './normalize.js'
 
 export type MatchOutcome =
@@ -21,16 +21,21 @@ export type MatcherTuning = {
   boost: { title: number; keywords: number; examples: number }
   /** Weight of generic words ("sertifikasi", "apa") relative to the others. */
   weakTerm: number
-  /** Minimum confidence for a direct answer, and for "Maksud Anda" suggestions. */
+  /** Minimum confidence for a direct answer. */
   answerAt: number
-  suggestAt: number
+  /** Minimum share of the question's words the best topic must know to be suggested at all. */
+  suggestCoverage: number
 }
 
+/**
+ * Chosen on the "tune" half of bench/data/faq-eval.jsonl: the most correct answers while still
+ * declining at least 90% of out-of-scope questions (README, "FAQ matching").
+ */
 export const DEFAULT_TUNING: MatcherTuning = {
   boost: { title: 1, keywords: 2, examples: 1 },
   weakTerm: 0.3,
-  answerAt: 0.5,
-  suggestAt: 0.2,
+  answerAt: Math.sqrt(0.3),
+  suggestCoverage: 0.34,
 }
 
 type Doc = { id: string; title: string; keywords: string; examples: string }
@@ -66,7 +71,6 @@ export function createMatcher(kb: KnowledgeBase, tuning: MatcherTuning = DEFAULT
     processTerm: (term) => term,
     searchOptions: {
       boost: tuning.boost,
-      boostTerm: (term) => (WEAK_TERMS.has(term) ? tuning.weakTerm : 1),
       combineWith: 'OR',
     },
   })
@@ -83,13 +87,17 @@ export function createMatcher(kb: KnowledgeBase, tuning: MatcherTuning = DEFAULT
 
   function rank(question: string): Ranked[] {
     const query = analyzer.terms(question)
-    if (query.length === 0) return []
-    // Unknown words count against coverage: a question mostly about other things is not ours.
-    const weight = (term: string) => (WEAK_TERMS.has(term) ? tuning.weakTerm : 1)
+    // "lagi apa", "gimana?": question words alone ask nothing we can answer.
+    if (query.every((term) => QUESTION_WORDS.has(term))) return []
+    // Generic words weigh less, unless the question has nothing else ("apa itu sertifikasi").
+    const weak = query.some((term) => !WEAK_TERMS.has(term)) ? tuning.weakTerm : 1
+    const weight = (term: string) => (WEAK_TERMS.has(term) ? weak : 1)
     const total = query.reduce((sum, term) => sum + weight(term), 0)
-    return index.search(query.join(' ')).flatMap((result) => {
+    const results = index.search(query.join(' '), { boostTerm: weight })
+    return results.flatMap((result) => {
       const subject = subjects.get(String(result.id))
       if (!subject) return []
+      // Unknown words count against coverage: a question mostly about other things is not ours.
       const matched = result.queryTerms.reduce((sum, term) => sum + weight(term), 0)
       return [{ subject, id: String(result.id), score: result.score, coverage: matched / total }]
     })
@@ -102,13 +110,15 @@ export function createMatcher(kb: KnowledgeBase, tuning: MatcherTuning = DEFAULT
       const ranked = rank(question)
       const [first, second] = ranked
       if (!first) return { kind: 'none', score: 0 }
+      // Confident when the best topic stands clearly above the next and knows most of the words.
       const margin = second ? 1 - second.score / first.score : 1
-      const confidence = first.coverage * (0.5 + 0.5 * margin)
-      if (first.subject.kind === 'outOfScope') return { kind: 'outOfScope', subject: first.subject.subject, score: confidence }
-      if (confidence >= tuning.answerAt) return { kind: 'answer', topic: first.subject.topic, score: confidence }
+      const confidence = Math.sqrt(margin) * first.coverage ** 0.25
+      const score = Number(confidence.toFixed(4))
+      if (first.subject.kind === 'outOfScope') return { kind: 'outOfScope', subject: first.subject.subject, score }
+      if (confidence >= tuning.answerAt) return { kind: 'answer', topic: first.subject.topic, score }
       const topics = ranked.flatMap((r) => (r.subject.kind === 'topic' ? [r.subject.topic] : [])).slice(0, 3)
-      if (confidence >= tuning.suggestAt) return { kind: 'suggest', topics, score: confidence }
-      return { kind: 'none', score: confidence }
+      if (first.coverage >= tuning.suggestCoverage && topics.length) return { kind: 'suggest', topics, score }
+      return { kind: 'none', score }
     },
   }
 }

@@ -7,7 +7,7 @@
  */
 import { stemmer as indonesianStemmer } from '@orama/stemmers/indonesian'
 import { distance } from 'fastest-levenshtein'
-import { PROTECTED, REWRITES, STOPWORDS } from './lexicon.js'
+import { PHRASES, PROTECTED, REWRITES, STOPWORDS } from './lexicon.js'
 
 const stems = new Map<string, string>()
 
@@ -57,7 +57,28 @@ function rewrite(word: string): string[] {
 export function words(text: string): string[] {
   const cleaned = cleanText(text)
   if (!cleaned) return []
-  return cleaned.split(' ').flatMap(rewrite)
+  const rewritten = cleaned.split(' ').flatMap(rewrite)
+  const joined: string[] = []
+  for (let i = 0; i < rewritten.length; i++) {
+    const phrase = PHRASES[`${rewritten[i]} ${rewritten[i + 1]}`]
+    if (phrase !== undefined) {
+      joined.push(phrase)
+      i++
+    } else joined.push(rewritten[i] ?? '')
+  }
+  return joined
+}
+
+/** Two letters swapped next to each other ("statsu", "sertifkiat"): one typo, not two. */
+function isSwap(a: string, b: string): boolean {
+  if (a.length !== b.length) return false
+  let first = -1
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) continue
+    if (first >= 0) return i === first + 1 && a[first] === b[i] && a[i] === b[first] && a.slice(i + 1) === b.slice(i + 1)
+    first = i
+  }
+  return false
 }
 
 /** Forms of a colloquial word to try: Jakarta "ng(e)-…-in", Javanese "-e/-ne", Sundanese "-na". */
@@ -101,13 +122,15 @@ export function createAnalyzer(vocabulary: Iterable<string>): Analyzer {
   const corrections = new Map<string, string>()
 
   function nearest(word: string): string | undefined {
-    const limit = word.length >= 8 ? 2 : word.length >= 5 ? 1 : 0
-    if (limit === 0) return undefined
+    if (word.length < 4) return undefined
+    // Short words only lose a letter ("lahr", "salh"); longer ones may have any one or two typos.
+    const limit = word.length >= 8 ? 2 : 1
     let best: string | undefined
     let bestDistance = limit + 1
     for (const candidate of byInitial.get(word[0] ?? '') ?? []) {
       if (Math.abs(candidate.length - word.length) > limit) continue
-      const d = distance(word, candidate)
+      if (word.length < 5 && candidate.length !== word.length + 1) continue
+      const d = isSwap(word, candidate) ? 1 : distance(word, candidate)
       if (d < bestDistance) {
         best = candidate
         bestDistance = d

@@ -1,0 +1,16 @@
+import { afterEach, describe, it } from 'vitest'
+import { closeDatabase } from '../../src/db/client.js'
+import { testCore } from '../support/core.js'
+import { coreDriver, play } from '../support/transcript.js'
+import { CORE_TRANSCRIPTS } from '../transcripts/core.js'
+import { FAQ_TRANSCRIPTS } from '../transcripts/faq.js'
+
+let core: ReturnType<typeof testCore>
+afterEach(() => closeDatabase(core.db))
+
+describe.each(Object.entries({ ...CORE_TRANSCRIPTS, ...FAQ_TRANSCRIPTS }))('transcript: %s', (_name, transcript) => {
+  it('plays the same through the core', async () => {
+    core = testCore()
+    await play(coreDriver(core.engine), transcript)
+  })
+})

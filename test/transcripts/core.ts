@@ -1,0 +1,60 @@
+/**
+ * Conversations every channel must hold the same way. Each channel's tests play them through its
+ * own driver (see test/support/transcript.ts): the core directly, Telegram, WhatsApp.
+ */
+import type { Transcript } from '../support/transcript.js'
+
+export const MENU_ID = [
+  'Tanya jawab sertifikasi',
+  'Daftar Bimtek',
+  'Cek status sertifikasi',
+  'Verifikasi sertifikat',
+  'Pengingat ujian',
+  'Bicara dengan petugas',
+  'Data pribadi saya',
+]
+export const MENU_EN = [
+  'Certification Q&A',
+  'Register for Bimtek',
+  'Check certification status',
+  'Verify a certificate',
+  'Exam reminders',
+  'Talk to a staff member',
+  'My personal data',
+]
+
+export const CORE_TRANSCRIPTS: Record<string, Transcript> = {
+  'greeting shows the menu': [{ user: 'halo min', bot: ['Halo, selamat datang!', 'Ketik angka menu'], options: MENU_ID }],
+
+  'menu entries by number, label, short name and tap': [
+    { user: '6', bot: ['Langkah 1 dari 4'] },
+    { user: 'menu', bot: ['Proses tadi dihentikan'], options: MENU_ID },
+    { user: 'Bicara dengan petugas', bot: ['Langkah 1 dari 4'] },
+    { user: 'batal', bot: ['dibatalkan'], options: MENU_ID },
+    { user: 'petugas', bot: ['Langkah 1 dari 4'] },
+    { user: 'menu', bot: ['Ketik angka menu'] },
+    { tap: 'Bicara dengan petugas', bot: ['Langkah 1 dari 4'] },
+  ],
+
+  'an entry not built yet says so honestly': [
+    { user: '2', bot: ['"Daftar Bimtek" belum tersedia', 'pilih 6'], options: MENU_ID },
+  ],
+
+  'language switch and back': [
+    { user: 'english', bot: ['OK, I will reply in English'], options: MENU_EN },
+    { user: '6', bot: ['Step 1 of 4'] },
+    { user: 'bahasa indonesia', bot: ['Bahasa Indonesia', 'Langkah 1 dari 4'] },
+    { user: 'batal', bot: ['dibatalkan'], options: MENU_ID },
+  ],
+
+  'Bicara dengan petugas from start to reference code': [
+    { user: '6', bot: ['Langkah 1 dari 4', 'Tentang apa pertanyaan Anda?'] },
+    { user: '3', bot: ['Langkah 2 dari 4'] },
+    { user: 'kpn?', bot: ['paling sedikit 10 huruf', 'Langkah 2 dari 4'] },
+    { user: 'sertifikat sy hilang waktu banjir, gmn ya', bot: ['Langkah 3 dari 4'] },
+    { user: 'Siti Aminah', bot: ['Langkah 4 dari 4'] },
+    { user: '0812-345', bot: ['Anda mengetik 7 angka', 'Langkah 4 dari 4'] },
+    { user: '0812 3456 7890', bot: ['Periksa lagi', '+62 812-****-7890'], options: ['Ya, kirim', 'Ubah', 'Batal'] },
+    { user: 'iya kak', bot: [/nomor PTG-[A-Z2-9]{6}/] },
+  ],
+}

@@ -1,0 +1,90 @@
+/** FAQ conversations, in both languages, for every channel's driver (see core.ts). */
+import type { Transcript } from '../support/transcript.js'
+import { MENU_EN, MENU_ID } from './core.js'
+
+export const FAQ_TRANSCRIPTS: Record<string, Transcript> = {
+  'a confident answer, with its follow-ups': [
+    {
+      user: 'syarat ikut sertifikasi apa aja min??',
+      bot: ['*Syarat dan dokumen*', 'KTP'],
+      options: ['Jalur pendidikan', 'Alur sertifikasi', 'Bicara dengan petugas'],
+    },
+    { user: '2', bot: ['*Alur sertifikasi'] },
+  ],
+
+  'slang and typos still find the topic': [
+    { user: 'sertif sy ilang gmn dong', bot: ['*Sertifikat hilang atau rusak*'] },
+    { user: 'brp biayanya utk sertifkasi', bot: ['*Biaya sertifikasi*', 'resmi'] },
+  ],
+
+  'an unsure question gets "Maksud Anda" choices': [
+    {
+      user: 'bimtek?',
+      bot: ['Maksud Anda:'],
+      options: ['Apa itu Bimtek sertifikasi?', 'Cara daftar Bimtek', 'Jadwal sesi Bimtek', 'Bukan, tanya petugas'],
+    },
+    { tap: 'Cara daftar Bimtek', bot: ['*Cara daftar Bimtek*'] },
+  ],
+
+  'nothing fits: what the bot can do, the menu and a person': [
+    { user: 'xyz qwerty', bot: ['Maaf, saya belum punya jawaban', 'pilih 6'], options: MENU_ID },
+    { user: '6', bot: ['Langkah 1 dari 4'] },
+  ],
+
+  'a known out-of-scope question says where to go instead': [
+    { user: 'bansos tahap 3 kapan cair ya', bot: ['bukan layanan asisten ini', 'Dinas Sosial'], options: MENU_ID },
+  ],
+
+  'small talk gets a short friendly reply, not an FAQ answer': [
+    { user: 'makasih banyak kak', bot: ['Sama-sama'], not: ['*'] },
+    { user: 'ok sip', bot: ['Baik.'] },
+    { user: 'wkwkwk', bot: ['😄'] },
+  ],
+
+  'a follow-up leads into a flow': [
+    {
+      user: 'gmn cara hubungi petugas',
+      bot: ['*Menghubungi petugas/sekretariat*'],
+      options: ['Bicara dengan petugas', 'BBPPKS regional'],
+    },
+    { user: '1', bot: ['Saya akan meneruskan pertanyaan Anda', 'Langkah 1 dari 4'] },
+  ],
+
+  'menu 1 lists topics by group': [
+    {
+      user: '1',
+      bot: ['Pilih kelompok topik'],
+      options: [
+        'Dasar sertifikasi',
+        'Alur & persyaratan',
+        'Bimtek & uji kompetensi',
+        'Hasil & setelah sertifikasi',
+        'Layanan chat ini',
+        'Kelompok pekerja sosial',
+      ],
+    },
+    { user: '2', bot: ['Topik tentang Alur & persyaratan'] },
+    { tap: 'Biaya sertifikasi', bot: ['*Biaya sertifikasi*'] },
+  ],
+
+  'the same in English': [
+    { user: 'english', bot: ['English'] },
+    {
+      user: 'what are the requirements for certification',
+      bot: ['*Requirements and documents*', 'KTP'],
+      options: ['Education route', 'Certification steps', 'Talk to staff'],
+    },
+    {
+      user: 'bimtek?',
+      bot: ['Did you mean:'],
+      options: [
+        'What is the certification Bimtek?',
+        'How to register for Bimtek',
+        'Upcoming Bimtek sessions',
+        'None of these, ask staff',
+      ],
+    },
+    { user: 'thanks', bot: ['You are welcome'] },
+    { user: 'what is the weather tomorrow', bot: ['Sorry, I can only help with SDM Kesos certification'], options: MENU_EN },
+  ],
+}
