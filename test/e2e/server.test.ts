@@ -2,7 +2,7 @@
  * The server (`npm start`) as a real child process: start-up on an empty database, /healthz,
  * graceful stop on SIGTERM/SIGINT, restart on the same database, production mode and bad settings.
  */
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { type AddressInfo, createServer } from 'node:net'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -214,6 +214,18 @@ describe('a wrong setting', () => {
 })
 
 describe('start-up trouble', () => {
+  it('a malformed knowledge base stops start-up with one line naming the file and the entry', async () => {
+    const broken = join(temp.dir, 'faq.yaml')
+    writeFileSync(broken, readFileSync('content/faq.yaml', 'utf8').replace(/^(\s+)group: dasar$/m, '$1group: tidak-ada'))
+    const server = start('src/main.ts', [], { DATABASE_PATH: dbPath, PORT: '0', FAQ_PATH: broken })
+    const exit = await server.exited(15_000)
+    expect(exit).toEqual({ code: 1, signal: null })
+    const lines = server.stderr().split('\n').filter(Boolean)
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(/^Content error: .*faq\.yaml: topic 1 \("apa-sertifikasi"\): group "tidak-ada"/)
+    expect(existsSync(dbPath)).toBe(false)
+  })
+
   it('a port already in use stops start-up with a clear log line, no stack trace, and a closed database', async () => {
     const holder = createServer()
     await new Promise<void>((resolve) => holder.listen(0, '0.0.0.0', resolve))

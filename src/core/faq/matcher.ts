@@ -8,7 +8,7 @@
 import MiniSearch from 'minisearch'
 import type { FaqTopic, KnowledgeBase, OutOfScope } from './knowledge-base.js'
 import { QUESTION_WORDS, REWRITES, WEAK_TERMS } from './lexicon.js'
-import { type Analyzer, createAnalyzer, words } from './normalize.js'
+import { type Analyzer, type AnalyzerOptions, createAnalyzer, words } from './normalize.js'
 
 export type MatchOutcome =
   | { kind: 'answer'; topic: FaqTopic; score: number }
@@ -25,6 +25,8 @@ export type MatcherTuning = {
   answerAt: number
   /** Minimum share of the question's words the best topic must know to be suggested at all. */
   suggestCoverage: number
+  /** Analysis steps (all on unless switched off to measure them). */
+  analysis?: AnalyzerOptions
 }
 
 /**
@@ -49,17 +51,17 @@ export type Matcher = {
   analyzer: Analyzer
 }
 
-function vocabularyOf(kb: KnowledgeBase): string[] {
+function vocabularyOf(kb: KnowledgeBase, rewriting: boolean): string[] {
   const texts = [
     ...kb.topics.flatMap((topic) => [topic.title.id, topic.title.en, topic.answer.id, ...topic.keywords, ...topic.examples]),
     ...kb.outOfScope.flatMap((item) => [...item.keywords, ...item.examples]),
     ...Object.values(REWRITES),
   ]
-  return texts.flatMap(words)
+  return texts.flatMap((text) => words(text, rewriting))
 }
 
 export function createMatcher(kb: KnowledgeBase, tuning: MatcherTuning = DEFAULT_TUNING): Matcher {
-  const analyzer = createAnalyzer(vocabularyOf(kb))
+  const analyzer = createAnalyzer(vocabularyOf(kb, tuning.analysis?.rewriting ?? true), tuning.analysis)
   const subjects = new Map<string, Subject>([
     ...kb.topics.map((topic) => [topic.id, { kind: 'topic', topic }] as const),
     ...kb.outOfScope.map((subject) => [subject.id, { kind: 'outOfScope', subject }] as const),

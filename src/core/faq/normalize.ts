@@ -12,7 +12,7 @@ import { PHRASES, PROTECTED, REWRITES, STOPWORDS } from './lexicon.js'
 const stems = new Map<string, string>()
 
 /** The stem of one lower-case word ("pendaftarannya" → "daftar"); domain words stay whole. */
-export function stem(word: string): string {
+export function stemWord(word: string): string {
   if (PROTECTED.has(word) || word.length < 4 || /\d/.test(word)) return word
   let result = stems.get(word)
   if (result === undefined) {
@@ -30,7 +30,7 @@ export function cleanText(text: string): string {
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
-    .replace(/(\p{L}{2,})2(?!\d)/gu, '$1')
+    .replace(/(\p{L}{3,})2(?!\d)/gu, '$1')
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .replace(/(\p{L})(\p{N})/gu, '$1 $2')
     .replace(/(\p{N})(\p{L})/gu, '$1 $2')
@@ -53,10 +53,11 @@ function rewrite(word: string): string[] {
   return [word]
 }
 
-/** The words of a text after rewriting, before stop words and stemming. */
-export function words(text: string): string[] {
+/** The words of a text after rewriting (unless `rewriting` is off), before stop words and stemming. */
+export function words(text: string, rewriting = true): string[] {
   const cleaned = cleanText(text)
   if (!cleaned) return []
+  if (!rewriting) return cleaned.split(' ')
   const rewritten = cleaned.split(' ').flatMap(rewrite)
   const joined: string[] = []
   for (let i = 0; i < rewritten.length; i++) {
@@ -100,16 +101,19 @@ function colloquialForms(word: string): string[] {
 export type Analyzer = {
   /** The terms of a text, each known to the vocabulary where a close enough word exists. */
   terms(text: string): string[]
-  /** Whether a term occurs in the vocabulary the analyzer was built from. */
-  knows(term: string): boolean
 }
+
+/** Every step is on in the product; the FAQ benchmark switches them off one by one to measure them. */
+export type AnalyzerOptions = { rewriting?: boolean; stemming?: boolean; correction?: boolean }
 
 /**
  * An analyzer that corrects towards `vocabulary` (the raw words of the knowledge base): a word
  * it does not know becomes the known word it is a colloquial form of, or the known word one or
  * two typos away (same first letter; two typos only for long words).
  */
-export function createAnalyzer(vocabulary: Iterable<string>): Analyzer {
+export function createAnalyzer(vocabulary: Iterable<string>, options: AnalyzerOptions = {}): Analyzer {
+  const { rewriting = true, stemming = true, correction = true } = options
+  const stem = stemming ? stemWord : (word: string) => word
   const known = new Set<string>()
   const byInitial = new Map<string, string[]>()
   for (const word of vocabulary) {
@@ -141,11 +145,11 @@ export function createAnalyzer(vocabulary: Iterable<string>): Analyzer {
 
   function term(word: string): string {
     const direct = stem(word)
-    if (known.has(word) || knownStems.has(direct) || /\d/.test(word)) return direct
+    if (!correction || known.has(word) || knownStems.has(direct) || /\d/.test(word)) return direct
     let corrected = corrections.get(word)
     if (corrected === undefined) {
       const colloquial = colloquialForms(word)
-        .map(stem)
+        .map((form) => stem(form))
         .find((form) => knownStems.has(form))
       const typo = colloquial === undefined ? nearest(word) : undefined
       corrected = colloquial ?? (typo !== undefined ? stem(typo) : direct)
@@ -156,9 +160,8 @@ export function createAnalyzer(vocabulary: Iterable<string>): Analyzer {
 
   return {
     terms: (text) =>
-      words(text)
+      words(text, rewriting)
         .filter((word) => !STOPWORDS.has(word))
         .map(term),
-    knows: (candidate) => knownStems.has(candidate),
   }
 }

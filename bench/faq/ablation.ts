@@ -1,0 +1,31 @@
+/**
+ * What each part of the FAQ matcher adds: `npx tsx bench/faq/ablation.ts` scores the held-out
+ * questions with everything on, then with one part switched off at a time.
+ */
+import { type KnowledgeBase, loadKnowledgeBase } from '../../src/core/faq/knowledge-base.js'
+import { createMatcher, DEFAULT_TUNING, type MatcherTuning } from '../../src/core/faq/matcher.js'
+import { evaluate, loadEvalSet } from './evaluate.js'
+
+const held = loadEvalSet().filter((item) => item.split === 'held')
+const full = loadKnowledgeBase('content/faq.yaml')
+
+const variants: [string, KnowledgeBase, MatcherTuning][] = [
+  ['everything on', full, DEFAULT_TUNING],
+  ['no slang/English rewriting', full, { ...DEFAULT_TUNING, analysis: { rewriting: false } }],
+  ['no stemming', full, { ...DEFAULT_TUNING, analysis: { stemming: false } }],
+  ['no typo/colloquial correction', full, { ...DEFAULT_TUNING, analysis: { correction: false } }],
+  ['generic words weigh the same', full, { ...DEFAULT_TUNING, weakTerm: 1 }],
+  ['no out-of-scope subjects', { ...full, outOfScope: [] }, DEFAULT_TUNING],
+  [
+    'only the first 7 examples per topic',
+    { ...full, topics: full.topics.map((t) => ({ ...t, examples: t.examples.slice(0, 7) })) },
+    DEFAULT_TUNING,
+  ],
+]
+
+console.log('| variant | top-1 accuracy | out-of-scope refused | wrong answers |')
+console.log('|---|---|---|---|')
+for (const [name, kb, tuning] of variants) {
+  const score = evaluate(createMatcher(kb, tuning), held)
+  console.log(`| ${name} | ${score.top1Accuracy.toFixed(3)} | ${score.outOfScopeRefusal.toFixed(3)} | ${score.wrongAnswers} |`)
+}

@@ -1,0 +1,100 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { cleanText, createAnalyzer, stemWord as stem, words } from '../../src/core/faq/normalize.js'
+import { smallTalk } from '../../src/core/faq/small-talk.js'
+
+describe('cleanText', () => {
+  it.each([
+    ['Gmnaaa CARA daftar???', 'gmna cara daftar'],
+    ['bgtttt', 'bgt'],
+    ['syarat2 nya', 'syarat nya'],
+    ['ujian ke2', 'ujian ke 2'],
+    ['tahap4', 'tahap 4'],
+    ['Sertifikasi 🙏🙏 ok!!', 'sertifikasi ok'],
+    ['Kédaluwarsa', 'kedaluwarsa'],
+  ])('%j → %j', (input, expected) => {
+    expect(cleanText(input)).toBe(expected)
+  })
+
+  it('never throws and leaves only lower-case letters, digits and single spaces', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 60 }), (text) => {
+        expect(cleanText(text)).toMatch(/^(?:[\p{Ll}\p{Lo}\p{Lm}\p{N}]+(?: [\p{Ll}\p{Lo}\p{Lm}\p{N}]+)*)?$/u)
+      }),
+    )
+  })
+})
+
+describe('words: chat abbreviations, short forms and English', () => {
+  it.each([
+    ['gmn cara daftar', ['bagaimana', 'cara', 'daftar']],
+    ['sy blm dpt sertif', ['saya', 'belum', 'dapat', 'sertifikat']],
+    ['peksos ukom', ['pekerja', 'sosial', 'uji', 'kompetensi']],
+    ['certificate expired', ['sertifikat', 'kedaluwarsa']],
+    ['gak lulus ukom', ['gagal', 'uji', 'kompetensi']],
+    ['sertifnya', ['sertifikat']],
+    ['gimanaa', ['bagaimana']],
+  ])('%j → %j', (input, expected) => {
+    expect(words(input)).toEqual(expected)
+  })
+})
+
+describe('stem (Indonesian)', () => {
+  it.each([
+    ['pendaftaran', 'daftar'],
+    ['mendaftar', 'daftar'],
+    ['persyaratan', 'syarat'],
+    ['biayanya', 'biaya'],
+    ['dikeluarkan', 'keluar'],
+  ])('%s → %s', (word, expected) => {
+    expect(stem(word)).toBe(expected)
+  })
+
+  it.each(['relawan', 'sertifikasi', 'pekerja', 'berapa', 'bimtek', 'portofolio'])('leaves the domain word %s whole', (word) => {
+    expect(stem(word)).toBe(word)
+  })
+})
+
+describe('the analyzer corrects towards the knowledge base words', () => {
+  const analyzer = createAnalyzer(['sertifikasi', 'pendidikan', 'status', 'lahir', 'salah', 'urus', 'keluar', 'guna', 'syarat'])
+
+  it.each([
+    ['sertifkasi', 'sertifikasi'],
+    ['sertivikasih', 'sertifikasi'],
+    ['statsu', 'status'],
+    ['lahr', 'lahir'],
+    ['salh', 'salah'],
+    ['ngurusin', 'urus'],
+    ['ngeluarin', 'keluar'],
+    ['gunane', 'guna'],
+  ])('%s → %s', (typed, expected) => {
+    expect(analyzer.terms(typed)).toEqual([stem(expected)])
+  })
+
+  it('drops function words and keeps question words', () => {
+    expect(analyzer.terms('mohon izin kak, syarat nya apa ya')).toEqual(['syarat', 'apa'])
+  })
+
+  it('does not "correct" a short unrelated word', () => {
+    expect(analyzer.terms('saham')).toEqual(['saham'])
+  })
+})
+
+describe('small talk', () => {
+  it.each([
+    ['makasih kak', 'thanks'],
+    ['terima kasih banyak ya min', 'thanks'],
+    ['ok sip', 'ack'],
+    ['siap kak', 'ack'],
+    ['wkwkwk', 'laugh'],
+    ['hahaha', 'laugh'],
+    ['👍', 'ack'],
+    ['dadah', 'bye'],
+  ])('%j is %s', (text, kind) => {
+    expect(smallTalk(text)).toBe(kind)
+  })
+
+  it.each(['makasih, tapi syaratnya apa?', 'ok jadi biaya sertifikasi berapa', 'sertifikat'])('%j is a real question', (text) => {
+    expect(smallTalk(text)).toBeUndefined()
+  })
+})
