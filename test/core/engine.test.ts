@@ -252,7 +252,7 @@ describe('failures', () => {
           const replies = await core.engine.handle(inbound(text, { chatId: `prop-${chat}` }))
           expect(replies.length).toBeGreaterThan(0)
           for (const reply of replies) expect(reply.text.trim().length).toBeGreaterThan(0)
-          expect(JSON.stringify(replies)).not.toContain('gangguan')
+          expect(JSON.stringify(replies)).not.toContain('terjadi gangguan di sistem kami')
         }
       }),
       { numRuns: 150 },
