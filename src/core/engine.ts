@@ -122,7 +122,9 @@ export function createEngine(deps: EngineDeps): Engine {
       return atMenu(lang, t(lang, messages.staleChoice))
     }
     const input: UserInput = { text }
-    const choice = tapped ?? resolveChoice(text, conversation.offered)
+    // Outside a flow, a number the last message did not offer means the main menu's entry.
+    const choice =
+      tapped ?? resolveChoice(text, conversation.offered) ?? (position ? undefined : resolveChoice(text, menuChoices(lang)))
     if (choice) input.choice = choice
 
     if (flow && position && !choice && isGreeting(text)) {

@@ -12,6 +12,11 @@ export const FAQ_TRANSCRIPTS: Record<string, Transcript> = {
     { user: '2', bot: ['*Alur sertifikasi'] },
   ],
 
+  'after an answer, a main-menu number still means the menu entry': [
+    { user: 'syarat ikut sertifikasi apa aja', bot: ['*Syarat dan dokumen*'] },
+    { user: '6', bot: ['Saya akan meneruskan pertanyaan Anda', 'Langkah 1 dari 4'] },
+  ],
+
   'slang and typos still find the topic': [
     { user: 'sertif sy ilang gmn dong', bot: ['*Sertifikat hilang atau rusak*'] },
     { user: 'brp biayanya utk sertifkasi', bot: ['*Biaya sertifikasi*', 'resmi'] },
