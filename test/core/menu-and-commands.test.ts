@@ -2,25 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { closeDatabase } from '../../src/db/client.js'
 import { testCore } from '../support/core.js'
 import { coreDriver, play } from '../support/transcript.js'
-
-const MENU_ID = [
-  'Tanya jawab sertifikasi',
-  'Daftar Bimtek',
-  'Cek status sertifikasi',
-  'Verifikasi sertifikat',
-  'Pengingat ujian',
-  'Bicara dengan petugas',
-  'Data pribadi saya',
-]
-const MENU_EN = [
-  'Certification Q&A',
-  'Register for Bimtek',
-  'Check certification status',
-  'Verify a certificate',
-  'Exam reminders',
-  'Talk to a staff member',
-  'My personal data',
-]
+import { MENU_EN, MENU_ID } from '../transcripts/core.js'
 
 let core: ReturnType<typeof testCore>
 afterEach(() => closeDatabase(core.db))
