@@ -62,6 +62,17 @@ const MENU_NAMES = new Map(
   ),
 )
 
+// Option labels repeat on every message; normalise each once.
+const normalizedLabels = new Map<string, string>()
+function normalizedLabel(label: string): string {
+  let normalized = normalizedLabels.get(label)
+  if (normalized === undefined) {
+    normalized = normalizeInput(label)
+    if (normalizedLabels.size < 5_000) normalizedLabels.set(label, normalized)
+  }
+  return normalized
+}
+
 /**
  * Finds which offered option a typed text means: its number, its label, or its id; for the main
  * menu also its labels in the other language and its aliases ("daftar", "status").
@@ -70,7 +81,7 @@ export function resolveChoice(text: string, offered: Choice[]): string | undefin
   const typed = normalizeInput(text)
   if (!typed) return undefined
   if (/^\d{1,2}$/.test(typed)) return offered[Number(typed) - 1]?.id
-  const byLabel = offered.find((choice) => normalizeInput(choice.label) === typed || normalizeInput(choice.id) === typed)
+  const byLabel = offered.find((choice) => normalizedLabel(choice.label) === typed || normalizedLabel(choice.id) === typed)
   if (byLabel) return byLabel.id
   const menuId = MENU_NAMES.get(typed)
   return menuId && offered.some((choice) => choice.id === menuId) ? menuId : undefined

@@ -115,6 +115,8 @@ export const REWRITES: Record<string, string> = {
   jga: 'juga',
   bener: 'benar',
   kmn: 'kemana',
+  berikutnya: 'berikut',
+  selanjutnya: 'berikut',
   ngapain: 'apa',
   pinjem: 'pinjam',
   duit: 'uang',
@@ -337,6 +339,7 @@ export const STOPWORDS = new Set(
     'yang dan atau di ke dari ini itu nya sih dong deh nih kok lah kah pun ya yah ye yaa ok oke min kak ka bang pak bu ' +
     'mas mba mbak gan sis om bapak ibu mohon izin ijin maaf permisi tanya nanya bertanya mau ingin saya anda kamu dia ' +
     'the a an is are to of for in on my i me do does can could please about with at be it this that and or ' +
+    'you your we our they them he she his her there will would should get got am was were has have had ' +
     'teh mah ji mi ki toh atuh euy wkwk hehe haha halo hai selamat pagi siang sore malam terima kasih makasih ' +
     'tolong bantu info informasi dengan untuk pada juga saja adalah ada akan sudah lagi sama jadi tapi kalau terus ' +
     'seperti sebagai begitu begini harus masih bisa dapat tuh tu nah lho loh kan gan dong'
@@ -350,7 +353,7 @@ export const PROTECTED = new Set(
     'wawancara kedaluwarsa pendidikan peksos lembaga manfaat kontak berlaku biaya pengingat petugas pelatihan ' +
     'mahasiswa lulusan jenjang generalis spesialis asisten hilang rusak salah ujian kognitif sipps str tagana ' +
     'karang taruna tksk psm pkh lsp bnsp bbppks kemensos pusdiklatbangprof permensos perpres ' +
-    'berapa bagaimana kapan dimana kenapa siapa apa'
+    'berapa bagaimana kapan dimana kenapa siapa apa pengalaman materi berikut'
   ).split(' '),
 )
 
@@ -373,3 +376,15 @@ export const PHRASES: Record<string, string> = {
   'untuk apa': 'guna',
   'orang asli': 'manusia',
 }
+
+/** Place names: left as typed, never "corrected" into a similar word ("palu" is not "palsu"). */
+export const PLACES = new Set(
+  (
+    'aceh medan padang pekanbaru jambi palembang bengkulu lampung bandar pangkalpinang batam tanjungpinang jakarta ' +
+    'bandung bogor bekasi depok tangerang serang cirebon garut tasikmalaya sukabumi semarang solo surakarta magelang ' +
+    'yogyakarta jogja yogya sleman bantul surabaya malang kediri jember banyuwangi madura denpasar bali mataram lombok ' +
+    'kupang flores sumba pontianak palangkaraya banjarmasin banjarbaru samarinda balikpapan tarakan manado gorontalo ' +
+    'palu makassar gowa maros kendari mamuju ambon ternate sofifi jayapura merauke timika nabire wamena manokwari sorong ' +
+    'papua maluku sulawesi kalimantan sumatra sumatera jawa nusa tenggara riau kepri babel ntb ntt diy dki banten'
+  ).split(' '),
+)

@@ -36,7 +36,7 @@ export type MatcherTuning = {
 export const DEFAULT_TUNING: MatcherTuning = {
   boost: { title: 1, keywords: 2, examples: 1 },
   weakTerm: 0.3,
-  answerAt: Math.sqrt(0.3),
+  answerAt: 0.3,
   suggestCoverage: 0.34,
 }
 
@@ -114,7 +114,7 @@ export function createMatcher(kb: KnowledgeBase, tuning: MatcherTuning = DEFAULT
       if (!first) return { kind: 'none', score: 0 }
       // Confident when the best topic stands clearly above the next and knows most of the words.
       const margin = second ? 1 - second.score / first.score : 1
-      const confidence = Math.sqrt(margin) * first.coverage ** 0.25
+      const confidence = Math.sqrt(margin) * first.coverage
       const score = Number(confidence.toFixed(4))
       if (first.subject.kind === 'outOfScope') return { kind: 'outOfScope', subject: first.subject.subject, score }
       if (confidence >= tuning.answerAt) return { kind: 'answer', topic: first.subject.topic, score }

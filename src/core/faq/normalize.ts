@@ -7,13 +7,13 @@
  */
 import { stemmer as indonesianStemmer } from '@orama/stemmers/indonesian'
 import { distance } from 'fastest-levenshtein'
-import { PHRASES, PROTECTED, REWRITES, STOPWORDS } from './lexicon.js'
+import { PHRASES, PLACES, PROTECTED, REWRITES, STOPWORDS } from './lexicon.js'
 
 const stems = new Map<string, string>()
 
 /** The stem of one lower-case word ("pendaftarannya" → "daftar"); domain words stay whole. */
 export function stemWord(word: string): string {
-  if (PROTECTED.has(word) || word.length < 4 || /\d/.test(word)) return word
+  if (PROTECTED.has(word) || PLACES.has(word) || word.length < 4 || /\d/.test(word)) return word
   let result = stems.get(word)
   if (result === undefined) {
     result = indonesianStemmer(word)
@@ -145,7 +145,7 @@ export function createAnalyzer(vocabulary: Iterable<string>, options: AnalyzerOp
 
   function term(word: string): string {
     const direct = stem(word)
-    if (!correction || known.has(word) || knownStems.has(direct) || /\d/.test(word)) return direct
+    if (!correction || known.has(word) || knownStems.has(direct) || PLACES.has(word) || /\d/.test(word)) return direct
     let corrected = corrections.get(word)
     if (corrected === undefined) {
       const colloquial = colloquialForms(word)

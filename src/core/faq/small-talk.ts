@@ -2,7 +2,7 @@
 import type { Text } from '../types.js'
 import { cleanText } from './normalize.js'
 
-export type SmallTalk = 'thanks' | 'ack' | 'laugh' | 'bye'
+export type SmallTalk = 'thanks' | 'ack' | 'laugh' | 'bye' | 'howareyou'
 
 const KINDS: Record<SmallTalk, string[]> = {
   thanks: [
@@ -59,11 +59,21 @@ const KINDS: Record<SmallTalk, string[]> = {
     'y',
   ],
   laugh: ['wkwk', 'wk', 'haha', 'hehe', 'hihi', 'xixi', 'lol', 'awokawok', 'kwkw'],
+  howareyou: ['kabar', 'kabare', 'howdy'],
   bye: ['bye', 'dadah', 'dah', 'sampai', 'jumpa', 'permisi', 'pamit', 'assalamualaikum', 'wassalam', 'wassalamualaikum'],
 }
 const LAUGHTER = /^(?:(?:wk)+w?|(?:ha)+h?|(?:he)+h?|(?:hi)+h?|(?:xi)+|(?:kw)+k?|(?:aw?ok)+)$/
 // Words that may accompany small talk without changing it ("makasih banyak ya kak").
 const FILLER = new Set([
+  'apa',
+  'gimana',
+  'gmn',
+  'bagaimana',
+  'piye',
+  'semuanya',
+  'how',
+  'are',
+  'baik',
   'banyak',
   'ya',
   'kak',
@@ -114,6 +124,10 @@ const replies: Record<SmallTalk, Text> = {
     id: '😄 Ada yang bisa saya bantu seputar sertifikasi? Ketik pertanyaan Anda atau "menu".',
     en: '😄 Can I help with anything about certification? Type your question or "menu".',
   },
+  howareyou: {
+    id: 'Kabar baik, terima kasih! Ada yang bisa saya bantu seputar sertifikasi? Ketik pertanyaan Anda atau "menu".',
+    en: 'I am fine, thank you! Can I help with anything about certification? Type your question or "menu".',
+  },
   bye: {
     id: 'Terima kasih sudah menghubungi kami. Sampai jumpa! Ketik "menu" kapan saja bila perlu bantuan.',
     en: 'Thank you for getting in touch. Goodbye! Type "menu" any time you need help.',
@@ -122,9 +136,11 @@ const replies: Record<SmallTalk, Text> = {
 
 /** Which kind of small talk a message is, if it is only that (emoji-only messages count as "ack"). */
 export function smallTalk(text: string): SmallTalk | undefined {
-  const words = cleanText(text).split(' ').filter(Boolean)
+  const cleaned = cleanText(text)
+  const words = cleaned.split(' ').filter(Boolean)
   if (words.length === 0) return /\p{Extended_Pictographic}/u.test(text) ? 'ack' : undefined
   if (words.length > 6) return undefined
+  if (/^(?:hi |hello |halo )?how are (?:you|u)\b/.test(cleaned)) return 'howareyou'
   let kind: SmallTalk | undefined
   for (const word of words) {
     const found = LAUGHTER.test(word) ? 'laugh' : (Object.keys(KINDS) as SmallTalk[]).find((k) => KINDS[k].includes(word))
