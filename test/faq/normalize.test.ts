@@ -90,6 +90,8 @@ describe('small talk', () => {
     ['hahaha', 'laugh'],
     ['👍', 'ack'],
     ['dadah', 'bye'],
+    ['apa kabar semuanya', 'howareyou'],
+    ['how are you', 'howareyou'],
   ])('%j is %s', (text, kind) => {
     expect(smallTalk(text)).toBe(kind)
   })
