@@ -3,7 +3,9 @@
  * database as the server; safe to run while the server is up (SQLite WAL).
  */
 import { parseArgs } from 'node:util'
-import { loadConfigOrExit } from './config.js'
+import { Api, GrammyError } from 'grammy'
+import { ALLOWED_UPDATES } from './bots/telegram/bot.js'
+import { type Config, loadConfigOrExit } from './config.js'
 import { closeDatabase, type Db, openDatabase } from './db/client.js'
 import { closeHandoff, listHandoffs } from './db/queries/handoff.js'
 import { ensureReferenceData } from './db/reference-data.js'
@@ -12,13 +14,62 @@ const USAGE = `Pemakaian: npm run cli -- <perintah>
 
   handoff list [--all]     permintaan "Bicara dengan petugas" yang masih terbuka (--all: semua)
   handoff close KODE       tandai permintaan KODE sudah ditangani
+  telegram set-webhook     daftarkan PUBLIC_BASE_URL/telegram/webhook ke Telegram (mode webhook)
+  telegram delete-webhook  hapus webhook (untuk kembali ke long polling)
+  telegram info            identitas bot dan status webhook menurut Telegram
 `
 
-type Command = (db: Db, args: string[]) => number
+type Command = (db: Db, args: string[], config: Config) => number | Promise<number>
 
 const jakarta = new Intl.DateTimeFormat('id-ID', { timeZone: 'Asia/Jakarta', dateStyle: 'medium', timeStyle: 'short' })
 
+/** The Bot API for the configured token, or a message saying what is missing. */
+function telegramApi(config: Config): Api | undefined {
+  if (!config.TELEGRAM_BOT_TOKEN) {
+    process.stderr.write('TELEGRAM_BOT_TOKEN belum diisi (token dari @BotFather).\n')
+    return undefined
+  }
+  return new Api(config.TELEGRAM_BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT })
+}
+
+/** Runs one Bot API call and prints what Telegram answered; a refusal is one line, exit code 1. */
+async function telegramCall(label: string, call: () => Promise<unknown>): Promise<number> {
+  try {
+    const answer = await call()
+    process.stdout.write(`${label}: Telegram menjawab ${JSON.stringify(answer, null, 2)}\n`)
+    return 0
+  } catch (error) {
+    const reason = error instanceof GrammyError ? `${error.error_code} ${error.description}` : (error as Error).message
+    process.stderr.write(`${label}: ditolak: ${reason}\n`)
+    return 1
+  }
+}
+
 const commands: Record<string, Command> = {
+  'telegram set-webhook': async (_db, _args, config) => {
+    const api = telegramApi(config)
+    if (!api) return 2
+    if (!config.PUBLIC_BASE_URL || !config.TELEGRAM_WEBHOOK_SECRET) {
+      process.stderr.write('Isi PUBLIC_BASE_URL (alamat https layanan ini) dan TELEGRAM_WEBHOOK_SECRET dulu.\n')
+      return 2
+    }
+    const url = new URL('/telegram/webhook', config.PUBLIC_BASE_URL).toString()
+    const status = await telegramCall(`setWebhook ${url}`, () =>
+      api.setWebhook(url, { secret_token: config.TELEGRAM_WEBHOOK_SECRET, allowed_updates: [...ALLOWED_UPDATES] }),
+    )
+    if (status !== 0) return status
+    return telegramCall('getWebhookInfo', () => api.getWebhookInfo())
+  },
+  'telegram delete-webhook': async (_db, _args, config) => {
+    const api = telegramApi(config)
+    return api ? telegramCall('deleteWebhook', () => api.deleteWebhook()) : 2
+  },
+  'telegram info': async (_db, _args, config) => {
+    const api = telegramApi(config)
+    if (!api) return 2
+    const status = await telegramCall('getMe', () => api.getMe())
+    return status === 0 ? telegramCall('getWebhookInfo', () => api.getWebhookInfo()) : status
+  },
   'handoff list': (db, args) => {
     const { values } = parseArgs({ args, options: { all: { type: 'boolean' } } })
     const requests = listHandoffs(db, values.all ? 'all' : 'open')
@@ -51,7 +102,7 @@ const commands: Record<string, Command> = {
   },
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const name = argv.slice(0, 2).join(' ')
   const command = commands[name]
   if (!command) {
@@ -62,10 +113,10 @@ function main(argv: string[]): number {
   const db = openDatabase(config.DATABASE_PATH)
   try {
     ensureReferenceData(db)
-    return command(db, argv.slice(2))
+    return await command(db, argv.slice(2), config)
   } finally {
     closeDatabase(db)
   }
 }
 
-process.exitCode = main(process.argv.slice(2))
+process.exitCode = await main(process.argv.slice(2))

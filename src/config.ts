@@ -9,38 +9,59 @@ const bool = (name: string) =>
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: `${name} must be true or false` })
     .transform((v) => v === 'true' || v === '1' || v === 'yes')
 
-const schema = z.object({
-  NODE_ENV: z
-    .enum(['development', 'production', 'test'], { error: 'NODE_ENV must be development, production or test' })
-    .default('development'),
-  PORT: z.coerce
-    .number({ error: 'PORT must be a whole number from 0 to 65535' })
-    .int('PORT must be a whole number from 0 to 65535')
-    .min(0, 'PORT must be a whole number from 0 to 65535')
-    .max(65535, 'PORT must be a whole number from 0 to 65535')
-    .default(3000),
-  HOST: z.string().min(1, 'HOST must not be empty').default('0.0.0.0'),
-  DATABASE_PATH: z.string().min(1, 'DATABASE_PATH must be a file path or :memory:').default('./data/kesos.db'),
-  LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-      error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
-    })
-    .default('info'),
-  DEMO_DATA: z.enum(['auto', 'true', 'false'], { error: 'DEMO_DATA must be auto, true or false' }).default('auto'),
-  CONVERSATION_TIMEOUT_MINUTES: z.coerce
-    .number({ error: 'CONVERSATION_TIMEOUT_MINUTES must be a whole number of minutes from 1 to 1440' })
-    .int('CONVERSATION_TIMEOUT_MINUTES must be a whole number of minutes from 1 to 1440')
-    .min(1, 'CONVERSATION_TIMEOUT_MINUTES must be a whole number of minutes from 1 to 1440')
-    .max(1440, 'CONVERSATION_TIMEOUT_MINUTES must be a whole number of minutes from 1 to 1440')
-    .default(30),
-  FAQ_PATH: z.string().min(1, 'FAQ_PATH must be a file path').default('content/faq.yaml'),
-  SECRETARIAT_CONTACT: z.string().min(1).default('sekretariat BBPPKS di wilayah Anda'),
-  TELEGRAM_BOT_TOKEN: z
-    .string()
-    .regex(/^\d+:[A-Za-z0-9_-]{30,}$/, 'TELEGRAM_BOT_TOKEN must look like 123456:ABC… (from @BotFather)')
-    .optional(),
-  WHATSAPP_ENABLED: bool('WHATSAPP_ENABLED').default(false),
-})
+const schema = z
+  .object({
+    NODE_ENV: z
+      .enum(['development', 'production', 'test'], { error: 'NODE_ENV must be development, production or test' })
+      .default('development'),
+    PORT: z.coerce
+      .number({ error: 'PORT must be a whole number from 0 to 65535' })
+      .int('PORT must be a whole number from 0 to 65535')
+      .min(0, 'PORT must be a whole number from 0 to 65535')
+      .max(65535, 'PORT must be a whole number from 0 to 65535')
+      .default(3000),
+    HOST: z.string().min(1, 'HOST must not be empty').default('0.0.0.0'),
+    DATABASE_PATH: z.string().min(1, 'DATABASE_PATH must be a file path or :memory:').default('./data/kesos.db'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('info'),
+    DEMO_DATA: z.enum(['auto', 'true', 'false'], { error: 'DEMO_DATA must be auto, true or false' }).default('auto'),
+    CONVERSATION_TIMEOUT_MINUTES: z.coerce
+      .number({ error: 'CONVERSATION_TIMEOUT_MINUTES must be a whole number of minutes from 1 to 1440' })
+      .int('CONVERSATION_TIMEOUT_MINUTES must be a whole number of minutes from 1 to 1440')
+      .min(1, 'CONVERSATION_TIMEOUT_MINUTES must be a whole number of minutes from 1 to 1440')
+      .max(1440, 'CONVERSATION_TIMEOUT_MINUTES must be a whole number of minutes from 1 to 1440')
+      .default(30),
+    FAQ_PATH: z.string().min(1, 'FAQ_PATH must be a file path').default('content/faq.yaml'),
+    SECRETARIAT_CONTACT: z.string().min(1).default('sekretariat BBPPKS di wilayah Anda'),
+    TELEGRAM_BOT_TOKEN: z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]{30,}$/, 'TELEGRAM_BOT_TOKEN must look like 123456:ABC… (from @BotFather)')
+      .optional(),
+    TELEGRAM_MODE: z.enum(['polling', 'webhook'], { error: 'TELEGRAM_MODE must be polling or webhook' }).default('polling'),
+    TELEGRAM_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, 'TELEGRAM_WEBHOOK_SECRET must be 16–256 letters, digits, _ or -')
+      .optional(),
+    TELEGRAM_API_ROOT: z
+      .url({ protocol: /^https?$/, error: 'TELEGRAM_API_ROOT must be an http(s) URL, e.g. https://api.telegram.org' })
+      .default('https://api.telegram.org'),
+    PUBLIC_BASE_URL: z
+      .url({ protocol: /^https?$/, error: 'PUBLIC_BASE_URL must be the public http(s) address of this service' })
+      .optional(),
+    WHATSAPP_ENABLED: bool('WHATSAPP_ENABLED').default(false),
+  })
+  .superRefine((config, ctx) => {
+    if (config.TELEGRAM_BOT_TOKEN && config.TELEGRAM_MODE === 'webhook' && !config.TELEGRAM_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TELEGRAM_WEBHOOK_SECRET'],
+        message: 'TELEGRAM_WEBHOOK_SECRET must be set when TELEGRAM_MODE=webhook (16–256 letters, digits, _ or -)',
+      })
+    }
+  })
 
 export type Config = z.infer<typeof schema>
 
@@ -64,7 +85,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const issue = result.error.issues[0]
   const variable = String(issue?.path[0] ?? 'environment')
   const shown = env[variable]
-  const got = shown === undefined || variable.includes('TOKEN') ? '' : ` (got "${shown}")`
+  const secret = variable.includes('TOKEN') || variable.includes('SECRET')
+  const got = shown === undefined || secret ? '' : ` (got "${shown}")`
   throw new ConfigError(variable, `${issue?.message ?? 'invalid value'}${got}`)
 }
 

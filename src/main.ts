@@ -2,6 +2,8 @@
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { openCoreOrExit } from './bootstrap.js'
+import { ALLOWED_UPDATES, createTelegramBot, describe, type TelegramBot } from './bots/telegram/bot.js'
+import { createTelegramWebhook } from './bots/telegram/webhook.js'
 import { loadConfigOrExit } from './config.js'
 import { runHousekeeping } from './core/housekeeping.js'
 import { closeDatabase } from './db/client.js'
@@ -15,7 +17,7 @@ const logger = createLogger({
   level: config.LOG_LEVEL,
   pretty: process.stdout.isTTY === true && config.NODE_ENV !== 'production',
 })
-const { db, demo } = openCoreOrExit(config, logger)
+const { db, engine, demo } = openCoreOrExit(config, logger)
 if (demo) {
   logger.info(
     demo,
@@ -24,11 +26,14 @@ if (demo) {
 }
 
 const channels: Record<string, ChannelStatus> = { console: 'on', telegram: 'off', whatsapp: 'off' }
-if (config.TELEGRAM_BOT_TOKEN)
-  logger.warn('Telegram off: this version has no Telegram adapter yet; TELEGRAM_BOT_TOKEN is ignored')
-else logger.info('Telegram off: set TELEGRAM_BOT_TOKEN')
+
+const telegram = config.TELEGRAM_BOT_TOKEN
+  ? createTelegramBot({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, engine, db, logger })
+  : undefined
+if (!telegram) logger.info('Telegram off: set TELEGRAM_BOT_TOKEN')
+// The WhatsApp adapter is not in this version yet; say so rather than promise a setting that does nothing.
 if (config.WHATSAPP_ENABLED) logger.warn('WhatsApp off: this version has no WhatsApp adapter yet; WHATSAPP_ENABLED is ignored')
-else logger.info('WhatsApp off: set WHATSAPP_ENABLED=true')
+else logger.info('WhatsApp off: this version has no WhatsApp adapter yet')
 logger.info('Terminal chat on: run "npm run chat" in another terminal (same database)')
 
 const scheduler = startScheduler(
@@ -47,6 +52,9 @@ const app = createWebApp({
   logger,
   channels: () => ({ ...channels }),
   checkDatabase: () => db.$client.prepare('select 1').get(),
+  ...(telegram &&
+    config.TELEGRAM_MODE === 'webhook' &&
+    config.TELEGRAM_WEBHOOK_SECRET && { telegramWebhook: createTelegramWebhook(telegram, config.TELEGRAM_WEBHOOK_SECRET) }),
 })
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info: AddressInfo) => {
   logger.info(
@@ -64,6 +72,41 @@ server.on('error', (error: NodeJS.ErrnoException) => {
   })
 })
 
+if (telegram) void startTelegram(telegram)
+
+/** Checks the token, registers the commands, and in polling mode starts fetching updates. */
+async function startTelegram(bot: TelegramBot) {
+  channels.telegram = 'connecting'
+  try {
+    await bot.bot.init()
+  } catch (error) {
+    channels.telegram = 'error'
+    logger.error({ err: describe(error) }, 'Telegram error: the bot token was refused or Telegram cannot be reached')
+    return
+  }
+  await bot.registerCommands()
+  if (config.TELEGRAM_MODE === 'webhook') {
+    channels.telegram = 'on'
+    logger.info(
+      { username: bot.bot.botInfo.username },
+      'Telegram on (webhook at /telegram/webhook; run "npm run cli -- telegram set-webhook" once)',
+    )
+    return
+  }
+  bot.bot
+    .start({
+      allowed_updates: [...ALLOWED_UPDATES],
+      onStart: (me) => {
+        channels.telegram = 'on'
+        logger.info({ username: me.username }, 'Telegram on (long polling)')
+      },
+    })
+    .catch((error) => {
+      channels.telegram = 'error'
+      logger.error({ err: describe(error) }, 'Telegram polling stopped')
+    })
+}
+
 let stopping = false
 async function shutdown(signal: string) {
   if (stopping) return
@@ -74,6 +117,7 @@ async function shutdown(signal: string) {
     process.exit(1)
   }, 10_000)
   forced.unref()
+  if (telegram?.bot.isRunning()) await telegram.bot.stop()
   await new Promise<void>((resolve) => server.close(() => resolve()))
   await scheduler.stop()
   closeDatabase(db)

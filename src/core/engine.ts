@@ -94,6 +94,10 @@ export function createEngine(deps: EngineDeps): Engine {
     const position = conversation.position
     const flow = position ? flows.get(position.flow) : undefined
 
+    if (inbound.unsupported && !text && !inbound.choice) {
+      const note = t(lang, messages.unsupported)
+      return flow && position ? repeatStep(flow, position, ctx, note) : atMenu(lang, note)
+    }
     const command = inbound.choice ? undefined : globalCommand(text)
     if (command === 'lang:id' || command === 'lang:en') {
       const switched = { ...ctx, lang: command === 'lang:en' ? ('en' as const) : ('id' as const) }

@@ -44,6 +44,10 @@ export const messages = {
     id: 'Maaf, terjadi gangguan di sistem kami. Silakan coba lagi beberapa saat lagi, atau ketik "menu".',
     en: 'Sorry, something went wrong on our side. Please try again in a moment, or type "menu".',
   },
+  unsupported: {
+    id: 'Maaf, saya hanya bisa membaca pesan teks. Silakan ketik pertanyaan atau pilihan Anda.',
+    en: 'Sorry, I can only read text messages. Please type your question or choice.',
+  },
   greetingInFlow: {
     id: 'Halo! Kita masih di tengah proses ini. Silakan jawab pertanyaan di bawah, atau ketik "batal" untuk berhenti.',
     en: 'Hello! We are still in the middle of this. Please answer the question below, or type "batal" to stop.',

@@ -16,6 +16,8 @@ export type Inbound = {
   text?: string
   /** Id of a tapped option (a Telegram button). */
   choice?: string
+  /** Something the assistant cannot read (a photo, sticker, voice note…); answered politely. */
+  unsupported?: boolean
   receivedAt: Date
 }
 

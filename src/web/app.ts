@@ -1,5 +1,5 @@
 /** The HTTP front: health now; the Telegram webhook, verification pages and admin API mount here. */
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { Logger } from 'pino'
 
@@ -12,6 +12,8 @@ export type WebDeps = {
   channels: () => Record<string, ChannelStatus>
   /** Throws when the database cannot answer. */
   checkDatabase: () => void
+  /** The Telegram webhook, when Telegram runs in webhook mode. */
+  telegramWebhook?: (c: Context) => Promise<Response>
 }
 
 export function createWebApp(deps: WebDeps) {
@@ -26,6 +28,8 @@ export function createWebApp(deps: WebDeps) {
     }
     return c.json({ status: 'ok', version: deps.version, channels: deps.channels(), database: 'ok' })
   })
+
+  if (deps.telegramWebhook) app.post('/telegram/webhook', deps.telegramWebhook)
 
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND' } }, 404))
   app.onError((error, c) => {

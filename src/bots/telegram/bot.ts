@@ -1,0 +1,177 @@
+/**
+ * The Telegram channel (grammY): turns updates into `Inbound` for the core and renders its
+ * replies. It holds no business rule: what to answer is the core's; this file only translates,
+ * keeps each chat's updates in order, and deals with Telegram's failures.
+ */
+import { autoRetry } from '@grammyjs/auto-retry'
+import { Bot, type Context, GrammyError, InputFile } from 'grammy'
+import type { UserFromGetMe } from 'grammy/types'
+import type { Logger } from 'pino'
+import type { Engine } from '../../core/engine.js'
+import { createKeyedQueue } from '../../core/keyed-queue.js'
+import type { Inbound, Reply } from '../../core/types.js'
+import type { Db } from '../../db/client.js'
+import { setBlocked } from '../../db/queries/identities.js'
+import { BOT_COMMANDS, commandInput } from './commands.js'
+import { keyboard, splitText, toHtml } from './render.js'
+
+/** The update types the bot asks Telegram for (webhook and polling alike). */
+export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const
+
+/** How long an answer may take before the chat shows "typing…". */
+const TYPING_AFTER_MS = 400
+
+export type TelegramDeps = {
+  token: string
+  engine: Engine
+  db: Db
+  logger: Logger
+  /** grammY's client apiRoot: a self-hosted Bot API server, or a fake one in tests. */
+  apiRoot?: string
+  /** Skips the getMe call at start-up (tests). */
+  botInfo?: UserFromGetMe
+  /** Retries of one call on 429/5xx/network errors before giving up. */
+  maxRetryAttempts?: number
+}
+
+const GROUP_NOTE =
+  'Untuk menjaga data pribadi, saya hanya melayani lewat chat pribadi. Silakan kirim pesan langsung ke @{username} ya.'
+
+export function createTelegramBot(deps: TelegramDeps) {
+  const { engine, db, logger } = deps
+  const bot = new Bot(deps.token, {
+    ...(deps.apiRoot && { client: { apiRoot: deps.apiRoot } }),
+    ...(deps.botInfo && { botInfo: deps.botInfo }),
+  })
+  // 429 with retry_after, 5xx and network errors are retried; a long wait is not worth it for a chat.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: deps.maxRetryAttempts ?? 3, maxDelaySeconds: 60 }))
+  const enqueue = createKeyedQueue()
+
+  async function send(chatId: number, replies: Reply[]): Promise<void> {
+    for (const reply of replies) {
+      const parts = splitText(reply.text)
+      for (const [i, part] of parts.entries()) {
+        const last = i === parts.length - 1
+        await bot.api.sendMessage(chatId, toHtml(part), {
+          parse_mode: 'HTML',
+          link_preview_options: { is_disabled: true },
+          ...(last && reply.choices?.length && { reply_markup: keyboard(reply.choices) }),
+        })
+      }
+      if (reply.attachment) {
+        const { bytes, filename } = reply.attachment
+        await bot.api.sendDocument(chatId, new InputFile(bytes, filename))
+      }
+    }
+  }
+
+  /** Hands one update to the core and sends the answer; a chat's updates go strictly in order. */
+  function deliver(ctx: Context, chatId: number, input: Pick<Inbound, 'text' | 'choice' | 'unsupported'>) {
+    const inbound: Inbound = {
+      channel: 'telegram',
+      chatId: String(chatId),
+      userId: String(ctx.from?.id ?? chatId),
+      // update_id is unique per bot and the same on every redelivery.
+      messageId: String(ctx.update.update_id),
+      receivedAt: new Date(),
+      ...input,
+    }
+    return enqueue(inbound.chatId, async () => {
+      const typing = setTimeout(() => {
+        bot.api.sendChatAction(chatId, 'typing').catch((error) => logger.debug({ err: describe(error) }, 'chat action refused'))
+      }, TYPING_AFTER_MS)
+      let replies: Reply[]
+      try {
+        replies = await engine.handle(inbound)
+      } finally {
+        clearTimeout(typing)
+      }
+      try {
+        await send(chatId, replies)
+      } catch (error) {
+        if (error instanceof GrammyError && error.error_code === 403) {
+          // Blocked by the user (or removed): remember it, so nothing more goes there.
+          setBlocked(db, 'telegram', inbound.userId, inbound.chatId, new Date())
+          logger.info({ channel: 'telegram' }, 'chat blocked the bot; marked, nothing more will be sent')
+          return
+        }
+        throw error
+      }
+    })
+  }
+
+  function isPrivate(ctx: Context): boolean {
+    return ctx.chat?.type === 'private'
+  }
+
+  /** In a group: answer only commands and mentions, with a pointer to a private chat. */
+  async function pointToPrivateChat(ctx: Context): Promise<void> {
+    const text = ctx.message?.text ?? ''
+    const username = ctx.me.username
+    if (!text.startsWith('/') && !text.includes(`@${username}`)) return
+    await ctx.reply(GROUP_NOTE.replace('{username}', username))
+  }
+
+  bot.on('message', async (ctx) => {
+    if (!isPrivate(ctx)) return pointToPrivateChat(ctx)
+    const message = ctx.message
+    const text = message.text ?? message.caption
+    if (text === undefined) return deliver(ctx, ctx.chat.id, { unsupported: true })
+    const command = /^\/([a-z_]+)(?:@\w+)?(?:\s+([\s\S]*))?$/i.exec(text.trim())
+    if (command) {
+      const mapped = commandInput((command[1] ?? '').toLowerCase(), (command[2] ?? '').trim())
+      if (mapped) return deliver(ctx, ctx.chat.id, mapped)
+    }
+    return deliver(ctx, ctx.chat.id, { text })
+  })
+
+  bot.on('callback_query:data', async (ctx) => {
+    // Answer first, so the button stops spinning whatever happens next.
+    await ctx.answerCallbackQuery().catch((error) => logger.debug({ err: describe(error) }, 'callback answer refused'))
+    const chat = ctx.callbackQuery.message?.chat
+    if (!chat || chat.type !== 'private') return
+    return deliver(ctx, chat.id, { choice: ctx.callbackQuery.data })
+  })
+
+  // Edited messages are not answered again: the person already got an answer to the original.
+  bot.on('edited_message', () => undefined)
+
+  bot.on('my_chat_member', (ctx) => {
+    const update = ctx.myChatMember
+    if (update.chat.type !== 'private') return
+    const blocked = update.new_chat_member.status === 'kicked'
+    setBlocked(db, 'telegram', String(update.from.id), String(update.chat.id), blocked ? new Date() : null)
+  })
+
+  // One boundary for everything else: logged without personal data; the person gets an apology.
+  bot.catch(async (error) => {
+    logger.error({ err: describe(error.error), updateType: Object.keys(error.ctx.update)[1] }, 'telegram update failed')
+    const chatId = error.ctx.chat?.id
+    if (chatId === undefined || error.ctx.chat?.type !== 'private') return
+    await bot.api
+      .sendMessage(chatId, 'Maaf, terjadi gangguan di sistem kami. Silakan coba lagi beberapa saat lagi.')
+      .catch(() => undefined)
+  })
+
+  return {
+    bot,
+    /** Registers the command list; a refusal is logged, never fatal. */
+    async registerCommands(): Promise<void> {
+      try {
+        await bot.api.setMyCommands(BOT_COMMANDS)
+      } catch (error) {
+        logger.warn({ err: describe(error) }, 'setMyCommands refused; the bot works without the command list')
+      }
+    },
+  }
+}
+
+/** What may be logged of an error: never the payload, which holds what people typed. */
+export function describe(error: unknown): Record<string, unknown> {
+  if (error instanceof GrammyError)
+    return { name: error.name, method: error.method, code: error.error_code, description: error.description }
+  if (error instanceof Error) return { name: error.name, message: error.message }
+  return { value: String(error) }
+}
+
+export type TelegramBot = ReturnType<typeof createTelegramBot>

@@ -1,0 +1,28 @@
+/** Channel accounts: which chats blocked the bot, so nothing more is sent there. */
+import { and, eq, isNotNull } from 'drizzle-orm'
+import type { Db } from '../client.js'
+import { type Channel, channelIdentities } from '../schema.js'
+
+/** Records that a chat blocked the bot (a date) or allows messages again (null). */
+export function setBlocked(db: Db, channel: Channel, userId: string, chatId: string, at: Date | null): void {
+  db.insert(channelIdentities)
+    .values({ channel, userId, chatId, blockedAt: at })
+    .onConflictDoUpdate({
+      target: [channelIdentities.channel, channelIdentities.userId],
+      set: { blockedAt: at, chatId, updatedAt: new Date() },
+    })
+    .run()
+}
+
+export function isBlocked(db: Db, channel: Channel, chatId: string): boolean {
+  return (
+    db
+      .select({ id: channelIdentities.id })
+      .from(channelIdentities)
+      .where(
+        and(eq(channelIdentities.channel, channel), eq(channelIdentities.chatId, chatId), isNotNull(channelIdentities.blockedAt)),
+      )
+      .limit(1)
+      .all().length > 0
+  )
+}
