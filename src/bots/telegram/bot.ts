@@ -129,7 +129,7 @@ export function createTelegramBot(deps: TelegramDeps) {
     // Answer first, so the button stops spinning whatever happens next.
     await ctx.answerCallbackQuery().catch((error) => logger.debug({ err: describe(error) }, 'callback answer refused'))
     const chat = ctx.callbackQuery.message?.chat
-    if (!chat || chat.type !== 'private') return
+    if (chat?.type !== 'private') return
     return deliver(ctx, chat.id, { choice: ctx.callbackQuery.data })
   })
 
