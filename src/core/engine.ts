@@ -8,7 +8,7 @@ import type { Db } from '../db/client.js'
 import { createConversationQueries, VersionConflictError } from '../db/queries/conversations.js'
 import { continueFlow, type FlowDefinition, repeatStep, startFlow } from './flows/flow.js'
 import { createKeyedQueue } from './keyed-queue.js'
-import { MENU_PREFIX, type MenuItemId, menuChoices, menuItem, resolveChoice } from './menu.js'
+import { MENU_PREFIX, type MenuItemId, menuChoices, menuItem, resolveChoice, shortcut } from './menu.js'
 import { fill, messages, t } from './messages.js'
 import { globalCommand, isGreeting } from './text/intents.js'
 import { type FlowPosition, lastChoices, type Outcome, type TurnContext, type UserInput } from './turn.js'
@@ -139,6 +139,8 @@ export function createEngine(deps: EngineDeps): Engine {
       return outcome.cancelled ? atMenu(lang, t(lang, messages.cancelled)) : outcome
     }
     if (input.choice?.startsWith(MENU_PREFIX)) return startFeature(input.choice, ctx)
+    const typedCommand = input.choice ? undefined : shortcut(text)
+    if (typedCommand) return startFeature(typedCommand, ctx)
     const action = actionFor(input.choice)
     if (action && input.choice) return action.handle(ctx, input.choice)
     if (isGreeting(text)) return atMenu(lang, t(lang, messages.greeting))

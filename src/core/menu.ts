@@ -86,3 +86,20 @@ export function resolveChoice(text: string, offered: Choice[]): string | undefin
   const menuId = MENU_NAMES.get(typed)
   return menuId && offered.some((choice) => choice.id === menuId) ? menuId : undefined
 }
+
+/**
+ * Commands typed with an argument that belong to a menu entry ("cek DEMO-LSPS-2024-00009",
+ * "stop pengingat", "jadwal makassar"): the entry handles them, or says it is not available yet.
+ */
+const SHORTCUTS: [RegExp, MenuItemId][] = [
+  [/^cek\s+\S/, 'verifikasi'],
+  [/^jadwal(?:\s|$)/, 'daftar'],
+  [/^(?:stop|berhenti|mulai|aktifkan)\s+pengingat$/, 'pengingat'],
+  [/^(?:hapus|lihat|unduh|download)\s+data(?:\s+saya)?$/, 'data-saya'],
+]
+
+export function shortcut(text: string): string | undefined {
+  const typed = normalizeInput(text)
+  const found = SHORTCUTS.find(([pattern]) => pattern.test(typed))
+  return found ? `${MENU_PREFIX}${found[1]}` : undefined
+}

@@ -138,8 +138,6 @@ export const REWRITES: Record<string, string> = {
   sblm: 'sebelum',
   sebelom: 'sebelum',
   stlh: 'setelah',
-  abis: 'setelah',
-  habis: 'setelah',
   sdg: 'sedang',
   lgi: 'lagi',
   emg: 'memang',
@@ -342,7 +340,8 @@ export const STOPWORDS = new Set(
     'you your we our they them he she his her there will would should get got am was were has have had ' +
     'teh mah ji mi ki toh atuh euy wkwk hehe haha halo hai selamat pagi siang sore malam terima kasih makasih ' +
     'tolong bantu info informasi dengan untuk pada juga saja adalah ada akan sudah lagi sama jadi tapi kalau terus ' +
-    'seperti sebagai begitu begini harus masih bisa dapat tuh tu nah lho loh kan gan dong'
+    'seperti sebagai begitu begini harus masih bisa dapat tuh tu nah lho loh kan gan dong ' +
+    'assalamualaikum asalamualaikum assalamu alaikum wr wb wassalam wassalamualaikum punten sampurasun salam shalom'
   ).split(' '),
 )
 
@@ -353,7 +352,9 @@ export const PROTECTED = new Set(
     'wawancara kedaluwarsa pendidikan peksos lembaga manfaat kontak berlaku biaya pengingat petugas pelatihan ' +
     'mahasiswa lulusan jenjang generalis spesialis asisten hilang rusak salah ujian kognitif sipps str tagana ' +
     'karang taruna tksk psm pkh lsp bnsp bbppks kemensos pusdiklatbangprof permensos perpres ' +
-    'berapa bagaimana kapan dimana kenapa siapa apa pengalaman materi berikut'
+    'berapa bagaimana kapan dimana kenapa siapa apa pengalaman materi berikut ' +
+    // Words that merely end like the particles -lah, -ku, -mu the stemmer strips.
+    'masalah setelah telah sekolah kuliah jumlah sejarah rumah wilayah daerah kalah pindah nikah ibu ilmu waktu buku'
   ).split(' '),
 )
 
@@ -375,6 +376,8 @@ export const PHRASES: Record<string, string> = {
   'belum kompeten': 'gagal',
   'untuk apa': 'guna',
   'orang asli': 'manusia',
+  'sertifikasi ulang': 'resertifikasi',
+  'sertifikat ulang': 'resertifikasi',
 }
 
 /** Place names: left as typed, never "corrected" into a similar word ("palu" is not "palsu"). */

@@ -77,6 +77,14 @@ export function createMatcher(kb: KnowledgeBase, tuning: MatcherTuning = DEFAULT
     },
   })
   const join = (texts: string[]) => texts.flatMap((text) => analyzer.terms(text)).join(' ')
+  // Words only out-of-scope subjects use ("umroh", "saham", "paspor"): a question that has one is
+  // about something else, even when it also has a word of ours ("biaya umroh").
+  const topicTerms = new Set(
+    kb.topics.flatMap((topic) => [topic.title.id, topic.title.en, ...topic.keywords, ...topic.examples].flatMap(analyzer.terms)),
+  )
+  const foreignTerms = new Set(
+    kb.outOfScope.flatMap((item) => item.keywords.flatMap(analyzer.terms)).filter((term) => !topicTerms.has(term)),
+  )
   index.addAll([
     ...kb.topics.map((topic) => ({
       id: topic.id,
@@ -88,7 +96,10 @@ export function createMatcher(kb: KnowledgeBase, tuning: MatcherTuning = DEFAULT
   ])
 
   function rank(question: string): Ranked[] {
-    const query = analyzer.terms(question)
+    return rankTerms(analyzer.terms(question))
+  }
+
+  function rankTerms(query: string[]): Ranked[] {
     // "lagi apa", "gimana?": question words alone ask nothing we can answer.
     if (query.every((term) => QUESTION_WORDS.has(term))) return []
     // Generic words weigh less, unless the question has nothing else ("apa itu sertifikasi").
@@ -109,9 +120,15 @@ export function createMatcher(kb: KnowledgeBase, tuning: MatcherTuning = DEFAULT
     analyzer,
     rank,
     match(question) {
-      const ranked = rank(question)
+      const query = analyzer.terms(question)
+      const ranked = rankTerms(query)
       const [first, second] = ranked
       if (!first) return { kind: 'none', score: 0 }
+      if (first.subject.kind === 'topic' && query.some((term) => foreignTerms.has(term))) {
+        const foreign = ranked.find((r) => r.subject.kind === 'outOfScope')
+        if (foreign?.subject.kind === 'outOfScope') return { kind: 'outOfScope', subject: foreign.subject.subject, score: 0 }
+        return { kind: 'none', score: 0 }
+      }
       // Confident when the best topic stands clearly above the next and knows most of the words.
       const margin = second ? 1 - second.score / first.score : 1
       const confidence = Math.sqrt(margin) * first.coverage
