@@ -34,7 +34,8 @@ export function createWebApp(deps: WebDeps) {
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND' } }, 404))
   app.onError((error, c) => {
     if (error instanceof HTTPException) return c.json({ error: { code: error.message || 'HTTP_ERROR' } }, error.status)
-    deps.logger.error({ err: error, path: c.req.path }, 'request failed')
+    // Only the name and message: an error may carry the request's payload (what people typed).
+    deps.logger.error({ err: { name: error.name, message: error.message }, path: c.req.path }, 'request failed')
     return c.json({ error: { code: 'INTERNAL' } }, 500)
   })
 

@@ -4,7 +4,7 @@
  * keeps each chat's updates in order, and deals with Telegram's failures.
  */
 import { autoRetry } from '@grammyjs/auto-retry'
-import { Bot, type Context, GrammyError, InputFile } from 'grammy'
+import { Bot, type BotError, type Context, GrammyError, InputFile } from 'grammy'
 import type { UserFromGetMe } from 'grammy/types'
 import type { Logger } from 'pino'
 import type { Engine } from '../../core/engine.js'
@@ -112,7 +112,20 @@ export function createTelegramBot(deps: TelegramDeps) {
     await ctx.reply(GROUP_NOTE.replace('{username}', username))
   }
 
-  bot.on('message', async (ctx) => {
+  // One boundary for everything: logged without personal data; the person gets an apology. It is
+  // an error boundary rather than only bot.catch, which grammY does not call for webhook updates.
+  async function onError(error: BotError<Context>): Promise<void> {
+    logger.error({ err: describe(error.error), updateType: Object.keys(error.ctx.update)[1] }, 'telegram update failed')
+    const chatId = error.ctx.chat?.id
+    if (chatId === undefined || error.ctx.chat?.type !== 'private') return
+    await bot.api
+      .sendMessage(chatId, 'Maaf, terjadi gangguan di sistem kami. Silakan coba lagi beberapa saat lagi.')
+      .catch(() => undefined)
+  }
+  bot.catch(onError)
+  const safe = bot.errorBoundary(onError)
+
+  safe.on('message', async (ctx) => {
     if (!isPrivate(ctx)) return pointToPrivateChat(ctx)
     const message = ctx.message
     const text = message.text ?? message.caption
@@ -125,7 +138,7 @@ export function createTelegramBot(deps: TelegramDeps) {
     return deliver(ctx, ctx.chat.id, { text })
   })
 
-  bot.on('callback_query:data', async (ctx) => {
+  safe.on('callback_query:data', async (ctx) => {
     // Answer first, so the button stops spinning whatever happens next.
     await ctx.answerCallbackQuery().catch((error) => logger.debug({ err: describe(error) }, 'callback answer refused'))
     const chat = ctx.callbackQuery.message?.chat
@@ -134,23 +147,13 @@ export function createTelegramBot(deps: TelegramDeps) {
   })
 
   // Edited messages are not answered again: the person already got an answer to the original.
-  bot.on('edited_message', () => undefined)
+  safe.on('edited_message', () => undefined)
 
-  bot.on('my_chat_member', (ctx) => {
+  safe.on('my_chat_member', (ctx) => {
     const update = ctx.myChatMember
     if (update.chat.type !== 'private') return
     const blocked = update.new_chat_member.status === 'kicked'
     setBlocked(db, 'telegram', String(update.from.id), String(update.chat.id), blocked ? new Date() : null)
-  })
-
-  // One boundary for everything else: logged without personal data; the person gets an apology.
-  bot.catch(async (error) => {
-    logger.error({ err: describe(error.error), updateType: Object.keys(error.ctx.update)[1] }, 'telegram update failed')
-    const chatId = error.ctx.chat?.id
-    if (chatId === undefined || error.ctx.chat?.type !== 'private') return
-    await bot.api
-      .sendMessage(chatId, 'Maaf, terjadi gangguan di sistem kami. Silakan coba lagi beberapa saat lagi.')
-      .catch(() => undefined)
   })
 
   return {
