@@ -45,6 +45,7 @@ const schema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{16,256}$/, 'TELEGRAM_WEBHOOK_SECRET must be 16–256 letters, digits, _ or -')
       .optional(),
+    TELEGRAM_WEBHOOK_REPLY: bool('TELEGRAM_WEBHOOK_REPLY').default(true),
     TELEGRAM_API_ROOT: z
       .url({ protocol: /^https?$/, error: 'TELEGRAM_API_ROOT must be an http(s) URL, e.g. https://api.telegram.org' })
       .default('https://api.telegram.org'),

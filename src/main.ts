@@ -28,7 +28,14 @@ if (demo) {
 const channels: Record<string, ChannelStatus> = { console: 'on', telegram: 'off', whatsapp: 'off' }
 
 const telegram = config.TELEGRAM_BOT_TOKEN
-  ? createTelegramBot({ token: config.TELEGRAM_BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT, engine, db, logger })
+  ? createTelegramBot({
+      token: config.TELEGRAM_BOT_TOKEN,
+      apiRoot: config.TELEGRAM_API_ROOT,
+      webhookReply: config.TELEGRAM_WEBHOOK_REPLY,
+      engine,
+      db,
+      logger,
+    })
   : undefined
 if (!telegram) logger.info('Telegram off: set TELEGRAM_BOT_TOKEN')
 // The WhatsApp adapter is not in this version yet; say so rather than promise a setting that does nothing.

@@ -109,8 +109,11 @@ function makePass(firstChatId: number, botId: number): Pass {
 }
 
 type Post = (path: string, init: RequestInit) => Response | Promise<Response>
-/** Per update of a pass: the HTTP status, and how many Bot API calls the fake had recorded by then. */
-type Outcome = { status: number; mark: number }
+/**
+ * Per update of a pass: the HTTP status, how many Bot API calls the fake had recorded by then, and
+ * the call answered inside the webhook response (a webhook reply, which Telegram carries out).
+ */
+type Outcome = { status: number; mark: number; reply?: RecordedCall }
 
 /**
  * Posts a pass to `path`: one round at a time, every chat's update of that round at once (each
@@ -123,7 +126,11 @@ async function drive(request: Post, path: string, pass: Pass, calls: RecordedCal
       await Promise.all(
         round.map(async (update) => {
           const response = await request(path, { method: 'POST', headers: HEADERS, body: update.body })
-          return { status: response.status, mark: calls.length }
+          const mark = calls.length
+          const body = await response.text()
+          if (!body.startsWith('{')) return { status: response.status, mark }
+          const { method, ...payload } = JSON.parse(body) as { method: string }
+          return { status: response.status, mark, reply: { method, payload, at: 0 } }
         }),
       ),
     )
@@ -166,6 +173,7 @@ function checkPass(pass: Pass, outcomes: Outcome[][], calls: RecordedCall[], tal
         continue
       }
       const sent = (byChat.get(update.chatId) ?? []).filter(({ at }) => at >= from && at < outcome.mark).map(({ call }) => call)
+      if (outcome.reply) sent.unshift(outcome.reply)
       tally.replies += sent.length
       const expect = SCRIPT[update.step]?.expect
       if (!expect?.ok(sent)) wrong(`${where}: expected ${expect?.label}, got ${JSON.stringify(sent.map(textOf))}`)

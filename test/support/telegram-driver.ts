@@ -61,6 +61,8 @@ export type TelegramDriverOptions = {
   logger?: Logger
   /** Passed to the adapter (auto-retry attempts on 429/5xx). */
   maxRetryAttempts?: number
+  /** Webhook mode: answer one-message replies inside the webhook response (the adapter default). */
+  webhookReply?: boolean
   /** The private chat's id (= the user's id); default: a fresh one per driver. */
   chatId?: number
   /** The webhook secret (webhook mode). */
@@ -150,6 +152,7 @@ export async function telegramDriver(options: TelegramDriverOptions): Promise<Te
     db: options.db,
     logger,
     ...(options.maxRetryAttempts !== undefined && { maxRetryAttempts: options.maxRetryAttempts }),
+    ...(options.webhookReply !== undefined && { webhookReply: options.webhookReply }),
   })
   const app = createWebApp({
     version: 'test',
@@ -196,6 +199,19 @@ export async function telegramDriver(options: TelegramDriverOptions): Promise<Te
     return app.request('/telegram/webhook', { method: 'POST', headers, body })
   }
 
+  /** A call answered inside the webhook response is carried out by Telegram: do the same on the fake. */
+  async function forwardWebhookReply(response: Response): Promise<void> {
+    const body = await response.text()
+    if (!body.startsWith('{')) return
+    const { method, ...payload } = JSON.parse(body) as { method?: string }
+    if (!method) return
+    await fetch(`${fake.apiRoot}/bot${fake.token}/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
+    })
+  }
+
   async function deliver(update: RawUpdate): Promise<void> {
     if (mode === 'webhook') {
       const response = await post(JSON.stringify(update), {
@@ -206,6 +222,7 @@ export async function telegramDriver(options: TelegramDriverOptions): Promise<Te
       if (response.status !== 200 && options.failOnWebhookError !== false) {
         throw new Error(`webhook answered ${response.status}: ${await response.text()}`)
       }
+      await forwardWebhookReply(response)
       return
     }
     fake.pushUpdate(update)

@@ -45,7 +45,13 @@ afterEach(async () => {
 
 async function setup(
   mode: TelegramDriverMode,
-  over: { engine?: (core: Engine) => Engine; logger?: Logger; maxRetryAttempts?: number; failOnWebhookError?: boolean } = {},
+  over: {
+    engine?: (core: Engine) => Engine
+    logger?: Logger
+    maxRetryAttempts?: number
+    failOnWebhookError?: boolean
+    webhookReply?: boolean
+  } = {},
 ): Promise<Setup> {
   const core = testCore()
   cleanups.push(() => closeDatabase(core.db))
@@ -59,6 +65,7 @@ async function setup(
     ...(over.logger && { logger: over.logger }),
     ...(over.maxRetryAttempts !== undefined && { maxRetryAttempts: over.maxRetryAttempts }),
     ...(over.failOnWebhookError !== undefined && { failOnWebhookError: over.failOnWebhookError }),
+    ...(over.webhookReply !== undefined && { webhookReply: over.webhookReply }),
   })
   cleanups.push(() => driver.stop())
   return { core, fake, driver }
@@ -336,7 +343,7 @@ describe('delivery', () => {
   })
 
   it('a 429 with retry_after 1 on sendMessage is retried and the message arrives once', async () => {
-    const { fake, driver } = await setup('webhook')
+    const { fake, driver } = await setup('webhook', { webhookReply: false })
     fake.failNext('sendMessage', {
       error_code: 429,
       description: 'Too Many Requests: retry after 1',
@@ -352,7 +359,7 @@ describe('delivery', () => {
   })
 
   it('a 5xx on sendMessage is retried and the message arrives once', async () => {
-    const { fake, driver } = await setup('webhook')
+    const { fake, driver } = await setup('webhook', { webhookReply: false })
     fake.failNext('sendMessage', { error_code: 502, description: 'Bad Gateway' })
     const replies = await driver.send('/menu')
     expect(replies).toHaveLength(1)
@@ -360,7 +367,7 @@ describe('delivery', () => {
   })
 
   it('a 403 on sendMessage marks the chat blocked and nothing more is sent there', async () => {
-    const { core, fake, driver } = await setup('webhook')
+    const { core, fake, driver } = await setup('webhook', { webhookReply: false })
     fake.failNext('sendMessage', { error_code: 403, description: 'Forbidden: bot was blocked by the user' })
     const before = fake.calls.length
     expect(await driver.send('halo')).toEqual([])
@@ -532,7 +539,7 @@ describe.each(MODES)('errors inside the adapter (%s)', (mode) => {
 
   it('are logged without what the user typed, and the user gets a short apology', async () => {
     const log = capturedLogger()
-    const { fake, driver } = await setup(mode, { logger: log.logger, failOnWebhookError: false })
+    const { fake, driver } = await setup(mode, { logger: log.logger, failOnWebhookError: false, webhookReply: false })
     await driver.send('/menu')
     await driver.tap('Bicara dengan petugas')
     await driver.tap('Sertifikat (hilang, salah data, verifikasi)')
@@ -558,7 +565,7 @@ describe.each(MODES)('errors inside the adapter (%s)', (mode) => {
 
   it('when sendMessage fails every time: logged cleanly, an apology is attempted, the bot keeps working', async () => {
     const log = capturedLogger()
-    const { fake, driver } = await setup(mode, { logger: log.logger, failOnWebhookError: false })
+    const { fake, driver } = await setup(mode, { logger: log.logger, failOnWebhookError: false, webhookReply: false })
     fake.failNext('sendMessage', { error_code: 400, description: 'Bad Request: chat not found' }, 2)
     expect(await driver.send('Nama saya Siti Aminah, HP 0812 3456 7890')).toEqual([])
     const everything = log.raw.join('')

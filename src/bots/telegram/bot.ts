@@ -32,6 +32,11 @@ export type TelegramDeps = {
   botInfo?: UserFromGetMe
   /** Retries of one call on 429/5xx/network errors before giving up. */
   maxRetryAttempts?: number
+  /**
+   * Webhook mode: send a one-message answer inside the webhook response (default). Off: every
+   * message is its own Bot API call, so a refusal (e.g. 403, blocked) is seen at once.
+   */
+  webhookReply?: boolean
 }
 
 const GROUP_NOTE =
@@ -40,19 +45,31 @@ const GROUP_NOTE =
 export function createTelegramBot(deps: TelegramDeps) {
   const { engine, db, logger } = deps
   const bot = new Bot(deps.token, {
-    ...(deps.apiRoot && { client: { apiRoot: deps.apiRoot } }),
+    client: {
+      ...(deps.apiRoot && { apiRoot: deps.apiRoot }),
+      // In webhook mode a one-message answer rides back in the webhook's HTTP response instead of
+      // a separate call (see send()); polling ignores this.
+      canUseWebhookReply: (method) => deps.webhookReply !== false && method === 'sendMessage',
+    },
     ...(deps.botInfo && { botInfo: deps.botInfo }),
   })
   // 429 with retry_after, 5xx and network errors are retried; a long wait is not worth it for a chat.
   bot.api.config.use(autoRetry({ maxRetryAttempts: deps.maxRetryAttempts ?? 3, maxDelaySeconds: 60 }))
   const enqueue = createKeyedQueue()
 
-  async function send(chatId: number, replies: Reply[]): Promise<void> {
+  /**
+   * Sends an answer. `api` is the update's own (which may answer inside the webhook response); it
+   * is used only when the answer is a single message, because Telegram carries out a webhook
+   * reply after the response, which would put it behind any message sent the ordinary way.
+   */
+  async function send(api: Context['api'], chatId: number, replies: Reply[]): Promise<void> {
+    const single = replies.length === 1 && !replies[0]?.attachment && splitText(replies[0]?.text ?? '').length === 1
+    const via = single ? api : bot.api
     for (const reply of replies) {
       const parts = splitText(reply.text)
       for (const [i, part] of parts.entries()) {
         const last = i === parts.length - 1
-        await bot.api.sendMessage(chatId, toHtml(part), {
+        await via.sendMessage(chatId, toHtml(part), {
           parse_mode: 'HTML',
           link_preview_options: { is_disabled: true },
           ...(last && reply.choices?.length && { reply_markup: keyboard(reply.choices) }),
@@ -87,7 +104,7 @@ export function createTelegramBot(deps: TelegramDeps) {
         clearTimeout(typing)
       }
       try {
-        await send(chatId, replies)
+        await send(ctx.api, chatId, replies)
       } catch (error) {
         if (error instanceof GrammyError && error.error_code === 403) {
           // Blocked by the user (or removed): remember it, so nothing more goes there.
