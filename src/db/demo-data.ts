@@ -3,7 +3,7 @@
  * capability at once. Every row is flagged `is_demo`; session titles start with "[DEMO]" and
  * certificate numbers with "DEMO-". Dates are relative to the moment it is loaded.
  */
-import { count, eq } from 'drizzle-orm'
+import { count } from 'drizzle-orm'
 import type { Db } from './client.js'
 import {
   appMeta,
@@ -381,9 +381,4 @@ export function loadDemoData(db: Db, now = new Date()): DemoSummary {
       .run()
     return summary
   })
-}
-
-/** Whether the demo dataset was ever loaded into this database. */
-export function demoDataLoaded(db: Db): boolean {
-  return db.select().from(appMeta).where(eq(appMeta.key, 'demo_dataset')).all().length > 0
 }

@@ -1,5 +1,4 @@
-/** Channel accounts: which chats blocked the bot, so nothing more is sent there. */
-import { and, eq, isNotNull } from 'drizzle-orm'
+/** Channel accounts: which chats blocked the bot, so nothing more is sent there (read by the outbox sender to come). */
 import type { Db } from '../client.js'
 import { type Channel, channelIdentities } from '../schema.js'
 
@@ -12,17 +11,4 @@ export function setBlocked(db: Db, channel: Channel, userId: string, chatId: str
       set: { blockedAt: at, chatId, updatedAt: new Date() },
     })
     .run()
-}
-
-export function isBlocked(db: Db, channel: Channel, chatId: string): boolean {
-  return (
-    db
-      .select({ id: channelIdentities.id })
-      .from(channelIdentities)
-      .where(
-        and(eq(channelIdentities.channel, channel), eq(channelIdentities.chatId, chatId), isNotNull(channelIdentities.blockedAt)),
-      )
-      .limit(1)
-      .all().length > 0
-  )
 }
