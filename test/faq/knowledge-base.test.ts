@@ -33,7 +33,7 @@ describe('the knowledge base in the repository', () => {
   it('answers fit a phone screen and end with what to do next', () => {
     for (const topic of kb.topics) {
       expect(topic.answer.id.length, topic.id).toBeLessThanOrEqual(700)
-      expect(topic.answer.id, topic.id).toMatch(/menu|ketik|pilih|\/verifikasi/i)
+      expect(topic.answer.id, topic.id).toMatch(/menu|ketik|mengetik|pilih|\/verifikasi/i)
     }
   })
 

@@ -17,6 +17,15 @@ export const FAQ_TRANSCRIPTS: Record<string, Transcript> = {
     { user: '6', bot: ['Saya akan meneruskan pertanyaan Anda', 'Langkah 1 dari 4'] },
   ],
 
+  'an answer says which word to type, and that word works even with follow-ups on screen': [
+    {
+      user: 'brp biaya sertifikasi',
+      bot: ['*Biaya sertifikasi*', 'mengetik *petugas*'],
+      options: ['Bicara dengan petugas', 'Situs pendaftaran resmi'],
+    },
+    { user: 'petugas', bot: ['Saya akan meneruskan pertanyaan Anda', 'Langkah 1 dari 4'] },
+  ],
+
   'slang and typos still find the topic': [
     { user: 'sertif sy ilang gmn dong', bot: ['*Sertifikat hilang atau rusak*'] },
     { user: 'brp biayanya utk sertifkasi', bot: ['*Biaya sertifikasi*', 'resmi'] },
