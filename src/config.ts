@@ -9,17 +9,15 @@ const bool = (name: string) =>
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: `${name} must be true or false` })
     .transform((v) => v === 'true' || v === '1' || v === 'yes')
 
+const wholeNumber = (message: string, min: number, max: number) =>
+  z.coerce.number({ error: message }).int(message).min(min, message).max(max, message)
+
 const schema = z
   .object({
     NODE_ENV: z
       .enum(['development', 'production', 'test'], { error: 'NODE_ENV must be development, production or test' })
       .default('development'),
-    PORT: z.coerce
-      .number({ error: 'PORT must be a whole number from 0 to 65535' })
-      .int('PORT must be a whole number from 0 to 65535')
-      .min(0, 'PORT must be a whole number from 0 to 65535')
-      .max(65535, 'PORT must be a whole number from 0 to 65535')
-      .default(3000),
+    PORT: wholeNumber('PORT must be a whole number from 0 to 65535', 0, 65535).default(3000),
     HOST: z.string().min(1, 'HOST must not be empty').default('0.0.0.0'),
     DATABASE_PATH: z.string().min(1, 'DATABASE_PATH must be a file path or :memory:').default('./data/kesos.db'),
     LOG_LEVEL: z
@@ -28,12 +26,11 @@ const schema = z
       })
       .default('info'),
     DEMO_DATA: z.enum(['auto', 'true', 'false'], { error: 'DEMO_DATA must be auto, true or false' }).default('auto'),
-    CONVERSATION_TIMEOUT_MINUTES: z.coerce
-      .number({ error: 'CONVERSATION_TIMEOUT_MINUTES must be a whole number of minutes from 1 to 1440' })
-      .int('CONVERSATION_TIMEOUT_MINUTES must be a whole number of minutes from 1 to 1440')
-      .min(1, 'CONVERSATION_TIMEOUT_MINUTES must be a whole number of minutes from 1 to 1440')
-      .max(1440, 'CONVERSATION_TIMEOUT_MINUTES must be a whole number of minutes from 1 to 1440')
-      .default(30),
+    CONVERSATION_TIMEOUT_MINUTES: wholeNumber(
+      'CONVERSATION_TIMEOUT_MINUTES must be a whole number of minutes from 1 to 1440',
+      1,
+      1440,
+    ).default(30),
     FAQ_PATH: z.string().min(1, 'FAQ_PATH must be a file path').default('content/faq.yaml'),
     SECRETARIAT_CONTACT: z.string().min(1).default('sekretariat BBPPKS di wilayah Anda'),
     TELEGRAM_BOT_TOKEN: z

@@ -375,10 +375,8 @@ export function loadDemoData(db: Db, now = new Date()): DemoSummary {
     }
 
     const summary = { sessions: SESSIONS.length, people: PEOPLE.length, exams: examCount, certificates: certificateCount }
-    tx.insert(appMeta)
-      .values({ key: 'demo_dataset', value: JSON.stringify({ loadedAt: now.toISOString(), ...summary }) })
-      .onConflictDoUpdate({ target: appMeta.key, set: { value: JSON.stringify({ loadedAt: now.toISOString(), ...summary }) } })
-      .run()
+    const value = JSON.stringify({ loadedAt: now.toISOString(), ...summary })
+    tx.insert(appMeta).values({ key: 'demo_dataset', value }).onConflictDoUpdate({ target: appMeta.key, set: { value } }).run()
     return summary
   })
 }

@@ -63,10 +63,10 @@ export function createTelegramBot(deps: TelegramDeps) {
    * reply after the response, which would put it behind any message sent the ordinary way.
    */
   async function send(api: Context['api'], chatId: number, replies: Reply[]): Promise<void> {
-    const single = replies.length === 1 && !replies[0]?.attachment && splitText(replies[0]?.text ?? '').length === 1
+    const messages = replies.map((reply) => ({ reply, parts: splitText(reply.text) }))
+    const single = messages.length === 1 && messages[0]?.parts.length === 1 && !messages[0].reply.attachment
     const via = single ? api : bot.api
-    for (const reply of replies) {
-      const parts = splitText(reply.text)
+    for (const { reply, parts } of messages) {
       for (const [i, part] of parts.entries()) {
         const last = i === parts.length - 1
         await via.sendMessage(chatId, toHtml(part), {

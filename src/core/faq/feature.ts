@@ -46,11 +46,9 @@ export function createFaq(deps: FaqDeps) {
   const title = (topic: FaqTopic, lang: Language) => t(lang, topic.title)
 
   function answer(topic: FaqTopic, lang: Language): Outcome {
+    // A follow-up's action ("faq:alur", "menu:daftar") is already the id of the option it becomes.
     const choices: Choice[] = topic.followUps
-      .map((followUp) => ({
-        id: followUp.action.startsWith('menu:') ? followUp.action : `${TOPIC_PREFIX}${followUp.action.slice(4)}`,
-        label: t(lang, followUp.label),
-      }))
+      .map((followUp) => ({ id: followUp.action, label: t(lang, followUp.label) }))
       .filter((choice) => !choice.id.startsWith('menu:') || deps.isAvailable(choice.id))
     const reply: Reply = { text: `*${title(topic, lang)}*\n\n${t(lang, topic.answer).trim()}` }
     return { replies: [choices.length ? { ...reply, choices } : reply], next: null }
