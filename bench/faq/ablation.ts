@@ -14,6 +14,7 @@ const variants: [string, KnowledgeBase, MatcherTuning][] = [
   ['no slang/English rewriting', full, { ...DEFAULT_TUNING, analysis: { rewriting: false } }],
   ['no stemming', full, { ...DEFAULT_TUNING, analysis: { stemming: false } }],
   ['no typo/colloquial correction', full, { ...DEFAULT_TUNING, analysis: { correction: false } }],
+  ['no neural second opinion (BM25 alone)', full, { ...DEFAULT_TUNING, neural: null }],
   ['generic words weigh the same', full, { ...DEFAULT_TUNING, weakTerm: 1 }],
   ['no out-of-scope subjects', { ...full, outOfScope: [] }, DEFAULT_TUNING],
   [

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks'
 import { classify } from '../../src/core/faq/classify.js'
 import type { Matcher } from '../../src/core/faq/matcher.js'
 
-export type Labelled = { q: string; topic: string | null; split: 'tune' | 'held'; tags: string[] }
+export type Labelled = { q: string; topic: string | null; split: 'tune' | 'held' | 'fresh'; tags: string[] }
 
 export function loadEvalSet(path = new URL('../data/faq-eval.jsonl', import.meta.url)): Labelled[] {
   return readFileSync(path, 'utf8')

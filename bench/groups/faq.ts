@@ -2,7 +2,8 @@
  * The FAQ matcher on the held-out half of bench/data/faq-eval.jsonl (questions written the way
  * people write, by someone who did not see the knowledge base): how often the bot answers an
  * in-scope question with the right topic, how often it declines an out-of-scope one, and how long
- * one question takes.
+ * one question takes. The same two rates are also reported on bench/data/faq-fresh.jsonl, a second
+ * set written later by another writer from the topic list alone (`faq_fresh_*`).
  */
 import { loadKnowledgeBase } from '../../src/core/faq/knowledge-base.js'
 import { createMatcher } from '../../src/core/faq/matcher.js'
@@ -20,11 +21,14 @@ export const group: BenchGroup = {
     const passes = Array.from({ length: 5 }, () => evaluate(matcher, held))
     const score = passes[0]
     if (!score) throw new Error('no evaluation pass ran')
+    const fresh = evaluate(matcher, loadEvalSet(new URL('../data/faq-fresh.jsonl', import.meta.url)))
     const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0
     return {
       faq_top1_accuracy: Number(score.top1Accuracy.toFixed(4)),
       faq_out_of_scope_refusal: Number(score.outOfScopeRefusal.toFixed(4)),
       faq_wrong_answer_rate: Number((score.wrongAnswers / score.inScope).toFixed(4)),
+      faq_fresh_top1_accuracy: Number(fresh.top1Accuracy.toFixed(4)),
+      faq_fresh_out_of_scope_refusal: Number(fresh.outOfScopeRefusal.toFixed(4)),
       faq_p50_ms: Number(median(passes.map((p) => p.p50Ms)).toFixed(4)),
       faq_p99_ms: Number(median(passes.map((p) => p.p99Ms)).toFixed(4)),
     }

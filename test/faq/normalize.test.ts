@@ -53,6 +53,18 @@ describe('stem (Indonesian)', () => {
   it.each(['relawan', 'sertifikasi', 'pekerja', 'berapa', 'bimtek', 'portofolio'])('leaves the domain word %s whole', (word) => {
     expect(stem(word)).toBe(word)
   })
+
+  // A root-word dictionary (Sastrawi) keeps words whose first syllable only looks like a prefix.
+  it.each([
+    ['kelompok', 'kelompok'],
+    ['keluarga', 'keluarga'],
+    ['kepala', 'kepala'],
+    ['penerima', 'terima'],
+    ['mengecek', 'cek'],
+    ['kedaluwarsa', 'kedaluwarsa'],
+  ])('%s → %s, not a fragment', (word, expected) => {
+    expect(stem(word)).toBe(expected)
+  })
 })
 
 describe('the analyzer corrects towards the knowledge base words', () => {
@@ -69,6 +81,28 @@ describe('the analyzer corrects towards the knowledge base words', () => {
     ['gunane', 'guna'],
   ])('%s → %s', (typed, expected) => {
     expect(analyzer.terms(typed)).toEqual([stem(expected)])
+  })
+
+  it('reads chat shorthand without vowels as the one full word it can stand for', () => {
+    const shorthand = createAnalyzer(['daftar', 'bimtek', 'sertifikat', 'dftr'], {}, ['daftar', 'bimtek', 'sertifikat'])
+    // "dftr" also appears as typed in an example phrasing: it still means "daftar".
+    expect(shorthand.terms('dftr bimtk')).toEqual(['daftar', 'bimtek'])
+    expect(shorthand.terms('srtfkt')).toEqual(['sertifikat'])
+  })
+
+  it('leaves shorthand alone when two known words share its consonants', () => {
+    const ambiguous = createAnalyzer(['lokasi', 'lukis'], {}, ['lokasi', 'lukis'])
+    expect(ambiguous.terms('lks')).toEqual(['lks'])
+  })
+
+  it('restores a dropped initial h ("ilang", "asil")', () => {
+    expect(createAnalyzer(['hilang', 'hasil']).terms('ilang asilnya')).toEqual(['hilang', 'hasil'])
+  })
+
+  it('leaves out a person\'s name after "atas nama" / "nama saya", but not the words after it', () => {
+    const named = createAnalyzer(['status', 'nama', 'salah', 'sertifikat'])
+    expect(named.terms('cek status atas nama Siti Aminah')).toEqual(['cek', 'status', 'atas', 'nama'])
+    expect(named.terms('nama saya Budi, sertifikat salah')).toEqual(['nama', 'sertifikat', 'salah'])
   })
 
   it('drops function words and keeps question words', () => {
@@ -92,11 +126,21 @@ describe('small talk', () => {
     ['dadah', 'bye'],
     ['apa kabar semuanya', 'howareyou'],
     ['how are you', 'howareyou'],
+    ['udh makan blm', 'chitchat'],
+    ['km siapa sih', 'chitchat'],
+    ['kamu bot ya?', 'chitchat'],
+    ['hai bot', 'chitchat'],
   ])('%j is %s', (text, kind) => {
     expect(smallTalk(text)).toBe(kind)
   })
 
-  it.each(['makasih, tapi syaratnya apa?', 'ok jadi biaya sertifikasi berapa', 'sertifikat'])('%j is a real question', (text) => {
+  it.each([
+    'makasih, tapi syaratnya apa?',
+    'ok jadi biaya sertifikasi berapa',
+    'sertifikat',
+    'siapa yg wajib ikut',
+    'bot minta nik buat apa',
+  ])('%j is a real question', (text) => {
     expect(smallTalk(text)).toBeUndefined()
   })
 })

@@ -53,6 +53,12 @@ export const FAQ_TRANSCRIPTS: Record<string, Transcript> = {
     { user: 'makasih banyak kak', bot: ['Sama-sama'], not: ['*'] },
     { user: 'ok sip', bot: ['Baik.'] },
     { user: 'wkwkwk', bot: ['😄'] },
+    { user: 'udh makan blm', bot: ['Saya asisten otomatis', '"petugas"'], not: ['*'] },
+  ],
+
+  'Javanese, Sundanese and chat shorthand still find the answer': [
+    { user: 'sabaraha biaya sertifikasi', bot: ['*Biaya sertifikasi*'] },
+    { user: 'dftr bimtk gmn', bot: ['*Cara daftar Bimtek*'] },
   ],
 
   'a follow-up leads into a flow': [

@@ -6,6 +6,7 @@
  * nothing.
  */
 import MiniSearch from 'minisearch'
+import { createTopicClassifier, type TopicClassifier } from './classifier.js'
 import type { FaqTopic, KnowledgeBase, OutOfScope } from './knowledge-base.js'
 import { QUESTION_WORDS, REWRITES, WEAK_TERMS } from './lexicon.js'
 import { type Analyzer, type AnalyzerOptions, createAnalyzer, words } from './normalize.js'
@@ -27,6 +28,13 @@ export type MatcherTuning = {
   suggestCoverage: number
   /** Analysis steps (all on unless switched off to measure them). */
   analysis?: AnalyzerOptions
+  /**
+   * The neural second opinion (classifier.ts), or null to do without it. `answerAt`: the score at
+   * which it may answer a question BM25 was unsure about, when BM25 also ranks that topic first;
+   * `outOfScopeAt`: the score at which its verdict "one of the subjects we do not handle" wins
+   * over a BM25 answer.
+   */
+  neural: { iterations: number; answerAt: number; outOfScopeAt: number } | null
 }
 
 /**
@@ -38,6 +46,7 @@ export const DEFAULT_TUNING: MatcherTuning = {
   weakTerm: 0.3,
   answerAt: 0.3,
   suggestCoverage: 0.34,
+  neural: { iterations: 30, answerAt: 0.5, outOfScopeAt: 0.3 },
 }
 
 type Doc = { id: string; title: string; keywords: string; examples: string }
@@ -51,17 +60,39 @@ export type Matcher = {
   analyzer: Analyzer
 }
 
-function vocabularyOf(kb: KnowledgeBase, rewriting: boolean): string[] {
+/** Every word of the knowledge base, and (`spelledOut`) only those from its edited prose. */
+function vocabularyOf(kb: KnowledgeBase, rewriting: boolean, spelledOut = false): string[] {
   const texts = [
-    ...kb.topics.flatMap((topic) => [topic.title.id, topic.title.en, topic.answer.id, ...topic.keywords, ...topic.examples]),
-    ...kb.outOfScope.flatMap((item) => [...item.keywords, ...item.examples]),
+    ...kb.topics.flatMap((topic) => [
+      topic.title.id,
+      topic.title.en,
+      topic.answer.id,
+      ...topic.keywords,
+      ...(spelledOut ? [] : topic.examples),
+    ]),
+    ...kb.outOfScope.flatMap((item) => [...item.keywords, ...(spelledOut ? [item.reply.id] : item.examples)]),
     ...Object.values(REWRITES),
   ]
   return texts.flatMap((text) => words(text, rewriting))
 }
 
+// Training takes a few hundred milliseconds: every core built from the same content shares one.
+const built = new Map<string, Matcher>()
+
 export function createMatcher(kb: KnowledgeBase, tuning: MatcherTuning = DEFAULT_TUNING): Matcher {
-  const analyzer = createAnalyzer(vocabularyOf(kb, tuning.analysis?.rewriting ?? true), tuning.analysis)
+  const key = JSON.stringify([kb, tuning])
+  let matcher = built.get(key)
+  if (!matcher) {
+    matcher = buildMatcher(kb, tuning)
+    if (built.size >= 8) built.clear()
+    built.set(key, matcher)
+  }
+  return matcher
+}
+
+function buildMatcher(kb: KnowledgeBase, tuning: MatcherTuning): Matcher {
+  const rewriting = tuning.analysis?.rewriting ?? true
+  const analyzer = createAnalyzer(vocabularyOf(kb, rewriting), tuning.analysis, vocabularyOf(kb, rewriting, true))
   const subjects = new Map<string, Subject>([
     ...kb.topics.map((topic) => [topic.id, { kind: 'topic', topic }] as const),
     ...kb.outOfScope.map((subject) => [subject.id, { kind: 'outOfScope', subject }] as const),
@@ -95,6 +126,8 @@ export function createMatcher(kb: KnowledgeBase, tuning: MatcherTuning = DEFAULT
     ...kb.outOfScope.map((item) => ({ id: item.id, title: '', keywords: join(item.keywords), examples: join(item.examples) })),
   ])
 
+  const classifier: TopicClassifier | null = tuning.neural ? createTopicClassifier(kb, analyzer, tuning.neural.iterations) : null
+
   function rank(question: string): Ranked[] {
     return rankTerms(analyzer.terms(question))
   }
@@ -124,6 +157,8 @@ export function createMatcher(kb: KnowledgeBase, tuning: MatcherTuning = DEFAULT
       const ranked = rankTerms(query)
       const [first, second] = ranked
       if (!first) return { kind: 'none', score: 0 }
+      const [verdict] = classifier?.classify(query) ?? []
+      const neural = tuning.neural
       if (first.subject.kind === 'topic' && query.some((term) => foreignTerms.has(term))) {
         const foreign = ranked.find((r) => r.subject.kind === 'outOfScope')
         if (foreign?.subject.kind === 'outOfScope') return { kind: 'outOfScope', subject: foreign.subject.subject, score: 0 }
@@ -134,7 +169,22 @@ export function createMatcher(kb: KnowledgeBase, tuning: MatcherTuning = DEFAULT
       const confidence = Math.sqrt(margin) * first.coverage
       const score = Number(confidence.toFixed(4))
       if (first.subject.kind === 'outOfScope') return { kind: 'outOfScope', subject: first.subject.subject, score }
+      if (verdict && neural) {
+        const other = verdict.outOfScope && verdict.score >= neural.outOfScopeAt ? subjects.get(verdict.id) : undefined
+        if (other?.kind === 'outOfScope') return { kind: 'outOfScope', subject: other.subject, score: 0 }
+      }
       if (confidence >= tuning.answerAt) return { kind: 'answer', topic: first.subject.topic, score }
+      // BM25 unsure, but the network is sure of the same topic and the question is mostly ours.
+      if (
+        verdict &&
+        neural &&
+        !verdict.outOfScope &&
+        verdict.id === first.id &&
+        verdict.score >= neural.answerAt &&
+        first.coverage >= tuning.suggestCoverage
+      ) {
+        return { kind: 'answer', topic: first.subject.topic, score: Number(Math.min(1, verdict.score).toFixed(4)) }
+      }
       const topics = ranked.flatMap((r) => (r.subject.kind === 'topic' ? [r.subject.topic] : [])).slice(0, 3)
       if (first.coverage >= tuning.suggestCoverage && topics.length) return { kind: 'suggest', topics, score }
       return { kind: 'none', score }

@@ -5,18 +5,19 @@
  * affixes ("ngurusin", "gunane") and typos ("sertifkasi") brought back to words the knowledge base
  * uses, and every word reduced to its Indonesian stem.
  */
-import { stemmer as indonesianStemmer } from '@orama/stemmers/indonesian'
 import { distance } from 'fastest-levenshtein'
+import { Stemmer } from 'sastrawijs'
 import { PHRASES, PLACES, PROTECTED, REWRITES, STOPWORDS } from './lexicon.js'
 
 const stems = new Map<string, string>()
+const sastrawi = new Stemmer()
 
 /** The stem of one lower-case word ("pendaftarannya" → "daftar"); domain words stay whole. */
 export function stemWord(word: string): string {
   if (PROTECTED.has(word) || PLACES.has(word) || word.length < 4 || /\d/.test(word)) return word
   let result = stems.get(word)
   if (result === undefined) {
-    result = indonesianStemmer(word)
+    result = sastrawi.stem(word)
     // The stemmer strips "-nya", "-lah" and prefixes; a result that short means it over-reached.
     if (result.length < 3) result = word
     if (stems.size < 50_000) stems.set(word, result)
@@ -82,6 +83,15 @@ function isSwap(a: string, b: string): boolean {
   return false
 }
 
+const skeleton = (word: string) => word.replace(/[aiueo]/g, '')
+
+/** Whether `short` can be written from `long` by leaving letters out ("dftr" of "daftar"). */
+function isSubsequence(short: string, long: string): boolean {
+  let at = 0
+  for (const letter of long) if (letter === short[at]) at++
+  return at === short.length
+}
+
 /** Forms of a colloquial word to try: Jakarta "ng(e)-…-in", Javanese "-e/-ne", Sundanese "-na". */
 function colloquialForms(word: string): string[] {
   const forms: string[] = []
@@ -89,6 +99,8 @@ function colloquialForms(word: string): string[] {
   if (/^nge[^aiueo]/.test(word)) bases.push(word.slice(3), `ke${word.slice(3)}`)
   else if (/^ng[aiueo]/.test(word)) bases.push(word.slice(2), `k${word.slice(2)}`)
   else if (/^ny[aiueo]/.test(word)) bases.push(`s${word.slice(2)}`)
+  // Dropped initial h ("ilang", "abis", "asil"): Jakarta speech written as spoken.
+  if (/^[aiueo]/.test(word)) bases.push(`h${word}`)
   for (const base of bases) {
     forms.push(base)
     for (const suffix of ['in', 'ne', 'na', 'e']) {
@@ -111,7 +123,12 @@ export type AnalyzerOptions = { rewriting?: boolean; stemming?: boolean; correct
  * it does not know becomes the known word it is a colloquial form of, or the known word one or
  * two typos away (same first letter; two typos only for long words).
  */
-export function createAnalyzer(vocabulary: Iterable<string>, options: AnalyzerOptions = {}): Analyzer {
+export function createAnalyzer(
+  vocabulary: Iterable<string>,
+  options: AnalyzerOptions = {},
+  /** Words known to be spelled out in full (titles, answers, keywords); defaults to `vocabulary`. */
+  canonical?: Iterable<string>,
+): Analyzer {
   const { rewriting = true, stemming = true, correction = true } = options
   const stem = stemming ? stemWord : (word: string) => word
   const known = new Set<string>()
@@ -123,6 +140,22 @@ export function createAnalyzer(vocabulary: Iterable<string>, options: AnalyzerOp
     byInitial.set(initial, [...(byInitial.get(initial) ?? []), word])
   }
   const knownStems = new Set([...known].map(stem))
+  // Chat shorthand drops vowels ("dftr", "bimtk", "srtfkt"): the known words each skeleton can
+  // stand for, and only used when exactly one word fits.
+  const spelledOut = canonical ? new Set([...canonical].filter((word) => word.length >= 3)) : known
+  const bySkeleton = new Map<string, string | null>()
+  for (const word of spelledOut) {
+    const key = skeleton(word)
+    if (key.length < 3) continue
+    const seen = bySkeleton.get(key)
+    bySkeleton.set(key, seen === undefined || seen === word ? word : null)
+  }
+
+  function abbreviated(word: string): string | undefined {
+    if (word.length < 3 || /[^a-z]/.test(word)) return undefined
+    const full = bySkeleton.get(skeleton(word))
+    return full && full[0] === word[0] && isSubsequence(word, full) ? full : undefined
+  }
   const corrections = new Map<string, string>()
 
   function nearest(word: string): string | undefined {
@@ -144,6 +177,11 @@ export function createAnalyzer(vocabulary: Iterable<string>, options: AnalyzerOp
   }
 
   function term(word: string): string {
+    // Shorthand people also used in example phrasings ("dftr") still means the full word.
+    if (correction && !spelledOut.has(word) && !PROTECTED.has(word)) {
+      const full = abbreviated(word)
+      if (full !== undefined) return stem(full)
+    }
     const direct = stem(word)
     if (!correction || known.has(word) || knownStems.has(direct) || PLACES.has(word) || /\d/.test(word)) return direct
     let corrected = corrections.get(word)
@@ -151,17 +189,29 @@ export function createAnalyzer(vocabulary: Iterable<string>, options: AnalyzerOp
       const colloquial = colloquialForms(word)
         .map((form) => stem(form))
         .find((form) => knownStems.has(form))
-      const typo = colloquial === undefined ? nearest(word) : undefined
-      corrected = colloquial ?? (typo !== undefined ? stem(typo) : direct)
+      const fixed = colloquial === undefined ? (abbreviated(word) ?? nearest(word)) : undefined
+      corrected = colloquial ?? (fixed !== undefined ? stem(fixed) : direct)
       if (corrections.size < 50_000) corrections.set(word, corrected)
     }
     return corrected
   }
 
   return {
-    terms: (text) =>
-      words(text, rewriting)
-        .filter((word) => !STOPWORDS.has(word))
-        .map(term),
+    terms(text) {
+      const result: string[] = []
+      // Words of a person's name still allowed ("atas nama Siti Aminah", "nama saya Budi"): a name
+      // says nothing about the question. It ends at the first word we know or after four.
+      let naming = 0
+      for (const word of words(text, rewriting)) {
+        if (STOPWORDS.has(word)) continue
+        if (naming > 0 && word.length >= 3 && !spelledOut.has(word) && !/\d/.test(word)) {
+          naming--
+          continue
+        }
+        naming = word === 'nama' ? 4 : 0
+        result.push(term(word))
+      }
+      return result
+    },
   }
 }

@@ -2,7 +2,7 @@
 import type { Text } from '../types.js'
 import { cleanText } from './normalize.js'
 
-export type SmallTalk = 'thanks' | 'ack' | 'laugh' | 'bye' | 'howareyou'
+export type SmallTalk = 'thanks' | 'ack' | 'laugh' | 'bye' | 'howareyou' | 'chitchat'
 
 const KINDS: Record<SmallTalk, string[]> = {
   thanks: [
@@ -60,6 +60,28 @@ const KINDS: Record<SmallTalk, string[]> = {
   ],
   laugh: ['wkwk', 'wk', 'haha', 'hehe', 'hihi', 'xixi', 'lol', 'awokawok', 'kwkw'],
   howareyou: ['kabar', 'kabare', 'howdy'],
+  // Questions to the bot about itself ("udah makan blm", "km siapa", "lagi ngapain", "bosen nih").
+  chitchat: [
+    'makan',
+    'ngapain',
+    'ngapa',
+    'siapa',
+    'bot',
+    'robot',
+    'manusia',
+    'orang',
+    'cowo',
+    'cowok',
+    'cewe',
+    'cewek',
+    'bosen',
+    'bosan',
+    'gabut',
+    'jomblo',
+    'tidur',
+    'who',
+    'human',
+  ],
   bye: ['bye', 'dadah', 'dah', 'sampai', 'jumpa', 'permisi', 'pamit', 'assalamualaikum', 'wassalam', 'wassalamualaikum'],
 }
 const LAUGHTER = /^(?:(?:wk)+w?|(?:ha)+h?|(?:he)+h?|(?:hi)+h?|(?:xi)+|(?:kw)+k?|(?:aw?ok)+)$/
@@ -70,6 +92,13 @@ const FILLER = new Set([
   'gmn',
   'bagaimana',
   'piye',
+  'kepriye',
+  'kepriben',
+  'kumaha',
+  'lur',
+  'dulur',
+  'bro',
+  'sob',
   'semuanya',
   'how',
   'are',
@@ -109,6 +138,30 @@ const FILLER = new Set([
   'juga',
   'all',
   'semua',
+  'udh',
+  'sdh',
+  'belum',
+  'blm',
+  'lagi',
+  'lg',
+  'kamu',
+  'km',
+  'kmu',
+  'lu',
+  'lo',
+  'elu',
+  'ini',
+  'atau',
+  'asli',
+  'beneran',
+  'hai',
+  'halo',
+  'hi',
+  'hello',
+  'are',
+  'is',
+  'this',
+  'a',
 ])
 
 const replies: Record<SmallTalk, Text> = {
@@ -127,6 +180,10 @@ const replies: Record<SmallTalk, Text> = {
   howareyou: {
     id: 'Kabar baik, terima kasih! Ada yang bisa saya bantu seputar sertifikasi? Ketik pertanyaan Anda atau "menu".',
     en: 'I am fine, thank you! Can I help with anything about certification? Type your question or "menu".',
+  },
+  chitchat: {
+    id: 'Saya asisten otomatis untuk sertifikasi SDM Kesos 🙂 Saya bisa menjawab pertanyaan seputar sertifikasi, jadwal Bimtek, status, dan verifikasi sertifikat. Ketik pertanyaan Anda, "menu", atau "petugas" untuk bicara dengan orang.',
+    en: 'I am an automated assistant for SDM Kesos certification 🙂 I can answer questions about certification, Bimtek schedules, status and certificate verification. Type your question, "menu", or "petugas" to talk to a person.',
   },
   bye: {
     id: 'Terima kasih sudah menghubungi kami. Sampai jumpa! Ketik "menu" kapan saja bila perlu bantuan.',

@@ -52,7 +52,7 @@ const GREETING_OPENERS = new Set(
 /** Words that may follow: the rest of the salutation and how people address the admin. */
 const GREETING_WORDS = new Set([
   ...GREETING_OPENERS,
-  ...'morning afternoon evening alaikum wr wb min admin kak ka kakak bang pak bu ibu bapak mas mba mbak gan sis om semua all there'.split(
+  ...'morning afternoon evening alaikum wr wb min admin kak ka kakak bang pak bu ibu bapak mas mba mbak gan sis om semua all there bot robot'.split(
     ' ',
   ),
 ])

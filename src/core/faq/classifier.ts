@@ -1,0 +1,61 @@
+/**
+ * A second opinion for the matcher: a one-layer neural network (@nlpjs/neural, the intent
+ * classifier of nlp.js) trained at start-up on every example phrasing, keyword and title of the
+ * knowledge base, with the out-of-scope subjects as classes of their own. Where BM25 weighs words
+ * by how rare they are, the network learns which words set one topic apart from the others
+ * ("sobek" → a damaged certificate, whatever else is said), and which questions look like the
+ * subjects we do not handle.
+ */
+import { NeuralNetwork, type Sample } from '@nlpjs/neural'
+import type { KnowledgeBase } from './knowledge-base.js'
+import type { Analyzer } from './normalize.js'
+
+export type Verdict = { id: string; score: number; outOfScope: boolean }
+
+export type TopicClassifier = {
+  /** Classes by score, best first; empty when the question has no word the network knows. */
+  classify(terms: string[]): Verdict[]
+}
+
+const OUT_OF_SCOPE = 'oos:'
+
+/** Bag of terms; each term counted once, as in the training phrases. */
+function features(terms: string[]): Record<string, number> {
+  const input: Record<string, number> = {}
+  for (const term of terms) input[term] = 1
+  return input
+}
+
+/**
+ * `iterations` stays small on purpose: a network trained to the last example memorises the
+ * phrasings and generalises worse (measured on the tune half: README, "FAQ matching").
+ */
+export function createTopicClassifier(kb: KnowledgeBase, analyzer: Analyzer, iterations: number): TopicClassifier {
+  const corpus: Sample[] = []
+  const add = (texts: string[], label: string) => {
+    for (const text of texts) {
+      const terms = analyzer.terms(text)
+      if (terms.length) corpus.push({ input: features(terms), output: { [label]: 1 } })
+    }
+  }
+  for (const topic of kb.topics) add([topic.title.id, ...topic.examples, ...topic.keywords], topic.id)
+  for (const item of kb.outOfScope) add([...item.examples, ...item.keywords], `${OUT_OF_SCOPE}${item.id}`)
+  const known = new Set(corpus.flatMap((sample) => Object.keys(sample.input)))
+  const network = new NeuralNetwork({ iterations, log: false })
+  network.train(corpus)
+
+  return {
+    classify(terms) {
+      const input = features(terms.filter((term) => known.has(term)))
+      if (Object.keys(input).length === 0) return []
+      const output = network.run(input) ?? {}
+      return Object.entries(output)
+        .map(([label, score]) =>
+          label.startsWith(OUT_OF_SCOPE)
+            ? { id: label.slice(OUT_OF_SCOPE.length), score, outOfScope: true }
+            : { id: label, score, outOfScope: false },
+        )
+        .sort((a, b) => b.score - a.score)
+    },
+  }
+}

@@ -1,0 +1,11 @@
+/** The part of @nlpjs/neural (which ships no types) that the FAQ classifier uses. */
+declare module '@nlpjs/neural' {
+  export type Features = Record<string, number>
+  export type Sample = { input: Features; output: Record<string, number> }
+  export type NeuralSettings = { iterations?: number; learningRate?: number; momentum?: number; alpha?: number; log?: boolean }
+  export class NeuralNetwork {
+    constructor(settings?: NeuralSettings)
+    train(corpus: Sample[]): { iterations: number; error: number }
+    run(input: Features): Record<string, number> | undefined
+  }
+}
