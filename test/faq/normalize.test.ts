@@ -99,6 +99,17 @@ describe('the analyzer corrects towards the knowledge base words', () => {
     expect(createAnalyzer(['hilang', 'hasil']).terms('ilang asilnya')).toEqual(['hilang', 'hasil'])
   })
 
+  it('reads Jakarta forms: "di-…-in" and "e" for "a" in the last syllable', () => {
+    const jakarta = createAnalyzer(['ingat', 'dekat', 'benar', 'umum'])
+    expect(jakarta.terms('diingetin deket bener diumumin')).toEqual(['ingat', 'dekat', 'benar', 'umum'])
+  })
+
+  it('uses the written-out word even when an example phrasing has the colloquial one', () => {
+    // "diingetin" appears in an example, but the answers and keywords say "ingat".
+    const analyzer = createAnalyzer(['ingat', 'diingetin'], {}, ['ingat'])
+    expect(analyzer.terms('diingetin')).toEqual(['ingat'])
+  })
+
   it('leaves out a person\'s name after "atas nama" / "nama saya", but not the words after it', () => {
     const named = createAnalyzer(['status', 'nama', 'salah', 'sertifikat'])
     expect(named.terms('cek status atas nama Siti Aminah')).toEqual(['cek', 'status', 'atas', 'nama'])

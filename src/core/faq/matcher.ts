@@ -169,8 +169,11 @@ function buildMatcher(kb: KnowledgeBase, tuning: MatcherTuning): Matcher {
       const confidence = Math.sqrt(margin) * first.coverage
       const score = Number(confidence.toFixed(4))
       if (first.subject.kind === 'outOfScope') return { kind: 'outOfScope', subject: first.subject.subject, score }
+      // The network's "this is one of the subjects we do not handle" wins, unless every word of the
+      // question is one BM25's best topic knows ("baru lulus poltekesos, bisa langsung sertifikasi").
       if (verdict && neural) {
-        const other = verdict.outOfScope && verdict.score >= neural.outOfScopeAt ? subjects.get(verdict.id) : undefined
+        const other =
+          verdict.outOfScope && verdict.score >= neural.outOfScopeAt && first.coverage < 1 ? subjects.get(verdict.id) : undefined
         if (other?.kind === 'outOfScope') return { kind: 'outOfScope', subject: other.subject, score: 0 }
       }
       if (confidence >= tuning.answerAt) return { kind: 'answer', topic: first.subject.topic, score }

@@ -99,6 +99,8 @@ function colloquialForms(word: string): string[] {
   if (/^nge[^aiueo]/.test(word)) bases.push(word.slice(3), `ke${word.slice(3)}`)
   else if (/^ng[aiueo]/.test(word)) bases.push(word.slice(2), `k${word.slice(2)}`)
   else if (/^ny[aiueo]/.test(word)) bases.push(`s${word.slice(2)}`)
+  // Passive "di-…-in" ("diingetin", "dikirimin").
+  if (/^di.{3,}in$/.test(word)) bases.push(word.slice(2, -2))
   // Dropped initial h ("ilang", "abis", "asil"): Jakarta speech written as spoken.
   if (/^[aiueo]/.test(word)) bases.push(`h${word}`)
   for (const base of bases) {
@@ -106,6 +108,11 @@ function colloquialForms(word: string): string[] {
     for (const suffix of ['in', 'ne', 'na', 'e']) {
       if (base.endsWith(suffix) && base.length - suffix.length >= 3) forms.push(base.slice(0, -suffix.length))
     }
+  }
+  // Jakarta "e" for "a" in the last syllable: "inget" → "ingat", "deket" → "dekat", "bener" → "benar".
+  for (const form of [...forms]) {
+    const open = form.replace(/e([^aiueo]+)$/, 'a$1')
+    if (open !== form) forms.push(open)
   }
   return forms.slice(1)
 }
@@ -176,21 +183,30 @@ export function createAnalyzer(
     return best
   }
 
-  function term(word: string): string {
-    // Shorthand people also used in example phrasings ("dftr") still means the full word.
-    if (correction && !spelledOut.has(word) && !PROTECTED.has(word)) {
-      const full = abbreviated(word)
-      if (full !== undefined) return stem(full)
-    }
+  const spelledOutStems = new Set([...spelledOut].map(stem))
+
+  function correct(word: string): string {
     const direct = stem(word)
-    if (!correction || known.has(word) || knownStems.has(direct) || PLACES.has(word) || /\d/.test(word)) return direct
+    if (spelledOut.has(word) || PLACES.has(word) || PROTECTED.has(word) || /\d/.test(word)) return direct
+    // Shorthand ("dftr") and colloquial forms ("diingetin", "ilang") mean the word written out
+    // in the answers, keywords and titles, even when example phrasings use them as typed.
+    const full = abbreviated(word)
+    if (full !== undefined) return stem(full)
+    if (spelledOutStems.has(direct)) return direct
+    const colloquial = colloquialForms(word)
+      .map((form) => stem(form))
+      .find((form) => spelledOutStems.has(form) || knownStems.has(form))
+    if (colloquial !== undefined) return colloquial
+    if (known.has(word) || knownStems.has(direct)) return direct
+    const typo = nearest(word)
+    return typo !== undefined ? stem(typo) : direct
+  }
+
+  function term(word: string): string {
+    if (!correction) return stem(word)
     let corrected = corrections.get(word)
     if (corrected === undefined) {
-      const colloquial = colloquialForms(word)
-        .map((form) => stem(form))
-        .find((form) => knownStems.has(form))
-      const fixed = colloquial === undefined ? (abbreviated(word) ?? nearest(word)) : undefined
-      corrected = colloquial ?? (fixed !== undefined ? stem(fixed) : direct)
+      corrected = correct(word)
       if (corrections.size < 50_000) corrections.set(word, corrected)
     }
     return corrected
