@@ -50,6 +50,36 @@ const schema = z
       .url({ protocol: /^https?$/, error: 'PUBLIC_BASE_URL must be the public http(s) address of this service' })
       .optional(),
     WHATSAPP_ENABLED: bool('WHATSAPP_ENABLED').default(false),
+    WHATSAPP_PAIRING_NUMBER: z
+      .string()
+      .transform((v) => v.replace(/[\s+()-]/g, ''))
+      .pipe(
+        z.string().regex(/^[1-9]\d{7,14}$/, 'WHATSAPP_PAIRING_NUMBER must be the number with country code, e.g. 6281234567890'),
+      )
+      .optional(),
+    WHATSAPP_SEND_INTERVAL_MS: wholeNumber(
+      'WHATSAPP_SEND_INTERVAL_MS must be a whole number of milliseconds from 0 to 60000',
+      0,
+      60_000,
+    ).default(1500),
+    WHATSAPP_SEND_JITTER_MS: wholeNumber(
+      'WHATSAPP_SEND_JITTER_MS must be a whole number of milliseconds from 0 to 60000',
+      0,
+      60_000,
+    ).default(2500),
+    WHATSAPP_TYPING_MS: wholeNumber(
+      'WHATSAPP_TYPING_MS must be a whole number of milliseconds from 0 to 20000',
+      0,
+      20_000,
+    ).default(1200),
+    WHATSAPP_SOCKET_URL: z
+      .url({ protocol: /^wss?$/, error: 'WHATSAPP_SOCKET_URL must be a ws:// or wss:// URL' })
+      .default('wss://web.whatsapp.com/ws/chat'),
+    WHATSAPP_REPLAY_HOURS: wholeNumber('WHATSAPP_REPLAY_HOURS must be a whole number of hours from 0 to 168', 0, 168).default(24),
+    ADMIN_TOKEN: z
+      .string()
+      .regex(/^[A-Za-z0-9_.~+/=-]{24,256}$/, 'ADMIN_TOKEN must be 24–256 characters without spaces (e.g. openssl rand -hex 24)')
+      .optional(),
   })
   .superRefine((config, ctx) => {
     if (config.TELEGRAM_BOT_TOKEN && config.TELEGRAM_MODE === 'webhook' && !config.TELEGRAM_WEBHOOK_SECRET) {

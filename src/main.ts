@@ -1,9 +1,13 @@
 /** The composition root: configuration, database, core, web server, scheduler, channels. */
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
+import QRCode from 'qrcode'
 import { openCoreOrExit } from './bootstrap.js'
 import { ALLOWED_UPDATES, createTelegramBot, describe, type TelegramBot } from './bots/telegram/bot.js'
 import { createTelegramWebhook } from './bots/telegram/webhook.js'
+import { createWhatsAppChannel } from './bots/whatsapp/adapter.js'
+import type { ConnectionState } from './bots/whatsapp/connection.js'
+import { baileysSocketFactory } from './bots/whatsapp/socket.js'
 import { loadConfigOrExit } from './config.js'
 import { runHousekeeping } from './core/housekeeping.js'
 import { closeDatabase } from './db/client.js'
@@ -38,9 +42,45 @@ const telegram = config.TELEGRAM_BOT_TOKEN
     })
   : undefined
 if (!telegram) logger.info('Telegram off: set TELEGRAM_BOT_TOKEN')
-// The WhatsApp adapter is not in this version yet; say so rather than promise a setting that does nothing.
-if (config.WHATSAPP_ENABLED) logger.warn('WhatsApp off: this version has no WhatsApp adapter yet; WHATSAPP_ENABLED is ignored')
-else logger.info('WhatsApp off: this version has no WhatsApp adapter yet')
+const whatsapp = config.WHATSAPP_ENABLED
+  ? createWhatsAppChannel({
+      db,
+      engine,
+      logger,
+      factory: baileysSocketFactory(logger, config.WHATSAPP_SOCKET_URL),
+      pace: {
+        intervalMs: config.WHATSAPP_SEND_INTERVAL_MS,
+        jitterMs: config.WHATSAPP_SEND_JITTER_MS,
+        typingMs: config.WHATSAPP_TYPING_MS,
+      },
+      ...(config.WHATSAPP_PAIRING_NUMBER && { pairingNumber: config.WHATSAPP_PAIRING_NUMBER }),
+      replayWindowMs: config.WHATSAPP_REPLAY_HOURS * 3_600_000,
+      onChange: showWhatsAppState,
+    })
+  : undefined
+if (!whatsapp) logger.info('WhatsApp off: set WHATSAPP_ENABLED=true')
+if (whatsapp && !config.ADMIN_TOKEN) logger.warn('ADMIN_TOKEN is not set: /admin/whatsapp is disabled; pair from the terminal QR')
+
+/** Keeps /healthz current and prints each new pairing QR in the terminal. */
+let shownQr: string | undefined
+function showWhatsAppState(state: ConnectionState) {
+  const status: Record<ConnectionState['status'], ChannelStatus> = {
+    stopped: 'off',
+    connecting: 'connecting',
+    reconnecting: 'connecting',
+    pairing: 'pairing',
+    open: 'on',
+    replaced: 'error',
+    failed: 'error',
+  }
+  channels.whatsapp = status[state.status]
+  if (state.qr && state.qr !== shownQr) {
+    shownQr = state.qr
+    QRCode.toString(state.qr, { type: 'terminal', small: true })
+      .then((art) => process.stdout.write(`\nWhatsApp: Perangkat tertaut → Tautkan perangkat, lalu pindai:\n${art}\n`))
+      .catch(() => undefined)
+  }
+}
 logger.info('Terminal chat on: run "npm run chat" in another terminal (same database)')
 
 const scheduler = startScheduler(
@@ -59,6 +99,8 @@ const app = createWebApp({
   logger,
   channels: () => ({ ...channels }),
   checkDatabase: () => db.$client.prepare('select 1').get(),
+  ...(config.ADMIN_TOKEN && { adminToken: config.ADMIN_TOKEN }),
+  ...(whatsapp && { whatsappState: () => whatsapp.state() }),
   ...(telegram &&
     config.TELEGRAM_MODE === 'webhook' &&
     config.TELEGRAM_WEBHOOK_SECRET && { telegramWebhook: createTelegramWebhook(telegram, config.TELEGRAM_WEBHOOK_SECRET) }),
@@ -80,6 +122,7 @@ server.on('error', (error: NodeJS.ErrnoException) => {
 })
 
 if (telegram) void startTelegram(telegram)
+whatsapp?.start()
 
 /** Checks the token, registers the commands, and in polling mode starts fetching updates. */
 async function startTelegram(bot: TelegramBot) {
@@ -125,6 +168,7 @@ async function shutdown(signal: string) {
   }, 10_000)
   forced.unref()
   if (telegram?.bot.isRunning()) await telegram.bot.stop()
+  await whatsapp?.stop()
   await new Promise<void>((resolve) => server.close(() => resolve()))
   await scheduler.stop()
   closeDatabase(db)

@@ -122,3 +122,15 @@ export function formatLocalTime(date: Date, timeZone: string): string {
   const part = (type: 'hour' | 'minute') => parts.find((x) => x.type === type)?.value ?? '00'
   return `${part('hour')}.${part('minute')} ${label}`
 }
+
+/** The date and time of `date` in `timeZone`, e.g. "Senin, 23 November 2026, 09.00 WITA". */
+export function formatLocalDateTime(date: Date, timeZone: string): string {
+  const day = new Intl.DateTimeFormat('id-ID', {
+    timeZone,
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  }).format(date)
+  return `${day}, ${formatLocalTime(date, timeZone)}`
+}

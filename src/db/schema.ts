@@ -353,3 +353,20 @@ export const auditLog = sqliteTable(
   },
   (t) => [index('audit_log_at_idx').on(t.at)],
 )
+
+/**
+ * The WhatsApp session (Baileys auth state): `creds` under type "creds", and every signal key
+ * (pre-key, session, sender-key, app-state-sync-key, lid-mapping, device-list, tctoken, …) under
+ * its type and id, each value JSON written with Baileys' BufferJSON. Deleting these rows logs the
+ * number out of this assistant.
+ */
+export const whatsappAuth = sqliteTable(
+  'whatsapp_auth',
+  {
+    type: text('type').notNull(),
+    id: text('id').notNull(),
+    value: text('value').notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.type, t.id] })],
+)

@@ -1,9 +1,12 @@
-/** The HTTP front: health now; the Telegram webhook, verification pages and admin API mount here. */
+/** The HTTP front: health, the Telegram webhook, the admin pages; verification pages mount here. */
 import { type Context, Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { Logger } from 'pino'
+import type { ConnectionState } from '../bots/whatsapp/connection.js'
+import { adminAuth } from './admin-auth.js'
+import { whatsappAdmin } from './whatsapp-admin.js'
 
-export type ChannelStatus = 'on' | 'off' | 'connecting' | 'error'
+export type ChannelStatus = 'on' | 'off' | 'connecting' | 'pairing' | 'error'
 
 export type WebDeps = {
   version: string
@@ -14,6 +17,10 @@ export type WebDeps = {
   checkDatabase: () => void
   /** The Telegram webhook, when Telegram runs in webhook mode. */
   telegramWebhook?: (c: Context) => Promise<Response>
+  /** ADMIN_TOKEN: without it the admin routes answer 503 ADMIN_DISABLED. */
+  adminToken?: string
+  /** The WhatsApp connection's live state, when WhatsApp is on. */
+  whatsappState?: () => ConnectionState | undefined
 }
 
 export function createWebApp(deps: WebDeps) {
@@ -30,6 +37,10 @@ export function createWebApp(deps: WebDeps) {
   })
 
   if (deps.telegramWebhook) app.post('/telegram/webhook', deps.telegramWebhook)
+
+  app.use('/admin/*', adminAuth(deps.adminToken))
+  app.use('/api/v1/admin/*', adminAuth(deps.adminToken))
+  app.route('/admin/whatsapp', whatsappAdmin({ state: deps.whatsappState ?? (() => undefined) }))
 
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND' } }, 404))
   app.onError((error, c) => {

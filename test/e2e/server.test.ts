@@ -194,11 +194,43 @@ describe('server with only DATABASE_PATH and PORT', () => {
   })
 })
 
+describe('server with WhatsApp on', () => {
+  it('keeps trying to reach WhatsApp with backoff, shows it on /healthz and the admin page, and stops cleanly', async () => {
+    const token = 'e2e-admin-token-0123456789abcdef'
+    const { server, port } = await startServer({
+      WHATSAPP_ENABLED: 'true',
+      ADMIN_TOKEN: token,
+      // A closed port: the connection fails at once, as when WhatsApp cannot be reached.
+      WHATSAPP_SOCKET_URL: 'ws://127.0.0.1:1/ws/chat',
+    })
+    await server.waitForStdout(/WhatsApp: connection lost/, 10_000)
+    const body = (await (await health(port)).json()) as { channels: Record<string, string> }
+    expect(body.channels.whatsapp).toBe('connecting')
+
+    const page = `http://127.0.0.1:${port}/admin/whatsapp`
+    expect((await fetch(page)).status).toBe(401)
+    const state = await fetch(`${page}/state`, { headers: { Authorization: `Bearer ${token}` } })
+    expect(state.status).toBe(200)
+    expect(await state.json()).toMatchObject({ enabled: true, status: 'reconnecting', lastDisconnect: { code: 408 } })
+    const html = await (await fetch(page, { headers: { Authorization: `Bearer ${token}` } })).text()
+    expect(html).toContain('Terputus: menghubungkan ulang')
+    expect(html).toContain('koneksi terputus atau habis waktu')
+
+    expect(await stop(server)).toEqual({ code: 0, signal: null })
+    expect(server.stderr()).toBe('')
+    const lines = logLines(server.stdout())
+    expect(lines.map((line) => line.msg)).toContain('stopped cleanly')
+    expect(JSON.stringify(lines)).not.toContain(token)
+  })
+})
+
 describe('a wrong setting', () => {
   it.each([
     ['PORT', 'abc'],
     ['LOG_LEVEL', 'loud'],
     ['WHATSAPP_ENABLED', 'maybe'],
+    ['WHATSAPP_PAIRING_NUMBER', '0812abc'],
+    ['WHATSAPP_SEND_INTERVAL_MS', '-5'],
   ])('%s=%s stops start-up with one line naming the variable', async (variable, value) => {
     const server = start('src/main.ts', [], { DATABASE_PATH: dbPath, [variable]: value })
     const exit = await server.exited(10_000)
@@ -209,6 +241,18 @@ describe('a wrong setting', () => {
     expect(lines[0]).toContain(`"${value}"`)
     expect(lines[0]).not.toMatch(/\bat .+:\d+:\d+/)
     expect(server.stdout()).toBe('')
+    expect(existsSync(dbPath)).toBe(false)
+  })
+
+  it('a too short ADMIN_TOKEN stops start-up with one line naming the variable but not the token', async () => {
+    const token = 'short-admin-token-123'
+    const server = start('src/main.ts', [], { DATABASE_PATH: dbPath, ADMIN_TOKEN: token })
+    expect(await server.exited(10_000)).toEqual({ code: 1, signal: null })
+    const lines = server.stderr().split('\n').filter(Boolean)
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toContain('ADMIN_TOKEN must be 24–256 characters')
+    // The line lands in service logs; the secret must not.
+    expect(server.stderr() + server.stdout()).not.toContain(token)
     expect(existsSync(dbPath)).toBe(false)
   })
 })

@@ -1,6 +1,7 @@
-/** Channel accounts: which chats blocked the bot, so nothing more is sent there (read by the outbox sender to come). */
+/** Channel accounts: which chats blocked the bot, and the ids one WhatsApp account goes by. */
+import { and, eq } from 'drizzle-orm'
 import type { Db } from '../client.js'
-import { type Channel, channelIdentities } from '../schema.js'
+import { type Channel, channelIdentities, conversationStates } from '../schema.js'
 
 /** Records that a chat blocked the bot (a date) or allows messages again (null). */
 export function setBlocked(db: Db, channel: Channel, userId: string, chatId: string, at: Date | null): void {
@@ -11,4 +12,96 @@ export function setBlocked(db: Db, channel: Channel, userId: string, chatId: str
       set: { blockedAt: at, chatId, updatedAt: new Date() },
     })
     .run()
+}
+
+/**
+ * The id the conversation for these ids is kept under, if the account is known, changing nothing
+ * (unlike `resolveAccount`, which may merge records and so must run in the person's turn).
+ */
+export function knownAccount(db: Db, channel: Channel, ids: { phone?: string; lid?: string }): string | undefined {
+  const byUser = (userId: string) =>
+    db
+      .select({ userId: channelIdentities.userId })
+      .from(channelIdentities)
+      .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.userId, userId)))
+      .get()?.userId
+  if (ids.phone && byUser(ids.phone)) return ids.phone
+  if (!ids.lid) return undefined
+  const byAlt = db
+    .select({ userId: channelIdentities.userId })
+    .from(channelIdentities)
+    .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.altUserId, ids.lid)))
+    .get()?.userId
+  return byAlt ?? byUser(ids.lid)
+}
+
+/**
+ * One person behind two ids of one account (WhatsApp: the phone-number JID and the LID). Given
+ * the ids a message reveals, returns the id the conversation is kept under: the phone id once it
+ * is known, else the LID. When a message first reveals that a LID-only account has a phone id,
+ * the two records (and a conversation in progress under the LID) become one, in one transaction.
+ */
+export function resolveAccount(db: Db, channel: Channel, ids: { phone?: string; lid?: string }): string {
+  const { phone, lid } = ids
+  if (!phone && !lid) throw new Error('resolveAccount needs at least one id')
+  return db.transaction((tx) => {
+    const byUser = (userId: string) =>
+      tx
+        .select()
+        .from(channelIdentities)
+        .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.userId, userId)))
+        .get()
+    if (!phone && lid) {
+      const known = tx
+        .select({ userId: channelIdentities.userId })
+        .from(channelIdentities)
+        .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.altUserId, lid)))
+        .get()
+      if (known) return known.userId
+      tx.insert(channelIdentities).values({ channel, userId: lid, chatId: lid }).onConflictDoNothing().run()
+      return lid
+    }
+    const phoneId = phone as string
+    const existing = byUser(phoneId)
+    if (lid) {
+      const lidOnly = byUser(lid)
+      if (lidOnly) {
+        // Known until now only by the LID: carry its link, settings and open conversation over.
+        tx.delete(channelIdentities).where(eq(channelIdentities.id, lidOnly.id)).run()
+        const hasConversation = tx
+          .select({ chatId: conversationStates.chatId })
+          .from(conversationStates)
+          .where(and(eq(conversationStates.channel, channel), eq(conversationStates.chatId, phoneId)))
+          .get()
+        if (!hasConversation) {
+          tx.update(conversationStates)
+            .set({ chatId: phoneId })
+            .where(and(eq(conversationStates.channel, channel), eq(conversationStates.chatId, lid)))
+            .run()
+        }
+        if (!existing) {
+          tx.insert(channelIdentities)
+            .values({ ...lidOnly, id: undefined, userId: phoneId, altUserId: lid, chatId: phoneId, updatedAt: new Date() })
+            .run()
+          return phoneId
+        }
+        tx.update(channelIdentities)
+          .set({ personId: existing.personId ?? lidOnly.personId, updatedAt: new Date() })
+          .where(eq(channelIdentities.id, existing.id))
+          .run()
+      }
+    }
+    if (!existing) {
+      tx.insert(channelIdentities)
+        .values({ channel, userId: phoneId, chatId: phoneId, ...(lid && { altUserId: lid }) })
+        .onConflictDoNothing()
+        .run()
+    } else if (lid && existing.altUserId !== lid) {
+      tx.update(channelIdentities)
+        .set({ altUserId: lid, updatedAt: new Date() })
+        .where(eq(channelIdentities.id, existing.id))
+        .run()
+    }
+    return phoneId
+  })
 }

@@ -1,0 +1,184 @@
+/**
+ * The WhatsApp channel (Baileys): turns incoming messages into `Inbound` for the core and sends
+ * its replies as numbered text menus (WhatsApp no longer shows buttons or lists to bots). It holds
+ * no business rule; it keeps the connection alive, one chat's messages in order, one person under
+ * one id whether WhatsApp names them by phone number or by LID, and a careful sending pace.
+ */
+import { jidNormalizedUser, type WAMessage } from '@whiskeysockets/baileys'
+import type { Logger } from 'pino'
+import type { Engine } from '../../core/engine.js'
+import { createKeyedQueue } from '../../core/keyed-queue.js'
+import type { Inbound, Reply } from '../../core/types.js'
+import type { Db } from '../../db/client.js'
+import { knownAccount, resolveAccount } from '../../db/queries/identities.js'
+import { getMeta, setMeta } from '../../db/queries/meta.js'
+import { recordFailedReply } from '../../db/queries/outbox.js'
+import { createAuthStore } from './auth-state.js'
+import { type Connection, type ConnectionState, createConnection } from './connection.js'
+import type { Backoff } from './connection-policy.js'
+import { readMessage } from './inbound.js'
+import { createSender, type Pace } from './sender.js'
+import type { SocketFactory } from './socket.js'
+
+const PAIRED_AT = 'whatsapp_paired_at'
+
+const APOLOGY: Reply = { text: 'Maaf, terjadi gangguan di sistem kami. Silakan coba lagi beberapa saat lagi.' }
+
+export type WhatsAppDeps = {
+  db: Db
+  engine: Engine
+  logger: Logger
+  factory: SocketFactory
+  pace: Pace
+  /** Digits with country code: pair by code instead of QR. */
+  pairingNumber?: string
+  /**
+   * Messages WhatsApp delivers late (sent while the assistant was offline) are answered when they
+   * are at most this old; older ones would answer a question the person has moved on from.
+   */
+  replayWindowMs: number
+  retry?: { attempts: number; baseDelayMs: number }
+  connectWaitMs?: number
+  backoff?: Backoff
+  random?: () => number
+  now?: () => Date
+  onChange?: (state: ConnectionState) => void
+}
+
+export type WhatsAppChannel = {
+  start(): void
+  /** Stops receiving, lets answers already being sent finish (up to `graceMs`), then closes. */
+  stop(graceMs?: number): Promise<void>
+  /** Resolves when every message received so far has been answered (or its answer recorded as failed). */
+  drain(): Promise<void>
+  state(): ConnectionState
+  /** Sends replies to a chat (by the id the core knows it by), in order with the chat's answers. */
+  send(chatId: string, replies: Reply[]): Promise<void>
+  readonly connection: Connection
+}
+
+export function createWhatsAppChannel(deps: WhatsAppDeps): WhatsAppChannel {
+  const { db, engine, logger } = deps
+  const now = deps.now ?? (() => new Date())
+  const enqueue = createKeyedQueue()
+  const auth = createAuthStore(db)
+  const inFlight = new Set<Promise<void>>()
+  let accepting = true
+  /** Work `drain()` and `stop()` wait for; a failure is logged, never thrown at Baileys. */
+  function track(work: Promise<void>): void {
+    const safe = work.catch((error: Error) =>
+      logger.error({ channel: 'whatsapp', err: { name: error.name } }, 'WhatsApp message not answered'),
+    )
+    inFlight.add(safe)
+    void safe.finally(() => inFlight.delete(safe))
+  }
+
+  const connection = createConnection({
+    auth,
+    factory: deps.factory,
+    logger,
+    ...(deps.pairingNumber && { pairingNumber: deps.pairingNumber }),
+    ...(deps.backoff && { backoff: deps.backoff }),
+    ...(deps.random && { random: deps.random }),
+    now,
+    onPaired: (at) => setMeta(db, PAIRED_AT, at.toISOString()),
+    ...(deps.onChange && { onChange: deps.onChange }),
+    onSocket(socket) {
+      socket.ev.on('lid-mapping.update', ({ lid, pn }) => {
+        // Contact sync reveals these pairs for the whole address book: store only the pairs of
+        // people who have written to the assistant, so their next message keeps their conversation.
+        const ids = { phone: jidNormalizedUser(pn), lid: jidNormalizedUser(lid) }
+        const known = knownAccount(db, 'whatsapp', ids)
+        if (!known || !accepting) return
+        track(
+          enqueue([ids.lid, ids.phone, known], () => {
+            resolveAccount(db, 'whatsapp', ids)
+          }),
+        )
+      })
+      socket.ev.on('messages.upsert', ({ messages, type }) => {
+        for (const message of messages) {
+          if (!accepting) return
+          track(receive(message, type))
+        }
+      })
+    },
+  })
+
+  const sender = createSender({
+    connection,
+    pace: deps.pace,
+    logger,
+    ...(deps.retry && { retry: deps.retry }),
+    ...(deps.connectWaitMs !== undefined && { connectWaitMs: deps.connectWaitMs }),
+    ...(deps.random && { random: deps.random }),
+    onFailure(jid, reply, attempts, error) {
+      recordFailedReply(db, { channel: 'whatsapp', chatId: jid, reply, attempts, error, at: now() })
+    },
+  })
+
+  async function receive(message: WAMessage, type: 'notify' | 'append'): Promise<void> {
+    const read = readMessage(message)
+    if (read.kind === 'skip') return
+    if (type !== 'notify') {
+      // "append": delivered from WhatsApp's offline queue after a reconnect, or chat history. A
+      // message sent since pairing and recently is a question still waiting for its answer.
+      const pairedAt = new Date(getMeta(db, PAIRED_AT) ?? 0)
+      const age = now().getTime() - read.sentAt.getTime()
+      if (read.sentAt < pairedAt || age > deps.replayWindowMs) return
+    }
+    const ids = { ...(read.phoneJid && { phone: read.phoneJid }), ...(read.lid && { lid: read.lid }) }
+    const receivedAt = now()
+    // In turn with every earlier message of this person under any id it is known by.
+    const keys = [read.lid, read.phoneJid, knownAccount(db, 'whatsapp', ids)].filter((id): id is string => Boolean(id))
+    await enqueue([...new Set(keys)], async () => {
+      // Resolved in the person's turn, not on arrival: when this message first reveals the phone
+      // number, the merge must not move the conversation while an earlier LID-only message of the
+      // same person is still being answered (its answer would land in an orphaned conversation).
+      const chatId = resolveAccount(db, 'whatsapp', ids)
+      const inbound: Inbound = {
+        channel: 'whatsapp',
+        chatId,
+        userId: chatId,
+        messageId: read.messageId,
+        receivedAt,
+        ...(read.text !== undefined ? { text: read.text } : { unsupported: true }),
+      }
+      let replies: Reply[]
+      try {
+        replies = await engine.handle(inbound)
+      } catch (error) {
+        logger.error({ channel: 'whatsapp', err: { name: (error as Error).name } }, 'WhatsApp message failed')
+        replies = [APOLOGY]
+      }
+      if (replies.length === 0) return // a message seen before
+      connection
+        .current()
+        ?.readMessages([message.key])
+        .catch(() => undefined)
+      await sender.send(read.replyTo, replies)
+    })
+  }
+
+  const drain = async () => {
+    while (inFlight.size) await Promise.all([...inFlight])
+  }
+
+  return {
+    connection,
+    start() {
+      accepting = true
+      connection.start()
+    },
+    async stop(graceMs = 5_000) {
+      accepting = false
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([drain(), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))])
+      clearTimeout(timer)
+      await connection.stop()
+    },
+    drain,
+    state: () => connection.state(),
+    send: (chatId, replies) => enqueue([chatId], () => sender.send(chatId, replies)),
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The WhatsApp session kept in SQLite instead of files: Baileys' credentials and every signal key
+ * type it uses, serialised with its own BufferJSON (so Buffers survive), keys written in one
+ * transaction. It survives restarts; clearing it means pairing again.
+ */
+import {
+  type AuthenticationCreds,
+  type AuthenticationState,
+  BufferJSON,
+  initAuthCreds,
+  proto,
+  type SignalDataSet,
+  type SignalDataTypeMap,
+} from '@whiskeysockets/baileys'
+import type { Db } from '../../db/client.js'
+import { clearAuth, readAuthValues, writeAuthValues } from '../../db/queries/whatsapp-auth.js'
+
+const CREDS = { type: 'creds', id: 'creds' } as const
+
+export type AuthStore = {
+  /** What the socket is given; `creds` is the object Baileys updates in place. */
+  readonly state: AuthenticationState
+  /** Stores `state.creds` (after Baileys' "creds.update"). */
+  saveCreds(): void
+  /** Whether a number is paired (a QR scan or pairing code completed). */
+  isPaired(): boolean
+  /** Forgets the session (logged out): the next connection shows a new QR. */
+  clear(): void
+}
+
+const encode = (value: unknown) => JSON.stringify(value, BufferJSON.replacer)
+const decode = (text: string): unknown => JSON.parse(text, BufferJSON.reviver)
+
+export function createAuthStore(db: Db): AuthStore {
+  const stored = readAuthValues(db, CREDS.type, [CREDS.id]).get(CREDS.id)
+  const state: AuthenticationState = {
+    creds: stored ? (decode(stored) as AuthenticationCreds) : initAuthCreds(),
+    keys: {
+      get<T extends keyof SignalDataTypeMap>(type: T, ids: string[]) {
+        const values = readAuthValues(db, type, ids)
+        const result: { [id: string]: SignalDataTypeMap[T] } = {}
+        for (const [id, text] of values) {
+          let value = decode(text)
+          // As Baileys' own file store does: this one type must be a protobuf object again.
+          if (type === 'app-state-sync-key' && value) value = proto.Message.AppStateSyncKeyData.fromObject(value as object)
+          result[id] = value as SignalDataTypeMap[T]
+        }
+        return result
+      },
+      set(data: SignalDataSet) {
+        const changes: { type: string; id: string; value: string | null }[] = []
+        for (const [type, entries] of Object.entries(data)) {
+          for (const [id, value] of Object.entries(entries ?? {})) {
+            changes.push({ type, id, value: value ? encode(value) : null })
+          }
+        }
+        writeAuthValues(db, changes)
+      },
+      clear() {
+        clearAuth(db)
+      },
+    },
+  }
+  return {
+    state,
+    saveCreds() {
+      writeAuthValues(db, [{ ...CREDS, value: encode(state.creds) }])
+    },
+    isPaired() {
+      // `registered` is only set by the pairing-code flow; `account` by both.
+      return Boolean(state.creds.account || state.creds.registered)
+    },
+    clear() {
+      clearAuth(db)
+      // A fresh identity, so the next socket asks to pair instead of logging in with the old one.
+      state.creds = initAuthCreds()
+    },
+  }
+}

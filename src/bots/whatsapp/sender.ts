@@ -1,0 +1,110 @@
+/**
+ * Sends replies on WhatsApp the way a careful person would, to stay far from its spam limits:
+ * one message at a time across all chats with a minimum gap plus a random jitter, "typing…"
+ * shown before each message, and failed sends retried with backoff before being recorded as
+ * failed. A chat's messages keep their order (the caller sends one chat's replies in sequence).
+ */
+import type { Logger } from 'pino'
+import { renderPlainText } from '../../core/render.js'
+import type { Reply } from '../../core/types.js'
+import type { Connection } from './connection.js'
+
+export type Pace = {
+  /** Minimum gap between two messages, across all chats. */
+  intervalMs: number
+  /** Up to this much more, at random. */
+  jitterMs: number
+  /** How long "typing…" shows before a message. */
+  typingMs: number
+}
+
+export type SenderDeps = {
+  connection: Pick<Connection, 'whenOpen'>
+  pace: Pace
+  logger: Logger
+  /** Sends of one message before giving up (first try included), and the first retry's delay. */
+  retry?: { attempts: number; baseDelayMs: number }
+  /** How long to wait for a closed connection to come back before a try counts as failed. */
+  connectWaitMs?: number
+  /** Called for each reply not delivered after every retry (and those after it, left unsent). */
+  onFailure: (jid: string, reply: Reply, attempts: number, error: string) => void
+  random?: () => number
+}
+
+export type Sender = {
+  /** Sends replies to one chat in order; resolves when all are sent or recorded as failed. */
+  send(jid: string, replies: Reply[]): Promise<void>
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+export function createSender(deps: SenderDeps): Sender {
+  const { pace, logger } = deps
+  const random = deps.random ?? Math.random
+  const retry = deps.retry ?? { attempts: 4, baseDelayMs: 2_000 }
+  const connectWaitMs = deps.connectWaitMs ?? 60_000
+  let nextSlot = 0
+
+  /** Waits for this message's turn: slots are handed out in call order, spaced by the pace. */
+  async function slot(): Promise<void> {
+    const now = Date.now()
+    const at = Math.max(now, nextSlot)
+    nextSlot = at + pace.intervalMs + Math.round(random() * pace.jitterMs)
+    if (at > now) await sleep(at - now)
+  }
+
+  /**
+   * Sends one reply: its text, then its file if any. `done` remembers what already went out, so a
+   * retry after the file failed does not show the person the text a second time.
+   */
+  async function sendOne(jid: string, reply: Reply, done: { text: boolean }): Promise<void> {
+    const socket = await deps.connection.whenOpen(connectWaitMs)
+    if (pace.typingMs > 0) {
+      await socket.sendPresenceUpdate('composing', jid).catch(() => undefined)
+      await sleep(pace.typingMs)
+    }
+    await slot()
+    const current = await deps.connection.whenOpen(connectWaitMs)
+    if (!done.text) {
+      // linkPreview null: never fetch the links we send (the verification page, maps).
+      await current.sendMessage(jid, { text: renderPlainText(reply), linkPreview: null })
+      done.text = true
+      if (reply.attachment) await slot()
+    }
+    if (reply.attachment) {
+      const { bytes, filename, mimeType } = reply.attachment
+      await current.sendMessage(jid, { document: Buffer.from(bytes), mimetype: mimeType, fileName: filename })
+    }
+  }
+
+  return {
+    async send(jid, replies) {
+      for (const [index, reply] of replies.entries()) {
+        let lastError = ''
+        let sent = false
+        const done = { text: false }
+        for (let attempt = 1; attempt <= retry.attempts && !sent; attempt++) {
+          try {
+            await sendOne(jid, reply, done)
+            sent = true
+          } catch (error) {
+            // Error texts may name the chat's number: keep digits out of logs and records.
+            lastError = (error instanceof Error ? error.message : String(error)).replace(/\d{5,}/g, '…')
+            if (attempt < retry.attempts) {
+              logger.warn({ channel: 'whatsapp', attempt, error: lastError }, 'WhatsApp send failed; retrying')
+              await sleep(retry.baseDelayMs * 2 ** (attempt - 1))
+            }
+          }
+        }
+        if (!sent) {
+          logger.error({ channel: 'whatsapp', attempts: retry.attempts, error: lastError }, 'WhatsApp send failed; recorded')
+          // What follows would make no sense without it: record the rest as not sent too.
+          for (const rest of replies.slice(index)) deps.onFailure(jid, rest, retry.attempts, lastError)
+          return
+        }
+      }
+      const socket = await deps.connection.whenOpen(0).catch(() => undefined)
+      await socket?.sendPresenceUpdate('paused', jid).catch(() => undefined)
+    },
+  }
+}

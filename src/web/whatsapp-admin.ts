@@ -1,0 +1,119 @@
+/**
+ * /admin/whatsapp: the WhatsApp connection for the secretariat: its state, the QR to scan (or
+ * the pairing code) while the number is not paired, refreshed as Baileys rotates it, and why the
+ * connection last closed. /admin/whatsapp/state is the same as JSON.
+ */
+import { Hono } from 'hono'
+import { html, raw } from 'hono/html'
+import QRCode from 'qrcode'
+import type { ConnectionState } from '../bots/whatsapp/connection.js'
+import { formatLocalDateTime } from '../core/regions.js'
+
+export type WhatsAppAdminDeps = {
+  /** The live state, or undefined when WhatsApp is switched off. */
+  state: () => ConnectionState | undefined
+}
+
+const STATUS_TEXT: Record<ConnectionState['status'], string> = {
+  stopped: 'Berhenti',
+  connecting: 'Menghubungkan…',
+  pairing: 'Belum tertaut: tautkan nomor WhatsApp',
+  open: 'Terhubung',
+  reconnecting: 'Terputus: menghubungkan ulang',
+  replaced: 'Dihentikan: sesi ini dibuka di perangkat lain',
+  failed: 'Dihentikan: WhatsApp menolak sesi ini',
+}
+
+/** Why the connection closed, by Baileys' disconnect code, for the secretariat. */
+const REASON_TEXT: Record<number, string> = {
+  401: 'nomor dikeluarkan (dilepas dari ponsel atau sesi kedaluwarsa); sesi dihapus, tautkan ulang',
+  403: 'ditolak WhatsApp (nomor mungkin diblokir)',
+  408: 'koneksi terputus atau habis waktu',
+  411: 'ketidakcocokan multi-perangkat; tautkan ulang',
+  428: 'koneksi ditutup',
+  440: 'sesi dibuka di perangkat atau server lain',
+  500: 'sesi tersimpan rusak; tautkan ulang',
+  503: 'layanan WhatsApp sedang tidak tersedia',
+  515: 'WhatsApp meminta koneksi dimulai ulang (wajar setelah menautkan)',
+}
+
+const when = (date: Date) => formatLocalDateTime(date, 'Asia/Jakarta')
+
+export function whatsappAdmin(deps: WhatsAppAdminDeps) {
+  const app = new Hono()
+
+  app.get('/state', (c) => {
+    const state = deps.state()
+    if (!state) return c.json({ enabled: false, status: 'off' })
+    const { qr, ...rest } = state
+    return c.json({ enabled: true, ...rest, hasQr: qr !== undefined })
+  })
+
+  app.get('/', async (c) => {
+    const state = deps.state()
+    c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'")
+    c.header('X-Content-Type-Options', 'nosniff')
+    c.header('Referrer-Policy', 'no-referrer')
+    const waiting = !state || ['connecting', 'pairing', 'reconnecting'].includes(state.status)
+    const qrSvg = state?.qr ? await QRCode.toString(state.qr, { type: 'svg', margin: 2, width: 280 }) : undefined
+    return c.html(html`<!doctype html>
+<html lang="id">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="${waiting ? 5 : 30}">
+<title>WhatsApp: ${state ? STATUS_TEXT[state.status] : 'mati'}</title>
+<style>
+body{font-family:system-ui,sans-serif;max-width:36rem;margin:1.5rem auto;padding:0 1rem;line-height:1.5;color:#1b1b1b}
+.status{font-size:1.25rem;font-weight:600;padding:.75rem 1rem;border-radius:.5rem;background:#eef3f8}
+.open{background:#e3f4e6}.failed,.replaced{background:#fde8e8}
+.code{font-size:2rem;letter-spacing:.3rem;font-family:ui-monospace,monospace;font-weight:700}
+.qr svg{width:280px;height:280px;background:#fff}
+dt{font-weight:600}small{color:#555}
+</style>
+</head>
+<body>
+<h1>WhatsApp</h1>
+${
+  state
+    ? html`<p class="status ${state.status}" role="status">${STATUS_TEXT[state.status]}</p>
+<dl>
+<dt>Sejak</dt><dd>${when(state.since)}</dd>
+${state.retryAt ? html`<dt>Percobaan berikutnya</dt><dd>${when(state.retryAt)}</dd>` : ''}
+${
+  state.lastDisconnect
+    ? html`<dt>Terakhir terputus</dt><dd>${when(state.lastDisconnect.at)}: ${
+        (state.lastDisconnect.code !== undefined && REASON_TEXT[state.lastDisconnect.code]) || state.lastDisconnect.reason
+      }${state.lastDisconnect.code !== undefined ? ` (kode ${state.lastDisconnect.code})` : ''}</dd>`
+    : ''
+}
+</dl>
+${
+  qrSvg
+    ? html`<h2>Tautkan nomor</h2>
+<p>Di ponsel: WhatsApp → <b>Perangkat tertaut</b> → <b>Tautkan perangkat</b>, lalu pindai kode ini. Kode berganti setiap
+sekitar 20 detik; halaman ini memuat ulang sendiri.</p>
+<div class="qr" aria-label="Kode QR untuk menautkan WhatsApp">${raw(qrSvg)}</div>`
+    : ''
+}
+${
+  state.pairingCode
+    ? html`<h2>Tautkan dengan kode</h2>
+<p>Di ponsel: WhatsApp → <b>Perangkat tertaut</b> → <b>Tautkan perangkat</b> → <b>Tautkan dengan nomor telepon</b>, lalu masukkan:</p>
+<p class="code">${state.pairingCode}</p>`
+    : ''
+}
+${
+  state.status === 'replaced' || state.status === 'failed'
+    ? html`<p>Asisten tidak menyambung ulang sendiri. Periksa alasannya di atas, lalu mulai ulang asisten.</p>`
+    : ''
+}`
+    : html`<p class="status">Mati. Setel <code>WHATSAPP_ENABLED=true</code> lalu mulai ulang asisten.</p>`
+}
+<p><small>Halaman ini memuat ulang setiap ${waiting ? 5 : 30} detik.</small></p>
+</body>
+</html>`)
+  })
+
+  return app
+}

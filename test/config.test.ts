@@ -1,0 +1,113 @@
+/**
+ * The WhatsApp and admin settings as `loadConfig` reads them: what is accepted (and how it is
+ * normalised), and the one error line an operator gets for a wrong value. The e2e test in
+ * test/e2e/server.test.ts checks that this line is what start-up prints.
+ */
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from '../src/config.js'
+
+const BASE = { DATABASE_PATH: ':memory:', NODE_ENV: 'test' }
+
+const load = (env: Record<string, string>) => loadConfig({ ...BASE, ...env })
+
+/** The ConfigError for `env`; fails the test when the settings are accepted. */
+function rejection(env: Record<string, string>): ConfigError {
+  try {
+    load(env)
+  } catch (error) {
+    if (error instanceof ConfigError) return error
+    throw error
+  }
+  throw new Error(`accepted ${JSON.stringify(env)}`)
+}
+
+describe('WHATSAPP_PAIRING_NUMBER', () => {
+  it.each([
+    ['+62 812-3456-7890', '6281234567890'],
+    ['(62) 812 3456 7890', '6281234567890'],
+    ['6281234567890', '6281234567890'],
+  ])('accepts %s as written on a business card and keeps only the digits (%s)', (given, digits) => {
+    expect(load({ WHATSAPP_PAIRING_NUMBER: given }).WHATSAPP_PAIRING_NUMBER).toBe(digits)
+  })
+
+  it('is unset when empty, so the number is paired by QR', () => {
+    expect(load({ WHATSAPP_PAIRING_NUMBER: '' }).WHATSAPP_PAIRING_NUMBER).toBeUndefined()
+  })
+
+  it.each(['0812abc', '081234567890', '62'])('rejects %s naming the variable and asking for the country code', (value) => {
+    const error = rejection({ WHATSAPP_PAIRING_NUMBER: value })
+    expect(error.variable).toBe('WHATSAPP_PAIRING_NUMBER')
+    expect(error.message).toContain('WHATSAPP_PAIRING_NUMBER')
+    expect(error.message).toContain('country code')
+    expect(error.message).toContain(`"${value}"`)
+  })
+})
+
+describe('the WhatsApp pacing and replay settings', () => {
+  const NUMERIC = ['WHATSAPP_SEND_INTERVAL_MS', 'WHATSAPP_SEND_JITTER_MS', 'WHATSAPP_TYPING_MS', 'WHATSAPP_REPLAY_HOURS'] as const
+
+  it('default to the values in .env.example when unset', () => {
+    const config = load({})
+    expect(config.WHATSAPP_SEND_INTERVAL_MS).toBe(1500)
+    expect(config.WHATSAPP_SEND_JITTER_MS).toBe(2500)
+    expect(config.WHATSAPP_TYPING_MS).toBe(1200)
+    expect(config.WHATSAPP_REPLAY_HOURS).toBe(24)
+  })
+
+  it.each(NUMERIC)('%s accepts 0 (switched off) and a whole number', (variable) => {
+    expect(load({ [variable]: '0' })[variable]).toBe(0)
+    expect(load({ [variable]: '12' })[variable]).toBe(12)
+  })
+
+  it.each(NUMERIC.flatMap((variable) => ['-1', 'abc', '1.5', '2s'].map((value) => [variable, value] as const)))(
+    '%s=%s is rejected naming the variable',
+    (variable, value) => {
+      const error = rejection({ [variable]: value })
+      expect(error.variable).toBe(variable)
+      expect(error.message).toMatch(new RegExp(`^Configuration error: ${variable} must be a whole number`))
+      expect(error.message).toContain(`"${value}"`)
+    },
+  )
+
+  it.each([
+    ['WHATSAPP_SEND_INTERVAL_MS', '60001'],
+    ['WHATSAPP_TYPING_MS', '20001'],
+    ['WHATSAPP_REPLAY_HOURS', '169'],
+  ])('%s=%s above the limit is rejected naming the variable', (variable, value) => {
+    expect(rejection({ [variable]: value }).variable).toBe(variable)
+  })
+})
+
+describe('WHATSAPP_SOCKET_URL', () => {
+  it('accepts a ws:// address (a proxy) and rejects an http one, naming the variable', () => {
+    expect(load({ WHATSAPP_SOCKET_URL: 'ws://127.0.0.1:8080/ws/chat' }).WHATSAPP_SOCKET_URL).toBe('ws://127.0.0.1:8080/ws/chat')
+    expect(rejection({ WHATSAPP_SOCKET_URL: 'https://web.whatsapp.com/ws/chat' }).variable).toBe('WHATSAPP_SOCKET_URL')
+  })
+})
+
+describe('ADMIN_TOKEN', () => {
+  it('accepts a token from `openssl rand -hex 24`', () => {
+    const token = 'a3f1c2d4e5b6978877665544332211ffeeddccbbaa998877'
+    expect(load({ ADMIN_TOKEN: token }).ADMIN_TOKEN).toBe(token)
+  })
+
+  it('accepts 24 characters, the shortest allowed', () => {
+    expect(load({ ADMIN_TOKEN: 'x'.repeat(24) }).ADMIN_TOKEN).toBe('x'.repeat(24))
+  })
+
+  it.each([
+    ['shorter than 24 characters', 'guessable-token-23chars'],
+    ['containing a space', 'a3f1c2d4e5b69788 7766554433221'],
+  ])('is rejected when %s, and the error line does not repeat the token', (_, token) => {
+    const error = rejection({ ADMIN_TOKEN: token })
+    expect(error.variable).toBe('ADMIN_TOKEN')
+    expect(error.message).toContain('ADMIN_TOKEN must be 24–256 characters')
+    expect(error.message).not.toContain(token)
+    // Not even a part of it: the line goes to logs that others may read.
+    expect(error.message).not.toContain(token.slice(0, 8))
+  })
+
+  it('is unset (admin pages off) when empty', () => {
+    expect(load({ ADMIN_TOKEN: '' }).ADMIN_TOKEN).toBeUndefined()
+  })
+})
