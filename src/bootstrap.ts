@@ -2,6 +2,9 @@
  * What every entry point (the server, the terminal chat, the CLI) does first: open and migrate the
  * database, load reference and demo data, and build the conversation core.
  */
+import { randomBytes } from 'node:crypto'
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import type { Logger } from 'pino'
 import type { Config } from './config.js'
 import { createEngine, type Engine, type Feature } from './core/engine.js'
@@ -10,11 +13,45 @@ import { FaqContentError, loadKnowledgeBase } from './core/faq/knowledge-base.js
 import { createMatcher } from './core/faq/matcher.js'
 import { createHandoffFlow } from './core/flows/handoff.js'
 import { MENU_PREFIX, type MenuItemId } from './core/menu.js'
+import { createNikVault, type NikVault, parseDataKey } from './core/privacy/nik-vault.js'
+import { createRegistrationCommands } from './core/registration/commands.js'
+import { anySessionOpen, createRegistrationFlow, noSessionsReply } from './core/registration/flow.js'
 import { type Db, openDatabase } from './db/client.js'
 import { type DemoSummary, isDatabaseEmpty, loadDemoData } from './db/demo-data.js'
 import { ensureReferenceData } from './db/reference-data.js'
 
-export type Core = { db: Db; engine: Engine; demo: DemoSummary | null }
+export type Core = { db: Db; engine: Engine; demo: DemoSummary | null; vault: NikVault }
+
+/**
+ * DATA_ENCRYPTION_KEY, or (outside production) a key kept in a file beside the database, made on
+ * the first start, so `npm start` needs no configuration. In production the key must come from the
+ * environment (config refuses to start without it): a key next to the database protects nothing
+ * once both are copied together.
+ */
+export function resolveDataKey(config: Config, logger: Logger): Buffer {
+  if (config.DATA_ENCRYPTION_KEY) {
+    const key = parseDataKey(config.DATA_ENCRYPTION_KEY)
+    if (key) return key
+  }
+  if (config.DATABASE_PATH === ':memory:') return randomBytes(32)
+  const file = join(dirname(config.DATABASE_PATH), 'data-encryption.key')
+  if (existsSync(file)) {
+    const key = parseDataKey(readFileSync(file, 'utf8'))
+    if (!key) throw new Error(`${file} does not hold a 32-byte key (64 hex digits)`)
+    return key
+  }
+  const key = randomBytes(32)
+  try {
+    writeFileSync(file, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' })
+  } catch (error) {
+    // Another process starting at the same moment made it first: use that one.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return resolveDataKey(config, logger)
+    throw error
+  }
+  chmodSync(file, 0o600)
+  logger.warn({ file }, 'made a data encryption key for NIKs beside the database; in production set DATA_ENCRYPTION_KEY instead')
+  return key
+}
 
 /** Whether this start may load the demo dataset into an empty database. */
 export function demoAllowed(config: Pick<Config, 'DEMO_DATA' | 'NODE_ENV'>): boolean {
@@ -34,7 +71,14 @@ export function openCore(config: Config, logger: Logger, options: { clock?: () =
     },
     { behavior: 'immediate' },
   )
+  const vault = createNikVault(resolveDataKey(config, logger))
+  const registration = createRegistrationCommands({ offerHours: config.REGISTRATION_OFFER_HOURS })
   const features: Partial<Record<MenuItemId, Feature>> = {
+    daftar: {
+      flow: createRegistrationFlow({ vault, offerHours: config.REGISTRATION_OFFER_HOURS }),
+      // Ask for nothing when there is nothing to register for.
+      before: (ctx) => (anySessionOpen(ctx) ? undefined : { replies: [noSessionsReply(ctx.lang)], next: null }),
+    },
     petugas: { flow: createHandoffFlow({ contact: config.SECRETARIAT_CONTACT }) },
   }
   const faq = createFaq({
@@ -52,9 +96,10 @@ export function openCore(config: Config, logger: Logger, options: { clock?: () =
     contact: config.SECRETARIAT_CONTACT,
     features,
     fallback: faq.ask,
-    actions: faq.actions,
+    actions: [...faq.actions, ...registration.actions],
+    commands: registration.commands,
   })
-  return { db, engine, demo }
+  return { db, engine, demo, vault }
 }
 
 /** For entry points: the core, or one line naming the broken content entry and exit code 1. */

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util'
 import { Api, GrammyError } from 'grammy'
 import { ALLOWED_UPDATES } from './bots/telegram/bot.js'
+import { importSessionsCommand, listSessionsCommand, sessionRegistrationsCommand } from './cli/sessions.js'
 import { type Config, loadConfigOrExit } from './config.js'
 import { closeDatabase, type Db, openDatabase } from './db/client.js'
 import { closeHandoff, listHandoffs } from './db/queries/handoff.js'
@@ -12,11 +13,15 @@ import { ensureReferenceData } from './db/reference-data.js'
 
 const USAGE = `Pemakaian: npm run cli -- <perintah>
 
-  handoff list [--all]     permintaan "Bicara dengan petugas" yang masih terbuka (--all: semua)
-  handoff close KODE       tandai permintaan KODE sudah ditangani
-  telegram set-webhook     daftarkan PUBLIC_BASE_URL/telegram/webhook ke Telegram (mode webhook)
-  telegram delete-webhook  hapus webhook (untuk kembali ke long polling)
-  telegram info            identitas bot dan status webhook menurut Telegram
+  import sessions FILE.csv          muat sesi Bimtek dari CSV (semua baris atau tidak sama sekali)
+  sessions list [--all] [--csv]     sesi yang belum selesai (--all: semua; --csv: sebagai CSV)
+  sessions registrations ID|KODE [--csv]
+                                    pendaftar satu sesi (terkonfirmasi, ditawari, daftar tunggu, batal)
+  handoff list [--all]              permintaan "Bicara dengan petugas" yang masih terbuka (--all: semua)
+  handoff close KODE                tandai permintaan KODE sudah ditangani
+  telegram set-webhook              daftarkan PUBLIC_BASE_URL/telegram/webhook ke Telegram (mode webhook)
+  telegram delete-webhook           hapus webhook (untuk kembali ke long polling)
+  telegram info                     identitas bot dan status webhook menurut Telegram
 `
 
 type Command = (db: Db, args: string[], config: Config) => number | Promise<number>
@@ -46,6 +51,9 @@ async function telegramCall(label: string, call: () => Promise<unknown>): Promis
 }
 
 const commands: Record<string, Command> = {
+  'import sessions': importSessionsCommand,
+  'sessions list': listSessionsCommand,
+  'sessions registrations': sessionRegistrationsCommand,
   'telegram set-webhook': async (_db, _args, config) => {
     const api = telegramApi(config)
     if (!api) return 2
@@ -114,6 +122,11 @@ async function main(argv: string[]): Promise<number> {
   try {
     ensureReferenceData(db)
     return await command(db, argv.slice(2), config)
+  } catch (error) {
+    // A mistyped option (node:util parseArgs) is the user's mistake, not a bug: say so, no stack trace.
+    if (!(error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS'))) throw error
+    process.stderr.write(`${error.message}\n\n${USAGE}`)
+    return 2
   } finally {
     closeDatabase(db)
   }

@@ -76,12 +76,32 @@ const schema = z
       .url({ protocol: /^wss?$/, error: 'WHATSAPP_SOCKET_URL must be a ws:// or wss:// URL' })
       .default('wss://web.whatsapp.com/ws/chat'),
     WHATSAPP_REPLAY_HOURS: wholeNumber('WHATSAPP_REPLAY_HOURS must be a whole number of hours from 0 to 168', 0, 168).default(24),
+    REGISTRATION_OFFER_HOURS: wholeNumber(
+      'REGISTRATION_OFFER_HOURS must be a whole number of hours from 1 to 168',
+      1,
+      168,
+    ).default(12),
+    DATA_ENCRYPTION_KEY: z
+      .string()
+      .regex(
+        /^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/,
+        'DATA_ENCRYPTION_KEY must be 32 bytes as 64 hex digits or base64 (e.g. openssl rand -hex 32)',
+      )
+      .optional(),
     ADMIN_TOKEN: z
       .string()
       .regex(/^[A-Za-z0-9_.~+/=-]{24,256}$/, 'ADMIN_TOKEN must be 24–256 characters without spaces (e.g. openssl rand -hex 24)')
       .optional(),
   })
   .superRefine((config, ctx) => {
+    if (config.NODE_ENV === 'production' && !config.DATA_ENCRYPTION_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATA_ENCRYPTION_KEY'],
+        message:
+          'DATA_ENCRYPTION_KEY must be set in production (openssl rand -hex 32), kept apart from the database and backed up',
+      })
+    }
     if (config.TELEGRAM_BOT_TOKEN && config.TELEGRAM_MODE === 'webhook' && !config.TELEGRAM_WEBHOOK_SECRET) {
       ctx.addIssue({
         code: 'custom',
@@ -113,7 +133,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const issue = result.error.issues[0]
   const variable = String(issue?.path[0] ?? 'environment')
   const shown = env[variable]
-  const secret = variable.includes('TOKEN') || variable.includes('SECRET')
+  const secret = variable.includes('TOKEN') || variable.includes('SECRET') || variable.includes('KEY')
   const got = shown === undefined || secret ? '' : ` (got "${shown}")`
   throw new ConfigError(variable, `${issue?.message ?? 'invalid value'}${got}`)
 }

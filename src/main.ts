@@ -10,6 +10,8 @@ import type { ConnectionState } from './bots/whatsapp/connection.js'
 import { baileysSocketFactory } from './bots/whatsapp/socket.js'
 import { loadConfigOrExit } from './config.js'
 import { runHousekeeping } from './core/housekeeping.js'
+import { type ChannelSender, createOutbox } from './core/outbox.js'
+import { expireSeatOffers } from './core/registration/commands.js'
 import { closeDatabase } from './db/client.js'
 import { createLogger } from './logger.js'
 import { startScheduler } from './scheduler.js'
@@ -83,6 +85,12 @@ function showWhatsAppState(state: ConnectionState) {
 }
 logger.info('Terminal chat on: run "npm run chat" in another terminal (same database)')
 
+const senders: Partial<Record<'telegram' | 'whatsapp', ChannelSender>> = {
+  ...(telegram && { telegram: telegram.sendTo }),
+  ...(whatsapp && { whatsapp: whatsapp.send }),
+}
+const outbox = createOutbox({ db, logger, senders })
+
 const scheduler = startScheduler(
   [
     {
@@ -90,6 +98,9 @@ const scheduler = startScheduler(
       cron: '*/5 * * * *',
       run: () => runHousekeeping(db, new Date(), config.CONVERSATION_TIMEOUT_MINUTES),
     },
+    // Offers of a freed Bimtek seat that were not answered in time go to the next person waiting.
+    { name: 'seat-offers', cron: '* * * * *', run: () => expireSeatOffers(db, new Date(), config.REGISTRATION_OFFER_HOURS) },
+    { name: 'outbox', cron: '* * * * *', run: () => outbox.deliver() },
   ],
   logger,
 )
@@ -99,6 +110,7 @@ const app = createWebApp({
   logger,
   channels: () => ({ ...channels }),
   checkDatabase: () => db.$client.prepare('select 1').get(),
+  db,
   ...(config.ADMIN_TOKEN && { adminToken: config.ADMIN_TOKEN }),
   ...(whatsapp && { whatsappState: () => whatsapp.state() }),
   ...(telegram &&

@@ -16,8 +16,16 @@ import type { Choice, Inbound, Language, Reply } from './types.js'
 
 export type ChoiceAction = { prefix: string; handle: (ctx: TurnContext, choiceId: string) => Outcome }
 
-/** A menu entry's behaviour: start a flow, or answer at once. */
-export type Feature = { flow: FlowDefinition } | { start: (ctx: TurnContext) => Outcome }
+/**
+ * A menu entry's behaviour: start a flow (unless `before` answers instead, e.g. "no sessions are
+ * open"), or answer at once.
+ */
+export type Feature =
+  | { flow: FlowDefinition; before?: (ctx: TurnContext) => Outcome | undefined }
+  | { start: (ctx: TurnContext) => Outcome }
+
+/** A command typed outside a flow ("jadwal makassar", "batal BMT-7K2QX9"); undefined: not this one. */
+export type TypedCommand = (ctx: TurnContext, text: string) => Outcome | undefined
 
 /** Most messages committed together; bounds how long one commit holds the write lock. */
 const MAX_BATCH = 256
@@ -35,6 +43,8 @@ export type EngineDeps = {
    * button on an old message keeps working.
    */
   actions?: ChoiceAction[]
+  /** Tried in order on text typed outside a flow, before the menu's shortcuts and the fallback. */
+  commands?: TypedCommand[]
   timeoutMinutes?: number
   /** Who to contact when the assistant cannot help ("sekretariat BBPPKS di wilayah Anda"). */
   contact?: string
@@ -85,7 +95,8 @@ export function createEngine(deps: EngineDeps): Engine {
       const lead = fill(t(ctx.lang, messages.notAvailable), { feature: item ? t(ctx.lang, item.label) : id, contact })
       return atMenu(ctx.lang, lead)
     }
-    return 'flow' in feature ? startFlow(feature.flow, ctx) : feature.start(ctx)
+    if (!('flow' in feature)) return feature.start(ctx)
+    return feature.before?.(ctx) ?? startFlow(feature.flow, ctx)
   }
 
   function route(conversation: Conversation, ctx: TurnContext): Outcome {
@@ -139,6 +150,12 @@ export function createEngine(deps: EngineDeps): Engine {
       return outcome.cancelled ? atMenu(lang, t(lang, messages.cancelled)) : outcome
     }
     if (input.choice?.startsWith(MENU_PREFIX)) return startFeature(input.choice, ctx)
+    if (!input.choice) {
+      for (const command of deps.commands ?? []) {
+        const outcome = command(ctx, text)
+        if (outcome) return outcome
+      }
+    }
     const typedCommand = input.choice ? undefined : shortcut(text)
     if (typedCommand) return startFeature(typedCommand, ctx)
     const action = actionFor(input.choice)

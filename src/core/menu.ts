@@ -73,9 +73,14 @@ function normalizedLabel(label: string): string {
   return normalized
 }
 
+// A yes/no question's options have ids ending in ":yes" / ":no"; a typed "ya" or "tidak" picks them.
+const YES_WORDS = new Set('ya y iya iy yes yup ok oke okay setuju boleh betul benar lanjut'.split(' '))
+const NO_WORDS = new Set('tidak tdk gak ga gk nggak ngga enggak no jangan tidak jadi gak jadi ga jadi'.split(' '))
+
 /**
- * Finds which offered option a typed text means: its number, its label, or its id; for the main
- * menu also its labels in the other language and its aliases ("daftar", "status").
+ * Finds which offered option a typed text means: its number, its label, or its id; "ya"/"tidak"
+ * for a yes/no question; for the main menu also its labels in the other language and its aliases
+ * ("daftar", "status").
  */
 export function resolveChoice(text: string, offered: Choice[]): string | undefined {
   const typed = normalizeInput(text)
@@ -83,17 +88,19 @@ export function resolveChoice(text: string, offered: Choice[]): string | undefin
   if (/^\d{1,2}$/.test(typed)) return offered[Number(typed) - 1]?.id
   const byLabel = offered.find((choice) => normalizedLabel(choice.label) === typed || normalizedLabel(choice.id) === typed)
   if (byLabel) return byLabel.id
+  const answer = YES_WORDS.has(typed) ? ':yes' : NO_WORDS.has(typed) ? ':no' : undefined
+  const yesNo = answer && offered.find((choice) => choice.id.endsWith(answer) || choice.id.includes(`${answer}:`))
+  if (yesNo) return yesNo.id
   const menuId = MENU_NAMES.get(typed)
   return menuId && offered.some((choice) => choice.id === menuId) ? menuId : undefined
 }
 
 /**
  * Commands typed with an argument that belong to a menu entry ("cek DEMO-LSPS-2024-00009",
- * "stop pengingat", "jadwal makassar"): the entry handles them, or says it is not available yet.
+ * "stop pengingat"): the entry handles them, or says it is not available yet.
  */
 const SHORTCUTS: [RegExp, MenuItemId][] = [
   [/^cek\s+\S/, 'verifikasi'],
-  [/^jadwal(?:\s|$)/, 'daftar'],
   [/^(?:stop|berhenti|mulai|aktifkan)\s+pengingat$/, 'pengingat'],
   [/^(?:hapus|lihat|unduh|download)\s+data(?:\s+saya)?$/, 'data-saya'],
 ]

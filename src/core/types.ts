@@ -16,6 +16,8 @@ export type Inbound = {
   text?: string
   /** Id of a tapped option (a Telegram button). */
   choice?: string
+  /** The sender's own mobile number in E.164, when the channel tells (WhatsApp): offered, never assumed. */
+  senderPhone?: string
   /** Something the assistant cannot read (a photo, sticker, voice note…); answered politely. */
   unsupported?: boolean
   receivedAt: Date

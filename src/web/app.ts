@@ -1,8 +1,10 @@
-/** The HTTP front: health, the Telegram webhook, the admin pages; verification pages mount here. */
+/** The HTTP front: health, the Telegram webhook, the admin pages and API; verification pages mount here. */
 import { type Context, Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { Logger } from 'pino'
 import type { ConnectionState } from '../bots/whatsapp/connection.js'
+import type { Db } from '../db/client.js'
+import { adminApi } from './admin-api.js'
 import { adminAuth } from './admin-auth.js'
 import { whatsappAdmin } from './whatsapp-admin.js'
 
@@ -21,6 +23,8 @@ export type WebDeps = {
   adminToken?: string
   /** The WhatsApp connection's live state, when WhatsApp is on. */
   whatsappState?: () => ConnectionState | undefined
+  /** The database behind the admin API (/api/v1/admin/sessions…); without it those routes are absent. */
+  db?: Db
 }
 
 export function createWebApp(deps: WebDeps) {
@@ -41,6 +45,7 @@ export function createWebApp(deps: WebDeps) {
   app.use('/admin/*', adminAuth(deps.adminToken))
   app.use('/api/v1/admin/*', adminAuth(deps.adminToken))
   app.route('/admin/whatsapp', whatsappAdmin({ state: deps.whatsappState ?? (() => undefined) }))
+  if (deps.db) app.route('/api/v1/admin', adminApi({ db: deps.db }))
 
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND' } }, 404))
   app.onError((error, c) => {

@@ -163,7 +163,7 @@ describe('outdated buttons', () => {
     await core.engine.handle(inbound('6', { chatId: 'old2' }))
     const replies = await core.engine.handle(inbound('', { chatId: 'old2', text: undefined, choice: 'menu:daftar' }))
     expect(replies[0]?.text).toContain('Proses tadi dihentikan')
-    expect(replies[0]?.text).toContain('"Daftar Bimtek" belum tersedia')
+    expect(replies[0]?.text).toContain('belum ada sesi Bimtek yang dibuka pendaftarannya')
   })
 
   it('a typed option number passed as a choice means the same as typing it', async () => {

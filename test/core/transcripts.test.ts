@@ -4,6 +4,7 @@ import { testCore } from '../support/core.js'
 import { coreDriver, play } from '../support/transcript.js'
 import { CORE_TRANSCRIPTS } from '../transcripts/core.js'
 import { FAQ_TRANSCRIPTS } from '../transcripts/faq.js'
+import { REGISTRATION_TRANSCRIPTS, seedRegistration } from '../transcripts/registration.js'
 
 let core: ReturnType<typeof testCore>
 afterEach(() => closeDatabase(core.db))
@@ -11,6 +12,14 @@ afterEach(() => closeDatabase(core.db))
 describe.each(Object.entries({ ...CORE_TRANSCRIPTS, ...FAQ_TRANSCRIPTS }))('transcript: %s', (_name, transcript) => {
   it('plays the same through the core', async () => {
     core = testCore()
+    await play(coreDriver(core.engine), transcript)
+  })
+})
+
+describe.each(Object.entries(REGISTRATION_TRANSCRIPTS))('registration transcript: %s', (_name, transcript) => {
+  it('plays the same through the core', async () => {
+    core = testCore()
+    seedRegistration(core.db, new Date())
     await play(coreDriver(core.engine), transcript)
   })
 })

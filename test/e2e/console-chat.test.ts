@@ -54,10 +54,35 @@ describe('terminal chat, one message per line', () => {
     expect(numberedLines(stdout)).toEqual(MENU_LINES)
   })
 
-  it('says honestly that "Daftar Bimtek" is not available yet and shows the menu again', async () => {
-    const stdout = await chat(['halo', '2'])
-    const after = indexAfterAll(stdout, ['"Daftar Bimtek" belum tersedia', 'pilih 6'])
+  it('says honestly that "Cek status sertifikasi" is not available yet and shows the menu again', async () => {
+    const stdout = await chat(['halo', '3'])
+    const after = indexAfterAll(stdout, ['"Cek status sertifikasi" belum tersedia', 'pilih 6'])
     expect(numberedLines(stdout.slice(after))).toEqual(MENU_LINES)
+  })
+
+  it('"Daftar Bimtek" with the demo sessions asks for consent first and lists sessions from three time zones', async () => {
+    const stdout = await chat(
+      [
+        '2',
+        'ya',
+        'Siti Aminah',
+        '3273014508850001',
+        '05-08-1985',
+        '0812-3456-7890',
+        'sulsel',
+        'Kota Makassar',
+        '1',
+        'Dinas Sosial Kota Makassar',
+      ],
+      {
+        env: { DEMO_DATA: 'auto' },
+      },
+    )
+    indexAfterAll(stdout, ['UU 27/2022', 'Apakah Anda setuju?', 'Langkah 10 dari 10', 'waktu dalam zona WITA'])
+    // Every session is shown in the reader's zone (Sulawesi Selatan: WITA), wherever it is held.
+    const sessions = numberedLines(stdout.slice(stdout.lastIndexOf('Langkah 10 dari 10')))
+    expect(sessions.length).toBeGreaterThanOrEqual(6)
+    for (const line of sessions) expect(line).toMatch(/ WITA · /)
   })
 
   it('files a "Bicara dengan petugas" request, re-asking an invalid phone with the reason', async () => {
@@ -134,8 +159,8 @@ describe('terminal chat, one message per line', () => {
 
   it('without --chat, every scripted run is a fresh conversation, so a script always gives the same answers', async () => {
     await chat(['halo', '6'], { chat: null })
-    const second = await chat(['halo', '2'], { chat: null })
-    expect(second).toContain('"Daftar Bimtek" belum tersedia')
+    const second = await chat(['halo', '3'], { chat: null })
+    expect(second).toContain('"Cek status sertifikasi" belum tersedia')
     expect(second).not.toContain('Pilihan tidak dikenali')
   })
 

@@ -178,7 +178,7 @@ describe('server with only DATABASE_PATH and PORT', () => {
   })
 
   it('with NODE_ENV=production loads no demo data but the six BBPPKS regions', async () => {
-    const { server, port } = await startServer({ NODE_ENV: 'production' })
+    const { server, port } = await startServer({ NODE_ENV: 'production', DATA_ENCRYPTION_KEY: 'ab'.repeat(32) })
     expect((await health(port)).status).toBe(200)
     expect(await stop(server)).toMatchObject({ code: 0 })
     expect(server.stdout()).not.toContain('DEMO dataset loaded')
@@ -254,6 +254,29 @@ describe('a wrong setting', () => {
     // The line lands in service logs; the secret must not.
     expect(server.stderr() + server.stdout()).not.toContain(token)
     expect(existsSync(dbPath)).toBe(false)
+  })
+})
+
+describe('the data encryption key', () => {
+  it('production without DATA_ENCRYPTION_KEY stops start-up with one line saying how to make one', async () => {
+    const server = start('src/main.ts', [], { DATABASE_PATH: dbPath, NODE_ENV: 'production' })
+    expect(await server.exited(10_000)).toEqual({ code: 1, signal: null })
+    const lines = server.stderr().split('\n').filter(Boolean)
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toContain('DATA_ENCRYPTION_KEY must be set in production')
+    expect(existsSync(dbPath)).toBe(false)
+  })
+
+  it('outside production a key file is made beside the database once and used again after a restart', async () => {
+    const first = await startServer()
+    const keyFile = join(temp.dir, 'data', 'data-encryption.key')
+    expect(readFileSync(keyFile, 'utf8').trim()).toMatch(/^[0-9a-f]{64}$/)
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600)
+    const key = readFileSync(keyFile, 'utf8')
+    expect(await stop(first.server)).toEqual({ code: 0, signal: null })
+    const second = await startServer()
+    expect(readFileSync(keyFile, 'utf8')).toBe(key)
+    expect(await stop(second.server)).toEqual({ code: 0, signal: null })
   })
 })
 

@@ -27,6 +27,11 @@ export type Turn = {
   not?: (string | RegExp)[]
   /** The labels of the options offered last, exactly. */
   options?: string[]
+  /**
+   * Remembers part of the answer (the first group of the pattern) under a name, e.g. a reference
+   * code; later turns write it as `{name}` in `user`, `tap`, `bot` and `not` strings.
+   */
+  keep?: Record<string, RegExp>
 }
 
 export type Transcript = Turn[]
@@ -65,7 +70,18 @@ export function coreDriver(engine: Engine, chat: { channel?: Channel; chatId?: s
 
 /** Plays a transcript, failing at the first turn whose answer differs, with the whole answer shown. */
 export async function play(driver: ChatDriver, transcript: Transcript): Promise<void> {
-  for (const [index, turn] of transcript.entries()) {
+  const kept = new Map<string, string>()
+  const fill = (text: string) => text.replace(/\{(\w+)\}/g, (whole, name: string) => kept.get(name) ?? whole)
+  const filled = (items: (string | RegExp)[] | undefined) =>
+    (items ?? []).map((item) => (typeof item === 'string' ? fill(item) : item))
+  for (const [index, raw] of transcript.entries()) {
+    const turn = {
+      ...raw,
+      ...(raw.user !== undefined && { user: fill(raw.user) }),
+      ...(raw.tap !== undefined && { tap: fill(raw.tap) }),
+      bot: filled(raw.bot),
+      not: filled(raw.not),
+    }
     const said = turn.user ?? `[tap] ${turn.tap}`
     const replies = turn.tap !== undefined ? await driver.tap(turn.tap) : await driver.send(turn.user ?? '')
     const answer = replies.map((reply) => reply.text).join('\n---\n')
@@ -84,6 +100,11 @@ export async function play(driver: ChatDriver, transcript: Transcript): Promise<
     if (turn.options) {
       const offered = [...replies].reverse().find((reply) => reply.options.length)?.options ?? []
       expect(offered, where).toEqual(turn.options)
+    }
+    for (const [name, pattern] of Object.entries(turn.keep ?? {})) {
+      const match = pattern.exec(answer)
+      expect(match, `${where}\nexpected to find ${String(pattern)} to keep as {${name}}`).not.toBeNull()
+      kept.set(name, match?.[1] ?? match?.[0] ?? '')
     }
   }
 }

@@ -109,10 +109,10 @@ describe.each(MODES)('commands (%s)', (mode) => {
     }
   })
 
-  it('/daftar, /status and /pengingat open those menu entries (honestly not available yet)', async () => {
+  it('/daftar, /status and /pengingat open those menu entries (the latter two honestly not available yet)', async () => {
     const { driver } = await setup(mode)
     await play(driver, [
-      { user: '/daftar', bot: ['"Daftar Bimtek" belum tersedia', 'pilih 6'], options: MENU_ID },
+      { user: '/daftar', bot: ['belum ada sesi Bimtek yang dibuka pendaftarannya'] },
       { user: '/status', bot: ['"Cek status sertifikasi" belum tersedia'], options: MENU_ID },
       { user: '/pengingat', bot: ['"Pengingat ujian" belum tersedia'], options: MENU_ID },
     ])
@@ -150,7 +150,7 @@ describe.each(MODES)('commands (%s)', (mode) => {
 })
 
 describe('registerCommands', () => {
-  it('registers the nine commands in Indonesian', async () => {
+  it('registers the ten commands in Indonesian', async () => {
     const { fake, driver } = await setup('webhook')
     await driver.telegram.registerCommands()
     const calls = fake.calls.filter((c) => c.method === 'setMyCommands')
@@ -163,6 +163,7 @@ describe('registerCommands', () => {
       'status',
       'cek',
       'jadwal',
+      'registrasi',
       'pengingat',
       'bantuan',
       'batal',

@@ -10,6 +10,7 @@ import { type TelegramDriver, type TelegramDriverMode, telegramDriver } from '..
 import { play } from '../support/transcript.js'
 import { CORE_TRANSCRIPTS } from '../transcripts/core.js'
 import { FAQ_TRANSCRIPTS } from '../transcripts/faq.js'
+import { REGISTRATION_TRANSCRIPTS, seedRegistration } from '../transcripts/registration.js'
 
 let core: ReturnType<typeof testCore> | undefined
 let fake: FakeTelegram | undefined
@@ -30,6 +31,16 @@ describe.each(MODES)('Telegram (%s)', (mode) => {
   describe.each(Object.entries({ ...CORE_TRANSCRIPTS, ...FAQ_TRANSCRIPTS }))('transcript: %s', (_name, transcript) => {
     it('plays the same through the Telegram adapter', async () => {
       core = testCore()
+      fake = await startFakeTelegram()
+      driver = await telegramDriver({ mode, fake, engine: core.engine, db: core.db })
+      await play(driver, transcript)
+    })
+  })
+
+  describe.each(Object.entries(REGISTRATION_TRANSCRIPTS))('registration transcript: %s', (_name, transcript) => {
+    it('plays the same through the Telegram adapter', async () => {
+      core = testCore()
+      seedRegistration(core.db, new Date())
       fake = await startFakeTelegram()
       driver = await telegramDriver({ mode, fake, engine: core.engine, db: core.db })
       await play(driver, transcript)

@@ -522,3 +522,17 @@ describe('when things go wrong or stop', () => {
     ).toEqual([])
   })
 })
+
+describe('messages the assistant starts (the outbox)', () => {
+  it('are sent as numbered text, and a delivery that fails after every retry is thrown back, not recorded as an answer', async () => {
+    const { db, channel, socket } = setup({ retry: { attempts: 2, baseDelayMs: 1 } })
+    const jid = '6281234567890@s.whatsapp.net'
+    await channel.send(jid, [{ text: 'Ada kursi kosong', choices: [{ id: 'a:yes', label: 'Ya' }] }])
+    expect(textsTo(socket, jid)).toEqual(['Ada kursi kosong\n\n1. Ya'])
+
+    socket.failSends = 5
+    await expect(channel.send(jid, [{ text: 'Pengingat' }])).rejects.toThrow(/Connection Closed/)
+    // The outbox keeps track of its own rows; no "failed reply" is added for it.
+    expect(db.select().from(outbox).all()).toEqual([])
+  })
+})

@@ -9,6 +9,7 @@ import { play } from '../support/transcript.js'
 import { type WhatsAppDriver, whatsappDriver } from '../support/whatsapp-driver.js'
 import { CORE_TRANSCRIPTS } from '../transcripts/core.js'
 import { FAQ_TRANSCRIPTS } from '../transcripts/faq.js'
+import { REGISTRATION_TRANSCRIPTS, seedRegistration } from '../transcripts/registration.js'
 
 let core: ReturnType<typeof testCore> | undefined
 let driver: WhatsAppDriver | undefined
@@ -23,6 +24,15 @@ afterEach(async () => {
 describe.each(Object.entries({ ...CORE_TRANSCRIPTS, ...FAQ_TRANSCRIPTS }))('WhatsApp transcript: %s', (_name, transcript) => {
   it('plays the same through the WhatsApp adapter', async () => {
     core = testCore()
+    driver = await whatsappDriver({ engine: core.engine, db: core.db })
+    await play(driver, transcript)
+  })
+})
+
+describe.each(Object.entries(REGISTRATION_TRANSCRIPTS))('WhatsApp registration transcript: %s', (_name, transcript) => {
+  it('plays the same through the WhatsApp adapter', async () => {
+    core = testCore()
+    seedRegistration(core.db, new Date())
     driver = await whatsappDriver({ engine: core.engine, db: core.db })
     await play(driver, transcript)
   })

@@ -9,6 +9,7 @@ import type { UserFromGetMe } from 'grammy/types'
 import type { Logger } from 'pino'
 import type { Engine } from '../../core/engine.js'
 import { createKeyedQueue } from '../../core/keyed-queue.js'
+import { RecipientUnreachable } from '../../core/outbox.js'
 import type { Inbound, Reply } from '../../core/types.js'
 import type { Db } from '../../db/client.js'
 import { setBlocked } from '../../db/queries/identities.js'
@@ -175,6 +176,20 @@ export function createTelegramBot(deps: TelegramDeps) {
 
   return {
     bot,
+    /** Sends a message the assistant starts (the outbox), in order with the chat's answers. */
+    sendTo(chatId: string, replies: Reply[]): Promise<void> {
+      return enqueue(chatId, async () => {
+        try {
+          await send(bot.api, Number(chatId), replies)
+        } catch (error) {
+          if (error instanceof GrammyError && error.error_code === 403) {
+            setBlocked(db, 'telegram', chatId, chatId, new Date())
+            throw new RecipientUnreachable('blocked')
+          }
+          throw error
+        }
+      })
+    },
     /** Registers the command list; a refusal is logged, never fatal. */
     async registerCommands(): Promise<void> {
       try {

@@ -7,10 +7,11 @@ export const BOT_COMMANDS: BotCommand[] = [
   { command: 'daftar', description: 'Daftar Bimtek' },
   { command: 'status', description: 'Cek status sertifikasi saya' },
   { command: 'cek', description: 'Verifikasi sertifikat: /cek <nomor>' },
-  { command: 'jadwal', description: 'Jadwal sesi Bimtek' },
+  { command: 'jadwal', description: 'Jadwal sesi Bimtek: /jadwal [wilayah atau provinsi]' },
+  { command: 'registrasi', description: 'Pendaftaran Bimtek saya' },
   { command: 'pengingat', description: 'Pengingat ujian dan Bimtek' },
   { command: 'bantuan', description: 'Bantuan dan menu' },
-  { command: 'batal', description: 'Batalkan proses yang sedang berjalan' },
+  { command: 'batal', description: 'Batalkan proses, atau pendaftaran: /batal <kode>' },
 ]
 
 /**
@@ -29,10 +30,13 @@ export function commandInput(name: string, args: string): { choice: string } | {
       return args ? { text: `cek ${args}` } : { choice: 'menu:verifikasi' }
     case 'jadwal':
       return { text: args ? `jadwal bimtek ${args}` : 'jadwal bimtek' }
+    case 'registrasi':
+      return { text: 'registrasi saya' }
+    case 'batal':
+      return { text: args ? `batal ${args}` : '/batal' }
     case 'start':
     case 'menu':
     case 'bantuan':
-    case 'batal':
       return { text: `/${name}` }
     default:
       return undefined

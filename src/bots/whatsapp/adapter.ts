@@ -52,7 +52,10 @@ export type WhatsAppChannel = {
   /** Resolves when every message received so far has been answered (or its answer recorded as failed). */
   drain(): Promise<void>
   state(): ConnectionState
-  /** Sends replies to a chat (by the id the core knows it by), in order with the chat's answers. */
+  /**
+   * Sends a message the assistant starts (the outbox) to a chat (by the id the core knows it by),
+   * in order with the chat's answers; throws if it could not be delivered, so the outbox retries.
+   */
   send(chatId: string, replies: Reply[]): Promise<void>
   readonly connection: Connection
 }
@@ -142,6 +145,7 @@ export function createWhatsAppChannel(deps: WhatsAppDeps): WhatsAppChannel {
         userId: chatId,
         messageId: read.messageId,
         receivedAt,
+        ...(read.phoneJid && { senderPhone: `+${read.phoneJid.split('@')[0]}` }),
         ...(read.text !== undefined ? { text: read.text } : { unsupported: true }),
       }
       let replies: Reply[]
@@ -179,6 +183,6 @@ export function createWhatsAppChannel(deps: WhatsAppDeps): WhatsAppChannel {
     },
     drain,
     state: () => connection.state(),
-    send: (chatId, replies) => enqueue([chatId], () => sender.send(chatId, replies)),
+    send: (chatId, replies) => enqueue([chatId], () => sender.send(chatId, replies, { failure: 'throw' })),
   }
 }

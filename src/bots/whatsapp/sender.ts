@@ -31,9 +31,18 @@ export type SenderDeps = {
   random?: () => number
 }
 
+/** Thrown by `send` with `{ failure: 'throw' }`: the caller (the outbox) keeps track itself. */
+export class SendFailed extends Error {
+  override name = 'SendFailed'
+}
+
 export type Sender = {
-  /** Sends replies to one chat in order; resolves when all are sent or recorded as failed. */
-  send(jid: string, replies: Reply[]): Promise<void>
+  /**
+   * Sends replies to one chat in order; resolves when all are sent. If one cannot be sent after
+   * every retry, it and those after it are recorded as failed (`failure: 'record'`, for answers),
+   * or `SendFailed` is thrown (`failure: 'throw'`, for the outbox, which retries and records itself).
+   */
+  send(jid: string, replies: Reply[], options?: { failure: 'record' | 'throw' }): Promise<void>
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
@@ -78,7 +87,7 @@ export function createSender(deps: SenderDeps): Sender {
   }
 
   return {
-    async send(jid, replies) {
+    async send(jid, replies, options = { failure: 'record' }) {
       for (const [index, reply] of replies.entries()) {
         let lastError = ''
         let sent = false
@@ -97,6 +106,7 @@ export function createSender(deps: SenderDeps): Sender {
           }
         }
         if (!sent) {
+          if (options.failure === 'throw') throw new SendFailed(lastError)
           logger.error({ channel: 'whatsapp', attempts: retry.attempts, error: lastError }, 'WhatsApp send failed; recorded')
           // What follows would make no sense without it: record the rest as not sent too.
           for (const rest of replies.slice(index)) deps.onFailure(jid, rest, retry.attempts, lastError)

@@ -18,11 +18,22 @@ export type FlowStep = {
   label: Text
   prompt: (ctx: StepContext) => string
   /** Options to choose from; the chosen option's id is what `schema` validates. */
-  choices?: (ctx: StepContext) => Choice[]
+  choices?: (ctx: StepContext) => Choice[] | undefined
+  /** `choices` are suggestions: typed text is validated as well (e.g. "use this number" or another). */
+  choicesOptional?: boolean
   /** Validates the typed text (or chosen id); an issue's message is an error code. */
   schema: z.ZodType<unknown, string>
+  /** A check against the fields collected before (e.g. birth date against the NIK): an error code. */
+  check?: (
+    value: unknown,
+    fields: Record<string, unknown>,
+  ) => { code: string; params?: Record<string, string | number> } | undefined
+  /** Ends the flow on this answer with these replies, storing nothing (e.g. consent refused). */
+  endsWith?: (value: unknown, ctx: StepContext) => Reply[] | undefined
   /** How the value reads in the summary. */
-  display?: (value: unknown, lang: Language) => string
+  display?: (value: unknown, lang: Language, ctx: StepContext) => string
+  /** Not shown in the summary nor offered for correction (e.g. the consent itself). */
+  hidden?: boolean
 }
 
 export type FlowDefinition = {
@@ -30,6 +41,8 @@ export type FlowDefinition = {
   intro?: (ctx: TurnContext) => string
   steps: FlowStep[]
   summaryTitle: Text
+  /** The label of the summary's "yes" option (default "Ya, kirim"). */
+  confirmLabel?: Text
   /** Said under the summary, e.g. what happens to the data once sent. */
   summaryNote?: (ctx: TurnContext) => string
   /** Runs inside the message's transaction once the user confirms. */
@@ -71,20 +84,20 @@ function ask(flow: FlowDefinition, step: FlowStep, ctx: StepContext, warning?: s
   return choices ? { text, choices } : { text }
 }
 
-function show(step: FlowStep, value: unknown, lang: Language): string {
-  return step.display ? step.display(value, lang) : String(value)
+function show(step: FlowStep, value: unknown, ctx: StepContext): string {
+  return step.display ? step.display(value, ctx.lang, ctx) : String(value)
 }
 
 function summary(flow: FlowDefinition, position: FlowPosition, ctx: TurnContext, warning?: string): Reply {
   const rows = flow.steps
-    .filter((step) => step.id in position.fields)
-    .map((step) => `• ${t(ctx.lang, step.label)}: ${show(step, position.fields[step.id], ctx.lang)}`)
+    .filter((step) => step.id in position.fields && !step.hidden)
+    .map((step) => `• ${t(ctx.lang, step.label)}: ${show(step, position.fields[step.id], { ...ctx, fields: position.fields })}`)
   const note = flow.summaryNote ? `\n\n${flow.summaryNote(ctx)}` : ''
   const head = warning ? `⚠️ ${warning}\n\n` : ''
   return {
     text: `${head}${t(ctx.lang, flow.summaryTitle)}\n\n${rows.join('\n')}${note}`,
     choices: [
-      { id: 'confirm:yes', label: t(ctx.lang, labels.yes) },
+      { id: 'confirm:yes', label: t(ctx.lang, flow.confirmLabel ?? labels.yes) },
       { id: 'confirm:edit', label: t(ctx.lang, labels.edit) },
       { id: 'confirm:cancel', label: t(ctx.lang, labels.cancel) },
     ],
@@ -94,7 +107,7 @@ function summary(flow: FlowDefinition, position: FlowPosition, ctx: TurnContext,
 function editMenu(flow: FlowDefinition, ctx: TurnContext, warning?: string): Reply {
   return {
     text: warning ? `⚠️ ${warning}\n\n${t(ctx.lang, labels.whichField)}` : t(ctx.lang, labels.whichField),
-    choices: flow.steps.map((step) => ({ id: `edit:${step.id}`, label: t(ctx.lang, step.label) })),
+    choices: flow.steps.filter((step) => !step.hidden).map((step) => ({ id: `edit:${step.id}`, label: t(ctx.lang, step.label) })),
   }
 }
 
@@ -130,8 +143,9 @@ export function continueFlow(flow: FlowDefinition, position: FlowPosition, input
   if (position.step === CONFIRM) return confirm(flow, position, input, ctx)
   if (position.step === EDIT) {
     const target = input.choice?.startsWith('edit:') ? input.choice.slice(5) : undefined
-    if (!target || stepIndex(flow, target) < 0) {
-      return repeatStep(flow, position, ctx, fill(t(ctx.lang, labels.choiceUnknown), { count: flow.steps.length }))
+    if (!target || !flow.steps.some((step) => step.id === target && !step.hidden)) {
+      const count = flow.steps.filter((step) => !step.hidden).length
+      return repeatStep(flow, position, ctx, fill(t(ctx.lang, labels.choiceUnknown), { count }))
     }
     return repeatStep(flow, { ...position, step: target, editing: target }, ctx)
   }
@@ -140,11 +154,15 @@ export function continueFlow(flow: FlowDefinition, position: FlowPosition, input
   if (!step) return repeatStep(flow, position, ctx)
   const stepCtx = { ...ctx, fields: position.fields }
   const offered = step.choices?.(stepCtx)
-  if (offered && !input.choice) {
+  if (offered && !input.choice && !step.choicesOptional) {
     return repeatStep(flow, position, ctx, fill(t(ctx.lang, labels.choiceUnknown), { count: offered.length }))
   }
   const parsed = step.schema.safeParse(input.choice ?? input.text)
   if (!parsed.success) return repeatStep(flow, position, ctx, firstError(parsed.error, ctx.lang))
+  const problem = step.check?.(parsed.data, position.fields)
+  if (problem) return repeatStep(flow, position, ctx, validationMessage(problem.code, problem.params, ctx.lang))
+  const ending = step.endsWith?.(parsed.data, stepCtx)
+  if (ending) return { replies: ending, next: null }
 
   const fields = { ...position.fields, [step.id]: parsed.data }
   const nextStep = position.editing ? undefined : flow.steps[stepIndex(flow, step.id) + 1]

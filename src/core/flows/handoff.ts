@@ -6,7 +6,7 @@ import { z } from 'zod'
 import { insertHandoff } from '../../db/queries/handoff.js'
 import { referenceCode } from '../codes.js'
 import { fill, t } from '../messages.js'
-import { maskPhone } from '../privacy.js'
+import { maskPhone } from '../privacy/mask.js'
 import type { Text } from '../types.js'
 import { mobilePhoneSchema, nameSchema, textSchema } from '../validators/schemas.js'
 import type { FlowDefinition } from './flow.js'
@@ -47,6 +47,11 @@ const texts = {
     id: 'Nomor HP/WhatsApp yang bisa dihubungi petugas? (contoh: 0812-3456-7890)',
     en: 'Which mobile/WhatsApp number can the staff call? (e.g. 0812-3456-7890)',
   },
+  phoneSuggest: {
+    id: 'Nomor HP/WhatsApp yang bisa dihubungi petugas? Pilih 1 untuk nomor WhatsApp ini, atau ketik nomor lain.',
+    en: 'Which mobile/WhatsApp number can the staff call? Choose 1 for this WhatsApp number, or type another.',
+  },
+  useThis: { id: 'Pakai nomor ini ({phone})', en: 'Use this number ({phone})' },
   summaryTitle: { id: 'Periksa lagi sebelum dikirim:', en: 'Please check before sending:' },
   summaryNote: {
     id: 'Data ini hanya dipakai petugas untuk menjawab pertanyaan Anda dan dihapus setelah {days} hari. Dengan memilih "Ya, kirim", Anda menyetujuinya.',
@@ -83,7 +88,18 @@ export function createHandoffFlow(deps: { contact: string }): FlowDefinition {
       {
         id: 'phone',
         label: label.phone,
-        prompt: (ctx) => t(ctx.lang, texts.phone),
+        prompt: (ctx) => t(ctx.lang, ctx.inbound.senderPhone ? texts.phoneSuggest : texts.phone),
+        // On WhatsApp the number the person writes from is offered, never assumed.
+        choices: (ctx) =>
+          ctx.inbound.senderPhone
+            ? [
+                {
+                  id: ctx.inbound.senderPhone,
+                  label: fill(t(ctx.lang, texts.useThis), { phone: maskPhone(ctx.inbound.senderPhone) }),
+                },
+              ]
+            : undefined,
+        choicesOptional: true,
         schema: mobilePhoneSchema,
         display: (value) => maskPhone(String(value)),
       },

@@ -4,7 +4,9 @@ import type { PhoneErrorCode } from './phone.js'
 import type { NameErrorCode, TextErrorCode } from './schemas.js'
 
 export type { DateErrorCode, NameErrorCode, NikErrorCode, PhoneErrorCode, TextErrorCode }
-export type ValidationCode = NikErrorCode | PhoneErrorCode | DateErrorCode | NameErrorCode | TextErrorCode
+/** Checks of one answer against others, or against a list (see the registration flow). */
+export type CrossCheckCode = 'CONSENT_ANSWER' | 'BIRTH_DATE_NIK' | 'PROVINCE_UNKNOWN'
+export type ValidationCode = NikErrorCode | PhoneErrorCode | DateErrorCode | NameErrorCode | TextErrorCode | CrossCheckCode
 export type Lang = 'id' | 'en'
 type Params = Record<string, string | number> | undefined
 type Texts = Record<Lang, (p: Params) => string>
@@ -97,6 +99,20 @@ const MESSAGES: Record<ValidationCode, Texts> = {
   TEXT_SHORT: {
     id: (p) => `Mohon tulis sedikit lebih lengkap (paling sedikit ${get(p, 'min')} huruf).`,
     en: (p) => `Please write a little more (at least ${get(p, 'min')} characters).`,
+  },
+  CONSENT_ANSWER: {
+    id: () => 'Mohon jawab 1 (Ya, saya setuju) atau 2 (Tidak setuju).',
+    en: () => 'Please answer 1 (Yes, I agree) or 2 (No).',
+  },
+  BIRTH_DATE_NIK: {
+    id: (p) =>
+      `Tanggal lahir tidak cocok dengan NIK (NIK Anda menunjukkan tanggal ${get(p, 'nikDate')}). Periksa lagi tanggal lahir Anda. Bila NIK yang salah ketik, ketik "batal" lalu mulai lagi. Bila tanggal di NIK memang berbeda dari tanggal lahir Anda, ketik "batal" lalu "petugas" agar dibantu.`,
+    en: (p) =>
+      `The birth date does not match the NIK (your NIK shows ${get(p, 'nikDate')}). Check the birth date again. If you mistyped the NIK, type "batal" and start again. If the date in your NIK really differs from your birth date, type "batal" then "petugas" to get help.`,
+  },
+  PROVINCE_UNKNOWN: {
+    id: () => 'Provinsi tidak dikenali. Tulis nama provinsi, mis. "Jawa Barat", "Sulsel" atau "NTT".',
+    en: () => 'I do not know that province. Type its name, e.g. "Jawa Barat", "Sulsel" or "NTT".',
   },
   TEXT_LONG: {
     id: (p) =>

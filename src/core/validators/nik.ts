@@ -86,7 +86,7 @@ export function parseNik(input: string, opts: ParseNikOptions = {}): Result<Nik,
 }
 
 /** Whether the NIK's date part matches a birth date 'YYYY-MM-DD' (day, month and two-digit year). */
-export function nikMatchesBirthDate(nik: Nik, isoDate: string): boolean {
+export function nikMatchesBirthDate(nik: Pick<Nik, 'birthDay' | 'birthMonth' | 'birthYear2'>, isoDate: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate)
   if (!m) return false
   const [, year, month, day] = m

@@ -1,0 +1,142 @@
+/** `npm run cli -- import sessions | sessions list | sessions registrations`: Bimtek sessions for the secretariat. */
+import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import cliProgress from 'cli-progress'
+import { formatImportError } from '../core/import/csv.js'
+import { formatLocalDateTime } from '../core/regions.js'
+import { importSessions } from '../core/sessions/import.js'
+import { registrationsCsv, sessionsCsv } from '../core/sessions/listing.js'
+import type { Db } from '../db/client.js'
+import {
+  findSessionSummary,
+  findSessionSummaryByCode,
+  listSessionRegistrations,
+  listSessions,
+  type SessionRegistration,
+} from '../db/queries/sessions.js'
+
+const out = (text: string) => process.stdout.write(text)
+const err = (text: string) => process.stderr.write(text)
+
+/** The file's bytes, or one line saying why it cannot be read. */
+function readInput(path: string): Uint8Array | undefined {
+  try {
+    return readFileSync(path)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const reason =
+      code === 'ENOENT' ? 'file tidak ditemukan' : code === 'EISDIR' ? 'ini folder, bukan file' : `tidak dapat dibaca (${code})`
+    err(`${path}: ${reason}\n`)
+    return undefined
+  }
+}
+
+/** A progress bar on stderr, only for a person watching a terminal (never in logs or pipes). */
+function progressBar(): { onProgress?: (done: number, total: number) => void; stop(): void } {
+  if (!process.stderr.isTTY) return { stop: () => {} }
+  const bar = new cliProgress.SingleBar({
+    format: 'Mengimpor [{bar}] {value}/{total} baris',
+    clearOnComplete: true,
+    hideCursor: true,
+  })
+  let started = false
+  return {
+    onProgress: (done, total) => {
+      if (!started) bar.start(total, 0)
+      started = true
+      bar.update(done)
+    },
+    stop: () => {
+      if (started) bar.stop()
+    },
+  }
+}
+
+export function importSessionsCommand(db: Db, args: string[]): number {
+  const path = args[0]
+  if (!path) {
+    err('Sebutkan filenya, mis.: npm run cli -- import sessions sesi.csv\n')
+    return 2
+  }
+  const input = readInput(path)
+  if (!input) return 2
+  const progress = progressBar()
+  let result: ReturnType<typeof importSessions>
+  try {
+    result = importSessions(db, input, { actor: 'cli', ...(progress.onProgress && { onProgress: progress.onProgress }) })
+  } finally {
+    progress.stop()
+  }
+  if (!result.ok) {
+    for (const error of result.errors) err(`${formatImportError(error)}\n`)
+    err(`${new Set(result.errors.map((e) => e.line)).size} baris ditolak; tidak ada yang disimpan.\n`)
+    return 1
+  }
+  out(`${result.inserted} sesi ditambahkan, ${result.updated} diperbarui.\n`)
+  return 0
+}
+
+export function listSessionsCommand(db: Db, args: string[]): number {
+  const { values } = parseArgs({ args, options: { all: { type: 'boolean' }, csv: { type: 'boolean' } } })
+  const sessions = listSessions(db, values.all ? {} : { endingAfter: new Date() })
+  if (values.csv) {
+    out(sessionsCsv(sessions))
+    return 0
+  }
+  if (sessions.length === 0) {
+    out(values.all ? 'Belum ada sesi.\n' : 'Tidak ada sesi yang akan datang (--all: semua sesi).\n')
+    return 0
+  }
+  for (const s of sessions) {
+    const place =
+      s.mode === 'daring' ? `daring · ${s.meetingUrl ?? '-'}` : `tatap muka · ${(s.venue ?? '-').replace(/\n+/g, ', ')}`
+    out(
+      `#${s.id}  ${s.code}  ${s.title}  [${s.targetGroup}]\n` +
+        `  ${s.regionCode} ${s.regionCity} · ${place}\n` +
+        `  ${formatLocalDateTime(s.startsAt, s.timeZone)} – ${formatLocalDateTime(s.endsAt, s.timeZone)}\n` +
+        `  pendaftaran ${formatLocalDateTime(s.registrationOpensAt, s.timeZone)} – ${formatLocalDateTime(s.registrationClosesAt, s.timeZone)}\n` +
+        `  kapasitas ${s.capacity} · terkonfirmasi ${s.confirmed} · ditawari ${s.offered} · daftar tunggu ${s.waitlisted}\n\n`,
+    )
+  }
+  out(`${sessions.length} sesi.\n`)
+  return 0
+}
+
+const STATUS_TEXT: Record<SessionRegistration['status'], string> = {
+  confirmed: 'terkonfirmasi',
+  offered: 'ditawari kursi',
+  waitlisted: 'daftar tunggu',
+  cancelled: 'batal',
+}
+
+export function sessionRegistrationsCommand(db: Db, args: string[]): number {
+  const { values, positionals } = parseArgs({ args, options: { csv: { type: 'boolean' } }, allowPositionals: true })
+  const which = positionals[0]?.trim()
+  if (!which) {
+    err('Sebutkan id atau kode sesinya, mis.: npm run cli -- sessions registrations BMT-MKS-2026-01\n')
+    return 2
+  }
+  // A number is an id, unless no session has it: codes may be digits only.
+  const byId = /^\d{1,15}$/.test(which) ? findSessionSummary(db, Number(which)) : undefined
+  const session = byId ?? findSessionSummaryByCode(db, which.toUpperCase())
+  if (!session) {
+    err(`Tidak ada sesi dengan id atau kode ${which}.\n`)
+    return 1
+  }
+  const registrations = listSessionRegistrations(db, session.id)
+  if (values.csv) {
+    out(registrationsCsv(registrations, session.timeZone))
+    return 0
+  }
+  out(`#${session.id}  ${session.code}  ${session.title}, ${formatLocalDateTime(session.startsAt, session.timeZone)}\n\n`)
+  for (const r of registrations) {
+    const status = r.waitlistPosition === null ? STATUS_TEXT[r.status] : `${STATUS_TEXT[r.status]} #${r.waitlistPosition}`
+    // Staff need the full number to call people back; this output is for them, not for logs.
+    out(
+      `${r.code}  ${status}  ${r.fullName}  ${r.phoneE164 ?? '-'}\n` +
+        `  ${[r.professionGroup, r.institution].filter(Boolean).join(' · ') || '-'}  terdaftar ${formatLocalDateTime(r.createdAt, session.timeZone)}\n`,
+    )
+  }
+  out(`${registrations.length} pendaftar (kapasitas ${session.capacity}).\n`)
+  return 0
+}

@@ -1,0 +1,444 @@
+/**
+ * Bimtek seats: registering, the waiting list, cancelling, and time-limited offers of a freed seat.
+ * Every function here runs inside the caller's write transaction (the engine's turn, or
+ * `inTransaction` below), so counting the seats taken and taking one happen under SQLite's write
+ * lock: never more confirmed than capacity, even with several processes on one database file.
+ */
+import { and, asc, count, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm'
+import type { Db } from '../client.js'
+import { auditLog, bimtekSessions, type Channel, channelIdentities, outbox, people, regions, registrations } from '../schema.js'
+
+export type SessionRow = typeof bimtekSessions.$inferSelect & {
+  regionCode: string
+  regionCity: string
+  /** The province codes the session's region serves, comma-separated. */
+  regionProvinces: string
+}
+
+const sessionColumns = {
+  session: bimtekSessions,
+  regionCode: regions.code,
+  regionCity: regions.city,
+  regionProvinces: regions.provinceCodes,
+}
+
+function withRegion(
+  row: { session: typeof bimtekSessions.$inferSelect } & Omit<SessionRow, keyof typeof bimtekSessions.$inferSelect>,
+): SessionRow {
+  return { ...row.session, regionCode: row.regionCode, regionCity: row.regionCity, regionProvinces: row.regionProvinces }
+}
+
+export type SessionFilter = { regionIds?: number[]; provinceCode?: string }
+
+/** Sessions that have not started, soonest first (optionally of some regions or one province). */
+export function upcomingSessions(db: Db, now: Date, filter: SessionFilter = {}, limit = 50): SessionRow[] {
+  const conditions = [gt(bimtekSessions.startsAt, now)]
+  if (filter.regionIds?.length) conditions.push(inArray(bimtekSessions.regionId, filter.regionIds))
+  if (filter.provinceCode) {
+    // A session for one province, or for its whole region (no province given).
+    const condition = or(eq(bimtekSessions.provinceCode, filter.provinceCode), isNull(bimtekSessions.provinceCode))
+    if (condition) conditions.push(condition)
+  }
+  return db
+    .select(sessionColumns)
+    .from(bimtekSessions)
+    .innerJoin(regions, eq(regions.id, bimtekSessions.regionId))
+    .where(and(...conditions))
+    .orderBy(asc(bimtekSessions.startsAt), asc(bimtekSessions.id))
+    .limit(limit)
+    .all()
+    .map(withRegion)
+}
+
+/** Whether registration for the session is open at `now`. */
+export const isOpenForRegistration = (session: typeof bimtekSessions.$inferSelect, now: Date) =>
+  session.registrationOpensAt <= now && now < session.registrationClosesAt && now < session.startsAt
+
+export function sessionById(db: Db, id: number): SessionRow | undefined {
+  const row = db
+    .select(sessionColumns)
+    .from(bimtekSessions)
+    .innerJoin(regions, eq(regions.id, bimtekSessions.regionId))
+    .where(eq(bimtekSessions.id, id))
+    .get()
+  return row && withRegion(row)
+}
+
+/** Seats taken count confirmed and offered registrations (an offer holds its seat until it expires). */
+export type SeatCounts = { taken: number; waiting: number }
+
+export function seatCounts(db: Db, sessionId: number): SeatCounts {
+  const rows = db
+    .select({ status: registrations.status, n: count() })
+    .from(registrations)
+    .where(eq(registrations.sessionId, sessionId))
+    .groupBy(registrations.status)
+    .all()
+  const of = (status: string) => rows.find((row) => row.status === status)?.n ?? 0
+  return { taken: of('confirmed') + of('offered'), waiting: of('waitlisted') }
+}
+
+export type RegistrationRow = typeof registrations.$inferSelect
+
+/** A person's place on the waiting list (1 = next), counting only those still waiting. */
+export function waitlistPosition(db: Db, registration: RegistrationRow): number | undefined {
+  if (registration.status !== 'waitlisted' || !registration.waitlistedAt) return undefined
+  const ahead = db
+    .select({ n: count() })
+    .from(registrations)
+    .where(
+      and(
+        eq(registrations.sessionId, registration.sessionId),
+        eq(registrations.status, 'waitlisted'),
+        or(
+          sql`${registrations.waitlistedAt} < ${registration.waitlistedAt.getTime()}`,
+          and(eq(registrations.waitlistedAt, registration.waitlistedAt), sql`${registrations.id} < ${registration.id}`),
+        ),
+      ),
+    )
+    .get()
+  return (ahead?.n ?? 0) + 1
+}
+
+/**
+ * When a newcomer joins the waiting list: `now`, or just after the last person already waiting if
+ * that is not earlier. The list is served by (waitlisted_at, id), and a registration taken up
+ * again after a cancel keeps its old, smaller id: joining in the same millisecond as others (one
+ * group commit) it would otherwise go ahead of them and be told their place. Strictly later than
+ * everyone waiting also keeps the order if the clock steps back.
+ */
+function joinTime(db: Db, sessionId: number, now: Date): Date {
+  const last = db
+    .select({ at: sql<number | null>`max(${registrations.waitlistedAt})` })
+    .from(registrations)
+    .where(and(eq(registrations.sessionId, sessionId), eq(registrations.status, 'waitlisted')))
+    .get()?.at
+  return last != null && last >= now.getTime() ? new Date(last + 1) : now
+}
+
+export type RegisterResult =
+  | { kind: 'confirmed' | 'waitlisted'; registration: RegistrationRow; position?: number }
+  | { kind: 'duplicate'; registration: RegistrationRow }
+  | { kind: 'closed' }
+
+/**
+ * Takes a seat if one is free, else a place at the end of the waiting list. One registration per
+ * person and session: a second attempt returns the first (a cancelled one is taken up again).
+ */
+export function register(
+  db: Db,
+  input: { sessionId: number; personId: number; newCode: () => string; now: Date },
+): RegisterResult {
+  const { sessionId, personId, now } = input
+  const session = db.select().from(bimtekSessions).where(eq(bimtekSessions.id, sessionId)).get()
+  if (!session || !isOpenForRegistration(session, now)) return { kind: 'closed' }
+  const existing = db
+    .select()
+    .from(registrations)
+    .where(and(eq(registrations.sessionId, sessionId), eq(registrations.personId, personId)))
+    .get()
+  if (existing && existing.status !== 'cancelled') return { kind: 'duplicate', registration: existing }
+
+  const { taken, waiting } = seatCounts(db, sessionId)
+  // A free seat with people still waiting is theirs (it is being offered), not a newcomer's.
+  const status = taken < session.capacity && waiting === 0 ? 'confirmed' : 'waitlisted'
+  const values = {
+    code: unusedCode(db, input.newCode),
+    status,
+    waitlistedAt: status === 'waitlisted' ? joinTime(db, sessionId, now) : null,
+    offerExpiresAt: null,
+    cancelledAt: null,
+    createdAt: now,
+    updatedAt: now,
+  } as const
+  const registration = existing
+    ? db.update(registrations).set(values).where(eq(registrations.id, existing.id)).returning().get()
+    : db
+        .insert(registrations)
+        .values({ ...values, sessionId, personId })
+        .returning()
+        .get()
+  audit(db, now, `registration.${status}`, registration.code)
+  if (status === 'confirmed') return { kind: 'confirmed', registration }
+  return { kind: 'waitlisted', registration, position: waitlistPosition(db, registration) ?? 1 }
+}
+
+/** A code no registration has yet (random codes can collide, however rarely). */
+function unusedCode(db: Db, newCode: () => string): string {
+  for (;;) {
+    const code = newCode()
+    if (!db.select({ id: registrations.id }).from(registrations).where(eq(registrations.code, code)).get()) return code
+  }
+}
+
+/**
+ * Seats free while people wait (a session's capacity was raised, or an offer could not be made
+ * at the moment a seat was freed): each goes, as an offer, to the next person waiting.
+ */
+export function offerFreeSeats(db: Db, now: Date, offerMs: number): Offer[] {
+  const candidates = db
+    .selectDistinct({ sessionId: registrations.sessionId })
+    .from(registrations)
+    .innerJoin(bimtekSessions, eq(bimtekSessions.id, registrations.sessionId))
+    .where(and(eq(registrations.status, 'waitlisted'), gt(bimtekSessions.startsAt, now)))
+    .all()
+  const offers: Offer[] = []
+  for (const { sessionId } of candidates) {
+    for (let offer = offerNextSeat(db, sessionId, now, offerMs); offer; offer = offerNextSeat(db, sessionId, now, offerMs)) {
+      offers.push(offer)
+    }
+  }
+  return offers
+}
+
+/** A person's registrations that are not cancelled, soonest session first. */
+export function registrationsOfPerson(db: Db, personId: number) {
+  return db
+    .select({ registration: registrations, ...sessionColumns })
+    .from(registrations)
+    .innerJoin(bimtekSessions, eq(bimtekSessions.id, registrations.sessionId))
+    .innerJoin(regions, eq(regions.id, bimtekSessions.regionId))
+    .where(and(eq(registrations.personId, personId), sql`${registrations.status} <> 'cancelled'`))
+    .orderBy(asc(bimtekSessions.startsAt))
+    .all()
+    .map((row) => ({ registration: row.registration, session: withRegion(row) }))
+}
+
+export function registrationByCode(db: Db, code: string) {
+  const row = db
+    .select({ registration: registrations, ...sessionColumns })
+    .from(registrations)
+    .innerJoin(bimtekSessions, eq(bimtekSessions.id, registrations.sessionId))
+    .innerJoin(regions, eq(regions.id, bimtekSessions.regionId))
+    .where(eq(registrations.code, code))
+    .get()
+  return row && { registration: row.registration, session: withRegion(row) }
+}
+
+export type Offer = { registration: RegistrationRow; session: SessionRow }
+
+/**
+ * Offers a freed seat to the first person still waiting, until `now + offerMs` (never past the
+ * close of registration or the start). No offer once registration has closed or the session began.
+ */
+export function offerNextSeat(db: Db, sessionId: number, now: Date, offerMs: number): Offer | undefined {
+  const session = sessionById(db, sessionId)
+  if (!session || !isOpenForRegistration(session, now)) return undefined
+  if (seatCounts(db, sessionId).taken >= session.capacity) return undefined
+  const next = db
+    .select()
+    .from(registrations)
+    .where(and(eq(registrations.sessionId, sessionId), eq(registrations.status, 'waitlisted')))
+    .orderBy(asc(registrations.waitlistedAt), asc(registrations.id))
+    .get()
+  if (!next) return undefined
+  const expiresAt = new Date(
+    Math.min(now.getTime() + offerMs, session.registrationClosesAt.getTime(), session.startsAt.getTime()),
+  )
+  const registration = db
+    .update(registrations)
+    .set({ status: 'offered', offerExpiresAt: expiresAt, updatedAt: now })
+    .where(eq(registrations.id, next.id))
+    .returning()
+    .get()
+  audit(db, now, 'registration.offered', registration.code)
+  return { registration, session }
+}
+
+export type CancelResult =
+  | { kind: 'cancelled'; registration: RegistrationRow; session: SessionRow; offer?: Offer }
+  | { kind: 'not-found' }
+  | { kind: 'already-cancelled' }
+  | { kind: 'started' }
+
+/** Cancels a registration (the person's own, when `personId` is given) and offers the seat on. */
+export function cancelRegistration(
+  db: Db,
+  input: { code: string; personId?: number; now: Date; offerMs: number; actor: string },
+): CancelResult {
+  const found = registrationByCode(db, input.code)
+  if (!found || (input.personId !== undefined && found.registration.personId !== input.personId)) return { kind: 'not-found' }
+  if (found.registration.status === 'cancelled') return { kind: 'already-cancelled' }
+  if (found.session.startsAt <= input.now) return { kind: 'started' }
+  const heldSeat = found.registration.status === 'confirmed' || found.registration.status === 'offered'
+  const registration = db
+    .update(registrations)
+    .set({ status: 'cancelled', cancelledAt: input.now, offerExpiresAt: null, waitlistedAt: null, updatedAt: input.now })
+    .where(eq(registrations.id, found.registration.id))
+    .returning()
+    .get()
+  audit(db, input.now, 'registration.cancelled', registration.code, input.actor)
+  const offer = heldSeat ? offerNextSeat(db, found.session.id, input.now, input.offerMs) : undefined
+  return { kind: 'cancelled', registration, session: found.session, ...(offer && { offer }) }
+}
+
+/** The person's seat offer still open at `now`, if any (the newest). */
+export function openOfferOf(db: Db, personId: number, now: Date): Offer | undefined {
+  const row = db
+    .select({ registration: registrations, ...sessionColumns })
+    .from(registrations)
+    .innerJoin(bimtekSessions, eq(bimtekSessions.id, registrations.sessionId))
+    .innerJoin(regions, eq(regions.id, bimtekSessions.regionId))
+    .where(and(eq(registrations.personId, personId), eq(registrations.status, 'offered'), gt(registrations.offerExpiresAt, now)))
+    .orderBy(asc(registrations.offerExpiresAt))
+    .get()
+  return row && { registration: row.registration, session: withRegion(row) }
+}
+
+/** Takes up an offered seat. */
+export function acceptOffer(db: Db, registrationId: number, now: Date): RegistrationRow {
+  const registration = db
+    .update(registrations)
+    .set({ status: 'confirmed', offerExpiresAt: null, waitlistedAt: null, updatedAt: now })
+    .where(eq(registrations.id, registrationId))
+    .returning()
+    .get()
+  audit(db, now, 'registration.confirmed', registration.code)
+  return registration
+}
+
+/**
+ * Offers whose time ran out: the person loses the offer (and their place) and the seat goes to
+ * the next person waiting, if registration is still open.
+ */
+export function expireOffers(db: Db, now: Date, offerMs: number): { expired: Offer[]; offers: Offer[] } {
+  const due = db
+    .select({ registration: registrations, ...sessionColumns })
+    .from(registrations)
+    .innerJoin(bimtekSessions, eq(bimtekSessions.id, registrations.sessionId))
+    .innerJoin(regions, eq(regions.id, bimtekSessions.regionId))
+    .where(and(eq(registrations.status, 'offered'), lte(registrations.offerExpiresAt, now)))
+    .all()
+  const expired: Offer[] = []
+  const offers: Offer[] = []
+  for (const row of due) {
+    const registration = db
+      .update(registrations)
+      .set({ status: 'cancelled', cancelledAt: now, updatedAt: now })
+      .where(eq(registrations.id, row.registration.id))
+      .returning()
+      .get()
+    audit(db, now, 'registration.offer_expired', registration.code, 'system')
+    expired.push({ registration, session: withRegion(row) })
+    const offer = offerNextSeat(db, row.registration.sessionId, now, offerMs)
+    if (offer) offers.push(offer)
+  }
+  return { expired, offers }
+}
+
+/** The chats a person can be reached in (those not blocked). */
+export function chatsOfPerson(db: Db, personId: number): { channel: Channel; chatId: string; language: 'id' | 'en' }[] {
+  return db
+    .select({ channel: channelIdentities.channel, chatId: channelIdentities.chatId, language: channelIdentities.language })
+    .from(channelIdentities)
+    .where(and(eq(channelIdentities.personId, personId), isNull(channelIdentities.blockedAt)))
+    .all()
+}
+
+/** The person this chat account is linked to, if any. */
+export function personOfChat(db: Db, channel: Channel, userId: string): number | undefined {
+  return (
+    db
+      .select({ personId: channelIdentities.personId })
+      .from(channelIdentities)
+      .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.userId, userId)))
+      .get()?.personId ?? undefined
+  )
+}
+
+/** Links a chat account to a person (after they proved who they are by NIK and birth date). */
+export function linkChat(
+  db: Db,
+  link: { channel: Channel; userId: string; chatId: string; personId: number; language: 'id' | 'en'; now: Date },
+): void {
+  db.insert(channelIdentities)
+    .values({
+      channel: link.channel,
+      userId: link.userId,
+      chatId: link.chatId,
+      personId: link.personId,
+      language: link.language,
+      linkedAt: link.now,
+    })
+    .onConflictDoUpdate({
+      target: [channelIdentities.channel, channelIdentities.userId],
+      set: { personId: link.personId, chatId: link.chatId, language: link.language, linkedAt: link.now, updatedAt: link.now },
+    })
+    .run()
+}
+
+export type PersonInput = {
+  nikHash: string
+  nikCiphertext: string
+  fullName: string
+  birthDate: string
+  phoneE164: string
+  provinceCode: string
+  regency: string
+  professionGroup: string
+  institution: string
+  timeZone: string
+}
+
+/**
+ * The person with this NIK, created if new, with the contact details just given. A NIK already on
+ * record with another birth date is refused: someone may be using another person's NIK.
+ */
+export function upsertPerson(db: Db, input: PersonInput, now: Date): { ok: true; personId: number } | { ok: false } {
+  const existing = db.select().from(people).where(eq(people.nikHash, input.nikHash)).get()
+  if (existing?.birthDate && existing.birthDate !== input.birthDate) return { ok: false }
+  if (existing) {
+    db.update(people)
+      .set({ ...input, nikCiphertext: existing.nikCiphertext ?? input.nikCiphertext, updatedAt: now })
+      .where(eq(people.id, existing.id))
+      .run()
+    return { ok: true, personId: existing.id }
+  }
+  const created = db
+    .insert(people)
+    .values({ ...input, createdAt: now, updatedAt: now })
+    .returning({ id: people.id })
+    .get()
+  return { ok: true, personId: created.id }
+}
+
+/** Queues a message to every chat of a person, once per idempotency key (a second call does nothing). */
+export function queueForPerson(
+  db: Db,
+  message: {
+    personId: number
+    kind: string
+    key: string
+    build: (language: 'id' | 'en') => unknown
+    dueAt: Date
+    expiresAt?: Date
+  },
+): number {
+  let queued = 0
+  for (const chat of chatsOfPerson(db, message.personId)) {
+    queued += db
+      .insert(outbox)
+      .values({
+        idempotencyKey: `${message.key}:${chat.channel}:${chat.chatId}`,
+        channel: chat.channel,
+        chatId: chat.chatId,
+        personId: message.personId,
+        kind: message.kind,
+        payload: JSON.stringify(message.build(chat.language)),
+        dueAt: message.dueAt,
+        expiresAt: message.expiresAt ?? null,
+      })
+      .onConflictDoNothing()
+      .run().changes
+  }
+  return queued
+}
+
+function audit(db: Db, at: Date, action: string, code: string, actor = 'chat') {
+  db.insert(auditLog).values({ at, actor, action, entity: 'registration', entityId: code }).run()
+}
+
+/** Runs `work` in an immediate (write-locked) transaction: for callers outside a chat turn. */
+export function inTransaction<T>(db: Db, work: (tx: Db) => T): T {
+  return db.transaction((tx) => work(tx as unknown as Db), { behavior: 'immediate' })
+}

@@ -1,0 +1,166 @@
+/** Bimtek sessions as the secretariat loads and reviews them: upserts by code, listings with seat counts. */
+import { and, asc, count, eq, gte, inArray, sql } from 'drizzle-orm'
+import type { Db } from '../client.js'
+import { bimtekSessions, people, regions, registrations } from '../schema.js'
+
+/** Every column an import sets (each one, null where empty); id, timestamps and the demo flag are the database's. */
+export type SessionFields = Required<Omit<typeof bimtekSessions.$inferInsert, 'id' | 'isDemo' | 'createdAt' | 'updatedAt'>>
+
+export type Region = typeof regions.$inferSelect
+
+/** The BBPPKS regions a session can belong to. */
+export function listRegions(db: Db): Region[] {
+  return db.select().from(regions).orderBy(asc(regions.code)).all()
+}
+
+/**
+ * What an import does for each row (find by code, count the seats held, insert, update) as
+ * statements prepared once: preparing them again for every row took most of a large import's time.
+ */
+export function sessionWrites(db: Db) {
+  const $ = sql.placeholder
+  const fields = {
+    code: $('code'),
+    title: $('title'),
+    targetGroup: $('targetGroup'),
+    regionId: $('regionId'),
+    mode: $('mode'),
+    venue: $('venue'),
+    mapUrl: $('mapUrl'),
+    meetingUrl: $('meetingUrl'),
+    provinceCode: $('provinceCode'),
+    startsAt: $('startsAt'),
+    endsAt: $('endsAt'),
+    timeZone: $('timeZone'),
+    capacity: $('capacity'),
+    registrationOpensAt: $('registrationOpensAt'),
+    registrationClosesAt: $('registrationClosesAt'),
+  } satisfies Record<keyof SessionFields, unknown>
+  const byCode = db
+    .select({ id: bimtekSessions.id })
+    .from(bimtekSessions)
+    .where(eq(bimtekSessions.code, $('code')))
+    .prepare()
+  // Seats taken or promised: confirmed registrations plus open waiting-list offers.
+  const held = db
+    .select({ n: count() })
+    .from(registrations)
+    .where(and(eq(registrations.sessionId, $('id')), inArray(registrations.status, ['confirmed', 'offered'])))
+    .prepare()
+  const insert = db.insert(bimtekSessions).values(fields).prepare()
+  const update = db
+    .update(bimtekSessions)
+    // drizzle's types leave placeholders out of set(), though it binds them there as it does in values().
+    .set({ ...fields, updatedAt: $('updatedAt') } as unknown as Partial<typeof bimtekSessions.$inferInsert>)
+    .where(eq(bimtekSessions.id, $('id')))
+    .prepare()
+  return {
+    idOf: (code: string): number | undefined => byCode.get({ code })?.id,
+    heldSeats: (id: number): number => held.get({ id })?.n ?? 0,
+    insert: (row: SessionFields) => insert.run(row),
+    update: (id: number, row: SessionFields, at: Date) => update.run({ ...row, id, updatedAt: at }),
+  }
+}
+
+const countStatus = (status: 'confirmed' | 'offered' | 'waitlisted') =>
+  sql<number>`count(case when ${registrations.status} = ${status} then 1 end)`.mapWith(Number)
+
+const sessionColumns = {
+  id: bimtekSessions.id,
+  code: bimtekSessions.code,
+  title: bimtekSessions.title,
+  targetGroup: bimtekSessions.targetGroup,
+  regionCode: regions.code,
+  regionName: regions.name,
+  regionCity: regions.city,
+  mode: bimtekSessions.mode,
+  venue: bimtekSessions.venue,
+  mapUrl: bimtekSessions.mapUrl,
+  meetingUrl: bimtekSessions.meetingUrl,
+  provinceCode: bimtekSessions.provinceCode,
+  startsAt: bimtekSessions.startsAt,
+  endsAt: bimtekSessions.endsAt,
+  timeZone: bimtekSessions.timeZone,
+  capacity: bimtekSessions.capacity,
+  registrationOpensAt: bimtekSessions.registrationOpensAt,
+  registrationClosesAt: bimtekSessions.registrationClosesAt,
+  isDemo: bimtekSessions.isDemo,
+  confirmed: countStatus('confirmed'),
+  offered: countStatus('offered'),
+  waitlisted: countStatus('waitlisted'),
+}
+
+function summaries(db: Db) {
+  return db
+    .select(sessionColumns)
+    .from(bimtekSessions)
+    .innerJoin(regions, eq(regions.id, bimtekSessions.regionId))
+    .leftJoin(registrations, eq(registrations.sessionId, bimtekSessions.id))
+    .groupBy(bimtekSessions.id)
+    .orderBy(asc(bimtekSessions.startsAt), asc(bimtekSessions.id))
+    .$dynamic()
+}
+
+export type SessionSummary = ReturnType<ReturnType<typeof summaries>['all']>[number]
+
+/** Sessions by start time with their region and seat counts; with `endingAfter`, only those not over by then. */
+export function listSessions(db: Db, options: { endingAfter?: Date } = {}): SessionSummary[] {
+  const query = summaries(db)
+  return (options.endingAfter ? query.where(gte(bimtekSessions.endsAt, options.endingAfter)) : query).all()
+}
+
+export function findSessionSummary(db: Db, id: number): SessionSummary | undefined {
+  return summaries(db).where(eq(bimtekSessions.id, id)).get()
+}
+
+export function findSessionSummaryByCode(db: Db, code: string): SessionSummary | undefined {
+  return summaries(db).where(eq(bimtekSessions.code, code)).get()
+}
+
+export type SessionRegistration = {
+  code: string
+  status: (typeof registrations.$inferSelect)['status']
+  /** 1 for the first in line; null unless waitlisted. */
+  waitlistPosition: number | null
+  fullName: string
+  phoneE164: string | null
+  professionGroup: string | null
+  institution: string | null
+  provinceCode: string | null
+  createdAt: Date
+}
+
+const STATUS_ORDER = { confirmed: 0, offered: 1, waitlisted: 2, cancelled: 3 } as const
+
+/**
+ * Who registered for a session: confirmed, offered, the waiting list in join order, then cancelled.
+ * Holds what the secretariat needs to contact people, never their NIK or birth date.
+ */
+export function listSessionRegistrations(db: Db, sessionId: number): SessionRegistration[] {
+  const rows = db
+    .select({
+      id: registrations.id,
+      code: registrations.code,
+      status: registrations.status,
+      waitlistedAt: registrations.waitlistedAt,
+      createdAt: registrations.createdAt,
+      fullName: people.fullName,
+      phoneE164: people.phoneE164,
+      professionGroup: people.professionGroup,
+      institution: people.institution,
+      provinceCode: people.provinceCode,
+    })
+    .from(registrations)
+    .innerJoin(people, eq(people.id, registrations.personId))
+    .where(eq(registrations.sessionId, sessionId))
+    .all()
+  // The waiting list is served by waitlisted_at, ties by id; the others are listed as they came.
+  const joined = (row: (typeof rows)[number]) =>
+    row.status === 'waitlisted' ? (row.waitlistedAt ?? row.createdAt) : row.createdAt
+  rows.sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || joined(a).getTime() - joined(b).getTime() || a.id - b.id)
+  let position = 0
+  return rows.map(({ id: _id, waitlistedAt: _waitlistedAt, ...row }) => ({
+    ...row,
+    waitlistPosition: row.status === 'waitlisted' ? ++position : null,
+  }))
+}

@@ -1,0 +1,84 @@
+/**
+ * /api/v1/admin: Bimtek sessions for the secretariat: the list and each session's registrations
+ * (JSON, or CSV with ?format=csv), and loading a sessions file. ADMIN_TOKEN is checked in app.ts
+ * before any of these routes runs.
+ */
+import { type Context, Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { importSessions } from '../core/sessions/import.js'
+import { registrationsCsv, registrationView, sessionsCsv, sessionView } from '../core/sessions/listing.js'
+import type { Db } from '../db/client.js'
+import { findSessionSummary, listSessionRegistrations, listSessions } from '../db/queries/sessions.js'
+
+export const MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+export type AdminApiDeps = { db: Db }
+
+const error = (code: string, message?: string) => ({ error: { code, ...(message && { message }) } })
+
+/** 'json' (the default) or 'csv' from ?format=, undefined for anything else. */
+function format(c: Context): 'json' | 'csv' | undefined {
+  const asked = c.req.query('format') ?? 'json'
+  return asked === 'json' || asked === 'csv' ? asked : undefined
+}
+
+function download(c: Context, filename: string, body: string) {
+  c.header('Content-Type', 'text/csv; charset=utf-8')
+  c.header('Content-Disposition', `attachment; filename="${filename}"`)
+  return c.body(body)
+}
+
+export function adminApi(deps: AdminApiDeps) {
+  const api = new Hono()
+
+  api.get('/sessions', (c) => {
+    const as = format(c)
+    if (!as) return c.json(error('INVALID_FORMAT', 'format must be json or csv'), 400)
+    // Finished sessions only when asked for: the secretariat mostly works on what is ahead.
+    const all = c.req.query('all') === 'true'
+    const sessions = listSessions(deps.db, all ? {} : { endingAfter: new Date() })
+    if (as === 'csv') return download(c, 'sesi-bimtek.csv', sessionsCsv(sessions))
+    return c.json({ sessions: sessions.map(sessionView) })
+  })
+
+  api.get('/sessions/:id/registrations', (c) => {
+    const as = format(c)
+    if (!as) return c.json(error('INVALID_FORMAT', 'format must be json or csv'), 400)
+    const raw = c.req.param('id')
+    const id = /^[1-9]\d{0,14}$/.test(raw) ? Number(raw) : undefined
+    if (id === undefined) return c.json(error('INVALID_ID', 'the session id is a positive whole number'), 400)
+    const session = findSessionSummary(deps.db, id)
+    if (!session) return c.json(error('SESSION_NOT_FOUND'), 404)
+    const registrations = listSessionRegistrations(deps.db, id)
+    if (as === 'csv') {
+      // Codes are the secretariat's own text: keep the file name to safe characters.
+      const name = session.code.replace(/[^A-Za-z0-9._-]+/g, '_')
+      return download(c, `pendaftar-${name}.csv`, registrationsCsv(registrations, session.timeZone))
+    }
+    return c.json({ session: sessionView(session), registrations: registrations.map(registrationView) })
+  })
+
+  api.post(
+    '/sessions',
+    async (c, next) => {
+      const type = c.req.header('Content-Type')?.split(';')[0]?.trim().toLowerCase()
+      if (type !== 'text/csv')
+        return c.json(error('UNSUPPORTED_MEDIA_TYPE', 'send the sessions file with Content-Type: text/csv'), 415)
+      await next()
+    },
+    bodyLimit({
+      maxSize: MAX_IMPORT_BYTES,
+      onError: (c) => c.json(error('PAYLOAD_TOO_LARGE', `the file may be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB`), 413),
+    }),
+    async (c) => {
+      const result = importSessions(deps.db, new Uint8Array(await c.req.arrayBuffer()), { actor: 'admin-api' })
+      if (!result.ok) {
+        const message = `${new Set(result.errors.map((e) => e.line)).size} baris ditolak; tidak ada yang disimpan`
+        return c.json({ error: { code: 'IMPORT_REJECTED', message, rows: result.errors } }, 422)
+      }
+      return c.json({ inserted: result.inserted, updated: result.updated })
+    },
+  )
+
+  return api
+}

@@ -1,0 +1,97 @@
+/** `npm run cli -- import sessions FILE.csv` and the session listings as real processes on a database file. */
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { sessionsFile } from '../support/sessions-csv.js'
+import { killAll, start, tempDir } from './process.js'
+
+let temp: ReturnType<typeof tempDir>
+let dbPath: string
+
+beforeEach(() => {
+  temp = tempDir('sessions-cli')
+  dbPath = join(temp.dir, 'kesos.db')
+})
+
+afterEach(() => {
+  killAll()
+  temp.cleanup()
+})
+
+async function cli(...args: string[]) {
+  const run = start('src/cli.ts', args, { DATABASE_PATH: dbPath })
+  const exit = await run.exited(15_000)
+  return { exit, stdout: run.stdout(), stderr: run.stderr() }
+}
+
+function file(name: string, text: string): string {
+  const path = join(temp.dir, name)
+  writeFileSync(path, text)
+  return path
+}
+
+function storedCodes(): string[] {
+  const db = new Database(dbPath, { readonly: true })
+  try {
+    return (db.prepare('select code from bimtek_sessions order by code').all() as { code: string }[]).map((row) => row.code)
+  } finally {
+    db.close()
+  }
+}
+
+describe('npm run cli -- import sessions', () => {
+  it('loads a good file, and the sessions are listed', async () => {
+    const good = file('sesi.csv', sessionsFile({}, { code: 'BMT-JPR-01', region: 'Jayapura', province: '' }))
+    const imported = await cli('import', 'sessions', good)
+    expect(imported.exit).toEqual({ code: 0, signal: null })
+    expect(imported.stdout).toBe('2 sesi ditambahkan, 0 diperbarui.\n')
+    // stderr is not a terminal here: no progress bar.
+    expect(imported.stderr).toBe('')
+    expect(storedCodes()).toEqual(['BMT-JPR-01', 'BMT-MKS-01'])
+
+    const again = await cli('import', 'sessions', good)
+    expect(again.stdout).toBe('0 sesi ditambahkan, 2 diperbarui.\n')
+
+    const listed = await cli('sessions', 'list')
+    expect(listed.exit.code).toBe(0)
+    expect(listed.stdout).toContain('BMT-MKS-01  Bimtek Sertifikasi Penyuluh Sosial  [penyuluh sosial]')
+    expect(listed.stdout).toContain('09.00 WITA')
+    expect(listed.stdout).toContain('09.00 WIT ')
+    expect(listed.stdout).toMatch(/2 sesi\.\n$/)
+
+    const csv = await cli('sessions', 'list', '--csv')
+    expect(csv.stdout.split('\n')[0]).toMatch(/^\uFEFFid,code,title,/)
+
+    const registrations = await cli('sessions', 'registrations', 'bmt-mks-01')
+    expect(registrations.exit.code).toBe(0)
+    expect(registrations.stdout).toContain('0 pendaftar (kapasitas 60).')
+  })
+
+  it('refuses a bad file: every bad row with its line on stderr, exit 1, nothing written', async () => {
+    const bad = file(
+      'sesi-salah.csv',
+      sessionsFile(
+        {},
+        { code: 'BMT-2', venue: 'Gedung A\nLantai 2', capacity: 'empat puluh' },
+        { code: 'BMT-3', mode: 'daring', meeting_url: '' },
+      ),
+    )
+    const result = await cli('import', 'sessions', bad)
+    expect(result.exit).toEqual({ code: 1, signal: null })
+    expect(result.stdout).toBe('')
+    expect(result.stderr.split('\n')).toEqual([
+      'baris 3: kolom capacity: harus bilangan bulat 1–10000 (tertulis "empat puluh")',
+      'baris 5: kolom meeting_url: wajib diisi untuk sesi daring (tautan rapat, diawali https://)',
+      '2 baris ditolak; tidak ada yang disimpan.',
+      '',
+    ])
+    expect(storedCodes()).toEqual([])
+  })
+
+  it('a missing file is one clear line and exit code 2', async () => {
+    const result = await cli('import', 'sessions', join(temp.dir, 'tidak-ada.csv'))
+    expect(result.exit).toEqual({ code: 2, signal: null })
+    expect(result.stderr).toBe(`${join(temp.dir, 'tidak-ada.csv')}: file tidak ditemukan\n`)
+  })
+})

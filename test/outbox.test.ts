@@ -1,0 +1,381 @@
+/**
+ * The outbox: due messages sent once through their channel's sender, retries with backoff, the
+ * reasons a message is skipped, expiry, a crash while sending (recorded, never sent twice), racing
+ * deliveries, and idempotent queueing.
+ */
+import { join } from 'node:path'
+import { eq } from 'drizzle-orm'
+import pino from 'pino'
+import { describe, expect, it } from 'vitest'
+import { type ChannelSender, createOutbox, RecipientUnreachable } from '../src/core/outbox.js'
+import type { Channel, Reply } from '../src/core/types.js'
+import { type Db, openDatabase } from '../src/db/client.js'
+import { claimDue } from '../src/db/queries/outbox.js'
+import { linkChat, queueForPerson, upsertPerson } from '../src/db/queries/registrations.js'
+import { outbox } from '../src/db/schema.js'
+import { tempDir } from './e2e/process.js'
+import { fakeClock, testCore } from './support/core.js'
+
+const MINUTE = 60_000
+const logger = pino({ level: 'silent' })
+
+type Sent = { chatId: string; replies: Reply[] }
+
+/** A sender that records what it was given; `fail` decides per call whether (and how) it throws. */
+function recordingSender(fail?: (chatId: string, call: number) => Error | undefined) {
+  const sent: Sent[] = []
+  let calls = 0
+  const send: ChannelSender = async (chatId, replies) => {
+    calls++
+    const error = fail?.(chatId, calls)
+    if (error) throw error
+    sent.push({ chatId, replies })
+  }
+  return { send, sent, calls: () => calls }
+}
+
+function setup() {
+  const clock = fakeClock()
+  const core = testCore({ clock: clock.now })
+  return { clock, db: core.db }
+}
+
+let keys = 0
+function queue(
+  db: Db,
+  row: { channel?: Channel; chatId?: string; text?: string; dueAt: Date; expiresAt?: Date; key?: string },
+): number {
+  keys++
+  return db
+    .insert(outbox)
+    .values({
+      idempotencyKey: row.key ?? `test:${keys}`,
+      channel: row.channel ?? 'telegram',
+      chatId: row.chatId ?? `chat-${keys}`,
+      kind: 'test',
+      payload: JSON.stringify({ text: row.text ?? `pesan ${keys}` } satisfies Reply),
+      dueAt: row.dueAt,
+      expiresAt: row.expiresAt ?? null,
+    })
+    .returning({ id: outbox.id })
+    .get().id
+}
+
+const rowOf = (db: Db, id: number) => {
+  const row = db.select().from(outbox).where(eq(outbox.id, id)).get()
+  if (!row) throw new Error(`outbox row ${id} missing`)
+  return row
+}
+
+describe('outbox delivery', () => {
+  it('sends due rows once with their payload and marks them sent; rows not yet due wait', async () => {
+    const { clock, db } = setup()
+    const telegram = recordingSender()
+    const box = createOutbox({ db, logger, senders: { telegram: telegram.send }, now: clock.now })
+    const due = queue(db, { chatId: 'c-due', text: 'Kursi tersedia', dueAt: clock.now() })
+    const earlier = queue(db, { chatId: 'c-earlier', text: 'Lebih dulu', dueAt: new Date(clock.now().getTime() - MINUTE) })
+    const later = queue(db, { chatId: 'c-later', text: 'Nanti', dueAt: new Date(clock.now().getTime() + 5 * MINUTE) })
+
+    expect(await box.deliver()).toEqual({ sent: 2, failed: 0, retried: 0, skipped: 0, unknown: 0 })
+    // Oldest due first, each with exactly the stored reply.
+    expect(telegram.sent).toEqual([
+      { chatId: 'c-earlier', replies: [{ text: 'Lebih dulu' }] },
+      { chatId: 'c-due', replies: [{ text: 'Kursi tersedia' }] },
+    ])
+    for (const id of [due, earlier]) {
+      expect(rowOf(db, id)).toMatchObject({ status: 'sent', sentAt: clock.now(), attempts: 1, lastError: null })
+    }
+    expect(rowOf(db, later)).toMatchObject({ status: 'pending', sentAt: null, attempts: 0 })
+
+    // Nothing is sent twice; the later row goes once it is due.
+    expect(await box.deliver()).toMatchObject({ sent: 0 })
+    clock.advance(5 * MINUTE)
+    expect(await box.deliver()).toMatchObject({ sent: 1 })
+    expect(telegram.sent.map((s) => s.chatId)).toEqual(['c-earlier', 'c-due', 'c-later'])
+    expect(rowOf(db, later)).toMatchObject({ status: 'sent', sentAt: clock.now() })
+    expect(await box.deliver()).toMatchObject({ sent: 0 })
+    expect(telegram.calls()).toBe(3)
+  })
+
+  it('a send error is retried later with backoff, then recorded as failed after the last try', async () => {
+    const { clock, db } = setup()
+    const telegram = recordingSender(() => new Error('Bad Gateway for chat 6281234567890'))
+    const box = createOutbox({ db, logger, senders: { telegram: telegram.send }, now: clock.now })
+    const id = queue(db, { dueAt: clock.now() })
+
+    const delays = [1, 5, 30, 120]
+    for (const [k, minutes] of delays.entries()) {
+      expect(await box.deliver()).toMatchObject({ sent: 0, retried: 1, failed: 0 })
+      const row = rowOf(db, id)
+      expect(row).toMatchObject({ status: 'pending', attempts: k + 1, sentAt: null })
+      expect(row.dueAt).toEqual(new Date(clock.now().getTime() + minutes * MINUTE))
+      // The chat's number stays out of the record.
+      expect(row.lastError).toBe('Bad Gateway for chat …')
+      // Not before it is due again.
+      clock.advance(minutes * MINUTE - 1)
+      expect(await box.deliver()).toMatchObject({ retried: 0, failed: 0 })
+      expect(telegram.calls()).toBe(k + 1)
+      clock.advance(1)
+    }
+    expect(await box.deliver()).toMatchObject({ sent: 0, retried: 0, failed: 1 })
+    expect(rowOf(db, id)).toMatchObject({ status: 'failed', attempts: 5, lastError: 'Bad Gateway for chat …', sentAt: null })
+    expect(telegram.calls()).toBe(5)
+
+    // Failed for good: never tried again.
+    clock.advance(24 * 60 * MINUTE)
+    expect(await box.deliver()).toMatchObject({ sent: 0, retried: 0, failed: 0 })
+    expect(telegram.calls()).toBe(5)
+  })
+
+  it('a send that works on a retry is marked sent and its error cleared', async () => {
+    const { clock, db } = setup()
+    const telegram = recordingSender((_chat, call) => (call === 1 ? new Error('timeout') : undefined))
+    const box = createOutbox({ db, logger, senders: { telegram: telegram.send }, now: clock.now })
+    const id = queue(db, { dueAt: clock.now(), text: 'Halo' })
+    expect(await box.deliver()).toMatchObject({ retried: 1 })
+    expect(rowOf(db, id)).toMatchObject({ status: 'pending', lastError: 'timeout' })
+    clock.advance(MINUTE)
+    expect(await box.deliver()).toMatchObject({ sent: 1 })
+    expect(rowOf(db, id)).toMatchObject({ status: 'sent', attempts: 2, lastError: null, sentAt: clock.now() })
+    expect(telegram.sent).toEqual([{ chatId: expect.any(String), replies: [{ text: 'Halo' }] }])
+  })
+
+  it('maxAttempts bounds the tries', async () => {
+    const { clock, db } = setup()
+    const telegram = recordingSender(() => new Error('down'))
+    const box = createOutbox({ db, logger, senders: { telegram: telegram.send }, now: clock.now, maxAttempts: 2 })
+    const id = queue(db, { dueAt: clock.now() })
+    expect(await box.deliver()).toMatchObject({ retried: 1 })
+    clock.advance(MINUTE)
+    expect(await box.deliver()).toMatchObject({ failed: 1 })
+    expect(rowOf(db, id)).toMatchObject({ status: 'failed', attempts: 2 })
+  })
+
+  it('a person who blocked the assistant: skipped with the reason, not retried', async () => {
+    const { clock, db } = setup()
+    const telegram = recordingSender(() => new RecipientUnreachable('Forbidden: bot was blocked by the user'))
+    const box = createOutbox({ db, logger, senders: { telegram: telegram.send }, now: clock.now })
+    const id = queue(db, { dueAt: clock.now() })
+    expect(await box.deliver()).toEqual({ sent: 0, failed: 0, retried: 0, skipped: 1, unknown: 0 })
+    expect(rowOf(db, id)).toMatchObject({ status: 'skipped', lastError: 'the person blocked the assistant', sentAt: null })
+    clock.advance(60 * MINUTE)
+    await box.deliver()
+    expect(telegram.calls()).toBe(1)
+  })
+
+  it('a channel without a sender (the terminal chat): skipped with the reason', async () => {
+    const { clock, db } = setup()
+    const telegram = recordingSender()
+    const box = createOutbox({ db, logger, senders: { telegram: telegram.send }, now: clock.now })
+    const consoleRow = queue(db, { channel: 'console', dueAt: clock.now() })
+    const whatsappRow = queue(db, { channel: 'whatsapp', dueAt: clock.now() })
+    const telegramRow = queue(db, { channel: 'telegram', dueAt: clock.now() })
+    expect(await box.deliver()).toMatchObject({ sent: 1, skipped: 2 })
+    expect(rowOf(db, consoleRow)).toMatchObject({ status: 'skipped', lastError: 'channel console cannot send on its own' })
+    expect(rowOf(db, whatsappRow)).toMatchObject({ status: 'skipped', lastError: 'channel whatsapp cannot send on its own' })
+    expect(rowOf(db, telegramRow)).toMatchObject({ status: 'sent' })
+    expect(telegram.calls()).toBe(1)
+  })
+
+  it('a message past its expiry is skipped, never sent, also while waiting for a retry', async () => {
+    const { clock, db } = setup()
+    const telegram = recordingSender((chatId) => (chatId === 'c-retry' ? new Error('down') : undefined))
+    const box = createOutbox({ db, logger, senders: { telegram: telegram.send }, now: clock.now })
+    const expired = queue(db, {
+      chatId: 'c-expired',
+      dueAt: new Date(clock.now().getTime() - 60 * MINUTE),
+      expiresAt: clock.now(),
+    })
+    const retried = queue(db, { chatId: 'c-retry', dueAt: clock.now(), expiresAt: new Date(clock.now().getTime() + 30 * 1000) })
+    const open = queue(db, { chatId: 'c-open', dueAt: clock.now(), expiresAt: new Date(clock.now().getTime() + 60 * MINUTE) })
+
+    expect(await box.deliver()).toMatchObject({ sent: 1, retried: 1 })
+    expect(rowOf(db, expired)).toMatchObject({ status: 'skipped', lastError: 'expired before it could be sent', attempts: 0 })
+    expect(rowOf(db, open)).toMatchObject({ status: 'sent' })
+    // The retry is due after the message stopped making sense.
+    clock.advance(MINUTE)
+    expect(await box.deliver()).toMatchObject({ sent: 0, retried: 0, failed: 0 })
+    expect(rowOf(db, retried)).toMatchObject({ status: 'skipped', lastError: 'expired before it could be sent', attempts: 1 })
+    expect(telegram.sent.map((s) => s.chatId)).toEqual(['c-open'])
+    expect(telegram.calls()).toBe(2)
+  })
+
+  it('a row left claimed by a process that stopped: failed with "outcome unknown" after 10 minutes, never sent again', async () => {
+    const { clock, db } = setup()
+    const telegram = recordingSender()
+    const box = createOutbox({ db, logger, senders: { telegram: telegram.send }, now: clock.now })
+    const id = queue(db, { dueAt: clock.now() })
+    // A process claims the row and dies before recording what happened.
+    expect(claimDue(db, clock.now(), 10).map((row) => row.id)).toEqual([id])
+    expect(rowOf(db, id)).toMatchObject({ status: 'claimed', claimedAt: clock.now(), attempts: 1 })
+
+    // Within 10 minutes the claim may belong to a process still sending: left alone.
+    clock.advance(10 * MINUTE - 1)
+    expect(await box.deliver()).toEqual({ sent: 0, failed: 0, retried: 0, skipped: 0, unknown: 0 })
+    expect(rowOf(db, id).status).toBe('claimed')
+
+    clock.advance(MINUTE)
+    expect(await box.deliver()).toEqual({ sent: 0, failed: 0, retried: 0, skipped: 0, unknown: 1 })
+    const row = rowOf(db, id)
+    expect(row).toMatchObject({ status: 'failed', sentAt: null, attempts: 1 })
+    expect(row.lastError).toContain('outcome unknown')
+
+    clock.advance(24 * 60 * MINUTE)
+    expect(await box.deliver()).toMatchObject({ sent: 0, unknown: 0 })
+    expect(telegram.calls()).toBe(0)
+  })
+
+  it('a process that stops in the middle of a run: only the message being sent is unknown, the rest are sent later', async () => {
+    const temp = tempDir('outbox-crash')
+    try {
+      const path = join(temp.dir, 'kesos.db')
+      const clock = fakeClock()
+      const dying = openDatabase(path)
+      for (const chatId of ['c-1', 'c-2', 'c-3']) queue(dying, { chatId, dueAt: clock.now() })
+      // The first process hands c-1 to its channel and never hears back: it stopped there.
+      const attempted: string[] = []
+      const hang: ChannelSender = (chatId) => {
+        attempted.push(chatId)
+        return new Promise<void>(() => {})
+      }
+      void createOutbox({ db: dying, logger, senders: { telegram: hang }, now: clock.now }).deliver()
+      await new Promise((resolve) => setTimeout(resolve, 10))
+      expect(attempted).toEqual(['c-1'])
+      dying.$client.close()
+
+      // The process started again, later.
+      clock.advance(11 * MINUTE)
+      const db = openDatabase(path)
+      const telegram = recordingSender()
+      const box = createOutbox({ db, logger, senders: { telegram: telegram.send }, now: clock.now })
+      expect(await box.deliver()).toEqual({ sent: 2, failed: 0, retried: 0, skipped: 0, unknown: 1 })
+      expect(telegram.sent.map((s) => s.chatId)).toEqual(['c-2', 'c-3'])
+      const rows = db.select().from(outbox).orderBy(outbox.id).all()
+      expect(rows.map((row) => [row.chatId, row.status])).toEqual([
+        ['c-1', 'failed'],
+        ['c-2', 'sent'],
+        ['c-3', 'sent'],
+      ])
+      expect(rows[0]?.lastError).toContain('outcome unknown')
+      db.$client.close()
+    } finally {
+      temp.cleanup()
+    }
+  })
+
+  it('two deliveries racing in one process never send a row twice', async () => {
+    const { clock, db } = setup()
+    const sent: string[] = []
+    // A slow channel: the second run starts while the first is still sending.
+    const slow: ChannelSender = async (chatId) => {
+      await new Promise((resolve) => setTimeout(resolve, 2))
+      sent.push(chatId)
+    }
+    const box = createOutbox({ db, logger, senders: { telegram: slow }, now: clock.now, batchSize: 7 })
+    for (let i = 0; i < 40; i++) queue(db, { chatId: `c-${i}`, dueAt: clock.now() })
+    const runs = await Promise.all([box.deliver(), box.deliver(), box.deliver(), box.deliver(), box.deliver()])
+    expect(runs.reduce((total, run) => total + run.sent, 0)).toBe(35)
+    while ((await box.deliver()).sent > 0) {}
+    expect(sent).toHaveLength(40)
+    expect(new Set(sent).size).toBe(40)
+    expect(
+      db
+        .select()
+        .from(outbox)
+        .all()
+        .every((row) => row.status === 'sent' && row.attempts === 1),
+    ).toBe(true)
+  })
+
+  it('two outboxes on one database file (two connections) never send a row twice', async () => {
+    const temp = tempDir('outbox')
+    try {
+      const path = join(temp.dir, 'kesos.db')
+      const clock = fakeClock()
+      const first = openDatabase(path)
+      const second = openDatabase(path)
+      const sent: string[] = []
+      const slow: ChannelSender = async (chatId) => {
+        await new Promise((resolve) => setTimeout(resolve, 1))
+        sent.push(chatId)
+      }
+      for (let i = 0; i < 100; i++) queue(first, { chatId: `c-${i}`, dueAt: clock.now() })
+      const boxes = [first, second].map((db) =>
+        createOutbox({ db, logger, senders: { telegram: slow }, now: clock.now, batchSize: 9 }),
+      )
+      const runs = await Promise.all([0, 1, 2].flatMap(() => boxes.map((box) => box.deliver())))
+      for (const box of boxes) while ((await box.deliver()).sent > 0) {}
+      expect(runs.reduce((total, run) => total + run.sent, 0)).toBe(54)
+      expect(sent).toHaveLength(100)
+      expect(new Set(sent).size).toBe(100)
+      const rows = second.select().from(outbox).all()
+      expect(rows.every((row) => row.status === 'sent' && row.attempts === 1)).toBe(true)
+      first.$client.close()
+      second.$client.close()
+    } finally {
+      temp.cleanup()
+    }
+  })
+})
+
+describe('queueing for a person', () => {
+  function person(db: Db, now: Date) {
+    const created = upsertPerson(
+      db,
+      {
+        nikHash: 'hash-1',
+        nikCiphertext: 'cipher-1',
+        fullName: 'Siti Aminah',
+        birthDate: '1980-06-15',
+        phoneE164: '+6281234567890',
+        provinceCode: '32',
+        regency: 'Kota Bandung',
+        professionGroup: 'pekerja_sosial',
+        institution: 'Dinas Sosial Kota Bandung',
+        timeZone: 'Asia/Jakarta',
+      },
+      now,
+    )
+    if (!created.ok) throw new Error('person not created')
+    return created.personId
+  }
+
+  it('queues one row per linked chat, once per idempotency key, in the chat language', async () => {
+    const { clock, db } = setup()
+    const now = clock.now()
+    const personId = person(db, now)
+    linkChat(db, { channel: 'telegram', userId: 'u-1', chatId: 't-1', personId, language: 'id', now })
+    linkChat(db, { channel: 'whatsapp', userId: 'u-2', chatId: 'w-1', personId, language: 'en', now })
+    const message = {
+      personId,
+      kind: 'seat_offer',
+      key: 'offer:7:123',
+      build: (lang: 'id' | 'en') => ({ text: lang === 'id' ? 'Ada kursi untuk Anda' : 'A seat is free for you' }),
+      dueAt: now,
+    }
+    expect(queueForPerson(db, message)).toBe(2)
+    expect(queueForPerson(db, message)).toBe(0)
+    const rows = db.select().from(outbox).all()
+    expect(rows.map((row) => [row.channel, row.chatId, row.idempotencyKey, JSON.parse(row.payload).text])).toEqual([
+      ['telegram', 't-1', 'offer:7:123:telegram:t-1', 'Ada kursi untuk Anda'],
+      ['whatsapp', 'w-1', 'offer:7:123:whatsapp:w-1', 'A seat is free for you'],
+    ])
+
+    const telegram = recordingSender()
+    const whatsapp = recordingSender()
+    const box = createOutbox({ db, logger, senders: { telegram: telegram.send, whatsapp: whatsapp.send }, now: clock.now })
+    expect(await box.deliver()).toMatchObject({ sent: 2 })
+    // Queued again after it was sent: still nothing new.
+    expect(queueForPerson(db, message)).toBe(0)
+    expect(await box.deliver()).toMatchObject({ sent: 0 })
+    expect(telegram.sent).toEqual([{ chatId: 't-1', replies: [{ text: 'Ada kursi untuk Anda' }] }])
+    expect(whatsapp.sent).toEqual([{ chatId: 'w-1', replies: [{ text: 'A seat is free for you' }] }])
+  })
+
+  it('a person with no linked chat gets no row', () => {
+    const { clock, db } = setup()
+    const personId = person(db, clock.now())
+    expect(queueForPerson(db, { personId, kind: 'k', key: 'k:1', build: () => ({ text: 'x' }), dueAt: clock.now() })).toBe(0)
+    expect(db.select().from(outbox).all()).toEqual([])
+  })
+})
