@@ -80,8 +80,9 @@ const SCRIPTS: { script: Script; share: number }[] = [
       name: 'menu navigation, languages',
       steps: [
         say('selamat pagi kak', GREETED),
-        say('2', unavailable('Daftar Bimtek')),
-        say('Daftar Bimtek', unavailable('Daftar Bimtek')),
+        // No session is open in this database: registration says so before asking anything.
+        say('2', has('no session open', 'belum ada sesi Bimtek yang dibuka')),
+        say('Daftar Bimtek', has('no session open', 'belum ada sesi Bimtek yang dibuka')),
         say('english', offers(7, has('switched to English', 'I will reply in English'))),
         say('3', offers(7, has('unavailable (en)', '"Check certification status" is not available'))),
         say('menu', MENU_EN),

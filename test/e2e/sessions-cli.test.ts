@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { sessionsFile } from '../support/sessions-csv.js'
-import { killAll, start, tempDir } from './process.js'
+import { killAll, runChat, start, tempDir } from './process.js'
 
 let temp: ReturnType<typeof tempDir>
 let dbPath: string
@@ -93,5 +93,33 @@ describe('npm run cli -- import sessions', () => {
     const result = await cli('import', 'sessions', join(temp.dir, 'tidak-ada.csv'))
     expect(result.exit).toEqual({ code: 2, signal: null })
     expect(result.stderr).toBe(`${join(temp.dir, 'tidak-ada.csv')}: file tidak ditemukan\n`)
+  })
+})
+
+describe('a running server and the CLI on one database', () => {
+  it('sees sessions imported while it runs at once: in the admin API and in the chat', async () => {
+    const token = 'e2e-admin-token-0123456789abcdef'
+    const server = start('src/main.ts', [], { DATABASE_PATH: dbPath, PORT: '0', DEMO_DATA: 'false', ADMIN_TOKEN: token })
+    const port = Number((await server.waitForStdout(/listening on http:\/\/localhost:(\d+)/, 15_000))[1])
+    const list = async () => {
+      const response = await fetch(`http://127.0.0.1:${port}/api/v1/admin/sessions`, {
+        headers: { Authorization: `Bearer ${token}` },
+      })
+      expect(response.status).toBe(200)
+      return ((await response.json()) as { sessions: { code: string }[] }).sessions.map((s) => s.code)
+    }
+    expect(await list()).toEqual([])
+
+    const imported = await cli('import', 'sessions', file('sesi.csv', sessionsFile({})))
+    expect(imported.exit).toEqual({ code: 0, signal: null })
+    expect(await list()).toEqual(['BMT-MKS-01'])
+
+    // The terminal chat, another process on the same file, lists it under "jadwal".
+    const chat = await runChat({ dbPath, input: 'jadwal makassar\n', env: { DEMO_DATA: 'false' } })
+    expect(chat.exit).toEqual({ code: 0, signal: null })
+    expect(chat.stdout).toContain('Bimtek Sertifikasi Penyuluh Sosial')
+    expect(chat.stdout).toContain('WITA')
+    server.child.kill('SIGTERM')
+    expect(await server.exited(10_000)).toEqual({ code: 0, signal: null })
   })
 })

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import {
+  hasOpenSession,
   isOpenForRegistration,
   linkChat,
   register,
@@ -235,7 +236,7 @@ function sessionChoices(ctx: StepContext): Choice[] {
 
 /** Whether any session is open, so the flow does not ask for data it cannot use. */
 export function anySessionOpen(ctx: TurnContext): boolean {
-  return offeredSessions(ctx).length > 0
+  return hasOpenSession(ctx.db, ctx.now)
 }
 
 export function noSessionsReply(lang: Language): Reply {

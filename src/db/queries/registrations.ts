@@ -50,6 +50,21 @@ export function upcomingSessions(db: Db, now: Date, filter: SessionFilter = {}, 
     .map(withRegion)
 }
 
+const openCheck = new WeakMap<object, { get(now: number): unknown }>()
+
+/** Whether any session is open for registration at `now` (asked on every "daftar": kept cheap). */
+export function hasOpenSession(db: Db, now: Date): boolean {
+  let statement = openCheck.get(db.$client)
+  if (!statement) {
+    const prepared = db.$client.prepare(
+      'select 1 from bimtek_sessions where registration_opens_at <= @now and registration_closes_at > @now and starts_at > @now limit 1',
+    )
+    statement = { get: (at: number) => prepared.get({ now: at }) }
+    openCheck.set(db.$client, statement)
+  }
+  return statement.get(now.getTime()) !== undefined
+}
+
 /** Whether registration for the session is open at `now`. */
 export const isOpenForRegistration = (session: typeof bimtekSessions.$inferSelect, now: Date) =>
   session.registrationOpensAt <= now && now < session.registrationClosesAt && now < session.startsAt
