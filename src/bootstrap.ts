@@ -13,9 +13,12 @@ import { FaqContentError, loadKnowledgeBase } from './core/faq/knowledge-base.js
 import { createMatcher } from './core/faq/matcher.js'
 import { createHandoffFlow } from './core/flows/handoff.js'
 import { MENU_PREFIX, type MenuItemId } from './core/menu.js'
+import { createDataRights, dataSummary } from './core/privacy/data-rights.js'
 import { createNikVault, type NikVault, parseDataKey } from './core/privacy/nik-vault.js'
 import { createRegistrationCommands } from './core/registration/commands.js'
 import { anySessionOpen, createRegistrationFlow, noSessionsReply } from './core/registration/flow.js'
+import { statusAnswer } from './core/status/answer.js'
+import { createIdentityFlow, createPhoneIdentityFlow, identityGate, type ProvenHandler } from './core/status/identity.js'
 import { type Db, openDatabase } from './db/client.js'
 import { type DemoSummary, isDatabaseEmpty, loadDemoData } from './db/demo-data.js'
 import { ensureReferenceData } from './db/reference-data.js'
@@ -63,15 +66,24 @@ export function openCore(config: Config, logger: Logger, options: { clock?: () =
   // Content first: a broken knowledge base stops start-up before anything is created.
   const kb = loadKnowledgeBase(config.FAQ_PATH)
   const db = openDatabase(config.DATABASE_PATH)
+  const vault = createNikVault(resolveDataKey(config, logger))
   // One write-locked transaction, so processes starting together seed an empty database once.
   const demo = db.transaction(
     () => {
       ensureReferenceData(db)
-      return demoAllowed(config) && isDatabaseEmpty(db) ? loadDemoData(db) : null
+      return demoAllowed(config) && isDatabaseEmpty(db) ? loadDemoData(db, new Date(), vault) : null
     },
     { behavior: 'immediate' },
   )
-  const vault = createNikVault(resolveDataKey(config, logger))
+  /** A menu entry that shows personal data: only after proof of identity (or to a linked chat). */
+  const provenFeature = (id: string, onProven: ProvenHandler): Feature => {
+    const phoneFlow = createPhoneIdentityFlow(id, { vault, onProven })
+    return {
+      flow: createIdentityFlow(id, { vault, onProven }),
+      also: [phoneFlow],
+      before: (ctx) => identityGate(ctx, phoneFlow, onProven),
+    }
+  }
   const registration = createRegistrationCommands({ offerHours: config.REGISTRATION_OFFER_HOURS })
   const features: Partial<Record<MenuItemId, Feature>> = {
     daftar: {
@@ -79,8 +91,13 @@ export function openCore(config: Config, logger: Logger, options: { clock?: () =
       // Ask for nothing when there is nothing to register for.
       before: (ctx) => (anySessionOpen(ctx) ? undefined : { replies: [noSessionsReply(ctx.lang)], next: null }),
     },
+    status: provenFeature('status', (ctx, person) => [statusAnswer(ctx, person, config.PUBLIC_BASE_URL)]),
+    'data-saya': provenFeature('data-saya', (ctx, person) =>
+      dataSummary(ctx, person, { vault, offerHours: config.REGISTRATION_OFFER_HOURS }),
+    ),
     petugas: { flow: createHandoffFlow({ contact: config.SECRETARIAT_CONTACT }) },
   }
+  const dataRights = createDataRights({ vault, offerHours: config.REGISTRATION_OFFER_HOURS })
   const faq = createFaq({
     kb,
     matcher: createMatcher(kb),
@@ -96,8 +113,8 @@ export function openCore(config: Config, logger: Logger, options: { clock?: () =
     contact: config.SECRETARIAT_CONTACT,
     features,
     fallback: faq.ask,
-    actions: [...faq.actions, ...registration.actions],
-    commands: registration.commands,
+    actions: [...faq.actions, ...registration.actions, ...dataRights.actions],
+    commands: [...registration.commands, ...dataRights.commands],
   })
   return { db, engine, demo, vault }
 }

@@ -21,7 +21,12 @@ export type ChoiceAction = { prefix: string; handle: (ctx: TurnContext, choiceId
  * open"), or answer at once.
  */
 export type Feature =
-  | { flow: FlowDefinition; before?: (ctx: TurnContext) => Outcome | undefined }
+  | {
+      flow: FlowDefinition
+      before?: (ctx: TurnContext) => Outcome | undefined
+      /** Other flows `before` may start instead (e.g. a shorter route for a known WhatsApp number). */
+      also?: FlowDefinition[]
+    }
   | { start: (ctx: TurnContext) => Outcome }
 
 /** A command typed outside a flow ("jadwal makassar", "batal BMT-7K2QX9"); undefined: not this one. */
@@ -75,7 +80,10 @@ export function createEngine(deps: EngineDeps): Engine {
   const contact = deps.contact ?? 'sekretariat BBPPKS di wilayah Anda'
   const features = deps.features ?? {}
   const flows = new Map<string, FlowDefinition>()
-  for (const feature of Object.values(features)) if (feature && 'flow' in feature) flows.set(feature.flow.id, feature.flow)
+  for (const feature of Object.values(features)) {
+    if (!feature || !('flow' in feature)) continue
+    for (const flow of [feature.flow, ...(feature.also ?? [])]) flows.set(flow.id, flow)
+  }
   const queries = createConversationQueries(db)
   const enqueue = createKeyedQueue()
   const actions = deps.actions ?? []

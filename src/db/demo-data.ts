@@ -244,7 +244,20 @@ export function isDatabaseEmpty(db: Db): boolean {
 }
 
 /** Loads the demo dataset in one transaction. Needs the reference regions. */
-export function loadDemoData(db: Db, now = new Date()): DemoSummary {
+/** The demo person's NIK: their province, regency/district 01/01, birth date DDMMYY, serial (i + 1). */
+export function demoNik(index: number): string {
+  const p = PEOPLE[index]
+  if (!p) throw new RangeError(`no demo person ${index}`)
+  const [year, month, day] = p.birthDate.split('-')
+  return `${p.province}0101${day}${month}${year?.slice(2)}${String(index + 1).padStart(4, '0')}`
+}
+
+export const DEMO_PEOPLE_COUNT = () => PEOPLE.length
+
+/** How NIKs are kept (the NIK vault): demo people get a NIK stored the same way as real ones. */
+export type NikProtection = { hash(nik: string): string; encrypt(nik: string): string }
+
+export function loadDemoData(db: Db, now = new Date(), protect?: NikProtection): DemoSummary {
   return db.transaction((tx) => {
     const regionIds = new Map(
       tx
@@ -286,6 +299,7 @@ export function loadDemoData(db: Db, now = new Date()): DemoSummary {
         .insert(people)
         .values({
           fullName: p.name,
+          ...(protect && { nikHash: protect.hash(demoNik(i)), nikCiphertext: protect.encrypt(demoNik(i)) }),
           birthDate: p.birthDate,
           phoneE164: p.phone,
           provinceCode: p.province,

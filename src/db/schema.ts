@@ -370,3 +370,19 @@ export const whatsappAuth = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.type, t.id] })],
 )
+
+/**
+ * Tries to prove who one is in a chat (NIK or registration code, plus birth date): counted per
+ * chat to lock it after too many failures. Holds no NIK, code or date, only the outcome.
+ */
+export const identityAttempts = sqliteTable(
+  'identity_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    channel: text('channel', { enum: CHANNELS }).notNull(),
+    chatId: text('chat_id').notNull(),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+    succeeded: integer('succeeded', { mode: 'boolean' }).notNull(),
+  },
+  (t) => [index('identity_attempts_chat_idx').on(t.channel, t.chatId, t.at)],
+)

@@ -109,11 +109,12 @@ describe.each(MODES)('commands (%s)', (mode) => {
     }
   })
 
-  it('/daftar, /status and /pengingat open those menu entries (the latter two honestly not available yet)', async () => {
+  it('/daftar, /status and /pengingat open those menu entries (the last honestly not available yet)', async () => {
     const { driver } = await setup(mode)
     await play(driver, [
       { user: '/daftar', bot: ['belum ada sesi Bimtek yang dibuka pendaftarannya'] },
-      { user: '/status', bot: ['"Cek status sertifikasi" belum tersedia'], options: MENU_ID },
+      { user: '/status', bot: ['memastikan ini memang Anda', 'Ketik NIK Anda'] },
+      { user: 'batal', bot: ['dibatalkan'] },
       { user: '/pengingat', bot: ['"Pengingat ujian" belum tersedia'], options: MENU_ID },
     ])
   })

@@ -37,10 +37,9 @@ export const CORE_TRANSCRIPTS: Record<string, Transcript> = {
   ],
 
   'an entry not built yet says so honestly, also when reached by a typed command': [
-    { user: '3', bot: ['"Cek status sertifikasi" belum tersedia', 'pilih 6'], options: MENU_ID },
+    { user: '4', bot: ['"Verifikasi sertifikat" belum tersedia', 'pilih 6'], options: MENU_ID },
     { user: 'cek DEMO-LSPS-2024-00009', bot: ['"Verifikasi sertifikat" belum tersedia'] },
     { user: 'stop pengingat', bot: ['"Pengingat ujian" belum tersedia'] },
-    { user: 'hapus data', bot: ['"Data pribadi saya" belum tersedia'] },
   ],
 
   'language switch and back': [

@@ -49,7 +49,10 @@ function inbound(text: string): Inbound {
 
 async function say(text: string): Promise<void> {
   const replies = await engine.handle(inbound(text))
-  const rendered = replies.map(renderPlainText).join('\n\n')
+  // A file the assistant sends (calendar, data copy) is named; the terminal cannot show it.
+  const rendered = replies
+    .map((reply) => (reply.attachment ? `${renderPlainText(reply)}\n📎 ${reply.attachment.filename}` : renderPlainText(reply)))
+    .join('\n\n')
   process.stdout.write(interactive ? `\n\x1b[36m${rendered}\x1b[0m\n\n` : `${rendered}\n\n`)
 }
 

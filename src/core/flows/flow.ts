@@ -45,6 +45,8 @@ export type FlowDefinition = {
   confirmLabel?: Text
   /** Said under the summary, e.g. what happens to the data once sent. */
   summaryNote?: (ctx: TurnContext) => string
+  /** No summary to confirm: `complete` runs as soon as the last step is answered. */
+  skipSummary?: boolean
   /** Runs inside the message's transaction once the user confirms. */
   complete: (fields: Record<string, unknown>, ctx: TurnContext) => Reply[]
 }
@@ -170,6 +172,7 @@ export function continueFlow(flow: FlowDefinition, position: FlowPosition, input
     const next: FlowPosition = { flow: flow.id, step: nextStep.id, fields }
     return { replies: [ask(flow, nextStep, { ...ctx, fields })], next }
   }
+  if (flow.skipSummary) return { replies: flow.complete(fields, ctx), next: null }
   const next: FlowPosition = { flow: flow.id, step: CONFIRM, fields }
   return { replies: [summary(flow, next, ctx)], next }
 }

@@ -1,0 +1,232 @@
+/**
+ * Menu 7, "Data pribadi saya" (UU 27/2022): after proof of identity, what is stored about the
+ * person; a copy of all of it as a file; deleting it (after confirmation; issued certificates, which
+ * are public records, and the audit entry stay); and unlinking this chat from the record.
+ */
+import { deletePerson, everythingAbout, type PersonRow, unlinkChat } from '../../db/queries/people.js'
+import { offerNextSeat, personOfChat } from '../../db/queries/registrations.js'
+import { auditLog } from '../../db/schema.js'
+import type { ChoiceAction, TypedCommand } from '../engine.js'
+import { fill, t } from '../messages.js'
+import { provinceByCode } from '../regions.js'
+import { queueOffer } from '../registration/commands.js'
+import { maskNik } from '../registration/flow.js'
+import { normalizeInput } from '../text/normalize.js'
+import type { Outcome, TurnContext } from '../turn.js'
+import type { Reply, Text } from '../types.js'
+import { formatDateEn, formatDateId } from '../validators/date.js'
+import { maskPhone } from './mask.js'
+import type { NikVault } from './nik-vault.js'
+
+const texts = {
+  title: { id: '*Data Anda yang kami simpan*', en: '*Your data we keep*' },
+  counts: {
+    id: '• Pendaftaran Bimtek: {registrations}\n• Tahap sertifikasi tercatat: {stages}\n• Jadwal ujian: {exams}\n• Sertifikat: {certificates}\n• Persetujuan yang Anda berikan: {consents}\n• Akun chat terhubung: {chats}',
+    en: '• Bimtek registrations: {registrations}\n• Certification stages on record: {stages}\n• Exam dates: {exams}\n• Certificates: {certificates}\n• Consents you gave: {consents}\n• Linked chat accounts: {chats}',
+  },
+  rights: {
+    id: 'Anda berhak mendapat salinan, membetulkan (ketik "petugas"), dan menghapus data ini, serta menarik persetujuan.',
+    en: 'You may get a copy, have it corrected (type "petugas"), delete it, and withdraw your consent.',
+  },
+  export: { id: 'Kirim salinan data (file)', en: 'Send me a copy (file)' },
+  delete: { id: 'Hapus data saya', en: 'Delete my data' },
+  unlink: { id: 'Lepaskan akun chat ini', en: 'Unlink this chat account' },
+  exported: {
+    id: 'Salinan lengkap data Anda terlampir (file JSON, termasuk NIK lengkap: simpan baik-baik dan jangan dibagikan).',
+    en: 'A full copy of your data is attached (a JSON file, including your full NIK: keep it safe and do not share it).',
+  },
+  askDelete: {
+    id: '⚠️ Hapus semua data pribadi Anda? Nama, NIK, tanggal lahir, nomor HP, pendaftaran Bimtek (kursi Anda dilepas), riwayat sertifikasi dan jadwal ujian akan dihapus dan tidak bisa dikembalikan. Sertifikat yang sudah terbit tetap ada sebagai catatan publik.',
+    en: '⚠️ Delete all your personal data? Your name, NIK, birth date, phone, Bimtek registrations (your seats are released), certification history and exam dates will be deleted for good. Issued certificates stay as public records.',
+  },
+  deleteYes: { id: 'Ya, hapus semua', en: 'Yes, delete everything' },
+  deleteNo: { id: 'Tidak', en: 'No' },
+  kept: { id: 'Baik, data Anda tidak dihapus.', en: 'All right, your data was not deleted.' },
+  deleted: {
+    id: 'Data pribadi Anda sudah dihapus, dan akun chat ini tidak lagi terhubung. Sertifikat yang sudah terbit tetap tercatat sebagai catatan publik. Terima kasih.',
+    en: 'Your personal data has been deleted, and this chat account is no longer linked. Issued certificates stay on record as public records. Thank you.',
+  },
+  unlinked: {
+    id: 'Akun chat ini tidak lagi terhubung ke data sertifikasi Anda. Data Anda sendiri tetap tersimpan. Untuk melihat status lagi, Anda perlu membuktikan identitas lagi.',
+    en: 'This chat account is no longer linked to your certification record. The record itself stays. To see your status again you will need to prove who you are again.',
+  },
+  notLinked: {
+    id: 'Akun chat ini belum terhubung ke data mana pun. Ketik "data saya" untuk memeriksa data Anda setelah membuktikan identitas.',
+    en: 'This chat account is not linked to any record. Type "data saya" to check your data after proving who you are.',
+  },
+} satisfies Record<string, Text>
+
+const fieldLabels = {
+  name: { id: 'Nama', en: 'Name' },
+  nik: { id: 'NIK', en: 'NIK' },
+  birthDate: { id: 'Tanggal lahir', en: 'Date of birth' },
+  phone: { id: 'Nomor HP', en: 'Mobile' },
+  province: { id: 'Provinsi', en: 'Province' },
+  regency: { id: 'Kabupaten/kota', en: 'Regency/city' },
+  profession: { id: 'Profesi', en: 'Profession' },
+  institution: { id: 'Lembaga', en: 'Institution' },
+} satisfies Record<string, Text>
+
+export type DataRightsDeps = { vault: NikVault; offerHours: number }
+
+function shownNik(person: PersonRow, vault: NikVault): string {
+  if (!person.nikCiphertext) return '–'
+  try {
+    return maskNik(vault.decrypt(person.nikCiphertext))
+  } catch {
+    return '–'
+  }
+}
+
+/** What is stored, with the ways to act on it (after proof of identity). */
+export function dataSummary(ctx: TurnContext, person: PersonRow, deps: DataRightsDeps): Reply[] {
+  const { lang } = ctx
+  const all = everythingAbout(ctx.db, person.id)
+  if (!all) return [{ text: t(lang, texts.notLinked) }]
+  const rows: [Text, string | null][] = [
+    [fieldLabels.name, person.fullName],
+    [fieldLabels.nik, shownNik(person, deps.vault)],
+    [
+      fieldLabels.birthDate,
+      person.birthDate && (lang === 'id' ? formatDateId(person.birthDate) : formatDateEn(person.birthDate)),
+    ],
+    [fieldLabels.phone, person.phoneE164 && maskPhone(person.phoneE164)],
+    [fieldLabels.province, person.provinceCode && (provinceByCode(person.provinceCode)?.name ?? person.provinceCode)],
+    [fieldLabels.regency, person.regency],
+    [fieldLabels.profession, person.professionGroup],
+    [fieldLabels.institution, person.institution],
+  ]
+  const fields = rows.map(([label, value]) => `• ${t(lang, label)}: ${value || '–'}`).join('\n')
+  const counts = fill(t(lang, texts.counts), {
+    registrations: all.registrations.length,
+    stages: all.stages.length,
+    exams: all.exams.length,
+    certificates: all.certificates.length,
+    consents: all.consents.length,
+    chats: all.chats.length,
+  })
+  return [
+    {
+      text: `${t(lang, texts.title)}\n\n${fields}\n${counts}\n\n${t(lang, texts.rights)}`,
+      choices: [
+        { id: 'data:export', label: t(lang, texts.export) },
+        { id: 'data:delete', label: t(lang, texts.delete) },
+        { id: 'data:unlink', label: t(lang, texts.unlink) },
+      ],
+    },
+  ]
+}
+
+/** The full copy: every stored field (the NIK in full, for its owner only), as a JSON file. */
+function exportFile(ctx: TurnContext, personId: number, vault: NikVault): Reply['attachment'] {
+  const all = everythingAbout(ctx.db, personId)
+  if (!all) return undefined
+  const { nikHash: _hash, nikCiphertext, ...person } = all.person
+  let nik: string | null = null
+  try {
+    nik = nikCiphertext ? vault.decrypt(nikCiphertext) : null
+  } catch {
+    nik = null
+  }
+  const copy = {
+    exportedAt: ctx.now.toISOString(),
+    note: 'Salinan data pribadi Anda di asisten sertifikasi SDM Kesos (UU 27/2022).',
+    person: { ...person, nik },
+    certificationStages: all.stages,
+    exams: all.exams,
+    registrations: all.registrations.map(({ registration, session }) => ({
+      ...registration,
+      session: {
+        code: session.code,
+        title: session.title,
+        startsAt: session.startsAt,
+        endsAt: session.endsAt,
+        timeZone: session.timeZone,
+      },
+    })),
+    certificates: all.certificates,
+    consents: all.consents,
+    linkedChats: all.chats.map(({ channel, linkedAt, language }) => ({ channel, linkedAt, language })),
+    handoffRequests: all.handoffs,
+  }
+  return {
+    filename: `data-saya-${ctx.now.toISOString().slice(0, 10)}.json`,
+    mimeType: 'application/json',
+    bytes: new TextEncoder().encode(JSON.stringify(copy, null, 2)),
+  }
+}
+
+function askDelete(ctx: TurnContext): Outcome {
+  return {
+    replies: [
+      {
+        text: t(ctx.lang, texts.askDelete),
+        choices: [
+          { id: 'datadel:yes', label: t(ctx.lang, texts.deleteYes) },
+          { id: 'datadel:no', label: t(ctx.lang, texts.deleteNo) },
+        ],
+      },
+    ],
+    next: null,
+  }
+}
+
+export function createDataRights(deps: DataRightsDeps): { actions: ChoiceAction[]; commands: TypedCommand[] } {
+  const linked = (ctx: TurnContext) => personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId)
+  const notLinked = (ctx: TurnContext): Outcome => ({ replies: [{ text: t(ctx.lang, texts.notLinked) }], next: null })
+
+  const actions: ChoiceAction[] = [
+    {
+      prefix: 'data:',
+      handle(ctx, choiceId) {
+        const personId = linked(ctx)
+        if (personId === undefined) return notLinked(ctx)
+        if (choiceId === 'data:delete') return askDelete(ctx)
+        if (choiceId === 'data:unlink') {
+          unlinkChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
+          return { replies: [{ text: t(ctx.lang, texts.unlinked) }], next: null }
+        }
+        const attachment = exportFile(ctx, personId, deps.vault)
+        ctx.db
+          .insert(auditLog)
+          .values({
+            at: ctx.now,
+            actor: `chat:${ctx.inbound.channel}`,
+            action: 'person.exported',
+            entity: 'person',
+            entityId: String(personId),
+          })
+          .run()
+        return { replies: [{ text: t(ctx.lang, texts.exported), ...(attachment && { attachment }) }], next: null }
+      },
+    },
+    {
+      prefix: 'datadel:',
+      handle(ctx, choiceId) {
+        if (choiceId !== 'datadel:yes') return { replies: [{ text: t(ctx.lang, texts.kept) }], next: null }
+        const personId = linked(ctx)
+        if (personId === undefined) return notLinked(ctx)
+        const { freedSessions } = deletePerson(ctx.db, personId, ctx.now, `chat:${ctx.inbound.channel}`)
+        for (const sessionId of freedSessions) {
+          const offer = offerNextSeat(ctx.db, sessionId, ctx.now, deps.offerHours * 3_600_000)
+          if (offer) queueOffer(ctx, offer)
+        }
+        return { replies: [{ text: t(ctx.lang, texts.deleted) }], next: null }
+      },
+    },
+  ]
+
+  const commands: TypedCommand[] = [
+    (ctx, text) => {
+      const typed = normalizeInput(text)
+      if (/^hapus\s+(semua\s+)?data(\s+saya)?$/.test(typed)) return linked(ctx) !== undefined ? askDelete(ctx) : undefined
+      if (/^(lepas|lepaskan|putuskan|unlink)(\s+akun)?(\s+(chat|ini|saya))*$/.test(typed)) {
+        if (linked(ctx) === undefined) return notLinked(ctx)
+        unlinkChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
+        return { replies: [{ text: t(ctx.lang, texts.unlinked) }], next: null }
+      }
+      return undefined
+    },
+  ]
+  return { actions, commands }
+}

@@ -1,0 +1,154 @@
+/**
+ * A person's own record as the chat shows it to them: proving who they are (and the attempts
+ * counted against a chat), their certification history, exams and certificates, everything stored
+ * about them (for their copy), and deleting it.
+ */
+import { and, asc, count, desc, eq, gt, gte } from 'drizzle-orm'
+import type { Db } from '../client.js'
+import {
+  auditLog,
+  bimtekSessions,
+  type Channel,
+  certificates,
+  certificationStages,
+  channelIdentities,
+  consentRecords,
+  exams,
+  handoffRequests,
+  identityAttempts,
+  outbox,
+  people,
+  registrations,
+} from '../schema.js'
+
+export type PersonRow = typeof people.$inferSelect
+
+export function personById(db: Db, id: number): PersonRow | undefined {
+  return db.select().from(people).where(eq(people.id, id)).get()
+}
+
+export function personByNikHash(db: Db, nikHash: string): PersonRow | undefined {
+  return db.select().from(people).where(eq(people.nikHash, nikHash)).get()
+}
+
+/** The person who made the registration with this code. */
+export function personByRegistrationCode(db: Db, code: string): PersonRow | undefined {
+  const row = db
+    .select({ person: people })
+    .from(registrations)
+    .innerJoin(people, eq(people.id, registrations.personId))
+    .where(eq(registrations.code, code))
+    .get()
+  return row?.person
+}
+
+/** People on record with this mobile number (E.164). */
+export function peopleByPhone(db: Db, phoneE164: string): PersonRow[] {
+  return db.select().from(people).where(eq(people.phoneE164, phoneE164)).limit(2).all()
+}
+
+export function recordAttempt(db: Db, channel: Channel, chatId: string, at: Date, succeeded: boolean): void {
+  db.insert(identityAttempts).values({ channel, chatId, at, succeeded }).run()
+}
+
+/** The failed attempts of a chat since `since`, newest first. */
+export function failuresSince(db: Db, channel: Channel, chatId: string, since: Date): Date[] {
+  return db
+    .select({ at: identityAttempts.at })
+    .from(identityAttempts)
+    .where(
+      and(
+        eq(identityAttempts.channel, channel),
+        eq(identityAttempts.chatId, chatId),
+        eq(identityAttempts.succeeded, false),
+        gte(identityAttempts.at, since),
+      ),
+    )
+    .orderBy(desc(identityAttempts.at))
+    .all()
+    .map((row) => row.at)
+}
+
+export function stageHistory(db: Db, personId: number) {
+  return db
+    .select()
+    .from(certificationStages)
+    .where(eq(certificationStages.personId, personId))
+    .orderBy(asc(certificationStages.reachedAt), asc(certificationStages.id))
+    .all()
+}
+
+export function upcomingExams(db: Db, personId: number, now: Date) {
+  return db
+    .select()
+    .from(exams)
+    .where(and(eq(exams.personId, personId), gt(exams.startsAt, now)))
+    .orderBy(asc(exams.startsAt))
+    .all()
+}
+
+export function certificatesOf(db: Db, personId: number) {
+  return db.select().from(certificates).where(eq(certificates.personId, personId)).orderBy(desc(certificates.issuedAt)).all()
+}
+
+/** Everything stored about a person, for the copy they can ask for (UU 27/2022, right of access). */
+export function everythingAbout(db: Db, personId: number) {
+  const person = personById(db, personId)
+  if (!person) return undefined
+  return {
+    person,
+    stages: stageHistory(db, personId),
+    exams: db.select().from(exams).where(eq(exams.personId, personId)).all(),
+    registrations: db
+      .select({ registration: registrations, session: bimtekSessions })
+      .from(registrations)
+      .innerJoin(bimtekSessions, eq(bimtekSessions.id, registrations.sessionId))
+      .where(eq(registrations.personId, personId))
+      .all(),
+    certificates: certificatesOf(db, personId),
+    consents: db.select().from(consentRecords).where(eq(consentRecords.personId, personId)).all(),
+    chats: db.select().from(channelIdentities).where(eq(channelIdentities.personId, personId)).all(),
+    handoffs: db.select().from(handoffRequests).where(eq(handoffRequests.personId, personId)).all(),
+  }
+}
+
+/**
+ * Deletes a person's personal data (UU 27/2022, right to erasure): the person, and with them their
+ * history, exams, registrations, consents and queued messages. Issued certificates are public
+ * records and stay (without the link to the person); the audit log records that it happened.
+ */
+export function deletePerson(db: Db, personId: number, at: Date, actor: string): { freedSessions: number[] } {
+  const held = db
+    .select({ sessionId: registrations.sessionId, status: registrations.status })
+    .from(registrations)
+    .where(eq(registrations.personId, personId))
+    .all()
+  db.delete(outbox).where(eq(outbox.personId, personId)).run()
+  db.delete(consentRecords).where(eq(consentRecords.personId, personId)).run()
+  db.update(handoffRequests).set({ personId: null }).where(eq(handoffRequests.personId, personId)).run()
+  db.update(channelIdentities)
+    .set({ personId: null, linkedAt: null, updatedAt: at })
+    .where(eq(channelIdentities.personId, personId))
+    .run()
+  db.delete(people).where(eq(people.id, personId)).run()
+  db.insert(auditLog)
+    .values({ at, actor, action: 'person.deleted', entity: 'person', entityId: String(personId) })
+    .run()
+  // Seats they held are free again: the waiting list's next person is offered one by the scheduler.
+  return { freedSessions: held.filter((r) => r.status === 'confirmed' || r.status === 'offered').map((r) => r.sessionId) }
+}
+
+/** Unlinks a chat account from its person (the record stays). */
+export function unlinkChat(db: Db, channel: Channel, userId: string, at: Date): boolean {
+  return (
+    db
+      .update(channelIdentities)
+      .set({ personId: null, linkedAt: null, updatedAt: at })
+      .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.userId, userId)))
+      .run().changes > 0
+  )
+}
+
+export function linkedChatCount(db: Db, personId: number): number {
+  return db.select({ n: count() }).from(channelIdentities).where(eq(channelIdentities.personId, personId)).get()?.n ?? 0
+}
