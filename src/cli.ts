@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util'
 import { Api, GrammyError } from 'grammy'
 import { ALLOWED_UPDATES } from './bots/telegram/bot.js'
 import { importSessionsCommand, listSessionsCommand, sessionRegistrationsCommand } from './cli/sessions.js'
+import { importStatusCommand, statusShowCommand } from './cli/status.js'
 import { type Config, loadConfigOrExit } from './config.js'
 import { closeDatabase, type Db, openDatabase } from './db/client.js'
 import { closeHandoff, listHandoffs } from './db/queries/handoff.js'
@@ -14,9 +15,11 @@ import { ensureReferenceData } from './db/reference-data.js'
 const USAGE = `Pemakaian: npm run cli -- <perintah>
 
   import sessions FILE.csv          muat sesi Bimtek dari CSV (semua baris atau tidak sama sekali)
+  import status FILE.csv            muat tahap sertifikasi per orang dari CSV (semua baris atau tidak sama sekali)
   sessions list [--all] [--csv]     sesi yang belum selesai (--all: semua; --csv: sebagai CSV)
   sessions registrations ID|KODE [--csv]
                                     pendaftar satu sesi (terkonfirmasi, ditawari, daftar tunggu, batal)
+  status show NIK                   nama dan riwayat tahap sertifikasi satu orang (NIK tidak ditampilkan)
   handoff list [--all]              permintaan "Bicara dengan petugas" yang masih terbuka (--all: semua)
   handoff close KODE                tandai permintaan KODE sudah ditangani
   telegram set-webhook              daftarkan PUBLIC_BASE_URL/telegram/webhook ke Telegram (mode webhook)
@@ -52,6 +55,8 @@ async function telegramCall(label: string, call: () => Promise<unknown>): Promis
 
 const commands: Record<string, Command> = {
   'import sessions': importSessionsCommand,
+  'import status': importStatusCommand,
+  'status show': statusShowCommand,
   'sessions list': listSessionsCommand,
   'sessions registrations': sessionRegistrationsCommand,
   'telegram set-webhook': async (_db, _args, config) => {

@@ -1,7 +1,5 @@
 /** `npm run cli -- import sessions | sessions list | sessions registrations`: Bimtek sessions for the secretariat. */
-import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import cliProgress from 'cli-progress'
 import { formatImportError } from '../core/import/csv.js'
 import { formatLocalDateTime } from '../core/regions.js'
 import { importSessions } from '../core/sessions/import.js'
@@ -14,43 +12,10 @@ import {
   listSessions,
   type SessionRegistration,
 } from '../db/queries/sessions.js'
+import { progressBar, readInput } from './io.js'
 
 const out = (text: string) => process.stdout.write(text)
 const err = (text: string) => process.stderr.write(text)
-
-/** The file's bytes, or one line saying why it cannot be read. */
-function readInput(path: string): Uint8Array | undefined {
-  try {
-    return readFileSync(path)
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    const reason =
-      code === 'ENOENT' ? 'file tidak ditemukan' : code === 'EISDIR' ? 'ini folder, bukan file' : `tidak dapat dibaca (${code})`
-    err(`${path}: ${reason}\n`)
-    return undefined
-  }
-}
-
-/** A progress bar on stderr, only for a person watching a terminal (never in logs or pipes). */
-function progressBar(): { onProgress?: (done: number, total: number) => void; stop(): void } {
-  if (!process.stderr.isTTY) return { stop: () => {} }
-  const bar = new cliProgress.SingleBar({
-    format: 'Mengimpor [{bar}] {value}/{total} baris',
-    clearOnComplete: true,
-    hideCursor: true,
-  })
-  let started = false
-  return {
-    onProgress: (done, total) => {
-      if (!started) bar.start(total, 0)
-      started = true
-      bar.update(done)
-    },
-    stop: () => {
-      if (started) bar.stop()
-    },
-  }
-}
 
 export function importSessionsCommand(db: Db, args: string[]): number {
   const path = args[0]

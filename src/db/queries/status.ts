@@ -1,0 +1,94 @@
+/**
+ * Certification status as the status import writes it: people found by NIK hash, their stage
+ * histories, and who has a chat to be told about a new stage. Plain prepared statements on the
+ * connection (no query builder per row), because one import may hold 100,000 rows; every call runs
+ * inside the import's transaction.
+ */
+import type { Db } from '../client.js'
+import type { CertificationStage } from '../schema.js'
+
+/** A person as stored, with the fields an import may fill in or change. */
+export type StoredPerson = {
+  id: number
+  fullName: string
+  birthDate: string | null
+  nikCiphertext: string | null
+  phoneE164: string | null
+  provinceCode: string | null
+  regency: string | null
+  professionGroup: string | null
+  institution: string | null
+  timeZone: string
+}
+
+/** One stage of a person's history; times in UTC milliseconds. */
+export type StoredStage = { id: number; stage: CertificationStage; reachedAt: number; dueAt: number | null; note: string | null }
+
+/** The person fields an import writes (all of them: unchanged ones carry the stored value). */
+export type PersonFields = Omit<StoredPerson, 'id' | 'birthDate' | 'nikCiphertext'> & {
+  birthDate: string
+  nikCiphertext: string
+}
+
+const PERSON_COLUMNS = `id, full_name as fullName, birth_date as birthDate, nik_ciphertext as nikCiphertext,
+  phone_e164 as phoneE164, province_code as provinceCode, regency, profession_group as professionGroup,
+  institution, time_zone as timeZone`
+
+/** The statements of one import, prepared once on the database's connection. */
+export function statusWrites(db: Db) {
+  const c = db.$client
+  const personByHash = c.prepare<[string], StoredPerson>(`select ${PERSON_COLUMNS} from people where nik_hash = ?`)
+  const stagesOf = c.prepare<[number], StoredStage>(
+    'select id, stage, reached_at as reachedAt, due_at as dueAt, note from certification_stages where person_id = ? order by id',
+  )
+  const insertPerson = c.prepare(
+    `insert into people (full_name, nik_hash, nik_ciphertext, birth_date, phone_e164, province_code, regency,
+       profession_group, institution, time_zone, created_at, updated_at)
+     values (@fullName, @nikHash, @nikCiphertext, @birthDate, @phoneE164, @provinceCode, @regency,
+       @professionGroup, @institution, @timeZone, @at, @at)`,
+  )
+  const updatePerson = c.prepare(
+    `update people set full_name = @fullName, nik_ciphertext = @nikCiphertext, birth_date = @birthDate,
+       phone_e164 = @phoneE164, province_code = @provinceCode, regency = @regency, profession_group = @professionGroup,
+       institution = @institution, time_zone = @timeZone, updated_at = @at
+     where id = @id`,
+  )
+  const insertStage = c.prepare<[number, string, number, number | null, string | null, number]>(
+    'insert into certification_stages (person_id, stage, reached_at, due_at, note, created_at) values (?, ?, ?, ?, ?, ?)',
+  )
+  const updateStage = c.prepare<[number, number | null, string | null, number]>(
+    'update certification_stages set reached_at = ?, due_at = ?, note = ? where id = ?',
+  )
+  const linked = c.prepare<[], { id: number }>(
+    'select distinct person_id as id from channel_identities where person_id is not null and blocked_at is null',
+  )
+  return {
+    personByHash: (nikHash: string): StoredPerson | undefined => personByHash.get(nikHash),
+    stagesOf: (personId: number): StoredStage[] => stagesOf.all(personId),
+    insertPerson: (fields: PersonFields, nikHash: string, at: Date): number =>
+      Number(insertPerson.run({ ...fields, nikHash, at: at.getTime() }).lastInsertRowid),
+    updatePerson: (id: number, fields: PersonFields, at: Date): void => {
+      updatePerson.run({ ...fields, id, at: at.getTime() })
+    },
+    insertStage: (personId: number, stage: Omit<StoredStage, 'id'>, at: Date): number =>
+      Number(insertStage.run(personId, stage.stage, stage.reachedAt, stage.dueAt, stage.note, at.getTime()).lastInsertRowid),
+    updateStage: (stage: StoredStage): void => {
+      updateStage.run(stage.reachedAt, stage.dueAt, stage.note, stage.id)
+    },
+    /** People with at least one chat that can still be reached (linked and not blocked). */
+    linkedPeople: (): Set<number> => new Set(linked.all().map((row) => row.id)),
+  }
+}
+
+export type StatusWrites = ReturnType<typeof statusWrites>
+
+/** The current stage of a history: the latest reached, the later written on a tie. */
+export function currentStage<S extends Pick<StoredStage, 'id' | 'reachedAt'>>(stages: readonly S[]): S | undefined {
+  let current: S | undefined
+  for (const stage of stages) {
+    if (!current || stage.reachedAt > current.reachedAt || (stage.reachedAt === current.reachedAt && stage.id > current.id)) {
+      current = stage
+    }
+  }
+  return current
+}
