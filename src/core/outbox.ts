@@ -7,6 +7,7 @@
 import type { Logger } from 'pino'
 import type { Db } from '../db/client.js'
 import { abandonStaleClaims, claimDue, markFailed, markSent, markSkipped } from '../db/queries/outbox.js'
+import { scrubNumbers } from './privacy/mask.js'
 import type { Channel, Reply } from './types.js'
 
 export type ChannelSender = (chatId: string, replies: Reply[]) => Promise<void>
@@ -67,7 +68,7 @@ export function createOutbox(deps: OutboxDeps) {
             counts.skipped++
             continue
           }
-          const reason = (error instanceof Error ? error.message : String(error)).replace(/\d{5,}/g, '…').slice(0, 300)
+          const reason = scrubNumbers(error instanceof Error ? error.message : String(error)).slice(0, 300)
           const delay = RETRY_MINUTES[row.attempts - 1]
           const retryAt =
             row.attempts < maxAttempts && delay !== undefined ? new Date(now().getTime() + delay * 60_000) : undefined

@@ -5,6 +5,7 @@ import { coreDriver, play } from '../support/transcript.js'
 import { CORE_TRANSCRIPTS } from '../transcripts/core.js'
 import { FAQ_TRANSCRIPTS } from '../transcripts/faq.js'
 import { REGISTRATION_TRANSCRIPTS, seedRegistration } from '../transcripts/registration.js'
+import { STATUS_TRANSCRIPTS, seedStatus } from '../transcripts/status.js'
 
 let core: ReturnType<typeof testCore>
 afterEach(() => closeDatabase(core.db))
@@ -20,6 +21,14 @@ describe.each(Object.entries(REGISTRATION_TRANSCRIPTS))('registration transcript
   it('plays the same through the core', async () => {
     core = testCore()
     seedRegistration(core.db, new Date())
+    await play(coreDriver(core.engine), transcript)
+  })
+})
+
+describe.each(Object.entries(STATUS_TRANSCRIPTS))('status transcript: %s', (_name, transcript) => {
+  it('plays the same through the core', async () => {
+    core = testCore()
+    seedStatus(core.db, core.vault, new Date())
     await play(coreDriver(core.engine), transcript)
   })
 })

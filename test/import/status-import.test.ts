@@ -501,7 +501,7 @@ describe('telling people their stage changed', () => {
     const last = outboxRows().at(-1)
     expect(last).toMatchObject({ personId: sitiId, chatId: 'chat-siti', kind: 'status_changed' })
     expect(JSON.parse(last?.payload ?? '{}').text).toContain(
-      'Your certification status was updated: *Not yet competent* (Sabtu, 31 Oktober 2026)',
+      'Your certification status was updated: *Not yet competent* (Saturday, 31 October 2026)',
     )
   })
 

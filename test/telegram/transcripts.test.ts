@@ -11,6 +11,7 @@ import { play } from '../support/transcript.js'
 import { CORE_TRANSCRIPTS } from '../transcripts/core.js'
 import { FAQ_TRANSCRIPTS } from '../transcripts/faq.js'
 import { REGISTRATION_TRANSCRIPTS, seedRegistration } from '../transcripts/registration.js'
+import { STATUS_TRANSCRIPTS, seedStatus } from '../transcripts/status.js'
 
 let core: ReturnType<typeof testCore> | undefined
 let fake: FakeTelegram | undefined
@@ -41,6 +42,16 @@ describe.each(MODES)('Telegram (%s)', (mode) => {
     it('plays the same through the Telegram adapter', async () => {
       core = testCore()
       seedRegistration(core.db, new Date())
+      fake = await startFakeTelegram()
+      driver = await telegramDriver({ mode, fake, engine: core.engine, db: core.db })
+      await play(driver, transcript)
+    })
+  })
+
+  describe.each(Object.entries(STATUS_TRANSCRIPTS))('status transcript: %s', (_name, transcript) => {
+    it('plays the same through the Telegram adapter', async () => {
+      core = testCore()
+      seedStatus(core.db, core.vault, new Date())
       fake = await startFakeTelegram()
       driver = await telegramDriver({ mode, fake, engine: core.engine, db: core.db })
       await play(driver, transcript)

@@ -10,6 +10,7 @@ import { type WhatsAppDriver, whatsappDriver } from '../support/whatsapp-driver.
 import { CORE_TRANSCRIPTS } from '../transcripts/core.js'
 import { FAQ_TRANSCRIPTS } from '../transcripts/faq.js'
 import { REGISTRATION_TRANSCRIPTS, seedRegistration } from '../transcripts/registration.js'
+import { STATUS_TRANSCRIPTS, seedStatus } from '../transcripts/status.js'
 
 let core: ReturnType<typeof testCore> | undefined
 let driver: WhatsAppDriver | undefined
@@ -33,6 +34,15 @@ describe.each(Object.entries(REGISTRATION_TRANSCRIPTS))('WhatsApp registration t
   it('plays the same through the WhatsApp adapter', async () => {
     core = testCore()
     seedRegistration(core.db, new Date())
+    driver = await whatsappDriver({ engine: core.engine, db: core.db })
+    await play(driver, transcript)
+  })
+})
+
+describe.each(Object.entries(STATUS_TRANSCRIPTS))('WhatsApp status transcript: %s', (_name, transcript) => {
+  it('plays the same through the WhatsApp adapter', async () => {
+    core = testCore()
+    seedStatus(core.db, core.vault, new Date())
     driver = await whatsappDriver({ engine: core.engine, db: core.db })
     await play(driver, transcript)
   })

@@ -5,6 +5,7 @@
  * failed. A chat's messages keep their order (the caller sends one chat's replies in sequence).
  */
 import type { Logger } from 'pino'
+import { scrubNumbers } from '../../core/privacy/mask.js'
 import { renderPlainText } from '../../core/render.js'
 import type { Reply } from '../../core/types.js'
 import type { Connection } from './connection.js'
@@ -98,7 +99,7 @@ export function createSender(deps: SenderDeps): Sender {
             sent = true
           } catch (error) {
             // Error texts may name the chat's number: keep digits out of logs and records.
-            lastError = (error instanceof Error ? error.message : String(error)).replace(/\d{5,}/g, '…')
+            lastError = scrubNumbers(error instanceof Error ? error.message : String(error))
             if (attempt < retry.attempts) {
               logger.warn({ channel: 'whatsapp', attempt, error: lastError }, 'WhatsApp send failed; retrying')
               await sleep(retry.baseDelayMs * 2 ** (attempt - 1))

@@ -4,6 +4,7 @@
  */
 import makeWASocket, { type AuthenticationState, type BaileysEventMap, Browsers, type WASocket } from '@whiskeysockets/baileys'
 import type { Logger } from 'pino'
+import { scrubNumbers } from '../../core/privacy/mask.js'
 
 export type WhatsAppSocket = {
   ev: { on<E extends keyof BaileysEventMap>(event: E, listener: (arg: BaileysEventMap[E]) => void): void }
@@ -19,7 +20,7 @@ export type SocketFactory = (auth: AuthenticationState) => WhatsAppSocket
 
 /** Baileys' own logs carry phone numbers and message ids: only their gist, digits masked, reaches ours. */
 function baileysLogger(logger: Logger): NonNullable<Parameters<typeof makeWASocket>[0]['logger']> {
-  const mask = (value: unknown) => String(value ?? '').replace(/\d{5,}/g, '…')
+  const mask = (value: unknown) => scrubNumbers(String(value ?? ''))
   const write = (level: 'trace' | 'debug' | 'info' | 'warn' | 'error') => (obj: unknown, msg?: string) => {
     const text = msg ?? (typeof obj === 'string' ? obj : '')
     const err = obj && typeof obj === 'object' && 'err' in obj ? (obj as { err?: { message?: string } }).err : undefined

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { insertHandoff } from '../../db/queries/handoff.js'
+import { personOfChat } from '../../db/queries/registrations.js'
 import { referenceCode } from '../codes.js'
 import { fill, t } from '../messages.js'
 import { maskPhone } from '../privacy/mask.js'
@@ -114,6 +115,8 @@ export function createHandoffFlow(deps: { contact: string }): FlowDefinition {
         code,
         channel: ctx.inbound.channel,
         chatId: ctx.inbound.chatId,
+        // A chat linked to a person's record: the request is part of their data (see, export, delete).
+        personId: personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId) ?? null,
         name,
         phoneE164: phone,
         topic: String(fields.topic).replace('topic:', ''),

@@ -4,3 +4,12 @@ export function maskPhone(e164: string): string {
   if (national.length < 7) return '****'
   return `+62 ${national.slice(0, 3)}-****-${national.slice(-4)}`
 }
+
+/**
+ * Error texts from platforms can name a chat's number or a message id ("6281… not on WhatsApp",
+ * "+62 813-9988-7766"): every run of digits long enough to be one, with the spaces, dots, dashes
+ * and brackets people and platforms put in them, becomes "…" before it reaches a log or a record.
+ */
+export function scrubNumbers(text: string): string {
+  return text.replace(/\+?\d[\d\s().-]{4,}\d/g, '…')
+}

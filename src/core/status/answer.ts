@@ -6,7 +6,7 @@
 import { certificatesOf, type PersonRow, stageHistory, upcomingExams } from '../../db/queries/people.js'
 import type { CertificationStage } from '../../db/schema.js'
 import { fill, t } from '../messages.js'
-import { formatLocalDateTime, zoneLabel } from '../regions.js'
+import { formatLocalTime, zoneLabel } from '../regions.js'
 import type { TurnContext } from '../turn.js'
 import type { Language, Reply, Text } from '../types.js'
 import { PATH, STAGE_ADVICE, STAGE_LABEL, stepOf } from './stages.js'
@@ -47,6 +47,16 @@ const day = (date: Date, zone: string, lang: Language) =>
     year: 'numeric',
   }).format(date)
 
+/** "Senin, 14 Desember 2026" / "Monday, 14 December 2026" in `zone`. */
+const weekday = (date: Date, zone: string, lang: Language) =>
+  new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', {
+    timeZone: zone,
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  }).format(date)
+
 /** The verification page of a certificate (issue #8), absolute when PUBLIC_BASE_URL is set. */
 export const verificationLink = (number: string, baseUrl?: string) =>
   `${baseUrl ? baseUrl.replace(/\/$/, '') : ''}/verifikasi/${encodeURIComponent(number)}`
@@ -68,15 +78,16 @@ export function statusAnswer(ctx: TurnContext, person: PersonRow, baseUrl?: stri
     // Expiry is only on the path of someone whose certificate expired.
     if (!here && stages.includes('kedaluwarsa')) return []
     if (here && step < currentStep) return [`✅ ${t(lang, STAGE_LABEL[here.stage])}: ${day(here.reachedAt, zone, lang)}`]
+    // A step before the current one is done even when its date is not on record (an import may
+    // bring only a person's latest stage); the step before a certificate can only be Kompeten.
+    if (!here && step < currentStep) return [`✅ ${t(lang, STAGE_LABEL[stages[0] ?? current.stage])}`]
     if (here && step === currentStep) return [`▶️ *${t(lang, STAGE_LABEL[here.stage])}*: ${day(here.reachedAt, zone, lang)}`]
     // The step after Kompeten/Belum Kompeten depends on the outcome; after Belum Kompeten it is re-assessment.
     if (step > currentStep && current.stage === 'belum_kompeten') return []
     return [`⬜ ${stages.map((stage) => t(lang, STAGE_LABEL[stage])).join(' / ')}`]
   })
 
-  const due = current.dueAt
-    ? fill(t(lang, texts.due), { date: formatLocalDateTime(current.dueAt, zone).replace(/, \d\d\.\d\d .*$/, '') })
-    : ''
+  const due = current.dueAt ? fill(t(lang, texts.due), { date: weekday(current.dueAt, zone, lang) }) : ''
   const advice = t(lang, STAGE_ADVICE[current.stage]).replace('{due}', due)
   const parts = [title, lines.join('\n'), fill(t(lang, texts.now), { advice })]
   if (current.note) parts.push(`📌 ${current.note}`)
@@ -87,7 +98,7 @@ export function statusAnswer(ctx: TurnContext, person: PersonRow, baseUrl?: stri
     parts.push(
       fill(t(lang, texts.exam), {
         kind: t(lang, EXAM_KIND[exam.kind] ?? { id: exam.kind, en: exam.kind }),
-        when: formatLocalDateTime(exam.startsAt, examZone),
+        when: `${weekday(exam.startsAt, examZone, lang)}, ${formatLocalTime(exam.startsAt, examZone)}`,
         mode: t(lang, MODE[exam.mode] ?? { id: exam.mode, en: exam.mode }),
       }),
     )

@@ -57,11 +57,19 @@ const label = {
   birthDate: { id: 'Tanggal lahir', en: 'Date of birth' },
 } satisfies Record<string, Text>
 
-/** Until when the chat may not try again, if it is locked. */
+/**
+ * Until when the chat may not try again, if it is locked: the latest failure is less than an hour
+ * old and closed a run of MAX_FAILURES within the hour before it. (Counting only the failures of
+ * the last hour would end the lock as soon as the first of the run turned an hour old, not an hour
+ * after the last.) A locked chat records no further attempts, so the latest failure is the one
+ * that locked it.
+ */
 export function lockedUntil(ctx: TurnContext): Date | undefined {
-  const failures = failuresSince(ctx.db, ctx.inbound.channel, ctx.inbound.chatId, new Date(ctx.now.getTime() - LOCK_MS))
+  const failures = failuresSince(ctx.db, ctx.inbound.channel, ctx.inbound.chatId, new Date(ctx.now.getTime() - 2 * LOCK_MS))
   const latest = failures[0]
-  return failures.length >= MAX_FAILURES && latest ? new Date(latest.getTime() + LOCK_MS) : undefined
+  if (!latest || latest.getTime() + LOCK_MS <= ctx.now.getTime()) return undefined
+  const run = failures.filter((at) => at.getTime() >= latest.getTime() - LOCK_MS).length
+  return run >= MAX_FAILURES ? new Date(latest.getTime() + LOCK_MS) : undefined
 }
 
 function lockedReply(ctx: TurnContext, until: Date): Reply {

@@ -3,7 +3,6 @@
  * to do next; the order of the path; and the short message sent when a person's stage changes.
  */
 import type { CertificationStage } from '../../db/schema.js'
-import { formatLocalDateTime } from '../regions.js'
 import type { Language, Reply, Text } from '../types.js'
 
 /** The path in order. Kompeten and Belum Kompeten are two outcomes of the same step. */
@@ -86,6 +85,12 @@ const changed: Text = {
 
 /** The one message a linked person gets when an import moves them to a new stage. */
 export function stageChangedMessage(stage: CertificationStage, reachedAt: Date, lang: Language, timeZone: string): Reply {
-  const date = formatLocalDateTime(reachedAt, timeZone).replace(/, \d\d\.\d\d .*$/, '')
+  const date = new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', {
+    timeZone,
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  }).format(reachedAt)
   return { text: changed[lang].replace('{stage}', STAGE_LABEL[stage][lang]).replace('{date}', date) }
 }

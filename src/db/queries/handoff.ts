@@ -7,6 +7,8 @@ export type NewHandoff = {
   code: string
   channel: Channel
   chatId: string
+  /** The person the chat is linked to, if any. */
+  personId?: number | null
   name: string
   phoneE164: string
   topic: string
@@ -23,6 +25,7 @@ export function insertHandoff(db: Db, request: NewHandoff): void {
     .run()
   db.insert(consentRecords)
     .values({
+      personId: row.personId ?? null,
       channel: row.channel,
       chatId: row.chatId,
       purpose: 'handoff',

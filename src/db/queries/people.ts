@@ -114,7 +114,7 @@ export function everythingAbout(db: Db, personId: number) {
 
 /**
  * Deletes a person's personal data (UU 27/2022, right to erasure): the person, and with them their
- * history, exams, registrations, consents and queued messages. Issued certificates are public
+ * history, exams, registrations, consents, requests to staff and queued messages. Issued certificates are public
  * records and stay (without the link to the person); the audit log records that it happened.
  */
 export function deletePerson(db: Db, personId: number, at: Date, actor: string): { freedSessions: number[] } {
@@ -125,7 +125,7 @@ export function deletePerson(db: Db, personId: number, at: Date, actor: string):
     .all()
   db.delete(outbox).where(eq(outbox.personId, personId)).run()
   db.delete(consentRecords).where(eq(consentRecords.personId, personId)).run()
-  db.update(handoffRequests).set({ personId: null }).where(eq(handoffRequests.personId, personId)).run()
+  db.delete(handoffRequests).where(eq(handoffRequests.personId, personId)).run()
   db.update(channelIdentities)
     .set({ personId: null, linkedAt: null, updatedAt: at })
     .where(eq(channelIdentities.personId, personId))
