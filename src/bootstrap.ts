@@ -7,6 +7,8 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { Logger } from 'pino'
 import type { Config } from './config.js'
+import { createCertificateCheck } from './core/certificates/chat.js'
+import { createLookupAudit } from './core/certificates/lookup-audit.js'
 import { createEngine, type Engine, type Feature } from './core/engine.js'
 import { createFaq } from './core/faq/feature.js'
 import { FaqContentError, loadKnowledgeBase } from './core/faq/knowledge-base.js'
@@ -85,6 +87,18 @@ export function openCore(config: Config, logger: Logger, options: { clock?: () =
     }
   }
   const registration = createRegistrationCommands({ offerHours: config.REGISTRATION_OFFER_HOURS })
+  // Chat lookups go to the lookup audit at once, inside the message's own transaction: no buffer to
+  // lose when the terminal chat exits, and no write of its own.
+  const lookupAudit = createLookupAudit(db, { flushMs: 60_000, maxBatch: 1_000 })
+  const certificateCheck = createCertificateCheck({
+    baseUrl: config.PUBLIC_BASE_URL,
+    audit: {
+      record: (entry) => {
+        lookupAudit.record(entry)
+        lookupAudit.flush()
+      },
+    },
+  })
   const features: Partial<Record<MenuItemId, Feature>> = {
     daftar: {
       flow: createRegistrationFlow({ vault, offerHours: config.REGISTRATION_OFFER_HOURS }),
@@ -95,6 +109,7 @@ export function openCore(config: Config, logger: Logger, options: { clock?: () =
     'data-saya': provenFeature('data-saya', (ctx, person) =>
       dataSummary(ctx, person, { vault, offerHours: config.REGISTRATION_OFFER_HOURS }),
     ),
+    verifikasi: certificateCheck.feature,
     petugas: { flow: createHandoffFlow({ contact: config.SECRETARIAT_CONTACT }) },
   }
   const dataRights = createDataRights({ vault, offerHours: config.REGISTRATION_OFFER_HOURS })
@@ -114,7 +129,7 @@ export function openCore(config: Config, logger: Logger, options: { clock?: () =
     features,
     fallback: faq.ask,
     actions: [...faq.actions, ...registration.actions, ...dataRights.actions],
-    commands: [...registration.commands, ...dataRights.commands],
+    commands: [...registration.commands, ...dataRights.commands, certificateCheck.command],
   })
   return { db, engine, demo, vault }
 }

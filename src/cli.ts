@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util'
 import { Api, GrammyError } from 'grammy'
 import { ALLOWED_UPDATES } from './bots/telegram/bot.js'
+import { importCertificatesCommand, qrCommand } from './cli/certificates.js'
 import { importSessionsCommand, listSessionsCommand, sessionRegistrationsCommand } from './cli/sessions.js'
 import { importStatusCommand, statusShowCommand } from './cli/status.js'
 import { type Config, loadConfigOrExit } from './config.js'
@@ -16,6 +17,8 @@ const USAGE = `Pemakaian: npm run cli -- <perintah>
 
   import sessions FILE.csv          muat sesi Bimtek dari CSV (semua baris atau tidak sama sekali)
   import status FILE.csv            muat tahap sertifikasi per orang dari CSV (semua baris atau tidak sama sekali)
+  import certificates FILE.csv      muat sertifikat dari CSV (semua baris atau tidak sama sekali)
+  qr NOMOR [--out FOLDER]           kode QR (PNG dan SVG) berisi tautan verifikasi bertanda tangan satu sertifikat
   sessions list [--all] [--csv]     sesi yang belum selesai (--all: semua; --csv: sebagai CSV)
   sessions registrations ID|KODE [--csv]
                                     pendaftar satu sesi (terkonfirmasi, ditawari, daftar tunggu, batal)
@@ -56,6 +59,8 @@ async function telegramCall(label: string, call: () => Promise<unknown>): Promis
 const commands: Record<string, Command> = {
   'import sessions': importSessionsCommand,
   'import status': importStatusCommand,
+  'import certificates': importCertificatesCommand,
+  qr: qrCommand,
   'status show': statusShowCommand,
   'sessions list': listSessionsCommand,
   'sessions registrations': sessionRegistrationsCommand,
@@ -116,8 +121,10 @@ const commands: Record<string, Command> = {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const name = argv.slice(0, 2).join(' ')
-  const command = commands[name]
+  // Commands are one word ("qr") or two ("import status").
+  const two = argv.slice(0, 2).join(' ')
+  const name = Object.hasOwn(commands, two) ? two : (argv[0] ?? '')
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined
   if (!command) {
     process.stderr.write(argv.length && argv[0] !== '--help' ? `Perintah tidak dikenal: ${argv.join(' ')}\n\n${USAGE}` : USAGE)
     return argv.length && argv[0] !== '--help' ? 2 : 0
@@ -126,7 +133,7 @@ async function main(argv: string[]): Promise<number> {
   const db = openDatabase(config.DATABASE_PATH)
   try {
     ensureReferenceData(db)
-    return await command(db, argv.slice(2), config)
+    return await command(db, argv.slice(name.split(' ').length), config)
   } catch (error) {
     // A mistyped option (node:util parseArgs) is the user's mistake, not a bug: say so, no stack trace.
     if (!(error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS'))) throw error

@@ -2,7 +2,17 @@
  * Every setting, read once from the environment and checked with zod. A wrong value stops
  * start-up with one line naming the variable and what it expects (see .env.example).
  */
+import { createHash } from 'node:crypto'
 import { z } from 'zod'
+
+/**
+ * The signing key of certificate QR links outside production when CERT_SIGNING_KEY is unset. Anyone
+ * can compute it (it is derived from this text), so links signed with it prove nothing: production
+ * refuses to start without a real key, and start-up warns whenever this one is used.
+ */
+export const DEV_CERT_SIGNING_KEY = createHash('sha256')
+  .update('kesos-assistant development certificate signing key: not secret')
+  .digest('hex')
 
 const bool = (name: string) =>
   z
@@ -92,6 +102,16 @@ const schema = z
       .string()
       .regex(/^[A-Za-z0-9_.~+/=-]{24,256}$/, 'ADMIN_TOKEN must be 24–256 characters without spaces (e.g. openssl rand -hex 24)')
       .optional(),
+    CERT_SIGNING_KEY: z
+      .string()
+      .regex(/^\S{32,256}$/, 'CERT_SIGNING_KEY must be 32–256 characters without spaces (e.g. openssl rand -hex 32)')
+      .optional(),
+    VERIFY_RATE_LIMIT_PER_MINUTE: wholeNumber(
+      'VERIFY_RATE_LIMIT_PER_MINUTE must be a whole number of lookups from 1 to 100000',
+      1,
+      100_000,
+    ).default(60),
+    TRUST_PROXY: bool('TRUST_PROXY').default(false),
   })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV === 'production' && !config.DATA_ENCRYPTION_KEY) {
@@ -102,6 +122,14 @@ const schema = z
           'DATA_ENCRYPTION_KEY must be set in production (openssl rand -hex 32), kept apart from the database and backed up',
       })
     }
+    if (config.NODE_ENV === 'production' && (!config.CERT_SIGNING_KEY || config.CERT_SIGNING_KEY === DEV_CERT_SIGNING_KEY)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CERT_SIGNING_KEY'],
+        message:
+          'CERT_SIGNING_KEY must be set in production (openssl rand -hex 32): it signs the QR links printed on certificates',
+      })
+    }
     if (config.TELEGRAM_BOT_TOKEN && config.TELEGRAM_MODE === 'webhook' && !config.TELEGRAM_WEBHOOK_SECRET) {
       ctx.addIssue({
         code: 'custom',
@@ -110,6 +138,8 @@ const schema = z
       })
     }
   })
+  // Outside production a missing signing key is the public development key (see DEV_CERT_SIGNING_KEY).
+  .transform((config) => ({ ...config, CERT_SIGNING_KEY: config.CERT_SIGNING_KEY ?? DEV_CERT_SIGNING_KEY }))
 
 export type Config = z.infer<typeof schema>
 

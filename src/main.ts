@@ -8,7 +8,8 @@ import { createTelegramWebhook } from './bots/telegram/webhook.js'
 import { createWhatsAppChannel } from './bots/whatsapp/adapter.js'
 import type { ConnectionState } from './bots/whatsapp/connection.js'
 import { baileysSocketFactory } from './bots/whatsapp/socket.js'
-import { loadConfigOrExit } from './config.js'
+import { DEV_CERT_SIGNING_KEY, loadConfigOrExit } from './config.js'
+import { createLookupAudit } from './core/certificates/lookup-audit.js'
 import { runHousekeeping } from './core/housekeeping.js'
 import { type ChannelSender, createOutbox } from './core/outbox.js'
 import { expireSeatOffers } from './core/registration/commands.js'
@@ -23,7 +24,7 @@ const logger = createLogger({
   level: config.LOG_LEVEL,
   pretty: process.stdout.isTTY === true && config.NODE_ENV !== 'production',
 })
-const { db, engine, demo } = openCoreOrExit(config, logger)
+const { db, engine, demo, vault } = openCoreOrExit(config, logger)
 if (demo) {
   logger.info(
     demo,
@@ -105,12 +106,37 @@ const scheduler = startScheduler(
   logger,
 )
 
+// Certificate lookups reach the audit log in batches, so a burst of lookups is not a burst of writes.
+const lookupAudit = createLookupAudit(db, {
+  flushMs: 2_000,
+  maxBatch: 200,
+  onError: (error, pending) =>
+    logger.error(
+      { err: describe(error), pending },
+      'certificate lookup audit: writing failed; the entries are kept for the next try',
+    ),
+})
+if (config.CERT_SIGNING_KEY === DEV_CERT_SIGNING_KEY) {
+  logger.warn(
+    'CERT_SIGNING_KEY is not set: certificate QR links are signed with the public development key and prove nothing; set it (openssl rand -hex 32) before printing certificates',
+  )
+}
+
 const app = createWebApp({
   version: VERSION,
   logger,
   channels: () => ({ ...channels }),
   checkDatabase: () => db.$client.prepare('select 1').get(),
   db,
+  vault,
+  verify: {
+    db,
+    signingKey: config.CERT_SIGNING_KEY,
+    audit: lookupAudit,
+    ratePerMinute: config.VERIFY_RATE_LIMIT_PER_MINUTE,
+    trustProxy: config.TRUST_PROXY,
+    ...(config.PUBLIC_BASE_URL && { publicBaseUrl: config.PUBLIC_BASE_URL }),
+  },
   ...(config.ADMIN_TOKEN && { adminToken: config.ADMIN_TOKEN }),
   ...(whatsapp && { whatsappState: () => whatsapp.state() }),
   ...(telegram &&
@@ -120,7 +146,7 @@ const app = createWebApp({
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info: AddressInfo) => {
   logger.info(
     { port: info.port, version: VERSION },
-    `kesos-assistant listening on http://localhost:${info.port} (health: /healthz)`,
+    `kesos-assistant listening on http://localhost:${info.port} (health: /healthz, certificate verification: /verifikasi)`,
   )
 })
 
@@ -128,6 +154,7 @@ server.on('error', (error: NodeJS.ErrnoException) => {
   const reason = error.code === 'EADDRINUSE' ? `port ${config.PORT} is already in use (set PORT)` : error.message
   logger.fatal({ code: error.code }, `cannot start the web server: ${reason}`)
   void scheduler.stop().finally(() => {
+    lookupAudit.stop()
     closeDatabase(db)
     process.exit(1)
   })
@@ -183,6 +210,7 @@ async function shutdown(signal: string) {
   await whatsapp?.stop()
   await new Promise<void>((resolve) => server.close(() => resolve()))
   await scheduler.stop()
+  lookupAudit.stop()
   closeDatabase(db)
   logger.info('stopped cleanly')
   process.exit(0)

@@ -96,11 +96,11 @@ export function resolveChoice(text: string, offered: Choice[]): string | undefin
 }
 
 /**
- * Commands typed with an argument that belong to a menu entry ("cek DEMO-LSPS-2024-00009",
- * "stop pengingat"): the entry handles them, or says it is not available yet.
+ * Commands typed with an argument that belong to a menu entry ("stop pengingat", "hapus data"):
+ * the entry handles them, or says it is not available yet. ("cek <nomor>" is a typed command of
+ * the verification feature, src/core/certificates/chat.ts.)
  */
 const SHORTCUTS: [RegExp, MenuItemId][] = [
-  [/^cek\s+\S/, 'verifikasi'],
   [/^(?:stop|berhenti|mulai|aktifkan)\s+pengingat$/, 'pengingat'],
   [/^(?:hapus|lihat|unduh|download)\s+data(?:\s+saya)?$/, 'data-saya'],
 ]

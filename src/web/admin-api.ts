@@ -1,10 +1,13 @@
 /**
  * /api/v1/admin: Bimtek sessions for the secretariat: the list and each session's registrations
- * (JSON, or CSV with ?format=csv), and loading a sessions file. ADMIN_TOKEN is checked in app.ts
- * before any of these routes runs.
+ * (JSON, or CSV with ?format=csv), and loading a sessions file or a certificates file. ADMIN_TOKEN
+ * is checked in app.ts before any of these routes runs.
  */
-import { type Context, Hono } from 'hono'
+import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { importCertificates } from '../core/certificates/import.js'
+import type { ImportError } from '../core/import/csv.js'
+import type { NikVault } from '../core/privacy/nik-vault.js'
 import { importSessions } from '../core/sessions/import.js'
 import { registrationsCsv, registrationView, sessionsCsv, sessionView } from '../core/sessions/listing.js'
 import type { Db } from '../db/client.js'
@@ -12,7 +15,11 @@ import { findSessionSummary, listSessionRegistrations, listSessions } from '../d
 
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
-export type AdminApiDeps = { db: Db }
+export type AdminApiDeps = {
+  db: Db
+  /** The server's NIK vault: without it a certificates file with NIKs is refused row by row. */
+  vault?: Pick<NikVault, 'hash'> | undefined
+}
 
 const error = (code: string, message?: string) => ({ error: { code, ...(message && { message }) } })
 
@@ -26,6 +33,28 @@ function download(c: Context, filename: string, body: string) {
   c.header('Content-Type', 'text/csv; charset=utf-8')
   c.header('Content-Disposition', `attachment; filename="${filename}"`)
   return c.body(body)
+}
+
+/** A CSV file in the body, or 415 for another content type. */
+const csvOnly =
+  (what: string): MiddlewareHandler =>
+  async (c, next) => {
+    const type = c.req.header('Content-Type')?.split(';')[0]?.trim().toLowerCase()
+    if (type !== 'text/csv')
+      return c.json(error('UNSUPPORTED_MEDIA_TYPE', `send the ${what} file with Content-Type: text/csv`), 415)
+    await next()
+  }
+
+/** 413 above MAX_IMPORT_BYTES. */
+const importLimit = bodyLimit({
+  maxSize: MAX_IMPORT_BYTES,
+  onError: (c) => c.json(error('PAYLOAD_TOO_LARGE', `the file may be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB`), 413),
+})
+
+/** 422 with every bad row: nothing was written. */
+function rejected(c: Context, errors: ImportError[]) {
+  const message = `${new Set(errors.map((e) => e.line)).size} baris ditolak; tidak ada yang disimpan`
+  return c.json({ error: { code: 'IMPORT_REJECTED', message, rows: errors } }, 422)
 }
 
 export function adminApi(deps: AdminApiDeps) {
@@ -58,27 +87,19 @@ export function adminApi(deps: AdminApiDeps) {
     return c.json({ session: sessionView(session), registrations: registrations.map(registrationView) })
   })
 
-  api.post(
-    '/sessions',
-    async (c, next) => {
-      const type = c.req.header('Content-Type')?.split(';')[0]?.trim().toLowerCase()
-      if (type !== 'text/csv')
-        return c.json(error('UNSUPPORTED_MEDIA_TYPE', 'send the sessions file with Content-Type: text/csv'), 415)
-      await next()
-    },
-    bodyLimit({
-      maxSize: MAX_IMPORT_BYTES,
-      onError: (c) => c.json(error('PAYLOAD_TOO_LARGE', `the file may be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB`), 413),
-    }),
-    async (c) => {
-      const result = importSessions(deps.db, new Uint8Array(await c.req.arrayBuffer()), { actor: 'admin-api' })
-      if (!result.ok) {
-        const message = `${new Set(result.errors.map((e) => e.line)).size} baris ditolak; tidak ada yang disimpan`
-        return c.json({ error: { code: 'IMPORT_REJECTED', message, rows: result.errors } }, 422)
-      }
-      return c.json({ inserted: result.inserted, updated: result.updated })
-    },
-  )
+  api.post('/sessions', csvOnly('sessions'), importLimit, async (c) => {
+    const result = importSessions(deps.db, new Uint8Array(await c.req.arrayBuffer()), { actor: 'admin-api' })
+    if (!result.ok) return rejected(c, result.errors)
+    return c.json({ inserted: result.inserted, updated: result.updated })
+  })
+
+  api.post('/certificates', csvOnly('certificates'), importLimit, async (c) => {
+    const input = new Uint8Array(await c.req.arrayBuffer())
+    const result = importCertificates(deps.db, input, { actor: 'admin-api', vault: deps.vault })
+    if (!result.ok) return rejected(c, result.errors)
+    const { inserted, updated, unchanged, linked } = result
+    return c.json({ inserted, updated, unchanged, linked })
+  })
 
   return api
 }

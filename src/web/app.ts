@@ -1,11 +1,17 @@
-/** The HTTP front: health, the Telegram webhook, the admin pages and API; verification pages mount here. */
+/** The HTTP front: health, the Telegram webhook, the admin pages and API, certificate verification. */
 import { type Context, Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { Logger } from 'pino'
 import type { ConnectionState } from '../bots/whatsapp/connection.js'
+import type { NikVault } from '../core/privacy/nik-vault.js'
 import type { Db } from '../db/client.js'
 import { adminApi } from './admin-api.js'
 import { adminAuth } from './admin-auth.js'
+import { createRateLimiter } from './rate-limit.js'
+import { verifyStylesheet } from './static.js'
+import { verifyApi } from './verify-api.js'
+import type { VerifyDeps } from './verify-lookup.js'
+import { verifyPages } from './verify-page.js'
 import { whatsappAdmin } from './whatsapp-admin.js'
 
 export type ChannelStatus = 'on' | 'off' | 'connecting' | 'pairing' | 'error'
@@ -25,6 +31,10 @@ export type WebDeps = {
   whatsappState?: () => ConnectionState | undefined
   /** The database behind the admin API (/api/v1/admin/sessions…); without it those routes are absent. */
   db?: Db
+  /** The NIK vault, so admin imports store NIKs as the chat does. */
+  vault?: NikVault
+  /** Certificate verification: /verifikasi, /v/<number>, /api/v1/certificates/<number>; absent without it. */
+  verify?: VerifyDeps
 }
 
 export function createWebApp(deps: WebDeps) {
@@ -45,7 +55,18 @@ export function createWebApp(deps: WebDeps) {
   app.use('/admin/*', adminAuth(deps.adminToken))
   app.use('/api/v1/admin/*', adminAuth(deps.adminToken))
   app.route('/admin/whatsapp', whatsappAdmin({ state: deps.whatsappState ?? (() => undefined) }))
-  if (deps.db) app.route('/api/v1/admin', adminApi({ db: deps.db }))
+  if (deps.db) app.route('/api/v1/admin', adminApi({ db: deps.db, ...(deps.vault && { vault: deps.vault }) }))
+
+  if (deps.verify) {
+    const now = deps.verify.now ?? (() => new Date())
+    // One budget per client for the page and the API together.
+    const limiter = createRateLimiter({ limit: deps.verify.ratePerMinute, now: () => now().getTime() })
+    const routes = { ...deps.verify, now, limiter }
+    const stylesheet = verifyStylesheet()
+    app.route('/', stylesheet.app)
+    app.route('/', verifyPages({ ...routes, stylesheet: stylesheet.href }))
+    app.route('/api/v1/certificates', verifyApi(routes))
+  }
 
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND' } }, 404))
   app.onError((error, c) => {

@@ -50,7 +50,7 @@ describe('main menu', () => {
   it('says honestly that an entry is not available yet, and offers the menu and a person', async () => {
     core = testCore()
     await play(coreDriver(core.engine), [
-      { user: '4', bot: ['"Verifikasi sertifikat" belum tersedia', 'sekretariat BBPPKS', 'pilih 6'], options: MENU_ID },
+      { user: '5', bot: ['"Pengingat ujian" belum tersedia', 'sekretariat BBPPKS', 'pilih 6'], options: MENU_ID },
       { user: 'Pengingat ujian', bot: ['"Pengingat ujian" belum tersedia'], options: MENU_ID },
     ])
   })
@@ -66,7 +66,7 @@ describe('language', () => {
     core = testCore()
     await play(coreDriver(core.engine, { chatId: 'lang' }), [
       { user: 'english', bot: ['OK, I will reply in English', 'Type the number'], options: MENU_EN },
-      { user: '4', bot: ['"Verify a certificate" is not available'] },
+      { user: '5', bot: ['"Exam reminders" is not available'] },
       { user: 'halo', bot: ['Hello, welcome!'], options: MENU_EN },
       { user: 'bahasa indonesia', bot: ['Baik, saya akan memakai Bahasa Indonesia'], options: MENU_ID },
       { user: '/lang en', bot: ['OK, I will reply in English'] },

@@ -6,6 +6,7 @@ import { CORE_TRANSCRIPTS } from '../transcripts/core.js'
 import { FAQ_TRANSCRIPTS } from '../transcripts/faq.js'
 import { REGISTRATION_TRANSCRIPTS, seedRegistration } from '../transcripts/registration.js'
 import { STATUS_TRANSCRIPTS, seedStatus } from '../transcripts/status.js'
+import { seedCertificates, VERIFY_ENV, VERIFY_TRANSCRIPTS } from '../transcripts/verify.js'
 
 let core: ReturnType<typeof testCore>
 afterEach(() => closeDatabase(core.db))
@@ -29,6 +30,14 @@ describe.each(Object.entries(STATUS_TRANSCRIPTS))('status transcript: %s', (_nam
   it('plays the same through the core', async () => {
     core = testCore()
     seedStatus(core.db, core.vault, new Date())
+    await play(coreDriver(core.engine), transcript)
+  })
+})
+
+describe.each(Object.entries(VERIFY_TRANSCRIPTS))('verification transcript: %s', (_name, transcript) => {
+  it('plays the same through the core', async () => {
+    core = testCore({ env: VERIFY_ENV })
+    seedCertificates(core.db)
     await play(coreDriver(core.engine), transcript)
   })
 })

@@ -54,9 +54,9 @@ describe('terminal chat, one message per line', () => {
     expect(numberedLines(stdout)).toEqual(MENU_LINES)
   })
 
-  it('says honestly that "Verifikasi sertifikat" is not available yet and shows the menu again', async () => {
-    const stdout = await chat(['halo', '4'])
-    const after = indexAfterAll(stdout, ['"Verifikasi sertifikat" belum tersedia', 'pilih 6'])
+  it('says honestly that "Pengingat ujian" is not available yet and shows the menu again', async () => {
+    const stdout = await chat(['halo', '5'])
+    const after = indexAfterAll(stdout, ['"Pengingat ujian" belum tersedia', 'pilih 6'])
     expect(numberedLines(stdout.slice(after))).toEqual(MENU_LINES)
   })
 
@@ -159,8 +159,8 @@ describe('terminal chat, one message per line', () => {
 
   it('without --chat, every scripted run is a fresh conversation, so a script always gives the same answers', async () => {
     await chat(['halo', '6'], { chat: null })
-    const second = await chat(['halo', '4'], { chat: null })
-    expect(second).toContain('"Verifikasi sertifikat" belum tersedia')
+    const second = await chat(['halo', '5'], { chat: null })
+    expect(second).toContain('"Pengingat ujian" belum tersedia')
     expect(second).not.toContain('Pilihan tidak dikenali')
   })
 

@@ -178,7 +178,11 @@ describe('server with only DATABASE_PATH and PORT', () => {
   })
 
   it('with NODE_ENV=production loads no demo data but the six BBPPKS regions', async () => {
-    const { server, port } = await startServer({ NODE_ENV: 'production', DATA_ENCRYPTION_KEY: 'ab'.repeat(32) })
+    const { server, port } = await startServer({
+      NODE_ENV: 'production',
+      DATA_ENCRYPTION_KEY: 'ab'.repeat(32),
+      CERT_SIGNING_KEY: 'cd'.repeat(32),
+    })
     expect((await health(port)).status).toBe(200)
     expect(await stop(server)).toMatchObject({ code: 0 })
     expect(server.stdout()).not.toContain('DEMO dataset loaded')

@@ -119,14 +119,19 @@ describe.each(MODES)('commands (%s)', (mode) => {
     ])
   })
 
-  it('/cek without a number opens certificate verification', async () => {
+  it('/cek without a number opens certificate verification: it asks for the number', async () => {
     const { driver } = await setup(mode)
-    await play(driver, [{ user: '/cek', bot: ['"Verifikasi sertifikat" belum tersedia'], options: MENU_ID }])
+    await play(driver, [
+      { user: '/cek', bot: ['Ketik nomor sertifikat yang ingin diperiksa'], not: ['belum tersedia'] },
+      { user: '123/SK/BBPPKS/2024', bot: ['TIDAK DITEMUKAN', 'nomor 123SKBBPPKS2024', '/verifikasi/123SKBBPPKS2024'] },
+    ])
   })
 
-  it('/cek with a number is about certificate verification, not "no answer"', async () => {
+  it('/cek with a number looks it up at once, not "no answer"', async () => {
     const { driver } = await setup(mode)
-    await play(driver, [{ user: '/cek 123/SK/BBPPKS/2024', bot: ['Verifikasi sertifikat'], not: ['belum punya jawaban'] }])
+    await play(driver, [
+      { user: '/cek 123/SK/BBPPKS/2024', bot: ['TIDAK DITEMUKAN', 'nomor 123SKBBPPKS2024'], not: ['belum punya jawaban'] },
+    ])
   })
 
   it('/jadwal answers about Bimtek sessions, not "no answer"', async () => {

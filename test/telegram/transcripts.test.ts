@@ -12,6 +12,7 @@ import { CORE_TRANSCRIPTS } from '../transcripts/core.js'
 import { FAQ_TRANSCRIPTS } from '../transcripts/faq.js'
 import { REGISTRATION_TRANSCRIPTS, seedRegistration } from '../transcripts/registration.js'
 import { STATUS_TRANSCRIPTS, seedStatus } from '../transcripts/status.js'
+import { seedCertificates, VERIFY_ENV, VERIFY_TRANSCRIPTS } from '../transcripts/verify.js'
 
 let core: ReturnType<typeof testCore> | undefined
 let fake: FakeTelegram | undefined
@@ -52,6 +53,16 @@ describe.each(MODES)('Telegram (%s)', (mode) => {
     it('plays the same through the Telegram adapter', async () => {
       core = testCore()
       seedStatus(core.db, core.vault, new Date())
+      fake = await startFakeTelegram()
+      driver = await telegramDriver({ mode, fake, engine: core.engine, db: core.db })
+      await play(driver, transcript)
+    })
+  })
+
+  describe.each(Object.entries(VERIFY_TRANSCRIPTS))('verification transcript: %s', (_name, transcript) => {
+    it('plays the same through the Telegram adapter', async () => {
+      core = testCore({ env: VERIFY_ENV })
+      seedCertificates(core.db)
       fake = await startFakeTelegram()
       driver = await telegramDriver({ mode, fake, engine: core.engine, db: core.db })
       await play(driver, transcript)

@@ -37,9 +37,8 @@ export const CORE_TRANSCRIPTS: Record<string, Transcript> = {
   ],
 
   'an entry not built yet says so honestly, also when reached by a typed command': [
-    { user: '4', bot: ['"Verifikasi sertifikat" belum tersedia', 'pilih 6'], options: MENU_ID },
-    { user: 'cek DEMO-LSPS-2024-00009', bot: ['"Verifikasi sertifikat" belum tersedia'] },
-    { user: 'stop pengingat', bot: ['"Pengingat ujian" belum tersedia'] },
+    { user: '5', bot: ['"Pengingat ujian" belum tersedia', 'pilih 6'], options: MENU_ID },
+    { user: 'stop pengingat', bot: ['"Pengingat ujian" belum tersedia'], options: MENU_ID },
   ],
 
   'language switch and back': [

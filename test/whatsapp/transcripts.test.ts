@@ -11,6 +11,7 @@ import { CORE_TRANSCRIPTS } from '../transcripts/core.js'
 import { FAQ_TRANSCRIPTS } from '../transcripts/faq.js'
 import { REGISTRATION_TRANSCRIPTS, seedRegistration } from '../transcripts/registration.js'
 import { STATUS_TRANSCRIPTS, seedStatus } from '../transcripts/status.js'
+import { seedCertificates, VERIFY_ENV, VERIFY_TRANSCRIPTS } from '../transcripts/verify.js'
 
 let core: ReturnType<typeof testCore> | undefined
 let driver: WhatsAppDriver | undefined
@@ -43,6 +44,15 @@ describe.each(Object.entries(STATUS_TRANSCRIPTS))('WhatsApp status transcript: %
   it('plays the same through the WhatsApp adapter', async () => {
     core = testCore()
     seedStatus(core.db, core.vault, new Date())
+    driver = await whatsappDriver({ engine: core.engine, db: core.db })
+    await play(driver, transcript)
+  })
+})
+
+describe.each(Object.entries(VERIFY_TRANSCRIPTS))('WhatsApp verification transcript: %s', (_name, transcript) => {
+  it('plays the same through the WhatsApp adapter', async () => {
+    core = testCore({ env: VERIFY_ENV })
+    seedCertificates(core.db)
     driver = await whatsappDriver({ engine: core.engine, db: core.db })
     await play(driver, transcript)
   })

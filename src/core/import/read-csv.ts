@@ -91,7 +91,18 @@ function decode(input: string | Uint8Array): { ok: true; text: string } | { ok: 
 
 /** Excel in an Indonesian locale saves "CSV" with semicolons: a header without commas tells us so. */
 function delimiterOf(text: string): string {
-  const header = text.split('\n').find((line) => line.trim() !== '') ?? ''
+  // The first line that is not blank, found without splitting a file of a million lines.
+  let header = ''
+  for (let start = 0; start < text.length; ) {
+    const end = text.indexOf('\n', start)
+    const line = text.slice(start, end === -1 ? text.length : end)
+    if (line.trim() !== '') {
+      header = line
+      break
+    }
+    if (end === -1) break
+    start = end + 1
+  }
   return header.includes(';') && !header.includes(',') ? ';' : ','
 }
 
@@ -131,5 +142,197 @@ function syntaxError(error: CsvError, text: string, lastRecordEnd: number): Impo
       return { line: at, message: 'baris terlalu panjang (mungkin tanda kutip tidak ditutup)' }
     default:
       return { line: at, message: `format CSV tidak terbaca (${error.code})` }
+  }
+}
+
+// ── Streaming: files of a million rows ──────────────────────────────────────────────────────────
+
+/** `scanCsv`'s result: how many data rows were handed over, and the rows with a wrong number of values. */
+export type CsvScan = { ok: true; rows: number; errors: ImportError[] } | { ok: false; errors: ImportError[] }
+
+/**
+ * `readCsv` for files too large to hold as records (a national export of a million rows): the same
+ * file rules, header check, line numbers and messages, but each data row goes to `onRow` as soon as
+ * it is read, with its trimmed values in the order of `columns`, and nothing is kept. A line
+ * without a quote is split at the delimiter directly; a quoted record is read by a small parser,
+ * and anything irregular in it by csv-parse itself, so a broken file gets the reason `readCsv`
+ * gives. A syntax error found after rows were handed over still makes the whole file unusable
+ * (`ok: false`): the caller discards what it collected. `onProgress` gets the physical line reached
+ * and the file's line count, about 200 times.
+ */
+export function scanCsv(
+  input: string | Uint8Array,
+  columns: readonly string[],
+  onRow: (line: number, values: string[]) => void,
+  onProgress?: (line: number, lines: number) => void,
+): CsvScan {
+  const decoded = decode(input)
+  if (!decoded.ok) return decoded
+  const text = decoded.text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')
+  const length = text.length
+  const delimiter = delimiterOf(text)
+  let lines = 0
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lines++
+  if (length > 0 && !text.endsWith('\n')) lines++
+  const step = Math.max(1, Math.floor(lines / 200))
+  let reported = 0
+
+  const errors: ImportError[] = []
+  let order: number[] | undefined
+  let width = 0
+  let headerLine = 0
+  let headerErrors: ImportError[] | undefined
+  let rows = 0
+
+  const take = (line: number, fields: string[]) => {
+    if (fields.every((field) => field.trim() === '')) return // blank, or ",,,,"
+    if (headerErrors) return // only looking for syntax errors now
+    if (!order) {
+      headerLine = line
+      const names = fields.map((name) => name.trim().toLowerCase())
+      const problems = checkHeader(names, columns)
+      if (problems.length) headerErrors = problems.map((message) => ({ line, message }))
+      order = columns.map((column) => names.indexOf(column))
+      width = names.length
+      return
+    }
+    if (fields.length !== width) {
+      errors.push({
+        line,
+        message: `berisi ${fields.length} nilai, padahal header ${width} kolom (periksa koma dan tanda kutip)`,
+      })
+      return
+    }
+    const values = new Array<string>(order.length)
+    for (let i = 0; i < order.length; i++) values[i] = (fields[order[i] ?? 0] ?? '').trim()
+    rows++
+    onRow(line, values)
+  }
+
+  let pos = 0
+  let line = 0
+  // Where the next quote is: a file without quotes is searched once, not once per line.
+  let nextQuote = text.indexOf('"')
+  while (pos < length) {
+    let end = text.indexOf('\n', pos)
+    if (end === -1) end = length
+    line++
+    if (nextQuote !== -1 && nextQuote < pos) nextQuote = text.indexOf('"', pos)
+    if (nextQuote === -1 || nextQuote >= end) {
+      take(line, text.slice(pos, end).split(delimiter))
+      pos = end + 1
+    } else {
+      const start = line
+      const quoted = readQuoted(text, pos, delimiter)
+      if (quoted) {
+        for (let at = text.indexOf('\n', pos); at !== -1 && at < quoted.next - 1; at = text.indexOf('\n', at + 1)) line++
+        take(start, quoted.fields)
+        pos = quoted.next
+      } else {
+        // Irregular quoting: csv-parse reads the record (its lines until the quotes pair up) and names the problem.
+        let chunkEnd = end
+        let quotes = countQuotes(text, pos, end)
+        while (quotes % 2 === 1 && chunkEnd < length) {
+          const next = text.indexOf('\n', chunkEnd + 1)
+          const lineEnd = next === -1 ? length : next
+          quotes += countQuotes(text, chunkEnd + 1, lineEnd)
+          chunkEnd = lineEnd
+        }
+        const chunk = text.slice(pos, chunkEnd)
+        let records: { info: { lines: number }; record: string[] }[]
+        let lastRecordEnd = 0
+        try {
+          records = parse(chunk, {
+            delimiter,
+            info: true,
+            relax_column_count: true,
+            skip_empty_lines: true,
+            skip_records_with_empty_values: true,
+            on_record: (record, context) => {
+              lastRecordEnd = context.lines
+              return record
+            },
+          }) as unknown as typeof records
+        } catch (error) {
+          if (!(error instanceof CsvError)) throw error
+          const found = syntaxError(error, chunk, lastRecordEnd)
+          return { ok: false, errors: [{ ...found, line: found.line + start - 1 }] }
+        }
+        for (const { info, record } of records) {
+          const breaks = record.reduce((sum, value) => sum + (value.match(/\n/g)?.length ?? 0), 0)
+          take(start + info.lines - 1 - breaks, record)
+        }
+        line = start - 1 + (chunk.match(/\n/g)?.length ?? 0) + 1
+        pos = chunkEnd + 1
+      }
+    }
+    if (onProgress && (line - reported >= step || pos >= length)) {
+      reported = line
+      onProgress(Math.min(line, lines), lines)
+    }
+  }
+  if (headerErrors) return { ok: false, errors: headerErrors }
+  if (!order) {
+    return {
+      ok: false,
+      errors: [{ line: 1, message: `file kosong: baris pertama harus berisi nama kolom (${columns.join(',')})` }],
+    }
+  }
+  if (rows === 0 && errors.length === 0) {
+    return { ok: false, errors: [{ line: headerLine + 1, message: 'file tidak berisi baris data (hanya header)' }] }
+  }
+  return { ok: true, rows, errors }
+}
+
+function countQuotes(text: string, from: number, to: number): number {
+  let count = 0
+  for (let at = text.indexOf('"', from); at !== -1 && at < to; at = text.indexOf('"', at + 1)) count++
+  return count
+}
+
+/**
+ * One record starting at `pos` whose fields are plain or wholly quoted ("a ""b"" c", line breaks
+ * inside), with the position after its line end; undefined for anything else (a quote inside a
+ * plain value, text after a closing quote, a quote never closed), which csv-parse then explains.
+ */
+function readQuoted(text: string, pos: number, delimiter: string): { fields: string[]; next: number } | undefined {
+  const length = text.length
+  const fields: string[] = []
+  let at = pos
+  for (;;) {
+    if (text.charCodeAt(at) === 34) {
+      let value = ''
+      let from = at + 1
+      for (;;) {
+        const quote = text.indexOf('"', from)
+        if (quote === -1) return undefined
+        value += text.slice(from, quote)
+        if (text.charCodeAt(quote + 1) === 34) {
+          value += '"'
+          from = quote + 2
+          continue
+        }
+        at = quote + 1
+        break
+      }
+      fields.push(value)
+      if (at >= length || text[at] === '\n') return { fields, next: at + 1 }
+      if (text[at] !== delimiter) return undefined
+      at++
+    } else {
+      let end = at
+      while (end < length) {
+        const char = text[end]
+        if (char === delimiter || char === '\n') break
+        if (char === '"') return undefined
+        end++
+      }
+      fields.push(text.slice(at, end))
+      if (end < length && text[end] === delimiter) {
+        at = end + 1
+        continue
+      }
+      return { fields, next: end + 1 }
+    }
   }
 }

@@ -6,7 +6,16 @@ import type { NameErrorCode, TextErrorCode } from './schemas.js'
 export type { DateErrorCode, NameErrorCode, NikErrorCode, PhoneErrorCode, TextErrorCode }
 /** Checks of one answer against others, or against a list (see the registration flow). */
 export type CrossCheckCode = 'CONSENT_ANSWER' | 'BIRTH_DATE_NIK' | 'PROVINCE_UNKNOWN'
-export type ValidationCode = NikErrorCode | PhoneErrorCode | DateErrorCode | NameErrorCode | TextErrorCode | CrossCheckCode
+/** A certificate number typed for verification (see src/core/certificates/chat.ts). */
+export type CertificateNumberCode = 'CERT_NUMBER_EMPTY' | 'CERT_NUMBER_CHARS' | 'CERT_NUMBER_LENGTH' | 'CERT_NUMBER_DIGIT'
+export type ValidationCode =
+  | NikErrorCode
+  | PhoneErrorCode
+  | DateErrorCode
+  | NameErrorCode
+  | TextErrorCode
+  | CrossCheckCode
+  | CertificateNumberCode
 export type Lang = 'id' | 'en'
 type Params = Record<string, string | number> | undefined
 type Texts = Record<Lang, (p: Params) => string>
@@ -109,6 +118,25 @@ const MESSAGES: Record<ValidationCode, Texts> = {
       `Tanggal lahir tidak cocok dengan NIK (NIK Anda menunjukkan tanggal ${get(p, 'nikDate')}). Periksa lagi tanggal lahir Anda. Bila NIK yang salah ketik, ketik "batal" lalu mulai lagi. Bila tanggal di NIK memang berbeda dari tanggal lahir Anda, ketik "batal" lalu "petugas" agar dibantu.`,
     en: (p) =>
       `The birth date does not match the NIK (your NIK shows ${get(p, 'nikDate')}). Check the birth date again. If you mistyped the NIK, type "batal" and start again. If the date in your NIK really differs from your birth date, type "batal" then "petugas" to get help.`,
+  },
+  CERT_NUMBER_EMPTY: {
+    id: () => 'Ketik nomor sertifikatnya, persis seperti tertulis di sertifikat (mis. LSPS-2025-00042).',
+    en: () => 'Type the certificate number exactly as printed on the certificate (e.g. LSPS-2025-00042).',
+  },
+  CERT_NUMBER_CHARS: {
+    id: (p) =>
+      `Nomor sertifikat hanya berisi huruf dan angka (boleh dipisah -, /, titik atau spasi); "${get(p, 'char')}" tidak termasuk.`,
+    en: (p) =>
+      `A certificate number has only letters and digits (separated by -, /, dots or spaces); "${get(p, 'char')}" is not one of them.`,
+  },
+  CERT_NUMBER_LENGTH: {
+    id: (p) =>
+      `Nomor sertifikat terdiri dari 4–40 huruf dan angka (pemisah tidak dihitung); yang Anda ketik ${get(p, 'length')}.`,
+    en: (p) => `A certificate number has 4–40 letters and digits (separators not counted); you typed ${get(p, 'length')}.`,
+  },
+  CERT_NUMBER_DIGIT: {
+    id: () => 'Nomor sertifikat selalu berisi angka, mis. LSPS-2025-00042. Periksa lagi yang tertulis di sertifikat.',
+    en: () => 'A certificate number always contains digits, e.g. LSPS-2025-00042. Please check what the certificate says.',
   },
   PROVINCE_UNKNOWN: {
     id: () => 'Provinsi tidak dikenali. Tulis nama provinsi, mis. "Jawa Barat", "Sulsel" atau "NTT".',

@@ -1,0 +1,109 @@
+/** `npm run cli -- import certificates FILE.csv | qr NUMBER [--out DIR]`: certificates for the secretariat. */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import QRCode from 'qrcode'
+import { resolveDataKey } from '../bootstrap.js'
+import { type Config, DEV_CERT_SIGNING_KEY } from '../config.js'
+import { type CertificateImportResult, importCertificates } from '../core/certificates/import.js'
+import { normalizeNumber, signNumber } from '../core/certificates/verify.js'
+import { formatImportError } from '../core/import/csv.js'
+import { createNikVault } from '../core/privacy/nik-vault.js'
+import type { Db } from '../db/client.js'
+import { certificateByNumber } from '../db/queries/certificates.js'
+import { createLogger } from '../logger.js'
+import { progressBar, readInput } from './io.js'
+
+const out = (text: string) => process.stdout.write(text)
+const err = (text: string) => process.stderr.write(text)
+
+export function importCertificatesCommand(db: Db, args: string[], config: Config): number {
+  const path = args[0]
+  if (!path) {
+    err('Sebutkan filenya, mis.: npm run cli -- import certificates sertifikat.csv\n')
+    return 2
+  }
+  const input = readInput(path)
+  if (!input) return 2
+  // The server's key: the same NIK must give the same hash as in the people table.
+  const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, stream: 'stderr' })
+  const vault = createNikVault(resolveDataKey(config, logger))
+  const progress = progressBar()
+  let result: CertificateImportResult
+  try {
+    result = importCertificates(db, input, {
+      actor: 'cli',
+      vault,
+      ...(progress.onProgress && { onProgress: progress.onProgress }),
+    })
+  } finally {
+    progress.stop()
+  }
+  if (!result.ok) {
+    for (const error of result.errors) err(`${formatImportError(error)}\n`)
+    err(`${new Set(result.errors.map((e) => e.line)).size} baris ditolak; tidak ada yang disimpan.\n`)
+    return 1
+  }
+  out(`${result.inserted} sertifikat ditambahkan, ${result.updated} diperbarui, ${result.unchanged} tidak berubah.\n`)
+  if (result.linked > 0) out(`${result.linked} sertifikat terhubung ke orang yang tercatat dengan NIK yang sama.\n`)
+  return 0
+}
+
+/** The link printed as a QR code on a certificate: the page, with the number's signature. */
+export function signedLink(baseUrl: string, number: string, signingKey: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/v/${encodeURIComponent(number)}?s=${signNumber(number, signingKey)}`
+}
+
+/** A file name from a certificate number as printed ("123/SK/2024" → "123_SK_2024"). */
+const fileName = (displayNumber: string) => displayNumber.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '') || 'sertifikat'
+
+/**
+ * Writes the signed verification link of one certificate as a QR code, NUMBER.png (print) and
+ * NUMBER.svg (layout), into the working directory or `--out DIR`, and prints the paths and the link.
+ */
+export async function qrCommand(db: Db, args: string[], config: Config): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { out: { type: 'string' } }, allowPositionals: true })
+  const typed = positionals.join(' ').trim()
+  if (!typed) {
+    err('Sebutkan nomor sertifikatnya, mis.: npm run cli -- qr LSPS-2025-00042 [--out folder]\n')
+    return 2
+  }
+  if (!config.PUBLIC_BASE_URL) {
+    err(
+      'PUBLIC_BASE_URL belum diisi: kode QR berisi alamat publik halaman verifikasi (mis. https://sertifikasi.kemensos.go.id).\n',
+    )
+    return 2
+  }
+  // Outside production the configuration falls back to a public development key: links signed with it prove nothing.
+  const signingKey = config.CERT_SIGNING_KEY
+  if (!signingKey || signingKey === DEV_CERT_SIGNING_KEY) {
+    err(
+      'CERT_SIGNING_KEY belum diisi: kode QR ditandatangani dengan kunci ini (openssl rand -hex 32); gunakan kunci yang sama dengan server.\n',
+    )
+    return 2
+  }
+  const number = normalizeNumber(typed)
+  if (!number) {
+    err(`"${typed}" bukan nomor sertifikat (4–40 huruf dan angka, paling sedikit satu angka).\n`)
+    return 2
+  }
+  const certificate = certificateByNumber(db, number)
+  if (!certificate) {
+    err(`Sertifikat ${typed} tidak ada di database (impor dulu: npm run cli -- import certificates FILE.csv).\n`)
+    return 1
+  }
+  const link = signedLink(config.PUBLIC_BASE_URL, certificate.number, signingKey)
+  const dir = resolve(values.out ?? '.')
+  mkdirSync(dir, { recursive: true })
+  const base = join(dir, fileName(certificate.displayNumber))
+  const options = { errorCorrectionLevel: 'M', margin: 2 } as const
+  await QRCode.toFile(`${base}.png`, link, { ...options, type: 'png', width: 600 })
+  writeFileSync(`${base}.svg`, await QRCode.toString(link, { ...options, type: 'svg' }))
+  if (certificate.status !== 'active') {
+    err(`Perhatian: sertifikat ini berstatus ${certificate.status}; halaman verifikasi akan menunjukkannya.\n`)
+  }
+  out(
+    `Sertifikat ${certificate.displayNumber} (${certificate.holderName})\nTautan: ${link}\nPNG: ${base}.png\nSVG: ${base}.svg\n`,
+  )
+  return 0
+}

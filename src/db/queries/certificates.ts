@@ -1,0 +1,151 @@
+/**
+ * Certificates as the import writes them and the QR command reads them.
+ *
+ * An import may hold a million certificates, so it works in two steps. While the file is read and
+ * checked, each good row goes into a temporary table of this connection (`stage`): that takes no
+ * lock on the database, so a running server keeps answering. Then, in one short write transaction,
+ * SQLite itself checks the rows against the people on record and upserts them all with one
+ * statement (`apply`), without a round trip per row.
+ */
+import { eq } from 'drizzle-orm'
+import type { Db } from '../client.js'
+import { type CERTIFICATE_STATUSES, certificates } from '../schema.js'
+
+export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number]
+
+/** One checked row of an import file (dates YYYY-MM-DD; `nikHash` null: no NIK in the file). */
+export type StagedCertificate = {
+  line: number
+  number: string
+  displayNumber: string
+  holderName: string
+  nikHash: string | null
+  /** Only to check against a person on record; never stored. */
+  birthDate: string | null
+  scheme: string
+  level: string | null
+  issuedAt: string
+  expiresAt: string
+  status: CertificateStatus
+  statusReason: string | null
+}
+
+const STAGING = 'temp.certificate_import'
+const COLUMNS = 12
+const BATCH = 64
+
+/**
+ * Insert, or update every field of the certificate with that number. With no NIK in the file the
+ * stored NIK hash and link stay (and a certificate without a link whose stored hash belongs to a
+ * person who registered since is linked now). A status that differs from the stored one sets
+ * `status_changed_at`; so does a new certificate that is not active. A row equal to what is stored
+ * writes nothing, so importing the same file again is cheap and counts as unchanged.
+ */
+const APPLY = `
+insert into certificates (number, display_number, holder_name, nik_hash, person_id, scheme, level, issued_at,
+  expires_at, status, status_reason, status_changed_at, created_at, updated_at)
+select t.number, t.display_number, t.holder_name, t.nik_hash,
+  case when t.nik_hash is null then null else (select p.id from people p where p.nik_hash = t.nik_hash) end,
+  t.scheme, t.level, t.issued_at, t.expires_at, t.status, t.status_reason,
+  case when t.status = 'active' then null else @at end, @at, @at
+from ${STAGING} t where true order by t.rowid
+on conflict (number) do update set
+  display_number = excluded.display_number,
+  holder_name = excluded.holder_name,
+  nik_hash = coalesce(excluded.nik_hash, certificates.nik_hash),
+  person_id = case
+    when excluded.nik_hash is not null then excluded.person_id
+    else coalesce(certificates.person_id, (select p.id from people p where p.nik_hash = certificates.nik_hash))
+  end,
+  scheme = excluded.scheme,
+  level = excluded.level,
+  issued_at = excluded.issued_at,
+  expires_at = excluded.expires_at,
+  status = excluded.status,
+  status_reason = excluded.status_reason,
+  status_changed_at = case
+    when certificates.status = excluded.status then certificates.status_changed_at
+    else excluded.updated_at
+  end,
+  updated_at = excluded.updated_at
+where certificates.display_number is not excluded.display_number
+  or certificates.holder_name is not excluded.holder_name
+  or certificates.scheme is not excluded.scheme
+  or certificates.level is not excluded.level
+  or certificates.issued_at is not excluded.issued_at
+  or certificates.expires_at is not excluded.expires_at
+  or certificates.status is not excluded.status
+  or certificates.status_reason is not excluded.status_reason
+  or (excluded.nik_hash is not null
+    and (certificates.nik_hash is not excluded.nik_hash or certificates.person_id is not excluded.person_id))
+  or (excluded.nik_hash is null and certificates.person_id is null and certificates.nik_hash is not null
+    and exists (select 1 from people p where p.nik_hash = certificates.nik_hash))`
+
+/** The import's staging table and statements on the database's connection. */
+export function certificateImport(db: Db) {
+  const c = db.$client
+  c.exec(`drop table if exists ${STAGING}`)
+  c.exec(`create table ${STAGING} (
+    line integer not null, number text not null, display_number text not null, holder_name text not null,
+    nik_hash text, birth_date text, scheme text not null, level text, issued_at text not null,
+    expires_at text not null, status text not null, status_reason text)`)
+  // Rows are staged BATCH at a time: one statement per batch costs less than one per row.
+  const values = (rows: number) => Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')
+  const stageBatch = c.prepare<unknown[]>(`insert into ${STAGING} values ${values(BATCH)}`)
+  const stageOne = c.prepare<unknown[]>(`insert into ${STAGING} values ${values(1)}`)
+  let pending: unknown[] = []
+  const count = c.prepare<[], { n: number }>('select count(*) as n from certificates')
+  const birthDateConflicts = c.prepare<[], { line: number }>(
+    `select t.line from ${STAGING} t join people p on p.nik_hash = t.nik_hash
+     where t.birth_date is not null and p.birth_date is not null and p.birth_date <> t.birth_date order by t.line`,
+  )
+  const linked = c.prepare<[], { n: number }>(
+    `select count(*) as n from ${STAGING} t where t.nik_hash is not null
+     and exists (select 1 from people p where p.nik_hash = t.nik_hash)`,
+  )
+  const apply = c.prepare<[{ at: number }]>(APPLY)
+  return {
+    /** Keeps one checked row for `apply` (inside a transaction of the caller, for speed; then `flush`). */
+    stage(row: StagedCertificate): void {
+      pending.push(
+        row.line,
+        row.number,
+        row.displayNumber,
+        row.holderName,
+        row.nikHash,
+        row.birthDate,
+        row.scheme,
+        row.level,
+        row.issuedAt,
+        row.expiresAt,
+        row.status,
+        row.statusReason,
+      )
+      if (pending.length === BATCH * COLUMNS) {
+        stageBatch.run(pending)
+        pending = []
+      }
+    },
+    /** Stages the rows still waiting for a full batch. */
+    flush(): void {
+      for (let i = 0; i < pending.length; i += COLUMNS) stageOne.run(pending.slice(i, i + COLUMNS))
+      pending = []
+    },
+    /** Lines whose NIK belongs to a person on record with another birth date. */
+    birthDateConflicts: (): number[] => birthDateConflicts.all().map((row) => row.line),
+    /** Staged rows whose NIK belongs to a person on record. */
+    linked: (): number => linked.get()?.n ?? 0,
+    count: (): number => count.get()?.n ?? 0,
+    /** Writes every staged row; how many were inserted or changed. */
+    apply: (at: Date): number => apply.run({ at: at.getTime() }).changes,
+    /** Drops the staging table. */
+    close(): void {
+      c.exec(`drop table if exists ${STAGING}`)
+    },
+  }
+}
+
+/** The certificate with this stored (normalised) number. */
+export function certificateByNumber(db: Db, number: string) {
+  return db.select().from(certificates).where(eq(certificates.number, number)).get()
+}

@@ -1,0 +1,34 @@
+/**
+ * The verification page's stylesheet, served from this origin so the page's CSP needs no inline
+ * style. Its address carries a hash of the content (`/assets/verify.css?v=…`), so browsers may keep
+ * it for a year and still fetch a changed one at once.
+ */
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { Hono } from 'hono'
+
+export const STYLESHEET_PATH = '/assets/verify.css'
+
+const FAVICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0b5394"/><path d="M9 17l5 5 9-11" stroke="#fff" stroke-width="4" fill="none" stroke-linecap="round" stroke-linejoin="round"/></svg>'
+
+export function verifyStylesheet() {
+  const css = readFileSync(new URL('./verify.css', import.meta.url), 'utf8')
+  const version = createHash('sha256').update(css).digest('hex').slice(0, 12)
+  const app = new Hono()
+  app.get(STYLESHEET_PATH, (c) => {
+    c.header('Content-Type', 'text/css; charset=utf-8')
+    c.header('X-Content-Type-Options', 'nosniff')
+    c.header('ETag', `"${version}"`)
+    c.header('Cache-Control', c.req.query('v') === version ? 'public, max-age=31536000, immutable' : 'no-cache')
+    if (c.req.header('If-None-Match') === `"${version}"`) return c.body(null, 304)
+    return c.body(css)
+  })
+  // Browsers ask for /favicon.ico on every visit: a small icon from this origin (allowed by the CSP).
+  app.get('/favicon.ico', (c) => {
+    c.header('Content-Type', 'image/svg+xml')
+    c.header('Cache-Control', 'public, max-age=86400')
+    return c.body(FAVICON)
+  })
+  return { href: `${STYLESHEET_PATH}?v=${version}`, app }
+}

@@ -1,0 +1,39 @@
+/** What the verification page and API share: their dependencies, and a lookup that is audited. */
+import type { LookupAudit, LookupEntry } from '../core/certificates/lookup-audit.js'
+import { type Lookup, lookUp, todayInJakarta } from '../core/certificates/verify.js'
+import type { Db } from '../db/client.js'
+import type { RateLimiter } from './rate-limit.js'
+
+export type VerifyDeps = {
+  db: Db
+  /** CERT_SIGNING_KEY: checks the signature of the QR links (/v/<number>?s=…). */
+  signingKey: string
+  /** Where every lookup is recorded; without it nothing is. */
+  audit?: LookupAudit
+  /** VERIFY_RATE_LIMIT_PER_MINUTE: page and API lookups per client and minute, together. */
+  ratePerMinute: number
+  /** TRUST_PROXY: take the client's address from X-Forwarded-For / X-Real-IP. */
+  trustProxy: boolean
+  /** PUBLIC_BASE_URL: the address printed under a result; else the request's own origin. */
+  publicBaseUrl?: string
+  /** The clock (expiry by date, the rate-limit window, "checked on"). */
+  now?: () => Date
+}
+
+/** The dependencies as the routes use them, with one limiter for the page and the API. */
+export type VerifyRouteDeps = VerifyDeps & { now: () => Date; limiter: RateLimiter }
+
+/** Looks `typed` up and records the lookup (number and outcome, never what else was typed). */
+export function auditedLookUp(
+  deps: VerifyRouteDeps,
+  typed: string,
+  entry: Pick<LookupEntry, 'channel' | 'client' | 'signature'>,
+): Lookup {
+  const lookup = lookUp(deps.db, typed, todayInJakarta(deps.now()))
+  deps.audit?.record({
+    ...entry,
+    number: lookup.kind === 'found' ? lookup.certificate.number : lookup.kind === 'not-found' ? lookup.number : undefined,
+    outcome: lookup.kind === 'found' ? lookup.status : lookup.kind,
+  })
+  return lookup
+}

@@ -1,0 +1,124 @@
+/** The words of the verification page, in Indonesian and English, and its dates. */
+import type { VerifiedStatus } from '../core/certificates/verify.js'
+
+export type Lang = 'id' | 'en'
+
+/** What the verdict box shows: a certificate's status, or why there is none. */
+export type Verdict = VerifiedStatus | 'not-found' | 'invalid'
+
+type Text = Record<Lang, string>
+
+export const VERDICT_WORD: Record<Verdict, Text> = {
+  valid: { id: 'VALID', en: 'VALID' },
+  expired: { id: 'KEDALUWARSA', en: 'EXPIRED' },
+  revoked: { id: 'DICABUT', en: 'REVOKED' },
+  suspended: { id: 'DIBEKUKAN', en: 'SUSPENDED' },
+  'not-found': { id: 'TIDAK DITEMUKAN', en: 'NOT FOUND' },
+  invalid: { id: 'BUKAN NOMOR SERTIFIKAT', en: 'NOT A CERTIFICATE NUMBER' },
+}
+
+/** One sentence under the verdict; `{date}` is the expiry date, `{number}` the number looked up. */
+export const VERDICT_TEXT: Record<Verdict, Text> = {
+  valid: { id: 'Sertifikat ini terdaftar dan berlaku.', en: 'This certificate is on record and in force.' },
+  expired: {
+    id: 'Sertifikat ini terdaftar, tetapi masa berlakunya telah habis pada {date}.',
+    en: 'This certificate is on record, but it expired on {date}.',
+  },
+  revoked: {
+    id: 'Sertifikat ini telah dicabut dan tidak berlaku lagi.',
+    en: 'This certificate has been revoked and is no longer valid.',
+  },
+  suspended: {
+    id: 'Sertifikat ini sedang dibekukan dan untuk sementara tidak berlaku.',
+    en: 'This certificate is suspended and is not valid for now.',
+  },
+  'not-found': {
+    id: 'Tidak ada sertifikat dengan nomor {number}. Periksa kembali nomornya; bila sudah benar, hubungi lembaga yang menerbitkannya.',
+    en: 'No certificate has the number {number}. Check the number again; if it is right, contact the body that issued it.',
+  },
+  invalid: {
+    id: 'Nomor sertifikat terdiri dari 4–40 huruf dan angka (paling sedikit satu angka), misalnya LSPS-2024-00123.',
+    en: 'A certificate number has 4–40 letters and digits (at least one digit), e.g. LSPS-2024-00123.',
+  },
+}
+
+export const TEXT = {
+  site: { id: 'Verifikasi Sertifikat SDM Kesos', en: 'SDM Kesos Certificate Verification' },
+  skip: { id: 'Langsung ke isi', en: 'Skip to content' },
+  formTitle: { id: 'Periksa keaslian sertifikat', en: 'Check a certificate' },
+  intro: {
+    id: 'Ketik nomor seperti tercetak pada sertifikat. Huruf besar atau kecil, spasi, dan tanda hubung tidak berpengaruh.',
+    en: 'Type the number as printed on the certificate. Upper or lower case, spaces and dashes do not matter.',
+  },
+  resultTitle: { id: 'Hasil verifikasi sertifikat', en: 'Certificate verification result' },
+  another: { id: 'Periksa sertifikat lain', en: 'Check another certificate' },
+  numberLabel: { id: 'Nomor sertifikat', en: 'Certificate number' },
+  numberHint: { id: 'Contoh: LSPS-2024-00123', en: 'Example: LSPS-2024-00123' },
+  nameLabel: { id: 'Nama lengkap pemegang (opsional)', en: "Holder's full name (optional)" },
+  nameHint: {
+    id: 'Untuk memastikan nama pada sertifikat sama dengan yang Anda ketik. Nama tidak ditampilkan dan tidak disimpan.',
+    en: 'To check that the name on the certificate is the one you type. The name is neither shown nor stored.',
+  },
+  submit: { id: 'Periksa', en: 'Check' },
+  typed: { id: 'Anda mengetik: “{typed}”.', en: 'You typed: “{typed}”.' },
+  empty: { id: 'Ketik nomor sertifikat.', en: 'Type a certificate number.' },
+  number: { id: 'Nomor sertifikat', en: 'Certificate number' },
+  holder: { id: 'Nama pemegang', en: 'Holder' },
+  scheme: { id: 'Skema', en: 'Scheme' },
+  level: { id: 'Jenjang', en: 'Level' },
+  issuer: { id: 'Penerbit', en: 'Issuer' },
+  issuedAt: { id: 'Tanggal terbit', en: 'Issued on' },
+  expiresAt: { id: 'Berlaku sampai', en: 'Valid until' },
+  reason: { id: 'Alasan', en: 'Reason' },
+  revokedAt: { id: 'Dicabut pada', en: 'Revoked on' },
+  suspendedAt: { id: 'Dibekukan sejak', en: 'Suspended since' },
+  masked: {
+    id: 'Nama disamarkan untuk melindungi data pribadi. Nama lengkap tampil bila halaman ini dibuka dari kode QR pada sertifikat.',
+    en: 'The name is partly hidden to protect personal data. The full name shows when this page is opened from the QR code on the certificate.',
+  },
+  nameMatch: {
+    id: 'Nama yang Anda ketik COCOK dengan nama pemegang sertifikat.',
+    en: "The name you typed MATCHES the certificate holder's name.",
+  },
+  nameNoMatch: {
+    id: 'Nama yang Anda ketik TIDAK COCOK dengan nama pemegang sertifikat.',
+    en: "The name you typed does NOT match the certificate holder's name.",
+  },
+  genuine: {
+    id: 'Tautan ini asli (dari kode QR pada sertifikat), sehingga nama lengkap pemegang ditampilkan.',
+    en: "This link is genuine (from the certificate's QR code), so the holder's full name is shown.",
+  },
+  notGenuine: {
+    id: 'Tautan ini TIDAK ASLI: tanda tangannya tidak cocok dengan nomor sertifikat, mungkin karena diubah atau salah salin. Data di bawah diambil langsung dari basis data sertifikat, dengan nama disamarkan.',
+    en: 'This link is NOT GENUINE: its signature does not match the certificate number, perhaps because it was altered or miscopied. The data below comes straight from the certificate register, with the name partly hidden.',
+  },
+  checkedAt: { id: 'Diperiksa pada {time} WIB.', en: 'Checked on {time} WIB (Jakarta time).' },
+  link: { id: 'Tautan hasil ini', en: 'Link to this result' },
+  limited: {
+    id: 'Terlalu banyak pemeriksaan dari alamat Anda. Coba lagi dalam {seconds} detik.',
+    en: 'Too many checks from your address. Try again in {seconds} seconds.',
+  },
+  limitedTitle: { id: 'Terlalu banyak permintaan', en: 'Too many requests' },
+  otherLang: { id: 'English', en: 'Bahasa Indonesia' },
+} satisfies Record<string, Text>
+
+export const fill = (text: string, values: Record<string, string | number>) =>
+  text.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole))
+
+const locale = (lang: Lang) => (lang === 'id' ? 'id-ID' : 'en-GB')
+
+// Formatters are costly to build (about 50 µs each) and cheap to use: one per language, made once.
+const dayFormat = { id: makeDayFormat('id'), en: makeDayFormat('en') }
+const momentFormat = { id: makeMomentFormat('id'), en: makeMomentFormat('en') }
+function makeDayFormat(lang: Lang) {
+  return new Intl.DateTimeFormat(locale(lang), { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
+}
+function makeMomentFormat(lang: Lang) {
+  return new Intl.DateTimeFormat(locale(lang), { dateStyle: 'long', timeStyle: 'short', timeZone: 'Asia/Jakarta' })
+}
+
+/** "2027-03-10" → "10 Maret 2027" / "10 March 2027". */
+export const formatDay = (isoDay: string, lang: Lang) => dayFormat[lang].format(new Date(`${isoDay}T00:00:00Z`))
+
+/** "10 Maret 2027 pukul 09.30" in Jakarta time. */
+export const formatMoment = (date: Date, lang: Lang) => momentFormat[lang].format(date)

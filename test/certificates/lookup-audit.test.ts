@@ -1,0 +1,193 @@
+/**
+ * The batched audit of certificate lookups on the real schema (in-memory SQLite): record() only
+ * buffers, a flush writes the batch in one transaction (on a timer, at maxBatch, on demand, at
+ * stop), a failed write keeps the entries, and nothing personal is stored.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { Core } from '../../src/bootstrap.js'
+import { createLookupAudit, LOOKUP_ACTION, type LookupEntry } from '../../src/core/certificates/lookup-audit.js'
+import { closeDatabase } from '../../src/db/client.js'
+import { auditLog } from '../../src/db/schema.js'
+import { fakeClock, testCore } from '../support/core.js'
+
+let core: Core
+beforeEach(() => {
+  core = testCore()
+})
+afterEach(() => {
+  vi.useRealTimers()
+  vi.restoreAllMocks()
+  closeDatabase(core.db)
+})
+
+const rows = () => core.db.select().from(auditLog).all()
+const details = () => rows().map((row) => JSON.parse(row.details ?? '{}') as Record<string, string>)
+const entry = (over: Partial<LookupEntry> = {}): LookupEntry => ({
+  channel: 'web',
+  number: 'LSPS202400009',
+  outcome: 'valid',
+  ...over,
+})
+const nextTick = () => new Promise((resolve) => setImmediate(resolve))
+
+describe('createLookupAudit', () => {
+  it('record() returns at once without touching the database; flush() writes the batch in one transaction', () => {
+    const audit = createLookupAudit(core.db, { flushMs: 60_000, maxBatch: 1_000 })
+    const transaction = vi.spyOn(core.db, 'transaction')
+    const insert = vi.spyOn(core.db, 'insert')
+    const results = [
+      audit.record(entry()),
+      audit.record(entry({ channel: 'api', number: 'LSPS202499999', outcome: 'not-found' })),
+      audit.record(entry({ channel: 'chat', number: undefined, outcome: 'invalid' })),
+    ]
+    expect(results).toEqual([undefined, undefined, undefined])
+    expect(transaction).not.toHaveBeenCalled()
+    expect(insert).not.toHaveBeenCalled()
+    expect(rows()).toEqual([])
+
+    audit.flush()
+    expect(transaction).toHaveBeenCalledTimes(1)
+    expect(rows().map((row) => [row.actor, row.action, row.entity, row.entityId])).toEqual([
+      ['web', LOOKUP_ACTION, 'certificate', 'LSPS202400009'],
+      ['api', LOOKUP_ACTION, 'certificate', 'LSPS202499999'],
+      ['chat', LOOKUP_ACTION, 'certificate', null],
+    ])
+    expect(details().map((d) => d.outcome)).toEqual(['valid', 'not-found', 'invalid'])
+
+    audit.flush()
+    expect(transaction).toHaveBeenCalledTimes(1) // nothing buffered, nothing written
+    audit.stop()
+  })
+
+  it('flushes flushMs after the first buffered entry, once for the whole batch', () => {
+    vi.useFakeTimers()
+    const audit = createLookupAudit(core.db, { flushMs: 2_000, maxBatch: 1_000 })
+    const transaction = vi.spyOn(core.db, 'transaction')
+    audit.record(entry())
+    vi.advanceTimersByTime(1_000)
+    audit.record(entry({ outcome: 'expired' }))
+    audit.record(entry({ outcome: 'revoked' }))
+    vi.advanceTimersByTime(999)
+    expect(rows()).toHaveLength(0)
+    vi.advanceTimersByTime(1)
+    expect(rows()).toHaveLength(3)
+    expect(transaction).toHaveBeenCalledTimes(1)
+    // Idle: no timer is left running.
+    expect(vi.getTimerCount()).toBe(0)
+    audit.stop()
+  })
+
+  it('flushes as soon as maxBatch entries wait, after the lookup that filled it has returned', async () => {
+    const audit = createLookupAudit(core.db, { flushMs: 3_600_000, maxBatch: 50 })
+    const transaction = vi.spyOn(core.db, 'transaction')
+    for (let i = 0; i < 50; i++) audit.record(entry({ number: `LSPS2024${String(i).padStart(5, '0')}` }))
+    expect(rows()).toHaveLength(0)
+    await nextTick()
+    expect(rows()).toHaveLength(50)
+    expect(transaction).toHaveBeenCalledTimes(1)
+    audit.stop()
+  })
+
+  it('writes a large batch in one transaction', () => {
+    const audit = createLookupAudit(core.db, { flushMs: 3_600_000, maxBatch: 5_000 })
+    const transaction = vi.spyOn(core.db, 'transaction')
+    for (let i = 0; i < 1_234; i++) audit.record(entry())
+    audit.flush()
+    expect(rows()).toHaveLength(1_234)
+    expect(transaction).toHaveBeenCalledTimes(1)
+    audit.stop()
+  })
+
+  it('keeps the time of each lookup, not of the flush', () => {
+    const clock = fakeClock(new Date('2026-11-23T02:00:00Z'))
+    const audit = createLookupAudit(core.db, { flushMs: 60_000, maxBatch: 1_000, now: clock.now })
+    audit.record(entry())
+    clock.advance(30_000)
+    audit.record(entry())
+    clock.advance(30_000)
+    audit.flush()
+    expect(rows().map((row) => row.at.toISOString())).toEqual(['2026-11-23T02:00:00.000Z', '2026-11-23T02:00:30.000Z'])
+    audit.stop()
+  })
+
+  it('stop() writes what is left, clears its timer and ignores later lookups', () => {
+    vi.useFakeTimers()
+    const audit = createLookupAudit(core.db, { flushMs: 2_000, maxBatch: 1_000 })
+    audit.record(entry())
+    audit.record(entry())
+    audit.stop()
+    expect(rows()).toHaveLength(2)
+    expect(vi.getTimerCount()).toBe(0)
+    audit.record(entry())
+    vi.advanceTimersByTime(10_000)
+    expect(rows()).toHaveLength(2)
+  })
+
+  it('when a write fails: says so, keeps the entries and writes them with the next batch', () => {
+    const onError = vi.fn()
+    const audit = createLookupAudit(core.db, { flushMs: 60_000, maxBatch: 1_000, onError })
+    vi.spyOn(core.db, 'transaction').mockImplementationOnce(() => {
+      throw new Error('SQLITE_BUSY: database is locked')
+    })
+    audit.record(entry({ number: 'LSPS000000001' }))
+    audit.flush()
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'SQLITE_BUSY: database is locked' }), 1)
+    expect(rows()).toHaveLength(0)
+    audit.record(entry({ number: 'LSPS000000002' }))
+    audit.flush()
+    expect(rows().map((row) => row.entityId)).toEqual(['LSPS000000001', 'LSPS000000002'])
+    audit.stop()
+  })
+
+  it('while writes keep failing, holds at most 20 batches, the newest', () => {
+    const audit = createLookupAudit(core.db, { flushMs: 60_000, maxBatch: 5, onError: () => undefined })
+    const transaction = vi.spyOn(core.db, 'transaction').mockImplementation(() => {
+      throw new Error('disk I/O error')
+    })
+    for (let i = 0; i < 150; i++) audit.record(entry({ number: `LSPS${String(i).padStart(6, '0')}` }))
+    audit.flush()
+    transaction.mockRestore()
+    audit.flush()
+    const written = rows().map((row) => row.entityId)
+    expect(written).toHaveLength(100)
+    expect(written[0]).toBe('LSPS000050')
+    expect(written.at(-1)).toBe('LSPS000149')
+    audit.stop()
+  })
+})
+
+describe('what the audit stores', () => {
+  it('the client only as an 8-character keyed hash: the same for one client, different for another', () => {
+    const audit = createLookupAudit(core.db, { flushMs: 60_000, maxBatch: 1_000 })
+    audit.record(entry({ client: '203.0.113.10' }))
+    audit.record(entry({ client: '203.0.113.10' }))
+    audit.record(entry({ client: '203.0.113.11' }))
+    audit.record(entry())
+    audit.flush()
+    const [a, b, c, none] = details()
+    expect(a?.client).toMatch(/^[0-9a-f]{8}$/)
+    expect(b?.client).toBe(a?.client)
+    expect(c?.client).not.toBe(a?.client)
+    expect(none).toEqual({ outcome: 'valid' })
+    expect(JSON.stringify(rows())).not.toContain('203.0.113')
+    audit.stop()
+  })
+
+  it('a number that is not found but looks like a NIK as "NIK?", never the digits', () => {
+    const audit = createLookupAudit(core.db, { flushMs: 60_000, maxBatch: 1_000 })
+    audit.record(entry({ number: '3273014107900001', outcome: 'not-found' }))
+    audit.record(entry({ number: '9999999999999999', outcome: 'not-found' }))
+    audit.flush()
+    expect(rows().map((row) => row.entityId)).toEqual(['NIK?', '9999999999999999'])
+    expect(JSON.stringify(rows())).not.toContain('3273014107900001')
+    audit.stop()
+  })
+
+  it("a QR link's signature check", () => {
+    const audit = createLookupAudit(core.db, { flushMs: 60_000, maxBatch: 1_000 })
+    audit.record(entry({ signature: 'not-genuine' }))
+    audit.flush()
+    expect(details()).toEqual([{ outcome: 'valid', signature: 'not-genuine' }])
+    audit.stop()
+  })
+})

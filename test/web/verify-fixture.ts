@@ -1,0 +1,160 @@
+/**
+ * The verification page and API through the real Hono app on in-memory SQLite (real migrations),
+ * with one certificate in every state inserted directly, a fixed clock and a client address per
+ * request (what @hono/node-server's getConnInfo reads from the socket).
+ */
+import pino from 'pino'
+import type { Core } from '../../src/bootstrap.js'
+import { createLookupAudit, type LookupAudit } from '../../src/core/certificates/lookup-audit.js'
+import { signNumber } from '../../src/core/certificates/verify.js'
+import { closeDatabase } from '../../src/db/client.js'
+import { auditLog, certificates } from '../../src/db/schema.js'
+import { createWebApp } from '../../src/web/app.js'
+import { fakeClock, testCore } from '../support/core.js'
+
+export const KEY = 'test-signing-key-0123456789abcdef0123456789'
+
+/** 2026-11-23 09:00 in Jakarta. */
+export const NOW = new Date('2026-11-23T02:00:00Z')
+
+export const CERTS = {
+  valid: {
+    number: 'LSPS202400009',
+    displayNumber: 'LSPS-2024-00009',
+    holderName: 'Siti Rahmawati Nasution',
+    scheme: 'Pekerja Sosial',
+    level: 'Pekerja Sosial Generalis',
+    issuer: 'LSP Kemensos',
+    issuedAt: '2024-05-02',
+    expiresAt: '2027-05-01',
+  },
+  // Its last valid day is today (Jakarta): still valid.
+  lastDay: {
+    number: 'LSPS202100077',
+    displayNumber: 'LSPS-2021-00077',
+    holderName: 'Théresia Ñoviyanti',
+    scheme: 'Penyuluh Sosial',
+    level: null,
+    issuer: 'LSP Kemensos',
+    issuedAt: '2021-11-23',
+    expiresAt: '2026-11-23',
+  },
+  expired: {
+    number: 'LSPS201900010',
+    displayNumber: 'LSPS-2019-00010',
+    holderName: 'I Made Wirawan',
+    scheme: 'Relawan Sosial',
+    level: null,
+    issuer: 'LSP Kemensos',
+    issuedAt: '2019-02-12',
+    expiresAt: '2026-11-22',
+  },
+  revoked: {
+    number: 'LSPS202300901',
+    displayNumber: 'LSPS-2023-00901',
+    holderName: 'Hendra Gunawan',
+    scheme: 'Pekerja Sosial',
+    level: 'Asisten Pekerja Sosial',
+    issuer: 'LSP Kemensos',
+    issuedAt: '2023-10-20',
+    expiresAt: '2028-10-19',
+    status: 'revoked' as const,
+    statusReason: 'Dicabut: dokumen portofolio terbukti tidak sah',
+    statusChangedAt: new Date('2026-11-03T03:00:00Z'),
+  },
+  suspended: {
+    number: 'LSPS202400902',
+    displayNumber: 'LSPS-2024-00902',
+    holderName: 'Maria Fransiska Lake',
+    scheme: 'Pekerja Sosial',
+    level: 'Asisten Pekerja Sosial',
+    issuer: 'LSP Kemensos',
+    issuedAt: '2024-01-15',
+    expiresAt: '2029-01-14',
+    status: 'suspended' as const,
+    statusReason: 'Dibekukan sementara: sedang dalam pemeriksaan kode etik',
+    // Still 2 November in UTC, already 3 November (01:30 WIB) in Jakarta.
+    statusChangedAt: new Date('2026-11-02T18:30:00Z'),
+  },
+}
+
+export type Fixture = {
+  core: Core
+  audit: LookupAudit
+  clock: ReturnType<typeof fakeClock>
+  /** A request from `address` (the socket's peer). */
+  request: (path: string, init?: RequestInit & { address?: string }) => Promise<Response>
+  get: (path: string, address?: string) => Promise<Response>
+  /** The form as a browser posts it. */
+  post: (fields: Record<string, string>, address?: string) => Promise<Response>
+  /** Writes the buffered lookups and returns the audit rows. */
+  auditRows: () => (typeof auditLog.$inferSelect)[]
+  close: () => void
+}
+
+export function verifyFixture(options: { limit?: number; trustProxy?: boolean } = {}): Fixture {
+  const clock = fakeClock(NOW)
+  const core = testCore({ clock: clock.now })
+  for (const cert of Object.values(CERTS)) core.db.insert(certificates).values(cert).run()
+  // Written only when a test flushes it.
+  const audit = createLookupAudit(core.db, { flushMs: 3_600_000, maxBatch: 10_000, now: clock.now })
+  const web = createWebApp({
+    version: '0',
+    logger: pino({ level: 'silent' }),
+    channels: () => ({ console: 'on' }),
+    checkDatabase: () => undefined,
+    verify: {
+      db: core.db,
+      signingKey: KEY,
+      audit,
+      ratePerMinute: options.limit ?? 10_000,
+      trustProxy: options.trustProxy ?? false,
+      now: clock.now,
+    },
+  })
+  const request: Fixture['request'] = async (path, init = {}) => {
+    const { address = '198.51.100.7', ...rest } = init
+    return web.request(path, rest, { incoming: { socket: { remoteAddress: address } } })
+  }
+  return {
+    core,
+    audit,
+    clock,
+    request,
+    get: (path, address) => request(path, address ? { address } : {}),
+    post: (fields, address) =>
+      request('/verifikasi', {
+        method: 'POST',
+        body: new URLSearchParams(fields).toString(),
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        ...(address && { address }),
+      }),
+    auditRows: () => {
+      audit.flush()
+      return core.db.select().from(auditLog).all()
+    },
+    close: () => {
+      audit.stop()
+      closeDatabase(core.db)
+    },
+  }
+}
+
+export const signedPath = (number: string, key = KEY) => `/v/${number}?s=${signNumber(number, key)}`
+
+/** The page's text without tags, spaces collapsed: what a reader sees. */
+export const visibleText = (html: string) =>
+  html
+    .replace(/<head>[\s\S]*?<\/head>/, '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim()
+
+/** The verdict element: its data-status and its text. */
+export function verdict(html: string) {
+  const match = /<div class="verdict[^"]*" id="hasil" role="status" data-status="([^"]+)">([\s\S]*?)<\/div>/.exec(html)
+  return match ? { status: match[1], text: visibleText(match[2] ?? '') } : undefined
+}
