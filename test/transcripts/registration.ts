@@ -178,6 +178,8 @@ export const REGISTRATION_TRANSCRIPTS: Record<string, Transcript> = {
       keep: { code: CODE },
     },
     { user: 'registrasi saya', bot: ['*Pendaftaran Bimtek Anda*', '1. *{code}*: ', SEEDED.bandung.title, WIB_DAY, 'terdaftar'] },
+    // Cancelling without the code: the registrations, and how to cancel one.
+    { user: 'batal pendaftaran', bot: ['*Pendaftaran Bimtek Anda*', '*{code}*', 'ketik "batal" dan kodenya, mis. "batal {code}"'] },
   ],
 
   'every answer is checked, and asked again with the reason': [
@@ -361,10 +363,9 @@ export const REGISTRATION_TRANSCRIPTS: Record<string, Transcript> = {
       bot: ['*Jadwal Bimtek · Jawa Barat*', SEEDED.bandung.title, SEEDED.small.title, 'Waktu dalam zona WIB.'],
       not: [SEEDED.online.title],
     },
-    {
-      user: 'jadwal atlantis',
-      bot: ['Wilayah atau provinsi "atlantis" tidak dikenali. Contoh: "jadwal makassar"'],
-    },
+    // Words after "jadwal" that name no place are a question, not a filter: the FAQ answers them.
+    { user: 'jadwal ujian', bot: ['*Kapan jadwal ujian saya?*'], not: ['*Jadwal Bimtek'] },
+    { user: 'jadwal atlantis', bot: [], not: ['*Jadwal Bimtek'] },
     { user: 'jadwal jayapura', bot: ['Belum ada jadwal Bimtek · BBPPKS Regional VI Papua yang akan datang.'] },
   ],
 

@@ -43,10 +43,6 @@ const texts = {
     en: 'Times in {zone}. Type "daftar" to register, or "jadwal <region/province>" (e.g. "jadwal makassar").',
   },
   venueZones: { id: 'waktu setempat', en: 'local time' },
-  unknownPlace: {
-    id: 'Wilayah atau provinsi "{place}" tidak dikenali. Contoh: "jadwal makassar", "jadwal sulawesi", "jadwal jawa barat", "jadwal R2".',
-    en: 'I do not know the region or province "{place}". For example: "jadwal makassar", "jadwal sulawesi", "jadwal R2".',
-  },
   registrationOpen: { id: 'Pendaftaran s.d. {until}', en: 'Registration until {until}' },
   registrationNotYet: { id: 'Pendaftaran dibuka {from}', en: 'Registration opens {from}' },
   registrationClosed: { id: 'Pendaftaran ditutup', en: 'Registration closed' },
@@ -57,6 +53,10 @@ const texts = {
     en: 'There are no Bimtek registrations from this chat account. Type "daftar" to register.',
   },
   position: { id: ', urutan ke-{position}', en: ', number {position}' },
+  howToCancel: {
+    id: 'Untuk membatalkan, ketik "batal" dan kodenya, mis. "batal {code}".',
+    en: 'To cancel, type "batal" and the code, e.g. "batal {code}".',
+  },
   cancelAsk: {
     id: 'Batalkan pendaftaran *{code}*?\n*{title}*\n🗓 {when}\n\nKursi Anda akan ditawarkan ke peserta berikutnya.',
     en: 'Cancel registration *{code}*?\n*{title}*\n🗓 {when}\n\nYour seat will be offered to the next person.',
@@ -155,10 +155,11 @@ function windowLine(ctx: TurnContext, session: SessionRow, zone: string): string
   return fill(t(lang, texts.registrationOpen), { until: dateTime(session.registrationClosesAt, zone, lang) })
 }
 
-function schedule(ctx: TurnContext, placeText: string): Outcome {
+/** The schedule; undefined when the words after "jadwal" name no place ("jadwal ujian"): a question for the FAQ. */
+function schedule(ctx: TurnContext, placeText: string): Outcome | undefined {
   const { lang } = ctx
   const place = placeText ? findPlace(ctx, placeText) : undefined
-  if (placeText && !place) return { replies: [{ text: fill(t(lang, texts.unknownPlace), { place: placeText }) }], next: null }
+  if (placeText && !place) return undefined
   const regionIds = place?.regionCode
     ? ctx.db
         .select({ id: regions.id })
@@ -205,7 +206,13 @@ function myRegistrations(ctx: TurnContext): Outcome {
     const status = `${statusText(registration.status, lang)}${position ? fill(t(lang, texts.position), { position }) : ''}`
     return `${i + 1}. *${registration.code}*: ${session.title}\n   🗓 ${when(session, lang, zone)}\n   📍 ${where(session, lang).replace('\n', '\n   ')}\n   ${status}`
   })
-  return { replies: [{ text: `${t(lang, texts.mineTitle)}\n\n${lines.join('\n\n')}` }], next: null }
+  const first = rows[0]?.registration.code ?? ''
+  return {
+    replies: [
+      { text: `${t(lang, texts.mineTitle)}\n\n${lines.join('\n\n')}\n\n${fill(t(lang, texts.howToCancel), { code: first })}` },
+    ],
+    next: null,
+  }
 }
 
 const CODE = /^[A-Z]{3}-[A-Z0-9]{4,8}$/
@@ -322,6 +329,13 @@ export function createRegistrationCommands(deps: RegistrationCommandDeps): {
     },
     (ctx, text) =>
       /^(registrasi|pendaftaran|daftar|kode)\s+(saya|sy|aku)$/.test(normalizeInput(text)) ? myRegistrations(ctx) : undefined,
+    // "batal pendaftaran" (no code): the person's registrations, each with its code to cancel.
+    (ctx, text) =>
+      /^(?:batal|batalkan|cancel)\s+(?:pendaftaran|registrasi|daftar|bimtek)(?:\s+(?:bimtek|saya|sy))*$/.test(
+        normalizeInput(text),
+      )
+        ? myRegistrations(ctx)
+        : undefined,
     (ctx, text) => {
       const match = /^(?:batal|batalkan|cancel)\s+([a-z]{3}[\s-]?[a-z0-9]{4,8})$/i.exec(text.trim())
       return match?.[1] ? askCancel(ctx, match[1]) : undefined
