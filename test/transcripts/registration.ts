@@ -179,7 +179,10 @@ export const REGISTRATION_TRANSCRIPTS: Record<string, Transcript> = {
     },
     { user: 'registrasi saya', bot: ['*Pendaftaran Bimtek Anda*', '1. *{code}*: ', SEEDED.bandung.title, WIB_DAY, 'terdaftar'] },
     // Cancelling without the code: the registrations, and how to cancel one.
-    { user: 'batal pendaftaran', bot: ['*Pendaftaran Bimtek Anda*', '*{code}*', 'ketik "batal" dan kodenya, mis. "batal {code}"'] },
+    {
+      user: 'batal pendaftaran',
+      bot: ['*Pendaftaran Bimtek Anda*', '*{code}*', 'ketik "batal" dan kodenya, mis. "batal {code}"'],
+    },
   ],
 
   'every answer is checked, and asked again with the reason': [
