@@ -1,46 +1,10 @@
 /** The words of the verification page, in Indonesian and English, and its dates. */
-import type { VerifiedStatus } from '../core/certificates/verify.js'
 
 export type Lang = 'id' | 'en'
 
-/** What the verdict box shows: a certificate's status, or why there is none. */
-export type Verdict = VerifiedStatus | 'not-found' | 'invalid'
+export { VERDICT_TEXT, VERDICT_WORD, type Verdict } from '../core/certificates/words.js'
 
 type Text = Record<Lang, string>
-
-export const VERDICT_WORD: Record<Verdict, Text> = {
-  valid: { id: 'VALID', en: 'VALID' },
-  expired: { id: 'KEDALUWARSA', en: 'EXPIRED' },
-  revoked: { id: 'DICABUT', en: 'REVOKED' },
-  suspended: { id: 'DIBEKUKAN', en: 'SUSPENDED' },
-  'not-found': { id: 'TIDAK DITEMUKAN', en: 'NOT FOUND' },
-  invalid: { id: 'BUKAN NOMOR SERTIFIKAT', en: 'NOT A CERTIFICATE NUMBER' },
-}
-
-/** One sentence under the verdict; `{date}` is the expiry date, `{number}` the number looked up. */
-export const VERDICT_TEXT: Record<Verdict, Text> = {
-  valid: { id: 'Sertifikat ini terdaftar dan berlaku.', en: 'This certificate is on record and in force.' },
-  expired: {
-    id: 'Sertifikat ini terdaftar, tetapi masa berlakunya telah habis pada {date}.',
-    en: 'This certificate is on record, but it expired on {date}.',
-  },
-  revoked: {
-    id: 'Sertifikat ini telah dicabut dan tidak berlaku lagi.',
-    en: 'This certificate has been revoked and is no longer valid.',
-  },
-  suspended: {
-    id: 'Sertifikat ini sedang dibekukan dan untuk sementara tidak berlaku.',
-    en: 'This certificate is suspended and is not valid for now.',
-  },
-  'not-found': {
-    id: 'Tidak ada sertifikat dengan nomor {number}. Periksa kembali nomornya; bila sudah benar, hubungi lembaga yang menerbitkannya.',
-    en: 'No certificate has the number {number}. Check the number again; if it is right, contact the body that issued it.',
-  },
-  invalid: {
-    id: 'Nomor sertifikat terdiri dari 4–40 huruf dan angka (paling sedikit satu angka), misalnya LSPS-2024-00123.',
-    en: 'A certificate number has 4–40 letters and digits (at least one digit), e.g. LSPS-2024-00123.',
-  },
-}
 
 export const TEXT = {
   site: { id: 'Verifikasi Sertifikat SDM Kesos', en: 'SDM Kesos Certificate Verification' },

@@ -14,6 +14,7 @@ import type { Language, Reply, Text } from '../types.js'
 import { type CertificateNumberCode, validationMessage } from '../validators/messages.js'
 import type { LookupEntry } from './lookup-audit.js'
 import { type Lookup, lookUp, maskName, normalizeNumber, todayInJakarta, type VerifiedStatus } from './verify.js'
+import { VERDICT_TEXT as PAGE_VERDICT_TEXT, VERDICT_WORD } from './words.js'
 
 /** What a lookup found. */
 export type LookupOutcome = VerifiedStatus | 'not-found'
@@ -32,14 +33,8 @@ export type CertificateChatDeps = {
 
 export const VERIFY_FLOW_ID = 'verifikasi'
 
-/** The verdict, in the words of the verification page (src/web/verify-text.ts). */
-export const VERDICT: Record<LookupOutcome, Text> = {
-  valid: { id: 'VALID', en: 'VALID' },
-  expired: { id: 'KEDALUWARSA', en: 'EXPIRED' },
-  revoked: { id: 'DICABUT', en: 'REVOKED' },
-  suspended: { id: 'DIBEKUKAN', en: 'SUSPENDED' },
-  'not-found': { id: 'TIDAK DITEMUKAN', en: 'NOT FOUND' },
-}
+/** The verdict, in the words of the verification page. */
+export const VERDICT: Record<LookupOutcome, Text> = VERDICT_WORD
 
 const ICON: Record<LookupOutcome, string> = {
   valid: '✅',
@@ -49,21 +44,9 @@ const ICON: Record<LookupOutcome, string> = {
   'not-found': '❓',
 }
 
-/** The sentence under the verdict, as on the page; `{date}` is the expiry date, `{number}` the number looked up. */
+/** The sentence under the verdict, as on the page; in the chat a missing number also points to a person. */
 const VERDICT_TEXT: Record<LookupOutcome, Text> = {
-  valid: { id: 'Sertifikat ini terdaftar dan berlaku.', en: 'This certificate is on record and in force.' },
-  expired: {
-    id: 'Sertifikat ini terdaftar, tetapi masa berlakunya telah habis pada {date}.',
-    en: 'This certificate is on record, but it expired on {date}.',
-  },
-  revoked: {
-    id: 'Sertifikat ini telah dicabut dan tidak berlaku lagi.',
-    en: 'This certificate has been revoked and is no longer valid.',
-  },
-  suspended: {
-    id: 'Sertifikat ini sedang dibekukan dan untuk sementara tidak berlaku.',
-    en: 'This certificate is suspended and is not valid for now.',
-  },
+  ...PAGE_VERDICT_TEXT,
   'not-found': {
     id: 'Tidak ada sertifikat dengan nomor {number}. Periksa kembali nomornya (huruf O dan angka 0 mudah tertukar); bila sudah benar, hubungi lembaga yang menerbitkannya atau ketik "petugas".',
     en: 'No certificate has the number {number}. Check the number again (the letter O and the digit 0 are easily confused); if it is right, contact the body that issued it or type "petugas".',
