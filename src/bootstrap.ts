@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { Logger } from 'pino'
-import type { Config } from './config.js'
+import { type Config, reminderSettingsOf } from './config.js'
 import { createCertificateCheck } from './core/certificates/chat.js'
 import { createLookupAudit } from './core/certificates/lookup-audit.js'
 import { createEngine, type Engine, type Feature } from './core/engine.js'
@@ -19,6 +19,8 @@ import { createDataRights, dataSummary } from './core/privacy/data-rights.js'
 import { createNikVault, type NikVault, parseDataKey } from './core/privacy/nik-vault.js'
 import { createRegistrationCommands } from './core/registration/commands.js'
 import { anySessionOpen, createRegistrationFlow, noSessionsReply } from './core/registration/flow.js'
+import { createReminderChat } from './core/reminders/chat.js'
+import { configureReminders } from './core/reminders/plan.js'
 import { statusAnswer } from './core/status/answer.js'
 import { createIdentityFlow, createPhoneIdentityFlow, identityGate, type ProvenHandler } from './core/status/identity.js'
 import { type Db, openDatabase } from './db/client.js'
@@ -87,6 +89,9 @@ export function openCore(config: Config, logger: Logger, options: { clock?: () =
     }
   }
   const registration = createRegistrationCommands({ offerHours: config.REGISTRATION_OFFER_HOURS })
+  // Every plan made from here on (registrations, imports, chats linked) uses the configured times.
+  configureReminders(reminderSettingsOf(config))
+  const reminders = createReminderChat({ contact: config.SECRETARIAT_CONTACT })
   // Chat lookups go to the lookup audit at once, inside the message's own transaction: no buffer to
   // lose when the terminal chat exits, and no write of its own.
   const lookupAudit = createLookupAudit(db, { flushMs: 60_000, maxBatch: 1_000 })
@@ -110,6 +115,7 @@ export function openCore(config: Config, logger: Logger, options: { clock?: () =
       dataSummary(ctx, person, { vault, offerHours: config.REGISTRATION_OFFER_HOURS }),
     ),
     verifikasi: certificateCheck.feature,
+    pengingat: reminders.feature,
     petugas: { flow: createHandoffFlow({ contact: config.SECRETARIAT_CONTACT }) },
   }
   const dataRights = createDataRights({ vault, offerHours: config.REGISTRATION_OFFER_HOURS })
@@ -128,8 +134,9 @@ export function openCore(config: Config, logger: Logger, options: { clock?: () =
     contact: config.SECRETARIAT_CONTACT,
     features,
     fallback: faq.ask,
-    actions: [...faq.actions, ...registration.actions, ...dataRights.actions],
-    commands: [...registration.commands, ...dataRights.commands, certificateCheck.command],
+    actions: [...faq.actions, ...registration.actions, ...dataRights.actions, ...reminders.actions],
+    commands: [...reminders.commands, ...registration.commands, ...dataRights.commands, certificateCheck.command],
+    cancelOutsideFlow: reminders.cancelOutsideFlow,
   })
   return { db, engine, demo, vault }
 }

@@ -6,6 +6,8 @@ import { parseArgs } from 'node:util'
 import { Api, GrammyError } from 'grammy'
 import { ALLOWED_UPDATES } from './bots/telegram/bot.js'
 import { importCertificatesCommand, qrCommand } from './cli/certificates.js'
+import { importExamsCommand } from './cli/exams.js'
+import { dueRemindersCommand, planRemindersCommand, sendRemindersCommand } from './cli/reminders.js'
 import { importSessionsCommand, listSessionsCommand, sessionRegistrationsCommand } from './cli/sessions.js'
 import { importStatusCommand, statusShowCommand } from './cli/status.js'
 import { type Config, loadConfigOrExit } from './config.js'
@@ -18,11 +20,18 @@ const USAGE = `Pemakaian: npm run cli -- <perintah>
   import sessions FILE.csv          muat sesi Bimtek dari CSV (semua baris atau tidak sama sekali)
   import status FILE.csv            muat tahap sertifikasi per orang dari CSV (semua baris atau tidak sama sekali)
   import certificates FILE.csv      muat sertifikat dari CSV (semua baris atau tidak sama sekali)
+  import exams FILE.csv             muat jadwal ujian kognitif dan wawancara dari CSV (semua baris atau tidak sama sekali)
   qr NOMOR [--out FOLDER]           kode QR (PNG dan SVG) berisi tautan verifikasi bertanda tangan satu sertifikat
   sessions list [--all] [--csv]     sesi yang belum selesai (--all: semua; --csv: sebagai CSV)
   sessions registrations ID|KODE [--csv]
                                     pendaftar satu sesi (terkonfirmasi, ditawari, daftar tunggu, batal)
   status show NIK                   nama dan riwayat tahap sertifikasi satu orang (NIK tidak ditampilkan)
+  reminders plan [--all] [--dry-run]
+                                    rencanakan ulang pengingat semua orang yang chatnya tertaut, lalu tampilkan
+                                    rencananya (--all: semua yang menunggu, bukan 20 berikutnya; --dry-run: tanpa menyimpan)
+  reminders due                     yang akan dilakukan putaran pengiriman sekarang, tanpa mengubah apa pun
+  reminders send [--dry-run]        satu putaran pengiriman sekarang lewat Telegram (WhatsApp tetap dikirim oleh server;
+                                    --dry-run: tampilkan pesan yang akan dikirim tanpa mengirim)
   handoff list [--all]              permintaan "Bicara dengan petugas" yang masih terbuka (--all: semua)
   handoff close KODE                tandai permintaan KODE sudah ditangani
   telegram set-webhook              daftarkan PUBLIC_BASE_URL/telegram/webhook ke Telegram (mode webhook)
@@ -60,8 +69,12 @@ const commands: Record<string, Command> = {
   'import sessions': importSessionsCommand,
   'import status': importStatusCommand,
   'import certificates': importCertificatesCommand,
+  'import exams': importExamsCommand,
   qr: qrCommand,
   'status show': statusShowCommand,
+  'reminders plan': planRemindersCommand,
+  'reminders due': dueRemindersCommand,
+  'reminders send': sendRemindersCommand,
   'sessions list': listSessionsCommand,
   'sessions registrations': sessionRegistrationsCommand,
   'telegram set-webhook': async (_db, _args, config) => {

@@ -3,7 +3,9 @@
  * start-up with one line naming the variable and what it expects (see .env.example).
  */
 import { createHash } from 'node:crypto'
+import cron from 'node-cron'
 import { z } from 'zod'
+import { DEFAULT_REMINDER_SETTINGS, parseOffsets, parseQuietHours, type ReminderSettings } from './core/reminders/plan.js'
 
 /**
  * The signing key of certificate QR links outside production when CERT_SIGNING_KEY is unset. Anyone
@@ -112,6 +114,48 @@ const schema = z
       100_000,
     ).default(60),
     TRUST_PROXY: bool('TRUST_PROXY').default(false),
+    REMINDER_OFFSETS: z
+      .string()
+      .transform((value, ctx) => {
+        try {
+          return parseOffsets(value)
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: `REMINDER_OFFSETS: ${(error as Error).message}` })
+          return z.NEVER
+        }
+      })
+      .default(DEFAULT_REMINDER_SETTINGS.offsets),
+    REMINDER_PORTFOLIO_DAYS: z
+      .string()
+      .regex(/^\s*\d{1,2}(\s*,\s*\d{1,2})*\s*$/, 'REMINDER_PORTFOLIO_DAYS must be whole days before the deadline, e.g. 7,1')
+      .transform((value) => [...new Set(value.split(',').map((part) => Number(part.trim())))].filter((days) => days > 0))
+      .default(DEFAULT_REMINDER_SETTINGS.portfolioDays),
+    REMINDER_QUIET_HOURS: z
+      .string()
+      .transform((value, ctx) => {
+        try {
+          return parseQuietHours(value)
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: `REMINDER_QUIET_HOURS: ${(error as Error).message}` })
+          return z.NEVER
+        }
+      })
+      .default(DEFAULT_REMINDER_SETTINGS.quiet),
+    REMINDER_GRACE_HOURS: wholeNumber('REMINDER_GRACE_HOURS must be a whole number of hours from 0 to 72', 0, 72).default(6),
+    REMINDER_CRON: z
+      .string()
+      .refine((value) => cron.validate(value), 'REMINDER_CRON must be a cron expression, e.g. "* * * * *" (every minute)')
+      .default('* * * * *'),
+    TELEGRAM_SEND_PER_SECOND: wholeNumber(
+      'TELEGRAM_SEND_PER_SECOND must be a whole number of messages from 1 to 30 (Telegram allows about 30 a second)',
+      1,
+      30,
+    ).default(25),
+    TELEGRAM_CHAT_INTERVAL_MS: wholeNumber(
+      'TELEGRAM_CHAT_INTERVAL_MS must be a whole number of milliseconds from 1000 to 60000 (Telegram allows about 1 message a second per chat)',
+      1_000,
+      60_000,
+    ).default(1_000),
   })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV === 'production' && !config.DATA_ENCRYPTION_KEY) {
@@ -177,4 +221,9 @@ export function loadConfigOrExit(env: Record<string, string | undefined> = proce
     process.stderr.write(`${error.message}\n`)
     process.exit(1)
   }
+}
+
+/** The reminder plan's settings from the configuration. */
+export function reminderSettingsOf(config: Config): ReminderSettings {
+  return { offsets: config.REMINDER_OFFSETS, portfolioDays: config.REMINDER_PORTFOLIO_DAYS, quiet: config.REMINDER_QUIET_HOURS }
 }

@@ -90,7 +90,24 @@ const senders: Partial<Record<'telegram' | 'whatsapp', ChannelSender>> = {
   ...(telegram && { telegram: telegram.sendTo }),
   ...(whatsapp && { whatsapp: whatsapp.send }),
 }
-const outbox = createOutbox({ db, logger, senders })
+/** How far apart the outbox runs are, for how much each run takes (every N minutes: N minutes). */
+const everyMinutes = /^\*\/(\d{1,2}) \* \* \* \*$/.exec(config.REMINDER_CRON)?.[1]
+const outbox = createOutbox({
+  db,
+  logger,
+  senders,
+  pace: {
+    telegram: { perSecond: config.TELEGRAM_SEND_PER_SECOND, perChatMs: config.TELEGRAM_CHAT_INTERVAL_MS },
+    whatsapp: {
+      perSecond: 1000 / Math.max(config.WHATSAPP_SEND_INTERVAL_MS, 1),
+      perChatMs: config.WHATSAPP_SEND_INTERVAL_MS,
+      jitterMs: config.WHATSAPP_SEND_JITTER_MS,
+    },
+  },
+  runEveryMs: (everyMinutes ? Number(everyMinutes) : 1) * 60_000,
+  graceMs: config.REMINDER_GRACE_HOURS * 3_600_000,
+  quiet: config.REMINDER_QUIET_HOURS,
+})
 
 const scheduler = startScheduler(
   [
@@ -101,7 +118,8 @@ const scheduler = startScheduler(
     },
     // Offers of a freed Bimtek seat that were not answered in time go to the next person waiting.
     { name: 'seat-offers', cron: '* * * * *', run: () => expireSeatOffers(db, new Date(), config.REGISTRATION_OFFER_HOURS) },
-    { name: 'outbox', cron: '* * * * *', run: () => outbox.deliver() },
+    // Reminders and the other messages the assistant sends on its own, at each channel's pace.
+    { name: 'outbox', cron: config.REMINDER_CRON, run: () => outbox.deliver() },
   ],
   logger,
 )

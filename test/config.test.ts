@@ -111,3 +111,36 @@ describe('ADMIN_TOKEN', () => {
     expect(load({ ADMIN_TOKEN: '' }).ADMIN_TOKEN).toBeUndefined()
   })
 })
+
+describe('the reminder settings', () => {
+  it('default to 7d,1d,2h, portfolio 7 and 1 days, quiet 21:00–06:00, grace 6 h, every minute, Telegram 25/s and 1 s per chat', () => {
+    const config = load({})
+    expect(config.REMINDER_OFFSETS.map((offset) => offset.label)).toEqual(['7d', '1d', '2h'])
+    expect(config.REMINDER_PORTFOLIO_DAYS).toEqual([7, 1])
+    expect(config.REMINDER_QUIET_HOURS).toEqual({ start: 21 * 60, end: 6 * 60 })
+    expect(config.REMINDER_GRACE_HOURS).toBe(6)
+    expect(config.REMINDER_CRON).toBe('* * * * *')
+    expect(config.TELEGRAM_SEND_PER_SECOND).toBe(25)
+    expect(config.TELEGRAM_CHAT_INTERVAL_MS).toBe(1000)
+  })
+
+  it('read other values', () => {
+    const config = load({ REMINDER_OFFSETS: '3d,12h', REMINDER_QUIET_HOURS: '22.00-05.30', REMINDER_CRON: '*/5 * * * *' })
+    expect(config.REMINDER_OFFSETS.map((offset) => offset.label)).toEqual(['3d', '12h'])
+    expect(config.REMINDER_QUIET_HOURS).toEqual({ start: 22 * 60, end: 5 * 60 + 30 })
+    expect(config.REMINDER_CRON).toBe('*/5 * * * *')
+  })
+
+  it.each([
+    ['REMINDER_OFFSETS', '7 hari', 'is not a duration like 7d'],
+    ['REMINDER_QUIET_HOURS', 'malam', 'is not a range like 21:00-06:00'],
+    ['REMINDER_CRON', 'setiap menit', 'must be a cron expression'],
+    ['REMINDER_GRACE_HOURS', '100', 'from 0 to 72'],
+    ['TELEGRAM_SEND_PER_SECOND', '31', 'from 1 to 30'],
+    ['REMINDER_PORTFOLIO_DAYS', 'seminggu', 'whole days before the deadline'],
+  ])('%s=%s is rejected naming the variable', (variable, value, reason) => {
+    const error = rejection({ [variable]: value })
+    expect(error.variable).toBe(variable)
+    expect(error.message).toContain(reason)
+  })
+})

@@ -1,5 +1,5 @@
 /**
- * For whoever edits content/faq.yaml or the matcher: `npx tsx bench/faq/tune.ts [tune|held|all|fresh]`
+ * For whoever edits content/faq.yaml or the matcher: `npx tsx bench/faq/tune.ts [tune|held|all|fresh|unseen]`
  * prints the scores and every miss of that split (default: tune). Report figures from `held`.
  */
 import { loadKnowledgeBase } from '../../src/core/faq/knowledge-base.js'
@@ -8,8 +8,8 @@ import { evaluate, loadEvalSet } from './evaluate.js'
 
 const split = process.argv[2] ?? 'tune'
 const questions =
-  split === 'fresh'
-    ? loadEvalSet(new URL('../data/faq-fresh.jsonl', import.meta.url))
+  split === 'fresh' || split === 'unseen'
+    ? loadEvalSet(new URL(`../data/faq-${split}.jsonl`, import.meta.url))
     : loadEvalSet().filter((item) => split === 'all' || item.split === split)
 const matcher = createMatcher(loadKnowledgeBase('content/faq.yaml'))
 evaluate(matcher, questions) // warm-up

@@ -50,6 +50,8 @@ export type EngineDeps = {
   actions?: ChoiceAction[]
   /** Tried in order on text typed outside a flow, before the menu's shortcuts and the fallback. */
   commands?: TypedCommand[]
+  /** "batal" typed outside a flow: undefined lets the engine say there is nothing to cancel. */
+  cancelOutsideFlow?: (ctx: TurnContext) => Outcome | undefined
   timeoutMinutes?: number
   /** Who to contact when the assistant cannot help ("sekretariat BBPPKS di wilayah Anda"). */
   contact?: string
@@ -127,7 +129,11 @@ export function createEngine(deps: EngineDeps): Engine {
       }
       return { ...atMenu(switched.lang, note), lang: switched.lang }
     }
-    if (command === 'cancel') return atMenu(lang, t(lang, position ? messages.cancelled : messages.nothingToCancel))
+    if (command === 'cancel') {
+      // Outside a flow "batal" may answer something the assistant sent on its own (a reminder).
+      const answered = position ? undefined : deps.cancelOutsideFlow?.(ctx)
+      return answered ?? atMenu(lang, t(lang, position ? messages.cancelled : messages.nothingToCancel))
+    }
     if (command === 'menu') return atMenu(lang, position ? t(lang, messages.leftFlow) : undefined)
 
     // A typed option number may come as `choice`; it means the same as typing it.

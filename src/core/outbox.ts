@@ -1,14 +1,38 @@
 /**
- * Delivers the outbox: messages the assistant sends on its own (seat offers now; reminders with
- * issue #9). Each run claims the due messages one at a time (each claim its own write transaction)
- * and hands each to its channel's sender (the same one that sends chat answers, with that channel's pace). A send that
- * fails is tried again later; a claim left behind by a crash is recorded, never sent twice.
+ * Delivers the outbox: the messages the assistant sends on its own (reminders, seat offers, status
+ * changes). Each run (every minute, never two at once in one process):
+ *
+ * 1. takes back what a stopped run left behind: rows it queued but never tried go back to pending;
+ *    a row it was sending (claimed) becomes failed, "outcome unknown", never sent twice;
+ * 2. records as skipped what can no longer be useful: past its expiry (a reminder whose event has
+ *    started), or a reminder due more than the grace period ago (missed while not running);
+ * 3. per channel, takes as many due rows as the channel's pace can send before the next run, in one
+ *    write transaction (reminders of a zone in its quiet hours wait for the morning);
+ * 4. sends them at the channel's pace (Telegram: 25 a second overall, 1 a second per chat; WhatsApp
+ *    far slower with a random jitter), each marked claimed just before it goes out and sent, late
+ *    (more than a few minutes after it was due), retried later, failed or skipped after.
  */
+import { randomUUID } from 'node:crypto'
 import type { Logger } from 'pino'
 import type { Db } from '../db/client.js'
-import { abandonStaleClaims, claimDue, markFailed, markSent, markSkipped } from '../db/queries/outbox.js'
+import {
+  abandonStaleClaims,
+  cancelRemindersOfChat,
+  claimBatch,
+  dueZones,
+  markFailed,
+  markSent,
+  markSkipped,
+  type QueuedRow,
+  requeueStale,
+  skipUnsendable,
+  startSending,
+} from '../db/queries/outbox.js'
+import { CHANNELS, type Channel } from '../db/schema.js'
+import { averageRate, type Clock, createPacer, interleaveByChat, type Pace, type Pacer, realClock } from './pacer.js'
 import { scrubNumbers } from './privacy/mask.js'
-import type { Channel, Reply } from './types.js'
+import { DEFAULT_REMINDER_SETTINGS, isQuiet, quietEnd, type ReminderSettings } from './reminders/plan.js'
+import type { Reply } from './types.js'
 
 export type ChannelSender = (chatId: string, replies: Reply[]) => Promise<void>
 
@@ -17,67 +41,162 @@ export class RecipientUnreachable extends Error {
   override name = 'RecipientUnreachable'
 }
 
+export const DEFAULT_PACE: Record<Channel, Pace> = {
+  telegram: { perSecond: 25, perChatMs: 1_000 },
+  // One message every 1.5 s plus up to 2.5 s at random (WHATSAPP_SEND_INTERVAL_MS/JITTER_MS).
+  whatsapp: { perSecond: 1000 / 1_500, perChatMs: 1_500, jitterMs: 2_500 },
+  console: { perSecond: 100, perChatMs: 0 },
+}
+
 export type OutboxDeps = {
   db: Db
   logger: Logger
   /** The channels that can send on their own; messages for others are skipped with a reason. */
   senders: Partial<Record<Channel, ChannelSender>>
+  /** The time, for the records and what is due. */
   now?: () => Date
-  /** Most messages sent per run. */
+  /** Waiting for a message's turn (virtual in tests). Default: real time. */
+  sleep?: (ms: number) => Promise<void>
+  /** Each channel's pace (see DEFAULT_PACE). */
+  pace?: Partial<Record<Channel, Pace>>
+  /** How far apart runs are: a run takes per channel what its pace sends in this time. */
+  runEveryMs?: number
+  /** Most messages taken per channel and run. */
   batchSize?: number
   /** Tries of one message before it is recorded as failed. */
   maxAttempts?: number
+  /** A reminder due longer ago than this is skipped, not sent (default 6 hours). */
+  graceMs?: number
+  /** A reminder sent more than this after it was due is recorded as late (default 5 minutes). */
+  lateAfterMs?: number
+  /** Quiet hours (default 21:00–06:00 in each person's zone). */
+  quiet?: ReminderSettings['quiet']
+  random?: () => number
+  /**
+   * The channels this outbox takes rows of (default: all). Rows of the others stay pending for a
+   * process that can send them (the CLI leaves WhatsApp to the server, which owns its connection).
+   */
+  channels?: readonly Channel[]
+}
+
+export type DeliveryCounts = {
+  sent: number
+  /** Of `sent`: reminders sent well after they were due (after downtime). */
+  late: number
+  failed: number
+  retried: number
+  skipped: number
+  /** Rows a stopped process was sending: recorded as failed, outcome unknown. */
+  unknown: number
 }
 
 const RETRY_MINUTES = [1, 5, 30, 120]
 /** A claim older than this belongs to a process that is gone. */
 const STALE_CLAIM_MS = 10 * 60_000
+/** Sends in flight at once per channel (the pace decides when each starts). */
+const MAX_IN_FLIGHT = 64
 
 export function createOutbox(deps: OutboxDeps) {
   const { db, logger } = deps
   const now = deps.now ?? (() => new Date())
+  const clock: Clock = { now: () => now().getTime(), sleep: deps.sleep ?? realClock.sleep }
   const maxAttempts = deps.maxAttempts ?? RETRY_MINUTES.length + 1
+  const graceMs = deps.graceMs ?? 6 * 3_600_000
+  const lateAfterMs = deps.lateAfterMs ?? 5 * 60_000
+  const quiet = deps.quiet ?? DEFAULT_REMINDER_SETTINGS.quiet
+  const runEveryMs = deps.runEveryMs ?? 60_000
+  const paces = { ...DEFAULT_PACE, ...deps.pace }
+  // One pacer per channel for the life of the outbox, shared by overlapping runs.
+  const pacers = new Map<Channel, Pacer>(CHANNELS.map((channel) => [channel, createPacer(paces[channel], clock, deps.random)]))
+
+  /** The zones in their quiet hours now, each with when they end. */
+  function quietZones(at: Date): { zone: string; until: Date }[] {
+    return dueZones(db, at)
+      .filter((zone) => isQuiet(at, zone, quiet))
+      .map((zone) => ({ zone, until: quietEnd(at, zone, quiet) }))
+  }
+
+  async function sendOne(row: QueuedRow, token: string, counts: DeliveryCounts): Promise<void> {
+    const send = deps.senders[row.channel]
+    if (!send) return
+    const startedAt = now()
+    if (!startSending(db, row.id, token, startedAt)) return // cancelled or taken back meanwhile
+    try {
+      await send(row.chatId, [JSON.parse(row.payload) as Reply])
+      const late = row.kind === 'reminder' && startedAt.getTime() - row.dueAt > lateAfterMs
+      markSent(db, row.id, now(), late)
+      counts.sent++
+      if (late) counts.late++
+    } catch (error) {
+      if (error instanceof RecipientUnreachable) {
+        // The sender recorded the block (setBlocked), which cancels the chat's other reminders too.
+        markSkipped(db, row.id, now(), 'the person blocked the assistant')
+        cancelRemindersOfChat(db, row.channel, row.chatId, now(), 'cancelled: the person blocked the assistant')
+        counts.skipped++
+        return
+      }
+      const reason = scrubNumbers(error instanceof Error ? error.message : String(error)).slice(0, 300)
+      const attempts = row.attempts + 1
+      const delay = RETRY_MINUTES[attempts - 1]
+      const retryAt = attempts < maxAttempts && delay !== undefined ? new Date(now().getTime() + delay * 60_000) : undefined
+      markFailed(db, row.id, now(), reason, retryAt)
+      if (retryAt) counts.retried++
+      else counts.failed++
+      logger.warn({ channel: row.channel, kind: row.kind, attempt: attempts, error: reason }, 'outbox message not sent')
+    }
+  }
+
+  /** Sends one channel's queued rows at its pace; resolves when every send has finished. */
+  async function drain(channel: Channel, rows: QueuedRow[], token: string, counts: DeliveryCounts): Promise<void> {
+    const pacer = pacers.get(channel)
+    if (!pacer) return
+    const inFlight = new Set<Promise<void>>()
+    let broken: unknown
+    for (const row of interleaveByChat(rows)) {
+      while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight)
+      await pacer.turn(row.chatId)
+      if (broken !== undefined) break
+      const sending = sendOne(row, token, counts)
+        .catch((error: unknown) => {
+          // The database failed (closed, disk full): stop this run; what it queued but did not
+          // try goes back to pending after the stale-claim time.
+          broken = error
+        })
+        .finally(() => inFlight.delete(sending))
+      inFlight.add(sending)
+    }
+    await Promise.all(inFlight)
+    if (broken !== undefined)
+      logger.error({ channel, err: broken instanceof Error ? broken.message : String(broken) }, 'outbox: run stopped')
+  }
 
   return {
-    /** Sends what is due; returns what happened, for the log and tests. */
-    async deliver(): Promise<{ sent: number; failed: number; retried: number; skipped: number; unknown: number }> {
+    /** One run: sends what is due; returns what happened, for the log and tests. */
+    async deliver(): Promise<DeliveryCounts> {
       const started = now()
-      const unknown = abandonStaleClaims(db, new Date(started.getTime() - STALE_CLAIM_MS), started)
-      const counts = { sent: 0, failed: 0, retried: 0, skipped: 0, unknown }
-      // One message claimed at a time, just before it is sent: a process that stops leaves only the
-      // message it was sending claimed (its outcome is unknown). Claiming the whole batch up front
-      // would leave every message not yet tried claimed as well, recorded as failed and never sent,
-      // and at a channel's pace (WhatsApp: seconds per message) a long batch would outlast the
-      // stale-claim limit while its process is still working through it.
-      for (let n = 0; n < (deps.batchSize ?? 200); n++) {
-        const [row] = claimDue(db, now(), 1)
-        if (!row) break
-        const send = deps.senders[row.channel]
-        if (!send) {
-          markSkipped(db, row.id, now(), `channel ${row.channel} cannot send on its own`)
-          counts.skipped++
+      const staleBefore = new Date(started.getTime() - STALE_CLAIM_MS)
+      const unknown = abandonStaleClaims(db, staleBefore, started)
+      const requeued = requeueStale(db, staleBefore, started)
+      if (requeued > 0) logger.warn({ requeued }, 'outbox: messages queued by a stopped run are due again')
+      const counts: DeliveryCounts = { sent: 0, late: 0, failed: 0, retried: 0, skipped: 0, unknown }
+      counts.skipped += skipUnsendable(db, started, graceMs)
+
+      const token = randomUUID()
+      const quietNow = quietZones(started)
+      const work: Promise<void>[] = []
+      for (const channel of deps.channels ?? CHANNELS) {
+        const pace = paces[channel]
+        const limit = Math.max(1, Math.min(deps.batchSize ?? 2_000, Math.floor((averageRate(pace) * runEveryMs) / 1000)))
+        const rows = claimBatch(db, { channel, now: started, limit, token, quiet: quietNow })
+        if (rows.length === 0) continue
+        if (!deps.senders[channel]) {
+          for (const row of rows) markSkipped(db, row.id, started, `channel ${channel} cannot send on its own`)
+          counts.skipped += rows.length
           continue
         }
-        try {
-          await send(row.chatId, [JSON.parse(row.payload) as Reply])
-          markSent(db, row.id, now())
-          counts.sent++
-        } catch (error) {
-          if (error instanceof RecipientUnreachable) {
-            markSkipped(db, row.id, now(), 'the person blocked the assistant')
-            counts.skipped++
-            continue
-          }
-          const reason = scrubNumbers(error instanceof Error ? error.message : String(error)).slice(0, 300)
-          const delay = RETRY_MINUTES[row.attempts - 1]
-          const retryAt =
-            row.attempts < maxAttempts && delay !== undefined ? new Date(now().getTime() + delay * 60_000) : undefined
-          markFailed(db, row.id, now(), reason, retryAt)
-          if (retryAt) counts.retried++
-          else counts.failed++
-          logger.warn({ channel: row.channel, kind: row.kind, attempt: row.attempts, error: reason }, 'outbox message not sent')
-        }
+        work.push(drain(channel, rows, token, counts))
       }
+      await Promise.all(work)
       return counts
     },
   }

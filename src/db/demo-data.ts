@@ -321,13 +321,17 @@ export function loadDemoData(db: Db, now = new Date(), protect?: NikProtection):
         const kind = p.stage === 'wawancara' ? 'wawancara' : 'ujian_kognitif'
         tx.insert(exams)
           .values({
+            code: `DEMO-${kind === 'wawancara' ? 'WWC' : 'UJK'}-${String(examCount + 1).padStart(4, '0')}`,
             personId: person.id,
             kind,
             mode: 'daring',
             meetingUrl: 'https://zoom.us/j/0000000000 (contoh)',
             startsAt: localTime(now, 6 + i, 9, p.tz),
             timeZone: p.tz,
-            notes: 'Siapkan KTP, perangkat dengan kamera, dan koneksi internet stabil.',
+            preparation:
+              kind === 'wawancara'
+                ? 'KTP asli, portofolio dan bukti praktik, perangkat dengan kamera, dan koneksi internet stabil'
+                : 'KTP asli, kartu peserta, perangkat dengan kamera, dan koneksi internet stabil',
             isDemo: true,
           })
           .run()

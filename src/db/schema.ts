@@ -175,6 +175,8 @@ export const registrations = sqliteTable(
     waitlistedAt: integer('waitlisted_at', { mode: 'timestamp_ms' }),
     offerExpiresAt: integer('offer_expires_at', { mode: 'timestamp_ms' }),
     attendedAt: integer('attended_at', { mode: 'timestamp_ms' }),
+    /** When the person answered HADIR to a reminder: they said they will come. */
+    attendanceConfirmedAt: integer('attendance_confirmed_at', { mode: 'timestamp_ms' }),
     cancelledAt: integer('cancelled_at', { mode: 'timestamp_ms' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -186,26 +188,38 @@ export const registrations = sqliteTable(
 )
 
 export const EXAM_KINDS = ['ujian_kognitif', 'wawancara'] as const
+export const EXAM_STATUSES = ['scheduled', 'cancelled'] as const
 
 export const exams = sqliteTable(
   'exams',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The secretariat's schedule code (the exam import's key); a re-import with a new time moves the exam. */
+    code: text('code'),
     personId: integer('person_id')
       .notNull()
       .references(() => people.id, { onDelete: 'cascade' }),
     kind: text('kind', { enum: EXAM_KINDS }).notNull(),
+    status: text('status', { enum: EXAM_STATUSES }).notNull().default('scheduled'),
     mode: text('mode', { enum: SESSION_MODES }).notNull(),
     venue: text('venue'),
     meetingUrl: text('meeting_url'),
     startsAt: integer('starts_at', { mode: 'timestamp_ms' }).notNull(),
     timeZone: text('time_zone').notNull(),
     notes: text('notes'),
+    /** What to bring or prepare, told in the reminders (a default per kind when empty). */
+    preparation: text('preparation'),
+    /** When the person answered HADIR to a reminder. */
+    attendanceConfirmedAt: integer('attendance_confirmed_at', { mode: 'timestamp_ms' }),
     isDemo: integer('is_demo', { mode: 'boolean' }).notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('exams_person_idx').on(t.personId), index('exams_starts_idx').on(t.startsAt)],
+  (t) => [
+    uniqueIndex('exams_code_uq').on(t.code),
+    index('exams_person_idx').on(t.personId),
+    index('exams_starts_idx').on(t.startsAt),
+  ],
 )
 
 /** The certification path, in order (see shared domain notes). */
@@ -270,7 +284,16 @@ export const certificates = sqliteTable(
   (t) => [index('certificates_person_idx').on(t.personId)],
 )
 
-export const OUTBOX_STATUSES = ['pending', 'claimed', 'sent', 'late', 'failed', 'skipped', 'cancelled'] as const
+/**
+ * pending: waiting for its time. queued: taken by a delivery run into its paced send queue, not
+ * tried yet (back to pending if that run is gone). claimed: being sent right now (a claim left
+ * behind by a crash becomes failed, "outcome unknown", never sent twice). sent; late: sent, but
+ * more than a few minutes after it was due (after downtime). failed (with the reason); skipped
+ * (with the reason: too late to be useful, the event started, the person blocked the assistant…);
+ * cancelled (the event was cancelled or moved, or the person asked for no more reminders).
+ */
+export const OUTBOX_STATUSES = ['pending', 'queued', 'claimed', 'sent', 'late', 'failed', 'skipped', 'cancelled'] as const
+export type OutboxStatus = (typeof OUTBOX_STATUSES)[number]
 
 /** Proactive messages (reminders, waiting-list offers): sent at most once, never lost. */
 export const outbox = sqliteTable(
@@ -282,6 +305,12 @@ export const outbox = sqliteTable(
     chatId: text('chat_id').notNull(),
     personId: integer('person_id').references(() => people.id, { onDelete: 'cascade' }),
     kind: text('kind').notNull(),
+    /** For reminders: the event they are about (e.g. `registration:12`, `exam:5`, `portfolio:7`). */
+    eventKey: text('event_key'),
+    /** For reminders: which one of the event's reminders (e.g. `7d`, `1d`, `2h`). */
+    label: text('label'),
+    /** The person's IANA zone, for quiet hours (none: sent at any hour). */
+    timeZone: text('time_zone'),
     /** JSON of the Reply to send. */
     payload: text('payload').notNull(),
     dueAt: integer('due_at', { mode: 'timestamp_ms' }).notNull(),
@@ -290,12 +319,14 @@ export const outbox = sqliteTable(
     status: text('status', { enum: OUTBOX_STATUSES }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     claimedAt: integer('claimed_at', { mode: 'timestamp_ms' }),
+    /** Which delivery run queued or claimed the row, so no other run sends it. */
+    claimToken: text('claim_token'),
     sentAt: integer('sent_at', { mode: 'timestamp_ms' }),
     lastError: text('last_error'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('outbox_due_idx').on(t.status, t.dueAt)],
+  (t) => [index('outbox_due_idx').on(t.status, t.dueAt), index('outbox_person_kind_idx').on(t.personId, t.kind)],
 )
 
 /** Proof of consent under UU 27/2022: who agreed to what text, when, and when they withdrew. */

@@ -1,23 +1,25 @@
 /**
  * /api/v1/admin: Bimtek sessions for the secretariat: the list and each session's registrations
- * (JSON, or CSV with ?format=csv), and loading a sessions file or a certificates file. ADMIN_TOKEN
+ * (JSON, or CSV with ?format=csv), and loading a sessions, certificates or exams file. ADMIN_TOKEN
  * is checked in app.ts before any of these routes runs.
  */
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { importCertificates } from '../core/certificates/import.js'
+import { importExams } from '../core/exams/import.js'
 import type { ImportError } from '../core/import/csv.js'
 import type { NikVault } from '../core/privacy/nik-vault.js'
 import { importSessions } from '../core/sessions/import.js'
 import { registrationsCsv, registrationView, sessionsCsv, sessionView } from '../core/sessions/listing.js'
 import type { Db } from '../db/client.js'
 import { findSessionSummary, listSessionRegistrations, listSessions } from '../db/queries/sessions.js'
+import { adminReminders } from './admin-reminders.js'
 
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 export type AdminApiDeps = {
   db: Db
-  /** The server's NIK vault: without it a certificates file with NIKs is refused row by row. */
+  /** The server's NIK vault: without it a certificates file with NIKs is refused row by row, an exams file whole. */
   vault?: Pick<NikVault, 'hash'> | undefined
 }
 
@@ -100,6 +102,19 @@ export function adminApi(deps: AdminApiDeps) {
     const { inserted, updated, unchanged, linked } = result
     return c.json({ inserted, updated, unchanged, linked })
   })
+
+  api.post('/exams', csvOnly('exams'), importLimit, async (c) => {
+    // Every row names a person by NIK: without the server's key none of them can be found.
+    const vault = deps.vault
+    if (!vault) return c.json(error('NIK_KEY_UNAVAILABLE', 'this server has no NIK key; import exams with the CLI'), 503)
+    const result = importExams(deps.db, new Uint8Array(await c.req.arrayBuffer()), { actor: 'admin-api', vault })
+    if (!result.ok) return rejected(c, result.errors)
+    const { inserted, updated, unchanged, reminders } = result
+    return c.json({ inserted, updated, unchanged, reminders })
+  })
+
+  // The reminders' delivery status (see admin-reminders.ts).
+  api.route('/reminders', adminReminders({ db: deps.db }))
 
   return api
 }

@@ -8,6 +8,7 @@ import type { Db } from '../db/client.js'
 import { adminApi } from './admin-api.js'
 import { adminAuth } from './admin-auth.js'
 import { createRateLimiter } from './rate-limit.js'
+import { API_SECURITY, PAGE_SECURITY, type SecuredPath, securityHeadersFor } from './security-headers.js'
 import { verifyStylesheet } from './static.js'
 import { verifyApi } from './verify-api.js'
 import type { VerifyDeps } from './verify-lookup.js'
@@ -57,6 +58,8 @@ export function createWebApp(deps: WebDeps) {
   app.route('/admin/whatsapp', whatsappAdmin({ state: deps.whatsappState ?? (() => undefined) }))
   if (deps.db) app.route('/api/v1/admin', adminApi({ db: deps.db, ...(deps.vault && { vault: deps.vault }) }))
 
+  /** Paths whose every answer carries security headers, not found and errors included. */
+  const secured: SecuredPath[] = []
   if (deps.verify) {
     const now = deps.verify.now ?? (() => new Date())
     // One budget per client for the page and the API together.
@@ -66,14 +69,20 @@ export function createWebApp(deps: WebDeps) {
     app.route('/', stylesheet.app)
     app.route('/', verifyPages({ ...routes, stylesheet: stylesheet.href }))
     app.route('/api/v1/certificates', verifyApi(routes))
+    secured.push(
+      { prefix: '/verifikasi', headers: PAGE_SECURITY },
+      { prefix: '/v', headers: PAGE_SECURITY },
+      { prefix: '/api/v1/certificates', headers: API_SECURITY },
+    )
   }
 
-  app.notFound((c) => c.json({ error: { code: 'NOT_FOUND' } }, 404))
+  app.notFound((c) => c.json({ error: { code: 'NOT_FOUND' } }, 404, securityHeadersFor(secured, c.req.path)))
   app.onError((error, c) => {
-    if (error instanceof HTTPException) return c.json({ error: { code: error.message || 'HTTP_ERROR' } }, error.status)
+    const headers = securityHeadersFor(secured, c.req.path)
+    if (error instanceof HTTPException) return c.json({ error: { code: error.message || 'HTTP_ERROR' } }, error.status, headers)
     // Only the name and message: an error may carry the request's payload (what people typed).
     deps.logger.error({ err: { name: error.name, message: error.message }, path: c.req.path }, 'request failed')
-    return c.json({ error: { code: 'INTERNAL' } }, 500)
+    return c.json({ error: { code: 'INTERNAL' } }, 500, headers)
   })
 
   return app

@@ -6,10 +6,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net'
 import { getConnInfo } from '@hono/node-server/conninfo'
-import type { Context, MiddlewareHandler } from 'hono'
-
-/** What the middleware leaves for the handlers: the client's rate-limit key (see `clientAddress`). */
-export type ClientEnv = { Variables: { client: string } }
+import type { Context } from 'hono'
 
 export type RateLimiter = {
   /** Counts one request of `client`: 0 when allowed, else the whole seconds until it may try again. */
@@ -74,12 +71,16 @@ export function addressKey(address: string): string {
  */
 export function clientAddress(c: Context, trustProxy: boolean): string {
   if (trustProxy) {
-    const forwarded = c.req
-      .header('X-Forwarded-For')
-      ?.split(',')
-      .map((part) => part.trim())
-      .filter(Boolean)
-      .at(-1)
+    const header = c.req.header('X-Forwarded-For')
+    // Usually the last entry is there; else the last one that is not empty.
+    const last = header?.slice(header.lastIndexOf(',') + 1).trim()
+    const forwarded =
+      last ||
+      header
+        ?.split(',')
+        .map((part) => part.trim())
+        .filter(Boolean)
+        .at(-1)
     const reported = forwarded ?? c.req.header('X-Real-IP')?.trim()
     if (reported) return addressKey(reported)
   }
@@ -90,32 +91,4 @@ export function clientAddress(c: Context, trustProxy: boolean): string {
     // Not served by @hono/node-server (e.g. app.request() in a test without a socket).
   }
   return address ? addressKey(address) : 'unknown'
-}
-
-/** Leaves the client's key for the handlers (`c.get('client')`) without counting anything. */
-export function identifyClient(trustProxy: boolean): MiddlewareHandler<ClientEnv> {
-  return async (c, next) => {
-    c.set('client', clientAddress(c, trustProxy))
-    await next()
-  }
-}
-
-export type RateLimitOptions = {
-  trustProxy: boolean
-  /** The answer to a request over the limit (Retry-After is already set). */
-  limited: (c: Context<ClientEnv>, retryAfterSeconds: number) => Response | Promise<Response>
-}
-
-/** Counts each request against its client's budget and answers `limited` once it is spent. */
-export function rateLimit(limiter: RateLimiter, options: RateLimitOptions): MiddlewareHandler<ClientEnv> {
-  return async (c, next) => {
-    const client = clientAddress(c, options.trustProxy)
-    c.set('client', client)
-    const wait = limiter.take(client)
-    if (wait > 0) {
-      c.header('Retry-After', String(wait))
-      return options.limited(c, wait)
-    }
-    await next()
-  }
 }

@@ -71,7 +71,7 @@ export const fill = (text: string, values: Record<string, string | number>) =>
 
 const locale = (lang: Lang) => (lang === 'id' ? 'id-ID' : 'en-GB')
 
-// Formatters are costly to build (about 50 µs each) and cheap to use: one per language, made once.
+// Formatters are costly to build (about 50 µs each): one per language, made once.
 const dayFormat = { id: makeDayFormat('id'), en: makeDayFormat('en') }
 const momentFormat = { id: makeMomentFormat('id'), en: makeMomentFormat('en') }
 function makeDayFormat(lang: Lang) {
@@ -81,8 +81,30 @@ function makeMomentFormat(lang: Lang) {
   return new Intl.DateTimeFormat(locale(lang), { dateStyle: 'long', timeStyle: 'short', timeZone: 'Asia/Jakarta' })
 }
 
-/** "2027-03-10" → "10 Maret 2027" / "10 March 2027". */
-export const formatDay = (isoDay: string, lang: Lang) => dayFormat[lang].format(new Date(`${isoDay}T00:00:00Z`))
+// Using one costs microseconds too, and a page shows three or four dates: each text is kept.
+const days = { id: new Map<string, string>(), en: new Map<string, string>() }
+const moments = { id: { minute: Number.NaN, text: '' }, en: { minute: Number.NaN, text: '' } }
 
-/** "10 Maret 2027 pukul 09.30" in Jakarta time. */
-export const formatMoment = (date: Date, lang: Lang) => momentFormat[lang].format(date)
+/** "2027-03-10" → "10 Maret 2027" / "10 March 2027". */
+export function formatDay(isoDay: string, lang: Lang): string {
+  const known = days[lang]
+  let text = known.get(isoDay)
+  if (text === undefined) {
+    text = dayFormat[lang].format(new Date(`${isoDay}T00:00:00Z`))
+    // Dates on certificates span a few thousand days; the bound only guards against odd input.
+    if (known.size >= 20_000) known.clear()
+    known.set(isoDay, text)
+  }
+  return text
+}
+
+/** "10 Maret 2027 pukul 09.30" in Jakarta time (to the minute, so the same all minute long). */
+export function formatMoment(date: Date, lang: Lang): string {
+  const minute = Math.floor(date.getTime() / 60_000)
+  const last = moments[lang]
+  if (last.minute !== minute) {
+    last.text = momentFormat[lang].format(date)
+    last.minute = minute
+  }
+  return last.text
+}

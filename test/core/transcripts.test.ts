@@ -5,6 +5,7 @@ import { coreDriver, play } from '../support/transcript.js'
 import { CORE_TRANSCRIPTS } from '../transcripts/core.js'
 import { FAQ_TRANSCRIPTS } from '../transcripts/faq.js'
 import { REGISTRATION_TRANSCRIPTS, seedRegistration } from '../transcripts/registration.js'
+import { REMINDER_TRANSCRIPTS } from '../transcripts/reminders.js'
 import { STATUS_TRANSCRIPTS, seedStatus } from '../transcripts/status.js'
 import { seedCertificates, VERIFY_ENV, VERIFY_TRANSCRIPTS } from '../transcripts/verify.js'
 
@@ -18,13 +19,16 @@ describe.each(Object.entries({ ...CORE_TRANSCRIPTS, ...FAQ_TRANSCRIPTS }))('tran
   })
 })
 
-describe.each(Object.entries(REGISTRATION_TRANSCRIPTS))('registration transcript: %s', (_name, transcript) => {
-  it('plays the same through the core', async () => {
-    core = testCore()
-    seedRegistration(core.db, new Date())
-    await play(coreDriver(core.engine), transcript)
-  })
-})
+describe.each(Object.entries({ ...REGISTRATION_TRANSCRIPTS, ...REMINDER_TRANSCRIPTS }))(
+  'registration transcript: %s',
+  (_name, transcript) => {
+    it('plays the same through the core', async () => {
+      core = testCore()
+      seedRegistration(core.db, new Date())
+      await play(coreDriver(core.engine, { db: core.db }), transcript)
+    })
+  },
+)
 
 describe.each(Object.entries(STATUS_TRANSCRIPTS))('status transcript: %s', (_name, transcript) => {
   it('plays the same through the core', async () => {

@@ -54,10 +54,9 @@ describe('terminal chat, one message per line', () => {
     expect(numberedLines(stdout)).toEqual(MENU_LINES)
   })
 
-  it('says honestly that "Pengingat ujian" is not available yet and shows the menu again', async () => {
+  it('"Pengingat ujian" in a chat not linked yet tells how reminders come', async () => {
     const stdout = await chat(['halo', '5'])
-    const after = indexAfterAll(stdout, ['"Pengingat ujian" belum tersedia', 'pilih 6'])
-    expect(numberedLines(stdout.slice(after))).toEqual(MENU_LINES)
+    indexAfterAll(stdout, ['Pengingat dikirim untuk Bimtek yang Anda daftarkan', 'belum tertaut', 'menu 2'])
   })
 
   it('"Daftar Bimtek" with the demo sessions asks for consent first and lists sessions from three time zones', async () => {
@@ -160,7 +159,7 @@ describe('terminal chat, one message per line', () => {
   it('without --chat, every scripted run is a fresh conversation, so a script always gives the same answers', async () => {
     await chat(['halo', '6'], { chat: null })
     const second = await chat(['halo', '5'], { chat: null })
-    expect(second).toContain('"Pengingat ujian" belum tersedia')
+    expect(second).toContain('belum tertaut')
     expect(second).not.toContain('Pilihan tidak dikenali')
   })
 

@@ -11,6 +11,10 @@ export function fakeClock(start = new Date('2026-11-23T02:00:00Z')) {
     advance(ms: number) {
       now += ms
     },
+    /** Waiting in virtual time: the clock moves on at once (for paced sending). */
+    async sleep(ms: number) {
+      now += ms
+    },
   }
 }
 

@@ -25,7 +25,7 @@ import type { Engine } from '../../src/core/engine.js'
 import type { Db } from '../../src/db/client.js'
 import { createWebApp } from '../../src/web/app.js'
 import type { FakeTelegram, RecordedCall } from './fake-telegram.js'
-import type { ChatDriver, SeenReply } from './transcript.js'
+import { type ChatDriver, runOutbox, type SeenReply } from './transcript.js'
 
 export type TelegramDriverMode = 'webhook' | 'polling'
 
@@ -306,6 +306,13 @@ export async function telegramDriver(options: TelegramDriverOptions): Promise<Te
     },
     send: (text) => sendUpdate(messageUpdate(text)),
     tap: async (label) => tapOn(lastWithKeyboard(), label),
+    async deliver(at) {
+      const before = new Set(botMessagesOf(chatId).map((m) => m.call))
+      await runOutbox(options.db, 'telegram', telegram.sendTo, at)
+      return botMessagesOf(chatId)
+        .filter((m) => !before.has(m.call))
+        .map(seen)
+    },
     tapOn,
     sendUpdate,
     messageUpdate,

@@ -2,9 +2,12 @@
  * Conversation transcripts: messages in, replies expected. A transcript runs against any
  * `ChatDriver`, so the same script checks the core directly and, later, each channel adapter.
  */
+import pino from 'pino'
 import { expect } from 'vitest'
 import type { Engine } from '../../src/core/engine.js'
-import type { Channel } from '../../src/core/types.js'
+import { type ChannelSender, createOutbox } from '../../src/core/outbox.js'
+import type { Channel, Reply } from '../../src/core/types.js'
+import type { Db } from '../../src/db/client.js'
 
 /** One bot message as a user sees it: its text and the labels of the options under it. */
 export type SeenReply = { text: string; options: string[] }
@@ -14,13 +17,34 @@ export interface ChatDriver {
   send(text: string): Promise<SeenReply[]>
   /** Taps an option by its label (a button on Telegram; the option's number elsewhere). */
   tap(label: string): Promise<SeenReply[]>
+  /**
+   * Runs the outbox (reminders and other messages the assistant sends on its own) as it would run
+   * at `at`, through this channel's real sender, and returns what reached this chat.
+   */
+  deliver?(at: Date): Promise<SeenReply[]>
+}
+
+/** An outbox run at `at` whose messages to `chatId` are seen as replies (for a driver's `deliver`). */
+export async function runOutbox(db: Db, channel: Channel, send: ChannelSender, at: Date): Promise<void> {
+  let now = at.getTime()
+  await createOutbox({
+    db,
+    logger: pino({ level: 'silent' }),
+    senders: { [channel]: send },
+    now: () => new Date(now),
+    sleep: async (ms) => {
+      now += ms
+    },
+  }).deliver()
 }
 
 export type Turn = {
   /** What the user types… */
   user?: string
-  /** …or the option label they tap. */
+  /** …or the option label they tap… */
   tap?: string
+  /** …or time passes: the outbox runs at the moment this returns (given the real now). */
+  deliverAt?: (now: Date) => Date
   /** Each must appear in the bot's answer (all replies joined), in this order. */
   bot: (string | RegExp)[]
   /** Must not appear in the answer. */
@@ -37,7 +61,7 @@ export type Turn = {
 export type Transcript = Turn[]
 
 /** Drives the engine directly, as the terminal channel does. */
-export function coreDriver(engine: Engine, chat: { channel?: Channel; chatId?: string } = {}): ChatDriver {
+export function coreDriver(engine: Engine, chat: { channel?: Channel; chatId?: string; db?: Db } = {}): ChatDriver {
   let counter = 0
   const run = Math.random().toString(36).slice(2)
   let lastOptions: { id: string; label: string }[] = []
@@ -58,7 +82,24 @@ export function coreDriver(engine: Engine, chat: { channel?: Channel; chatId?: s
     if (withOptions?.choices) lastOptions = withOptions.choices
     return replies.map((reply) => ({ text: reply.text, options: reply.choices?.map((c) => c.label) ?? [] }))
   }
+  const { db } = chat
   return {
+    ...(db && {
+      async deliver(at: Date) {
+        const sent: Reply[] = []
+        await runOutbox(
+          db,
+          channel,
+          async (to, replies) => {
+            if (to === chatId) sent.push(...replies)
+          },
+          at,
+        )
+        const withOptions = [...sent].reverse().find((reply) => reply.choices?.length)
+        if (withOptions?.choices) lastOptions = withOptions.choices
+        return sent.map((reply) => ({ text: reply.text, options: reply.choices?.map((c) => c.label) ?? [] }))
+      },
+    }),
     send: (text) => deliver(text, undefined),
     tap(label) {
       const option = lastOptions.find((choice) => choice.label === label)
@@ -82,8 +123,12 @@ export async function play(driver: ChatDriver, transcript: Transcript): Promise<
       bot: filled(raw.bot),
       not: filled(raw.not),
     }
-    const said = turn.user ?? `[tap] ${turn.tap}`
-    const replies = turn.tap !== undefined ? await driver.tap(turn.tap) : await driver.send(turn.user ?? '')
+    const said = turn.deliverAt ? '[the outbox runs]' : (turn.user ?? `[tap] ${turn.tap}`)
+    let replies: SeenReply[]
+    if (turn.deliverAt) {
+      if (!driver.deliver) throw new Error('this driver cannot run the outbox')
+      replies = await driver.deliver(turn.deliverAt(new Date()))
+    } else replies = turn.tap !== undefined ? await driver.tap(turn.tap) : await driver.send(turn.user ?? '')
     const answer = replies.map((reply) => reply.text).join('\n---\n')
     const where = `turn ${index + 1} ("${said}"), answer:\n${answer}`
     let from = 0

@@ -10,7 +10,7 @@ import type { Pace } from '../../src/bots/whatsapp/sender.js'
 import type { Engine } from '../../src/core/engine.js'
 import type { Db } from '../../src/db/client.js'
 import { type FakeWhatsApp, fakeWhatsApp, incoming } from './fake-whatsapp.js'
-import type { ChatDriver, SeenReply } from './transcript.js'
+import { type ChatDriver, runOutbox, type SeenReply } from './transcript.js'
 
 /** No waiting in tests unless a test is about the pace. */
 export const NO_PACE: Pace = { intervalMs: 0, jitterMs: 0, typingMs: 0 }
@@ -82,6 +82,19 @@ export async function whatsappDriver(options: WhatsAppDriverOptions): Promise<Wh
       const index = lastOptions.indexOf(label)
       if (index < 0) throw new Error(`no option "${label}" was offered; offered: ${lastOptions.join(', ')}`)
       return deliver(String(index + 1))
+    },
+    async deliver(at) {
+      const socket = fake.current()
+      const before = socket.sent.length
+      await runOutbox(options.db, 'whatsapp', channel.send, at)
+      await channel.drain()
+      const replies = socket.sent
+        .slice(before)
+        .filter((message) => message.jid === jid && message.text !== undefined)
+        .map((message) => parseShown(message.text ?? ''))
+      const withOptions = [...replies].reverse().find((reply) => reply.options.length)
+      if (withOptions) lastOptions = withOptions.options
+      return replies
     },
     stop: () => channel.stop(),
   }

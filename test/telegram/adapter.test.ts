@@ -109,13 +109,13 @@ describe.each(MODES)('commands (%s)', (mode) => {
     }
   })
 
-  it('/daftar, /status and /pengingat open those menu entries (the last honestly not available yet)', async () => {
+  it('/daftar, /status and /pengingat open those menu entries', async () => {
     const { driver } = await setup(mode)
     await play(driver, [
       { user: '/daftar', bot: ['belum ada sesi Bimtek yang dibuka pendaftarannya'] },
       { user: '/status', bot: ['memastikan ini memang Anda', 'Ketik NIK Anda'] },
       { user: 'batal', bot: ['dibatalkan'] },
-      { user: '/pengingat', bot: ['"Pengingat ujian" belum tersedia'], options: MENU_ID },
+      { user: '/pengingat', bot: ['Pengingat dikirim untuk Bimtek yang Anda daftarkan', 'belum tertaut'] },
     ])
   })
 

@@ -11,6 +11,7 @@ import { play } from '../support/transcript.js'
 import { CORE_TRANSCRIPTS } from '../transcripts/core.js'
 import { FAQ_TRANSCRIPTS } from '../transcripts/faq.js'
 import { REGISTRATION_TRANSCRIPTS, seedRegistration } from '../transcripts/registration.js'
+import { REMINDER_TRANSCRIPTS } from '../transcripts/reminders.js'
 import { STATUS_TRANSCRIPTS, seedStatus } from '../transcripts/status.js'
 import { seedCertificates, VERIFY_ENV, VERIFY_TRANSCRIPTS } from '../transcripts/verify.js'
 
@@ -39,15 +40,18 @@ describe.each(MODES)('Telegram (%s)', (mode) => {
     })
   })
 
-  describe.each(Object.entries(REGISTRATION_TRANSCRIPTS))('registration transcript: %s', (_name, transcript) => {
-    it('plays the same through the Telegram adapter', async () => {
-      core = testCore()
-      seedRegistration(core.db, new Date())
-      fake = await startFakeTelegram()
-      driver = await telegramDriver({ mode, fake, engine: core.engine, db: core.db })
-      await play(driver, transcript)
-    })
-  })
+  describe.each(Object.entries({ ...REGISTRATION_TRANSCRIPTS, ...REMINDER_TRANSCRIPTS }))(
+    'registration transcript: %s',
+    (_name, transcript) => {
+      it('plays the same through the Telegram adapter', async () => {
+        core = testCore()
+        seedRegistration(core.db, new Date())
+        fake = await startFakeTelegram()
+        driver = await telegramDriver({ mode, fake, engine: core.engine, db: core.db })
+        await play(driver, transcript)
+      })
+    },
+  )
 
   describe.each(Object.entries(STATUS_TRANSCRIPTS))('status transcript: %s', (_name, transcript) => {
     it('plays the same through the Telegram adapter', async () => {

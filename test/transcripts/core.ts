@@ -36,9 +36,13 @@ export const CORE_TRANSCRIPTS: Record<string, Transcript> = {
     { tap: 'Bicara dengan petugas', bot: ['Langkah 1 dari 4'] },
   ],
 
-  'an entry not built yet says so honestly, also when reached by a typed command': [
-    { user: '5', bot: ['"Pengingat ujian" belum tersedia', 'pilih 6'], options: MENU_ID },
-    { user: 'stop pengingat', bot: ['"Pengingat ujian" belum tersedia'], options: MENU_ID },
+  'reminders in a chat not linked yet: how they come, and stop/start remembered for later': [
+    { user: '5', bot: ['Pengingat dikirim untuk Bimtek yang Anda daftarkan', 'belum tertaut', 'menu 2', 'menu 3'] },
+    { user: 'stop pengingat', bot: ['🔕 Pengingat dimatikan untuk chat ini.', 'Ketik *mulai pengingat*'] },
+    { user: 'matikan pengingat', bot: ['memang sudah mati'] },
+    { user: 'mulai pengingat', bot: ['🔔 Pengingat dinyalakan untuk chat ini.', 'belum tertaut'] },
+    // HADIR with no reminder sent to this chat is not a command: the FAQ answers.
+    { user: 'hadir', bot: [], not: ['Kehadiran Anda tercatat'] },
   ],
 
   'language switch and back': [

@@ -86,7 +86,7 @@ export const SITI = { name: 'Siti Aminah', nik: '3273014508850001', birthDate: '
 export const BUDI = { name: 'Budi Santoso', nik: '3273011708850002', birthDate: '17-08-1985' }
 
 /** "Senin, 7 Desember 2026, 09.00–17.00 WIB". */
-const WIB_DAY = /[A-Z][a-z]+, \d{1,2} [A-Z][a-z]+ \d{4}, 09\.00–17\.00 WIB/
+export const WIB_DAY = /[A-Z][a-z]+, \d{1,2} [A-Z][a-z]+ \d{4}, 09\.00–17\.00 WIB/
 const CODE = /\*(BMT-[A-Z2-9]{6})\*/
 
 const CONSENT_ID = ['Ya, saya setuju', 'Tidak setuju']
@@ -101,7 +101,7 @@ const PROFESSIONS_ID = [
 const SUMMARY_ID = ['Ya, daftar', 'Ubah', 'Batal']
 
 /** From the menu to the session question, every answer valid, for a person working in Bandung. */
-function detailsUpToSession(person: { name: string; nik: string; birthDate: string } = SITI, start = '2'): Turn[] {
+export function detailsUpToSession(person: { name: string; nik: string; birthDate: string } = SITI, start = '2'): Turn[] {
   return [
     {
       user: start,
@@ -129,7 +129,7 @@ function detailsUpToSession(person: { name: string; nik: string; birthDate: stri
 }
 
 /** The Bandung session (option 1 for a person from Jawa Barat) through to a confirmed seat. */
-const chooseBandungAndConfirm: Turn[] = [
+export const chooseBandungAndConfirm: Turn[] = [
   { user: '1', bot: ['*Periksa data pendaftaran Anda:*', `• Sesi: ${SEEDED.bandung.title}, `], options: SUMMARY_ID },
   {
     tap: 'Ya, daftar',

@@ -10,6 +10,7 @@ import { type WhatsAppDriver, whatsappDriver } from '../support/whatsapp-driver.
 import { CORE_TRANSCRIPTS } from '../transcripts/core.js'
 import { FAQ_TRANSCRIPTS } from '../transcripts/faq.js'
 import { REGISTRATION_TRANSCRIPTS, seedRegistration } from '../transcripts/registration.js'
+import { REMINDER_TRANSCRIPTS } from '../transcripts/reminders.js'
 import { STATUS_TRANSCRIPTS, seedStatus } from '../transcripts/status.js'
 import { seedCertificates, VERIFY_ENV, VERIFY_TRANSCRIPTS } from '../transcripts/verify.js'
 
@@ -31,14 +32,17 @@ describe.each(Object.entries({ ...CORE_TRANSCRIPTS, ...FAQ_TRANSCRIPTS }))('What
   })
 })
 
-describe.each(Object.entries(REGISTRATION_TRANSCRIPTS))('WhatsApp registration transcript: %s', (_name, transcript) => {
-  it('plays the same through the WhatsApp adapter', async () => {
-    core = testCore()
-    seedRegistration(core.db, new Date())
-    driver = await whatsappDriver({ engine: core.engine, db: core.db })
-    await play(driver, transcript)
-  })
-})
+describe.each(Object.entries({ ...REGISTRATION_TRANSCRIPTS, ...REMINDER_TRANSCRIPTS }))(
+  'WhatsApp registration transcript: %s',
+  (_name, transcript) => {
+    it('plays the same through the WhatsApp adapter', async () => {
+      core = testCore()
+      seedRegistration(core.db, new Date())
+      driver = await whatsappDriver({ engine: core.engine, db: core.db })
+      await play(driver, transcript)
+    })
+  },
+)
 
 describe.each(Object.entries(STATUS_TRANSCRIPTS))('WhatsApp status transcript: %s', (_name, transcript) => {
   it('plays the same through the WhatsApp adapter', async () => {

@@ -10,9 +10,11 @@ import type { Logger } from 'pino'
 import type { Engine } from '../../core/engine.js'
 import { createKeyedQueue } from '../../core/keyed-queue.js'
 import { RecipientUnreachable } from '../../core/outbox.js'
+import { planReminders } from '../../core/reminders/plan.js'
 import type { Inbound, Reply } from '../../core/types.js'
 import type { Db } from '../../db/client.js'
 import { setBlocked } from '../../db/queries/identities.js'
+import { inTransaction, personOfChat } from '../../db/queries/registrations.js'
 import { BOT_COMMANDS, commandInput } from './commands.js'
 import { keyboard, splitText, toHtml } from './render.js'
 
@@ -171,7 +173,11 @@ export function createTelegramBot(deps: TelegramDeps) {
     const update = ctx.myChatMember
     if (update.chat.type !== 'private') return
     const blocked = update.new_chat_member.status === 'kicked'
-    setBlocked(db, 'telegram', String(update.from.id), String(update.chat.id), blocked ? new Date() : null)
+    const at = new Date()
+    setBlocked(db, 'telegram', String(update.from.id), String(update.chat.id), blocked ? at : null)
+    // Unblocked: the person's reminders to this chat are planned again.
+    const personId = blocked ? undefined : personOfChat(db, 'telegram', String(update.from.id))
+    if (personId !== undefined) inTransaction(db, (tx) => planReminders(tx, [personId], at))
   })
 
   return {

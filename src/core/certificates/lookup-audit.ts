@@ -7,6 +7,8 @@
  * their own NIK) is stored as "NIK?" without the digits.
  */
 import { createHmac, randomBytes } from 'node:crypto'
+import type { Statement } from 'better-sqlite3'
+import { getTableName } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { auditLog } from '../../db/schema.js'
 import { parseNik } from '../validators/nik.js'
@@ -47,15 +49,49 @@ export type LookupAuditOptions = {
 
 export const LOOKUP_ACTION = 'certificate.lookup'
 
+/** Clients whose hash is kept at once. */
+const MAX_HASHES = 10_000
+
+/** A buffered lookup: its time (ms), the channel, the number as stored, the details (JSON). */
+type Row = [at: number, actor: LookupChannel, entityId: string | null, details: string]
+
+/** Rows per insert statement (4 parameters each, well under SQLite's limit). */
+const CHUNK = 50
+
+// The audit_log columns, as the schema names them; the action and entity are the same for every lookup.
+const insertRows = (rows: number) =>
+  `insert into ${getTableName(auditLog)} (${[
+    auditLog.at,
+    auditLog.actor,
+    auditLog.action,
+    auditLog.entity,
+    auditLog.entityId,
+    auditLog.details,
+  ]
+    .map((column) => `"${column.name}"`)
+    .join(', ')}) values ${Array.from({ length: rows }, () => `(?, ?, '${LOOKUP_ACTION}', 'certificate', ?, ?)`).join(', ')}`
+
 export function createLookupAudit(db: Db, options: LookupAuditOptions): LookupAudit {
   const now = options.now ?? (() => new Date())
   // A salt made per process: the hash groups one client's lookups without being reversible (an
   // IPv4 address has only 2^32 values) or linkable across restarts.
   const salt = randomBytes(16)
-  const clientHash = (client: string) => createHmac('sha256', salt).update(client).digest('hex').slice(0, 8)
+  // The same client asks again and again: its hash is kept (a bounded map, emptied when full).
+  const hashes = new Map<string, string>()
+  const clientHash = (client: string) => {
+    let hash = hashes.get(client)
+    if (hash === undefined) {
+      hash = createHmac('sha256', salt).update(client).digest('hex').slice(0, 8)
+      if (hashes.size >= MAX_HASHES) hashes.clear()
+      hashes.set(client, hash)
+    }
+    return hash
+  }
   // While the database refuses writes the buffer keeps the newest entries, never more than this.
   const bound = options.maxBatch * 20
-  let buffer: (typeof auditLog.$inferInsert)[] = []
+  let buffer: Row[] = []
+  // Prepared on the first write: rows go CHUNK at a time, the rest one by one, in one transaction.
+  let statements: { one: Statement<Row>; chunk: Statement<Row[number][]> } | undefined
   let timer: NodeJS.Timeout | undefined
   let soon: NodeJS.Immediate | undefined
   let stopped = false
@@ -69,12 +105,15 @@ export function createLookupAudit(db: Db, options: LookupAuditOptions): LookupAu
     const rows = buffer
     buffer = []
     try {
-      db.transaction((tx) => {
-        // Chunks keep each statement well under SQLite's limit on bound parameters.
-        for (let i = 0; i < rows.length; i += 500)
-          tx.insert(auditLog)
-            .values(rows.slice(i, i + 500))
-            .run()
+      statements ??= {
+        one: db.$client.prepare<Row>(insertRows(1)),
+        chunk: db.$client.prepare<Row[number][]>(insertRows(CHUNK)),
+      }
+      const { one, chunk } = statements
+      db.transaction(() => {
+        let i = 0
+        for (; i + CHUNK <= rows.length; i += CHUNK) chunk.run(...rows.slice(i, i + CHUNK).flat())
+        for (; i < rows.length; i++) one.run(...(rows[i] as Row))
       })
     } catch (error) {
       buffer = [...rows, ...buffer].slice(-bound)
@@ -87,18 +126,16 @@ export function createLookupAudit(db: Db, options: LookupAuditOptions): LookupAu
     // After shutdown began nothing would write it (the database is about to close).
     if (stopped) return
     const shown = entry.outcome === 'not-found' && entry.number && parseNik(entry.number).ok ? 'NIK?' : entry.number
-    buffer.push({
-      at: now(),
-      actor: entry.channel,
-      action: LOOKUP_ACTION,
-      entity: 'certificate',
-      entityId: shown ?? null,
-      details: JSON.stringify({
+    buffer.push([
+      now().getTime(),
+      entry.channel,
+      shown ?? null,
+      JSON.stringify({
         outcome: entry.outcome,
         ...(entry.signature && { signature: entry.signature }),
         ...(entry.client && { client: clientHash(entry.client) }),
       }),
-    })
+    ])
     if (buffer.length > bound) buffer.shift()
     if (buffer.length >= options.maxBatch) soon ??= setImmediate(flush).unref()
     else timer ??= setTimeout(flush, options.flushMs).unref()

@@ -5,7 +5,7 @@
  * of the link printed as a QR code on the certificate.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
-import { eq, sql } from 'drizzle-orm'
+import { getTableName } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { certificates } from '../../db/schema.js'
 
@@ -27,7 +27,7 @@ export function normalizeNumber(input: string): string | undefined {
 }
 
 /** The status on `today` (YYYY-MM-DD): revoked and suspended first, then expiry by date. */
-export function statusOf(certificate: CertificateRow, today: string): VerifiedStatus {
+export function statusOf(certificate: Pick<CertificateRow, 'status' | 'expiresAt'>, today: string): VerifiedStatus {
   if (certificate.status === 'revoked') return 'revoked'
   if (certificate.status === 'suspended') return 'suspended'
   return certificate.expiresAt < today ? 'expired' : 'valid'
@@ -71,18 +71,86 @@ export function signatureValid(number: string, signature: string, key: string): 
   return given.length === expected.length && timingSafeEqual(given, expected)
 }
 
-// The lookup behind every page, API call and chat check: one prepared statement per database.
-const prepared = new WeakMap<object, (number: string) => CertificateRow | undefined>()
+/**
+ * What the lookup reads of a certificate: its public record. Not the NIK hash, the person it is
+ * linked to or the bookkeeping, which no reader is shown.
+ */
+export type PublicCertificate = Pick<
+  CertificateRow,
+  | 'number'
+  | 'displayNumber'
+  | 'holderName'
+  | 'scheme'
+  | 'level'
+  | 'issuer'
+  | 'issuedAt'
+  | 'expiresAt'
+  | 'status'
+  | 'statusReason'
+  | 'statusChangedAt'
+>
 
-function byNumber(db: Db, number: string): CertificateRow | undefined {
+const PUBLIC_COLUMNS = [
+  certificates.number,
+  certificates.displayNumber,
+  certificates.holderName,
+  certificates.scheme,
+  certificates.level,
+  certificates.issuer,
+  certificates.issuedAt,
+  certificates.expiresAt,
+  certificates.status,
+  certificates.statusReason,
+  certificates.statusChangedAt,
+]
+
+/** The columns in that order, as the driver returns them (`raw`): no object per row to build and drop. */
+type PublicRow = [
+  string,
+  string,
+  string,
+  string,
+  string | null,
+  string,
+  string,
+  string,
+  CertificateRow['status'],
+  string | null,
+  number | null,
+]
+
+/** As drizzle would map it (the timestamp as a date). */
+const toCertificate = (r: PublicRow): PublicCertificate => ({
+  number: r[0],
+  displayNumber: r[1],
+  holderName: r[2],
+  scheme: r[3],
+  level: r[4],
+  issuer: r[5],
+  issuedAt: r[6],
+  expiresAt: r[7],
+  status: r[8],
+  statusReason: r[9],
+  statusChangedAt: r[10] === null ? null : new Date(r[10]),
+})
+
+// The lookup behind every page, API call and chat check: one prepared statement per database, on
+// the driver itself (drizzle's query builder and row mapping cost more than the lookup on this path).
+const prepared = new WeakMap<object, (number: string) => PublicCertificate | undefined>()
+
+function byNumber(db: Db, number: string): PublicCertificate | undefined {
   let find = prepared.get(db.$client)
   if (!find) {
-    const query = db
-      .select()
-      .from(certificates)
-      .where(eq(certificates.number, sql.placeholder('number')))
-      .prepare()
-    find = (n: string) => query.get({ number: n })
+    const columns = PUBLIC_COLUMNS.map((column) => `"${column.name}"`).join(', ')
+    const query = db.$client
+      .prepare<[string], PublicRow>(
+        `select ${columns} from ${getTableName(certificates)} where "${certificates.number.name}" = ?`,
+      )
+      .raw(true)
+    find = (n: string) => {
+      const row = query.get(n)
+      return row ? toCertificate(row) : undefined
+    }
     prepared.set(db.$client, find)
   }
   return find(number)
@@ -91,7 +159,7 @@ function byNumber(db: Db, number: string): CertificateRow | undefined {
 export type Lookup =
   | { kind: 'invalid' }
   | { kind: 'not-found'; number: string }
-  | { kind: 'found'; certificate: CertificateRow; status: VerifiedStatus }
+  | { kind: 'found'; certificate: PublicCertificate; status: VerifiedStatus }
 
 /** Looks a typed number up. `today` is the reader's calendar day (YYYY-MM-DD, Jakarta time). */
 export function lookUp(db: Db, typed: string, today: string): Lookup {
@@ -109,4 +177,10 @@ const jakartaDay = new Intl.DateTimeFormat('en-CA', {
   month: '2-digit',
   day: '2-digit',
 })
-export const todayInJakarta = (now: Date) => jakartaDay.format(now)
+let lastDay = { minute: Number.NaN, day: '' }
+/** The zone is a whole number of hours from UTC, so the day can only change on a minute: the last one is kept. */
+export const todayInJakarta = (now: Date) => {
+  const minute = Math.floor(now.getTime() / 60_000)
+  if (minute !== lastDay.minute) lastDay = { minute, day: jakartaDay.format(now) }
+  return lastDay.day
+}

@@ -27,6 +27,11 @@ export type CsvImport<Row> = {
   key?: { column: string; normalise: (value: string) => string }
   /** Writes one valid row; runs inside the import's transaction. */
   write: (db: Db, row: Row) => RowWrite
+  /**
+   * Runs inside the import's transaction once every row is written and none was bad, e.g. to
+   * re-plan what depends on the rows; what it writes lands with them, and if it throws, nothing does.
+   */
+  finish?: (db: Db) => void
 }
 
 export type ImportOptions = {
@@ -95,6 +100,7 @@ export function importCsv<Row>(db: Db, input: string | Uint8Array, spec: CsvImpo
           options.onProgress?.(index + 1, records.length)
         })
         if (errors.length) throw new Rejected()
+        spec.finish?.(db)
         db.insert(auditLog)
           .values({
             at: new Date(),

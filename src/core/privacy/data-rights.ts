@@ -11,6 +11,7 @@ import { fill, t } from '../messages.js'
 import { provinceByCode } from '../regions.js'
 import { queueOffer } from '../registration/commands.js'
 import { maskNik } from '../registration/flow.js'
+import { planReminders } from '../reminders/plan.js'
 import { normalizeInput } from '../text/normalize.js'
 import type { Outcome, TurnContext } from '../turn.js'
 import type { Reply, Text } from '../types.js'
@@ -184,6 +185,7 @@ export function createDataRights(deps: DataRightsDeps): { actions: ChoiceAction[
         if (choiceId === 'data:delete') return askDelete(ctx)
         if (choiceId === 'data:unlink') {
           unlinkChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
+          planReminders(ctx.db, [personId], ctx.now) // no more reminders to this chat
           return { replies: [{ text: t(ctx.lang, texts.unlinked) }], next: null }
         }
         const attachment = exportFile(ctx, personId, deps.vault)
@@ -221,8 +223,10 @@ export function createDataRights(deps: DataRightsDeps): { actions: ChoiceAction[
       const typed = normalizeInput(text)
       if (/^hapus\s+(semua\s+)?data(\s+saya)?$/.test(typed)) return linked(ctx) !== undefined ? askDelete(ctx) : undefined
       if (/^(lepas|lepaskan|putuskan|unlink)(\s+akun)?(\s+(chat|ini|saya))*$/.test(typed)) {
-        if (linked(ctx) === undefined) return notLinked(ctx)
+        const personId = linked(ctx)
+        if (personId === undefined) return notLinked(ctx)
         unlinkChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
+        planReminders(ctx.db, [personId], ctx.now) // no more reminders to this chat
         return { replies: [{ text: t(ctx.lang, texts.unlinked) }], next: null }
       }
       return undefined

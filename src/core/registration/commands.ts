@@ -25,6 +25,7 @@ import type { ChoiceAction, TypedCommand } from '../engine.js'
 import { MENU_PREFIX } from '../menu.js'
 import { fill, t } from '../messages.js'
 import { findProvince, zoneLabel } from '../regions.js'
+import { planReminders } from '../reminders/plan.js'
 import { normalizeInput } from '../text/normalize.js'
 import type { Outcome, TurnContext } from '../turn.js'
 import type { Language, Reply, Text } from '../types.js'
@@ -217,7 +218,8 @@ function myRegistrations(ctx: TurnContext): Outcome {
 
 const CODE = /^[A-Z]{3}-[A-Z0-9]{4,8}$/
 
-function askCancel(ctx: TurnContext, typedCode: string): Outcome {
+/** Asks whether to cancel the registration with this code (the person's own), with yes/no choices. */
+export function askCancel(ctx: TurnContext, typedCode: string): Outcome {
   const { lang } = ctx
   const code = typedCode
     .toUpperCase()
@@ -306,6 +308,7 @@ export function createRegistrationCommands(deps: RegistrationCommandDeps): {
     const offer = openOfferOf(ctx.db, personId, ctx.now)
     if (!offer) return undefined
     acceptOffer(ctx.db, offer.registration.id, ctx.now)
+    planReminders(ctx.db, [personId], ctx.now)
     const zone = readerZone(ctx)
     const values = {
       code: offer.registration.code,
@@ -358,6 +361,8 @@ export function createRegistrationCommands(deps: RegistrationCommandDeps): {
           return { replies: [{ text: fill(t(lang, texts.cancelAlready), { code }) }], next: null }
         if (result.kind === 'started') return { replies: [{ text: fill(t(lang, texts.cancelStarted), { code }) }], next: null }
         if (result.offer) queueOffer(ctx, result.offer)
+        // Its reminders still waiting are cancelled.
+        planReminders(ctx.db, [personId], ctx.now)
         return { replies: [{ text: fill(t(lang, texts.cancelDone), { code }) }], next: null }
       },
     },

@@ -22,6 +22,7 @@ import { fill, t } from '../messages.js'
 import { maskPhone } from '../privacy/mask.js'
 import type { NikVault } from '../privacy/nik-vault.js'
 import { findProvince, type Province, provinceByCode, zoneLabel } from '../regions.js'
+import { planReminders } from '../reminders/plan.js'
 import { normalizeInput } from '../text/normalize.js'
 import type { TurnContext } from '../turn.js'
 import type { Choice, Language, Reply, Text } from '../types.js'
@@ -383,6 +384,8 @@ function complete(deps: RegistrationDeps, fields: Record<string, unknown>, ctx: 
     language: lang,
     now,
   })
+  // The seat's reminders (7 days, 1 day, 2 hours before), to this chat and the person's others.
+  planReminders(db, [person.personId], now)
   if (result.kind === 'duplicate') {
     const status = statusText(result.registration.status, lang)
     return [{ text: fill(t(lang, texts.duplicate), { code: result.registration.code, status }) }]

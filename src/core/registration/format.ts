@@ -9,7 +9,7 @@ import type { Language } from '../types.js'
 
 const LOCALE: Record<Language, string> = { id: 'id-ID', en: 'en-GB' }
 
-function day(date: Date, timeZone: string, lang: Language): string {
+export function day(date: Date, timeZone: string, lang: Language): string {
   return new Intl.DateTimeFormat(LOCALE[lang], {
     timeZone,
     weekday: 'long',
@@ -19,7 +19,7 @@ function day(date: Date, timeZone: string, lang: Language): string {
   }).format(date)
 }
 
-function clock(date: Date, timeZone: string): string {
+export function clock(date: Date, timeZone: string): string {
   const parts = new Intl.DateTimeFormat('en-GB', {
     timeZone,
     hour: '2-digit',

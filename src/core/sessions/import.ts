@@ -4,9 +4,11 @@
  * Times are wall-clock times where the session happens: in the province's zone when a province is
  * given, else in the zone of the organising BBPPKS region (see README, "Data import").
  */
+import { and, eq } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Db } from '../../db/client.js'
 import { listRegions, type Region, type SessionFields, sessionWrites } from '../../db/queries/sessions.js'
+import { bimtekSessions, registrations } from '../../db/schema.js'
 import { type CsvImport, type ImportOptions, type ImportResult, importCsv } from '../import/csv.js'
 import {
   atZone,
@@ -19,6 +21,7 @@ import {
   wholeNumber,
 } from '../import/fields.js'
 import { findProvince, type Province } from '../regions.js'
+import { planReminders } from '../reminders/plan.js'
 import { findTargetGroup, TARGET_GROUPS, type TargetGroup } from './target-groups.js'
 
 export const SESSION_COLUMNS = [
@@ -172,7 +175,29 @@ function sessionWriter(db: Db): CsvImport<SessionFields>['write'] {
         message: `${fields.capacity} lebih kecil dari ${held} kursi yang sudah terisi atau ditawarkan (terkonfirmasi + ditawari); isi paling sedikit ${held}`,
       }
     }
-    writes.update(id, fields, new Date())
+    const before = db.select().from(bimtekSessions).where(eq(bimtekSessions.id, id)).get()
+    const now = new Date()
+    writes.update(id, fields, now)
+    // A session that moved or changed place: its people's reminders are planned again (the old
+    // ones still waiting are cancelled, the new ones tell the new time and place).
+    const told = ['title', 'mode', 'venue', 'mapUrl', 'meetingUrl', 'timeZone'] as const
+    if (
+      before &&
+      (before.startsAt.getTime() !== fields.startsAt.getTime() ||
+        before.endsAt.getTime() !== fields.endsAt.getTime() ||
+        told.some((key) => before[key] !== fields[key]))
+    ) {
+      const confirmed = db
+        .select({ personId: registrations.personId })
+        .from(registrations)
+        .where(and(eq(registrations.sessionId, id), eq(registrations.status, 'confirmed')))
+        .all()
+      planReminders(
+        db,
+        confirmed.map((row) => row.personId),
+        now,
+      )
+    }
     return 'updated'
   }
 }

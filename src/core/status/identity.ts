@@ -20,6 +20,7 @@ import { type FlowDefinition, startFlow } from '../flows/flow.js'
 import { fill, t } from '../messages.js'
 import type { NikVault } from '../privacy/nik-vault.js'
 import { formatLocalTime } from '../regions.js'
+import { planReminders } from '../reminders/plan.js'
 import type { Outcome, TurnContext } from '../turn.js'
 import type { Reply, Text } from '../types.js'
 import { parseNik } from '../validators/nik.js'
@@ -108,6 +109,8 @@ function verify(ctx: TurnContext, person: PersonRow | undefined, birthDate: stri
   }
   const { channel, userId, chatId } = ctx.inbound
   linkChat(ctx.db, { channel, userId, chatId, personId: person.id, language: ctx.lang, now: ctx.now })
+  // A newly linked chat gets the person's reminders from now on.
+  planReminders(ctx.db, [person.id], ctx.now)
   return onProven(ctx, person)
 }
 

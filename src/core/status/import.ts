@@ -18,6 +18,7 @@ import { shown } from '../import/fields.js'
 import { readCsv } from '../import/read-csv.js'
 import type { NikVault } from '../privacy/nik-vault.js'
 import { findProvince, type Province } from '../regions.js'
+import { planReminders } from '../reminders/plan.js'
 import { findTargetGroup, TARGET_GROUPS } from '../sessions/target-groups.js'
 import { type Nik, type NikErrorCode, nikMatchesBirthDate, parseNik } from '../validators/nik.js'
 import { type PhoneErrorCode, parseMobilePhone } from '../validators/phone.js'
@@ -447,12 +448,15 @@ export function importStatus(db: Db, input: string | Uint8Array, options: Status
           }
           let personId: number
           let history: StoredStage[]
+          /** Whether anything a reminder depends on changed (the zone, a stage, a deadline). */
+          let changed = false
           if (stored) {
             personId = stored.id
             history = writes.stagesOf(personId)
             if ((Object.keys(fields) as (keyof PersonFields)[]).some((field) => fields[field] !== stored[field])) {
               writes.updatePerson(personId, fields, now)
               counts.peopleUpdated++
+              changed ||= fields.timeZone !== stored.timeZone
             }
           } else {
             personId = writes.insertPerson(fields, nikHash, now)
@@ -475,6 +479,7 @@ export function importStatus(db: Db, input: string | Uint8Array, options: Status
             const found = onRecord.get(`${row.stage}|${row.stageDay.text}`)
             if (found) {
               if (found.reachedAt !== reachedAt || found.dueAt !== dueAt || found.note !== row.note) {
+                changed ||= found.reachedAt !== reachedAt || found.dueAt !== dueAt
                 Object.assign(found, { reachedAt, dueAt, note: row.note })
                 writes.updateStage(found)
               }
@@ -483,6 +488,7 @@ export function importStatus(db: Db, input: string | Uint8Array, options: Status
               const stage = { stage: row.stage, reachedAt, dueAt, note: row.note }
               history.push({ id: writes.insertStage(personId, stage, now), ...stage })
               counts.stagesAdded++
+              changed = true
             }
           }
 
@@ -499,6 +505,8 @@ export function importStatus(db: Db, input: string | Uint8Array, options: Status
             if (queued > 0) counts.peopleNotified++
             counts.messagesQueued += queued
           }
+          // A portfolio deadline set, moved or passed (the person moved on): reminders follow.
+          if (changed && linked.has(personId)) planReminders(db, [personId], now)
         }
         if (errors.length > 0) throw new Rejected()
         db.insert(auditLog)

@@ -2,6 +2,7 @@
 import { and, eq } from 'drizzle-orm'
 import type { Db } from '../client.js'
 import { type Channel, channelIdentities, conversationStates } from '../schema.js'
+import { cancelRemindersOfChat } from './outbox.js'
 
 /** Records that a chat blocked the bot (a date) or allows messages again (null). */
 export function setBlocked(db: Db, channel: Channel, userId: string, chatId: string, at: Date | null): void {
@@ -12,6 +13,8 @@ export function setBlocked(db: Db, channel: Channel, userId: string, chatId: str
       set: { blockedAt: at, chatId, updatedAt: new Date() },
     })
     .run()
+  // Nothing more goes to a chat that blocked us: its reminders still waiting are cancelled.
+  if (at) cancelRemindersOfChat(db, channel, chatId, at, 'cancelled: the person blocked the assistant')
 }
 
 /**

@@ -67,8 +67,12 @@ export function claimDue(db: Db, now: Date, limit: number): OutboxRow[] {
   )
 }
 
-export function markSent(db: Db, id: number, at: Date): void {
-  db.update(outbox).set({ status: 'sent', sentAt: at, lastError: null, updatedAt: at }).where(eq(outbox.id, id)).run()
+/** Sent; `late` when it went out well after it was due (a reminder caught up after downtime). */
+export function markSent(db: Db, id: number, at: Date, late = false): void {
+  db.update(outbox)
+    .set({ status: late ? 'late' : 'sent', sentAt: at, lastError: null, claimToken: null, updatedAt: at })
+    .where(eq(outbox.id, id))
+    .run()
 }
 
 /** A failed try: back to pending at `retryAt`, or failed for good when `retryAt` is undefined. */
@@ -96,5 +100,123 @@ export function abandonStaleClaims(db: Db, claimedBefore: Date, at: Date): numbe
     .update(outbox)
     .set({ status: 'failed', lastError: 'outcome unknown: the process stopped while sending', updatedAt: at })
     .where(and(eq(outbox.status, 'claimed'), lte(outbox.claimedAt, claimedBefore)))
+    .run().changes
+}
+
+/**
+ * Rows a delivery run queued but never tried (it stopped, or is far behind): back to pending, for
+ * any run to send. Safe: a row is sent only after `startSending` moved it from queued to claimed
+ * under the token of the run that queued it, so the old run can no longer send it.
+ */
+export function requeueStale(db: Db, queuedBefore: Date, at: Date): number {
+  return db
+    .update(outbox)
+    .set({ status: 'pending', claimToken: null, updatedAt: at })
+    .where(and(eq(outbox.status, 'queued'), lte(outbox.claimedAt, queuedBefore)))
+    .run().changes
+}
+
+/**
+ * Pending rows that can no longer be useful are recorded as skipped, with the reason: past their
+ * expiry (for a reminder: its event has started), or reminders due more than `graceMs` ago
+ * (missed while the assistant was not running). Returns how many.
+ */
+export function skipUnsendable(db: Db, now: Date, graceMs: number): number {
+  const at = now.getTime()
+  const sqlite = db.$client
+  const started = sqlite
+    .prepare(
+      `UPDATE outbox SET status = 'skipped', claim_token = NULL, updated_at = ?,
+         last_error = CASE kind WHEN 'reminder' THEN 'skipped: the event had already started' ELSE 'expired before it could be sent' END
+       WHERE status = 'pending' AND expires_at <= ?`,
+    )
+    .run(at, at).changes
+  const missed = sqlite
+    .prepare(
+      `UPDATE outbox SET status = 'skipped', claim_token = NULL, updated_at = ?, last_error = ?
+       WHERE status = 'pending' AND kind = 'reminder' AND due_at < ?`,
+    )
+    .run(
+      at,
+      `skipped: due more than ${Math.round(graceMs / 60_000)} minutes ago (the assistant was not running)`,
+      at - graceMs,
+    ).changes
+  return started + missed
+}
+
+/** The zones of reminders due at `now` (for the quiet-hours check). */
+export function dueZones(db: Db, now: Date): string[] {
+  return (
+    db.$client
+      .prepare(`SELECT DISTINCT time_zone AS zone FROM outbox WHERE status = 'pending' AND due_at <= ? AND time_zone IS NOT NULL`)
+      .all(now.getTime()) as { zone: string }[]
+  ).map((row) => row.zone)
+}
+
+export type QueuedRow = {
+  id: number
+  channel: Channel
+  chatId: string
+  kind: string
+  payload: string
+  dueAt: number
+  attempts: number
+}
+
+/**
+ * Takes up to `limit` due rows of one channel into a delivery run's send queue (status queued,
+ * with the run's token), in one write transaction, so two runs or processes never take the same
+ * row. Reminders of a zone in its quiet hours wait (unless their event starts before the quiet
+ * hours end: `quiet` gives each such zone's end).
+ */
+export function claimBatch(
+  db: Db,
+  input: { channel: Channel; now: Date; limit: number; token: string; quiet: { zone: string; until: Date }[] },
+): QueuedRow[] {
+  const at = input.now.getTime()
+  const hold = input.quiet.map(() => `(kind = 'reminder' AND time_zone = ? AND (expires_at IS NULL OR expires_at > ?))`)
+  const holdArgs = input.quiet.flatMap((q) => [q.zone, q.until.getTime()])
+  const statement = db.$client.prepare(
+    `UPDATE outbox SET status = 'queued', claim_token = ?, claimed_at = ?, updated_at = ?
+     WHERE id IN (
+       SELECT id FROM outbox
+       WHERE status = 'pending' AND due_at <= ? AND channel = ?${hold.length > 0 ? ` AND NOT (${hold.join(' OR ')})` : ''}
+       ORDER BY due_at, id LIMIT ?)
+     RETURNING id, channel, chat_id AS chatId, kind, payload, due_at AS dueAt, attempts`,
+  )
+  const rows = db.$client
+    .transaction(() => statement.all(input.token, at, at, at, input.channel, ...holdArgs, input.limit) as QueuedRow[])
+    .immediate()
+  return rows.sort((a, b) => a.dueAt - b.dueAt || a.id - b.id)
+}
+
+/**
+ * The moment of sending: the row goes from queued to claimed (an attempt whose outcome a crash
+ * would leave unknown), only if it is still this run's. False: cancelled or taken back meanwhile.
+ */
+export function startSending(db: Db, id: number, token: string, at: Date): boolean {
+  return (
+    db.$client
+      .prepare(
+        `UPDATE outbox SET status = 'claimed', claimed_at = ?, attempts = attempts + 1, updated_at = ?
+         WHERE id = ? AND status = 'queued' AND claim_token = ?`,
+      )
+      .run(at.getTime(), at.getTime(), id, token).changes === 1
+  )
+}
+
+/** Reminders still waiting for a chat are cancelled, with the reason (the person blocked us). */
+export function cancelRemindersOfChat(db: Db, channel: Channel, chatId: string, at: Date, reason: string): number {
+  return db
+    .update(outbox)
+    .set({ status: 'cancelled', lastError: reason, claimToken: null, updatedAt: at })
+    .where(
+      and(
+        eq(outbox.channel, channel),
+        eq(outbox.chatId, chatId),
+        eq(outbox.kind, 'reminder'),
+        inArray(outbox.status, ['pending', 'queued']),
+      ),
+    )
     .run().changes
 }

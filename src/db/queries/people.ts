@@ -82,7 +82,7 @@ export function upcomingExams(db: Db, personId: number, now: Date) {
   return db
     .select()
     .from(exams)
-    .where(and(eq(exams.personId, personId), gt(exams.startsAt, now)))
+    .where(and(eq(exams.personId, personId), eq(exams.status, 'scheduled'), gt(exams.startsAt, now)))
     .orderBy(asc(exams.startsAt))
     .all()
 }

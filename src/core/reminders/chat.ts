@@ -1,0 +1,380 @@
+/**
+ * Reminders in the chat: menu 5 shows what is planned for this chat; "stop pengingat" and
+ * "mulai pengingat" turn them off and on for this chat; HADIR and BATAL answer the latest reminder
+ * (typed, or the Telegram buttons under it): HADIR records that the person will come, BATAL starts
+ * the cancellation of a Bimtek registration (an exam cannot be cancelled in the chat: who to tell).
+ */
+import { and, asc, desc, eq, gt, inArray } from 'drizzle-orm'
+import type { Db } from '../../db/client.js'
+import { personOfChat } from '../../db/queries/registrations.js'
+import { auditLog, bimtekSessions, channelIdentities, exams, outbox, people, registrations } from '../../db/schema.js'
+import type { ChoiceAction, Feature, TypedCommand } from '../engine.js'
+import { fill, t } from '../messages.js'
+import { zoneLabel } from '../regions.js'
+import { askCancel } from '../registration/commands.js'
+import { clock, day } from '../registration/format.js'
+import { normalizeInput } from '../text/normalize.js'
+import type { Outcome, TurnContext } from '../turn.js'
+import type { Language, Text } from '../types.js'
+import { REMINDER_ACTION, soonText } from './message.js'
+import { planReminders } from './plan.js'
+
+const texts = {
+  stopped: {
+    id: '🔕 Pengingat dimatikan untuk chat ini.{cancelled} Jadwal dan pendaftaran Anda tidak berubah.\n\nKetik *mulai pengingat* untuk menyalakannya lagi.',
+    en: '🔕 Reminders are off for this chat.{cancelled} Your schedule and registrations are unchanged.\n\nType *mulai pengingat* to turn them back on.',
+  },
+  stoppedCount: { id: ' {n} pengingat yang terjadwal dibatalkan.', en: ' {n} planned reminders were cancelled.' },
+  alreadyStopped: {
+    id: 'Pengingat untuk chat ini memang sudah mati. Ketik *mulai pengingat* untuk menyalakannya.',
+    en: 'Reminders are already off for this chat. Type *mulai pengingat* to turn them on.',
+  },
+  started: {
+    id: '🔔 Pengingat dinyalakan untuk chat ini.',
+    en: '🔔 Reminders are on for this chat.',
+  },
+  overviewOn: {
+    id: '🔔 *Pengingat* untuk chat ini: *menyala*.\nSaya mengingatkan jadwal Bimtek dan ujian Anda 7 hari, 1 hari, dan 2 jam sebelumnya, serta batas portofolio; tidak pada pukul 21.00–06.00 waktu Anda.',
+    en: '🔔 *Reminders* for this chat: *on*.\nI remind you of your Bimtek and exam dates 7 days, 1 day and 2 hours before, and of your portfolio deadline; never between 21:00 and 06:00 your time.',
+  },
+  overviewOff: {
+    id: '🔕 *Pengingat* untuk chat ini: *mati*. Ketik *mulai pengingat* untuk menyalakannya.',
+    en: '🔕 *Reminders* for this chat: *off*. Type *mulai pengingat* to turn them on.',
+  },
+  planned: { id: 'Yang terjadwal:', en: 'Planned:' },
+  nonePlanned: {
+    id: 'Belum ada pengingat terjadwal: belum ada Bimtek terkonfirmasi atau jadwal ujian yang akan datang.',
+    en: 'No reminders are planned: there is no confirmed Bimtek or upcoming exam yet.',
+  },
+  notLinked: {
+    id: 'Pengingat dikirim untuk Bimtek yang Anda daftarkan (menu 2) dan jadwal ujian Anda. Chat ini belum tertaut dengan data Anda: daftar Bimtek lewat menu 2, atau buka menu 3 (Cek status) dan buktikan identitas Anda, maka pengingat akan datang ke sini.',
+    en: 'Reminders come for the Bimtek you register for (menu 2) and your exam dates. This chat is not linked to your record yet: register for a Bimtek in menu 2, or open menu 3 (Check status) and prove who you are, and the reminders will come here.',
+  },
+  howToStop: { id: 'Ketik *stop pengingat* untuk mematikan.', en: 'Type *stop pengingat* to turn them off.' },
+  buttonOff: { id: 'Matikan pengingat', en: 'Turn reminders off' },
+  buttonOn: { id: 'Nyalakan pengingat', en: 'Turn reminders on' },
+  attendance: {
+    id: '✅ Terima kasih! Kehadiran Anda tercatat: *{what}*, {when}. Sampai jumpa!',
+    en: '✅ Thank you! Your attendance is recorded: *{what}*, {when}. See you there!',
+  },
+  attendanceAgain: {
+    id: 'Kehadiran Anda untuk *{what}* ({when}) sudah tercatat sebelumnya. Sampai jumpa!',
+    en: 'Your attendance for *{what}* ({when}) was already recorded. See you there!',
+  },
+  eventGone: {
+    id: 'Acara pada pengingat terakhir sudah tidak terjadwal (dibatalkan atau dipindah). Ketik *pengingat* untuk melihat jadwal Anda.',
+    en: 'The event of the last reminder is no longer scheduled (cancelled or moved). Type *pengingat* to see your schedule.',
+  },
+  examCancel: {
+    id: 'Jadwal {what} ({when}, kode {code}) tidak bisa dibatalkan lewat chat. Bila Anda berhalangan, segera hubungi {contact}, atau pilih 6 (Bicara dengan petugas) dan sebutkan kode itu.',
+    en: 'Your {what} ({when}, code {code}) cannot be cancelled in the chat. If you cannot attend, contact {contact} as soon as possible, or choose 6 (Talk to a staff member) and give that code.',
+  },
+} satisfies Record<string, Text>
+
+const WHAT: Record<string, Text> = {
+  bimtek: { id: 'Bimtek', en: 'Bimtek' },
+  ujian_kognitif: { id: 'Ujian kognitif', en: 'Cognitive exam' },
+  wawancara: { id: 'Wawancara', en: 'Interview' },
+  portofolio: { id: 'Batas portofolio', en: 'Portfolio deadline' },
+}
+
+const STOP =
+  /^(stop|berhenti|matikan|matiin|nonaktifkan|hentikan|jangan kirim|off|unsubscribe)( (semua|kirim))? (pengingat|reminder|reminders|notif|notifikasi)( (ujian|saya))?$/
+const START =
+  /^(mulai|nyalakan|nyalain|aktifkan|hidupkan|start|on|subscribe|kirim)( (lagi|kembali))? (pengingat|reminder|reminders|notif|notifikasi)( (lagi|ujian|saya))?$/
+const PLAIN_STOP = /^(stop|berhenti) (pengingat|reminder)$/
+const HADIR =
+  /^((saya|sy|insya ?allah|insyaallah|in sya allah|siap|ok|oke|iya|ya|hadir) )*hadir( (min|kak|pak|bu|ya|insyaallah|insya allah|nanti|besok))*$/
+
+type Chat = { channel: TurnContext['inbound']['channel']; userId: string; chatId: string }
+const chatOf = (ctx: TurnContext): Chat => ({
+  channel: ctx.inbound.channel,
+  userId: ctx.inbound.userId,
+  chatId: ctx.inbound.chatId,
+})
+
+/** Turns this chat's reminders on or off (remembered even before the chat is linked). */
+function setEnabled(db: Db, chat: Chat, enabled: boolean, at: Date): boolean {
+  const row = db
+    .select({ enabled: channelIdentities.remindersEnabled })
+    .from(channelIdentities)
+    .where(and(eq(channelIdentities.channel, chat.channel), eq(channelIdentities.userId, chat.userId)))
+    .get()
+  db.insert(channelIdentities)
+    .values({ channel: chat.channel, userId: chat.userId, chatId: chat.chatId, remindersEnabled: enabled })
+    .onConflictDoUpdate({
+      target: [channelIdentities.channel, channelIdentities.userId],
+      set: { remindersEnabled: enabled, updatedAt: at },
+    })
+    .run()
+  return row?.enabled ?? true
+}
+
+function remindersOn(db: Db, chat: Chat): boolean {
+  return (
+    db
+      .select({ enabled: channelIdentities.remindersEnabled })
+      .from(channelIdentities)
+      .where(and(eq(channelIdentities.channel, chat.channel), eq(channelIdentities.userId, chat.userId)))
+      .get()?.enabled ?? true
+  )
+}
+
+/** The reminders still to come in this chat, soonest first. */
+function plannedFor(db: Db, chat: Chat) {
+  return db
+    .select({ eventKey: outbox.eventKey, label: outbox.label, dueAt: outbox.dueAt, expiresAt: outbox.expiresAt })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.channel, chat.channel),
+        eq(outbox.chatId, chat.chatId),
+        eq(outbox.kind, 'reminder'),
+        inArray(outbox.status, ['pending', 'queued']),
+      ),
+    )
+    .orderBy(asc(outbox.dueAt))
+    .all()
+}
+
+const zoneOf = (db: Db, personId: number | undefined) =>
+  (personId === undefined
+    ? undefined
+    : db.select({ zone: people.timeZone }).from(people).where(eq(people.id, personId)).get()?.zone) ?? 'Asia/Jakarta'
+
+function label(zone: string): string {
+  try {
+    return zoneLabel(zone)
+  } catch {
+    return zone
+  }
+}
+
+const at = (date: Date, zone: string, lang: Language) => `${day(date, zone, lang)}, ${clock(date, zone)} ${label(zone)}`
+
+const kindOfKey = (db: Db, eventKey: string | null): string => {
+  const [type, id] = (eventKey ?? '').split(':')
+  if (type === 'registration') return 'bimtek'
+  if (type === 'portfolio') return 'portofolio'
+  if (type === 'exam')
+    return (
+      db
+        .select({ kind: exams.kind })
+        .from(exams)
+        .where(eq(exams.id, Number(id)))
+        .get()?.kind ?? 'ujian_kognitif'
+    )
+  return 'bimtek'
+}
+
+function overview(ctx: TurnContext): Outcome {
+  const { lang, db } = ctx
+  const chat = chatOf(ctx)
+  const personId = personOfChat(db, chat.channel, chat.userId)
+  if (personId === undefined) return { replies: [{ text: t(lang, texts.notLinked) }], next: null }
+  if (!remindersOn(db, chat)) {
+    return {
+      replies: [
+        {
+          text: t(lang, texts.overviewOff),
+          ...(chat.channel === 'telegram' && { choices: [{ id: `${REMINDER_ACTION}on`, label: t(lang, texts.buttonOn) }] }),
+        },
+      ],
+      next: null,
+    }
+  }
+  const zone = zoneOf(db, personId)
+  const planned = plannedFor(db, chat)
+  const lines = planned.slice(0, 8).map((row) => {
+    const what = t(lang, WHAT[kindOfKey(db, row.eventKey)] ?? WHAT.bimtek ?? { id: '', en: '' })
+    const event = row.expiresAt ? ` (${at(row.expiresAt, zone, lang)})` : ''
+    return `• ${at(row.dueAt, zone, lang)}: ${what} ${soonText(row.label ?? '', lang)}${event}`
+  })
+  const body = planned.length > 0 ? `${t(lang, texts.planned)}\n${lines.join('\n')}` : t(lang, texts.nonePlanned)
+  return {
+    replies: [
+      {
+        text: `${t(lang, texts.overviewOn)}\n\n${body}\n\n${t(lang, texts.howToStop)}`,
+        ...(chat.channel === 'telegram' && { choices: [{ id: `${REMINDER_ACTION}off`, label: t(lang, texts.buttonOff) }] }),
+      },
+    ],
+    next: null,
+  }
+}
+
+function stop(ctx: TurnContext): Outcome {
+  const chat = chatOf(ctx)
+  const wasOn = setEnabled(ctx.db, chat, false, ctx.now)
+  const personId = personOfChat(ctx.db, chat.channel, chat.userId)
+  const { cancelled } = personId === undefined ? { cancelled: 0 } : planReminders(ctx.db, [personId], ctx.now)
+  if (!wasOn && cancelled === 0) return { replies: [{ text: t(ctx.lang, texts.alreadyStopped) }], next: null }
+  audit(ctx, 'reminders.stopped')
+  const count = cancelled > 0 ? fill(t(ctx.lang, texts.stoppedCount), { n: cancelled }) : ''
+  return { replies: [{ text: fill(t(ctx.lang, texts.stopped), { cancelled: count }) }], next: null }
+}
+
+function start(ctx: TurnContext): Outcome {
+  const chat = chatOf(ctx)
+  setEnabled(ctx.db, chat, true, ctx.now)
+  const personId = personOfChat(ctx.db, chat.channel, chat.userId)
+  if (personId !== undefined) planReminders(ctx.db, [personId], ctx.now)
+  audit(ctx, 'reminders.started')
+  const view = overview(ctx)
+  return { ...view, replies: [{ text: t(ctx.lang, texts.started) }, ...view.replies] }
+}
+
+function audit(ctx: TurnContext, action: string, entity?: string, entityId?: string) {
+  ctx.db
+    .insert(auditLog)
+    .values({ at: ctx.now, actor: `chat:${ctx.inbound.channel}`, action, entity: entity ?? 'chat', entityId: entityId ?? null })
+    .run()
+}
+
+/** The event of the latest reminder sent to this chat that is not over yet (6 hours after its start). */
+function latestReminded(ctx: TurnContext, eventKey?: string): string | undefined {
+  if (eventKey) return eventKey
+  const chat = chatOf(ctx)
+  return (
+    ctx.db
+      .select({ eventKey: outbox.eventKey })
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.channel, chat.channel),
+          eq(outbox.chatId, chat.chatId),
+          eq(outbox.kind, 'reminder'),
+          inArray(outbox.status, ['sent', 'late']),
+          gt(outbox.expiresAt, new Date(ctx.now.getTime() - 6 * 3_600_000)),
+        ),
+      )
+      .orderBy(desc(outbox.sentAt), desc(outbox.id))
+      .get()?.eventKey ?? undefined
+  )
+}
+
+type Target =
+  | {
+      type: 'registration'
+      id: number
+      code: string
+      title: string
+      startsAt: Date
+      attended: Date | null
+      personId: number
+      status: string
+    }
+  | {
+      type: 'exam'
+      id: number
+      code: string
+      kind: string
+      startsAt: Date
+      attended: Date | null
+      personId: number
+      status: string
+    }
+
+function targetOf(db: Db, eventKey: string): Target | undefined {
+  const [type, raw] = eventKey.split(':')
+  const id = Number(raw)
+  if (type === 'registration') {
+    const row = db
+      .select({ registration: registrations, title: bimtekSessions.title, startsAt: bimtekSessions.startsAt })
+      .from(registrations)
+      .innerJoin(bimtekSessions, eq(bimtekSessions.id, registrations.sessionId))
+      .where(eq(registrations.id, id))
+      .get()
+    return (
+      row && {
+        type,
+        id,
+        code: row.registration.code,
+        title: row.title,
+        startsAt: row.startsAt,
+        attended: row.registration.attendanceConfirmedAt,
+        personId: row.registration.personId,
+        status: row.registration.status,
+      }
+    )
+  }
+  if (type === 'exam') {
+    const row = db.select().from(exams).where(eq(exams.id, id)).get()
+    return (
+      row && {
+        type,
+        id,
+        code: row.code ?? String(row.id),
+        kind: row.kind,
+        startsAt: row.startsAt,
+        attended: row.attendanceConfirmedAt,
+        personId: row.personId,
+        status: row.status,
+      }
+    )
+  }
+  return undefined
+}
+
+/** HADIR or BATAL to a reminder; undefined when this chat has no reminder to answer. */
+function answer(ctx: TurnContext, reply: 'hadir' | 'batal', contact: string, eventKey?: string): Outcome | undefined {
+  const key = latestReminded(ctx, eventKey)
+  if (!key || key.startsWith('portfolio:')) return undefined
+  const { lang, db } = ctx
+  const chat = chatOf(ctx)
+  const personId = personOfChat(db, chat.channel, chat.userId)
+  const target = targetOf(db, key)
+  // A button under an old reminder of someone else's chat, or an event gone: say so plainly.
+  if (!target || personId === undefined || target.personId !== personId || target.status === 'cancelled') {
+    return { replies: [{ text: t(lang, texts.eventGone) }], next: null }
+  }
+  const zone = zoneOf(db, personId)
+  const what = target.type === 'registration' ? `Bimtek ${target.title}` : t(lang, WHAT[target.kind] ?? { id: '', en: '' })
+  const when = at(target.startsAt, zone, lang)
+  if (reply === 'hadir') {
+    if (target.attended) return { replies: [{ text: fill(t(lang, texts.attendanceAgain), { what, when }) }], next: null }
+    const table = target.type === 'registration' ? registrations : exams
+    db.update(table).set({ attendanceConfirmedAt: ctx.now, updatedAt: ctx.now }).where(eq(table.id, target.id)).run()
+    audit(ctx, 'attendance.confirmed', target.type, target.code)
+    return { replies: [{ text: fill(t(lang, texts.attendance), { what, when }) }], next: null }
+  }
+  if (target.type === 'registration') return askCancel(ctx, target.code)
+  return { replies: [{ text: fill(t(lang, texts.examCancel), { what, when, code: target.code, contact }) }], next: null }
+}
+
+export function createReminderChat(deps: { contact: string }): {
+  feature: Feature
+  commands: TypedCommand[]
+  actions: ChoiceAction[]
+  cancelOutsideFlow: (ctx: TurnContext) => Outcome | undefined
+} {
+  const commands: TypedCommand[] = [
+    (ctx, text) => {
+      const typed = normalizeInput(text)
+      if (STOP.test(typed) || PLAIN_STOP.test(typed)) return stop(ctx)
+      if (START.test(typed)) return start(ctx)
+      if (typed === 'pengingat' || typed === 'pengingat saya' || typed === 'reminder' || typed === 'reminders')
+        return overview(ctx)
+      if (HADIR.test(typed)) return answer(ctx, 'hadir', deps.contact)
+      return undefined
+    },
+  ]
+  const actions: ChoiceAction[] = [
+    {
+      prefix: REMINDER_ACTION,
+      handle(ctx, choiceId) {
+        const rest = choiceId.slice(REMINDER_ACTION.length)
+        if (rest === 'off') return stop(ctx)
+        if (rest === 'on') return start(ctx)
+        const [reply, ...key] = rest.split(':')
+        const outcome = reply === 'hadir' || reply === 'batal' ? answer(ctx, reply, deps.contact, key.join(':')) : undefined
+        return outcome ?? { replies: [{ text: t(ctx.lang, texts.eventGone) }], next: null }
+      },
+    },
+  ]
+  return {
+    feature: { start: overview },
+    commands,
+    actions,
+    cancelOutsideFlow: (ctx) => answer(ctx, 'batal', deps.contact),
+  }
+}

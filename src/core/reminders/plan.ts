@@ -1,0 +1,261 @@
+/**
+ * The reminder plan: for each person, event and chat, the reminders due before the event, kept in
+ * the outbox as `kind = 'reminder'` rows (see README, "Pengingat"). Planning a person is
+ * idempotent and is done again whenever something it depends on changes: a registration is
+ * confirmed or cancelled, an exam or session is imported or moved, the status import changes a
+ * portfolio deadline, a chat is linked, blocked, or says "stop pengingat" / "mulai pengingat".
+ *
+ * Each reminder's idempotency key names the event, the event's start, the reminder and the chat,
+ * so it is sent at most once; an event that moves gets new reminders for its new time and the old
+ * ones still waiting are cancelled.
+ */
+import { and, eq, inArray, isNull } from 'drizzle-orm'
+import { DateTime } from 'luxon'
+import type { Db } from '../../db/client.js'
+import { type Channel, channelIdentities, type Language, outbox, people } from '../../db/schema.js'
+import { eventsOfPerson } from './events.js'
+import { reminderReply } from './message.js'
+
+export type ReminderSettings = {
+  /** Before a Bimtek session or an exam: how long before its start each reminder is due. */
+  offsets: { label: string; ms: number }[]
+  /** Before a portfolio deadline: how many days before, at 09:00 in the person's zone. */
+  portfolioDays: number[]
+  /** Quiet hours in the person's zone, minutes after midnight: from `start` until `end`. */
+  quiet: { start: number; end: number }
+}
+
+export const DEFAULT_REMINDER_SETTINGS: ReminderSettings = {
+  offsets: [
+    { label: '7d', ms: 7 * 86_400_000 },
+    { label: '1d', ms: 86_400_000 },
+    { label: '2h', ms: 2 * 3_600_000 },
+  ],
+  portfolioDays: [7, 1],
+  quiet: { start: 21 * 60, end: 6 * 60 },
+}
+
+/** "7d,1d,2h" → offsets; throws with a readable reason. Units: d (days), h (hours), m (minutes). */
+export function parseOffsets(text: string): ReminderSettings['offsets'] {
+  const unit = { d: 86_400_000, h: 3_600_000, m: 60_000 } as const
+  const offsets = text
+    .split(',')
+    .map((part) => part.trim().toLowerCase())
+    .filter(Boolean)
+    .map((part) => {
+      const match = /^(\d{1,3})([dhm])$/.exec(part)
+      if (!match) throw new Error(`"${part}" is not a duration like 7d, 1d, 2h or 30m`)
+      const ms = Number(match[1]) * unit[match[2] as keyof typeof unit]
+      if (ms <= 0 || ms > 60 * 86_400_000) throw new Error(`"${part}" must be more than 0 and at most 60 days`)
+      return { label: `${Number(match[1])}${match[2]}`, ms }
+    })
+  if (offsets.length === 0) throw new Error('at least one duration is needed, e.g. 7d,1d,2h')
+  if (new Set(offsets.map((o) => o.ms)).size !== offsets.length) throw new Error('the same duration is given twice')
+  return offsets.sort((a, b) => b.ms - a.ms)
+}
+
+/** "21:00-06:00" → minutes after midnight; throws with a readable reason. */
+export function parseQuietHours(text: string): ReminderSettings['quiet'] {
+  const match = /^(\d{1,2})[:.](\d{2})\s*-\s*(\d{1,2})[:.](\d{2})$/.exec(text.trim())
+  const minutes = match ? [Number(match[1]) * 60 + Number(match[2]), Number(match[3]) * 60 + Number(match[4])] : []
+  const [start, end] = minutes
+  if (
+    start === undefined ||
+    end === undefined ||
+    start >= 24 * 60 ||
+    end >= 24 * 60 ||
+    Number(match?.[2]) > 59 ||
+    Number(match?.[4]) > 59
+  )
+    throw new Error(`"${text}" is not a range like 21:00-06:00`)
+  return { start, end }
+}
+
+let active: ReminderSettings = DEFAULT_REMINDER_SETTINGS
+
+/** Sets the settings every later plan uses (from the configuration, at start-up). */
+export function configureReminders(settings: ReminderSettings): void {
+  active = settings
+}
+
+export function reminderSettings(): ReminderSettings {
+  return active
+}
+
+const minuteOfDay = (at: DateTime) => at.hour * 60 + at.minute
+
+/** Whether `at` falls in the quiet hours of `timeZone`. */
+export function isQuiet(at: Date, timeZone: string, quiet: ReminderSettings['quiet']): boolean {
+  if (quiet.start === quiet.end) return false
+  const minute = minuteOfDay(DateTime.fromJSDate(at, { zone: timeZone }))
+  return quiet.start < quiet.end ? minute >= quiet.start && minute < quiet.end : minute >= quiet.start || minute < quiet.end
+}
+
+/** The end of the quiet hours `at` falls in (only meaningful when `isQuiet`). */
+export function quietEnd(at: Date, timeZone: string, quiet: ReminderSettings['quiet']): Date {
+  const local = DateTime.fromJSDate(at, { zone: timeZone })
+  let end = local.startOf('day').plus({ minutes: quiet.end })
+  if (end <= local) end = end.plus({ days: 1 })
+  return end.toJSDate()
+}
+
+/**
+ * When a reminder planned for `due` is sent: at `due`, or when the quiet hours it falls in end
+ * (06:00 in the person's zone), unless the event starts first: then at `due` after all.
+ */
+export function sendTime(due: Date, eventAt: Date, timeZone: string, quiet: ReminderSettings['quiet']): Date {
+  if (!isQuiet(due, timeZone, quiet)) return due
+  const end = quietEnd(due, timeZone, quiet)
+  return end < eventAt ? end : due
+}
+
+export type PlanResult = { queued: number; updated: number; cancelled: number }
+
+type Wanted = {
+  key: string
+  channel: Channel
+  chatId: string
+  eventKey: string
+  label: string
+  payload: string
+  dueAt: Date
+  expiresAt: Date
+}
+
+/** The chats of a person that take reminders: linked, not blocked, not stopped. */
+function reminderChats(db: Db, personId: number): { channel: Channel; chatId: string; language: Language }[] {
+  return db
+    .select({ channel: channelIdentities.channel, chatId: channelIdentities.chatId, language: channelIdentities.language })
+    .from(channelIdentities)
+    .where(
+      and(
+        eq(channelIdentities.personId, personId),
+        isNull(channelIdentities.blockedAt),
+        eq(channelIdentities.remindersEnabled, true),
+      ),
+    )
+    .all()
+}
+
+/**
+ * Brings the planned reminders of these people in line with their events, chats and settings:
+ * new reminders queued, changed ones rewritten, ones no longer wanted cancelled with the reason.
+ * Reminders whose time has already passed when they are planned are not created (someone who
+ * registers two days ahead gets the 1-day and 2-hour reminders, not the 7-day one). Must run
+ * inside the caller's write transaction, so a registration or import and its reminders land
+ * together.
+ */
+export function planReminders(db: Db, personIds: Iterable<number>, now: Date, settings: ReminderSettings = active): PlanResult {
+  const result: PlanResult = { queued: 0, updated: 0, cancelled: 0 }
+  for (const personId of new Set(personIds)) {
+    const person = db.select({ timeZone: people.timeZone }).from(people).where(eq(people.id, personId)).get()
+    if (!person) continue
+    const zone = person.timeZone
+    const chats = reminderChats(db, personId)
+    const events = eventsOfPerson(db, personId, now, zone)
+    const wanted = new Map<string, Wanted>()
+    for (const event of events) {
+      const times =
+        event.kind === 'portofolio'
+          ? settings.portfolioDays.map((days) => {
+              const local = DateTime.fromJSDate(event.startsAt, { zone }).startOf('day').minus({ days }).set({ hour: 9 })
+              return { label: `${days}d`, due: local.toJSDate() }
+            })
+          : settings.offsets.map((offset) => ({ label: offset.label, due: new Date(event.startsAt.getTime() - offset.ms) }))
+      for (const time of times) {
+        const dueAt = sendTime(time.due, event.startsAt, zone, settings.quiet)
+        if (dueAt < now) continue
+        for (const chat of chats) {
+          const key = `reminder:${event.key}@${event.startsAt.getTime()}:${time.label}:${chat.channel}:${chat.chatId}`
+          wanted.set(key, {
+            key,
+            channel: chat.channel,
+            chatId: chat.chatId,
+            eventKey: event.key,
+            label: time.label,
+            payload: JSON.stringify(reminderReply(event, time.label, chat.language, chat.channel, zone)),
+            dueAt,
+            expiresAt: event.startsAt,
+          })
+        }
+      }
+    }
+
+    const waiting = db
+      .select({
+        id: outbox.id,
+        key: outbox.idempotencyKey,
+        status: outbox.status,
+        eventKey: outbox.eventKey,
+        channel: outbox.channel,
+        chatId: outbox.chatId,
+        payload: outbox.payload,
+        dueAt: outbox.dueAt,
+      })
+      .from(outbox)
+      .where(and(eq(outbox.personId, personId), eq(outbox.kind, 'reminder'), inArray(outbox.status, ['pending', 'queued'])))
+      .all()
+    const eventStarts = new Map(events.map((event) => [event.key, event.startsAt.getTime()]))
+    const chatKeys = new Set(chats.map((chat) => `${chat.channel}:${chat.chatId}`))
+    for (const row of waiting) {
+      const want = wanted.get(row.key)
+      if (!want) {
+        const reason = !eventStarts.has(row.eventKey ?? '')
+          ? 'cancelled: the event was cancelled or is no longer ahead'
+          : !row.key.includes(`@${eventStarts.get(row.eventKey ?? '')}:`)
+            ? 'cancelled: the event moved (new reminders are planned for the new time)'
+            : !chatKeys.has(`${row.channel}:${row.chatId}`)
+              ? 'cancelled: reminders stopped in this chat, or the chat was unlinked or blocked'
+              : 'cancelled: no longer in the reminder settings'
+        db.update(outbox)
+          .set({ status: 'cancelled', lastError: reason, claimToken: null, updatedAt: now })
+          .where(eq(outbox.id, row.id))
+          .run()
+        result.cancelled++
+      } else if (row.status === 'pending' && (row.payload !== want.payload || row.dueAt.getTime() !== want.dueAt.getTime())) {
+        db.update(outbox).set({ payload: want.payload, dueAt: want.dueAt, updatedAt: now }).where(eq(outbox.id, row.id)).run()
+        result.updated++
+      }
+    }
+    const known = new Set(waiting.map((row) => row.key))
+    for (const want of wanted.values()) {
+      if (known.has(want.key)) continue
+      result.queued += db
+        .insert(outbox)
+        .values({
+          idempotencyKey: want.key,
+          channel: want.channel,
+          chatId: want.chatId,
+          personId,
+          kind: 'reminder',
+          eventKey: want.eventKey,
+          label: want.label,
+          timeZone: zone,
+          payload: want.payload,
+          dueAt: want.dueAt,
+          expiresAt: want.expiresAt,
+          createdAt: now,
+          updatedAt: now,
+        })
+        // A reminder cancelled before (reminders stopped, then started again) is planned again;
+        // one already sent, skipped or failed stays as it is: at most once.
+        .onConflictDoUpdate({
+          target: outbox.idempotencyKey,
+          set: {
+            status: 'pending',
+            payload: want.payload,
+            dueAt: want.dueAt,
+            expiresAt: want.expiresAt,
+            timeZone: zone,
+            lastError: null,
+            attempts: 0,
+            claimToken: null,
+            updatedAt: now,
+          },
+          setWhere: eq(outbox.status, 'cancelled'),
+        })
+        .run().changes
+    }
+  }
+  return result
+}

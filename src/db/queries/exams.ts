@@ -1,0 +1,85 @@
+/** Exam schedules (ujian kognitif, wawancara) as the secretariat imports them: found by code, inserted and updated. */
+import { eq, sql } from 'drizzle-orm'
+import type { Db } from '../client.js'
+import { exams, people } from '../schema.js'
+
+type Insert = typeof exams.$inferInsert
+
+/** Every column an exam import sets (each one, null where empty). */
+export type ExamFields = {
+  code: string
+  personId: number
+  kind: Insert['kind']
+  status: NonNullable<Insert['status']>
+  mode: Insert['mode']
+  venue: string | null
+  meetingUrl: string | null
+  startsAt: Date
+  timeZone: string
+  preparation: string | null
+}
+
+/** An exam on record as an import compares it with a row. */
+export type StoredExam = Omit<ExamFields, 'code'> & { id: number }
+
+/**
+ * What an import does for each row (find the person by NIK hash, the exam by code, insert, update)
+ * as statements prepared once, not once per row.
+ */
+export function examWrites(db: Db) {
+  const $ = sql.placeholder
+  const fields = {
+    code: $('code'),
+    personId: $('personId'),
+    kind: $('kind'),
+    status: $('status'),
+    mode: $('mode'),
+    venue: $('venue'),
+    meetingUrl: $('meetingUrl'),
+    startsAt: $('startsAt'),
+    timeZone: $('timeZone'),
+    preparation: $('preparation'),
+  } satisfies Record<keyof ExamFields, unknown>
+  const person = db
+    .select({ id: people.id, timeZone: people.timeZone })
+    .from(people)
+    .where(eq(people.nikHash, $('nikHash')))
+    .prepare()
+  const byCode = db
+    .select({
+      id: exams.id,
+      personId: exams.personId,
+      kind: exams.kind,
+      status: exams.status,
+      mode: exams.mode,
+      venue: exams.venue,
+      meetingUrl: exams.meetingUrl,
+      startsAt: exams.startsAt,
+      timeZone: exams.timeZone,
+      preparation: exams.preparation,
+    })
+    .from(exams)
+    .where(eq(exams.code, $('code')))
+    .prepare()
+  const insert = db.insert(exams).values(fields).prepare()
+  const update = db
+    .update(exams)
+    // drizzle's types leave placeholders out of set(), though it binds them there as it does in values().
+    .set({
+      ...fields,
+      // A "HADIR" was said for the old time: a moved exam asks again.
+      attendanceConfirmedAt: sql`case when ${exams.startsAt} = ${$('startsAtMs')} then ${exams.attendanceConfirmedAt} end`,
+      updatedAt: $('updatedAt'),
+    } as unknown as Partial<Insert>)
+    .where(eq(exams.id, $('id')))
+    .prepare()
+  return {
+    /** The person with this keyed NIK hash (see NikVault.hash). */
+    personByNikHash: (nikHash: string): { id: number; timeZone: string } | undefined => person.get({ nikHash }),
+    byCode: (code: string): StoredExam | undefined => byCode.get({ code }),
+    insert: (row: ExamFields) => insert.run(row),
+    /** Sets every field; a new start time also clears the person's attendance confirmation. */
+    update: (id: number, row: ExamFields, at: Date) =>
+      update.run({ ...row, id, startsAtMs: row.startsAt.getTime(), updatedAt: at }),
+  }
+}

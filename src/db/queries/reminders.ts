@@ -1,0 +1,276 @@
+/**
+ * Reading the reminders in the outbox for the secretariat (`npm run cli -- reminders`, the admin
+ * API): what is planned, what each delivery run would do now, and each reminder's delivery status.
+ * Nothing here writes.
+ */
+import type { EventKind } from '../../core/reminders/events.js'
+import type { Db } from '../client.js'
+import { type Channel, OUTBOX_STATUSES, type OutboxStatus } from '../schema.js'
+
+/** A reminder's event kind, from its event key (an exam's kind is the exam's). */
+const EVENT_KIND = `CASE WHEN o.event_key LIKE 'registration:%' THEN 'bimtek' WHEN o.event_key LIKE 'portfolio:%' THEN 'portofolio' ELSE e.kind END`
+const EVENT_JOINS = `
+  LEFT JOIN exams e ON o.event_key LIKE 'exam:%' AND e.id = CAST(substr(o.event_key, 6) AS INTEGER)
+  LEFT JOIN registrations r ON o.event_key LIKE 'registration:%' AND r.id = CAST(substr(o.event_key, 14) AS INTEGER)
+  LEFT JOIN bimtek_sessions s ON s.id = r.session_id`
+
+export type ReminderFilter = {
+  status?: OutboxStatus | undefined
+  channel?: Channel | undefined
+  kind?: EventKind | undefined
+  eventKey?: string | undefined
+  personId?: number | undefined
+  /** Only these people's reminders. */
+  people?: readonly number[] | undefined
+}
+
+export type ReminderRow = {
+  id: number
+  status: OutboxStatus
+  /** Null when the event is gone (an exam row deleted with its person's data). */
+  eventKind: EventKind | null
+  eventKey: string | null
+  /** The session's or exam's code; null for a portfolio deadline. */
+  eventCode: string | null
+  /** The Bimtek session's title. */
+  eventTitle: string | null
+  label: string | null
+  channel: Channel
+  chatId: string
+  timeZone: string | null
+  dueAt: Date
+  expiresAt: Date | null
+  sentAt: Date | null
+  attempts: number
+  lastError: string | null
+}
+
+type RawRow = Omit<ReminderRow, 'dueAt' | 'expiresAt' | 'sentAt'> & {
+  dueAt: number
+  expiresAt: number | null
+  sentAt: number | null
+}
+
+const date = (ms: number | null) => (ms === null ? null : new Date(ms))
+
+const noCounts = () => Object.fromEntries(OUTBOX_STATUSES.map((status) => [status, 0])) as Record<OutboxStatus, number>
+
+/**
+ * Reminders matching `filter`, soonest due first (then by id), `limit` of them after the
+ * position `after` (the last row of the page before).
+ */
+export function listReminders(
+  db: Db,
+  filter: ReminderFilter,
+  page: { limit: number; after?: { dueAt: number; id: number } | undefined },
+): ReminderRow[] {
+  const where = [`o.kind = 'reminder'`]
+  const args: Record<string, string | number> = { limit: page.limit }
+  if (filter.status) {
+    where.push('o.status = @status')
+    args.status = filter.status
+  }
+  if (filter.channel) {
+    where.push('o.channel = @channel')
+    args.channel = filter.channel
+  }
+  if (filter.kind) {
+    where.push(`(${EVENT_KIND}) = @kind`)
+    args.kind = filter.kind
+  }
+  if (filter.eventKey) {
+    where.push('o.event_key = @eventKey')
+    args.eventKey = filter.eventKey
+  }
+  if (filter.personId !== undefined) {
+    where.push('o.person_id = @personId')
+    args.personId = filter.personId
+  }
+  if (filter.people) {
+    where.push('o.person_id IN (SELECT value FROM json_each(@people))')
+    args.people = JSON.stringify(filter.people)
+  }
+  if (page.after) {
+    where.push('(o.due_at > @afterDue OR (o.due_at = @afterDue AND o.id > @afterId))')
+    args.afterDue = page.after.dueAt
+    args.afterId = page.after.id
+  }
+  const rows = db.$client
+    .prepare(
+      `SELECT o.id, o.status, ${EVENT_KIND} AS eventKind, o.event_key AS eventKey,
+         CASE WHEN o.event_key LIKE 'exam:%' THEN e.code ELSE s.code END AS eventCode, s.title AS eventTitle,
+         o.label, o.channel, o.chat_id AS chatId, o.time_zone AS timeZone, o.due_at AS dueAt, o.expires_at AS expiresAt,
+         o.sent_at AS sentAt, o.attempts, o.last_error AS lastError
+       FROM outbox o ${EVENT_JOINS}
+       WHERE ${where.join(' AND ')}
+       ORDER BY o.due_at, o.id LIMIT @limit`,
+    )
+    .all(args) as RawRow[]
+  return rows.map((row) => ({ ...row, dueAt: new Date(row.dueAt), expiresAt: date(row.expiresAt), sentAt: date(row.sentAt) }))
+}
+
+/** How many outbox rows are in each status: all kinds, or only reminders. */
+export function statusCounts(db: Db, only?: 'reminder'): Record<OutboxStatus, number> {
+  const counts = noCounts()
+  const rows = db.$client
+    .prepare(`SELECT status, COUNT(*) AS count FROM outbox ${only ? `WHERE kind = 'reminder'` : ''} GROUP BY status`)
+    .all() as { status: OutboxStatus; count: number }[]
+  for (const row of rows) counts[row.status] = row.count
+  return counts
+}
+
+/** The earliest due time of the pending rows (in the past when a backlog waits), all kinds or only reminders. */
+export function nextPendingDue(db: Db, only?: 'reminder'): Date | null {
+  const row = db.$client
+    .prepare(`SELECT MIN(due_at) AS at FROM outbox WHERE status = 'pending' ${only ? `AND kind = 'reminder'` : ''}`)
+    .get() as { at: number | null }
+  return date(row.at)
+}
+
+export type EventCount = {
+  kind: EventKind | null
+  label: string | null
+  count: number
+  /** How long before its event the label is (longest first: 7d before 1d before 2h). */
+  spanMs: number
+}
+
+/**
+ * These people's reminders: how many in each status, the pending ones per event kind and label,
+ * and the next `limit` pending ones (-1: all).
+ */
+export function remindersOfPeople(db: Db, people: readonly number[], limit: number) {
+  const ids = JSON.stringify(people)
+  const statuses = noCounts()
+  const rows = db.$client
+    .prepare(
+      `SELECT status, COUNT(*) AS count FROM outbox
+       WHERE kind = 'reminder' AND person_id IN (SELECT value FROM json_each(?)) GROUP BY status`,
+    )
+    .all(ids) as { status: OutboxStatus; count: number }[]
+  for (const row of rows) statuses[row.status] = row.count
+  const byEvent = db.$client
+    .prepare(
+      `SELECT ${EVENT_KIND} AS kind, o.label AS label, COUNT(*) AS count, MAX(o.expires_at - o.due_at) AS spanMs
+       FROM outbox o ${EVENT_JOINS}
+       WHERE o.kind = 'reminder' AND o.status = 'pending' AND o.person_id IN (SELECT value FROM json_each(?))
+       GROUP BY 1, 2`,
+    )
+    .all(ids) as EventCount[]
+  const next = limit === 0 ? [] : listReminders(db, { status: 'pending', people }, { limit })
+  return { statuses, byEvent, next }
+}
+
+/**
+ * Whose reminders to plan again when everyone's are: every person with a linked chat that is not
+ * blocked, and everyone with reminders still waiting (so those of an unlinked chat are cancelled).
+ */
+export function peopleToReplan(db: Db): number[] {
+  return (
+    db.$client
+      .prepare(
+        `SELECT person_id AS id FROM channel_identities WHERE person_id IS NOT NULL AND blocked_at IS NULL
+         UNION
+         SELECT person_id FROM outbox WHERE kind = 'reminder' AND status IN ('pending', 'queued') AND person_id IS NOT NULL
+         ORDER BY 1`,
+      )
+      .all() as { id: number }[]
+  ).map((row) => row.id)
+}
+
+export type QuietZone = { zone: string; until: Date }
+
+/** What a delivery run at `now` does with the pending rows (see skipUnsendable and claimBatch). */
+type RunInput = { now: Date; graceMs: number; quiet: QuietZone[] }
+
+/** claimBatch's hold: reminders of a zone in its quiet hours, unless their event starts before the quiet hours end. */
+function holdClause(quiet: QuietZone[], args: Record<string, string | number>): string {
+  const clauses = quiet.map((q, i) => {
+    args[`zone${i}`] = q.zone
+    args[`until${i}`] = q.until.getTime()
+    return `(kind = 'reminder' AND time_zone = @zone${i} AND (expires_at IS NULL OR expires_at > @until${i}))`
+  })
+  return clauses.length > 0 ? `(${clauses.join(' OR ')})` : '0'
+}
+
+export type ChannelPreview = {
+  channel: Channel
+  /** Reminders due now and still useful (held ones included). */
+  dueReminders: number
+  /** Other messages due now (seat offers, status changes). */
+  dueOther: number
+  /** Of `dueReminders`: held by the quiet hours, per zone. */
+  held: { zone: string; count: number }[]
+  /** Reminders skipped as due longer ago than the grace period. */
+  missed: number
+  /** Reminders skipped because their event has started. */
+  started: number
+  /** Other messages skipped as expired. */
+  expired: number
+  /** Of `dueReminders` not held: due more than `lateAfterMs` ago, so recorded as late when sent now. */
+  late: number
+}
+
+/** Per channel, what a delivery run at `now` would do with the pending rows; changes nothing. */
+export function deliveryPreview(db: Db, input: RunInput & { lateAfterMs: number }): ChannelPreview[] {
+  const args: Record<string, string | number> = {
+    now: input.now.getTime(),
+    missedBefore: input.now.getTime() - input.graceMs,
+    lateBefore: input.now.getTime() - input.lateAfterMs,
+  }
+  const hold = holdClause(input.quiet, args)
+  const live = '(expires_at IS NULL OR expires_at > @now)'
+  const dueReminder = `kind = 'reminder' AND ${live} AND due_at >= @missedBefore AND due_at <= @now`
+  const rows = db.$client
+    .prepare(
+      `SELECT channel,
+         COALESCE(SUM(kind = 'reminder' AND expires_at <= @now), 0) AS started,
+         COALESCE(SUM(kind <> 'reminder' AND expires_at <= @now), 0) AS expired,
+         COALESCE(SUM(kind = 'reminder' AND ${live} AND due_at < @missedBefore), 0) AS missed,
+         COALESCE(SUM(${dueReminder}), 0) AS dueReminders,
+         COALESCE(SUM(kind <> 'reminder' AND ${live} AND due_at <= @now), 0) AS dueOther,
+         COALESCE(SUM(${dueReminder} AND due_at < @lateBefore AND NOT ${hold}), 0) AS late
+       FROM outbox WHERE status = 'pending' AND (due_at <= @now OR expires_at <= @now)
+       GROUP BY channel ORDER BY channel`,
+    )
+    .all(args) as Omit<ChannelPreview, 'held'>[]
+  const held =
+    input.quiet.length === 0
+      ? []
+      : (db.$client
+          .prepare(
+            `SELECT channel, time_zone AS zone, COUNT(*) AS count FROM outbox
+             WHERE status = 'pending' AND ${dueReminder} AND ${hold}
+             GROUP BY channel, time_zone ORDER BY channel, time_zone`,
+          )
+          .all(args) as { channel: Channel; zone: string; count: number }[])
+  return rows.map((row) => ({
+    ...row,
+    held: held.filter((h) => h.channel === row.channel).map(({ zone, count }) => ({ zone, count })),
+  }))
+}
+
+export type BatchRow = { id: number; chatId: string; kind: string; label: string | null; payload: string; dueAt: number }
+
+/**
+ * The rows of `channel` a delivery run at `now` would take, in the order it takes them (like
+ * claimBatch after skipUnsendable), without taking them.
+ */
+export function previewBatch(db: Db, input: RunInput & { channel: Channel; limit: number }): BatchRow[] {
+  const args: Record<string, string | number> = {
+    now: input.now.getTime(),
+    missedBefore: input.now.getTime() - input.graceMs,
+    channel: input.channel,
+    limit: input.limit,
+  }
+  const hold = holdClause(input.quiet, args)
+  return db.$client
+    .prepare(
+      `SELECT id, chat_id AS chatId, kind, label, payload, due_at AS dueAt FROM outbox
+       WHERE status = 'pending' AND due_at <= @now AND channel = @channel
+         AND (expires_at IS NULL OR expires_at > @now) AND NOT (kind = 'reminder' AND due_at < @missedBefore)
+         AND NOT ${hold}
+       ORDER BY due_at, id LIMIT @limit`,
+    )
+    .all(args) as BatchRow[]
+}

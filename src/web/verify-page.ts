@@ -1,0 +1,239 @@
+/**
+ * The public verification page: /verifikasi (the form), /verifikasi/<number> (a shareable
+ * result, the name masked) and /v/<number>?s=<signature> (the link printed as a QR code on the
+ * certificate: the full name when the signature is genuine, a plain warning when it is not).
+ * Server-rendered, no script; styles from /assets/verify.css under a strict CSP. The rate limit
+ * counts lookups, so the form's redirect to the result's address costs nothing.
+ *
+ * The two result addresses are answered by one synchronous handler each, without middleware: the
+ * page is a string (see html.ts) and the headers a plain object, so @hono/node-server writes the
+ * answer straight away. /verifikasi itself goes through `secured` like any route.
+ */
+import { type Context, Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { z } from 'zod'
+import type { LookupEntry } from '../core/certificates/lookup-audit.js'
+import { type Lookup, maskName, nameMatches, normalizeNumber, signatureValid } from '../core/certificates/verify.js'
+import { type Html, html, type Markup } from './html.js'
+import { clientAddress } from './rate-limit.js'
+import { PAGE_SECURITY, secured } from './security-headers.js'
+import { auditedLookUp, type VerifyRouteDeps } from './verify-lookup.js'
+import { fill, type Lang, TEXT, VERDICT_TEXT, VERDICT_WORD } from './verify-text.js'
+import { CertificateResult, Checked, LookupForm, NameCheck, Page, SignatureNotice, VerdictBox } from './verify-view.js'
+
+type PageOptions = {
+  status: ContentfulStatusCode
+  lang: Lang
+  title: string
+  otherLangHref: string
+  noindex?: boolean
+  retryAfter?: number
+}
+
+// Results change (a revocation) and may hold a full name: never kept by a cache or proxy.
+const PAGE_HEADERS = Object.freeze({ ...PAGE_SECURITY, 'cache-control': 'no-store', 'content-type': 'text/html; charset=UTF-8' })
+
+const text = z.string().optional().catch(undefined)
+const langField = z.enum(['id', 'en']).catch('id')
+const querySchema = z.object({ nomor: text, lang: langField })
+const formSchema = z.object({ nomor: text, nama: text, lang: langField })
+/** `langField` without zod, for the result addresses: "en", else "id". */
+const langOf = (value: string | undefined): Lang => (value === 'en' ? 'en' : 'id')
+
+const resultPath = (number: string, lang: Lang) => `/verifikasi/${encodeURIComponent(number)}${lang === 'en' ? '?lang=en' : ''}`
+
+/** This request's address (still percent-encoded) in the other language; the QR signature is kept. */
+function otherLanguage(c: Context, url: URL, lang: Lang) {
+  const path = url.pathname
+  // Most addresses have no query but the language: nothing to keep.
+  if (url.search === '' || url.search === '?lang=en') return lang === 'id' ? `${path}?lang=en` : path
+  const params = new URLSearchParams(c.req.query())
+  if (lang === 'id') params.set('lang', 'en')
+  else params.delete('lang')
+  const search = params.toString()
+  return search ? `${path}?${search}` : path
+}
+
+/** The form under a result is the same on every result page: made once per language. */
+const ANOTHER = { id: LookupForm({ lang: 'id', heading: 'h2' }), en: LookupForm({ lang: 'en', heading: 'h2' }) }
+
+// What was typed is shown back (escaped) only this long.
+const echo = (typed: string) => (typed.length > 80 ? `${typed.slice(0, 80)}…` : typed)
+
+export function verifyPages(deps: VerifyRouteDeps & { stylesheet: string }) {
+  const app = new Hono()
+  app.use('/verifikasi', secured(PAGE_SECURITY))
+
+  /** A page; only the empty form may be indexed by search engines. */
+  const page = (options: PageOptions, body: Markup) =>
+    new Response(
+      `<!doctype html>${Page({
+        lang: options.lang,
+        title: options.title,
+        otherLangHref: options.otherLangHref,
+        stylesheet: deps.stylesheet,
+        noindex: options.noindex ?? true,
+        children: body,
+      })}`,
+      {
+        status: options.status,
+        headers: options.retryAfter === undefined ? PAGE_HEADERS : { ...PAGE_HEADERS, 'retry-after': String(options.retryAfter) },
+      },
+    )
+
+  /** A lookup within the client's budget, or the 429 page once it is spent. */
+  type Looked = { lookup: Lookup } | { limited: Response }
+  function lookUpLimited(c: Context, url: URL, lang: Lang, typed: string, entry: Pick<LookupEntry, 'signature'> = {}): Looked {
+    const client = clientAddress(c, deps.trustProxy)
+    const wait = deps.limiter.take(client)
+    if (wait === 0) return { lookup: auditedLookUp(deps, typed, { channel: 'web', client, ...entry }) }
+    const title = TEXT.limitedTitle[lang]
+    return {
+      limited: page(
+        {
+          status: 429,
+          lang,
+          title: `${title} · ${TEXT.site[lang]}`,
+          otherLangHref: otherLanguage(c, url, lang),
+          retryAfter: wait,
+        },
+        html`
+          <h1>${title}</h1>
+          ${VerdictBox({ verdict: 'rate-limited', word: title, children: html`<p>${fill(TEXT.limited[lang], { seconds: wait })}</p>` })}`,
+      ),
+    }
+  }
+
+  type Shown = {
+    lookup: Lookup
+    lang: Lang
+    typed: string
+    otherLangHref: string
+    /** The typed holder's name, to say whether it matches. */
+    name?: string | undefined
+    /** A QR link: whether its signature is genuine. */
+    genuine?: boolean
+  }
+
+  /** The answer to a lookup: 200 with the record, 404 not found, 400 not a number. */
+  function result(url: URL, view: Shown) {
+    const { lookup, lang, typed } = view
+    const now = deps.now()
+    const link = (number: string) => `${deps.publicBaseUrl?.replace(/\/$/, '') ?? url.origin}${resultPath(number, 'id')}`
+    const show = (status: ContentfulStatusCode, title: string, body: Html) =>
+      page(
+        { status, lang, title: `${title} · ${TEXT.site[lang]}`, otherLangHref: view.otherLangHref },
+        html`
+          <h1>${TEXT.resultTitle[lang]}</h1>
+          ${view.genuine === false && lookup.kind !== 'invalid' && SignatureNotice({ lang, genuine: false })}
+          ${body}`,
+      )
+
+    if (lookup.kind === 'invalid') {
+      const word = VERDICT_WORD.invalid[lang]
+      return show(
+        400,
+        word,
+        html`
+          ${VerdictBox({
+            verdict: 'invalid',
+            word,
+            children: html`
+              <p>${typed.trim() ? fill(TEXT.typed[lang], { typed: echo(typed) }) : TEXT.empty[lang]}</p>
+              <p>${VERDICT_TEXT.invalid[lang]}</p>`,
+          })}
+          ${LookupForm({ lang, heading: 'h2', nomor: typed.slice(0, 100), nama: view.name, invalid: true, autofocus: true })}`,
+      )
+    }
+    if (lookup.kind === 'not-found') {
+      const word = VERDICT_WORD['not-found'][lang]
+      return show(
+        404,
+        `${word}: ${lookup.number}`,
+        html`
+          ${VerdictBox({
+            verdict: 'not-found',
+            word,
+            children: html`<p>${fill(VERDICT_TEXT['not-found'][lang], { number: lookup.number })}</p>`,
+          })}
+          ${Checked({ lang, now, link: link(lookup.number) })}
+          ${ANOTHER[lang]}`,
+      )
+    }
+    const { certificate, status } = lookup
+    const full = view.genuine === true
+    return show(
+      200,
+      `${VERDICT_WORD[status][lang]}: ${certificate.displayNumber}`,
+      html`
+        ${full && SignatureNotice({ lang, genuine: true })}
+        ${CertificateResult({
+          lang,
+          certificate,
+          status,
+          holder: full ? certificate.holderName : maskName(certificate.holderName),
+          masked: !full,
+          now,
+          link: link(certificate.number),
+          children: view.name && NameCheck({ lang, matches: nameMatches(view.name, certificate.holderName) }),
+        })}
+        ${ANOTHER[lang]}`,
+    )
+  }
+
+  app.get('/verifikasi', (c) => {
+    const url = new URL(c.req.url)
+    const query = querySchema.parse(c.req.query())
+    const { lang } = query
+    if (query.nomor === undefined) {
+      const form = LookupForm({ lang, heading: 'h1', autofocus: true })
+      return page({ status: 200, lang, title: TEXT.site[lang], otherLangHref: otherLanguage(c, url, lang), noindex: false }, form)
+    }
+    const number = normalizeNumber(query.nomor)
+    if (number) return c.redirect(resultPath(number, lang), 303)
+    const looked = lookUpLimited(c, url, lang, query.nomor)
+    if ('limited' in looked) return looked.limited
+    return result(url, { lookup: looked.lookup, lang, typed: query.nomor, otherLangHref: otherLanguage(c, url, lang) })
+  })
+
+  app.post('/verifikasi', bodyLimit({ maxSize: 8 * 1024, onError: (c) => c.text('Payload Too Large', 413) }), async (c) => {
+    const url = new URL(c.req.url)
+    const form = formSchema.parse(await c.req.parseBody())
+    const { lang } = form
+    const typed = form.nomor ?? ''
+    const name = form.nama?.trim()
+    const number = normalizeNumber(typed)
+    // Without a name the result has an address of its own, to share or bookmark; with one it is
+    // answered here, so the name never appears in an address, a log or the browser's history.
+    if (number && !name) return c.redirect(resultPath(number, lang), 303)
+    const looked = lookUpLimited(c, url, lang, typed)
+    if ('limited' in looked) return looked.limited
+    const other: Lang = lang === 'id' ? 'en' : 'id'
+    const otherLangHref = number ? resultPath(number, other) : otherLanguage(c, url, lang)
+    return result(url, { lookup: looked.lookup, lang, typed, name, otherLangHref })
+  })
+
+  app.get('/verifikasi/:number', (c) => {
+    const url = new URL(c.req.url)
+    const lang = langOf(c.req.query('lang'))
+    const typed = c.req.param('number')
+    const looked = lookUpLimited(c, url, lang, typed)
+    if ('limited' in looked) return looked.limited
+    return result(url, { lookup: looked.lookup, lang, typed, otherLangHref: otherLanguage(c, url, lang) })
+  })
+
+  app.get('/v/:number', (c) => {
+    const url = new URL(c.req.url)
+    const lang = langOf(c.req.query('lang'))
+    const typed = c.req.param('number')
+    const signature = c.req.query('s') ?? ''
+    const number = normalizeNumber(typed)
+    const genuine = number !== undefined && signature !== '' && signatureValid(number, signature, deps.signingKey)
+    const looked = lookUpLimited(c, url, lang, typed, number ? { signature: genuine ? 'genuine' : 'not-genuine' } : {})
+    if ('limited' in looked) return looked.limited
+    return result(url, { lookup: looked.lookup, lang, typed, genuine, otherLangHref: otherLanguage(c, url, lang) })
+  })
+
+  return app
+}

@@ -1,0 +1,350 @@
+/**
+ * `npm run cli -- reminders plan | due | send` as real processes on a database file, Telegram
+ * through a local fake Bot API: the plan (and its dry run, which stores nothing), what a delivery
+ * run would do, a dry run of sending, and a real send, which leaves WhatsApp to the server. Then,
+ * in process: planning many people in batches, the dry run against the real one; and the preview
+ * of `reminders due` against what a delivery run really does, in virtual time.
+ */
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import pino from 'pino'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { dueRemindersCommand, planRemindersCommand } from '../../src/cli/reminders.js'
+import { loadConfig } from '../../src/config.js'
+import { type ChannelSender, createOutbox } from '../../src/core/outbox.js'
+import { DEFAULT_REMINDER_SETTINGS, planReminders } from '../../src/core/reminders/plan.js'
+import { closeDatabase } from '../../src/db/client.js'
+import { outbox } from '../../src/db/schema.js'
+import { killAll, start, tempDir } from '../e2e/process.js'
+import { fakeClock, testCore } from '../support/core.js'
+import { FAKE_TELEGRAM_TOKEN, type FakeTelegram, startFakeTelegram } from '../support/fake-telegram.js'
+import { addSession } from '../support/sessions.js'
+import { addExam, addPerson, confirm, DAY, HOUR, MINUTE } from './support.js'
+
+const TELEGRAM_CHAT = '987654321'
+const WHATSAPP_CHAT = '6281234567890@s.whatsapp.net'
+
+describe('npm run cli -- reminders', () => {
+  let temp: ReturnType<typeof tempDir>
+  let dbPath: string
+  let fake: FakeTelegram
+
+  beforeEach(async () => {
+    temp = tempDir('reminders-cli')
+    dbPath = join(temp.dir, 'kesos.db')
+    fake = await startFakeTelegram()
+    // A person in Makassar with a Telegram and a WhatsApp chat, confirmed for a session in 3 days:
+    // the 1-day and 2-hour reminders in each chat (the 7-day one is already past).
+    const core = testCore({ path: dbPath })
+    const person = addPerson(core.db, {
+      zone: 'Asia/Makassar',
+      chats: [
+        { channel: 'telegram', chatId: TELEGRAM_CHAT },
+        { channel: 'whatsapp', chatId: WHATSAPP_CHAT },
+      ],
+    })
+    const now = new Date()
+    confirm(
+      core.db,
+      person,
+      addSession(core.db, now, { code: 'BMT-MKS-01', region: 'R5', startsAt: new Date(now.getTime() + 3 * DAY) }),
+    )
+    closeDatabase(core.db)
+  })
+
+  afterEach(async () => {
+    killAll()
+    await fake.close()
+    temp.cleanup()
+  })
+
+  async function cli(args: string[], env: Record<string, string> = {}) {
+    // No quiet hours: what is due does not depend on the hour the test runs at.
+    const run = start('src/cli.ts', ['reminders', ...args], {
+      DATABASE_PATH: dbPath,
+      REMINDER_QUIET_HOURS: '00:00-00:00',
+      ...env,
+    })
+    const exit = await run.exited(20_000)
+    return { exit, stdout: run.stdout(), stderr: run.stderr() }
+  }
+
+  const telegramEnv = () => ({ TELEGRAM_BOT_TOKEN: FAKE_TELEGRAM_TOKEN, TELEGRAM_API_ROOT: fake.apiRoot })
+
+  function rows() {
+    const db = new Database(dbPath, { readonly: true })
+    try {
+      return db.prepare('SELECT channel, label, status, last_error AS reason FROM outbox ORDER BY due_at, channel').all() as {
+        channel: string
+        label: string
+        status: string
+        reason: string | null
+      }[]
+    } finally {
+      db.close()
+    }
+  }
+
+  /** Time passes: the 1-day reminders become due, Telegram's a minute ago, WhatsApp's ten minutes ago. */
+  function makeDue() {
+    const db = new Database(dbPath)
+    try {
+      const setDue = db.prepare(`UPDATE outbox SET due_at = ? WHERE label = '1d' AND channel = ?`)
+      setDue.run(Date.now() - MINUTE, 'telegram')
+      setDue.run(Date.now() - 10 * MINUTE, 'whatsapp')
+    } finally {
+      db.close()
+    }
+  }
+
+  it('plan (dry run first), due, send --dry-run and send: Telegram sent, WhatsApp left to the server', async () => {
+    const dry = await cli(['plan', '--dry-run'])
+    expect(dry.exit).toEqual({ code: 0, signal: null })
+    expect(dry.stdout).toContain(
+      '--dry-run: rencana dihitung untuk 1 orang, tidak ada yang disimpan: 4 baru, 0 diubah, 0 dibatalkan.',
+    )
+    expect(dry.stdout).toContain('Menunggu per acara: Bimtek 1d 2 · Bimtek 2h 2')
+    expect(rows()).toEqual([])
+
+    const plan = await cli(['plan'])
+    expect(plan.exit).toEqual({ code: 0, signal: null })
+    expect(plan.stdout).toContain('Pengingat direncanakan ulang untuk 1 orang: 4 baru, 0 diubah, 0 dibatalkan.')
+    expect(plan.stdout).toContain('Pengingat per status: menunggu 4\n')
+    expect(plan.stdout).toContain('4 pengingat menunggu:')
+    expect(plan.stdout).toMatch(/WITA {2}Bimtek BMT-MKS-01 "Bimtek Sertifikasi BMT-MKS-01" · 1d · telegram 98\*{4}21\n/)
+    expect(plan.stdout).toContain('· 1d · whatsapp +62 812-****-7890\n')
+    // Chats are masked: never the whole number or chat id.
+    expect(plan.stdout).not.toContain('6281234567890')
+    expect(plan.stdout).not.toContain(TELEGRAM_CHAT)
+    expect(rows().map((r) => r.status)).toEqual(['pending', 'pending', 'pending', 'pending'])
+    // Planning again changes nothing.
+    expect((await cli(['plan'])).stdout).toContain('1 orang: 0 baru, 0 diubah, 0 dibatalkan.')
+
+    makeDue()
+    const due = await cli(['due'], { ...telegramEnv(), WHATSAPP_ENABLED: 'true' })
+    expect(due.exit).toEqual({ code: 0, signal: null })
+    expect(due.stdout).toContain('Jam tenang: tidak dipakai (REMINDER_QUIET_HOURS).\n')
+    expect(due.stdout).toContain('telegram: 1 pengingat jatuh tempo, 0 pesan lain\n  akan dikirim sekarang: 1\n')
+    expect(due.stdout).toContain(
+      'whatsapp: 1 pengingat jatuh tempo, 0 pesan lain\n  akan dikirim sekarang: 1\n' +
+        '  akan tercatat terlambat (jatuh tempo lebih dari 5 menit lalu): 1\n',
+    )
+    // Without WhatsApp on, the server would skip it: the preview says so.
+    expect((await cli(['due'])).stdout).toContain(
+      'akan dikirim sekarang: 0 (WHATSAPP_ENABLED tidak aktif); server mencatat 1 pesan sebagai dilewati',
+    )
+
+    const preview = await cli(['send', '--dry-run'], telegramEnv())
+    expect(preview.exit).toEqual({ code: 0, signal: null })
+    expect(preview.stdout).toBe(
+      'telegram  98****21  1d  ⏰ *Pengingat: Bimtek* (H-1)\n' +
+        '--dry-run: 1 pesan Telegram akan dikirim; tidak ada yang diubah.\n' +
+        'WhatsApp: 1 pesan jatuh tempo tetap menunggu server (koneksi WhatsApp hanya milik server).\n',
+    )
+    expect(fake.calls).toEqual([])
+    expect(rows().map((r) => r.status)).toEqual(['pending', 'pending', 'pending', 'pending'])
+
+    const sent = await cli(['send'], telegramEnv())
+    expect(sent.stderr).toBe('')
+    expect(sent.exit).toEqual({ code: 0, signal: null })
+    expect(sent.stdout).toBe(
+      'Terkirim 1 (0 terlambat), dicoba lagi nanti 0, gagal 0, dilewati 0, hasil tidak diketahui 0.\n' +
+        'WhatsApp: 1 pesan jatuh tempo tetap menunggu server (koneksi WhatsApp hanya milik server).\n',
+    )
+    const messages = fake.sent(TELEGRAM_CHAT)
+    expect(messages).toHaveLength(1)
+    expect(messages[0]?.payload.text).toContain('Pengingat: Bimtek')
+    expect(messages[0]?.payload.reply_markup).toBeDefined()
+    expect(rows()).toEqual([
+      { channel: 'whatsapp', label: '1d', status: 'pending', reason: null },
+      { channel: 'telegram', label: '1d', status: 'sent', reason: null },
+      { channel: 'telegram', label: '2h', status: 'pending', reason: null },
+      { channel: 'whatsapp', label: '2h', status: 'pending', reason: null },
+    ])
+    // Nothing is sent twice.
+    expect((await cli(['send'], telegramEnv())).stdout).toContain('Terkirim 0 (0 terlambat)')
+    expect(fake.sent()).toHaveLength(1)
+  }, 60_000)
+
+  it('send: a chat that blocked the bot (403) is skipped and its other reminders cancelled; no token is exit 2', async () => {
+    expect((await cli(['plan'])).exit.code).toBe(0)
+    makeDue()
+    const noToken = await cli(['send'])
+    expect(noToken.exit).toEqual({ code: 2, signal: null })
+    expect(noToken.stderr).toBe(
+      'TELEGRAM_BOT_TOKEN belum diisi: CLI hanya mengirim lewat Telegram (WhatsApp dikirim oleh server).\n',
+    )
+
+    fake.failNext('sendMessage', { error_code: 403, description: 'Forbidden: bot was blocked by the user' })
+    const blocked = await cli(['send'], telegramEnv())
+    expect(blocked.exit).toEqual({ code: 0, signal: null })
+    expect(blocked.stdout).toContain('Terkirim 0 (0 terlambat), dicoba lagi nanti 0, gagal 0, dilewati 1,')
+    expect(rows()).toEqual([
+      { channel: 'whatsapp', label: '1d', status: 'pending', reason: null },
+      { channel: 'telegram', label: '1d', status: 'skipped', reason: 'the person blocked the assistant' },
+      { channel: 'telegram', label: '2h', status: 'cancelled', reason: 'cancelled: the person blocked the assistant' },
+      { channel: 'whatsapp', label: '2h', status: 'pending', reason: null },
+    ])
+  }, 30_000)
+
+  it('an unknown subcommand shows the usage, exit 2', async () => {
+    const unknown = await cli(['kirim'])
+    expect(unknown.exit).toEqual({ code: 2, signal: null })
+    expect(unknown.stderr).toContain('Perintah tidak dikenal: reminders kirim')
+    expect(unknown.stderr).toContain('reminders send [--dry-run]')
+  })
+})
+
+/** Runs a command with stdout captured. */
+async function printed(command: () => number | Promise<number>): Promise<{ code: number; text: string }> {
+  const chunks: string[] = []
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    chunks.push(String(chunk))
+    return true
+  })
+  try {
+    const code = await command()
+    return { code, text: chunks.join('') }
+  } finally {
+    write.mockRestore()
+  }
+}
+
+describe('reminders plan, in process', () => {
+  it('plans everyone in batches: the dry run tells what the real run then does, and stores nothing', async () => {
+    const clock = fakeClock(new Date('2026-11-23T03:00:00Z'))
+    const core = testCore({ clock: clock.now })
+    const { db } = core
+    const config = loadConfig({ DATABASE_PATH: ':memory:', DEMO_DATA: 'false', NODE_ENV: 'test' })
+    const now = clock.now()
+    // 250 people (three batches), each confirmed for a session in 5 days, planned earlier with a
+    // 3-day reminder too: the configured plan (7d, 1d, 2h) cancels those.
+    const session = addSession(db, now, {
+      code: 'BMT-JKT-01',
+      region: 'R1',
+      capacity: 500,
+      startsAt: new Date(now.getTime() + 5 * DAY),
+    })
+    const people = Array.from({ length: 250 }, (_, i) => {
+      const person = addPerson(db, { chats: [{ channel: 'telegram', chatId: String(700_000_000 + i) }] })
+      confirm(db, person, session)
+      return person
+    })
+    const earlier = {
+      ...DEFAULT_REMINDER_SETTINGS,
+      offsets: [{ label: '3d', ms: 3 * DAY }, ...DEFAULT_REMINDER_SETTINGS.offsets],
+    }
+    expect(planReminders(db, people, now, earlier)).toEqual({ queued: 750, updated: 0, cancelled: 0 })
+    const statuses = () =>
+      db.$client.prepare('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status ORDER BY status').all() as {
+        status: string
+        n: number
+      }[]
+
+    const dry = await printed(() => planRemindersCommand(db, ['--dry-run'], config, now))
+    expect(dry.code).toBe(0)
+    expect(statuses()).toEqual([{ status: 'pending', n: 750 }])
+    const real = await printed(() => planRemindersCommand(db, [], config, now))
+    expect(statuses()).toEqual([
+      { status: 'cancelled', n: 250 },
+      { status: 'pending', n: 500 },
+    ])
+
+    const [dryHead, ...dryRest] = dry.text.split('\n')
+    const [realHead, ...realRest] = real.text.split('\n')
+    expect(dryHead).toBe(
+      '--dry-run: rencana dihitung untuk 250 orang, tidak ada yang disimpan: 0 baru, 0 diubah, 250 dibatalkan.',
+    )
+    expect(realHead).toBe('Pengingat direncanakan ulang untuk 250 orang: 0 baru, 0 diubah, 250 dibatalkan.')
+    expect(dryRest).toEqual(realRest)
+    expect(realRest.slice(0, 4)).toEqual([
+      'Pengingat per status: menunggu 500 · dibatalkan 250',
+      'Menunggu per acara: Bimtek 1d 250 · Bimtek 2h 250',
+      '',
+      '20 berikutnya dari 500 (--all: semua):',
+    ])
+    // The first reminders of the first people: the whole plan's soonest, not one batch's.
+    expect(realRest[4]).toBe(
+      '  27 Nov 2026 10.00 WIB  Bimtek BMT-JKT-01 "Bimtek Sertifikasi BMT-JKT-01" · 1d · telegram 70****00',
+    )
+    expect(realRest.filter((line) => line.startsWith('  '))).toHaveLength(20)
+
+    const all = await printed(() => planRemindersCommand(db, ['--all'], config, now))
+    expect(all.text.split('\n').filter((line) => line.startsWith('  '))).toHaveLength(500)
+    expect(all.text).toContain('Pengingat direncanakan ulang untuk 250 orang: 0 baru, 0 diubah, 0 dibatalkan.\n')
+    closeDatabase(db)
+  }, 30_000)
+})
+
+describe('reminders due, in virtual time', () => {
+  it('tells what a delivery run then does: sent, held by quiet hours, skipped past the grace period or once started', async () => {
+    // 14:00 UTC: 21:00 WIB, 22:00 WITA, 23:00 WIT, quiet hours everywhere. Due now: a Makassar
+    // reminder (held until 06:00), one due 7 hours ago (skipped), one whose exam has started
+    // (skipped), and one whose event starts within the hour (sent, late, despite the quiet hours).
+    const clock = fakeClock(new Date('2026-11-23T14:00:00Z'))
+    const core = testCore({ clock: clock.now })
+    const { db } = core
+    const config = loadConfig({
+      DATABASE_PATH: ':memory:',
+      DEMO_DATA: 'false',
+      NODE_ENV: 'test',
+      TELEGRAM_BOT_TOKEN: FAKE_TELEGRAM_TOKEN,
+    })
+    const now = clock.now()
+    const held = addPerson(db, { zone: 'Asia/Makassar', chats: [{ channel: 'telegram', chatId: '5550001' }] })
+    const missed = addPerson(db, { zone: 'Asia/Jakarta', chats: [{ channel: 'telegram', chatId: '5550002' }] })
+    const started = addPerson(db, { zone: 'Asia/Jakarta', chats: [{ channel: 'telegram', chatId: '5550003' }] })
+    const ready = addPerson(db, { zone: 'Asia/Jakarta', chats: [{ channel: 'telegram', chatId: '5550004' }] })
+    // Planned earlier, each with its exam: the reminder rows exist; then time moves on.
+    const plannedAt = new Date(now.getTime() - 8 * HOUR)
+    addExam(db, held, { startsAt: new Date(now.getTime() + 2 * DAY), zone: 'Asia/Makassar' })
+    addExam(db, missed, { startsAt: new Date(now.getTime() + 2 * DAY), zone: 'Asia/Jakarta' })
+    addExam(db, started, { startsAt: new Date(now.getTime() + 2 * DAY), zone: 'Asia/Jakarta' })
+    addExam(db, ready, { startsAt: new Date(now.getTime() + 2 * DAY), zone: 'Asia/Jakarta' })
+    planReminders(db, [held, missed, started, ready], plannedAt)
+    const setDue = db.$client.prepare(
+      `UPDATE outbox SET due_at = ?, expires_at = COALESCE(?, expires_at) WHERE person_id = ? AND label = '1d'`,
+    )
+    setDue.run(now.getTime() - MINUTE, null, held)
+    setDue.run(now.getTime() - 7 * HOUR, null, missed)
+    setDue.run(now.getTime() - HOUR, now.getTime() - MINUTE, started)
+    db.$client
+      .prepare(`UPDATE outbox SET due_at = ?, time_zone = 'Asia/Jayapura', expires_at = ? WHERE person_id = ? AND label = '1d'`)
+      .run(now.getTime() - 10 * MINUTE, now.getTime() + HOUR, ready)
+
+    const { code, text } = await printed(() => dueRemindersCommand(db, [], config, now))
+    expect(code).toBe(0)
+    expect(text).toContain('Jam tenang 21.00–06.00 menahan pengingat di: Asia/Makassar sampai 24 Nov 2026 06.00 WITA\n')
+    expect(text).toContain(
+      'telegram: 2 pengingat jatuh tempo, 0 pesan lain\n' +
+        '  akan dikirim sekarang: 1\n' +
+        '  ditahan jam tenang: 1 (Asia/Makassar 1)\n' +
+        '  dilewati, jatuh tempo lebih dari 6 jam lalu: 1\n' +
+        '  dilewati, acaranya sudah mulai: 1\n' +
+        '  akan tercatat terlambat (jatuh tempo lebih dari 5 menit lalu): 1\n',
+    )
+
+    // The run itself does what the preview said.
+    const sent: string[] = []
+    const send: ChannelSender = async (chatId) => {
+      sent.push(chatId)
+    }
+    const box = createOutbox({
+      db,
+      logger: pino({ level: 'silent' }),
+      senders: { telegram: send },
+      now: clock.now,
+      sleep: clock.sleep,
+    })
+    expect(await box.deliver()).toEqual({ sent: 1, late: 1, failed: 0, retried: 0, skipped: 2, unknown: 0 })
+    expect(sent).toEqual(['5550004'])
+    const status = (person: number) =>
+      db
+        .select({ status: outbox.status, label: outbox.label, personId: outbox.personId })
+        .from(outbox)
+        .all()
+        .filter((row) => row.personId === person && row.label === '1d')[0]?.status
+    expect([status(held), status(missed), status(started), status(ready)]).toEqual(['pending', 'skipped', 'skipped', 'late'])
+    closeDatabase(db)
+  })
+})
