@@ -11,8 +11,9 @@ import { baileysSocketFactory } from './bots/whatsapp/socket.js'
 import { DEV_CERT_SIGNING_KEY, loadConfigOrExit } from './config.js'
 import { createLookupAudit } from './core/certificates/lookup-audit.js'
 import { runHousekeeping } from './core/housekeeping.js'
-import { type ChannelSender, createOutbox } from './core/outbox.js'
+import type { ChannelSender } from './core/outbox.js'
 import { expireSeatOffers } from './core/registration/commands.js'
+import { outboxFromConfig } from './core/reminders/outbox-config.js'
 import { closeDatabase } from './db/client.js'
 import { createLogger } from './logger.js'
 import { startScheduler } from './scheduler.js'
@@ -90,24 +91,7 @@ const senders: Partial<Record<'telegram' | 'whatsapp', ChannelSender>> = {
   ...(telegram && { telegram: telegram.sendTo }),
   ...(whatsapp && { whatsapp: whatsapp.send }),
 }
-/** How far apart the outbox runs are, for how much each run takes (every N minutes: N minutes). */
-const everyMinutes = /^\*\/(\d{1,2}) \* \* \* \*$/.exec(config.REMINDER_CRON)?.[1]
-const outbox = createOutbox({
-  db,
-  logger,
-  senders,
-  pace: {
-    telegram: { perSecond: config.TELEGRAM_SEND_PER_SECOND, perChatMs: config.TELEGRAM_CHAT_INTERVAL_MS },
-    whatsapp: {
-      perSecond: 1000 / Math.max(config.WHATSAPP_SEND_INTERVAL_MS, 1),
-      perChatMs: config.WHATSAPP_SEND_INTERVAL_MS,
-      jitterMs: config.WHATSAPP_SEND_JITTER_MS,
-    },
-  },
-  runEveryMs: (everyMinutes ? Number(everyMinutes) : 1) * 60_000,
-  graceMs: config.REMINDER_GRACE_HOURS * 3_600_000,
-  quiet: config.REMINDER_QUIET_HOURS,
-})
+const outbox = outboxFromConfig(config, { db, logger, senders })
 
 const scheduler = startScheduler(
   [

@@ -286,3 +286,16 @@ describe('settings', () => {
     expect(remindersOf(db, person).map((r) => r.label)).toEqual(['3d', '30m'])
   })
 })
+
+describe('re-planning after a reminder fell due', () => {
+  it('leaves a reminder that is due but not sent yet to the outbox (sent late or skipped), instead of cancelling it', () => {
+    const db = setup()
+    const person = addPerson(db)
+    addExam(db, person, { startsAt: new Date(NOW.getTime() + 10 * DAY) })
+    planReminders(db, [person], NOW)
+    // The 7-day reminder fell due an hour ago and the outbox has not run yet (downtime).
+    const later = new Date(NOW.getTime() + 3 * DAY + HOUR)
+    expect(planReminders(db, [person], later)).toEqual({ queued: 0, updated: 0, cancelled: 0 })
+    expect(remindersOf(db, person).map((r) => r.status)).toEqual(['pending', 'pending', 'pending'])
+  })
+})

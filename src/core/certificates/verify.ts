@@ -35,14 +35,16 @@ export function statusOf(certificate: Pick<CertificateRow, 'status' | 'expiresAt
 
 /** "Siti Rahmawati Nasution" → "Sit* Rah******* Nas*****": enough to recognise, not to learn. */
 export function maskName(name: string): string {
+  // Letters are counted as code points; without surrogate pairs those are the string's own units.
+  const units = !/[\uD800-\uDFFF]/.test(name)
   return name
     .trim()
     .split(/\s+/)
     .map((word) => {
-      const letters = [...word]
-      return letters.length <= 3
-        ? `${letters[0] ?? ''}${'*'.repeat(Math.max(0, letters.length - 1))}`
-        : `${letters.slice(0, 3).join('')}${'*'.repeat(letters.length - 3)}`
+      const letters = units ? word.length : [...word].length
+      const shown = letters <= 3 ? 1 : 3
+      const head = units ? word.slice(0, shown) : [...word].slice(0, shown).join('')
+      return `${head}${'*'.repeat(Math.max(0, letters - shown))}`
     })
     .join(' ')
 }

@@ -154,6 +154,9 @@ export function planReminders(db: Db, personIds: Iterable<number>, now: Date, se
     const chats = reminderChats(db, personId)
     const events = eventsOfPerson(db, personId, now, zone)
     const wanted = new Map<string, Wanted>()
+    // Reminders whose time has passed are not created now, but one already waiting is left to the
+    // outbox (sent late within the grace period, else skipped with the reason), not cancelled.
+    const overdue = new Set<string>()
     for (const event of events) {
       const times =
         event.kind === 'portofolio'
@@ -164,9 +167,12 @@ export function planReminders(db: Db, personIds: Iterable<number>, now: Date, se
           : settings.offsets.map((offset) => ({ label: offset.label, due: new Date(event.startsAt.getTime() - offset.ms) }))
       for (const time of times) {
         const dueAt = sendTime(time.due, event.startsAt, zone, settings.quiet)
-        if (dueAt < now) continue
         for (const chat of chats) {
           const key = `reminder:${event.key}@${event.startsAt.getTime()}:${time.label}:${chat.channel}:${chat.chatId}`
+          if (dueAt < now) {
+            overdue.add(key)
+            continue
+          }
           wanted.set(key, {
             key,
             channel: chat.channel,
@@ -199,6 +205,7 @@ export function planReminders(db: Db, personIds: Iterable<number>, now: Date, se
     const chatKeys = new Set(chats.map((chat) => `${chat.channel}:${chat.chatId}`))
     for (const row of waiting) {
       const want = wanted.get(row.key)
+      if (!want && overdue.has(row.key)) continue
       if (!want) {
         const reason = !eventStarts.has(row.eventKey ?? '')
           ? 'cancelled: the event was cancelled or is no longer ahead'
