@@ -3,8 +3,9 @@
  * default, with a strict CSP, no referrer and no framing), as plain objects made once. The routes
  * put them straight into their Response: @hono/node-server then writes them with the body in one
  * go, without a Headers object and without turning the body into a stream, which a middleware
- * changing the headers after the handler would cost on every request. `securedPaths` puts them on
- * every other answer under those paths (not found, errors, redirects).
+ * changing the headers after the handler would cost on every request. The app's not-found and
+ * error handlers add them (`securityHeadersFor`) to every other answer under those paths, and
+ * `secured` to the routes off the hot path (the form, its redirects).
  */
 import type { MiddlewareHandler } from 'hono'
 
