@@ -120,9 +120,10 @@ export function createOutbox(deps: OutboxDeps) {
     const send = deps.senders[row.channel]
     if (!send) return
     const startedAt = now()
-    if (!startSending(db, row.id, token, startedAt)) return // cancelled or taken back meanwhile
+    const payload = startSending(db, row.id, token, startedAt)
+    if (payload === undefined) return // cancelled or taken back meanwhile
     try {
-      await send(row.chatId, [JSON.parse(row.payload) as Reply])
+      await send(row.chatId, [JSON.parse(payload) as Reply])
       const late = row.kind === 'reminder' && startedAt.getTime() - row.dueAt > lateAfterMs
       markSent(db, row.id, now(), late)
       counts.sent++

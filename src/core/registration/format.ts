@@ -9,23 +9,29 @@ import type { Language } from '../types.js'
 
 const LOCALE: Record<Language, string> = { id: 'id-ID', en: 'en-GB' }
 
+/** Formatters by language and zone: building one costs far more than using it. */
+const formatters = new Map<string, Intl.DateTimeFormat>()
+function formatter(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
+  let found = formatters.get(key)
+  if (!found) {
+    found = make()
+    formatters.set(key, found)
+  }
+  return found
+}
+
 export function day(date: Date, timeZone: string, lang: Language): string {
-  return new Intl.DateTimeFormat(LOCALE[lang], {
-    timeZone,
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  }).format(date)
+  return formatter(
+    `day|${lang}|${timeZone}`,
+    () => new Intl.DateTimeFormat(LOCALE[lang], { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }),
+  ).format(date)
 }
 
 export function clock(date: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(date)
+  const parts = formatter(
+    `clock|${timeZone}`,
+    () => new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+  ).formatToParts(date)
   const part = (type: 'hour' | 'minute') => parts.find((x) => x.type === type)?.value ?? '00'
   return `${part('hour')}.${part('minute')}`
 }

@@ -158,7 +158,6 @@ export type QueuedRow = {
   channel: Channel
   chatId: string
   kind: string
-  payload: string
   dueAt: number
   attempts: number
 }
@@ -182,7 +181,7 @@ export function claimBatch(
        SELECT id FROM outbox
        WHERE status = 'pending' AND due_at <= ? AND channel = ?${hold.length > 0 ? ` AND NOT (${hold.join(' OR ')})` : ''}
        ORDER BY due_at, id LIMIT ?)
-     RETURNING id, channel, chat_id AS chatId, kind, payload, due_at AS dueAt, attempts`,
+     RETURNING id, channel, chat_id AS chatId, kind, due_at AS dueAt, attempts`,
   )
   const rows = db.$client
     .transaction(() => statement.all(input.token, at, at, at, input.channel, ...holdArgs, input.limit) as QueuedRow[])
@@ -192,17 +191,18 @@ export function claimBatch(
 
 /**
  * The moment of sending: the row goes from queued to claimed (an attempt whose outcome a crash
- * would leave unknown), only if it is still this run's. False: cancelled or taken back meanwhile.
+ * would leave unknown), only if it is still this run's; returns what to send (read only now, so a
+ * claim of many rows does not carry every message text). Undefined: cancelled or taken back meanwhile.
  */
-export function startSending(db: Db, id: number, token: string, at: Date): boolean {
-  return (
-    db.$client
-      .prepare(
-        `UPDATE outbox SET status = 'claimed', claimed_at = ?, attempts = attempts + 1, updated_at = ?
-         WHERE id = ? AND status = 'queued' AND claim_token = ?`,
-      )
-      .run(at.getTime(), at.getTime(), id, token).changes === 1
-  )
+export function startSending(db: Db, id: number, token: string, at: Date): string | undefined {
+  const row = db.$client
+    .prepare(
+      `UPDATE outbox SET status = 'claimed', claimed_at = ?, attempts = attempts + 1, updated_at = ?
+       WHERE id = ? AND status = 'queued' AND claim_token = ?
+       RETURNING payload`,
+    )
+    .get(at.getTime(), at.getTime(), id, token) as { payload: string } | undefined
+  return row?.payload
 }
 
 /** Reminders still waiting for a chat are cancelled, with the reason (the person blocked us). */
