@@ -137,6 +137,7 @@ export function openCore(config: Config, logger: Logger, options: { clock?: () =
     actions: [...faq.actions, ...registration.actions, ...dataRights.actions, ...reminders.actions],
     commands: [...reminders.commands, ...registration.commands, ...dataRights.commands, certificateCheck.command],
     cancelOutsideFlow: reminders.cancelOutsideFlow,
+    onLanguageChange: reminders.languageChanged,
   })
   return { db, engine, demo, vault }
 }

@@ -50,6 +50,8 @@ export type EngineDeps = {
   actions?: ChoiceAction[]
   /** Tried in order on text typed outside a flow, before the menu's shortcuts and the fallback. */
   commands?: TypedCommand[]
+  /** The chat switched language (ctx.lang is the new one): e.g. planned reminders are rewritten. */
+  onLanguageChange?: (ctx: TurnContext) => void
   /** "batal" typed outside a flow: undefined lets the engine say there is nothing to cancel. */
   cancelOutsideFlow?: (ctx: TurnContext) => Outcome | undefined
   timeoutMinutes?: number
@@ -122,6 +124,7 @@ export function createEngine(deps: EngineDeps): Engine {
     const command = inbound.choice ? undefined : globalCommand(text)
     if (command === 'lang:id' || command === 'lang:en') {
       const switched = { ...ctx, lang: command === 'lang:en' ? ('en' as const) : ('id' as const) }
+      if (switched.lang !== ctx.lang) deps.onLanguageChange?.(switched)
       const note = t(switched.lang, messages.languageSet)
       if (flow && position) {
         const again = repeatStep(flow, position, switched)

@@ -63,4 +63,28 @@ export const REMINDER_TRANSCRIPTS: Record<string, Transcript> = {
     },
     { deliverAt: dayBefore, bot: ['⏰ *Pengingat: Bimtek* (H-1)'] },
   ],
+
+  'switching to English rewrites the reminders still to come in English': [
+    ...detailsUpToSession(),
+    ...chooseBandungAndConfirm,
+    { user: 'english', bot: ['OK, I will reply in English'] },
+    {
+      user: 'reminders',
+      bot: ['🔔 *Reminders* for this chat: *on*.', 'Planned:', 'Bimtek in 7 days', 'Bimtek tomorrow', 'Bimtek in 2 hours'],
+    },
+    {
+      deliverAt: dayBefore,
+      bot: [
+        '⏰ *Reminder: Bimtek (technical guidance)* (tomorrow)',
+        `*${SEEDED.bandung.title}*`,
+        /[A-Z][a-z]+, \d{1,2} [A-Z][a-z]+ \d{4}, 09\.00–17\.00 WIB/,
+        `📍 In person: ${SEEDED.bandung.venue}`,
+        '🔖 Code: {code}',
+        '🎒 Bring/prepare: Your ID card (KTP)',
+        'Reply *HADIR* if you will attend, or *BATAL* if you cannot.',
+      ],
+      not: ['Pengingat'],
+    },
+    { user: 'HADIR', bot: ['✅ Thank you! Your attendance is recorded: *Bimtek Bimtek Pekerja Sosial Bandung*'] },
+  ],
 }

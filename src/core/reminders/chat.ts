@@ -346,6 +346,7 @@ export function createReminderChat(deps: { contact: string }): {
   commands: TypedCommand[]
   actions: ChoiceAction[]
   cancelOutsideFlow: (ctx: TurnContext) => Outcome | undefined
+  languageChanged: (ctx: TurnContext) => void
 } {
   const commands: TypedCommand[] = [
     (ctx, text) => {
@@ -371,7 +372,19 @@ export function createReminderChat(deps: { contact: string }): {
       },
     },
   ]
+  /** The chat's language is the one reminders are written in: those still to come are rewritten. */
+  const languageChanged = (ctx: TurnContext) => {
+    const chat = chatOf(ctx)
+    ctx.db
+      .update(channelIdentities)
+      .set({ language: ctx.lang, updatedAt: ctx.now })
+      .where(and(eq(channelIdentities.channel, chat.channel), eq(channelIdentities.userId, chat.userId)))
+      .run()
+    const personId = personOfChat(ctx.db, chat.channel, chat.userId)
+    if (personId !== undefined) planReminders(ctx.db, [personId], ctx.now)
+  }
   return {
+    languageChanged,
     feature: { start: overview },
     commands,
     actions,
