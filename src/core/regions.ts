@@ -109,6 +109,11 @@ export function zoneLabel(timeZone: string): ZoneLabel {
   return label
 }
 
+/** "WIB"/"WITA"/"WIT", or the IANA name itself for a zone outside Indonesia (never throws). */
+export function zoneLabelOrName(timeZone: string): string {
+  return Object.hasOwn(LABELS, timeZone) ? (LABELS[timeZone] ?? timeZone) : timeZone
+}
+
 /** The wall-clock time of `date` in `timeZone` as Indonesians write it, e.g. "09.00 WITA". */
 export function formatLocalTime(date: Date, timeZone: string): string {
   const label = zoneLabel(timeZone)

@@ -14,10 +14,10 @@ import type { Db } from '../../db/client.js'
 import { type CertificateStatus, certificateImport } from '../../db/queries/certificates.js'
 import { auditLog } from '../../db/schema.js'
 import type { ImportError } from '../import/csv.js'
-import { shown } from '../import/fields.js'
+import { readNik, shown } from '../import/fields.js'
 import { scanCsv } from '../import/read-csv.js'
 import type { NikVault } from '../privacy/nik-vault.js'
-import { type Nik, type NikErrorCode, nikMatchesBirthDate, parseNik } from '../validators/nik.js'
+import { type Nik, nikMatchesBirthDate } from '../validators/nik.js'
 import { normalizeNumber, todayInJakarta } from './verify.js'
 
 export const CERTIFICATE_COLUMNS = [
@@ -113,32 +113,10 @@ function numberCell(value: string): Cell<{ number: string; display: string }> {
   return { reason: `harus berisi angka (tertulis ${shown(value)})` }
 }
 
-const NIK_REASONS: Record<NikErrorCode, string> = {
-  NIK_NOT_DIGITS: 'harus 16 angka, tanpa huruf',
-  NIK_LENGTH: 'harus 16 angka',
-  NIK_PROVINCE: 'dua angka pertama bukan kode provinsi yang dikenal',
-  NIK_REGENCY: 'angka ke-3 dan ke-4 (kode kabupaten/kota) tidak boleh 00',
-  NIK_DISTRICT: 'angka ke-5 dan ke-6 (kode kecamatan) tidak boleh 00',
-  NIK_DATE: 'angka ke-7 sampai ke-12 harus tanggal lahir DDMMYY (perempuan: tanggal + 40)',
-  NIK_SERIAL: 'empat angka terakhir tidak boleh 0000',
-}
-
-// Excel shows a 16-digit number as 3,27301E+15 and keeps only 15 digits of it.
-const SCIENTIFIC = /^\d([.,]\d+)?e\+?\d+$/i
-
 /** A NIK's structure, or null when left empty; the NIK itself is never repeated in a message. */
 function nikCell(value: string): Cell<Nik | null> {
   if (value === '') return { value: null }
-  if (SCIENTIFIC.test(value)) {
-    return {
-      reason:
-        'terbaca sebagai angka (mis. 3,27E+15) dan angka terakhirnya hilang; di Excel format kolom nik sebagai Teks lalu ketik ulang NIK-nya',
-    }
-  }
-  const parsed = parseNik(value)
-  if (parsed.ok) return { value: parsed.value }
-  const length = parsed.error.code === 'NIK_LENGTH' ? ` (tertulis ${parsed.error.params?.length} angka)` : ''
-  return { reason: `${NIK_REASONS[parsed.error.code]}${length}` }
+  return readNik(value)
 }
 
 /** Text on one line (spaces collapsed), at most `max` characters; '' is null unless required. */

@@ -10,10 +10,19 @@ import { z } from 'zod'
 import type { Db } from '../../db/client.js'
 import { type ExamFields, examWrites } from '../../db/queries/exams.js'
 import { type CsvImport, type ImportError, importCsv } from '../import/csv.js'
-import { atZone, cell, type LocalDateTime, localDateTime, optionalText, optionalWebAddress, shown } from '../import/fields.js'
+import {
+  atZone,
+  cell,
+  codeCell,
+  type LocalDateTime,
+  localDateTime,
+  optionalText,
+  optionalWebAddress,
+  readNik,
+  shown,
+} from '../import/fields.js'
 import type { NikVault } from '../privacy/nik-vault.js'
 import { type PlanResult, planReminders } from '../reminders/plan.js'
-import { type NikErrorCode, parseNik } from '../validators/nik.js'
 
 export const EXAM_COLUMNS = [
   'exam_code',
@@ -67,46 +76,15 @@ const words = (value: string) =>
     .replace(/[\s_-]+/g, ' ')
     .trim()
 
-const code = cell<string>((value) =>
-  /^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$/.test(value)
-    ? { value: value.toUpperCase() }
-    : {
-        reason:
-          value === ''
-            ? 'wajib diisi (kode jadwal ujian dari sekretariat, mis. UJK-MKS-2027-0001)'
-            : `hanya huruf, angka, titik, garis bawah dan tanda hubung, 2–40 karakter (tertulis ${shown(value)})`,
-      },
-)
-
-const NIK_REASONS: Record<NikErrorCode, string> = {
-  NIK_NOT_DIGITS: 'harus 16 angka, tanpa huruf',
-  NIK_LENGTH: 'harus 16 angka',
-  NIK_PROVINCE: 'dua angka pertama bukan kode provinsi yang dikenal',
-  NIK_REGENCY: 'angka ke-3 dan ke-4 (kode kabupaten/kota) tidak boleh 00',
-  NIK_DISTRICT: 'angka ke-5 dan ke-6 (kode kecamatan) tidak boleh 00',
-  NIK_DATE: 'angka ke-7 sampai ke-12 harus tanggal lahir DDMMYY (perempuan: tanggal + 40)',
-  NIK_SERIAL: 'empat angka terakhir tidak boleh 0000',
-}
-
-// Excel shows a 16-digit number as 3,27301E+15 and keeps only 15 digits of it.
-const SCIENTIFIC = /^\d([.,]\d+)?e\+?\d+$/i
+const code = codeCell('kode jadwal ujian dari sekretariat, mis. UJK-MKS-2027-0001')
 
 /** A NIK's structure, turned into its keyed hash at once; the NIK itself is never repeated in a message. */
 function nikHash(vault: Pick<NikVault, 'hash'>) {
   const hashes = new Map<string, string>()
   return cell<string>((value) => {
     if (value === '') return { reason: 'wajib diisi (16 angka NIK)' }
-    if (SCIENTIFIC.test(value)) {
-      return {
-        reason:
-          'terbaca sebagai angka (mis. 3,27E+15) dan angka terakhirnya hilang; di Excel format kolom nik sebagai Teks lalu ketik ulang NIK-nya',
-      }
-    }
-    const parsed = parseNik(value)
-    if (!parsed.ok) {
-      const length = parsed.error.code === 'NIK_LENGTH' ? ` (tertulis ${parsed.error.params?.length} angka)` : ''
-      return { reason: `${NIK_REASONS[parsed.error.code]}${length}` }
-    }
+    const parsed = readNik(value)
+    if ('reason' in parsed) return parsed
     const nik = parsed.value.nik
     let hash = hashes.get(nik)
     if (hash === undefined) {

@@ -4,6 +4,7 @@
  */
 import { DateTime } from 'luxon'
 import { z } from 'zod'
+import { type Nik, type NikErrorCode, parseNik } from '../validators/nik.js'
 
 /** The value as typed, quoted and cut short, for "(tertulis …)". */
 export const shown = (value: string): string => JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
@@ -75,3 +76,46 @@ export function atZone(local: LocalDateTime, timeZone: string): Date {
 export function localText(date: Date, timeZone: string): string {
   return DateTime.fromJSDate(date, { zone: timeZone }).toFormat('yyyy-MM-dd HH:mm')
 }
+
+const NIK_REASONS: Record<NikErrorCode, string> = {
+  NIK_NOT_DIGITS: 'harus 16 angka, tanpa huruf',
+  NIK_LENGTH: 'harus 16 angka',
+  NIK_PROVINCE: 'dua angka pertama bukan kode provinsi yang dikenal',
+  NIK_REGENCY: 'angka ke-3 dan ke-4 (kode kabupaten/kota) tidak boleh 00',
+  NIK_DISTRICT: 'angka ke-5 dan ke-6 (kode kecamatan) tidak boleh 00',
+  NIK_DATE: 'angka ke-7 sampai ke-12 harus tanggal lahir DDMMYY (perempuan: tanggal + 40)',
+  NIK_SERIAL: 'empat angka terakhir tidak boleh 0000',
+}
+
+// Excel shows a 16-digit number as 3,27301E+15 and keeps only 15 digits of it.
+const SCIENTIFIC = /^\d([.,]\d+)?e\+?\d+$/i
+
+/**
+ * A filled-in NIK cell: its structure checked, or the reason in words staff can act on. The NIK
+ * itself is never repeated in a reason. (Each import decides what an empty cell means.)
+ */
+export function readNik(value: string): { value: Nik } | { reason: string } {
+  if (SCIENTIFIC.test(value)) {
+    return {
+      reason:
+        'terbaca sebagai angka (mis. 3,27E+15) dan angka terakhirnya hilang; di Excel format kolom nik sebagai Teks lalu ketik ulang NIK-nya',
+    }
+  }
+  const parsed = parseNik(value)
+  if (parsed.ok) return { value: parsed.value }
+  const length = parsed.error.code === 'NIK_LENGTH' ? ` (tertulis ${parsed.error.params?.length} angka)` : ''
+  return { reason: `${NIK_REASONS[parsed.error.code]}${length}` }
+}
+
+/** A record's code (its key in the file): 2–40 letters, digits, `.`, `_`, `-`; stored in upper case. */
+export const codeCell = (example: string) =>
+  cell<string>((value) =>
+    /^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$/.test(value)
+      ? { value: value.toUpperCase() }
+      : {
+          reason:
+            value === ''
+              ? `wajib diisi (${example})`
+              : `hanya huruf, angka, titik, garis bawah dan tanda hubung, 2–40 karakter (tertulis ${shown(value)})`,
+        },
+  )

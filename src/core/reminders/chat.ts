@@ -10,7 +10,7 @@ import { personOfChat } from '../../db/queries/registrations.js'
 import { auditLog, bimtekSessions, channelIdentities, exams, outbox, people, registrations } from '../../db/schema.js'
 import type { ChoiceAction, Feature, TypedCommand } from '../engine.js'
 import { fill, t } from '../messages.js'
-import { zoneLabel } from '../regions.js'
+import { zoneLabelOrName as label } from '../regions.js'
 import { askCancel } from '../registration/commands.js'
 import { clock, day } from '../registration/format.js'
 import { normalizeInput } from '../text/normalize.js'
@@ -95,11 +95,7 @@ const chatOf = (ctx: TurnContext): Chat => ({
 
 /** Turns this chat's reminders on or off (remembered even before the chat is linked). */
 function setEnabled(db: Db, chat: Chat, enabled: boolean, at: Date): boolean {
-  const row = db
-    .select({ enabled: channelIdentities.remindersEnabled })
-    .from(channelIdentities)
-    .where(and(eq(channelIdentities.channel, chat.channel), eq(channelIdentities.userId, chat.userId)))
-    .get()
+  const before = remindersOn(db, chat)
   db.insert(channelIdentities)
     .values({ channel: chat.channel, userId: chat.userId, chatId: chat.chatId, remindersEnabled: enabled })
     .onConflictDoUpdate({
@@ -107,9 +103,10 @@ function setEnabled(db: Db, chat: Chat, enabled: boolean, at: Date): boolean {
       set: { remindersEnabled: enabled, updatedAt: at },
     })
     .run()
-  return row?.enabled ?? true
+  return before
 }
 
+/** Whether reminders are on for this chat (on unless it said "stop pengingat"). */
 function remindersOn(db: Db, chat: Chat): boolean {
   return (
     db
@@ -141,14 +138,6 @@ const zoneOf = (db: Db, personId: number | undefined) =>
   (personId === undefined
     ? undefined
     : db.select({ zone: people.timeZone }).from(people).where(eq(people.id, personId)).get()?.zone) ?? 'Asia/Jakarta'
-
-function label(zone: string): string {
-  try {
-    return zoneLabel(zone)
-  } catch {
-    return zone
-  }
-}
 
 const at = (date: Date, zone: string, lang: Language) => `${day(date, zone, lang)}, ${clock(date, zone)} ${label(zone)}`
 

@@ -4,7 +4,7 @@
  * to answer: HADIR, BATAL, or "stop pengingat". On Telegram HADIR and BATAL are also buttons;
  * WhatsApp shows no buttons any more, so there they are words to type.
  */
-import { zoneLabel } from '../regions.js'
+import { zoneLabelOrName as label } from '../regions.js'
 import { clock, day, when, where } from '../registration/format.js'
 import type { Channel, Language, Reply, Text } from '../types.js'
 import type { EventKind, ReminderEvent } from './events.js'
@@ -97,15 +97,6 @@ const texts = {
 
 const fill = (template: string, values: Record<string, string>) =>
   template.replace(/\{(\w+)\}/g, (slot, name: string) => values[name] ?? slot)
-
-/** "WIB"/"WITA"/"WIT", or the IANA name for a zone outside Indonesia. */
-function label(timeZone: string): string {
-  try {
-    return zoneLabel(timeZone)
-  } catch {
-    return timeZone
-  }
-}
 
 /** "H-7", "H-1" (days before) or "2 jam lagi" / "in 2 hours", from the reminder's label. */
 export function soonText(reminderLabel: string, lang: Language): string {

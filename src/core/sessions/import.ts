@@ -13,6 +13,7 @@ import { type CsvImport, type ImportOptions, type ImportResult, importCsv } from
 import {
   atZone,
   cell,
+  codeCell,
   localDateTime,
   optionalText,
   optionalWebAddress,
@@ -54,16 +55,7 @@ const MODES: Record<string, SessionFields['mode']> = {
   virtual: 'daring',
 }
 
-const code = cell<string>((value) =>
-  /^[A-Za-z0-9][A-Za-z0-9._-]{1,39}$/.test(value)
-    ? { value: value.toUpperCase() }
-    : {
-        reason:
-          value === ''
-            ? 'wajib diisi (kode unik sesi, mis. BMT-MKS-2026-01)'
-            : `hanya huruf, angka, titik, garis bawah dan tanda hubung, 2–40 karakter (tertulis ${shown(value)})`,
-      },
-)
+const code = codeCell('kode unik sesi, mis. BMT-MKS-2026-01')
 
 const targetGroup = cell<TargetGroup>((value) => {
   const group = findTargetGroup(value)

@@ -14,13 +14,13 @@ import { queueForPerson } from '../../db/queries/registrations.js'
 import { currentStage, type PersonFields, type StoredStage, statusWrites } from '../../db/queries/status.js'
 import { auditLog, CERTIFICATION_STAGES, type CertificationStage } from '../../db/schema.js'
 import type { ImportError } from '../import/csv.js'
-import { shown } from '../import/fields.js'
+import { readNik, shown } from '../import/fields.js'
 import { readCsv } from '../import/read-csv.js'
 import type { NikVault } from '../privacy/nik-vault.js'
 import { findProvince, type Province } from '../regions.js'
 import { planReminders } from '../reminders/plan.js'
 import { findTargetGroup, TARGET_GROUPS } from '../sessions/target-groups.js'
-import { type Nik, type NikErrorCode, nikMatchesBirthDate, parseNik } from '../validators/nik.js'
+import { type Nik, nikMatchesBirthDate } from '../validators/nik.js'
 import { type PhoneErrorCode, parseMobilePhone } from '../validators/phone.js'
 import { STAGE_LABEL, stageChangedMessage } from './stages.js'
 
@@ -122,32 +122,10 @@ function localDay(ms: number, zone: string): string {
   return new Date(ms + offset * HOUR).toISOString().slice(0, 10)
 }
 
-const NIK_REASONS: Record<NikErrorCode, string> = {
-  NIK_NOT_DIGITS: 'harus 16 angka, tanpa huruf',
-  NIK_LENGTH: 'harus 16 angka',
-  NIK_PROVINCE: 'dua angka pertama bukan kode provinsi yang dikenal',
-  NIK_REGENCY: 'angka ke-3 dan ke-4 (kode kabupaten/kota) tidak boleh 00',
-  NIK_DISTRICT: 'angka ke-5 dan ke-6 (kode kecamatan) tidak boleh 00',
-  NIK_DATE: 'angka ke-7 sampai ke-12 harus tanggal lahir DDMMYY (perempuan: tanggal + 40)',
-  NIK_SERIAL: 'empat angka terakhir tidak boleh 0000',
-}
-
-// Excel shows a 16-digit number as 3,27301E+15 and keeps only 15 digits of it.
-const SCIENTIFIC = /^\d([.,]\d+)?e\+?\d+$/i
-
 /** A NIK's structure; the NIK itself is never repeated in a message. */
 function nikCell(value: string): Cell<Nik> {
   if (value === '') return { reason: 'wajib diisi (16 angka NIK)' }
-  if (SCIENTIFIC.test(value)) {
-    return {
-      reason:
-        'terbaca sebagai angka (mis. 3,27E+15) dan angka terakhirnya hilang; di Excel format kolom nik sebagai Teks lalu ketik ulang NIK-nya',
-    }
-  }
-  const parsed = parseNik(value)
-  if (parsed.ok) return { value: parsed.value }
-  const length = parsed.error.code === 'NIK_LENGTH' ? ` (tertulis ${parsed.error.params?.length} angka)` : ''
-  return { reason: `${NIK_REASONS[parsed.error.code]}${length}` }
+  return readNik(value)
 }
 
 function birthDateCell(value: string, now: Date): Cell<string> {
