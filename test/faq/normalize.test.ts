@@ -34,6 +34,11 @@ describe('words: chat abbreviations, short forms and English', () => {
     ['gak lulus ukom', ['gagal', 'uji', 'kompetensi']],
     ['sertifnya', ['sertifikat']],
     ['gimanaa', ['bagaimana']],
+    // A prefix on a short form: the written-out word with its prefix (Jakarta ke- is ter-).
+    ['sertif sy kepake dimana aja', ['sertifikat', 'saya', 'terpakai', 'dimana', 'saja']],
+    ['bs dipake gk', ['bisa', 'dipakai', 'tidak']],
+    // A stretched last vowel is emphasis, not a different word.
+    ['prosesnyaa', ['prosesnya']],
   ])('%j → %j', (input, expected) => {
     expect(words(input)).toEqual(expected)
   })

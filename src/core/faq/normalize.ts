@@ -51,6 +51,13 @@ function rewrite(word: string): string[] {
     const base = REWRITES[word.slice(0, -3)]
     if (base !== undefined) return base.split(' ')
   }
+  // A prefix on a colloquial word: "dipake" → "dipakai", "kepake" (Jakarta ke- for ter-) → "terpakai".
+  const prefixed = /^(di|ke|ter)(.{3,})$/.exec(word)
+  const inner = prefixed?.[2] !== undefined ? REWRITES[prefixed[2]] : undefined
+  if (prefixed && inner !== undefined && /^\p{L}+$/u.test(inner) && !/^(di|ke|ter)/.test(inner))
+    return [`${prefixed[1] === 'ke' ? 'ter' : prefixed[1]}${inner}`]
+  // A stretched last vowel ("prosesnyaa", "gimanaa"): Indonesian words do not end in a double vowel.
+  if (/([aiueo])\1$/.test(word) && word.length > 4) return rewrite(word.slice(0, -1))
   return [word]
 }
 
