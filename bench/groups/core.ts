@@ -48,7 +48,6 @@ const TOPIC = offers(5, has('handoff topic', 'Langkah 1 dari 4', 'Tentang apa'))
 const REASKED = (n: number) => has(`step ${n} asked again`, '⚠️', `Langkah ${n} dari 4`)
 const SUMMARY = offers(3, has('handoff summary', 'Periksa lagi', '+62 812-****-7890'))
 const CONFIRMED = has('handoff confirmation', /nomor PTG-[A-Z2-9]{6}/)
-const unavailable = (feature: string) => offers(7, has(`"${feature}" unavailable`, `"${feature}"`, 'Ketik angka menu'))
 
 const say = (text: string, expect: Check): Step => ({ text, expect })
 const REDELIVER: Step = { redeliver: true }
@@ -84,10 +83,10 @@ const SCRIPTS: { script: Script; share: number }[] = [
         say('2', has('no session open', 'belum ada sesi Bimtek yang dibuka')),
         say('Daftar Bimtek', has('no session open', 'belum ada sesi Bimtek yang dibuka')),
         say('english', offers(7, has('switched to English', 'I will reply in English'))),
-        say('3', offers(7, has('unavailable (en)', '"Check certification status" is not available'))),
+        say('3', has('status asks for proof (en)', 'Step 1 of 2', 'Type your NIK')),
         say('menu', MENU_EN),
         say('bahasa indonesia', offers(7, has('switched to Indonesian', 'memakai Bahasa Indonesia'))),
-        say('Verifikasi sertifikat', unavailable('Verifikasi sertifikat')),
+        say('cek LSPS-2025-00042', has('certificate lookup', 'TIDAK DITEMUKAN', '/verifikasi/LSPS202500042')),
         say('apa kabar semuanya', has('small talk', 'Kabar baik')),
         say('xyz qwerty', offers(7, has('nothing fits', 'belum punya jawaban'))),
         say('syarat sertifikasi apa aja min', offers(3, has('FAQ answer', '*Syarat dan dokumen*'))),
@@ -108,7 +107,7 @@ const SCRIPTS: { script: Script; share: number }[] = [
         say('pendek', REASKED(2)),
         say('Bagaimana cara mengganti nomor HP di data saya?', step(3)),
         say('batal', offers(7, has('cancelled', 'dibatalkan'))),
-        say('7', unavailable('Data pribadi saya')),
+        say('7', has('data rights ask for proof', 'Langkah 1 dari 2', 'Ketik NIK Anda')),
       ],
     },
   },
@@ -137,8 +136,9 @@ const SCRIPTS: { script: Script; share: number }[] = [
       name: 'returning user hops through the menu',
       steps: [
         say('menu', MENU_ID),
-        say('4', unavailable('Verifikasi sertifikat')),
-        say('5', unavailable('Pengingat ujian')),
+        say('4', has('verification asks for the number', 'Ketik nomor sertifikat')),
+        say('LSPS-2025-00042', has('certificate lookup', 'TIDAK DITEMUKAN')),
+        say('5', has('reminders in a chat not linked', 'belum tertaut')),
         say('1', offers(6, has('FAQ groups', 'Pilih kelompok topik'))),
         say('2', has('FAQ group', 'Topik tentang')),
         say('bansos kapan cair', offers(7, has('out of scope', 'bukan layanan asisten ini'))),

@@ -24,9 +24,32 @@ export function openDatabase(path: string): Db {
   // reminders then seldom goes through a read() system call.
   sqlite.pragma('mmap_size = 1073741824')
   sqlite.pragma('cache_size = -65536')
+  sqlite.pragma('wal_autocheckpoint = 10000')
   const db = drizzle(sqlite, { schema }) as Db
   applyMigrations(db)
   return db
+}
+
+const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>()
+
+/**
+ * A statement prepared once per connection and kept: for the queries a chat turn asks every time
+ * (building and preparing them again costs more than running them).
+ */
+export function cached(db: Db, sql: string): Database.Statement {
+  // A drizzle transaction object has no $client; its session holds the same connection.
+  const client = db.$client ?? (db as unknown as { session: { client: Database.Database } }).session.client
+  let byText = statements.get(client)
+  if (!byText) {
+    byText = new Map()
+    statements.set(client, byText)
+  }
+  let statement = byText.get(sql)
+  if (!statement) {
+    statement = client.prepare(sql)
+    byText.set(sql, statement)
+  }
+  return statement
 }
 
 /** Closes the database, folding the WAL back into the main file. */

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm'
 import type { Reply } from '../../core/types.js'
-import type { Db } from '../client.js'
+import { cached, type Db } from '../client.js'
 import { type Channel, outbox } from '../schema.js'
 
 /**
@@ -195,13 +195,12 @@ export function claimBatch(
  * claim of many rows does not carry every message text). Undefined: cancelled or taken back meanwhile.
  */
 export function startSending(db: Db, id: number, token: string, at: Date): string | undefined {
-  const row = db.$client
-    .prepare(
-      `UPDATE outbox SET status = 'claimed', claimed_at = ?, attempts = attempts + 1, updated_at = ?
-       WHERE id = ? AND status = 'queued' AND claim_token = ?
-       RETURNING payload`,
-    )
-    .get(at.getTime(), at.getTime(), id, token) as { payload: string } | undefined
+  const row = cached(
+    db,
+    `UPDATE outbox SET status = 'claimed', claimed_at = ?, attempts = attempts + 1, updated_at = ?
+     WHERE id = ? AND status = 'queued' AND claim_token = ?
+     RETURNING payload`,
+  ).get(at.getTime(), at.getTime(), id, token) as { payload: string } | undefined
   return row?.payload
 }
 

@@ -3,8 +3,8 @@
  * counted against a chat), their certification history, exams and certificates, everything stored
  * about them (for their copy), and deleting it.
  */
-import { and, asc, count, desc, eq, gt, gte } from 'drizzle-orm'
-import type { Db } from '../client.js'
+import { and, asc, count, desc, eq, gt } from 'drizzle-orm'
+import { cached, type Db } from '../client.js'
 import {
   auditLog,
   bimtekSessions,
@@ -53,20 +53,11 @@ export function recordAttempt(db: Db, channel: Channel, chatId: string, at: Date
 
 /** The failed attempts of a chat since `since`, newest first. */
 export function failuresSince(db: Db, channel: Channel, chatId: string, since: Date): Date[] {
-  return db
-    .select({ at: identityAttempts.at })
-    .from(identityAttempts)
-    .where(
-      and(
-        eq(identityAttempts.channel, channel),
-        eq(identityAttempts.chatId, chatId),
-        eq(identityAttempts.succeeded, false),
-        gte(identityAttempts.at, since),
-      ),
-    )
-    .orderBy(desc(identityAttempts.at))
-    .all()
-    .map((row) => row.at)
+  const rows = cached(
+    db,
+    'select at from identity_attempts where channel = ? and chat_id = ? and succeeded = 0 and at >= ? order by at desc',
+  ).all(channel, chatId, since.getTime()) as { at: number }[]
+  return rows.map((row) => new Date(row.at))
 }
 
 export function stageHistory(db: Db, personId: number) {

@@ -5,7 +5,7 @@
  * lock: never more confirmed than capacity, even with several processes on one database file.
  */
 import { and, asc, count, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm'
-import type { Db } from '../client.js'
+import { cached, type Db } from '../client.js'
 import { auditLog, bimtekSessions, type Channel, channelIdentities, outbox, people, regions, registrations } from '../schema.js'
 
 export type SessionRow = typeof bimtekSessions.$inferSelect & {
@@ -50,19 +50,15 @@ export function upcomingSessions(db: Db, now: Date, filter: SessionFilter = {}, 
     .map(withRegion)
 }
 
-const openCheck = new WeakMap<object, { get(now: number): unknown }>()
-
 /** Whether any session is open for registration at `now` (asked on every "daftar": kept cheap). */
 export function hasOpenSession(db: Db, now: Date): boolean {
-  let statement = openCheck.get(db.$client)
-  if (!statement) {
-    const prepared = db.$client.prepare(
-      'select 1 from bimtek_sessions where registration_opens_at <= @now and registration_closes_at > @now and starts_at > @now limit 1',
-    )
-    statement = { get: (at: number) => prepared.get({ now: at }) }
-    openCheck.set(db.$client, statement)
-  }
-  return statement.get(now.getTime()) !== undefined
+  const at = now.getTime()
+  return (
+    cached(
+      db,
+      'select 1 from bimtek_sessions where registration_opens_at <= ? and registration_closes_at > ? and starts_at > ? limit 1',
+    ).get(at, at, at) !== undefined
+  )
 }
 
 /** Whether registration for the session is open at `now`. */
@@ -352,13 +348,11 @@ export function chatsOfPerson(db: Db, personId: number): { channel: Channel; cha
 
 /** The person this chat account is linked to, if any. */
 export function personOfChat(db: Db, channel: Channel, userId: string): number | undefined {
-  return (
-    db
-      .select({ personId: channelIdentities.personId })
-      .from(channelIdentities)
-      .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.userId, userId)))
-      .get()?.personId ?? undefined
-  )
+  const row = cached(db, 'select person_id as personId from channel_identities where channel = ? and user_id = ?').get(
+    channel,
+    userId,
+  ) as { personId: number | null } | undefined
+  return row?.personId ?? undefined
 }
 
 /** Links a chat account to a person (after they proved who they are by NIK and birth date). */
