@@ -5,7 +5,9 @@
  * one question takes. The same two rates are also reported on bench/data/faq-fresh.jsonl, a second
  * set written later by another writer from the topic list alone (`faq_fresh_*`), and on
  * bench/data/faq-unseen.jsonl, a third such set whose misses nobody has read or tuned for
- * (`faq_unseen_*`: the closest figure to how the matcher does on questions from outside).
+ * (`faq_unseen_*`: the closest figure to how the matcher does on questions from outside), and
+ * bench/data/faq-unseen2.jsonl, a fourth, written across regional varieties and run once only
+ * after the last matcher change (`faq_unseen2_*`).
  */
 import { loadKnowledgeBase } from '../../src/core/faq/knowledge-base.js'
 import { createMatcher } from '../../src/core/faq/matcher.js'
@@ -25,6 +27,7 @@ export const group: BenchGroup = {
     if (!score) throw new Error('no evaluation pass ran')
     const fresh = evaluate(matcher, loadEvalSet(new URL('../data/faq-fresh.jsonl', import.meta.url)))
     const unseen = evaluate(matcher, loadEvalSet(new URL('../data/faq-unseen.jsonl', import.meta.url)))
+    const unseen2 = evaluate(matcher, loadEvalSet(new URL('../data/faq-unseen2.jsonl', import.meta.url)))
     const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0
     return {
       faq_top1_accuracy: Number(score.top1Accuracy.toFixed(4)),
@@ -34,6 +37,8 @@ export const group: BenchGroup = {
       faq_fresh_out_of_scope_refusal: Number(fresh.outOfScopeRefusal.toFixed(4)),
       faq_unseen_top1_accuracy: Number(unseen.top1Accuracy.toFixed(4)),
       faq_unseen_out_of_scope_refusal: Number(unseen.outOfScopeRefusal.toFixed(4)),
+      faq_unseen2_top1_accuracy: Number(unseen2.top1Accuracy.toFixed(4)),
+      faq_unseen2_out_of_scope_refusal: Number(unseen2.outOfScopeRefusal.toFixed(4)),
       faq_p50_ms: Number(median(passes.map((p) => p.p50Ms)).toFixed(4)),
       faq_p99_ms: Number(median(passes.map((p) => p.p99Ms)).toFixed(4)),
     }
