@@ -151,8 +151,11 @@ function sessionSchema(regions: Region[]) {
     })
 }
 
-/** Adds or updates a session; a smaller capacity must still hold the seats already taken or offered. */
-function sessionWriter(db: Db): CsvImport<SessionFields>['write'] {
+/**
+ * Adds or updates a session; a smaller capacity must still hold the seats already taken or offered.
+ * The people confirmed for a session that moved or changed place are collected in `replan`.
+ */
+function sessionWriter(db: Db, replan: Set<number>): CsvImport<SessionFields>['write'] {
   const writes = sessionWrites(db)
   return (_db, fields) => {
     const id = writes.idOf(fields.code)
@@ -168,10 +171,7 @@ function sessionWriter(db: Db): CsvImport<SessionFields>['write'] {
       }
     }
     const before = db.select().from(bimtekSessions).where(eq(bimtekSessions.id, id)).get()
-    const now = new Date()
-    writes.update(id, fields, now)
-    // A session that moved or changed place: its people's reminders are planned again (the old
-    // ones still waiting are cancelled, the new ones tell the new time and place).
+    writes.update(id, fields, new Date())
     const told = ['title', 'mode', 'venue', 'mapUrl', 'meetingUrl', 'timeZone'] as const
     if (
       before &&
@@ -184,11 +184,7 @@ function sessionWriter(db: Db): CsvImport<SessionFields>['write'] {
         .from(registrations)
         .where(and(eq(registrations.sessionId, id), eq(registrations.status, 'confirmed')))
         .all()
-      planReminders(
-        db,
-        confirmed.map((row) => row.personId),
-        now,
-      )
+      for (const row of confirmed) replan.add(row.personId)
     }
     return 'updated'
   }
@@ -196,12 +192,19 @@ function sessionWriter(db: Db): CsvImport<SessionFields>['write'] {
 
 /** Imports a sessions CSV: every row or none (see importCsv). */
 export function importSessions(db: Db, input: string | Uint8Array, options: ImportOptions): ImportResult {
+  const replan = new Set<number>()
   const spec: CsvImport<SessionFields> = {
     entity: 'bimtek_sessions',
     columns: SESSION_COLUMNS,
     schema: sessionSchema(listRegions(db)),
     key: { column: 'code', normalise: (value) => value.toUpperCase() },
-    write: sessionWriter(db),
+    write: sessionWriter(db, replan),
+    // Once every row is written, in the same transaction: the reminders of the people of a session
+    // that moved or changed place are planned again, each person once (the old ones still waiting
+    // are cancelled, the new ones tell the new time and place).
+    finish: (tx) => {
+      if (replan.size > 0) planReminders(tx, replan, new Date())
+    },
   }
   return importCsv(db, input, spec, options)
 }
