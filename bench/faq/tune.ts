@@ -8,7 +8,7 @@ import { evaluate, loadEvalSet } from './evaluate.js'
 
 const split = process.argv[2] ?? 'tune'
 const questions =
-  split === 'fresh' || split === 'unseen' || split === 'unseen2'
+  split === 'fresh' || split === 'unseen' || split === 'unseen2' || split === 'unseen3'
     ? loadEvalSet(new URL(`../data/faq-${split}.jsonl`, import.meta.url))
     : loadEvalSet().filter((item) => split === 'all' || item.split === split)
 const matcher = createMatcher(loadKnowledgeBase('content/faq.yaml'))

@@ -7,7 +7,8 @@
  * bench/data/faq-unseen.jsonl, a third such set whose misses nobody has read or tuned for
  * (`faq_unseen_*`: the closest figure to how the matcher does on questions from outside), and
  * bench/data/faq-unseen2.jsonl, a fourth, written across regional varieties and run once only
- * after the last matcher change (`faq_unseen2_*`).
+ * after a matcher change (`faq_unseen2_*`), and bench/data/faq-unseen3.jsonl, a fifth, written
+ * for a varied crowd with look-alike out-of-scope questions, run once only (`faq_unseen3_*`).
  */
 import { loadKnowledgeBase } from '../../src/core/faq/knowledge-base.js'
 import { createMatcher } from '../../src/core/faq/matcher.js'
@@ -28,6 +29,7 @@ export const group: BenchGroup = {
     const fresh = evaluate(matcher, loadEvalSet(new URL('../data/faq-fresh.jsonl', import.meta.url)))
     const unseen = evaluate(matcher, loadEvalSet(new URL('../data/faq-unseen.jsonl', import.meta.url)))
     const unseen2 = evaluate(matcher, loadEvalSet(new URL('../data/faq-unseen2.jsonl', import.meta.url)))
+    const unseen3 = evaluate(matcher, loadEvalSet(new URL('../data/faq-unseen3.jsonl', import.meta.url)))
     const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0
     return {
       faq_top1_accuracy: Number(score.top1Accuracy.toFixed(4)),
@@ -39,6 +41,8 @@ export const group: BenchGroup = {
       faq_unseen_out_of_scope_refusal: Number(unseen.outOfScopeRefusal.toFixed(4)),
       faq_unseen2_top1_accuracy: Number(unseen2.top1Accuracy.toFixed(4)),
       faq_unseen2_out_of_scope_refusal: Number(unseen2.outOfScopeRefusal.toFixed(4)),
+      faq_unseen3_top1_accuracy: Number(unseen3.top1Accuracy.toFixed(4)),
+      faq_unseen3_out_of_scope_refusal: Number(unseen3.outOfScopeRefusal.toFixed(4)),
       faq_p50_ms: Number(median(passes.map((p) => p.p50Ms)).toFixed(4)),
       faq_p99_ms: Number(median(passes.map((p) => p.p99Ms)).toFixed(4)),
     }
