@@ -61,10 +61,13 @@ export function createWebApp(deps: WebDeps) {
   /** Paths whose every answer carries security headers, not found and errors included. */
   const secured: SecuredPath[] = []
   if (deps.verify) {
-    const now = deps.verify.now ?? (() => new Date())
+    const { now: given } = deps.verify
+    const now = given ?? (() => new Date())
+    // The time in milliseconds, for what needs no Date (the real clock makes none).
+    const clock = given ? () => given().getTime() : Date.now
     // One budget per client for the page and the API together.
-    const limiter = createRateLimiter({ limit: deps.verify.ratePerMinute, now: () => now().getTime() })
-    const routes = { ...deps.verify, now, limiter }
+    const limiter = createRateLimiter({ limit: deps.verify.ratePerMinute, now: clock })
+    const routes = { ...deps.verify, now, clock, limiter }
     const stylesheet = verifyStylesheet()
     app.route('/', stylesheet.app)
     app.route('/', verifyPages({ ...routes, stylesheet: stylesheet.href }))

@@ -51,13 +51,14 @@ export function escapeHtml(text: string): string {
   return out + text.slice(last)
 }
 
-function render(part: Markup): string {
+/** Markup as a string: `Html` as it is, text escaped, arrays joined, false, null and undefined as nothing. */
+export function renderMarkup(part: Markup): string {
   if (part instanceof Html) return part.value
   if (typeof part === 'string') return escapeHtml(part)
   if (typeof part === 'number') return String(part)
   if (part === null || part === undefined || typeof part === 'boolean') return ''
   let out = ''
-  for (const item of part) out += render(item)
+  for (const item of part) out += renderMarkup(item)
   return out
 }
 
@@ -71,6 +72,6 @@ export function html(strings: TemplateStringsArray, ...parts: Markup[]): Html {
     layouts.set(strings, literal)
   }
   let out = literal[0] ?? ''
-  for (let i = 0; i < parts.length; i++) out += render(parts[i]) + (literal[i + 1] ?? '')
+  for (let i = 0; i < parts.length; i++) out += renderMarkup(parts[i]) + (literal[i + 1] ?? '')
   return new Html(out)
 }

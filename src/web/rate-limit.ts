@@ -21,27 +21,60 @@ export type RateLimiterOptions = {
   now?: () => number
 }
 
+/** One client's count in the window, in a list from the client seen most recently to the least. */
+type Counter = { client: string; used: number; newer: Counter | undefined; older: Counter | undefined }
+
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const windowMs = options.windowMs ?? 60_000
   const maxClients = options.maxClients ?? 10_000
   const now = options.now ?? Date.now
-  const counts = new Map<string, number>()
+  const counters = new Map<string, Counter>()
+  // The ends of the list: a client asking again moves to the front, the one at the back is dropped
+  // first. Nothing is made or removed per request but for a new client.
+  let newest: Counter | undefined
+  let oldest: Counter | undefined
   let windowStart = Number.NEGATIVE_INFINITY
+
+  const unlink = (counter: Counter) => {
+    if (counter.newer) counter.newer.older = counter.older
+    else newest = counter.older
+    if (counter.older) counter.older.newer = counter.newer
+    else oldest = counter.newer
+  }
+  const pushNewest = (counter: Counter) => {
+    counter.newer = undefined
+    counter.older = newest
+    if (newest) newest.newer = counter
+    else oldest = counter
+    newest = counter
+  }
+
   return {
     take(client) {
       const time = now()
       if (time - windowStart >= windowMs) {
         windowStart = time - (time % windowMs)
-        counts.clear()
+        counters.clear()
+        newest = undefined
+        oldest = undefined
       }
-      const used = (counts.get(client) ?? 0) + 1
-      // Re-inserting keeps the map in order of last use, so the first key is the one to drop.
-      counts.delete(client)
-      if (counts.size >= maxClients) {
-        const oldest = counts.keys().next().value
-        if (oldest !== undefined) counts.delete(oldest)
+      let counter = counters.get(client)
+      if (counter) {
+        counter.used += 1
+        if (counter !== newest) {
+          unlink(counter)
+          pushNewest(counter)
+        }
+      } else {
+        if (counters.size >= maxClients && oldest) {
+          counters.delete(oldest.client)
+          unlink(oldest)
+        }
+        counter = { client, used: 1, newer: undefined, older: undefined }
+        counters.set(client, counter)
+        pushNewest(counter)
       }
-      counts.set(client, used)
+      const used = counter.used
       return used <= options.limit ? 0 : Math.max(1, Math.ceil((windowStart + windowMs - time) / 1000))
     },
   }
@@ -49,6 +82,8 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
 
 /** An IPv6 client controls a whole /64, so it is counted as one; IPv4-mapped addresses as IPv4. */
 export function addressKey(address: string): string {
+  // An IPv4 address as proxies write it: nothing to change (no zone, no colon, nothing to trim).
+  if (plainAddress(address)) return address
   const plain = address.trim().replace(/%.*$/, '')
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(plain)?.[1]
   if (mapped) return mapped
@@ -64,6 +99,17 @@ export function addressKey(address: string): string {
     .join(':')}::/64`
 }
 
+/** Whether `address` is printable ASCII without a colon, a percent sign or space at either end. */
+function plainAddress(address: string): boolean {
+  const last = address.length - 1
+  if (last < 0 || address.charCodeAt(0) <= 32 || address.charCodeAt(last) <= 32) return false
+  for (let i = 0; i <= last; i++) {
+    const code = address.charCodeAt(i)
+    if (code === 58 || code === 37 || code < 32 || code > 126) return false
+  }
+  return true
+}
+
 /**
  * The client's address: the socket's peer, or with `trustProxy` what the reverse proxy in front
  * reports (the last X-Forwarded-For entry, which that proxy appended, else X-Real-IP). Without
@@ -71,7 +117,8 @@ export function addressKey(address: string): string {
  */
 export function clientAddress(c: Context, trustProxy: boolean): string {
   if (trustProxy) {
-    const header = c.req.header('X-Forwarded-For')
+    // Names in lower case, as the headers are stored: looked up without converting them.
+    const header = c.req.header('x-forwarded-for')
     // Usually the last entry is there; else the last one that is not empty.
     const last = header?.slice(header.lastIndexOf(',') + 1).trim()
     const forwarded =
@@ -81,7 +128,7 @@ export function clientAddress(c: Context, trustProxy: boolean): string {
         .map((part) => part.trim())
         .filter(Boolean)
         .at(-1)
-    const reported = forwarded ?? c.req.header('X-Real-IP')?.trim()
+    const reported = forwarded ?? c.req.header('x-real-ip')?.trim()
     if (reported) return addressKey(reported)
   }
   let address: string | undefined

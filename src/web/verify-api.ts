@@ -8,7 +8,7 @@
  * else under /api/v1/certificates gets the same headers from the app's not-found and error handlers.
  */
 import { Hono } from 'hono'
-import { maskName } from '../core/certificates/verify.js'
+import { maskName, type PublicCertificate, type VerifiedStatus } from '../core/certificates/verify.js'
 import { clientAddress } from './rate-limit.js'
 import { API_SECURITY } from './security-headers.js'
 import { auditedLookUp, type VerifyRouteDeps } from './verify-lookup.js'
@@ -22,6 +22,19 @@ const RATE_LIMITED = JSON.stringify({ error: { code: 'RATE_LIMITED' } })
 const answer = (status: number, body: string, headers: Readonly<Record<string, string>> = JSON_HEADERS) =>
   new Response(body, { status, headers })
 
+/** A string or null as JSON.stringify writes it. */
+const json = (value: string | null) => (value === null ? 'null' : JSON.stringify(value))
+
+/**
+ * The public record, as JSON.stringify would write the object {number, holderName, scheme, level,
+ * issuer, issuedAt, expiresAt, status, statusReason}, without making that object first.
+ */
+function record(certificate: PublicCertificate, status: VerifiedStatus): string {
+  // A reason belongs to a revocation or suspension, not to a lapse by date.
+  const reason = status === 'revoked' || status === 'suspended' ? certificate.statusReason : null
+  return `{"number":${json(certificate.displayNumber)},"holderName":${json(maskName(certificate.holderName))},"scheme":${json(certificate.scheme)},"level":${json(certificate.level)},"issuer":${json(certificate.issuer)},"issuedAt":${json(certificate.issuedAt)},"expiresAt":${json(certificate.expiresAt)},"status":"${status}","statusReason":${json(reason)}}`
+}
+
 export function verifyApi(deps: VerifyRouteDeps) {
   const app = new Hono()
 
@@ -29,25 +42,10 @@ export function verifyApi(deps: VerifyRouteDeps) {
     const client = clientAddress(c, deps.trustProxy)
     const wait = deps.limiter.take(client)
     if (wait > 0) return answer(429, RATE_LIMITED, { ...JSON_HEADERS, 'retry-after': String(wait) })
-    const lookup = auditedLookUp(deps, c.req.param('number'), { channel: 'api', client })
+    const lookup = auditedLookUp(deps, c.req.param('number'), 'api', client)
     if (lookup.kind === 'invalid') return answer(400, INVALID_NUMBER)
     if (lookup.kind === 'not-found') return answer(404, CERT_NOT_FOUND)
-    const { certificate, status } = lookup
-    return answer(
-      200,
-      JSON.stringify({
-        number: certificate.displayNumber,
-        holderName: maskName(certificate.holderName),
-        scheme: certificate.scheme,
-        level: certificate.level,
-        issuer: certificate.issuer,
-        issuedAt: certificate.issuedAt,
-        expiresAt: certificate.expiresAt,
-        status,
-        // A reason belongs to a revocation or suspension, not to a lapse by date.
-        statusReason: status === 'revoked' || status === 'suspended' ? certificate.statusReason : null,
-      }),
-    )
+    return answer(200, record(lookup.certificate, lookup.status))
   })
 
   return app

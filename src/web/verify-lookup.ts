@@ -1,6 +1,6 @@
 /** What the verification page and API share: their dependencies, and a lookup that is audited. */
 import type { LookupAudit, LookupEntry } from '../core/certificates/lookup-audit.js'
-import { type Lookup, lookUp, todayInJakarta } from '../core/certificates/verify.js'
+import { dayInJakarta, type Lookup, lookUp } from '../core/certificates/verify.js'
 import type { Db } from '../db/client.js'
 import type { RateLimiter } from './rate-limit.js'
 
@@ -21,19 +21,29 @@ export type VerifyDeps = {
 }
 
 /** The dependencies as the routes use them, with one limiter for the page and the API. */
-export type VerifyRouteDeps = VerifyDeps & { now: () => Date; limiter: RateLimiter }
+export type VerifyRouteDeps = VerifyDeps & {
+  now: () => Date
+  /** `now` in milliseconds (without a Date when it is the real clock). */
+  clock: () => number
+  limiter: RateLimiter
+}
 
 /** Looks `typed` up and records the lookup (number and outcome, never what else was typed). */
 export function auditedLookUp(
   deps: VerifyRouteDeps,
   typed: string,
-  entry: Pick<LookupEntry, 'channel' | 'client' | 'signature'>,
+  channel: LookupEntry['channel'],
+  client: string,
+  signature?: LookupEntry['signature'],
 ): Lookup {
-  const lookup = lookUp(deps.db, typed, todayInJakarta(deps.now()))
-  deps.audit?.record({
-    ...entry,
-    number: lookup.kind === 'found' ? lookup.certificate.number : lookup.kind === 'not-found' ? lookup.number : undefined,
-    outcome: lookup.kind === 'found' ? lookup.status : lookup.kind,
-  })
+  const lookup = lookUp(deps.db, typed, dayInJakarta(deps.clock()))
+  if (deps.audit) {
+    const entry: LookupEntry =
+      lookup.kind === 'found'
+        ? { channel, client, number: lookup.certificate.number, outcome: lookup.status }
+        : { channel, client, number: lookup.kind === 'not-found' ? lookup.number : undefined, outcome: lookup.kind }
+    if (signature) entry.signature = signature
+    deps.audit.record(entry)
+  }
   return lookup
 }

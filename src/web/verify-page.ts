@@ -15,7 +15,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'
 import type { LookupEntry } from '../core/certificates/lookup-audit.js'
 import { type Lookup, maskName, nameMatches, normalizeNumber, signatureValid } from '../core/certificates/verify.js'
-import { type Html, html, type Markup } from './html.js'
+import { escapeHtml, Html, html, type Markup } from './html.js'
 import { clientAddress } from './rate-limit.js'
 import { PAGE_SECURITY, secured } from './security-headers.js'
 import { auditedLookUp, type VerifyRouteDeps } from './verify-lookup.js'
@@ -57,12 +57,21 @@ function otherLanguage(c: Context, url: URL, lang: Lang) {
 
 /** The form under a result is the same on every result page: made once per language. */
 const ANOTHER = { id: LookupForm({ lang: 'id', heading: 'h2' }), en: LookupForm({ lang: 'en', heading: 'h2' }) }
+/** So are the heading of a result and the notices about a QR link. */
+const HEADING = { id: html`<h1>${TEXT.resultTitle.id}</h1>`, en: html`<h1>${TEXT.resultTitle.en}</h1>` }
+const notices = (lang: Lang) => ({
+  genuine: SignatureNotice({ lang, genuine: true }),
+  notGenuine: SignatureNotice({ lang, genuine: false }),
+})
+const NOTICE = { id: notices('id'), en: notices('en') }
 
 // What was typed is shown back (escaped) only this long.
 const echo = (typed: string) => (typed.length > 80 ? `${typed.slice(0, 80)}…` : typed)
 
 export function verifyPages(deps: VerifyRouteDeps & { stylesheet: string }) {
   const app = new Hono()
+  // PUBLIC_BASE_URL without its trailing slash; else each result links to the request's own origin.
+  const publicBase = deps.publicBaseUrl?.replace(/\/$/, '')
   app.use('/verifikasi', secured(PAGE_SECURITY))
 
   /** A page; only the empty form may be indexed by search engines. */
@@ -87,7 +96,7 @@ export function verifyPages(deps: VerifyRouteDeps & { stylesheet: string }) {
   function lookUpLimited(c: Context, url: URL, lang: Lang, typed: string, entry: Pick<LookupEntry, 'signature'> = {}): Looked {
     const client = clientAddress(c, deps.trustProxy)
     const wait = deps.limiter.take(client)
-    if (wait === 0) return { lookup: auditedLookUp(deps, typed, { channel: 'web', client, ...entry }) }
+    if (wait === 0) return { lookup: auditedLookUp(deps, typed, 'web', client, entry.signature) }
     const title = TEXT.limitedTitle[lang]
     return {
       limited: page(
@@ -119,18 +128,14 @@ export function verifyPages(deps: VerifyRouteDeps & { stylesheet: string }) {
   /** The answer to a lookup: 200 with the record, 404 not found, 400 not a number. */
   function result(url: URL, view: Shown) {
     const { lookup, lang, typed } = view
-    const now = deps.now()
-    const link = (number: string) => `${deps.publicBaseUrl?.replace(/\/$/, '') ?? url.origin}${resultPath(number, 'id')}`
-    const show = (status: ContentfulStatusCode, title: string, body: Html) =>
-      page(
-        { status, lang, title: `${title} · ${TEXT.site[lang]}`, otherLangHref: view.otherLangHref },
-        html`
-          <h1>${TEXT.resultTitle[lang]}</h1>
-          ${view.genuine === false && lookup.kind !== 'invalid' && SignatureNotice({ lang, genuine: false })}
-          ${body}`,
-      )
-
     if (lookup.kind === 'invalid') {
+      const show = (status: ContentfulStatusCode, title: string, body: Html) =>
+        page(
+          { status, lang, title: `${title} · ${TEXT.site[lang]}`, otherLangHref: view.otherLangHref },
+          html`
+          <h1>${TEXT.resultTitle[lang]}</h1>
+          ${body}`,
+        )
       const word = VERDICT_WORD.invalid[lang]
       return show(
         400,
@@ -146,41 +151,48 @@ export function verifyPages(deps: VerifyRouteDeps & { stylesheet: string }) {
           ${LookupForm({ lang, heading: 'h2', nomor: typed.slice(0, 100), nama: view.name, invalid: true, autofocus: true })}`,
       )
     }
+    // The two answers on every result address, written as strings from parts made once.
+    const now = deps.clock()
+    const base = publicBase ?? url.origin
+    // The heading, then the warning about a QR link that is not genuine.
+    const top = `${HEADING[lang]}${view.genuine === false ? NOTICE[lang].notGenuine : ''}`
     if (lookup.kind === 'not-found') {
       const word = VERDICT_WORD['not-found'][lang]
-      return show(
-        404,
-        `${word}: ${lookup.number}`,
-        html`
-          ${VerdictBox({
-            verdict: 'not-found',
-            word,
-            children: html`<p>${fill(VERDICT_TEXT['not-found'][lang], { number: lookup.number })}</p>`,
-          })}
-          ${Checked({ lang, now, link: link(lookup.number) })}
-          ${ANOTHER[lang]}`,
-      )
+      const verdict = VerdictBox({
+        verdict: 'not-found',
+        word,
+        children: new Html(`<p>${escapeHtml(fill(VERDICT_TEXT['not-found'][lang], { number: lookup.number }))}</p>`),
+      })
+      const checked = Checked({ lang, now, link: `${base}${resultPath(lookup.number, 'id')}` })
+      return resultPage(404, lang, `${word}: ${lookup.number}`, view.otherLangHref, `${top}${verdict}${checked}${ANOTHER[lang]}`)
     }
     const { certificate, status } = lookup
     const full = view.genuine === true
-    return show(
+    const record = CertificateResult({
+      lang,
+      certificate,
+      status,
+      holder: full ? certificate.holderName : maskName(certificate.holderName),
+      masked: !full,
+      now,
+      link: `${base}${resultPath(certificate.number, 'id')}`,
+      children: view.name && NameCheck({ lang, matches: nameMatches(view.name, certificate.holderName) }),
+    })
+    return resultPage(
       200,
+      lang,
       `${VERDICT_WORD[status][lang]}: ${certificate.displayNumber}`,
-      html`
-        ${full && SignatureNotice({ lang, genuine: true })}
-        ${CertificateResult({
-          lang,
-          certificate,
-          status,
-          holder: full ? certificate.holderName : maskName(certificate.holderName),
-          masked: !full,
-          now,
-          link: link(certificate.number),
-          children: view.name && NameCheck({ lang, matches: nameMatches(view.name, certificate.holderName) }),
-        })}
-        ${ANOTHER[lang]}`,
+      view.otherLangHref,
+      `${top}${full ? NOTICE[lang].genuine : ''}${record}${ANOTHER[lang]}`,
     )
   }
+
+  /** A result page (kept from search engines): `content` is markup already. */
+  const resultPage = (status: number, lang: Lang, title: string, otherLangHref: string, content: string) =>
+    new Response(
+      `<!doctype html>${Page({ lang, title: `${title} · ${TEXT.site[lang]}`, otherLangHref, stylesheet: deps.stylesheet, noindex: true, children: new Html(content) })}`,
+      { status, headers: PAGE_HEADERS },
+    )
 
   app.get('/verifikasi', (c) => {
     const url = new URL(c.req.url)

@@ -66,9 +66,25 @@ export const TEXT = {
   otherLang: { id: 'English', en: 'Bahasa Indonesia' },
 } satisfies Record<string, Text>
 
-export const fill = (text: string, values: Record<string, string | number>) =>
-  text.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole))
+// The texts filled are the page's own few: each is cut up once.
+const templates = new Map<string, readonly string[]>()
 
+/** `text` with each `{key}` of `values` filled in; any other `{…}` is left as it is. */
+export function fill(text: string, values: Record<string, string | number>): string {
+  let parts = templates.get(text)
+  if (!parts) {
+    // Literal text and keys, alternating: what was between the braces at the odd places.
+    parts = text.split(/\{(\w+)\}/)
+    if (templates.size >= 1_000) templates.clear()
+    templates.set(text, parts)
+  }
+  let out = parts[0] ?? ''
+  for (let i = 1; i < parts.length; i += 2) {
+    const key = parts[i] ?? ''
+    out += (key in values ? String(values[key]) : `{${key}}`) + (parts[i + 1] ?? '')
+  }
+  return out
+}
 const locale = (lang: Lang) => (lang === 'id' ? 'id-ID' : 'en-GB')
 
 // Formatters are costly to build (about 50 µs each): one per language, made once.
@@ -99,11 +115,12 @@ export function formatDay(isoDay: string, lang: Lang): string {
 }
 
 /** "10 Maret 2027 pukul 09.30" in Jakarta time (to the minute, so the same all minute long). */
-export function formatMoment(date: Date, lang: Lang): string {
-  const minute = Math.floor(date.getTime() / 60_000)
+export function formatMoment(date: Date | number, lang: Lang): string {
+  const ms = typeof date === 'number' ? date : date.getTime()
+  const minute = Math.floor(ms / 60_000)
   const last = moments[lang]
   if (last.minute !== minute) {
-    last.text = momentFormat[lang].format(date)
+    last.text = momentFormat[lang].format(ms)
     last.minute = minute
   }
   return last.text

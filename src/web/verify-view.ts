@@ -4,7 +4,7 @@
  * the name check `[data-name-match]`, the QR link's check `[data-signature]`.
  */
 import { type PublicCertificate, todayInJakarta, type VerifiedStatus } from '../core/certificates/verify.js'
-import { type Html, html, type Markup } from './html.js'
+import { escapeHtml, Html, html, type Markup, renderMarkup } from './html.js'
 import { fill, formatDay, formatMoment, type Lang, TEXT, VERDICT_TEXT, VERDICT_WORD, type Verdict } from './verify-text.js'
 
 export type PageProps = {
@@ -19,6 +19,20 @@ export type PageProps = {
 }
 
 export function Page(props: PageProps): Html {
+  const [head, afterTitle, afterHref, tail] = pageShell(props.lang, props.noindex, props.stylesheet)
+  return new Html(
+    head +
+      escapeHtml(props.title) +
+      afterTitle +
+      escapeHtml(props.otherLangHref) +
+      afterHref +
+      renderMarkup(props.children) +
+      tail,
+  )
+}
+
+/** The page around its content, as `pageMarkup` writes it. */
+function pageMarkup(props: PageProps): Html {
   const { lang } = props
   const other: Lang = lang === 'id' ? 'en' : 'id'
   return html`
@@ -41,13 +55,51 @@ export function Page(props: PageProps): Html {
     </html>`
 }
 
+// Marks where the title, the other language's address and the content go: nothing escapes them and
+// no text of the page holds them.
+const TITLE = '\u0000title\u0000'
+const HREF = '\u0000href\u0000'
+const CONTENT = '\u0000content\u0000'
+
+type Shell = readonly [head: string, afterTitle: string, afterHref: string, tail: string]
+/** The shells made, by language and robots line, for the one stylesheet an app links. */
+const shells = {
+  id: [new Map<string, Shell>(), new Map<string, Shell>()],
+  en: [new Map<string, Shell>(), new Map<string, Shell>()],
+}
+
+/**
+ * Everything of a page but its title, other-language address and content, made once per language,
+ * robots line and stylesheet from `pageMarkup` itself (so there is one template), cut at the marks.
+ */
+function pageShell(lang: Lang, noindex: boolean, stylesheet: string): Shell {
+  const made = shells[lang][noindex ? 1 : 0] as Map<string, Shell>
+  let shell = made.get(stylesheet)
+  if (!shell) {
+    const markup = pageMarkup({ lang, noindex, stylesheet, title: TITLE, otherLangHref: HREF, children: new Html(CONTENT) }).value
+    const [head, rest = ''] = split(markup, TITLE)
+    const [afterTitle, rest2 = ''] = split(rest, HREF)
+    const [afterHref, tail = ''] = split(rest2, CONTENT)
+    shell = [head, afterTitle, afterHref, tail]
+    if (made.size >= 8) made.clear()
+    made.set(stylesheet, shell)
+  }
+  return shell
+}
+
+/** `text` before and after the one `mark` it must hold. */
+function split(text: string, mark: string): [string, string] {
+  const at = text.indexOf(mark)
+  if (at < 0 || text.indexOf(mark, at + 1) >= 0) throw new Error(`the page template must hold ${JSON.stringify(mark)} once`)
+  return [text.slice(0, at), text.slice(at + mark.length)]
+}
+
 /** The verdict box: what a reader must not miss, announced by screen readers. */
 export function VerdictBox(props: { verdict: Verdict | 'rate-limited'; word: string; children?: Markup }): Html {
-  return html`
-    <div class="verdict verdict-${props.verdict}" id="hasil" role="status" data-status="${props.verdict}">
-      <p class="verdict-word">${props.word}</p>
-      ${props.children}
-    </div>`
+  const verdict = escapeHtml(props.verdict)
+  return new Html(
+    `<div class="verdict verdict-${verdict}" id="hasil" role="status" data-status="${verdict}"><p class="verdict-word">${escapeHtml(props.word)}</p>${renderMarkup(props.children)}</div>`,
+  )
 }
 
 export type ResultProps = {
@@ -57,53 +109,68 @@ export type ResultProps = {
   /** The full name (a genuine QR link) or the masked one. */
   holder: string
   masked: boolean
-  now: Date
+  /** The time of the check (milliseconds). */
+  now: number
   /** The public address of this result, printed at the bottom. */
   link: string
   /** Shown between the verdict and the record (the name check). */
   children?: Markup
 }
 
-/** A found certificate: the verdict and the public record. */
+/** The words of the page in each language, escaped once. */
+const ESCAPED = {
+  id: escapedText('id'),
+  en: escapedText('en'),
+}
+function escapedText(lang: Lang) {
+  return Object.fromEntries(Object.entries(TEXT).map(([key, text]) => [key, escapeHtml(text[lang])])) as Record<
+    keyof typeof TEXT,
+    string
+  >
+}
+
+/**
+ * A found certificate: the verdict and the public record. Written as one string (what `html` would
+ * make of the same markup, every value escaped): it is on every result page.
+ */
 export function CertificateResult(props: ResultProps): Html {
   const { lang, certificate: cert, status } = props
+  const words = ESCAPED[lang]
   const changedAt = cert.statusChangedAt && (status === 'revoked' || status === 'suspended') ? cert.statusChangedAt : undefined
-  const day = (iso: string) => html`<time datetime="${iso}">${formatDay(iso, lang)}</time>`
-  return html`
-    ${VerdictBox({
-      verdict: status,
-      word: VERDICT_WORD[status][lang],
-      children: html`<p>${fill(VERDICT_TEXT[status][lang], { date: formatDay(cert.expiresAt, lang) })}</p>`,
-    })}
-    ${props.children}
-    <dl class="details">
-      ${Row(TEXT.number[lang], cert.displayNumber)}
-      ${Row(
-        TEXT.holder[lang],
-        html`
-          <span data-holder="${props.masked ? 'masked' : 'full'}">${props.holder}</span>
-          ${props.masked && html`<p class="note">${TEXT.masked[lang]}</p>`}`,
-      )}
-      ${Row(TEXT.scheme[lang], cert.scheme)}
-      ${cert.level && Row(TEXT.level[lang], cert.level)}
-      ${Row(TEXT.issuer[lang], cert.issuer)}
-      ${Row(TEXT.issuedAt[lang], day(cert.issuedAt))}
-      ${Row(TEXT.expiresAt[lang], day(cert.expiresAt))}
-      ${(status === 'revoked' || status === 'suspended') && cert.statusReason && Row(TEXT.reason[lang], cert.statusReason)}
-      ${changedAt && Row(status === 'revoked' ? TEXT.revokedAt[lang] : TEXT.suspendedAt[lang], day(todayInJakarta(changedAt)))}
-    </dl>
-    ${Checked({ lang, now: props.now, link: props.link })}`
+  const day = (iso: string) => `<time datetime="${escapeHtml(iso)}">${escapeHtml(formatDay(iso, lang))}</time>`
+  let out = VerdictBox({
+    verdict: status,
+    word: VERDICT_WORD[status][lang],
+    children: new Html(`<p>${escapeHtml(fill(VERDICT_TEXT[status][lang], { date: formatDay(cert.expiresAt, lang) }))}</p>`),
+  }).value
+  out += renderMarkup(props.children)
+  out += '<dl class="details">'
+  out += row(words.number, escapeHtml(cert.displayNumber))
+  out += row(
+    words.holder,
+    `<span data-holder="${props.masked ? 'masked' : 'full'}">${escapeHtml(props.holder)}</span>${props.masked ? `<p class="note">${words.masked}</p>` : ''}`,
+  )
+  out += row(words.scheme, escapeHtml(cert.scheme))
+  if (cert.level) out += row(words.level, escapeHtml(cert.level))
+  out += row(words.issuer, escapeHtml(cert.issuer))
+  out += row(words.issuedAt, day(cert.issuedAt))
+  out += row(words.expiresAt, day(cert.expiresAt))
+  if ((status === 'revoked' || status === 'suspended') && cert.statusReason)
+    out += row(words.reason, escapeHtml(cert.statusReason))
+  if (changedAt) out += row(status === 'revoked' ? words.revokedAt : words.suspendedAt, day(todayInJakarta(changedAt)))
+  out += '</dl>'
+  return new Html(out + Checked({ lang, now: props.now, link: props.link }).value)
 }
 
-function Row(term: string, children: Markup): Html {
-  return html`<div><dt>${term}</dt><dd>${children}</dd></div>`
-}
+/** A term and its value, both markup already. */
+const row = (term: string, value: string) => `<div><dt>${term}</dt><dd>${value}</dd></div>`
 
 /** When the check was made and where to check again: what a printout needs. */
-export function Checked(props: { lang: Lang; now: Date; link: string }): Html {
-  return html`
-    <p class="checked">${fill(TEXT.checkedAt[props.lang], { time: formatMoment(props.now, props.lang) })}</p>
-    <p class="checked print-only">${TEXT.link[props.lang]}: ${props.link}</p>`
+export function Checked(props: { lang: Lang; now: number; link: string }): Html {
+  const { lang } = props
+  return new Html(
+    `<p class="checked">${escapeHtml(fill(TEXT.checkedAt[lang], { time: formatMoment(props.now, lang) }))}</p><p class="checked print-only">${ESCAPED[lang].link}: ${escapeHtml(props.link)}</p>`,
+  )
 }
 
 export function NameCheck(props: { lang: Lang; matches: boolean }): Html {

@@ -52,8 +52,8 @@ export const LOOKUP_ACTION = 'certificate.lookup'
 /** Clients whose hash is kept at once. */
 const MAX_HASHES = 10_000
 
-/** A buffered lookup: its time (ms), the channel, the number as stored, the details (JSON). */
-type Row = [at: number, actor: LookupChannel, entityId: string | null, details: string]
+/** Values per buffered lookup: its time (ms), the channel, the number as stored, the details (JSON). */
+const FIELDS = 4
 
 /** Rows per insert statement (4 parameters each, well under SQLite's limit). */
 const CHUNK = 50
@@ -71,8 +71,20 @@ const insertRows = (rows: number) =>
     .map((column) => `"${column.name}"`)
     .join(', ')}) values ${Array.from({ length: rows }, () => `(?, ?, '${LOOKUP_ACTION}', 'certificate', ?, ?)`).join(', ')}`
 
+const OUTCOMES: readonly LookupOutcome[] = ['valid', 'expired', 'revoked', 'suspended', 'not-found', 'invalid']
+/** The start of the details of each outcome, as JSON.stringify writes it: made once, not per lookup. */
+const OPENING = new Map<string, string>(OUTCOMES.map((outcome) => [outcome, JSON.stringify({ outcome }).slice(0, -1)]))
+const SIGNATURE = new Map<string, string>(
+  (['genuine', 'not-genuine'] as const).map((signature) => [signature, `,"signature":${JSON.stringify(signature)}`]),
+)
+
+/** Whether `number` reads as a NIK; one shorter than a NIK's 16 digits cannot, so it is not parsed. */
+const looksLikeNik = (number: string) => number.length >= 16 && parseNik(number).ok
+
 export function createLookupAudit(db: Db, options: LookupAuditOptions): LookupAudit {
-  const now = options.now ?? (() => new Date())
+  const clock = options.now
+  // Without a clock of its own, the time is read without making a Date per lookup.
+  const now = clock ? () => clock().getTime() : Date.now
   // A salt made per process: the hash groups one client's lookups without being reversible (an
   // IPv4 address has only 2^32 values) or linkable across restarts.
   const salt = randomBytes(16)
@@ -87,37 +99,52 @@ export function createLookupAudit(db: Db, options: LookupAuditOptions): LookupAu
     }
     return hash
   }
+  /** The details as JSON: {"outcome":…,"signature":…,"client":…}, the last two only when there. */
+  const details = (entry: LookupEntry) => {
+    const opening = OPENING.get(entry.outcome)
+    const signature = entry.signature && SIGNATURE.get(entry.signature)
+    // Something the types do not allow (a caller in plain JavaScript): written the general way.
+    if (opening === undefined || signature === undefined)
+      return JSON.stringify({
+        outcome: entry.outcome,
+        ...(entry.signature && { signature: entry.signature }),
+        ...(entry.client && { client: clientHash(entry.client) }),
+      })
+    // The hash is hex: nothing in it to escape.
+    return `${opening}${signature || ''}${entry.client ? `,"client":"${clientHash(entry.client)}"` : ''}}`
+  }
   // While the database refuses writes the buffer keeps the newest entries, never more than this.
   const bound = options.maxBatch * 20
-  let buffer: Row[] = []
+  // The buffered lookups, FIELDS values each, one after the other: one array, not one per lookup.
+  let buffer: unknown[] = []
   // Prepared on the first write: rows go CHUNK at a time, the rest one by one, in one transaction.
-  let statements: { one: Statement<Row>; chunk: Statement<Row[number][]> } | undefined
+  let statements: { one: Statement<unknown[]>; chunk: Statement<unknown[]> } | undefined
   let timer: NodeJS.Timeout | undefined
   let soon: NodeJS.Immediate | undefined
   let stopped = false
-
   function flush() {
     if (timer) clearTimeout(timer)
     if (soon) clearImmediate(soon)
     timer = undefined
     soon = undefined
     if (buffer.length === 0) return
-    const rows = buffer
+    const values = buffer
     buffer = []
     try {
       statements ??= {
-        one: db.$client.prepare<Row>(insertRows(1)),
-        chunk: db.$client.prepare<Row[number][]>(insertRows(CHUNK)),
+        one: db.$client.prepare<unknown[]>(insertRows(1)),
+        chunk: db.$client.prepare<unknown[]>(insertRows(CHUNK)),
       }
       const { one, chunk } = statements
       db.transaction(() => {
+        const size = CHUNK * FIELDS
         let i = 0
-        for (; i + CHUNK <= rows.length; i += CHUNK) chunk.run(...rows.slice(i, i + CHUNK).flat())
-        for (; i < rows.length; i++) one.run(...(rows[i] as Row))
+        for (; i + size <= values.length; i += size) chunk.run(values.slice(i, i + size))
+        for (; i < values.length; i += FIELDS) one.run(values[i], values[i + 1], values[i + 2], values[i + 3])
       })
     } catch (error) {
-      buffer = [...rows, ...buffer].slice(-bound)
-      options.onError?.(error, buffer.length)
+      buffer = values.concat(buffer).slice(-bound * FIELDS)
+      options.onError?.(error, buffer.length / FIELDS)
       if (!stopped) timer = setTimeout(flush, options.flushMs).unref()
     }
   }
@@ -125,19 +152,11 @@ export function createLookupAudit(db: Db, options: LookupAuditOptions): LookupAu
   function record(entry: LookupEntry) {
     // After shutdown began nothing would write it (the database is about to close).
     if (stopped) return
-    const shown = entry.outcome === 'not-found' && entry.number && parseNik(entry.number).ok ? 'NIK?' : entry.number
-    buffer.push([
-      now().getTime(),
-      entry.channel,
-      shown ?? null,
-      JSON.stringify({
-        outcome: entry.outcome,
-        ...(entry.signature && { signature: entry.signature }),
-        ...(entry.client && { client: clientHash(entry.client) }),
-      }),
-    ])
-    if (buffer.length > bound) buffer.shift()
-    if (buffer.length >= options.maxBatch) soon ??= setImmediate(flush).unref()
+    const number = entry.number
+    const shown = number ? (entry.outcome === 'not-found' && looksLikeNik(number) ? 'NIK?' : number) : (number ?? null)
+    buffer.push(now(), entry.channel, shown, details(entry))
+    if (buffer.length > bound * FIELDS) buffer.splice(0, FIELDS)
+    if (buffer.length >= options.maxBatch * FIELDS) soon ??= setImmediate(flush).unref()
     else timer ??= setTimeout(flush, options.flushMs).unref()
   }
 

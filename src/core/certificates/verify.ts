@@ -19,11 +19,45 @@ export type VerifiedStatus = 'valid' | 'expired' | 'revoked' | 'suspended'
  * type in every combination ("demo-lsps 2024/00009"). Undefined when it cannot be one.
  */
 export function normalizeNumber(input: string): string | undefined {
+  const plain = plainNumber(input)
+  if (plain !== null) return plain
   const number = input
     .normalize('NFKC')
     .toUpperCase()
     .replace(/[\s\-‐-―−./_]/g, '')
   return /^[A-Z0-9]{4,40}$/.test(number) && /\d/.test(number) ? number : undefined
+}
+
+/**
+ * `normalizeNumber` for what is typed in plain ASCII (nearly everything), in one pass without
+ * regular expressions: NFKC leaves ASCII as it is, so the result is the same. Null when `input`
+ * holds anything else, for the general way to decide.
+ */
+function plainNumber(input: string): string | undefined | null {
+  let number = ''
+  let digit = false
+  let lower = false
+  // The start of the run of letters and digits being read, -1 between runs.
+  let from = -1
+  for (let i = 0; i < input.length; i++) {
+    const code = input.charCodeAt(i)
+    if (code >= 48 && code <= 57) digit = true
+    else if (code >= 97 && code <= 122) lower = true
+    else if (!(code >= 65 && code <= 90)) {
+      // Left out: white space (\t \n \v \f \r and the space), - . / and _.
+      if (!((code >= 9 && code <= 13) || code === 32 || code === 45 || code === 46 || code === 47 || code === 95))
+        return code < 128 ? undefined : null
+      if (from >= 0) {
+        number += input.slice(from, i)
+        from = -1
+      }
+      continue
+    }
+    if (from < 0) from = i
+  }
+  if (from >= 0) number = number === '' ? input.slice(from) : number + input.slice(from)
+  if (lower) number = number.toUpperCase()
+  return number.length >= 4 && number.length <= 40 && digit ? number : undefined
 }
 
 /** The status on `today` (YYYY-MM-DD): revoked and suspended first, then expiry by date. */
@@ -36,6 +70,36 @@ export function statusOf(certificate: Pick<CertificateRow, 'status' | 'expiresAt
 /** "Siti Rahmawati Nasution" → "Sit* Rah******* Nas*****": enough to recognise, not to learn. */
 export function maskName(name: string): string {
   // Letters are counted as code points; without surrogate pairs those are the string's own units.
+  if (/[\uD800-\uDFFF]/.test(name)) return maskWords(name)
+  const text = name.trim()
+  let out = ''
+  let start = -1
+  for (let i = 0; i <= text.length; i++) {
+    const code = i < text.length ? text.charCodeAt(i) : 32
+    if (!isSpace(code)) {
+      if (start < 0) start = i
+      continue
+    }
+    if (start < 0) continue
+    const letters = i - start
+    const shown = letters <= 3 ? 1 : 3
+    if (out !== '') out += ' '
+    const hidden = letters - shown
+    out += text.slice(start, start + shown) + (hidden <= STARS.length ? STARS.slice(0, hidden) : '*'.repeat(hidden))
+    start = -1
+  }
+  // A name of white space only: one empty word, as splitting it gives.
+  return out
+}
+
+/** The stars of most words, cut to length (a longer word has them made). */
+const STARS = '*'.repeat(64)
+
+/** What `\s` matches, for the characters that occur in names (anything unusual takes the slow way). */
+const isSpace = (code: number) => code === 32 || (code >= 9 && code <= 13) || (code > 127 && /\s/.test(String.fromCharCode(code)))
+
+/** The general way: words split on white space, letters counted as code points. */
+function maskWords(name: string): string {
   const units = !/[\uD800-\uDFFF]/.test(name)
   return name
     .trim()
@@ -181,8 +245,11 @@ const jakartaDay = new Intl.DateTimeFormat('en-CA', {
 })
 let lastDay = { minute: Number.NaN, day: '' }
 /** The zone is a whole number of hours from UTC, so the day can only change on a minute: the last one is kept. */
-export const todayInJakarta = (now: Date) => {
-  const minute = Math.floor(now.getTime() / 60_000)
-  if (minute !== lastDay.minute) lastDay = { minute, day: jakartaDay.format(now) }
+export const todayInJakarta = (now: Date) => dayInJakarta(now.getTime())
+
+/** `todayInJakarta` for a time in milliseconds (no Date is made unless the minute changed). */
+export function dayInJakarta(ms: number): string {
+  const minute = Math.floor(ms / 60_000)
+  if (minute !== lastDay.minute) lastDay = { minute, day: jakartaDay.format(ms) }
   return lastDay.day
 }
