@@ -3,47 +3,21 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import QRCode from 'qrcode'
-import { resolveDataKey } from '../bootstrap.js'
 import { type Config, DEV_CERT_SIGNING_KEY } from '../config.js'
-import { type CertificateImportResult, importCertificates } from '../core/certificates/import.js'
+import { importCertificates } from '../core/certificates/import.js'
 import { normalizeNumber, signNumber } from '../core/certificates/verify.js'
-import { formatImportError } from '../core/import/csv.js'
-import { createNikVault } from '../core/privacy/nik-vault.js'
 import type { Db } from '../db/client.js'
 import { certificateByNumber } from '../db/queries/certificates.js'
-import { createLogger } from '../logger.js'
-import { progressBar, readInput } from './io.js'
+import { importFile } from './io.js'
 
 const out = (text: string) => process.stdout.write(text)
 const err = (text: string) => process.stderr.write(text)
 
 export function importCertificatesCommand(db: Db, args: string[], config: Config): number {
-  const path = args[0]
-  if (!path) {
-    err('Sebutkan filenya, mis.: npm run cli -- import certificates sertifikat.csv\n')
-    return 2
-  }
-  const input = readInput(path)
-  if (!input) return 2
-  // The server's key: the same NIK must give the same hash as in the people table.
-  const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, stream: 'stderr' })
-  const vault = createNikVault(resolveDataKey(config, logger))
-  const progress = progressBar()
-  let result: CertificateImportResult
-  try {
-    result = importCertificates(db, input, {
-      actor: 'cli',
-      vault,
-      ...(progress.onProgress && { onProgress: progress.onProgress }),
-    })
-  } finally {
-    progress.stop()
-  }
-  if (!result.ok) {
-    for (const error of result.errors) err(`${formatImportError(error)}\n`)
-    err(`${new Set(result.errors.map((e) => e.line)).size} baris ditolak; tidak ada yang disimpan.\n`)
-    return 1
-  }
+  const result = importFile(args, config, 'npm run cli -- import certificates sertifikat.csv', (input, options) =>
+    importCertificates(db, input, { actor: 'cli', ...options }),
+  )
+  if (typeof result === 'number') return result
   out(`${result.inserted} sertifikat ditambahkan, ${result.updated} diperbarui, ${result.unchanged} tidak berubah.\n`)
   if (result.linked > 0) out(`${result.linked} sertifikat terhubung ke orang yang tercatat dengan NIK yang sama.\n`)
   return 0

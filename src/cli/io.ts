@@ -1,6 +1,11 @@
 /** What the import commands share: reading the file, and a progress bar for a person watching. */
 import { readFileSync } from 'node:fs'
 import cliProgress from 'cli-progress'
+import { resolveDataKey } from '../bootstrap.js'
+import type { Config } from '../config.js'
+import { formatImportError, type ImportError } from '../core/import/csv.js'
+import { createNikVault, type NikVault } from '../core/privacy/nik-vault.js'
+import { createLogger } from '../logger.js'
 
 /** The file's bytes, or (after one line on stderr saying why it cannot be read) undefined. */
 export function readInput(path: string): Uint8Array | undefined {
@@ -44,4 +49,47 @@ export function progressBar(): Progress {
       if (started) bar.stop()
     },
   }
+}
+
+/** The server's NIK vault: DATA_ENCRYPTION_KEY, or the key file beside the database (same NIK, same hash). */
+export function serverVault(config: Config): NikVault {
+  const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, stream: 'stderr' })
+  return createNikVault(resolveDataKey(config, logger))
+}
+
+type ImportRun<R> = (input: Uint8Array, options: { vault: NikVault; onProgress?: Progress['onProgress'] }) => R
+
+/**
+ * An import of a file with NIKs from the command line: the file named in `args` (else the usage
+ * line and exit code 2), the server's NIK vault, a progress bar, and every bad row on stderr (exit
+ * code 1). Returns the result of a good file, for the command to tell what was stored; otherwise
+ * the exit code.
+ */
+export function importFile<R extends { ok: true } | { ok: false; errors: ImportError[] }>(
+  args: string[],
+  config: Config,
+  usage: string,
+  run: ImportRun<R>,
+): Extract<R, { ok: true }> | number {
+  const path = args[0]
+  if (!path) {
+    process.stderr.write(`Sebutkan filenya, mis.: ${usage}\n`)
+    return 2
+  }
+  const input = readInput(path)
+  if (!input) return 2
+  const vault = serverVault(config)
+  const progress = progressBar()
+  let result: R
+  try {
+    result = run(input, { vault, ...(progress.onProgress && { onProgress: progress.onProgress }) })
+  } finally {
+    progress.stop()
+  }
+  if (!result.ok) {
+    for (const error of result.errors) process.stderr.write(`${formatImportError(error)}\n`)
+    process.stderr.write(`${new Set(result.errors.map((e) => e.line)).size} baris ditolak; tidak ada yang disimpan.\n`)
+    return 1
+  }
+  return result as Extract<R, { ok: true }>
 }
