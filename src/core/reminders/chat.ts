@@ -10,13 +10,11 @@ import { personOfChat } from '../../db/queries/registrations.js'
 import { auditLog, bimtekSessions, channelIdentities, exams, outbox, people, registrations } from '../../db/schema.js'
 import type { ChoiceAction, Feature, TypedCommand } from '../engine.js'
 import { fill, t } from '../messages.js'
-import { zoneLabelOrName as label } from '../regions.js'
 import { askCancel } from '../registration/commands.js'
-import { clock, day } from '../registration/format.js'
 import { normalizeInput } from '../text/normalize.js'
 import type { Outcome, TurnContext } from '../turn.js'
-import type { Language, Text } from '../types.js'
-import { REMINDER_ACTION, soonText } from './message.js'
+import type { Text } from '../types.js'
+import { localMoment, REMINDER_ACTION, soonText } from './message.js'
 import { planReminders } from './plan.js'
 
 const texts = {
@@ -139,8 +137,6 @@ const zoneOf = (db: Db, personId: number | undefined) =>
     ? undefined
     : db.select({ zone: people.timeZone }).from(people).where(eq(people.id, personId)).get()?.zone) ?? 'Asia/Jakarta'
 
-const at = (date: Date, zone: string, lang: Language) => `${day(date, zone, lang)}, ${clock(date, zone)} ${label(zone)}`
-
 const kindOfKey = (db: Db, eventKey: string | null): string => {
   const [type, id] = (eventKey ?? '').split(':')
   if (type === 'registration') return 'bimtek'
@@ -176,8 +172,8 @@ function overview(ctx: TurnContext): Outcome {
   const planned = plannedFor(db, chat)
   const lines = planned.slice(0, 8).map((row) => {
     const what = t(lang, WHAT[kindOfKey(db, row.eventKey)] ?? WHAT.bimtek ?? { id: '', en: '' })
-    const event = row.expiresAt ? ` (${at(row.expiresAt, zone, lang)})` : ''
-    return `• ${at(row.dueAt, zone, lang)}: ${what} ${soonText(row.label ?? '', lang)}${event}`
+    const event = row.expiresAt ? ` (${localMoment(row.expiresAt, zone, lang)})` : ''
+    return `• ${localMoment(row.dueAt, zone, lang)}: ${what} ${soonText(row.label ?? '', lang)}${event}`
   })
   const body = planned.length > 0 ? `${t(lang, texts.planned)}\n${lines.join('\n')}` : t(lang, texts.nonePlanned)
   return {
@@ -318,7 +314,7 @@ function answer(ctx: TurnContext, reply: 'hadir' | 'batal', contact: string, eve
   }
   const zone = zoneOf(db, personId)
   const what = target.type === 'registration' ? `Bimtek ${target.title}` : t(lang, WHAT[target.kind] ?? { id: '', en: '' })
-  const when = at(target.startsAt, zone, lang)
+  const when = localMoment(target.startsAt, zone, lang)
   if (reply === 'hadir') {
     if (target.attended) return { replies: [{ text: fill(t(lang, texts.attendanceAgain), { what, when }) }], next: null }
     const table = target.type === 'registration' ? registrations : exams

@@ -4,6 +4,7 @@
  * to answer: HADIR, BATAL, or "stop pengingat". On Telegram HADIR and BATAL are also buttons;
  * WhatsApp shows no buttons any more, so there they are words to type.
  */
+import { fill } from '../messages.js'
 import { zoneLabelOrName as label } from '../regions.js'
 import { clock, day, when, where } from '../registration/format.js'
 import type { Channel, Language, Reply, Text } from '../types.js'
@@ -95,9 +96,6 @@ const texts = {
   batal: { id: 'BATAL', en: 'BATAL (I cannot come)' },
 } satisfies Record<string, Text>
 
-const fill = (template: string, values: Record<string, string>) =>
-  template.replace(/\{(\w+)\}/g, (slot, name: string) => values[name] ?? slot)
-
 /** "H-7", "H-1" (days before) or "2 jam lagi" / "in 2 hours", from the reminder's label. */
 export function soonText(reminderLabel: string, lang: Language): string {
   const match = /^(\d+)([dhm])$/.exec(reminderLabel)
@@ -109,8 +107,13 @@ export function soonText(reminderLabel: string, lang: Language): string {
 }
 
 /** A moment in the reader's zone, with the place's own time when its zone differs. */
+/** "Kamis, 10 Desember 2026, 09.00 WIT": a moment in one zone. */
+export function localMoment(date: Date, zone: string, lang: Language): string {
+  return `${day(date, zone, lang)}, ${clock(date, zone)} ${label(zone)}`
+}
+
 function moment(date: Date, placeZone: string, readerZone: string, lang: Language): string {
-  const main = `${day(date, readerZone, lang)}, ${clock(date, readerZone)} ${label(readerZone)}`
+  const main = localMoment(date, readerZone, lang)
   if (label(placeZone) === label(readerZone)) return main
   return `${main} (${lang === 'id' ? 'di lokasi' : 'local time'} ${clock(date, placeZone)} ${label(placeZone)})`
 }
@@ -127,11 +130,7 @@ export function reminderReply(
   const lines = [tx(texts.title, { what: WHAT[event.kind][lang], soon: soonText(reminderLabel, lang) })]
   if (event.session) lines.push(`*${event.session.title}*`)
   if (event.kind === 'portofolio') {
-    lines.push(
-      tx(texts.deadline, {
-        when: `${day(event.startsAt, readerZone, lang)}, ${clock(event.startsAt, readerZone)} ${label(readerZone)}`,
-      }),
-    )
+    lines.push(tx(texts.deadline, { when: localMoment(event.startsAt, readerZone, lang) }))
   } else if (event.session) {
     lines.push(tx(texts.when, { when: when(event.session, lang, readerZone) }))
     lines.push(`📍 ${where(event.session, lang)}`)
