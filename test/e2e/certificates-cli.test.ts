@@ -4,16 +4,15 @@
  * a person the status import brought, a running server and the terminal chat seeing an import at
  * once, and QR codes written as PNG and SVG holding the signed link.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import QRCode from 'qrcode'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { signNumber } from '../../src/core/certificates/verify.js'
 import { createNikVault } from '../../src/core/privacy/nik-vault.js'
 import { certificatesFile } from '../support/certificates-csv.js'
 import { statusFile } from '../support/status-csv.js'
-import { killAll, runChat, start, tempDir } from './process.js'
+import { killAll, readRows, runChat, start, tempDir, writeIn } from './process.js'
 
 const KEY = '0f'.repeat(32)
 const SIGNING_KEY = 'test-signing-key-0123456789abcdefghijklmnop'
@@ -38,20 +37,9 @@ async function cli(args: string[], env: Record<string, string> = {}) {
   return { exit, stdout: run.stdout(), stderr: run.stderr() }
 }
 
-function file(name: string, text: string): string {
-  const path = join(temp.dir, name)
-  writeFileSync(path, text)
-  return path
-}
+const file = (name: string, text: string) => writeIn(temp.dir, name, text)
 
-function query<T>(sql: string): T[] {
-  const db = new Database(dbPath, { readonly: true })
-  try {
-    return db.prepare(sql).all() as T[]
-  } finally {
-    db.close()
-  }
-}
+const query = <T>(sql: string) => readRows<T>(dbPath, sql)
 
 const hendra = {
   certificate_number: 'LSPS/2024/00007',

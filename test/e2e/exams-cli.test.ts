@@ -1,14 +1,7 @@
-/**
- * `npm run cli -- import exams FILE.csv` as a real process on a database file: people come from
- * `import status` (NIKs hashed with the server's key), exams are found again by code, and a bad
- * file is refused row by row without echoing a NIK.
- */
-import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ANDI, examsFile, PEOPLE_FILE, YOHANES } from '../support/exams-csv.js'
-import { killAll, start, tempDir } from './process.js'
+import { killAll, readRows, start, tempDir, writeIn } from './process.js'
 
 const KEY = '0f'.repeat(32)
 
@@ -31,20 +24,9 @@ async function cli(...args: string[]) {
   return { exit, stdout: run.stdout(), stderr: run.stderr() }
 }
 
-function file(name: string, text: string): string {
-  const path = join(temp.dir, name)
-  writeFileSync(path, text)
-  return path
-}
+const file = (name: string, text: string) => writeIn(temp.dir, name, text)
 
-function query<T>(sql: string): T[] {
-  const db = new Database(dbPath, { readonly: true })
-  try {
-    return db.prepare(sql).all() as T[]
-  } finally {
-    db.close()
-  }
-}
+const query = <T>(sql: string) => readRows<T>(dbPath, sql)
 
 type StoredExam = { code: string; full_name: string; kind: string; status: string; starts_at: number; time_zone: string }
 const storedExams = () =>

@@ -4,10 +4,11 @@
  * test left running.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import Database from 'better-sqlite3'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx')
@@ -160,4 +161,21 @@ export function indexAfterAll(text: string, parts: string[]): number {
     at = found + part.length
   }
   return at
+}
+
+/** Writes `text` to `name` in `dir` (a data file for a CLI run) and returns its path. */
+export function writeIn(dir: string, name: string, text: string): string {
+  const path = join(dir, name)
+  writeFileSync(path, text)
+  return path
+}
+
+/** Rows of a query on the database file, opened read-only (what another process wrote). */
+export function readRows<T>(dbPath: string, sql: string): T[] {
+  const db = new Database(dbPath, { readonly: true })
+  try {
+    return db.prepare(sql).all() as T[]
+  } finally {
+    db.close()
+  }
 }

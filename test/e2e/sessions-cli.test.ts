@@ -1,10 +1,8 @@
-/** `npm run cli -- import sessions FILE.csv` and the session listings as real processes on a database file. */
-import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { sessionsFile } from '../support/sessions-csv.js'
-import { killAll, runChat, start, tempDir } from './process.js'
+import { killAll, runChat, start, tempDir, writeIn } from './process.js'
 
 let temp: ReturnType<typeof tempDir>
 let dbPath: string
@@ -25,11 +23,7 @@ async function cli(...args: string[]) {
   return { exit, stdout: run.stdout(), stderr: run.stderr() }
 }
 
-function file(name: string, text: string): string {
-  const path = join(temp.dir, name)
-  writeFileSync(path, text)
-  return path
-}
+const file = (name: string, text: string) => writeIn(temp.dir, name, text)
 
 function storedCodes(): string[] {
   const db = new Database(dbPath, { readonly: true })

@@ -3,13 +3,12 @@
  * next to a running server and the terminal chat: the CLI hashes NIKs with the server's key, the
  * chat sees an import at once, and a linked person whose stage changes gets a message queued.
  */
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createNikVault, parseDataKey } from '../../src/core/privacy/nik-vault.js'
 import { STATUS, statusFile, WOMAN } from '../support/status-csv.js'
-import { killAll, runChat, start, tempDir } from './process.js'
+import { killAll, readRows, runChat, start, tempDir, writeIn } from './process.js'
 
 const KEY = '0f'.repeat(32)
 
@@ -32,20 +31,9 @@ async function cli(args: string[], env: Record<string, string> = { DATA_ENCRYPTI
   return { exit, stdout: run.stdout(), stderr: run.stderr() }
 }
 
-function file(name: string, text: string): string {
-  const path = join(temp.dir, name)
-  writeFileSync(path, text)
-  return path
-}
+const file = (name: string, text: string) => writeIn(temp.dir, name, text)
 
-function query<T>(sql: string): T[] {
-  const db = new Database(dbPath, { readonly: true })
-  try {
-    return db.prepare(sql).all() as T[]
-  } finally {
-    db.close()
-  }
-}
+const query = <T>(sql: string) => readRows<T>(dbPath, sql)
 
 const budi = [
   { stage: 'terdaftar', stage_date: '2026-01-05' },
