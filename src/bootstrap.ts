@@ -68,7 +68,7 @@ export function demoAllowed(config: Pick<Config, 'DEMO_DATA' | 'NODE_ENV'>): boo
 
 export function openCore(config: Config, logger: Logger, options: { clock?: () => Date } = {}): Core {
   // Content first: a broken knowledge base stops start-up before anything is created.
-  const kb = loadKnowledgeBase(config.FAQ_PATH)
+  const kb = loadKnowledgeBase(config.FAQ_PATH, config.FAQ_QUESTIONS_PATH)
   const db = openDatabase(config.DATABASE_PATH)
   const vault = createNikVault(resolveDataKey(config, logger))
   // One write-locked transaction, so processes starting together seed an empty database once.

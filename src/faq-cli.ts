@@ -14,7 +14,7 @@ const { values } = parseArgs({ options: { jsonl: { type: 'boolean' } } })
 const config = loadConfigOrExit()
 let matcher: ReturnType<typeof createMatcher>
 try {
-  matcher = createMatcher(loadKnowledgeBase(config.FAQ_PATH))
+  matcher = createMatcher(loadKnowledgeBase(config.FAQ_PATH, config.FAQ_QUESTIONS_PATH))
 } catch (error) {
   if (!(error instanceof FaqContentError)) throw error
   process.stderr.write(`Content error: ${error.message}\n`)

@@ -7,5 +7,8 @@ declare module '@nlpjs/neural' {
     constructor(settings?: NeuralSettings)
     train(corpus: Sample[]): { iterations: number; error: number }
     run(input: Features): Record<string, number> | undefined
+    /** The trained weights (features, intents, one row of weights and a bias per intent). */
+    toJSON(): unknown
+    fromJSON(json: unknown): void
   }
 }

@@ -9,7 +9,7 @@ function runFaq(input: string, args: string[] = ['--jsonl'], env: Record<string,
 
 describe('npm run faq -- --jsonl', () => {
   it('prints one JSON object per question: the topic the bot answers confidently, or null', () => {
-    const result = runFaq('syarat ikut sertifikasi apa aja\nbansos kapan cair\n\nmakasih kak\nbimtek?\n')
+    const result = runFaq('syarat ikut sertifikasi apa aja\nbansos kapan cair\n\nmakasih kak\nsertifikat\n')
     expect(result.status).toBe(0)
     const lines = result.stdout
       .trim()
@@ -19,7 +19,7 @@ describe('npm run faq -- --jsonl', () => {
     expect(lines[0]).toMatchObject({ question: 'syarat ikut sertifikasi apa aja', topic: 'syarat' })
     expect(lines[1]).toMatchObject({ question: 'bansos kapan cair', topic: null })
     expect(lines[2]).toMatchObject({ question: 'makasih kak', topic: null })
-    expect(lines[3]).toMatchObject({ question: 'bimtek?', topic: null })
+    expect(lines[3]).toMatchObject({ question: 'sertifikat', topic: null })
     for (const line of lines) expect(typeof line.score).toBe('number')
   })
 

@@ -85,3 +85,53 @@ describe('a malformed entry stops start-up naming the file and the entry', () =>
     expect(() => loadKnowledgeBase(file)).toThrow(/faq\.yaml: line \d+/)
   })
 })
+
+describe('the labelled questions the matcher learns from', () => {
+  function loadQuestions(lines: string) {
+    const dir = mkdtempSync(join(tmpdir(), 'kesos-faq-'))
+    dirs.push(dir)
+    const file = join(dir, 'faq-questions.jsonl')
+    writeFileSync(file, lines)
+    return () => loadKnowledgeBase('content/faq.yaml', file)
+  }
+
+  it('the file in the repository loads, every line naming a topic or out-of-scope subject', () => {
+    const kb = loadKnowledgeBase('content/faq.yaml', 'content/faq-questions.jsonl')
+    const ids = new Set([...kb.topics, ...kb.outOfScope].map((entry) => entry.id))
+    expect(kb.questions.length).toBeGreaterThanOrEqual(1000)
+    for (const question of kb.questions) expect(ids.has(question.topic), question.q).toBe(true)
+  })
+
+  it('null means "not ours" and is learnt as the general out-of-scope reply; blank lines are skipped', () => {
+    const kb = loadQuestions('{"q": "syarat ikut ukom apa", "topic": "syarat"}\n\n{"q": "resep rendang", "topic": null}\n')()
+    expect(kb.questions).toEqual([
+      { q: 'syarat ikut ukom apa', topic: 'syarat' },
+      { q: 'resep rendang', topic: 'obrolan-umum' },
+    ])
+  })
+
+  it.each([
+    [
+      'a line that is not JSON',
+      '{"q": "syarat apa", "topic": "syarat"}\nsyarat apa\n',
+      /faq-questions\.jsonl: line 2: is not a JSON object/,
+    ],
+    [
+      'a topic that does not exist',
+      '{"q": "syarat apa", "topic": "syarat-syarat"}\n',
+      /line 1: topic "syarat-syarat" is not a topic or out-of-scope id/,
+    ],
+    ['an empty question', '{"q": "  ", "topic": "syarat"}\n', /line 1: q: q must not be empty/],
+    ['no topic key', '{"q": "syarat apa"}\n', /line 1: topic: /],
+  ])('%s stops start-up naming the file and the line', (_, lines, problem) => {
+    const load = loadQuestions(lines)
+    expect(load).toThrow(FaqContentError)
+    expect(load).toThrow(problem)
+  })
+
+  it('a missing file is named', () => {
+    expect(() => loadKnowledgeBase('content/faq.yaml', 'content/tidak-ada.jsonl')).toThrow(
+      'content/tidak-ada.jsonl: file: cannot be read (ENOENT)',
+    )
+  })
+})

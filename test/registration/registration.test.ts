@@ -188,8 +188,8 @@ describe('what is stored', () => {
   })
 
   it('while the flow is unfinished, the conversation state holds the NIK sealed, never the 16 digits', async () => {
-    const { core } = open()
-    const session = addSession(core.db, new Date(), { code: 'MID' })
+    const { core, clock } = open()
+    const session = addSession(core.db, clock.now(), { code: 'MID' })
     const c = chat(core.engine, 'midway')
     const summary = textOf(await toSummary(c, SITI, session))
     const leaks = everyText(core.db).filter((text) => text.value.includes(SITI.nik))

@@ -33,11 +33,16 @@ export const FAQ_TRANSCRIPTS: Record<string, Transcript> = {
 
   'an unsure question gets "Maksud Anda" choices': [
     {
-      user: 'bimtek?',
+      user: 'sertifikat?',
       bot: ['Maksud Anda:'],
-      options: ['Apa itu Bimtek sertifikasi?', 'Cara daftar Bimtek', 'Jadwal sesi Bimtek', 'Bukan, tanya petugas'],
+      options: [
+        'Verifikasi keaslian sertifikat',
+        'Sertifikat hilang atau rusak',
+        'Masa berlaku & sertifikasi ulang',
+        'Bukan, tanya petugas',
+      ],
     },
-    { tap: 'Cara daftar Bimtek', bot: ['*Cara daftar Bimtek*'] },
+    { tap: 'Sertifikat hilang atau rusak', bot: ['*Sertifikat hilang atau rusak*'] },
   ],
 
   'nothing fits: what the bot can do, the menu and a person': [
@@ -95,12 +100,12 @@ export const FAQ_TRANSCRIPTS: Record<string, Transcript> = {
       options: ['Education route', 'Certification steps', 'Talk to staff'],
     },
     {
-      user: 'bimtek?',
+      user: 'the certificate?',
       bot: ['Did you mean:'],
       options: [
-        'What is the certification Bimtek?',
-        'How to register for Bimtek',
-        'Upcoming Bimtek sessions',
+        'Verify a certificate',
+        'Lost or damaged certificate',
+        'Validity and re-certification',
         'None of these, ask staff',
       ],
     },

@@ -1,5 +1,7 @@
 /**
- * The FAQ knowledge base: a YAML file in the repository that secretariat staff edit. It is checked
+ * The FAQ knowledge base: a YAML file in the repository that secretariat staff edit, and beside it
+ * a file of labelled questions (one JSON object per line: a question as someone wrote it and the
+ * topic that answers it, or null for "not ours") that the matcher learns from. Both are checked
  * completely at start-up; a malformed entry stops start-up with the file and the entry named.
  */
 import { readFileSync } from 'node:fs'
@@ -81,7 +83,23 @@ const fileSchema = z.object({
 export type FaqTopic = z.infer<typeof topicSchema>
 export type OutOfScope = z.infer<typeof outOfScopeSchema>
 export type FaqGroup = { id: string; title: { id: string; en: string } }
-export type KnowledgeBase = { groups: FaqGroup[]; topics: FaqTopic[]; outOfScope: OutOfScope[] }
+/** A question as someone wrote it, and the topic or out-of-scope subject that answers it. */
+export type LabelledQuestion = { q: string; topic: string }
+export type KnowledgeBase = {
+  groups: FaqGroup[]
+  topics: FaqTopic[]
+  outOfScope: OutOfScope[]
+  /** Labelled questions the matcher learns from besides each entry's own examples. */
+  questions: LabelledQuestion[]
+}
+
+/** Where a question labelled null ("not one of ours") is learnt: the general out-of-scope reply. */
+export const GENERAL_OUT_OF_SCOPE = 'obrolan-umum'
+
+const questionSchema = z.object({
+  q: z.string().trim().min(1, 'q must not be empty'),
+  topic: z.string().nullable(),
+})
 
 /** A problem in the content file, worded for the staff member who edited it. */
 export class FaqContentError extends Error {
@@ -138,11 +156,54 @@ export function validateKnowledgeBase(data: unknown, file: string): KnowledgeBas
     seen.add(parsed.data.id)
     return parsed.data
   })
-  return { groups, topics, outOfScope }
+  return { groups, topics, outOfScope, questions: [] }
 }
 
-/** Reads and checks the knowledge base file. */
-export function loadKnowledgeBase(file: string): KnowledgeBase {
+/**
+ * Checks a labelled-questions file (JSON Lines: `{"q": "...", "topic": "<id>" | null}`; other keys
+ * are ignored; blank lines are skipped) against the knowledge base it trains.
+ */
+export function parseQuestions(source: string, file: string, kb: KnowledgeBase): LabelledQuestion[] {
+  const ids = new Set([...kb.topics.map((topic) => topic.id), ...kb.outOfScope.map((item) => item.id)])
+  const questions: LabelledQuestion[] = []
+  source.split('\n').forEach((line, index) => {
+    if (!line.trim()) return
+    const entry = `line ${index + 1}`
+    let raw: unknown
+    try {
+      raw = JSON.parse(line)
+    } catch {
+      throw new FaqContentError(file, entry, 'is not a JSON object like {"q": "...", "topic": "syarat"}')
+    }
+    const parsed = questionSchema.safeParse(raw)
+    if (!parsed.success) throw new FaqContentError(file, entry, describe(parsed.error))
+    const topic = parsed.data.topic ?? GENERAL_OUT_OF_SCOPE
+    if (!ids.has(topic)) {
+      const what =
+        parsed.data.topic === null
+          ? `null needs the out-of-scope entry "${GENERAL_OUT_OF_SCOPE}"`
+          : `topic "${topic}" is not a topic or out-of-scope id of the knowledge base`
+      throw new FaqContentError(file, entry, what)
+    }
+    questions.push({ q: parsed.data.q, topic })
+  })
+  return questions
+}
+
+/** Reads and checks the knowledge base file and, when named, its labelled questions. */
+export function loadKnowledgeBase(file: string, questionsFile?: string): KnowledgeBase {
+  const kb = loadContent(file)
+  if (!questionsFile) return kb
+  let source: string
+  try {
+    source = readFileSync(questionsFile, 'utf8')
+  } catch (error) {
+    throw new FaqContentError(questionsFile, 'file', `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
+  }
+  return { ...kb, questions: parseQuestions(source, questionsFile, kb) }
+}
+
+function loadContent(file: string): KnowledgeBase {
   let source: string
   try {
     source = readFileSync(file, 'utf8')

@@ -35,18 +35,25 @@ export type MatcherTuning = {
    * over a BM25 answer.
    */
   neural: { iterations: number; answerAt: number; outOfScopeAt: number } | null
+  /**
+   * An out-of-scope subject among the next candidates that knows more of the question's words
+   * than the best topic, with at least this share of its score, wins ("ukom ners jadwalnya kpn").
+   */
+  rivalShare?: number
 }
 
 /**
- * Chosen on the "tune" half of bench/data/faq-eval.jsonl: the most correct answers while still
- * declining at least 90% of out-of-scope questions (README, "FAQ matching").
+ * Chosen by 5-fold cross-validation over content/faq-questions.jsonl (bench/faq/tune.ts cv): the
+ * most correct answers while still declining well over 90% of out-of-scope questions (README,
+ * "Evaluation").
  */
 export const DEFAULT_TUNING: MatcherTuning = {
   boost: { title: 1, keywords: 2, examples: 1 },
   weakTerm: 0.3,
-  answerAt: 0.3,
+  answerAt: 0.2,
   suggestCoverage: 0.34,
-  neural: { iterations: 30, answerAt: 0.5, outOfScopeAt: 0.3 },
+  neural: { iterations: 60, answerAt: 0.3, outOfScopeAt: 0.3 },
+  rivalShare: 0.4,
 }
 
 type Doc = { id: string; title: string; keywords: string; examples: string }
@@ -76,6 +83,18 @@ function vocabularyOf(kb: KnowledgeBase, rewriting: boolean, spelledOut = false)
   return texts.flatMap((text) => words(text, rewriting))
 }
 
+/** The knowledge base with each labelled question added to the examples of the entry it names. */
+function withQuestions(kb: KnowledgeBase): KnowledgeBase {
+  if (!kb.questions.length) return kb
+  const byId = new Map<string, string[]>()
+  for (const { q, topic } of kb.questions) byId.set(topic, [...(byId.get(topic) ?? []), q])
+  const more = <T extends { id: string; examples: string[] }>(entry: T): T => ({
+    ...entry,
+    examples: [...entry.examples, ...(byId.get(entry.id) ?? [])],
+  })
+  return { ...kb, topics: kb.topics.map(more), outOfScope: kb.outOfScope.map(more), questions: [] }
+}
+
 // Training takes a few hundred milliseconds: every core built from the same content shares one.
 const built = new Map<string, Matcher>()
 
@@ -90,12 +109,15 @@ export function createMatcher(kb: KnowledgeBase, tuning: MatcherTuning = DEFAULT
   return matcher
 }
 
-function buildMatcher(kb: KnowledgeBase, tuning: MatcherTuning): Matcher {
+function buildMatcher(content: KnowledgeBase, tuning: MatcherTuning): Matcher {
+  // Answers name the entries as written; everything learnt also learns the labelled questions.
+  const subjectsOf = content
+  const kb = withQuestions(content)
   const rewriting = tuning.analysis?.rewriting ?? true
   const analyzer = createAnalyzer(vocabularyOf(kb, rewriting), tuning.analysis, vocabularyOf(kb, rewriting, true))
   const subjects = new Map<string, Subject>([
-    ...kb.topics.map((topic) => [topic.id, { kind: 'topic', topic }] as const),
-    ...kb.outOfScope.map((subject) => [subject.id, { kind: 'outOfScope', subject }] as const),
+    ...subjectsOf.topics.map((topic) => [topic.id, { kind: 'topic', topic }] as const),
+    ...subjectsOf.outOfScope.map((subject) => [subject.id, { kind: 'outOfScope', subject }] as const),
   ])
   const index = new MiniSearch<Doc>({
     fields: ['title', 'keywords', 'examples'],
@@ -163,6 +185,13 @@ function buildMatcher(kb: KnowledgeBase, tuning: MatcherTuning): Matcher {
         const foreign = ranked.find((r) => r.subject.kind === 'outOfScope')
         if (foreign?.subject.kind === 'outOfScope') return { kind: 'outOfScope', subject: foreign.subject.subject, score: 0 }
         return { kind: 'none', score: 0 }
+      }
+      const rivalShare = tuning.rivalShare
+      if (rivalShare !== undefined && first.subject.kind === 'topic') {
+        const rival = ranked
+          .slice(1, 4)
+          .find((r) => r.subject.kind === 'outOfScope' && r.coverage > first.coverage && r.score >= first.score * rivalShare)
+        if (rival?.subject.kind === 'outOfScope') return { kind: 'outOfScope', subject: rival.subject.subject, score: 0 }
       }
       // Confident when the best topic stands clearly above the next and knows most of the words.
       const margin = second ? 1 - second.score / first.score : 1
