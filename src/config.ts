@@ -44,8 +44,11 @@ const schema = z
       1440,
     ).default(30),
     FAQ_PATH: z.string().min(1, 'FAQ_PATH must be a file path').default('content/faq.yaml'),
-    // Empty: the matcher learns from the knowledge base's own examples only.
-    FAQ_QUESTIONS_PATH: z.string().default('content/faq-questions.jsonl'),
+    // "none": the matcher learns from the knowledge base's own examples only.
+    FAQ_QUESTIONS_PATH: z
+      .string()
+      .default('content/faq-questions.jsonl')
+      .transform((path) => (path.trim().toLowerCase() === 'none' ? undefined : path)),
     SECRETARIAT_CONTACT: z.string().min(1).default('sekretariat BBPPKS di wilayah Anda'),
     TELEGRAM_BOT_TOKEN: z
       .string()

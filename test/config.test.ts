@@ -144,3 +144,12 @@ describe('the reminder settings', () => {
     expect(error.message).toContain(reason)
   })
 })
+
+describe('FAQ_QUESTIONS_PATH', () => {
+  it('defaults to the labelled questions in the repository; "none" (any case) turns learning from them off', () => {
+    expect(load({}).FAQ_QUESTIONS_PATH).toBe('content/faq-questions.jsonl')
+    expect(load({ FAQ_QUESTIONS_PATH: '/srv/kesos/pertanyaan.jsonl' }).FAQ_QUESTIONS_PATH).toBe('/srv/kesos/pertanyaan.jsonl')
+    expect(load({ FAQ_QUESTIONS_PATH: 'none' }).FAQ_QUESTIONS_PATH).toBeUndefined()
+    expect(load({ FAQ_QUESTIONS_PATH: 'None' }).FAQ_QUESTIONS_PATH).toBeUndefined()
+  })
+})

@@ -1,5 +1,5 @@
 /**
- * The FAQ matcher on bench/data/faq-held.jsonl: 384 questions written the way people write, by two
+ * The FAQ matcher on bench/data/faq-held.jsonl: 338 questions written the way people write, by two
  * writers who saw only the topic list and the domain notes, never learnt from and never read for
  * tuning. How often the bot answers an in-scope question with the right topic, how often it
  * declines an out-of-scope one, and how long one question takes. Also the 5-fold cross-validation

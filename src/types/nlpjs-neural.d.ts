@@ -5,6 +5,8 @@ declare module '@nlpjs/neural' {
   export type NeuralSettings = { iterations?: number; learningRate?: number; momentum?: number; alpha?: number; log?: boolean }
   export class NeuralNetwork {
     constructor(settings?: NeuralSettings)
+    /** The settings given, with the defaults filled in. */
+    settings: Record<string, unknown>
     train(corpus: Sample[]): { iterations: number; error: number }
     run(input: Features): Record<string, number> | undefined
     /** The trained weights (features, intents, one row of weights and a bias per intent). */

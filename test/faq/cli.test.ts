@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
 const TSX = 'node_modules/.bin/tsx'
@@ -27,5 +30,22 @@ describe('npm run faq -- --jsonl', () => {
     const result = runFaq('halo\n', ['--jsonl'], { FAQ_PATH: 'content/tidak-ada.yaml' })
     expect(result.status).toBe(1)
     expect(result.stderr.trim()).toBe('Content error: content/tidak-ada.yaml: file: cannot be read (ENOENT)')
+  })
+})
+
+describe('FAQ_QUESTIONS_PATH', () => {
+  it('names the labelled questions the matcher learns from; "none" answers from the knowledge base alone', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kesos-faq-cli-'))
+    try {
+      // "ical" (Javanese: lost) appears nowhere in content/faq.yaml.
+      const file = join(dir, 'pertanyaan.jsonl')
+      writeFileSync(file, '{"q": "sertifikat kulo ical pripun", "topic": "sertifikat-hilang"}\n')
+      const taught = JSON.parse(runFaq('sertif kulo ical\n', ['--jsonl'], { FAQ_QUESTIONS_PATH: file }).stdout)
+      const alone = JSON.parse(runFaq('sertif kulo ical\n', ['--jsonl'], { FAQ_QUESTIONS_PATH: 'none' }).stdout)
+      expect(taught.topic).toBe('sertifikat-hilang')
+      expect(alone.topic).toBeNull()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -102,8 +102,10 @@ describe('the labelled questions the matcher learns from', () => {
     for (const question of kb.questions) expect(ids.has(question.topic), question.q).toBe(true)
   })
 
-  it('null means "not ours" and is learnt as the general out-of-scope reply; blank lines are skipped', () => {
-    const kb = loadQuestions('{"q": "syarat ikut ukom apa", "topic": "syarat"}\n\n{"q": "resep rendang", "topic": null}\n')()
+  it('null means "not ours" and is learnt as the general out-of-scope reply; blank lines and a byte-order mark are skipped', () => {
+    const kb = loadQuestions(
+      '\uFEFF{"q": "syarat ikut ukom apa", "topic": "syarat"}\n\n{"q": "resep rendang", "topic": null}\n',
+    )()
     expect(kb.questions).toEqual([
       { q: 'syarat ikut ukom apa', topic: 'syarat' },
       { q: 'resep rendang', topic: 'obrolan-umum' },

@@ -1,7 +1,8 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { NeuralNetwork } from '@nlpjs/neural'
+import { describe, expect, it, vi } from 'vitest'
 import { createTopicClassifier } from '../../src/core/faq/classifier.js'
 import { loadKnowledgeBase } from '../../src/core/faq/knowledge-base.js'
 import { createMatcher, DEFAULT_TUNING, type MatchOutcome } from '../../src/core/faq/matcher.js'
@@ -55,24 +56,58 @@ describe('labelled questions', () => {
 })
 
 describe('the trained network is kept between processes', () => {
-  it('weights loaded from the cache give the same verdicts as training afresh', () => {
+  const questions = ['brp lama sertif berlaku', 'pkh kpn cair', 'bimtek?', 'sertif kulo ical']
+  const verdicts = (classifier: ReturnType<typeof createTopicClassifier>) =>
+    questions.map((question) => classifier.classify(matcher.analyzer.terms(question)))
+  const withFolder = (use: (dir: string) => void) => {
     const dir = mkdtempSync(join(tmpdir(), 'kesos-network-'))
     try {
-      const questions = ['brp lama sertif berlaku', 'pkh kpn cair', 'bimtek?', 'sertif kulo ical']
-      const fresh = createTopicClassifier(kb, matcher.analyzer, 60, null)
-      const writing = createTopicClassifier(kb, matcher.analyzer, 60, dir)
-      expect(readdirSync(dir)).toHaveLength(1)
-      const loaded = createTopicClassifier(kb, matcher.analyzer, 60, dir)
-      for (const question of questions) {
-        const terms = matcher.analyzer.terms(question)
-        expect(loaded.classify(terms), question).toEqual(fresh.classify(terms))
-        expect(writing.classify(terms), question).toEqual(fresh.classify(terms))
-      }
-      // Other examples are another network, not the cached one.
-      createTopicClassifier({ ...kb, topics: kb.topics.slice(1) }, matcher.analyzer, 60, dir)
-      expect(readdirSync(dir)).toHaveLength(2)
+      use(join(dir, 'cache'))
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  }
+
+  it('a second build loads the weights without training, with the same verdicts; the folder is private', () => {
+    withFolder((dir) => {
+      const fresh = verdicts(createTopicClassifier(kb, matcher.analyzer, 60, null))
+      const train = vi.spyOn(NeuralNetwork.prototype, 'train')
+      expect(verdicts(createTopicClassifier(kb, matcher.analyzer, 60, dir))).toEqual(fresh)
+      expect(train).toHaveBeenCalledTimes(1)
+      expect(readdirSync(dir)).toHaveLength(1)
+      expect(statSync(dir).mode & 0o777).toBe(0o700)
+      expect(verdicts(createTopicClassifier(kb, matcher.analyzer, 60, dir))).toEqual(fresh)
+      expect(train).toHaveBeenCalledTimes(1)
+      // Other examples or other settings are another network.
+      createTopicClassifier({ ...kb, topics: kb.topics.slice(1) }, matcher.analyzer, 60, dir)
+      createTopicClassifier(kb, matcher.analyzer, 61, dir)
+      expect(train).toHaveBeenCalledTimes(3)
+      expect(readdirSync(dir)).toHaveLength(3)
+      train.mockRestore()
+    })
+  })
+
+  it('a cache file that is damaged or of another shape is not trusted: trained again and replaced', () => {
+    withFolder((dir) => {
+      const fresh = verdicts(createTopicClassifier(kb, matcher.analyzer, 60, dir))
+      const [name = ''] = readdirSync(dir)
+      const file = join(dir, name)
+      const good = JSON.parse(readFileSync(file, 'utf8')) as { intents: string[]; perceptrons: number[][] }
+      const damaged = [
+        '{"features": [',
+        '{}',
+        JSON.stringify({ ...good, intents: [...good.intents].reverse() }),
+        JSON.stringify({ ...good, perceptrons: good.perceptrons.slice(1) }),
+        JSON.stringify({ ...good, settings: { iterations: 5 } }),
+      ]
+      for (const text of damaged) {
+        writeFileSync(file, text)
+        const train = vi.spyOn(NeuralNetwork.prototype, 'train')
+        expect(verdicts(createTopicClassifier(kb, matcher.analyzer, 60, dir)), text.slice(0, 40)).toEqual(fresh)
+        expect(train).toHaveBeenCalledTimes(1)
+        train.mockRestore()
+        expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(good)
+      }
+    })
   })
 })

@@ -6,12 +6,9 @@
  * ("sobek" → a damaged certificate, whatever else is said), and which questions look like the
  * subjects we do not handle.
  */
-import { createHash } from 'node:crypto'
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { NeuralNetwork, type Sample } from '@nlpjs/neural'
+import type { Sample } from '@nlpjs/neural'
 import type { KnowledgeBase } from './knowledge-base.js'
+import { defaultNetworkCache, trainedNetwork } from './network-cache.js'
 import type { Analyzer } from './normalize.js'
 
 export type Verdict = { id: string; score: number; outOfScope: boolean }
@@ -33,50 +30,13 @@ function features(terms: string[]): Record<string, number> {
 /**
  * `iterations` stays small on purpose: a network trained to the last example memorises the
  * phrasings and generalises worse (cross-validated: README, "How a question is matched").
+ * `cacheDir`: where trained networks are kept between processes (network-cache.ts); null: none.
  */
-/**
- * Where trained networks are kept between processes. Training takes about a second and gives the
- * same weights every time for the same examples (they start at zero), so a process that starts
- * with content and settings seen before loads the weights instead (each restart, each test
- * process). Keyed by a hash of the training data; a cache that cannot be read or written is
- * simply not used.
- */
-export const NETWORK_CACHE = join(tmpdir(), 'kesos-assistant-faq-network')
-
-function trained(corpus: Sample[], iterations: number, cacheDir: string | null): NeuralNetwork {
-  const network = new NeuralNetwork({ iterations, log: false })
-  const key = createHash('sha256')
-    .update(JSON.stringify([1, iterations, corpus]))
-    .digest('hex')
-    .slice(0, 32)
-  const file = cacheDir && join(cacheDir, `${key}.json`)
-  if (file) {
-    try {
-      network.fromJSON(JSON.parse(readFileSync(file, 'utf8')))
-      return network
-    } catch {
-      // Not there yet (or unreadable): train.
-    }
-  }
-  network.train(corpus)
-  if (file && cacheDir) {
-    try {
-      mkdirSync(cacheDir, { recursive: true })
-      const partial = `${file}.${process.pid}.tmp`
-      writeFileSync(partial, JSON.stringify(network.toJSON()))
-      renameSync(partial, file) // whole or not at all, for processes starting together
-    } catch {
-      // A read-only disk: the next start trains again.
-    }
-  }
-  return network
-}
-
 export function createTopicClassifier(
   kb: KnowledgeBase,
   analyzer: Analyzer,
   iterations: number,
-  cacheDir: string | null = NETWORK_CACHE,
+  cacheDir: string | null = defaultNetworkCache(),
 ): TopicClassifier {
   const corpus: Sample[] = []
   const add = (texts: string[], label: string) => {
@@ -88,7 +48,7 @@ export function createTopicClassifier(
   for (const topic of kb.topics) add([topic.title.id, ...topic.examples, ...topic.keywords], topic.id)
   for (const item of kb.outOfScope) add([...item.examples, ...item.keywords], `${OUT_OF_SCOPE}${item.id}`)
   const known = new Set(corpus.flatMap((sample) => Object.keys(sample.input)))
-  const network = trained(corpus, iterations, cacheDir)
+  const network = trainedNetwork(corpus, { iterations, log: false }, cacheDir)
 
   return {
     classify(terms) {

@@ -166,27 +166,31 @@ export function validateKnowledgeBase(data: unknown, file: string): KnowledgeBas
 export function parseQuestions(source: string, file: string, kb: KnowledgeBase): LabelledQuestion[] {
   const ids = new Set([...kb.topics.map((topic) => topic.id), ...kb.outOfScope.map((item) => item.id)])
   const questions: LabelledQuestion[] = []
-  source.split('\n').forEach((line, index) => {
-    if (!line.trim()) return
-    const entry = `line ${index + 1}`
-    let raw: unknown
-    try {
-      raw = JSON.parse(line)
-    } catch {
-      throw new FaqContentError(file, entry, 'is not a JSON object like {"q": "...", "topic": "syarat"}')
-    }
-    const parsed = questionSchema.safeParse(raw)
-    if (!parsed.success) throw new FaqContentError(file, entry, describe(parsed.error))
-    const topic = parsed.data.topic ?? GENERAL_OUT_OF_SCOPE
-    if (!ids.has(topic)) {
-      const what =
-        parsed.data.topic === null
-          ? `null needs the out-of-scope entry "${GENERAL_OUT_OF_SCOPE}"`
-          : `topic "${topic}" is not a topic or out-of-scope id of the knowledge base`
-      throw new FaqContentError(file, entry, what)
-    }
-    questions.push({ q: parsed.data.q, topic })
-  })
+  // A byte-order mark (some editors on Windows write one) is not part of the first line.
+  source
+    .replace(/^\uFEFF/, '')
+    .split('\n')
+    .forEach((line, index) => {
+      if (!line.trim()) return
+      const entry = `line ${index + 1}`
+      let raw: unknown
+      try {
+        raw = JSON.parse(line)
+      } catch {
+        throw new FaqContentError(file, entry, 'is not a JSON object like {"q": "...", "topic": "syarat"}')
+      }
+      const parsed = questionSchema.safeParse(raw)
+      if (!parsed.success) throw new FaqContentError(file, entry, describe(parsed.error))
+      const topic = parsed.data.topic ?? GENERAL_OUT_OF_SCOPE
+      if (!ids.has(topic)) {
+        const what =
+          parsed.data.topic === null
+            ? `null needs the out-of-scope entry "${GENERAL_OUT_OF_SCOPE}"`
+            : `topic "${topic}" is not a topic or out-of-scope id of the knowledge base`
+        throw new FaqContentError(file, entry, what)
+      }
+      questions.push({ q: parsed.data.q, topic })
+    })
   return questions
 }
 
