@@ -87,7 +87,11 @@ function vocabularyOf(kb: KnowledgeBase, rewriting: boolean, spelledOut = false)
 function withQuestions(kb: KnowledgeBase): KnowledgeBase {
   if (!kb.questions.length) return kb
   const byId = new Map<string, string[]>()
-  for (const { q, topic } of kb.questions) byId.set(topic, [...(byId.get(topic) ?? []), q])
+  for (const { q, topic } of kb.questions) {
+    const examples = byId.get(topic)
+    if (examples) examples.push(q)
+    else byId.set(topic, [q])
+  }
   const more = <T extends { id: string; examples: string[] }>(entry: T): T => ({
     ...entry,
     examples: [...entry.examples, ...(byId.get(entry.id) ?? [])],
@@ -95,7 +99,8 @@ function withQuestions(kb: KnowledgeBase): KnowledgeBase {
   return { ...kb, topics: kb.topics.map(more), outOfScope: kb.outOfScope.map(more), questions: [] }
 }
 
-// Training takes a few hundred milliseconds: every core built from the same content shares one.
+// Building takes about a second (more when the network is not cached): every core built from the
+// same content shares one.
 const built = new Map<string, Matcher>()
 
 export function createMatcher(kb: KnowledgeBase, tuning: MatcherTuning = DEFAULT_TUNING): Matcher {
@@ -111,13 +116,12 @@ export function createMatcher(kb: KnowledgeBase, tuning: MatcherTuning = DEFAULT
 
 function buildMatcher(content: KnowledgeBase, tuning: MatcherTuning): Matcher {
   // Answers name the entries as written; everything learnt also learns the labelled questions.
-  const subjectsOf = content
   const kb = withQuestions(content)
   const rewriting = tuning.analysis?.rewriting ?? true
   const analyzer = createAnalyzer(vocabularyOf(kb, rewriting), tuning.analysis, vocabularyOf(kb, rewriting, true))
   const subjects = new Map<string, Subject>([
-    ...subjectsOf.topics.map((topic) => [topic.id, { kind: 'topic', topic }] as const),
-    ...subjectsOf.outOfScope.map((subject) => [subject.id, { kind: 'outOfScope', subject }] as const),
+    ...content.topics.map((topic) => [topic.id, { kind: 'topic', topic }] as const),
+    ...content.outOfScope.map((subject) => [subject.id, { kind: 'outOfScope', subject }] as const),
   ])
   const index = new MiniSearch<Doc>({
     fields: ['title', 'keywords', 'examples'],
