@@ -14,8 +14,9 @@ const kb = loadKnowledgeBase(CONTENT, QUESTIONS)
 const matcher = createMatcher(kb)
 let score: Score
 if (split === 'held') {
-  evaluate(matcher, loadEvalSet()) // warm-up
-  score = evaluate(matcher, loadEvalSet())
+  const held = loadEvalSet()
+  evaluate(matcher, held) // warm-up
+  score = evaluate(matcher, held)
 } else if (split === 'cv') {
   score = crossValidate(kb)
 } else {

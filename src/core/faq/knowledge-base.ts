@@ -198,22 +198,20 @@ export function parseQuestions(source: string, file: string, kb: KnowledgeBase):
 export function loadKnowledgeBase(file: string, questionsFile?: string): KnowledgeBase {
   const kb = loadContent(file)
   if (!questionsFile) return kb
-  let source: string
-  try {
-    source = readFileSync(questionsFile, 'utf8')
-  } catch (error) {
-    throw new FaqContentError(questionsFile, 'file', `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
-  }
-  return { ...kb, questions: parseQuestions(source, questionsFile, kb) }
+  return { ...kb, questions: parseQuestions(readContent(questionsFile), questionsFile, kb) }
 }
 
-function loadContent(file: string): KnowledgeBase {
-  let source: string
+/** A content file's text, or the content error an editor can act on. */
+function readContent(file: string): string {
   try {
-    source = readFileSync(file, 'utf8')
+    return readFileSync(file, 'utf8')
   } catch (error) {
     throw new FaqContentError(file, 'file', `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
   }
+}
+
+function loadContent(file: string): KnowledgeBase {
+  const source = readContent(file)
   let data: unknown
   try {
     data = parse(source)
