@@ -6,7 +6,8 @@
  * keep-alive sockets, a fixed number of requests in flight) asks for random existing and missing
  * numbers, typed the ways people type them, and checks every answer (status, verdict, masked or
  * full name), so a broken app fails instead of looking fast; afterwards the audit must hold one
- * row per lookup answered. For context a bare Hono route on @hono/node-server, answering
+ * row per lookup answered. Every request is timed too (written → whole answer read), for the 99th
+ * percentile of each target. For context a bare Hono route on @hono/node-server, answering
  * same-size JSON and HTML without looking anything up, is measured the same way in the same run,
  * rounds alternating.
  */
@@ -242,6 +243,8 @@ function run({ target, port, connections, durationMs }) {
   let next = cursor[target] || 0
   const statuses = {}
   const wrong = []
+  // Milliseconds from each request written to its whole answer read.
+  const latencies = []
   let count = 0
   const started = performance.now()
   const deadline = started + durationMs
@@ -253,6 +256,7 @@ function run({ target, port, connections, durationMs }) {
       let buffer = null
       let spec = null
       let ending = false
+      let sentAt = 0
       const send = () => {
         if (performance.now() >= deadline) {
           ending = true
@@ -261,6 +265,7 @@ function run({ target, port, connections, durationMs }) {
         }
         spec = specs[next]
         next = next + 1 === specs.length ? 0 : next + 1
+        sentAt = performance.now()
         socket.write(spec.request)
       }
       socket.on('connect', send)
@@ -285,6 +290,7 @@ function run({ target, port, connections, durationMs }) {
               JSON.stringify(spec.needles) + '): ' + body.slice(0, 300))
         }
         last = performance.now()
+        latencies.push(last - sentAt)
         send()
       })
       socket.on('error', reject)
@@ -293,7 +299,7 @@ function run({ target, port, connections, durationMs }) {
         open -= 1
         if (open === 0) {
           cursor[target] = next
-          resolve({ count, statuses, wrong, ms: last - started })
+          resolve({ count, statuses, wrong, ms: last - started, latencies: Float64Array.from(latencies) })
         }
       })
     }
@@ -307,13 +313,13 @@ parentPort.on('message', (message) => {
     return
   }
   run(message).then(
-    (result) => parentPort.postMessage({ type: 'result', ...result }),
+    (result) => parentPort.postMessage({ type: 'result', ...result }, [result.latencies.buffer]),
     (error) => parentPort.postMessage({ type: 'error', message: String((error && error.stack) || error) }),
   )
 })
 `
 
-type Outcome = { count: number; statuses: Record<string, number>; wrong: string[]; ms: number }
+type Outcome = { count: number; statuses: Record<string, number>; wrong: string[]; ms: number; latencies: Float64Array }
 
 function startLoader(targets: Record<Target, Spec[]>) {
   const worker = new Worker(LOADER, { eval: true })
@@ -400,6 +406,7 @@ export const group: BenchGroup = {
       loader = startLoader(specs)
       await loader.ready
       const port: Record<Target, number> = { api: real.port, page: real.port, bareApi: bare.port, barePage: bare.port }
+      const latencies: Record<Target, Float64Array[]> = { api: [], page: [], bareApi: [], barePage: [] }
       const totals: Record<Target, { count: number; ms: number }> = {
         api: { count: 0, ms: 0 },
         page: { count: 0, ms: 0 },
@@ -423,6 +430,7 @@ export const group: BenchGroup = {
         for (const [status, n] of Object.entries(outcome.statuses))
           answered.byStatus[`${target} ${status}`] = (answered.byStatus[`${target} ${status}`] ?? 0) + n
         if (measured) {
+          latencies[target].push(outcome.latencies)
           totals[target].count += outcome.count
           totals[target].ms += outcome.ms
         }
@@ -451,6 +459,18 @@ export const group: BenchGroup = {
         )
 
       const rate = (target: Target) => totals[target].count / (totals[target].ms / 1000)
+      /** A percentile (0–1) of the measured rounds' latencies, in milliseconds. */
+      const latency = (target: Target, p: number) => {
+        const all = new Float64Array(latencies[target].reduce((n, part) => n + part.length, 0))
+        let at = 0
+        for (const part of latencies[target]) {
+          all.set(part, at)
+          at += part.length
+        }
+        all.sort()
+        return all[Math.min(all.length - 1, Math.floor(p * all.length))] ?? Number.NaN
+      }
+      const ms = (n: number) => n.toFixed(2)
       const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
       console.error(
         `  ${fmt(answered.app)} lookups answered and audited in ${((performance.now() - started) / 1000).toFixed(0)} s ` +
@@ -462,11 +482,20 @@ export const group: BenchGroup = {
         `  API ${fmt(rate('api'))}/s vs bare JSON ${fmt(rate('bareApi'))}/s; page ${fmt(rate('page'))}/s vs bare HTML ${fmt(rate('barePage'))}/s; ` +
           `server event loop busy ${order.map((target) => `${target} ${Math.round(Math.min(...busy[target]) * 100)}%`).join(', ')} (lowest round)`,
       )
+      console.error(
+        `  latency p50 / p99 (ms, ${CONNECTIONS} in flight): ${order
+          .map((target) => `${target} ${ms(latency(target, 0.5))} / ${ms(latency(target, 0.99))}`)
+          .join(', ')}`,
+      )
       return {
         verify_api_per_second: Math.round(rate('api')),
         verify_page_per_second: Math.round(rate('page')),
         verify_api_ratio: Number((rate('api') / rate('bareApi')).toFixed(3)),
         verify_page_ratio: Number((rate('page') / rate('barePage')).toFixed(3)),
+        verify_api_p99_ms: Number(ms(latency('api', 0.99))),
+        verify_bare_api_p99_ms: Number(ms(latency('bareApi', 0.99))),
+        verify_page_p99_ms: Number(ms(latency('page', 0.99))),
+        verify_bare_page_p99_ms: Number(ms(latency('barePage', 0.99))),
       }
     } finally {
       await loader?.stop()

@@ -12,7 +12,7 @@ import { API_SECURITY, PAGE_SECURITY, type SecuredPath, securityHeadersFor } fro
 import { verifyStylesheet } from './static.js'
 import { verifyApi } from './verify-api.js'
 import type { VerifyDeps } from './verify-lookup.js'
-import { verifyPages } from './verify-page.js'
+import { unavailablePage, verifyPages } from './verify-page.js'
 import { whatsappAdmin } from './whatsapp-admin.js'
 
 export type ChannelStatus = 'on' | 'off' | 'connecting' | 'pairing' | 'error'
@@ -60,6 +60,8 @@ export function createWebApp(deps: WebDeps) {
 
   /** Paths whose every answer carries security headers, not found and errors included. */
   const secured: SecuredPath[] = []
+  /** The verification page's answer to a failure, for a reader in a browser (not JSON). */
+  let pageFailure: ((c: Context) => Response) | undefined
   if (deps.verify) {
     const { now: given } = deps.verify
     const now = given ?? (() => new Date())
@@ -72,6 +74,8 @@ export function createWebApp(deps: WebDeps) {
     app.route('/', stylesheet.app)
     app.route('/', verifyPages({ ...routes, stylesheet: stylesheet.href }))
     app.route('/api/v1/certificates', verifyApi(routes))
+    pageFailure = (c) =>
+      unavailablePage({ stylesheet: stylesheet.href, lang: c.req.query('lang') === 'en' ? 'en' : 'id', path: c.req.path })
     secured.push(
       { prefix: '/verifikasi', headers: PAGE_SECURITY },
       { prefix: '/v', headers: PAGE_SECURITY },
@@ -85,6 +89,7 @@ export function createWebApp(deps: WebDeps) {
     if (error instanceof HTTPException) return c.json({ error: { code: error.message || 'HTTP_ERROR' } }, error.status, headers)
     // Only the name and message: an error may carry the request's payload (what people typed).
     deps.logger.error({ err: { name: error.name, message: error.message }, path: c.req.path }, 'request failed')
+    if (pageFailure && headers === PAGE_SECURITY) return pageFailure(c)
     return c.json({ error: { code: 'INTERNAL' } }, 500, headers)
   })
 

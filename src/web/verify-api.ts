@@ -2,13 +2,14 @@
  * GET /api/v1/certificates/<number>: a certificate's public record as JSON, the holder's name
  * masked. 400 INVALID_NUMBER, 404 CERT_NOT_FOUND, 429 RATE_LIMITED (with Retry-After).
  *
- * One synchronous handler, no middleware: the rate limit, the audited lookup and the security
- * headers (a plain object, see security-headers.ts) are all here, so Hono answers it without
- * composing promises and @hono/node-server writes the answer without a Headers object. Anything
- * else under /api/v1/certificates gets the same headers from the app's not-found and error handlers.
+ * One handler, no middleware: the rate limit, the audited lookup (answered with the other lookups of
+ * the same turn of the event loop, see lookup-batch.ts) and the security headers (a plain object,
+ * see security-headers.ts) are all here, so Hono answers it without composing middleware and
+ * @hono/node-server writes the answer without a Headers object. Anything else under
+ * /api/v1/certificates gets the same headers from the app's not-found and error handlers.
  */
 import { Hono } from 'hono'
-import { maskName, type PublicCertificate, type VerifiedStatus } from '../core/certificates/verify.js'
+import { type Lookup, maskName, type PublicCertificate, type VerifiedStatus } from '../core/certificates/verify.js'
 import { clientAddress } from './rate-limit.js'
 import { API_SECURITY } from './security-headers.js'
 import { auditedLookUp, type VerifyRouteDeps } from './verify-lookup.js'
@@ -35,17 +36,21 @@ function record(certificate: PublicCertificate, status: VerifiedStatus): string 
   return `{"number":${json(certificate.displayNumber)},"holderName":${json(maskName(certificate.holderName))},"scheme":${json(certificate.scheme)},"level":${json(certificate.level)},"issuer":${json(certificate.issuer)},"issuedAt":${json(certificate.issuedAt)},"expiresAt":${json(certificate.expiresAt)},"status":"${status}","statusReason":${json(reason)}}`
 }
 
+/** The answer to a lookup: 200 with the record, 404 not found, 400 not a number. */
+function respond(lookup: Lookup): Response {
+  if (lookup.kind === 'invalid') return answer(400, INVALID_NUMBER)
+  if (lookup.kind === 'not-found') return answer(404, CERT_NOT_FOUND)
+  return answer(200, record(lookup.certificate, lookup.status))
+}
+
 export function verifyApi(deps: VerifyRouteDeps) {
   const app = new Hono()
 
-  app.get('/:number', (c) => {
+  app.get('/:number', (c): Response | Promise<Response> => {
     const client = clientAddress(c, deps.trustProxy)
     const wait = deps.limiter.take(client)
     if (wait > 0) return answer(429, RATE_LIMITED, { ...JSON_HEADERS, 'retry-after': String(wait) })
-    const lookup = auditedLookUp(deps, c.req.param('number'), 'api', client)
-    if (lookup.kind === 'invalid') return answer(400, INVALID_NUMBER)
-    if (lookup.kind === 'not-found') return answer(404, CERT_NOT_FOUND)
-    return answer(200, record(lookup.certificate, lookup.status))
+    return auditedLookUp(deps, c.req.param('number'), 'api', client).then(respond)
   })
 
   return app

@@ -1,6 +1,7 @@
 /** What the verification page and API share: their dependencies, and a lookup that is audited. */
 import type { LookupAudit, LookupEntry } from '../core/certificates/lookup-audit.js'
-import { dayInJakarta, type Lookup, lookUp } from '../core/certificates/verify.js'
+import { lookUpInTurn } from '../core/certificates/lookup-batch.js'
+import { dayInJakarta, type Lookup } from '../core/certificates/verify.js'
 import type { Db } from '../db/client.js'
 import type { RateLimiter } from './rate-limit.js'
 
@@ -28,15 +29,18 @@ export type VerifyRouteDeps = VerifyDeps & {
   limiter: RateLimiter
 }
 
-/** Looks `typed` up and records the lookup (number and outcome, never what else was typed). */
-export function auditedLookUp(
+/**
+ * Looks `typed` up with the other lookups of this turn (see lookup-batch.ts) and records the lookup
+ * (number and outcome, never what else was typed).
+ */
+export async function auditedLookUp(
   deps: VerifyRouteDeps,
   typed: string,
   channel: LookupEntry['channel'],
   client: string,
   signature?: LookupEntry['signature'],
-): Lookup {
-  const lookup = lookUp(deps.db, typed, dayInJakarta(deps.clock()))
+): Promise<Lookup> {
+  const lookup = await lookUpInTurn(deps.db, typed, dayInJakarta(deps.clock()))
   if (deps.audit) {
     const entry: LookupEntry =
       lookup.kind === 'found'

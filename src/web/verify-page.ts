@@ -5,9 +5,10 @@
  * Server-rendered, no script; styles from /assets/verify.css under a strict CSP. The rate limit
  * counts lookups, so the form's redirect to the result's address costs nothing.
  *
- * The two result addresses are answered by one synchronous handler each, without middleware: the
- * page is a string (see html.ts) and the headers a plain object, so @hono/node-server writes the
- * answer straight away. /verifikasi itself goes through `secured` like any route.
+ * The two result addresses are answered by one handler each, without middleware: the page is a
+ * string (see html.ts) and the headers a plain object, so @hono/node-server writes the answer
+ * without converting it. Lookups are answered with the others of the same turn of the event loop
+ * (see lookup-batch.ts). /verifikasi itself goes through `secured` like any route.
  */
 import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
@@ -68,6 +69,29 @@ const NOTICE = { id: notices('id'), en: notices('en') }
 // What was typed is shown back (escaped) only this long.
 const echo = (typed: string) => (typed.length > 80 ? `${typed.slice(0, 80)}…` : typed)
 
+/**
+ * The page for a request under /verifikasi or /v that failed on the server (the database could not
+ * answer): 500, a plain message in the reader's language, nothing about the error itself.
+ */
+export function unavailablePage(options: { stylesheet: string; lang: Lang; path: string }): Response {
+  const { lang } = options
+  const title = TEXT.unavailableTitle[lang]
+  return new Response(
+    `<!doctype html>${Page({
+      lang,
+      title: `${title} · ${TEXT.site[lang]}`,
+      otherLangHref: lang === 'id' ? `${options.path}?lang=en` : options.path,
+      stylesheet: options.stylesheet,
+      noindex: true,
+      children: html`
+        <h1>${title}</h1>
+        ${VerdictBox({ verdict: 'unavailable', word: title, children: html`<p>${TEXT.unavailable[lang]}</p>` })}
+        ${ANOTHER[lang]}`,
+    })}`,
+    { status: 500, headers: PAGE_HEADERS },
+  )
+}
+
 export function verifyPages(deps: VerifyRouteDeps & { stylesheet: string }) {
   const app = new Hono()
   // PUBLIC_BASE_URL without its trailing slash; else each result links to the request's own origin.
@@ -93,10 +117,16 @@ export function verifyPages(deps: VerifyRouteDeps & { stylesheet: string }) {
 
   /** A lookup within the client's budget, or the 429 page once it is spent. */
   type Looked = { lookup: Lookup } | { limited: Response }
-  function lookUpLimited(c: Context, url: URL, lang: Lang, typed: string, entry: Pick<LookupEntry, 'signature'> = {}): Looked {
+  async function lookUpLimited(
+    c: Context,
+    url: URL,
+    lang: Lang,
+    typed: string,
+    entry: Pick<LookupEntry, 'signature'> = {},
+  ): Promise<Looked> {
     const client = clientAddress(c, deps.trustProxy)
     const wait = deps.limiter.take(client)
-    if (wait === 0) return { lookup: auditedLookUp(deps, typed, 'web', client, entry.signature) }
+    if (wait === 0) return { lookup: await auditedLookUp(deps, typed, 'web', client, entry.signature) }
     const title = TEXT.limitedTitle[lang]
     return {
       limited: page(
@@ -194,7 +224,7 @@ export function verifyPages(deps: VerifyRouteDeps & { stylesheet: string }) {
       { status, headers: PAGE_HEADERS },
     )
 
-  app.get('/verifikasi', (c) => {
+  app.get('/verifikasi', async (c) => {
     const url = new URL(c.req.url)
     const query = querySchema.parse(c.req.query())
     const { lang } = query
@@ -204,7 +234,7 @@ export function verifyPages(deps: VerifyRouteDeps & { stylesheet: string }) {
     }
     const number = normalizeNumber(query.nomor)
     if (number) return c.redirect(resultPath(number, lang), 303)
-    const looked = lookUpLimited(c, url, lang, query.nomor)
+    const looked = await lookUpLimited(c, url, lang, query.nomor)
     if ('limited' in looked) return looked.limited
     return result(url, { lookup: looked.lookup, lang, typed: query.nomor, otherLangHref: otherLanguage(c, url, lang) })
   })
@@ -219,30 +249,30 @@ export function verifyPages(deps: VerifyRouteDeps & { stylesheet: string }) {
     // Without a name the result has an address of its own, to share or bookmark; with one it is
     // answered here, so the name never appears in an address, a log or the browser's history.
     if (number && !name) return c.redirect(resultPath(number, lang), 303)
-    const looked = lookUpLimited(c, url, lang, typed)
+    const looked = await lookUpLimited(c, url, lang, typed)
     if ('limited' in looked) return looked.limited
     const other: Lang = lang === 'id' ? 'en' : 'id'
     const otherLangHref = number ? resultPath(number, other) : otherLanguage(c, url, lang)
     return result(url, { lookup: looked.lookup, lang, typed, name, otherLangHref })
   })
 
-  app.get('/verifikasi/:number', (c) => {
+  app.get('/verifikasi/:number', async (c) => {
     const url = new URL(c.req.url)
     const lang = langOf(c.req.query('lang'))
     const typed = c.req.param('number')
-    const looked = lookUpLimited(c, url, lang, typed)
+    const looked = await lookUpLimited(c, url, lang, typed)
     if ('limited' in looked) return looked.limited
     return result(url, { lookup: looked.lookup, lang, typed, otherLangHref: otherLanguage(c, url, lang) })
   })
 
-  app.get('/v/:number', (c) => {
+  app.get('/v/:number', async (c) => {
     const url = new URL(c.req.url)
     const lang = langOf(c.req.query('lang'))
     const typed = c.req.param('number')
     const signature = c.req.query('s') ?? ''
     const number = normalizeNumber(typed)
     const genuine = number !== undefined && signature !== '' && signatureValid(number, signature, deps.signingKey)
-    const looked = lookUpLimited(c, url, lang, typed, number ? { signature: genuine ? 'genuine' : 'not-genuine' } : {})
+    const looked = await lookUpLimited(c, url, lang, typed, number ? { signature: genuine ? 'genuine' : 'not-genuine' } : {})
     if ('limited' in looked) return looked.limited
     return result(url, { lookup: looked.lookup, lang, typed, genuine, otherLangHref: otherLanguage(c, url, lang) })
   })

@@ -63,6 +63,11 @@ export const TEXT = {
     en: 'Too many checks from your address. Try again in {seconds} seconds.',
   },
   limitedTitle: { id: 'Terlalu banyak permintaan', en: 'Too many requests' },
+  unavailable: {
+    id: 'Pemeriksaan tidak dapat dilakukan sekarang karena gangguan di server kami. Coba lagi beberapa saat lagi.',
+    en: 'The check cannot be done right now because of a problem on our server. Please try again in a few moments.',
+  },
+  unavailableTitle: { id: 'Layanan sedang terganggu', en: 'Service temporarily unavailable' },
   otherLang: { id: 'English', en: 'Bahasa Indonesia' },
 } satisfies Record<string, Text>
 

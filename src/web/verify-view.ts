@@ -95,7 +95,7 @@ function split(text: string, mark: string): [string, string] {
 }
 
 /** The verdict box: what a reader must not miss, announced by screen readers. */
-export function VerdictBox(props: { verdict: Verdict | 'rate-limited'; word: string; children?: Markup }): Html {
+export function VerdictBox(props: { verdict: Verdict | 'rate-limited' | 'unavailable'; word: string; children?: Markup }): Html {
   const verdict = escapeHtml(props.verdict)
   return new Html(
     `<div class="verdict verdict-${verdict}" id="hasil" role="status" data-status="${verdict}"><p class="verdict-word">${escapeHtml(props.word)}</p>${renderMarkup(props.children)}</div>`,

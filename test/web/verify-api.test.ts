@@ -3,7 +3,7 @@
  * numbers as people type them, and the error codes.
  */
 import fc from 'fast-check'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { certificates } from '../../src/db/schema.js'
 import { CERTS, type Fixture, verifyFixture } from './verify-fixture.js'
 
@@ -119,5 +119,32 @@ describe('GET /api/v1/certificates/<number>', () => {
       }),
       { numRuns: 150 },
     )
+  })
+
+  it('answers lookups asked at the same moment each with its own record', async () => {
+    const numbers = [CERTS.valid, CERTS.revoked, CERTS.expired, CERTS.suspended, CERTS.lastDay]
+    const answers = await Promise.all([
+      ...numbers.map((cert) => api(cert.displayNumber)),
+      api('LSPS-2024-99999', 404),
+      api('AB1', 400),
+    ])
+    expect(answers.map((a) => a.number ?? a.error.code)).toEqual([
+      ...numbers.map((cert) => cert.displayNumber),
+      'CERT_NOT_FOUND',
+      'INVALID_NUMBER',
+    ])
+    expect(answers.slice(0, 5).map((a) => a.status)).toEqual(['valid', 'revoked', 'expired', 'suspended', 'valid'])
+    // Every one of them is in the audit (the one that cannot be a number first: it waits for nothing).
+    expect(f.auditRows().map((row) => row.entityId)).toEqual([null, ...numbers.map((cert) => cert.number), 'LSPS202499999'])
+  })
+
+  it('500 INTERNAL, with the same headers and nothing else, when the database cannot answer', async () => {
+    f.breakReads()
+    const response = await f.get(`/api/v1/certificates/${CERTS.valid.number}`)
+    expect(response.status).toBe(500)
+    expect(response.headers.get('Cache-Control')).toBe('no-store')
+    expect(response.headers.get('Content-Security-Policy')).toContain("default-src 'none'")
+    expect(await response.json()).toEqual({ error: { code: 'INTERNAL' } })
+    vi.restoreAllMocks()
   })
 })

@@ -4,6 +4,7 @@
  * request (what @hono/node-server's getConnInfo reads from the socket).
  */
 import pino from 'pino'
+import { vi } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
 import { createLookupAudit, type LookupAudit } from '../../src/core/certificates/lookup-audit.js'
 import { signNumber } from '../../src/core/certificates/verify.js'
@@ -89,6 +90,8 @@ export type Fixture = {
   post: (fields: Record<string, string>, address?: string) => Promise<Response>
   /** Writes the buffered lookups and returns the audit rows. */
   auditRows: () => (typeof auditLog.$inferSelect)[]
+  /** From now on every read of the database fails, as on a broken disk (undone by vi.restoreAllMocks). */
+  breakReads: () => void
   close: () => void
 }
 
@@ -129,6 +132,14 @@ export function verifyFixture(options: { limit?: number; trustProxy?: boolean } 
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
         ...(address && { address }),
       }),
+    breakReads: () => {
+      const client = core.db.$client
+      const prepare = client.prepare.bind(client)
+      vi.spyOn(client, 'prepare').mockImplementation(((sql: string) => {
+        if (sql.startsWith('select')) throw new Error('SQLITE_IOERR: disk I/O error at /var/lib/kesos/kesos.db')
+        return prepare(sql)
+      }) as typeof client.prepare)
+    },
     auditRows: () => {
       audit.flush()
       return core.db.select().from(auditLog).all()

@@ -4,7 +4,7 @@
  * cannot be a number (shown back escaped), and numbers as people type them.
  */
 import fc from 'fast-check'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { signNumber } from '../../src/core/certificates/verify.js'
 import { CERTS, type Fixture, signedPath, verdict, verifyFixture, visibleText } from './verify-fixture.js'
 
@@ -322,5 +322,30 @@ describe('accessibility', () => {
     }
     // Dates are machine-readable too.
     expect(html).toContain('<time datetime="2029-01-14">14 Januari 2029</time>')
+  })
+})
+
+describe('when the database cannot answer', () => {
+  it('a result address answers a plain 500 page in the reader’s language, with the page’s headers', async () => {
+    f.breakReads()
+
+    const response = await f.get(`/verifikasi/${CERTS.valid.number}`)
+    expect(response.status).toBe(500)
+    expect(response.headers.get('Content-Type')).toMatch(/^text\/html/)
+    expect(response.headers.get('Content-Security-Policy')).toContain("default-src 'none'")
+    expect(response.headers.get('Cache-Control')).toBe('no-store')
+    const html = await response.text()
+    expect(verdict(html)).toEqual({ status: 'unavailable', text: expect.stringContaining('Layanan sedang terganggu') })
+    expect(visibleText(html)).toContain('Coba lagi beberapa saat lagi.')
+    // Nothing about the error itself, and the form to try again.
+    expect(html).not.toMatch(/SQLITE|kesos\.db/)
+    expect(html).toContain('<form method="post" action="/verifikasi">')
+
+    const english = await f.get(`/v/${CERTS.valid.number}?s=x&lang=en`)
+    expect(english.status).toBe(500)
+    const text = visibleText(await english.text())
+    expect(text).toContain('Service temporarily unavailable')
+    expect(text).toContain('Please try again in a few moments.')
+    vi.restoreAllMocks()
   })
 })
