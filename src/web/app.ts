@@ -61,7 +61,7 @@ export function createWebApp(deps: WebDeps) {
   /** Paths whose every answer carries security headers, not found and errors included. */
   const secured: SecuredPath[] = []
   /** The verification page's answer to a failure, for a reader in a browser (not JSON). */
-  let pageFailure: ((c: Context) => Response) | undefined
+  let pageFailure: ((c: Context) => Promise<Response>) | undefined
   if (deps.verify) {
     const { now: given } = deps.verify
     const now = given ?? (() => new Date())
@@ -74,8 +74,7 @@ export function createWebApp(deps: WebDeps) {
     app.route('/', stylesheet.app)
     app.route('/', verifyPages({ ...routes, stylesheet: stylesheet.href }))
     app.route('/api/v1/certificates', verifyApi(routes))
-    pageFailure = (c) =>
-      unavailablePage({ stylesheet: stylesheet.href, lang: c.req.query('lang') === 'en' ? 'en' : 'id', path: c.req.path })
+    pageFailure = (c) => unavailablePage(c, stylesheet.href)
     secured.push(
       { prefix: '/verifikasi', headers: PAGE_SECURITY },
       { prefix: '/v', headers: PAGE_SECURITY },

@@ -71,17 +71,23 @@ const echo = (typed: string) => (typed.length > 80 ? `${typed.slice(0, 80)}…` 
 
 /**
  * The page for a request under /verifikasi or /v that failed on the server (the database could not
- * answer): 500, a plain message in the reader's language, nothing about the error itself.
+ * answer): 500, a plain message in the reader's language (from the address, or the form that was
+ * posted), the form to try again, nothing about the error itself.
  */
-export function unavailablePage(options: { stylesheet: string; lang: Lang; path: string }): Response {
-  const { lang } = options
+export async function unavailablePage(c: Context, stylesheet: string): Promise<Response> {
+  let lang = langOf(c.req.query('lang'))
+  if (c.req.method === 'POST') {
+    // The form was read before the failure: Hono keeps what it parsed.
+    const form = await c.req.parseBody().catch(() => undefined)
+    if (form) lang = langField.parse(form.lang)
+  }
   const title = TEXT.unavailableTitle[lang]
   return new Response(
     `<!doctype html>${Page({
       lang,
       title: `${title} · ${TEXT.site[lang]}`,
-      otherLangHref: lang === 'id' ? `${options.path}?lang=en` : options.path,
-      stylesheet: options.stylesheet,
+      otherLangHref: otherLanguage(c, new URL(c.req.url), lang),
+      stylesheet,
       noindex: true,
       children: html`
         <h1>${title}</h1>

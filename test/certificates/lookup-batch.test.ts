@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
+import Database, { type Statement } from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { lookUpInTurn } from '../../src/core/certificates/lookup-batch.js'
 import { lookUp } from '../../src/core/certificates/verify.js'
@@ -77,7 +77,7 @@ describe('lookups answered once per turn', () => {
     ])
   })
 
-  it('runs the lookups of one turn in one read transaction, a long batch in parts of 256', async () => {
+  it('runs the lookups of one turn in one read transaction, a long queue 256 at a time', async () => {
     const counter = countBegins()
     const one = await Promise.all([lookUpInTurn(db, 'LSPS202400001', TODAY), lookUpInTurn(db, 'LSPS202400002', TODAY)])
     expect(one.map((a) => a.kind)).toEqual(['found', 'found'])
@@ -93,29 +93,72 @@ describe('lookups answered once per turn', () => {
     expect(counter.begins).toBe(4)
   })
 
-  it('answers what cannot be a number at once, without the database', async () => {
-    const counter = countBegins()
-    const get = vi.spyOn(db.$client, 'prepare')
-    expect(await Promise.all([lookUpInTurn(db, '<script>', TODAY), lookUpInTurn(db, '', TODAY)])).toEqual([
-      { kind: 'invalid' },
-      { kind: 'invalid' },
-    ])
-    expect(counter.begins).toBe(0)
-    expect(get).not.toHaveBeenCalled()
+  it('gives the event loop back between parts of a long queue', async () => {
+    const events: string[] = []
+    const asked = Array.from({ length: 600 }, (_, i) =>
+      lookUpInTurn(db, certificate(i).number, TODAY).then(() => {
+        if (i === 0 || i === 599) events.push(`answered ${i}`)
+      }),
+    )
+    // Asked after the lookups, so it would run after all of them were answered if they were read in one go.
+    setImmediate(() => events.push('other work'))
+    await Promise.all(asked)
+    expect(events).toEqual(['answered 0', 'other work', 'answered 599'])
   })
 
-  it('finds a certificate another process committed after the lookup was asked, before its turn ended', async () => {
-    const pending = lookUpInTurn(db, 'LSPS-2025-00001', TODAY)
+  it('answers what cannot be a number without reading the database, in the order asked', async () => {
+    const counter = countBegins()
+    const get = vi.spyOn(db.$client, 'prepare')
+    const order: string[] = []
+    const asked = ['LSPS202400001', '<script>', ''].map((typed) =>
+      lookUpInTurn(db, typed, TODAY).then((lookup) => {
+        order.push(`${typed}: ${lookup.kind}`)
+      }),
+    )
+    await Promise.all(asked)
+    expect(order).toEqual(['LSPS202400001: found', '<script>: invalid', ': invalid'])
+    // One lookup read the database: no transaction of its own, one statement prepared.
+    expect(counter.begins).toBe(0)
+    expect(get.mock.calls.map(([sql]) => sql)).toEqual([expect.stringMatching(/^select .* from certificates where/)])
+  })
+
+  it('finds what another process committed before the batch ran, also after an earlier batch read', async () => {
     const other = new Database(join(dir, 'kesos.db'))
-    other
-      .prepare(
-        `insert into certificates (number, display_number, holder_name, scheme, issued_at, expires_at, status, status_reason)
-         values ('LSPS202500001', 'LSPS-2025-00001', 'Agus Santoso', 'Penyuluh Sosial', '2025-01-02', '2030-01-01', 'revoked', 'Dicabut')`,
-      )
-      .run()
-    other.close()
-    const answer = await pending
-    expect(answer.kind === 'found' && [answer.certificate.holderName, answer.status]).toEqual(['Agus Santoso', 'revoked'])
+    const insert = (i: number) =>
+      other
+        .prepare(
+          `insert into certificates (number, display_number, holder_name, scheme, issued_at, expires_at, status, status_reason)
+           values (?, ?, 'Agus Santoso', 'Penyuluh Sosial', '2025-01-02', '2030-01-01', 'revoked', 'Dicabut')`,
+        )
+        .run(`LSPS2025${String(i).padStart(5, '0')}`, `LSPS-2025-${String(i).padStart(5, '0')}`)
+    const both = (a: string, b: string) => Promise.all([lookUpInTurn(db, a, TODAY), lookUpInTurn(db, b, TODAY)])
+    try {
+      // Asked, then committed elsewhere before the turn ended: found.
+      const first = both('LSPS-2025-00001', 'LSPS202400001')
+      insert(1)
+      expect((await first).map((a) => a.kind)).toEqual(['found', 'found'])
+      // A batch that did not find it, a commit elsewhere, the next batch: found.
+      expect((await both('LSPS-2025-00002', 'LSPS202400001')).map((a) => a.kind)).toEqual(['not-found', 'found'])
+      insert(2)
+      const [answer] = await both('LSPS-2025-00002', 'LSPS202400001')
+      expect(answer?.kind === 'found' && [answer.certificate.holderName, answer.status]).toEqual(['Agus Santoso', 'revoked'])
+    } finally {
+      other.close()
+    }
+  })
+
+  it('a read that fails fails its own lookup only, and no transaction is left open', async () => {
+    const statement = Object.getPrototypeOf(db.$client.prepare('select 1')) as Statement
+    const get = statement.get
+    vi.spyOn(statement, 'get').mockImplementation(function (this: Statement, ...args: unknown[]) {
+      if (args[0] === 'LSPS202400002') throw new Error('SQLITE_CORRUPT: database disk image is malformed')
+      return get.apply(this, args)
+    })
+    const answers = await Promise.allSettled(
+      ['LSPS202400001', 'LSPS202400002', 'LSPS202400003'].map((n) => lookUpInTurn(db, n, TODAY)),
+    )
+    expect(answers.map((a) => a.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    expect(db.$client.inTransaction).toBe(false)
   })
 
   it('joins a transaction someone else opened and leaves it open (their writes seen, not committed)', async () => {

@@ -3,6 +3,7 @@
  * with one certificate in every state inserted directly, a fixed clock and a client address per
  * request (what @hono/node-server's getConnInfo reads from the socket).
  */
+import type { Statement } from 'better-sqlite3'
 import pino from 'pino'
 import { vi } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
@@ -90,7 +91,7 @@ export type Fixture = {
   post: (fields: Record<string, string>, address?: string) => Promise<Response>
   /** Writes the buffered lookups and returns the audit rows. */
   auditRows: () => (typeof auditLog.$inferSelect)[]
-  /** From now on every read of the database fails, as on a broken disk (undone by vi.restoreAllMocks). */
+  /** From now on every certificate lookup fails, as on a broken disk (until `close`). */
   breakReads: () => void
   close: () => void
 }
@@ -115,6 +116,7 @@ export function verifyFixture(options: { limit?: number; trustProxy?: boolean } 
       now: clock.now,
     },
   })
+  let broken: { mockRestore: () => void } | undefined
   const request: Fixture['request'] = async (path, init = {}) => {
     const { address = '198.51.100.7', ...rest } = init
     return web.request(path, rest, { incoming: { socket: { remoteAddress: address } } })
@@ -133,18 +135,21 @@ export function verifyFixture(options: { limit?: number; trustProxy?: boolean } 
         ...(address && { address }),
       }),
     breakReads: () => {
-      const client = core.db.$client
-      const prepare = client.prepare.bind(client)
-      vi.spyOn(client, 'prepare').mockImplementation(((sql: string) => {
-        if (sql.startsWith('select')) throw new Error('SQLITE_IOERR: disk I/O error at /var/lib/kesos/kesos.db')
-        return prepare(sql)
-      }) as typeof client.prepare)
+      // Every statement's `get` (a certificate lookup is one) fails once it reads certificates.
+      const statement = Object.getPrototypeOf(core.db.$client.prepare('select 1')) as Statement
+      const get = statement.get
+      broken = vi.spyOn(statement, 'get').mockImplementation(function (this: Statement, ...args: unknown[]) {
+        if (/\bfrom "?certificates"?/.test(this.source))
+          throw new Error('SQLITE_IOERR: disk I/O error at /var/lib/kesos/kesos.db')
+        return get.apply(this, args)
+      })
     },
     auditRows: () => {
       audit.flush()
       return core.db.select().from(auditLog).all()
     },
     close: () => {
+      broken?.mockRestore()
       audit.stop()
       closeDatabase(core.db)
     },

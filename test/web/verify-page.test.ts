@@ -4,7 +4,7 @@
  * cannot be a number (shown back escaped), and numbers as people type them.
  */
 import fc from 'fast-check'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { signNumber } from '../../src/core/certificates/verify.js'
 import { CERTS, type Fixture, signedPath, verdict, verifyFixture, visibleText } from './verify-fixture.js'
 
@@ -341,11 +341,19 @@ describe('when the database cannot answer', () => {
     expect(html).not.toMatch(/SQLITE|kesos\.db/)
     expect(html).toContain('<form method="post" action="/verifikasi">')
 
-    const english = await f.get(`/v/${CERTS.valid.number}?s=x&lang=en`)
+    // The link to the other language keeps the address as it was, the QR signature with it.
+    expect(html).toContain('<a href="/verifikasi/LSPS202400009?lang=en" lang="en" hreflang="en">English</a>')
+
+    const english = await f.get('/v/LSPS%202024%2000009?s=abc&lang=en')
     expect(english.status).toBe(500)
-    const text = visibleText(await english.text())
-    expect(text).toContain('Service temporarily unavailable')
-    expect(text).toContain('Please try again in a few moments.')
-    vi.restoreAllMocks()
+    const page = await english.text()
+    expect(visibleText(page)).toContain('Service temporarily unavailable')
+    expect(visibleText(page)).toContain('Please try again in a few moments.')
+    expect(page).toContain('<a href="/v/LSPS%202024%2000009?s=abc" lang="id" hreflang="id">Bahasa Indonesia</a>')
+
+    // The form posted in English (with a name, so it is answered there): the English page.
+    const posted = await f.post({ nomor: CERTS.valid.number, nama: 'Siti', lang: 'en' })
+    expect(posted.status).toBe(500)
+    expect(verdict(await posted.text())?.text).toContain('Service temporarily unavailable')
   })
 })

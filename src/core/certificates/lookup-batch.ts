@@ -11,28 +11,38 @@
  *
  * What a lookup sees does not change: the snapshot is taken when the batch runs, after its requests
  * arrived, so whatever was committed before (an import by this process or by another) is found, as
- * it would be by a lookup of its own. Nothing else can run inside the transaction: the batch is
- * read from start to end without giving the event loop back.
+ * it would be by a lookup of its own. Nothing else can run inside the transaction: a batch is read
+ * from start to end without giving the event loop back, and its callers continue only after it.
+ * Lookups are answered, and audited by their callers, in the order they were asked.
+ *
+ * Tests with fake timers: vitest fakes `setImmediate` by default, so a lookup through this module
+ * waits until the fake clock is advanced (or `toFake` leaves `setImmediate` out).
  */
 import type Database from 'better-sqlite3'
 import type { Db } from '../../db/client.js'
 import { type Lookup, lookUp, normalizeNumber } from './verify.js'
 
-/** Lookups in one read transaction at most; a longer batch is split, so writers are never kept waiting long. */
-const MAX_PER_TRANSACTION = 256
+/**
+ * Lookups in one batch at most: a longer queue is read in turns of this many, the event loop given
+ * back in between, so a flood of requests cannot hold everything else up for long.
+ */
+export const MAX_BATCH = 256
 
-type Waiting = { typed: string; today: string; resolve: (lookup: Lookup) => void; reject: (error: unknown) => void }
+type Waiting = {
+  typed: string
+  today: string
+  /** Whether `typed` can be a number (only those read the database). */
+  readsDatabase: boolean
+  resolve: (lookup: Lookup) => void
+  reject: (error: unknown) => void
+}
 
 type Batcher = (typed: string, today: string) => Promise<Lookup>
 
 const batchers = new WeakMap<Database.Database, Batcher>()
 
-/**
- * Looks a typed number up (as `lookUp`) together with the other lookups of this turn of the event
- * loop. What cannot be a number is answered without the database, without waiting.
- */
+/** Looks a typed number up (as `lookUp`) together with the other lookups of this turn of the event loop. */
 export function lookUpInTurn(db: Db, typed: string, today: string): Promise<Lookup> {
-  if (normalizeNumber(typed) === undefined) return Promise.resolve({ kind: 'invalid' })
   let batcher = batchers.get(db.$client)
   if (!batcher) {
     batcher = createBatcher(db)
@@ -46,54 +56,64 @@ function createBatcher(db: Db): Batcher {
   let statements: { begin: Database.Statement; commit: Database.Statement; rollback: Database.Statement } | undefined
   let queue: Waiting[] = []
   let scheduled = false
+  // Set when a batch could not end its own transaction: the next batch ends it first, so it can
+  // never be taken for somebody else's and joined for good.
+  let leftOpen = false
 
-  /** Runs `batch[from, to)`, in one read transaction when there is more than one. */
-  const runPart = (batch: Waiting[], from: number, to: number) => {
+  const end = (how: 'commit' | 'rollback') => {
+    try {
+      statements?.[how].run()
+    } catch {
+      // Ending a transaction that only read cannot lose anything.
+    }
+  }
+
+  /** Answers `batch`, in one read transaction when more than one of them reads the database. */
+  const answer = (batch: Waiting[]) => {
+    if (leftOpen) {
+      end('rollback')
+      leftOpen = client.open && client.inTransaction
+    }
+    let reads = 0
+    for (const waiting of batch) if (waiting.readsDatabase) reads += 1
     let own = false
-    // Inside a transaction someone else opened (nothing in this code base leaves one open across
-    // turns) the lookups simply join it; a single lookup needs none of its own.
-    if (to - from > 1 && !client.inTransaction) {
+    // Inside a transaction someone else opened the lookups simply join it (nothing in this code base
+    // leaves one open across turns); a single read needs none of its own.
+    if (reads > 1 && !client.inTransaction) {
       try {
         statements ??= { begin: client.prepare('BEGIN'), commit: client.prepare('COMMIT'), rollback: client.prepare('ROLLBACK') }
         statements.begin.run()
         own = true
       } catch {
-        // Each lookup then runs on its own, and reports its own error if the database is unusable.
+        // Each lookup then reads on its own, and reports its own error if the database is unusable.
       }
     }
-    for (let i = from; i < to; i++) {
-      const waiting = batch[i] as Waiting
+    for (const waiting of batch) {
       try {
         waiting.resolve(lookUp(db, waiting.typed, waiting.today))
       } catch (error) {
         waiting.reject(error)
       }
     }
-    if (own && statements) {
-      try {
-        statements.commit.run()
-      } catch {
-        // Ending a transaction that only read cannot lose anything; the lookups have their answers.
-        try {
-          statements.rollback.run()
-        } catch {
-          // The connection is gone: the next lookup reports it.
-        }
-      }
+    if (own) {
+      end('commit')
+      if (client.open && client.inTransaction) end('rollback')
+      leftOpen = client.open && client.inTransaction
     }
   }
 
   const run = () => {
-    scheduled = false
-    const batch = queue
-    queue = []
-    for (let from = 0; from < batch.length; from += MAX_PER_TRANSACTION)
-      runPart(batch, from, Math.min(batch.length, from + MAX_PER_TRANSACTION))
+    const batch = queue.length > MAX_BATCH ? queue.splice(0, MAX_BATCH) : queue
+    if (batch === queue) queue = []
+    // The rest waits for the next turn, after the event loop has had its say.
+    if (queue.length > 0) setImmediate(run)
+    else scheduled = false
+    answer(batch)
   }
 
   return (typed, today) =>
     new Promise<Lookup>((resolve, reject) => {
-      queue.push({ typed, today, resolve, reject })
+      queue.push({ typed, today, readsDatabase: normalizeNumber(typed) !== undefined, resolve, reject })
       if (!scheduled) {
         scheduled = true
         setImmediate(run)
