@@ -459,15 +459,21 @@ export const group: BenchGroup = {
         )
 
       const rate = (target: Target) => totals[target].count / (totals[target].ms / 1000)
+      // Each target's latencies from the measured rounds, in one sorted array.
+      const sorted = Object.fromEntries(
+        order.map((target) => {
+          const all = new Float64Array(latencies[target].reduce((n, part) => n + part.length, 0))
+          let at = 0
+          for (const part of latencies[target]) {
+            all.set(part, at)
+            at += part.length
+          }
+          return [target, all.sort()]
+        }),
+      ) as Record<Target, Float64Array>
       /** A percentile (0–1) of the measured rounds' latencies, in milliseconds. */
       const latency = (target: Target, p: number) => {
-        const all = new Float64Array(latencies[target].reduce((n, part) => n + part.length, 0))
-        let at = 0
-        for (const part of latencies[target]) {
-          all.set(part, at)
-          at += part.length
-        }
-        all.sort()
+        const all = sorted[target]
         return all[Math.min(all.length - 1, Math.floor(p * all.length))] ?? Number.NaN
       }
       const ms = (n: number) => n.toFixed(2)

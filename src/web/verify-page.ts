@@ -69,6 +69,23 @@ const NOTICE = { id: notices('id'), en: notices('en') }
 // What was typed is shown back (escaped) only this long.
 const echo = (typed: string) => (typed.length > 80 ? `${typed.slice(0, 80)}…` : typed)
 
+/** A page; only the empty form may be indexed by search engines. */
+const pageResponse = (stylesheet: string, options: PageOptions, body: Markup) =>
+  new Response(
+    `<!doctype html>${Page({
+      lang: options.lang,
+      title: options.title,
+      otherLangHref: options.otherLangHref,
+      stylesheet,
+      noindex: options.noindex ?? true,
+      children: body,
+    })}`,
+    {
+      status: options.status,
+      headers: options.retryAfter === undefined ? PAGE_HEADERS : { ...PAGE_HEADERS, 'retry-after': String(options.retryAfter) },
+    },
+  )
+
 /**
  * The page for a request under /verifikasi or /v that failed on the server (the database could not
  * answer): 500, a plain message in the reader's language (from the address, or the form that was
@@ -82,19 +99,13 @@ export async function unavailablePage(c: Context, stylesheet: string): Promise<R
     if (form) lang = langField.parse(form.lang)
   }
   const title = TEXT.unavailableTitle[lang]
-  return new Response(
-    `<!doctype html>${Page({
-      lang,
-      title: `${title} · ${TEXT.site[lang]}`,
-      otherLangHref: otherLanguage(c, new URL(c.req.url), lang),
-      stylesheet,
-      noindex: true,
-      children: html`
-        <h1>${title}</h1>
-        ${VerdictBox({ verdict: 'unavailable', word: title, children: html`<p>${TEXT.unavailable[lang]}</p>` })}
-        ${ANOTHER[lang]}`,
-    })}`,
-    { status: 500, headers: PAGE_HEADERS },
+  return pageResponse(
+    stylesheet,
+    { status: 500, lang, title: `${title} · ${TEXT.site[lang]}`, otherLangHref: otherLanguage(c, new URL(c.req.url), lang) },
+    html`
+      <h1>${title}</h1>
+      ${VerdictBox({ verdict: 'unavailable', word: title, children: html`<p>${TEXT.unavailable[lang]}</p>` })}
+      ${ANOTHER[lang]}`,
   )
 }
 
@@ -104,22 +115,7 @@ export function verifyPages(deps: VerifyRouteDeps & { stylesheet: string }) {
   const publicBase = deps.publicBaseUrl?.replace(/\/$/, '')
   app.use('/verifikasi', secured(PAGE_SECURITY))
 
-  /** A page; only the empty form may be indexed by search engines. */
-  const page = (options: PageOptions, body: Markup) =>
-    new Response(
-      `<!doctype html>${Page({
-        lang: options.lang,
-        title: options.title,
-        otherLangHref: options.otherLangHref,
-        stylesheet: deps.stylesheet,
-        noindex: options.noindex ?? true,
-        children: body,
-      })}`,
-      {
-        status: options.status,
-        headers: options.retryAfter === undefined ? PAGE_HEADERS : { ...PAGE_HEADERS, 'retry-after': String(options.retryAfter) },
-      },
-    )
+  const page = (options: PageOptions, body: Markup) => pageResponse(deps.stylesheet, options, body)
 
   /** A lookup within the client's budget, or the 429 page once it is spent. */
   type Looked = { lookup: Lookup } | { limited: Response }

@@ -20,7 +20,7 @@
  */
 import type Database from 'better-sqlite3'
 import type { Db } from '../../db/client.js'
-import { type Lookup, lookUp, normalizeNumber } from './verify.js'
+import { type Lookup, lookUpNumber, normalizeNumber } from './verify.js'
 
 /**
  * Lookups in one batch at most: a longer queue is read in turns of this many, the event loop given
@@ -29,10 +29,9 @@ import { type Lookup, lookUp, normalizeNumber } from './verify.js'
 export const MAX_BATCH = 256
 
 type Waiting = {
-  typed: string
+  /** The number as stored; undefined when what was typed cannot be one (it reads nothing). */
+  number: string | undefined
   today: string
-  /** Whether `typed` can be a number (only those read the database). */
-  readsDatabase: boolean
   resolve: (lookup: Lookup) => void
   reject: (error: unknown) => void
 }
@@ -75,7 +74,7 @@ function createBatcher(db: Db): Batcher {
       leftOpen = client.open && client.inTransaction
     }
     let reads = 0
-    for (const waiting of batch) if (waiting.readsDatabase) reads += 1
+    for (const waiting of batch) if (waiting.number !== undefined) reads += 1
     let own = false
     // Inside a transaction someone else opened the lookups simply join it (nothing in this code base
     // leaves one open across turns); a single read needs none of its own.
@@ -90,7 +89,7 @@ function createBatcher(db: Db): Batcher {
     }
     for (const waiting of batch) {
       try {
-        waiting.resolve(lookUp(db, waiting.typed, waiting.today))
+        waiting.resolve(lookUpNumber(db, waiting.number, waiting.today))
       } catch (error) {
         waiting.reject(error)
       }
@@ -113,7 +112,7 @@ function createBatcher(db: Db): Batcher {
 
   return (typed, today) =>
     new Promise<Lookup>((resolve, reject) => {
-      queue.push({ typed, today, readsDatabase: normalizeNumber(typed) !== undefined, resolve, reject })
+      queue.push({ number: normalizeNumber(typed), today, resolve, reject })
       if (!scheduled) {
         scheduled = true
         setImmediate(run)

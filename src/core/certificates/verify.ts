@@ -229,7 +229,11 @@ export type Lookup =
 
 /** Looks a typed number up. `today` is the reader's calendar day (YYYY-MM-DD, Jakarta time). */
 export function lookUp(db: Db, typed: string, today: string): Lookup {
-  const number = normalizeNumber(typed)
+  return lookUpNumber(db, normalizeNumber(typed), today)
+}
+
+/** `lookUp` for a number `normalizeNumber` has made already (undefined: what was typed cannot be one). */
+export function lookUpNumber(db: Db, number: string | undefined, today: string): Lookup {
   if (!number) return { kind: 'invalid' }
   const certificate = byNumber(db, number)
   if (!certificate) return { kind: 'not-found', number }
