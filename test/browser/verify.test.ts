@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 // (Functions passed to page.evaluate run in the browser: the DOM types are for them.)
 /**
- * The certificate verification page in real headless Chromium (Debian's /usr/bin/chromium driven by
+ * The certificate verification page in real headless Chromium (the one from npm, driven by
  * playwright-core, see test/support/browser.ts): the real Hono app from `createWebApp`, with the
  * verification wired as src/main.ts wires it (audit on, rate limit on), served by
  * @hono/node-server on a real port over in-memory SQLite with one certificate in every state and a
