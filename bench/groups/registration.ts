@@ -17,15 +17,7 @@ import { loadConfig } from '../../src/config.js'
 import { closeDatabase, type Db } from '../../src/db/client.js'
 import { inTransaction, linkChat, register, upsertPerson } from '../../src/db/queries/registrations.js'
 import { bimtekSessions } from '../../src/db/schema.js'
-import {
-  CAPACITY,
-  chatIdOf,
-  confirm,
-  driveToSummary,
-  outcomeOf,
-  PEOPLE,
-  personOf,
-} from '../../test/registration/capacity-support.js'
+import { CAPACITY, chatIdOf, confirm, driveToSummary, outcomeOf, PEOPLE, personOf } from '../../test/support/capacity.js'
 import { addSession } from '../../test/support/sessions.js'
 import type { BenchGroup } from '../group.js'
 

@@ -11,8 +11,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { signNumber } from '../../src/core/certificates/verify.js'
 import { createNikVault } from '../../src/core/privacy/nik-vault.js'
 import { certificatesFile } from '../support/certificates-csv.js'
+import { killAll, readRows, runChat, start, tempDir, writeIn } from '../support/programs.js'
 import { statusFile } from '../support/status-csv.js'
-import { killAll, readRows, runChat, start, tempDir, writeIn } from './process.js'
 
 const KEY = '0f'.repeat(32)
 const SIGNING_KEY = 'test-signing-key-0123456789abcdefghijklmnop'

@@ -5,7 +5,7 @@
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { indexAfterAll, killAll, runChat, tempDir } from './process.js'
+import { indexAfterAll, killAll, runChat, tempDir } from '../support/programs.js'
 
 const MENU_LINES = [
   '1. Tanya jawab sertifikasi',

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { ANDI, examsFile, PEOPLE_FILE, YOHANES } from '../support/exams-csv.js'
-import { killAll, readRows, start, tempDir, writeIn } from './process.js'
+import { killAll, readRows, start, tempDir, writeIn } from '../support/programs.js'
 
 const KEY = '0f'.repeat(32)
 

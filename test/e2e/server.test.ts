@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { CERTIFICATION_STAGES } from '../../src/db/schema.js'
-import { killAll, PACKAGE_VERSION, type Running, runChat, start, tempDir } from './process.js'
+import { killAll, PACKAGE_VERSION, type Running, runChat, start, tempDir } from '../support/programs.js'
 
 type LogLine = { level: number; msg: string; [key: string]: unknown }
 

@@ -1,8 +1,8 @@
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { killAll, runChat, start, tempDir, writeIn } from '../support/programs.js'
 import { sessionsFile } from '../support/sessions-csv.js'
-import { killAll, runChat, start, tempDir, writeIn } from './process.js'
 
 let temp: ReturnType<typeof tempDir>
 let dbPath: string

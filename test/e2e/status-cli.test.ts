@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createNikVault, parseDataKey } from '../../src/core/privacy/nik-vault.js'
+import { killAll, readRows, runChat, start, tempDir, writeIn } from '../support/programs.js'
 import { STATUS, statusFile, WOMAN } from '../support/status-csv.js'
-import { killAll, readRows, runChat, start, tempDir, writeIn } from './process.js'
 
 const KEY = '0f'.repeat(32)
 

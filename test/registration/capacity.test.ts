@@ -16,10 +16,10 @@ import {
   waitlistPosition,
 } from '../../src/db/queries/registrations.js'
 import { people, registrations } from '../../src/db/schema.js'
-import { killAll, type Running, start, tempDir } from '../e2e/process.js'
+import { CAPACITY, chatIdOf, confirm, driveToSummary, type Outcome, outcomeOf, PEOPLE, personOf } from '../support/capacity.js'
 import { fakeClock, testCore } from '../support/core.js'
+import { killAll, type Running, start, tempDir } from '../support/programs.js'
 import { addSession } from '../support/sessions.js'
-import { CAPACITY, chatIdOf, confirm, driveToSummary, type Outcome, outcomeOf, PEOPLE, personOf } from './capacity-support.js'
 
 type Answer = { i: number; chatId: string; texts: string[] }
 
@@ -125,7 +125,7 @@ describe('200 people confirm at once for 20 seats', () => {
     const each = PEOPLE / processes
     const startedAt = performance.now()
     const workers: Running[] = ids(0, processes - 1).map((w) =>
-      start('test/registration/capacity-worker.ts', [dbPath, `p${w}`, String(w * each + 1), String((w + 1) * each), '10'], {}),
+      start('test/support/capacity-worker.ts', [dbPath, `p${w}`, String(w * each + 1), String((w + 1) * each), '10'], {}),
     )
     for (const worker of workers) worker.child.stdin?.on('error', () => {})
     await Promise.all(workers.map((worker) => worker.waitForStdout(/\{"ready":50\}/, 45_000)))

@@ -5,14 +5,14 @@
  */
 import { count, eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Engine } from '../../src/core/engine.js'
 import { runHousekeeping } from '../../src/core/housekeeping.js'
 import { expireSeatOffers } from '../../src/core/registration/commands.js'
 import { REGISTRATION_CONSENT_VERSION } from '../../src/core/registration/flow.js'
-import type { Inbound, Reply } from '../../src/core/types.js'
+import type { Reply } from '../../src/core/types.js'
 import { closeDatabase, type Db } from '../../src/db/client.js'
 import { waitlistPosition } from '../../src/db/queries/registrations.js'
 import { bimtekSessions, channelIdentities, consentRecords, outbox, people, registrations } from '../../src/db/schema.js'
+import { type Chat, chat, textOf } from '../support/chat.js'
 import { fakeClock, testCore } from '../support/core.js'
 import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram.js'
 import { addSession } from '../support/sessions.js'
@@ -46,27 +46,6 @@ function open(clock = fakeClock()) {
   core = testCore({ clock: clock.now })
   return { core, clock }
 }
-
-let messageCounter = 0
-
-/** One chat account talking to the engine directly, with the full replies (attachments too). */
-function chat(engine: Engine, id: string) {
-  const send = (input: Pick<Inbound, 'text' | 'choice'>) => {
-    messageCounter += 1
-    return engine.handle({
-      channel: 'console',
-      chatId: id,
-      userId: id,
-      messageId: `${id}-${messageCounter}`,
-      receivedAt: new Date(),
-      ...input,
-    })
-  }
-  return { id, say: (text: string) => send({ text }), choose: (choice: string) => send({ choice }) }
-}
-type Chat = ReturnType<typeof chat>
-
-const textOf = (replies: Reply[]) => replies.map((reply) => reply.text).join('\n---\n')
 
 /** Answers every question validly up to the summary, choosing the session by its id. */
 async function toSummary(c: Chat, person: Person, sessionId: number): Promise<Reply[]> {

@@ -16,9 +16,9 @@ import type { Reply } from '../../src/core/types.js'
 import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js'
 import { claimBatch } from '../../src/db/queries/outbox.js'
 import { outbox } from '../../src/db/schema.js'
-import { tempDir } from '../e2e/process.js'
 import { fakeClock, testCore } from '../support/core.js'
-import { addExam, addPerson, DAY, HOUR, MINUTE, remindersOf } from './support.js'
+import { tempDir } from '../support/programs.js'
+import { addExam, addPerson, DAY, HOUR, MINUTE, remindersOf } from '../support/reminders.js'
 
 const logger = pino({ level: 'silent' })
 let core: ReturnType<typeof testCore> | undefined

@@ -20,9 +20,9 @@ import { setBlocked } from '../../src/db/queries/identities.js'
 import { cancelRegistration } from '../../src/db/queries/registrations.js'
 import { certificationStages, exams, outbox } from '../../src/db/schema.js'
 import { testCore } from '../support/core.js'
+import { addExam, addPerson, confirm, DAY, HOUR, localTime, MINUTE, remindersOf } from '../support/reminders.js'
 import { addSession } from '../support/sessions.js'
 import { sessionsFile } from '../support/sessions-csv.js'
-import { addExam, addPerson, confirm, DAY, HOUR, localTime, MINUTE, remindersOf } from './support.js'
 
 let core: ReturnType<typeof testCore> | undefined
 afterEach(() => {

@@ -9,8 +9,8 @@ import { closeDatabase } from '../../src/db/client.js'
 import { exams } from '../../src/db/schema.js'
 import { testCore } from '../support/core.js'
 import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram.js'
+import { addExam, addPerson, DAY, MINUTE, remindersOf } from '../support/reminders.js'
 import { type TelegramDriver, telegramDriver } from '../support/telegram-driver.js'
-import { addExam, addPerson, DAY, MINUTE, remindersOf } from './support.js'
 
 let core: ReturnType<typeof testCore> | undefined
 let fake: FakeTelegram | undefined

@@ -28,6 +28,7 @@ import {
   people,
   registrations,
 } from '../../src/db/schema.js'
+import { type Chat, chat, textOf } from '../support/chat.js'
 import { fakeClock, testCore } from '../support/core.js'
 import { mismatch, PAULUS, RATNA, type StatusSeed, seedStatus, UNKNOWN_NIK } from '../transcripts/status.js'
 
@@ -48,28 +49,6 @@ function open(env: Record<string, string> = {}) {
   const seed = seedStatus(core.db, core.vault, clock.now())
   return { core, clock, seed, db: core.db }
 }
-
-let messageCounter = 0
-
-/** One chat account talking to the engine directly, with the full replies (attachments too). */
-function chat(engine: Engine, id: string, over: Partial<Inbound> = {}) {
-  const send = (input: Pick<Inbound, 'text' | 'choice'>) => {
-    messageCounter += 1
-    return engine.handle({
-      channel: 'console',
-      chatId: id,
-      userId: id,
-      messageId: `${id}-${messageCounter}`,
-      receivedAt: new Date(),
-      ...over,
-      ...input,
-    })
-  }
-  return { id, say: (text: string) => send({ text }), choose: (choice: string) => send({ choice }) }
-}
-type Chat = ReturnType<typeof chat>
-
-const textOf = (replies: Reply[]) => replies.map((reply) => reply.text).join('\n---\n')
 
 /** "status" (or another entry), an identifier, a birth date: the answer to the last. */
 async function prove(c: Chat, identifier: string, birthDate: string, entry = 'status'): Promise<Reply[]> {

@@ -1,6 +1,7 @@
 /**
- * Conversations every channel must hold the same way. Each channel's tests play them through its
- * own driver (see test/support/transcript.ts): the core directly, Telegram, WhatsApp.
+ * Conversations every channel must hold the same way. The table in index.ts has each channel's
+ * suite play them through its own driver (see test/support/transcript.ts): the core directly,
+ * Telegram, WhatsApp.
  */
 import type { Transcript } from '../support/transcript.js'
 

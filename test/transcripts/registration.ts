@@ -1,9 +1,10 @@
 /**
  * "Daftar Bimtek" and the commands around it ("jadwal", "registrasi saya", "batal <kode>"), for
- * every channel's driver (see core.ts). Each runner calls `seedRegistration` on its fresh database
- * before playing: the sessions below, relative to the moment of seeding. Sessions are chosen by
- * number: for a person from Jawa Barat the list is always Bandung, the small class, then the
- * online one (own region first, then by date); for Sulawesi Selatan the online one comes first.
+ * every channel's driver (see core.ts). The table in index.ts seeds each fresh database with
+ * `seedRegistration` before playing: the sessions below, relative to the moment of seeding.
+ * Sessions are chosen by number: for a person from Jawa Barat the list is always Bandung, the
+ * small class, then the online one (own region first, then by date); for Sulawesi Selatan the
+ * online one comes first.
  */
 import type { Db } from '../../src/db/client.js'
 import { people, registrations } from '../../src/db/schema.js'

@@ -2,7 +2,7 @@
  * Reminders as a person meets them, for every channel's driver: a Bimtek seat taken in the chat
  * plans its reminders; the outbox runs the day before (the 7-day one, missed by days, is not sent);
  * HADIR records attendance; BATAL starts the cancellation, after which no reminder comes; "stop
- * pengingat" and "mulai pengingat". Each runner calls `seedRegistration` before playing.
+ * pengingat" and "mulai pengingat". Seeded with `seedRegistration` (index.ts).
  */
 import type { Transcript } from '../support/transcript.js'
 import { chooseBandungAndConfirm, detailsUpToSession, morningIn, SEEDED, WIB_DAY } from './registration.js'

@@ -1,6 +1,6 @@
 /**
  * "Cek status sertifikasi" and "Data pribadi saya" (menu 3 and 7), for every channel's driver (see
- * core.ts). Each runner calls `seedStatus` on its fresh database before playing: two people with
+ * core.ts). The table in index.ts seeds each fresh database with `seedStatus`: two people with
  * their NIK kept as the registration keeps it (hash + ciphertext from the core's vault), their
  * stage histories, an exam and a certificate. Their phone numbers start 62899, which no driver's
  * random WhatsApp number does, so on WhatsApp too the NIK route is taken.

@@ -1,9 +1,9 @@
 /**
  * "Verifikasi sertifikat" (menu 4, "cek <nomor>", Telegram /cek), for every channel's driver (see
- * core.ts). Each runner calls `seedCertificates` on its fresh database and starts the core with
- * `VERIFY_ENV` (PUBLIC_BASE_URL, so links are absolute). One certificate in each state, with
- * fixed dates, so every answer is known word for word. Masked names are written with "∗"
- * (U+2217) in the chat, where "*" is bold markup.
+ * core.ts). The table in index.ts seeds each fresh database with `seedCertificates` and starts
+ * the core with `VERIFY_ENV` (PUBLIC_BASE_URL, so links are absolute). One certificate in each
+ * state, with fixed dates, so every answer is known word for word. Masked names are written with
+ * "∗" (U+2217) in the chat, where "*" is bold markup.
  */
 import type { Db } from '../../src/db/client.js'
 import { certificates } from '../../src/db/schema.js'

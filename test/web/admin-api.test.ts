@@ -4,36 +4,25 @@
  */
 import { parse } from 'csv-parse/sync'
 import { eq } from 'drizzle-orm'
-import pino from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
 import { importSessions } from '../../src/core/sessions/import.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { bimtekSessions, people, registrations } from '../../src/db/schema.js'
-import { createWebApp } from '../../src/web/app.js'
+import { ADMIN_AUTH, adminWebApp } from '../support/admin-api.js'
 import { testCore } from '../support/core.js'
 import { day, SESSION, sessionsFile } from '../support/sessions-csv.js'
 
-const TOKEN = 'a1b2c3d4e5f60718293a4b5c6d7e8f90'
-const auth = { Authorization: `Bearer ${TOKEN}` }
-
 let core: Core
-let web: ReturnType<typeof createWebApp>
+let web: ReturnType<typeof adminWebApp>
 beforeEach(() => {
   core = testCore()
-  web = createWebApp({
-    version: '0',
-    logger: pino({ level: 'silent' }),
-    channels: () => ({}),
-    checkDatabase: () => undefined,
-    adminToken: TOKEN,
-    db: core.db,
-  })
+  web = adminWebApp({ db: core.db })
 })
 afterEach(() => closeDatabase(core.db))
 
-const get = (path: string, headers: Record<string, string> = auth) => web.request(`/api/v1/admin${path}`, { headers })
-const post = (body: string, type = 'text/csv', headers: Record<string, string> = auth) =>
+const get = (path: string, headers: Record<string, string> = ADMIN_AUTH) => web.request(`/api/v1/admin${path}`, { headers })
+const post = (body: string, type = 'text/csv', headers: Record<string, string> = ADMIN_AUTH) =>
   web.request('/api/v1/admin/sessions', { method: 'POST', body, headers: { ...headers, 'Content-Type': type } })
 
 const sessionId = (code: string) => core.db.select().from(bimtekSessions).where(eq(bimtekSessions.code, code)).get()?.id ?? 0

@@ -2,42 +2,28 @@
  * POST /api/v1/admin/exams through the real Hono app: an exams file over HTTP, checked as the CLI
  * checks it, behind the admin token, with the admin API's JSON errors.
  */
-import pino from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
 import { importStatus } from '../../src/core/status/import.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { exams } from '../../src/db/schema.js'
 import { MAX_IMPORT_BYTES } from '../../src/web/admin-api.js'
-import { createWebApp } from '../../src/web/app.js'
+import { ADMIN_AUTH, adminWebApp } from '../support/admin-api.js'
 import { testCore } from '../support/core.js'
 import { ANDI, examsFile, PEOPLE_FILE } from '../support/exams-csv.js'
 import { STATUS } from '../support/status-csv.js'
 
-const TOKEN = 'a1b2c3d4e5f60718293a4b5c6d7e8f90'
-const auth = { Authorization: `Bearer ${TOKEN}` }
-
 let core: Core
-let web: ReturnType<typeof createWebApp>
-const app = (vault: Core['vault'] | undefined) =>
-  createWebApp({
-    version: '0',
-    logger: pino({ level: 'silent' }),
-    channels: () => ({}),
-    checkDatabase: () => undefined,
-    adminToken: TOKEN,
-    db: core.db,
-    ...(vault && { vault }),
-  })
+let web: ReturnType<typeof adminWebApp>
 beforeEach(() => {
   core = testCore()
   const seeded = importStatus(core.db, PEOPLE_FILE, { actor: 'test', vault: core.vault, now: new Date('2026-11-23T05:00:00Z') })
   if (!seeded.ok) throw new Error(JSON.stringify(seeded.errors))
-  web = app(core.vault)
+  web = adminWebApp(core)
 })
 afterEach(() => closeDatabase(core.db))
 
-const post = (body: string, type = 'text/csv', headers: Record<string, string> = auth) =>
+const post = (body: string, type = 'text/csv', headers: Record<string, string> = ADMIN_AUTH) =>
   web.request('/api/v1/admin/exams', { method: 'POST', body, headers: { ...headers, 'Content-Type': type } })
 const stored = () => core.db.select({ code: exams.code, startsAt: exams.startsAt, status: exams.status }).from(exams).all()
 
@@ -107,7 +93,7 @@ describe('POST /api/v1/admin/exams', () => {
   })
 
   it('without the server’s NIK key no one can be found: 503, nothing stored', async () => {
-    web = app(undefined)
+    web = adminWebApp({ db: core.db })
     const response = await post(examsFile({}))
     expect(response.status).toBe(503)
     expect(await response.json()).toEqual({

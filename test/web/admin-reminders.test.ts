@@ -4,37 +4,27 @@
  * the filters; paging with the cursor; every query parameter checked.
  */
 import { eq } from 'drizzle-orm'
-import pino from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
 import { planReminders } from '../../src/core/reminders/plan.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { outbox } from '../../src/db/schema.js'
-import { createWebApp } from '../../src/web/app.js'
-import { addExam, addPerson, confirm, DAY, remindersOf } from '../reminders/support.js'
+import { ADMIN_AUTH, adminWebApp } from '../support/admin-api.js'
 import { testCore } from '../support/core.js'
+import { addExam, addPerson, confirm, DAY, remindersOf } from '../support/reminders.js'
 import { addSession } from '../support/sessions.js'
 
-const TOKEN = 'a1b2c3d4e5f60718293a4b5c6d7e8f90'
-const auth = { Authorization: `Bearer ${TOKEN}` }
 const NOW = new Date('2026-11-23T03:00:00Z')
 
 let core: Core
-let web: ReturnType<typeof createWebApp>
+let web: ReturnType<typeof adminWebApp>
 let rina: number
 let examId: number
 let registrationId: number
 
 beforeEach(() => {
   core = testCore()
-  web = createWebApp({
-    version: '0',
-    logger: pino({ level: 'silent' }),
-    channels: () => ({}),
-    checkDatabase: () => undefined,
-    adminToken: TOKEN,
-    db: core.db,
-  })
+  web = adminWebApp({ db: core.db })
   // Rina (Makassar) on Telegram and WhatsApp: a Bimtek session in 3 days (1d and 2h reminders) and
   // an interview in 10 days (7d, 1d, 2h), in both chats: 10 reminders.
   rina = addPerson(core.db, {
@@ -54,7 +44,7 @@ beforeEach(() => {
 })
 afterEach(() => closeDatabase(core.db))
 
-const get = (path: string, headers: Record<string, string> = auth) => web.request(`/api/v1/admin${path}`, { headers })
+const get = (path: string, headers: Record<string, string> = ADMIN_AUTH) => web.request(`/api/v1/admin${path}`, { headers })
 
 type Listed = { reminders: Record<string, unknown>[]; next: string | null }
 async function list(query = ''): Promise<Listed> {

@@ -5,7 +5,7 @@
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { certificates } from '../../src/db/schema.js'
-import { CERTS, type Fixture, verifyFixture } from './verify-fixture.js'
+import { CERTS, type Fixture, verifyFixture } from '../support/verify-fixture.js'
 
 let f: Fixture
 beforeEach(() => {

@@ -6,7 +6,7 @@
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { signNumber } from '../../src/core/certificates/verify.js'
-import { CERTS, type Fixture, signedPath, verdict, verifyFixture, visibleText } from './verify-fixture.js'
+import { CERTS, type Fixture, signedPath, verdict, verifyFixture, visibleText } from '../support/verify-fixture.js'
 
 let f: Fixture
 beforeEach(() => {

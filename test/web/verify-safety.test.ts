@@ -12,7 +12,7 @@ import { certificates } from '../../src/db/schema.js'
 import { createWebApp } from '../../src/web/app.js'
 import { addressKey, createRateLimiter } from '../../src/web/rate-limit.js'
 import { testCore } from '../support/core.js'
-import { CERTS, type Fixture, KEY, signedPath, verdict, verifyFixture } from './verify-fixture.js'
+import { CERTS, type Fixture, KEY, signedPath, verdict, verifyFixture } from '../support/verify-fixture.js'
 
 let f: Fixture | undefined
 const fixture = (options: Parameters<typeof verifyFixture>[0] = {}) => {

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3'
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { DEV_CERT_SIGNING_KEY } from '../../src/config.js'
 import { signNumber } from '../../src/core/certificates/verify.js'
-import { killAll, start, tempDir } from '../e2e/process.js'
+import { killAll, start, tempDir } from '../support/programs.js'
 
 let temp: ReturnType<typeof tempDir>
 beforeEach(() => {

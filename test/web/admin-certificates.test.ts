@@ -3,18 +3,15 @@
  * admin token in front of it; and a lookup of what was just imported.
  */
 import { Hono } from 'hono'
-import pino from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
 import { lookUp } from '../../src/core/certificates/verify.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { certificates } from '../../src/db/schema.js'
 import { adminApi, MAX_IMPORT_BYTES } from '../../src/web/admin-api.js'
-import { createWebApp } from '../../src/web/app.js'
+import { ADMIN_AUTH, adminWebApp } from '../support/admin-api.js'
 import { CERTIFICATE, certificatesFile } from '../support/certificates-csv.js'
 import { testCore } from '../support/core.js'
-
-const TOKEN = 'a1b2c3d4e5f60718293a4b5c6d7e8f90'
 
 let core: Core
 let api: Hono
@@ -71,21 +68,14 @@ describe('POST /api/v1/admin/certificates', () => {
   })
 
   it('sits behind the admin token', async () => {
-    const web = createWebApp({
-      version: '0',
-      logger: pino({ level: 'silent' }),
-      channels: () => ({}),
-      checkDatabase: () => undefined,
-      adminToken: TOKEN,
-      db: core.db,
-    })
+    const web = adminWebApp({ db: core.db })
     const body = certificatesFile({ nik: '', birth_date: '' })
     const headers = { 'Content-Type': 'text/csv' }
     expect((await web.request('/api/v1/admin/certificates', { method: 'POST', body, headers })).status).toBe(401)
     const allowed = await web.request('/api/v1/admin/certificates', {
       method: 'POST',
       body,
-      headers: { ...headers, Authorization: `Bearer ${TOKEN}` },
+      headers: { ...headers, ...ADMIN_AUTH },
     })
     expect(allowed.status).toBe(200)
     expect(await allowed.json()).toMatchObject({ inserted: 1 })

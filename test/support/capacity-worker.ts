@@ -1,6 +1,6 @@
 /**
  * One of several processes registering on the same database file (test/registration/capacity.test.ts):
- *   tsx test/registration/capacity-worker.ts <db path> <chat prefix> <first person> <last person> [groups]
+ *   tsx test/support/capacity-worker.ts <db path> <chat prefix> <first person> <last person> [groups]
  * Opens the real core, drives each person's chat up to the registration summary, prints
  * {"ready":n}, waits for a line "go" on stdin, then sends every "Ya, daftar" without waiting for
  * any answer, and prints one JSON line per chat with the answer, then {"done":…}. Errors are
@@ -15,7 +15,7 @@ import { createInterface } from 'node:readline'
 import pino from 'pino'
 import { openCore } from '../../src/bootstrap.js'
 import { loadConfig } from '../../src/config.js'
-import { chatIdOf, confirm, driveToSummary } from './capacity-support.js'
+import { chatIdOf, confirm, driveToSummary } from './capacity.js'
 
 const [path, prefix, firstArg, lastArg, groupsArg] = process.argv.slice(2)
 if (!path || !prefix || !firstArg || !lastArg) throw new Error('usage: capacity-worker <db path> <prefix> <first> <last>')

@@ -12,7 +12,7 @@ import { signNumber } from '../../src/core/certificates/verify.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { auditLog, certificates } from '../../src/db/schema.js'
 import { createWebApp } from '../../src/web/app.js'
-import { fakeClock, testCore } from '../support/core.js'
+import { fakeClock, testCore } from './core.js'
 
 export const KEY = 'test-signing-key-0123456789abcdef0123456789'
 

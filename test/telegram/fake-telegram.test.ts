@@ -1,6 +1,6 @@
 import { Bot, GrammyError, InputFile } from 'grammy'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type FakeTelegram, startFakeTelegram } from './fake-telegram.js'
+import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram.js'
 
 let fake: FakeTelegram
 let bot: Bot
