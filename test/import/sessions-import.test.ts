@@ -96,8 +96,8 @@ describe('a valid sessions file', () => {
     expect(after[2]?.code).toBe('BMT-MKS-03')
   })
 
-  it('includes the sample file of the README', () => {
-    const sample = readFileSync('README.md', 'utf8').match(/```csv\n([\s\S]*?)```/)?.[1]
+  it('includes the sample file of docs/import-formats.md', () => {
+    const sample = readFileSync('docs/import-formats.md', 'utf8').match(/```csv\n([\s\S]*?)```/)?.[1]
     expect(run(sample ?? '')).toEqual({ ok: true, inserted: 3, updated: 0 })
     expect(stored().map((s) => [s.code, s.timeZone, s.startsAt.toISOString()])).toEqual([
       ['BMT-MKS-2027-01', 'Asia/Makassar', '2027-03-10T01:00:00.000Z'],

@@ -288,8 +288,8 @@ describe('a valid status file', () => {
     expect(historyOf(personOf(STATUS.nik)?.id)[0]?.reachedAt).toBe('2026-03-09T16:00:00.000Z')
   })
 
-  it('includes the sample file of the README', () => {
-    const section = readFileSync('README.md', 'utf8').split('## Data import: certification status')[1] ?? ''
+  it('includes the sample file of docs/import-formats.md', () => {
+    const section = readFileSync('docs/import-formats.md', 'utf8').split('## Certification status')[1] ?? ''
     const sample = section.match(/```csv\n([\s\S]*?)```/)?.[1]
     expect(run(sample ?? '')).toMatchObject({ ok: true, peopleAdded: 2, stagesAdded: 5 })
   })
