@@ -26,8 +26,9 @@ import {
   remindersOfPeople,
   statusCounts,
 } from '../db/queries/reminders.js'
-import { type Channel, OUTBOX_STATUSES, type OutboxStatus } from '../db/schema.js'
+import { OUTBOX_STATUSES, type OutboxStatus } from '../db/schema.js'
 import { createLogger } from '../logger.js'
+import type { Channel } from '../vocabulary/message.js'
 
 const out = (text: string) => process.stdout.write(text)
 const err = (text: string) => process.stderr.write(text)

@@ -13,7 +13,8 @@ import { EVENT_KINDS } from '../core/reminders/events.js'
 import { reminderView } from '../core/reminders/listing.js'
 import type { Db } from '../db/client.js'
 import { listReminders, nextPendingDue, statusCounts } from '../db/queries/reminders.js'
-import { CHANNELS, OUTBOX_STATUSES } from '../db/schema.js'
+import { OUTBOX_STATUSES } from '../db/schema.js'
+import { CHANNELS } from '../vocabulary/message.js'
 
 export const DEFAULT_REMINDER_PAGE = 100
 export const MAX_REMINDER_PAGE = 500

@@ -3,9 +3,10 @@
  * API): what is planned, what each delivery run would do now, and each reminder's delivery status.
  * Nothing here writes.
  */
-import type { EventKind } from '../../core/reminders/events.js'
+import type { EventKind } from '../../vocabulary/events.js'
+import type { Channel } from '../../vocabulary/message.js'
 import type { Db } from '../client.js'
-import { type Channel, OUTBOX_STATUSES, type OutboxStatus } from '../schema.js'
+import { OUTBOX_STATUSES, type OutboxStatus } from '../schema.js'
 
 /** A reminder's event kind, from its event key (an exam's kind is the exam's). */
 const EVENT_KIND = `CASE WHEN o.event_key LIKE 'registration:%' THEN 'bimtek' WHEN o.event_key LIKE 'portfolio:%' THEN 'portofolio' ELSE e.kind END`
