@@ -10,7 +10,6 @@ import type { Engine } from '../core/engine.js'
 import type { DeliveryCounts } from '../core/outbox.js'
 import { interleaveByChat } from '../core/pacer.js'
 import { formatLocalTime } from '../core/regions.js'
-import type { EventKind } from '../core/reminders/events.js'
 import { maskChat } from '../core/reminders/listing.js'
 import { outboxFromConfig, outboxSettingsOf, quietZonesAt, runLimit } from '../core/reminders/outbox-config.js'
 import { planReminders } from '../core/reminders/plan.js'
@@ -28,6 +27,7 @@ import {
 } from '../db/queries/reminders.js'
 import { OUTBOX_STATUSES, type OutboxStatus } from '../db/schema.js'
 import { createLogger } from '../logger.js'
+import { EVENT_KIND, type EventKind } from '../vocabulary/events.js'
 import type { Channel } from '../vocabulary/message.js'
 
 const out = (text: string) => process.stdout.write(text)
@@ -52,14 +52,7 @@ const STATUS_TEXT: Record<OutboxStatus, string> = {
   cancelled: 'dibatalkan',
 }
 
-const KIND_TEXT: Record<EventKind, string> = {
-  bimtek: 'Bimtek',
-  ujian_kognitif: 'Ujian kognitif',
-  wawancara: 'Wawancara',
-  portofolio: 'Portofolio',
-}
-
-const kindText = (kind: EventKind | null) => (kind ? KIND_TEXT[kind] : 'acara sudah tidak ada')
+const kindText = (kind: EventKind | null) => (kind ? EVENT_KIND[kind].short.id : 'acara sudah tidak ada')
 
 /** "25 Nov 2026 09.00 WITA" in the zone given; an unknown zone shows UTC with the zone's name. */
 function localTime(at: Date, timeZone: string | null): string {

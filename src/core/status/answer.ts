@@ -5,6 +5,7 @@
  */
 import { certificatesOf, type PersonRow, stageHistory, upcomingExams } from '../../db/queries/people.js'
 import type { CertificationStage } from '../../db/schema.js'
+import { EVENT_KIND } from '../../vocabulary/events.js'
 import { fill, t } from '../messages.js'
 import { formatLocalTime, zoneLabel } from '../regions.js'
 import type { TurnContext } from '../turn.js'
@@ -30,10 +31,8 @@ const texts = {
   },
 } satisfies Record<string, Text>
 
-const EXAM_KIND: Record<string, Text> = {
-  ujian_kognitif: { id: 'ujian kognitif', en: 'written exam' },
-  wawancara: { id: 'wawancara', en: 'interview' },
-}
+/** A name from the catalogue inside a sentence: "ujian kognitif", "interview". */
+const inSentence = (name: string) => name.charAt(0).toLowerCase() + name.slice(1)
 const MODE: Record<string, Text> = {
   daring: { id: 'daring', en: 'online' },
   tatap_muka: { id: 'tatap muka', en: 'in person' },
@@ -97,7 +96,7 @@ export function statusAnswer(ctx: TurnContext, person: PersonRow, baseUrl?: stri
     const examZone = person.timeZone
     parts.push(
       fill(t(lang, texts.exam), {
-        kind: t(lang, EXAM_KIND[exam.kind] ?? { id: exam.kind, en: exam.kind }),
+        kind: inSentence(t(lang, EVENT_KIND[exam.kind].short)),
         when: `${weekday(exam.startsAt, examZone, lang)}, ${formatLocalTime(exam.startsAt, examZone)}`,
         mode: t(lang, MODE[exam.mode] ?? { id: exam.mode, en: exam.mode }),
       }),
