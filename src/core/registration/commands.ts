@@ -27,6 +27,7 @@ import { fill, t } from '../messages.js'
 import { findProvince, zoneLabel } from '../regions.js'
 import { planReminders } from '../reminders/plan.js'
 import { normalizeInput } from '../text/normalize.js'
+import { isYes } from '../text/yes-no.js'
 import type { Outcome, TurnContext } from '../turn.js'
 import type { Language, Reply, Text } from '../types.js'
 import { googleCalendarLink, icsFile } from './calendar.js'
@@ -302,7 +303,8 @@ export function createRegistrationCommands(deps: RegistrationCommandDeps): {
   const offerMs = deps.offerHours * 3_600_000
 
   const takeOffer: TypedCommand = (ctx, text) => {
-    if (!/^(ya|iya|y|yes|ambil)$/.test(normalizeInput(text))) return undefined
+    const typed = normalizeInput(text)
+    if (!isYes(typed) && typed !== 'ambil') return undefined
     const personId = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId)
     if (personId === undefined) return undefined
     const offer = openOfferOf(ctx.db, personId, ctx.now)
