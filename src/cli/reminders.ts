@@ -13,6 +13,7 @@ import { formatLocalTime } from '../core/regions.js'
 import { maskChat } from '../core/reminders/listing.js'
 import { outboxFromConfig, outboxSettingsOf, quietZonesAt, runLimit } from '../core/reminders/outbox-config.js'
 import { planReminders } from '../core/reminders/plan.js'
+import { formatDate } from '../core/text/dates.js'
 import type { Reply } from '../core/types.js'
 import type { Db } from '../db/client.js'
 import {
@@ -58,8 +59,7 @@ const kindText = (kind: EventKind | null) => (kind ? EVENT_KIND[kind].short.id :
 function localTime(at: Date, timeZone: string | null): string {
   const zone = timeZone ?? 'Asia/Jakarta'
   try {
-    const day = new Intl.DateTimeFormat('id-ID', { timeZone: zone, day: 'numeric', month: 'short', year: 'numeric' }).format(at)
-    return `${day} ${formatLocalTime(at, zone)}`
+    return `${formatDate(at, 'shortDate', 'id', zone)} ${formatLocalTime(at, zone)}`
   } catch {
     return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC (${zone})`
   }

@@ -8,7 +8,8 @@
 import { EVENT_KIND, type EventKind } from '../../vocabulary/events.js'
 import { fill } from '../messages.js'
 import { zoneLabelOrName as label } from '../regions.js'
-import { clock, day, when, where } from '../registration/format.js'
+import { when, where } from '../registration/format.js'
+import { formatClock as clock, formatDate } from '../text/dates.js'
 import type { Channel, Language, Reply, Text } from '../types.js'
 import type { ReminderEvent } from './events.js'
 
@@ -104,7 +105,7 @@ export function soonText(reminderLabel: string, lang: Language): string {
 /** A moment in the reader's zone, with the place's own time when its zone differs. */
 /** "Kamis, 10 Desember 2026, 09.00 WIT": a moment in one zone. */
 export function localMoment(date: Date, zone: string, lang: Language): string {
-  return `${day(date, zone, lang)}, ${clock(date, zone)} ${label(zone)}`
+  return `${formatDate(date, 'weekdayDate', lang, zone)}, ${clock(date, zone)} ${label(zone)}`
 }
 
 function moment(date: Date, placeZone: string, readerZone: string, lang: Language): string {

@@ -8,6 +8,7 @@ import type { CertificationStage } from '../../db/schema.js'
 import { EVENT_KIND } from '../../vocabulary/events.js'
 import { fill, t } from '../messages.js'
 import { formatLocalTime, zoneLabel } from '../regions.js'
+import { formatDate } from '../text/dates.js'
 import type { TurnContext } from '../turn.js'
 import type { Language, Reply, Text } from '../types.js'
 import { PATH, STAGE_ADVICE, STAGE_LABEL, stepOf } from './stages.js'
@@ -38,23 +39,10 @@ const MODE: Record<string, Text> = {
   tatap_muka: { id: 'tatap muka', en: 'in person' },
 }
 
-const day = (date: Date, zone: string, lang: Language) =>
-  new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', {
-    timeZone: zone,
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  }).format(date)
+const day = (date: Date, zone: string, lang: Language) => formatDate(date, 'date', lang, zone)
 
 /** "Senin, 14 Desember 2026" / "Monday, 14 December 2026" in `zone`. */
-const weekday = (date: Date, zone: string, lang: Language) =>
-  new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', {
-    timeZone: zone,
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  }).format(date)
+const weekday = (date: Date, zone: string, lang: Language) => formatDate(date, 'weekdayDate', lang, zone)
 
 /** The verification page of a certificate (issue #8), absolute when PUBLIC_BASE_URL is set. */
 export const verificationLink = (number: string, baseUrl?: string) =>

@@ -4,6 +4,7 @@
  */
 import type { CertificationStage } from '../../db/schema.js'
 import { EVENT_KIND } from '../../vocabulary/events.js'
+import { formatDate } from '../text/dates.js'
 import type { Language, Reply, Text } from '../types.js'
 
 /** The path in order. Kompeten and Belum Kompeten are two outcomes of the same step. */
@@ -88,12 +89,6 @@ const changed: Text = {
 
 /** The one message a linked person gets when an import moves them to a new stage. */
 export function stageChangedMessage(stage: CertificationStage, reachedAt: Date, lang: Language, timeZone: string): Reply {
-  const date = new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', {
-    timeZone,
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  }).format(reachedAt)
+  const date = formatDate(reachedAt, 'weekdayDate', lang, timeZone)
   return { text: changed[lang].replace('{stage}', STAGE_LABEL[stage][lang]).replace('{date}', date) }
 }
