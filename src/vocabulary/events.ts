@@ -16,7 +16,7 @@ export type EventKind = (typeof EVENT_KINDS)[number]
 export const EVENT_SOURCES = ['registration', 'exam', 'portfolio'] as const
 export type EventSource = (typeof EVENT_SOURCES)[number]
 
-export type EventKindEntry = {
+type EventKindEntry = {
   /** The record behind an event of this kind. */
   source: EventSource
   /** In a line of a list or a sentence: menu 5, the answer to HADIR, the status answer, the CLI. */
