@@ -11,6 +11,7 @@ import { dueRemindersCommand, planRemindersCommand, sendRemindersCommand } from 
 import { importSessionsCommand, listSessionsCommand, sessionRegistrationsCommand } from './cli/sessions.js'
 import { importStatusCommand, statusShowCommand } from './cli/status.js'
 import { type Config, loadConfigOrExit } from './config.js'
+import { formatDate } from './core/text/dates.js'
 import { closeDatabase, type Db, openDatabase } from './db/client.js'
 import { closeHandoff, listHandoffs } from './db/queries/handoff.js'
 import { ensureReferenceData } from './db/reference-data.js'
@@ -40,8 +41,6 @@ const USAGE = `Pemakaian: npm run cli -- <perintah>
 `
 
 type Command = (db: Db, args: string[], config: Config) => number | Promise<number>
-
-const jakarta = new Intl.DateTimeFormat('id-ID', { timeZone: 'Asia/Jakarta', dateStyle: 'medium', timeStyle: 'short' })
 
 /** The Bot API for the configured token, or a message saying what is missing. */
 function telegramApi(config: Config): Api | undefined {
@@ -111,7 +110,7 @@ const commands: Record<string, Command> = {
     for (const r of requests) {
       // Staff need the full number to call back; this output is for them, not for logs.
       process.stdout.write(
-        `${r.code}  ${jakarta.format(r.createdAt)} WIB  [${r.status}]  ${r.channel}  topik: ${r.topic}\n` +
+        `${r.code}  ${formatDate(r.createdAt, 'shortDateTime', 'id', 'Asia/Jakarta')} WIB  [${r.status}]  ${r.channel}  topik: ${r.topic}\n` +
           `  ${r.name}  ${r.phoneE164 ?? '-'}\n  ${r.question}\n\n`,
       )
     }

@@ -31,7 +31,7 @@ import { outboxFromConfig, outboxSettingsOf, quietZonesAt } from '../../src/core
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/plan.js'
 import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js'
 import { claimBatch } from '../../src/db/queries/outbox.js'
-import type { Channel } from '../../src/db/schema.js'
+import type { Channel } from '../../src/vocabulary/message.js'
 import type { BenchGroup } from '../group.js'
 
 const DUE = 100_000

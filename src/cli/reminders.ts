@@ -10,10 +10,10 @@ import type { Engine } from '../core/engine.js'
 import type { DeliveryCounts } from '../core/outbox.js'
 import { interleaveByChat } from '../core/pacer.js'
 import { formatLocalTime } from '../core/regions.js'
-import type { EventKind } from '../core/reminders/events.js'
 import { maskChat } from '../core/reminders/listing.js'
 import { outboxFromConfig, outboxSettingsOf, quietZonesAt, runLimit } from '../core/reminders/outbox-config.js'
 import { planReminders } from '../core/reminders/plan.js'
+import { formatDate } from '../core/text/dates.js'
 import type { Reply } from '../core/types.js'
 import type { Db } from '../db/client.js'
 import {
@@ -26,8 +26,10 @@ import {
   remindersOfPeople,
   statusCounts,
 } from '../db/queries/reminders.js'
-import { type Channel, OUTBOX_STATUSES, type OutboxStatus } from '../db/schema.js'
+import { OUTBOX_STATUSES, type OutboxStatus } from '../db/schema.js'
 import { createLogger } from '../logger.js'
+import { EVENT_KIND, type EventKind } from '../vocabulary/events.js'
+import type { Channel } from '../vocabulary/message.js'
 
 const out = (text: string) => process.stdout.write(text)
 const err = (text: string) => process.stderr.write(text)
@@ -51,21 +53,13 @@ const STATUS_TEXT: Record<OutboxStatus, string> = {
   cancelled: 'dibatalkan',
 }
 
-const KIND_TEXT: Record<EventKind, string> = {
-  bimtek: 'Bimtek',
-  ujian_kognitif: 'Ujian kognitif',
-  wawancara: 'Wawancara',
-  portofolio: 'Portofolio',
-}
-
-const kindText = (kind: EventKind | null) => (kind ? KIND_TEXT[kind] : 'acara sudah tidak ada')
+const kindText = (kind: EventKind | null) => (kind ? EVENT_KIND[kind].short.id : 'acara sudah tidak ada')
 
 /** "25 Nov 2026 09.00 WITA" in the zone given; an unknown zone shows UTC with the zone's name. */
 function localTime(at: Date, timeZone: string | null): string {
   const zone = timeZone ?? 'Asia/Jakarta'
   try {
-    const day = new Intl.DateTimeFormat('id-ID', { timeZone: zone, day: 'numeric', month: 'short', year: 'numeric' }).format(at)
-    return `${day} ${formatLocalTime(at, zone)}`
+    return `${formatDate(at, 'shortDate', 'id', zone)} ${formatLocalTime(at, zone)}`
   } catch {
     return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC (${zone})`
   }

@@ -2,6 +2,7 @@ import type { Config } from '../config.js'
 import { provinceByCode, zoneLabel } from '../core/regions.js'
 import { importStatus } from '../core/status/import.js'
 import { STAGE_LABEL } from '../core/status/stages.js'
+import { formatIsoDay } from '../core/text/dates.js'
 import { parseNik } from '../core/validators/nik.js'
 import type { Db } from '../db/client.js'
 import { linkedChatCount, personByNikHash, stageHistory } from '../db/queries/people.js'
@@ -21,9 +22,6 @@ export function importStatusCommand(db: Db, args: string[], config: Config): num
   }
   return 0
 }
-
-const localDay = (date: Date, timeZone: string) =>
-  new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date)
 
 /** One person's record and stage history, found by NIK; the NIK is never printed. */
 export function statusShowCommand(db: Db, args: string[], config: Config): number {
@@ -57,9 +55,9 @@ export function statusShowCommand(db: Db, args: string[], config: Config): numbe
     return 0
   }
   for (const stage of history) {
-    const due = stage.dueAt ? `  batas ${localDay(stage.dueAt, zone)}` : ''
+    const due = stage.dueAt ? `  batas ${formatIsoDay(stage.dueAt, zone)}` : ''
     const note = stage.note ? `\n      ${stage.note.replace(/\n+/g, ' / ')}` : ''
-    out(`  ${localDay(stage.reachedAt, zone)}  ${STAGE_LABEL[stage.stage].id}${due}${note}\n`)
+    out(`  ${formatIsoDay(stage.reachedAt, zone)}  ${STAGE_LABEL[stage.stage].id}${due}${note}\n`)
   }
   const current = history.at(-1)
   if (current) out(`\nTahap sekarang: ${STAGE_LABEL[current.stage].id}.\n`)

@@ -1,6 +1,7 @@
 /** The main menu: seven entries, chosen by number, label (either language), id or a known alias. */
 import { t } from './messages.js'
 import { normalizeInput } from './text/normalize.js'
+import { isNo, isYes } from './text/yes-no.js'
 import type { Choice, Language, Text } from './types.js'
 
 export const MENU_ITEMS = [
@@ -74,8 +75,6 @@ function normalizedLabel(label: string): string {
 }
 
 // A yes/no question's options have ids ending in ":yes" / ":no"; a typed "ya" or "tidak" picks them.
-const YES_WORDS = new Set('ya y iya iy yes yup ok oke okay setuju boleh betul benar lanjut'.split(' '))
-const NO_WORDS = new Set('tidak tdk gak ga gk nggak ngga enggak no jangan tidak jadi gak jadi ga jadi'.split(' '))
 
 /**
  * Finds which offered option a typed text means: its number, its label, or its id; "ya"/"tidak"
@@ -88,7 +87,7 @@ export function resolveChoice(text: string, offered: Choice[]): string | undefin
   if (/^\d{1,2}$/.test(typed)) return offered[Number(typed) - 1]?.id
   const byLabel = offered.find((choice) => normalizedLabel(choice.label) === typed || normalizedLabel(choice.id) === typed)
   if (byLabel) return byLabel.id
-  const answer = YES_WORDS.has(typed) ? ':yes' : NO_WORDS.has(typed) ? ':no' : undefined
+  const answer = isYes(typed) ? ':yes' : isNo(typed) ? ':no' : undefined
   const yesNo = answer && offered.find((choice) => choice.id.endsWith(answer) || choice.id.includes(`${answer}:`))
   if (yesNo) return yesNo.id
   const menuId = MENU_NAMES.get(typed)

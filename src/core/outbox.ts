@@ -28,7 +28,7 @@ import {
   skipUnsendable,
   startSending,
 } from '../db/queries/outbox.js'
-import { CHANNELS, type Channel } from '../db/schema.js'
+import { CHANNELS, type Channel } from '../vocabulary/message.js'
 import { averageRate, type Clock, createPacer, interleaveByChat, type Pace, type Pacer, realClock } from './pacer.js'
 import { scrubNumbers } from './privacy/mask.js'
 import { DEFAULT_REMINDER_SETTINGS, isQuiet, quietEnd, type ReminderSettings } from './reminders/plan.js'

@@ -1,3 +1,5 @@
+import { formatClock, formatDate } from './text/dates.js'
+
 export type IndonesianTimeZone = 'Asia/Jakarta' | 'Asia/Pontianak' | 'Asia/Makassar' | 'Asia/Jayapura'
 export type ZoneLabel = 'WIB' | 'WITA' | 'WIT'
 
@@ -117,25 +119,10 @@ export function zoneLabelOrName(timeZone: string): string {
 /** The wall-clock time of `date` in `timeZone` as Indonesians write it, e.g. "09.00 WITA". */
 export function formatLocalTime(date: Date, timeZone: string): string {
   const label = zoneLabel(timeZone)
-  // formatToParts keeps us independent of the locale's separator; Indonesians use a dot.
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(date)
-  const part = (type: 'hour' | 'minute') => parts.find((x) => x.type === type)?.value ?? '00'
-  return `${part('hour')}.${part('minute')} ${label}`
+  return `${formatClock(date, timeZone)} ${label}`
 }
 
 /** The date and time of `date` in `timeZone`, e.g. "Senin, 23 November 2026, 09.00 WITA". */
 export function formatLocalDateTime(date: Date, timeZone: string): string {
-  const day = new Intl.DateTimeFormat('id-ID', {
-    timeZone,
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  }).format(date)
-  return `${day}, ${formatLocalTime(date, timeZone)}`
+  return `${formatDate(date, 'weekdayDate', 'id', timeZone)}, ${formatLocalTime(date, timeZone)}`
 }

@@ -1,8 +1,9 @@
 /** The message model shared by every channel: adapters turn platform updates into `Inbound`
  * and render the `Reply` list the core returns. */
-import type { Channel, Language } from '../db/schema.js'
+import type { Channel } from '../vocabulary/message.js'
 
-export type { Channel, Language }
+// The words shared with the database layer live in the vocabulary; the core's users find them here too.
+export type { Attachment, Channel, Choice, Language, Reply, Text } from '../vocabulary/message.js'
 
 export type Inbound = {
   channel: Channel
@@ -22,17 +23,3 @@ export type Inbound = {
   unsupported?: boolean
   receivedAt: Date
 }
-
-export type Choice = { id: string; label: string }
-
-export type Attachment = { filename: string; mimeType: string; bytes: Uint8Array }
-
-export type Reply = {
-  text: string
-  /** Telegram: an inline keyboard; WhatsApp and the terminal: numbered lines. */
-  choices?: Choice[]
-  attachment?: Attachment
-}
-
-/** A text in every language the assistant speaks. */
-export type Text = Record<Language, string>

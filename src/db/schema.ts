@@ -7,15 +7,11 @@
  */
 import { sql } from 'drizzle-orm'
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { EXAM_KINDS } from '../vocabulary/events.js'
+import { CHANNELS, LANGUAGES } from '../vocabulary/message.js'
 
 const createdAt = () => integer('created_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`)
 const updatedAt = () => integer('updated_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`)
-
-export const CHANNELS = ['telegram', 'whatsapp', 'console'] as const
-export type Channel = (typeof CHANNELS)[number]
-
-export const LANGUAGES = ['id', 'en'] as const
-export type Language = (typeof LANGUAGES)[number]
 
 /** Key/value facts about this database (e.g. whether the demo dataset was loaded). */
 export const appMeta = sqliteTable('app_meta', {
@@ -187,7 +183,6 @@ export const registrations = sqliteTable(
   ],
 )
 
-export const EXAM_KINDS = ['ujian_kognitif', 'wawancara'] as const
 export const EXAM_STATUSES = ['scheduled', 'cancelled'] as const
 
 export const exams = sqliteTable(

@@ -9,11 +9,12 @@
  */
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { EVENT_KINDS } from '../core/reminders/events.js'
 import { reminderView } from '../core/reminders/listing.js'
 import type { Db } from '../db/client.js'
 import { listReminders, nextPendingDue, statusCounts } from '../db/queries/reminders.js'
-import { CHANNELS, OUTBOX_STATUSES } from '../db/schema.js'
+import { OUTBOX_STATUSES } from '../db/schema.js'
+import { EVENT_KINDS, parseEventKey } from '../vocabulary/events.js'
+import { CHANNELS } from '../vocabulary/message.js'
 
 export const DEFAULT_REMINDER_PAGE = 100
 export const MAX_REMINDER_PAGE = 500
@@ -31,7 +32,7 @@ const query = z.strictObject({
   kind: z.enum(EVENT_KINDS, { error: `must be one of ${EVENT_KINDS.join(', ')}` }).optional(),
   event: z
     .string()
-    .regex(/^(registration|exam|portfolio):[1-9]\d{0,14}$/, 'must be an event key like registration:12, exam:5 or portfolio:7')
+    .refine((key) => parseEventKey(key) !== undefined, 'must be an event key like registration:12, exam:5 or portfolio:7')
     .optional(),
   person: z.string().regex(wholeNumber, 'must be a person id (a positive whole number)').transform(Number).optional(),
   limit: z

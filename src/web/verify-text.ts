@@ -1,4 +1,5 @@
 /** The words of the verification page, in Indonesian and English, and its dates. */
+import { formatDate } from '../core/text/dates.js'
 
 export type Lang = 'id' | 'en'
 
@@ -90,19 +91,8 @@ export function fill(text: string, values: Record<string, string | number>): str
   }
   return out
 }
-const locale = (lang: Lang) => (lang === 'id' ? 'id-ID' : 'en-GB')
 
-// Formatters are costly to build (about 50 µs each): one per language, made once.
-const dayFormat = { id: makeDayFormat('id'), en: makeDayFormat('en') }
-const momentFormat = { id: makeMomentFormat('id'), en: makeMomentFormat('en') }
-function makeDayFormat(lang: Lang) {
-  return new Intl.DateTimeFormat(locale(lang), { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
-}
-function makeMomentFormat(lang: Lang) {
-  return new Intl.DateTimeFormat(locale(lang), { dateStyle: 'long', timeStyle: 'short', timeZone: 'Asia/Jakarta' })
-}
-
-// Using one costs microseconds too, and a page shows three or four dates: each text is kept.
+// Using a formatter costs microseconds, and a page shows three or four dates: each text is kept.
 const days = { id: new Map<string, string>(), en: new Map<string, string>() }
 const moments = { id: { minute: Number.NaN, text: '' }, en: { minute: Number.NaN, text: '' } }
 
@@ -111,7 +101,7 @@ export function formatDay(isoDay: string, lang: Lang): string {
   const known = days[lang]
   let text = known.get(isoDay)
   if (text === undefined) {
-    text = dayFormat[lang].format(new Date(`${isoDay}T00:00:00Z`))
+    text = formatDate(new Date(`${isoDay}T00:00:00Z`), 'date', lang, 'UTC')
     // Dates on certificates span a few thousand days; the bound only guards against odd input.
     if (known.size >= 20_000) known.clear()
     known.set(isoDay, text)
@@ -125,7 +115,7 @@ export function formatMoment(date: Date | number, lang: Lang): string {
   const minute = Math.floor(ms / 60_000)
   const last = moments[lang]
   if (last.minute !== minute) {
-    last.text = momentFormat[lang].format(ms)
+    last.text = formatDate(ms, 'dateTime', lang, 'Asia/Jakarta')
     last.minute = minute
   }
   return last.text

@@ -1,7 +1,8 @@
 /** A person with a linked chat, their events, and the reminder rows, for the reminder tests. */
 import { and, eq } from 'drizzle-orm'
 import type { Db } from '../../src/db/client.js'
-import { type Channel, channelIdentities, exams, outbox, people, registrations } from '../../src/db/schema.js'
+import { channelIdentities, exams, outbox, people, registrations } from '../../src/db/schema.js'
+import type { Channel } from '../../src/vocabulary/message.js'
 
 export const MINUTE = 60_000
 export const HOUR = 60 * MINUTE

@@ -9,6 +9,7 @@ import { z } from 'zod'
 import type { Feature, TypedCommand } from '../engine.js'
 import { type FlowDefinition, type FlowStep, repeatStep, startFlow } from '../flows/flow.js'
 import { fill, t } from '../messages.js'
+import { formatDate } from '../text/dates.js'
 import type { Outcome, TurnContext } from '../turn.js'
 import type { Language, Reply, Text } from '../types.js'
 import { type CertificateNumberCode, validationMessage } from '../validators/messages.js'
@@ -81,13 +82,7 @@ export const verificationPage = (number: string, baseUrl?: string) =>
   `${baseUrl ? baseUrl.replace(/\/+$/, '') : ''}/verifikasi/${encodeURIComponent(number)}`
 
 /** "1 September 2028" / "1 September 2028" for a calendar day (YYYY-MM-DD). */
-const calendarDay = (day: string, lang: Language) =>
-  new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', {
-    timeZone: 'UTC',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  }).format(new Date(`${day}T00:00:00Z`))
+const calendarDay = (day: string, lang: Language) => formatDate(new Date(`${day}T00:00:00Z`), 'date', lang, 'UTC')
 
 /** The day of an instant in Jakarta, as `calendarDay`. */
 const dayOf = (at: Date, lang: Language) => calendarDay(todayInJakarta(at), lang)

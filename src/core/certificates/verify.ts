@@ -8,6 +8,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 import { getTableName } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { certificates } from '../../db/schema.js'
+import { formatIsoDay } from '../text/dates.js'
 
 export type CertificateRow = typeof certificates.$inferSelect
 
@@ -240,20 +241,16 @@ export function lookUpNumber(db: Db, number: string | undefined, today: string):
   return { kind: 'found', certificate, status: statusOf(certificate, today) }
 }
 
-/** Today in Indonesia's western zone, as YYYY-MM-DD (expiry dates are calendar days). */
-const jakartaDay = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Asia/Jakarta',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-})
 let lastDay = { minute: Number.NaN, day: '' }
-/** The zone is a whole number of hours from UTC, so the day can only change on a minute: the last one is kept. */
+/**
+ * Today in Indonesia's western zone, as YYYY-MM-DD (expiry dates are calendar days). The zone is a
+ * whole number of hours from UTC, so the day can only change on a minute: the last one is kept.
+ */
 export const todayInJakarta = (now: Date) => dayInJakarta(now.getTime())
 
 /** `todayInJakarta` for a time in milliseconds (no Date is made unless the minute changed). */
 export function dayInJakarta(ms: number): string {
   const minute = Math.floor(ms / 60_000)
-  if (minute !== lastDay.minute) lastDay = { minute, day: jakartaDay.format(ms) }
+  if (minute !== lastDay.minute) lastDay = { minute, day: formatIsoDay(ms, 'Asia/Jakarta') }
   return lastDay.day
 }

@@ -6,6 +6,7 @@
 import type { z } from 'zod'
 import { fill, t } from '../messages.js'
 import { normalizeInput } from '../text/normalize.js'
+import { isNo, isYes } from '../text/yes-no.js'
 import type { FlowPosition, Outcome, TurnContext, UserInput } from '../turn.js'
 import type { Choice, Language, Reply, Text } from '../types.js'
 import { validationMessage } from '../validators/messages.js'
@@ -70,9 +71,8 @@ const labels = {
   step: { id: 'Langkah {n} dari {total}', en: 'Step {n} of {total}' },
 } satisfies Record<string, Text>
 
-// Compared with the first word, doubled letters folded ("yaa" → "ya", "betul kak" → "betul").
-const YES = new Set('ya y iya iy yes yup ok oke okay okey sip siap kirim benar bener betul setuju send lanjut'.split(' '))
-const NOT = new Set('tidak tdk gak ga gk nggak ngga enggak bukan jangan belum blm no not'.split(' '))
+// Besides a yes: the verb of the summary's own button ("Ya, kirim").
+const SEND = new Set(['kirim', 'send'])
 const EDIT_WORDS = new Set(['ubah', 'edit', 'ganti', 'salah', 'koreksi', 'perbaiki', 'change'])
 
 const stepIndex = (flow: FlowDefinition, id: string) => flow.steps.findIndex((step) => step.id === id)
@@ -183,8 +183,8 @@ function confirmWord(text: string): string | undefined {
     .split(' ')
     .map((word) => word.replace(/(\p{L})\1+/gu, '$1'))
   if (words.some((word) => EDIT_WORDS.has(word))) return 'confirm:edit'
-  if (words.length > 4 || words.some((word) => NOT.has(word))) return undefined
-  return words.some((word) => YES.has(word)) ? 'confirm:yes' : undefined
+  if (words.length > 4 || words.some(isNo)) return undefined
+  return words.some((word) => isYes(word) || SEND.has(word)) ? 'confirm:yes' : undefined
 }
 
 function confirm(flow: FlowDefinition, position: FlowPosition, input: UserInput, ctx: TurnContext): Outcome {

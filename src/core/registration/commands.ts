@@ -26,7 +26,9 @@ import { MENU_PREFIX } from '../menu.js'
 import { fill, t } from '../messages.js'
 import { findProvince, zoneLabel } from '../regions.js'
 import { planReminders } from '../reminders/plan.js'
+import { formatClock, formatDate } from '../text/dates.js'
 import { normalizeInput } from '../text/normalize.js'
+import { isYes } from '../text/yes-no.js'
 import type { Outcome, TurnContext } from '../turn.js'
 import type { Language, Reply, Text } from '../types.js'
 import { googleCalendarLink, icsFile } from './calendar.js'
@@ -136,17 +138,8 @@ function readerZone(ctx: TurnContext, place?: Place): string | undefined {
 }
 
 /** "26 Desember, 07.00 WIB". */
-const dateTime = (date: Date, zone: string, lang: Language) => {
-  const day = new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', {
-    timeZone: zone,
-    day: 'numeric',
-    month: 'long',
-  }).format(date)
-  const time = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-    .format(date)
-    .replace(':', '.')
-  return `${day}, ${time} ${zoneLabel(zone)}`
-}
+const dateTime = (date: Date, zone: string, lang: Language) =>
+  `${formatDate(date, 'dayMonth', lang, zone)}, ${formatClock(date, zone)} ${zoneLabel(zone)}`
 
 function windowLine(ctx: TurnContext, session: SessionRow, zone: string): string {
   const { now, lang } = ctx
@@ -302,7 +295,8 @@ export function createRegistrationCommands(deps: RegistrationCommandDeps): {
   const offerMs = deps.offerHours * 3_600_000
 
   const takeOffer: TypedCommand = (ctx, text) => {
-    if (!/^(ya|iya|y|yes|ambil)$/.test(normalizeInput(text))) return undefined
+    const typed = normalizeInput(text)
+    if (!isYes(typed) && typed !== 'ambil') return undefined
     const personId = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId)
     if (personId === undefined) return undefined
     const offer = openOfferOf(ctx.db, personId, ctx.now)

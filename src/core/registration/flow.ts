@@ -24,6 +24,7 @@ import type { NikVault } from '../privacy/nik-vault.js'
 import { findProvince, type Province, provinceByCode, zoneLabel } from '../regions.js'
 import { planReminders } from '../reminders/plan.js'
 import { normalizeInput } from '../text/normalize.js'
+import { isNo, isYes } from '../text/yes-no.js'
 import type { TurnContext } from '../turn.js'
 import type { Choice, Language, Reply, Text } from '../types.js'
 import { formatDateEn, formatDateId } from '../validators/date.js'
@@ -165,14 +166,12 @@ export const statusText = (status: string, lang: Language) => {
   return text ? t(lang, text) : status
 }
 
-const YES = new Set(['ya', 'y', 'iya', 'setuju', 'yes', 'ok', 'oke', 'boleh', 'lanjut'])
-const NO = new Set(['tidak', 'tdk', 'gak', 'ga', 'enggak', 'nggak', 'no', 'tolak', 'jangan'])
-
 const consentSchema = z.string().transform((input, ctx) => {
   if (input === 'consent:yes' || input === 'consent:no') return input
   const words = normalizeInput(input).split(' ')
-  if (words.some((word) => NO.has(word))) return 'consent:no'
-  if (words.some((word) => YES.has(word))) return 'consent:yes'
+  // A no anywhere wins: "belum setuju" is not a consent.
+  if (words.some(isNo)) return 'consent:no'
+  if (words.some(isYes)) return 'consent:yes'
   ctx.addIssue({ code: 'custom', message: 'CONSENT_ANSWER' })
   return z.NEVER
 })

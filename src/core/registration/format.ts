@@ -5,38 +5,12 @@
  */
 import type { SessionRow } from '../../db/queries/registrations.js'
 import { zoneLabel } from '../regions.js'
+import { formatClock as clock, formatDate, formatIsoDay } from '../text/dates.js'
 import type { Language } from '../types.js'
 
-const LOCALE: Record<Language, string> = { id: 'id-ID', en: 'en-GB' }
+const day = (date: Date, timeZone: string, lang: Language) => formatDate(date, 'weekdayDate', lang, timeZone)
 
-/** Formatters by language and zone: building one costs far more than using it. */
-const formatters = new Map<string, Intl.DateTimeFormat>()
-function formatter(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
-  let found = formatters.get(key)
-  if (!found) {
-    found = make()
-    formatters.set(key, found)
-  }
-  return found
-}
-
-export function day(date: Date, timeZone: string, lang: Language): string {
-  return formatter(
-    `day|${lang}|${timeZone}`,
-    () => new Intl.DateTimeFormat(LOCALE[lang], { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }),
-  ).format(date)
-}
-
-export function clock(date: Date, timeZone: string): string {
-  const parts = formatter(
-    `clock|${timeZone}`,
-    () => new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
-  ).formatToParts(date)
-  const part = (type: 'hour' | 'minute') => parts.find((x) => x.type === type)?.value ?? '00'
-  return `${part('hour')}.${part('minute')}`
-}
-
-const sameDay = (a: Date, b: Date, timeZone: string) => day(a, timeZone, 'en') === day(b, timeZone, 'en')
+const sameDay = (a: Date, b: Date, timeZone: string) => formatIsoDay(a, timeZone) === formatIsoDay(b, timeZone)
 
 /** "Senin, 14 Desember 2026, 08.00–16.00 WITA" (or from one day to another), in `timeZone`. */
 export function period(startsAt: Date, endsAt: Date, timeZone: string, lang: Language): string {
@@ -77,7 +51,7 @@ export function seats(capacity: number, taken: number, waiting: number, lang: La
 /** A short label for a list of options: "14 Des · Makassar · Daring · 12 kursi". */
 export function optionLabel(session: SessionRow, lang: Language, readerZone: string | undefined, left: number): string {
   const zone = readerZone ?? session.timeZone
-  const date = new Intl.DateTimeFormat(LOCALE[lang], { timeZone: zone, day: 'numeric', month: 'short' }).format(session.startsAt)
+  const date = formatDate(session.startsAt, 'shortDayMonth', lang, zone)
   const mode = session.mode === 'daring' ? (lang === 'id' ? 'Daring' : 'Online') : session.regionCity
   const room = left > 0 ? (lang === 'id' ? `${left} kursi` : `${left} seats`) : lang === 'id' ? 'daftar tunggu' : 'waiting list'
   return `${date} ${clock(session.startsAt, zone)} ${zoneLabel(zone)} · ${session.title} · ${mode} · ${room}`

@@ -7,11 +7,14 @@
 import { and, asc, desc, eq, gt, inArray } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { personOfChat } from '../../db/queries/registrations.js'
+import { describeEvents } from '../../db/queries/reminders.js'
 import { auditLog, bimtekSessions, channelIdentities, exams, outbox, people, registrations } from '../../db/schema.js'
+import { EVENT_KIND, type ExamKind, parseEventKey } from '../../vocabulary/events.js'
 import type { ChoiceAction, Feature, TypedCommand } from '../engine.js'
 import { fill, t } from '../messages.js'
 import { askCancel } from '../registration/commands.js'
 import { normalizeInput } from '../text/normalize.js'
+import { YES_WORDS } from '../text/yes-no.js'
 import type { Outcome, TurnContext } from '../turn.js'
 import type { Text } from '../types.js'
 import { localMoment, REMINDER_ACTION, soonText } from './message.js'
@@ -69,20 +72,14 @@ const texts = {
   },
 } satisfies Record<string, Text>
 
-const WHAT: Record<string, Text> = {
-  bimtek: { id: 'Bimtek', en: 'Bimtek' },
-  ujian_kognitif: { id: 'Ujian kognitif', en: 'Cognitive exam' },
-  wawancara: { id: 'Wawancara', en: 'Interview' },
-  portofolio: { id: 'Batas portofolio', en: 'Portfolio deadline' },
-}
-
 const STOP =
   /^(stop|berhenti|matikan|matiin|nonaktifkan|hentikan|jangan kirim|off|unsubscribe)( (semua|kirim))? (pengingat|reminder|reminders|notif|notifikasi)( (ujian|saya))?$/
 const START =
   /^(mulai|nyalakan|nyalain|aktifkan|hidupkan|start|on|subscribe|kirim)( (lagi|kembali))? (pengingat|reminder|reminders|notif|notifikasi)( (lagi|ujian|saya))?$/
 const PLAIN_STOP = /^(stop|berhenti) (pengingat|reminder)$/
-const HADIR =
-  /^((saya|sy|insya ?allah|insyaallah|in sya allah|siap|ok|oke|iya|ya|hadir) )*hadir( (min|kak|pak|bu|ya|insyaallah|insya allah|nanti|besok))*$/
+const HADIR = new RegExp(
+  `^((saya|sy|insya ?allah|insyaallah|in sya allah|hadir|${YES_WORDS.join('|')}) )*hadir( (min|kak|pak|bu|ya|insyaallah|insya allah|nanti|besok))*$`,
+)
 
 type Chat = { channel: TurnContext['inbound']['channel']; userId: string; chatId: string }
 const chatOf = (ctx: TurnContext): Chat => ({
@@ -137,21 +134,6 @@ const zoneOf = (db: Db, personId: number | undefined) =>
     ? undefined
     : db.select({ zone: people.timeZone }).from(people).where(eq(people.id, personId)).get()?.zone) ?? 'Asia/Jakarta'
 
-const kindOfKey = (db: Db, eventKey: string | null): string => {
-  const [type, id] = (eventKey ?? '').split(':')
-  if (type === 'registration') return 'bimtek'
-  if (type === 'portfolio') return 'portofolio'
-  if (type === 'exam')
-    return (
-      db
-        .select({ kind: exams.kind })
-        .from(exams)
-        .where(eq(exams.id, Number(id)))
-        .get()?.kind ?? 'ujian_kognitif'
-    )
-  return 'bimtek'
-}
-
 function overview(ctx: TurnContext): Outcome {
   const { lang, db } = ctx
   const chat = chatOf(ctx)
@@ -170,8 +152,15 @@ function overview(ctx: TurnContext): Outcome {
   }
   const zone = zoneOf(db, personId)
   const planned = plannedFor(db, chat)
-  const lines = planned.slice(0, 8).map((row) => {
-    const what = t(lang, WHAT[kindOfKey(db, row.eventKey)] ?? WHAT.bimtek ?? { id: '', en: '' })
+  const shown = planned.slice(0, 8)
+  const events = describeEvents(
+    db,
+    shown.map((row) => row.eventKey),
+  )
+  const lines = shown.map((row) => {
+    // A planned reminder's event is on record (its person's data is deleted with the reminders).
+    const kind = (row.eventKey !== null && events.get(row.eventKey)?.kind) || 'bimtek'
+    const what = t(lang, EVENT_KIND[kind].short)
     const event = row.expiresAt ? ` (${localMoment(row.expiresAt, zone, lang)})` : ''
     return `• ${localMoment(row.dueAt, zone, lang)}: ${what} ${soonText(row.label ?? '', lang)}${event}`
   })
@@ -252,7 +241,7 @@ type Target =
       type: 'exam'
       id: number
       code: string
-      kind: string
+      kind: ExamKind
       startsAt: Date
       attended: Date | null
       personId: number
@@ -260,8 +249,9 @@ type Target =
     }
 
 function targetOf(db: Db, eventKey: string): Target | undefined {
-  const [type, raw] = eventKey.split(':')
-  const id = Number(raw)
+  const ref = parseEventKey(eventKey)
+  if (!ref) return undefined
+  const { source: type, id } = ref
   if (type === 'registration') {
     const row = db
       .select({ registration: registrations, title: bimtekSessions.title, startsAt: bimtekSessions.startsAt })
@@ -303,7 +293,7 @@ function targetOf(db: Db, eventKey: string): Target | undefined {
 /** HADIR or BATAL to a reminder; undefined when this chat has no reminder to answer. */
 function answer(ctx: TurnContext, reply: 'hadir' | 'batal', contact: string, eventKey?: string): Outcome | undefined {
   const key = latestReminded(ctx, eventKey)
-  if (!key || key.startsWith('portfolio:')) return undefined
+  if (!key || parseEventKey(key)?.source === 'portfolio') return undefined
   const { lang, db } = ctx
   const chat = chatOf(ctx)
   const personId = personOfChat(db, chat.channel, chat.userId)
@@ -313,7 +303,7 @@ function answer(ctx: TurnContext, reply: 'hadir' | 'batal', contact: string, eve
     return { replies: [{ text: t(lang, texts.eventGone) }], next: null }
   }
   const zone = zoneOf(db, personId)
-  const what = target.type === 'registration' ? `Bimtek ${target.title}` : t(lang, WHAT[target.kind] ?? { id: '', en: '' })
+  const what = target.type === 'registration' ? `Bimtek ${target.title}` : t(lang, EVENT_KIND[target.kind].short)
   const when = localMoment(target.startsAt, zone, lang)
   if (reply === 'hadir') {
     if (target.attended) return { replies: [{ text: fill(t(lang, texts.attendanceAgain), { what, when }) }], next: null }

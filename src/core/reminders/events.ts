@@ -8,9 +8,7 @@ import type { Db } from '../../db/client.js'
 import type { SessionRow } from '../../db/queries/registrations.js'
 import { currentStage } from '../../db/queries/status.js'
 import { bimtekSessions, certificationStages, exams, regions, registrations } from '../../db/schema.js'
-
-export const EVENT_KINDS = ['bimtek', 'ujian_kognitif', 'wawancara', 'portofolio'] as const
-export type EventKind = (typeof EVENT_KINDS)[number]
+import { type EventKind, eventKey } from '../../vocabulary/events.js'
 
 export type ReminderEvent = {
   /** `registration:<id>`, `exam:<id>` or `portfolio:<stage row id>`: the reminders' `event_key`. */
@@ -54,7 +52,7 @@ export function eventsOfPerson(db: Db, personId: number, now: Date, personZone: 
       regionProvinces: row.regionProvinces,
     }
     events.push({
-      key: `registration:${row.registration.id}`,
+      key: eventKey('registration', row.registration.id),
       kind: 'bimtek',
       startsAt: session.startsAt,
       timeZone: session.timeZone,
@@ -73,7 +71,7 @@ export function eventsOfPerson(db: Db, personId: number, now: Date, personZone: 
     .all()
   for (const exam of scheduled) {
     events.push({
-      key: `exam:${exam.id}`,
+      key: eventKey('exam', exam.id),
       kind: exam.kind,
       startsAt: exam.startsAt,
       timeZone: exam.timeZone,
@@ -98,7 +96,13 @@ export function eventsOfPerson(db: Db, personId: number, now: Date, personZone: 
     .map((stage) => ({ ...stage, reachedAt: stage.reachedAt.getTime() }))
   const current = currentStage(stages)
   if (current?.stage === 'portofolio' && current.dueAt && current.dueAt > now) {
-    events.push({ key: `portfolio:${current.id}`, kind: 'portofolio', startsAt: current.dueAt, timeZone: personZone, code: null })
+    events.push({
+      key: eventKey('portfolio', current.id),
+      kind: 'portofolio',
+      startsAt: current.dueAt,
+      timeZone: personZone,
+      code: null,
+    })
   }
   return events.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime())
 }

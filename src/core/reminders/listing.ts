@@ -3,7 +3,7 @@
  * phone number or chat id, and the delivery status with its reason.
  */
 import type { ReminderRow } from '../../db/queries/reminders.js'
-import type { Channel } from '../../db/schema.js'
+import type { Channel } from '../../vocabulary/message.js'
 import { maskPhone, scrubNumbers } from '../privacy/mask.js'
 
 /** Keeps the first and last two characters of an id: "98****21". */

@@ -4,21 +4,17 @@
  * to answer: HADIR, BATAL, or "stop pengingat". On Telegram HADIR and BATAL are also buttons;
  * WhatsApp shows no buttons any more, so there they are words to type.
  */
+
+import { EVENT_KIND, type EventKind } from '../../vocabulary/events.js'
 import { fill } from '../messages.js'
 import { zoneLabelOrName as label } from '../regions.js'
-import { clock, day, when, where } from '../registration/format.js'
+import { when, where } from '../registration/format.js'
+import { formatClock as clock, formatDate } from '../text/dates.js'
 import type { Channel, Language, Reply, Text } from '../types.js'
-import type { EventKind, ReminderEvent } from './events.js'
+import type { ReminderEvent } from './events.js'
 
 /** Choice ids of the Telegram buttons: `reminder:hadir:<event key>`, `reminder:batal:<event key>`. */
 export const REMINDER_ACTION = 'reminder:'
-
-const WHAT: Record<EventKind, Text> = {
-  bimtek: { id: 'Bimtek', en: 'Bimtek (technical guidance)' },
-  ujian_kognitif: { id: 'Ujian kognitif', en: 'Cognitive exam' },
-  wawancara: { id: 'Wawancara (uji kompetensi)', en: 'Competency interview' },
-  portofolio: { id: 'Batas pengumpulan portofolio', en: 'Portfolio deadline' },
-}
 
 /**
  * What to bring or prepare when the schedule does not say: general advice only (the official
@@ -109,7 +105,7 @@ export function soonText(reminderLabel: string, lang: Language): string {
 /** A moment in the reader's zone, with the place's own time when its zone differs. */
 /** "Kamis, 10 Desember 2026, 09.00 WIT": a moment in one zone. */
 export function localMoment(date: Date, zone: string, lang: Language): string {
-  return `${day(date, zone, lang)}, ${clock(date, zone)} ${label(zone)}`
+  return `${formatDate(date, 'weekdayDate', lang, zone)}, ${clock(date, zone)} ${label(zone)}`
 }
 
 function moment(date: Date, placeZone: string, readerZone: string, lang: Language): string {
@@ -127,7 +123,7 @@ export function reminderReply(
   readerZone: string,
 ): Reply {
   const tx = (text: Text, values: Record<string, string> = {}) => fill(text[lang], values)
-  const lines = [tx(texts.title, { what: WHAT[event.kind][lang], soon: soonText(reminderLabel, lang) })]
+  const lines = [tx(texts.title, { what: EVENT_KIND[event.kind].long[lang], soon: soonText(reminderLabel, lang) })]
   if (event.session) lines.push(`*${event.session.title}*`)
   if (event.kind === 'portofolio') {
     lines.push(tx(texts.deadline, { when: localMoment(event.startsAt, readerZone, lang) }))

@@ -12,7 +12,8 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import type { Db } from '../../db/client.js'
-import { type Channel, channelIdentities, type Language, outbox, people } from '../../db/schema.js'
+import { channelIdentities, outbox, people } from '../../db/schema.js'
+import type { Channel, Language } from '../../vocabulary/message.js'
 import { eventsOfPerson } from './events.js'
 import { reminderReply } from './message.js'
 

@@ -5,8 +5,10 @@
  */
 import { certificatesOf, type PersonRow, stageHistory, upcomingExams } from '../../db/queries/people.js'
 import type { CertificationStage } from '../../db/schema.js'
+import { EVENT_KIND } from '../../vocabulary/events.js'
 import { fill, t } from '../messages.js'
 import { formatLocalTime, zoneLabel } from '../regions.js'
+import { formatDate } from '../text/dates.js'
 import type { TurnContext } from '../turn.js'
 import type { Language, Reply, Text } from '../types.js'
 import { PATH, STAGE_ADVICE, STAGE_LABEL, stepOf } from './stages.js'
@@ -30,32 +32,17 @@ const texts = {
   },
 } satisfies Record<string, Text>
 
-const EXAM_KIND: Record<string, Text> = {
-  ujian_kognitif: { id: 'ujian kognitif', en: 'written exam' },
-  wawancara: { id: 'wawancara', en: 'interview' },
-}
+/** A name from the catalogue inside a sentence: "ujian kognitif", "interview". */
+const inSentence = (name: string) => name.charAt(0).toLowerCase() + name.slice(1)
 const MODE: Record<string, Text> = {
   daring: { id: 'daring', en: 'online' },
   tatap_muka: { id: 'tatap muka', en: 'in person' },
 }
 
-const day = (date: Date, zone: string, lang: Language) =>
-  new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', {
-    timeZone: zone,
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  }).format(date)
+const day = (date: Date, zone: string, lang: Language) => formatDate(date, 'date', lang, zone)
 
 /** "Senin, 14 Desember 2026" / "Monday, 14 December 2026" in `zone`. */
-const weekday = (date: Date, zone: string, lang: Language) =>
-  new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', {
-    timeZone: zone,
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  }).format(date)
+const weekday = (date: Date, zone: string, lang: Language) => formatDate(date, 'weekdayDate', lang, zone)
 
 /** The verification page of a certificate (issue #8), absolute when PUBLIC_BASE_URL is set. */
 export const verificationLink = (number: string, baseUrl?: string) =>
@@ -97,7 +84,7 @@ export function statusAnswer(ctx: TurnContext, person: PersonRow, baseUrl?: stri
     const examZone = person.timeZone
     parts.push(
       fill(t(lang, texts.exam), {
-        kind: t(lang, EXAM_KIND[exam.kind] ?? { id: exam.kind, en: exam.kind }),
+        kind: inSentence(t(lang, EVENT_KIND[exam.kind].short)),
         when: `${weekday(exam.startsAt, examZone, lang)}, ${formatLocalTime(exam.startsAt, examZone)}`,
         mode: t(lang, MODE[exam.mode] ?? { id: exam.mode, en: exam.mode }),
       }),

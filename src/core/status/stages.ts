@@ -3,6 +3,8 @@
  * to do next; the order of the path; and the short message sent when a person's stage changes.
  */
 import type { CertificationStage } from '../../db/schema.js'
+import { EVENT_KIND } from '../../vocabulary/events.js'
+import { formatDate } from '../text/dates.js'
 import type { Language, Reply, Text } from '../types.js'
 
 /** The path in order. Kompeten and Belum Kompeten are two outcomes of the same step. */
@@ -18,13 +20,15 @@ export const PATH: CertificationStage[][] = [
   ['kedaluwarsa'],
 ]
 
+/** The stages that are events are named as the events are (Bimtek with what it is, for English readers). */
 export const STAGE_LABEL: Record<CertificationStage, Text> = {
   terdaftar: { id: 'Terdaftar', en: 'Registered' },
   seleksi_administrasi: { id: 'Seleksi administrasi', en: 'Document check' },
-  bimtek: { id: 'Bimtek', en: 'Bimtek (technical guidance)' },
-  ujian_kognitif: { id: 'Ujian kognitif', en: 'Written exam' },
+  bimtek: EVENT_KIND.bimtek.long,
+  ujian_kognitif: EVENT_KIND.ujian_kognitif.short,
+  // The stage, not its deadline (the event of this stage).
   portofolio: { id: 'Portofolio', en: 'Portfolio' },
-  wawancara: { id: 'Wawancara', en: 'Interview' },
+  wawancara: EVENT_KIND.wawancara.short,
   kompeten: { id: 'Kompeten', en: 'Competent' },
   belum_kompeten: { id: 'Belum Kompeten', en: 'Not yet competent' },
   sertifikat_terbit: { id: 'Sertifikat terbit', en: 'Certificate issued' },
@@ -47,7 +51,7 @@ export const STAGE_ADVICE: Record<CertificationStage, Text> = {
   },
   ujian_kognitif: {
     id: 'Bersiaplah untuk ujian kognitif (pilihan ganda, daring). Pastikan perangkat dan internet siap pada hari ujian.',
-    en: 'Get ready for the written exam (multiple choice, online). Check your device and internet before the day.',
+    en: 'Get ready for the cognitive exam (multiple choice, online). Check your device and internet before the day.',
   },
   portofolio: {
     id: 'Lengkapi portofolio (bukti praktik) Anda{due}. Portofolio yang belum lengkap paling sering membuat proses tertunda.',
@@ -85,12 +89,6 @@ const changed: Text = {
 
 /** The one message a linked person gets when an import moves them to a new stage. */
 export function stageChangedMessage(stage: CertificationStage, reachedAt: Date, lang: Language, timeZone: string): Reply {
-  const date = new Intl.DateTimeFormat(lang === 'id' ? 'id-ID' : 'en-GB', {
-    timeZone,
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  }).format(reachedAt)
+  const date = formatDate(reachedAt, 'weekdayDate', lang, timeZone)
   return { text: changed[lang].replace('{stage}', STAGE_LABEL[stage][lang]).replace('{date}', date) }
 }

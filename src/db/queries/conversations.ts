@@ -1,7 +1,8 @@
 /** Conversation state and inbound de-duplication: the queries on the hot path of every message. */
 import { and, eq, lt, sql } from 'drizzle-orm'
+import type { Channel, Language } from '../../vocabulary/message.js'
 import type { Db } from '../client.js'
-import { type Channel, conversationStates, type Language, processedMessages } from '../schema.js'
+import { conversationStates, processedMessages } from '../schema.js'
 
 export type StoredConversation = {
   language: Language

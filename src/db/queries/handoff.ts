@@ -1,7 +1,8 @@
 /** Requests to talk to a staff member, with the consent that allows keeping them. */
 import { and, asc, eq, inArray, lt } from 'drizzle-orm'
+import type { Channel } from '../../vocabulary/message.js'
 import type { Db } from '../client.js'
-import { auditLog, type Channel, consentRecords, handoffRequests } from '../schema.js'
+import { auditLog, consentRecords, handoffRequests } from '../schema.js'
 
 export type NewHandoff = {
   code: string

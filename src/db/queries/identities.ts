@@ -1,7 +1,8 @@
 /** Channel accounts: which chats blocked the bot, and the ids one WhatsApp account goes by. */
 import { and, eq } from 'drizzle-orm'
+import type { Channel } from '../../vocabulary/message.js'
 import type { Db } from '../client.js'
-import { type Channel, channelIdentities, conversationStates } from '../schema.js'
+import { channelIdentities, conversationStates } from '../schema.js'
 import { cancelRemindersOfChat } from './outbox.js'
 
 /** Records that a chat blocked the bot (a date) or allows messages again (null). */

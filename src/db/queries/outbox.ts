@@ -1,9 +1,9 @@
 /** The outbox: proactive messages to send, and replies that could not be delivered. */
 import { randomUUID } from 'node:crypto'
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm'
-import type { Reply } from '../../core/types.js'
+import type { Channel, Reply } from '../../vocabulary/message.js'
 import { cached, type Db } from '../client.js'
-import { type Channel, outbox } from '../schema.js'
+import { outbox } from '../schema.js'
 
 /**
  * Records an answer a channel gave up delivering (after its retries), so it is visible with the

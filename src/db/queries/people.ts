@@ -4,11 +4,11 @@
  * about them (for their copy), and deleting it.
  */
 import { and, asc, count, desc, eq, gt } from 'drizzle-orm'
+import type { Channel } from '../../vocabulary/message.js'
 import { cached, type Db } from '../client.js'
 import {
   auditLog,
   bimtekSessions,
-  type Channel,
   certificates,
   certificationStages,
   channelIdentities,

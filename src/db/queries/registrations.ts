@@ -5,8 +5,9 @@
  * lock: never more confirmed than capacity, even with several processes on one database file.
  */
 import { and, asc, count, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm'
+import type { Channel } from '../../vocabulary/message.js'
 import { cached, type Db } from '../client.js'
-import { auditLog, bimtekSessions, type Channel, channelIdentities, outbox, people, regions, registrations } from '../schema.js'
+import { auditLog, bimtekSessions, channelIdentities, outbox, people, regions, registrations } from '../schema.js'
 
 export type SessionRow = typeof bimtekSessions.$inferSelect & {
   regionCode: string

@@ -1,18 +1,81 @@
 /**
  * Reading the reminders in the outbox for the secretariat (`npm run cli -- reminders`, the admin
- * API): what is planned, what each delivery run would do now, and each reminder's delivery status.
- * Nothing here writes.
+ * API) and for menu 5: what is planned, what each delivery run would do now, and each reminder's
+ * delivery status. Nothing here writes.
  */
-import type { EventKind } from '../../core/reminders/events.js'
-import type { Db } from '../client.js'
-import { type Channel, OUTBOX_STATUSES, type OutboxStatus } from '../schema.js'
+import {
+  EVENT_KIND,
+  type EventKind,
+  type EventRef,
+  type ExamKind,
+  eventKeyPrefix,
+  kindOfEvent,
+  parseEventKey,
+} from '../../vocabulary/events.js'
+import type { Channel } from '../../vocabulary/message.js'
+import { cached, type Db } from '../client.js'
+import { OUTBOX_STATUSES, type OutboxStatus } from '../schema.js'
 
-/** A reminder's event kind, from its event key (an exam's kind is the exam's). */
-const EVENT_KIND = `CASE WHEN o.event_key LIKE 'registration:%' THEN 'bimtek' WHEN o.event_key LIKE 'portfolio:%' THEN 'portofolio' ELSE e.kind END`
-const EVENT_JOINS = `
-  LEFT JOIN exams e ON o.event_key LIKE 'exam:%' AND e.id = CAST(substr(o.event_key, 6) AS INTEGER)
-  LEFT JOIN registrations r ON o.event_key LIKE 'registration:%' AND r.id = CAST(substr(o.event_key, 14) AS INTEGER)
-  LEFT JOIN bimtek_sessions s ON s.id = r.session_id`
+export type EventFacts = {
+  /** Null when the event is gone (an exam row deleted with its person's data). */
+  kind: EventKind | null
+  /** The session's or exam's code; null for a portfolio deadline. */
+  code: string | null
+  /** The Bimtek session's title. */
+  title: string | null
+}
+
+const GONE: EventFacts = { kind: null, code: null, title: null }
+
+/** What the reminders' event keys point at, read in two queries whatever the number of keys. */
+export function describeEvents(db: Db, keys: Iterable<string | null>): Map<string, EventFacts> {
+  const refs = new Map<string, EventRef>()
+  for (const key of keys) {
+    const ref = key === null || refs.has(key) ? undefined : parseEventKey(key)
+    if (key !== null && ref) refs.set(key, ref)
+  }
+  const ids = (source: EventRef['source']) =>
+    JSON.stringify([...refs.values()].filter((ref) => ref.source === source).map((ref) => ref.id))
+  const exams = new Map(
+    (
+      cached(db, 'SELECT id, kind, code FROM exams WHERE id IN (SELECT value FROM json_each(?))').all(ids('exam')) as {
+        id: number
+        kind: ExamKind
+        code: string | null
+      }[]
+    ).map((row) => [row.id, row]),
+  )
+  const sessions = new Map(
+    (
+      cached(
+        db,
+        `SELECT r.id, s.code, s.title FROM registrations r JOIN bimtek_sessions s ON s.id = r.session_id
+         WHERE r.id IN (SELECT value FROM json_each(?))`,
+      ).all(ids('registration')) as { id: number; code: string; title: string }[]
+    ).map((row) => [row.id, row]),
+  )
+  const facts = new Map<string, EventFacts>()
+  for (const [key, ref] of refs) {
+    const exam = ref.source === 'exam' ? exams.get(ref.id) : undefined
+    const session = ref.source === 'registration' ? sessions.get(ref.id) : undefined
+    facts.set(key, {
+      kind: kindOfEvent(ref.source, exam?.kind) ?? null,
+      code: exam?.code ?? session?.code ?? null,
+      title: session?.title ?? null,
+    })
+  }
+  return facts
+}
+
+/** The condition "the reminder is about an event of `kind`": by its key's source, and an exam's by the exam's kind. */
+function kindCondition(kind: EventKind, args: Record<string, string | number>): string {
+  const { source } = EVENT_KIND[kind]
+  args.keyPrefix = eventKeyPrefix(source)
+  if (source !== 'exam') return 'substr(o.event_key, 1, length(@keyPrefix)) = @keyPrefix'
+  args.kind = kind
+  // The keys of the exams of that kind, spelled as eventKey spells them.
+  return 'o.event_key IN (SELECT @keyPrefix || id FROM exams WHERE kind = @kind)'
+}
 
 export type ReminderFilter = {
   status?: OutboxStatus | undefined
@@ -27,13 +90,10 @@ export type ReminderFilter = {
 export type ReminderRow = {
   id: number
   status: OutboxStatus
-  /** Null when the event is gone (an exam row deleted with its person's data). */
-  eventKind: EventKind | null
+  eventKind: EventFacts['kind']
   eventKey: string | null
-  /** The session's or exam's code; null for a portfolio deadline. */
-  eventCode: string | null
-  /** The Bimtek session's title. */
-  eventTitle: string | null
+  eventCode: EventFacts['code']
+  eventTitle: EventFacts['title']
   label: string | null
   channel: Channel
   chatId: string
@@ -45,7 +105,7 @@ export type ReminderRow = {
   lastError: string | null
 }
 
-type RawRow = Omit<ReminderRow, 'dueAt' | 'expiresAt' | 'sentAt'> & {
+type RawRow = Omit<ReminderRow, 'eventKind' | 'eventCode' | 'eventTitle' | 'dueAt' | 'expiresAt' | 'sentAt'> & {
   dueAt: number
   expiresAt: number | null
   sentAt: number | null
@@ -74,10 +134,7 @@ export function listReminders(
     where.push('o.channel = @channel')
     args.channel = filter.channel
   }
-  if (filter.kind) {
-    where.push(`(${EVENT_KIND}) = @kind`)
-    args.kind = filter.kind
-  }
+  if (filter.kind) where.push(kindCondition(filter.kind, args))
   if (filter.eventKey) {
     where.push('o.event_key = @eventKey')
     args.eventKey = filter.eventKey
@@ -97,16 +154,29 @@ export function listReminders(
   }
   const rows = db.$client
     .prepare(
-      `SELECT o.id, o.status, ${EVENT_KIND} AS eventKind, o.event_key AS eventKey,
-         CASE WHEN o.event_key LIKE 'exam:%' THEN e.code ELSE s.code END AS eventCode, s.title AS eventTitle,
-         o.label, o.channel, o.chat_id AS chatId, o.time_zone AS timeZone, o.due_at AS dueAt, o.expires_at AS expiresAt,
-         o.sent_at AS sentAt, o.attempts, o.last_error AS lastError
-       FROM outbox o ${EVENT_JOINS}
+      `SELECT o.id, o.status, o.event_key AS eventKey, o.label, o.channel, o.chat_id AS chatId, o.time_zone AS timeZone,
+         o.due_at AS dueAt, o.expires_at AS expiresAt, o.sent_at AS sentAt, o.attempts, o.last_error AS lastError
+       FROM outbox o
        WHERE ${where.join(' AND ')}
        ORDER BY o.due_at, o.id LIMIT @limit`,
     )
     .all(args) as RawRow[]
-  return rows.map((row) => ({ ...row, dueAt: new Date(row.dueAt), expiresAt: date(row.expiresAt), sentAt: date(row.sentAt) }))
+  const events = describeEvents(
+    db,
+    rows.map((row) => row.eventKey),
+  )
+  return rows.map((row) => {
+    const event = (row.eventKey !== null && events.get(row.eventKey)) || GONE
+    return {
+      ...row,
+      eventKind: event.kind,
+      eventCode: event.code,
+      eventTitle: event.title,
+      dueAt: new Date(row.dueAt),
+      expiresAt: date(row.expiresAt),
+      sentAt: date(row.sentAt),
+    }
+  })
 }
 
 /** How many outbox rows are in each status: all kinds, or only reminders. */
@@ -149,14 +219,31 @@ export function remindersOfPeople(db: Db, people: readonly number[], limit: numb
     )
     .all(ids) as { status: OutboxStatus; count: number }[]
   for (const row of rows) statuses[row.status] = row.count
-  const byEvent = db.$client
+  const perEvent = db.$client
     .prepare(
-      `SELECT ${EVENT_KIND} AS kind, o.label AS label, COUNT(*) AS count, MAX(o.expires_at - o.due_at) AS spanMs
-       FROM outbox o ${EVENT_JOINS}
-       WHERE o.kind = 'reminder' AND o.status = 'pending' AND o.person_id IN (SELECT value FROM json_each(?))
+      `SELECT event_key AS eventKey, label, COUNT(*) AS count, MAX(expires_at - due_at) AS spanMs FROM outbox
+       WHERE kind = 'reminder' AND status = 'pending' AND person_id IN (SELECT value FROM json_each(?))
        GROUP BY 1, 2`,
     )
-    .all(ids) as EventCount[]
+    .all(ids) as { eventKey: string | null; label: string | null; count: number; spanMs: number }[]
+  // Counted per event in SQL, then per kind of event here, where keys are read.
+  const kinds = describeEvents(
+    db,
+    perEvent.map((row) => row.eventKey),
+  )
+  const counts = new Map<string, EventCount>()
+  for (const row of perEvent) {
+    const kind = (row.eventKey !== null && kinds.get(row.eventKey)?.kind) || null
+    const key = `${kind} ${row.label}`
+    const known = counts.get(key)
+    counts.set(
+      key,
+      known
+        ? { ...known, count: known.count + row.count, spanMs: Math.max(known.spanMs, row.spanMs) }
+        : { kind, label: row.label, count: row.count, spanMs: row.spanMs },
+    )
+  }
+  const byEvent = [...counts.values()]
   const next = limit === 0 ? [] : listReminders(db, { status: 'pending', people }, { limit })
   return { statuses, byEvent, next }
 }

@@ -1,0 +1,25 @@
+/**
+ * The words every layer shares about a conversation: the channels, the languages, and a reply as
+ * the core gives it and the outbox stores it. A leaf: imports nothing from the project, so the
+ * database layer and the core can both use it without depending on each other.
+ */
+
+export const CHANNELS = ['telegram', 'whatsapp', 'console'] as const
+export type Channel = (typeof CHANNELS)[number]
+
+export const LANGUAGES = ['id', 'en'] as const
+export type Language = (typeof LANGUAGES)[number]
+
+/** A text in every language the assistant speaks. */
+export type Text = Record<Language, string>
+
+export type Choice = { id: string; label: string }
+
+export type Attachment = { filename: string; mimeType: string; bytes: Uint8Array }
+
+export type Reply = {
+  text: string
+  /** Telegram: an inline keyboard; WhatsApp and the terminal: numbered lines. */
+  choices?: Choice[]
+  attachment?: Attachment
+}
