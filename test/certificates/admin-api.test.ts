@@ -7,6 +7,7 @@ import pino from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
 import { lookUp } from '../../src/core/certificates/verify.js'
+import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { certificates } from '../../src/db/schema.js'
 import { adminApi, MAX_IMPORT_BYTES } from '../../src/web/admin-api.js'
@@ -20,7 +21,10 @@ let core: Core
 let api: Hono
 beforeEach(() => {
   core = testCore()
-  api = new Hono().route('/api/v1/admin', adminApi({ db: core.db, vault: core.vault }))
+  api = new Hono().route(
+    '/api/v1/admin',
+    adminApi({ db: core.db, vault: core.vault, reminders: DEFAULT_REMINDER_SETTINGS, clock: () => new Date() }),
+  )
 })
 afterEach(() => closeDatabase(core.db))
 
@@ -74,10 +78,11 @@ describe('POST /api/v1/admin/certificates', () => {
     const web = createWebApp({
       version: '0',
       logger: pino({ level: 'silent' }),
+      clock: () => new Date(),
       channels: () => ({}),
       checkDatabase: () => undefined,
       adminToken: TOKEN,
-      db: core.db,
+      admin: { db: core.db, reminders: DEFAULT_REMINDER_SETTINGS },
     })
     const body = certificatesFile({ nik: '', birth_date: '' })
     const headers = { 'Content-Type': 'text/csv' }

@@ -7,6 +7,7 @@ import { stringify } from 'csv-stringify/sync'
 import { asc, count, eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
+import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { importSessions } from '../../src/core/sessions/import.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { auditLog, bimtekSessions, regions } from '../../src/db/schema.js'
@@ -19,7 +20,8 @@ beforeEach(() => {
 })
 afterEach(() => closeDatabase(core.db))
 
-const run = (input: string | Uint8Array) => importSessions(core.db, input, { actor: 'test' })
+const run = (input: string | Uint8Array) =>
+  importSessions(core.db, input, { actor: 'test', now: new Date(), reminders: DEFAULT_REMINDER_SETTINGS })
 const stored = () => core.db.select().from(bimtekSessions).orderBy(asc(bimtekSessions.id)).all()
 const sessionCount = () => core.db.select({ n: count() }).from(bimtekSessions).get()?.n
 const regionId = (code: string) => core.db.select().from(regions).where(eq(regions.code, code)).get()?.id

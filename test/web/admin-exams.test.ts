@@ -5,6 +5,7 @@
 import pino from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
+import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { importStatus } from '../../src/core/status/import.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { exams } from '../../src/db/schema.js'
@@ -24,14 +25,19 @@ const app = (vault: Core['vault'] | undefined) =>
     version: '0',
     logger: pino({ level: 'silent' }),
     channels: () => ({}),
+    clock: () => new Date(),
     checkDatabase: () => undefined,
     adminToken: TOKEN,
-    db: core.db,
-    ...(vault && { vault }),
+    admin: { db: core.db, reminders: DEFAULT_REMINDER_SETTINGS, ...(vault && { vault }) },
   })
 beforeEach(() => {
   core = testCore()
-  const seeded = importStatus(core.db, PEOPLE_FILE, { actor: 'test', vault: core.vault, now: new Date('2026-11-23T05:00:00Z') })
+  const seeded = importStatus(core.db, PEOPLE_FILE, {
+    actor: 'test',
+    vault: core.vault,
+    now: new Date('2026-11-23T05:00:00Z'),
+    reminders: DEFAULT_REMINDER_SETTINGS,
+  })
   if (!seeded.ok) throw new Error(JSON.stringify(seeded.errors))
   web = app(core.vault)
 })

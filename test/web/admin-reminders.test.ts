@@ -8,6 +8,7 @@ import pino from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
 import { planReminders } from '../../src/core/reminders/plan.js'
+import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { outbox } from '../../src/db/schema.js'
 import { createWebApp } from '../../src/web/app.js'
@@ -31,9 +32,10 @@ beforeEach(() => {
     version: '0',
     logger: pino({ level: 'silent' }),
     channels: () => ({}),
+    clock: () => new Date(),
     checkDatabase: () => undefined,
     adminToken: TOKEN,
-    db: core.db,
+    admin: { db: core.db, reminders: DEFAULT_REMINDER_SETTINGS },
   })
   // Rina (Makassar) on Telegram and WhatsApp: a Bimtek session in 3 days (1d and 2h reminders) and
   // an interview in 10 days (7d, 1d, 2h), in both chats: 10 reminders.
@@ -50,7 +52,7 @@ beforeEach(() => {
     addSession(core.db, NOW, { code: 'BMT-MKS-01', region: 'R5', startsAt: new Date(NOW.getTime() + 3 * DAY) }),
   )
   examId = addExam(core.db, rina, { kind: 'wawancara', startsAt: new Date(NOW.getTime() + 10 * DAY), zone: 'Asia/Makassar' })
-  planReminders(core.db, [rina], NOW)
+  planReminders(core.db, [rina], NOW, DEFAULT_REMINDER_SETTINGS)
 })
 afterEach(() => closeDatabase(core.db))
 
