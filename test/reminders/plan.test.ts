@@ -6,6 +6,7 @@
  */
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
+import { createChatBlocking } from '../../src/core/chat-blocking.js'
 import { planReminders, sendTime } from '../../src/core/reminders/plan.js'
 import { DEFAULT_REMINDER_SETTINGS, parseOffsets, parseQuietHours } from '../../src/core/reminders/settings.js'
 import { importSessions } from '../../src/core/sessions/import.js'
@@ -258,6 +259,24 @@ describe('the chat decides', () => {
     expect(rows.map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled'])
     expect(rows[0]?.lastError).toBe('cancelled: the person blocked the assistant')
     expect(planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)).toEqual({ queued: 0, updated: 0, cancelled: 0 })
+  })
+
+  it('a chat allowed again gets the reminders planned afresh, with the settings the use case was given', () => {
+    const db = setup()
+    const person = addPerson(db, { chats: [{ channel: 'telegram', chatId: '778' }] })
+    addExam(db, person, { startsAt: new Date(NOW.getTime() + 10 * DAY) })
+    const blocking = createChatBlocking({ db, reminders: { ...DEFAULT_REMINDER_SETTINGS, offsets: parseOffsets('3d,5h') } })
+    const chat = { channel: 'telegram' as const, userId: '778', chatId: '778' }
+    const waiting = () =>
+      remindersOf(db, person)
+        .filter((r) => r.status === 'pending')
+        .map((r) => r.label)
+    blocking.chatBlocked(chat, NOW)
+    expect(waiting()).toEqual([])
+    blocking.chatUnblocked(chat, NOW)
+    expect(waiting()).toEqual(['3d', '5h'])
+    blocking.chatBlocked(chat, new Date(NOW.getTime() + HOUR))
+    expect(waiting()).toEqual([])
   })
 })
 
