@@ -88,10 +88,10 @@ export function openCore(config: Config, logger: Logger, clock: () => Date): Cor
     },
     { behavior: 'immediate' },
   )
-  /** A menu entry that shows personal data: only after proof of identity (or to a linked chat). */
   // Every plan made from the chat (registrations, chats linked, reminders turned on) uses the configured times.
   const reminderSettings = reminderSettingsOf(config)
   const offerHours = config.REGISTRATION_OFFER_HOURS
+  /** A menu entry that shows personal data: only after proof of identity (or to a linked chat). */
   const provenFeature = (id: string, onProven: ProvenHandler): Feature => {
     const phoneFlow = createPhoneIdentityFlow(id, { vault, onProven, reminders: reminderSettings })
     return {

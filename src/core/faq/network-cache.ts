@@ -7,8 +7,9 @@
  * - The key is a hash of everything training depends on: the examples, the settings after their
  *   defaults, the version of @nlpjs/neural and the version of this format.
  * - The folder (FAQ_CACHE_DIR, by default $XDG_CACHE_HOME or ~/.cache, then
- *   kesos-assistant/faq-network) is made private to the user running the assistant (mode 0700, owned
- *   by them, else not used), and a file is only loaded when it is a regular file in it whose features, classes, weights and settings are exactly the shape training would give;
+ *   kesos-assistant/faq-network) is private to the user running the assistant (made with mode
+ *   0700, used only when it is theirs), and a file is only loaded when it is a regular file in it
+ *   whose features, classes, weights and settings are exactly the shape training would give;
  *   anything else is trained afresh and written again.
  * - Files are written whole (a new file with a random name, then renamed), the newest 8 are kept.
  * - A folder that cannot be made, read or written is simply not used.
