@@ -287,7 +287,7 @@ describe('time zones', () => {
 
   it('compares the registration deadline with the start in the same zone', () => {
     // 09:00 WIT is 08:00 WITA: closing at 08:30 local is after the start only in Jayapura's zone.
-    const file = sessionsFile({ region: 'R6', province: '', ...nine, registration_closes_at: '2027-03-10 09:30' })
+    const file = sessionsFile({ region: 'R6', province: '', ...nine, ...window, registration_closes_at: '2027-03-10 09:30' })
     expect(run(file)).toMatchObject({ ok: false, errors: [{ line: 2, column: 'registration_closes_at' }] })
   })
 })
