@@ -6,9 +6,10 @@ import { randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { Logger } from 'pino'
-import { type Config, reminderSettingsOf } from './config.js'
+import type { Config } from './config.js'
 import { createCertificateCheck } from './core/certificates/chat.js'
 import { createLookupAudit } from './core/certificates/lookup-audit.js'
+import { type ChatBlocking, createChatBlocking } from './core/chat-blocking.js'
 import { createEngine, type Engine, type Feature } from './core/engine.js'
 import { createFaq } from './core/faq/feature.js'
 import { FaqContentError, loadKnowledgeBase } from './core/faq/knowledge-base.js'
@@ -20,14 +21,21 @@ import { createNikVault, type NikVault, parseDataKey } from './core/privacy/nik-
 import { createRegistrationCommands } from './core/registration/commands.js'
 import { anySessionOpen, createRegistrationFlow, noSessionsReply } from './core/registration/flow.js'
 import { createReminderChat } from './core/reminders/chat.js'
-import { configureReminders } from './core/reminders/plan.js'
 import { statusAnswer } from './core/status/answer.js'
 import { createIdentityFlow, createPhoneIdentityFlow, identityGate, type ProvenHandler } from './core/status/identity.js'
 import { type Db, openDatabase } from './db/client.js'
 import { type DemoSummary, isDatabaseEmpty, loadDemoData } from './db/demo-data.js'
 import { ensureReferenceData } from './db/reference-data.js'
+import { reminderSettingsOf } from './settings.js'
 
-export type Core = { db: Db; engine: Engine; demo: DemoSummary | null; vault: NikVault }
+export type Core = {
+  db: Db
+  engine: Engine
+  demo: DemoSummary | null
+  vault: NikVault
+  /** What a channel calls when a person blocks or unblocks the assistant. */
+  blocking: ChatBlocking
+}
 
 /**
  * DATA_ENCRYPTION_KEY, or (outside production) a key kept in a file beside the database, made on
@@ -66,7 +74,8 @@ export function demoAllowed(config: Pick<Config, 'DEMO_DATA' | 'NODE_ENV'>): boo
   return config.DEMO_DATA === 'true'
 }
 
-export function openCore(config: Config, logger: Logger, options: { clock?: () => Date } = {}): Core {
+/** The core as `config` sets it up, on `clock`: the time every message, plan and record is stamped with. */
+export function openCore(config: Config, logger: Logger, clock: () => Date): Core {
   // Content first: a broken knowledge base stops start-up before anything is created.
   const kb = loadKnowledgeBase(config.FAQ_PATH, config.FAQ_QUESTIONS_PATH)
   const db = openDatabase(config.DATABASE_PATH)
@@ -75,26 +84,27 @@ export function openCore(config: Config, logger: Logger, options: { clock?: () =
   const demo = db.transaction(
     () => {
       ensureReferenceData(db)
-      return demoAllowed(config) && isDatabaseEmpty(db) ? loadDemoData(db, new Date(), vault) : null
+      return demoAllowed(config) && isDatabaseEmpty(db) ? loadDemoData(db, clock(), vault) : null
     },
     { behavior: 'immediate' },
   )
+  // Every plan made from the chat (registrations, chats linked, reminders turned on) uses the configured times.
+  const reminderSettings = reminderSettingsOf(config)
+  const offerHours = config.REGISTRATION_OFFER_HOURS
   /** A menu entry that shows personal data: only after proof of identity (or to a linked chat). */
   const provenFeature = (id: string, onProven: ProvenHandler): Feature => {
-    const phoneFlow = createPhoneIdentityFlow(id, { vault, onProven })
+    const phoneFlow = createPhoneIdentityFlow(id, { vault, onProven, reminders: reminderSettings })
     return {
-      flow: createIdentityFlow(id, { vault, onProven }),
+      flow: createIdentityFlow(id, { vault, onProven, reminders: reminderSettings }),
       also: [phoneFlow],
       before: (ctx) => identityGate(ctx, phoneFlow, onProven),
     }
   }
-  const registration = createRegistrationCommands({ offerHours: config.REGISTRATION_OFFER_HOURS })
-  // Every plan made from here on (registrations, imports, chats linked) uses the configured times.
-  configureReminders(reminderSettingsOf(config))
-  const reminders = createReminderChat({ contact: config.SECRETARIAT_CONTACT })
+  const registration = createRegistrationCommands({ offerHours, reminders: reminderSettings })
+  const reminders = createReminderChat({ contact: config.SECRETARIAT_CONTACT, reminders: reminderSettings })
   // Chat lookups go to the lookup audit at once, inside the message's own transaction: no buffer to
   // lose when the terminal chat exits, and no write of its own.
-  const lookupAudit = createLookupAudit(db, { flushMs: 60_000, maxBatch: 1_000 })
+  const lookupAudit = createLookupAudit(db, { flushMs: 60_000, maxBatch: 1_000, now: clock })
   const certificateCheck = createCertificateCheck({
     baseUrl: config.PUBLIC_BASE_URL,
     audit: {
@@ -104,24 +114,23 @@ export function openCore(config: Config, logger: Logger, options: { clock?: () =
       },
     },
   })
+  const dataRightsDeps = { vault, offerHours, reminders: reminderSettings }
   const features: Partial<Record<MenuItemId, Feature>> = {
     daftar: {
-      flow: createRegistrationFlow({ vault, offerHours: config.REGISTRATION_OFFER_HOURS }),
+      flow: createRegistrationFlow({ vault, offerHours, reminders: reminderSettings }),
       // Ask for nothing when there is nothing to register for.
       before: (ctx) => (anySessionOpen(ctx) ? undefined : { replies: [noSessionsReply(ctx.lang)], next: null }),
     },
     status: provenFeature('status', (ctx, person) => [statusAnswer(ctx, person, config.PUBLIC_BASE_URL)]),
-    'data-saya': provenFeature('data-saya', (ctx, person) =>
-      dataSummary(ctx, person, { vault, offerHours: config.REGISTRATION_OFFER_HOURS }),
-    ),
+    'data-saya': provenFeature('data-saya', (ctx, person) => dataSummary(ctx, person, dataRightsDeps)),
     verifikasi: certificateCheck.feature,
     pengingat: reminders.feature,
     petugas: { flow: createHandoffFlow({ contact: config.SECRETARIAT_CONTACT }) },
   }
-  const dataRights = createDataRights({ vault, offerHours: config.REGISTRATION_OFFER_HOURS })
+  const dataRights = createDataRights(dataRightsDeps)
   const faq = createFaq({
     kb,
-    matcher: createMatcher(kb),
+    matcher: createMatcher(kb, { dir: config.FAQ_CACHE_DIR, now: clock }),
     contact: config.SECRETARIAT_CONTACT,
     isAvailable: (choiceId) => choiceId.slice(MENU_PREFIX.length) in features,
   })
@@ -129,7 +138,7 @@ export function openCore(config: Config, logger: Logger, options: { clock?: () =
   const engine = createEngine({
     db,
     logger,
-    ...(options.clock && { clock: options.clock }),
+    clock,
     timeoutMinutes: config.CONVERSATION_TIMEOUT_MINUTES,
     contact: config.SECRETARIAT_CONTACT,
     features,
@@ -139,13 +148,13 @@ export function openCore(config: Config, logger: Logger, options: { clock?: () =
     cancelOutsideFlow: reminders.cancelOutsideFlow,
     onLanguageChange: reminders.languageChanged,
   })
-  return { db, engine, demo, vault }
+  return { db, engine, demo, vault, blocking: createChatBlocking({ db, reminders: reminderSettings }) }
 }
 
 /** For entry points: the core, or one line naming the broken content entry and exit code 1. */
-export function openCoreOrExit(config: Config, logger: Logger): Core {
+export function openCoreOrExit(config: Config, logger: Logger, clock: () => Date): Core {
   try {
-    return openCore(config, logger)
+    return openCore(config, logger, clock)
   } catch (error) {
     if (!(error instanceof FaqContentError)) throw error
     process.stderr.write(`Content error: ${error.message}\n`)

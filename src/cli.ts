@@ -40,7 +40,8 @@ const USAGE = `Pemakaian: npm run cli -- <perintah>
   telegram info                     identitas bot dan status webhook menurut Telegram
 `
 
-type Command = (db: Db, args: string[], config: Config) => number | Promise<number>
+/** A command gets the clock from main(), the one place the CLI reads the real one. */
+type Command = (db: Db, args: string[], config: Config, clock: () => Date) => number | Promise<number>
 
 /** The Bot API for the configured token, or a message saying what is missing. */
 function telegramApi(config: Config): Api | undefined {
@@ -117,13 +118,13 @@ const commands: Record<string, Command> = {
     process.stdout.write(`${requests.length} permintaan.\n`)
     return 0
   },
-  'handoff close': (db, args) => {
+  'handoff close': (db, args, _config, clock) => {
     const code = args[0]?.trim().toUpperCase()
     if (!code) {
       process.stderr.write('Sebutkan kodenya, mis.: npm run cli -- handoff close PTG-7K2QX9\n')
       return 2
     }
-    if (!closeHandoff(db, code, new Date(), 'cli')) {
+    if (!closeHandoff(db, code, clock(), 'cli')) {
       process.stderr.write(`Tidak ada permintaan terbuka dengan kode ${code}.\n`)
       return 1
     }
@@ -145,7 +146,7 @@ async function main(argv: string[]): Promise<number> {
   const db = openDatabase(config.DATABASE_PATH)
   try {
     ensureReferenceData(db)
-    return await command(db, argv.slice(name.split(' ').length), config)
+    return await command(db, argv.slice(name.split(' ').length), config, () => new Date())
   } catch (error) {
     // A mistyped option (node:util parseArgs) is the user's mistake, not a bug: say so, no stack trace.
     if (!(error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS'))) throw error

@@ -3,9 +3,11 @@
  * start-up with one line naming the variable and what it expects (see .env.example).
  */
 import { createHash } from 'node:crypto'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
 import cron from 'node-cron'
 import { z } from 'zod'
-import { DEFAULT_REMINDER_SETTINGS, parseOffsets, parseQuietHours, type ReminderSettings } from './core/reminders/plan.js'
+import { DEFAULT_REMINDER_SETTINGS, parseOffsets, parseQuietHours } from './core/reminders/settings.js'
 
 /**
  * The signing key of certificate QR links outside production when CERT_SIGNING_KEY is unset. Anyone
@@ -49,6 +51,8 @@ const schema = z
       .string()
       .default('content/faq-questions.jsonl')
       .transform((path) => (path.trim().toLowerCase() === 'none' ? undefined : path)),
+    // Always given: loadConfig puts the default (defaultFaqCacheDir) in before parsing.
+    FAQ_CACHE_DIR: z.string().min(1, 'FAQ_CACHE_DIR must be a folder path'),
     SECRETARIAT_CONTACT: z.string().min(1).default('sekretariat BBPPKS di wilayah Anda'),
     TELEGRAM_BOT_TOKEN: z
       .string()
@@ -192,6 +196,14 @@ const schema = z
 
 export type Config = z.infer<typeof schema>
 
+/**
+ * Where the FAQ's trained networks are kept between processes unless FAQ_CACHE_DIR says otherwise:
+ * $XDG_CACHE_HOME (else ~/.cache), then kesos-assistant/faq-network.
+ */
+export function defaultFaqCacheDir(env: Record<string, string | undefined>): string {
+  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kesos-assistant', 'faq-network')
+}
+
 /** A configuration problem, worded for the person starting the service. */
 export class ConfigError extends Error {
   override name = 'ConfigError'
@@ -207,7 +219,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // An empty value (`PORT=` in a .env file) means "use the default".
   const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''))
-  const result = schema.safeParse(given)
+  const result = schema.safeParse({ FAQ_CACHE_DIR: defaultFaqCacheDir(given), ...given })
   if (result.success) return result.data
   const issue = result.error.issues[0]
   const variable = String(issue?.path[0] ?? 'environment')
@@ -226,9 +238,4 @@ export function loadConfigOrExit(env: Record<string, string | undefined> = proce
     process.stderr.write(`${error.message}\n`)
     process.exit(1)
   }
-}
-
-/** The reminder plan's settings from the configuration. */
-export function reminderSettingsOf(config: Config): ReminderSettings {
-  return { offsets: config.REMINDER_OFFSETS, portfolioDays: config.REMINDER_PORTFOLIO_DAYS, quiet: config.REMINDER_QUIET_HOURS }
 }

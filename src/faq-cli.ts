@@ -14,7 +14,10 @@ const { values } = parseArgs({ options: { jsonl: { type: 'boolean' } } })
 const config = loadConfigOrExit()
 let matcher: ReturnType<typeof createMatcher>
 try {
-  matcher = createMatcher(loadKnowledgeBase(config.FAQ_PATH, config.FAQ_QUESTIONS_PATH))
+  matcher = createMatcher(loadKnowledgeBase(config.FAQ_PATH, config.FAQ_QUESTIONS_PATH), {
+    dir: config.FAQ_CACHE_DIR,
+    now: () => new Date(),
+  })
 } catch (error) {
   if (!(error instanceof FaqContentError)) throw error
   process.stderr.write(`Content error: ${error.message}\n`)

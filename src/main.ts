@@ -11,21 +11,23 @@ import { baileysSocketFactory } from './bots/whatsapp/socket.js'
 import { DEV_CERT_SIGNING_KEY, loadConfigOrExit } from './config.js'
 import { createLookupAudit } from './core/certificates/lookup-audit.js'
 import { runHousekeeping } from './core/housekeeping.js'
-import type { ChannelSender } from './core/outbox.js'
+import { type ChannelSender, createOutbox } from './core/outbox.js'
 import { expireSeatOffers } from './core/registration/commands.js'
-import { outboxFromConfig } from './core/reminders/outbox-config.js'
 import { closeDatabase } from './db/client.js'
 import { createLogger } from './logger.js'
 import { startScheduler } from './scheduler.js'
+import { outboxSettingsOf, reminderSettingsOf } from './settings.js'
 import { VERSION } from './version.js'
 import { type ChannelStatus, createWebApp } from './web/app.js'
 
 const config = loadConfigOrExit()
+// The one place the server reads the real clock: everything below is handed this.
+const clock = () => new Date()
 const logger = createLogger({
   level: config.LOG_LEVEL,
   pretty: process.stdout.isTTY === true && config.NODE_ENV !== 'production',
 })
-const { db, engine, demo, vault } = openCoreOrExit(config, logger)
+const { db, engine, demo, vault, blocking } = openCoreOrExit(config, logger, clock)
 if (demo) {
   logger.info(
     demo,
@@ -41,7 +43,8 @@ const telegram = config.TELEGRAM_BOT_TOKEN
       apiRoot: config.TELEGRAM_API_ROOT,
       webhookReply: config.TELEGRAM_WEBHOOK_REPLY,
       engine,
-      db,
+      blocking,
+      clock,
       logger,
     })
   : undefined
@@ -59,6 +62,7 @@ const whatsapp = config.WHATSAPP_ENABLED
       },
       ...(config.WHATSAPP_PAIRING_NUMBER && { pairingNumber: config.WHATSAPP_PAIRING_NUMBER }),
       replayWindowMs: config.WHATSAPP_REPLAY_HOURS * 3_600_000,
+      now: clock,
       onChange: showWhatsAppState,
     })
   : undefined
@@ -91,17 +95,17 @@ const senders: Partial<Record<'telegram' | 'whatsapp', ChannelSender>> = {
   ...(telegram && { telegram: telegram.sendTo }),
   ...(whatsapp && { whatsapp: whatsapp.send }),
 }
-const outbox = outboxFromConfig(config, { db, logger, senders })
+const outbox = createOutbox({ ...outboxSettingsOf(config), db, logger, senders, now: clock })
 
 const scheduler = startScheduler(
   [
     {
       name: 'housekeeping',
       cron: '*/5 * * * *',
-      run: () => runHousekeeping(db, new Date(), config.CONVERSATION_TIMEOUT_MINUTES),
+      run: () => runHousekeeping(db, clock(), config.CONVERSATION_TIMEOUT_MINUTES),
     },
     // Offers of a freed Bimtek seat that were not answered in time go to the next person waiting.
-    { name: 'seat-offers', cron: '* * * * *', run: () => expireSeatOffers(db, new Date(), config.REGISTRATION_OFFER_HOURS) },
+    { name: 'seat-offers', cron: '* * * * *', run: () => expireSeatOffers(db, clock(), config.REGISTRATION_OFFER_HOURS) },
     // Reminders and the other messages the assistant sends on its own, at each channel's pace.
     { name: 'outbox', cron: config.REMINDER_CRON, run: () => outbox.deliver() },
   ],
@@ -112,6 +116,7 @@ const scheduler = startScheduler(
 const lookupAudit = createLookupAudit(db, {
   flushMs: 2_000,
   maxBatch: 200,
+  now: clock,
   onError: (error, pending) =>
     logger.error(
       { err: describe(error), pending },
@@ -127,10 +132,10 @@ if (config.CERT_SIGNING_KEY === DEV_CERT_SIGNING_KEY) {
 const app = createWebApp({
   version: VERSION,
   logger,
+  clock,
   channels: () => ({ ...channels }),
   checkDatabase: () => db.$client.prepare('select 1').get(),
-  db,
-  vault,
+  admin: { db, vault, reminders: reminderSettingsOf(config) },
   verify: {
     db,
     signingKey: config.CERT_SIGNING_KEY,

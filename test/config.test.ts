@@ -3,6 +3,8 @@
  * accepted (and how it is normalised), and the one error line an operator gets for a wrong value.
  * The e2e test in test/e2e/server.test.ts checks that this line is what start-up prints.
  */
+import { homedir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, DEV_CERT_SIGNING_KEY, loadConfig } from '../src/config.js'
 
@@ -210,5 +212,14 @@ describe('FAQ_QUESTIONS_PATH', () => {
     expect(load({ FAQ_QUESTIONS_PATH: '/srv/kesos/pertanyaan.jsonl' }).FAQ_QUESTIONS_PATH).toBe('/srv/kesos/pertanyaan.jsonl')
     expect(load({ FAQ_QUESTIONS_PATH: 'none' }).FAQ_QUESTIONS_PATH).toBeUndefined()
     expect(load({ FAQ_QUESTIONS_PATH: 'None' }).FAQ_QUESTIONS_PATH).toBeUndefined()
+  })
+})
+
+describe('FAQ_CACHE_DIR', () => {
+  it('defaults to kesos-assistant/faq-network under $XDG_CACHE_HOME, else under ~/.cache; a folder given is used as given', () => {
+    expect(load({ XDG_CACHE_HOME: '/var/cache/kesos' }).FAQ_CACHE_DIR).toBe('/var/cache/kesos/kesos-assistant/faq-network')
+    expect(load({}).FAQ_CACHE_DIR).toBe(join(homedir(), '.cache', 'kesos-assistant', 'faq-network'))
+    expect(load({ XDG_CACHE_HOME: '' }).FAQ_CACHE_DIR).toBe(join(homedir(), '.cache', 'kesos-assistant', 'faq-network'))
+    expect(load({ FAQ_CACHE_DIR: '/srv/kesos/cache', XDG_CACHE_HOME: '/x' }).FAQ_CACHE_DIR).toBe('/srv/kesos/cache')
   })
 })

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
+import { defaultFaqCacheDir } from '../../src/config.js'
 import { classify } from '../../src/core/faq/classify.js'
 import type { KnowledgeBase } from '../../src/core/faq/knowledge-base.js'
 import { createMatcher, type Matcher, type MatcherTuning } from '../../src/core/faq/matcher.js'
@@ -14,6 +15,8 @@ export type Labelled = { q: string; topic: string | null }
 
 export const CONTENT = 'content/faq.yaml'
 export const QUESTIONS = 'content/faq-questions.jsonl'
+/** The network cache a server on this machine uses (FAQ_CACHE_DIR's default). */
+export const NETWORK_CACHE = { dir: defaultFaqCacheDir(process.env), now: () => new Date() }
 
 export function loadEvalSet(path: string | URL = new URL('../data/faq-held.jsonl', import.meta.url)): Labelled[] {
   return readFileSync(path, 'utf8')
@@ -96,7 +99,7 @@ export function crossValidate(kb: KnowledgeBase, tuning?: MatcherTuning, folds =
   const scores = Array.from({ length: folds }, (_, fold) => {
     const learnt = { ...kb, questions: learn ? kb.questions.filter((_, index) => foldOf[index] !== fold) : [] }
     return evaluate(
-      createMatcher(learnt, tuning),
+      createMatcher(learnt, NETWORK_CACHE, tuning),
       labelled.filter((_, index) => foldOf[index] === fold),
     )
   })

@@ -7,11 +7,11 @@
  */
 import { loadKnowledgeBase } from '../../src/core/faq/knowledge-base.js'
 import { createMatcher } from '../../src/core/faq/matcher.js'
-import { CONTENT, crossValidate, evaluate, loadEvalSet, QUESTIONS, type Score } from './evaluate.js'
+import { CONTENT, crossValidate, evaluate, loadEvalSet, NETWORK_CACHE, QUESTIONS, type Score } from './evaluate.js'
 
 const split = process.argv[2] ?? 'cv'
 const kb = loadKnowledgeBase(CONTENT, QUESTIONS)
-const matcher = createMatcher(kb)
+const matcher = createMatcher(kb, NETWORK_CACHE)
 let score: Score
 if (split === 'held') {
   const held = loadEvalSet()

@@ -40,13 +40,14 @@ export const group: BenchGroup = {
         NODE_ENV: 'test',
         LOG_LEVEL: 'silent',
       })
-      const core = openCore(config, pino({ level: 'silent' }))
+      const core = openCore(config, pino({ level: 'silent' }), () => new Date())
       const run = (label: string, expected: Partial<CertificateImportCounts>): Timed => {
         let locked = 0
         const started = performance.now()
         const result = importCertificates(core.db, file, {
           actor: 'bench',
           vault: core.vault,
+          now: new Date(),
           // The write phase reports 0 when the lock is taken and the total when it is done.
           onProgress: (done, _total, phase) => {
             if (phase === 'write' && done === 0) locked = performance.now()

@@ -286,7 +286,7 @@ export const group: BenchGroup = {
   async run() {
     const dir = mkdtempSync(join(tmpdir(), 'kesos-bench-core-'))
     const config = loadConfig({ DATABASE_PATH: join(dir, 'core.db'), DEMO_DATA: 'false', NODE_ENV: 'test', LOG_LEVEL: 'silent' })
-    const core = openCore(config, pino({ level: 'silent' }))
+    const core = openCore(config, pino({ level: 'silent' }), () => new Date())
     const bare = openBareSqlite(join(dir, 'bare.db'))
     try {
       const warmup = makeChats('warmup')

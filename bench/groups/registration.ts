@@ -101,7 +101,7 @@ export const group: BenchGroup = {
   async run() {
     const dir = mkdtempSync(join(tmpdir(), 'kesos-bench-registration-'))
     const config = loadConfig({ DATABASE_PATH: join(dir, 'core.db'), DEMO_DATA: 'false', NODE_ENV: 'test', LOG_LEVEL: 'silent' })
-    const core = openCore(config, pino({ level: 'silent' }))
+    const core = openCore(config, pino({ level: 'silent' }), () => new Date())
     try {
       let engineMs = 0
       let bareMs = 0

@@ -8,7 +8,7 @@
  * Every due row must then be queued and no other row touched. Three rounds, each on a new file;
  * the median is reported.
  *
- * Pace: `deliver()` of an outbox built from the configuration (`outboxFromConfig`) with the real
+ * Pace: `deliver()` of an outbox built from the configuration (`outboxSettingsOf`) with the real
  * clock, against senders that record the real time of each send: Telegram at 25 a second overall
  * and 1 a second per chat (300 chats with one message, 5 with three), WhatsApp at 60 ms plus up to
  * 40 ms of jitter (150 chats), both at once. Reported: |achieved − configured| / configured per
@@ -24,13 +24,15 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import pino from 'pino'
 import { type Config, loadConfig } from '../../src/config.js'
+import { createOutbox } from '../../src/core/outbox.js'
 import { averageRate, interleaveByChat } from '../../src/core/pacer.js'
 import type { ReminderEvent } from '../../src/core/reminders/events.js'
 import { reminderReply } from '../../src/core/reminders/message.js'
-import { outboxFromConfig, outboxSettingsOf, quietZonesAt } from '../../src/core/reminders/outbox-config.js'
-import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/plan.js'
+import { quietZonesAt } from '../../src/core/reminders/outbox-config.js'
+import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js'
 import { claimBatch } from '../../src/db/queries/outbox.js'
+import { outboxSettingsOf } from '../../src/settings.js'
 import type { Channel } from '../../src/vocabulary/message.js'
 import type { BenchGroup } from '../group.js'
 
@@ -187,7 +189,9 @@ async function paceRun(config: Config): Promise<Record<'telegram' | 'whatsapp', 
     const recorder = (channel: 'telegram' | 'whatsapp') => async (chatId: string) => {
       sent[channel].push({ chatId, at: performance.now() })
     }
-    const outbox = outboxFromConfig(config, {
+    const outbox = createOutbox({
+      ...outboxSettingsOf(config),
+      now: () => new Date(),
       db,
       logger: pino({ level: 'silent' }),
       senders: { telegram: recorder('telegram'), whatsapp: recorder('whatsapp') },

@@ -16,6 +16,7 @@ import { openCore } from '../../src/bootstrap.js'
 import { loadConfig } from '../../src/config.js'
 import { importStatus, type StatusImportCounts } from '../../src/core/status/import.js'
 import { closeDatabase } from '../../src/db/client.js'
+import { reminderSettingsOf } from '../../src/settings.js'
 import { bulkStatusFile } from '../../test/support/status-csv.js'
 import type { BenchGroup } from '../group.js'
 
@@ -53,8 +54,10 @@ export const group: BenchGroup = {
         NODE_ENV: 'test',
         LOG_LEVEL: 'silent',
       })
-      const core = openCore(config, pino({ level: 'silent' }))
-      const run = (input: Buffer) => importStatus(core.db, input, { actor: 'bench', vault: core.vault })
+      const core = openCore(config, pino({ level: 'silent' }), () => new Date())
+      const reminders = reminderSettingsOf(config)
+      const run = (input: Buffer) =>
+        importStatus(core.db, input, { actor: 'bench', vault: core.vault, now: new Date(), reminders })
       try {
         let started = performance.now()
         expectCounts('first import', run(file), { peopleAdded: PEOPLE, stagesAdded: ROWS, stagesUpdated: 0 })

@@ -195,14 +195,16 @@ export const group: BenchGroup = {
       LOG_LEVEL: 'silent',
     })
     const logger = pino({ level: 'silent' })
-    const core = openCore(config, logger)
+    const clock = () => new Date()
+    const core = openCore(config, logger, clock)
     try {
       const telegram = createTelegramBot({
         token: fake.token,
         apiRoot: fake.apiRoot,
         botInfo: fake.botInfo,
         engine: core.engine,
-        db: core.db,
+        blocking: core.blocking,
+        clock,
         logger,
         // A failed call must show up as a failure, not be retried into a pass.
         maxRetryAttempts: 0,
@@ -210,6 +212,7 @@ export const group: BenchGroup = {
       const app = createWebApp({
         version: 'bench',
         logger,
+        clock,
         channels: () => ({ telegram: 'on' }),
         checkDatabase: () => core.db.$client.prepare('select 1').get(),
         telegramWebhook: createTelegramWebhook(telegram, SECRET),

@@ -21,6 +21,7 @@ import { Hono } from 'hono'
 import pino from 'pino'
 import { createLookupAudit, LOOKUP_ACTION } from '../../src/core/certificates/lookup-audit.js'
 import { maskName, signNumber } from '../../src/core/certificates/verify.js'
+import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js'
 import { createWebApp } from '../../src/web/app.js'
 import type { BenchGroup } from '../group.js'
@@ -373,7 +374,12 @@ export const group: BenchGroup = {
     const db = openDatabase(join(dir, 'verify.db'))
     const auditErrors: unknown[] = []
     // As src/main.ts has it: written every 2 seconds or 200 lookups.
-    const audit = createLookupAudit(db, { flushMs: 2_000, maxBatch: 200, onError: (error) => auditErrors.push(error) })
+    const audit = createLookupAudit(db, {
+      flushMs: 2_000,
+      maxBatch: 200,
+      now: () => new Date(),
+      onError: (error) => auditErrors.push(error),
+    })
     const servers: ServerType[] = []
     let loader: ReturnType<typeof startLoader> | undefined
     try {
@@ -387,9 +393,10 @@ export const group: BenchGroup = {
       const app = createWebApp({
         version: 'bench',
         logger: pino({ level: 'silent' }),
+        clock: () => new Date(),
         channels: () => ({ console: 'on' }),
         checkDatabase: () => db.$client.prepare('select 1').get(),
-        db,
+        admin: { db, reminders: DEFAULT_REMINDER_SETTINGS },
         verify: { db, signingKey: KEY, audit, ratePerMinute: RATE_PER_MINUTE, trustProxy: true },
       })
       const real = await listen(app.fetch)

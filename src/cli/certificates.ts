@@ -13,9 +13,9 @@ import { importFile } from './io.js'
 const out = (text: string) => process.stdout.write(text)
 const err = (text: string) => process.stderr.write(text)
 
-export function importCertificatesCommand(db: Db, args: string[], config: Config): number {
+export function importCertificatesCommand(db: Db, args: string[], config: Config, clock: () => Date): number {
   const result = importFile(args, config, 'npm run cli -- import certificates sertifikat.csv', (input, options) =>
-    importCertificates(db, input, { actor: 'cli', ...options }),
+    importCertificates(db, input, { actor: 'cli', now: clock(), ...options }),
   )
   if (typeof result === 'number') return result
   out(`${result.inserted} sertifikat ditambahkan, ${result.updated} diperbarui, ${result.unchanged} tidak berubah.\n`)

@@ -5,13 +5,14 @@
  */
 import { parseArgs } from 'node:util'
 import { createTelegramBot } from '../bots/telegram/bot.js'
-import { type Config, reminderSettingsOf } from '../config.js'
+import type { Config } from '../config.js'
+import { createChatBlocking } from '../core/chat-blocking.js'
 import type { Engine } from '../core/engine.js'
-import type { DeliveryCounts } from '../core/outbox.js'
+import { createOutbox, type DeliveryCounts } from '../core/outbox.js'
 import { interleaveByChat } from '../core/pacer.js'
 import { formatLocalTime } from '../core/regions.js'
 import { maskChat } from '../core/reminders/listing.js'
-import { outboxFromConfig, outboxSettingsOf, quietZonesAt, runLimit } from '../core/reminders/outbox-config.js'
+import { quietZonesAt, runLimit } from '../core/reminders/outbox-config.js'
 import { planReminders } from '../core/reminders/plan.js'
 import { formatDate } from '../core/text/dates.js'
 import type { Reply } from '../core/types.js'
@@ -28,6 +29,7 @@ import {
 } from '../db/queries/reminders.js'
 import { OUTBOX_STATUSES, type OutboxStatus } from '../db/schema.js'
 import { createLogger } from '../logger.js'
+import { outboxSettingsOf, reminderSettingsOf } from '../settings.js'
 import { EVENT_KIND, type EventKind } from '../vocabulary/events.js'
 import type { Channel } from '../vocabulary/message.js'
 
@@ -94,7 +96,8 @@ function reminderLine(row: ReminderRow): string {
  * transaction with a pause after it: a running server is never kept from writing for long (its
  * busy timeout is 5 s). A person's plan is whole in one batch; --dry-run rolls each batch back.
  */
-export async function planRemindersCommand(db: Db, args: string[], config: Config, now = new Date()): Promise<number> {
+export async function planRemindersCommand(db: Db, args: string[], config: Config, clock: () => Date): Promise<number> {
+  const now = clock()
   const { values } = parseArgs({ args, options: { all: { type: 'boolean' }, 'dry-run': { type: 'boolean' } } })
   const settings = reminderSettingsOf(config)
   const dryRun = values['dry-run'] === true
@@ -184,8 +187,9 @@ function previewLines(preview: ChannelPreview, config: Config, limit: number, gr
 const minutes = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, '0')}.${String(minute % 60).padStart(2, '0')}`
 
 /** `reminders due`: what a delivery run of the server (a "putaran") would do now; changes nothing. */
-export function dueRemindersCommand(db: Db, args: string[], config: Config, now = new Date()): number {
+export function dueRemindersCommand(db: Db, args: string[], config: Config, clock: () => Date): number {
   parseArgs({ args, options: {} })
+  const now = clock()
   const settings = outboxSettingsOf(config)
   const quiet = quietZonesAt(db, now, settings.quiet)
   const previews = deliveryPreview(db, { now, graceMs: settings.graceMs, lateAfterMs: LATE_AFTER_MS, quiet })
@@ -231,9 +235,9 @@ function countsLine(counts: DeliveryCounts): string {
  * `reminders send [--dry-run]`: one delivery run now, through Telegram only (when
  * TELEGRAM_BOT_TOKEN is set); WhatsApp messages stay pending for the server.
  */
-export async function sendRemindersCommand(db: Db, args: string[], config: Config): Promise<number> {
+export async function sendRemindersCommand(db: Db, args: string[], config: Config, clock: () => Date): Promise<number> {
   const { values } = parseArgs({ args, options: { 'dry-run': { type: 'boolean' } } })
-  const now = new Date()
+  const now = clock()
   const settings = outboxSettingsOf(config)
   const quiet = quietZonesAt(db, now, settings.quiet)
   const whatsapp = deliveryPreview(db, { now, graceMs: settings.graceMs, lateAfterMs: LATE_AFTER_MS, quiet }).find(
@@ -267,10 +271,18 @@ export async function sendRemindersCommand(db: Db, args: string[], config: Confi
     token: config.TELEGRAM_BOT_TOKEN,
     apiRoot: config.TELEGRAM_API_ROOT,
     engine: SEND_ONLY,
-    db,
+    blocking: createChatBlocking({ db, reminders: reminderSettingsOf(config) }),
+    clock,
     logger,
   })
-  const outbox = outboxFromConfig(config, { db, logger, senders: { telegram: telegram.sendTo }, channels: ['telegram'] })
+  const outbox = createOutbox({
+    ...settings,
+    db,
+    logger,
+    senders: { telegram: telegram.sendTo },
+    channels: ['telegram'],
+    now: clock,
+  })
   const counts = await outbox.deliver()
   out(countsLine(counts))
   whatsappNote()

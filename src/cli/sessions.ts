@@ -1,5 +1,6 @@
 /** `npm run cli -- import sessions | sessions list | sessions registrations`: Bimtek sessions for the secretariat. */
 import { parseArgs } from 'node:util'
+import type { Config } from '../config.js'
 import { formatImportError } from '../core/import/csv.js'
 import { formatLocalDateTime } from '../core/regions.js'
 import { importSessions } from '../core/sessions/import.js'
@@ -12,12 +13,13 @@ import {
   listSessions,
   type SessionRegistration,
 } from '../db/queries/sessions.js'
+import { reminderSettingsOf } from '../settings.js'
 import { progressBar, readInput } from './io.js'
 
 const out = (text: string) => process.stdout.write(text)
 const err = (text: string) => process.stderr.write(text)
 
-export function importSessionsCommand(db: Db, args: string[]): number {
+export function importSessionsCommand(db: Db, args: string[], config: Config, clock: () => Date): number {
   const path = args[0]
   if (!path) {
     err('Sebutkan filenya, mis.: npm run cli -- import sessions sesi.csv\n')
@@ -28,7 +30,12 @@ export function importSessionsCommand(db: Db, args: string[]): number {
   const progress = progressBar()
   let result: ReturnType<typeof importSessions>
   try {
-    result = importSessions(db, input, { actor: 'cli', ...(progress.onProgress && { onProgress: progress.onProgress }) })
+    result = importSessions(db, input, {
+      actor: 'cli',
+      now: clock(),
+      reminders: reminderSettingsOf(config),
+      ...(progress.onProgress && { onProgress: progress.onProgress }),
+    })
   } finally {
     progress.stop()
   }
@@ -41,9 +48,9 @@ export function importSessionsCommand(db: Db, args: string[]): number {
   return 0
 }
 
-export function listSessionsCommand(db: Db, args: string[]): number {
+export function listSessionsCommand(db: Db, args: string[], _config: Config, clock: () => Date): number {
   const { values } = parseArgs({ args, options: { all: { type: 'boolean' }, csv: { type: 'boolean' } } })
-  const sessions = listSessions(db, values.all ? {} : { endingAfter: new Date() })
+  const sessions = listSessions(db, values.all ? {} : { endingAfter: clock() })
   if (values.csv) {
     out(sessionsCsv(sessions))
     return 0

@@ -6,14 +6,15 @@ import { formatIsoDay } from '../core/text/dates.js'
 import { parseNik } from '../core/validators/nik.js'
 import type { Db } from '../db/client.js'
 import { linkedChatCount, personByNikHash, stageHistory } from '../db/queries/people.js'
+import { reminderSettingsOf } from '../settings.js'
 import { importFile, serverVault } from './io.js'
 
 const out = (text: string) => process.stdout.write(text)
 const err = (text: string) => process.stderr.write(text)
 
-export function importStatusCommand(db: Db, args: string[], config: Config): number {
+export function importStatusCommand(db: Db, args: string[], config: Config, clock: () => Date): number {
   const result = importFile(args, config, 'npm run cli -- import status status-sertifikasi.csv', (input, options) =>
-    importStatus(db, input, { actor: 'cli', ...options }),
+    importStatus(db, input, { actor: 'cli', now: clock(), reminders: reminderSettingsOf(config), ...options }),
   )
   if (typeof result === 'number') return result
   out(`${result.peopleAdded} orang, ${result.stagesAdded} tahap ditambahkan, ${result.stagesUpdated} diperbarui.\n`)

@@ -38,7 +38,8 @@ const MAX_BATCH = 256
 export type EngineDeps = {
   db: Db
   logger: Logger
-  clock?: () => Date
+  /** The time of each message: its conversation's expiry, and everything the features stamp or plan. */
+  clock: () => Date
   /** Menu entries that exist; the others answer honestly that they are not available yet. */
   features?: Partial<Record<MenuItemId, Feature>>
   /** Free text outside a flow that nothing else understood. */
@@ -78,8 +79,7 @@ function withLead(replies: Reply[], lead: string): Reply[] {
 }
 
 export function createEngine(deps: EngineDeps): Engine {
-  const { db, logger } = deps
-  const clock = deps.clock ?? (() => new Date())
+  const { db, logger, clock } = deps
   const timeoutMs = (deps.timeoutMinutes ?? 30) * 60_000
   const contact = deps.contact ?? 'sekretariat BBPPKS di wilayah Anda'
   const features = deps.features ?? {}

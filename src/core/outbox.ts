@@ -29,9 +29,10 @@ import {
   startSending,
 } from '../db/queries/outbox.js'
 import { CHANNELS, type Channel } from '../vocabulary/message.js'
-import { averageRate, type Clock, createPacer, interleaveByChat, type Pace, type Pacer, realClock } from './pacer.js'
+import { averageRate, type Clock, createPacer, interleaveByChat, type Pace, type Pacer, timerSleep } from './pacer.js'
 import { scrubNumbers } from './privacy/mask.js'
-import { DEFAULT_REMINDER_SETTINGS, isQuiet, quietEnd, type ReminderSettings } from './reminders/plan.js'
+import { isQuiet, quietEnd } from './reminders/plan.js'
+import type { ReminderSettings } from './reminders/settings.js'
 import type { Reply } from './types.js'
 
 export type ChannelSender = (chatId: string, replies: Reply[]) => Promise<void>
@@ -53,8 +54,8 @@ export type OutboxDeps = {
   logger: Logger
   /** The channels that can send on their own; messages for others are skipped with a reason. */
   senders: Partial<Record<Channel, ChannelSender>>
-  /** The time, for the records and what is due. */
-  now?: () => Date
+  /** The time, for the records, what is due and the pace. */
+  now: () => Date
   /** Waiting for a message's turn (virtual in tests). Default: real time. */
   sleep?: (ms: number) => Promise<void>
   /** Each channel's pace (see DEFAULT_PACE). */
@@ -69,8 +70,8 @@ export type OutboxDeps = {
   graceMs?: number
   /** A reminder sent more than this after it was due is recorded as late (default 5 minutes). */
   lateAfterMs?: number
-  /** Quiet hours (default 21:00–06:00 in each person's zone). */
-  quiet?: ReminderSettings['quiet']
+  /** Quiet hours in each person's zone (REMINDER_QUIET_HOURS). */
+  quiet: ReminderSettings['quiet']
   random?: () => number
   /**
    * The channels this outbox takes rows of (default: all). Rows of the others stay pending for a
@@ -98,12 +99,11 @@ const MAX_IN_FLIGHT = 64
 
 export function createOutbox(deps: OutboxDeps) {
   const { db, logger } = deps
-  const now = deps.now ?? (() => new Date())
-  const clock: Clock = { now: () => now().getTime(), sleep: deps.sleep ?? realClock.sleep }
+  const { now, quiet } = deps
+  const clock: Clock = { now: () => now().getTime(), sleep: deps.sleep ?? timerSleep }
   const maxAttempts = deps.maxAttempts ?? RETRY_MINUTES.length + 1
   const graceMs = deps.graceMs ?? 6 * 3_600_000
   const lateAfterMs = deps.lateAfterMs ?? 5 * 60_000
-  const quiet = deps.quiet ?? DEFAULT_REMINDER_SETTINGS.quiet
   const runEveryMs = deps.runEveryMs ?? 60_000
   const paces = { ...DEFAULT_PACE, ...deps.pace }
   // One pacer per channel for the life of the outbox, shared by overlapping runs.

@@ -15,15 +15,13 @@ export type Pace = {
 }
 
 export type Clock = {
-  /** Milliseconds, like Date.now(). */
+  /** Milliseconds since the epoch, from the clock the caller was given. */
   now(): number
   sleep(ms: number): Promise<void>
 }
 
-export const realClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-}
+/** Waiting on a real timer (the time itself still comes from the caller's clock). */
+export const timerSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /** The average rate a pace achieves: the gap plus half the jitter, per message. */
 export function averageRate(pace: Pace): number {
@@ -35,7 +33,7 @@ export type Pacer = {
   turn(chatId: string): Promise<void>
 }
 
-export function createPacer(pace: Pace, clock: Clock = realClock, random: () => number = Math.random): Pacer {
+export function createPacer(pace: Pace, clock: Clock, random: () => number = Math.random): Pacer {
   const gapMs = 1000 / pace.perSecond
   let next = Number.NEGATIVE_INFINITY
   const chatNext = new Map<string, number>()

@@ -257,7 +257,7 @@ export const DEMO_PEOPLE_COUNT = () => PEOPLE.length
 /** How NIKs are kept (the NIK vault): demo people get a NIK stored the same way as real ones. */
 export type NikProtection = { hash(nik: string): string; encrypt(nik: string): string }
 
-export function loadDemoData(db: Db, now = new Date(), protect?: NikProtection): DemoSummary {
+export function loadDemoData(db: Db, now: Date, protect?: NikProtection): DemoSummary {
   return db.transaction((tx) => {
     const regionIds = new Map(
       tx

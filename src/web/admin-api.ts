@@ -9,6 +9,7 @@ import { importCertificates } from '../core/certificates/import.js'
 import { importExams } from '../core/exams/import.js'
 import type { ImportError } from '../core/import/csv.js'
 import type { NikVault } from '../core/privacy/nik-vault.js'
+import type { ReminderSettings } from '../core/reminders/settings.js'
 import { importSessions } from '../core/sessions/import.js'
 import { registrationsCsv, registrationView, sessionsCsv, sessionView } from '../core/sessions/listing.js'
 import type { Db } from '../db/client.js'
@@ -21,6 +22,10 @@ export type AdminApiDeps = {
   db: Db
   /** The server's NIK vault: without it a certificates file with NIKs is refused row by row, an exams file whole. */
   vault?: Pick<NikVault, 'hash'> | undefined
+  /** The reminder settings imports plan with. */
+  reminders: ReminderSettings
+  /** The time: which sessions are ahead, what imports stamp and plan. */
+  clock: () => Date
 }
 
 const error = (code: string, message?: string) => ({ error: { code, ...(message && { message }) } })
@@ -67,7 +72,7 @@ export function adminApi(deps: AdminApiDeps) {
     if (!as) return c.json(error('INVALID_FORMAT', 'format must be json or csv'), 400)
     // Finished sessions only when asked for: the secretariat mostly works on what is ahead.
     const all = c.req.query('all') === 'true'
-    const sessions = listSessions(deps.db, all ? {} : { endingAfter: new Date() })
+    const sessions = listSessions(deps.db, all ? {} : { endingAfter: deps.clock() })
     if (as === 'csv') return download(c, 'sesi-bimtek.csv', sessionsCsv(sessions))
     return c.json({ sessions: sessions.map(sessionView) })
   })
@@ -90,14 +95,15 @@ export function adminApi(deps: AdminApiDeps) {
   })
 
   api.post('/sessions', csvOnly('sessions'), importLimit, async (c) => {
-    const result = importSessions(deps.db, new Uint8Array(await c.req.arrayBuffer()), { actor: 'admin-api' })
+    const input = new Uint8Array(await c.req.arrayBuffer())
+    const result = importSessions(deps.db, input, { actor: 'admin-api', now: deps.clock(), reminders: deps.reminders })
     if (!result.ok) return rejected(c, result.errors)
     return c.json({ inserted: result.inserted, updated: result.updated })
   })
 
   api.post('/certificates', csvOnly('certificates'), importLimit, async (c) => {
     const input = new Uint8Array(await c.req.arrayBuffer())
-    const result = importCertificates(deps.db, input, { actor: 'admin-api', vault: deps.vault })
+    const result = importCertificates(deps.db, input, { actor: 'admin-api', vault: deps.vault, now: deps.clock() })
     if (!result.ok) return rejected(c, result.errors)
     const { inserted, updated, unchanged, linked } = result
     return c.json({ inserted, updated, unchanged, linked })
@@ -107,7 +113,8 @@ export function adminApi(deps: AdminApiDeps) {
     // Every row names a person by NIK: without the server's key none of them can be found.
     const vault = deps.vault
     if (!vault) return c.json(error('NIK_KEY_UNAVAILABLE', 'this server has no NIK key; import exams with the CLI'), 503)
-    const result = importExams(deps.db, new Uint8Array(await c.req.arrayBuffer()), { actor: 'admin-api', vault })
+    const input = new Uint8Array(await c.req.arrayBuffer())
+    const result = importExams(deps.db, input, { actor: 'admin-api', vault, now: deps.clock(), reminders: deps.reminders })
     if (!result.ok) return rejected(c, result.errors)
     const { inserted, updated, unchanged, reminders } = result
     return c.json({ inserted, updated, unchanged, reminders })

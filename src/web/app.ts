@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception'
 import type { Logger } from 'pino'
 import type { ConnectionState } from '../bots/whatsapp/connection.js'
 import type { NikVault } from '../core/privacy/nik-vault.js'
+import type { ReminderSettings } from '../core/reminders/settings.js'
 import type { Db } from '../db/client.js'
 import { adminApi } from './admin-api.js'
 import { adminAuth } from './admin-auth.js'
@@ -20,6 +21,8 @@ export type ChannelStatus = 'on' | 'off' | 'connecting' | 'pairing' | 'error'
 export type WebDeps = {
   version: string
   logger: Logger
+  /** The time: what is ahead, what has expired, the rate-limit window, what imports stamp and plan. */
+  clock: () => Date
   /** Live state of each channel, read at request time. */
   channels: () => Record<string, ChannelStatus>
   /** Throws when the database cannot answer. */
@@ -30,10 +33,14 @@ export type WebDeps = {
   adminToken?: string
   /** The WhatsApp connection's live state, when WhatsApp is on. */
   whatsappState?: () => ConnectionState | undefined
-  /** The database behind the admin API (/api/v1/admin/sessions…); without it those routes are absent. */
-  db?: Db
-  /** The NIK vault, so admin imports store NIKs as the chat does. */
-  vault?: NikVault
+  /** The admin API (/api/v1/admin/sessions…); without it those routes are absent. */
+  admin?: {
+    db: Db
+    /** The NIK vault, so admin imports store NIKs as the chat does. */
+    vault?: NikVault
+    /** The reminder settings imports plan with. */
+    reminders: ReminderSettings
+  }
   /** Certificate verification: /verifikasi, /v/<number>, /api/v1/certificates/<number>; absent without it. */
   verify?: VerifyDeps
 }
@@ -56,20 +63,17 @@ export function createWebApp(deps: WebDeps) {
   app.use('/admin/*', adminAuth(deps.adminToken))
   app.use('/api/v1/admin/*', adminAuth(deps.adminToken))
   app.route('/admin/whatsapp', whatsappAdmin({ state: deps.whatsappState ?? (() => undefined) }))
-  if (deps.db) app.route('/api/v1/admin', adminApi({ db: deps.db, ...(deps.vault && { vault: deps.vault }) }))
+  if (deps.admin) app.route('/api/v1/admin', adminApi({ ...deps.admin, clock: deps.clock }))
 
   /** Paths whose every answer carries security headers, not found and errors included. */
   const secured: SecuredPath[] = []
   /** The verification page's answer to a failure, for a reader in a browser (not JSON). */
   let pageFailure: ((c: Context) => Promise<Response>) | undefined
   if (deps.verify) {
-    const { now: given } = deps.verify
-    const now = given ?? (() => new Date())
-    // The time in milliseconds, for what needs no Date (the real clock makes none).
-    const clock = given ? () => given().getTime() : Date.now
+    const clock = () => deps.clock().getTime()
     // One budget per client for the page and the API together.
     const limiter = createRateLimiter({ limit: deps.verify.ratePerMinute, now: clock })
-    const routes = { ...deps.verify, now, clock, limiter }
+    const routes = { ...deps.verify, clock, limiter }
     const stylesheet = verifyStylesheet()
     app.route('/', stylesheet.app)
     app.route('/', verifyPages({ ...routes, stylesheet: stylesheet.href }))

@@ -18,7 +18,8 @@ export type RateLimiterOptions = {
   limit: number
   windowMs?: number
   maxClients?: number
-  now?: () => number
+  /** Milliseconds since the epoch, from the caller's clock. */
+  now: () => number
 }
 
 /** One client's count in the window, in a list from the client seen most recently to the least. */
@@ -27,7 +28,7 @@ type Counter = { client: string; used: number; newer: Counter | undefined; older
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const windowMs = options.windowMs ?? 60_000
   const maxClients = options.maxClients ?? 10_000
-  const now = options.now ?? Date.now
+  const { now } = options
   const counters = new Map<string, Counter>()
   // The ends of the list: a client asking again moves to the front, the one at the back is dropped
   // first. Nothing is made or removed per request but for a new client.

@@ -17,14 +17,11 @@ export type VerifyDeps = {
   trustProxy: boolean
   /** PUBLIC_BASE_URL: the address printed under a result; else the request's own origin. */
   publicBaseUrl?: string
-  /** The clock (expiry by date, the rate-limit window, "checked on"). */
-  now?: () => Date
 }
 
 /** The dependencies as the routes use them, with one limiter for the page and the API. */
 export type VerifyRouteDeps = VerifyDeps & {
-  now: () => Date
-  /** `now` in milliseconds (without a Date when it is the real clock). */
+  /** The web layer's clock in milliseconds (expiry by date, "checked on"). */
   clock: () => number
   limiter: RateLimiter
 }

@@ -22,6 +22,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
 import { createLookupAudit, LOOKUP_ACTION, type LookupAudit } from '../../src/core/certificates/lookup-audit.js'
 import { maskName, signNumber } from '../../src/core/certificates/verify.js'
+import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { auditLog, certificates } from '../../src/db/schema.js'
 import { createWebApp } from '../../src/web/app.js'
@@ -117,10 +118,11 @@ function startApp(ratePerMinute: number): Promise<string> {
   const app = createWebApp({
     version: 'browser-test',
     logger: pino({ level: 'silent' }),
+    clock: clock.now,
     channels: () => ({ console: 'on' }),
     checkDatabase: () => core.db.$client.prepare('select 1').get(),
-    db: core.db,
-    verify: { db: core.db, signingKey: KEY, audit, ratePerMinute, trustProxy: false, now: clock.now },
+    admin: { db: core.db, reminders: DEFAULT_REMINDER_SETTINGS },
+    verify: { db: core.db, signingKey: KEY, audit, ratePerMinute, trustProxy: false },
   })
   return new Promise((resolve) => {
     servers.push(serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(`http://127.0.0.1:${info.port}`)))

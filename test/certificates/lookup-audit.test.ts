@@ -32,7 +32,7 @@ const nextTick = () => new Promise((resolve) => setImmediate(resolve))
 
 describe('createLookupAudit', () => {
   it('record() returns at once without touching the database; flush() writes the batch in one transaction', () => {
-    const audit = createLookupAudit(core.db, { flushMs: 60_000, maxBatch: 1_000 })
+    const audit = createLookupAudit(core.db, { flushMs: 60_000, maxBatch: 1_000, now: () => new Date() })
     const transaction = vi.spyOn(core.db, 'transaction')
     const insert = vi.spyOn(core.db, 'insert')
     const results = [
@@ -61,7 +61,7 @@ describe('createLookupAudit', () => {
 
   it('flushes flushMs after the first buffered entry, once for the whole batch', () => {
     vi.useFakeTimers()
-    const audit = createLookupAudit(core.db, { flushMs: 2_000, maxBatch: 1_000 })
+    const audit = createLookupAudit(core.db, { flushMs: 2_000, maxBatch: 1_000, now: () => new Date() })
     const transaction = vi.spyOn(core.db, 'transaction')
     audit.record(entry())
     vi.advanceTimersByTime(1_000)
@@ -78,7 +78,7 @@ describe('createLookupAudit', () => {
   })
 
   it('flushes as soon as maxBatch entries wait, after the lookup that filled it has returned', async () => {
-    const audit = createLookupAudit(core.db, { flushMs: 3_600_000, maxBatch: 50 })
+    const audit = createLookupAudit(core.db, { flushMs: 3_600_000, maxBatch: 50, now: () => new Date() })
     const transaction = vi.spyOn(core.db, 'transaction')
     for (let i = 0; i < 50; i++) audit.record(entry({ number: `LSPS2024${String(i).padStart(5, '0')}` }))
     expect(rows()).toHaveLength(0)
@@ -89,7 +89,7 @@ describe('createLookupAudit', () => {
   })
 
   it('writes a large batch in one transaction', () => {
-    const audit = createLookupAudit(core.db, { flushMs: 3_600_000, maxBatch: 5_000 })
+    const audit = createLookupAudit(core.db, { flushMs: 3_600_000, maxBatch: 5_000, now: () => new Date() })
     const transaction = vi.spyOn(core.db, 'transaction')
     for (let i = 0; i < 1_234; i++) audit.record(entry())
     audit.flush()
@@ -112,7 +112,7 @@ describe('createLookupAudit', () => {
 
   it('stop() writes what is left, clears its timer and ignores later lookups', () => {
     vi.useFakeTimers()
-    const audit = createLookupAudit(core.db, { flushMs: 2_000, maxBatch: 1_000 })
+    const audit = createLookupAudit(core.db, { flushMs: 2_000, maxBatch: 1_000, now: () => new Date() })
     audit.record(entry())
     audit.record(entry())
     audit.stop()
@@ -125,7 +125,7 @@ describe('createLookupAudit', () => {
 
   it('when a write fails: says so, keeps the entries and writes them with the next batch', () => {
     const onError = vi.fn()
-    const audit = createLookupAudit(core.db, { flushMs: 60_000, maxBatch: 1_000, onError })
+    const audit = createLookupAudit(core.db, { flushMs: 60_000, maxBatch: 1_000, now: () => new Date(), onError })
     vi.spyOn(core.db, 'transaction').mockImplementationOnce(() => {
       throw new Error('SQLITE_BUSY: database is locked')
     })
@@ -140,7 +140,7 @@ describe('createLookupAudit', () => {
   })
 
   it('while writes keep failing, holds at most 20 batches, the newest', () => {
-    const audit = createLookupAudit(core.db, { flushMs: 60_000, maxBatch: 5, onError: () => undefined })
+    const audit = createLookupAudit(core.db, { flushMs: 60_000, maxBatch: 5, now: () => new Date(), onError: () => undefined })
     const transaction = vi.spyOn(core.db, 'transaction').mockImplementation(() => {
       throw new Error('disk I/O error')
     })
@@ -158,7 +158,7 @@ describe('createLookupAudit', () => {
 
 describe('what the audit stores', () => {
   it('the client only as an 8-character keyed hash: the same for one client, different for another', () => {
-    const audit = createLookupAudit(core.db, { flushMs: 60_000, maxBatch: 1_000 })
+    const audit = createLookupAudit(core.db, { flushMs: 60_000, maxBatch: 1_000, now: () => new Date() })
     audit.record(entry({ client: '203.0.113.10' }))
     audit.record(entry({ client: '203.0.113.10' }))
     audit.record(entry({ client: '203.0.113.11' }))
@@ -174,7 +174,7 @@ describe('what the audit stores', () => {
   })
 
   it('a number that is not found but looks like a NIK as "NIK?", never the digits', () => {
-    const audit = createLookupAudit(core.db, { flushMs: 60_000, maxBatch: 1_000 })
+    const audit = createLookupAudit(core.db, { flushMs: 60_000, maxBatch: 1_000, now: () => new Date() })
     audit.record(entry({ number: '3273014107900001', outcome: 'not-found' }))
     audit.record(entry({ number: '9999999999999999', outcome: 'not-found' }))
     audit.flush()
@@ -184,7 +184,7 @@ describe('what the audit stores', () => {
   })
 
   it("a QR link's signature check", () => {
-    const audit = createLookupAudit(core.db, { flushMs: 60_000, maxBatch: 1_000 })
+    const audit = createLookupAudit(core.db, { flushMs: 60_000, maxBatch: 1_000, now: () => new Date() })
     audit.record(entry({ signature: 'not-genuine' }))
     audit.flush()
     expect(details()).toEqual([{ outcome: 'valid', signature: 'not-genuine' }])

@@ -180,6 +180,7 @@ describe('failures', () => {
     const engine = createEngine({
       db,
       logger: pino({ level: 'silent' }),
+      clock: () => new Date(),
       features: {
         faq: {
           start: () => {
@@ -202,6 +203,7 @@ describe('failures', () => {
     const engine = createEngine({
       db,
       logger: pino({ level: 'silent' }),
+      clock: () => new Date(),
       features: {
         faq: {
           start: (ctx) => {

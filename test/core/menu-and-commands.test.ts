@@ -52,7 +52,7 @@ describe('main menu', () => {
   it('says honestly that an entry is not available (an engine built without it), and offers the menu and a person', async () => {
     core = testCore()
     // Every entry exists in the product; an engine given fewer features must still answer honestly.
-    const engine = createEngine({ db: core.db, logger: pino({ level: 'silent' }), features: {} })
+    const engine = createEngine({ db: core.db, logger: pino({ level: 'silent' }), clock: () => new Date(), features: {} })
     await play(coreDriver(engine), [
       { user: '5', bot: ['"Pengingat ujian" belum tersedia', 'sekretariat BBPPKS', 'pilih 6'], options: MENU_ID },
       { user: 'Pengingat ujian', bot: ['"Pengingat ujian" belum tersedia'], options: MENU_ID },

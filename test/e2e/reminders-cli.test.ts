@@ -12,7 +12,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { dueRemindersCommand, planRemindersCommand } from '../../src/cli/reminders.js'
 import { loadConfig } from '../../src/config.js'
 import { type ChannelSender, createOutbox } from '../../src/core/outbox.js'
-import { DEFAULT_REMINDER_SETTINGS, planReminders } from '../../src/core/reminders/plan.js'
+import { planReminders } from '../../src/core/reminders/plan.js'
+import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { outbox } from '../../src/db/schema.js'
 import { fakeClock, testCore } from '../support/core.js'
@@ -241,10 +242,10 @@ describe('reminders plan, in process', () => {
         n: number
       }[]
 
-    const dry = await printed(() => planRemindersCommand(db, ['--dry-run'], config, now))
+    const dry = await printed(() => planRemindersCommand(db, ['--dry-run'], config, () => now))
     expect(dry.code).toBe(0)
     expect(statuses()).toEqual([{ status: 'pending', n: 750 }])
-    const real = await printed(() => planRemindersCommand(db, [], config, now))
+    const real = await printed(() => planRemindersCommand(db, [], config, () => now))
     expect(statuses()).toEqual([
       { status: 'cancelled', n: 250 },
       { status: 'pending', n: 500 },
@@ -269,7 +270,7 @@ describe('reminders plan, in process', () => {
     )
     expect(realRest.filter((line) => line.startsWith('  '))).toHaveLength(20)
 
-    const all = await printed(() => planRemindersCommand(db, ['--all'], config, now))
+    const all = await printed(() => planRemindersCommand(db, ['--all'], config, () => now))
     expect(all.text.split('\n').filter((line) => line.startsWith('  '))).toHaveLength(500)
     expect(all.text).toContain('Pengingat direncanakan ulang untuk 250 orang: 0 baru, 0 diubah, 0 dibatalkan.\n')
     closeDatabase(db)
@@ -301,7 +302,7 @@ describe('reminders due, in virtual time', () => {
     addExam(db, missed, { startsAt: new Date(now.getTime() + 2 * DAY), zone: 'Asia/Jakarta' })
     addExam(db, started, { startsAt: new Date(now.getTime() + 2 * DAY), zone: 'Asia/Jakarta' })
     addExam(db, ready, { startsAt: new Date(now.getTime() + 2 * DAY), zone: 'Asia/Jakarta' })
-    planReminders(db, [held, missed, started, ready], plannedAt)
+    planReminders(db, [held, missed, started, ready], plannedAt, DEFAULT_REMINDER_SETTINGS)
     const setDue = db.$client.prepare(
       `UPDATE outbox SET due_at = ?, expires_at = COALESCE(?, expires_at) WHERE person_id = ? AND label = '1d'`,
     )
@@ -312,7 +313,7 @@ describe('reminders due, in virtual time', () => {
       .prepare(`UPDATE outbox SET due_at = ?, time_zone = 'Asia/Jayapura', expires_at = ? WHERE person_id = ? AND label = '1d'`)
       .run(now.getTime() - 10 * MINUTE, now.getTime() + HOUR, ready)
 
-    const { code, text } = await printed(() => dueRemindersCommand(db, [], config, now))
+    const { code, text } = await printed(() => dueRemindersCommand(db, [], config, () => now))
     expect(code).toBe(0)
     expect(text).toContain('Jam tenang 21.00–06.00 menahan pengingat di: Asia/Makassar sampai 24 Nov 2026 06.00 WITA\n')
     expect(text).toContain(
@@ -333,6 +334,7 @@ describe('reminders due, in virtual time', () => {
       db,
       logger: pino({ level: 'silent' }),
       senders: { telegram: send },
+      quiet: DEFAULT_REMINDER_SETTINGS.quiet,
       now: clock.now,
       sleep: clock.sleep,
     })

@@ -3,13 +3,18 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { NeuralNetwork } from '@nlpjs/neural'
 import { describe, expect, it, vi } from 'vitest'
+import { defaultFaqCacheDir } from '../../src/config.js'
 import { createTopicClassifier } from '../../src/core/faq/classifier.js'
 import { loadKnowledgeBase } from '../../src/core/faq/knowledge-base.js'
 import { createMatcher, DEFAULT_TUNING, type MatchOutcome } from '../../src/core/faq/matcher.js'
 
+/** A network cache in `dir` (its files' last use stamped on the real clock). */
+const cacheIn = (dir: string) => ({ dir, now: () => new Date() })
 const kb = loadKnowledgeBase('content/faq.yaml', 'content/faq-questions.jsonl')
-const matcher = createMatcher(kb)
-const bm25Only = createMatcher(kb, { ...DEFAULT_TUNING, neural: null })
+// The cache a server here would use, so the test process trains at most once.
+const CACHE = cacheIn(defaultFaqCacheDir(process.env))
+const matcher = createMatcher(kb, CACHE)
+const bm25Only = createMatcher(kb, CACHE, { ...DEFAULT_TUNING, neural: null })
 
 const outcome = (result: MatchOutcome) => {
   if (result.kind === 'answer') return `answer ${result.topic.id}`
@@ -50,8 +55,8 @@ describe('labelled questions', () => {
   it('teach the matcher words its content never used (Javanese "ical": lost)', () => {
     const content = loadKnowledgeBase('content/faq.yaml')
     const taught = { ...content, questions: [{ q: 'sertifikat kulo ical pripun', topic: 'sertifikat-hilang' }] }
-    expect(outcome(createMatcher(content).match('sertif kulo ical'))).toBe('none')
-    expect(outcome(createMatcher(taught).match('sertif kulo ical'))).toBe('answer sertifikat-hilang')
+    expect(outcome(createMatcher(content, CACHE).match('sertif kulo ical'))).toBe('none')
+    expect(outcome(createMatcher(taught, CACHE).match('sertif kulo ical'))).toBe('answer sertifikat-hilang')
   })
 })
 
@@ -72,15 +77,15 @@ describe('the trained network is kept between processes', () => {
     withFolder((dir) => {
       const fresh = verdicts(createTopicClassifier(kb, matcher.analyzer, 60, null))
       const train = vi.spyOn(NeuralNetwork.prototype, 'train')
-      expect(verdicts(createTopicClassifier(kb, matcher.analyzer, 60, dir))).toEqual(fresh)
+      expect(verdicts(createTopicClassifier(kb, matcher.analyzer, 60, cacheIn(dir)))).toEqual(fresh)
       expect(train).toHaveBeenCalledTimes(1)
       expect(readdirSync(dir)).toHaveLength(1)
       expect(statSync(dir).mode & 0o777).toBe(0o700)
-      expect(verdicts(createTopicClassifier(kb, matcher.analyzer, 60, dir))).toEqual(fresh)
+      expect(verdicts(createTopicClassifier(kb, matcher.analyzer, 60, cacheIn(dir)))).toEqual(fresh)
       expect(train).toHaveBeenCalledTimes(1)
       // Other examples or other settings are another network.
-      createTopicClassifier({ ...kb, topics: kb.topics.slice(1) }, matcher.analyzer, 60, dir)
-      createTopicClassifier(kb, matcher.analyzer, 61, dir)
+      createTopicClassifier({ ...kb, topics: kb.topics.slice(1) }, matcher.analyzer, 60, cacheIn(dir))
+      createTopicClassifier(kb, matcher.analyzer, 61, cacheIn(dir))
       expect(train).toHaveBeenCalledTimes(3)
       expect(readdirSync(dir)).toHaveLength(3)
       train.mockRestore()
@@ -89,7 +94,7 @@ describe('the trained network is kept between processes', () => {
 
   it('a cache file that is damaged or of another shape is not trusted: trained again and replaced', () => {
     withFolder((dir) => {
-      const fresh = verdicts(createTopicClassifier(kb, matcher.analyzer, 60, dir))
+      const fresh = verdicts(createTopicClassifier(kb, matcher.analyzer, 60, cacheIn(dir)))
       const [name = ''] = readdirSync(dir)
       const file = join(dir, name)
       const good = JSON.parse(readFileSync(file, 'utf8')) as { intents: string[]; perceptrons: number[][] }
@@ -103,7 +108,7 @@ describe('the trained network is kept between processes', () => {
       for (const text of damaged) {
         writeFileSync(file, text)
         const train = vi.spyOn(NeuralNetwork.prototype, 'train')
-        expect(verdicts(createTopicClassifier(kb, matcher.analyzer, 60, dir)), text.slice(0, 40)).toEqual(fresh)
+        expect(verdicts(createTopicClassifier(kb, matcher.analyzer, 60, cacheIn(dir))), text.slice(0, 40)).toEqual(fresh)
         expect(train).toHaveBeenCalledTimes(1)
         train.mockRestore()
         expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(good)

@@ -42,7 +42,7 @@ const run = (
   input: string | Uint8Array,
   over: Partial<CsvImport<Row>> = {},
   onProgress?: (done: number, total: number) => void,
-) => importCsv(core.db, input, spec(over), { actor: 'test', ...(onProgress && { onProgress }) })
+) => importCsv(core.db, input, spec(over), { actor: 'test', now: new Date(), ...(onProgress && { onProgress }) })
 const stored = () => core.db.select({ key: appMeta.key, value: appMeta.value }).from(appMeta).orderBy(asc(appMeta.key)).all()
 
 describe('files as spreadsheets save them', () => {

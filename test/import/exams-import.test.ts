@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
 import { type ExamImportOptions, importExams } from '../../src/core/exams/import.js'
 import { planReminders } from '../../src/core/reminders/plan.js'
+import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { importStatus } from '../../src/core/status/import.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { auditLog, exams, people } from '../../src/db/schema.js'
@@ -28,14 +29,19 @@ const NOW = new Date('2026-11-23T05:00:00Z')
 let core: Core
 beforeEach(() => {
   core = testCore()
-  const seeded = importStatus(core.db, PEOPLE_FILE, { actor: 'test', vault: core.vault, now: NOW })
+  const seeded = importStatus(core.db, PEOPLE_FILE, {
+    actor: 'test',
+    vault: core.vault,
+    now: NOW,
+    reminders: DEFAULT_REMINDER_SETTINGS,
+  })
   if (!seeded.ok) throw new Error(JSON.stringify(seeded.errors))
   plan.mockClear()
 })
 afterEach(() => closeDatabase(core.db))
 
 const run = (input: string | Uint8Array, options: Partial<ExamImportOptions> = {}) =>
-  importExams(core.db, input, { actor: 'test', vault: core.vault, now: NOW, ...options })
+  importExams(core.db, input, { actor: 'test', vault: core.vault, now: NOW, reminders: DEFAULT_REMINDER_SETTINGS, ...options })
 const stored = () => core.db.select().from(exams).orderBy(asc(exams.id)).all()
 const idOf = (nik: string) =>
   core.db

@@ -7,6 +7,7 @@ import { stringify } from 'csv-stringify/sync'
 import { asc, count, eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
+import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { importSessions } from '../../src/core/sessions/import.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { auditLog, bimtekSessions, regions } from '../../src/db/schema.js'
@@ -19,7 +20,8 @@ beforeEach(() => {
 })
 afterEach(() => closeDatabase(core.db))
 
-const run = (input: string | Uint8Array) => importSessions(core.db, input, { actor: 'test' })
+const run = (input: string | Uint8Array) =>
+  importSessions(core.db, input, { actor: 'test', now: new Date(), reminders: DEFAULT_REMINDER_SETTINGS })
 const stored = () => core.db.select().from(bimtekSessions).orderBy(asc(bimtekSessions.id)).all()
 const sessionCount = () => core.db.select({ n: count() }).from(bimtekSessions).get()?.n
 const regionId = (code: string) => core.db.select().from(regions).where(eq(regions.code, code)).get()?.id
@@ -285,7 +287,7 @@ describe('time zones', () => {
 
   it('compares the registration deadline with the start in the same zone', () => {
     // 09:00 WIT is 08:00 WITA: closing at 08:30 local is after the start only in Jayapura's zone.
-    const file = sessionsFile({ region: 'R6', province: '', ...nine, registration_closes_at: '2027-03-10 09:30' })
+    const file = sessionsFile({ region: 'R6', province: '', ...nine, ...window, registration_closes_at: '2027-03-10 09:30' })
     expect(run(file)).toMatchObject({ ok: false, errors: [{ line: 2, column: 'registration_closes_at' }] })
   })
 })

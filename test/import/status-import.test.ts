@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs'
 import { asc, eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
+import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { importStatus, type StatusImportOptions } from '../../src/core/status/import.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { linkChat, upsertPerson } from '../../src/db/queries/registrations.js'
@@ -24,7 +25,7 @@ beforeEach(() => {
 afterEach(() => closeDatabase(core.db))
 
 const run = (input: string | Uint8Array, options: Partial<StatusImportOptions> = {}) =>
-  importStatus(core.db, input, { actor: 'test', vault: core.vault, now: NOW, ...options })
+  importStatus(core.db, input, { actor: 'test', vault: core.vault, now: NOW, reminders: DEFAULT_REMINDER_SETTINGS, ...options })
 const allPeople = () => core.db.select().from(people).orderBy(asc(people.id)).all()
 const personOf = (nik: string) =>
   core.db

@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { openCore } from '../../src/bootstrap.js'
 import { loadConfig } from '../../src/config.js'
 import { createOutbox } from '../../src/core/outbox.js'
+import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { outbox } from '../../src/db/schema.js'
 import { createLogger } from '../../src/logger.js'
@@ -133,7 +134,7 @@ const captured = capturingLogger()
 
 function newCore() {
   const config = loadConfig({ DATABASE_PATH: ':memory:', DEMO_DATA: 'false', NODE_ENV: 'test', LOG_LEVEL: 'trace' })
-  return openCore(config, captured.logger)
+  return openCore(config, captured.logger, () => new Date())
 }
 type Core = ReturnType<typeof newCore>
 type Seed = (core: Core) => void
@@ -283,6 +284,8 @@ describe('the logs of full conversations', () => {
       const result = await createOutbox({
         db: core.db,
         logger: captured.logger,
+        now: () => new Date(),
+        quiet: DEFAULT_REMINDER_SETTINGS.quiet,
         senders: {
           whatsapp: async (chatId) => {
             throw new Error(`could not send to ${chatId}: not-acceptable`)

@@ -6,13 +6,9 @@
  */
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
-import {
-  DEFAULT_REMINDER_SETTINGS,
-  parseOffsets,
-  parseQuietHours,
-  planReminders,
-  sendTime,
-} from '../../src/core/reminders/plan.js'
+import { createChatBlocking } from '../../src/core/chat-blocking.js'
+import { planReminders, sendTime } from '../../src/core/reminders/plan.js'
+import { DEFAULT_REMINDER_SETTINGS, parseOffsets, parseQuietHours } from '../../src/core/reminders/settings.js'
 import { importSessions } from '../../src/core/sessions/import.js'
 import type { Reply } from '../../src/core/types.js'
 import { closeDatabase } from '../../src/db/client.js'
@@ -48,7 +44,7 @@ describe('planning', () => {
     const startsAt = new Date('2026-12-10T02:00:00Z') // 09.00 WIB
     const session = addSession(db, NOW, { code: 'BDG-01', title: 'Bimtek Peksos Bandung', region: 'R2', startsAt })
     confirm(db, person, session, 'BMT-ABC234')
-    expect(planReminders(db, [person], NOW)).toEqual({ queued: 3, updated: 0, cancelled: 0 })
+    expect(planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)).toEqual({ queued: 3, updated: 0, cancelled: 0 })
 
     const rows = remindersOf(db, person)
     expect(rows.map((r) => [r.label, r.dueAt.toISOString(), r.status])).toEqual([
@@ -71,7 +67,7 @@ describe('planning', () => {
     expect(text(rows[2] ?? dayBefore)).toContain('(2 jam lagi)')
 
     // Planning again changes nothing: one reminder per event, time and chat.
-    expect(planReminders(db, [person], NOW)).toEqual({ queued: 0, updated: 0, cancelled: 0 })
+    expect(planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)).toEqual({ queued: 0, updated: 0, cancelled: 0 })
     expect(remindersOf(db, person)).toHaveLength(3)
   })
 
@@ -80,7 +76,7 @@ describe('planning', () => {
     const person = addPerson(db)
     const session = addSession(db, NOW, { code: 'BDG-02', startsAt: new Date(NOW.getTime() + 2 * DAY) })
     confirm(db, person, session)
-    planReminders(db, [person], NOW)
+    planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
     expect(remindersOf(db, person).map((r) => r.label)).toEqual(['1d', '2h'])
   })
 
@@ -93,7 +89,7 @@ describe('planning', () => {
       ],
     })
     addExam(db, person, { startsAt: new Date(NOW.getTime() + 3 * DAY), kind: 'wawancara' })
-    planReminders(db, [person], NOW)
+    planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
     const rows = remindersOf(db, person)
     expect(rows).toHaveLength(4) // 1d and 2h, for two chats
     const english = rows.find((r) => r.channel === 'telegram')
@@ -110,7 +106,7 @@ describe('planning', () => {
     const session = addSession(db, NOW, { code: 'BDG-03', startsAt: new Date(NOW.getTime() + 10 * DAY) })
     const code = `BMT-C${person}`
     confirm(db, person, session, code)
-    planReminders(db, [person], NOW)
+    planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
     const [first] = remindersOf(db, person)
     db.update(outbox)
       .set({ status: 'sent', sentAt: NOW })
@@ -118,7 +114,7 @@ describe('planning', () => {
       .run()
 
     cancelRegistration(db, { code, personId: person, now: NOW, offerMs: HOUR, actor: 'test' })
-    expect(planReminders(db, [person], NOW)).toEqual({ queued: 0, updated: 0, cancelled: 2 })
+    expect(planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)).toEqual({ queued: 0, updated: 0, cancelled: 2 })
     const rows = remindersOf(db, person)
     expect(rows.map((r) => r.status)).toEqual(['sent', 'cancelled', 'cancelled'])
     expect(rows[1]?.lastError).toBe('cancelled: the event was cancelled or is no longer ahead')
@@ -137,14 +133,15 @@ describe('planning', () => {
         registration_opens_at: '2026-11-01 08:00',
         registration_closes_at: '2026-12-05 17:00',
       })
-    expect(importSessions(db, file('2026-12-10 09:00', '2026-12-10 16:00'), { actor: 'test' }).ok).toBe(true)
+    const importOptions = { actor: 'test', now: NOW, reminders: DEFAULT_REMINDER_SETTINGS }
+    expect(importSessions(db, file('2026-12-10 09:00', '2026-12-10 16:00'), importOptions).ok).toBe(true)
     const sessionId = (db.$client.prepare(`SELECT id FROM bimtek_sessions WHERE code = 'MKS-09'`).get() as { id: number }).id
     confirm(db, person, sessionId)
-    planReminders(db, [person], NOW)
+    planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
     expect(remindersOf(db, person).filter((r) => r.status === 'pending')).toHaveLength(3)
 
     // Moved two days later: the import re-plans in its own transaction.
-    expect(importSessions(db, file('2026-12-12 09:00', '2026-12-12 16:00'), { actor: 'test' }).ok).toBe(true)
+    expect(importSessions(db, file('2026-12-12 09:00', '2026-12-12 16:00'), importOptions).ok).toBe(true)
     const rows = remindersOf(db, person)
     const cancelled = rows.filter((r) => r.status === 'cancelled')
     const pending = rows.filter((r) => r.status === 'pending')
@@ -171,7 +168,7 @@ describe('planning', () => {
       })
       .returning({ id: certificationStages.id })
       .get()
-    planReminders(db, [person], NOW)
+    planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
     const rows = remindersOf(db, person)
     expect(rows.map((r) => [r.label, r.eventKey, r.dueAt.toISOString()])).toEqual([
       ['7d', `portfolio:${stage.id}`, '2026-12-13T00:00:00.000Z'], // 09.00 WIT
@@ -185,16 +182,16 @@ describe('planning', () => {
     db.insert(certificationStages)
       .values({ personId: person, stage: 'wawancara', reachedAt: new Date('2026-11-22T00:00:00Z') })
       .run()
-    expect(planReminders(db, [person], NOW).cancelled).toBe(2)
+    expect(planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS).cancelled).toBe(2)
   })
 
   it('a cancelled exam cancels its reminders', () => {
     const db = setup()
     const person = addPerson(db)
     const exam = addExam(db, person, { startsAt: new Date(NOW.getTime() + 5 * DAY) })
-    planReminders(db, [person], NOW)
+    planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
     db.update(exams).set({ status: 'cancelled' }).where(eq(exams.id, exam)).run()
-    expect(planReminders(db, [person], NOW)).toEqual({ queued: 0, updated: 0, cancelled: 2 })
+    expect(planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)).toEqual({ queued: 0, updated: 0, cancelled: 2 })
   })
 })
 
@@ -235,7 +232,7 @@ describe("quiet hours (21.00–06.00 in the person's zone)", () => {
     // A person in Papua (WIT) with an online exam run from Jakarta at 07.00 WIB (09.00 WIT).
     const person = addPerson(db, { zone: 'Asia/Jayapura' })
     addExam(db, person, { startsAt: new Date('2026-12-10T00:00:00Z'), zone: 'Asia/Jakarta' })
-    planReminders(db, [person], NOW)
+    planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
     const rows = remindersOf(db, person)
     // 7d and 1d fall at 09.00 WIT; the 2-hour one at 07.00 WIT: none is quiet.
     expect(rows.map((r) => localTime(r.dueAt, 'Asia/Jayapura'))).toEqual(['09:00', '09:00', '07:00'])
@@ -244,7 +241,7 @@ describe("quiet hours (21.00–06.00 in the person's zone)", () => {
     // A WITA exam at 06.00 WITA: its 2-hour reminder falls at 04.00 WITA, in the quiet hours.
     const early = addPerson(db, { zone: 'Asia/Makassar' })
     addExam(db, early, { startsAt: new Date('2026-12-09T22:00:00Z'), zone: 'Asia/Makassar' }) // 06.00 WITA
-    planReminders(db, [early], NOW)
+    planReminders(db, [early], NOW, DEFAULT_REMINDER_SETTINGS)
     const twoHours = remindersOf(db, early).find((r) => r.label === '2h')
     // 06.00 is when quiet hours end, and the exam is then: the event comes first, sent at 04.00 WITA.
     expect(twoHours && localTime(twoHours.dueAt, 'Asia/Makassar')).toBe('04:00')
@@ -256,12 +253,30 @@ describe('the chat decides', () => {
     const db = setup()
     const person = addPerson(db, { chats: [{ channel: 'telegram', chatId: '777' }] })
     addExam(db, person, { startsAt: new Date(NOW.getTime() + 10 * DAY) })
-    planReminders(db, [person], NOW)
-    setBlocked(db, 'telegram', '777', '777', NOW)
+    planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
+    setBlocked(db, 'telegram', '777', '777', true, NOW)
     const rows = remindersOf(db, person)
     expect(rows.map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled'])
     expect(rows[0]?.lastError).toBe('cancelled: the person blocked the assistant')
-    expect(planReminders(db, [person], NOW)).toEqual({ queued: 0, updated: 0, cancelled: 0 })
+    expect(planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)).toEqual({ queued: 0, updated: 0, cancelled: 0 })
+  })
+
+  it('a chat allowed again gets the reminders planned afresh, with the settings the use case was given', () => {
+    const db = setup()
+    const person = addPerson(db, { chats: [{ channel: 'telegram', chatId: '778' }] })
+    addExam(db, person, { startsAt: new Date(NOW.getTime() + 10 * DAY) })
+    const blocking = createChatBlocking({ db, reminders: { ...DEFAULT_REMINDER_SETTINGS, offsets: parseOffsets('3d,5h') } })
+    const chat = { channel: 'telegram' as const, userId: '778', chatId: '778' }
+    const waiting = () =>
+      remindersOf(db, person)
+        .filter((r) => r.status === 'pending')
+        .map((r) => r.label)
+    blocking.chatBlocked(chat, NOW)
+    expect(waiting()).toEqual([])
+    blocking.chatUnblocked(chat, NOW)
+    expect(waiting()).toEqual(['3d', '5h'])
+    blocking.chatBlocked(chat, new Date(NOW.getTime() + HOUR))
+    expect(waiting()).toEqual([])
   })
 })
 
@@ -292,10 +307,10 @@ describe('re-planning after a reminder fell due', () => {
     const db = setup()
     const person = addPerson(db)
     addExam(db, person, { startsAt: new Date(NOW.getTime() + 10 * DAY) })
-    planReminders(db, [person], NOW)
+    planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
     // The 7-day reminder fell due an hour ago and the outbox has not run yet (downtime).
     const later = new Date(NOW.getTime() + 3 * DAY + HOUR)
-    expect(planReminders(db, [person], later)).toEqual({ queued: 0, updated: 0, cancelled: 0 })
+    expect(planReminders(db, [person], later, DEFAULT_REMINDER_SETTINGS)).toEqual({ queued: 0, updated: 0, cancelled: 0 })
     expect(remindersOf(db, person).map((r) => r.status)).toEqual(['pending', 'pending', 'pending'])
   })
 })

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { planReminders } from '../../src/core/reminders/plan.js'
+import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { exams } from '../../src/db/schema.js'
 import { testCore } from '../support/core.js'
@@ -32,7 +33,7 @@ describe('reminder buttons on Telegram', () => {
     const now = new Date()
     const person = addPerson(core.db, { chats: [{ channel: 'telegram', chatId: String(driver.chatId) }] })
     addExam(core.db, person, { startsAt: new Date(now.getTime() + 3 * DAY), kind: 'ujian_kognitif', code: 'UJK-2026-0042' })
-    planReminders(core.db, [person], now)
+    planReminders(core.db, [person], now, DEFAULT_REMINDER_SETTINGS)
 
     // The 1-day reminder (moved to 06.00 WIB if it fell at night), a minute after it was due.
     const dayBefore = remindersOf(core.db, person).find((row) => row.label === '1d')

@@ -25,7 +25,7 @@ const groups = Math.max(1, Number(groupsArg ?? 1))
 
 const config = loadConfig({ DATABASE_PATH: path, DEMO_DATA: 'false', NODE_ENV: 'test' })
 const logger = pino({ level: 'warn' }, pino.destination(2))
-const core = openCore(config, logger)
+const core = openCore(config, logger, () => new Date())
 const people = Array.from({ length: last - first + 1 }, (_, k) => first + k)
 
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`)

@@ -1,6 +1,6 @@
 import pino from 'pino'
 import { openCore } from '../../src/bootstrap.js'
-import { loadConfig } from '../../src/config.js'
+import { defaultFaqCacheDir, loadConfig } from '../../src/config.js'
 import type { Inbound } from '../../src/core/types.js'
 
 /** A controllable clock: tests move time forward explicitly. */
@@ -18,10 +18,19 @@ export function fakeClock(start = new Date('2026-11-23T02:00:00Z')) {
   }
 }
 
-/** The real core (migrations, features, demo data off) on in-memory SQLite, or on `path`. */
+/**
+ * The real core (migrations, features, demo data off) on in-memory SQLite, or on `path`, on
+ * `clock` (default: the real one). The FAQ network cache is the one a server here would use.
+ */
 export function testCore(options: { path?: string; clock?: () => Date; env?: Record<string, string> } = {}) {
-  const config = loadConfig({ DATABASE_PATH: options.path ?? ':memory:', DEMO_DATA: 'false', NODE_ENV: 'test', ...options.env })
-  return openCore(config, pino({ level: 'silent' }), options.clock ? { clock: options.clock } : {})
+  const config = loadConfig({
+    DATABASE_PATH: options.path ?? ':memory:',
+    DEMO_DATA: 'false',
+    NODE_ENV: 'test',
+    FAQ_CACHE_DIR: defaultFaqCacheDir(process.env),
+    ...options.env,
+  })
+  return openCore(config, pino({ level: 'silent' }), options.clock ?? (() => new Date()))
 }
 
 let counter = 0

@@ -31,13 +31,15 @@ const running = new Set<ChildProcess>()
 
 /**
  * Only what the test gives, plus what tsx needs to find node: no stray TELEGRAM_BOT_TOKEN, NODE_ENV
- * (vitest sets NODE_ENV=test) or other setting leaks in from the test runner's environment.
+ * (vitest sets NODE_ENV=test) or other setting leaks in from the test runner's environment. Under
+ * libfaketime (the suite's year-ahead run, `faketime '+400 days' npx vitest run`) its variables
+ * pass too, so a child lives on the same clock as the test that checks it.
  */
 function childEnv(env: Record<string, string>): Record<string, string> {
   const base: Record<string, string> = {}
-  for (const key of ['PATH', 'HOME', 'TMPDIR', 'SYSTEMROOT']) {
-    const value = process.env[key]
-    if (value !== undefined) base[key] = value
+  for (const [key, value] of Object.entries(process.env)) {
+    const kept = ['PATH', 'HOME', 'TMPDIR', 'SYSTEMROOT', 'LD_PRELOAD', 'FAKETIME'].includes(key) || key.startsWith('FAKETIME_')
+    if (kept && value !== undefined) base[key] = value
   }
   return { ...base, ...env }
 }

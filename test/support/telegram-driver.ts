@@ -21,7 +21,9 @@ import type { Hono } from 'hono'
 import pino, { type Logger } from 'pino'
 import { ALLOWED_UPDATES, createTelegramBot, type TelegramBot } from '../../src/bots/telegram/bot.js'
 import { createTelegramWebhook } from '../../src/bots/telegram/webhook.js'
+import { createChatBlocking } from '../../src/core/chat-blocking.js'
 import type { Engine } from '../../src/core/engine.js'
+import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import type { Db } from '../../src/db/client.js'
 import { createWebApp } from '../../src/web/app.js'
 import type { FakeTelegram, RecordedCall } from './fake-telegram.js'
@@ -57,6 +59,8 @@ export type TelegramDriverOptions = {
   fake: FakeTelegram
   engine: Engine
   db: Db
+  /** The adapter's clock (default: the real one); give the core's when the test fixes the time. */
+  clock?: () => Date
   /** Default: silent. */
   logger?: Logger
   /** Passed to the adapter (auto-retry attempts on 429/5xx). */
@@ -137,6 +141,7 @@ function chatIdOf(update: RawUpdate): number | undefined {
 export async function telegramDriver(options: TelegramDriverOptions): Promise<TelegramDriver> {
   const { fake, mode } = options
   const logger = options.logger ?? pino({ level: 'silent' })
+  const clock = options.clock ?? (() => new Date())
   const secret = options.secret ?? 'test-webhook-secret'
   const timeoutMs = options.timeoutMs ?? 10_000
   const chatId = options.chatId ?? freshChatId()
@@ -149,7 +154,9 @@ export async function telegramDriver(options: TelegramDriverOptions): Promise<Te
     apiRoot: fake.apiRoot,
     botInfo: fake.botInfo,
     engine: options.engine,
-    db: options.db,
+    // Test cores run on the default reminder settings.
+    blocking: createChatBlocking({ db: options.db, reminders: DEFAULT_REMINDER_SETTINGS }),
+    clock,
     logger,
     ...(options.maxRetryAttempts !== undefined && { maxRetryAttempts: options.maxRetryAttempts }),
     ...(options.webhookReply !== undefined && { webhookReply: options.webhookReply }),
@@ -157,6 +164,7 @@ export async function telegramDriver(options: TelegramDriverOptions): Promise<Te
   const app = createWebApp({
     version: 'test',
     logger,
+    clock,
     channels: () => ({ telegram: 'on' }),
     checkDatabase: () => undefined,
     // grammY refuses bot.start() once a webhook callback exists, so only webhook mode mounts it.

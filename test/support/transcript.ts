@@ -6,6 +6,7 @@ import pino from 'pino'
 import { expect } from 'vitest'
 import type { Engine } from '../../src/core/engine.js'
 import { type ChannelSender, createOutbox } from '../../src/core/outbox.js'
+import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import type { Channel, Reply } from '../../src/core/types.js'
 import type { Db } from '../../src/db/client.js'
 
@@ -31,6 +32,7 @@ export async function runOutbox(db: Db, channel: Channel, send: ChannelSender, a
     db,
     logger: pino({ level: 'silent' }),
     senders: { [channel]: send },
+    quiet: DEFAULT_REMINDER_SETTINGS.quiet,
     now: () => new Date(now),
     sleep: async (ms) => {
       now += ms

@@ -105,6 +105,7 @@ export function verifyFixture(options: { limit?: number; trustProxy?: boolean } 
   const web = createWebApp({
     version: '0',
     logger: pino({ level: 'silent' }),
+    clock: clock.now,
     channels: () => ({ console: 'on' }),
     checkDatabase: () => undefined,
     verify: {
@@ -113,7 +114,6 @@ export function verifyFixture(options: { limit?: number; trustProxy?: boolean } 
       audit,
       ratePerMinute: options.limit ?? 10_000,
       trustProxy: options.trustProxy ?? false,
-      now: clock.now,
     },
   })
   let broken: { mockRestore: () => void } | undefined

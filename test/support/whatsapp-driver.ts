@@ -29,6 +29,8 @@ export function parseShown(shown: string): SeenReply {
 export type WhatsAppDriverOptions = {
   engine: Engine
   db: Db
+  /** The adapter's clock (default: the real one); give the core's when the test fixes the time. */
+  clock?: () => Date
   logger?: Logger
   /** The chat as WhatsApp addresses it; default: a fresh phone-number JID. */
   jid?: string
@@ -54,6 +56,7 @@ export async function whatsappDriver(options: WhatsAppDriverOptions): Promise<Wh
     factory: fake.factory,
     pace: NO_PACE,
     replayWindowMs: 24 * 3_600_000,
+    now: options.clock ?? (() => new Date()),
   })
   channel.start()
   fake.current().open()

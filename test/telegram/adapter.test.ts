@@ -14,6 +14,7 @@ import { closeDatabase } from '../../src/db/client.js'
 import { channelIdentities, conversationStates, handoffRequests } from '../../src/db/schema.js'
 import { testCore } from '../support/core.js'
 import { type FakeTelegram, type RecordedCall, startFakeTelegram } from '../support/fake-telegram.js'
+import { addExam, addPerson, DAY, remindersOf } from '../support/reminders.js'
 import {
   type RawUpdate,
   type TelegramChat,
@@ -392,8 +393,12 @@ describe('delivery', () => {
     expect(sends[0]?.failure?.error_code).toBe(403)
   })
 
-  it("my_chat_member 'kicked' marks the chat blocked and 'member' clears it", async () => {
+  it("my_chat_member 'kicked' marks the chat blocked and 'member' clears it; the chat's reminders follow", async () => {
     const { core, fake, driver } = await setup('webhook')
+    // The chat is linked to a person with an exam in 10 days: 7d, 1d and 2h reminders to it.
+    const person = addPerson(core.db, { chats: [{ channel: 'telegram', chatId: String(driver.chatId) }] })
+    addExam(core.db, person, { startsAt: new Date(Date.now() + 10 * DAY) })
+    const reminders = () => remindersOf(core.db, person).map((row) => `${row.label} ${row.status}`)
     const bot = { id: fake.botInfo.id, is_bot: true, first_name: fake.botInfo.first_name, username: BOT_USERNAME }
     const memberUpdate = (from: string, to: string): RawUpdate => ({
       update_id: fake.nextUpdateId(),
@@ -413,8 +418,13 @@ describe('delivery', () => {
         .all()[0]?.blockedAt
     expect(await driver.sendUpdate(memberUpdate('member', 'kicked'))).toEqual([])
     expect(blockedAt()).toBeInstanceOf(Date)
+    expect(reminders()).toEqual([])
     expect(await driver.sendUpdate(memberUpdate('kicked', 'member'))).toEqual([])
     expect(blockedAt()).toBeNull()
+    // Allowed again: planned afresh from then on.
+    expect(reminders()).toEqual(['7d pending', '1d pending', '2h pending'])
+    expect(await driver.sendUpdate(memberUpdate('member', 'kicked'))).toEqual([])
+    expect(reminders()).toEqual(['7d cancelled', '1d cancelled', '2h cancelled'])
     expect(fake.sent()).toHaveLength(0)
   })
 })

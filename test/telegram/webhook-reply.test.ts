@@ -24,13 +24,15 @@ async function post(webhookReply: boolean, ...texts: string[]) {
     apiRoot: fake.apiRoot,
     botInfo: fake.botInfo,
     engine: core.engine,
-    db: core.db,
+    blocking: core.blocking,
+    clock: () => new Date(),
     logger,
     webhookReply,
   })
   const app = createWebApp({
     version: 't',
     logger,
+    clock: () => new Date(),
     channels: () => ({}),
     checkDatabase: () => undefined,
     telegramWebhook: createTelegramWebhook(telegram, SECRET),

@@ -64,11 +64,13 @@ describe('phoneSchema', () => {
 })
 
 describe('date schemas', () => {
-  it('birthDateSchema outputs ISO and refuses the future', () => {
-    expect(birthDateSchema.parse('17 Agustus 1990')).toBe('1990-08-17')
-    expect(issueOf(birthDateSchema, '17-08-2999')).toMatchObject({ code: 'custom', message: 'DATE_FUTURE' })
-    expect(issueOf(birthDateSchema, '31-02-1990')).toMatchObject({ message: 'DATE_INVALID' })
-    expect(issueOf(birthDateSchema, 'besok')).toMatchObject({ message: 'DATE_FORMAT' })
+  it('birthDateSchema outputs ISO and refuses dates after the day it is given', () => {
+    const schema = birthDateSchema(new Date('2026-06-15T03:00:00Z'))
+    expect(schema.parse('17 Agustus 1990')).toBe('1990-08-17')
+    expect(schema.parse('15-06-2026')).toBe('2026-06-15')
+    expect(issueOf(schema, '16-06-2026')).toMatchObject({ code: 'custom', message: 'DATE_FUTURE' })
+    expect(issueOf(schema, '31-02-1990')).toMatchObject({ message: 'DATE_INVALID' })
+    expect(issueOf(schema, 'besok')).toMatchObject({ message: 'DATE_FORMAT' })
   })
 
   it('futureDateSchema accepts future dates and reads two-digit years as 20yy', () => {

@@ -6,6 +6,7 @@ import { parse } from 'csv-parse/sync'
 import { eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
+import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { importSessions } from '../../src/core/sessions/import.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { bimtekSessions, people, registrations } from '../../src/db/schema.js'
@@ -29,7 +30,7 @@ const sessionId = (code: string) => core.db.select().from(bimtekSessions).where(
 
 /** The Makassar session with a mix of registrations, people's data including what must never show. */
 function seedRegistrations() {
-  importSessions(core.db, sessionsFile({}), { actor: 'test' })
+  importSessions(core.db, sessionsFile({}), { actor: 'test', now: new Date(), reminders: DEFAULT_REMINDER_SETTINGS })
   const session = sessionId(SESSION.code)
   const rows = [
     { name: 'Siti Aminah', status: 'confirmed', created: '2026-01-05T02:00:00Z', waitlisted: null },
@@ -99,7 +100,7 @@ describe('GET /api/v1/admin/sessions', () => {
         registration_opens_at: `${day(-40)} 08:00`,
         registration_closes_at: `${day(-20)} 08:00`,
       }),
-      { actor: 'test' },
+      { actor: 'test', now: new Date(), reminders: DEFAULT_REMINDER_SETTINGS },
     )
     const response = await get('/sessions')
     expect(response.status).toBe(200)

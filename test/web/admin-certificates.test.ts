@@ -6,6 +6,7 @@ import { Hono } from 'hono'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
 import { lookUp } from '../../src/core/certificates/verify.js'
+import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { certificates } from '../../src/db/schema.js'
 import { adminApi, MAX_IMPORT_BYTES } from '../../src/web/admin-api.js'
@@ -17,7 +18,10 @@ let core: Core
 let api: Hono
 beforeEach(() => {
   core = testCore()
-  api = new Hono().route('/api/v1/admin', adminApi({ db: core.db, vault: core.vault }))
+  api = new Hono().route(
+    '/api/v1/admin',
+    adminApi({ db: core.db, vault: core.vault, reminders: DEFAULT_REMINDER_SETTINGS, clock: () => new Date() }),
+  )
 })
 afterEach(() => closeDatabase(core.db))
 

@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
+import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { importStatus } from '../../src/core/status/import.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { exams } from '../../src/db/schema.js'
@@ -17,7 +18,12 @@ let core: Core
 let web: ReturnType<typeof adminWebApp>
 beforeEach(() => {
   core = testCore()
-  const seeded = importStatus(core.db, PEOPLE_FILE, { actor: 'test', vault: core.vault, now: new Date('2026-11-23T05:00:00Z') })
+  const seeded = importStatus(core.db, PEOPLE_FILE, {
+    actor: 'test',
+    vault: core.vault,
+    now: new Date('2026-11-23T05:00:00Z'),
+    reminders: DEFAULT_REMINDER_SETTINGS,
+  })
   if (!seeded.ok) throw new Error(JSON.stringify(seeded.errors))
   web = adminWebApp(core)
 })

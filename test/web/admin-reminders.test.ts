@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
 import { planReminders } from '../../src/core/reminders/plan.js'
+import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { outbox } from '../../src/db/schema.js'
 import { ADMIN_AUTH, adminWebApp } from '../support/admin-api.js'
@@ -40,7 +41,7 @@ beforeEach(() => {
     addSession(core.db, NOW, { code: 'BMT-MKS-01', region: 'R5', startsAt: new Date(NOW.getTime() + 3 * DAY) }),
   )
   examId = addExam(core.db, rina, { kind: 'wawancara', startsAt: new Date(NOW.getTime() + 10 * DAY), zone: 'Asia/Makassar' })
-  planReminders(core.db, [rina], NOW)
+  planReminders(core.db, [rina], NOW, DEFAULT_REMINDER_SETTINGS)
 })
 afterEach(() => closeDatabase(core.db))
 

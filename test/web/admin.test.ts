@@ -16,6 +16,7 @@ function app(options: { adminToken?: string; state?: () => ConnectionState | und
   return createWebApp({
     version: '0',
     logger: pino({ level: 'silent' }),
+    clock: () => new Date(),
     channels: () => ({ console: 'on' }),
     checkDatabase: () => undefined,
     ...(options.adminToken !== undefined && { adminToken: options.adminToken }),

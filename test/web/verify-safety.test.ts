@@ -94,6 +94,7 @@ describe('security headers', () => {
     const web = createWebApp({
       version: '0',
       logger: pino({ level: 'silent' }),
+      clock: () => new Date(),
       channels: () => ({}),
       checkDatabase: () => undefined,
     })
@@ -220,6 +221,7 @@ describe('rate limit per client', () => {
     const web = createWebApp({
       version: '0',
       logger: pino({ level: 'silent' }),
+      clock: () => new Date(),
       channels: () => ({}),
       checkDatabase: () => undefined,
       verify: { db: core.db, signingKey: KEY, ratePerMinute: 2, trustProxy: false },

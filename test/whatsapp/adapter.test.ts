@@ -52,6 +52,7 @@ function setup(over: Partial<WhatsAppDeps> = {}) {
     factory: fake.factory,
     pace: NO_PACE,
     replayWindowMs: DAY,
+    now: () => new Date(),
     ...over,
   })
   cleanups.push(() => channel.stop(0))
@@ -217,7 +218,7 @@ describe('messages delivered again or late', () => {
   it('answers late messages sent since pairing and within the replay window, not older ones', async () => {
     const { db, socket, deliver } = setup()
     const now = Date.now()
-    setMeta(db, 'whatsapp_paired_at', new Date(now - 30 * DAY).toISOString())
+    setMeta(db, 'whatsapp_paired_at', new Date(now - 30 * DAY).toISOString(), new Date(now))
     const seconds = (ms: number) => Math.floor(ms / 1000)
     const [recent, dayOld, stale] = [phoneJid(), phoneJid(), phoneJid()]
     await deliver(
@@ -449,6 +450,7 @@ describe('sending', () => {
         connection: { whenOpen: async () => socket },
         pace: NO_PACE,
         logger: silent,
+        now: () => Date.now(),
         onFailure: (...args) => failures.push(args),
       })
       await sender.send(PHONE, [reply])
@@ -471,6 +473,7 @@ describe('sending', () => {
         connection: { whenOpen: async () => socket },
         pace: NO_PACE,
         logger: silent,
+        now: () => Date.now(),
         retry: { attempts: 3, baseDelayMs: 1 },
         onFailure: () => undefined,
       })

@@ -42,7 +42,7 @@ function session(name = 'kesos.db') {
   const open = () => {
     const db = openDatabase(path)
     opened.push(db)
-    return { db, store: createAuthStore(db) }
+    return { db, store: createAuthStore(db, () => new Date()) }
   }
   let current = open()
   return {

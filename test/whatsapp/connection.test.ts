@@ -40,7 +40,7 @@ function setup(over: Partial<ConnectionDeps> = {}) {
   cleanups.push(() => closeDatabase(db))
   const fake = fakeWhatsApp()
   fakes.push(fake)
-  const auth = createAuthStore(db)
+  const auth = createAuthStore(db, () => new Date())
   const given: AuthenticationState[] = []
   /** `connection.update` listeners per socket, to deliver an event late, as if it had been queued. */
   const listeners = new Map<WhatsAppSocket, ((update: ConnectionUpdate) => void)[]>()
@@ -67,6 +67,7 @@ function setup(over: Partial<ConnectionDeps> = {}) {
     onSocket: (socket) => attached.push(socket),
     onChange: (state) => states.push(state),
     random: () => 0.5,
+    now: () => new Date(),
     ...over,
   })
   cleanups.push(() => connection.stop())
@@ -261,7 +262,7 @@ describe('a logout (401)', () => {
     expect(Buffer.from(auth.state.creds.noiseKey.public).equals(oldNoiseKey)).toBe(false)
     expect(auth.isPaired()).toBe(false)
     // Nothing of the old session is left for the next start either.
-    expect(await createAuthStore(db).state.keys.get('pre-key', ['1'])).toEqual({})
+    expect(await createAuthStore(db, () => new Date()).state.keys.get('pre-key', ['1'])).toEqual({})
 
     expect(fake.sockets).toHaveLength(2)
     expect(given[1]?.creds).toBe(auth.state.creds)
@@ -481,10 +482,10 @@ describe('the stored session', () => {
     connection.start()
     // Baileys updates the creds object in place, then emits "creds.update".
     auth.state.creds.me = { id: `${PAIRING_NUMBER}:5@s.whatsapp.net`, name: 'Kesos' }
-    expect(createAuthStore(db).state.creds.me).toBeUndefined()
+    expect(createAuthStore(db, () => new Date()).state.creds.me).toBeUndefined()
 
     socket().emit('creds.update', { me: auth.state.creds.me })
-    const reloaded = createAuthStore(db).state.creds
+    const reloaded = createAuthStore(db, () => new Date()).state.creds
     expect(reloaded.me?.id).toBe(`${PAIRING_NUMBER}:5@s.whatsapp.net`)
     expect(reloaded.registrationId).toBe(auth.state.creds.registrationId)
   })
@@ -496,6 +497,6 @@ describe('the stored session', () => {
     await tick()
     auth.state.creds.registered = true
     socket().emit('creds.update', { registered: true })
-    expect(createAuthStore(db).isPaired()).toBe(true)
+    expect(createAuthStore(db, () => new Date()).isPaired()).toBe(true)
   })
 })

@@ -25,10 +25,12 @@ if (args.help) {
 }
 
 const config = loadConfigOrExit()
+// The one place the terminal chat reads the real clock.
+const clock = () => new Date()
 
 // The conversation goes to stdout; only warnings and errors go to stderr.
 const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, stream: 'stderr' })
-const { db, engine } = openCoreOrExit(config, logger)
+const { db, engine } = openCoreOrExit(config, logger, clock)
 const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true
 // A person at a terminal continues their own conversation; a script starts a fresh one unless it
 // names one with --chat, so the same script always gives the same answers.
@@ -44,7 +46,7 @@ function userName(): string {
 }
 
 function inbound(text: string): Inbound {
-  return { channel: 'console', chatId, userId: chatId, messageId: randomUUID(), text, receivedAt: new Date() }
+  return { channel: 'console', chatId, userId: chatId, messageId: randomUUID(), text, receivedAt: clock() }
 }
 
 async function say(text: string): Promise<void> {

@@ -7,14 +7,11 @@ import { autoRetry } from '@grammyjs/auto-retry'
 import { Bot, type BotError, type Context, GrammyError, InputFile } from 'grammy'
 import type { UserFromGetMe } from 'grammy/types'
 import type { Logger } from 'pino'
+import type { ChatBlocking } from '../../core/chat-blocking.js'
 import type { Engine } from '../../core/engine.js'
 import { createKeyedQueue } from '../../core/keyed-queue.js'
 import { RecipientUnreachable } from '../../core/outbox.js'
-import { planReminders } from '../../core/reminders/plan.js'
 import type { Inbound, Reply } from '../../core/types.js'
-import type { Db } from '../../db/client.js'
-import { setBlocked } from '../../db/queries/identities.js'
-import { inTransaction, personOfChat } from '../../db/queries/registrations.js'
 import { BOT_COMMANDS, commandInput } from './commands.js'
 import { keyboard, splitText, toHtml } from './render.js'
 
@@ -27,7 +24,10 @@ const TYPING_AFTER_MS = 400
 export type TelegramDeps = {
   token: string
   engine: Engine
-  db: Db
+  /** What a block or unblock means (the core's rule); this adapter only tells when Telegram says so. */
+  blocking: ChatBlocking
+  /** The time messages are received and blocks recorded at. */
+  clock: () => Date
   logger: Logger
   /** grammY's client apiRoot: a self-hosted Bot API server, or a fake one in tests. */
   apiRoot?: string
@@ -46,7 +46,7 @@ const GROUP_NOTE =
   'Untuk menjaga data pribadi, saya hanya melayani lewat chat pribadi. Silakan kirim pesan langsung ke @{username} ya.'
 
 export function createTelegramBot(deps: TelegramDeps) {
-  const { engine, db, logger } = deps
+  const { engine, blocking, clock, logger } = deps
   const bot = new Bot(deps.token, {
     client: {
       ...(deps.apiRoot && { apiRoot: deps.apiRoot }),
@@ -93,7 +93,7 @@ export function createTelegramBot(deps: TelegramDeps) {
       userId: String(ctx.from?.id ?? chatId),
       // update_id is unique per bot and the same on every redelivery.
       messageId: String(ctx.update.update_id),
-      receivedAt: new Date(),
+      receivedAt: clock(),
       ...input,
     }
     return enqueue(inbound.chatId, async () => {
@@ -111,7 +111,7 @@ export function createTelegramBot(deps: TelegramDeps) {
       } catch (error) {
         if (error instanceof GrammyError && error.error_code === 403) {
           // Blocked by the user (or removed): remember it, so nothing more goes there.
-          setBlocked(db, 'telegram', inbound.userId, inbound.chatId, new Date())
+          blocking.chatBlocked({ channel: 'telegram', userId: inbound.userId, chatId: inbound.chatId }, clock())
           logger.info({ channel: 'telegram' }, 'chat blocked the bot; marked, nothing more will be sent')
           return
         }
@@ -172,12 +172,9 @@ export function createTelegramBot(deps: TelegramDeps) {
   safe.on('my_chat_member', (ctx) => {
     const update = ctx.myChatMember
     if (update.chat.type !== 'private') return
-    const blocked = update.new_chat_member.status === 'kicked'
-    const at = new Date()
-    setBlocked(db, 'telegram', String(update.from.id), String(update.chat.id), blocked ? at : null)
-    // Unblocked: the person's reminders to this chat are planned again.
-    const personId = blocked ? undefined : personOfChat(db, 'telegram', String(update.from.id))
-    if (personId !== undefined) inTransaction(db, (tx) => planReminders(tx, [personId], at))
+    const chat = { channel: 'telegram' as const, userId: String(update.from.id), chatId: String(update.chat.id) }
+    if (update.new_chat_member.status === 'kicked') blocking.chatBlocked(chat, clock())
+    else blocking.chatUnblocked(chat, clock())
   })
 
   return {
@@ -189,7 +186,7 @@ export function createTelegramBot(deps: TelegramDeps) {
           await send(bot.api, Number(chatId), replies)
         } catch (error) {
           if (error instanceof GrammyError && error.error_code === 403) {
-            setBlocked(db, 'telegram', chatId, chatId, new Date())
+            blocking.chatBlocked({ channel: 'telegram', userId: chatId, chatId }, clock())
             throw new RecipientUnreachable('blocked')
           }
           throw error

@@ -41,7 +41,8 @@ export type WhatsAppDeps = {
   connectWaitMs?: number
   backoff?: Backoff
   random?: () => number
-  now?: () => Date
+  /** The time messages are received at, and the records and pace are kept by. */
+  now: () => Date
   onChange?: (state: ConnectionState) => void
 }
 
@@ -61,10 +62,9 @@ export type WhatsAppChannel = {
 }
 
 export function createWhatsAppChannel(deps: WhatsAppDeps): WhatsAppChannel {
-  const { db, engine, logger } = deps
-  const now = deps.now ?? (() => new Date())
+  const { db, engine, logger, now } = deps
   const enqueue = createKeyedQueue()
-  const auth = createAuthStore(db)
+  const auth = createAuthStore(db, now)
   const inFlight = new Set<Promise<void>>()
   let accepting = true
   /** Work `drain()` and `stop()` wait for; a failure is logged, never thrown at Baileys. */
@@ -84,7 +84,7 @@ export function createWhatsAppChannel(deps: WhatsAppDeps): WhatsAppChannel {
     ...(deps.backoff && { backoff: deps.backoff }),
     ...(deps.random && { random: deps.random }),
     now,
-    onPaired: (at) => setMeta(db, PAIRED_AT, at.toISOString()),
+    onPaired: (at) => setMeta(db, PAIRED_AT, at.toISOString(), at),
     ...(deps.onChange && { onChange: deps.onChange }),
     onSocket(socket) {
       socket.ev.on('lid-mapping.update', ({ lid, pn }) => {
@@ -95,7 +95,7 @@ export function createWhatsAppChannel(deps: WhatsAppDeps): WhatsAppChannel {
         if (!known || !accepting) return
         track(
           enqueue([ids.lid, ids.phone, known], () => {
-            resolveAccount(db, 'whatsapp', ids)
+            resolveAccount(db, 'whatsapp', ids, now())
           }),
         )
       })
@@ -112,6 +112,7 @@ export function createWhatsAppChannel(deps: WhatsAppDeps): WhatsAppChannel {
     connection,
     pace: deps.pace,
     logger,
+    now: () => now().getTime(),
     ...(deps.retry && { retry: deps.retry }),
     ...(deps.connectWaitMs !== undefined && { connectWaitMs: deps.connectWaitMs }),
     ...(deps.random && { random: deps.random }),
@@ -138,7 +139,7 @@ export function createWhatsAppChannel(deps: WhatsAppDeps): WhatsAppChannel {
       // Resolved in the person's turn, not on arrival: when this message first reveals the phone
       // number, the merge must not move the conversation while an earlier LID-only message of the
       // same person is still being answered (its answer would land in an orphaned conversation).
-      const chatId = resolveAccount(db, 'whatsapp', ids)
+      const chatId = resolveAccount(db, 'whatsapp', ids, now())
       const inbound: Inbound = {
         channel: 'whatsapp',
         chatId,

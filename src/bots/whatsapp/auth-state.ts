@@ -31,7 +31,8 @@ export type AuthStore = {
 const encode = (value: unknown) => JSON.stringify(value, BufferJSON.replacer)
 const decode = (text: string): unknown => JSON.parse(text, BufferJSON.reviver)
 
-export function createAuthStore(db: Db): AuthStore {
+/** `now` stamps what is written. */
+export function createAuthStore(db: Db, now: () => Date): AuthStore {
   const stored = readAuthValues(db, CREDS.type, [CREDS.id]).get(CREDS.id)
   const state: AuthenticationState = {
     creds: stored ? (decode(stored) as AuthenticationCreds) : initAuthCreds(),
@@ -54,7 +55,7 @@ export function createAuthStore(db: Db): AuthStore {
             changes.push({ type, id, value: value ? encode(value) : null })
           }
         }
-        writeAuthValues(db, changes)
+        writeAuthValues(db, changes, now())
       },
       clear() {
         clearAuth(db)
@@ -64,7 +65,7 @@ export function createAuthStore(db: Db): AuthStore {
   return {
     state,
     saveCreds() {
-      writeAuthValues(db, [{ ...CREDS, value: encode(state.creds) }])
+      writeAuthValues(db, [{ ...CREDS, value: encode(state.creds) }], now())
     },
     isPaired() {
       // `registered` is only set by the pairing-code flow; `account` by both.

@@ -44,7 +44,8 @@ export type ConnectionDeps = {
   onChange?: (state: ConnectionState) => void
   backoff?: Backoff
   random?: () => number
-  now?: () => Date
+  /** The time of the states and of a retry. */
+  now: () => Date
 }
 
 export type Connection = {
@@ -61,8 +62,7 @@ const statusCodeOf = (error: unknown): number | undefined =>
   (error as { output?: { statusCode?: number } } | undefined)?.output?.statusCode
 
 export function createConnection(deps: ConnectionDeps): Connection {
-  const { auth, logger } = deps
-  const now = deps.now ?? (() => new Date())
+  const { auth, logger, now } = deps
   const random = deps.random ?? Math.random
   let state: ConnectionState = { status: 'stopped', since: now() }
   let socket: WhatsAppSocket | undefined

@@ -30,6 +30,8 @@ export type SenderDeps = {
   /** Called for each reply not delivered after every retry (and those after it, left unsent). */
   onFailure: (jid: string, reply: Reply, attempts: number, error: string) => void
   random?: () => number
+  /** Milliseconds since the epoch from the adapter's clock; the gaps are waited for on real timers. */
+  now: () => number
 }
 
 /** Thrown by `send` with `{ failure: 'throw' }`: the caller (the outbox) keeps track itself. */
@@ -57,7 +59,7 @@ export function createSender(deps: SenderDeps): Sender {
 
   /** Waits for this message's turn: slots are handed out in call order, spaced by the pace. */
   async function slot(): Promise<void> {
-    const now = Date.now()
+    const now = deps.now()
     const at = Math.max(now, nextSlot)
     nextSlot = at + pace.intervalMs + Math.round(random() * pace.jitterMs)
     if (at > now) await sleep(at - now)

@@ -66,7 +66,7 @@ export type CertificateImportOptions = {
    */
   vault?: Pick<NikVault, 'hash'> | undefined
   /** "Now": the latest allowed `issued_at`, and when changes are recorded. */
-  now?: Date
+  now: Date
   /** Rows checked (phase "check", by line), then rows written (phase "write"), e.g. for a progress bar. */
   onProgress?: (done: number, total: number, phase: 'check' | 'write') => void
 }
@@ -180,7 +180,7 @@ export function importCertificates(
   input: string | Uint8Array,
   options: CertificateImportOptions,
 ): CertificateImportResult {
-  const now = options.now ?? new Date()
+  const { now } = options
   // Issued by today: the latest calendar day anywhere in Indonesia (WIT, UTC+9).
   const today = todayInJakarta(new Date(now.getTime() + 2 * 3_600_000))
   const { vault, onProgress } = options

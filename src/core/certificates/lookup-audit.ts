@@ -44,7 +44,8 @@ export type LookupAuditOptions = {
   maxBatch: number
   /** Told when a write fails (the entries are kept for the next try, up to a bound). */
   onError?: (error: unknown, pending: number) => void
-  now?: () => Date
+  /** The time each lookup is recorded at. */
+  now: () => Date
 }
 
 export const LOOKUP_ACTION = 'certificate.lookup'
@@ -82,9 +83,7 @@ const SIGNATURE = new Map<string, string>(
 const looksLikeNik = (number: string) => number.length >= 16 && parseNik(number).ok
 
 export function createLookupAudit(db: Db, options: LookupAuditOptions): LookupAudit {
-  const clock = options.now
-  // Without a clock of its own, the time is read without making a Date per lookup.
-  const now = clock ? () => clock().getTime() : Date.now
+  const now = () => options.now().getTime()
   // A salt made per process: the hash groups one client's lookups without being reversible (an
   // IPv4 address has only 2^32 values) or linkable across restarts.
   const salt = randomBytes(16)

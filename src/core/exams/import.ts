@@ -23,6 +23,7 @@ import {
 } from '../import/fields.js'
 import type { NikVault } from '../privacy/nik-vault.js'
 import { type PlanResult, planReminders } from '../reminders/plan.js'
+import type { ReminderSettings } from '../reminders/settings.js'
 
 export const EXAM_COLUMNS = [
   'exam_code',
@@ -58,7 +59,9 @@ export type ExamImportOptions = {
   /** The NIK vault of DATA_ENCRYPTION_KEY (the server's: the same NIK must give the same hash as in the people table). */
   vault: Pick<NikVault, 'hash'>
   /** "Now" for the reminder plan and the time of the changes. */
-  now?: Date
+  now: Date
+  /** The reminder settings the people of changed exams are planned again with. */
+  reminders: ReminderSettings
   /** Called after each data row has been checked, e.g. to draw a progress bar. */
   onProgress?: (done: number, total: number) => void
 }
@@ -245,7 +248,7 @@ const COMPARED = ['kind', 'status', 'mode', 'venue', 'meetingUrl', 'timeZone', '
  * of every person whose exam was added, moved, cancelled or otherwise changed are planned again.
  */
 export function importExams(db: Db, input: string | Uint8Array, options: ExamImportOptions): ExamImportResult {
-  const now = options.now ?? new Date()
+  const { now } = options
   const writes = examWrites(db)
   const changedPeople = new Set<number>()
   let unchanged = 0
@@ -301,11 +304,12 @@ export function importExams(db: Db, input: string | Uint8Array, options: ExamImp
       return 'updated'
     },
     finish: (db) => {
-      if (changedPeople.size > 0) reminders = planReminders(db, changedPeople, now)
+      if (changedPeople.size > 0) reminders = planReminders(db, changedPeople, now, options.reminders)
     },
   }
   const result = importCsv(db, input, spec, {
     actor: options.actor,
+    now,
     ...(options.onProgress && { onProgress: options.onProgress }),
   })
   if (!result.ok) return result

@@ -8,7 +8,7 @@
  */
 import type { Sample } from '@nlpjs/neural'
 import type { KnowledgeBase } from './knowledge-base.js'
-import { defaultNetworkCache, trainedNetwork } from './network-cache.js'
+import { type NetworkCache, trainedNetwork } from './network-cache.js'
 import type { Analyzer } from './normalize.js'
 
 export type Verdict = { id: string; score: number; outOfScope: boolean }
@@ -30,13 +30,13 @@ function features(terms: string[]): Record<string, number> {
 /**
  * `iterations` stays small on purpose: a network trained to the last example memorises the
  * phrasings and generalises worse (cross-validated: README, "How a question is matched").
- * `cacheDir`: where trained networks are kept between processes (network-cache.ts); null: none.
+ * `cache`: where trained networks are kept between processes (network-cache.ts); null: none.
  */
 export function createTopicClassifier(
   kb: KnowledgeBase,
   analyzer: Analyzer,
   iterations: number,
-  cacheDir: string | null = defaultNetworkCache(),
+  cache: NetworkCache | null,
 ): TopicClassifier {
   const corpus: Sample[] = []
   const add = (texts: string[], label: string) => {
@@ -48,7 +48,7 @@ export function createTopicClassifier(
   for (const topic of kb.topics) add([topic.title.id, ...topic.examples, ...topic.keywords], topic.id)
   for (const item of kb.outOfScope) add([...item.examples, ...item.keywords], `${OUT_OF_SCOPE}${item.id}`)
   const known = new Set(corpus.flatMap((sample) => Object.keys(sample.input)))
-  const network = trainedNetwork(corpus, { iterations, log: false }, cacheDir)
+  const network = trainedNetwork(corpus, { iterations, log: false }, cache)
 
   return {
     classify(terms) {

@@ -9,6 +9,7 @@ import MiniSearch from 'minisearch'
 import { createTopicClassifier, type TopicClassifier } from './classifier.js'
 import type { FaqTopic, KnowledgeBase, OutOfScope } from './knowledge-base.js'
 import { QUESTION_WORDS, REWRITES, WEAK_TERMS } from './lexicon.js'
+import type { NetworkCache } from './network-cache.js'
 import { type Analyzer, type AnalyzerOptions, createAnalyzer, words } from './normalize.js'
 
 export type MatchOutcome =
@@ -103,18 +104,19 @@ function withQuestions(kb: KnowledgeBase): KnowledgeBase {
 // same content shares one.
 const built = new Map<string, Matcher>()
 
-export function createMatcher(kb: KnowledgeBase, tuning: MatcherTuning = DEFAULT_TUNING): Matcher {
+/** The matcher of this content; `cache` keeps its trained network between processes (null: trained every time). */
+export function createMatcher(kb: KnowledgeBase, cache: NetworkCache | null, tuning: MatcherTuning = DEFAULT_TUNING): Matcher {
   const key = JSON.stringify([kb, tuning])
   let matcher = built.get(key)
   if (!matcher) {
-    matcher = buildMatcher(kb, tuning)
+    matcher = buildMatcher(kb, tuning, cache)
     if (built.size >= 8) built.clear()
     built.set(key, matcher)
   }
   return matcher
 }
 
-function buildMatcher(content: KnowledgeBase, tuning: MatcherTuning): Matcher {
+function buildMatcher(content: KnowledgeBase, tuning: MatcherTuning, cache: NetworkCache | null): Matcher {
   // Answers name the entries as written; everything learnt also learns the labelled questions.
   const kb = withQuestions(content)
   const rewriting = tuning.analysis?.rewriting ?? true
@@ -152,7 +154,9 @@ function buildMatcher(content: KnowledgeBase, tuning: MatcherTuning): Matcher {
     ...kb.outOfScope.map((item) => ({ id: item.id, title: '', keywords: join(item.keywords), examples: join(item.examples) })),
   ])
 
-  const classifier: TopicClassifier | null = tuning.neural ? createTopicClassifier(kb, analyzer, tuning.neural.iterations) : null
+  const classifier: TopicClassifier | null = tuning.neural
+    ? createTopicClassifier(kb, analyzer, tuning.neural.iterations, cache)
+    : null
 
   function rank(question: string): Ranked[] {
     return rankTerms(analyzer.terms(question))

@@ -6,9 +6,10 @@
  *
  * - The key is a hash of everything training depends on: the examples, the settings after their
  *   defaults, the version of @nlpjs/neural and the version of this format.
- * - The folder is private to the user running the assistant ($XDG_CACHE_HOME or ~/.cache, then
- *   kesos-assistant/faq-network, mode 0700), and a file is only loaded when it is a regular file in
- *   it whose features, classes, weights and settings are exactly the shape training would give;
+ * - The folder (FAQ_CACHE_DIR, by default $XDG_CACHE_HOME or ~/.cache, then
+ *   kesos-assistant/faq-network) is private to the user running the assistant (made with mode
+ *   0700, used only when it is theirs), and a file is only loaded when it is a regular file in it
+ *   whose features, classes, weights and settings are exactly the shape training would give;
  *   anything else is trained afresh and written again.
  * - Files are written whole (a new file with a random name, then renamed), the newest 8 are kept.
  * - A folder that cannot be made, read or written is simply not used.
@@ -26,7 +27,6 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { createRequire } from 'node:module'
-import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { NeuralNetwork, type NeuralSettings, type Sample } from '@nlpjs/neural'
 
@@ -34,10 +34,8 @@ const FORMAT = 2
 const KEEP = 8
 const NEURAL_VERSION = (createRequire(import.meta.url)('@nlpjs/neural/package.json') as { version: string }).version
 
-/** The folder used unless another is given. */
-export function defaultNetworkCache(): string {
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'kesos-assistant', 'faq-network')
-}
+/** Where trained networks are kept, and the clock that marks a file's last use (the newest are kept). */
+export type NetworkCache = { dir: string; now: () => Date }
 
 const ownedByUs = (uid: number) => typeof process.getuid !== 'function' || uid === process.getuid()
 
@@ -97,8 +95,8 @@ function prune(dir: string) {
   for (const { name } of files.slice(KEEP)) unlinkSync(join(dir, name))
 }
 
-/** A network trained on `corpus`, loaded from `dir` when it was trained before (null: no cache). */
-export function trainedNetwork(corpus: Sample[], settings: NeuralSettings, dir: string | null): NeuralNetwork {
+/** A network trained on `corpus`, loaded from the cache when it was trained before (null: no cache). */
+export function trainedNetwork(corpus: Sample[], settings: NeuralSettings, cache: NetworkCache | null): NeuralNetwork {
   const fresh = () => new NeuralNetwork({ ...settings })
   const blank = fresh()
   // The settings as the network holds them (defaults applied), and as its toJSON writes them.
@@ -107,9 +105,9 @@ export function trainedNetwork(corpus: Sample[], settings: NeuralSettings, dir: 
     .digest('hex')
     .slice(0, 32)
   const expected = (blank.toJSON() as { settings?: unknown }).settings
-  const usable = dir !== null && privateFolder(dir)
-  const file = usable ? join(dir, `${key}.json`) : undefined
-  if (file) {
+  const usable = cache !== null && privateFolder(cache.dir)
+  const file = usable ? join(cache.dir, `${key}.json`) : undefined
+  if (file && cache) {
     try {
       const info = lstatSync(file)
       if (info.isFile() && ownedByUs(info.uid)) {
@@ -117,7 +115,7 @@ export function trainedNetwork(corpus: Sample[], settings: NeuralSettings, dir: 
         if (fits(json, corpus, expected)) {
           const network = fresh()
           network.fromJSON(json)
-          const now = new Date()
+          const now = cache.now()
           utimesSync(file, now, now)
           return network
         }
@@ -128,12 +126,12 @@ export function trainedNetwork(corpus: Sample[], settings: NeuralSettings, dir: 
   }
   const network = fresh()
   network.train(corpus)
-  if (file && dir) {
-    const partial = join(dir, `.${key}.${randomBytes(6).toString('hex')}.tmp`)
+  if (file && cache) {
+    const partial = join(cache.dir, `.${key}.${randomBytes(6).toString('hex')}.tmp`)
     try {
       writeFileSync(partial, JSON.stringify(network.toJSON()), { flag: 'wx', mode: 0o600 })
       renameSync(partial, file) // whole or not at all, for processes starting together
-      prune(dir)
+      prune(cache.dir)
     } catch {
       try {
         unlinkSync(partial)

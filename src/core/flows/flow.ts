@@ -22,8 +22,11 @@ export type FlowStep = {
   choices?: (ctx: StepContext) => Choice[] | undefined
   /** `choices` are suggestions: typed text is validated as well (e.g. "use this number" or another). */
   choicesOptional?: boolean
-  /** Validates the typed text (or chosen id); an issue's message is an error code. */
-  schema: z.ZodType<unknown, string>
+  /**
+   * Validates the typed text (or chosen id); an issue's message is an error code. A function when
+   * the check depends on the turn (a birth date may not be after the turn's day).
+   */
+  schema: z.ZodType<unknown, string> | ((ctx: StepContext) => z.ZodType<unknown, string>)
   /** A check against the fields collected before (e.g. birth date against the NIK): an error code. */
   check?: (
     value: unknown,
@@ -159,7 +162,8 @@ export function continueFlow(flow: FlowDefinition, position: FlowPosition, input
   if (offered && !input.choice && !step.choicesOptional) {
     return repeatStep(flow, position, ctx, fill(t(ctx.lang, labels.choiceUnknown), { count: offered.length }))
   }
-  const parsed = step.schema.safeParse(input.choice ?? input.text)
+  const schema = typeof step.schema === 'function' ? step.schema(stepCtx) : step.schema
+  const parsed = schema.safeParse(input.choice ?? input.text)
   if (!parsed.success) return repeatStep(flow, position, ctx, firstError(parsed.error, ctx.lang))
   const problem = step.check?.(parsed.data, position.fields)
   if (problem) return repeatStep(flow, position, ctx, validationMessage(problem.code, problem.params, ctx.lang))

@@ -37,6 +37,8 @@ export type CsvImport<Row> = {
 export type ImportOptions = {
   /** Who imports ("cli", "admin-api"), for the audit log. */
   actor: string
+  /** When the import runs, for the audit log. */
+  now: Date
   /** Called after each data row has been checked, e.g. to draw a progress bar. */
   onProgress?: (done: number, total: number) => void
 }
@@ -103,7 +105,7 @@ export function importCsv<Row>(db: Db, input: string | Uint8Array, spec: CsvImpo
         spec.finish?.(db)
         db.insert(auditLog)
           .values({
-            at: new Date(),
+            at: options.now,
             actor: options.actor,
             action: 'import',
             entity: spec.entity,

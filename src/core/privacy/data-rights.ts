@@ -12,6 +12,7 @@ import { provinceByCode } from '../regions.js'
 import { queueOffer } from '../registration/commands.js'
 import { maskNik } from '../registration/flow.js'
 import { planReminders } from '../reminders/plan.js'
+import type { ReminderSettings } from '../reminders/settings.js'
 import { normalizeInput } from '../text/normalize.js'
 import type { Outcome, TurnContext } from '../turn.js'
 import type { Reply, Text } from '../types.js'
@@ -68,7 +69,12 @@ const fieldLabels = {
   institution: { id: 'Lembaga', en: 'Institution' },
 } satisfies Record<string, Text>
 
-export type DataRightsDeps = { vault: NikVault; offerHours: number }
+export type DataRightsDeps = {
+  vault: NikVault
+  offerHours: number
+  /** The reminder settings the plan made when a chat is unlinked uses. */
+  reminders: ReminderSettings
+}
 
 function shownNik(person: PersonRow, vault: NikVault): string {
   if (!person.nikCiphertext) return '–'
@@ -185,7 +191,7 @@ export function createDataRights(deps: DataRightsDeps): { actions: ChoiceAction[
         if (choiceId === 'data:delete') return askDelete(ctx)
         if (choiceId === 'data:unlink') {
           unlinkChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
-          planReminders(ctx.db, [personId], ctx.now) // no more reminders to this chat
+          planReminders(ctx.db, [personId], ctx.now, deps.reminders) // no more reminders to this chat
           return { replies: [{ text: t(ctx.lang, texts.unlinked) }], next: null }
         }
         const attachment = exportFile(ctx, personId, deps.vault)
@@ -226,7 +232,7 @@ export function createDataRights(deps: DataRightsDeps): { actions: ChoiceAction[
         const personId = linked(ctx)
         if (personId === undefined) return notLinked(ctx)
         unlinkChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
-        planReminders(ctx.db, [personId], ctx.now) // no more reminders to this chat
+        planReminders(ctx.db, [personId], ctx.now, deps.reminders) // no more reminders to this chat
         return { replies: [{ text: t(ctx.lang, texts.unlinked) }], next: null }
       }
       return undefined

@@ -26,6 +26,7 @@ import { MENU_PREFIX } from '../menu.js'
 import { fill, t } from '../messages.js'
 import { findProvince, zoneLabel } from '../regions.js'
 import { planReminders } from '../reminders/plan.js'
+import type { ReminderSettings } from '../reminders/settings.js'
 import { formatClock, formatDate } from '../text/dates.js'
 import { normalizeInput } from '../text/normalize.js'
 import { isYes } from '../text/yes-no.js'
@@ -245,11 +246,15 @@ export function askCancel(ctx: TurnContext, typedCode: string): Outcome {
   }
 }
 
-export type RegistrationCommandDeps = { offerHours: number }
+export type RegistrationCommandDeps = {
+  offerHours: number
+  /** The reminder settings the plans use when a seat is taken or a registration cancelled. */
+  reminders: ReminderSettings
+}
 
 /** The text of a seat offer, for the outbox, in the person's language. */
-export function offerMessage(offer: Offer, lang: Language, zone?: string): Reply {
-  const deadline = dateTime(offer.registration.offerExpiresAt ?? new Date(), zone ?? offer.session.timeZone, lang)
+export function offerMessage(offer: Offer, deadlineAt: Date, lang: Language, zone?: string): Reply {
+  const deadline = dateTime(deadlineAt, zone ?? offer.session.timeZone, lang)
   return {
     text: fill(t(lang, texts.offer), {
       title: offer.session.title,
@@ -272,7 +277,8 @@ export function queueOffer(ctx: { db: TurnContext['db']; now: Date }, offer: Off
     personId: offer.registration.personId,
     kind: 'seat_offer',
     key: `offer:${offer.registration.id}:${offer.registration.offerExpiresAt?.getTime() ?? 0}`,
-    build: (lang) => offerMessage(offer, lang, person?.timeZone),
+    // An offer always has its deadline; without one it would have to be taken at once.
+    build: (lang) => offerMessage(offer, offer.registration.offerExpiresAt ?? ctx.now, lang, person?.timeZone),
     dueAt: ctx.now,
     ...(offer.registration.offerExpiresAt && { expiresAt: offer.registration.offerExpiresAt }),
   })
@@ -302,7 +308,7 @@ export function createRegistrationCommands(deps: RegistrationCommandDeps): {
     const offer = openOfferOf(ctx.db, personId, ctx.now)
     if (!offer) return undefined
     acceptOffer(ctx.db, offer.registration.id, ctx.now)
-    planReminders(ctx.db, [personId], ctx.now)
+    planReminders(ctx.db, [personId], ctx.now, deps.reminders)
     const zone = readerZone(ctx)
     const values = {
       code: offer.registration.code,
@@ -356,7 +362,7 @@ export function createRegistrationCommands(deps: RegistrationCommandDeps): {
         if (result.kind === 'started') return { replies: [{ text: fill(t(lang, texts.cancelStarted), { code }) }], next: null }
         if (result.offer) queueOffer(ctx, result.offer)
         // Its reminders still waiting are cancelled.
-        planReminders(ctx.db, [personId], ctx.now)
+        planReminders(ctx.db, [personId], ctx.now, deps.reminders)
         return { replies: [{ text: fill(t(lang, texts.cancelDone), { code }) }], next: null }
       },
     },

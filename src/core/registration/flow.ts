@@ -23,6 +23,7 @@ import { maskPhone } from '../privacy/mask.js'
 import type { NikVault } from '../privacy/nik-vault.js'
 import { findProvince, type Province, provinceByCode, zoneLabel } from '../regions.js'
 import { planReminders } from '../reminders/plan.js'
+import type { ReminderSettings } from '../reminders/settings.js'
 import { normalizeInput } from '../text/normalize.js'
 import { isNo, isYes } from '../text/yes-no.js'
 import type { TurnContext } from '../turn.js'
@@ -243,7 +244,12 @@ export function noSessionsReply(lang: Language): Reply {
   return { text: t(lang, texts.none) }
 }
 
-export type RegistrationDeps = { vault: NikVault; offerHours: number }
+export type RegistrationDeps = {
+  vault: NikVault
+  offerHours: number
+  /** The reminder settings the new seat's reminders are planned with. */
+  reminders: ReminderSettings
+}
 
 export function createRegistrationFlow(deps: RegistrationDeps): FlowDefinition {
   return {
@@ -278,7 +284,7 @@ export function createRegistrationFlow(deps: RegistrationDeps): FlowDefinition {
         id: 'birthDate',
         label: label.birthDate,
         prompt: (ctx) => t(ctx.lang, texts.birthDate),
-        schema: birthDateSchema,
+        schema: (ctx) => birthDateSchema(ctx.now),
         display: (value, lang) => (lang === 'id' ? formatDateId(String(value)) : formatDateEn(String(value))),
         check: (value, fields) => {
           const nik = fields.nik as HeldNik | undefined
@@ -384,7 +390,7 @@ function complete(deps: RegistrationDeps, fields: Record<string, unknown>, ctx: 
     now,
   })
   // The seat's reminders (7 days, 1 day, 2 hours before), to this chat and the person's others.
-  planReminders(db, [person.personId], now)
+  planReminders(db, [person.personId], now, deps.reminders)
   if (result.kind === 'duplicate') {
     const status = statusText(result.registration.status, lang)
     return [{ text: fill(t(lang, texts.duplicate), { code: result.registration.code, status }) }]

@@ -19,6 +19,7 @@ import type { Outcome, TurnContext } from '../turn.js'
 import type { Text } from '../types.js'
 import { localMoment, REMINDER_ACTION, soonText } from './message.js'
 import { planReminders } from './plan.js'
+import type { ReminderSettings } from './settings.js'
 
 const texts = {
   stopped: {
@@ -176,22 +177,22 @@ function overview(ctx: TurnContext): Outcome {
   }
 }
 
-function stop(ctx: TurnContext): Outcome {
+function stop(ctx: TurnContext, settings: ReminderSettings): Outcome {
   const chat = chatOf(ctx)
   const wasOn = setEnabled(ctx.db, chat, false, ctx.now)
   const personId = personOfChat(ctx.db, chat.channel, chat.userId)
-  const { cancelled } = personId === undefined ? { cancelled: 0 } : planReminders(ctx.db, [personId], ctx.now)
+  const { cancelled } = personId === undefined ? { cancelled: 0 } : planReminders(ctx.db, [personId], ctx.now, settings)
   if (!wasOn && cancelled === 0) return { replies: [{ text: t(ctx.lang, texts.alreadyStopped) }], next: null }
   audit(ctx, 'reminders.stopped')
   const count = cancelled > 0 ? fill(t(ctx.lang, texts.stoppedCount), { n: cancelled }) : ''
   return { replies: [{ text: fill(t(ctx.lang, texts.stopped), { cancelled: count }) }], next: null }
 }
 
-function start(ctx: TurnContext): Outcome {
+function start(ctx: TurnContext, settings: ReminderSettings): Outcome {
   const chat = chatOf(ctx)
   setEnabled(ctx.db, chat, true, ctx.now)
   const personId = personOfChat(ctx.db, chat.channel, chat.userId)
-  if (personId !== undefined) planReminders(ctx.db, [personId], ctx.now)
+  if (personId !== undefined) planReminders(ctx.db, [personId], ctx.now, settings)
   audit(ctx, 'reminders.started')
   const view = overview(ctx)
   return { ...view, replies: [{ text: t(ctx.lang, texts.started) }, ...view.replies] }
@@ -316,7 +317,13 @@ function answer(ctx: TurnContext, reply: 'hadir' | 'batal', contact: string, eve
   return { replies: [{ text: fill(t(lang, texts.examCancel), { what, when, code: target.code, contact }) }], next: null }
 }
 
-export function createReminderChat(deps: { contact: string }): {
+export type ReminderChatDeps = {
+  contact: string
+  /** The reminder settings the plans made from the chat use (turned on again, language changed). */
+  reminders: ReminderSettings
+}
+
+export function createReminderChat(deps: ReminderChatDeps): {
   feature: Feature
   commands: TypedCommand[]
   actions: ChoiceAction[]
@@ -326,8 +333,8 @@ export function createReminderChat(deps: { contact: string }): {
   const commands: TypedCommand[] = [
     (ctx, text) => {
       const typed = normalizeInput(text)
-      if (STOP.test(typed) || PLAIN_STOP.test(typed)) return stop(ctx)
-      if (START.test(typed)) return start(ctx)
+      if (STOP.test(typed) || PLAIN_STOP.test(typed)) return stop(ctx, deps.reminders)
+      if (START.test(typed)) return start(ctx, deps.reminders)
       if (typed === 'pengingat' || typed === 'pengingat saya' || typed === 'reminder' || typed === 'reminders')
         return overview(ctx)
       if (HADIR.test(typed)) return answer(ctx, 'hadir', deps.contact)
@@ -339,8 +346,8 @@ export function createReminderChat(deps: { contact: string }): {
       prefix: REMINDER_ACTION,
       handle(ctx, choiceId) {
         const rest = choiceId.slice(REMINDER_ACTION.length)
-        if (rest === 'off') return stop(ctx)
-        if (rest === 'on') return start(ctx)
+        if (rest === 'off') return stop(ctx, deps.reminders)
+        if (rest === 'on') return start(ctx, deps.reminders)
         const [reply, ...key] = rest.split(':')
         const outcome = reply === 'hadir' || reply === 'batal' ? answer(ctx, reply, deps.contact, key.join(':')) : undefined
         return outcome ?? { replies: [{ text: t(ctx.lang, texts.eventGone) }], next: null }
@@ -356,7 +363,7 @@ export function createReminderChat(deps: { contact: string }): {
       .where(and(eq(channelIdentities.channel, chat.channel), eq(channelIdentities.userId, chat.userId)))
       .run()
     const personId = personOfChat(ctx.db, chat.channel, chat.userId)
-    if (personId !== undefined) planReminders(ctx.db, [personId], ctx.now)
+    if (personId !== undefined) planReminders(ctx.db, [personId], ctx.now, deps.reminders)
   }
   return {
     languageChanged,

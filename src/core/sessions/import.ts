@@ -23,6 +23,7 @@ import {
 } from '../import/fields.js'
 import { findProvince, type Province } from '../regions.js'
 import { planReminders } from '../reminders/plan.js'
+import type { ReminderSettings } from '../reminders/settings.js'
 import { findTargetGroup, TARGET_GROUPS, type TargetGroup } from './target-groups.js'
 
 export const SESSION_COLUMNS = [
@@ -155,7 +156,7 @@ function sessionSchema(regions: Region[]) {
  * Adds or updates a session; a smaller capacity must still hold the seats already taken or offered.
  * The people confirmed for a session that moved or changed place are collected in `replan`.
  */
-function sessionWriter(db: Db, replan: Set<number>): CsvImport<SessionFields>['write'] {
+function sessionWriter(db: Db, replan: Set<number>, now: Date): CsvImport<SessionFields>['write'] {
   const writes = sessionWrites(db)
   return (_db, fields) => {
     const id = writes.idOf(fields.code)
@@ -171,7 +172,7 @@ function sessionWriter(db: Db, replan: Set<number>): CsvImport<SessionFields>['w
       }
     }
     const before = db.select().from(bimtekSessions).where(eq(bimtekSessions.id, id)).get()
-    writes.update(id, fields, new Date())
+    writes.update(id, fields, now)
     const told = ['title', 'mode', 'venue', 'mapUrl', 'meetingUrl', 'timeZone'] as const
     if (
       before &&
@@ -190,20 +191,25 @@ function sessionWriter(db: Db, replan: Set<number>): CsvImport<SessionFields>['w
   }
 }
 
+export type SessionImportOptions = ImportOptions & {
+  /** The reminder settings the people of a moved session are planned again with. */
+  reminders: ReminderSettings
+}
+
 /** Imports a sessions CSV: every row or none (see importCsv). */
-export function importSessions(db: Db, input: string | Uint8Array, options: ImportOptions): ImportResult {
+export function importSessions(db: Db, input: string | Uint8Array, options: SessionImportOptions): ImportResult {
   const replan = new Set<number>()
   const spec: CsvImport<SessionFields> = {
     entity: 'bimtek_sessions',
     columns: SESSION_COLUMNS,
     schema: sessionSchema(listRegions(db)),
     key: { column: 'code', normalise: (value) => value.toUpperCase() },
-    write: sessionWriter(db, replan),
+    write: sessionWriter(db, replan, options.now),
     // Once every row is written, in the same transaction: the reminders of the people of a session
     // that moved or changed place are planned again, each person once (the old ones still waiting
     // are cancelled, the new ones tell the new time and place).
     finish: (tx) => {
-      if (replan.size > 0) planReminders(tx, replan, new Date())
+      if (replan.size > 0) planReminders(tx, replan, options.now, options.reminders)
     },
   }
   return importCsv(db, input, spec, options)

@@ -21,6 +21,7 @@ import { fill, t } from '../messages.js'
 import type { NikVault } from '../privacy/nik-vault.js'
 import { formatLocalTime } from '../regions.js'
 import { planReminders } from '../reminders/plan.js'
+import type { ReminderSettings } from '../reminders/settings.js'
 import type { Outcome, TurnContext } from '../turn.js'
 import type { Reply, Text } from '../types.js'
 import { parseNik } from '../validators/nik.js'
@@ -96,7 +97,7 @@ function identifierSchema(vault: NikVault) {
 export type ProvenHandler = (ctx: TurnContext, person: PersonRow) => Reply[]
 
 /** Checks the claim, counts the attempt, links the chat on success. */
-function verify(ctx: TurnContext, person: PersonRow | undefined, birthDate: string, onProven: ProvenHandler): Reply[] {
+function verify(ctx: TurnContext, person: PersonRow | undefined, birthDate: string, deps: IdentityDeps): Reply[] {
   const until = lockedUntil(ctx)
   if (until) return [lockedReply(ctx, until)]
   const ok = person !== undefined && person.birthDate === birthDate
@@ -110,11 +111,16 @@ function verify(ctx: TurnContext, person: PersonRow | undefined, birthDate: stri
   const { channel, userId, chatId } = ctx.inbound
   linkChat(ctx.db, { channel, userId, chatId, personId: person.id, language: ctx.lang, now: ctx.now })
   // A newly linked chat gets the person's reminders from now on.
-  planReminders(ctx.db, [person.id], ctx.now)
-  return onProven(ctx, person)
+  planReminders(ctx.db, [person.id], ctx.now, deps.reminders)
+  return deps.onProven(ctx, person)
 }
 
-export type IdentityDeps = { vault: NikVault; onProven: ProvenHandler }
+export type IdentityDeps = {
+  vault: NikVault
+  onProven: ProvenHandler
+  /** The reminder settings a newly linked chat's reminders are planned with. */
+  reminders: ReminderSettings
+}
 
 /** The NIK-or-code route; `id` tells apart what the proof is for ("status", "data-saya"). */
 export function createIdentityFlow(id: string, deps: IdentityDeps): FlowDefinition {
@@ -128,14 +134,19 @@ export function createIdentityFlow(id: string, deps: IdentityDeps): FlowDefiniti
         prompt: (ctx) => t(ctx.lang, texts.identifier),
         schema: identifierSchema(deps.vault),
       },
-      { id: 'birthDate', label: label.birthDate, prompt: (ctx) => t(ctx.lang, texts.birthDate), schema: birthDateSchema },
+      {
+        id: 'birthDate',
+        label: label.birthDate,
+        prompt: (ctx) => t(ctx.lang, texts.birthDate),
+        schema: (ctx) => birthDateSchema(ctx.now),
+      },
     ],
     summaryTitle: label.identifier,
     skipSummary: true,
     complete(fields, ctx) {
       const claim = fields.identifier as Identifier
       const person = claim.kind === 'nik' ? personByNikHash(ctx.db, claim.hash) : personByRegistrationCode(ctx.db, claim.code)
-      return verify(ctx, person, String(fields.birthDate), deps.onProven)
+      return verify(ctx, person, String(fields.birthDate), deps)
     },
   }
 }
@@ -144,12 +155,19 @@ export function createIdentityFlow(id: string, deps: IdentityDeps): FlowDefiniti
 export function createPhoneIdentityFlow(id: string, deps: IdentityDeps): FlowDefinition {
   return {
     id: `identity-phone-${id}`,
-    steps: [{ id: 'birthDate', label: label.birthDate, prompt: (ctx) => t(ctx.lang, texts.phoneIntro), schema: birthDateSchema }],
+    steps: [
+      {
+        id: 'birthDate',
+        label: label.birthDate,
+        prompt: (ctx) => t(ctx.lang, texts.phoneIntro),
+        schema: (ctx) => birthDateSchema(ctx.now),
+      },
+    ],
     summaryTitle: label.birthDate,
     skipSummary: true,
     complete(fields, ctx) {
       const matches = ctx.inbound.senderPhone ? peopleByPhone(ctx.db, ctx.inbound.senderPhone) : []
-      return verify(ctx, matches.length === 1 ? matches[0] : undefined, String(fields.birthDate), deps.onProven)
+      return verify(ctx, matches.length === 1 ? matches[0] : undefined, String(fields.birthDate), deps)
     },
   }
 }

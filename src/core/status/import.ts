@@ -19,6 +19,7 @@ import { readCsv } from '../import/read-csv.js'
 import type { NikVault } from '../privacy/nik-vault.js'
 import { findProvince, type Province } from '../regions.js'
 import { planReminders } from '../reminders/plan.js'
+import type { ReminderSettings } from '../reminders/settings.js'
 import { findTargetGroup, TARGET_GROUPS } from '../sessions/target-groups.js'
 import { type Nik, nikMatchesBirthDate } from '../validators/nik.js'
 import { type PhoneErrorCode, parseMobilePhone } from '../validators/phone.js'
@@ -67,7 +68,9 @@ export type StatusImportOptions = {
   /** The NIK vault of DATA_ENCRYPTION_KEY (the server's: the same NIK must give the same hash). */
   vault: Pick<NikVault, 'hash' | 'encrypt'>
   /** "Now": what a stage date may not be after, and when the messages are due. */
-  now?: Date
+  now: Date
+  /** The reminder settings a changed portfolio deadline's reminders are planned with. */
+  reminders: ReminderSettings
   /** Rows checked (phase "check"), then rows written (phase "write"), e.g. for a progress bar. */
   onProgress?: (done: number, total: number, phase: 'check' | 'write') => void
 }
@@ -285,7 +288,7 @@ class Rejected extends Error {
 export function importStatus(db: Db, input: string | Uint8Array, options: StatusImportOptions): StatusImportResult {
   const read = readCsv(input, STATUS_COLUMNS)
   if (!read.ok) return read
-  const now = options.now ?? new Date()
+  const { now } = options
   const { records } = read
   const errors: ImportError[] = [...read.errors]
   const total = records.length
@@ -484,7 +487,7 @@ export function importStatus(db: Db, input: string | Uint8Array, options: Status
             counts.messagesQueued += queued
           }
           // A portfolio deadline set, moved or passed (the person moved on): reminders follow.
-          if (changed && linked.has(personId)) planReminders(db, [personId], now)
+          if (changed && linked.has(personId)) planReminders(db, [personId], now, options.reminders)
         }
         if (errors.length > 0) throw new Rejected()
         db.insert(auditLog)

@@ -3,12 +3,8 @@ import { fail, ok, type Result } from '../result.js'
 export const DATE_ERROR_CODES = ['DATE_FORMAT', 'DATE_INVALID', 'DATE_FUTURE', 'DATE_TOO_OLD'] as const
 export type DateErrorCode = (typeof DATE_ERROR_CODES)[number]
 
-export type ParseDateOptions = {
-  /** Reference "today"; defaults to the current time. */
-  now?: Date
-  /** Accept dates after today; two-digit years then mean 20yy. Default false. */
-  allowFuture?: boolean
-}
+/** Dates after today are refused (today as of `now`), unless `allowFuture`: two-digit years then mean 20yy. */
+export type ParseDateOptions = { now: Date; allowFuture?: false } | { allowFuture: true }
 
 const MONTHS_ID = [
   'Januari',
@@ -96,23 +92,23 @@ type Parts = { day: number; month: number; year: string }
  * 17081990; or ISO 1990-08-17) into 'YYYY-MM-DD'. Two-digit years take the latest century that is
  * not in the future. Future dates are refused unless `allowFuture`.
  */
-export function parseDate(input: string, opts: ParseDateOptions = {}): Result<string, DateErrorCode> {
+export function parseDate(input: string, opts: ParseDateOptions): Result<string, DateErrorCode> {
   const parts = splitDate(input)
   if (!parts) return fail('DATE_FORMAT')
   const { day, month } = parts
 
-  const today = todayIso(opts.now ?? new Date())
+  const today = opts.allowFuture ? undefined : todayIso(opts.now)
   let year: number
   if (parts.year.length === 4) {
     year = Number(parts.year)
   } else {
     year = 2000 + Number(parts.year)
-    if (!opts.allowFuture && toIso(year, month, day) > today) year -= 100
+    if (today && toIso(year, month, day) > today) year -= 100
   }
 
   if (!isRealDate(year, month, day)) return fail('DATE_INVALID')
   if (year < MIN_YEAR) return fail('DATE_TOO_OLD')
-  if (!opts.allowFuture && toIso(year, month, day) > today) return fail('DATE_FUTURE')
+  if (today && toIso(year, month, day) > today) return fail('DATE_FUTURE')
   return ok(toIso(year, month, day))
 }
 

@@ -41,7 +41,7 @@ export function schemaFromParser<T>(parse: (input: string) => Result<T, string>)
 }
 
 /** A date schema with the given options (see parseDate); outputs 'YYYY-MM-DD'. */
-export const dateSchema = (opts: ParseDateOptions = {}) => schemaFromParser((s) => parseDate(s, opts))
+export const dateSchema = (opts: ParseDateOptions) => schemaFromParser((s) => parseDate(s, opts))
 
 /** NIK → the parsed Nik object. */
 export const nikSchema = schemaFromParser((s) => parseNik(s))
@@ -52,8 +52,8 @@ export const phoneSchema = schemaFromParser((s) => {
 })
 /** Mobile number (HP/WhatsApp) → E.164 string; landlines are refused. */
 export const mobilePhoneSchema = schemaFromParser(parseMobilePhone)
-/** Birth date → ISO string; past dates only. */
-export const birthDateSchema = dateSchema()
+/** Birth date → ISO string; dates up to today (as of `now`) only. */
+export const birthDateSchema = (now: Date) => dateSchema({ now })
 /** A date that may lie in the future (exam day, certificate expiry) → ISO string; past dates are accepted too. */
 export const futureDateSchema = dateSchema({ allowFuture: true })
 /** Full name → normalised name. */

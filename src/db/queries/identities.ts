@@ -5,17 +5,18 @@ import type { Db } from '../client.js'
 import { channelIdentities, conversationStates } from '../schema.js'
 import { cancelRemindersOfChat } from './outbox.js'
 
-/** Records that a chat blocked the bot (a date) or allows messages again (null). */
-export function setBlocked(db: Db, channel: Channel, userId: string, chatId: string, at: Date | null): void {
+/** Records at `now` that a chat blocked the bot (`blocked`) or allows messages again. */
+export function setBlocked(db: Db, channel: Channel, userId: string, chatId: string, blocked: boolean, now: Date): void {
+  const blockedAt = blocked ? now : null
   db.insert(channelIdentities)
-    .values({ channel, userId, chatId, blockedAt: at })
+    .values({ channel, userId, chatId, blockedAt, createdAt: now, updatedAt: now })
     .onConflictDoUpdate({
       target: [channelIdentities.channel, channelIdentities.userId],
-      set: { blockedAt: at, chatId, updatedAt: new Date() },
+      set: { blockedAt, chatId, updatedAt: now },
     })
     .run()
   // Nothing more goes to a chat that blocked us: its reminders still waiting are cancelled.
-  if (at) cancelRemindersOfChat(db, channel, chatId, at, 'cancelled: the person blocked the assistant')
+  if (blocked) cancelRemindersOfChat(db, channel, chatId, now, 'cancelled: the person blocked the assistant')
 }
 
 /**
@@ -44,8 +45,9 @@ export function knownAccount(db: Db, channel: Channel, ids: { phone?: string; li
  * the ids a message reveals, returns the id the conversation is kept under: the phone id once it
  * is known, else the LID. When a message first reveals that a LID-only account has a phone id,
  * the two records (and a conversation in progress under the LID) become one, in one transaction.
+ * `now` stamps the records changed.
  */
-export function resolveAccount(db: Db, channel: Channel, ids: { phone?: string; lid?: string }): string {
+export function resolveAccount(db: Db, channel: Channel, ids: { phone?: string; lid?: string }, now: Date): string {
   const { phone, lid } = ids
   if (!phone && !lid) throw new Error('resolveAccount needs at least one id')
   return db.transaction((tx) => {
@@ -62,7 +64,10 @@ export function resolveAccount(db: Db, channel: Channel, ids: { phone?: string; 
         .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.altUserId, lid)))
         .get()
       if (known) return known.userId
-      tx.insert(channelIdentities).values({ channel, userId: lid, chatId: lid }).onConflictDoNothing().run()
+      tx.insert(channelIdentities)
+        .values({ channel, userId: lid, chatId: lid, createdAt: now, updatedAt: now })
+        .onConflictDoNothing()
+        .run()
       return lid
     }
     const phoneId = phone as string
@@ -85,26 +90,23 @@ export function resolveAccount(db: Db, channel: Channel, ids: { phone?: string; 
         }
         if (!existing) {
           tx.insert(channelIdentities)
-            .values({ ...lidOnly, id: undefined, userId: phoneId, altUserId: lid, chatId: phoneId, updatedAt: new Date() })
+            .values({ ...lidOnly, id: undefined, userId: phoneId, altUserId: lid, chatId: phoneId, updatedAt: now })
             .run()
           return phoneId
         }
         tx.update(channelIdentities)
-          .set({ personId: existing.personId ?? lidOnly.personId, updatedAt: new Date() })
+          .set({ personId: existing.personId ?? lidOnly.personId, updatedAt: now })
           .where(eq(channelIdentities.id, existing.id))
           .run()
       }
     }
     if (!existing) {
       tx.insert(channelIdentities)
-        .values({ channel, userId: phoneId, chatId: phoneId, ...(lid && { altUserId: lid }) })
+        .values({ channel, userId: phoneId, chatId: phoneId, createdAt: now, updatedAt: now, ...(lid && { altUserId: lid }) })
         .onConflictDoNothing()
         .run()
     } else if (lid && existing.altUserId !== lid) {
-      tx.update(channelIdentities)
-        .set({ altUserId: lid, updatedAt: new Date() })
-        .where(eq(channelIdentities.id, existing.id))
-        .run()
+      tx.update(channelIdentities).set({ altUserId: lid, updatedAt: now }).where(eq(channelIdentities.id, existing.id)).run()
     }
     return phoneId
   })

@@ -7,9 +7,9 @@ export function getMeta(db: Db, key: string): string | undefined {
   return db.select({ value: appMeta.value }).from(appMeta).where(eq(appMeta.key, key)).get()?.value
 }
 
-export function setMeta(db: Db, key: string, value: string): void {
+export function setMeta(db: Db, key: string, value: string, now: Date): void {
   db.insert(appMeta)
-    .values({ key, value })
-    .onConflictDoUpdate({ target: appMeta.key, set: { value, updatedAt: new Date() } })
+    .values({ key, value, updatedAt: now })
+    .onConflictDoUpdate({ target: appMeta.key, set: { value, updatedAt: now } })
     .run()
 }

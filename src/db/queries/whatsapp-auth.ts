@@ -17,8 +17,8 @@ export function readAuthValues(db: Db, type: string, ids: string[]): Map<string,
   return found
 }
 
-/** Writes and deletes (value null) in one transaction: a crash never leaves half a key set. */
-export function writeAuthValues(db: Db, changes: { type: string; id: string; value: string | null }[]): void {
+/** Writes (stamped `now`) and deletes (value null) in one transaction: a crash never leaves half a key set. */
+export function writeAuthValues(db: Db, changes: { type: string; id: string; value: string | null }[], now: Date): void {
   db.transaction((tx) => {
     for (const { type, id, value } of changes) {
       if (value === null) {
@@ -27,8 +27,8 @@ export function writeAuthValues(db: Db, changes: { type: string; id: string; val
           .run()
       } else {
         tx.insert(whatsappAuth)
-          .values({ type, id, value })
-          .onConflictDoUpdate({ target: [whatsappAuth.type, whatsappAuth.id], set: { value, updatedAt: new Date() } })
+          .values({ type, id, value, updatedAt: now })
+          .onConflictDoUpdate({ target: [whatsappAuth.type, whatsappAuth.id], set: { value, updatedAt: now } })
           .run()
       }
     }

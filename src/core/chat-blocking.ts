@@ -1,0 +1,38 @@
+/**
+ * A person blocks the assistant in a chat, or allows it again; the channel tells (Telegram's
+ * my_chat_member update, a refused send) and calls these, so every channel follows one rule:
+ * nothing more goes to a blocked chat (its reminders still waiting are cancelled), and a chat
+ * allowed again takes the person's reminders again, planned from that moment.
+ */
+import type { Db } from '../db/client.js'
+import { setBlocked } from '../db/queries/identities.js'
+import { inTransaction, personOfChat } from '../db/queries/registrations.js'
+import type { Channel } from '../vocabulary/message.js'
+import { planReminders } from './reminders/plan.js'
+import type { ReminderSettings } from './reminders/settings.js'
+
+/** A chat account as the channel knows it. */
+export type ChatAccount = { channel: Channel; userId: string; chatId: string }
+
+export type ChatBlocking = {
+  /** The person blocked the assistant in this chat at `at`. */
+  chatBlocked(chat: ChatAccount, at: Date): void
+  /** The person allows messages in this chat again at `at`. */
+  chatUnblocked(chat: ChatAccount, at: Date): void
+}
+
+export function createChatBlocking(deps: { db: Db; reminders: ReminderSettings }): ChatBlocking {
+  const { db, reminders } = deps
+  return {
+    chatBlocked(chat, at) {
+      inTransaction(db, (tx) => setBlocked(tx, chat.channel, chat.userId, chat.chatId, true, at))
+    },
+    chatUnblocked(chat, at) {
+      inTransaction(db, (tx) => {
+        setBlocked(tx, chat.channel, chat.userId, chat.chatId, false, at)
+        const personId = personOfChat(tx, chat.channel, chat.userId)
+        if (personId !== undefined) planReminders(tx, [personId], at, reminders)
+      })
+    },
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * The core's settings from the configuration: what each composition root (the server, the CLI, the
+ * terminal chat) hands down, so the core never reads the configuration itself.
+ */
+import type { Config } from './config.js'
+import { DEFAULT_PACE } from './core/outbox.js'
+import type { OutboxSettings } from './core/reminders/outbox-config.js'
+import type { ReminderSettings } from './core/reminders/settings.js'
+
+/** The reminder plan's settings. */
+export function reminderSettingsOf(config: Config): ReminderSettings {
+  return { offsets: config.REMINDER_OFFSETS, portfolioDays: config.REMINDER_PORTFOLIO_DAYS, quiet: config.REMINDER_QUIET_HOURS }
+}
+
+/** The outbox's settings: each channel's pace, how often it runs, the grace period, the quiet hours. */
+export function outboxSettingsOf(config: Config): OutboxSettings {
+  // How far apart the runs are, for how much each run takes: "*/N * * * *" is every N minutes;
+  // any other expression is taken as every minute (the most a run then takes is a minute's worth).
+  const everyMinutes = /^\*\/(\d{1,2}) \* \* \* \*$/.exec(config.REMINDER_CRON)?.[1]
+  return {
+    pace: {
+      ...DEFAULT_PACE,
+      telegram: { perSecond: config.TELEGRAM_SEND_PER_SECOND, perChatMs: config.TELEGRAM_CHAT_INTERVAL_MS },
+      whatsapp: {
+        perSecond: 1000 / Math.max(config.WHATSAPP_SEND_INTERVAL_MS, 1),
+        perChatMs: config.WHATSAPP_SEND_INTERVAL_MS,
+        jitterMs: config.WHATSAPP_SEND_JITTER_MS,
+      },
+    },
+    runEveryMs: (everyMinutes ? Number(everyMinutes) : 1) * 60_000,
+    graceMs: config.REMINDER_GRACE_HOURS * 3_600_000,
+    quiet: config.REMINDER_QUIET_HOURS,
+  }
+}

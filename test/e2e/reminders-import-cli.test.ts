@@ -1,0 +1,135 @@
+/**
+ * The imports of `npm run cli` plan reminders with the configured settings, not the defaults
+ * (7d, 1d, 2h before a session or exam; 7 and 1 days before a portfolio deadline): each import runs
+ * as a real process on a database file with REMINDER_OFFSETS=3d,5h and REMINDER_PORTFOLIO_DAYS=5,2,
+ * and the reminders it plans for the people it changes are exactly those.
+ */
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Core } from '../../src/bootstrap.js'
+import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
+import { importSessions } from '../../src/core/sessions/import.js'
+import { importStatus } from '../../src/core/status/import.js'
+import { closeDatabase, type Db } from '../../src/db/client.js'
+import { personByNikHash } from '../../src/db/queries/people.js'
+import { linkChat } from '../../src/db/queries/registrations.js'
+import { bimtekSessions } from '../../src/db/schema.js'
+import { testCore } from '../support/core.js'
+import { EXAM, examsFile, PEOPLE_FILE } from '../support/exams-csv.js'
+import { killAll, start, tempDir, writeIn } from '../support/programs.js'
+import { addExam, addPerson, confirm, DAY, remindersOf } from '../support/reminders.js'
+import { day, sessionsFile } from '../support/sessions-csv.js'
+import { STATUS, statusFile } from '../support/status-csv.js'
+
+const SETTINGS = { REMINDER_OFFSETS: '3d,5h', REMINDER_PORTFOLIO_DAYS: '5,2' }
+
+let temp: ReturnType<typeof tempDir>
+let dbPath: string
+
+beforeEach(() => {
+  temp = tempDir('reminder-settings')
+  dbPath = join(temp.dir, 'kesos.db')
+})
+
+afterEach(() => {
+  killAll()
+  temp.cleanup()
+})
+
+/** Prepares the database file in this process (on the default settings), then closes it. */
+function prepare<T>(seed: (core: Core) => T): T {
+  const core = testCore({ path: dbPath })
+  try {
+    return seed(core)
+  } finally {
+    closeDatabase(core.db)
+  }
+}
+
+/** `npm run cli -- import KIND FILE` under the non-default settings; fails the test unless it succeeds. */
+async function importWithSettings(kind: string, file: string): Promise<void> {
+  const run = start('src/cli.ts', ['import', kind, writeIn(temp.dir, `${kind}.csv`, file)], {
+    DATABASE_PATH: dbPath,
+    ...SETTINGS,
+  })
+  const exit = await run.exited(30_000)
+  expect(exit, run.stderr()).toEqual({ code: 0, signal: null })
+}
+
+/** The person's waiting reminders as "event kind label", e.g. "exam 3d". */
+function waiting(personId: number): string[] {
+  const core = testCore({ path: dbPath })
+  try {
+    return remindersOf(core.db, personId)
+      .filter((row) => row.status === 'pending')
+      .map((row) => `${row.eventKey?.split(':')[0]} ${row.label}`)
+  } finally {
+    closeDatabase(core.db)
+  }
+}
+
+/** Budi (STATUS), as the status file stored him. */
+const budiOf = ({ db, vault }: Core) => {
+  const budi = personByNikHash(db, vault.hash(STATUS.nik))
+  if (!budi) throw new Error('Budi is not stored')
+  return budi.id
+}
+const linkTelegram = (db: Db, personId: number) =>
+  linkChat(db, { channel: 'telegram', userId: '5550101', chatId: '5550101', personId, language: 'id', now: new Date() })
+
+describe('the imports plan reminders with the configured settings', () => {
+  it('import sessions: the people of a moved session get the configured reminders before its new start', async () => {
+    const person = prepare(({ db }) => {
+      const imported = importSessions(db, sessionsFile({}), {
+        actor: 'test',
+        now: new Date(),
+        reminders: DEFAULT_REMINDER_SETTINGS,
+      })
+      if (!imported.ok) throw new Error(JSON.stringify(imported.errors))
+      const session = db.select({ id: bimtekSessions.id }).from(bimtekSessions).all()[0]
+      const personId = addPerson(db, { zone: 'Asia/Makassar', chats: [{ channel: 'telegram', chatId: '5550100' }] })
+      confirm(db, personId, session?.id ?? 0)
+      return personId
+    })
+    // Two days later than SESSION (day 30 to 31), registration closing as before.
+    await importWithSettings('sessions', sessionsFile({ starts_at: `${day(32)} 09:00`, ends_at: `${day(33)} 16:00` }))
+    expect(waiting(person)).toEqual(['registration 3d', 'registration 5h'])
+  }, 60_000)
+
+  it('import status: a new portfolio deadline, and the exam of the same person, get the configured reminders', async () => {
+    const person = prepare((core) => {
+      const { db, vault } = core
+      const imported = importStatus(db, statusFile({}), {
+        actor: 'test',
+        vault,
+        now: new Date(),
+        reminders: DEFAULT_REMINDER_SETTINGS,
+      })
+      if (!imported.ok) throw new Error(JSON.stringify(imported.errors))
+      const personId = budiOf(core)
+      linkTelegram(db, personId)
+      addExam(db, personId, { startsAt: new Date(Date.now() + 30 * DAY) })
+      return personId
+    })
+    await importWithSettings('status', statusFile({}, { stage: 'portofolio', stage_date: day(-1), due_date: day(20), note: '' }))
+    expect(waiting(person)).toEqual(['portfolio 5d', 'portfolio 2d', 'exam 3d', 'exam 5h'])
+  }, 60_000)
+
+  it('import exams: a new exam gets the configured reminders', async () => {
+    const person = prepare((core) => {
+      const { db, vault } = core
+      const imported = importStatus(db, PEOPLE_FILE, {
+        actor: 'test',
+        vault,
+        now: new Date(),
+        reminders: DEFAULT_REMINDER_SETTINGS,
+      })
+      if (!imported.ok) throw new Error(JSON.stringify(imported.errors))
+      const personId = budiOf(core)
+      linkTelegram(db, personId)
+      return personId
+    })
+    await importWithSettings('exams', examsFile({ ...EXAM, starts_at: `${day(20)} 09:00` }))
+    expect(waiting(person)).toEqual(['exam 3d', 'exam 5h'])
+  }, 60_000)
+})
