@@ -15,7 +15,7 @@ import { closeDatabase } from '../../src/db/client.js'
 import { setBlocked } from '../../src/db/queries/identities.js'
 import { cancelRegistration } from '../../src/db/queries/registrations.js'
 import { certificationStages, exams, outbox } from '../../src/db/schema.js'
-import { testCore } from '../support/core.js'
+import { inbound, testCore } from '../support/core.js'
 import { addExam, addPerson, confirm, DAY, HOUR, localTime, MINUTE, remindersOf } from '../support/reminders.js'
 import { addSession } from '../support/sessions.js'
 import { sessionsFile } from '../support/sessions-csv.js'
@@ -299,6 +299,31 @@ describe('settings', () => {
     addExam(db, person, { startsAt: new Date(NOW.getTime() + 10 * DAY) })
     planReminders(db, [person], NOW, { ...DEFAULT_REMINDER_SETTINGS, offsets: parseOffsets('3d,30m') })
     expect(remindersOf(db, person).map((r) => r.label)).toEqual(['3d', '30m'])
+  })
+
+  it('menu 5 tells the configured offsets and quiet hours, in both languages', async () => {
+    const tell = async (env: Record<string, string>, ...texts: string[]) => {
+      core = testCore({ clock: () => NOW, env })
+      const person = addPerson(core.db, { chats: [{ channel: 'console', chatId: 'c-1' }] })
+      addExam(core.db, person, { startsAt: new Date(NOW.getTime() + 20 * DAY) })
+      let replies: Reply[] = []
+      for (const text of texts) replies = await core.engine.handle(inbound(text, { chatId: 'c-1', userId: 'c-1' }))
+      closeDatabase(core.db)
+      core = undefined
+      return replies[0]?.text.split('\n')[1]
+    }
+    expect(await tell({}, 'pengingat')).toBe(
+      'Saya mengingatkan jadwal Bimtek dan ujian Anda 7 hari, 1 hari, dan 2 jam sebelumnya, serta batas portofolio; tidak pada pukul 21.00–06.00 waktu Anda.',
+    )
+    expect(await tell({ REMINDER_OFFSETS: '3d,5h,30m', REMINDER_QUIET_HOURS: '22:30-05:00' }, 'pengingat')).toBe(
+      'Saya mengingatkan jadwal Bimtek dan ujian Anda 3 hari, 5 jam, dan 30 menit sebelumnya, serta batas portofolio; tidak pada pukul 22.30–05.00 waktu Anda.',
+    )
+    expect(await tell({ REMINDER_OFFSETS: '1d', REMINDER_QUIET_HOURS: '00:00-00:00' }, 'pengingat')).toBe(
+      'Saya mengingatkan jadwal Bimtek dan ujian Anda 1 hari sebelumnya, serta batas portofolio.',
+    )
+    expect(await tell({ REMINDER_OFFSETS: '2d,1h', REMINDER_QUIET_HOURS: '22:30-05:00' }, 'english', 'reminders')).toBe(
+      'I remind you of your Bimtek and exam dates 2 days and 1 hour before, and of your portfolio deadline; never between 22:30 and 05:00 your time.',
+    )
   })
 })
 

@@ -16,7 +16,7 @@ import { askCancel } from '../registration/commands.js'
 import { normalizeInput } from '../text/normalize.js'
 import { YES_WORDS } from '../text/yes-no.js'
 import type { Outcome, TurnContext } from '../turn.js'
-import type { Text } from '../types.js'
+import type { Language, Text } from '../types.js'
 import { localMoment, REMINDER_ACTION, soonText } from './message.js'
 import { planReminders } from './plan.js'
 import type { ReminderSettings } from './settings.js'
@@ -36,9 +36,10 @@ const texts = {
     en: '🔔 Reminders are on for this chat.',
   },
   overviewOn: {
-    id: '🔔 *Pengingat* untuk chat ini: *menyala*.\nSaya mengingatkan jadwal Bimtek dan ujian Anda 7 hari, 1 hari, dan 2 jam sebelumnya, serta batas portofolio; tidak pada pukul 21.00–06.00 waktu Anda.',
-    en: '🔔 *Reminders* for this chat: *on*.\nI remind you of your Bimtek and exam dates 7 days, 1 day and 2 hours before, and of your portfolio deadline; never between 21:00 and 06:00 your time.',
+    id: '🔔 *Pengingat* untuk chat ini: *menyala*.\nSaya mengingatkan jadwal Bimtek dan ujian Anda {offsets} sebelumnya, serta batas portofolio{quiet}.',
+    en: '🔔 *Reminders* for this chat: *on*.\nI remind you of your Bimtek and exam dates {offsets} before, and of your portfolio deadline{quiet}.',
   },
+  quiet: { id: '; tidak pada pukul {start}–{end} waktu Anda', en: '; never between {start} and {end} your time' },
   overviewOff: {
     id: '🔕 *Pengingat* untuk chat ini: *mati*. Ketik *mulai pengingat* untuk menyalakannya.',
     en: '🔕 *Reminders* for this chat: *off*. Type *mulai pengingat* to turn them on.',
@@ -135,7 +136,7 @@ const zoneOf = (db: Db, personId: number | undefined) =>
     ? undefined
     : db.select({ zone: people.timeZone }).from(people).where(eq(people.id, personId)).get()?.zone) ?? 'Asia/Jakarta'
 
-function overview(ctx: TurnContext): Outcome {
+function overview(ctx: TurnContext, settings: ReminderSettings): Outcome {
   const { lang, db } = ctx
   const chat = chatOf(ctx)
   const personId = personOfChat(db, chat.channel, chat.userId)
@@ -169,12 +170,33 @@ function overview(ctx: TurnContext): Outcome {
   return {
     replies: [
       {
-        text: `${t(lang, texts.overviewOn)}\n\n${body}\n\n${t(lang, texts.howToStop)}`,
+        text: `${overviewOnText(lang, settings)}\n\n${body}\n\n${t(lang, texts.howToStop)}`,
         ...(chat.channel === 'telegram' && { choices: [{ id: `${REMINDER_ACTION}off`, label: t(lang, texts.buttonOff) }] }),
       },
     ],
     next: null,
   }
+}
+
+/** What menu 5 says reminders do, from the settings in use ("7 hari, 1 hari, dan 2 jam"; the quiet hours, if any). */
+function overviewOnText(lang: Language, settings: ReminderSettings): string {
+  const units = { d: ['hari', 'day'], h: ['jam', 'hour'], m: ['menit', 'minute'] } as const
+  const spans = settings.offsets.map(({ label }) => {
+    const match = /^(\d+)([dhm])$/.exec(label)
+    if (!match) return label
+    const n = Number(match[1])
+    const [id, en] = units[match[2] as keyof typeof units]
+    return lang === 'id' ? `${n} ${id}` : `${n} ${en}${n === 1 ? '' : 's'}`
+  })
+  const last = spans.pop() ?? ''
+  const offsets =
+    spans.length === 0 ? last : lang === 'id' ? `${spans.join(', ')}, dan ${last}` : `${spans.join(', ')} and ${last}`
+  const { start, end } = settings.quiet
+  const hhmm = (minutes: number, separator: string) =>
+    `${String(Math.floor(minutes / 60)).padStart(2, '0')}${separator}${String(minutes % 60).padStart(2, '0')}`
+  const sep = lang === 'id' ? '.' : ':'
+  const quiet = start === end ? '' : fill(t(lang, texts.quiet), { start: hhmm(start, sep), end: hhmm(end, sep) })
+  return fill(t(lang, texts.overviewOn), { offsets, quiet })
 }
 
 function stop(ctx: TurnContext, settings: ReminderSettings): Outcome {
@@ -194,7 +216,7 @@ function start(ctx: TurnContext, settings: ReminderSettings): Outcome {
   const personId = personOfChat(ctx.db, chat.channel, chat.userId)
   if (personId !== undefined) planReminders(ctx.db, [personId], ctx.now, settings)
   audit(ctx, 'reminders.started')
-  const view = overview(ctx)
+  const view = overview(ctx, settings)
   return { ...view, replies: [{ text: t(ctx.lang, texts.started) }, ...view.replies] }
 }
 
@@ -336,7 +358,7 @@ export function createReminderChat(deps: ReminderChatDeps): {
       if (STOP.test(typed) || PLAIN_STOP.test(typed)) return stop(ctx, deps.reminders)
       if (START.test(typed)) return start(ctx, deps.reminders)
       if (typed === 'pengingat' || typed === 'pengingat saya' || typed === 'reminder' || typed === 'reminders')
-        return overview(ctx)
+        return overview(ctx, deps.reminders)
       if (HADIR.test(typed)) return answer(ctx, 'hadir', deps.contact)
       return undefined
     },
@@ -367,7 +389,7 @@ export function createReminderChat(deps: ReminderChatDeps): {
   }
   return {
     languageChanged,
-    feature: { start: overview },
+    feature: { start: (ctx) => overview(ctx, deps.reminders) },
     commands,
     actions,
     cancelOutsideFlow: (ctx) => answer(ctx, 'batal', deps.contact),
