@@ -1,14 +1,14 @@
 import type { Config } from '../config.js'
 import { importExams } from '../core/exams/import.js'
 import type { Db } from '../db/client.js'
-import { importFile } from './io.js'
+import { importFile, serverVault } from './io.js'
 
 const out = (text: string) => process.stdout.write(text)
 const _err = (text: string) => process.stderr.write(text)
 
 export function importExamsCommand(db: Db, args: string[], config: Config): number {
-  const result = importFile(args, config, 'npm run cli -- import exams jadwal-ujian.csv', (input, options) =>
-    importExams(db, input, { actor: 'cli', ...options }),
+  const result = importFile(args, 'npm run cli -- import exams jadwal-ujian.csv', (input, options) =>
+    importExams(db, input, { actor: 'cli', vault: serverVault(config), ...options }),
   )
   if (typeof result === 'number') return result
   out(`${result.inserted} jadwal ujian ditambahkan, ${result.updated} diperbarui, ${result.unchanged} tidak berubah.\n`)

@@ -11,8 +11,8 @@ const out = (text: string) => process.stdout.write(text)
 const err = (text: string) => process.stderr.write(text)
 
 export function importStatusCommand(db: Db, args: string[], config: Config): number {
-  const result = importFile(args, config, 'npm run cli -- import status status-sertifikasi.csv', (input, options) =>
-    importStatus(db, input, { actor: 'cli', ...options }),
+  const result = importFile(args, 'npm run cli -- import status status-sertifikasi.csv', (input, options) =>
+    importStatus(db, input, { actor: 'cli', vault: serverVault(config), ...options }),
   )
   if (typeof result === 'number') return result
   out(`${result.peopleAdded} orang, ${result.stagesAdded} tahap ditambahkan, ${result.stagesUpdated} diperbarui.\n`)
