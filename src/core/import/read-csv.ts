@@ -7,7 +7,7 @@
  */
 import { CsvError, parse } from 'csv-parse/sync'
 
-/** Why a row (or the whole file, on line 1) cannot be imported, as staff read it. */
+/** Why a row, or the whole file (its encoding, quoting or header), cannot be imported, as staff read it. */
 export type ImportError = { line: number; column?: string; message: string }
 
 /**
