@@ -215,7 +215,7 @@ export function importExams(db: Db, input: string | Uint8Array, options: ExamImp
       check: (row) => {
         unique(row)
         const exam = check(row)
-        if (exam && !row.bad) rows.push(exam)
+        if (exam) rows.push(exam)
       },
       write: ({ db, reject, rejected, progress }) => {
         const writes = examWrites(db)

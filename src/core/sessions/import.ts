@@ -220,7 +220,7 @@ export function importSessions(
       check: (row) => {
         unique(row)
         const fields = check(row)
-        if (fields && !row.bad) rows.push({ line: row.line, fields })
+        if (fields) rows.push({ line: row.line, fields })
       },
       write: ({ db: tx, reject, rejected, progress }) => {
         const counts: SessionImportCounts = { inserted: 0, updated: 0 }
