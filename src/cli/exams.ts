@@ -2,14 +2,20 @@ import type { Config } from '../config.js'
 import { importExams } from '../core/exams/import.js'
 import type { Db } from '../db/client.js'
 import { reminderSettingsOf } from '../settings.js'
-import { importFile } from './io.js'
+import { importFile, serverVault } from './io.js'
 
 const out = (text: string) => process.stdout.write(text)
 const _err = (text: string) => process.stderr.write(text)
 
 export function importExamsCommand(db: Db, args: string[], config: Config, clock: () => Date): number {
-  const result = importFile(args, config, 'npm run cli -- import exams jadwal-ujian.csv', (input, options) =>
-    importExams(db, input, { actor: 'cli', now: clock(), reminders: reminderSettingsOf(config), ...options }),
+  const result = importFile(args, 'npm run cli -- import exams jadwal-ujian.csv', (input, options) =>
+    importExams(db, input, {
+      actor: 'cli',
+      now: clock(),
+      reminders: reminderSettingsOf(config),
+      vault: serverVault(config),
+      ...options,
+    }),
   )
   if (typeof result === 'number') return result
   out(`${result.inserted} jadwal ujian ditambahkan, ${result.updated} diperbarui, ${result.unchanged} tidak berubah.\n`)

@@ -8,7 +8,7 @@ import { createNikVault, type NikVault } from '../core/privacy/nik-vault.js'
 import { createLogger } from '../logger.js'
 
 /** The file's bytes, or (after one line on stderr saying why it cannot be read) undefined. */
-export function readInput(path: string): Uint8Array | undefined {
+function readInput(path: string): Uint8Array | undefined {
   try {
     return readFileSync(path)
   } catch (error) {
@@ -30,7 +30,7 @@ export type Progress = {
 const PHASES: Record<string, string> = { check: 'diperiksa', write: 'disimpan' }
 
 /** A progress bar on stderr, only for a person watching a terminal (never in logs or pipes). */
-export function progressBar(): Progress {
+function progressBar(): Progress {
   if (!process.stderr.isTTY) return { stop: () => {} }
   const bar = new cliProgress.SingleBar({
     format: 'Mengimpor [{bar}] {value}/{total} baris{phase}',
@@ -57,17 +57,15 @@ export function serverVault(config: Config): NikVault {
   return createNikVault(resolveDataKey(config, logger))
 }
 
-type ImportRun<R> = (input: Uint8Array, options: { vault: NikVault; onProgress?: Progress['onProgress'] }) => R
+type ImportRun<R> = (input: Uint8Array, options: { onProgress?: Progress['onProgress'] }) => R
 
 /**
- * An import of a file with NIKs from the command line: the file named in `args` (else the usage
- * line and exit code 2), the server's NIK vault, a progress bar, and every bad row on stderr (exit
- * code 1). Returns the result of a good file, for the command to tell what was stored; otherwise
- * the exit code.
+ * An import from the command line: the file named in `args` (else the usage line and exit code 2),
+ * a progress bar, and every bad row on stderr (exit code 1). Returns the result of a good file, for
+ * the command to tell what was stored; otherwise the exit code.
  */
 export function importFile<R extends { ok: true } | { ok: false; errors: ImportError[] }>(
   args: string[],
-  config: Config,
   usage: string,
   run: ImportRun<R>,
 ): Extract<R, { ok: true }> | number {
@@ -78,11 +76,10 @@ export function importFile<R extends { ok: true } | { ok: false; errors: ImportE
   }
   const input = readInput(path)
   if (!input) return 2
-  const vault = serverVault(config)
   const progress = progressBar()
   let result: R
   try {
-    result = run(input, { vault, ...(progress.onProgress && { onProgress: progress.onProgress }) })
+    result = run(input, { ...(progress.onProgress && { onProgress: progress.onProgress }) })
   } finally {
     progress.stop()
   }

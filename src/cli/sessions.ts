@@ -1,7 +1,6 @@
 /** `npm run cli -- import sessions | sessions list | sessions registrations`: Bimtek sessions for the secretariat. */
 import { parseArgs } from 'node:util'
 import type { Config } from '../config.js'
-import { formatImportError } from '../core/import/csv.js'
 import { formatLocalDateTime } from '../core/regions.js'
 import { importSessions } from '../core/sessions/import.js'
 import { registrationsCsv, sessionsCsv } from '../core/sessions/listing.js'
@@ -14,36 +13,16 @@ import {
   type SessionRegistration,
 } from '../db/queries/sessions.js'
 import { reminderSettingsOf } from '../settings.js'
-import { progressBar, readInput } from './io.js'
+import { importFile } from './io.js'
 
 const out = (text: string) => process.stdout.write(text)
 const err = (text: string) => process.stderr.write(text)
 
 export function importSessionsCommand(db: Db, args: string[], config: Config, clock: () => Date): number {
-  const path = args[0]
-  if (!path) {
-    err('Sebutkan filenya, mis.: npm run cli -- import sessions sesi.csv\n')
-    return 2
-  }
-  const input = readInput(path)
-  if (!input) return 2
-  const progress = progressBar()
-  let result: ReturnType<typeof importSessions>
-  try {
-    result = importSessions(db, input, {
-      actor: 'cli',
-      now: clock(),
-      reminders: reminderSettingsOf(config),
-      ...(progress.onProgress && { onProgress: progress.onProgress }),
-    })
-  } finally {
-    progress.stop()
-  }
-  if (!result.ok) {
-    for (const error of result.errors) err(`${formatImportError(error)}\n`)
-    err(`${new Set(result.errors.map((e) => e.line)).size} baris ditolak; tidak ada yang disimpan.\n`)
-    return 1
-  }
+  const result = importFile(args, 'npm run cli -- import sessions sesi.csv', (input, options) =>
+    importSessions(db, input, { actor: 'cli', now: clock(), reminders: reminderSettingsOf(config), ...options }),
+  )
+  if (typeof result === 'number') return result
   out(`${result.inserted} sesi ditambahkan, ${result.updated} diperbarui.\n`)
   return 0
 }

@@ -13,8 +13,14 @@ const out = (text: string) => process.stdout.write(text)
 const err = (text: string) => process.stderr.write(text)
 
 export function importStatusCommand(db: Db, args: string[], config: Config, clock: () => Date): number {
-  const result = importFile(args, config, 'npm run cli -- import status status-sertifikasi.csv', (input, options) =>
-    importStatus(db, input, { actor: 'cli', now: clock(), reminders: reminderSettingsOf(config), ...options }),
+  const result = importFile(args, 'npm run cli -- import status status-sertifikasi.csv', (input, options) =>
+    importStatus(db, input, {
+      actor: 'cli',
+      now: clock(),
+      reminders: reminderSettingsOf(config),
+      vault: serverVault(config),
+      ...options,
+    }),
   )
   if (typeof result === 'number') return result
   out(`${result.peopleAdded} orang, ${result.stagesAdded} tahap ditambahkan, ${result.stagesUpdated} diperbarui.\n`)

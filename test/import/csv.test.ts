@@ -1,15 +1,15 @@
 /**
- * The generic CSV import, with a small key/value import into app_meta: files as spreadsheets save
- * them, line numbers, syntax errors, and all-or-nothing writes.
+ * The import pipeline every file goes through, with a small key/value import into app_meta: files
+ * as spreadsheets save them, line numbers, syntax errors, every bad row reported, all-or-nothing
+ * writes, progress.
  */
 import { asc, eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { z } from 'zod'
 import type { Core } from '../../src/bootstrap.js'
-import { type CsvImport, formatImportError, importCsv } from '../../src/core/import/csv.js'
-import { requiredText, wholeNumber } from '../../src/core/import/fields.js'
+import { requiredText, wholeNumber } from '../../src/core/import/cells.js'
+import { type CsvImport, formatImportError, type ImportProgress, importCsv, uniqueColumn } from '../../src/core/import/csv.js'
 import { closeDatabase } from '../../src/db/client.js'
-import { appMeta } from '../../src/db/schema.js'
+import { appMeta, auditLog } from '../../src/db/schema.js'
 import { testCore } from '../support/core.js'
 
 let core: Core
@@ -18,32 +18,45 @@ beforeEach(() => {
 })
 afterEach(() => closeDatabase(core.db))
 
-type Row = { key: string; value: string; weight: number }
+type Column = 'key' | 'value' | 'weight'
+type Counts = { inserted: number; updated: number }
 
-function spec(over: Partial<CsvImport<Row>> = {}): CsvImport<Row> {
+const NOW = new Date('2026-11-23T05:00:00Z')
+
+/** Keys `conflict` names are refused as the write finds them; writing `failOn` throws. */
+function metaImport({ conflict = 'value', failOn = '' } = {}): CsvImport<Column, Counts> {
+  const parsers = { key: requiredText(40), value: requiredText(200, { multiline: true }), weight: wholeNumber(1, 9) }
+  const unique = uniqueColumn<Column>('key', (value) => value.toLowerCase())
+  const rows: { line: number; key: string; value: string }[] = []
   return {
     entity: 'app_meta',
     columns: ['key', 'value', 'weight'],
-    schema: z.object({ key: requiredText(40), value: requiredText(200, { multiline: true }), weight: wholeNumber(1, 9) }),
-    key: { column: 'key', normalise: (value) => value.toLowerCase() },
-    write: (db, row) => {
-      const existing = db.select().from(appMeta).where(eq(appMeta.key, row.key)).get()
-      db.insert(appMeta)
-        .values({ key: row.key, value: row.value })
-        .onConflictDoUpdate({ target: appMeta.key, set: { value: row.value } })
-        .run()
-      return existing ? 'updated' : 'inserted'
+    check: (row) => {
+      unique(row)
+      const cells = row.cells(parsers)
+      if (cells && !row.bad) rows.push({ line: row.line, key: cells.key, value: cells.value })
     },
-    ...over,
+    write: ({ db, reject }) => {
+      const counts = { inserted: 0, updated: 0 }
+      for (const { line, key, value } of rows) {
+        if (key === failOn) throw new Error('disk full')
+        if (value === conflict) {
+          reject(line, 'value', 'bentrok')
+          continue
+        }
+        const existing = db.select().from(appMeta).where(eq(appMeta.key, key)).get()
+        db.insert(appMeta).values({ key, value }).onConflictDoUpdate({ target: appMeta.key, set: { value } }).run()
+        counts[existing ? 'updated' : 'inserted'] += 1
+      }
+      return counts
+    },
   }
 }
 
-const run = (
-  input: string | Uint8Array,
-  over: Partial<CsvImport<Row>> = {},
-  onProgress?: (done: number, total: number) => void,
-) => importCsv(core.db, input, spec(over), { actor: 'test', now: new Date(), ...(onProgress && { onProgress }) })
+const run = (input: string | Uint8Array, spec = metaImport(), onProgress?: ImportProgress) =>
+  importCsv(core.db, input, spec, { actor: 'test', now: NOW, onProgress })
 const stored = () => core.db.select({ key: appMeta.key, value: appMeta.value }).from(appMeta).orderBy(asc(appMeta.key)).all()
+const audited = () => core.db.select().from(auditLog).where(eq(auditLog.entity, 'app_meta')).all()
 
 describe('files as spreadsheets save them', () => {
   it('reads a BOM, CRLF line ends, a quoted CRLF inside a field, and blank or empty rows at the end', () => {
@@ -129,37 +142,51 @@ describe('line numbers', () => {
 })
 
 describe('all or nothing', () => {
-  it('a row refused by the write (a conflict with stored data) undoes the rows written before it', () => {
-    const result = run('key,value,weight\na,x,1\nb,y,1\nc,z,1\n', {
-      write: (db, row) => {
-        if (row.key === 'c') return { column: 'value', message: 'bentrok' }
-        return spec().write(db, row)
-      },
-    })
-    expect(result).toEqual({ ok: false, errors: [{ line: 4, column: 'value', message: 'bentrok' }] })
+  it('a good file is written and recorded in the audit log with its counts', () => {
+    run('key,value,weight\na,x,1\n')
+    expect(run('key,value,weight\na,y,1\nb,z,2\n')).toEqual({ ok: true, inserted: 1, updated: 1 })
+    expect(audited().map((row) => [row.actor, row.action, row.at, row.details])).toEqual([
+      ['test', 'import', NOW, '{"inserted":1,"updated":0}'],
+      ['test', 'import', NOW, '{"inserted":1,"updated":1}'],
+    ])
+  })
+
+  it('a row refused by the write (a conflict with stored data) undoes the rows written before and after it', () => {
+    const result = run('key,value,weight\na,x,1\nb,taken,1\nc,z,1\n', metaImport({ conflict: 'taken' }))
+    expect(result).toEqual({ ok: false, errors: [{ line: 3, column: 'value', message: 'bentrok' }] })
     expect(stored()).toEqual([])
+    expect(audited()).toEqual([])
+  })
+
+  it('reports the bad cells and the conflicts with stored data of one file together, in file order', () => {
+    const result = run('key,value,weight\na,taken,1\nb,y,0\n', metaImport({ conflict: 'taken' }))
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        { line: 2, column: 'value', message: 'bentrok' },
+        { line: 3, column: 'weight', message: 'harus bilangan bulat 1–9 (tertulis "0")' },
+      ],
+    })
   })
 
   it('a write that fails midway rolls back and is thrown', () => {
-    const file = 'key,value,weight\na,x,1\nb,y,1\nc,z,1\n'
-    expect(() =>
-      run(file, {
-        write: (db, row) => {
-          if (row.key === 'c') throw new Error('disk full')
-          return spec().write(db, row)
-        },
-      }),
-    ).toThrow('disk full')
+    expect(() => run('key,value,weight\na,x,1\nb,y,1\nc,z,1\n', metaImport({ failOn: 'c' }))).toThrow('disk full')
     expect(stored()).toEqual([])
+    expect(audited()).toEqual([])
   })
+})
 
-  it('reports progress once per data row', () => {
-    const calls: [number, number][] = []
-    run('key,value,weight\na,x,1\nb,y,1\nc,z,1\n', {}, (done, total) => calls.push([done, total]))
+describe('progress', () => {
+  it('lines checked, then rows written: from 0 when the write lock is taken to all of them', () => {
+    const calls: [number, number, string][] = []
+    run('key,value,weight\na,x,1\nb,y,1\nc,z,1\n', metaImport(), (done, total, phase) => calls.push([done, total, phase]))
     expect(calls).toEqual([
-      [1, 3],
-      [2, 3],
-      [3, 3],
+      [1, 4, 'check'],
+      [2, 4, 'check'],
+      [3, 4, 'check'],
+      [4, 4, 'check'],
+      [0, 3, 'write'],
+      [3, 3, 'write'],
     ])
   })
 })

@@ -1,41 +1,105 @@
 /**
- * `scanCsv`, the streaming reader of the certificates import, against `readCsv` (csv-parse on the
- * whole file): the same rows, line numbers and reasons for any text, including broken quoting.
+ * `readCsv`, the one reader of every import, against csv-parse reading the whole text at once (the
+ * reference): the same rows, line numbers and reasons for any text, including broken quoting.
  */
+import { CsvError, parse } from 'csv-parse/sync'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { type ImportError, readCsv, scanCsv } from '../../src/core/import/read-csv.js'
+import { type ImportError, readCsv } from '../../src/core/import/read-csv.js'
 
 const COLUMNS = ['a', 'b', 'c'] as const
 
-type Read = { ok: boolean; rows: [number, string[]][]; errors: ImportError[] }
-
-function viaReadCsv(input: string): Read {
-  const read = readCsv(input, COLUMNS)
-  if (!read.ok) return { ok: false, rows: [], errors: read.errors }
-  return {
-    ok: true,
-    rows: read.records.map(({ line, values }) => [line, COLUMNS.map((column) => values[column] ?? '')]),
-    errors: read.errors,
-  }
-}
-
-function viaScanCsv(input: string): Read {
-  const rows: [number, string[]][] = []
-  const scan = scanCsv(input, COLUMNS, (line, values) => rows.push([line, values]))
-  return scan.ok ? { ok: true, rows, errors: scan.errors } : { ok: false, rows: [], errors: scan.errors }
-}
+type Read = { ok: boolean; rows: [number, string[]][]; errors: ImportError[]; badHeaderLine?: number }
 
 const NOT_CLOSED = 'tanda kutip (") dibuka tetapi tidak ditutup sampai akhir file'
 
+/** What staff read for each of csv-parse's complaints. */
+const SYNTAX: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: NOT_CLOSED,
+  INVALID_OPENING_QUOTE:
+    'tanda kutip (") di tengah nilai; apit seluruh nilai dengan tanda kutip dan tulis kutip di dalamnya dua kali ("")',
+  CSV_INVALID_CLOSING_QUOTE: 'sesudah tanda kutip penutup harus ada pemisah kolom atau akhir baris',
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'sesudah tanda kutip penutup harus ada pemisah kolom atau akhir baris',
+}
+
+/** The reference: csv-parse on the whole text, lines counted back from where each record ends. */
+function viaCsvParse(input: string): Read {
+  const text = input.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')
+  const header = text.split('\n').find((line) => line.trim() !== '') ?? ''
+  let lastRecordEnd = 0
+  let records: { info: { lines: number }; record: string[] }[]
+  try {
+    records = parse(text, {
+      delimiter: header.includes(';') && !header.includes(',') ? ';' : ',',
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      skip_records_with_empty_values: true,
+      on_record: (record, context) => {
+        lastRecordEnd = context.lines
+        return record
+      },
+    }) as unknown as typeof records
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error
+    let line = typeof error.lines === 'number' ? error.lines : lastRecordEnd + 1
+    if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
+      // Reported at the end of the text: the broken record starts after the last good one.
+      const lines = text.split('\n')
+      line = lastRecordEnd + 1
+      while (line < lines.length && lines[line - 1]?.trim() === '') line++
+    }
+    return { ok: false, rows: [], errors: [{ line, message: SYNTAX[error.code] ?? `format CSV tidak terbaca (${error.code})` }] }
+  }
+  const lined = records.map(({ info, record }) => ({
+    line: info.lines - record.reduce((breaks, value) => breaks + (value.match(/\n/g)?.length ?? 0), 0),
+    fields: record,
+  }))
+  const [first, ...data] = lined
+  if (!first)
+    return { ok: false, rows: [], errors: [{ line: 1, message: 'file kosong: baris pertama harus berisi nama kolom (a,b,c)' }] }
+  const names = first.fields.map((name) => name.trim().toLowerCase())
+  if ([...names].sort().join() !== 'a,b,c') return { ok: false, rows: [], errors: [], badHeaderLine: first.line }
+  if (data.length === 0) {
+    return { ok: false, rows: [], errors: [{ line: first.line + 1, message: 'file tidak berisi baris data (hanya header)' }] }
+  }
+  const rows: [number, string[]][] = []
+  const errors: ImportError[] = []
+  for (const { line, fields } of data) {
+    if (fields.length !== names.length) {
+      errors.push({
+        line,
+        message: `berisi ${fields.length} nilai, padahal header ${names.length} kolom (periksa koma dan tanda kutip)`,
+      })
+    } else rows.push([line, COLUMNS.map((column) => fields[names.indexOf(column)]?.trim() ?? '')])
+  }
+  return { ok: true, rows, errors }
+}
+
+function viaReadCsv(input: string): Read {
+  const rows: [number, string[]][] = []
+  const read = readCsv(input, COLUMNS, (line, values) => rows.push([line, values]))
+  return read.ok ? { ok: true, rows, errors: read.errors } : { ok: false, rows: [], errors: read.errors }
+}
+
 const same = (input: string) => {
-  const expected = viaReadCsv(input)
-  const actual = viaScanCsv(input)
-  expect(actual.ok, JSON.stringify(input)).toBe(expected.ok)
+  const expected = viaCsvParse(input)
+  const actual = viaReadCsv(input)
+  const shown = JSON.stringify(input)
+  expect(actual.ok, shown).toBe(expected.ok)
+  if (expected.badHeaderLine !== undefined) {
+    // Every reason is about the header, on its line, and the last one lists the columns wanted.
+    expect(
+      actual.errors.map((error) => error.line),
+      shown,
+    ).toEqual(actual.errors.map(() => expected.badHeaderLine))
+    expect(actual.errors.at(-1)?.message, shown).toBe('header harus berisi tepat kolom berikut (urutan bebas): a,b,c')
+    return
+  }
   const [unclosed] = expected.errors
   if (expected.errors.length === 1 && unclosed?.message === NOT_CLOSED) {
-    // readCsv does not count rows of empty values (",,") before the open quote, so it may name an
-    // earlier line; scanCsv names the line where the quote opens.
+    // csv-parse does not count rows of empty values (",,") before the open quote, so it may name an
+    // earlier line; readCsv names the line where the quote opens.
     const [found] = actual.errors
     expect(found?.message).toBe(NOT_CLOSED)
     expect(found?.line ?? 0).toBeGreaterThanOrEqual(unclosed.line)
@@ -43,14 +107,14 @@ const same = (input: string) => {
       .replace(/^\uFEFF/, '')
       .replace(/\r\n?/g, '\n')
       .split('\n')
-    expect(lines[(found?.line ?? 0) - 1], JSON.stringify(input)).toContain('"')
+    expect(lines[(found?.line ?? 0) - 1], shown).toContain('"')
     return
   }
-  expect(actual.errors, JSON.stringify(input)).toEqual(expected.errors)
-  if (expected.ok) expect(actual.rows, JSON.stringify(input)).toEqual(expected.rows)
+  expect(actual.errors, shown).toEqual(expected.errors)
+  expect(actual.rows, shown).toEqual(expected.rows)
 }
 
-describe('scanCsv reads like readCsv', () => {
+describe('readCsv reads like csv-parse', () => {
   it.each([
     ['plain', 'a,b,c\n1,2,3\n4,5,6\n'],
     ['columns in another order and case, no final line end', 'C,a,B\n3,1,2\n6,4,5'],
@@ -79,18 +143,35 @@ describe('scanCsv reads like readCsv', () => {
       { numRuns: 3000 },
     )
   })
+})
 
+describe('the header', () => {
+  it('names what is missing, unknown or repeated, then the columns wanted, all on its line', () => {
+    const read = readCsv('\nA,a,d\n1,2,3\n', COLUMNS, () => {})
+    expect(read).toEqual({
+      ok: false,
+      errors: [
+        { line: 2, message: 'kolom muncul lebih dari sekali: a' },
+        { line: 2, message: 'kolom tidak dikenal: d' },
+        { line: 2, message: 'kolom tidak ada: b, c' },
+        { line: 2, message: 'header harus berisi tepat kolom berikut (urutan bebas): a,b,c' },
+      ],
+    })
+  })
+})
+
+describe('a file of any size', () => {
   it('hands over rows without holding them, and reports progress by line', () => {
     const lines = ['a,b,c', ...Array.from({ length: 1000 }, (_, i) => `${i},"v ${i}",${i % 7}`)]
     const progress: [number, number][] = []
     let count = 0
-    const scan = scanCsv(
+    const read = readCsv(
       lines.join('\n'),
       COLUMNS,
       () => count++,
       (line, total) => progress.push([line, total]),
     )
-    expect(scan).toEqual({ ok: true, rows: 1000, errors: [] })
+    expect(read).toEqual({ ok: true, rows: 1000, errors: [] })
     expect(count).toBe(1000)
     expect(progress.length).toBeGreaterThan(100)
     expect(progress.length).toBeLessThanOrEqual(202)

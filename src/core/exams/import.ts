@@ -6,24 +6,25 @@
  * repeats. Once every row is written, the reminders of each person whose exam was added or changed
  * are planned again in the same transaction. See README, "Data import: exams".
  */
-import { z } from 'zod'
 import type { Db } from '../../db/client.js'
 import { type ExamFields, examWrites } from '../../db/queries/exams.js'
-import { type CsvImport, type ImportError, importCsv } from '../import/csv.js'
 import {
   atZone,
-  cell,
-  codeCell,
+  code,
   type LocalDateTime,
   localDateTime,
+  nik,
+  oneOf,
   optionalText,
   optionalWebAddress,
-  readNik,
   shown,
-} from '../import/fields.js'
+  words,
+} from '../import/cells.js'
+import { type CsvRow, type ImportProgress, type ImportResult, importCsv, uniqueColumn } from '../import/csv.js'
 import type { NikVault } from '../privacy/nik-vault.js'
 import { type PlanResult, planReminders } from '../reminders/plan.js'
 import type { ReminderSettings } from '../reminders/settings.js'
+import { mode, requirePlace } from '../sessions/import.js'
 
 export const EXAM_COLUMNS = [
   'exam_code',
@@ -51,7 +52,7 @@ export type ExamImportCounts = {
   reminders: PlanResult
 }
 
-export type ExamImportResult = ({ ok: true } & ExamImportCounts) | { ok: false; errors: ImportError[] }
+export type ExamImportResult = ImportResult<ExamImportCounts>
 
 export type ExamImportOptions = {
   /** Who imports ("cli", "admin-api"), for the audit log. */
@@ -62,136 +63,94 @@ export type ExamImportOptions = {
   now: Date
   /** The reminder settings the people of changed exams are planned again with. */
   reminders: ReminderSettings
-  /** Called after each data row has been checked, e.g. to draw a progress bar. */
-  onProgress?: (done: number, total: number) => void
+  onProgress?: ImportProgress
 }
 
 // ── Cells ────────────────────────────────────────────────────────────────────────────────────────
 
 type Kind = ExamFields['kind']
-type Mode = ExamFields['mode']
 type Status = ExamFields['status']
-
-/** Lower case, with spaces, dashes and underscores as one space: "Ujian_Kognitif" = "ujian kognitif". */
-const words = (value: string) =>
-  value
-    .toLowerCase()
-    .replace(/[\s_-]+/g, ' ')
-    .trim()
-
-const code = codeCell('kode jadwal ujian dari sekretariat, mis. UJK-MKS-2027-0001')
 
 /** A NIK's structure, turned into its keyed hash at once; the NIK itself is never repeated in a message. */
 function nikHash(vault: Pick<NikVault, 'hash'>) {
   const hashes = new Map<string, string>()
-  return cell<string>((value) => {
-    if (value === '') return { reason: 'wajib diisi (16 angka NIK)' }
-    const parsed = readNik(value)
+  return (value: string) => {
+    const parsed = nik(value)
     if ('reason' in parsed) return parsed
-    const nik = parsed.value.nik
-    let hash = hashes.get(nik)
+    let hash = hashes.get(parsed.value.nik)
     if (hash === undefined) {
-      hash = vault.hash(nik)
-      hashes.set(nik, hash)
+      hash = vault.hash(parsed.value.nik)
+      hashes.set(parsed.value.nik, hash)
     }
     return { value: hash }
-  })
+  }
 }
 
-const KINDS: Record<string, Kind> = {
-  'ujian kognitif': 'ujian_kognitif',
-  kognitif: 'ujian_kognitif',
-  'uji kognitif': 'ujian_kognitif',
-  'ujian tulis': 'ujian_kognitif',
-  'tes kognitif': 'ujian_kognitif',
-  ujian: 'ujian_kognitif',
-  cognitive: 'ujian_kognitif',
-  'cognitive test': 'ujian_kognitif',
-  wawancara: 'wawancara',
-  'uji wawancara': 'wawancara',
-  interview: 'wawancara',
-}
-
-const kind = cell<Kind>((value) => {
-  const found = KINDS[words(value)]
-  return found
-    ? { value: found }
-    : {
-        reason: `${value === '' ? 'wajib diisi' : `tidak dikenal (tertulis ${shown(value)})`}; isi ujian_kognitif (atau ujian kognitif, kognitif) atau wawancara (atau interview)`,
-      }
-})
-
-/** The spellings the sessions file accepts. */
-const MODES: Record<string, Mode> = {
-  'tatap muka': 'tatap_muka',
-  tatapmuka: 'tatap_muka',
-  luring: 'tatap_muka',
-  offline: 'tatap_muka',
-  daring: 'daring',
-  online: 'daring',
-  virtual: 'daring',
-}
-
-const mode = cell<Mode>((value) => {
-  const found = MODES[words(value)]
-  return found
-    ? { value: found }
-    : { reason: `harus tatap_muka (atau luring) atau daring (atau online) (tertulis ${shown(value)})` }
-})
+const kind = oneOf<Kind>(
+  {
+    'ujian kognitif': 'ujian_kognitif',
+    kognitif: 'ujian_kognitif',
+    'uji kognitif': 'ujian_kognitif',
+    'ujian tulis': 'ujian_kognitif',
+    'tes kognitif': 'ujian_kognitif',
+    ujian: 'ujian_kognitif',
+    cognitive: 'ujian_kognitif',
+    'cognitive test': 'ujian_kognitif',
+    wawancara: 'wawancara',
+    'uji wawancara': 'wawancara',
+    interview: 'wawancara',
+  },
+  (value) =>
+    `${value === '' ? 'wajib diisi' : `tidak dikenal (tertulis ${shown(value)})`}; isi ujian_kognitif (atau ujian kognitif, kognitif) atau wawancara (atau interview)`,
+  words,
+)
 
 /**
- * Indonesia's zones, by the names staff write. Only these: every time told to a person says WIB,
- * WITA or WIT, which another country's zone does not have.
+ * Indonesia's zones, by the names staff write, or null (left empty): the person's own zone. Only
+ * these: every time told to a person says WIB, WITA or WIT, which another country's zone does not have.
  */
-const ZONES: Record<string, string> = {
-  wib: 'Asia/Jakarta',
-  wita: 'Asia/Makassar',
-  wit: 'Asia/Jayapura',
-  'asia/jakarta': 'Asia/Jakarta',
-  'asia/pontianak': 'Asia/Pontianak',
-  'asia/makassar': 'Asia/Makassar',
-  'asia/ujung_pandang': 'Asia/Makassar',
-  'asia/jayapura': 'Asia/Jayapura',
-}
+const timeZone = oneOf<string | null>(
+  {
+    '': null,
+    wib: 'Asia/Jakarta',
+    wita: 'Asia/Makassar',
+    wit: 'Asia/Jayapura',
+    'asia/jakarta': 'Asia/Jakarta',
+    'asia/pontianak': 'Asia/Pontianak',
+    'asia/makassar': 'Asia/Makassar',
+    'asia/ujung_pandang': 'Asia/Makassar',
+    'asia/jayapura': 'Asia/Jayapura',
+  },
+  (value) =>
+    `tidak dikenal (tertulis ${shown(value)}); isi WIB, WITA, WIT (atau Asia/Jakarta, Asia/Pontianak, Asia/Makassar, Asia/Jayapura), atau kosongkan untuk zona waktu orangnya`,
+)
 
-/** An IANA zone, or null (left empty): the person's own zone. */
-const timeZone = cell<string | null>((value) => {
-  if (value === '') return { value: null }
-  const found = ZONES[value.toLowerCase()]
-  return found
-    ? { value: found }
-    : {
-        reason: `tidak dikenal (tertulis ${shown(value)}); isi WIB, WITA, WIT (atau Asia/Jakarta, Asia/Pontianak, Asia/Makassar, Asia/Jayapura), atau kosongkan untuk zona waktu orangnya`,
-      }
-})
-
-const STATUSES: Record<string, Status> = {
-  '': 'scheduled',
-  scheduled: 'scheduled',
-  terjadwal: 'scheduled',
-  cancelled: 'cancelled',
-  canceled: 'cancelled',
-  batal: 'cancelled',
-  dibatalkan: 'cancelled',
-}
-
-const status = cell<Status>((value) => {
-  const found = STATUSES[words(value)]
-  return found
-    ? { value: found }
-    : {
-        reason: `tidak dikenal (tertulis ${shown(value)}); kosongkan atau isi scheduled (terjadwal), atau cancelled (batal) untuk membatalkan`,
-      }
-})
+const status = oneOf<Status>(
+  {
+    '': 'scheduled',
+    scheduled: 'scheduled',
+    terjadwal: 'scheduled',
+    cancelled: 'cancelled',
+    canceled: 'cancelled',
+    batal: 'cancelled',
+    dibatalkan: 'cancelled',
+  },
+  (value) =>
+    `tidak dikenal (tertulis ${shown(value)}); kosongkan atau isi scheduled (terjadwal), atau cancelled (batal) untuk membatalkan`,
+  words,
+)
 
 // ── Rows ─────────────────────────────────────────────────────────────────────────────────────────
 
+type Column = (typeof EXAM_COLUMNS)[number]
+
 /** A checked row: the person only by their NIK hash, the time still without its zone. */
 type ExamRow = {
+  line: number
   code: string
   nikHash: string
   kind: Kind
-  mode: Mode
+  mode: ExamFields['mode']
   startsAt: LocalDateTime
   /** Null: the person's zone. */
   timeZone: string | null
@@ -201,117 +160,128 @@ type ExamRow = {
   status: Status
 }
 
-function examSchema(vault: Pick<NikVault, 'hash'>) {
-  return z
-    .object({
-      exam_code: code,
-      nik: nikHash(vault),
-      kind,
-      mode,
-      starts_at: localDateTime,
-      time_zone: timeZone,
-      venue: optionalText(500, { multiline: true }),
-      meeting_url: optionalWebAddress,
-      preparation: optionalText(MAX_PREPARATION, { multiline: true }),
-      status,
-    })
-    .transform((row, ctx): ExamRow => {
-      let problems = 0
-      const problem = (column: (typeof EXAM_COLUMNS)[number], message: string) => {
-        problems += 1
-        ctx.addIssue({ code: 'custom', path: [column], message })
-      }
-      if (row.mode === 'tatap_muka' && !row.venue) problem('venue', 'wajib diisi untuk ujian tatap muka (nama tempat dan alamat)')
-      if (row.mode === 'daring' && !row.meeting_url)
-        problem('meeting_url', 'wajib diisi untuk ujian daring (tautan rapat, diawali https://)')
-      if (problems) return z.NEVER
-      return {
-        code: row.exam_code,
-        nikHash: row.nik,
-        kind: row.kind,
-        mode: row.mode,
-        startsAt: row.starts_at,
-        timeZone: row.time_zone,
-        venue: row.venue,
-        meetingUrl: row.meeting_url,
-        preparation: row.preparation,
-        status: row.status,
-      }
-    })
+/** Checks a row's cells, then how they fit together: the exam, or undefined after the reasons. */
+function examChecker(vault: Pick<NikVault, 'hash'>) {
+  const parsers = {
+    exam_code: code('kode jadwal ujian dari sekretariat, mis. UJK-MKS-2027-0001'),
+    nik: nikHash(vault),
+    kind,
+    mode,
+    starts_at: localDateTime,
+    time_zone: timeZone,
+    venue: optionalText(500, { multiline: true }),
+    meeting_url: optionalWebAddress,
+    preparation: optionalText(MAX_PREPARATION, { multiline: true }),
+    status,
+  }
+  return (row: CsvRow<Column>): ExamRow | undefined => {
+    const cells = row.cells(parsers)
+    if (!cells) return undefined
+    requirePlace(row, cells, 'ujian')
+    if (row.bad) return undefined
+    return {
+      line: row.line,
+      code: cells.exam_code,
+      nikHash: cells.nik,
+      kind: cells.kind,
+      mode: cells.mode,
+      startsAt: cells.starts_at,
+      timeZone: cells.time_zone,
+      venue: cells.venue,
+      meetingUrl: cells.meeting_url,
+      preparation: cells.preparation,
+      status: cells.status,
+    }
+  }
 }
 
 /** The fields a re-import may change; any of them changed means the person's reminders are planned again. */
 const COMPARED = ['kind', 'status', 'mode', 'venue', 'meetingUrl', 'timeZone', 'preparation'] as const
 
 /**
- * Imports an exams CSV: every row or none (see importCsv). In the same transaction, the reminders
- * of every person whose exam was added, moved, cancelled or otherwise changed are planned again.
+ * Imports an exams CSV, matched on `exam_code`: every row or none (see importCsv). In the same
+ * transaction, the reminders of every person whose exam was added, moved, cancelled or otherwise
+ * changed are planned again.
  */
 export function importExams(db: Db, input: string | Uint8Array, options: ExamImportOptions): ExamImportResult {
   const { now } = options
-  const writes = examWrites(db)
-  const changedPeople = new Set<number>()
-  let unchanged = 0
-  let reminders: PlanResult = { queued: 0, updated: 0, cancelled: 0 }
+  const check = examChecker(options.vault)
+  const unique = uniqueColumn<Column>('exam_code', (value) => value.toUpperCase())
+  const rows: ExamRow[] = []
 
-  const spec: CsvImport<ExamRow> = {
-    entity: 'exams',
-    columns: EXAM_COLUMNS,
-    schema: examSchema(options.vault),
-    key: { column: 'exam_code', normalise: (value) => value.toUpperCase() },
-    write: (_db, row) => {
-      const person = writes.personByNikHash(row.nikHash)
-      if (!person) {
-        return {
-          column: 'nik',
-          message:
-            'belum tercatat: impor dulu status sertifikasi orang ini (npm run cli -- import status), lalu impor jadwal ujian ini lagi',
+  return importCsv(
+    db,
+    input,
+    {
+      entity: 'exams',
+      columns: EXAM_COLUMNS,
+      check: (row) => {
+        unique(row)
+        const exam = check(row)
+        if (exam) rows.push(exam)
+      },
+      write: ({ db, reject, rejected, progress }) => {
+        const writes = examWrites(db)
+        const changedPeople = new Set<number>()
+        const counts = { inserted: 0, updated: 0, unchanged: 0 }
+        const write = (row: ExamRow) => {
+          const person = writes.personByNikHash(row.nikHash)
+          if (!person) {
+            return reject(
+              row.line,
+              'nik',
+              'belum tercatat: impor dulu status sertifikasi orang ini (npm run cli -- import status), lalu impor jadwal ujian ini lagi',
+            )
+          }
+          const zone = row.timeZone ?? person.timeZone
+          const fields: ExamFields = {
+            code: row.code,
+            personId: person.id,
+            kind: row.kind,
+            status: row.status,
+            mode: row.mode,
+            venue: row.venue,
+            meetingUrl: row.meetingUrl,
+            startsAt: atZone(row.startsAt, zone),
+            timeZone: zone,
+            preparation: row.preparation,
+          }
+          const stored = writes.byCode(row.code)
+          if (!stored) {
+            writes.insert(fields)
+            changedPeople.add(person.id)
+            counts.inserted += 1
+          } else if (stored.personId !== person.id) {
+            reject(
+              row.line,
+              'nik',
+              `berbeda dengan orang yang tercatat untuk exam_code ${row.code}; jadwal ujian tidak dapat dipindah ke orang lain (pakai kode baru)`,
+            )
+          } else if (
+            stored.startsAt.getTime() !== fields.startsAt.getTime() ||
+            COMPARED.some((field) => stored[field] !== fields[field])
+          ) {
+            writes.update(stored.id, fields, now)
+            changedPeople.add(person.id)
+            counts.updated += 1
+          } else {
+            counts.unchanged += 1
+          }
         }
-      }
-      const zone = row.timeZone ?? person.timeZone
-      const fields: ExamFields = {
-        code: row.code,
-        personId: person.id,
-        kind: row.kind,
-        status: row.status,
-        mode: row.mode,
-        venue: row.venue,
-        meetingUrl: row.meetingUrl,
-        startsAt: atZone(row.startsAt, zone),
-        timeZone: zone,
-        preparation: row.preparation,
-      }
-      const stored = writes.byCode(row.code)
-      if (!stored) {
-        writes.insert(fields)
-        changedPeople.add(person.id)
-        return 'inserted'
-      }
-      if (stored.personId !== person.id) {
-        return {
-          column: 'nik',
-          message: `berbeda dengan orang yang tercatat untuk exam_code ${row.code}; jadwal ujian tidak dapat dipindah ke orang lain (pakai kode baru)`,
-        }
-      }
-      const moved = stored.startsAt.getTime() !== fields.startsAt.getTime()
-      if (moved || COMPARED.some((field) => stored[field] !== fields[field])) {
-        writes.update(stored.id, fields, now)
-        changedPeople.add(person.id)
-      } else {
-        unchanged += 1
-      }
-      // importCsv counts every known code as updated; the exams that did not change are told apart below.
-      return 'updated'
+        rows.forEach((row, index) => {
+          write(row)
+          progress(index + 1)
+        })
+        let reminders: PlanResult = { queued: 0, updated: 0, cancelled: 0 }
+        // Nothing will be kept once a row is refused: no reminders to plan then.
+        if (rejected()) return { ...counts, reminders }
+        if (changedPeople.size > 0) reminders = planReminders(db, changedPeople, now, options.reminders)
+        return { ...counts, reminders }
+      },
+      // As the audit log has always counted them (every exam on record in the file as updated,
+      // changed or not), so its rows stay comparable over time.
+      audit: ({ inserted, updated, unchanged }) => ({ inserted, updated: updated + unchanged }),
     },
-    finish: (db) => {
-      if (changedPeople.size > 0) reminders = planReminders(db, changedPeople, now, options.reminders)
-    },
-  }
-  const result = importCsv(db, input, spec, {
-    actor: options.actor,
-    now,
-    ...(options.onProgress && { onProgress: options.onProgress }),
-  })
-  if (!result.ok) return result
-  return { ok: true, inserted: result.inserted, updated: result.updated - unchanged, unchanged, reminders }
+    { actor: options.actor, now, onProgress: options.onProgress },
+  )
 }

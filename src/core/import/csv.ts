@@ -1,128 +1,229 @@
 /**
- * The CSV import every data file of the secretariat goes through (Bimtek sessions now; status,
- * certificates and exams later): a strict header, each row checked by a zod schema whose messages
- * are the reasons staff read, every bad row reported with its line in the file, and then every row
- * written in one transaction, or none at all.
+ * The pipeline every data file of the secretariat goes through (Bimtek sessions, exams,
+ * certification status, certificates): the file is read row by row (`readCsv`), each row checked
+ * by the import's cells as it comes, then checked against what is stored and written in one
+ * write-locked transaction. Every bad row comes back with its line, column and reason; when there
+ * is one, nothing at all is written.
  */
-import type { z } from 'zod'
 import type { Db } from '../../db/client.js'
 import { auditLog } from '../../db/schema.js'
+import type { Parse } from './cells.js'
 import { type ImportError, readCsv } from './read-csv.js'
 
 export type { ImportError }
 
-export type ImportResult = { ok: true; inserted: number; updated: number } | { ok: false; errors: ImportError[] }
+/** What an import returns: its counts, or every bad row (and then nothing was written). */
+export type ImportResult<Counts> = ({ ok: true } & Counts) | { ok: false; errors: ImportError[] }
 
-/** What writing one row did, or why it conflicts with what is stored (nothing is kept then). */
-export type RowWrite = 'inserted' | 'updated' | { column?: string; message: string }
+/** Rows checked (phase "check", by line of the file), then rows written (phase "write"). */
+export type ImportProgress = (done: number, total: number, phase: 'check' | 'write') => void
 
-export type CsvImport<Row> = {
+/** One data row while it is checked; every reason given lands in the import's errors with the row's line. */
+export type CsvRow<Column extends string> = {
+  /** The row's physical line in the file (header = 1). */
+  readonly line: number
+  /** Whether a reason was given for this row. */
+  readonly bad: boolean
+  /** The trimmed text of a cell ('' when empty). */
+  text(column: Column): string
+  /** The cell's value, or undefined once its reason is given. */
+  get<T>(column: Column, parse: Parse<T>): T | undefined
+  /** Gives a reason against a cell of this row; undefined, to stand for the refused value. */
+  reject(column: Column, reason: string): undefined
+  /**
+   * Every cell of `parsers`, in its order, reasons given for the bad ones: the values, or undefined
+   * when any is bad (so what compares cells runs only on good ones).
+   */
+  cells<P extends Partial<Record<Column, Parse<unknown>>>>(parsers: P): { [K in keyof P]: Parsed<P[K]> } | undefined
+}
+
+type Parsed<P> = P extends Parse<infer T> ? T : never
+
+/** The write phase's view of the import. */
+export type WriteContext = {
+  db: Db
+  /** The data rows read (with the right number of values). */
+  rows: number
+  /** Refuses a row for a conflict with what is stored (seats taken, another birth date on record…). */
+  reject(line: number, column: string, reason: string): void
+  /** Whether any row was refused: nothing will be kept, so what is left to do is checking. */
+  rejected(): boolean
+  /** Data rows written so far, for the progress bar. */
+  progress(done: number): void
+}
+
+export type CsvImport<Column extends string, Counts extends object> = {
   /** The table the rows land in, as the audit log names it. */
   entity: string
   /** The header must have exactly these columns, in any order. */
-  columns: readonly string[]
-  /** Column name → trimmed text ('' when empty) in, a row out; issue messages are the reasons shown. */
-  schema: z.ZodType<Row>
-  /** A column whose value may appear only once in a file (the key rows are matched on), compared after `normalise`. */
-  key?: { column: string; normalise: (value: string) => string }
-  /** Writes one valid row; runs inside the import's transaction. */
-  write: (db: Db, row: Row) => RowWrite
+  columns: readonly Column[]
+  /** Checks one data row on its own and against the rows before it, keeping what `write` needs. */
+  check(row: CsvRow<Column>): void
   /**
-   * Runs inside the import's transaction once every row is written and none was bad, e.g. to
-   * re-plan what depends on the rows; what it writes lands with them, and if it throws, nothing does.
+   * Runs once every row was read, inside one immediate transaction (what it checks against stored
+   * data holds until the commit), even when rows were refused: their conflicts with stored data are
+   * reported too. What it writes is kept only when no row at all was refused; if it throws, nothing is.
    */
-  finish?: (db: Db) => void
+  write(context: WriteContext): Counts
+  /** What the audit log records of the counts (all of them unless told). */
+  audit?: (counts: Counts) => object
 }
 
 export type ImportOptions = {
   /** Who imports ("cli", "admin-api"), for the audit log. */
   actor: string
-  /** When the import runs, for the audit log. */
+  /** When the import happens, for the audit log. */
   now: Date
-  /** Called after each data row has been checked, e.g. to draw a progress bar. */
-  onProgress?: (done: number, total: number) => void
+  onProgress?: ImportProgress | undefined
 }
 
-/** Thrown inside the transaction to undo the rows already written when a later row is bad. */
+/** Thrown inside the transaction to undo what was written once a row was refused. */
 class Rejected extends Error {
   override name = 'Rejected'
 }
 
 /**
- * Imports a CSV file: every row is inserted or updated, or, when any row is bad, nothing is written
- * and every bad row comes back with its line number and the reason. A failure while writing (a bug
- * or a broken disk) rolls everything back and is thrown.
+ * Imports a CSV file: every row is written, or, when any row is bad, nothing at all and every bad
+ * row comes back with its line and reason (in file order). A failure while writing (a bug, a full
+ * disk) rolls everything back and is thrown.
  */
-export function importCsv<Row>(db: Db, input: string | Uint8Array, spec: CsvImport<Row>, options: ImportOptions): ImportResult {
-  const read = readCsv(input, spec.columns)
+export function importCsv<Column extends string, Counts extends object>(
+  db: Db,
+  input: string | Uint8Array,
+  spec: CsvImport<Column, Counts>,
+  options: ImportOptions,
+): ImportResult<Counts> {
+  const { onProgress } = options
+  const errors: ImportError[] = []
+  const row = createRow(spec.columns, errors)
+  // One transaction around the reading: what a check keeps in a temporary table goes in one go. It
+  // takes no write lock, so a running server is not held up while a large file is read.
+  const read = db.$client.transaction(() =>
+    readCsv(
+      input,
+      spec.columns,
+      (line, values) => {
+        row.next(line, values)
+        spec.check(row)
+      },
+      onProgress && ((line, lines) => onProgress(line, lines, 'check')),
+    ),
+  )()
   if (!read.ok) return read
-  const { records } = read
-  const errors: ImportError[] = [...read.errors]
-  const counts = { inserted: 0, updated: 0 }
-  const firstLineOfKey = new Map<string, number>()
+  // One by one: a file can have a million rows with a wrong number of values.
+  for (const error of read.errors) errors.push(error)
 
-  // Checked on the raw text, so a row that is bad in other ways still claims its key.
-  const isFirstOfKey = (line: number, values: Record<string, string>) => {
-    if (!spec.key) return true
-    const key = spec.key.normalise(values[spec.key.column] ?? '')
-    const first = firstLineOfKey.get(key)
-    if (key === '' || first === undefined) {
-      if (key !== '') firstLineOfKey.set(key, line)
-      return true
-    }
-    errors.push({
-      line,
-      column: spec.key.column,
-      message: `"${key}" sudah dipakai di baris ${first}; setiap ${spec.key.column} hanya boleh sekali`,
-    })
-    return false
-  }
-
-  const checkAndWrite = (line: number, values: Record<string, string>) => {
-    const unique = isFirstOfKey(line, values)
-    const parsed = spec.schema.safeParse(values)
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const column = issue.path[0]
-        errors.push({ line, ...(typeof column === 'string' && { column }), message: issue.message })
-      }
-    }
-    if (!unique || !parsed.success) return
-    const outcome = spec.write(db, parsed.data)
-    if (typeof outcome === 'string') counts[outcome] += 1
-    else errors.push({ line, ...outcome })
-  }
-
+  const total = read.rows
+  const progress = throttled(total, (done) => onProgress?.(done, total, 'write'))
+  let counts: Counts | undefined
   try {
-    // Immediate: the checks against stored data (e.g. seats already booked) hold until the commit.
     db.transaction(
       () => {
-        records.forEach(({ line, values }, index) => {
-          checkAndWrite(line, values)
-          options.onProgress?.(index + 1, records.length)
+        // 0 as soon as the write lock is held, `total` once it is about to be released.
+        onProgress?.(0, total, 'write')
+        counts = spec.write({
+          db,
+          rows: total,
+          reject: (line, column, message) => errors.push({ line, column, message }),
+          rejected: () => errors.length > 0,
+          progress,
         })
-        if (errors.length) throw new Rejected()
-        spec.finish?.(db)
+        if (errors.length > 0) throw new Rejected()
         db.insert(auditLog)
           .values({
             at: options.now,
             actor: options.actor,
             action: 'import',
             entity: spec.entity,
-            details: JSON.stringify(counts),
+            details: JSON.stringify(spec.audit ? spec.audit(counts) : counts),
           })
           .run()
+        progress(total)
       },
       { behavior: 'immediate' },
     )
   } catch (error) {
     if (!(error instanceof Rejected)) throw error
   }
-  // Rows with the wrong number of values were found while reading: put them in file order.
-  return errors.length ? { ok: false, errors: errors.sort((a, b) => a.line - b.line) } : { ok: true, ...counts }
+  if (errors.length > 0 || !counts) return { ok: false, errors: errors.sort((a, b) => a.line - b.line) }
+  return { ok: true, ...counts }
 }
 
 /** One error as staff read it: `baris 7: kolom capacity: harus bilangan bulat 1–10000 (tertulis "0")`. */
 export function formatImportError(error: ImportError): string {
   return `baris ${error.line}: ${error.column ? `kolom ${error.column}: ` : ''}${error.message}`
+}
+
+/**
+ * Refuses a row whose `column` repeats an earlier row's, compared after `normalise` and on the text
+ * as written, so a row bad in other ways still claims its key. An empty cell is left to its parser.
+ */
+export function uniqueColumn<Column extends string>(column: Column, normalise: (text: string) => string) {
+  const firstLines = new Map<string, number>()
+  return (row: CsvRow<Column>): void => {
+    const key = normalise(row.text(column))
+    if (key === '') return
+    const first = firstLines.get(key)
+    if (first === undefined) firstLines.set(key, row.line)
+    else row.reject(column, `"${key}" sudah dipakai di baris ${first}; setiap ${column} hanya boleh sekali`)
+  }
+}
+
+/** One row object for a whole file, moved from row to row: no allocation per row of a million. */
+function createRow<Column extends string>(columns: readonly Column[], errors: ImportError[]) {
+  // A plain object, not a Map: where `get` is inlined, a lookup with a literal column name is folded away.
+  const index: Record<string, number> = Object.fromEntries(columns.map((column, i) => [column, i]))
+  let values: string[] = []
+  let line = 0
+  let bad = false
+  const reject = (column: Column, message: string): undefined => {
+    errors.push({ line, column, message })
+    bad = true
+    return undefined
+  }
+  const get = <T>(column: Column, parse: Parse<T>): T | undefined => {
+    const cell = parse(values[index[column] ?? -1] ?? '')
+    return 'value' in cell ? cell.value : reject(column, cell.reason)
+  }
+  const row: CsvRow<Column> & { next(at: number, cells: string[]): void } = {
+    get line() {
+      return line
+    },
+    get bad() {
+      return bad
+    },
+    text: (column) => values[index[column] ?? -1] ?? '',
+    get,
+    reject,
+    cells(parsers) {
+      const parsed: Record<string, unknown> = {}
+      let good = true
+      for (const column of Object.keys(parsers) as Column[]) {
+        const cell = (parsers[column] as Parse<unknown>)(values[index[column] ?? -1] ?? '')
+        if ('value' in cell) parsed[column] = cell.value
+        else {
+          reject(column, cell.reason)
+          good = false
+        }
+      }
+      return good ? (parsed as { [K in keyof typeof parsers]: Parsed<(typeof parsers)[K]> }) : undefined
+    },
+    next(at, cells) {
+      line = at
+      values = cells
+      bad = false
+    },
+  }
+  return row
+}
+
+/** Calls `report` about 200 times over `total` rows, not once per row, and never twice for one count. */
+function throttled(total: number, report: (done: number) => void) {
+  const step = Math.max(1, Math.floor(total / 200))
+  let last = 0
+  return (done: number) => {
+    if (done === last || (done - last < step && done !== total)) return
+    last = done
+    report(done)
+  }
 }

@@ -1,171 +1,35 @@
 /**
- * Reads a CSV file as the secretariat's spreadsheets save it (UTF-8 with or without BOM, CRLF or
- * LF, comma or semicolon, blank lines at the end) into records that know their line in the file,
- * and checks the header against the columns an import expects.
+ * The one reader of the secretariat's CSV files, for every import: files as spreadsheets save them
+ * (UTF-8 with or without BOM, CRLF or LF, comma or semicolon, blank lines and rows of empty values),
+ * a header checked against the columns an import expects (any order, any case), and each data row
+ * handed over with its physical line in the file as soon as it is read, so a national export of a
+ * million rows is never held as records.
  */
 import { CsvError, parse } from 'csv-parse/sync'
 
+/** Why a row, or the whole file (its encoding, quoting or header), cannot be imported, as staff read it. */
 export type ImportError = { line: number; column?: string; message: string }
 
-/** A data row: its physical line in the file (header = 1) and column name → trimmed text. */
-export type CsvRecord = { line: number; values: Record<string, string> }
+/**
+ * Either the file cannot be used at all (encoding, quoting, header: whatever was handed over is to be
+ * discarded), or how many data rows were handed over plus the rows with a wrong number of values.
+ */
+export type ReadCsv = { ok: true; rows: number; errors: ImportError[] } | { ok: false; errors: ImportError[] }
 
 /**
- * Either the file cannot be used at all (encoding, quoting, header), or its records plus the rows
- * that are not records (a wrong number of values), so every other row can still be checked.
+ * Reads `input`, checks that its header has exactly `columns`, and hands each data row to `onRow`
+ * with its line (header = 1) and its trimmed values in the order of `columns`. A line without a
+ * quote is split at the delimiter directly; a quoted record is read by a small parser, and anything
+ * irregular in it by csv-parse, whose complaint becomes a reason staff can act on. A syntax error
+ * found after rows were handed over still makes the whole file unusable (`ok: false`).
+ * `onProgress` gets the physical line reached and the file's line count, about 200 times.
  */
-export type ReadCsv = { ok: true; records: CsvRecord[]; errors: ImportError[] } | { ok: false; errors: ImportError[] }
-
-/** Reads `input` and checks that its header has exactly `columns` (in any order). */
-export function readCsv(input: string | Uint8Array, columns: readonly string[]): ReadCsv {
-  const decoded = decode(input)
-  if (!decoded.ok) return decoded
-  // csv-parse counts a CRLF inside a quoted field as two lines; with LF only its line numbers are exact.
-  const text = decoded.text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')
-  let lastRecordEnd = 0
-  let rows: { info: { lines: number }; record: string[] }[]
-  try {
-    // With `info`, csv-parse returns { record, info } objects; its typings only know plain records.
-    rows = parse(text, {
-      delimiter: delimiterOf(text),
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      // Spreadsheets save rows they once touched as ",,,,": those are blank lines too.
-      skip_records_with_empty_values: true,
-      on_record: (record, context) => {
-        lastRecordEnd = context.lines
-        return record
-      },
-    }) as unknown as typeof rows
-  } catch (error) {
-    if (!(error instanceof CsvError)) throw error
-    return { ok: false, errors: [syntaxError(error, text, lastRecordEnd)] }
-  }
-  // A record ends on the line csv-parse reports; line breaks inside quoted fields put its start earlier.
-  const lined = rows.map(({ info, record }) => ({
-    line: info.lines - record.reduce((breaks, value) => breaks + (value.match(/\n/g)?.length ?? 0), 0),
-    fields: record,
-  }))
-  const [header, ...data] = lined
-  if (!header)
-    return {
-      ok: false,
-      errors: [{ line: 1, message: `file kosong: baris pertama harus berisi nama kolom (${columns.join(',')})` }],
-    }
-
-  const names = header.fields.map((name) => name.trim().toLowerCase())
-  const headerErrors = checkHeader(names, columns).map((message) => ({ line: header.line, message }))
-  if (headerErrors.length) return { ok: false, errors: headerErrors }
-  if (data.length === 0)
-    return { ok: false, errors: [{ line: header.line + 1, message: 'file tidak berisi baris data (hanya header)' }] }
-
-  const errors: ImportError[] = []
-  const records: CsvRecord[] = []
-  for (const { line, fields } of data) {
-    if (fields.length !== names.length) {
-      errors.push({
-        line,
-        message: `berisi ${fields.length} nilai, padahal header ${names.length} kolom (periksa koma dan tanda kutip)`,
-      })
-      continue
-    }
-    records.push({ line, values: Object.fromEntries(names.map((name, i) => [name, fields[i]?.trim() ?? ''])) })
-  }
-  return { ok: true, records, errors }
-}
-
-function decode(input: string | Uint8Array): { ok: true; text: string } | { ok: false; errors: ImportError[] } {
-  if (typeof input === 'string') return { ok: true, text: input }
-  try {
-    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(input) }
-  } catch {
-    const text = new TextDecoder('utf-8').decode(input)
-    const line = text.slice(0, text.indexOf('\uFFFD')).split('\n').length
-    return {
-      ok: false,
-      errors: [{ line, message: 'file bukan teks UTF-8; di Excel pilih Simpan Sebagai → "CSV UTF-8 (Comma delimited)"' }],
-    }
-  }
-}
-
-/** Excel in an Indonesian locale saves "CSV" with semicolons: a header without commas tells us so. */
-function delimiterOf(text: string): string {
-  // The first line that is not blank, found without splitting a file of a million lines.
-  let header = ''
-  for (let start = 0; start < text.length; ) {
-    const end = text.indexOf('\n', start)
-    const line = text.slice(start, end === -1 ? text.length : end)
-    if (line.trim() !== '') {
-      header = line
-      break
-    }
-    if (end === -1) break
-    start = end + 1
-  }
-  return header.includes(';') && !header.includes(',') ? ';' : ','
-}
-
-function checkHeader(names: string[], columns: readonly string[]): string[] {
-  const problems: string[] = []
-  const duplicated = names.filter((name, i) => names.indexOf(name) !== i)
-  const unknown = names.filter((name) => !columns.includes(name))
-  const missing = columns.filter((column) => !names.includes(column))
-  if (duplicated.length) problems.push(`kolom muncul lebih dari sekali: ${[...new Set(duplicated)].join(', ')}`)
-  if (unknown.length) problems.push(`kolom tidak dikenal: ${unknown.map((name) => name || '(kosong)').join(', ')}`)
-  if (missing.length) problems.push(`kolom tidak ada: ${missing.join(', ')}`)
-  if (problems.length) problems.push(`header harus berisi tepat kolom berikut (urutan bebas): ${columns.join(',')}`)
-  return problems
-}
-
-/** csv-parse's error in words staff can act on, on the line where the broken row starts. */
-function syntaxError(error: CsvError, text: string, lastRecordEnd: number): ImportError {
-  const at = typeof error.lines === 'number' ? error.lines : lastRecordEnd + 1
-  switch (error.code) {
-    case 'CSV_QUOTE_NOT_CLOSED': {
-      // Reported at the end of the file; the row that opened the quote starts after the last good record.
-      const lines = text.split('\n')
-      let line = lastRecordEnd + 1
-      while (line < lines.length && lines[line - 1]?.trim() === '') line++
-      return { line, message: 'tanda kutip (") dibuka tetapi tidak ditutup sampai akhir file' }
-    }
-    case 'INVALID_OPENING_QUOTE':
-      return {
-        line: at,
-        message:
-          'tanda kutip (") di tengah nilai; apit seluruh nilai dengan tanda kutip dan tulis kutip di dalamnya dua kali ("")',
-      }
-    case 'CSV_INVALID_CLOSING_QUOTE':
-    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
-      return { line: at, message: 'sesudah tanda kutip penutup harus ada pemisah kolom atau akhir baris' }
-    case 'CSV_MAX_RECORD_SIZE':
-      return { line: at, message: 'baris terlalu panjang (mungkin tanda kutip tidak ditutup)' }
-    default:
-      return { line: at, message: `format CSV tidak terbaca (${error.code})` }
-  }
-}
-
-// ── Streaming: files of a million rows ──────────────────────────────────────────────────────────
-
-/** `scanCsv`'s result: how many data rows were handed over, and the rows with a wrong number of values. */
-export type CsvScan = { ok: true; rows: number; errors: ImportError[] } | { ok: false; errors: ImportError[] }
-
-/**
- * `readCsv` for files too large to hold as records (a national export of a million rows): the same
- * file rules, header check, line numbers and messages, but each data row goes to `onRow` as soon as
- * it is read, with its trimmed values in the order of `columns`, and nothing is kept. A line
- * without a quote is split at the delimiter directly; a quoted record is read by a small parser,
- * and anything irregular in it by csv-parse itself, so a broken file gets the reason `readCsv`
- * gives. A syntax error found after rows were handed over still makes the whole file unusable
- * (`ok: false`): the caller discards what it collected. `onProgress` gets the physical line reached
- * and the file's line count, about 200 times.
- */
-export function scanCsv(
+export function readCsv(
   input: string | Uint8Array,
   columns: readonly string[],
   onRow: (line: number, values: string[]) => void,
   onProgress?: (line: number, lines: number) => void,
-): CsvScan {
+): ReadCsv {
   const decoded = decode(input)
   if (!decoded.ok) return decoded
   const text = decoded.text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')
@@ -282,6 +146,76 @@ export function scanCsv(
     return { ok: false, errors: [{ line: headerLine + 1, message: 'file tidak berisi baris data (hanya header)' }] }
   }
   return { ok: true, rows, errors }
+}
+
+function decode(input: string | Uint8Array): { ok: true; text: string } | { ok: false; errors: ImportError[] } {
+  if (typeof input === 'string') return { ok: true, text: input }
+  try {
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(input) }
+  } catch {
+    const text = new TextDecoder('utf-8').decode(input)
+    const line = text.slice(0, text.indexOf('\uFFFD')).split('\n').length
+    return {
+      ok: false,
+      errors: [{ line, message: 'file bukan teks UTF-8; di Excel pilih Simpan Sebagai → "CSV UTF-8 (Comma delimited)"' }],
+    }
+  }
+}
+
+/** Excel in an Indonesian locale saves "CSV" with semicolons: a header without commas tells us so. */
+function delimiterOf(text: string): string {
+  // The first line that is not blank, found without splitting a file of a million lines.
+  let header = ''
+  for (let start = 0; start < text.length; ) {
+    const end = text.indexOf('\n', start)
+    const line = text.slice(start, end === -1 ? text.length : end)
+    if (line.trim() !== '') {
+      header = line
+      break
+    }
+    if (end === -1) break
+    start = end + 1
+  }
+  return header.includes(';') && !header.includes(',') ? ';' : ','
+}
+
+function checkHeader(names: string[], columns: readonly string[]): string[] {
+  const problems: string[] = []
+  const duplicated = names.filter((name, i) => names.indexOf(name) !== i)
+  const unknown = names.filter((name) => !columns.includes(name))
+  const missing = columns.filter((column) => !names.includes(column))
+  if (duplicated.length) problems.push(`kolom muncul lebih dari sekali: ${[...new Set(duplicated)].join(', ')}`)
+  if (unknown.length) problems.push(`kolom tidak dikenal: ${unknown.map((name) => name || '(kosong)').join(', ')}`)
+  if (missing.length) problems.push(`kolom tidak ada: ${missing.join(', ')}`)
+  if (problems.length) problems.push(`header harus berisi tepat kolom berikut (urutan bebas): ${columns.join(',')}`)
+  return problems
+}
+
+/** csv-parse's error in words staff can act on, on the line where the broken row starts. */
+function syntaxError(error: CsvError, text: string, lastRecordEnd: number): ImportError {
+  const at = typeof error.lines === 'number' ? error.lines : lastRecordEnd + 1
+  switch (error.code) {
+    case 'CSV_QUOTE_NOT_CLOSED': {
+      // Reported at the end of the file; the row that opened the quote starts after the last good record.
+      const lines = text.split('\n')
+      let line = lastRecordEnd + 1
+      while (line < lines.length && lines[line - 1]?.trim() === '') line++
+      return { line, message: 'tanda kutip (") dibuka tetapi tidak ditutup sampai akhir file' }
+    }
+    case 'INVALID_OPENING_QUOTE':
+      return {
+        line: at,
+        message:
+          'tanda kutip (") di tengah nilai; apit seluruh nilai dengan tanda kutip dan tulis kutip di dalamnya dua kali ("")',
+      }
+    case 'CSV_INVALID_CLOSING_QUOTE':
+    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
+      return { line: at, message: 'sesudah tanda kutip penutup harus ada pemisah kolom atau akhir baris' }
+    case 'CSV_MAX_RECORD_SIZE':
+      return { line: at, message: 'baris terlalu panjang (mungkin tanda kutip tidak ditutup)' }
+    default:
+      return { line: at, message: `format CSV tidak terbaca (${error.code})` }
+  }
 }
 
 function countQuotes(text: string, from: number, to: number): number {

@@ -5,26 +5,28 @@
  * given, else in the zone of the organising BBPPKS region (see README, "Data import").
  */
 import { and, eq } from 'drizzle-orm'
-import { z } from 'zod'
 import type { Db } from '../../db/client.js'
 import { listRegions, type Region, type SessionFields, sessionWrites } from '../../db/queries/sessions.js'
 import { bimtekSessions, registrations } from '../../db/schema.js'
-import { type CsvImport, type ImportOptions, type ImportResult, importCsv } from '../import/csv.js'
 import {
   atZone,
-  cell,
-  codeCell,
+  code,
+  known,
   localDateTime,
+  oneOf,
+  optional,
   optionalText,
   optionalWebAddress,
   requiredText,
   shown,
   wholeNumber,
-} from '../import/fields.js'
-import { findProvince, type Province } from '../regions.js'
+  words,
+} from '../import/cells.js'
+import { type CsvRow, type ImportProgress, type ImportResult, importCsv, uniqueColumn } from '../import/csv.js'
+import { findProvince } from '../regions.js'
 import { planReminders } from '../reminders/plan.js'
 import type { ReminderSettings } from '../reminders/settings.js'
-import { findTargetGroup, TARGET_GROUPS, type TargetGroup } from './target-groups.js'
+import { findTargetGroup, TARGET_GROUPS } from './target-groups.js'
 
 export const SESSION_COLUMNS = [
   'code',
@@ -45,120 +47,129 @@ export const SESSION_COLUMNS = [
 
 export const MAX_CAPACITY = 10_000
 
-const MODES: Record<string, SessionFields['mode']> = {
-  tatap_muka: 'tatap_muka',
-  'tatap muka': 'tatap_muka',
-  tatapmuka: 'tatap_muka',
-  luring: 'tatap_muka',
-  offline: 'tatap_muka',
-  daring: 'daring',
-  online: 'daring',
-  virtual: 'daring',
+export type SessionImportCounts = { inserted: number; updated: number }
+
+export type SessionImportOptions = {
+  /** Who imports ("cli", "admin-api"), for the audit log. */
+  actor: string
+  /** "Now": when the sessions changed. */
+  now: Date
+  /** The reminder settings the people of moved sessions are planned again with. */
+  reminders: ReminderSettings
+  onProgress?: ImportProgress
 }
 
-const code = codeCell('kode unik sesi, mis. BMT-MKS-2026-01')
+/** How a session, or an exam, is held. */
+export const mode = oneOf<SessionFields['mode']>(
+  {
+    'tatap muka': 'tatap_muka',
+    tatapmuka: 'tatap_muka',
+    luring: 'tatap_muka',
+    offline: 'tatap_muka',
+    daring: 'daring',
+    online: 'daring',
+    virtual: 'daring',
+  },
+  (value) => `harus tatap_muka (atau luring) atau daring (atau online) (tertulis ${shown(value)})`,
+  words,
+)
 
-const targetGroup = cell<TargetGroup>((value) => {
-  const group = findTargetGroup(value)
-  return group
-    ? { value: group }
-    : { reason: `tidak dikenal (tertulis ${shown(value)}); pilih salah satu: ${TARGET_GROUPS.join(', ')}` }
-})
+/** What is held tatap muka needs a venue, what is held daring a meeting link ("sesi" or "ujian" is `what`). */
+export function requirePlace(
+  row: CsvRow<'venue' | 'meeting_url'>,
+  cells: { mode: SessionFields['mode']; venue: string | null; meeting_url: string | null },
+  what: string,
+): void {
+  if (cells.mode === 'tatap_muka' && !cells.venue)
+    row.reject('venue', `wajib diisi untuk ${what} tatap muka (nama tempat dan alamat)`)
+  if (cells.mode === 'daring' && !cells.meeting_url)
+    row.reject('meeting_url', `wajib diisi untuk ${what} daring (tautan rapat, diawali https://)`)
+}
 
-const mode = cell<SessionFields['mode']>((value) => {
-  const found = MODES[value.toLowerCase().replace(/[\s-]+/g, ' ')]
-  return found
-    ? { value: found }
-    : { reason: `harus tatap_muka (atau luring) atau daring (atau online) (tertulis ${shown(value)})` }
-})
+const targetGroup = known(
+  findTargetGroup,
+  (value) => `tidak dikenal (tertulis ${shown(value)}); pilih salah satu: ${TARGET_GROUPS.join(', ')}`,
+)
 
-const province = cell<Province | null>((value) => {
-  if (value === '') return { value: null }
-  const found = findProvince(value)
-  return found
-    ? { value: found }
-    : { reason: `tidak dikenal (tertulis ${shown(value)}); isi kode Kemendagri (mis. 73) atau nama provinsi` }
-})
+const province = optional(
+  known(findProvince, (value) => `tidak dikenal (tertulis ${shown(value)}); isi kode Kemendagri (mis. 73) atau nama provinsi`),
+)
 
 /** R1–R6 or the region's city, as the regions table has them now (staff may edit it). */
 const region = (all: Region[]) => {
   const key = (text: string) => text.toLowerCase().replace(/\s+/g, ' ').trim()
   const byKey = new Map(all.flatMap((r) => [[key(r.code), r] as const, [key(r.city), r] as const]))
   const choices = all.map((r) => `${r.code} (${r.city})`).join(', ')
-  return cell<Region>((value) => {
-    const found = byKey.get(key(value))
-    return found
-      ? { value: found }
-      : { reason: `tidak dikenal (tertulis ${shown(value)}); isi kode atau kota BBPPKS: ${choices}` }
-  })
+  return known(
+    (value) => byKey.get(key(value)),
+    (value) => `tidak dikenal (tertulis ${shown(value)}); isi kode atau kota BBPPKS: ${choices}`,
+  )
 }
 
-function sessionSchema(regions: Region[]) {
-  return z
-    .object({
-      code,
-      title: requiredText(200),
-      target_group: targetGroup,
-      region: region(regions),
-      mode,
-      venue: optionalText(500, { multiline: true }),
-      map_url: optionalWebAddress,
-      meeting_url: optionalWebAddress,
-      province,
-      starts_at: localDateTime,
-      ends_at: localDateTime,
-      capacity: wholeNumber(1, MAX_CAPACITY),
-      registration_opens_at: localDateTime,
-      registration_closes_at: localDateTime,
-    })
-    .transform((row, ctx): SessionFields => {
-      let problems = 0
-      const problem = (column: (typeof SESSION_COLUMNS)[number], message: string) => {
-        problems += 1
-        ctx.addIssue({ code: 'custom', path: [column], message })
-      }
-      if (row.mode === 'tatap_muka' && !row.venue) problem('venue', 'wajib diisi untuk sesi tatap muka (nama tempat dan alamat)')
-      if (row.mode === 'daring' && !row.meeting_url)
-        problem('meeting_url', 'wajib diisi untuk sesi daring (tautan rapat, diawali https://)')
-      const timeZone = row.province?.timeZone ?? row.region.timeZone
-      const [startsAt, endsAt, opensAt, closesAt] = [
-        row.starts_at,
-        row.ends_at,
-        row.registration_opens_at,
-        row.registration_closes_at,
-      ].map((local) => atZone(local, timeZone)) as [Date, Date, Date, Date]
-      if (endsAt <= startsAt) problem('ends_at', 'harus sesudah starts_at')
-      if (opensAt >= closesAt) problem('registration_opens_at', 'harus sebelum registration_closes_at')
-      if (closesAt > startsAt)
-        problem('registration_closes_at', 'paling lambat starts_at (pendaftaran ditutup sebelum sesi mulai)')
-      if (problems) return z.NEVER
-      return {
-        code: row.code,
-        title: row.title,
-        targetGroup: row.target_group,
-        regionId: row.region.id,
-        mode: row.mode,
-        venue: row.venue,
-        mapUrl: row.map_url,
-        meetingUrl: row.meeting_url,
-        provinceCode: row.province?.code ?? null,
-        startsAt,
-        endsAt,
-        timeZone,
-        capacity: row.capacity,
-        registrationOpensAt: opensAt,
-        registrationClosesAt: closesAt,
-      }
-    })
+type Column = (typeof SESSION_COLUMNS)[number]
+
+/** Checks a row's cells, then how they fit together: the session's fields, or undefined after the reasons. */
+function sessionChecker(regions: Region[]) {
+  const parsers = {
+    code: code('kode unik sesi, mis. BMT-MKS-2026-01'),
+    title: requiredText(200),
+    target_group: targetGroup,
+    region: region(regions),
+    mode,
+    venue: optionalText(500, { multiline: true }),
+    map_url: optionalWebAddress,
+    meeting_url: optionalWebAddress,
+    province,
+    starts_at: localDateTime,
+    ends_at: localDateTime,
+    capacity: wholeNumber(1, MAX_CAPACITY),
+    registration_opens_at: localDateTime,
+    registration_closes_at: localDateTime,
+  }
+  return (row: CsvRow<Column>): SessionFields | undefined => {
+    const cells = row.cells(parsers)
+    if (!cells) return undefined
+    requirePlace(row, cells, 'sesi')
+    const timeZone = cells.province?.timeZone ?? cells.region.timeZone
+    const [startsAt, endsAt, opensAt, closesAt] = [
+      cells.starts_at,
+      cells.ends_at,
+      cells.registration_opens_at,
+      cells.registration_closes_at,
+    ].map((local) => atZone(local, timeZone)) as [Date, Date, Date, Date]
+    if (endsAt <= startsAt) row.reject('ends_at', 'harus sesudah starts_at')
+    if (opensAt >= closesAt) row.reject('registration_opens_at', 'harus sebelum registration_closes_at')
+    if (closesAt > startsAt)
+      row.reject('registration_closes_at', 'paling lambat starts_at (pendaftaran ditutup sebelum sesi mulai)')
+    if (row.bad) return undefined
+    return {
+      code: cells.code,
+      title: cells.title,
+      targetGroup: cells.target_group,
+      regionId: cells.region.id,
+      mode: cells.mode,
+      venue: cells.venue,
+      mapUrl: cells.map_url,
+      meetingUrl: cells.meeting_url,
+      provinceCode: cells.province?.code ?? null,
+      startsAt,
+      endsAt,
+      timeZone,
+      capacity: cells.capacity,
+      registrationOpensAt: opensAt,
+      registrationClosesAt: closesAt,
+    }
+  }
 }
 
 /**
- * Adds or updates a session; a smaller capacity must still hold the seats already taken or offered.
- * The people confirmed for a session that moved or changed place are collected in `replan`.
+ * Adds or updates a session; a smaller capacity must still hold the seats already taken or offered
+ * (else the reason, and nothing is kept). The people confirmed for a session that moved or changed
+ * place are collected in `replan`.
  */
-function sessionWriter(db: Db, replan: Set<number>, now: Date): CsvImport<SessionFields>['write'] {
+function sessionWriter(db: Db, now: Date, replan: Set<number>) {
   const writes = sessionWrites(db)
-  return (_db, fields) => {
+  return (fields: SessionFields): 'inserted' | 'updated' | { reason: string } => {
     const id = writes.idOf(fields.code)
     if (id === undefined) {
       writes.insert(fields)
@@ -167,8 +178,7 @@ function sessionWriter(db: Db, replan: Set<number>, now: Date): CsvImport<Sessio
     const held = writes.heldSeats(id)
     if (fields.capacity < held) {
       return {
-        column: 'capacity',
-        message: `${fields.capacity} lebih kecil dari ${held} kursi yang sudah terisi atau ditawarkan (terkonfirmasi + ditawari); isi paling sedikit ${held}`,
+        reason: `${fields.capacity} lebih kecil dari ${held} kursi yang sudah terisi atau ditawarkan (terkonfirmasi + ditawari); isi paling sedikit ${held}`,
       }
     }
     const before = db.select().from(bimtekSessions).where(eq(bimtekSessions.id, id)).get()
@@ -191,26 +201,47 @@ function sessionWriter(db: Db, replan: Set<number>, now: Date): CsvImport<Sessio
   }
 }
 
-export type SessionImportOptions = ImportOptions & {
-  /** The reminder settings the people of a moved session are planned again with. */
-  reminders: ReminderSettings
-}
-
-/** Imports a sessions CSV: every row or none (see importCsv). */
-export function importSessions(db: Db, input: string | Uint8Array, options: SessionImportOptions): ImportResult {
-  const replan = new Set<number>()
-  const spec: CsvImport<SessionFields> = {
-    entity: 'bimtek_sessions',
-    columns: SESSION_COLUMNS,
-    schema: sessionSchema(listRegions(db)),
-    key: { column: 'code', normalise: (value) => value.toUpperCase() },
-    write: sessionWriter(db, replan, options.now),
-    // Once every row is written, in the same transaction: the reminders of the people of a session
-    // that moved or changed place are planned again, each person once (the old ones still waiting
-    // are cancelled, the new ones tell the new time and place).
-    finish: (tx) => {
-      if (replan.size > 0) planReminders(tx, replan, options.now, options.reminders)
+/**
+ * Imports a sessions CSV, matched on `code`: every row or none (see importCsv). In the same
+ * transaction, the reminders of the people of a session that moved or changed place are planned again.
+ */
+export function importSessions(
+  db: Db,
+  input: string | Uint8Array,
+  options: SessionImportOptions,
+): ImportResult<SessionImportCounts> {
+  const { now } = options
+  const check = sessionChecker(listRegions(db))
+  const unique = uniqueColumn<Column>('code', (value) => value.toUpperCase())
+  const rows: { line: number; fields: SessionFields }[] = []
+  return importCsv(
+    db,
+    input,
+    {
+      entity: 'bimtek_sessions',
+      columns: SESSION_COLUMNS,
+      check: (row) => {
+        unique(row)
+        const fields = check(row)
+        if (fields) rows.push({ line: row.line, fields })
+      },
+      write: ({ db: tx, reject, rejected, progress }) => {
+        const counts: SessionImportCounts = { inserted: 0, updated: 0 }
+        const replan = new Set<number>()
+        const write = sessionWriter(tx, now, replan)
+        rows.forEach(({ line, fields }, index) => {
+          const outcome = write(fields)
+          if (typeof outcome === 'string') counts[outcome] += 1
+          else reject(line, 'capacity', outcome.reason)
+          progress(index + 1)
+        })
+        // Nothing will be kept once a row is refused: no reminders to plan then.
+        if (rejected()) return counts
+        // Each person once: the old reminders still waiting are cancelled, the new ones tell the new time and place.
+        if (replan.size > 0) planReminders(tx, replan, now, options.reminders)
+        return counts
+      },
     },
-  }
-  return importCsv(db, input, spec, options)
+    { actor: options.actor, now, onProgress: options.onProgress },
+  )
 }

@@ -5,7 +5,7 @@
  */
 import { stringify } from 'csv-stringify/sync'
 import type { SessionRegistration, SessionSummary } from '../../db/queries/sessions.js'
-import { localText } from '../import/fields.js'
+import { localText } from '../import/cells.js'
 import { provinceByCode } from '../regions.js'
 
 export function sessionView(s: SessionSummary) {

@@ -12,17 +12,27 @@ import { DateTime } from 'luxon'
 import type { Db } from '../../db/client.js'
 import { queueForPerson } from '../../db/queries/registrations.js'
 import { currentStage, type PersonFields, type StoredStage, statusWrites } from '../../db/queries/status.js'
-import { auditLog, CERTIFICATION_STAGES, type CertificationStage } from '../../db/schema.js'
-import type { ImportError } from '../import/csv.js'
-import { readNik, shown } from '../import/fields.js'
-import { readCsv } from '../import/read-csv.js'
+import { CERTIFICATION_STAGES, type CertificationStage } from '../../db/schema.js'
+import {
+  type Cell,
+  day,
+  known,
+  looksLikeDay,
+  memo,
+  nik as nikCell,
+  optional,
+  optionalPhone,
+  optionalText,
+  requiredText,
+  shown,
+} from '../import/cells.js'
+import { type CsvRow, type ImportProgress, type ImportResult, importCsv } from '../import/csv.js'
 import type { NikVault } from '../privacy/nik-vault.js'
 import { findProvince, type Province } from '../regions.js'
 import { planReminders } from '../reminders/plan.js'
 import type { ReminderSettings } from '../reminders/settings.js'
 import { findTargetGroup, TARGET_GROUPS } from '../sessions/target-groups.js'
-import { type Nik, nikMatchesBirthDate } from '../validators/nik.js'
-import { type PhoneErrorCode, parseMobilePhone } from '../validators/phone.js'
+import { nikMatchesBirthDate } from '../validators/nik.js'
 import { STAGE_LABEL, stageChangedMessage } from './stages.js'
 
 export const STATUS_COLUMNS = [
@@ -60,7 +70,7 @@ export type StatusImportCounts = {
   messagesQueued: number
 }
 
-export type StatusImportResult = ({ ok: true } & StatusImportCounts) | { ok: false; errors: ImportError[] }
+export type StatusImportResult = ImportResult<StatusImportCounts>
 
 export type StatusImportOptions = {
   /** Who imports ("cli"…), for the audit log. */
@@ -69,34 +79,12 @@ export type StatusImportOptions = {
   vault: Pick<NikVault, 'hash' | 'encrypt'>
   /** "Now": what a stage date may not be after, and when the messages are due. */
   now: Date
-  /** The reminder settings a changed portfolio deadline's reminders are planned with. */
+  /** The reminder settings the people whose portfolio deadline changed are planned again with. */
   reminders: ReminderSettings
-  /** Rows checked (phase "check"), then rows written (phase "write"), e.g. for a progress bar. */
-  onProgress?: (done: number, total: number, phase: 'check' | 'write') => void
+  onProgress?: ImportProgress
 }
 
 // ── Cells ────────────────────────────────────────────────────────────────────────────────────────
-
-type Cell<T> = { value: T } | { reason: string }
-
-/** A calendar day as written in the file. */
-type Day = { text: string; year: number; month: number; day: number }
-
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/
-
-function parseDay(value: string, minYear: number, maxYear: number): Cell<Day> {
-  const match = DAY.exec(value)
-  if (!match) {
-    return { reason: `harus tanggal YYYY-MM-DD, mis. 2026-11-23${value === '' ? '' : ` (tertulis ${shown(value)})`}` }
-  }
-  const year = Number(match[1])
-  const month = Number(match[2])
-  const day = Number(match[3])
-  const length = month >= 1 && month <= 12 ? new Date(Date.UTC(year, month, 0)).getUTCDate() : 0
-  if (day < 1 || day > length) return { reason: `tanggal itu tidak ada (tertulis ${shown(value)})` }
-  if (year < minYear || year > maxYear) return { reason: `tahun harus ${minYear}–${maxYear} (tertulis ${shown(value)})` }
-  return { value: { text: value, year, month, day } }
-}
 
 /** Hours ahead of UTC: WIB +7, WITA +8, WIT +9, all year round. */
 const OFFSET_HOURS: Readonly<Record<string, number>> = {
@@ -108,14 +96,17 @@ const OFFSET_HOURS: Readonly<Record<string, number>> = {
 }
 const HOUR = 3_600_000
 
-/** The instant of `day` at `hour`:`minute` wall-clock time in `zone`. */
-function atLocal(day: Day, hour: number, minute: number, zone: string): number {
+/** The instant of `day` (YYYY-MM-DD) at `hour`:`minute` wall-clock time in `zone`. */
+function atLocal(day: string, hour: number, minute: number, zone: string): number {
+  const year = Number(day.slice(0, 4))
+  const month = Number(day.slice(5, 7))
+  const date = Number(day.slice(8, 10))
   const offset = OFFSET_HOURS[zone]
   if (offset === undefined) {
     // Not an Indonesian zone (edited by hand in the database): let luxon work it out.
-    return DateTime.fromObject({ year: day.year, month: day.month, day: day.day, hour, minute }, { zone }).toMillis()
+    return DateTime.fromObject({ year, month, day: date, hour, minute }, { zone }).toMillis()
   }
-  return Date.UTC(day.year, day.month - 1, day.day, hour, minute) - offset * HOUR
+  return Date.UTC(year, month - 1, date, hour, minute) - offset * HOUR
 }
 
 /** The day (YYYY-MM-DD) an instant falls on in `zone`. */
@@ -125,61 +116,15 @@ function localDay(ms: number, zone: string): string {
   return new Date(ms + offset * HOUR).toISOString().slice(0, 10)
 }
 
-/** A NIK's structure; the NIK itself is never repeated in a message. */
-function nikCell(value: string): Cell<Nik> {
-  if (value === '') return { reason: 'wajib diisi (16 angka NIK)' }
-  return readNik(value)
-}
-
-function birthDateCell(value: string, now: Date): Cell<string> {
-  if (value === '') return { reason: 'wajib diisi (YYYY-MM-DD, sama dengan tanggal di NIK)' }
-  if (!DAY.test(value)) return { reason: 'harus tanggal YYYY-MM-DD, mis. 1980-06-15' }
-  const day = parseDay(value, 1900, now.getUTCFullYear())
-  if ('reason' in day) return { reason: 'tanggal itu tidak ada atau di luar tahun 1900–sekarang' }
-  if (Date.UTC(day.value.year, day.value.month - 1, day.value.day) > now.getTime()) return { reason: 'tidak boleh di masa depan' }
-  return { value }
-}
-
-const PHONE_REASONS: Record<PhoneErrorCode, string> = {
-  PHONE_CHARS: 'hanya angka (boleh spasi, tanda hubung, +62), mis. 0812-3456-7890',
-  PHONE_LENGTH: 'nomor HP harus 10–13 angka, mis. 0812-3456-7890',
-  PHONE_NOT_ID: 'bukan nomor Indonesia (+62)',
-  PHONE_FORMAT: 'bukan nomor HP yang dikenali; tulis mis. 0812-3456-7890',
-  PHONE_NOT_MOBILE: 'harus nomor HP (08…), bukan telepon rumah atau kantor',
-}
-
-function phoneCell(value: string): Cell<string | null> {
-  if (value === '') return { value: null }
-  const parsed = parseMobilePhone(value)
-  return parsed.ok ? { value: parsed.value } : { reason: PHONE_REASONS[parsed.error.code] }
-}
-
-/** Text on one line (spaces collapsed), at most `max` characters; '' is null unless required. */
-function textCell(value: string, max: number, required = false): Cell<string | null> {
-  if (value === '') return required ? { reason: 'wajib diisi' } : { value: null }
-  const cleaned = value.replace(/\s+/g, ' ')
-  const length = [...cleaned].length
-  return length > max ? { reason: `terlalu panjang: ${length} karakter, paling banyak ${max}` } : { value: cleaned }
-}
-
-/** A note keeps its line breaks (at most one empty line in a row). */
-function noteCell(value: string): Cell<string | null> {
-  if (value === '') return { value: null }
-  const cleaned = value.replace(/[ \t]+/g, ' ').replace(/\n{3,}/g, '\n\n')
-  const length = [...cleaned].length
-  return length > MAX_NOTE ? { reason: `terlalu panjang: ${length} karakter, paling banyak ${MAX_NOTE}` } : { value: cleaned }
-}
-
-/** Looks each distinct value up once: a large file repeats the same few stages and provinces. */
-function memo<T>(parse: (value: string) => Cell<T>): (value: string) => Cell<T> {
-  const seen = new Map<string, Cell<T>>()
-  return (value) => {
-    let cell = seen.get(value)
-    if (!cell) {
-      cell = parse(value)
-      if (seen.size < 10_000) seen.set(value, cell)
-    }
-    return cell
+/** A birth date, never repeated in a reason (with the NIK it would identify the person). */
+function birthDateCell(now: Date) {
+  const calendar = day({ from: 1900, to: now.getUTCFullYear(), example: '1980-06-15' })
+  return (value: string): Cell<string> => {
+    if (value === '') return { reason: 'wajib diisi (YYYY-MM-DD, sama dengan tanggal di NIK)' }
+    if (!looksLikeDay(value)) return { reason: 'harus tanggal YYYY-MM-DD, mis. 1980-06-15' }
+    if ('reason' in calendar(value)) return { reason: 'tanggal itu tidak ada atau di luar tahun 1900–sekarang' }
+    if (Date.parse(value) > now.getTime()) return { reason: 'tidak boleh di masa depan' }
+    return { value }
   }
 }
 
@@ -225,35 +170,47 @@ for (const stage of CERTIFICATION_STAGES) {
 
 const STAGE_CHOICES = CERTIFICATION_STAGES.map((stage) => STAGE_LABEL[stage].id.toLowerCase()).join(', ')
 
-const stageCell = memo<CertificationStage>((value) => {
-  if (value === '') return { reason: `wajib diisi; salah satu dari: ${STAGE_CHOICES}` }
-  const stage = STAGES_BY_KEY.get(stageKey(value))
-  return stage ? { value: stage } : { reason: `tidak dikenal (tertulis ${shown(value)}); isi salah satu dari: ${STAGE_CHOICES}` }
-})
+// A large file repeats the same few stages, dates, provinces and groups: each read once.
+const stageCell = memo(
+  known(
+    (value) => STAGES_BY_KEY.get(stageKey(value)),
+    (value) =>
+      value === ''
+        ? `wajib diisi; salah satu dari: ${STAGE_CHOICES}`
+        : `tidak dikenal (tertulis ${shown(value)}); isi salah satu dari: ${STAGE_CHOICES}`,
+  ),
+)
 
-const provinceCell = memo<Province | null>((value) => {
-  if (value === '') return { value: null }
-  const province = findProvince(value)
-  return province
-    ? { value: province }
-    : { reason: `tidak dikenal (tertulis ${shown(value)}); isi kode Kemendagri (mis. 32) atau nama provinsi` }
-})
+const stageDayCell = memo(day({ from: 2000, to: 2100, example: '2026-11-23' }))
 
-const professionCell = memo<string | null>((value) => {
-  if (value === '') return { value: null }
-  const group = findTargetGroup(value)
-  return group
-    ? { value: group }
-    : { reason: `tidak dikenal (tertulis ${shown(value)}); isi salah satu dari: ${TARGET_GROUPS.join(', ')}` }
-})
+const provinceCell = memo(
+  optional(
+    known(findProvince, (value) => `tidak dikenal (tertulis ${shown(value)}); isi kode Kemendagri (mis. 32) atau nama provinsi`),
+  ),
+)
+
+const professionCell = memo(
+  optional(
+    known(
+      findTargetGroup,
+      (value) => `tidak dikenal (tertulis ${shown(value)}); isi salah satu dari: ${TARGET_GROUPS.join(', ')}`,
+    ),
+  ),
+)
+
+const nameCell = requiredText(MAX_NAME)
+const regencyCell = optionalText(MAX_REGENCY)
+const institutionCell = optionalText(MAX_INSTITUTION)
+const noteCell = optionalText(MAX_NOTE, { multiline: true })
 
 // ── Rows and people ──────────────────────────────────────────────────────────────────────────────
 
 type StageRow = {
   line: number
   stage: CertificationStage
-  stageDay: Day
-  dueDay: Day | null
+  /** YYYY-MM-DD */
+  stageDay: string
+  dueDay: string | null
   note: string | null
 }
 
@@ -275,62 +232,41 @@ type Person = {
   stageLines: Map<string, number>
 }
 
-/** Thrown inside the transaction to undo the rows already written when a later one is bad. */
-class Rejected extends Error {
-  override name = 'Rejected'
-}
-
-/**
- * Imports a status CSV: every row is written, or, when any row is bad, nothing at all and every
- * bad row comes back with its line and reason. A failure while writing (a bug, a full disk) rolls
- * everything back and is thrown.
- */
-export function importStatus(db: Db, input: string | Uint8Array, options: StatusImportOptions): StatusImportResult {
-  const read = readCsv(input, STATUS_COLUMNS)
-  if (!read.ok) return read
-  const { now } = options
-  const { records } = read
-  const errors: ImportError[] = [...read.errors]
-  const total = records.length
-  const progress = throttled(total, options.onProgress)
+/** Checks each row on its own, and the rows of one person together, gathering the people of the file. */
+function peopleChecker(now: Date, people: Map<string, Person>) {
+  const birthDay = birthDateCell(now)
+  const dueDayCell = optional(stageDayCell)
   // A stage is reached by today: 00:00 of its day in the earliest zone (WIT) must have passed.
   const latestStageDay = new Date(now.getTime() + 9 * HOUR).toISOString().slice(0, 10)
 
-  // 1. Each row on its own, and the rows of one person together.
-  const people = new Map<string, Person>()
-  records.forEach(({ line, values }, index) => {
-    const get = <T>(column: Column, cell: Cell<T>): T | undefined => {
-      if ('value' in cell) return cell.value
-      errors.push({ line, column, message: cell.reason })
-      return undefined
-    }
-    const v = (column: Column) => values[column] ?? ''
-    const nik = get('nik', nikCell(v('nik')))
-    const fullName = get('full_name', textCell(v('full_name'), MAX_NAME, true))
-    let birthDate = get('birth_date', birthDateCell(v('birth_date'), now))
+  return (row: CsvRow<Column>): void => {
+    const nik = row.get('nik', nikCell)
+    const fullName = row.get('full_name', nameCell)
+    let birthDate = row.get('birth_date', birthDay)
     if (nik && birthDate !== undefined && !nikMatchesBirthDate(nik, birthDate)) {
-      birthDate = get('birth_date', {
-        reason: 'tidak cocok dengan NIK (angka ke-7 sampai ke-12 adalah tanggal lahir DDMMYY; perempuan: tanggal + 40)',
-      })
+      birthDate = row.reject(
+        'birth_date',
+        'tidak cocok dengan NIK (angka ke-7 sampai ke-12 adalah tanggal lahir DDMMYY; perempuan: tanggal + 40)',
+      )
     }
-    const phoneE164 = get('phone', phoneCell(v('phone')))
-    const province = get('province', provinceCell(v('province')))
-    const regency = get('regency', textCell(v('regency'), MAX_REGENCY))
-    const professionGroup = get('profession_group', professionCell(v('profession_group')))
-    const institution = get('institution', textCell(v('institution'), MAX_INSTITUTION))
-    const stage = get('stage', stageCell(v('stage')))
-    let stageDay = get('stage_date', parseDay(v('stage_date'), 2000, 2100))
-    if (stageDay && stageDay.text > latestStageDay) {
-      stageDay = get('stage_date', { reason: `belum tiba (tertulis ${shown(stageDay.text)}); isi tanggal tahap itu dicapai` })
+    const phoneE164 = row.get('phone', optionalPhone)
+    const province = row.get('province', provinceCell)
+    const regency = row.get('regency', regencyCell)
+    const professionGroup = row.get('profession_group', professionCell)
+    const institution = row.get('institution', institutionCell)
+    const stage = row.get('stage', stageCell)
+    let stageDay = row.get('stage_date', stageDayCell)
+    if (stageDay && stageDay > latestStageDay) {
+      stageDay = row.reject('stage_date', `belum tiba (tertulis ${shown(stageDay)}); isi tanggal tahap itu dicapai`)
     }
-    let dueDay = v('due_date') === '' ? null : get('due_date', parseDay(v('due_date'), 2000, 2100))
-    if (dueDay && stageDay && dueDay.text < stageDay.text) {
-      dueDay = get('due_date', { reason: `tidak boleh sebelum stage_date (tertulis ${shown(dueDay.text)})` })
+    let dueDay = row.get('due_date', dueDayCell)
+    if (dueDay && stageDay && dueDay < stageDay) {
+      dueDay = row.reject('due_date', `tidak boleh sebelum stage_date (tertulis ${shown(dueDay)})`)
     }
-    const note = get('note', noteCell(v('note')))
-    options.onProgress && progress(index + 1, 'check')
+    const note = row.get('note', noteCell)
 
     if (!nik || birthDate === undefined) return
+    const { line } = row
     let person = people.get(nik.nik)
     if (!person) {
       person = {
@@ -349,11 +285,7 @@ export function importStatus(db: Db, input: string | Uint8Array, options: Status
       }
       people.set(nik.nik, person)
     } else if (person.birthDate !== birthDate) {
-      errors.push({
-        line,
-        column: 'birth_date',
-        message: `berbeda dengan baris ${person.birthLine} untuk NIK yang sama (satu orang, satu tanggal lahir)`,
-      })
+      row.reject('birth_date', `berbeda dengan baris ${person.birthLine} untuk NIK yang sama (satu orang, satu tanggal lahir)`)
       return
     }
     person.lines.push(line)
@@ -371,10 +303,10 @@ export function importStatus(db: Db, input: string | Uint8Array, options: Status
     ) {
       return
     }
-    const key = `${stage}|${stageDay.text}`
+    const key = `${stage}|${stageDay}`
     const first = person.stageLines.get(key)
     if (first !== undefined) {
-      errors.push({ line, column: 'stage', message: `tahap dan stage_date yang sama untuk NIK ini sudah ada di baris ${first}` })
+      row.reject('stage', `tahap dan stage_date yang sama untuk NIK ini sudah ada di baris ${first}`)
       return
     }
     person.stageLines.set(key, line)
@@ -385,20 +317,33 @@ export function importStatus(db: Db, input: string | Uint8Array, options: Status
     person.professionGroup = professionGroup ?? person.professionGroup
     person.institution = institution ?? person.institution
     person.rows.push({ line, stage, stageDay, dueDay, note })
-  })
-
-  // 2. Against what is stored, and written if every row is good, in one write-locked transaction.
-  const counts: StatusImportCounts = {
-    peopleAdded: 0,
-    peopleUpdated: 0,
-    stagesAdded: 0,
-    stagesUpdated: 0,
-    peopleNotified: 0,
-    messagesQueued: 0,
   }
-  try {
-    db.transaction(
-      () => {
+}
+
+/**
+ * Imports a status CSV: every row is written, or, when any row is bad, nothing at all and every
+ * bad row comes back with its line and reason (see importCsv).
+ */
+export function importStatus(db: Db, input: string | Uint8Array, options: StatusImportOptions): StatusImportResult {
+  const { now } = options
+  const people = new Map<string, Person>()
+  return importCsv(
+    db,
+    input,
+    {
+      entity: 'certification_stages',
+      columns: STATUS_COLUMNS,
+      check: peopleChecker(now, people),
+      // Against what is stored, and written if every row is good.
+      write: ({ db, reject, rejected, progress }) => {
+        const counts: StatusImportCounts = {
+          peopleAdded: 0,
+          peopleUpdated: 0,
+          stagesAdded: 0,
+          stagesUpdated: 0,
+          peopleNotified: 0,
+          messagesQueued: 0,
+        }
         const writes = statusWrites(db)
         const linked = writes.linkedPeople()
         let done = 0
@@ -406,15 +351,12 @@ export function importStatus(db: Db, input: string | Uint8Array, options: Status
           const nikHash = options.vault.hash(person.nik)
           const stored = writes.personByHash(nikHash)
           done += person.lines.length
-          options.onProgress && progress(done, 'write')
+          progress(done)
           if (stored?.birthDate && stored.birthDate !== person.birthDate) {
-            for (const line of person.lines) {
-              errors.push({ line, column: 'birth_date', message: 'NIK sudah tercatat dengan tanggal lahir lain' })
-            }
+            for (const line of person.lines) reject(line, 'birth_date', 'NIK sudah tercatat dengan tanggal lahir lain')
             continue
           }
-          if (errors.length > 0 || person.fullName === null) continue // only checking now
-
+          if (rejected() || person.fullName === null) continue // only checking now
           const zone = person.province?.timeZone ?? stored?.timeZone ?? DEFAULT_ZONE
           const fields: PersonFields = {
             fullName: person.fullName,
@@ -457,7 +399,7 @@ export function importStatus(db: Db, input: string | Uint8Array, options: Status
           for (const row of person.rows) {
             const reachedAt = atLocal(row.stageDay, 0, 0, zone)
             const dueAt = row.dueDay ? atLocal(row.dueDay, 23, 59, zone) : null
-            const found = onRecord.get(`${row.stage}|${row.stageDay.text}`)
+            const found = onRecord.get(`${row.stage}|${row.stageDay}`)
             if (found) {
               if (found.reachedAt !== reachedAt || found.dueAt !== dueAt || found.note !== row.note) {
                 changed ||= found.reachedAt !== reachedAt || found.dueAt !== dueAt
@@ -489,35 +431,9 @@ export function importStatus(db: Db, input: string | Uint8Array, options: Status
           // A portfolio deadline set, moved or passed (the person moved on): reminders follow.
           if (changed && linked.has(personId)) planReminders(db, [personId], now, options.reminders)
         }
-        if (errors.length > 0) throw new Rejected()
-        db.insert(auditLog)
-          .values({
-            at: now,
-            actor: options.actor,
-            action: 'import',
-            entity: 'certification_stages',
-            details: JSON.stringify(counts),
-          })
-          .run()
+        return counts
       },
-      { behavior: 'immediate' },
-    )
-  } catch (error) {
-    if (!(error instanceof Rejected)) throw error
-  }
-  if (errors.length > 0) return { ok: false, errors: errors.sort((a, b) => a.line - b.line) }
-  return { ok: true, ...counts }
-}
-
-/** Calls `report` about 200 times over `total` rows (and always at the end), not once per row. */
-function throttled(total: number, report: StatusImportOptions['onProgress']) {
-  const step = Math.max(1, Math.floor(total / 200))
-  let last = { phase: '', done: -1 }
-  return (done: number, phase: 'check' | 'write') => {
-    if (!report) return
-    if (phase !== last.phase || done === total || done - last.done >= step) {
-      last = { phase, done }
-      report(done, total, phase)
-    }
-  }
+    },
+    { actor: options.actor, now, onProgress: options.onProgress },
+  )
 }
