@@ -3,8 +3,9 @@
  * person; a copy of all of it as a file; deleting it (after confirmation; issued certificates, which
  * are public records, and the audit entry stay); and unlinking this chat from the record.
  */
-import { deletePerson, everythingAbout, type PersonRow, unlinkChat } from '../../db/queries/people.js'
-import { offerNextSeat, personOfChat } from '../../db/queries/registrations.js'
+import { personOfChat, unlinkChat } from '../../db/queries/chat-links.js'
+import { deletePerson, everythingAbout, type PersonRow } from '../../db/queries/people.js'
+import { offerNextSeat } from '../../db/queries/registrations.js'
 import { auditLog } from '../../db/schema.js'
 import type { ChoiceAction, TypedCommand } from '../engine.js'
 import { fill, t } from '../messages.js'

@@ -4,22 +4,21 @@
  * "YA" to take a seat offered from the waiting list.
  */
 import { eq } from 'drizzle-orm'
+import { inTransaction } from '../../db/client.js'
+import { personOfChat } from '../../db/queries/chat-links.js'
+import { queueForPerson } from '../../db/queries/outbox.js'
 import {
   acceptOffer,
   cancelRegistration,
   expireOffers,
-  inTransaction,
   type Offer,
   offerFreeSeats,
   openOfferOf,
-  personOfChat,
-  queueForPerson,
   registrationByCode,
   registrationsOfPerson,
-  type SessionRow,
-  upcomingSessions,
   waitlistPosition,
 } from '../../db/queries/registrations.js'
+import { type SessionRow, upcomingSessions } from '../../db/queries/sessions.js'
 import { people, regions } from '../../db/schema.js'
 import type { ChoiceAction, TypedCommand } from '../engine.js'
 import { MENU_PREFIX } from '../menu.js'

@@ -3,7 +3,7 @@
  * with the venue's own time when it differs), where (a venue with its map, or the meeting link),
  * and how many seats are left.
  */
-import type { SessionRow } from '../../db/queries/registrations.js'
+import type { SessionRow } from '../../db/queries/sessions.js'
 import { zoneLabel } from '../regions.js'
 import { formatClock as clock, formatDate, formatIsoDay } from '../text/dates.js'
 import type { Language } from '../types.js'

@@ -6,7 +6,7 @@
  */
 import { and, asc, desc, eq, gt, inArray } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { personOfChat } from '../../db/queries/registrations.js'
+import { personOfChat } from '../../db/queries/chat-links.js'
 import { describeEvents } from '../../db/queries/reminders.js'
 import { auditLog, bimtekSessions, channelIdentities, exams, outbox, people, registrations } from '../../db/schema.js'
 import { EVENT_KIND, type ExamKind, parseEventKey } from '../../vocabulary/events.js'
