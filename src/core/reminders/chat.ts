@@ -12,7 +12,7 @@ import { auditLog, bimtekSessions, channelIdentities, exams, outbox, people, reg
 import { EVENT_KIND, type ExamKind, parseEventKey } from '../../vocabulary/events.js'
 import type { ChoiceAction, Feature, TypedCommand } from '../engine.js'
 import { fill, t } from '../messages.js'
-import { askCancel } from '../registration/commands.js'
+import { askCancel } from '../registration/cancel.js'
 import { normalizeInput } from '../text/normalize.js'
 import { YES_WORDS } from '../text/yes-no.js'
 import type { Outcome, TurnContext } from '../turn.js'
