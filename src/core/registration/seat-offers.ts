@@ -2,12 +2,11 @@
  * A seat freed on a full session is offered to the next person waiting, for a limited time: the
  * offer and its expiry go out through the outbox, and "YA" takes the seat.
  */
-import { eq } from 'drizzle-orm'
 import { inTransaction } from '../../db/client.js'
 import { personOfChat } from '../../db/queries/chat-links.js'
 import { queueForPerson } from '../../db/queries/outbox.js'
+import { personZone } from '../../db/queries/people.js'
 import { acceptOffer, expireOffers, type Offer, offerFreeSeats, openOfferOf } from '../../db/queries/registrations.js'
-import { people } from '../../db/schema.js'
 import type { TypedCommand } from '../engine.js'
 import { fill, t } from '../messages.js'
 import { planReminders } from '../reminders/plan.js'
@@ -55,13 +54,13 @@ function offerExpiredMessage(offer: Offer, lang: Language): Reply {
 
 /** Queues the offer message to every chat of the person offered (once per offer). */
 export function queueOffer(ctx: { db: TurnContext['db']; now: Date }, offer: Offer): void {
-  const person = ctx.db.select({ timeZone: people.timeZone }).from(people).where(eq(people.id, offer.registration.personId)).get()
+  const zone = personZone(ctx.db, offer.registration.personId)
   queueForPerson(ctx.db, {
     personId: offer.registration.personId,
     kind: 'seat_offer',
     key: `offer:${offer.registration.id}:${offer.registration.offerExpiresAt?.getTime() ?? 0}`,
     // An offer always has its deadline; without one it would have to be taken at once.
-    build: (lang) => offerMessage(offer, offer.registration.offerExpiresAt ?? ctx.now, lang, person?.timeZone),
+    build: (lang) => offerMessage(offer, offer.registration.offerExpiresAt ?? ctx.now, lang, zone),
     dueAt: ctx.now,
     ...(offer.registration.offerExpiresAt && { expiresAt: offer.registration.offerExpiresAt }),
   })

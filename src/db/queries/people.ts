@@ -27,6 +27,15 @@ export function personById(db: Db, id: number): PersonRow | undefined {
   return db.select().from(people).where(eq(people.id, id)).get()
 }
 
+/**
+ * The time zone on a person's record (the one they read times in), if they are on record. Asked on
+ * many turns and for every person a reminder plan touches: one statement, prepared once.
+ */
+export function personZone(db: Db, personId: number): string | undefined {
+  const row = cached(db, 'select time_zone as zone from people where id = ?').get(personId) as { zone: string } | undefined
+  return row?.zone
+}
+
 export function personByNikHash(db: Db, nikHash: string): PersonRow | undefined {
   return db.select().from(people).where(eq(people.nikHash, nikHash)).get()
 }
