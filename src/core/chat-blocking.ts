@@ -4,9 +4,9 @@
  * nothing more goes to a blocked chat (its reminders still waiting are cancelled), and a chat
  * allowed again takes the person's reminders again, planned from that moment.
  */
-import type { Db } from '../db/client.js'
+import { type Db, inTransaction } from '../db/client.js'
+import { personOfChat } from '../db/queries/chat-links.js'
 import { setBlocked } from '../db/queries/identities.js'
-import { inTransaction, personOfChat } from '../db/queries/registrations.js'
 import type { Channel } from '../vocabulary/message.js'
 import { planReminders } from './reminders/plan.js'
 import type { ReminderSettings } from './reminders/settings.js'

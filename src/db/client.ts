@@ -52,6 +52,11 @@ export function cached(db: Db, sql: string): Database.Statement {
   return statement
 }
 
+/** Runs `work` in an immediate (write-locked) transaction: for callers outside a chat turn. */
+export function inTransaction<T>(db: Db, work: (tx: Db) => T): T {
+  return db.transaction((tx) => work(tx as unknown as Db), { behavior: 'immediate' })
+}
+
 /** Closes the database, folding the WAL back into the main file. */
 export function closeDatabase(db: Db): void {
   if (!db.$client.open) return

@@ -7,14 +7,9 @@
 import { join } from 'node:path'
 import { asc, eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Db } from '../../src/db/client.js'
-import {
-  cancelRegistration,
-  inTransaction,
-  register,
-  upsertPerson,
-  waitlistPosition,
-} from '../../src/db/queries/registrations.js'
+import { type Db, inTransaction } from '../../src/db/client.js'
+import { upsertPerson } from '../../src/db/queries/people.js'
+import { cancelRegistration, register, waitlistPosition } from '../../src/db/queries/registrations.js'
 import { people, registrations } from '../../src/db/schema.js'
 import { CAPACITY, chatIdOf, confirm, driveToSummary, type Outcome, outcomeOf, PEOPLE, personOf } from '../support/capacity.js'
 import { fakeClock, testCore } from '../support/core.js'

@@ -11,7 +11,7 @@ import { LOCK_MS, MAX_FAILURES } from '../../src/core/status/identity.js'
 import { PATH, STAGE_ADVICE, STAGE_LABEL, stepOf } from '../../src/core/status/stages.js'
 import type { Inbound, Language, Reply } from '../../src/core/types.js'
 import { closeDatabase, type Db } from '../../src/db/client.js'
-import { personOfChat } from '../../src/db/queries/registrations.js'
+import { personOfChat } from '../../src/db/queries/chat-links.js'
 import {
   auditLog,
   bimtekSessions,

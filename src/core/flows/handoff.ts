@@ -3,8 +3,8 @@
  * will be sent and why, and files it for the secretariat with a reference code.
  */
 import { z } from 'zod'
+import { personOfChat } from '../../db/queries/chat-links.js'
 import { insertHandoff } from '../../db/queries/handoff.js'
-import { personOfChat } from '../../db/queries/registrations.js'
 import { referenceCode } from '../codes.js'
 import { fill, t } from '../messages.js'
 import { maskPhone } from '../privacy/mask.js'

@@ -3,14 +3,15 @@
  * person; a copy of all of it as a file; deleting it (after confirmation; issued certificates, which
  * are public records, and the audit entry stay); and unlinking this chat from the record.
  */
-import { deletePerson, everythingAbout, type PersonRow, unlinkChat } from '../../db/queries/people.js'
-import { offerNextSeat, personOfChat } from '../../db/queries/registrations.js'
+import { personOfChat, unlinkChat } from '../../db/queries/chat-links.js'
+import { deletePerson, everythingAbout, type PersonRow } from '../../db/queries/people.js'
+import { offerNextSeat } from '../../db/queries/registrations.js'
 import { auditLog } from '../../db/schema.js'
 import type { ChoiceAction, TypedCommand } from '../engine.js'
 import { fill, t } from '../messages.js'
 import { provinceByCode } from '../regions.js'
-import { queueOffer } from '../registration/commands.js'
 import { maskNik } from '../registration/flow.js'
+import { queueOffer } from '../registration/seat-offers.js'
 import { planReminders } from '../reminders/plan.js'
 import type { ReminderSettings } from '../reminders/settings.js'
 import { normalizeInput } from '../text/normalize.js'

@@ -4,17 +4,16 @@
  * seat, or a place on the waiting list, in the same transaction as everything else of the message.
  */
 import { z } from 'zod'
+import { linkChat } from '../../db/queries/chat-links.js'
+import { upsertPerson } from '../../db/queries/people.js'
+import { register, seatCounts } from '../../db/queries/registrations.js'
 import {
   hasOpenSession,
   isOpenForRegistration,
-  linkChat,
-  register,
   type SessionRow,
-  seatCounts,
   sessionById,
   upcomingSessions,
-  upsertPerson,
-} from '../../db/queries/registrations.js'
+} from '../../db/queries/sessions.js'
 import { consentRecords } from '../../db/schema.js'
 import { referenceCode } from '../codes.js'
 import type { FlowDefinition, StepContext } from '../flows/flow.js'

@@ -1,9 +1,9 @@
 /**
  * How a Bimtek session reads in the chat: when (in the reader's time zone, marked WIB/WITA/WIT,
- * with the venue's own time when it differs), where (a venue with its map, or the meeting link),
- * and how many seats are left.
+ * with the venue's own time when it differs), a moment such as a deadline, where (a venue with its
+ * map, or the meeting link), and how many seats are left.
  */
-import type { SessionRow } from '../../db/queries/registrations.js'
+import type { SessionRow } from '../../db/queries/sessions.js'
 import { zoneLabel } from '../regions.js'
 import { formatClock as clock, formatDate, formatIsoDay } from '../text/dates.js'
 import type { Language } from '../types.js'
@@ -30,6 +30,10 @@ export function when(session: SessionRow, lang: Language, readerZone?: string): 
   const local = `${clock(session.startsAt, session.timeZone)} ${zoneLabel(session.timeZone)}`
   return `${main} (${lang === 'id' ? 'di lokasi' : 'local time'} ${local})`
 }
+
+/** "26 Desember, 07.00 WIB": a moment (a deadline, a registration window) in `zone`. */
+export const dateTime = (date: Date, zone: string, lang: Language) =>
+  `${formatDate(date, 'dayMonth', lang, zone)}, ${clock(date, zone)} ${zoneLabel(zone)}`
 
 /** Where: "Tatap muka di …" with the map link, or "Daring" with the meeting link. */
 export function where(session: SessionRow, lang: Language): string {

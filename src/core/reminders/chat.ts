@@ -6,13 +6,14 @@
  */
 import { and, asc, desc, eq, gt, inArray } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { personOfChat } from '../../db/queries/registrations.js'
+import { personOfChat } from '../../db/queries/chat-links.js'
+import { personZone } from '../../db/queries/people.js'
 import { describeEvents } from '../../db/queries/reminders.js'
-import { auditLog, bimtekSessions, channelIdentities, exams, outbox, people, registrations } from '../../db/schema.js'
+import { auditLog, bimtekSessions, channelIdentities, exams, outbox, registrations } from '../../db/schema.js'
 import { EVENT_KIND, type ExamKind, parseEventKey } from '../../vocabulary/events.js'
 import type { ChoiceAction, Feature, TypedCommand } from '../engine.js'
 import { fill, t } from '../messages.js'
-import { askCancel } from '../registration/commands.js'
+import { askCancel } from '../registration/cancel.js'
 import { normalizeInput } from '../text/normalize.js'
 import { YES_WORDS } from '../text/yes-no.js'
 import type { Outcome, TurnContext } from '../turn.js'
@@ -131,10 +132,7 @@ function plannedFor(db: Db, chat: Chat) {
     .all()
 }
 
-const zoneOf = (db: Db, personId: number | undefined) =>
-  (personId === undefined
-    ? undefined
-    : db.select({ zone: people.timeZone }).from(people).where(eq(people.id, personId)).get()?.zone) ?? 'Asia/Jakarta'
+const zoneOf = (db: Db, personId: number) => personZone(db, personId) ?? 'Asia/Jakarta'
 
 function overview(ctx: TurnContext, settings: ReminderSettings): Outcome {
   const { lang, db } = ctx

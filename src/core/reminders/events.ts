@@ -5,7 +5,7 @@
  */
 import { and, asc, eq, gt } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import type { SessionRow } from '../../db/queries/registrations.js'
+import type { SessionRow } from '../../db/queries/sessions.js'
 import { currentStage } from '../../db/queries/status.js'
 import { bimtekSessions, certificationStages, exams, regions, registrations } from '../../db/schema.js'
 import { type EventKind, eventKey } from '../../vocabulary/events.js'

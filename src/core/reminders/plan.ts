@@ -12,7 +12,8 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import type { Db } from '../../db/client.js'
-import { channelIdentities, outbox, people } from '../../db/schema.js'
+import { personZone } from '../../db/queries/people.js'
+import { channelIdentities, outbox } from '../../db/schema.js'
 import type { Channel, Language } from '../../vocabulary/message.js'
 import { eventsOfPerson } from './events.js'
 import { reminderReply } from './message.js'
@@ -84,9 +85,8 @@ function reminderChats(db: Db, personId: number): { channel: Channel; chatId: st
 export function planReminders(db: Db, personIds: Iterable<number>, now: Date, settings: ReminderSettings): PlanResult {
   const result: PlanResult = { queued: 0, updated: 0, cancelled: 0 }
   for (const personId of new Set(personIds)) {
-    const person = db.select({ timeZone: people.timeZone }).from(people).where(eq(people.id, personId)).get()
-    if (!person) continue
-    const zone = person.timeZone
+    const zone = personZone(db, personId)
+    if (zone === undefined) continue
     const chats = reminderChats(db, personId)
     const events = eventsOfPerson(db, personId, now, zone)
     const wanted = new Map<string, Wanted>()

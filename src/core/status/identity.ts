@@ -6,6 +6,7 @@
  * the chat is linked to the person, so later questions need no proof.
  */
 import { z } from 'zod'
+import { linkChat, personOfChat } from '../../db/queries/chat-links.js'
 import {
   failuresSince,
   type PersonRow,
@@ -15,7 +16,6 @@ import {
   personByRegistrationCode,
   recordAttempt,
 } from '../../db/queries/people.js'
-import { linkChat, personOfChat } from '../../db/queries/registrations.js'
 import { type FlowDefinition, startFlow } from '../flows/flow.js'
 import { fill, t } from '../messages.js'
 import type { NikVault } from '../privacy/nik-vault.js'

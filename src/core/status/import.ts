@@ -10,7 +10,7 @@
  */
 import { DateTime } from 'luxon'
 import type { Db } from '../../db/client.js'
-import { queueForPerson } from '../../db/queries/registrations.js'
+import { queueForPerson } from '../../db/queries/outbox.js'
 import { currentStage, type PersonFields, type StoredStage, statusWrites } from '../../db/queries/status.js'
 import { CERTIFICATION_STAGES, type CertificationStage } from '../../db/schema.js'
 import {

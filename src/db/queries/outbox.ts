@@ -4,6 +4,7 @@ import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm'
 import type { Channel, Reply } from '../../vocabulary/message.js'
 import { cached, type Db } from '../client.js'
 import { outbox } from '../schema.js'
+import { chatsOfPerson } from './chat-links.js'
 
 /**
  * Records an answer a channel gave up delivering (after its retries), so it is visible with the
@@ -27,6 +28,38 @@ export function recordFailedReply(
       lastError: failure.error.slice(0, 500),
     })
     .run()
+}
+
+/** Queues a message to every chat of a person, once per idempotency key (a second call does nothing). */
+export function queueForPerson(
+  db: Db,
+  message: {
+    personId: number
+    kind: string
+    key: string
+    build: (language: 'id' | 'en') => unknown
+    dueAt: Date
+    expiresAt?: Date
+  },
+): number {
+  let queued = 0
+  for (const chat of chatsOfPerson(db, message.personId)) {
+    queued += db
+      .insert(outbox)
+      .values({
+        idempotencyKey: `${message.key}:${chat.channel}:${chat.chatId}`,
+        channel: chat.channel,
+        chatId: chat.chatId,
+        personId: message.personId,
+        kind: message.kind,
+        payload: JSON.stringify(message.build(chat.language)),
+        dueAt: message.dueAt,
+        expiresAt: message.expiresAt ?? null,
+      })
+      .onConflictDoNothing()
+      .run().changes
+  }
+  return queued
 }
 
 export type OutboxRow = typeof outbox.$inferSelect

@@ -1,9 +1,9 @@
 /**
- * A person's own record as the chat shows it to them: proving who they are (and the attempts
- * counted against a chat), their certification history, exams and certificates, everything stored
- * about them (for their copy), and deleting it.
+ * A person's own record: created or updated with the contact details they give, as the chat shows
+ * it to them (proving who they are, and the attempts counted against a chat; their certification
+ * history, exams and certificates), everything stored about them (for their copy), and deleting it.
  */
-import { and, asc, count, desc, eq, gt } from 'drizzle-orm'
+import { and, asc, desc, eq, gt } from 'drizzle-orm'
 import type { Channel } from '../../vocabulary/message.js'
 import { cached, type Db } from '../client.js'
 import {
@@ -25,6 +25,15 @@ export type PersonRow = typeof people.$inferSelect
 
 export function personById(db: Db, id: number): PersonRow | undefined {
   return db.select().from(people).where(eq(people.id, id)).get()
+}
+
+/**
+ * The time zone on a person's record (the one they read times in), if they are on record. Asked on
+ * many turns and for every person a reminder plan touches: one statement, prepared once.
+ */
+export function personZone(db: Db, personId: number): string | undefined {
+  const row = cached(db, 'select time_zone as zone from people where id = ?').get(personId) as { zone: string } | undefined
+  return row?.zone
 }
 
 export function personByNikHash(db: Db, nikHash: string): PersonRow | undefined {
@@ -129,17 +138,37 @@ export function deletePerson(db: Db, personId: number, at: Date, actor: string):
   return { freedSessions: held.filter((r) => r.status === 'confirmed' || r.status === 'offered').map((r) => r.sessionId) }
 }
 
-/** Unlinks a chat account from its person (the record stays). */
-export function unlinkChat(db: Db, channel: Channel, userId: string, at: Date): boolean {
-  return (
-    db
-      .update(channelIdentities)
-      .set({ personId: null, linkedAt: null, updatedAt: at })
-      .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.userId, userId)))
-      .run().changes > 0
-  )
+export type PersonInput = {
+  nikHash: string
+  nikCiphertext: string
+  fullName: string
+  birthDate: string
+  phoneE164: string
+  provinceCode: string
+  regency: string
+  professionGroup: string
+  institution: string
+  timeZone: string
 }
 
-export function linkedChatCount(db: Db, personId: number): number {
-  return db.select({ n: count() }).from(channelIdentities).where(eq(channelIdentities.personId, personId)).get()?.n ?? 0
+/**
+ * The person with this NIK, created if new, with the contact details just given. A NIK already on
+ * record with another birth date is refused: someone may be using another person's NIK.
+ */
+export function upsertPerson(db: Db, input: PersonInput, now: Date): { ok: true; personId: number } | { ok: false } {
+  const existing = db.select().from(people).where(eq(people.nikHash, input.nikHash)).get()
+  if (existing?.birthDate && existing.birthDate !== input.birthDate) return { ok: false }
+  if (existing) {
+    db.update(people)
+      .set({ ...input, nikCiphertext: existing.nikCiphertext ?? input.nikCiphertext, updatedAt: now })
+      .where(eq(people.id, existing.id))
+      .run()
+    return { ok: true, personId: existing.id }
+  }
+  const created = db
+    .insert(people)
+    .values({ ...input, createdAt: now, updatedAt: now })
+    .returning({ id: people.id })
+    .get()
+  return { ok: true, personId: created.id }
 }

@@ -1,80 +1,13 @@
 /**
  * Bimtek seats: registering, the waiting list, cancelling, and time-limited offers of a freed seat.
  * Every function here runs inside the caller's write transaction (the engine's turn, or
- * `inTransaction` below), so counting the seats taken and taking one happen under SQLite's write
+ * `inTransaction` of the database client), so counting the seats taken and taking one happen under SQLite's write
  * lock: never more confirmed than capacity, even with several processes on one database file.
  */
-import { and, asc, count, eq, gt, inArray, isNull, lte, or, sql } from 'drizzle-orm'
-import type { Channel } from '../../vocabulary/message.js'
-import { cached, type Db } from '../client.js'
-import { auditLog, bimtekSessions, channelIdentities, outbox, people, regions, registrations } from '../schema.js'
-
-export type SessionRow = typeof bimtekSessions.$inferSelect & {
-  regionCode: string
-  regionCity: string
-  /** The province codes the session's region serves, comma-separated. */
-  regionProvinces: string
-}
-
-const sessionColumns = {
-  session: bimtekSessions,
-  regionCode: regions.code,
-  regionCity: regions.city,
-  regionProvinces: regions.provinceCodes,
-}
-
-function withRegion(
-  row: { session: typeof bimtekSessions.$inferSelect } & Omit<SessionRow, keyof typeof bimtekSessions.$inferSelect>,
-): SessionRow {
-  return { ...row.session, regionCode: row.regionCode, regionCity: row.regionCity, regionProvinces: row.regionProvinces }
-}
-
-export type SessionFilter = { regionIds?: number[]; provinceCode?: string }
-
-/** Sessions that have not started, soonest first (optionally of some regions or one province). */
-export function upcomingSessions(db: Db, now: Date, filter: SessionFilter = {}, limit = 50): SessionRow[] {
-  const conditions = [gt(bimtekSessions.startsAt, now)]
-  if (filter.regionIds?.length) conditions.push(inArray(bimtekSessions.regionId, filter.regionIds))
-  if (filter.provinceCode) {
-    // A session for one province, or for its whole region (no province given).
-    const condition = or(eq(bimtekSessions.provinceCode, filter.provinceCode), isNull(bimtekSessions.provinceCode))
-    if (condition) conditions.push(condition)
-  }
-  return db
-    .select(sessionColumns)
-    .from(bimtekSessions)
-    .innerJoin(regions, eq(regions.id, bimtekSessions.regionId))
-    .where(and(...conditions))
-    .orderBy(asc(bimtekSessions.startsAt), asc(bimtekSessions.id))
-    .limit(limit)
-    .all()
-    .map(withRegion)
-}
-
-/** Whether any session is open for registration at `now` (asked on every "daftar": kept cheap). */
-export function hasOpenSession(db: Db, now: Date): boolean {
-  const at = now.getTime()
-  return (
-    cached(
-      db,
-      'select 1 from bimtek_sessions where registration_opens_at <= ? and registration_closes_at > ? and starts_at > ? limit 1',
-    ).get(at, at, at) !== undefined
-  )
-}
-
-/** Whether registration for the session is open at `now`. */
-export const isOpenForRegistration = (session: typeof bimtekSessions.$inferSelect, now: Date) =>
-  session.registrationOpensAt <= now && now < session.registrationClosesAt && now < session.startsAt
-
-export function sessionById(db: Db, id: number): SessionRow | undefined {
-  const row = db
-    .select(sessionColumns)
-    .from(bimtekSessions)
-    .innerJoin(regions, eq(regions.id, bimtekSessions.regionId))
-    .where(eq(bimtekSessions.id, id))
-    .get()
-  return row && withRegion(row)
-}
+import { and, asc, count, eq, gt, lte, or, sql } from 'drizzle-orm'
+import type { Db } from '../client.js'
+import { auditLog, bimtekSessions, regions, registrations } from '../schema.js'
+import { isOpenForRegistration, type SessionRow, sessionById, sessionColumns, withRegion } from './sessions.js'
 
 /** Seats taken count confirmed and offered registrations (an offer holds its seat until it expires). */
 export type SeatCounts = { taken: number; waiting: number }
@@ -338,117 +271,6 @@ export function expireOffers(db: Db, now: Date, offerMs: number): { expired: Off
   return { expired, offers }
 }
 
-/** The chats a person can be reached in (those not blocked). */
-export function chatsOfPerson(db: Db, personId: number): { channel: Channel; chatId: string; language: 'id' | 'en' }[] {
-  return db
-    .select({ channel: channelIdentities.channel, chatId: channelIdentities.chatId, language: channelIdentities.language })
-    .from(channelIdentities)
-    .where(and(eq(channelIdentities.personId, personId), isNull(channelIdentities.blockedAt)))
-    .all()
-}
-
-/** The person this chat account is linked to, if any. */
-export function personOfChat(db: Db, channel: Channel, userId: string): number | undefined {
-  const row = cached(db, 'select person_id as personId from channel_identities where channel = ? and user_id = ?').get(
-    channel,
-    userId,
-  ) as { personId: number | null } | undefined
-  return row?.personId ?? undefined
-}
-
-/** Links a chat account to a person (after they proved who they are by NIK and birth date). */
-export function linkChat(
-  db: Db,
-  link: { channel: Channel; userId: string; chatId: string; personId: number; language: 'id' | 'en'; now: Date },
-): void {
-  db.insert(channelIdentities)
-    .values({
-      channel: link.channel,
-      userId: link.userId,
-      chatId: link.chatId,
-      personId: link.personId,
-      language: link.language,
-      linkedAt: link.now,
-    })
-    .onConflictDoUpdate({
-      target: [channelIdentities.channel, channelIdentities.userId],
-      set: { personId: link.personId, chatId: link.chatId, language: link.language, linkedAt: link.now, updatedAt: link.now },
-    })
-    .run()
-}
-
-export type PersonInput = {
-  nikHash: string
-  nikCiphertext: string
-  fullName: string
-  birthDate: string
-  phoneE164: string
-  provinceCode: string
-  regency: string
-  professionGroup: string
-  institution: string
-  timeZone: string
-}
-
-/**
- * The person with this NIK, created if new, with the contact details just given. A NIK already on
- * record with another birth date is refused: someone may be using another person's NIK.
- */
-export function upsertPerson(db: Db, input: PersonInput, now: Date): { ok: true; personId: number } | { ok: false } {
-  const existing = db.select().from(people).where(eq(people.nikHash, input.nikHash)).get()
-  if (existing?.birthDate && existing.birthDate !== input.birthDate) return { ok: false }
-  if (existing) {
-    db.update(people)
-      .set({ ...input, nikCiphertext: existing.nikCiphertext ?? input.nikCiphertext, updatedAt: now })
-      .where(eq(people.id, existing.id))
-      .run()
-    return { ok: true, personId: existing.id }
-  }
-  const created = db
-    .insert(people)
-    .values({ ...input, createdAt: now, updatedAt: now })
-    .returning({ id: people.id })
-    .get()
-  return { ok: true, personId: created.id }
-}
-
-/** Queues a message to every chat of a person, once per idempotency key (a second call does nothing). */
-export function queueForPerson(
-  db: Db,
-  message: {
-    personId: number
-    kind: string
-    key: string
-    build: (language: 'id' | 'en') => unknown
-    dueAt: Date
-    expiresAt?: Date
-  },
-): number {
-  let queued = 0
-  for (const chat of chatsOfPerson(db, message.personId)) {
-    queued += db
-      .insert(outbox)
-      .values({
-        idempotencyKey: `${message.key}:${chat.channel}:${chat.chatId}`,
-        channel: chat.channel,
-        chatId: chat.chatId,
-        personId: message.personId,
-        kind: message.kind,
-        payload: JSON.stringify(message.build(chat.language)),
-        dueAt: message.dueAt,
-        expiresAt: message.expiresAt ?? null,
-      })
-      .onConflictDoNothing()
-      .run().changes
-  }
-  return queued
-}
-
 function audit(db: Db, at: Date, action: string, code: string, actor = 'chat') {
   db.insert(auditLog).values({ at, actor, action, entity: 'registration', entityId: code }).run()
-}
-
-/** Runs `work` in an immediate (write-locked) transaction: for callers outside a chat turn. */
-export function inTransaction<T>(db: Db, work: (tx: Db) => T): T {
-  return db.transaction((tx) => work(tx as unknown as Db), { behavior: 'immediate' })
 }

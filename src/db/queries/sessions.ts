@@ -1,6 +1,9 @@
-/** Bimtek sessions as the secretariat loads and reviews them: upserts by code, listings with seat counts. */
-import { and, asc, count, eq, gte, inArray, sql } from 'drizzle-orm'
-import type { Db } from '../client.js'
+/**
+ * Bimtek sessions: as the chat reads them (upcoming, open for registration, one by id), and as the
+ * secretariat loads and reviews them (upserts by code, listings with seat counts).
+ */
+import { and, asc, count, eq, gt, gte, inArray, isNull, or, sql } from 'drizzle-orm'
+import { cached, type Db } from '../client.js'
 import { bimtekSessions, people, regions, registrations } from '../schema.js'
 
 /** Every column an import sets (each one, null where empty); id, timestamps and the demo flag are the database's. */
@@ -11,6 +14,74 @@ export type Region = typeof regions.$inferSelect
 /** The BBPPKS regions a session can belong to. */
 export function listRegions(db: Db): Region[] {
   return db.select().from(regions).orderBy(asc(regions.code)).all()
+}
+
+export type SessionRow = typeof bimtekSessions.$inferSelect & {
+  regionCode: string
+  regionCity: string
+  /** The province codes the session's region serves, comma-separated. */
+  regionProvinces: string
+}
+
+/** The columns of a `SessionRow`, for queries that join a session and its region. */
+export const sessionColumns = {
+  session: bimtekSessions,
+  regionCode: regions.code,
+  regionCity: regions.city,
+  regionProvinces: regions.provinceCodes,
+}
+
+export function withRegion(
+  row: { session: typeof bimtekSessions.$inferSelect } & Omit<SessionRow, keyof typeof bimtekSessions.$inferSelect>,
+): SessionRow {
+  return { ...row.session, regionCode: row.regionCode, regionCity: row.regionCity, regionProvinces: row.regionProvinces }
+}
+
+export type SessionFilter = { regionIds?: number[]; provinceCode?: string }
+
+/** Sessions that have not started, soonest first (optionally of some regions or one province). */
+export function upcomingSessions(db: Db, now: Date, filter: SessionFilter = {}, limit = 50): SessionRow[] {
+  const conditions = [gt(bimtekSessions.startsAt, now)]
+  if (filter.regionIds?.length) conditions.push(inArray(bimtekSessions.regionId, filter.regionIds))
+  if (filter.provinceCode) {
+    // A session for one province, or for its whole region (no province given).
+    const condition = or(eq(bimtekSessions.provinceCode, filter.provinceCode), isNull(bimtekSessions.provinceCode))
+    if (condition) conditions.push(condition)
+  }
+  return db
+    .select(sessionColumns)
+    .from(bimtekSessions)
+    .innerJoin(regions, eq(regions.id, bimtekSessions.regionId))
+    .where(and(...conditions))
+    .orderBy(asc(bimtekSessions.startsAt), asc(bimtekSessions.id))
+    .limit(limit)
+    .all()
+    .map(withRegion)
+}
+
+/** Whether any session is open for registration at `now` (asked on every "daftar": kept cheap). */
+export function hasOpenSession(db: Db, now: Date): boolean {
+  const at = now.getTime()
+  return (
+    cached(
+      db,
+      'select 1 from bimtek_sessions where registration_opens_at <= ? and registration_closes_at > ? and starts_at > ? limit 1',
+    ).get(at, at, at) !== undefined
+  )
+}
+
+/** Whether registration for the session is open at `now`. */
+export const isOpenForRegistration = (session: typeof bimtekSessions.$inferSelect, now: Date) =>
+  session.registrationOpensAt <= now && now < session.registrationClosesAt && now < session.startsAt
+
+export function sessionById(db: Db, id: number): SessionRow | undefined {
+  const row = db
+    .select(sessionColumns)
+    .from(bimtekSessions)
+    .innerJoin(regions, eq(regions.id, bimtekSessions.regionId))
+    .where(eq(bimtekSessions.id, id))
+    .get()
+  return row && withRegion(row)
 }
 
 /**
@@ -65,7 +136,7 @@ export function sessionWrites(db: Db) {
 const countStatus = (status: 'confirmed' | 'offered' | 'waitlisted') =>
   sql<number>`count(case when ${registrations.status} = ${status} then 1 end)`.mapWith(Number)
 
-const sessionColumns = {
+const summaryColumns = {
   id: bimtekSessions.id,
   code: bimtekSessions.code,
   title: bimtekSessions.title,
@@ -92,7 +163,7 @@ const sessionColumns = {
 
 function summaries(db: Db) {
   return db
-    .select(sessionColumns)
+    .select(summaryColumns)
     .from(bimtekSessions)
     .innerJoin(regions, eq(regions.id, bimtekSessions.regionId))
     .leftJoin(registrations, eq(registrations.sessionId, bimtekSessions.id))

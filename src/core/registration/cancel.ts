@@ -1,0 +1,151 @@
+/**
+ * "registrasi saya" (the person's registrations, each with its code) and "batal <kode>": asked once
+ * more, then cancelled; a seat it held is offered to the next person waiting.
+ */
+import { personOfChat } from '../../db/queries/chat-links.js'
+import {
+  cancelRegistration,
+  registrationByCode,
+  registrationsOfPerson,
+  waitlistPosition,
+} from '../../db/queries/registrations.js'
+import type { ChoiceAction, TypedCommand } from '../engine.js'
+import { fill, t } from '../messages.js'
+import { planReminders } from '../reminders/plan.js'
+import type { ReminderSettings } from '../reminders/settings.js'
+import { normalizeInput } from '../text/normalize.js'
+import type { Outcome, TurnContext } from '../turn.js'
+import type { Text } from '../types.js'
+import { statusText } from './flow.js'
+import { when, where } from './format.js'
+import { readerZone } from './reader-zone.js'
+import { queueOffer } from './seat-offers.js'
+
+const texts = {
+  mineTitle: { id: '*Pendaftaran Bimtek Anda*', en: '*Your Bimtek registrations*' },
+  mineEmpty: {
+    id: 'Belum ada pendaftaran Bimtek dari akun chat ini. Ketik "daftar" untuk mendaftar.',
+    en: 'There are no Bimtek registrations from this chat account. Type "daftar" to register.',
+  },
+  position: { id: ', urutan ke-{position}', en: ', number {position}' },
+  howToCancel: {
+    id: 'Untuk membatalkan, ketik "batal" dan kodenya, mis. "batal {code}".',
+    en: 'To cancel, type "batal" and the code, e.g. "batal {code}".',
+  },
+  cancelAsk: {
+    id: 'Batalkan pendaftaran *{code}*?\n*{title}*\n🗓 {when}\n\nKursi Anda akan ditawarkan ke peserta berikutnya.',
+    en: 'Cancel registration *{code}*?\n*{title}*\n🗓 {when}\n\nYour seat will be offered to the next person.',
+  },
+  cancelYes: { id: 'Ya, batalkan', en: 'Yes, cancel' },
+  // Not "Tidak jadi": typed, that is the global "cancel" word and would never reach this question.
+  cancelNo: { id: 'Tidak, tetap ikut', en: 'No, keep it' },
+  cancelKept: { id: 'Baik, pendaftaran {code} tetap berlaku.', en: 'All right, registration {code} stays.' },
+  cancelDone: {
+    id: 'Pendaftaran *{code}* sudah dibatalkan. Terima kasih sudah memberi tahu. Ketik "jadwal" untuk melihat sesi lain.',
+    en: 'Registration *{code}* is cancelled. Thank you for letting us know. Type "jadwal" to see other sessions.',
+  },
+  cancelNotFound: {
+    id: 'Kode {code} tidak ditemukan di pendaftaran akun chat ini. Periksa kodenya (ketik "registrasi saya").',
+    en: 'Code {code} is not among this chat account\'s registrations. Check the code (type "registrasi saya").',
+  },
+  cancelAlready: { id: 'Pendaftaran {code} sudah dibatalkan sebelumnya.', en: 'Registration {code} was already cancelled.' },
+  cancelStarted: {
+    id: 'Sesi untuk {code} sudah dimulai, jadi tidak bisa dibatalkan lewat chat. Hubungi petugas bila perlu.',
+    en: 'The session for {code} has started, so it cannot be cancelled in the chat. Contact the staff if needed.',
+  },
+} satisfies Record<string, Text>
+
+function myRegistrations(ctx: TurnContext): Outcome {
+  const { lang } = ctx
+  const personId = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId)
+  const rows = personId === undefined ? [] : registrationsOfPerson(ctx.db, personId)
+  if (rows.length === 0) return { replies: [{ text: t(lang, texts.mineEmpty) }], next: null }
+  const zone = readerZone(ctx)
+  const lines = rows.map(({ registration, session }, i) => {
+    const position = waitlistPosition(ctx.db, registration)
+    const status = `${statusText(registration.status, lang)}${position ? fill(t(lang, texts.position), { position }) : ''}`
+    return `${i + 1}. *${registration.code}*: ${session.title}\n   🗓 ${when(session, lang, zone)}\n   📍 ${where(session, lang).replace('\n', '\n   ')}\n   ${status}`
+  })
+  const first = rows[0]?.registration.code ?? ''
+  return {
+    replies: [
+      { text: `${t(lang, texts.mineTitle)}\n\n${lines.join('\n\n')}\n\n${fill(t(lang, texts.howToCancel), { code: first })}` },
+    ],
+    next: null,
+  }
+}
+
+const CODE = /^[A-Z]{3}-[A-Z0-9]{4,8}$/
+
+/** Asks whether to cancel the registration with this code (the person's own), with yes/no choices. */
+export function askCancel(ctx: TurnContext, typedCode: string): Outcome {
+  const { lang } = ctx
+  const code = typedCode
+    .toUpperCase()
+    .replace(/\s+/g, '')
+    .replace(/^([A-Z]{3})(?=[A-Z0-9]{6}$)/, '$1-')
+  const personId = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId)
+  const found = CODE.test(code) ? registrationByCode(ctx.db, code) : undefined
+  // Someone else's code gets the same answer as a wrong one.
+  if (!found || personId === undefined || found.registration.personId !== personId) {
+    return { replies: [{ text: fill(t(lang, texts.cancelNotFound), { code }) }], next: null }
+  }
+  if (found.registration.status === 'cancelled')
+    return { replies: [{ text: fill(t(lang, texts.cancelAlready), { code }) }], next: null }
+  const text = fill(t(lang, texts.cancelAsk), {
+    code,
+    title: found.session.title,
+    when: when(found.session, lang, readerZone(ctx)),
+  })
+  return {
+    replies: [
+      {
+        text,
+        choices: [
+          { id: `regcancel:yes:${code}`, label: t(lang, texts.cancelYes) },
+          { id: `regcancel:no:${code}`, label: t(lang, texts.cancelNo) },
+        ],
+      },
+    ],
+    next: null,
+  }
+}
+
+/** "registrasi saya", "batal pendaftaran" (no code: the registrations to choose from) and "batal <kode>". */
+export const cancelCommands: TypedCommand[] = [
+  (ctx, text) =>
+    /^(registrasi|pendaftaran|daftar|kode)\s+(saya|sy|aku)$/.test(normalizeInput(text)) ? myRegistrations(ctx) : undefined,
+  // "batal pendaftaran" (no code): the person's registrations, each with its code to cancel.
+  (ctx, text) =>
+    /^(?:batal|batalkan|cancel)\s+(?:pendaftaran|registrasi|daftar|bimtek)(?:\s+(?:bimtek|saya|sy))*$/.test(normalizeInput(text))
+      ? myRegistrations(ctx)
+      : undefined,
+  (ctx, text) => {
+    const match = /^(?:batal|batalkan|cancel)\s+([a-z]{3}[\s-]?[a-z0-9]{4,8})$/i.exec(text.trim())
+    return match?.[1] ? askCancel(ctx, match[1]) : undefined
+  },
+]
+
+/** The answer to "cancel registration …?": the seat it held goes to the next person waiting. */
+export function createCancelAction(deps: { offerMs: number; reminders: ReminderSettings }): ChoiceAction {
+  const { offerMs } = deps
+  return {
+    prefix: 'regcancel:',
+    handle(ctx, choiceId) {
+      const [, answer, code = ''] = choiceId.split(':')
+      const { lang } = ctx
+      if (answer !== 'yes') return { replies: [{ text: fill(t(lang, texts.cancelKept), { code }) }], next: null }
+      const personId = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId)
+      if (personId === undefined) return { replies: [{ text: fill(t(lang, texts.cancelNotFound), { code }) }], next: null }
+      const result = cancelRegistration(ctx.db, { code, personId, now: ctx.now, offerMs, actor: `chat:${ctx.inbound.channel}` })
+      if (result.kind === 'not-found') return { replies: [{ text: fill(t(lang, texts.cancelNotFound), { code }) }], next: null }
+      if (result.kind === 'already-cancelled')
+        return { replies: [{ text: fill(t(lang, texts.cancelAlready), { code }) }], next: null }
+      if (result.kind === 'started') return { replies: [{ text: fill(t(lang, texts.cancelStarted), { code }) }], next: null }
+      if (result.offer) queueOffer(ctx, result.offer)
+      // Its reminders still waiting are cancelled.
+      planReminders(ctx.db, [personId], ctx.now, deps.reminders)
+      return { replies: [{ text: fill(t(lang, texts.cancelDone), { code }) }], next: null }
+    },
+  }
+}

@@ -1,0 +1,10 @@
+/** The time zone the person in a chat reads times in. */
+import { personOfChat } from '../../db/queries/chat-links.js'
+import { personZone } from '../../db/queries/people.js'
+import type { TurnContext } from '../turn.js'
+
+/** Their own (linked record), else `placeZone` (the zone of the place they asked about), if any. */
+export function readerZone(ctx: TurnContext, placeZone?: string): string | undefined {
+  const personId = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId)
+  return (personId === undefined ? undefined : personZone(ctx.db, personId)) ?? placeZone
+}
