@@ -1,6 +1,6 @@
 /** Certification status files for the import, CLI and benchmark: valid NIKs made from birth dates. */
 import { stringify } from 'csv-stringify/sync'
-import { STATUS_COLUMNS } from '../../src/core/status/import.js'
+import { STATUS_COLUMNS } from '../../src/core/status/status-file.js'
 
 export type StatusRow = Partial<Record<(typeof STATUS_COLUMNS)[number], string>>
 
