@@ -21,10 +21,7 @@ import { VERSION } from './version.js'
 import { type ChannelStatus, createWebApp } from './web/app.js'
 
 const config = loadConfigOrExit()
-const logger = createLogger({
-  level: config.LOG_LEVEL,
-  pretty: process.stdout.isTTY === true && config.NODE_ENV !== 'production',
-})
+const logger = createLogger({ level: config.LOG_LEVEL })
 const { db, engine, demo, vault } = openCoreOrExit(config, logger)
 if (demo) {
   logger.info(
