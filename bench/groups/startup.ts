@@ -22,8 +22,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { createAuthStore } from '../../src/bots/whatsapp/auth-state.js'
-import { closeDatabase, openDatabase } from '../../src/db/client.js'
 import { type FakeTelegram, startFakeTelegram } from '../../test/support/fake-telegram.js'
 import { type FakeWhatsAppServer, startFakeWhatsAppServer } from '../../test/support/fake-whatsapp-server.js'
 import type { BenchGroup } from '../group.js'
@@ -182,12 +180,7 @@ export const group: BenchGroup = {
     const whatsapp = await startFakeWhatsAppServer()
     try {
       const databasePath = join(dir, 'kesos.db')
-      // The paired WhatsApp device the fake logs in, as pairing would have left it.
-      const db = openDatabase(databasePath)
-      const auth = createAuthStore(db)
-      Object.assign(auth.state.creds, whatsapp.pairedCreds())
-      auth.saveCreds()
-      closeDatabase(db)
+      whatsapp.pairDevice(databasePath)
       const env: Record<string, string> = {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',

@@ -4,19 +4,20 @@
  * (fake-whatsapp.ts) cannot reach.
  *
  * It speaks the wire protocol Baileys speaks: the Noise XX handshake, then binary nodes. It logs in
- * one already paired device (`pairedCreds()`: store them before the server starts), answers the
- * queries Baileys makes (pre-key count, digest, device lists, key bundles; an empty result for
- * anything else), and plays one phone that writes to the bot: its messages are Signal-encrypted
- * (`pkmsg`) with Baileys' own signal repository, and the bot's answers are decrypted the same way.
+ * one already paired device (`pairDevice()` stores it in the database before the server starts),
+ * answers the queries Baileys makes (pre-key count, digest, device lists, key bundles; an empty
+ * result for anything else), and plays one phone that writes to the bot: its messages are
+ * Signal-encrypted (`pkmsg`) with Baileys' own signal repository, and the bot's answers are
+ * decrypted the same way.
  *
  * Baileys checks the server's certificate against WhatsApp's root key, which only WhatsApp can
  * sign with. The fake signs with a root key of its own, and the server process trusts it the way
- * a test CA is trusted: `node --import <preload> dist/main.js`, where `preload` (a data: URL)
+ * a test CA is trusted: `node --import <preload> dist/server.js`, where `preload` (a data: URL)
  * replaces the root key in Baileys' defaults before anything connects.
  *
  *   const fake = await startFakeWhatsAppServer()
- *   storeCreds(db, fake.pairedCreds())
- *   spawn('node', ['--import', fake.preload, 'dist/main.js'], { env: { WHATSAPP_ENABLED: 'true', WHATSAPP_SOCKET_URL: fake.url } })
+ *   fake.pairDevice(databasePath)
+ *   spawn('node', ['--import', fake.preload, 'dist/server.js'], { env: { WHATSAPP_ENABLED: 'true', WHATSAPP_SOCKET_URL: fake.url } })
  *   await fake.opened()
  *   fake.send('halo'); const texts = await fake.replies(1)
  */
@@ -27,7 +28,6 @@ import type { AddressInfo } from 'node:net'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import {
-  type AuthenticationCreds,
   addTransactionCapability,
   aesDecryptGCM,
   aesEncryptGCM,
@@ -57,6 +57,8 @@ import {
 } from '@whiskeysockets/baileys'
 import pino from 'pino'
 import { type WebSocket, WebSocketServer } from 'ws'
+import { createAuthStore } from '../../src/bots/whatsapp/auth-state.js'
+import { closeDatabase, openDatabase } from '../../src/db/client.js'
 
 /** The bot's number and its LID, as a paired device (device 1 of that account). */
 export const BOT_NUMBER = '6281100000000'
@@ -72,8 +74,8 @@ export type FakeWhatsAppServer = {
   url: string
   /** For `node --import`: makes the process trust this fake's root key instead of WhatsApp's. */
   preload: string
-  /** A paired device's credentials, to store in the server's database before it starts. */
-  pairedCreds(): AuthenticationCreds
+  /** Stores the device this fake logs in, as pairing leaves it, in the database at `path` (made if new). */
+  pairDevice(path: string): void
   /** Resolves once a client is logged in and active (at once if one is); rejects after `ms`. */
   opened(ms?: number): Promise<void>
   /** The phone writes `text` to the bot (a Signal `pkmsg`, as a first message is). */
@@ -383,7 +385,16 @@ export async function startFakeWhatsAppServer(): Promise<FakeWhatsAppServer> {
   return {
     url: `ws://127.0.0.1:${port}/ws/chat`,
     preload,
-    pairedCreds: () => bot,
+    pairDevice(path) {
+      const db = openDatabase(path)
+      try {
+        const auth = createAuthStore(db)
+        Object.assign(auth.state.creds, bot)
+        auth.saveCreds()
+      } finally {
+        closeDatabase(db)
+      }
+    },
     opened(ms = 10_000) {
       const open = new Promise<void>((resolve) => {
         onOpen = () => {
