@@ -33,15 +33,17 @@ const ENTRY_POINTS = {
 const BUNDLED = new Set(['zod', 'drizzle-orm', 'hono', '@hono/node-server'])
 const COPIED = ['web/verify.css']
 
-const packageName = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/')
+const packageName = (specifier: string) =>
+  specifier
+    .split('/')
+    .slice(0, specifier.startsWith('@') ? 2 : 1)
+    .join('/')
 
 /** Leaves every package outside BUNDLED to be loaded from node_modules at run time. */
 const onlyBundled: Plugin = {
   name: 'only-bundled-packages',
   setup(plugin) {
-    plugin.onResolve({ filter: /^[^./]/ }, ({ path }) =>
-      BUNDLED.has(packageName(path)) && !path.startsWith('node:') ? undefined : { path, external: true },
-    )
+    plugin.onResolve({ filter: /^[^./]/ }, ({ path }) => (BUNDLED.has(packageName(path)) ? undefined : { path, external: true }))
   },
 }
 
