@@ -4,11 +4,12 @@
  *
  * - Every output file lies directly in dist/ (entries by name, shared code in chunk-*.js files), as
  *   src/project-files.ts expects: one level up is the project, from src/ and from dist/ alike.
- * - The application and the packages made of many small ES modules (zod, drizzle-orm, hono: about
- *   240 files) are bundled: Node resolves and links each module file on its own, which cost a fifth
- *   of the start-up. Every other package stays in node_modules, loaded as it is: native code
- *   (better-sqlite3), files looked up beside their own (pino's worker, node-cron's daemon), or
- *   loaded only when a channel is on (grammy, Baileys).
+ * - The application is bundled with the packages that cost most to load file by file (zod,
+ *   drizzle-orm and hono are about 240 small ES modules; grammy and ics pull in many CommonJS ones):
+ *   Node resolves, reads and links each module file on its own, which took a third of the start-up.
+ *   The other packages stay in node_modules, loaded as they are: native code (better-sqlite3), files
+ *   looked up beside their own (pino's worker thread), Baileys (loaded only when WhatsApp is on), and
+ *   single-file packages, where bundling gains nothing.
  * - Files the program reads at run time are copied beside the code (dist/web/verify.css).
  */
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs'
@@ -22,7 +23,9 @@ const outdir = join(root, 'dist')
 const ENTRY_POINTS = {
   /** The server as deployed: `node dist/server.js`. */
   server: 'src/server.ts',
+  /** The composition root server.js loads once its heap setting is in place. */
   main: 'src/main.ts',
+  /** Preloaded by the startup bench before its own preload (see bench/groups/startup.ts). */
   'startup-heap': 'src/startup-heap.ts',
   /** `node dist/cli.js <command>`: the same as `npm run cli -- <command>`. */
   cli: 'src/cli.ts',
@@ -30,7 +33,7 @@ const ENTRY_POINTS = {
   chat: 'src/bots/console/main.ts',
   'faq-cli': 'src/faq-cli.ts',
 }
-const BUNDLED = new Set(['zod', 'drizzle-orm', 'hono', '@hono/node-server'])
+const BUNDLED = new Set(['zod', 'drizzle-orm', 'hono', '@hono/node-server', 'grammy', '@grammyjs/auto-retry', 'ics'])
 const COPIED = ['web/verify.css']
 
 const packageName = (specifier: string) =>
@@ -59,6 +62,10 @@ await build({
   format: 'esm',
   target: 'node20',
   plugins: [onlyBundled],
+  // Bundled CommonJS code requires what stays in node_modules: give it a `require`.
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 })
 for (const file of COPIED) {
