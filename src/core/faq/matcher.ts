@@ -83,16 +83,21 @@ function vocabularyOf(kb: KnowledgeBase, wordsOf: (text: string) => string[], sp
   return texts.flatMap(wordsOf)
 }
 
-/** `analyse` with each distinct text analysed once: a build meets most texts several times. */
-function once<T>(analyse: (text: string) => T): (text: string) => T {
-  const done = new Map<string, T>()
+/**
+ * `analyse` with each distinct text analysed once: a build meets most texts several times. Each
+ * result is kept as one joined string (words never hold a space): thousands of arrays kept for the
+ * whole build would outlive the young generation and leave the old one full of garbage, collected
+ * in a pause just after start-up.
+ */
+function once(analyse: (text: string) => string[]): (text: string) => string[] {
+  const done = new Map<string, string>()
   return (text) => {
-    let result = done.get(text)
-    if (result === undefined) {
-      result = analyse(text)
-      done.set(text, result)
+    let joined = done.get(text)
+    if (joined === undefined) {
+      joined = analyse(text).join(' ')
+      done.set(text, joined)
     }
-    return result
+    return joined === '' ? [] : joined.split(' ')
   }
 }
 
