@@ -1,13 +1,14 @@
-/** The composition root: configuration, database, core, web server, scheduler, channels. */
+/**
+ * The composition root: configuration, database, core, web server, scheduler, channels. Started by
+ * server.ts (`node dist/server.js`), or directly (`tsx src/main.ts`).
+ */
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
-import QRCode from 'qrcode'
 import { openCoreOrExit } from './bootstrap.js'
 import { ALLOWED_UPDATES, createTelegramBot, describe, type TelegramBot } from './bots/telegram/bot.js'
 import { createTelegramWebhook } from './bots/telegram/webhook.js'
-import { createWhatsAppChannel } from './bots/whatsapp/adapter.js'
+import type { WhatsAppChannel } from './bots/whatsapp/adapter.js'
 import type { ConnectionState } from './bots/whatsapp/connection.js'
-import { baileysSocketFactory } from './bots/whatsapp/socket.js'
 import { DEV_CERT_SIGNING_KEY, loadConfigOrExit } from './config.js'
 import { createLookupAudit } from './core/certificates/lookup-audit.js'
 import { runHousekeeping } from './core/housekeeping.js'
@@ -23,10 +24,7 @@ import { type ChannelStatus, createWebApp } from './web/app.js'
 const config = loadConfigOrExit()
 // The one place the server reads the real clock: everything below is handed this.
 const clock = () => new Date()
-const logger = createLogger({
-  level: config.LOG_LEVEL,
-  pretty: process.stdout.isTTY === true && config.NODE_ENV !== 'production',
-})
+const logger = createLogger({ level: config.LOG_LEVEL })
 const { db, engine, demo, vault, blocking } = openCoreOrExit(config, logger, clock)
 if (demo) {
   logger.info(
@@ -49,23 +47,40 @@ const telegram = config.TELEGRAM_BOT_TOKEN
     })
   : undefined
 if (!telegram) logger.info('Telegram off: set TELEGRAM_BOT_TOKEN')
-const whatsapp = config.WHATSAPP_ENABLED
-  ? createWhatsAppChannel({
-      db,
-      engine,
-      logger,
-      factory: baileysSocketFactory(logger, config.WHATSAPP_SOCKET_URL),
-      pace: {
-        intervalMs: config.WHATSAPP_SEND_INTERVAL_MS,
-        jitterMs: config.WHATSAPP_SEND_JITTER_MS,
-        typingMs: config.WHATSAPP_TYPING_MS,
-      },
-      ...(config.WHATSAPP_PAIRING_NUMBER && { pairingNumber: config.WHATSAPP_PAIRING_NUMBER }),
-      replayWindowMs: config.WHATSAPP_REPLAY_HOURS * 3_600_000,
-      now: clock,
-      onChange: showWhatsAppState,
-    })
-  : undefined
+/** The WhatsApp channel once loaded; until then /admin/whatsapp shows it connecting. */
+let whatsappChannel: WhatsAppChannel | undefined
+const whatsappLoading: ConnectionState = { status: 'connecting', since: clock() }
+const whatsapp = config.WHATSAPP_ENABLED ? loadWhatsApp() : undefined
+
+/**
+ * Baileys (WhatsApp Web's protocol, Signal, protobuf: about 45 MB and half a second) is loaded only
+ * when WhatsApp is on, and only after the web server listens: the first `await` hands control back
+ * until the rest of start-up has run. The channel starts as soon as it is made.
+ */
+async function loadWhatsApp(): Promise<WhatsAppChannel> {
+  channels.whatsapp = 'connecting'
+  const [{ createWhatsAppChannel }, { baileysSocketFactory }] = await Promise.all([
+    import('./bots/whatsapp/adapter.js'),
+    import('./bots/whatsapp/socket.js'),
+  ])
+  whatsappChannel = createWhatsAppChannel({
+    db,
+    engine,
+    logger,
+    factory: baileysSocketFactory(logger, config.WHATSAPP_SOCKET_URL),
+    pace: {
+      intervalMs: config.WHATSAPP_SEND_INTERVAL_MS,
+      jitterMs: config.WHATSAPP_SEND_JITTER_MS,
+      typingMs: config.WHATSAPP_TYPING_MS,
+    },
+    ...(config.WHATSAPP_PAIRING_NUMBER && { pairingNumber: config.WHATSAPP_PAIRING_NUMBER }),
+    replayWindowMs: config.WHATSAPP_REPLAY_HOURS * 3_600_000,
+    now: clock,
+    onChange: showWhatsAppState,
+  })
+  whatsappChannel.start()
+  return whatsappChannel
+}
 if (!whatsapp) logger.info('WhatsApp off: set WHATSAPP_ENABLED=true')
 if (whatsapp && !config.ADMIN_TOKEN) logger.warn('ADMIN_TOKEN is not set: /admin/whatsapp is disabled; pair from the terminal QR')
 
@@ -82,9 +97,11 @@ function showWhatsAppState(state: ConnectionState) {
     failed: 'error',
   }
   channels.whatsapp = status[state.status]
-  if (state.qr && state.qr !== shownQr) {
-    shownQr = state.qr
-    QRCode.toString(state.qr, { type: 'terminal', small: true })
+  const qr = state.qr
+  if (qr && qr !== shownQr) {
+    shownQr = qr
+    import('qrcode')
+      .then(({ default: QRCode }) => QRCode.toString(qr, { type: 'terminal', small: true }))
       .then((art) => process.stdout.write(`\nWhatsApp: Perangkat tertaut → Tautkan perangkat, lalu pindai:\n${art}\n`))
       .catch(() => undefined)
   }
@@ -93,7 +110,7 @@ logger.info('Terminal chat on: run "npm run chat" in another terminal (same data
 
 const senders: Partial<Record<'telegram' | 'whatsapp', ChannelSender>> = {
   ...(telegram && { telegram: telegram.sendTo }),
-  ...(whatsapp && { whatsapp: whatsapp.send }),
+  ...(whatsapp && { whatsapp: async (chatId, replies) => (await whatsapp).send(chatId, replies) }),
 }
 const outbox = createOutbox({ ...outboxSettingsOf(config), db, logger, senders, now: clock })
 
@@ -145,7 +162,7 @@ const app = createWebApp({
     ...(config.PUBLIC_BASE_URL && { publicBaseUrl: config.PUBLIC_BASE_URL }),
   },
   ...(config.ADMIN_TOKEN && { adminToken: config.ADMIN_TOKEN }),
-  ...(whatsapp && { whatsappState: () => whatsapp.state() }),
+  ...(whatsapp && { whatsappState: () => whatsappChannel?.state() ?? whatsappLoading }),
   ...(telegram &&
     config.TELEGRAM_MODE === 'webhook' &&
     config.TELEGRAM_WEBHOOK_SECRET && { telegramWebhook: createTelegramWebhook(telegram, config.TELEGRAM_WEBHOOK_SECRET) }),
@@ -168,7 +185,9 @@ server.on('error', (error: NodeJS.ErrnoException) => {
 })
 
 if (telegram) void startTelegram(telegram)
-whatsapp?.start()
+
+/** Resolves when start-up is over: the web server listens and WhatsApp (when on) is loaded and started. */
+export const started: Promise<void> = Promise.resolve(whatsapp).then(() => undefined)
 
 /** Checks the token, registers the commands, and in polling mode starts fetching updates. */
 async function startTelegram(bot: TelegramBot) {
@@ -214,7 +233,7 @@ async function shutdown(signal: string) {
   }, 10_000)
   forced.unref()
   if (telegram?.bot.isRunning()) await telegram.bot.stop()
-  await whatsapp?.stop()
+  await (await whatsapp)?.stop()
   await new Promise<void>((resolve) => server.close(() => resolve()))
   await scheduler.stop()
   lookupAudit.stop()

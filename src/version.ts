@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { PACKAGE_JSON } from './project-files.js'
 
 /** The package version, shown by /healthz and the start-up log. */
-export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version
+export const VERSION: string = JSON.parse(readFileSync(PACKAGE_JSON, 'utf8')).version

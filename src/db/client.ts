@@ -1,15 +1,13 @@
 /** Opens the SQLite database with the project's pragmas and applies the committed migrations. */
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
+import { MIGRATIONS_FOLDER } from '../project-files.js'
 import * as schema from './schema.js'
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database }
-
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url))
 
 /** Opens (creating if needed) the database at `path` (or ':memory:') and migrates it. */
 export function openDatabase(path: string): Db {

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { Hono } from 'hono'
+import { VERIFY_CSS } from '../project-files.js'
 
 export const STYLESHEET_PATH = '/assets/verify.css'
 
@@ -13,7 +14,7 @@ const FAVICON =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0b5394"/><path d="M9 17l5 5 9-11" stroke="#fff" stroke-width="4" fill="none" stroke-linecap="round" stroke-linejoin="round"/></svg>'
 
 export function verifyStylesheet() {
-  const css = readFileSync(new URL('./verify.css', import.meta.url), 'utf8')
+  const css = readFileSync(VERIFY_CSS, 'utf8')
   const version = createHash('sha256').update(css).digest('hex').slice(0, 12)
   const app = new Hono()
   app.get(STYLESHEET_PATH, (c) => {

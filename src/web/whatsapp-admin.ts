@@ -5,7 +5,6 @@
  */
 import { Hono } from 'hono'
 import { html, raw } from 'hono/html'
-import QRCode from 'qrcode'
 import type { ConnectionState } from '../bots/whatsapp/connection.js'
 import { formatLocalDateTime } from '../core/regions.js'
 
@@ -55,7 +54,10 @@ export function whatsappAdmin(deps: WhatsAppAdminDeps) {
     c.header('X-Content-Type-Options', 'nosniff')
     c.header('Referrer-Policy', 'no-referrer')
     const waiting = !state || ['connecting', 'pairing', 'reconnecting'].includes(state.status)
-    const qrSvg = state?.qr ? await QRCode.toString(state.qr, { type: 'svg', margin: 2, width: 280 }) : undefined
+    // qrcode is loaded the first time a QR is shown: most starts never pair.
+    const qrSvg = state?.qr
+      ? await (await import('qrcode')).default.toString(state.qr, { type: 'svg', margin: 2, width: 280 })
+      : undefined
     return c.html(html`<!doctype html>
 <html lang="id">
 <head>

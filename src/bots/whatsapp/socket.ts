@@ -38,10 +38,25 @@ function baileysLogger(logger: Logger): NonNullable<Parameters<typeof makeWASock
   return wrapper
 }
 
+/**
+ * libsignal (Baileys' Signal protocol) prints each session it opens or closes with console.info,
+ * private keys included, and some protocol events with console.warn: on stdout that breaks the JSON
+ * log and leaks keys. Nothing else in the server writes to the console, so those two go to the log
+ * at debug level, their words only (objects dropped).
+ */
+function keepSignalOffConsole(logger: Logger) {
+  const say = (words: unknown) => {
+    if (typeof words === 'string') logger.debug({ module: 'libsignal' }, words)
+  }
+  console.info = say
+  console.warn = say
+}
+
 /** A real socket: connects at once (to `url`: WhatsApp, or a proxy). Settings for a bot, not a person's phone. */
 export function baileysSocketFactory(logger: Logger, url?: string): SocketFactory {
   // Baileys is chatty at info; what an operator needs (connection state) the adapter logs itself.
   const quiet = logger.child({}, { level: logger.isLevelEnabled('debug') ? 'debug' : 'error' })
+  keepSignalOffConsole(quiet)
   return (auth) =>
     makeWASocket({
       auth,

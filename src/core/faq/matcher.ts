@@ -69,7 +69,7 @@ export type Matcher = {
 }
 
 /** Every word of the knowledge base, and (`spelledOut`) only those from its edited prose. */
-function vocabularyOf(kb: KnowledgeBase, rewriting: boolean, spelledOut = false): string[] {
+function vocabularyOf(kb: KnowledgeBase, wordsOf: (text: string) => string[], spelledOut = false): string[] {
   const texts = [
     ...kb.topics.flatMap((topic) => [
       topic.title.id,
@@ -81,7 +81,25 @@ function vocabularyOf(kb: KnowledgeBase, rewriting: boolean, spelledOut = false)
     ...kb.outOfScope.flatMap((item) => [...item.keywords, ...(spelledOut ? [item.reply.id] : item.examples)]),
     ...Object.values(REWRITES),
   ]
-  return texts.flatMap((text) => words(text, rewriting))
+  return texts.flatMap(wordsOf)
+}
+
+/**
+ * `analyse` with each distinct text analysed once: a build meets most texts several times. Each
+ * result is kept as one joined string (words never hold a space): thousands of arrays kept for the
+ * whole build would outlive the young generation and leave the old one full of garbage, collected
+ * in a pause just after start-up.
+ */
+function once(analyse: (text: string) => string[]): (text: string) => string[] {
+  const done = new Map<string, string>()
+  return (text) => {
+    let joined = done.get(text)
+    if (joined === undefined) {
+      joined = analyse(text).join(' ')
+      done.set(text, joined)
+    }
+    return joined === '' ? [] : joined.split(' ')
+  }
 }
 
 /** The knowledge base with each labelled question added to the examples of the entry it names. */
@@ -120,7 +138,10 @@ function buildMatcher(content: KnowledgeBase, tuning: MatcherTuning, cache: Netw
   // Answers name the entries as written; everything learnt also learns the labelled questions.
   const kb = withQuestions(content)
   const rewriting = tuning.analysis?.rewriting ?? true
-  const analyzer = createAnalyzer(vocabularyOf(kb, rewriting), tuning.analysis, vocabularyOf(kb, rewriting, true))
+  const wordsOf = once((text: string) => words(text, rewriting))
+  const analyzer = createAnalyzer(vocabularyOf(kb, wordsOf), tuning.analysis, vocabularyOf(kb, wordsOf, true))
+  // The build's own analyses, kept only while building (questions are analysed afresh).
+  const termsOf = once((text: string) => analyzer.termsOfWords(wordsOf(text)))
   const subjects = new Map<string, Subject>([
     ...content.topics.map((topic) => [topic.id, { kind: 'topic', topic }] as const),
     ...content.outOfScope.map((subject) => [subject.id, { kind: 'outOfScope', subject }] as const),
@@ -135,14 +156,14 @@ function buildMatcher(content: KnowledgeBase, tuning: MatcherTuning, cache: Netw
       combineWith: 'OR',
     },
   })
-  const join = (texts: string[]) => texts.flatMap((text) => analyzer.terms(text)).join(' ')
+  const join = (texts: string[]) => texts.flatMap(termsOf).join(' ')
   // Words only out-of-scope subjects use ("umroh", "saham", "paspor"): a question that has one is
   // about something else, even when it also has a word of ours ("biaya umroh").
   const topicTerms = new Set(
-    kb.topics.flatMap((topic) => [topic.title.id, topic.title.en, ...topic.keywords, ...topic.examples].flatMap(analyzer.terms)),
+    kb.topics.flatMap((topic) => [topic.title.id, topic.title.en, ...topic.keywords, ...topic.examples].flatMap(termsOf)),
   )
   const foreignTerms = new Set(
-    kb.outOfScope.flatMap((item) => item.keywords.flatMap(analyzer.terms)).filter((term) => !topicTerms.has(term)),
+    kb.outOfScope.flatMap((item) => item.keywords.flatMap(termsOf)).filter((term) => !topicTerms.has(term)),
   )
   index.addAll([
     ...kb.topics.map((topic) => ({
@@ -155,7 +176,7 @@ function buildMatcher(content: KnowledgeBase, tuning: MatcherTuning, cache: Netw
   ])
 
   const classifier: TopicClassifier | null = tuning.neural
-    ? createTopicClassifier(kb, analyzer, tuning.neural.iterations, cache)
+    ? createTopicClassifier(kb, { ...analyzer, terms: termsOf }, tuning.neural.iterations, cache)
     : null
 
   function rank(question: string): Ranked[] {

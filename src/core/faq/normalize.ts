@@ -25,25 +25,34 @@ export function stemWord(word: string): string {
   return result
 }
 
+/** Anything but printable ASCII and white space: only such text can need NFKD or hold a doubled non-ASCII letter. */
+const NOT_PLAIN_ASCII = /[^\t\n\r -~]/
+
 /** Lower case, no accents, punctuation or emoji; words split from numbers; stretched letters cut. */
 export function cleanText(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/(\p{L}{3,})2(?!\d)/gu, '$1')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .replace(/(\p{L})(\p{N})/gu, '$1 $2')
-    .replace(/(\p{N})(\p{L})/gu, '$1 $2')
-    .replace(/(\p{L})\1{2,}/gu, '$1')
-    .trim()
+  // Each step runs only where it can change something: the knowledge base's thousands of texts are
+  // cleaned at every start, and most are plain ASCII without a digit.
+  let clean = NOT_PLAIN_ASCII.test(text) ? text.normalize('NFKD').replace(/\p{M}/gu, '') : text
+  clean = clean.toLowerCase()
+  if (clean.includes('2')) clean = clean.replace(/(\p{L}{3,})2(?!\d)/gu, '$1')
+  clean = clean.replace(/[^\p{L}\p{N}]+/gu, ' ')
+  if (/\p{N}/u.test(clean)) clean = clean.replace(/(\p{L})(\p{N})/gu, '$1 $2').replace(/(\p{N})(\p{L})/gu, '$1 $2')
+  return clean.replace(/(\p{L})\1{2,}/gu, '$1').trim()
+}
+
+/** Whether a letter follows the same letter ("sertiff"); only asked of plain ASCII words. */
+function hasDoubledAsciiLetter(word: string): boolean {
+  for (let i = 1; i < word.length; i++) {
+    if (word[i] === word[i - 1] && /[a-z]/i.test(word[i] ?? '')) return true
+  }
+  return false
 }
 
 function rewrite(word: string): string[] {
   const direct = REWRITES[word]
   if (direct !== undefined) return direct.split(' ')
   // "gmnaa", "sertiff": a doubled letter that is only emphasis.
-  const single = word.replace(/(\p{L})\1/gu, '$1')
+  const single = NOT_PLAIN_ASCII.test(word) || hasDoubledAsciiLetter(word) ? word.replace(/(\p{L})\1/gu, '$1') : word
   const loose = single !== word ? REWRITES[single] : undefined
   if (loose !== undefined) return loose.split(' ')
   // Possessive "-nya" on a short form: "sertifnya", "bimteknya".
@@ -127,6 +136,8 @@ function colloquialForms(word: string): string[] {
 export type Analyzer = {
   /** The terms of a text, each known to the vocabulary where a close enough word exists. */
   terms(text: string): string[]
+  /** The same from the text's `words()` (the matcher has them already when it builds). */
+  termsOfWords(words: string[]): string[]
 }
 
 /** Every step is on in the product; the FAQ benchmark switches them off one by one to measure them. */
@@ -151,7 +162,9 @@ export function createAnalyzer(
     if (word.length < 3 || /\d/.test(word) || known.has(word)) continue
     known.add(word)
     const initial = word[0] ?? ''
-    byInitial.set(initial, [...(byInitial.get(initial) ?? []), word])
+    const sameInitial = byInitial.get(initial)
+    if (sameInitial) sameInitial.push(word)
+    else byInitial.set(initial, [word])
   }
   const knownStems = new Set([...known].map(stem))
   // Chat shorthand drops vowels ("dftr", "bimtk", "srtfkt"): the known words each skeleton can
@@ -219,22 +232,22 @@ export function createAnalyzer(
     return corrected
   }
 
-  return {
-    terms(text) {
-      const result: string[] = []
-      // Words of a person's name still allowed ("atas nama Siti Aminah", "nama saya Budi"): a name
-      // says nothing about the question. It ends at the first word we know or after four.
-      let naming = 0
-      for (const word of words(text, rewriting)) {
-        if (STOPWORDS.has(word)) continue
-        if (naming > 0 && word.length >= 3 && !spelledOut.has(word) && !/\d/.test(word)) {
-          naming--
-          continue
-        }
-        naming = word === 'nama' ? 4 : 0
-        result.push(term(word))
+  function termsOfWords(all: string[]): string[] {
+    const result: string[] = []
+    // Words of a person's name still allowed ("atas nama Siti Aminah", "nama saya Budi"): a name
+    // says nothing about the question. It ends at the first word we know or after four.
+    let naming = 0
+    for (const word of all) {
+      if (STOPWORDS.has(word)) continue
+      if (naming > 0 && word.length >= 3 && !spelledOut.has(word) && !/\d/.test(word)) {
+        naming--
+        continue
       }
-      return result
-    },
+      naming = word === 'nama' ? 4 : 0
+      result.push(term(word))
+    }
+    return result
   }
+
+  return { terms: (text) => termsOfWords(words(text, rewriting)), termsOfWords }
 }

@@ -1,0 +1,13 @@
+/**
+ * The files the program reads at run time, found from this module's own place: it lies directly
+ * in src/ when run from source, and its code lies directly in dist/ when built (scripts/build.ts
+ * writes every output file there), so the project is one level up either way.
+ */
+import { fileURLToPath } from 'node:url'
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
+
+export const PACKAGE_JSON = here('../package.json')
+export const MIGRATIONS_FOLDER = here('../migrations')
+/** Copied beside the built code by the build. */
+export const VERIFY_CSS = here('./web/verify.css')
