@@ -1,7 +1,9 @@
 /**
- * Spawning the real programs for end-to-end tests: each child runs through tsx in its own process
- * group (tsx starts a second node process), every wait is bounded, and `killAll` ends whatever a
- * test left running.
+ * Spawning the real programs for end-to-end tests: each child is one node process with tsx as its
+ * loader (`node --import tsx`), in its own process group; every wait is bounded, and `killAll` ends
+ * whatever a test left running. Not the `tsx` command: it runs the program in a second node process
+ * and relays signals to it, and on a busy machine it gave up on a child that took more than a few
+ * milliseconds to acknowledge SIGTERM, killing it (exit code 143) in the middle of a clean shutdown.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -11,7 +13,6 @@ import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx')
 
 export const PACKAGE_VERSION: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version
 
@@ -44,9 +45,9 @@ function childEnv(env: Record<string, string>): Record<string, string> {
   return { ...base, ...env }
 }
 
-/** Starts `tsx <script> ...args` from the project root with exactly `env` (plus PATH/HOME). */
+/** Starts `node --import tsx <script> ...args` from the project root with exactly `env` (plus PATH/HOME). */
 export function start(script: string, args: string[], env: Record<string, string>): Running {
-  const child = spawn(TSX, [script, ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: ROOT,
     env: childEnv(env),
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -115,7 +116,7 @@ export function start(script: string, args: string[], env: Record<string, string
   }
 }
 
-/** Kills every child still running, with its whole process group (tsx and the node it started). */
+/** Kills every child still running, with its whole process group. */
 export function killAll(): void {
   for (const child of running) {
     if (child.pid === undefined) continue
