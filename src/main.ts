@@ -9,6 +9,7 @@ import { ALLOWED_UPDATES, createTelegramBot, describe, type TelegramBot } from '
 import { createTelegramWebhook } from './bots/telegram/webhook.js'
 import type { WhatsAppChannel } from './bots/whatsapp/adapter.js'
 import type { ConnectionState } from './bots/whatsapp/connection.js'
+import { pairingQrShower } from './bots/whatsapp/pairing-qr.js'
 import { DEV_CERT_SIGNING_KEY, loadConfigOrExit } from './config.js'
 import { createLookupAudit } from './core/certificates/lookup-audit.js'
 import { runHousekeeping } from './core/housekeeping.js'
@@ -84,8 +85,13 @@ async function loadWhatsApp(): Promise<WhatsAppChannel> {
 if (!whatsapp) logger.info('WhatsApp off: set WHATSAPP_ENABLED=true')
 if (whatsapp && !config.ADMIN_TOKEN) logger.warn('ADMIN_TOKEN is not set: /admin/whatsapp is disabled; pair from the terminal QR')
 
-/** Keeps /healthz current and prints each new pairing QR in the terminal. */
-let shownQr: string | undefined
+const showQr = pairingQrShower({
+  terminal: process.stdout.isTTY === true,
+  write: (text) => process.stdout.write(text),
+  logger,
+  adminPage: Boolean(config.ADMIN_TOKEN),
+})
+/** Keeps /healthz current and shows each new pairing QR (drawn on a terminal, else a log entry says where). */
 function showWhatsAppState(state: ConnectionState) {
   const status: Record<ConnectionState['status'], ChannelStatus> = {
     stopped: 'off',
@@ -97,14 +103,7 @@ function showWhatsAppState(state: ConnectionState) {
     failed: 'error',
   }
   channels.whatsapp = status[state.status]
-  const qr = state.qr
-  if (qr && qr !== shownQr) {
-    shownQr = qr
-    import('qrcode')
-      .then(({ default: QRCode }) => QRCode.toString(qr, { type: 'terminal', small: true }))
-      .then((art) => process.stdout.write(`\nWhatsApp: Perangkat tertaut → Tautkan perangkat, lalu pindai:\n${art}\n`))
-      .catch(() => undefined)
-  }
+  void showQr(state.qr)
 }
 logger.info('Terminal chat on: run "npm run chat" in another terminal (same database)')
 

@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fakeChannelsEnv, helloOnTelegram } from '../../test/support/channel-fakes.js'
 import { type FakeTelegram, startFakeTelegram } from '../../test/support/fake-telegram.js'
 import { type FakeWhatsAppServer, startFakeWhatsAppServer } from '../../test/support/fake-whatsapp-server.js'
 import type { BenchGroup } from '../group.js'
@@ -137,23 +138,8 @@ async function measuredStart(env: Record<string, string>, telegram: FakeTelegram
     console.log(`    both channels on after ${((performance.now() - since) / 1000).toFixed(2)} s`)
 
     chatId += 1
-    const before = telegram.calls.length
-    telegram.pushUpdate({
-      message: {
-        message_id: 1,
-        date: Math.floor(Date.now() / 1000),
-        chat: { id: chatId, type: 'private', first_name: 'Siti' },
-        from: { id: chatId, is_bot: false, first_name: 'Siti', language_code: 'id' },
-        text: 'halo',
-      },
-    })
-    await telegram.waitFor(
-      (calls) => calls.slice(before).some((call) => call.method === 'sendMessage' && call.payload.chat_id === chatId),
-      10_000,
-    )
-    const answer = telegram.sent(chatId).at(-1)
-    if (!String(answer?.payload.text).includes(MENU))
-      throw server.fail(`Telegram answered ${JSON.stringify(answer?.payload.text)}`)
+    const answer = await helloOnTelegram(telegram, chatId)
+    if (!answer.includes(MENU)) throw server.fail(`Telegram answered ${JSON.stringify(answer)}`)
 
     await whatsapp.opened()
     await whatsapp.send('halo')
@@ -190,14 +176,7 @@ export const group: BenchGroup = {
         DATA_ENCRYPTION_KEY: 'ab'.repeat(32),
         CERT_SIGNING_KEY: 'cd'.repeat(32),
         DATABASE_PATH: databasePath,
-        TELEGRAM_BOT_TOKEN: telegram.token,
-        TELEGRAM_API_ROOT: telegram.apiRoot,
-        WHATSAPP_ENABLED: 'true',
-        WHATSAPP_SOCKET_URL: whatsapp.url,
-        // Answer at once: the pace is WhatsApp's rule for real numbers, not part of what is measured.
-        WHATSAPP_SEND_INTERVAL_MS: '0',
-        WHATSAPP_SEND_JITTER_MS: '0',
-        WHATSAPP_TYPING_MS: '0',
+        ...fakeChannelsEnv(telegram, whatsapp),
       }
       const warm = await measuredStart(env, telegram, whatsapp)
       console.log(`  first start (FAQ network trained): ${warm.toFixed(0)} MB idle`)

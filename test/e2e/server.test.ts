@@ -1,6 +1,8 @@
 /**
- * The server (`npm start`) as a real child process: start-up on an empty database, /healthz,
- * graceful stop on SIGTERM/SIGINT, restart on the same database, production mode and bad settings.
+ * The server from source (`src/main.ts` under tsx) as a real child process: start-up on an empty
+ * database, /healthz, graceful stop on SIGTERM/SIGINT, restart on the same database, production mode
+ * and bad settings. The built server that `npm start` runs (`node dist/server.js`) is
+ * production.test.ts.
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { type AddressInfo, createServer } from 'node:net'

@@ -1,7 +1,7 @@
 /**
  * Real headless Chromium for the page tests, driven by playwright-core (never a downloaded browser):
- * the one from npm (@sparticuz/chromium, see bundled-chromium.ts), or the one CHROMIUM_PATH names
- * (e.g. Debian's /usr/bin/chromium; also the way on a machine that is not x64 Linux).
+ * the one from npm (@sparticuz/chromium, see bundled-chromium.ts), or one of your own that
+ * CHROMIUM_PATH names (the way on a machine that is not x64 Linux).
  */
 import { type Browser, chromium } from 'playwright-core'
 import { bundledChromium, type Chromium, INSTALL_HINT } from './bundled-chromium.js'

@@ -15,8 +15,7 @@ import { createBrotliDecompress } from 'node:zlib'
 /** Where the browser is, and what its process needs in the environment. */
 export type Chromium = { executablePath: string; env: Record<string, string> }
 
-export const INSTALL_HINT =
-  'set CHROMIUM_PATH to another Chromium (Debian: `apt-get install chromium`, then CHROMIUM_PATH=/usr/bin/chromium)'
+export const INSTALL_HINT = 'set CHROMIUM_PATH to a Chromium of your own'
 
 export async function bundledChromium(): Promise<Chromium> {
   if (process.platform !== 'linux' || process.arch !== 'x64') {

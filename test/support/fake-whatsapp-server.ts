@@ -38,6 +38,7 @@ import {
   encodeBigEndian,
   encodeBinaryNode,
   encodeWAMessage,
+  getAllBinaryNodeChildren,
   getBinaryNodeChild,
   getBinaryNodeChildren,
   hkdf,
@@ -247,7 +248,7 @@ export async function startFakeWhatsAppServer(): Promise<FakeWhatsAppServer> {
       attrs: { id: iq.attrs.id ?? '', type: 'result', from: SERVER },
       ...(content && { content }),
     })
-    const [child] = getAllChildren(iq)
+    const [child] = getAllBinaryNodeChildren(iq)
     if (iq.attrs.xmlns === 'encrypt' && child?.tag === 'count') return result([{ tag: 'count', attrs: { value: '100' } }])
     if (iq.attrs.xmlns === 'encrypt' && child?.tag === 'digest') return result([{ tag: 'digest', attrs: {} }])
     if (iq.attrs.xmlns === 'encrypt' && child?.tag === 'key') {
@@ -468,10 +469,6 @@ async function quietly<T>(work: () => Promise<T>): Promise<T> {
     console.info = info
     console.warn = warn
   }
-}
-
-function getAllChildren(node: BinaryNode): BinaryNode[] {
-  return Array.isArray(node.content) ? node.content : []
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {

@@ -47,7 +47,12 @@ function childEnv(env: Record<string, string>): Record<string, string> {
 
 /** Starts `node --import tsx <script> ...args` from the project root with exactly `env` (plus PATH/HOME). */
 export function start(script: string, args: string[], env: Record<string, string>): Running {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  return startCommand(process.execPath, ['--import', 'tsx', script, ...args], env)
+}
+
+/** Starts `command ...args` (the built server, a program under script(1)…) as `start` does. */
+export function startCommand(command: string, args: string[], env: Record<string, string>): Running {
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: childEnv(env),
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,0 +1,42 @@
+/**
+ * A server process with both channels on over their local fakes (test/support/fake-telegram.ts,
+ * test/support/fake-whatsapp-server.ts): the settings that point it at them, and a first message on
+ * Telegram. Shared by the production end-to-end test and the startup bench.
+ */
+import type { FakeTelegram } from './fake-telegram.js'
+import type { FakeWhatsAppServer } from './fake-whatsapp-server.js'
+
+/**
+ * Telegram (long polling) and WhatsApp on over the fakes. WhatsApp answers at once: the pace is
+ * WhatsApp's rule for real numbers, not part of what is tested or measured.
+ */
+export function fakeChannelsEnv(telegram: FakeTelegram, whatsapp: FakeWhatsAppServer): Record<string, string> {
+  return {
+    TELEGRAM_BOT_TOKEN: telegram.token,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    WHATSAPP_ENABLED: 'true',
+    WHATSAPP_SOCKET_URL: whatsapp.url,
+    WHATSAPP_SEND_INTERVAL_MS: '0',
+    WHATSAPP_SEND_JITTER_MS: '0',
+    WHATSAPP_TYPING_MS: '0',
+  }
+}
+
+/** "halo" from Siti in the private chat `chatId`, as Telegram delivers it; resolves with the text of the first answer. */
+export async function helloOnTelegram(telegram: FakeTelegram, chatId: number): Promise<string> {
+  const before = telegram.calls.length
+  telegram.pushUpdate({
+    message: {
+      message_id: 1,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: chatId, type: 'private', first_name: 'Siti' },
+      from: { id: chatId, is_bot: false, first_name: 'Siti', language_code: 'id' },
+      text: 'halo',
+    },
+  })
+  await telegram.waitFor(
+    (calls) => calls.slice(before).some((call) => call.method === 'sendMessage' && call.payload.chat_id === chatId),
+    10_000,
+  )
+  return String(telegram.sent(chatId)[0]?.payload.text)
+}

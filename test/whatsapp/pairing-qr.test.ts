@@ -1,0 +1,48 @@
+/** The pairing QR: drawn on a terminal; with JSON logs on stdout, one log entry per wait instead. */
+import { describe, expect, it } from 'vitest'
+import { pairingQrShower } from '../../src/bots/whatsapp/pairing-qr.js'
+
+function shower(terminal: boolean, adminPage = true) {
+  const written: string[] = []
+  const logged: string[] = []
+  const show = pairingQrShower({
+    terminal,
+    write: (text) => written.push(text),
+    logger: { info: (message: string) => void logged.push(message) },
+    adminPage,
+  })
+  return { show, written, logged }
+}
+
+describe('pairingQrShower', () => {
+  it('draws each new QR on a terminal, once, and logs nothing', async () => {
+    const { show, written, logged } = shower(true)
+    await show('qr-1')
+    await show('qr-1')
+    await show('qr-2')
+    expect(written).toHaveLength(2)
+    expect(written[0]).toContain('Tautkan perangkat')
+    expect(written[0]).toMatch(/[█▀▄]/)
+    expect(logged).toEqual([])
+  })
+
+  it('writes nothing to stdout when it is not a terminal: one log entry per wait for pairing says where to scan', async () => {
+    const { show, written, logged } = shower(false)
+    await show('qr-1')
+    await show('qr-2')
+    expect(written).toEqual([])
+    expect(logged).toEqual(['WhatsApp: waiting to be paired; scan the QR at /admin/whatsapp'])
+    // Connected, then unpaired again: a new wait, a new entry.
+    await show(undefined)
+    await show('qr-3')
+    expect(logged).toHaveLength(2)
+  })
+
+  it('without the admin page, the entry names the settings that show the QR or a pairing code', async () => {
+    const { show, logged } = shower(false, false)
+    await show('qr-1')
+    expect(logged).toHaveLength(1)
+    expect(logged[0]).toContain('ADMIN_TOKEN')
+    expect(logged[0]).toContain('WHATSAPP_PAIRING_NUMBER')
+  })
+})
