@@ -32,7 +32,7 @@ export const regions = sqliteTable('regions', {
   isDemo: integer('is_demo', { mode: 'boolean' }).notNull().default(false),
 })
 
-/** A worker, volunteer or applicant. NIK is never stored in clear (see README, "Data pribadi"). */
+/** A worker, volunteer or applicant. NIK is never stored in clear (see docs/privacy.md). */
 export const people = sqliteTable(
   'people',
   {

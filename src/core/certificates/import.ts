@@ -3,7 +3,7 @@
  * one row per issued certificate, matched on its number (normalised as people type it), so a
  * corrected or newer export can be imported again. Every row or none is written, in one
  * transaction. A NIK in the file is kept only as its keyed hash (the same as the people table's),
- * which links the certificate to the person with that NIK. See README, "Data import: certificates".
+ * which links the certificate to the person with that NIK. See docs/import-formats.md, "Certificates".
  *
  * Built for a national register of a million rows: each row is checked as the file is read and the
  * good ones staged in a temporary table; they are written by one prepared upsert in the write phase
@@ -62,7 +62,6 @@ export type CertificateImportOptions = {
    * the people table). Without it a row with a NIK is refused.
    */
   vault?: Pick<NikVault, 'hash'> | undefined
-  /** "Now": the latest allowed `issued_at`, and when changes are recorded. */
   /** When the import runs: "issued by today" and the audit log. */
   now: Date
   onProgress?: ImportProgress

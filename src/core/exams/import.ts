@@ -4,7 +4,7 @@
  * `exam_code`: a new code adds an exam, a known one updates it (a new time moves it, status
  * `cancelled` cancels it). People are found by the keyed hash of their NIK, which no message
  * repeats. Once every row is written, the reminders of each person whose exam was added or changed
- * are planned again in the same transaction. See README, "Data import: exams".
+ * are planned again in the same transaction. See docs/import-formats.md, "Exams".
  */
 import type { Db } from '../../db/client.js'
 import { type ExamFields, examWrites } from '../../db/queries/exams.js'

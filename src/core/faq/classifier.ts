@@ -29,7 +29,7 @@ function features(terms: string[]): Record<string, number> {
 
 /**
  * `iterations` stays small on purpose: a network trained to the last example memorises the
- * phrasings and generalises worse (cross-validated: README, "How a question is matched").
+ * phrasings and generalises worse (cross-validated: docs/faq-content.md, "How a question is matched").
  * `cache`: where trained networks are kept between processes (network-cache.ts); null: none.
  */
 export function createTopicClassifier(

@@ -45,7 +45,7 @@ export type MatcherTuning = {
 
 /**
  * Chosen by 5-fold cross-validation over content/faq-questions.jsonl (bench/faq/tune.ts cv): the
- * most correct answers while still declining well over 90% of out-of-scope questions (README,
+ * most correct answers while still declining well over 90% of out-of-scope questions (docs/faq-content.md,
  * "Evaluation").
  */
 export const DEFAULT_TUNING: MatcherTuning = {

@@ -1,6 +1,6 @@
 /**
  * The reminder plan: for each person, event and chat, the reminders due before the event, kept in
- * the outbox as `kind = 'reminder'` rows (see README, "Pengingat"). Planning a person is
+ * the outbox as `kind = 'reminder'` rows (see docs/reminders.md). Planning a person is
  * idempotent and is done again whenever something it depends on changes: a registration is
  * confirmed or cancelled, an exam or session is imported or moved, the status import changes a
  * portfolio deadline, a chat is linked, blocked, or says "stop pengingat" / "mulai pengingat".

@@ -2,7 +2,7 @@
  * The Bimtek sessions file (`npm run cli -- import sessions FILE.csv`, POST /api/v1/admin/sessions):
  * one row per session, matched on `code`: a new code adds a session, a known one updates it.
  * Times are wall-clock times where the session happens: in the province's zone when a province is
- * given, else in the zone of the organising BBPPKS region (see README, "Data import").
+ * given, else in the zone of the organising BBPPKS region (see docs/import-formats.md, "Bimtek sessions").
  */
 import { and, eq } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
