@@ -5,7 +5,6 @@ import { reminderSettingsOf } from '../settings.js'
 import { importFile, serverVault } from './io.js'
 
 const out = (text: string) => process.stdout.write(text)
-const _err = (text: string) => process.stderr.write(text)
 
 export function importExamsCommand(db: Db, args: string[], config: Config, clock: () => Date): number {
   const result = importFile(args, 'npm run cli -- import exams jadwal-ujian.csv', (input, options) =>

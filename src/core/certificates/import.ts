@@ -62,7 +62,6 @@ export type CertificateImportOptions = {
    * the people table). Without it a row with a NIK is refused.
    */
   vault?: Pick<NikVault, 'hash'> | undefined
-  /** "Now": the latest allowed `issued_at`, and when changes are recorded. */
   /** When the import runs: "issued by today" and the audit log. */
   now: Date
   onProgress?: ImportProgress

@@ -102,12 +102,12 @@ export function soonText(reminderLabel: string, lang: Language): string {
   return lang === 'id' ? `${n} menit lagi` : `in ${n} minutes`
 }
 
-/** A moment in the reader's zone, with the place's own time when its zone differs. */
 /** "Kamis, 10 Desember 2026, 09.00 WIT": a moment in one zone. */
 export function localMoment(date: Date, zone: string, lang: Language): string {
   return `${formatDate(date, 'weekdayDate', lang, zone)}, ${clock(date, zone)} ${label(zone)}`
 }
 
+/** A moment in the reader's zone, with the place's own time when its zone differs. */
 function moment(date: Date, placeZone: string, readerZone: string, lang: Language): string {
   const main = localMoment(date, readerZone, lang)
   if (label(placeZone) === label(readerZone)) return main
