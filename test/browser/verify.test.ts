@@ -28,70 +28,15 @@ import { auditLog, certificates } from '../../src/db/schema.js'
 import { createWebApp } from '../../src/web/app.js'
 import { launchBrowser } from '../support/browser.js'
 import { fakeClock, testCore } from '../support/core.js'
+import { CERTS as FIXTURE_CERTS, KEY, NOW } from '../support/verify-fixture.js'
 
-const KEY = 'browser-test-signing-key-0123456789abcdef'
-/** 2026-11-23 09:00 in Jakarta. */
-const NOW = new Date('2026-11-23T02:00:00Z')
-
+/**
+ * The fixture's certificates, except the holder on her last valid day: in the browser she has
+ * always been a plain three-word name (the fixture's accented name is checked in test/web).
+ */
 const CERTS = {
-  valid: {
-    number: 'LSPS202400009',
-    displayNumber: 'LSPS-2024-00009',
-    holderName: 'Siti Rahmawati Nasution',
-    scheme: 'Pekerja Sosial',
-    level: 'Pekerja Sosial Generalis',
-    issuer: 'LSP Kemensos',
-    issuedAt: '2024-05-02',
-    expiresAt: '2027-05-01',
-  },
-  // Its last valid day is today in Jakarta: still valid.
-  lastDay: {
-    number: 'LSPS202100077',
-    displayNumber: 'LSPS-2021-00077',
-    holderName: 'Yohanes Pandapotan Simanjuntak',
-    scheme: 'Penyuluh Sosial',
-    level: null,
-    issuer: 'LSP Kemensos',
-    issuedAt: '2021-11-23',
-    expiresAt: '2026-11-23',
-  },
-  // Expired yesterday.
-  expired: {
-    number: 'LSPS201900010',
-    displayNumber: 'LSPS-2019-00010',
-    holderName: 'I Made Wirawan',
-    scheme: 'Relawan Sosial',
-    level: null,
-    issuer: 'LSP Kemensos',
-    issuedAt: '2019-02-12',
-    expiresAt: '2026-11-22',
-  },
-  revoked: {
-    number: 'LSPS202300901',
-    displayNumber: 'LSPS-2023-00901',
-    holderName: 'Hendra Gunawan',
-    scheme: 'Pekerja Sosial',
-    level: 'Asisten Pekerja Sosial',
-    issuer: 'LSP Kemensos',
-    issuedAt: '2023-10-20',
-    expiresAt: '2028-10-19',
-    status: 'revoked' as const,
-    statusReason: 'Dicabut: dokumen portofolio terbukti tidak sah',
-    statusChangedAt: new Date('2026-11-03T03:00:00Z'),
-  },
-  suspended: {
-    number: 'LSPS202400902',
-    displayNumber: 'LSPS-2024-00902',
-    holderName: 'Maria Fransiska Lake',
-    scheme: 'Pekerja Sosial',
-    level: 'Asisten Pekerja Sosial',
-    issuer: 'LSP Kemensos',
-    issuedAt: '2024-01-15',
-    expiresAt: '2029-01-14',
-    status: 'suspended' as const,
-    statusReason: 'Dibekukan sementara: sedang dalam pemeriksaan kode etik',
-    statusChangedAt: new Date('2026-11-02T18:30:00Z'),
-  },
+  ...FIXTURE_CERTS,
+  lastDay: { ...FIXTURE_CERTS.lastDay, holderName: 'Yohanes Pandapotan Simanjuntak' },
 }
 type Cert = (typeof CERTS)[keyof typeof CERTS]
 

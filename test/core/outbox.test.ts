@@ -5,10 +5,8 @@
  */
 import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
-import pino from 'pino'
 import { describe, expect, it } from 'vitest'
-import { type ChannelSender, createOutbox, RecipientUnreachable } from '../../src/core/outbox.js'
-import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
+import { type ChannelSender, RecipientUnreachable } from '../../src/core/outbox.js'
 import type { Channel, Reply } from '../../src/core/types.js'
 import { type Db, openDatabase } from '../../src/db/client.js'
 import { linkChat } from '../../src/db/queries/chat-links.js'
@@ -16,10 +14,10 @@ import { claimDue, queueForPerson } from '../../src/db/queries/outbox.js'
 import { upsertPerson } from '../../src/db/queries/people.js'
 import { outbox } from '../../src/db/schema.js'
 import { fakeClock, testCore } from '../support/core.js'
+import { testOutbox } from '../support/outbox.js'
 import { tempDir } from '../support/programs.js'
 
 const MINUTE = 60_000
-const logger = pino({ level: 'silent' })
 
 type Sent = { chatId: string; replies: Reply[] }
 
@@ -73,14 +71,7 @@ describe('outbox delivery', () => {
   it('sends due rows once with their payload and marks them sent; rows not yet due wait', async () => {
     const { clock, db } = setup()
     const telegram = recordingSender()
-    const box = createOutbox({
-      quiet: DEFAULT_REMINDER_SETTINGS.quiet,
-      db,
-      logger,
-      senders: { telegram: telegram.send },
-      now: clock.now,
-      sleep: clock.sleep,
-    })
+    const box = testOutbox(db, clock, { telegram: telegram.send })
     const due = queue(db, { chatId: 'c-due', text: 'Kursi tersedia', dueAt: clock.now() })
     const earlier = queue(db, { chatId: 'c-earlier', text: 'Lebih dulu', dueAt: new Date(clock.now().getTime() - MINUTE) })
     const later = queue(db, { chatId: 'c-later', text: 'Nanti', dueAt: new Date(clock.now().getTime() + 5 * MINUTE) })
@@ -109,14 +100,7 @@ describe('outbox delivery', () => {
   it('a send error is retried later with backoff, then recorded as failed after the last try', async () => {
     const { clock, db } = setup()
     const telegram = recordingSender(() => new Error('Bad Gateway for chat 6281234567890'))
-    const box = createOutbox({
-      quiet: DEFAULT_REMINDER_SETTINGS.quiet,
-      db,
-      logger,
-      senders: { telegram: telegram.send },
-      now: clock.now,
-      sleep: clock.sleep,
-    })
+    const box = testOutbox(db, clock, { telegram: telegram.send })
     const id = queue(db, { dueAt: clock.now() })
 
     const delays = [1, 5, 30, 120]
@@ -146,14 +130,7 @@ describe('outbox delivery', () => {
   it('a send that works on a retry is marked sent and its error cleared', async () => {
     const { clock, db } = setup()
     const telegram = recordingSender((_chat, call) => (call === 1 ? new Error('timeout') : undefined))
-    const box = createOutbox({
-      quiet: DEFAULT_REMINDER_SETTINGS.quiet,
-      db,
-      logger,
-      senders: { telegram: telegram.send },
-      now: clock.now,
-      sleep: clock.sleep,
-    })
+    const box = testOutbox(db, clock, { telegram: telegram.send })
     const id = queue(db, { dueAt: clock.now(), text: 'Halo' })
     expect(await box.deliver()).toMatchObject({ retried: 1 })
     expect(rowOf(db, id)).toMatchObject({ status: 'pending', lastError: 'timeout' })
@@ -166,15 +143,7 @@ describe('outbox delivery', () => {
   it('maxAttempts bounds the tries', async () => {
     const { clock, db } = setup()
     const telegram = recordingSender(() => new Error('down'))
-    const box = createOutbox({
-      quiet: DEFAULT_REMINDER_SETTINGS.quiet,
-      db,
-      logger,
-      senders: { telegram: telegram.send },
-      now: clock.now,
-      sleep: clock.sleep,
-      maxAttempts: 2,
-    })
+    const box = testOutbox(db, clock, { telegram: telegram.send }, { maxAttempts: 2 })
     const id = queue(db, { dueAt: clock.now() })
     expect(await box.deliver()).toMatchObject({ retried: 1 })
     clock.advance(MINUTE)
@@ -185,14 +154,7 @@ describe('outbox delivery', () => {
   it('a person who blocked the assistant: skipped with the reason, not retried', async () => {
     const { clock, db } = setup()
     const telegram = recordingSender(() => new RecipientUnreachable('Forbidden: bot was blocked by the user'))
-    const box = createOutbox({
-      quiet: DEFAULT_REMINDER_SETTINGS.quiet,
-      db,
-      logger,
-      senders: { telegram: telegram.send },
-      now: clock.now,
-      sleep: clock.sleep,
-    })
+    const box = testOutbox(db, clock, { telegram: telegram.send })
     const id = queue(db, { dueAt: clock.now() })
     expect(await box.deliver()).toEqual({ sent: 0, late: 0, failed: 0, retried: 0, skipped: 1, unknown: 0 })
     expect(rowOf(db, id)).toMatchObject({ status: 'skipped', lastError: 'the person blocked the assistant', sentAt: null })
@@ -204,14 +166,7 @@ describe('outbox delivery', () => {
   it('a channel without a sender (the terminal chat): skipped with the reason', async () => {
     const { clock, db } = setup()
     const telegram = recordingSender()
-    const box = createOutbox({
-      quiet: DEFAULT_REMINDER_SETTINGS.quiet,
-      db,
-      logger,
-      senders: { telegram: telegram.send },
-      now: clock.now,
-      sleep: clock.sleep,
-    })
+    const box = testOutbox(db, clock, { telegram: telegram.send })
     const consoleRow = queue(db, { channel: 'console', dueAt: clock.now() })
     const whatsappRow = queue(db, { channel: 'whatsapp', dueAt: clock.now() })
     const telegramRow = queue(db, { channel: 'telegram', dueAt: clock.now() })
@@ -225,14 +180,7 @@ describe('outbox delivery', () => {
   it('a message past its expiry is skipped, never sent, also while waiting for a retry', async () => {
     const { clock, db } = setup()
     const telegram = recordingSender((chatId) => (chatId === 'c-retry' ? new Error('down') : undefined))
-    const box = createOutbox({
-      quiet: DEFAULT_REMINDER_SETTINGS.quiet,
-      db,
-      logger,
-      senders: { telegram: telegram.send },
-      now: clock.now,
-      sleep: clock.sleep,
-    })
+    const box = testOutbox(db, clock, { telegram: telegram.send })
     const expired = queue(db, {
       chatId: 'c-expired',
       dueAt: new Date(clock.now().getTime() - 60 * MINUTE),
@@ -255,14 +203,7 @@ describe('outbox delivery', () => {
   it('a row left claimed by a process that stopped: failed with "outcome unknown" after 10 minutes, never sent again', async () => {
     const { clock, db } = setup()
     const telegram = recordingSender()
-    const box = createOutbox({
-      quiet: DEFAULT_REMINDER_SETTINGS.quiet,
-      db,
-      logger,
-      senders: { telegram: telegram.send },
-      now: clock.now,
-      sleep: clock.sleep,
-    })
+    const box = testOutbox(db, clock, { telegram: telegram.send })
     const id = queue(db, { dueAt: clock.now() })
     // A process claims the row and dies before recording what happened.
     expect(claimDue(db, clock.now(), 10).map((row) => row.id)).toEqual([id])
@@ -299,13 +240,7 @@ describe('outbox delivery', () => {
       }
       // Real time here: the next message waits for its turn (40 ms at Telegram's pace), so only the
       // first has been handed to the channel when the process stops.
-      void createOutbox({
-        quiet: DEFAULT_REMINDER_SETTINGS.quiet,
-        db: dying,
-        logger,
-        senders: { telegram: hang },
-        now: clock.now,
-      }).deliver()
+      void testOutbox(dying, { now: clock.now }, { telegram: hang }).deliver()
       await new Promise((resolve) => setTimeout(resolve, 10))
       expect(attempted).toEqual(['c-1'])
       dying.$client.close()
@@ -314,14 +249,7 @@ describe('outbox delivery', () => {
       clock.advance(11 * MINUTE)
       const db = openDatabase(path)
       const telegram = recordingSender()
-      const box = createOutbox({
-        quiet: DEFAULT_REMINDER_SETTINGS.quiet,
-        db,
-        logger,
-        senders: { telegram: telegram.send },
-        now: clock.now,
-        sleep: clock.sleep,
-      })
+      const box = testOutbox(db, clock, { telegram: telegram.send })
       expect(await box.deliver()).toEqual({ sent: 2, late: 0, failed: 0, retried: 0, skipped: 0, unknown: 1 })
       expect(telegram.sent.map((s) => s.chatId)).toEqual(['c-2', 'c-3'])
       const rows = db.select().from(outbox).orderBy(outbox.id).all()
@@ -345,15 +273,7 @@ describe('outbox delivery', () => {
       await new Promise((resolve) => setTimeout(resolve, 2))
       sent.push(chatId)
     }
-    const box = createOutbox({
-      quiet: DEFAULT_REMINDER_SETTINGS.quiet,
-      db,
-      logger,
-      senders: { telegram: slow },
-      now: clock.now,
-      sleep: clock.sleep,
-      batchSize: 7,
-    })
+    const box = testOutbox(db, clock, { telegram: slow }, { batchSize: 7 })
     for (let i = 0; i < 40; i++) queue(db, { chatId: `c-${i}`, dueAt: clock.now() })
     const runs = await Promise.all([box.deliver(), box.deliver(), box.deliver(), box.deliver(), box.deliver()])
     expect(runs.reduce((total, run) => total + run.sent, 0)).toBe(35)
@@ -382,17 +302,7 @@ describe('outbox delivery', () => {
         sent.push(chatId)
       }
       for (let i = 0; i < 100; i++) queue(first, { chatId: `c-${i}`, dueAt: clock.now() })
-      const boxes = [first, second].map((db) =>
-        createOutbox({
-          quiet: DEFAULT_REMINDER_SETTINGS.quiet,
-          db,
-          logger,
-          senders: { telegram: slow },
-          now: clock.now,
-          sleep: clock.sleep,
-          batchSize: 9,
-        }),
-      )
+      const boxes = [first, second].map((db) => testOutbox(db, clock, { telegram: slow }, { batchSize: 9 }))
       const runs = await Promise.all([0, 1, 2].flatMap(() => boxes.map((box) => box.deliver())))
       for (const box of boxes) while ((await box.deliver()).sent > 0) {}
       expect(runs.reduce((total, run) => total + run.sent, 0)).toBe(54)
@@ -453,14 +363,7 @@ describe('queueing for a person', () => {
 
     const telegram = recordingSender()
     const whatsapp = recordingSender()
-    const box = createOutbox({
-      quiet: DEFAULT_REMINDER_SETTINGS.quiet,
-      db,
-      logger,
-      senders: { telegram: telegram.send, whatsapp: whatsapp.send },
-      now: clock.now,
-      sleep: clock.sleep,
-    })
+    const box = testOutbox(db, clock, { telegram: telegram.send, whatsapp: whatsapp.send })
     expect(await box.deliver()).toMatchObject({ sent: 2 })
     // Queued again after it was sent: still nothing new.
     expect(queueForPerson(db, message)).toBe(0)

@@ -7,17 +7,17 @@
  */
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import pino from 'pino'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { dueRemindersCommand, planRemindersCommand } from '../../src/cli/reminders.js'
 import { loadConfig } from '../../src/config.js'
-import { type ChannelSender, createOutbox } from '../../src/core/outbox.js'
+import type { ChannelSender } from '../../src/core/outbox.js'
 import { planReminders } from '../../src/core/reminders/plan.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { outbox } from '../../src/db/schema.js'
 import { fakeClock, testCore } from '../support/core.js'
 import { FAKE_TELEGRAM_TOKEN, type FakeTelegram, startFakeTelegram } from '../support/fake-telegram.js'
+import { testOutbox } from '../support/outbox.js'
 import { killAll, start, tempDir } from '../support/programs.js'
 import { addExam, addPerson, confirm, DAY, HOUR, MINUTE } from '../support/reminders.js'
 import { addSession } from '../support/sessions.js'
@@ -330,14 +330,7 @@ describe('reminders due, in virtual time', () => {
     const send: ChannelSender = async (chatId) => {
       sent.push(chatId)
     }
-    const box = createOutbox({
-      db,
-      logger: pino({ level: 'silent' }),
-      senders: { telegram: send },
-      quiet: DEFAULT_REMINDER_SETTINGS.quiet,
-      now: clock.now,
-      sleep: clock.sleep,
-    })
+    const box = testOutbox(db, clock, { telegram: send })
     expect(await box.deliver()).toEqual({ sent: 1, late: 1, failed: 0, retried: 0, skipped: 2, unknown: 0 })
     expect(sent).toEqual(['5550004'])
     const status = (person: number) =>

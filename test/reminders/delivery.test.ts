@@ -7,9 +7,8 @@
  */
 import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
-import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
-import { type ChannelSender, createOutbox, RecipientUnreachable } from '../../src/core/outbox.js'
+import { type ChannelSender, RecipientUnreachable } from '../../src/core/outbox.js'
 import { createPacer } from '../../src/core/pacer.js'
 import { planReminders } from '../../src/core/reminders/plan.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
@@ -18,10 +17,10 @@ import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js'
 import { claimBatch } from '../../src/db/queries/outbox.js'
 import { outbox } from '../../src/db/schema.js'
 import { fakeClock, testCore } from '../support/core.js'
+import { testOutbox } from '../support/outbox.js'
 import { tempDir } from '../support/programs.js'
 import { addExam, addPerson, DAY, HOUR, MINUTE, remindersOf } from '../support/reminders.js'
 
-const logger = pino({ level: 'silent' })
 let core: ReturnType<typeof testCore> | undefined
 afterEach(() => {
   if (core) closeDatabase(core.db)
@@ -51,14 +50,7 @@ describe('on time, late, skipped', () => {
     core = testCore({ clock: clock.now })
     const person = examIn(core.db, clock.now(), 10 * DAY)
     const telegram = recorder(clock)
-    const box = createOutbox({
-      quiet: DEFAULT_REMINDER_SETTINGS.quiet,
-      db: core.db,
-      logger,
-      senders: { telegram: telegram.send },
-      now: clock.now,
-      sleep: clock.sleep,
-    })
+    const box = testOutbox(core.db, clock, { telegram: telegram.send })
     expect(await box.deliver()).toMatchObject({ sent: 0 })
     clock.advance(3 * DAY)
     expect(await box.deliver()).toMatchObject({ sent: 1, late: 0 })
@@ -72,14 +64,7 @@ describe('on time, late, skipped', () => {
     core = testCore({ clock: clock.now })
     const person = examIn(core.db, clock.now(), 10 * DAY) // reminders at +3d, +9d, +10d−2h
     const telegram = recorder(clock)
-    const box = createOutbox({
-      quiet: DEFAULT_REMINDER_SETTINGS.quiet,
-      db: core.db,
-      logger,
-      senders: { telegram: telegram.send },
-      now: clock.now,
-      sleep: clock.sleep,
-    })
+    const box = testOutbox(core.db, clock, { telegram: telegram.send })
     // Down from before the 7-day reminder until 5 hours after it: caught up, late.
     clock.advance(3 * DAY + 5 * HOUR)
     expect(await box.deliver()).toMatchObject({ sent: 1, late: 1, skipped: 0 })
@@ -97,14 +82,7 @@ describe('on time, late, skipped', () => {
     core = testCore({ clock: clock.now })
     const person = examIn(core.db, clock.now(), 3 * HOUR) // only the 2-hour reminder, due in 1 hour
     const telegram = recorder(clock)
-    const box = createOutbox({
-      quiet: DEFAULT_REMINDER_SETTINGS.quiet,
-      db: core.db,
-      logger,
-      senders: { telegram: telegram.send },
-      now: clock.now,
-      sleep: clock.sleep,
-    })
+    const box = testOutbox(core.db, clock, { telegram: telegram.send })
     clock.advance(3 * HOUR + MINUTE) // down until just after the exam began
     expect(await box.deliver()).toMatchObject({ sent: 0, skipped: 1 })
     expect(remindersOf(core.db, person)[0]?.lastError).toBe('skipped: the event had already started')
@@ -137,15 +115,7 @@ describe('on time, late, skipped', () => {
     }
     clock.advance(new Date('2026-11-23T13:30:00Z').getTime() - start.getTime())
     const telegram = recorder(clock)
-    const box = createOutbox({
-      quiet: DEFAULT_REMINDER_SETTINGS.quiet,
-      db,
-      logger,
-      senders: { telegram: telegram.send },
-      now: clock.now,
-      sleep: clock.sleep,
-      graceMs: 12 * HOUR,
-    })
+    const box = testOutbox(db, clock, { telegram: telegram.send }, { graceMs: 12 * HOUR })
     expect(await box.deliver()).toMatchObject({ sent: 1, late: 1 })
     expect(telegram.sent.map((s) => s.chatId)).toEqual([`tg-${people[0]}`])
     // 06.00 WIT (21.00 UTC): the WIT one goes; WITA is still at 05.00.
@@ -168,14 +138,7 @@ describe('a crash', () => {
     const taken = claimBatch(core.db, { channel: 'telegram', now: clock.now(), limit: 100, token: 'dead-run', quiet: [] })
     expect(taken).toHaveLength(1)
     const telegram = recorder(clock)
-    const box = createOutbox({
-      quiet: DEFAULT_REMINDER_SETTINGS.quiet,
-      db: core.db,
-      logger,
-      senders: { telegram: telegram.send },
-      now: clock.now,
-      sleep: clock.sleep,
-    })
+    const box = testOutbox(core.db, clock, { telegram: telegram.send })
     expect(await box.deliver()).toMatchObject({ sent: 0 }) // still someone's, for now
     clock.advance(10 * MINUTE)
     expect(await box.deliver()).toMatchObject({ sent: 1, late: 1, unknown: 0 })
@@ -200,13 +163,7 @@ describe('a crash', () => {
         return new Promise<void>(() => {})
       }
       // Real time: the next message waits 40 ms for its turn, so one is being sent when it stops.
-      void createOutbox({
-        quiet: DEFAULT_REMINDER_SETTINGS.quiet,
-        db: dying,
-        logger,
-        senders: { telegram: hang },
-        now: clock.now,
-      }).deliver()
+      void testOutbox(dying, { now: clock.now }, { telegram: hang }).deliver()
       await new Promise((resolve) => setTimeout(resolve, 10))
       expect(attempted).toHaveLength(1)
       dying.$client.close()
@@ -214,14 +171,7 @@ describe('a crash', () => {
       clock.advance(11 * MINUTE)
       const db = openDatabase(path)
       const telegram = recorder(clock)
-      const box = createOutbox({
-        quiet: DEFAULT_REMINDER_SETTINGS.quiet,
-        db,
-        logger,
-        senders: { telegram: telegram.send },
-        now: clock.now,
-        sleep: clock.sleep,
-      })
+      const box = testOutbox(db, clock, { telegram: telegram.send })
       expect(await box.deliver()).toMatchObject({ sent: 2, unknown: 1 })
       expect(telegram.sent.map((s) => s.chatId).sort()).toEqual(
         people
@@ -259,14 +209,7 @@ describe('the pace', () => {
         .run()
     }
     const telegram = recorder(clock)
-    const box = createOutbox({
-      quiet: DEFAULT_REMINDER_SETTINGS.quiet,
-      db,
-      logger,
-      senders: { telegram: telegram.send },
-      now: clock.now,
-      sleep: clock.sleep,
-    })
+    const box = testOutbox(db, clock, { telegram: telegram.send })
     const started = clock.now().getTime()
     expect(await box.deliver()).toMatchObject({ sent: 60 })
     const times = telegram.sent.map((s) => s.at - started)
@@ -314,14 +257,7 @@ describe('the pace', () => {
       for (let n = 0; n < 1_600; n++) insert.run(`bulk:${n}`, `c${n}`, clock.now().getTime())
     })()
     const telegram = recorder(clock)
-    const box = createOutbox({
-      quiet: DEFAULT_REMINDER_SETTINGS.quiet,
-      db,
-      logger,
-      senders: { telegram: telegram.send },
-      now: clock.now,
-      sleep: clock.sleep,
-    })
+    const box = testOutbox(db, clock, { telegram: telegram.send })
     expect(await box.deliver()).toMatchObject({ sent: 1_500 })
     expect(await box.deliver()).toMatchObject({ sent: 100 })
   })
@@ -336,14 +272,7 @@ describe('a blocked chat', () => {
     const blocked: ChannelSender = async () => {
       throw new RecipientUnreachable('blocked')
     }
-    const box = createOutbox({
-      quiet: DEFAULT_REMINDER_SETTINGS.quiet,
-      db: core.db,
-      logger,
-      senders: { telegram: blocked },
-      now: clock.now,
-      sleep: clock.sleep,
-    })
+    const box = testOutbox(core.db, clock, { telegram: blocked })
     expect(await box.deliver()).toMatchObject({ sent: 0, skipped: 1 })
     expect(remindersOf(core.db, person).map((r) => r.status)).toEqual(['skipped', 'cancelled', 'cancelled'])
   })

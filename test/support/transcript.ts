@@ -2,13 +2,13 @@
  * Conversation transcripts: messages in, replies expected. A transcript runs against any
  * `ChatDriver`, so the same script checks the core directly and, later, each channel adapter.
  */
-import pino from 'pino'
 import { expect } from 'vitest'
 import type { Engine } from '../../src/core/engine.js'
-import { type ChannelSender, createOutbox } from '../../src/core/outbox.js'
-import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
+import type { ChannelSender } from '../../src/core/outbox.js'
 import type { Channel, Reply } from '../../src/core/types.js'
 import type { Db } from '../../src/db/client.js'
+import { fakeClock } from './core.js'
+import { testOutbox } from './outbox.js'
 
 /** One bot message as a user sees it: its text and the labels of the options under it. */
 export type SeenReply = { text: string; options: string[] }
@@ -27,17 +27,7 @@ export interface ChatDriver {
 
 /** An outbox run at `at` whose messages to `chatId` are seen as replies (for a driver's `deliver`). */
 export async function runOutbox(db: Db, channel: Channel, send: ChannelSender, at: Date): Promise<void> {
-  let now = at.getTime()
-  await createOutbox({
-    db,
-    logger: pino({ level: 'silent' }),
-    senders: { [channel]: send },
-    quiet: DEFAULT_REMINDER_SETTINGS.quiet,
-    now: () => new Date(now),
-    sleep: async (ms) => {
-      now += ms
-    },
-  }).deliver()
+  await testOutbox(db, fakeClock(at), { [channel]: send }).deliver()
 }
 
 export type Turn = {
