@@ -18,9 +18,9 @@ import { describe, expect, it } from 'vitest'
 const ROOT = join(import.meta.dirname, '..', '..')
 
 /** The composition roots: they read the real clock once and hand it down. */
-const COMPOSITION_ROOTS = ['src/main.ts', 'src/cli.ts', 'src/cli/', 'src/bots/console/main.ts', 'src/faq-cli.ts']
+const COMPOSITION_ROOTS = new Set(['src/main.ts', 'src/cli.ts', 'src/bots/console/main.ts', 'src/faq-cli.ts'])
 
-const isRoot = (path: string) => COMPOSITION_ROOTS.some((root) => (root.endsWith('/') ? path.startsWith(root) : path === root))
+const isRoot = (path: string) => COMPOSITION_ROOTS.has(path)
 
 /** Each place in `source` that reads the real clock, as "line: code". */
 function realClockReads(fileName: string, source: string): string[] {

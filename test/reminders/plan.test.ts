@@ -281,7 +281,7 @@ describe('the chat decides', () => {
 })
 
 describe('settings', () => {
-  it('offsets and quiet hours are read the way the README documents them, with clear errors', () => {
+  it('offsets and quiet hours are read the way docs/operations.md documents them, with clear errors', () => {
     expect(parseOffsets('3d, 12h,30m').map((o) => [o.label, o.ms])).toEqual([
       ['3d', 3 * DAY],
       ['12h', 12 * HOUR],
