@@ -20,7 +20,7 @@ import type { Outcome, TurnContext } from '../turn.js'
 import type { Language, Text } from '../types.js'
 import { localMoment, REMINDER_ACTION, soonText } from './message.js'
 import { planReminders } from './plan.js'
-import type { ReminderSettings } from './settings.js'
+import { type ReminderSettings, readOffsetLabel } from './settings.js'
 
 const texts = {
   stopped: {
@@ -180,10 +180,10 @@ function overview(ctx: TurnContext, settings: ReminderSettings): Outcome {
 function overviewOnText(lang: Language, settings: ReminderSettings): string {
   const units = { d: ['hari', 'day'], h: ['jam', 'hour'], m: ['menit', 'minute'] } as const
   const spans = settings.offsets.map(({ label }) => {
-    const match = /^(\d+)([dhm])$/.exec(label)
-    if (!match) return label
-    const n = Number(match[1])
-    const [id, en] = units[match[2] as keyof typeof units]
+    const offset = readOffsetLabel(label)
+    if (!offset) return label
+    const n = offset.amount
+    const [id, en] = units[offset.unit]
     return lang === 'id' ? `${n} ${id}` : `${n} ${en}${n === 1 ? '' : 's'}`
   })
   const last = spans.pop() ?? ''

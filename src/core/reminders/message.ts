@@ -12,6 +12,7 @@ import { when, where } from '../registration/format.js'
 import { formatClock as clock, formatDate } from '../text/dates.js'
 import type { Channel, Language, Reply, Text } from '../types.js'
 import type { ReminderEvent } from './events.js'
+import { readOffsetLabel } from './settings.js'
 
 /** Choice ids of the Telegram buttons: `reminder:hadir:<event key>`, `reminder:batal:<event key>`. */
 export const REMINDER_ACTION = 'reminder:'
@@ -94,11 +95,11 @@ const texts = {
 
 /** "H-7", "H-1" (days before) or "2 jam lagi" / "in 2 hours", from the reminder's label. */
 export function soonText(reminderLabel: string, lang: Language): string {
-  const match = /^(\d+)([dhm])$/.exec(reminderLabel)
-  if (!match) return reminderLabel
-  const n = Number(match[1])
-  if (match[2] === 'd') return lang === 'id' ? `H-${n}` : n === 1 ? 'tomorrow' : `in ${n} days`
-  if (match[2] === 'h') return lang === 'id' ? `${n} jam lagi` : `in ${n} hour${n === 1 ? '' : 's'}`
+  const offset = readOffsetLabel(reminderLabel)
+  if (!offset) return reminderLabel
+  const n = offset.amount
+  if (offset.unit === 'd') return lang === 'id' ? `H-${n}` : n === 1 ? 'tomorrow' : `in ${n} days`
+  if (offset.unit === 'h') return lang === 'id' ? `${n} jam lagi` : `in ${n} hour${n === 1 ? '' : 's'}`
   return lang === 'id' ? `${n} menit lagi` : `in ${n} minutes`
 }
 

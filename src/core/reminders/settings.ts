@@ -22,19 +22,30 @@ export const DEFAULT_REMINDER_SETTINGS: ReminderSettings = {
   quiet: { start: 21 * 60, end: 6 * 60 },
 }
 
+const UNIT_MS = { d: 86_400_000, h: 3_600_000, m: 60_000 } as const
+export type OffsetUnit = keyof typeof UNIT_MS
+
+/**
+ * An offset's label ("7d", "2h", "30m", as REMINDER_OFFSETS writes it and reminders store it) read
+ * into its number and unit; undefined when it is not one. The one place that knows the grammar.
+ */
+export function readOffsetLabel(label: string): { amount: number; unit: OffsetUnit } | undefined {
+  const match = /^(\d{1,3})([dhm])$/.exec(label)
+  return match ? { amount: Number(match[1]), unit: match[2] as OffsetUnit } : undefined
+}
+
 /** "7d,1d,2h" → offsets; throws with a readable reason. Units: d (days), h (hours), m (minutes). */
 export function parseOffsets(text: string): ReminderSettings['offsets'] {
-  const unit = { d: 86_400_000, h: 3_600_000, m: 60_000 } as const
   const offsets = text
     .split(',')
     .map((part) => part.trim().toLowerCase())
     .filter(Boolean)
     .map((part) => {
-      const match = /^(\d{1,3})([dhm])$/.exec(part)
-      if (!match) throw new Error(`"${part}" is not a duration like 7d, 1d, 2h or 30m`)
-      const ms = Number(match[1]) * unit[match[2] as keyof typeof unit]
+      const offset = readOffsetLabel(part)
+      if (!offset) throw new Error(`"${part}" is not a duration like 7d, 1d, 2h or 30m`)
+      const ms = offset.amount * UNIT_MS[offset.unit]
       if (ms <= 0 || ms > 60 * 86_400_000) throw new Error(`"${part}" must be more than 0 and at most 60 days`)
-      return { label: `${Number(match[1])}${match[2]}`, ms }
+      return { label: `${offset.amount}${offset.unit}`, ms }
     })
   if (offsets.length === 0) throw new Error('at least one duration is needed, e.g. 7d,1d,2h')
   if (new Set(offsets.map((o) => o.ms)).size !== offsets.length) throw new Error('the same duration is given twice')
