@@ -157,4 +157,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`npm run cli -- sessions list | head`) closes the pipe: stop quietly,
+// as other command-line tools do, not with an EPIPE stack trace. Output is only written after a
+// command's writes are committed, so nothing is left half done.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error
+  process.exit(process.exitCode ?? 0)
+})
+
 process.exitCode = await main(process.argv.slice(2))
