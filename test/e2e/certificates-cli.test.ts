@@ -7,39 +7,23 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import QRCode from 'qrcode'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { signNumber } from '../../src/core/certificates/verify.js'
 import { createNikVault } from '../../src/core/privacy/nik-vault.js'
 import { certificatesFile } from '../support/certificates-csv.js'
-import { killAll, readRows, runChat, start, tempDir, writeIn } from '../support/programs.js'
+import { readRows, run, runChat, start, tempFolderEachTest } from '../support/programs.js'
 import { statusFile } from '../support/status-csv.js'
 
 const KEY = '0f'.repeat(32)
 const SIGNING_KEY = 'test-signing-key-0123456789abcdefghijklmnop'
 const BASE = 'https://sertifikasi.example.id'
 
-let temp: ReturnType<typeof tempDir>
-let dbPath: string
+const temp = tempFolderEachTest('certificates-cli')
 
-beforeEach(() => {
-  temp = tempDir('certificates-cli')
-  dbPath = join(temp.dir, 'kesos.db')
-})
+const cli = (args: string[], env: Record<string, string> = {}) =>
+  run('src/cli.ts', args, { DATABASE_PATH: temp.dbPath, DEMO_DATA: 'false', DATA_ENCRYPTION_KEY: KEY, ...env }, 30_000)
 
-afterEach(() => {
-  killAll()
-  temp.cleanup()
-})
-
-async function cli(args: string[], env: Record<string, string> = {}) {
-  const run = start('src/cli.ts', args, { DATABASE_PATH: dbPath, DEMO_DATA: 'false', DATA_ENCRYPTION_KEY: KEY, ...env })
-  const exit = await run.exited(30_000)
-  return { exit, stdout: run.stdout(), stderr: run.stderr() }
-}
-
-const file = (name: string, text: string) => writeIn(temp.dir, name, text)
-
-const query = <T>(sql: string) => readRows<T>(dbPath, sql)
+const query = <T>(sql: string) => readRows<T>(temp.dbPath, sql)
 
 const hendra = {
   certificate_number: 'LSPS/2024/00007',
@@ -52,7 +36,7 @@ const hendra = {
 
 describe('npm run cli -- import certificates', () => {
   it('refuses a file with bad rows: each on stderr with its line, exit 1, nothing written', async () => {
-    const bad = file(
+    const bad = temp.file(
       'sertifikat-salah.csv',
       certificatesFile(
         {},
@@ -76,9 +60,9 @@ describe('npm run cli -- import certificates', () => {
   })
 
   it('loads a good file, again as unchanged, and links to a person the status import brought', async () => {
-    const status = await cli(['import', 'status', file('status.csv', statusFile({}))])
+    const status = await cli(['import', 'status', temp.file('status.csv', statusFile({}))])
     expect(status.exit.code).toBe(0)
-    const good = file('sertifikat.csv', certificatesFile({}, hendra))
+    const good = temp.file('sertifikat.csv', certificatesFile({}, hendra))
     const imported = await cli(['import', 'certificates', good])
     expect(imported).toMatchObject({
       exit: { code: 0, signal: null },
@@ -118,7 +102,7 @@ describe('npm run cli -- import certificates', () => {
 
   it('a running server and the terminal chat see an import at once', async () => {
     const server = start('src/main.ts', [], {
-      DATABASE_PATH: dbPath,
+      DATABASE_PATH: temp.dbPath,
       PORT: '0',
       DEMO_DATA: 'false',
       DATA_ENCRYPTION_KEY: KEY,
@@ -128,14 +112,14 @@ describe('npm run cli -- import certificates', () => {
     const api = `http://localhost:${port}/api/v1/certificates/LSPS-2025-00042`
     expect((await fetch(api)).status).toBe(404)
 
-    const imported = await cli(['import', 'certificates', file('sertifikat.csv', certificatesFile({}, hendra))])
+    const imported = await cli(['import', 'certificates', temp.file('sertifikat.csv', certificatesFile({}, hendra))])
     expect(imported.exit.code).toBe(0)
     const found = await fetch(api)
     expect(found.status).toBe(200)
     expect(await found.json()).toMatchObject({ number: 'LSPS-2025-00042', status: 'valid', holderName: 'Bud* San****' })
 
     const chat = await runChat({
-      dbPath,
+      dbPath: temp.dbPath,
       input: 'cek LSPS-2025-00042\n4\nlsps 2024 00007\n',
       env: { DEMO_DATA: 'false', DATA_ENCRYPTION_KEY: KEY, PUBLIC_BASE_URL: BASE },
     })
@@ -150,7 +134,7 @@ describe('npm run cli -- import certificates', () => {
     const suspended = await cli([
       'import',
       'certificates',
-      file('sertifikat-2.csv', certificatesFile({ status: 'suspended', status_reason: 'Pemeriksaan' }, hendra)),
+      temp.file('sertifikat-2.csv', certificatesFile({ status: 'suspended', status_reason: 'Pemeriksaan' }, hendra)),
     ])
     expect(suspended.stdout).toContain('0 sertifikat ditambahkan, 1 diperbarui, 1 tidak berubah.')
     expect(await (await fetch(api)).json()).toMatchObject({ status: 'suspended', statusReason: 'Pemeriksaan' })
@@ -165,7 +149,7 @@ describe('npm run cli -- qr', () => {
   const link = `${BASE}/v/LSPS202500042?s=${signNumber('LSPS202500042', SIGNING_KEY)}`
 
   it('writes the signed link as PNG and SVG named after the number, and prints the paths and the link', async () => {
-    await cli(['import', 'certificates', file('sertifikat.csv', certificatesFile({}))])
+    await cli(['import', 'certificates', temp.file('sertifikat.csv', certificatesFile({}))])
     const out = join(temp.dir, 'qr', 'cetak')
     const result = await cli(['qr', 'lsps', '2025', '00042', '--out', out], env)
     expect(result.exit).toEqual({ code: 0, signal: null })
@@ -188,7 +172,7 @@ describe('npm run cli -- qr', () => {
   })
 
   it('a slash in the number is made safe in the file name; a revoked certificate gets a warning', async () => {
-    await cli(['import', 'certificates', file('sertifikat.csv', certificatesFile(hendra))])
+    await cli(['import', 'certificates', temp.file('sertifikat.csv', certificatesFile(hendra))])
     const result = await cli(['qr', 'LSPS-2024-00007', `--out=${temp.dir}`], env)
     expect(result.exit).toEqual({ code: 0, signal: null })
     for (const name of ['LSPS_2024_00007.png', 'LSPS_2024_00007.svg']) expect(existsSync(join(temp.dir, name))).toBe(true)
@@ -197,7 +181,7 @@ describe('npm run cli -- qr', () => {
   })
 
   it('clear errors: no PUBLIC_BASE_URL, no CERT_SIGNING_KEY, no number, not a number, not on record', async () => {
-    await cli(['import', 'certificates', file('sertifikat.csv', certificatesFile({}))])
+    await cli(['import', 'certificates', temp.file('sertifikat.csv', certificatesFile({}))])
     const noBase = await cli(['qr', 'LSPS-2025-00042'], { CERT_SIGNING_KEY: SIGNING_KEY })
     expect(noBase).toMatchObject({ exit: { code: 2 }, stdout: '', stderr: expect.stringMatching(/^PUBLIC_BASE_URL belum diisi/) })
     const noKey = await cli(['qr', 'LSPS-2025-00042'], { PUBLIC_BASE_URL: BASE })

@@ -2,10 +2,9 @@
  * The terminal channel (`npm run chat`) as a real child process: scripted conversations piped into
  * stdin, one message per line; replies (options as numbered lines) read from stdout.
  */
-import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { indexAfterAll, killAll, runChat, tempDir } from '../support/programs.js'
+import { describe, expect, it } from 'vitest'
+import { indexAfterAll, runChat, tempFolderEachTest } from '../support/programs.js'
 
 const MENU_LINES = [
   '1. Tanya jawab sertifikasi',
@@ -19,23 +18,12 @@ const MENU_LINES = [
 const QUESTION = 'Kapan jadwal Bimtek pekerja sosial berikutnya di Bandung?'
 const NAME_PROMPT = 'Siapa nama lengkap Anda?'
 
-let temp: ReturnType<typeof tempDir>
-let dbPath: string
-
-beforeEach(() => {
-  temp = tempDir('chat')
-  dbPath = join(temp.dir, 'kesos.db')
-})
-
-afterEach(() => {
-  killAll()
-  temp.cleanup()
-})
+const temp = tempFolderEachTest('chat')
 
 /** Runs one scripted conversation and checks what every run must do: exit 0, no logs on stdout. */
 async function chat(lines: string[], options: { chat?: string | null; env?: Record<string, string> } = {}) {
   const result = await runChat({
-    dbPath,
+    dbPath: temp.dbPath,
     ...(options.chat !== null && { chat: options.chat ?? 'e2e' }),
     input: lines.map((line) => `${line}\n`).join(''),
     env: { DEMO_DATA: 'false', ...options.env },
@@ -118,7 +106,7 @@ describe('terminal chat, one message per line', () => {
     expect(new Set(codes).size).toBe(1)
     const code = codes[0]
 
-    const db = new Database(dbPath, { readonly: true, fileMustExist: true })
+    const db = new Database(temp.dbPath, { readonly: true, fileMustExist: true })
     try {
       const rows = db.prepare('select * from handoff_requests').all()
       expect(rows).toEqual([
@@ -166,7 +154,7 @@ describe('terminal chat, one message per line', () => {
   it('keeps logs off stdout even at LOG_LEVEL=debug, and works with the demo dataset loaded by default', async () => {
     const stdout = await chat(['halo'], { env: { DEMO_DATA: 'auto', LOG_LEVEL: 'debug' } })
     expect(numberedLines(stdout)).toEqual(MENU_LINES)
-    const db = new Database(dbPath, { readonly: true, fileMustExist: true })
+    const db = new Database(temp.dbPath, { readonly: true, fileMustExist: true })
     try {
       expect((db.prepare('select count(*) as n from bimtek_sessions').get() as { n: number }).n).toBeGreaterThan(0)
     } finally {

@@ -1,32 +1,16 @@
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ANDI, examsFile, PEOPLE_FILE, YOHANES } from '../support/exams-csv.js'
-import { killAll, readRows, start, tempDir, writeIn } from '../support/programs.js'
+import { readRows, run, tempFolderEachTest } from '../support/programs.js'
 
 const KEY = '0f'.repeat(32)
 
-let temp: ReturnType<typeof tempDir>
-let dbPath: string
+const temp = tempFolderEachTest('exams-cli')
 
-beforeEach(() => {
-  temp = tempDir('exams-cli')
-  dbPath = join(temp.dir, 'kesos.db')
-})
+const cli = (...args: string[]) =>
+  run('src/cli.ts', args, { DATABASE_PATH: temp.dbPath, DEMO_DATA: 'false', DATA_ENCRYPTION_KEY: KEY }, 20_000)
 
-afterEach(() => {
-  killAll()
-  temp.cleanup()
-})
-
-async function cli(...args: string[]) {
-  const run = start('src/cli.ts', args, { DATABASE_PATH: dbPath, DEMO_DATA: 'false', DATA_ENCRYPTION_KEY: KEY })
-  const exit = await run.exited(20_000)
-  return { exit, stdout: run.stdout(), stderr: run.stderr() }
-}
-
-const file = (name: string, text: string) => writeIn(temp.dir, name, text)
-
-const query = <T>(sql: string) => readRows<T>(dbPath, sql)
+const query = <T>(sql: string) => readRows<T>(temp.dbPath, sql)
 
 type StoredExam = { code: string; full_name: string; kind: string; status: string; starts_at: number; time_zone: string }
 const storedExams = () =>
@@ -36,7 +20,7 @@ const storedExams = () =>
 
 describe('npm run cli -- import exams', () => {
   it('loads exams for people imported before; again, nothing changes; a moved time and a cancellation are updates', async () => {
-    expect((await cli('import', 'status', file('status.csv', PEOPLE_FILE))).exit.code).toBe(0)
+    expect((await cli('import', 'status', temp.file('status.csv', PEOPLE_FILE))).exit.code).toBe(0)
     const rows = [
       { time_zone: 'WIB' },
       {
@@ -49,7 +33,7 @@ describe('npm run cli -- import exams', () => {
       },
       { exam_code: 'UJK-JPR-2027-0001', nik: YOHANES.nik, time_zone: 'WIT' },
     ]
-    const good = file('ujian.csv', examsFile(...rows))
+    const good = temp.file('ujian.csv', examsFile(...rows))
     const imported = await cli('import', 'exams', good)
     expect(imported.exit).toEqual({ code: 0, signal: null })
     expect(imported.stdout).toBe('3 jadwal ujian ditambahkan, 0 diperbarui, 0 tidak berubah.\n')
@@ -87,7 +71,7 @@ describe('npm run cli -- import exams', () => {
 
     const [budi, andi, yohanes] = rows
     const changed = examsFile({ ...budi, starts_at: '2027-03-12 13:00' }, { ...andi, status: 'batal' }, { ...yohanes })
-    const updated = await cli('import', 'exams', file('ujian-2.csv', changed))
+    const updated = await cli('import', 'exams', temp.file('ujian-2.csv', changed))
     expect(updated.stdout).toBe('0 jadwal ujian ditambahkan, 2 diperbarui, 1 tidak berubah.\n')
     expect(storedExams().map((e) => [e.code, e.status, e.starts_at])).toEqual([
       ['UJK-BDG-2027-0001', 'scheduled', '2027-03-12T06:00:00.000Z'],
@@ -98,8 +82,8 @@ describe('npm run cli -- import exams', () => {
   })
 
   it('refuses a bad file: every bad row with its line on stderr, no NIK, exit 1, nothing written', async () => {
-    expect((await cli('import', 'status', file('status.csv', PEOPLE_FILE))).exit.code).toBe(0)
-    const bad = file(
+    expect((await cli('import', 'status', temp.file('status.csv', PEOPLE_FILE))).exit.code).toBe(0)
+    const bad = temp.file(
       'ujian-salah.csv',
       examsFile(
         {},

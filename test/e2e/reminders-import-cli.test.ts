@@ -4,8 +4,7 @@
  * as a real process on a database file with REMINDER_OFFSETS=3d,5h and REMINDER_PORTFOLIO_DAYS=5,2,
  * and the reminders it plans for the people it changes are exactly those.
  */
-import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { importSessions } from '../../src/core/sessions/import.js'
@@ -16,29 +15,18 @@ import { personByNikHash } from '../../src/db/queries/people.js'
 import { bimtekSessions } from '../../src/db/schema.js'
 import { testCore } from '../support/core.js'
 import { EXAM, examsFile, PEOPLE_FILE } from '../support/exams-csv.js'
-import { killAll, start, tempDir, writeIn } from '../support/programs.js'
+import { run, tempFolderEachTest } from '../support/programs.js'
 import { addExam, addPerson, confirm, DAY, remindersOf } from '../support/reminders.js'
 import { day, sessionsFile } from '../support/sessions-csv.js'
 import { STATUS, statusFile } from '../support/status-csv.js'
 
 const SETTINGS = { REMINDER_OFFSETS: '3d,5h', REMINDER_PORTFOLIO_DAYS: '5,2' }
 
-let temp: ReturnType<typeof tempDir>
-let dbPath: string
-
-beforeEach(() => {
-  temp = tempDir('reminder-settings')
-  dbPath = join(temp.dir, 'kesos.db')
-})
-
-afterEach(() => {
-  killAll()
-  temp.cleanup()
-})
+const temp = tempFolderEachTest('reminder-settings')
 
 /** Prepares the database file in this process (on the default settings), then closes it. */
 function prepare<T>(seed: (core: Core) => T): T {
-  const core = testCore({ path: dbPath })
+  const core = testCore({ path: temp.dbPath })
   try {
     return seed(core)
   } finally {
@@ -48,17 +36,18 @@ function prepare<T>(seed: (core: Core) => T): T {
 
 /** `npm run cli -- import KIND FILE` under the non-default settings; fails the test unless it succeeds. */
 async function importWithSettings(kind: string, file: string): Promise<void> {
-  const run = start('src/cli.ts', ['import', kind, writeIn(temp.dir, `${kind}.csv`, file)], {
-    DATABASE_PATH: dbPath,
-    ...SETTINGS,
-  })
-  const exit = await run.exited(30_000)
-  expect(exit, run.stderr()).toEqual({ code: 0, signal: null })
+  const { exit, stderr } = await run(
+    'src/cli.ts',
+    ['import', kind, temp.file(`${kind}.csv`, file)],
+    { DATABASE_PATH: temp.dbPath, ...SETTINGS },
+    30_000,
+  )
+  expect(exit, stderr).toEqual({ code: 0, signal: null })
 }
 
 /** The person's waiting reminders as "event kind label", e.g. "exam 3d". */
 function waiting(personId: number): string[] {
-  const core = testCore({ path: dbPath })
+  const core = testCore({ path: temp.dbPath })
   try {
     return remindersOf(core.db, personId)
       .filter((row) => row.status === 'pending')

@@ -8,9 +8,9 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { type AddressInfo, createServer } from 'node:net'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { CERTIFICATION_STAGES } from '../../src/db/schema.js'
-import { killAll, PACKAGE_VERSION, type Running, runChat, start, tempDir } from '../support/programs.js'
+import { PACKAGE_VERSION, type Running, runChat, start, tempFolderEachTest } from '../support/programs.js'
 
 type LogLine = { level: number; msg: string; [key: string]: unknown }
 
@@ -22,22 +22,11 @@ function logLines(stdout: string): LogLine[] {
     .map((line) => JSON.parse(line) as LogLine)
 }
 
-let temp: ReturnType<typeof tempDir>
-let dbPath: string
-
-beforeEach(() => {
-  temp = tempDir('server')
-  dbPath = join(temp.dir, 'data', 'kesos.db')
-})
-
-afterEach(() => {
-  killAll()
-  temp.cleanup()
-})
+const temp = tempFolderEachTest('server', 'data/kesos.db')
 
 /** Starts the server on a free port and waits until it listens. */
 async function startServer(env: Record<string, string> = {}): Promise<{ server: Running; port: number }> {
-  const server = start('src/main.ts', [], { DATABASE_PATH: dbPath, PORT: '0', ...env })
+  const server = start('src/main.ts', [], { DATABASE_PATH: temp.dbPath, PORT: '0', ...env })
   const match = await server.waitForStdout(/listening on http:\/\/localhost:(\d+)/, 15_000)
   return { server, port: Number(match[1]) }
 }
@@ -52,7 +41,7 @@ function health(port: number) {
 }
 
 function readDb<T>(read: (db: Database.Database) => T): T {
-  const db = new Database(dbPath, { readonly: true, fileMustExist: true })
+  const db = new Database(temp.dbPath, { readonly: true, fileMustExist: true })
   try {
     return read(db)
   } finally {
@@ -77,15 +66,15 @@ const countAll = (db: Database.Database) =>
   Object.fromEntries(TABLES.map((table) => [table, count(db, table)])) as Record<(typeof TABLES)[number], number>
 
 function expectWalCheckpointed() {
-  const wal = `${dbPath}-wal`
+  const wal = `${temp.dbPath}-wal`
   if (existsSync(wal)) expect(statSync(wal).size).toBe(0)
 }
 
 describe('server with only DATABASE_PATH and PORT', () => {
   it('creates the database, answers /healthz, logs the channels and loads the demo dataset', async () => {
-    expect(existsSync(dbPath)).toBe(false)
+    expect(existsSync(temp.dbPath)).toBe(false)
     const { server, port } = await startServer()
-    expect(existsSync(dbPath)).toBe(true)
+    expect(existsSync(temp.dbPath)).toBe(true)
 
     const response = await health(port)
     expect(response.status).toBe(200)
@@ -128,7 +117,7 @@ describe('server with only DATABASE_PATH and PORT', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('stops cleanly on %s and checkpoints the WAL', async (signal) => {
     const { server, port } = await startServer()
     expect((await health(port)).status).toBe(200)
-    expect(existsSync(`${dbPath}-wal`)).toBe(true)
+    expect(existsSync(`${temp.dbPath}-wal`)).toBe(true)
 
     expect(await stop(server, signal)).toEqual({ code: 0, signal: null })
     const messages = logLines(server.stdout()).map((line) => line.msg)
@@ -146,7 +135,7 @@ describe('server with only DATABASE_PATH and PORT', () => {
     expect(before.bimtek_sessions).toBeGreaterThan(0)
 
     // Something written between the two runs must survive the second start.
-    const writer = new Database(dbPath)
+    const writer = new Database(temp.dbPath)
     writer.prepare("insert into app_meta (key, value) values ('e2e-marker', 'kept')").run()
     writer.close()
 
@@ -165,7 +154,7 @@ describe('server with only DATABASE_PATH and PORT', () => {
 
   it('lets the terminal chat use the same database while it runs', async () => {
     const { server, port } = await startServer()
-    const chat = await runChat({ dbPath, chat: 'beside-server', input: '6\nbatal\n' })
+    const chat = await runChat({ dbPath: temp.dbPath, chat: 'beside-server', input: '6\nbatal\n' })
     expect(chat.exit, chat.stderr).toEqual({ code: 0, signal: null })
     expect(chat.stdout).toContain('Langkah 1 dari 4')
     expect(chat.stdout).toContain('Baik, dibatalkan.')
@@ -238,7 +227,7 @@ describe('a wrong setting', () => {
     ['WHATSAPP_PAIRING_NUMBER', '0812abc'],
     ['WHATSAPP_SEND_INTERVAL_MS', '-5'],
   ])('%s=%s stops start-up with one line naming the variable', async (variable, value) => {
-    const server = start('src/main.ts', [], { DATABASE_PATH: dbPath, [variable]: value })
+    const server = start('src/main.ts', [], { DATABASE_PATH: temp.dbPath, [variable]: value })
     const exit = await server.exited(10_000)
     expect(exit).toEqual({ code: 1, signal: null })
     const lines = server.stderr().split('\n').filter(Boolean)
@@ -247,30 +236,30 @@ describe('a wrong setting', () => {
     expect(lines[0]).toContain(`"${value}"`)
     expect(lines[0]).not.toMatch(/\bat .+:\d+:\d+/)
     expect(server.stdout()).toBe('')
-    expect(existsSync(dbPath)).toBe(false)
+    expect(existsSync(temp.dbPath)).toBe(false)
   })
 
   it('a too short ADMIN_TOKEN stops start-up with one line naming the variable but not the token', async () => {
     const token = 'short-admin-token-123'
-    const server = start('src/main.ts', [], { DATABASE_PATH: dbPath, ADMIN_TOKEN: token })
+    const server = start('src/main.ts', [], { DATABASE_PATH: temp.dbPath, ADMIN_TOKEN: token })
     expect(await server.exited(10_000)).toEqual({ code: 1, signal: null })
     const lines = server.stderr().split('\n').filter(Boolean)
     expect(lines).toHaveLength(1)
     expect(lines[0]).toContain('ADMIN_TOKEN must be 24–256 characters')
     // The line lands in service logs; the secret must not.
     expect(server.stderr() + server.stdout()).not.toContain(token)
-    expect(existsSync(dbPath)).toBe(false)
+    expect(existsSync(temp.dbPath)).toBe(false)
   })
 })
 
 describe('the data encryption key', () => {
   it('production without DATA_ENCRYPTION_KEY stops start-up with one line saying how to make one', async () => {
-    const server = start('src/main.ts', [], { DATABASE_PATH: dbPath, NODE_ENV: 'production' })
+    const server = start('src/main.ts', [], { DATABASE_PATH: temp.dbPath, NODE_ENV: 'production' })
     expect(await server.exited(10_000)).toEqual({ code: 1, signal: null })
     const lines = server.stderr().split('\n').filter(Boolean)
     expect(lines).toHaveLength(1)
     expect(lines[0]).toContain('DATA_ENCRYPTION_KEY must be set in production')
-    expect(existsSync(dbPath)).toBe(false)
+    expect(existsSync(temp.dbPath)).toBe(false)
   })
 
   it('outside production a key file is made beside the database once and used again after a restart', async () => {
@@ -290,13 +279,13 @@ describe('start-up trouble', () => {
   it('a malformed knowledge base stops start-up with one line naming the file and the entry', async () => {
     const broken = join(temp.dir, 'faq.yaml')
     writeFileSync(broken, readFileSync('content/faq.yaml', 'utf8').replace(/^(\s+)group: dasar$/m, '$1group: tidak-ada'))
-    const server = start('src/main.ts', [], { DATABASE_PATH: dbPath, PORT: '0', FAQ_PATH: broken })
+    const server = start('src/main.ts', [], { DATABASE_PATH: temp.dbPath, PORT: '0', FAQ_PATH: broken })
     const exit = await server.exited(15_000)
     expect(exit).toEqual({ code: 1, signal: null })
     const lines = server.stderr().split('\n').filter(Boolean)
     expect(lines).toHaveLength(1)
     expect(lines[0]).toMatch(/^Content error: .*faq\.yaml: topic 1 \("apa-sertifikasi"\): group "tidak-ada"/)
-    expect(existsSync(dbPath)).toBe(false)
+    expect(existsSync(temp.dbPath)).toBe(false)
   })
 
   it('a port already in use stops start-up with a clear log line, no stack trace, and a closed database', async () => {
@@ -304,13 +293,13 @@ describe('start-up trouble', () => {
     await new Promise<void>((resolve) => holder.listen(0, '0.0.0.0', resolve))
     const port = (holder.address() as AddressInfo).port
     try {
-      const server = start('src/main.ts', [], { DATABASE_PATH: dbPath, PORT: String(port) })
+      const server = start('src/main.ts', [], { DATABASE_PATH: temp.dbPath, PORT: String(port) })
       const exit = await server.exited(15_000)
       expect(exit).toEqual({ code: 1, signal: null })
       const fatal = logLines(server.stdout()).find((line) => line.level === 60)
       expect(fatal?.msg).toContain(`port ${port} is already in use`)
       expect(server.stderr()).toBe('')
-      const walFile = `${dbPath}-wal`
+      const walFile = `${temp.dbPath}-wal`
       expect(!existsSync(walFile) || statSync(walFile).size === 0).toBe(true)
     } finally {
       holder.close()
@@ -318,12 +307,12 @@ describe('start-up trouble', () => {
   })
 
   it('several processes starting together on a new database all work and seed it once', async () => {
-    const runs = await Promise.all([1, 2, 3, 4].map((n) => runChat({ dbPath, chat: `p${n}`, input: 'halo\n', ms: 30_000 })))
+    const runs = await Promise.all([1, 2, 3, 4].map((n) => runChat({ dbPath: temp.dbPath, chat: `p${n}`, input: 'halo\n', ms: 30_000 })))
     for (const run of runs) {
       expect(run.exit).toEqual({ code: 0, signal: null })
       expect(run.stdout).toContain('7. Data pribadi saya')
     }
-    const db = new Database(dbPath, { readonly: true })
+    const db = new Database(temp.dbPath, { readonly: true })
     try {
       expect(db.prepare('select count(*) n from regions').get()).toEqual({ n: 6 })
       expect(db.prepare('select count(*) n from bimtek_sessions').get()).toEqual({ n: 6 })

@@ -1,32 +1,15 @@
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { killAll, runChat, start, tempDir, writeIn } from '../support/programs.js'
+import { describe, expect, it } from 'vitest'
+import { run, runChat, start, tempFolderEachTest } from '../support/programs.js'
 import { sessionsFile } from '../support/sessions-csv.js'
 
-let temp: ReturnType<typeof tempDir>
-let dbPath: string
+const temp = tempFolderEachTest('sessions-cli')
 
-beforeEach(() => {
-  temp = tempDir('sessions-cli')
-  dbPath = join(temp.dir, 'kesos.db')
-})
-
-afterEach(() => {
-  killAll()
-  temp.cleanup()
-})
-
-async function cli(...args: string[]) {
-  const run = start('src/cli.ts', args, { DATABASE_PATH: dbPath })
-  const exit = await run.exited(15_000)
-  return { exit, stdout: run.stdout(), stderr: run.stderr() }
-}
-
-const file = (name: string, text: string) => writeIn(temp.dir, name, text)
+const cli = (...args: string[]) => run('src/cli.ts', args, { DATABASE_PATH: temp.dbPath }, 15_000)
 
 function storedCodes(): string[] {
-  const db = new Database(dbPath, { readonly: true })
+  const db = new Database(temp.dbPath, { readonly: true })
   try {
     return (db.prepare('select code from bimtek_sessions order by code').all() as { code: string }[]).map((row) => row.code)
   } finally {
@@ -36,7 +19,7 @@ function storedCodes(): string[] {
 
 describe('npm run cli -- import sessions', () => {
   it('loads a good file, and the sessions are listed', async () => {
-    const good = file('sesi.csv', sessionsFile({}, { code: 'BMT-JPR-01', region: 'Jayapura', province: '' }))
+    const good = temp.file('sesi.csv', sessionsFile({}, { code: 'BMT-JPR-01', region: 'Jayapura', province: '' }))
     const imported = await cli('import', 'sessions', good)
     expect(imported.exit).toEqual({ code: 0, signal: null })
     expect(imported.stdout).toBe('2 sesi ditambahkan, 0 diperbarui.\n')
@@ -63,7 +46,7 @@ describe('npm run cli -- import sessions', () => {
   })
 
   it('refuses a bad file: every bad row with its line on stderr, exit 1, nothing written', async () => {
-    const bad = file(
+    const bad = temp.file(
       'sesi-salah.csv',
       sessionsFile(
         {},
@@ -93,7 +76,7 @@ describe('npm run cli -- import sessions', () => {
 describe('a running server and the CLI on one database', () => {
   it('sees sessions imported while it runs at once: in the admin API and in the chat', async () => {
     const token = 'e2e-admin-token-0123456789abcdef'
-    const server = start('src/main.ts', [], { DATABASE_PATH: dbPath, PORT: '0', DEMO_DATA: 'false', ADMIN_TOKEN: token })
+    const server = start('src/main.ts', [], { DATABASE_PATH: temp.dbPath, PORT: '0', DEMO_DATA: 'false', ADMIN_TOKEN: token })
     const port = Number((await server.waitForStdout(/listening on http:\/\/localhost:(\d+)/, 15_000))[1])
     const list = async () => {
       const response = await fetch(`http://127.0.0.1:${port}/api/v1/admin/sessions`, {
@@ -104,12 +87,12 @@ describe('a running server and the CLI on one database', () => {
     }
     expect(await list()).toEqual([])
 
-    const imported = await cli('import', 'sessions', file('sesi.csv', sessionsFile({})))
+    const imported = await cli('import', 'sessions', temp.file('sesi.csv', sessionsFile({})))
     expect(imported.exit).toEqual({ code: 0, signal: null })
     expect(await list()).toEqual(['BMT-MKS-01'])
 
     // The terminal chat, another process on the same file, lists it under "jadwal".
-    const chat = await runChat({ dbPath, input: 'jadwal makassar\n', env: { DEMO_DATA: 'false' } })
+    const chat = await runChat({ dbPath: temp.dbPath, input: 'jadwal makassar\n', env: { DEMO_DATA: 'false' } })
     expect(chat.exit).toEqual({ code: 0, signal: null })
     expect(chat.stdout).toContain('Bimtek Sertifikasi Penyuluh Sosial')
     expect(chat.stdout).toContain('WITA')

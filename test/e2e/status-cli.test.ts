@@ -5,35 +5,19 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createNikVault, parseDataKey } from '../../src/core/privacy/nik-vault.js'
-import { killAll, readRows, runChat, start, tempDir, writeIn } from '../support/programs.js'
+import { readRows, run, runChat, start, tempFolderEachTest } from '../support/programs.js'
 import { STATUS, statusFile, WOMAN } from '../support/status-csv.js'
 
 const KEY = '0f'.repeat(32)
 
-let temp: ReturnType<typeof tempDir>
-let dbPath: string
+const temp = tempFolderEachTest('status-cli')
 
-beforeEach(() => {
-  temp = tempDir('status-cli')
-  dbPath = join(temp.dir, 'kesos.db')
-})
+const cli = (args: string[], env: Record<string, string> = { DATA_ENCRYPTION_KEY: KEY }) =>
+  run('src/cli.ts', args, { DATABASE_PATH: temp.dbPath, DEMO_DATA: 'false', ...env }, 20_000)
 
-afterEach(() => {
-  killAll()
-  temp.cleanup()
-})
-
-async function cli(args: string[], env: Record<string, string> = { DATA_ENCRYPTION_KEY: KEY }) {
-  const run = start('src/cli.ts', args, { DATABASE_PATH: dbPath, DEMO_DATA: 'false', ...env })
-  const exit = await run.exited(20_000)
-  return { exit, stdout: run.stdout(), stderr: run.stderr() }
-}
-
-const file = (name: string, text: string) => writeIn(temp.dir, name, text)
-
-const query = <T>(sql: string) => readRows<T>(dbPath, sql)
+const query = <T>(sql: string) => readRows<T>(temp.dbPath, sql)
 
 const budi = [
   { stage: 'terdaftar', stage_date: '2026-01-05' },
@@ -44,7 +28,7 @@ const siti = { ...WOMAN, province: 'Sulawesi Selatan', stage: 'Bimtek', stage_da
 
 describe('npm run cli -- import status', () => {
   it('loads a good file (NIKs hashed with the key of the configuration), again as updates; status show prints no NIK', async () => {
-    const good = file('status.csv', statusFile(...budi, siti))
+    const good = temp.file('status.csv', statusFile(...budi, siti))
     const imported = await cli(['import', 'status', good])
     expect(imported.exit).toEqual({ code: 0, signal: null })
     expect(imported.stdout).toBe('2 orang, 4 tahap ditambahkan, 0 diperbarui.\n')
@@ -84,7 +68,7 @@ describe('npm run cli -- import status', () => {
   })
 
   it('refuses a bad file: every bad row with its line on stderr, exit 1, nothing written', async () => {
-    const bad = file(
+    const bad = temp.file(
       'status-salah.csv',
       statusFile(
         ...budi,
@@ -118,9 +102,9 @@ describe('npm run cli -- import status', () => {
 describe('a running server, the chat and the CLI on one database', () => {
   it('shares the key, sees an import at once, and queues one message when a linked person moves on', async () => {
     // No DATA_ENCRYPTION_KEY: the server makes the key file beside the database, the CLI uses it.
-    const server = start('src/main.ts', [], { DATABASE_PATH: dbPath, PORT: '0', DEMO_DATA: 'false' })
+    const server = start('src/main.ts', [], { DATABASE_PATH: temp.dbPath, PORT: '0', DEMO_DATA: 'false' })
     await server.waitForStdout(/listening on http:\/\/localhost:(\d+)/, 15_000)
-    const imported = await cli(['import', 'status', file('status.csv', statusFile(...budi))], {})
+    const imported = await cli(['import', 'status', temp.file('status.csv', statusFile(...budi))], {})
     expect(imported).toMatchObject({ exit: { code: 0 }, stdout: '1 orang, 3 tahap ditambahkan, 0 diperbarui.\n', stderr: '' })
     const key = parseDataKey(readFileSync(join(temp.dir, 'data-encryption.key'), 'utf8'))
     expect(key).toBeDefined()
@@ -129,7 +113,7 @@ describe('a running server, the chat and the CLI on one database', () => {
 
     // The terminal chat (another process) proves who Budi is and shows the imported history; his chat is now linked.
     const chat = await runChat({
-      dbPath,
+      dbPath: temp.dbPath,
       chat: 'budi',
       input: 'status\n3273011506800001\n15-06-1980\n',
       env: { DEMO_DATA: 'false' },
@@ -139,7 +123,7 @@ describe('a running server, the chat and the CLI on one database', () => {
     expect(chat.stdout).toContain('Portofolio')
 
     const moved = await cli(
-      ['import', 'status', file('status-2.csv', statusFile(...budi, { stage: 'wawancara', stage_date: '2026-06-10' }))],
+      ['import', 'status', temp.file('status-2.csv', statusFile(...budi, { stage: 'wawancara', stage_date: '2026-06-10' }))],
       {},
     )
     expect(moved.stdout).toBe(
@@ -151,7 +135,7 @@ describe('a running server, the chat and the CLI on one database', () => {
     ])
 
     const again = await cli(
-      ['import', 'status', file('status-3.csv', statusFile(...budi, { stage: 'wawancara', stage_date: '2026-06-10' }))],
+      ['import', 'status', temp.file('status-3.csv', statusFile(...budi, { stage: 'wawancara', stage_date: '2026-06-10' }))],
       {},
     )
     expect(again.stdout).toBe('0 orang, 0 tahap ditambahkan, 4 diperbarui.\n')

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
+import { afterEach, beforeEach } from 'vitest'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -138,6 +139,38 @@ export function killAll(): void {
 export function tempDir(prefix: string): { dir: string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), `kesos-e2e-${prefix}-`))
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+/**
+ * For a test file of programs: a fresh temporary folder for each test (`dir`, with the database
+ * file `dbPath` in it) and, after each test, every program still running killed and the folder
+ * removed. Read `dir` and `dbPath` inside tests and hooks: they change from test to test.
+ */
+export function tempFolderEachTest(prefix: string, dbFile = 'kesos.db') {
+  let temp: ReturnType<typeof tempDir> | undefined
+  const folder = {
+    dir: '',
+    dbPath: '',
+    /** Writes `text` to `name` in the folder (a data file for a CLI run) and returns its path. */
+    file: (name: string, text: string) => writeIn(folder.dir, name, text),
+  }
+  beforeEach(() => {
+    temp = tempDir(prefix)
+    folder.dir = temp.dir
+    folder.dbPath = join(temp.dir, dbFile)
+  })
+  afterEach(() => {
+    killAll()
+    temp?.cleanup()
+  })
+  return folder
+}
+
+/** Runs `script` (see `start`) to its end, within `ms`; returns its exit and what it printed. */
+export async function run(script: string, args: string[], env: Record<string, string>, ms = 10_000) {
+  const program = start(script, args, env)
+  const exit = await program.exited(ms)
+  return { exit, stdout: program.stdout(), stderr: program.stderr() }
 }
 
 /** Runs the terminal chat with `input` on stdin until it exits at end of input. */
