@@ -66,6 +66,17 @@ describe('npm run cli -- import sessions', () => {
     expect(storedCodes()).toEqual([])
   })
 
+  it('a long list read only in part (… | head) ends quietly with exit 0, not an EPIPE stack trace', async () => {
+    const many = Array.from({ length: 1500 }, (_, i) => ({ code: `BMT-MKS-${String(i).padStart(4, '0')}` }))
+    expect((await cli('import', 'sessions', temp.file('sesi.csv', sessionsFile(...many)))).exit.code).toBe(0)
+    const listing = start('src/cli.ts', ['sessions', 'list'], { DATABASE_PATH: temp.dbPath })
+    // Like `head`: read the first lines, then close the pipe while the list (far more than a pipe holds) is being written.
+    listing.child.stdout?.once('data', () => listing.child.stdout?.destroy())
+    expect(await listing.exited(15_000)).toEqual({ code: 0, signal: null })
+    expect(listing.stdout()).toContain('BMT-MKS-0000')
+    expect(listing.stderr()).toBe('')
+  })
+
   it('a missing file is one clear line and exit code 2', async () => {
     const result = await cli('import', 'sessions', join(temp.dir, 'tidak-ada.csv'))
     expect(result.exit).toEqual({ code: 2, signal: null })
