@@ -6,11 +6,15 @@
  */
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/config.js'
+import { runHousekeeping } from '../../src/core/housekeeping.js'
+import { runRetention } from '../../src/core/privacy/retention.js'
 import { closeDatabase, inTransaction } from '../../src/db/client.js'
 import { deletePerson } from '../../src/db/queries/erasure.js'
 import { auditLog, certificates } from '../../src/db/schema.js'
+import { retentionPeriodsOf } from '../../src/settings.js'
 import { fakeClock, testCore } from '../support/core.js'
-import { findPersonalData, type Holder, needlesOf, seedHolder } from '../support/personal-data.js'
+import { findPersonalData, type Holder, needlesOf, seedHolder, whatsappJid } from '../support/personal-data.js'
 
 const MARIA: Holder = {
   name: 'Maria Goreti Lobo',
@@ -33,6 +37,8 @@ const YOSEF: Holder = {
   lid: '212340000000222',
   certificate: 'LSPS-2025-00078',
 }
+
+const DAY = 86_400_000
 
 let core: ReturnType<typeof testCore> | undefined
 afterEach(() => {
@@ -90,5 +96,27 @@ describe('"hapus data": what is left of the person', () => {
     ])
     // Yosef's data is all still there, in the same places.
     expect(findPersonalData(db, needlesOf(YOSEF, yosef))).toEqual(yosefBefore)
+  })
+
+  it("asked from the WhatsApp chat: only that chat's address stays, for its conversation to go on, until the chat has been silent for the retention period", async () => {
+    const { db, clock, maria } = open()
+    const needles = needlesOf(MARIA, maria)
+    inTransaction(db, (tx) =>
+      deletePerson(tx, maria.personId, clock.now(), 'chat:whatsapp', { channel: 'whatsapp', chatId: whatsappJid(MARIA) }),
+    )
+    expect(findPersonalData(db, needles)).toEqual([
+      { table: 'certificates', column: 'holder_name', kind: 'name' },
+      { table: 'conversation_states', column: 'chat_id', kind: 'phone' },
+      { table: 'processed_messages', column: 'chat_id', kind: 'phone' },
+    ])
+    // What the conversation keeps there is emptied: no flow, nothing typed.
+    expect(
+      db.$client.prepare(`select flow, step, data from conversation_states where chat_id = ?`).all(whatsappJid(MARIA)),
+    ).toEqual([{ flow: null, step: null, data: '{}' }])
+
+    clock.advance(91 * DAY)
+    runHousekeeping(db, clock.now(), 30)
+    await runRetention(db, clock.now(), retentionPeriodsOf(loadConfig({ FAQ_CACHE_DIR: '.' })))
+    expect(findPersonalData(db, needles)).toEqual([{ table: 'certificates', column: 'holder_name', kind: 'name' }])
   })
 })
