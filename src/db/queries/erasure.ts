@@ -69,7 +69,7 @@ function inChats(table: { channel: SQLiteColumn; chatId: SQLiteColumn }, chats: 
  *
  * `askedFrom`: the chat the request came from, which the conversation answering it goes on in: its
  * state is emptied rather than removed, and its message ids stay for de-duplication (both go with
- * the retention periods, see `applyRetention`).
+ * the retention periods: message ids after 14 days, the conversation after RETENTION_CHAT_DAYS of silence).
  */
 export function deletePerson(db: Db, personId: number, at: Date, actor: string, askedFrom?: Chat): { freedSessions: number[] } {
   const person = db
