@@ -8,6 +8,7 @@ import { ALLOWED_UPDATES } from './bots/telegram/bot.js'
 import { importCertificatesCommand, qrCommand } from './cli/certificates.js'
 import { importExamsCommand } from './cli/exams.js'
 import { dueRemindersCommand, planRemindersCommand, sendRemindersCommand } from './cli/reminders.js'
+import { retentionRunCommand } from './cli/retention.js'
 import { importSessionsCommand, listSessionsCommand, sessionRegistrationsCommand } from './cli/sessions.js'
 import { importStatusCommand, statusShowCommand } from './cli/status.js'
 import { type Config, loadConfigOrExit } from './config.js'
@@ -33,6 +34,8 @@ const USAGE = `Pemakaian: npm run cli -- <perintah>
   reminders due                     yang akan dilakukan putaran pengiriman sekarang, tanpa mengubah apa pun
   reminders send [--dry-run]        satu putaran pengiriman sekarang lewat Telegram (WhatsApp tetap dikirim oleh server;
                                     --dry-run: tampilkan pesan yang akan dikirim tanpa mengirim)
+  retention run [--dry-run]         hapus sekarang data yang sudah melewati masa simpannya (lihat docs/privacy.md),
+                                    dengan jumlah per jenis (--dry-run: hanya hitung, tanpa menghapus)
   handoff list [--all]              permintaan "Bicara dengan petugas" yang masih terbuka (--all: semua)
   handoff close KODE                tandai permintaan KODE sudah ditangani
   telegram set-webhook              daftarkan PUBLIC_BASE_URL/telegram/webhook ke Telegram (mode webhook)
@@ -77,6 +80,7 @@ const commands: Record<string, Command> = {
   'reminders send': sendRemindersCommand,
   'sessions list': listSessionsCommand,
   'sessions registrations': sessionRegistrationsCommand,
+  'retention run': retentionRunCommand,
   'telegram set-webhook': async (_db, _args, config) => {
     const api = telegramApi(config)
     if (!api) return 2

@@ -102,6 +102,22 @@ const schema = z
       1,
       168,
     ).default(12),
+    // How long rows are kept before the nightly retention job deletes them (docs/privacy.md).
+    RETENTION_OUTBOX_DAYS: wholeNumber('RETENTION_OUTBOX_DAYS must be a whole number of days from 1 to 3650', 1, 3650).default(
+      30,
+    ),
+    RETENTION_OUTBOX_FAILED_DAYS: wholeNumber(
+      'RETENTION_OUTBOX_FAILED_DAYS must be a whole number of days from 1 to 3650',
+      1,
+      3650,
+    ).default(14),
+    RETENTION_IDENTITY_ATTEMPTS_DAYS: wholeNumber(
+      'RETENTION_IDENTITY_ATTEMPTS_DAYS must be a whole number of days from 1 to 3650',
+      1,
+      3650,
+    ).default(30),
+    RETENTION_CHAT_DAYS: wholeNumber('RETENTION_CHAT_DAYS must be a whole number of days from 1 to 3650', 1, 3650).default(90),
+    RETENTION_AUDIT_DAYS: wholeNumber('RETENTION_AUDIT_DAYS must be a whole number of days from 1 to 3650', 1, 3650).default(365),
     DATA_ENCRYPTION_KEY: z
       .string()
       .regex(

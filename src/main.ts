@@ -14,11 +14,12 @@ import { DEV_CERT_SIGNING_KEY, loadConfigOrExit } from './config.js'
 import { createLookupAudit } from './core/certificates/lookup-audit.js'
 import { runHousekeeping } from './core/housekeeping.js'
 import { type ChannelSender, createOutbox } from './core/outbox.js'
+import { runRetention } from './core/privacy/retention.js'
 import { expireSeatOffers } from './core/registration/seat-offers.js'
 import { closeDatabase } from './db/client.js'
 import { createLogger } from './logger.js'
 import { startScheduler } from './scheduler.js'
-import { outboxSettingsOf, reminderSettingsOf } from './settings.js'
+import { outboxSettingsOf, reminderSettingsOf, retentionPeriodsOf } from './settings.js'
 import { VERSION } from './version.js'
 import { type ChannelStatus, createWebApp } from './web/app.js'
 
@@ -124,6 +125,8 @@ const scheduler = startScheduler(
     { name: 'seat-offers', cron: '* * * * *', run: () => expireSeatOffers(db, clock(), config.REGISTRATION_OFFER_HOURS) },
     // Reminders and the other messages the assistant sends on its own, at each channel's pace.
     { name: 'outbox', cron: config.REMINDER_CRON, run: () => outbox.deliver() },
+    // Rows kept as long as docs/privacy.md promises are deleted, at night (server time).
+    { name: 'retention', cron: '30 2 * * *', run: () => runRetention(db, clock(), retentionPeriodsOf(config)) },
   ],
   logger,
 )

@@ -4,6 +4,7 @@
  */
 import type { Config } from './config.js'
 import { DEFAULT_PACE } from './core/outbox.js'
+import type { RetentionPeriods } from './core/privacy/retention.js'
 import type { OutboxSettings } from './core/reminders/outbox-config.js'
 import type { ReminderSettings } from './core/reminders/settings.js'
 
@@ -30,5 +31,16 @@ export function outboxSettingsOf(config: Config): OutboxSettings {
     runEveryMs: (everyMinutes ? Number(everyMinutes) : 1) * 60_000,
     graceMs: config.REMINDER_GRACE_HOURS * 3_600_000,
     quiet: config.REMINDER_QUIET_HOURS,
+  }
+}
+
+/** How long each kind of row is kept (the retention job). */
+export function retentionPeriodsOf(config: Config): RetentionPeriods {
+  return {
+    outboxDays: config.RETENTION_OUTBOX_DAYS,
+    outboxFailedDays: config.RETENTION_OUTBOX_FAILED_DAYS,
+    identityAttemptsDays: config.RETENTION_IDENTITY_ATTEMPTS_DAYS,
+    chatDays: config.RETENTION_CHAT_DAYS,
+    auditDays: config.RETENTION_AUDIT_DAYS,
   }
 }

@@ -17,6 +17,9 @@ export function openDatabase(path: string): Db {
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
+  // Deleted rows are overwritten with zeros, not left in free pages: after "hapus data" or a
+  // retention run, a copy of the file does not hold what was deleted (docs/privacy.md).
+  sqlite.pragma('secure_delete = ON')
   // Reads straight from the file's pages mapped into memory (up to 1 GiB of address space, not
   // RAM), and 64 MiB of page cache: a lookup among a million certificates or a claim of many
   // reminders then seldom goes through a read() system call.

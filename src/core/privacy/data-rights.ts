@@ -4,7 +4,8 @@
  * are public records, and the audit entry stay); and unlinking this chat from the record.
  */
 import { personOfChat, unlinkChat } from '../../db/queries/chat-links.js'
-import { deletePerson, everythingAbout, type PersonRow } from '../../db/queries/people.js'
+import { deletePerson } from '../../db/queries/erasure.js'
+import { everythingAbout, type PersonRow } from '../../db/queries/people.js'
 import { offerNextSeat } from '../../db/queries/registrations.js'
 import { auditLog } from '../../db/schema.js'
 import type { ChoiceAction, TypedCommand } from '../engine.js'
@@ -215,7 +216,7 @@ export function createDataRights(deps: DataRightsDeps): { actions: ChoiceAction[
         if (choiceId !== 'datadel:yes') return { replies: [{ text: t(ctx.lang, texts.kept) }], next: null }
         const personId = linked(ctx)
         if (personId === undefined) return notLinked(ctx)
-        const { freedSessions } = deletePerson(ctx.db, personId, ctx.now, `chat:${ctx.inbound.channel}`)
+        const { freedSessions } = deletePerson(ctx.db, personId, ctx.now, `chat:${ctx.inbound.channel}`, ctx.inbound)
         for (const sessionId of freedSessions) {
           const offer = offerNextSeat(ctx.db, sessionId, ctx.now, deps.offerHours * 3_600_000)
           if (offer) queueOffer(ctx, offer)

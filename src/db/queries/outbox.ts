@@ -26,6 +26,9 @@ export function recordFailedReply(
       status: 'failed',
       attempts: failure.attempts,
       lastError: failure.error.slice(0, 500),
+      // Stamped with the failure's time: the retention period of failed rows counts from it.
+      createdAt: failure.at,
+      updatedAt: failure.at,
     })
     .run()
 }

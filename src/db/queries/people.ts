@@ -1,13 +1,13 @@
 /**
  * A person's own record: created or updated with the contact details they give, as the chat shows
  * it to them (proving who they are, and the attempts counted against a chat; their certification
- * history, exams and certificates), everything stored about them (for their copy), and deleting it.
+ * history, exams and certificates), and everything stored about them (for their copy). Deleting it:
+ * erasure.ts.
  */
 import { and, asc, desc, eq, gt } from 'drizzle-orm'
 import type { Channel } from '../../vocabulary/message.js'
 import { cached, type Db } from '../client.js'
 import {
-  auditLog,
   bimtekSessions,
   certificates,
   certificationStages,
@@ -16,7 +16,6 @@ import {
   exams,
   handoffRequests,
   identityAttempts,
-  outbox,
   people,
   registrations,
 } from '../schema.js'
@@ -110,32 +109,6 @@ export function everythingAbout(db: Db, personId: number) {
     chats: db.select().from(channelIdentities).where(eq(channelIdentities.personId, personId)).all(),
     handoffs: db.select().from(handoffRequests).where(eq(handoffRequests.personId, personId)).all(),
   }
-}
-
-/**
- * Deletes a person's personal data (UU 27/2022, right to erasure): the person, and with them their
- * history, exams, registrations, consents, requests to staff and queued messages. Issued certificates are public
- * records and stay (without the link to the person); the audit log records that it happened.
- */
-export function deletePerson(db: Db, personId: number, at: Date, actor: string): { freedSessions: number[] } {
-  const held = db
-    .select({ sessionId: registrations.sessionId, status: registrations.status })
-    .from(registrations)
-    .where(eq(registrations.personId, personId))
-    .all()
-  db.delete(outbox).where(eq(outbox.personId, personId)).run()
-  db.delete(consentRecords).where(eq(consentRecords.personId, personId)).run()
-  db.delete(handoffRequests).where(eq(handoffRequests.personId, personId)).run()
-  db.update(channelIdentities)
-    .set({ personId: null, linkedAt: null, updatedAt: at })
-    .where(eq(channelIdentities.personId, personId))
-    .run()
-  db.delete(people).where(eq(people.id, personId)).run()
-  db.insert(auditLog)
-    .values({ at, actor, action: 'person.deleted', entity: 'person', entityId: String(personId) })
-    .run()
-  // Seats they held are free again: the waiting list's next person is offered one by the scheduler.
-  return { freedSessions: held.filter((r) => r.status === 'confirmed' || r.status === 'offered').map((r) => r.sessionId) }
 }
 
 export type PersonInput = {

@@ -1,6 +1,6 @@
 /** Rows of the WhatsApp session (see `whatsappAuth` in the schema): JSON text per type and id. */
 import { and, eq, inArray } from 'drizzle-orm'
-import type { Db } from '../client.js'
+import { cached, type Db } from '../client.js'
 import { whatsappAuth } from '../schema.js'
 
 export function readAuthValues(db: Db, type: string, ids: string[]): Map<string, string> {
@@ -37,4 +37,22 @@ export function writeAuthValues(db: Db, changes: { type: string; id: string; val
 
 export function clearAuth(db: Db): void {
   db.delete(whatsappAuth).run()
+}
+
+/**
+ * Forgets what the session keeps about these WhatsApp users (the part of a JID before "@", a phone
+ * number or a LID): the Signal sessions with their devices ("628….0", "1234_1.0"), their device
+ * list, the phone↔LID mapping both ways and their chat token. Writing to them again sets up a new
+ * session, as for a first contact.
+ */
+export function forgetWhatsAppContacts(db: Db, users: string[]): number {
+  const forget = cached(
+    db,
+    `DELETE FROM whatsapp_auth WHERE type <> 'creds' AND (
+       id = :user OR substr(id, 1, length(:user) + 1) IN (:user || '.', :user || ':', :user || '@', :user || '_')
+       OR (type = 'lid-mapping' AND value = json_quote(:user)))`,
+  )
+  let forgotten = 0
+  for (const user of new Set(users)) if (user) forgotten += forget.run({ user }).changes
+  return forgotten
 }

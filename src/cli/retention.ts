@@ -1,0 +1,36 @@
+/**
+ * `npm run cli -- retention run [--dry-run]`: the nightly retention job, now. Prints, per kind of
+ * row, its period and how many rows were deleted (or, with --dry-run, would be; nothing changes).
+ */
+import { parseArgs } from 'node:util'
+import type { Config } from '../config.js'
+import { type RetentionPeriods, runRetention } from '../core/privacy/retention.js'
+import type { Db } from '../db/client.js'
+import type { RetentionRule } from '../db/queries/retention.js'
+import { retentionPeriodsOf } from '../settings.js'
+
+const LABEL: Record<RetentionRule, [string, keyof RetentionPeriods]> = {
+  outboxDone: ['pesan keluar terkirim, dilewati atau dibatalkan', 'outboxDays'],
+  outboxFailed: ['pesan keluar yang gagal terkirim', 'outboxFailedDays'],
+  identityAttempts: ['percobaan pembuktian identitas', 'identityAttemptsDays'],
+  chatAccounts: ['akun chat yang tidak terhubung dan tidak aktif', 'chatDays'],
+  conversations: ['percakapan chat yang tidak terhubung dan tidak aktif', 'chatDays'],
+  auditEntries: ['catatan audit', 'auditDays'],
+}
+
+export async function retentionRunCommand(db: Db, args: string[], config: Config, clock: () => Date): Promise<number> {
+  const { values } = parseArgs({ args, options: { 'dry-run': { type: 'boolean' } } })
+  const dryRun = values['dry-run'] === true
+  const periods = retentionPeriodsOf(config)
+  const counts = await runRetention(db, clock(), periods, { dryRun })
+  const lines = (Object.keys(LABEL) as RetentionRule[]).map((rule) => {
+    const [label, period] = LABEL[rule]
+    return `  ${label} (lebih dari ${periods[period]} hari): ${counts[rule]}`
+  })
+  const total = Object.values(counts).reduce((sum, n) => sum + n, 0)
+  process.stdout.write(
+    `${dryRun ? 'Retensi data, uji coba (--dry-run): tidak ada yang dihapus.' : 'Retensi data:'}\n${lines.join('\n')}\n` +
+      `${dryRun ? `Akan dihapus: ${total} baris.` : `Dihapus: ${total} baris.`}\n`,
+  )
+  return 0
+}

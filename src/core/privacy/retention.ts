@@ -1,0 +1,71 @@
+/**
+ * The retention job: deletes what has been kept as long as promised (docs/privacy.md, "How long it
+ * is kept"), every night from the server and on demand from the CLI (`retention run [--dry-run]`).
+ */
+import { type Db, inTransaction } from '../../db/client.js'
+import { countExpired, purgeExpired, RETENTION_RULES, type RetentionRule } from '../../db/queries/retention.js'
+
+/** Days each kind of row is kept (RETENTION_* settings). */
+export type RetentionPeriods = {
+  /** Outbox rows sent, skipped or cancelled. */
+  outboxDays: number
+  /** Outbox rows that failed (undelivered replies hold the text of the answer). */
+  outboxFailedDays: number
+  identityAttemptsDays: number
+  /** Chat accounts and conversations linked to nobody, counted from their last message. */
+  chatDays: number
+  auditDays: number
+}
+
+export type RetentionCounts = Record<RetentionRule, number>
+
+const DAY = 86_400_000
+/** Rows deleted per write transaction: a few milliseconds of write lock each. */
+const BATCH = 2_000
+
+const periodOf: Record<RetentionRule, keyof RetentionPeriods> = {
+  outboxDone: 'outboxDays',
+  outboxFailed: 'outboxFailedDays',
+  identityAttempts: 'identityAttemptsDays',
+  chatAccounts: 'chatDays',
+  conversations: 'chatDays',
+  auditEntries: 'auditDays',
+}
+
+/** The moment before which each kind of row has been kept long enough, at `now`. */
+export function retentionCutoffs(now: Date, periods: RetentionPeriods): Record<RetentionRule, Date> {
+  const rules = Object.keys(RETENTION_RULES) as RetentionRule[]
+  return Object.fromEntries(rules.map((rule) => [rule, new Date(now.getTime() - periods[periodOf[rule]] * DAY)])) as Record<
+    RetentionRule,
+    Date
+  >
+}
+
+/**
+ * Deletes every row kept longer than its period at `now` (`dryRun`: only counts them); returns the
+ * count per kind. Batches are separate transactions with a pause between them, so messages keep
+ * being answered during a large first run.
+ */
+export async function runRetention(
+  db: Db,
+  now: Date,
+  periods: RetentionPeriods,
+  options: { dryRun?: boolean } = {},
+): Promise<RetentionCounts> {
+  const cutoffs = retentionCutoffs(now, periods)
+  const counts = {} as RetentionCounts
+  for (const rule of Object.keys(cutoffs) as RetentionRule[]) {
+    if (options.dryRun) {
+      counts[rule] = countExpired(db, rule, cutoffs[rule])
+      continue
+    }
+    counts[rule] = 0
+    for (;;) {
+      const deleted = inTransaction(db, (tx) => purgeExpired(tx, rule, cutoffs[rule], BATCH))
+      counts[rule] += deleted
+      if (deleted < BATCH) break
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+  }
+  return counts
+}

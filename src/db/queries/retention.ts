@@ -1,0 +1,50 @@
+/**
+ * What the retention periods delete (docs/privacy.md, "How long it is kept"): one rule per kind of
+ * row, each a condition on the row's age. Rows go in small batches, so a first run on a large
+ * database never holds the write lock for long.
+ */
+import { cached, type Db } from '../client.js'
+
+/** The kinds of rows with a retention period, in the order they are purged. */
+export const RETENTION_RULES = {
+  /** Outbox rows done with: sent, sent late, skipped or cancelled (their text included). */
+  outboxDone: {
+    table: 'outbox',
+    where: `status IN ('sent', 'late', 'skipped', 'cancelled') AND updated_at < :cutoff`,
+  },
+  /** Outbox rows that failed for good, replies that could not be delivered among them. */
+  outboxFailed: { table: 'outbox', where: `status = 'failed' AND updated_at < :cutoff` },
+  identityAttempts: { table: 'identity_attempts', where: 'at < :cutoff' },
+  /** Chat accounts linked to nobody, silent since the cutoff. */
+  chatAccounts: {
+    table: 'channel_identities',
+    where: `person_id IS NULL AND updated_at < :cutoff AND NOT EXISTS (
+      SELECT 1 FROM conversation_states c
+      WHERE c.channel = channel_identities.channel AND c.chat_id = channel_identities.chat_id AND c.updated_at >= :cutoff)`,
+  },
+  /** Conversations of chats linked to nobody, silent since the cutoff (the language, the menu last shown). */
+  conversations: {
+    table: 'conversation_states',
+    where: `updated_at < :cutoff AND NOT EXISTS (
+      SELECT 1 FROM channel_identities i
+      WHERE i.channel = conversation_states.channel AND i.chat_id = conversation_states.chat_id AND i.person_id IS NOT NULL)`,
+  },
+  auditEntries: { table: 'audit_log', where: 'at < :cutoff' },
+} as const
+
+export type RetentionRule = keyof typeof RETENTION_RULES
+
+/** How many rows of `rule` are older than `cutoff`. */
+export function countExpired(db: Db, rule: RetentionRule, cutoff: Date): number {
+  const { table, where } = RETENTION_RULES[rule]
+  return (cached(db, `SELECT count(*) AS n FROM ${table} WHERE ${where}`).get({ cutoff: cutoff.getTime() }) as { n: number }).n
+}
+
+/** Deletes up to `limit` rows of `rule` older than `cutoff`; returns how many. */
+export function purgeExpired(db: Db, rule: RetentionRule, cutoff: Date, limit: number): number {
+  const { table, where } = RETENTION_RULES[rule]
+  return cached(db, `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${where} LIMIT :limit)`).run({
+    cutoff: cutoff.getTime(),
+    limit,
+  }).changes
+}

@@ -1,0 +1,79 @@
+/**
+ * `npm run cli -- retention run [--dry-run]` as a real process on a database file: the dry run
+ * prints what would be deleted and changes nothing; the run deletes it; the periods come from the
+ * RETENTION_* settings.
+ */
+import { describe, expect, it } from 'vitest'
+import { closeDatabase, openDatabase } from '../../src/db/client.js'
+import { auditLog, identityAttempts, outbox } from '../../src/db/schema.js'
+import { readRows, run, tempFolderEachTest } from '../support/programs.js'
+
+const DAY = 86_400_000
+const temp = tempFolderEachTest('retention-cli')
+
+const cli = (args: string[], env: Record<string, string> = {}) =>
+  run('src/cli.ts', args, { DATABASE_PATH: temp.dbPath, DEMO_DATA: 'false', ...env }, 20_000)
+
+/** Rows of each kind, 40 and 5 days old (the CLI reads the real clock, as this does). */
+function seed() {
+  const db = openDatabase(temp.dbPath)
+  const ago = (days: number) => new Date(Date.now() - days * DAY)
+  for (const [i, days] of [40, 5].entries()) {
+    db.insert(outbox)
+      .values({
+        idempotencyKey: `sent-${i}`,
+        channel: 'telegram',
+        chatId: '1',
+        kind: 'reminder',
+        payload: '{}',
+        dueAt: ago(days),
+        status: 'sent',
+        updatedAt: ago(days),
+      })
+      .run()
+    db.insert(identityAttempts)
+      .values({ channel: 'telegram', chatId: '1', at: ago(days), succeeded: false })
+      .run()
+    db.insert(auditLog)
+      .values({ at: ago(days * 10), actor: 'cli', action: 'import' })
+      .run()
+  }
+  closeDatabase(db)
+}
+
+const count = (table: string) => readRows<{ n: number }>(temp.dbPath, `select count(*) as n from ${table}`)[0]?.n
+
+describe('npm run cli -- retention run', () => {
+  it('--dry-run prints the counts per kind and deletes nothing; without it the same rows are deleted', async () => {
+    seed()
+    const dry = await cli(['retention', 'run', '--dry-run'])
+    expect(dry.exit).toEqual({ code: 0, signal: null })
+    expect(dry.stderr).toBe('')
+    expect(dry.stdout).toBe(
+      [
+        'Retensi data, uji coba (--dry-run): tidak ada yang dihapus.',
+        '  pesan keluar terkirim, dilewati atau dibatalkan (lebih dari 30 hari): 1',
+        '  pesan keluar yang gagal terkirim (lebih dari 14 hari): 0',
+        '  percobaan pembuktian identitas (lebih dari 30 hari): 1',
+        '  akun chat yang tidak terhubung dan tidak aktif (lebih dari 90 hari): 0',
+        '  percakapan chat yang tidak terhubung dan tidak aktif (lebih dari 90 hari): 0',
+        '  catatan audit (lebih dari 365 hari): 1',
+        'Akan dihapus: 3 baris.',
+        '',
+      ].join('\n'),
+    )
+    expect([count('outbox'), count('identity_attempts'), count('audit_log')]).toEqual([2, 2, 2])
+
+    const done = await cli(['retention', 'run'])
+    expect(done.exit.code).toBe(0)
+    expect(done.stdout).toContain('Dihapus: 3 baris.')
+    expect([count('outbox'), count('identity_attempts'), count('audit_log')]).toEqual([1, 1, 1])
+  })
+
+  it('takes its periods from the settings', async () => {
+    seed()
+    const done = await cli(['retention', 'run'], { RETENTION_OUTBOX_DAYS: '3', RETENTION_IDENTITY_ATTEMPTS_DAYS: '3' })
+    expect(done.stdout).toContain('pesan keluar terkirim, dilewati atau dibatalkan (lebih dari 3 hari): 2')
+    expect([count('outbox'), count('identity_attempts'), count('audit_log')]).toEqual([0, 0, 1])
+  })
+})
