@@ -18,7 +18,7 @@ import { expireSeatOffers } from './core/registration/seat-offers.js'
 import { closeDatabase } from './db/client.js'
 import { createLogger } from './logger.js'
 import { startScheduler } from './scheduler.js'
-import { outboxSettingsOf, reminderSettingsOf } from './settings.js'
+import { outboxSettingsOf, reminderSettingsOf, trustedProxyOf } from './settings.js'
 import { VERSION } from './version.js'
 import { type ChannelStatus, createWebApp } from './web/app.js'
 
@@ -157,7 +157,7 @@ const app = createWebApp({
     signingKey: config.CERT_SIGNING_KEY,
     audit: lookupAudit,
     ratePerMinute: config.VERIFY_RATE_LIMIT_PER_MINUTE,
-    trustProxy: config.TRUST_PROXY,
+    proxy: trustedProxyOf(config),
     ...(config.PUBLIC_BASE_URL && { publicBaseUrl: config.PUBLIC_BASE_URL }),
   },
   ...(config.ADMIN_TOKEN && { adminToken: config.ADMIN_TOKEN }),

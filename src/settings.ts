@@ -6,6 +6,7 @@ import type { Config } from './config.js'
 import { DEFAULT_PACE } from './core/outbox.js'
 import type { OutboxSettings } from './core/reminders/outbox-config.js'
 import type { ReminderSettings } from './core/reminders/settings.js'
+import type { TrustedProxy } from './web/rate-limit.js'
 
 /** The reminder plan's settings. */
 export function reminderSettingsOf(config: Config): ReminderSettings {
@@ -31,4 +32,11 @@ export function outboxSettingsOf(config: Config): OutboxSettings {
     graceMs: config.REMINDER_GRACE_HOURS * 3_600_000,
     quiet: config.REMINDER_QUIET_HOURS,
   }
+}
+
+/** The reverse proxy whose header names the client (for the verification rate limit); undefined without TRUST_PROXY. */
+export function trustedProxyOf(config: Config): TrustedProxy | undefined {
+  if (!config.TRUST_PROXY || !config.TRUST_PROXY_HEADER) return undefined
+  if (config.TRUST_PROXY_HEADER === 'x-real-ip') return { header: 'x-real-ip' }
+  return { header: 'x-forwarded-for', hops: config.TRUST_PROXY_HOPS ?? 1 }
 }

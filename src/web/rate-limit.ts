@@ -4,7 +4,7 @@
  * first), so a flood of addresses cannot grow it without end. One process, no shared store: enough
  * for a single server, and nothing to run beside it.
  */
-import { isIPv4, isIPv6 } from 'node:net'
+import { isIP, isIPv4, isIPv6 } from 'node:net'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context } from 'hono'
 
@@ -112,25 +112,26 @@ function plainAddress(address: string): boolean {
 }
 
 /**
- * The client's address: the socket's peer, or with `trustProxy` what the reverse proxy in front
- * reports (the last X-Forwarded-For entry, which that proxy appended, else X-Real-IP). Without
- * `trustProxy` those headers are ignored, since any client can send them.
+ * Which header the reverse proxy in front writes the client's address into (TRUST_PROXY_HEADER):
+ * `x-real-ip`, which the proxy sets (overwriting what a client sent), or `x-forwarded-for`, to
+ * which each of `hops` trusted proxies (TRUST_PROXY_HOPS) appends the address it was connected
+ * from, so the client is the `hops`-th entry from the right and anything left of it is the
+ * client's own invention.
  */
-export function clientAddress(c: Context, trustProxy: boolean): string {
-  if (trustProxy) {
+export type TrustedProxy = { header: 'x-real-ip' } | { header: 'x-forwarded-for'; hops: number }
+
+/**
+ * The client's address: the socket's peer, or with `proxy` the address the trusted proxy reports
+ * in the one header it writes. The other header is ignored, since any client can send it; so is a
+ * header the proxy did not fill in (too few X-Forwarded-For entries, not an address): the socket's
+ * peer (the proxy itself) is counted then, which keeps such requests inside one budget.
+ */
+export function clientAddress(c: Context, proxy: TrustedProxy | undefined): string {
+  if (proxy) {
     // Names in lower case, as the headers are stored: looked up without converting them.
-    const header = c.req.header('x-forwarded-for')
-    // Usually the last entry is there; else the last one that is not empty.
-    const last = header?.slice(header.lastIndexOf(',') + 1).trim()
-    const forwarded =
-      last ||
-      header
-        ?.split(',')
-        .map((part) => part.trim())
-        .filter(Boolean)
-        .at(-1)
-    const reported = forwarded ?? c.req.header('x-real-ip')?.trim()
-    if (reported) return addressKey(reported)
+    const header = c.req.header(proxy.header)
+    const reported = header && (proxy.header === 'x-real-ip' ? header.trim() : fromRight(header, proxy.hops))
+    if (reported && isIP(reported) !== 0) return addressKey(reported)
   }
   let address: string | undefined
   try {
@@ -139,4 +140,15 @@ export function clientAddress(c: Context, trustProxy: boolean): string {
     // Not served by @hono/node-server (e.g. app.request() in a test without a socket).
   }
   return address ? addressKey(address) : 'unknown'
+}
+
+/** The `hops`-th entry of an X-Forwarded-For list from the right, or undefined when it has fewer. */
+function fromRight(header: string, hops: number): string | undefined {
+  let end = header.length
+  for (let hop = 1; ; hop++) {
+    const comma = header.lastIndexOf(',', end - 1)
+    if (hop === hops) return header.slice(comma + 1, end).trim()
+    if (comma < 0) return undefined
+    end = comma
+  }
 }

@@ -3,7 +3,7 @@ import type { LookupAudit, LookupEntry } from '../core/certificates/lookup-audit
 import { lookUpInTurn } from '../core/certificates/lookup-batch.js'
 import { dayInJakarta, type Lookup } from '../core/certificates/verify.js'
 import type { Db } from '../db/client.js'
-import type { RateLimiter } from './rate-limit.js'
+import type { RateLimiter, TrustedProxy } from './rate-limit.js'
 
 export type VerifyDeps = {
   db: Db
@@ -13,8 +13,8 @@ export type VerifyDeps = {
   audit?: LookupAudit
   /** VERIFY_RATE_LIMIT_PER_MINUTE: page and API lookups per client and minute, together. */
   ratePerMinute: number
-  /** TRUST_PROXY: take the client's address from X-Forwarded-For / X-Real-IP. */
-  trustProxy: boolean
+  /** TRUST_PROXY_HEADER / TRUST_PROXY_HOPS: the header the reverse proxy writes the client's address into; none without a proxy. */
+  proxy?: TrustedProxy | undefined
   /** PUBLIC_BASE_URL: the address printed under a result; else the request's own origin. */
   publicBaseUrl?: string
 }

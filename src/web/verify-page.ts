@@ -126,7 +126,7 @@ export function verifyPages(deps: VerifyRouteDeps & { stylesheet: string }) {
     typed: string,
     entry: Pick<LookupEntry, 'signature'> = {},
   ): Promise<Looked> {
-    const client = clientAddress(c, deps.trustProxy)
+    const client = clientAddress(c, deps.proxy)
     const wait = deps.limiter.take(client)
     if (wait === 0) return { lookup: await auditedLookUp(deps, typed, 'web', client, entry.signature) }
     const title = TEXT.limitedTitle[lang]

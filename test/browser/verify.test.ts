@@ -67,7 +67,7 @@ function startApp(ratePerMinute: number): Promise<string> {
     channels: () => ({ console: 'on' }),
     checkDatabase: () => core.db.$client.prepare('select 1').get(),
     admin: { db: core.db, reminders: DEFAULT_REMINDER_SETTINGS },
-    verify: { db: core.db, signingKey: KEY, audit, ratePerMinute, trustProxy: false },
+    verify: { db: core.db, signingKey: KEY, audit, ratePerMinute },
   })
   return new Promise((resolve) => {
     servers.push(serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(`http://127.0.0.1:${info.port}`)))
