@@ -187,6 +187,16 @@ const schema = z
           'CERT_SIGNING_KEY must be set in production (openssl rand -hex 32): it signs the QR links printed on certificates',
       })
     }
+    // Links printed on pages and sent in chats must not take the request's Host header, which a
+    // client chooses: in production they are made from this setting alone.
+    if (config.NODE_ENV === 'production' && !config.PUBLIC_BASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PUBLIC_BASE_URL'],
+        message:
+          'PUBLIC_BASE_URL must be set in production: the public https address of this service, e.g. https://sertifikasi.example.go.id',
+      })
+    }
     // Which header a proxy writes is a fact about the deployment: guessing it let a client pick its
     // own address (X-Forwarded-For was read first even where the proxy only set X-Real-IP).
     if (config.TRUST_PROXY && !config.TRUST_PROXY_HEADER) {

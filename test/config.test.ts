@@ -10,7 +10,12 @@ import { ConfigError, DEV_CERT_SIGNING_KEY, loadConfig } from '../src/config.js'
 import { trustedProxyOf } from '../src/settings.js'
 
 const BASE = { DATABASE_PATH: ':memory:', NODE_ENV: 'test' }
-const PRODUCTION = { ...BASE, NODE_ENV: 'production', DATA_ENCRYPTION_KEY: 'ab'.repeat(32) }
+const PRODUCTION = {
+  ...BASE,
+  NODE_ENV: 'production',
+  DATA_ENCRYPTION_KEY: 'ab'.repeat(32),
+  PUBLIC_BASE_URL: 'https://sertifikasi.example.id',
+}
 
 const load = (env: Record<string, string>) => loadConfig({ ...BASE, ...env })
 
@@ -146,6 +151,22 @@ describe('CERT_SIGNING_KEY', () => {
     expect(load({}).CERT_SIGNING_KEY).toBe(DEV_CERT_SIGNING_KEY)
     expect(load({ CERT_SIGNING_KEY: '' }).CERT_SIGNING_KEY).toBe(DEV_CERT_SIGNING_KEY)
     expect(DEV_CERT_SIGNING_KEY).toMatch(/^[0-9a-f]{64}$/)
+  })
+})
+
+describe('PUBLIC_BASE_URL', () => {
+  it("is required in production, with one line saying what it is: links never take the request's Host", () => {
+    const { PUBLIC_BASE_URL: _, ...withoutBase } = PRODUCTION
+    const error = rejection({ ...withoutBase, CERT_SIGNING_KEY: 'cd'.repeat(32) })
+    expect(error.variable).toBe('PUBLIC_BASE_URL')
+    expect(error.message).toBe(
+      'Configuration error: PUBLIC_BASE_URL must be set in production: the public https address of this service, e.g. https://sertifikasi.example.go.id',
+    )
+    expect(load({ ...PRODUCTION, CERT_SIGNING_KEY: 'cd'.repeat(32) }).PUBLIC_BASE_URL).toBe('https://sertifikasi.example.id')
+  })
+
+  it('may be left out elsewhere (links are then relative)', () => {
+    expect(load({}).PUBLIC_BASE_URL).toBeUndefined()
   })
 })
 

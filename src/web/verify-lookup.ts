@@ -15,7 +15,7 @@ export type VerifyDeps = {
   ratePerMinute: number
   /** TRUST_PROXY_HEADER / TRUST_PROXY_HOPS: the header the reverse proxy writes the client's address into; none without a proxy. */
   proxy?: TrustedProxy | undefined
-  /** PUBLIC_BASE_URL: the address printed under a result; else the request's own origin. */
+  /** PUBLIC_BASE_URL: the address printed under a result; else a relative one (never the request's Host). */
   publicBaseUrl?: string
 }
 

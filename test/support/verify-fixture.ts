@@ -97,7 +97,7 @@ export type Fixture = {
   close: () => void
 }
 
-export function verifyFixture(options: { limit?: number; proxy?: TrustedProxy } = {}): Fixture {
+export function verifyFixture(options: { limit?: number; proxy?: TrustedProxy; publicBaseUrl?: string } = {}): Fixture {
   const clock = fakeClock(NOW)
   const core = testCore({ clock: clock.now })
   for (const cert of Object.values(CERTS)) core.db.insert(certificates).values(cert).run()
@@ -115,6 +115,7 @@ export function verifyFixture(options: { limit?: number; proxy?: TrustedProxy } 
       audit,
       ratePerMinute: options.limit ?? 10_000,
       proxy: options.proxy,
+      ...(options.publicBaseUrl && { publicBaseUrl: options.publicBaseUrl }),
     },
   })
   let broken: { mockRestore: () => void } | undefined

@@ -144,9 +144,33 @@ describe('a result at /verifikasi/<number>', () => {
     expect(text).toContain('Nomor sertifikat LSPS-2024-00009')
   })
 
-  it('prints: the address of the result is on the page for the printout', async () => {
+  it('prints: the address of the result is on the page for the printout, relative without PUBLIC_BASE_URL', async () => {
     const { html } = await page('/verifikasi/lsps-2024-00009')
-    expect(html).toContain('<p class="checked print-only">Tautan hasil ini: http://localhost/verifikasi/LSPS202400009</p>')
+    expect(html).toContain('<p class="checked print-only">Tautan hasil ini: /verifikasi/LSPS202400009</p>')
+  })
+
+  it('prints PUBLIC_BASE_URL, never the Host the request names (a client chooses it)', async () => {
+    const web = verifyFixture({ publicBaseUrl: 'https://sertifikasi.example.id/' })
+    try {
+      for (const path of ['/verifikasi/lsps-2024-00009', '/verifikasi/LSPS-2024-99999']) {
+        // @hono/node-server builds the request's URL from its Host header.
+        const response = await web.request(`http://phishing.example${path}`, { headers: { Host: 'phishing.example' } })
+        const html = await response.text()
+        expect(html).toContain(
+          `Tautan hasil ini: https://sertifikasi.example.id/verifikasi/${path.endsWith('9999') ? 'LSPS202499999' : 'LSPS202400009'}</p>`,
+        )
+        expect(html).not.toContain('phishing.example')
+      }
+      const bare = verifyFixture()
+      const html = await (
+        await bare.request('http://phishing.example/verifikasi/LSPS202400009', { headers: { Host: 'phishing.example' } })
+      ).text()
+      expect(html).toContain('Tautan hasil ini: /verifikasi/LSPS202400009</p>')
+      expect(html).not.toContain('phishing.example')
+      bare.close()
+    } finally {
+      web.close()
+    }
   })
 })
 
