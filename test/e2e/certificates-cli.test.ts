@@ -125,7 +125,7 @@ describe('npm run cli -- import certificates', () => {
     })
     expect(chat.exit).toEqual({ code: 0, signal: null })
     expect(chat.stdout).toContain('✅ *VALID*')
-    expect(chat.stdout).toContain('• Nama pemegang: Bud∗ San∗∗∗∗')
+    expect(chat.stdout).toContain('• Nama pemegang: Bud… San…')
     expect(chat.stdout).toContain(`🔗 Halaman verifikasi: ${BASE}/verifikasi/LSPS202500042`)
     expect(chat.stdout).toContain('⛔ *DICABUT*')
     expect(chat.stdout).toContain('• Alasan: Dokumen portofolio terbukti tidak sah')

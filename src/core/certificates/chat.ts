@@ -87,12 +87,6 @@ const calendarDay = (day: string, lang: Language) => formatDate(new Date(`${day}
 /** The day of an instant in Jakarta, as `calendarDay`. */
 const dayOf = (at: Date, lang: Language) => calendarDay(todayInJakarta(at), lang)
 
-/**
- * The masked name as the page shows it, with "∗" (U+2217) for "*": in the chat "*" is bold markup
- * (Telegram would bold " Rah" in "Sit* Rah******", WhatsApp may too).
- */
-export const chatMask = (name: string) => maskName(name).replace(/\*/g, '∗')
-
 /** The answer about one certificate, or about a number nobody issued: what the page shows. */
 export function certificateAnswer(found: Exclude<Lookup, { kind: 'invalid' }>, lang: Language, baseUrl?: string): Reply {
   const outcome: LookupOutcome = found.kind === 'found' ? found.status : 'not-found'
@@ -106,7 +100,7 @@ export function certificateAnswer(found: Exclude<Lookup, { kind: 'invalid' }>, l
   const row = (label: Text, value: string) => `• ${t(lang, label)}: ${value}`
   const details = [
     row(texts.number, c.displayNumber),
-    row(texts.holder, chatMask(c.holderName)),
+    row(texts.holder, maskName(c.holderName)),
     row(texts.scheme, c.scheme),
     ...(c.level ? [row(texts.level, c.level)] : []),
     row(texts.issuer, c.issuer),
