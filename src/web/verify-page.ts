@@ -15,12 +15,21 @@ import { bodyLimit } from 'hono/body-limit'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'
 import type { LookupEntry } from '../core/certificates/lookup-audit.js'
-import { type Lookup, maskName, nameMatches, normalizeNumber, signatureValid } from '../core/certificates/verify.js'
+import {
+  dayInJakarta,
+  type Lookup,
+  maskName,
+  nameMatches,
+  normalizeNumber,
+  type PublicCertificate,
+  signatureValid,
+} from '../core/certificates/verify.js'
+import { takeNameCheck } from '../db/queries/name-checks.js'
 import { escapeHtml, Html, html, type Markup } from './html.js'
 import { clientAddress } from './rate-limit.js'
 import { PAGE_SECURITY, secured } from './security-headers.js'
 import { auditedLookUp, type VerifyRouteDeps } from './verify-lookup.js'
-import { fill, type Lang, TEXT, VERDICT_TEXT, VERDICT_WORD } from './verify-text.js'
+import { fill, type Lang, NAME_CHECKS_PER_DAY, TEXT, VERDICT_TEXT, VERDICT_WORD } from './verify-text.js'
 import { CertificateResult, Checked, LookupForm, NameCheck, Page, SignatureNotice, VerdictBox } from './verify-view.js'
 
 type PageOptions = {
@@ -208,7 +217,7 @@ export function verifyPages(deps: VerifyRouteDeps & { stylesheet: string }) {
       masked: !full,
       now,
       link: `${publicBase}${resultPath(certificate.number, 'id')}`,
-      children: view.name && NameCheck({ lang, matches: nameMatches(view.name, certificate.holderName) }),
+      children: view.name && NameCheck({ lang, matches: nameCheck(certificate, view.name) }),
     })
     return resultPage(
       200,
@@ -218,6 +227,12 @@ export function verifyPages(deps: VerifyRouteDeps & { stylesheet: string }) {
       `${top}${full ? NOTICE[lang].genuine : ''}${record}${ANOTHER[lang]}`,
     )
   }
+
+  /** Whether `name` is the holder's, within the certificate's daily budget of name checks. */
+  const nameCheck = (certificate: PublicCertificate, name: string) =>
+    takeNameCheck(deps.db, certificate.number, dayInJakarta(deps.clock()), NAME_CHECKS_PER_DAY)
+      ? nameMatches(name, certificate.holderName)
+      : ('limited' as const)
 
   /** A result page (kept from search engines): `content` is markup already. */
   const resultPage = (status: number, lang: Lang, title: string, otherLangHref: string, content: string) =>

@@ -4,8 +4,11 @@
  * cannot be a number (shown back escaped), and numbers as people type them.
  */
 import fc from 'fast-check'
+import pino from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { signNumber } from '../../src/core/certificates/verify.js'
+import { createWebApp } from '../../src/web/app.js'
+import { NAME_CHECKS_PER_DAY } from '../../src/web/verify-text.js'
 import { CERTS, type Fixture, signedPath, verdict, verifyFixture, visibleText } from '../support/verify-fixture.js'
 
 let f: Fixture
@@ -268,6 +271,44 @@ describe('the optional holder name', () => {
     expect(html).toContain('data-name-match="match">The name you typed MATCHES the certificate holder&#39;s name.</p>')
     expect(verdict(html)?.text).toContain('REVOKED')
     expect(html).toContain('<a href="/verifikasi/LSPS202300901" lang="id" hreflang="id">Bahasa Indonesia</a>')
+  })
+
+  it(`answers ${NAME_CHECKS_PER_DAY} name checks per certificate and day, from any address and any instance; then says so, and the next day again`, async () => {
+    const check = (name: string, address: string) =>
+      f.post({ nomor: 'LSPS-2024-00009', nama: name }, address).then(async (r) => {
+        const match = /data-name-match="([a-z-]+)"/.exec(await r.text())?.[1]
+        return `${r.status} ${match}`
+      })
+    const answers = []
+    for (let i = 0; i < NAME_CHECKS_PER_DAY; i++) answers.push(await check(`Siti Guess${i}`, `203.0.113.${i}`))
+    expect(answers).toEqual(Array(NAME_CHECKS_PER_DAY).fill('200 no-match'))
+    // The right name, from a new address: still not answered, the certificate is shown all the same.
+    const limited = await f.post({ nomor: 'LSPS-2024-00009', nama: 'Siti Rahmawati Nasution' }, '198.51.100.200')
+    const html = await limited.text()
+    expect(verdict(html)?.status).toBe('valid')
+    expect(html).toContain(`sudah diperiksa ${NAME_CHECKS_PER_DAY} kali hari ini`)
+    expect(html).not.toContain('COCOK')
+    // Another instance on the same database (or this one after a restart) counts the same.
+    const other = createWebApp({
+      version: '0',
+      logger: pino({ level: 'silent' }),
+      clock: f.clock.now,
+      channels: () => ({}),
+      checkDatabase: () => undefined,
+      verify: { db: f.core.db, signingKey: 'k'.repeat(32), ratePerMinute: 100 },
+    })
+    const again = await other.request('/verifikasi', {
+      method: 'POST',
+      body: new URLSearchParams({ nomor: 'LSPS-2024-00009', nama: 'Siti Rahmawati Nasution' }).toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    })
+    expect(await again.text()).toContain('data-name-match="limited"')
+    // Another certificate has its own budget.
+    expect(await f.post({ nomor: 'LSPS-2023-00901', nama: 'hendra gunawan' }).then((r) => r.text())).toContain(
+      'data-name-match="match"',
+    )
+    f.clock.advance(24 * 3_600_000)
+    expect(await check('Siti Rahmawati Nasution', '203.0.113.1')).toBe('200 match')
   })
 
   it('is not checked against a number nobody holds', async () => {
