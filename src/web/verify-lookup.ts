@@ -2,8 +2,9 @@
 import type { LookupAudit, LookupEntry } from '../core/certificates/lookup-audit.js'
 import { lookUpInTurn } from '../core/certificates/lookup-batch.js'
 import { dayInJakarta, type Lookup } from '../core/certificates/verify.js'
+import type { RateLimiter } from '../core/rate-limiter.js'
 import type { Db } from '../db/client.js'
-import type { RateLimiter, TrustedProxy } from './rate-limit.js'
+import type { TrustedProxy } from './rate-limit.js'
 
 export type VerifyDeps = {
   db: Db

@@ -6,7 +6,7 @@
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
-import { certificateAnswer, readNumber, verificationPage } from '../../src/core/certificates/chat.js'
+import { CHAT_LOOKUPS_PER_HOUR, certificateAnswer, readNumber, verificationPage } from '../../src/core/certificates/chat.js'
 import { LOOKUP_ACTION } from '../../src/core/certificates/lookup-audit.js'
 import { lookUp, maskName } from '../../src/core/certificates/verify.js'
 import { closeDatabase } from '../../src/db/client.js'
@@ -96,6 +96,25 @@ describe('the answer for each state', () => {
         'Ketik "cek <nomor>" untuk memeriksa sertifikat lain, atau "menu".',
       ].join('\n\n'),
     )
+  })
+})
+
+describe('the hourly budget per chat', () => {
+  it(`answers ${CHAT_LOOKUPS_PER_HOUR} lookups an hour per chat, then says politely when to try again; other chats are not affected`, async () => {
+    const { say, clock } = setup()
+    for (let i = 0; i < CHAT_LOOKUPS_PER_HOUR; i++)
+      expect(await say(`cek LSPS-2024-${String(i).padStart(5, '0')}`)).toMatch(/VALID|TIDAK DITEMUKAN/)
+    const refused = await say(`cek ${VALID.number}`)
+    expect(refused).toContain(`Maaf, chat ini sudah memeriksa ${CHAT_LOOKUPS_PER_HOUR} sertifikat dalam satu jam`)
+    expect(refused).toContain('dalam 60 menit lagi')
+    expect(refused).not.toContain('Sit…')
+    // The menu's way in counts too.
+    expect(await say('4')).toContain('Ketik nomor sertifikat')
+    expect(await say(VALID.number)).toContain('sudah memeriksa')
+    const other = await core.engine.handle(inbound(`cek ${VALID.number}`, { chatId: 'someone-else' }))
+    expect(other[0]?.text).toContain('VALID')
+    clock.advance(3_600_000)
+    expect(await say(`cek ${VALID.number}`)).toContain('VALID')
   })
 })
 
