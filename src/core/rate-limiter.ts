@@ -8,6 +8,8 @@
 export type RateLimiter = {
   /** Counts one request of `client`: 0 when allowed, else the whole seconds until it may try again. */
   take(client: string): number
+  /** What `take` would answer once `client` has used its budget, without counting: 0 while some is left. */
+  wait(client: string): number
 }
 
 export type RateLimiterOptions = {
@@ -47,15 +49,25 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     newest = counter
   }
 
+  /** Starts a new window when the current one is over. */
+  const roll = (time: number) => {
+    if (time - windowStart < windowMs) return
+    windowStart = time - (time % windowMs)
+    counters.clear()
+    newest = undefined
+    oldest = undefined
+  }
+  const secondsLeft = (time: number) => Math.max(1, Math.ceil((windowStart + windowMs - time) / 1000))
+
   return {
+    wait(client) {
+      const time = now()
+      roll(time)
+      return (counters.get(client)?.used ?? 0) < options.limit ? 0 : secondsLeft(time)
+    },
     take(client) {
       const time = now()
-      if (time - windowStart >= windowMs) {
-        windowStart = time - (time % windowMs)
-        counters.clear()
-        newest = undefined
-        oldest = undefined
-      }
+      roll(time)
       let counter = counters.get(client)
       if (counter) {
         counter.used += 1
@@ -73,7 +85,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         pushNewest(counter)
       }
       const used = counter.used
-      return used <= options.limit ? 0 : Math.max(1, Math.ceil((windowStart + windowMs - time) / 1000))
+      return used <= options.limit ? 0 : secondsLeft(time)
     },
   }
 }

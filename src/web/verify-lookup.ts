@@ -14,8 +14,6 @@ export type VerifyDeps = {
   audit?: LookupAudit
   /** VERIFY_RATE_LIMIT_PER_MINUTE: page and API lookups per client and minute, together. */
   ratePerMinute: number
-  /** TRUST_PROXY_HEADER / TRUST_PROXY_HOPS: the header the reverse proxy writes the client's address into; none without a proxy. */
-  proxy?: TrustedProxy | undefined
   /** PUBLIC_BASE_URL: the address printed under a result; else a relative one (never the request's Host). */
   publicBaseUrl?: string
 }
@@ -25,6 +23,8 @@ export type VerifyRouteDeps = VerifyDeps & {
   /** The web layer's clock in milliseconds (expiry by date, "checked on"). */
   clock: () => number
   limiter: RateLimiter
+  /** The app's TRUST_PROXY_HEADER / TRUST_PROXY_HOPS: the header the reverse proxy writes the client's address into. */
+  proxy?: TrustedProxy | undefined
 }
 
 /**

@@ -109,12 +109,12 @@ export function verifyFixture(options: { limit?: number; proxy?: TrustedProxy; p
     clock: clock.now,
     channels: () => ({ console: 'on' }),
     checkDatabase: () => undefined,
+    proxy: options.proxy,
     verify: {
       db: core.db,
       signingKey: KEY,
       audit,
       ratePerMinute: options.limit ?? 10_000,
-      proxy: options.proxy,
       ...(options.publicBaseUrl && { publicBaseUrl: options.publicBaseUrl }),
     },
   })
