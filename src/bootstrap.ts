@@ -107,6 +107,7 @@ export function openCore(config: Config, logger: Logger, clock: () => Date): Cor
   const lookupAudit = createLookupAudit(db, { flushMs: 60_000, maxBatch: 1_000, now: clock })
   const certificateCheck = createCertificateCheck({
     baseUrl: config.PUBLIC_BASE_URL,
+    clock,
     audit: {
       record: (entry) => {
         lookupAudit.record(entry)

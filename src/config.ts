@@ -139,6 +139,10 @@ const schema = z
       100_000,
     ).default(60),
     TRUST_PROXY: bool('TRUST_PROXY').default(false),
+    TRUST_PROXY_HEADER: z
+      .enum(['x-real-ip', 'x-forwarded-for'], { error: 'TRUST_PROXY_HEADER must be x-real-ip or x-forwarded-for' })
+      .optional(),
+    TRUST_PROXY_HOPS: wholeNumber('TRUST_PROXY_HOPS must be a whole number of proxies from 1 to 10', 1, 10).optional(),
     REMINDER_OFFSETS: z
       .string()
       .transform((value, ctx) => {
@@ -197,6 +201,40 @@ const schema = z
         path: ['CERT_SIGNING_KEY'],
         message:
           'CERT_SIGNING_KEY must be set in production (openssl rand -hex 32): it signs the QR links printed on certificates',
+      })
+    }
+    // Links printed on pages and sent in chats must not take the request's Host header, which a
+    // client chooses: in production they are made from this setting alone.
+    if (config.NODE_ENV === 'production' && !config.PUBLIC_BASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PUBLIC_BASE_URL'],
+        message:
+          'PUBLIC_BASE_URL must be set in production: the public https address of this service, e.g. https://sertifikasi.example.go.id',
+      })
+    }
+    // Which header a proxy writes is a fact about the deployment: guessing it let a client pick its
+    // own address (X-Forwarded-For was read first even where the proxy only set X-Real-IP).
+    if (config.TRUST_PROXY && !config.TRUST_PROXY_HEADER) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TRUST_PROXY_HEADER'],
+        message:
+          'TRUST_PROXY=true needs TRUST_PROXY_HEADER: x-real-ip (nginx: proxy_set_header X-Real-IP $remote_addr) or x-forwarded-for (with TRUST_PROXY_HOPS, the number of proxies)',
+      })
+    }
+    if (!config.TRUST_PROXY && (config.TRUST_PROXY_HEADER || config.TRUST_PROXY_HOPS)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [config.TRUST_PROXY_HEADER ? 'TRUST_PROXY_HEADER' : 'TRUST_PROXY_HOPS'],
+        message: 'TRUST_PROXY_HEADER and TRUST_PROXY_HOPS apply only with TRUST_PROXY=true: set it, or remove them',
+      })
+    }
+    if (config.TRUST_PROXY_HEADER === 'x-real-ip' && config.TRUST_PROXY_HOPS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TRUST_PROXY_HOPS'],
+        message: 'TRUST_PROXY_HOPS counts X-Forwarded-For entries: remove it with TRUST_PROXY_HEADER=x-real-ip',
       })
     }
     if (config.TELEGRAM_BOT_TOKEN && config.TELEGRAM_MODE === 'webhook' && !config.TELEGRAM_WEBHOOK_SECRET) {

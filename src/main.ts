@@ -19,7 +19,7 @@ import { expireSeatOffers } from './core/registration/seat-offers.js'
 import { closeDatabase } from './db/client.js'
 import { createLogger } from './logger.js'
 import { startScheduler } from './scheduler.js'
-import { outboxSettingsOf, reminderSettingsOf, retentionPeriodsOf } from './settings.js'
+import { outboxSettingsOf, reminderSettingsOf, retentionPeriodsOf, trustedProxyOf } from './settings.js'
 import { VERSION } from './version.js'
 import { type ChannelStatus, createWebApp } from './web/app.js'
 
@@ -154,13 +154,13 @@ const app = createWebApp({
   clock,
   channels: () => ({ ...channels }),
   checkDatabase: () => db.$client.prepare('select 1').get(),
+  proxy: trustedProxyOf(config),
   admin: { db, vault, reminders: reminderSettingsOf(config) },
   verify: {
     db,
     signingKey: config.CERT_SIGNING_KEY,
     audit: lookupAudit,
     ratePerMinute: config.VERIFY_RATE_LIMIT_PER_MINUTE,
-    trustProxy: config.TRUST_PROXY,
     ...(config.PUBLIC_BASE_URL && { publicBaseUrl: config.PUBLIC_BASE_URL }),
   },
   ...(config.ADMIN_TOKEN && { adminToken: config.ADMIN_TOKEN }),

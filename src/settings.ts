@@ -7,6 +7,7 @@ import { DEFAULT_PACE } from './core/outbox.js'
 import type { RetentionPeriods } from './core/privacy/retention.js'
 import type { OutboxSettings } from './core/reminders/outbox-config.js'
 import type { ReminderSettings } from './core/reminders/settings.js'
+import type { TrustedProxy } from './web/rate-limit.js'
 
 /** The reminder plan's settings. */
 export function reminderSettingsOf(config: Config): ReminderSettings {
@@ -43,4 +44,11 @@ export function retentionPeriodsOf(config: Config): RetentionPeriods {
     chatDays: config.RETENTION_CHAT_DAYS,
     auditDays: config.RETENTION_AUDIT_DAYS,
   }
+}
+
+/** The reverse proxy whose header names the client (for the verification rate limit); undefined without TRUST_PROXY. */
+export function trustedProxyOf(config: Config): TrustedProxy | undefined {
+  if (!config.TRUST_PROXY || !config.TRUST_PROXY_HEADER) return undefined
+  if (config.TRUST_PROXY_HEADER === 'x-real-ip') return { header: 'x-real-ip' }
+  return { header: 'x-forwarded-for', hops: config.TRUST_PROXY_HOPS ?? 1 }
 }

@@ -7,9 +7,15 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, DEV_CERT_SIGNING_KEY, loadConfig } from '../src/config.js'
+import { trustedProxyOf } from '../src/settings.js'
 
 const BASE = { DATABASE_PATH: ':memory:', NODE_ENV: 'test' }
-const PRODUCTION = { ...BASE, NODE_ENV: 'production', DATA_ENCRYPTION_KEY: 'ab'.repeat(32) }
+const PRODUCTION = {
+  ...BASE,
+  NODE_ENV: 'production',
+  DATA_ENCRYPTION_KEY: 'ab'.repeat(32),
+  PUBLIC_BASE_URL: 'https://sertifikasi.example.id',
+}
 
 const load = (env: Record<string, string>) => loadConfig({ ...BASE, ...env })
 
@@ -148,6 +154,22 @@ describe('CERT_SIGNING_KEY', () => {
   })
 })
 
+describe('PUBLIC_BASE_URL', () => {
+  it("is required in production, with one line saying what it is: links never take the request's Host", () => {
+    const { PUBLIC_BASE_URL: _, ...withoutBase } = PRODUCTION
+    const error = rejection({ ...withoutBase, CERT_SIGNING_KEY: 'cd'.repeat(32) })
+    expect(error.variable).toBe('PUBLIC_BASE_URL')
+    expect(error.message).toBe(
+      'Configuration error: PUBLIC_BASE_URL must be set in production: the public https address of this service, e.g. https://sertifikasi.example.go.id',
+    )
+    expect(load({ ...PRODUCTION, CERT_SIGNING_KEY: 'cd'.repeat(32) }).PUBLIC_BASE_URL).toBe('https://sertifikasi.example.id')
+  })
+
+  it('may be left out elsewhere (links are then relative)', () => {
+    expect(load({}).PUBLIC_BASE_URL).toBeUndefined()
+  })
+})
+
 describe('VERIFY_RATE_LIMIT_PER_MINUTE and TRUST_PROXY', () => {
   it('default to 60 lookups a minute and no trusted proxy', () => {
     const config = load({})
@@ -155,10 +177,37 @@ describe('VERIFY_RATE_LIMIT_PER_MINUTE and TRUST_PROXY', () => {
     expect(config.TRUST_PROXY).toBe(false)
   })
 
-  it('accept a whole number and true/false', () => {
-    const config = load({ VERIFY_RATE_LIMIT_PER_MINUTE: '120', TRUST_PROXY: 'true' })
+  it('accept a whole number, and a trusted proxy named by the header it writes (and, for X-Forwarded-For, how many)', () => {
+    const config = load({ VERIFY_RATE_LIMIT_PER_MINUTE: '120', TRUST_PROXY: 'true', TRUST_PROXY_HEADER: 'x-real-ip' })
     expect(config.VERIFY_RATE_LIMIT_PER_MINUTE).toBe(120)
-    expect(config.TRUST_PROXY).toBe(true)
+    expect(trustedProxyOf(config)).toEqual({ header: 'x-real-ip' })
+    expect(trustedProxyOf(load({ TRUST_PROXY: 'true', TRUST_PROXY_HEADER: 'x-forwarded-for' }))).toEqual({
+      header: 'x-forwarded-for',
+      hops: 1,
+    })
+    expect(trustedProxyOf(load({ TRUST_PROXY: 'true', TRUST_PROXY_HEADER: 'x-forwarded-for', TRUST_PROXY_HOPS: '2' }))).toEqual({
+      header: 'x-forwarded-for',
+      hops: 2,
+    })
+    expect(trustedProxyOf(load({}))).toBeUndefined()
+  })
+
+  it('TRUST_PROXY=true alone (an older configuration) is refused with what to add: which header the proxy writes is not guessed', () => {
+    const error = rejection({ TRUST_PROXY: 'true' })
+    expect(error.variable).toBe('TRUST_PROXY_HEADER')
+    expect(error.message).toContain('TRUST_PROXY=true needs TRUST_PROXY_HEADER: x-real-ip')
+  })
+
+  it.each([
+    [{ TRUST_PROXY_HEADER: 'x-real-ip' }, 'TRUST_PROXY_HEADER', 'apply only with TRUST_PROXY=true'],
+    [{ TRUST_PROXY_HOPS: '2' }, 'TRUST_PROXY_HOPS', 'apply only with TRUST_PROXY=true'],
+    [{ TRUST_PROXY: 'true', TRUST_PROXY_HEADER: 'x-real-ip', TRUST_PROXY_HOPS: '2' }, 'TRUST_PROXY_HOPS', 'remove it'],
+    [{ TRUST_PROXY: 'true', TRUST_PROXY_HEADER: 'forwarded' }, 'TRUST_PROXY_HEADER', 'must be x-real-ip or x-forwarded-for'],
+    [{ TRUST_PROXY: 'true', TRUST_PROXY_HEADER: 'x-forwarded-for', TRUST_PROXY_HOPS: '0' }, 'TRUST_PROXY_HOPS', 'from 1 to 10'],
+  ])('%j is refused naming %s', (env, variable, message) => {
+    const error = rejection(env)
+    expect(error.variable).toBe(variable)
+    expect(error.message).toContain(message)
   })
 
   it.each(['0', '-5', '1.5', 'many', '100001'])('VERIFY_RATE_LIMIT_PER_MINUTE=%s is rejected naming the variable', (value) => {

@@ -397,7 +397,8 @@ export const group: BenchGroup = {
         channels: () => ({ console: 'on' }),
         checkDatabase: () => db.$client.prepare('select 1').get(),
         admin: { db, reminders: DEFAULT_REMINDER_SETTINGS },
-        verify: { db, signingKey: KEY, audit, ratePerMinute: RATE_PER_MINUTE, trustProxy: true },
+        proxy: { header: 'x-forwarded-for', hops: 1 },
+        verify: { db, signingKey: KEY, audit, ratePerMinute: RATE_PER_MINUTE },
       })
       const real = await listen(app.fetch)
       servers.push(real.server)

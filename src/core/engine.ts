@@ -32,6 +32,21 @@ export type Feature =
 /** A command typed outside a flow ("jadwal makassar", "batal BMT-7K2QX9"); undefined: not this one. */
 export type TypedCommand = (ctx: TurnContext, text: string) => Outcome | undefined
 
+/**
+ * The longest text read, in characters (code points): far more than any question or answer, and
+ * what the matcher and the flows handle in a few milliseconds. A longer message (WhatsApp allows
+ * 65,536) is not read in part, which could answer a question that was not asked: the person is
+ * told the length and asked to send it shorter, and stays at the same step.
+ */
+export const MAX_TEXT_LENGTH = 2000
+
+/** The number of characters (code points) of `text`. */
+function codePoints(text: string): number {
+  let count = 0
+  for (const _ of text) count++
+  return count
+}
+
 /** Most messages committed together; bounds how long one commit holds the write lock. */
 const MAX_BATCH = 256
 
@@ -119,6 +134,13 @@ export function createEngine(deps: EngineDeps): Engine {
 
     if (inbound.unsupported && !text && !inbound.choice) {
       const note = t(lang, messages.unsupported)
+      return flow && position ? repeatStep(flow, position, ctx, note) : atMenu(lang, note)
+    }
+    // Code points never outnumber UTF-16 units: most messages need no counting.
+    const length = text.length > MAX_TEXT_LENGTH ? codePoints(text) : text.length
+    if (length > MAX_TEXT_LENGTH) {
+      const number = (n: number) => n.toLocaleString(lang === 'id' ? 'id-ID' : 'en-US')
+      const note = fill(t(lang, messages.tooLong), { length: number(length), max: number(MAX_TEXT_LENGTH) })
       return flow && position ? repeatStep(flow, position, ctx, note) : atMenu(lang, note)
     }
     const command = inbound.choice ? undefined : globalCommand(text)

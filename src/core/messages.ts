@@ -44,6 +44,10 @@ export const messages = {
     id: 'Maaf, terjadi gangguan di sistem kami. Silakan coba lagi beberapa saat lagi, atau ketik "menu".',
     en: 'Sorry, something went wrong on our side. Please try again in a moment, or type "menu".',
   },
+  tooLong: {
+    id: 'Maaf, pesan Anda terlalu panjang ({length} karakter; paling banyak {max}), jadi belum saya baca. Mohon kirim lebih singkat, satu pertanyaan atau jawaban per pesan. Bila perlu menjelaskan panjang lebar, ketik "petugas" untuk bicara dengan petugas.',
+    en: 'Sorry, your message is too long ({length} characters; at most {max}), so I have not read it. Please send it shorter, one question or answer per message. If you need to explain at length, type "petugas" to talk to staff.',
+  },
   unsupported: {
     id: 'Maaf, saya hanya bisa membaca pesan teks. Silakan ketik pertanyaan atau pilihan Anda.',
     en: 'Sorry, I can only read text messages. Please type your question or choice.',

@@ -412,3 +412,18 @@ export const identityAttempts = sqliteTable(
   },
   (t) => [index('identity_attempts_chat_idx').on(t.channel, t.chatId, t.at)],
 )
+
+/**
+ * Name checks on the public verification page, per certificate and calendar day (Jakarta): the
+ * count that caps how often one holder's name can be guessed, kept in the database so a restart
+ * or a second instance does not reset it. Rows of earlier days are deleted as new ones come.
+ */
+export const nameChecks = sqliteTable(
+  'name_checks',
+  {
+    number: text('number').notNull(),
+    day: text('day').notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.number, t.day] })],
+)

@@ -14,9 +14,14 @@ import { importSessions } from '../core/sessions/import.js'
 import { registrationsCsv, registrationView, sessionsCsv, sessionView } from '../core/sessions/listing.js'
 import type { Db } from '../db/client.js'
 import { findSessionSummary, listSessionRegistrations, listSessions } from '../db/queries/sessions.js'
+import { auditLog } from '../db/schema.js'
 import { adminReminders } from './admin-reminders.js'
+import { clientAddress, type TrustedProxy } from './rate-limit.js'
 
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+/** The audit action of a download of a session's registrations (names, phones). */
+export const REGISTRATIONS_DOWNLOAD = 'registrations.download'
 
 export type AdminApiDeps = {
   db: Db
@@ -26,6 +31,10 @@ export type AdminApiDeps = {
   reminders: ReminderSettings
   /** The time: which sessions are ahead, what imports stamp and plan. */
   clock: () => Date
+  /** Who calls, as audit records name it (see `adminActor`). */
+  actor: string
+  /** TRUST_PROXY_HEADER / TRUST_PROXY_HOPS: the caller's address behind a reverse proxy. */
+  proxy?: TrustedProxy | undefined
 }
 
 const error = (code: string, message?: string) => ({ error: { code, ...(message && { message }) } })
@@ -86,6 +95,18 @@ export function adminApi(deps: AdminApiDeps) {
     const session = findSessionSummary(deps.db, id)
     if (!session) return c.json(error('SESSION_NOT_FOUND'), 404)
     const registrations = listSessionRegistrations(deps.db, id)
+    // Names and phone numbers leave the server: recorded with who asked, from where, and what.
+    deps.db
+      .insert(auditLog)
+      .values({
+        at: deps.clock(),
+        actor: deps.actor,
+        action: REGISTRATIONS_DOWNLOAD,
+        entity: 'bimtek_session',
+        entityId: String(id),
+        details: JSON.stringify({ format: as, rows: registrations.length, client: clientAddress(c, deps.proxy) }),
+      })
+      .run()
     if (as === 'csv') {
       // Codes are the secretariat's own text: keep the file name to safe characters.
       const name = session.code.replace(/[^A-Za-z0-9._-]+/g, '_')

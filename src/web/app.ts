@@ -4,11 +4,12 @@ import { HTTPException } from 'hono/http-exception'
 import type { Logger } from 'pino'
 import type { ConnectionState } from '../bots/whatsapp/connection.js'
 import type { NikVault } from '../core/privacy/nik-vault.js'
+import { createRateLimiter } from '../core/rate-limiter.js'
 import type { ReminderSettings } from '../core/reminders/settings.js'
 import type { Db } from '../db/client.js'
 import { adminApi } from './admin-api.js'
-import { adminAuth } from './admin-auth.js'
-import { createRateLimiter } from './rate-limit.js'
+import { adminActor, adminAuth } from './admin-auth.js'
+import type { TrustedProxy } from './rate-limit.js'
 import { API_SECURITY, PAGE_SECURITY, type SecuredPath, securityHeadersFor } from './security-headers.js'
 import { verifyStylesheet } from './static.js'
 import { verifyApi } from './verify-api.js'
@@ -31,6 +32,8 @@ export type WebDeps = {
   telegramWebhook?: (c: Context) => Promise<Response>
   /** ADMIN_TOKEN: without it the admin routes answer 503 ADMIN_DISABLED. */
   adminToken?: string
+  /** TRUST_PROXY_HEADER / TRUST_PROXY_HOPS: who a client is behind a reverse proxy (rate limits, audit). */
+  proxy?: TrustedProxy | undefined
   /** The WhatsApp connection's live state, when WhatsApp is on. */
   whatsappState?: () => ConnectionState | undefined
   /** The admin API (/api/v1/admin/sessions…); without it those routes are absent. */
@@ -60,10 +63,16 @@ export function createWebApp(deps: WebDeps) {
 
   if (deps.telegramWebhook) app.post('/telegram/webhook', deps.telegramWebhook)
 
-  app.use('/admin/*', adminAuth(deps.adminToken))
-  app.use('/api/v1/admin/*', adminAuth(deps.adminToken))
+  // One guard for both prefixes, so wrong tokens are counted together.
+  const guard = adminAuth({ token: deps.adminToken, logger: deps.logger, now: () => deps.clock().getTime(), proxy: deps.proxy })
+  app.use('/admin/*', guard)
+  app.use('/api/v1/admin/*', guard)
   app.route('/admin/whatsapp', whatsappAdmin({ state: deps.whatsappState ?? (() => undefined) }))
-  if (deps.admin) app.route('/api/v1/admin', adminApi({ ...deps.admin, clock: deps.clock }))
+  if (deps.admin && deps.adminToken)
+    app.route(
+      '/api/v1/admin',
+      adminApi({ ...deps.admin, clock: deps.clock, actor: adminActor(deps.adminToken), proxy: deps.proxy }),
+    )
 
   /** Paths whose every answer carries security headers, not found and errors included. */
   const secured: SecuredPath[] = []
@@ -73,7 +82,7 @@ export function createWebApp(deps: WebDeps) {
     const clock = () => deps.clock().getTime()
     // One budget per client for the page and the API together.
     const limiter = createRateLimiter({ limit: deps.verify.ratePerMinute, now: clock })
-    const routes = { ...deps.verify, clock, limiter }
+    const routes = { ...deps.verify, clock, limiter, proxy: deps.proxy }
     const stylesheet = verifyStylesheet()
     app.route('/', stylesheet.app)
     app.route('/', verifyPages({ ...routes, stylesheet: stylesheet.href }))

@@ -47,7 +47,7 @@ export function verifyApi(deps: VerifyRouteDeps) {
   const app = new Hono()
 
   app.get('/:number', (c): Response | Promise<Response> => {
-    const client = clientAddress(c, deps.trustProxy)
+    const client = clientAddress(c, deps.proxy)
     const wait = deps.limiter.take(client)
     if (wait > 0) return answer(429, RATE_LIMITED, { ...JSON_HEADERS, 'retry-after': String(wait) })
     return auditedLookUp(deps, c.req.param('number'), 'api', client).then(respond)

@@ -2,8 +2,9 @@
 import type { LookupAudit, LookupEntry } from '../core/certificates/lookup-audit.js'
 import { lookUpInTurn } from '../core/certificates/lookup-batch.js'
 import { dayInJakarta, type Lookup } from '../core/certificates/verify.js'
+import type { RateLimiter } from '../core/rate-limiter.js'
 import type { Db } from '../db/client.js'
-import type { RateLimiter } from './rate-limit.js'
+import type { TrustedProxy } from './rate-limit.js'
 
 export type VerifyDeps = {
   db: Db
@@ -13,9 +14,7 @@ export type VerifyDeps = {
   audit?: LookupAudit
   /** VERIFY_RATE_LIMIT_PER_MINUTE: page and API lookups per client and minute, together. */
   ratePerMinute: number
-  /** TRUST_PROXY: take the client's address from X-Forwarded-For / X-Real-IP. */
-  trustProxy: boolean
-  /** PUBLIC_BASE_URL: the address printed under a result; else the request's own origin. */
+  /** PUBLIC_BASE_URL: the address printed under a result; else a relative one (never the request's Host). */
   publicBaseUrl?: string
 }
 
@@ -24,6 +23,8 @@ export type VerifyRouteDeps = VerifyDeps & {
   /** The web layer's clock in milliseconds (expiry by date, "checked on"). */
   clock: () => number
   limiter: RateLimiter
+  /** The app's TRUST_PROXY_HEADER / TRUST_PROXY_HOPS: the header the reverse proxy writes the client's address into. */
+  proxy?: TrustedProxy | undefined
 }
 
 /**

@@ -15,12 +15,21 @@ import { bodyLimit } from 'hono/body-limit'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'
 import type { LookupEntry } from '../core/certificates/lookup-audit.js'
-import { type Lookup, maskName, nameMatches, normalizeNumber, signatureValid } from '../core/certificates/verify.js'
+import {
+  dayInJakarta,
+  type Lookup,
+  maskName,
+  nameMatches,
+  normalizeNumber,
+  type PublicCertificate,
+  signatureValid,
+} from '../core/certificates/verify.js'
+import { takeNameCheck } from '../db/queries/name-checks.js'
 import { escapeHtml, Html, html, type Markup } from './html.js'
 import { clientAddress } from './rate-limit.js'
 import { PAGE_SECURITY, secured } from './security-headers.js'
 import { auditedLookUp, type VerifyRouteDeps } from './verify-lookup.js'
-import { fill, type Lang, TEXT, VERDICT_TEXT, VERDICT_WORD } from './verify-text.js'
+import { fill, type Lang, NAME_CHECKS_PER_DAY, TEXT, VERDICT_TEXT, VERDICT_WORD } from './verify-text.js'
 import { CertificateResult, Checked, LookupForm, NameCheck, Page, SignatureNotice, VerdictBox } from './verify-view.js'
 
 type PageOptions = {
@@ -111,8 +120,9 @@ export async function unavailablePage(c: Context, stylesheet: string): Promise<R
 
 export function verifyPages(deps: VerifyRouteDeps & { stylesheet: string }) {
   const app = new Hono()
-  // PUBLIC_BASE_URL without its trailing slash; else each result links to the request's own origin.
-  const publicBase = deps.publicBaseUrl?.replace(/\/$/, '')
+  // PUBLIC_BASE_URL without its trailing slash; else links are relative. Never the request's own
+  // origin: its Host header is whatever the client sent, and a printed result would carry it.
+  const publicBase = deps.publicBaseUrl?.replace(/\/$/, '') ?? ''
   app.use('/verifikasi', secured(PAGE_SECURITY))
 
   const page = (options: PageOptions, body: Markup) => pageResponse(deps.stylesheet, options, body)
@@ -126,7 +136,7 @@ export function verifyPages(deps: VerifyRouteDeps & { stylesheet: string }) {
     typed: string,
     entry: Pick<LookupEntry, 'signature'> = {},
   ): Promise<Looked> {
-    const client = clientAddress(c, deps.trustProxy)
+    const client = clientAddress(c, deps.proxy)
     const wait = deps.limiter.take(client)
     if (wait === 0) return { lookup: await auditedLookUp(deps, typed, 'web', client, entry.signature) }
     const title = TEXT.limitedTitle[lang]
@@ -158,7 +168,7 @@ export function verifyPages(deps: VerifyRouteDeps & { stylesheet: string }) {
   }
 
   /** The answer to a lookup: 200 with the record, 404 not found, 400 not a number. */
-  function result(url: URL, view: Shown) {
+  function result(view: Shown) {
     const { lookup, lang, typed } = view
     if (lookup.kind === 'invalid') {
       const show = (status: ContentfulStatusCode, title: string, body: Html) =>
@@ -185,7 +195,6 @@ export function verifyPages(deps: VerifyRouteDeps & { stylesheet: string }) {
     }
     // The two answers on every result address, written as strings from parts made once.
     const now = deps.clock()
-    const base = publicBase ?? url.origin
     // The heading, then the warning about a QR link that is not genuine.
     const top = `${HEADING[lang]}${view.genuine === false ? NOTICE[lang].notGenuine : ''}`
     if (lookup.kind === 'not-found') {
@@ -195,7 +204,7 @@ export function verifyPages(deps: VerifyRouteDeps & { stylesheet: string }) {
         word,
         children: new Html(`<p>${escapeHtml(fill(VERDICT_TEXT['not-found'][lang], { number: lookup.number }))}</p>`),
       })
-      const checked = Checked({ lang, now, link: `${base}${resultPath(lookup.number, 'id')}` })
+      const checked = Checked({ lang, now, link: `${publicBase}${resultPath(lookup.number, 'id')}` })
       return resultPage(404, lang, `${word}: ${lookup.number}`, view.otherLangHref, `${top}${verdict}${checked}${ANOTHER[lang]}`)
     }
     const { certificate, status } = lookup
@@ -207,8 +216,8 @@ export function verifyPages(deps: VerifyRouteDeps & { stylesheet: string }) {
       holder: full ? certificate.holderName : maskName(certificate.holderName),
       masked: !full,
       now,
-      link: `${base}${resultPath(certificate.number, 'id')}`,
-      children: view.name && NameCheck({ lang, matches: nameMatches(view.name, certificate.holderName) }),
+      link: `${publicBase}${resultPath(certificate.number, 'id')}`,
+      children: view.name && NameCheck({ lang, matches: nameCheck(certificate, view.name) }),
     })
     return resultPage(
       200,
@@ -218,6 +227,12 @@ export function verifyPages(deps: VerifyRouteDeps & { stylesheet: string }) {
       `${top}${full ? NOTICE[lang].genuine : ''}${record}${ANOTHER[lang]}`,
     )
   }
+
+  /** Whether `name` is the holder's, within the certificate's daily budget of name checks. */
+  const nameCheck = (certificate: PublicCertificate, name: string) =>
+    takeNameCheck(deps.db, certificate.number, dayInJakarta(deps.clock()), NAME_CHECKS_PER_DAY)
+      ? nameMatches(name, certificate.holderName)
+      : ('limited' as const)
 
   /** A result page (kept from search engines): `content` is markup already. */
   const resultPage = (status: number, lang: Lang, title: string, otherLangHref: string, content: string) =>
@@ -238,7 +253,7 @@ export function verifyPages(deps: VerifyRouteDeps & { stylesheet: string }) {
     if (number) return c.redirect(resultPath(number, lang), 303)
     const looked = await lookUpLimited(c, url, lang, query.nomor)
     if ('limited' in looked) return looked.limited
-    return result(url, { lookup: looked.lookup, lang, typed: query.nomor, otherLangHref: otherLanguage(c, url, lang) })
+    return result({ lookup: looked.lookup, lang, typed: query.nomor, otherLangHref: otherLanguage(c, url, lang) })
   })
 
   app.post('/verifikasi', bodyLimit({ maxSize: 8 * 1024, onError: (c) => c.text('Payload Too Large', 413) }), async (c) => {
@@ -255,7 +270,7 @@ export function verifyPages(deps: VerifyRouteDeps & { stylesheet: string }) {
     if ('limited' in looked) return looked.limited
     const other: Lang = lang === 'id' ? 'en' : 'id'
     const otherLangHref = number ? resultPath(number, other) : otherLanguage(c, url, lang)
-    return result(url, { lookup: looked.lookup, lang, typed, name, otherLangHref })
+    return result({ lookup: looked.lookup, lang, typed, name, otherLangHref })
   })
 
   app.get('/verifikasi/:number', async (c) => {
@@ -264,7 +279,7 @@ export function verifyPages(deps: VerifyRouteDeps & { stylesheet: string }) {
     const typed = c.req.param('number')
     const looked = await lookUpLimited(c, url, lang, typed)
     if ('limited' in looked) return looked.limited
-    return result(url, { lookup: looked.lookup, lang, typed, otherLangHref: otherLanguage(c, url, lang) })
+    return result({ lookup: looked.lookup, lang, typed, otherLangHref: otherLanguage(c, url, lang) })
   })
 
   app.get('/v/:number', async (c) => {
@@ -276,7 +291,7 @@ export function verifyPages(deps: VerifyRouteDeps & { stylesheet: string }) {
     const genuine = number !== undefined && signature !== '' && signatureValid(number, signature, deps.signingKey)
     const looked = await lookUpLimited(c, url, lang, typed, number ? { signature: genuine ? 'genuine' : 'not-genuine' } : {})
     if ('limited' in looked) return looked.limited
-    return result(url, { lookup: looked.lookup, lang, typed, genuine, otherLangHref: otherLanguage(c, url, lang) })
+    return result({ lookup: looked.lookup, lang, typed, genuine, otherLangHref: otherLanguage(c, url, lang) })
   })
 
   return app

@@ -45,6 +45,10 @@ export const TEXT = {
     id: 'Nama yang Anda ketik COCOK dengan nama pemegang sertifikat.',
     en: "The name you typed MATCHES the certificate holder's name.",
   },
+  nameLimited: {
+    id: 'Nama pemegang sertifikat ini sudah diperiksa {limit} kali hari ini, batas harian untuk melindungi pemegangnya dari tebakan. Data sertifikat di atas tetap berlaku; coba periksa nama lagi besok, atau pindai kode QR pada sertifikat untuk melihat nama lengkapnya.',
+    en: "This certificate holder's name has been checked {limit} times today, the daily limit that protects the holder from guessing. The certificate data above stands; check the name again tomorrow, or scan the QR code on the certificate to see the full name.",
+  },
   nameNoMatch: {
     id: 'Nama yang Anda ketik TIDAK COCOK dengan nama pemegang sertifikat.',
     en: "The name you typed does NOT match the certificate holder's name.",
@@ -120,3 +124,6 @@ export function formatMoment(date: Date | number, lang: Lang): string {
   }
   return last.text
 }
+
+/** Name checks answered per certificate and day (Jakarta) on the public page, for everyone together. */
+export const NAME_CHECKS_PER_DAY = 5

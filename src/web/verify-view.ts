@@ -5,7 +5,17 @@
  */
 import { type PublicCertificate, todayInJakarta, type VerifiedStatus } from '../core/certificates/verify.js'
 import { escapeHtml, Html, html, type Markup, renderMarkup } from './html.js'
-import { fill, formatDay, formatMoment, type Lang, TEXT, VERDICT_TEXT, VERDICT_WORD, type Verdict } from './verify-text.js'
+import {
+  fill,
+  formatDay,
+  formatMoment,
+  type Lang,
+  NAME_CHECKS_PER_DAY,
+  TEXT,
+  VERDICT_TEXT,
+  VERDICT_WORD,
+  type Verdict,
+} from './verify-text.js'
 
 export type PageProps = {
   lang: Lang
@@ -173,7 +183,9 @@ export function Checked(props: { lang: Lang; now: number; link: string }): Html 
   )
 }
 
-export function NameCheck(props: { lang: Lang; matches: boolean }): Html {
+export function NameCheck(props: { lang: Lang; matches: boolean | 'limited' }): Html {
+  if (props.matches === 'limited')
+    return html`<p class="name-check" data-name-match="limited">${fill(TEXT.nameLimited[props.lang], { limit: NAME_CHECKS_PER_DAY })}</p>`
   return html`
     <p class="name-check" data-name-match="${props.matches ? 'match' : 'no-match'}">
       ${props.matches ? TEXT.nameMatch[props.lang] : TEXT.nameNoMatch[props.lang]}

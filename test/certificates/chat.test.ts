@@ -6,9 +6,9 @@
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
-import { certificateAnswer, chatMask, readNumber, verificationPage } from '../../src/core/certificates/chat.js'
+import { CHAT_LOOKUPS_PER_HOUR, certificateAnswer, readNumber, verificationPage } from '../../src/core/certificates/chat.js'
 import { LOOKUP_ACTION } from '../../src/core/certificates/lookup-audit.js'
-import { lookUp } from '../../src/core/certificates/verify.js'
+import { lookUp, maskName } from '../../src/core/certificates/verify.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { auditLog, certificates } from '../../src/db/schema.js'
 import { fakeClock, inbound, testCore } from '../support/core.js'
@@ -48,7 +48,7 @@ describe('the answer for each state', () => {
         '✅ *VALID*\nSertifikat ini terdaftar dan berlaku.',
         [
           '• Nomor sertifikat: LSPS-2025-00042',
-          '• Nama pemegang: Sit∗ Rah∗∗∗∗∗∗ Nas∗∗∗∗∗',
+          '• Nama pemegang: Sit… Rah… Nas…',
           '• Skema: Pekerja Sosial',
           '• Jenjang: Pekerja Sosial Generalis',
           '• Penerbit: LSP Kemensos',
@@ -99,11 +99,32 @@ describe('the answer for each state', () => {
   })
 })
 
+describe('the hourly budget per chat', () => {
+  it(`answers ${CHAT_LOOKUPS_PER_HOUR} lookups an hour per chat, then says politely when to try again; other chats are not affected`, async () => {
+    const { say, clock } = setup()
+    for (let i = 0; i < CHAT_LOOKUPS_PER_HOUR; i++)
+      expect(await say(`cek LSPS-2024-${String(i).padStart(5, '0')}`)).toMatch(/VALID|TIDAK DITEMUKAN/)
+    const refused = await say(`cek ${VALID.number}`)
+    expect(refused).toContain(`Maaf, chat ini sudah memeriksa ${CHAT_LOOKUPS_PER_HOUR} sertifikat dalam satu jam`)
+    expect(refused).toContain('dalam 60 menit lagi')
+    expect(refused).not.toContain('Sit…')
+    // The menu's way in counts too.
+    expect(await say('4')).toContain('Ketik nomor sertifikat')
+    expect(await say(VALID.number)).toContain('sudah memeriksa')
+    const other = await core.engine.handle(inbound(`cek ${VALID.number}`, { chatId: 'someone-else' }))
+    expect(other[0]?.text).toContain('VALID')
+    clock.advance(3_600_000)
+    expect(await say(`cek ${VALID.number}`)).toContain('VALID')
+  })
+})
+
 describe('the masked name and the link', () => {
-  it('masks like the page, with "∗" instead of the markup star', () => {
-    expect(chatMask('Siti Rahmawati Nasution')).toBe('Sit∗ Rah∗∗∗∗∗∗ Nas∗∗∗∗∗')
-    expect(chatMask('I Made Wirawan')).toBe('I Mad∗ Wir∗∗∗∗')
-    expect(chatMask('  Ni   Luh  ')).toBe('N∗ L∗∗')
+  it('shows the start of each word and not its length: "Sit… Rah… Nas…", no markup star for the chat to bold', () => {
+    expect(maskName('Siti Rahmawati Nasution')).toBe('Sit… Rah… Nas…')
+    expect(maskName('Siti Rahma Nasution')).toBe(maskName('Siti Rahmawatiningsih Nasutionn'))
+    expect(maskName('I Made Wirawan')).toBe('I… Mad… Wir…')
+    expect(maskName('  Ni   Luh  ')).toBe('N… L…')
+    expect(maskName('𝒜𝒷𝒸𝒹 Ab')).toBe('𝒜𝒷𝒸… A…')
   })
 
   it('is absolute with PUBLIC_BASE_URL (a trailing slash or not), relative without', async () => {

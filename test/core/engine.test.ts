@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import fc from 'fast-check'
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
-import { createEngine } from '../../src/core/engine.js'
+import { createEngine, MAX_TEXT_LENGTH } from '../../src/core/engine.js'
 import { runHousekeeping } from '../../src/core/housekeeping.js'
 import { closeDatabase, openDatabase } from '../../src/db/client.js'
 import { fakeClock, inbound, testCore } from '../support/core.js'
@@ -15,6 +15,20 @@ const dirs: string[] = []
 afterEach(() => {
   if (core?.db.$client.open) closeDatabase(core.db)
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+describe('a message over MAX_TEXT_LENGTH', () => {
+  it('is not read: the reply says so in English too, and the person stays at the same step', async () => {
+    core = testCore()
+    expect((await core.engine.handle(inbound('6')))[0]?.text).toContain('Langkah 1 dari 4')
+    const [long] = await core.engine.handle(inbound('x'.repeat(MAX_TEXT_LENGTH + 1)))
+    expect(long?.text).toContain('terlalu panjang (2.001 karakter; paling banyak 2.000)')
+    expect(long?.text).toContain('Langkah 1 dari 4')
+    expect((await core.engine.handle(inbound('1')))[0]?.text).toContain('Langkah 2 dari 4')
+    await core.engine.handle(inbound('english'))
+    const [english] = await core.engine.handle(inbound('y'.repeat(3000)))
+    expect(english?.text).toContain('too long (3,000 characters; at most 2,000)')
+  })
 })
 
 describe('duplicate delivery', () => {

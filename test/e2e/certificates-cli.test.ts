@@ -116,7 +116,7 @@ describe('npm run cli -- import certificates', () => {
     expect(imported.exit.code).toBe(0)
     const found = await fetch(api)
     expect(found.status).toBe(200)
-    expect(await found.json()).toMatchObject({ number: 'LSPS-2025-00042', status: 'valid', holderName: 'Bud* San****' })
+    expect(await found.json()).toMatchObject({ number: 'LSPS-2025-00042', status: 'valid', holderName: 'Bud… San…' })
 
     const chat = await runChat({
       dbPath: temp.dbPath,
@@ -125,7 +125,7 @@ describe('npm run cli -- import certificates', () => {
     })
     expect(chat.exit).toEqual({ code: 0, signal: null })
     expect(chat.stdout).toContain('✅ *VALID*')
-    expect(chat.stdout).toContain('• Nama pemegang: Bud∗ San∗∗∗∗')
+    expect(chat.stdout).toContain('• Nama pemegang: Bud… San…')
     expect(chat.stdout).toContain(`🔗 Halaman verifikasi: ${BASE}/verifikasi/LSPS202500042`)
     expect(chat.stdout).toContain('⛔ *DICABUT*')
     expect(chat.stdout).toContain('• Alasan: Dokumen portofolio terbukti tidak sah')

@@ -173,6 +173,7 @@ describe('server with only DATABASE_PATH and PORT', () => {
       NODE_ENV: 'production',
       DATA_ENCRYPTION_KEY: 'ab'.repeat(32),
       CERT_SIGNING_KEY: 'cd'.repeat(32),
+      PUBLIC_BASE_URL: 'https://sertifikasi.example.id',
     })
     expect((await health(port)).status).toBe(200)
     expect(await stop(server)).toMatchObject({ code: 0 })

@@ -12,6 +12,7 @@ import { signNumber } from '../../src/core/certificates/verify.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { auditLog, certificates } from '../../src/db/schema.js'
 import { createWebApp } from '../../src/web/app.js'
+import type { TrustedProxy } from '../../src/web/rate-limit.js'
 import { fakeClock, testCore } from './core.js'
 
 export const KEY = 'test-signing-key-0123456789abcdef0123456789'
@@ -96,7 +97,7 @@ export type Fixture = {
   close: () => void
 }
 
-export function verifyFixture(options: { limit?: number; trustProxy?: boolean } = {}): Fixture {
+export function verifyFixture(options: { limit?: number; proxy?: TrustedProxy; publicBaseUrl?: string } = {}): Fixture {
   const clock = fakeClock(NOW)
   const core = testCore({ clock: clock.now })
   for (const cert of Object.values(CERTS)) core.db.insert(certificates).values(cert).run()
@@ -108,12 +109,13 @@ export function verifyFixture(options: { limit?: number; trustProxy?: boolean } 
     clock: clock.now,
     channels: () => ({ console: 'on' }),
     checkDatabase: () => undefined,
+    proxy: options.proxy,
     verify: {
       db: core.db,
       signingKey: KEY,
       audit,
       ratePerMinute: options.limit ?? 10_000,
-      trustProxy: options.trustProxy ?? false,
+      ...(options.publicBaseUrl && { publicBaseUrl: options.publicBaseUrl }),
     },
   })
   let broken: { mockRestore: () => void } | undefined

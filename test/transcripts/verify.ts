@@ -2,8 +2,7 @@
  * "Verifikasi sertifikat" (menu 4, "cek <nomor>", Telegram /cek), for every channel's driver (see
  * core.ts). The table in index.ts seeds each fresh database with `seedCertificates` and starts
  * the core with `VERIFY_ENV` (PUBLIC_BASE_URL, so links are absolute). One certificate in each
- * state, with fixed dates, so every answer is known word for word. Masked names are written with
- * "∗" (U+2217) in the chat, where "*" is bold markup.
+ * state, with fixed dates, so every answer is known word for word.
  */
 import type { Db } from '../../src/db/client.js'
 import { certificates } from '../../src/db/schema.js'
@@ -15,10 +14,10 @@ export const VERIFY_ENV = { PUBLIC_BASE_URL: VERIFY_BASE_URL }
 export const VALID = {
   number: 'LSPS-2025-00042',
   holder: 'Siti Rahmawati Nasution',
-  masked: 'Sit∗ Rah∗∗∗∗∗∗ Nas∗∗∗∗∗',
+  masked: 'Sit… Rah… Nas…',
   link: `${VERIFY_BASE_URL}/verifikasi/LSPS202500042`,
 }
-export const EXPIRED = { number: 'LSPS-2015-00311', holder: 'I Made Wirawan', masked: 'I Mad∗ Wir∗∗∗∗' }
+export const EXPIRED = { number: 'LSPS-2015-00311', holder: 'I Made Wirawan', masked: 'I… Mad… Wir…' }
 export const REVOKED = {
   number: 'LSPS-2023-00901',
   holder: 'Hendra Gunawan',
@@ -135,7 +134,7 @@ export const VERIFY_TRANSCRIPTS: Record<string, Transcript> = {
         '⛔ *DICABUT*',
         'Sertifikat ini telah dicabut dan tidak berlaku lagi.',
         `• Nomor sertifikat: ${REVOKED.number}`,
-        '• Nama pemegang: Hen∗∗∗ Gun∗∗∗∗',
+        '• Nama pemegang: Hen… Gun…',
         '• Jenjang: Asisten Pekerja Sosial',
         `• Alasan: ${REVOKED.reason}`,
         '• Dicabut pada: 10 Februari 2026',
@@ -148,7 +147,7 @@ export const VERIFY_TRANSCRIPTS: Record<string, Transcript> = {
       bot: [
         '⏸️ *DIBEKUKAN*',
         'Sertifikat ini sedang dibekukan dan untuk sementara tidak berlaku.',
-        '• Nama pemegang: Mar∗∗ Fra∗∗∗∗∗∗ Lak∗',
+        '• Nama pemegang: Mar… Fra… Lak…',
         `• Alasan: ${SUSPENDED.reason}`,
         '• Dibekukan sejak: 2 Maret 2026',
       ],

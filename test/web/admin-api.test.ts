@@ -9,8 +9,10 @@ import type { Core } from '../../src/bootstrap.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { importSessions } from '../../src/core/sessions/import.js'
 import { closeDatabase } from '../../src/db/client.js'
-import { bimtekSessions, people, registrations } from '../../src/db/schema.js'
-import { ADMIN_AUTH, adminWebApp } from '../support/admin-api.js'
+import { auditLog, bimtekSessions, people, registrations } from '../../src/db/schema.js'
+import { REGISTRATIONS_DOWNLOAD } from '../../src/web/admin-api.js'
+import { adminActor } from '../../src/web/admin-auth.js'
+import { ADMIN_AUTH, ADMIN_TOKEN, adminWebApp } from '../support/admin-api.js'
 import { testCore } from '../support/core.js'
 import { day, SESSION, sessionsFile } from '../support/sessions-csv.js'
 
@@ -232,6 +234,42 @@ describe('GET /api/v1/admin/sessions/:id/registrations', () => {
     const response = await get(`/sessions/${id}/registrations`)
     expect(response.status).toBe(400)
     expect(await response.json()).toMatchObject({ error: { code: 'INVALID_ID' } })
+  })
+
+  it('every download of names and phones is audited: which token, from which address, which session, format and rows', async () => {
+    const session = seedRegistrations()
+    await get(`/sessions/${session}/registrations`)
+    await web.request(
+      `/api/v1/admin/sessions/${session}/registrations?format=csv`,
+      {
+        headers: ADMIN_AUTH,
+      },
+      { incoming: { socket: { remoteAddress: '203.0.113.77' } } },
+    )
+    const rows = core.db.select().from(auditLog).where(eq(auditLog.action, REGISTRATIONS_DOWNLOAD)).all()
+    const count = (await (await get(`/sessions/${session}/registrations`)).json()).registrations.length
+    expect(rows.map((row) => ({ ...row, id: undefined, at: undefined, details: JSON.parse(row.details ?? '{}') }))).toEqual([
+      {
+        id: undefined,
+        at: undefined,
+        actor: adminActor(ADMIN_TOKEN),
+        action: REGISTRATIONS_DOWNLOAD,
+        entity: 'bimtek_session',
+        entityId: String(session),
+        details: { format: 'json', rows: count, client: 'unknown' },
+      },
+      {
+        id: undefined,
+        at: undefined,
+        actor: adminActor(ADMIN_TOKEN),
+        action: REGISTRATIONS_DOWNLOAD,
+        entity: 'bimtek_session',
+        entityId: String(session),
+        details: { format: 'csv', rows: count, client: '203.0.113.77' },
+      },
+    ])
+    expect(adminActor(ADMIN_TOKEN)).toMatch(/^admin-token:[0-9a-f]{8}$/)
+    expect(JSON.stringify(rows)).not.toContain(ADMIN_TOKEN)
   })
 
   it('an unknown session is a 404 SESSION_NOT_FOUND', async () => {

@@ -20,7 +20,7 @@ beforeEach(() => {
   core = testCore()
   api = new Hono().route(
     '/api/v1/admin',
-    adminApi({ db: core.db, vault: core.vault, reminders: DEFAULT_REMINDER_SETTINGS, clock: () => new Date() }),
+    adminApi({ db: core.db, vault: core.vault, reminders: DEFAULT_REMINDER_SETTINGS, clock: () => new Date(), actor: 'test' }),
   )
 })
 afterEach(() => closeDatabase(core.db))

@@ -5,6 +5,7 @@
 import pino from 'pino'
 import { describe, expect, it } from 'vitest'
 import type { ConnectionState } from '../../src/bots/whatsapp/connection.js'
+import { ADMIN_FAILURES_PER_WINDOW } from '../../src/web/admin-auth.js'
 import { createWebApp } from '../../src/web/app.js'
 
 const TOKEN = 'f3a9c1d2e4b5a6978877665544332211aabbccdd'
@@ -95,6 +96,51 @@ describe('admin routes with ADMIN_TOKEN', () => {
     const response = await web.request('/healthz')
     expect(response.status).toBe(200)
     expect(await response.json()).toMatchObject({ status: 'ok' })
+  })
+})
+
+describe('wrong admin tokens', () => {
+  it(`are throttled per address: after ${ADMIN_FAILURES_PER_WINDOW} the address gets 429 until the window ends (the right token too); others are not affected`, async () => {
+    let now = Date.parse('2026-11-23T02:00:00Z')
+    const lines: string[] = []
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) })
+    const web = createWebApp({
+      version: '0',
+      logger,
+      clock: () => new Date(now),
+      channels: () => ({}),
+      checkDatabase: () => undefined,
+      adminToken: TOKEN,
+      proxy: { header: 'x-real-ip' },
+    })
+    const from = (address: string, headers: Record<string, string>) =>
+      web.request('/api/v1/admin/sessions', { headers: { 'X-Real-IP': address, ...headers } })
+    const wrong = { Authorization: `Bearer ${TOKEN.slice(0, -4)}beef` }
+    for (let i = 0; i < ADMIN_FAILURES_PER_WINDOW; i++) expect((await from('203.0.113.9', wrong)).status).toBe(401)
+    const refused = await from('203.0.113.9', bearer)
+    expect(refused.status).toBe(429)
+    expect(await refused.json()).toEqual({ error: { code: 'TOO_MANY_ATTEMPTS' } })
+    const wait = Number(refused.headers.get('Retry-After'))
+    expect(wait).toBeGreaterThan(0)
+    expect(wait).toBeLessThanOrEqual(15 * 60)
+    expect((await from('203.0.113.9', {})).status).toBe(429)
+    expect((await from('198.51.100.4', bearer)).status).not.toBe(429)
+    now += wait * 1000
+    expect((await from('203.0.113.9', bearer)).status).not.toBe(429)
+    // Each wrong token is logged with the address and the path, never what was presented.
+    const logged = lines.map((line) => JSON.parse(line) as { msg: string; client?: string; path?: string })
+    expect(logged.filter((entry) => entry.msg === 'admin: wrong token')).toHaveLength(ADMIN_FAILURES_PER_WINDOW)
+    expect(logged.find((entry) => entry.msg === 'admin: wrong token')).toMatchObject({
+      client: '203.0.113.9',
+      path: '/api/v1/admin/sessions',
+    })
+    expect(lines.join('')).not.toContain(TOKEN.slice(0, -4))
+  })
+
+  it('no credentials at all (a browser asking for the login prompt) is not counted as a guess', async () => {
+    const web = app({ adminToken: TOKEN })
+    for (let i = 0; i < ADMIN_FAILURES_PER_WINDOW + 5; i++) expect((await web.request('/admin/whatsapp')).status).toBe(401)
+    expect((await web.request('/admin/whatsapp', { headers: bearer })).status).toBe(200)
   })
 })
 

@@ -4,8 +4,11 @@
  * cannot be a number (shown back escaped), and numbers as people type them.
  */
 import fc from 'fast-check'
+import pino from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { signNumber } from '../../src/core/certificates/verify.js'
+import { createWebApp } from '../../src/web/app.js'
+import { NAME_CHECKS_PER_DAY } from '../../src/web/verify-text.js'
 import { CERTS, type Fixture, signedPath, verdict, verifyFixture, visibleText } from '../support/verify-fixture.js'
 
 let f: Fixture
@@ -62,22 +65,22 @@ describe('the form at /verifikasi', () => {
 
 describe('a result at /verifikasi/<number>', () => {
   it.each([
-    ['valid', CERTS.valid, 'VALID', 'Sertifikat ini terdaftar dan berlaku.', 'Sit* Rah****** Nas*****'],
-    ['valid on its last day', CERTS.lastDay, 'VALID', 'Sertifikat ini terdaftar dan berlaku.', 'Thé***** Ñov******'],
+    ['valid', CERTS.valid, 'VALID', 'Sertifikat ini terdaftar dan berlaku.', 'Sit… Rah… Nas…'],
+    ['valid on its last day', CERTS.lastDay, 'VALID', 'Sertifikat ini terdaftar dan berlaku.', 'Thé… Ñov…'],
     [
       'expired',
       CERTS.expired,
       'KEDALUWARSA',
       'Sertifikat ini terdaftar, tetapi masa berlakunya telah habis pada 22 November 2026.',
-      'I Mad* Wir****',
+      'I… Mad… Wir…',
     ],
-    ['revoked', CERTS.revoked, 'DICABUT', 'Sertifikat ini telah dicabut dan tidak berlaku lagi.', 'Hen*** Gun****'],
+    ['revoked', CERTS.revoked, 'DICABUT', 'Sertifikat ini telah dicabut dan tidak berlaku lagi.', 'Hen… Gun…'],
     [
       'suspended',
       CERTS.suspended,
       'DIBEKUKAN',
       'Sertifikat ini sedang dibekukan dan untuk sementara tidak berlaku.',
-      'Mar** Fra****** Lak*',
+      'Mar… Fra… Lak…',
     ],
   ])('%s: says so plainly, with the record and the name masked', async (_, cert, word, sentence, masked) => {
     const { html, text, verdict: box } = await page(`/verifikasi/${cert.displayNumber}`)
@@ -144,9 +147,33 @@ describe('a result at /verifikasi/<number>', () => {
     expect(text).toContain('Nomor sertifikat LSPS-2024-00009')
   })
 
-  it('prints: the address of the result is on the page for the printout', async () => {
+  it('prints: the address of the result is on the page for the printout, relative without PUBLIC_BASE_URL', async () => {
     const { html } = await page('/verifikasi/lsps-2024-00009')
-    expect(html).toContain('<p class="checked print-only">Tautan hasil ini: http://localhost/verifikasi/LSPS202400009</p>')
+    expect(html).toContain('<p class="checked print-only">Tautan hasil ini: /verifikasi/LSPS202400009</p>')
+  })
+
+  it('prints PUBLIC_BASE_URL, never the Host the request names (a client chooses it)', async () => {
+    const web = verifyFixture({ publicBaseUrl: 'https://sertifikasi.example.id/' })
+    try {
+      for (const path of ['/verifikasi/lsps-2024-00009', '/verifikasi/LSPS-2024-99999']) {
+        // @hono/node-server builds the request's URL from its Host header.
+        const response = await web.request(`http://phishing.example${path}`, { headers: { Host: 'phishing.example' } })
+        const html = await response.text()
+        expect(html).toContain(
+          `Tautan hasil ini: https://sertifikasi.example.id/verifikasi/${path.endsWith('9999') ? 'LSPS202499999' : 'LSPS202400009'}</p>`,
+        )
+        expect(html).not.toContain('phishing.example')
+      }
+      const bare = verifyFixture()
+      const html = await (
+        await bare.request('http://phishing.example/verifikasi/LSPS202400009', { headers: { Host: 'phishing.example' } })
+      ).text()
+      expect(html).toContain('Tautan hasil ini: /verifikasi/LSPS202400009</p>')
+      expect(html).not.toContain('phishing.example')
+      bare.close()
+    } finally {
+      web.close()
+    }
   })
 })
 
@@ -235,7 +262,7 @@ describe('the optional holder name', () => {
     expect(html).toContain('data-name-match="no-match">Nama yang Anda ketik TIDAK COCOK dengan nama pemegang sertifikat.</p>')
     expect(html).not.toContain('Rahmawati')
     expect(html).not.toContain('Rahma ')
-    expect(html).toContain('Sit* Rah****** Nas*****')
+    expect(html).toContain('Sit… Rah… Nas…')
   })
 
   it('in English, with the language link going to the result without the name', async () => {
@@ -244,6 +271,44 @@ describe('the optional holder name', () => {
     expect(html).toContain('data-name-match="match">The name you typed MATCHES the certificate holder&#39;s name.</p>')
     expect(verdict(html)?.text).toContain('REVOKED')
     expect(html).toContain('<a href="/verifikasi/LSPS202300901" lang="id" hreflang="id">Bahasa Indonesia</a>')
+  })
+
+  it(`answers ${NAME_CHECKS_PER_DAY} name checks per certificate and day, from any address and any instance; then says so, and the next day again`, async () => {
+    const check = (name: string, address: string) =>
+      f.post({ nomor: 'LSPS-2024-00009', nama: name }, address).then(async (r) => {
+        const match = /data-name-match="([a-z-]+)"/.exec(await r.text())?.[1]
+        return `${r.status} ${match}`
+      })
+    const answers = []
+    for (let i = 0; i < NAME_CHECKS_PER_DAY; i++) answers.push(await check(`Siti Guess${i}`, `203.0.113.${i}`))
+    expect(answers).toEqual(Array(NAME_CHECKS_PER_DAY).fill('200 no-match'))
+    // The right name, from a new address: still not answered, the certificate is shown all the same.
+    const limited = await f.post({ nomor: 'LSPS-2024-00009', nama: 'Siti Rahmawati Nasution' }, '198.51.100.200')
+    const html = await limited.text()
+    expect(verdict(html)?.status).toBe('valid')
+    expect(html).toContain(`sudah diperiksa ${NAME_CHECKS_PER_DAY} kali hari ini`)
+    expect(html).not.toContain('COCOK')
+    // Another instance on the same database (or this one after a restart) counts the same.
+    const other = createWebApp({
+      version: '0',
+      logger: pino({ level: 'silent' }),
+      clock: f.clock.now,
+      channels: () => ({}),
+      checkDatabase: () => undefined,
+      verify: { db: f.core.db, signingKey: 'k'.repeat(32), ratePerMinute: 100 },
+    })
+    const again = await other.request('/verifikasi', {
+      method: 'POST',
+      body: new URLSearchParams({ nomor: 'LSPS-2024-00009', nama: 'Siti Rahmawati Nasution' }).toString(),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    })
+    expect(await again.text()).toContain('data-name-match="limited"')
+    // Another certificate has its own budget.
+    expect(await f.post({ nomor: 'LSPS-2023-00901', nama: 'hendra gunawan' }).then((r) => r.text())).toContain(
+      'data-name-match="match"',
+    )
+    f.clock.advance(24 * 3_600_000)
+    expect(await check('Siti Rahmawati Nasution', '203.0.113.1')).toBe('200 match')
   })
 
   it('is not checked against a number nobody holds', async () => {
@@ -286,7 +351,7 @@ describe('the signed link from the QR code: /v/<number>?s=<signature>', () => {
     expect(box?.status).toBe('valid')
     expect(html).toContain('<div class="notice notice-warning" role="alert" data-signature="not-genuine">')
     expect(text).toContain('Tautan ini TIDAK ASLI: tanda tangannya tidak cocok dengan nomor sertifikat')
-    expect(html).toContain('<span data-holder="masked">Sit* Rah****** Nas*****</span>')
+    expect(html).toContain('<span data-holder="masked">Sit… Rah… Nas…</span>')
     expect(html).not.toContain('Rahmawati')
   })
 

@@ -7,10 +7,11 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
+import { createRateLimiter } from '../../src/core/rate-limiter.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { certificates } from '../../src/db/schema.js'
 import { createWebApp } from '../../src/web/app.js'
-import { addressKey, createRateLimiter } from '../../src/web/rate-limit.js'
+import { addressKey } from '../../src/web/rate-limit.js'
 import { testCore } from '../support/core.js'
 import { CERTS, type Fixture, KEY, signedPath, verdict, verifyFixture } from '../support/verify-fixture.js'
 
@@ -170,17 +171,43 @@ describe('rate limit per client', () => {
     }
   })
 
-  it('with TRUST_PROXY counts the address the proxy reports: the last X-Forwarded-For entry, else X-Real-IP', async () => {
-    const web = fixture({ limit: 1, trustProxy: true })
+  describe('behind a trusted proxy, only the header it writes counts', () => {
     const proxy = '10.0.0.2'
-    const viaProxy = (headers: Record<string, string>) =>
+    const statusVia = (web: Fixture, headers: Record<string, string>) =>
       web.request('/api/v1/certificates/LSPS202400009', { address: proxy, headers }).then((r) => r.status)
-    expect(await viaProxy({ 'X-Forwarded-For': '198.51.100.1' })).toBe(200)
-    expect(await viaProxy({ 'X-Forwarded-For': '198.51.100.2' })).toBe(200)
-    // A client that puts a made-up address in front still has its own (the proxy appends it).
-    expect(await viaProxy({ 'X-Forwarded-For': '192.0.2.99, 198.51.100.1' })).toBe(429)
-    expect(await viaProxy({ 'X-Real-IP': '198.51.100.3' })).toBe(200)
-    expect(await viaProxy({ 'X-Real-IP': '198.51.100.3' })).toBe(429)
+
+    it('x-real-ip: one client rotating X-Forwarded-For stays one client', async () => {
+      const web = fixture({ limit: 2, proxy: { header: 'x-real-ip' } })
+      const statuses = []
+      for (let i = 0; i < 5; i++)
+        statuses.push(await statusVia(web, { 'X-Real-IP': '198.51.100.1', 'X-Forwarded-For': `192.0.2.${i}` }))
+      expect(statuses).toEqual([200, 200, 429, 429, 429])
+      expect(await statusVia(web, { 'X-Real-IP': '198.51.100.2' })).toBe(200)
+    })
+
+    it('x-forwarded-for with one proxy: the last entry (the one the proxy appended), whatever the client put before it', async () => {
+      const web = fixture({ limit: 2, proxy: { header: 'x-forwarded-for', hops: 1 } })
+      const statuses = []
+      for (let i = 0; i < 5; i++)
+        statuses.push(await statusVia(web, { 'X-Forwarded-For': `192.0.2.${i}, 198.51.100.1`, 'X-Real-IP': `192.0.2.${i}` }))
+      expect(statuses).toEqual([200, 200, 429, 429, 429])
+      expect(await statusVia(web, { 'X-Forwarded-For': '198.51.100.2' })).toBe(200)
+    })
+
+    it('x-forwarded-for with two proxies: the second entry from the right; the first proxy is not the client', async () => {
+      const web = fixture({ limit: 1, proxy: { header: 'x-forwarded-for', hops: 2 } })
+      // The CDN appended the client (198.51.100.1), the load balancer appended the CDN (10.1.1.1).
+      expect(await statusVia(web, { 'X-Forwarded-For': '192.0.2.1, 198.51.100.1, 10.1.1.1' })).toBe(200)
+      expect(await statusVia(web, { 'X-Forwarded-For': '192.0.2.2, 198.51.100.1, 10.1.1.1' })).toBe(429)
+      expect(await statusVia(web, { 'X-Forwarded-For': '198.51.100.3, 10.1.1.1' })).toBe(200)
+    })
+
+    it('a header the proxy did not fill in (too few entries, not an address) counts as the proxy itself: one budget for all such', async () => {
+      const web = fixture({ limit: 1, proxy: { header: 'x-forwarded-for', hops: 2 } })
+      expect(await statusVia(web, { 'X-Forwarded-For': '198.51.100.1' })).toBe(200)
+      expect(await statusVia(web, { 'X-Forwarded-For': 'not-an-address, 10.1.1.1' })).toBe(429)
+      expect(await statusVia(web, {})).toBe(429)
+    })
   })
 
   it('counts an IPv6 /64 as one client, and an IPv4-mapped address as the IPv4 address', async () => {
@@ -224,7 +251,7 @@ describe('rate limit per client', () => {
       clock: () => new Date(),
       channels: () => ({}),
       checkDatabase: () => undefined,
-      verify: { db: core.db, signingKey: KEY, ratePerMinute: 2, trustProxy: false },
+      verify: { db: core.db, signingKey: KEY, ratePerMinute: 2 },
     })
     const server = serve({ fetch: web.fetch, port: 0, hostname: '127.0.0.1' })
     await new Promise((resolve) => server.once('listening', resolve))

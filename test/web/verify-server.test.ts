@@ -30,7 +30,7 @@ it('serves the page, the QR link and the API from the demo dataset, limits a cli
   expect(page.status).toBe(200)
   const html = await page.text()
   expect(html).toContain('data-status="revoked"')
-  expect(html).toContain('Hen*** Gun****')
+  expect(html).toContain('Hen… Gun…')
   expect(html).not.toContain('Hendra')
 
   const signed = await get(`/v/DEMOLSPS202300901?s=${signNumber('DEMOLSPS202300901', DEV_CERT_SIGNING_KEY)}`)
@@ -40,7 +40,7 @@ it('serves the page, the QR link and the API from the demo dataset, limits a cli
   expect(await api.json()).toMatchObject({
     number: 'DEMO-LSPS-2024-00902',
     status: 'suspended',
-    holderName: 'Mar** Fra****** Lak*',
+    holderName: 'Mar… Fra… Lak…',
   })
   expect((await get('/api/v1/certificates/DEMO-LSPS-2099-00001')).status).toBe(404)
   const limited = await get('/api/v1/certificates/DEMO-LSPS-2024-00902')

@@ -9,6 +9,7 @@ import { z } from 'zod'
 import type { Feature, TypedCommand } from '../engine.js'
 import { type FlowDefinition, type FlowStep, repeatStep, startFlow } from '../flows/flow.js'
 import { fill, t } from '../messages.js'
+import { createRateLimiter } from '../rate-limiter.js'
 import { formatDate } from '../text/dates.js'
 import type { Outcome, TurnContext } from '../turn.js'
 import type { Language, Reply, Text } from '../types.js'
@@ -30,7 +31,15 @@ export type CertificateChatDeps = {
   /** PUBLIC_BASE_URL: links are absolute with it, relative ("/verifikasi/…") without. */
   baseUrl?: string | undefined
   audit?: ChatLookupAudit | undefined
+  /** The time, for the hourly budget of lookups per chat. */
+  clock: () => Date
 }
+
+/**
+ * Lookups per chat and hour: plenty for a person checking their own or a colleague's certificate,
+ * too few to walk the register number by number (the page and API have their own limit per address).
+ */
+export const CHAT_LOOKUPS_PER_HOUR = 20
 
 export const VERIFY_FLOW_ID = 'verifikasi'
 
@@ -71,6 +80,10 @@ const texts = {
   suspendedOn: { id: 'Dibekukan sejak', en: 'Suspended since' },
   masked: { id: 'Nama disamarkan untuk melindungi data pribadi.', en: 'The name is partly hidden to protect personal data.' },
   link: { id: '🔗 Halaman verifikasi: {link}', en: '🔗 Verification page: {link}' },
+  limited: {
+    id: 'Maaf, chat ini sudah memeriksa {limit} sertifikat dalam satu jam. Untuk melindungi data pemegang sertifikat, pemeriksaan berikutnya bisa dilakukan dalam {minutes} menit lagi. Bila perlu memeriksa banyak sertifikat sekaligus, hubungi petugas dengan mengetik "petugas".',
+    en: 'Sorry, this chat has checked {limit} certificates within an hour. To protect certificate holders, the next check is possible in {minutes} minutes. If you need to check many certificates at once, type "petugas" to contact staff.',
+  },
   another: {
     id: 'Ketik "cek <nomor>" untuk memeriksa sertifikat lain, atau "menu".',
     en: 'Type "cek <number>" to check another certificate, or "menu".',
@@ -87,12 +100,6 @@ const calendarDay = (day: string, lang: Language) => formatDate(new Date(`${day}
 /** The day of an instant in Jakarta, as `calendarDay`. */
 const dayOf = (at: Date, lang: Language) => calendarDay(todayInJakarta(at), lang)
 
-/**
- * The masked name as the page shows it, with "∗" (U+2217) for "*": in the chat "*" is bold markup
- * (Telegram would bold " Rah" in "Sit* Rah******", WhatsApp may too).
- */
-export const chatMask = (name: string) => maskName(name).replace(/\*/g, '∗')
-
 /** The answer about one certificate, or about a number nobody issued: what the page shows. */
 export function certificateAnswer(found: Exclude<Lookup, { kind: 'invalid' }>, lang: Language, baseUrl?: string): Reply {
   const outcome: LookupOutcome = found.kind === 'found' ? found.status : 'not-found'
@@ -106,7 +113,7 @@ export function certificateAnswer(found: Exclude<Lookup, { kind: 'invalid' }>, l
   const row = (label: Text, value: string) => `• ${t(lang, label)}: ${value}`
   const details = [
     row(texts.number, c.displayNumber),
-    row(texts.holder, chatMask(c.holderName)),
+    row(texts.holder, maskName(c.holderName)),
     row(texts.scheme, c.scheme),
     ...(c.level ? [row(texts.level, c.level)] : []),
     row(texts.issuer, c.issuer),
@@ -151,8 +158,12 @@ const COMMAND = /^\/?(?:cek|verifikasi|verify)\s+([\s\S]+)$/i
 /** What may follow "cek" when someone means "check a certificate" without giving the number. */
 const NO_NUMBER = new Set(['', 'saya', 'sertifikat', 'sertifikat saya', 'nomor', 'nomor sertifikat', 'certificate', 'keaslian'])
 
-export function createCertificateCheck(deps: CertificateChatDeps = {}): { feature: Feature; command: TypedCommand } {
+export function createCertificateCheck(deps: CertificateChatDeps): { feature: Feature; command: TypedCommand } {
+  const limiter = createRateLimiter({ limit: CHAT_LOOKUPS_PER_HOUR, windowMs: 3_600_000, now: () => deps.clock().getTime() })
   const answer = (ctx: TurnContext, number: string): Reply => {
+    const wait = limiter.take(`${ctx.inbound.channel}\u0000${ctx.inbound.chatId}`)
+    if (wait > 0)
+      return { text: fill(t(ctx.lang, texts.limited), { limit: CHAT_LOOKUPS_PER_HOUR, minutes: Math.ceil(wait / 60) }) }
     const found = lookUp(ctx.db, number, todayInJakarta(ctx.now))
     const entry: LookupEntry & { channel: 'chat' } =
       found.kind === 'found'

@@ -68,50 +68,21 @@ export function statusOf(certificate: Pick<CertificateRow, 'status' | 'expiresAt
   return certificate.expiresAt < today ? 'expired' : 'valid'
 }
 
-/** "Siti Rahmawati Nasution" → "Sit* Rah******* Nas*****": enough to recognise, not to learn. */
+/**
+ * "Siti Rahmawati Nasution" → "Sit… Rah… Nas…": enough to recognise the holder, not to learn the
+ * name, nor how long each word is (one star per hidden letter told that, and narrowed a guess).
+ * Words of up to three letters show one ("I Made" → "I… Mad…").
+ */
 export function maskName(name: string): string {
-  // Letters are counted as code points; without surrogate pairs those are the string's own units.
-  if (/[\uD800-\uDFFF]/.test(name)) return maskWords(name)
-  const text = name.trim()
   let out = ''
-  let start = -1
-  for (let i = 0; i <= text.length; i++) {
-    const code = i < text.length ? text.charCodeAt(i) : 32
-    if (!isSpace(code)) {
-      if (start < 0) start = i
-      continue
-    }
-    if (start < 0) continue
-    const letters = i - start
-    const shown = letters <= 3 ? 1 : 3
-    if (out !== '') out += ' '
-    const hidden = letters - shown
-    out += text.slice(start, start + shown) + (hidden <= STARS.length ? STARS.slice(0, hidden) : '*'.repeat(hidden))
-    start = -1
+  for (const word of name.trim().split(/\s+/)) {
+    if (word === '') continue
+    // Letters are counted as code points; without surrogate pairs those are the string's own units.
+    const letters = /[\uD800-\uDFFF]/.test(word) ? Array.from(word) : word
+    const head = letters.slice(0, letters.length <= 3 ? 1 : 3)
+    out += `${out === '' ? '' : ' '}${typeof head === 'string' ? head : head.join('')}…`
   }
-  // A name of white space only: one empty word, as splitting it gives.
   return out
-}
-
-/** The stars of most words, cut to length (a longer word has them made). */
-const STARS = '*'.repeat(64)
-
-/** What `\s` matches, for the characters that occur in names (anything unusual takes the slow way). */
-const isSpace = (code: number) => code === 32 || (code >= 9 && code <= 13) || (code > 127 && /\s/.test(String.fromCharCode(code)))
-
-/** The general way: words split on white space, letters counted as code points. */
-function maskWords(name: string): string {
-  const units = !/[\uD800-\uDFFF]/.test(name)
-  return name
-    .trim()
-    .split(/\s+/)
-    .map((word) => {
-      const letters = units ? word.length : [...word].length
-      const shown = letters <= 3 ? 1 : 3
-      const head = units ? word.slice(0, shown) : [...word].slice(0, shown).join('')
-      return `${head}${'*'.repeat(Math.max(0, letters - shown))}`
-    })
-    .join(' ')
 }
 
 const comparable = (name: string) =>

@@ -156,7 +156,13 @@ function buildMatcher(content: KnowledgeBase, tuning: MatcherTuning, cache: Netw
       combineWith: 'OR',
     },
   })
-  const join = (texts: string[]) => texts.flatMap(termsOf).join(' ')
+  /** Every term in the index: a question's other terms can add nothing to a score. */
+  const indexed = new Set<string>()
+  const join = (texts: string[]) => {
+    const terms = texts.flatMap(termsOf)
+    for (const term of terms) indexed.add(term)
+    return terms.join(' ')
+  }
   // Words only out-of-scope subjects use ("umroh", "saham", "paspor"): a question that has one is
   // about something else, even when it also has a word of ours ("biaya umroh").
   const topicTerms = new Set(
@@ -190,7 +196,15 @@ function buildMatcher(content: KnowledgeBase, tuning: MatcherTuning, cache: Netw
     const weak = query.some((term) => !WEAK_TERMS.has(term)) ? tuning.weakTerm : 1
     const weight = (term: string) => (WEAK_TERMS.has(term) ? weak : 1)
     const total = query.reduce((sum, term) => sum + weight(term), 0)
-    const results = index.search(query.join(' '), { boostTerm: weight })
+    // Each indexed term searched once, weighted by how often it occurs: the same scores as searching
+    // every occurrence (BM25 adds them up), at a cost bounded by the vocabulary rather than by the
+    // length of the message ("ab2" typed 600 times is two terms, not 1,200 searches).
+    const counts = new Map<string, number>()
+    for (const term of query) if (indexed.has(term)) counts.set(term, (counts.get(term) ?? 0) + 1)
+    if (counts.size === 0) return []
+    const results = index.search([...counts.keys()].join(' '), {
+      boostTerm: (term) => weight(term) * (counts.get(term) ?? 0),
+    })
     return results.flatMap((result) => {
       const subject = subjects.get(String(result.id))
       if (!subject) return []

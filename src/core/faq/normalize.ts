@@ -28,13 +28,20 @@ export function stemWord(word: string): string {
 /** Anything but printable ASCII and white space: only such text can need NFKD or hold a doubled non-ASCII letter. */
 const NOT_PLAIN_ASCII = /[^\t\n\r -~]/
 
+/**
+ * The "2" of "kata2" (a reduplicated word), after at least three letters and not before a digit. A
+ * fixed-length lookbehind, so each "2" costs the same however long the word before it: the former
+ * `(\p{L}{3,})2` tried every start in a run of letters, and a 65,536-letter message took seconds.
+ */
+const REDUPLICATION = /(?<=\p{L}{3})2(?!\d)/gu
+
 /** Lower case, no accents, punctuation or emoji; words split from numbers; stretched letters cut. */
 export function cleanText(text: string): string {
   // Each step runs only where it can change something: the knowledge base's thousands of texts are
   // cleaned at every start, and most are plain ASCII without a digit.
   let clean = NOT_PLAIN_ASCII.test(text) ? text.normalize('NFKD').replace(/\p{M}/gu, '') : text
   clean = clean.toLowerCase()
-  if (clean.includes('2')) clean = clean.replace(/(\p{L}{3,})2(?!\d)/gu, '$1')
+  if (clean.includes('2')) clean = clean.replace(REDUPLICATION, '')
   clean = clean.replace(/[^\p{L}\p{N}]+/gu, ' ')
   if (/\p{N}/u.test(clean)) clean = clean.replace(/(\p{L})(\p{N})/gu, '$1 $2').replace(/(\p{N})(\p{L})/gu, '$1 $2')
   return clean.replace(/(\p{L})\1{2,}/gu, '$1').trim()
