@@ -26,7 +26,7 @@ const config = loadConfigOrExit()
 // The one place the server reads the real clock: everything below is handed this.
 const clock = () => new Date()
 const logger = createLogger({ level: config.LOG_LEVEL })
-const { db, engine, demo, vault, blocking } = openCoreOrExit(config, logger, clock)
+const { db, engine, demo, vault, authBox, blocking } = openCoreOrExit(config, logger, clock)
 if (demo) {
   logger.info(
     demo,
@@ -66,6 +66,7 @@ async function loadWhatsApp(): Promise<WhatsAppChannel> {
   ])
   whatsappChannel = createWhatsAppChannel({
     db,
+    authBox,
     engine,
     logger,
     factory: baileysSocketFactory(logger, config.WHATSAPP_SOCKET_URL),

@@ -6,16 +6,23 @@ import QRCode from 'qrcode'
 import { type Config, DEV_CERT_SIGNING_KEY } from '../config.js'
 import { importCertificates } from '../core/certificates/import.js'
 import { normalizeNumber, signNumber } from '../core/certificates/verify.js'
+import type { DataKeyring } from '../data-keys.js'
 import type { Db } from '../db/client.js'
 import { certificateByNumber } from '../db/queries/certificates.js'
-import { importFile, serverVault } from './io.js'
+import { importFile } from './io.js'
 
 const out = (text: string) => process.stdout.write(text)
 const err = (text: string) => process.stderr.write(text)
 
-export function importCertificatesCommand(db: Db, args: string[], config: Config, clock: () => Date): number {
+export function importCertificatesCommand(
+  db: Db,
+  args: string[],
+  _config: Config,
+  clock: () => Date,
+  keys: () => DataKeyring,
+): number {
   const result = importFile(args, 'npm run cli -- import certificates sertifikat.csv', (input, options) =>
-    importCertificates(db, input, { actor: 'cli', now: clock(), vault: serverVault(config), ...options }),
+    importCertificates(db, input, { actor: 'cli', now: clock(), vault: keys().vault, ...options }),
   )
   if (typeof result === 'number') return result
   out(`${result.inserted} sertifikat ditambahkan, ${result.updated} diperbarui, ${result.unchanged} tidak berubah.\n`)

@@ -106,6 +106,7 @@ describe('npm run cli -- import certificates', () => {
       PORT: '0',
       DEMO_DATA: 'false',
       DATA_ENCRYPTION_KEY: KEY,
+      CERT_SIGNING_KEY: SIGNING_KEY,
       PUBLIC_BASE_URL: BASE,
     })
     const [, port] = await server.waitForStdout(/listening on http:\/\/localhost:(\d+)/, 15_000)
@@ -121,7 +122,7 @@ describe('npm run cli -- import certificates', () => {
     const chat = await runChat({
       dbPath: temp.dbPath,
       input: 'cek LSPS-2025-00042\n4\nlsps 2024 00007\n',
-      env: { DEMO_DATA: 'false', DATA_ENCRYPTION_KEY: KEY, PUBLIC_BASE_URL: BASE },
+      env: { DEMO_DATA: 'false', DATA_ENCRYPTION_KEY: KEY, CERT_SIGNING_KEY: SIGNING_KEY, PUBLIC_BASE_URL: BASE },
     })
     expect(chat.exit).toEqual({ code: 0, signal: null })
     expect(chat.stdout).toContain('✅ *VALID*')
@@ -184,7 +185,8 @@ describe('npm run cli -- qr', () => {
     await cli(['import', 'certificates', temp.file('sertifikat.csv', certificatesFile({}))])
     const noBase = await cli(['qr', 'LSPS-2025-00042'], { CERT_SIGNING_KEY: SIGNING_KEY })
     expect(noBase).toMatchObject({ exit: { code: 2 }, stdout: '', stderr: expect.stringMatching(/^PUBLIC_BASE_URL belum diisi/) })
-    const noKey = await cli(['qr', 'LSPS-2025-00042'], { PUBLIC_BASE_URL: BASE })
+    // An http address: with an https one the configuration itself refuses the development key.
+    const noKey = await cli(['qr', 'LSPS-2025-00042'], { PUBLIC_BASE_URL: 'http://localhost:3000' })
     expect(noKey).toMatchObject({ exit: { code: 2 }, stdout: '', stderr: expect.stringMatching(/^CERT_SIGNING_KEY belum diisi/) })
     const none = await cli(['qr'], env)
     expect(none).toMatchObject({ exit: { code: 2 }, stderr: expect.stringContaining('Sebutkan nomor sertifikatnya') })

@@ -194,6 +194,8 @@ describe('server with WhatsApp on', () => {
     const token = 'e2e-admin-token-0123456789abcdef'
     const { server, port } = await startServer({
       WHATSAPP_ENABLED: 'true',
+      DATA_ENCRYPTION_KEY: 'ab'.repeat(32),
+      CERT_SIGNING_KEY: 'cd'.repeat(32),
       ADMIN_TOKEN: token,
       // A closed port: the connection fails at once, as when WhatsApp cannot be reached.
       WHATSAPP_SOCKET_URL: 'ws://127.0.0.1:1/ws/chat',
@@ -307,7 +309,9 @@ describe('start-up trouble', () => {
   })
 
   it('several processes starting together on a new database all work and seed it once', async () => {
-    const runs = await Promise.all([1, 2, 3, 4].map((n) => runChat({ dbPath: temp.dbPath, chat: `p${n}`, input: 'halo\n', ms: 30_000 })))
+    const runs = await Promise.all(
+      [1, 2, 3, 4].map((n) => runChat({ dbPath: temp.dbPath, chat: `p${n}`, input: 'halo\n', ms: 30_000 })),
+    )
     for (const run of runs) {
       expect(run.exit).toEqual({ code: 0, signal: null })
       expect(run.stdout).toContain('7. Data pribadi saya')

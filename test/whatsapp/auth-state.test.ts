@@ -20,8 +20,11 @@ import pino from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type AuthStore, createAuthStore } from '../../src/bots/whatsapp/auth-state.js'
 import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js'
+import { testAuthBox } from '../support/core.js'
 
 const logger = pino({ level: 'silent' })
+/** One key for the whole file, as one server keeps its DATA_ENCRYPTION_KEY across restarts. */
+const box = testAuthBox()
 
 let dir: string
 let opened: Db[]
@@ -42,7 +45,7 @@ function session(name = 'kesos.db') {
   const open = () => {
     const db = openDatabase(path)
     opened.push(db)
-    return { db, store: createAuthStore(db, () => new Date()) }
+    return { db, store: createAuthStore(db, () => new Date(), box) }
   }
   let current = open()
   return {

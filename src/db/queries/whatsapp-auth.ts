@@ -1,5 +1,5 @@
-/** Rows of the WhatsApp session (see `whatsappAuth` in the schema): JSON text per type and id. */
-import { and, eq, inArray } from 'drizzle-orm'
+/** Rows of the WhatsApp session (see `whatsappAuth` in the schema): sealed JSON text per type and id. */
+import { and, eq, inArray, notLike } from 'drizzle-orm'
 import type { Db } from '../client.js'
 import { whatsappAuth } from '../schema.js'
 
@@ -37,4 +37,25 @@ export function writeAuthValues(db: Db, changes: { type: string; id: string; val
 
 export function clearAuth(db: Db): void {
   db.delete(whatsappAuth).run()
+}
+
+/**
+ * Seals every value still stored as clear JSON (written before values were sealed), in one
+ * transaction; returns how many. Sealed values start with "v1:", which JSON never does.
+ */
+export function sealClearAuthValues(db: Db, seal: (text: string) => string): number {
+  return db.transaction((tx) => {
+    const clear = tx
+      .select({ type: whatsappAuth.type, id: whatsappAuth.id, value: whatsappAuth.value })
+      .from(whatsappAuth)
+      .where(notLike(whatsappAuth.value, 'v1:%'))
+      .all()
+    for (const row of clear) {
+      tx.update(whatsappAuth)
+        .set({ value: seal(row.value) })
+        .where(and(eq(whatsappAuth.type, row.type), eq(whatsappAuth.id, row.id)))
+        .run()
+    }
+    return clear.length
+  })
 }
