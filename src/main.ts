@@ -156,6 +156,7 @@ const app = createWebApp({
   verify: {
     db,
     signingKey: config.CERT_SIGNING_KEY,
+    previousSigningKeys: config.CERT_SIGNING_KEY_PREVIOUS,
     audit: lookupAudit,
     ratePerMinute: config.VERIFY_RATE_LIMIT_PER_MINUTE,
     trustProxy: config.TRUST_PROXY,

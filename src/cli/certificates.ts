@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util'
 import QRCode from 'qrcode'
 import { type Config, DEV_CERT_SIGNING_KEY } from '../config.js'
 import { importCertificates } from '../core/certificates/import.js'
-import { normalizeNumber, signNumber } from '../core/certificates/verify.js'
+import { normalizeNumber, signedQuery } from '../core/certificates/verify.js'
 import type { DataKeyring } from '../data-keys.js'
 import type { Db } from '../db/client.js'
 import { certificateByNumber } from '../db/queries/certificates.js'
@@ -30,9 +30,9 @@ export function importCertificatesCommand(
   return 0
 }
 
-/** The link printed as a QR code on a certificate: the page, with the number's signature. */
+/** The link printed as a QR code on a certificate: the page, with the signing key's id and the number's signature. */
 export function signedLink(baseUrl: string, number: string, signingKey: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}/v/${encodeURIComponent(number)}?s=${signNumber(number, signingKey)}`
+  return `${baseUrl.replace(/\/+$/, '')}/v/${encodeURIComponent(number)}?${signedQuery(number, signingKey)}`
 }
 
 /** A file name from a certificate number as printed ("123/SK/2024" → "123_SK_2024"). */

@@ -15,7 +15,7 @@ import { bodyLimit } from 'hono/body-limit'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'
 import type { LookupEntry } from '../core/certificates/lookup-audit.js'
-import { type Lookup, maskName, nameMatches, normalizeNumber, signatureValid } from '../core/certificates/verify.js'
+import { type Lookup, linkSignatureValid, maskName, nameMatches, normalizeNumber } from '../core/certificates/verify.js'
 import { escapeHtml, Html, html, type Markup } from './html.js'
 import { clientAddress } from './rate-limit.js'
 import { PAGE_SECURITY, secured } from './security-headers.js'
@@ -273,7 +273,8 @@ export function verifyPages(deps: VerifyRouteDeps & { stylesheet: string }) {
     const typed = c.req.param('number')
     const signature = c.req.query('s') ?? ''
     const number = normalizeNumber(typed)
-    const genuine = number !== undefined && signature !== '' && signatureValid(number, signature, deps.signingKey)
+    const keys = { current: deps.signingKey, previous: deps.previousSigningKeys ?? [] }
+    const genuine = number !== undefined && signature !== '' && linkSignatureValid(number, signature, c.req.query('k'), keys)
     const looked = await lookUpLimited(c, url, lang, typed, number ? { signature: genuine ? 'genuine' : 'not-genuine' } : {})
     if ('limited' in looked) return looked.limited
     return result(url, { lookup: looked.lookup, lang, typed, genuine, otherLangHref: otherLanguage(c, url, lang) })

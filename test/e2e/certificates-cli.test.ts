@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import QRCode from 'qrcode'
 import { describe, expect, it } from 'vitest'
-import { signNumber } from '../../src/core/certificates/verify.js'
+import { signedQuery } from '../../src/core/certificates/verify.js'
 import { createNikVault } from '../../src/core/privacy/nik-vault.js'
 import { certificatesFile } from '../support/certificates-csv.js'
 import { readRows, run, runChat, start, tempFolderEachTest } from '../support/programs.js'
@@ -147,7 +147,7 @@ describe('npm run cli -- import certificates', () => {
 
 describe('npm run cli -- qr', () => {
   const env = { PUBLIC_BASE_URL: `${BASE}/`, CERT_SIGNING_KEY: SIGNING_KEY }
-  const link = `${BASE}/v/LSPS202500042?s=${signNumber('LSPS202500042', SIGNING_KEY)}`
+  const link = `${BASE}/v/LSPS202500042?${signedQuery('LSPS202500042', SIGNING_KEY)}`
 
   it('writes the signed link as PNG and SVG named after the number, and prints the paths and the link', async () => {
     await cli(['import', 'certificates', temp.file('sertifikat.csv', certificatesFile({}))])
@@ -177,7 +177,7 @@ describe('npm run cli -- qr', () => {
     const result = await cli(['qr', 'LSPS-2024-00007', `--out=${temp.dir}`], env)
     expect(result.exit).toEqual({ code: 0, signal: null })
     for (const name of ['LSPS_2024_00007.png', 'LSPS_2024_00007.svg']) expect(existsSync(join(temp.dir, name))).toBe(true)
-    expect(result.stdout).toContain(`Tautan: ${BASE}/v/LSPS202400007?s=${signNumber('LSPS202400007', SIGNING_KEY)}`)
+    expect(result.stdout).toContain(`Tautan: ${BASE}/v/LSPS202400007?${signedQuery('LSPS202400007', SIGNING_KEY)}`)
     expect(result.stderr).toBe('Perhatian: sertifikat ini berstatus revoked; halaman verifikasi akan menunjukkannya.\n')
   })
 

@@ -96,7 +96,9 @@ export type Fixture = {
   close: () => void
 }
 
-export function verifyFixture(options: { limit?: number; trustProxy?: boolean } = {}): Fixture {
+export function verifyFixture(
+  options: { limit?: number; trustProxy?: boolean; signingKey?: string; previousSigningKeys?: string[] } = {},
+): Fixture {
   const clock = fakeClock(NOW)
   const core = testCore({ clock: clock.now })
   for (const cert of Object.values(CERTS)) core.db.insert(certificates).values(cert).run()
@@ -110,7 +112,8 @@ export function verifyFixture(options: { limit?: number; trustProxy?: boolean } 
     checkDatabase: () => undefined,
     verify: {
       db: core.db,
-      signingKey: KEY,
+      signingKey: options.signingKey ?? KEY,
+      ...(options.previousSigningKeys && { previousSigningKeys: options.previousSigningKeys }),
       audit,
       ratePerMinute: options.limit ?? 10_000,
       trustProxy: options.trustProxy ?? false,
