@@ -20,9 +20,6 @@ export type NikVault = {
 const HASH_PURPOSE = 'kesos nik lookup v1'
 export const NIK_ENCRYPTION_PURPOSE = 'kesos nik encryption v1'
 
-/** The lookup key of `nik` under DATA_ENCRYPTION_KEY `key`. */
-export const nikHash = (key: Buffer, nik: string) => createHmac('sha256', deriveKey(key, HASH_PURPOSE)).update(nik).digest('hex')
-
 /**
  * `key`: the 32 bytes of DATA_ENCRYPTION_KEY, or the current and previous keys during a rotation.
  * Ciphertexts under either key are read; new ones are made under the current key. Lookup keys are
