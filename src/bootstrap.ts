@@ -2,9 +2,6 @@
  * What every entry point (the server, the terminal chat, the CLI) does first: open and migrate the
  * database, load reference and demo data, and build the conversation core.
  */
-import { randomBytes } from 'node:crypto'
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
 import type { Logger } from 'pino'
 import type { Config } from './config.js'
 import { createCertificateCheck } from './core/certificates/chat.js'
@@ -16,13 +13,15 @@ import { FaqContentError, loadKnowledgeBase } from './core/faq/knowledge-base.js
 import { createMatcher } from './core/faq/matcher.js'
 import { createHandoffFlow } from './core/flows/handoff.js'
 import { MENU_PREFIX, type MenuItemId } from './core/menu.js'
+import type { DataKeys, SecretBox } from './core/privacy/data-key.js'
 import { createDataRights, dataSummary } from './core/privacy/data-rights.js'
-import { createNikVault, type NikVault, parseDataKey } from './core/privacy/nik-vault.js'
+import type { NikVault } from './core/privacy/nik-vault.js'
 import { createRegistrationCommands } from './core/registration/commands.js'
 import { anySessionOpen, createRegistrationFlow, noSessionsReply } from './core/registration/flow.js'
 import { createReminderChat } from './core/reminders/chat.js'
 import { statusAnswer } from './core/status/answer.js'
 import { createIdentityFlow, createPhoneIdentityFlow, identityGate, type ProvenHandler } from './core/status/identity.js'
+import { DataKeyError, openDataKeys } from './data-keys.js'
 import { type Db, openDatabase } from './db/client.js'
 import { type DemoSummary, isDatabaseEmpty, loadDemoData } from './db/demo-data.js'
 import { ensureReferenceData } from './db/reference-data.js'
@@ -33,39 +32,12 @@ export type Core = {
   engine: Engine
   demo: DemoSummary | null
   vault: NikVault
+  /** DATA_ENCRYPTION_KEY (and the previous key during a rotation), checked against the database's. */
+  keys: DataKeys
+  /** Seals the WhatsApp session in the database (a subkey of DATA_ENCRYPTION_KEY). */
+  authBox: SecretBox
   /** What a channel calls when a person blocks or unblocks the assistant. */
   blocking: ChatBlocking
-}
-
-/**
- * DATA_ENCRYPTION_KEY, or (outside production) a key kept in a file beside the database, made on
- * the first start, so `npm start` needs no configuration. In production the key must come from the
- * environment (config refuses to start without it): a key next to the database protects nothing
- * once both are copied together.
- */
-export function resolveDataKey(config: Config, logger: Logger): Buffer {
-  if (config.DATA_ENCRYPTION_KEY) {
-    const key = parseDataKey(config.DATA_ENCRYPTION_KEY)
-    if (key) return key
-  }
-  if (config.DATABASE_PATH === ':memory:') return randomBytes(32)
-  const file = join(dirname(config.DATABASE_PATH), 'data-encryption.key')
-  if (existsSync(file)) {
-    const key = parseDataKey(readFileSync(file, 'utf8'))
-    if (!key) throw new Error(`${file} does not hold a 32-byte key (64 hex digits)`)
-    return key
-  }
-  const key = randomBytes(32)
-  try {
-    writeFileSync(file, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' })
-  } catch (error) {
-    // Another process starting at the same moment made it first: use that one.
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return resolveDataKey(config, logger)
-    throw error
-  }
-  chmodSync(file, 0o600)
-  logger.warn({ file }, 'made a data encryption key for NIKs beside the database; in production set DATA_ENCRYPTION_KEY instead')
-  return key
 }
 
 /** Whether this start may load the demo dataset into an empty database. */
@@ -79,7 +51,7 @@ export function openCore(config: Config, logger: Logger, clock: () => Date): Cor
   // Content first: a broken knowledge base stops start-up before anything is created.
   const kb = loadKnowledgeBase(config.FAQ_PATH, config.FAQ_QUESTIONS_PATH)
   const db = openDatabase(config.DATABASE_PATH)
-  const vault = createNikVault(resolveDataKey(config, logger))
+  const { vault, keys, authBox } = openDataKeys(config, logger, db, clock())
   // One write-locked transaction, so processes starting together seed an empty database once.
   const demo = db.transaction(
     () => {
@@ -149,16 +121,20 @@ export function openCore(config: Config, logger: Logger, clock: () => Date): Cor
     cancelOutsideFlow: reminders.cancelOutsideFlow,
     onLanguageChange: reminders.languageChanged,
   })
-  return { db, engine, demo, vault, blocking: createChatBlocking({ db, reminders: reminderSettings }) }
+  return { db, engine, demo, vault, keys, authBox, blocking: createChatBlocking({ db, reminders: reminderSettings }) }
 }
 
-/** For entry points: the core, or one line naming the broken content entry and exit code 1. */
+/**
+ * For entry points: the core, or one line (the broken content entry, or a data key that is not the
+ * database's) and exit code 1.
+ */
 export function openCoreOrExit(config: Config, logger: Logger, clock: () => Date): Core {
   try {
     return openCore(config, logger, clock)
   } catch (error) {
-    if (!(error instanceof FaqContentError)) throw error
-    process.stderr.write(`Content error: ${error.message}\n`)
+    if (error instanceof FaqContentError) process.stderr.write(`Content error: ${error.message}\n`)
+    else if (error instanceof DataKeyError) process.stderr.write(`Key error: ${error.message}\n`)
+    else throw error
     process.exit(1)
   }
 }

@@ -7,15 +7,18 @@ import { Api, GrammyError } from 'grammy'
 import { ALLOWED_UPDATES } from './bots/telegram/bot.js'
 import { importCertificatesCommand, qrCommand } from './cli/certificates.js'
 import { importExamsCommand } from './cli/exams.js'
+import { rotateKeysCommand } from './cli/keys.js'
 import { dueRemindersCommand, planRemindersCommand, sendRemindersCommand } from './cli/reminders.js'
 import { retentionRunCommand } from './cli/retention.js'
 import { importSessionsCommand, listSessionsCommand, sessionRegistrationsCommand } from './cli/sessions.js'
 import { importStatusCommand, statusShowCommand } from './cli/status.js'
 import { type Config, loadConfigOrExit } from './config.js'
 import { formatDate } from './core/text/dates.js'
+import { DataKeyError, type DataKeyring, openDataKeys, openExistingDataKeys } from './data-keys.js'
 import { closeDatabase, type Db, openDatabase } from './db/client.js'
 import { closeHandoff, listHandoffs } from './db/queries/handoff.js'
 import { ensureReferenceData } from './db/reference-data.js'
+import { createLogger } from './logger.js'
 
 const USAGE = `Pemakaian: npm run cli -- <perintah>
 
@@ -41,10 +44,15 @@ const USAGE = `Pemakaian: npm run cli -- <perintah>
   telegram set-webhook              daftarkan PUBLIC_BASE_URL/telegram/webhook ke Telegram (mode webhook)
   telegram delete-webhook           hapus webhook (untuk kembali ke long polling)
   telegram info                     identitas bot dan status webhook menurut Telegram
+  keys rotate                       setelah DATA_ENCRYPTION_KEY diganti (kunci lama di DATA_ENCRYPTION_KEY_PREVIOUS):
+                                    enkripsi ulang semua data dengan kunci baru (sekaligus; aman diulang)
 `
 
-/** A command gets the clock from main(), the one place the CLI reads the real one. */
-type Command = (db: Db, args: string[], config: Config, clock: () => Date) => number | Promise<number>
+/**
+ * A command gets the clock from main(), the one place the CLI reads the real one, and the data keys,
+ * checked against the database's.
+ */
+type Command = (db: Db, args: string[], config: Config, clock: () => Date, keys: () => DataKeyring) => number | Promise<number>
 
 /** The Bot API for the configured token, or a message saying what is missing. */
 function telegramApi(config: Config): Api | undefined {
@@ -81,6 +89,7 @@ const commands: Record<string, Command> = {
   'sessions list': listSessionsCommand,
   'sessions registrations': sessionRegistrationsCommand,
   'retention run': retentionRunCommand,
+  'keys rotate': rotateKeysCommand,
   'telegram set-webhook': async (_db, _args, config) => {
     const api = telegramApi(config)
     if (!api) return 2
@@ -147,11 +156,23 @@ async function main(argv: string[]): Promise<number> {
     return argv.length && argv[0] !== '--help' ? 2 : 0
   }
   const config = loadConfigOrExit()
+  const clock = () => new Date()
   const db = openDatabase(config.DATABASE_PATH)
   try {
     ensureReferenceData(db)
-    return await command(db, argv.slice(name.split(' ').length), config, () => new Date())
+    const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, stream: 'stderr' })
+    // A key this database already has is checked before any command; one is made only for a command that needs it.
+    let keyring = openExistingDataKeys(config, logger, db, clock())
+    const keys = () => {
+      keyring ??= openDataKeys(config, logger, db, clock())
+      return keyring
+    }
+    return await command(db, argv.slice(name.split(' ').length), config, clock, keys)
   } catch (error) {
+    if (error instanceof DataKeyError) {
+      process.stderr.write(`Key error: ${error.message}\n`)
+      return 1
+    }
     // A mistyped option (node:util parseArgs) is the user's mistake, not a bug: say so, no stack trace.
     if (!(error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS'))) throw error
     process.stderr.write(`${error.message}\n\n${USAGE}`)

@@ -23,6 +23,15 @@ const bool = (name: string) =>
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: `${name} must be true or false` })
     .transform((v) => v === 'true' || v === '1' || v === 'yes')
 
+const dataKey = (name: string) =>
+  z
+    .string()
+    .regex(
+      /^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/,
+      `${name} must be 32 bytes as 64 hex digits or base64 (e.g. openssl rand -hex 32)`,
+    )
+    .optional()
+
 const wholeNumber = (message: string, min: number, max: number) =>
   z.coerce.number({ error: message }).int(message).min(min, message).max(max, message)
 
@@ -118,13 +127,9 @@ const schema = z
     ).default(30),
     RETENTION_CHAT_DAYS: wholeNumber('RETENTION_CHAT_DAYS must be a whole number of days from 1 to 3650', 1, 3650).default(90),
     RETENTION_AUDIT_DAYS: wholeNumber('RETENTION_AUDIT_DAYS must be a whole number of days from 1 to 3650', 1, 3650).default(365),
-    DATA_ENCRYPTION_KEY: z
-      .string()
-      .regex(
-        /^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/]{43}=)$/,
-        'DATA_ENCRYPTION_KEY must be 32 bytes as 64 hex digits or base64 (e.g. openssl rand -hex 32)',
-      )
-      .optional(),
+    DATA_ENCRYPTION_KEY: dataKey('DATA_ENCRYPTION_KEY'),
+    // During a key rotation: the key the data was encrypted with before (see docs/operations.md).
+    DATA_ENCRYPTION_KEY_PREVIOUS: dataKey('DATA_ENCRYPTION_KEY_PREVIOUS'),
     ADMIN_TOKEN: z
       .string()
       .regex(/^[A-Za-z0-9_.~+/=-]{24,256}$/, 'ADMIN_TOKEN must be 24–256 characters without spaces (e.g. openssl rand -hex 24)')
@@ -133,6 +138,21 @@ const schema = z
       .string()
       .regex(/^\S{32,256}$/, 'CERT_SIGNING_KEY must be 32–256 characters without spaces (e.g. openssl rand -hex 32)')
       .optional(),
+    // Earlier signing keys, comma-separated: links they signed (printed QR codes) still verify; nothing new is signed with them.
+    CERT_SIGNING_KEY_PREVIOUS: z
+      .string()
+      .transform((value) => value.split(',').map((key) => key.trim()))
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(
+              /^[^\s,]{32,256}$/,
+              'CERT_SIGNING_KEY_PREVIOUS must be earlier signing keys (32–256 characters without spaces), separated by commas',
+            ),
+        ),
+      )
+      .default([]),
     VERIFY_RATE_LIMIT_PER_MINUTE: wholeNumber(
       'VERIFY_RATE_LIMIT_PER_MINUTE must be a whole number of lookups from 1 to 100000',
       1,
@@ -236,6 +256,40 @@ const schema = z
         path: ['TRUST_PROXY_HOPS'],
         message: 'TRUST_PROXY_HOPS counts X-Forwarded-For entries: remove it with TRUST_PROXY_HEADER=x-real-ip',
       })
+    }
+    if (config.CERT_SIGNING_KEY_PREVIOUS.includes(DEV_CERT_SIGNING_KEY)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CERT_SIGNING_KEY_PREVIOUS'],
+        message: 'CERT_SIGNING_KEY_PREVIOUS must not hold the public development key: anyone can sign links with it',
+      })
+    }
+    // Reachable by the public: development keys (the public signing key, a data key in a file
+    // beside the database) would let anyone forge certificate links, or read NIKs and the
+    // WhatsApp session from a copy of the data folder. (An in-memory database gets a key that
+    // lives and dies with the process.)
+    const exposedBy = config.TELEGRAM_BOT_TOKEN
+      ? 'TELEGRAM_BOT_TOKEN is set'
+      : config.WHATSAPP_ENABLED
+        ? 'WHATSAPP_ENABLED=true'
+        : config.PUBLIC_BASE_URL?.startsWith('https:')
+          ? 'PUBLIC_BASE_URL is an https address'
+          : undefined
+    if (exposedBy && config.NODE_ENV !== 'production') {
+      if (!config.CERT_SIGNING_KEY || config.CERT_SIGNING_KEY === DEV_CERT_SIGNING_KEY) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['CERT_SIGNING_KEY'],
+          message: `CERT_SIGNING_KEY must be set (openssl rand -hex 32) when the service is public (${exposedBy}): the development key signs links anyone can forge`,
+        })
+      }
+      if (!config.DATA_ENCRYPTION_KEY && config.DATABASE_PATH !== ':memory:') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['DATA_ENCRYPTION_KEY'],
+          message: `DATA_ENCRYPTION_KEY must be set (openssl rand -hex 32), kept apart from the database, when the service is public (${exposedBy}): the development key file lies beside the database`,
+        })
+      }
     }
     if (config.TELEGRAM_BOT_TOKEN && config.TELEGRAM_MODE === 'webhook' && !config.TELEGRAM_WEBHOOK_SECRET) {
       ctx.addIssue({

@@ -27,7 +27,7 @@ const config = loadConfigOrExit()
 // The one place the server reads the real clock: everything below is handed this.
 const clock = () => new Date()
 const logger = createLogger({ level: config.LOG_LEVEL })
-const { db, engine, demo, vault, blocking } = openCoreOrExit(config, logger, clock)
+const { db, engine, demo, vault, authBox, blocking } = openCoreOrExit(config, logger, clock)
 if (demo) {
   logger.info(
     demo,
@@ -67,6 +67,7 @@ async function loadWhatsApp(): Promise<WhatsAppChannel> {
   ])
   whatsappChannel = createWhatsAppChannel({
     db,
+    authBox,
     engine,
     logger,
     factory: baileysSocketFactory(logger, config.WHATSAPP_SOCKET_URL),
@@ -159,6 +160,7 @@ const app = createWebApp({
   verify: {
     db,
     signingKey: config.CERT_SIGNING_KEY,
+    previousSigningKeys: config.CERT_SIGNING_KEY_PREVIOUS,
     audit: lookupAudit,
     ratePerMinute: config.VERIFY_RATE_LIMIT_PER_MINUTE,
     ...(config.PUBLIC_BASE_URL && { publicBaseUrl: config.PUBLIC_BASE_URL }),

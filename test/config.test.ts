@@ -121,6 +121,52 @@ describe('ADMIN_TOKEN', () => {
   })
 })
 
+describe('the keys of a rotation', () => {
+  it('CERT_SIGNING_KEY_PREVIOUS: earlier keys, comma-separated; never the development key; not printed back', () => {
+    const [a, b] = ['a'.repeat(32), 'b'.repeat(40)]
+    expect(load({ CERT_SIGNING_KEY_PREVIOUS: `${a}, ${b}` }).CERT_SIGNING_KEY_PREVIOUS).toEqual([a, b])
+    expect(load({}).CERT_SIGNING_KEY_PREVIOUS).toEqual([])
+    const short = rejection({ ...BASE, CERT_SIGNING_KEY_PREVIOUS: `${a},too-short` })
+    expect(short.variable).toBe('CERT_SIGNING_KEY_PREVIOUS')
+    expect(short.message).not.toContain(a)
+    expect(rejection({ ...BASE, CERT_SIGNING_KEY_PREVIOUS: DEV_CERT_SIGNING_KEY }).variable).toBe('CERT_SIGNING_KEY_PREVIOUS')
+  })
+
+  it('DATA_ENCRYPTION_KEY_PREVIOUS: 32 bytes like DATA_ENCRYPTION_KEY, not printed back', () => {
+    expect(load({ DATA_ENCRYPTION_KEY_PREVIOUS: 'ef'.repeat(32) }).DATA_ENCRYPTION_KEY_PREVIOUS).toBe('ef'.repeat(32))
+    const error = rejection({ ...BASE, DATA_ENCRYPTION_KEY_PREVIOUS: 'ef'.repeat(16) })
+    expect(error.variable).toBe('DATA_ENCRYPTION_KEY_PREVIOUS')
+    expect(error.message).toContain('DATA_ENCRYPTION_KEY_PREVIOUS must be 32 bytes as 64 hex digits or base64')
+    expect(error.message).not.toContain('ef'.repeat(16))
+  })
+})
+
+describe('development keys in a public deployment', () => {
+  const keys = { CERT_SIGNING_KEY: 'cd'.repeat(32), DATA_ENCRYPTION_KEY: 'ab'.repeat(32) }
+  const onDisk = { ...BASE, DATABASE_PATH: './data/kesos.db' }
+
+  it.each<Record<string, string>>([
+    { TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef0123' },
+    { WHATSAPP_ENABLED: 'true' },
+    { PUBLIC_BASE_URL: 'https://sertifikasi.example.id' },
+  ])('%o needs both real keys', (exposed) => {
+    expect(rejection({ ...onDisk, ...exposed, DATA_ENCRYPTION_KEY: keys.DATA_ENCRYPTION_KEY }).variable).toBe('CERT_SIGNING_KEY')
+    const development = {
+      ...onDisk,
+      ...exposed,
+      CERT_SIGNING_KEY: DEV_CERT_SIGNING_KEY,
+      ...{ DATA_ENCRYPTION_KEY: keys.DATA_ENCRYPTION_KEY },
+    }
+    expect(rejection(development).variable).toBe('CERT_SIGNING_KEY')
+    expect(rejection({ ...onDisk, ...exposed, CERT_SIGNING_KEY: keys.CERT_SIGNING_KEY }).variable).toBe('DATA_ENCRYPTION_KEY')
+    expect(loadConfig({ ...onDisk, ...exposed, ...keys }).CERT_SIGNING_KEY).toBe(keys.CERT_SIGNING_KEY)
+  })
+
+  it('a private service (no channel, an http address) may run on the development keys', () => {
+    expect(loadConfig({ ...onDisk, PUBLIC_BASE_URL: 'http://localhost:3000' }).CERT_SIGNING_KEY).toBe(DEV_CERT_SIGNING_KEY)
+  })
+})
+
 describe('CERT_SIGNING_KEY', () => {
   it('is required in production, with one line saying how to make one', () => {
     const error = rejection(PRODUCTION)

@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { fakeChannelsEnv, helloOnTelegram } from '../../test/support/channel-fakes.js'
+import { CHANNEL_KEYS, fakeChannelsEnv, helloOnTelegram } from '../../test/support/channel-fakes.js'
 import { type FakeTelegram, startFakeTelegram } from '../../test/support/fake-telegram.js'
 import { type FakeWhatsAppServer, startFakeWhatsAppServer } from '../../test/support/fake-whatsapp-server.js'
 import type { BenchGroup } from '../group.js'
@@ -166,15 +166,13 @@ export const group: BenchGroup = {
     const whatsapp = await startFakeWhatsAppServer()
     try {
       const databasePath = join(dir, 'kesos.db')
-      whatsapp.pairDevice(databasePath)
+      whatsapp.pairDevice(databasePath, CHANNEL_KEYS.DATA_ENCRYPTION_KEY)
       const env: Record<string, string> = {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',
         // A cache folder of this run only: the first start trains the FAQ network into it.
         XDG_CACHE_HOME: join(dir, 'cache'),
         NODE_ENV: 'production',
-        DATA_ENCRYPTION_KEY: 'ab'.repeat(32),
-        CERT_SIGNING_KEY: 'cd'.repeat(32),
         DATABASE_PATH: databasePath,
         ...fakeChannelsEnv(telegram, whatsapp),
       }

@@ -5,17 +5,24 @@ import { parseArgs } from 'node:util'
 import QRCode from 'qrcode'
 import { type Config, DEV_CERT_SIGNING_KEY } from '../config.js'
 import { importCertificates } from '../core/certificates/import.js'
-import { normalizeNumber, signNumber } from '../core/certificates/verify.js'
+import { normalizeNumber, signedQuery } from '../core/certificates/verify.js'
+import type { DataKeyring } from '../data-keys.js'
 import type { Db } from '../db/client.js'
 import { certificateByNumber } from '../db/queries/certificates.js'
-import { importFile, serverVault } from './io.js'
+import { importFile } from './io.js'
 
 const out = (text: string) => process.stdout.write(text)
 const err = (text: string) => process.stderr.write(text)
 
-export function importCertificatesCommand(db: Db, args: string[], config: Config, clock: () => Date): number {
+export function importCertificatesCommand(
+  db: Db,
+  args: string[],
+  _config: Config,
+  clock: () => Date,
+  keys: () => DataKeyring,
+): number {
   const result = importFile(args, 'npm run cli -- import certificates sertifikat.csv', (input, options) =>
-    importCertificates(db, input, { actor: 'cli', now: clock(), vault: serverVault(config), ...options }),
+    importCertificates(db, input, { actor: 'cli', now: clock(), vault: keys().vault, ...options }),
   )
   if (typeof result === 'number') return result
   out(`${result.inserted} sertifikat ditambahkan, ${result.updated} diperbarui, ${result.unchanged} tidak berubah.\n`)
@@ -23,9 +30,9 @@ export function importCertificatesCommand(db: Db, args: string[], config: Config
   return 0
 }
 
-/** The link printed as a QR code on a certificate: the page, with the number's signature. */
+/** The link printed as a QR code on a certificate: the page, with the signing key's id and the number's signature. */
 export function signedLink(baseUrl: string, number: string, signingKey: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}/v/${encodeURIComponent(number)}?s=${signNumber(number, signingKey)}`
+  return `${baseUrl.replace(/\/+$/, '')}/v/${encodeURIComponent(number)}?${signedQuery(number, signingKey)}`
 }
 
 /** A file name from a certificate number as printed ("123/SK/2024" → "123_SK_2024"). */

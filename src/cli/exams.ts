@@ -1,18 +1,19 @@
 import type { Config } from '../config.js'
 import { importExams } from '../core/exams/import.js'
+import type { DataKeyring } from '../data-keys.js'
 import type { Db } from '../db/client.js'
 import { reminderSettingsOf } from '../settings.js'
-import { importFile, serverVault } from './io.js'
+import { importFile } from './io.js'
 
 const out = (text: string) => process.stdout.write(text)
 
-export function importExamsCommand(db: Db, args: string[], config: Config, clock: () => Date): number {
+export function importExamsCommand(db: Db, args: string[], config: Config, clock: () => Date, keys: () => DataKeyring): number {
   const result = importFile(args, 'npm run cli -- import exams jadwal-ujian.csv', (input, options) =>
     importExams(db, input, {
       actor: 'cli',
       now: clock(),
       reminders: reminderSettingsOf(config),
-      vault: serverVault(config),
+      vault: keys().vault,
       ...options,
     }),
   )

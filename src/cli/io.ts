@@ -1,11 +1,7 @@
 /** What the import commands share: reading the file, and a progress bar for a person watching. */
 import { readFileSync } from 'node:fs'
 import cliProgress from 'cli-progress'
-import { resolveDataKey } from '../bootstrap.js'
-import type { Config } from '../config.js'
 import { formatImportError, type ImportError } from '../core/import/csv.js'
-import { createNikVault, type NikVault } from '../core/privacy/nik-vault.js'
-import { createLogger } from '../logger.js'
 
 /** The file's bytes, or (after one line on stderr saying why it cannot be read) undefined. */
 function readInput(path: string): Uint8Array | undefined {
@@ -49,12 +45,6 @@ function progressBar(): Progress {
       if (started) bar.stop()
     },
   }
-}
-
-/** The server's NIK vault: DATA_ENCRYPTION_KEY, or the key file beside the database (same NIK, same hash). */
-export function serverVault(config: Config): NikVault {
-  const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, stream: 'stderr' })
-  return createNikVault(resolveDataKey(config, logger))
 }
 
 type ImportRun<R> = (input: Uint8Array, options: { onProgress?: Progress['onProgress'] }) => R

@@ -4,22 +4,23 @@ import { importStatus } from '../core/status/import.js'
 import { STAGE_LABEL } from '../core/status/stages.js'
 import { formatIsoDay } from '../core/text/dates.js'
 import { parseNik } from '../core/validators/nik.js'
+import type { DataKeyring } from '../data-keys.js'
 import type { Db } from '../db/client.js'
 import { linkedChatCount } from '../db/queries/chat-links.js'
 import { personByNikHash, stageHistory } from '../db/queries/people.js'
 import { reminderSettingsOf } from '../settings.js'
-import { importFile, serverVault } from './io.js'
+import { importFile } from './io.js'
 
 const out = (text: string) => process.stdout.write(text)
 const err = (text: string) => process.stderr.write(text)
 
-export function importStatusCommand(db: Db, args: string[], config: Config, clock: () => Date): number {
+export function importStatusCommand(db: Db, args: string[], config: Config, clock: () => Date, keys: () => DataKeyring): number {
   const result = importFile(args, 'npm run cli -- import status status-sertifikasi.csv', (input, options) =>
     importStatus(db, input, {
       actor: 'cli',
       now: clock(),
       reminders: reminderSettingsOf(config),
-      vault: serverVault(config),
+      vault: keys().vault,
       ...options,
     }),
   )
@@ -32,7 +33,7 @@ export function importStatusCommand(db: Db, args: string[], config: Config, cloc
 }
 
 /** One person's record and stage history, found by NIK; the NIK is never printed. */
-export function statusShowCommand(db: Db, args: string[], config: Config): number {
+export function statusShowCommand(db: Db, args: string[], _config: Config, _clock: () => Date, keys: () => DataKeyring): number {
   const typed = args.join('')
   if (!typed) {
     err('Sebutkan NIK-nya, mis.: npm run cli -- status show 3273011506800001\n')
@@ -43,7 +44,7 @@ export function statusShowCommand(db: Db, args: string[], config: Config): numbe
     err('Itu bukan NIK yang sah (16 angka: kode wilayah, tanggal lahir, nomor urut).\n')
     return 2
   }
-  const person = personByNikHash(db, serverVault(config).hash(nik.value.nik))
+  const person = personByNikHash(db, keys().vault.hash(nik.value.nik))
   if (!person) {
     err('Tidak ada orang dengan NIK itu.\n')
     return 1

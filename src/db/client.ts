@@ -1,5 +1,5 @@
 /** Opens the SQLite database with the project's pragmas and applies the committed migrations. */
-import { mkdirSync } from 'node:fs'
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3'
@@ -9,9 +9,13 @@ import * as schema from './schema.js'
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database }
 
-/** Opens (creating if needed) the database at `path` (or ':memory:') and migrates it. */
+/**
+ * Opens (creating if needed) the database at `path` (or ':memory:') and migrates it. The file is the
+ * WhatsApp account and everyone's personal data: a folder it creates is private to this user (0700),
+ * and the database file with its `-wal` and `-shm` is readable by this user only (0600).
+ */
 export function openDatabase(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  if (path !== ':memory:') keepPrivate(path)
   const sqlite = new Database(path)
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('synchronous = NORMAL')
@@ -29,6 +33,19 @@ export function openDatabase(path: string): Db {
   const db = drizzle(sqlite, { schema }) as Db
   applyMigrations(db)
   return db
+}
+
+/**
+ * Makes the database file before SQLite does, with mode 0600: SQLite gives its `-wal` and `-shm` the
+ * database file's mode. A file made before (or by an older version) is narrowed to 0600 as well.
+ * Only a folder made here is set to 0700: an existing one may be shared (the working directory).
+ */
+function keepPrivate(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+  closeSync(openSync(path, 'a', 0o600))
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (existsSync(file)) chmodSync(file, 0o600)
+  }
 }
 
 const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>()

@@ -383,8 +383,9 @@ export const auditLog = sqliteTable(
 /**
  * The WhatsApp session (Baileys auth state): `creds` under type "creds", and every signal key
  * (pre-key, session, sender-key, app-state-sync-key, lid-mapping, device-list, tctoken, …) under
- * its type and id, each value JSON written with Baileys' BufferJSON. Deleting these rows logs the
- * number out of this assistant.
+ * its type and id, each value JSON written with Baileys' BufferJSON and sealed with a subkey of
+ * DATA_ENCRYPTION_KEY ("v1:…", see core/privacy/data-key.ts). Deleting these rows logs the number
+ * out of this assistant.
  */
 export const whatsappAuth = sqliteTable(
   'whatsapp_auth',

@@ -8,8 +8,10 @@ import type { TrustedProxy } from './rate-limit.js'
 
 export type VerifyDeps = {
   db: Db
-  /** CERT_SIGNING_KEY: checks the signature of the QR links (/v/<number>?s=…). */
+  /** CERT_SIGNING_KEY: checks the signature of the QR links (/v/<number>?k=…&s=…). */
   signingKey: string
+  /** CERT_SIGNING_KEY_PREVIOUS: earlier keys, whose links (printed QR codes) still verify. */
+  previousSigningKeys?: readonly string[]
   /** Where every lookup is recorded; without it nothing is. */
   audit?: LookupAudit
   /** VERIFY_RATE_LIMIT_PER_MINUTE: page and API lookups per client and minute, together. */

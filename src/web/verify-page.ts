@@ -18,11 +18,11 @@ import type { LookupEntry } from '../core/certificates/lookup-audit.js'
 import {
   dayInJakarta,
   type Lookup,
+  linkSignatureValid,
   maskName,
   nameMatches,
   normalizeNumber,
   type PublicCertificate,
-  signatureValid,
 } from '../core/certificates/verify.js'
 import { takeNameCheck } from '../db/queries/name-checks.js'
 import { escapeHtml, Html, html, type Markup } from './html.js'
@@ -288,7 +288,8 @@ export function verifyPages(deps: VerifyRouteDeps & { stylesheet: string }) {
     const typed = c.req.param('number')
     const signature = c.req.query('s') ?? ''
     const number = normalizeNumber(typed)
-    const genuine = number !== undefined && signature !== '' && signatureValid(number, signature, deps.signingKey)
+    const keys = { current: deps.signingKey, previous: deps.previousSigningKeys ?? [] }
+    const genuine = number !== undefined && signature !== '' && linkSignatureValid(number, signature, c.req.query('k'), keys)
     const looked = await lookUpLimited(c, url, lang, typed, number ? { signature: genuine ? 'genuine' : 'not-genuine' } : {})
     if ('limited' in looked) return looked.limited
     return result({ lookup: looked.lookup, lang, typed, genuine, otherLangHref: otherLanguage(c, url, lang) })

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import QRCode from 'qrcode'
 import { describe, expect, it } from 'vitest'
-import { signNumber } from '../../src/core/certificates/verify.js'
+import { signedQuery } from '../../src/core/certificates/verify.js'
 import { createNikVault } from '../../src/core/privacy/nik-vault.js'
 import { certificatesFile } from '../support/certificates-csv.js'
 import { readRows, run, runChat, start, tempFolderEachTest } from '../support/programs.js'
@@ -106,6 +106,7 @@ describe('npm run cli -- import certificates', () => {
       PORT: '0',
       DEMO_DATA: 'false',
       DATA_ENCRYPTION_KEY: KEY,
+      CERT_SIGNING_KEY: SIGNING_KEY,
       PUBLIC_BASE_URL: BASE,
     })
     const [, port] = await server.waitForStdout(/listening on http:\/\/localhost:(\d+)/, 15_000)
@@ -121,7 +122,7 @@ describe('npm run cli -- import certificates', () => {
     const chat = await runChat({
       dbPath: temp.dbPath,
       input: 'cek LSPS-2025-00042\n4\nlsps 2024 00007\n',
-      env: { DEMO_DATA: 'false', DATA_ENCRYPTION_KEY: KEY, PUBLIC_BASE_URL: BASE },
+      env: { DEMO_DATA: 'false', DATA_ENCRYPTION_KEY: KEY, CERT_SIGNING_KEY: SIGNING_KEY, PUBLIC_BASE_URL: BASE },
     })
     expect(chat.exit).toEqual({ code: 0, signal: null })
     expect(chat.stdout).toContain('✅ *VALID*')
@@ -146,7 +147,7 @@ describe('npm run cli -- import certificates', () => {
 
 describe('npm run cli -- qr', () => {
   const env = { PUBLIC_BASE_URL: `${BASE}/`, CERT_SIGNING_KEY: SIGNING_KEY }
-  const link = `${BASE}/v/LSPS202500042?s=${signNumber('LSPS202500042', SIGNING_KEY)}`
+  const link = `${BASE}/v/LSPS202500042?${signedQuery('LSPS202500042', SIGNING_KEY)}`
 
   it('writes the signed link as PNG and SVG named after the number, and prints the paths and the link', async () => {
     await cli(['import', 'certificates', temp.file('sertifikat.csv', certificatesFile({}))])
@@ -176,7 +177,7 @@ describe('npm run cli -- qr', () => {
     const result = await cli(['qr', 'LSPS-2024-00007', `--out=${temp.dir}`], env)
     expect(result.exit).toEqual({ code: 0, signal: null })
     for (const name of ['LSPS_2024_00007.png', 'LSPS_2024_00007.svg']) expect(existsSync(join(temp.dir, name))).toBe(true)
-    expect(result.stdout).toContain(`Tautan: ${BASE}/v/LSPS202400007?s=${signNumber('LSPS202400007', SIGNING_KEY)}`)
+    expect(result.stdout).toContain(`Tautan: ${BASE}/v/LSPS202400007?${signedQuery('LSPS202400007', SIGNING_KEY)}`)
     expect(result.stderr).toBe('Perhatian: sertifikat ini berstatus revoked; halaman verifikasi akan menunjukkannya.\n')
   })
 
@@ -184,7 +185,8 @@ describe('npm run cli -- qr', () => {
     await cli(['import', 'certificates', temp.file('sertifikat.csv', certificatesFile({}))])
     const noBase = await cli(['qr', 'LSPS-2025-00042'], { CERT_SIGNING_KEY: SIGNING_KEY })
     expect(noBase).toMatchObject({ exit: { code: 2 }, stdout: '', stderr: expect.stringMatching(/^PUBLIC_BASE_URL belum diisi/) })
-    const noKey = await cli(['qr', 'LSPS-2025-00042'], { PUBLIC_BASE_URL: BASE })
+    // An http address: with an https one the configuration itself refuses the development key.
+    const noKey = await cli(['qr', 'LSPS-2025-00042'], { PUBLIC_BASE_URL: 'http://localhost:3000' })
     expect(noKey).toMatchObject({ exit: { code: 2 }, stdout: '', stderr: expect.stringMatching(/^CERT_SIGNING_KEY belum diisi/) })
     const none = await cli(['qr'], env)
     expect(none).toMatchObject({ exit: { code: 2 }, stderr: expect.stringContaining('Sebutkan nomor sertifikatnya') })

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { fakeChannelsEnv, helloOnTelegram } from '../support/channel-fakes.js'
+import { CHANNEL_KEYS, fakeChannelsEnv, helloOnTelegram } from '../support/channel-fakes.js'
 import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram.js'
 import { type FakeWhatsAppServer, startFakeWhatsAppServer } from '../support/fake-whatsapp-server.js'
 import { killAll, PACKAGE_VERSION, ROOT, startCommand, tempDir } from '../support/programs.js'
@@ -106,7 +106,7 @@ describe('node dist/server.js with Telegram and WhatsApp on over their fakes', (
   it('answers a message on each channel, and stdout stays JSON lines', async () => {
     temp = tempDir('production-channels')
     const databasePath = join(temp.dir, 'kesos.db')
-    whatsapp.pairDevice(databasePath)
+    whatsapp.pairDevice(databasePath, CHANNEL_KEYS.DATA_ENCRYPTION_KEY)
     const server = startCommand('node', ['--import', whatsapp.preload, 'dist/server.js'], {
       DATABASE_PATH: databasePath,
       PORT: '0',

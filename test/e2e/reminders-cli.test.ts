@@ -24,6 +24,8 @@ import { addSession } from '../support/sessions.js'
 
 const TELEGRAM_CHAT = '987654321'
 const WHATSAPP_CHAT = '6281234567890@s.whatsapp.net'
+/** A service with a channel on refuses the development keys. */
+const KEYS = { DATA_ENCRYPTION_KEY: '7a'.repeat(32), CERT_SIGNING_KEY: 'reminders-cli-signing-key-0123456789abcdef' }
 
 describe('npm run cli -- reminders', () => {
   let temp: ReturnType<typeof tempDir>
@@ -36,7 +38,7 @@ describe('npm run cli -- reminders', () => {
     fake = await startFakeTelegram()
     // A person in Makassar with a Telegram and a WhatsApp chat, confirmed for a session in 3 days:
     // the 1-day and 2-hour reminders in each chat (the 7-day one is already past).
-    const core = testCore({ path: dbPath })
+    const core = testCore({ path: dbPath, env: KEYS })
     const person = addPerson(core.db, {
       zone: 'Asia/Makassar',
       chats: [
@@ -64,6 +66,7 @@ describe('npm run cli -- reminders', () => {
     const run = start('src/cli.ts', ['reminders', ...args], {
       DATABASE_PATH: dbPath,
       REMINDER_QUIET_HOURS: '00:00-00:00',
+      ...KEYS,
       ...env,
     })
     const exit = await run.exited(20_000)
@@ -290,6 +293,7 @@ describe('reminders due, in virtual time', () => {
       DEMO_DATA: 'false',
       NODE_ENV: 'test',
       TELEGRAM_BOT_TOKEN: FAKE_TELEGRAM_TOKEN,
+      CERT_SIGNING_KEY: KEYS.CERT_SIGNING_KEY,
     })
     const now = clock.now()
     const held = addPerson(db, { zone: 'Asia/Makassar', chats: [{ channel: 'telegram', chatId: '5550001' }] })

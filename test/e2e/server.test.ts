@@ -195,6 +195,8 @@ describe('server with WhatsApp on', () => {
     const token = 'e2e-admin-token-0123456789abcdef'
     const { server, port } = await startServer({
       WHATSAPP_ENABLED: 'true',
+      DATA_ENCRYPTION_KEY: 'ab'.repeat(32),
+      CERT_SIGNING_KEY: 'cd'.repeat(32),
       ADMIN_TOKEN: token,
       // A closed port: the connection fails at once, as when WhatsApp cannot be reached.
       WHATSAPP_SOCKET_URL: 'ws://127.0.0.1:1/ws/chat',

@@ -6,12 +6,19 @@
 import type { FakeTelegram } from './fake-telegram.js'
 import type { FakeWhatsAppServer } from './fake-whatsapp-server.js'
 
+/** The server's keys: a service with a channel on refuses the development ones. */
+export const CHANNEL_KEYS = {
+  DATA_ENCRYPTION_KEY: '5e'.repeat(32),
+  CERT_SIGNING_KEY: 'channels-signing-key-0123456789abcdef0123',
+}
+
 /**
- * Telegram (long polling) and WhatsApp on over the fakes. WhatsApp answers at once: the pace is
- * WhatsApp's rule for real numbers, not part of what is tested or measured.
+ * Telegram (long polling) and WhatsApp on over the fakes, with CHANNEL_KEYS. WhatsApp answers at
+ * once: the pace is WhatsApp's rule for real numbers, not part of what is tested or measured.
  */
 export function fakeChannelsEnv(telegram: FakeTelegram, whatsapp: FakeWhatsAppServer): Record<string, string> {
   return {
+    ...CHANNEL_KEYS,
     TELEGRAM_BOT_TOKEN: telegram.token,
     TELEGRAM_API_ROOT: telegram.apiRoot,
     WHATSAPP_ENABLED: 'true',

@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto'
 import pino from 'pino'
 import { openCore } from '../../src/bootstrap.js'
 import { defaultFaqCacheDir, loadConfig } from '../../src/config.js'
+import { createSecretBox, type SecretBox, WHATSAPP_AUTH_PURPOSE } from '../../src/core/privacy/data-key.js'
 import type { Inbound } from '../../src/core/types.js'
 
 /** A controllable clock: tests move time forward explicitly. */
@@ -20,7 +22,8 @@ export function fakeClock(start = new Date('2026-11-23T02:00:00Z')) {
 
 /**
  * The real core (migrations, features, demo data off) on in-memory SQLite, or on `path`, on
- * `clock` (default: the real one). The FAQ network cache is the one a server here would use.
+ * `clock` (default: the real one). The FAQ network cache is the one a server here would use; the
+ * signing key is a test key of its own, as a deployment with PUBLIC_BASE_URL needs one.
  */
 export function testCore(options: { path?: string; clock?: () => Date; env?: Record<string, string> } = {}) {
   const config = loadConfig({
@@ -28,10 +31,14 @@ export function testCore(options: { path?: string; clock?: () => Date; env?: Rec
     DEMO_DATA: 'false',
     NODE_ENV: 'test',
     FAQ_CACHE_DIR: defaultFaqCacheDir(process.env),
+    CERT_SIGNING_KEY: 'test-core-signing-key-0123456789abcdef',
     ...options.env,
   })
   return openCore(config, pino({ level: 'silent' }), options.clock ?? (() => new Date()))
 }
+
+/** A box for the WhatsApp session under a fresh key, for a test that needs no core (see `Core.authBox`). */
+export const testAuthBox = (): SecretBox => createSecretBox({ current: randomBytes(32) }, WHATSAPP_AUTH_PURPOSE)
 
 let counter = 0
 export function inbound(text: string, over: Partial<Inbound> = {}): Inbound {

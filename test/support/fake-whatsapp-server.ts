@@ -16,7 +16,7 @@
  * replaces the root key in Baileys' defaults before anything connects.
  *
  *   const fake = await startFakeWhatsAppServer()
- *   fake.pairDevice(databasePath)
+ *   fake.pairDevice(databasePath, dataKey)
  *   spawn('node', ['--import', fake.preload, 'dist/server.js'], { env: { WHATSAPP_ENABLED: 'true', WHATSAPP_SOCKET_URL: fake.url } })
  *   await fake.opened()
  *   fake.send('halo'); const texts = await fake.replies(1)
@@ -59,6 +59,8 @@ import {
 import pino from 'pino'
 import { type WebSocket, WebSocketServer } from 'ws'
 import { createAuthStore } from '../../src/bots/whatsapp/auth-state.js'
+import { createSecretBox, WHATSAPP_AUTH_PURPOSE } from '../../src/core/privacy/data-key.js'
+import { parseDataKey } from '../../src/core/privacy/nik-vault.js'
 import { closeDatabase, openDatabase } from '../../src/db/client.js'
 
 /** The bot's number and its LID, as a paired device (device 1 of that account). */
@@ -75,8 +77,11 @@ export type FakeWhatsAppServer = {
   url: string
   /** For `node --import`: makes the process trust this fake's root key instead of WhatsApp's. */
   preload: string
-  /** Stores the device this fake logs in, as pairing leaves it, in the database at `path` (made if new). */
-  pairDevice(path: string): void
+  /**
+   * Stores the device this fake logs in, as pairing leaves it, in the database at `path` (made if
+   * new), sealed with `dataKey` (the server's DATA_ENCRYPTION_KEY).
+   */
+  pairDevice(path: string, dataKey: string): void
   /** Resolves once a client is logged in and active (at once if one is); rejects after `ms`. */
   opened(ms?: number): Promise<void>
   /** The phone writes `text` to the bot (a Signal `pkmsg`, as a first message is). */
@@ -386,10 +391,12 @@ export async function startFakeWhatsAppServer(): Promise<FakeWhatsAppServer> {
   return {
     url: `ws://127.0.0.1:${port}/ws/chat`,
     preload,
-    pairDevice(path) {
+    pairDevice(path, dataKey) {
       const db = openDatabase(path)
       try {
-        const auth = createAuthStore(db, () => new Date())
+        const key = parseDataKey(dataKey)
+        if (!key) throw new Error('pairDevice: dataKey must be 64 hex digits')
+        const auth = createAuthStore(db, () => new Date(), createSecretBox({ current: key }, WHATSAPP_AUTH_PURPOSE))
         Object.assign(auth.state.creds, bot)
         auth.saveCreds()
       } finally {

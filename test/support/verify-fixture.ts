@@ -97,7 +97,15 @@ export type Fixture = {
   close: () => void
 }
 
-export function verifyFixture(options: { limit?: number; proxy?: TrustedProxy; publicBaseUrl?: string } = {}): Fixture {
+export function verifyFixture(
+  options: {
+    limit?: number
+    proxy?: TrustedProxy
+    publicBaseUrl?: string
+    signingKey?: string
+    previousSigningKeys?: string[]
+  } = {},
+): Fixture {
   const clock = fakeClock(NOW)
   const core = testCore({ clock: clock.now })
   for (const cert of Object.values(CERTS)) core.db.insert(certificates).values(cert).run()
@@ -112,7 +120,8 @@ export function verifyFixture(options: { limit?: number; proxy?: TrustedProxy; p
     proxy: options.proxy,
     verify: {
       db: core.db,
-      signingKey: KEY,
+      signingKey: options.signingKey ?? KEY,
+      ...(options.previousSigningKeys && { previousSigningKeys: options.previousSigningKeys }),
       audit,
       ratePerMinute: options.limit ?? 10_000,
       ...(options.publicBaseUrl && { publicBaseUrl: options.publicBaseUrl }),

@@ -8,7 +8,9 @@ import pino, { type Logger } from 'pino'
 import { createWhatsAppChannel, type WhatsAppChannel } from '../../src/bots/whatsapp/adapter.js'
 import type { Pace } from '../../src/bots/whatsapp/sender.js'
 import type { Engine } from '../../src/core/engine.js'
+import type { SecretBox } from '../../src/core/privacy/data-key.js'
 import type { Db } from '../../src/db/client.js'
+import { testAuthBox } from './core.js'
 import { type FakeWhatsApp, fakeWhatsApp, incoming } from './fake-whatsapp.js'
 import { type ChatDriver, runOutbox, type SeenReply } from './transcript.js'
 
@@ -37,6 +39,8 @@ export type WhatsAppDriverOptions = {
   /** The sender's other id (`remoteJidAlt`). */
   alt?: string
   fake?: FakeWhatsApp
+  /** Default: a box under a fresh key. */
+  authBox?: SecretBox
 }
 
 export type WhatsAppDriver = ChatDriver & {
@@ -51,6 +55,7 @@ export async function whatsappDriver(options: WhatsAppDriverOptions): Promise<Wh
   const jid = options.jid ?? `628${Math.floor(1e9 + Math.random() * 8e9)}@s.whatsapp.net`
   const channel = createWhatsAppChannel({
     db: options.db,
+    authBox: options.authBox ?? testAuthBox(),
     engine: options.engine,
     logger: options.logger ?? pino({ level: 'silent' }),
     factory: fake.factory,

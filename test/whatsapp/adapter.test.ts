@@ -47,6 +47,7 @@ function setup(over: Partial<WhatsAppDeps> = {}) {
   const fake = fakeWhatsApp()
   const channel = createWhatsAppChannel({
     db: core.db,
+    authBox: core.authBox,
     engine: core.engine,
     logger: silent,
     factory: fake.factory,

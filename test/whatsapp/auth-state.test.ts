@@ -5,14 +5,16 @@
  * that messages from people stop decrypting.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
   addTransactionCapability,
+  BufferJSON,
   Curve,
   DEFAULT_CONNECTION_CONFIG,
   generateSignalPubKey,
+  initAuthCreds,
   proto,
   type SignalDataSet,
 } from '@whiskeysockets/baileys'
@@ -20,8 +22,11 @@ import pino from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type AuthStore, createAuthStore } from '../../src/bots/whatsapp/auth-state.js'
 import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js'
+import { testAuthBox, testCore } from '../support/core.js'
 
 const logger = pino({ level: 'silent' })
+/** One key for the whole file, as one server keeps its DATA_ENCRYPTION_KEY across restarts. */
+const box = testAuthBox()
 
 let dir: string
 let opened: Db[]
@@ -42,7 +47,7 @@ function session(name = 'kesos.db') {
   const open = () => {
     const db = openDatabase(path)
     opened.push(db)
-    return { db, store: createAuthStore(db, () => new Date()) }
+    return { db, store: createAuthStore(db, () => new Date(), box) }
   }
   let current = open()
   return {
@@ -430,5 +435,49 @@ describe('clearing the session (logged out)', () => {
     expect(await wa.store.state.keys.get('identity-key', ['6281234567890.0'])).toEqual({})
     expect(await wa.store.state.keys.get('lid-mapping', ['6281234567890'])).toEqual({})
     expect(wa.db.$client.prepare('select count(*) as n from whatsapp_auth').get()).toEqual({ n: 0 })
+  })
+})
+
+describe('the session at rest', () => {
+  /** Every way a key's bytes could show in the file: raw, hex, base64 (BufferJSON's own form). */
+  const forms = (bytes: Uint8Array) => {
+    const buffer = Buffer.from(bytes)
+    return [buffer, Buffer.from(buffer.toString('hex')), Buffer.from(buffer.toString('base64'))]
+  }
+
+  it('holds no key material in clear: neither in the rows nor anywhere in the database file', async () => {
+    const wa = session()
+    const creds = wa.store.state.creds
+    wa.store.saveCreds()
+    const preKey = keyPair()
+    await wa.store.state.keys.set({ 'pre-key': { '1': preKey } })
+    const secrets = [creds.noiseKey.private, creds.signedIdentityKey.private, creds.signedPreKey.keyPair.private, preKey.private]
+    const rows = wa.db.$client.prepare('select value from whatsapp_auth').all() as { value: string }[]
+    expect(rows.length).toBe(2)
+    for (const row of rows) {
+      expect(row.value).toMatch(/^v1:/)
+      expect(row.value).not.toContain('private')
+    }
+    closeDatabase(wa.db)
+    const file = readFileSync(join(dir, 'kesos.db'))
+    for (const secret of secrets) for (const form of forms(secret)) expect(file.includes(form)).toBe(false)
+  })
+
+  it('left in clear by an older version is encrypted on the next start, and still the same session', () => {
+    const path = join(dir, 'old.db')
+    const old = openDatabase(path)
+    const creds = initAuthCreds()
+    // As the version before sealing stored it: BufferJSON text.
+    old.$client
+      .prepare("insert into whatsapp_auth (type, id, value) values ('creds', 'creds', ?)")
+      .run(JSON.stringify(creds, BufferJSON.replacer))
+    closeDatabase(old)
+
+    const core = testCore({ path, env: { DATA_ENCRYPTION_KEY: '2c'.repeat(32) } })
+    opened.push(core.db)
+    const [row] = core.db.$client.prepare('select value from whatsapp_auth').all() as { value: string }[]
+    expect(row?.value).toMatch(/^v1:/)
+    expect(row?.value).not.toContain(Buffer.from(creds.noiseKey.private).toString('base64'))
+    expect(createAuthStore(core.db, () => new Date(), core.authBox).state.creds).toEqual(creds)
   })
 })

@@ -11,9 +11,11 @@ import { createAuthStore } from '../../src/bots/whatsapp/auth-state.js'
 import { type ConnectionDeps, type ConnectionState, createConnection } from '../../src/bots/whatsapp/connection.js'
 import type { SocketFactory, WhatsAppSocket } from '../../src/bots/whatsapp/socket.js'
 import { closeDatabase } from '../../src/db/client.js'
-import { testCore } from '../support/core.js'
+import { testAuthBox, testCore } from '../support/core.js'
 import { disconnectError, type FakeSocket, type FakeWhatsApp, fakeWhatsApp } from '../support/fake-whatsapp.js'
 
+/** The session's box: one key for the whole file, as one server keeps one key across restarts. */
+const box = testAuthBox()
 const PAIRING_NUMBER = '6281234567890'
 /** With `random: () => 0.5` and the default backoff (1 s base): half of 1 s, 2 s, 4 s… plus half of that. */
 const BACKOFF_DELAYS = [750, 1_500, 3_000, 6_000]
@@ -40,7 +42,7 @@ function setup(over: Partial<ConnectionDeps> = {}) {
   cleanups.push(() => closeDatabase(db))
   const fake = fakeWhatsApp()
   fakes.push(fake)
-  const auth = createAuthStore(db, () => new Date())
+  const auth = createAuthStore(db, () => new Date(), box)
   const given: AuthenticationState[] = []
   /** `connection.update` listeners per socket, to deliver an event late, as if it had been queued. */
   const listeners = new Map<WhatsAppSocket, ((update: ConnectionUpdate) => void)[]>()
@@ -262,7 +264,7 @@ describe('a logout (401)', () => {
     expect(Buffer.from(auth.state.creds.noiseKey.public).equals(oldNoiseKey)).toBe(false)
     expect(auth.isPaired()).toBe(false)
     // Nothing of the old session is left for the next start either.
-    expect(await createAuthStore(db, () => new Date()).state.keys.get('pre-key', ['1'])).toEqual({})
+    expect(await createAuthStore(db, () => new Date(), box).state.keys.get('pre-key', ['1'])).toEqual({})
 
     expect(fake.sockets).toHaveLength(2)
     expect(given[1]?.creds).toBe(auth.state.creds)
@@ -482,10 +484,10 @@ describe('the stored session', () => {
     connection.start()
     // Baileys updates the creds object in place, then emits "creds.update".
     auth.state.creds.me = { id: `${PAIRING_NUMBER}:5@s.whatsapp.net`, name: 'Kesos' }
-    expect(createAuthStore(db, () => new Date()).state.creds.me).toBeUndefined()
+    expect(createAuthStore(db, () => new Date(), box).state.creds.me).toBeUndefined()
 
     socket().emit('creds.update', { me: auth.state.creds.me })
-    const reloaded = createAuthStore(db, () => new Date()).state.creds
+    const reloaded = createAuthStore(db, () => new Date(), box).state.creds
     expect(reloaded.me?.id).toBe(`${PAIRING_NUMBER}:5@s.whatsapp.net`)
     expect(reloaded.registrationId).toBe(auth.state.creds.registrationId)
   })
@@ -497,6 +499,6 @@ describe('the stored session', () => {
     await tick()
     auth.state.creds.registered = true
     socket().emit('creds.update', { registered: true })
-    expect(createAuthStore(db, () => new Date()).isPaired()).toBe(true)
+    expect(createAuthStore(db, () => new Date(), box).isPaired()).toBe(true)
   })
 })

@@ -8,6 +8,7 @@ import { jidNormalizedUser, type WAMessage } from '@whiskeysockets/baileys'
 import type { Logger } from 'pino'
 import type { Engine } from '../../core/engine.js'
 import { createKeyedQueue } from '../../core/keyed-queue.js'
+import type { SecretBox } from '../../core/privacy/data-key.js'
 import type { Inbound, Reply } from '../../core/types.js'
 import type { Db } from '../../db/client.js'
 import { knownAccount, resolveAccount } from '../../db/queries/identities.js'
@@ -26,6 +27,8 @@ const APOLOGY: Reply = { text: 'Maaf, terjadi gangguan di sistem kami. Silakan c
 
 export type WhatsAppDeps = {
   db: Db
+  /** Seals the session's credentials and keys in the database (the core's `authBox`). */
+  authBox: SecretBox
   engine: Engine
   logger: Logger
   factory: SocketFactory
@@ -64,7 +67,7 @@ export type WhatsAppChannel = {
 export function createWhatsAppChannel(deps: WhatsAppDeps): WhatsAppChannel {
   const { db, engine, logger, now } = deps
   const enqueue = createKeyedQueue()
-  const auth = createAuthStore(db, now)
+  const auth = createAuthStore(db, now, deps.authBox)
   const inFlight = new Set<Promise<void>>()
   let accepting = true
   /** Work `drain()` and `stop()` wait for; a failure is logged, never thrown at Baileys. */

@@ -1,7 +1,8 @@
 /**
  * The WhatsApp session kept in SQLite instead of files: Baileys' credentials and every signal key
- * type it uses, serialised with its own BufferJSON (so Buffers survive), keys written in one
- * transaction. It survives restarts; clearing it means pairing again.
+ * type it uses, serialised with its own BufferJSON (so Buffers survive), sealed (AES-256-GCM, a
+ * subkey of DATA_ENCRYPTION_KEY) so that a copy of the database is not a copy of the WhatsApp
+ * account, keys written in one transaction. It survives restarts; clearing it means pairing again.
  */
 import {
   type AuthenticationCreds,
@@ -12,6 +13,7 @@ import {
   type SignalDataSet,
   type SignalDataTypeMap,
 } from '@whiskeysockets/baileys'
+import type { SecretBox } from '../../core/privacy/data-key.js'
 import type { Db } from '../../db/client.js'
 import { clearAuth, readAuthValues, writeAuthValues } from '../../db/queries/whatsapp-auth.js'
 
@@ -28,11 +30,10 @@ export type AuthStore = {
   clear(): void
 }
 
-const encode = (value: unknown) => JSON.stringify(value, BufferJSON.replacer)
-const decode = (text: string): unknown => JSON.parse(text, BufferJSON.reviver)
-
-/** `now` stamps what is written. */
-export function createAuthStore(db: Db, now: () => Date): AuthStore {
+/** `now` stamps what is written; `box` seals every value (see WHATSAPP_AUTH_PURPOSE). */
+export function createAuthStore(db: Db, now: () => Date, box: SecretBox): AuthStore {
+  const encode = (value: unknown) => box.seal(JSON.stringify(value, BufferJSON.replacer))
+  const decode = (sealed: string): unknown => JSON.parse(box.open(sealed), BufferJSON.reviver)
   const stored = readAuthValues(db, CREDS.type, [CREDS.id]).get(CREDS.id)
   const state: AuthenticationState = {
     creds: stored ? (decode(stored) as AuthenticationCreds) : initAuthCreds(),

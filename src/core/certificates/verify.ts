@@ -4,7 +4,7 @@
  * the holder's name masked, whether a typed name matches without revealing it, and the signature
  * of the link printed as a QR code on the certificate.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto'
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import { getTableName } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { certificates } from '../../db/schema.js'
@@ -103,10 +103,35 @@ export function signNumber(number: string, key: string): string {
   return createHmac('sha256', key).update(`cert:${number}`).digest('base64url').slice(0, 22)
 }
 
-export function signatureValid(number: string, signature: string, key: string): boolean {
+function signatureValid(number: string, signature: string, key: string): boolean {
   const expected = Buffer.from(signNumber(number, key))
   const given = Buffer.from(signature)
   return given.length === expected.length && timingSafeEqual(given, expected)
+}
+
+/** CERT_SIGNING_KEY, which signs new links, and CERT_SIGNING_KEY_PREVIOUS, which only verifies the links they signed. */
+export type SigningKeys = { current: string; previous: readonly string[] }
+
+/**
+ * Which key signed a link, in 4 characters (base64url of a hash of the key): printed in the link
+ * (`k=`), so that after a rotation the page checks the link against the key that signed it.
+ */
+export function signingKeyId(key: string): string {
+  return createHash('sha256').update(`kesos signing key id:${key}`).digest('base64url').slice(0, 4)
+}
+
+/** The query of a certificate's signed link: the key's id, then the signature. */
+export function signedQuery(number: string, key: string): string {
+  return `k=${signingKeyId(key)}&s=${signNumber(number, key)}`
+}
+
+/**
+ * Whether `signature` is a genuine signature of `number` by the key named `keyId`, or, for a link
+ * printed before links named their key (no `keyId`), by any of the keys.
+ */
+export function linkSignatureValid(number: string, signature: string, keyId: string | undefined, keys: SigningKeys): boolean {
+  const all = [keys.current, ...keys.previous]
+  return all.some((key) => (keyId === undefined || signingKeyId(key) === keyId) && signatureValid(number, signature, key))
 }
 
 /**

@@ -5,7 +5,8 @@
  * lives in the database. A plain hash would not do: 16 digits with a known structure (province,
  * regency, birth date) are few enough to try them all.
  */
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto'
+import { createHmac } from 'node:crypto'
+import { createSecretBox, type DataKeys, deriveKey } from './data-key.js'
 
 export type NikVault = {
   /** The lookup key of a NIK (hex); the same NIK always gives the same value. */
@@ -16,28 +17,27 @@ export type NikVault = {
   decrypt(ciphertext: string): string
 }
 
-const derive = (key: Buffer, purpose: string) => Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), purpose, 32))
+const HASH_PURPOSE = 'kesos nik lookup v1'
+export const NIK_ENCRYPTION_PURPOSE = 'kesos nik encryption v1'
 
-/** `key`: the 32 bytes of DATA_ENCRYPTION_KEY. */
-export function createNikVault(key: Buffer): NikVault {
-  if (key.length !== 32) throw new RangeError('the data encryption key must be 32 bytes')
-  const hashKey = derive(key, 'kesos nik lookup v1')
-  const encryptionKey = derive(key, 'kesos nik encryption v1')
+/**
+ * `key`: the 32 bytes of DATA_ENCRYPTION_KEY, or the current and previous keys during a rotation.
+ * Ciphertexts under either key are read; new ones are made under the current key. Lookup keys are
+ * made under the previous key while `hashUnderPrevious()` says the stored ones still are (until
+ * `npm run cli -- keys rotate` has run), so people stay findable throughout.
+ */
+export function createNikVault(key: Buffer | DataKeys, hashUnderPrevious: () => boolean = () => false): NikVault {
+  const keys = Buffer.isBuffer(key) ? { current: key } : key
+  const box = createSecretBox(keys, NIK_ENCRYPTION_PURPOSE)
+  const current = deriveKey(keys.current, HASH_PURPOSE)
+  const previous = keys.previous && deriveKey(keys.previous, HASH_PURPOSE)
   return {
-    hash: (nik) => createHmac('sha256', hashKey).update(nik).digest('hex'),
-    encrypt(nik) {
-      const iv = randomBytes(12)
-      const cipher = createCipheriv('aes-256-gcm', encryptionKey, iv)
-      const data = Buffer.concat([cipher.update(nik, 'utf8'), cipher.final()])
-      return `v1:${Buffer.concat([iv, cipher.getAuthTag(), data]).toString('base64')}`
-    },
-    decrypt(ciphertext) {
-      if (!ciphertext.startsWith('v1:')) throw new Error('unknown NIK ciphertext version')
-      const raw = Buffer.from(ciphertext.slice(3), 'base64')
-      const decipher = createDecipheriv('aes-256-gcm', encryptionKey, raw.subarray(0, 12))
-      decipher.setAuthTag(raw.subarray(12, 28))
-      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')
-    },
+    hash: (nik) =>
+      createHmac('sha256', previous && hashUnderPrevious() ? previous : current)
+        .update(nik)
+        .digest('hex'),
+    encrypt: (nik) => box.seal(nik),
+    decrypt: (ciphertext) => box.open(ciphertext),
   }
 }
 

@@ -1,10 +1,11 @@
 /** Key/value facts about this database (`app_meta`). */
-import { eq } from 'drizzle-orm'
-import type { Db } from '../client.js'
+import { cached, type Db } from '../client.js'
 import { appMeta } from '../schema.js'
 
+// Prepared once per connection: the data key's check value is read this way on every NIK lookup
+// while a key rotation is under way.
 export function getMeta(db: Db, key: string): string | undefined {
-  return db.select({ value: appMeta.value }).from(appMeta).where(eq(appMeta.key, key)).get()?.value
+  return (cached(db, 'select value from app_meta where key = ?').get(key) as { value: string } | undefined)?.value
 }
 
 export function setMeta(db: Db, key: string, value: string, now: Date): void {

@@ -1,5 +1,5 @@
-/** Rows of the WhatsApp session (see `whatsappAuth` in the schema): JSON text per type and id. */
-import { and, eq, inArray } from 'drizzle-orm'
+/** Rows of the WhatsApp session (see `whatsappAuth` in the schema): sealed JSON text per type and id. */
+import { and, eq, inArray, notLike } from 'drizzle-orm'
 import { cached, type Db } from '../client.js'
 import { whatsappAuth } from '../schema.js'
 
@@ -42,17 +42,38 @@ export function clearAuth(db: Db): void {
 /**
  * Forgets what the session keeps about these WhatsApp users (the part of a JID before "@", a phone
  * number or a LID): the Signal sessions with their devices ("628….0", "1234_1.0"), their device
- * list, the phone↔LID mapping both ways and their chat token. Writing to them again sets up a new
+ * list, the phone↔LID mapping both ways (the reverse row by the LID's id: values are sealed) and their
+ * chat token. Writing to them again sets up a new
  * session, as for a first contact.
  */
 export function forgetWhatsAppContacts(db: Db, users: string[]): number {
   const forget = cached(
     db,
     `DELETE FROM whatsapp_auth WHERE type <> 'creds' AND (
-       id = :user OR substr(id, 1, length(:user) + 1) IN (:user || '.', :user || ':', :user || '@', :user || '_')
-       OR (type = 'lid-mapping' AND value = json_quote(:user)))`,
+       id = :user OR substr(id, 1, length(:user) + 1) IN (:user || '.', :user || ':', :user || '@', :user || '_'))`,
   )
   let forgotten = 0
   for (const user of new Set(users)) if (user) forgotten += forget.run({ user }).changes
   return forgotten
+}
+
+/**
+ * Seals every value still stored as clear JSON (written before values were sealed), in one
+ * transaction; returns how many. Sealed values start with "v1:", which JSON never does.
+ */
+export function sealClearAuthValues(db: Db, seal: (text: string) => string): number {
+  return db.transaction((tx) => {
+    const clear = tx
+      .select({ type: whatsappAuth.type, id: whatsappAuth.id, value: whatsappAuth.value })
+      .from(whatsappAuth)
+      .where(notLike(whatsappAuth.value, 'v1:%'))
+      .all()
+    for (const row of clear) {
+      tx.update(whatsappAuth)
+        .set({ value: seal(row.value) })
+        .where(and(eq(whatsappAuth.type, row.type), eq(whatsappAuth.id, row.id)))
+        .run()
+    }
+    return clear.length
+  })
 }

@@ -1,0 +1,87 @@
+/**
+ * Re-encrypting everything under the current DATA_ENCRYPTION_KEY after a key change (`npm run cli --
+ * keys rotate`): NIK ciphertexts and lookup keys, certificates' NIK lookup keys, the sealed WhatsApp
+ * session; then the database records the current key's check value. One transaction: all of it or,
+ * if anything cannot be read, none of it. Running it again changes nothing.
+ */
+import { type Db, inTransaction } from '../../db/client.js'
+import {
+  authValues,
+  certificateNikHashes,
+  DATA_KEY_CHECK,
+  peopleNiks,
+  setAuthValue,
+  setCertificateNikHash,
+  setPersonNik,
+} from '../../db/queries/encrypted-data.js'
+import { getMeta, setMeta } from '../../db/queries/meta.js'
+import { createSecretBox, type DataKeys, isSealed, keyCheck, type SecretBox, WHATSAPP_AUTH_PURPOSE } from './data-key.js'
+import { createNikVault, NIK_ENCRYPTION_PURPOSE } from './nik-vault.js'
+
+export type RotationResult = {
+  /** People whose NIK ciphertext or lookup key was made again. */
+  people: number
+  /** Certificates whose NIK lookup key was made again (from their person's NIK). */
+  certificates: number
+  /**
+   * Certificates of nobody on record yet whose lookup key was under the previous key: it cannot be
+   * made again without the NIK, so it was removed (importing the certificate file again restores it).
+   */
+  certificatesUnlinked: number
+  /** Values of the WhatsApp session sealed again. */
+  whatsapp: number
+}
+
+/** Thrown when something stored opens under neither key: nothing was changed. */
+export class RotationError extends Error {
+  override name = 'RotationError'
+}
+
+/** Re-encrypts what is under `keys.previous` (or in clear, for the WhatsApp session) under `keys.current`. */
+export function rotateDataKeys(db: Db, keys: DataKeys, now: Date): RotationResult {
+  const nikBox = createSecretBox(keys, NIK_ENCRYPTION_PURPOSE)
+  const authBox = createSecretBox(keys, WHATSAPP_AUTH_PURPOSE)
+  const current = createNikVault(keys.current)
+  const check = keyCheck(keys.current)
+  return inTransaction(db, (tx) => {
+    // Until now every lookup key was made under the key the database recorded (see openDataKeys).
+    const hashesWereCurrent = getMeta(tx, DATA_KEY_CHECK) === check
+    const result: RotationResult = { people: 0, certificates: 0, certificatesUnlinked: 0, whatsapp: 0 }
+    const renamed = new Map<string, string>()
+    for (const person of peopleNiks(tx)) {
+      if (!person.nikCiphertext) continue
+      const nik = open(nikBox, person.nikCiphertext, `the NIK of person ${person.id}`)
+      const hash = current.hash(nik)
+      const ciphertext = nikBox.isCurrent(person.nikCiphertext) ? person.nikCiphertext : current.encrypt(nik)
+      if (person.nikHash) renamed.set(person.nikHash, hash)
+      if (hash === person.nikHash && ciphertext === person.nikCiphertext) continue
+      setPersonNik(tx, person.id, hash, ciphertext)
+      result.people++
+    }
+    if (!hashesWereCurrent) {
+      for (const certificate of certificateNikHashes(tx)) {
+        const hash = certificate.nikHash && renamed.get(certificate.nikHash)
+        if (hash === certificate.nikHash) continue
+        if (hash) result.certificates++
+        else result.certificatesUnlinked++
+        setCertificateNikHash(tx, certificate.id, hash || null)
+      }
+    }
+    for (const row of authValues(tx)) {
+      if (authBox.isCurrent(row.value)) continue
+      const text = isSealed(row.value) ? open(authBox, row.value, `the WhatsApp session (${row.type})`) : row.value
+      setAuthValue(tx, row.type, row.id, authBox.seal(text))
+      result.whatsapp++
+    }
+    setMeta(tx, DATA_KEY_CHECK, check, now)
+    return result
+  })
+}
+
+function open(box: SecretBox, sealed: string, what: string): string {
+  try {
+    return box.open(sealed)
+  } catch {
+    throw new RotationError(`${what} opens under neither DATA_ENCRYPTION_KEY nor DATA_ENCRYPTION_KEY_PREVIOUS`)
+  }
+}

@@ -1,0 +1,162 @@
+/**
+ * DATA_ENCRYPTION_KEY against the database it protects: a start with another key is refused with one
+ * line (also on a database from before check values, told by its NIK ciphertexts); during a
+ * rotation (DATA_ENCRYPTION_KEY_PREVIOUS) people stay findable; `rotateDataKeys` re-encrypts
+ * everything in one go, and again changes nothing. On database files, restarted as the server is.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { Core } from '../../src/bootstrap.js'
+import { createSecretBox, WHATSAPP_AUTH_PURPOSE } from '../../src/core/privacy/data-key.js'
+import { RotationError, rotateDataKeys } from '../../src/core/privacy/key-rotation.js'
+import { createNikVault, NIK_ENCRYPTION_PURPOSE } from '../../src/core/privacy/nik-vault.js'
+import { closeDatabase, openDatabase } from '../../src/db/client.js'
+import { DEMO_PEOPLE_COUNT, demoNik } from '../../src/db/demo-data.js'
+import { personByNikHash } from '../../src/db/queries/people.js'
+import { testCore } from '../support/core.js'
+
+const OLD = '0a'.repeat(32)
+const NEW = '0b'.repeat(32)
+const key = (hex: string) => Buffer.from(hex, 'hex')
+
+let dir: string
+let path: string
+const opened: Core[] = []
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kesos-keys-'))
+  path = join(dir, 'kesos.db')
+})
+
+afterEach(() => {
+  for (const core of opened.splice(0)) closeDatabase(core.db)
+  rmSync(dir, { recursive: true, force: true })
+})
+
+/** The core on the database file, as a start with these settings makes it (demo data on an empty one). */
+function start(env: Record<string, string>): Core {
+  const core = testCore({ path, env: { DEMO_DATA: 'true', ...env } })
+  opened.push(core)
+  return core
+}
+
+function stop(core: Core) {
+  closeDatabase(core.db)
+}
+
+const rows = (core: Core, sql: string) => core.db.$client.prepare(sql).all() as Record<string, string | null>[]
+const findsEveryone = (core: Core) =>
+  Array.from({ length: DEMO_PEOPLE_COUNT() }, (_, i) => personByNikHash(core.db, core.vault.hash(demoNik(i)))?.id)
+
+describe('the key check', () => {
+  it('a start with another key is refused with one line that says what to do; the right key still opens', () => {
+    stop(start({ DATA_ENCRYPTION_KEY: OLD }))
+    expect(() => start({ DATA_ENCRYPTION_KEY: NEW })).toThrow(
+      /^DATA_ENCRYPTION_KEY is not the key this database was encrypted with: set the key it was made with; to change keys, set the old one as DATA_ENCRYPTION_KEY_PREVIOUS and run "npm run cli -- keys rotate"$/,
+    )
+    const again = start({ DATA_ENCRYPTION_KEY: OLD })
+    expect(findsEveryone(again).every((id) => id !== undefined)).toBe(true)
+  })
+
+  it('a database from before check values is told its key by its NIK ciphertexts, then remembers it', () => {
+    stop(start({ DATA_ENCRYPTION_KEY: OLD }))
+    const db = openDatabase(path)
+    db.$client.prepare("delete from app_meta where key = 'data_key_check'").run()
+    closeDatabase(db)
+    expect(() => start({ DATA_ENCRYPTION_KEY: NEW })).toThrow(/is not the key this database was encrypted with/)
+    const right = start({ DATA_ENCRYPTION_KEY: OLD })
+    expect(rows(right, "select key from app_meta where key = 'data_key_check'")).toHaveLength(1)
+  })
+
+  it('the stored check value reveals neither the key nor anything made with it', () => {
+    const core = start({ DATA_ENCRYPTION_KEY: OLD })
+    const [check] = rows(core, "select value from app_meta where key = 'data_key_check'")
+    expect(check?.value).toMatch(/^[0-9a-f]{64}$/)
+    expect(check?.value).not.toContain(OLD)
+    expect(check?.value).not.toBe(createNikVault(key(OLD)).hash(''))
+  })
+})
+
+describe('rotating the data key', () => {
+  it('during the rotation everyone stays findable and readable, new people too; afterwards the new key alone opens everything', () => {
+    const before = start({ DATA_ENCRYPTION_KEY: OLD })
+    const ids = findsEveryone(before)
+    stop(before)
+
+    const during = start({ DATA_ENCRYPTION_KEY: NEW, DATA_ENCRYPTION_KEY_PREVIOUS: OLD })
+    expect(findsEveryone(during)).toEqual(ids)
+    const [first] = rows(during, 'select nik_ciphertext from people order by id limit 1')
+    expect(during.vault.decrypt(String(first?.nik_ciphertext))).toBe(demoNik(0))
+    // Someone new while the rotation waits: sealed under the new key, findable like everyone else.
+    const newcomer = '3273014508990001'
+    during.db.$client
+      .prepare("insert into people (full_name, nik_hash, nik_ciphertext) values ('Baru', ?, ?)")
+      .run(during.vault.hash(newcomer), during.vault.encrypt(newcomer))
+    expect(personByNikHash(during.db, during.vault.hash(newcomer))).toBeDefined()
+
+    const result = rotateDataKeys(during.db, during.keys, new Date())
+    expect(result).toMatchObject({ people: DEMO_PEOPLE_COUNT() + 1 })
+    // The process that was running follows the rotation at once.
+    expect(findsEveryone(during)).toEqual(ids)
+    expect(personByNikHash(during.db, during.vault.hash(newcomer))).toBeDefined()
+    // Again: nothing left to do.
+    expect(rotateDataKeys(during.db, during.keys, new Date())).toEqual({
+      people: 0,
+      certificates: 0,
+      certificatesUnlinked: 0,
+      whatsapp: 0,
+    })
+    stop(during)
+
+    const after = start({ DATA_ENCRYPTION_KEY: NEW })
+    expect(findsEveryone(after)).toEqual(ids)
+    const onlyNew = createSecretBox({ current: key(NEW) }, NIK_ENCRYPTION_PURPOSE)
+    for (const row of rows(after, 'select nik_ciphertext from people'))
+      expect(onlyNew.isCurrent(String(row.nik_ciphertext))).toBe(true)
+    stop(after)
+    expect(() => start({ DATA_ENCRYPTION_KEY: OLD })).toThrow(/is not the key this database was encrypted with/)
+  })
+
+  it("certificates follow their person's NIK, one of nobody on record loses its stale lookup key; the WhatsApp session is sealed again", () => {
+    const before = start({ DATA_ENCRYPTION_KEY: OLD })
+    const insert = before.db.$client.prepare(
+      `insert into certificates (number, display_number, holder_name, person_id, nik_hash, scheme, issued_at, expires_at)
+       values (?, ?, 'Pemegang', ?, ?, 'Pekerja Sosial', '2025-01-01', '2028-01-01')`,
+    )
+    const owner = personByNikHash(before.db, before.vault.hash(demoNik(0)))
+    insert.run('LSPS202500001', 'LSPS-2025-00001', owner?.id, before.vault.hash(demoNik(0)))
+    insert.run('LSPS202500002', 'LSPS-2025-00002', null, before.vault.hash('3273014508990003'))
+    const oldBox = createSecretBox({ current: key(OLD) }, WHATSAPP_AUTH_PURPOSE)
+    before.db.$client
+      .prepare("insert into whatsapp_auth (type, id, value) values ('creds', 'creds', ?)")
+      .run(oldBox.seal('{"a":1}'))
+    stop(before)
+
+    const during = start({ DATA_ENCRYPTION_KEY: NEW, DATA_ENCRYPTION_KEY_PREVIOUS: OLD })
+    expect(rotateDataKeys(during.db, during.keys, new Date())).toMatchObject({
+      certificates: 1,
+      certificatesUnlinked: 1,
+      whatsapp: 1,
+    })
+    expect(rows(during, "select number, nik_hash from certificates where number like 'LSPS2025%' order by number")).toEqual([
+      { number: 'LSPS202500001', nik_hash: during.vault.hash(demoNik(0)) },
+      { number: 'LSPS202500002', nik_hash: null },
+    ])
+    const [session] = rows(during, 'select value from whatsapp_auth')
+    expect(createSecretBox({ current: key(NEW) }, WHATSAPP_AUTH_PURPOSE).open(String(session?.value))).toBe('{"a":1}')
+  })
+
+  it('changes nothing when something opens under neither key', () => {
+    const before = start({ DATA_ENCRYPTION_KEY: OLD })
+    const stranger = createNikVault(key('0c'.repeat(32))).encrypt('3273014508990002')
+    before.db.$client.prepare("insert into people (full_name, nik_hash, nik_ciphertext) values ('Asing', 'x', ?)").run(stranger)
+    const hashes = rows(before, 'select nik_hash from people order by id')
+    stop(before)
+    const during = start({ DATA_ENCRYPTION_KEY: NEW, DATA_ENCRYPTION_KEY_PREVIOUS: OLD })
+    expect(() => rotateDataKeys(during.db, during.keys, new Date())).toThrow(RotationError)
+    expect(rows(during, 'select nik_hash from people order by id')).toEqual(hashes)
+    expect(findsEveryone(during).every((id) => id !== undefined)).toBe(true)
+  })
+})
