@@ -11,10 +11,12 @@ import { createCertificateCheck } from './core/certificates/chat.js'
 import { createLookupAudit } from './core/certificates/lookup-audit.js'
 import { type ChatBlocking, createChatBlocking } from './core/chat-blocking.js'
 import { createEngine, type Engine, type Feature } from './core/engine.js'
+import type { FlowDefinition } from './core/flows/flow.js'
 import { createFaq } from './core/faq/feature.js'
 import { FaqContentError, loadKnowledgeBase } from './core/faq/knowledge-base.js'
 import { createMatcher } from './core/faq/matcher.js'
 import { createHandoffFlow } from './core/flows/handoff.js'
+import { createProof, type ProvenHandler } from './core/identity/proof.js'
 import { MENU_PREFIX, type MenuItemId } from './core/menu.js'
 import { createDataRights, dataSummary } from './core/privacy/data-rights.js'
 import { createNikVault, type NikVault, parseDataKey } from './core/privacy/nik-vault.js'
@@ -22,7 +24,6 @@ import { createRegistrationCommands } from './core/registration/commands.js'
 import { anySessionOpen, createRegistrationFlow, noSessionsReply } from './core/registration/flow.js'
 import { createReminderChat } from './core/reminders/chat.js'
 import { statusAnswer } from './core/status/answer.js'
-import { createIdentityFlow, createPhoneIdentityFlow, identityGate, type ProvenHandler } from './core/status/identity.js'
 import { type Db, openDatabase } from './db/client.js'
 import { type DemoSummary, isDatabaseEmpty, loadDemoData } from './db/demo-data.js'
 import { ensureReferenceData } from './db/reference-data.js'
@@ -74,8 +75,16 @@ export function demoAllowed(config: Pick<Config, 'DEMO_DATA' | 'NODE_ENV'>): boo
   return config.DEMO_DATA === 'true'
 }
 
+export type CoreOptions = {
+  /**
+   * Whether a one-time code can go out over WhatsApp now (the server: its WhatsApp channel is
+   * connected). Default: never, so proof by code is not offered.
+   */
+  codeChannelReady?: () => boolean
+}
+
 /** The core as `config` sets it up, on `clock`: the time every message, plan and record is stamped with. */
-export function openCore(config: Config, logger: Logger, clock: () => Date): Core {
+export function openCore(config: Config, logger: Logger, clock: () => Date, options: CoreOptions = {}): Core {
   // Content first: a broken knowledge base stops start-up before anything is created.
   const kb = loadKnowledgeBase(config.FAQ_PATH, config.FAQ_QUESTIONS_PATH)
   const db = openDatabase(config.DATABASE_PATH)
@@ -91,14 +100,19 @@ export function openCore(config: Config, logger: Logger, clock: () => Date): Cor
   // Every plan made from the chat (registrations, chats linked, reminders turned on) uses the configured times.
   const reminderSettings = reminderSettingsOf(config)
   const offerHours = config.REGISTRATION_OFFER_HOURS
+  const linkDays = config.IDENTITY_LINK_DAYS
+  const handoff = createHandoffFlow({ contact: config.SECRETARIAT_CONTACT })
+  const proof = createProof({
+    vault,
+    reminders: reminderSettings,
+    linkDays,
+    codeChannelReady: options.codeChannelReady ?? (() => false),
+    handoff,
+  })
   /** A menu entry that shows personal data: only after proof of identity (or to a linked chat). */
-  const provenFeature = (id: string, onProven: ProvenHandler): Feature => {
-    const phoneFlow = createPhoneIdentityFlow(id, { vault, onProven, reminders: reminderSettings })
-    return {
-      flow: createIdentityFlow(id, { vault, onProven, reminders: reminderSettings }),
-      also: [phoneFlow],
-      before: (ctx) => identityGate(ctx, phoneFlow, onProven),
-    }
+  const provenFeature = (id: string, onProven: ProvenHandler, also: FlowDefinition[] = []): Feature => {
+    const flows = proof.proofFlows(id, onProven)
+    return { flow: flows.claim, also: [flows.phone, ...also], before: (ctx) => proof.gate(ctx, flows) }
   }
   const registration = createRegistrationCommands({ offerHours, reminders: reminderSettings })
   const reminders = createReminderChat({ contact: config.SECRETARIAT_CONTACT, reminders: reminderSettings })
@@ -114,20 +128,22 @@ export function openCore(config: Config, logger: Logger, clock: () => Date): Cor
       },
     },
   })
-  const dataRightsDeps = { vault, offerHours, reminders: reminderSettings }
+  const dataRightsDeps = { vault, offerHours, reminders: reminderSettings, proof }
+  const dataRights = createDataRights(dataRightsDeps)
+  const registrationFlow = createRegistrationFlow({ vault, offerHours, reminders: reminderSettings, proof, linkDays })
   const features: Partial<Record<MenuItemId, Feature>> = {
     daftar: {
-      flow: createRegistrationFlow({ vault, offerHours, reminders: reminderSettings }),
+      flow: registrationFlow.flow,
+      also: registrationFlow.also,
       // Ask for nothing when there is nothing to register for.
       before: (ctx) => (anySessionOpen(ctx) ? undefined : { replies: [noSessionsReply(ctx.lang)], next: null }),
     },
     status: provenFeature('status', (ctx, person) => [statusAnswer(ctx, person, config.PUBLIC_BASE_URL)]),
-    'data-saya': provenFeature('data-saya', (ctx, person) => dataSummary(ctx, person, dataRightsDeps)),
+    'data-saya': provenFeature('data-saya', (ctx, person) => dataSummary(ctx, person, dataRightsDeps), dataRights.flows),
     verifikasi: certificateCheck.feature,
     pengingat: reminders.feature,
-    petugas: { flow: createHandoffFlow({ contact: config.SECRETARIAT_CONTACT }) },
+    petugas: { flow: handoff },
   }
-  const dataRights = createDataRights(dataRightsDeps)
   const faq = createFaq({
     kb,
     matcher: createMatcher(kb, { dir: config.FAQ_CACHE_DIR, now: clock }),
@@ -152,9 +168,9 @@ export function openCore(config: Config, logger: Logger, clock: () => Date): Cor
 }
 
 /** For entry points: the core, or one line naming the broken content entry and exit code 1. */
-export function openCoreOrExit(config: Config, logger: Logger, clock: () => Date): Core {
+export function openCoreOrExit(config: Config, logger: Logger, clock: () => Date, options: CoreOptions = {}): Core {
   try {
-    return openCore(config, logger, clock)
+    return openCore(config, logger, clock, options)
   } catch (error) {
     if (!(error instanceof FaqContentError)) throw error
     process.stderr.write(`Content error: ${error.message}\n`)

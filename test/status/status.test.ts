@@ -7,7 +7,7 @@
 import { and, count, eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Engine } from '../../src/core/engine.js'
-import { LOCK_MS, MAX_FAILURES } from '../../src/core/status/identity.js'
+import { LOCK_MS, MAX_FAILURES } from '../../src/core/identity/lockout.js'
 import { PATH, STAGE_ADVICE, STAGE_LABEL, stepOf } from '../../src/core/status/stages.js'
 import type { Inbound, Language, Reply } from '../../src/core/types.js'
 import { closeDatabase, type Db } from '../../src/db/client.js'
@@ -85,7 +85,7 @@ describe('proof of identity: lockout', () => {
     // Typed anyway outside the flow, the NIK and date prove nothing.
     await c.say(RATNA.nik)
     expect(textOf(await c.say(RATNA.birthDate))).not.toContain(RATNA.name)
-    expect(personOfChat(core.db, 'console', 'chat-A')).toBeUndefined()
+    expect(personOfChat(core.db, 'console', 'chat-A', clock.now())).toBeUndefined()
 
     // 59 minutes after the last failure (the first one is 99 minutes old): still locked.
     clock.advance(29 * MINUTE)
@@ -95,7 +95,7 @@ describe('proof of identity: lockout', () => {
     clock.advance(1 * MINUTE + 1_000)
     const replies = await prove(c, RATNA.nik, RATNA.birthDate)
     expect(textOf(replies)).toContain(`*Status sertifikasi ${RATNA.name}*`)
-    expect(personOfChat(core.db, 'console', 'chat-A')).toBe(seed.ratna)
+    expect(personOfChat(core.db, 'console', 'chat-A', clock.now())).toBe(seed.ratna)
   })
 
   it('the lock is told at the moment of the fifth failure, also mid-way by registration code', async () => {
@@ -123,7 +123,7 @@ describe('proof of identity: lockout', () => {
   })
 
   it('the lock is per chat: another chat, or the same id on another channel, can still prove', async () => {
-    const { core, seed } = open()
+    const { core, seed, clock } = open()
     const a = chat(core.engine, 'chat-A')
     for (let i = 0; i < MAX_FAILURES; i++) await prove(a, UNKNOWN_NIK, RATNA.birthDate)
     expect(textOf(await a.say('status'))).toBe(locked('10.00 WIB'))
@@ -132,7 +132,7 @@ describe('proof of identity: lockout', () => {
     expect(textOf(await prove(b, RATNA.nik, RATNA.birthDate))).toContain(`*Status sertifikasi ${RATNA.name}*`)
     const telegram = chat(core.engine, 'chat-A', { channel: 'telegram' })
     expect(textOf(await prove(telegram, PAULUS.nik, PAULUS.birthDate))).toContain(`*Status sertifikasi ${PAULUS.name}*`)
-    expect(personOfChat(core.db, 'console', 'chat-B')).toBe(seed.ratna)
+    expect(personOfChat(core.db, 'console', 'chat-B', clock.now())).toBe(seed.ratna)
     expect(textOf(await a.say('status'))).toBe(locked('10.00 WIB'))
   })
 
@@ -160,7 +160,7 @@ describe('proof of identity: the WhatsApp number on record', () => {
   const fromRatnasPhone = (engine: Engine, jid = JID) => chat(engine, jid, { channel: 'whatsapp', senderPhone: RATNA.phone })
 
   it('a sender whose number is the phone of exactly one person is asked only the birth date', async () => {
-    const { core, seed } = open()
+    const { core, seed, clock } = open()
     const c = fromRatnasPhone(core.engine)
     const question = textOf(await c.say('status'))
     expect(question).toContain(ASK_BY_PHONE)
@@ -169,7 +169,7 @@ describe('proof of identity: the WhatsApp number on record', () => {
     expect(question).not.toContain(RATNA.name)
     const answer = textOf(await c.say(RATNA.birthDate))
     expect(answer).toContain(`*Status sertifikasi ${RATNA.name}*`)
-    expect(personOfChat(core.db, 'whatsapp', JID)).toBe(seed.ratna)
+    expect(personOfChat(core.db, 'whatsapp', JID, clock.now())).toBe(seed.ratna)
     // Linked: next time no question at all.
     expect(textOf(await c.say('data saya'))).toContain('*Data Anda yang kami simpan*')
   })
@@ -560,7 +560,7 @@ describe('data saya: deletion', () => {
     const audit = db.select().from(auditLog).where(eq(auditLog.action, 'person.deleted')).all()
     expect(audit).toMatchObject([{ actor: 'chat:console', entity: 'person', entityId: String(seed.paulus) }])
     // The chat is no longer linked; the record of the chat account itself holds nobody.
-    expect(personOfChat(db, 'console', 'paulus')).toBeUndefined()
+    expect(personOfChat(db, 'console', 'paulus', clock.now())).toBeUndefined()
     expect(textOf(await c.say('status'))).toContain(ASK_NIK)
 
     // The seat Paulus held is offered to the person waiting, in their chat.
@@ -611,7 +611,7 @@ describe('data saya: deletion', () => {
     expect(textOf(await c.say('tidak'))).toBe('Baik, data Anda tidak dihapus.')
     expect(snapshot()).toEqual(before)
     expect(db.select().from(auditLog).where(eq(auditLog.action, 'person.deleted')).all()).toEqual([])
-    expect(personOfChat(db, 'console', 'paulus')).toBe(seed.paulus)
+    expect(personOfChat(db, 'console', 'paulus', clock.now())).toBe(seed.paulus)
   })
 
   it('"hapus data" typed by an unlinked chat asks for proof first, and deletes nothing before confirmation', async () => {
@@ -636,11 +636,11 @@ describe('data saya: deletion', () => {
   })
 
   it('unlinking keeps the record and needs proof again', async () => {
-    const { core, seed, db } = open()
+    const { core, seed, db, clock } = open()
     const c = chat(core.engine, 'ratna')
     await prove(c, RATNA.nik, RATNA.birthDate, 'data saya')
     expect(textOf(await c.choose('data:unlink'))).toContain('tidak lagi terhubung')
-    expect(personOfChat(db, 'console', 'ratna')).toBeUndefined()
+    expect(personOfChat(db, 'console', 'ratna', clock.now())).toBeUndefined()
     expect(db.select().from(people).where(eq(people.id, seed.ratna)).get()).toBeDefined()
     expect(textOf(await c.say('status'))).toContain(ASK_NIK)
   })

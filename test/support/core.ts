@@ -21,8 +21,11 @@ export function fakeClock(start = new Date('2026-11-23T02:00:00Z')) {
 /**
  * The real core (migrations, features, demo data off) on in-memory SQLite, or on `path`, on
  * `clock` (default: the real one). The FAQ network cache is the one a server here would use.
+ * One-time codes can go out over WhatsApp unless `whatsappDown` (the outbox carries them).
  */
-export function testCore(options: { path?: string; clock?: () => Date; env?: Record<string, string> } = {}) {
+export function testCore(
+  options: { path?: string; clock?: () => Date; env?: Record<string, string>; whatsappDown?: boolean } = {},
+) {
   const config = loadConfig({
     DATABASE_PATH: options.path ?? ':memory:',
     DEMO_DATA: 'false',
@@ -30,7 +33,9 @@ export function testCore(options: { path?: string; clock?: () => Date; env?: Rec
     FAQ_CACHE_DIR: defaultFaqCacheDir(process.env),
     ...options.env,
   })
-  return openCore(config, pino({ level: 'silent' }), options.clock ?? (() => new Date()))
+  return openCore(config, pino({ level: 'silent' }), options.clock ?? (() => new Date()), {
+    codeChannelReady: () => !options.whatsappDown,
+  })
 }
 
 let counter = 0
