@@ -307,7 +307,9 @@ describe('start-up trouble', () => {
   })
 
   it('several processes starting together on a new database all work and seed it once', async () => {
-    const runs = await Promise.all([1, 2, 3, 4].map((n) => runChat({ dbPath: temp.dbPath, chat: `p${n}`, input: 'halo\n', ms: 30_000 })))
+    const runs = await Promise.all(
+      [1, 2, 3, 4].map((n) => runChat({ dbPath: temp.dbPath, chat: `p${n}`, input: 'halo\n', ms: 30_000 })),
+    )
     for (const run of runs) {
       expect(run.exit).toEqual({ code: 0, signal: null })
       expect(run.stdout).toContain('7. Data pribadi saya')

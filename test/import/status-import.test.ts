@@ -58,7 +58,16 @@ const nothingStored = () => {
 function link(nik: string, chatId: string, language: 'id' | 'en' = 'id'): number {
   const person = personOf(nik)
   if (!person) throw new Error('no such person')
-  linkChat(core.db, { channel: 'console', userId: chatId, chatId, personId: person.id, language, now: NOW, expiresAt: new Date(NOW.getTime() + 365 * 86_400_000), proved: true })
+  linkChat(core.db, {
+    channel: 'console',
+    userId: chatId,
+    chatId,
+    personId: person.id,
+    language,
+    now: NOW,
+    expiresAt: new Date(NOW.getTime() + 365 * 86_400_000),
+    proved: true,
+  })
   return person.id
 }
 

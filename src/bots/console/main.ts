@@ -22,7 +22,7 @@ if (args.help) {
   process.stdout.write(
     'npm run chat [-- --chat NAME] [--phone +62…]\n' +
       '  NAME: which conversation to continue (default: your user name in a terminal, a new one for piped input)\n' +
-      '  --phone: act as if the channel vouched for this number as the sender\'s own (as WhatsApp does); not in production\n',
+      "  --phone: act as if the channel vouched for this number as the sender's own (as WhatsApp does); not in production\n",
   )
   process.exit(0)
 }

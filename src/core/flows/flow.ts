@@ -91,7 +91,9 @@ const stepIndex = (flow: FlowDefinition, id: string) => flow.steps.findIndex((st
 
 function ask(flow: FlowDefinition, step: FlowStep, ctx: StepContext, warning?: string): Reply {
   const numbered = flow.steps.filter((s) => !s.extra)
-  const progress = step.extra ? '' : `${fill(t(ctx.lang, labels.step), { n: numbered.indexOf(step) + 1, total: numbered.length })}\n`
+  const progress = step.extra
+    ? ''
+    : `${fill(t(ctx.lang, labels.step), { n: numbered.indexOf(step) + 1, total: numbered.length })}\n`
   const body = `${progress}${step.prompt(ctx)}`
   const choices = step.choices?.(ctx)
   const contact = step.contactButton?.(ctx)

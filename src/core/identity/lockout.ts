@@ -30,7 +30,8 @@ export type Claimed = { nikHash: string } | { code: string } | { personId: numbe
 
 /** The keyed, shortened hash an attempt is counted under; never the NIK or code itself. */
 export function subjectOf(vault: NikVault, claimed: Claimed): string {
-  const key = 'nikHash' in claimed ? `nik:${claimed.nikHash}` : 'code' in claimed ? `code:${claimed.code}` : `person:${claimed.personId}`
+  const key =
+    'nikHash' in claimed ? `nik:${claimed.nikHash}` : 'code' in claimed ? `code:${claimed.code}` : `person:${claimed.personId}`
   return vault.hash(`identity-attempt:${key}`).slice(0, 32)
 }
 

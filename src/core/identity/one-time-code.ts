@@ -5,8 +5,8 @@
  */
 import { randomInt, timingSafeEqual } from 'node:crypto'
 import { countCodeTry, type IdentityCodeRow, insertCode, spendCode, usableCode } from '../../db/queries/identity-codes.js'
-import type { PersonRow } from '../../db/queries/people.js'
 import { queueMessage } from '../../db/queries/outbox.js'
+import type { PersonRow } from '../../db/queries/people.js'
 import { fill, t } from '../messages.js'
 import type { NikVault } from '../privacy/nik-vault.js'
 import { formatLocalTime } from '../regions.js'

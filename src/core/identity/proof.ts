@@ -15,7 +15,7 @@
 import { z } from 'zod'
 import { linkChat, markProved, personOfChat, provedAtOf } from '../../db/queries/chat-links.js'
 import { type PersonRow, peopleByPhone, personById, personByNikHash, personByRegistrationCode } from '../../db/queries/people.js'
-import { type FlowDefinition, repeatStep, startFlow, type StepContext } from '../flows/flow.js'
+import { type FlowDefinition, repeatStep, type StepContext, startFlow } from '../flows/flow.js'
 import { handoffAbout } from '../flows/handoff.js'
 import { fill, t } from '../messages.js'
 import type { NikVault } from '../privacy/nik-vault.js'
@@ -268,7 +268,8 @@ export function createProof(deps: ProofDeps) {
           const person = fields.candidate ? personById(ctx.db, fields.candidate) : undefined
           const lock = lockOf(ctx, subject)
           if (lock) return { replies: [lockedReply(ctx, lock)], next: null }
-          if (person?.phoneE164 && person.phoneE164 === contact.phone) return grant(ctx, person, subject, flows(), fields.carried ?? {})
+          if (person?.phoneE164 && person.phoneE164 === contact.phone)
+            return grant(ctx, person, subject, flows(), fields.carried ?? {})
           return fail(ctx, subject, (left) => repeatStep(flow, position, ctx, fill(t(ctx.lang, texts.wrongPhone), { left })))
         }
         const typed = String(value)
@@ -315,7 +316,11 @@ export function createProof(deps: ProofDeps) {
 
   /** The flows that prove a person for `purpose` ("status", "data-saya", …), then run `onProven`. */
   function proofFlows(purpose: string, onProven: ProvenHandler): ProofFlows {
-    const flows: ProofFlows = { claim: undefined as unknown as FlowDefinition, phone: undefined as unknown as FlowDefinition, onProven }
+    const flows: ProofFlows = {
+      claim: undefined as unknown as FlowDefinition,
+      phone: undefined as unknown as FlowDefinition,
+      onProven,
+    }
     const claim: FlowDefinition = {
       id: `identity-${purpose}`,
       intro: (ctx) => t(ctx.lang, texts.intro),
@@ -345,8 +350,14 @@ export function createProof(deps: ProofDeps) {
             return repeatStep(claim, at(claim, 'factor', fields), ctx)
           },
         },
-        factorStep(() => claim, () => flows),
-        codeStep(() => claim, () => flows),
+        factorStep(
+          () => claim,
+          () => flows,
+        ),
+        codeStep(
+          () => claim,
+          () => flows,
+        ),
       ],
       summaryTitle: label.identifier,
       skipSummary: true,
@@ -370,7 +381,10 @@ export function createProof(deps: ProofDeps) {
             const lock = lockOf(ctx, subject)
             if (lock) return { replies: [lockedReply(ctx, lock)], next: null }
             if (person && person.birthDate === value) return grant(ctx, person, subject, flows, {})
-            return fail(ctx, subject, (left) => ({ replies: [{ text: fill(t(ctx.lang, texts.mismatch), { left }) }], next: null }))
+            return fail(ctx, subject, (left) => ({
+              replies: [{ text: fill(t(ctx.lang, texts.mismatch), { left }) }],
+              next: null,
+            }))
           },
         },
       ],

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import { linkChat, personOfChat } from '../../db/queries/chat-links.js'
-import { type PersonRow, personByNikHash, personById, upsertPerson } from '../../db/queries/people.js'
+import { type PersonRow, personById, personByNikHash, upsertPerson } from '../../db/queries/people.js'
 import { register, seatCounts } from '../../db/queries/registrations.js'
 import {
   hasOpenSession,
