@@ -3,7 +3,7 @@
  * CODE_TRIES wrong tries, one usable code per person at a time. Only a keyed hash is stored; the
  * message goes out through the outbox to the WhatsApp number of the phone on record.
  */
-import { randomInt, timingSafeEqual } from 'node:crypto'
+import { randomInt, randomUUID, timingSafeEqual } from 'node:crypto'
 import { countCodeTry, type IdentityCodeRow, insertCode, spendCode, usableCode } from '../../db/queries/identity-codes.js'
 import { queueMessage } from '../../db/queries/outbox.js'
 import type { PersonRow } from '../../db/queries/people.js'
@@ -58,7 +58,7 @@ export function issueCode(ctx: TurnContext, person: PersonRow, vault: NikVault):
     chatId: whatsappJid(person.phoneE164),
     personId: person.id,
     kind: 'identity_code',
-    key: `identity-code:${person.id}:${ctx.now.getTime()}`,
+    key: `identity-code:${randomUUID()}`,
     reply: { text },
     dueAt: ctx.now,
     expiresAt,
