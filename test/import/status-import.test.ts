@@ -540,7 +540,8 @@ describe('telling people their stage changed', () => {
         nikCiphertext: core.vault.encrypt(STATUS.nik),
         fullName: 'Budi',
         birthDate: STATUS.birth_date,
-        phoneE164: '+6281200000000',
+        // The number the file carries: a different one would end the chat's link (see below).
+        phoneE164: '+6281234567890',
         provinceCode: '32',
         regency: 'Kota Bandung',
         professionGroup: 'tks',

@@ -77,6 +77,7 @@ export async function whatsappDriver(options: WhatsAppDriverOptions): Promise<Wh
   }
 
   return {
+    db: options.db,
     channel,
     fake,
     jid,
