@@ -140,9 +140,6 @@ export const mismatch = (left: number) =>
   `Maaf, data yang Anda masukkan tidak cocok dengan catatan kami. Periksa lagi NIK atau kode pendaftaran dan tanggal lahir Anda, lalu coba lagi. Sisa percobaan: ${left}. Bila data Anda memang belum tercatat, ketik "petugas".`
 /** A wrong one-time code (or a code for a claim that did not match: the same words). */
 export const wrongCode = (left: number) => `Kode tidak cocok. Sisa percobaan: ${left}.`
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-/** The whole answer is the mismatch text and nothing else. */
-const onlyMismatch = (left: number) => new RegExp(`^${escapeRegExp(mismatch(left))}$`)
 
 /** "Minggu, 13 Desember 2026": a weekday and a date in Indonesian. */
 const ID_DATE = /[A-Z][a-z]+, \d{1,2} [A-Z][a-z]+ \d{4}/
