@@ -371,8 +371,12 @@ export function createProof(deps: ProofDeps) {
           id: 'birthDate',
           label: label.birthDate,
           prompt: (ctx) => t(ctx.lang, texts.phoneIntro),
-          schema: (ctx) => birthDateSchema(ctx.now),
+          // A NIK or registration code typed here (a script, a habit) goes on by that route.
+          schema: (ctx) => z.union([identifierSchema(vault), birthDateSchema(ctx.now)]),
           after(value, ctx) {
+            if (typeof value !== 'string') {
+              return repeatStep(claim, at(claim, 'birthDate', { identifier: value }), ctx)
+            }
             const sender = ctx.inbound.senderPhone
             const matches = sender ? peopleByPhone(ctx.db, sender) : []
             const person = matches.length === 1 ? matches[0] : undefined
