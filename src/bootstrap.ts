@@ -11,7 +11,9 @@ import { createEngine, type Engine, type Feature } from './core/engine.js'
 import { createFaq } from './core/faq/feature.js'
 import { FaqContentError, loadKnowledgeBase } from './core/faq/knowledge-base.js'
 import { createMatcher } from './core/faq/matcher.js'
+import type { FlowDefinition } from './core/flows/flow.js'
 import { createHandoffFlow } from './core/flows/handoff.js'
+import { createProof, type ProvenHandler } from './core/identity/proof.js'
 import { MENU_PREFIX, type MenuItemId } from './core/menu.js'
 import type { DataKeys, SecretBox } from './core/privacy/data-key.js'
 import { createDataRights, dataSummary } from './core/privacy/data-rights.js'
@@ -20,7 +22,6 @@ import { createRegistrationCommands } from './core/registration/commands.js'
 import { anySessionOpen, createRegistrationFlow, noSessionsReply } from './core/registration/flow.js'
 import { createReminderChat } from './core/reminders/chat.js'
 import { statusAnswer } from './core/status/answer.js'
-import { createIdentityFlow, createPhoneIdentityFlow, identityGate, type ProvenHandler } from './core/status/identity.js'
 import { DataKeyError, openDataKeys } from './data-keys.js'
 import { type Db, openDatabase } from './db/client.js'
 import { type DemoSummary, isDatabaseEmpty, loadDemoData } from './db/demo-data.js'
@@ -46,8 +47,16 @@ export function demoAllowed(config: Pick<Config, 'DEMO_DATA' | 'NODE_ENV'>): boo
   return config.DEMO_DATA === 'true'
 }
 
+export type CoreOptions = {
+  /**
+   * Whether a one-time code can go out over WhatsApp now (the server: its WhatsApp channel is
+   * connected). Default: never, so proof by code is not offered.
+   */
+  codeChannelReady?: () => boolean
+}
+
 /** The core as `config` sets it up, on `clock`: the time every message, plan and record is stamped with. */
-export function openCore(config: Config, logger: Logger, clock: () => Date): Core {
+export function openCore(config: Config, logger: Logger, clock: () => Date, options: CoreOptions = {}): Core {
   // Content first: a broken knowledge base stops start-up before anything is created.
   const kb = loadKnowledgeBase(config.FAQ_PATH, config.FAQ_QUESTIONS_PATH)
   const db = openDatabase(config.DATABASE_PATH)
@@ -63,14 +72,19 @@ export function openCore(config: Config, logger: Logger, clock: () => Date): Cor
   // Every plan made from the chat (registrations, chats linked, reminders turned on) uses the configured times.
   const reminderSettings = reminderSettingsOf(config)
   const offerHours = config.REGISTRATION_OFFER_HOURS
+  const linkDays = config.IDENTITY_LINK_DAYS
+  const handoff = createHandoffFlow({ contact: config.SECRETARIAT_CONTACT })
+  const proof = createProof({
+    vault,
+    reminders: reminderSettings,
+    linkDays,
+    codeChannelReady: options.codeChannelReady ?? (() => false),
+    handoff,
+  })
   /** A menu entry that shows personal data: only after proof of identity (or to a linked chat). */
-  const provenFeature = (id: string, onProven: ProvenHandler): Feature => {
-    const phoneFlow = createPhoneIdentityFlow(id, { vault, onProven, reminders: reminderSettings })
-    return {
-      flow: createIdentityFlow(id, { vault, onProven, reminders: reminderSettings }),
-      also: [phoneFlow],
-      before: (ctx) => identityGate(ctx, phoneFlow, onProven),
-    }
+  const provenFeature = (id: string, onProven: ProvenHandler, also: FlowDefinition[] = []): Feature => {
+    const flows = proof.proofFlows(id, onProven)
+    return { flow: flows.claim, also: [flows.phone, ...also], before: (ctx) => proof.gate(ctx, flows) }
   }
   const registration = createRegistrationCommands({ offerHours, reminders: reminderSettings })
   const reminders = createReminderChat({ contact: config.SECRETARIAT_CONTACT, reminders: reminderSettings })
@@ -87,20 +101,22 @@ export function openCore(config: Config, logger: Logger, clock: () => Date): Cor
       },
     },
   })
-  const dataRightsDeps = { vault, offerHours, reminders: reminderSettings }
+  const dataRightsDeps = { vault, offerHours, reminders: reminderSettings, proof }
+  const dataRights = createDataRights(dataRightsDeps)
+  const registrationFlow = createRegistrationFlow({ vault, offerHours, reminders: reminderSettings, proof, linkDays })
   const features: Partial<Record<MenuItemId, Feature>> = {
     daftar: {
-      flow: createRegistrationFlow({ vault, offerHours, reminders: reminderSettings }),
+      flow: registrationFlow.flow,
+      also: registrationFlow.also,
       // Ask for nothing when there is nothing to register for.
       before: (ctx) => (anySessionOpen(ctx) ? undefined : { replies: [noSessionsReply(ctx.lang)], next: null }),
     },
     status: provenFeature('status', (ctx, person) => [statusAnswer(ctx, person, config.PUBLIC_BASE_URL)]),
-    'data-saya': provenFeature('data-saya', (ctx, person) => dataSummary(ctx, person, dataRightsDeps)),
+    'data-saya': provenFeature('data-saya', (ctx, person) => dataSummary(ctx, person, dataRightsDeps), dataRights.flows),
     verifikasi: certificateCheck.feature,
     pengingat: reminders.feature,
-    petugas: { flow: createHandoffFlow({ contact: config.SECRETARIAT_CONTACT }) },
+    petugas: { flow: handoff },
   }
-  const dataRights = createDataRights(dataRightsDeps)
   const faq = createFaq({
     kb,
     matcher: createMatcher(kb, { dir: config.FAQ_CACHE_DIR, now: clock }),
@@ -128,9 +144,9 @@ export function openCore(config: Config, logger: Logger, clock: () => Date): Cor
  * For entry points: the core, or one line (the broken content entry, or a data key that is not the
  * database's) and exit code 1.
  */
-export function openCoreOrExit(config: Config, logger: Logger, clock: () => Date): Core {
+export function openCoreOrExit(config: Config, logger: Logger, clock: () => Date, options: CoreOptions = {}): Core {
   try {
-    return openCore(config, logger, clock)
+    return openCore(config, logger, clock, options)
   } catch (error) {
     if (error instanceof FaqContentError) process.stderr.write(`Content error: ${error.message}\n`)
     else if (error instanceof DataKeyError) process.stderr.write(`Key error: ${error.message}\n`)

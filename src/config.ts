@@ -106,6 +106,7 @@ const schema = z
       .url({ protocol: /^wss?$/, error: 'WHATSAPP_SOCKET_URL must be a ws:// or wss:// URL' })
       .default('wss://web.whatsapp.com/ws/chat'),
     WHATSAPP_REPLAY_HOURS: wholeNumber('WHATSAPP_REPLAY_HOURS must be a whole number of hours from 0 to 168', 0, 168).default(24),
+    IDENTITY_LINK_DAYS: wholeNumber('IDENTITY_LINK_DAYS must be a whole number of days from 1 to 730', 1, 730).default(180),
     REGISTRATION_OFFER_HOURS: wholeNumber(
       'REGISTRATION_OFFER_HOURS must be a whole number of hours from 1 to 168',
       1,

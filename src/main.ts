@@ -27,7 +27,10 @@ const config = loadConfigOrExit()
 // The one place the server reads the real clock: everything below is handed this.
 const clock = () => new Date()
 const logger = createLogger({ level: config.LOG_LEVEL })
-const { db, engine, demo, vault, authBox, blocking } = openCoreOrExit(config, logger, clock)
+// One-time codes go out over WhatsApp: offered only while that channel is connected.
+const { db, engine, demo, vault, authBox, blocking } = openCoreOrExit(config, logger, clock, {
+  codeChannelReady: () => whatsappChannel?.state().status === 'open',
+})
 if (demo) {
   logger.info(
     demo,

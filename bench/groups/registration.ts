@@ -90,6 +90,8 @@ function bareRound(db: Db, sessionId: number, round: number): number {
         personId: created.personId,
         language: 'id',
         now,
+        expiresAt: new Date(now.getTime() + 180 * 86_400_000),
+        proved: false,
       })
     }
   })

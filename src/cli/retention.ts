@@ -4,18 +4,19 @@
  */
 import { parseArgs } from 'node:util'
 import type { Config } from '../config.js'
-import { type RetentionPeriods, runRetention } from '../core/privacy/retention.js'
+import { PERIOD_OF, runRetention } from '../core/privacy/retention.js'
 import type { Db } from '../db/client.js'
 import type { RetentionRule } from '../db/queries/retention.js'
 import { retentionPeriodsOf } from '../settings.js'
 
-const LABEL: Record<RetentionRule, [string, keyof RetentionPeriods]> = {
-  outboxDone: ['pesan keluar terkirim, dilewati atau dibatalkan', 'outboxDays'],
-  outboxFailed: ['pesan keluar yang gagal terkirim', 'outboxFailedDays'],
-  identityAttempts: ['percobaan pembuktian identitas', 'identityAttemptsDays'],
-  chatAccounts: ['akun chat yang tidak terhubung dan tidak aktif', 'chatDays'],
-  conversations: ['percakapan chat yang tidak terhubung dan tidak aktif', 'chatDays'],
-  auditEntries: ['catatan audit', 'auditDays'],
+const LABEL: Record<RetentionRule, string> = {
+  outboxDone: 'pesan keluar terkirim, dilewati atau dibatalkan',
+  outboxFailed: 'pesan keluar yang gagal terkirim',
+  identityAttempts: 'percobaan pembuktian identitas',
+  identityCodes: 'kode sekali pakai yang sudah kedaluwarsa',
+  chatAccounts: 'akun chat yang tidak terhubung dan tidak aktif',
+  conversations: 'percakapan chat yang tidak terhubung dan tidak aktif',
+  auditEntries: 'catatan audit',
 }
 
 export async function retentionRunCommand(db: Db, args: string[], config: Config, clock: () => Date): Promise<number> {
@@ -24,8 +25,7 @@ export async function retentionRunCommand(db: Db, args: string[], config: Config
   const periods = retentionPeriodsOf(config)
   const counts = await runRetention(db, clock(), periods, { dryRun })
   const lines = (Object.keys(LABEL) as RetentionRule[]).map((rule) => {
-    const [label, period] = LABEL[rule]
-    return `  ${label} (lebih dari ${periods[period]} hari): ${counts[rule]}`
+    return `  ${LABEL[rule]} (lebih dari ${periods[PERIOD_OF[rule]]} hari): ${counts[rule]}`
   })
   const total = Object.values(counts).reduce((sum, n) => sum + n, 0)
   process.stdout.write(

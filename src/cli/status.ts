@@ -33,7 +33,7 @@ export function importStatusCommand(db: Db, args: string[], config: Config, cloc
 }
 
 /** One person's record and stage history, found by NIK; the NIK is never printed. */
-export function statusShowCommand(db: Db, args: string[], _config: Config, _clock: () => Date, keys: () => DataKeyring): number {
+export function statusShowCommand(db: Db, args: string[], _config: Config, clock: () => Date, keys: () => DataKeyring): number {
   const typed = args.join('')
   if (!typed) {
     err('Sebutkan NIK-nya, mis.: npm run cli -- status show 3273011506800001\n')
@@ -53,7 +53,7 @@ export function statusShowCommand(db: Db, args: string[], _config: Config, _cloc
   const label = zoneLabel(zone)
   const province = person.provinceCode ? (provinceByCode(person.provinceCode)?.name ?? person.provinceCode) : undefined
   const details = [province, person.regency, person.professionGroup, person.institution].filter(Boolean).join(' · ')
-  const chats = linkedChatCount(db, person.id)
+  const chats = linkedChatCount(db, person.id, clock())
   out(
     `${person.fullName}${details ? `  (${details})` : ''}\n` +
       `  ${chats > 0 ? `terhubung ke ${chats} chat` : 'belum terhubung ke chat'} · tanggal dalam ${label}\n\n`,

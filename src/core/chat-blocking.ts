@@ -30,7 +30,7 @@ export function createChatBlocking(deps: { db: Db; reminders: ReminderSettings }
     chatUnblocked(chat, at) {
       inTransaction(db, (tx) => {
         setBlocked(tx, chat.channel, chat.userId, chat.chatId, false, at)
-        const personId = personOfChat(tx, chat.channel, chat.userId)
+        const personId = personOfChat(tx, chat.channel, chat.userId, at)
         if (personId !== undefined) planReminders(tx, [personId], at, reminders)
       })
     },

@@ -17,8 +17,17 @@ export type Inbound = {
   text?: string
   /** Id of a tapped option (a Telegram button). */
   choice?: string
-  /** The sender's own mobile number in E.164, when the channel tells (WhatsApp): offered, never assumed. */
+  /**
+   * The sender's own mobile number in E.164, when the channel vouches for it (WhatsApp: the phone
+   * JID, or the number WhatsApp mapped the LID to; the terminal's --phone outside production).
+   */
   senderPhone?: string
+  /**
+   * A contact card the sender shared (Telegram). `own`: Telegram says it is the sender's own
+   * account (its user_id is the sender's), so the number is vouched for; a typed or forwarded
+   * contact is not.
+   */
+  contact?: { phone: string; own: boolean }
   /** Something the assistant cannot read (a photo, sticker, voice note…); answered politely. */
   unsupported?: boolean
   receivedAt: Date

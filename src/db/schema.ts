@@ -73,6 +73,13 @@ export const channelIdentities = sqliteTable(
     /** Set when the platform says the user blocked us: nothing more is sent there. */
     blockedAt: integer('blocked_at', { mode: 'timestamp_ms' }),
     linkedAt: integer('linked_at', { mode: 'timestamp_ms' }),
+    /**
+     * The link ends here (IDENTITY_LINK_DAYS after the proof). A link without it was made before
+     * proof needed a possession factor, so it counts as ended: the chat proves once more.
+     */
+    linkExpiresAt: integer('link_expires_at', { mode: 'timestamp_ms' }),
+    /** When this chat last showed a possession factor (own number, one-time code): export and deletion want a fresh one. */
+    provedAt: integer('proved_at', { mode: 'timestamp_ms' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -408,10 +415,41 @@ export const identityAttempts = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     channel: text('channel', { enum: CHANNELS }).notNull(),
     chatId: text('chat_id').notNull(),
+    /**
+     * A keyed hash of what was claimed (NIK or registration code), whether or not it is on record,
+     * so that many chats cannot take turns on one person; never the NIK or code itself.
+     */
+    subject: text('subject'),
     at: integer('at', { mode: 'timestamp_ms' }).notNull(),
     succeeded: integer('succeeded', { mode: 'boolean' }).notNull(),
   },
-  (t) => [index('identity_attempts_chat_idx').on(t.channel, t.chatId, t.at)],
+  (t) => [
+    index('identity_attempts_chat_idx').on(t.channel, t.chatId, t.at),
+    index('identity_attempts_subject_idx').on(t.subject, t.at),
+  ],
+)
+
+/**
+ * One-time codes sent over WhatsApp to the phone on record, to prove a claim made in another chat.
+ * Only a keyed hash of the code is kept; one code per person at a time.
+ */
+export const identityCodes = sqliteTable(
+  'identity_codes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    /** The chat that asked: the code proves the claim there only. */
+    channel: text('channel', { enum: CHANNELS }).notNull(),
+    chatId: text('chat_id').notNull(),
+    codeHash: text('code_hash').notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    tries: integer('tries').notNull().default(0),
+    usedAt: integer('used_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('identity_codes_person_idx').on(t.personId, t.expiresAt)],
 )
 
 /**

@@ -22,4 +22,9 @@ export type Reply = {
   /** Telegram: an inline keyboard; WhatsApp and the terminal: numbered lines. */
   choices?: Choice[]
   attachment?: Attachment
+  /**
+   * Telegram: a reply keyboard with one button that shares the account's own phone number
+   * (`request_contact`), sent as a message of its own after this one; other channels ignore it.
+   */
+  requestContact?: { prompt: string; button: string }
 }

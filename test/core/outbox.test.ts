@@ -344,8 +344,26 @@ describe('queueing for a person', () => {
     const { clock, db } = setup()
     const now = clock.now()
     const personId = person(db, now)
-    linkChat(db, { channel: 'telegram', userId: 'u-1', chatId: 't-1', personId, language: 'id', now })
-    linkChat(db, { channel: 'whatsapp', userId: 'u-2', chatId: 'w-1', personId, language: 'en', now })
+    linkChat(db, {
+      channel: 'telegram',
+      userId: 'u-1',
+      chatId: 't-1',
+      personId,
+      language: 'id',
+      now,
+      expiresAt: new Date(now.getTime() + 365 * 86_400_000),
+      proved: true,
+    })
+    linkChat(db, {
+      channel: 'whatsapp',
+      userId: 'u-2',
+      chatId: 'w-1',
+      personId,
+      language: 'en',
+      now,
+      expiresAt: new Date(now.getTime() + 365 * 86_400_000),
+      proved: true,
+    })
     const message = {
       personId,
       kind: 'seat_offer',

@@ -162,3 +162,55 @@ describe('terminal chat, one message per line', () => {
     }
   })
 })
+
+describe('terminal chat with --phone (a number the channel vouches for)', () => {
+  // The first demo person: Sari Wulandari, born 14-03-1992, +6281100000001.
+  const SARI = { nik: '3201011403920001', birthDate: '14-03-1992', phone: '+6281100000001' }
+  const demo = { DEMO_DATA: 'auto' }
+
+  it('the owner: NIK and birth date from the number on record show the status', async () => {
+    const result = await runChat({
+      dbPath: temp.dbPath,
+      chat: 'x',
+      args: ['--phone', SARI.phone],
+      input: `3\n${SARI.nik}\n${SARI.birthDate}\n`,
+      env: demo,
+    })
+    expect(result.exit, result.stderr).toEqual({ code: 0, signal: null })
+    // The number on record asks for the birth date; the NIK typed anyway is taken, then the date.
+    indexAfterAll(result.stdout, ['Nomor WhatsApp ini tercatat', 'Tanggal lahir Anda?', '*Status sertifikasi Sari Wulandari*'])
+  })
+
+  it('without it, the same NIK and birth date (a KTP copy) show nothing of the person', async () => {
+    const stdout = await chat(['3', SARI.nik, SARI.birthDate], { env: demo })
+    indexAfterAll(stdout, ['Jika data cocok, saya perlu satu bukti lagi', 'Bicara dengan petugas'])
+    expect(stdout).not.toContain('Sari Wulandari')
+  })
+
+  it('another number than the one on record is no proof either', async () => {
+    const result = await runChat({
+      dbPath: temp.dbPath,
+      chat: 'y',
+      args: ['--phone', '+6281399990000'],
+      input: `3\n${SARI.nik}\n${SARI.birthDate}\n`,
+      env: demo,
+    })
+    expect(result.stdout).toContain('Jika data cocok, saya perlu satu bukti lagi')
+    expect(result.stdout).not.toContain('Sari Wulandari')
+  })
+
+  it('is refused in production, with one line saying why', async () => {
+    const result = await runChat({
+      dbPath: temp.dbPath,
+      chat: 'z',
+      args: ['--phone', SARI.phone],
+      input: '3\n',
+      env: { NODE_ENV: 'production', DATA_ENCRYPTION_KEY: 'ab'.repeat(32), CERT_SIGNING_KEY: 'cd'.repeat(32) },
+    })
+    expect(result.exit).toEqual({ code: 2, signal: null })
+    expect(result.stderr.trim()).toBe(
+      '--phone is refused when NODE_ENV=production: it would let anyone at this terminal claim any number.',
+    )
+    expect(result.stdout).toBe('')
+  })
+})

@@ -64,7 +64,16 @@ const budiOf = ({ db, vault }: Core) => {
   return budi.id
 }
 const linkTelegram = (db: Db, personId: number) =>
-  linkChat(db, { channel: 'telegram', userId: '5550101', chatId: '5550101', personId, language: 'id', now: new Date() })
+  linkChat(db, {
+    channel: 'telegram',
+    userId: '5550101',
+    chatId: '5550101',
+    personId,
+    language: 'id',
+    now: new Date(),
+    expiresAt: new Date(Date.now() + 365 * 86_400_000),
+    proved: true,
+  })
 
 describe('the imports plan reminders with the configured settings', () => {
   it('import sessions: the people of a moved session get the configured reminders before its new start', async () => {

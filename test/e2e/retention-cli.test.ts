@@ -55,6 +55,7 @@ describe('npm run cli -- retention run', () => {
         '  pesan keluar terkirim, dilewati atau dibatalkan (lebih dari 30 hari): 1',
         '  pesan keluar yang gagal terkirim (lebih dari 14 hari): 0',
         '  percobaan pembuktian identitas (lebih dari 30 hari): 1',
+        '  kode sekali pakai yang sudah kedaluwarsa (lebih dari 30 hari): 0',
         '  akun chat yang tidak terhubung dan tidak aktif (lebih dari 90 hari): 0',
         '  percakapan chat yang tidak terhubung dan tidak aktif (lebih dari 90 hari): 0',
         '  catatan audit (lebih dari 365 hari): 1',

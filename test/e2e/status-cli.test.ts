@@ -111,10 +111,12 @@ describe('a running server, the chat and the CLI on one database', () => {
     const hash = key && createNikVault(key).hash(STATUS.nik)
     expect(query<{ nik_hash: string }>('select nik_hash from people')).toEqual([{ nik_hash: hash }])
 
-    // The terminal chat (another process) proves who Budi is and shows the imported history; his chat is now linked.
+    // The terminal chat (another process) proves who Budi is (his number on record, as a channel
+    // would vouch for it) and shows the imported history; his chat is now linked.
     const chat = await runChat({
       dbPath: temp.dbPath,
       chat: 'budi',
+      args: ['--phone', '+6281234567890'],
       input: 'status\n3273011506800001\n15-06-1980\n',
       env: { DEMO_DATA: 'false' },
     })

@@ -58,7 +58,16 @@ const nothingStored = () => {
 function link(nik: string, chatId: string, language: 'id' | 'en' = 'id'): number {
   const person = personOf(nik)
   if (!person) throw new Error('no such person')
-  linkChat(core.db, { channel: 'console', userId: chatId, chatId, personId: person.id, language, now: NOW })
+  linkChat(core.db, {
+    channel: 'console',
+    userId: chatId,
+    chatId,
+    personId: person.id,
+    language,
+    now: NOW,
+    expiresAt: new Date(NOW.getTime() + 365 * 86_400_000),
+    proved: true,
+  })
   return person.id
 }
 
@@ -531,7 +540,8 @@ describe('telling people their stage changed', () => {
         nikCiphertext: core.vault.encrypt(STATUS.nik),
         fullName: 'Budi',
         birthDate: STATUS.birth_date,
-        phoneE164: '+6281200000000',
+        // The number the file carries: a different one would end the chat's link (see below).
+        phoneE164: '+6281234567890',
         provinceCode: '32',
         regency: 'Kota Bandung',
         professionGroup: 'tks',

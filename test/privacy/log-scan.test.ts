@@ -134,7 +134,7 @@ const captured = capturingLogger()
 
 function newCore() {
   const config = loadConfig({ DATABASE_PATH: ':memory:', DEMO_DATA: 'false', NODE_ENV: 'test', LOG_LEVEL: 'trace' })
-  return openCore(config, captured.logger, () => new Date())
+  return openCore(config, captured.logger, () => new Date(), { codeChannelReady: () => true })
 }
 type Core = ReturnType<typeof newCore>
 type Seed = (core: Core) => void
@@ -186,7 +186,7 @@ const REGISTRATION = pick(
 describe('the logs of full conversations', () => {
   beforeAll(async () => {
     const channels: [string, (core: Core) => Promise<ChatDriver & { stop?: () => Promise<void> }>][] = [
-      ['core', async (core) => coreDriver(core.engine)],
+      ['core', async (core) => coreDriver(core.engine, { db: core.db })],
       // The chat id is the phone number on WhatsApp.
       [
         'whatsapp',
@@ -241,14 +241,16 @@ describe('the logs of full conversations', () => {
       await play(failing, [
         { user: 'status', bot: ['Ketik NIK Anda'] },
         { user: PAULUS.nik, bot: ['Tanggal lahir Anda?'] },
+        { user: PAULUS.birthDate, bot: ['Jika data cocok'] },
+        { user: '1', bot: ['Ketik kode itu di sini.'] },
       ])
       core.db.$client.exec(
         "CREATE TRIGGER no_attempts BEFORE INSERT ON identity_attempts BEGIN SELECT RAISE(ABORT, 'attempts are unavailable'); END",
       )
-      await play(failing, [{ user: PAULUS.birthDate, bot: ['Maaf, terjadi gangguan di sistem kami.'] }])
+      await play(failing, [{ codeFrom: PAULUS.phone, bot: ['Maaf, terjadi gangguan di sistem kami.'] }])
       core.db.$client.exec('DROP TRIGGER no_attempts')
       // The same step again, now working.
-      await play(failing, [{ user: PAULUS.birthDate, bot: [`*Status sertifikasi ${PAULUS.name}*`] }])
+      await play(failing, [{ codeFrom: PAULUS.phone, bot: [`*Status sertifikasi ${PAULUS.name}*`] }])
       core.db.$client.exec('DROP TABLE consent_records')
       await play(failing, [
         { user: 'lepas akun', bot: ['tidak lagi terhubung'] },
@@ -292,7 +294,8 @@ describe('the logs of full conversations', () => {
           },
         },
       }).deliver()
-      expect(result.retried).toBe(1)
+      // This one and the one-time code queued for Paulus's number above: both fail, both logged.
+      expect(result.retried).toBe(2)
     } finally {
       closeDatabase(core.db)
     }

@@ -12,6 +12,7 @@ import {
   channelIdentities,
   conversationStates,
   identityAttempts,
+  identityCodes,
   type OutboxStatus,
   outbox,
   people,
@@ -85,7 +86,7 @@ describe('retention', () => {
     expect((await runRetention(db, clock.now(), PERIODS)).outboxDone).toBe(4)
   })
 
-  it('identity attempts go after 30 days, audit entries after 365', async () => {
+  it('identity attempts and expired one-time codes go after 30 days, audit entries after 365', async () => {
     const { db, clock, ago } = open()
     db.insert(identityAttempts)
       .values([
@@ -99,18 +100,46 @@ describe('retention', () => {
         { at: ago(364), actor: 'cli', action: 'import', entity: 'sessions' },
       ])
       .run()
-    expect(await runRetention(db, clock.now(), PERIODS)).toMatchObject({ identityAttempts: 1, auditEntries: 1 })
+    const person = db.insert(people).values({ fullName: 'Coded Person' }).returning({ id: people.id }).get().id
+    const code = (expired: number) => ({
+      personId: person,
+      channel: 'telegram' as const,
+      chatId: 'a',
+      codeHash: `h${expired}`,
+      createdAt: ago(expired),
+      expiresAt: ago(expired),
+    })
+    db.insert(identityCodes)
+      .values([code(31), code(29)])
+      .run()
+    expect(await runRetention(db, clock.now(), PERIODS)).toMatchObject({ identityAttempts: 1, identityCodes: 1, auditEntries: 1 })
     expect(db.select({ at: identityAttempts.at }).from(identityAttempts).all()).toEqual([{ at: ago(29) }])
+    expect(db.select({ expiresAt: identityCodes.expiresAt }).from(identityCodes).all()).toEqual([{ expiresAt: ago(29) }])
     expect(db.select({ entity: auditLog.entity }).from(auditLog).all()).toEqual([{ entity: 'sessions' }])
   })
 
-  it('chats: unlinked accounts and conversations silent for 90 days go; linked or recently active ones stay', async () => {
+  it('chats: accounts and conversations silent for 90 days go when linked to nobody or their link ended; linked or recently active ones stay', async () => {
     const { db, clock, ago } = open()
     const person = db.insert(people).values({ fullName: 'Linked Person' }).returning({ id: people.id }).get().id
-    const chat = (chatId: string, idle: number | null, conversationIdle: number | null, personId: number | null = null) => {
+    const chat = (
+      chatId: string,
+      idle: number | null,
+      conversationIdle: number | null,
+      personId: number | null = null,
+      linkEnds: number | null = null, // days from now (negative: ended that many days ago)
+    ) => {
       if (idle !== null) {
+        const linkExpiresAt = linkEnds === null ? null : ago(-linkEnds)
         db.insert(channelIdentities)
-          .values({ channel: 'whatsapp', userId: chatId, chatId, personId, createdAt: ago(idle), updatedAt: ago(idle) })
+          .values({
+            channel: 'whatsapp',
+            userId: chatId,
+            chatId,
+            personId,
+            linkExpiresAt,
+            createdAt: ago(idle),
+            updatedAt: ago(idle),
+          })
           .run()
       }
       if (conversationIdle !== null) {
@@ -121,12 +150,14 @@ describe('retention', () => {
     }
     chat('old@s.whatsapp.net', 200, 91) // gone, both
     chat('talks@s.whatsapp.net', 200, 10) // the account changed long ago, but the chat spoke 10 days ago: stays
-    chat('linked@s.whatsapp.net', 400, 400, person) // linked: stays
+    chat('linked@s.whatsapp.net', 400, 400, person, 30) // linked, the link ends in 30 days: stays
+    chat('link-ended@s.whatsapp.net', 200, 200, person, -100) // the link ended 100 days ago: gone, both
+    chat('link-undated@s.whatsapp.net', 200, 200, person) // linked by the old proof, without an end date (ended): gone, both
     chat('quiet-no-talk@s.whatsapp.net', 95, null) // never spoke past the greeting: gone
     chat('convo-only', null, 120) // a conversation without an account (Telegram, terminal): gone
     chat('convo-recent', null, 89) // stays
 
-    expect(await runRetention(db, clock.now(), PERIODS)).toMatchObject({ chatAccounts: 2, conversations: 2 })
+    expect(await runRetention(db, clock.now(), PERIODS)).toMatchObject({ chatAccounts: 4, conversations: 4 })
     expect(
       db
         .select({ chatId: channelIdentities.chatId })

@@ -24,8 +24,11 @@ export function fakeClock(start = new Date('2026-11-23T02:00:00Z')) {
  * The real core (migrations, features, demo data off) on in-memory SQLite, or on `path`, on
  * `clock` (default: the real one). The FAQ network cache is the one a server here would use; the
  * signing key is a test key of its own, as a deployment with PUBLIC_BASE_URL needs one.
+ * One-time codes can go out over WhatsApp unless `whatsappDown` (the outbox carries them).
  */
-export function testCore(options: { path?: string; clock?: () => Date; env?: Record<string, string> } = {}) {
+export function testCore(
+  options: { path?: string; clock?: () => Date; env?: Record<string, string>; whatsappDown?: boolean } = {},
+) {
   const config = loadConfig({
     DATABASE_PATH: options.path ?? ':memory:',
     DEMO_DATA: 'false',
@@ -34,7 +37,9 @@ export function testCore(options: { path?: string; clock?: () => Date; env?: Rec
     CERT_SIGNING_KEY: 'test-core-signing-key-0123456789abcdef',
     ...options.env,
   })
-  return openCore(config, pino({ level: 'silent' }), options.clock ?? (() => new Date()))
+  return openCore(config, pino({ level: 'silent' }), options.clock ?? (() => new Date()), {
+    codeChannelReady: () => !options.whatsappDown,
+  })
 }
 
 /** A box for the WhatsApp session under a fresh key, for a test that needs no core (see `Core.authBox`). */

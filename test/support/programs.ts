@@ -181,8 +181,11 @@ export async function runChat(options: {
   input: string
   env?: Record<string, string>
   ms?: number
+  /** More arguments (e.g. `--phone +62…`). */
+  args?: string[]
 }): Promise<{ exit: Exit; stdout: string; stderr: string }> {
-  const chat = start('src/bots/console/main.ts', options.chat ? ['--chat', options.chat] : [], {
+  const args = [...(options.chat ? ['--chat', options.chat] : []), ...(options.args ?? [])]
+  const chat = start('src/bots/console/main.ts', args, {
     DATABASE_PATH: options.dbPath,
     ...options.env,
   })

@@ -302,6 +302,7 @@ export async function telegramDriver(options: TelegramDriverOptions): Promise<Te
   }
 
   return {
+    db: options.db,
     mode,
     chatId,
     user,

@@ -23,6 +23,21 @@ export interface ChatDriver {
    * at `at`, through this channel's real sender, and returns what reached this chat.
    */
   deliver?(at: Date): Promise<SeenReply[]>
+  /** The database the chat's core runs on (for reading what was sent elsewhere, e.g. a one-time code). */
+  readonly db?: Db
+}
+
+/**
+ * The one-time code last sent over WhatsApp to `phone` (E.164), as its owner reads it on their
+ * phone: taken from the outbox message, the only place it exists in clear.
+ */
+export function lastCodeSentTo(db: Db, phone: string): string {
+  const rows = db.$client
+    .prepare("select payload from outbox where kind = 'identity_code' and chat_id = ? order by id desc limit 1")
+    .all(`${phone.replace(/^\+/, '')}@s.whatsapp.net`) as { payload: string }[]
+  const code = /\*(\d{6})\*/.exec(JSON.parse(rows[0]?.payload ?? '{"text":""}').text)?.[1]
+  if (!code) throw new Error(`no one-time code was sent to ${phone}`)
+  return code
 }
 
 /** An outbox run at `at` whose messages to `chatId` are seen as replies (for a driver's `deliver`). */
@@ -35,6 +50,8 @@ export type Turn = {
   user?: string
   /** …or the option label they tap… */
   tap?: string
+  /** …or the user types the one-time code last sent over WhatsApp to this number (E.164)… */
+  codeFrom?: string
   /** …or time passes: the outbox runs at the moment this returns (given the real now). */
   deliverAt?: (now: Date) => Date
   /** Each must appear in the bot's answer (all replies joined), in this order. */
@@ -76,6 +93,7 @@ export function coreDriver(engine: Engine, chat: { channel?: Channel; chatId?: s
   }
   const { db } = chat
   return {
+    ...(db && { db }),
     ...(db && {
       async deliver(at: Date) {
         const sent: Reply[] = []
@@ -115,9 +133,12 @@ export async function play(driver: ChatDriver, transcript: Transcript): Promise<
       bot: filled(raw.bot),
       not: filled(raw.not),
     }
-    const said = turn.deliverAt ? '[the outbox runs]' : (turn.user ?? `[tap] ${turn.tap}`)
+    const said = turn.deliverAt ? '[the outbox runs]' : turn.codeFrom ? '[the code]' : (turn.user ?? `[tap] ${turn.tap}`)
     let replies: SeenReply[]
-    if (turn.deliverAt) {
+    if (turn.codeFrom) {
+      if (!driver.db) throw new Error('this driver cannot read the one-time codes sent')
+      replies = await driver.send(lastCodeSentTo(driver.db, turn.codeFrom))
+    } else if (turn.deliverAt) {
       if (!driver.deliver) throw new Error('this driver cannot run the outbox')
       replies = await driver.deliver(turn.deliverAt(new Date()))
     } else replies = turn.tap !== undefined ? await driver.tap(turn.tap) : await driver.send(turn.user ?? '')

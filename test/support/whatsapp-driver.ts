@@ -82,6 +82,7 @@ export async function whatsappDriver(options: WhatsAppDriverOptions): Promise<Wh
   }
 
   return {
+    db: options.db,
     channel,
     fake,
     jid,

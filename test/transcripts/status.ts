@@ -138,9 +138,8 @@ export function interviewOf(now: Date): Date {
 /** The answer to a claim that does not match, the same whatever was wrong. */
 export const mismatch = (left: number) =>
   `Maaf, data yang Anda masukkan tidak cocok dengan catatan kami. Periksa lagi NIK atau kode pendaftaran dan tanggal lahir Anda, lalu coba lagi. Sisa percobaan: ${left}. Bila data Anda memang belum tercatat, ketik "petugas".`
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-/** The whole answer is the mismatch text and nothing else. */
-const onlyMismatch = (left: number) => new RegExp(`^${escapeRegExp(mismatch(left))}$`)
+/** A wrong one-time code (or a code for a claim that did not match: the same words). */
+export const wrongCode = (left: number) => `Kode tidak cocok. Sisa percobaan: ${left}.`
 
 /** "Minggu, 13 Desember 2026": a weekday and a date in Indonesian. */
 const ID_DATE = /[A-Z][a-z]+, \d{1,2} [A-Z][a-z]+ \d{4}/
@@ -151,6 +150,12 @@ const ASK_NIK = [
   'Ketik NIK Anda (16 angka di KTP), atau kode pendaftaran Bimtek Anda',
 ]
 const ASK_BIRTH = ['Langkah 2 dari 2', 'Tanggal lahir Anda? (contoh: 17-08-1985)']
+/** After NIK and birth date, the same whatever matched: a possession factor is asked for. */
+const FACTOR = ['Jika data cocok, saya perlu satu bukti lagi bahwa ini memang Anda', 'Pilih "Kirim kode"']
+const FACTOR_OPTIONS = ['Kirim kode lewat WhatsApp', 'Bicara dengan petugas']
+const SEND_CODE = 'Kirim kode lewat WhatsApp'
+const ASK_CODE = ['Jika data cocok, kode 6 angka dikirim lewat WhatsApp ke nomor HP yang tercatat', 'Ketik kode itu di sini.']
+const LEFT = ['Proses tadi dihentikan']
 
 const RATNA_TIMELINE = [
   `*Status sertifikasi ${RATNA.name}*`,
@@ -189,8 +194,11 @@ export const STATUS_TRANSCRIPTS: Record<string, Transcript> = {
   'status: NIK and birth date show the timeline; asked again, the linked chat is answered at once': [
     { user: '3', bot: ASK_NIK },
     { user: RATNA.nik, bot: ASK_BIRTH, not: [RATNA.nik] },
+    // A KTP copy gives this much: nothing of Ratna's is shown before the factor.
+    { user: RATNA.birthDate, bot: FACTOR, not: [RATNA.name, 'Portofolio'], options: FACTOR_OPTIONS },
+    { tap: SEND_CODE, bot: ASK_CODE, not: [RATNA.name] },
     {
-      user: RATNA.birthDate,
+      codeFrom: RATNA.phone,
       bot: RATNA_TIMELINE,
       // Nothing after the current step is marked done; no certificate, no expiry step.
       not: ['✅ Portofolio', '✅ Wawancara', 'Kedaluwarsa', '📜', RATNA.nik, RATNA.birthDate, 'Langkah'],
@@ -202,21 +210,31 @@ export const STATUS_TRANSCRIPTS: Record<string, Transcript> = {
   'status: an unknown NIK and a wrong birth date get exactly the same answer': [
     { user: 'status', bot: ASK_NIK },
     { user: UNKNOWN_NIK, bot: ASK_BIRTH },
-    { user: '01-02-1990', bot: [onlyMismatch(4)], not: ['tidak terdaftar', 'tidak ditemukan', 'salah'] },
+    { user: '01-02-1990', bot: FACTOR, not: ['tidak terdaftar', 'tidak ditemukan', 'salah'], options: FACTOR_OPTIONS },
+    { tap: SEND_CODE, bot: ASK_CODE },
+    { user: '000000', bot: [wrongCode(4), ...ASK_CODE] },
+    { user: 'menu', bot: LEFT },
     { user: 'status', bot: ASK_NIK },
     // A NIK on record, with the wrong birth date: word for word what the unknown NIK got.
     { user: RATNA.nik, bot: ASK_BIRTH },
-    { user: '13-03-1986', bot: [onlyMismatch(3)], not: [RATNA.name, 'Portofolio'] },
+    { user: '13-03-1986', bot: FACTOR, not: [RATNA.name, 'Portofolio'], options: FACTOR_OPTIONS },
+    { tap: SEND_CODE, bot: ASK_CODE, not: [RATNA.name] },
+    { user: '000000', bot: [wrongCode(3), ...ASK_CODE], not: [RATNA.name] },
+    { user: 'menu', bot: LEFT },
     { user: 'status', bot: ASK_NIK },
     { user: RATNA.nik, bot: ASK_BIRTH },
-    { user: RATNA.birthDate, bot: [`*Status sertifikasi ${RATNA.name}*`, '▶️ *Portofolio*'] },
+    { user: RATNA.birthDate, bot: FACTOR },
+    { tap: SEND_CODE, bot: ASK_CODE },
+    { codeFrom: RATNA.phone, bot: [`*Status sertifikasi ${RATNA.name}*`, '▶️ *Portofolio*'] },
   ],
 
   'status: a Bimtek registration code and birth date; a certificate with its verification link': [
     { user: 'Cek status sertifikasi', bot: ASK_NIK },
     { user: 'bmt paul22', bot: ASK_BIRTH },
+    { user: '23 November 1979', bot: FACTOR, not: [PAULUS.name] },
+    { tap: SEND_CODE, bot: ASK_CODE },
     {
-      user: '23 November 1979',
+      codeFrom: PAULUS.phone,
       bot: PAULUS_TIMELINE,
       not: ['⬜', 'Belum Kompeten', 'Kedaluwarsa', PAULUS.nik, 'sebelum'],
     },
@@ -227,14 +245,18 @@ export const STATUS_TRANSCRIPTS: Record<string, Transcript> = {
     { user: '12345', bot: ['NIK harus 16 angka; Anda mengetik 5.', 'Langkah 1 dari 2'] },
     { user: RATNA.nik, bot: ASK_BIRTH },
     { user: 'kemarin', bot: ['Tanggal tidak dikenali.', 'Langkah 2 dari 2'] },
-    { user: '13-03-1986', bot: [onlyMismatch(4)] },
+    { user: '13-03-1986', bot: FACTOR },
+    { tap: SEND_CODE, bot: ASK_CODE },
+    { user: '000000', bot: [wrongCode(4)] },
   ],
 
   'data saya: proof first, then the stored data with its options': [
     { user: 'data saya', bot: ASK_NIK },
     { user: RATNA.nik, bot: ASK_BIRTH },
+    { user: RATNA.birthDate, bot: FACTOR, not: [RATNA.name] },
+    { tap: SEND_CODE, bot: ASK_CODE },
     {
-      user: RATNA.birthDate,
+      codeFrom: RATNA.phone,
       bot: [
         '*Data Anda yang kami simpan*',
         `• Nama: ${RATNA.name}`,
@@ -276,7 +298,9 @@ export const STATUS_TRANSCRIPTS: Record<string, Transcript> = {
   'lepas akun: the record stays, and "status" asks for proof again': [
     { user: 'status', bot: ASK_NIK },
     { user: PAULUS.nik, bot: ASK_BIRTH },
-    { user: PAULUS.birthDate, bot: [`*Status sertifikasi ${PAULUS.name}*`] },
+    { user: PAULUS.birthDate, bot: FACTOR },
+    { tap: SEND_CODE, bot: ASK_CODE },
+    { codeFrom: PAULUS.phone, bot: [`*Status sertifikasi ${PAULUS.name}*`] },
     {
       user: 'lepas akun',
       bot: ['Akun chat ini tidak lagi terhubung ke data sertifikasi Anda. Data Anda sendiri tetap tersimpan.'],
@@ -286,7 +310,10 @@ export const STATUS_TRANSCRIPTS: Record<string, Transcript> = {
     { user: 'lepas akun', bot: ['Akun chat ini belum terhubung ke data mana pun.'] },
     { user: 'data saya', bot: ASK_NIK },
     { user: PAULUS.code, bot: ASK_BIRTH },
-    { user: PAULUS.birthDate, bot: ['*Data Anda yang kami simpan*', `• Nama: ${PAULUS.name}`, '• Sertifikat: 1'] },
+    { user: PAULUS.birthDate, bot: FACTOR },
+    // A new code: the first one was spent.
+    { tap: SEND_CODE, bot: ASK_CODE },
+    { codeFrom: PAULUS.phone, bot: ['*Data Anda yang kami simpan*', `• Nama: ${PAULUS.name}`, '• Sertifikat: 1'] },
     { tap: 'Lepaskan akun chat ini', bot: ['tidak lagi terhubung'] },
     { user: 'data saya', bot: ASK_NIK },
   ],
@@ -294,7 +321,9 @@ export const STATUS_TRANSCRIPTS: Record<string, Transcript> = {
   'hapus data: proof first; after "ya" the data is gone and the chat unlinked': [
     { user: 'hapus data', bot: ASK_NIK },
     { user: PAULUS.nik, bot: ASK_BIRTH },
-    { user: PAULUS.birthDate, bot: ['*Data Anda yang kami simpan*'], options: SUMMARY_OPTIONS },
+    { user: PAULUS.birthDate, bot: FACTOR },
+    { tap: SEND_CODE, bot: ASK_CODE },
+    { codeFrom: PAULUS.phone, bot: ['*Data Anda yang kami simpan*'], options: SUMMARY_OPTIONS },
     { user: 'hapus data saya', bot: ['⚠️ Hapus semua data pribadi Anda?'], options: ['Ya, hapus semua', 'Tidak'] },
     {
       user: 'ya',
@@ -302,15 +331,18 @@ export const STATUS_TRANSCRIPTS: Record<string, Transcript> = {
     },
     { user: 'status', bot: ASK_NIK },
     { user: PAULUS.nik, bot: ASK_BIRTH },
-    { user: PAULUS.birthDate, bot: [onlyMismatch(4)] },
+    // The record is gone: the same as for any NIK.
+    { user: PAULUS.birthDate, bot: FACTOR, not: [PAULUS.name] },
   ],
 
   'status in English': [
     { user: 'english', bot: ['OK, I will reply in English'] },
     { user: '3', bot: ['To protect your data I need to make sure it is you.', 'Step 1 of 2', 'Type your NIK'] },
     { user: RATNA.nik, bot: ['Step 2 of 2', 'Your date of birth?'] },
+    { user: RATNA.birthDate, bot: ['If the details match, I need one more proof that it is you'] },
+    { tap: 'Send a code by WhatsApp', bot: ['Type that code here.'] },
     {
-      user: RATNA.birthDate,
+      codeFrom: RATNA.phone,
       bot: [
         `*Certification status of ${RATNA.name}*`,
         '✅ Registered: 6 January 2025',

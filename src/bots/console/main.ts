@@ -11,20 +11,42 @@ import { openCoreOrExit } from '../../bootstrap.js'
 import { loadConfigOrExit } from '../../config.js'
 import { renderPlainText } from '../../core/render.js'
 import type { Inbound } from '../../core/types.js'
+import { mobilePhoneSchema } from '../../core/validators/schemas.js'
 import { closeDatabase } from '../../db/client.js'
 import { createLogger } from '../../logger.js'
 
 const { values: args } = parseArgs({
-  options: { chat: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  options: { chat: { type: 'string' }, phone: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
 })
 if (args.help) {
   process.stdout.write(
-    'npm run chat [-- --chat NAME]\n  NAME: which conversation to continue (default: your user name in a terminal, a new one for piped input)\n',
+    'npm run chat [-- --chat NAME] [--phone +62…]\n' +
+      '  NAME: which conversation to continue (default: your user name in a terminal, a new one for piped input)\n' +
+      "  --phone: act as if the channel vouched for this number as the sender's own (as WhatsApp does); not in production\n",
   )
   process.exit(0)
 }
 
 const config = loadConfigOrExit()
+const senderPhone = args.phone === undefined ? undefined : vouchedPhone(args.phone, config.NODE_ENV)
+
+/**
+ * --phone stands for a number a channel vouched for, which proves possession of the record's phone:
+ * for trying and scripting the proof outside production only (in production anyone at the terminal
+ * could claim any number).
+ */
+function vouchedPhone(typed: string, env: string): string {
+  if (env === 'production') {
+    process.stderr.write('--phone is refused when NODE_ENV=production: it would let anyone at this terminal claim any number.\n')
+    process.exit(2)
+  }
+  const phone = mobilePhoneSchema.safeParse(typed)
+  if (!phone.success) {
+    process.stderr.write('--phone must be an Indonesian mobile number, e.g. +6281234567890 or 0812-3456-7890.\n')
+    process.exit(2)
+  }
+  return phone.data
+}
 // The one place the terminal chat reads the real clock.
 const clock = () => new Date()
 
@@ -46,7 +68,15 @@ function userName(): string {
 }
 
 function inbound(text: string): Inbound {
-  return { channel: 'console', chatId, userId: chatId, messageId: randomUUID(), text, receivedAt: clock() }
+  return {
+    channel: 'console',
+    chatId,
+    userId: chatId,
+    messageId: randomUUID(),
+    text,
+    receivedAt: clock(),
+    ...(senderPhone && { senderPhone }),
+  }
 }
 
 async function say(text: string): Promise<void> {

@@ -13,7 +13,7 @@ import { createKeyedQueue } from '../../core/keyed-queue.js'
 import { RecipientUnreachable } from '../../core/outbox.js'
 import type { Inbound, Reply } from '../../core/types.js'
 import { BOT_COMMANDS, commandInput } from './commands.js'
-import { keyboard, splitText, toHtml } from './render.js'
+import { contactKeyboard, keyboard, splitText, toHtml } from './render.js'
 
 /** The update types the bot asks Telegram for (webhook and polling alike). */
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const
@@ -67,7 +67,11 @@ export function createTelegramBot(deps: TelegramDeps) {
    */
   async function send(api: Context['api'], chatId: number, replies: Reply[]): Promise<void> {
     const messages = replies.map((reply) => ({ reply, parts: splitText(reply.text) }))
-    const single = messages.length === 1 && messages[0]?.parts.length === 1 && !messages[0].reply.attachment
+    const single =
+      messages.length === 1 &&
+      messages[0]?.parts.length === 1 &&
+      !messages[0].reply.attachment &&
+      !messages[0].reply.requestContact
     const via = single ? api : bot.api
     for (const { reply, parts } of messages) {
       for (const [i, part] of parts.entries()) {
@@ -78,6 +82,13 @@ export function createTelegramBot(deps: TelegramDeps) {
           ...(last && reply.choices?.length && { reply_markup: keyboard(reply.choices) }),
         })
       }
+      if (reply.requestContact) {
+        // A message of its own: one message carries one keyboard, and the options above are inline.
+        await via.sendMessage(chatId, toHtml(reply.requestContact.prompt), {
+          parse_mode: 'HTML',
+          reply_markup: contactKeyboard(reply.requestContact.button),
+        })
+      }
       if (reply.attachment) {
         const { bytes, filename } = reply.attachment
         await bot.api.sendDocument(chatId, new InputFile(bytes, filename))
@@ -86,7 +97,7 @@ export function createTelegramBot(deps: TelegramDeps) {
   }
 
   /** Hands one update to the core and sends the answer; a chat's updates go strictly in order. */
-  function deliver(ctx: Context, chatId: number, input: Pick<Inbound, 'text' | 'choice' | 'unsupported'>) {
+  function deliver(ctx: Context, chatId: number, input: Pick<Inbound, 'text' | 'choice' | 'unsupported' | 'contact'>) {
     const inbound: Inbound = {
       channel: 'telegram',
       chatId: String(chatId),
@@ -148,6 +159,13 @@ export function createTelegramBot(deps: TelegramDeps) {
   safe.on('message', async (ctx) => {
     if (!isPrivate(ctx)) return pointToPrivateChat(ctx)
     const message = ctx.message
+    if (message.contact) {
+      // Telegram vouches for the number only when the contact is the sender's own account (the
+      // "Bagikan nomor saya" button); a typed or forwarded card is somebody's claim, not proof.
+      const { phone_number: phone, user_id: owner } = message.contact
+      const own = owner !== undefined && owner === ctx.from?.id && message.forward_origin === undefined
+      return deliver(ctx, ctx.chat.id, { contact: { phone: `+${phone.replace(/\D/g, '')}`, own } })
+    }
     const text = message.text ?? message.caption
     if (text === undefined) return deliver(ctx, ctx.chat.id, { unsupported: true })
     const command = /^\/([a-z_]+)(?:@\w+)?(?:\s+([\s\S]*))?$/i.exec(text.trim())

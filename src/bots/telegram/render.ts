@@ -1,5 +1,5 @@
 /** How a core `Reply` looks on Telegram: HTML text, choices as an inline keyboard. */
-import type { InlineKeyboardMarkup } from 'grammy/types'
+import type { InlineKeyboardMarkup, ReplyKeyboardMarkup } from 'grammy/types'
 import type { Choice } from '../../core/types.js'
 
 /** Telegram's limit for callback data, in bytes. */
@@ -39,4 +39,9 @@ export function callbackData(choice: Choice, index: number): string {
 /** One button per row: labels are sentences, and long ones must stay readable on a phone. */
 export function keyboard(choices: Choice[]): InlineKeyboardMarkup {
   return { inline_keyboard: choices.map((choice, i) => [{ text: choice.label, callback_data: callbackData(choice, i) }]) }
+}
+
+/** One button that shares the account's own number (`request_contact`); gone once used. */
+export function contactKeyboard(label: string): ReplyKeyboardMarkup {
+  return { keyboard: [[{ text: label, request_contact: true }]], one_time_keyboard: true, resize_keyboard: true }
 }

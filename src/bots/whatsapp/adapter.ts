@@ -4,7 +4,7 @@
  * no business rule; it keeps the connection alive, one chat's messages in order, one person under
  * one id whether WhatsApp names them by phone number or by LID, and a careful sending pace.
  */
-import { jidNormalizedUser, type WAMessage } from '@whiskeysockets/baileys'
+import { isPnUser, jidNormalizedUser, type WAMessage } from '@whiskeysockets/baileys'
 import type { Logger } from 'pino'
 import type { Engine } from '../../core/engine.js'
 import { createKeyedQueue } from '../../core/keyed-queue.js'
@@ -143,13 +143,16 @@ export function createWhatsAppChannel(deps: WhatsAppDeps): WhatsAppChannel {
       // number, the merge must not move the conversation while an earlier LID-only message of the
       // same person is still being answered (its answer would land in an orphaned conversation).
       const chatId = resolveAccount(db, 'whatsapp', ids, now())
+      // The sender's own number: the phone JID the message names, or the one WhatsApp mapped this
+      // LID to (then the account is kept under it); a LID-only sender has none to compare.
+      const phoneJid = read.phoneJid ?? (isPnUser(chatId) ? chatId : undefined)
       const inbound: Inbound = {
         channel: 'whatsapp',
         chatId,
         userId: chatId,
         messageId: read.messageId,
         receivedAt,
-        ...(read.phoneJid && { senderPhone: `+${read.phoneJid.split('@')[0]}` }),
+        ...(phoneJid && { senderPhone: `+${phoneJid.split('@')[0]}` }),
         ...(read.text !== undefined ? { text: read.text } : { unsupported: true }),
       }
       let replies: Reply[]

@@ -34,6 +34,15 @@ export type FlowStep = {
   ) => { code: string; params?: Record<string, string | number> } | undefined
   /** Ends the flow on this answer with these replies, storing nothing (e.g. consent refused). */
   endsWith?: (value: unknown, ctx: StepContext) => Reply[] | undefined
+  /**
+   * Decides what this answer leads to, instead of the next step (e.g. a proof that succeeds at once,
+   * a wrong code asked again, another step): undefined goes on as usual.
+   */
+  after?: (value: unknown, ctx: StepContext, position: FlowPosition) => Outcome | undefined
+  /** A step not every run takes (a second proof): not counted in "Langkah n dari m". */
+  extra?: boolean
+  /** Telegram: also offer to share the account's own number (a `request_contact` button). */
+  contactButton?: (ctx: StepContext) => Reply['requestContact']
   /** How the value reads in the summary. */
   display?: (value: unknown, lang: Language, ctx: StepContext) => string
   /** Not shown in the summary nor offered for correction (e.g. the consent itself). */
@@ -51,8 +60,8 @@ export type FlowDefinition = {
   summaryNote?: (ctx: TurnContext) => string
   /** No summary to confirm: `complete` runs as soon as the last step is answered. */
   skipSummary?: boolean
-  /** Runs inside the message's transaction once the user confirms. */
-  complete: (fields: Record<string, unknown>, ctx: TurnContext) => Reply[]
+  /** Runs inside the message's transaction once the user confirms; an Outcome may lead on (e.g. to a proof). */
+  complete: (fields: Record<string, unknown>, ctx: TurnContext) => Reply[] | Outcome
 }
 
 const CONFIRM = '__confirm'
@@ -81,13 +90,18 @@ const EDIT_WORDS = new Set(['ubah', 'edit', 'ganti', 'salah', 'koreksi', 'perbai
 const stepIndex = (flow: FlowDefinition, id: string) => flow.steps.findIndex((step) => step.id === id)
 
 function ask(flow: FlowDefinition, step: FlowStep, ctx: StepContext, warning?: string): Reply {
-  const n = stepIndex(flow, step.id) + 1
-  const progress = fill(t(ctx.lang, labels.step), { n, total: flow.steps.length })
-  const body = `${progress}\n${step.prompt(ctx)}`
+  const numbered = flow.steps.filter((s) => !s.extra)
+  const progress = step.extra
+    ? ''
+    : `${fill(t(ctx.lang, labels.step), { n: numbered.indexOf(step) + 1, total: numbered.length })}\n`
+  const body = `${progress}${step.prompt(ctx)}`
   const choices = step.choices?.(ctx)
+  const contact = step.contactButton?.(ctx)
   const text = warning ? `⚠️ ${warning}\n\n${body}` : body
-  return choices ? { text, choices } : { text }
+  return { text, ...(choices && { choices }), ...(contact && { requestContact: contact }) }
 }
+
+const finished = (done: Reply[] | Outcome): Outcome => (Array.isArray(done) ? { replies: done, next: null } : done)
 
 function show(step: FlowStep, value: unknown, ctx: StepContext): string {
   return step.display ? step.display(value, ctx.lang, ctx) : String(value)
@@ -169,6 +183,8 @@ export function continueFlow(flow: FlowDefinition, position: FlowPosition, input
   if (problem) return repeatStep(flow, position, ctx, validationMessage(problem.code, problem.params, ctx.lang))
   const ending = step.endsWith?.(parsed.data, stepCtx)
   if (ending) return { replies: ending, next: null }
+  const decided = step.after?.(parsed.data, stepCtx, position)
+  if (decided) return decided
 
   const fields = { ...position.fields, [step.id]: parsed.data }
   const nextStep = position.editing ? undefined : flow.steps[stepIndex(flow, step.id) + 1]
@@ -176,7 +192,7 @@ export function continueFlow(flow: FlowDefinition, position: FlowPosition, input
     const next: FlowPosition = { flow: flow.id, step: nextStep.id, fields }
     return { replies: [ask(flow, nextStep, { ...ctx, fields })], next }
   }
-  if (flow.skipSummary) return { replies: flow.complete(fields, ctx), next: null }
+  if (flow.skipSummary) return finished(flow.complete(fields, ctx))
   const next: FlowPosition = { flow: flow.id, step: CONFIRM, fields }
   return { replies: [summary(flow, next, ctx)], next }
 }
@@ -193,7 +209,7 @@ function confirmWord(text: string): string | undefined {
 
 function confirm(flow: FlowDefinition, position: FlowPosition, input: UserInput, ctx: TurnContext): Outcome {
   const choice = input.choice ?? confirmWord(input.text)
-  if (choice === 'confirm:yes') return { replies: flow.complete(position.fields, ctx), next: null }
+  if (choice === 'confirm:yes') return finished(flow.complete(position.fields, ctx))
   if (choice === 'confirm:edit') return { replies: [editMenu(flow, ctx)], next: { ...position, step: EDIT } }
   if (choice === 'confirm:cancel') return { replies: [], next: null, cancelled: true }
   return repeatStep(flow, position, ctx, t(ctx.lang, labels.confirmHint))

@@ -8,9 +8,10 @@ import { insertHandoff } from '../../db/queries/handoff.js'
 import { referenceCode } from '../codes.js'
 import { fill, t } from '../messages.js'
 import { maskPhone } from '../privacy/mask.js'
+import type { Outcome, TurnContext } from '../turn.js'
 import type { Text } from '../types.js'
 import { mobilePhoneSchema, nameSchema, textSchema } from '../validators/schemas.js'
-import type { FlowDefinition } from './flow.js'
+import { type FlowDefinition, repeatStep } from './flow.js'
 
 /** How long a request is kept; said to the user and enforced by the housekeeping job. */
 export const HANDOFF_RETENTION_DAYS = 90
@@ -58,6 +59,10 @@ const texts = {
     id: 'Data ini hanya dipakai petugas untuk menjawab pertanyaan Anda dan dihapus setelah {days} hari. Dengan memilih "Ya, kirim", Anda menyetujuinya.',
     en: 'This data is used only by our staff to answer your question and is deleted after {days} days. By choosing "Yes, send" you agree to this.',
   },
+  prefilled: {
+    id: 'Pertanyaan Anda sudah saya isi: "{question}"',
+    en: 'I filled in your question: "{question}"',
+  },
   done: {
     id: 'Terima kasih, {name}. Pertanyaan Anda sudah kami terima dengan nomor {code}. Petugas akan menghubungi Anda di {phone} pada hari kerja. Sebutkan nomor {code} bila menghubungi sekretariat.\n\nKetik "menu" untuk kembali ke menu utama.',
     en: 'Thank you, {name}. We have received your question under reference {code}. Our staff will contact you at {phone} on a working day. Quote {code} when you contact the secretariat.\n\nType "menu" to return to the main menu.',
@@ -70,6 +75,22 @@ const label = {
   name: { id: 'Nama', en: 'Name' },
   phone: { id: 'Nomor HP', en: 'Phone' },
 } satisfies Record<string, Text>
+
+/**
+ * Starts a request to staff with its topic and question already filled in (e.g. why proof of
+ * identity could not be given in the chat), at the step asking for the name.
+ */
+export function handoffAbout(
+  flow: FlowDefinition,
+  ctx: TurnContext,
+  about: { topic: (typeof TOPICS)[number]['id']; question: Text },
+): Outcome {
+  const question = t(ctx.lang, about.question)
+  const asked = repeatStep(flow, { flow: flow.id, step: 'name', fields: { topic: about.topic, question } }, ctx)
+  const intro = `${flow.intro?.(ctx) ?? ''}\n\n${fill(t(ctx.lang, texts.prefilled), { question })}`
+  const [first, ...rest] = asked.replies
+  return { ...asked, replies: first ? [{ ...first, text: `${intro}\n\n${first.text}` }, ...rest] : rest }
+}
 
 export function createHandoffFlow(deps: { contact: string }): FlowDefinition {
   return {
@@ -116,7 +137,7 @@ export function createHandoffFlow(deps: { contact: string }): FlowDefinition {
         channel: ctx.inbound.channel,
         chatId: ctx.inbound.chatId,
         // A chat linked to a person's record: the request is part of their data (see, export, delete).
-        personId: personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId) ?? null,
+        personId: personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now) ?? null,
         name,
         phoneE164: phone,
         topic: String(fields.topic).replace('topic:', ''),

@@ -1,20 +1,25 @@
 /**
  * Menu 7, "Data pribadi saya" (UU 27/2022): after proof of identity, what is stored about the
- * person; a copy of all of it as a file; deleting it (after confirmation; issued certificates, which
- * are public records, and the audit entry stay); and unlinking this chat from the record.
+ * person and the chats linked to it; a copy of all of it as a file; deleting it (after
+ * confirmation; issued certificates, which are public records, and the audit entry stay);
+ * unlinking this chat or another one. The copy and the deletion want a fresh possession factor
+ * (within FRESH_MS), not only a linked chat: a chat left open on a shared phone is not enough.
  */
-import { personOfChat, unlinkChat } from '../../db/queries/chat-links.js'
+import { linkedChatsOf, personOfChat, unlinkChat, unlinkChatOfPerson } from '../../db/queries/chat-links.js'
 import { deletePerson } from '../../db/queries/erasure.js'
-import { everythingAbout, type PersonRow } from '../../db/queries/people.js'
+import { everythingAbout, type PersonRow, personById } from '../../db/queries/people.js'
 import { offerNextSeat } from '../../db/queries/registrations.js'
 import { auditLog } from '../../db/schema.js'
 import type { ChoiceAction, TypedCommand } from '../engine.js'
+import type { FlowDefinition } from '../flows/flow.js'
+import type { Proof } from '../identity/proof.js'
 import { fill, t } from '../messages.js'
 import { provinceByCode } from '../regions.js'
 import { maskNik } from '../registration/flow.js'
 import { queueOffer } from '../registration/seat-offers.js'
 import { planReminders } from '../reminders/plan.js'
 import type { ReminderSettings } from '../reminders/settings.js'
+import { formatDate } from '../text/dates.js'
 import { normalizeInput } from '../text/normalize.js'
 import type { Outcome, TurnContext } from '../turn.js'
 import type { Reply, Text } from '../types.js'
@@ -54,6 +59,19 @@ const texts = {
     id: 'Akun chat ini tidak lagi terhubung ke data sertifikasi Anda. Data Anda sendiri tetap tersimpan. Untuk melihat status lagi, Anda perlu membuktikan identitas lagi.',
     en: 'This chat account is no longer linked to your certification record. The record itself stays. To see your status again you will need to prove who you are again.',
   },
+  chats: { id: 'Akun chat yang terhubung ke data Anda', en: 'Chat accounts linked to your record' },
+  chatLine: { id: '{n}. {channel}, terhubung sejak {since}{here}', en: '{n}. {channel}, linked since {since}{here}' },
+  here: { id: ' (chat ini)', en: ' (this chat)' },
+  chatsHint: {
+    id: 'Akun yang tidak Anda kenali? Lepaskan dari pilihan di bawah, lalu ketik "petugas" untuk melapor.',
+    en: 'An account you do not recognise? Unlink it below, then type "petugas" to report it.',
+  },
+  showChats: { id: 'Akun chat terhubung', en: 'Linked chat accounts' },
+  unlinkOther: { id: 'Lepaskan {n}. {channel}', en: 'Unlink {n}. {channel}' },
+  otherUnlinked: {
+    id: 'Akun chat itu tidak lagi terhubung ke data Anda dan tidak lagi menerima pengingat.',
+    en: 'That chat account is no longer linked to your record and gets no more reminders.',
+  },
   notLinked: {
     id: 'Akun chat ini belum terhubung ke data mana pun. Ketik "data saya" untuk memeriksa data Anda setelah membuktikan identitas.',
     en: 'This chat account is not linked to any record. Type "data saya" to check your data after proving who you are.',
@@ -76,6 +94,18 @@ export type DataRightsDeps = {
   offerHours: number
   /** The reminder settings the plan made when a chat is unlinked uses. */
   reminders: ReminderSettings
+  proof: Proof
+}
+
+const CHANNEL_NAMES = { telegram: 'Telegram', whatsapp: 'WhatsApp', console: 'Terminal' } as const
+
+/**
+ * Who acted, for the audit log: the channel and a keyed reference of the chat (a WhatsApp chat id
+ * is a phone number, which the audit log never holds). The same chat always gets the same reference.
+ */
+export function chatActor(ctx: TurnContext, vault: NikVault): string {
+  const { channel, chatId } = ctx.inbound
+  return `chat:${channel}:${vault.hash(`audit-chat:${channel}:${chatId}`).slice(0, 16)}`
 }
 
 function shownNik(person: PersonRow, vault: NikVault): string {
@@ -114,6 +144,7 @@ export function dataSummary(ctx: TurnContext, person: PersonRow, deps: DataRight
     consents: all.consents.length,
     chats: all.chats.length,
   })
+  const linked = linkedChatsOf(ctx.db, person.id, ctx.now)
   return [
     {
       text: `${t(lang, texts.title)}\n\n${fields}\n${counts}\n\n${t(lang, texts.rights)}`,
@@ -121,9 +152,33 @@ export function dataSummary(ctx: TurnContext, person: PersonRow, deps: DataRight
         { id: 'data:export', label: t(lang, texts.export) },
         { id: 'data:delete', label: t(lang, texts.delete) },
         { id: 'data:unlink', label: t(lang, texts.unlink) },
+        // Another chat linked too: the person sees which, and can end any of them.
+        ...(linked.length > 1 ? [{ id: 'data:chats', label: t(lang, texts.showChats) }] : []),
       ],
     },
   ]
+}
+
+/** The chats linked to the person, each with a way to unlink it. */
+function linkedChats(ctx: TurnContext, person: PersonRow): Outcome {
+  const { lang } = ctx
+  const linked = linkedChatsOf(ctx.db, person.id, ctx.now)
+  const lines = linked.map((chat, i) =>
+    fill(t(lang, texts.chatLine), {
+      n: i + 1,
+      channel: CHANNEL_NAMES[chat.channel],
+      since: chat.linkedAt ? formatDate(chat.linkedAt, 'date', lang, person.timeZone) : '–',
+      here: chat.channel === ctx.inbound.channel && chat.userId === ctx.inbound.userId ? t(lang, texts.here) : '',
+    }),
+  )
+  const choices = linked.map((chat, i) => ({
+    id: `datachat:${chat.id}`,
+    label: fill(t(lang, texts.unlinkOther), { n: i + 1, channel: CHANNEL_NAMES[chat.channel] }),
+  }))
+  return {
+    replies: [{ text: `*${t(lang, texts.chats)}*\n\n${lines.join('\n')}\n\n${t(lang, texts.chatsHint)}`, choices }],
+    next: null,
+  }
 }
 
 /** The full copy: every stored field (the NIK in full, for its owner only), as a JSON file. */
@@ -180,48 +235,84 @@ function askDelete(ctx: TurnContext): Outcome {
   }
 }
 
-export function createDataRights(deps: DataRightsDeps): { actions: ChoiceAction[]; commands: TypedCommand[] } {
-  const linked = (ctx: TurnContext) => personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId)
+export function createDataRights(deps: DataRightsDeps): {
+  actions: ChoiceAction[]
+  commands: TypedCommand[]
+  /** The proof flows of the copy and the deletion (the engine must know them). */
+  flows: FlowDefinition[]
+} {
+  const { proof } = deps
+  const linkedPerson = (ctx: TurnContext) => {
+    const personId = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
+    return personId === undefined ? undefined : personById(ctx.db, personId)
+  }
   const notLinked = (ctx: TurnContext): Outcome => ({ replies: [{ text: t(ctx.lang, texts.notLinked) }], next: null })
+
+  function exportCopy(ctx: TurnContext, person: PersonRow): Outcome {
+    const attachment = exportFile(ctx, person.id, deps.vault)
+    ctx.db
+      .insert(auditLog)
+      .values({
+        at: ctx.now,
+        actor: chatActor(ctx, deps.vault),
+        action: 'person.exported',
+        entity: 'person',
+        entityId: String(person.id),
+      })
+      .run()
+    return { replies: [{ text: t(ctx.lang, texts.exported), ...(attachment && { attachment }) }], next: null }
+  }
+
+  function erase(ctx: TurnContext, person: PersonRow): Outcome {
+    const { freedSessions } = deletePerson(ctx.db, person.id, ctx.now, chatActor(ctx, deps.vault), ctx.inbound)
+    for (const sessionId of freedSessions) {
+      const offer = offerNextSeat(ctx.db, sessionId, ctx.now, deps.offerHours * 3_600_000)
+      if (offer) queueOffer(ctx, offer)
+    }
+    return { replies: [{ text: t(ctx.lang, texts.deleted) }], next: null }
+  }
+
+  const exportProof = proof.proofFlows('data-export', (ctx, person) => exportCopy(ctx, person))
+  const deleteProof = proof.proofFlows('data-delete', (ctx) => askDelete(ctx))
+  /** Runs `then` if the chat showed a factor lately, else asks for one first. */
+  const fresh = (ctx: TurnContext, person: PersonRow, flows: typeof exportProof, then: () => Outcome) =>
+    proof.isFresh(ctx, person) ? then() : proof.proveAgain(ctx, flows, person, {})
 
   const actions: ChoiceAction[] = [
     {
       prefix: 'data:',
       handle(ctx, choiceId) {
-        const personId = linked(ctx)
-        if (personId === undefined) return notLinked(ctx)
-        if (choiceId === 'data:delete') return askDelete(ctx)
+        const person = linkedPerson(ctx)
+        if (!person) return notLinked(ctx)
+        if (choiceId === 'data:delete') return fresh(ctx, person, deleteProof, () => askDelete(ctx))
+        if (choiceId === 'data:chats') return linkedChats(ctx, person)
         if (choiceId === 'data:unlink') {
           unlinkChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
-          planReminders(ctx.db, [personId], ctx.now, deps.reminders) // no more reminders to this chat
+          planReminders(ctx.db, [person.id], ctx.now, deps.reminders) // no more reminders to this chat
           return { replies: [{ text: t(ctx.lang, texts.unlinked) }], next: null }
         }
-        const attachment = exportFile(ctx, personId, deps.vault)
-        ctx.db
-          .insert(auditLog)
-          .values({
-            at: ctx.now,
-            actor: `chat:${ctx.inbound.channel}`,
-            action: 'person.exported',
-            entity: 'person',
-            entityId: String(personId),
-          })
-          .run()
-        return { replies: [{ text: t(ctx.lang, texts.exported), ...(attachment && { attachment }) }], next: null }
+        return fresh(ctx, person, exportProof, () => exportCopy(ctx, person))
+      },
+    },
+    {
+      prefix: 'datachat:',
+      handle(ctx, choiceId) {
+        const person = linkedPerson(ctx)
+        if (!person) return notLinked(ctx)
+        const id = Number(choiceId.slice('datachat:'.length))
+        if (!unlinkChatOfPerson(ctx.db, person.id, id, ctx.now)) return linkedChats(ctx, person)
+        planReminders(ctx.db, [person.id], ctx.now, deps.reminders) // no more reminders to that chat
+        const stillHere = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now) !== undefined
+        return { replies: [{ text: t(ctx.lang, stillHere ? texts.otherUnlinked : texts.unlinked) }], next: null }
       },
     },
     {
       prefix: 'datadel:',
       handle(ctx, choiceId) {
         if (choiceId !== 'datadel:yes') return { replies: [{ text: t(ctx.lang, texts.kept) }], next: null }
-        const personId = linked(ctx)
-        if (personId === undefined) return notLinked(ctx)
-        const { freedSessions } = deletePerson(ctx.db, personId, ctx.now, `chat:${ctx.inbound.channel}`, ctx.inbound)
-        for (const sessionId of freedSessions) {
-          const offer = offerNextSeat(ctx.db, sessionId, ctx.now, deps.offerHours * 3_600_000)
-          if (offer) queueOffer(ctx, offer)
-        }
-        return { replies: [{ text: t(ctx.lang, texts.deleted) }], next: null }
+        const person = linkedPerson(ctx)
+        if (!person) return notLinked(ctx)
+        return fresh(ctx, person, deleteProof, () => erase(ctx, person))
       },
     },
   ]
@@ -229,16 +320,19 @@ export function createDataRights(deps: DataRightsDeps): { actions: ChoiceAction[
   const commands: TypedCommand[] = [
     (ctx, text) => {
       const typed = normalizeInput(text)
-      if (/^hapus\s+(semua\s+)?data(\s+saya)?$/.test(typed)) return linked(ctx) !== undefined ? askDelete(ctx) : undefined
+      if (/^hapus\s+(semua\s+)?data(\s+saya)?$/.test(typed)) {
+        const person = linkedPerson(ctx)
+        return person ? fresh(ctx, person, deleteProof, () => askDelete(ctx)) : undefined
+      }
       if (/^(lepas|lepaskan|putuskan|unlink)(\s+akun)?(\s+(chat|ini|saya))*$/.test(typed)) {
-        const personId = linked(ctx)
-        if (personId === undefined) return notLinked(ctx)
+        const person = linkedPerson(ctx)
+        if (!person) return notLinked(ctx)
         unlinkChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
-        planReminders(ctx.db, [personId], ctx.now, deps.reminders) // no more reminders to this chat
+        planReminders(ctx.db, [person.id], ctx.now, deps.reminders) // no more reminders to this chat
         return { replies: [{ text: t(ctx.lang, texts.unlinked) }], next: null }
       }
       return undefined
     },
   ]
-  return { actions, commands }
+  return { actions, commands, flows: [exportProof.claim, exportProof.phone, deleteProof.claim, deleteProof.phone] }
 }

@@ -11,6 +11,7 @@ export type RetentionPeriods = {
   outboxDays: number
   /** Outbox rows that failed (undelivered replies hold the text of the answer). */
   outboxFailedDays: number
+  /** Identity attempts, and one-time codes counted from their expiry. */
   identityAttemptsDays: number
   /** Chat accounts and conversations linked to nobody, counted from their last message. */
   chatDays: number
@@ -23,10 +24,12 @@ const DAY = 86_400_000
 /** Rows deleted per write transaction: a few milliseconds of write lock each. */
 const BATCH = 2_000
 
-const periodOf: Record<RetentionRule, keyof RetentionPeriods> = {
+/** The period each kind of row is kept for. */
+export const PERIOD_OF: Record<RetentionRule, keyof RetentionPeriods> = {
   outboxDone: 'outboxDays',
   outboxFailed: 'outboxFailedDays',
   identityAttempts: 'identityAttemptsDays',
+  identityCodes: 'identityAttemptsDays',
   chatAccounts: 'chatDays',
   conversations: 'chatDays',
   auditEntries: 'auditDays',
@@ -35,7 +38,7 @@ const periodOf: Record<RetentionRule, keyof RetentionPeriods> = {
 /** The moment before which each kind of row has been kept long enough, at `now`. */
 export function retentionCutoffs(now: Date, periods: RetentionPeriods): Record<RetentionRule, Date> {
   const rules = Object.keys(RETENTION_RULES) as RetentionRule[]
-  return Object.fromEntries(rules.map((rule) => [rule, new Date(now.getTime() - periods[periodOf[rule]] * DAY)])) as Record<
+  return Object.fromEntries(rules.map((rule) => [rule, new Date(now.getTime() - periods[PERIOD_OF[rule]] * DAY)])) as Record<
     RetentionRule,
     Date
   >

@@ -57,7 +57,7 @@ const texts = {
 
 function myRegistrations(ctx: TurnContext): Outcome {
   const { lang } = ctx
-  const personId = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId)
+  const personId = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
   const rows = personId === undefined ? [] : registrationsOfPerson(ctx.db, personId)
   if (rows.length === 0) return { replies: [{ text: t(lang, texts.mineEmpty) }], next: null }
   const zone = readerZone(ctx)
@@ -84,7 +84,7 @@ export function askCancel(ctx: TurnContext, typedCode: string): Outcome {
     .toUpperCase()
     .replace(/\s+/g, '')
     .replace(/^([A-Z]{3})(?=[A-Z0-9]{6}$)/, '$1-')
-  const personId = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId)
+  const personId = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
   const found = CODE.test(code) ? registrationByCode(ctx.db, code) : undefined
   // Someone else's code gets the same answer as a wrong one.
   if (!found || personId === undefined || found.registration.personId !== personId) {
@@ -135,7 +135,7 @@ export function createCancelAction(deps: { offerMs: number; reminders: ReminderS
       const [, answer, code = ''] = choiceId.split(':')
       const { lang } = ctx
       if (answer !== 'yes') return { replies: [{ text: fill(t(lang, texts.cancelKept), { code }) }], next: null }
-      const personId = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId)
+      const personId = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
       if (personId === undefined) return { replies: [{ text: fill(t(lang, texts.cancelNotFound), { code }) }], next: null }
       const result = cancelRegistration(ctx.db, { code, personId, now: ctx.now, offerMs, actor: `chat:${ctx.inbound.channel}` })
       if (result.kind === 'not-found') return { replies: [{ text: fill(t(lang, texts.cancelNotFound), { code }) }], next: null }

@@ -4,8 +4,8 @@
  * seat, or a place on the waiting list, in the same transaction as everything else of the message.
  */
 import { z } from 'zod'
-import { linkChat } from '../../db/queries/chat-links.js'
-import { upsertPerson } from '../../db/queries/people.js'
+import { linkChat, personOfChat } from '../../db/queries/chat-links.js'
+import { type PersonRow, personById, personByNikHash, upsertPerson } from '../../db/queries/people.js'
 import { register, seatCounts } from '../../db/queries/registrations.js'
 import {
   hasOpenSession,
@@ -17,6 +17,8 @@ import {
 import { consentRecords } from '../../db/schema.js'
 import { referenceCode } from '../codes.js'
 import type { FlowDefinition, StepContext } from '../flows/flow.js'
+import { subjectOf } from '../identity/lockout.js'
+import type { Proof, ProofFlows } from '../identity/proof.js'
 import { fill, t } from '../messages.js'
 import { maskPhone } from '../privacy/mask.js'
 import type { NikVault } from '../privacy/nik-vault.js'
@@ -25,7 +27,7 @@ import { planReminders } from '../reminders/plan.js'
 import type { ReminderSettings } from '../reminders/settings.js'
 import { normalizeInput } from '../text/normalize.js'
 import { isNo, isYes } from '../text/yes-no.js'
-import type { TurnContext } from '../turn.js'
+import type { Outcome, TurnContext } from '../turn.js'
 import type { Choice, Language, Reply, Text } from '../types.js'
 import { formatDateEn, formatDateId } from '../validators/date.js'
 import { type Nik, nikMatchesBirthDate } from '../validators/nik.js'
@@ -122,6 +124,10 @@ const texts = {
   closedMeanwhile: {
     id: 'Maaf, pendaftaran sesi itu baru saja ditutup. Ketik "daftar" untuk memilih sesi lain.',
     en: 'Sorry, registration for that session has just closed. Type "daftar" to choose another session.',
+  },
+  known: {
+    id: 'NIK ini sudah tercatat. Data yang tercatat tidak diubah lewat chat (perubahan nama, nomor HP, dan lainnya lewat sekretariat); Anda cukup membuktikan bahwa ini memang Anda, lalu pendaftaran dilanjutkan.',
+    en: 'This NIK is already on record. The record is not changed from the chat (name, phone and the rest change through the secretariat); you only need to prove it is you, then the registration goes on.',
   },
   nikTaken: {
     id: 'Maaf, NIK ini sudah tercatat dengan tanggal lahir yang berbeda, jadi pendaftaran tidak bisa dilanjutkan. Tidak ada data yang disimpan. Ketik "petugas" agar sekretariat membantu memeriksanya.',
@@ -248,9 +254,23 @@ export type RegistrationDeps = {
   offerHours: number
   /** The reminder settings the new seat's reminders are planned with. */
   reminders: ReminderSettings
+  proof: Proof
+  /** How long the chat stays linked to a first-time applicant (IDENTITY_LINK_DAYS). */
+  linkDays: number
 }
 
-export function createRegistrationFlow(deps: RegistrationDeps): FlowDefinition {
+/**
+ * Menu 2's flow, and `also`: the proof flows a registration with a NIK already on record goes
+ * through before the proven person is registered (the engine must know them).
+ */
+export function createRegistrationFlow(deps: RegistrationDeps): { flow: FlowDefinition; also: FlowDefinition[] } {
+  const proven = deps.proof.proofFlows('registration', (ctx, person, carried) =>
+    enrol(deps, ctx, person.id, Number(carried.session), undefined),
+  )
+  return { flow: registrationFlow(deps, proven), also: [proven.claim, proven.phone] }
+}
+
+function registrationFlow(deps: RegistrationDeps, proven: ProofFlows): FlowDefinition {
   return {
     id: 'registration',
     steps: [
@@ -345,14 +365,40 @@ export function createRegistrationFlow(deps: RegistrationDeps): FlowDefinition {
     summaryTitle: texts.summaryTitle,
     confirmLabel: texts.confirm,
     summaryNote: (ctx) => t(ctx.lang, texts.summaryNote),
-    complete: (fields, ctx) => complete(deps, fields, ctx),
+    complete: (fields, ctx) => complete(deps, proven, fields, ctx),
   }
 }
 
 const zoneName = (province?: Province) => (province ? zoneLabel(province.timeZone) : 'WIB')
 
-function complete(deps: RegistrationDeps, fields: Record<string, unknown>, ctx: TurnContext): Reply[] {
-  const { db, now, lang, inbound } = ctx
+/**
+ * A NIK already on record: the record is never changed from the chat (only the secretariat's
+ * import changes it). The person registers once they proved who they are with a possession
+ * factor (a chat linked to them counts), as for their status; what was typed is not stored.
+ */
+function registerKnown(
+  deps: RegistrationDeps,
+  proven: ProofFlows,
+  ctx: TurnContext,
+  known: PersonRow,
+  fields: Record<string, unknown>,
+  sessionId: number,
+): Reply[] | Outcome {
+  if (known.birthDate !== String(fields.birthDate)) return [{ text: t(ctx.lang, texts.nikTaken) }]
+  const linked = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
+  if (linked === known.id) return enrol(deps, ctx, known.id, sessionId, provinceOf(fields))
+  const subject = subjectOf(deps.vault, { nikHash: known.nikHash ?? '' })
+  const asked = deps.proof.proveAgain(ctx, proven, known, { session: sessionId }, subject)
+  return { ...asked, replies: [{ text: t(ctx.lang, texts.known) }, ...asked.replies] }
+}
+
+function complete(
+  deps: RegistrationDeps,
+  proven: ProofFlows,
+  fields: Record<string, unknown>,
+  ctx: TurnContext,
+): Reply[] | Outcome {
+  const { db, now, lang } = ctx
   const held = fields.nik as HeldNik
   const nik = deps.vault.decrypt(held.sealed)
   const province = provinceOf(fields)
@@ -360,6 +406,8 @@ function complete(deps: RegistrationDeps, fields: Record<string, unknown>, ctx: 
   const session = sessionById(db, sessionId)
   // Checked before the person is stored: a closed session must not leave their data behind.
   if (!session || !isOpenForRegistration(session, now)) return [{ text: t(lang, texts.closedMeanwhile) }]
+  const known = personByNikHash(db, deps.vault.hash(nik))
+  if (known) return registerKnown(deps, proven, ctx, known, fields, sessionId)
   const profession = PROFESSIONS.find((p) => p.id === fields.profession)?.value ?? 'lainnya'
   const person = upsertPerson(
     db,
@@ -378,16 +426,22 @@ function complete(deps: RegistrationDeps, fields: Record<string, unknown>, ctx: 
     now,
   )
   if (!person.ok) return [{ text: t(lang, texts.nikTaken) }]
+  // A first-time applicant: the chat that registered them is theirs (nothing to compare it with).
+  const { channel, userId, chatId } = ctx.inbound
+  const expiresAt = new Date(now.getTime() + deps.linkDays * 86_400_000)
+  linkChat(db, { channel, userId, chatId, personId: person.personId, language: lang, now, expiresAt, proved: false })
+  return enrol(deps, ctx, person.personId, sessionId, province)
+}
+
+/** Registers a person (new, or proven) for the session: a seat or the waiting list, reminders, consent. */
+function enrol(deps: RegistrationDeps, ctx: TurnContext, personId: number, sessionId: number, province?: Province): Reply[] {
+  const { db, now, lang, inbound } = ctx
+  const session = sessionById(db, sessionId)
+  if (!session || !isOpenForRegistration(session, now)) return [{ text: t(lang, texts.closedMeanwhile) }]
+  const zone = province?.timeZone ?? personById(db, personId)?.timeZone
+  const person = { personId }
   const result = register(db, { sessionId, personId: person.personId, newCode: () => referenceCode('BMT'), now })
   if (result.kind === 'closed') return [{ text: t(lang, texts.closedMeanwhile) }]
-  linkChat(db, {
-    channel: inbound.channel,
-    userId: inbound.userId,
-    chatId: inbound.chatId,
-    personId: person.personId,
-    language: lang,
-    now,
-  })
   // The seat's reminders (7 days, 1 day, 2 hours before), to this chat and the person's others.
   planReminders(db, [person.personId], now, deps.reminders)
   if (result.kind === 'duplicate') {
@@ -407,7 +461,6 @@ function complete(deps: RegistrationDeps, fields: Record<string, unknown>, ctx: 
     })
     .run()
   const code = result.registration.code
-  const zone = province?.timeZone
   const values = {
     code,
     title: session.title,

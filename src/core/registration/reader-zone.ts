@@ -5,6 +5,6 @@ import type { TurnContext } from '../turn.js'
 
 /** Their own (linked record), else `placeZone` (the zone of the place they asked about), if any. */
 export function readerZone(ctx: TurnContext, placeZone?: string): string | undefined {
-  const personId = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId)
+  const personId = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
   return (personId === undefined ? undefined : personZone(ctx.db, personId)) ?? placeZone
 }

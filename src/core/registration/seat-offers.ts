@@ -81,7 +81,7 @@ export function createTakeOffer(deps: { reminders: ReminderSettings }): TypedCom
   return (ctx, text) => {
     const typed = normalizeInput(text)
     if (!isYes(typed) && typed !== 'ambil') return undefined
-    const personId = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId)
+    const personId = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
     if (personId === undefined) return undefined
     const offer = openOfferOf(ctx.db, personId, ctx.now)
     if (!offer) return undefined

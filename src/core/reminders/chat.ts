@@ -137,7 +137,7 @@ const zoneOf = (db: Db, personId: number) => personZone(db, personId) ?? 'Asia/J
 function overview(ctx: TurnContext, settings: ReminderSettings): Outcome {
   const { lang, db } = ctx
   const chat = chatOf(ctx)
-  const personId = personOfChat(db, chat.channel, chat.userId)
+  const personId = personOfChat(db, chat.channel, chat.userId, ctx.now)
   if (personId === undefined) return { replies: [{ text: t(lang, texts.notLinked) }], next: null }
   if (!remindersOn(db, chat)) {
     return {
@@ -200,7 +200,7 @@ function overviewOnText(lang: Language, settings: ReminderSettings): string {
 function stop(ctx: TurnContext, settings: ReminderSettings): Outcome {
   const chat = chatOf(ctx)
   const wasOn = setEnabled(ctx.db, chat, false, ctx.now)
-  const personId = personOfChat(ctx.db, chat.channel, chat.userId)
+  const personId = personOfChat(ctx.db, chat.channel, chat.userId, ctx.now)
   const { cancelled } = personId === undefined ? { cancelled: 0 } : planReminders(ctx.db, [personId], ctx.now, settings)
   if (!wasOn && cancelled === 0) return { replies: [{ text: t(ctx.lang, texts.alreadyStopped) }], next: null }
   audit(ctx, 'reminders.stopped')
@@ -211,7 +211,7 @@ function stop(ctx: TurnContext, settings: ReminderSettings): Outcome {
 function start(ctx: TurnContext, settings: ReminderSettings): Outcome {
   const chat = chatOf(ctx)
   setEnabled(ctx.db, chat, true, ctx.now)
-  const personId = personOfChat(ctx.db, chat.channel, chat.userId)
+  const personId = personOfChat(ctx.db, chat.channel, chat.userId, ctx.now)
   if (personId !== undefined) planReminders(ctx.db, [personId], ctx.now, settings)
   audit(ctx, 'reminders.started')
   const view = overview(ctx, settings)
@@ -317,7 +317,7 @@ function answer(ctx: TurnContext, reply: 'hadir' | 'batal', contact: string, eve
   if (!key || parseEventKey(key)?.source === 'portfolio') return undefined
   const { lang, db } = ctx
   const chat = chatOf(ctx)
-  const personId = personOfChat(db, chat.channel, chat.userId)
+  const personId = personOfChat(db, chat.channel, chat.userId, ctx.now)
   const target = targetOf(db, key)
   // A button under an old reminder of someone else's chat, or an event gone: say so plainly.
   if (!target || personId === undefined || target.personId !== personId || target.status === 'cancelled') {
@@ -382,7 +382,7 @@ export function createReminderChat(deps: ReminderChatDeps): {
       .set({ language: ctx.lang, updatedAt: ctx.now })
       .where(and(eq(channelIdentities.channel, chat.channel), eq(channelIdentities.userId, chat.userId)))
       .run()
-    const personId = personOfChat(ctx.db, chat.channel, chat.userId)
+    const personId = personOfChat(ctx.db, chat.channel, chat.userId, ctx.now)
     if (personId !== undefined) planReminders(ctx.db, [personId], ctx.now, deps.reminders)
   }
   return {

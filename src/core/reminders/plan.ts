@@ -9,7 +9,7 @@
  * so it is sent at most once; an event that moves gets new reminders for its new time and the old
  * ones still waiting are cancelled.
  */
-import { and, eq, inArray, isNull } from 'drizzle-orm'
+import { and, eq, gt, inArray, isNull } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import type { Db } from '../../db/client.js'
 import { personZone } from '../../db/queries/people.js'
@@ -60,13 +60,14 @@ type Wanted = {
 }
 
 /** The chats of a person that take reminders: linked, not blocked, not stopped. */
-function reminderChats(db: Db, personId: number): { channel: Channel; chatId: string; language: Language }[] {
+function reminderChats(db: Db, personId: number, now: Date): { channel: Channel; chatId: string; language: Language }[] {
   return db
     .select({ channel: channelIdentities.channel, chatId: channelIdentities.chatId, language: channelIdentities.language })
     .from(channelIdentities)
     .where(
       and(
         eq(channelIdentities.personId, personId),
+        gt(channelIdentities.linkExpiresAt, now),
         isNull(channelIdentities.blockedAt),
         eq(channelIdentities.remindersEnabled, true),
       ),
@@ -87,7 +88,7 @@ export function planReminders(db: Db, personIds: Iterable<number>, now: Date, se
   for (const personId of new Set(personIds)) {
     const zone = personZone(db, personId)
     if (zone === undefined) continue
-    const chats = reminderChats(db, personId)
+    const chats = reminderChats(db, personId, now)
     const events = eventsOfPerson(db, personId, now, zone)
     const wanted = new Map<string, Wanted>()
     // Reminders whose time has passed are not created now, but one already waiting is left to the

@@ -10,6 +10,7 @@
  */
 import { DateTime } from 'luxon'
 import type { Db } from '../../db/client.js'
+import { unlinkAllChats } from '../../db/queries/chat-links.js'
 import { queueForPerson } from '../../db/queries/outbox.js'
 import { currentStage, type PersonFields, type StoredStage, statusWrites } from '../../db/queries/status.js'
 import { type ImportProgress, type ImportResult, importCsv } from '../import/csv.js'
@@ -102,7 +103,7 @@ export function importStatus(db: Db, input: string | Uint8Array, options: Status
           messagesQueued: 0,
         }
         const writes = statusWrites(db)
-        const linked = writes.linkedPeople()
+        const linked = writes.linkedPeople(now)
         let done = 0
         for (const person of people.values()) {
           const nikHash = options.vault.hash(person.nik)
@@ -137,6 +138,12 @@ export function importStatus(db: Db, input: string | Uint8Array, options: Status
               writes.updatePerson(personId, fields, now)
               counts.peopleUpdated++
               changed ||= fields.timeZone !== stored.timeZone
+              // A chat proved itself against the old number: with a new one on record, every
+              // link ends at once and each chat proves again (its reminders are cancelled).
+              if (stored.phoneE164 !== null && fields.phoneE164 !== stored.phoneE164 && unlinkAllChats(db, personId, now) > 0) {
+                linked.delete(personId)
+                planReminders(db, [personId], now, options.reminders)
+              }
             }
           } else {
             personId = writes.insertPerson(fields, nikHash, now)

@@ -33,7 +33,10 @@ export function recordFailedReply(
     .run()
 }
 
-/** Queues a message to every chat of a person, once per idempotency key (a second call does nothing). */
+/**
+ * Queues a message to every chat of a person (linked when it is due), once per idempotency key (a
+ * second call does nothing).
+ */
 export function queueForPerson(
   db: Db,
   message: {
@@ -46,7 +49,7 @@ export function queueForPerson(
   },
 ): number {
   let queued = 0
-  for (const chat of chatsOfPerson(db, message.personId)) {
+  for (const chat of chatsOfPerson(db, message.personId, message.dueAt)) {
     queued += db
       .insert(outbox)
       .values({
@@ -63,6 +66,34 @@ export function queueForPerson(
       .run().changes
   }
   return queued
+}
+
+/** Queues one message to one chat (e.g. a one-time code to the WhatsApp number on record). */
+export function queueMessage(
+  db: Db,
+  message: {
+    channel: Channel
+    chatId: string
+    personId: number
+    kind: string
+    key: string
+    reply: Reply
+    dueAt: Date
+    expiresAt: Date
+  },
+): void {
+  db.insert(outbox)
+    .values({
+      idempotencyKey: message.key,
+      channel: message.channel,
+      chatId: message.chatId,
+      personId: message.personId,
+      kind: message.kind,
+      payload: JSON.stringify(message.reply),
+      dueAt: message.dueAt,
+      expiresAt: message.expiresAt,
+    })
+    .run()
 }
 
 export type OutboxRow = typeof outbox.$inferSelect

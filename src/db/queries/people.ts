@@ -55,8 +55,24 @@ export function peopleByPhone(db: Db, phoneE164: string): PersonRow[] {
   return db.select().from(people).where(eq(people.phoneE164, phoneE164)).limit(2).all()
 }
 
-export function recordAttempt(db: Db, channel: Channel, chatId: string, at: Date, succeeded: boolean): void {
-  db.insert(identityAttempts).values({ channel, chatId, at, succeeded }).run()
+/** Records one try to prove a claim in a chat; `subject` is the keyed hash of what was claimed, if known. */
+export function recordAttempt(
+  db: Db,
+  attempt: { channel: Channel; chatId: string; at: Date; succeeded: boolean; subject?: string | undefined },
+): void {
+  const { channel, chatId, at, succeeded, subject } = attempt
+  db.insert(identityAttempts)
+    .values({ channel, chatId, at, succeeded, subject: subject ?? null })
+    .run()
+}
+
+/** The failed attempts on one claimed subject (from any chat) since `since`, newest first. */
+export function subjectFailuresSince(db: Db, subject: string, since: Date): Date[] {
+  const rows = cached(
+    db,
+    'select at from identity_attempts where subject = ? and succeeded = 0 and at >= ? order by at desc',
+  ).all(subject, since.getTime()) as { at: number }[]
+  return rows.map((row) => new Date(row.at))
 }
 
 /** The failed attempts of a chat since `since`, newest first. */

@@ -15,10 +15,15 @@ export const RETENTION_RULES = {
   /** Outbox rows that failed for good, replies that could not be delivered among them. */
   outboxFailed: { table: 'outbox', where: `status = 'failed' AND updated_at < :cutoff` },
   identityAttempts: { table: 'identity_attempts', where: 'at < :cutoff' },
-  /** Chat accounts linked to nobody, silent since the cutoff. */
+  /** One-time codes (a keyed hash each), expired since the cutoff: useless ten minutes after they were sent. */
+  identityCodes: { table: 'identity_codes', where: 'expires_at < :cutoff' },
+  /**
+   * Chat accounts linked to nobody (never linked, unlinked, or their link ended before the cutoff:
+   * a link without an end date was made by the old, weaker proof and counts as ended), silent since the cutoff.
+   */
   chatAccounts: {
     table: 'channel_identities',
-    where: `person_id IS NULL AND updated_at < :cutoff AND NOT EXISTS (
+    where: `(person_id IS NULL OR link_expires_at IS NULL OR link_expires_at < :cutoff) AND updated_at < :cutoff AND NOT EXISTS (
       SELECT 1 FROM conversation_states c
       WHERE c.channel = channel_identities.channel AND c.chat_id = channel_identities.chat_id AND c.updated_at >= :cutoff)`,
   },
@@ -27,7 +32,8 @@ export const RETENTION_RULES = {
     table: 'conversation_states',
     where: `updated_at < :cutoff AND NOT EXISTS (
       SELECT 1 FROM channel_identities i
-      WHERE i.channel = conversation_states.channel AND i.chat_id = conversation_states.chat_id AND i.person_id IS NOT NULL)`,
+      WHERE i.channel = conversation_states.channel AND i.chat_id = conversation_states.chat_id
+        AND i.person_id IS NOT NULL AND i.link_expires_at >= :cutoff)`,
   },
   auditEntries: { table: 'audit_log', where: 'at < :cutoff' },
 } as const

@@ -59,8 +59,8 @@ export function statusWrites(db: Db) {
   const updateStage = c.prepare<[number, number | null, string | null, number]>(
     'update certification_stages set reached_at = ?, due_at = ?, note = ? where id = ?',
   )
-  const linked = c.prepare<[], { id: number }>(
-    'select distinct person_id as id from channel_identities where person_id is not null and blocked_at is null',
+  const linked = c.prepare<[number], { id: number }>(
+    'select distinct person_id as id from channel_identities where person_id is not null and blocked_at is null and link_expires_at > ?',
   )
   return {
     personByHash: (nikHash: string): StoredPerson | undefined => personByHash.get(nikHash),
@@ -75,8 +75,8 @@ export function statusWrites(db: Db) {
     updateStage: (stage: StoredStage): void => {
       updateStage.run(stage.reachedAt, stage.dueAt, stage.note, stage.id)
     },
-    /** People with at least one chat that can still be reached (linked and not blocked). */
-    linkedPeople: (): Set<number> => new Set(linked.all().map((row) => row.id)),
+    /** People with at least one chat that can still be reached at `now` (linked, link not ended, not blocked). */
+    linkedPeople: (now: Date): Set<number> => new Set(linked.all(now.getTime()).map((row) => row.id)),
   }
 }
 

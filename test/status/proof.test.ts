@@ -1,0 +1,317 @@
+/**
+ * Identification is not authentication: NIK + birth date (both on any KTP copy) identify a record;
+ * access needs a possession factor (the sender's own number as the channel vouches for it, a
+ * Telegram contact of the account itself, or a one-time code sent over WhatsApp to the phone on
+ * record). Driven through the engine on a fake clock (Monday 23 November 2026, 09.00 WIB).
+ */
+import { and, eq } from 'drizzle-orm'
+import { afterEach, describe, expect, it } from 'vitest'
+import { CODE_TTL_MS } from '../../src/core/identity/one-time-code.js'
+import { FRESH_MS } from '../../src/core/identity/proof.js'
+import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
+import { importStatus } from '../../src/core/status/import.js'
+import type { Inbound, Reply } from '../../src/core/types.js'
+import { closeDatabase, type Db } from '../../src/db/client.js'
+import { personOfChat } from '../../src/db/queries/chat-links.js'
+import { channelIdentities, handoffRequests, identityCodes, outbox, people, registrations } from '../../src/db/schema.js'
+import { type Chat, chat, textOf } from '../support/chat.js'
+import { fakeClock, testCore } from '../support/core.js'
+import { addSession } from '../support/sessions.js'
+import { statusFile } from '../support/status-csv.js'
+import { PAULUS, RATNA, seedStatus, UNKNOWN_NIK, wrongCode } from '../transcripts/status.js'
+
+const MINUTE = 60_000
+const DAY = 24 * 60 * MINUTE
+
+let core: ReturnType<typeof testCore> | undefined
+afterEach(() => {
+  if (core) closeDatabase(core.db)
+  core = undefined
+})
+
+function open(options: { env?: Record<string, string>; whatsappDown?: boolean } = {}) {
+  const clock = fakeClock()
+  core = testCore({ clock: clock.now, ...options })
+  const seed = seedStatus(core.db, core.vault, clock.now())
+  return { core, clock, seed, db: core.db }
+}
+
+const STATUS = (name: string) => `*Status sertifikasi ${name}*`
+const FACTOR = 'Jika data cocok, saya perlu satu bukti lagi bahwa ini memang Anda'
+const choicesOf = (replies: Reply[]) => replies.flatMap((reply) => reply.choices?.map((choice) => choice.id) ?? [])
+
+/** The codes queued to a WhatsApp number, oldest first. */
+function codesTo(db: Db, phone: string): string[] {
+  return db
+    .select({ payload: outbox.payload })
+    .from(outbox)
+    .where(and(eq(outbox.kind, 'identity_code'), eq(outbox.chatId, `${phone.slice(1)}@s.whatsapp.net`)))
+    .orderBy(outbox.id)
+    .all()
+    .map((row) => /\*(\d{6})\*/.exec(JSON.parse(row.payload).text)?.[1] ?? '')
+}
+
+/** "status", the identifier and the birth date: the answer to the birth date. */
+async function claim(c: Chat, identifier: string, birthDate: string, entry = 'status'): Promise<Reply[]> {
+  await c.say(entry)
+  await c.say(identifier)
+  return c.say(birthDate)
+}
+
+describe('a KTP copy is not enough', () => {
+  it('NIK and the birth date read off the NIK, from a new chat: no status, no link; the code goes to the phone on record', async () => {
+    const { core, db } = open()
+    const attacker = chat(core.engine, 'attacker')
+    const afterDate = await claim(attacker, RATNA.nik, RATNA.birthDate)
+    expect(textOf(afterDate)).toContain(FACTOR)
+    expect(textOf(afterDate)).not.toContain(RATNA.name)
+    expect(personOfChat(db, 'console', 'attacker', new Date('2026-11-23T02:00:00Z'))).toBeUndefined()
+
+    const asked = await attacker.choose('proof:code')
+    expect(textOf(asked)).toContain('Jika data cocok, kode 6 angka dikirim lewat WhatsApp ke nomor HP yang tercatat')
+    // The code went to Ratna's own WhatsApp, with who asked and what to do if it was not her.
+    const [message] = db.select().from(outbox).where(eq(outbox.kind, 'identity_code')).all()
+    expect(message?.chatId).toBe('6289911110001@s.whatsapp.net')
+    const text = JSON.parse(message?.payload ?? '{}').text as string
+    expect(text).toContain('lewat chat terminal petugas')
+    expect(text).toContain('Bukan Anda yang meminta? Abaikan pesan ini')
+    // Only a keyed hash of the code is stored.
+    const code = codesTo(db, RATNA.phone)[0] ?? ''
+    const stored = db.select().from(identityCodes).all()
+    expect(JSON.stringify(stored)).not.toContain(code)
+
+    for (const left of [4, 3, 2, 1]) {
+      expect(textOf(await attacker.say(code === '111111' ? '222222' : '111111'))).toContain(`⚠️ ${wrongCode(left)}`)
+    }
+    expect(textOf(await attacker.say('999999'))).toContain('Terlalu banyak percobaan')
+    expect(textOf(await attacker.say('status'))).toContain('Terlalu banyak percobaan')
+  })
+
+  it('many chats cannot take turns on one NIK: five failures from five chats lock that NIK everywhere', async () => {
+    const { core } = open()
+    for (const id of ['a', 'b', 'c', 'd', 'e']) {
+      const c = chat(core.engine, id)
+      await claim(c, PAULUS.nik, PAULUS.birthDate)
+      await c.choose('proof:code')
+      await c.say('000001')
+    }
+    const sixth = chat(core.engine, 'f')
+    expect(textOf(await claim(sixth, PAULUS.nik, PAULUS.birthDate))).toContain(
+      'Terlalu banyak percobaan yang tidak cocok untuk data ini',
+    )
+    // Another NIK from that chat is not locked: the lock is on the claim, not a verdict on it.
+    const other = chat(core.engine, 'g')
+    expect(textOf(await claim(other, UNKNOWN_NIK, RATNA.birthDate))).toContain(FACTOR)
+  })
+})
+
+describe('the owner gets in', () => {
+  it('on WhatsApp from the number on record: NIK and birth date, nothing more to type', async () => {
+    const { core, seed, db, clock } = open()
+    const c = chat(core.engine, '6289911110002@s.whatsapp.net', { channel: 'whatsapp', senderPhone: PAULUS.phone })
+    const answer = await claim(c, PAULUS.nik, PAULUS.birthDate)
+    expect(textOf(answer)).toContain(STATUS(PAULUS.name))
+    expect(personOfChat(db, 'whatsapp', '6289911110002@s.whatsapp.net', clock.now())).toBe(seed.paulus)
+    expect(db.select().from(outbox).where(eq(outbox.kind, 'identity_code')).all()).toEqual([])
+  })
+
+  it('by the one-time code: right code in; the code cannot be used again; one code at a time; it expires', async () => {
+    const { core, seed, db, clock } = open()
+    const c = chat(core.engine, 'ratna-laptop')
+    await claim(c, RATNA.nik, RATNA.birthDate)
+    await c.choose('proof:code')
+    // Asking again within ten minutes sends nothing new.
+    expect(textOf(await c.choose('proof:code'))).toContain('Kode sebelumnya masih berlaku')
+    expect(codesTo(db, RATNA.phone)).toHaveLength(1)
+    const [code] = codesTo(db, RATNA.phone)
+    expect(textOf(await c.say(code ?? ''))).toContain(STATUS(RATNA.name))
+    expect(personOfChat(db, 'console', 'ratna-laptop', clock.now())).toBe(seed.ratna)
+
+    // Unlinked, proving again: the spent code is refused, counted as a wrong try.
+    await c.say('lepas akun')
+    await claim(c, RATNA.nik, RATNA.birthDate)
+    await c.choose('proof:code')
+    expect(codesTo(db, RATNA.phone)).toHaveLength(2)
+    expect(textOf(await c.say(code ?? ''))).toContain(wrongCode(4))
+
+    // Eleven minutes later the new code is no longer valid, and that is said (not counted).
+    clock.advance(CODE_TTL_MS + MINUTE)
+    const fresh = codesTo(db, RATNA.phone)[1] ?? ''
+    expect(textOf(await c.say(fresh))).toContain('Kode itu sudah tidak berlaku')
+    expect(personOfChat(db, 'console', 'ratna-laptop', clock.now())).toBeUndefined()
+    await c.choose('proof:code')
+    const third = codesTo(db, RATNA.phone)[2] ?? ''
+    expect(textOf(await c.say(third))).toContain(STATUS(RATNA.name))
+  })
+
+  it('on Telegram by sharing the account’s own contact; someone else’s contact is no proof', async () => {
+    const { core, seed, db, clock } = open()
+    const telegram = (over: Partial<Inbound>) => chat(core.engine, '555001', { channel: 'telegram', ...over })
+    const c = telegram({})
+    const afterDate = await claim(c, RATNA.nik, RATNA.birthDate)
+    expect(afterDate.at(-1)?.requestContact?.button).toBe('Bagikan nomor saya')
+    expect(textOf(afterDate)).toContain('Bagikan nomor saya')
+    // A forwarded or typed card of Ratna's number: refused, and not counted as a try.
+    const forwarded = await telegram({ contact: { phone: RATNA.phone, own: false } }).say('')
+    expect(textOf(forwarded)).toContain('Itu bukan nomor akun Telegram ini sendiri')
+    expect(personOfChat(db, 'telegram', '555001', clock.now())).toBeUndefined()
+    // The account's own number, not the one on record: a failed try.
+    expect(textOf(await telegram({ contact: { phone: '+6281200001111', own: true } }).say(''))).toContain(
+      'Nomor itu tidak cocok dengan data kami. Sisa percobaan: 4.',
+    )
+    // Ratna's own account.
+    expect(textOf(await telegram({ contact: { phone: RATNA.phone, own: true } }).say(''))).toContain(STATUS(RATNA.name))
+    expect(personOfChat(db, 'telegram', '555001', clock.now())).toBe(seed.ratna)
+  })
+})
+
+describe('no factor possible', () => {
+  it('WhatsApp down: no code is offered; "Bicara dengan petugas" carries the reason, without the NIK', async () => {
+    const { core, db } = open({ whatsappDown: true })
+    const c = chat(core.engine, 'x')
+    const afterDate = await claim(c, RATNA.nik, RATNA.birthDate)
+    expect(textOf(afterDate)).toContain('Saat ini kode lewat WhatsApp tidak dapat dikirim.')
+    expect(choicesOf(afterDate)).toEqual(['proof:staff'])
+    const handoff = await c.choose('proof:staff')
+    expect(textOf(handoff)).toContain('kode lewat WhatsApp sedang tidak dapat dikirim')
+    expect(textOf(handoff)).toContain('Siapa nama lengkap Anda?')
+    await c.say('Ratna Sari Dewi')
+    await c.say('0812-3456-7890')
+    await c.say('ya')
+    const [request] = db.select().from(handoffRequests).all()
+    expect(request?.question).toContain('Mohon bantu memeriksa identitas saya')
+    expect(request?.question).not.toContain(RATNA.nik)
+    expect(db.select().from(outbox).where(eq(outbox.kind, 'identity_code')).all()).toEqual([])
+  })
+
+  it('no phone on record: the same words as when a code goes out, and no code goes out', async () => {
+    const { core, db, seed } = open()
+    db.update(people).set({ phoneE164: null }).where(eq(people.id, seed.paulus)).run()
+    const noPhone = chat(core.engine, 'p')
+    await claim(noPhone, PAULUS.nik, PAULUS.birthDate)
+    const withPhone = chat(core.engine, 'r')
+    await claim(withPhone, RATNA.nik, RATNA.birthDate)
+    expect(await noPhone.choose('proof:code')).toEqual(await withPhone.choose('proof:code'))
+    expect(db.select().from(outbox).where(eq(outbox.kind, 'identity_code')).all()).toHaveLength(1)
+  })
+})
+
+describe('export and deletion want a fresh factor', () => {
+  it('a linked chat asked after 15 minutes proves again before the copy and before the deletion', async () => {
+    const { core, db, clock, seed } = open()
+    const c = chat(core.engine, 'paulus-laptop')
+    await claim(c, PAULUS.nik, PAULUS.birthDate, 'data saya')
+    await c.choose('proof:code')
+    expect(textOf(await c.say(codesTo(db, PAULUS.phone)[0] ?? ''))).toContain('*Data Anda yang kami simpan*')
+    // Fresh: the copy at once.
+    expect((await c.choose('data:export')).at(-1)?.attachment).toBeDefined()
+
+    clock.advance(FRESH_MS + MINUTE)
+    const asked = await c.choose('data:export')
+    expect(textOf(asked)).toContain('Untuk ini saya perlu memastikan sekali lagi bahwa ini memang Anda.')
+    expect(asked.at(-1)?.attachment).toBeUndefined()
+    await c.choose('proof:code')
+    const copy = await c.say(codesTo(db, PAULUS.phone)[1] ?? '')
+    expect(copy.at(-1)?.attachment?.filename).toMatch(/^data-saya-/)
+
+    clock.advance(FRESH_MS + MINUTE)
+    expect(textOf(await c.say('hapus data'))).toContain('Untuk ini saya perlu memastikan sekali lagi')
+    await c.choose('proof:code')
+    expect(textOf(await c.say(codesTo(db, PAULUS.phone)[2] ?? ''))).toContain('⚠️ Hapus semua data pribadi Anda?')
+    expect(textOf(await c.say('ya'))).toContain('Data pribadi Anda sudah dihapus')
+    expect(db.select().from(people).where(eq(people.id, seed.paulus)).get()).toBeUndefined()
+  })
+
+  it('on WhatsApp from the number on record the factor is fresh at once', async () => {
+    const { core, clock } = open()
+    const c = chat(core.engine, '6289911110002@s.whatsapp.net', { channel: 'whatsapp', senderPhone: PAULUS.phone })
+    await claim(c, PAULUS.nik, PAULUS.birthDate, 'data saya')
+    clock.advance(2 * FRESH_MS)
+    expect((await c.choose('data:export')).at(-1)?.attachment).toBeDefined()
+  })
+})
+
+describe('links end', () => {
+  it(`after IDENTITY_LINK_DAYS, and at once when the import changes the phone on record`, async () => {
+    const { core, db, clock, seed } = open({ env: { IDENTITY_LINK_DAYS: '30' } })
+    const c = chat(core.engine, '6289911110001@s.whatsapp.net', { channel: 'whatsapp', senderPhone: RATNA.phone })
+    await claim(c, RATNA.nik, RATNA.birthDate)
+    clock.advance(29 * DAY)
+    expect(textOf(await c.say('status'))).toContain(STATUS(RATNA.name))
+    clock.advance(2 * DAY)
+    // 31 days after the proof: asked again (the number on record: only the birth date).
+    expect(textOf(await c.say('status'))).toContain('ketik tanggal lahir Anda')
+    await c.say(RATNA.birthDate)
+    expect(personOfChat(db, 'whatsapp', '6289911110001@s.whatsapp.net', clock.now())).toBe(seed.ratna)
+
+    // The secretariat's import gives Ratna a new number: the old chat's link ends at once.
+    const csv = statusFile({
+      nik: RATNA.nik,
+      full_name: RATNA.name,
+      birth_date: RATNA.birthIso,
+      phone: '0812-9999-0001',
+      province: 'Sulawesi Selatan',
+      regency: 'Kota Makassar',
+      stage: 'portofolio',
+      stage_date: '2025-05-05',
+    })
+    const result = importStatus(db, csv, {
+      actor: 'test',
+      now: clock.now(),
+      reminders: DEFAULT_REMINDER_SETTINGS,
+      vault: core.vault,
+    })
+    expect(result).toMatchObject({ ok: true })
+    expect(personOfChat(db, 'whatsapp', '6289911110001@s.whatsapp.net', clock.now())).toBeUndefined()
+  })
+
+  it('menu 7 lists the chats linked to the person and unlinks another one', async () => {
+    const { core, db, clock, seed } = open()
+    const phone = chat(core.engine, '6289911110001@s.whatsapp.net', { channel: 'whatsapp', senderPhone: RATNA.phone })
+    await claim(phone, RATNA.nik, RATNA.birthDate)
+    const laptop = chat(core.engine, 'laptop')
+    await claim(laptop, RATNA.nik, RATNA.birthDate)
+    await laptop.choose('proof:code')
+    await laptop.say(codesTo(db, RATNA.phone)[0] ?? '')
+
+    const summary = await phone.say('data saya')
+    expect(choicesOf(summary)).toContain('data:chats')
+    const list = await phone.choose('data:chats')
+    expect(textOf(list)).toContain('1. WhatsApp, terhubung sejak 23 November 2026 (chat ini)')
+    expect(textOf(list)).toContain('2. Terminal, terhubung sejak 23 November 2026')
+    const laptopRow = db.select().from(channelIdentities).where(eq(channelIdentities.userId, 'laptop')).get()
+    expect(textOf(await phone.choose(`datachat:${laptopRow?.id}`))).toContain('Akun chat itu tidak lagi terhubung')
+    expect(personOfChat(db, 'console', 'laptop', clock.now())).toBeUndefined()
+    expect(personOfChat(db, 'whatsapp', '6289911110001@s.whatsapp.net', clock.now())).toBe(seed.ratna)
+  })
+})
+
+describe('registration with a NIK on record', () => {
+  it('never changes the record: asks for the same proof, then registers the proven person', async () => {
+    const { core, db, clock, seed } = open()
+    const session = addSession(db, clock.now(), { code: 'MKS-PROOF', region: 'R4' })
+    const before = db.select().from(people).where(eq(people.id, seed.ratna)).get()
+    const c = chat(core.engine, 'stranger')
+    for (const line of ['daftar', 'ya', 'Orang Lain', RATNA.nik, RATNA.birthDate, '0813-1111-2222', 'sulsel', 'Kota Makassar']) {
+      await c.say(line)
+    }
+    await c.choose('profesi:tks')
+    await c.say('LKS Palsu')
+    await c.choose(`session:${session}`)
+    const asked = await c.say('ya')
+    expect(textOf(asked)).toContain('NIK ini sudah tercatat. Data yang tercatat tidak diubah lewat chat')
+    expect(textOf(asked)).toContain('Pilih "Kirim kode"')
+    expect(db.select().from(people).where(eq(people.id, seed.ratna)).get()).toEqual(before)
+    expect(db.select().from(registrations).where(eq(registrations.sessionId, session)).all()).toEqual([])
+    // A wrong code: nothing registered, nothing linked.
+    await c.choose('proof:code')
+    expect(textOf(await c.say('000000'))).toContain(wrongCode(4))
+    expect(personOfChat(db, 'console', 'stranger', clock.now())).toBeUndefined()
+    // The right one (Ratna herself at that chat): registered, the record as it was.
+    expect(textOf(await c.say(codesTo(db, RATNA.phone)[0] ?? ''))).toContain('Pendaftaran berhasil')
+    expect(db.select().from(registrations).where(eq(registrations.sessionId, session)).all()).toMatchObject([
+      { personId: seed.ratna, status: 'confirmed' },
+    ])
+    expect(db.select().from(people).where(eq(people.id, seed.ratna)).get()).toEqual(before)
+  })
+})
