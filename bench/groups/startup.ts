@@ -23,8 +23,8 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { CHANNEL_KEYS, fakeChannelsEnv, helloOnTelegram } from '../../test/support/channel-fakes.js'
-import { type FakeTelegram, startFakeTelegram } from '../../test/support/fake-telegram.js'
-import { type FakeWhatsAppServer, startFakeWhatsAppServer } from '../../test/support/fake-whatsapp-server.js'
+import type { FakeTelegram } from '../../test/support/fake-telegram.js'
+import type { FakeWhatsAppServer } from '../../test/support/fake-whatsapp-server.js'
 import type { BenchGroup } from '../group.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -162,6 +162,10 @@ export const group: BenchGroup = {
     const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, encoding: 'utf8' })
     if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`)
     const dir = mkdtempSync(join(tmpdir(), 'kesos-bench-startup-'))
+    // Loaded here, not at the top: the runner imports every group, and Baileys (behind the WhatsApp
+    // fake) in the bench process makes the core group's engine about a third slower.
+    const { startFakeTelegram } = await import('../../test/support/fake-telegram.js')
+    const { startFakeWhatsAppServer } = await import('../../test/support/fake-whatsapp-server.js')
     const telegram = await startFakeTelegram()
     const whatsapp = await startFakeWhatsAppServer()
     try {

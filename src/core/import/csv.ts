@@ -95,7 +95,7 @@ export function importCsv<Column extends string, Counts extends object>(
 ): ImportResult<Counts> {
   const { onProgress } = options
   const errors: ImportError[] = []
-  const row = createRow(spec.columns, errors)
+  const row = new Row(spec.columns, errors)
   // One transaction around the reading: what a check keeps in a temporary table goes in one go. It
   // takes no write lock, so a running server is not held up while a large file is read.
   const read = db.$client.transaction(() =>
@@ -170,51 +170,54 @@ export function uniqueColumn<Column extends string>(column: Column, normalise: (
 }
 
 /** One row object for a whole file, moved from row to row: no allocation per row of a million. */
-function createRow<Column extends string>(columns: readonly Column[], errors: ImportError[]) {
-  // A plain object, not a Map: where `get` is inlined, a lookup with a literal column name is folded away.
-  const index: Record<string, number> = Object.fromEntries(columns.map((column, i) => [column, i]))
-  let values: string[] = []
-  let line = 0
-  let bad = false
-  const reject = (column: Column, message: string): undefined => {
-    errors.push({ line, column, message })
-    bad = true
+class Row<Column extends string> implements CsvRow<Column> {
+  line = 0
+  bad = false
+  private values: string[] = []
+  /** Column → its place in `values` (the order of the import's columns). */
+  private readonly index: Map<string, number>
+
+  constructor(
+    columns: readonly Column[],
+    private readonly errors: ImportError[],
+  ) {
+    this.index = new Map(columns.map((column, i) => [column, i]))
+  }
+
+  next(line: number, values: string[]): void {
+    this.line = line
+    this.values = values
+    this.bad = false
+  }
+
+  text(column: Column): string {
+    return this.values[this.index.get(column) ?? -1] ?? ''
+  }
+
+  get<T>(column: Column, parse: Parse<T>): T | undefined {
+    const cell = parse(this.text(column))
+    return 'value' in cell ? cell.value : this.reject(column, cell.reason)
+  }
+
+  reject(column: Column, message: string): undefined {
+    this.errors.push({ line: this.line, column, message })
+    this.bad = true
     return undefined
   }
-  const get = <T>(column: Column, parse: Parse<T>): T | undefined => {
-    const cell = parse(values[index[column] ?? -1] ?? '')
-    return 'value' in cell ? cell.value : reject(column, cell.reason)
-  }
-  const row: CsvRow<Column> & { next(at: number, cells: string[]): void } = {
-    get line() {
-      return line
-    },
-    get bad() {
-      return bad
-    },
-    text: (column) => values[index[column] ?? -1] ?? '',
-    get,
-    reject,
-    cells(parsers) {
-      const parsed: Record<string, unknown> = {}
-      let good = true
-      for (const column of Object.keys(parsers) as Column[]) {
-        const cell = (parsers[column] as Parse<unknown>)(values[index[column] ?? -1] ?? '')
-        if ('value' in cell) parsed[column] = cell.value
-        else {
-          reject(column, cell.reason)
-          good = false
-        }
+
+  cells<P extends Partial<Record<Column, Parse<unknown>>>>(parsers: P): { [K in keyof P]: Parsed<P[K]> } | undefined {
+    const parsed: Record<string, unknown> = {}
+    let good = true
+    for (const column of Object.keys(parsers) as Column[]) {
+      const cell = (parsers[column] as Parse<unknown>)(this.text(column))
+      if ('value' in cell) parsed[column] = cell.value
+      else {
+        this.reject(column, cell.reason)
+        good = false
       }
-      return good ? (parsed as { [K in keyof typeof parsers]: Parsed<(typeof parsers)[K]> }) : undefined
-    },
-    next(at, cells) {
-      line = at
-      values = cells
-      bad = false
-    },
+    }
+    return good ? (parsed as { [K in keyof P]: Parsed<P[K]> }) : undefined
   }
-  return row
 }
 
 /** Calls `report` about 200 times over `total` rows, not once per row, and never twice for one count. */
