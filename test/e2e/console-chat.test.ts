@@ -205,7 +205,12 @@ describe('terminal chat with --phone (a number the channel vouches for)', () => 
       chat: 'z',
       args: ['--phone', SARI.phone],
       input: '3\n',
-      env: { NODE_ENV: 'production', DATA_ENCRYPTION_KEY: 'ab'.repeat(32), CERT_SIGNING_KEY: 'cd'.repeat(32) },
+      env: {
+        NODE_ENV: 'production',
+        DATA_ENCRYPTION_KEY: 'ab'.repeat(32),
+        CERT_SIGNING_KEY: 'cd'.repeat(32),
+        PUBLIC_BASE_URL: 'https://sertifikasi.example.go.id',
+      },
     })
     expect(result.exit).toEqual({ code: 2, signal: null })
     expect(result.stderr.trim()).toBe(
