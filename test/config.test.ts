@@ -318,3 +318,16 @@ describe('FAQ_CACHE_DIR', () => {
     expect(load({ FAQ_CACHE_DIR: '/srv/kesos/cache', XDG_CACHE_HOME: '/x' }).FAQ_CACHE_DIR).toBe('/srv/kesos/cache')
   })
 })
+
+describe('IDENTITY_LINK_DAYS', () => {
+  it('defaults to 180 days and takes a whole number of days', () => {
+    expect(load({}).IDENTITY_LINK_DAYS).toBe(180)
+    expect(load({ IDENTITY_LINK_DAYS: '30' }).IDENTITY_LINK_DAYS).toBe(30)
+  })
+
+  it.each(['0', '731', '1.5', 'half a year'])('IDENTITY_LINK_DAYS=%s is rejected naming the variable', (value) => {
+    const error = rejection({ IDENTITY_LINK_DAYS: value })
+    expect(error.variable).toBe('IDENTITY_LINK_DAYS')
+    expect(error.message).toContain('IDENTITY_LINK_DAYS must be a whole number of days from 1 to 730')
+  })
+})

@@ -103,6 +103,28 @@ describe('a KTP copy is not enough', () => {
     const other = chat(core.engine, 'g')
     expect(textOf(await claim(other, UNKNOWN_NIK, RATNA.birthDate))).toContain(FACTOR)
   })
+
+  it('the lock strangers cause on a NIK does not lock its owner out on WhatsApp: their own number gets them in', async () => {
+    const { core, seed, db, clock } = open()
+    for (const id of ['a', 'b', 'c', 'd', 'e']) {
+      const c = chat(core.engine, id)
+      await claim(c, PAULUS.nik, PAULUS.birthDate)
+      await c.choose('proof:code')
+      await c.say('000001')
+    }
+    expect(textOf(await claim(chat(core.engine, 'f'), PAULUS.nik, PAULUS.birthDate))).toContain(
+      'Terlalu banyak percobaan yang tidak cocok untuk data ini',
+    )
+    // WhatsApp from the number on record, by the NIK route.
+    const whatsapp = chat(core.engine, '6289911110002@s.whatsapp.net', { channel: 'whatsapp', senderPhone: PAULUS.phone })
+    expect(textOf(await claim(whatsapp, PAULUS.nik, PAULUS.birthDate))).toContain(STATUS(PAULUS.name))
+    expect(personOfChat(db, 'whatsapp', '6289911110002@s.whatsapp.net', clock.now())).toBe(seed.paulus)
+    // Anyone else, with a number of their own, is still held by the lock.
+    const stranger = chat(core.engine, '628555@s.whatsapp.net', { channel: 'whatsapp', senderPhone: '+628555000111' })
+    expect(textOf(await claim(stranger, PAULUS.nik, PAULUS.birthDate))).toContain(
+      'Terlalu banyak percobaan yang tidak cocok untuk data ini',
+    )
+  })
 })
 
 describe('the owner gets in', () => {

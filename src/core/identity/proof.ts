@@ -266,10 +266,13 @@ export function createProof(deps: ProofDeps) {
         if (contact) {
           if (!contact.own) return repeatStep(flow, position, ctx, t(ctx.lang, texts.notOwnContact))
           const person = fields.candidate ? personById(ctx.db, fields.candidate) : undefined
-          const lock = lockOf(ctx, subject)
-          if (lock) return { replies: [lockedReply(ctx, lock)], next: null }
+          const chatLock = lockOf(ctx)
+          if (chatLock) return { replies: [lockedReply(ctx, chatLock)], next: null }
+          // The account's own number on record is the factor: the owner gets in even while strangers' failures lock the NIK.
           if (person?.phoneE164 && person.phoneE164 === contact.phone)
             return grant(ctx, person, subject, flows(), fields.carried ?? {})
+          const lock = lockOf(ctx, subject)
+          if (lock) return { replies: [lockedReply(ctx, lock)], next: null }
           return fail(ctx, subject, (left) => repeatStep(flow, position, ctx, fill(t(ctx.lang, texts.wrongPhone), { left })))
         }
         const typed = String(value)
@@ -339,13 +342,16 @@ export function createProof(deps: ProofDeps) {
           after(value, ctx, position) {
             const claimed = held(position.fields).identifier as Identifier
             const subject = subjectOf(vault, claimed.kind === 'nik' ? { nikHash: claimed.hash } : { code: claimed.code })
-            const lock = lockOf(ctx, subject)
-            if (lock) return { replies: [lockedReply(ctx, lock)], next: null }
+            const chatLock = lockOf(ctx)
+            if (chatLock) return { replies: [lockedReply(ctx, chatLock)], next: null }
             const person =
               claimed.kind === 'nik' ? personByNikHash(ctx.db, claimed.hash) : personByRegistrationCode(ctx.db, claimed.code)
             const matched = person && person.birthDate === value ? person : undefined
             const phone = vouchedPhone(ctx)
+            // The owner's own number is the factor itself: strangers' failures on this NIK do not lock the owner out.
             if (matched?.phoneE164 && phone === matched.phoneE164) return grant(ctx, matched, subject, flows, {})
+            const lock = lockOf(ctx, subject)
+            if (lock) return { replies: [lockedReply(ctx, lock)], next: null }
             const fields = { ...position.fields, birthDate: value, candidate: matched?.id ?? null, subject }
             return repeatStep(claim, at(claim, 'factor', fields), ctx)
           },
