@@ -232,7 +232,11 @@ describe('export and deletion want a fresh factor', () => {
     const asked = await c.choose('data:export')
     expect(textOf(asked)).toContain('Untuk ini saya perlu memastikan sekali lagi bahwa ini memang Anda.')
     expect(asked.at(-1)?.attachment).toBeUndefined()
-    await c.choose('proof:code')
+    // This chat proved who it is before: it is told where the code goes, the number masked.
+    const masked = `0${PAULUS.phone.slice(3, 6)}-****-${PAULUS.phone.slice(-4)}`
+    expect(textOf(asked)).toContain(`ke nomor Anda yang tercatat, ${masked}.`)
+    expect(textOf(asked)).not.toContain(PAULUS.phone.slice(3))
+    expect(textOf(await c.choose('proof:code'))).toContain(`Kode 6 angka dikirim lewat WhatsApp ke ${masked}.`)
     const copy = await c.say(codesTo(db, PAULUS.phone)[1] ?? '')
     expect(copy.at(-1)?.attachment?.filename).toMatch(/^data-saya-/)
 

@@ -18,6 +18,7 @@ import { type PersonRow, peopleByPhone, personById, personByNikHash, personByReg
 import { type FlowDefinition, repeatStep, type StepContext, startFlow } from '../flows/flow.js'
 import { handoffAbout } from '../flows/handoff.js'
 import { fill, t } from '../messages.js'
+import { maskPhoneLocal } from '../privacy/mask.js'
 import type { NikVault } from '../privacy/nik-vault.js'
 import { planReminders } from '../reminders/plan.js'
 import type { ReminderSettings } from '../reminders/settings.js'
@@ -61,6 +62,10 @@ const texts = {
     id: 'Saat ini kode lewat WhatsApp tidak dapat dikirim.',
     en: 'Codes by WhatsApp cannot be sent right now.',
   },
+  byCodeTo: {
+    id: 'Pilih "Kirim kode": kode 6 angka dikirim lewat WhatsApp ke nomor Anda yang tercatat, {number}.',
+    en: 'Choose "Send a code": a 6-digit code goes by WhatsApp to your number on record, {number}.',
+  },
   byContact: {
     id: 'Atau tekan tombol "Bagikan nomor saya" di bawah, bila nomor akun Telegram ini sama dengan nomor yang tercatat.',
     en: 'Or press the "Bagikan nomor saya" (share my number) button below, if this Telegram account has the number on record.',
@@ -80,6 +85,10 @@ const texts = {
   code: {
     id: 'Jika data cocok, kode 6 angka dikirim lewat WhatsApp ke nomor HP yang tercatat di data Anda. Ketik kode itu di sini. Kode berlaku 10 menit dan hanya untuk satu kali pakai.\n\nKode tidak datang (mis. nomor Anda sudah berganti)? Pilih "Bicara dengan petugas".',
     en: 'If the details match, a 6-digit code goes by WhatsApp to the mobile number on your record. Type that code here. It is valid for 10 minutes and for one use only.\n\nNo code (e.g. your number changed)? Choose "Talk to a staff member".',
+  },
+  codeTo: {
+    id: 'Kode 6 angka dikirim lewat WhatsApp ke {number}. Ketik kode itu di sini. Kode berlaku 10 menit dan hanya untuk satu kali pakai.\n\nKode tidak datang (mis. nomor Anda sudah berganti)? Pilih "Bicara dengan petugas".',
+    en: 'A 6-digit code goes by WhatsApp to {number}. Type that code here. It is valid for 10 minutes and for one use only.\n\nNo code (e.g. your number changed)? Choose "Talk to a staff member".',
   },
   typeCode: { id: 'Ketik 6 angka kode yang dikirim lewat WhatsApp.', en: 'Type the 6 digits of the code sent by WhatsApp.' },
   oneAtATime: {
@@ -176,6 +185,8 @@ type Held = {
   /** When this chat last asked for a code (ms): the code step's own clock, the same either way. */
   codeAt?: number
   again?: boolean
+  /** The number the code goes to, masked: told only to a chat already linked to the person (proved before). */
+  number?: string
 }
 
 const held = (fields: Record<string, unknown>) => fields as Held
@@ -240,13 +251,14 @@ export function createProof(deps: ProofDeps) {
       label: label.factor,
       extra: true,
       prompt: (ctx: StepContext) => {
-        const lead = held(ctx.fields).again ? texts.again : texts.factor
+        const { again, number } = held(ctx.fields)
+        const byCode = number ? fill(t(ctx.lang, texts.byCodeTo), { number }) : t(ctx.lang, texts.byCode)
         const ways = [
-          deps.codeChannelReady() ? texts.byCode : texts.noCode,
-          ...(ctx.inbound.channel === 'telegram' ? [texts.byContact] : []),
-          texts.byStaff,
+          deps.codeChannelReady() ? byCode : t(ctx.lang, texts.noCode),
+          ...(ctx.inbound.channel === 'telegram' ? [t(ctx.lang, texts.byContact)] : []),
+          t(ctx.lang, texts.byStaff),
         ]
-        return [lead, ...ways].map((text) => t(ctx.lang, text)).join('\n\n')
+        return [t(ctx.lang, again ? texts.again : texts.factor), ...ways].join('\n\n')
       },
       choices: (ctx: StepContext) => [
         ...(deps.codeChannelReady() ? [{ id: 'proof:code', label: t(ctx.lang, texts.sendCode) }] : []),
@@ -288,7 +300,10 @@ export function createProof(deps: ProofDeps) {
       id: 'code',
       label: label.code,
       extra: true,
-      prompt: (ctx: StepContext) => t(ctx.lang, texts.code),
+      prompt: (ctx: StepContext) => {
+        const { number } = held(ctx.fields)
+        return number ? fill(t(ctx.lang, texts.codeTo), { number }) : t(ctx.lang, texts.code)
+      },
       choices: (ctx: StepContext) => [
         { id: 'proof:code', label: t(ctx.lang, texts.newCode) },
         { id: 'proof:staff', label: t(ctx.lang, texts.staff) },
@@ -450,7 +465,10 @@ export function createProof(deps: ProofDeps) {
     if (person.phoneE164 && phone === person.phoneE164) return grant(ctx, person, subject, flows, carried)
     const lock = lockOf(ctx, subject)
     if (lock) return { replies: [lockedReply(ctx, lock)], next: null }
-    const fields: Held = { candidate: person.id, subject, carried, again: true }
+    // A chat linked to this person proved who it is before: it may be told where the code goes.
+    const linkedHere = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now) === person.id
+    const number = linkedHere && person.phoneE164 ? maskPhoneLocal(person.phoneE164) : undefined
+    const fields: Held = { candidate: person.id, subject, carried, again: true, ...(number && { number }) }
     return repeatStep(flows.claim, at(flows.claim, 'factor', fields), ctx)
   }
 

@@ -5,6 +5,13 @@ export function maskPhone(e164: string): string {
   return `+62 ${national.slice(0, 3)}-****-${national.slice(-4)}`
 }
 
+/** The same, written the way people write their own number: "0812-****-7890". */
+export function maskPhoneLocal(e164: string): string {
+  const national = e164.replace(/^\+62/, '')
+  if (national.length < 7) return '****'
+  return `0${national.slice(0, 3)}-****-${national.slice(-4)}`
+}
+
 /**
  * Error texts from platforms can name a chat's number or a message id ("6281… not on WhatsApp",
  * "+62 813-9988-7766"): every run of digits long enough to be one, with the spaces, dots, dashes
