@@ -177,6 +177,7 @@ export const group: BenchGroup = {
         // A cache folder of this run only: the first start trains the FAQ network into it.
         XDG_CACHE_HOME: join(dir, 'cache'),
         NODE_ENV: 'production',
+        PUBLIC_BASE_URL: 'https://sertifikasi.example.go.id',
         DATABASE_PATH: databasePath,
         ...fakeChannelsEnv(telegram, whatsapp),
       }
