@@ -227,7 +227,7 @@ describe('what is stored', () => {
     expect(registrationOf(core.db, code)).toMatchObject({ sessionId: bandung, personId: person?.id, status: 'confirmed' })
   })
 
-  it('a NIK on record with another birth date is refused, and nothing new is stored', async () => {
+  it('a NIK on record with another birth date: the same answer as with the right one (prove it is you), nothing new is stored', async () => {
     const { core, clock } = open()
     const { bandung } = seedRegistration(core.db, clock.now())
     core.db
@@ -242,8 +242,10 @@ describe('what is stored', () => {
     const before = core.db.select().from(people).all()
 
     const replies = await register(chat(core.engine, 'impostor'), SITI, bandung)
-    expect(textOf(replies)).toContain('NIK ini sudah tercatat dengan tanggal lahir yang berbeda')
-    expect(textOf(replies)).toContain('Tidak ada data yang disimpan')
+    // Nothing tells the birth date is not the one on record: the reply is the one a right birth date gets.
+    expect(textOf(replies)).not.toContain('tanggal lahir yang berbeda')
+    expect(textOf(replies)).toContain('NIK ini sudah tercatat. Data yang tercatat tidak diubah lewat chat')
+    expect(textOf(replies)).toContain('Untuk ini saya perlu memastikan sekali lagi bahwa ini memang Anda.')
     expect(core.db.select().from(people).all()).toEqual(before)
     expect(rows(core.db, registrations)).toBe(2) // the seed's
     expect(rows(core.db, consentRecords)).toBe(0)

@@ -374,7 +374,8 @@ const zoneName = (province?: Province) => (province ? zoneLabel(province.timeZon
 /**
  * A NIK already on record: the record is never changed from the chat (only the secretariat's
  * import changes it). The person registers once they proved who they are with a possession
- * factor (a chat linked to them counts), as for their status; what was typed is not stored.
+ * factor (a chat linked to them counts), as for their status, whatever birth date was typed;
+ * what was typed is not stored.
  */
 function registerKnown(
   deps: RegistrationDeps,
@@ -384,7 +385,8 @@ function registerKnown(
   fields: Record<string, unknown>,
   sessionId: number,
 ): Reply[] | Outcome {
-  if (known.birthDate !== String(fields.birthDate)) return [{ text: t(ctx.lang, texts.nikTaken) }]
+  // The birth date typed is not compared: saying it differs would tell a stranger one more fact
+  // about the record, and the factor below is what proves the person (nothing typed is stored).
   const linked = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
   if (linked === known.id) return enrol(deps, ctx, known.id, sessionId, provinceOf(fields))
   const subject = subjectOf(deps.vault, { nikHash: known.nikHash ?? '' })
