@@ -43,7 +43,7 @@ function setup() {
 let keys = 0
 function queue(
   db: Db,
-  row: { channel?: Channel; chatId?: string; text?: string; dueAt: Date; expiresAt?: Date; key?: string },
+  row: { channel?: Channel; chatId?: string; text?: string; dueAt: Date; expiresAt?: Date; key?: string; kind?: string },
 ): number {
   keys++
   return db
@@ -52,7 +52,7 @@ function queue(
       idempotencyKey: row.key ?? `test:${keys}`,
       channel: row.channel ?? 'telegram',
       chatId: row.chatId ?? `chat-${keys}`,
-      kind: 'test',
+      kind: row.kind ?? 'test',
       payload: JSON.stringify({ text: row.text ?? `pesan ${keys}` } satisfies Reply),
       dueAt: row.dueAt,
       expiresAt: row.expiresAt ?? null,
@@ -95,6 +95,39 @@ describe('outbox delivery', () => {
     expect(rowOf(db, later)).toMatchObject({ status: 'sent', sentAt: clock.now() })
     expect(await box.deliver()).toMatchObject({ sent: 0 })
     expect(telegram.calls()).toBe(3)
+  })
+
+  it('a one-time code is not kept once its message is done with: sent, failed for good or expired', async () => {
+    const { clock, db } = setup()
+    const whatsapp = recordingSender((chatId) =>
+      chatId.startsWith('fails') ? new RecipientUnreachable('not on WhatsApp') : undefined,
+    )
+    const box = testOutbox(db, clock, { whatsapp: whatsapp.send })
+    const code = (chatId: string, text: string, expiresAt?: Date) =>
+      queue(db, { channel: 'whatsapp', chatId, kind: 'identity_code', text, dueAt: clock.now(), ...(expiresAt && { expiresAt }) })
+    const sent = code('628111@s.whatsapp.net', 'Kode Anda: *482913*')
+    const failed = code('fails@s.whatsapp.net', 'Kode Anda: *551204*')
+    const expired = code('628333@s.whatsapp.net', 'Kode Anda: *730615*', new Date(clock.now().getTime() - MINUTE))
+    const other = queue(db, {
+      channel: 'whatsapp',
+      chatId: '628444@s.whatsapp.net',
+      text: 'Pengingat 482913',
+      dueAt: clock.now(),
+    })
+    await box.deliver()
+    // The person got the code; the database no longer holds it.
+    expect(whatsapp.sent.find((s) => s.chatId === '628111@s.whatsapp.net')?.replies).toEqual([{ text: 'Kode Anda: *482913*' }])
+    for (const [id, status] of [
+      [sent, 'sent'],
+      [failed, 'skipped'],
+      [expired, 'skipped'],
+    ] as const) {
+      const row = rowOf(db, id)
+      expect(row.status).toBe(status)
+      expect(row.payload).not.toMatch(/\d{6}/)
+    }
+    // Other messages keep their text (to answer "I never got it").
+    expect(rowOf(db, other).payload).toContain('Pengingat 482913')
   })
 
   it('a send error is retried later with backoff, then recorded as failed after the last try', async () => {

@@ -134,10 +134,24 @@ export function claimDue(db: Db, now: Date, limit: number): OutboxRow[] {
   )
 }
 
+/**
+ * The payload of a row done with: a one-time code's message is not kept once it was sent, failed
+ * for good, skipped or expired (the code in it is a secret, and useless after ten minutes anyway).
+ */
+const SPENT_CODE = JSON.stringify({ text: '(kode sekali pakai: tidak disimpan setelah dikirim)' })
+const spentPayload = sql`CASE WHEN ${outbox.kind} = 'identity_code' THEN ${SPENT_CODE} ELSE ${outbox.payload} END`
+
 /** Sent; `late` when it went out well after it was due (a reminder caught up after downtime). */
 export function markSent(db: Db, id: number, at: Date, late = false): void {
   db.update(outbox)
-    .set({ status: late ? 'late' : 'sent', sentAt: at, lastError: null, claimToken: null, updatedAt: at })
+    .set({
+      status: late ? 'late' : 'sent',
+      sentAt: at,
+      lastError: null,
+      claimToken: null,
+      updatedAt: at,
+      payload: spentPayload,
+    })
     .where(eq(outbox.id, id))
     .run()
 }
@@ -148,14 +162,17 @@ export function markFailed(db: Db, id: number, at: Date, error: string, retryAt?
     .set(
       retryAt
         ? { status: 'pending', dueAt: retryAt, lastError: error, updatedAt: at }
-        : { status: 'failed', lastError: error, updatedAt: at },
+        : { status: 'failed', lastError: error, updatedAt: at, payload: spentPayload },
     )
     .where(eq(outbox.id, id))
     .run()
 }
 
 export function markSkipped(db: Db, id: number, at: Date, reason: string): void {
-  db.update(outbox).set({ status: 'skipped', lastError: reason, updatedAt: at }).where(eq(outbox.id, id)).run()
+  db.update(outbox)
+    .set({ status: 'skipped', lastError: reason, updatedAt: at, payload: spentPayload })
+    .where(eq(outbox.id, id))
+    .run()
 }
 
 /**
@@ -165,7 +182,12 @@ export function markSkipped(db: Db, id: number, at: Date, reason: string): void 
 export function abandonStaleClaims(db: Db, claimedBefore: Date, at: Date): number {
   return db
     .update(outbox)
-    .set({ status: 'failed', lastError: 'outcome unknown: the process stopped while sending', updatedAt: at })
+    .set({
+      status: 'failed',
+      lastError: 'outcome unknown: the process stopped while sending',
+      updatedAt: at,
+      payload: spentPayload,
+    })
     .where(and(eq(outbox.status, 'claimed'), lte(outbox.claimedAt, claimedBefore)))
     .run().changes
 }
@@ -194,10 +216,11 @@ export function skipUnsendable(db: Db, now: Date, graceMs: number): number {
   const started = sqlite
     .prepare(
       `UPDATE outbox SET status = 'skipped', claim_token = NULL, updated_at = ?,
-         last_error = CASE kind WHEN 'reminder' THEN 'skipped: the event had already started' ELSE 'expired before it could be sent' END
+         last_error = CASE kind WHEN 'reminder' THEN 'skipped: the event had already started' ELSE 'expired before it could be sent' END,
+         payload = CASE kind WHEN 'identity_code' THEN ? ELSE payload END
        WHERE status = 'pending' AND expires_at <= ?`,
     )
-    .run(at, at).changes
+    .run(at, SPENT_CODE, at).changes
   const missed = sqlite
     .prepare(
       `UPDATE outbox SET status = 'skipped', claim_token = NULL, updated_at = ?, last_error = ?
