@@ -104,7 +104,7 @@ describe('a KTP copy is not enough', () => {
     expect(textOf(await claim(other, UNKNOWN_NIK, RATNA.birthDate))).toContain(FACTOR)
   })
 
-  it('the lock strangers cause on a NIK does not lock its owner out on WhatsApp: their own number gets them in', async () => {
+  it('the lock strangers cause on a NIK does not lock its owner out: their own number (WhatsApp sender, Telegram own contact) gets them in', async () => {
     const { core, seed, db, clock } = open()
     for (const id of ['a', 'b', 'c', 'd', 'e']) {
       const c = chat(core.engine, id)
@@ -119,6 +119,23 @@ describe('a KTP copy is not enough', () => {
     const whatsapp = chat(core.engine, '6289911110002@s.whatsapp.net', { channel: 'whatsapp', senderPhone: PAULUS.phone })
     expect(textOf(await claim(whatsapp, PAULUS.nik, PAULUS.birthDate))).toContain(STATUS(PAULUS.name))
     expect(personOfChat(db, 'whatsapp', '6289911110002@s.whatsapp.net', clock.now())).toBe(seed.paulus)
+    // Telegram: told about the lock, and offered only the account's own number (no code while locked).
+    const telegram = (over: Partial<Inbound>) => chat(core.engine, '555002', { channel: 'telegram', ...over })
+    const codes = () => db.select().from(identityCodes).all().length
+    const codesBefore = codes()
+    const held = await claim(telegram({}), PAULUS.nik, PAULUS.birthDate)
+    expect(textOf(held)).toContain('Terlalu banyak percobaan yang tidak cocok untuk data ini')
+    expect(held.at(-1)?.requestContact?.button).toBe('Bagikan nomor saya')
+    expect(choicesOf(held)).not.toContain('proof:code')
+    expect(textOf(await telegram({}).choose('proof:code'))).toContain('Terlalu banyak percobaan')
+    expect(codes()).toBe(codesBefore)
+    expect(textOf(await claim(telegram({}), PAULUS.nik, PAULUS.birthDate))).toContain('Bagikan nomor saya')
+    // Someone else's own number: still locked. The owner's own account: in.
+    expect(textOf(await telegram({ contact: { phone: '+6281200001111', own: true } }).say(''))).toContain(
+      'Terlalu banyak percobaan yang tidak cocok untuk data ini',
+    )
+    expect(textOf(await claim(telegram({}), PAULUS.nik, PAULUS.birthDate))).toContain('Bagikan nomor saya')
+    expect(textOf(await telegram({ contact: { phone: PAULUS.phone, own: true } }).say(''))).toContain(STATUS(PAULUS.name))
     // Anyone else, with a number of their own, is still held by the lock.
     const stranger = chat(core.engine, '628555@s.whatsapp.net', { channel: 'whatsapp', senderPhone: '+628555000111' })
     expect(textOf(await claim(stranger, PAULUS.nik, PAULUS.birthDate))).toContain(

@@ -74,6 +74,10 @@ const texts = {
     id: 'Tidak bisa? Pilih "Bicara dengan petugas": petugas memeriksa identitas Anda lewat telepon atau tatap muka.',
     en: 'Not possible? Choose "Talk to a staff member": staff check who you are by phone or in person.',
   },
+  lockedContact: {
+    id: 'Bila ini data Anda sendiri dan nomor akun Telegram ini yang tercatat, tekan "Bagikan nomor saya" di bawah: Anda bisa masuk sekarang juga.',
+    en: 'If this is your own record and this Telegram account has the number on record, press "Bagikan nomor saya" (share my number) below: you can get in right now.',
+  },
   contactPrompt: {
     id: 'Atau bagikan nomor akun Telegram ini:',
     en: 'Or share the number of this Telegram account:',
@@ -235,6 +239,9 @@ export function createProof(deps: ProofDeps) {
 
   function sendCode(flow: FlowDefinition, ctx: StepContext, position: FlowPosition): Outcome {
     const fields = held(position.fields)
+    // No codes while the claim is locked: they could only be guessed at, or flood the owner's phone.
+    const lock = lockOf(ctx, fields.subject)
+    if (lock) return { replies: [lockedReply(ctx, lock)], next: null }
     const now = ctx.now.getTime()
     if (fields.codeAt !== undefined && now - fields.codeAt < CODE_TTL_MS) {
       return repeatStep(flow, at(flow, 'code', position.fields), ctx, t(ctx.lang, texts.oneAtATime))
@@ -251,7 +258,9 @@ export function createProof(deps: ProofDeps) {
       label: label.factor,
       extra: true,
       prompt: (ctx: StepContext) => {
-        const { again, number } = held(ctx.fields)
+        const { again, number, subject } = held(ctx.fields)
+        const lock = subject ? lockOf(ctx, subject) : undefined
+        if (lock) return `${lockedReply(ctx, lock).text}\n\n${t(ctx.lang, texts.lockedContact)}`
         const byCode = number ? fill(t(ctx.lang, texts.byCodeTo), { number }) : t(ctx.lang, texts.byCode)
         const ways = [
           deps.codeChannelReady() ? byCode : t(ctx.lang, texts.noCode),
@@ -260,10 +269,14 @@ export function createProof(deps: ProofDeps) {
         ]
         return [t(ctx.lang, again ? texts.again : texts.factor), ...ways].join('\n\n')
       },
-      choices: (ctx: StepContext) => [
-        ...(deps.codeChannelReady() ? [{ id: 'proof:code', label: t(ctx.lang, texts.sendCode) }] : []),
-        { id: 'proof:staff', label: t(ctx.lang, texts.staff) },
-      ],
+      choices: (ctx: StepContext) => {
+        const { subject } = held(ctx.fields)
+        const codeOffered = deps.codeChannelReady() && !(subject && lockOf(ctx, subject))
+        return [
+          ...(codeOffered ? [{ id: 'proof:code', label: t(ctx.lang, texts.sendCode) }] : []),
+          { id: 'proof:staff', label: t(ctx.lang, texts.staff) },
+        ]
+      },
       choicesOptional: true,
       contactButton: (ctx: StepContext) =>
         ctx.inbound.channel === 'telegram'
@@ -365,9 +378,10 @@ export function createProof(deps: ProofDeps) {
             const phone = vouchedPhone(ctx)
             // The owner's own number is the factor itself: strangers' failures on this NIK do not lock the owner out.
             if (matched?.phoneE164 && phone === matched.phoneE164) return grant(ctx, matched, subject, flows, {})
-            const lock = lockOf(ctx, subject)
-            if (lock) return { replies: [lockedReply(ctx, lock)], next: null }
             const fields = { ...position.fields, birthDate: value, candidate: matched?.id ?? null, subject }
+            const lock = lockOf(ctx, subject)
+            // On Telegram the owner can still show their own number while strangers' failures lock the NIK.
+            if (lock && ctx.inbound.channel !== 'telegram') return { replies: [lockedReply(ctx, lock)], next: null }
             return repeatStep(claim, at(claim, 'factor', fields), ctx)
           },
         },
