@@ -6,6 +6,7 @@
  */
 import { and, eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
+import { subjectOf } from '../../src/core/identity/lockout.js'
 import { CODE_TTL_MS } from '../../src/core/identity/one-time-code.js'
 import { FRESH_MS } from '../../src/core/identity/proof.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
@@ -13,7 +14,15 @@ import { importStatus } from '../../src/core/status/import.js'
 import type { Inbound, Reply } from '../../src/core/types.js'
 import { closeDatabase, type Db } from '../../src/db/client.js'
 import { personOfChat } from '../../src/db/queries/chat-links.js'
-import { channelIdentities, handoffRequests, identityCodes, outbox, people, registrations } from '../../src/db/schema.js'
+import {
+  channelIdentities,
+  handoffRequests,
+  identityAttempts,
+  identityCodes,
+  outbox,
+  people,
+  registrations,
+} from '../../src/db/schema.js'
 import { type Chat, chat, textOf } from '../support/chat.js'
 import { fakeClock, testCore } from '../support/core.js'
 import { addSession } from '../support/sessions.js'
@@ -261,8 +270,16 @@ describe('export and deletion want a fresh factor', () => {
     expect(textOf(await c.say('hapus data'))).toContain('Untuk ini saya perlu memastikan sekali lagi')
     await c.choose('proof:code')
     expect(textOf(await c.say(codesTo(db, PAULUS.phone)[2] ?? ''))).toContain('⚠️ Hapus semua data pribadi Anda?')
+    // A stranger's try on his NIK, from another chat, counted under a keyed hash of it.
+    const nikSubject = subjectOf(core.vault, { nikHash: core.vault.hash(PAULUS.nik) })
+    await claim(chat(core.engine, 'stranger'), PAULUS.nik, PAULUS.birthDate)
+    await chat(core.engine, 'stranger').choose('proof:code')
+    await chat(core.engine, 'stranger').say('000001')
+    expect(db.select().from(identityAttempts).where(eq(identityAttempts.subject, nikSubject)).all()).not.toEqual([])
     expect(textOf(await c.say('ya'))).toContain('Data pribadi Anda sudah dihapus')
     expect(db.select().from(people).where(eq(people.id, seed.paulus)).get()).toBeUndefined()
+    // Nothing left counts tries against him, from any chat.
+    expect(db.select().from(identityAttempts).where(eq(identityAttempts.subject, nikSubject)).all()).toEqual([])
   })
 
   it('on WhatsApp from the number on record the factor is fresh at once', async () => {

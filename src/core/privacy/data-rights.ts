@@ -6,12 +6,13 @@
  * (within FRESH_MS), not only a linked chat: a chat left open on a shared phone is not enough.
  */
 import { linkedChatsOf, personOfChat, unlinkChat, unlinkChatOfPerson } from '../../db/queries/chat-links.js'
-import { deletePerson } from '../../db/queries/erasure.js'
+import { deletePerson, forgetIdentityAttempts, registrationCodesOf } from '../../db/queries/erasure.js'
 import { everythingAbout, type PersonRow, personById } from '../../db/queries/people.js'
 import { offerNextSeat } from '../../db/queries/registrations.js'
 import { auditLog } from '../../db/schema.js'
 import type { ChoiceAction, TypedCommand } from '../engine.js'
 import type { FlowDefinition } from '../flows/flow.js'
+import { subjectOf } from '../identity/lockout.js'
 import type { Proof } from '../identity/proof.js'
 import { fill, t } from '../messages.js'
 import { provinceByCode } from '../regions.js'
@@ -264,6 +265,16 @@ export function createDataRights(deps: DataRightsDeps): {
   }
 
   function erase(ctx: TurnContext, person: PersonRow): Outcome {
+    // The lockout's counters name the person by keyed hashes only the core can make: forget them too.
+    const claims = [
+      { personId: person.id },
+      ...(person.nikHash ? [{ nikHash: person.nikHash }] : []),
+      ...registrationCodesOf(ctx.db, person.id).map((code) => ({ code })),
+    ]
+    forgetIdentityAttempts(
+      ctx.db,
+      claims.map((claimed) => subjectOf(deps.vault, claimed)),
+    )
     const { freedSessions } = deletePerson(ctx.db, person.id, ctx.now, chatActor(ctx, deps.vault), ctx.inbound)
     for (const sessionId of freedSessions) {
       const offer = offerNextSeat(ctx.db, sessionId, ctx.now, deps.offerHours * 3_600_000)

@@ -130,3 +130,23 @@ export function deletePerson(db: Db, personId: number, at: Date, actor: string, 
   // Seats they held are free again: the waiting list's next person is offered one by the caller.
   return { freedSessions: held.filter((r) => r.status === 'confirmed' || r.status === 'offered').map((r) => r.sessionId) }
 }
+
+/**
+ * Forgets the identity attempts counted under these subjects (the keyed hashes of a person's NIK,
+ * registration codes and record, as the lockout names them), from whichever chat they came: after a
+ * deletion nothing ties a chat's tries to the person.
+ */
+export function forgetIdentityAttempts(db: Db, subjects: string[]): number {
+  if (subjects.length === 0) return 0
+  return db.delete(identityAttempts).where(inArray(identityAttempts.subject, subjects)).run().changes
+}
+
+/** Every registration code a person was given, cancelled ones too (claims made with them count in the lockout). */
+export function registrationCodesOf(db: Db, personId: number): string[] {
+  return db
+    .select({ code: registrations.code })
+    .from(registrations)
+    .where(eq(registrations.personId, personId))
+    .all()
+    .map((row) => row.code)
+}
