@@ -136,6 +136,8 @@ export function createEngine(deps: EngineDeps): Engine {
       const note = t(lang, messages.unsupported)
       return flow && position ? repeatStep(flow, position, ctx, note) : atMenu(lang, note)
     }
+    // A contact card outside a proof step (a Telegram contact shared unasked): nothing to prove, nothing kept.
+    if (inbound.contact && !text && !inbound.choice && !flow) return atMenu(lang, t(lang, messages.contactNotAsked))
     // Code points never outnumber UTF-16 units: most messages need no counting.
     const length = text.length > MAX_TEXT_LENGTH ? codePoints(text) : text.length
     if (length > MAX_TEXT_LENGTH) {

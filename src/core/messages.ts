@@ -52,6 +52,10 @@ export const messages = {
     id: 'Maaf, saya hanya bisa membaca pesan teks. Silakan ketik pertanyaan atau pilihan Anda.',
     en: 'Sorry, I can only read text messages. Please type your question or choice.',
   },
+  contactNotAsked: {
+    id: 'Terima kasih. Nomor yang dibagikan hanya dipakai saat saya memintanya untuk memastikan identitas Anda (menu 3 atau 7); nomor ini tidak disimpan.',
+    en: 'Thank you. A shared number is used only when I ask for it to make sure who you are (menu 3 or 7); this one is not stored.',
+  },
   greetingInFlow: {
     id: 'Halo! Kita masih di tengah proses ini. Silakan jawab pertanyaan di bawah, atau ketik "batal" untuk berhenti.',
     en: 'Hello! We are still in the middle of this. Please answer the question below, or type "batal" to stop.',

@@ -53,6 +53,17 @@ describe('Telegram: the account’s own number, shared with the button', () => {
     expect(answer.map((reply) => reply.text).join('\n')).toContain(STATUS(RATNA.name))
   })
 
+  it('an own contact shared unasked is thanked, neither kept nor taken as proof', async () => {
+    const { core, driver } = await open()
+    const answer = await driver.sendUpdate(driver.contentUpdate(contact(RATNA.phone.slice(1), driver.user.id)))
+    const text = answer.map((reply) => reply.text).join('\n')
+    expect(text).toContain('Nomor yang dibagikan hanya dipakai saat saya memintanya')
+    expect(text).not.toContain(RATNA.name)
+    expect(JSON.stringify(core.db.$client.prepare('select * from channel_identities').all())).not.toContain(RATNA.phone.slice(3))
+    // Status still asks for proof from the start.
+    await play(driver, [{ user: 'status', bot: ['Ketik NIK Anda'] }])
+  })
+
   it('someone else’s contact (or a card without the sender’s id) is no proof', async () => {
     const { driver } = await open()
     await play(driver, [
