@@ -243,7 +243,6 @@ export function isDatabaseEmpty(db: Db): boolean {
   return (p?.n ?? 0) + (s?.n ?? 0) + (c?.n ?? 0) === 0
 }
 
-/** Loads the demo dataset in one transaction. Needs the reference regions. */
 /** The demo person's NIK: their province, regency/district 01/01, birth date DDMMYY, serial (i + 1). */
 export function demoNik(index: number): string {
   const p = PEOPLE[index]
@@ -257,6 +256,7 @@ export const DEMO_PEOPLE_COUNT = () => PEOPLE.length
 /** How NIKs are kept (the NIK vault): demo people get a NIK stored the same way as real ones. */
 export type NikProtection = { hash(nik: string): string; encrypt(nik: string): string }
 
+/** Loads the demo dataset in one transaction. Needs the reference regions. */
 export function loadDemoData(db: Db, now: Date, protect?: NikProtection): DemoSummary {
   return db.transaction((tx) => {
     const regionIds = new Map(
