@@ -26,6 +26,7 @@ const USAGE = `Pemakaian: npm run cli -- <perintah>
   import status FILE.csv            muat tahap sertifikasi per orang dari CSV (semua baris atau tidak sama sekali)
   import certificates FILE.csv      muat sertifikat dari CSV (semua baris atau tidak sama sekali)
   import exams FILE.csv             muat jadwal ujian kognitif dan wawancara dari CSV (semua baris atau tidak sama sekali)
+  import … FILE.csv --dry-run       uji coba impor mana pun: periksa dan hitung hasilnya, tanpa menyimpan apa pun
   qr NOMOR [--out FOLDER]           kode QR (PNG dan SVG) berisi tautan verifikasi bertanda tangan satu sertifikat
   sessions list [--all] [--csv]     sesi yang belum selesai (--all: semua; --csv: sebagai CSV)
   sessions registrations ID|KODE [--csv]

@@ -1,5 +1,6 @@
 /** What the import commands share: reading the file, and a progress bar for a person watching. */
 import { readFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
 import cliProgress from 'cli-progress'
 import { formatImportError, type ImportError } from '../core/import/csv.js'
 
@@ -47,19 +48,23 @@ function progressBar(): Progress {
   }
 }
 
-type ImportRun<R> = (input: Uint8Array, options: { onProgress?: Progress['onProgress'] }) => R
+type ImportRun<R> = (input: Uint8Array, options: { onProgress?: Progress['onProgress']; dryRun?: boolean }) => R
 
 /**
  * An import from the command line: the file named in `args` (else the usage line and exit code 2),
  * a progress bar, and every bad row on stderr (exit code 1). Returns the result of a good file, for
- * the command to tell what was stored; otherwise the exit code.
+ * the command to tell what was stored; otherwise the exit code. With `--dry-run` the file is checked
+ * and the import computed against stored data, then nothing is kept: the command tells what it
+ * would store, after a first line saying so.
  */
 export function importFile<R extends { ok: true } | { ok: false; errors: ImportError[] }>(
   args: string[],
   usage: string,
   run: ImportRun<R>,
 ): Extract<R, { ok: true }> | number {
-  const path = args[0]
+  const { values, positionals } = parseArgs({ args, options: { 'dry-run': { type: 'boolean' } }, allowPositionals: true })
+  const dryRun = values['dry-run'] === true
+  const path = positionals[0]
   if (!path) {
     process.stderr.write(`Sebutkan filenya, mis.: ${usage}\n`)
     return 2
@@ -69,7 +74,7 @@ export function importFile<R extends { ok: true } | { ok: false; errors: ImportE
   const progress = progressBar()
   let result: R
   try {
-    result = run(input, { ...(progress.onProgress && { onProgress: progress.onProgress }) })
+    result = run(input, { ...(progress.onProgress && { onProgress: progress.onProgress }), ...(dryRun && { dryRun }) })
   } finally {
     progress.stop()
   }
@@ -78,5 +83,6 @@ export function importFile<R extends { ok: true } | { ok: false; errors: ImportE
     process.stderr.write(`${new Set(result.errors.map((e) => e.line)).size} baris ditolak; tidak ada yang disimpan.\n`)
     return 1
   }
+  if (dryRun) process.stdout.write('Uji coba (--dry-run): tidak ada yang disimpan. Bila diimpor:\n')
   return result as Extract<R, { ok: true }>
 }

@@ -77,6 +77,24 @@ describe('npm run cli -- import sessions', () => {
     expect(listing.stderr()).toBe('')
   })
 
+  it('--dry-run tells what the import would store, keeps nothing; a bad file is refused the same way', async () => {
+    const good = temp.file('sesi.csv', sessionsFile({}, { code: 'BMT-JPR-01', region: 'Jayapura', province: '' }))
+    const preview = await cli('import', 'sessions', good, '--dry-run')
+    expect(preview.exit).toEqual({ code: 0, signal: null })
+    expect(preview.stdout).toBe(
+      'Uji coba (--dry-run): tidak ada yang disimpan. Bila diimpor:\n2 sesi ditambahkan, 0 diperbarui.\n',
+    )
+    expect(storedCodes()).toEqual([])
+    expect((await cli('import', 'sessions', good)).stdout).toBe('2 sesi ditambahkan, 0 diperbarui.\n')
+    expect(storedCodes()).toEqual(['BMT-JPR-01', 'BMT-MKS-01'])
+
+    const bad = temp.file('salah.csv', sessionsFile({ capacity: '0' }))
+    const refused = await cli('import', 'sessions', '--dry-run', bad)
+    expect(refused.exit.code).toBe(1)
+    expect(refused.stderr).toContain('baris 2: kolom capacity:')
+    expect(refused.stdout).toBe('')
+  })
+
   it('a missing file is one clear line and exit code 2', async () => {
     const result = await cli('import', 'sessions', join(temp.dir, 'tidak-ada.csv'))
     expect(result.exit).toEqual({ code: 2, signal: null })

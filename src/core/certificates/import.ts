@@ -65,6 +65,8 @@ export type CertificateImportOptions = {
   /** When the import runs: "issued by today" and the audit log. */
   now: Date
   onProgress?: ImportProgress
+  /** Check and compute, then roll back: what the import would do, nothing kept (see ImportOptions). */
+  dryRun?: boolean
 }
 
 // ── Cells ────────────────────────────────────────────────────────────────────────────────────────
@@ -244,7 +246,7 @@ export function importCertificates(
           return counts
         },
       },
-      { actor: options.actor, now, onProgress: options.onProgress },
+      { actor: options.actor, now, onProgress: options.onProgress, dryRun: options.dryRun },
     )
   } finally {
     staging.close()

@@ -64,6 +64,8 @@ export type ExamImportOptions = {
   /** The reminder settings the people of changed exams are planned again with. */
   reminders: ReminderSettings
   onProgress?: ImportProgress
+  /** Check and compute, then roll back: what the import would do, nothing kept (see ImportOptions). */
+  dryRun?: boolean
 }
 
 // ── Cells ────────────────────────────────────────────────────────────────────────────────────────
@@ -282,6 +284,6 @@ export function importExams(db: Db, input: string | Uint8Array, options: ExamImp
       // changed or not), so its rows stay comparable over time.
       audit: ({ inserted, updated, unchanged }) => ({ inserted, updated: updated + unchanged }),
     },
-    { actor: options.actor, now, onProgress: options.onProgress },
+    { actor: options.actor, now, onProgress: options.onProgress, dryRun: options.dryRun },
   )
 }

@@ -75,9 +75,15 @@ export type ImportOptions = {
   /** When the import happens, for the audit log. */
   now: Date
   onProgress?: ImportProgress | undefined
+  /**
+   * A preview: the file is checked against stored data and written inside the transaction as for
+   * real, then everything is rolled back (the audit entry and any message queued too). The result
+   * tells what the import would do; nothing is kept.
+   */
+  dryRun?: boolean | undefined
 }
 
-/** Thrown inside the transaction to undo what was written once a row was refused. */
+/** Thrown inside the transaction to undo what was written once a row was refused, or after a preview. */
 class Rejected extends Error {
   override name = 'Rejected'
 }
@@ -139,6 +145,7 @@ export function importCsv<Column extends string, Counts extends object>(
           })
           .run()
         progress(total)
+        if (options.dryRun) throw new Rejected()
       },
       { behavior: 'immediate' },
     )

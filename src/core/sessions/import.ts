@@ -57,6 +57,8 @@ export type SessionImportOptions = {
   /** The reminder settings the people of moved sessions are planned again with. */
   reminders: ReminderSettings
   onProgress?: ImportProgress
+  /** Check and compute, then roll back: what the import would do, nothing kept (see ImportOptions). */
+  dryRun?: boolean
 }
 
 /** How a session, or an exam, is held. */
@@ -242,6 +244,6 @@ export function importSessions(
         return counts
       },
     },
-    { actor: options.actor, now, onProgress: options.onProgress },
+    { actor: options.actor, now, onProgress: options.onProgress, dryRun: options.dryRun },
   )
 }

@@ -46,6 +46,8 @@ export type StatusImportOptions = {
   /** The reminder settings the people whose portfolio deadline changed are planned again with. */
   reminders: ReminderSettings
   onProgress?: ImportProgress
+  /** Check and compute, then roll back: what the import would do, nothing kept (see ImportOptions). */
+  dryRun?: boolean
 }
 
 /** Hours ahead of UTC: WIB +7, WITA +8, WIT +9, all year round. */
@@ -198,6 +200,6 @@ export function importStatus(db: Db, input: string | Uint8Array, options: Status
         return counts
       },
     },
-    { actor: options.actor, now, onProgress: options.onProgress },
+    { actor: options.actor, now, onProgress: options.onProgress, dryRun: options.dryRun },
   )
 }
