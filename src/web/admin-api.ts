@@ -67,6 +67,20 @@ const importLimit = bodyLimit({
   onError: (c) => c.json(error('PAYLOAD_TOO_LARGE', `the file may be at most ${MAX_IMPORT_BYTES / 1024 / 1024} MB`), 413),
 })
 
+/**
+ * ?dry_run=true: a preview (the import computed against what is stored, then nothing kept); the
+ * answer is the real import's, with `"dryRun": true`. Undefined for a value other than true/false.
+ */
+function dryRunOf(c: Context): boolean | undefined {
+  const asked = c.req.query('dry_run') ?? 'false'
+  return asked === 'true' ? true : asked === 'false' ? false : undefined
+}
+
+const badDryRun = (c: Context) => c.json(error('INVALID_DRY_RUN', 'dry_run must be true or false'), 400)
+
+/** The answer to a good file: its counts, marked when it was only a preview. */
+const counted = (c: Context, counts: object, dryRun: boolean) => c.json({ ...counts, ...(dryRun && { dryRun }) })
+
 /** 422 with every bad row: nothing was written. */
 function rejected(c: Context, errors: ImportError[]) {
   const message = `${new Set(errors.map((e) => e.line)).size} baris ditolak; tidak ada yang disimpan`
@@ -116,29 +130,41 @@ export function adminApi(deps: AdminApiDeps) {
   })
 
   api.post('/sessions', csvOnly('sessions'), importLimit, async (c) => {
+    const dryRun = dryRunOf(c)
+    if (dryRun === undefined) return badDryRun(c)
     const input = new Uint8Array(await c.req.arrayBuffer())
-    const result = importSessions(deps.db, input, { actor: 'admin-api', now: deps.clock(), reminders: deps.reminders })
+    const result = importSessions(deps.db, input, { actor: 'admin-api', now: deps.clock(), reminders: deps.reminders, dryRun })
     if (!result.ok) return rejected(c, result.errors)
-    return c.json({ inserted: result.inserted, updated: result.updated })
+    return counted(c, { inserted: result.inserted, updated: result.updated }, dryRun)
   })
 
   api.post('/certificates', csvOnly('certificates'), importLimit, async (c) => {
+    const dryRun = dryRunOf(c)
+    if (dryRun === undefined) return badDryRun(c)
     const input = new Uint8Array(await c.req.arrayBuffer())
-    const result = importCertificates(deps.db, input, { actor: 'admin-api', vault: deps.vault, now: deps.clock() })
+    const result = importCertificates(deps.db, input, { actor: 'admin-api', vault: deps.vault, now: deps.clock(), dryRun })
     if (!result.ok) return rejected(c, result.errors)
     const { inserted, updated, unchanged, linked } = result
-    return c.json({ inserted, updated, unchanged, linked })
+    return counted(c, { inserted, updated, unchanged, linked }, dryRun)
   })
 
   api.post('/exams', csvOnly('exams'), importLimit, async (c) => {
+    const dryRun = dryRunOf(c)
+    if (dryRun === undefined) return badDryRun(c)
     // Every row names a person by NIK: without the server's key none of them can be found.
     const vault = deps.vault
     if (!vault) return c.json(error('NIK_KEY_UNAVAILABLE', 'this server has no NIK key; import exams with the CLI'), 503)
     const input = new Uint8Array(await c.req.arrayBuffer())
-    const result = importExams(deps.db, input, { actor: 'admin-api', vault, now: deps.clock(), reminders: deps.reminders })
+    const result = importExams(deps.db, input, {
+      actor: 'admin-api',
+      vault,
+      now: deps.clock(),
+      reminders: deps.reminders,
+      dryRun,
+    })
     if (!result.ok) return rejected(c, result.errors)
     const { inserted, updated, unchanged, reminders } = result
-    return c.json({ inserted, updated, unchanged, reminders })
+    return counted(c, { inserted, updated, unchanged, reminders }, dryRun)
   })
 
   // The reminders' delivery status (see admin-reminders.ts).

@@ -295,6 +295,28 @@ describe('POST /api/v1/admin/sessions', () => {
     ])
   })
 
+  it('?dry_run=true previews: the real answer marked dryRun, nothing stored, nothing audited; a bad value is a 400', async () => {
+    const file = sessionsFile({}, { code: 'BMT-MKS-02' })
+    const preview = await web.request('/api/v1/admin/sessions?dry_run=true', {
+      method: 'POST',
+      body: file,
+      headers: { ...ADMIN_AUTH, 'Content-Type': 'text/csv' },
+    })
+    expect(preview.status).toBe(200)
+    expect(await preview.json()).toEqual({ inserted: 2, updated: 0, dryRun: true })
+    expect(core.db.select().from(bimtekSessions).all()).toEqual([])
+    expect(core.db.select().from(auditLog).all()).toEqual([])
+    expect(await (await post(file)).json()).toEqual({ inserted: 2, updated: 0 })
+
+    const bad = await web.request('/api/v1/admin/sessions?dry_run=yes', {
+      method: 'POST',
+      body: file,
+      headers: { ...ADMIN_AUTH, 'Content-Type': 'text/csv' },
+    })
+    expect(bad.status).toBe(400)
+    expect(await bad.json()).toEqual({ error: { code: 'INVALID_DRY_RUN', message: 'dry_run must be true or false' } })
+  })
+
   it('refuses a file with bad rows with 422, every bad row with its line, and stores nothing', async () => {
     const response = await post(
       sessionsFile({}, { code: 'BAD-1', capacity: '-3' }, { code: 'BAD-2', venue: 'Gedung A\nLantai 2', region: 'Medan' }),
