@@ -50,7 +50,8 @@ function provinceFilter(scope: DashboardScope, column: string): { sql: string; a
   return { sql: ` and ${column} in (${scope.provinces.map(() => '?').join(', ')})`, args: scope.provinces }
 }
 
-const dayOf = (column: string) => `(${column} + @offset) / ${DAY_MS}`
+// better-sqlite3 binds a JS number as a REAL: cast, or the division would not be a whole day.
+const dayOf = (column: string) => `(${column} + cast(@offset as integer)) / ${DAY_MS}`
 
 /** People by their current stage (the latest reached; the later row on a tie). */
 export function peoplePerStage(db: Db, scope: DashboardScope): Partial<Record<CertificationStage, number>> {
