@@ -47,8 +47,9 @@ export function knownDb(): Db {
   ) as Record<'Ani' | 'Bayu' | 'Citra' | 'Dodi' | 'Eka', number>
 
   const stage = sql.prepare('insert into certification_stages (person_id, stage, reached_at) values (?, ?, ?)')
-  const history = (id: number, stages: string[]) =>
-    stages.forEach((s, i) => stage.run(id, s, at('2026-06-01T00:00:00Z') + i * DAY))
+  const history = (id: number, stages: string[]) => {
+    for (const [i, s] of stages.entries()) stage.run(id, s, at('2026-06-01T00:00:00Z') + i * DAY)
+  }
   history(ids.Ani, ['terdaftar', 'seleksi_administrasi'])
   history(ids.Bayu, ['terdaftar', 'bimtek', 'ujian_kognitif'])
   history(ids.Citra, [
