@@ -11,9 +11,14 @@ import {
   type CertificationStage,
   certificates,
   certificationStages,
+  channelIdentities,
+  conversationStates,
   exams,
+  handoffRequests,
+  outbox,
   people,
   regions,
+  registrations,
 } from './schema.js'
 
 const OFFSET_HOURS: Record<string, number> = { 'Asia/Jakarta': 7, 'Asia/Pontianak': 7, 'Asia/Makassar': 8, 'Asia/Jayapura': 9 }
@@ -65,6 +70,19 @@ const SESSIONS = [
     in: 10,
     days: 2,
     capacity: 3,
+    tz: 'Asia/Jakarta',
+  },
+  {
+    code: 'DEMO-BMT-SBY-01',
+    region: 'R3',
+    title: 'Bimtek Sertifikasi Pekerja Sosial (kelas kecil)',
+    target: 'pekerja sosial',
+    mode: 'tatap_muka',
+    venue: 'Dinas Sosial Provinsi Jawa Timur, Jl. Gayung Kebonsari No. 56, Surabaya',
+    province: '35',
+    in: 24,
+    days: 2,
+    capacity: 2,
     tz: 'Asia/Jakarta',
   },
   {
@@ -392,9 +410,141 @@ export function loadDemoData(db: Db, now: Date, protect?: NikProtection): DemoSu
       certificateCount++
     }
 
+    loadDashboardHistory(tx as unknown as Db, now)
+
     const summary = { sessions: SESSIONS.length, people: PEOPLE.length, exams: examCount, certificates: certificateCount }
     const value = JSON.stringify({ loadedAt: now.toISOString(), ...summary })
     tx.insert(appMeta).values({ key: 'demo_dataset', value }).onConflictDoUpdate({ target: appMeta.key, set: { value } }).run()
     return summary
   })
+}
+
+/**
+ * For the console's dashboard: 36 sample participants ("Peserta Contoh", no NIK, no phone) across
+ * every region with their stages, registrations over the last four weeks (one small session full,
+ * with a waiting list), four weeks of outbox history on both channels (reminders sent, late, failed
+ * and skipped; seat offers; stage news), their chats, and requests to talk to a person. Nothing
+ * here is due: every message is already sent, failed or skipped.
+ */
+function loadDashboardHistory(tx: Db, now: Date): void {
+  const provinces = ['13', '12', '32', '36', '33', '35', '63', '61', '73', '72', '91', '81']
+  const stages: CertificationStage[] = [
+    'terdaftar',
+    'seleksi_administrasi',
+    'bimtek',
+    'ujian_kognitif',
+    'portofolio',
+    'wawancara',
+  ]
+  const sessionIds = new Map(
+    tx
+      .select({ id: bimtekSessions.id, code: bimtekSessions.code })
+      .from(bimtekSessions)
+      .all()
+      .map((s) => [s.code, s.id]),
+  )
+  // Which session each sample participant registered for, by their province's region (none: not registered).
+  const sessionOf: Record<string, string> = {
+    '13': 'DEMO-BMT-PDG-01',
+    '12': 'DEMO-BMT-PDG-01',
+    '32': 'DEMO-BMT-BDG-01',
+    '36': 'DEMO-BMT-BDG-01',
+    '35': 'DEMO-BMT-SBY-01',
+    '63': 'DEMO-BMT-BJM-01',
+    '73': 'DEMO-BMT-MKS-01',
+    '91': 'DEMO-BMT-JPR-01',
+  }
+  const taken = new Map<string, number>()
+  let key = 0
+  for (let i = 0; i < 36; i++) {
+    const province = provinces[i % provinces.length] as string
+    const timeZone = province >= '71' ? (province >= '81' ? 'Asia/Jayapura' : 'Asia/Makassar') : 'Asia/Jakarta'
+    const [person] = tx
+      .insert(people)
+      .values({ fullName: `Peserta Contoh ${String(i + 1).padStart(2, '0')}`, provinceCode: province, timeZone, isDemo: true })
+      .returning({ id: people.id })
+      .all()
+    if (!person) throw new Error('demo person not inserted')
+    // Fewer people the further along the path: a funnel that narrows.
+    const furthest = i % 3 === 0 ? 0 : Math.min(stages.length - 1, Math.floor(i / 6))
+    for (let k = 0; k <= furthest; k++) {
+      const reachedAt = new Date(now.getTime() - (furthest - k + 1) * 12 * DAY)
+      tx.insert(certificationStages)
+        .values({ personId: person.id, stage: stages[k] as CertificationStage, reachedAt, note: '[DEMO]' })
+        .run()
+    }
+
+    const sessionCode = sessionOf[province]
+    const sessionId = sessionCode ? sessionIds.get(sessionCode) : undefined
+    if (sessionCode && sessionId !== undefined) {
+      const count = taken.get(sessionCode) ?? 0
+      taken.set(sessionCode, count + 1)
+      // The small class takes two; everyone after waits.
+      const waiting = sessionCode === 'DEMO-BMT-SBY-01' && count >= 2
+      const createdAt = new Date(now.getTime() - ((i * 5) % 27) * DAY - (i % 7) * 3_600_000)
+      tx.insert(registrations)
+        .values({
+          code: `DEMO-REG-${String(i + 1).padStart(3, '0')}`,
+          sessionId,
+          personId: person.id,
+          status: waiting ? 'waitlisted' : 'confirmed',
+          waitlistedAt: waiting ? createdAt : null,
+          createdAt,
+          updatedAt: createdAt,
+        })
+        .run()
+    }
+
+    const channel = i % 3 === 1 ? 'telegram' : 'whatsapp'
+    const chatId = `demo-${channel}-${i + 1}`
+    const active = new Date(now.getTime() - (i % 20) * DAY)
+    tx.insert(conversationStates).values({ channel, chatId, updatedAt: active }).run()
+    tx.insert(channelIdentities).values({ channel, userId: chatId, chatId, personId: person.id, linkedAt: active }).run()
+
+    // About one message a day for each of the last four weeks, mostly sent.
+    for (let day = 1; day <= 28; day += 2 + (i % 3)) {
+      const dueAt = new Date(now.getTime() - day * DAY + (i % 10) * 3_600_000)
+      const roll = (i * 7 + day) % 20
+      const status = roll === 0 ? 'failed' : roll === 1 || roll === 2 ? 'skipped' : roll === 3 ? 'late' : 'sent'
+      const kind = roll === 5 ? 'seat_offer' : roll === 6 ? 'status_changed' : 'reminder'
+      tx.insert(outbox)
+        .values({
+          idempotencyKey: `demo:${key++}`,
+          channel,
+          chatId,
+          personId: person.id,
+          kind,
+          payload: JSON.stringify({ text: '[DEMO] Contoh pesan dari asisten.' }),
+          dueAt,
+          status,
+          attempts: status === 'skipped' ? 0 : 1,
+          sentAt: status === 'sent' || status === 'late' ? dueAt : null,
+          lastError:
+            status === 'failed'
+              ? '[DEMO] nomor tidak terdaftar di WhatsApp'
+              : status === 'skipped'
+                ? '[DEMO] acara sudah dimulai'
+                : null,
+          createdAt: dueAt,
+          updatedAt: dueAt,
+        })
+        .run()
+    }
+
+    if (i % 9 === 4) {
+      tx.insert(handoffRequests)
+        .values({
+          code: `DEMO-H${String(i + 1).padStart(3, '0')}`,
+          channel,
+          chatId,
+          personId: person.id,
+          name: `Peserta Contoh ${String(i + 1).padStart(2, '0')}`,
+          topic: 'jadwal',
+          question: '[DEMO] Apakah jadwal Bimtek bisa dipindah ke bulan depan?',
+          status: i % 2 === 0 ? 'open' : 'closed',
+          createdAt: new Date(now.getTime() - (i % 5) * DAY),
+        })
+        .run()
+    }
+  }
 }

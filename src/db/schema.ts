@@ -53,7 +53,12 @@ export const people = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('people_nik_hash_uq').on(t.nikHash), index('people_phone_idx').on(t.phoneE164)],
+  (t) => [
+    uniqueIndex('people_nik_hash_uq').on(t.nikHash),
+    index('people_phone_idx').on(t.phoneE164),
+    // The console scopes people by region, i.e. by the provinces a region serves.
+    index('people_province_idx').on(t.provinceCode),
+  ],
 )
 
 /** One person, many chats: each channel account a person writes from. */
@@ -87,6 +92,8 @@ export const channelIdentities = sqliteTable(
     uniqueIndex('channel_identities_user_uq').on(t.channel, t.userId),
     index('channel_identities_alt_idx').on(t.channel, t.altUserId),
     index('channel_identities_person_idx').on(t.personId),
+    // The console's dashboard finds the person (and so the region) of a chat.
+    index('channel_identities_chat_idx').on(t.channel, t.chatId),
   ],
 )
 
@@ -187,6 +194,8 @@ export const registrations = sqliteTable(
   (t) => [
     uniqueIndex('registrations_person_session_uq').on(t.sessionId, t.personId),
     index('registrations_session_status_idx').on(t.sessionId, t.status),
+    // The console's registrations per day.
+    index('registrations_created_idx').on(t.createdAt),
   ],
 )
 
@@ -328,7 +337,12 @@ export const outbox = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('outbox_due_idx').on(t.status, t.dueAt), index('outbox_person_kind_idx').on(t.personId, t.kind)],
+  (t) => [
+    index('outbox_due_idx').on(t.status, t.dueAt),
+    index('outbox_person_kind_idx').on(t.personId, t.kind),
+    // Covers the console's messages per day (by channel, kind and status) without reading the rows' payloads.
+    index('outbox_day_cover_idx').on(t.dueAt, t.channel, t.kind, t.status, t.personId),
+  ],
 )
 
 /** Proof of consent under UU 27/2022: who agreed to what text, when, and when they withdrew. */

@@ -320,7 +320,7 @@ describe('start-up trouble', () => {
     const db = new Database(temp.dbPath, { readonly: true })
     try {
       expect(db.prepare('select count(*) n from regions').get()).toEqual({ n: 6 })
-      expect(db.prepare('select count(*) n from bimtek_sessions').get()).toEqual({ n: 6 })
+      expect(db.prepare('select count(*) n from bimtek_sessions').get()).toEqual({ n: 7 })
     } finally {
       db.close()
     }

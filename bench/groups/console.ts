@@ -1,0 +1,180 @@
+/**
+ * The secretariat console at national size.
+ *
+ * A WAL file with 100,000 people (every province, two or three certification stages each), 1,000
+ * Bimtek sessions over a year around now (all six regions), 50,000 registrations, 1,000,000 outbox
+ * rows (90 days back and 10 ahead, both channels, reminders and other messages, every status),
+ * 60,000 chats and 2,000 handoffs, loaded in one transaction with prepared inserts.
+ *
+ * `console_dashboard_p95_ms`: the dashboard page (Beranda: every number, five charts drawn as SVG,
+ * their tables) through `app.request`, for all regions and for one region alternately, 40 requests
+ * after a warm-up of 4; each answer must be a page with its five charts. Goal ≤ 300 ms.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { Hono } from 'hono'
+import { PROVINCES } from '../../src/core/regions.js'
+import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js'
+import { ensureReferenceData } from '../../src/db/reference-data.js'
+import { CERTIFICATION_STAGES } from '../../src/db/schema.js'
+import { dashboardRoutes } from '../../src/web/console/dashboard.js'
+import type { ConsoleEnv, Staff } from '../../src/web/console/env.js'
+import type { BenchGroup } from '../group.js'
+
+const PEOPLE = 100_000
+const SESSIONS = 1_000
+const REGISTRATIONS = 50_000
+const OUTBOX = 1_000_000
+const CHATS = 60_000
+const HANDOFFS = 2_000
+const WARM_UP = 4
+const REQUESTS = 40
+const NOW = new Date('2026-11-23T03:00:00Z')
+const DAY = 86_400_000
+
+/** A seeded generator (mulberry32): the same data every run. */
+function seeded(seed: number) {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+  }
+}
+
+function load(db: Db): void {
+  const random = seeded(18)
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T
+  const sql = db.$client
+  const now = NOW.getTime()
+  sql.transaction(() => {
+    const person = sql.prepare('insert into people (id, full_name, province_code, created_at, updated_at) values (?, ?, ?, ?, ?)')
+    const stage = sql.prepare('insert into certification_stages (person_id, stage, reached_at, created_at) values (?, ?, ?, ?)')
+    const path = CERTIFICATION_STAGES.slice(0, 7)
+    for (let id = 1; id <= PEOPLE; id++) {
+      person.run(id, `Peserta ${id}`, pick(PROVINCES).code, now, now)
+      const reached = 1 + Math.floor(random() * 3)
+      const start = Math.floor(random() * path.length - reached)
+      for (let k = 0; k < reached; k++) {
+        stage.run(id, path[Math.max(0, start + k)], now - (200 - k * 30) * DAY, now)
+      }
+    }
+    const regions = sql.prepare('select id from regions').all() as { id: number }[]
+    const session = sql.prepare(
+      `insert into bimtek_sessions (id, code, title, target_group, region_id, mode, starts_at, ends_at, time_zone, capacity,
+         registration_opens_at, registration_closes_at, created_at, updated_at)
+       values (?, ?, ?, 'pekerja sosial', ?, 'tatap_muka', ?, ?, 'Asia/Jakarta', ?, ?, ?, ?, ?)`,
+    )
+    for (let id = 1; id <= SESSIONS; id++) {
+      const startsAt = now + Math.floor((random() - 0.5) * 365) * DAY
+      session.run(
+        id,
+        `BMT-${id}`,
+        `Bimtek ${id}`,
+        pick(regions).id,
+        startsAt,
+        startsAt + 8 * 3_600_000,
+        40 + Math.floor(random() * 80),
+        startsAt - 60 * DAY,
+        startsAt - 3 * DAY,
+        now,
+        now,
+      )
+    }
+    const registration = sql.prepare(
+      'insert into registrations (code, session_id, person_id, status, created_at, updated_at) values (?, ?, ?, ?, ?, ?)',
+    )
+    const statuses = ['confirmed', 'confirmed', 'confirmed', 'waitlisted', 'offered', 'cancelled']
+    for (let i = 0; i < REGISTRATIONS; i++) {
+      // Person i+1 in session (i mod 1000)+1: unique pairs.
+      const createdAt = now - Math.floor(random() * 120 * DAY)
+      registration.run(`REG-${i}`, (i % SESSIONS) + 1, i + 1, pick(statuses), createdAt, createdAt)
+    }
+    const outbox = sql.prepare(
+      `insert into outbox (idempotency_key, channel, chat_id, person_id, kind, payload, due_at, status, created_at, updated_at)
+       values (?, ?, ?, ?, ?, '{"text":"Pengingat Bimtek besok pukul 08.00 WIB."}', ?, ?, ?, ?)`,
+    )
+    const outcomes = ['sent', 'sent', 'sent', 'sent', 'sent', 'late', 'failed', 'skipped', 'cancelled']
+    for (let i = 0; i < OUTBOX; i++) {
+      const dueAt = now - Math.floor(random() * 90 * DAY) + (i % 10 === 0 ? 10 * DAY : 0)
+      const status = dueAt > now ? 'pending' : pick(outcomes)
+      const personId = 1 + Math.floor(random() * PEOPLE)
+      outbox.run(
+        `b:${i}`,
+        random() < 0.6 ? 'whatsapp' : 'telegram',
+        String(personId),
+        personId,
+        random() < 0.8 ? 'reminder' : 'seat_offer',
+        dueAt,
+        status,
+        now,
+        now,
+      )
+    }
+    const chat = sql.prepare('insert into conversation_states (channel, chat_id, updated_at) values (?, ?, ?)')
+    const identity = sql.prepare('insert into channel_identities (channel, user_id, chat_id, person_id) values (?, ?, ?, ?)')
+    for (let i = 0; i < CHATS; i++) {
+      const channel = i % 3 === 0 ? 'telegram' : 'whatsapp'
+      chat.run(channel, `c${i}`, now - Math.floor(random() * 120 * DAY))
+      if (i % 2 === 0) identity.run(channel, `c${i}`, `c${i}`, 1 + (i % PEOPLE))
+    }
+    const handoff = sql.prepare(
+      `insert into handoff_requests (code, channel, chat_id, person_id, name, topic, question, status)
+       values (?, 'whatsapp', ?, ?, 'x', 'jadwal', 'kapan?', ?)`,
+    )
+    for (let i = 0; i < HANDOFFS; i++) handoff.run(`H${i}`, `c${i}`, 1 + (i % PEOPLE), i % 4 === 0 ? 'open' : 'closed')
+  })()
+  sql.pragma('analyze')
+  sql.pragma('wal_checkpoint(TRUNCATE)')
+}
+
+const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.ceil(values.length * 0.95) - 1] ?? Number.NaN
+
+export const group: BenchGroup = {
+  name: 'console',
+  description: 'secretariat console: the dashboard with 100k people, 1k sessions, 50k registrations, 1M outbox rows',
+  async run() {
+    const dir = mkdtempSync(join(tmpdir(), 'kesos-bench-console-'))
+    const db = openDatabase(join(dir, 'kesos.db'))
+    try {
+      ensureReferenceData(db)
+      const started = performance.now()
+      load(db)
+      console.error(`  loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+      const admin: Staff = { id: 1, name: 'Admin', email: 'admin@example.id', role: 'admin', region: null }
+      const app = new Hono<ConsoleEnv>()
+      app.use('*', async (c, next) => {
+        c.set('staff', admin)
+        await next()
+      })
+      app.route('/admin', dashboardRoutes({ db, clock: () => NOW, render: (_c, page) => `<main>${page.body}</main>` }))
+
+      const paths = ['/admin', '/admin?region=R2']
+      const times: Record<string, number[]> = { '/admin': [], '/admin?region=R2': [] }
+      for (let i = 0; i < WARM_UP + REQUESTS; i++) {
+        const path = paths[i % paths.length] as string
+        const t0 = performance.now()
+        const res = await app.request(path)
+        const page = await res.text()
+        const ms = performance.now() - t0
+        const charts = page.match(/<svg role="img"/g)?.length ?? 0
+        if (res.status !== 200 || charts !== 5)
+          throw new Error(`${path}: status ${res.status}, ${charts} charts drawn (expected 5)`)
+        if (i >= WARM_UP) times[path]?.push(ms)
+      }
+      const all = Object.values(times).flat()
+      return {
+        console_dashboard_p95_ms: p95(all),
+        console_dashboard_all_regions_p95_ms: p95(times['/admin'] ?? []),
+        console_dashboard_one_region_p95_ms: p95(times['/admin?region=R2'] ?? []),
+      }
+    } finally {
+      closeDatabase(db)
+      rmSync(dir, { recursive: true, force: true })
+    }
+  },
+}

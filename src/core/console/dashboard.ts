@@ -1,0 +1,196 @@
+/**
+ * The dashboard (Beranda) of the secretariat console as numbers and series, for one region or all
+ * and a range of days: what the page shows as figures, charts, tables and CSV files. Every query
+ * is scoped by region in SQL (src/db/queries/console-dashboard.ts); this file gives the numbers
+ * their Indonesian names and their days.
+ */
+import type { Db } from '../../db/client.js'
+import {
+  chatsPerChannel,
+  type DashboardRegion,
+  type DashboardScope,
+  furthestStepPerRegion,
+  openHandoffs,
+  outboxPerDay,
+  peoplePerStage,
+  registrationsMade,
+  registrationsPerDay,
+  upcomingSessions,
+} from '../../db/queries/console-dashboard.js'
+import { CERTIFICATION_STAGES, type CertificationStage } from '../../db/schema.js'
+import { CHANNELS, type Channel } from '../../vocabulary/message.js'
+import { PATH, STAGE_LABEL } from '../status/stages.js'
+
+const DAY_MS = 86_400_000
+/** The console counts days in WIB, where the centre and most registrants are. */
+export const DASHBOARD_DAY_OFFSET_MS = 7 * 3_600_000
+/** Sessions drawn in the seats chart (the soonest); the totals count every upcoming one. */
+export const SEATS_CHART_SESSIONS = 12
+/** The longest range of days one page shows. */
+export const MAX_RANGE_DAYS = 366
+
+/** The funnel's steps: the path up to the certificate (Belum Kompeten and Kedaluwarsa are not steps of it). */
+export const FUNNEL_STEPS: readonly CertificationStage[] = [
+  'terdaftar',
+  'seleksi_administrasi',
+  'bimtek',
+  'ujian_kognitif',
+  'portofolio',
+  'wawancara',
+  'kompeten',
+  'sertifikat_terbit',
+]
+
+/**
+ * How far along the funnel a stage shows a person came: Belum Kompeten came through the interview
+ * but not to Kompeten; Kedaluwarsa had a certificate. Any stage outside the path counts as the
+ * first step, so a stage added later is not lost.
+ */
+const FUNNEL_RANK = Object.fromEntries(
+  CERTIFICATION_STAGES.map((stage) => {
+    if (stage === 'belum_kompeten') return [stage, FUNNEL_STEPS.indexOf('wawancara')]
+    if (stage === 'kedaluwarsa') return [stage, FUNNEL_STEPS.indexOf('sertifikat_terbit')]
+    return [stage, Math.max(0, FUNNEL_STEPS.indexOf(stage))]
+  }),
+) as Record<CertificationStage, number>
+
+export const CHANNEL_LABEL: Record<Channel, string> = { telegram: 'Telegram', whatsapp: 'WhatsApp', console: 'Terminal' }
+
+/** A calendar day (WIB) as `YYYY-MM-DD`, and back. */
+export const dayKey = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10)
+export const dayNumber = (date: Date): number => Math.floor((date.getTime() + DASHBOARD_DAY_OFFSET_MS) / DAY_MS)
+/** The first instant of a day number (WIB). */
+export const dayStart = (day: number): Date => new Date(day * DAY_MS - DASHBOARD_DAY_OFFSET_MS)
+
+/** The days shown: from `firstDay` to `lastDay`, both included (day numbers, WIB). */
+export type DayRange = { firstDay: number; lastDay: number }
+
+export type DashboardData = {
+  /** The region shown, or null for all. */
+  region: DashboardRegion | null
+  days: string[]
+  stages: { stage: CertificationStage; label: string; people: number }[]
+  registrationsThisMonth: number
+  seats: {
+    totals: { sessions: number; capacity: number; confirmed: number; offered: number; waiting: number }
+    sessions: {
+      code: string
+      title: string
+      startsAt: Date
+      timeZone: string
+      capacity: number
+      filled: number
+      waiting: number
+    }[]
+  }
+  reminders: { sent: number; failed: number; skipped: number }
+  /** Reminder outcomes per day of the range (sent includes late). */
+  reminderDays: { day: string; sent: number; failed: number; skipped: number }[]
+  chats: { channel: Channel; label: string; total: number; active: number }[]
+  openHandoffs: number
+  /** Per region (in code order; "Tanpa wilayah" last when any), people who reached each funnel step. */
+  funnel: { region: string; label: string; reached: number[] }[]
+  registrationDays: { day: string; count: number }[]
+  /** Messages sent (sent or late) per day and channel. */
+  messageDays: { day: string; counts: Record<Channel, number> }[]
+  /** The channels shown in messageDays and chats (those with anything, Telegram and WhatsApp always). */
+  channels: Channel[]
+}
+
+/** Everything the dashboard shows for `scope` over `range`, as of `now`. */
+export function loadDashboard(
+  db: Db,
+  input: { regions: readonly DashboardRegion[]; scope: DashboardScope; range: DayRange; now: Date },
+): DashboardData {
+  const { regions, scope, range, now } = input
+  const from = dayStart(range.firstDay)
+  const to = dayStart(range.lastDay + 1)
+  const dbRange = { from, to, dayOffsetMs: DASHBOARD_DAY_OFFSET_MS }
+  const days: number[] = []
+  for (let d = range.firstDay; d <= range.lastDay; d++) days.push(d)
+
+  const perStage = peoplePerStage(db, scope)
+  const stages = PATH.flat().map((stage) => ({ stage, label: STAGE_LABEL[stage].id, people: perStage[stage] ?? 0 }))
+
+  const today = new Date(now.getTime() + DASHBOARD_DAY_OFFSET_MS)
+  const monthStart = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 1) - DASHBOARD_DAY_OFFSET_MS)
+  const nextMonth = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 1, 1) - DASHBOARD_DAY_OFFSET_MS)
+
+  const upcoming = upcomingSessions(db, scope, now, SEATS_CHART_SESSIONS)
+
+  const outbox = outboxPerDay(db, scope, dbRange)
+  const reminders = { sent: 0, failed: 0, skipped: 0 }
+  const reminderByDay = new Map(days.map((d) => [d, { sent: 0, failed: 0, skipped: 0 }]))
+  const messagesByDay = new Map(days.map((d) => [d, Object.fromEntries(CHANNELS.map((c) => [c, 0])) as Record<Channel, number>]))
+  const channelsSeen = new Set<Channel>(['telegram', 'whatsapp'])
+  for (const row of outbox) {
+    const sent = row.status === 'sent' || row.status === 'late'
+    if (sent) {
+      const counts = messagesByDay.get(row.day)
+      if (counts) counts[row.channel] += row.count
+      channelsSeen.add(row.channel)
+    }
+    if (!row.reminder) continue
+    const outcome = sent ? 'sent' : row.status === 'failed' ? 'failed' : row.status === 'skipped' ? 'skipped' : undefined
+    if (!outcome) continue
+    reminders[outcome] += row.count
+    const day = reminderByDay.get(row.day)
+    if (day) day[outcome] += row.count
+  }
+
+  const chatRows = chatsPerChannel(db, scope, from)
+  for (const row of chatRows) channelsSeen.add(row.channel)
+  const channels = CHANNELS.filter((c) => channelsSeen.has(c))
+  const chats = channels.map((channel) => {
+    const row = chatRows.find((r) => r.channel === channel)
+    return { channel, label: CHANNEL_LABEL[channel], total: row?.total ?? 0, active: row?.active ?? 0 }
+  })
+
+  const registrationCounts = new Map(registrationsPerDay(db, scope, dbRange).map((r) => [r.day, r.count]))
+
+  return {
+    region: scope,
+    days: days.map(dayKey),
+    stages,
+    registrationsThisMonth: registrationsMade(db, scope, monthStart, nextMonth),
+    seats: {
+      totals: upcoming.totals,
+      sessions: upcoming.first.map((s) => ({
+        code: s.code,
+        title: s.title,
+        startsAt: s.startsAt,
+        timeZone: s.timeZone,
+        capacity: s.capacity,
+        filled: s.confirmed + s.offered,
+        waiting: s.waiting,
+      })),
+    },
+    reminders,
+    reminderDays: days.map((d) => ({ day: dayKey(d), ...(reminderByDay.get(d) ?? { sent: 0, failed: 0, skipped: 0 }) })),
+    chats,
+    openHandoffs: openHandoffs(db, scope),
+    funnel: funnelOf(furthestStepPerRegion(db, regions, scope, FUNNEL_RANK), scope ? [scope] : regions),
+    registrationDays: days.map((d) => ({ day: dayKey(d), count: registrationCounts.get(d) ?? 0 })),
+    messageDays: days.map((d) => ({ day: dayKey(d), counts: messagesByDay.get(d) as Record<Channel, number> })),
+    channels,
+  }
+}
+
+/** People who reached each step, per region: everyone whose furthest step is that one or later. */
+function funnelOf(
+  rows: { region: string | null; step: number; people: number }[],
+  shown: readonly DashboardRegion[],
+): DashboardData['funnel'] {
+  const lines = shown.map((r) => ({
+    region: r.code,
+    label: `${r.code} ${r.name.replace(/^BBPPKS /, '')}`,
+    reached: FUNNEL_STEPS.map(() => 0),
+  }))
+  const unplaced = { region: '-', label: 'Tanpa wilayah', reached: FUNNEL_STEPS.map(() => 0) }
+  for (const row of rows) {
+    const line = lines.find((l) => l.region === row.region) ?? unplaced
+    for (let step = 0; step <= row.step && step < FUNNEL_STEPS.length; step++)
+      line.reached[step] = (line.reached[step] ?? 0) + row.people
+  }
+  return unplaced.reached[0] ? [...lines, unplaced] : lines
+}
