@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import pino from 'pino'
 import type { Core } from '../../src/bootstrap.js'
+import type { ConnectionState } from '../../src/bots/whatsapp/connection.js'
 import { addStaff, type StaffInput } from '../../src/core/console/staff-accounts.js'
 import { createSecretBox, STAFF_TOTP_PURPOSE } from '../../src/core/privacy/data-key.js'
 import { createWebApp } from '../../src/web/app.js'
@@ -14,7 +15,13 @@ import { fakeClock, testCore } from '../support/core.js'
 export const PASSWORD = 'kuda-laut-berenang-7'
 export const ORIGIN = 'http://localhost'
 
-export type ConsoleFixtureOptions = { production?: boolean; core?: Core; clock?: ReturnType<typeof fakeClock>; key?: Buffer }
+export type ConsoleFixtureOptions = {
+  production?: boolean
+  core?: Core
+  clock?: ReturnType<typeof fakeClock>
+  key?: Buffer
+  whatsappState?: () => ConnectionState | undefined
+}
 
 /** The app, its core and clock, the log lines, and `addAccount` to make staff with PASSWORD set. */
 export function consoleFixture(options: ConsoleFixtureOptions = {}) {
@@ -32,7 +39,7 @@ export function consoleFixture(options: ConsoleFixtureOptions = {}) {
     checkDatabase: () => undefined,
     proxy: { header: 'x-real-ip' },
     console: { db: core.db, totpBox, production: options.production ?? false },
-    whatsappState: () => undefined,
+    whatsappState: options.whatsappState ?? (() => undefined),
   })
   return {
     app,
