@@ -198,9 +198,12 @@ const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOS
       { url },
       `no staff account yet: create the first admin within ${FIRST_ADMIN_LINK_HOURS} hour at this one-time link`,
     )
-    process.stdout.write(
-      `\nKonsol sekretariat: buat akun admin pertama (tautan sekali pakai, berlaku ${FIRST_ADMIN_LINK_HOURS} jam):\n  ${url}\n\n`,
-    )
+    // A person at a terminal gets it as a plain line too; a log reader (stdout not a terminal) keeps JSON lines only.
+    if (process.stdout.isTTY) {
+      process.stdout.write(
+        `\nKonsol sekretariat: buat akun admin pertama (tautan sekali pakai, berlaku ${FIRST_ADMIN_LINK_HOURS} jam):\n  ${url}\n\n`,
+      )
+    }
   }
 })
 
