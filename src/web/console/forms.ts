@@ -102,9 +102,12 @@ export function formCookie(production: boolean) {
   }
 }
 
-/** Where to go after signing in: `next` when it is a path of this site, else the console's home. */
+/**
+ * Where to go after signing in: `next` when it is a path of this site, else the console's home. Read
+ * as a browser reads it (WHATWG URL: `//host`, `/\\host`, `https:…` and `javascript:…` lead elsewhere).
+ */
 export function safeNext(next: string | undefined): string {
-  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/admin'
+  if (!next) return '/admin'
   try {
     const url = new URL(next, 'http://console.invalid')
     if (url.origin !== 'http://console.invalid') return '/admin'
