@@ -95,8 +95,6 @@ const showQr = pairingQrShower({
   terminal: process.stdout.isTTY === true,
   write: (text) => process.stdout.write(text),
   logger,
-  // The console's WhatsApp page (for admin accounts) shows it.
-  adminPage: true,
 })
 /** Keeps /healthz current and shows each new pairing QR (drawn on a terminal, else a log entry says where). */
 function showWhatsAppState(state: ConnectionState) {
