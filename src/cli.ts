@@ -11,6 +11,7 @@ import { rotateKeysCommand } from './cli/keys.js'
 import { dueRemindersCommand, planRemindersCommand, sendRemindersCommand } from './cli/reminders.js'
 import { retentionRunCommand } from './cli/retention.js'
 import { importSessionsCommand, listSessionsCommand, sessionRegistrationsCommand } from './cli/sessions.js'
+import { addStaffCommand, disableStaffCommand, listStaffCommand, resetStaffCommand } from './cli/staff.js'
 import { importStatusCommand, statusShowCommand } from './cli/status.js'
 import { type Config, loadConfigOrExit } from './config.js'
 import { formatDate } from './core/text/dates.js'
@@ -45,6 +46,12 @@ const USAGE = `Pemakaian: npm run cli -- <perintah>
   telegram set-webhook              daftarkan PUBLIC_BASE_URL/telegram/webhook ke Telegram (mode webhook)
   telegram delete-webhook           hapus webhook (untuk kembali ke long polling)
   telegram info                     identitas bot dan status webhook menurut Telegram
+  staff add EMAIL --name NAMA --role admin|regional|viewer [--region R1…R6] [--password-stdin]
+                                    akun konsol sekretariat (/admin): mencetak tautan sekali pakai untuk menyetel
+                                    kata sandi (berlaku 24 jam); --password-stdin: kata sandi dari stdin
+  staff list                        akun konsol: peran, wilayah, status
+  staff disable EMAIL               nonaktifkan akun dan akhiri sesinya
+  staff reset EMAIL                 tautan baru untuk menyetel kata sandi; sesi akun diakhiri
   keys rotate                       setelah DATA_ENCRYPTION_KEY diganti (kunci lama di DATA_ENCRYPTION_KEY_PREVIOUS):
                                     enkripsi ulang semua data dengan kunci baru (sekaligus; aman diulang)
 `
@@ -91,6 +98,10 @@ const commands: Record<string, Command> = {
   'sessions registrations': sessionRegistrationsCommand,
   'retention run': retentionRunCommand,
   'keys rotate': rotateKeysCommand,
+  'staff add': addStaffCommand,
+  'staff list': listStaffCommand,
+  'staff disable': disableStaffCommand,
+  'staff reset': resetStaffCommand,
   'telegram set-webhook': async (_db, _args, config) => {
     const api = telegramApi(config)
     if (!api) return 2

@@ -12,14 +12,16 @@ import type { ConnectionState } from './bots/whatsapp/connection.js'
 import { pairingQrShower } from './bots/whatsapp/pairing-qr.js'
 import { DEV_CERT_SIGNING_KEY, loadConfigOrExit } from './config.js'
 import { createLookupAudit } from './core/certificates/lookup-audit.js'
+import { FIRST_ADMIN_LINK_HOURS, firstAdminLink, setPasswordUrl } from './core/console/staff-accounts.js'
 import { runHousekeeping } from './core/housekeeping.js'
 import { type ChannelSender, createOutbox } from './core/outbox.js'
+import { createSecretBox, STAFF_TOTP_PURPOSE } from './core/privacy/data-key.js'
 import { runRetention } from './core/privacy/retention.js'
 import { expireSeatOffers } from './core/registration/seat-offers.js'
 import { closeDatabase } from './db/client.js'
 import { createLogger } from './logger.js'
 import { startScheduler } from './scheduler.js'
-import { outboxSettingsOf, reminderSettingsOf, retentionPeriodsOf, trustedProxyOf } from './settings.js'
+import { consoleBaseUrl, outboxSettingsOf, reminderSettingsOf, retentionPeriodsOf, trustedProxyOf } from './settings.js'
 import { VERSION } from './version.js'
 import { type ChannelStatus, createWebApp } from './web/app.js'
 
@@ -28,7 +30,7 @@ const config = loadConfigOrExit()
 const clock = () => new Date()
 const logger = createLogger({ level: config.LOG_LEVEL })
 // One-time codes go out over WhatsApp: offered only while that channel is connected.
-const { db, engine, demo, vault, authBox, blocking } = openCoreOrExit(config, logger, clock, {
+const { db, engine, demo, vault, keys, authBox, blocking } = openCoreOrExit(config, logger, clock, {
   codeChannelReady: () => whatsappChannel?.state().status === 'open',
 })
 if (demo) {
@@ -88,13 +90,11 @@ async function loadWhatsApp(): Promise<WhatsAppChannel> {
   return whatsappChannel
 }
 if (!whatsapp) logger.info('WhatsApp off: set WHATSAPP_ENABLED=true')
-if (whatsapp && !config.ADMIN_TOKEN) logger.warn('ADMIN_TOKEN is not set: /admin/whatsapp is disabled; pair from the terminal QR')
 
 const showQr = pairingQrShower({
   terminal: process.stdout.isTTY === true,
   write: (text) => process.stdout.write(text),
   logger,
-  adminPage: Boolean(config.ADMIN_TOKEN),
 })
 /** Keeps /healthz current and shows each new pairing QR (drawn on a terminal, else a log entry says where). */
 function showWhatsAppState(state: ConnectionState) {
@@ -152,6 +152,11 @@ if (config.CERT_SIGNING_KEY === DEV_CERT_SIGNING_KEY) {
   )
 }
 
+const production = config.NODE_ENV === 'production'
+// Outside production, a database without staff gets a one-time link for the first admin, printed
+// once the server listens (docs/console.md): a newcomer is in the console in one click.
+const firstAdmin = production ? undefined : firstAdminLink(db, clock())
+
 const app = createWebApp({
   version: VERSION,
   logger,
@@ -160,6 +165,12 @@ const app = createWebApp({
   checkDatabase: () => db.$client.prepare('select 1').get(),
   proxy: trustedProxyOf(config),
   admin: { db, vault, reminders: reminderSettingsOf(config) },
+  console: {
+    db,
+    totpBox: createSecretBox(keys, STAFF_TOTP_PURPOSE),
+    production,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+  },
   verify: {
     db,
     signingKey: config.CERT_SIGNING_KEY,
@@ -177,8 +188,21 @@ const app = createWebApp({
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info: AddressInfo) => {
   logger.info(
     { port: info.port, version: VERSION },
-    `kesos-assistant listening on http://localhost:${info.port} (health: /healthz, certificate verification: /verifikasi)`,
+    `kesos-assistant listening on http://localhost:${info.port} (health: /healthz, certificate verification: /verifikasi, console: /admin)`,
   )
+  if (firstAdmin) {
+    const url = setPasswordUrl(consoleBaseUrl(config, info.port), firstAdmin)
+    logger.warn(
+      { url },
+      `no staff account yet: create the first admin within ${FIRST_ADMIN_LINK_HOURS} hour at this one-time link`,
+    )
+    // A person at a terminal gets it as a plain line too; a log reader (stdout not a terminal) keeps JSON lines only.
+    if (process.stdout.isTTY) {
+      process.stdout.write(
+        `\nKonsol sekretariat: buat akun admin pertama (tautan sekali pakai, berlaku ${FIRST_ADMIN_LINK_HOURS} jam):\n  ${url}\n\n`,
+      )
+    }
+  }
 })
 
 server.on('error', (error: NodeJS.ErrnoException) => {

@@ -11,3 +11,5 @@ export const PACKAGE_JSON = here('../package.json')
 export const MIGRATIONS_FOLDER = here('../migrations')
 /** Copied beside the built code by the build. */
 export const VERIFY_CSS = here('./web/verify.css')
+/** The secretariat console's stylesheet, copied beside the built code by the build. */
+export const CONSOLE_CSS = here('./web/console/console.css')

@@ -52,3 +52,11 @@ export function trustedProxyOf(config: Config): TrustedProxy | undefined {
   if (config.TRUST_PROXY_HEADER === 'x-real-ip') return { header: 'x-real-ip' }
   return { header: 'x-forwarded-for', hops: config.TRUST_PROXY_HOPS ?? 1 }
 }
+
+/**
+ * Where the console's one-time links point: PUBLIC_BASE_URL (always set in production), else this
+ * machine on `port` (the configured one, or the one the server got).
+ */
+export function consoleBaseUrl(config: Pick<Config, 'PUBLIC_BASE_URL' | 'PORT'>, port = config.PORT): string {
+  return config.PUBLIC_BASE_URL ?? `http://localhost:${port}`
+}

@@ -14,15 +14,16 @@ export function rotateKeysCommand(db: Db, _args: string[], _config: Config, cloc
     process.stderr.write(`${error.message}: tidak ada yang diubah. Periksa kedua kunci itu.\n`)
     return 1
   }
-  const { people, certificates, certificatesUnlinked, whatsapp } = result
-  if (people + certificates + certificatesUnlinked + whatsapp === 0) {
+  const { people, certificates, certificatesUnlinked, whatsapp, staffTotp } = result
+  if (people + certificates + certificatesUnlinked + whatsapp + staffTotp === 0) {
     process.stdout.write('Tidak ada yang perlu diubah: semua data sudah dienkripsi dengan DATA_ENCRYPTION_KEY.\n')
   } else {
     process.stdout.write(
       'Semua data kini dienkripsi dengan DATA_ENCRYPTION_KEY:\n' +
         `  ${people} NIK orang dienkripsi ulang\n` +
         `  ${certificates} sertifikat: kunci pencarian NIK dibuat ulang\n` +
-        `  ${whatsapp} nilai sesi WhatsApp dienkripsi ulang\n`,
+        `  ${whatsapp} nilai sesi WhatsApp dienkripsi ulang\n` +
+        `  ${staffTotp} kunci verifikasi dua langkah staf dienkripsi ulang\n`,
     )
     if (certificatesUnlinked > 0) {
       process.stdout.write(

@@ -9,6 +9,7 @@ import { sql } from 'drizzle-orm'
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { EXAM_KINDS } from '../vocabulary/events.js'
 import { CHANNELS, LANGUAGES } from '../vocabulary/message.js'
+import { REGION_CODES, STAFF_ROLES, STAFF_STATUSES } from '../vocabulary/staff.js'
 
 const createdAt = () => integer('created_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`)
 const updatedAt = () => integer('updated_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`)
@@ -479,4 +480,84 @@ export const nameChecks = sqliteTable(
     count: integer('count').notNull(),
   },
   (t) => [primaryKey({ columns: [t.number, t.day] })],
+)
+
+/**
+ * The secretariat's staff accounts for the console (docs/console.md). The e-mail is kept in lower
+ * case, so it is unique whatever case it is typed in; a `regional` account has its region, the
+ * others none. No password hash until the one-time link is used; the TOTP secret is sealed with a
+ * subkey of DATA_ENCRYPTION_KEY and counts only once `totp_enabled_at` is set (enrolment confirmed).
+ */
+export const staff = sqliteTable(
+  'staff',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    email: text('email').notNull(),
+    role: text('role', { enum: STAFF_ROLES }).notNull(),
+    region: text('region', { enum: REGION_CODES }),
+    status: text('status', { enum: STAFF_STATUSES }).notNull().default('active'),
+    /** argon2id, PHC string. */
+    passwordHash: text('password_hash'),
+    totpSecret: text('totp_secret'),
+    totpEnabledAt: integer('totp_enabled_at', { mode: 'timestamp_ms' }),
+    /** The time step of the last TOTP code accepted: a code is good once. */
+    totpLastStep: integer('totp_last_step'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('staff_email_uq').on(t.email),
+    check('staff_email_lower', sql`${t.email} = lower(${t.email})`),
+    check('staff_region_role', sql`(${t.role} = 'regional') = (${t.region} is not null)`),
+  ],
+)
+
+/**
+ * Signed-in console sessions. The cookie holds a random id; only its SHA-256 is kept here, so a
+ * copy of the database signs nobody in. A session unused for 30 minutes is over.
+ */
+export const staffSessions = sqliteTable(
+  'staff_sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    staffId: integer('staff_id')
+      .notNull()
+      .references(() => staff.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    lastSeenAt: integer('last_seen_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('staff_sessions_staff_idx').on(t.staffId)],
+)
+
+/**
+ * One-time links to set a password: an invitation or a reset (for a staff member), or the first
+ * admin's (no account yet: the page asks for the name and e-mail). Only the SHA-256 of the token.
+ */
+export const staffLinks = sqliteTable(
+  'staff_links',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    tokenHash: text('token_hash').notNull().unique(),
+    purpose: text('purpose', { enum: ['invite', 'reset', 'first-admin'] }).notNull(),
+    staffId: integer('staff_id').references(() => staff.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+    usedAt: integer('used_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('staff_links_staff_idx').on(t.staffId)],
+)
+
+/**
+ * Failed console sign-ins, per subject ("account:<e-mail>" or "client:<address>"), counted over a
+ * window to throttle guessing; kept in the database so a restart does not reset the count.
+ */
+export const signInFailures = sqliteTable(
+  'sign_in_failures',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    subject: text('subject').notNull(),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('sign_in_failures_subject_idx').on(t.subject, t.at)],
 )

@@ -1,4 +1,4 @@
-/** The HTTP front: health, the Telegram webhook, the admin pages and API, certificate verification. */
+/** The HTTP front: health, the Telegram webhook, the secretariat console and admin API, certificate verification. */
 import { type Context, Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { Logger } from 'pino'
@@ -9,13 +9,13 @@ import type { ReminderSettings } from '../core/reminders/settings.js'
 import type { Db } from '../db/client.js'
 import { adminApi } from './admin-api.js'
 import { adminActor, adminAuth } from './admin-auth.js'
+import { type ConsoleDeps, consoleApp } from './console/console-app.js'
 import type { TrustedProxy } from './rate-limit.js'
-import { API_SECURITY, PAGE_SECURITY, type SecuredPath, securityHeadersFor } from './security-headers.js'
-import { verifyStylesheet } from './static.js'
+import { API_SECURITY, CONSOLE_SECURITY, PAGE_SECURITY, type SecuredPath, securityHeadersFor } from './security-headers.js'
+import { consoleStylesheet, verifyStylesheet } from './static.js'
 import { verifyApi } from './verify-api.js'
 import type { VerifyDeps } from './verify-lookup.js'
 import { unavailablePage, verifyPages } from './verify-page.js'
-import { whatsappAdmin } from './whatsapp-admin.js'
 
 export type ChannelStatus = 'on' | 'off' | 'connecting' | 'pairing' | 'error'
 
@@ -30,12 +30,14 @@ export type WebDeps = {
   checkDatabase: () => void
   /** The Telegram webhook, when Telegram runs in webhook mode. */
   telegramWebhook?: (c: Context) => Promise<Response>
-  /** ADMIN_TOKEN: without it the admin routes answer 503 ADMIN_DISABLED. */
+  /** ADMIN_TOKEN: without it the admin API (/api/v1/admin/*) answers 503 ADMIN_DISABLED. */
   adminToken?: string
   /** TRUST_PROXY_HEADER / TRUST_PROXY_HOPS: who a client is behind a reverse proxy (rate limits, audit). */
   proxy?: TrustedProxy | undefined
-  /** The WhatsApp connection's live state, when WhatsApp is on. */
+  /** The WhatsApp connection's live state, when WhatsApp is on (shown on /admin/whatsapp). */
   whatsappState?: () => ConnectionState | undefined
+  /** The secretariat console at /admin (staff sign-in); without it /admin is absent. */
+  console?: Pick<ConsoleDeps, 'db' | 'totpBox' | 'production' | 'publicBaseUrl'>
   /** The admin API (/api/v1/admin/sessions…); without it those routes are absent. */
   admin?: {
     db: Db
@@ -63,11 +65,10 @@ export function createWebApp(deps: WebDeps) {
 
   if (deps.telegramWebhook) app.post('/telegram/webhook', deps.telegramWebhook)
 
-  // One guard for both prefixes, so wrong tokens are counted together.
-  const guard = adminAuth({ token: deps.adminToken, logger: deps.logger, now: () => deps.clock().getTime(), proxy: deps.proxy })
-  app.use('/admin/*', guard)
-  app.use('/api/v1/admin/*', guard)
-  app.route('/admin/whatsapp', whatsappAdmin({ state: deps.whatsappState ?? (() => undefined) }))
+  app.use(
+    '/api/v1/admin/*',
+    adminAuth({ token: deps.adminToken, logger: deps.logger, now: () => deps.clock().getTime(), proxy: deps.proxy }),
+  )
   if (deps.admin && deps.adminToken)
     app.route(
       '/api/v1/admin',
@@ -76,6 +77,20 @@ export function createWebApp(deps: WebDeps) {
 
   /** Paths whose every answer carries security headers, not found and errors included. */
   const secured: SecuredPath[] = []
+  if (deps.console) {
+    app.route('/', consoleStylesheet().app)
+    app.route(
+      '/admin',
+      consoleApp({
+        ...deps.console,
+        clock: deps.clock,
+        logger: deps.logger,
+        proxy: deps.proxy,
+        ...(deps.whatsappState && { whatsappState: deps.whatsappState }),
+      }),
+    )
+    secured.push({ prefix: '/admin', headers: CONSOLE_SECURITY })
+  }
   /** The verification page's answer to a failure, for a reader in a browser (not JSON). */
   let pageFailure: ((c: Context) => Promise<Response>) | undefined
   if (deps.verify) {

@@ -42,6 +42,9 @@ export const PAGE_SECURITY: HeaderRecord = Object.freeze({
   ...COMMON,
 })
 
+/** The secretariat console: the page's policy, and never kept by a cache (personal data, per-session forms). */
+export const CONSOLE_SECURITY: HeaderRecord = Object.freeze({ ...PAGE_SECURITY, 'cache-control': 'no-store' })
+
 /** A path and everything under it, as Hono's `/path/*` matches: `/path`, `/path/`, `/path/…`. */
 export type SecuredPath = { prefix: string; headers: HeaderRecord }
 

@@ -1,23 +1,25 @@
 /**
- * The verification page's stylesheet, served from this origin so the page's CSP needs no inline
- * style. Its address carries a hash of the content (`/assets/verify.css?v=…`), so browsers may keep
- * it for a year and still fetch a changed one at once.
+ * Stylesheets served from this origin, so the pages' CSP needs no inline style. Each address
+ * carries a hash of the content (`/assets/verify.css?v=…`), so browsers may keep it for a year and
+ * still fetch a changed one at once.
  */
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { Hono } from 'hono'
-import { VERIFY_CSS } from '../project-files.js'
+import { CONSOLE_CSS, VERIFY_CSS } from '../project-files.js'
 
 export const STYLESHEET_PATH = '/assets/verify.css'
+export const CONSOLE_STYLESHEET_PATH = '/assets/console.css'
 
 const FAVICON =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0b5394"/><path d="M9 17l5 5 9-11" stroke="#fff" stroke-width="4" fill="none" stroke-linecap="round" stroke-linejoin="round"/></svg>'
 
-export function verifyStylesheet() {
-  const css = readFileSync(VERIFY_CSS, 'utf8')
+/** The stylesheet in `file`, served at `path` (long cache for the hashed address): its `href` and route. */
+export function hashedStylesheet(path: string, file: string) {
+  const css = readFileSync(file, 'utf8')
   const version = createHash('sha256').update(css).digest('hex').slice(0, 12)
   const app = new Hono()
-  app.get(STYLESHEET_PATH, (c) => {
+  app.get(path, (c) => {
     c.header('Content-Type', 'text/css; charset=utf-8')
     c.header('X-Content-Type-Options', 'nosniff')
     c.header('ETag', `"${version}"`)
@@ -25,11 +27,25 @@ export function verifyStylesheet() {
     if (c.req.header('If-None-Match') === `"${version}"`) return c.body(null, 304)
     return c.body(css)
   })
+  return { href: `${path}?v=${version}`, app }
+}
+
+/** The verification page's stylesheet, and the favicon. */
+export function verifyStylesheet() {
+  const stylesheet = hashedStylesheet(STYLESHEET_PATH, VERIFY_CSS)
   // Browsers ask for /favicon.ico on every visit: a small icon from this origin (allowed by the CSP).
-  app.get('/favicon.ico', (c) => {
+  stylesheet.app.get('/favicon.ico', (c) => {
     c.header('Content-Type', 'image/svg+xml')
     c.header('Cache-Control', 'public, max-age=86400')
     return c.body(FAVICON)
   })
-  return { href: `${STYLESHEET_PATH}?v=${version}`, app }
+  return stylesheet
+}
+
+let consoleSheet: ReturnType<typeof hashedStylesheet> | undefined
+
+/** The console's stylesheet (read once, on first use). */
+export function consoleStylesheet() {
+  consoleSheet ??= hashedStylesheet(CONSOLE_STYLESHEET_PATH, CONSOLE_CSS)
+  return consoleSheet
 }

@@ -1,12 +1,14 @@
 /**
- * /admin/whatsapp: the WhatsApp connection for the secretariat: its state, the QR to scan (or
- * the pairing code) while the number is not paired, refreshed as Baileys rotates it, and why the
- * connection last closed. /admin/whatsapp/state is the same as JSON.
+ * /admin/whatsapp (console, `admin` only): the WhatsApp connection for the secretariat: its state,
+ * the QR to scan (or the pairing code) while the number is not paired, refreshed as Baileys rotates
+ * it, and why the connection last closed. /admin/whatsapp/state is the same as JSON.
  */
 import { Hono } from 'hono'
-import { html, raw } from 'hono/html'
 import type { ConnectionState } from '../bots/whatsapp/connection.js'
 import { formatLocalDateTime } from '../core/regions.js'
+import type { ConsoleEnv } from './console/env.js'
+import { consoleLayout } from './console/layout.js'
+import { Html, html } from './html.js'
 
 export type WhatsAppAdminDeps = {
   /** The live state, or undefined when WhatsApp is switched off. */
@@ -39,7 +41,7 @@ const REASON_TEXT: Record<number, string> = {
 const when = (date: Date) => formatLocalDateTime(date, 'Asia/Jakarta')
 
 export function whatsappAdmin(deps: WhatsAppAdminDeps) {
-  const app = new Hono()
+  const app = new Hono<ConsoleEnv>()
 
   app.get('/state', (c) => {
     const state = deps.state()
@@ -50,71 +52,47 @@ export function whatsappAdmin(deps: WhatsAppAdminDeps) {
 
   app.get('/', async (c) => {
     const state = deps.state()
-    c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'")
-    c.header('X-Content-Type-Options', 'nosniff')
-    c.header('Referrer-Policy', 'no-referrer')
     const waiting = !state || ['connecting', 'pairing', 'reconnecting'].includes(state.status)
+    // Reloads itself while the QR rotates (a header: the CSP allows no script).
+    c.header('Refresh', String(waiting ? 5 : 30))
     // qrcode is loaded the first time a QR is shown: most starts never pair.
     const qrSvg = state?.qr
       ? await (await import('qrcode')).default.toString(state.qr, { type: 'svg', margin: 2, width: 280 })
       : undefined
-    return c.html(html`<!doctype html>
-<html lang="id">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="refresh" content="${waiting ? 5 : 30}">
-<title>WhatsApp: ${state ? STATUS_TEXT[state.status] : 'mati'}</title>
-<style>
-body{font-family:system-ui,sans-serif;max-width:36rem;margin:1.5rem auto;padding:0 1rem;line-height:1.5;color:#1b1b1b}
-.status{font-size:1.25rem;font-weight:600;padding:.75rem 1rem;border-radius:.5rem;background:#eef3f8}
-.open{background:#e3f4e6}.failed,.replaced{background:#fde8e8}
-.code{font-size:2rem;letter-spacing:.3rem;font-family:ui-monospace,monospace;font-weight:700}
-.qr svg{width:280px;height:280px;background:#fff}
-dt{font-weight:600}small{color:#555}
-</style>
-</head>
-<body>
-<h1>WhatsApp</h1>
-${
-  state
-    ? html`<p class="status ${state.status}" role="status">${STATUS_TEXT[state.status]}</p>
+    const body = html`${
+      state
+        ? html`<p class="status ${state.status}" role="status">${STATUS_TEXT[state.status]}</p>
 <dl>
 <dt>Sejak</dt><dd>${when(state.since)}</dd>
-${state.retryAt ? html`<dt>Percobaan berikutnya</dt><dd>${when(state.retryAt)}</dd>` : ''}
+${state.retryAt && html`<dt>Percobaan berikutnya</dt><dd>${when(state.retryAt)}</dd>`}
 ${
-  state.lastDisconnect
-    ? html`<dt>Terakhir terputus</dt><dd>${when(state.lastDisconnect.at)}: ${
-        (state.lastDisconnect.code !== undefined && REASON_TEXT[state.lastDisconnect.code]) || state.lastDisconnect.reason
-      }${state.lastDisconnect.code !== undefined ? ` (kode ${state.lastDisconnect.code})` : ''}</dd>`
-    : ''
+  state.lastDisconnect &&
+  html`<dt>Terakhir terputus</dt><dd>${when(state.lastDisconnect.at)}: ${
+    (state.lastDisconnect.code !== undefined && REASON_TEXT[state.lastDisconnect.code]) || state.lastDisconnect.reason
+  }${state.lastDisconnect.code !== undefined ? ` (kode ${state.lastDisconnect.code})` : ''}</dd>`
 }
 </dl>
 ${
-  qrSvg
-    ? html`<h2>Tautkan nomor</h2>
+  qrSvg &&
+  html`<h2>Tautkan nomor</h2>
 <p>Di ponsel: WhatsApp → <b>Perangkat tertaut</b> → <b>Tautkan perangkat</b>, lalu pindai kode ini. Kode berganti setiap
 sekitar 20 detik; halaman ini memuat ulang sendiri.</p>
-<div class="qr" aria-label="Kode QR untuk menautkan WhatsApp">${raw(qrSvg)}</div>`
-    : ''
+<div class="qr" role="img" aria-label="Kode QR untuk menautkan WhatsApp">${new Html(qrSvg)}</div>`
 }
 ${
-  state.pairingCode
-    ? html`<h2>Tautkan dengan kode</h2>
+  state.pairingCode &&
+  html`<h2>Tautkan dengan kode</h2>
 <p>Di ponsel: WhatsApp → <b>Perangkat tertaut</b> → <b>Tautkan perangkat</b> → <b>Tautkan dengan nomor telepon</b>, lalu masukkan:</p>
 <p class="code">${state.pairingCode}</p>`
-    : ''
 }
 ${
-  state.status === 'replaced' || state.status === 'failed'
-    ? html`<p>Asisten tidak menyambung ulang sendiri. Periksa alasannya di atas, lalu mulai ulang asisten.</p>`
-    : ''
+  (state.status === 'replaced' || state.status === 'failed') &&
+  html`<p>Asisten tidak menyambung ulang sendiri. Periksa alasannya di atas, lalu mulai ulang asisten.</p>`
 }`
-    : html`<p class="status">Mati. Setel <code>WHATSAPP_ENABLED=true</code> lalu mulai ulang asisten.</p>`
-}
-<p><small>Halaman ini memuat ulang setiap ${waiting ? 5 : 30} detik.</small></p>
-</body>
-</html>`)
+        : html`<p class="status">Mati. Setel <code>WHATSAPP_ENABLED=true</code> lalu mulai ulang asisten.</p>`
+    }
+<p><small>Halaman ini memuat ulang setiap ${waiting ? 5 : 30} detik.</small></p>`
+    return c.html(consoleLayout(c, { title: 'WhatsApp', active: 'whatsapp', body }))
   })
 
   return app

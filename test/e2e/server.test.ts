@@ -36,6 +36,34 @@ async function stop(server: Running, signal: NodeJS.Signals = 'SIGTERM') {
   return server.exited(10_000)
 }
 
+/**
+ * Creates the first admin through the one-time link the server logged, as a browser would (the
+ * form's cookie and token, posted from the server's origin); returns the session's Cookie header.
+ */
+async function firstAdminSession(server: Running, port: number): Promise<string> {
+  const link = (await server.waitForStdout(/"url":"http:\/\/localhost:\d+(\/admin\/setel-sandi\?token=[A-Za-z0-9_-]+)"/))[1] ?? ''
+  const origin = `http://127.0.0.1:${port}`
+  const form = await fetch(`${origin}${link}`)
+  const formCookie = (form.headers.getSetCookie()[0] ?? '').split(';')[0] ?? ''
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? ''
+  const password = 'kata-sandi-admin-pertama'
+  const done = await fetch(`${origin}/admin/setel-sandi`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { Cookie: formCookie, Origin: origin },
+    body: new URLSearchParams({
+      _csrf: csrf,
+      token: new URL(link, origin).searchParams.get('token') ?? '',
+      name: 'Admin',
+      email: 'admin@e2e.test',
+      password,
+      confirm: password,
+    }),
+  })
+  expect(done.status).toBe(303)
+  return (done.headers.getSetCookie().find((cookie) => cookie.startsWith('kesos_console=')) ?? '').split(';')[0] ?? ''
+}
+
 function health(port: number) {
   return fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(5_000) })
 }
@@ -205,12 +233,16 @@ describe('server with WhatsApp on', () => {
     const body = (await (await health(port)).json()) as { channels: Record<string, string> }
     expect(body.channels.whatsapp).toBe('connecting')
 
+    // The page is the console's now: without a session, the sign-in page; ADMIN_TOKEN does not open it.
     const page = `http://127.0.0.1:${port}/admin/whatsapp`
-    expect((await fetch(page)).status).toBe(401)
-    const state = await fetch(`${page}/state`, { headers: { Authorization: `Bearer ${token}` } })
+    const anonymous = await fetch(page, { redirect: 'manual', headers: { Authorization: `Bearer ${token}` } })
+    expect(anonymous.status).toBe(303)
+    expect(anonymous.headers.get('location')).toMatch(/^\/admin\/login/)
+    const headers = { Cookie: await firstAdminSession(server, port) }
+    const state = await fetch(`${page}/state`, { headers })
     expect(state.status).toBe(200)
     expect(await state.json()).toMatchObject({ enabled: true, status: 'reconnecting', lastDisconnect: { code: 408 } })
-    const html = await (await fetch(page, { headers: { Authorization: `Bearer ${token}` } })).text()
+    const html = await (await fetch(page, { headers })).text()
     expect(html).toContain('Terputus: menghubungkan ulang')
     expect(html).toContain('koneksi terputus atau habis waktu')
 

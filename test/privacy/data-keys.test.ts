@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
-import { createSecretBox, WHATSAPP_AUTH_PURPOSE } from '../../src/core/privacy/data-key.js'
+import { createSecretBox, STAFF_TOTP_PURPOSE, WHATSAPP_AUTH_PURPOSE } from '../../src/core/privacy/data-key.js'
 import { RotationError, rotateDataKeys } from '../../src/core/privacy/key-rotation.js'
 import { createNikVault, NIK_ENCRYPTION_PURPOSE } from '../../src/core/privacy/nik-vault.js'
 import { closeDatabase, openDatabase } from '../../src/db/client.js'
@@ -107,6 +107,7 @@ describe('rotating the data key', () => {
       certificates: 0,
       certificatesUnlinked: 0,
       whatsapp: 0,
+      staffTotp: 0,
     })
     stop(during)
 
@@ -119,7 +120,7 @@ describe('rotating the data key', () => {
     expect(() => start({ DATA_ENCRYPTION_KEY: OLD })).toThrow(/is not the key this database was encrypted with/)
   })
 
-  it("certificates follow their person's NIK, one of nobody on record loses its stale lookup key; the WhatsApp session is sealed again", () => {
+  it("certificates follow their person's NIK, one of nobody on record loses its stale lookup key; the WhatsApp session and staff TOTP keys are sealed again", () => {
     const before = start({ DATA_ENCRYPTION_KEY: OLD })
     const insert = before.db.$client.prepare(
       `insert into certificates (number, display_number, holder_name, person_id, nik_hash, scheme, issued_at, expires_at)
@@ -132,6 +133,11 @@ describe('rotating the data key', () => {
     before.db.$client
       .prepare("insert into whatsapp_auth (type, id, value) values ('creds', 'creds', ?)")
       .run(oldBox.seal('{"a":1}'))
+    before.db.$client
+      .prepare(
+        "insert into staff (name, email, role, totp_secret, created_at, updated_at) values ('Admin', 'a@x.id', 'admin', ?, 0, 0)",
+      )
+      .run(createSecretBox({ current: key(OLD) }, STAFF_TOTP_PURPOSE).seal('JBSWY3DPEHPK3PXP'))
     stop(before)
 
     const during = start({ DATA_ENCRYPTION_KEY: NEW, DATA_ENCRYPTION_KEY_PREVIOUS: OLD })
@@ -139,6 +145,7 @@ describe('rotating the data key', () => {
       certificates: 1,
       certificatesUnlinked: 1,
       whatsapp: 1,
+      staffTotp: 1,
     })
     expect(rows(during, "select number, nik_hash from certificates where number like 'LSPS2025%' order by number")).toEqual([
       { number: 'LSPS202500001', nik_hash: during.vault.hash(demoNik(0)) },
@@ -146,6 +153,8 @@ describe('rotating the data key', () => {
     ])
     const [session] = rows(during, 'select value from whatsapp_auth')
     expect(createSecretBox({ current: key(NEW) }, WHATSAPP_AUTH_PURPOSE).open(String(session?.value))).toBe('{"a":1}')
+    const [totp] = rows(during, 'select totp_secret from staff')
+    expect(createSecretBox({ current: key(NEW) }, STAFF_TOTP_PURPOSE).open(String(totp?.totp_secret))).toBe('JBSWY3DPEHPK3PXP')
   })
 
   it('changes nothing when something opens under neither key', () => {

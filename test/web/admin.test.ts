@@ -1,12 +1,14 @@
 /**
- * The admin pages behind ADMIN_TOKEN, through the real Hono app: who gets in, and what the
- * secretariat sees on /admin/whatsapp while pairing the number and when the connection drops.
+ * The admin API behind ADMIN_TOKEN, through the real Hono app: who gets in; and what an admin
+ * signed in to the console sees on /admin/whatsapp while pairing the number and when the
+ * connection drops. (The page was behind ADMIN_TOKEN before the console's staff sign-in.)
  */
 import pino from 'pino'
 import { describe, expect, it } from 'vitest'
 import type { ConnectionState } from '../../src/bots/whatsapp/connection.js'
 import { ADMIN_FAILURES_PER_WINDOW } from '../../src/web/admin-auth.js'
 import { createWebApp } from '../../src/web/app.js'
+import { browserOn, consoleFixture } from '../console/support.js'
 
 const TOKEN = 'f3a9c1d2e4b5a6978877665544332211aabbccdd'
 const SINCE = new Date('2025-03-10T03:04:00Z')
@@ -30,17 +32,24 @@ const basic = (user: string, password: string) => ({
   Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
 })
 
-/** The page as the secretariat's browser gets it, logged in. */
-async function page(state: ConnectionState | undefined) {
-  const response = await app({ adminToken: TOKEN, state: () => state }).request('/admin/whatsapp', { headers: bearer })
-  expect(response.status).toBe(200)
-  return { response, html: await response.text() }
+/** A browser signed in to the console as an admin, with WhatsApp in `state`. */
+async function signedIn(state: () => ConnectionState | undefined) {
+  const fixture = consoleFixture({ whatsappState: state })
+  await fixture.addAccount({ email: 'admin@kemensos.go.id' })
+  const browser = browserOn(fixture.app)
+  await browser.signIn('admin@kemensos.go.id')
+  return browser
 }
 
-const refreshSeconds = (html: string) => html.match(/<meta http-equiv="refresh" content="(\d+)">/)?.[1]
+/** The page as the secretariat's browser gets it, signed in; `refresh`: its Refresh header (seconds). */
+async function page(state: ConnectionState | undefined) {
+  const response = await (await signedIn(() => state)).request('/admin/whatsapp')
+  expect(response.status).toBe(200)
+  return { response, html: await response.text(), refresh: response.headers.get('Refresh') }
+}
 
-describe('admin routes without ADMIN_TOKEN', () => {
-  it.each(['/admin/whatsapp', '/admin/whatsapp/state', '/api/v1/admin/anything'])(
+describe('admin API without ADMIN_TOKEN', () => {
+  it.each(['/api/v1/admin/anything', '/api/v1/admin/sessions'])(
     'answer %s with 503 ADMIN_DISABLED, whatever credentials are sent',
     async (path) => {
       const web = app({ state: () => ({ status: 'pairing', since: SINCE, qr: QR }) })
@@ -61,7 +70,7 @@ describe('admin routes without ADMIN_TOKEN', () => {
   })
 })
 
-describe('admin routes with ADMIN_TOKEN', () => {
+describe('admin API with ADMIN_TOKEN', () => {
   const web = app({ adminToken: TOKEN, state: () => ({ status: 'pairing', since: SINCE, qr: QR }) })
 
   it.each([
@@ -71,7 +80,7 @@ describe('admin routes with ADMIN_TOKEN', () => {
     ['Basic with the token as the user name instead of the password', basic(TOKEN, '')],
     ['the bare token without a scheme', { Authorization: TOKEN }],
   ])('refuse %s with 401 and a Basic challenge, so a browser shows its login prompt', async (_, headers) => {
-    for (const path of ['/admin/whatsapp', '/admin/whatsapp/state', '/api/v1/admin/anything']) {
+    for (const path of ['/api/v1/admin/anything', '/api/v1/admin/sessions']) {
       const response = await web.request(path, { headers })
       expect(response.status).toBe(401)
       expect(response.headers.get('WWW-Authenticate')).toMatch(/^Basic realm=/)
@@ -86,10 +95,13 @@ describe('admin routes with ADMIN_TOKEN', () => {
     ['a Bearer token', bearer],
     ['Basic with any user name and the token as password', basic('sekretariat', TOKEN)],
     ['Basic with an empty user name and the token as password', basic('', TOKEN)],
-  ])('let in %s', async (_, headers) => {
-    const response = await web.request('/admin/whatsapp', { headers })
-    expect(response.status).toBe(200)
-    expect(await response.text()).toContain('<svg')
+  ])('let in %s (past the guard: 404 for an API route that does not exist), but not into the console', async (_, headers) => {
+    const response = await web.request('/api/v1/admin/anything', { headers })
+    expect(response.status).toBe(404)
+    expect(await response.json()).toEqual({ error: { code: 'NOT_FOUND' } })
+    const console = await consoleFixture().app.request('/admin/whatsapp', { headers })
+    expect(console.status).toBe(303)
+    expect(console.headers.get('location')).toMatch(/^\/admin\/login/)
   })
 
   it('leave /healthz open without credentials', async () => {
@@ -139,28 +151,27 @@ describe('wrong admin tokens', () => {
 
   it('no credentials at all (a browser asking for the login prompt) is not counted as a guess', async () => {
     const web = app({ adminToken: TOKEN })
-    for (let i = 0; i < ADMIN_FAILURES_PER_WINDOW + 5; i++) expect((await web.request('/admin/whatsapp')).status).toBe(401)
-    expect((await web.request('/admin/whatsapp', { headers: bearer })).status).toBe(200)
+    for (let i = 0; i < ADMIN_FAILURES_PER_WINDOW + 5; i++) expect((await web.request('/api/v1/admin/anything')).status).toBe(401)
+    expect((await web.request('/api/v1/admin/anything', { headers: bearer })).status).toBe(404)
   })
 })
 
 describe('the /admin/whatsapp page', () => {
   it('while pairing by QR shows the QR as a drawing with the steps on the phone, and reloads every 5 seconds', async () => {
-    const { html } = await page({ status: 'pairing', since: SINCE, qr: QR })
+    const { html, refresh } = await page({ status: 'pairing', since: SINCE, qr: QR })
     expect(html).toMatch(/<svg[^>]*>/)
     expect(html).toContain('Perangkat tertaut')
     expect(html).toContain('Tautkan perangkat')
     expect(html).toContain('Belum tertaut')
-    expect(refreshSeconds(html)).toBe('5')
+    expect(refresh).toBe('5')
     // Not the QR payload as text: only the drawing carries it.
     expect(html).not.toContain(QR)
   })
 
   it('shows the current QR: when Baileys rotates it, the next load draws the new one', async () => {
     let qr = QR
-    const web = app({ adminToken: TOKEN, state: () => ({ status: 'pairing', since: SINCE, qr }) })
-    const svgOf = async () =>
-      (await (await web.request('/admin/whatsapp', { headers: bearer })).text()).match(/<svg[\s\S]*<\/svg>/)?.[0]
+    const browser = await signedIn(() => ({ status: 'pairing', since: SINCE, qr }))
+    const svgOf = async () => (await (await browser.request('/admin/whatsapp')).text()).match(/<svg[\s\S]*<\/svg>/)?.[0]
     const first = await svgOf()
     qr = `${QR.slice(0, -6)}XyZ123`
     const second = await svgOf()
@@ -170,19 +181,19 @@ describe('the /admin/whatsapp page', () => {
   })
 
   it('while pairing by code shows the code to type on the phone, and no QR', async () => {
-    const { html } = await page({ status: 'pairing', since: SINCE, pairingCode: 'K7Q2ZP4M' })
+    const { html, refresh } = await page({ status: 'pairing', since: SINCE, pairingCode: 'K7Q2ZP4M' })
     expect(html).toContain('K7Q2ZP4M')
     expect(html).toContain('Tautkan dengan nomor telepon')
     expect(html).not.toContain('<svg')
-    expect(refreshSeconds(html)).toBe('5')
+    expect(refresh).toBe('5')
   })
 
   it('when connected says "Terhubung" and since when, and reloads less often', async () => {
-    const { html } = await page({ status: 'open', since: SINCE })
+    const { html, refresh } = await page({ status: 'open', since: SINCE })
     expect(html).toContain('Terhubung')
     expect(html).toContain('Senin, 10 Maret 2025, 10.04 WIB')
     expect(html).not.toContain('<svg')
-    expect(refreshSeconds(html)).toBe('30')
+    expect(refresh).toBe('30')
   })
 
   it.each([
@@ -212,7 +223,7 @@ describe('the /admin/whatsapp page', () => {
   )
 
   it('while reconnecting after a timeout (408) gives the reason in Indonesian and the time of the next attempt', async () => {
-    const { html } = await page({
+    const { html, refresh } = await page({
       status: 'reconnecting',
       since: SINCE,
       retryAt: new Date('2025-03-10T03:05:30Z'),
@@ -224,7 +235,7 @@ describe('the /admin/whatsapp page', () => {
     expect(html).toContain('Percobaan berikutnya')
     expect(html).toContain('10.05 WIB')
     expect(html).not.toContain('tidak menyambung ulang sendiri')
-    expect(refreshSeconds(html)).toBe('5')
+    expect(refresh).toBe('5')
   })
 
   it('when WhatsApp is off says so and how to turn it on', async () => {
@@ -266,7 +277,7 @@ describe('the /admin/whatsapp page', () => {
 
 describe('/admin/whatsapp/state', () => {
   const state = async (value: ConnectionState | undefined) => {
-    const response = await app({ adminToken: TOKEN, state: () => value }).request('/admin/whatsapp/state', { headers: bearer })
+    const response = await (await signedIn(() => value)).request('/admin/whatsapp/state')
     expect(response.status).toBe(200)
     expect(response.headers.get('Cache-Control')).toBe('no-store')
     const text = await response.text()

@@ -86,7 +86,7 @@ describe('security headers', () => {
     const health = await web.get('/healthz')
     expect(await health.json()).toEqual({ status: 'ok', version: '0', channels: { console: 'on' }, database: 'ok' })
     expect(health.headers.get('Content-Security-Policy')).toBeNull()
-    expect((await web.get('/admin/whatsapp')).status).toBe(503)
+    expect((await web.get('/api/v1/admin/sessions')).status).toBe(503)
     expect((await web.get('/nowhere')).status).toBe(404)
   })
 

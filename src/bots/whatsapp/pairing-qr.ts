@@ -9,8 +9,6 @@ export type PairingQrDeps = {
   /** Where a drawn QR goes (stdout). */
   write: (text: string) => void
   logger: { info(message: string): void }
-  /** Whether /admin/whatsapp shows the QR (ADMIN_TOKEN is set). */
-  adminPage: boolean
 }
 
 /**
@@ -26,11 +24,7 @@ export function pairingQrShower(deps: PairingQrDeps): (qr: string | undefined) =
     if (qr === undefined) return
     if (!deps.terminal) {
       if (waitStarts) {
-        deps.logger.info(
-          deps.adminPage
-            ? 'WhatsApp: waiting to be paired; scan the QR at /admin/whatsapp'
-            : 'WhatsApp: waiting to be paired, and the QR is not shown (stdout is not a terminal, ADMIN_TOKEN is not set): set ADMIN_TOKEN to see it at /admin/whatsapp, or WHATSAPP_PAIRING_NUMBER for a pairing code',
-        )
+        deps.logger.info('WhatsApp: waiting to be paired; scan the QR at /admin/whatsapp (the console, as an admin)')
       }
       return
     }

@@ -12,6 +12,9 @@ export type DataKeys = { current: Buffer; previous?: Buffer }
 /** The HKDF label of the WhatsApp session's subkey. */
 export const WHATSAPP_AUTH_PURPOSE = 'kesos whatsapp auth v1'
 
+/** The HKDF label of the subkey that seals staff members' TOTP secrets (the console's two-factor). */
+export const STAFF_TOTP_PURPOSE = 'kesos staff totp v1'
+
 /** The 32-byte subkey of `key` for one `purpose`. */
 export const deriveKey = (key: Buffer, purpose: string) => Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), purpose, 32))
 

@@ -1,7 +1,7 @@
 /**
  * Re-encrypting everything under the current DATA_ENCRYPTION_KEY after a key change (`npm run cli --
  * keys rotate`): NIK ciphertexts and lookup keys, certificates' NIK lookup keys, the sealed WhatsApp
- * session; then the database records the current key's check value. One transaction: all of it or,
+ * session, staff members' sealed TOTP keys; then the database records the current key's check value. One transaction: all of it or,
  * if anything cannot be read, none of it. Running it again changes nothing.
  */
 import { type Db, inTransaction } from '../../db/client.js'
@@ -13,9 +13,19 @@ import {
   setAuthValue,
   setCertificateNikHash,
   setPersonNik,
+  setStaffTotpSecret,
+  staffTotpSecrets,
 } from '../../db/queries/encrypted-data.js'
 import { getMeta, setMeta } from '../../db/queries/meta.js'
-import { createSecretBox, type DataKeys, isSealed, keyCheck, type SecretBox, WHATSAPP_AUTH_PURPOSE } from './data-key.js'
+import {
+  createSecretBox,
+  type DataKeys,
+  isSealed,
+  keyCheck,
+  type SecretBox,
+  STAFF_TOTP_PURPOSE,
+  WHATSAPP_AUTH_PURPOSE,
+} from './data-key.js'
 import { createNikVault, NIK_ENCRYPTION_PURPOSE } from './nik-vault.js'
 
 export type RotationResult = {
@@ -30,6 +40,8 @@ export type RotationResult = {
   certificatesUnlinked: number
   /** Values of the WhatsApp session sealed again. */
   whatsapp: number
+  /** Staff members' TOTP keys sealed again. */
+  staffTotp: number
 }
 
 /** Thrown when something stored opens under neither key: nothing was changed. */
@@ -41,12 +53,13 @@ export class RotationError extends Error {
 export function rotateDataKeys(db: Db, keys: DataKeys, now: Date): RotationResult {
   const nikBox = createSecretBox(keys, NIK_ENCRYPTION_PURPOSE)
   const authBox = createSecretBox(keys, WHATSAPP_AUTH_PURPOSE)
+  const totpBox = createSecretBox(keys, STAFF_TOTP_PURPOSE)
   const current = createNikVault(keys.current)
   const check = keyCheck(keys.current)
   return inTransaction(db, (tx) => {
     // Until now every lookup key was made under the key the database recorded (see openDataKeys).
     const hashesWereCurrent = getMeta(tx, DATA_KEY_CHECK) === check
-    const result: RotationResult = { people: 0, certificates: 0, certificatesUnlinked: 0, whatsapp: 0 }
+    const result: RotationResult = { people: 0, certificates: 0, certificatesUnlinked: 0, whatsapp: 0, staffTotp: 0 }
     const renamed = new Map<string, string>()
     for (const person of peopleNiks(tx)) {
       if (!person.nikCiphertext) continue
@@ -72,6 +85,11 @@ export function rotateDataKeys(db: Db, keys: DataKeys, now: Date): RotationResul
       const text = isSealed(row.value) ? open(authBox, row.value, `the WhatsApp session (${row.type})`) : row.value
       setAuthValue(tx, row.type, row.id, authBox.seal(text))
       result.whatsapp++
+    }
+    for (const row of staffTotpSecrets(tx)) {
+      if (!row.sealed || totpBox.isCurrent(row.sealed)) continue
+      setStaffTotpSecret(tx, row.id, totpBox.seal(open(totpBox, row.sealed, `the two-factor key of staff ${row.id}`)))
+      result.staffTotp++
     }
     setMeta(tx, DATA_KEY_CHECK, check, now)
     return result

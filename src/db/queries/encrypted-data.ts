@@ -1,10 +1,11 @@
 /**
  * Everything stored under DATA_ENCRYPTION_KEY, for its check at start-up and its rotation: NIK
- * lookup keys and ciphertexts of people, NIK lookup keys of certificates, the sealed WhatsApp session.
+ * lookup keys and ciphertexts of people, NIK lookup keys of certificates, the sealed WhatsApp session,
+ * the sealed TOTP keys of staff.
  */
 import { and, eq, isNotNull, or } from 'drizzle-orm'
 import type { Db } from '../client.js'
-import { certificates, people, whatsappAuth } from '../schema.js'
+import { certificates, people, staff, whatsappAuth } from '../schema.js'
 import { getMeta } from './meta.js'
 
 /** The `app_meta` key of the data key's check value. */
@@ -68,4 +69,13 @@ export function setAuthValue(db: Db, type: string, id: string, value: string): v
     .set({ value })
     .where(and(eq(whatsappAuth.type, type), eq(whatsappAuth.id, id)))
     .run()
+}
+
+/** Staff members' sealed TOTP keys. */
+export function staffTotpSecrets(db: Db) {
+  return db.select({ id: staff.id, sealed: staff.totpSecret }).from(staff).where(isNotNull(staff.totpSecret)).all()
+}
+
+export function setStaffTotpSecret(db: Db, id: number, sealed: string): void {
+  db.update(staff).set({ totpSecret: sealed }).where(eq(staff.id, id)).run()
 }

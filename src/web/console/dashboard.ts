@@ -194,7 +194,8 @@ function chartSection(chart: Chart, csv: string): Html {
     ${
       chart.empty
         ? html`<p class="empty">Belum ada data untuk grafik ini pada wilayah dan rentang tanggal yang dipilih.</p>`
-        : html`<figure>${new Html(chart.svg)}</figure>${dataTable(chart.table)}`
+        : html`<figure>${new Html(chart.svg)}</figure>
+          <details><summary>Angka grafik ini dalam tabel</summary>${dataTable(chart.table)}</details>`
     }
     <p><a href="${csv}" download>Unduh CSV: ${chart.title}</a></p>
   </section>`

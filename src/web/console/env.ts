@@ -1,7 +1,16 @@
-/** What a signed-in console request carries: the staff member, set by the console's sign-in guard. */
+/**
+ * What a signed-in console request carries (Hono `Variables`): the staff member, and the CSRF token
+ * of their session that every form of the console posts back (field `_csrf`).
+ */
+import type { StaffRole } from '../../vocabulary/staff.js'
 
-/** A staff member as the console's pages see them (`region`: 'R1'…'R6' for `regional`, null otherwise). */
-export type Staff = { id: number; name: string; email: string; role: 'admin' | 'regional' | 'viewer'; region: string | null }
+/** The signed-in staff member. `region` is the BBPPKS region code ('R1'…'R6') for `regional`, null otherwise. */
+export type Staff = { id: number; name: string; email: string; role: StaffRole; region: string | null }
 
-/** The Hono environment of the console's routes: `c.get('staff')`. */
-export type ConsoleEnv = { Variables: { staff: Staff } }
+export type ConsoleEnv = {
+  Variables: {
+    staff: Staff
+    /** The session's CSRF token: put it in every form as `<input type="hidden" name="_csrf">` (see csrfField). */
+    csrf: string
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Console sessions, kept server-side: the cookie holds a random id, the database its SHA-256. A
+ * session ends when signed out, after SESSION_IDLE_MINUTES without a request, or when its account
+ * is disabled or reset. Each session has its CSRF token, derived from the id (so it needs no
+ * storage and dies with the session).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto'
+import { type Db, inTransaction } from '../../db/client.js'
+import {
+  deleteIdleSessions,
+  deleteSession,
+  insertSession,
+  type StaffRow,
+  sessionWithStaff,
+  touchSession,
+} from '../../db/queries/console-staff.js'
+import { newToken, tokenHash } from './credentials.js'
+
+/** Minutes without a request after which a session is over. */
+export const SESSION_IDLE_MINUTES = 30
+const IDLE_MS = SESSION_IDLE_MINUTES * 60_000
+/** Last-seen times are written at most this often: a page's every request need not write. */
+const TOUCH_EVERY_MS = 60_000
+
+export type OpenSession = { staff: StaffRow; csrf: string }
+
+/** The CSRF token of the session whose id is `id`: nobody without the cookie can work it out. */
+export const csrfTokenOf = (id: string): string =>
+  createHash('sha256').update(`kesos console csrf\0${id}`).digest('base64url').slice(0, 32)
+
+/** Whether `given` is the CSRF token of session `id` (constant time). */
+export function csrfMatches(id: string, given: string | undefined): boolean {
+  const expected = Buffer.from(csrfTokenOf(id))
+  const actual = Buffer.from(given ?? '')
+  return actual.length === expected.length && timingSafeEqual(actual, expected)
+}
+
+export function createConsoleSessions(deps: { db: Db; clock: () => Date }) {
+  return {
+    /** A new session for `staffId` (a new id every sign-in: `replacing`, the one the browser had, ends). */
+    start(staffId: number, replacing?: string): string {
+      const at = deps.clock()
+      const id = newToken()
+      inTransaction(deps.db, (tx) => {
+        if (replacing) deleteSession(tx, tokenHash(replacing))
+        deleteIdleSessions(tx, new Date(at.getTime() - IDLE_MS))
+        insertSession(tx, tokenHash(id), staffId, at)
+      })
+      return id
+    },
+
+    /** The session `id` names, when it exists, is not idle too long, and its account is active. */
+    read(id: string | undefined): OpenSession | undefined {
+      if (!id) return undefined
+      const at = deps.clock()
+      const hash = tokenHash(id)
+      const found = sessionWithStaff(deps.db, hash)
+      if (!found) return undefined
+      const idle = at.getTime() - found.session.lastSeenAt.getTime()
+      if (idle > IDLE_MS || found.staff.status !== 'active') {
+        deleteSession(deps.db, hash)
+        return undefined
+      }
+      if (idle >= TOUCH_EVERY_MS) touchSession(deps.db, hash, at)
+      return { staff: found.staff, csrf: csrfTokenOf(id) }
+    },
+
+    end(id: string): void {
+      deleteSession(deps.db, tokenHash(id))
+    },
+  }
+}
+
+export type ConsoleSessions = ReturnType<typeof createConsoleSessions>

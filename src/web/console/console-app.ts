@@ -1,0 +1,64 @@
+/**
+ * The secretariat console at /admin (docs/console.md): sign-in, set-password links and the
+ * session guard, then the pages, each behind `requireRole` where not every role may see it.
+ * Every answer carries the console's security headers (strict CSP: no script, no inline style).
+ */
+import { Hono } from 'hono'
+import type { Logger } from 'pino'
+import type { ConnectionState } from '../../bots/whatsapp/connection.js'
+import { createConsoleSessions } from '../../core/console/sessions.js'
+import { createSignIn } from '../../core/console/sign-in.js'
+import type { SecretBox } from '../../core/privacy/data-key.js'
+import type { Db } from '../../db/client.js'
+import type { TrustedProxy } from '../rate-limit.js'
+import { CONSOLE_SECURITY, secured } from '../security-headers.js'
+import { whatsappAdmin } from '../whatsapp-admin.js'
+import { dashboardRoutes } from './dashboard.js'
+import type { ConsoleEnv } from './env.js'
+import { sameOriginForms } from './forms.js'
+import { requireRole, requireSession, sessionCookie } from './guard.js'
+import { consoleLayout } from './layout.js'
+import { setPasswordPage } from './set-password-page.js'
+import { signInPage, signOutRoute } from './sign-in-page.js'
+import { twoFactorPage } from './two-factor-page.js'
+
+export type ConsoleDeps = {
+  db: Db
+  clock: () => Date
+  logger: Logger
+  /** Seals and opens staff TOTP secrets (STAFF_TOTP_PURPOSE subkey of DATA_ENCRYPTION_KEY). */
+  totpBox: SecretBox
+  /**
+   * NODE_ENV=production: cookies `Secure` with the `__Host-` prefix, and two-factor required for
+   * `admin` accounts.
+   */
+  production: boolean
+  /** PUBLIC_BASE_URL: the origin forms must come from (behind a proxy that ends TLS). */
+  publicBaseUrl?: string | undefined
+  proxy?: TrustedProxy | undefined
+  /** The WhatsApp connection's live state, when WhatsApp is on. */
+  whatsappState?: () => ConnectionState | undefined
+}
+
+/** The console's routes, to mount at /admin. */
+export function consoleApp(deps: ConsoleDeps) {
+  const app = new Hono<ConsoleEnv>()
+  const sessions = createConsoleSessions({ db: deps.db, clock: deps.clock })
+  const cookie = sessionCookie(deps.production)
+  const common = { ...deps, sessions, cookie }
+  app.use('*', secured(CONSOLE_SECURITY))
+  app.use('*', sameOriginForms(deps.publicBaseUrl && new URL(deps.publicBaseUrl).origin))
+
+  // Open to anyone: signing in, and the one-time links.
+  app.route('/', signInPage({ ...common, signIn: createSignIn(deps) }))
+  app.route('/', setPasswordPage(common))
+
+  // Everything below needs a session (and its CSRF token on every form).
+  app.use('*', requireSession({ sessions, cookie, adminTwoFactor: deps.production }))
+  app.route('/', signOutRoute(common))
+  app.route('/', twoFactorPage({ ...deps, required: deps.production }))
+  app.route('/', dashboardRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout }))
+  app.use('/whatsapp/*', requireRole('admin'))
+  app.route('/whatsapp', whatsappAdmin({ state: deps.whatsappState ?? (() => undefined) }))
+  return app
+}

@@ -1,0 +1,136 @@
+/// <reference lib="dom" />
+// (Functions passed to page.evaluate run in the browser: the DOM types are for them.)
+/**
+ * Signing in to the console in real headless Chromium (see test/support/browser.ts): the real app
+ * served on a real port over in-memory SQLite with a fake clock. A wrong password, then the right
+ * one, two-factor enrolment, signing out, signing in again with a code, and a form whose CSRF token
+ * was taken out refused; every page at 1366×768 and 390×844 without sideways scrolling, with one
+ * h1, and without a CSP violation or a console error.
+ */
+import { type ServerType, serve } from '@hono/node-server'
+import { Secret, TOTP } from 'otpauth'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { closeDatabase } from '../../src/db/client.js'
+import { consoleFixture, PASSWORD } from '../console/support.js'
+import { launchBrowser } from '../support/browser.js'
+
+const EMAIL = 'sri.wahyuni@kemensos.go.id'
+const fixture = consoleFixture()
+let server: ServerType
+let origin: string
+let browser: Browser
+
+beforeAll(async () => {
+  await fixture.addAccount({ email: EMAIL })
+  origin = await new Promise((resolve) => {
+    server = serve({ fetch: fixture.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
+      resolve(`http://127.0.0.1:${info.port}`),
+    )
+  })
+  browser = await launchBrowser()
+}, 60_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await new Promise((resolve) => server?.close(resolve))
+  closeDatabase(fixture.core.db)
+})
+
+const WATCH = `
+document.addEventListener('securitypolicyviolation', (e) => globalThis.reportCsp(e.violatedDirective + ' ' + (e.blockedURI || 'inline')), true);
+`
+
+/** A fresh page of `width`×`height`, with CSP violations and console errors collected. */
+async function open(width: number, height: number) {
+  const context = await browser.newContext({ viewport: { width, height }, baseURL: origin })
+  const problems: string[] = []
+  await context.exposeFunction('reportCsp', (what: string) => problems.push(`CSP: ${what}`))
+  await context.addInitScript({ content: WATCH })
+  const page = await context.newPage()
+  page.on('console', (message) => {
+    // The documents answered 401/403 on purpose log their status; anything else is a problem.
+    if (message.type() === 'error' && !/status of 40[13]/.test(message.text())) problems.push(message.text())
+  })
+  page.on('pageerror', (error) => problems.push(error.message))
+  return { page, problems, close: () => context.close() }
+}
+
+/** One h1, every input labelled, nothing wider than the window. */
+async function checkLayout(page: Page) {
+  const facts = await page.evaluate(() => ({
+    h1: document.querySelectorAll('h1').length,
+    overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    unlabelled: Array.from(document.querySelectorAll('input:not([type=hidden])')).filter(
+      (input) => !document.querySelector(`label[for="${input.id}"]`),
+    ).length,
+  }))
+  expect(facts).toEqual({ h1: 1, overflow: 0, unlabelled: 0 })
+}
+
+const codeNow = (secret: string) =>
+  new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: fixture.clock.now().getTime() })
+
+describe.each([
+  ['laptop', 1366, 768],
+  ['phone', 390, 844],
+])('the console on a %s', (_, width, height) => {
+  it('signs in (wrong password, then right), enrols two-factor, signs out, and signs in again with a code', async () => {
+    const { page, problems, close } = await open(width, height)
+    await page.goto('/admin')
+    expect(new URL(page.url()).pathname).toBe('/admin/login')
+    await checkLayout(page)
+
+    await page.getByLabel('E-mail').fill(EMAIL)
+    await page.getByLabel('Kata sandi').fill('bukan-kata-sandinya')
+    await page.getByRole('button', { name: 'Masuk' }).click()
+    await expect.poll(() => page.locator('#f-password-error').textContent()).toBe('E-mail atau kata sandi salah.')
+    expect(await page.getByLabel('E-mail').inputValue()).toBe(EMAIL)
+    await checkLayout(page)
+
+    await page.getByLabel('Kata sandi').fill(PASSWORD)
+    await page.getByRole('button', { name: 'Masuk' }).click()
+    await page.waitForURL(`${origin}/admin`)
+    expect(await page.locator('h1').textContent()).toBe('Beranda')
+    await checkLayout(page)
+
+    await page.getByRole('link', { name: 'Keamanan akun' }).click()
+    await page.waitForURL(`${origin}/admin/dua-langkah`)
+    await checkLayout(page)
+    const secret = ((await page.locator('.secret').textContent()) ?? '').replace(/ /g, '')
+    await page.getByLabel('Kode dari aplikasi').fill(codeNow(secret))
+    await page.getByRole('button', { name: 'Aktifkan' }).click()
+    await page.waitForURL(`${origin}/admin`)
+
+    await page.getByRole('button', { name: 'Keluar' }).click()
+    await page.waitForURL(/\/admin\/login\?keluar=1$/)
+    expect(await page.getByRole('status').textContent()).toBe('Anda sudah keluar.')
+
+    fixture.clock.advance(30_000)
+    await page.getByLabel('E-mail').fill(EMAIL)
+    await page.getByLabel('Kata sandi').fill(PASSWORD)
+    await page.getByRole('button', { name: 'Masuk' }).click()
+    await expect.poll(() => page.locator('#f-otp-error').textContent()).toContain('verifikasi dua langkah')
+    await page.getByLabel('Kata sandi').fill(PASSWORD)
+    await page.getByLabel('Kode verifikasi dua langkah').fill(codeNow(secret))
+    await page.getByRole('button', { name: 'Masuk' }).click()
+    await page.waitForURL(`${origin}/admin`)
+
+    // A form posted without its CSRF token is refused, and the session goes on.
+    await page.evaluate(() => document.querySelector('form[action="/admin/keluar"] input[name="_csrf"]')?.remove())
+    const refused = page.waitForResponse((response) => response.url().endsWith('/admin/keluar'))
+    await page.getByRole('button', { name: 'Keluar' }).click()
+    expect((await refused).status()).toBe(403)
+    expect(await page.locator('h1').textContent()).toBe('Formulir ditolak')
+    await page.goto('/admin')
+    expect(await page.locator('h1').textContent()).toBe('Beranda')
+
+    await page.getByRole('button', { name: 'Keluar' }).click()
+    await page.waitForURL(/\/admin\/login/)
+    expect(problems).toEqual([])
+    await close()
+    // The next run starts without two-factor again.
+    fixture.core.db.$client.prepare('update staff set totp_secret = null, totp_enabled_at = null, totp_last_step = null').run()
+    fixture.core.db.$client.prepare('delete from sign_in_failures').run()
+  }, 60_000)
+})
