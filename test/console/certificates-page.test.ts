@@ -73,6 +73,9 @@ describe('search', () => {
     // Newest issued first: the last page holds the oldest of the Rahmawatis, Siti's of 2024 last.
     expect(numbersOn(second)).toEqual(['LSPS2025001', 'LSPS202400009'])
     expect(second).toContain('Siti Rahmawati Nasution')
+    expect(second).toContain('href="/admin/sertifikat?q=rahMAWATI&amp;page=1" rel="prev"')
+    // A page past the end (a typed address, a list that shrank) shows the last one.
+    expect(numbersOn(await (await browser.request('/admin/sertifikat?q=rahMAWATI&page=9')).text())).toEqual(numbersOn(second))
 
     const typed = await (await browser.request(`/admin/sertifikat?q=${encodeURIComponent('lsps 2024/00009')}`)).text()
     expect(numbersOn(typed)).toEqual(['LSPS202400009'])
