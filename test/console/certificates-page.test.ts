@@ -79,6 +79,8 @@ describe('search', () => {
 
     const typed = await (await browser.request(`/admin/sertifikat?q=${encodeURIComponent('lsps 2024/00009')}`)).text()
     expect(numbersOn(typed)).toEqual(['LSPS202400009'])
+    // The tail of a number, as read off a photocopy.
+    expect(numbersOn(await (await browser.request('/admin/sertifikat?q=0-0009')).text())).toEqual(['LSPS202400009'])
 
     const none = await (await browser.request('/admin/sertifikat?q=Zulkarnain')).text()
     expect(none).toContain('<p class="empty">Tidak ada sertifikat dengan nomor atau nama &quot;Zulkarnain&quot;.</p>')
@@ -130,6 +132,18 @@ describe('status changes', () => {
     const html = await response.text()
     expect(html).toContain('aria-describedby="f-reason-hint f-reason-error" aria-invalid="true">')
     expect(html).toContain('<span class="error" id="f-reason-error">Alasan wajib diisi.</span>')
+    expect(statusOf()).toEqual({ status: 'active', reason: null })
+    expect(auditOf(f.core, 'certificate.status')).toEqual([])
+  })
+
+  it('setting the status it already has is named beside the action field, nothing written', async () => {
+    const { f, browser, statusOf } = await setUp('admin')
+    const page = '/admin/sertifikat/LSPS202400009'
+    const response = await browser.submit(page, `${page}/status`, { status: 'active', reason: 'Tetap aktif' })
+    expect(response.status).toBe(400)
+    expect(await response.text()).toContain(
+      '<span class="error" id="f-status-error">Status sertifikat itu sudah demikian.</span>',
+    )
     expect(statusOf()).toEqual({ status: 'active', reason: null })
     expect(auditOf(f.core, 'certificate.status')).toEqual([])
   })

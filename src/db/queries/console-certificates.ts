@@ -19,7 +19,7 @@ export type CertificateListRow = {
 }
 
 export type CertificateSearch = {
-  /** The typed number made into a stored one (normalizeNumber), if it can be one: a number starting so matches. */
+  /** The typed number made into a stored one (normalizeNumber), if it can be one: a number containing it matches. */
   number: string | undefined
   /** Text the holder's name contains (case ignored); '' lists every certificate. */
   name: string
@@ -31,7 +31,7 @@ export type CertificateSearch = {
 const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`)
 
 const MATCH = `(@name = '' or lower(holder_name) like '%' || lower(@name) || '%' escape '\\'
-  or (@number is not null and number like @number || '%'))`
+  or (@number is not null and number like '%' || @number || '%'))`
 
 /** One page of the certificates that match, newest issued first, and how many match in all. */
 export function searchCertificates(db: Db, search: CertificateSearch): { rows: CertificateListRow[]; total: number } {

@@ -181,8 +181,7 @@ ${results}`
     const status = statusOf(certificate, todayInJakarta(deps.clock()))
     const verifyUrl = `${deps.publicBaseUrl?.replace(/\/+$/, '') ?? ''}/verifikasi/${encodeURIComponent(certificate.number)}`
     const qr = qrReady
-      ? html`<p><a href="${path(certificate.number)}/qr.png" download>Unduh kode QR (PNG, untuk cetak)</a> ·
-<a href="${path(certificate.number)}/qr.svg" download>Unduh kode QR (SVG, untuk tata letak)</a></p>`
+      ? html`<p><a href="${path(certificate.number)}/qr.png" download>Unduh kode QR (PNG, untuk cetak)</a> · <a href="${path(certificate.number)}/qr.svg" download>Unduh kode QR (SVG, untuk tata letak)</a></p>`
       : html`<p class="notice">Kode QR belum dapat diunduh: PUBLIC_BASE_URL${deps.signingKey ? '' : ' dan CERT_SIGNING_KEY'} belum diisi di konfigurasi server (kode QR berisi alamat publik halaman verifikasi).</p>`
     const body = html`${extra.notice && html`<p class="notice" role="status">${extra.notice}</p>`}
 <dl>
