@@ -170,6 +170,7 @@ const app = createWebApp({
     totpBox: createSecretBox(keys, STAFF_TOTP_PURPOSE),
     production,
     publicBaseUrl: config.PUBLIC_BASE_URL,
+    signingKey: config.CERT_SIGNING_KEY,
   },
   verify: {
     db,

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util'
 import QRCode from 'qrcode'
 import { type Config, DEV_CERT_SIGNING_KEY } from '../config.js'
 import { importCertificates } from '../core/certificates/import.js'
-import { normalizeNumber, signedQuery } from '../core/certificates/verify.js'
+import { normalizeNumber, qrFileName, signedLink } from '../core/certificates/verify.js'
 import type { DataKeyring } from '../data-keys.js'
 import type { Db } from '../db/client.js'
 import { certificateByNumber } from '../db/queries/certificates.js'
@@ -29,14 +29,6 @@ export function importCertificatesCommand(
   if (result.linked > 0) out(`${result.linked} sertifikat terhubung ke orang yang tercatat dengan NIK yang sama.\n`)
   return 0
 }
-
-/** The link printed as a QR code on a certificate: the page, with the signing key's id and the number's signature. */
-export function signedLink(baseUrl: string, number: string, signingKey: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}/v/${encodeURIComponent(number)}?${signedQuery(number, signingKey)}`
-}
-
-/** A file name from a certificate number as printed ("123/SK/2024" → "123_SK_2024"). */
-const fileName = (displayNumber: string) => displayNumber.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '') || 'sertifikat'
 
 /**
  * Writes the signed verification link of one certificate as a QR code, NUMBER.png (print) and
@@ -76,7 +68,7 @@ export async function qrCommand(db: Db, args: string[], config: Config): Promise
   const link = signedLink(config.PUBLIC_BASE_URL, certificate.number, signingKey)
   const dir = resolve(values.out ?? '.')
   mkdirSync(dir, { recursive: true })
-  const base = join(dir, fileName(certificate.displayNumber))
+  const base = join(dir, qrFileName(certificate.displayNumber))
   const options = { errorCorrectionLevel: 'M', margin: 2 } as const
   await QRCode.toFile(`${base}.png`, link, { ...options, type: 'png', width: 600 })
   writeFileSync(`${base}.svg`, await QRCode.toString(link, { ...options, type: 'svg' }))

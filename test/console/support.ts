@@ -21,6 +21,12 @@ export type ConsoleFixtureOptions = {
   clock?: ReturnType<typeof fakeClock>
   key?: Buffer
   whatsappState?: () => ConnectionState | undefined
+  /** PUBLIC_BASE_URL (forms must then come from its origin: use ORIGIN). */
+  publicBaseUrl?: string
+  /** CERT_SIGNING_KEY, for the console's QR codes and, with `verify`, the verification pages. */
+  signingKey?: string
+  /** Mount the certificate verification (/verifikasi, /v/…, the API) as main.ts does. */
+  verify?: boolean
 }
 
 /** The app, its core and clock, the log lines, and `addAccount` to make staff with PASSWORD set. */
@@ -38,7 +44,16 @@ export function consoleFixture(options: ConsoleFixtureOptions = {}) {
     channels: () => ({ console: 'on' }),
     checkDatabase: () => undefined,
     proxy: { header: 'x-real-ip' },
-    console: { db: core.db, totpBox, production: options.production ?? false },
+    console: {
+      db: core.db,
+      totpBox,
+      production: options.production ?? false,
+      ...(options.publicBaseUrl && { publicBaseUrl: options.publicBaseUrl }),
+      ...(options.signingKey && { signingKey: options.signingKey }),
+    },
+    ...(options.verify && {
+      verify: { db: core.db, signingKey: options.signingKey ?? 'test-signing-key', ratePerMinute: 1000 },
+    }),
     whatsappState: options.whatsappState ?? (() => undefined),
   })
   return {

@@ -4,8 +4,7 @@
  * those printed before links named their key; nothing else passes.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { signedLink } from '../../src/cli/certificates.js'
-import { signNumber } from '../../src/core/certificates/verify.js'
+import { signedLink, signNumber } from '../../src/core/certificates/verify.js'
 import { CERTS, type Fixture, verifyFixture } from '../support/verify-fixture.js'
 
 const OLD = 'old-signing-key-0123456789abcdef0123456789'

@@ -125,6 +125,15 @@ export function signedQuery(number: string, key: string): string {
   return `k=${signingKeyId(key)}&s=${signNumber(number, key)}`
 }
 
+/** The link printed as a QR code on a certificate: the page, with the signing key's id and the number's signature. */
+export function signedLink(baseUrl: string, number: string, signingKey: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/v/${encodeURIComponent(number)}?${signedQuery(number, signingKey)}`
+}
+
+/** A file name for a certificate's QR code from its number as printed ("123/SK/2024" → "123_SK_2024"). */
+export const qrFileName = (displayNumber: string) =>
+  displayNumber.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '') || 'sertifikat'
+
 /**
  * Whether `signature` is a genuine signature of `number` by the key named `keyId`, or, for a link
  * printed before links named their key (no `keyId`), by any of the keys.

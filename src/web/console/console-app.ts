@@ -13,6 +13,7 @@ import type { Db } from '../../db/client.js'
 import type { TrustedProxy } from '../rate-limit.js'
 import { CONSOLE_SECURITY, secured } from '../security-headers.js'
 import { whatsappAdmin } from '../whatsapp-admin.js'
+import { certificatesPage } from './certificates-page.js'
 import { dashboardRoutes } from './dashboard.js'
 import type { ConsoleEnv } from './env.js'
 import { sameOriginForms } from './forms.js'
@@ -33,7 +34,12 @@ export type ConsoleDeps = {
    * `admin` accounts.
    */
   production: boolean
-  /** PUBLIC_BASE_URL: the origin forms must come from (behind a proxy that ends TLS). */
+  /** CERT_SIGNING_KEY: signs the verification links in the QR codes the Sertifikat page serves. */
+  signingKey?: string | undefined
+  /**
+   * PUBLIC_BASE_URL: the origin forms must come from (behind a proxy that ends TLS), and the
+   * address in certificates' QR codes.
+   */
   publicBaseUrl?: string | undefined
   proxy?: TrustedProxy | undefined
   /** The WhatsApp connection's live state, when WhatsApp is on. */
@@ -58,6 +64,16 @@ export function consoleApp(deps: ConsoleDeps) {
   app.route('/', signOutRoute(common))
   app.route('/', twoFactorPage({ ...deps, required: deps.production }))
   app.route('/', dashboardRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout }))
+  app.route(
+    '/',
+    certificatesPage({
+      db: deps.db,
+      clock: deps.clock,
+      render: consoleLayout,
+      signingKey: deps.signingKey,
+      publicBaseUrl: deps.publicBaseUrl,
+    }),
+  )
   app.use('/whatsapp/*', requireRole('admin'))
   app.route('/whatsapp', whatsappAdmin({ state: deps.whatsappState ?? (() => undefined) }))
   return app
