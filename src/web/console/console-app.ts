@@ -13,6 +13,7 @@ import type { Db } from '../../db/client.js'
 import type { TrustedProxy } from '../rate-limit.js'
 import { CONSOLE_SECURITY, secured } from '../security-headers.js'
 import { whatsappAdmin } from '../whatsapp-admin.js'
+import { auditRoutes } from './audit-page.js'
 import { dashboardRoutes } from './dashboard.js'
 import type { ConsoleEnv } from './env.js'
 import { sameOriginForms } from './forms.js'
@@ -58,6 +59,8 @@ export function consoleApp(deps: ConsoleDeps) {
   app.route('/', signOutRoute(common))
   app.route('/', twoFactorPage({ ...deps, required: deps.production }))
   app.route('/', dashboardRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout }))
+  app.use('/audit/*', requireRole('admin'))
+  app.route('/', auditRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout }))
   app.use('/whatsapp/*', requireRole('admin'))
   app.route('/whatsapp', whatsappAdmin({ state: deps.whatsappState ?? (() => undefined) }))
   return app

@@ -18,6 +18,7 @@ const EVERYONE: readonly StaffRole[] = ['admin', 'regional', 'viewer']
 /** The menu, in order. A new page adds its entry here. */
 export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { id: 'beranda', href: '/admin', label: 'Beranda', roles: EVERYONE },
+  { id: 'audit', href: '/admin/audit', label: 'Log audit', roles: ['admin'] },
   { id: 'whatsapp', href: '/admin/whatsapp', label: 'WhatsApp', roles: ['admin'] },
 ]
 
