@@ -21,6 +21,7 @@ import { requireRole, requireSession, sessionCookie } from './guard.js'
 import { consoleLayout } from './layout.js'
 import { setPasswordPage } from './set-password-page.js'
 import { signInPage, signOutRoute } from './sign-in-page.js'
+import { staffRoutes } from './staff-page.js'
 import { twoFactorPage } from './two-factor-page.js'
 
 export type ConsoleDeps = {
@@ -61,6 +62,8 @@ export function consoleApp(deps: ConsoleDeps) {
   app.route('/', dashboardRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout }))
   app.use('/audit/*', requireRole('admin'))
   app.route('/', auditRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout }))
+  app.use('/staf/*', requireRole('admin'))
+  app.route('/', staffRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout, publicBaseUrl: deps.publicBaseUrl }))
   app.use('/whatsapp/*', requireRole('admin'))
   app.route('/whatsapp', whatsappAdmin({ state: deps.whatsappState ?? (() => undefined) }))
   return app

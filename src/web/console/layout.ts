@@ -19,6 +19,7 @@ const EVERYONE: readonly StaffRole[] = ['admin', 'regional', 'viewer']
 export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { id: 'beranda', href: '/admin', label: 'Beranda', roles: EVERYONE },
   { id: 'audit', href: '/admin/audit', label: 'Log audit', roles: ['admin'] },
+  { id: 'staf', href: '/admin/staf', label: 'Staf', roles: ['admin'] },
   { id: 'whatsapp', href: '/admin/whatsapp', label: 'WhatsApp', roles: ['admin'] },
 ]
 
