@@ -399,7 +399,12 @@ export const auditLog = sqliteTable(
     entityId: text('entity_id'),
     details: text('details'),
   },
-  (t) => [index('audit_log_at_idx').on(t.at)],
+  // Log audit filters by actor or action and shows the newest first (src/db/queries/console-audit.ts).
+  (t) => [
+    index('audit_log_at_idx').on(t.at),
+    index('audit_log_actor_at_idx').on(t.actor, t.at),
+    index('audit_log_action_at_idx').on(t.action, t.at),
+  ],
 )
 
 /**

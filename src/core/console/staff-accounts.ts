@@ -13,6 +13,7 @@ import {
   insertStaff,
   type LinkPurpose,
   setPasswordHash,
+  setStaffRole,
   setStaffStatus,
   staffByEmail,
   staffById,
@@ -111,6 +112,29 @@ export function disableStaff(db: Db, email: string, stamp: Stamp): Result<{ sess
     const sessionsEnded = deleteSessionsOf(tx, account.id)
     auditStaff(tx, { at: stamp.at, actor: stamp.actor, action: 'staff.disabled', entityId: account.id })
     return ok({ sessionsEnded })
+  })
+}
+
+/**
+ * Gives an account another role (and region: R1–R6 for `regional`, none otherwise). Its sessions
+ * stay: each request reads the role afresh, so the change holds from the next page on.
+ */
+export function changeStaffRole(
+  db: Db,
+  email: string,
+  input: { role: string; region?: string | undefined },
+  stamp: Stamp,
+): Result<ValidStaff, StaffProblem | 'STAFF_NOT_FOUND'> {
+  return inTransaction(db, (tx) => {
+    const account = staffByEmail(tx, email)
+    if (!account) return fail('STAFF_NOT_FOUND')
+    const valid = validateStaff({ name: account.name, email: account.email, ...input })
+    if (!valid.ok) return valid
+    const { role, region } = valid.value
+    setStaffRole(tx, account.id, role, region, stamp.at)
+    const details = { from: { role: account.role, region: account.region }, to: { role, region } }
+    auditStaff(tx, { at: stamp.at, actor: stamp.actor, action: 'staff.role_changed', entityId: account.id, details })
+    return ok(valid.value)
   })
 }
 

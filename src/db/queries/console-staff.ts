@@ -34,6 +34,21 @@ export function setStaffStatus(db: Db, id: number, status: StaffStatus, at: Date
   db.update(staff).set({ status, updatedAt: at }).where(eq(staff.id, id)).run()
 }
 
+export function setStaffRole(db: Db, id: number, role: StaffRole, region: RegionCode | null, at: Date): void {
+  db.update(staff).set({ role, region, updatedAt: at }).where(eq(staff.id, id)).run()
+}
+
+/** Each account's latest sign-in (from the audit log), by staff id. */
+export function lastSignIns(db: Db): Map<number, Date> {
+  const rows = db
+    .select({ id: auditLog.entityId, at: sql<number>`max(${auditLog.at})` })
+    .from(auditLog)
+    .where(and(eq(auditLog.action, 'staff.signed_in'), eq(auditLog.entity, 'staff')))
+    .groupBy(auditLog.entityId)
+    .all()
+  return new Map(rows.map((r) => [Number(r.id), new Date(r.at)]))
+}
+
 export function setPasswordHash(db: Db, id: number, passwordHash: string, at: Date): void {
   db.update(staff).set({ passwordHash, updatedAt: at }).where(eq(staff.id, id)).run()
 }

@@ -13,6 +13,7 @@ import type { Db } from '../../db/client.js'
 import type { TrustedProxy } from '../rate-limit.js'
 import { CONSOLE_SECURITY, secured } from '../security-headers.js'
 import { whatsappAdmin } from '../whatsapp-admin.js'
+import { auditRoutes } from './audit-page.js'
 import { certificatesPage } from './certificates-page.js'
 import { dashboardRoutes } from './dashboard.js'
 import type { ConsoleEnv } from './env.js'
@@ -21,6 +22,7 @@ import { requireRole, requireSession, sessionCookie } from './guard.js'
 import { consoleLayout } from './layout.js'
 import { setPasswordPage } from './set-password-page.js'
 import { signInPage, signOutRoute } from './sign-in-page.js'
+import { staffRoutes } from './staff-page.js'
 import { twoFactorPage } from './two-factor-page.js'
 
 export type ConsoleDeps = {
@@ -74,6 +76,10 @@ export function consoleApp(deps: ConsoleDeps) {
       publicBaseUrl: deps.publicBaseUrl,
     }),
   )
+  app.use('/audit/*', requireRole('admin'))
+  app.route('/', auditRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout }))
+  app.use('/staf/*', requireRole('admin'))
+  app.route('/', staffRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout, publicBaseUrl: deps.publicBaseUrl }))
   app.use('/whatsapp/*', requireRole('admin'))
   app.route('/whatsapp', whatsappAdmin({ state: deps.whatsappState ?? (() => undefined) }))
   return app
