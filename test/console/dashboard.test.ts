@@ -102,10 +102,10 @@ describe('Beranda numbers (all regions, admin)', () => {
     expect(html).toMatch(
       /<input type="date" id="from" name="from" value="2026-11-30" aria-invalid="true" aria-describedby="from-error">/,
     )
-    expect(html).toContain('<p class="field-error" id="from-error">&quot;Dari&quot; harus sebelum')
+    expect(html).toContain('<span class="field-error" id="from-error">&quot;Dari&quot; harus sebelum')
     expect(body(html, 'Pendaftaran Bimtek per hari')).toHaveLength(30)
     const bad = await page(app, '/admin?to=2026-02-30')
-    expect(bad).toContain('<p class="field-error" id="to-error">Tanggal tidak valid')
+    expect(bad).toContain('<span class="field-error" id="to-error">Tanggal tidak valid')
   })
 })
 

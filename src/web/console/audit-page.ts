@@ -163,7 +163,7 @@ function filterForm(filters: Filters, choices: ReturnType<typeof auditChoices>, 
     const error = errors[id]
     return html`<p class="field"><label for="${id}">${label}</label>
       <input type="date" id="${id}" name="${id}" value="${query[id]}"${error ? html` aria-invalid="true" aria-describedby="${id}-error"` : ''}>
-      ${error && html`<p class="field-error" id="${id}-error">${error}</p>`}</p>`
+      ${error && html`<span class="field-error" id="${id}-error">${error}</span>`}</p>`
   }
   return html`<form class="filters" method="get" action="/admin/audit" aria-label="Saring log audit">
     ${select('actor', 'Pelaku', 'Semua pelaku', choices.actors, query.actor, name)}

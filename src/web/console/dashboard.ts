@@ -132,7 +132,7 @@ function csvLink(base: string, id: ChartId, filters: Filters): string {
 }
 
 function fieldError(id: string, message: string | undefined): Html {
-  return html`${message && html`<p class="field-error" id="${id}-error">${message}</p>`}`
+  return html`${message && html`<span class="field-error" id="${id}-error">${message}</span>`}`
 }
 
 function filterForm(staff: Staff, regions: DashboardRegion[], filters: Filters, c: Context<ConsoleEnv>): Html {
