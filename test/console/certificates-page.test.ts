@@ -101,6 +101,35 @@ describe('search', () => {
     }
     expect(page).not.toContain('name="reason"')
   })
+
+  it('opening a certificate with its full name is audited with the staff member; a masked view is not', async () => {
+    const viewsOf = (f: ReturnType<typeof consoleFixture>) =>
+      f.core.db.$client.prepare("select actor, entity_id as number from audit_log where action = 'certificate.viewed'").all()
+    const regional = await setUp('regional')
+    await regional.browser.request('/admin/sertifikat/LSPS-2024-00009')
+    expect(viewsOf(regional.f)).toEqual([{ actor: `staff:${regional.id}`, number: SITI.number }])
+    // Searching lists names but opens no one's record; an unknown number is no view.
+    await regional.browser.request('/admin/sertifikat?q=siti')
+    await regional.browser.request('/admin/sertifikat/LSPS-2099-99999')
+    expect(viewsOf(regional.f)).toHaveLength(1)
+
+    const viewer = await setUp('viewer')
+    await viewer.browser.request('/admin/sertifikat/LSPS-2024-00009')
+    expect(viewsOf(viewer.f)).toEqual([])
+  })
+})
+
+describe('an address the console does not have', () => {
+  it('is a page in the console layout with a way back, 404, not the API JSON', async () => {
+    const { browser } = await setUp('regional')
+    const response = await browser.request('/admin/tidak-ada')
+    expect(response.status).toBe(404)
+    expect(response.headers.get('Content-Type')).toMatch(/^text\/html/)
+    const page = await response.text()
+    expect(page).toContain('<h1')
+    expect(page).toContain('Halaman tidak ditemukan')
+    expect(page).toContain('href="/admin"')
+  })
 })
 
 describe('status changes', () => {

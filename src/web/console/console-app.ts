@@ -10,6 +10,7 @@ import { createConsoleSessions } from '../../core/console/sessions.js'
 import { createSignIn } from '../../core/console/sign-in.js'
 import type { SecretBox } from '../../core/privacy/data-key.js'
 import type { Db } from '../../db/client.js'
+import { html } from '../html.js'
 import type { TrustedProxy } from '../rate-limit.js'
 import { CONSOLE_SECURITY, secured } from '../security-headers.js'
 import { whatsappAdmin } from '../whatsapp-admin.js'
@@ -82,5 +83,11 @@ export function consoleApp(deps: ConsoleDeps) {
   app.route('/', staffRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout, publicBaseUrl: deps.publicBaseUrl }))
   app.use('/whatsapp/*', requireRole('admin'))
   app.route('/whatsapp', whatsappAdmin({ state: deps.whatsappState ?? (() => undefined) }))
+  // A signed-in staff member at an address the console does not have: a page, not the API's JSON.
+  app.all('*', (c) => {
+    const body = html`<p>Halaman ini tidak ada di konsol. Periksa alamatnya, atau pilih halaman dari menu.</p>
+      <p><a href="/admin">Kembali ke Beranda</a></p>`
+    return c.html(consoleLayout(c, { title: 'Halaman tidak ditemukan', active: '', body }), 404)
+  })
   return app
 }
