@@ -22,6 +22,7 @@ import { CERTIFICATION_STAGES } from '../../src/db/schema.js'
 import { dashboardRoutes } from '../../src/web/console/dashboard.js'
 import type { ConsoleEnv, Staff } from '../../src/web/console/env.js'
 import type { BenchGroup } from '../group.js'
+import { seeded } from '../seeded-random.js'
 
 const PEOPLE = 100_000
 const SESSIONS = 1_000
@@ -33,18 +34,6 @@ const WARM_UP = 4
 const REQUESTS = 40
 const NOW = new Date('2026-11-23T03:00:00Z')
 const DAY = 86_400_000
-
-/** A seeded generator (mulberry32): the same data every run. */
-function seeded(seed: number) {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 function load(db: Db): void {
   const random = seeded(18)

@@ -35,6 +35,7 @@ import { claimBatch } from '../../src/db/queries/outbox.js'
 import { outboxSettingsOf } from '../../src/settings.js'
 import type { Channel } from '../../src/vocabulary/message.js'
 import type { BenchGroup } from '../group.js'
+import { seeded } from '../seeded-random.js'
 
 const DUE = 100_000
 const LATER = 100_000
@@ -49,18 +50,6 @@ const DAY = 24 * 60 * MINUTE
 const LOADED_AT = NOW.getTime() - DAY
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN
-
-/** A seeded generator (mulberry32): the same jitter every run. */
-function seeded(seed: number) {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 /** A real reminder text (an exam in person, in the reader's zone): about 600 bytes of JSON. */
 function payload(i: number, zone: string, startsAt: Date): string {

@@ -25,6 +25,7 @@ import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js'
 import { createWebApp } from '../../src/web/app.js'
 import type { BenchGroup } from '../group.js'
+import { seeded as random } from '../seeded-random.js'
 
 const CERTIFICATES = 1_000_000
 /** Requests in flight at once, each on its own keep-alive connection. */
@@ -150,18 +151,6 @@ function load(db: Db) {
 /** One request as sent over the socket, and what its answer must hold. */
 type Spec = { request: string; status: number; needles: string[] }
 type Target = 'api' | 'page' | 'bareApi' | 'barePage'
-
-/** A seeded generator (mulberry32): the same requests every run. */
-function random(seed: number) {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
 
 /** How people type a number: as printed, lower case, with spaces, run together. */
 const TYPINGS = [

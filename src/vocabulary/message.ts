@@ -28,3 +28,6 @@ export type Reply = {
    */
   requestContact?: { prompt: string; button: string }
 }
+
+/** WhatsApp's id of a phone number: E.164 "+6281…" → "6281…@s.whatsapp.net" (where a code or reminder to that number goes). */
+export const whatsappJid = (e164: string): string => `${e164.replace(/^\+/, '')}@s.whatsapp.net`

@@ -7,6 +7,7 @@ import { randomInt, randomUUID, timingSafeEqual } from 'node:crypto'
 import { countCodeTry, type IdentityCodeRow, insertCode, spendCode, usableCode } from '../../db/queries/identity-codes.js'
 import { queueMessage } from '../../db/queries/outbox.js'
 import type { PersonRow } from '../../db/queries/people.js'
+import { whatsappJid } from '../../vocabulary/message.js'
 import { fill, t } from '../messages.js'
 import type { NikVault } from '../privacy/nik-vault.js'
 import { formatLocalTime } from '../regions.js'
@@ -27,9 +28,6 @@ const texts = {
 
 const hashOf = (vault: NikVault, row: Pick<IdentityCodeRow, 'personId' | 'createdAt'>, code: string) =>
   vault.hash(`identity-code:${row.personId}:${row.createdAt.getTime()}:${code}`)
-
-/** The WhatsApp JID of an E.164 number. */
-export const whatsappJid = (e164: string) => `${e164.replace(/^\+/, '')}@s.whatsapp.net`
 
 /**
  * Sends a new code to the person's phone on record for this chat, unless they have no phone or a

@@ -6,7 +6,7 @@
  */
 import { and, eq, inArray, or, type SQL } from 'drizzle-orm'
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
-import type { Channel } from '../../vocabulary/message.js'
+import { type Channel, whatsappJid } from '../../vocabulary/message.js'
 import type { Db } from '../client.js'
 import {
   auditLog,
@@ -24,9 +24,6 @@ import {
 import { forgetWhatsAppContacts } from './whatsapp-auth.js'
 
 type Chat = { channel: Channel; chatId: string }
-
-/** WhatsApp's id of a phone number (E.164 "+62…" → "62…@s.whatsapp.net"). */
-const whatsappJid = (phoneE164: string) => `${phoneE164.replace(/^\+/, '')}@s.whatsapp.net`
 
 /**
  * The chats that are the person's: those linked to them, and a WhatsApp account with the phone on
