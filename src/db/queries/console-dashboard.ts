@@ -10,45 +10,22 @@
 
 import type { Channel } from '../../vocabulary/message.js'
 import type { Db } from '../client.js'
-import { cached } from '../client.js'
 import type { CertificationStage, OutboxStatus } from '../schema.js'
+import { type ConsoleRegion, type ConsoleScope, consoleRegions, provinceFilter } from './console-scope.js'
 
 const DAY_MS = 86_400_000
 
-/** One region with the province codes it serves, as the `regions` table holds it. */
-export type DashboardRegion = { id: number; code: string; name: string; provinces: string[] }
+/** One region with the province codes it serves (see console-scope.ts). */
+export type DashboardRegion = ConsoleRegion
 
 /** Every region, in code order. */
-export function dashboardRegions(db: Db): DashboardRegion[] {
-  const rows = cached(db, 'select id, code, name, province_codes as provinceCodes from regions order by code').all() as {
-    id: number
-    code: string
-    name: string
-    provinceCodes: string
-  }[]
-  return rows.map((r) => ({
-    id: r.id,
-    code: r.code,
-    name: r.name,
-    provinces: r.provinceCodes
-      .split(',')
-      .map((code) => code.trim())
-      .filter((code) => code !== ''),
-  }))
-}
+export const dashboardRegions = consoleRegions
 
 /** Which region the numbers are for: one region (its row), or all (null). */
-export type DashboardScope = DashboardRegion | null
+export type DashboardScope = ConsoleScope
 
 /** A half-open span of time [from, to) and the offset its days are counted in. */
 export type DashboardRange = { from: Date; to: Date; dayOffsetMs: number }
-
-/** `and <column> in (?, ?, …)` for a region's provinces (none: matches nothing), with its values. */
-function provinceFilter(scope: DashboardScope, column: string): { sql: string; args: string[] } {
-  if (!scope) return { sql: '', args: [] }
-  if (scope.provinces.length === 0) return { sql: ' and 0', args: [] }
-  return { sql: ` and ${column} in (${scope.provinces.map(() => '?').join(', ')})`, args: scope.provinces }
-}
 
 // better-sqlite3 binds a JS number as a REAL: cast, or the division would not be a whole day.
 const dayOf = (column: string) => `(${column} + cast(@offset as integer)) / ${DAY_MS}`

@@ -1,0 +1,55 @@
+/**
+ * The console's regional scoping, shared by every page: a person belongs to the region whose
+ * `province_codes` hold their province, a session to its `region_id`, an outbox row, exam,
+ * registration or handoff to its person's (or session's) region. Scoping is done in SQL, so a
+ * `regional` account asking for another region's row by its address finds nothing (404).
+ */
+import type { Db } from '../client.js'
+import { cached } from '../client.js'
+
+/** One region with the province codes it serves, as the `regions` table holds it. */
+export type ConsoleRegion = { id: number; code: string; name: string; provinces: string[] }
+
+/** Which rows a staff member may see: one region's, or every region's (null). */
+export type ConsoleScope = ConsoleRegion | null
+
+/** Every region, in code order. */
+export function consoleRegions(db: Db): ConsoleRegion[] {
+  const rows = cached(db, 'select id, code, name, province_codes as provinceCodes from regions order by code').all() as {
+    id: number
+    code: string
+    name: string
+    provinceCodes: string
+  }[]
+  return rows.map((r) => ({
+    id: r.id,
+    code: r.code,
+    name: r.name,
+    provinces: r.provinceCodes
+      .split(',')
+      .map((code) => code.trim())
+      .filter((code) => code !== ''),
+  }))
+}
+
+/**
+ * `and <column> in (?, ?, …)` for a region's provinces, with its values: nothing for every region,
+ * `and 0` (matches nothing) for a region that serves no province.
+ */
+export function provinceFilter(scope: ConsoleScope, column: string): { sql: string; args: string[] } {
+  if (!scope) return { sql: '', args: [] }
+  if (scope.provinces.length === 0) return { sql: ' and 0', args: [] }
+  return { sql: ` and ${column} in (${scope.provinces.map(() => '?').join(', ')})`, args: scope.provinces }
+}
+
+/** Whether a person is someone the scope may see (every person, for every region). */
+export function personInScope(db: Db, scope: ConsoleScope, personId: number): boolean {
+  const where = provinceFilter(scope, 'province_code')
+  return db.$client.prepare(`select 1 from people where id = ?${where.sql}`).get(personId, ...where.args) !== undefined
+}
+
+/** Whether a Bimtek session is one the scope may see (every session, for every region). */
+export function sessionInScope(db: Db, scope: ConsoleScope, sessionId: number): boolean {
+  if (!scope) return db.$client.prepare('select 1 from bimtek_sessions where id = ?').get(sessionId) !== undefined
+  return db.$client.prepare('select 1 from bimtek_sessions where id = ? and region_id = ?').get(sessionId, scope.id) !== undefined
+}
