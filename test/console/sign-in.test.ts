@@ -2,7 +2,7 @@
  * Signing in to the console through the real app: the redirect to the sign-in page, the session
  * cookie's flags (development and production), one answer for an unknown e-mail and a wrong
  * password, throttling per account and per address that survives a restart, CSRF refusals,
- * rotation at sign-in, the idle timeout, sign-out, and `next` staying on this site.
+ * rotation at sign-in, the idle timeout, the 12-hour lifetime, sign-out, and `next` staying on this site.
  */
 import { describe, expect, it } from 'vitest'
 import { ACCOUNT_FAILURE_LIMIT, CLIENT_FAILURE_LIMIT, SIGN_IN_WINDOW_MINUTES } from '../../src/core/console/sign-in.js'
@@ -219,6 +219,23 @@ describe('sessions', () => {
     const expired = await browser.request('/admin')
     expect(expired.status).toBe(303)
     expect(expired.headers.get('location')).toMatch(/^\/admin\/login/)
+  })
+
+  it('end 12 hours after sign-in even when used all along, and the staff member signs in again', async () => {
+    const f = consoleFixture()
+    await f.addAccount({ email: EMAIL })
+    const browser = browserOn(f.app)
+    await browser.signIn(EMAIL)
+    for (let minutes = 0; minutes < 12 * 60; minutes += 20) {
+      f.clock.advance(20 * 60_000)
+      expect((await browser.request('/admin')).status).toBe(200)
+    }
+    f.clock.advance(60_000)
+    const over = await browser.request('/admin')
+    expect(over.status).toBe(303)
+    expect(over.headers.get('location')).toMatch(/^\/admin\/login/)
+    await browser.signIn(EMAIL)
+    expect((await browser.request('/admin')).status).toBe(200)
   })
 
   it('end at sign-out, which is audited', async () => {

@@ -1,6 +1,7 @@
 /**
  * Console sessions, kept server-side: the cookie holds a random id, the database its SHA-256. A
- * session ends when signed out, after SESSION_IDLE_MINUTES without a request, or when its account
+ * session ends when signed out, after SESSION_IDLE_MINUTES without a request, SESSION_MAX_HOURS
+ * after sign-in whatever the activity (a stolen cookie is not good for ever), or when its account
  * is disabled or reset. Each session has its CSRF token, derived from the id (so it needs no
  * storage and dies with the session).
  */
@@ -19,6 +20,9 @@ import { newToken, tokenHash } from './credentials.js'
 /** Minutes without a request after which a session is over. */
 export const SESSION_IDLE_MINUTES = 30
 const IDLE_MS = SESSION_IDLE_MINUTES * 60_000
+/** Hours after sign-in at which a session is over even while in use: a working day and a little more. */
+export const SESSION_MAX_HOURS = 12
+const MAX_MS = SESSION_MAX_HOURS * 3_600_000
 /** Last-seen times are written at most this often: a page's every request need not write. */
 const TOUCH_EVERY_MS = 60_000
 
@@ -57,7 +61,8 @@ export function createConsoleSessions(deps: { db: Db; clock: () => Date }) {
       const found = sessionWithStaff(deps.db, hash)
       if (!found) return undefined
       const idle = at.getTime() - found.session.lastSeenAt.getTime()
-      if (idle > IDLE_MS || found.staff.status !== 'active') {
+      const age = at.getTime() - found.session.createdAt.getTime()
+      if (idle > IDLE_MS || age > MAX_MS || found.staff.status !== 'active') {
         deleteSession(deps.db, hash)
         return undefined
       }
