@@ -16,6 +16,8 @@ const LABEL: Record<RetentionRule, string> = {
   identityCodes: 'kode sekali pakai yang sudah kedaluwarsa',
   chatAccounts: 'akun chat yang tidak terhubung dan tidak aktif',
   conversations: 'percakapan chat yang tidak terhubung dan tidak aktif',
+  staffSessions: 'sesi konsol yang sudah berakhir',
+  staffLinks: 'tautan sekali pakai konsol yang sudah kedaluwarsa',
   auditEntries: 'catatan audit',
 }
 

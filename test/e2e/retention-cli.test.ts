@@ -58,6 +58,8 @@ describe('npm run cli -- retention run', () => {
         '  kode sekali pakai yang sudah kedaluwarsa (lebih dari 30 hari): 0',
         '  akun chat yang tidak terhubung dan tidak aktif (lebih dari 90 hari): 0',
         '  percakapan chat yang tidak terhubung dan tidak aktif (lebih dari 90 hari): 0',
+        '  sesi konsol yang sudah berakhir (lebih dari 30 hari): 0',
+        '  tautan sekali pakai konsol yang sudah kedaluwarsa (lebih dari 30 hari): 0',
         '  catatan audit (lebih dari 365 hari): 1',
         'Akan dihapus: 3 baris.',
         '',

@@ -16,6 +16,9 @@ import {
   type OutboxStatus,
   outbox,
   people,
+  staff,
+  staffLinks,
+  staffSessions,
 } from '../../src/db/schema.js'
 import { fakeClock, testCore } from '../support/core.js'
 
@@ -116,6 +119,31 @@ describe('retention', () => {
     expect(db.select({ at: identityAttempts.at }).from(identityAttempts).all()).toEqual([{ at: ago(29) }])
     expect(db.select({ expiresAt: identityCodes.expiresAt }).from(identityCodes).all()).toEqual([{ expiresAt: ago(29) }])
     expect(db.select({ entity: auditLog.entity }).from(auditLog).all()).toEqual([{ entity: 'sessions' }])
+  })
+
+  it('console sessions unused for 30 days and one-time links expired 30 days ago go; newer ones stay', async () => {
+    const { db, clock, ago } = open()
+    const id = db
+      .insert(staff)
+      .values({ name: 'Rina', email: 'rina@kemensos.go.id', role: 'admin', createdAt: ago(400), updatedAt: ago(400) })
+      .returning({ id: staff.id })
+      .get().id
+    db.insert(staffSessions)
+      .values([
+        { idHash: 'old', staffId: id, createdAt: ago(40), lastSeenAt: ago(31) },
+        { idHash: 'new', staffId: id, createdAt: ago(29), lastSeenAt: ago(29) },
+      ])
+      .run()
+    db.insert(staffLinks)
+      .values([
+        { tokenHash: 'used-long-ago', purpose: 'invite', staffId: id, createdAt: ago(32), expiresAt: ago(31), usedAt: ago(31) },
+        { tokenHash: 'recent', purpose: 'reset', staffId: id, createdAt: ago(30), expiresAt: ago(29) },
+      ])
+      .run()
+    expect(await runRetention(db, clock.now(), PERIODS)).toMatchObject({ staffSessions: 1, staffLinks: 1 })
+    expect(db.select({ idHash: staffSessions.idHash }).from(staffSessions).all()).toEqual([{ idHash: 'new' }])
+    expect(db.select({ tokenHash: staffLinks.tokenHash }).from(staffLinks).all()).toEqual([{ tokenHash: 'recent' }])
+    expect(db.select({ id: staff.id }).from(staff).all()).toEqual([{ id }])
   })
 
   it('chats: accounts and conversations silent for 90 days go when linked to nobody or their link ended; linked or recently active ones stay', async () => {

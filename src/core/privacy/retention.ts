@@ -11,7 +11,7 @@ export type RetentionPeriods = {
   outboxDays: number
   /** Outbox rows that failed (undelivered replies hold the text of the answer). */
   outboxFailedDays: number
-  /** Identity attempts, and one-time codes counted from their expiry. */
+  /** Identity attempts, and one-time codes counted from their expiry; console sessions and links too. */
   identityAttemptsDays: number
   /** Chat accounts and conversations linked to nobody, counted from their last message. */
   chatDays: number
@@ -32,6 +32,8 @@ export const PERIOD_OF: Record<RetentionRule, keyof RetentionPeriods> = {
   identityCodes: 'identityAttemptsDays',
   chatAccounts: 'chatDays',
   conversations: 'chatDays',
+  staffSessions: 'identityAttemptsDays',
+  staffLinks: 'identityAttemptsDays',
   auditEntries: 'auditDays',
 }
 

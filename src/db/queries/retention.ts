@@ -35,6 +35,10 @@ export const RETENTION_RULES = {
       WHERE i.channel = conversation_states.channel AND i.chat_id = conversation_states.chat_id
         AND i.person_id IS NOT NULL AND i.link_expires_at >= :cutoff)`,
   },
+  /** Console sessions unused since the cutoff (over after 30 minutes idle anyway; only their times remain). */
+  staffSessions: { table: 'staff_sessions', where: 'last_seen_at < :cutoff' },
+  /** One-time console links (a SHA-256 each), expired since the cutoff, used or not. */
+  staffLinks: { table: 'staff_links', where: 'expires_at < :cutoff' },
   auditEntries: { table: 'audit_log', where: 'at < :cutoff' },
 } as const
 
