@@ -85,6 +85,8 @@ export type ReminderFilter = {
   personId?: number | undefined
   /** Only these people's reminders. */
   people?: readonly number[] | undefined
+  /** Only the reminders of people living in these provinces (a region's; none: no reminder). */
+  provinces?: readonly string[] | undefined
 }
 
 export type ReminderRow = {
@@ -146,6 +148,10 @@ export function listReminders(
   if (filter.people) {
     where.push('o.person_id IN (SELECT value FROM json_each(@people))')
     args.people = JSON.stringify(filter.people)
+  }
+  if (filter.provinces) {
+    where.push('o.person_id IN (SELECT id FROM people WHERE province_code IN (SELECT value FROM json_each(@provinces)))')
+    args.provinces = JSON.stringify(filter.provinces)
   }
   if (page.after) {
     where.push('(o.due_at > @afterDue OR (o.due_at = @afterDue AND o.id > @afterId))')
