@@ -23,8 +23,6 @@ import {
   SessionsImported,
 } from './openapi-schemas.js'
 
-export const OPENAPI_PATH = '/api/v1/openapi.json'
-
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { 'application/json': { schema } },
@@ -77,7 +75,7 @@ const admin = (route: Omit<RouteConfig, 'security' | 'tags'>, roles: string) =>
 const PUBLIC_ROUTES = [
   createRoute({
     method: 'get',
-    path: OPENAPI_PATH,
+    path: '/api/v1/openapi.json',
     tags: ['public'],
     summary: 'This document',
     responses: { 200: { description: 'The OpenAPI 3.1 document', content: { 'application/json': { schema: z.object({}) } } } },
