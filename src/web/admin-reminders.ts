@@ -1,7 +1,7 @@
 /**
  * /api/v1/admin/reminders: the delivery status of the reminders, for the secretariat. Mounted by
- * admin-api.ts, behind the same guard (admin-auth.ts). A `regional` caller sees the reminders of
- * the people of its region only, and not the summary (its counts span every region).
+ * admin-api.ts, behind the same guard (admin-auth.ts). A `regional` caller sees the reminders, and
+ * the outbox counts, of the people of its region only.
  *
  *   GET /reminders?status=&channel=&kind=&event=&person=&limit=&cursor=
  *       soonest due first (then by id); `next` is the cursor of the following page, null at the end
@@ -16,7 +16,7 @@ import { listReminders, nextPendingDue, statusCounts } from '../db/queries/remin
 import { OUTBOX_STATUSES } from '../db/schema.js'
 import { EVENT_KINDS, parseEventKey } from '../vocabulary/events.js'
 import { CHANNELS } from '../vocabulary/message.js'
-import { type AdminEnv, allowRoles } from './admin-auth.js'
+import type { AdminEnv } from './admin-auth.js'
 import { staffScope } from './console/scope.js'
 
 export const DEFAULT_REMINDER_PAGE = 100
@@ -86,11 +86,15 @@ export function adminReminders(deps: { db: Db }) {
     return c.json({ reminders: page.map(reminderView), next: rows.length > limit && last ? encodeCursor(last) : null })
   })
 
-  api.get('/summary', allowRoles('admin', 'viewer'), (c) => {
+  api.get('/summary', (c) => {
     const iso = (at: Date | null) => at?.toISOString() ?? null
+    const provinces = staffScope(deps.db, c.get('caller'))?.provinces
     return c.json({
-      counts: { all: statusCounts(deps.db), reminders: statusCounts(deps.db, 'reminder') },
-      nextDueAt: { all: iso(nextPendingDue(deps.db)), reminders: iso(nextPendingDue(deps.db, 'reminder')) },
+      counts: { all: statusCounts(deps.db, undefined, provinces), reminders: statusCounts(deps.db, 'reminder', provinces) },
+      nextDueAt: {
+        all: iso(nextPendingDue(deps.db, undefined, provinces)),
+        reminders: iso(nextPendingDue(deps.db, 'reminder', provinces)),
+      },
     })
   })
 

@@ -202,13 +202,13 @@ const ADMIN_ROUTES = [
       method: 'get',
       path: '/api/v1/admin/reminders/summary',
       summary: 'Outbox rows per status',
+      description: 'A regional token: the rows of its region’s people only.',
       responses: {
         200: json(RemindersSummary, 'Counts per status, and the earliest pending due time'),
-        403: forbidden('admin or viewer'),
         ...guarded,
       },
     },
-    'admin, viewer',
+    'admin, regional (its region), viewer',
   ),
 ]
 
