@@ -12,6 +12,7 @@ import { dueRemindersCommand, planRemindersCommand, sendRemindersCommand } from 
 import { retentionRunCommand } from './cli/retention.js'
 import { importSessionsCommand, listSessionsCommand, sessionRegistrationsCommand } from './cli/sessions.js'
 import { addStaffCommand, disableStaffCommand, listStaffCommand, resetStaffCommand } from './cli/staff.js'
+import { addTokenCommand, listTokensCommand, revokeTokenCommand } from './cli/staff-tokens.js'
 import { importStatusCommand, statusShowCommand } from './cli/status.js'
 import { type Config, loadConfigOrExit } from './config.js'
 import { formatDate } from './core/text/dates.js'
@@ -52,6 +53,10 @@ const USAGE = `Pemakaian: npm run cli -- <perintah>
   staff list                        akun konsol: peran, wilayah, status
   staff disable EMAIL               nonaktifkan akun dan akhiri sesinya
   staff reset EMAIL                 tautan baru untuk menyetel kata sandi; sesi akun diakhiri
+  staff token EMAIL --name NAMA [--expires YYYY-MM-DD]
+                                    token API baru (/api/v1/admin) atas nama akun itu, dicetak sekali saja
+  staff tokens EMAIL                token API akun: nomor, nama, dibuat, terakhir dipakai, berlaku sampai, status
+  staff revoke-token NOMOR          cabut token API
   keys rotate                       setelah DATA_ENCRYPTION_KEY diganti (kunci lama di DATA_ENCRYPTION_KEY_PREVIOUS):
                                     enkripsi ulang semua data dengan kunci baru (sekaligus; aman diulang)
 `
@@ -102,6 +107,9 @@ const commands: Record<string, Command> = {
   'staff list': listStaffCommand,
   'staff disable': disableStaffCommand,
   'staff reset': resetStaffCommand,
+  'staff token': addTokenCommand,
+  'staff tokens': listTokensCommand,
+  'staff revoke-token': revokeTokenCommand,
   'telegram set-webhook': async (_db, _args, config) => {
     const api = telegramApi(config)
     if (!api) return 2

@@ -131,6 +131,7 @@ const schema = z
     DATA_ENCRYPTION_KEY: dataKey('DATA_ENCRYPTION_KEY'),
     // During a key rotation: the key the data was encrypted with before (see docs/operations.md).
     DATA_ENCRYPTION_KEY_PREVIOUS: dataKey('DATA_ENCRYPTION_KEY_PREVIOUS'),
+    // Deprecated: staff API tokens replace it (docs/http-api.md); still accepted as an admin for one release.
     ADMIN_TOKEN: z
       .string()
       .regex(/^[A-Za-z0-9_.~+/=-]{24,256}$/, 'ADMIN_TOKEN must be 24–256 characters without spaces (e.g. openssl rand -hex 24)')

@@ -566,3 +566,25 @@ export const signInFailures = sqliteTable(
   },
   (t) => [index('sign_in_failures_subject_idx').on(t.subject, t.at)],
 )
+
+/**
+ * Per-staff API tokens for /api/v1/admin (docs/http-api.md): a request with one acts as its staff
+ * member with their current role and region. Only the SHA-256 of the token is kept (shown once at
+ * creation); a revoked or expired token, or one of a disabled account, lets nobody in.
+ */
+export const staffApiTokens = sqliteTable(
+  'staff_api_tokens',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    staffId: integer('staff_id')
+      .notNull()
+      .references(() => staff.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    lastUsedAt: integer('last_used_at', { mode: 'timestamp_ms' }),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }),
+    revokedAt: integer('revoked_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [index('staff_api_tokens_staff_idx').on(t.staffId)],
+)

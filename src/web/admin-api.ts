@@ -1,7 +1,11 @@
 /**
  * /api/v1/admin: Bimtek sessions for the secretariat: the list and each session's registrations
- * (JSON, or CSV with ?format=csv), and loading a sessions, certificates or exams file. ADMIN_TOKEN
- * is checked in app.ts before any of these routes runs.
+ * (JSON, or CSV with ?format=csv), and loading a sessions, certificates or exams file. The caller
+ * (a staff API token, or the deprecated ADMIN_TOKEN) is checked by `adminAuth` in app.ts before any
+ * of these routes runs, and each route honours their role: `regional` sees its region's sessions
+ * and reminders only (another region's session is 404), `viewer` reads what holds no personal
+ * data, and only `admin` loads files (403 FORBIDDEN_ROLE otherwise). Writes and downloads of
+ * personal data are audited with the caller as actor (`staff:<id>`).
  */
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
@@ -13,9 +17,12 @@ import type { ReminderSettings } from '../core/reminders/settings.js'
 import { importSessions } from '../core/sessions/import.js'
 import { registrationsCsv, registrationView, sessionsCsv, sessionView } from '../core/sessions/listing.js'
 import type { Db } from '../db/client.js'
+import { sessionInScope } from '../db/queries/console-scope.js'
 import { findSessionSummary, listSessionRegistrations, listSessions } from '../db/queries/sessions.js'
 import { auditLog } from '../db/schema.js'
+import { type AdminEnv, allowRoles } from './admin-auth.js'
 import { adminReminders } from './admin-reminders.js'
+import { staffScope } from './console/scope.js'
 import { clientAddress, type TrustedProxy } from './rate-limit.js'
 
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -31,8 +38,6 @@ export type AdminApiDeps = {
   reminders: ReminderSettings
   /** The time: which sessions are ahead, what imports stamp and plan. */
   clock: () => Date
-  /** Who calls, as audit records name it (see `adminActor`). */
-  actor: string
   /** TRUST_PROXY_HEADER / TRUST_PROXY_HOPS: the caller's address behind a reverse proxy. */
   proxy?: TrustedProxy | undefined
 }
@@ -88,25 +93,32 @@ function rejected(c: Context, errors: ImportError[]) {
 }
 
 export function adminApi(deps: AdminApiDeps) {
-  const api = new Hono()
+  const api = new Hono<AdminEnv>()
+  const scopeOf = (c: Context<AdminEnv>) => staffScope(deps.db, c.get('caller'))
 
   api.get('/sessions', (c) => {
     const as = format(c)
     if (!as) return c.json(error('INVALID_FORMAT', 'format must be json or csv'), 400)
     // Finished sessions only when asked for: the secretariat mostly works on what is ahead.
     const all = c.req.query('all') === 'true'
-    const sessions = listSessions(deps.db, all ? {} : { endingAfter: deps.clock() })
+    const region = scopeOf(c)?.id
+    const sessions = listSessions(deps.db, {
+      ...(!all && { endingAfter: deps.clock() }),
+      ...(region !== undefined && { regionId: region }),
+    })
     if (as === 'csv') return download(c, 'sesi-bimtek.csv', sessionsCsv(sessions))
     return c.json({ sessions: sessions.map(sessionView) })
   })
 
-  api.get('/sessions/:id/registrations', (c) => {
+  // Names and phone numbers: not for `viewer`.
+  api.get('/sessions/:id/registrations', allowRoles('admin', 'regional'), (c) => {
     const as = format(c)
     if (!as) return c.json(error('INVALID_FORMAT', 'format must be json or csv'), 400)
     const raw = c.req.param('id')
     const id = /^[1-9]\d{0,14}$/.test(raw) ? Number(raw) : undefined
     if (id === undefined) return c.json(error('INVALID_ID', 'the session id is a positive whole number'), 400)
-    const session = findSessionSummary(deps.db, id)
+    // Another region's session is not found, as if it did not exist.
+    const session = sessionInScope(deps.db, scopeOf(c), id) ? findSessionSummary(deps.db, id) : undefined
     if (!session) return c.json(error('SESSION_NOT_FOUND'), 404)
     const registrations = listSessionRegistrations(deps.db, id)
     // Names and phone numbers leave the server: recorded with who asked, from where, and what.
@@ -114,7 +126,7 @@ export function adminApi(deps: AdminApiDeps) {
       .insert(auditLog)
       .values({
         at: deps.clock(),
-        actor: deps.actor,
+        actor: c.get('caller').actor,
         action: REGISTRATIONS_DOWNLOAD,
         entity: 'bimtek_session',
         entityId: String(id),
@@ -129,26 +141,37 @@ export function adminApi(deps: AdminApiDeps) {
     return c.json({ session: sessionView(session), registrations: registrations.map(registrationView) })
   })
 
-  api.post('/sessions', csvOnly('sessions'), importLimit, async (c) => {
+  // Files: a file may hold any region's rows, and certificates and exams are the centre's: `admin` only.
+  api.post('/sessions', allowRoles('admin'), csvOnly('sessions'), importLimit, async (c) => {
     const dryRun = dryRunOf(c)
     if (dryRun === undefined) return badDryRun(c)
     const input = new Uint8Array(await c.req.arrayBuffer())
-    const result = importSessions(deps.db, input, { actor: 'admin-api', now: deps.clock(), reminders: deps.reminders, dryRun })
+    const result = importSessions(deps.db, input, {
+      actor: c.get('caller').actor,
+      now: deps.clock(),
+      reminders: deps.reminders,
+      dryRun,
+    })
     if (!result.ok) return rejected(c, result.errors)
     return counted(c, { inserted: result.inserted, updated: result.updated }, dryRun)
   })
 
-  api.post('/certificates', csvOnly('certificates'), importLimit, async (c) => {
+  api.post('/certificates', allowRoles('admin'), csvOnly('certificates'), importLimit, async (c) => {
     const dryRun = dryRunOf(c)
     if (dryRun === undefined) return badDryRun(c)
     const input = new Uint8Array(await c.req.arrayBuffer())
-    const result = importCertificates(deps.db, input, { actor: 'admin-api', vault: deps.vault, now: deps.clock(), dryRun })
+    const result = importCertificates(deps.db, input, {
+      actor: c.get('caller').actor,
+      vault: deps.vault,
+      now: deps.clock(),
+      dryRun,
+    })
     if (!result.ok) return rejected(c, result.errors)
     const { inserted, updated, unchanged, linked } = result
     return counted(c, { inserted, updated, unchanged, linked }, dryRun)
   })
 
-  api.post('/exams', csvOnly('exams'), importLimit, async (c) => {
+  api.post('/exams', allowRoles('admin'), csvOnly('exams'), importLimit, async (c) => {
     const dryRun = dryRunOf(c)
     if (dryRun === undefined) return badDryRun(c)
     // Every row names a person by NIK: without the server's key none of them can be found.
@@ -156,7 +179,7 @@ export function adminApi(deps: AdminApiDeps) {
     if (!vault) return c.json(error('NIK_KEY_UNAVAILABLE', 'this server has no NIK key; import exams with the CLI'), 503)
     const input = new Uint8Array(await c.req.arrayBuffer())
     const result = importExams(deps.db, input, {
-      actor: 'admin-api',
+      actor: c.get('caller').actor,
       vault,
       now: deps.clock(),
       reminders: deps.reminders,

@@ -1,6 +1,7 @@
 /**
  * /api/v1/admin/reminders: the delivery status of the reminders, for the secretariat. Mounted by
- * admin-api.ts, behind the same ADMIN_TOKEN.
+ * admin-api.ts, behind the same guard (admin-auth.ts). A `regional` caller sees the reminders, and
+ * the outbox counts, of the people of its region only.
  *
  *   GET /reminders?status=&channel=&kind=&event=&person=&limit=&cursor=
  *       soonest due first (then by id); `next` is the cursor of the following page, null at the end
@@ -15,6 +16,8 @@ import { listReminders, nextPendingDue, statusCounts } from '../db/queries/remin
 import { OUTBOX_STATUSES } from '../db/schema.js'
 import { EVENT_KINDS, parseEventKey } from '../vocabulary/events.js'
 import { CHANNELS } from '../vocabulary/message.js'
+import type { AdminEnv } from './admin-auth.js'
+import { staffScope } from './console/scope.js'
 
 export const DEFAULT_REMINDER_PAGE = 100
 export const MAX_REMINDER_PAGE = 500
@@ -55,7 +58,7 @@ const query = z.strictObject({
 })
 
 export function adminReminders(deps: { db: Db }) {
-  const api = new Hono()
+  const api = new Hono<AdminEnv>()
 
   api.get('/', (c) => {
     const given = c.req.queries()
@@ -71,10 +74,11 @@ export function adminReminders(deps: { db: Db }) {
       return c.json(invalidQuery(message), 400)
     }
     const { status, channel, kind, event, person, limit = DEFAULT_REMINDER_PAGE, cursor } = parsed.data
+    const scope = staffScope(deps.db, c.get('caller'))
     // One row more than asked tells whether there is a next page.
     const rows = listReminders(
       deps.db,
-      { status, channel, kind, eventKey: event, personId: person },
+      { status, channel, kind, eventKey: event, personId: person, ...(scope && { provinces: scope.provinces }) },
       { limit: limit + 1, after: cursor },
     )
     const page = rows.slice(0, limit)
@@ -84,9 +88,13 @@ export function adminReminders(deps: { db: Db }) {
 
   api.get('/summary', (c) => {
     const iso = (at: Date | null) => at?.toISOString() ?? null
+    const provinces = staffScope(deps.db, c.get('caller'))?.provinces
     return c.json({
-      counts: { all: statusCounts(deps.db), reminders: statusCounts(deps.db, 'reminder') },
-      nextDueAt: { all: iso(nextPendingDue(deps.db)), reminders: iso(nextPendingDue(deps.db, 'reminder')) },
+      counts: { all: statusCounts(deps.db, undefined, provinces), reminders: statusCounts(deps.db, 'reminder', provinces) },
+      nextDueAt: {
+        all: iso(nextPendingDue(deps.db, undefined, provinces)),
+        reminders: iso(nextPendingDue(deps.db, 'reminder', provinces)),
+      },
     })
   })
 

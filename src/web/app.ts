@@ -8,7 +8,7 @@ import { createRateLimiter } from '../core/rate-limiter.js'
 import type { ReminderSettings } from '../core/reminders/settings.js'
 import type { Db } from '../db/client.js'
 import { adminApi } from './admin-api.js'
-import { adminActor, adminAuth } from './admin-auth.js'
+import { adminAuth } from './admin-auth.js'
 import { type ConsoleDeps, consoleApp } from './console/console-app.js'
 import type { TrustedProxy } from './rate-limit.js'
 import { API_SECURITY, CONSOLE_SECURITY, PAGE_SECURITY, type SecuredPath, securityHeadersFor } from './security-headers.js'
@@ -30,7 +30,10 @@ export type WebDeps = {
   checkDatabase: () => void
   /** The Telegram webhook, when Telegram runs in webhook mode. */
   telegramWebhook?: (c: Context) => Promise<Response>
-  /** ADMIN_TOKEN: without it the admin API (/api/v1/admin/*) answers 503 ADMIN_DISABLED. */
+  /**
+   * ADMIN_TOKEN (deprecated: staff API tokens replace it): the shared token of the admin API. Without
+   * it and without `admin`, /api/v1/admin/* answers 503 ADMIN_DISABLED.
+   */
   adminToken?: string
   /** TRUST_PROXY_HEADER / TRUST_PROXY_HOPS: who a client is behind a reverse proxy (rate limits, audit). */
   proxy?: TrustedProxy | undefined
@@ -67,13 +70,18 @@ export function createWebApp(deps: WebDeps) {
 
   app.use(
     '/api/v1/admin/*',
-    adminAuth({ token: deps.adminToken, logger: deps.logger, now: () => deps.clock().getTime(), proxy: deps.proxy }),
+    adminAuth({ token: deps.adminToken, db: deps.admin?.db, logger: deps.logger, clock: deps.clock, proxy: deps.proxy }),
   )
-  if (deps.admin && deps.adminToken)
-    app.route(
-      '/api/v1/admin',
-      adminApi({ ...deps.admin, clock: deps.clock, actor: adminActor(deps.adminToken), proxy: deps.proxy }),
-    )
+  if (deps.admin) app.route('/api/v1/admin', adminApi({ ...deps.admin, clock: deps.clock, proxy: deps.proxy }))
+
+  // Loaded and made at the first request (@hono/zod-openapi takes up to a tenth of a second to
+  // load): most starts never serve it. test/web/openapi.test.ts holds it to the routes served.
+  let document: object | undefined
+  app.get('/api/v1/openapi.json', async (c) => {
+    const parts = { verify: deps.verify !== undefined, admin: deps.admin !== undefined }
+    document ??= (await import('./openapi.js')).openApiDocument(deps.version, parts)
+    return c.json(document, 200, API_SECURITY)
+  })
 
   /** Paths whose every answer carries security headers, not found and errors included. */
   const secured: SecuredPath[] = []

@@ -71,6 +71,49 @@ describe('npm run cli -- staff', () => {
   })
 })
 
+describe('npm run cli -- staff token|tokens|revoke-token', () => {
+  it('prints a new API token once, alone on stdout, stores only its hash; tokens lists it; revoke-token stops it', async () => {
+    await cli(['staff', 'add', 'rina@kemensos.go.id', '--name', 'Rina', '--role', 'regional', '--region', 'R3'])
+    const made = await cli(['staff', 'token', 'RINA@kemensos.go.id', '--name', 'impor harian', '--expires', '2099-12-31'])
+    expect(made.exit.code).toBe(0)
+    expect(made.stdout).toMatch(/^kst_[A-Za-z0-9_-]{43}\n$/)
+    const token = made.stdout.trim()
+    expect(made.stderr).toContain('"impor harian" untuk rina@kemensos.go.id (regional R3), berlaku sampai')
+    expect(made.stderr).toContain('tidak ditampilkan lagi')
+    const [row] = readRows<{ id: number; token_hash: string }>(temp.dbPath, 'select id, token_hash from staff_api_tokens')
+    expect(row?.token_hash).toMatch(/^[0-9a-f]{64}$/)
+    expect(JSON.stringify(readRows(temp.dbPath, 'select * from staff_api_tokens'))).not.toContain(token)
+
+    const listed = await cli(['staff', 'tokens', 'rina@kemensos.go.id'])
+    expect(listed.stdout).toMatch(
+      new RegExp(`^${row?.id}  impor harian  \\[aktif\\]  dibuat .*; terakhir dipakai belum pernah; berlaku sampai .*2099`, 'm'),
+    )
+    expect(listed.stdout).not.toContain(token)
+
+    const revoked = await cli(['staff', 'revoke-token', String(row?.id)])
+    expect(revoked.exit.code).toBe(0)
+    expect((await cli(['staff', 'tokens', 'rina@kemensos.go.id'])).stdout).toContain('[dicabut ')
+    const again = await cli(['staff', 'revoke-token', String(row?.id)])
+    expect(again.exit.code).toBe(1)
+    expect(again.stderr).toContain('sudah dicabut')
+    expect(readRows(temp.dbPath, "select actor, action from audit_log where action like 'api_token.%' order by id")).toEqual([
+      { actor: 'cli', action: 'api_token.created' },
+      { actor: 'cli', action: 'api_token.revoked' },
+    ])
+  })
+
+  it('refuses an unknown account and a past expiry with exit code 1, storing nothing', async () => {
+    const unknown = await cli(['staff', 'token', 'siapa@x.id', '--name', 'x'])
+    expect(unknown.exit.code).toBe(1)
+    expect(unknown.stderr).toContain('Tidak ada akun')
+    await cli(['staff', 'add', 'budi@x.id', '--name', 'Budi', '--role', 'viewer'])
+    const past = await cli(['staff', 'token', 'budi@x.id', '--name', 'x', '--expires', '2020-01-01'])
+    expect(past.exit.code).toBe(1)
+    expect(past.stderr).toContain('--expires')
+    expect(readRows(temp.dbPath, 'select count(*) as n from staff_api_tokens')).toEqual([{ n: 0 }])
+  })
+})
+
 describe('the first start without staff', () => {
   it('logs a one-time link for the first admin (1 h) that opens the page to create the account', async () => {
     const server = start('src/main.ts', [], { ...env(), PORT: '0' })

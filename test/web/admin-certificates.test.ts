@@ -10,18 +10,25 @@ import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { certificates } from '../../src/db/schema.js'
 import { adminApi, MAX_IMPORT_BYTES } from '../../src/web/admin-api.js'
+import type { AdminEnv } from '../../src/web/admin-auth.js'
 import { ADMIN_AUTH, adminWebApp } from '../support/admin-api.js'
 import { CERTIFICATE, certificatesFile } from '../support/certificates-csv.js'
 import { testCore } from '../support/core.js'
 
 let core: Core
-let api: Hono
+let api: Hono<AdminEnv>
 beforeEach(() => {
   core = testCore()
-  api = new Hono().route(
-    '/api/v1/admin',
-    adminApi({ db: core.db, vault: core.vault, reminders: DEFAULT_REMINDER_SETTINGS, clock: () => new Date(), actor: 'test' }),
-  )
+  // The API alone, called by an admin (the guard is tested in admin.test.ts and api-tokens.test.ts).
+  api = new Hono<AdminEnv>()
+    .use('*', (c, next) => {
+      c.set('caller', { role: 'admin', region: null, actor: 'test' })
+      return next()
+    })
+    .route(
+      '/api/v1/admin',
+      adminApi({ db: core.db, vault: core.vault, reminders: DEFAULT_REMINDER_SETTINGS, clock: () => new Date() }),
+    )
 })
 afterEach(() => closeDatabase(core.db))
 

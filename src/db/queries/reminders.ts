@@ -85,6 +85,8 @@ export type ReminderFilter = {
   personId?: number | undefined
   /** Only these people's reminders. */
   people?: readonly number[] | undefined
+  /** Only the reminders of people living in these provinces (a region's; none: no reminder). */
+  provinces?: readonly string[] | undefined
 }
 
 export type ReminderRow = {
@@ -147,6 +149,10 @@ export function listReminders(
     where.push('o.person_id IN (SELECT value FROM json_each(@people))')
     args.people = JSON.stringify(filter.people)
   }
+  if (filter.provinces) {
+    where.push('o.person_id IN (SELECT id FROM people WHERE province_code IN (SELECT value FROM json_each(@provinces)))')
+    args.provinces = JSON.stringify(filter.provinces)
+  }
   if (page.after) {
     where.push('(o.due_at > @afterDue OR (o.due_at = @afterDue AND o.id > @afterId))')
     args.afterDue = page.after.dueAt
@@ -179,21 +185,40 @@ export function listReminders(
   })
 }
 
-/** How many outbox rows are in each status: all kinds, or only reminders. */
-export function statusCounts(db: Db, only?: 'reminder'): Record<OutboxStatus, number> {
+/**
+ * Only the rows of people living in `provinces` (a region's), as SQL and its arguments; nothing
+ * without a list.
+ */
+function provinceCondition(provinces: readonly string[] | undefined): { sql: string; args: string[] } {
+  if (!provinces) return { sql: '', args: [] }
+  return {
+    sql: ' AND person_id IN (SELECT id FROM people WHERE province_code IN (SELECT value FROM json_each(?)))',
+    args: [JSON.stringify(provinces)],
+  }
+}
+
+/** How many outbox rows are in each status: all kinds, or only reminders; with `provinces`, of those people only. */
+export function statusCounts(db: Db, only?: 'reminder', provinces?: readonly string[]): Record<OutboxStatus, number> {
   const counts = noCounts()
+  const scope = provinceCondition(provinces)
   const rows = db.$client
-    .prepare(`SELECT status, COUNT(*) AS count FROM outbox ${only ? `WHERE kind = 'reminder'` : ''} GROUP BY status`)
-    .all() as { status: OutboxStatus; count: number }[]
+    .prepare(
+      `SELECT status, COUNT(*) AS count FROM outbox WHERE 1 ${only ? `AND kind = 'reminder'` : ''}${scope.sql} GROUP BY status`,
+    )
+    .all(...scope.args) as { status: OutboxStatus; count: number }[]
   for (const row of rows) counts[row.status] = row.count
   return counts
 }
 
-/** The earliest due time of the pending rows (in the past when a backlog waits), all kinds or only reminders. */
-export function nextPendingDue(db: Db, only?: 'reminder'): Date | null {
+/**
+ * The earliest due time of the pending rows (in the past when a backlog waits), all kinds or only
+ * reminders; with `provinces`, of those people only.
+ */
+export function nextPendingDue(db: Db, only?: 'reminder', provinces?: readonly string[]): Date | null {
+  const scope = provinceCondition(provinces)
   const row = db.$client
-    .prepare(`SELECT MIN(due_at) AS at FROM outbox WHERE status = 'pending' ${only ? `AND kind = 'reminder'` : ''}`)
-    .get() as { at: number | null }
+    .prepare(`SELECT MIN(due_at) AS at FROM outbox WHERE status = 'pending' ${only ? `AND kind = 'reminder'` : ''}${scope.sql}`)
+    .get(...scope.args) as { at: number | null }
   return date(row.at)
 }
 

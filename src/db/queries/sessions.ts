@@ -174,10 +174,18 @@ function summaries(db: Db) {
 
 export type SessionSummary = ReturnType<ReturnType<typeof summaries>['all']>[number]
 
-/** Sessions by start time with their region and seat counts; with `endingAfter`, only those not over by then. */
-export function listSessions(db: Db, options: { endingAfter?: Date } = {}): SessionSummary[] {
-  const query = summaries(db)
-  return (options.endingAfter ? query.where(gte(bimtekSessions.endsAt, options.endingAfter)) : query).all()
+/**
+ * Sessions by start time with their region and seat counts; with `endingAfter`, only those not
+ * over by then; with `regionId`, only that region's.
+ */
+export function listSessions(db: Db, options: { endingAfter?: Date; regionId?: number } = {}): SessionSummary[] {
+  const conditions = [
+    options.endingAfter && gte(bimtekSessions.endsAt, options.endingAfter),
+    options.regionId !== undefined && eq(bimtekSessions.regionId, options.regionId),
+  ].filter((condition) => condition !== undefined && condition !== false)
+  return summaries(db)
+    .where(and(...conditions))
+    .all()
 }
 
 export function findSessionSummary(db: Db, id: number): SessionSummary | undefined {

@@ -14,6 +14,7 @@ import { html } from '../html.js'
 import type { TrustedProxy } from '../rate-limit.js'
 import { CONSOLE_SECURITY, secured } from '../security-headers.js'
 import { whatsappAdmin } from '../whatsapp-admin.js'
+import { apiTokenRoutes } from './api-tokens-page.js'
 import { auditRoutes } from './audit-page.js'
 import { certificatesPage } from './certificates-page.js'
 import { dashboardRoutes } from './dashboard.js'
@@ -81,6 +82,8 @@ export function consoleApp(deps: ConsoleDeps) {
   app.route('/', auditRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout }))
   app.use('/staf/*', requireRole('admin'))
   app.route('/', staffRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout, publicBaseUrl: deps.publicBaseUrl }))
+  // /staf/:id/token… (admin, guarded above) and /token-api (everyone's own tokens).
+  app.route('/', apiTokenRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout }))
   app.use('/whatsapp/*', requireRole('admin'))
   app.route('/whatsapp', whatsappAdmin({ state: deps.whatsappState ?? (() => undefined) }))
   // A signed-in staff member at an address the console does not have: a page, not the API's JSON.

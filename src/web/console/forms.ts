@@ -13,7 +13,7 @@ import { publicLayout } from './layout.js'
 export type FieldOptions = {
   name: string
   label: string
-  type?: 'text' | 'email' | 'password'
+  type?: 'text' | 'email' | 'password' | 'date'
   value?: string
   error?: string | undefined
   hint?: string

@@ -8,6 +8,7 @@
  *   POST /staf/:id/peran            change role and region
  *   POST /staf/:id/nonaktifkan      disable (every session of the account ends)
  *   POST /staf/:id/setel-ulang      reset: a new one-time link, every session ended
+ *   /staf/:id/token                 the account's API tokens (api-tokens-page.ts)
  *
  * An admin cannot change, disable or reset their own account here: they would lock themselves out
  * (and the console could lose its last admin); another admin or the CLI does it.
@@ -192,8 +193,9 @@ function staffRow(a: StaffRow, options: { csrf: string; self: boolean; lastSignI
   const cells = html`<td>${a.name}</td><td>${a.email}</td><td>${ROLE_LABEL[a.role]}</td><td>${a.region ?? '—'}</td>
     <td>${status}</td><td>${a.totpEnabledAt ? 'aktif' : 'mati'}</td>
     <td>${options.lastSignIn ? formatLocalDateTime(options.lastSignIn, 'Asia/Jakarta') : 'belum pernah'}</td>`
-  if (options.self) return html`<tr>${cells}<td>Akun Anda: peran dan status tidak dapat Anda ubah sendiri.</td></tr>`
-  if (a.status !== 'active') return html`<tr>${cells}<td>—</td></tr>`
+  const tokens = html`<a href="/admin/staf/${a.id}/token">Token API</a>`
+  if (options.self) return html`<tr>${cells}<td>Akun Anda: peran dan status tidak dapat Anda ubah sendiri. ${tokens}</td></tr>`
+  if (a.status !== 'active') return html`<tr>${cells}<td>${tokens}</td></tr>`
   const mine = options.row?.id === a.id ? options.row : undefined
   const prefix = `s${a.id}`
   return html`<tr>${cells}<td class="actions">
@@ -203,5 +205,6 @@ function staffRow(a: StaffRow, options: { csrf: string; self: boolean; lastSignI
       <button type="submit">Ubah peran</button></form>
     <form method="post" action="/admin/staf/${a.id}/setel-ulang">${csrfField(options.csrf)}<button type="submit">Setel ulang</button></form>
     <form method="post" action="/admin/staf/${a.id}/nonaktifkan">${csrfField(options.csrf)}<button type="submit">Nonaktifkan</button></form>
+    <p>${tokens}</p>
   </td></tr>`
 }

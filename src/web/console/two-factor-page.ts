@@ -17,6 +17,10 @@ import { consoleLayout, csrfField } from './layout.js'
 
 export type TwoFactorPageDeps = { db: Db; clock: () => Date; logger: Logger; totpBox: SecretBox; required: boolean }
 
+/** The way to one's own API tokens (api-tokens-page.ts), on this page of the account's security. */
+const API_TOKENS = html`<h2>Token API</h2>
+<p>Skrip dan aplikasi lain memakai token API atas nama Anda: <a href="/admin/token-api">kelola token API Anda</a>.</p>`
+
 /** The secret in groups of four, as apps show it and people type it. */
 const grouped = (secret: string) => secret.replace(/(.{4})(?=.)/g, '$1 ')
 
@@ -29,7 +33,8 @@ export function twoFactorPage(deps: TwoFactorPageDeps) {
     if (state.enabledAt) {
       const body = html`<p class="notice" role="status">Verifikasi dua langkah aktif sejak ${formatLocalDateTime(state.enabledAt, 'Asia/Jakarta')} WIB.
 Setiap kali masuk, isi kode dari aplikasi autentikator Anda.</p>
-<p>Ponsel hilang atau ganti? Minta admin pusat menyetel ulang akun Anda.</p>`
+<p>Ponsel hilang atau ganti? Minta admin pusat menyetel ulang akun Anda.</p>
+${API_TOKENS}`
       return c.html(consoleLayout(c, { title: 'Verifikasi dua langkah', active: '', body }))
     }
     // qrcode is loaded only here: enrolment happens once per staff member.
@@ -48,7 +53,8 @@ Setiap kali masuk, isi kode dari aplikasi autentikator Anda.</p>
 ${csrfField(c.get('csrf'))}
 ${field({ name: 'otp', label: 'Kode dari aplikasi', error, autocomplete: 'one-time-code', inputmode: 'numeric', required: true })}
 <button type="submit">Aktifkan</button>
-</form>`
+</form>
+${API_TOKENS}`
     return c.html(consoleLayout(c, { title: 'Verifikasi dua langkah', active: '', body }), error ? 400 : 200)
   }
 
