@@ -299,7 +299,11 @@ describe('Sesi Bimtek: cancel', () => {
     expect(after).toContain('Bimtek Bandung Jalan')
     expect(after).not.toContain('Bimtek Bandung Batal')
     const dashboard = await (await browser.request('/admin')).text()
-    expect(dashboard).not.toContain('Bimtek Bandung Batal')
+    // Seats of upcoming sessions: the one still held (capacity 11), not the cancelled one's 17.
+    expect(dashboard).toContain('<dd>0 / 11 <span class="note">1 sesi</span></dd>')
+    // A registration still arriving for it (a choice made before the cancel) finds it closed.
+    const { register } = await import('../../src/db/queries/registrations.js')
+    expect(register(db, { sessionId, personId: addPerson(db), newCode: () => 'BMT-LATE01', now }).kind).toBe('closed')
     const list = await (await browser.request('/admin/sesi?waktu=cancelled')).text()
     expect(list).toContain('BMT-BDG-01</a> <strong>(dibatalkan)</strong>')
     // An edit of the cancelled session through the sessions file is refused too.
