@@ -484,3 +484,19 @@ describe('Sesi Bimtek: scope and roles', () => {
     ])
   })
 })
+
+describe('Sesi Bimtek with the demo dataset', () => {
+  it('shows upcoming sessions with seats and a waiting list, a held one with attendance, and a cancelled one', async () => {
+    const { db, browser, now } = await signedIn()
+    const { loadDemoData } = await import('../../src/db/demo-data.js')
+    loadDemoData(db, now)
+    const upcoming = await (await browser.request('/admin/sesi')).text()
+    expect(upcoming).toMatch(/DEMO-BMT-SBY-01<\/a>.*?<td>2 \/ 2<\/td><td>0<\/td><td>[1-9]\d*<\/td>/s)
+    expect(upcoming).not.toContain('DEMO-BMT-AMB-01')
+    const past = await (await browser.request('/admin/sesi?waktu=past')).text()
+    const held = Number(/href="\/admin\/sesi\/(\d+)">DEMO-BMT-SMG-00/.exec(past)?.[1])
+    expect(await (await browser.request(`/admin/sesi/${held}`)).text()).toMatch(/<td>Hadir<form/)
+    const cancelled = await (await browser.request('/admin/sesi?waktu=cancelled')).text()
+    expect(cancelled).toContain('DEMO-BMT-AMB-01</a> <strong>(dibatalkan)</strong>')
+  })
+})

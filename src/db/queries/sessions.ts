@@ -158,6 +158,8 @@ const summaryColumns = {
   registrationOpensAt: bimtekSessions.registrationOpensAt,
   registrationClosesAt: bimtekSessions.registrationClosesAt,
   isDemo: bimtekSessions.isDemo,
+  cancelledAt: bimtekSessions.cancelledAt,
+  cancelReason: bimtekSessions.cancelReason,
   confirmed: countStatus('confirmed'),
   offered: countStatus('offered'),
   waitlisted: countStatus('waitlisted'),
