@@ -70,17 +70,22 @@ function where(filter: ConsoleSessionFilter): { sql: string; args: Record<string
   return { sql: parts.length > 0 ? `where ${parts.join(' and ')}` : '', args }
 }
 
+/** How many sessions match the filter. */
+export function countConsoleSessions(db: Db, filter: ConsoleSessionFilter): number {
+  const w = where(filter)
+  return (db.$client.prepare(`select count(*) as n from bimtek_sessions s ${w.sql}`).get(w.args) as { n: number }).n
+}
+
 /**
- * One page of sessions with their seats (confirmed, offered, waiting) and the total matching:
- * upcoming ones soonest first, the others most recent first.
+ * One page of sessions with their seats (confirmed, offered, waiting): upcoming ones soonest first,
+ * the others most recent first.
  */
 export function consoleSessions(
   db: Db,
   filter: ConsoleSessionFilter,
   page: { limit: number; offset: number },
-): { total: number; rows: ConsoleSessionRow[] } {
+): ConsoleSessionRow[] {
   const w = where(filter)
-  const total = (db.$client.prepare(`select count(*) as n from bimtek_sessions s ${w.sql}`).get(w.args) as { n: number }).n
   const order = filter.state === 'upcoming' ? 's.starts_at, s.id' : 's.starts_at desc, s.id desc'
   const rows = db.$client
     .prepare(
@@ -100,15 +105,12 @@ export function consoleSessions(
     endsAt: number
     cancelledAt: number | null
   })[]
-  return {
-    total,
-    rows: rows.map((r) => ({
-      ...r,
-      startsAt: new Date(r.startsAt),
-      endsAt: new Date(r.endsAt),
-      cancelledAt: r.cancelledAt === null ? null : new Date(r.cancelledAt),
-    })),
-  }
+  return rows.map((r) => ({
+    ...r,
+    startsAt: new Date(r.startsAt),
+    endsAt: new Date(r.endsAt),
+    cancelledAt: r.cancelledAt === null ? null : new Date(r.cancelledAt),
+  }))
 }
 
 /** The sessions a registrant of `sessionId` can be moved to: same region, not started, not cancelled. */

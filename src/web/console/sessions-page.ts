@@ -14,27 +14,25 @@
  * address is a 404 page. `viewer` sees names masked, no phone, and changes nothing.
  */
 import { type Context, Hono } from 'hono'
-import { localText } from '../../core/import/cells.js'
-import { zoneLabelOrName } from '../../core/regions.js'
 import type { ReminderSettings } from '../../core/reminders/settings.js'
 import { markAttendance } from '../../core/sessions/attendance.js'
-import { cancelSession, MAX_CANCEL_REASON } from '../../core/sessions/cancel-session.js'
+import { cancelSession } from '../../core/sessions/cancel-session.js'
 import { checkSessionForm, saveSession } from '../../core/sessions/import.js'
 import { registrationsCsv } from '../../core/sessions/listing.js'
 import { moveRegistration } from '../../core/sessions/move-registration.js'
 import { TARGET_GROUPS } from '../../core/sessions/target-groups.js'
 import type { Db } from '../../db/client.js'
 import { consoleRegions, sessionInScope } from '../../db/queries/console-scope.js'
-import { consoleSessions, moveTargets, SESSION_STATES, type SessionState } from '../../db/queries/console-sessions.js'
-import { listSessionRegistrations, type SessionRegistration, type SessionRow, sessionById } from '../../db/queries/sessions.js'
+import { consoleSessions, countConsoleSessions, SESSION_STATES, type SessionState } from '../../db/queries/console-sessions.js'
+import { listSessionRegistrations, type SessionRow, sessionById } from '../../db/queries/sessions.js'
 import { auditLog } from '../../db/schema.js'
 import { Html, html } from '../html.js'
 import type { RenderPage } from './dashboard.js'
 import type { ConsoleEnv, Staff } from './env.js'
 import { formText } from './forms.js'
-import { csrfField } from './layout.js'
-import { seesPersonalData, shownName, staffScope } from './scope.js'
+import { seesPersonalData, staffScope } from './scope.js'
 import { postedValues, type SessionFormErrors, type SessionFormValues, sessionForm, storedValues } from './session-form.js'
+import { at, BASE, cancelPage, MODE_LABEL, mayChange, number, sessionDetail, sessionPath } from './session-views.js'
 
 export type SessionsPageDeps = {
   db: Db
@@ -47,7 +45,8 @@ export type SessionsPageDeps = {
 }
 
 export const PAGE_SIZE = 25
-const BASE = '/admin/sesi'
+
+const actorOf = (staff: Staff) => `staff:${staff.id}`
 const MAX_QUERY = 100
 
 const STATE_LABEL: Record<SessionState, string> = {
@@ -56,20 +55,6 @@ const STATE_LABEL: Record<SessionState, string> = {
   cancelled: 'Dibatalkan',
   all: 'Semua',
 }
-const MODE_LABEL = { tatap_muka: 'Tatap muka', daring: 'Daring' } as const
-const STATUS_LABEL: Record<SessionRegistration['status'], string> = {
-  confirmed: 'Terkonfirmasi',
-  offered: 'Ditawari kursi',
-  waitlisted: 'Daftar tunggu',
-  cancelled: 'Dibatalkan',
-}
-
-const number = (n: number) => n.toLocaleString('id-ID')
-/** "2026-12-14 08:00 WITA": as the sessions file writes times, with the zone. */
-const at = (date: Date, zone: string) => `${localText(date, zone)} ${zoneLabelOrName(zone)}`
-const sessionPath = (id: number) => `${BASE}/${id}`
-const actorOf = (staff: Staff) => `staff:${staff.id}`
-const mayChange = (staff: Staff) => staff.role !== 'viewer'
 
 /** The Sesi Bimtek routes, to mount under /admin behind the console's session guard. */
 export function sessionsRoutes(deps: SessionsPageDeps) {
@@ -96,11 +81,11 @@ export function sessionsRoutes(deps: SessionsPageDeps) {
       now: deps.clock(),
     }
     const query = { wilayah: region?.code ?? '', waktu: state, sasaran: targetGroup, cara: mode, q: text }
-    const { total } = consoleSessions(db, filter, { limit: 0, offset: 0 })
+    const total = countConsoleSessions(db, filter)
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE))
     const asked = Number.parseInt(c.req.query('page') ?? '1', 10)
     const page = Number.isSafeInteger(asked) ? Math.min(Math.max(asked, 1), pages) : 1
-    const { rows } = consoleSessions(db, filter, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })
+    const rows = consoleSessions(db, filter, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })
     const link = (n: number) => {
       const params = new URLSearchParams()
       for (const [key, value] of Object.entries(query)) if (value) params.set(key, value)
@@ -186,14 +171,15 @@ ${
       dipindah: 'Peserta dipindahkan dan diberi tahu lewat chat.',
     }
     const done = Object.keys(notices).find((key) => c.req.query(key) !== undefined)
-    return c.html(detail(c, session, { notice: done && notices[done] }))
+    return c.html(sessionDetail(c, deps, session, { notice: done && notices[done] }))
   })
 
   app.get('/sesi/:id{[0-9]+}/ubah', (c) => {
     if (!mayChange(c.get('staff'))) return forbidden(c)
     const session = find(c)
     if (!session) return notFound(c)
-    if (session.cancelledAt) return c.html(detail(c, session, { alert: 'Sesi yang dibatalkan tidak dapat diubah.' }), 409)
+    if (session.cancelledAt)
+      return c.html(sessionDetail(c, deps, session, { alert: 'Sesi yang dibatalkan tidak dapat diubah.' }), 409)
     return c.html(formPage(c, session, storedValues(session), {}))
   })
 
@@ -209,7 +195,7 @@ ${
     if (!mayChange(c.get('staff'))) return forbidden(c)
     const session = find(c)
     if (!session) return notFound(c)
-    return c.html(cancelPage(c, session, '', undefined))
+    return c.html(cancelPage(c, deps, session, '', undefined))
   })
 
   app.post('/sesi/:id{[0-9]+}/batal', async (c) => {
@@ -221,7 +207,7 @@ ${
     const result = cancelSession(db, session.id, { reason, actor: actorOf(staff), now: deps.clock(), reminders: deps.reminders })
     if (!result.ok) {
       if (result.error === 'NOT_FOUND') return notFound(c)
-      return c.html(cancelPage(c, session, reason, result.message), 422)
+      return c.html(cancelPage(c, deps, session, reason, result.message), 422)
     }
     return c.redirect(`${sessionPath(session.id)}?dibatalkan=${result.registrations}`, 303)
   })
@@ -267,7 +253,7 @@ ${
             now: deps.clock(),
           })
         : ({ ok: false, message: 'Pilih hadir atau tidak hadir.' } as const)
-    if (!result.ok) return c.html(detail(c, session, { alert: result.message }), 422)
+    if (!result.ok) return c.html(sessionDetail(c, deps, session, { alert: result.message }), 422)
     return c.redirect(`${sessionPath(session.id)}?kehadiran=1`, 303)
   })
 
@@ -286,7 +272,7 @@ ${
       offerMs: deps.offerHours * 3_600_000,
       reminders: deps.reminders,
     })
-    if (!result.ok) return c.html(detail(c, session, { alert: result.message }), 422)
+    if (!result.ok) return c.html(sessionDetail(c, deps, session, { alert: result.message }), 422)
     return c.redirect(`${sessionPath(session.id)}?dipindah=1`, 303)
   })
 
@@ -301,7 +287,7 @@ ${
     const staff = c.get('staff')
     const scope = staffScope(db, staff)
     if (target !== 'create' && target.cancelledAt)
-      return c.html(detail(c, target, { alert: 'Sesi yang dibatalkan tidak dapat diubah.' }), 409)
+      return c.html(sessionDetail(c, deps, target, { alert: 'Sesi yang dibatalkan tidak dapat diubah.' }), 409)
     const checked = checkSessionForm(db, values)
     if (!checked.ok) return c.html(formPage(c, target, values, checked.errors), 422)
     // A regional account plans its own region's sessions only.
@@ -340,84 +326,6 @@ ${
     })
   }
 
-  function cancelPage(c: Context<ConsoleEnv>, session: SessionRow, reason: string, error: string | undefined) {
-    const standing = listSessionRegistrations(db, session.id).filter((r) => r.status !== 'cancelled').length
-    const body = session.cancelledAt
-      ? html`<p class="notice">Sesi ini sudah dibatalkan.</p><p><a href="${sessionPath(session.id)}">Kembali ke sesi</a></p>`
-      : html`<p>Sesi <strong>${session.code}</strong> · ${session.title} · ${at(session.startsAt, session.timeZone)}</p>
-<p class="alert">Membatalkan sesi tidak dapat diurungkan. ${number(standing)} pendaftaran yang masih berlaku (terkonfirmasi, ditawari, daftar tunggu) ikut dibatalkan, dan setiap peserta diberi tahu lewat chat beserta alasannya.</p>
-<form method="post" action="${sessionPath(session.id)}/batal">${csrfField(c.get('csrf'))}
-<div class="field"><label for="f-reason">Alasan pembatalan</label>
-<span class="hint" id="f-reason-hint">Wajib, 5–${MAX_CANCEL_REASON} karakter. Dikirim ke setiap peserta.</span>
-<textarea id="f-reason" name="reason" rows="3" required aria-describedby="f-reason-hint${error ? ' f-reason-error' : ''}"${
-          error ? new Html(' aria-invalid="true"') : ''
-        }>${reason}</textarea>
-${error && html`<span class="error" id="f-reason-error">${error}</span>`}</div>
-<button type="submit">Ya, batalkan sesi ini</button></form>
-<p><a href="${sessionPath(session.id)}">Tidak, kembali ke sesi</a></p>`
-    return deps.render(c, { title: `Batalkan sesi ${session.code}`, active: 'sesi', body })
-  }
-
-  function detail(c: Context<ConsoleEnv>, session: SessionRow, extra: { notice?: string | undefined; alert?: string }) {
-    const staff = c.get('staff')
-    const now = deps.clock()
-    const zone = session.timeZone
-    const registrants = listSessionRegistrations(db, session.id)
-    const started = session.startsAt <= now
-    const changeable = mayChange(staff) && !session.cancelledAt
-    const targets = changeable && !started ? moveTargets(db, session.id, now) : []
-    const count = (status: SessionRegistration['status']) => registrants.filter((r) => r.status === status).length
-    const group = (status: SessionRegistration['status'], title: string) => {
-      const rows = registrants.filter((r) => r.status === status)
-      const attendance = status === 'confirmed' && changeable && started
-      const move = status !== 'cancelled' && targets.length > 0
-      return html`<section aria-labelledby="g-${status}"><h3 id="g-${status}">${title} (${number(rows.length)})</h3>
-${
-  rows.length === 0
-    ? html`<p class="empty">Tidak ada.</p>`
-    : html`<div class="table-scroll"><table><thead><tr><th scope="col">Kode</th>${status === 'waitlisted' && html`<th scope="col">Urutan</th>`}<th scope="col">Nama</th>
-${seesPersonalData(staff) && html`<th scope="col">Telepon</th>`}<th scope="col">Instansi</th><th scope="col">Terdaftar</th>
-${status === 'confirmed' && html`<th scope="col">Kehadiran</th>`}${move && html`<th scope="col">Pindahkan</th>`}</tr></thead>
-<tbody>${rows.map(
-        (
-          r,
-        ) => html`<tr><td>${r.code}</td>${status === 'waitlisted' && html`<td>${r.waitlistPosition}</td>`}<td>${shownName(staff, r.fullName)}</td>
-${seesPersonalData(staff) && html`<td>${r.phoneE164 ?? '—'}</td>`}<td>${seesPersonalData(staff) ? (r.institution ?? '—') : '—'}</td><td>${at(r.createdAt, zone)}</td>
-${status === 'confirmed' && html`<td>${r.attendedAt ? 'Hadir' : '—'}${attendance && attendanceForm(c, session, r)}</td>`}
-${move && html`<td>${moveForm(c, session, r, targets)}</td>`}</tr>`,
-      )}</tbody></table></div>`
-}</section>`
-    }
-    const actions =
-      changeable &&
-      html`<p><a href="${sessionPath(session.id)}/ubah">Ubah sesi</a>${!started && html` · <a href="${sessionPath(session.id)}/batal">Batalkan sesi</a>`}</p>`
-    const body = html`${extra.notice && html`<p class="notice" role="status">${extra.notice}</p>`}
-${extra.alert && html`<p class="alert" role="alert">${extra.alert}</p>`}
-${session.cancelledAt && html`<p class="alert">Dibatalkan ${at(session.cancelledAt, zone)}. Alasan: ${session.cancelReason ?? '—'}</p>`}
-${actions}
-<dl>
-<dt>Judul</dt><dd>${session.title}</dd>
-<dt>Sasaran</dt><dd>${session.targetGroup}</dd>
-<dt>Wilayah</dt><dd>${session.regionCode} · ${session.regionCity}</dd>
-<dt>Cara</dt><dd>${MODE_LABEL[session.mode]}</dd>
-${session.venue && html`<dt>Tempat</dt><dd>${session.venue}</dd>`}
-${session.mapUrl && html`<dt>Peta</dt><dd><a href="${session.mapUrl}">${session.mapUrl}</a></dd>`}
-${session.meetingUrl && html`<dt>Tautan rapat</dt><dd><a href="${session.meetingUrl}">${session.meetingUrl}</a></dd>`}
-<dt>Waktu</dt><dd>${at(session.startsAt, zone)} s.d. ${at(session.endsAt, zone)}</dd>
-<dt>Pendaftaran</dt><dd>${at(session.registrationOpensAt, zone)} s.d. ${at(session.registrationClosesAt, zone)}</dd>
-<dt>Kursi</dt><dd>${number(count('confirmed'))} terkonfirmasi dari ${number(session.capacity)} · ${number(count('offered'))} ditawari · ${number(count('waitlisted'))} menunggu</dd>
-</dl>
-<h2>Peserta</h2>
-${
-  seesPersonalData(staff)
-    ? html`<p><a href="${sessionPath(session.id)}/peserta.csv" download>Unduh CSV peserta</a></p>`
-    : html`<p class="notice">Nama disamarkan dan nomor telepon tidak ditampilkan untuk akun pemantau.</p>`
-}
-${group('confirmed', STATUS_LABEL.confirmed)}${group('offered', STATUS_LABEL.offered)}${group('waitlisted', 'Daftar tunggu (urut)')}${group('cancelled', STATUS_LABEL.cancelled)}
-<p><a href="${BASE}">Kembali ke daftar sesi</a></p>`
-    return deps.render(c, { title: `Sesi ${session.code}`, active: 'sesi', body })
-  }
-
   function notFound(c: Context<ConsoleEnv>) {
     const body = html`<p class="empty">Tidak ada sesi dengan alamat itu.</p><p><a href="${BASE}">Kembali ke daftar sesi</a></p>`
     return c.html(deps.render(c, { title: 'Sesi tidak ditemukan', active: 'sesi', body }), 404)
@@ -429,27 +337,4 @@ ${group('confirmed', STATUS_LABEL.confirmed)}${group('offered', STATUS_LABEL.off
   }
 
   return app
-}
-
-function attendanceForm(c: Context<ConsoleEnv>, session: SessionRow, r: SessionRegistration): Html {
-  const id = `hadir-${r.code}`
-  return html`<form method="post" action="${sessionPath(session.id)}/kehadiran" class="inline">${csrfField(c.get('csrf'))}
-<input type="hidden" name="code" value="${r.code}">
-<label for="${id}">Kehadiran ${r.code}</label>
-<select id="${id}" name="hadir"><option value="ya"${r.attendedAt ? new Html(' selected') : ''}>Hadir</option><option value="tidak"${r.attendedAt ? '' : new Html(' selected')}>Tidak hadir</option></select>
-<button type="submit">Simpan</button></form>`
-}
-
-function moveForm(
-  c: Context<ConsoleEnv>,
-  session: SessionRow,
-  r: SessionRegistration,
-  targets: ReturnType<typeof moveTargets>,
-): Html {
-  const id = `pindah-${r.code}`
-  return html`<form method="post" action="${sessionPath(session.id)}/pindah" class="inline">${csrfField(c.get('csrf'))}
-<input type="hidden" name="code" value="${r.code}">
-<label for="${id}">Pindahkan ${r.code} ke</label>
-<select id="${id}" name="to">${targets.map((t) => html`<option value="${t.id}">${t.code} · ${at(t.startsAt, t.timeZone)}</option>`)}</select>
-<button type="submit">Pindahkan</button></form>`
 }
