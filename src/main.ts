@@ -171,6 +171,8 @@ const app = createWebApp({
     production,
     publicBaseUrl: config.PUBLIC_BASE_URL,
     signingKey: config.CERT_SIGNING_KEY,
+    reminders: reminderSettingsOf(config),
+    offerHours: config.REGISTRATION_OFFER_HOURS,
   },
   verify: {
     db,

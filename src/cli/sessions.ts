@@ -46,7 +46,9 @@ export function listSessionsCommand(db: Db, args: string[], _config: Config, clo
         `  ${s.regionCode} ${s.regionCity} · ${place}\n` +
         `  ${formatLocalDateTime(s.startsAt, s.timeZone)} – ${formatLocalDateTime(s.endsAt, s.timeZone)}\n` +
         `  pendaftaran ${formatLocalDateTime(s.registrationOpensAt, s.timeZone)} – ${formatLocalDateTime(s.registrationClosesAt, s.timeZone)}\n` +
-        `  kapasitas ${s.capacity} · terkonfirmasi ${s.confirmed} · ditawari ${s.offered} · daftar tunggu ${s.waitlisted}\n\n`,
+        `  kapasitas ${s.capacity} · terkonfirmasi ${s.confirmed} · ditawari ${s.offered} · daftar tunggu ${s.waitlisted}\n` +
+        (s.cancelledAt ? `  DIBATALKAN ${formatLocalDateTime(s.cancelledAt, s.timeZone)}: ${s.cancelReason ?? '-'}\n` : '') +
+        '\n',
     )
   }
   out(`${sessions.length} sesi.\n`)

@@ -3,7 +3,7 @@
  * capability at once. Every row is flagged `is_demo`; session titles start with "[DEMO]" and
  * certificate numbers with "DEMO-". Dates are relative to the moment it is loaded.
  */
-import { count } from 'drizzle-orm'
+import { count, eq } from 'drizzle-orm'
 import type { Db } from './client.js'
 import {
   appMeta,
@@ -420,6 +420,58 @@ export function loadDemoData(db: Db, now: Date, protect?: NikProtection): DemoSu
 }
 
 /**
+ * For the console's Sesi Bimtek page: a session already held (Semarang, five days ago, its
+ * attendance marked) and one the secretariat cancelled (Ambon), next to the upcoming ones.
+ */
+function loadSessionHistory(tx: Db, now: Date): void {
+  const regionId = (code: string) => {
+    const row = tx.select({ id: regions.id }).from(regions).where(eq(regions.code, code)).get()
+    if (!row) throw new Error(`demo data needs region ${code}`)
+    return row.id
+  }
+  const held = localTime(now, -5, 8, 'Asia/Jakarta')
+  const called = localTime(now, 18, 8, 'Asia/Jayapura')
+  tx.insert(bimtekSessions)
+    .values([
+      {
+        code: 'DEMO-BMT-SMG-00',
+        title: '[DEMO] Bimtek Sertifikasi Pekerja Sosial (Semarang, sudah terlaksana)',
+        targetGroup: 'pekerja sosial',
+        regionId: regionId('R3'),
+        mode: 'tatap_muka',
+        venue: 'Dinas Sosial Provinsi Jawa Tengah, Jl. Pahlawan No. 12, Semarang',
+        provinceCode: '33',
+        startsAt: held,
+        endsAt: localTime(now, -4, 16, 'Asia/Jakarta'),
+        timeZone: 'Asia/Jakarta',
+        capacity: 25,
+        registrationOpensAt: new Date(held.getTime() - 30 * DAY),
+        registrationClosesAt: new Date(held.getTime() - 3 * DAY),
+        isDemo: true,
+      },
+      {
+        code: 'DEMO-BMT-AMB-01',
+        title: '[DEMO] Bimtek Sertifikasi TKS (Ambon)',
+        targetGroup: 'tks',
+        regionId: regionId('R6'),
+        mode: 'tatap_muka',
+        venue: 'Dinas Sosial Provinsi Maluku, Jl. Sultan Hairun, Ambon',
+        provinceCode: '81',
+        startsAt: called,
+        endsAt: localTime(now, 19, 16, 'Asia/Jayapura'),
+        timeZone: 'Asia/Jayapura',
+        capacity: 30,
+        registrationOpensAt: new Date(now.getTime() - 14 * DAY),
+        registrationClosesAt: new Date(called.getTime() - 3 * DAY),
+        cancelledAt: new Date(now.getTime() - 2 * DAY),
+        cancelReason: '[DEMO] Gedung pelatihan dipakai untuk posko tanggap bencana',
+        isDemo: true,
+      },
+    ])
+    .run()
+}
+
+/**
  * For the console's dashboard: 36 sample participants ("Peserta Contoh", no NIK, no phone) across
  * every region with their stages, registrations over the last four weeks (one small session full,
  * with a waiting list), four weeks of outbox history on both channels (reminders sent, late, failed
@@ -436,6 +488,7 @@ function loadDashboardHistory(tx: Db, now: Date): void {
     'portofolio',
     'wawancara',
   ]
+  loadSessionHistory(tx, now)
   const sessionIds = new Map(
     tx
       .select({ id: bimtekSessions.id, code: bimtekSessions.code })
@@ -445,6 +498,8 @@ function loadDashboardHistory(tx: Db, now: Date): void {
   )
   // Which session each sample participant registered for, by their province's region (none: not registered).
   const sessionOf: Record<string, string> = {
+    '33': 'DEMO-BMT-SMG-00',
+    '81': 'DEMO-BMT-AMB-01',
     '13': 'DEMO-BMT-PDG-01',
     '12': 'DEMO-BMT-PDG-01',
     '32': 'DEMO-BMT-BDG-01',
@@ -487,8 +542,11 @@ function loadDashboardHistory(tx: Db, now: Date): void {
           code: `DEMO-REG-${String(i + 1).padStart(3, '0')}`,
           sessionId,
           personId: person.id,
-          status: waiting ? 'waitlisted' : 'confirmed',
+          status: waiting ? 'waitlisted' : sessionCode === 'DEMO-BMT-AMB-01' ? 'cancelled' : 'confirmed',
           waitlistedAt: waiting ? createdAt : null,
+          // The past session's attendance, as the secretariat marked it: all but the last came.
+          attendedAt: sessionCode === 'DEMO-BMT-SMG-00' && i < 28 ? new Date(now.getTime() - 5 * DAY) : null,
+          cancelledAt: sessionCode === 'DEMO-BMT-AMB-01' ? new Date(now.getTime() - 2 * DAY) : null,
           createdAt,
           updatedAt: createdAt,
         })

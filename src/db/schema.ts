@@ -158,6 +158,10 @@ export const bimtekSessions = sqliteTable(
     registrationOpensAt: integer('registration_opens_at', { mode: 'timestamp_ms' }).notNull(),
     registrationClosesAt: integer('registration_closes_at', { mode: 'timestamp_ms' }).notNull(),
     isDemo: integer('is_demo', { mode: 'boolean' }).notNull().default(false),
+    /** Cancelled by the secretariat (console): no longer offered in the chat, its registrations cancelled. */
+    cancelledAt: integer('cancelled_at', { mode: 'timestamp_ms' }),
+    /** Why, as the registrants were told. */
+    cancelReason: text('cancel_reason'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

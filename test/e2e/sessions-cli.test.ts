@@ -45,6 +45,20 @@ describe('npm run cli -- import sessions', () => {
     expect(registrations.stdout).toContain('0 pendaftar (kapasitas 60).')
   })
 
+  it('lists a session cancelled on the console as cancelled, with when and why', async () => {
+    expect((await cli('import', 'sessions', temp.file('sesi.csv', sessionsFile({})))).exit.code).toBe(0)
+    const db = new Database(temp.dbPath)
+    try {
+      db.prepare("update bimtek_sessions set cancelled_at = ?, cancel_reason = 'Narasumber berhalangan'").run(
+        Date.parse('2027-02-15T02:00:00Z'),
+      )
+    } finally {
+      db.close()
+    }
+    const listed = await cli('sessions', 'list')
+    expect(listed.stdout).toContain('  DIBATALKAN Senin, 15 Februari 2027, 10.00 WITA: Narasumber berhalangan\n')
+  })
+
   it('refuses a bad file: every bad row with its line on stderr, exit 1, nothing written', async () => {
     const bad = temp.file(
       'sesi-salah.csv',

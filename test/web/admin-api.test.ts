@@ -7,6 +7,7 @@ import { eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
+import { cancelSession } from '../../src/core/sessions/cancel-session.js'
 import { importSessions } from '../../src/core/sessions/import.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { auditLog, bimtekSessions, people, registrations } from '../../src/db/schema.js'
@@ -133,11 +134,28 @@ describe('GET /api/v1/admin/sessions', () => {
         waitlisted: 2,
         seatsLeft: 58,
         isDemo: false,
+        cancelledAt: null,
+        cancelReason: null,
       },
     ])
 
     const all = (await (await get('/sessions?all=true')).json()) as { sessions: { code: string }[] }
     expect(all.sessions.map((s) => s.code)).toEqual(['OLD-01', 'BMT-MKS-01'])
+  })
+
+  it('a session cancelled in the console shows when and why, with no seat left', async () => {
+    const session = seedRegistrations()
+    const now = new Date()
+    cancelSession(core.db, session, {
+      reason: 'Narasumber berhalangan',
+      actor: 'staff:1',
+      now,
+      reminders: DEFAULT_REMINDER_SETTINGS,
+    })
+    const body = (await (await get('/sessions')).json()) as { sessions: Record<string, unknown>[] }
+    expect(body.sessions).toMatchObject([
+      { code: SESSION.code, cancelledAt: now.toISOString(), cancelReason: 'Narasumber berhalangan', seatsLeft: 0, confirmed: 0 },
+    ])
   })
 
   it('?format=csv downloads the sessions with local times, as the import file writes them', async () => {

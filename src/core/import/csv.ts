@@ -176,6 +176,30 @@ export function uniqueColumn<Column extends string>(column: Column, normalise: (
   }
 }
 
+/**
+ * One row that comes from a form, not a file (the console's): the same checks as an import's rows,
+ * and the first reason given against each field, to show beside it.
+ */
+export function formRow<Column extends string>(
+  columns: readonly Column[],
+  values: Partial<Record<Column, string>>,
+): { row: CsvRow<Column>; errors: () => Partial<Record<Column, string>> } {
+  const errors: ImportError[] = []
+  const row = new Row(columns, errors)
+  row.next(
+    1,
+    columns.map((column) => (values[column] ?? '').trim()),
+  )
+  return {
+    row,
+    errors: () => {
+      const byColumn: Partial<Record<Column, string>> = {}
+      for (const error of errors) byColumn[error.column as Column] ??= error.message
+      return byColumn
+    },
+  }
+}
+
 /** One row object for a whole file, moved from row to row: no allocation per row of a million. */
 class Row<Column extends string> implements CsvRow<Column> {
   line = 0

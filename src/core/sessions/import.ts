@@ -5,9 +5,9 @@
  * given, else in the zone of the organising BBPPKS region (see docs/import-formats.md, "Bimtek sessions").
  */
 import { and, eq } from 'drizzle-orm'
-import type { Db } from '../../db/client.js'
+import { type Db, inTransaction } from '../../db/client.js'
 import { listRegions, type Region, type SessionFields, sessionWrites } from '../../db/queries/sessions.js'
-import { bimtekSessions, registrations } from '../../db/schema.js'
+import { auditLog, bimtekSessions, registrations } from '../../db/schema.js'
 import {
   atZone,
   code,
@@ -22,7 +22,7 @@ import {
   wholeNumber,
   words,
 } from '../import/cells.js'
-import { type CsvRow, type ImportProgress, type ImportResult, importCsv, uniqueColumn } from '../import/csv.js'
+import { type CsvRow, formRow, type ImportProgress, type ImportResult, importCsv, uniqueColumn } from '../import/csv.js'
 import { findProvince } from '../regions.js'
 import { planReminders } from '../reminders/plan.js'
 import type { ReminderSettings } from '../reminders/settings.js'
@@ -108,7 +108,8 @@ const region = (all: Region[]) => {
   )
 }
 
-type Column = (typeof SESSION_COLUMNS)[number]
+export type SessionColumn = (typeof SESSION_COLUMNS)[number]
+type Column = SessionColumn
 
 /** Checks a row's cells, then how they fit together: the session's fields, or undefined after the reasons. */
 function sessionChecker(regions: Region[]) {
@@ -164,26 +165,32 @@ function sessionChecker(regions: Region[]) {
   }
 }
 
+type WriteOutcome = 'inserted' | 'updated' | { column: Column; reason: string }
+
 /**
- * Adds or updates a session; a smaller capacity must still hold the seats already taken or offered
- * (else the reason, and nothing is kept). The people confirmed for a session that moved or changed
- * place are collected in `replan`.
+ * Adds or updates a session; a smaller capacity must still hold the seats already taken or offered,
+ * and a cancelled session stays as it was (else the reason, and nothing is kept). The people
+ * confirmed for a session that moved or changed place are collected in `replan`.
  */
 function sessionWriter(db: Db, now: Date, replan: Set<number>) {
   const writes = sessionWrites(db)
-  return (fields: SessionFields): 'inserted' | 'updated' | { reason: string } => {
+  return (fields: SessionFields): WriteOutcome => {
     const id = writes.idOf(fields.code)
     if (id === undefined) {
       writes.insert(fields)
       return 'inserted'
     }
+    const before = db.select().from(bimtekSessions).where(eq(bimtekSessions.id, id)).get()
+    if (before?.cancelledAt) {
+      return { column: 'code', reason: 'sesi ini sudah dibatalkan dan tidak dapat diubah lagi; buat sesi baru dengan kode lain' }
+    }
     const held = writes.heldSeats(id)
     if (fields.capacity < held) {
       return {
+        column: 'capacity',
         reason: `${fields.capacity} lebih kecil dari ${held} kursi yang sudah terisi atau ditawarkan (terkonfirmasi + ditawari); isi paling sedikit ${held}`,
       }
     }
-    const before = db.select().from(bimtekSessions).where(eq(bimtekSessions.id, id)).get()
     writes.update(id, fields, now)
     const told = ['title', 'mode', 'venue', 'mapUrl', 'meetingUrl', 'timeZone'] as const
     if (
@@ -234,7 +241,7 @@ export function importSessions(
         rows.forEach(({ line, fields }, index) => {
           const outcome = write(fields)
           if (typeof outcome === 'string') counts[outcome] += 1
-          else reject(line, 'capacity', outcome.reason)
+          else reject(line, outcome.column, outcome.reason)
           progress(index + 1)
         })
         // Nothing will be kept once a row is refused: no reminders to plan then.
@@ -246,4 +253,59 @@ export function importSessions(
     },
     { actor: options.actor, now, onProgress: options.onProgress, dryRun: options.dryRun },
   )
+}
+
+/** The form's fields, or the reason against each bad one (the import's texts). */
+export type SessionFormCheck = { ok: true; fields: SessionFields } | { ok: false; errors: Partial<Record<SessionColumn, string>> }
+
+/** Checks one session typed in a form (the console) with the rules of a sessions file's row. */
+export function checkSessionForm(db: Db, values: Partial<Record<SessionColumn, string>>): SessionFormCheck {
+  const { row, errors } = formRow(SESSION_COLUMNS, values)
+  const fields = sessionChecker(listRegions(db))(row)
+  return fields ? { ok: true, fields } : { ok: false, errors: errors() }
+}
+
+export type SaveSessionOptions = {
+  /** Who saves, for the audit log (`staff:<id>`). */
+  actor: string
+  now: Date
+  reminders: ReminderSettings
+  /** 'create': the code must be new; a number: the session being edited (its code cannot change). */
+  target: 'create' | number
+}
+
+export type SaveSessionResult =
+  | { ok: true; id: number; replanned: number }
+  | { ok: false; errors: Partial<Record<SessionColumn, string>> }
+
+/**
+ * Saves a checked session from the console as one row of a sessions file is written, in one
+ * transaction: the same capacity rule, and the reminders of the people of a session that moved or
+ * changed place planned again. Audited as `session.created` or `session.updated`.
+ */
+export function saveSession(db: Db, fields: SessionFields, options: SaveSessionOptions): SaveSessionResult {
+  const { now } = options
+  return inTransaction(db, (tx): SaveSessionResult => {
+    const existing = sessionWrites(tx).idOf(fields.code)
+    if (options.target === 'create' && existing !== undefined)
+      return { ok: false, errors: { code: `"${fields.code}" sudah dipakai sesi lain; setiap code hanya boleh sekali` } }
+    if (options.target !== 'create' && existing !== options.target)
+      return { ok: false, errors: { code: 'kode sesi tidak dapat diubah' } }
+    const replan = new Set<number>()
+    const outcome = sessionWriter(tx, now, replan)(fields)
+    if (typeof outcome !== 'string') return { ok: false, errors: { [outcome.column]: outcome.reason } }
+    if (replan.size > 0) planReminders(tx, replan, now, options.reminders)
+    const id = sessionWrites(tx).idOf(fields.code) ?? -1
+    tx.insert(auditLog)
+      .values({
+        at: now,
+        actor: options.actor,
+        action: outcome === 'inserted' ? 'session.created' : 'session.updated',
+        entity: 'bimtek_session',
+        entityId: fields.code,
+        ...(replan.size > 0 && { details: JSON.stringify({ replanned: replan.size }) }),
+      })
+      .run()
+    return { ok: true, id, replanned: replan.size }
+  })
 }

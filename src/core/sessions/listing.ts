@@ -32,7 +32,10 @@ export function sessionView(s: SessionSummary) {
     confirmed: s.confirmed,
     offered: s.offered,
     waitlisted: s.waitlisted,
-    seatsLeft: Math.max(0, s.capacity - s.confirmed - s.offered),
+    seatsLeft: s.cancelledAt ? 0 : Math.max(0, s.capacity - s.confirmed - s.offered),
+    /** Cancelled from the console (null: not cancelled), with the reason the registrants were told. */
+    cancelledAt: s.cancelledAt?.toISOString() ?? null,
+    cancelReason: s.cancelReason,
     isDemo: s.isDemo,
   }
 }

@@ -133,7 +133,7 @@ export function upcomingSessions(
          (select count(*) from registrations r where r.session_id = s.id and r.status = 'offered') as offered,
          (select count(*) from registrations r where r.session_id = s.id and r.status = 'waitlisted') as waiting
        from bimtek_sessions s
-       where s.starts_at > @now ${scope ? 'and s.region_id = @region' : ''}
+       where s.starts_at > @now and s.cancelled_at is null ${scope ? 'and s.region_id = @region' : ''}
        order by s.starts_at, s.id`,
     )
     .all({ now: now.getTime(), ...(scope && { region: scope.id }) }) as (Omit<UpcomingSession, 'startsAt'> & {

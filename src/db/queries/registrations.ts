@@ -52,7 +52,7 @@ export function waitlistPosition(db: Db, registration: RegistrationRow): number 
  * group commit) it would otherwise go ahead of them and be told their place. Strictly later than
  * everyone waiting also keeps the order if the clock steps back.
  */
-function joinTime(db: Db, sessionId: number, now: Date): Date {
+export function joinTime(db: Db, sessionId: number, now: Date): Date {
   const last = db
     .select({ at: sql<number | null>`max(${registrations.waitlistedAt})` })
     .from(registrations)

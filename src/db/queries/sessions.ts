@@ -7,7 +7,9 @@ import { cached, type Db } from '../client.js'
 import { bimtekSessions, people, regions, registrations } from '../schema.js'
 
 /** Every column an import sets (each one, null where empty); id, timestamps and the demo flag are the database's. */
-export type SessionFields = Required<Omit<typeof bimtekSessions.$inferInsert, 'id' | 'isDemo' | 'createdAt' | 'updatedAt'>>
+export type SessionFields = Required<
+  Omit<typeof bimtekSessions.$inferInsert, 'id' | 'isDemo' | 'cancelledAt' | 'cancelReason' | 'createdAt' | 'updatedAt'>
+>
 
 export type Region = typeof regions.$inferSelect
 
@@ -39,9 +41,9 @@ export function withRegion(
 
 export type SessionFilter = { regionIds?: number[]; provinceCode?: string }
 
-/** Sessions that have not started, soonest first (optionally of some regions or one province). */
+/** Sessions that have not started and are not cancelled, soonest first (optionally of some regions or one province). */
 export function upcomingSessions(db: Db, now: Date, filter: SessionFilter = {}, limit = 50): SessionRow[] {
-  const conditions = [gt(bimtekSessions.startsAt, now)]
+  const conditions = [gt(bimtekSessions.startsAt, now), isNull(bimtekSessions.cancelledAt)]
   if (filter.regionIds?.length) conditions.push(inArray(bimtekSessions.regionId, filter.regionIds))
   if (filter.provinceCode) {
     // A session for one province, or for its whole region (no province given).
@@ -65,14 +67,14 @@ export function hasOpenSession(db: Db, now: Date): boolean {
   return (
     cached(
       db,
-      'select 1 from bimtek_sessions where registration_opens_at <= ? and registration_closes_at > ? and starts_at > ? limit 1',
+      'select 1 from bimtek_sessions where registration_opens_at <= ? and registration_closes_at > ? and starts_at > ? and cancelled_at is null limit 1',
     ).get(at, at, at) !== undefined
   )
 }
 
-/** Whether registration for the session is open at `now`. */
+/** Whether registration for the session is open at `now` (never for a cancelled session). */
 export const isOpenForRegistration = (session: typeof bimtekSessions.$inferSelect, now: Date) =>
-  session.registrationOpensAt <= now && now < session.registrationClosesAt && now < session.startsAt
+  !session.cancelledAt && session.registrationOpensAt <= now && now < session.registrationClosesAt && now < session.startsAt
 
 export function sessionById(db: Db, id: number): SessionRow | undefined {
   const row = db
@@ -156,6 +158,8 @@ const summaryColumns = {
   registrationOpensAt: bimtekSessions.registrationOpensAt,
   registrationClosesAt: bimtekSessions.registrationClosesAt,
   isDemo: bimtekSessions.isDemo,
+  cancelledAt: bimtekSessions.cancelledAt,
+  cancelReason: bimtekSessions.cancelReason,
   confirmed: countStatus('confirmed'),
   offered: countStatus('offered'),
   waitlisted: countStatus('waitlisted'),
@@ -206,6 +210,8 @@ export type SessionRegistration = {
   professionGroup: string | null
   institution: string | null
   provinceCode: string | null
+  /** When the secretariat marked them present (null: not marked, or marked absent). */
+  attendedAt: Date | null
   createdAt: Date
 }
 
@@ -222,6 +228,7 @@ export function listSessionRegistrations(db: Db, sessionId: number): SessionRegi
       code: registrations.code,
       status: registrations.status,
       waitlistedAt: registrations.waitlistedAt,
+      attendedAt: registrations.attendedAt,
       createdAt: registrations.createdAt,
       fullName: people.fullName,
       phoneE164: people.phoneE164,

@@ -9,6 +9,7 @@ import type { ConnectionState } from '../../bots/whatsapp/connection.js'
 import { createConsoleSessions } from '../../core/console/sessions.js'
 import { createSignIn } from '../../core/console/sign-in.js'
 import type { SecretBox } from '../../core/privacy/data-key.js'
+import { DEFAULT_REMINDER_SETTINGS, type ReminderSettings } from '../../core/reminders/settings.js'
 import type { Db } from '../../db/client.js'
 import { html } from '../html.js'
 import type { TrustedProxy } from '../rate-limit.js'
@@ -22,6 +23,7 @@ import type { ConsoleEnv } from './env.js'
 import { sameOriginForms } from './forms.js'
 import { requireRole, requireSession, sessionCookie } from './guard.js'
 import { consoleLayout } from './layout.js'
+import { sessionsRoutes } from './sessions-page.js'
 import { setPasswordPage } from './set-password-page.js'
 import { signInPage, signOutRoute } from './sign-in-page.js'
 import { staffRoutes } from './staff-page.js'
@@ -48,6 +50,10 @@ export type ConsoleDeps = {
   proxy?: TrustedProxy | undefined
   /** The WhatsApp connection's live state, when WhatsApp is on. */
   whatsappState?: () => ConnectionState | undefined
+  /** The reminder settings that sessions edited, cancelled or moved on the Sesi Bimtek page re-plan with (default: the defaults). */
+  reminders?: ReminderSettings | undefined
+  /** REGISTRATION_OFFER_HOURS, for a seat freed by moving a registrant (default 12). */
+  offerHours?: number | undefined
 }
 
 /** The console's routes, to mount at /admin. */
@@ -68,6 +74,16 @@ export function consoleApp(deps: ConsoleDeps) {
   app.route('/', signOutRoute(common))
   app.route('/', twoFactorPage({ ...deps, required: deps.production }))
   app.route('/', dashboardRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout }))
+  app.route(
+    '/',
+    sessionsRoutes({
+      db: deps.db,
+      clock: deps.clock,
+      render: consoleLayout,
+      reminders: deps.reminders ?? DEFAULT_REMINDER_SETTINGS,
+      offerHours: deps.offerHours ?? 12,
+    }),
+  )
   app.route(
     '/',
     certificatesPage({

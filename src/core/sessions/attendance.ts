@@ -1,0 +1,47 @@
+/**
+ * Attendance at a Bimtek session, as the secretariat marks it on the session's page: hadir sets
+ * `registrations.attended_at`, tidak hadir clears it. Only a confirmed registration of a session
+ * that has begun can be marked. Audited with the staff member.
+ */
+import { and, eq } from 'drizzle-orm'
+import { type Db, inTransaction } from '../../db/client.js'
+import { sessionById } from '../../db/queries/sessions.js'
+import { auditLog, registrations } from '../../db/schema.js'
+
+export type AttendanceResult = { ok: true } | { ok: false; error: 'NOT_FOUND' | 'NOT_STARTED' | 'NOT_CONFIRMED'; message: string }
+
+/** Marks the registration `code` of session `sessionId` present (`attended`) or absent. */
+export function markAttendance(
+  db: Db,
+  input: { sessionId: number; code: string; attended: boolean; actor: string; now: Date },
+): AttendanceResult {
+  const { now } = input
+  return inTransaction(db, (tx): AttendanceResult => {
+    const session = sessionById(tx, input.sessionId)
+    const registration = tx
+      .select()
+      .from(registrations)
+      .where(and(eq(registrations.code, input.code), eq(registrations.sessionId, input.sessionId)))
+      .get()
+    if (!session || !registration) return { ok: false, error: 'NOT_FOUND', message: 'Pendaftaran tidak ditemukan di sesi ini.' }
+    if (session.startsAt > now)
+      return { ok: false, error: 'NOT_STARTED', message: 'Kehadiran dapat dicatat setelah sesi dimulai.' }
+    if (registration.status !== 'confirmed')
+      return { ok: false, error: 'NOT_CONFIRMED', message: 'Hanya peserta terkonfirmasi yang dicatat kehadirannya.' }
+    tx.update(registrations)
+      .set({ attendedAt: input.attended ? now : null, updatedAt: now })
+      .where(eq(registrations.id, registration.id))
+      .run()
+    tx.insert(auditLog)
+      .values({
+        at: now,
+        actor: input.actor,
+        action: input.attended ? 'registration.attended' : 'registration.absent',
+        entity: 'registration',
+        entityId: registration.code,
+        details: JSON.stringify({ session: session.code }),
+      })
+      .run()
+    return { ok: true }
+  })
+}

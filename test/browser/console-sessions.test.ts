@@ -1,0 +1,150 @@
+/// <reference lib="dom" />
+// (Functions passed to page.evaluate run in the browser: the DOM types are for them.)
+/**
+ * Sesi Bimtek in real headless Chromium (see test/support/browser.ts), on a laptop and a phone:
+ * a session created from the form (a mistake shown beside its field first, then fixed), and another
+ * cancelled through its confirm step, which queues one message per registrant chat. Every page
+ * passed on the way has one h1, labelled fields, no sideways scrolling and no CSP violation.
+ */
+import { type ServerType, serve } from '@hono/node-server'
+import { eq } from 'drizzle-orm'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { closeDatabase } from '../../src/db/client.js'
+import { bimtekSessions, outbox } from '../../src/db/schema.js'
+import { consoleFixture, PASSWORD } from '../console/support.js'
+import { launchBrowser } from '../support/browser.js'
+import { addPerson, confirm } from '../support/reminders.js'
+import { addSession } from '../support/sessions.js'
+
+const EMAIL = 'sri.wahyuni@kemensos.go.id'
+const fixture = consoleFixture()
+const db = fixture.core.db
+let server: ServerType
+let origin: string
+let browser: Browser
+
+beforeAll(async () => {
+  await fixture.addAccount({ email: EMAIL })
+  origin = await new Promise((resolve) => {
+    server = serve({ fetch: fixture.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
+      resolve(`http://127.0.0.1:${info.port}`),
+    )
+  })
+  browser = await launchBrowser()
+}, 60_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await new Promise((resolve) => server?.close(resolve))
+  closeDatabase(db)
+})
+
+const WATCH = `
+document.addEventListener('securitypolicyviolation', (e) => globalThis.reportCsp(e.violatedDirective + ' ' + (e.blockedURI || 'inline')), true);
+`
+
+async function open(width: number, height: number) {
+  const context = await browser.newContext({ viewport: { width, height }, baseURL: origin })
+  const problems: string[] = []
+  await context.exposeFunction('reportCsp', (what: string) => problems.push(`CSP: ${what}`))
+  await context.addInitScript({ content: WATCH })
+  const page = await context.newPage()
+  page.on('console', (message) => {
+    // The form refused on purpose (422) logs its status; anything else is a problem.
+    if (message.type() === 'error' && !/status of 422/.test(message.text())) problems.push(message.text())
+  })
+  page.on('pageerror', (error) => problems.push(error.message))
+  return { page, problems, close: () => context.close() }
+}
+
+/** One h1, every field labelled, nothing wider than the window. */
+async function checkLayout(page: Page) {
+  const facts = await page.evaluate(() => ({
+    h1: document.querySelectorAll('h1').length,
+    overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    unlabelled: Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea')).filter(
+      (input) => !document.querySelector(`label[for="${input.id}"]`),
+    ).length,
+  }))
+  expect(facts).toEqual({ h1: 1, overflow: 0, unlabelled: 0 })
+}
+
+describe.each([
+  ['laptop', 1366, 768, 'L'],
+  ['phone', 390, 844, 'P'],
+])('Sesi Bimtek on a %s', (_, width, height, tag) => {
+  it('creates a session (a mistake first), then cancels another: one message per registrant chat', async () => {
+    const now = fixture.clock.now()
+    const doomed = addSession(db, now, { code: `BMT-BATAL-${tag}`, title: `Bimtek yang batal ${tag}` })
+    const ani = addPerson(db, {
+      chats: [
+        { channel: 'telegram', chatId: `tg-ani-${tag}` },
+        { channel: 'whatsapp', chatId: `62812000${tag}@s.whatsapp.net`, language: 'en' },
+      ],
+    })
+    confirm(db, ani, doomed, `BMT-ANI${tag}01`)
+    confirm(db, addPerson(db, { chats: [{ channel: 'telegram', chatId: `tg-budi-${tag}` }] }), doomed, `BMT-BUD${tag}01`)
+
+    const { page, problems, close } = await open(width, height)
+    await page.goto('/admin/login')
+    await page.getByLabel('E-mail').fill(EMAIL)
+    await page.getByLabel('Kata sandi').fill(PASSWORD)
+    await page.getByRole('button', { name: 'Masuk' }).click()
+    await page.waitForURL(`${origin}/admin`)
+    await page.getByRole('navigation', { name: 'Menu konsol' }).getByRole('link', { name: 'Sesi Bimtek' }).click()
+    await page.waitForURL(`${origin}/admin/sesi`)
+    await checkLayout(page)
+
+    await page.getByRole('link', { name: 'Buat sesi baru' }).click()
+    await page.waitForURL(`${origin}/admin/sesi/baru`)
+    await checkLayout(page)
+    const code = `BMT-BDG-2026-${tag}`
+    await page.getByLabel('Kode sesi').fill(code)
+    await page.getByLabel('Judul').fill('Bimtek Pekerja Sosial Bandung')
+    await page.getByLabel('Sasaran').selectOption('pekerja sosial')
+    await page.getByLabel('Wilayah BBPPKS').selectOption('R2')
+    await page.getByLabel('Cara pelaksanaan').selectOption('tatap_muka')
+    await page.getByLabel('Tempat dan alamat').fill('BBPPKS Bandung, Jl. Jayagiri No. 63, Lembang')
+    await page.getByLabel('Provinsi').selectOption('32')
+    await page.getByLabel('Mulai', { exact: true }).fill('2026-12-23T08:00')
+    await page.getByLabel('Selesai', { exact: true }).fill('2026-12-23T16:00')
+    await page.getByLabel('Kapasitas (kursi)').fill('0')
+    await page.getByLabel('Pendaftaran dibuka').fill('2026-11-20T08:00')
+    await page.getByLabel('Pendaftaran ditutup').fill('2026-12-20T17:00')
+    await page.getByRole('button', { name: 'Simpan sesi' }).click()
+    await expect.poll(() => page.locator('#f-capacity-error').textContent()).toBe('harus bilangan bulat 1–10000 (tertulis "0")')
+    expect(db.select().from(bimtekSessions).where(eq(bimtekSessions.code, code)).get()).toBeUndefined()
+    await checkLayout(page)
+
+    // What was typed is still there: only the capacity is fixed.
+    await page.getByLabel('Kapasitas (kursi)').fill('30')
+    await page.getByRole('button', { name: 'Simpan sesi' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toBe(`Sesi ${code}`)
+    expect(await page.getByRole('status').textContent()).toBe('Sesi disimpan.')
+    expect(db.select().from(bimtekSessions).where(eq(bimtekSessions.code, code)).get()?.startsAt.toISOString()).toBe(
+      '2026-12-23T01:00:00.000Z',
+    )
+    await checkLayout(page)
+
+    await page.goto(`/admin/sesi/${doomed}`)
+    await checkLayout(page)
+    await page.getByRole('link', { name: 'Batalkan sesi' }).click()
+    await page.waitForURL(`${origin}/admin/sesi/${doomed}/batal`)
+    await checkLayout(page)
+    await page.getByLabel('Alasan pembatalan').fill('Gedung dipakai untuk posko banjir')
+    await page.getByRole('button', { name: 'Ya, batalkan sesi ini' }).click()
+    await expect
+      .poll(() => page.getByRole('status').textContent())
+      .toBe('Sesi dibatalkan. Setiap peserta diberi tahu lewat chat.')
+    await checkLayout(page)
+    const queued = db.select().from(outbox).where(eq(outbox.kind, 'session_cancelled')).all()
+    expect(queued.filter((m) => m.chatId.includes(tag)).map((m) => m.chatId)).toEqual([
+      `tg-ani-${tag}`,
+      `62812000${tag}@s.whatsapp.net`,
+      `tg-budi-${tag}`,
+    ])
+    expect(problems).toEqual([])
+    await close()
+  }, 60_000)
+})
