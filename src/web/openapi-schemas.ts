@@ -73,7 +73,9 @@ export const Session = z
     confirmed: z.int(),
     offered: z.int(),
     waitlisted: z.int(),
-    seatsLeft: z.int(),
+    seatsLeft: z.int().openapi({ description: '0 for a cancelled session' }),
+    cancelledAt: instant.nullable().openapi({ description: 'When the secretariat cancelled the session (null: not cancelled)' }),
+    cancelReason: z.string().nullable(),
     isDemo: z.boolean(),
   })
   .openapi('Session')

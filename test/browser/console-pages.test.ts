@@ -75,20 +75,26 @@ async function layoutFacts(page: Page) {
 
 /** The menu's pages, and the first record each list page links to (`/admin/<page>/<id>`). */
 async function addressesToVisit(page: Page): Promise<string[]> {
-  const menu = await page.locator('nav.menu a').evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname))
+  const menu = await page
+    .locator('nav.menu a')
+    .evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname))
   const found: string[] = []
   for (const address of menu) {
     found.push(address)
     if (address === '/admin') continue
     await page.goto(address)
     // Downloads (CSV, QR images) are not pages.
-    const detail = await page.locator('main a:not([download])').evaluateAll(
-      (links, base) =>
-        links
-          .map((a) => new URL((a as HTMLAnchorElement).href).pathname)
-          .find((path) => path.startsWith(`${base}/`) && /^\/admin\/[^/]+\/[^/]+$/.test(path) && !/csv|qr|\.(png|svg)$/.test(path)),
-      address,
-    )
+    const detail = await page
+      .locator('main a:not([download])')
+      .evaluateAll(
+        (links, base) =>
+          links
+            .map((a) => new URL((a as HTMLAnchorElement).href).pathname)
+            .find(
+              (path) => path.startsWith(`${base}/`) && /^\/admin\/[^/]+\/[^/]+$/.test(path) && !/csv|qr|\.(png|svg)$/.test(path),
+            ),
+        address,
+      )
     if (detail) found.push(detail)
   }
   return found
@@ -101,40 +107,44 @@ describe.each(ACCOUNTS)('the console as $role', (account) => {
   it.each([
     ['laptop', 1366, 768],
     ['phone', 390, 844],
-  ])('every page on a %s: one h1, labelled fields, no sideways scrolling, no CSP violation', async (size, width, height) => {
-    const context = await browser.newContext({ viewport: { width, height }, baseURL: origin })
-    const problems: string[] = []
-    await context.exposeFunction('reportCsp', (what: string) => problems.push(`CSP: ${what}`))
-    await context.addInitScript({ content: WATCH })
-    const page = await context.newPage()
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`${page.url()}: ${message.text()}`)
-    })
-    page.on('pageerror', (error) => problems.push(error.message))
+  ])(
+    'every page on a %s: one h1, labelled fields, no sideways scrolling, no CSP violation',
+    async (size, width, height) => {
+      const context = await browser.newContext({ viewport: { width, height }, baseURL: origin })
+      const problems: string[] = []
+      await context.exposeFunction('reportCsp', (what: string) => problems.push(`CSP: ${what}`))
+      await context.addInitScript({ content: WATCH })
+      const page = await context.newPage()
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(`${page.url()}: ${message.text()}`)
+      })
+      page.on('pageerror', (error) => problems.push(error.message))
 
-    await page.goto('/admin/login')
-    await page.getByLabel('E-mail').fill(account.email)
-    await page.getByLabel('Kata sandi').fill(PASSWORD)
-    await page.getByRole('button', { name: 'Masuk' }).click()
-    await page.waitForURL(`${origin}/admin`)
+      await page.goto('/admin/login')
+      await page.getByLabel('E-mail').fill(account.email)
+      await page.getByLabel('Kata sandi').fill(PASSWORD)
+      await page.getByRole('button', { name: 'Masuk' }).click()
+      await page.waitForURL(`${origin}/admin`)
 
-    const addresses = await addressesToVisit(page)
-    expect(addresses.length).toBeGreaterThan(1)
-    for (const address of addresses) {
-      const response = await page.goto(address)
-      expect(response?.status(), address).toBe(200)
-      expect(await layoutFacts(page), address).toEqual({ h1: 1, overflow: 0, unlabelled: [] })
-      if (account.role === 'viewer') {
-        const text = (await page.locator('body').textContent()) ?? ''
-        expect(
-          demoNames.filter((name) => text.includes(name)),
-          address,
-        ).toEqual([])
-        expect(text, address).not.toMatch(/(\+62|\b0)8\d{2}[\s-]?\d{3,4}[\s-]?\d{3,4}/)
+      const addresses = await addressesToVisit(page)
+      expect(addresses.length).toBeGreaterThan(1)
+      for (const address of addresses) {
+        const response = await page.goto(address)
+        expect(response?.status(), address).toBe(200)
+        expect(await layoutFacts(page), address).toEqual({ h1: 1, overflow: 0, unlabelled: [] })
+        if (account.role === 'viewer') {
+          const text = (await page.locator('body').textContent()) ?? ''
+          expect(
+            demoNames.filter((name) => text.includes(name)),
+            address,
+          ).toEqual([])
+          expect(text, address).not.toMatch(/(\+62|\b0)8\d{2}[\s-]?\d{3,4}[\s-]?\d{3,4}/)
+        }
+        if (SHOTS) await page.screenshot({ path: join(SHOTS, shotName(account.role, address, size)), fullPage: true })
       }
-      if (SHOTS) await page.screenshot({ path: join(SHOTS, shotName(account.role, address, size)), fullPage: true })
-    }
-    expect(problems).toEqual([])
-    await context.close()
-  }, 120_000)
+      expect(problems).toEqual([])
+      await context.close()
+    },
+    120_000,
+  )
 })
