@@ -171,6 +171,7 @@ const app = createWebApp({
     production,
     publicBaseUrl: config.PUBLIC_BASE_URL,
     signingKey: config.CERT_SIGNING_KEY,
+    imports: { vault, reminders: reminderSettingsOf(config) },
   },
   verify: {
     db,

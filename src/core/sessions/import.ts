@@ -4,7 +4,7 @@
  * Times are wall-clock times where the session happens: in the province's zone when a province is
  * given, else in the zone of the organising BBPPKS region (see docs/import-formats.md, "Bimtek sessions").
  */
-import { and, eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { listRegions, type Region, type SessionFields, sessionWrites } from '../../db/queries/sessions.js'
 import { bimtekSessions, registrations } from '../../db/schema.js'
@@ -22,7 +22,15 @@ import {
   wholeNumber,
   words,
 } from '../import/cells.js'
-import { type CsvRow, type ImportProgress, type ImportResult, importCsv, uniqueColumn } from '../import/csv.js'
+import {
+  type CsvRow,
+  type ImportProgress,
+  type ImportRegion,
+  type ImportResult,
+  importCsv,
+  outsideRegion,
+  uniqueColumn,
+} from '../import/csv.js'
 import { findProvince } from '../regions.js'
 import { planReminders } from '../reminders/plan.js'
 import type { ReminderSettings } from '../reminders/settings.js'
@@ -59,6 +67,10 @@ export type SessionImportOptions = {
   onProgress?: ImportProgress
   /** Check and compute, then roll back: what the import would do, nothing kept (see ImportOptions). */
   dryRun?: boolean
+  /** A regional staff member's import: rows of other regions refused (see ImportRegion). */
+  region?: ImportRegion | undefined
+  /** More for the audit entry (see ImportOptions). */
+  auditDetails?: Record<string, string>
 }
 
 /** How a session, or an exam, is held. */
@@ -212,8 +224,9 @@ export function importSessions(
   input: string | Uint8Array,
   options: SessionImportOptions,
 ): ImportResult<SessionImportCounts> {
-  const { now } = options
-  const check = sessionChecker(listRegions(db))
+  const { now, region } = options
+  const regions = listRegions(db)
+  const check = sessionChecker(regions)
   const unique = uniqueColumn<Column>('code', (value) => value.toUpperCase())
   const rows: { line: number; fields: SessionFields }[] = []
   return importCsv(
@@ -225,13 +238,28 @@ export function importSessions(
       check: (row) => {
         unique(row)
         const fields = check(row)
-        if (fields) rows.push({ line: row.line, fields })
+        if (fields && region && fields.regionId !== region.id) {
+          const code = regions.find((r) => r.id === fields.regionId)?.code ?? ''
+          row.reject('region', outsideRegion(region, `sesi ini (wilayah ${code})`))
+        } else if (fields) rows.push({ line: row.line, fields })
       },
       write: ({ db: tx, reject, rejected, progress }) => {
         const counts: SessionImportCounts = { inserted: 0, updated: 0 }
         const replan = new Set<number>()
         const write = sessionWriter(tx, now, replan)
+        const regionOf = tx
+          .select({ regionId: bimtekSessions.regionId })
+          .from(bimtekSessions)
+          .where(eq(bimtekSessions.code, sql.placeholder('code')))
+          .prepare()
         rows.forEach(({ line, fields }, index) => {
+          // A regional account may not take over another region's session by reusing its code.
+          const stored = region && regionOf.get({ code: fields.code })
+          if (region && stored && stored.regionId !== region.id) {
+            reject(line, 'code', outsideRegion(region, 'kode ini milik sesi yang sudah tercatat'))
+            progress(index + 1)
+            return
+          }
           const outcome = write(fields)
           if (typeof outcome === 'string') counts[outcome] += 1
           else reject(line, 'capacity', outcome.reason)
@@ -244,6 +272,6 @@ export function importSessions(
         return counts
       },
     },
-    { actor: options.actor, now, onProgress: options.onProgress, dryRun: options.dryRun },
+    { actor: options.actor, now, onProgress: options.onProgress, dryRun: options.dryRun, auditDetails: options.auditDetails },
   )
 }

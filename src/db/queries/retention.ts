@@ -36,6 +36,8 @@ export const RETENTION_RULES = {
         AND i.person_id IS NOT NULL AND i.link_expires_at >= :cutoff)`,
   },
   auditEntries: { table: 'audit_log', where: 'at < :cutoff' },
+  /** Files uploaded on the console's Impor data page and never confirmed: past their own expiry (an hour). */
+  pendingImports: { table: 'pending_imports', where: 'expires_at < :cutoff' },
 } as const
 
 export type RetentionRule = keyof typeof RETENTION_RULES
