@@ -6,6 +6,10 @@
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/config.js'
+import { importSessions } from '../../src/core/sessions/import.js'
+import { importStatus } from '../../src/core/status/import.js'
+import { reminderSettingsOf } from '../../src/settings.js'
 import { IMPORT_SAMPLES, STATUS_SAMPLE_WITH_MISTAKE } from '../../src/web/console/import-samples.js'
 import { MAX_UPLOAD_BYTES } from '../../src/web/console/imports-page.js'
 import { auditOf, browserOn, consoleFixture } from './support.js'
@@ -182,6 +186,36 @@ describe('Impor data', () => {
     const history = text(await (await browser.request('/admin/impor')).text())
     expect(history).toContain('sesi-r2.csv')
     expect(history).not.toContain('nasional.csv')
+  })
+
+  it('refuses a regional account the exams and status of people on record in another region, and another region’s session code', async () => {
+    const { f, browser } = await setUp('regional')
+    const cli = {
+      actor: 'cli',
+      now: f.clock.now(),
+      vault: f.core.vault,
+      reminders: reminderSettingsOf(loadConfig({ NODE_ENV: 'test' })),
+    }
+    expect(importStatus(f.core.db, IMPORT_SAMPLES.status, cli).ok).toBe(true)
+    // Andi is on record in province 73 (R5): a file moving him to R2's province 32 is still refused.
+    const moved = `${IMPORT_SAMPLES.status.split('\n')[0]}\n7371014708850003,Andi Nurhaliza,1985-08-07,,32,,,,Bimtek,2026-03-10,,\n`
+    const status = (await upload(browser, 'status', moved)).headers.get('location') ?? ''
+    expect(text(await (await browser.request(status)).text())).toContain('orang ini tercatat di provinsi 73, di luar wilayah R2')
+
+    const exams = (await upload(browser, 'exams', IMPORT_SAMPLES.exams)).headers.get('location') ?? ''
+    const preview = text(await (await browser.request(exams)).text())
+    expect(preview).toContain('2 baris ditolak')
+    expect(preview.match(/nik orang ini tercatat di luar wilayah R2/g)).toHaveLength(2)
+
+    expect(importSessions(f.core.db, IMPORT_SAMPLES.sessions, cli).ok).toBe(true)
+    const taken = IMPORT_SAMPLES.sessions.replace(
+      'BMT-MKS-2027-01,Bimtek Sertifikasi Penyuluh Sosial,penyuluh sosial,R5',
+      'BMT-MKS-2027-01,Bimtek Sertifikasi Penyuluh Sosial,penyuluh sosial,R2',
+    )
+    const sessions = (await upload(browser, 'sessions', taken)).headers.get('location') ?? ''
+    expect(text(await (await browser.request(sessions)).text())).toContain(
+      'code kode ini milik sesi yang sudah tercatat di luar wilayah R2',
+    )
   })
 
   it('keeps viewer out: no menu entry, 403 on the page and on an upload', async () => {

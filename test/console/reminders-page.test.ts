@@ -34,20 +34,53 @@ async function setUp(role: 'admin' | 'regional' | 'viewer' = 'admin') {
       .returning({ id: outbox.id })
       .get().id
   const ids = {
-    budiFailed: message({ personId: budi, status: 'failed', eventKey: 'registration:7', label: '1d', lastError: 'Forbidden: bot was kicked' }),
+    budiFailed: message({
+      personId: budi,
+      status: 'failed',
+      eventKey: 'registration:7',
+      label: '1d',
+      lastError: 'Forbidden: bot was kicked',
+    }),
     budiSent: message({ personId: budi, status: 'sent', sentAt: new Date(now - 2 * HOUR) }),
-    budiSkipped: message({ personId: budi, status: 'skipped', lastError: 'skipped: the event had already started', dueAt: new Date(now - 50 * HOUR) }),
-    budiCode: message({ personId: budi, status: 'failed', kind: 'identity_code', channel: 'whatsapp', lastError: 'not on WhatsApp' }),
-    andiFailed: message({ personId: andi, status: 'failed', kind: 'status_changed', chatId: '2002', lastError: 'chat not found' }),
+    budiSkipped: message({
+      personId: budi,
+      status: 'skipped',
+      lastError: 'skipped: the event had already started',
+      dueAt: new Date(now - 50 * HOUR),
+    }),
+    budiCode: message({
+      personId: budi,
+      status: 'failed',
+      kind: 'identity_code',
+      channel: 'whatsapp',
+      lastError: 'not on WhatsApp',
+    }),
+    andiFailed: message({
+      personId: andi,
+      status: 'failed',
+      kind: 'status_changed',
+      chatId: '2002',
+      lastError: 'chat not found',
+    }),
     andiPlanned: message({ personId: andi, status: 'pending', chatId: '2002', dueAt: new Date(now + 24 * HOUR) }),
     reply: message({ status: 'failed', kind: 'reply', chatId: '3003', lastError: 'timeout' }),
   }
-  const id = await f.addAccount({ email: 'staf@kemensos.go.id', name: 'Dewi Anggraini', role, ...(role === 'regional' && { region: 'R2' }) })
+  const id = await f.addAccount({
+    email: 'staf@kemensos.go.id',
+    name: 'Dewi Anggraini',
+    role,
+    ...(role === 'regional' && { region: 'R2' }),
+  })
   const browser = browserOn(f.app)
   await browser.signIn('staf@kemensos.go.id')
   const rows = async (query = '') => {
     const page = await (await browser.request(`/admin/pengingat${query}`)).text()
-    return [...page.matchAll(/<tr><td>[\s\S]*?<\/tr>/g)].map((m) => m[0].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim())
+    return [...page.matchAll(/<tr><td>[\s\S]*?<\/tr>/g)].map((m) =>
+      m[0]
+        .replace(/<[^>]+>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    )
   }
   const resend = async (messageId: number) => {
     const page = await (await browser.request('/admin/pengingat')).text()
@@ -57,7 +90,9 @@ async function setUp(role: 'admin' | 'regional' | 'viewer' = 'admin') {
 }
 
 const outboxRows = (f: ReturnType<typeof consoleFixture>) =>
-  f.core.db.$client.prepare('select id, idempotency_key as key, status, chat_id as chatId, due_at as dueAt from outbox order by id').all() as {
+  f.core.db.$client
+    .prepare('select id, idempotency_key as key, status, chat_id as chatId, due_at as dueAt from outbox order by id')
+    .all() as {
     id: number
     key: string
     status: string
@@ -77,7 +112,9 @@ describe('Pengingat', () => {
     expect(await rows('?status=sent&kind=reminder')).toHaveLength(1)
     expect(await rows('?channel=whatsapp')).toEqual([expect.stringContaining('Kode sekali pakai')])
     // The clock is 2026-11-23 09:00 WIB: the skipped one was due two days before, the planned one tomorrow.
-    expect(await rows('?from=2026-11-21&to=2026-11-21')).toEqual([expect.stringContaining('skipped: the event had already started')])
+    expect(await rows('?from=2026-11-21&to=2026-11-21')).toEqual([
+      expect.stringContaining('skipped: the event had already started'),
+    ])
     expect(await rows('?from=2026-11-24')).toEqual([expect.stringContaining('terjadwal')])
   })
 
