@@ -59,6 +59,7 @@ describe('npm run cli -- retention run', () => {
         '  akun chat yang tidak terhubung dan tidak aktif (lebih dari 90 hari): 0',
         '  percakapan chat yang tidak terhubung dan tidak aktif (lebih dari 90 hari): 0',
         '  catatan audit (lebih dari 365 hari): 1',
+        '  berkas impor dari konsol yang tidak dikonfirmasi (sudah kedaluwarsa): 0',
         'Akan dihapus: 3 baris.',
         '',
       ].join('\n'),

@@ -15,7 +15,9 @@ import {
   identityCodes,
   type OutboxStatus,
   outbox,
+  pendingImports,
   people,
+  staff,
 } from '../../src/db/schema.js'
 import { fakeClock, testCore } from '../support/core.js'
 
@@ -116,6 +118,32 @@ describe('retention', () => {
     expect(db.select({ at: identityAttempts.at }).from(identityAttempts).all()).toEqual([{ at: ago(29) }])
     expect(db.select({ expiresAt: identityCodes.expiresAt }).from(identityCodes).all()).toEqual([{ expiresAt: ago(29) }])
     expect(db.select({ entity: auditLog.entity }).from(auditLog).all()).toEqual([{ entity: 'sessions' }])
+  })
+
+  it('files uploaded on the console and never confirmed go once their hour has passed', async () => {
+    const { db, clock } = open()
+    const staffId = db
+      .insert(staff)
+      .values({ name: 'Dewi', email: 'dewi@kemensos.go.id', role: 'admin', createdAt: clock.now(), updatedAt: clock.now() })
+      .returning({ id: staff.id })
+      .get().id
+    const file = (minutesLeft: number) =>
+      db
+        .insert(pendingImports)
+        .values({
+          staffId,
+          kind: 'status',
+          fileName: `${minutesLeft}.csv`,
+          content: Buffer.from('nik,full_name'),
+          sha256: '0'.repeat(64),
+          createdAt: clock.now(),
+          expiresAt: new Date(clock.now().getTime() + minutesLeft * 60_000),
+        })
+        .run()
+    file(-1)
+    file(1)
+    expect(await runRetention(db, clock.now(), PERIODS)).toMatchObject({ pendingImports: 1 })
+    expect(db.select({ fileName: pendingImports.fileName }).from(pendingImports).all()).toEqual([{ fileName: '1.csv' }])
   })
 
   it('chats: accounts and conversations silent for 90 days go when linked to nobody or their link ended; linked or recently active ones stay', async () => {
