@@ -166,8 +166,7 @@ export function importRoutes(deps: ImportsPageDeps) {
       <dl class="stats">${countLines(details).map(
         (line) => html`<div class="stat"><dt>${line.label}</dt><dd>${number(line.count)}</dd></div>`,
       )}</dl>
-      <p>${kind ? IMPORT_KIND_LABEL[kind] : entry.entity}${typeof details.file === 'string' && html`, berkas <code>${details.file}</code>`},
-        ${when(entry.at)}.</p>
+      <p>${kind ? IMPORT_KIND_LABEL[kind] : entry.entity}${typeof details.file === 'string' && html`, berkas <code>${details.file}</code>`}, ${when(entry.at)}.</p>
       <p><a href="/admin/impor#riwayat">Riwayat impor</a> · <a href="/admin/impor">Impor berkas lain</a></p>`
     return c.html(deps.render(c, { title: 'Hasil impor', active: 'impor', body }))
   })
@@ -205,8 +204,7 @@ export function importRoutes(deps: ImportsPageDeps) {
     const entries = importEntries(deps.db, region, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })
     const body = html`${view.notice && html`<p class="notice" role="status">${view.notice}</p>`}
       <section aria-labelledby="unggah"><h2 id="unggah">Unggah berkas</h2>
-      <p>Berkas diperiksa dulu tanpa menyimpan apa pun (pratinjau); setelah Anda konfirmasi, semua baris disimpan,
-        atau tidak satu pun bila ada baris yang salah. Format kolomnya: lihat contoh di bawah.</p>
+      <p>Berkas diperiksa dulu tanpa menyimpan apa pun (pratinjau); setelah Anda konfirmasi, semua baris disimpan, atau tidak satu pun bila ada baris yang salah. Format kolomnya: lihat contoh di bawah.</p>
       ${region && html`<p>Akun wilayah: hanya baris wilayah ${region} yang diterima; baris wilayah lain ditolak dengan alasannya.</p>`}
       ${uploadForm(c, view.errors ?? {}, view.kind ?? '')}</section>
       ${samples(c)}
@@ -254,7 +252,7 @@ export function importRoutes(deps: ImportsPageDeps) {
         entries.length === 0
           ? html`<p class="empty">Belum ada impor${c.get('staff').region ? ` untuk wilayah ${c.get('staff').region}` : ''}.</p>`
           : html`<p>${number(total)} impor, terbaru lebih dulu.</p>
-        <div class="table-scroll"><table><caption>Riwayat impor (waktu WIB)</caption>
+        <div class="table-scroll"><table class="wide"><caption>Riwayat impor (waktu WIB)</caption>
         <thead><tr><th scope="col">Waktu</th><th scope="col">Jenis</th><th scope="col">Berkas</th><th scope="col">Oleh</th><th scope="col">Hasil</th></tr></thead>
         <tbody>${entries.map((entry) => {
           const details = parseDetails(entry.details)
@@ -278,8 +276,7 @@ export function importRoutes(deps: ImportsPageDeps) {
   function previewPage(c: Context<ConsoleEnv>, pending: PendingImport, refused?: ImportError[]): string {
     const result = refused ? { ok: false as const, errors: refused } : run(c, pending, true)
     const title = `Pratinjau: ${IMPORT_KIND_LABEL[pending.kind]}`
-    const file = html`<p>Berkas <code>${pending.fileName}</code> (${number(pending.content.length)} byte), diunggah ${when(pending.createdAt)};
-      disimpan di server sampai ${when(pending.expiresAt)}.</p>`
+    const file = html`<p>Berkas <code>${pending.fileName}</code> (${number(pending.content.length)} byte), diunggah ${when(pending.createdAt)}, disimpan di server sampai ${when(pending.expiresAt)}.</p>`
     const cancel = html`<form method="post" action="/admin/impor/pratinjau/${String(pending.id)}/batal">${csrfField(c.get('csrf'))}
       <button type="submit" class="secondary">Batalkan dan hapus berkas</button></form>`
     if (!result.ok) {

@@ -139,7 +139,7 @@ export function reminderRoutes(deps: RemindersPageDeps) {
         rows.length === 0
           ? html`<p class="empty">Tidak ada pesan yang cocok dengan saringan ini.</p>`
           : html`<p>${number(total)} pesan, jadwal terbaru lebih dulu. Halaman ${number(page)} dari ${number(pages)}.</p>
-            <div class="table-scroll"><table><caption>Pesan keluar (waktu WIB)</caption>
+            <div class="table-scroll"><table class="wide"><caption>Pesan keluar (waktu WIB)</caption>
             <thead><tr><th scope="col">Jadwal</th><th scope="col">Status</th><th scope="col">Jenis</th><th scope="col">Kanal</th>
             <th scope="col">Peserta</th><th scope="col">Acara</th><th scope="col">Alasan</th>${canResend && html`<th scope="col">Tindakan</th>`}</tr></thead>
             <tbody>${rows.map((row) => rowHtml(c, row, now, canResend))}</tbody></table></div>
