@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { importSessions } from '../../src/core/sessions/import.js'
 import { importStatus } from '../../src/core/status/import.js'
+import { loadDemoData } from '../../src/db/demo-data.js'
 import { reminderSettingsOf } from '../../src/settings.js'
 import { IMPORT_SAMPLES, STATUS_SAMPLE_WITH_MISTAKE } from '../../src/web/console/import-samples.js'
 import { MAX_UPLOAD_BYTES } from '../../src/web/console/imports-page.js'
@@ -224,6 +225,16 @@ describe('Impor data', () => {
     expect((await browser.request('/admin/impor')).status).toBe(403)
     expect((await upload(browser, 'status', IMPORT_SAMPLES.status)).status).toBe(403)
     expect(count(f, 'pending_imports')).toBe(0)
+  })
+
+  it('shows the imports that loaded the demo dataset in the history', async () => {
+    const { f, browser } = await setUp()
+    loadDemoData(f.core.db, f.clock.now())
+    const history = text(await (await browser.request('/admin/impor')).text())
+    expect(history).toContain('3 impor, terbaru lebih dulu')
+    for (const file of ['[DEMO] sesi-bimtek.csv', '[DEMO] status-sertifikasi.csv', '[DEMO] sertifikat.csv'])
+      expect(history).toContain(file)
+    expect(history).not.toMatch(/ 0 orang ditambahkan/)
   })
 
   it('offers the sample files of docs/import-formats.md', async () => {

@@ -4,6 +4,7 @@
  * audited with the staff member.
  */
 import { describe, expect, it } from 'vitest'
+import { loadDemoData } from '../../src/db/demo-data.js'
 import { outbox, people } from '../../src/db/schema.js'
 import { testOutbox } from '../support/outbox.js'
 import { auditOf, browserOn, consoleFixture } from './support.js'
@@ -139,6 +140,13 @@ describe('Pengingat', () => {
     const before = outboxRows(f).length
     expect((await resend(ids.budiFailed)).status).toBe(403)
     expect(outboxRows(f)).toHaveLength(before)
+  })
+
+  it('fills its list from the demo dataset: sent, failed and skipped messages with their reasons', async () => {
+    const { f, rows } = await setUp()
+    loadDemoData(f.core.db, f.clock.now())
+    for (const state of ['sent', 'failed', 'skipped']) expect((await rows(`?status=${state}`)).length, state).toBeGreaterThan(1)
+    expect((await rows('?status=failed')).join('\n')).toContain('[DEMO] nomor tidak terdaftar di WhatsApp')
   })
 
   it('sends a failed message again once, as a new row the delivery sends, audited; never one that did not fail', async () => {
