@@ -58,8 +58,12 @@ function where(scope: ConsoleScope, filter: ReminderFilter): { sql: string; args
   if (filter.channel) add('o.channel = ?', filter.channel)
   if (filter.from) add('o.due_at >= ?', filter.from.getTime())
   if (filter.to) add('o.due_at < ?', filter.to.getTime())
-  const region = provinceFilter(scope, 'p.province_code')
-  return { sql: `where 1${parts.join('')}${region.sql}`, args: [...args, ...region.args] }
+  if (scope) {
+    // The region's people as a set: the outbox is then read in the order shown (or by status), not person by person.
+    const region = provinceFilter(scope, 'province_code')
+    add(`+o.person_id in (select id from people where 1${region.sql})`, ...region.args)
+  }
+  return { sql: `where 1${parts.join('')}`, args }
 }
 
 const FROM = 'from outbox o left join people p on p.id = o.person_id'
@@ -83,7 +87,8 @@ const toRow = (row: Stored): ReminderRow => ({
 /** How many messages match (a regional scope sees only its people's). */
 export function countReminders(db: Db, scope: ConsoleScope, filter: ReminderFilter): number {
   const w = where(scope, filter)
-  return (db.$client.prepare(`select count(*) as n ${FROM} ${w.sql}`).get(...w.args) as { n: number }).n
+  // The filters read the outbox alone: counting needs no person's name.
+  return (db.$client.prepare(`select count(*) as n from outbox o ${w.sql}`).get(...w.args) as { n: number }).n
 }
 
 /** The matching messages, latest due first, `limit` of them after `offset`. */
