@@ -187,6 +187,10 @@ describe('Impor data', () => {
     const history = text(await (await browser.request('/admin/impor')).text())
     expect(history).toContain('sesi-r2.csv')
     expect(history).not.toContain('nasional.csv')
+    const national = f.core.db.$client.prepare(`select max(id) as id from audit_log where actor = 'cli'`).get() as { id: number }
+    const result = await browser.request(`/admin/impor/hasil/${national.id}`)
+    expect(result.status).toBe(404)
+    expect(text(await result.text())).toContain('Impor ini tidak ada, atau bukan impor wilayah Anda.')
   })
 
   it('refuses a regional account the exams and status of people on record in another region, and another region’s session code', async () => {

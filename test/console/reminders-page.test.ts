@@ -127,7 +127,9 @@ describe('Pengingat', () => {
     expect(seen.join('\n')).not.toContain('Andi')
     expect(seen.join('\n')).not.toContain('timeout') // a failed reply belongs to no person, so to no region
     const before = outboxRows(f).length
-    expect((await resend(ids.andiFailed)).status).toBe(404)
+    const other = await resend(ids.andiFailed)
+    expect(other.status).toBe(404)
+    expect(await other.text()).toContain('Pesan ini tidak ditemukan.')
     expect(outboxRows(f)).toHaveLength(before)
   })
 

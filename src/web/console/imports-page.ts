@@ -87,11 +87,17 @@ export function importRoutes(deps: ImportsPageDeps) {
   const actor = (c: Context<ConsoleEnv>) => `staff:${c.get('staff').id}`
   /** The region whose imports a regional account sees; null for the centre. */
   const regionCode = (c: Context<ConsoleEnv>) => staffScope(deps.db, c.get('staff'))?.code ?? null
-  const notFound = (c: Context<ConsoleEnv>) => {
-    const body = html`<p class="alert" role="alert">Berkas ini tidak ada, sudah diimpor atau dibatalkan, atau sudah kedaluwarsa (berkas disimpan ${PENDING_MINUTES} menit). Unggah lagi.</p>
-      <p><a href="/admin/impor">Kembali ke Impor data</a></p>`
-    return c.html(deps.render(c, { title: 'Berkas tidak ditemukan', active: 'impor', body }), 404)
+  /** The console's 404 page (a sub-app's `c.notFound()` would answer the API's JSON). */
+  const missing = (c: Context<ConsoleEnv>, title: string, text: string) => {
+    const body = html`<p class="alert" role="alert">${text}</p><p><a href="/admin/impor">Kembali ke Impor data</a></p>`
+    return c.html(deps.render(c, { title, active: 'impor', body }), 404)
   }
+  const notFound = (c: Context<ConsoleEnv>) =>
+    missing(
+      c,
+      'Berkas tidak ditemukan',
+      `Berkas ini tidak ada, sudah diimpor atau dibatalkan, atau sudah kedaluwarsa (berkas disimpan ${PENDING_MINUTES} menit). Unggah lagi.`,
+    )
   const pendingOf = (c: Context<ConsoleEnv>): PendingImport | undefined => {
     const id = idParam(c.req.param('id'))
     return id === undefined ? undefined : pendingImportOf(deps.db, id, c.get('staff').id, deps.clock())
@@ -159,7 +165,7 @@ export function importRoutes(deps: ImportsPageDeps) {
   app.get('/impor/hasil/:id', (c) => {
     const id = idParam(c.req.param('id'))
     const entry = id === undefined ? undefined : importEntry(deps.db, id, regionCode(c))
-    if (!entry) return c.notFound()
+    if (!entry) return missing(c, 'Impor tidak ditemukan', 'Impor ini tidak ada, atau bukan impor wilayah Anda.')
     const details = parseDetails(entry.details)
     const kind = entry.entity ? ENTITY_KIND[entry.entity] : undefined
     const body = html`<p class="notice" role="status">Impor selesai: semua baris disimpan.</p>
@@ -174,7 +180,7 @@ export function importRoutes(deps: ImportsPageDeps) {
   app.get('/impor/contoh/:name', (c) => {
     const name = c.req.param('name')
     const sample = SAMPLE_FILES[name]
-    if (sample === undefined) return c.notFound()
+    if (sample === undefined) return missing(c, 'Contoh tidak ditemukan', 'Tidak ada contoh berkas dengan nama itu.')
     return c.body(`${sample}`, 200, {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="${name}"`,

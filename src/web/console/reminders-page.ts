@@ -113,8 +113,7 @@ export function reminderRoutes(deps: RemindersPageDeps) {
         ? ({ ok: false, error: { code: 'NOT_FOUND' } } as const)
         : resendMessage(deps.db, { id, scope: staffScope(deps.db, staff), actor: `staff:${staff.id}`, now: deps.clock() })
     if (!result.ok) {
-      if (result.error.code === 'NOT_FOUND') return c.notFound()
-      return c.html(listPage(c, { alert: PROBLEM[result.error.code] }), 409)
+      return c.html(listPage(c, { alert: PROBLEM[result.error.code] }), result.error.code === 'NOT_FOUND' ? 404 : 409)
     }
     return c.redirect('/admin/pengingat?dikirim=1', 303)
   })
