@@ -101,6 +101,7 @@ describe('Impor data', () => {
 
     const otherHash = await browser.request(location, { form: { _csrf: csrf, sha256: '0'.repeat(64) } })
     expect(otherHash.status).toBe(409)
+    expect(text(await otherHash.text())).toContain('bukan berkas pratinjau yang dikonfirmasi')
     expect(count(f, 'people')).toBe(0)
 
     await f.addAccount({ email: 'lain@kemensos.go.id', name: 'Rudi Hartono' })
@@ -221,6 +222,16 @@ describe('Impor data', () => {
     expect(text(await (await browser.request(sessions)).text())).toContain(
       'code kode ini milik sesi yang sudah tercatat di luar wilayah R2',
     )
+  })
+
+  it('does not import a kind the staff member may no longer import after a role change', async () => {
+    const { f, id, browser } = await setUp()
+    const location = (await upload(browser, 'certificates', IMPORT_SAMPLES.certificates)).headers.get('location') ?? ''
+    const page = await (await browser.request(location)).text()
+    f.core.db.$client.prepare(`update staff set role = 'regional', region = 'R2' where id = ?`).run(id)
+    const sha256 = page.match(/name="sha256" value="([0-9a-f]{64})"/)?.[1] ?? ''
+    expect((await browser.request(location, { form: { _csrf: browser.csrfOf(page), sha256 } })).status).toBe(404)
+    expect(count(f, 'certificates')).toBe(0)
   })
 
   it('keeps viewer out: no menu entry, 403 on the page and on an upload', async () => {

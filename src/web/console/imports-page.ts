@@ -100,7 +100,9 @@ export function importRoutes(deps: ImportsPageDeps) {
     )
   const pendingOf = (c: Context<ConsoleEnv>): PendingImport | undefined => {
     const id = idParam(c.req.param('id'))
-    return id === undefined ? undefined : pendingImportOf(deps.db, id, c.get('staff').id, deps.clock())
+    const pending = id === undefined ? undefined : pendingImportOf(deps.db, id, c.get('staff').id, deps.clock())
+    // A role changed since the upload takes effect at once: a kind no longer allowed is not imported.
+    return pending && importKindsFor(c.get('staff').role).includes(pending.kind) ? pending : undefined
   }
 
   app.get('/impor', (c) => {
@@ -147,9 +149,16 @@ export function importRoutes(deps: ImportsPageDeps) {
     if (!pending) return notFound(c)
     const body = await c.req.parseBody()
     // The file confirmed is the file previewed: a page left open over another upload imports nothing.
-    if (formText(body, 'sha256') !== pending.sha256) return c.html(previewPage(c, pending), 409)
+    if (formText(body, 'sha256') !== pending.sha256) {
+      return c.html(
+        previewPage(c, pending, {
+          alert: 'Berkas ini bukan berkas pratinjau yang dikonfirmasi. Periksa pratinjau ini, lalu konfirmasi lagi.',
+        }),
+        409,
+      )
+    }
     const result = run(c, pending, false)
-    if (!result.ok) return c.html(previewPage(c, pending, result.errors), 422)
+    if (!result.ok) return c.html(previewPage(c, pending, { refused: result.errors }), 422)
     deletePendingImport(deps.db, pending.id)
     const entry = latestImportOf(deps.db, actor(c))
     return c.redirect(entry === undefined ? '/admin/impor' : `/admin/impor/hasil/${entry}`, 303)
@@ -279,10 +288,14 @@ export function importRoutes(deps: ImportsPageDeps) {
   }
 
   /** The preview of a kept file: the import run with dryRun now (stored data may have changed since the upload). */
-  function previewPage(c: Context<ConsoleEnv>, pending: PendingImport, refused?: ImportError[]): string {
-    const result = refused ? { ok: false as const, errors: refused } : run(c, pending, true)
+  function previewPage(
+    c: Context<ConsoleEnv>,
+    pending: PendingImport,
+    view: { refused?: ImportError[]; alert?: string } = {},
+  ): string {
+    const result = view.refused ? { ok: false as const, errors: view.refused } : run(c, pending, true)
     const title = `Pratinjau: ${IMPORT_KIND_LABEL[pending.kind]}`
-    const file = html`<p>Berkas <code>${pending.fileName}</code> (${number(pending.content.length)} byte), diunggah ${when(pending.createdAt)}, disimpan di server sampai ${when(pending.expiresAt)}.</p>`
+    const file = html`${view.alert && html`<p class="alert" role="alert">${view.alert}</p>`}<p>Berkas <code>${pending.fileName}</code> (${number(pending.content.length)} byte), diunggah ${when(pending.createdAt)}, disimpan di server sampai ${when(pending.expiresAt)}.</p>`
     const cancel = html`<form method="post" action="/admin/impor/pratinjau/${String(pending.id)}/batal">${csrfField(c.get('csrf'))}
       <button type="submit" class="secondary">Batalkan dan hapus berkas</button></form>`
     if (!result.ok) {
