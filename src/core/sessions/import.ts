@@ -4,7 +4,7 @@
  * Times are wall-clock times where the session happens: in the province's zone when a province is
  * given, else in the zone of the organising BBPPKS region (see docs/import-formats.md, "Bimtek sessions").
  */
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { listRegions, type Region, type SessionFields, sessionWrites } from '../../db/queries/sessions.js'
 import { bimtekSessions, registrations } from '../../db/schema.js'
@@ -178,20 +178,26 @@ function sessionChecker(regions: Region[]) {
 
 /**
  * Adds or updates a session; a smaller capacity must still hold the seats already taken or offered
- * (else the reason, and nothing is kept). The people confirmed for a session that moved or changed
- * place are collected in `replan`.
+ * (else the reason, and nothing is kept), and a session on record must belong to the region of a
+ * regional import. The people confirmed for a session that moved or changed place are collected in `replan`.
  */
-function sessionWriter(db: Db, now: Date, replan: Set<number>) {
+function sessionWriter(db: Db, now: Date, replan: Set<number>, region: ImportRegion | undefined) {
   const writes = sessionWrites(db)
-  return (fields: SessionFields): 'inserted' | 'updated' | { reason: string } => {
-    const id = writes.idOf(fields.code)
-    if (id === undefined) {
+  return (fields: SessionFields): 'inserted' | 'updated' | { column: Column; reason: string } => {
+    const stored = writes.byCode(fields.code)
+    if (stored === undefined) {
       writes.insert(fields)
       return 'inserted'
     }
+    // A regional account may not take over another region's session by reusing its code.
+    if (region && stored.regionId !== region.id) {
+      return { column: 'code', reason: outsideRegion(region, 'kode ini milik sesi yang sudah tercatat') }
+    }
+    const { id } = stored
     const held = writes.heldSeats(id)
     if (fields.capacity < held) {
       return {
+        column: 'capacity',
         reason: `${fields.capacity} lebih kecil dari ${held} kursi yang sudah terisi atau ditawarkan (terkonfirmasi + ditawari); isi paling sedikit ${held}`,
       }
     }
@@ -246,23 +252,11 @@ export function importSessions(
       write: ({ db: tx, reject, rejected, progress }) => {
         const counts: SessionImportCounts = { inserted: 0, updated: 0 }
         const replan = new Set<number>()
-        const write = sessionWriter(tx, now, replan)
-        const regionOf = tx
-          .select({ regionId: bimtekSessions.regionId })
-          .from(bimtekSessions)
-          .where(eq(bimtekSessions.code, sql.placeholder('code')))
-          .prepare()
+        const write = sessionWriter(tx, now, replan, region)
         rows.forEach(({ line, fields }, index) => {
-          // A regional account may not take over another region's session by reusing its code.
-          const stored = region && regionOf.get({ code: fields.code })
-          if (region && stored && stored.regionId !== region.id) {
-            reject(line, 'code', outsideRegion(region, 'kode ini milik sesi yang sudah tercatat'))
-            progress(index + 1)
-            return
-          }
           const outcome = write(fields)
           if (typeof outcome === 'string') counts[outcome] += 1
-          else reject(line, 'capacity', outcome.reason)
+          else reject(line, outcome.column, outcome.reason)
           progress(index + 1)
         })
         // Nothing will be kept once a row is refused: no reminders to plan then.
