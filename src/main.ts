@@ -173,6 +173,7 @@ const app = createWebApp({
     signingKey: config.CERT_SIGNING_KEY,
     reminders: reminderSettingsOf(config),
     offerHours: config.REGISTRATION_OFFER_HOURS,
+    imports: { vault, reminders: reminderSettingsOf(config) },
   },
   verify: {
     db,

@@ -19,6 +19,7 @@ const LABEL: Record<RetentionRule, string> = {
   staffSessions: 'sesi konsol yang sudah berakhir',
   staffLinks: 'tautan sekali pakai konsol yang sudah kedaluwarsa',
   auditEntries: 'catatan audit',
+  pendingImports: 'berkas impor dari konsol yang tidak dikonfirmasi',
 }
 
 export async function retentionRunCommand(db: Db, args: string[], config: Config, clock: () => Date): Promise<number> {
@@ -27,7 +28,8 @@ export async function retentionRunCommand(db: Db, args: string[], config: Config
   const periods = retentionPeriodsOf(config)
   const counts = await runRetention(db, clock(), periods, { dryRun })
   const lines = (Object.keys(LABEL) as RetentionRule[]).map((rule) => {
-    return `  ${LABEL[rule]} (lebih dari ${periods[PERIOD_OF[rule]]} hari): ${counts[rule]}`
+    const period = PERIOD_OF[rule]
+    return `  ${LABEL[rule]} (${period === null ? 'sudah kedaluwarsa' : `lebih dari ${periods[period]} hari`}): ${counts[rule]}`
   })
   const total = Object.values(counts).reduce((sum, n) => sum + n, 0)
   process.stdout.write(

@@ -7,6 +7,7 @@ import { count, eq } from 'drizzle-orm'
 import type { Db } from './client.js'
 import {
   appMeta,
+  auditLog,
   bimtekSessions,
   type CertificationStage,
   certificates,
@@ -411,6 +412,7 @@ export function loadDemoData(db: Db, now: Date, protect?: NikProtection): DemoSu
     }
 
     loadDashboardHistory(tx as unknown as Db, now)
+    loadImportHistory(tx as unknown as Db, now)
 
     const summary = { sessions: SESSIONS.length, people: PEOPLE.length, exams: examCount, certificates: certificateCount }
     const value = JSON.stringify({ loadedAt: now.toISOString(), ...summary })
@@ -604,5 +606,41 @@ function loadDashboardHistory(tx: Db, now: Date): void {
         })
         .run()
     }
+  }
+}
+
+/**
+ * For the console's Impor data page: the imports that would have loaded this dataset, as the audit
+ * log records them (by the CLI, with the files' names), so the history of imports is not empty.
+ */
+function loadImportHistory(tx: Db, now: Date): void {
+  // The database was empty before the dataset: every row of these tables came with it.
+  const rows = (table: typeof people | typeof certificationStages | typeof bimtekSessions | typeof certificates) =>
+    tx.select({ n: count() }).from(table).get()?.n ?? 0
+  const imports = [
+    { daysAgo: 30, entity: 'bimtek_sessions', details: { inserted: rows(bimtekSessions), updated: 0 }, file: 'sesi-bimtek.csv' },
+    {
+      daysAgo: 29,
+      entity: 'certification_stages',
+      details: { peopleAdded: rows(people), peopleUpdated: 0, stagesAdded: rows(certificationStages), stagesUpdated: 0 },
+      file: 'status-sertifikasi.csv',
+    },
+    {
+      daysAgo: 28,
+      entity: 'certificates',
+      details: { inserted: rows(certificates), updated: 0, unchanged: 0 },
+      file: 'sertifikat.csv',
+    },
+  ]
+  for (const entry of imports) {
+    tx.insert(auditLog)
+      .values({
+        at: new Date(now.getTime() - entry.daysAgo * DAY),
+        actor: 'cli',
+        action: 'import',
+        entity: entry.entity,
+        details: JSON.stringify({ ...entry.details, file: `[DEMO] ${entry.file}` }),
+      })
+      .run()
   }
 }

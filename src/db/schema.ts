@@ -6,7 +6,7 @@
  * stores that place's IANA time zone so it can be told to a person in WIB/WITA/WIT.
  */
 import { sql } from 'drizzle-orm'
-import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { blob, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { EXAM_KINDS } from '../vocabulary/events.js'
 import { CHANNELS, LANGUAGES } from '../vocabulary/message.js'
 import { REGION_CODES, STAFF_ROLES, STAFF_STATUSES } from '../vocabulary/staff.js'
@@ -591,4 +591,32 @@ export const staffApiTokens = sqliteTable(
     revokedAt: integer('revoked_at', { mode: 'timestamp_ms' }),
   },
   (t) => [index('staff_api_tokens_staff_idx').on(t.staffId)],
+)
+
+/** The kinds of CSV file the console's Impor data page takes (docs/import-formats.md). */
+export const IMPORT_KINDS = ['sessions', 'status', 'certificates', 'exams'] as const
+export type ImportKind = (typeof IMPORT_KINDS)[number]
+
+/**
+ * A file uploaded on the console's Impor data page, kept between its preview and the staff
+ * member's confirmation (never in the page itself): deleted on confirm or cancel, unusable after
+ * `expires_at` (an hour) and then deleted by the next upload or the retention job. A status or
+ * exam file holds NIKs and names, hence the short life.
+ */
+export const pendingImports = sqliteTable(
+  'pending_imports',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    staffId: integer('staff_id')
+      .notNull()
+      .references(() => staff.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: IMPORT_KINDS }).notNull(),
+    fileName: text('file_name').notNull(),
+    content: blob('content', { mode: 'buffer' }).notNull(),
+    /** Hex SHA-256 of `content`: the confirmation imports exactly the file that was previewed. */
+    sha256: text('sha256').notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('pending_imports_staff_idx').on(t.staffId), index('pending_imports_expires_idx').on(t.expiresAt)],
 )

@@ -32,7 +32,12 @@ const app = createWebApp({
   channels: () => ({}),
   checkDatabase: () => undefined,
   admin: { db: core.db, reminders: DEFAULT_REMINDER_SETTINGS },
-  console: { db: core.db, totpBox: createSecretBox({ current: Buffer.alloc(32, 3) }, STAFF_TOTP_PURPOSE), production: false },
+  console: {
+    db: core.db,
+    totpBox: createSecretBox({ current: Buffer.alloc(32, 3) }, STAFF_TOTP_PURPOSE),
+    production: false,
+    imports: { vault: core.vault, reminders: DEFAULT_REMINDER_SETTINGS },
+  },
 })
 let server: ServerType
 let origin: string

@@ -47,7 +47,12 @@ beforeEach(() => {
     checkDatabase: () => undefined,
     adminToken: ADMIN_TOKEN,
     admin: { db: core.db, reminders: DEFAULT_REMINDER_SETTINGS },
-    console: { db: core.db, totpBox: createSecretBox({ current: Buffer.alloc(32, 7) }, STAFF_TOTP_PURPOSE), production: false },
+    console: {
+      db: core.db,
+      totpBox: createSecretBox({ current: Buffer.alloc(32, 7) }, STAFF_TOTP_PURPOSE),
+      production: false,
+      imports: { vault: core.vault, reminders: DEFAULT_REMINDER_SETTINGS },
+    },
   })
   bandung = addSession(core.db, NOW, { code: 'BMT-BDG-01', region: 'R2', startsAt: new Date(NOW.getTime() + 5 * DAY) })
   padang = addSession(core.db, NOW, { code: 'BMT-PDG-01', region: 'R1', startsAt: new Date(NOW.getTime() + 6 * DAY) })

@@ -7,8 +7,10 @@ import { randomBytes } from 'node:crypto'
 import pino from 'pino'
 import type { Core } from '../../src/bootstrap.js'
 import type { ConnectionState } from '../../src/bots/whatsapp/connection.js'
+import { loadConfig } from '../../src/config.js'
 import { addStaff, type StaffInput } from '../../src/core/console/staff-accounts.js'
 import { createSecretBox, STAFF_TOTP_PURPOSE } from '../../src/core/privacy/data-key.js'
+import { reminderSettingsOf } from '../../src/settings.js'
 import { createWebApp } from '../../src/web/app.js'
 import { fakeClock, testCore } from '../support/core.js'
 
@@ -48,6 +50,7 @@ export function consoleFixture(options: ConsoleFixtureOptions = {}) {
       db: core.db,
       totpBox,
       production: options.production ?? false,
+      imports: { vault: core.vault, reminders: reminderSettingsOf(loadConfig({ NODE_ENV: 'test' })) },
       ...(options.publicBaseUrl && { publicBaseUrl: options.publicBaseUrl }),
       ...(options.signingKey && { signingKey: options.signingKey }),
     },
@@ -83,15 +86,16 @@ export function browserOn(app: App, address = '198.51.100.7') {
   const cookieHeader = () => [...jar].map(([name, value]) => `${name}=${value}`).join('; ')
   async function request(
     path: string,
-    init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
+    init: { method?: string; form?: Record<string, string>; multipart?: FormData; headers?: Record<string, string> } = {},
   ) {
     const headers: Record<string, string> = { 'X-Real-IP': address, ...(jar.size > 0 && { Cookie: cookieHeader() }) }
-    const method = init.method ?? (init.form ? 'POST' : 'GET')
+    const method = init.method ?? (init.form || init.multipart ? 'POST' : 'GET')
     if (method === 'POST') headers.Origin = ORIGIN
     const response = await app.request(`${ORIGIN}${path}`, {
       method,
       headers: { ...headers, ...init.headers },
       ...(init.form && { body: new URLSearchParams(init.form) }),
+      ...(init.multipart && { body: init.multipart }),
     })
     for (const line of response.headers.getSetCookie()) {
       const [pair = ''] = line.split(';')

@@ -61,6 +61,7 @@ describe('npm run cli -- retention run', () => {
         '  sesi konsol yang sudah berakhir (lebih dari 30 hari): 0',
         '  tautan sekali pakai konsol yang sudah kedaluwarsa (lebih dari 30 hari): 0',
         '  catatan audit (lebih dari 365 hari): 1',
+        '  berkas impor dari konsol yang tidak dikonfirmasi (sudah kedaluwarsa): 0',
         'Akan dihapus: 3 baris.',
         '',
       ].join('\n'),

@@ -15,6 +15,7 @@ import {
   identityCodes,
   type OutboxStatus,
   outbox,
+  pendingImports,
   people,
   staff,
   staffLinks,
@@ -144,6 +145,32 @@ describe('retention', () => {
     expect(db.select({ idHash: staffSessions.idHash }).from(staffSessions).all()).toEqual([{ idHash: 'new' }])
     expect(db.select({ tokenHash: staffLinks.tokenHash }).from(staffLinks).all()).toEqual([{ tokenHash: 'recent' }])
     expect(db.select({ id: staff.id }).from(staff).all()).toEqual([{ id }])
+  })
+
+  it('files uploaded on the console and never confirmed go once their hour has passed', async () => {
+    const { db, clock } = open()
+    const staffId = db
+      .insert(staff)
+      .values({ name: 'Dewi', email: 'dewi@kemensos.go.id', role: 'admin', createdAt: clock.now(), updatedAt: clock.now() })
+      .returning({ id: staff.id })
+      .get().id
+    const file = (minutesLeft: number) =>
+      db
+        .insert(pendingImports)
+        .values({
+          staffId,
+          kind: 'status',
+          fileName: `${minutesLeft}.csv`,
+          content: Buffer.from('nik,full_name'),
+          sha256: '0'.repeat(64),
+          createdAt: clock.now(),
+          expiresAt: new Date(clock.now().getTime() + minutesLeft * 60_000),
+        })
+        .run()
+    file(-1)
+    file(1)
+    expect(await runRetention(db, clock.now(), PERIODS)).toMatchObject({ pendingImports: 1 })
+    expect(db.select({ fileName: pendingImports.fileName }).from(pendingImports).all()).toEqual([{ fileName: '1.csv' }])
   })
 
   it('chats: accounts and conversations silent for 90 days go when linked to nobody or their link ended; linked or recently active ones stay', async () => {

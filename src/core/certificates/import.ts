@@ -67,6 +67,8 @@ export type CertificateImportOptions = {
   onProgress?: ImportProgress
   /** Check and compute, then roll back: what the import would do, nothing kept (see ImportOptions). */
   dryRun?: boolean
+  /** More for the audit entry (see ImportOptions). */
+  auditDetails?: Record<string, string>
 }
 
 // ── Cells ────────────────────────────────────────────────────────────────────────────────────────
@@ -246,7 +248,7 @@ export function importCertificates(
           return counts
         },
       },
-      { actor: options.actor, now, onProgress: options.onProgress, dryRun: options.dryRun },
+      { actor: options.actor, now, onProgress: options.onProgress, dryRun: options.dryRun, auditDetails: options.auditDetails },
     )
   } finally {
     staging.close()

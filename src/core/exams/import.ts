@@ -20,7 +20,15 @@ import {
   shown,
   words,
 } from '../import/cells.js'
-import { type CsvRow, type ImportProgress, type ImportResult, importCsv, uniqueColumn } from '../import/csv.js'
+import {
+  type CsvRow,
+  type ImportProgress,
+  type ImportRegion,
+  type ImportResult,
+  importCsv,
+  outsideRegion,
+  uniqueColumn,
+} from '../import/csv.js'
 import type { NikVault } from '../privacy/nik-vault.js'
 import { type PlanResult, planReminders } from '../reminders/plan.js'
 import type { ReminderSettings } from '../reminders/settings.js'
@@ -66,6 +74,10 @@ export type ExamImportOptions = {
   onProgress?: ImportProgress
   /** Check and compute, then roll back: what the import would do, nothing kept (see ImportOptions). */
   dryRun?: boolean
+  /** A regional staff member's import: rows of other regions refused (see ImportRegion). */
+  region?: ImportRegion | undefined
+  /** More for the audit entry (see ImportOptions). */
+  auditDetails?: Record<string, string>
 }
 
 // ── Cells ────────────────────────────────────────────────────────────────────────────────────────
@@ -235,6 +247,10 @@ export function importExams(db: Db, input: string | Uint8Array, options: ExamImp
               'belum tercatat: impor dulu status sertifikasi orang ini (npm run cli -- import status), lalu impor jadwal ujian ini lagi',
             )
           }
+          const { region } = options
+          if (region && !region.provinces.includes(person.provinceCode ?? '')) {
+            return reject(row.line, 'nik', outsideRegion(region, 'orang ini tercatat'))
+          }
           const zone = row.timeZone ?? person.timeZone
           const fields: ExamFields = {
             code: row.code,
@@ -284,6 +300,6 @@ export function importExams(db: Db, input: string | Uint8Array, options: ExamImp
       // changed or not), so its rows stay comparable over time.
       audit: ({ inserted, updated, unchanged }) => ({ inserted, updated: updated + unchanged }),
     },
-    { actor: options.actor, now, onProgress: options.onProgress, dryRun: options.dryRun },
+    { actor: options.actor, now, onProgress: options.onProgress, dryRun: options.dryRun, auditDetails: options.auditDetails },
   )
 }

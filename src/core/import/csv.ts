@@ -69,9 +69,21 @@ export type CsvImport<Column extends string, Counts extends object> = {
   audit?: (counts: Counts) => object
 }
 
+/**
+ * The BBPPKS region a regional staff member imports for (the console): only rows of that region
+ * are taken, every other one is refused with its reason. Absent: every region.
+ */
+export type ImportRegion = { id: number; code: string; provinces: readonly string[] }
+
+/** Why a row of another region is refused, as staff read it. */
+export const outsideRegion = (region: ImportRegion, what: string): string =>
+  `${what} di luar wilayah ${region.code}; akun wilayah hanya dapat mengimpor data wilayahnya sendiri (minta admin pusat)`
+
 export type ImportOptions = {
-  /** Who imports ("cli", "admin-api"), for the audit log. */
+  /** Who imports ("cli", "admin-api", "staff:<id>"), for the audit log. */
   actor: string
+  /** More for the import's audit entry (the file's name, the staff member's region). */
+  auditDetails?: Record<string, string> | undefined
   /** When the import happens, for the audit log. */
   now: Date
   onProgress?: ImportProgress | undefined
@@ -141,7 +153,7 @@ export function importCsv<Column extends string, Counts extends object>(
             actor: options.actor,
             action: 'import',
             entity: spec.entity,
-            details: JSON.stringify(spec.audit ? spec.audit(counts) : counts),
+            details: JSON.stringify({ ...(spec.audit ? spec.audit(counts) : counts), ...options.auditDetails }),
           })
           .run()
         progress(total)

@@ -24,8 +24,8 @@ const DAY = 86_400_000
 /** Rows deleted per write transaction: a few milliseconds of write lock each. */
 const BATCH = 2_000
 
-/** The period each kind of row is kept for. */
-export const PERIOD_OF: Record<RetentionRule, keyof RetentionPeriods> = {
+/** The period each kind of row is kept for; null: the row carries its own expiry, deleted once it has passed. */
+export const PERIOD_OF: Record<RetentionRule, keyof RetentionPeriods | null> = {
   outboxDone: 'outboxDays',
   outboxFailed: 'outboxFailedDays',
   identityAttempts: 'identityAttemptsDays',
@@ -35,12 +35,17 @@ export const PERIOD_OF: Record<RetentionRule, keyof RetentionPeriods> = {
   staffSessions: 'identityAttemptsDays',
   staffLinks: 'identityAttemptsDays',
   auditEntries: 'auditDays',
+  pendingImports: null,
 }
 
 /** The moment before which each kind of row has been kept long enough, at `now`. */
 export function retentionCutoffs(now: Date, periods: RetentionPeriods): Record<RetentionRule, Date> {
   const rules = Object.keys(RETENTION_RULES) as RetentionRule[]
-  return Object.fromEntries(rules.map((rule) => [rule, new Date(now.getTime() - periods[PERIOD_OF[rule]] * DAY)])) as Record<
+  const days = (rule: RetentionRule) => {
+    const period = PERIOD_OF[rule]
+    return period === null ? 0 : periods[period]
+  }
+  return Object.fromEntries(rules.map((rule) => [rule, new Date(now.getTime() - days(rule) * DAY)])) as Record<
     RetentionRule,
     Date
   >

@@ -22,7 +22,16 @@ import {
   wholeNumber,
   words,
 } from '../import/cells.js'
-import { type CsvRow, formRow, type ImportProgress, type ImportResult, importCsv, uniqueColumn } from '../import/csv.js'
+import {
+  type CsvRow,
+  formRow,
+  type ImportProgress,
+  type ImportRegion,
+  type ImportResult,
+  importCsv,
+  outsideRegion,
+  uniqueColumn,
+} from '../import/csv.js'
 import { findProvince } from '../regions.js'
 import { planReminders } from '../reminders/plan.js'
 import type { ReminderSettings } from '../reminders/settings.js'
@@ -59,6 +68,10 @@ export type SessionImportOptions = {
   onProgress?: ImportProgress
   /** Check and compute, then roll back: what the import would do, nothing kept (see ImportOptions). */
   dryRun?: boolean
+  /** A regional staff member's import: rows of other regions refused (see ImportRegion). */
+  region?: ImportRegion | undefined
+  /** More for the audit entry (see ImportOptions). */
+  auditDetails?: Record<string, string>
 }
 
 /** How a session, or an exam, is held. */
@@ -169,17 +182,23 @@ type WriteOutcome = 'inserted' | 'updated' | { column: Column; reason: string }
 
 /**
  * Adds or updates a session; a smaller capacity must still hold the seats already taken or offered,
- * and a cancelled session stays as it was (else the reason, and nothing is kept). The people
- * confirmed for a session that moved or changed place are collected in `replan`.
+ * a cancelled session stays as it was, and a session on record must belong to the region of a
+ * regional import (else the reason, and nothing is kept). The people confirmed for a session that
+ * moved or changed place are collected in `replan`.
  */
-function sessionWriter(db: Db, now: Date, replan: Set<number>) {
+function sessionWriter(db: Db, now: Date, replan: Set<number>, region: ImportRegion | undefined) {
   const writes = sessionWrites(db)
   return (fields: SessionFields): WriteOutcome => {
-    const id = writes.idOf(fields.code)
-    if (id === undefined) {
+    const stored = writes.byCode(fields.code)
+    if (stored === undefined) {
       writes.insert(fields)
       return 'inserted'
     }
+    // A regional account may not take over another region's session by reusing its code.
+    if (region && stored.regionId !== region.id) {
+      return { column: 'code', reason: outsideRegion(region, 'kode ini milik sesi yang sudah tercatat') }
+    }
+    const { id } = stored
     const before = db.select().from(bimtekSessions).where(eq(bimtekSessions.id, id)).get()
     if (before?.cancelledAt) {
       return { column: 'code', reason: 'sesi ini sudah dibatalkan dan tidak dapat diubah lagi; buat sesi baru dengan kode lain' }
@@ -219,8 +238,9 @@ export function importSessions(
   input: string | Uint8Array,
   options: SessionImportOptions,
 ): ImportResult<SessionImportCounts> {
-  const { now } = options
-  const check = sessionChecker(listRegions(db))
+  const { now, region } = options
+  const regions = listRegions(db)
+  const check = sessionChecker(regions)
   const unique = uniqueColumn<Column>('code', (value) => value.toUpperCase())
   const rows: { line: number; fields: SessionFields }[] = []
   return importCsv(
@@ -232,12 +252,15 @@ export function importSessions(
       check: (row) => {
         unique(row)
         const fields = check(row)
-        if (fields) rows.push({ line: row.line, fields })
+        if (fields && region && fields.regionId !== region.id) {
+          const code = regions.find((r) => r.id === fields.regionId)?.code ?? ''
+          row.reject('region', outsideRegion(region, `sesi ini (wilayah ${code})`))
+        } else if (fields) rows.push({ line: row.line, fields })
       },
       write: ({ db: tx, reject, rejected, progress }) => {
         const counts: SessionImportCounts = { inserted: 0, updated: 0 }
         const replan = new Set<number>()
-        const write = sessionWriter(tx, now, replan)
+        const write = sessionWriter(tx, now, replan, region)
         rows.forEach(({ line, fields }, index) => {
           const outcome = write(fields)
           if (typeof outcome === 'string') counts[outcome] += 1
@@ -251,7 +274,7 @@ export function importSessions(
         return counts
       },
     },
-    { actor: options.actor, now, onProgress: options.onProgress, dryRun: options.dryRun },
+    { actor: options.actor, now, onProgress: options.onProgress, dryRun: options.dryRun, auditDetails: options.auditDetails },
   )
 }
 
@@ -286,16 +309,16 @@ export type SaveSessionResult =
 export function saveSession(db: Db, fields: SessionFields, options: SaveSessionOptions): SaveSessionResult {
   const { now } = options
   return inTransaction(db, (tx): SaveSessionResult => {
-    const existing = sessionWrites(tx).idOf(fields.code)
+    const existing = sessionWrites(tx).byCode(fields.code)?.id
     if (options.target === 'create' && existing !== undefined)
       return { ok: false, errors: { code: `"${fields.code}" sudah dipakai sesi lain; setiap code hanya boleh sekali` } }
     if (options.target !== 'create' && existing !== options.target)
       return { ok: false, errors: { code: 'kode sesi tidak dapat diubah' } }
     const replan = new Set<number>()
-    const outcome = sessionWriter(tx, now, replan)(fields)
+    const outcome = sessionWriter(tx, now, replan, undefined)(fields)
     if (typeof outcome !== 'string') return { ok: false, errors: { [outcome.column]: outcome.reason } }
     if (replan.size > 0) planReminders(tx, replan, now, options.reminders)
-    const id = sessionWrites(tx).idOf(fields.code) ?? -1
+    const id = sessionWrites(tx).byCode(fields.code)?.id ?? -1
     tx.insert(auditLog)
       .values({
         at: now,

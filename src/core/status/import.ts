@@ -13,7 +13,7 @@ import type { Db } from '../../db/client.js'
 import { unlinkAllChats } from '../../db/queries/chat-links.js'
 import { queueForPerson } from '../../db/queries/outbox.js'
 import { currentStage, type PersonFields, type StoredStage, statusWrites } from '../../db/queries/status.js'
-import { type ImportProgress, type ImportResult, importCsv } from '../import/csv.js'
+import { type ImportProgress, type ImportRegion, type ImportResult, importCsv, outsideRegion } from '../import/csv.js'
 import type { NikVault } from '../privacy/nik-vault.js'
 import { planReminders } from '../reminders/plan.js'
 import type { ReminderSettings } from '../reminders/settings.js'
@@ -48,6 +48,10 @@ export type StatusImportOptions = {
   onProgress?: ImportProgress
   /** Check and compute, then roll back: what the import would do, nothing kept (see ImportOptions). */
   dryRun?: boolean
+  /** A regional staff member's import: rows of other regions refused (see ImportRegion). */
+  region?: ImportRegion | undefined
+  /** More for the audit entry (see ImportOptions). */
+  auditDetails?: Record<string, string>
 }
 
 /** Hours ahead of UTC: WIB +7, WITA +8, WIT +9, all year round. */
@@ -78,6 +82,20 @@ function localDay(ms: number, zone: string): string {
   const offset = OFFSET_HOURS[zone]
   if (offset === undefined) return DateTime.fromMillis(ms, { zone }).toISODate() ?? ''
   return new Date(ms + offset * HOUR).toISOString().slice(0, 10)
+}
+
+/**
+ * Why a regional account may not import this person (undefined: it may): the province of the file,
+ * or else the one on record, must be of its region, and a person on record in another region is
+ * not moved by a regional file.
+ */
+function outsideOf(region: ImportRegion, filed: string | null, stored: string | null): string | undefined {
+  const province = filed ?? stored
+  if (province === null) return 'wajib diisi untuk akun wilayah: provinsi orang ini belum tercatat'
+  if (!region.provinces.includes(province)) return outsideRegion(region, `provinsi ${province}`)
+  if (stored !== null && !region.provinces.includes(stored))
+    return outsideRegion(region, `orang ini tercatat di provinsi ${stored},`)
+  return undefined
 }
 
 /**
@@ -114,6 +132,11 @@ export function importStatus(db: Db, input: string | Uint8Array, options: Status
           progress(done)
           if (stored?.birthDate && stored.birthDate !== person.birthDate) {
             for (const line of person.lines) reject(line, 'birth_date', 'NIK sudah tercatat dengan tanggal lahir lain')
+            continue
+          }
+          const outside = options.region && outsideOf(options.region, person.province?.code ?? null, stored?.provinceCode ?? null)
+          if (outside) {
+            for (const line of person.lines) reject(line, 'province', outside)
             continue
           }
           if (rejected() || person.fullName === null) continue // only checking now
@@ -200,6 +223,6 @@ export function importStatus(db: Db, input: string | Uint8Array, options: Status
         return counts
       },
     },
-    { actor: options.actor, now, onProgress: options.onProgress, dryRun: options.dryRun },
+    { actor: options.actor, now, onProgress: options.onProgress, dryRun: options.dryRun, auditDetails: options.auditDetails },
   )
 }

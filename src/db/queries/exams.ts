@@ -41,7 +41,7 @@ export function examWrites(db: Db) {
     preparation: $('preparation'),
   } satisfies Record<keyof ExamFields, unknown>
   const person = db
-    .select({ id: people.id, timeZone: people.timeZone })
+    .select({ id: people.id, timeZone: people.timeZone, provinceCode: people.provinceCode })
     .from(people)
     .where(eq(people.nikHash, $('nikHash')))
     .prepare()
@@ -75,7 +75,8 @@ export function examWrites(db: Db) {
     .prepare()
   return {
     /** The person with this keyed NIK hash (see NikVault.hash). */
-    personByNikHash: (nikHash: string): { id: number; timeZone: string } | undefined => person.get({ nikHash }),
+    personByNikHash: (nikHash: string): { id: number; timeZone: string; provinceCode: string | null } | undefined =>
+      person.get({ nikHash }),
     byCode: (code: string): StoredExam | undefined => byCode.get({ code }),
     insert: (row: ExamFields) => insert.run(row),
     /** Sets every field; a new start time also clears the person's attendance confirmation. */

@@ -40,6 +40,8 @@ export const RETENTION_RULES = {
   /** One-time console links (a SHA-256 each), expired since the cutoff, used or not. */
   staffLinks: { table: 'staff_links', where: 'expires_at < :cutoff' },
   auditEntries: { table: 'audit_log', where: 'at < :cutoff' },
+  /** Files uploaded on the console's Impor data page and never confirmed: past their own expiry (an hour). */
+  pendingImports: { table: 'pending_imports', where: 'expires_at < :cutoff' },
 } as const
 
 export type RetentionRule = keyof typeof RETENTION_RULES

@@ -110,7 +110,7 @@ export function sessionWrites(db: Db) {
     registrationClosesAt: $('registrationClosesAt'),
   } satisfies Record<keyof SessionFields, unknown>
   const byCode = db
-    .select({ id: bimtekSessions.id })
+    .select({ id: bimtekSessions.id, regionId: bimtekSessions.regionId })
     .from(bimtekSessions)
     .where(eq(bimtekSessions.code, $('code')))
     .prepare()
@@ -128,7 +128,8 @@ export function sessionWrites(db: Db) {
     .where(eq(bimtekSessions.id, $('id')))
     .prepare()
   return {
-    idOf: (code: string): number | undefined => byCode.get({ code })?.id,
+    /** The session with this code: its id and the region that organises it. */
+    byCode: (code: string): { id: number; regionId: number } | undefined => byCode.get({ code }),
     heldSeats: (id: number): number => held.get({ id })?.n ?? 0,
     insert: (row: SessionFields) => insert.run(row),
     update: (id: number, row: SessionFields, at: Date) => update.run({ ...row, id, updatedAt: at }),

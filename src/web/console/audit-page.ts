@@ -27,7 +27,7 @@ export type AuditPageDeps = { db: Db; clock: () => Date; render: RenderPage }
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/
 
 /** A `YYYY-MM-DD` that is a real date, as a day number (WIB); undefined otherwise. */
-function parseDay(text: string): number | undefined {
+export function parseDay(text: string): number | undefined {
   if (!DAY_PATTERN.test(text)) return undefined
   const ms = Date.parse(`${text}T00:00:00Z`)
   if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== text) return undefined

@@ -4,11 +4,13 @@
  * Every answer carries the console's security headers (strict CSP: no script, no inline style).
  */
 import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import type { Logger } from 'pino'
 import type { ConnectionState } from '../../bots/whatsapp/connection.js'
 import { createConsoleSessions } from '../../core/console/sessions.js'
 import { createSignIn } from '../../core/console/sign-in.js'
 import type { SecretBox } from '../../core/privacy/data-key.js'
+import type { NikVault } from '../../core/privacy/nik-vault.js'
 import { DEFAULT_REMINDER_SETTINGS, type ReminderSettings } from '../../core/reminders/settings.js'
 import type { Db } from '../../db/client.js'
 import { html } from '../html.js'
@@ -22,7 +24,9 @@ import { dashboardRoutes } from './dashboard.js'
 import type { ConsoleEnv } from './env.js'
 import { sameOriginForms } from './forms.js'
 import { requireRole, requireSession, sessionCookie } from './guard.js'
-import { consoleLayout } from './layout.js'
+import { importRoutes, MAX_UPLOAD_BYTES } from './imports-page.js'
+import { consoleLayout, publicLayout } from './layout.js'
+import { reminderRoutes } from './reminders-page.js'
 import { sessionsRoutes } from './sessions-page.js'
 import { setPasswordPage } from './set-password-page.js'
 import { signInPage, signOutRoute } from './sign-in-page.js'
@@ -54,6 +58,8 @@ export type ConsoleDeps = {
   reminders?: ReminderSettings | undefined
   /** REGISTRATION_OFFER_HOURS, for a seat freed by moving a registrant (default 12). */
   offerHours?: number | undefined
+  /** What the Impor data page imports with: the server's NIK vault and the reminder settings (as the CLI). */
+  imports: { vault: NikVault; reminders: ReminderSettings }
 }
 
 /** The console's routes, to mount at /admin. */
@@ -68,6 +74,23 @@ export function consoleApp(deps: ConsoleDeps) {
   // Open to anyone: signing in, and the one-time links.
   app.route('/', signInPage({ ...common, signIn: createSignIn(deps) }))
   app.route('/', setPasswordPage(common))
+
+  // An upload too large is refused before anything reads it (the session guard parses form bodies).
+  app.post(
+    '/impor',
+    bodyLimit({
+      maxSize: MAX_UPLOAD_BYTES + 64 * 1024,
+      onError: (c) =>
+        c.html(
+          publicLayout(
+            'Berkas terlalu besar',
+            html`<p class="alert" role="alert">Berkas terlalu besar: paling besar ${MAX_UPLOAD_BYTES / 1024 / 1024} MB. Pecah berkasnya, lalu unggah bagian-bagiannya.</p>
+<p><a href="/admin/impor">Kembali ke Impor data</a></p>`,
+          ),
+          413,
+        ),
+    }),
+  )
 
   // Everything below needs a session (and its CSRF token on every form).
   app.use('*', requireSession({ sessions, cookie, adminTwoFactor: deps.production }))
@@ -94,6 +117,10 @@ export function consoleApp(deps: ConsoleDeps) {
       publicBaseUrl: deps.publicBaseUrl,
     }),
   )
+  app.use('/impor/*', requireRole('admin', 'regional'))
+  app.use('/impor', requireRole('admin', 'regional'))
+  app.route('/', importRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout, ...deps.imports }))
+  app.route('/', reminderRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout }))
   app.use('/audit/*', requireRole('admin'))
   app.route('/', auditRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout }))
   app.use('/staf/*', requireRole('admin'))

@@ -20,6 +20,8 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { id: 'beranda', href: '/admin', label: 'Beranda', roles: EVERYONE },
   { id: 'sesi', href: '/admin/sesi', label: 'Sesi Bimtek', roles: EVERYONE },
   { id: 'sertifikat', href: '/admin/sertifikat', label: 'Sertifikat', roles: EVERYONE },
+  { id: 'impor', href: '/admin/impor', label: 'Impor data', roles: ['admin', 'regional'] },
+  { id: 'pengingat', href: '/admin/pengingat', label: 'Pengingat', roles: EVERYONE },
   { id: 'audit', href: '/admin/audit', label: 'Log audit', roles: ['admin'] },
   { id: 'staf', href: '/admin/staf', label: 'Staf', roles: ['admin'] },
   { id: 'whatsapp', href: '/admin/whatsapp', label: 'WhatsApp', roles: ['admin'] },

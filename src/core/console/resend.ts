@@ -1,0 +1,53 @@
+/**
+ * Sending a failed message again from the console's Pengingat page: a new outbox row (key
+ * `resend:<id>`, due now) that the delivery sends at its channel's pace, quiet hours included; the
+ * failed row is kept as it was, so no row is ever sent twice and the failure stays on record.
+ * Audited (`reminder.resent`) with the staff member.
+ */
+import { type Db, inTransaction } from '../../db/client.js'
+import { queueResend, type ReminderRow, reminderInScope } from '../../db/queries/console-reminders.js'
+import type { ConsoleScope } from '../../db/queries/console-scope.js'
+import { auditLog } from '../../db/schema.js'
+import { fail, ok, type Result } from '../result.js'
+
+export type ResendProblem = 'NOT_FOUND' | 'NOT_FAILED' | 'ALREADY_RESENT' | 'NOT_RESENDABLE' | 'EXPIRED'
+
+/**
+ * Why a message cannot be sent again, or undefined when it can: only a failed one, once, while its
+ * event has not started; never a one-time code (its text is not kept once it failed, and it is
+ * expired anyway) or an answer that could not be delivered (out of its conversation, it makes no sense).
+ */
+export function resendProblem(row: ReminderRow, now: Date): ResendProblem | undefined {
+  if (row.status !== 'failed') return 'NOT_FAILED'
+  if (row.resentAs !== null) return 'ALREADY_RESENT'
+  if (row.kind === 'identity_code' || row.kind === 'reply') return 'NOT_RESENDABLE'
+  if (row.expiresAt && row.expiresAt <= now) return 'EXPIRED'
+  return undefined
+}
+
+/** Queues the failed message `id` again, if the scope may see it and it can be; returns the new row's id. */
+export function resendMessage(
+  db: Db,
+  input: { id: number; scope: ConsoleScope; actor: string; now: Date },
+): Result<{ id: number }, ResendProblem> {
+  // One write transaction: two clicks, or two staff members, queue it once.
+  return inTransaction(db, () => {
+    const row = reminderInScope(db, input.scope, input.id)
+    if (!row) return fail('NOT_FOUND')
+    const problem = resendProblem(row, input.now)
+    if (problem) return fail(problem)
+    const id = queueResend(db, row.id, input.now)
+    if (id === undefined) return fail('ALREADY_RESENT')
+    db.insert(auditLog)
+      .values({
+        at: input.now,
+        actor: input.actor,
+        action: 'reminder.resent',
+        entity: 'outbox',
+        entityId: String(row.id),
+        details: JSON.stringify({ kind: row.kind, channel: row.channel, newId: id }),
+      })
+      .run()
+    return ok({ id })
+  })
+}

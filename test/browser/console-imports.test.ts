@@ -1,0 +1,168 @@
+/// <reference lib="dom" />
+// (Functions passed to page.evaluate run in the browser: the DOM types are for them.)
+/**
+ * Impor data and Pengingat in real headless Chromium (see test/support/browser.ts), the real app on
+ * a real port over in-memory SQLite with a fake clock: the issue's path "import a status file with
+ * a mistake in it and fix it" (upload → preview with the line and its reason, nothing written →
+ * the corrected file → confirm → result → history), and a failed message sent again from
+ * Pengingat; every page at 1366×768 and 390×844 with one h1, labelled fields, no sideways
+ * scrolling, no CSP violation. Screenshots go to SCREENSHOT_DIR (else a temp folder), not committed.
+ */
+import { mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type ServerType, serve } from '@hono/node-server'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { closeDatabase } from '../../src/db/client.js'
+import { outbox, people } from '../../src/db/schema.js'
+import { IMPORT_SAMPLES, STATUS_SAMPLE_WITH_MISTAKE } from '../../src/web/console/import-samples.js'
+import { consoleFixture, PASSWORD } from '../console/support.js'
+import { launchBrowser } from '../support/browser.js'
+
+const EMAIL = 'sri.wahyuni@kemensos.go.id'
+const SCREENSHOTS = process.env.SCREENSHOT_DIR ?? join(tmpdir(), 'kesos-console-screenshots')
+const fixture = consoleFixture()
+let server: ServerType
+let origin: string
+let browser: Browser
+
+beforeAll(async () => {
+  await fixture.addAccount({ email: EMAIL })
+  mkdirSync(SCREENSHOTS, { recursive: true })
+  origin = await new Promise((resolve) => {
+    server = serve({ fetch: fixture.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
+      resolve(`http://127.0.0.1:${info.port}`),
+    )
+  })
+  browser = await launchBrowser()
+}, 60_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await new Promise((resolve) => server?.close(resolve))
+  closeDatabase(fixture.core.db)
+})
+
+const WATCH = `
+document.addEventListener('securitypolicyviolation', (e) => globalThis.reportCsp(e.violatedDirective + ' ' + (e.blockedURI || 'inline')), true);
+`
+
+/** A fresh page of `width`×`height`, signed in, with CSP violations and console errors collected. */
+async function open(width: number, height: number) {
+  const context = await browser.newContext({ viewport: { width, height }, baseURL: origin })
+  const problems: string[] = []
+  await context.exposeFunction('reportCsp', (what: string) => problems.push(`CSP: ${what}`))
+  await context.addInitScript({ content: WATCH })
+  const page = await context.newPage()
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text())
+  })
+  page.on('pageerror', (error) => problems.push(error.message))
+  await page.goto('/admin/login')
+  await page.getByLabel('E-mail').fill(EMAIL)
+  await page.getByLabel('Kata sandi').fill(PASSWORD)
+  await page.getByRole('button', { name: 'Masuk' }).click()
+  await page.waitForURL(`${origin}/admin`)
+  return { page, problems, close: () => context.close() }
+}
+
+/** One h1, every field labelled, nothing wider than the window; then a full-page screenshot. */
+async function checkLayout(page: Page, name: string, width: number) {
+  const facts = await page.evaluate(() => ({
+    h1: document.querySelectorAll('h1').length,
+    overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    unlabelled: Array.from(document.querySelectorAll('input:not([type=hidden]), select')).filter(
+      (input) => !document.querySelector(`label[for="${input.id}"]`),
+    ).length,
+  }))
+  expect(facts, name).toEqual({ h1: 1, overflow: 0, unlabelled: 0 })
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true })
+}
+
+const csv = (name: string, text: string) => ({ name, mimeType: 'text/csv', buffer: Buffer.from(text) })
+const count = (table: string) => (fixture.core.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n
+
+describe.each([
+  ['laptop', 1366, 768],
+  ['phone', 390, 844],
+])('Impor data and Pengingat on a %s', (_, width, height) => {
+  it('imports a status file with a mistake in it, after fixing it', async () => {
+    fixture.core.db.$client.exec('delete from certification_stages; delete from people; delete from audit_log')
+    const { page, problems, close } = await open(width, height)
+    await page.getByRole('navigation', { name: 'Menu konsol' }).getByRole('link', { name: 'Impor data' }).click()
+    await page.waitForURL(`${origin}/admin/impor`)
+    await checkLayout(page, 'impor', width)
+
+    await page.getByLabel('Jenis data').selectOption({ label: 'Status sertifikasi' })
+    await page.getByLabel('Berkas CSV').setInputFiles(csv('status-dengan-kesalahan.csv', STATUS_SAMPLE_WITH_MISTAKE))
+    await page.getByRole('button', { name: 'Periksa berkas' }).click()
+    await page.waitForURL(/\/admin\/impor\/pratinjau\/\d+$/)
+    await checkLayout(page, 'impor-pratinjau-salah', width)
+    expect(await page.getByRole('alert').textContent()).toContain('1 baris ditolak; tidak ada yang disimpan')
+    const rejected = page.locator('table.import-errors tbody tr')
+    expect(await rejected.count()).toBe(1)
+    expect(await rejected.locator('td').allTextContents()).toEqual([
+      '3',
+      'stage_date',
+      'tanggal itu tidak ada (tertulis "2026-02-30")',
+    ])
+    expect(await page.getByRole('button', { name: 'Impor sekarang' }).count()).toBe(0)
+    expect(count('people')).toBe(0)
+
+    // The preview offers the form for the corrected file, the kind already chosen.
+    expect(await page.getByLabel('Jenis data').inputValue()).toBe('status')
+    await page.getByLabel('Berkas CSV').setInputFiles(csv('status-sertifikasi.csv', IMPORT_SAMPLES.status))
+    await page.getByRole('button', { name: 'Periksa berkas yang diperbaiki' }).click()
+    await page.waitForURL(/\/admin\/impor\/pratinjau\/\d+$/)
+    await checkLayout(page, 'impor-pratinjau-benar', width)
+    expect(await page.getByRole('status').textContent()).toContain('Uji coba: tidak ada yang disimpan')
+    expect(count('people')).toBe(0)
+
+    await page.getByRole('button', { name: 'Impor sekarang' }).click()
+    await page.waitForURL(/\/admin\/impor\/hasil\/\d+$/)
+    await checkLayout(page, 'impor-hasil', width)
+    expect(await page.locator('h1').textContent()).toBe('Hasil impor')
+    expect(count('people')).toBe(2)
+
+    await page.getByRole('link', { name: 'Riwayat impor' }).click()
+    await page.waitForURL(`${origin}/admin/impor#riwayat`)
+    expect(await page.locator('#riwayat ~ .table-scroll tbody tr').first().textContent()).toContain('status-sertifikasi.csv')
+    expect(problems).toEqual([])
+    await close()
+  }, 60_000)
+
+  it('sends a failed message again from Pengingat', async () => {
+    const personId = fixture.core.db.insert(people).values({ fullName: 'Budi Santoso', provinceCode: '32' }).returning().get().id
+    fixture.core.db
+      .insert(outbox)
+      .values({
+        idempotencyKey: `browser:${width}`,
+        channel: 'telegram',
+        chatId: '1001',
+        personId,
+        kind: 'reminder',
+        payload: JSON.stringify({ text: 'Besok Bimtek dimulai.' }),
+        dueAt: fixture.clock.now(),
+        status: 'failed',
+        lastError: `bot was blocked (${width})`,
+      })
+      .run()
+    const { page, problems, close } = await open(width, height)
+    await page.getByRole('navigation', { name: 'Menu konsol' }).getByRole('link', { name: 'Pengingat' }).click()
+    await page.waitForURL(`${origin}/admin/pengingat`)
+    await page.getByLabel('Status').selectOption({ label: 'Gagal' })
+    await page.getByRole('button', { name: 'Tampilkan' }).click()
+    await page.waitForURL(/status=failed/)
+    await checkLayout(page, 'pengingat', width)
+    const row = page.locator('tbody tr', { hasText: `bot was blocked (${width})` })
+    await row.getByRole('button', { name: 'Kirim ulang' }).click()
+    await page.waitForURL(`${origin}/admin/pengingat?dikirim=1`)
+    expect(await page.getByRole('status').textContent()).toBe('Pesan diantrekan untuk dikirim ulang.')
+    expect(await page.locator('tbody tr', { hasText: `bot was blocked (${width})` }).textContent()).toContain(
+      'Sudah dikirim ulang',
+    )
+    expect(problems).toEqual([])
+    await close()
+  }, 60_000)
+})
