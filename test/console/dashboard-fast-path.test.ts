@@ -14,6 +14,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import { afterAll, describe, expect, it } from 'vitest'
 import { type Db, openDatabase } from '../../src/db/client.js'
 import {
+  chatsPerChannel,
   furthestStepPerRegion,
   type OutboxDayCount,
   outboxPerDay,
@@ -92,6 +93,20 @@ function referenceOutboxPerDay(db: Db, scope: ConsoleScope, firstDay: number, la
   return rows.map((r) => ({ ...r, reminder: r.reminder === 1 }))
 }
 
+function referenceChatsPerChannel(db: Db, scope: ConsoleScope, since: number) {
+  const where = provinceFilter(scope, 'p.province_code')
+  const linked = scope
+    ? `and exists (select 1 from channel_identities ci join people p on p.id = ci.person_id
+         where ci.channel = c.channel and ci.chat_id = c.chat_id${where.sql})`
+    : ''
+  return db.$client
+    .prepare(
+      `select c.channel, count(*) as total, sum(c.updated_at >= @since) as active
+       from conversation_states c where 1 ${linked} group by c.channel order by c.channel`,
+    )
+    .all(...where.args, { since })
+}
+
 const sorted = <T>(rows: T[]) => rows.map((r) => JSON.stringify(r)).sort()
 
 /** Every scope the console has (all, each region) and a region serving no province. */
@@ -108,6 +123,9 @@ function expectSameAsReference(db: Db): void {
     expect(peoplePerStage(db, scope), label).toEqual(referencePeoplePerStage(db, scope))
     expect(sorted(furthestStepPerRegion(db, regions, scope, RANK)), label).toEqual(
       sorted(referenceFurthestStep(db, regions, scope).filter((r) => r.step !== null)),
+    )
+    expect(chatsPerChannel(db, scope, new Date(MIDNIGHT - DAY)), label).toEqual(
+      referenceChatsPerChannel(db, scope, MIDNIGHT - DAY),
     )
     for (const [first, last] of [
       [TODAY - 40, TODAY + 40],
@@ -156,8 +174,9 @@ type Ids = { r1: number; r2: number; r2b: number; none: number; stray: number; i
 
 /**
  * People in R1 (13), R2 (32, twice), with no province, with a province of no region (99) and one
- * with no stage; histories written out of order and with ties on reached_at; outbox rows with and
- * without a person, on both sides of midnight WIB, every channel, reminders and others, every status.
+ * with no stage; histories written out of order and with ties on reached_at; chats linked or not;
+ * outbox rows with and without a person, on both sides of midnight WIB, every channel, reminders and
+ * others, every status.
  */
 function load(db: Db): Ids {
   const sql = db.$client
@@ -185,6 +204,23 @@ function load(db: Db): Ids {
   stage.run(ids.none, 'terdaftar', MIDNIGHT - 2 * DAY)
   stage.run(ids.stray, 'ujian_kognitif', MIDNIGHT - 2 * DAY)
   stage.run(ids.stray, 'portofolio', MIDNIGHT - 2 * DAY)
+
+  // Chats: linked to people of every kind (one person with two accounts in one chat), and one unlinked.
+  const chat = sql.prepare('insert into conversation_states (channel, chat_id, updated_at) values (?, ?, ?)')
+  const account = sql.prepare('insert into channel_identities (channel, user_id, chat_id, person_id) values (?, ?, ?, ?)')
+  const chats = [
+    ['telegram', 't1', ids.r1, MIDNIGHT],
+    ['whatsapp', 'w1', ids.r2, MIDNIGHT - 3 * DAY],
+    ['whatsapp', 'w2', ids.r2b, MIDNIGHT - 1],
+    ['telegram', 't2', ids.none, MIDNIGHT],
+    ['whatsapp', 'w3', ids.stray, MIDNIGHT],
+    ['telegram', 't3', null, MIDNIGHT],
+  ] as const
+  for (const [channel, chatId, personId, updatedAt] of chats) {
+    chat.run(channel, chatId, updatedAt)
+    account.run(channel, `u-${chatId}`, chatId, personId)
+  }
+  account.run('whatsapp', 'u-w1-lid', 'w1', ids.r2)
 
   const message = sql.prepare(
     `insert into outbox (idempotency_key, channel, chat_id, person_id, kind, payload, due_at, status)
