@@ -351,11 +351,13 @@ export const outbox = sqliteTable(
 )
 
 /**
- * How many outbox rows there are per day (WIB), person's province, channel, reminder or not, and
- * status: the console's messages and reminders per day, read in a few thousand rows rather than
- * grouping a million. Kept by the triggers of migration 0009 on outbox and people in the writer's
- * transaction (a change of status moves one count); never written by the application. `province_code`
- * is '' for a row with no person or a person with no province. A count may be 0.
+ * How many outbox rows sent, sent late, failed or skipped there are per day (WIB), person's
+ * province, channel, reminder or not, and status: the console's messages and reminders per day, read
+ * in a few thousand rows rather than grouping a million. Kept by the triggers of migration 0009 on
+ * outbox and people in the writer's transaction (a message reaching one of these statuses adds one;
+ * waiting, queued, claimed and cancelled ones are not counted, so they cost nothing); never written
+ * by the application. `province_code` is '' for a row with no person or a person with no province.
+ * A count may be 0.
  */
 export const outboxDays = sqliteTable(
   'outbox_days',

@@ -38,7 +38,8 @@ const RANK = Object.fromEntries(CERTIFICATION_STAGES.map((stage, i) => [stage, (
   number
 >
 
-// ---- The reference: the dashboard's queries before the kept counts, unchanged. ----
+// ---- The reference: the dashboard's queries before the kept counts, unchanged but for the outbox
+// statuses, now only those the dashboard shows (core/console/dashboard.ts ignores the others). ----
 
 function referencePeoplePerStage(db: Db, scope: ConsoleScope): Partial<Record<CertificationStage, number>> {
   const where = provinceFilter(scope, 'p.province_code')
@@ -82,7 +83,7 @@ function referenceOutboxPerDay(db: Db, scope: ConsoleScope, firstDay: number, la
     .prepare(
       `select (o.due_at + cast(@offset as integer)) / ${DAY} as day, o.channel, o.kind = 'reminder' as reminder, o.status, count(*) as count
        from outbox o
-       where o.due_at >= @from and o.due_at < @to
+       where o.due_at >= @from and o.due_at < @to and o.status in ('sent', 'late', 'failed', 'skipped')
        ${scope ? `and o.person_id in (select id from people where 1${where.sql})` : ''}
        group by day, o.channel, reminder, o.status`,
     )
@@ -321,6 +322,10 @@ describe('the dashboard read from kept counts', () => {
     expectKept(db)
     sql.prepare("update outbox set person_id = ? where idempotency_key = 'new'").run(ids.r1)
     sql.prepare("update outbox set person_id = null where idempotency_key = 'k1'").run()
+    expectKept(db)
+    // Failed ones tried again (back to waiting, out of the counts), one failing for good.
+    sql.prepare("update outbox set status = 'pending' where status = 'failed' and person_id = ?").run(ids.r1)
+    sql.prepare("update outbox set status = 'failed' where idempotency_key = 'new'").run()
     expectKept(db)
     // Many rows at once, as a reminders re-plan or the retention job does.
     sql.prepare("update outbox set status = 'cancelled' where person_id = ? and status = 'pending'").run(ids.r2b)

@@ -16,6 +16,8 @@ import { type ConsoleRegion, type ConsoleScope, consoleRegions, provinceFilter }
 const DAY_MS = 86_400_000
 /** The offset of the days of `outbox_days` (WIB, fixed by its triggers in migration 0009). */
 export const OUTBOX_DAY_OFFSET_MS = 7 * 3_600_000
+/** The statuses `outbox_days` counts (its triggers in migration 0009): the outcomes the dashboard shows. */
+export const OUTBOX_DAY_STATUSES = ['sent', 'late', 'failed', 'skipped'] as const satisfies readonly OutboxStatus[]
 
 /** One region with the province codes it serves (see console-scope.ts). */
 export type DashboardRegion = ConsoleRegion
@@ -155,11 +157,18 @@ export function upcomingSessions(
   return { totals, first: rows.slice(0, limit).map((r) => ({ ...r, startsAt: new Date(r.startsAt) })) }
 }
 
-export type OutboxDayCount = { day: number; channel: Channel; reminder: boolean; status: OutboxStatus; count: number }
+export type OutboxDayCount = {
+  day: number
+  channel: Channel
+  reminder: boolean
+  status: (typeof OUTBOX_DAY_STATUSES)[number]
+  count: number
+}
 
 /**
- * Outbox rows due on the days `firstDay` to `lastDay` (both included, day numbers in WIB, the day of
- * `outbox_days`), per day, channel, status and whether they are reminders; only counts above 0.
+ * Outbox rows sent, sent late, failed or skipped (`OUTBOX_DAY_STATUSES`) due on the days `firstDay`
+ * to `lastDay` (both included, day numbers in WIB, the day of `outbox_days`), per day, channel,
+ * status and whether they are reminders; only counts above 0.
  */
 export function outboxPerDay(db: Db, scope: DashboardScope, firstDay: number, lastDay: number): OutboxDayCount[] {
   const where = provinceFilter(scope, 'province_code')
