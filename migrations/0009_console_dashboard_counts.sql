@@ -17,7 +17,7 @@ CREATE INDEX `people_province_stage_idx` ON `people` (`province_code`,`current_s
 -- the people's provinces, in the writer's transaction, so every writer stays right unchanged.
 -- The stage bits are CERTIFICATION_STAGES' order (src/db/schema.ts); the day is WIB (UTC+7); the
 -- outbox statuses counted are the outcomes the dashboard shows (OUTBOX_DAY_STATUSES), so a message
--- waiting, queued, claimed or cancelled costs its writer nothing here.
+-- waiting, queued, claimed or cancelled costs its writer only the trigger's check of the status.
 UPDATE `people` SET `current_stage` = (SELECT `stage` FROM `certification_stages` WHERE `person_id` = `people`.`id` ORDER BY `reached_at` DESC, `id` DESC LIMIT 1), `stages_reached` = (SELECT coalesce(sum(DISTINCT CASE `stage` WHEN 'terdaftar' THEN 1 WHEN 'seleksi_administrasi' THEN 2 WHEN 'bimtek' THEN 4 WHEN 'ujian_kognitif' THEN 8 WHEN 'portofolio' THEN 16 WHEN 'wawancara' THEN 32 WHEN 'kompeten' THEN 64 WHEN 'belum_kompeten' THEN 128 WHEN 'sertifikat_terbit' THEN 256 WHEN 'kedaluwarsa' THEN 512 ELSE 0 END), 0) FROM `certification_stages` WHERE `person_id` = `people`.`id`)
 WHERE `id` IN (SELECT `person_id` FROM `certification_stages`);
 --> statement-breakpoint

@@ -355,9 +355,9 @@ export const outbox = sqliteTable(
  * province, channel, reminder or not, and status: the console's messages and reminders per day, read
  * in a few thousand rows rather than grouping a million. Kept by the triggers of migration 0009 on
  * outbox and people in the writer's transaction (a message reaching one of these statuses adds one;
- * waiting, queued, claimed and cancelled ones are not counted, so they cost nothing); never written
- * by the application. `province_code` is '' for a row with no person or a person with no province.
- * A count may be 0.
+ * waiting, queued, claimed and cancelled ones are not counted: the trigger only checks the status);
+ * never written by the application. `province_code` is '' for a row with no person or a person with
+ * no province. A count may be 0.
  */
 export const outboxDays = sqliteTable(
   'outbox_days',
