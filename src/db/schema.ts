@@ -50,6 +50,13 @@ export const people = sqliteTable(
     professionGroup: text('profession_group'),
     institution: text('institution'),
     timeZone: text('time_zone').notNull().default('Asia/Jakarta'),
+    /**
+     * The current stage of `certification_stages` (the latest reached, the later row on a tie), null
+     * with none. Kept by the triggers of migration 0009 in the writer's transaction: never set it.
+     */
+    currentStage: text('current_stage').$type<CertificationStage>(),
+    /** Every stage ever reached, as bits: bit i is `CERTIFICATION_STAGES[i]`. Kept by the same triggers. */
+    stagesReached: integer('stages_reached').notNull().default(0),
     isDemo: integer('is_demo', { mode: 'boolean' }).notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -59,6 +66,8 @@ export const people = sqliteTable(
     index('people_phone_idx').on(t.phoneE164),
     // The console scopes people by region, i.e. by the provinces a region serves.
     index('people_province_idx').on(t.provinceCode),
+    // Covers the dashboard's people per stage and funnel (per province) without reading the rows.
+    index('people_province_stage_idx').on(t.provinceCode, t.currentStage, t.stagesReached),
   ],
 )
 
@@ -342,12 +351,30 @@ export const outbox = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [
-    index('outbox_due_idx').on(t.status, t.dueAt),
-    index('outbox_person_kind_idx').on(t.personId, t.kind),
-    // Covers the console's messages per day (by channel, kind and status) without reading the rows' payloads.
-    index('outbox_day_cover_idx').on(t.dueAt, t.channel, t.kind, t.status, t.personId),
-  ],
+  (t) => [index('outbox_due_idx').on(t.status, t.dueAt), index('outbox_person_kind_idx').on(t.personId, t.kind)],
+)
+
+/**
+ * How many outbox rows sent, sent late, failed or skipped there are per day (WIB), person's
+ * province, channel, reminder or not, and status: the console's messages and reminders per day, read
+ * in a few thousand rows rather than grouping a million. Kept by the triggers of migration 0009 on
+ * outbox and people in the writer's transaction (a message reaching one of these statuses adds one;
+ * waiting, queued, claimed and cancelled ones are not counted: the trigger only checks the status);
+ * never written by the application. `province_code` is '' for a row with no person or a person with
+ * no province. A count may be 0.
+ */
+export const outboxDays = sqliteTable(
+  'outbox_days',
+  {
+    /** Whole days since 1970 in WIB: `(due_at + 7 h) / 24 h`. */
+    day: integer('day').notNull(),
+    provinceCode: text('province_code').notNull(),
+    channel: text('channel', { enum: CHANNELS }).notNull(),
+    reminder: integer('reminder', { mode: 'boolean' }).notNull(),
+    status: text('status', { enum: OUTBOX_STATUSES }).notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.provinceCode, t.channel, t.reminder, t.status] })],
 )
 
 /** Proof of consent under UU 27/2022: who agreed to what text, when, and when they withdrew. */

@@ -486,6 +486,9 @@ describe('data saya: the copy', () => {
     // The lookup hash and the ciphertext are how we keep the NIK, not data about the person.
     expect(copy.person).not.toHaveProperty('nikHash')
     expect(copy.person).not.toHaveProperty('nikCiphertext')
+    // Nor are the dashboard's kept copies of the history (its stages are in certificationStages).
+    expect(copy.person).not.toHaveProperty('currentStage')
+    expect(copy.person).not.toHaveProperty('stagesReached')
     expect(json).not.toContain(core.vault.hash(PAULUS.nik))
     expect(copy.certificationStages.map((s: { stage: string }) => s.stage)).toEqual(PAULUS.history.map(([stage]) => stage))
     expect(copy.exams).toEqual([])

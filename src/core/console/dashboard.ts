@@ -10,6 +10,7 @@ import {
   type DashboardRegion,
   type DashboardScope,
   furthestStepPerRegion,
+  OUTBOX_DAY_OFFSET_MS,
   openHandoffs,
   outboxPerDay,
   peoplePerStage,
@@ -22,8 +23,8 @@ import { CHANNELS, type Channel } from '../../vocabulary/message.js'
 import { PATH, STAGE_LABEL } from '../status/stages.js'
 
 const DAY_MS = 86_400_000
-/** The console counts days in WIB, where the centre and most registrants are. */
-export const DASHBOARD_DAY_OFFSET_MS = 7 * 3_600_000
+/** The console counts days in WIB, where the centre and most registrants are (the day of the kept outbox counts). */
+export const DASHBOARD_DAY_OFFSET_MS = OUTBOX_DAY_OFFSET_MS
 /** Sessions drawn in the seats chart (the soonest); the totals count every upcoming one. */
 export const SEATS_CHART_SESSIONS = 12
 /** The longest range of days one page shows. */
@@ -118,7 +119,7 @@ export function loadDashboard(
 
   const upcoming = upcomingSessions(db, scope, now, SEATS_CHART_SESSIONS)
 
-  const outbox = outboxPerDay(db, scope, dbRange)
+  const outbox = outboxPerDay(db, scope, range.firstDay, range.lastDay)
   const reminders = { sent: 0, failed: 0, skipped: 0 }
   const reminderByDay = new Map(days.map((d) => [d, { sent: 0, failed: 0, skipped: 0 }]))
   const messagesByDay = new Map(days.map((d) => [d, Object.fromEntries(CHANNELS.map((c) => [c, 0])) as Record<Channel, number>]))

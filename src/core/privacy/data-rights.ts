@@ -186,7 +186,9 @@ function linkedChats(ctx: TurnContext, person: PersonRow): Outcome {
 function exportFile(ctx: TurnContext, personId: number, vault: NikVault): Reply['attachment'] {
   const all = everythingAbout(ctx.db, personId)
   if (!all) return undefined
-  const { nikHash: _hash, nikCiphertext, ...person } = all.person
+  // The NIK's hash and the dashboard's copies of the history (current stage, stages reached as bits)
+  // are how the data is kept, not data about the person: the history itself is certificationStages.
+  const { nikHash: _hash, nikCiphertext, currentStage: _current, stagesReached: _reached, ...person } = all.person
   let nik: string | null = null
   try {
     nik = nikCiphertext ? vault.decrypt(nikCiphertext) : null

@@ -10,10 +10,14 @@
 
 import type { Channel } from '../../vocabulary/message.js'
 import type { Db } from '../client.js'
-import type { CertificationStage, OutboxStatus } from '../schema.js'
+import { CERTIFICATION_STAGES, type CertificationStage, type OutboxStatus } from '../schema.js'
 import { type ConsoleRegion, type ConsoleScope, consoleRegions, provinceFilter } from './console-scope.js'
 
 const DAY_MS = 86_400_000
+/** The offset of the days of `outbox_days` (WIB, fixed by its triggers in migration 0009). */
+export const OUTBOX_DAY_OFFSET_MS = 7 * 3_600_000
+/** The statuses `outbox_days` counts (its triggers in migration 0009): the outcomes the dashboard shows. */
+export const OUTBOX_DAY_STATUSES = ['sent', 'late', 'failed', 'skipped'] as const satisfies readonly OutboxStatus[]
 
 /** One region with the province codes it serves (see console-scope.ts). */
 export type DashboardRegion = ConsoleRegion
@@ -30,16 +34,12 @@ export type DashboardRange = { from: Date; to: Date; dayOffsetMs: number }
 // better-sqlite3 binds a JS number as a REAL: cast, or the division would not be a whole day.
 const dayOf = (column: string) => `(${column} + cast(@offset as integer)) / ${DAY_MS}`
 
-/** People by their current stage (the latest reached; the later row on a tie). */
+/** People by their current stage (the latest reached; the later row on a tie), as `people.current_stage` keeps it. */
 export function peoplePerStage(db: Db, scope: DashboardScope): Partial<Record<CertificationStage, number>> {
-  const where = provinceFilter(scope, 'p.province_code')
-  const join = scope ? `join people p on p.id = cs.person_id${where.sql}` : ''
+  const where = provinceFilter(scope, 'province_code')
   const rows = db.$client
     .prepare(
-      `select stage, count(*) as n from (
-         select cs.stage, row_number() over (partition by cs.person_id order by cs.reached_at desc, cs.id desc) as k
-         from certification_stages cs ${join}
-       ) where k = 1 group by stage`,
+      `select current_stage as stage, count(*) as n from people where current_stage is not null${where.sql} group by current_stage`,
     )
     .all(...where.args) as { stage: CertificationStage; n: number }[]
   return Object.fromEntries(rows.map((r) => [r.stage, r.n]))
@@ -47,7 +47,9 @@ export function peoplePerStage(db: Db, scope: DashboardScope): Partial<Record<Ce
 
 /**
  * How far each person has come on the path, per region: for every region (null: a person with no
- * known region), how many people reached each furthest step. `rank` maps a stage to its step.
+ * known region), how many people reached each furthest step. `rank` maps a stage to its step. People
+ * are counted per province and set of stages reached (`people.stages_reached`, read from an index),
+ * and each set's furthest step and each province's region are worked out here.
  */
 export function furthestStepPerRegion(
   db: Db,
@@ -55,27 +57,33 @@ export function furthestStepPerRegion(
   scope: DashboardScope,
   rank: Readonly<Record<CertificationStage, number>>,
 ): { region: string | null; step: number; people: number }[] {
-  const shown = scope ? [scope] : regions
-  const pairs = shown.flatMap((r) => r.provinces.map((province) => [province, r.code] as const))
-  // The province → region map as a small table of values, so the grouping stays in SQL.
-  const map = pairs.length > 0 ? `values ${pairs.map(() => '(?, ?)').join(', ')}` : 'select null, null where 0'
-  const ranks = Object.entries(rank)
-  const rankCase = `case cs.stage ${ranks.map(() => 'when ? then ?').join(' ')} end`
-  const where = provinceFilter(scope, 'p.province_code')
-  const rows = db.$client
+  const regionOf = new Map((scope ? [scope] : regions).flatMap((r) => r.provinces.map((province) => [province, r.code] as const)))
+  const where = provinceFilter(scope, 'province_code')
+  const sets = db.$client
     .prepare(
-      `with province_region(province, region) as (${map})
-       select pr.region as region, f.step as step, count(*) as people from (
-         select cs.person_id as person_id, max(${rankCase}) as step
-         from certification_stages cs ${scope ? `join people p on p.id = cs.person_id${where.sql}` : ''}
-         group by cs.person_id
-       ) f
-       join people p2 on p2.id = f.person_id
-       left join province_region pr on pr.province = p2.province_code
-       group by pr.region, f.step`,
+      `select province_code as province, stages_reached as reached, count(*) as people from people
+       where stages_reached <> 0${where.sql} group by province_code, stages_reached`,
     )
-    .all(...pairs.flat(), ...ranks.flat(), ...where.args) as { region: string | null; step: number; people: number }[]
-  return rows
+    .all(...where.args) as { province: string | null; reached: number; people: number }[]
+  const counts = new Map<string, { region: string | null; step: number; people: number }>()
+  for (const set of sets) {
+    const step = furthestOf(set.reached, rank)
+    const region = (set.province !== null && regionOf.get(set.province)) || null
+    const key = `${region}\u0000${step}`
+    const row = counts.get(key) ?? { region, step, people: 0 }
+    row.people += set.people
+    counts.set(key, row)
+  }
+  return [...counts.values()]
+}
+
+/** The highest rank among the stages of a `stages_reached` set (bit i: CERTIFICATION_STAGES[i]). */
+function furthestOf(reached: number, rank: Readonly<Record<CertificationStage, number>>): number {
+  let step = 0
+  CERTIFICATION_STAGES.forEach((stage, bit) => {
+    if (reached & (1 << bit)) step = Math.max(step, rank[stage])
+  })
+  return step
 }
 
 /** Registrations made in [from, to), whatever became of them since. */
@@ -149,23 +157,28 @@ export function upcomingSessions(
   return { totals, first: rows.slice(0, limit).map((r) => ({ ...r, startsAt: new Date(r.startsAt) })) }
 }
 
-export type OutboxDayCount = { day: number; channel: Channel; reminder: boolean; status: OutboxStatus; count: number }
+export type OutboxDayCount = {
+  day: number
+  channel: Channel
+  reminder: boolean
+  status: (typeof OUTBOX_DAY_STATUSES)[number]
+  count: number
+}
 
-/** Outbox rows due in the range, per day, channel, status and whether they are reminders. */
-export function outboxPerDay(db: Db, scope: DashboardScope, range: DashboardRange): OutboxDayCount[] {
+/**
+ * Outbox rows sent, sent late, failed or skipped (`OUTBOX_DAY_STATUSES`) due on the days `firstDay`
+ * to `lastDay` (both included, day numbers in WIB, the day of `outbox_days`), per day, channel,
+ * status and whether they are reminders; only counts above 0.
+ */
+export function outboxPerDay(db: Db, scope: DashboardScope, firstDay: number, lastDay: number): OutboxDayCount[] {
   const where = provinceFilter(scope, 'province_code')
   const rows = db.$client
     .prepare(
-      `select ${dayOf('o.due_at')} as day, o.channel, o.kind = 'reminder' as reminder, o.status, count(*) as count
-       from outbox o
-       where o.due_at >= @from and o.due_at < @to
-       ${scope ? `and o.person_id in (select id from people where 1${where.sql})` : ''}
-       group by day, o.channel, reminder, o.status`,
+      `select day, channel, reminder, status, sum(count) as count from outbox_days
+       where day between ? and ?${where.sql}
+       group by day, channel, reminder, status having sum(count) > 0`,
     )
-    .all(...where.args, { from: range.from.getTime(), to: range.to.getTime(), offset: range.dayOffsetMs }) as (Omit<
-    OutboxDayCount,
-    'reminder'
-  > & { reminder: number })[]
+    .all(firstDay, lastDay, ...where.args) as (Omit<OutboxDayCount, 'reminder'> & { reminder: number })[]
   return rows.map((r) => ({ ...r, reminder: r.reminder === 1 }))
 }
 
@@ -176,9 +189,11 @@ export function chatsPerChannel(
   since: Date,
 ): { channel: Channel; total: number; active: number }[] {
   const where = provinceFilter(scope, 'p.province_code')
+  // The region's linked chats, found from its people (a list SQLite looks up in the chats' key),
+  // rather than a look for a person behind every chat there is.
   const linked = scope
-    ? `and exists (select 1 from channel_identities ci join people p on p.id = ci.person_id
-         where ci.channel = c.channel and ci.chat_id = c.chat_id${where.sql})`
+    ? `and (c.channel, c.chat_id) in (select ci.channel, ci.chat_id from channel_identities ci
+         join people p on p.id = ci.person_id where 1${where.sql})`
     : ''
   return db.$client
     .prepare(
