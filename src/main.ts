@@ -168,6 +168,8 @@ const app = createWebApp({
   console: {
     db,
     totpBox: createSecretBox(keys, STAFF_TOTP_PURPOSE),
+    vault,
+    reminders: reminderSettingsOf(config),
     production,
     publicBaseUrl: config.PUBLIC_BASE_URL,
     signingKey: config.CERT_SIGNING_KEY,

@@ -37,7 +37,7 @@ export type WebDeps = {
   /** The WhatsApp connection's live state, when WhatsApp is on (shown on /admin/whatsapp). */
   whatsappState?: () => ConnectionState | undefined
   /** The secretariat console at /admin (staff sign-in); without it /admin is absent. */
-  console?: Pick<ConsoleDeps, 'db' | 'totpBox' | 'production' | 'publicBaseUrl' | 'signingKey'>
+  console?: Pick<ConsoleDeps, 'db' | 'totpBox' | 'production' | 'publicBaseUrl' | 'signingKey' | 'vault' | 'reminders'>
   /** The admin API (/api/v1/admin/sessions…); without it those routes are absent. */
   admin?: {
     db: Db

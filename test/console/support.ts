@@ -9,6 +9,7 @@ import type { Core } from '../../src/bootstrap.js'
 import type { ConnectionState } from '../../src/bots/whatsapp/connection.js'
 import { addStaff, type StaffInput } from '../../src/core/console/staff-accounts.js'
 import { createSecretBox, STAFF_TOTP_PURPOSE } from '../../src/core/privacy/data-key.js'
+import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { createWebApp } from '../../src/web/app.js'
 import { fakeClock, testCore } from '../support/core.js'
 
@@ -47,6 +48,8 @@ export function consoleFixture(options: ConsoleFixtureOptions = {}) {
     console: {
       db: core.db,
       totpBox,
+      vault: core.vault,
+      reminders: DEFAULT_REMINDER_SETTINGS,
       production: options.production ?? false,
       ...(options.publicBaseUrl && { publicBaseUrl: options.publicBaseUrl }),
       ...(options.signingKey && { signingKey: options.signingKey }),

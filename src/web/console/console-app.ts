@@ -9,6 +9,8 @@ import type { ConnectionState } from '../../bots/whatsapp/connection.js'
 import { createConsoleSessions } from '../../core/console/sessions.js'
 import { createSignIn } from '../../core/console/sign-in.js'
 import type { SecretBox } from '../../core/privacy/data-key.js'
+import type { NikVault } from '../../core/privacy/nik-vault.js'
+import type { ReminderSettings } from '../../core/reminders/settings.js'
 import type { Db } from '../../db/client.js'
 import { html } from '../html.js'
 import type { TrustedProxy } from '../rate-limit.js'
@@ -18,9 +20,11 @@ import { auditRoutes } from './audit-page.js'
 import { certificatesPage } from './certificates-page.js'
 import { dashboardRoutes } from './dashboard.js'
 import type { ConsoleEnv } from './env.js'
+import { examsPage } from './exams-page.js'
 import { sameOriginForms } from './forms.js'
 import { requireRole, requireSession, sessionCookie } from './guard.js'
 import { consoleLayout } from './layout.js'
+import { peoplePage } from './people-page.js'
 import { setPasswordPage } from './set-password-page.js'
 import { signInPage, signOutRoute } from './sign-in-page.js'
 import { staffRoutes } from './staff-page.js'
@@ -45,6 +49,10 @@ export type ConsoleDeps = {
    */
   publicBaseUrl?: string | undefined
   proxy?: TrustedProxy | undefined
+  /** The NIK vault of DATA_ENCRYPTION_KEY: Peserta finds a typed NIK by its keyed hash. */
+  vault: Pick<NikVault, 'hash'>
+  /** The reminder settings a person's reminders are re-planned with after a change on Peserta. */
+  reminders: ReminderSettings
   /** The WhatsApp connection's live state, when WhatsApp is on. */
   whatsappState?: () => ConnectionState | undefined
 }
@@ -77,6 +85,11 @@ export function consoleApp(deps: ConsoleDeps) {
       publicBaseUrl: deps.publicBaseUrl,
     }),
   )
+  app.route(
+    '/',
+    peoplePage({ db: deps.db, clock: deps.clock, render: consoleLayout, vault: deps.vault, reminders: deps.reminders }),
+  )
+  app.route('/', examsPage({ db: deps.db, clock: deps.clock, render: consoleLayout }))
   app.use('/audit/*', requireRole('admin'))
   app.route('/', auditRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout }))
   app.use('/staf/*', requireRole('admin'))

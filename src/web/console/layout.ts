@@ -18,6 +18,8 @@ const EVERYONE: readonly StaffRole[] = ['admin', 'regional', 'viewer']
 /** The menu, in order. A new page adds its entry here. */
 export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { id: 'beranda', href: '/admin', label: 'Beranda', roles: EVERYONE },
+  { id: 'peserta', href: '/admin/peserta', label: 'Peserta', roles: EVERYONE },
+  { id: 'ujian', href: '/admin/ujian', label: 'Ujian', roles: EVERYONE },
   { id: 'sertifikat', href: '/admin/sertifikat', label: 'Sertifikat', roles: EVERYONE },
   { id: 'audit', href: '/admin/audit', label: 'Log audit', roles: ['admin'] },
   { id: 'staf', href: '/admin/staf', label: 'Staf', roles: ['admin'] },
