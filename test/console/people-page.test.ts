@@ -1,62 +1,12 @@
-/**
- * Peserta, the console's people: one search box (part of a name, NIK through its keyed hash, a
- * phone written any way, a registration code), scoped to a regional account's provinces in the
- * SQL, names masked for `viewer` with no person page; each view of a person audited; contact
- * corrections checked as the import checks them; a stage added tells the person as the import does.
- */
-import { asc } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { importStatus } from '../../src/core/status/import.js'
-import { bimtekSessions, certificationStages, channelIdentities, outbox, people, registrations } from '../../src/db/schema.js'
+import { certificationStages, channelIdentities, outbox } from '../../src/db/schema.js'
 import { STATUS, statusFile, WOMAN } from '../support/status-csv.js'
+import { seedPeople as seed } from './people-fixture.js'
 import { auditOf, browserOn, consoleFixture } from './support.js'
 
 type Fixture = ReturnType<typeof consoleFixture>
-
-/** Budi (Jawa Barat, R2, with a Telegram chat and registration BMT-7K2QX9) and Siti (Jawa Tengah, R3). */
-function seed(f: Fixture) {
-  const result = importStatus(
-    f.core.db,
-    statusFile({}, { ...WOMAN, phone: '0813-1111-2222', province: 'Jawa Tengah', regency: 'Kota Semarang', stage: 'terdaftar' }),
-    { actor: 'test', vault: f.core.vault, now: f.clock.now(), reminders: DEFAULT_REMINDER_SETTINGS },
-  )
-  if (!result.ok) throw new Error('seed import failed')
-  const ids = f.core.db.select({ id: people.id, name: people.fullName }).from(people).orderBy(asc(people.id)).all()
-  const budi = ids.find((p) => p.name === 'Budi Santoso')?.id ?? -1
-  const siti = ids.find((p) => p.name === 'Siti Aminah')?.id ?? -1
-  const now = f.clock.now()
-  f.core.db
-    .insert(channelIdentities)
-    .values({
-      channel: 'telegram',
-      userId: '700123456',
-      chatId: '700123456',
-      personId: budi,
-      linkedAt: now,
-      linkExpiresAt: new Date(now.getTime() + 365 * 86_400_000),
-    })
-    .run()
-  const session = f.core.db
-    .insert(bimtekSessions)
-    .values({
-      code: 'BMT-R2-01',
-      title: 'Bimtek Pekerja Sosial Bandung',
-      targetGroup: 'pekerja sosial',
-      regionId: 2,
-      mode: 'tatap_muka',
-      startsAt: new Date('2026-12-01T02:00:00Z'),
-      endsAt: new Date('2026-12-03T09:00:00Z'),
-      timeZone: 'Asia/Jakarta',
-      capacity: 30,
-      registrationOpensAt: new Date('2026-11-01T00:00:00Z'),
-      registrationClosesAt: new Date('2026-11-30T00:00:00Z'),
-    })
-    .returning({ id: bimtekSessions.id })
-    .get()
-  f.core.db.insert(registrations).values({ code: 'BMT-7K2QX9', sessionId: session.id, personId: budi, status: 'confirmed' }).run()
-  return { budi, siti }
-}
 
 async function setUp(role: 'admin' | 'regional' | 'viewer' = 'admin', region = 'R2') {
   const f = consoleFixture()
