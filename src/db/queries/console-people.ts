@@ -43,6 +43,15 @@ const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`)
 const CURRENT_STAGE = `(select s.stage from certification_stages s where s.person_id = p.id
   order by s.reached_at desc, s.id desc limit 1)`
 
+/**
+ * The people whose current stage is `?`: those with a row of that stage and no later one, read from
+ * that stage's rows (index on stage). Working out the current stage of each of 100,000 people takes
+ * half a second; this, a tenth of that.
+ */
+const AT_STAGE = `select s.person_id from certification_stages s where s.stage = ? and not exists (
+  select 1 from certification_stages later where later.person_id = s.person_id
+    and (later.reached_at > s.reached_at or (later.reached_at = s.reached_at and later.id > s.id)))`
+
 function keyFilter(key: PeopleKey): { sql: string; args: (string | number)[] } {
   switch (key.kind) {
     case 'all':
@@ -63,10 +72,15 @@ function keyFilter(key: PeopleKey): { sql: string; args: (string | number)[] } {
 export function searchPeople(db: Db, search: PeopleSearch): { rows: PersonListRow[]; total: number } {
   const scope = provinceFilter(search.scope, 'p.province_code')
   const key = keyFilter(search.key)
-  const stage = search.stage ? { sql: ` and ${CURRENT_STAGE} = ?`, args: [search.stage] } : { sql: '', args: [] }
+  // Everyone at a stage: from that stage's rows. A region's or a search's people (far fewer): each one's current stage.
+  const narrowed = search.scope !== null || search.key.kind !== 'all'
+  const stage = search.stage
+    ? { sql: narrowed ? ` and ${CURRENT_STAGE} = ?` : ` and p.id in (${AT_STAGE})`, args: [search.stage] }
+    : { sql: '', args: [] }
   const where = `where 1${scope.sql}${key.sql}${stage.sql}`
   const args = [...scope.args, ...key.args, ...stage.args]
   const total = (cached(db, `select count(*) as n from people p ${where}`).get(...args) as { n: number }).n
+  // The current stage is worked out for the page's rows only.
   const rows = cached(
     db,
     `select p.id, p.full_name as fullName, p.phone_e164 as phoneE164, p.province_code as provinceCode, p.regency,
