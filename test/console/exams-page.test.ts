@@ -4,6 +4,7 @@
  * names masked for `viewer`, pages, an empty state and a CSV of what is filtered.
  */
 import { describe, expect, it } from 'vitest'
+import { loadDemoData } from '../../src/db/demo-data.js'
 import { exams, people } from '../../src/db/schema.js'
 import { browserOn, consoleFixture } from './support.js'
 
@@ -136,5 +137,22 @@ describe('the schedule', () => {
     const lines = csv.html.trim().split('\n')
     expect(lines[0]).toContain('mulai_utc,tanggal_wib,jam_setempat,jenis,cara,peserta,tempat,tautan,status,hadir')
     expect(lines).toHaveLength(64)
+  })
+})
+
+describe('with the demo dataset', () => {
+  it('Peserta lists its people and Ujian its coming exams, for an admin and a regional account', async () => {
+    const f = consoleFixture()
+    loadDemoData(f.core.db, f.clock.now(), f.core.vault)
+    await f.addAccount({ email: 'admin@kemensos.go.id', role: 'admin' })
+    await f.addAccount({ email: 'r2@kemensos.go.id', role: 'regional', region: 'R2' })
+    for (const email of ['admin@kemensos.go.id', 'r2@kemensos.go.id']) {
+      const browser = browserOn(f.app)
+      await browser.signIn(email)
+      const peserta = await (await browser.request('/admin/peserta')).text()
+      expect(peserta, email).toMatch(/[1-9]\d* peserta · halaman 1/)
+      const ujian = await (await browser.request('/admin/ujian')).text()
+      expect(rowsOn(ujian).length, email).toBeGreaterThan(0)
+    }
   })
 })
