@@ -1,6 +1,6 @@
 /**
  * Two people for the Peserta tests (console and browser), put in as the status import puts them:
- * Budi Santoso (Jawa Barat, R2; a linked Telegram chat; registration BMT-7K2QX9 in a Bandung Bimtek)
+ * Budi Santoso (Jawa Barat, R2; a linked Telegram chat; registration BMT-K7Q2X9 in a Bandung Bimtek)
  * and Siti Aminah (Jawa Tengah, R3), with an exam each the day after the fixture clock's day.
  */
 import { asc } from 'drizzle-orm'
@@ -49,7 +49,7 @@ export function seedPeople(f: ReturnType<typeof consoleFixture>) {
     })
     .returning({ id: bimtekSessions.id })
     .get()
-  f.core.db.insert(registrations).values({ code: 'BMT-7K2QX9', sessionId: session.id, personId: budi, status: 'confirmed' }).run()
+  f.core.db.insert(registrations).values({ code: 'BMT-K7Q2X9', sessionId: session.id, personId: budi, status: 'confirmed' }).run()
   for (const [personId, code] of [
     [budi, 'UJK-BUDI'],
     [siti, 'UJK-SITI'],

@@ -66,16 +66,18 @@ type Read = { key: PeopleKey } | { error: string }
 
 /**
  * What the search box holds: 16 digits are a NIK, a phone number written any way (0812…, +62 812…,
- * 62812…) a phone, a code like BMT-7K2QX9 a registration, anything else part of a name.
+ * 62812…) a phone, a code like BMT-K7Q2X9 a registration, anything else part of a name.
  */
-export function readPeopleQuery(q: string, vault: Pick<NikVault, 'hash'>, personal: boolean): Read {
+function readPeopleQuery(q: string, vault: Pick<NikVault, 'hash'>, personal: boolean): Read {
   const text = q.trim()
   if (text === '') return { key: { kind: 'all' } }
   const compact = text.replace(/[\s.\-/]/g, '')
   const numeric = /^\+?[\d\s.\-/()]+$/.test(text)
-  if (/^[A-Za-z]{2,5}-?[A-Za-z0-9]{4,10}$/.test(text) && /\d/.test(text)) {
+  // Registration codes: "BMT-K7Q2X9" (referenceCode), "DEMO-REG-001"; typed without the dash, "bmtk7q2x9".
+  if (/\d/.test(text)) {
     const upper = text.toUpperCase()
-    return { key: { kind: 'code', code: upper.includes('-') ? upper : upper.replace(/^([A-Z]+)/, '$1-') } }
+    if (/^[A-Z]{2,5}(?:-[A-Z0-9]{2,10}){1,2}$/.test(upper)) return { key: { kind: 'code', code: upper } }
+    if (/^[A-Z]{3}[A-Z0-9]{6}$/.test(upper)) return { key: { kind: 'code', code: `${upper.slice(0, 3)}-${upper.slice(3)}` } }
   }
   if (numeric && !personal)
     return { error: 'Pemantau mencari menurut nama atau kode pendaftaran saja, tidak menurut NIK atau nomor HP.' }

@@ -13,7 +13,7 @@ import { EVENT_KIND, type ExamKind } from '../../vocabulary/events.js'
 import { type Html, html } from '../html.js'
 
 /** "2026-11-23 09:00 WIB": when the console's own records happened (UTC+7). */
-export const wib = (date: Date | null) =>
+const wib = (date: Date | null) =>
   date ? `${new Date(date.getTime() + 7 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')} WIB` : '—'
 
 /** The day a stage was reached or is due, in the person's zone ("Selasa, 10 Maret 2026"). */
@@ -28,13 +28,13 @@ const local = (date: Date, zone: string) => {
   }
 }
 
-export const REGISTRATION_LABEL: Record<string, string> = {
+const REGISTRATION_LABEL: Record<string, string> = {
   confirmed: 'Terkonfirmasi',
   waitlisted: 'Daftar tunggu',
   offered: 'Ditawari kursi',
   cancelled: 'Dibatalkan',
 }
-export const OUTBOX_LABEL: Record<string, string> = {
+const OUTBOX_LABEL: Record<string, string> = {
   pending: 'Terjadwal',
   queued: 'Dalam antrean',
   claimed: 'Sedang dikirim',
@@ -47,7 +47,7 @@ export const OUTBOX_LABEL: Record<string, string> = {
 export const MODE_LABEL: Record<string, string> = { tatap_muka: 'Tatap muka', daring: 'Daring' }
 export const EXAM_STATUS_LABEL: Record<string, string> = { scheduled: 'Terjadwal', cancelled: 'Dibatalkan' }
 export const examKindLabel = (kind: string) => EVENT_KIND[kind as ExamKind]?.short.id ?? kind
-export const channelLabel = (channel: string) => CHANNEL_LABEL[channel as keyof typeof CHANNEL_LABEL] ?? channel
+const channelLabel = (channel: string) => CHANNEL_LABEL[channel as keyof typeof CHANNEL_LABEL] ?? channel
 /** A chat id shown by its last four characters only: enough to tell two chats apart. */
 const maskedId = (id: string) => `…${id.slice(-4)}`
 
