@@ -168,12 +168,12 @@ const app = createWebApp({
   console: {
     db,
     totpBox: createSecretBox(keys, STAFF_TOTP_PURPOSE),
+    vault,
+    reminders: reminderSettingsOf(config),
     production,
     publicBaseUrl: config.PUBLIC_BASE_URL,
     signingKey: config.CERT_SIGNING_KEY,
-    reminders: reminderSettingsOf(config),
     offerHours: config.REGISTRATION_OFFER_HOURS,
-    imports: { vault, reminders: reminderSettingsOf(config) },
   },
   verify: {
     db,

@@ -476,7 +476,7 @@ function loadSessionHistory(tx: Db, now: Date): void {
 /**
  * For the console's dashboard: 36 sample participants ("Peserta Contoh", no NIK, no phone) across
  * every region with their stages, registrations over the last four weeks (one small session full,
- * with a waiting list), four weeks of outbox history on both channels (reminders sent, late, failed
+ * with a waiting list), the coming exam of those at Bimtek or the portfolio, four weeks of outbox history on both channels (reminders sent, late, failed
  * and skipped; seat offers; stage news), their chats, and requests to talk to a person. Nothing
  * here is due: every message is already sent, failed or skipped.
  */
@@ -528,6 +528,25 @@ function loadDashboardHistory(tx: Db, now: Date): void {
       const reachedAt = new Date(now.getTime() - (furthest - k + 1) * 12 * DAY)
       tx.insert(certificationStages)
         .values({ personId: person.id, stage: stages[k] as CertificationStage, reachedAt, note: '[DEMO]' })
+        .run()
+    }
+    // The step after Bimtek is the cognitive exam, after the portfolio the interview: one coming up
+    // for those there, so Ujian shows every region's schedule.
+    const next = stages[furthest] === 'bimtek' ? 'ujian_kognitif' : stages[furthest] === 'portofolio' ? 'wawancara' : undefined
+    if (next) {
+      tx.insert(exams)
+        .values({
+          code: `DEMO-${next === 'wawancara' ? 'WWC' : 'UJK'}-P${String(i + 1).padStart(3, '0')}`,
+          personId: person.id,
+          kind: next,
+          mode: next === 'wawancara' && i % 2 === 0 ? 'tatap_muka' : 'daring',
+          ...(next === 'wawancara' && i % 2 === 0
+            ? { venue: 'Kantor BBPPKS (contoh)' }
+            : { meetingUrl: 'https://zoom.us/j/0000000000 (contoh)' }),
+          startsAt: localTime(now, 2 + (i % 9), 8 + (i % 5), timeZone),
+          timeZone,
+          isDemo: true,
+        })
         .run()
     }
 

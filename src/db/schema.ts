@@ -277,7 +277,11 @@ export const certificationStages = sqliteTable(
     note: text('note'),
     createdAt: createdAt(),
   },
-  (t) => [index('certification_stages_person_idx').on(t.personId, t.reachedAt)],
+  (t) => [
+    index('certification_stages_person_idx').on(t.personId, t.reachedAt),
+    // The console's Peserta lists everyone at a stage from that stage's rows (src/db/queries/console-people.ts).
+    index('certification_stages_stage_idx').on(t.stage, t.personId),
+  ],
 )
 
 export const CERTIFICATE_STATUSES = ['active', 'revoked', 'suspended'] as const

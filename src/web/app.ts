@@ -42,7 +42,7 @@ export type WebDeps = {
   /** The secretariat console at /admin (staff sign-in); without it /admin is absent. */
   console?: Pick<
     ConsoleDeps,
-    'db' | 'totpBox' | 'production' | 'publicBaseUrl' | 'signingKey' | 'reminders' | 'offerHours' | 'imports'
+    'db' | 'totpBox' | 'production' | 'publicBaseUrl' | 'signingKey' | 'vault' | 'reminders' | 'offerHours'
   >
   /** The admin API (/api/v1/admin/sessions…); without it those routes are absent. */
   admin?: {

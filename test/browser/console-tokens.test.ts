@@ -36,7 +36,8 @@ const app = createWebApp({
     db: core.db,
     totpBox: createSecretBox({ current: Buffer.alloc(32, 3) }, STAFF_TOTP_PURPOSE),
     production: false,
-    imports: { vault: core.vault, reminders: DEFAULT_REMINDER_SETTINGS },
+    vault: core.vault,
+    reminders: DEFAULT_REMINDER_SETTINGS,
   },
 })
 let server: ServerType

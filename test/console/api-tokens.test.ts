@@ -51,7 +51,8 @@ beforeEach(() => {
       db: core.db,
       totpBox: createSecretBox({ current: Buffer.alloc(32, 7) }, STAFF_TOTP_PURPOSE),
       production: false,
-      imports: { vault: core.vault, reminders: DEFAULT_REMINDER_SETTINGS },
+      vault: core.vault,
+      reminders: DEFAULT_REMINDER_SETTINGS,
     },
   })
   bandung = addSession(core.db, NOW, { code: 'BMT-BDG-01', region: 'R2', startsAt: new Date(NOW.getTime() + 5 * DAY) })

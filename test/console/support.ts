@@ -7,10 +7,9 @@ import { randomBytes } from 'node:crypto'
 import pino from 'pino'
 import type { Core } from '../../src/bootstrap.js'
 import type { ConnectionState } from '../../src/bots/whatsapp/connection.js'
-import { loadConfig } from '../../src/config.js'
 import { addStaff, type StaffInput } from '../../src/core/console/staff-accounts.js'
 import { createSecretBox, STAFF_TOTP_PURPOSE } from '../../src/core/privacy/data-key.js'
-import { reminderSettingsOf } from '../../src/settings.js'
+import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { createWebApp } from '../../src/web/app.js'
 import { fakeClock, testCore } from '../support/core.js'
 
@@ -49,8 +48,9 @@ export function consoleFixture(options: ConsoleFixtureOptions = {}) {
     console: {
       db: core.db,
       totpBox,
+      vault: core.vault,
+      reminders: DEFAULT_REMINDER_SETTINGS,
       production: options.production ?? false,
-      imports: { vault: core.vault, reminders: reminderSettingsOf(loadConfig({ NODE_ENV: 'test' })) },
       ...(options.publicBaseUrl && { publicBaseUrl: options.publicBaseUrl }),
       ...(options.signingKey && { signingKey: options.signingKey }),
     },

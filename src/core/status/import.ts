@@ -8,16 +8,14 @@
  * Dates by plain arithmetic (Indonesia has fixed offsets and no summer time), prepared statements,
  * one HMAC per person.
  */
-import { DateTime } from 'luxon'
 import type { Db } from '../../db/client.js'
 import { unlinkAllChats } from '../../db/queries/chat-links.js'
-import { queueForPerson } from '../../db/queries/outbox.js'
 import { currentStage, type PersonFields, type StoredStage, statusWrites } from '../../db/queries/status.js'
 import { type ImportProgress, type ImportRegion, type ImportResult, importCsv, outsideRegion } from '../import/csv.js'
 import type { NikVault } from '../privacy/nik-vault.js'
 import { planReminders } from '../reminders/plan.js'
 import type { ReminderSettings } from '../reminders/settings.js'
-import { stageChangedMessage } from './stages.js'
+import { atLocal, localDay, queueStageChanged } from './stage-change.js'
 import { type Person, peopleChecker, STATUS_COLUMNS } from './status-file.js'
 
 /** The zone of a person without a province. */
@@ -52,36 +50,6 @@ export type StatusImportOptions = {
   region?: ImportRegion | undefined
   /** More for the audit entry (see ImportOptions). */
   auditDetails?: Record<string, string>
-}
-
-/** Hours ahead of UTC: WIB +7, WITA +8, WIT +9, all year round. */
-const OFFSET_HOURS: Readonly<Record<string, number>> = {
-  'Asia/Jakarta': 7,
-  'Asia/Pontianak': 7,
-  'Asia/Makassar': 8,
-  'Asia/Ujung_Pandang': 8,
-  'Asia/Jayapura': 9,
-}
-const HOUR = 3_600_000
-
-/** The instant of `day` (YYYY-MM-DD) at `hour`:`minute` wall-clock time in `zone`. */
-function atLocal(day: string, hour: number, minute: number, zone: string): number {
-  const year = Number(day.slice(0, 4))
-  const month = Number(day.slice(5, 7))
-  const date = Number(day.slice(8, 10))
-  const offset = OFFSET_HOURS[zone]
-  if (offset === undefined) {
-    // Not an Indonesian zone (edited by hand in the database): let luxon work it out.
-    return DateTime.fromObject({ year, month, day: date, hour, minute }, { zone }).toMillis()
-  }
-  return Date.UTC(year, month - 1, date, hour, minute) - offset * HOUR
-}
-
-/** The day (YYYY-MM-DD) an instant falls on in `zone`. */
-function localDay(ms: number, zone: string): string {
-  const offset = OFFSET_HOURS[zone]
-  if (offset === undefined) return DateTime.fromMillis(ms, { zone }).toISODate() ?? ''
-  return new Date(ms + offset * HOUR).toISOString().slice(0, 10)
 }
 
 /**
@@ -206,14 +174,7 @@ export function importStatus(db: Db, input: string | Uint8Array, options: Status
 
           const after = currentStage(history)
           if (after && after.stage !== before && linked.has(personId)) {
-            const reachedAt = new Date(after.reachedAt)
-            const queued = queueForPerson(db, {
-              personId,
-              kind: 'status_changed',
-              key: `status:${personId}:${after.stage}:${after.reachedAt}`,
-              build: (language) => stageChangedMessage(after.stage, reachedAt, language, zone),
-              dueAt: now,
-            })
+            const queued = queueStageChanged(db, personId, after, zone, now)
             if (queued > 0) counts.peopleNotified++
             counts.messagesQueued += queued
           }

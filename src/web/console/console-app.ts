@@ -11,7 +11,7 @@ import { createConsoleSessions } from '../../core/console/sessions.js'
 import { createSignIn } from '../../core/console/sign-in.js'
 import type { SecretBox } from '../../core/privacy/data-key.js'
 import type { NikVault } from '../../core/privacy/nik-vault.js'
-import { DEFAULT_REMINDER_SETTINGS, type ReminderSettings } from '../../core/reminders/settings.js'
+import type { ReminderSettings } from '../../core/reminders/settings.js'
 import type { Db } from '../../db/client.js'
 import { html } from '../html.js'
 import type { TrustedProxy } from '../rate-limit.js'
@@ -22,10 +22,12 @@ import { auditRoutes } from './audit-page.js'
 import { certificatesPage } from './certificates-page.js'
 import { dashboardRoutes } from './dashboard.js'
 import type { ConsoleEnv } from './env.js'
+import { examsPage } from './exams-page.js'
 import { sameOriginForms } from './forms.js'
 import { requireRole, requireSession, sessionCookie } from './guard.js'
 import { importRoutes, MAX_UPLOAD_BYTES } from './imports-page.js'
 import { consoleLayout, publicLayout } from './layout.js'
+import { peoplePage } from './people-page.js'
 import { reminderRoutes } from './reminders-page.js'
 import { sessionsRoutes } from './sessions-page.js'
 import { setPasswordPage } from './set-password-page.js'
@@ -52,14 +54,20 @@ export type ConsoleDeps = {
    */
   publicBaseUrl?: string | undefined
   proxy?: TrustedProxy | undefined
+  /**
+   * The NIK vault of DATA_ENCRYPTION_KEY: Peserta finds a typed NIK by its keyed hash; Impor data
+   * stores NIKs as the CLI does.
+   */
+  vault: NikVault
+  /**
+   * The reminder settings (as the CLI has them) that reminders are re-planned with after a change:
+   * a session edited, cancelled or moved, a person corrected, an import.
+   */
+  reminders: ReminderSettings
   /** The WhatsApp connection's live state, when WhatsApp is on. */
   whatsappState?: () => ConnectionState | undefined
-  /** The reminder settings that sessions edited, cancelled or moved on the Sesi Bimtek page re-plan with (default: the defaults). */
-  reminders?: ReminderSettings | undefined
   /** REGISTRATION_OFFER_HOURS, for a seat freed by moving a registrant (default 12). */
   offerHours?: number | undefined
-  /** What the Impor data page imports with: the server's NIK vault and the reminder settings (as the CLI). */
-  imports: { vault: NikVault; reminders: ReminderSettings }
 }
 
 /** The console's routes, to mount at /admin. */
@@ -103,7 +111,7 @@ export function consoleApp(deps: ConsoleDeps) {
       db: deps.db,
       clock: deps.clock,
       render: consoleLayout,
-      reminders: deps.reminders ?? DEFAULT_REMINDER_SETTINGS,
+      reminders: deps.reminders,
       offerHours: deps.offerHours ?? 12,
     }),
   )
@@ -117,9 +125,17 @@ export function consoleApp(deps: ConsoleDeps) {
       publicBaseUrl: deps.publicBaseUrl,
     }),
   )
+  app.route(
+    '/',
+    peoplePage({ db: deps.db, clock: deps.clock, render: consoleLayout, vault: deps.vault, reminders: deps.reminders }),
+  )
+  app.route('/', examsPage({ db: deps.db, clock: deps.clock, render: consoleLayout }))
   app.use('/impor/*', requireRole('admin', 'regional'))
   app.use('/impor', requireRole('admin', 'regional'))
-  app.route('/', importRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout, ...deps.imports }))
+  app.route(
+    '/',
+    importRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout, vault: deps.vault, reminders: deps.reminders }),
+  )
   app.route('/', reminderRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout }))
   app.use('/audit/*', requireRole('admin'))
   app.route('/', auditRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout }))

@@ -19,6 +19,8 @@ const EVERYONE: readonly StaffRole[] = ['admin', 'regional', 'viewer']
 export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { id: 'beranda', href: '/admin', label: 'Beranda', roles: EVERYONE },
   { id: 'sesi', href: '/admin/sesi', label: 'Sesi Bimtek', roles: EVERYONE },
+  { id: 'peserta', href: '/admin/peserta', label: 'Peserta', roles: EVERYONE },
+  { id: 'ujian', href: '/admin/ujian', label: 'Ujian', roles: EVERYONE },
   { id: 'sertifikat', href: '/admin/sertifikat', label: 'Sertifikat', roles: EVERYONE },
   { id: 'impor', href: '/admin/impor', label: 'Impor data', roles: ['admin', 'regional'] },
   { id: 'pengingat', href: '/admin/pengingat', label: 'Pengingat', roles: EVERYONE },

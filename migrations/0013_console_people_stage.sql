@@ -1,0 +1,1 @@
+CREATE INDEX `certification_stages_stage_idx` ON `certification_stages` (`stage`,`person_id`);
