@@ -2,7 +2,7 @@
 // (Functions passed to page.evaluate run in the browser: the DOM types are for them.)
 /**
  * A tour of the whole console in real headless Chromium, on the demo dataset `npm start` loads: for
- * each role, every page of its menu and the first record each list links to, at 1366×768 and
+ * each role, every page of its menu and the first two records each list links to, at 1366×768 and
  * 390×844. Each page has one h1, labelled fields, no sideways scrolling, no CSP violation and no
  * console error; a `viewer` sees no demo person's full name and no phone number anywhere.
  *
@@ -73,7 +73,7 @@ async function layoutFacts(page: Page) {
   }))
 }
 
-/** The menu's pages, and the first record each list page links to (`/admin/<page>/<id>`). */
+/** The menu's pages, and the first two records each list page links to (`/admin/<page>/<id>`). */
 async function addressesToVisit(page: Page): Promise<string[]> {
   const menu = await page
     .locator('nav.menu a')
@@ -83,19 +83,19 @@ async function addressesToVisit(page: Page): Promise<string[]> {
     found.push(address)
     if (address === '/admin') continue
     await page.goto(address)
-    // Downloads (CSV, QR images) are not pages.
-    const detail = await page
+    // The first two records (or forms) each list links to; downloads (CSV, QR images) are not pages.
+    const details = await page
       .locator('main a:not([download])')
       .evaluateAll(
         (links, base) =>
           links
             .map((a) => new URL((a as HTMLAnchorElement).href).pathname)
-            .find(
+            .filter(
               (path) => path.startsWith(`${base}/`) && /^\/admin\/[^/]+\/[^/]+$/.test(path) && !/csv|qr|\.(png|svg)$/.test(path),
             ),
         address,
       )
-    if (detail) found.push(detail)
+    found.push(...[...new Set(details)].slice(0, 2))
   }
   return found
 }
