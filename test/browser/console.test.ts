@@ -3,8 +3,8 @@
 /**
  * Signing in to the console in real headless Chromium (see test/support/browser.ts): the real app
  * served on a real port over in-memory SQLite with a fake clock. A wrong password, then the right
- * one, two-factor enrolment, signing out, signing in again with a code, and a form whose CSRF token
- * was taken out refused; every page at 1366×768 and 390×844 without sideways scrolling, with one
+ * one, two-factor enrolment, signing out, signing in again with a code, a form whose CSRF token
+ * was taken out refused, and sign-in throttled after five wrong passwords; every page at 1366×768 and 390×844 without sideways scrolling, with one
  * h1, and without a CSP violation or a console error.
  */
 import { type ServerType, serve } from '@hono/node-server'
@@ -132,5 +132,37 @@ describe.each([
     // The next run starts without two-factor again.
     fixture.core.db.$client.prepare('update staff set totp_secret = null, totp_enabled_at = null, totp_last_step = null').run()
     fixture.core.db.$client.prepare('delete from sign_in_failures').run()
+  }, 60_000)
+
+  it('after 5 wrong passwords for one e-mail, even the right one is refused with when to try again; later it works', async () => {
+    const { page, problems, close } = await open(width, height)
+    await page.goto('/admin/login')
+    for (let attempt = 1; attempt <= 5; attempt += 1) {
+      await page.getByLabel('E-mail').fill(EMAIL)
+      await page.getByLabel('Kata sandi').fill(`tebakan-ke-${attempt}`)
+      await page.getByRole('button', { name: 'Masuk' }).click()
+      await expect.poll(() => page.locator('#f-password-error').textContent()).toBe('E-mail atau kata sandi salah.')
+    }
+    await page.getByLabel('E-mail').fill(EMAIL)
+    await page.getByLabel('Kata sandi').fill(PASSWORD)
+    const refused = page.waitForResponse(
+      (response) => response.url().endsWith('/admin/login') && response.request().method() === 'POST',
+    )
+    await page.getByRole('button', { name: 'Masuk' }).click()
+    expect((await refused).status()).toBe(429)
+    expect(await page.getByRole('alert').textContent()).toMatch(
+      /^Terlalu banyak percobaan masuk yang gagal\. Coba lagi dalam \d+ menit\.$/,
+    )
+    await checkLayout(page)
+
+    fixture.clock.advance(16 * 60_000)
+    await page.getByLabel('E-mail').fill(EMAIL)
+    await page.getByLabel('Kata sandi').fill(PASSWORD)
+    await page.getByRole('button', { name: 'Masuk' }).click()
+    await page.waitForURL(`${origin}/admin`)
+    await page.getByRole('button', { name: 'Keluar' }).click()
+    await page.waitForURL(/\/admin\/login/)
+    expect(problems.filter((p) => !p.includes('429'))).toEqual([])
+    await close()
   }, 60_000)
 })
