@@ -4,8 +4,8 @@
  * Signing in to the console in real headless Chromium (see test/support/browser.ts): the real app
  * served on a real port over in-memory SQLite with a fake clock. A wrong password, then the right
  * one, two-factor enrolment, signing out, signing in again with a code, a form whose CSRF token
- * was taken out refused, and sign-in throttled after five wrong passwords; every page at 1366×768 and 390×844 without sideways scrolling, with one
- * h1, and without a CSP violation or a console error.
+ * was taken out refused, and sign-in throttled after five wrong passwords; every page at 1366×768
+ * and 390×844 without sideways scrolling, with one h1, and without a CSP violation or a console error.
  */
 import { type ServerType, serve } from '@hono/node-server'
 import { Secret, TOTP } from 'otpauth'
