@@ -11,7 +11,14 @@ import { rotateKeysCommand } from './cli/keys.js'
 import { dueRemindersCommand, planRemindersCommand, sendRemindersCommand } from './cli/reminders.js'
 import { retentionRunCommand } from './cli/retention.js'
 import { importSessionsCommand, listSessionsCommand, sessionRegistrationsCommand } from './cli/sessions.js'
-import { addStaffCommand, disableStaffCommand, listStaffCommand, resetStaffCommand } from './cli/staff.js'
+import {
+  addStaffCommand,
+  disableStaffCommand,
+  enableStaffCommand,
+  listStaffCommand,
+  resetStaffCommand,
+  roleStaffCommand,
+} from './cli/staff.js'
 import { addTokenCommand, listTokensCommand, revokeTokenCommand } from './cli/staff-tokens.js'
 import { importStatusCommand, statusShowCommand } from './cli/status.js'
 import { type Config, loadConfigOrExit } from './config.js'
@@ -51,8 +58,12 @@ const USAGE = `Pemakaian: npm run cli -- <perintah>
                                     akun konsol sekretariat (/admin): mencetak tautan sekali pakai untuk menyetel
                                     kata sandi (berlaku 24 jam); --password-stdin: kata sandi dari stdin
   staff list                        akun konsol: peran, wilayah, status
+  staff role EMAIL --role admin|regional|viewer [--region R1…R6]
+                                    ubah peran (dan wilayah) akun; berlaku sejak halaman berikutnya
   staff disable EMAIL               nonaktifkan akun dan akhiri sesinya
-  staff reset EMAIL                 tautan baru untuk menyetel kata sandi; sesi akun diakhiri
+  staff enable EMAIL                aktifkan lagi akun yang dinonaktifkan (kata sandinya tetap)
+  staff reset EMAIL [--two-factor]  tautan baru untuk menyetel kata sandi; sesi akun diakhiri
+                                    (--two-factor: matikan juga verifikasi dua langkah, bila aplikasinya hilang)
   staff token EMAIL --name NAMA [--expires YYYY-MM-DD]
                                     token API baru (/api/v1/admin) atas nama akun itu, dicetak sekali saja
   staff tokens EMAIL                token API akun: nomor, nama, dibuat, terakhir dipakai, berlaku sampai, status
@@ -105,7 +116,9 @@ const commands: Record<string, Command> = {
   'keys rotate': rotateKeysCommand,
   'staff add': addStaffCommand,
   'staff list': listStaffCommand,
+  'staff role': roleStaffCommand,
   'staff disable': disableStaffCommand,
+  'staff enable': enableStaffCommand,
   'staff reset': resetStaffCommand,
   'staff token': addTokenCommand,
   'staff tokens': listTokensCommand,

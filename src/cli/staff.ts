@@ -1,13 +1,22 @@
 /**
- * `npm run cli -- staff add|list|disable|reset`: the secretariat's console accounts. `add` and
- * `reset` print a one-time link to set the password (valid LINK_HOURS), made from PUBLIC_BASE_URL
- * (else this machine's PORT); `add --password-stdin` sets the password from stdin instead.
+ * `npm run cli -- staff add|list|role|disable|enable|reset`: the secretariat's console accounts.
+ * `add` and `reset` print a one-time link to set the password (valid LINK_HOURS), made from
+ * PUBLIC_BASE_URL (else this machine's PORT); `add --password-stdin` sets the password from stdin
+ * instead; `reset --two-factor` also turns two-factor off (a lost authenticator).
  */
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import type { Config } from '../config.js'
 import { MIN_PASSWORD_LENGTH } from '../core/console/credentials.js'
-import { addStaff, disableStaff, LINK_HOURS, resetStaff, setPasswordUrl } from '../core/console/staff-accounts.js'
+import {
+  addStaff,
+  changeStaffRole,
+  disableStaff,
+  enableStaff,
+  LINK_HOURS,
+  resetStaff,
+  setPasswordUrl,
+} from '../core/console/staff-accounts.js'
 import type { Db } from '../db/client.js'
 import { listStaff } from '../db/queries/console-staff.js'
 import { consoleBaseUrl } from '../settings.js'
@@ -106,16 +115,62 @@ export function disableStaffCommand(db: Db, args: string[], _config: Config, clo
 }
 
 export function resetStaffCommand(db: Db, args: string[], config: Config, clock: () => Date): number {
-  const email = args[0]
-  if (!email) {
-    process.stderr.write('Pemakaian: npm run cli -- staff reset EMAIL\n')
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'two-factor': { type: 'boolean' } } })
+  const email = positionals[0]
+  if (!email || positionals.length > 1) {
+    process.stderr.write('Pemakaian: npm run cli -- staff reset EMAIL [--two-factor]\n')
     return 2
   }
-  const result = resetStaff(db, email, { actor: ACTOR, at: clock() })
+  const result = resetStaff(db, email, { actor: ACTOR, at: clock() }, { twoFactor: values['two-factor'] === true })
   if (!result.ok) return fail(result.error.code)
+  const cleared = result.value.twoFactorCleared ? ' Verifikasi dua langkah dimatikan: akun mendaftarkan aplikasinya lagi.' : ''
   process.stdout.write(
-    `Akun ${email.trim().toLowerCase()}: ${result.value.sessionsEnded} sesi diakhiri; tautan lama tidak berlaku lagi.\n`,
+    `Akun ${email.trim().toLowerCase()}: ${result.value.sessionsEnded} sesi diakhiri; tautan lama tidak berlaku lagi.${cleared}\n`,
   )
   process.stdout.write(linkLine(config, result.value.token))
   return 0
+}
+
+export function enableStaffCommand(db: Db, args: string[], _config: Config, clock: () => Date): number {
+  const email = args[0]
+  if (!email || args.length > 1) {
+    process.stderr.write('Pemakaian: npm run cli -- staff enable EMAIL\n')
+    return 2
+  }
+  const result = enableStaff(db, email, { actor: ACTOR, at: clock() })
+  if (!result.ok) return fail(result.error.code)
+  const address = email.trim().toLowerCase()
+  process.stdout.write(
+    result.value.changed ? `Akun ${address} aktif lagi: dapat masuk dengan kata sandinya.\n` : `Akun ${address} sudah aktif.\n`,
+  )
+  return 0
+}
+
+export function roleStaffCommand(db: Db, args: string[], _config: Config, clock: () => Date): number {
+  let parsed: ReturnType<typeof parseRoleArgs>
+  try {
+    parsed = parseRoleArgs(args)
+  } catch {
+    parsed = undefined
+  }
+  if (!parsed) {
+    process.stderr.write('Pemakaian: npm run cli -- staff role EMAIL --role admin|regional|viewer [--region R1…R6]\n')
+    return 2
+  }
+  const result = changeStaffRole(db, parsed.email, { role: parsed.role, region: parsed.region }, { actor: ACTOR, at: clock() })
+  if (!result.ok) return fail(result.error.code)
+  const { role, region } = result.value
+  process.stdout.write(`Akun ${parsed.email.trim().toLowerCase()} sekarang ${region ? `${role} ${region}` : role}.\n`)
+  return 0
+}
+
+function parseRoleArgs(args: string[]) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { role: { type: 'string' }, region: { type: 'string' } },
+  })
+  const email = positionals[0]
+  if (!email || positionals.length > 1 || values.role === undefined) return undefined
+  return { email, role: values.role, region: values.region }
 }

@@ -121,6 +121,56 @@ describe('Staf', () => {
     expect(auditOf(f.core, 'staff.reset')).toEqual([expect.objectContaining({ actor: `staff:${id}`, entityId: String(rina) })])
   })
 
+  it('enables a disabled colleague again: they sign in with their password; audited', async () => {
+    const { f, browser, id } = await admin()
+    const budi = await f.addAccount({ email: 'budi@kemensos.go.id', name: 'Budi', role: 'viewer' })
+    await browser.submit('/admin/staf', `/admin/staf/${budi}/nonaktifkan`, {})
+    const colleague = browserOn(f.app, '198.51.100.9')
+    expect((await colleague.signIn('budi@kemensos.go.id')).status).not.toBe(303)
+    const page = await (await browser.request('/admin/staf')).text()
+    expect(page).toContain(`action="/admin/staf/${budi}/aktifkan"`)
+
+    const enabled = await browser.submit('/admin/staf', `/admin/staf/${budi}/aktifkan`, {})
+    expect(await enabled.text()).toContain('Akun Budi aktif lagi: dapat masuk dengan kata sandinya.')
+    expect((await colleague.signIn('budi@kemensos.go.id')).status).toBe(303)
+    expect((await colleague.request('/admin')).status).toBe(200)
+    expect(auditOf(f.core, 'staff.enabled')).toEqual([expect.objectContaining({ actor: `staff:${id}`, entityId: String(budi) })])
+  })
+
+  it('a reset can turn two-factor off (a lost authenticator): the colleague signs in with the new password alone', async () => {
+    const { f, browser, id } = await admin()
+    const rina = await f.addAccount({ email: 'rina@kemensos.go.id', name: 'Rina', role: 'viewer' })
+    f.core.db.$client
+      .prepare("update staff set totp_secret = 'sealed', totp_enabled_at = 1, totp_last_step = 1 where id = ?")
+      .run(rina)
+    const page = await (await browser.request('/admin/staf')).text()
+    expect(page).toContain('Matikan juga verifikasi dua langkah (aplikasi hilang)')
+
+    // Without the box ticked the authenticator stays.
+    await browser.submit('/admin/staf', `/admin/staf/${rina}/setel-ulang`, {})
+    expect(f.core.db.$client.prepare('select totp_enabled_at as on_ from staff where id = ?').get(rina)).toEqual({ on_: 1 })
+
+    const reset = await browser.submit('/admin/staf', `/admin/staf/${rina}/setel-ulang`, { two_factor: 'off' })
+    const text = await reset.text()
+    expect(text).toContain('Verifikasi dua langkahnya dimatikan')
+    expect(f.core.db.$client.prepare('select totp_secret, totp_enabled_at from staff where id = ?').get(rina)).toEqual({
+      totp_secret: null,
+      totp_enabled_at: null,
+    })
+    const colleague = browserOn(f.app, '198.51.100.9')
+    const link = new URL(linkIn(text))
+    const set = await colleague.submit(`${link.pathname}${link.search}`, '/admin/setel-sandi', {
+      token: link.searchParams.get('token') ?? '',
+      password: PASSWORD,
+      confirm: PASSWORD,
+    })
+    expect(set.status).toBe(303)
+    expect((await colleague.request('/admin')).status).toBe(200)
+    expect(auditOf(f.core, 'staff.reset').at(-1)).toEqual(
+      expect.objectContaining({ actor: `staff:${id}`, details: '{"sessionsEnded":0,"twoFactorCleared":true}' }),
+    )
+  })
+
   it('refuses to disable, demote or reset the admin’s own account, and says why', async () => {
     const { f, browser, id } = await admin()
     for (const [action, fields] of [

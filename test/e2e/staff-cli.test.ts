@@ -4,6 +4,7 @@
  * the password at once (the account signs in); `staff list`, `disable` and `reset`; and the first
  * start of the server on a database without staff logs the first admin's one-time link.
  */
+import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { readRows, run, start, tempFolderEachTest } from '../support/programs.js'
 
@@ -43,6 +44,43 @@ describe('npm run cli -- staff', () => {
       { actor: 'cli', action: 'staff.added' },
       { actor: 'cli', action: 'staff.reset' },
       { actor: 'cli', action: 'staff.disabled' },
+    ])
+  })
+
+  it('role changes role and region; enable lets a disabled account in again; reset --two-factor turns two-factor off', async () => {
+    expect((await cli(['staff', 'add', 'budi@kemensos.go.id', '--name', 'Budi', '--role', 'viewer'])).exit.code).toBe(0)
+
+    const bad = await cli(['staff', 'role', 'budi@kemensos.go.id', '--role', 'regional'])
+    expect(bad.exit.code).toBe(1)
+    expect(bad.stderr).toBe('Peran regional perlu wilayahnya: --region R1 … R6.\n')
+    const role = await cli(['staff', 'role', 'budi@kemensos.go.id', '--role', 'regional', '--region', 'r4'])
+    expect(role.stdout).toBe('Akun budi@kemensos.go.id sekarang regional R4.\n')
+    expect((await cli(['staff', 'role', 'budi@kemensos.go.id'])).exit.code).toBe(2)
+
+    await cli(['staff', 'disable', 'budi@kemensos.go.id'])
+    const enabled = await cli(['staff', 'enable', 'budi@kemensos.go.id'])
+    expect(enabled.stdout).toBe('Akun budi@kemensos.go.id aktif lagi: dapat masuk dengan kata sandinya.\n')
+    expect((await cli(['staff', 'enable', 'budi@kemensos.go.id'])).stdout).toBe('Akun budi@kemensos.go.id sudah aktif.\n')
+    expect((await cli(['staff', 'enable', 'siapa@kemensos.go.id'])).exit.code).toBe(1)
+
+    const db = new Database(temp.dbPath)
+    db.prepare("update staff set totp_secret = 'sealed', totp_enabled_at = 1 where email = 'budi@kemensos.go.id'").run()
+    db.close()
+    const kept = await cli(['staff', 'reset', 'budi@kemensos.go.id'])
+    expect(kept.stdout).not.toContain('dua langkah')
+    expect(readRows(temp.dbPath, 'select totp_enabled_at as on_ from staff')).toEqual([{ on_: 1 }])
+    const cleared = await cli(['staff', 'reset', 'budi@kemensos.go.id', '--two-factor'])
+    expect(cleared.stdout).toContain('Verifikasi dua langkah dimatikan: akun mendaftarkan aplikasinya lagi.')
+    expect(readRows(temp.dbPath, 'select role, region, status, totp_secret, totp_enabled_at from staff')).toEqual([
+      { role: 'regional', region: 'R4', status: 'active', totp_secret: null, totp_enabled_at: null },
+    ])
+    expect(readRows(temp.dbPath, "select action from audit_log where action like 'staff.%' order by id")).toEqual([
+      { action: 'staff.added' },
+      { action: 'staff.role_changed' },
+      { action: 'staff.disabled' },
+      { action: 'staff.enabled' },
+      { action: 'staff.reset' },
+      { action: 'staff.reset' },
     ])
   })
 

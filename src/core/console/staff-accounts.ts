@@ -1,12 +1,14 @@
 /**
  * Staff accounts: adding one (with a one-time link to set the password, or a password given at
- * once), disabling, resetting (a new link, every session ended), the first admin's link on a
+ * once), disabling and enabling again, changing the role, resetting (a new link, every session
+ * ended, two-factor too if the authenticator is lost), the first admin's link on a
  * database without staff, and setting a password through a link. The CLI and the console call
  * these; every change is audited with its actor ("cli", or "staff:<id>").
  */
 import { type Db, inTransaction } from '../../db/client.js'
 import {
   auditStaff,
+  clearTotp,
   countStaff,
   deleteSessionsOf,
   insertLink,
@@ -116,6 +118,21 @@ export function disableStaff(db: Db, email: string, stamp: Stamp): Result<{ sess
 }
 
 /**
+ * Lets a disabled account sign in again, with the password it had (its sessions ended when it was
+ * disabled, so it signs in afresh). Enabling an active account changes nothing and is not audited.
+ */
+export function enableStaff(db: Db, email: string, stamp: Stamp): Result<{ changed: boolean }, 'STAFF_NOT_FOUND'> {
+  return inTransaction(db, (tx) => {
+    const account = staffByEmail(tx, email)
+    if (!account) return fail('STAFF_NOT_FOUND')
+    if (account.status === 'active') return ok({ changed: false })
+    setStaffStatus(tx, account.id, 'active', stamp.at)
+    auditStaff(tx, { at: stamp.at, actor: stamp.actor, action: 'staff.enabled', entityId: account.id })
+    return ok({ changed: true })
+  })
+}
+
+/**
  * Gives an account another role (and region: R1–R6 for `regional`, none otherwise). Its sessions
  * stay: each request reads the role afresh, so the change holds from the next page on.
  */
@@ -139,22 +156,28 @@ export function changeStaffRole(
 }
 
 /**
- * A new one-time link for an account (a forgotten password, a lost authenticator): earlier links
- * stop working, every session ends, and the two-factor secret is kept (the link only sets a password).
+ * A new one-time link for an account (a forgotten password): earlier links stop working and every
+ * session ends. The two-factor secret is kept unless `twoFactor` (a lost authenticator) turns it
+ * off: then the account signs in with the new password alone and enrols again (an `admin` must, in
+ * production, before any page).
  */
 export function resetStaff(
   db: Db,
   email: string,
   stamp: Stamp,
-): Result<{ token: string; sessionsEnded: number }, 'STAFF_NOT_FOUND' | 'STAFF_DISABLED'> {
+  options: { twoFactor?: boolean } = {},
+): Result<{ token: string; sessionsEnded: number; twoFactorCleared: boolean }, 'STAFF_NOT_FOUND' | 'STAFF_DISABLED'> {
   return inTransaction(db, (tx) => {
     const account = staffByEmail(tx, email)
     if (!account) return fail('STAFF_NOT_FOUND')
     if (account.status !== 'active') return fail('STAFF_DISABLED')
     const sessionsEnded = deleteSessionsOf(tx, account.id)
     const token = newLink(tx, 'reset', account.id, stamp.at, LINK_HOURS)
-    auditStaff(tx, { at: stamp.at, actor: stamp.actor, action: 'staff.reset', entityId: account.id, details: { sessionsEnded } })
-    return ok({ token, sessionsEnded })
+    const twoFactorCleared = options.twoFactor === true && account.totpSecret !== null
+    if (twoFactorCleared) clearTotp(tx, account.id, stamp.at)
+    const details = { sessionsEnded, ...(twoFactorCleared && { twoFactorCleared }) }
+    auditStaff(tx, { at: stamp.at, actor: stamp.actor, action: 'staff.reset', entityId: account.id, details })
+    return ok({ token, sessionsEnded, twoFactorCleared })
   })
 }
 

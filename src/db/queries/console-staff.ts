@@ -61,6 +61,11 @@ export function setPendingTotp(db: Db, id: number, sealedSecret: string, at: Dat
     .run()
 }
 
+/** Turns two-factor off (a lost authenticator): the account signs in with its password alone until it enrols again. */
+export function clearTotp(db: Db, id: number, at: Date): void {
+  db.update(staff).set({ totpSecret: null, totpEnabledAt: null, totpLastStep: null, updatedAt: at }).where(eq(staff.id, id)).run()
+}
+
 export function enableTotp(db: Db, id: number, step: number, at: Date): void {
   db.update(staff).set({ totpEnabledAt: at, totpLastStep: step, updatedAt: at }).where(eq(staff.id, id)).run()
 }

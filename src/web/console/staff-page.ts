@@ -18,6 +18,7 @@ import {
   addStaff,
   changeStaffRole,
   disableStaff,
+  enableStaff,
   LINK_HOURS,
   resetStaff,
   type StaffProblem,
@@ -129,13 +130,26 @@ export function staffRoutes(deps: StaffPageDeps) {
     })
   })
 
-  app.post('/staf/:id/setel-ulang', (c) => {
+  app.post('/staf/:id/aktifkan', (c) => {
     const { account, self } = target(c)
     if (!account) return render(c, { alert: 'Akun tidak ditemukan.' }, 404)
     if (self) return render(c, { alert: SELF_REFUSED }, 403)
-    const result = resetStaff(deps.db, account.email, { actor: actor(c), at: deps.clock() })
+    enableStaff(deps.db, account.email, { actor: actor(c), at: deps.clock() })
+    return render(c, {
+      notice: html`<p class="notice" role="status">Akun ${account.name} aktif lagi: dapat masuk dengan kata sandinya.</p>`,
+    })
+  })
+
+  app.post('/staf/:id/setel-ulang', async (c) => {
+    const { account, self } = target(c)
+    if (!account) return render(c, { alert: 'Akun tidak ditemukan.' }, 404)
+    if (self) return render(c, { alert: SELF_REFUSED }, 403)
+    const body = await c.req.parseBody()
+    const twoFactor = formText(body, 'two_factor') === 'off'
+    const result = resetStaff(deps.db, account.email, { actor: actor(c), at: deps.clock() }, { twoFactor })
     if (!result.ok) return render(c, { alert: 'Akun ini nonaktif; tidak dapat disetel ulang.' }, 422)
-    const text = `Akun ${account.name} disetel ulang: ${result.value.sessionsEnded} sesi berakhir, tautan lama tidak berlaku lagi.`
+    const cleared = result.value.twoFactorCleared ? ' Verifikasi dua langkahnya dimatikan: ia mendaftarkan aplikasinya lagi.' : ''
+    const text = `Akun ${account.name} disetel ulang: ${result.value.sessionsEnded} sesi berakhir, tautan lama tidak berlaku lagi.${cleared}`
     return render(c, { notice: linkNotice(text, linkOf(c, result.value.token)) })
   })
 
@@ -195,7 +209,10 @@ function staffRow(a: StaffRow, options: { csrf: string; self: boolean; lastSignI
     <td>${options.lastSignIn ? formatLocalDateTime(options.lastSignIn, 'Asia/Jakarta') : 'belum pernah'}</td>`
   const tokens = html`<a href="/admin/staf/${a.id}/token">Token API</a>`
   if (options.self) return html`<tr>${cells}<td>Akun Anda: peran dan status tidak dapat Anda ubah sendiri. ${tokens}</td></tr>`
-  if (a.status !== 'active') return html`<tr>${cells}<td>${tokens}</td></tr>`
+  if (a.status !== 'active')
+    return html`<tr>${cells}<td class="actions">
+    <form method="post" action="/admin/staf/${a.id}/aktifkan">${csrfField(options.csrf)}<button type="submit">Aktifkan lagi</button></form>
+    <p>${tokens}</p></td></tr>`
   const mine = options.row?.id === a.id ? options.row : undefined
   const prefix = `s${a.id}`
   return html`<tr>${cells}<td class="actions">
@@ -203,7 +220,13 @@ function staffRow(a: StaffRow, options: { csrf: string; self: boolean; lastSignI
       ${roleSelect(`${prefix}-role`, mine?.values.role ?? a.role, mine?.errors.role)}
       ${regionSelect(`${prefix}-region`, mine?.values.region ?? a.region ?? '', mine?.errors.region)}
       <button type="submit">Ubah peran</button></form>
-    <form method="post" action="/admin/staf/${a.id}/setel-ulang">${csrfField(options.csrf)}<button type="submit">Setel ulang</button></form>
+    <form method="post" action="/admin/staf/${a.id}/setel-ulang" aria-label="Setel ulang ${a.name}">${csrfField(options.csrf)}
+      ${
+        a.totpEnabledAt
+          ? html`<p class="check"><input type="checkbox" id="${prefix}-2fa" name="two_factor" value="off">
+      <label for="${prefix}-2fa">Matikan juga verifikasi dua langkah (aplikasi hilang)</label></p>`
+          : ''
+      }<button type="submit">Setel ulang</button></form>
     <form method="post" action="/admin/staf/${a.id}/nonaktifkan">${csrfField(options.csrf)}<button type="submit">Nonaktifkan</button></form>
     <p>${tokens}</p>
   </td></tr>`
