@@ -32,6 +32,8 @@ function localTime(now: Date, days: number, hour: number, timeZone: string, minu
   return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate(), hour - offset, minute))
 }
 const isoDay = (date: Date) => date.toISOString().slice(0, 10)
+/** How long a demo chat stays linked: IDENTITY_LINK_DAYS' default. */
+const DEMO_LINK_DAYS = 180
 
 const SESSIONS = [
   {
@@ -578,7 +580,19 @@ function loadDashboardHistory(tx: Db, now: Date): void {
     const chatId = `demo-${channel}-${i + 1}`
     const active = new Date(now.getTime() - (i % 20) * DAY)
     tx.insert(conversationStates).values({ channel, chatId, updatedAt: active }).run()
-    tx.insert(channelIdentities).values({ channel, userId: chatId, chatId, personId: person.id, linkedAt: active }).run()
+    // Linked as a chat that proved who it is would be (for IDENTITY_LINK_DAYS' default), so what the
+    // console does to a demo participant (cancelling their session, adding a stage) tells them too.
+    tx.insert(channelIdentities)
+      .values({
+        channel,
+        userId: chatId,
+        chatId,
+        personId: person.id,
+        linkedAt: active,
+        provedAt: active,
+        linkExpiresAt: new Date(active.getTime() + DEMO_LINK_DAYS * DAY),
+      })
+      .run()
 
     // About one message a day for each of the last four weeks, mostly sent.
     for (let day = 1; day <= 28; day += 2 + (i % 3)) {

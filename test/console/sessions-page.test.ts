@@ -499,4 +499,25 @@ describe('Sesi Bimtek with the demo dataset', () => {
     const cancelled = await (await browser.request('/admin/sesi?waktu=cancelled')).text()
     expect(cancelled).toContain('DEMO-BMT-AMB-01</a> <strong>(dibatalkan)</strong>')
   })
+
+  it('cancelling a demo session tells each of its registrants in their chat', async () => {
+    const { db, browser, now } = await signedIn()
+    const { loadDemoData } = await import('../../src/db/demo-data.js')
+    loadDemoData(db, now)
+    const session = db.select().from(bimtekSessions).where(eq(bimtekSessions.code, 'DEMO-BMT-PDG-01')).get()
+    const standing = db
+      .select({ personId: registrations.personId })
+      .from(registrations)
+      .where(eq(registrations.sessionId, session?.id ?? 0))
+      .all()
+    expect(standing.length).toBeGreaterThan(0)
+    const path = `/admin/sesi/${session?.id}/batal`
+    expect((await browser.submit(path, path, { reason: 'Gedung dipakai untuk posko banjir' })).status).toBe(303)
+    // Each demo participant has one chat: one message each.
+    expect(
+      outboxOf(db, 'session_cancelled')
+        .map((m) => m.personId)
+        .sort(),
+    ).toEqual(standing.map((r) => r.personId).sort())
+  })
 })
