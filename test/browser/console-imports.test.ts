@@ -11,7 +11,6 @@
 import { mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type ServerType, serve } from '@hono/node-server'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeDatabase } from '../../src/db/client.js'
@@ -19,64 +18,39 @@ import { outbox, people } from '../../src/db/schema.js'
 import { IMPORT_SAMPLES, STATUS_SAMPLE_WITH_MISTAKE } from '../../src/web/console/import-samples.js'
 import { consoleFixture, PASSWORD } from '../console/support.js'
 import { launchBrowser } from '../support/browser.js'
+import { expectGoodLayout, openPage, serveOnPort, signIn } from '../support/console-browser.js'
 
 const EMAIL = 'sri.wahyuni@kemensos.go.id'
 const SCREENSHOTS = process.env.SCREENSHOT_DIR ?? join(tmpdir(), 'kesos-console-screenshots')
 const fixture = consoleFixture()
-let server: ServerType
+let server: Awaited<ReturnType<typeof serveOnPort>>
 let origin: string
 let browser: Browser
 
 beforeAll(async () => {
   await fixture.addAccount({ email: EMAIL })
   mkdirSync(SCREENSHOTS, { recursive: true })
-  origin = await new Promise((resolve) => {
-    server = serve({ fetch: fixture.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
-      resolve(`http://127.0.0.1:${info.port}`),
-    )
-  })
+  server = await serveOnPort(fixture.app.fetch)
+  origin = server.origin
   browser = await launchBrowser()
 }, 60_000)
 
 afterAll(async () => {
   await browser?.close()
-  await new Promise((resolve) => server?.close(resolve))
+  await server?.close()
   closeDatabase(fixture.core.db)
 })
 
-const WATCH = `
-document.addEventListener('securitypolicyviolation', (e) => globalThis.reportCsp(e.violatedDirective + ' ' + (e.blockedURI || 'inline')), true);
-`
-
 /** A fresh page of `width`×`height`, signed in, with CSP violations and console errors collected. */
 async function open(width: number, height: number) {
-  const context = await browser.newContext({ viewport: { width, height }, baseURL: origin })
-  const problems: string[] = []
-  await context.exposeFunction('reportCsp', (what: string) => problems.push(`CSP: ${what}`))
-  await context.addInitScript({ content: WATCH })
-  const page = await context.newPage()
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text())
-  })
-  page.on('pageerror', (error) => problems.push(error.message))
-  await page.goto('/admin/login')
-  await page.getByLabel('E-mail').fill(EMAIL)
-  await page.getByLabel('Kata sandi').fill(PASSWORD)
-  await page.getByRole('button', { name: 'Masuk' }).click()
-  await page.waitForURL(`${origin}/admin`)
-  return { page, problems, close: () => context.close() }
+  const opened = await openPage(browser, origin, { width, height })
+  await signIn(opened.page, origin, EMAIL, PASSWORD)
+  return opened
 }
 
 /** One h1, every field labelled, nothing wider than the window; then a full-page screenshot. */
 async function checkLayout(page: Page, name: string, width: number) {
-  const facts = await page.evaluate(() => ({
-    h1: document.querySelectorAll('h1').length,
-    overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
-    unlabelled: Array.from(document.querySelectorAll('input:not([type=hidden]), select')).filter(
-      (input) => !document.querySelector(`label[for="${input.id}"]`),
-    ).length,
-  }))
-  expect(facts, name).toEqual({ h1: 1, overflow: 0, unlabelled: 0 })
+  await expectGoodLayout(page, name)
   await page.screenshot({ path: join(SCREENSHOTS, `${name}-${width}.png`), fullPage: true })
 }
 

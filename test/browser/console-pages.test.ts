@@ -11,7 +11,6 @@
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { type ServerType, serve } from '@hono/node-server'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeDatabase } from '../../src/db/client.js'
@@ -20,10 +19,11 @@ import { people } from '../../src/db/schema.js'
 import type { StaffRole } from '../../src/vocabulary/staff.js'
 import { consoleFixture, PASSWORD } from '../console/support.js'
 import { launchBrowser } from '../support/browser.js'
+import { expectGoodLayout, openPage, serveOnPort, signIn } from '../support/console-browser.js'
 
 const fixture = consoleFixture()
 const SHOTS = process.env.SCREENSHOT_DIR
-let server: ServerType
+let server: Awaited<ReturnType<typeof serveOnPort>>
 let origin: string
 let browser: Browser
 let demoNames: string[] = []
@@ -43,35 +43,17 @@ beforeAll(async () => {
     .map((p) => p.name)
   for (const account of ACCOUNTS)
     await fixture.addAccount({ email: account.email, role: account.role, name: `Staf ${account.role}`, region: account.region })
-  origin = await new Promise((resolve) => {
-    server = serve({ fetch: fixture.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
-      resolve(`http://127.0.0.1:${info.port}`),
-    )
-  })
+  server = await serveOnPort(fixture.app.fetch)
+  origin = server.origin
   browser = await launchBrowser()
   if (SHOTS) mkdirSync(SHOTS, { recursive: true })
 }, 60_000)
 
 afterAll(async () => {
   await browser?.close()
-  await new Promise((resolve) => server?.close(resolve))
+  await server?.close()
   closeDatabase(fixture.core.db)
 })
-
-const WATCH = `
-document.addEventListener('securitypolicyviolation', (e) => globalThis.reportCsp(e.violatedDirective + ' ' + (e.blockedURI || 'inline')), true);
-`
-
-/** One h1, every field labelled, nothing wider than the window. */
-async function layoutFacts(page: Page) {
-  return page.evaluate(() => ({
-    h1: document.querySelectorAll('h1').length,
-    overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
-    unlabelled: Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))
-      .filter((field) => !(field.id && document.querySelector(`label[for="${field.id}"]`)) && !field.closest('label'))
-      .map((field) => field.getAttribute('name') ?? field.outerHTML.slice(0, 60)),
-  }))
-}
 
 /** The menu's pages, and the first two records each list page links to (`/admin/<page>/<id>`). */
 async function addressesToVisit(page: Page): Promise<string[]> {
@@ -110,28 +92,15 @@ describe.each(ACCOUNTS)('the console as $role', (account) => {
   ])(
     'every page on a %s: one h1, labelled fields, no sideways scrolling, no CSP violation',
     async (size, width, height) => {
-      const context = await browser.newContext({ viewport: { width, height }, baseURL: origin })
-      const problems: string[] = []
-      await context.exposeFunction('reportCsp', (what: string) => problems.push(`CSP: ${what}`))
-      await context.addInitScript({ content: WATCH })
-      const page = await context.newPage()
-      page.on('console', (message) => {
-        if (message.type() === 'error') problems.push(`${page.url()}: ${message.text()}`)
-      })
-      page.on('pageerror', (error) => problems.push(error.message))
-
-      await page.goto('/admin/login')
-      await page.getByLabel('E-mail').fill(account.email)
-      await page.getByLabel('Kata sandi').fill(PASSWORD)
-      await page.getByRole('button', { name: 'Masuk' }).click()
-      await page.waitForURL(`${origin}/admin`)
+      const { page, problems, close } = await openPage(browser, origin, { width, height })
+      await signIn(page, origin, account.email, PASSWORD)
 
       const addresses = await addressesToVisit(page)
       expect(addresses.length).toBeGreaterThan(1)
       for (const address of addresses) {
         const response = await page.goto(address)
         expect(response?.status(), address).toBe(200)
-        expect(await layoutFacts(page), address).toEqual({ h1: 1, overflow: 0, unlabelled: [] })
+        await expectGoodLayout(page, address)
         if (account.role === 'viewer') {
           const text = (await page.locator('body').textContent()) ?? ''
           expect(
@@ -143,7 +112,7 @@ describe.each(ACCOUNTS)('the console as $role', (account) => {
         if (SHOTS) await page.screenshot({ path: join(SHOTS, shotName(account.role, address, size)), fullPage: true })
       }
       expect(problems).toEqual([])
-      await context.close()
+      await close()
     },
     120_000,
   )

@@ -7,17 +7,17 @@
  * data. Every page at 1366×768 and 390×844 with one h1, labelled fields, no sideways scrolling, no
  * CSP violation and no console error.
  */
-import { type ServerType, serve } from '@hono/node-server'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeDatabase } from '../../src/db/client.js'
 import { seedPeople } from '../console/people-fixture.js'
 import { consoleFixture, PASSWORD } from '../console/support.js'
 import { launchBrowser } from '../support/browser.js'
+import { expectGoodLayout, openPage, serveOnPort, signIn } from '../support/console-browser.js'
 
 const fixture = consoleFixture()
 const { budi, siti } = seedPeople(fixture)
-let server: ServerType
+let server: Awaited<ReturnType<typeof serveOnPort>>
 let origin: string
 let browser: Browser
 
@@ -25,55 +25,26 @@ beforeAll(async () => {
   await fixture.addAccount({ email: 'admin@kemensos.go.id', name: 'Sri Wahyuni', role: 'admin' })
   await fixture.addAccount({ email: 'r2@kemensos.go.id', name: 'Dewi Anggraini', role: 'regional', region: 'R2' })
   await fixture.addAccount({ email: 'pemantau@kemensos.go.id', name: 'Yusuf Hidayat', role: 'viewer' })
-  origin = await new Promise((resolve) => {
-    server = serve({ fetch: fixture.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
-      resolve(`http://127.0.0.1:${info.port}`),
-    )
-  })
+  server = await serveOnPort(fixture.app.fetch)
+  origin = server.origin
   browser = await launchBrowser()
 }, 60_000)
 
 afterAll(async () => {
   await browser?.close()
-  await new Promise((resolve) => server?.close(resolve))
+  await server?.close()
   closeDatabase(fixture.core.db)
 })
 
-const WATCH = `
-document.addEventListener('securitypolicyviolation', (e) => globalThis.reportCsp(e.violatedDirective + ' ' + (e.blockedURI || 'inline')), true);
-`
-
 /** A fresh page of `width`×`height` signed in as `email`, with CSP violations and console errors collected. */
 async function signedIn(email: string, width: number, height: number) {
-  const context = await browser.newContext({ viewport: { width, height }, baseURL: origin })
-  const problems: string[] = []
-  await context.exposeFunction('reportCsp', (what: string) => problems.push(`CSP: ${what}`))
-  await context.addInitScript({ content: WATCH })
-  const page = await context.newPage()
-  page.on('console', (message) => {
-    // The documents answered 403/404 on purpose log their status; anything else is a problem.
-    if (message.type() === 'error' && !/status of 40[34]/.test(message.text())) problems.push(message.text())
-  })
-  page.on('pageerror', (error) => problems.push(error.message))
-  await page.goto('/admin/login')
-  await page.getByLabel('E-mail').fill(email)
-  await page.getByLabel('Kata sandi').fill(PASSWORD)
-  await page.getByRole('button', { name: 'Masuk' }).click()
-  await page.waitForURL(`${origin}/admin`)
-  return { page, problems, close: () => context.close() }
+  // The documents answered 403/404 on purpose log their status; anything else is a problem.
+  const opened = await openPage(browser, origin, { width, height, ignore: /status of 40[34]/ })
+  await signIn(opened.page, origin, email, PASSWORD)
+  return opened
 }
 
-/** One h1, every input, select and textarea labelled, nothing wider than the window. */
-async function checkLayout(page: Page) {
-  const facts = await page.evaluate(() => ({
-    h1: document.querySelectorAll('h1').length,
-    overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
-    unlabelled: Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea')).filter(
-      (input) => !document.querySelector(`label[for="${input.id}"]`),
-    ).length,
-  }))
-  expect(facts).toEqual({ h1: 1, overflow: 0, unlabelled: 0 })
-}
+const checkLayout = (page: Page) => expectGoodLayout(page)
 
 describe.each([
   ['laptop', 1366, 768],

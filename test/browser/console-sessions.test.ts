@@ -6,7 +6,6 @@
  * cancelled through its confirm step, which queues one message per registrant chat. Every page
  * passed on the way has one h1, labelled fields, no sideways scrolling and no CSP violation.
  */
-import { type ServerType, serve } from '@hono/node-server'
 import { eq } from 'drizzle-orm'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -14,61 +13,35 @@ import { closeDatabase } from '../../src/db/client.js'
 import { bimtekSessions, outbox } from '../../src/db/schema.js'
 import { consoleFixture, PASSWORD } from '../console/support.js'
 import { launchBrowser } from '../support/browser.js'
+import { expectGoodLayout, openPage, serveOnPort } from '../support/console-browser.js'
 import { addPerson, confirm } from '../support/reminders.js'
 import { addSession } from '../support/sessions.js'
 
 const EMAIL = 'sri.wahyuni@kemensos.go.id'
 const fixture = consoleFixture()
 const db = fixture.core.db
-let server: ServerType
+let server: Awaited<ReturnType<typeof serveOnPort>>
 let origin: string
 let browser: Browser
 
 beforeAll(async () => {
   await fixture.addAccount({ email: EMAIL })
-  origin = await new Promise((resolve) => {
-    server = serve({ fetch: fixture.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
-      resolve(`http://127.0.0.1:${info.port}`),
-    )
-  })
+  server = await serveOnPort(fixture.app.fetch)
+  origin = server.origin
   browser = await launchBrowser()
 }, 60_000)
 
 afterAll(async () => {
   await browser?.close()
-  await new Promise((resolve) => server?.close(resolve))
+  await server?.close()
   closeDatabase(db)
 })
 
-const WATCH = `
-document.addEventListener('securitypolicyviolation', (e) => globalThis.reportCsp(e.violatedDirective + ' ' + (e.blockedURI || 'inline')), true);
-`
+const open = (width: number, height: number) =>
+  // The form refused on purpose (422) logs its status; anything else is a problem.
+  openPage(browser, origin, { width, height, ignore: /status of 422/ })
 
-async function open(width: number, height: number) {
-  const context = await browser.newContext({ viewport: { width, height }, baseURL: origin })
-  const problems: string[] = []
-  await context.exposeFunction('reportCsp', (what: string) => problems.push(`CSP: ${what}`))
-  await context.addInitScript({ content: WATCH })
-  const page = await context.newPage()
-  page.on('console', (message) => {
-    // The form refused on purpose (422) logs its status; anything else is a problem.
-    if (message.type() === 'error' && !/status of 422/.test(message.text())) problems.push(message.text())
-  })
-  page.on('pageerror', (error) => problems.push(error.message))
-  return { page, problems, close: () => context.close() }
-}
-
-/** One h1, every field labelled, nothing wider than the window. */
-async function checkLayout(page: Page) {
-  const facts = await page.evaluate(() => ({
-    h1: document.querySelectorAll('h1').length,
-    overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
-    unlabelled: Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea')).filter(
-      (input) => !document.querySelector(`label[for="${input.id}"]`),
-    ).length,
-  }))
-  expect(facts).toEqual({ h1: 1, overflow: 0, unlabelled: 0 })
-}
+const checkLayout = (page: Page) => expectGoodLayout(page)
 
 describe.each([
   ['laptop', 1366, 768, 'L'],

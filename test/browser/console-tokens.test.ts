@@ -8,7 +8,6 @@
  * then the admin's own tokens from Keamanan akun. Each page at 1366×768 and 390×844 without
  * sideways scrolling, with one h1, every field labelled, and without a CSP violation or a console error.
  */
-import { type ServerType, serve } from '@hono/node-server'
 import pino from 'pino'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -19,6 +18,7 @@ import { closeDatabase } from '../../src/db/client.js'
 import { createWebApp } from '../../src/web/app.js'
 import { PASSWORD } from '../console/support.js'
 import { launchBrowser } from '../support/browser.js'
+import { expectGoodLayout, openPage, serveOnPort } from '../support/console-browser.js'
 import { fakeClock, testCore } from '../support/core.js'
 import { addSession } from '../support/sessions.js'
 
@@ -40,7 +40,7 @@ const app = createWebApp({
     reminders: DEFAULT_REMINDER_SETTINGS,
   },
 })
-let server: ServerType
+let server: Awaited<ReturnType<typeof serveOnPort>>
 let origin: string
 let browser: Browser
 let colleague: number
@@ -57,47 +57,21 @@ beforeAll(async () => {
   colleague = added.value.id
   addSession(core.db, NOW, { code: 'BMT-BDG-01', region: 'R2', startsAt: new Date(NOW.getTime() + 5 * 86_400_000) })
   addSession(core.db, NOW, { code: 'BMT-PDG-01', region: 'R1', startsAt: new Date(NOW.getTime() + 6 * 86_400_000) })
-  origin = await new Promise((resolve) => {
-    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(`http://127.0.0.1:${info.port}`))
-  })
+  server = await serveOnPort(app.fetch)
+  origin = server.origin
   browser = await launchBrowser()
 }, 60_000)
 
 afterAll(async () => {
   await browser?.close()
-  await new Promise((resolve) => server?.close(resolve))
+  await server?.close()
   closeDatabase(core.db)
 })
 
-const WATCH = `
-document.addEventListener('securitypolicyviolation', (e) => globalThis.reportCsp(e.violatedDirective + ' ' + (e.blockedURI || 'inline')), true);
-`
-
 /** A fresh page of `width`×`height`, with CSP violations and console errors collected. */
-async function open(width: number, height: number) {
-  const context = await browser.newContext({ viewport: { width, height }, baseURL: origin })
-  const problems: string[] = []
-  await context.exposeFunction('reportCsp', (what: string) => problems.push(`CSP: ${what}`))
-  await context.addInitScript({ content: WATCH })
-  const page = await context.newPage()
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(message.text())
-  })
-  page.on('pageerror', (error) => problems.push(error.message))
-  return { page, problems, close: () => context.close() }
-}
+const open = (width: number, height: number) => openPage(browser, origin, { width, height })
 
-/** One h1, every input labelled, nothing wider than the window. */
-async function checkLayout(page: Page) {
-  const facts = await page.evaluate(() => ({
-    h1: document.querySelectorAll('h1').length,
-    overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
-    unlabelled: Array.from(document.querySelectorAll('input:not([type=hidden])')).filter(
-      (input) => !document.querySelector(`label[for="${input.id}"]`),
-    ).length,
-  }))
-  expect(facts).toEqual({ h1: 1, overflow: 0, unlabelled: 0 })
-}
+const checkLayout = (page: Page) => expectGoodLayout(page)
 
 /** The session codes the admin API gives `token`. */
 async function sessionsWith(token: string) {

@@ -7,66 +7,39 @@
  * was taken out refused, and sign-in throttled after five wrong passwords; every page at 1366×768
  * and 390×844 without sideways scrolling, with one h1, and without a CSP violation or a console error.
  */
-import { type ServerType, serve } from '@hono/node-server'
 import { Secret, TOTP } from 'otpauth'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeDatabase } from '../../src/db/client.js'
 import { consoleFixture, PASSWORD } from '../console/support.js'
 import { launchBrowser } from '../support/browser.js'
+import { expectGoodLayout, openPage, serveOnPort } from '../support/console-browser.js'
 
 const EMAIL = 'sri.wahyuni@kemensos.go.id'
 const fixture = consoleFixture()
-let server: ServerType
+let server: Awaited<ReturnType<typeof serveOnPort>>
 let origin: string
 let browser: Browser
 
 beforeAll(async () => {
   await fixture.addAccount({ email: EMAIL })
-  origin = await new Promise((resolve) => {
-    server = serve({ fetch: fixture.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
-      resolve(`http://127.0.0.1:${info.port}`),
-    )
-  })
+  server = await serveOnPort(fixture.app.fetch)
+  origin = server.origin
   browser = await launchBrowser()
 }, 60_000)
 
 afterAll(async () => {
   await browser?.close()
-  await new Promise((resolve) => server?.close(resolve))
+  await server?.close()
   closeDatabase(fixture.core.db)
 })
 
-const WATCH = `
-document.addEventListener('securitypolicyviolation', (e) => globalThis.reportCsp(e.violatedDirective + ' ' + (e.blockedURI || 'inline')), true);
-`
-
 /** A fresh page of `width`×`height`, with CSP violations and console errors collected. */
-async function open(width: number, height: number) {
-  const context = await browser.newContext({ viewport: { width, height }, baseURL: origin })
-  const problems: string[] = []
-  await context.exposeFunction('reportCsp', (what: string) => problems.push(`CSP: ${what}`))
-  await context.addInitScript({ content: WATCH })
-  const page = await context.newPage()
-  page.on('console', (message) => {
-    // The documents answered 401/403 on purpose log their status; anything else is a problem.
-    if (message.type() === 'error' && !/status of 40[13]/.test(message.text())) problems.push(message.text())
-  })
-  page.on('pageerror', (error) => problems.push(error.message))
-  return { page, problems, close: () => context.close() }
-}
+const open = (width: number, height: number) =>
+  // The documents answered 401/403 on purpose log their status; anything else is a problem.
+  openPage(browser, origin, { width, height, ignore: /status of 40[13]/ })
 
-/** One h1, every input labelled, nothing wider than the window. */
-async function checkLayout(page: Page) {
-  const facts = await page.evaluate(() => ({
-    h1: document.querySelectorAll('h1').length,
-    overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
-    unlabelled: Array.from(document.querySelectorAll('input:not([type=hidden])')).filter(
-      (input) => !document.querySelector(`label[for="${input.id}"]`),
-    ).length,
-  }))
-  expect(facts).toEqual({ h1: 1, overflow: 0, unlabelled: 0 })
-}
+const checkLayout = (page: Page) => expectGoodLayout(page)
 
 const codeNow = (secret: string) =>
   new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: fixture.clock.now().getTime() })

@@ -18,6 +18,7 @@ import Database from 'better-sqlite3'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from '../support/browser.js'
+import { expectGoodLayout, openPage } from '../support/console-browser.js'
 import { killAll, type Running, start, tempDir } from '../support/programs.js'
 
 // One database, one server, one browser for the whole path: the tests below are its steps, in order.
@@ -32,24 +33,15 @@ let origin: string
 let firstLink: string
 let browser: Browser
 let admin: Page
-const problems: string[] = []
-
-const WATCH = `
-document.addEventListener('securitypolicyviolation', (e) => globalThis.reportCsp(e.violatedDirective + ' ' + (e.blockedURI || 'inline')), true);
-`
+/** What each page opened collected: CSP violations, page errors, console errors. */
+const problemLists: string[][] = []
 
 /** A fresh browser context (its own cookies) at 1366×768, watched for CSP violations and errors. */
 async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, baseURL: origin })
-  await context.exposeFunction('reportCsp', (what: string) => problems.push(`CSP: ${what}`))
-  await context.addInitScript({ content: WATCH })
-  const page = await context.newPage()
+  // Pages answered 4xx on purpose (a refused form, the 404 page) log their status; nothing else may.
+  const { page, problems } = await openPage(browser, origin, { width: 1366, height: 768, ignore: /status of 4\d\d/ })
+  problemLists.push(problems)
   page.setDefaultTimeout(30_000)
-  page.on('console', (message) => {
-    // Pages answered 4xx on purpose (a refused form, the 404 page) log their status; nothing else may.
-    if (message.type() === 'error' && !/status of 4\d\d/.test(message.text())) problems.push(message.text())
-  })
-  page.on('pageerror', (error) => problems.push(error.message))
   return page
 }
 
@@ -60,14 +52,7 @@ async function checkLayout(page: Page) {
     [1366, 768],
   ] as const) {
     await page.setViewportSize({ width, height })
-    const facts = await page.evaluate(() => ({
-      h1: document.querySelectorAll('h1').length,
-      overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
-      unlabelled: Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea')).filter(
-        (input) => !document.querySelector(`label[for="${input.id}"]`),
-      ).length,
-    }))
-    expect(facts, `${page.url()} at ${width}×${height}`).toEqual({ h1: 1, overflow: 0, unlabelled: 0 })
+    await expectGoodLayout(page, `${page.url()} at ${width}×${height}`)
   }
 }
 
@@ -364,7 +349,7 @@ describe('a newcomer, from `npm start` to a regional colleague, in the browser a
         expect(await h1(colleague), path).toMatch(/tidak ditemukan/)
         await checkLayout(colleague)
       }
-      expect(problems).toEqual([])
+      expect(problemLists.flat()).toEqual([])
     },
     STEP_MS,
   )

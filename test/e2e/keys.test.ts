@@ -42,7 +42,7 @@ const oneLine = (stderr: string) => {
 
 describe('a changed or lost data key', () => {
   it('stops the server, the CLI and the terminal chat with one line, and the right key still works', async () => {
-    expect((await serverStart()).listened).toBe(true)
+    expect(await serverStart()).toMatchObject({ listened: true, stderr: '' })
     const wrong = { DATA_ENCRYPTION_KEY: NEW }
     const expected =
       /^Key error: DATA_ENCRYPTION_KEY is not the key this database was encrypted with: .*DATA_ENCRYPTION_KEY_PREVIOUS and run "npm run cli -- keys rotate"$/
@@ -57,7 +57,8 @@ describe('a changed or lost data key', () => {
     expect(chat.exit).toEqual({ code: 1, signal: null })
     expect(oneLine(chat.stderr)).toMatch(expected)
 
-    expect((await serverStart()).listened).toBe(true)
+    // The whole answer, so a start that fails says why (its stderr).
+    expect(await serverStart()).toMatchObject({ listened: true, stderr: '' })
   }, 90_000)
 
   it('a lost key file is not replaced by a new one: start-up says how to restore it', async () => {

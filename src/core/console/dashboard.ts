@@ -63,6 +63,14 @@ export const dayNumber = (date: Date): number => Math.floor((date.getTime() + DA
 /** The first instant of a day number (WIB). */
 export const dayStart = (day: number): Date => new Date(day * DAY_MS - DASHBOARD_DAY_OFFSET_MS)
 
+/** A `YYYY-MM-DD` (as a date field sends it) that is a real date, as a day number; undefined otherwise. */
+export function parseDay(text: string | undefined): number | undefined {
+  if (text === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(text)) return undefined
+  const ms = Date.parse(`${text}T00:00:00Z`)
+  if (Number.isNaN(ms) || dayKey(ms / DAY_MS) !== text) return undefined
+  return ms / DAY_MS
+}
+
 /** The days shown: from `firstDay` to `lastDay`, both included (day numbers, WIB). */
 export type DayRange = { firstDay: number; lastDay: number }
 

@@ -9,13 +9,14 @@
  */
 import { stringify } from 'csv-stringify/sync'
 import { type Context, Hono } from 'hono'
-import { dayKey, dayNumber, dayStart } from '../../core/console/dashboard.js'
+import { dayKey, dayNumber } from '../../core/console/dashboard.js'
 import { formatLocalDateTime } from '../../core/regions.js'
 import type { Db } from '../../db/client.js'
 import { type AuditFilter, type AuditRow, auditChoices, auditEntries, countAudit } from '../../db/queries/console-audit.js'
 import { listStaff } from '../../db/queries/console-staff.js'
 import { type Html, html } from '../html.js'
 import type { RenderPage } from './dashboard.js'
+import { readDayRange } from './day-range.js'
 import type { ConsoleEnv } from './env.js'
 
 export const PAGE_SIZE = 50
@@ -23,16 +24,6 @@ export const PAGE_SIZE = 50
 export const CSV_LIMIT = 100_000
 
 export type AuditPageDeps = { db: Db; clock: () => Date; render: RenderPage }
-
-const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/
-
-/** A `YYYY-MM-DD` that is a real date, as a day number (WIB); undefined otherwise. */
-export function parseDay(text: string): number | undefined {
-  if (!DAY_PATTERN.test(text)) return undefined
-  const ms = Date.parse(`${text}T00:00:00Z`)
-  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== text) return undefined
-  return ms / 86_400_000
-}
 
 type Query = { actor: string; action: string; entity: string; from: string; to: string }
 type Filters = { query: Query; filter: AuditFilter; errors: { from?: string; to?: string } }
@@ -44,14 +35,9 @@ function readFilters(c: Context<ConsoleEnv>): Filters {
   if (query.actor) filter.actor = query.actor
   if (query.action) filter.action = query.action
   if (query.entity) filter.entity = query.entity
-  const errors: Filters['errors'] = {}
-  const first = query.from ? parseDay(query.from) : undefined
-  const last = query.to ? parseDay(query.to) : undefined
-  if (query.from && first === undefined) errors.from = 'Tanggal tidak valid (tttt-bb-hh).'
-  if (query.to && last === undefined) errors.to = 'Tanggal tidak valid (tttt-bb-hh).'
-  if (first !== undefined && last !== undefined && first > last) errors.from = '"Dari" harus sebelum atau sama dengan "Sampai".'
-  if (!errors.from && first !== undefined) filter.from = dayStart(first)
-  if (!errors.to && !errors.from && last !== undefined) filter.to = dayStart(last + 1)
+  const { from, to, errors } = readDayRange(query.from, query.to)
+  if (from) filter.from = from
+  if (to) filter.to = to
   return { query, filter, errors }
 }
 

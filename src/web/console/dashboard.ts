@@ -17,6 +17,7 @@ import {
   dayNumber,
   loadDashboard,
   MAX_RANGE_DAYS,
+  parseDay,
 } from '../../core/console/dashboard.js'
 import type { Db } from '../../db/client.js'
 import { type DashboardRegion, dashboardRegions } from '../../db/queries/console-dashboard.js'
@@ -37,17 +38,7 @@ export type DashboardDeps = {
 
 /** The days shown when none are asked for: the last 30, today included. */
 const DEFAULT_DAYS = 30
-const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/
-
 type Filters = { scope: DashboardRegion | null; range: DayRange; errors: { from?: string; to?: string } }
-
-/** A `YYYY-MM-DD` that is a real date, as a day number; undefined otherwise. */
-function parseDay(text: string | undefined): number | undefined {
-  if (text === undefined || !DAY_PATTERN.test(text)) return undefined
-  const ms = Date.parse(`${text}T00:00:00Z`)
-  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== text) return undefined
-  return ms / 86_400_000
-}
 
 /** The region and days asked for, within what the staff member may see; bad dates get a reason. */
 function readFilters(c: Context<ConsoleEnv>, staff: Staff, regions: DashboardRegion[], now: Date): Filters {

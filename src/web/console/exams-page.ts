@@ -10,7 +10,7 @@
  */
 import { stringify } from 'csv-stringify/sync'
 import { type Context, Hono } from 'hono'
-import { dayKey, dayNumber, dayStart } from '../../core/console/dashboard.js'
+import { dayKey, dayNumber, dayStart, parseDay } from '../../core/console/dashboard.js'
 import { zoneLabelOrName } from '../../core/regions.js'
 import type { Db } from '../../db/client.js'
 import { countExams, type ExamSearch, examSchedule, personInConsole, type ScheduleRow } from '../../db/queries/console-people.js'
@@ -26,16 +26,6 @@ export const CSV_LIMIT = 20_000
 const BASE = '/admin/ujian'
 
 export type ExamsPageDeps = { db: Db; clock: () => Date; render: RenderPage }
-
-const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/
-
-/** A `YYYY-MM-DD` that is a real date, as a day number (WIB); undefined otherwise. */
-function parseDay(text: string): number | undefined {
-  if (!DAY_PATTERN.test(text)) return undefined
-  const ms = Date.parse(`${text}T00:00:00Z`)
-  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== text) return undefined
-  return ms / 86_400_000
-}
 
 type Query = { dari: string; sampai: string; orang: string }
 type Filters = { query: Query; search: ExamSearch; errors: { dari?: string; sampai?: string } }

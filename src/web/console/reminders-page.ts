@@ -7,7 +7,6 @@
  *   POST /pengingat/:id/kirim-ulang  a failed message queued again (src/core/console/resend.ts), not for `viewer`
  */
 import { type Context, Hono } from 'hono'
-import { dayStart } from '../../core/console/dashboard.js'
 import { type ResendProblem, resendMessage, resendProblem } from '../../core/console/resend.js'
 import { formatLocalDateTime } from '../../core/regions.js'
 import type { Db } from '../../db/client.js'
@@ -21,8 +20,8 @@ import {
 } from '../../db/queries/console-reminders.js'
 import { CHANNELS } from '../../vocabulary/message.js'
 import { type Html, html } from '../html.js'
-import { parseDay } from './audit-page.js'
 import type { RenderPage } from './dashboard.js'
+import { readDayRange } from './day-range.js'
 import type { ConsoleEnv } from './env.js'
 import { csrfField } from './layout.js'
 import { seesPersonalData, shownName, staffScope } from './scope.js'
@@ -80,14 +79,9 @@ function readFilters(c: Context<ConsoleEnv>): Filters {
   if (query.status in REMINDER_STATES) filter.state = query.status as ReminderState
   if (query.kind) filter.kind = query.kind
   if ((CHANNELS as readonly string[]).includes(query.channel)) filter.channel = query.channel
-  const errors: Filters['errors'] = {}
-  const first = query.from ? parseDay(query.from) : undefined
-  const last = query.to ? parseDay(query.to) : undefined
-  if (query.from && first === undefined) errors.from = 'Tanggal tidak valid (tttt-bb-hh).'
-  if (query.to && last === undefined) errors.to = 'Tanggal tidak valid (tttt-bb-hh).'
-  if (first !== undefined && last !== undefined && first > last) errors.from = '"Dari" harus sebelum atau sama dengan "Sampai".'
-  if (!errors.from && first !== undefined) filter.from = dayStart(first)
-  if (!errors.to && !errors.from && last !== undefined) filter.to = dayStart(last + 1)
+  const { from, to, errors } = readDayRange(query.from, query.to)
+  if (from) filter.from = from
+  if (to) filter.to = to
   return { query, filter, errors }
 }
 
