@@ -35,6 +35,31 @@ async function setUp(role: 'admin' | 'regional' | 'viewer' = 'admin', region = '
 const namesOn = (html: string) => [...html.matchAll(/<a href="\/admin\/peserta\/\d+">([^<]+)<\/a>/g)].map((m) => m[1])
 
 describe('search', () => {
+  it('the form posts: a NIK or phone is answered at once, never put in an address; a name goes on to an address to keep', async () => {
+    const { browser } = await setUp()
+    const form = await (await browser.request('/admin/peserta')).text()
+    expect(form).toMatch(/<form method="post" action="\/admin\/peserta"[^>]*role="search"/)
+
+    const byNik = await browser.submit('/admin/peserta', '/admin/peserta', { q: STATUS.nik, wilayah: '', tahap: '' })
+    expect(byNik.status).toBe(200)
+    expect(byNik.headers.get('location')).toBeNull()
+    const nikPage = await byNik.text()
+    expect(namesOn(nikPage)).toEqual(['Budi Santoso'])
+    expect(nikPage).not.toContain(STATUS.nik.slice(4))
+    expect(nikPage).not.toContain('rel="next"')
+
+    const byPhone = await browser.submit('/admin/peserta', '/admin/peserta', { q: '0812-3456-7890', wilayah: '', tahap: '' })
+    expect(byPhone.status).toBe(200)
+    expect(namesOn(await byPhone.text())).toEqual(['Budi Santoso'])
+
+    const byName = await browser.submit('/admin/peserta', '/admin/peserta', { q: 'amin', wilayah: 'R2', tahap: '' })
+    expect(byName.status).toBe(303)
+    expect(byName.headers.get('location')).toBe('/admin/peserta?q=amin&wilayah=R2')
+
+    const noToken = await browser.request('/admin/peserta', { form: { q: STATUS.nik } })
+    expect(noToken.status).toBe(403)
+  })
+
   it('finds a person by part of the name (any case), NIK, phone written any way, or registration code', async () => {
     const { page } = await setUp('admin')
     expect(namesOn((await page('/admin/peserta')).html)).toEqual(['Budi Santoso', 'Siti Aminah'])

@@ -91,24 +91,33 @@ function readPeopleQuery(q: string, vault: Pick<NikVault, 'hash'>, personal: boo
   return { key: { kind: 'name', text } }
 }
 
+type ListInput = { q: string; wilayah: string; tahap: string; page: string; posted: boolean }
+
 /** The routes of Peserta, to mount under /admin behind the console's sign-in. */
 export function peoplePage(deps: PeoplePageDeps) {
   const app = new Hono<ConsoleEnv>()
 
-  app.get('/peserta', (c) => {
+  /**
+   * The list and its search form. The form posts (with its CSRF token): a search by name, code or
+   * stage goes on to a GET address that can be kept and paged; a NIK or phone number is answered
+   * there and then, so it never stands in an address (browser history, a proxy's log).
+   */
+  const listPage = (c: Context<ConsoleEnv>, input: ListInput) => {
     const staff = c.get('staff')
     const regions = consoleRegions(deps.db)
-    const q = (c.req.query('q') ?? '').slice(0, MAX_QUERY)
-    const askedRegion = c.req.query('wilayah') ?? ''
+    const q = input.q.slice(0, MAX_QUERY)
+    const askedRegion = input.wilayah
     const scope =
       staff.role === 'regional' ? staffScope(deps.db, staff, regions) : (regions.find((r) => r.code === askedRegion) ?? null)
-    const askedStage = c.req.query('tahap') ?? ''
+    const askedStage = input.tahap
     const stage = (CERTIFICATION_STAGES as readonly string[]).includes(askedStage)
       ? (askedStage as CertificationStage)
       : undefined
     const read = readPeopleQuery(q, deps.vault, seesPersonalData(staff))
-    const asked = Number.parseInt(c.req.query('page') ?? '1', 10)
+    const asked = Number.parseInt(input.page, 10)
     let page = Number.isSafeInteger(asked) && asked > 0 ? asked : 1
+    // A NIK or phone answered to the form: its pages would put it in their addresses, so there are none.
+    const unpaged = input.posted && 'key' in read && (read.key.kind === 'nik' || read.key.kind === 'phone')
     const query = { q: q.trim(), wilayah: staff.role === 'regional' ? '' : (scope?.code ?? ''), tahap: stage ?? '' }
     const link = (n: number) => {
       const params = new URLSearchParams()
@@ -143,8 +152,12 @@ export function peoplePage(deps: PeoplePageDeps) {
 ${personal && html`<td>${row.phoneE164 ?? '—'}</td>`}<td>${provinceName(row.provinceCode) ?? '—'}</td><td>${row.regency ?? '—'}</td>
 <td>${row.professionGroup ?? '—'}</td><td>${row.stage ? STAGE_LABEL[row.stage].id : '—'}</td></tr>`,
             )}</tbody></table></div>
-<nav class="pager" aria-label="Halaman peserta">${page > 1 && html`<a href="${link(page - 1)}" rel="prev">Sebelumnya</a>`}
+${
+  unpaged
+    ? pages > 1 && html`<p>Hanya ${PAGE_SIZE} yang pertama ditampilkan: persempit dengan wilayah atau tahap.</p>`
+    : html`<nav class="pager" aria-label="Halaman peserta">${page > 1 && html`<a href="${link(page - 1)}" rel="prev">Sebelumnya</a>`}
 ${page < pages && html`<a href="${link(page + 1)}" rel="next">Berikutnya</a>`}</nav>`
+}`
       }`
     }
     const error = 'error' in read ? read.error : undefined
@@ -158,7 +171,7 @@ ${page < pages && html`<a href="${link(page + 1)}" rel="next">Berikutnya</a>`}</
             (r) =>
               html`<option value="${r.code}"${r.code === scope?.code ? new Html(' selected') : ''}>${r.code} · ${r.name}</option>`,
           )}</select></p>`
-    const body = html`<form method="get" action="${BASE}" class="filters" role="search" aria-label="Cari peserta">
+    const body = html`<form method="post" action="${BASE}" class="filters" role="search" aria-label="Cari peserta">${csrfField(c.get('csrf'))}
 <p class="field"><label for="f-q">${seesPersonalData(staff) ? 'Nama, NIK, nomor HP atau kode pendaftaran' : 'Nama atau kode pendaftaran'}</label>
 <input id="f-q" name="q" type="search" value="${shownQuery}" maxlength="${MAX_QUERY}"${error ? new Html(' aria-invalid="true" aria-describedby="f-q-error"') : ''}>
 ${error && html`<span class="field-error" id="f-q-error">${error}</span>`}</p>
@@ -169,6 +182,27 @@ ${regionField}
 <p class="field"><button type="submit">Cari</button></p></form>
 ${results}`
     return c.html(deps.render(c, { title: 'Peserta', active: 'peserta', body }))
+  }
+
+  app.get('/peserta', (c) =>
+    listPage(c, {
+      q: c.req.query('q') ?? '',
+      wilayah: c.req.query('wilayah') ?? '',
+      tahap: c.req.query('tahap') ?? '',
+      page: c.req.query('page') ?? '1',
+      posted: false,
+    }),
+  )
+
+  app.post('/peserta', async (c) => {
+    const body = await c.req.parseBody()
+    const input = { q: formText(body, 'q'), wilayah: formText(body, 'wilayah'), tahap: formText(body, 'tahap') }
+    const read = readPeopleQuery(input.q.slice(0, MAX_QUERY), deps.vault, seesPersonalData(c.get('staff')))
+    const sensitive = /\d{4}/.test(input.q) && ('error' in read || read.key.kind === 'nik' || read.key.kind === 'phone')
+    if (sensitive) return listPage(c, { ...input, page: '1', posted: true })
+    const params = new URLSearchParams()
+    for (const [k, v] of Object.entries(input)) if (v.trim()) params.set(k, v.trim())
+    return c.redirect(params.size > 0 ? `${BASE}?${params}` : BASE, 303)
   })
 
   app.get('/peserta/:id', (c) => {
