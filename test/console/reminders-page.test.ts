@@ -119,6 +119,19 @@ describe('Pengingat', () => {
     expect(await rows('?from=2026-11-24')).toEqual([expect.stringContaining('terjadwal')])
   })
 
+  it('lets an admin choose a region: its people’s messages only; a regional account cannot choose another', async () => {
+    const { rows } = await setUp()
+    const r5 = await rows('?wilayah=R5')
+    expect(r5).toHaveLength(2)
+    expect(r5.join('\n')).toContain('Andi Nurhaliza')
+    expect(r5.join('\n')).not.toContain('Budi')
+    expect(await rows('?wilayah=R5&status=failed')).toHaveLength(1)
+    const regional = await setUp('regional')
+    const asked = await regional.rows('?wilayah=R5')
+    expect(asked.join('\n')).not.toContain('Andi')
+    expect(asked).toHaveLength(4)
+  })
+
   it('shows a regional account only its region’s people, and another region’s message by address is 404', async () => {
     const { f, ids, rows, resend } = await setUp('regional')
     const seen = await rows()

@@ -1,9 +1,9 @@
 /**
  * Pengingat (docs/console.md): the reminders and other messages the assistant sends on its own,
  * with their outcome and its reason, for every role (names masked for `viewer`), scoped in SQL by
- * the person's region for `regional`.
+ * the person's region: a `regional` account its own, `admin` and `viewer` the region they choose.
  *
- *   GET  /pengingat                  filters (status, kind, channel, days in WIB), newest due first, paginated
+ *   GET  /pengingat                  filters (region, status, kind, channel, days in WIB), newest due first, paginated
  *   POST /pengingat/:id/kirim-ulang  a failed message queued again (src/core/console/resend.ts), not for `viewer`
  */
 import { type Context, Hono } from 'hono'
@@ -18,6 +18,7 @@ import {
   type ReminderState,
   reminderEntries,
 } from '../../db/queries/console-reminders.js'
+import { type ConsoleRegion, consoleRegions } from '../../db/queries/console-scope.js'
 import { CHANNELS } from '../../vocabulary/message.js'
 import { type Html, html } from '../html.js'
 import type { RenderPage } from './dashboard.js'
@@ -69,12 +70,19 @@ const PROBLEM: Record<ResendProblem, string> = {
   EXPIRED: 'Acaranya sudah dimulai atau lewat: pesan ini tidak berguna lagi.',
 }
 
-type Query = { status: string; kind: string; channel: string; from: string; to: string }
+type Query = { wilayah: string; status: string; kind: string; channel: string; from: string; to: string }
 type Filters = { query: Query; filter: ReminderFilter; errors: { from?: string; to?: string } }
 
 function readFilters(c: Context<ConsoleEnv>): Filters {
   const q = (name: keyof Query) => (c.req.query(name) ?? '').trim()
-  const query: Query = { status: q('status'), kind: q('kind'), channel: q('channel'), from: q('from'), to: q('to') }
+  const query: Query = {
+    wilayah: q('wilayah'),
+    status: q('status'),
+    kind: q('kind'),
+    channel: q('channel'),
+    from: q('from'),
+    to: q('to'),
+  }
   const filter: ReminderFilter = {}
   if (query.status in REMINDER_STATES) filter.state = query.status as ReminderState
   if (query.kind) filter.kind = query.kind
@@ -114,8 +122,14 @@ export function reminderRoutes(deps: RemindersPageDeps) {
 
   function listPage(c: Context<ConsoleEnv>, view: { notice?: string | undefined; alert?: string }): string {
     const staff = c.get('staff')
-    const scope = staffScope(deps.db, staff)
+    const regions = consoleRegions(deps.db)
     const filters = readFilters(c)
+    // `admin` and `viewer` may choose a region; a `regional` account always sees its own.
+    const scope =
+      staff.role === 'regional'
+        ? staffScope(deps.db, staff, regions)
+        : (regions.find((r) => r.code === filters.query.wilayah) ?? null)
+    if (staff.role === 'regional' || !scope) filters.query.wilayah = ''
     const total = countReminders(deps.db, scope, filters.filter)
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE))
     const asked = Number.parseInt(c.req.query('page') ?? '1', 10)
@@ -126,7 +140,7 @@ export function reminderRoutes(deps: RemindersPageDeps) {
     const body = html`${view.notice && html`<p class="notice" role="status">${view.notice}</p>`}
       ${view.alert && html`<p class="alert" role="alert">${view.alert}</p>`}
       ${scope && html`<p>Wilayah ${scope.code}: pesan untuk orang yang provinsinya di wilayah ini.</p>`}
-      ${filterForm(filters)}
+      ${filterForm(filters, staff.role === 'regional' ? [] : regions)}
       <section aria-labelledby="pesan"><h2 id="pesan">Pesan</h2>
       ${
         rows.length === 0
@@ -176,8 +190,9 @@ function select(id: keyof Query, label: string, all: string, options: Record<str
     </select></p>`
 }
 
-function filterForm(filters: Filters): Html {
+function filterForm(filters: Filters, regions: readonly ConsoleRegion[]): Html {
   const { query, errors } = filters
+  const regionOptions = Object.fromEntries(regions.map((r) => [r.code, `${r.code} · ${r.name}`]))
   const dateField = (id: 'from' | 'to', label: string) => {
     const error = errors[id]
     return html`<p class="field"><label for="${id}">${label}</label>
@@ -186,6 +201,7 @@ function filterForm(filters: Filters): Html {
   }
   const kinds = query.kind && !(query.kind in KIND_LABEL) ? { ...KIND_LABEL, [query.kind]: query.kind } : KIND_LABEL
   return html`<form class="filters" method="get" action="/admin/pengingat" aria-label="Saring pesan">
+    ${regions.length > 0 && select('wilayah', 'Wilayah', 'Semua wilayah', regionOptions, query.wilayah)}
     ${select('status', 'Status', 'Semua status', STATE_LABEL, query.status)}
     ${select('kind', 'Jenis', 'Semua jenis', kinds, query.kind)}
     ${select('channel', 'Kanal', 'Semua kanal', CHANNEL_LABEL, query.channel)}
