@@ -18,6 +18,7 @@ import { type Html, html } from '../html.js'
 import type { RenderPage } from './dashboard.js'
 import { readDayRange } from './day-range.js'
 import type { ConsoleEnv } from './env.js'
+import { pager, queryString } from './pager.js'
 
 export const PAGE_SIZE = 50
 /** The most entries one CSV holds; a wider export asks for narrower filters instead of cutting it short. */
@@ -86,7 +87,7 @@ export function auditRoutes(deps: AuditPageDeps) {
           ? html`<p class="empty">Tidak ada catatan audit yang cocok dengan saringan ini.</p>`
           : html`<p>${number(total)} catatan, terbaru lebih dulu. Halaman ${number(page)} dari ${number(pages)}.</p>
             <p><a href="/admin/audit/csv?${queryString(filters.query)}" download>Unduh CSV (semua yang tersaring)</a></p>
-            ${entriesTable(rows, name)}${pager(filters.query, page, pages)}`
+            ${entriesTable(rows, name)}${pager('Halaman log audit', page, pages, (n) => `/admin/audit?${queryString(filters.query, n)}`)}`
       }</section>`
     return c.html(deps.render(c, { title: 'Log audit', active: 'audit', body }))
   })
@@ -127,13 +128,6 @@ export function auditRoutes(deps: AuditPageDeps) {
   return app
 }
 
-function queryString(query: Query, page?: number): string {
-  const params = new URLSearchParams()
-  for (const [key, value] of Object.entries(query)) if (value) params.set(key, value)
-  if (page !== undefined && page > 1) params.set('page', String(page))
-  return params.toString()
-}
-
 function select(id: keyof Query, label: string, all: string, values: string[], chosen: string, text = (v: string) => v): Html {
   // A value asked for by address but not on record still shows as chosen, so the form tells what is filtered.
   const options = chosen && !values.includes(chosen) ? [chosen, ...values] : values
@@ -171,14 +165,4 @@ function entriesTable(rows: AuditRow[], name: (actor: string) => string): Html {
       (r) => html`<tr><td>${when(r.at)}</td><td>${name(r.actor)}</td><td><code>${r.action}</code></td>
         <td>${r.entity ?? ''}${r.entityId && html` <code>${r.entityId}</code>`}</td><td>${details(r.details)}</td></tr>`,
     )}</tbody></table></div>`
-}
-
-function pager(query: Query, page: number, pages: number): Html {
-  if (pages <= 1) return html``
-  const link = (to: number, label: string, rel: string) =>
-    html`<a href="/admin/audit?${queryString(query, to)}" rel="${rel}">${label}</a>`
-  return html`<nav class="pager" aria-label="Halaman log audit">
-    ${page > 1 && link(page - 1, '‹ Sebelumnya', 'prev')}
-    <span>Halaman ${number(page)} dari ${number(pages)}</span>
-    ${page < pages && link(page + 1, 'Berikutnya ›', 'next')}</nav>`
 }

@@ -33,6 +33,7 @@ import type { RenderPage } from './dashboard.js'
 import type { ConsoleEnv, Staff } from './env.js'
 import { formText } from './forms.js'
 import { csrfField } from './layout.js'
+import { pager } from './pager.js'
 
 export type CertificatesPageDeps = {
   db: Db
@@ -100,8 +101,7 @@ export function certificatesPage(deps: CertificatesPageDeps) {
             ) => html`<tr><td><a href="${path(row.number)}">${row.displayNumber}</a></td><td>${holder(staff, row.holderName)}</td>
 <td>${row.scheme}${row.level && ` · ${row.level}`}</td><td>${row.issuedAt}</td><td>${row.expiresAt}</td><td>${STATUS_LABEL[statusOf(row, today)]}</td></tr>`,
           )}</tbody></table></div>
-<nav class="pager" aria-label="Halaman hasil">${page > 1 && html`<a href="${link(page - 1)}" rel="prev">Sebelumnya</a>`}
-${page < pages && html`<a href="${link(page + 1)}" rel="next">Berikutnya</a>`}</nav>`
+${pager('Halaman hasil', page, pages, link)}`
     const body = html`<form method="get" action="${BASE}" class="filters" role="search">
 <div class="field"><label for="f-q">Nomor sertifikat atau nama pemegang</label>
 <input id="f-q" name="q" type="search" value="${q}" maxlength="${MAX_QUERY}"></div>

@@ -17,6 +17,7 @@ import { countExams, type ExamSearch, examSchedule, personInConsole, type Schedu
 import { Html, html } from '../html.js'
 import type { RenderPage } from './dashboard.js'
 import type { ConsoleEnv, Staff } from './env.js'
+import { pager, queryString } from './pager.js'
 import { EXAM_STATUS_LABEL, examKindLabel, MODE_LABEL } from './person-sections.js'
 import { seesPersonalData, shownName, staffScope } from './scope.js'
 
@@ -50,13 +51,6 @@ function readFilters(c: Context<ConsoleEnv>, db: Db, now: Date): Filters {
   return { query, search, errors }
 }
 
-function queryString(query: Query, page?: number): string {
-  const params = new URLSearchParams()
-  for (const [key, value] of Object.entries(query)) if (value) params.set(key, value)
-  if (page !== undefined && page > 1) params.set('page', String(page))
-  return params.toString()
-}
-
 /** "09.00": the time of day of an exam in WIB, the console's zone (the exam's own zone is in its row). */
 const wibDay = (date: Date) => dayKey(dayNumber(date))
 const localClock = (date: Date, zone: string) =>
@@ -88,7 +82,7 @@ ${
     : html`<p>${total.toLocaleString('id-ID')} ujian · halaman ${page} dari ${pages}</p>
 <p><a href="${BASE}/csv?${queryString(filters.query)}" download>Unduh CSV (semua yang tersaring)</a></p>
 ${[...days].map(([day, list]) => dayTable(day, list, staff))}
-${pager(filters.query, page, pages)}`
+${pager('Halaman jadwal ujian', page, pages, (n) => `${BASE}?${queryString(filters.query, n)}`)}`
 }`
     return c.html(deps.render(c, { title: 'Ujian', active: 'ujian', body }))
   })
@@ -152,14 +146,4 @@ function dayTable(day: string, rows: ScheduleRow[], staff: Staff): Html {
 <td>${personal ? html`<a href="/admin/peserta/${e.personId}">${e.fullName}</a>` : shownName(staff, e.fullName)} <a href="${BASE}?orang=${e.personId}">(ujiannya)</a></td>
 <td>${e.venue ?? ''}${e.venue && e.meetingUrl ? ' · ' : ''}${e.meetingUrl ?? ''}</td><td>${EXAM_STATUS_LABEL[e.status] ?? e.status}</td><td>${e.attendanceConfirmedAt ? 'Ya' : '—'}</td></tr>`,
   )}</tbody></table></div>`
-}
-
-function pager(query: Query, page: number, pages: number): Html {
-  if (pages <= 1) return html``
-  const link = (to: number, label: string, rel: string) =>
-    html`<a href="${BASE}?${queryString(query, to)}" rel="${rel}">${label}</a>`
-  return html`<nav class="pager" aria-label="Halaman jadwal ujian">
-${page > 1 && link(page - 1, '‹ Sebelumnya', 'prev')}
-<span>Halaman ${page} dari ${pages}</span>
-${page < pages && link(page + 1, 'Berikutnya ›', 'next')}</nav>`
 }

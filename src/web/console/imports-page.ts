@@ -47,6 +47,7 @@ import type { ConsoleEnv } from './env.js'
 import { formText } from './forms.js'
 import { IMPORT_SAMPLES, STATUS_SAMPLE_WITH_MISTAKE } from './import-samples.js'
 import { csrfField } from './layout.js'
+import { pager } from './pager.js'
 import { staffScope } from './scope.js'
 
 /** The largest file the page takes (as the admin API). */
@@ -260,8 +261,7 @@ export function importRoutes(deps: ImportsPageDeps) {
   function history(c: Context<ConsoleEnv>, entries: ImportEntry[], total: number, page: number, pages: number): Html {
     const names = new Map(listStaff(deps.db).map((s) => [`staff:${s.id}`, s.name]))
     const who = (actor: string) => names.get(actor) ?? (actor === 'cli' ? 'CLI' : actor === 'admin-api' ? 'API admin' : actor)
-    const link = (to: number, text: string, rel: string) =>
-      html`<a href="/admin/impor?page=${String(to)}#riwayat" rel="${rel}">${text}</a>`
+    const href = (to: number) => `/admin/impor?page=${to}#riwayat`
     return html`<section aria-labelledby="riwayat"><h2 id="riwayat">Riwayat impor</h2>
       ${
         entries.length === 0
@@ -279,11 +279,7 @@ export function importRoutes(deps: ImportsPageDeps) {
               .map((line) => `${number(line.count)} ${line.label}`)
               .join(', ')}</td></tr>`
         })}</tbody></table></div>
-        ${
-          pages > 1 &&
-          html`<nav class="pager" aria-label="Halaman riwayat impor">${page > 1 && link(page - 1, '‹ Sebelumnya', 'prev')}
-          <span>Halaman ${number(page)} dari ${number(pages)}</span>${page < pages && link(page + 1, 'Berikutnya ›', 'next')}</nav>`
-        }`
+        ${pager('Halaman riwayat impor', page, pages, href)}`
       }</section>`
   }
 

@@ -44,6 +44,7 @@ import type { RenderPage } from './dashboard.js'
 import type { ConsoleEnv } from './env.js'
 import { formText } from './forms.js'
 import { csrfField } from './layout.js'
+import { pager, queryString } from './pager.js'
 import { personSections } from './person-sections.js'
 import { seesPersonalData, shownName, staffScope } from './scope.js'
 
@@ -119,12 +120,7 @@ export function peoplePage(deps: PeoplePageDeps) {
     // A NIK or phone answered to the form: its pages would put it in their addresses, so there are none.
     const unpaged = input.posted && 'key' in read && (read.key.kind === 'nik' || read.key.kind === 'phone')
     const query = { q: q.trim(), wilayah: staff.role === 'regional' ? '' : (scope?.code ?? ''), tahap: stage ?? '' }
-    const link = (n: number) => {
-      const params = new URLSearchParams()
-      for (const [k, v] of Object.entries(query)) if (v) params.set(k, v)
-      if (n > 1) params.set('page', String(n))
-      return `${BASE}?${params}`
-    }
+    const link = (n: number) => `${BASE}?${queryString(query, n)}`
     let results: Html
     if ('error' in read) {
       results = html``
@@ -155,8 +151,7 @@ ${personal && html`<td>${row.phoneE164 ?? '—'}</td>`}<td>${provinceName(row.pr
 ${
   unpaged
     ? pages > 1 && html`<p>Hanya ${PAGE_SIZE} yang pertama ditampilkan: persempit dengan wilayah atau tahap.</p>`
-    : html`<nav class="pager" aria-label="Halaman peserta">${page > 1 && html`<a href="${link(page - 1)}" rel="prev">Sebelumnya</a>`}
-${page < pages && html`<a href="${link(page + 1)}" rel="next">Berikutnya</a>`}</nav>`
+    : pager('Halaman peserta', page, pages, link)
 }`
       }`
     }

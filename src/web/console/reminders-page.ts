@@ -25,6 +25,7 @@ import type { RenderPage } from './dashboard.js'
 import { readDayRange } from './day-range.js'
 import type { ConsoleEnv } from './env.js'
 import { csrfField } from './layout.js'
+import { pager, queryString } from './pager.js'
 import { seesPersonalData, shownName, staffScope } from './scope.js'
 
 export const PAGE_SIZE = 50
@@ -150,7 +151,7 @@ export function reminderRoutes(deps: RemindersPageDeps) {
             <thead><tr><th scope="col">Jadwal</th><th scope="col">Status</th><th scope="col">Jenis</th><th scope="col">Kanal</th>
             <th scope="col">Peserta</th><th scope="col">Acara</th><th scope="col">Alasan</th>${canResend && html`<th scope="col">Tindakan</th>`}</tr></thead>
             <tbody>${rows.map((row) => rowHtml(c, row, now, canResend))}</tbody></table></div>
-            ${pager(filters.query, page, pages)}`
+            ${pager('Halaman pesan', page, pages, (n) => `/admin/pengingat?${queryString(filters.query, n)}`)}`
       }</section>`
     return deps.render(c, { title: 'Pengingat', active: 'pengingat', body })
   }
@@ -174,13 +175,6 @@ export function reminderRoutes(deps: RemindersPageDeps) {
   }
 
   return app
-}
-
-function queryString(query: Query, page?: number): string {
-  const params = new URLSearchParams()
-  for (const [key, value] of Object.entries(query)) if (value) params.set(key, value)
-  if (page !== undefined && page > 1) params.set('page', String(page))
-  return params.toString()
 }
 
 function select(id: keyof Query, label: string, all: string, options: Record<string, string>, chosen: string): Html {
@@ -207,14 +201,4 @@ function filterForm(filters: Filters, regions: readonly ConsoleRegion[]): Html {
     ${select('channel', 'Kanal', 'Semua kanal', CHANNEL_LABEL, query.channel)}
     ${dateField('from', 'Jadwal dari (WIB)')}${dateField('to', 'Jadwal sampai (WIB)')}
     <p class="field"><button type="submit">Tampilkan</button></p></form>`
-}
-
-function pager(query: Query, page: number, pages: number): Html {
-  if (pages <= 1) return html``
-  const link = (to: number, label: string, rel: string) =>
-    html`<a href="/admin/pengingat?${queryString(query, to)}" rel="${rel}">${label}</a>`
-  return html`<nav class="pager" aria-label="Halaman pesan">
-    ${page > 1 && link(page - 1, '‹ Sebelumnya', 'prev')}
-    <span>Halaman ${number(page)} dari ${number(pages)}</span>
-    ${page < pages && link(page + 1, 'Berikutnya ›', 'next')}</nav>`
 }

@@ -30,6 +30,7 @@ import { Html, html } from '../html.js'
 import type { RenderPage } from './dashboard.js'
 import type { ConsoleEnv, Staff } from './env.js'
 import { formText } from './forms.js'
+import { pager, queryString } from './pager.js'
 import { seesPersonalData, staffScope } from './scope.js'
 import { postedValues, type SessionFormErrors, type SessionFormValues, sessionForm, storedValues } from './session-form.js'
 import { at, BASE, cancelPage, MODE_LABEL, mayChange, number, sessionDetail, sessionPath } from './session-views.js'
@@ -86,12 +87,7 @@ export function sessionsRoutes(deps: SessionsPageDeps) {
     const asked = Number.parseInt(c.req.query('page') ?? '1', 10)
     const page = Number.isSafeInteger(asked) ? Math.min(Math.max(asked, 1), pages) : 1
     const rows = consoleSessions(db, filter, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })
-    const link = (n: number) => {
-      const params = new URLSearchParams()
-      for (const [key, value] of Object.entries(query)) if (value) params.set(key, value)
-      if (n > 1) params.set('page', String(n))
-      return `${BASE}?${params}`
-    }
+    const link = (n: number) => `${BASE}?${queryString(query, n)}`
     const select = (name: string, label: string, options: [string, string][], chosen: string) =>
       html`<div class="field"><label for="f-${name}">${label}</label><select id="f-${name}" name="${name}">${options.map(
         ([v, l]) => html`<option value="${v}"${v === chosen ? new Html(' selected') : ''}>${l}</option>`,
@@ -141,11 +137,7 @@ ${select(
 <td>${MODE_LABEL[s.mode]}${s.venue && html`<br><small>${s.venue}</small>`}</td>
 <td>${number(s.confirmed)} / ${number(s.capacity)}</td><td>${number(s.offered)}</td><td>${number(s.waiting)}</td></tr>`,
           )}</tbody></table></div>
-${
-  pages > 1 &&
-  html`<nav class="pager" aria-label="Halaman sesi">${page > 1 && html`<a href="${link(page - 1)}" rel="prev">‹ Sebelumnya</a>`}
-<span>Halaman ${number(page)} dari ${number(pages)}</span>${page < pages && html`<a href="${link(page + 1)}" rel="next">Berikutnya ›</a>`}</nav>`
-}`
+${pager('Halaman sesi', page, pages, link)}`
     const notice = c.req.query('dibuat') ? html`<p class="notice" role="status">Sesi disimpan.</p>` : ''
     const body = html`${notice}${mayChange(staff) && html`<p><a href="${BASE}/baru">Buat sesi baru</a></p>`}${filters}${list}`
     return c.html(deps.render(c, { title: 'Sesi Bimtek', active: 'sesi', body }))
