@@ -401,6 +401,17 @@ export const consentRecords = sqliteTable(
 )
 
 /** Requests to talk to a person (menu 6), answered by the secretariat. */
+/** The states of a request to talk to staff (docs/chat.md, "Bicara dengan petugas"). */
+export const HANDOFF_STATUSES = ['waiting', 'open', 'closed'] as const
+export type HandoffStatus = (typeof HANDOFF_STATUSES)[number]
+
+/**
+ * Requests to talk to staff (menu 6), with the conversation's state: `waiting` (no staff yet),
+ * `open` (a staff member took it), `closed`. While a chat has a live (`live`) waiting or open
+ * request, the assistant does not answer it: its messages go to staff (handoff_messages). Requests
+ * filed before live handoff existed have `live` = 0: they promised a phone call and never silence
+ * the chat.
+ */
 export const handoffRequests = sqliteTable(
   'handoff_requests',
   {
@@ -413,14 +424,134 @@ export const handoffRequests = sqliteTable(
     phoneE164: text('phone_e164'),
     topic: text('topic').notNull(),
     question: text('question').notNull(),
-    status: text('status', { enum: ['open', 'closed'] })
-      .notNull()
-      .default('open'),
+    status: text('status', { enum: HANDOFF_STATUSES }).notNull().default('waiting'),
+    live: integer('live', { mode: 'boolean' }).notNull().default(true),
+    /** The BBPPKS region that answers it (the person's province); null: the centre (admin only). */
+    regionId: integer('region_id').references(() => regions.id, { onDelete: 'set null' }),
+    /** The chat's language when filed: the texts sent on close and the rating prompt. */
+    language: text('language', { enum: LANGUAGES }).notNull().default('id'),
+    assignedStaffId: integer('assigned_staff_id').references(() => staff.id, { onDelete: 'set null' }),
+    takenAt: integer('taken_at', { mode: 'timestamp_ms' }),
+    firstStaffReplyAt: integer('first_staff_reply_at', { mode: 'timestamp_ms' }),
+    lastPersonAt: integer('last_person_at', { mode: 'timestamp_ms' }),
+    lastStaffAt: integer('last_staff_at', { mode: 'timestamp_ms' }),
     createdAt: createdAt(),
     closedAt: integer('closed_at', { mode: 'timestamp_ms' }),
+    closedBy: text('closed_by', { enum: ['person', 'staff', 'idle'] }),
+    closedByStaffId: integer('closed_by_staff_id').references(() => staff.id, { onDelete: 'set null' }),
+    /** When the one "forwarded to staff" acknowledgement was given (the first message after filing). */
+    ackedAt: integer('acked_at', { mode: 'timestamp_ms' }),
+    /** The next opening named by the last out-of-hours acknowledgement: no second one before it. */
+    afterHoursAckUntil: integer('after_hours_ack_until', { mode: 'timestamp_ms' }),
+    /** "selesai" was typed and the person was asked to confirm. */
+    endAskedAt: integer('end_asked_at', { mode: 'timestamp_ms' }),
+    /** Closed and the person asked to rate it: their next message may be the rating. */
+    ratingPending: integer('rating_pending', { mode: 'boolean' }).notNull().default(false),
+    rating: integer('rating'),
+    ratedAt: integer('rated_at', { mode: 'timestamp_ms' }),
+    /** When staff were last told it is still waiting (reset by a staff reply). */
+    alertedAt: integer('alerted_at', { mode: 'timestamp_ms' }),
+    /** Where it was posted in the staff's Telegram group: the group, its forum topic, the header post. */
+    tgChatId: text('tg_chat_id'),
+    tgTopicId: integer('tg_topic_id'),
+    tgRootMessageId: integer('tg_root_message_id'),
   },
-  (t) => [index('handoff_requests_status_idx').on(t.status, t.createdAt)],
+  (t) => [
+    index('handoff_requests_status_idx').on(t.status, t.regionId, t.createdAt),
+    // The engine's probe on every message: does this chat have a live handoff or a rating to give?
+    index('handoff_requests_chat_live_idx')
+      .on(t.channel, t.chatId)
+      .where(sql`(${t.status} in ('waiting', 'open') and ${t.live} = 1) or ${t.ratingPending} = 1`),
+    uniqueIndex('handoff_requests_one_live_idx')
+      .on(t.channel, t.chatId)
+      .where(sql`${t.status} in ('waiting', 'open') and ${t.live} = 1`),
+    index('handoff_requests_tg_idx').on(t.tgChatId, t.tgTopicId),
+  ],
 )
+
+/** Who wrote a message of a handoff's thread; `note` is staff's internal note, never sent to the person. */
+export const HANDOFF_AUTHORS = ['person', 'staff', 'note', 'system'] as const
+/** Where a message of the thread was written. */
+export const HANDOFF_VIA = ['chat', 'console', 'telegram', 'cli', 'system'] as const
+
+/**
+ * The thread of a handoff: the person's messages, staff replies, internal notes and events (taken,
+ * closed, rated). Part of the person's data: deleted with the handoff.
+ */
+export const handoffMessages = sqliteTable(
+  'handoff_messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    handoffId: integer('handoff_id')
+      .notNull()
+      .references(() => handoffRequests.id, { onDelete: 'cascade' }),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+    author: text('author', { enum: HANDOFF_AUTHORS }).notNull(),
+    staffId: integer('staff_id').references(() => staff.id, { onDelete: 'set null' }),
+    /** The staff member's name when written (the signature), kept if the account goes. */
+    staffName: text('staff_name'),
+    via: text('via', { enum: HANDOFF_VIA }).notNull(),
+    text: text('text'),
+    attachmentId: integer('attachment_id').references(() => handoffAttachments.id, { onDelete: 'set null' }),
+    /** The platform's id of what it came from (a chat message id, a Telegram update id): redelivery adds nothing. */
+    platformId: text('platform_id'),
+    /** A staff reply's outbox row: its delivery status. */
+    outboxId: integer('outbox_id'),
+    /** Its copy in the staff group (a reply to it, in a group without topics, answers this handoff). */
+    tgMessageId: integer('tg_message_id'),
+    /** When it was posted to the staff group (set at once for what came from there: no echo). */
+    relayedAt: integer('relayed_at', { mode: 'timestamp_ms' }),
+    relayAttempts: integer('relay_attempts').notNull().default(0),
+    relayError: text('relay_error'),
+  },
+  (t) => [
+    index('handoff_messages_thread_idx').on(t.handoffId, t.id),
+    uniqueIndex('handoff_messages_platform_uq').on(t.handoffId, t.via, t.platformId),
+    index('handoff_messages_relay_idx')
+      .on(t.id)
+      .where(sql`${t.relayedAt} is null`),
+    index('handoff_messages_tg_idx').on(t.tgMessageId),
+  ],
+)
+
+/**
+ * Photos and PDFs a person sent during a handoff (at most 5 MB each), sealed with a subkey of
+ * DATA_ENCRYPTION_KEY: a copy of the database shows no document. Deleted with the handoff.
+ */
+export const handoffAttachments = sqliteTable(
+  'handoff_attachments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    handoffId: integer('handoff_id')
+      .notNull()
+      .references(() => handoffRequests.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: ['image', 'pdf'] }).notNull(),
+    mimeType: text('mime_type').notNull(),
+    fileName: text('file_name'),
+    /** Bytes before sealing. */
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    content: blob('content', { mode: 'buffer' }).notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('handoff_attachments_handoff_idx').on(t.handoffId)],
+)
+
+/**
+ * Posts in a staff Telegram group that must go because their handoff was erased or purged: written
+ * before the delete, done by the staff-group relay (the topic, or each message without topics).
+ */
+export const handoffGroupCleanups = sqliteTable('handoff_group_cleanups', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  tgChatId: text('tg_chat_id').notNull(),
+  tgTopicId: integer('tg_topic_id'),
+  /** JSON array of message ids (a group without topics). */
+  tgMessageIds: text('tg_message_ids').notNull().default('[]'),
+  reason: text('reason', { enum: ['erasure', 'retention'] }).notNull(),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  doneAt: integer('done_at', { mode: 'timestamp_ms' }),
+  attempts: integer('attempts').notNull().default(0),
+})
 
 /** Who did what to which record; holds no NIK, phone or birth date. */
 export const auditLog = sqliteTable(
@@ -543,11 +674,14 @@ export const staff = sqliteTable(
     totpEnabledAt: integer('totp_enabled_at', { mode: 'timestamp_ms' }),
     /** The time step of the last TOTP code accepted: a code is good once. */
     totpLastStep: integer('totp_last_step'),
+    /** The Telegram account linked with /tautkan: what it writes in a staff group is relayed as this staff member. */
+    telegramUserId: text('telegram_user_id'),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [
     uniqueIndex('staff_email_uq').on(t.email),
+    uniqueIndex('staff_telegram_uq').on(t.telegramUserId),
     check('staff_email_lower', sql`${t.email} = lower(${t.email})`),
     check('staff_region_role', sql`(${t.role} = 'regional') = (${t.region} is not null)`),
   ],
@@ -579,7 +713,7 @@ export const staffLinks = sqliteTable(
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     tokenHash: text('token_hash').notNull().unique(),
-    purpose: text('purpose', { enum: ['invite', 'reset', 'first-admin'] }).notNull(),
+    purpose: text('purpose', { enum: ['invite', 'reset', 'first-admin', 'telegram'] }).notNull(),
     staffId: integer('staff_id').references(() => staff.id, { onDelete: 'cascade' }),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
