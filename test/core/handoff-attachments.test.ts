@@ -5,7 +5,7 @@
  * declared, its bytes passed on exactly.
  */
 import { describe, expect, it } from 'vitest'
-import { type IncomingFile, MAX_FILE_BYTES, receiveFile, sniffMedia } from '../../src/core/handoff/attachments.js'
+import { type IncomingFile, MAX_DOWNLOADS, MAX_FILE_BYTES, receiveFile, sniffMedia } from '../../src/core/handoff/attachments.js'
 
 const bytes = (...parts: (number[] | string)[]) =>
   Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part, 'latin1') : Buffer.from(part))))
@@ -103,6 +103,45 @@ describe('receiveFile', () => {
       expect(await receiveFile(incoming), mimeType).toEqual({ rejected: 'type', size: 1000 })
       expect(seen.downloads, mimeType).toBe(0)
     }
+  })
+
+  it('downloads at most four files at once; the others wait their turn and then arrive whole', async () => {
+    let started = 0
+    let open = 0
+    let most = 0
+    const gates: (() => void)[] = []
+    const blocked = (): IncomingFile => ({
+      download: async () => {
+        started += 1
+        open += 1
+        most = Math.max(most, open)
+        await new Promise<void>((resolve) => gates.push(resolve))
+        return (async function* () {
+          yield JPEG
+          open -= 1
+        })()
+      },
+    })
+    const results = Array.from({ length: 6 }, () => receiveFile(blocked()))
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(started).toBe(MAX_DOWNLOADS)
+    while (gates.length > 0) {
+      gates.shift()?.()
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    expect(await Promise.all(results)).toEqual(Array.from({ length: 6 }, () => expect.objectContaining({ kind: 'image' })))
+    expect(started).toBe(6)
+    expect(most).toBe(MAX_DOWNLOADS)
+  })
+
+  it('a failed download frees its turn', async () => {
+    const failing: IncomingFile = {
+      download: async () => {
+        throw new Error('network down')
+      },
+    }
+    for (let i = 0; i < MAX_DOWNLOADS + 1; i++) await expect(receiveFile(failing)).rejects.toThrow('network down')
+    expect(await receiveFile(file(JPEG, 100).incoming)).toMatchObject({ kind: 'image' })
   })
 
   it('keeps only the last part of a file name, without control characters', async () => {

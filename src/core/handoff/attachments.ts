@@ -38,28 +38,50 @@ export type IncomingFile = {
   download: () => Promise<AsyncIterable<Uint8Array>>
 }
 
+/** Downloads at once in this process (both channels): a burst of files holds at most 4 × 5 MB while they arrive. */
+export const MAX_DOWNLOADS = 4
+let downloading = 0
+const waiting: (() => void)[] = []
+
+async function inSlot<T>(work: () => Promise<T>): Promise<T> {
+  while (downloading >= MAX_DOWNLOADS) await new Promise<void>((resolve) => waiting.push(resolve))
+  downloading++
+  try {
+    return await work()
+  } finally {
+    downloading--
+    waiting.shift()?.()
+  }
+}
+
 /**
  * What the core is given for a file the person sent: downloaded only when it may be taken, and
- * never past MAX_FILE_BYTES (a file without a declared size is cut off there). A failing download
- * throws: the channel apologises, as for any failure.
+ * never past MAX_FILE_BYTES (a file without a declared size is cut off there), at most
+ * MAX_DOWNLOADS at once. A failing download throws: the channel apologises, as for any failure.
  */
 export async function receiveFile(file: IncomingFile): Promise<InboundMedia> {
   if (file.size !== undefined && file.size > MAX_FILE_BYTES) return { rejected: 'too_big', size: file.size }
   const declared = file.mimeType?.split(';')[0]?.trim().toLowerCase()
   if (declared && !WORTH_A_LOOK.has(declared)) return { rejected: 'type', ...(file.size !== undefined && { size: file.size }) }
+  const bytes = await inSlot(() => download(file))
+  if (bytes === undefined) return { rejected: 'too_big' }
+  const sniffed = sniffMedia(bytes)
+  if (!sniffed) return { rejected: 'type', size: bytes.length }
+  const fileName = file.fileName && cleanFileName(file.fileName)
+  return { ...sniffed, ...(fileName && { fileName }), bytes }
+}
+
+/** The file's bytes, or undefined once they pass MAX_FILE_BYTES (the download is then ended). */
+async function download(file: IncomingFile): Promise<Buffer | undefined> {
   const chunks: Uint8Array[] = []
   let total = 0
   for await (const chunk of await file.download()) {
     total += chunk.length
     // Returning from the loop ends the iterator, which cancels the download.
-    if (total > MAX_FILE_BYTES) return { rejected: 'too_big' }
+    if (total > MAX_FILE_BYTES) return undefined
     chunks.push(chunk)
   }
-  const bytes = Buffer.concat(chunks)
-  const sniffed = sniffMedia(bytes)
-  if (!sniffed) return { rejected: 'type', size: bytes.length }
-  const fileName = file.fileName && cleanFileName(file.fileName)
-  return { ...sniffed, ...(fileName && { fileName }), bytes }
+  return Buffer.concat(chunks)
 }
 
 /** The sender's file name as it may be shown and offered for download: no folders, no control characters, not endless. */
