@@ -26,6 +26,9 @@ export function baileysDownload(logger: Logger, socket: () => WhatsAppSocket | u
       return current.updateMediaMessage(message)
     },
   }
+  // Stopping early destroys Baileys' decrypting stream; the HTTP response under it is then left
+  // unread (Baileys does not pass the stop on) until undici's body timeout. WhatsApp declares every
+  // file's size, so this cut-off is the rare fallback and the usual refusal downloads nothing.
   return (message) => downloadMediaMessage(message, 'stream', {}, ctx)
 }
 
