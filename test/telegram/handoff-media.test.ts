@@ -21,6 +21,8 @@ import { freshChatId } from '../support/telegram-driver.js'
 
 const MB = 1024 * 1024
 const NOT_TEXT = 'hanya bisa membaca pesan teks'
+/** What the engine double takes as filing a handoff (see setup). */
+const FILES_HANDOFF = 'Ya, kirim'
 const jpeg = (size: number, fill = 0x11) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(size - 4, fill)])
 const pdf = (size: number) => Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(size - 9, 0x42)])
 
@@ -44,6 +46,12 @@ async function setup(live?: Set<string>) {
   const engine: Engine = {
     handle: async (inbound) => {
       seen.push(inbound)
+      if (inbound.text === FILES_HANDOFF && live) {
+        // As the core does when the person sends the request: from now on the chat talks to staff.
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        live.add(inbound.chatId)
+        return [{ text: 'Permintaan terkirim' }]
+      }
       return inbound.media ? [] : core.engine.handle(inbound)
     },
   }
@@ -187,6 +195,25 @@ describe('while the chat talks to staff', () => {
     expect(logs.join('\n')).toContain('telegram update failed')
     expect(logs.join('\n')).not.toContain(fake.token)
     expect(logs.join('\n')).not.toContain('/file/bot')
+  })
+})
+
+describe('the moment a handoff starts', () => {
+  it('a photo sent right after the request, while the request is still being handled, already goes to staff', async () => {
+    const live = new Set<string>()
+    const { fake, send, seen } = await setup(live)
+    live.clear()
+    const photo = jpeg(3000)
+    const id = fake.addFile(photo)
+    await Promise.all([
+      send({ text: FILES_HANDOFF }),
+      send({ photo: [{ file_id: id, file_unique_id: 'a', width: 90, height: 68, file_size: photo.length }] }),
+    ])
+    expect(seen.map((inbound) => inbound.text ?? inbound.media)).toEqual([
+      FILES_HANDOFF,
+      expect.objectContaining({ kind: 'image' }),
+    ])
+    expect(fake.downloads).toEqual([id])
   })
 })
 

@@ -20,6 +20,8 @@ import { NO_PACE } from '../support/whatsapp-driver.js'
 
 const MB = 1024 * 1024
 const NOT_TEXT = 'hanya bisa membaca pesan teks'
+/** What the engine double takes as filing a handoff (see setup). */
+const FILES_HANDOFF = 'Ya, kirim'
 const APOLOGY = /^Maaf, terjadi gangguan/
 const jpeg = (size: number) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(size - 4, 0x11)])
 const pdf = (size: number) => Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(size - 9, 0x42)])
@@ -44,6 +46,12 @@ function setup(live?: Set<string>) {
   const engine: Engine = {
     handle: async (inbound) => {
       seen.push(inbound)
+      if (inbound.text === FILES_HANDOFF && live) {
+        // As the core does when the person sends the request: from now on the chat talks to staff.
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        live.add(inbound.chatId)
+        return [{ text: 'Permintaan terkirim' }]
+      }
       return inbound.media ? [] : core.engine.handle(inbound)
     },
   }
@@ -92,7 +100,7 @@ function setup(live?: Set<string>) {
     return { inbound: seen.find((inbound) => inbound.messageId === id), id }
   }
   const texts = () => socket.sent.filter((m) => m.jid === jid).map((m) => m.text ?? '')
-  return { send, socket, jid, texts, downloads }
+  return { send, socket, jid, texts, downloads, files, seen, channel }
 }
 
 const bytesOf = (inbound: Inbound | undefined) =>
@@ -195,6 +203,26 @@ describe('while the chat talks to staff', () => {
     const { inbound } = await send({ imageMessage: { mimetype: 'image/jpeg', fileLength: 1000 } }, new Error('media gone'))
     expect(inbound).toBeUndefined()
     expect(texts()).toEqual([expect.stringMatching(APOLOGY)])
+  })
+})
+
+describe('the moment a handoff starts', () => {
+  it('a photo in the same batch as the request, handled after it, already goes to staff', async () => {
+    const live = new Set<string>()
+    const { socket, jid, seen, files, channel, downloads } = setup(live)
+    live.clear()
+    const photo = jpeg(3000)
+    files.set('3EB0PHOTO', photo)
+    socket.receive([
+      incoming({ from: jid, id: '3EB0REQUEST', text: FILES_HANDOFF }),
+      incoming({ from: jid, id: '3EB0PHOTO', message: { imageMessage: { mimetype: 'image/jpeg', fileLength: photo.length } } }),
+    ])
+    await channel.drain()
+    expect(seen.map((inbound) => inbound.text ?? inbound.media)).toEqual([
+      FILES_HANDOFF,
+      expect.objectContaining({ kind: 'image' }),
+    ])
+    expect(downloads.map((download) => download.id)).toEqual(['3EB0PHOTO'])
   })
 })
 
