@@ -6,6 +6,7 @@
  * nothing downloaded. Real grammY bot, fake Bot API server, the real core behind an engine double
  * that records what it is given.
  */
+import { createHash } from 'node:crypto'
 import type { Update } from 'grammy/types'
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -249,5 +250,68 @@ describe('when the chat does not talk to staff', () => {
     await send(photo, { id: -100123, type: 'supergroup', title: 'Grup' })
     expect(asked).toEqual([])
     expect(fake.downloads).toEqual([])
+  })
+})
+
+describe('with the real core deciding (mediaWanted = the core’s isLive)', () => {
+  it('a photo sent during a handoff is kept in its thread, sealed; a file that is not a photo or PDF gets the note', async () => {
+    const core = testCore()
+    cleanups.push(() => closeDatabase(core.db))
+    const fake = await startFakeTelegram()
+    cleanups.push(() => fake.close())
+    const chatId = freshChatId()
+    const telegram = createTelegramBot({
+      token: fake.token,
+      apiRoot: fake.apiRoot,
+      botInfo: fake.botInfo,
+      engine: core.engine,
+      blocking: createChatBlocking({ db: core.db, reminders: DEFAULT_REMINDER_SETTINGS }),
+      clock: () => new Date(),
+      logger: pino({ level: 'silent' }),
+      mediaWanted: (chat) => core.handoffs.live.isLive(core.db, 'telegram', chat),
+    })
+    const send = async (updateId: number, content: Record<string, unknown>) =>
+      telegram.bot.handleUpdate({
+        update_id: updateId,
+        message: {
+          message_id: updateId,
+          from: { id: chatId, is_bot: false, first_name: 'Sari' },
+          chat: { id: chatId, type: 'private' },
+          date: Math.floor(Date.now() / 1000),
+          ...content,
+        },
+      } as unknown as Update)
+    const photo = jpeg(120_000)
+    const photoMessage = { photo: [{ file_id: fake.addFile(photo), file_unique_id: 'a', width: 800, height: 600 }] }
+
+    // Before the handoff: today's answer, nothing downloaded.
+    await send(1, photoMessage)
+    expect(fake.downloads).toEqual([])
+    expect(String(fake.sent(chatId).at(-1)?.payload.text)).toContain(NOT_TEXT)
+
+    core.db.$client
+      .prepare(
+        `insert into handoff_requests (code, channel, chat_id, name, topic, question, status, live)
+         values ('PTG-MEDIA1', 'telegram', ?, 'Sari', 'lainnya', 'Sertifikat saya hilang', 'waiting', 1)`,
+      )
+      .run(String(chatId))
+    await send(2, { ...photoMessage, caption: 'Ini foto sertifikat lama saya' })
+    await send(3, document(fake, Buffer.from('PK\x03\x04 bukan pdf', 'latin1'), { name: 'ijazah.pdf' }))
+
+    const rows = core.db.$client.prepare('select size, sha256, content from handoff_attachments').all() as {
+      size: number
+      sha256: string
+      content: Buffer
+    }[]
+    expect(rows).toHaveLength(1)
+    expect(rows[0]).toMatchObject({ size: photo.length, sha256: createHash('sha256').update(photo).digest('hex') })
+    expect(rows[0]?.content.includes(photo.subarray(0, 64))).toBe(false)
+    const thread = core.db.$client
+      .prepare("select text, attachment_id is not null as file from handoff_messages where author = 'person' order by id")
+      .all()
+    expect(thread).toEqual([{ text: 'Ini foto sertifikat lama saya', file: 1 }])
+    const [, ack, note] = fake.sent(chatId).map((call) => String(call.payload.text))
+    expect(ack).toMatch(/Pesan Anda sudah (diteruskan|kami terima)/)
+    expect(note).toContain('hanya bisa menerima foto (JPG, PNG, WEBP) dan PDF')
   })
 })

@@ -7,6 +7,7 @@
  * blue ticks even when the core answers nothing. Real adapter, fake Baileys socket, an injected
  * download instead of the network, the real core behind an engine double that records its input.
  */
+import { createHash } from 'node:crypto'
 import type { proto, WAMessage } from '@whiskeysockets/baileys'
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -254,4 +255,57 @@ describe('when the chat does not talk to staff', () => {
       expect(downloads).toEqual([])
     })
   }
+})
+
+describe('with the real core deciding (mediaWanted = the core’s isLive)', () => {
+  it('a PDF sent during a handoff is kept in its thread; a later silent message is still marked read', async () => {
+    const core = testCore()
+    cleanups.push(() => closeDatabase(core.db))
+    const fake = fakeWhatsApp()
+    const file = pdf(80_000)
+    const channel = createWhatsAppChannel({
+      db: core.db,
+      authBox: core.authBox,
+      engine: core.engine,
+      logger: pino({ level: 'silent' }),
+      factory: fake.factory,
+      pace: NO_PACE,
+      replayWindowMs: 24 * 3_600_000,
+      now: () => new Date(),
+      mediaWanted: (chatId) => core.handoffs.live.isLive(core.db, 'whatsapp', chatId),
+      download: async () =>
+        (async function* () {
+          yield file
+        })(),
+    })
+    cleanups.push(() => channel.stop(0))
+    channel.start()
+    const socket = fake.current()
+    socket.open()
+    const jid = phoneJid()
+    core.db.$client
+      .prepare(
+        `insert into handoff_requests (code, channel, chat_id, name, topic, question, status, live)
+         values ('PTG-MEDIA2', 'whatsapp', ?, 'Sari', 'lainnya', 'Ijazah saya', 'waiting', 1)`,
+      )
+      .run(jid)
+    socket.receive([
+      incoming({
+        from: jid,
+        id: 'WA-PDF',
+        message: { documentMessage: { mimetype: 'application/pdf', fileName: 'ijazah.pdf', fileLength: file.length } },
+      }),
+      incoming({ from: jid, id: 'WA-TEXT', text: 'Itu ijazah saya, mohon dicek' }),
+    ])
+    await channel.drain()
+
+    const rows = core.db.$client.prepare('select file_name, size, sha256 from handoff_attachments').all()
+    expect(rows).toEqual([
+      { file_name: 'ijazah.pdf', size: file.length, sha256: createHash('sha256').update(file).digest('hex') },
+    ])
+    // One acknowledgement for the first message, then silence; both show the blue ticks.
+    const texts = socket.sent.filter((m) => m.jid === jid).map((m) => m.text ?? '')
+    expect(texts).toEqual([expect.stringMatching(/Pesan Anda sudah (diteruskan|kami terima)/)])
+    expect(socket.read).toEqual(['WA-PDF', 'WA-TEXT'])
+  })
 })
