@@ -123,7 +123,12 @@ async function setup(options: Options = {}) {
   const actions = recordingActions(db, clock.now)
   const staffGroup = createStaffGroup({ db, actions, faq: kb, clock: clock.now, logger })
   const engineCalls: unknown[] = []
-  const engine = { handle: async (inbound: unknown) => (engineCalls.push(inbound), []) } as unknown as Engine
+  const engine = {
+    handle: async (inbound: unknown) => {
+      engineCalls.push(inbound)
+      return []
+    },
+  } as unknown as Engine
   const telegram = createTelegramBot({
     token: fake.token,
     engine,
