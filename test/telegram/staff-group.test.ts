@@ -14,6 +14,7 @@ import { createStaffRelay, type StaffGroupSettings } from '../../src/bots/telegr
 import { checkStaffGroups, describeCheck } from '../../src/bots/telegram/staff-setup.js'
 import type { Engine } from '../../src/core/engine.js'
 import { loadKnowledgeBase } from '../../src/core/faq/knowledge-base.js'
+import { createHandoffActions, type HandoffActions, type HandoffActor } from '../../src/core/handoff/actions.js'
 import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js'
 import { storeTelegramCode, telegramCodeHash } from '../../src/db/queries/telegram-links.js'
 import { ensureReferenceData } from '../../src/db/reference-data.js'
@@ -23,6 +24,7 @@ import {
   handoffGroupCleanups,
   handoffMessages,
   handoffRequests,
+  outbox,
   regions,
   staff,
   staffLinks,
@@ -37,60 +39,29 @@ const BASE = 'https://kesos.example.id'
 const NIK = '3273014101900001'
 const kb = loadKnowledgeBase('content/faq.yaml')
 
-type Actor = { staff: { id: number; name: string; role: string; region: string | null } }
-type ActionCall = { action: string; code: string; actor: Actor; text?: string; via: string; platformId?: string }
+type ActionCall = { action: string; code: string; actor: HandoffActor; text?: string; via: string; platformId?: string }
 
-/**
- * Handoff actions that do what the core's do to the thread (a row, written with relayed_at set
- * when it comes from Telegram) and record their calls.
- */
+/** The core's handoff actions, with their calls recorded. */
 function recordingActions(db: Db, clock: () => Date) {
+  const real = createHandoffActions({ db, clock, settings: { signature: 'name' } })
   const calls: ActionCall[] = []
-  const find = (code: string) => db.select().from(handoffRequests).where(eq(handoffRequests.code, code)).get()
-  const write = (code: string, author: 'staff' | 'note' | 'system', actor: Actor, text: string, platformId?: string) => {
-    const handoff = find(code)
-    if (!handoff) return { ok: false as const, error: { code: 'HANDOFF_NOT_FOUND' as const } }
-    if (handoff.status === 'closed') return { ok: false as const, error: { code: 'HANDOFF_CLOSED' as const } }
-    const row = db
-      .insert(handoffMessages)
-      .values({
-        handoffId: handoff.id,
-        at: clock(),
-        author,
-        via: 'telegram',
-        staffId: actor.staff.id,
-        staffName: actor.staff.name,
-        text,
-        platformId: platformId ?? null,
-        relayedAt: clock(),
-      })
-      .returning({ id: handoffMessages.id })
-      .get()
-    return { ok: true as const, value: { messageId: row.id, id: handoff.id } }
+  const log = <T>(call: ActionCall, run: () => T): T => {
+    calls.push(call)
+    return run()
   }
-  return {
-    calls,
-    take(code: string, actor: Actor, via: string) {
-      calls.push({ action: 'take', code, actor, via })
-      const result = write(code, 'system', actor, `✅ Diambil oleh ${actor.staff.name}`)
-      if (result.ok) db.update(handoffRequests).set({ status: 'open' }).where(eq(handoffRequests.code, code)).run()
-      return result
-    },
-    reply(code: string, actor: Actor, text: string, via: string, platformId?: string) {
-      calls.push({ action: 'reply', code, actor, text, via, ...(platformId && { platformId }) })
-      return write(code, 'staff', actor, text, platformId)
-    },
-    note(code: string, actor: Actor, text: string, via: string, platformId?: string) {
-      calls.push({ action: 'note', code, actor, text, via, ...(platformId && { platformId }) })
-      return write(code, 'note', actor, text, platformId)
-    },
-    close(code: string, actor: Actor, via: string) {
-      calls.push({ action: 'close', code, actor, via })
-      const result = write(code, 'system', actor, `🔒 Ditutup oleh petugas ${actor.staff.name}`, 'closed')
-      if (result.ok) db.update(handoffRequests).set({ status: 'closed' }).where(eq(handoffRequests.code, code)).run()
-      return result
-    },
+  const actions: HandoffActions = {
+    take: (code, actor, via) => log({ action: 'take', code, actor, via }, () => real.take(code, actor, via)),
+    reply: (code, actor, text, via, platformId) =>
+      log({ action: 'reply', code, actor, text, via, ...(platformId && { platformId }) }, () =>
+        real.reply(code, actor, text, via, platformId),
+      ),
+    note: (code, actor, text, via, platformId) =>
+      log({ action: 'note', code, actor, text, via, ...(platformId && { platformId }) }, () =>
+        real.note(code, actor, text, via, platformId),
+      ),
+    close: (code, actor, via) => log({ action: 'close', code, actor, via }, () => real.close(code, actor, via)),
   }
+  return { calls, ...actions }
 }
 
 const cleanups: (() => unknown)[] = []
@@ -341,8 +312,19 @@ describe('topic mode: a forum topic per handoff', () => {
         platformId: String(update.update_id),
       },
     ])
-    // No answer in the group, and nothing posted back by the relay.
-    expect(s.fake.calls.slice(before).filter((c) => c.method.startsWith('send'))).toEqual([])
+    // The person gets it, signed, through the outbox.
+    const queued = s.db.select().from(outbox).where(eq(outbox.chatId, handoff.chatId)).all()
+    expect(queued.map((row) => JSON.parse(row.payload).text)).toEqual([
+      '*Petugas Rina · BBPPKS Makassar:*\nHalo Bu Siti, saya cek dulu.',
+    ])
+    // The group sees the handoff taken, but not its own message again; the same update again adds nothing.
+    await s.telegram.bot.handleUpdate(update as never)
+    await s.relay.runOnce()
+    expect(texts(s.fake.calls.slice(before).filter((c) => c.method.startsWith('send')))).toEqual([
+      '✅ Diambil oleh Rina Wulandari',
+    ])
+    expect(s.db.select().from(outbox).all()).toHaveLength(1)
+    expect(s.handoffById(handoff.id)?.status).toBe('open')
   })
 
   it('a message in another topic, in General, or from a stranger is not relayed, and nothing is sent back', async () => {
@@ -377,7 +359,7 @@ describe('topic mode: a forum topic per handoff', () => {
     const handoff = await posted(s)
     const admin = s.addStaff({ role: 'admin', region: null, name: 'Budi' })
     await s.write({ chatId: TOPICS_GROUP, from: admin.user, threadId: handoff.tgTopicId ?? 0, text: 'Sudah kami proses.' })
-    expect(s.actions.calls.map((c) => [c.action, c.actor.staff.name])).toEqual([['reply', 'Budi']])
+    expect(s.actions.calls.map((c) => [c.action, 'staff' in c.actor ? c.actor.staff.name : ''])).toEqual([['reply', 'Budi']])
   })
 
   it('ignores other bots, service messages (topic created, members joined) and edited messages', async () => {
@@ -471,13 +453,17 @@ describe('commands in the topic', () => {
       ['reply', bimtek],
       ['close', null],
     ])
+    await s.relay.runOnce()
     const answers = texts(s.fake.posts(TOPICS_GROUP, topicId)).slice(1)
-    expect(answers[0]).toBe(`✅ ${handoff.code} diambil oleh Rina Wulandari.`)
-    expect(answers[1]).toBe('📝 Catatan disimpan (tidak dikirim ke warga).')
-    expect(answers[2]).toContain('apa-sertifikasi, dasar-hukum')
-    expect(answers[3]).toBe('💬 Jawaban FAQ "bimtek" dikirim ke warga.')
-    expect(answers[4]).toBe('Topik FAQ "cuaca" tidak ada. Ketik /faq untuk daftar topik.')
-    expect(answers[5]).toContain(`🔒 ${handoff.code} ditutup oleh Rina Wulandari.`)
+    expect(answers[0]).toBe('📝 Catatan disimpan (tidak dikirim ke warga).')
+    expect(answers[1]).toContain('apa-sertifikasi, dasar-hukum')
+    expect(answers[2]).toBe('💬 Jawaban FAQ "bimtek" dikirim ke warga.')
+    expect(answers[3]).toBe('Topik FAQ "cuaca" tidak ada. Ketik /faq untuk daftar topik.')
+    // Then the relay posts the events (not the note or the answer, which came from the group).
+    expect(answers.slice(4)).toEqual(['✅ Diambil oleh Rina Wulandari', '🔒 Ditutup oleh petugas Rina Wulandari'])
+    const toPerson = s.db.select().from(outbox).where(eq(outbox.chatId, handoff.chatId)).all()
+    expect(toPerson.map((row) => row.kind)).toEqual(['handoff_reply', 'handoff_closed'])
+    expect(JSON.parse(toPerson[0]?.payload ?? '{}').text).toBe(`*Petugas Rina · BBPPKS Makassar:*\n${bimtek}`)
     expect(s.fake.topic(TOPICS_GROUP, topicId)?.closed).toBe(true)
     expect(String(s.fake.message(TOPICS_GROUP, handoff.tgRootMessageId ?? 0)?.text)).toMatch(
       new RegExp(`^<b>🔒 ${handoff.code} · ditutup</b>\n`),

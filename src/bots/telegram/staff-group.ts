@@ -23,7 +23,7 @@ import {
 } from '../../db/queries/handoff-relay.js'
 import { type LinkedStaff, redeemTelegramCode, telegramCodeHash } from '../../db/queries/telegram-links.js'
 import { describe } from './bot.js'
-import { closeHandoffPosts, type StaffGroupSettings } from './staff-relay.js'
+import type { StaffGroupSettings } from './staff-relay.js'
 
 export type StaffGroupDeps = {
   db: Db
@@ -53,8 +53,6 @@ const TEXTS = {
   scope: 'Anda tidak menangani wilayah {code}; pesan tidak diteruskan.',
   tooLong: 'Pesan terlalu panjang (paling banyak 2.000 karakter); tidak diteruskan. Kirim dalam beberapa pesan.',
   empty: 'Pesannya kosong; tidak ada yang diteruskan.',
-  taken: '✅ {code} diambil oleh {name}.',
-  closedNow: '🔒 {code} ditutup oleh {name}. Warga diberi tahu dan diminta memberi penilaian.',
   noted: '📝 Catatan disimpan (tidak dikirim ke warga).',
   noteEmpty: 'Tulis catatannya sesudah perintah: /catatan TEKS',
   faqSent: '💬 Jawaban FAQ "{topic}" dikirim ke warga.',
@@ -168,14 +166,11 @@ export function createStaffGroup(deps: StaffGroupDeps): StaffGroup {
     switch (command?.name) {
       case undefined:
         return done(actions.reply(code, actor, text, 'telegram', platformId))
+      // Taken and closed are events of the thread: the relay posts them (and closes the topic).
       case 'ambil':
-        return done(actions.take(code, actor, 'telegram'), fill(TEXTS.taken, { code, name: staff.name }))
-      case 'tutup': {
-        const result = actions.close(code, actor, 'telegram')
-        await done(result, fill(TEXTS.closedNow, { code, name: staff.name }))
-        if (result.ok) await closeHandoffPosts({ db, api: ctx.api, logger }, handoff.id)
-        return
-      }
+        return done(actions.take(code, actor, 'telegram'))
+      case 'tutup':
+        return done(actions.close(code, actor, 'telegram'))
       case 'catatan':
         if (!command.args) return answer(ctx, TEXTS.noteEmpty)
         return done(actions.note(code, actor, command.args, 'telegram', platformId), TEXTS.noted)

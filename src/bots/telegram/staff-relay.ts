@@ -25,10 +25,10 @@ import {
   pendingRelays,
   type RelayHandoff,
   relayHandoffById,
-  sealedAttachment,
   setHandoffGroup,
   setHandoffRootMessage,
 } from '../../db/queries/handoff-relay.js'
+import { attachmentOf } from '../../db/queries/handoff-thread.js'
 import { describe } from './bot.js'
 
 /** Where each region's handoffs go (`*`: every handoff no region group takes), and how files are shown there. */
@@ -155,18 +155,15 @@ function rowText(row: PendingRelay, fileLink: string | undefined): string {
 const fileUrl = (base: string, code: string, attachmentId: number) =>
   new URL(`/admin/percakapan/${encodeURIComponent(code)}/berkas/${attachmentId}`, base).toString()
 
-/**
- * Closes a handoff's topic and marks its header closed (both harmless when done already); the
- * relay does it for a `closed` row, the group's /tutup at once.
- */
-export async function closeHandoffPosts(deps: Pick<StaffRelayDeps, 'db' | 'api' | 'logger'>, handoffId: number): Promise<void> {
+/** Closes a handoff's topic and marks its header closed (both harmless when done already). */
+async function closeHandoffPosts(deps: Pick<StaffRelayDeps, 'db' | 'api' | 'logger'>, handoffId: number): Promise<void> {
   const handoff = relayHandoffById(deps.db, handoffId)
   if (!handoff?.tgChatId || handoff.tgRootMessageId === null) return
   const chatId = handoff.tgChatId
   const topics = handoff.tgTopicId !== null
   if (handoff.tgTopicId !== null) {
     await deps.api.closeForumTopic(chatId, handoff.tgTopicId).catch((error) => {
-      // TOPIC_NOT_MODIFIED: closed already (the relay and /tutup may both get here).
+      // TOPIC_NOT_MODIFIED: closed already (by hand, or before a crash).
       if (!(error instanceof GrammyError && error.error_code === 400)) throw error
     })
   }
@@ -268,7 +265,7 @@ export function createStaffRelay(deps: StaffRelayDeps): StaffRelay {
     let messageId: number
     const upload = row.attachment && deps.settings.groupFiles === 'upload' && deps.files
     if (row.attachment && upload && deps.files) {
-      const sealed = sealedAttachment(db, row.handoffId, row.attachment.id)
+      const sealed = attachmentOf(db, row.handoffId, row.attachment.id)
       if (!sealed) throw new Error('attachment gone')
       const bytes = deps.files.open(sealed.content)
       const file = new InputFile(bytes, sealed.fileName ?? (row.attachment.kind === 'image' ? 'foto.jpg' : 'berkas.pdf'))

@@ -218,15 +218,6 @@ export function staffByTelegramUser(db: Db, telegramUserId: string) {
   return db.select().from(staff).where(eq(staff.telegramUserId, telegramUserId)).get()
 }
 
-/** The sealed bytes of one attachment of a handoff. */
-export function sealedAttachment(db: Db, handoffId: number, attachmentId: number) {
-  return db
-    .select({ mimeType: handoffAttachments.mimeType, fileName: handoffAttachments.fileName, content: handoffAttachments.content })
-    .from(handoffAttachments)
-    .where(and(eq(handoffAttachments.id, attachmentId), eq(handoffAttachments.handoffId, handoffId)))
-    .get()
-}
-
 export type GroupCleanup = typeof handoffGroupCleanups.$inferSelect
 
 /** Group posts still to delete (erasure, retention) that have failed fewer than `maxAttempts` times. */
