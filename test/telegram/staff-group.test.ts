@@ -680,6 +680,16 @@ describe('routing, alerts, files, pace and clean-up', () => {
     ])
   })
 
+  it('once started, a wake posts new work at once (no wait for the 5 s poll); stop waits for the pass', async () => {
+    const s = await setup()
+    s.relay.start()
+    const handoff = s.addHandoff()
+    s.relay.wake()
+    await s.fake.waitFor((calls) => calls.some((c) => c.method === 'createForumTopic'), 2_000)
+    await s.relay.stop()
+    expect(s.handoffById(handoff.id)?.tgRootMessageId).toBeTypeOf('number')
+  })
+
   it('keeps about 20 posts a minute to one group', async () => {
     const s = await setup()
     const handoff = await posted(s)
