@@ -262,6 +262,7 @@ describe('topic mode: a forum topic per handoff', () => {
     const s = await setup()
     const handoff = await posted(s)
     const first = s.addRow(handoff.id, { text: 'Ini NIK saya 3273-0141-0190-0001 ya' })
+    s.clock.advance(11_000)
     const second = s.addRow(handoff.id, { text: 'Mohon dibantu <segera> & terima kasih' })
     await s.relay.runOnce()
     await s.relay.runOnce()
@@ -273,6 +274,25 @@ describe('topic mode: a forum topic per handoff', () => {
     ])
     expect(s.rowById(first.id)?.relayedAt).not.toBeNull()
     expect(s.rowById(second.id)?.tgMessageId).toBeTypeOf('number')
+  })
+
+  it("joins the person's texts written within 10 s into one post; a file or a later text starts a new one", async () => {
+    const s = await setup()
+    const handoff = await posted(s)
+    const burst = ['Halo', 'Saya mau tanya', 'soal sertifikat'].map((text) => {
+      s.clock.advance(3_000)
+      return s.addRow(handoff.id, { text })
+    })
+    s.clock.advance(11_000)
+    s.addRow(handoff.id, { text: 'Masih di sana?' })
+    await s.relay.runOnce()
+    expect(texts(s.fake.posts(TOPICS_GROUP, handoff.tgTopicId ?? 0)).slice(1)).toEqual([
+      '👤 Siti: Halo\nSaya mau tanya\nsoal sertifikat',
+      '👤 Siti: Masih di sana?',
+    ])
+    const ids = burst.map((row) => s.rowById(row.id)?.tgMessageId)
+    expect(new Set(ids).size).toBe(1)
+    expect(ids[0]).toBeTypeOf('number')
   })
 
   it('posts replies and notes written in the console, and events, each as staff read them', async () => {
@@ -662,7 +682,7 @@ describe('routing, alerts, files, pace and clean-up', () => {
     expect((sends[1]?.at ?? 0) - (sends[0]?.at ?? 0)).toBeGreaterThanOrEqual(1000)
 
     const row = s.addRow(handoff.id, { text: 'Pesan kedua' })
-    const after = s.addRow(handoff.id, { text: 'Pesan ketiga' })
+    const after = s.addRow(handoff.id, { author: 'note', via: 'console', staffName: 'Rina', text: 'Catatan' })
     // A refusal grammY does not retry by itself (the bot was removed, say).
     s.fake.failNext('sendMessage', { error_code: 403, description: 'Forbidden: bot was kicked from the supergroup chat' })
     await s.relay.runOnce()
@@ -676,7 +696,7 @@ describe('routing, alerts, files, pace and clean-up', () => {
     expect(s.rowById(row.id)?.relayedAt).not.toBeNull()
     expect(texts(s.fake.posts(TOPICS_GROUP, handoff.tgTopicId ?? 0)).slice(-2)).toEqual([
       '👤 Siti: Pesan kedua',
-      '👤 Siti: Pesan ketiga',
+      '📝 catatan Rina: Catatan',
     ])
   })
 
@@ -693,7 +713,8 @@ describe('routing, alerts, files, pace and clean-up', () => {
   it('keeps about 20 posts a minute to one group', async () => {
     const s = await setup()
     const handoff = await posted(s)
-    for (let i = 0; i < 10; i += 1) s.addRow(handoff.id, { text: `Pesan ${i}` })
+    for (let i = 0; i < 10; i += 1)
+      s.addRow(handoff.id, { author: 'staff', via: 'console', staffName: 'Rina', text: `Balasan ${i}` })
     const start = s.clock.now().getTime()
     await s.relay.runOnce()
     expect(s.clock.now().getTime() - start).toBeGreaterThanOrEqual(9 * 3_000)

@@ -151,6 +151,12 @@ function rowText(row: PendingRelay, fileLink: string | undefined): string {
   }
 }
 
+/** Texts of the person sent this close together are posted as one. */
+const JOIN_MS = 10_000
+const joinable = (row: PendingRelay) => row.author === 'person' && row.attachment === null && row.text !== null
+/** A person's text as posted (masked, escaped), without the name. */
+const personText = (row: PendingRelay) => escapeHtml(clip(maskNikNumbers(row.text ?? ''), TEXT_LIMIT))
+
 /** The console page of one attachment. */
 const fileUrl = (base: string, code: string, attachmentId: number) =>
   new URL(`/admin/percakapan/${encodeURIComponent(code)}/berkas/${attachmentId}`, base).toString()
@@ -260,7 +266,8 @@ export function createStaffRelay(deps: StaffRelayDeps): StaffRelay {
     await announce(chatId, escapeHtml(`🆕 ${handoff.code} menunggu (${place(handoff)})`) + (link ? ` → ${escapeHtml(link)}` : ''))
   }
 
-  async function relay(row: PendingRelay): Promise<void> {
+  /** Posts a row (with `joined`: the person's texts that follow it, in the same post). */
+  async function relay(row: PendingRelay, joined: PendingRelay[]): Promise<void> {
     const { tgChatId: chatId, tgTopicId: topicId, tgRootMessageId: root } = row.handoff
     let messageId: number
     const upload = row.attachment && deps.settings.groupFiles === 'upload' && deps.files
@@ -282,9 +289,10 @@ export function createStaffRelay(deps: StaffRelayDeps): StaffRelay {
       messageId = sent.message_id
     } else {
       const link = row.attachment ? fileUrl(deps.publicBaseUrl, row.handoff.code, row.attachment.id) : undefined
-      messageId = await post(chatId, topicId, root, rowText(row, link))
+      const more = joined.map((next) => `\n${personText(next)}`).join('')
+      messageId = await post(chatId, topicId, root, rowText(row, link) + more)
     }
-    markRelayed(db, row.id, messageId, clock())
+    for (const posted of [row, ...joined]) markRelayed(db, posted.id, messageId, clock())
     if (row.author !== 'system') return
     if (row.platformId === 'closed') await closeHandoffPosts(deps, row.handoffId)
     if (row.platformId?.startsWith('alert:')) {
@@ -322,18 +330,22 @@ export function createStaffRelay(deps: StaffRelayDeps): StaffRelay {
     const now = clock().getTime()
     /** Handoffs with a row held back: their later rows wait too, so the topic keeps the thread's order. */
     const held = new Set<number>()
-    for (const row of pendingRelays(db, MAX_ATTEMPTS)) {
-      if (held.has(row.handoffId)) continue
+    const rows = pendingRelays(db, MAX_ATTEMPTS)
+    const joinedAlready = new Set<number>()
+    for (const [index, row] of rows.entries()) {
+      if (held.has(row.handoffId) || joinedAlready.has(row.id)) continue
       const due = retryAt.get(row.id)
       if (due !== undefined && due > now) {
         held.add(row.handoffId)
         continue
       }
+      const joined = joinable(row) ? following(rows, index) : []
+      for (const next of joined) joinedAlready.add(next.id)
       try {
-        await relay(row)
+        await relay(row, joined)
         retryAt.delete(row.id)
       } catch (error) {
-        markRelayFailed(db, row.id, why(error))
+        for (const failed of [row, ...joined]) markRelayFailed(db, failed.id, why(error))
         const wait = RETRY_MINUTES[row.relayAttempts]
         if (wait !== undefined) retryAt.set(row.id, clock().getTime() + wait * 60_000)
         else retryAt.delete(row.id)
@@ -341,6 +353,25 @@ export function createStaffRelay(deps: StaffRelayDeps): StaffRelay {
         logger.warn({ err: describe(error), attempts: row.relayAttempts + 1 }, 'staff group: message not posted')
       }
     }
+  }
+
+  /**
+   * The person's texts right after `rows[index]` in its handoff's thread, written within 10 s of it,
+   * that fit in one post with it: a burst of short messages is one post, not a dozen.
+   */
+  function following(rows: PendingRelay[], index: number): PendingRelay[] {
+    const first = rows[index]
+    if (!first) return []
+    const joined: PendingRelay[] = []
+    let length = personText(first).length
+    for (const next of rows.slice(index + 1)) {
+      if (next.handoffId !== first.handoffId) continue
+      length += personText(next).length + 1
+      if (!joinable(next) || retryAt.has(next.id) || next.at.getTime() - first.at.getTime() > JOIN_MS || length > TEXT_LIMIT)
+        break
+      joined.push(next)
+    }
+    return joined
   }
 
   let running: Promise<void> | undefined
