@@ -262,7 +262,9 @@ export function createStaffRelay(deps: StaffRelayDeps): StaffRelay {
     }
     const root = await post(chatId, topicId, null, headerText(handoff, topicId !== null))
     setHandoffRootMessage(db, handoff.id, root)
-    const link = postLink(chatId, topicId ?? root)
+    // Without topics the header itself is the news in the chat; with them, General gets a line.
+    if (topicId === null) return
+    const link = postLink(chatId, topicId)
     await announce(chatId, escapeHtml(`🆕 ${handoff.code} menunggu (${place(handoff)})`) + (link ? ` → ${escapeHtml(link)}` : ''))
   }
 
@@ -295,8 +297,8 @@ export function createStaffRelay(deps: StaffRelayDeps): StaffRelay {
     for (const posted of [row, ...joined]) markRelayed(db, posted.id, messageId, clock())
     if (row.author !== 'system') return
     if (row.platformId === 'closed') await closeHandoffPosts(deps, row.handoffId)
-    if (row.platformId?.startsWith('alert:')) {
-      const link = postLink(chatId, topicId ?? root)
+    if (row.platformId?.startsWith('alert:') && topicId !== null) {
+      const link = postLink(chatId, topicId)
       await announce(chatId, `${escapeHtml(`${row.handoff.code}: ${row.text ?? ''}`)}${link ? ` → ${escapeHtml(link)}` : ''}`)
     }
   }
