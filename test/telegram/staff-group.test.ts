@@ -15,7 +15,9 @@ import { checkStaffGroups, describeCheck } from '../../src/bots/telegram/staff-s
 import type { Engine } from '../../src/core/engine.js'
 import { loadKnowledgeBase } from '../../src/core/faq/knowledge-base.js'
 import { createHandoffActions, type HandoffActions, type HandoffActor } from '../../src/core/handoff/actions.js'
+import { runHandoffJobs } from '../../src/core/handoff/jobs.js'
 import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js'
+import { queueGroupCleanups } from '../../src/db/queries/handoff.js'
 import { storeTelegramCode, telegramCodeHash } from '../../src/db/queries/telegram-links.js'
 import { ensureReferenceData } from '../../src/db/reference-data.js'
 import {
@@ -611,21 +613,20 @@ describe('routing, alerts, files, pace and clean-up', () => {
     expect(only.fake.calls.filter((c) => c.method !== 'getMe')).toEqual([])
   })
 
-  it('an alert row goes into the topic and, with the link, into General', async () => {
+  it("the alert job's row goes into the topic and, with the link, into General", async () => {
     const s = await setup()
     const handoff = await posted(s)
-    s.addRow(handoff.id, {
-      author: 'system',
-      via: 'system',
-      platformId: 'alert:1',
-      text: '⏰ Masih menunggu sejak 10.12 WITA (75 menit jam kerja)',
-    })
+    s.clock.advance(2 * 3_600_000)
+    const jobs = runHandoffJobs(
+      { db: s.db, calendar: { workingMinutesBetween: () => 75 }, settings: { alertMinutes: 60, idleHours: 48 } },
+      s.clock.now(),
+    )
+    expect(jobs.alerted).toBe(1)
     await s.relay.runOnce()
     const topicId = handoff.tgTopicId ?? 0
-    expect(texts(s.fake.posts(TOPICS_GROUP, topicId)).at(-1)).toBe('⏰ Masih menunggu sejak 10.12 WITA (75 menit jam kerja)')
-    expect(texts(s.fake.posts(TOPICS_GROUP, null)).at(-1)).toBe(
-      `${handoff.code}: ⏰ Masih menunggu sejak 10.12 WITA (75 menit jam kerja) → https://t.me/c/1234567/${topicId}`,
-    )
+    const alert = texts(s.fake.posts(TOPICS_GROUP, topicId)).at(-1)
+    expect(alert).toMatch(new RegExp(`^⏰ ${handoff.code} masih menunggu petugas sejak .*\\(75 menit jam kerja\\)$`))
+    expect(texts(s.fake.posts(TOPICS_GROUP, null)).at(-1)).toBe(`${alert} → https://t.me/c/1234567/${topicId}`)
   })
 
   it('files go as a console link by default, uploaded with HANDOFF_GROUP_FILES=upload', async () => {
@@ -733,19 +734,8 @@ describe('routing, alerts, files, pace and clean-up', () => {
     const s = await setup()
     const topic = await posted(s)
     const replies = await posted(s, { region: 'R2' })
-    const at = s.clock.now()
-    s.db
-      .insert(handoffGroupCleanups)
-      .values([
-        { tgChatId: String(TOPICS_GROUP), tgTopicId: topic.tgTopicId, reason: 'erasure', createdAt: at },
-        {
-          tgChatId: String(REPLIES_GROUP),
-          tgMessageIds: JSON.stringify([replies.tgRootMessageId]),
-          reason: 'erasure',
-          createdAt: at,
-        },
-      ])
-      .run()
+    // As erasure and retention do before they delete.
+    queueGroupCleanups(s.db, [topic.id, replies.id], 'erasure', s.clock.now())
     s.db.delete(handoffRequests).run()
     await s.relay.runOnce()
     expect(s.fake.topic(TOPICS_GROUP, topic.tgTopicId ?? 0)?.deleted).toBe(true)

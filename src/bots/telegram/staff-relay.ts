@@ -299,7 +299,7 @@ export function createStaffRelay(deps: StaffRelayDeps): StaffRelay {
     if (row.platformId === 'closed') await closeHandoffPosts(deps, row.handoffId)
     if (row.platformId?.startsWith('alert:') && topicId !== null) {
       const link = postLink(chatId, topicId)
-      await announce(chatId, `${escapeHtml(`${row.handoff.code}: ${row.text ?? ''}`)}${link ? ` → ${escapeHtml(link)}` : ''}`)
+      await announce(chatId, `${escapeHtml(row.text ?? row.handoff.code)}${link ? ` → ${escapeHtml(link)}` : ''}`)
     }
   }
 
