@@ -124,6 +124,15 @@ async function setup(options: Options = {}) {
     logger,
     publicBaseUrl: BASE,
     paceClock: { now: () => clock.now().getTime(), sleep: clock.sleep },
+    // Working hours 08.00–16.00 in the region's zone, every day (the real calendar is tested on its own).
+    calendar: {
+      isOpen: (at: Date, place: { zone: string }) => {
+        const hour = Number(
+          new Intl.DateTimeFormat('en-GB', { hour: 'numeric', hourCycle: 'h23', timeZone: place.zone }).format(at),
+        )
+        return hour >= 8 && hour < 16
+      },
+    },
     ...(options.files !== false && { files }),
   })
   const regionId = (code: string) => db.select().from(regions).where(eq(regions.code, code)).get()?.id ?? null
@@ -246,7 +255,7 @@ describe('topic mode: a forum topic per handoff', () => {
       `<b>🆕 ${handoff.code} · menunggu</b>`,
       'Nama: Siti Rahma · Wilayah: BBPPKS Makassar (R5)',
       'Kanal: WhatsApp · HP 0812-****-7890 · Topik: Status sertifikasi saya',
-      'Dibuat: Senin, 7 Desember 2026, 10.12 WITA',
+      'Dibuat: Senin, 7 Desember 2026, 10.12 WITA (jam layanan)',
       'Pertanyaan: NIK saya 3273 **** **** 0001, kapan sertifikat saya terbit?',
       'Balas di topik ini untuk menjawab. /ambil · /tutup · /faq TOPIK · /catatan TEKS',
     ])
@@ -258,6 +267,13 @@ describe('topic mode: a forum topic per handoff', () => {
     // Nothing went to the other groups.
     expect(s.fake.posts(REPLIES_GROUP)).toEqual([])
     expect(s.fake.posts(ALL_GROUP)).toEqual([])
+  })
+
+  it("the header says when a handoff came in out of hours (in its region's zone)", async () => {
+    const s = await setup()
+    const late = await posted(s, { createdAt: new Date('2026-12-07T12:30:00Z') })
+    const header = String(s.fake.message(TOPICS_GROUP, late.tgRootMessageId ?? 0)?.text)
+    expect(header).toContain('Dibuat: Senin, 7 Desember 2026, 20.30 WITA (di luar jam layanan)')
   })
 
   it("posts each of the person's messages into the topic once, in order, with NIK-like numbers masked", async () => {

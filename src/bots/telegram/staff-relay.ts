@@ -10,6 +10,7 @@
  */
 import { type Api, GrammyError, InputFile } from 'grammy'
 import type { Logger } from 'pino'
+import type { HandoffCalendar } from '../../core/handoff/live.js'
 import { type Clock, createPacer, type Pacer, timerSleep } from '../../core/pacer.js'
 import { maskPhoneLocal } from '../../core/privacy/mask.js'
 import { formatLocalDateTime, provinceByCode } from '../../core/regions.js'
@@ -50,6 +51,8 @@ export type StaffRelayDeps = {
   files?: { open(sealed: Uint8Array): Buffer } | undefined
   /** The clock the per-group pace waits on (tests: virtual time). */
   paceClock?: Clock
+  /** The working calendar: the header says whether the handoff came in working hours. */
+  calendar?: Pick<HandoffCalendar, 'isOpen'> | undefined
   /** How often the worker looks for work without being woken (default 5 s). */
   pollMs?: number
 }
@@ -97,8 +100,17 @@ const STATE_LINE: Record<RelayHandoff['status'], string> = {
   closed: '🔒 {code} · ditutup',
 }
 
-/** The header post of a handoff (HTML): who, where, which channel, the question; never the NIK, birth date or whole phone number. */
-export function headerText(h: RelayHandoff, topics: boolean): string {
+/**
+ * The header post of a handoff (HTML): who, where, which channel, when (and whether that was in
+ * working hours, when a calendar is given), the question; never the NIK, birth date or whole phone number.
+ */
+export function headerText(h: RelayHandoff, topics: boolean, calendar?: StaffRelayDeps['calendar']): string {
+  const zone = h.regionZone ?? 'Asia/Jakarta'
+  const hours = calendar
+    ? calendar.isOpen(h.createdAt, { zone, region: h.regionCode })
+      ? ' (jam layanan)'
+      : ' (di luar jam layanan)'
+    : ''
   const province = h.provinceCode ? provinceByCode(h.provinceCode)?.name : undefined
   const region = h.regionCode ? `BBPPKS ${h.regionCity} (${h.regionCode})` : 'pusat (tanpa wilayah)'
   const how = topics
@@ -110,7 +122,7 @@ export function headerText(h: RelayHandoff, topics: boolean): string {
     escapeHtml(
       `Kanal: ${CHANNEL_LABEL[h.channel] ?? h.channel}${h.phoneE164 ? ` · HP ${maskPhoneLocal(h.phoneE164)}` : ''} · Topik: ${h.topic}`,
     ),
-    escapeHtml(`Dibuat: ${formatLocalDateTime(h.createdAt, h.regionZone ?? 'Asia/Jakarta')}`),
+    escapeHtml(`Dibuat: ${formatLocalDateTime(h.createdAt, zone)}${hours}`),
     escapeHtml(`Pertanyaan: ${maskNikNumbers(h.question)}`),
     escapeHtml(how),
   ]
@@ -162,7 +174,10 @@ const fileUrl = (base: string, code: string, attachmentId: number) =>
   new URL(`/admin/percakapan/${encodeURIComponent(code)}/berkas/${attachmentId}`, base).toString()
 
 /** Closes a handoff's topic and marks its header closed (both harmless when done already). */
-async function closeHandoffPosts(deps: Pick<StaffRelayDeps, 'db' | 'api' | 'logger'>, handoffId: number): Promise<void> {
+async function closeHandoffPosts(
+  deps: Pick<StaffRelayDeps, 'db' | 'api' | 'logger' | 'calendar'>,
+  handoffId: number,
+): Promise<void> {
   const handoff = relayHandoffById(deps.db, handoffId)
   if (!handoff?.tgChatId || handoff.tgRootMessageId === null) return
   const chatId = handoff.tgChatId
@@ -174,7 +189,7 @@ async function closeHandoffPosts(deps: Pick<StaffRelayDeps, 'db' | 'api' | 'logg
     })
   }
   await deps.api
-    .editMessageText(chatId, handoff.tgRootMessageId, headerText(handoff, topics), {
+    .editMessageText(chatId, handoff.tgRootMessageId, headerText(handoff, topics, deps.calendar), {
       parse_mode: 'HTML',
       link_preview_options: { is_disabled: true },
     })
@@ -260,7 +275,7 @@ export function createStaffRelay(deps: StaffRelayDeps): StaffRelay {
       // Kept at once, so a failure below never opens a second topic.
       setHandoffGroup(db, handoff.id, chatId, topicId)
     }
-    const root = await post(chatId, topicId, null, headerText(handoff, topicId !== null))
+    const root = await post(chatId, topicId, null, headerText(handoff, topicId !== null, deps.calendar))
     setHandoffRootMessage(db, handoff.id, root)
     // Without topics the header itself is the news in the chat; with them, General gets a line.
     if (topicId === null) return
