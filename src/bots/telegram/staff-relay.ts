@@ -4,7 +4,7 @@
  * handoff with its header, every row of its thread (the person's messages and files, replies and
  * notes written in the console or the CLI, events), a line in the General topic for each new
  * handoff and each alert, and the topic closed when the handoff is. In a group without topics the
- * header is a plain message and the rest reply to it. It also deletes the posts of erased or
+ * header is a plain message (the news itself) and the rest reply to it. It also deletes the posts of erased or
  * purged handoffs. Delivery is at least once: a crash between Telegram's answer and the database
  * mark may post a row twice. The bot's own failures are retried after 1, 5 and 30 minutes.
  */
@@ -68,7 +68,7 @@ const CAPTION_LIMIT = 1_000
 const CHANNEL_LABEL: Record<string, string> = { telegram: 'Telegram', whatsapp: 'WhatsApp', console: 'Terminal' }
 const VIA_LABEL: Record<string, string> = { console: 'konsol', cli: 'CLI', telegram: 'Telegram' }
 
-export const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 
 /**
  * Hides the middle of every 16-digit number (a NIK, maybe typed with spaces, dots or dashes):
@@ -79,7 +79,7 @@ export function maskNikNumbers(text: string): string {
 }
 
 /** The group a handoff of `regionCode` goes to: its region's, else the `*` one, else none. */
-export function groupFor(staffChats: StaffGroupSettings['staffChats'], regionCode: string | null): string | undefined {
+function groupFor(staffChats: StaffGroupSettings['staffChats'], regionCode: string | null): string | undefined {
   return (
     (regionCode === null ? undefined : staffChats.find((chat) => chat.region === regionCode)?.chatId) ??
     staffChats.find((chat) => chat.region === '*')?.chatId
@@ -90,7 +90,7 @@ const firstWord = (name: string) => name.trim().split(/\s+/)[0] ?? name
 const place = (h: Pick<RelayHandoff, 'regionCity'>) => h.regionCity ?? 'pusat'
 
 /** "PTG-7K2QX9 · Siti · Makassar" (Telegram allows 128 characters). */
-export function topicName(h: Pick<RelayHandoff, 'code' | 'name' | 'regionCity'>): string {
+function topicName(h: Pick<RelayHandoff, 'code' | 'name' | 'regionCity'>): string {
   return `${h.code} · ${firstWord(h.name)} · ${place(h)}`.slice(0, 128)
 }
 
@@ -104,7 +104,7 @@ const STATE_LINE: Record<RelayHandoff['status'], string> = {
  * The header post of a handoff (HTML): who, where, which channel, when (and whether that was in
  * working hours, when a calendar is given), the question; never the NIK, birth date or whole phone number.
  */
-export function headerText(h: RelayHandoff, topics: boolean, calendar?: StaffRelayDeps['calendar']): string {
+function headerText(h: RelayHandoff, topics: boolean, calendar?: StaffRelayDeps['calendar']): string {
   const zone = h.regionZone ?? 'Asia/Jakarta'
   const hours = calendar
     ? calendar.isOpen(h.createdAt, { zone, region: h.regionCode })
@@ -142,9 +142,12 @@ function size(bytes: number): string {
 
 const clip = (text: string, limit: number) => (text.length > limit ? `${text.slice(0, limit - 1)}…` : text)
 
+/** A row's text as posted: NIK-like numbers masked, escaped, without the author. */
+const shownText = (row: PendingRelay) => escapeHtml(clip(maskNikNumbers(row.text ?? ''), TEXT_LIMIT))
+
 /** How a thread row reads in the group (HTML). */
 function rowText(row: PendingRelay, fileLink: string | undefined): string {
-  const text = row.text === null ? '' : escapeHtml(clip(maskNikNumbers(row.text), TEXT_LIMIT))
+  const text = shownText(row)
   switch (row.author) {
     case 'person': {
       const file = row.attachment
@@ -166,8 +169,6 @@ function rowText(row: PendingRelay, fileLink: string | undefined): string {
 /** Texts of the person sent this close together are posted as one. */
 const JOIN_MS = 10_000
 const joinable = (row: PendingRelay) => row.author === 'person' && row.attachment === null && row.text !== null
-/** A person's text as posted (masked, escaped), without the name. */
-const personText = (row: PendingRelay) => escapeHtml(clip(maskNikNumbers(row.text ?? ''), TEXT_LIMIT))
 
 /** The console page of one attachment. */
 const fileUrl = (base: string, code: string, attachmentId: number) =>
@@ -306,7 +307,7 @@ export function createStaffRelay(deps: StaffRelayDeps): StaffRelay {
       messageId = sent.message_id
     } else {
       const link = row.attachment ? fileUrl(deps.publicBaseUrl, row.handoff.code, row.attachment.id) : undefined
-      const more = joined.map((next) => `\n${personText(next)}`).join('')
+      const more = joined.map((next) => `\n${shownText(next)}`).join('')
       messageId = await post(chatId, topicId, root, rowText(row, link) + more)
     }
     for (const posted of [row, ...joined]) markRelayed(db, posted.id, messageId, clock())
@@ -380,10 +381,10 @@ export function createStaffRelay(deps: StaffRelayDeps): StaffRelay {
     const first = rows[index]
     if (!first) return []
     const joined: PendingRelay[] = []
-    let length = personText(first).length
+    let length = shownText(first).length
     for (const next of rows.slice(index + 1)) {
       if (next.handoffId !== first.handoffId) continue
-      length += personText(next).length + 1
+      length += shownText(next).length + 1
       if (!joinable(next) || retryAt.has(next.id) || next.at.getTime() - first.at.getTime() > JOIN_MS || length > TEXT_LIMIT)
         break
       joined.push(next)
