@@ -507,6 +507,18 @@ describe('commands in the topic', () => {
       new RegExp(`^<b>🔒 ${handoff.code} · ditutup</b>\n`),
     )
   })
+  it('an unknown command gets the list of commands, a command for another bot is ignored; neither reaches the person', async () => {
+    const s = await setup()
+    const handoff = await posted(s)
+    const rina = s.addStaff()
+    const topicId = handoff.tgTopicId ?? 0
+    await s.write({ chatId: TOPICS_GROUP, from: rina.user, threadId: topicId, text: '/start' })
+    await s.write({ chatId: TOPICS_GROUP, from: rina.user, threadId: topicId, text: '/start@other_bot' })
+    expect(s.actions.calls).toEqual([])
+    expect(texts(s.fake.posts(TOPICS_GROUP, topicId)).slice(1)).toEqual([
+      'Perintah di topik ini: /ambil · /tutup · /faq TOPIK · /catatan TEKS. Teks biasa dikirim ke warga.',
+    ])
+  })
 })
 
 describe('/tautkan: linking a Telegram account to a staff account', () => {

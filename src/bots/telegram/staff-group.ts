@@ -58,6 +58,7 @@ const TEXTS = {
   faqSent: '💬 Jawaban FAQ "{topic}" dikirim ke warga.',
   faqUnknown: 'Topik FAQ "{topic}" tidak ada. Ketik /faq untuk daftar topik.',
   faqList: 'Topik FAQ (kirim dengan /faq TOPIK):\n{ids}',
+  commands: 'Perintah di topik ini: /ambil · /tutup · /faq TOPIK · /catatan TEKS. Teks biasa dikirim ke warga.',
   linked: 'Akun Telegram ditautkan ke {name} ({role}).',
   linkedViewer: 'Akun Telegram ditautkan ke {name} ({role}). Akun pemantau tidak dapat membalas dari grup.',
   linkBad:
@@ -163,6 +164,8 @@ export function createStaffGroup(deps: StaffGroupDeps): StaffGroup {
       if (problem) return answer(ctx, problem)
       if (success) return answer(ctx, success)
     }
+    // A command for another bot ("/start@otherbot") is not a message for the person.
+    if (!command && /^\/\w+@\w+/.test(text.trimStart())) return
     switch (command?.name) {
       case undefined:
         return done(actions.reply(code, actor, text, 'telegram', platformId))
@@ -185,8 +188,7 @@ export function createStaffGroup(deps: StaffGroupDeps): StaffGroup {
         )
       }
       default:
-        // Another bot's or an unknown command is not a message for the person.
-        return
+        return answer(ctx, TEXTS.commands)
     }
   }
 
