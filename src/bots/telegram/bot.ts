@@ -15,6 +15,7 @@ import type { Inbound, Reply } from '../../core/types.js'
 import { BOT_COMMANDS, commandInput } from './commands.js'
 import { createTelegramMedia, fileOf, type TelegramFile } from './media.js'
 import { contactKeyboard, keyboard, splitText, toHtml } from './render.js'
+import type { StaffGroup } from './staff-group.js'
 
 /** The update types the bot asks Telegram for (webhook and polling alike). */
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const
@@ -46,6 +47,9 @@ export type TelegramDeps = {
    * downloaded and given to the core as `media`; otherwise they stay `unsupported`, as any media.
    */
   mediaWanted?: (chatId: string) => boolean
+  /** The staff groups' chat ids (STAFF_TELEGRAM_CHATS): their messages go to `staffGroup`, not the pointer. */
+  staffGroups?: ReadonlySet<number>
+  staffGroup?: StaffGroup
 }
 
 const GROUP_NOTE =
@@ -176,7 +180,15 @@ export function createTelegramBot(deps: TelegramDeps) {
   const safe = bot.errorBoundary(onError)
 
   safe.on('message', async (ctx) => {
-    if (!isPrivate(ctx)) return pointToPrivateChat(ctx)
+    if (!isPrivate(ctx)) {
+      // Any group: how an operator finds the id to put into STAFF_TELEGRAM_CHATS.
+      const idgrup = /^\/idgrup(?:@(\w+))?$/i.exec(ctx.message.text?.trim() ?? '')
+      if (idgrup && (!idgrup[1] || idgrup[1].toLowerCase() === ctx.me.username.toLowerCase())) {
+        return void (await ctx.reply(`ID grup ini: ${ctx.chat.id}`))
+      }
+      if (deps.staffGroup && deps.staffGroups?.has(ctx.chat.id)) return deps.staffGroup.handle(ctx)
+      return pointToPrivateChat(ctx)
+    }
     const message = ctx.message
     if (message.contact) {
       // Telegram vouches for the number only when the contact is the sender's own account (the
