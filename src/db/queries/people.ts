@@ -35,6 +35,14 @@ export function personZone(db: Db, personId: number): string | undefined {
   return row?.zone
 }
 
+/** The province code on a person's record, if any. */
+export function provinceOfPerson(db: Db, personId: number): string | undefined {
+  const row = cached(db, 'select province_code as code from people where id = ?').get(personId) as
+    | { code: string | null }
+    | undefined
+  return row?.code ?? undefined
+}
+
 export function personByNikHash(db: Db, nikHash: string): PersonRow | undefined {
   return db.select().from(people).where(eq(people.nikHash, nikHash)).get()
 }
