@@ -86,7 +86,8 @@ export function openCore(config: Config, logger: Logger, clock: () => Date, opti
   const activity = createHandoffActivity()
   const calendar = TEMP_CALENDAR
   const handoffSettings = { signature: 'name' as const }
-  const live = createLiveHandoff({ calendar, files: TEMP_FILES(keys), activity })
+  const files = TEMP_FILES(keys)
+  const live = createLiveHandoff({ calendar, files, activity })
   const handoffActions = createHandoffActions({ db, clock, settings: handoffSettings, activity })
   const handoff = createHandoffFlow({ contact: config.SECRETARIAT_CONTACT, calendar })
   const proof = createProof({
@@ -116,7 +117,7 @@ export function openCore(config: Config, logger: Logger, clock: () => Date, opti
       },
     },
   })
-  const dataRightsDeps = { vault, offerHours, reminders: reminderSettings, proof }
+  const dataRightsDeps = { vault, offerHours, reminders: reminderSettings, proof, files }
   const dataRights = createDataRights(dataRightsDeps)
   const registrationFlow = createRegistrationFlow({ vault, offerHours, reminders: reminderSettings, proof, linkDays })
   const features: Partial<Record<MenuItemId, Feature>> = {
@@ -190,5 +191,8 @@ const TEMP_CALENDAR: HandoffCalendar = {
 }
 const TEMP_FILES = (keys: DataKeys) => {
   const box = createSecretBox(keys, 'kesos handoff file v1')
-  return { seal: (bytes: Uint8Array) => Buffer.from(box.seal(Buffer.from(bytes).toString('base64'))) }
+  return {
+    seal: (bytes: Uint8Array) => Buffer.from(box.seal(Buffer.from(bytes).toString('base64'))),
+    open: (sealed: Uint8Array) => Buffer.from(box.open(Buffer.from(sealed).toString()), 'base64'),
+  }
 }
