@@ -73,7 +73,7 @@ describe('terminal chat, one message per line', () => {
   })
 
   it('files a "Bicara dengan petugas" request, re-asking an invalid phone with the reason', async () => {
-    const stdout = await chat(['6', '1', QUESTION, 'Siti Aminah', '0812-345', '0813-9876-5432', '1'], {
+    const stdout = await chat(['6', '1', QUESTION, 'Siti Aminah', '0812-345', '0813-9876-5432', 'Kalimantan Selatan', '1'], {
       chat: 'handoff-e2e',
     })
     indexAfterAll(stdout, [
@@ -89,13 +89,16 @@ describe('terminal chat, one message per line', () => {
       '⚠️ Nomor HP harus 10–13 angka (mis. 0812-3456-7890); Anda mengetik 7 angka.',
       'Langkah 4 dari 5',
       'Nomor HP/WhatsApp',
+      'Langkah 5 dari 5',
       'Periksa lagi sebelum dikirim:',
       '• Topik: Pendaftaran / jadwal Bimtek',
       `• Pertanyaan: ${QUESTION}`,
       '• Nama: Siti Aminah',
       '• Nomor HP: +62 813-****-5432',
+      '• Provinsi: Kalimantan Selatan',
       '1. Ya, kirim',
       'Terima kasih, Siti Aminah.',
+      'petugas BBPPKS Banjarmasin',
     ])
     // The phone number is never shown whole.
     expect(stdout).not.toContain('9876')
@@ -118,7 +121,8 @@ describe('terminal chat, one message per line', () => {
           phone_e164: '+6281398765432',
           topic: 'bimtek',
           question: QUESTION,
-          status: 'open',
+          status: 'waiting',
+          live: 1,
         }),
       ])
       const consent = db.prepare("select * from consent_records where purpose = 'handoff'").all()

@@ -96,7 +96,8 @@ async function handoffUpToSummary(driver: TelegramDriver, question = 'Sertifikat
   expect(joined(await driver.tap('Sertifikat (hilang, salah data, verifikasi)'))).toContain('Langkah 2 dari 5')
   expect(joined(await driver.send(question))).toContain('Langkah 3 dari 5')
   expect(joined(await driver.send('Siti Aminah'))).toContain('Langkah 4 dari 5')
-  return driver.send('0812 3456 7890')
+  expect(joined(await driver.send('0812 3456 7890'))).toContain('Langkah 5 dari 5')
+  return driver.send('Sulawesi Selatan')
 }
 
 describe.each(MODES)('commands (%s)', (mode) => {
@@ -329,7 +330,7 @@ describe('Bicara dengan petugas through Telegram', () => {
       name: 'Siti Aminah',
       phoneE164: '+6281234567890',
       question: 'Sertifikat saya hilang waktu banjir kemarin',
-      status: 'open',
+      status: 'waiting',
     })
   })
 })
