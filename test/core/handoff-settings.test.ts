@@ -158,6 +158,7 @@ describe('STAFF_TELEGRAM_CHATS', () => {
     ['R7:-1001234', '"R7:-1001234": R7 is not a region (R1–R6) or *'],
     ['R1:1001234', `"R1:1001234": the chat id must be a group's negative number`],
     ['R1:-100abc', `"R1:-100abc": the chat id must be a group's negative number`],
+    ['R1:-1001234567890123', `"R1:-1001234567890123": the chat id must be a group's negative number`],
     ['R1:-1001234,r1:-1005678', 'R1 is given twice'],
     ['*:-1001234,*:-1005678', '* is given twice'],
   ])('refuses %j: %s', (text, reason) => {

@@ -87,8 +87,9 @@ export function parseStaffChats(text: string): HandoffSettings['staffChats'] {
     const key = (match[1] ?? '').toUpperCase()
     const chatId = match[2] ?? ''
     if (key !== '*' && !REGIONS.includes(key)) throw new Error(`"${part}": ${match[1]} is not a region (R1–R6) or *`)
-    // Telegram's groups and supergroups have negative ids; a positive one is a person's private chat.
-    if (!/^-[1-9]\d{0,15}$/.test(chatId))
+    // Telegram's groups and supergroups have negative ids (a positive one is a person's private chat),
+    // at most 52 bits: 15 digits keep every one a safe JavaScript number.
+    if (!/^-[1-9]\d{0,14}$/.test(chatId))
       throw new Error(`"${part}": the chat id must be a group's negative number, e.g. -1001234567890`)
     if (chats.some((chat) => chat.region === key)) throw new Error(`${key} is given twice`)
     chats.push({ region: key as RegionCode | '*', chatId })
