@@ -9,7 +9,7 @@ import { createLookupAudit } from './core/certificates/lookup-audit.js'
 import { type ChatBlocking, createChatBlocking } from './core/chat-blocking.js'
 import { createEngine, type Engine, type Feature } from './core/engine.js'
 import { createFaq } from './core/faq/feature.js'
-import { FaqContentError, loadKnowledgeBase } from './core/faq/knowledge-base.js'
+import { FaqContentError, type KnowledgeBase, loadKnowledgeBase } from './core/faq/knowledge-base.js'
 import { createMatcher } from './core/faq/matcher.js'
 import type { FlowDefinition } from './core/flows/flow.js'
 import { createHandoffFlow } from './core/flows/handoff.js'
@@ -20,7 +20,7 @@ import { createLiveHandoff, type LiveHandoff } from './core/handoff/live.js'
 import type { HandoffSettings } from './core/handoff/settings.js'
 import { createProof, type ProvenHandler } from './core/identity/proof.js'
 import { MENU_PREFIX, type MenuItemId } from './core/menu.js'
-import { createByteBox, type DataKeys, HANDOFF_FILE_PURPOSE, type SecretBox } from './core/privacy/data-key.js'
+import { type ByteBox, createByteBox, type DataKeys, HANDOFF_FILE_PURPOSE, type SecretBox } from './core/privacy/data-key.js'
 import { createDataRights, dataSummary } from './core/privacy/data-rights.js'
 import type { NikVault } from './core/privacy/nik-vault.js'
 import { createRegistrationCommands } from './core/registration/commands.js'
@@ -45,12 +45,16 @@ export type Core = {
   /** What a channel calls when a person blocks or unblocks the assistant. */
   blocking: ChatBlocking
   /** Conversations with staff: their actions (console, staff group, CLI), the chat side, what wakes live views. */
+  /** The FAQ knowledge base (its answers are staff's quick replies). */
+  kb: KnowledgeBase
   handoffs: {
     actions: HandoffActions
     live: LiveHandoff
     activity: HandoffActivity
     calendar: WorkingCalendar
     settings: HandoffSettings
+    /** Seals and opens the files people send to staff. */
+    files: ByteBox
   }
 }
 
@@ -166,7 +170,8 @@ export function openCore(config: Config, logger: Logger, clock: () => Date, opti
     keys,
     authBox,
     blocking: createChatBlocking({ db, reminders: reminderSettings }),
-    handoffs: { actions: handoffActions, live, activity, calendar, settings: handoffSettings },
+    kb,
+    handoffs: { actions: handoffActions, live, activity, calendar, settings: handoffSettings, files },
   }
 }
 
