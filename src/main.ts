@@ -48,7 +48,11 @@ if (demo) {
 const channels: Record<string, ChannelStatus> = { console: 'on', telegram: 'off', whatsapp: 'off' }
 
 // Indonesia's holiday data has gaps (cuti bersama; Nyepi and Vesak in later years): said once, with the fix.
-const holidayGap = holidayDataWarning(clock().getFullYear())
+// Not repeated once the operator listed closed dates for the year (WIB's year: Indonesia's holidays).
+const holidayYear = new Date(clock().getTime() + 7 * 3_600_000).getUTCFullYear()
+const holidayGap = handoffs.settings.closedDates.some((date) => date.startsWith(`${holidayYear}-`))
+  ? undefined
+  : holidayDataWarning(holidayYear)
 if (holidayGap) logger.warn(holidayGap)
 /** While a chat talks to staff, its photos and PDFs are downloaded for them. */
 const talksToStaff = (channel: 'telegram' | 'whatsapp') => (chatId: string) => handoffs.live.isLive(db, channel, chatId)
