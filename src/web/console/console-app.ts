@@ -1,7 +1,8 @@
 /**
  * The secretariat console at /admin (docs/console.md): sign-in, set-password links and the
  * session guard, then the pages, each behind `requireRole` where not every role may see it.
- * Every answer carries the console's security headers (strict CSP: no script, no inline style).
+ * Every answer carries the console's security headers (strict CSP: only the console's own script,
+ * no inline script or style).
  */
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
@@ -9,10 +10,14 @@ import type { Logger } from 'pino'
 import type { ConnectionState } from '../../bots/whatsapp/connection.js'
 import { createConsoleSessions } from '../../core/console/sessions.js'
 import { createSignIn } from '../../core/console/sign-in.js'
-import type { SecretBox } from '../../core/privacy/data-key.js'
+import { createHandoffActions } from '../../core/handoff/actions.js'
+import type { HandoffActivity } from '../../core/handoff/activity.js'
+import { DEFAULT_HANDOFF_SETTINGS, type HandoffSettings } from '../../core/handoff/settings.js'
+import type { ByteBox, SecretBox } from '../../core/privacy/data-key.js'
 import type { NikVault } from '../../core/privacy/nik-vault.js'
 import type { ReminderSettings } from '../../core/reminders/settings.js'
 import type { Db } from '../../db/client.js'
+import { countWaitingHandoffs } from '../../db/queries/console-handoffs.js'
 import { html } from '../html.js'
 import type { TrustedProxy } from '../rate-limit.js'
 import { CONSOLE_SECURITY, secured } from '../security-headers.js'
@@ -25,6 +30,8 @@ import type { ConsoleEnv } from './env.js'
 import { examsPage } from './exams-page.js'
 import { sameOriginForms } from './forms.js'
 import { requireRole, requireSession, sessionCookie } from './guard.js'
+import { handoffAccess, type QuickReply } from './handoff-thread.js'
+import { handoffRoutes } from './handoffs-page.js'
 import { importRoutes, MAX_UPLOAD_BYTES } from './imports-page.js'
 import { consoleLayout, publicLayout } from './layout.js'
 import { peoplePage } from './people-page.js'
@@ -68,6 +75,14 @@ export type ConsoleDeps = {
   whatsappState?: () => ConnectionState | undefined
   /** REGISTRATION_OFFER_HOURS, for a seat freed by moving a registrant (default 12). */
   offerHours?: number | undefined
+  /** The live handoff settings: working hours (waiting times in working minutes), the signature (default DEFAULT_HANDOFF_SETTINGS). */
+  handoff?: HandoffSettings | undefined
+  /** Wakes Percakapan's live threads when a handoff changes (without it they look every 2 s). */
+  activity?: HandoffActivity | undefined
+  /** Opens the photos and PDFs people sent (DATA_ENCRYPTION_KEY, purpose 'kesos handoff file v1'); without it none is shown. */
+  handoffFiles?: ByteBox | undefined
+  /** The FAQ answers Percakapan offers as quick replies (topic id, title, Indonesian answer). */
+  quickReplies?: readonly QuickReply[] | undefined
 }
 
 /** The console's routes, to mount at /admin. */
@@ -102,6 +117,10 @@ export function consoleApp(deps: ConsoleDeps) {
 
   // Everything below needs a session (and its CSRF token on every form).
   app.use('*', requireSession({ sessions, cookie, adminTwoFactor: deps.production }))
+  app.use('*', async (c, next) => {
+    c.set('waitingHandoffs', countWaitingHandoffs(deps.db, handoffAccess(deps.db, c.get('staff'))))
+    await next()
+  })
   app.route('/', signOutRoute(common))
   app.route('/', twoFactorPage({ ...deps, required: deps.production }))
   app.route('/', dashboardRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout }))
@@ -128,6 +147,21 @@ export function consoleApp(deps: ConsoleDeps) {
   app.route(
     '/',
     peoplePage({ db: deps.db, clock: deps.clock, render: consoleLayout, vault: deps.vault, reminders: deps.reminders }),
+  )
+  const handoff = deps.handoff ?? DEFAULT_HANDOFF_SETTINGS
+  app.route(
+    '/',
+    handoffRoutes({
+      db: deps.db,
+      clock: deps.clock,
+      render: consoleLayout,
+      settings: handoff,
+      actions: createHandoffActions({ db: deps.db, clock: deps.clock, settings: handoff, activity: deps.activity }),
+      activity: deps.activity,
+      files: deps.handoffFiles,
+      quickReplies: deps.quickReplies ?? [],
+      cookie,
+    }),
   )
   app.route('/', examsPage({ db: deps.db, clock: deps.clock, render: consoleLayout }))
   app.use('/impor/*', requireRole('admin', 'regional'))
