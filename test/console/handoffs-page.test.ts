@@ -340,6 +340,22 @@ describe('a thread', () => {
   })
 })
 
+describe("a person's page", () => {
+  it('links each of their handoff codes to its thread, with the state in words', async () => {
+    const { core, as } = await setup()
+    const person = Number(
+      core.db.$client
+        .prepare("insert into people (full_name, province_code, created_at, updated_at) values ('Siti Rahma', '73', 0, 0)")
+        .run().lastInsertRowid,
+    )
+    const id = addHandoff(core, { code: 'PTG-PERSON', status: 'open' })
+    core.db.$client.prepare('update handoff_requests set person_id = ? where id = ?').run(person, id)
+    const html = await (await (await as('r5@kemensos.go.id')).request(`/admin/peserta/${person}`)).text()
+    expect(html).toContain('<a href="/admin/percakapan/PTG-PERSON"><code>PTG-PERSON</code></a>')
+    expect(html).toContain('Sedang dilayani')
+  })
+})
+
 describe('files and the live stream', () => {
   it('serves a photo inline and a PDF as a download, opened from its sealed form, nosniff, audited', async () => {
     const { f, core, as } = await setup()

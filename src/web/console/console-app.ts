@@ -123,7 +123,8 @@ export function consoleApp(deps: ConsoleDeps) {
   })
   app.route('/', signOutRoute(common))
   app.route('/', twoFactorPage({ ...deps, required: deps.production }))
-  app.route('/', dashboardRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout }))
+  const handoff = deps.handoff ?? DEFAULT_HANDOFF_SETTINGS
+  app.route('/', dashboardRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout, handoff }))
   app.route(
     '/',
     sessionsRoutes({
@@ -148,7 +149,6 @@ export function consoleApp(deps: ConsoleDeps) {
     '/',
     peoplePage({ db: deps.db, clock: deps.clock, render: consoleLayout, vault: deps.vault, reminders: deps.reminders }),
   )
-  const handoff = deps.handoff ?? DEFAULT_HANDOFF_SETTINGS
   app.route(
     '/',
     handoffRoutes({
