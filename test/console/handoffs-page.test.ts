@@ -414,6 +414,27 @@ describe('files and the live stream', () => {
   })
 })
 
+describe('the live stream and the session', () => {
+  it('ends when the console session has expired, without keeping it alive', async () => {
+    const { f, core, as } = await setup()
+    const id = addHandoff(core, { code: 'PTG-EXPIRE' })
+    const b = await as('pusat@kemensos.go.id')
+    const seen = () => core.db.$client.prepare('select last_seen_at as at from staff_sessions').get() as { at: number }
+    const response = await b.request('/admin/percakapan/PTG-EXPIRE/aliran')
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader()
+    const before = seen().at
+    f.clock.advance(20 * MIN)
+    addMessage(core, id, { author: 'person', text: 'masih di sini' })
+    f.activity.emit()
+    expect(await readUntil(reader, 'masih di sini')).toContain('event: pesan')
+    expect(seen().at).toBe(before)
+    f.clock.advance(11 * MIN)
+    f.activity.emit()
+    expect(await readUntil(reader, 'never')).not.toContain('never')
+    expect((await reader.read()).done).toBe(true)
+  })
+})
+
 async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, needle: string): Promise<string> {
   const decoder = new TextDecoder()
   let text = ''
