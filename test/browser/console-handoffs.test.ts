@@ -9,19 +9,19 @@
  */
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/config.js'
+import { loadKnowledgeBase } from '../../src/core/faq/knowledge-base.js'
 import { closeDatabase } from '../../src/db/client.js'
+import { quickRepliesOf } from '../../src/web/console/handoff-thread.js'
 import { consoleFixture, PASSWORD } from '../console/support.js'
 import { launchBrowser } from '../support/browser.js'
 import { expectGoodLayout, openPage, serveOnPort, signIn } from '../support/console-browser.js'
 import { testOutbox } from '../support/outbox.js'
 
 const EMAIL = 'rina.lestari@kemensos.go.id'
-const fixture = consoleFixture({
-  quickReplies: [
-    { id: 'jadwal-bimtek', title: 'Jadwal Bimtek', answer: 'Jadwal Bimtek diumumkan di menu 2 setiap awal bulan.' },
-    { id: 'syarat', title: 'Syarat sertifikasi', answer: 'Syaratnya: ijazah, surat tugas, dan portofolio.' },
-  ],
-})
+// The real knowledge base's answers, as the server offers them.
+const quickReplies = quickRepliesOf(loadKnowledgeBase(loadConfig({}).FAQ_PATH))
+const fixture = consoleFixture({ quickReplies })
 const db = fixture.core.db
 let server: Awaited<ReturnType<typeof serveOnPort>>
 let origin: string
@@ -114,9 +114,10 @@ describe.each([
 
     // The quick reply is filled in by the script: no page load.
     const before = page.url()
-    await page.getByLabel('Jawaban cepat (topik FAQ)').selectOption('syarat')
+    const chosen = quickReplies[1] as (typeof quickReplies)[number]
+    await page.getByLabel('Jawaban cepat (topik FAQ)').selectOption(chosen.id)
     await page.getByRole('button', { name: 'Sisipkan' }).click()
-    expect(await page.getByLabel('Balasan untuk peserta').inputValue()).toBe('Syaratnya: ijazah, surat tugas, dan portofolio.')
+    expect(await page.getByLabel('Balasan untuk peserta').inputValue()).toBe(chosen.answer)
     expect(page.url()).toBe(before)
 
     await page.getByLabel(/Ya, tutup percakapan ini/).check()

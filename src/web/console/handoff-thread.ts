@@ -14,6 +14,7 @@
  * gets 404 for all of these, as does a `regional` account for another region's handoff.
  */
 import { type Context, Hono } from 'hono'
+import type { KnowledgeBase } from '../../core/faq/knowledge-base.js'
 import type { HandoffActionError, HandoffActions, HandoffActor } from '../../core/handoff/actions.js'
 import type { Place, WorkingCalendar } from '../../core/handoff/hours.js'
 import type { ByteBox } from '../../core/privacy/data-key.js'
@@ -64,6 +65,10 @@ export const CHANNEL_NAME: Record<Channel, string> = { telegram: 'Telegram', wha
 
 /** An FAQ answer staff can insert as a reply: the topic's id, its title and its Indonesian answer. */
 export type QuickReply = { id: string; title: string; answer: string }
+
+/** The quick replies of a knowledge base (FAQ_PATH): every topic, in its order, in Indonesian. */
+export const quickRepliesOf = (kb: Pick<KnowledgeBase, 'topics'>): QuickReply[] =>
+  kb.topics.map((topic) => ({ id: topic.id, title: topic.title.id, answer: topic.answer.id.trim() }))
 
 /** The most a reply or note may hold (the core's limit, TEXT_TOO_LONG beyond). */
 export const MAX_TEXT = 2_000
