@@ -388,7 +388,7 @@ describe('files and the live stream', () => {
     expect(other).toBeGreaterThan(0)
   })
 
-  it('streams a new message as an event, and resumes after Last-Event-ID', async () => {
+  it('streams a new message as an event and a change of state, and resumes after Last-Event-ID', async () => {
     const { f, core, as } = await setup()
     const id = addHandoff(core, { code: 'PTG-STREAM' })
     const first = addMessage(core, id, { author: 'person', text: 'pesan pertama' })
@@ -404,6 +404,9 @@ describe('files and the live stream', () => {
     expect(text).toContain(`event: pesan\ndata: <li class="msg msg-person" id="m-${second}">`)
     expect(text).toContain(`id: ${second}\n`)
     expect(text).not.toContain('pesan pertama')
+    core.db.$client.prepare("update handoff_requests set status = 'open' where id = ?").run(id)
+    f.activity.emit()
+    expect(await readUntil(reader, 'Sedang dilayani')).toContain('event: status\ndata: Sedang dilayani\n')
     await reader.cancel()
 
     const resumed = await b.request('/admin/percakapan/PTG-STREAM/aliran', { headers: { 'Last-Event-ID': '0' } })

@@ -64,7 +64,12 @@ export function handoffStream(deps: HandoffStreamDeps) {
 
     return streamSSE(c, async (stream) => {
       let wake: (() => void) | undefined
-      const unsubscribe = deps.activity?.subscribe(() => wake?.())
+      // A signal while this round is still reading or writing is kept, so the next round does not wait.
+      let signalled = false
+      const unsubscribe = deps.activity?.subscribe(() => {
+        signalled = true
+        wake?.()
+      })
       stream.onAbort(() => {
         unsubscribe?.()
         wake?.()
@@ -83,6 +88,10 @@ export function handoffStream(deps: HandoffStreamDeps) {
             await stream.writeSSE({ event: 'status', data: STATUS_LABEL[status] })
           }
           if (!sessionAlive(db, cookieId, deps.clock())) break
+          if (signalled) {
+            signalled = false
+            continue
+          }
           await new Promise<void>((resolve) => {
             const timer = setTimeout(resolve, pollMs)
             wake = () => {
@@ -91,6 +100,7 @@ export function handoffStream(deps: HandoffStreamDeps) {
             }
           })
           wake = undefined
+          signalled = false
         }
       } finally {
         clearInterval(pinger)
