@@ -13,9 +13,12 @@ import { FaqContentError, loadKnowledgeBase } from './core/faq/knowledge-base.js
 import { createMatcher } from './core/faq/matcher.js'
 import type { FlowDefinition } from './core/flows/flow.js'
 import { createHandoffFlow } from './core/flows/handoff.js'
+import { createHandoffActions, type HandoffActions } from './core/handoff/actions.js'
+import { createHandoffActivity, type HandoffActivity } from './core/handoff/activity.js'
+import { createLiveHandoff, type HandoffCalendar, type LiveHandoff } from './core/handoff/live.js'
 import { createProof, type ProvenHandler } from './core/identity/proof.js'
 import { MENU_PREFIX, type MenuItemId } from './core/menu.js'
-import type { DataKeys, SecretBox } from './core/privacy/data-key.js'
+import { createSecretBox, type DataKeys, type SecretBox } from './core/privacy/data-key.js'
 import { createDataRights, dataSummary } from './core/privacy/data-rights.js'
 import type { NikVault } from './core/privacy/nik-vault.js'
 import { createRegistrationCommands } from './core/registration/commands.js'
@@ -39,6 +42,13 @@ export type Core = {
   authBox: SecretBox
   /** What a channel calls when a person blocks or unblocks the assistant. */
   blocking: ChatBlocking
+  /** Conversations with staff: their actions (console, staff group, CLI), the chat side, what wakes live views. */
+  handoffs: {
+    actions: HandoffActions
+    live: LiveHandoff
+    activity: HandoffActivity
+    calendar: HandoffCalendar
+  }
 }
 
 /** Whether this start may load the demo dataset into an empty database. */
@@ -73,7 +83,13 @@ export function openCore(config: Config, logger: Logger, clock: () => Date, opti
   const reminderSettings = reminderSettingsOf(config)
   const offerHours = config.REGISTRATION_OFFER_HOURS
   const linkDays = config.IDENTITY_LINK_DAYS
-  const handoff = createHandoffFlow({ contact: config.SECRETARIAT_CONTACT })
+  const activity = createHandoffActivity()
+  const calendar = TEMP_CALENDAR
+  const handoffSettings = { signature: 'name' as const }
+  const files = TEMP_FILES(keys)
+  const live = createLiveHandoff({ calendar, files, activity })
+  const handoffActions = createHandoffActions({ db, clock, settings: handoffSettings, activity })
+  const handoff = createHandoffFlow({ contact: config.SECRETARIAT_CONTACT, calendar })
   const proof = createProof({
     vault,
     reminders: reminderSettings,
@@ -101,7 +117,7 @@ export function openCore(config: Config, logger: Logger, clock: () => Date, opti
       },
     },
   })
-  const dataRightsDeps = { vault, offerHours, reminders: reminderSettings, proof }
+  const dataRightsDeps = { vault, offerHours, reminders: reminderSettings, proof, files }
   const dataRights = createDataRights(dataRightsDeps)
   const registrationFlow = createRegistrationFlow({ vault, offerHours, reminders: reminderSettings, proof, linkDays })
   const features: Partial<Record<MenuItemId, Feature>> = {
@@ -136,8 +152,19 @@ export function openCore(config: Config, logger: Logger, clock: () => Date, opti
     commands: [...reminders.commands, ...registration.commands, ...dataRights.commands, certificateCheck.command],
     cancelOutsideFlow: reminders.cancelOutsideFlow,
     onLanguageChange: reminders.languageChanged,
+    intercept: live.intercept,
+    onCommitted: live.committed,
   })
-  return { db, engine, demo, vault, keys, authBox, blocking: createChatBlocking({ db, reminders: reminderSettings }) }
+  return {
+    db,
+    engine,
+    demo,
+    vault,
+    keys,
+    authBox,
+    blocking: createChatBlocking({ db, reminders: reminderSettings }),
+    handoffs: { actions: handoffActions, live, activity, calendar },
+  }
 }
 
 /**
@@ -152,5 +179,20 @@ export function openCoreOrExit(config: Config, logger: Logger, clock: () => Date
     else if (error instanceof DataKeyError) process.stderr.write(`Key error: ${error.message}\n`)
     else throw error
     process.exit(1)
+  }
+}
+
+// TEMP until the working calendar and the file box land (issue 19 merge): always open, files sealed as base64 text.
+const TEMP_CALENDAR: HandoffCalendar = {
+  isOpen: () => true,
+  nextOpening: (at) => at,
+  workingMinutesBetween: (a, b) => Math.max(0, (b.getTime() - a.getTime()) / 60_000),
+  describe: () => 'Senin–Jumat 08.00–16.00',
+}
+const TEMP_FILES = (keys: DataKeys) => {
+  const box = createSecretBox(keys, 'kesos handoff file v1')
+  return {
+    seal: (bytes: Uint8Array) => Buffer.from(box.seal(Buffer.from(bytes).toString('base64'))),
+    open: (sealed: Uint8Array) => Buffer.from(box.open(Buffer.from(sealed).toString()), 'base64'),
   }
 }

@@ -2,11 +2,11 @@
  * Operations for the secretariat: `npm run cli -- <command>`. Uses the same configuration and
  * database as the server; safe to run while the server is up (SQLite WAL).
  */
-import { parseArgs } from 'node:util'
 import { Api, GrammyError } from 'grammy'
 import { ALLOWED_UPDATES } from './bots/telegram/bot.js'
 import { importCertificatesCommand, qrCommand } from './cli/certificates.js'
 import { importExamsCommand } from './cli/exams.js'
+import { closeHandoffCommand, listHandoffsCommand, replyHandoffCommand, showHandoffCommand } from './cli/handoff.js'
 import { rotateKeysCommand } from './cli/keys.js'
 import { dueRemindersCommand, planRemindersCommand, sendRemindersCommand } from './cli/reminders.js'
 import { retentionRunCommand } from './cli/retention.js'
@@ -22,10 +22,8 @@ import {
 import { addTokenCommand, listTokensCommand, revokeTokenCommand } from './cli/staff-tokens.js'
 import { importStatusCommand, statusShowCommand } from './cli/status.js'
 import { type Config, loadConfigOrExit } from './config.js'
-import { formatDate } from './core/text/dates.js'
 import { DataKeyError, type DataKeyring, openDataKeys, openExistingDataKeys } from './data-keys.js'
 import { closeDatabase, type Db, openDatabase } from './db/client.js'
-import { closeHandoff, listHandoffs } from './db/queries/handoff.js'
 import { ensureReferenceData } from './db/reference-data.js'
 import { createLogger } from './logger.js'
 
@@ -49,8 +47,12 @@ const USAGE = `Pemakaian: npm run cli -- <perintah>
                                     --dry-run: tampilkan pesan yang akan dikirim tanpa mengirim)
   retention run [--dry-run]         hapus sekarang data yang sudah melewati masa simpannya (lihat docs/privacy.md),
                                     dengan jumlah per jenis (--dry-run: hanya hitung, tanpa menghapus)
-  handoff list [--all]              permintaan "Bicara dengan petugas" yang masih terbuka (--all: semua)
-  handoff close KODE                tandai permintaan KODE sudah ditangani
+  handoff list [--status waiting|open|closed|all] [--region R1…R6]
+                                    percakapan "Bicara dengan petugas" (bawaan: menunggu dan dibuka), terlama dulu
+  handoff show KODE                 satu percakapan: data permintaan dan seluruh isinya (catatan internal ditandai)
+  handoff reply KODE TEKS… [--as EMAIL]
+                                    balas ke chat orangnya (ditandatangani nama akun --as, bila ada)
+  handoff close KODE [--as EMAIL]   tutup percakapan; orangnya diberi tahu dan diminta menilai
   telegram set-webhook              daftarkan PUBLIC_BASE_URL/telegram/webhook ke Telegram (mode webhook)
   telegram delete-webhook           hapus webhook (untuk kembali ke long polling)
   telegram info                     identitas bot dan status webhook menurut Telegram
@@ -147,36 +149,10 @@ const commands: Record<string, Command> = {
     const status = await telegramCall('getMe', () => api.getMe())
     return status === 0 ? telegramCall('getWebhookInfo', () => api.getWebhookInfo()) : status
   },
-  'handoff list': (db, args) => {
-    const { values } = parseArgs({ args, options: { all: { type: 'boolean' } } })
-    const requests = listHandoffs(db, values.all ? 'all' : 'open')
-    if (requests.length === 0) {
-      process.stdout.write(values.all ? 'Belum ada permintaan.\n' : 'Tidak ada permintaan yang terbuka.\n')
-      return 0
-    }
-    for (const r of requests) {
-      // Staff need the full number to call back; this output is for them, not for logs.
-      process.stdout.write(
-        `${r.code}  ${formatDate(r.createdAt, 'shortDateTime', 'id', 'Asia/Jakarta')} WIB  [${r.status}]  ${r.channel}  topik: ${r.topic}\n` +
-          `  ${r.name}  ${r.phoneE164 ?? '-'}\n  ${r.question}\n\n`,
-      )
-    }
-    process.stdout.write(`${requests.length} permintaan.\n`)
-    return 0
-  },
-  'handoff close': (db, args, _config, clock) => {
-    const code = args[0]?.trim().toUpperCase()
-    if (!code) {
-      process.stderr.write('Sebutkan kodenya, mis.: npm run cli -- handoff close PTG-7K2QX9\n')
-      return 2
-    }
-    if (!closeHandoff(db, code, clock(), 'cli')) {
-      process.stderr.write(`Tidak ada permintaan terbuka dengan kode ${code}.\n`)
-      return 1
-    }
-    process.stdout.write(`Permintaan ${code} ditandai sudah ditangani.\n`)
-    return 0
-  },
+  'handoff list': listHandoffsCommand,
+  'handoff show': showHandoffCommand,
+  'handoff reply': replyHandoffCommand,
+  'handoff close': closeHandoffCommand,
 }
 
 async function main(argv: string[]): Promise<number> {

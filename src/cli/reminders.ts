@@ -232,6 +232,32 @@ function countsLine(counts: DeliveryCounts): string {
 }
 
 /**
+ * One outbox run over Telegram now, from this process (needs TELEGRAM_BOT_TOKEN): what `reminders
+ * send` and `handoff reply|close` use. WhatsApp rows stay for the server, which owns its connection.
+ */
+export function deliverTelegram(db: Db, config: Config, clock: () => Date): Promise<DeliveryCounts> {
+  const token = config.TELEGRAM_BOT_TOKEN
+  if (!token) throw new Error('deliverTelegram needs TELEGRAM_BOT_TOKEN')
+  const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, stream: 'stderr' })
+  const telegram = createTelegramBot({
+    token,
+    apiRoot: config.TELEGRAM_API_ROOT,
+    engine: SEND_ONLY,
+    blocking: createChatBlocking({ db, reminders: reminderSettingsOf(config) }),
+    clock,
+    logger,
+  })
+  return createOutbox({
+    ...outboxSettingsOf(config),
+    db,
+    logger,
+    senders: { telegram: telegram.sendTo },
+    channels: ['telegram'],
+    now: clock,
+  }).deliver()
+}
+
+/**
  * `reminders send [--dry-run]`: one delivery run now, through Telegram only (when
  * TELEGRAM_BOT_TOKEN is set); WhatsApp messages stay pending for the server.
  */
@@ -266,24 +292,7 @@ export async function sendRemindersCommand(db: Db, args: string[], config: Confi
     err('TELEGRAM_BOT_TOKEN belum diisi: CLI hanya mengirim lewat Telegram (WhatsApp dikirim oleh server).\n')
     return 2
   }
-  const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, stream: 'stderr' })
-  const telegram = createTelegramBot({
-    token: config.TELEGRAM_BOT_TOKEN,
-    apiRoot: config.TELEGRAM_API_ROOT,
-    engine: SEND_ONLY,
-    blocking: createChatBlocking({ db, reminders: reminderSettingsOf(config) }),
-    clock,
-    logger,
-  })
-  const outbox = createOutbox({
-    ...settings,
-    db,
-    logger,
-    senders: { telegram: telegram.sendTo },
-    channels: ['telegram'],
-    now: clock,
-  })
-  const counts = await outbox.deliver()
+  const counts = await deliverTelegram(db, config, clock)
   out(countsLine(counts))
   whatsappNote()
   return counts.failed + counts.retried > 0 ? 1 : 0

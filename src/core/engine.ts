@@ -70,6 +70,13 @@ export type EngineDeps = {
   onLanguageChange?: (ctx: TurnContext) => void
   /** "batal" typed outside a flow: undefined lets the engine say there is nothing to cancel. */
   cancelOutsideFlow?: (ctx: TurnContext) => Outcome | undefined
+  /**
+   * Takes a message before any routing (a live handoff with staff, a rating to give); undefined
+   * lets the engine route it as usual. Runs in the message's own transaction, after de-duplication.
+   */
+  intercept?: (ctx: TurnContext) => Outcome | undefined
+  /** Called after each commit of a batch of messages (live views read what was written). */
+  onCommitted?: () => void
   timeoutMinutes?: number
   /** Who to contact when the assistant cannot help ("sekretariat BBPPKS di wilayah Anda"). */
   contact?: string
@@ -223,7 +230,7 @@ export function createEngine(deps: EngineDeps): Engine {
     if (!queries.markProcessed(inbound.channel, inbound.chatId, inbound.messageId, now)) return []
     const { conversation, expired } = read(inbound, now)
     const ctx: TurnContext = { inbound, lang: conversation.lang, now, db }
-    const outcome = route(conversation, ctx)
+    const outcome = deps.intercept?.(ctx) ?? route(conversation, ctx)
     const lang = outcome.lang ?? conversation.lang
     const position = outcome.next
     const offered = lastChoices(outcome.replies) ?? (position ? [] : menuChoices(lang))
@@ -282,6 +289,7 @@ export function createEngine(deps: EngineDeps): Engine {
       logger.error({ err: error, messages: batch.length }, 'batch commit failed')
       results = batch.map(() => [{ text: t('id', messages.internalError) }])
     }
+    deps.onCommitted?.()
     for (const [i, item] of batch.entries()) item.resolve(results[i] ?? [])
   }
 

@@ -15,6 +15,6 @@ export function runHousekeeping(db: Db, now: Date, timeoutMinutes: number): Hous
   return db.transaction(() => ({
     expiredFlows: conversations.clearExpiredFlows(new Date(now.getTime() - timeoutMinutes * 60_000)),
     prunedMessageIds: conversations.pruneProcessed(new Date(now.getTime() - PROCESSED_ID_DAYS * DAY)),
-    purgedHandoffs: purgeHandoffs(db, new Date(now.getTime() - HANDOFF_RETENTION_DAYS * DAY)),
+    purgedHandoffs: purgeHandoffs(db, new Date(now.getTime() - HANDOFF_RETENTION_DAYS * DAY), now),
   }))
 }

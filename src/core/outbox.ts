@@ -171,34 +171,63 @@ export function createOutbox(deps: OutboxDeps) {
       logger.error({ channel, err: broken instanceof Error ? broken.message : String(broken) }, 'outbox: run stopped')
   }
 
-  return {
-    /** One run: sends what is due; returns what happened, for the log and tests. */
-    async deliver(): Promise<DeliveryCounts> {
-      const started = now()
-      const staleBefore = new Date(started.getTime() - STALE_CLAIM_MS)
-      const unknown = abandonStaleClaims(db, staleBefore, started)
-      const requeued = requeueStale(db, staleBefore, started)
-      if (requeued > 0) logger.warn({ requeued }, 'outbox: messages queued by a stopped run are due again')
-      const counts: DeliveryCounts = { sent: 0, late: 0, failed: 0, retried: 0, skipped: 0, unknown }
-      counts.skipped += skipUnsendable(db, started, graceMs)
+  /** One run: sends what is due; returns what happened, for the log and tests. */
+  async function deliver(): Promise<DeliveryCounts> {
+    const started = now()
+    const staleBefore = new Date(started.getTime() - STALE_CLAIM_MS)
+    const unknown = abandonStaleClaims(db, staleBefore, started)
+    const requeued = requeueStale(db, staleBefore, started)
+    if (requeued > 0) logger.warn({ requeued }, 'outbox: messages queued by a stopped run are due again')
+    const counts: DeliveryCounts = { sent: 0, late: 0, failed: 0, retried: 0, skipped: 0, unknown }
+    counts.skipped += skipUnsendable(db, started, graceMs)
 
-      const token = randomUUID()
-      const quietNow = quietZones(started)
-      const work: Promise<void>[] = []
-      for (const channel of deps.channels ?? CHANNELS) {
-        const pace = paces[channel]
-        const limit = Math.max(1, Math.min(deps.batchSize ?? 2_000, Math.floor((averageRate(pace) * runEveryMs) / 1000)))
-        const rows = claimBatch(db, { channel, now: started, limit, token, quiet: quietNow })
-        if (rows.length === 0) continue
-        if (!deps.senders[channel]) {
-          for (const row of rows) markSkipped(db, row.id, started, `channel ${channel} cannot send on its own`)
-          counts.skipped += rows.length
-          continue
-        }
-        work.push(drain(channel, rows, token, counts))
+    const token = randomUUID()
+    const quietNow = quietZones(started)
+    const work: Promise<void>[] = []
+    for (const channel of deps.channels ?? CHANNELS) {
+      const pace = paces[channel]
+      const limit = Math.max(1, Math.min(deps.batchSize ?? 2_000, Math.floor((averageRate(pace) * runEveryMs) / 1000)))
+      const rows = claimBatch(db, { channel, now: started, limit, token, quiet: quietNow })
+      if (rows.length === 0) continue
+      if (!deps.senders[channel]) {
+        for (const row of rows) markSkipped(db, row.id, started, `channel ${channel} cannot send on its own`)
+        counts.skipped += rows.length
+        continue
       }
-      await Promise.all(work)
-      return counts
+      work.push(drain(channel, rows, token, counts))
+    }
+    await Promise.all(work)
+    return counts
+  }
+
+  // deliverSoon: one run at a time, and at most one more asked for while it runs.
+  let soon: Promise<void> | undefined
+  let again = false
+
+  return {
+    deliver,
+    /**
+     * A run as soon as possible, for a message just queued that someone is waiting for (a staff
+     * reply): calls while a run is going make one more run after it, not one each. Overlapping the
+     * scheduled run is safe (each run claims its own rows; the pacers are shared).
+     */
+    deliverSoon(): void {
+      if (soon) {
+        again = true
+        return
+      }
+      soon = (async () => {
+        do {
+          again = false
+          try {
+            await deliver()
+          } catch (error) {
+            logger.error({ err: error }, 'outbox: run failed')
+          }
+        } while (again)
+      })().finally(() => {
+        soon = undefined
+      })
     },
   }
 }

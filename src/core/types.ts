@@ -30,5 +30,11 @@ export type Inbound = {
   contact?: { phone: string; own: boolean }
   /** Something the assistant cannot read (a photo, sticker, voice note…); answered politely. */
   unsupported?: boolean
+  /** A photo or PDF, read only while the chat talks to staff (see `mediaWanted`); else `unsupported` as before. */
+  media?: InboundMedia
   receivedAt: Date
 }
+
+export type InboundMedia =
+  | { kind: 'image' | 'pdf'; mimeType: string; fileName?: string; bytes: Uint8Array }
+  | { rejected: 'too_big' | 'type'; size?: number }

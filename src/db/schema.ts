@@ -507,9 +507,7 @@ export const handoffMessages = sqliteTable(
   (t) => [
     index('handoff_messages_thread_idx').on(t.handoffId, t.id),
     uniqueIndex('handoff_messages_platform_uq').on(t.handoffId, t.via, t.platformId),
-    index('handoff_messages_relay_idx')
-      .on(t.id)
-      .where(sql`${t.relayedAt} is null`),
+    index('handoff_messages_relay_idx').on(t.id).where(sql`${t.relayedAt} is null`),
     index('handoff_messages_tg_idx').on(t.tgMessageId),
   ],
 )

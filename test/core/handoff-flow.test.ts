@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { runHousekeeping } from '../../src/core/housekeeping.js'
 import { closeDatabase } from '../../src/db/client.js'
-import { closeHandoff, listHandoffs } from '../../src/db/queries/handoff.js'
+import { listHandoffs } from '../../src/db/queries/handoff.js'
 import { fakeClock, testCore } from '../support/core.js'
 import { coreDriver, play } from '../support/transcript.js'
 
@@ -16,7 +16,7 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
     await play(coreDriver(core.engine, { chatId: 'wa-1' }), [
       {
         user: '6',
-        bot: ['Saya akan meneruskan pertanyaan Anda', 'Langkah 1 dari 4'],
+        bot: ['Saya akan menghubungkan Anda dengan petugas', 'Langkah 1 dari 5'],
         options: [
           'Pendaftaran / jadwal Bimtek',
           'Status sertifikasi saya',
@@ -25,29 +25,35 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
           'Lainnya',
         ],
       },
-      { user: '8', bot: ['Pilihan tidak dikenali. Ketik angka pilihan (1–5)', 'Langkah 1 dari 4'] },
-      { user: 'status sertifikasi saya', bot: ['Langkah 2 dari 4'] },
-      { user: 'kpn?', bot: ['Mohon tulis sedikit lebih lengkap (paling sedikit 10 huruf)', 'Langkah 2 dari 4'] },
-      { user: 'sy udh ujian bulan lalu tp blm ada hasil', bot: ['Langkah 3 dari 4'] },
-      { user: 'B', bot: ['Nama harus 3–100 huruf; Anda mengetik 1', 'Langkah 3 dari 4'] },
+      { user: '8', bot: ['Pilihan tidak dikenali. Ketik angka pilihan (1–5)', 'Langkah 1 dari 5'] },
+      { user: 'status sertifikasi saya', bot: ['Langkah 2 dari 5'] },
+      { user: 'kpn?', bot: ['Mohon tulis sedikit lebih lengkap (paling sedikit 10 huruf)', 'Langkah 2 dari 5'] },
+      { user: 'sy udh ujian bulan lalu tp blm ada hasil', bot: ['Langkah 3 dari 5'] },
+      { user: 'B', bot: ['Nama harus 3–100 huruf; Anda mengetik 1', 'Langkah 3 dari 5'] },
       { user: 'Budi_99', bot: ['Nama hanya boleh berisi huruf'] },
-      { user: 'Budi Santoso, S.Sos', bot: ['Langkah 4 dari 4'] },
-      { user: '0812-345', bot: ['Nomor HP harus 10–13 angka', 'Anda mengetik 7 angka', 'Langkah 4 dari 4'] },
-      { user: 'nomor saya', bot: ['Langkah 4 dari 4'] },
+      { user: 'Budi Santoso, S.Sos', bot: ['Langkah 4 dari 5'] },
+      { user: '0812-345', bot: ['Nomor HP harus 10–13 angka', 'Anda mengetik 7 angka', 'Langkah 4 dari 5'] },
+      { user: 'nomor saya', bot: ['Langkah 4 dari 5'] },
+      { user: '+62 812 3456 7890', bot: ['Langkah 5 dari 5', 'provinsi mana'] },
+      { user: 'atlantis', bot: ['Provinsi tidak dikenali', 'Langkah 5 dari 5'] },
       {
-        user: '+62 812 3456 7890',
+        user: 'sulsel',
         bot: [
           'Periksa lagi sebelum dikirim',
           'Status sertifikasi saya',
           'sy udh ujian',
           'Budi Santoso, S.Sos',
           '+62 812-****-7890',
-          'dihapus setelah 90 hari',
+          'Sulawesi Selatan',
+          'dihapus 90 hari setelah percakapan selesai',
         ],
         not: ['81234567890'],
         options: ['Ya, kirim', 'Ubah', 'Batal'],
       },
-      { user: '1', bot: [/Terima kasih, Budi Santoso, S\.Sos\. .*nomor (PTG-[A-Z2-9]{6})/] },
+      {
+        user: '1',
+        bot: [/Terima kasih, Budi Santoso, S\.Sos\. .*petugas BBPPKS Makassar dengan nomor (PTG-[A-Z2-9]{6})/, 'membalas langsung di chat ini', 'selesai'],
+      },
     ])
     const [request] = listHandoffs(core.db)
     expect(request).toMatchObject({
@@ -57,10 +63,12 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
       phoneE164: '+6281234567890',
       topic: 'status',
       question: 'sy udh ujian bulan lalu tp blm ada hasil',
-      status: 'open',
+      status: 'waiting',
+      live: true,
+      regionCode: 'R5',
     })
     expect(rows('select purpose, text_version, granted, chat_id from consent_records')).toEqual([
-      { purpose: 'handoff', text_version: 'handoff-v1', granted: 1, chat_id: 'wa-1' },
+      { purpose: 'handoff', text_version: 'handoff-v2', granted: 1, chat_id: 'wa-1' },
     ])
     const audit = rows('select * from audit_log')
     expect(audit).toHaveLength(1)
@@ -71,9 +79,9 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
   it('lets the person correct one field from the summary', async () => {
     core = testCore()
     const driver = coreDriver(core.engine)
-    for (const answer of ['6', '2', 'Kapan hasil ujian keluar ya?', 'Budi Santoso', '081234567890']) await driver.send(answer)
+    for (const answer of ['6', '2', 'Kapan hasil ujian keluar ya?', 'Budi Santoso', '081234567890', 'Jawa Barat']) await driver.send(answer)
     await play(driver, [
-      { user: 'ubah', bot: ['Bagian mana yang ingin diubah?'], options: ['Topik', 'Pertanyaan', 'Nama', 'Nomor HP'] },
+      { user: 'ubah', bot: ['Bagian mana yang ingin diubah?'], options: ['Topik', 'Pertanyaan', 'Nama', 'Nomor HP', 'Provinsi'] },
       { user: '3', bot: ['Siapa nama lengkap Anda?'] },
       { user: 'Budiman Santoso', bot: ['Periksa lagi', 'Nama: Budiman Santoso', 'Nomor HP: +62 812-****-7890'] },
       { user: '2', bot: ['Bagian mana'] },
@@ -87,14 +95,14 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
   it.each(['ya.', 'iya kak', 'yaa', 'ok sip', 'betul kak', 'sudah benar', 'Kirim'])('%j on the summary sends', async (yes) => {
     core = testCore()
     const driver = coreDriver(core.engine)
-    for (const answer of ['6', '2', 'Kapan hasil ujian keluar ya?', 'Budi Santoso', '081234567890']) await driver.send(answer)
+    for (const answer of ['6', '2', 'Kapan hasil ujian keluar ya?', 'Budi Santoso', '081234567890', 'Jawa Barat']) await driver.send(answer)
     await play(driver, [{ user: yes, bot: [/nomor PTG-/] }])
   })
 
   it.each(['tidak', 'belum kak', 'hmm'])('%j on the summary sends nothing and explains the choices', async (notYes) => {
     core = testCore()
     const driver = coreDriver(core.engine)
-    for (const answer of ['6', '2', 'Kapan hasil ujian keluar ya?', 'Budi Santoso', '081234567890']) await driver.send(answer)
+    for (const answer of ['6', '2', 'Kapan hasil ujian keluar ya?', 'Budi Santoso', '081234567890', 'Jawa Barat']) await driver.send(answer)
     await play(driver, [{ user: notYes, bot: ['Ketik 1 untuk mengirim'] }])
     expect(listHandoffs(core.db)).toHaveLength(0)
   })
@@ -102,7 +110,7 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
   it('"salah" on the summary opens the correction list; an unknown choice there says why', async () => {
     core = testCore()
     const driver = coreDriver(core.engine)
-    for (const answer of ['6', '2', 'Kapan hasil ujian keluar ya?', 'Budi Santoso', '081234567890']) await driver.send(answer)
+    for (const answer of ['6', '2', 'Kapan hasil ujian keluar ya?', 'Budi Santoso', '081234567890', 'Jawa Barat']) await driver.send(answer)
     await play(driver, [
       { user: 'salah nama', bot: ['Bagian mana yang ingin diubah?'] },
       { user: '9', bot: ['⚠️ Pilihan tidak dikenali', 'Bagian mana yang ingin diubah?'] },
@@ -112,9 +120,9 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
   it('a greeting in the middle is not taken as an answer', async () => {
     core = testCore()
     await play(coreDriver(core.engine), [
-      { user: '6', bot: ['Langkah 1 dari 4'] },
-      { user: '1', bot: ['Langkah 2 dari 4'] },
-      { user: 'halo kak selamat pagi', bot: ['masih di tengah proses', 'batal', 'Langkah 2 dari 4'] },
+      { user: '6', bot: ['Langkah 1 dari 5'] },
+      { user: '1', bot: ['Langkah 2 dari 5'] },
+      { user: 'halo kak selamat pagi', bot: ['masih di tengah proses', 'batal', 'Langkah 2 dari 5'] },
     ])
   })
 
@@ -123,8 +131,9 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
     const driver = coreDriver(core.engine)
     for (const answer of ['6', '2', 'Kapan hasil ujian keluar ya?', 'Budi Santoso']) await driver.send(answer)
     await play(driver, [
-      { user: '(021) 5550 1234', bot: ['bukan nomor telepon rumah atau kantor', 'Langkah 4 dari 4'] },
-      { user: 'wa 0812 3456 7890', bot: ['Periksa lagi', '+62 812-****-7890'] },
+      { user: '(021) 5550 1234', bot: ['bukan nomor telepon rumah atau kantor', 'Langkah 4 dari 5'] },
+      { user: 'wa 0812 3456 7890', bot: ['Langkah 5 dari 5'] },
+      { user: 'jabar', bot: ['Periksa lagi', '+62 812-****-7890', 'Jawa Barat'] },
     ])
   })
 
@@ -132,41 +141,46 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
     core = testCore()
     await play(coreDriver(core.engine), [
       { user: 'english', bot: ['English'] },
-      { user: 'Talk to a staff member', bot: ['I will pass your question', 'Step 1 of 4'] },
+      { user: 'Talk to a staff member', bot: ['I will connect you with the staff', 'Step 1 of 5'] },
       { user: 'Something else', bot: ['Write your question'] },
       { user: 'Is the certificate valid abroad?', bot: ['full name'] },
       { user: 'Maria Lake', bot: ['mobile'] },
       { user: '0812', bot: ['A mobile number has 10–13 digits'] },
+      { user: '0812 3456 789', bot: ['Step 5 of 5', 'Which province'] },
       {
-        user: '0812 3456 789',
-        bot: ['Please check before sending', 'deleted after 90 days'],
+        user: 'Papua',
+        bot: ['Please check before sending', 'Papua', 'deleted 90 days after the conversation ends'],
         options: ['Yes, send', 'Change something', 'Cancel'],
       },
-      { user: 'yes', bot: ['Thank you, Maria Lake', /reference PTG-/] },
+      { user: 'yes', bot: ['Thank you, Maria Lake', 'BBPPKS Jayapura', /reference PTG-/, 'reply in this chat'] },
     ])
   })
 
-  it('staff close a request; housekeeping deletes requests after 90 days and forgets silent flows', async () => {
+  it('housekeeping deletes a conversation 90 days after it closed (never one going on) and forgets silent flows', async () => {
     const clock = fakeClock()
     core = testCore({ clock: clock.now })
     const driver = coreDriver(core.engine, { chatId: 'old' })
-    for (const answer of ['6', '1', 'Jadwal bimtek Papua kapan?', 'Yohanes Wenda', '081234567890', 'ya'])
+    for (const answer of ['6', '1', 'Jadwal bimtek Papua kapan?', 'Yohanes Wenda', '081234567890', 'Papua', 'ya'])
       await driver.send(answer)
     const [request] = listHandoffs(core.db)
-    expect(request).toBeDefined()
-    expect(closeHandoff(core.db, request?.code ?? '', clock.now(), 'cli')).toBe(true)
-    expect(closeHandoff(core.db, request?.code ?? '', clock.now(), 'cli')).toBe(false)
-    expect(listHandoffs(core.db, 'open')).toHaveLength(0)
+    expect(request).toMatchObject({ status: 'waiting', regionCode: 'R6' })
 
     await coreDriver(core.engine, { chatId: 'half' }).send('6')
     clock.advance(45 * 60_000)
     expect(runHousekeeping(core.db, clock.now(), 30)).toMatchObject({ expiredFlows: 1, purgedHandoffs: 0 })
     expect(rows("select flow from conversation_states where chat_id = 'half'")).toEqual([{ flow: null }])
 
+    // Still waiting for staff after 91 days: kept.
     clock.advance(91 * 86_400_000)
+    expect(runHousekeeping(core.db, clock.now(), 30)).toMatchObject({ purgedHandoffs: 0 })
+    expect(core.handoffs.actions.close(request?.code ?? '', { secretariat: true }, 'cli').ok).toBe(true)
+    clock.advance(89 * 86_400_000)
+    expect(runHousekeeping(core.db, clock.now(), 30)).toMatchObject({ purgedHandoffs: 0 })
+    clock.advance(2 * 86_400_000)
     expect(runHousekeeping(core.db, clock.now(), 30)).toMatchObject({ purgedHandoffs: 1 })
     expect(listHandoffs(core.db, 'all')).toHaveLength(0)
-    // The consent given for it goes with it.
+    // The consent given for it, its thread and the message telling the person go with it.
     expect(rows('select * from consent_records')).toEqual([])
+    expect(rows('select * from handoff_messages')).toEqual([])
   })
 })

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { type ChannelSender, RecipientUnreachable } from '../../src/core/outbox.js'
 import type { Channel, Reply } from '../../src/core/types.js'
 import { type Db, openDatabase } from '../../src/db/client.js'
@@ -348,6 +348,35 @@ describe('outbox delivery', () => {
     } finally {
       temp.cleanup()
     }
+  })
+})
+
+describe('deliverSoon (a staff reply someone is waiting for)', () => {
+  it('sends at once, and calls made during a run make one more run that sends what was queued meanwhile', async () => {
+    const { clock, db } = setup()
+    let release: () => void = () => {}
+    const held = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const sent: string[] = []
+    let sending = false
+    const box = testOutbox(db, clock, {
+      telegram: async (chatId) => {
+        sending = true
+        if (chatId === 'first') await held
+        sent.push(chatId)
+      },
+    })
+    queue(db, { chatId: 'first', dueAt: clock.now() })
+    box.deliverSoon()
+    await vi.waitFor(() => expect(sending).toBe(true))
+    queue(db, { chatId: 'second', dueAt: clock.now() })
+    box.deliverSoon()
+    box.deliverSoon()
+    box.deliverSoon()
+    release()
+    await vi.waitFor(() => expect(sent).toEqual(['first', 'second']))
+    expect(sent).toEqual(['first', 'second'])
   })
 })
 

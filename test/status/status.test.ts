@@ -614,21 +614,70 @@ describe('data saya: deletion', () => {
     expect(textOf(await prove(c, PAULUS.nik, PAULUS.birthDate))).toContain(wrongCode(4))
   })
 
-  it('a request to staff made from the linked chat is part of the data: in the copy, and deleted with the rest', async () => {
+  it('a conversation with staff from the linked chat is part of the data: counted, in the copy (notes left out), deleted with the rest', async () => {
     const { core, seed, db } = open()
     const c = chat(core.engine, 'paulus')
     await prove(c, PAULUS.nik, PAULUS.birthDate)
-    for (const answer of ['petugas', '2', 'sertifikat saya belum sampai, mohon dicek', 'Paulus Wenda', '0813-1111-2222', 'ya']) {
+    for (const answer of [
+      'petugas',
+      '2',
+      'sertifikat saya belum sampai, mohon dicek',
+      'Paulus Wenda',
+      '0813-1111-2222',
+      'Papua',
+      'ya',
+    ]) {
       await c.say(answer)
     }
-    expect(db.select().from(handoffRequests).all()).toMatchObject([{ personId: seed.paulus }])
-    await c.say('data saya')
+    const [request] = db.select().from(handoffRequests).all()
+    expect(request).toMatchObject({ personId: seed.paulus, status: 'waiting' })
+    const code = request?.code ?? ''
+    const pdf = new TextEncoder().encode('%PDF-1.4 surat keterangan')
+    await core.engine.handle({
+      channel: 'console',
+      chatId: 'paulus',
+      userId: 'paulus',
+      messageId: 'pdf-1',
+      text: 'ini suratnya',
+      media: { kind: 'pdf', mimeType: 'application/pdf', fileName: 'surat.pdf', bytes: pdf },
+      receivedAt: new Date(),
+    })
+    const admin = { staff: { id: 1, name: 'Rina Wulandari', role: 'admin' as const, region: null } }
+    db.$client
+      .prepare(
+        "insert into staff (id, name, email, role, created_at, updated_at) values (1, 'Rina Wulandari', 'rina@kemensos.go.id', 'admin', 0, 0)",
+      )
+      .run()
+    core.handoffs.actions.reply(code, admin, 'Sertifikat Bapak dikirim minggu depan.', 'console')
+    core.handoffs.actions.note(code, admin, 'Cek ulang alamat kirim', 'console')
+    core.handoffs.actions.close(code, admin, 'console')
+
+    expect(textOf(await c.say('data saya'))).toContain('Percakapan dengan petugas: 1 (2 pesan, 1 berkas)')
     const copy = (await c.choose('data:export')).find((reply) => reply.attachment)?.attachment
-    const exported = JSON.parse(new TextDecoder().decode(copy?.bytes)) as { handoffRequests: { question: string }[] }
-    expect(exported.handoffRequests.map((r) => r.question)).toEqual(['sertifikat saya belum sampai, mohon dicek'])
+    const exported = JSON.parse(new TextDecoder().decode(copy?.bytes)) as {
+      handoffRequests: {
+        code: string
+        question: string
+        messages: { from: string; staffFirstName?: string; text: string; file?: { name: string; base64: string } }[]
+      }[]
+    }
+    expect(exported.handoffRequests).toMatchObject([
+      {
+        code,
+        question: 'sertifikat saya belum sampai, mohon dicek',
+        messages: [
+          { from: 'anda', text: 'ini suratnya', file: { name: 'surat.pdf', base64: Buffer.from(pdf).toString('base64') } },
+          { from: 'petugas', staffFirstName: 'Rina', text: 'Sertifikat Bapak dikirim minggu depan.' },
+        ],
+      },
+    ])
+    expect(JSON.stringify(exported)).not.toContain('alamat kirim')
     await c.choose('data:delete')
     await c.say('ya')
     expect(db.select().from(handoffRequests).all()).toEqual([])
+    for (const table of ['handoff_messages', 'handoff_attachments']) {
+      expect(db.$client.prepare(`select count(*) as n from ${table}`).get(), table).toEqual({ n: 0 })
+    }
   })
 
   it('"tidak" keeps everything', async () => {

@@ -2,7 +2,9 @@
  * Conversation transcripts: messages in, replies expected. A transcript runs against any
  * `ChatDriver`, so the same script checks the core directly and, later, each channel adapter.
  */
-import { expect } from 'vitest'
+import { expect, vi } from 'vitest'
+import { closeHandoffCommand, replyHandoffCommand } from '../../src/cli/handoff.js'
+import { loadConfig } from '../../src/config.js'
 import type { Engine } from '../../src/core/engine.js'
 import type { ChannelSender } from '../../src/core/outbox.js'
 import type { Channel, Reply } from '../../src/core/types.js'
@@ -54,8 +56,15 @@ export type Turn = {
   codeFrom?: string
   /** …or time passes: the outbox runs at the moment this returns (given the real now). */
   deliverAt?: (now: Date) => Date
-  /** Each must appear in the bot's answer (all replies joined), in this order. */
-  bot: (string | RegExp)[]
+  /**
+   * …or a staff member acts from the command line (`npm run cli -- handoff reply|close {code}`, run
+   * in-process on the chat's database) and the outbox then runs: the answer is what reached the chat.
+   */
+  staff?: { reply: string } | { close: true }
+  /** Each must appear in the bot's answer (all replies joined), in this order (required unless `silent`). */
+  bot?: (string | RegExp)[]
+  /** The bot answers nothing at all (it stays silent while staff handle the chat). */
+  silent?: true
   /** Must not appear in the answer. */
   not?: (string | RegExp)[]
   /** The labels of the options offered last, exactly. */
@@ -119,6 +128,26 @@ export function coreDriver(engine: Engine, chat: { channel?: Channel; chatId?: s
   }
 }
 
+/** Runs `handoff reply|close CODE` of the command line in-process, as staff would in a terminal. */
+async function staffActs(db: Db, code: string, act: { reply: string } | { close: true }): Promise<void> {
+  const config = loadConfig({ DATABASE_PATH: ':memory:', NODE_ENV: 'test', DEMO_DATA: 'false' })
+  const printed: string[] = []
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    printed.push(String(chunk))
+    return true
+  })
+  try {
+    const status =
+      'reply' in act
+        ? await replyHandoffCommand(db, [code, act.reply], config, () => new Date())
+        : await closeHandoffCommand(db, [code], config, () => new Date())
+    expect(status, printed.join('')).toBe(0)
+  } finally {
+    write.mockRestore()
+  }
+  expect(printed.join('')).toContain('reply' in act ? `Balasan untuk ${code} dicatat.` : `Percakapan ${code} ditutup.`)
+}
+
 /** Plays a transcript, failing at the first turn whose answer differs, with the whole answer shown. */
 export async function play(driver: ChatDriver, transcript: Transcript): Promise<void> {
   const kept = new Map<string, string>()
@@ -126,6 +155,7 @@ export async function play(driver: ChatDriver, transcript: Transcript): Promise<
   const filled = (items: (string | RegExp)[] | undefined) =>
     (items ?? []).map((item) => (typeof item === 'string' ? fill(item) : item))
   for (const [index, raw] of transcript.entries()) {
+    if (!raw.bot && !raw.silent) throw new Error(`turn ${index + 1}: say what the bot answers (bot) or that it is silent`)
     const turn = {
       ...raw,
       ...(raw.user !== undefined && { user: fill(raw.user) }),
@@ -133,9 +163,19 @@ export async function play(driver: ChatDriver, transcript: Transcript): Promise<
       bot: filled(raw.bot),
       not: filled(raw.not),
     }
-    const said = turn.deliverAt ? '[the outbox runs]' : turn.codeFrom ? '[the code]' : (turn.user ?? `[tap] ${turn.tap}`)
+    const said = turn.staff
+      ? `[staff] ${JSON.stringify(turn.staff)}`
+      : turn.deliverAt
+        ? '[the outbox runs]'
+        : turn.codeFrom
+          ? '[the code]'
+          : (turn.user ?? `[tap] ${turn.tap}`)
     let replies: SeenReply[]
-    if (turn.codeFrom) {
+    if (turn.staff) {
+      if (!driver.db || !driver.deliver) throw new Error('this driver cannot act as staff')
+      await staffActs(driver.db, kept.get('code') ?? '', turn.staff)
+      replies = await driver.deliver(new Date())
+    } else if (turn.codeFrom) {
       if (!driver.db) throw new Error('this driver cannot read the one-time codes sent')
       replies = await driver.send(lastCodeSentTo(driver.db, turn.codeFrom))
     } else if (turn.deliverAt) {
@@ -144,6 +184,7 @@ export async function play(driver: ChatDriver, transcript: Transcript): Promise<
     } else replies = turn.tap !== undefined ? await driver.tap(turn.tap) : await driver.send(turn.user ?? '')
     const answer = replies.map((reply) => reply.text).join('\n---\n')
     const where = `turn ${index + 1} ("${said}"), answer:\n${answer}`
+    if (turn.silent) expect(replies, `${where}\nexpected no answer at all`).toEqual([])
     let from = 0
     for (const wanted of turn.bot) {
       const rest = answer.slice(from)

@@ -8,6 +8,7 @@ import type { Core } from '../../src/bootstrap.js'
 import type { Transcript } from '../support/transcript.js'
 import { CORE_TRANSCRIPTS } from './core.js'
 import { FAQ_TRANSCRIPTS } from './faq.js'
+import { HANDOFF_TRANSCRIPTS } from './handoff.js'
 import { REGISTRATION_TRANSCRIPTS, seedRegistration } from './registration.js'
 import { REMINDER_TRANSCRIPTS } from './reminders.js'
 import { STATUS_TRANSCRIPTS, seedStatus } from './status.js'
@@ -30,6 +31,7 @@ export const TRANSCRIPT_GROUPS: TranscriptGroup[] = [
     transcripts: { ...REGISTRATION_TRANSCRIPTS, ...REMINDER_TRANSCRIPTS },
     seed: (core, now) => seedRegistration(core.db, now),
   },
+  { name: 'handoff transcript', transcripts: HANDOFF_TRANSCRIPTS },
   { name: 'status transcript', transcripts: STATUS_TRANSCRIPTS, seed: (core, now) => seedStatus(core.db, core.vault, now) },
   {
     name: 'verification transcript',

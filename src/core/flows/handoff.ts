@@ -4,10 +4,15 @@
  */
 import { z } from 'zod'
 import { personOfChat } from '../../db/queries/chat-links.js'
-import { insertHandoff } from '../../db/queries/handoff.js'
+import { insertHandoff, regionIdOfProvince } from '../../db/queries/handoff.js'
+import { CENTRE_ZONE, handoffByCode } from '../../db/queries/handoff-thread.js'
+import { provinceOfPerson } from '../../db/queries/people.js'
 import { referenceCode } from '../codes.js'
+import { type HandoffCalendar, openingText, placeOf } from '../handoff/live.js'
+import { handoffTexts, regionLabel } from '../handoff/texts.js'
 import { fill, t } from '../messages.js'
 import { maskPhone } from '../privacy/mask.js'
+import { findProvince, provinceByCode } from '../regions.js'
 import type { Outcome, TurnContext } from '../turn.js'
 import type { Text } from '../types.js'
 import { mobilePhoneSchema, nameSchema, textSchema } from '../validators/schemas.js'
@@ -16,7 +21,7 @@ import { type FlowDefinition, repeatStep } from './flow.js'
 /** How long a request is kept; said to the user and enforced by the housekeeping job. */
 export const HANDOFF_RETENTION_DAYS = 90
 /** Bump when the consent wording below changes, so records prove which text was agreed. */
-export const HANDOFF_CONSENT_VERSION = 'handoff-v1'
+export const HANDOFF_CONSENT_VERSION = 'handoff-v2'
 
 const TOPICS = [
   { id: 'topic:bimtek', label: { id: 'Pendaftaran / jadwal Bimtek', en: 'Bimtek registration / schedule' } },
@@ -36,8 +41,8 @@ const topicLabel = (id: unknown, lang: 'id' | 'en') => {
 
 const texts = {
   intro: {
-    id: 'Saya akan meneruskan pertanyaan Anda kepada petugas {contact}. Petugas menindaklanjuti pada hari dan jam kerja. Ketik "batal" kapan saja untuk berhenti.',
-    en: 'I will pass your question to the staff of {contact}. They follow up on working days. Type "batal" at any time to stop.',
+    id: 'Saya akan menghubungkan Anda dengan petugas {contact}. Petugas membalas langsung di chat ini pada hari dan jam kerja. Ketik "batal" kapan saja untuk berhenti.',
+    en: 'I will connect you with the staff of {contact}. They reply in this chat on working days, in working hours. Type "batal" at any time to stop.',
   },
   topic: { id: 'Tentang apa pertanyaan Anda?', en: 'What is your question about?' },
   question: {
@@ -54,18 +59,22 @@ const texts = {
     en: 'Which mobile/WhatsApp number can the staff call? Choose 1 for this WhatsApp number, or type another.',
   },
   useThis: { id: 'Pakai nomor ini ({phone})', en: 'Use this number ({phone})' },
+  province: {
+    id: 'Anda tinggal di provinsi mana? (contoh: Sulawesi Selatan) Petugas BBPPKS wilayah Anda yang akan membalas.',
+    en: "Which province do you live in? (e.g. Sulawesi Selatan) The staff of your region's BBPPKS will reply.",
+  },
   summaryTitle: { id: 'Periksa lagi sebelum dikirim:', en: 'Please check before sending:' },
   summaryNote: {
-    id: 'Data ini hanya dipakai petugas untuk menjawab pertanyaan Anda dan dihapus setelah {days} hari. Dengan memilih "Ya, kirim", Anda menyetujuinya.',
-    en: 'This data is used only by our staff to answer your question and is deleted after {days} days. By choosing "Yes, send" you agree to this.',
+    id: 'Data ini dan percakapan Anda dengan petugas (termasuk foto dan PDF yang Anda kirim) hanya dipakai petugas untuk menjawab pertanyaan Anda, dan dihapus {days} hari setelah percakapan selesai. Dengan memilih "Ya, kirim", Anda menyetujuinya.',
+    en: 'This data and your conversation with staff (including photos and PDFs you send) are used only by our staff to answer your question, and deleted {days} days after the conversation ends. By choosing "Yes, send" you agree to this.',
   },
   prefilled: {
     id: 'Pertanyaan Anda sudah saya isi: "{question}"',
     en: 'I filled in your question: "{question}"',
   },
-  done: {
-    id: 'Terima kasih, {name}. Pertanyaan Anda sudah kami terima dengan nomor {code}. Petugas akan menghubungi Anda di {phone} pada hari kerja. Sebutkan nomor {code} bila menghubungi sekretariat.\n\nKetik "menu" untuk kembali ke menu utama.',
-    en: 'Thank you, {name}. We have received your question under reference {code}. Our staff will contact you at {phone} on a working day. Quote {code} when you contact the secretariat.\n\nType "menu" to return to the main menu.',
+  filed: {
+    id: 'Terima kasih, {name}. Permintaan Anda sudah diteruskan ke petugas {region} dengan nomor {code}.\n\nPetugas akan membalas langsung di chat ini. Selama terhubung dengan petugas, saya (asisten otomatis) tidak menjawab; semua pesan Anda, termasuk foto dan PDF (maks. 5 MB), diteruskan ke petugas.\n\nKetik *selesai* bila ingin mengakhiri percakapan dengan petugas.',
+    en: 'Thank you, {name}. Your request has been passed to the staff of {region} under reference {code}.\n\nStaff will reply in this chat. While you are connected with them I (the automatic assistant) do not answer; all your messages, photos and PDFs (up to 5 MB) included, go to staff.\n\nType *selesai* to end the conversation with staff.',
   },
 } satisfies Record<string, Text>
 
@@ -74,6 +83,7 @@ const label = {
   question: { id: 'Pertanyaan', en: 'Question' },
   name: { id: 'Nama', en: 'Name' },
   phone: { id: 'Nomor HP', en: 'Phone' },
+  province: { id: 'Provinsi', en: 'Province' },
 } satisfies Record<string, Text>
 
 /**
@@ -92,7 +102,27 @@ export function handoffAbout(
   return { ...asked, replies: first ? [{ ...first, text: `${intro}\n\n${first.text}` }, ...rest] : rest }
 }
 
-export function createHandoffFlow(deps: { contact: string }): FlowDefinition {
+const provinceSchema = z.string().transform((input, ctx) => {
+  const province = findProvince(input)
+  if (province) return province.code
+  ctx.addIssue({ code: 'custom', message: 'PROVINCE_UNKNOWN' })
+  return z.NEVER
+})
+
+/** The province on the record of the person this chat is linked to, if any. */
+function linkedProvince(ctx: TurnContext) {
+  const personId = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
+  const code = personId ? provinceOfPerson(ctx.db, personId) : undefined
+  return code ? provinceByCode(code) : undefined
+}
+
+export type HandoffFlowDeps = {
+  contact: string
+  /** Working hours: a request filed out of hours is told when staff will be in. */
+  calendar: HandoffCalendar
+}
+
+export function createHandoffFlow(deps: HandoffFlowDeps): FlowDefinition {
   return {
     id: 'handoff',
     intro: (ctx) => fill(t(ctx.lang, texts.intro), { contact: deps.contact }),
@@ -125,6 +155,19 @@ export function createHandoffFlow(deps: { contact: string }): FlowDefinition {
         schema: mobilePhoneSchema,
         display: (value) => maskPhone(String(value)),
       },
+      {
+        id: 'province',
+        label: label.province,
+        prompt: (ctx) => t(ctx.lang, texts.province),
+        // A chat linked to a person: their province on record is offered, never assumed.
+        choices: (ctx) => {
+          const province = linkedProvince(ctx)
+          return province ? [{ id: province.name, label: province.name }] : undefined
+        },
+        choicesOptional: true,
+        schema: provinceSchema,
+        display: (value) => provinceByCode(String(value))?.name ?? String(value),
+      },
     ],
     summaryTitle: texts.summaryTitle,
     summaryNote: (ctx) => fill(t(ctx.lang, texts.summaryNote), { days: HANDOFF_RETENTION_DAYS }),
@@ -132,6 +175,7 @@ export function createHandoffFlow(deps: { contact: string }): FlowDefinition {
       const code = referenceCode('PTG')
       const name = String(fields.name)
       const phone = String(fields.phone)
+      const regionId = regionIdOfProvince(ctx.db, String(fields.province)) ?? null
       insertHandoff(ctx.db, {
         code,
         channel: ctx.inbound.channel,
@@ -142,10 +186,20 @@ export function createHandoffFlow(deps: { contact: string }): FlowDefinition {
         phoneE164: phone,
         topic: String(fields.topic).replace('topic:', ''),
         question: String(fields.question),
+        regionId,
+        language: ctx.lang,
         consentTextVersion: HANDOFF_CONSENT_VERSION,
         at: ctx.now,
       })
-      return [{ text: fill(t(ctx.lang, texts.done), { name, code, phone: maskPhone(phone) }) }]
+      const handoff = handoffByCode(ctx.db, code)
+      const place = handoff ? placeOf(handoff) : { zone: CENTRE_ZONE, region: null }
+      const filed = fill(t(ctx.lang, texts.filed), { name, code, region: regionLabel(handoff?.regionCity ?? null, ctx.lang) })
+      if (deps.calendar.isOpen(ctx.now, place)) return [{ text: filed }]
+      const later = fill(t(ctx.lang, handoffTexts.filedAfterHours), {
+        hours: deps.calendar.describe(place, ctx.lang),
+        next: openingText(deps.calendar.nextOpening(ctx.now, place), place, ctx.lang),
+      })
+      return [{ text: `${filed}\n\n${later}` }]
     },
   }
 }

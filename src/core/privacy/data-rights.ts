@@ -7,11 +7,12 @@
  */
 import { linkedChatsOf, personOfChat, unlinkChat, unlinkChatOfPerson } from '../../db/queries/chat-links.js'
 import { deletePerson, forgetIdentityAttempts, registrationCodesOf } from '../../db/queries/erasure.js'
-import { everythingAbout, type PersonRow, personById } from '../../db/queries/people.js'
+import { everythingAbout, type handoffsOfPerson, type PersonRow, personById } from '../../db/queries/people.js'
 import { offerNextSeat } from '../../db/queries/registrations.js'
 import { auditLog } from '../../db/schema.js'
 import type { ChoiceAction, TypedCommand } from '../engine.js'
 import type { FlowDefinition } from '../flows/flow.js'
+import { firstName } from '../handoff/texts.js'
 import { subjectOf } from '../identity/lockout.js'
 import type { Proof } from '../identity/proof.js'
 import { fill, t } from '../messages.js'
@@ -31,8 +32,8 @@ import type { NikVault } from './nik-vault.js'
 const texts = {
   title: { id: '*Data Anda yang kami simpan*', en: '*Your data we keep*' },
   counts: {
-    id: '• Pendaftaran Bimtek: {registrations}\n• Tahap sertifikasi tercatat: {stages}\n• Jadwal ujian: {exams}\n• Sertifikat: {certificates}\n• Persetujuan yang Anda berikan: {consents}\n• Akun chat terhubung: {chats}',
-    en: '• Bimtek registrations: {registrations}\n• Certification stages on record: {stages}\n• Exam dates: {exams}\n• Certificates: {certificates}\n• Consents you gave: {consents}\n• Linked chat accounts: {chats}',
+    id: '• Pendaftaran Bimtek: {registrations}\n• Tahap sertifikasi tercatat: {stages}\n• Jadwal ujian: {exams}\n• Sertifikat: {certificates}\n• Persetujuan yang Anda berikan: {consents}\n• Akun chat terhubung: {chats}\n• Percakapan dengan petugas: {handoffs} ({messages} pesan, {files} berkas)',
+    en: '• Bimtek registrations: {registrations}\n• Certification stages on record: {stages}\n• Exam dates: {exams}\n• Certificates: {certificates}\n• Consents you gave: {consents}\n• Linked chat accounts: {chats}\n• Conversations with staff: {handoffs} ({messages} messages, {files} files)',
   },
   rights: {
     id: 'Anda berhak mendapat salinan, membetulkan (ketik "petugas"), dan menghapus data ini, serta menarik persetujuan.',
@@ -96,7 +97,12 @@ export type DataRightsDeps = {
   /** The reminder settings the plan made when a chat is unlinked uses. */
   reminders: ReminderSettings
   proof: Proof
+  /** Opens a file sent to staff (sealed at rest), for the person's copy. */
+  files: { open(sealed: Uint8Array): Buffer }
 }
+
+/** Most file bytes put in the copy (as base64); past it, files are listed without their content. */
+const EXPORT_FILE_BYTES = 40 * 1024 * 1024
 
 const CHANNEL_NAMES = { telegram: 'Telegram', whatsapp: 'WhatsApp', console: 'Terminal' } as const
 
@@ -144,6 +150,9 @@ export function dataSummary(ctx: TurnContext, person: PersonRow, deps: DataRight
     certificates: all.certificates.length,
     consents: all.consents.length,
     chats: all.chats.length,
+    handoffs: all.handoffs.length,
+    messages: all.handoffs.reduce((n, h) => n + h.messages.length, 0),
+    files: all.handoffs.reduce((n, h) => n + h.messages.filter((m) => m.content).length, 0),
   })
   const linked = linkedChatsOf(ctx.db, person.id, ctx.now)
   return [
@@ -183,7 +192,8 @@ function linkedChats(ctx: TurnContext, person: PersonRow): Outcome {
 }
 
 /** The full copy: every stored field (the NIK in full, for its owner only), as a JSON file. */
-function exportFile(ctx: TurnContext, personId: number, vault: NikVault): Reply['attachment'] {
+function exportFile(ctx: TurnContext, personId: number, deps: Pick<DataRightsDeps, 'vault' | 'files'>): Reply['attachment'] {
+  const { vault } = deps
   const all = everythingAbout(ctx.db, personId)
   if (!all) return undefined
   // The NIK's hash and the dashboard's copies of the history (current stage, stages reached as bits)
@@ -214,13 +224,49 @@ function exportFile(ctx: TurnContext, personId: number, vault: NikVault): Reply[
     certificates: all.certificates,
     consents: all.consents,
     linkedChats: all.chats.map(({ channel, linkedAt, language }) => ({ channel, linkedAt, language })),
-    handoffRequests: all.handoffs,
+    handoffRequests: handoffCopy(all.handoffs, deps.files),
   }
   return {
     filename: `data-saya-${ctx.now.toISOString().slice(0, 10)}.json`,
     mimeType: 'application/json',
     bytes: new TextEncoder().encode(JSON.stringify(copy, null, 2)),
   }
+}
+
+/**
+ * The conversations with staff as the person had them: what they and staff wrote (staff by first
+ * name), with the files they sent, up to EXPORT_FILE_BYTES in all.
+ */
+function handoffCopy(handoffs: ReturnType<typeof handoffsOfPerson>, files: DataRightsDeps['files']) {
+  let budget = EXPORT_FILE_BYTES
+  return handoffs.map(({ request, messages }) => ({
+    code: request.code,
+    status: request.status,
+    topic: request.topic,
+    question: request.question,
+    name: request.name,
+    phone: request.phoneE164,
+    createdAt: request.createdAt,
+    closedAt: request.closedAt,
+    rating: request.rating,
+    messages: messages.map((m) => {
+      let file: Record<string, unknown> | undefined
+      if (m.content && m.mimeType) {
+        file = { name: m.fileName, mimeType: m.mimeType, size: m.size }
+        if ((m.size ?? 0) <= budget) {
+          budget -= m.size ?? 0
+          file.base64 = files.open(m.content).toString('base64')
+        } else file.content = 'terlalu besar untuk salinan ini; mintalah ke sekretariat'
+      }
+      return {
+        at: new Date(m.at),
+        from: m.author === 'person' ? 'anda' : 'petugas',
+        ...(m.author === 'staff' && m.staffName && { staffFirstName: firstName(m.staffName) }),
+        text: m.text,
+        ...(file && { file }),
+      }
+    }),
+  }))
 }
 
 function askDelete(ctx: TurnContext): Outcome {
@@ -252,7 +298,7 @@ export function createDataRights(deps: DataRightsDeps): {
   const notLinked = (ctx: TurnContext): Outcome => ({ replies: [{ text: t(ctx.lang, texts.notLinked) }], next: null })
 
   function exportCopy(ctx: TurnContext, person: PersonRow): Outcome {
-    const attachment = exportFile(ctx, person.id, deps.vault)
+    const attachment = exportFile(ctx, person.id, deps)
     ctx.db
       .insert(auditLog)
       .values({

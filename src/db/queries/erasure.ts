@@ -4,6 +4,7 @@
  * certificate, the audit entry of the deletion) stays without any link to them. docs/privacy.md
  * says what stays and why; test/privacy/erasure.test.ts scans every table after a deletion.
  */
+
 import { and, eq, inArray, or, type SQL } from 'drizzle-orm'
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
 import { type Channel, whatsappJid } from '../../vocabulary/message.js'
@@ -21,6 +22,7 @@ import {
   processedMessages,
   registrations,
 } from '../schema.js'
+import { queueGroupCleanups } from './handoff.js'
 import { forgetWhatsAppContacts } from './whatsapp-auth.js'
 
 type Chat = { channel: Channel; chatId: string }
@@ -89,15 +91,21 @@ export function deletePerson(db: Db, personId: number, at: Date, actor: string, 
   db.delete(consentRecords)
     .where(or(eq(consentRecords.personId, personId), inChats(consentRecords, chats)))
     .run()
-  db.delete(handoffRequests)
-    .where(
-      or(
-        eq(handoffRequests.personId, personId),
-        inChats(handoffRequests, chats),
-        person?.phoneE164 ? eq(handoffRequests.phoneE164, person.phoneE164) : undefined,
-      ),
-    )
-    .run()
+  // Their conversations with staff go with their thread and files (cascade), and their posts in the
+  // staff's Telegram group are queued for deletion first.
+  const theirHandoffs = or(
+    eq(handoffRequests.personId, personId),
+    inChats(handoffRequests, chats),
+    person?.phoneE164 ? eq(handoffRequests.phoneE164, person.phoneE164) : undefined,
+  )
+  const handoffIds = db.select({ id: handoffRequests.id }).from(handoffRequests).where(theirHandoffs).all()
+  queueGroupCleanups(
+    db,
+    handoffIds.map((row) => row.id),
+    'erasure',
+    at,
+  )
+  db.delete(handoffRequests).where(theirHandoffs).run()
   if (chats.length > 0) db.delete(identityAttempts).where(inChats(identityAttempts, chats)).run()
   if (others.length > 0) {
     db.delete(processedMessages).where(inChats(processedMessages, others)).run()

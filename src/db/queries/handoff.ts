@@ -1,8 +1,8 @@
 /** Requests to talk to a staff member, with the consent that allows keeping them. */
-import { and, asc, eq, inArray, lt } from 'drizzle-orm'
+import { and, asc, eq, inArray } from 'drizzle-orm'
 import type { Channel } from '../../vocabulary/message.js'
-import type { Db } from '../client.js'
-import { auditLog, consentRecords, handoffRequests } from '../schema.js'
+import { cached, type Db } from '../client.js'
+import { auditLog, consentRecords, handoffGroupCleanups, handoffRequests, regions } from '../schema.js'
 
 export type NewHandoff = {
   code: string
@@ -14,16 +14,34 @@ export type NewHandoff = {
   phoneE164: string
   topic: string
   question: string
+  /** The region that answers it (from the person's province); null: the centre. */
+  regionId: number | null
+  language: 'id' | 'en'
   consentTextVersion: string
   at: Date
 }
 
-/** Stores a request, the consent given for it and an audit entry; call inside a transaction. */
-export function insertHandoff(db: Db, request: NewHandoff): void {
+/**
+ * Stores a request (waiting for staff; the chat now talks to staff), the consent given for it and an
+ * audit entry; call inside a transaction. A rating still owed for an earlier one is no longer asked.
+ */
+export function insertHandoff(db: Db, request: NewHandoff): number {
   const { consentTextVersion, at, ...row } = request
-  db.insert(handoffRequests)
-    .values({ ...row, createdAt: at })
+  db.update(handoffRequests)
+    .set({ ratingPending: false })
+    .where(
+      and(
+        eq(handoffRequests.channel, row.channel),
+        eq(handoffRequests.chatId, row.chatId),
+        eq(handoffRequests.ratingPending, true),
+      ),
+    )
     .run()
+  const { id } = db
+    .insert(handoffRequests)
+    .values({ ...row, status: 'waiting', live: true, createdAt: at })
+    .returning({ id: handoffRequests.id })
+    .get()
   db.insert(consentRecords)
     .values({
       personId: row.personId ?? null,
@@ -39,39 +57,111 @@ export function insertHandoff(db: Db, request: NewHandoff): void {
   db.insert(auditLog)
     .values({ at, actor: `chat:${row.channel}`, action: 'handoff.created', entity: 'handoff_request', entityId: row.code })
     .run()
+  return id
 }
 
-export function listHandoffs(db: Db, status: 'open' | 'closed' | 'all' = 'open') {
-  const query = db.select().from(handoffRequests).orderBy(asc(handoffRequests.createdAt))
-  return status === 'all' ? query.all() : query.where(eq(handoffRequests.status, status)).all()
+/** The region serving a province (its `province_codes` hold it), if any. */
+export function regionIdOfProvince(db: Db, provinceCode: string): number | undefined {
+  const row = cached(
+    db,
+    "select id from regions where ',' || replace(province_codes, ' ', '') || ',' like '%,' || ? || ',%' order by code limit 1",
+  ).get(provinceCode) as { id: number } | undefined
+  return row?.id
 }
 
-/** Marks a request answered; false when no open request has that code. */
-export function closeHandoff(db: Db, code: string, at: Date, actor: string): boolean {
-  return db.transaction((tx) => {
-    const closed = tx
-      .update(handoffRequests)
-      .set({ status: 'closed', closedAt: at })
-      .where(and(eq(handoffRequests.code, code), eq(handoffRequests.status, 'open')))
-      .run().changes
-    if (closed)
-      tx.insert(auditLog).values({ at, actor, action: 'handoff.closed', entity: 'handoff_request', entityId: code }).run()
-    return closed === 1
-  })
-}
+/** Which requests `handoff list` shows: still to answer (waiting or open, the default), one state, or all. */
+export type HandoffListFilter = 'active' | 'waiting' | 'open' | 'closed' | 'all'
 
-/** Deletes requests older than the retention period promised to the user, with their consent records. */
-export function purgeHandoffs(db: Db, before: Date): number {
-  const expired = db
-    .delete(handoffRequests)
-    .where(lt(handoffRequests.createdAt, before))
-    .returning({ code: handoffRequests.code })
+/** Requests with their region's code, oldest first. */
+export function listHandoffs(db: Db, filter: HandoffListFilter = 'active', regionCode?: string) {
+  const states = filter === 'all' ? ['waiting', 'open', 'closed'] : filter === 'active' ? ['waiting', 'open'] : [filter]
+  return db
+    .select({
+      code: handoffRequests.code,
+      status: handoffRequests.status,
+      live: handoffRequests.live,
+      channel: handoffRequests.channel,
+      chatId: handoffRequests.chatId,
+      name: handoffRequests.name,
+      phoneE164: handoffRequests.phoneE164,
+      topic: handoffRequests.topic,
+      question: handoffRequests.question,
+      createdAt: handoffRequests.createdAt,
+      closedAt: handoffRequests.closedAt,
+      regionCode: regions.code,
+    })
+    .from(handoffRequests)
+    .leftJoin(regions, eq(regions.id, handoffRequests.regionId))
+    .where(
+      and(
+        inArray(handoffRequests.status, states as ('waiting' | 'open' | 'closed')[]),
+        regionCode ? eq(regions.code, regionCode) : undefined,
+      ),
+    )
+    .orderBy(asc(handoffRequests.createdAt), asc(handoffRequests.id))
     .all()
-    .map((row) => row.code)
-  if (expired.length) {
-    db.delete(consentRecords)
-      .where(and(eq(consentRecords.purpose, 'handoff'), inArray(consentRecords.reference, expired)))
+}
+
+/**
+ * Before handoffs are deleted (erasure, retention): their posts in a staff Telegram group are
+ * queued for deletion (the whole forum topic, or each message in a group without topics).
+ */
+export function queueGroupCleanups(db: Db, handoffIds: number[], reason: 'erasure' | 'retention', at: Date): void {
+  for (const id of handoffIds) {
+    const handoff = cached(
+      db,
+      'select tg_chat_id as chatId, tg_topic_id as topicId, tg_root_message_id as rootId from handoff_requests where id = ?',
+    ).get(id) as { chatId: string | null; topicId: number | null; rootId: number | null } | undefined
+    if (!handoff?.chatId) continue
+    const posted = handoff.topicId
+      ? []
+      : (cached(db, 'select tg_message_id as m from handoff_messages where handoff_id = ? and tg_message_id is not null').all(
+          id,
+        ) as {
+          m: number
+        }[])
+    const messageIds = handoff.topicId ? [] : [...(handoff.rootId ? [handoff.rootId] : []), ...posted.map((row) => row.m)]
+    db.insert(handoffGroupCleanups)
+      .values({
+        tgChatId: handoff.chatId,
+        tgTopicId: handoff.topicId,
+        tgMessageIds: JSON.stringify(messageIds),
+        reason,
+        createdAt: at,
+      })
       .run()
   }
-  return expired.length
+}
+
+/**
+ * Deletes requests past the retention period promised to the user (counted from when the
+ * conversation closed; a phone-call request of before live handoff, from when it was filed), with
+ * their thread, files and consent records. A conversation still going on is never cut off.
+ */
+export function purgeHandoffs(db: Db, before: Date, at: Date = before): number {
+  const due = cached(
+    db,
+    `select id, code from handoff_requests
+      where (status = 'closed' and coalesce(closed_at, created_at) < ?) or (live = 0 and created_at < ?)`,
+  ).all(before.getTime(), before.getTime()) as { id: number; code: string }[]
+  if (due.length === 0) return 0
+  queueGroupCleanups(
+    db,
+    due.map((row) => row.id),
+    'retention',
+    at,
+  )
+  const codes = due.map((row) => row.code)
+  db.delete(handoffRequests)
+    .where(
+      inArray(
+        handoffRequests.id,
+        due.map((row) => row.id),
+      ),
+    )
+    .run()
+  db.delete(consentRecords)
+    .where(and(eq(consentRecords.purpose, 'handoff'), inArray(consentRecords.reference, codes)))
+    .run()
+  return due.length
 }

@@ -35,6 +35,14 @@ export function personZone(db: Db, personId: number): string | undefined {
   return row?.zone
 }
 
+/** The province code on a person's record, if any. */
+export function provinceOfPerson(db: Db, personId: number): string | undefined {
+  const row = cached(db, 'select province_code as code from people where id = ?').get(personId) as
+    | { code: string | null }
+    | undefined
+  return row?.code ?? undefined
+}
+
 export function personByNikHash(db: Db, nikHash: string): PersonRow | undefined {
   return db.select().from(people).where(eq(people.nikHash, nikHash)).get()
 }
@@ -123,8 +131,49 @@ export function everythingAbout(db: Db, personId: number) {
     certificates: certificatesOf(db, personId),
     consents: db.select().from(consentRecords).where(eq(consentRecords.personId, personId)).all(),
     chats: db.select().from(channelIdentities).where(eq(channelIdentities.personId, personId)).all(),
-    handoffs: db.select().from(handoffRequests).where(eq(handoffRequests.personId, personId)).all(),
+    handoffs: handoffsOfPerson(db, personId),
   }
+}
+
+/**
+ * A person's conversations with staff (filed while their chat was linked, or from a chat linked to
+ * them now), each with what the person and staff wrote and the files sent; staff's internal notes
+ * and the events are not part of it. Files as stored (sealed).
+ */
+export function handoffsOfPerson(db: Db, personId: number) {
+  const requests = cached(
+    db,
+    `select h.id from handoff_requests h
+      where h.person_id = ?
+         or exists (select 1 from channel_identities c
+                     where c.person_id = ? and c.channel = h.channel and c.chat_id = h.chat_id)
+      order by h.id`,
+  ).all(personId, personId) as { id: number }[]
+  const messages = cached(
+    db,
+    `select m.at, m.author, m.staff_name as staffName, m.text, a.kind, a.mime_type as mimeType, a.file_name as fileName,
+            a.size, a.content
+       from handoff_messages m left join handoff_attachments a on a.id = m.attachment_id
+      where m.handoff_id = ? and m.author in ('person', 'staff') order by m.id`,
+  )
+  return requests.flatMap((row) => {
+    const request = db.select().from(handoffRequests).where(eq(handoffRequests.id, row.id)).get()
+    if (!request) return []
+    return {
+      request,
+      messages: messages.all(row.id) as {
+        at: number
+        author: 'person' | 'staff'
+        staffName: string | null
+        text: string | null
+        kind: 'image' | 'pdf' | null
+        mimeType: string | null
+        fileName: string | null
+        size: number | null
+        content: Buffer | null
+      }[],
+    }
+  })
 }
 
 export type PersonInput = {

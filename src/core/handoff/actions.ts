@@ -1,0 +1,285 @@
+/**
+ * What staff do with a handoff, from wherever they answer (the console, the staff's Telegram group,
+ * the command line): take it, reply, write an internal note, close it. Each action is one
+ * transaction: the state, the thread row, the message to the person (through the outbox: paced,
+ * retried, a blocked chat recorded) and the audit entry, all or nothing.
+ */
+
+import { eq } from 'drizzle-orm'
+import { type Db, inTransaction } from '../../db/client.js'
+import { type HandoffWithRegion, handoffByCode, insertThreadMessage, setMessageOutbox } from '../../db/queries/handoff-thread.js'
+import { auditLog, handoffRequests, outbox } from '../../db/schema.js'
+import type { StaffRole } from '../../vocabulary/staff.js'
+import { MAX_TEXT_LENGTH } from '../engine.js'
+import { fill, t } from '../messages.js'
+import { fail, ok, type Result } from '../result.js'
+import type { Reply } from '../types.js'
+import type { HandoffActivity } from './activity.js'
+import { firstName, handoffTexts, regionLabel } from './texts.js'
+
+export type HandoffStaff = { id: number; name: string; role: StaffRole; region: string | null }
+/** Who acts: a staff member, or "the secretariat" (the CLI without --as; signed "Petugas · {region}"). */
+export type HandoffActor = { staff: HandoffStaff } | { secretariat: true }
+export type HandoffVia = 'console' | 'telegram' | 'cli'
+export type HandoffActionError = 'HANDOFF_NOT_FOUND' | 'HANDOFF_CLOSED' | 'NOT_IN_SCOPE' | 'TEXT_EMPTY' | 'TEXT_TOO_LONG'
+
+export type HandoffActions = {
+  /** Assigns it to the staff member (waiting → open; open: re-assigned). */
+  take(code: string, actor: HandoffActor, via: HandoffVia): Result<{ id: number }, HandoffActionError>
+  /** Sends text to the person (signed, through the outbox); takes it when it is waiting. */
+  reply(
+    code: string,
+    actor: HandoffActor,
+    text: string,
+    via: HandoffVia,
+    platformId?: string,
+  ): Result<{ messageId: number }, HandoffActionError>
+  /** An internal note: the person never sees it. */
+  note(
+    code: string,
+    actor: HandoffActor,
+    text: string,
+    via: HandoffVia,
+    platformId?: string,
+  ): Result<{ messageId: number }, HandoffActionError>
+  /** Closes it: the person is told, and asked once to rate the help. */
+  close(code: string, actor: HandoffActor, via: HandoffVia): Result<{ id: number }, HandoffActionError>
+}
+
+export type HandoffActionDeps = {
+  db: Db
+  clock: () => Date
+  /** HANDOFF_SIGNATURE: staff replies signed with the first name, or only the region. */
+  settings: { signature: 'name' | 'anonymous' }
+  activity?: HandoffActivity
+}
+
+const actorName = (actor: HandoffActor): string | null => ('staff' in actor ? actor.staff.name : null)
+const actorId = (actor: HandoffActor): number | null => ('staff' in actor ? actor.staff.id : null)
+const auditActor = (actor: HandoffActor): string => ('staff' in actor ? `staff:${actor.staff.id}` : 'cli')
+
+/** Whether the actor may answer this handoff: admin every one, regional its region's, viewer none. */
+function inScope(actor: HandoffActor, handoff: HandoffWithRegion): boolean {
+  if (!('staff' in actor)) return true
+  if (actor.staff.role === 'admin') return true
+  if (actor.staff.role === 'regional') return handoff.regionCode !== null && handoff.regionCode === actor.staff.region
+  return false
+}
+
+/** The rating prompt sent after every close, in the handoff's language. */
+export const ratingPrompt = (lang: 'id' | 'en'): string => t(lang, handoffTexts.ratingPrompt)
+
+/**
+ * Closes a live handoff inside the caller's transaction: the state, the event in the thread, the
+ * rating asked for. `notice` is sent to the person through the outbox (staff or idle close); a
+ * person who ended it is answered in their own turn instead.
+ */
+export function closeLiveHandoff(
+  db: Db,
+  handoff: HandoffWithRegion,
+  close: { by: 'person' | 'staff' | 'idle'; staffId?: number | null; staffName?: string | null; at: Date; notice?: string },
+): void {
+  db.update(handoffRequests)
+    .set({
+      status: 'closed',
+      closedAt: close.at,
+      closedBy: close.by,
+      closedByStaffId: close.staffId ?? null,
+      endAskedAt: null,
+      ratingPending: handoff.live,
+    })
+    .where(eq(handoffRequests.id, handoff.id))
+    .run()
+  const who =
+    close.by === 'person'
+      ? 'pengguna'
+      : close.by === 'idle'
+        ? 'otomatis (tidak ada pesan)'
+        : `petugas ${close.staffName ?? ''}`.trim()
+  insertThreadMessage(db, {
+    handoffId: handoff.id,
+    at: close.at,
+    author: 'system',
+    via: 'system',
+    text: `🔒 Ditutup oleh ${who}`,
+    platformId: 'closed',
+  })
+  if (close.notice && handoff.live) {
+    const lang = handoff.language
+    queueToPerson(db, handoff, {
+      kind: 'handoff_closed',
+      key: `handoff-close:${handoff.code}`,
+      reply: { text: `${close.notice}\n\n${ratingPrompt(lang)}` },
+      at: close.at,
+    })
+  }
+}
+
+/** Queues a message to the handoff's chat: sent at any hour (no quiet hours), never expires. */
+function queueToPerson(
+  db: Db,
+  handoff: HandoffWithRegion,
+  message: { kind: string; key: string; reply: Reply; at: Date },
+): number {
+  const row = db
+    .insert(outbox)
+    .values({
+      idempotencyKey: message.key,
+      channel: handoff.channel,
+      chatId: handoff.chatId,
+      personId: handoff.personId,
+      kind: message.kind,
+      payload: JSON.stringify(message.reply),
+      dueAt: message.at,
+    })
+    .returning({ id: outbox.id })
+    .get()
+  return row.id
+}
+
+export function createHandoffActions(deps: HandoffActionDeps): HandoffActions {
+  const { db, clock } = deps
+
+  /** Runs `work` in one transaction on a live handoff the actor may answer. */
+  function acting<T>(
+    code: string,
+    actor: HandoffActor,
+    work: (handoff: HandoffWithRegion, at: Date) => Result<T, HandoffActionError>,
+  ): Result<T, HandoffActionError> {
+    const result = inTransaction(db, (tx) => {
+      const handoff = handoffByCode(tx, code)
+      if (!handoff) return fail('HANDOFF_NOT_FOUND' as const)
+      if (!inScope(actor, handoff)) return fail('NOT_IN_SCOPE' as const)
+      if (handoff.status === 'closed') return fail('HANDOFF_CLOSED' as const)
+      return work(handoff, clock())
+    })
+    if (result.ok) deps.activity?.emit()
+    return result
+  }
+
+  function audit(action: string, actor: HandoffActor, handoff: HandoffWithRegion, at: Date, details?: object): void {
+    db.insert(auditLog)
+      .values({
+        at,
+        actor: auditActor(actor),
+        action,
+        entity: 'handoff_request',
+        entityId: handoff.code,
+        details: details ? JSON.stringify(details) : null,
+      })
+      .run()
+  }
+
+  /** Waiting → open, assigned to the actor (a staff member; the secretariat assigns nobody). */
+  function takeIn(handoff: HandoffWithRegion, actor: HandoffActor, at: Date): void {
+    const staffId = actorId(actor)
+    if (handoff.status === 'open' && (staffId === null || handoff.assignedStaffId === staffId)) return
+    db.update(handoffRequests)
+      .set({ status: 'open', takenAt: handoff.takenAt ?? at, assignedStaffId: staffId ?? handoff.assignedStaffId })
+      .where(eq(handoffRequests.id, handoff.id))
+      .run()
+    const name = actorName(actor)
+    insertThreadMessage(db, {
+      handoffId: handoff.id,
+      at,
+      author: 'system',
+      via: 'system',
+      text: name ? `✅ Diambil oleh ${name}` : '✅ Dibuka oleh sekretariat',
+      platformId: `taken:${at.getTime()}`,
+    })
+  }
+
+  function checkText(text: string): Result<string, HandoffActionError> {
+    const trimmed = text.trim()
+    if (!trimmed) return fail('TEXT_EMPTY')
+    if ([...trimmed].length > MAX_TEXT_LENGTH) return fail('TEXT_TOO_LONG', { max: MAX_TEXT_LENGTH })
+    return ok(trimmed)
+  }
+
+  function signed(handoff: HandoffWithRegion, actor: HandoffActor, text: string): string {
+    const lang = handoff.language
+    const region = regionLabel(handoff.regionCity, lang)
+    const name = actorName(actor)
+    if (deps.settings.signature === 'anonymous' || !name) return fill(t(lang, handoffTexts.signedAnonymous), { region, text })
+    return fill(t(lang, handoffTexts.signed), { first: firstName(name), region, text })
+  }
+
+  return {
+    take(code, actor, via) {
+      return acting(code, actor, (handoff, at) => {
+        takeIn(handoff, actor, at)
+        audit('handoff.taken', actor, handoff, at, { via })
+        return ok({ id: handoff.id })
+      })
+    },
+
+    reply(code, actor, text, via, platformId) {
+      const checked = checkText(text)
+      if (!checked.ok) return checked
+      return acting(code, actor, (handoff, at) => {
+        if (!handoff.live) return fail('HANDOFF_CLOSED')
+        const messageId = insertThreadMessage(db, {
+          handoffId: handoff.id,
+          at,
+          author: 'staff',
+          via,
+          staffId: actorId(actor),
+          staffName: actorName(actor),
+          text: checked.value,
+          platformId: platformId ?? null,
+          relayed: via === 'telegram',
+        })
+        // The same platform message delivered again: already answered.
+        if (messageId === undefined) return ok({ messageId: 0 })
+        takeIn(handoff, actor, at)
+        const outboxId = queueToPerson(db, handoff, {
+          kind: 'handoff_reply',
+          key: `handoff:${messageId}`,
+          reply: { text: signed(handoff, actor, checked.value) },
+          at,
+        })
+        setMessageOutbox(db, messageId, outboxId)
+        db.update(handoffRequests)
+          .set({ lastStaffAt: at, firstStaffReplyAt: handoff.firstStaffReplyAt ?? at, alertedAt: null })
+          .where(eq(handoffRequests.id, handoff.id))
+          .run()
+        audit('handoff.replied', actor, handoff, at, { via })
+        return ok({ messageId })
+      })
+    },
+
+    note(code, actor, text, via, platformId) {
+      const checked = checkText(text)
+      if (!checked.ok) return checked
+      return acting(code, actor, (handoff, at) => {
+        const messageId = insertThreadMessage(db, {
+          handoffId: handoff.id,
+          at,
+          author: 'note',
+          via,
+          staffId: actorId(actor),
+          staffName: actorName(actor),
+          text: checked.value,
+          platformId: platformId ?? null,
+          relayed: via === 'telegram',
+        })
+        if (messageId !== undefined) audit('handoff.noted', actor, handoff, at, { via })
+        return ok({ messageId: messageId ?? 0 })
+      })
+    },
+
+    close(code, actor, via) {
+      return acting(code, actor, (handoff, at) => {
+        closeLiveHandoff(db, handoff, {
+          by: 'staff',
+          staffId: actorId(actor),
+          staffName: actorName(actor),
+          at,
+          notice: fill(t(handoff.language, handoffTexts.closedByStaff), { code: handoff.code }),
+        })
+        audit('handoff.closed', actor, handoff, at, { via })
+        return ok({ id: handoff.id })
+      })
+    },
+  }
+}

@@ -1,0 +1,261 @@
+/**
+ * The person's side of a live handoff, taken before the engine routes a message: while a chat has a
+ * waiting or open handoff the assistant stays silent and everything goes to staff, apart from the
+ * words to end it ("selesai") or to reach the menu (explained, never dropped silently). After a close
+ * the next message may be the rating; anything else is a normal message again.
+ */
+import { createHash } from 'node:crypto'
+import { eq } from 'drizzle-orm'
+import type { Db } from '../../db/client.js'
+import { cached } from '../../db/client.js'
+import { type HandoffWithRegion, handoffById, insertThreadMessage } from '../../db/queries/handoff-thread.js'
+import { auditLog, handoffAttachments, handoffRequests } from '../../db/schema.js'
+import type { Channel } from '../../vocabulary/message.js'
+import { MAX_TEXT_LENGTH } from '../engine.js'
+import { MENU_PREFIX } from '../menu.js'
+import { fill, messages, t } from '../messages.js'
+import { localMoment } from '../reminders/message.js'
+import { globalCommand } from '../text/intents.js'
+import { normalizeInput, slashCommand } from '../text/normalize.js'
+import { isNo, isYes } from '../text/yes-no.js'
+import type { Outcome, TurnContext } from '../turn.js'
+import type { Language, Reply } from '../types.js'
+import { closeLiveHandoff, ratingPrompt } from './actions.js'
+import type { HandoffActivity } from './activity.js'
+import { handoffTexts } from './texts.js'
+
+/** Where a handoff is answered: its region's zone and code (null: the centre). */
+export type HandoffPlace = { zone: string; region: string | null }
+
+/** The working hours the acknowledgements speak of (src/core/handoff/hours.ts). */
+export type HandoffCalendar = {
+  isOpen(at: Date, place: HandoffPlace): boolean
+  nextOpening(at: Date, place: HandoffPlace): Date
+  workingMinutesBetween(from: Date, to: Date, place: HandoffPlace): number
+  describe(place: HandoffPlace, lang: Language): string
+}
+
+/** Seals a file before it is stored (the handoff file box of core/privacy/data-key.ts). */
+export type FileSealer = { seal(bytes: Uint8Array): Buffer }
+
+/** Most files, and bytes, one handoff takes. */
+export const MAX_FILES_PER_HANDOFF = 20
+export const MAX_BYTES_PER_HANDOFF = 40 * 1024 * 1024
+
+export type LiveHandoffDeps = {
+  calendar: HandoffCalendar
+  files: FileSealer
+  activity?: HandoffActivity
+}
+
+const END_WORDS = new Set(['selesai', 'kembali ke bot', 'akhiri', 'akhiri percakapan', 'sudah selesai', 'udah selesai'])
+const END_YES = 'handoff:end:yes'
+const END_NO = 'handoff:end:no'
+const RATE_PREFIX = 'handoff:rate:'
+
+type Probe = { id: number; status: 'waiting' | 'open' | 'closed'; ratingPending: number }
+
+/** The place a handoff is answered from. */
+export const placeOf = (handoff: Pick<HandoffWithRegion, 'regionZone' | 'regionCode'>): HandoffPlace => ({
+  zone: handoff.regionZone,
+  region: handoff.regionCode,
+})
+
+/** "Senin, 7 Desember 2026, 08.00 WITA". */
+export const openingText = (at: Date, place: HandoffPlace, lang: Language): string => localMoment(at, place.zone, lang)
+
+export type LiveHandoff = {
+  /** Whether the chat has a waiting or open handoff (the adapters then download photos and PDFs). */
+  isLive(db: Db, channel: Channel, chatId: string): boolean
+  /** The engine's hook: an outcome when the handoff takes the message, undefined to route it as usual. */
+  intercept(ctx: TurnContext): Outcome | undefined
+  /** The engine committed: wake the live views if a handoff was written to. */
+  committed(): void
+}
+
+export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
+  const { calendar } = deps
+  // Set when a turn wrote to a handoff: the live views are woken once the engine has committed.
+  let touched = false
+
+  // Matches the partial index handoff_requests_chat_live_idx, so it is one index probe per message.
+  const probe = (db: Db, channel: Channel, chatId: string) =>
+    cached(
+      db,
+      `select id, status, rating_pending as ratingPending from handoff_requests
+        where channel = ? and chat_id = ? and ((status in ('waiting', 'open') and live = 1) or rating_pending = 1)
+        order by (status = 'closed'), id desc limit 1`,
+    ).get(channel, chatId) as Probe | undefined
+
+  const reply = (text: string, extra?: Partial<Reply>): Outcome => ({ replies: [{ text, ...extra }], next: null })
+
+  function set(db: Db, id: number, values: Partial<typeof handoffRequests.$inferInsert>): void {
+    db.update(handoffRequests).set(values).where(eq(handoffRequests.id, id)).run()
+  }
+
+  function rate(ctx: TurnContext, row: Probe): Outcome | undefined {
+    const { db, inbound, now, lang } = ctx
+    const typed = inbound.text?.trim() ?? ''
+    const chosen = inbound.choice?.startsWith(RATE_PREFIX) ? inbound.choice.slice(RATE_PREFIX.length) : typed
+    set(db, row.id, { ratingPending: false })
+    if (!/^[1-5]$/.test(chosen)) return undefined
+    const n = Number(chosen)
+    set(db, row.id, { rating: n, ratedAt: now })
+    insertThreadMessage(db, {
+      handoffId: row.id,
+      at: now,
+      author: 'system',
+      via: 'system',
+      text: `⭐ Penilaian ${n}/5`,
+      platformId: 'rated',
+    })
+    db.insert(auditLog)
+      .values({
+        at: now,
+        actor: `chat:${inbound.channel}`,
+        action: 'handoff.rated',
+        entity: 'handoff_request',
+        entityId: String(row.id),
+        details: JSON.stringify({ rating: n }),
+      })
+      .run()
+    touched = true
+    return reply(fill(t(lang, handoffTexts.ratingThanks), { n }))
+  }
+
+  function live(ctx: TurnContext, handoff: HandoffWithRegion): Outcome {
+    const { db, inbound, now, lang } = ctx
+    const text = inbound.text?.trim() ?? ''
+    const words = normalizeInput(text)
+    const slash = slashCommand(text)
+    const code = handoff.code
+
+    if (handoff.endAskedAt) {
+      const yes = inbound.choice === END_YES || (!inbound.choice && (isYes(words) || words === '1'))
+      const no = inbound.choice === END_NO || (!inbound.choice && (isNo(words) || words === '2'))
+      if (yes) {
+        closeLiveHandoff(db, handoff, { by: 'person', at: now })
+        db.insert(auditLog)
+          .values({
+            at: now,
+            actor: `chat:${inbound.channel}`,
+            action: 'handoff.closed',
+            entity: 'handoff_request',
+            entityId: code,
+            details: JSON.stringify({ by: 'person' }),
+          })
+          .run()
+        touched = true
+        return reply(`${fill(t(lang, handoffTexts.endedByPerson), { code })}\n\n${ratingPrompt(lang)}`)
+      }
+      set(db, handoff.id, { endAskedAt: null })
+      if (no) return reply(t(lang, handoffTexts.continued))
+    }
+    if (!inbound.choice && (END_WORDS.has(words) || slash?.name === 'selesai')) {
+      set(db, handoff.id, { endAskedAt: now })
+      return reply(fill(t(lang, handoffTexts.confirmEnd), { code }), {
+        choices: [
+          { id: END_YES, label: t(lang, handoffTexts.confirmYes) },
+          { id: END_NO, label: t(lang, handoffTexts.confirmNo) },
+        ],
+      })
+    }
+    const command = inbound.choice ? undefined : globalCommand(text)
+    if (command === 'menu' || command === 'cancel' || inbound.choice?.startsWith(MENU_PREFIX)) {
+      return reply(fill(t(lang, handoffTexts.menuDuringHandoff), { code }))
+    }
+
+    const notes: string[] = []
+    let attachmentId: number | null = null
+    const media = inbound.media
+    if (media && 'rejected' in media) {
+      notes.push(
+        media.rejected === 'too_big'
+          ? fill(t(lang, handoffTexts.fileTooBig), { size: megabytes(media.size ?? 0, lang) })
+          : t(lang, handoffTexts.fileType),
+      )
+    } else if (media) {
+      const used = cached(
+        db,
+        'select count(*) as files, coalesce(sum(size), 0) as bytes from handoff_attachments where handoff_id = ?',
+      ).get(handoff.id) as { files: number; bytes: number }
+      if (used.files >= MAX_FILES_PER_HANDOFF || used.bytes + media.bytes.length > MAX_BYTES_PER_HANDOFF) {
+        notes.push(t(lang, handoffTexts.tooManyFiles))
+      } else {
+        attachmentId = db
+          .insert(handoffAttachments)
+          .values({
+            handoffId: handoff.id,
+            kind: media.kind,
+            mimeType: media.mimeType,
+            fileName: media.fileName ?? null,
+            size: media.bytes.length,
+            sha256: createHash('sha256').update(media.bytes).digest('hex'),
+            content: deps.files.seal(media.bytes),
+            createdAt: now,
+          })
+          .returning({ id: handoffAttachments.id })
+          .get().id
+      }
+    } else if (inbound.unsupported && !text) {
+      notes.push(t(lang, handoffTexts.unsupported))
+    }
+    if ([...text].length > MAX_TEXT_LENGTH) {
+      notes.push(fill(t(lang, messages.tooLong), { length: [...text].length, max: MAX_TEXT_LENGTH }))
+      return reply(notes.join('\n\n'))
+    }
+    if (!text && attachmentId === null) return reply(notes.join('\n\n'))
+
+    const added = insertThreadMessage(db, {
+      handoffId: handoff.id,
+      at: now,
+      author: 'person',
+      via: 'chat',
+      text: text || null,
+      attachmentId,
+      platformId: inbound.messageId,
+    })
+    if (added === undefined) return { replies: [], next: null }
+    set(db, handoff.id, { lastPersonAt: now })
+    touched = true
+
+    const place = placeOf(handoff)
+    const until = handoff.afterHoursAckUntil
+    if (!calendar.isOpen(now, place) && (!until || now >= until)) {
+      const next = calendar.nextOpening(now, place)
+      set(db, handoff.id, { afterHoursAckUntil: next, ackedAt: handoff.ackedAt ?? now })
+      notes.push(
+        fill(t(lang, handoffTexts.afterHoursAck), {
+          hours: calendar.describe(place, lang),
+          next: openingText(next, place, lang),
+        }),
+      )
+    } else if (!handoff.ackedAt) {
+      set(db, handoff.id, { ackedAt: now })
+      notes.push(fill(t(lang, handoffTexts.firstAck), { code }))
+    }
+    return notes.length ? reply(notes.join('\n\n')) : { replies: [], next: null }
+  }
+
+  return {
+    isLive(db, channel, chatId) {
+      const row = probe(db, channel, chatId)
+      return row !== undefined && row.status !== 'closed'
+    },
+    committed() {
+      if (!touched) return
+      touched = false
+      deps.activity?.emit()
+    },
+    intercept(ctx) {
+      const row = probe(ctx.db, ctx.inbound.channel, ctx.inbound.chatId)
+      if (!row) return undefined
+      if (row.status === 'closed') return rate(ctx, row)
+      const handoff = handoffById(ctx.db, row.id)
+      return handoff ? live(ctx, handoff) : undefined
+    },
+  }
+}
+
+const megabytes = (bytes: number, lang: Language): string =>
+  (bytes / (1024 * 1024)).toLocaleString(lang === 'id' ? 'id-ID' : 'en-US', { maximumFractionDigits: 1 })

@@ -1,0 +1,150 @@
+/**
+ * A handoff's conversation as stored: the request with its region, the thread (person, staff,
+ * internal notes, events) with each staff reply's delivery status, and the files sent in it.
+ */
+import { eq } from 'drizzle-orm'
+import { cached, type Db } from '../client.js'
+import { handoffRequests } from '../schema.js'
+
+export type HandoffRow = typeof handoffRequests.$inferSelect
+
+/** A handoff with where it is answered: its region's code, city and zone (the centre's when none). */
+export type HandoffWithRegion = HandoffRow & { regionCode: string | null; regionCity: string | null; regionZone: string }
+
+export type ThreadItem = {
+  id: number
+  at: Date
+  author: 'person' | 'staff' | 'note' | 'system'
+  via: string
+  staffId: number | null
+  staffName: string | null
+  text: string | null
+  attachment: { id: number; kind: 'image' | 'pdf'; mimeType: string; fileName: string | null; size: number } | null
+  /** A staff reply's outbox status ('pending', 'queued', 'claimed', 'sent', 'late', 'failed', 'skipped', 'cancelled'). */
+  delivery: string | null
+  deliveryError: string | null
+}
+
+/** The zone of a handoff with no region: the centre's (Jakarta). */
+export const CENTRE_ZONE = 'Asia/Jakarta'
+
+function withRegion(db: Db, row: HandoffRow | undefined): HandoffWithRegion | undefined {
+  if (!row) return undefined
+  const region = row.regionId
+    ? (cached(db, 'select code, city, time_zone as zone from regions where id = ?').get(row.regionId) as
+        | { code: string; city: string; zone: string }
+        | undefined)
+    : undefined
+  return { ...row, regionCode: region?.code ?? null, regionCity: region?.city ?? null, regionZone: region?.zone ?? CENTRE_ZONE }
+}
+
+/** The handoff with that code (case-insensitive), with its region. */
+export function handoffByCode(db: Db, code: string): HandoffWithRegion | undefined {
+  return withRegion(db, db.select().from(handoffRequests).where(eq(handoffRequests.code, code.trim().toUpperCase())).get())
+}
+
+/** The handoff with that id, with its region. */
+export function handoffById(db: Db, id: number): HandoffWithRegion | undefined {
+  return withRegion(db, db.select().from(handoffRequests).where(eq(handoffRequests.id, id)).get())
+}
+
+type ThreadRow = {
+  id: number
+  at: number
+  author: ThreadItem['author']
+  via: string
+  staffId: number | null
+  staffName: string | null
+  text: string | null
+  attachmentId: number | null
+  kind: 'image' | 'pdf' | null
+  mimeType: string | null
+  fileName: string | null
+  size: number | null
+  delivery: string | null
+  deliveryError: string | null
+}
+
+/** The thread in order, after message `afterId` (0: all of it). */
+export function threadOf(db: Db, handoffId: number, afterId = 0): ThreadItem[] {
+  const rows = cached(
+    db,
+    `select m.id, m.at, m.author, m.via, m.staff_id as staffId, m.staff_name as staffName, m.text,
+            a.id as attachmentId, a.kind, a.mime_type as mimeType, a.file_name as fileName, a.size,
+            o.status as delivery, o.last_error as deliveryError
+       from handoff_messages m
+       left join handoff_attachments a on a.id = m.attachment_id
+       left join outbox o on o.id = m.outbox_id
+      where m.handoff_id = ? and m.id > ?
+      order by m.id`,
+  ).all(handoffId, afterId) as ThreadRow[]
+  return rows.map((r) => ({
+    id: r.id,
+    at: new Date(r.at),
+    author: r.author,
+    via: r.via,
+    staffId: r.staffId,
+    staffName: r.staffName,
+    text: r.text,
+    attachment:
+      r.attachmentId !== null && r.kind && r.mimeType && r.size !== null
+        ? { id: r.attachmentId, kind: r.kind, mimeType: r.mimeType, fileName: r.fileName, size: r.size }
+        : null,
+    delivery: r.delivery,
+    deliveryError: r.deliveryError,
+  }))
+}
+
+/** The sealed bytes of a file sent in that handoff (open them with the handoff file box), or undefined. */
+export function attachmentOf(
+  db: Db,
+  handoffId: number,
+  attachmentId: number,
+): { mimeType: string; fileName: string | null; size: number; content: Buffer } | undefined {
+  return cached(
+    db,
+    'select mime_type as mimeType, file_name as fileName, size, content from handoff_attachments where id = ? and handoff_id = ?',
+  ).get(attachmentId, handoffId) as { mimeType: string; fileName: string | null; size: number; content: Buffer } | undefined
+}
+
+export type NewThreadMessage = {
+  handoffId: number
+  at: Date
+  author: ThreadItem['author']
+  via: 'chat' | 'console' | 'telegram' | 'cli' | 'system'
+  staffId?: number | null
+  staffName?: string | null
+  text?: string | null
+  attachmentId?: number | null
+  platformId?: string | null
+  /** Already in the staff group (it came from there): the relay does not post it again. */
+  relayed?: boolean
+}
+
+/** Adds a message to a thread; undefined when that platform message is already in it (a redelivery). */
+export function insertThreadMessage(db: Db, message: NewThreadMessage): number | undefined {
+  const row = cached(
+    db,
+    `insert into handoff_messages (handoff_id, at, author, staff_id, staff_name, via, text, attachment_id, platform_id, relayed_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     on conflict do nothing
+     returning id`,
+  ).get(
+    message.handoffId,
+    message.at.getTime(),
+    message.author,
+    message.staffId ?? null,
+    message.staffName ?? null,
+    message.via,
+    message.text ?? null,
+    message.attachmentId ?? null,
+    message.platformId ?? null,
+    message.relayed ? message.at.getTime() : null,
+  ) as { id: number } | undefined
+  return row?.id
+}
+
+/** Links a staff reply to its outbox row (the thread shows its delivery). */
+export function setMessageOutbox(db: Db, messageId: number, outboxId: number): void {
+  cached(db, 'update handoff_messages set outbox_id = ? where id = ?').run(outboxId, messageId)
+}
