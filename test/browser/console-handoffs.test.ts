@@ -1,8 +1,9 @@
 /// <reference lib="dom" />
 // (Functions passed to page.evaluate run in the browser: the DOM types are for them.)
 /**
- * Percakapan in real headless Chromium, on a laptop and a phone: a staff member opens a waiting
- * handoff from the menu, sees the person's next message appear without reloading (the live stream
+ * Percakapan in real headless Chromium, on a laptop and a phone: a person asks for staff in their
+ * chat (the real engine), a staff member opens the waiting handoff from the menu, sees the person's
+ * next message, handled by the engine, appear without reloading (the live stream
  * and console-live.js under the console's CSP), takes it, replies (shown as sent after an outbox
  * run), fills the reply box with a quick reply (by script, no page load), and closes it. Every page
  * on the way has one h1, labelled fields, no sideways scrolling, no CSP violation, no console error.
@@ -17,6 +18,7 @@ import { consoleFixture, PASSWORD } from '../console/support.js'
 import { launchBrowser } from '../support/browser.js'
 import { expectGoodLayout, openPage, serveOnPort, signIn } from '../support/console-browser.js'
 import { testOutbox } from '../support/outbox.js'
+import { coreDriver } from '../support/transcript.js'
 
 const EMAIL = 'rina.lestari@kemensos.go.id'
 // The real knowledge base's answers, as the server offers them.
@@ -41,28 +43,16 @@ afterAll(async () => {
   closeDatabase(db)
 })
 
-/** A waiting handoff of region R5 with the person's first message, as the core files it. */
-function fileHandoff(code: string): number {
-  const sql = db.$client
-  const region = (sql.prepare("select id from regions where code = 'R5'").get() as { id: number }).id
-  const now = fixture.clock.now().getTime()
-  const id = Number(
-    sql
-      .prepare(
-        `insert into handoff_requests (code, channel, chat_id, name, phone_e164, topic, question, status, region_id, created_at, last_person_at)
-         values (?, 'whatsapp', ?, 'Siti Rahma', '+6281234567890', 'Jadwal Bimtek', 'Kapan Bimtek berikutnya di Makassar?', 'waiting', ?, ?, ?)`,
-      )
-      .run(code, `chat-${code}`, region, now - 20 * 60_000, now).lastInsertRowid,
-  )
-  personSays(id, 'Selamat pagi, saya menunggu jawaban.')
-  return id
-}
-
-function personSays(handoffId: number, text: string): void {
-  db.$client
-    .prepare(`insert into handoff_messages (handoff_id, at, author, via, text) values (?, ?, 'person', 'chat', ?)`)
-    .run(handoffId, fixture.clock.now().getTime(), text)
-  fixture.activity.emit()
+/** A person asks for staff through menu 6 on the real engine (Sulawesi Selatan: R5) and writes once more; their chat. */
+async function fileHandoff(tag: string) {
+  const person = coreDriver(fixture.core.engine, { chatId: `siti-${tag}` })
+  for (const answer of ['6', '2', 'Kapan Bimtek berikutnya di Makassar?', 'Siti Rahma', '081234567890', 'Sulawesi Selatan'])
+    await person.send(answer)
+  const [filed] = await person.send('ya')
+  const code = /PTG-[A-Z2-9]{6}/.exec(filed?.text ?? '')?.[0]
+  if (!code) throw new Error(`not filed: ${filed?.text}`)
+  await person.send('Selamat pagi, saya menunggu jawaban.')
+  return { person, code }
 }
 
 describe.each([
@@ -70,8 +60,7 @@ describe.each([
   ['phone', 390, 844, 'P'],
 ])('Percakapan on a %s', (_, width, height, tag) => {
   it('shows a new message live, takes, replies, inserts a quick reply and closes', async () => {
-    const code = `PTG-BRWSR${tag}`
-    const id = fileHandoff(code)
+    const { person, code } = await fileHandoff(tag)
     const { page, problems, close } = await openPage(browser, origin, { width, height, ignore: /status of 422/ })
     await signIn(page, origin, EMAIL, PASSWORD)
 
@@ -86,9 +75,9 @@ describe.each([
     const thread = page.locator('#pesan')
     await expect.poll(() => thread.textContent()).toContain('Selamat pagi, saya menunggu jawaban.')
 
-    // The person writes again: the message appears without a reload (the page's URL and its other state stay).
+    // The person writes again in their chat: the message appears without a reload (the draft stays).
     await page.getByLabel('Balasan untuk peserta').fill('draf yang belum dikirim')
-    personSays(id, `Apakah bisa daring? (${tag})`)
+    expect(await person.send(`Apakah bisa daring? (${tag})`)).toEqual([])
     await expect.poll(() => thread.textContent(), { timeout: 10_000 }).toContain(`Apakah bisa daring? (${tag})`)
     expect(await page.getByLabel('Balasan untuk peserta').inputValue()).toBe('draf yang belum dikirim')
 
@@ -101,11 +90,11 @@ describe.each([
     await page.waitForURL(`${origin}/admin/percakapan/${code}?terkirim`)
     expect(await thread.locator('.msg-staff').last().textContent()).toContain('menunggu kirim')
     await testOutbox(db, fixture.clock, {
-      whatsapp: async (chatId, replies) => {
+      console: async (chatId, replies) => {
         for (const reply of replies) sent.push({ chatId, text: reply.text })
       },
     }).deliver()
-    expect(sent.filter((s) => s.chatId === `chat-${code}`).map((s) => s.text)).toEqual([
+    expect(sent.filter((s) => s.chatId === `siti-${tag}`).map((s) => s.text)).toEqual([
       expect.stringContaining('Bisa, Bimtek daring dibuka bulan depan.'),
     ])
     await page.getByRole('link', { name: 'Muat ulang' }).click()

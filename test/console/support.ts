@@ -8,7 +8,6 @@ import pino from 'pino'
 import type { Core } from '../../src/bootstrap.js'
 import type { ConnectionState } from '../../src/bots/whatsapp/connection.js'
 import { addStaff, type StaffInput } from '../../src/core/console/staff-accounts.js'
-import { createHandoffActivity } from '../../src/core/handoff/activity.js'
 import { createByteBox, createSecretBox, STAFF_TOTP_PURPOSE } from '../../src/core/privacy/data-key.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { createWebApp } from '../../src/web/app.js'
@@ -40,8 +39,8 @@ export function consoleFixture(options: ConsoleFixtureOptions = {}) {
   const core = options.core ?? testCore({ clock: clock.now })
   const key = options.key ?? randomBytes(32)
   const totpBox = createSecretBox({ current: key }, STAFF_TOTP_PURPOSE)
-  // Percakapan: the live threads' wake-up signal, and the box people's files are sealed in.
-  const activity = createHandoffActivity()
+  // Percakapan: the core's wake-up signal (the engine emits it when a person writes), and the box people's files are sealed in.
+  const activity = core.handoffs.activity
   const handoffFiles = createByteBox({ current: key }, 'kesos handoff file v1')
   const lines: string[] = []
   const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) })
