@@ -150,6 +150,8 @@ describe('the Percakapan list', () => {
     expect(await list('status=semua&q=ahmad')).toEqual(['PTG-CLOSE2'])
     expect(await list('status=semua&q=legacy')).toEqual(['PTG-LEGACY'])
     expect(await list('status=semua&wilayah=R2')).toEqual([])
+    // An unknown status (even a name every object has) is the default, waiting.
+    expect(await list('status=constructor')).toEqual(['PTG-LEGACY'])
     const legacy = await (await b.request('/admin/percakapan')).text()
     expect(legacy).toContain('Telepon (lama)')
     const empty = await (await b.request('/admin/percakapan?status=ditutup&q=nobody')).text()

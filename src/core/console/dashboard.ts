@@ -20,6 +20,7 @@ import {
   registrationsPerDay,
   upcomingSessions,
 } from '../../db/queries/console-dashboard.js'
+import { CENTRE_ZONE } from '../../db/queries/handoff-thread.js'
 import { CERTIFICATION_STAGES, type CertificationStage } from '../../db/schema.js'
 import { CHANNELS, type Channel } from '../../vocabulary/message.js'
 import type { WorkingCalendar } from '../handoff/hours.js'
@@ -128,9 +129,6 @@ export type HandoffMeasures = {
   averageRating: number | null
   ratings: number
 }
-
-/** The centre's zone: the working hours of a handoff without a region. */
-const CENTRE_ZONE = 'Asia/Jakarta'
 
 /** The middle value (the mean of the two middle ones for an even count); null for none. */
 export function median(values: readonly number[]): number | null {

@@ -19,11 +19,11 @@ import { SESSION_IDLE_MINUTES, SESSION_MAX_HOURS } from '../../core/console/sess
 import type { HandoffActivity } from '../../core/handoff/activity.js'
 import type { Db } from '../../db/client.js'
 import { sessionWithStaff } from '../../db/queries/console-staff.js'
-import { handoffByCode, threadOf } from '../../db/queries/handoff-thread.js'
+import { CENTRE_ZONE, handoffByCode, threadOf } from '../../db/queries/handoff-thread.js'
 import type { RenderPage } from './dashboard.js'
 import type { ConsoleEnv } from './env.js'
 import type { SessionCookie } from './guard.js'
-import { CENTRE_ZONE, notFoundPage, openableHandoff, STATUS_LABEL, threadItem } from './handoff-thread.js'
+import { notFoundPage, openableHandoff, STATUS_LABEL, threadItem } from './handoff-thread.js'
 
 export type HandoffStreamDeps = {
   db: Db

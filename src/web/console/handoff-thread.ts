@@ -21,7 +21,14 @@ import type { ByteBox } from '../../core/privacy/data-key.js'
 import { maskPhone } from '../../core/privacy/mask.js'
 import type { Db } from '../../db/client.js'
 import { type ConsoleHandoff, type HandoffAccess, handoffInConsole } from '../../db/queries/console-handoffs.js'
-import { attachmentOf, type HandoffRow, handoffByCode, type ThreadItem, threadOf } from '../../db/queries/handoff-thread.js'
+import {
+  attachmentOf,
+  CENTRE_ZONE,
+  type HandoffRow,
+  handoffByCode,
+  type ThreadItem,
+  threadOf,
+} from '../../db/queries/handoff-thread.js'
 import type { HandoffStatus } from '../../db/schema.js'
 import { auditLog } from '../../db/schema.js'
 import type { Channel } from '../../vocabulary/message.js'
@@ -34,9 +41,6 @@ import { staffScope } from './scope.js'
 import { at, number } from './session-views.js'
 
 export const BASE = '/admin/percakapan'
-
-/** The centre's zone: where a handoff without a region is answered. */
-export const CENTRE_ZONE = 'Asia/Jakarta'
 
 /** What `staff` may read: admin everything; viewer every region but not the centre's; regional its own region. */
 export function handoffAccess(db: Db, staff: Staff): HandoffAccess {

@@ -17,6 +17,7 @@ import type { ByteBox } from '../../core/privacy/data-key.js'
 import type { Db } from '../../db/client.js'
 import { type ConsoleHandoffRow, consoleHandoffs, countConsoleHandoffs } from '../../db/queries/console-handoffs.js'
 import { consoleRegions } from '../../db/queries/console-scope.js'
+import { CENTRE_ZONE } from '../../db/queries/handoff-thread.js'
 import type { HandoffStatus } from '../../db/schema.js'
 import { CHANNELS, type Channel } from '../../vocabulary/message.js'
 import { Html, html } from '../html.js'
@@ -26,7 +27,6 @@ import type { SessionCookie } from './guard.js'
 import { handoffStream } from './handoff-stream.js'
 import {
   BASE,
-  CENTRE_ZONE,
   CHANNEL_NAME,
   handoffAccess,
   handoffThread,
@@ -77,7 +77,7 @@ export function handoffRoutes(deps: HandoffPagesDeps) {
     const regions = consoleRegions(db)
     const access = handoffAccess(db, staff)
     const q = (name: string) => (c.req.query(name) ?? '').trim()
-    const statusKey = q('status') in STATUS_PARAM ? q('status') : 'menunggu'
+    const statusKey = Object.hasOwn(STATUS_PARAM, q('status')) ? q('status') : 'menunggu'
     const region = access.scope ? undefined : regions.find((r) => r.code === q('wilayah'))
     const channel = (CHANNELS as readonly string[]).includes(q('kanal')) ? (q('kanal') as Channel) : undefined
     const mine = q('milik') === 'saya'
