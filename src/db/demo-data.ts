@@ -5,6 +5,7 @@
  */
 import { count, eq } from 'drizzle-orm'
 import type { Db } from './client.js'
+import { regionIdOfProvince } from './queries/handoff.js'
 import {
   appMeta,
   auditLog,
@@ -15,6 +16,7 @@ import {
   channelIdentities,
   conversationStates,
   exams,
+  handoffMessages,
   handoffRequests,
   outbox,
   people,
@@ -624,21 +626,86 @@ function loadDashboardHistory(tx: Db, now: Date): void {
         .run()
     }
 
-    if (i % 9 === 4) {
-      tx.insert(handoffRequests)
-        .values({
-          code: `DEMO-H${String(i + 1).padStart(3, '0')}`,
-          channel,
-          chatId,
-          personId: person.id,
-          name: `Peserta Contoh ${String(i + 1).padStart(2, '0')}`,
-          topic: 'jadwal',
-          question: '[DEMO] Apakah jadwal Bimtek bisa dipindah ke bulan depan?',
-          status: i % 2 === 0 ? 'open' : 'closed',
-          createdAt: new Date(now.getTime() - (i % 5) * DAY),
-        })
-        .run()
-    }
+    if (i % 9 === 4) loadDemoHandoff(tx, now, { n: (i - 4) / 9, person: person.id, province, channel, chatId, i })
+  }
+}
+
+/**
+ * Four conversations with staff, one per state the console shows: waiting (the person wrote twice),
+ * open (a staff reply and an internal note), closed with a rating, and a phone-call request of
+ * before live handoff. Staff are "Petugas Contoh": the demo has no staff accounts.
+ */
+function loadDemoHandoff(
+  tx: Db,
+  now: Date,
+  demo: { n: number; person: number; province: string; channel: 'telegram' | 'whatsapp'; chatId: string; i: number },
+): void {
+  const name = `Peserta Contoh ${String(demo.i + 1).padStart(2, '0')}`
+  const state = (['waiting', 'open', 'closed', 'legacy'] as const)[demo.n % 4] ?? 'waiting'
+  const createdAt = new Date(now.getTime() - { waiting: 2, open: 26, closed: 80, legacy: 200 }[state] * 3_600_000)
+  const minutes = (m: number) => new Date(createdAt.getTime() + m * 60_000)
+  const [request] = tx
+    .insert(handoffRequests)
+    .values({
+      code: `DEMO-H${String(demo.i + 1).padStart(3, '0')}`,
+      channel: demo.channel,
+      chatId: demo.chatId,
+      personId: demo.person,
+      name,
+      topic: 'bimtek',
+      question: '[DEMO] Apakah jadwal Bimtek saya bisa dipindah ke bulan depan? Saya bertugas di lapangan minggu itu.',
+      status: state === 'legacy' ? 'waiting' : state,
+      live: state !== 'legacy',
+      regionId: regionIdOfProvince(tx, demo.province) ?? null,
+      createdAt,
+      ackedAt: state === 'legacy' ? null : minutes(3),
+      takenAt: state === 'open' || state === 'closed' ? minutes(40) : null,
+      firstStaffReplyAt: state === 'open' || state === 'closed' ? minutes(45) : null,
+      lastPersonAt: state === 'legacy' ? null : minutes(state === 'closed' ? 60 : 3),
+      lastStaffAt: state === 'open' || state === 'closed' ? minutes(45) : null,
+      closedAt: state === 'closed' ? minutes(70) : null,
+      closedBy: state === 'closed' ? 'staff' : null,
+      rating: state === 'closed' ? 4 : null,
+      ratedAt: state === 'closed' ? minutes(72) : null,
+    })
+    .returning({ id: handoffRequests.id })
+    .all()
+  if (!request || state === 'legacy') return
+  const thread: { m: number; author: 'person' | 'staff' | 'note' | 'system'; text: string }[] = [
+    { m: 3, author: 'person', text: '[DEMO] Halo kak, jadwal saya tanggal 14, bisa pindah?' },
+    ...(state === 'waiting' ? [{ m: 5, author: 'person' as const, text: '[DEMO] Saya kirim surat tugasnya nanti ya.' }] : []),
+    ...(state !== 'waiting'
+      ? [
+          { m: 40, author: 'system' as const, text: '✅ Diambil oleh Petugas Contoh' },
+          {
+            m: 45,
+            author: 'staff' as const,
+            text: '[DEMO] Bisa, Bu. Mohon kirim surat tugas dari dinas, nanti kami pindahkan ke sesi berikutnya.',
+          },
+          { m: 50, author: 'note' as const, text: '[DEMO] Sesi berikutnya masih ada 3 kursi.' },
+        ]
+      : []),
+    ...(state === 'closed'
+      ? [
+          { m: 60, author: 'person' as const, text: '[DEMO] Baik, terima kasih kak.' },
+          { m: 70, author: 'system' as const, text: '🔒 Ditutup oleh petugas Petugas Contoh' },
+          { m: 72, author: 'system' as const, text: '⭐ Penilaian 4/5' },
+        ]
+      : []),
+  ]
+  for (const item of thread) {
+    tx.insert(handoffMessages)
+      .values({
+        handoffId: request.id,
+        at: minutes(item.m),
+        author: item.author,
+        via: item.author === 'person' ? 'chat' : item.author === 'system' ? 'system' : 'console',
+        staffName: item.author === 'staff' || item.author === 'note' ? 'Petugas Contoh' : null,
+        text: item.text,
+        // Already "posted": a staff group configured later does not receive the demo.
+        relayedAt: minutes(item.m),
+      })
+      .run()
   }
 }
 

@@ -20,11 +20,11 @@ afterEach(() => {
 describe('a message over MAX_TEXT_LENGTH', () => {
   it('is not read: the reply says so in English too, and the person stays at the same step', async () => {
     core = testCore()
-    expect((await core.engine.handle(inbound('6')))[0]?.text).toContain('Langkah 1 dari 4')
+    expect((await core.engine.handle(inbound('6')))[0]?.text).toContain('Langkah 1 dari 5')
     const [long] = await core.engine.handle(inbound('x'.repeat(MAX_TEXT_LENGTH + 1)))
     expect(long?.text).toContain('terlalu panjang (2.001 karakter; paling banyak 2.000)')
-    expect(long?.text).toContain('Langkah 1 dari 4')
-    expect((await core.engine.handle(inbound('1')))[0]?.text).toContain('Langkah 2 dari 4')
+    expect(long?.text).toContain('Langkah 1 dari 5')
+    expect((await core.engine.handle(inbound('1')))[0]?.text).toContain('Langkah 2 dari 5')
     await core.engine.handle(inbound('english'))
     const [english] = await core.engine.handle(inbound('y'.repeat(3000)))
     expect(english?.text).toContain('too long (3,000 characters; at most 2,000)')
@@ -35,12 +35,12 @@ describe('duplicate delivery', () => {
   it('a message id seen before gets no second answer and does not move the conversation', async () => {
     core = testCore()
     const first = await core.engine.handle(inbound('6', { messageId: 'dup-1' }))
-    expect(first[0]?.text).toContain('Langkah 1 dari 4')
+    expect(first[0]?.text).toContain('Langkah 1 dari 5')
     const again = await core.engine.handle(inbound('6', { messageId: 'dup-1' }))
     expect(again).toEqual([])
     // Still at step 1: "1" picks the first topic and moves to step 2.
     const next = await core.engine.handle(inbound('1'))
-    expect(next[0]?.text).toContain('Langkah 2 dari 4')
+    expect(next[0]?.text).toContain('Langkah 2 dari 5')
   })
 
   it('the same message id in another chat is a different message (Telegram numbers messages per chat)', async () => {
@@ -65,8 +65,8 @@ describe('expiry after 30 minutes of silence', () => {
     core = testCore({ clock: clock.now })
     const driver = coreDriver(core.engine, { chatId: 'sleepy' })
     await play(driver, [
-      { user: '6', bot: ['Langkah 1 dari 4'] },
-      { user: '1', bot: ['Langkah 2 dari 4'] },
+      { user: '6', bot: ['Langkah 1 dari 5'] },
+      { user: '1', bot: ['Langkah 2 dari 5'] },
     ])
     clock.advance(31 * 60_000)
     await play(driver, [
@@ -74,7 +74,7 @@ describe('expiry after 30 minutes of silence', () => {
         user: 'Kapan jadwal bimtek?',
         // Answered as a fresh question (by the FAQ), not as the name asked at step 3.
         bot: ['Sesi sebelumnya berakhir karena tidak ada balasan selama 30 menit'],
-        not: ['Langkah 3 dari 4', 'Langkah 4 dari 4', 'Nama harus'],
+        not: ['Langkah 3 dari 5', 'Langkah 4 dari 5', 'Nama harus'],
       },
     ])
   })
@@ -98,7 +98,7 @@ describe('expiry after 30 minutes of silence', () => {
     const driver = coreDriver(core.engine)
     await driver.send('6')
     clock.advance(29 * 60_000)
-    await play(driver, [{ user: '1', bot: ['Langkah 2 dari 4'], not: ['berakhir'] }])
+    await play(driver, [{ user: '1', bot: ['Langkah 2 dari 5'], not: ['berakhir'] }])
   })
 
   it('honours CONVERSATION_TIMEOUT_MINUTES', async () => {
@@ -118,17 +118,18 @@ describe('restart in the middle of a flow', () => {
     const path = join(dir, 'kesos.db')
     core = testCore({ path })
     await play(coreDriver(core.engine, { chatId: 'persist' }), [
-      { user: '6', bot: ['Langkah 1 dari 4'] },
-      { user: '3', bot: ['Langkah 2 dari 4'] },
-      { user: 'Sertifikat saya hilang saat banjir', bot: ['Langkah 3 dari 4'] },
+      { user: '6', bot: ['Langkah 1 dari 5'] },
+      { user: '3', bot: ['Langkah 2 dari 5'] },
+      { user: 'Sertifikat saya hilang saat banjir', bot: ['Langkah 3 dari 5'] },
     ])
     closeDatabase(core.db)
 
     core = testCore({ path })
     await play(coreDriver(core.engine, { chatId: 'persist' }), [
-      { user: 'Siti Aminah', bot: ['Langkah 4 dari 4'] },
+      { user: 'Siti Aminah', bot: ['Langkah 4 dari 5'] },
+      { user: '0812 3456 7890', bot: ['Langkah 5 dari 5'] },
       {
-        user: '0812 3456 7890',
+        user: 'Jawa Tengah',
         bot: [
           'Sertifikat (hilang, salah data, verifikasi)',
           'Sertifikat saya hilang saat banjir',
@@ -149,7 +150,7 @@ describe('one chat, one message at a time', () => {
         core.engine.handle(inbound(text, { chatId: 'burst' })),
       ),
     )
-    expect(replies.map((r) => r[0]?.text.match(/Langkah (\d) dari 4/)?.[1])).toEqual(['1', '2', '3', '4'])
+    expect(replies.map((r) => r[0]?.text.match(/Langkah (\d) dari 5/)?.[1])).toEqual(['1', '2', '3', '4'])
   })
 
   it('keeps chats apart', async () => {
@@ -158,7 +159,7 @@ describe('one chat, one message at a time', () => {
     const b = coreDriver(core.engine, { chatId: 'b' })
     await a.send('6')
     await play(b, [{ user: '1', bot: ['Pilih kelompok topik'] }])
-    await play(a, [{ user: '1', bot: ['Langkah 2 dari 4'] }])
+    await play(a, [{ user: '1', bot: ['Langkah 2 dari 5'] }])
   })
 })
 
@@ -169,7 +170,7 @@ describe('outdated buttons', () => {
     await core.engine.handle(inbound('1', { chatId: 'old' }))
     const replies = await core.engine.handle(inbound('', { chatId: 'old', text: undefined, choice: 'topic:status' }))
     expect(replies[0]?.text).toContain('menu lama')
-    expect(replies[0]?.text).toContain('Langkah 2 dari 4')
+    expect(replies[0]?.text).toContain('Langkah 2 dari 5')
   })
 
   it('a tap on an old main-menu button still works, and says the unfinished flow was stopped', async () => {
@@ -183,7 +184,7 @@ describe('outdated buttons', () => {
   it('a typed option number passed as a choice means the same as typing it', async () => {
     core = testCore()
     const replies = await core.engine.handle(inbound('', { chatId: 'num', text: undefined, choice: '6' }))
-    expect(replies[0]?.text).toContain('Langkah 1 dari 4')
+    expect(replies[0]?.text).toContain('Langkah 1 dari 5')
   })
 })
 

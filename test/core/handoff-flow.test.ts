@@ -52,7 +52,11 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
       },
       {
         user: '1',
-        bot: [/Terima kasih, Budi Santoso, S\.Sos\. .*petugas BBPPKS Makassar dengan nomor (PTG-[A-Z2-9]{6})/, 'membalas langsung di chat ini', 'selesai'],
+        bot: [
+          /Terima kasih, Budi Santoso, S\.Sos\. .*petugas BBPPKS Makassar dengan nomor (PTG-[A-Z2-9]{6})/,
+          'membalas langsung di chat ini',
+          'selesai',
+        ],
       },
     ])
     const [request] = listHandoffs(core.db)
@@ -79,7 +83,8 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
   it('lets the person correct one field from the summary', async () => {
     core = testCore()
     const driver = coreDriver(core.engine)
-    for (const answer of ['6', '2', 'Kapan hasil ujian keluar ya?', 'Budi Santoso', '081234567890', 'Jawa Barat']) await driver.send(answer)
+    for (const answer of ['6', '2', 'Kapan hasil ujian keluar ya?', 'Budi Santoso', '081234567890', 'Jawa Barat'])
+      await driver.send(answer)
     await play(driver, [
       { user: 'ubah', bot: ['Bagian mana yang ingin diubah?'], options: ['Topik', 'Pertanyaan', 'Nama', 'Nomor HP', 'Provinsi'] },
       { user: '3', bot: ['Siapa nama lengkap Anda?'] },
@@ -95,14 +100,16 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
   it.each(['ya.', 'iya kak', 'yaa', 'ok sip', 'betul kak', 'sudah benar', 'Kirim'])('%j on the summary sends', async (yes) => {
     core = testCore()
     const driver = coreDriver(core.engine)
-    for (const answer of ['6', '2', 'Kapan hasil ujian keluar ya?', 'Budi Santoso', '081234567890', 'Jawa Barat']) await driver.send(answer)
+    for (const answer of ['6', '2', 'Kapan hasil ujian keluar ya?', 'Budi Santoso', '081234567890', 'Jawa Barat'])
+      await driver.send(answer)
     await play(driver, [{ user: yes, bot: [/nomor PTG-/] }])
   })
 
   it.each(['tidak', 'belum kak', 'hmm'])('%j on the summary sends nothing and explains the choices', async (notYes) => {
     core = testCore()
     const driver = coreDriver(core.engine)
-    for (const answer of ['6', '2', 'Kapan hasil ujian keluar ya?', 'Budi Santoso', '081234567890', 'Jawa Barat']) await driver.send(answer)
+    for (const answer of ['6', '2', 'Kapan hasil ujian keluar ya?', 'Budi Santoso', '081234567890', 'Jawa Barat'])
+      await driver.send(answer)
     await play(driver, [{ user: notYes, bot: ['Ketik 1 untuk mengirim'] }])
     expect(listHandoffs(core.db)).toHaveLength(0)
   })
@@ -110,7 +117,8 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
   it('"salah" on the summary opens the correction list; an unknown choice there says why', async () => {
     core = testCore()
     const driver = coreDriver(core.engine)
-    for (const answer of ['6', '2', 'Kapan hasil ujian keluar ya?', 'Budi Santoso', '081234567890', 'Jawa Barat']) await driver.send(answer)
+    for (const answer of ['6', '2', 'Kapan hasil ujian keluar ya?', 'Budi Santoso', '081234567890', 'Jawa Barat'])
+      await driver.send(answer)
     await play(driver, [
       { user: 'salah nama', bot: ['Bagian mana yang ingin diubah?'] },
       { user: '9', bot: ['⚠️ Pilihan tidak dikenali', 'Bagian mana yang ingin diubah?'] },

@@ -4,7 +4,7 @@
  * close; and staff's actions (take, reply, note, close) with their rules and records.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { createHandoffActions, type HandoffActor } from '../../src/core/handoff/actions.js'
+import type { HandoffActor } from '../../src/core/handoff/actions.js'
 import { runHandoffJobs } from '../../src/core/handoff/jobs.js'
 import type { Reply } from '../../src/core/types.js'
 import { closeDatabase } from '../../src/db/client.js'

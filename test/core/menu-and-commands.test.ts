@@ -39,13 +39,13 @@ describe('main menu', () => {
     const driver = coreDriver(core.engine)
     await play(driver, [
       { user: 'halo', bot: ['Ketik angka menu'] },
-      { user: '6', bot: ['Langkah 1 dari 4', 'Tentang apa pertanyaan Anda?'] },
+      { user: '6', bot: ['Langkah 1 dari 5', 'Tentang apa pertanyaan Anda?'] },
       { user: 'menu', bot: ['Proses tadi dihentikan'] },
-      { user: 'bicara dengan petugas', bot: ['Langkah 1 dari 4'] },
+      { user: 'bicara dengan petugas', bot: ['Langkah 1 dari 5'] },
       { user: 'batal', bot: ['dibatalkan'] },
-      { user: 'petugas', bot: ['Langkah 1 dari 4'] },
+      { user: 'petugas', bot: ['Langkah 1 dari 5'] },
       { user: 'menu', bot: ['Ketik angka menu'] },
-      { tap: 'Bicara dengan petugas', bot: ['Langkah 1 dari 4'] },
+      { tap: 'Bicara dengan petugas', bot: ['Langkah 1 dari 5'] },
     ])
   })
 
@@ -83,14 +83,14 @@ describe('language', () => {
     await play(coreDriver(core.engine), [
       { user: '6', bot: ['Tentang apa pertanyaan Anda?'] },
       { user: '1', bot: ['Tuliskan pertanyaan'] },
-      { user: 'english', bot: ['OK, I will reply in English', 'Step 2 of 4', 'Write your question'] },
-      { user: 'When is the next Bimtek in Makassar?', bot: ['Step 3 of 4', 'What is your full name?'] },
+      { user: 'english', bot: ['OK, I will reply in English', 'Step 2 of 5', 'Write your question'] },
+      { user: 'When is the next Bimtek in Makassar?', bot: ['Step 3 of 5', 'What is your full name?'] },
     ])
   })
 })
 
 describe('cancel and menu inside a flow', () => {
-  const upTo = ['1', 'Kapan jadwal bimtek berikutnya?', 'Siti Aminah', '0812-3456-7890']
+  const upTo = ['1', 'Kapan jadwal bimtek berikutnya?', 'Siti Aminah', '0812-3456-7890', 'Bali']
   for (let depth = 0; depth <= upTo.length; depth++) {
     it(`"batal" after ${depth} answers leaves the flow and stores nothing`, async () => {
       core = testCore()
@@ -99,7 +99,7 @@ describe('cancel and menu inside a flow', () => {
       for (const answer of upTo.slice(0, depth)) await driver.send(answer)
       await play(driver, [
         { user: 'batal', bot: ['Baik, dibatalkan. Isian tadi tidak disimpan.'], options: MENU_ID },
-        { user: '6', bot: ['Langkah 1 dari 4'] },
+        { user: '6', bot: ['Langkah 1 dari 5'] },
       ])
       expect(core.db.$client.prepare('select count(*) n from handoff_requests').get()).toEqual({ n: 0 })
     })

@@ -73,29 +73,32 @@ describe('terminal chat, one message per line', () => {
   })
 
   it('files a "Bicara dengan petugas" request, re-asking an invalid phone with the reason', async () => {
-    const stdout = await chat(['6', '1', QUESTION, 'Siti Aminah', '0812-345', '0813-9876-5432', '1'], {
+    const stdout = await chat(['6', '1', QUESTION, 'Siti Aminah', '0812-345', '0813-9876-5432', 'Kalimantan Selatan', '1'], {
       chat: 'handoff-e2e',
     })
     indexAfterAll(stdout, [
-      'Langkah 1 dari 4',
+      'Langkah 1 dari 5',
       'Tentang apa pertanyaan Anda?',
       '1. Pendaftaran / jadwal Bimtek',
-      'Langkah 2 dari 4',
-      'Langkah 3 dari 4',
+      'Langkah 2 dari 5',
+      'Langkah 3 dari 5',
       NAME_PROMPT,
-      'Langkah 4 dari 4',
+      'Langkah 4 dari 5',
       'Nomor HP/WhatsApp',
       // The specific reason, then the same question again.
       '⚠️ Nomor HP harus 10–13 angka (mis. 0812-3456-7890); Anda mengetik 7 angka.',
-      'Langkah 4 dari 4',
+      'Langkah 4 dari 5',
       'Nomor HP/WhatsApp',
+      'Langkah 5 dari 5',
       'Periksa lagi sebelum dikirim:',
       '• Topik: Pendaftaran / jadwal Bimtek',
       `• Pertanyaan: ${QUESTION}`,
       '• Nama: Siti Aminah',
       '• Nomor HP: +62 813-****-5432',
+      '• Provinsi: Kalimantan Selatan',
       '1. Ya, kirim',
       'Terima kasih, Siti Aminah.',
+      'petugas BBPPKS Banjarmasin',
     ])
     // The phone number is never shown whole.
     expect(stdout).not.toContain('9876')
@@ -118,7 +121,8 @@ describe('terminal chat, one message per line', () => {
           phone_e164: '+6281398765432',
           topic: 'bimtek',
           question: QUESTION,
-          status: 'open',
+          status: 'waiting',
+          live: 1,
         }),
       ])
       const consent = db.prepare("select * from consent_records where purpose = 'handoff'").all()
@@ -130,15 +134,15 @@ describe('terminal chat, one message per line', () => {
 
   it('continues an interrupted conversation in the next run of the same chat, not in another', async () => {
     const first = await chat(['6', '1'], { chat: 'alice' })
-    expect(first).toContain('Langkah 2 dari 4')
-    expect(first).not.toContain('Langkah 3 dari 4')
+    expect(first).toContain('Langkah 2 dari 5')
+    expect(first).not.toContain('Langkah 3 dari 5')
 
     const resumed = await chat([QUESTION], { chat: 'alice' })
-    expect(resumed).toContain('Langkah 3 dari 4')
+    expect(resumed).toContain('Langkah 3 dari 5')
     expect(resumed).toContain(NAME_PROMPT)
 
     const other = await chat([QUESTION], { chat: 'bob' })
-    expect(other).not.toContain('Langkah 3 dari 4')
+    expect(other).not.toContain('Langkah 3 dari 5')
     expect(other).not.toContain(NAME_PROMPT)
     // Outside any flow the question goes to the FAQ instead.
     expect(other).toMatch(/jadwal/i)

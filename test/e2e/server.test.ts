@@ -184,7 +184,7 @@ describe('server with only DATABASE_PATH and PORT', () => {
     const { server, port } = await startServer()
     const chat = await runChat({ dbPath: temp.dbPath, chat: 'beside-server', input: '6\nbatal\n' })
     expect(chat.exit, chat.stderr).toEqual({ code: 0, signal: null })
-    expect(chat.stdout).toContain('Langkah 1 dari 4')
+    expect(chat.stdout).toContain('Langkah 1 dari 5')
     expect(chat.stdout).toContain('Baik, dibatalkan.')
 
     expect((await health(port)).status).toBe(200)

@@ -19,11 +19,11 @@ describe('the database file after a deletion', () => {
     const db = openDatabase(path)
     expect(db.$client.pragma('secure_delete', { simple: true })).toBe(1)
     const insert = db.$client.prepare(
-      `insert into handoff_requests (code, channel, chat_id, name, phone_e164, topic, question) values (?, 'console', 'c', ?, null, 't', ?)`,
+      `insert into handoff_requests (code, channel, chat_id, name, phone_e164, topic, question) values (?, 'console', 'c' || ?, ?, null, 't', ?)`,
     )
     // Enough rows to fill pages, and one kept, so the page is not simply dropped from the file.
-    for (let i = 0; i < 40; i++) insert.run(`PTG-${i}`, marker, `${marker} ${i}`.repeat(5))
-    insert.run('PTG-KEEP', 'Someone Else', 'kept')
+    for (let i = 0; i < 40; i++) insert.run(`PTG-${i}`, i, marker, `${marker} ${i}`.repeat(5))
+    insert.run('PTG-KEEP', 'keep', 'Someone Else', 'kept')
     db.$client.pragma('wal_checkpoint(TRUNCATE)')
     db.$client.prepare(`delete from handoff_requests where code <> 'PTG-KEEP'`).run()
     closeDatabase(db)

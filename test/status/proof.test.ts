@@ -225,6 +225,7 @@ describe('no factor possible', () => {
     expect(textOf(handoff)).toContain('Siapa nama lengkap Anda?')
     await c.say('Ratna Sari Dewi')
     await c.say('0812-3456-7890')
+    await c.say('DKI Jakarta')
     await c.say('ya')
     const [request] = db.select().from(handoffRequests).all()
     expect(request?.question).toContain('Mohon bantu memeriksa identitas saya')

@@ -25,7 +25,7 @@ export type RecordedCall = {
 
 export type Failure = { error_code: number; description: string; parameters?: { retry_after?: number } }
 
-export interface FakeTelegram {
+export interface FakeTelegram extends StaffGroupFake {
   /** Default '123456:TEST-token-abcdefghijklmnopqrstuvwxyz0123'. */
   token: string
   /** 'http://127.0.0.1:<port>': give it to grammY as `client.apiRoot`. */
@@ -49,6 +49,41 @@ export interface FakeTelegram {
   /** Ends in-flight long polls (with []) and stops the server. Idempotent. */
   close(): Promise<void>
 }
+
+/** A message a group member writes (see `groupMessage`). */
+export type GroupMessageInput = {
+  chatId: number | string
+  /** The author; omit for a message without one. `is_bot` defaults to false. */
+  from?: { id: number; first_name: string; is_bot?: boolean; username?: string }
+  /** Posted on behalf of a chat (an anonymous admin: the group itself; a linked channel). */
+  senderChat?: { id: number; type: string; title?: string }
+  text?: string
+  /** The forum topic it is written in. */
+  threadId?: number
+  /** The message it replies to (a stored one is copied whole, as Telegram does). */
+  replyTo?: number
+  /** Any other fields of the Message (photo, document, forum_topic_created, new_chat_members, …). */
+  extra?: Record<string, unknown>
+}
+
+/** What the fake offers for staff groups: forum topics, members, photos, and messages from members. */
+export interface StaffGroupFake {
+  /** How getChat describes a group: `is_forum` turns topics on (createForumTopic answers 400 without). */
+  setChat(chatId: number | string, settings: { is_forum?: boolean; title?: string }): void
+  /** What getChatMember answers for a user of a chat (default: the bot is an administrator with every right). */
+  setMember(chatId: number | string, userId: number, member: Record<string, unknown>): void
+  /** A forum topic's state, by its message_thread_id. */
+  topic(chatId: number | string, threadId: number): { name: string; closed: boolean; deleted: boolean } | undefined
+  topicsOf(chatId: number | string): { threadId: number; name: string; closed: boolean; deleted: boolean }[]
+  /** Successful sendMessage/sendPhoto/sendDocument calls to a chat; `threadId` a topic, null: outside any topic. */
+  posts(chatId: number | string, threadId?: number | null): RecordedCall[]
+  /** A message as it stands now (sent, edited; undefined once deleted). */
+  message(chatId: number | string, messageId: number): Record<string, unknown> | undefined
+  /** An update with a message written by a member (in a topic, as a reply, …); give it to `bot.handleUpdate` or `pushUpdate`. */
+  groupMessage(input: GroupMessageInput): { update_id: number; message: Record<string, unknown> }
+}
+
+const POST_METHODS = new Set(['sendMessage', 'sendPhoto', 'sendDocument'])
 
 export const FAKE_TELEGRAM_TOKEN = '123456:TEST-token-abcdefghijklmnopqrstuvwxyz0123'
 
@@ -146,6 +181,7 @@ export async function startFakeTelegram(options: { token?: string; botUsername?:
     lastMessageId.set(key, messageId)
     const message: Record<string, unknown> = { message_id: messageId, from: botUser, chat, date: now(), ...body }
     if (payload.reply_markup !== undefined) message.reply_markup = payload.reply_markup
+    threadOf(payload, message)
     messages.set(`${key}:${messageId}`, message)
     return message
   }
@@ -247,6 +283,181 @@ export async function startFakeTelegram(options: { token?: string; botUsername?:
       ...(webhook.allowed_updates !== undefined ? { allowed_updates: webhook.allowed_updates } : {}),
     }),
   }
+  // ---- staff groups (forum topics, members, photos, injected group messages) ------------------
+  // Chats answer getChat with the `is_forum` they were given (setChat); createForumTopic works only
+  // in a forum. The bot is an administrator with every right unless setMember says otherwise.
+  const chatSettings = new Map<string, { is_forum: boolean; title: string }>()
+  const members = new Map<string, Record<string, unknown>>()
+  const topics = new Map<string, { name: string; closed: boolean; deleted: boolean; creation: Record<string, unknown> }>()
+  const chatIdOf = (payload: Payload) => String(chatOf(payload).id)
+  const topicKey = (chatId: number | string, threadId: unknown) => `${chatId}:${Number(threadId)}`
+
+  /** A message sent into a topic carries its thread, as Telegram's do. */
+  function threadOf(payload: Payload, message: Record<string, unknown>) {
+    if (payload.message_thread_id === undefined) return
+    const topic = topics.get(topicKey(String((message.chat as { id: number }).id), payload.message_thread_id))
+    if (!topic || topic.deleted) throw badRequest('message thread not found')
+    message.message_thread_id = Number(payload.message_thread_id)
+    message.is_topic_message = true
+  }
+
+  function topicOf(payload: Payload) {
+    const topic = topics.get(topicKey(chatIdOf(payload), payload.message_thread_id))
+    if (!topic || topic.deleted) throw badRequest('TOPIC_ID_INVALID')
+    return topic
+  }
+
+  const botAdmin = {
+    status: 'administrator',
+    user: botUser,
+    can_be_edited: false,
+    is_anonymous: false,
+    can_manage_chat: true,
+    can_delete_messages: true,
+    can_manage_video_chats: true,
+    can_restrict_members: true,
+    can_promote_members: false,
+    can_change_info: true,
+    can_invite_users: true,
+    can_post_stories: false,
+    can_edit_stories: false,
+    can_delete_stories: false,
+    can_pin_messages: true,
+    can_manage_topics: true,
+  }
+
+  Object.assign(handlers, {
+    getChat: (p: Payload) => {
+      const chat = chatOf(p)
+      const settings = chatSettings.get(String(chat.id))
+      if (chat.type === 'private') return { ...chat, accent_color_id: 0, max_reaction_count: 11, accepted_gift_types: {} }
+      return {
+        ...chat,
+        title: settings?.title ?? chat.title,
+        ...(settings?.is_forum && { is_forum: true }),
+        accent_color_id: 0,
+        max_reaction_count: 11,
+        accepted_gift_types: {},
+      }
+    },
+    getChatMember: (p: Payload) => {
+      const key = `${chatIdOf(p)}:${Number(p.user_id)}`
+      const member = members.get(key)
+      if (member) return member
+      if (Number(p.user_id) === botInfo.id) return botAdmin
+      return { status: 'member', user: { id: Number(p.user_id), is_bot: false, first_name: 'Member' } }
+    },
+    createForumTopic: (p: Payload) => {
+      const chatId = chatIdOf(p)
+      if (!chatSettings.get(chatId)?.is_forum) throw badRequest('the chat is not a forum')
+      const name = String(p.name ?? '')
+      if (name.length < 1 || name.length > 128) throw badRequest('TOPIC_NAME_INVALID')
+      // The topic's id is the id of its "topic created" service message, as in Telegram.
+      const creation = newMessage(p, { forum_topic_created: { name, icon_color: 7322096 }, is_topic_message: true })
+      creation.message_thread_id = creation.message_id
+      const threadId = Number(creation.message_id)
+      topics.set(topicKey(chatId, threadId), { name, closed: false, deleted: false, creation })
+      return { message_thread_id: threadId, name, icon_color: 7322096 }
+    },
+    closeForumTopic: (p: Payload) => {
+      const topic = topicOf(p)
+      if (topic.closed) throw badRequest('TOPIC_NOT_MODIFIED')
+      topic.closed = true
+      return true
+    },
+    deleteForumTopic: (p: Payload) => {
+      topicOf(p).deleted = true
+      return true
+    },
+    deleteMessage: (p: Payload) => {
+      const key = `${chatIdOf(p)}:${Number(p.message_id)}`
+      if (!messages.has(key)) throw badRequest('message to delete not found')
+      messages.delete(key)
+      return true
+    },
+    sendPhoto: (p: Payload, file: UploadedFile | undefined) => {
+      chatOf(p)
+      if (p.photo === undefined || p.photo === null || p.photo === '') throw badRequest('there is no photo in the request')
+      fileCounter += 1
+      const photo = [{ file_id: `FAKEPHOTO${fileCounter}`, file_unique_id: `fakephoto${fileCounter}`, width: 800, height: 600 }]
+      if (file) Object.assign(photo[0] ?? {}, { file_size: file.bytes.length })
+      const caption = p.caption === undefined || p.caption === null ? undefined : String(p.caption)
+      return newMessage(p, caption === undefined ? { photo } : { photo, caption })
+    },
+  })
+
+  /** A message a member writes in a group: stored, so replies to it and its deletion work. */
+  function groupMessage(input: GroupMessageInput): { update_id: number; message: Record<string, unknown> } {
+    const chatId = Number(input.chatId)
+    const key = String(chatId)
+    const messageId = (lastMessageId.get(key) ?? 0) + 1
+    lastMessageId.set(key, messageId)
+    const forum = chatSettings.get(key)?.is_forum === true
+    const chat = {
+      id: chatId,
+      type: 'supergroup',
+      title: chatSettings.get(key)?.title ?? 'Test Group',
+      ...(forum && { is_forum: true }),
+    }
+    const message: Record<string, unknown> = { message_id: messageId, chat, date: now(), ...input.extra }
+    if (input.from) message.from = { is_bot: false, ...input.from }
+    if (input.senderChat) message.sender_chat = input.senderChat
+    if (input.text !== undefined) message.text = input.text
+    if (input.text?.startsWith('/')) {
+      message.entities = [{ type: 'bot_command', offset: 0, length: input.text.split(/\s/)[0]?.length ?? 1 }]
+    }
+    if (input.threadId !== undefined) {
+      const topic = topics.get(topicKey(key, input.threadId))
+      message.message_thread_id = input.threadId
+      message.is_topic_message = true
+      // In a topic, a message that replies to nothing replies to the topic's creation.
+      if (input.replyTo === undefined && topic) message.reply_to_message = topic.creation
+    }
+    if (input.replyTo !== undefined) {
+      message.reply_to_message = messages.get(`${key}:${input.replyTo}`) ?? { message_id: input.replyTo, chat, date: now() }
+    }
+    messages.set(`${key}:${messageId}`, message)
+    return { update_id: updateCounter++, message }
+  }
+
+  const staffGroupFake: StaffGroupFake = {
+    setChat(chatId, settings) {
+      chatSettings.set(String(chatId), { is_forum: settings.is_forum ?? false, title: settings.title ?? 'Test Group' })
+    },
+    setMember(chatId, userId, member) {
+      members.set(`${chatId}:${userId}`, member)
+    },
+    topic(chatId, threadId) {
+      const topic = topics.get(topicKey(chatId, threadId))
+      return topic && { name: topic.name, closed: topic.closed, deleted: topic.deleted }
+    },
+    topicsOf(chatId) {
+      return [...topics.entries()]
+        .filter(([key]) => key.startsWith(`${chatId}:`))
+        .map(([key, topic]) => ({
+          threadId: Number(key.split(':').pop()),
+          name: topic.name,
+          closed: topic.closed,
+          deleted: topic.deleted,
+        }))
+    },
+    posts(chatId, threadId) {
+      return calls.filter(
+        (c) =>
+          POST_METHODS.has(c.method) &&
+          c.failure === undefined &&
+          String(c.payload.chat_id) === String(chatId) &&
+          (threadId === undefined ||
+            (threadId === null ? c.payload.message_thread_id === undefined : Number(c.payload.message_thread_id) === threadId)),
+      )
+    },
+    message(chatId, messageId) {
+      return messages.get(`${chatId}:${messageId}`)
+    },
+    groupMessage,
+  }
+  // ---- end of staff groups ------------------------------------------------------------------
+
   const methodNames = new Map(Object.keys(handlers).map((m) => [m.toLowerCase(), m]))
   methodNames.set('getupdates', 'getUpdates')
 
@@ -372,6 +583,7 @@ export async function startFakeTelegram(options: { token?: string; botUsername?:
   let closing: Promise<void> | undefined
 
   return {
+    ...staffGroupFake,
     token,
     apiRoot: `http://127.0.0.1:${port}`,
     botInfo,

@@ -92,11 +92,12 @@ function isSafeHtml(html: string): boolean {
 /** Takes the chat through "Bicara dengan petugas" up to the summary, by taps and typing. */
 async function handoffUpToSummary(driver: TelegramDriver, question = 'Sertifikat saya hilang waktu banjir kemarin') {
   await driver.send('/menu')
-  expect(joined(await driver.tap('Bicara dengan petugas'))).toContain('Langkah 1 dari 4')
-  expect(joined(await driver.tap('Sertifikat (hilang, salah data, verifikasi)'))).toContain('Langkah 2 dari 4')
-  expect(joined(await driver.send(question))).toContain('Langkah 3 dari 4')
-  expect(joined(await driver.send('Siti Aminah'))).toContain('Langkah 4 dari 4')
-  return driver.send('0812 3456 7890')
+  expect(joined(await driver.tap('Bicara dengan petugas'))).toContain('Langkah 1 dari 5')
+  expect(joined(await driver.tap('Sertifikat (hilang, salah data, verifikasi)'))).toContain('Langkah 2 dari 5')
+  expect(joined(await driver.send(question))).toContain('Langkah 3 dari 5')
+  expect(joined(await driver.send('Siti Aminah'))).toContain('Langkah 4 dari 5')
+  expect(joined(await driver.send('0812 3456 7890'))).toContain('Langkah 5 dari 5')
+  return driver.send('Sulawesi Selatan')
 }
 
 describe.each(MODES)('commands (%s)', (mode) => {
@@ -144,7 +145,7 @@ describe.each(MODES)('commands (%s)', (mode) => {
   it('/batal inside a flow cancels it and shows the menu', async () => {
     const { driver } = await setup(mode)
     await play(driver, [
-      { user: '6', bot: ['Langkah 1 dari 4'], options: TOPICS },
+      { user: '6', bot: ['Langkah 1 dari 5'], options: TOPICS },
       { user: '/batal', bot: ['dibatalkan'], options: MENU_ID },
       { user: '/batal', bot: ['Tidak ada proses yang sedang berjalan'] },
     ])
@@ -203,7 +204,7 @@ describe.each(MODES)('buttons (%s)', (mode) => {
     const before = fake.calls.length
     const update = driver.callbackUpdate('menu:petugas')
     const replies = await driver.sendUpdate(update)
-    expect(joined(replies)).toContain('Langkah 1 dari 4')
+    expect(joined(replies)).toContain('Langkah 1 dari 5')
     expect(replies.at(-1)?.options).toEqual(TOPICS)
     const after = fake.calls.slice(before)
     const answer = after.findIndex((c) => c.method === 'answerCallbackQuery')
@@ -241,10 +242,10 @@ describe.each(MODES)('buttons (%s)', (mode) => {
     await driver.send('halo')
     const menu = driver.messages().at(-1)
     expect(menu?.buttons.map((b) => b.callback_data)).toEqual(['1', '2', '3', '4', '5', '6', '7'])
-    expect(joined(await driver.tap('Bicara dengan petugas'))).toContain('Langkah 1 dari 4')
+    expect(joined(await driver.tap('Bicara dengan petugas'))).toContain('Langkah 1 dari 5')
     const topics = driver.messages().at(-1)
     for (const button of topics?.buttons ?? []) expect(Buffer.byteLength(button.callback_data)).toBeLessThanOrEqual(64)
-    expect(joined(await driver.tap('Sertifikat (hilang, salah data, verifikasi)'))).toContain('Langkah 2 dari 4')
+    expect(joined(await driver.tap('Sertifikat (hilang, salah data, verifikasi)'))).toContain('Langkah 2 dari 5')
   })
 })
 
@@ -329,7 +330,7 @@ describe('Bicara dengan petugas through Telegram', () => {
       name: 'Siti Aminah',
       phoneE164: '+6281234567890',
       question: 'Sertifikat saya hilang waktu banjir kemarin',
-      status: 'open',
+      status: 'waiting',
     })
   })
 })

@@ -218,3 +218,74 @@ describe('fake Telegram Bot API driven by a real grammY Bot', () => {
     expect(Date.now() - t0).toBeLessThan(500)
   })
 })
+
+describe('fake Telegram: staff groups (topics, members, photos, group messages)', () => {
+  const FORUM = -1001111
+  const PLAIN = -1002222
+
+  it('getChat tells a forum from a plain supergroup; createForumTopic works only in a forum', async () => {
+    fake.setChat(FORUM, { is_forum: true, title: 'Staf' })
+    fake.setChat(PLAIN, { title: 'Tanpa topik' })
+    expect(await bot.api.getChat(FORUM)).toMatchObject({ id: FORUM, type: 'supergroup', title: 'Staf', is_forum: true })
+    expect((await bot.api.getChat(PLAIN)).is_forum).toBeUndefined()
+    const topic = await bot.api.createForumTopic(FORUM, 'PTG-1 · Siti · Makassar')
+    expect(fake.topic(FORUM, topic.message_thread_id)).toEqual({ name: 'PTG-1 · Siti · Makassar', closed: false, deleted: false })
+    const refused = await bot.api.createForumTopic(PLAIN, 'x').catch((e: unknown) => e)
+    expect(refused).toBeInstanceOf(GrammyError)
+    expect((refused as GrammyError).error_code).toBe(400)
+  })
+
+  it('records message_thread_id on posts, closes and deletes topics, deletes messages once', async () => {
+    fake.setChat(FORUM, { is_forum: true })
+    const { message_thread_id: thread } = await bot.api.createForumTopic(FORUM, 'T')
+    const sent = await bot.api.sendMessage(FORUM, 'di topik', { message_thread_id: thread })
+    await bot.api.sendMessage(FORUM, 'di General')
+    expect(sent).toMatchObject({ message_thread_id: thread, is_topic_message: true })
+    expect(fake.posts(FORUM, thread).map((c) => c.payload.text)).toEqual(['di topik'])
+    expect(fake.posts(FORUM, null).map((c) => c.payload.text)).toEqual(['di General'])
+    await bot.api.closeForumTopic(FORUM, thread)
+    expect(fake.topic(FORUM, thread)?.closed).toBe(true)
+    await bot.api.deleteForumTopic(FORUM, thread)
+    expect(fake.topic(FORUM, thread)?.deleted).toBe(true)
+    await expect(bot.api.sendMessage(FORUM, 'x', { message_thread_id: thread })).rejects.toBeInstanceOf(GrammyError)
+    await bot.api.deleteMessage(FORUM, sent.message_id)
+    expect(fake.message(FORUM, sent.message_id)).toBeUndefined()
+    await expect(bot.api.deleteMessage(FORUM, sent.message_id)).rejects.toBeInstanceOf(GrammyError)
+  })
+
+  it('getChatMember: the bot is an admin with every right unless told otherwise; sendPhoto uploads', async () => {
+    expect(await bot.api.getChatMember(FORUM, fake.botInfo.id)).toMatchObject({
+      status: 'administrator',
+      can_manage_topics: true,
+      can_delete_messages: true,
+    })
+    fake.setMember(FORUM, fake.botInfo.id, { status: 'member', user: fake.botInfo })
+    expect((await bot.api.getChatMember(FORUM, fake.botInfo.id)).status).toBe('member')
+    expect((await bot.api.getChatMember(FORUM, 77)).status).toBe('member')
+    const photo = await bot.api.sendPhoto(FORUM, new InputFile(Buffer.from('jpeg'), 'a.jpg'), { caption: 'foto' })
+    expect(photo.caption).toBe('foto')
+    expect(fake.posts(FORUM)[0]?.file?.bytes).toEqual(Buffer.from('jpeg'))
+  })
+
+  it('groupMessage builds a member message in a topic (replying to the topic) or as a reply to a stored post', async () => {
+    fake.setChat(FORUM, { is_forum: true })
+    const { message_thread_id: thread } = await bot.api.createForumTopic(FORUM, 'T')
+    const posted = await bot.api.sendMessage(FORUM, 'header')
+    const inTopic = fake.groupMessage({ chatId: FORUM, from: { id: 5, first_name: 'Rina' }, threadId: thread, text: '/ambil' })
+    expect(inTopic.message).toMatchObject({
+      from: { id: 5, is_bot: false },
+      message_thread_id: thread,
+      is_topic_message: true,
+      reply_to_message: { message_id: thread, forum_topic_created: { name: 'T' } },
+      entities: [{ type: 'bot_command', offset: 0, length: 6 }],
+    })
+    const reply = fake.groupMessage({
+      chatId: FORUM,
+      from: { id: 5, first_name: 'Rina' },
+      replyTo: posted.message_id,
+      text: 'ok',
+    })
+    expect(reply.message.reply_to_message).toMatchObject({ message_id: posted.message_id, text: 'header' })
+    expect(reply.update_id).toBeGreaterThan(inTopic.update_id)
+  })
+})

@@ -75,7 +75,7 @@ describe('webhook reply', () => {
     expect(await response.text()).toBe('')
     expect(fake.sent().map((call) => String(call.payload.text).slice(0, 20))).toEqual([
       'OK, I will reply in ',
-      'Step 1 of 4\nWhat is ',
+      'Step 1 of 5\nWhat is ',
     ])
   })
 })

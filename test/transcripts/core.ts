@@ -28,13 +28,13 @@ export const CORE_TRANSCRIPTS: Record<string, Transcript> = {
   'greeting shows the menu': [{ user: 'halo min', bot: ['Halo, selamat datang!', 'Ketik angka menu'], options: MENU_ID }],
 
   'menu entries by number, label, short name and tap': [
-    { user: '6', bot: ['Langkah 1 dari 4'] },
+    { user: '6', bot: ['Langkah 1 dari 5'] },
     { user: 'menu', bot: ['Proses tadi dihentikan'], options: MENU_ID },
-    { user: 'Bicara dengan petugas', bot: ['Langkah 1 dari 4'] },
+    { user: 'Bicara dengan petugas', bot: ['Langkah 1 dari 5'] },
     { user: 'batal', bot: ['dibatalkan'], options: MENU_ID },
-    { user: 'petugas', bot: ['Langkah 1 dari 4'] },
+    { user: 'petugas', bot: ['Langkah 1 dari 5'] },
     { user: 'menu', bot: ['Ketik angka menu'] },
-    { tap: 'Bicara dengan petugas', bot: ['Langkah 1 dari 4'] },
+    { tap: 'Bicara dengan petugas', bot: ['Langkah 1 dari 5'] },
   ],
 
   'reminders in a chat not linked yet: how they come, and stop/start remembered for later': [
@@ -48,19 +48,20 @@ export const CORE_TRANSCRIPTS: Record<string, Transcript> = {
 
   'language switch and back': [
     { user: 'english', bot: ['OK, I will reply in English'], options: MENU_EN },
-    { user: '6', bot: ['Step 1 of 4'] },
-    { user: 'bahasa indonesia', bot: ['Bahasa Indonesia', 'Langkah 1 dari 4'] },
+    { user: '6', bot: ['Step 1 of 5'] },
+    { user: 'bahasa indonesia', bot: ['Bahasa Indonesia', 'Langkah 1 dari 5'] },
     { user: 'batal', bot: ['dibatalkan'], options: MENU_ID },
   ],
 
   'Bicara dengan petugas from start to reference code': [
-    { user: '6', bot: ['Langkah 1 dari 4', 'Tentang apa pertanyaan Anda?'] },
-    { user: '3', bot: ['Langkah 2 dari 4'] },
-    { user: 'kpn?', bot: ['paling sedikit 10 huruf', 'Langkah 2 dari 4'] },
-    { user: 'sertifikat sy hilang waktu banjir, gmn ya', bot: ['Langkah 3 dari 4'] },
-    { user: 'Siti Aminah', bot: ['Langkah 4 dari 4'] },
-    { user: '0812-345', bot: ['Anda mengetik 7 angka', 'Langkah 4 dari 4'] },
-    { user: '0812 3456 7890', bot: ['Periksa lagi', '+62 812-****-7890'], options: ['Ya, kirim', 'Ubah', 'Batal'] },
+    { user: '6', bot: ['Langkah 1 dari 5', 'Tentang apa pertanyaan Anda?'] },
+    { user: '3', bot: ['Langkah 2 dari 5'] },
+    { user: 'kpn?', bot: ['paling sedikit 10 huruf', 'Langkah 2 dari 5'] },
+    { user: 'sertifikat sy hilang waktu banjir, gmn ya', bot: ['Langkah 3 dari 5'] },
+    { user: 'Siti Aminah', bot: ['Langkah 4 dari 5'] },
+    { user: '0812-345', bot: ['Anda mengetik 7 angka', 'Langkah 4 dari 5'] },
+    { user: '0812 3456 7890', bot: ['Langkah 5 dari 5', 'provinsi mana'] },
+    { user: 'ntb', bot: ['Periksa lagi', '+62 812-****-7890', 'Nusa Tenggara Barat'], options: ['Ya, kirim', 'Ubah', 'Batal'] },
     { user: 'iya kak', bot: [/nomor PTG-[A-Z2-9]{6}/] },
   ],
 }

@@ -14,7 +14,7 @@ export const FAQ_TRANSCRIPTS: Record<string, Transcript> = {
 
   'after an answer, a main-menu number still means the menu entry': [
     { user: 'syarat ikut sertifikasi apa aja', bot: ['*Syarat dan dokumen*'] },
-    { user: '6', bot: ['Saya akan meneruskan pertanyaan Anda', 'Langkah 1 dari 4'] },
+    { user: '6', bot: ['Saya akan menghubungkan Anda dengan petugas', 'Langkah 1 dari 5'] },
   ],
 
   'an answer says which word to type, and that word works even with follow-ups on screen': [
@@ -23,7 +23,7 @@ export const FAQ_TRANSCRIPTS: Record<string, Transcript> = {
       bot: ['*Biaya sertifikasi*', 'mengetik *petugas*'],
       options: ['Bicara dengan petugas', 'Situs pendaftaran resmi'],
     },
-    { user: 'petugas', bot: ['Saya akan meneruskan pertanyaan Anda', 'Langkah 1 dari 4'] },
+    { user: 'petugas', bot: ['Saya akan menghubungkan Anda dengan petugas', 'Langkah 1 dari 5'] },
   ],
 
   'slang and typos still find the topic': [
@@ -47,7 +47,7 @@ export const FAQ_TRANSCRIPTS: Record<string, Transcript> = {
 
   'nothing fits: what the bot can do, the menu and a person': [
     { user: 'xyz qwerty', bot: ['Maaf, saya belum punya jawaban', 'pilih 6'], options: MENU_ID },
-    { user: '6', bot: ['Langkah 1 dari 4'] },
+    { user: '6', bot: ['Langkah 1 dari 5'] },
   ],
 
   'a known out-of-scope question says where to go instead': [
@@ -72,7 +72,7 @@ export const FAQ_TRANSCRIPTS: Record<string, Transcript> = {
       bot: ['*Menghubungi petugas/sekretariat*'],
       options: ['Bicara dengan petugas', 'BBPPKS regional'],
     },
-    { user: '1', bot: ['Saya akan meneruskan pertanyaan Anda', 'Langkah 1 dari 4'] },
+    { user: '1', bot: ['Saya akan menghubungkan Anda dengan petugas', 'Langkah 1 dari 5'] },
   ],
 
   'menu 1 lists topics by group': [

@@ -90,7 +90,7 @@ describe('receiving', () => {
     const toA = textsTo(socket, a)
     expect(toA).toHaveLength(1)
     expect(parseShown(toA[0] ?? '')).toEqual({ text: expect.stringContaining(GREETING), options: MENU_ID })
-    expect(shownTo(socket, b)).toContain('Langkah 1 dari 4')
+    expect(shownTo(socket, b)).toContain('Langkah 1 dari 5')
     // Both get the blue ticks of a message that was read.
     expect(socket.read).toEqual(expect.arrayContaining(['A1', 'B1']))
   })
@@ -104,8 +104,8 @@ describe('receiving', () => {
     ])
     const texts = textsTo(socket, jid)
     expect(texts).toHaveLength(2)
-    expect(texts[0]).toContain('Langkah 1 dari 4')
-    expect(texts[1]).toContain('Langkah 2 dari 4')
+    expect(texts[0]).toContain('Langkah 1 dari 5')
+    expect(texts[1]).toContain('Langkah 2 dari 5')
   })
 
   const greetings: [string, IncomingOptions['message']][] = [
@@ -132,7 +132,7 @@ describe('receiving', () => {
     const { socket, deliver } = setup()
     const jid = phoneJid()
     await deliver([{ from: jid, message }])
-    expect(shownTo(socket, jid)).toContain('Langkah 1 dari 4')
+    expect(shownTo(socket, jid)).toContain('Langkah 1 dari 5')
   })
 
   const media: [string, IncomingOptions['message']][] = [
@@ -213,7 +213,7 @@ describe('messages delivered again or late', () => {
     )
     const texts = textsTo(again, jid)
     expect(texts).toHaveLength(1)
-    expect(texts[0]).toContain('Langkah 1 dari 4')
+    expect(texts[0]).toContain('Langkah 1 dari 5')
   })
 
   it('answers late messages sent since pairing and within the replay window, not older ones', async () => {
@@ -274,11 +274,11 @@ describe('one person whether WhatsApp names them by phone number or by LID', () 
   it('continues one conversation over the LID, the phone number and the LID alone', async () => {
     const { db, socket, deliver } = setup()
     await deliver([{ from: LID, alt: PHONE, text: '6' }])
-    expect(shownTo(socket, LID)).toContain('Langkah 1 dari 4')
+    expect(shownTo(socket, LID)).toContain('Langkah 1 dari 5')
     await deliver([{ from: PHONE, text: '3' }])
-    expect(shownTo(socket, PHONE)).toContain('Langkah 2 dari 4')
+    expect(shownTo(socket, PHONE)).toContain('Langkah 2 dari 5')
     await deliver([{ from: LID, text: 'sertifikat sy hilang waktu banjir, gmn ya' }])
-    expect(textsTo(socket, LID).at(-1)).toContain('Langkah 3 dari 4')
+    expect(textsTo(socket, LID).at(-1)).toContain('Langkah 3 dari 5')
 
     // Each answer went where its message came from.
     expect(socket.sent.map((m) => m.jid)).toEqual([LID, PHONE, LID])
@@ -290,13 +290,13 @@ describe('one person whether WhatsApp names them by phone number or by LID', () 
     const { db, socket, deliver } = setup()
     await deliver([{ from: LID, text: '6' }])
     await deliver([{ from: LID, text: '3' }])
-    expect(textsTo(socket, LID).at(-1)).toContain('Langkah 2 dari 4')
+    expect(textsTo(socket, LID).at(-1)).toContain('Langkah 2 dari 5')
     expect(identities(db)).toEqual([{ userId: LID, altUserId: null }])
 
     await deliver([{ from: LID, alt: PHONE, text: 'sertifikat sy hilang waktu banjir, gmn ya' }])
-    expect(textsTo(socket, LID).at(-1)).toContain('Langkah 3 dari 4')
+    expect(textsTo(socket, LID).at(-1)).toContain('Langkah 3 dari 5')
     await deliver([{ from: PHONE, text: 'Siti Aminah' }])
-    expect(textsTo(socket, PHONE).at(-1)).toContain('Langkah 4 dari 4')
+    expect(textsTo(socket, PHONE).at(-1)).toContain('Langkah 4 dari 5')
 
     expect(identities(db)).toEqual([{ userId: PHONE, altUserId: LID }])
     expect(conversations(db)).toEqual([{ chatId: PHONE, flow: expect.any(String) }])
@@ -312,7 +312,7 @@ describe('one person whether WhatsApp names them by phone number or by LID', () 
     expect(identities(db)).toEqual([{ userId: PHONE, altUserId: LID }])
     // The next message, by phone number only, continues the same conversation.
     await deliver([{ from: PHONE, text: '3' }])
-    expect(textsTo(socket, PHONE).at(-1)).toContain('Langkah 2 dari 4')
+    expect(textsTo(socket, PHONE).at(-1)).toContain('Langkah 2 dari 5')
   })
 
   it('keeps one conversation when the message revealing the phone number arrives with an earlier LID-only one', async () => {
@@ -324,8 +324,8 @@ describe('one person whether WhatsApp names them by phone number or by LID', () 
     ])
     const texts = textsTo(socket, LID)
     expect(texts).toHaveLength(2)
-    expect(texts[0]).toContain('Langkah 1 dari 4')
-    expect(texts[1]).toContain('Langkah 2 dari 4')
+    expect(texts[0]).toContain('Langkah 1 dari 5')
+    expect(texts[1]).toContain('Langkah 2 dari 5')
     expect(identities(db)).toEqual([{ userId: PHONE, altUserId: LID }])
     expect(conversations(db)).toEqual([{ chatId: PHONE, flow: expect.any(String) }])
   })
@@ -384,9 +384,9 @@ describe('sending', () => {
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(pace.intervalMs + 0.5 * pace.jitterMs)
 
     expect(textsTo(socket, a)).toEqual([
-      expect.stringContaining('Langkah 1 dari 4'),
+      expect.stringContaining('Langkah 1 dari 5'),
       'OK, I will reply in English.',
-      expect.stringContaining('Step 1 of 4'),
+      expect.stringContaining('Step 1 of 5'),
     ])
     // "typing…" before each message, stopped once an answer is complete (chat a got two answers).
     const expected = {
@@ -430,7 +430,7 @@ describe('sending', () => {
 
     // The channel is not stuck on the failure: the next message is answered.
     await deliver([{ from: jid, text: '6' }])
-    expect(shownTo(socket, jid)).toContain('Langkah 1 dari 4')
+    expect(shownTo(socket, jid)).toContain('Langkah 1 dari 5')
   })
 
   describe('a reply with a file', () => {

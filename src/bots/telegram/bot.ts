@@ -14,6 +14,7 @@ import { RecipientUnreachable } from '../../core/outbox.js'
 import type { Inbound, Reply } from '../../core/types.js'
 import { BOT_COMMANDS, commandInput } from './commands.js'
 import { contactKeyboard, keyboard, splitText, toHtml } from './render.js'
+import type { StaffGroup } from './staff-group.js'
 
 /** The update types the bot asks Telegram for (webhook and polling alike). */
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const
@@ -40,6 +41,9 @@ export type TelegramDeps = {
    * message is its own Bot API call, so a refusal (e.g. 403, blocked) is seen at once.
    */
   webhookReply?: boolean
+  /** The staff groups' chat ids (STAFF_TELEGRAM_CHATS): their messages go to `staffGroup`, not the pointer. */
+  staffGroups?: ReadonlySet<number>
+  staffGroup?: StaffGroup
 }
 
 const GROUP_NOTE =
@@ -157,7 +161,15 @@ export function createTelegramBot(deps: TelegramDeps) {
   const safe = bot.errorBoundary(onError)
 
   safe.on('message', async (ctx) => {
-    if (!isPrivate(ctx)) return pointToPrivateChat(ctx)
+    if (!isPrivate(ctx)) {
+      // Any group: how an operator finds the id to put into STAFF_TELEGRAM_CHATS.
+      const idgrup = /^\/idgrup(?:@(\w+))?$/i.exec(ctx.message.text?.trim() ?? '')
+      if (idgrup && (!idgrup[1] || idgrup[1].toLowerCase() === ctx.me.username.toLowerCase())) {
+        return void (await ctx.reply(`ID grup ini: ${ctx.chat.id}`))
+      }
+      if (deps.staffGroup && deps.staffGroups?.has(ctx.chat.id)) return deps.staffGroup.handle(ctx)
+      return pointToPrivateChat(ctx)
+    }
     const message = ctx.message
     if (message.contact) {
       // Telegram vouches for the number only when the contact is the sender's own account (the

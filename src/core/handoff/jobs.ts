@@ -10,7 +10,7 @@ import { type Db, inTransaction } from '../../db/client.js'
 import { type HandoffWithRegion, handoffById, insertThreadMessage } from '../../db/queries/handoff-thread.js'
 import { auditLog, handoffRequests } from '../../db/schema.js'
 import { fill, t } from '../messages.js'
-import { formatLocalDateTime, zoneLabel } from '../regions.js'
+import { formatLocalDateTime } from '../regions.js'
 import { closeLiveHandoff } from './actions.js'
 import type { HandoffActivity } from './activity.js'
 import { type HandoffCalendar, placeOf } from './live.js'
@@ -59,7 +59,7 @@ export function runHandoffJobs(deps: HandoffJobDeps, now: Date): HandoffJobCount
         at: now,
         author: 'system',
         via: 'system',
-        text: `⏰ ${handoff.code} ${handoff.status === 'waiting' ? 'masih menunggu petugas' : 'pesan orangnya belum dibalas'} sejak ${formatLocalDateTime(since, zone)} ${zoneLabel(zone)} (${minutes} menit jam kerja)`,
+        text: `⏰ ${handoff.code} ${handoff.status === 'waiting' ? 'masih menunggu petugas' : 'pesan orangnya belum dibalas'} sejak ${formatLocalDateTime(since, zone)} (${minutes} menit jam kerja)`,
         platformId: `alert:${count + 1}`,
       })
       db.update(handoffRequests).set({ alertedAt: now }).where(eq(handoffRequests.id, id)).run()

@@ -51,9 +51,8 @@ export type LiveHandoffDeps = {
 const END_WORDS = new Set(['selesai', 'kembali ke bot', 'akhiri', 'akhiri percakapan', 'sudah selesai', 'udah selesai'])
 const END_YES = 'handoff:end:yes'
 const END_NO = 'handoff:end:no'
-const RATE_PREFIX = 'handoff:rate:'
 
-type Probe = { id: number; status: 'waiting' | 'open' | 'closed'; ratingPending: number }
+type Probe = { id: number; code: string; status: 'waiting' | 'open' | 'closed'; ratingPending: number }
 
 /** The place a handoff is answered from. */
 export const placeOf = (handoff: Pick<HandoffWithRegion, 'regionZone' | 'regionCode'>): HandoffPlace => ({
@@ -82,7 +81,7 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
   const probe = (db: Db, channel: Channel, chatId: string) =>
     cached(
       db,
-      `select id, status, rating_pending as ratingPending from handoff_requests
+      `select id, code, status, rating_pending as ratingPending from handoff_requests
         where channel = ? and chat_id = ? and ((status in ('waiting', 'open') and live = 1) or rating_pending = 1)
         order by (status = 'closed'), id desc limit 1`,
     ).get(channel, chatId) as Probe | undefined
@@ -95,11 +94,10 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
 
   function rate(ctx: TurnContext, row: Probe): Outcome | undefined {
     const { db, inbound, now, lang } = ctx
-    const typed = inbound.text?.trim() ?? ''
-    const chosen = inbound.choice?.startsWith(RATE_PREFIX) ? inbound.choice.slice(RATE_PREFIX.length) : typed
+    const typed = inbound.choice ? '' : (inbound.text?.trim() ?? '')
     set(db, row.id, { ratingPending: false })
-    if (!/^[1-5]$/.test(chosen)) return undefined
-    const n = Number(chosen)
+    if (!/^[1-5]$/.test(typed)) return undefined
+    const n = Number(typed)
     set(db, row.id, { rating: n, ratedAt: now })
     insertThreadMessage(db, {
       handoffId: row.id,
@@ -115,7 +113,7 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
         actor: `chat:${inbound.channel}`,
         action: 'handoff.rated',
         entity: 'handoff_request',
-        entityId: String(row.id),
+        entityId: row.code,
         details: JSON.stringify({ rating: n }),
       })
       .run()

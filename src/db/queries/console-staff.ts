@@ -1,5 +1,5 @@
 /** Staff accounts, their sessions, one-time links and failed sign-ins (the console's sign-in, docs/console.md). */
-import { and, asc, count, eq, gte, isNull, lt, or, sql } from 'drizzle-orm'
+import { and, asc, count, eq, gte, isNull, lt, ne, or, sql } from 'drizzle-orm'
 import type { RegionCode, StaffRole, StaffStatus } from '../../vocabulary/staff.js'
 import type { Db } from '../client.js'
 import { auditLog, signInFailures, staff, staffLinks, staffSessions } from '../schema.js'
@@ -114,11 +114,15 @@ export function deleteIdleSessions(db: Db, before: Date): void {
 
 export type NewLink = { tokenHash: string; purpose: LinkPurpose; staffId: number | null; at: Date; expiresAt: Date }
 
-/** Stores a link; the earlier unused links for the same account (or first admin) stop working. */
+/**
+ * Stores a link; the earlier unused links for the same account (or first admin) stop working. A
+ * Telegram link code and a password link live side by side: neither cancels the other.
+ */
 export function insertLink(db: Db, link: NewLink): void {
   const same = link.staffId === null ? eq(staffLinks.purpose, 'first-admin') : eq(staffLinks.staffId, link.staffId)
+  const kind = link.purpose === 'telegram' ? eq(staffLinks.purpose, 'telegram') : ne(staffLinks.purpose, 'telegram')
   db.delete(staffLinks)
-    .where(and(same, isNull(staffLinks.usedAt)))
+    .where(and(same, kind, isNull(staffLinks.usedAt)))
     .run()
   const { at, ...row } = link
   db.insert(staffLinks)

@@ -1,0 +1,117 @@
+/**
+ * Linking a staff member's Telegram account (docs/channels.md, "Grup staf Telegram"): the console
+ * shows a 6-digit code, kept here only hashed as a `staff_links` row of purpose `telegram`, and
+ * `/tautkan KODE` in a staff group uses it up and stores the Telegram user id on the account.
+ */
+import { createHash } from 'node:crypto'
+import { and, eq, gte, isNull, lt, or, sql } from 'drizzle-orm'
+import { type Db, inTransaction } from '../client.js'
+import { auditLog, staff, staffLinks } from '../schema.js'
+import { insertLink } from './console-staff.js'
+
+/**
+ * How a Telegram code is kept. The prefix keeps it apart from the password links' hashes (plain
+ * SHA-256 hex), so no code can ever be opened as a set-password link.
+ */
+export const telegramCodeHash = (code: string): string => `telegram:${createHash('sha256').update(code).digest('hex')}`
+
+/** The account's linked Telegram user, and when its unused code (if any) expires. */
+export function telegramLinkState(db: Db, staffId: number, at: Date): { linked: boolean; codeExpiresAt: Date | null } {
+  const account = db.select({ telegramUserId: staff.telegramUserId }).from(staff).where(eq(staff.id, staffId)).get()
+  const code = db
+    .select({ expiresAt: staffLinks.expiresAt })
+    .from(staffLinks)
+    .where(
+      and(
+        eq(staffLinks.staffId, staffId),
+        eq(staffLinks.purpose, 'telegram'),
+        isNull(staffLinks.usedAt),
+        gte(staffLinks.expiresAt, at),
+      ),
+    )
+    .get()
+  return { linked: account?.telegramUserId != null, codeExpiresAt: code?.expiresAt ?? null }
+}
+
+/**
+ * Stores a new code for the account (its earlier unused code stops working); false when another
+ * account's live code has the same hash (the caller draws another code).
+ */
+export function storeTelegramCode(db: Db, staffId: number, codeHash: string, at: Date, expiresAt: Date): boolean {
+  return inTransaction(db, (tx) => {
+    // A spent or expired code with this hash is only history: it must not block the unique hash.
+    tx.delete(staffLinks)
+      .where(and(eq(staffLinks.tokenHash, codeHash), or(sql`${staffLinks.usedAt} is not null`, lt(staffLinks.expiresAt, at))))
+      .run()
+    const taken = tx.select({ id: staffLinks.id }).from(staffLinks).where(eq(staffLinks.tokenHash, codeHash)).get()
+    if (taken) return false
+    insertLink(tx, { tokenHash: codeHash, purpose: 'telegram', staffId, at, expiresAt })
+    tx.insert(auditLog)
+      .values({ at, actor: `staff:${staffId}`, action: 'staff.telegram_code', entity: 'staff', entityId: String(staffId) })
+      .run()
+    return true
+  })
+}
+
+export type LinkedStaff = { id: number; name: string; role: (typeof staff.$inferSelect)['role']; region: string | null }
+
+/**
+ * Uses up the code and links `telegramUserId` to its account (taking it from any other account it
+ * was linked to). Undefined when the code is wrong, expired, used, or its account disabled.
+ */
+export function redeemTelegramCode(db: Db, codeHash: string, telegramUserId: string, at: Date): LinkedStaff | undefined {
+  return inTransaction(db, (tx) => {
+    const link = tx
+      .select()
+      .from(staffLinks)
+      .where(
+        and(
+          eq(staffLinks.tokenHash, codeHash),
+          eq(staffLinks.purpose, 'telegram'),
+          isNull(staffLinks.usedAt),
+          gte(staffLinks.expiresAt, at),
+        ),
+      )
+      .get()
+    if (!link || link.staffId === null) return undefined
+    const account = tx.select().from(staff).where(eq(staff.id, link.staffId)).get()
+    if (account?.status !== 'active') return undefined
+    tx.update(staffLinks).set({ usedAt: at }).where(eq(staffLinks.id, link.id)).run()
+    tx.update(staff).set({ telegramUserId: null, updatedAt: at }).where(eq(staff.telegramUserId, telegramUserId)).run()
+    tx.update(staff).set({ telegramUserId, updatedAt: at }).where(eq(staff.id, account.id)).run()
+    tx.insert(auditLog)
+      .values({
+        at,
+        actor: `staff:${account.id}`,
+        action: 'handoff.telegram_linked',
+        entity: 'staff',
+        entityId: String(account.id),
+      })
+      .run()
+    return { id: account.id, name: account.name, role: account.role, region: account.region }
+  })
+}
+
+/** Unlinks the account's Telegram user (Putuskan); false when none was linked. */
+export function unlinkTelegram(db: Db, staffId: number, at: Date): boolean {
+  return inTransaction(db, (tx) => {
+    const changed =
+      tx
+        .update(staff)
+        .set({ telegramUserId: null, updatedAt: at })
+        .where(and(eq(staff.id, staffId), sql`${staff.telegramUserId} is not null`))
+        .run().changes === 1
+    if (changed) {
+      tx.insert(auditLog)
+        .values({
+          at,
+          actor: `staff:${staffId}`,
+          action: 'handoff.telegram_unlinked',
+          entity: 'staff',
+          entityId: String(staffId),
+        })
+        .run()
+    }
+    return changed
+  })
+}
