@@ -451,6 +451,21 @@ async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, needle
   return text
 }
 
+describe('Tautkan Telegram in the console', () => {
+  it('is mounted behind the session guard: the page for a signed-in staff member, a code only with the CSRF token', async () => {
+    const { f } = await setup()
+    expect((await browserOn(f.app).request('/admin/tautkan-telegram')).status).toBe(303)
+    const b = browserOn(f.app)
+    await b.signIn('r5@kemensos.go.id')
+    const page = await b.request('/admin/tautkan-telegram')
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('<h1>Tautkan Telegram</h1>')
+    expect((await b.request('/admin/tautkan-telegram', { form: {} })).status).toBe(403)
+    const made = await b.submit('/admin/tautkan-telegram', '/admin/tautkan-telegram', {})
+    expect(await made.text()).toMatch(/\/tautkan \d{6}/)
+  })
+})
+
 describe('the console script and its security headers', () => {
   it('lets /admin run its own script and open its event stream, while the public pages keep allowing no script', async () => {
     const { as } = await setup({ verify: true })

@@ -40,6 +40,7 @@ import { sessionsRoutes } from './sessions-page.js'
 import { setPasswordPage } from './set-password-page.js'
 import { signInPage, signOutRoute } from './sign-in-page.js'
 import { staffRoutes } from './staff-page.js'
+import { telegramLinkRoutes } from './telegram-link-page.js'
 import { twoFactorPage } from './two-factor-page.js'
 
 export type ConsoleDeps = {
@@ -123,6 +124,8 @@ export function consoleApp(deps: ConsoleDeps) {
   })
   app.route('/', signOutRoute(common))
   app.route('/', twoFactorPage({ ...deps, required: deps.production }))
+  // Tautkan Telegram: every staff member's own Telegram account, for answering from the staff group.
+  app.route('/', telegramLinkRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout }))
   const handoff = deps.handoff ?? DEFAULT_HANDOFF_SETTINGS
   app.route('/', dashboardRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout, handoff }))
   app.route(
