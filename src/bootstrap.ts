@@ -18,7 +18,7 @@ import { createHandoffActivity, type HandoffActivity } from './core/handoff/acti
 import { createLiveHandoff, type HandoffCalendar, type LiveHandoff } from './core/handoff/live.js'
 import { createProof, type ProvenHandler } from './core/identity/proof.js'
 import { MENU_PREFIX, type MenuItemId } from './core/menu.js'
-import { createSecretBox, type DataKeys, type SecretBox } from './core/privacy/data-key.js'
+import { createByteBox, type DataKeys, HANDOFF_FILE_PURPOSE, type SecretBox } from './core/privacy/data-key.js'
 import { createDataRights, dataSummary } from './core/privacy/data-rights.js'
 import type { NikVault } from './core/privacy/nik-vault.js'
 import { createRegistrationCommands } from './core/registration/commands.js'
@@ -86,7 +86,7 @@ export function openCore(config: Config, logger: Logger, clock: () => Date, opti
   const activity = createHandoffActivity()
   const calendar = TEMP_CALENDAR
   const handoffSettings = { signature: 'name' as const }
-  const files = TEMP_FILES(keys)
+  const files = createByteBox(keys, HANDOFF_FILE_PURPOSE)
   const live = createLiveHandoff({ calendar, files, activity })
   const handoffActions = createHandoffActions({ db, clock, settings: handoffSettings, activity })
   const handoff = createHandoffFlow({ contact: config.SECRETARIAT_CONTACT, calendar })
@@ -188,11 +188,4 @@ const TEMP_CALENDAR: HandoffCalendar = {
   nextOpening: (at) => at,
   workingMinutesBetween: (a, b) => Math.max(0, (b.getTime() - a.getTime()) / 60_000),
   describe: () => 'Senin–Jumat 08.00–16.00',
-}
-const TEMP_FILES = (keys: DataKeys) => {
-  const box = createSecretBox(keys, 'kesos handoff file v1')
-  return {
-    seal: (bytes: Uint8Array) => Buffer.from(box.seal(Buffer.from(bytes).toString('base64'))),
-    open: (sealed: Uint8Array) => Buffer.from(box.open(Buffer.from(sealed).toString()), 'base64'),
-  }
 }

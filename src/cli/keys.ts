@@ -14,8 +14,8 @@ export function rotateKeysCommand(db: Db, _args: string[], _config: Config, cloc
     process.stderr.write(`${error.message}: tidak ada yang diubah. Periksa kedua kunci itu.\n`)
     return 1
   }
-  const { people, certificates, certificatesUnlinked, whatsapp, staffTotp } = result
-  if (people + certificates + certificatesUnlinked + whatsapp + staffTotp === 0) {
+  const { people, certificates, certificatesUnlinked, whatsapp, staffTotp, files } = result
+  if (people + certificates + certificatesUnlinked + whatsapp + staffTotp + files === 0) {
     process.stdout.write('Tidak ada yang perlu diubah: semua data sudah dienkripsi dengan DATA_ENCRYPTION_KEY.\n')
   } else {
     process.stdout.write(
@@ -23,7 +23,8 @@ export function rotateKeysCommand(db: Db, _args: string[], _config: Config, cloc
         `  ${people} NIK orang dienkripsi ulang\n` +
         `  ${certificates} sertifikat: kunci pencarian NIK dibuat ulang\n` +
         `  ${whatsapp} nilai sesi WhatsApp dienkripsi ulang\n` +
-        `  ${staffTotp} kunci verifikasi dua langkah staf dienkripsi ulang\n`,
+        `  ${staffTotp} kunci verifikasi dua langkah staf dienkripsi ulang\n` +
+        `  ${files} berkas percakapan dengan petugas dienkripsi ulang\n`,
     )
     if (certificatesUnlinked > 0) {
       process.stdout.write(

@@ -139,7 +139,8 @@ export function createEngine(deps: EngineDeps): Engine {
     const position = conversation.position
     const flow = position ? flows.get(position.flow) : undefined
 
-    if (inbound.unsupported && !text && !inbound.choice) {
+    // A file outside a conversation with staff (one that ended while it was downloading) is not read either.
+    if ((inbound.unsupported || inbound.media) && !text && !inbound.choice) {
       const note = t(lang, messages.unsupported)
       return flow && position ? repeatStep(flow, position, ctx, note) : atMenu(lang, note)
     }

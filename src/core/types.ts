@@ -35,6 +35,10 @@ export type Inbound = {
   receivedAt: Date
 }
 
+/**
+ * A file the person sent while talking to staff: what its bytes really are (never the type the
+ * sender declared), or why it was not taken (`size`: its size in bytes, when known).
+ */
 export type InboundMedia =
   | { kind: 'image' | 'pdf'; mimeType: string; fileName?: string; bytes: Uint8Array }
   | { rejected: 'too_big' | 'type'; size?: number }

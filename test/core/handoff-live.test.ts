@@ -138,6 +138,8 @@ describe('a live handoff, the person side', () => {
     ).toEqual([{ text: `✅ Pesan Anda sudah diteruskan ke petugas (${code}). Mohon tunggu balasan di chat ini.` }])
     const [tooBig] = await send({ media: { rejected: 'too_big', size: 6.3 * 1024 * 1024 } })
     expect(tooBig?.text).toContain('terlalu besar (6,3 MB; paling besar 5 MB)')
+    const [cutOff] = await send({ media: { rejected: 'too_big' } })
+    expect(cutOff?.text).toContain('lebih besar dari 5 MB')
     const [wrongType] = await send({ media: { rejected: 'type' } })
     expect(wrongType?.text).toContain('hanya bisa menerima foto (JPG, PNG, WEBP) dan PDF')
     const [sticker] = await send({ unsupported: true })
@@ -154,6 +156,20 @@ describe('a live handoff, the person side', () => {
     // Sealed: the stored bytes are not the photo.
     expect(stored.content.includes(Buffer.from(jpeg))).toBe(false)
     expect(threadOf(core.db, handoff?.id ?? 0)).toHaveLength(1)
+  })
+
+  it('a file that arrives once the conversation has ended is not read (it ended during the download)', async () => {
+    core = testCore({ clock: fakeClock(MONDAY).now })
+    const [answer] = await core.engine.handle({
+      channel: 'console',
+      chatId: 'late-file',
+      userId: 'late-file',
+      messageId: 'late-1',
+      media: { kind: 'pdf', mimeType: 'application/pdf', bytes: new TextEncoder().encode('%PDF-1.4') },
+      receivedAt: MONDAY,
+    })
+    expect(answer?.text).toContain('Maaf, saya hanya bisa membaca pesan teks.')
+    expect(core.db.$client.prepare('select count(*) as n from handoff_attachments').get()).toEqual({ n: 0 })
   })
 
   it('a phone-call request filed before live handoff does not silence the chat', async () => {

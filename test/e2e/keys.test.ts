@@ -104,6 +104,7 @@ describe('npm run cli -- keys rotate', () => {
         '  0 sertifikat: kunci pencarian NIK dibuat ulang',
         '  0 nilai sesi WhatsApp dienkripsi ulang',
         '  0 kunci verifikasi dua langkah staf dienkripsi ulang',
+        '  0 berkas percakapan dengan petugas dienkripsi ulang',
         'DATA_ENCRYPTION_KEY_PREVIOUS tidak diperlukan lagi: hapus, lalu mulai ulang server.',
         '',
       ].join('\n'),

@@ -9,7 +9,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
-import { createSecretBox, STAFF_TOTP_PURPOSE, WHATSAPP_AUTH_PURPOSE } from '../../src/core/privacy/data-key.js'
+import {
+  createByteBox,
+  createSecretBox,
+  HANDOFF_FILE_PURPOSE,
+  STAFF_TOTP_PURPOSE,
+  WHATSAPP_AUTH_PURPOSE,
+} from '../../src/core/privacy/data-key.js'
 import { RotationError, rotateDataKeys } from '../../src/core/privacy/key-rotation.js'
 import { createNikVault, NIK_ENCRYPTION_PURPOSE } from '../../src/core/privacy/nik-vault.js'
 import { closeDatabase, openDatabase } from '../../src/db/client.js'
@@ -108,6 +114,7 @@ describe('rotating the data key', () => {
       certificatesUnlinked: 0,
       whatsapp: 0,
       staffTotp: 0,
+      files: 0,
     })
     stop(during)
 
@@ -155,6 +162,32 @@ describe('rotating the data key', () => {
     expect(createSecretBox({ current: key(NEW) }, WHATSAPP_AUTH_PURPOSE).open(String(session?.value))).toBe('{"a":1}')
     const [totp] = rows(during, 'select totp_secret from staff')
     expect(createSecretBox({ current: key(NEW) }, STAFF_TOTP_PURPOSE).open(String(totp?.totp_secret))).toBe('JBSWY3DPEHPK3PXP')
+  })
+
+  it('a photo a person sent to staff is sealed again under the new key and still opens to the same bytes', () => {
+    const before = start({ DATA_ENCRYPTION_KEY: OLD })
+    const photo = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('foto KTP')])
+    const handoff = before.db.$client
+      .prepare(
+        `insert into handoff_requests (code, channel, chat_id, name, topic, question, created_at)
+         values ('PTG-7K2QX9', 'telegram', '700001', 'Siti', 'lainnya', 'Ini foto saya', 0)`,
+      )
+      .run().lastInsertRowid
+    before.db.$client
+      .prepare(
+        `insert into handoff_attachments (handoff_id, kind, mime_type, size, sha256, content, created_at)
+         values (?, 'image', 'image/jpeg', ?, 'x', ?, 0)`,
+      )
+      .run(handoff, photo.length, createByteBox({ current: key(OLD) }, HANDOFF_FILE_PURPOSE).seal(photo))
+    stop(before)
+
+    const during = start({ DATA_ENCRYPTION_KEY: NEW, DATA_ENCRYPTION_KEY_PREVIOUS: OLD })
+    expect(rotateDataKeys(during.db, during.keys, new Date())).toMatchObject({ files: 1 })
+    expect(rotateDataKeys(during.db, during.keys, new Date())).toMatchObject({ files: 0 })
+    const [file] = during.db.$client.prepare('select content from handoff_attachments').all() as { content: Buffer }[]
+    const onlyNew = createByteBox({ current: key(NEW) }, HANDOFF_FILE_PURPOSE)
+    expect(onlyNew.open(file?.content ?? Buffer.alloc(0))).toEqual(photo)
+    expect(() => createByteBox({ current: key(OLD) }, HANDOFF_FILE_PURPOSE).open(file?.content ?? Buffer.alloc(0))).toThrow()
   })
 
   it('changes nothing when something opens under neither key', () => {

@@ -12,6 +12,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { Readable } from 'node:stream'
 import type { UserFromGetMe } from 'grammy/types'
 
 export type RecordedCall = {
@@ -48,6 +49,15 @@ export interface FakeTelegram extends StaffGroupFake {
   reset(): void
   /** Ends in-flight long polls (with []) and stops the server. Idempotent. */
   close(): Promise<void>
+
+  // ---- files a user sent (getFile + downloads) ----
+  /**
+   * Makes a file users can send: getFile answers its path (and `file_size` unless `declareSize` is
+   * false), `GET {apiRoot}/file/bot<token>/<path>` serves its bytes. Returns its file_id.
+   */
+  addFile(bytes: Buffer, options?: { declareSize?: boolean }): string
+  /** The file_ids whose bytes were downloaded (requested from /file/bot…), in order. */
+  downloads: string[]
 }
 
 /** A message a group member writes (see `groupMessage`). */
@@ -283,6 +293,48 @@ export async function startFakeTelegram(options: { token?: string; botUsername?:
       ...(webhook.allowed_updates !== undefined ? { allowed_updates: webhook.allowed_updates } : {}),
     }),
   }
+  // ---- files a user sent (getFile + downloads) ---------------------------------------------
+
+  const files = new Map<string, { bytes: Buffer; path: string; declareSize: boolean }>()
+  const downloads: string[] = []
+
+  handlers.getFile = (p) => {
+    const fileId = String(p.file_id ?? '')
+    const file = files.get(fileId)
+    if (!file) throw badRequest('invalid file_id')
+    return {
+      file_id: fileId,
+      file_unique_id: `u${fileId}`,
+      ...(file.declareSize && { file_size: file.bytes.length }),
+      file_path: file.path,
+    }
+  }
+
+  function addFile(bytes: Buffer, options: { declareSize?: boolean } = {}): string {
+    fileCounter += 1
+    const fileId = `FAKEFILE${fileCounter}`
+    files.set(fileId, { bytes, path: `documents/file_${fileCounter}`, declareSize: options.declareSize ?? true })
+    return fileId
+  }
+
+  /** GET /file/bot<token>/<path>: the bytes, written in 64 KB pieces as the client takes them. */
+  function serveFile(res: ServerResponse, pathname: string): void {
+    const match = /^\/file\/bot([^/]+)\/(.+)$/.exec(pathname)
+    if (match?.[1] !== token) {
+      res.writeHead(match ? 401 : 404).end()
+      return
+    }
+    const found = [...files].find(([, file]) => file.path === match[2])
+    if (!found) {
+      res.writeHead(404).end()
+      return
+    }
+    const [fileId, file] = found
+    downloads.push(fileId)
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.bytes.length })
+    Readable.from(chunksOf(file.bytes, 64 * 1024)).pipe(res)
+  }
+
   // ---- staff groups (forum topics, members, photos, injected group messages) ------------------
   // Chats answer getChat with the `is_forum` they were given (setChat); createForumTopic works only
   // in a forum. The bot is an administrator with every right unless setMember says otherwise.
@@ -523,6 +575,7 @@ export async function startFakeTelegram(options: { token?: string; botUsername?:
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    if (url.pathname.startsWith('/file/')) return serveFile(res, url.pathname)
     const match = /^\/bot([^/]+)\/(?:test\/)?([^/]+)\/?$/.exec(url.pathname)
     const body = await readBody(req)
     if (!match) return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' })
@@ -629,6 +682,8 @@ export async function startFakeTelegram(options: { token?: string; botUsername?:
     nextUpdateId() {
       return updateCounter++
     },
+    addFile,
+    downloads,
     reset() {
       calls.length = 0
       failures.clear()
@@ -756,4 +811,8 @@ function coerce(key: string, value: string): unknown {
     }
   }
   return value
+}
+
+function* chunksOf(bytes: Buffer, size: number): Generator<Buffer> {
+  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size)
 }

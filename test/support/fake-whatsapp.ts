@@ -22,6 +22,8 @@ export class FakeSocket implements WhatsAppSocket {
   readonly presence: { type: string; jid: string | undefined }[] = []
   readonly pairingRequests: string[] = []
   readonly read: string[] = []
+  /** Ids of messages whose media the adapter asked the sender's phone to upload again. */
+  readonly reuploads: string[] = []
   isOpen = false
   ended = false
   /** The next this-many sendMessage calls throw (as a dropped connection does). */
@@ -90,6 +92,11 @@ export class FakeSocket implements WhatsAppSocket {
     if (!this.isOpen && this.ended) throw disconnectError(428, 'Connection Closed')
     this.pairingRequests.push(phoneNumber)
     return 'KSOS4321'
+  }
+
+  updateMediaMessage: WhatsAppSocket['updateMediaMessage'] = async (message) => {
+    if (message.key.id) this.reuploads.push(message.key.id)
+    return message
   }
 
   end: WhatsAppSocket['end'] = async (error) => {

@@ -13,6 +13,7 @@ import { createKeyedQueue } from '../../core/keyed-queue.js'
 import { RecipientUnreachable } from '../../core/outbox.js'
 import type { Inbound, Reply } from '../../core/types.js'
 import { BOT_COMMANDS, commandInput } from './commands.js'
+import { createTelegramMedia, fileOf, type TelegramFile } from './media.js'
 import { contactKeyboard, keyboard, splitText, toHtml } from './render.js'
 import type { StaffGroup } from './staff-group.js'
 
@@ -41,6 +42,11 @@ export type TelegramDeps = {
    * message is its own Bot API call, so a refusal (e.g. 403, blocked) is seen at once.
    */
   webhookReply?: boolean
+  /**
+   * Whether a private chat's photos and PDF documents are read (it talks to staff): then they are
+   * downloaded and given to the core as `media`; otherwise they stay `unsupported`, as any media.
+   */
+  mediaWanted?: (chatId: string) => boolean
   /** The staff groups' chat ids (STAFF_TELEGRAM_CHATS): their messages go to `staffGroup`, not the pointer. */
   staffGroups?: ReadonlySet<number>
   staffGroup?: StaffGroup
@@ -63,6 +69,7 @@ export function createTelegramBot(deps: TelegramDeps) {
   // 429 with retry_after, 5xx and network errors are retried; a long wait is not worth it for a chat.
   bot.api.config.use(autoRetry({ maxRetryAttempts: deps.maxRetryAttempts ?? 3, maxDelaySeconds: 60 }))
   const enqueue = createKeyedQueue()
+  const readMedia = createTelegramMedia({ api: bot.api, token: deps.token, ...(deps.apiRoot && { apiRoot: deps.apiRoot }) })
 
   /**
    * Sends an answer. `api` is the update's own (which may answer inside the webhook response); it
@@ -100,8 +107,16 @@ export function createTelegramBot(deps: TelegramDeps) {
     }
   }
 
-  /** Hands one update to the core and sends the answer; a chat's updates go strictly in order. */
-  function deliver(ctx: Context, chatId: number, input: Pick<Inbound, 'text' | 'choice' | 'unsupported' | 'contact'>) {
+  /**
+   * Hands one update to the core and sends the answer; a chat's updates go strictly in order. A
+   * `file` is read in the chat's turn, so a handoff filed by the message before is already known.
+   */
+  function deliver(
+    ctx: Context,
+    chatId: number,
+    input: Pick<Inbound, 'text' | 'choice' | 'unsupported' | 'contact'>,
+    file?: TelegramFile,
+  ) {
     const inbound: Inbound = {
       channel: 'telegram',
       chatId: String(chatId),
@@ -112,6 +127,10 @@ export function createTelegramBot(deps: TelegramDeps) {
       ...input,
     }
     return enqueue(inbound.chatId, async () => {
+      if (file && deps.mediaWanted?.(inbound.chatId)) {
+        inbound.media = await readMedia(file)
+        delete inbound.unsupported
+      }
       const typing = setTimeout(() => {
         bot.api.sendChatAction(chatId, 'typing').catch((error) => logger.debug({ err: describe(error) }, 'chat action refused'))
       }, TYPING_AFTER_MS)
@@ -178,14 +197,16 @@ export function createTelegramBot(deps: TelegramDeps) {
       const own = owner !== undefined && owner === ctx.from?.id && message.forward_origin === undefined
       return deliver(ctx, ctx.chat.id, { contact: { phone: `+${phone.replace(/\D/g, '')}`, own } })
     }
+    // A photo or document: read only while the chat talks to staff (see deliver); its caption is text.
+    const file = fileOf(message)
     const text = message.text ?? message.caption
-    if (text === undefined) return deliver(ctx, ctx.chat.id, { unsupported: true })
+    if (text === undefined) return deliver(ctx, ctx.chat.id, { unsupported: true }, file)
     const command = /^\/([a-z_]+)(?:@\w+)?(?:\s+([\s\S]*))?$/i.exec(text.trim())
     if (command) {
       const mapped = commandInput((command[1] ?? '').toLowerCase(), (command[2] ?? '').trim())
-      if (mapped) return deliver(ctx, ctx.chat.id, mapped)
+      if (mapped) return deliver(ctx, ctx.chat.id, mapped, file)
     }
-    return deliver(ctx, ctx.chat.id, { text })
+    return deliver(ctx, ctx.chat.id, { text }, file)
   })
 
   safe.on('callback_query:data', async (ctx) => {

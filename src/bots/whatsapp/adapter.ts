@@ -9,7 +9,7 @@ import type { Logger } from 'pino'
 import type { Engine } from '../../core/engine.js'
 import { createKeyedQueue } from '../../core/keyed-queue.js'
 import type { SecretBox } from '../../core/privacy/data-key.js'
-import type { Inbound, Reply } from '../../core/types.js'
+import type { Inbound, InboundMedia, Reply } from '../../core/types.js'
 import type { Db } from '../../db/client.js'
 import { knownAccount, resolveAccount } from '../../db/queries/identities.js'
 import { getMeta, setMeta } from '../../db/queries/meta.js'
@@ -18,6 +18,7 @@ import { createAuthStore } from './auth-state.js'
 import { type Connection, type ConnectionState, createConnection } from './connection.js'
 import type { Backoff } from './connection-policy.js'
 import { readMessage } from './inbound.js'
+import { baileysDownload, type MediaDownload, readWhatsAppMedia } from './media.js'
 import { createSender, type Pace } from './sender.js'
 import type { SocketFactory } from './socket.js'
 
@@ -47,6 +48,13 @@ export type WhatsAppDeps = {
   /** The time messages are received at, and the records and pace are kept by. */
   now: () => Date
   onChange?: (state: ConnectionState) => void
+  /**
+   * Whether a chat's photos and PDF documents are read (it talks to staff): then they are
+   * downloaded and given to the core as `media`; otherwise they stay `unsupported`, as any media.
+   */
+  mediaWanted?: (chatId: string) => boolean
+  /** Downloads a message's media (default: Baileys, through the current socket); tests give bytes. */
+  download?: MediaDownload
 }
 
 export type WhatsAppChannel = {
@@ -111,6 +119,8 @@ export function createWhatsAppChannel(deps: WhatsAppDeps): WhatsAppChannel {
     },
   })
 
+  const download = deps.download ?? baileysDownload(logger, () => connection.current())
+
   const sender = createSender({
     connection,
     pace: deps.pace,
@@ -146,6 +156,16 @@ export function createWhatsAppChannel(deps: WhatsAppDeps): WhatsAppChannel {
       // The sender's own number: the phone JID the message names, or the one WhatsApp mapped this
       // LID to (then the account is kept under it); a LID-only sender has none to compare.
       const phoneJid = read.phoneJid ?? (isPnUser(chatId) ? chatId : undefined)
+      let media: InboundMedia | undefined
+      if (read.file && deps.mediaWanted?.(chatId)) {
+        try {
+          media = await readWhatsAppMedia(download, message, read.file)
+        } catch (error) {
+          logger.error({ channel: 'whatsapp', err: { name: (error as Error).name } }, 'WhatsApp media not downloaded')
+          await sender.send(read.replyTo, [APOLOGY])
+          return
+        }
+      }
       const inbound: Inbound = {
         channel: 'whatsapp',
         chatId,
@@ -153,7 +173,8 @@ export function createWhatsAppChannel(deps: WhatsAppDeps): WhatsAppChannel {
         messageId: read.messageId,
         receivedAt,
         ...(phoneJid && { senderPhone: `+${phoneJid.split('@')[0]}` }),
-        ...(read.text !== undefined ? { text: read.text } : { unsupported: true }),
+        ...(read.text !== undefined && { text: read.text }),
+        ...(media ? { media } : read.text === undefined && { unsupported: true }),
       }
       let replies: Reply[]
       try {
@@ -162,11 +183,12 @@ export function createWhatsAppChannel(deps: WhatsAppDeps): WhatsAppChannel {
         logger.error({ channel: 'whatsapp', err: { name: (error as Error).name } }, 'WhatsApp message failed')
         replies = [APOLOGY]
       }
-      if (replies.length === 0) return // a message seen before
+      // Blue ticks even when nothing is answered: a person talking to staff sees the message arrived.
       connection
         .current()
         ?.readMessages([message.key])
         .catch(() => undefined)
+      if (replies.length === 0) return // a message seen before, or one for staff
       await sender.send(read.replyTo, replies)
     })
   }

@@ -32,7 +32,12 @@ export type ReadMessage =
       sentAt: Date
       /** The text to answer, or undefined for media the assistant cannot read. */
       text?: string
+      /** A photo or document it carries, as the message describes it (read only while the chat talks to staff). */
+      file?: WhatsAppFile
     }
+
+/** A photo or document of a message, as the message describes it before anything is downloaded. */
+export type WhatsAppFile = { size?: number; mimeType?: string; fileName?: string }
 
 /** Media that deserve the polite "I can only read text" answer; anything else is not a message to answer. */
 const MEDIA = [
@@ -77,6 +82,7 @@ export function readMessage(message: WAMessage): ReadMessage {
   const isMedia = MEDIA.some((type) => content[type])
   if (!text?.trim() && !isMedia) return { kind: 'skip', reason: 'no-content' }
 
+  const file = fileOf(content)
   const alt = key.remoteJidAlt ?? undefined
   const ids = [remote, alt].filter((jid): jid is string => Boolean(jid)).map((jid) => jidNormalizedUser(jid))
   const phoneJid = ids.find((jid) => isPnUser(jid))
@@ -89,5 +95,21 @@ export function readMessage(message: WAMessage): ReadMessage {
     messageId: key.id,
     sentAt: new Date(toNumber(message.messageTimestamp ?? 0) * 1000),
     ...(text?.trim() && { text }),
+    ...(file && { file }),
+  }
+}
+
+/**
+ * The photo or document of a message (wrappers such as `documentWithCaptionMessage` already
+ * unwrapped). A view-once photo is left out: the sender asked for it not to be kept.
+ */
+function fileOf(content: NonNullable<ReturnType<typeof normalizeMessageContent>>): WhatsAppFile | undefined {
+  const media = content.documentMessage ?? (content.imageMessage?.viewOnce ? undefined : content.imageMessage)
+  if (!media) return undefined
+  const fileName = content.documentMessage?.fileName
+  return {
+    ...(media.fileLength !== null && media.fileLength !== undefined && { size: toNumber(media.fileLength) }),
+    ...(media.mimetype && { mimeType: media.mimetype }),
+    ...(fileName && { fileName }),
   }
 }

@@ -12,6 +12,8 @@ export type WhatsAppSocket = {
   sendPresenceUpdate: WASocket['sendPresenceUpdate']
   readMessages: WASocket['readMessages']
   requestPairingCode: WASocket['requestPairingCode']
+  /** Asks the sender's phone to upload a photo or document again when its media link has expired. */
+  updateMediaMessage: WASocket['updateMediaMessage']
   /** Closes the socket (`undefined`: a deliberate stop); Baileys removes every listener. */
   end: WASocket['end']
 }
@@ -19,7 +21,7 @@ export type WhatsAppSocket = {
 export type SocketFactory = (auth: AuthenticationState) => WhatsAppSocket
 
 /** Baileys' own logs carry phone numbers and message ids: only their gist, digits masked, reaches ours. */
-function baileysLogger(logger: Logger): NonNullable<Parameters<typeof makeWASocket>[0]['logger']> {
+export function baileysLogger(logger: Logger): NonNullable<Parameters<typeof makeWASocket>[0]['logger']> {
   const mask = (value: unknown) => scrubNumbers(String(value ?? ''))
   const write = (level: 'trace' | 'debug' | 'info' | 'warn' | 'error') => (obj: unknown, msg?: string) => {
     const text = msg ?? (typeof obj === 'string' ? obj : '')

@@ -168,9 +168,11 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
     const media = inbound.media
     if (media && 'rejected' in media) {
       notes.push(
-        media.rejected === 'too_big'
-          ? fill(t(lang, handoffTexts.fileTooBig), { size: megabytes(media.size ?? 0, lang) })
-          : t(lang, handoffTexts.fileType),
+        media.rejected === 'type'
+          ? t(lang, handoffTexts.fileType)
+          : media.size
+            ? fill(t(lang, handoffTexts.fileTooBig), { size: megabytes(media.size, lang) })
+            : t(lang, handoffTexts.fileTooBigUnknown),
       )
     } else if (media) {
       const used = cached(

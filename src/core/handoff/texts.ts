@@ -53,6 +53,10 @@ export const handoffTexts = {
     id: 'Maaf, berkas ini terlalu besar ({size} MB; paling besar 5 MB), jadi tidak diteruskan ke petugas. Kirim foto yang lebih kecil atau PDF di bawah 5 MB.',
     en: 'Sorry, this file is too large ({size} MB; at most 5 MB), so it was not passed to staff. Send a smaller photo or a PDF under 5 MB.',
   },
+  fileTooBigUnknown: {
+    id: 'Maaf, berkas ini lebih besar dari 5 MB, jadi tidak diteruskan ke petugas. Kirim foto yang lebih kecil atau PDF di bawah 5 MB.',
+    en: 'Sorry, this file is larger than 5 MB, so it was not passed to staff. Send a smaller photo or a PDF under 5 MB.',
+  },
   fileType: {
     id: 'Maaf, petugas hanya bisa menerima foto (JPG, PNG, WEBP) dan PDF. Berkas ini tidak diteruskan.',
     en: 'Sorry, staff can only receive photos (JPG, PNG, WEBP) and PDFs. This file was not passed on.',

@@ -1,7 +1,7 @@
 /**
  * Re-encrypting everything under the current DATA_ENCRYPTION_KEY after a key change (`npm run cli --
  * keys rotate`): NIK ciphertexts and lookup keys, certificates' NIK lookup keys, the sealed WhatsApp
- * session, staff members' sealed TOTP keys; then the database records the current key's check value. One transaction: all of it or,
+ * session, staff members' sealed TOTP keys, the files people sent to staff; then the database records the current key's check value. One transaction: all of it or,
  * if anything cannot be read, none of it. Running it again changes nothing.
  */
 import { type Db, inTransaction } from '../../db/client.js'
@@ -9,17 +9,23 @@ import {
   authValues,
   certificateNikHashes,
   DATA_KEY_CHECK,
+  handoffFileContent,
+  handoffFileIds,
   peopleNiks,
   setAuthValue,
   setCertificateNikHash,
+  setHandoffFileContent,
   setPersonNik,
   setStaffTotpSecret,
   staffTotpSecrets,
 } from '../../db/queries/encrypted-data.js'
 import { getMeta, setMeta } from '../../db/queries/meta.js'
 import {
+  type ByteBox,
+  createByteBox,
   createSecretBox,
   type DataKeys,
+  HANDOFF_FILE_PURPOSE,
   isSealed,
   keyCheck,
   type SecretBox,
@@ -42,6 +48,8 @@ export type RotationResult = {
   whatsapp: number
   /** Staff members' TOTP keys sealed again. */
   staffTotp: number
+  /** Files people sent to staff (handoff attachments) sealed again. */
+  files: number
 }
 
 /** Thrown when something stored opens under neither key: nothing was changed. */
@@ -54,12 +62,20 @@ export function rotateDataKeys(db: Db, keys: DataKeys, now: Date): RotationResul
   const nikBox = createSecretBox(keys, NIK_ENCRYPTION_PURPOSE)
   const authBox = createSecretBox(keys, WHATSAPP_AUTH_PURPOSE)
   const totpBox = createSecretBox(keys, STAFF_TOTP_PURPOSE)
+  const fileBox = createByteBox(keys, HANDOFF_FILE_PURPOSE)
   const current = createNikVault(keys.current)
   const check = keyCheck(keys.current)
   return inTransaction(db, (tx) => {
     // Until now every lookup key was made under the key the database recorded (see openDataKeys).
     const hashesWereCurrent = getMeta(tx, DATA_KEY_CHECK) === check
-    const result: RotationResult = { people: 0, certificates: 0, certificatesUnlinked: 0, whatsapp: 0, staffTotp: 0 }
+    const result: RotationResult = {
+      people: 0,
+      certificates: 0,
+      certificatesUnlinked: 0,
+      whatsapp: 0,
+      staffTotp: 0,
+      files: 0,
+    }
     const renamed = new Map<string, string>()
     for (const person of peopleNiks(tx)) {
       if (!person.nikCiphertext) continue
@@ -91,6 +107,12 @@ export function rotateDataKeys(db: Db, keys: DataKeys, now: Date): RotationResul
       setStaffTotpSecret(tx, row.id, totpBox.seal(open(totpBox, row.sealed, `the two-factor key of staff ${row.id}`)))
       result.staffTotp++
     }
+    for (const id of handoffFileIds(tx)) {
+      const sealed = handoffFileContent(tx, id)
+      if (!sealed || fileBox.isCurrent(sealed)) continue
+      setHandoffFileContent(tx, id, fileBox.seal(openFile(fileBox, sealed, id)))
+      result.files++
+    }
     setMeta(tx, DATA_KEY_CHECK, check, now)
     return result
   })
@@ -101,5 +123,13 @@ function open(box: SecretBox, sealed: string, what: string): string {
     return box.open(sealed)
   } catch {
     throw new RotationError(`${what} opens under neither DATA_ENCRYPTION_KEY nor DATA_ENCRYPTION_KEY_PREVIOUS`)
+  }
+}
+
+function openFile(box: ByteBox, sealed: Buffer, id: number): Buffer {
+  try {
+    return box.open(sealed)
+  } catch {
+    throw new RotationError(`the handoff file ${id} opens under neither DATA_ENCRYPTION_KEY nor DATA_ENCRYPTION_KEY_PREVIOUS`)
   }
 }

@@ -1,11 +1,11 @@
 /**
  * Everything stored under DATA_ENCRYPTION_KEY, for its check at start-up and its rotation: NIK
  * lookup keys and ciphertexts of people, NIK lookup keys of certificates, the sealed WhatsApp session,
- * the sealed TOTP keys of staff.
+ * the sealed TOTP keys of staff, the sealed files people sent to staff (handoff attachments).
  */
 import { and, eq, isNotNull, or } from 'drizzle-orm'
 import type { Db } from '../client.js'
-import { certificates, people, staff, whatsappAuth } from '../schema.js'
+import { certificates, handoffAttachments, people, staff, whatsappAuth } from '../schema.js'
 import { getMeta } from './meta.js'
 
 /** The `app_meta` key of the data key's check value. */
@@ -22,7 +22,8 @@ export function holdsEncryptedData(db: Db): boolean {
     .get()
   const certificate = db.select({ id: certificates.id }).from(certificates).where(isNotNull(certificates.nikHash)).limit(1).get()
   const session = db.select({ id: whatsappAuth.id }).from(whatsappAuth).limit(1).get()
-  return Boolean(person || certificate || session)
+  const file = db.select({ id: handoffAttachments.id }).from(handoffAttachments).limit(1).get()
+  return Boolean(person || certificate || session || file)
 }
 
 /** One NIK ciphertext, to tell which key a database without a check value was made with. */
@@ -78,4 +79,23 @@ export function staffTotpSecrets(db: Db) {
 
 export function setStaffTotpSecret(db: Db, id: number, sealed: string): void {
   db.update(staff).set({ totpSecret: sealed }).where(eq(staff.id, id)).run()
+}
+
+/** The ids of the sealed files of handoffs (each read on its own: a file may be 5 MB). */
+export function handoffFileIds(db: Db): number[] {
+  return db
+    .select({ id: handoffAttachments.id })
+    .from(handoffAttachments)
+    .all()
+    .map((row) => row.id)
+}
+
+/** One handoff file's sealed content, or undefined when it is gone. */
+export function handoffFileContent(db: Db, id: number): Buffer | undefined {
+  return db.select({ content: handoffAttachments.content }).from(handoffAttachments).where(eq(handoffAttachments.id, id)).get()
+    ?.content
+}
+
+export function setHandoffFileContent(db: Db, id: number, content: Buffer): void {
+  db.update(handoffAttachments).set({ content }).where(eq(handoffAttachments.id, id)).run()
 }
