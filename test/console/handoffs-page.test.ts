@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
 import { closeDatabase } from '../../src/db/client.js'
+import { coreDriver } from '../support/transcript.js'
 import { auditOf, browserOn, consoleFixture } from './support.js'
 
 // The fixture's clock: Monday 23 November 2026, 09:00 WIB (10:00 WITA).
@@ -388,6 +389,33 @@ describe('files and the live stream', () => {
     ])
     expect((await b.request(`/admin/percakapan/PTG-FILES2/berkas/${image}`)).status).toBe(404)
     expect(other).toBeGreaterThan(0)
+  })
+
+  it('shows a photo the person sent in their chat (stored sealed by the core) and serves it opened', async () => {
+    const { core, as } = await setup()
+    const person = coreDriver(core.engine, { chatId: 'siti-foto' })
+    for (const answer of ['6', '2', 'Ini foto ijazah saya', 'Siti Rahma', '081234567890', 'Sulawesi Selatan', 'ya'])
+      await person.send(answer)
+    const code = (
+      core.db.$client.prepare("select code from handoff_requests where chat_id = 'siti-foto'").get() as { code: string }
+    ).code
+    await core.engine.handle({
+      channel: 'console',
+      chatId: 'siti-foto',
+      userId: 'siti-foto',
+      messageId: 'foto-1',
+      media: { kind: 'image', mimeType: 'image/png', bytes: new Uint8Array(PNG) },
+      receivedAt: NOW,
+    })
+    const stored = core.db.$client.prepare('select id, content from handoff_attachments').get() as { id: number; content: Buffer }
+    expect(stored.content.includes(PNG)).toBe(false)
+    const b = await as('r5@kemensos.go.id')
+    expect(await (await b.request(`/admin/percakapan/${code}`)).text()).toContain(
+      `<img src="/admin/percakapan/${code}/berkas/${stored.id}"`,
+    )
+    const photo = await b.request(`/admin/percakapan/${code}/berkas/${stored.id}`)
+    expect(photo.headers.get('content-type')).toBe('image/png')
+    expect(Buffer.from(await photo.arrayBuffer())).toEqual(PNG)
   })
 
   it('streams a new message as an event and a change of state, and resumes after Last-Event-ID', async () => {

@@ -8,7 +8,7 @@ import pino from 'pino'
 import type { Core } from '../../src/bootstrap.js'
 import type { ConnectionState } from '../../src/bots/whatsapp/connection.js'
 import { addStaff, type StaffInput } from '../../src/core/console/staff-accounts.js'
-import { createByteBox, createSecretBox, STAFF_TOTP_PURPOSE } from '../../src/core/privacy/data-key.js'
+import { createByteBox, createSecretBox, HANDOFF_FILE_PURPOSE, STAFF_TOTP_PURPOSE } from '../../src/core/privacy/data-key.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { createWebApp } from '../../src/web/app.js'
 import type { QuickReply } from '../../src/web/console/handoff-thread.js'
@@ -41,7 +41,7 @@ export function consoleFixture(options: ConsoleFixtureOptions = {}) {
   const totpBox = createSecretBox({ current: key }, STAFF_TOTP_PURPOSE)
   // Percakapan: the core's wake-up signal (the engine emits it when a person writes), and the box people's files are sealed in.
   const activity = core.handoffs.activity
-  const handoffFiles = createByteBox({ current: key }, 'kesos handoff file v1')
+  const handoffFiles = createByteBox(core.keys, HANDOFF_FILE_PURPOSE)
   const lines: string[] = []
   const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) })
   const app = createWebApp({
