@@ -9,16 +9,18 @@ import { createLookupAudit } from './core/certificates/lookup-audit.js'
 import { type ChatBlocking, createChatBlocking } from './core/chat-blocking.js'
 import { createEngine, type Engine, type Feature } from './core/engine.js'
 import { createFaq } from './core/faq/feature.js'
-import { FaqContentError, loadKnowledgeBase } from './core/faq/knowledge-base.js'
+import { FaqContentError, type KnowledgeBase, loadKnowledgeBase } from './core/faq/knowledge-base.js'
 import { createMatcher } from './core/faq/matcher.js'
 import type { FlowDefinition } from './core/flows/flow.js'
 import { createHandoffFlow } from './core/flows/handoff.js'
 import { createHandoffActions, type HandoffActions } from './core/handoff/actions.js'
 import { createHandoffActivity, type HandoffActivity } from './core/handoff/activity.js'
-import { createLiveHandoff, type HandoffCalendar, type LiveHandoff } from './core/handoff/live.js'
+import { createWorkingCalendar, type WorkingCalendar } from './core/handoff/hours.js'
+import { createLiveHandoff, type LiveHandoff } from './core/handoff/live.js'
+import type { HandoffSettings } from './core/handoff/settings.js'
 import { createProof, type ProvenHandler } from './core/identity/proof.js'
 import { MENU_PREFIX, type MenuItemId } from './core/menu.js'
-import { createByteBox, type DataKeys, HANDOFF_FILE_PURPOSE, type SecretBox } from './core/privacy/data-key.js'
+import { type ByteBox, createByteBox, type DataKeys, HANDOFF_FILE_PURPOSE, type SecretBox } from './core/privacy/data-key.js'
 import { createDataRights, dataSummary } from './core/privacy/data-rights.js'
 import type { NikVault } from './core/privacy/nik-vault.js'
 import { createRegistrationCommands } from './core/registration/commands.js'
@@ -29,7 +31,7 @@ import { DataKeyError, openDataKeys } from './data-keys.js'
 import { type Db, openDatabase } from './db/client.js'
 import { type DemoSummary, isDatabaseEmpty, loadDemoData } from './db/demo-data.js'
 import { ensureReferenceData } from './db/reference-data.js'
-import { reminderSettingsOf } from './settings.js'
+import { handoffSettingsOf, reminderSettingsOf } from './settings.js'
 
 export type Core = {
   db: Db
@@ -43,11 +45,16 @@ export type Core = {
   /** What a channel calls when a person blocks or unblocks the assistant. */
   blocking: ChatBlocking
   /** Conversations with staff: their actions (console, staff group, CLI), the chat side, what wakes live views. */
+  /** The FAQ knowledge base (its answers are staff's quick replies). */
+  kb: KnowledgeBase
   handoffs: {
     actions: HandoffActions
     live: LiveHandoff
     activity: HandoffActivity
-    calendar: HandoffCalendar
+    calendar: WorkingCalendar
+    settings: HandoffSettings
+    /** Seals and opens the files people send to staff. */
+    files: ByteBox
   }
 }
 
@@ -84,8 +91,8 @@ export function openCore(config: Config, logger: Logger, clock: () => Date, opti
   const offerHours = config.REGISTRATION_OFFER_HOURS
   const linkDays = config.IDENTITY_LINK_DAYS
   const activity = createHandoffActivity()
-  const calendar = TEMP_CALENDAR
-  const handoffSettings = { signature: 'name' as const }
+  const handoffSettings = handoffSettingsOf(config)
+  const calendar = createWorkingCalendar(handoffSettings)
   const files = createByteBox(keys, HANDOFF_FILE_PURPOSE)
   const live = createLiveHandoff({ calendar, files, activity })
   const handoffActions = createHandoffActions({ db, clock, settings: handoffSettings, activity })
@@ -163,7 +170,8 @@ export function openCore(config: Config, logger: Logger, clock: () => Date, opti
     keys,
     authBox,
     blocking: createChatBlocking({ db, reminders: reminderSettings }),
-    handoffs: { actions: handoffActions, live, activity, calendar },
+    kb,
+    handoffs: { actions: handoffActions, live, activity, calendar, settings: handoffSettings, files },
   }
 }
 
@@ -180,12 +188,4 @@ export function openCoreOrExit(config: Config, logger: Logger, clock: () => Date
     else throw error
     process.exit(1)
   }
-}
-
-// TEMP until the working calendar and the file box land (issue 19 merge): always open, files sealed as base64 text.
-const TEMP_CALENDAR: HandoffCalendar = {
-  isOpen: () => true,
-  nextOpening: (at) => at,
-  workingMinutesBetween: (a, b) => Math.max(0, (b.getTime() - a.getTime()) / 60_000),
-  describe: () => 'Senin–Jumat 08.00–16.00',
 }

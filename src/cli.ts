@@ -4,6 +4,7 @@
  */
 import { Api, GrammyError } from 'grammy'
 import { ALLOWED_UPDATES } from './bots/telegram/bot.js'
+import { checkStaffGroups, describeCheck } from './bots/telegram/staff-setup.js'
 import { importCertificatesCommand, qrCommand } from './cli/certificates.js'
 import { importExamsCommand } from './cli/exams.js'
 import { closeHandoffCommand, listHandoffsCommand, replyHandoffCommand, showHandoffCommand } from './cli/handoff.js'
@@ -26,6 +27,7 @@ import { DataKeyError, type DataKeyring, openDataKeys, openExistingDataKeys } fr
 import { closeDatabase, type Db, openDatabase } from './db/client.js'
 import { ensureReferenceData } from './db/reference-data.js'
 import { createLogger } from './logger.js'
+import { handoffSettingsOf } from './settings.js'
 
 const USAGE = `Pemakaian: npm run cli -- <perintah>
 
@@ -55,7 +57,8 @@ const USAGE = `Pemakaian: npm run cli -- <perintah>
   handoff close KODE [--as EMAIL]   tutup percakapan; orangnya diberi tahu dan diminta menilai
   telegram set-webhook              daftarkan PUBLIC_BASE_URL/telegram/webhook ke Telegram (mode webhook)
   telegram delete-webhook           hapus webhook (untuk kembali ke long polling)
-  telegram info                     identitas bot dan status webhook menurut Telegram
+  telegram info                     identitas bot dan status webhook menurut Telegram; grup staf (STAFF_TELEGRAM_CHATS):
+                                    mode topik atau balasan, dan hak admin yang masih kurang
   staff add EMAIL --name NAMA --role admin|regional|viewer [--region R1…R6] [--password-stdin]
                                     akun konsol sekretariat (/admin): mencetak tautan sekali pakai untuk menyetel
                                     kata sandi (berlaku 24 jam); --password-stdin: kata sandi dari stdin
@@ -147,7 +150,14 @@ const commands: Record<string, Command> = {
     const api = telegramApi(config)
     if (!api) return 2
     const status = await telegramCall('getMe', () => api.getMe())
-    return status === 0 ? telegramCall('getWebhookInfo', () => api.getWebhookInfo()) : status
+    if (status !== 0) return status
+    const webhook = await telegramCall('getWebhookInfo', () => api.getWebhookInfo())
+    // The staff groups of STAFF_TELEGRAM_CHATS: mode (topics or replies) and what the bot may still lack there.
+    const settings = handoffSettingsOf(config)
+    if (settings.staffChats.length === 0) return webhook
+    const checks = await checkStaffGroups(api, settings, (await api.getMe()).id)
+    for (const check of checks) process.stdout.write(`${describeCheck(check)}\n`)
+    return checks.some((check) => check.problems.length > 0) ? 1 : webhook
   },
   'handoff list': listHandoffsCommand,
   'handoff show': showHandoffCommand,

@@ -7,6 +7,16 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import cron from 'node-cron'
 import { z } from 'zod'
+import {
+  DEFAULT_HANDOFF_SETTINGS,
+  parseAlertMinutes,
+  parseClosedDates,
+  parseGroupFiles,
+  parseHandoffHours,
+  parseIdleHours,
+  parseSignature,
+  parseStaffChats,
+} from './core/handoff/settings.js'
 import { DEFAULT_REMINDER_SETTINGS, parseOffsets, parseQuietHours } from './core/reminders/settings.js'
 
 /**
@@ -34,6 +44,17 @@ const dataKey = (name: string) =>
 
 const wholeNumber = (message: string, min: number, max: number) =>
   z.coerce.number({ error: message }).int(message).min(min, message).max(max, message)
+
+/** A value read by one of the core's parsers; its error, after the variable's name, is the message. */
+const parsedBy = <T>(name: string, parse: (text: string) => T) =>
+  z.string().transform((value, ctx) => {
+    try {
+      return parse(value)
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `${name}: ${(error as Error).message}` })
+      return z.NEVER
+    }
+  })
 
 const schema = z
   .object({
@@ -165,33 +186,13 @@ const schema = z
       .enum(['x-real-ip', 'x-forwarded-for'], { error: 'TRUST_PROXY_HEADER must be x-real-ip or x-forwarded-for' })
       .optional(),
     TRUST_PROXY_HOPS: wholeNumber('TRUST_PROXY_HOPS must be a whole number of proxies from 1 to 10', 1, 10).optional(),
-    REMINDER_OFFSETS: z
-      .string()
-      .transform((value, ctx) => {
-        try {
-          return parseOffsets(value)
-        } catch (error) {
-          ctx.addIssue({ code: 'custom', message: `REMINDER_OFFSETS: ${(error as Error).message}` })
-          return z.NEVER
-        }
-      })
-      .default(DEFAULT_REMINDER_SETTINGS.offsets),
+    REMINDER_OFFSETS: parsedBy('REMINDER_OFFSETS', parseOffsets).default(DEFAULT_REMINDER_SETTINGS.offsets),
     REMINDER_PORTFOLIO_DAYS: z
       .string()
       .regex(/^\s*\d{1,2}(\s*,\s*\d{1,2})*\s*$/, 'REMINDER_PORTFOLIO_DAYS must be whole days before the deadline, e.g. 7,1')
       .transform((value) => [...new Set(value.split(',').map((part) => Number(part.trim())))].filter((days) => days > 0))
       .default(DEFAULT_REMINDER_SETTINGS.portfolioDays),
-    REMINDER_QUIET_HOURS: z
-      .string()
-      .transform((value, ctx) => {
-        try {
-          return parseQuietHours(value)
-        } catch (error) {
-          ctx.addIssue({ code: 'custom', message: `REMINDER_QUIET_HOURS: ${(error as Error).message}` })
-          return z.NEVER
-        }
-      })
-      .default(DEFAULT_REMINDER_SETTINGS.quiet),
+    REMINDER_QUIET_HOURS: parsedBy('REMINDER_QUIET_HOURS', parseQuietHours).default(DEFAULT_REMINDER_SETTINGS.quiet),
     REMINDER_GRACE_HOURS: wholeNumber('REMINDER_GRACE_HOURS must be a whole number of hours from 0 to 72', 0, 72).default(6),
     REMINDER_CRON: z
       .string()
@@ -207,6 +208,14 @@ const schema = z
       1_000,
       60_000,
     ).default(1_000),
+    // Live handoff (docs/operations.md, "Live handoff").
+    HANDOFF_SIGNATURE: parsedBy('HANDOFF_SIGNATURE', parseSignature).default(DEFAULT_HANDOFF_SETTINGS.signature),
+    HANDOFF_IDLE_HOURS: parsedBy('HANDOFF_IDLE_HOURS', parseIdleHours).default(DEFAULT_HANDOFF_SETTINGS.idleHours),
+    HANDOFF_HOURS: parsedBy('HANDOFF_HOURS', parseHandoffHours).default(DEFAULT_HANDOFF_SETTINGS.hours),
+    HANDOFF_ALERT_MINUTES: parsedBy('HANDOFF_ALERT_MINUTES', parseAlertMinutes).default(DEFAULT_HANDOFF_SETTINGS.alertMinutes),
+    STAFF_TELEGRAM_CHATS: parsedBy('STAFF_TELEGRAM_CHATS', parseStaffChats).default(DEFAULT_HANDOFF_SETTINGS.staffChats),
+    HANDOFF_CLOSED_DATES: parsedBy('HANDOFF_CLOSED_DATES', parseClosedDates).default(DEFAULT_HANDOFF_SETTINGS.closedDates),
+    HANDOFF_GROUP_FILES: parsedBy('HANDOFF_GROUP_FILES', parseGroupFiles).default(DEFAULT_HANDOFF_SETTINGS.groupFiles),
   })
   .superRefine((config, ctx) => {
     if (config.NODE_ENV === 'production' && !config.DATA_ENCRYPTION_KEY) {
@@ -292,6 +301,15 @@ const schema = z
           message: `DATA_ENCRYPTION_KEY must be set (openssl rand -hex 32), kept apart from the database, when the service is public (${exposedBy}): the development key file lies beside the database`,
         })
       }
+    }
+    // The staff groups are served by the Telegram bot: without it, handoffs would wait there unannounced.
+    if (config.STAFF_TELEGRAM_CHATS.length > 0 && !config.TELEGRAM_BOT_TOKEN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['STAFF_TELEGRAM_CHATS'],
+        message:
+          'STAFF_TELEGRAM_CHATS needs TELEGRAM_BOT_TOKEN: the bot posts handoffs in those groups and relays the staff replies. Set the token, or remove STAFF_TELEGRAM_CHATS',
+      })
     }
     if (config.TELEGRAM_BOT_TOKEN && config.TELEGRAM_MODE === 'webhook' && !config.TELEGRAM_WEBHOOK_SECRET) {
       ctx.addIssue({

@@ -6,6 +6,9 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { openCoreOrExit } from './bootstrap.js'
 import { ALLOWED_UPDATES, createTelegramBot, describe, type TelegramBot } from './bots/telegram/bot.js'
+import { createStaffGroup, staffGroupIds } from './bots/telegram/staff-group.js'
+import { createStaffRelay } from './bots/telegram/staff-relay.js'
+import { logStaffGroups } from './bots/telegram/staff-setup.js'
 import { createTelegramWebhook } from './bots/telegram/webhook.js'
 import type { WhatsAppChannel } from './bots/whatsapp/adapter.js'
 import type { ConnectionState } from './bots/whatsapp/connection.js'
@@ -13,6 +16,8 @@ import { pairingQrShower } from './bots/whatsapp/pairing-qr.js'
 import { DEV_CERT_SIGNING_KEY, loadConfigOrExit } from './config.js'
 import { createLookupAudit } from './core/certificates/lookup-audit.js'
 import { FIRST_ADMIN_LINK_HOURS, firstAdminLink, setPasswordUrl } from './core/console/staff-accounts.js'
+import { holidayDataWarning } from './core/handoff/hours.js'
+import { runHandoffJobs } from './core/handoff/jobs.js'
 import { runHousekeeping } from './core/housekeeping.js'
 import { type ChannelSender, createOutbox } from './core/outbox.js'
 import { createSecretBox, STAFF_TOTP_PURPOSE } from './core/privacy/data-key.js'
@@ -30,7 +35,7 @@ const config = loadConfigOrExit()
 const clock = () => new Date()
 const logger = createLogger({ level: config.LOG_LEVEL })
 // One-time codes go out over WhatsApp: offered only while that channel is connected.
-const { db, engine, demo, vault, keys, authBox, blocking } = openCoreOrExit(config, logger, clock, {
+const { db, engine, demo, vault, keys, authBox, blocking, kb, handoffs } = openCoreOrExit(config, logger, clock, {
   codeChannelReady: () => whatsappChannel?.state().status === 'open',
 })
 if (demo) {
@@ -42,6 +47,12 @@ if (demo) {
 
 const channels: Record<string, ChannelStatus> = { console: 'on', telegram: 'off', whatsapp: 'off' }
 
+// Indonesia's holiday data has gaps (cuti bersama; Nyepi and Vesak in later years): said once, with the fix.
+const holidayGap = holidayDataWarning(clock().getFullYear())
+if (holidayGap) logger.warn(holidayGap)
+/** While a chat talks to staff, its photos and PDFs are downloaded for them. */
+const talksToStaff = (channel: 'telegram' | 'whatsapp') => (chatId: string) => handoffs.live.isLive(db, channel, chatId)
+
 const telegram = config.TELEGRAM_BOT_TOKEN
   ? createTelegramBot({
       token: config.TELEGRAM_BOT_TOKEN,
@@ -51,8 +62,25 @@ const telegram = config.TELEGRAM_BOT_TOKEN
       blocking,
       clock,
       logger,
+      mediaWanted: talksToStaff('telegram'),
+      staffGroups: staffGroupIds(handoffs.settings),
+      staffGroup: createStaffGroup({ db, actions: handoffs.actions, faq: kb, clock, logger }),
     })
   : undefined
+/** Posts each conversation with staff to its region's staff group and keeps it current (STAFF_TELEGRAM_CHATS). */
+const staffRelay =
+  telegram && handoffs.settings.staffChats.length > 0
+    ? createStaffRelay({
+        db,
+        api: telegram.bot.api,
+        settings: handoffs.settings,
+        clock,
+        logger,
+        publicBaseUrl: consoleBaseUrl(config),
+        files: handoffs.files,
+        calendar: handoffs.calendar,
+      })
+    : undefined
 if (!telegram) logger.info('Telegram off: set TELEGRAM_BOT_TOKEN')
 /** The WhatsApp channel once loaded; until then /admin/whatsapp shows it connecting. */
 let whatsappChannel: WhatsAppChannel | undefined
@@ -75,6 +103,7 @@ async function loadWhatsApp(): Promise<WhatsAppChannel> {
     authBox,
     engine,
     logger,
+    mediaWanted: talksToStaff('whatsapp'),
     factory: baileysSocketFactory(logger, config.WHATSAPP_SOCKET_URL),
     pace: {
       intervalMs: config.WHATSAPP_SEND_INTERVAL_MS,
@@ -117,6 +146,12 @@ const senders: Partial<Record<'telegram' | 'whatsapp', ChannelSender>> = {
   ...(whatsapp && { whatsapp: async (chatId, replies) => (await whatsapp).send(chatId, replies) }),
 }
 const outbox = createOutbox({ ...outboxSettingsOf(config), db, logger, senders, now: clock })
+// A staff reply or a close notice goes out within seconds, not at the next scheduled run; the
+// staff group hears of new messages at once too.
+handoffs.activity.subscribe(() => {
+  outbox.deliverSoon()
+  staffRelay?.wake()
+})
 
 const scheduler = startScheduler(
   [
@@ -129,6 +164,13 @@ const scheduler = startScheduler(
     { name: 'seat-offers', cron: '* * * * *', run: () => expireSeatOffers(db, clock(), config.REGISTRATION_OFFER_HOURS) },
     // Reminders and the other messages the assistant sends on its own, at each channel's pace.
     { name: 'outbox', cron: config.REMINDER_CRON, run: () => outbox.deliver() },
+    // Staff told again about people still waiting; conversations silent since staff's last answer closed.
+    {
+      name: 'handoffs',
+      cron: '* * * * *',
+      run: () =>
+        runHandoffJobs({ db, calendar: handoffs.calendar, settings: handoffs.settings, activity: handoffs.activity }, clock()),
+    },
     // Rows kept as long as docs/privacy.md promises are deleted, at night (server time).
     { name: 'retention', cron: '30 2 * * *', run: () => runRetention(db, clock(), retentionPeriodsOf(config)) },
   ],
@@ -235,6 +277,10 @@ async function startTelegram(bot: TelegramBot) {
     return
   }
   await bot.registerCommands()
+  if (staffRelay) {
+    await logStaffGroups(bot.bot.api, handoffs.settings, bot.bot.botInfo.id, logger)
+    staffRelay.start()
+  }
   if (config.TELEGRAM_MODE === 'webhook') {
     channels.telegram = 'on'
     logger.info(
@@ -268,6 +314,7 @@ async function shutdown(signal: string) {
   }, 10_000)
   forced.unref()
   if (telegram?.bot.isRunning()) await telegram.bot.stop()
+  await staffRelay?.stop()
   await (await whatsapp)?.stop()
   await new Promise<void>((resolve) => server.close(() => resolve()))
   await scheduler.stop()

@@ -3,6 +3,7 @@
  * terminal chat) hands down, so the core never reads the configuration itself.
  */
 import type { Config } from './config.js'
+import type { HandoffSettings } from './core/handoff/settings.js'
 import { DEFAULT_PACE } from './core/outbox.js'
 import type { RetentionPeriods } from './core/privacy/retention.js'
 import type { OutboxSettings } from './core/reminders/outbox-config.js'
@@ -32,6 +33,19 @@ export function outboxSettingsOf(config: Config): OutboxSettings {
     runEveryMs: (everyMinutes ? Number(everyMinutes) : 1) * 60_000,
     graceMs: config.REMINDER_GRACE_HOURS * 3_600_000,
     quiet: config.REMINDER_QUIET_HOURS,
+  }
+}
+
+/** The live handoff's settings: signature, idle close, working hours and closed days, alerts, staff groups, files. */
+export function handoffSettingsOf(config: Config): HandoffSettings {
+  return {
+    signature: config.HANDOFF_SIGNATURE,
+    idleHours: config.HANDOFF_IDLE_HOURS,
+    hours: config.HANDOFF_HOURS,
+    alertMinutes: config.HANDOFF_ALERT_MINUTES,
+    staffChats: config.STAFF_TELEGRAM_CHATS,
+    closedDates: config.HANDOFF_CLOSED_DATES,
+    groupFiles: config.HANDOFF_GROUP_FILES,
   }
 }
 

@@ -7,7 +7,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, DEV_CERT_SIGNING_KEY, loadConfig } from '../src/config.js'
-import { trustedProxyOf } from '../src/settings.js'
+import { handoffSettingsOf, trustedProxyOf } from '../src/settings.js'
 
 const BASE = { DATABASE_PATH: ':memory:', NODE_ENV: 'test' }
 const PRODUCTION = {
@@ -298,6 +298,74 @@ describe('the reminder settings', () => {
     const error = rejection({ [variable]: value })
     expect(error.variable).toBe(variable)
     expect(error.message).toContain(reason)
+  })
+})
+
+describe('the live handoff settings', () => {
+  const TOKEN = { TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef0123', CERT_SIGNING_KEY: 'cd'.repeat(32) }
+  const office = [{ start: 8 * 60, end: 16 * 60 }]
+
+  it('default to signed replies, 48 idle hours, Monday–Friday 08:00–16:00, an alert after 60 working minutes, no staff group, files as links', () => {
+    expect(handoffSettingsOf(load({}))).toEqual({
+      signature: 'name',
+      idleHours: 48,
+      hours: { default: [[], office, office, office, office, office, []], regions: {} },
+      alertMinutes: 60,
+      staffChats: [],
+      closedDates: [],
+      groupFiles: 'link',
+    })
+  })
+
+  it('read other values', () => {
+    const settings = handoffSettingsOf(
+      load({
+        ...TOKEN,
+        HANDOFF_SIGNATURE: 'anonymous',
+        HANDOFF_IDLE_HOURS: '24',
+        HANDOFF_HOURS: 'Mon-Fri 08:00-16:00; R6=Mon-Fri 07:30-15:30',
+        HANDOFF_ALERT_MINUTES: '30',
+        STAFF_TELEGRAM_CHATS: 'R6:-1001234,*:-1009999',
+        HANDOFF_CLOSED_DATES: '2026-12-24,2026-12-31',
+        HANDOFF_GROUP_FILES: 'upload',
+      }),
+    )
+    const r6 = [{ start: 7 * 60 + 30, end: 15 * 60 + 30 }]
+    expect(settings).toEqual({
+      signature: 'anonymous',
+      idleHours: 24,
+      hours: { default: [[], office, office, office, office, office, []], regions: { R6: [[], r6, r6, r6, r6, r6, []] } },
+      alertMinutes: 30,
+      staffChats: [
+        { region: 'R6', chatId: '-1001234' },
+        { region: '*', chatId: '-1009999' },
+      ],
+      closedDates: ['2026-12-24', '2026-12-31'],
+      groupFiles: 'upload',
+    })
+  })
+
+  it.each([
+    ['HANDOFF_HOURS', 'Mon-Fri 8-16', 'HANDOFF_HOURS: "Mon-Fri 8-16": times are HH:MM-HH:MM (got "Mon-Fri 8-16")'],
+    ['HANDOFF_SIGNATURE', 'nama', 'HANDOFF_SIGNATURE: "nama" is not name or anonymous'],
+    ['HANDOFF_IDLE_HOURS', '0', 'HANDOFF_IDLE_HOURS: "0" is not a whole number of hours from 1 to 720'],
+    ['HANDOFF_ALERT_MINUTES', '0', 'HANDOFF_ALERT_MINUTES: "0" is not a whole number of minutes, at least 1'],
+    ['HANDOFF_CLOSED_DATES', '2026-02-30', 'HANDOFF_CLOSED_DATES: "2026-02-30" is not a calendar date like 2026-12-24'],
+    ['HANDOFF_GROUP_FILES', 'file', 'HANDOFF_GROUP_FILES: "file" is not link or upload'],
+    ['STAFF_TELEGRAM_CHATS', 'R1:1001234', `STAFF_TELEGRAM_CHATS: "R1:1001234": the chat id must be a group's negative number`],
+  ])('%s=%s is rejected naming the variable', (variable, value, reason) => {
+    const error = rejection({ ...TOKEN, [variable]: value })
+    expect(error.variable).toBe(variable)
+    expect(error.message).toContain(reason)
+  })
+
+  it('STAFF_TELEGRAM_CHATS without TELEGRAM_BOT_TOKEN is refused at start-up: no bot would serve the groups', () => {
+    const error = rejection({ STAFF_TELEGRAM_CHATS: 'R5:-1005678' })
+    expect(error.variable).toBe('STAFF_TELEGRAM_CHATS')
+    expect(error.message).toContain('STAFF_TELEGRAM_CHATS needs TELEGRAM_BOT_TOKEN')
+    expect(load({ ...TOKEN, STAFF_TELEGRAM_CHATS: 'R5:-1005678' }).STAFF_TELEGRAM_CHATS).toEqual([
+      { region: 'R5', chatId: '-1005678' },
+    ])
   })
 })
 

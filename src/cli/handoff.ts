@@ -14,6 +14,7 @@ import type { Db } from '../db/client.js'
 import { staffByEmail } from '../db/queries/console-staff.js'
 import { type HandoffListFilter, listHandoffs } from '../db/queries/handoff.js'
 import { handoffByCode, threadOf } from '../db/queries/handoff-thread.js'
+import { handoffSettingsOf } from '../settings.js'
 import { REGION_CODES } from '../vocabulary/staff.js'
 import { deliverTelegram } from './reminders.js'
 
@@ -145,7 +146,7 @@ export async function replyHandoffCommand(db: Db, args: string[], config: Config
   }
   const actor = actorOf(db, values.as)
   if (!actor) return 1
-  const actions = createHandoffActions({ db, clock, settings: TEMP_SETTINGS(config) })
+  const actions = createHandoffActions({ db, clock, settings: handoffSettingsOf(config) })
   const result = actions.reply(code, actor, words.join(' '), 'cli')
   if (!result.ok) {
     err(`${ERROR_TEXT[result.error.code](code)}\n`)
@@ -166,7 +167,7 @@ export async function closeHandoffCommand(db: Db, args: string[], config: Config
   }
   const actor = actorOf(db, values.as)
   if (!actor) return 1
-  const result = createHandoffActions({ db, clock, settings: TEMP_SETTINGS(config) }).close(code, actor, 'cli')
+  const result = createHandoffActions({ db, clock, settings: handoffSettingsOf(config) }).close(code, actor, 'cli')
   if (!result.ok) {
     err(`${ERROR_TEXT[result.error.code](code)}\n`)
     return 1
@@ -175,6 +176,3 @@ export async function closeHandoffCommand(db: Db, args: string[], config: Config
   await sendNow(db, config, clock, code)
   return 0
 }
-
-// TEMP until handoffSettingsOf lands (issue 19 merge).
-const TEMP_SETTINGS = (_config: Config) => ({ signature: 'name' as const })

@@ -183,6 +183,77 @@ describe('a live handoff, the person side', () => {
   })
 })
 
+describe('acknowledgements at the edges of the working day (Monday–Friday 08:00–16:00, region time)', () => {
+  /** Files from `province` at `filedAt`, then the person writes at `at`: their answer. */
+  async function firstMessageAt(province: string, filedAt: string, at: string) {
+    const clock = fakeClock(new Date(filedAt))
+    core = testCore({ clock: clock.now })
+    const driver = coreDriver(core.engine, { chatId: 'edge' })
+    const code = await file(driver, province)
+    clock.advance(new Date(at).getTime() - clock.now().getTime())
+    return { code, clock, driver, answer: (await driver.send('Halo, ada yang bisa bantu?')).map((r) => r.text).join('\n') }
+  }
+
+  it('WIB: 15:59 on a Friday is in hours; 16:00 is not, and staff are back on Monday 08.00 WIB', async () => {
+    expect((await firstMessageAt('Jawa Barat', '2026-12-04T08:00:00Z', '2026-12-04T08:59:00Z')).answer).toContain(
+      '✅ Pesan Anda sudah diteruskan',
+    )
+    closeDatabase(core.db)
+    const late = await firstMessageAt('Jawa Barat', '2026-12-04T08:00:00Z', '2026-12-04T09:00:00Z')
+    expect(late.answer).toContain('di luar jam layanan petugas (Senin–Jumat 08.00–16.00 WIB)')
+    expect(late.answer).toContain('Petugas akan membalas mulai Senin, 7 Desember 2026, 08.00 WIB')
+  })
+
+  it('WITA: 07:59 on a Monday waits for 08.00 the same day; 08:00 is in hours', async () => {
+    const early = await firstMessageAt('Sulawesi Selatan', '2026-12-06T10:00:00Z', '2026-12-06T23:59:00Z')
+    expect(early.answer).toContain('Petugas akan membalas mulai Senin, 7 Desember 2026, 08.00 WITA')
+    closeDatabase(core.db)
+    expect((await firstMessageAt('Sulawesi Selatan', '2026-12-06T10:00:00Z', '2026-12-07T00:00:00Z')).answer).toContain(
+      '✅ Pesan Anda sudah diteruskan',
+    )
+  })
+
+  it('WIT: Thursday 24 December at 16:00 waits over Christmas and the weekend until Monday 28 December', async () => {
+    const { answer } = await firstMessageAt('Papua', '2026-12-24T05:00:00Z', '2026-12-24T07:00:00Z')
+    expect(answer).toContain('(Senin–Jumat 08.00–16.00 WIT)')
+    expect(answer).toContain('Petugas akan membalas mulai Senin, 28 Desember 2026, 08.00 WIT')
+  })
+
+  it('a public holiday (17 August) is out of hours all day; the filing answer says so too', async () => {
+    const clock = fakeClock(new Date('2026-08-17T02:00:00Z'))
+    core = testCore({ clock: clock.now })
+    const driver = coreDriver(core.engine, { chatId: 'merdeka' })
+    for (const answer of ['6', '2', 'Kapan hasil ujian saya keluar?', 'Siti Rahma', '081234567890', 'Sulawesi Selatan'])
+      await driver.send(answer)
+    const [filed] = await driver.send('ya')
+    expect(filed?.text).toContain(
+      'Saat ini di luar jam layanan (Senin–Jumat 08.00–16.00 WITA). Petugas akan membalas mulai Selasa, 18 Agustus 2026, 08.00 WITA.',
+    )
+  })
+
+  it('out of hours: one acknowledgement per closed period; after the opening, nothing more unless hours close again', async () => {
+    const { clock, driver } = await firstMessageAt('Sulawesi Selatan', '2026-12-04T07:00:00Z', '2026-12-04T08:30:00Z')
+    await play(driver, [{ user: 'masih ada?', silent: true }])
+    // Saturday: still the same closed period.
+    clock.advance(24 * 3_600_000)
+    await play(driver, [{ user: 'halo?', silent: true }])
+    // Monday in hours, still unanswered: no second acknowledgement.
+    clock.advance(2 * 24 * 3_600_000 - 6 * 3_600_000)
+    await play(driver, [{ user: 'pagi kak', silent: true }])
+    // Monday evening: closed again, and the person is told when staff are back.
+    clock.advance(10 * 3_600_000)
+    await play(driver, [{ user: 'belum dibalas ya', bot: ['Petugas akan membalas mulai Selasa, 8 Desember 2026, 08.00 WITA'] }])
+  })
+
+  it('HANDOFF_CLOSED_DATES closes a working day (cuti bersama)', async () => {
+    const clock = fakeClock(new Date('2026-12-24T01:00:00Z'))
+    core = testCore({ clock: clock.now, env: { HANDOFF_CLOSED_DATES: '2026-12-24' } })
+    const driver = coreDriver(core.engine, { chatId: 'cuti' })
+    await file(driver, 'Sulawesi Selatan')
+    await play(driver, [{ user: 'halo', bot: ['Petugas akan membalas mulai Senin, 28 Desember 2026, 08.00 WITA'] }])
+  })
+})
+
 describe('staff actions', () => {
   it('a reply reaches the person signed with the first name and the region, and opens the handoff', async () => {
     const clock = fakeClock(MONDAY)

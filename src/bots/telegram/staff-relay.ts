@@ -10,7 +10,7 @@
  */
 import { type Api, GrammyError, InputFile } from 'grammy'
 import type { Logger } from 'pino'
-import type { HandoffCalendar } from '../../core/handoff/live.js'
+import type { WorkingCalendar } from '../../core/handoff/hours.js'
 import { type Clock, createPacer, type Pacer, timerSleep } from '../../core/pacer.js'
 import { maskPhoneLocal } from '../../core/privacy/mask.js'
 import { formatLocalDateTime, provinceByCode } from '../../core/regions.js'
@@ -52,7 +52,7 @@ export type StaffRelayDeps = {
   /** The clock the per-group pace waits on (tests: virtual time). */
   paceClock?: Clock
   /** The working calendar: the header says whether the handoff came in working hours. */
-  calendar?: Pick<HandoffCalendar, 'isOpen'> | undefined
+  calendar?: Pick<WorkingCalendar, 'isOpen'> | undefined
   /** How often the worker looks for work without being woken (default 5 s). */
   pollMs?: number
 }

@@ -8,7 +8,8 @@ import { insertHandoff, regionIdOfProvince } from '../../db/queries/handoff.js'
 import { CENTRE_ZONE, handoffByCode } from '../../db/queries/handoff-thread.js'
 import { provinceOfPerson } from '../../db/queries/people.js'
 import { referenceCode } from '../codes.js'
-import { type HandoffCalendar, openingText, placeOf } from '../handoff/live.js'
+import type { WorkingCalendar } from '../handoff/hours.js'
+import { openingText, placeOf } from '../handoff/live.js'
 import { handoffTexts, regionLabel } from '../handoff/texts.js'
 import { fill, t } from '../messages.js'
 import { maskPhone } from '../privacy/mask.js'
@@ -119,7 +120,7 @@ function linkedProvince(ctx: TurnContext) {
 export type HandoffFlowDeps = {
   contact: string
   /** Working hours: a request filed out of hours is told when staff will be in. */
-  calendar: HandoffCalendar
+  calendar: WorkingCalendar
 }
 
 export function createHandoffFlow(deps: HandoffFlowDeps): FlowDefinition {

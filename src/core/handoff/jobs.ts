@@ -13,12 +13,13 @@ import { fill, t } from '../messages.js'
 import { formatLocalDateTime } from '../regions.js'
 import { closeLiveHandoff } from './actions.js'
 import type { HandoffActivity } from './activity.js'
-import { type HandoffCalendar, placeOf } from './live.js'
+import type { WorkingCalendar } from './hours.js'
+import { placeOf } from './live.js'
 import { handoffTexts } from './texts.js'
 
 export type HandoffJobDeps = {
   db: Db
-  calendar: Pick<HandoffCalendar, 'workingMinutesBetween'>
+  calendar: Pick<WorkingCalendar, 'workingMinutesBetween'>
   settings: { alertMinutes: number; idleHours: number }
   activity?: HandoffActivity
 }

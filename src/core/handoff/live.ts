@@ -22,18 +22,8 @@ import type { Outcome, TurnContext } from '../turn.js'
 import type { Language, Reply } from '../types.js'
 import { closeLiveHandoff, ratingPrompt } from './actions.js'
 import type { HandoffActivity } from './activity.js'
+import type { Place, WorkingCalendar } from './hours.js'
 import { handoffTexts } from './texts.js'
-
-/** Where a handoff is answered: its region's zone and code (null: the centre). */
-export type HandoffPlace = { zone: string; region: string | null }
-
-/** The working hours the acknowledgements speak of (src/core/handoff/hours.ts). */
-export type HandoffCalendar = {
-  isOpen(at: Date, place: HandoffPlace): boolean
-  nextOpening(at: Date, place: HandoffPlace): Date
-  workingMinutesBetween(from: Date, to: Date, place: HandoffPlace): number
-  describe(place: HandoffPlace, lang: Language): string
-}
 
 /** Seals a file before it is stored (the handoff file box of core/privacy/data-key.ts). */
 export type FileSealer = { seal(bytes: Uint8Array): Buffer }
@@ -43,7 +33,7 @@ export const MAX_FILES_PER_HANDOFF = 20
 export const MAX_BYTES_PER_HANDOFF = 40 * 1024 * 1024
 
 export type LiveHandoffDeps = {
-  calendar: HandoffCalendar
+  calendar: WorkingCalendar
   files: FileSealer
   activity?: HandoffActivity
 }
@@ -55,13 +45,13 @@ const END_NO = 'handoff:end:no'
 type Probe = { id: number; code: string; status: 'waiting' | 'open' | 'closed'; ratingPending: number }
 
 /** The place a handoff is answered from. */
-export const placeOf = (handoff: Pick<HandoffWithRegion, 'regionZone' | 'regionCode'>): HandoffPlace => ({
+export const placeOf = (handoff: Pick<HandoffWithRegion, 'regionZone' | 'regionCode'>): Place => ({
   zone: handoff.regionZone,
   region: handoff.regionCode,
 })
 
 /** "Senin, 7 Desember 2026, 08.00 WITA". */
-export const openingText = (at: Date, place: HandoffPlace, lang: Language): string => localMoment(at, place.zone, lang)
+export const openingText = (at: Date, place: Place, lang: Language): string => localMoment(at, place.zone, lang)
 
 export type LiveHandoff = {
   /** Whether the chat has a waiting or open handoff (the adapters then download photos and PDFs). */
