@@ -274,11 +274,20 @@ describe('a thread', () => {
     const state = () =>
       core.db.$client.prepare('select status, assigned_staff_id as staff from handoff_requests where id = ?').get(id)
 
+    const fresh = await (await b.request(page)).text()
+    expect(fresh).toContain('<button type="submit">Ambil</button>')
+    // Without quick replies configured there is no empty list to choose from.
+    expect(fresh).not.toContain('Jawaban cepat')
     const take = await b.submit(page, `${page}/ambil`, {})
     expect(take.status).toBe(303)
     expect(take.headers.get('location')).toBe(`${page}?diambil`)
     expect(state()).toEqual({ status: 'open', staff: regional })
-    expect(await (await b.request(`${page}?diambil`)).text()).toContain('Percakapan ini sekarang milik Anda.')
+    const taken = await (await b.request(`${page}?diambil`)).text()
+    expect(taken).toContain('Percakapan ini sekarang milik Anda.')
+    expect(taken).not.toContain(`action="${page}/ambil"`)
+    // A colleague sees who has it, and may take it over.
+    const colleague = await as('pusat@kemensos.go.id')
+    expect(await (await colleague.request(page)).text()).toContain('<button type="submit">Ambil alih</button>')
 
     const empty = await b.submit(page, `${page}/balas`, { text: '   ' })
     expect(empty.status).toBe(422)

@@ -241,20 +241,21 @@ ${items.length === 0 && html`<p class="empty" id="belum-ada">Belum ada pesan sej
       html`<div class="field"><label for="${id}">${label}</label>
 <textarea id="${id}" name="${name}" rows="${rows}" maxlength="${MAX_TEXT}" required${error ? html` aria-invalid="true" aria-describedby="${id}-error"` : ''}>${value}</textarea>
 ${error && html`<span class="error" id="${id}-error">${error}</span>`}</div>`
+    const quickForm = html`<form method="get" action="${path}" class="quick" aria-label="Jawaban cepat"><div class="field"><label for="f-faq">Jawaban cepat (topik FAQ)</label>
+<select id="f-faq" name="faq">${deps.quickReplies.map(
+      (r) =>
+        html`<option value="${r.id}" data-jawaban="${r.answer}"${r.id === chosen?.id ? new Html(' selected') : ''}>${r.id} · ${r.title}</option>`,
+    )}</select></div>
+<div class="field"><button type="submit">Sisipkan</button></div></form>`
     const forms =
       row.status === 'closed'
         ? html`<p class="notice">Percakapan ini sudah ditutup${row.closedAt && html` (${at(row.closedAt, zone)})`}${row.rating && html` · penilaian ${row.rating}/5`}.</p>`
         : html`<section aria-labelledby="jawab" class="handoff-forms"><h2 id="jawab">Tanggapi</h2>
 ${
   row.assignedStaffId !== c.get('staff').id &&
-  html`<form method="post" action="${path}/ambil">${csrf}<button type="submit">${row.status === 'waiting' ? 'Ambil' : 'Ambil alih'}</button></form>`
+  html`<form method="post" action="${path}/ambil">${csrf}<button type="submit">${row.assignedStaffId === null ? 'Ambil' : 'Ambil alih'}</button></form>`
 }
-<form method="get" action="${path}" class="quick" aria-label="Jawaban cepat"><div class="field"><label for="f-faq">Jawaban cepat (topik FAQ)</label>
-<select id="f-faq" name="faq">${deps.quickReplies.map(
-            (r) =>
-              html`<option value="${r.id}" data-jawaban="${r.answer}"${r.id === chosen?.id ? new Html(' selected') : ''}>${r.id} · ${r.title}</option>`,
-          )}</select></div>
-<div class="field"><button type="submit">Sisipkan</button></div></form>
+${deps.quickReplies.length > 0 && quickForm}
 <form method="post" action="${path}/balas" id="form-balas">${csrf}${area('f-text', 'text', 'Balasan untuk peserta', replyText, errors.text, 5)}
 <div class="field"><button type="submit">Kirim</button></div></form>
 <form method="post" action="${path}/catatan">${csrf}${area('f-note', 'text', 'Catatan internal (tidak dikirim ke peserta)', options.values?.note ?? '', errors.note, 2)}
