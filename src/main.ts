@@ -29,6 +29,7 @@ import { startScheduler } from './scheduler.js'
 import { consoleBaseUrl, outboxSettingsOf, reminderSettingsOf, retentionPeriodsOf, trustedProxyOf } from './settings.js'
 import { VERSION } from './version.js'
 import { type ChannelStatus, createWebApp } from './web/app.js'
+import { quickRepliesOf } from './web/console/handoff-thread.js'
 
 const config = loadConfigOrExit()
 // The one place the server reads the real clock: everything below is handed this.
@@ -220,6 +221,10 @@ const app = createWebApp({
     publicBaseUrl: config.PUBLIC_BASE_URL,
     signingKey: config.CERT_SIGNING_KEY,
     offerHours: config.REGISTRATION_OFFER_HOURS,
+    handoff: handoffs.settings,
+    activity: handoffs.activity,
+    handoffFiles: handoffs.files,
+    quickReplies: quickRepliesOf(kb),
   },
   verify: {
     db,
