@@ -626,9 +626,13 @@ function loadDashboardHistory(tx: Db, now: Date): void {
         .run()
     }
 
-    if (i % 9 === 4) loadDemoHandoff(tx, now, { n: (i - 4) / 9, person: person.id, province, channel, chatId, i })
+    const handoff = DEMO_HANDOFF_PEOPLE.indexOf(i)
+    if (handoff >= 0) loadDemoHandoff(tx, now, { n: handoff, person: person.id, province, channel, chatId, i })
   }
 }
+
+/** The sample participants with a conversation with staff: on both channels, in four regions. */
+const DEMO_HANDOFF_PEOPLE = [4, 11, 22, 33]
 
 /**
  * Four conversations with staff, one per state the console shows: waiting (the person wrote twice),

@@ -157,6 +157,13 @@ describe('the Percakapan list', () => {
     expect(legacy).toContain('Telepon (lama)')
     const empty = await (await b.request('/admin/percakapan?status=ditutup&q=nobody')).text()
     expect(empty).toContain('Tidak ada percakapan yang cocok dengan saringan ini.')
+    // "Pesan terakhir" is the last word between the person and staff: an internal note after it is not.
+    const answered = addHandoff(core, { code: 'PTG-NOTED1', status: 'open', lastPersonAt: new Date(NOW.getTime() - 3 * MIN) })
+    addMessage(core, answered, { author: 'person', text: 'Sudah saya kirim', at: new Date(NOW.getTime() - 3 * MIN) })
+    addMessage(core, answered, { author: 'note', text: 'Cek ke LSP', at: new Date(NOW.getTime() - MIN) })
+    const row = /PTG-NOTED1[\s\S]*?<\/tr>/.exec(await (await b.request('/admin/percakapan?status=dibuka')).text())?.[0]
+    expect(row).toContain('Peserta<br>')
+    expect(row).not.toContain('Catatan')
   })
 
   it('pages by 25 with the shared pager', async () => {

@@ -109,7 +109,7 @@ export function consoleHandoffs(
          l.author as lastAuthor, l.at as lastAt
        from handoff_requests h left join regions g on g.id = h.region_id left join staff s on s.id = h.assigned_staff_id
        left join handoff_messages l on l.id = (select max(m.id) from handoff_messages m
-         where m.handoff_id = h.id and m.author <> 'system')
+         where m.handoff_id = h.id and m.author in ('person', 'staff'))
        ${w.sql}
        order by case h.status when 'waiting' then 0 when 'open' then 1 else 2 end,
          case h.status when 'closed' then -h.closed_at else coalesce(unansweredSince, 9e15) end, h.created_at, h.id
