@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram.js'
 import { type FakeWhatsAppServer, startFakeWhatsAppServer } from '../support/fake-whatsapp-server.js'
-import { handoffServer, handoffState, RINA, STAFF_GROUP, textsOf, until } from '../support/handoff-server.js'
+import { consoleBrowser, handoffServer, handoffState, RINA, STAFF_GROUP, textsOf, until } from '../support/handoff-server.js'
 import { killAll, type Running, start, tempDir } from '../support/programs.js'
 
 const STEP_MS = 90_000
@@ -127,7 +127,58 @@ describe('a live handoff, end to end over the channel fakes', () => {
       expect(textsOf(telegram.sent(TELEGRAM_PERSON)).at(-1)).toBe('<b>Petugas Rina · BBPPKS Makassar:</b>\nSedang kami cek, Pak.')
       // Written elsewhere, so the group is told by the relay.
       await setup.postedIn(topic.threadId, '💬 Rina Wulandari (CLI): Sedang kami cek, Pak.')
-      expect(port).toBeGreaterThan(0)
+
+      // From the console: Rina signs in and opens the thread, which streams live.
+      const browser = consoleBrowser(`http://localhost:${port}`)
+      const thread = `/admin/percakapan/${code}`
+      const signedIn = await browser.submit('/admin/login', '/admin/login', {
+        email: RINA.email,
+        password: RINA.password,
+        otp: '',
+      })
+      expect(signedIn.status).toBe(303)
+      const page = await browser.request(thread)
+      expect(page.status).toBe(200)
+      expect(await page.text()).toContain('Kapan sertifikat saya terbit?')
+      const live = await browser.stream(`${thread}/aliran`)
+      expect(live.response.headers.get('content-type')).toContain('text/event-stream')
+      await until(() => live.text().includes('Kapan sertifikat saya terbit?'), 'the thread so far on the stream')
+
+      // Her reply reaches the person at once (the scheduled outbox run never comes here), and the group.
+      const before = telegram.sent(TELEGRAM_PERSON).length
+      const replied = await browser.submit(thread, `${thread}/balas`, { text: 'Sertifikat Anda terbit minggu depan.' })
+      expect(replied.status).toBe(303)
+      await until(
+        () =>
+          textsOf(telegram.sent(TELEGRAM_PERSON).slice(before)).includes(
+            '<b>Petugas Rina · BBPPKS Makassar:</b>\nSertifikat Anda terbit minggu depan.',
+          ),
+        'the console reply on Telegram',
+      )
+      await setup.postedIn(topic.threadId, '💬 Rina Wulandari (konsol): Sertifikat Anda terbit minggu depan.')
+
+      // The person answers: no answer from the bot, and the open thread gets it as an event.
+      const seen = live.text().length
+      const answered = telegram.sent(TELEGRAM_PERSON).length
+      await setup.onTelegram(TELEGRAM_PERSON, 'Baik, terima kasih banyak')
+      const fresh = await until(() => {
+        const text = live.text().slice(seen)
+        return text.includes('terima kasih banyak') && text
+      }, "the person's answer on the stream")
+      expect(fresh).toMatch(/event: pesan\nid: \d+\ndata: [^\n]*terima kasih banyak/)
+      await live.close()
+      await setup.postedIn(topic.threadId, '👤 Budi: Baik, terima kasih banyak')
+
+      // Closed from the console: the first thing the person gets since their answer is the close notice.
+      const closed = await browser.submit(thread, `${thread}/tutup`, { yakin: 'ya' })
+      expect(closed.status).toBe(303)
+      const [notice] = await until(() => {
+        const got = textsOf(telegram.sent(TELEGRAM_PERSON).slice(answered))
+        return got.length > 0 && got
+      }, 'the close notice on Telegram')
+      expect(notice).toContain(`Petugas telah menutup percakapan ${code}`)
+      await until(() => telegram.topic(STAFF_GROUP, topic.threadId)?.closed, 'the topic closed')
+      expect(handoffState(setup.dbPath, code)?.status).toBe('closed')
     },
     STEP_MS,
   )

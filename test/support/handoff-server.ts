@@ -172,3 +172,65 @@ export function handoffServer(options: {
     },
   }
 }
+
+/**
+ * A browser without a screen for the console of the server at `origin`: cookies kept, forms posted
+ * from the console's origin with the page's CSRF token, a live stream read as it comes.
+ */
+export function consoleBrowser(origin: string) {
+  const jar = new Map<string, string>()
+  async function request(path: string, form?: Record<string, string>) {
+    const response = await fetch(`${origin}${path}`, {
+      method: form ? 'POST' : 'GET',
+      redirect: 'manual',
+      headers: {
+        ...(jar.size > 0 && { Cookie: [...jar].map(([name, value]) => `${name}=${value}`).join('; ') }),
+        ...(form && { Origin: origin }),
+      },
+      ...(form && { body: new URLSearchParams(form) }),
+      signal: AbortSignal.timeout(10_000),
+    })
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';')
+      const at = pair.indexOf('=')
+      if (pair.slice(at + 1) === '' || /max-age=0/i.test(line)) jar.delete(pair.slice(0, at))
+      else jar.set(pair.slice(0, at), pair.slice(at + 1))
+    }
+    return response
+  }
+  const csrfOf = (page: string) => page.match(/name="_csrf" value="([^"]+)"/)?.[1] ?? ''
+  return {
+    request,
+    /** GETs `page` and posts its form to `action` with `fields` and the page's CSRF token. */
+    async submit(page: string, action: string, fields: Record<string, string>) {
+      const html = await (await request(page)).text()
+      return request(action, { _csrf: csrfOf(html), ...fields })
+    },
+    /** Opens a server-sent event stream; `text()` is what came so far, `close()` ends it. */
+    async stream(path: string) {
+      const abort = new AbortController()
+      const response = await fetch(`${origin}${path}`, {
+        headers: { Cookie: [...jar].map(([name, value]) => `${name}=${value}`).join('; ') },
+        signal: abort.signal,
+      })
+      let received = ''
+      const reader = response.body?.getReader()
+      const decoder = new TextDecoder()
+      const pump = (async () => {
+        for (;;) {
+          const chunk = await reader?.read().catch(() => undefined)
+          if (!chunk || chunk.done) return
+          received += decoder.decode(chunk.value, { stream: true })
+        }
+      })()
+      return {
+        response,
+        text: () => received,
+        async close() {
+          abort.abort()
+          await pump
+        },
+      }
+    },
+  }
+}
