@@ -100,6 +100,9 @@ describe('a restart in the middle of a handoff', () => {
       expect(timesIn(topicPosts(), 'Pesan dua')).toBeGreaterThanOrEqual(1)
       expect(timesIn(topicPosts(), `✅ Diambil oleh ${RINA.name}`)).toBeGreaterThanOrEqual(1)
       expect(timesIn(topicPosts(), 'Pesan satu')).toBe(1)
+      // The restarted relay carries on in the same topic: no second topic, no second announcement.
+      expect(telegram.topicsOf(STAFF_GROUP)).toHaveLength(1)
+      expect(timesIn(textsOf(telegram.posts(STAFF_GROUP, null)), `🆕 ${code}`)).toBe(1)
       // Many outbox runs later, each reply is still there once.
       expect(whatsapp.received()).toEqual([STAFF_REPLY, CLI_REPLY])
 
