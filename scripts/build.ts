@@ -10,7 +10,7 @@
  *   The other packages stay in node_modules, loaded as they are: native code (better-sqlite3), files
  *   looked up beside their own (pino's worker thread), Baileys (loaded only when WhatsApp is on), and
  *   single-file packages, where bundling gains nothing.
- * - Files the program reads at run time are copied beside the code (dist/web/verify.css, dist/web/console/console.css).
+ * - Files the program reads at run time are copied beside the code (dist/web/verify.css, dist/web/console/console.css, dist/web/console/console-live.js).
  */
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -34,7 +34,7 @@ const ENTRY_POINTS = {
   'faq-cli': 'src/faq-cli.ts',
 }
 const BUNDLED = new Set(['zod', 'drizzle-orm', 'hono', '@hono/node-server', 'grammy', '@grammyjs/auto-retry', 'ics'])
-const COPIED = ['web/verify.css', 'web/console/console.css']
+const COPIED = ['web/verify.css', 'web/console/console.css', 'web/console/console-live.js']
 
 const packageName = (specifier: string) =>
   specifier

@@ -30,6 +30,7 @@ import { startScheduler } from './scheduler.js'
 import { consoleBaseUrl, outboxSettingsOf, reminderSettingsOf, retentionPeriodsOf, trustedProxyOf } from './settings.js'
 import { VERSION } from './version.js'
 import { type ChannelStatus, createWebApp } from './web/app.js'
+import { quickRepliesOf } from './web/console/handoff-thread.js'
 
 const config = loadConfigOrExit()
 // The one place the server reads the real clock: everything below is handed this.
@@ -49,7 +50,11 @@ if (demo) {
 const channels: Record<string, ChannelStatus> = { console: 'on', telegram: 'off', whatsapp: 'off' }
 
 // Indonesia's holiday data has gaps (cuti bersama; Nyepi and Vesak in later years): said once, with the fix.
-const holidayGap = holidayDataWarning(clock().getFullYear())
+// Not repeated once the operator listed closed dates for the year (WIB's year: Indonesia's holidays).
+const holidayYear = new Date(clock().getTime() + 7 * 3_600_000).getUTCFullYear()
+const holidayGap = handoffs.settings.closedDates.some((date) => date.startsWith(`${holidayYear}-`))
+  ? undefined
+  : holidayDataWarning(holidayYear)
 if (holidayGap) logger.warn(holidayGap)
 /** While a chat talks to staff, its photos and PDFs are downloaded for them. */
 const talksToStaff = (channel: 'telegram' | 'whatsapp') => (chatId: string) => handoffs.live.isLive(db, channel, chatId)
@@ -217,6 +222,10 @@ const app = createWebApp({
     publicBaseUrl: config.PUBLIC_BASE_URL,
     signingKey: config.CERT_SIGNING_KEY,
     offerHours: config.REGISTRATION_OFFER_HOURS,
+    handoff: handoffs.settings,
+    activity: handoffs.activity,
+    handoffFiles: handoffs.files,
+    quickReplies: quickRepliesOf(kb),
   },
   verify: {
     db,

@@ -13,3 +13,5 @@ export const MIGRATIONS_FOLDER = here('../migrations')
 export const VERIFY_CSS = here('./web/verify.css')
 /** The secretariat console's stylesheet, copied beside the built code by the build. */
 export const CONSOLE_CSS = here('./web/console/console.css')
+/** The console's script (Percakapan's live thread), copied beside the built code by the build. */
+export const CONSOLE_LIVE_JS = here('./web/console/console-live.js')

@@ -42,7 +42,18 @@ export type WebDeps = {
   /** The secretariat console at /admin (staff sign-in); without it /admin is absent. */
   console?: Pick<
     ConsoleDeps,
-    'db' | 'totpBox' | 'production' | 'publicBaseUrl' | 'signingKey' | 'vault' | 'reminders' | 'offerHours'
+    | 'db'
+    | 'totpBox'
+    | 'production'
+    | 'publicBaseUrl'
+    | 'signingKey'
+    | 'vault'
+    | 'reminders'
+    | 'offerHours'
+    | 'handoff'
+    | 'activity'
+    | 'handoffFiles'
+    | 'quickReplies'
   >
   /** The admin API (/api/v1/admin/sessions…); without it those routes are absent. */
   admin?: {

@@ -42,8 +42,17 @@ export const PAGE_SECURITY: HeaderRecord = Object.freeze({
   ...COMMON,
 })
 
-/** The secretariat console: the page's policy, and never kept by a cache (personal data, per-session forms). */
-export const CONSOLE_SECURITY: HeaderRecord = Object.freeze({ ...PAGE_SECURITY, 'cache-control': 'no-store' })
+/**
+ * The secretariat console: the page's policy plus its own script (console-live.js, from this
+ * origin: no inline script) and its live thread's event stream (`connect-src 'self'`); never kept
+ * by a cache (personal data, per-session forms).
+ */
+export const CONSOLE_SECURITY: HeaderRecord = Object.freeze({
+  ...PAGE_SECURITY,
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  'cache-control': 'no-store',
+})
 
 /** A path and everything under it, as Hono's `/path/*` matches: `/path`, `/path/`, `/path/…`. */
 export type SecuredPath = { prefix: string; headers: HeaderRecord }

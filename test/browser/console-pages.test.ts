@@ -2,7 +2,8 @@
 // (Functions passed to page.evaluate run in the browser: the DOM types are for them.)
 /**
  * A tour of the whole console in real headless Chromium, on the demo dataset `npm start` loads: for
- * each role, every page of its menu and the first two records each list links to, at 1366×768 and
+ * each role, every page of its menu and the first two records each list links to (Percakapan: of
+ * every state, not only the waiting ones), at 1366×768 and
  * 390×844. Each page has one h1, labelled fields, no sideways scrolling, no CSP violation and no
  * console error; a `viewer` sees no demo person's full name and no phone number anywhere.
  *
@@ -61,7 +62,8 @@ async function addressesToVisit(page: Page): Promise<string[]> {
     .locator('nav.menu a')
     .evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname))
   const found: string[] = []
-  for (const address of menu) {
+  // Percakapan lists the waiting handoffs first: its threads of every state are reached through "Semua".
+  for (const address of [...menu, ...(menu.includes('/admin/percakapan') ? ['/admin/percakapan?status=semua'] : [])]) {
     found.push(address)
     if (address === '/admin') continue
     await page.goto(address)
@@ -75,9 +77,9 @@ async function addressesToVisit(page: Page): Promise<string[]> {
             .filter(
               (path) => path.startsWith(`${base}/`) && /^\/admin\/[^/]+\/[^/]+$/.test(path) && !/csv|qr|\.(png|svg)$/.test(path),
             ),
-        address,
+        address.split('?')[0],
       )
-    found.push(...[...new Set(details)].slice(0, 2))
+    found.push(...[...new Set(details)].filter((path) => !found.includes(path)).slice(0, 2))
   }
   return found
 }

@@ -5,6 +5,8 @@
 import * as echarts from 'echarts'
 import { describe, expect, it } from 'vitest'
 import { loadDashboard } from '../../src/core/console/dashboard.js'
+import { createWorkingCalendar } from '../../src/core/handoff/hours.js'
+import { DEFAULT_HANDOFF_SETTINGS } from '../../src/core/handoff/settings.js'
 import { dashboardRegions } from '../../src/db/queries/console-dashboard.js'
 import { cleanSvg, dashboardCharts, drawChart, PALETTE, renderSvg } from '../../src/web/console/charts.js'
 import { knownDb, NOW } from './dashboard-fixture.js'
@@ -23,7 +25,13 @@ const ratios = (values: number[]) => values.map((v) => v / Math.max(...values))
 describe('dashboard charts', () => {
   const db = knownDb()
   const regions = dashboardRegions(db)
-  const data = loadDashboard(db, { regions, scope: null, range: { firstDay: 20_750, lastDay: 20_780 }, now: NOW })
+  const data = loadDashboard(db, {
+    regions,
+    scope: null,
+    range: { firstDay: 20_750, lastDay: 20_780 },
+    now: NOW,
+    calendar: createWorkingCalendar(DEFAULT_HANDOFF_SETTINGS),
+  })
   const charts = dashboardCharts(data)
 
   it('draws bars as tall as the numbers in the table', () => {

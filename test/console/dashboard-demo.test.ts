@@ -17,9 +17,9 @@ describe('Beranda with the demo dataset', () => {
       'Pengingat terkirim',
       'Pengingat gagal',
       'Pengingat dilewati',
-      'Permintaan bicara dengan petugas yang terbuka',
     ])
       expect(Number(stat(html, label)), label).toBeGreaterThan(0)
+    expect(Number(stat(html, 'Menunggu petugas')) + Number(stat(html, 'Sedang dilayani'))).toBeGreaterThan(0)
     expect(stat(html, 'Kursi terisi \\(sesi mendatang\\)')).toMatch(/^[1-9]\d* \/ [1-9]/)
   })
 

@@ -5,12 +5,10 @@
  * compared with the queries they replaced (kept below as the reference), on a varied dataset, after
  * every kind of write, after an erasure, and on a database migrated from the one before with rows in it.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import { afterAll, describe, expect, it } from 'vitest'
 import { type Db, openDatabase } from '../../src/db/client.js'
 import {
@@ -25,7 +23,7 @@ import { deletePerson } from '../../src/db/queries/erasure.js'
 import { ensureReferenceData } from '../../src/db/reference-data.js'
 import * as schema from '../../src/db/schema.js'
 import { CERTIFICATION_STAGES, type CertificationStage } from '../../src/db/schema.js'
-import { MIGRATIONS_FOLDER } from '../../src/project-files.js'
+import { databaseBefore } from '../support/migrations.js'
 
 const DAY = 86_400_000
 const WIB = 7 * 3_600_000
@@ -359,19 +357,7 @@ describe('migration 0012 (the kept counts) on a database that has data', () => {
 
   it('fills the kept counts from the stages and messages already there', () => {
     // The migrations before this one, as a database made before it has them.
-    const before = join(dir, 'migrations')
-    cpSync(MIGRATIONS_FOLDER, before, { recursive: true })
-    const journalPath = join(before, 'meta', '_journal.json')
-    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { idx: number; tag: string }[] }
-    const index = journal.entries.findIndex((e) => e.tag.endsWith('_console_dashboard_counts'))
-    expect(index).toBeGreaterThan(0)
-    journal.entries = journal.entries.slice(0, index)
-    writeFileSync(journalPath, JSON.stringify(journal))
-
-    const path = join(dir, 'old.db')
-    const sqlite = new Database(path)
-    sqlite.pragma('foreign_keys = ON')
-    migrate(drizzle(sqlite, { schema }), { migrationsFolder: before })
+    const { sqlite, path } = databaseBefore(dir, '_console_dashboard_counts')
     expect(sqlite.prepare("select count(*) as n from pragma_table_info('people') where name = 'current_stage'").get()).toEqual({
       n: 0,
     })

@@ -105,13 +105,57 @@ export function knownDb(): Db {
   message('telegram', ids.Ani, 'reminder', '2026-09-01T01:00:00Z', 'sent')
   message('telegram', null, 'identity_code', '2026-11-23T01:00:00Z', 'sent')
 
+  // Handoffs by their own region (R1 and R2 in WIB; working hours Monday–Friday 08:00–16:00):
+  // H1 R2 waiting; H2 no region, open, first reply after 60 working minutes; H3 R1 closed (reply 30,
+  // closed 120, rated 4); H4 R1 open (from Ani, a person of R2: it counts for R1, the region that answers
+  // it), filed Thursday 15:00, reply Friday 08:30 (90); H5 R1 closed,
+  // filed Friday 15:30, reply Monday 08:15 (45), closed Monday 09:00 (90), rated 5; H6 R1 a phone-call
+  // request from before (live = 0) closed in the range; H7 R2 filed and closed before the range.
   const handoff = sql.prepare(
-    `insert into handoff_requests (code, channel, chat_id, person_id, name, topic, question, status) values (?, 'telegram', 'c', ?, 'x', 't', 'q', ?)`,
+    `insert into handoff_requests (code, channel, chat_id, person_id, name, topic, question, status, live, region_id,
+       created_at, first_staff_reply_at, closed_at, rating) values (?, 'telegram', ?, ?, 'x', 't', 'q', ?, ?, ?, ?, ?, ?, ?)`,
   )
-  handoff.run('H1', ids.Ani, 'open')
-  handoff.run('H2', null, 'open')
-  handoff.run('H3', ids.Citra, 'closed')
-  handoff.run('H4', ids.Dodi, 'open')
+  const h = (
+    code: string,
+    person: number | null,
+    status: string,
+    regionCode: string | null,
+    times: { created: string; reply?: string; closed?: string; rating?: number; live?: boolean },
+  ) =>
+    handoff.run(
+      code,
+      `c${code}`,
+      person,
+      status,
+      times.live === false ? 0 : 1,
+      regionCode && region(regionCode),
+      at(times.created),
+      times.reply ? at(times.reply) : null,
+      times.closed ? at(times.closed) : null,
+      times.rating ?? null,
+    )
+  h('H1', ids.Ani, 'waiting', 'R2', { created: '2026-11-23T02:00:00Z' })
+  h('H2', null, 'open', null, { created: '2026-11-20T02:00:00Z', reply: '2026-11-20T03:00:00Z' })
+  h('H3', ids.Citra, 'closed', 'R1', {
+    created: '2026-11-16T02:00:00Z',
+    reply: '2026-11-16T02:30:00Z',
+    closed: '2026-11-16T04:00:00Z',
+    rating: 4,
+  })
+  h('H4', ids.Ani, 'open', 'R1', { created: '2026-11-19T08:00:00Z', reply: '2026-11-20T01:30:00Z' })
+  h('H5', ids.Dodi, 'closed', 'R1', {
+    created: '2026-11-20T08:30:00Z',
+    reply: '2026-11-23T01:15:00Z',
+    closed: '2026-11-23T02:00:00Z',
+    rating: 5,
+  })
+  h('H6', ids.Citra, 'closed', 'R1', { created: '2026-09-01T02:00:00Z', closed: '2026-11-10T02:00:00Z', live: false })
+  h('H7', ids.Ani, 'closed', 'R2', {
+    created: '2026-10-01T02:00:00Z',
+    reply: '2026-10-01T03:00:00Z',
+    closed: '2026-10-02T02:00:00Z',
+    rating: 1,
+  })
 
   const chat = sql.prepare('insert into conversation_states (channel, chat_id, updated_at) values (?, ?, ?)')
   chat.run('telegram', 'ta', at('2026-11-22T00:00:00Z'))

@@ -37,7 +37,7 @@ describe('Beranda numbers (all regions, admin)', () => {
     ])
   })
 
-  it('shows registrations this month (WIB), seats and waiting list of upcoming sessions, reminders and open handoffs', async () => {
+  it('shows registrations this month (WIB), seats and waiting list of upcoming sessions, reminders and handoffs now', async () => {
     const html = await page(app)
     expect(stat(html, 'Pendaftaran bulan ini')).toBe('4')
     expect(stat(html, 'Kursi terisi \\(sesi mendatang\\)')).toBe('3 / 5')
@@ -45,7 +45,8 @@ describe('Beranda numbers (all regions, admin)', () => {
     expect(stat(html, 'Pengingat terkirim')).toBe('2')
     expect(stat(html, 'Pengingat gagal')).toBe('1')
     expect(stat(html, 'Pengingat dilewati')).toBe('1')
-    expect(stat(html, 'Permintaan bicara dengan petugas yang terbuka')).toBe('3')
+    expect(stat(html, 'Menunggu petugas')).toBe('1')
+    expect(stat(html, 'Sedang dilayani')).toBe('2')
     expect(body(html, 'Obrolan per kanal')).toEqual([
       ['Telegram', '2', '2'],
       ['WhatsApp', '2', '1'],
@@ -58,6 +59,18 @@ describe('Beranda numbers (all regions, admin)', () => {
     expect(rows.find((r) => r[0]?.startsWith('R2'))?.slice(1)).toEqual(['2', '2', '1', '1', '0', '0', '0', '0'])
     expect(rows.find((r) => r[0]?.startsWith('R3'))?.slice(1)).toEqual(['0', '0', '0', '0', '0', '0', '0', '0'])
     expect(rows.at(-1)).toEqual(['Tanpa wilayah', '1', '0', '0', '0', '0', '0', '0', '0'])
+  })
+
+  it("measures handoffs per region (by the handoff's own region): now, closed in the range, medians in working minutes, ratings", async () => {
+    const rows = body(await page(app), 'Percakapan dengan petugas per wilayah')
+    const row = (label: string) => rows.find((r) => r[0]?.startsWith(label))
+    // R1: open H4; closed in the range H3, H5 and the old phone-call request H6; filed in the range
+    // H3, H4, H5: first replies 30, 90, 45 → 45; closed after 120 and 90 → 105; ratings 4 and 5.
+    expect(row('R1')?.slice(1)).toEqual(['0', '1', '3', '45 m', '1 j 45 m', '4,5 (2)'])
+    // R2: H1 waiting, nothing answered yet; H7 was closed before the range.
+    expect(row('R2')?.slice(1)).toEqual(['1', '0', '0', '—', '—', '—'])
+    expect(row('R3')?.slice(1)).toEqual(['0', '0', '0', '—', '—', '—'])
+    expect(rows.at(-1)).toEqual(['Tanpa wilayah', '0', '1', '0', '1 j 0 m', '—', '—'])
   })
 
   it('counts registrations, reminder outcomes and sent messages per WIB day of the range', async () => {
@@ -118,7 +131,9 @@ describe('Beranda scoped by region', () => {
     expect(stat(html, 'Pengingat terkirim')).toBe('0')
     expect(stat(html, 'Pengingat gagal')).toBe('1')
     expect(stat(html, 'Pengingat dilewati')).toBe('1')
-    expect(stat(html, 'Permintaan bicara dengan petugas yang terbuka')).toBe('1')
+    expect(stat(html, 'Menunggu petugas')).toBe('0')
+    expect(stat(html, 'Sedang dilayani')).toBe('1')
+    expect(body(html, 'Percakapan dengan petugas per wilayah').map((r) => r[0])).toEqual([expect.stringMatching(/^R1 /)])
     expect(body(html, 'Obrolan per kanal')).toEqual([
       ['Telegram', '0', '0'],
       ['WhatsApp', '2', '1'],
@@ -136,7 +151,11 @@ describe('Beranda scoped by region', () => {
       expect(stat(html, 'Daftar tunggu \\(sesi mendatang\\)')).toBe('1')
       expect(stat(html, 'Pengingat terkirim')).toBe('2')
       expect(stat(html, 'Pengingat gagal')).toBe('0')
-      expect(stat(html, 'Permintaan bicara dengan petugas yang terbuka')).toBe('1')
+      expect(stat(html, 'Menunggu petugas')).toBe('1')
+      expect(stat(html, 'Sedang dilayani')).toBe('0')
+      expect(body(html, 'Percakapan dengan petugas per wilayah')).toEqual([
+        [expect.stringMatching(/^R2 /), '1', '0', '0', '—', '—', '—'],
+      ])
       expect(body(html, 'Orang per tahap').at(-1)).toEqual(['Jumlah', '2'])
       expect(body(html, 'Corong sertifikasi')).toEqual([[expect.stringMatching(/^R2 /), '2', '2', '1', '1', '0', '0', '0', '0']])
       expect(body(html, 'Kursi sesi Bimtek mendatang').map((r) => r[0])).toEqual(['BDG-1'])
@@ -177,6 +196,27 @@ describe('Beranda CSV', () => {
       expect(csv.length).toBeGreaterThan(1)
     },
   )
+
+  it('percakapan: the handoff measures table as on the page, numbers unformatted', async () => {
+    const html = await page(app, '/admin?region=R1')
+    const link = /href="(\/admin\/csv\/percakapan\?[^"]*)"/.exec(html)?.[1]?.replace(/&amp;/g, '&')
+    expect(link).toBe('/admin/csv/percakapan?region=R1&from=2026-10-25&to=2026-11-23')
+    const res = await app.request(link as string)
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="beranda-percakapan-R1-2026-10-25_2026-11-23.csv"')
+    expect(parse(await res.text(), { bom: true })).toEqual([
+      [
+        'Wilayah',
+        'Menunggu',
+        'Dilayani',
+        'Ditutup',
+        'Median sampai balasan pertama (menit kerja)',
+        'Median sampai ditutup (menit kerja)',
+        'Rata-rata penilaian',
+        'Jumlah penilaian',
+      ],
+      [expect.stringMatching(/^R1 /), '0', '1', '3', '45', '105', '4.5', '2'],
+    ])
+  })
 
   it('refuses a chart that does not exist, and a bad date', async () => {
     expect((await app.request('/admin/csv/rahasia')).status).toBe(404)

@@ -8,9 +8,10 @@ import pino from 'pino'
 import type { Core } from '../../src/bootstrap.js'
 import type { ConnectionState } from '../../src/bots/whatsapp/connection.js'
 import { addStaff, type StaffInput } from '../../src/core/console/staff-accounts.js'
-import { createSecretBox, STAFF_TOTP_PURPOSE } from '../../src/core/privacy/data-key.js'
+import { createByteBox, createSecretBox, HANDOFF_FILE_PURPOSE, STAFF_TOTP_PURPOSE } from '../../src/core/privacy/data-key.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { createWebApp } from '../../src/web/app.js'
+import type { QuickReply } from '../../src/web/console/handoff-thread.js'
 import { fakeClock, testCore } from '../support/core.js'
 
 export const PASSWORD = 'kuda-laut-berenang-7'
@@ -28,6 +29,8 @@ export type ConsoleFixtureOptions = {
   signingKey?: string
   /** Mount the certificate verification (/verifikasi, /v/…, the API) as main.ts does. */
   verify?: boolean
+  /** Percakapan's quick replies (none by default). */
+  quickReplies?: readonly QuickReply[]
 }
 
 /** The app, its core and clock, the log lines, and `addAccount` to make staff with PASSWORD set. */
@@ -36,6 +39,9 @@ export function consoleFixture(options: ConsoleFixtureOptions = {}) {
   const core = options.core ?? testCore({ clock: clock.now })
   const key = options.key ?? randomBytes(32)
   const totpBox = createSecretBox({ current: key }, STAFF_TOTP_PURPOSE)
+  // Percakapan: the core's wake-up signal (the engine emits it when a person writes), and the box people's files are sealed in.
+  const activity = core.handoffs.activity
+  const handoffFiles = createByteBox(core.keys, HANDOFF_FILE_PURPOSE)
   const lines: string[] = []
   const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) })
   const app = createWebApp({
@@ -51,6 +57,9 @@ export function consoleFixture(options: ConsoleFixtureOptions = {}) {
       vault: core.vault,
       reminders: DEFAULT_REMINDER_SETTINGS,
       production: options.production ?? false,
+      activity,
+      handoffFiles,
+      quickReplies: options.quickReplies ?? [],
       ...(options.publicBaseUrl && { publicBaseUrl: options.publicBaseUrl }),
       ...(options.signingKey && { signingKey: options.signingKey }),
     },
@@ -65,6 +74,8 @@ export function consoleFixture(options: ConsoleFixtureOptions = {}) {
     clock,
     key,
     totpBox,
+    activity,
+    handoffFiles,
     lines,
     async addAccount(input: Partial<StaffInput> & { email: string }) {
       const result = await addStaff(

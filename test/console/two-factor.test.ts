@@ -117,3 +117,17 @@ describe('an admin in production', () => {
     expect((await regional.request('/admin')).status).toBe(200)
   })
 })
+
+describe('the account page', () => {
+  it('leads to linking a Telegram account for the staff group, except for a viewer (who cannot answer)', async () => {
+    const f = consoleFixture()
+    await f.addAccount({ email: 'rina@kemensos.go.id', role: 'regional', region: 'R5' })
+    await f.addAccount({ email: 'vera@kemensos.go.id', role: 'viewer' })
+    const regional = browserOn(f.app)
+    await regional.signIn('rina@kemensos.go.id')
+    expect(await (await regional.request('/admin/dua-langkah')).text()).toContain('<a href="/admin/tautkan-telegram">')
+    const viewer = browserOn(f.app)
+    await viewer.signIn('vera@kemensos.go.id')
+    expect(await (await viewer.request('/admin/dua-langkah')).text()).not.toContain('tautkan-telegram')
+  })
+})

@@ -106,6 +106,29 @@ describe('a live handoff, the person side', () => {
     expect(handoffByCode(core.db, code)).toMatchObject({ status: 'closed', closedBy: 'person', rating: 4, ratingPending: false })
   })
 
+  it('the confirmation takes the option number passed as a choice (as a channel may pass it)', async () => {
+    core = testCore({ clock: fakeClock(MONDAY).now })
+    const driver = coreDriver(core.engine, { chatId: 'numbers' })
+    const code = await file(driver)
+    await driver.send('selesai')
+    const choose = async (choice: string) =>
+      (
+        await core.engine.handle({
+          channel: 'console',
+          chatId: 'numbers',
+          userId: 'numbers',
+          messageId: `n-${choice}-${Math.random()}`,
+          choice,
+          receivedAt: MONDAY,
+        })
+      )
+        .map((reply) => reply.text)
+        .join('\n')
+    expect(await choose('2')).toContain('percakapan dengan petugas berlanjut')
+    await driver.send('selesai')
+    expect(await choose('1')).toContain(`Percakapan dengan petugas (${code}) sudah diakhiri`)
+  })
+
   it('after a close, an answer outside 1–5 is a normal message and no rating is asked again', async () => {
     core = testCore({ clock: fakeClock(MONDAY).now })
     const driver = coreDriver(core.engine, { chatId: 'norate' })

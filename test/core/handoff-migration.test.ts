@@ -3,35 +3,19 @@
  * answer promised a phone call, so it stays one (waiting, not live: the chat is not silenced); a
  * closed one stays closed; the new tables and columns work on the migrated database.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
-import { drizzle } from 'drizzle-orm/better-sqlite3'
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import { afterAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/db/client.js'
-import * as schema from '../../src/db/schema.js'
-import { MIGRATIONS_FOLDER } from '../../src/project-files.js'
+import { databaseBefore } from '../support/migrations.js'
 
 describe('migration 0014 (live handoff) on a database with requests', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kesos-migration-'))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
   it('keeps open requests as phone-call requests and closed ones closed', () => {
-    const before = join(dir, 'migrations')
-    cpSync(MIGRATIONS_FOLDER, before, { recursive: true })
-    const journalPath = join(before, 'meta', '_journal.json')
-    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] }
-    const index = journal.entries.findIndex((e) => e.tag.endsWith('_live_handoff'))
-    expect(index).toBeGreaterThan(0)
-    journal.entries = journal.entries.slice(0, index)
-    writeFileSync(journalPath, JSON.stringify(journal))
-
-    const path = join(dir, 'old.db')
-    const sqlite = new Database(path)
-    sqlite.pragma('foreign_keys = ON')
-    migrate(drizzle(sqlite, { schema }), { migrationsFolder: before })
+    const { sqlite, path } = databaseBefore(dir, '_live_handoff')
     const insert = sqlite.prepare(
       "insert into handoff_requests (code, channel, chat_id, name, phone_e164, topic, question, status, created_at, closed_at) values (?, 'whatsapp', ?, 'Siti', '+6281234567890', 'lain', 'Tolong telepon saya', ?, 1764000000000, ?)",
     )

@@ -24,7 +24,7 @@ const ASK_STAFF: Transcript = [
 export const HANDOFF_TRANSCRIPTS: Record<string, Transcript> = {
   'a person asks for staff, is answered in the same chat, and the bot comes back afterwards': [
     ...ASK_STAFF,
-    { user: 'Di sertifikat tertulis Siti Rahmah, seharusnya Siti Rahma', bot: ['Pesan Anda sudah', '{code}'] },
+    { user: 'Di sertifikat tertulis Siti Rahmah, seharusnya Siti Rahma', bot: ['Pesan Anda sudah'] },
     { user: 'jadwal bimtek', silent: true },
     { user: 'halo kak?', silent: true },
     {

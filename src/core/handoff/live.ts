@@ -119,8 +119,10 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
     const code = handoff.code
 
     if (handoff.endAskedAt) {
-      const yes = inbound.choice === END_YES || (!inbound.choice && (isYes(words) || words === '1'))
-      const no = inbound.choice === END_NO || (!inbound.choice && (isNo(words) || words === '2'))
+      // The options as a tap, their number (typed, or passed as a choice by the channel) or a yes/no word.
+      const picked = inbound.choice ?? words
+      const yes = picked === END_YES || picked === '1' || (!inbound.choice && isYes(words))
+      const no = picked === END_NO || picked === '2' || (!inbound.choice && isNo(words))
       if (yes) {
         closeLiveHandoff(db, handoff, { by: 'person', at: now })
         db.insert(auditLog)

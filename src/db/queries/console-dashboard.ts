@@ -1,8 +1,8 @@
 /**
  * The numbers of the console's dashboard (Beranda), each scoped by region in SQL: a person belongs
  * to the region whose `province_codes` hold their province, a session to its `region_id`, an
- * outbox row or a handoff to its person's region. A chat, handoff or message with no person (or a
- * person with no province) counts only when every region is shown.
+ * outbox row to its person's region, a handoff to its own `region_id` (the region that answers it).
+ * A chat, handoff or message with no person or region counts only when every region is shown.
  *
  * Days are counted in one fixed offset from UTC (`dayOffsetMs`, WIB for the console), so a bucket
  * is a whole number of days since 1970 there: `day * 86_400_000 - dayOffsetMs` is its start.
@@ -203,14 +203,72 @@ export function chatsPerChannel(
     .all(...where.args, { since: since.getTime() }) as { channel: Channel; total: number; active: number }[]
 }
 
-/** Requests to talk to a person still waiting for an answer. */
-export function openHandoffs(db: Db, scope: DashboardScope): number {
-  const where = provinceFilter(scope, 'province_code')
+/** Handoffs waiting for a staff member and being served now, of the scope's region (by the handoff's own region). */
+export function handoffsNow(db: Db, scope: DashboardScope): { waiting: number; open: number } {
   const row = db.$client
     .prepare(
-      `select count(*) as n from handoff_requests h where h.status = 'open'
-       ${scope ? `and h.person_id in (select id from people where 1${where.sql})` : ''}`,
+      `select count(*) filter (where status = 'waiting') as waiting, count(*) filter (where status = 'open') as open
+       from handoff_requests where status in ('waiting', 'open') ${scope ? 'and region_id = @region' : ''}`,
     )
-    .get(...where.args) as { n: number }
-  return row.n
+    .get(scope ? { region: scope.id } : {}) as { waiting: number; open: number }
+  return row
+}
+
+/** Per region (null: none), handoffs waiting and open now, and closed in [from, to). */
+export function handoffCountsPerRegion(
+  db: Db,
+  scope: DashboardScope,
+  from: Date,
+  to: Date,
+): { regionId: number | null; waiting: number; open: number; closed: number }[] {
+  return db.$client
+    .prepare(
+      `select region_id as regionId, count(*) filter (where status = 'waiting') as waiting,
+         count(*) filter (where status = 'open') as open,
+         count(*) filter (where status = 'closed' and closed_at >= @from and closed_at < @to) as closed
+       from handoff_requests where (status in ('waiting', 'open') or closed_at >= @from) ${scope ? 'and region_id = @region' : ''}
+       group by region_id`,
+    )
+    .all({ from: from.getTime(), to: to.getTime(), ...(scope && { region: scope.id }) }) as {
+    regionId: number | null
+    waiting: number
+    open: number
+    closed: number
+  }[]
+}
+
+export type HandoffTimes = {
+  regionId: number | null
+  regionCode: string | null
+  /** The region's IANA zone (null without a region). */
+  timeZone: string | null
+  createdAt: Date
+  firstReplyAt: Date | null
+  closedAt: Date | null
+  rating: number | null
+}
+
+/**
+ * The live handoffs (not the phone-call requests from before) filed in [from, to), with what the
+ * measures need: when staff first replied, when it was closed, its rating.
+ */
+export function handoffTimes(db: Db, scope: DashboardScope, from: Date, to: Date): HandoffTimes[] {
+  const rows = db.$client
+    .prepare(
+      `select h.region_id as regionId, g.code as regionCode, g.time_zone as timeZone, h.created_at as createdAt,
+         h.first_staff_reply_at as firstReplyAt, h.closed_at as closedAt, h.rating
+       from handoff_requests h left join regions g on g.id = h.region_id
+       where h.live = 1 and h.created_at >= @from and h.created_at < @to ${scope ? 'and h.region_id = @region' : ''}`,
+    )
+    .all({ from: from.getTime(), to: to.getTime(), ...(scope && { region: scope.id }) }) as (Omit<
+    HandoffTimes,
+    'createdAt' | 'firstReplyAt' | 'closedAt'
+  > & { createdAt: number; firstReplyAt: number | null; closedAt: number | null })[]
+  const date = (ms: number | null) => (ms === null ? null : new Date(ms))
+  return rows.map((r) => ({
+    ...r,
+    createdAt: new Date(r.createdAt),
+    firstReplyAt: date(r.firstReplyAt),
+    closedAt: date(r.closedAt),
+  }))
 }

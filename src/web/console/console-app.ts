@@ -1,7 +1,8 @@
 /**
  * The secretariat console at /admin (docs/console.md): sign-in, set-password links and the
  * session guard, then the pages, each behind `requireRole` where not every role may see it.
- * Every answer carries the console's security headers (strict CSP: no script, no inline style).
+ * Every answer carries the console's security headers (strict CSP: only the console's own script,
+ * no inline script or style).
  */
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
@@ -9,10 +10,14 @@ import type { Logger } from 'pino'
 import type { ConnectionState } from '../../bots/whatsapp/connection.js'
 import { createConsoleSessions } from '../../core/console/sessions.js'
 import { createSignIn } from '../../core/console/sign-in.js'
-import type { SecretBox } from '../../core/privacy/data-key.js'
+import { createHandoffActions } from '../../core/handoff/actions.js'
+import type { HandoffActivity } from '../../core/handoff/activity.js'
+import { DEFAULT_HANDOFF_SETTINGS, type HandoffSettings } from '../../core/handoff/settings.js'
+import type { ByteBox, SecretBox } from '../../core/privacy/data-key.js'
 import type { NikVault } from '../../core/privacy/nik-vault.js'
 import type { ReminderSettings } from '../../core/reminders/settings.js'
 import type { Db } from '../../db/client.js'
+import { countWaitingHandoffs } from '../../db/queries/console-handoffs.js'
 import { html } from '../html.js'
 import type { TrustedProxy } from '../rate-limit.js'
 import { CONSOLE_SECURITY, secured } from '../security-headers.js'
@@ -25,6 +30,8 @@ import type { ConsoleEnv } from './env.js'
 import { examsPage } from './exams-page.js'
 import { sameOriginForms } from './forms.js'
 import { requireRole, requireSession, sessionCookie } from './guard.js'
+import { handoffAccess, type QuickReply } from './handoff-thread.js'
+import { handoffRoutes } from './handoffs-page.js'
 import { importRoutes, MAX_UPLOAD_BYTES } from './imports-page.js'
 import { consoleLayout, publicLayout } from './layout.js'
 import { peoplePage } from './people-page.js'
@@ -33,6 +40,7 @@ import { sessionsRoutes } from './sessions-page.js'
 import { setPasswordPage } from './set-password-page.js'
 import { signInPage, signOutRoute } from './sign-in-page.js'
 import { staffRoutes } from './staff-page.js'
+import { telegramLinkRoutes } from './telegram-link-page.js'
 import { twoFactorPage } from './two-factor-page.js'
 
 export type ConsoleDeps = {
@@ -68,6 +76,14 @@ export type ConsoleDeps = {
   whatsappState?: () => ConnectionState | undefined
   /** REGISTRATION_OFFER_HOURS, for a seat freed by moving a registrant (default 12). */
   offerHours?: number | undefined
+  /** The live handoff settings: working hours (waiting times in working minutes), the signature (default DEFAULT_HANDOFF_SETTINGS). */
+  handoff?: HandoffSettings | undefined
+  /** Wakes Percakapan's live threads when a handoff changes (without it they look every 2 s). */
+  activity?: HandoffActivity | undefined
+  /** Opens the photos and PDFs people sent (DATA_ENCRYPTION_KEY, purpose 'kesos handoff file v1'); without it none is shown. */
+  handoffFiles?: ByteBox | undefined
+  /** The FAQ answers Percakapan offers as quick replies (topic id, title, Indonesian answer). */
+  quickReplies?: readonly QuickReply[] | undefined
 }
 
 /** The console's routes, to mount at /admin. */
@@ -102,9 +118,16 @@ export function consoleApp(deps: ConsoleDeps) {
 
   // Everything below needs a session (and its CSRF token on every form).
   app.use('*', requireSession({ sessions, cookie, adminTwoFactor: deps.production }))
+  app.use('*', async (c, next) => {
+    c.set('waitingHandoffs', countWaitingHandoffs(deps.db, handoffAccess(deps.db, c.get('staff'))))
+    await next()
+  })
   app.route('/', signOutRoute(common))
   app.route('/', twoFactorPage({ ...deps, required: deps.production }))
-  app.route('/', dashboardRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout }))
+  // Tautkan Telegram: every staff member's own Telegram account, for answering from the staff group.
+  app.route('/', telegramLinkRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout }))
+  const handoff = deps.handoff ?? DEFAULT_HANDOFF_SETTINGS
+  app.route('/', dashboardRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout, handoff }))
   app.route(
     '/',
     sessionsRoutes({
@@ -128,6 +151,20 @@ export function consoleApp(deps: ConsoleDeps) {
   app.route(
     '/',
     peoplePage({ db: deps.db, clock: deps.clock, render: consoleLayout, vault: deps.vault, reminders: deps.reminders }),
+  )
+  app.route(
+    '/',
+    handoffRoutes({
+      db: deps.db,
+      clock: deps.clock,
+      render: consoleLayout,
+      settings: handoff,
+      actions: createHandoffActions({ db: deps.db, clock: deps.clock, settings: handoff, activity: deps.activity }),
+      activity: deps.activity,
+      files: deps.handoffFiles,
+      quickReplies: deps.quickReplies ?? [],
+      cookie,
+    }),
   )
   app.route('/', examsPage({ db: deps.db, clock: deps.clock, render: consoleLayout }))
   app.use('/impor/*', requireRole('admin', 'regional'))

@@ -3,7 +3,8 @@
  *
  *   GET /            the page: a filter form (region, from, to), the numbers, the charts each with
  *                    its table and CSV link, an empty state for what has nothing yet
- *   GET /csv/:chart  one chart's table as CSV (tahapan, pendaftaran, kursi, pengingat, pesan)
+ *   GET /csv/:chart  one chart's table as CSV (tahapan, pendaftaran, kursi, pengingat, pesan), or
+ *                    the handoff measures' table (percakapan)
  *
  * `admin` and `viewer` choose any region or all; a `regional` account always sees its own region,
  * whatever the address asks for. The dashboard shows no personal data, so `viewer` sees it whole.
@@ -19,6 +20,8 @@ import {
   MAX_RANGE_DAYS,
   parseDay,
 } from '../../core/console/dashboard.js'
+import { createWorkingCalendar } from '../../core/handoff/hours.js'
+import { DEFAULT_HANDOFF_SETTINGS, type HandoffSettings } from '../../core/handoff/settings.js'
 import type { Db } from '../../db/client.js'
 import { type DashboardRegion, dashboardRegions } from '../../db/queries/console-dashboard.js'
 import { Html, html } from '../html.js'
@@ -34,7 +37,12 @@ export type DashboardDeps = {
   render: RenderPage
   /** Where the dashboard is mounted, for the links it writes (default /admin). */
   base?: string
+  /** The working hours handoff times are measured in (default DEFAULT_HANDOFF_SETTINGS). */
+  handoff?: Pick<HandoffSettings, 'hours' | 'closedDates'>
 }
+
+/** The CSV of the handoff measures' table (beside the charts' CSV files). */
+const HANDOFF_TABLE = 'percakapan'
 
 /** The days shown when none are asked for: the last 30, today included. */
 const DEFAULT_DAYS = 30
@@ -74,30 +82,32 @@ const number = (n: number) => n.toLocaleString('id-ID')
 export function dashboardRoutes(deps: DashboardDeps) {
   const base = deps.base ?? '/admin'
   const app = new Hono<ConsoleEnv>()
+  const calendar = createWorkingCalendar(deps.handoff ?? DEFAULT_HANDOFF_SETTINGS)
 
   app.get('/', (c) => {
     const staff = c.get('staff')
     const regions = dashboardRegions(deps.db)
     const now = deps.clock()
     const filters = readFilters(c, staff, regions, now)
-    const data = loadDashboard(deps.db, { regions, scope: filters.scope, range: filters.range, now })
+    const data = loadDashboard(deps.db, { regions, scope: filters.scope, range: filters.range, now, calendar })
     const body = html`
       ${filterForm(staff, regions, filters, c)}
       ${numbers(data)}
+      ${handoffSection(data, csvLink(base, HANDOFF_TABLE, filters))}
       ${dashboardCharts(data).map((chart) => chartSection(chart, csvLink(base, chart.id, filters)))}`
     return c.html(deps.render(c, { title: 'Beranda', active: 'beranda', body }))
   })
 
   app.get('/csv/:chart', (c) => {
-    const id = c.req.param('chart') as ChartId
-    if (!CHART_IDS.includes(id)) return c.text('Grafik tidak dikenal.', 404)
+    const id = c.req.param('chart') as ChartId | typeof HANDOFF_TABLE
+    if (id !== HANDOFF_TABLE && !CHART_IDS.includes(id)) return c.text('Grafik tidak dikenal.', 404)
     const staff = c.get('staff')
     const regions = dashboardRegions(deps.db)
     const now = deps.clock()
     const filters = readFilters(c, staff, regions, now)
     if (filters.errors.from || filters.errors.to) return c.text(filters.errors.from ?? filters.errors.to ?? '', 400)
-    const data = loadDashboard(deps.db, { regions, scope: filters.scope, range: filters.range, now })
-    const table = chartTable(data, id)
+    const data = loadDashboard(deps.db, { regions, scope: filters.scope, range: filters.range, now, calendar })
+    const table = id === HANDOFF_TABLE ? handoffTable(data) : chartTable(data, id)
     const name = `beranda-${id}-${filters.scope?.code ?? 'semua'}-${dayKey(filters.range.firstDay)}_${dayKey(filters.range.lastDay)}.csv`
     return c.body(tableCsv(table), 200, {
       'content-type': 'text/csv; charset=utf-8',
@@ -114,7 +124,7 @@ export function tableCsv(table: ChartTable): string {
   return stringify(table.rows, { bom: true, header: true, columns: table.head })
 }
 
-function csvLink(base: string, id: ChartId, filters: Filters): string {
+function csvLink(base: string, id: string, filters: Filters): string {
   const query = new URLSearchParams()
   if (filters.scope) query.set('region', filters.scope.code)
   query.set('from', dayKey(filters.range.firstDay))
@@ -162,7 +172,8 @@ function numbers(data: DashboardData): Html {
       ${stat('Pengingat terkirim', number(data.reminders.sent), 'dalam rentang tanggal')}
       ${stat('Pengingat gagal', number(data.reminders.failed), 'dalam rentang tanggal')}
       ${stat('Pengingat dilewati', number(data.reminders.skipped), 'dalam rentang tanggal')}
-      ${stat('Permintaan bicara dengan petugas yang terbuka', number(data.openHandoffs))}
+      ${stat('Menunggu petugas', number(data.handoffs.waiting), 'percakapan, saat ini')}
+      ${stat('Sedang dilayani', number(data.handoffs.open), 'percakapan, saat ini')}
     </dl>
     <div class="tables">
     <table><caption>Orang per tahap sertifikasi (tahap terakhir yang dicapai)</caption>
@@ -176,6 +187,62 @@ function numbers(data: DashboardData): Html {
     </table>
     </div>
     ${people === 0 && html`<p class="empty">Belum ada peserta dengan tahap sertifikasi di wilayah ini.</p>`}
+  </section>`
+}
+
+/** Working minutes as "1 j 30 m" (a median may be a half minute: rounded). */
+function minutes(value: number | null): string {
+  if (value === null) return '—'
+  const total = Math.round(value)
+  return total >= 60 ? `${number(Math.floor(total / 60))} j ${total % 60} m` : `${total} m`
+}
+
+/** The handoff measures per region as a table (the page and the CSV `percakapan`). */
+export function handoffTable(data: DashboardData): ChartTable {
+  return {
+    caption:
+      'Percakapan dengan petugas per wilayah: menunggu dan dilayani saat ini, ditutup dalam rentang; median waktu (jam kerja) dan penilaian atas percakapan yang dibuat dalam rentang',
+    head: [
+      'Wilayah',
+      'Menunggu',
+      'Dilayani',
+      'Ditutup',
+      'Median sampai balasan pertama (menit kerja)',
+      'Median sampai ditutup (menit kerja)',
+      'Rata-rata penilaian',
+      'Jumlah penilaian',
+    ],
+    rows: data.handoffRegions.map((r) => [
+      r.label,
+      r.waiting,
+      r.open,
+      r.closed,
+      r.medianFirstReplyMinutes === null ? '' : Math.round(r.medianFirstReplyMinutes),
+      r.medianCloseMinutes === null ? '' : Math.round(r.medianCloseMinutes),
+      r.averageRating === null ? '' : r.averageRating.toFixed(1),
+      r.ratings,
+    ]),
+  }
+}
+
+function handoffSection(data: DashboardData, csv: string): Html {
+  const table = handoffTable(data)
+  const rating = (r: DashboardData['handoffRegions'][number]) =>
+    r.averageRating === null
+      ? '—'
+      : `${r.averageRating.toLocaleString('id-ID', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} (${number(r.ratings)})`
+  return html`<section aria-labelledby="percakapan"><h2 id="percakapan">Percakapan dengan petugas</h2>
+    <div class="table-scroll"><table><caption>${table.caption}</caption>
+    <thead><tr><th scope="col">Wilayah</th><th scope="col">Menunggu</th><th scope="col">Dilayani</th><th scope="col">Ditutup</th>
+    <th scope="col">Median sampai balasan pertama</th><th scope="col">Median sampai ditutup</th><th scope="col">Penilaian rata-rata (n)</th></tr></thead>
+    <tbody>${data.handoffRegions.map(
+      (
+        r,
+      ) => html`<tr><th scope="row">${r.label}</th><td>${number(r.waiting)}</td><td>${number(r.open)}</td><td>${number(r.closed)}</td>
+      <td>${minutes(r.medianFirstReplyMinutes)}</td><td>${minutes(r.medianCloseMinutes)}</td><td>${rating(r)}</td></tr>`,
+    )}</tbody></table></div>
+    <p class="note">Waktu dihitung dalam jam kerja wilayah (jam layanan petugas, tanpa akhir pekan dan hari libur).</p>
+    <p><a href="${csv}" download>Unduh CSV: Percakapan dengan petugas</a></p>
   </section>`
 }
 

@@ -12,5 +12,7 @@ export type ConsoleEnv = {
     staff: Staff
     /** The session's CSRF token: put it in every form as `<input type="hidden" name="_csrf">` (see csrfField). */
     csrf: string
+    /** Handoffs waiting for staff in the staff member's scope (the menu's badge). */
+    waitingHandoffs?: number
   }
 }

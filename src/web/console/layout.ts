@@ -1,13 +1,14 @@
 /**
  * The console's page frame: Indonesian, one `h1` (the title), the menu of the pages that exist for
- * the staff member's role, their name and the sign-out form, the stylesheet from this origin (the
- * CSP allows no inline style or script). Page bodies are built with the escaping `html` of
+ * the staff member's role (Percakapan with the count of handoffs waiting in their scope), their
+ * name and the sign-out form, the stylesheet and the one script from this origin (the CSP allows no
+ * inline style or script). Page bodies are built with the escaping `html` of
  * src/web/html.ts; routes answer `c.html(consoleLayout(c, { title, active, body }))`.
  */
 import type { Context } from 'hono'
 import type { StaffRole } from '../../vocabulary/staff.js'
 import { Html, html, type Markup } from '../html.js'
-import { consoleStylesheet } from '../static.js'
+import { consoleScript, consoleStylesheet } from '../static.js'
 import type { ConsoleEnv, Staff } from './env.js'
 
 /** A page of the console's menu; `roles` are the roles it is shown to (and that its route lets in). */
@@ -20,6 +21,7 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { id: 'beranda', href: '/admin', label: 'Beranda', roles: EVERYONE },
   { id: 'sesi', href: '/admin/sesi', label: 'Sesi Bimtek', roles: EVERYONE },
   { id: 'peserta', href: '/admin/peserta', label: 'Peserta', roles: EVERYONE },
+  { id: 'percakapan', href: '/admin/percakapan', label: 'Percakapan', roles: EVERYONE },
   { id: 'ujian', href: '/admin/ujian', label: 'Ujian', roles: EVERYONE },
   { id: 'sertifikat', href: '/admin/sertifikat', label: 'Sertifikat', roles: EVERYONE },
   { id: 'impor', href: '/admin/impor', label: 'Impor data', roles: ['admin', 'regional'] },
@@ -50,9 +52,14 @@ export type LayoutOptions = {
 export function consoleLayout(c: Context<ConsoleEnv>, options: LayoutOptions): string {
   const staff = c.get('staff')
   const pages = CONSOLE_PAGES.filter((page) => page.roles.includes(staff.role))
+  const waiting = c.get('waitingHandoffs') ?? 0
+  const badge = (id: string) =>
+    id === 'percakapan' && waiting > 0
+      ? html` <span class="badge" title="${waiting} menunggu petugas"><span class="visually-hidden">(</span>${waiting}<span class="visually-hidden"> menunggu)</span></span>`
+      : ''
   const menu = html`<nav class="menu" aria-label="Menu konsol"><ul>${pages.map(
     (page) =>
-      html`<li><a href="${page.href}"${page.id === options.active ? new Html(' aria-current="page"') : ''}>${page.label}</a></li>`,
+      html`<li><a href="${page.href}"${page.id === options.active ? new Html(' aria-current="page"') : ''}>${page.label}${badge(page.id)}</a></li>`,
   )}</ul></nav>`
   const who = html`<div class="who">
 <span class="who-name">${staff.name}</span> <span class="who-role">${roleAndRegion(staff)}</span>
@@ -63,6 +70,7 @@ export function consoleLayout(c: Context<ConsoleEnv>, options: LayoutOptions): s
     options.title,
     html`<header class="top"><a class="brand" href="/admin">Konsol Sekretariat</a>${who}${menu}</header>
 <main id="isi"><h1>${options.title}</h1>${options.body}</main>`,
+    html`<script src="${consoleScript().href}" defer></script>`,
   )
 }
 
@@ -75,14 +83,14 @@ export function publicLayout(title: string, body: Markup): string {
   )
 }
 
-function page(title: string, content: Html): string {
+function page(title: string, content: Html, script: Html | '' = ''): string {
   return `<!doctype html>${html`<html lang="id">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · Konsol Sekretariat Sertifikasi SDM Kesos</title>
 <link rel="stylesheet" href="${consoleStylesheet().href}">
-</head>
+${script}</head>
 <body><a class="skip" href="#isi">Langsung ke isi</a>${content}</body>
 </html>`}`
 }

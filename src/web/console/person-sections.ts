@@ -1,6 +1,7 @@
 /**
  * The sections of one person's page in the console (Peserta): the stage timeline, registrations,
- * exams, reminders with their outcome and reason, linked chats (ids masked), handoffs, consent
+ * exams, reminders with their outcome and reason, linked chats (ids masked), handoffs (each code
+ * links to its thread in Percakapan), consent
  * records and the audit trail of this person (who looked at or changed what). Read-only tables,
  * each with an empty state.
  */
@@ -28,6 +29,7 @@ const local = (date: Date, zone: string) => {
   }
 }
 
+const HANDOFF_LABEL: Record<string, string> = { waiting: 'Menunggu petugas', open: 'Sedang dilayani', closed: 'Ditutup' }
 const REGISTRATION_LABEL: Record<string, string> = {
   confirmed: 'Terkonfirmasi',
   waitlisted: 'Daftar tunggu',
@@ -131,7 +133,7 @@ ${section(
 ${head('Kode', 'Saluran', 'Topik', 'Status', 'Dibuat', 'Ditutup')}<tbody>${h.handoffs.map(
     (
       r,
-    ) => html`<tr><td><code>${r.code}</code></td><td>${channelLabel(r.channel)}</td><td>${r.topic}</td><td>${r.status === 'open' ? 'Terbuka' : 'Selesai'}</td>
+    ) => html`<tr><td><a href="/admin/percakapan/${r.code}"><code>${r.code}</code></a></td><td>${channelLabel(r.channel)}</td><td>${r.topic}</td><td>${HANDOFF_LABEL[r.status] ?? r.status}</td>
 <td>${wib(r.createdAt)}</td><td>${wib(r.closedAt)}</td></tr>`,
   )}</tbody></table>`,
 )}

@@ -10,6 +10,7 @@ import { confirmEnrolment, enrolment } from '../../core/console/two-factor.js'
 import type { SecretBox } from '../../core/privacy/data-key.js'
 import { formatLocalDateTime } from '../../core/regions.js'
 import type { Db } from '../../db/client.js'
+import type { StaffRole } from '../../vocabulary/staff.js'
 import { Html, html } from '../html.js'
 import type { ConsoleEnv } from './env.js'
 import { field, formText } from './forms.js'
@@ -17,9 +18,18 @@ import { consoleLayout, csrfField } from './layout.js'
 
 export type TwoFactorPageDeps = { db: Db; clock: () => Date; logger: Logger; totpBox: SecretBox; required: boolean }
 
-/** The way to one's own API tokens (api-tokens-page.ts), on this page of the account's security. */
-const API_TOKENS = html`<h2>Token API</h2>
-<p>Skrip dan aplikasi lain memakai token API atas nama Anda: <a href="/admin/token-api">kelola token API Anda</a>.</p>`
+/**
+ * The ways to one's own API tokens (api-tokens-page.ts) and to the Telegram account linked for the
+ * staff group (telegram-link-page.ts), on this page of the account's security.
+ */
+const accountLinks = (role: StaffRole) => html`<h2>Token API</h2>
+<p>Skrip dan aplikasi lain memakai token API atas nama Anda: <a href="/admin/token-api">kelola token API Anda</a>.</p>
+${
+  role === 'viewer'
+    ? ''
+    : html`<h2>Telegram</h2>
+<p>Menjawab percakapan dari grup staf Telegram: <a href="/admin/tautkan-telegram">tautkan akun Telegram Anda</a>.</p>`
+}`
 
 /** The secret in groups of four, as apps show it and people type it. */
 const grouped = (secret: string) => secret.replace(/(.{4})(?=.)/g, '$1 ')
@@ -34,7 +44,7 @@ export function twoFactorPage(deps: TwoFactorPageDeps) {
       const body = html`<p class="notice" role="status">Verifikasi dua langkah aktif sejak ${formatLocalDateTime(state.enabledAt, 'Asia/Jakarta')} WIB.
 Setiap kali masuk, isi kode dari aplikasi autentikator Anda.</p>
 <p>Ponsel hilang atau ganti? Minta admin pusat menyetel ulang akun Anda.</p>
-${API_TOKENS}`
+${accountLinks(staff.role)}`
       return c.html(consoleLayout(c, { title: 'Verifikasi dua langkah', active: '', body }))
     }
     // qrcode is loaded only here: enrolment happens once per staff member.
@@ -54,7 +64,7 @@ ${csrfField(c.get('csrf'))}
 ${field({ name: 'otp', label: 'Kode dari aplikasi', error, autocomplete: 'one-time-code', inputmode: 'numeric', required: true })}
 <button type="submit">Aktifkan</button>
 </form>
-${API_TOKENS}`
+${accountLinks(staff.role)}`
     return c.html(consoleLayout(c, { title: 'Verifikasi dua langkah', active: '', body }), error ? 400 : 200)
   }
 
