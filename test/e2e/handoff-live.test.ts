@@ -22,6 +22,9 @@ let whatsapp: FakeWhatsAppServer
 let setup: ReturnType<typeof handoffServer>
 let server: Running
 let port: number
+/** Rina's console, signed in, and the address of the Telegram person's thread. */
+let browser: ReturnType<typeof consoleBrowser>
+let thread: string
 
 beforeAll(async () => {
   telegram = await startFakeTelegram()
@@ -83,7 +86,7 @@ describe('a live handoff, end to end over the channel fakes', () => {
       // Rina answers in the topic: the person gets it, signed, and nothing else came in between.
       setup.inGroup('Baik Bu Siti, nama Anda kami betulkan hari ini.', topic.threadId)
       const [reply] = await until(() => whatsapp.received().length > 0 && whatsapp.received(), 'the staff reply on WhatsApp')
-      expect(reply).toBe(`*Petugas Rina · ${'BBPPKS Makassar'}:*\nBaik Bu Siti, nama Anda kami betulkan hari ini.`)
+      expect(reply).toBe(`*Petugas Rina · BBPPKS Makassar:*\nBaik Bu Siti, nama Anda kami betulkan hari ini.`)
       await setup.postedIn(topic.threadId, `✅ Diambil oleh ${RINA.name}`)
       expect(handoffState(setup.dbPath, code)?.status).toBe('open')
 
@@ -93,10 +96,11 @@ describe('a live handoff, end to end over the channel fakes', () => {
 
       // /tutup: the person is told and asked for a rating (the first thing they get since their message), the topic closes.
       setup.inGroup('/tutup', topic.threadId)
-      const closing = await until(() => whatsapp.received().length > 0 && whatsapp.received(), 'the close notice')
+      const closing = await until(
+        () => whatsapp.received().join('\n').includes('angka *1*') && whatsapp.received(),
+        'the close notice and the rating prompt',
+      )
       expect(closing[0]).toContain(`Petugas telah menutup percakapan ${code}`)
-      const rating = closing.join('\n').includes('angka *1*') ? closing : await until(() => whatsapp.received(), 'the rating')
-      expect(rating.join('\n')).toContain('angka *1*')
       await until(() => telegram.topic(STAFF_GROUP, topic.threadId)?.closed, 'the topic closed')
       expect(handoffState(setup.dbPath, code)?.status).toBe('closed')
 
@@ -129,8 +133,8 @@ describe('a live handoff, end to end over the channel fakes', () => {
       await setup.postedIn(topic.threadId, '💬 Rina Wulandari (CLI): Sedang kami cek, Pak.')
 
       // From the console: Rina signs in and opens the thread, which streams live.
-      const browser = consoleBrowser(`http://localhost:${port}`)
-      const thread = `/admin/percakapan/${code}`
+      browser = consoleBrowser(`http://localhost:${port}`)
+      thread = `/admin/percakapan/${code}`
       const signedIn = await browser.submit('/admin/login', '/admin/login', {
         email: RINA.email,
         password: RINA.password,
@@ -165,7 +169,7 @@ describe('a live handoff, end to end over the channel fakes', () => {
         const text = live.text().slice(seen)
         return text.includes('terima kasih banyak') && text
       }, "the person's answer on the stream")
-      expect(fresh).toMatch(/event: pesan\nid: \d+\ndata: [^\n]*terima kasih banyak/)
+      expect(fresh).toMatch(/event: pesan\ndata: [^\n]*terima kasih banyak[^\n]*\nid: \d+\n\n/)
       await live.close()
       await setup.postedIn(topic.threadId, '👤 Budi: Baik, terima kasih banyak')
 
@@ -184,9 +188,23 @@ describe('a live handoff, end to end over the channel fakes', () => {
   )
 
   it(
-    'stops on SIGTERM with exit code 0 and nothing on stderr',
+    'stops on SIGTERM with exit code 0 and nothing on stderr, even with a live thread still open in the console',
     async () => {
+      const tab = await browser.stream(`${thread}/aliran`)
+      await until(() => tab.text().includes('event: pesan'), 'the open thread streaming')
       await setup.stop(server)
+      await tab.close()
+      // What people and staff wrote, the phone number and the linking code never reach the log.
+      for (const secret of [
+        'Seharusnya Siti Rahma',
+        'terima kasih banyak',
+        'Sertifikat Anda terbit',
+        '3456 7890',
+        '34567890',
+        '482913',
+      ]) {
+        expect(server.stdout()).not.toContain(secret)
+      }
       expect(server.stderr()).toBe('')
     },
     STEP_MS,
