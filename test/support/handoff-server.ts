@@ -20,7 +20,7 @@ export const RINA_TELEGRAM = { id: 7001, first_name: 'Rina' }
 export const RINA = { email: 'rina@kemensos.go.id', name: 'Rina Wulandari', password: 'sandi-bbppks-makassar-2026' }
 
 /** Polls `probe` every 50 ms until it gives something other than undefined/false; rejects after `ms` saying `what`. */
-export async function until<T>(probe: () => T | undefined | false, what: string, ms = 10_000): Promise<T> {
+export async function until<T>(probe: () => T | undefined | false, what: string, ms = 15_000): Promise<T> {
   const started = Date.now()
   for (;;) {
     const value = probe()
@@ -159,8 +159,11 @@ export function handoffServer(options: {
       return update
     },
 
-    /** Resolves with the texts posted in the topic (null: General) once one holds `expected`. */
-    async postedIn(threadId: number | null, expected: string, ms = 10_000): Promise<string[]> {
+    /**
+     * Resolves with the texts posted in the topic (null: General) once one holds `expected`. The
+     * relay posts to a group once every 3 s (Telegram's limit), so a post may wait behind others.
+     */
+    async postedIn(threadId: number | null, expected: string, ms = 20_000): Promise<string[]> {
       return until(
         () => {
           const got = textsOf(telegram.posts(STAFF_GROUP, threadId))
