@@ -2,6 +2,7 @@
  * The composition root: configuration, database, core, web server, scheduler, channels. Started by
  * server.ts (`node dist/server.js`), or directly (`tsx src/main.ts`).
  */
+import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { openCoreOrExit } from './bootstrap.js'
@@ -312,6 +313,8 @@ async function startTelegram(bot: TelegramBot) {
     })
 }
 
+/** How long open requests get to finish on shutdown before their connections are closed. */
+const STREAMS_GRACE_MS = 1_000
 let stopping = false
 async function shutdown(signal: string) {
   if (stopping) return
@@ -325,7 +328,12 @@ async function shutdown(signal: string) {
   if (telegram?.bot.isRunning()) await telegram.bot.stop()
   await staffRelay?.stop()
   await (await whatsapp)?.stop()
-  await new Promise<void>((resolve) => server.close(() => resolve()))
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve())
+    // A live stream (an open Percakapan thread) never ends by itself: cut what is still open once
+    // ordinary requests have had a moment to finish.
+    setTimeout(() => (server as Server).closeAllConnections(), STREAMS_GRACE_MS).unref()
+  })
   await scheduler.stop()
   lookupAudit.stop()
   closeDatabase(db)

@@ -88,6 +88,8 @@ export type FakeWhatsAppServer = {
   send(text: string): Promise<void>
   /** Resolves with the texts of the first `count` messages the bot sent the phone since the last `send`; rejects after `ms`. */
   replies(count: number, ms?: number): Promise<string[]>
+  /** The texts the bot sent the phone since the last `send`, so far (the bot may still be writing). */
+  received(): string[]
   close(): Promise<void>
 }
 
@@ -457,6 +459,7 @@ export async function startFakeWhatsAppServer(): Promise<FakeWhatsAppServer> {
       })
       return withTimeout(enough, ms, `fewer than ${count} WhatsApp replies (got ${JSON.stringify(received)})`)
     },
+    received: () => [...received],
     async close() {
       for (const socket of wss.clients) socket.terminate()
       await new Promise<void>((resolve) => wss.close(() => resolve()))
