@@ -6,7 +6,7 @@
  */
 
 import { eq } from 'drizzle-orm'
-import { type Db, inTransaction } from '../../db/client.js'
+import { cached, type Db, inTransaction } from '../../db/client.js'
 import { type HandoffWithRegion, handoffByCode, insertThreadMessage, setMessageOutbox } from '../../db/queries/handoff-thread.js'
 import { auditLog, handoffRequests, outbox } from '../../db/schema.js'
 import type { StaffRole } from '../../vocabulary/staff.js'
@@ -79,17 +79,11 @@ export function closeLiveHandoff(
   handoff: HandoffWithRegion,
   close: { by: 'person' | 'staff' | 'idle'; staffId?: number | null; staffName?: string | null; at: Date; notice?: string },
 ): void {
-  db.update(handoffRequests)
-    .set({
-      status: 'closed',
-      closedAt: close.at,
-      closedBy: close.by,
-      closedByStaffId: close.staffId ?? null,
-      endAskedAt: null,
-      ratingPending: handoff.live,
-    })
-    .where(eq(handoffRequests.id, handoff.id))
-    .run()
+  cached(
+    db,
+    `update handoff_requests set status = 'closed', closed_at = ?, closed_by = ?, closed_by_staff_id = ?, end_asked_at = null,
+       rating_pending = ? where id = ?`,
+  ).run(close.at.getTime(), close.by, close.staffId ?? null, handoff.live ? 1 : 0, handoff.id)
   const who =
     close.by === 'person'
       ? 'pengguna'

@@ -66,6 +66,10 @@ export function holidayDataWarning(year: number): string | undefined {
   )
 }
 
+const QUARTER_HOUR = 15 * 60_000
+/** Entries kept per cache before it starts again (a few years of days, thousands of quarter hours). */
+const CACHE_SIZE = 5_000
+
 /** An opening as two instants, in milliseconds. */
 type Span = { start: number; end: number }
 
@@ -85,22 +89,45 @@ export function createWorkingCalendar(settings: Pick<HandoffSettings, 'hours' | 
       ? settings.hours.regions[place.region as RegionCode]
       : undefined) ?? settings.hours.default
 
+  // The engine asks isOpen on every message a person sends to staff, and luxon takes a tenth of a
+  // millisecond per day worked out: the local midnights and each day's openings are kept. Every
+  // zone's offset is a whole number of quarter hours, so all instants of one quarter hour (UTC) fall
+  // on the same local day.
+  const midnights = new Map<string, DateTime>()
+  const openings = new WeakMap<WeekHours, Map<number, Span[]>>()
+  const remember = <K, V>(cache: Map<K, V>, key: K, value: V): V => {
+    if (cache.size >= CACHE_SIZE) cache.clear()
+    cache.set(key, value)
+    return value
+  }
+
   const localMidnight = (at: Date, zone: string): DateTime => {
+    const key = `${zone}|${Math.floor(at.getTime() / QUARTER_HOUR)}`
+    const known = midnights.get(key)
+    if (known) return known
     const local = DateTime.fromJSDate(at, { zone })
     if (!local.isValid) throw new RangeError(`Not a time zone: ${zone}`)
-    return local.startOf('day')
+    return remember(midnights, key, local.startOf('day'))
   }
 
   /** The openings of the local day that begins at `midnight`; none when the day is closed. */
   const openingsOf = (midnight: DateTime, week: WeekHours): Span[] => {
+    let days = openings.get(week)
+    if (!days) {
+      days = new Map()
+      openings.set(week, days)
+    }
+    const known = days.get(midnight.toMillis())
+    if (known) return known
     const day = midnight.toISODate() ?? ''
-    if (closed.has(day) || publicHolidays(midnight.year).has(day)) return []
+    if (closed.has(day) || publicHolidays(midnight.year).has(day)) return remember(days, midnight.toMillis(), [])
     // Wall-clock times (set, not plus), so a zone with summer time still opens at 08:00.
     const instant = (minutes: number) =>
       minutes >= 24 * 60
         ? midnight.plus({ days: 1 }).toMillis()
         : midnight.set({ hour: Math.floor(minutes / 60), minute: minutes % 60 }).toMillis()
-    return (week[midnight.weekday % 7] ?? []).map((hours) => ({ start: instant(hours.start), end: instant(hours.end) }))
+    const spans = (week[midnight.weekday % 7] ?? []).map((hours) => ({ start: instant(hours.start), end: instant(hours.end) }))
+    return remember(days, midnight.toMillis(), spans)
   }
 
   return {

@@ -5,11 +5,10 @@
  * the next message may be the rating; anything else is a normal message again.
  */
 import { createHash } from 'node:crypto'
-import { eq } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { cached } from '../../db/client.js'
 import { type HandoffWithRegion, handoffById, insertThreadMessage } from '../../db/queries/handoff-thread.js'
-import { auditLog, handoffAttachments, handoffRequests } from '../../db/schema.js'
+import { auditLog, handoffAttachments } from '../../db/schema.js'
 import type { Channel } from '../../vocabulary/message.js'
 import { MAX_TEXT_LENGTH } from '../engine.js'
 import { MENU_PREFIX } from '../menu.js'
@@ -24,6 +23,20 @@ import { closeLiveHandoff, ratingPrompt } from './actions.js'
 import type { HandoffActivity } from './activity.js'
 import type { Place, WorkingCalendar } from './hours.js'
 import { handoffTexts } from './texts.js'
+
+/** The columns the person's side changes, and their names in the table. */
+const LIVE_COLUMNS = {
+  ratingPending: 'rating_pending',
+  endAskedAt: 'end_asked_at',
+  lastPersonAt: 'last_person_at',
+  ackedAt: 'acked_at',
+  afterHoursAckUntil: 'after_hours_ack_until',
+  rating: 'rating',
+  ratedAt: 'rated_at',
+} as const
+type LiveColumn = keyof typeof LIVE_COLUMNS
+const stored = (value: Date | boolean | number | null): number | null =>
+  value instanceof Date ? value.getTime() : typeof value === 'boolean' ? Number(value) : value
 
 /** Seals a file before it is stored (the handoff file box of core/privacy/data-key.ts). */
 export type FileSealer = { seal(bytes: Uint8Array): Buffer }
@@ -78,8 +91,14 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
 
   const reply = (text: string, extra?: Partial<Reply>): Outcome => ({ replies: [{ text, ...extra }], next: null })
 
-  function set(db: Db, id: number, values: Partial<typeof handoffRequests.$inferInsert>): void {
-    db.update(handoffRequests).set(values).where(eq(handoffRequests.id, id)).run()
+  /** Updates a few columns of a handoff (a statement prepared once per set of columns: this runs on every message). */
+  function set(db: Db, id: number, values: Partial<Record<LiveColumn, Date | boolean | number | null>>): void {
+    const columns = Object.keys(values) as LiveColumn[]
+    const statement = cached(
+      db,
+      `update handoff_requests set ${columns.map((c) => `${LIVE_COLUMNS[c]} = ?`).join(', ')} where id = ?`,
+    )
+    statement.run(...columns.map((c) => stored(values[c] ?? null)), id)
   }
 
   function rate(ctx: TurnContext, row: Probe): Outcome | undefined {

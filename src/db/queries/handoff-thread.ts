@@ -2,7 +2,7 @@
  * A handoff's conversation as stored: the request with its region, the thread (person, staff,
  * internal notes, events) with each staff reply's delivery status, and the files sent in it.
  */
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { cached, type Db } from '../client.js'
 import { handoffRequests } from '../schema.js'
 
@@ -38,14 +38,39 @@ function withRegion(db: Db, row: HandoffRow | undefined): HandoffWithRegion | un
   return { ...row, regionCode: region?.code ?? null, regionCity: region?.city ?? null, regionZone: region?.zone ?? CENTRE_ZONE }
 }
 
+// Read on every message a person sends to staff: built and prepared once per connection.
+const prepared = new WeakMap<Db, ReturnType<typeof prepareReads>>()
+function prepareReads(db: Db) {
+  return {
+    byId: db
+      .select()
+      .from(handoffRequests)
+      .where(eq(handoffRequests.id, sql.placeholder('id')))
+      .prepare(),
+    byCode: db
+      .select()
+      .from(handoffRequests)
+      .where(eq(handoffRequests.code, sql.placeholder('code')))
+      .prepare(),
+  }
+}
+function reads(db: Db) {
+  let statements = prepared.get(db)
+  if (!statements) {
+    statements = prepareReads(db)
+    prepared.set(db, statements)
+  }
+  return statements
+}
+
 /** The handoff with that code (case-insensitive), with its region. */
 export function handoffByCode(db: Db, code: string): HandoffWithRegion | undefined {
-  return withRegion(db, db.select().from(handoffRequests).where(eq(handoffRequests.code, code.trim().toUpperCase())).get())
+  return withRegion(db, reads(db).byCode.get({ code: code.trim().toUpperCase() }))
 }
 
 /** The handoff with that id, with its region. */
 export function handoffById(db: Db, id: number): HandoffWithRegion | undefined {
-  return withRegion(db, db.select().from(handoffRequests).where(eq(handoffRequests.id, id)).get())
+  return withRegion(db, reads(db).byId.get({ id }))
 }
 
 type ThreadRow = {

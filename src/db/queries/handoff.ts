@@ -2,7 +2,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm'
 import type { Channel } from '../../vocabulary/message.js'
 import { cached, type Db } from '../client.js'
-import { auditLog, consentRecords, handoffGroupCleanups, handoffRequests, regions } from '../schema.js'
+import { consentRecords, handoffGroupCleanups, handoffRequests, regions } from '../schema.js'
 
 export type NewHandoff = {
   code: string
@@ -26,37 +26,39 @@ export type NewHandoff = {
  * audit entry; call inside a transaction. A rating still owed for an earlier one is no longer asked.
  */
 export function insertHandoff(db: Db, request: NewHandoff): number {
-  const { consentTextVersion, at, ...row } = request
-  db.update(handoffRequests)
-    .set({ ratingPending: false })
-    .where(
-      and(
-        eq(handoffRequests.channel, row.channel),
-        eq(handoffRequests.chatId, row.chatId),
-        eq(handoffRequests.ratingPending, true),
-      ),
-    )
-    .run()
-  const { id } = db
-    .insert(handoffRequests)
-    .values({ ...row, status: 'waiting', live: true, createdAt: at })
-    .returning({ id: handoffRequests.id })
-    .get()
-  db.insert(consentRecords)
-    .values({
-      personId: row.personId ?? null,
-      channel: row.channel,
-      chatId: row.chatId,
-      purpose: 'handoff',
-      reference: row.code,
-      textVersion: consentTextVersion,
-      granted: true,
-      recordedAt: at,
-    })
-    .run()
-  db.insert(auditLog)
-    .values({ at, actor: `chat:${row.channel}`, action: 'handoff.created', entity: 'handoff_request', entityId: row.code })
-    .run()
+  // Filed from a chat turn: statements prepared once per connection, not built each time.
+  const at = request.at.getTime()
+  cached(db, 'update handoff_requests set rating_pending = 0 where channel = ? and chat_id = ? and rating_pending = 1').run(
+    request.channel,
+    request.chatId,
+  )
+  const { id } = cached(
+    db,
+    `insert into handoff_requests (code, channel, chat_id, person_id, name, phone_e164, topic, question, status, live,
+       region_id, language, created_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, 'waiting', 1, ?, ?, ?) returning id`,
+  ).get(
+    request.code,
+    request.channel,
+    request.chatId,
+    request.personId ?? null,
+    request.name,
+    request.phoneE164,
+    request.topic,
+    request.question,
+    request.regionId,
+    request.language,
+    at,
+  ) as { id: number }
+  cached(
+    db,
+    `insert into consent_records (person_id, channel, chat_id, purpose, reference, text_version, granted, recorded_at)
+     values (?, ?, ?, 'handoff', ?, ?, 1, ?)`,
+  ).run(request.personId ?? null, request.channel, request.chatId, request.code, request.consentTextVersion, at)
+  cached(
+    db,
+    "insert into audit_log (at, actor, action, entity, entity_id) values (?, ?, 'handoff.created', 'handoff_request', ?)",
+  ).run(at, `chat:${request.channel}`, request.code)
   return id
 }
 
