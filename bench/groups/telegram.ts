@@ -51,18 +51,25 @@ const reply = (label: string, needles: (string | RegExp)[], keys?: number): Chec
 })
 
 const CONFIRMED = reply('handoff confirmation', [/nomor PTG-[A-Z2-9]{6}/])
-const step = (n: number) => reply(`handoff step ${n}`, [`Langkah ${n} dari 4`])
+const step = (n: number) => reply(`handoff step ${n}`, [`Langkah ${n} dari 5`])
 
-/** One conversation: a handoff to staff, back to the menu, a FAQ question, a tap on a menu button. */
+/**
+ * One conversation: a request to staff, the chat then talking to staff (one acknowledgement, the
+ * menu explained, ended with a tap), back to the bot: a FAQ question, a tap on a menu button.
+ */
 const SCRIPT: Step[] = [
   { text: 'halo', expect: reply('greeting and menu', ['selamat datang', 'Ketik angka menu'], 7) },
-  { text: '6', expect: reply('handoff topic', ['Langkah 1 dari 4', 'Tentang apa'], 5) },
+  { text: '6', expect: reply('handoff topic', ['Langkah 1 dari 5', 'Tentang apa'], 5) },
   { text: '1', expect: step(2) },
   { text: 'Sertifikat saya belum terbit padahal sudah dinyatakan kompeten bulan lalu.', expect: step(3) },
   { text: 'Siti Aminah', expect: step(4) },
-  { text: '0812-3456-7890', expect: reply('handoff summary', ['Periksa lagi', '+62 812-****-7890'], 3) },
+  { text: '0812-3456-7890', expect: step(5) },
+  { text: 'Sulawesi Selatan', expect: reply('handoff summary', ['Periksa lagi', '+62 812-****-7890'], 3) },
   { text: 'ya', expect: CONFIRMED },
-  { text: 'menu', expect: reply('main menu', ['Ketik angka menu'], 7) },
+  { text: 'Berkasnya sudah saya kirim kemarin', expect: reply('passed to staff', ['Pesan Anda sudah']) },
+  { text: 'menu', expect: reply('menu explained during the handoff', ['Anda sedang terhubung dengan petugas']) },
+  { text: 'selesai', expect: reply('end confirmation', ['Akhiri percakapan dengan petugas'], 2) },
+  { tap: 'handoff:end:yes', expect: reply('handoff ended', ['sudah diakhiri']) },
   { text: 'syarat sertifikasi apa aja', expect: reply('FAQ answer', ['<b>Syarat dan dokumen</b>'], 3) },
   { tap: 'menu:faq', expect: reply('FAQ groups after a button tap', ['Pilih kelompok topik'], 6) },
 ]
