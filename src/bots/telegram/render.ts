@@ -7,7 +7,8 @@ export const CALLBACK_DATA_LIMIT = 64
 /** Telegram's limit for one message's text, in characters. */
 const TEXT_LIMIT = 4096
 
-const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+/** Text made safe for Telegram's HTML parse mode. */
+export const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 
 /** The core writes *bold* as WhatsApp does; Telegram gets it as HTML. */
 export function toHtml(text: string): string {

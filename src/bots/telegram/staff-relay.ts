@@ -11,8 +11,9 @@
 import { type Api, GrammyError, InputFile } from 'grammy'
 import type { Logger } from 'pino'
 import type { WorkingCalendar } from '../../core/handoff/hours.js'
+import { firstName } from '../../core/handoff/texts.js'
 import { type Clock, createPacer, type Pacer, timerSleep } from '../../core/pacer.js'
-import { maskPhoneLocal } from '../../core/privacy/mask.js'
+import { maskNikNumbers, maskPhoneLocal } from '../../core/privacy/mask.js'
 import { formatLocalDateTime, provinceByCode } from '../../core/regions.js'
 import type { Db } from '../../db/client.js'
 import {
@@ -31,6 +32,7 @@ import {
 } from '../../db/queries/handoff-relay.js'
 import { attachmentOf } from '../../db/queries/handoff-thread.js'
 import { describe } from './bot.js'
+import { escapeHtml } from './render.js'
 
 /** Where each region's handoffs go (`*`: every handoff no region group takes), and how files are shown there. */
 export type StaffGroupSettings = {
@@ -68,16 +70,6 @@ const CAPTION_LIMIT = 1_000
 const CHANNEL_LABEL: Record<string, string> = { telegram: 'Telegram', whatsapp: 'WhatsApp', console: 'Terminal' }
 const VIA_LABEL: Record<string, string> = { console: 'konsol', cli: 'CLI', telegram: 'Telegram' }
 
-const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-
-/**
- * Hides the middle of every 16-digit number (a NIK, maybe typed with spaces, dots or dashes):
- * "3273 **** **** 0001". Staff groups are cloud chats; the console shows the text whole.
- */
-export function maskNikNumbers(text: string): string {
-  return text.replace(/(?<!\d)(\d{4})[ .-]?(\d{4})[ .-]?(\d{4})[ .-]?(\d{4})(?!\d)/g, '$1 **** **** $4')
-}
-
 /** The group a handoff of `regionCode` goes to: its region's, else the `*` one, else none. */
 function groupFor(staffChats: StaffGroupSettings['staffChats'], regionCode: string | null): string | undefined {
   return (
@@ -86,12 +78,11 @@ function groupFor(staffChats: StaffGroupSettings['staffChats'], regionCode: stri
   )
 }
 
-const firstWord = (name: string) => name.trim().split(/\s+/)[0] ?? name
 const place = (h: Pick<RelayHandoff, 'regionCity'>) => h.regionCity ?? 'pusat'
 
 /** "PTG-7K2QX9 · Siti · Makassar" (Telegram allows 128 characters). */
 function topicName(h: Pick<RelayHandoff, 'code' | 'name' | 'regionCity'>): string {
-  return `${h.code} · ${firstWord(h.name)} · ${place(h)}`.slice(0, 128)
+  return `${h.code} · ${firstName(h.name)} · ${place(h)}`.slice(0, 128)
 }
 
 const STATE_LINE: Record<RelayHandoff['status'], string> = {
@@ -153,7 +144,7 @@ function rowText(row: PendingRelay, fileLink: string | undefined): string {
       const file = row.attachment
         ? `📎 ${row.attachment.kind === 'image' ? 'foto' : 'PDF'} ${size(row.attachment.size)}${fileLink ? `: ${escapeHtml(fileLink)}` : ''}`
         : ''
-      return `👤 ${escapeHtml(firstWord(row.handoff.name))}: ${[file, text].filter(Boolean).join('\n')}`
+      return `👤 ${escapeHtml(firstName(row.handoff.name))}: ${[file, text].filter(Boolean).join('\n')}`
     }
     case 'staff': {
       const via = VIA_LABEL[row.via]

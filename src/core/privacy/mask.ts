@@ -20,3 +20,11 @@ export function maskPhoneLocal(e164: string): string {
 export function scrubNumbers(text: string): string {
   return text.replace(/\+?\d[\d\s().-]{4,}\d/g, '…')
 }
+
+/**
+ * Hides the middle of every 16-digit number (a NIK, maybe typed with spaces, dots or dashes):
+ * "3273 **** **** 0001". For text relayed to a staff group (a cloud chat); the console shows it whole.
+ */
+export function maskNikNumbers(text: string): string {
+  return text.replace(/(?<!\d)(\d{4})[ .-]?(\d{4})[ .-]?(\d{4})[ .-]?(\d{4})(?!\d)/g, '$1 **** **** $4')
+}
