@@ -76,6 +76,8 @@ describe('places in a message', () => {
     ['bimtek regional 5', { region: 'R5' }],
     ['jadwal bimtek R2', { region: 'R2' }],
     ['hubungkan dgn petugas bbppks makassar', { region: 'R5' }],
+    ['bbpks makassar ngurus provinsi apa', { region: 'R5' }],
+    ['bimtek r 3', { region: 'R3' }],
     ['bimtek di jawa', {}],
   ])('%s', (text, expected) => {
     expect(slots(text)).toEqual(expected)

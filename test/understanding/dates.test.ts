@@ -50,7 +50,7 @@ describe('at the reference date, Monday 2026-12-07 10:00 WIB', () => {
     ['akhir tahun', '2026-12'],
     ['awal bulan depan', '2027-01'],
     ['masih ada bimtek taun ini gak', '2026-12'],
-    ['bulan lalu', '2026-11'],
+    ['mg depan', '2026-12'],
   ])('%s → %s', (text, month) => {
     expect(monthOf(text, now)).toBe(month)
   })
@@ -60,6 +60,10 @@ describe('at the reference date, Monday 2026-12-07 10:00 WIB', () => {
     'tgl 40',
     'tgl brp ya',
     'kemarin sy daftar',
+    'bulan lalu',
+    'sy udh bimtek 3 bln lalu',
+    'SK keluar bulan Maret lalu',
+    'last month',
     'tahun depan',
     'sy punya 12 sertifikat',
     'may i register',

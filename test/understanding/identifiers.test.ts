@@ -74,6 +74,7 @@ describe('registration codes', () => {
     ['cancel bimtek BMT 2RT5YU', 'BMT-2RT5YU'],
     ['bmt-3fk9ql', 'BMT-3FK9QL'],
     ['BMT7K2QX9', 'BMT-7K2QX9'],
+    ['BMT–7K2QX9 (en dash)', 'BMT-7K2QX9'],
     ['kode BMT-ABCDEF', 'BMT-ABCDEF'],
   ])('%s → %s', (text, code) => {
     expect(slots(text).code).toBe(code)

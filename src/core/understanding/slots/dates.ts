@@ -47,7 +47,7 @@ const CONTEXT_MONTHS: Readonly<Record<string, number>> = { mar: 3, apr: 4, may: 
 const LONG_NAMES = Object.keys(MONTHS).filter((name) => name.length >= 6)
 
 const MONTH_WORDS = new Set(['bulan', 'bln', 'month', 'bulannya'])
-const WEEK_WORDS = new Set(['minggu', 'mgg', 'pekan', 'week'])
+const WEEK_WORDS = new Set(['minggu', 'mgg', 'mg', 'pekan', 'week'])
 const YEAR_WORDS = new Set(['tahun', 'taun', 'thn', 'th', 'year'])
 const DAY_WORDS = new Set(['tgl', 'tanggal', 'tggl', 'tg', 'tangal'])
 const THIS = new Set(['ini', 'this'])
@@ -137,8 +137,9 @@ const nextWeek = (today: Day): Day => addDays(today, 8 - today.weekday)
 
 /**
  * The month (`YYYY-MM`) a message asks about, read in `timeZone` at `now`: "bulan depan", "januari", "tgl 12",
- * "minggu ini", "besok", "sabtu ini", "01/2027" … A past event ("kemarin") or a bare number gives none;
- * "bulan lalu" gives last month (the schedule says past sessions are not shown). Weeks run Monday–Sunday.
+ * "minggu ini", "besok", "sabtu ini", "01/2027" … Weeks run Monday–Sunday. A bare number gives none, and so does
+ * the past ("bulan lalu", "3 bln lalu", "maret lalu", "kemarin"): the labelled set's rule is that `month` is a month
+ * the message asks about or looks ahead to, never the date of something that already happened.
  */
 export function extractMonth(tokens: readonly string[], now: Date, timeZone: string): string | undefined {
   // Reading the zone is the costly part and most messages name no date: today is computed on first need.
@@ -153,7 +154,7 @@ export function extractMonth(tokens: readonly string[], now: Date, timeZone: str
     if (MONTH_WORDS.has(token)) {
       if (THIS.has(next)) return month(today())
       if (NEXT.has(next)) return month(addMonths(today(), 1))
-      if (LAST.has(next)) return month(addMonths(today(), -1))
+      if (LAST.has(next)) continue
       const number = /^\d{1,2}$/.test(next) ? Number(next) : 0
       if (number >= 1 && number <= 12) return month(nextMonth(today(), number, yearOf(tokens[i + 2])))
       continue
@@ -166,7 +167,7 @@ export function extractMonth(tokens: readonly string[], now: Date, timeZone: str
     if ((token === 'this' || token === 'next' || token === 'last') && (MONTH_WORDS.has(next) || WEEK_WORDS.has(next))) {
       const week = WEEK_WORDS.has(next)
       if (token === 'this') return month(today())
-      if (token === 'last') return week ? undefined : month(addMonths(today(), -1))
+      if (token === 'last') continue
       return month(week ? nextWeek(today()) : addMonths(today(), 1))
     }
     if (YEAR_WORDS.has(token) && THIS.has(next)) return month(today())
@@ -195,7 +196,7 @@ export function extractMonth(tokens: readonly string[], now: Date, timeZone: str
     const previous = tokens[i - 1] ?? ''
     const contextual = MONTH_WORDS.has(previous) || previous === 'in' || yearOf(next) !== undefined
     const named = monthName(token, contextual)
-    if (named !== undefined) return month(nextMonth(today(), named, yearOf(next)))
+    if (named !== undefined && !LAST.has(next)) return month(nextMonth(today(), named, yearOf(next)))
     // "01/2027", "1-2027": placeKey splits them into two tokens.
     if (/^\d{1,2}$/.test(token) && /^20\d\d$/.test(next) && Number(token) >= 1 && Number(token) <= 12)
       return month(nextMonth(today(), Number(token), Number(next)))

@@ -29,7 +29,7 @@ const NOT_A_PREFIX = new Set([
   'BIMTEK',
 ])
 
-const CODE = /(?<![\p{L}\p{N}])BMT(-|\s?)([A-Z0-9]{6})(?![\p{L}\p{N}])/iu
+const CODE = /(?<![\p{L}\p{N}])BMT([-‐-―−]|\s?)([A-Z0-9]{6})(?![\p{L}\p{N}])/iu
 
 /**
  * A certificate number however typed ("LSPS 2024 00123", "lsps/2024/00077", "L S P S 2024 00500",
@@ -52,6 +52,6 @@ export function extractCode(text: string): string | undefined {
   const match = CODE.exec(text)
   if (!match) return undefined
   const [, dash, body = ''] = match
-  if (dash !== '-' && !/\d/.test(body)) return undefined
+  if ((dash === undefined || dash.trim() === '') && !/\d/.test(body)) return undefined
   return `BMT-${body.toUpperCase()}`
 }

@@ -10,6 +10,7 @@ const ONE_WORD: Readonly<Record<string, Mode>> = {
   vicon: 'daring',
   virtual: 'daring',
   webinar: 'daring',
+  vidcall: 'daring',
   offline: 'luring',
   ofline: 'luring',
   oflen: 'luring',
@@ -28,6 +29,10 @@ const TWO_WORDS: Readonly<Record<string, Mode>> = {
   'jarak jauh': 'daring',
   'dari rumah': 'daring',
   'google meet': 'daring',
+  'tatap maya': 'daring',
+  'video call': 'daring',
+  'dalam jaringan': 'daring',
+  'luar jaringan': 'luring',
 }
 
 /**

@@ -12,6 +12,9 @@ export type PlaceSlots = {
   region?: string
 }
 
+// "BBPPKS Makassar" and its misspellings name the regional centre, not where the person is.
+const CENTRE_WORDS = new Set(['bbppks', 'bbpks', 'bppks', 'bbppk', 'balai'])
+
 const ROMAN: Readonly<Record<string, string>> = { i: '1', ii: '2', iii: '3', iv: '4', v: '5', vi: '6' }
 
 // The regions table is data (staff edit it); the index over one array is built once per array.
@@ -34,7 +37,7 @@ function regionNumber(tokens: readonly string[], i: number, regions: readonly Re
   const token = tokens[i] ?? ''
   const direct = /^r([1-9])$/.exec(token)?.[1]
   if (direct) return regions.some((r) => r.code === `R${direct}`) ? [`R${direct}`, 1] : undefined
-  if (token !== 'regional' && token !== 'region') return undefined
+  if (token !== 'regional' && token !== 'region' && token !== 'r') return undefined
   const next = tokens[i + 1] ?? ''
   const digit = /^[1-9]$/.test(next) ? next : ROMAN[next]
   return digit && regions.some((r) => r.code === `R${digit}`) ? [`R${digit}`, 2] : undefined
@@ -86,7 +89,7 @@ export function extractPlace(tokens: readonly string[], regions: readonly Region
         } else if (place) {
           if (n === 1 && HOMONYMS.has(key) && !cued && tokens.length > 1) continue
           const region = regionOf.get(place.provinceCode)
-          found = { slots: previous === 'bbppks' ? (region ? { region } : {}) : slotsOf(place, region), cued }
+          found = { slots: CENTRE_WORDS.has(previous) ? (region ? { region } : {}) : slotsOf(place, region), cued }
         }
         if (found) {
           used = n
