@@ -104,7 +104,10 @@ function dayIn(now: Date, timeZone: string): Day {
 function monthName(token: string, contextual: boolean): number | undefined {
   const known = MONTHS[token] ?? (contextual ? CONTEXT_MONTHS[token] : undefined)
   if (known !== undefined || token.length < 6 || /\d/.test(token)) return known
-  const near = LONG_NAMES.find((name) => distance(name, token) <= 1)
+  // A typo keeps the first letter ("januri", "desembr"); that and the length rule out nearly every word cheaply.
+  const near = LONG_NAMES.find(
+    (name) => name[0] === token[0] && Math.abs(name.length - token.length) <= 1 && distance(name, token) <= 1,
+  )
   return near === undefined ? undefined : MONTHS[near]
 }
 
@@ -194,7 +197,7 @@ export function extractMonth(tokens: readonly string[], now: Date, timeZone: str
       return month(addDays(today(), ahead + (NEXT.has(next) ? 7 : 0)))
     }
     const previous = tokens[i - 1] ?? ''
-    const contextual = MONTH_WORDS.has(previous) || previous === 'in' || yearOf(next) !== undefined
+    const contextual = token in CONTEXT_MONTHS && (MONTH_WORDS.has(previous) || previous === 'in' || yearOf(next) !== undefined)
     const named = monthName(token, contextual)
     if (named !== undefined && !LAST.has(next)) return month(nextMonth(today(), named, yearOf(next)))
     // "01/2027", "1-2027": placeKey splits them into two tokens.
