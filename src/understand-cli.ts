@@ -21,7 +21,9 @@ const { values } = parseArgs({
   options: { jsonl: { type: 'boolean' }, now: { type: 'string' }, zone: { type: 'string' }, explain: { type: 'boolean' } },
 })
 const config = loadConfigOrExit()
-const now = values.now === undefined ? new Date() : new Date(values.now)
+// The composition root: the one place that reads the real clock.
+const clock = () => new Date()
+const now = values.now === undefined ? clock() : new Date(values.now)
 if (Number.isNaN(now.getTime())) {
   process.stderr.write(`--now: not a date: ${values.now}\n`)
   process.exit(2)
@@ -45,7 +47,7 @@ let matcher: ReturnType<typeof createMatcher>
 try {
   matcher = createMatcher(loadKnowledgeBase(config.FAQ_PATH, config.FAQ_QUESTIONS_PATH), {
     dir: config.FAQ_CACHE_DIR,
-    now: () => new Date(),
+    now: clock,
   })
 } catch (error) {
   if (!(error instanceof FaqContentError)) throw error

@@ -28,6 +28,16 @@ const namesSomething = (clause: string) => {
   return IDENTIFIER.test(clause) || OBJECTS.some((re) => re.test(text))
 }
 
+/** A clause without the punctuation and connector words it starts with ("…, trus daftar" → "daftar"). */
+function withoutConnector(clause: string): string {
+  let rest = clause.replace(/^[\s,?;&+]+/, '')
+  for (;;) {
+    const word = /^(\S+)\s+/.exec(rest)
+    if (!word || !CONNECTORS.has((word[1] ?? '').toLowerCase())) return rest.trim()
+    rest = rest.slice(word[0].length)
+  }
+}
+
 /**
  * The two clauses of a message with two requests, or undefined. The cut is at the first connector (or `,?;&+`) that
  * leaves a cue word on each side; the connector itself belongs to neither clause.
@@ -43,10 +53,7 @@ export function splitRequests(message: string): [string, string] | undefined {
     const isCut = CONNECTORS.has(part) || PUNCTUATION.test(part)
     if (!isCut) continue
     const left = message.slice(0, at).trim()
-    const right = message
-      .slice(at + part.length)
-      .replace(/^[\s,?;&+]+/, '')
-      .trim()
+    const right = withoutConnector(message.slice(at + part.length))
     if (!left || !right) continue
     if (namesSomething(left) && namesSomething(right)) return [left, right]
   }
