@@ -52,6 +52,11 @@ describe('knowledge or action', () => {
     expect(u.alternatives[0]?.intent).toBe('reminders.stop')
   })
 
+  it('a plausible action without a verb and without a confident FAQ answer is asked about, the action first', () => {
+    expect(understand('bimtek di ambon', ctx)).toMatchObject({ intent: 'sessions.find', ask: true })
+    expect(understand('bansos pkh bulan ini cair kapan', ctx)).toMatchObject({ intent: 'faq', topic: null, ask: false })
+  })
+
   it('a request is not asked about', () => {
     expect(understand('sy mau stop pengingatnya min', ctx)).toMatchObject({ intent: 'reminders.stop', ask: false })
   })

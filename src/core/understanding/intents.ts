@@ -73,7 +73,9 @@ function raw(cues: Cues, slots: Slots): Record<ActionIntent, number> {
     (has(C.sessionVerb, t) ? 0.3 : 0) +
     Math.min(0.3, (place ? 0.2 : 0) + (when ? 0.2 : 0) + (mode ? 0.2 : 0)) -
     (register && !has(C.when, t) ? 0.3 : 0) -
-    (myDate || mySession || code ? 0.3 : 0)
+    (myDate || mySession || code ? 0.3 : 0) -
+    // A place or a month without a Bimtek ("bansos pkh bulan ini cair kapan") is not a schedule question.
+    (session || /(?:^| )jadwal/.test(t) ? 0 : 0.3)
   const registrationStart =
     (register ? 0.4 : 0) +
     (session || place || when ? 0.3 : 0) +

@@ -63,10 +63,11 @@ export function createUnderstanding(deps: UnderstandingDeps): {
     if (match.kind === 'answer') {
       const topic = match.topic.id
       const faq = faqReading(topic, match.score, slots)
+      // An out-of-scope verdict does not outweigh a place with "bimtek" ("bimtek di ambon"): asked about below.
       if (!plausible) return { ...faq, ...withMatch }
       return { ...faq, ...withMatch, alternatives: serves(topic, best.intent) ? [action(best, slots)] : [] }
     }
-    if (match.kind === 'outOfScope' || !plausible) return { ...faqReading(null, match.score, slots), ...withMatch }
+    if (!plausible) return { ...faqReading(null, match.score, slots), ...withMatch }
     // No confident answer and an action that is plausible but not clearly asked for: ask, the action first.
     const suggested = match.kind === 'suggest' ? match.topics.map((topic) => faqReading(topic.id, match.score, slots)) : []
     const alternatives = [...(second.score >= T.plausibleAt ? [action(second, slots)] : []), ...suggested].slice(0, 3)
