@@ -44,7 +44,8 @@ const faqReading = (topic: string | null, score: number, slots: Slots): Reading 
 export function createUnderstanding(deps: UnderstandingDeps): {
   understand(text: string, ctx: UnderstandContext): Understanding
 } {
-  function single(text: string, slots: Slots): Single {
+  /** Reads one clause; `consult` gives the matcher's verdict, or undefined once the message has used its one call. */
+  function single(text: string, slots: Slots, consult: (text: string) => MatchOutcome | undefined): Single {
     const cues = cuesOf(cueText(text))
     const ranked = scoreActions(cues, slots)
     const best = ranked[0] as Scored
@@ -57,16 +58,17 @@ export function createUnderstanding(deps: UnderstandingDeps): {
       return { ...action(best, slots), ...base, alternatives }
     }
     if (isGreeting(text) || smallTalk(text)) return { ...faqReading(null, 0, slots), ...base }
-    const match: MatchOutcome = deps.matcher.match(text)
-    const withMatch = { ...base, match, matched: true }
+    const verdict = consult(text)
+    const match: MatchOutcome = verdict ?? { kind: 'none', score: 0 }
+    const withMatch = verdict ? { ...base, match: verdict, matched: true } : base
     const plausible = best.score >= T.plausibleAt
     if (match.kind === 'answer') {
       const topic = match.topic.id
       const faq = faqReading(topic, match.score, slots)
-      // An out-of-scope verdict does not outweigh a place with "bimtek" ("bimtek di ambon"): asked about below.
       if (!plausible) return { ...faq, ...withMatch }
       return { ...faq, ...withMatch, alternatives: serves(topic, best.intent) ? [action(best, slots)] : [] }
     }
+    // An out-of-scope verdict does not outweigh a place with "bimtek" ("bimtek di ambon"): that is asked about.
     if (!plausible) return { ...faqReading(null, match.score, slots), ...withMatch }
     // No confident answer and an action that is plausible but not clearly asked for: ask, the action first.
     const suggested = match.kind === 'suggest' ? match.topics.map((topic) => faqReading(topic.id, match.score, slots)) : []
@@ -83,14 +85,28 @@ export function createUnderstanding(deps: UnderstandingDeps): {
   }
 
   const isReading = (u: Single) => u.intent !== 'faq' || u.topic !== null
+  const isStrong = (text: string, slots: Slots) => {
+    const cues = cuesOf(cueText(text))
+    return !cues.knowledge && (scoreActions(cues, slots)[0]?.score ?? 0) >= T.actAt
+  }
 
   return {
     understand(text, ctx) {
+      // The matcher runs at most once per message: the clause or the whole message that needs it gets it.
+      let spent = false
+      const consult = (question: string) => {
+        if (spent) return undefined
+        spent = true
+        return deps.matcher.match(question)
+      }
       const slots = slotsOf(text, ctx)
       const clauses = splitRequests(text)
-      if (clauses) {
-        const first = single(clauses[0], slotsOf(clauses[0], ctx))
-        const second = single(clauses[1], slotsOf(clauses[1], ctx))
+      const left = clauses && { text: clauses[0], slots: slotsOf(clauses[0], ctx) }
+      const right = clauses && { text: clauses[1], slots: slotsOf(clauses[1], ctx) }
+      // Two clauses that both need the matcher ("syaratnya apa, biayanya brp") are read as one message (one call).
+      if (left && right && (isStrong(left.text, left.slots) || isStrong(right.text, right.slots))) {
+        const first = single(left.text, left.slots, consult)
+        const second = single(right.text, right.slots, consult)
         const differ = first.intent !== second.intent || first.topic !== second.topic
         if (isReading(first) && isReading(second) && differ) {
           const { matched: _m, ...primary } = first
@@ -98,7 +114,7 @@ export function createUnderstanding(deps: UnderstandingDeps): {
           return { ...primary, slots, also, cues: [...first.cues, 'split', ...second.cues] }
         }
       }
-      const { matched: _m, ...reading } = single(text, slots)
+      const { matched: _m, ...reading } = single(text, slots, consult)
       return reading
     },
   }
