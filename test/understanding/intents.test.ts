@@ -80,3 +80,18 @@ describe('slots ride along with the intent', () => {
     })
   })
 })
+
+describe('filler does not change what a message asks for', () => {
+  const examples: [string, string][] = [
+    ['kapan bimtek di makassar', 'sessions.find'],
+    ['sy mau stop pengingatnya min', 'reminders.stop'],
+    ['kode pendaftaran sy apa ya', 'registration.mine'],
+    ['batalin pendaftaran sy dong', 'registration.cancel'],
+    ['hapus data saya', 'data.delete'],
+    ['mau ngomong sama orang aja', 'handoff'],
+  ]
+  it.each(examples)('%s (+ kak, dong, 🙏, stretched letters) → %s', (message, intent) => {
+    for (const filler of ['', ' kak', ' dong', ' 🙏🙏', ' yaaa', ' min!!'])
+      expect(read(`${message}${filler}`).intent).toBe(intent)
+  })
+})
