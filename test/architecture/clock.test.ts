@@ -18,7 +18,13 @@ import { describe, expect, it } from 'vitest'
 const ROOT = join(import.meta.dirname, '..', '..')
 
 /** The composition roots: they read the real clock once and hand it down. */
-const COMPOSITION_ROOTS = new Set(['src/main.ts', 'src/cli.ts', 'src/bots/console/main.ts', 'src/faq-cli.ts'])
+const COMPOSITION_ROOTS = new Set([
+  'src/main.ts',
+  'src/cli.ts',
+  'src/bots/console/main.ts',
+  'src/faq-cli.ts',
+  'src/understand-cli.ts',
+])
 
 const isRoot = (path: string) => COMPOSITION_ROOTS.has(path)
 

@@ -1,0 +1,145 @@
+/**
+ * Scores the twelve actions of a message from its cue words and its slots (decision D1 of the plan: rules, no trained
+ * classifier). Each score adds an object cue, a verb cue, a request or possessive cue and the slots that fit, and takes
+ * off a knowledge cue ("cara", "kenapa"): a how-question stays with the FAQ even when it names an action (D3).
+ */
+import { words } from '../faq/normalize.js'
+import { BARE, CUES as C, HOW, HOW_FIRST, KNOWLEDGE, MINE, REQUEST, REQUEST_END, WHETHER } from './lexicon.js'
+import type { ActionIntent, Slots } from './types.js'
+
+/** Thresholds, tuned on bench/data/understand-dev.jsonl and the unit tables only. */
+export const UNDERSTAND_TUNING = {
+  /** An action this sure, without a knowledge cue, is answered without asking the FAQ matcher. */
+  actAt: 0.7,
+  /** Below this an action is not considered at all. */
+  plausibleAt: 0.4,
+  /** What a knowledge cue takes off every action. */
+  knowledgePenalty: 0.35,
+} as const
+
+export type Cues = { text: string; knowledge: boolean; request: boolean; mine: boolean }
+export type Scored = { intent: ActionIntent; score: number }
+
+/** The analysed text of a message: the FAQ analyzer's rewritten words, joined by single spaces. */
+export function cueText(message: string): string {
+  return words(message).join(' ')
+}
+
+/** The cues of an analysed text that every action shares. */
+export function cuesOf(text: string): Cues {
+  const request = REQUEST.test(text) || REQUEST_END.test(text)
+  const mine = MINE.test(text)
+  // "bisa bicara dgn petugas?" asks for a person, not whether it is possible in general.
+  const asksForPerson = C.person.test(text) && C.talk.test(text)
+  const knowledge =
+    KNOWLEDGE.test(text) ||
+    HOW_FIRST.test(text) ||
+    (HOW.test(text) && !mine) ||
+    (WHETHER.test(text) && !request && !asksForPerson)
+  return { text, knowledge, request, mine }
+}
+
+const has = (re: RegExp, text: string) => re.test(text)
+
+function raw(cues: Cues, slots: Slots): Record<ActionIntent, number> {
+  const t = cues.text
+  const place = slots.region !== undefined
+  const when = slots.month !== undefined
+  const mode = slots.mode !== undefined
+  const session = has(C.sessionObject, t)
+  const register = has(C.register, t)
+  const reminder = has(C.reminder, t)
+  const certificate = has(C.certificate, t)
+  const data = has(C.data, t)
+  const person = has(C.person, t)
+  const myDate = has(C.myDates, t) && cues.mine
+  const code = slots.code !== undefined
+  const number = slots.number !== undefined
+  const cancel = has(C.cancel, t)
+  const registration = has(C.registration, t) || code
+  const lookup = has(C.lookup, t)
+  const mySession = session && cues.mine && !cues.request && !register
+  // "aq daftar bimtek yg mana ya, lupa": a registration already made, looked up.
+  const myRegistration = register && cues.mine && lookup && !cues.request
+  // "ke-stop" tells what happened, it does not ask to stop.
+  const stop = has(C.stop, t.replace(/(?:^| )ke stop(?= |$)/g, ' '))
+  const start = has(C.start, t)
+  const erase = has(C.erase, t)
+  const ask = cues.request ? 0.2 : 0
+  const mine = cues.mine ? 0.2 : 0
+
+  const sessionsFind =
+    (session ? 0.4 : 0) +
+    (has(C.sessionVerb, t) ? 0.3 : 0) +
+    Math.min(0.3, (place ? 0.2 : 0) + (when ? 0.2 : 0) + (mode ? 0.2 : 0)) -
+    (register && !has(C.when, t) ? 0.3 : 0) -
+    (myDate || mySession || code ? 0.3 : 0) -
+    // A place or a month without a Bimtek ("bansos pkh bulan ini cair kapan") is not a schedule question.
+    (session || /(?:^| )jadwal/.test(t) ? 0 : 0.3)
+  const registrationStart =
+    (register ? 0.4 : 0) +
+    (session || place || when ? 0.3 : 0) +
+    (cues.request || /(?:^| )daftar(?:in|kan)(?= |$)/.test(t) ? 0.3 : 0) -
+    (cancel ? 0.5 : 0) -
+    ((registration || register) && lookup && !cues.request ? 0.3 : 0)
+  const registrationMine =
+    (registration || mySession || myRegistration ? 0.4 : 0) +
+    (lookup || mySession || code ? 0.3 : 0) +
+    mine -
+    (cancel ? 0.5 : 0) -
+    (cues.request && register ? 0.3 : 0) -
+    (/(?:^| )status(?= |$)/.test(t) ? 0.2 : 0) -
+    (data && !session && !code ? 0.3 : 0)
+  const registrationCancel =
+    cancel && !(data && !registration) ? (registration || session || register ? 0.4 : 0) + 0.4 + (ask || mine ? 0.2 : 0) : 0
+  // Without "my" a status word is a general question ("biaya sertifikasi brp"), unless it is the command "cek status".
+  const statusObject = has(C.status, t) || (certificate && cues.mine)
+  const statusCheck = !statusObject
+    ? 0
+    : 0.4 +
+      (has(C.statusVerb, t) ? 0.3 : 0) +
+      (cues.mine || /(?:^| )(?:cek|check) status/.test(t) ? 0.3 : -0.2) -
+      (number ? 0.4 : 0) -
+      (session ? 0.2 : 0) -
+      (registration && !/(?:^| )sertifikasi(?= |$)/.test(t) ? 0.3 : 0)
+  const certificateVerify =
+    (certificate ? 0.4 : 0) + (has(C.verifyVerb, t) ? 0.3 : 0) + (number ? 0.7 : 0) - (cues.mine && !number ? 0.3 : 0)
+  const state = has(C.reminderState, t)
+  const remindersStop = stop ? (reminder ? 0.4 : 0) + 0.4 + (ask || mine ? 0.2 : 0) : 0
+  const remindersStart = start && !stop && !state ? (reminder ? 0.4 : 0) + 0.3 + (ask || mine ? 0.2 : 0) : 0
+  const remindersList =
+    (myDate ? 0.4 : 0) +
+    (myDate && has(C.when, t) ? 0.4 : 0) +
+    (reminder && state ? 0.9 : 0) +
+    (reminder && !stop && !start && has(C.lookup, t) ? 0.7 : 0) -
+    (register || (reminder && start && !state) ? 0.4 : 0)
+  const handoff =
+    (person ? 0.4 : 0) + (has(C.talk, t) || cues.request ? 0.3 : 0) + (ask ? 0.2 : 0) - (has(C.contactDetail, t) ? 0.4 : 0)
+  const dataMine = (data ? 0.4 : 0) + (has(C.dataSee, t) ? 0.3 : 0) + mine - (erase ? 0.5 : 0)
+  const dataDelete = erase ? (data ? 0.4 : 0) + 0.4 + (ask || mine ? 0.2 : 0) - (registration ? 0.5 : 0) : 0
+  return {
+    'sessions.find': sessionsFind,
+    'registration.start': registrationStart,
+    'registration.mine': registrationMine,
+    'registration.cancel': registrationCancel,
+    'status.check': statusCheck,
+    'certificate.verify': certificateVerify,
+    'reminders.stop': remindersStop,
+    'reminders.start': remindersStart,
+    'reminders.list': remindersList,
+    handoff,
+    'data.mine': dataMine,
+    'data.delete': dataDelete,
+  }
+}
+
+/** The actions a message may ask for, best first, each with its score (0–1, the knowledge cue already taken off). */
+export function scoreActions(cues: Cues, slots: Slots): Scored[] {
+  const scores = raw(cues, slots)
+  const bare = BARE[cues.text] as ActionIntent | undefined
+  if (bare) scores[bare] = 1
+  const penalty = cues.knowledge ? UNDERSTAND_TUNING.knowledgePenalty : 0
+  return (Object.entries(scores) as [ActionIntent, number][])
+    .map(([intent, score]) => ({ intent, score: Math.round(Math.max(0, Math.min(1, score) - penalty) * 100) / 100 }))
+    .sort((a, b) => b.score - a.score)
+}

@@ -1,0 +1,208 @@
+import { distance } from 'fastest-levenshtein'
+
+/**
+ * Month names and the short forms people type, Indonesian and English. Short forms that are also everyday
+ * words ("may", "mar", "des", "jun") need a month context: "bulan", "tgl N" before or a year after.
+ */
+const MONTHS: Readonly<Record<string, number>> = {
+  januari: 1,
+  january: 1,
+  jan: 1,
+  februari: 2,
+  pebruari: 2,
+  february: 2,
+  feb: 2,
+  peb: 2,
+  maret: 3,
+  march: 3,
+  april: 4,
+  mei: 5,
+  juni: 6,
+  june: 6,
+  juli: 7,
+  july: 7,
+  agustus: 8,
+  august: 8,
+  agu: 8,
+  agt: 8,
+  ags: 8,
+  agst: 8,
+  aug: 8,
+  september: 9,
+  sept: 9,
+  oktober: 10,
+  october: 10,
+  okt: 10,
+  oct: 10,
+  november: 11,
+  nopember: 11,
+  nov: 11,
+  nop: 11,
+  desember: 12,
+  december: 12,
+  dec: 12,
+}
+const CONTEXT_MONTHS: Readonly<Record<string, number>> = { mar: 3, apr: 4, may: 5, jun: 6, jul: 7, sep: 9, des: 12 }
+// Long names only for the one-typo reading ("januri"): short words are too close to everyday words.
+const LONG_NAMES = Object.keys(MONTHS).filter((name) => name.length >= 6)
+
+const MONTH_WORDS = new Set(['bulan', 'bln', 'month', 'bulannya'])
+const WEEK_WORDS = new Set(['minggu', 'mgg', 'mg', 'pekan', 'week'])
+const YEAR_WORDS = new Set(['tahun', 'taun', 'thn', 'th', 'year'])
+const DAY_WORDS = new Set(['tgl', 'tanggal', 'tggl', 'tg', 'tangal'])
+const THIS = new Set(['ini', 'this'])
+const NEXT = new Set(['depan', 'dpn', 'dpan', 'besok', 'next', 'mendatang'])
+const LAST = new Set(['lalu', 'kemarin', 'kmrn', 'last'])
+const WEEKDAYS: Readonly<Record<string, number>> = {
+  senin: 1,
+  selasa: 2,
+  rabu: 3,
+  kamis: 4,
+  jumat: 5,
+  sabtu: 6,
+  monday: 1,
+  tuesday: 2,
+  wednesday: 3,
+  thursday: 4,
+  friday: 5,
+  saturday: 6,
+}
+
+/** A calendar day in the reader's zone, as plain numbers: month arithmetic needs no date library. */
+type Day = { year: number; month: number; day: number; weekday: number }
+
+const pad = (n: number) => String(n).padStart(2, '0')
+const month = (date: { year: number; month: number }): string => `${date.year}-${pad(date.month)}`
+const daysIn = (year: number, m: number) => new Date(Date.UTC(year, m, 0)).getUTCDate()
+
+/** The month `n` months after `date`'s (negative: before). */
+function addMonths(date: { year: number; month: number }, n: number): { year: number; month: number } {
+  const index = date.year * 12 + date.month - 1 + n
+  return { year: Math.floor(index / 12), month: (index % 12) + 1 }
+}
+
+/** The day `n` days after `date`. */
+function addDays(date: Day, n: number): Day {
+  const utc = new Date(Date.UTC(date.year, date.month - 1, date.day + n))
+  return { year: utc.getUTCFullYear(), month: utc.getUTCMonth() + 1, day: utc.getUTCDate(), weekday: utc.getUTCDay() || 7 }
+}
+
+const formats = new Map<string, Intl.DateTimeFormat>()
+
+/** Today in `timeZone` (weekday 1 = Monday … 7 = Sunday). One cached formatter per zone. */
+function dayIn(now: Date, timeZone: string): Day {
+  let format = formats.get(timeZone)
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' })
+    formats.set(timeZone, format)
+  }
+  const parts = format.formatToParts(now)
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value)
+  return addDays({ year: part('year'), month: part('month'), day: part('day'), weekday: 0 }, 0)
+}
+
+function monthName(token: string, contextual: boolean): number | undefined {
+  const known = MONTHS[token] ?? (contextual ? CONTEXT_MONTHS[token] : undefined)
+  if (known !== undefined || token.length < 6 || /\d/.test(token)) return known
+  // A typo keeps the first letter ("januri", "desembr"); that and the length rule out nearly every word cheaply.
+  const near = LONG_NAMES.find(
+    (name) => name[0] === token[0] && Math.abs(name.length - token.length) <= 1 && distance(name, token) <= 1,
+  )
+  return near === undefined ? undefined : MONTHS[near]
+}
+
+/** A year typed after a month: 2027 or 27. */
+function yearOf(token: string | undefined): number | undefined {
+  if (token === undefined) return undefined
+  if (/^20\d\d$/.test(token)) return Number(token)
+  if (/^\d\d$/.test(token)) return 2000 + Number(token)
+  return undefined
+}
+
+/** The first time month `m` (1–12) comes, from this month on, or in `year` when given. */
+function nextMonth(today: Day, m: number, year?: number): { year: number; month: number } {
+  if (year !== undefined) return { year, month: m }
+  return { year: m < today.month ? today.year + 1 : today.year, month: m }
+}
+
+/** The next date with day number `day` from today on (this month, or the next month that has it). */
+function nextDay(today: Day, day: number): { year: number; month: number } | undefined {
+  for (let ahead = 0; ahead < 3; ahead++) {
+    const base = addMonths(today, ahead)
+    if (day > daysIn(base.year, base.month) || (ahead === 0 && day < today.day)) continue
+    return base
+  }
+  return undefined
+}
+
+/** The Monday of the week after today's. */
+const nextWeek = (today: Day): Day => addDays(today, 8 - today.weekday)
+
+/**
+ * The month (`YYYY-MM`) a message asks about, read in `timeZone` at `now`: "bulan depan", "januari", "tgl 12",
+ * "minggu ini", "besok", "sabtu ini", "01/2027" … Weeks run Monday–Sunday. A bare number gives none, and so does
+ * the past ("bulan lalu", "3 bln lalu", "maret lalu", "kemarin"): the labelled set's rule is that `month` is a month
+ * the message asks about or looks ahead to, never the date of something that already happened.
+ */
+export function extractMonth(tokens: readonly string[], now: Date, timeZone: string): string | undefined {
+  // Reading the zone is the costly part and most messages name no date: today is computed on first need.
+  let cached: Day | undefined
+  const today = () => {
+    cached ??= dayIn(now, timeZone)
+    return cached
+  }
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] ?? ''
+    const next = tokens[i + 1] ?? ''
+    if (MONTH_WORDS.has(token)) {
+      if (THIS.has(next)) return month(today())
+      if (NEXT.has(next)) return month(addMonths(today(), 1))
+      if (LAST.has(next)) continue
+      const number = /^\d{1,2}$/.test(next) ? Number(next) : 0
+      if (number >= 1 && number <= 12) return month(nextMonth(today(), number, yearOf(tokens[i + 2])))
+      continue
+    }
+    if (WEEK_WORDS.has(token)) {
+      if (THIS.has(next)) return month(today())
+      if (NEXT.has(next)) return month(nextWeek(today()))
+      continue
+    }
+    if ((token === 'this' || token === 'next' || token === 'last') && (MONTH_WORDS.has(next) || WEEK_WORDS.has(next))) {
+      const week = WEEK_WORDS.has(next)
+      if (token === 'this') return month(today())
+      if (token === 'last') continue
+      return month(week ? nextWeek(today()) : addMonths(today(), 1))
+    }
+    if (YEAR_WORDS.has(token) && THIS.has(next)) return month(today())
+    if (token === 'akhir' && YEAR_WORDS.has(next)) return month({ year: today().year, month: 12 })
+    if (DAY_WORDS.has(token) && /^\d{1,2}$/.test(next)) {
+      const day = Number(next)
+      const named = monthName(tokens[i + 2] ?? '', true)
+      if (named !== undefined) {
+        const start = nextMonth(today(), named, yearOf(tokens[i + 3]))
+        if (day <= daysIn(start.year, start.month)) return month(start)
+        continue
+      }
+      const date = day >= 1 ? nextDay(today(), day) : undefined
+      if (date) return month(date)
+      continue
+    }
+    if (token === 'hari' && THIS.has(next)) return month(today())
+    if (token === 'today') return month(today())
+    if (token === 'besok' || token === 'tomorrow') return month(addDays(today(), 1))
+    if (token === 'lusa') return month(addDays(today(), 2))
+    const weekday = WEEKDAYS[token]
+    if (weekday !== undefined && (THIS.has(next) || tokens[i - 1] === 'hari' || NEXT.has(next))) {
+      const ahead = (weekday - today().weekday + 7) % 7
+      return month(addDays(today(), ahead + (NEXT.has(next) ? 7 : 0)))
+    }
+    const previous = tokens[i - 1] ?? ''
+    const contextual = token in CONTEXT_MONTHS && (MONTH_WORDS.has(previous) || previous === 'in' || yearOf(next) !== undefined)
+    const named = monthName(token, contextual)
+    if (named !== undefined && !LAST.has(next)) return month(nextMonth(today(), named, yearOf(next)))
+    // "01/2027", "1-2027": placeKey splits them into two tokens.
+    if (/^\d{1,2}$/.test(token) && /^20\d\d$/.test(next) && Number(token) >= 1 && Number(token) <= 12)
+      return month(nextMonth(today(), Number(token), Number(next)))
+  }
+  return undefined
+}

@@ -1,0 +1,121 @@
+/**
+ * The understanding step (issue 20): what one free message asks for. Actions the product can do or look up are read
+ * from cue words and slots (intents.ts); knowledge questions go to the FAQ matcher, consulted at most once per clause
+ * and never for a clear request. Unsure between an action and a knowledge answer → `ask` with the alternatives.
+ * Pure: no database, no clock (the reference date comes in the context), no logging.
+ */
+
+import type { Matcher, MatchOutcome } from '../faq/matcher.js'
+import { smallTalk } from '../faq/small-talk.js'
+import { isGreeting } from '../text/intents.js'
+import { cuesOf, cueText, type Scored, scoreActions, UNDERSTAND_TUNING as T } from './intents.js'
+import { serves } from './serves.js'
+import { readSlots } from './slots/index.js'
+import { splitRequests } from './split.js'
+import type { Reading, Slots, UnderstandContext, Understanding } from './types.js'
+
+export type UnderstandingDeps = { matcher: Pick<Matcher, 'match'> }
+
+/** What "understand" gives back without the clause split: one reading and what it is based on. */
+type Single = Understanding & { matched: boolean }
+
+function slotsOf(text: string, ctx: UnderstandContext): Slots {
+  const { slots, place } = readSlots(text, { now: ctx.now, regions: ctx.regions, timeZone: ctx.timeZone })
+  const all: Slots = { ...slots }
+  if (place.provinceCode !== undefined) all.provinceCode = place.provinceCode
+  if (place.regencyCode !== undefined) all.regencyCode = place.regencyCode
+  return all
+}
+
+const action = (scored: Scored, slots: Slots): Reading => ({
+  intent: scored.intent,
+  slots,
+  topic: null,
+  confidence: Number(scored.score.toFixed(2)),
+})
+const faqReading = (topic: string | null, score: number, slots: Slots): Reading => ({
+  intent: 'faq',
+  slots,
+  topic,
+  confidence: Number(Math.min(1, score).toFixed(2)),
+})
+
+/** Creates the understanding step over the FAQ matcher. */
+export function createUnderstanding(deps: UnderstandingDeps): {
+  understand(text: string, ctx: UnderstandContext): Understanding
+} {
+  /** Reads one clause; `consult` gives the matcher's verdict, or undefined once the message has used its one call. */
+  function single(text: string, slots: Slots, consult: (text: string) => MatchOutcome | undefined): Single {
+    const cues = cuesOf(cueText(text))
+    const ranked = scoreActions(cues, slots)
+    const best = ranked[0] as Scored
+    const second = ranked[1] as Scored
+    const trail = ranked.filter((r) => r.score >= T.plausibleAt).map((r) => `${r.intent}:${r.score.toFixed(2)}`)
+    const cueList = [...(cues.knowledge ? ['knowledge'] : []), ...(cues.request ? ['request'] : []), ...trail]
+    const base = { alternatives: [] as Reading[], ask: false, cues: cueList, matched: false }
+    if (best.score >= T.actAt && !cues.knowledge) {
+      const alternatives = second.score >= T.actAt ? [action(second, slots)] : []
+      return { ...action(best, slots), ...base, alternatives }
+    }
+    if (isGreeting(text) || smallTalk(text)) return { ...faqReading(null, 0, slots), ...base }
+    const verdict = consult(text)
+    const match: MatchOutcome = verdict ?? { kind: 'none', score: 0 }
+    const withMatch = verdict ? { ...base, match: verdict, matched: true } : base
+    const plausible = best.score >= T.plausibleAt
+    if (match.kind === 'answer') {
+      const topic = match.topic.id
+      const faq = faqReading(topic, match.score, slots)
+      if (!plausible) return { ...faq, ...withMatch }
+      return { ...faq, ...withMatch, alternatives: serves(topic, best.intent) ? [action(best, slots)] : [] }
+    }
+    // An out-of-scope verdict does not outweigh a place with "bimtek" ("bimtek di ambon"): that is asked about.
+    if (!plausible) return { ...faqReading(null, match.score, slots), ...withMatch }
+    // No confident answer and an action that is plausible but not clearly asked for: ask, the action first.
+    const suggested = match.kind === 'suggest' ? match.topics.map((topic) => faqReading(topic.id, match.score, slots)) : []
+    const alternatives = [...(second.score >= T.plausibleAt ? [action(second, slots)] : []), ...suggested].slice(0, 3)
+    if (cues.knowledge) {
+      return {
+        ...faqReading(null, match.score, slots),
+        ...withMatch,
+        ask: true,
+        alternatives: [action(best, slots), ...alternatives].slice(0, 3),
+      }
+    }
+    return { ...action(best, slots), ...withMatch, ask: true, alternatives }
+  }
+
+  const isReading = (u: Single) => u.intent !== 'faq' || u.topic !== null
+  const isStrong = (text: string, slots: Slots) => {
+    const cues = cuesOf(cueText(text))
+    return !cues.knowledge && (scoreActions(cues, slots)[0]?.score ?? 0) >= T.actAt
+  }
+
+  return {
+    understand(text, ctx) {
+      // The matcher runs at most once per message: the clause or the whole message that needs it gets it.
+      let spent = false
+      const consult = (question: string) => {
+        if (spent) return undefined
+        spent = true
+        return deps.matcher.match(question)
+      }
+      const slots = slotsOf(text, ctx)
+      const clauses = splitRequests(text)
+      const left = clauses && { text: clauses[0], slots: slotsOf(clauses[0], ctx) }
+      const right = clauses && { text: clauses[1], slots: slotsOf(clauses[1], ctx) }
+      // Two clauses that both need the matcher ("syaratnya apa, biayanya brp") are read as one message (one call).
+      if (left && right && (isStrong(left.text, left.slots) || isStrong(right.text, right.slots))) {
+        const first = single(left.text, left.slots, consult)
+        const second = single(right.text, right.slots, consult)
+        const differ = first.intent !== second.intent || first.topic !== second.topic
+        if (isReading(first) && isReading(second) && differ) {
+          const { matched: _m, ...primary } = first
+          const also: Reading = { intent: second.intent, slots: second.slots, topic: second.topic, confidence: second.confidence }
+          return { ...primary, slots, also, cues: [...first.cues, 'split', ...second.cues] }
+        }
+      }
+      const { matched: _m, ...reading } = single(text, slots, consult)
+      return reading
+    },
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The understanding step as a whole: the FAQ matcher is consulted at most once per message (never for a clear
+ * request), a how-question keeps the action one tap away, choice ids survive the trip, and the development set
+ * (bench/data/understand-dev.jsonl; the held-out file is never read here) stays above the floor.
+ */
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { decodeChoice, encodeChoice } from '../../src/core/understanding/choices.js'
+import { INTENTS } from '../../src/core/understanding/types.js'
+import { createUnderstanding } from '../../src/core/understanding/understand.js'
+import { ctx, matcher, understand } from './support.js'
+
+function counted() {
+  let calls = 0
+  const step = createUnderstanding({
+    matcher: {
+      match: (text: string) => {
+        calls++
+        return matcher.match(text)
+      },
+    },
+  })
+  return { understand: (text: string) => step.understand(text, ctx), calls: () => calls }
+}
+
+describe('the FAQ matcher', () => {
+  it('is not consulted for a clear request', () => {
+    const step = counted()
+    expect(step.understand('tolong stop pengingat saya').intent).toBe('reminders.stop')
+    expect(step.understand('sertifikat LSPS 2024 00123 asli gak').intent).toBe('certificate.verify')
+    expect(step.calls()).toBe(0)
+  })
+
+  it('is consulted once for a knowledge question, and its verdict is passed on', () => {
+    const step = counted()
+    const u = step.understand('berapa biaya sertifikasi')
+    expect(step.calls()).toBe(1)
+    expect(u.match?.kind).toBe('answer')
+  })
+
+  it('is consulted at most once for a message with two requests', () => {
+    for (const message of [
+      'syaratnya apa dan kapan bimtek di bandung',
+      'syaratnya apa, biayanya brp',
+      'stop pengingat terus portofolio itu apa',
+      'bimtek itu apa dan gimana cara daftar',
+    ]) {
+      const step = counted()
+      step.understand(message)
+      expect(step.calls(), message).toBeLessThanOrEqual(1)
+    }
+  })
+})
+
+describe('knowledge or action', () => {
+  it('a how-question about an action gets the FAQ answer with the action as the first alternative', () => {
+    const u = understand('cara berhentiin pengingat gimana', ctx)
+    expect(u).toMatchObject({ intent: 'faq', topic: 'pengingat' })
+    expect(u.alternatives[0]?.intent).toBe('reminders.stop')
+  })
+
+  it('a plausible action without a verb and without a confident FAQ answer is asked about, the action first', () => {
+    expect(understand('bimtek di ambon', ctx)).toMatchObject({ intent: 'sessions.find', ask: true })
+    expect(understand('bansos pkh bulan ini cair kapan', ctx)).toMatchObject({ intent: 'faq', topic: null, ask: false })
+  })
+
+  it('a request is not asked about', () => {
+    expect(understand('sy mau stop pengingatnya min', ctx)).toMatchObject({ intent: 'reminders.stop', ask: false })
+  })
+
+  it('any text gives one of the intents of the issue and never throws', () => {
+    for (const text of ['', '???', '🙏🙏', 'a'.repeat(2000), 'bimtek '.repeat(280), '3273012345678901', '08123456789']) {
+      expect(INTENTS).toContain(understand(text, ctx).intent)
+    }
+  })
+
+  it('a NIK is never read as a certificate number', () => {
+    expect(understand('nik sy 3273012345678901 cek dong', ctx).slots.number).toBeUndefined()
+  })
+})
+
+describe('choice ids', () => {
+  it('carry the action and its slots in at most 64 bytes, and read back the same', () => {
+    const slots = { provinceCode: '73', regencyCode: '7371', region: 'R5', month: '2027-01', mode: 'daring' as const }
+    const id = encodeChoice('sessions.find', slots)
+    expect(Buffer.byteLength(id)).toBeLessThanOrEqual(64)
+    expect(decodeChoice(id)).toEqual({ intent: 'sessions.find', slots })
+    expect(decodeChoice('u:xx')).toBeUndefined()
+    expect(decodeChoice('daftar:session:4')).toBeUndefined()
+  })
+})
+
+type Line = { message: string; intent: string }
+const dev: Line[] = readFileSync(new URL('../../bench/data/understand-dev.jsonl', import.meta.url), 'utf8')
+  .split('\n')
+  .filter((line) => line.trim())
+  .map((line) => JSON.parse(line))
+
+describe('the development set', () => {
+  it('intent accuracy stays at or above 0.90', () => {
+    const right = dev.filter((line) => understand(line.message, ctx).intent === line.intent).length
+    expect(dev.length).toBeGreaterThanOrEqual(300)
+    expect(right / dev.length).toBeGreaterThanOrEqual(0.9)
+  })
+
+  it('the whole step stays far under 1 ms per message (CPU time of the work itself, generous bound)', () => {
+    for (const line of dev) understand(line.message, ctx)
+    const start = process.cpuUsage()
+    for (let pass = 0; pass < 3; pass++) for (const line of dev) understand(line.message, ctx)
+    const { user, system } = process.cpuUsage(start)
+    const perMessageMs = (user + system) / 1000 / (3 * dev.length)
+    expect(perMessageMs).toBeLessThan(1)
+  })
+})
