@@ -14,7 +14,10 @@ import { globalCommand, isGreeting } from './text/intents.js'
 import { type FlowPosition, lastChoices, type Outcome, type TurnContext, type UserInput } from './turn.js'
 import type { Choice, Inbound, Language, Reply } from './types.js'
 
-export type ChoiceAction = { prefix: string; handle: (ctx: TurnContext, choiceId: string) => Outcome }
+/** What the engine lends the fallback and the choice actions: a menu entry started as if chosen (its gates apply). */
+export type EngineTools = { startFeature(id: MenuItemId): Outcome }
+
+export type ChoiceAction = { prefix: string; handle: (ctx: TurnContext, choiceId: string, tools: EngineTools) => Outcome }
 
 /**
  * A menu entry's behaviour: start a flow (unless `before` answers instead, e.g. "no sessions are
@@ -58,7 +61,9 @@ export type EngineDeps = {
   /** Menu entries that exist; the others answer honestly that they are not available yet. */
   features?: Partial<Record<MenuItemId, Feature>>
   /** Free text outside a flow that nothing else understood. */
-  fallback?: (ctx: TurnContext, input: UserInput) => Outcome
+  fallback?: (ctx: TurnContext, input: UserInput, tools: EngineTools) => Outcome
+  /** Flows started outside the menu entries (e.g. a proof of identity asked for by an understood sentence). */
+  flows?: FlowDefinition[]
   /**
    * Options that mean the same whenever they are chosen outside a flow (e.g. "faq:syarat"), so a
    * button on an old message keeps working.
@@ -110,6 +115,7 @@ export function createEngine(deps: EngineDeps): Engine {
     if (!feature || !('flow' in feature)) continue
     for (const flow of [feature.flow, ...(feature.also ?? [])]) flows.set(flow.id, flow)
   }
+  for (const flow of deps.flows ?? []) flows.set(flow.id, flow)
   const queries = createConversationQueries(db)
   const enqueue = createKeyedQueue()
   const actions = deps.actions ?? []
@@ -135,6 +141,7 @@ export function createEngine(deps: EngineDeps): Engine {
 
   function route(conversation: Conversation, ctx: TurnContext): Outcome {
     const { inbound, lang } = ctx
+    const tools: EngineTools = { startFeature: (id) => startFeature(`${MENU_PREFIX}${id}`, ctx) }
     const text = inbound.text?.trim() ?? ''
     const position = conversation.position
     const flow = position ? flows.get(position.flow) : undefined
@@ -182,7 +189,7 @@ export function createEngine(deps: EngineDeps): Engine {
       }
       if (flow && position) return repeatStep(flow, position, ctx, t(lang, messages.staleChoice))
       const action = actionFor(tapped)
-      if (action) return action.handle(ctx, tapped)
+      if (action) return action.handle(ctx, tapped, tools)
       return atMenu(lang, t(lang, messages.staleChoice))
     }
     const input: UserInput = { text }
@@ -208,9 +215,9 @@ export function createEngine(deps: EngineDeps): Engine {
     const typedCommand = input.choice ? undefined : shortcut(text)
     if (typedCommand) return startFeature(typedCommand, ctx)
     const action = actionFor(input.choice)
-    if (action && input.choice) return action.handle(ctx, input.choice)
+    if (action && input.choice) return action.handle(ctx, input.choice, tools)
     if (isGreeting(text)) return atMenu(lang, t(lang, messages.greeting))
-    if (deps.fallback) return deps.fallback(ctx, input)
+    if (deps.fallback) return deps.fallback(ctx, input, tools)
     return atMenu(lang, t(lang, messages.notUnderstood))
   }
 
