@@ -27,6 +27,9 @@ import { createRegistrationCommands } from './core/registration/commands.js'
 import { anySessionOpen, createRegistrationFlow, noSessionsReply } from './core/registration/flow.js'
 import { createReminderChat } from './core/reminders/chat.js'
 import { statusAnswer } from './core/status/answer.js'
+import type { ActionHandler } from './core/understanding/handlers.js'
+import { createUnderstandingRoute } from './core/understanding/route.js'
+import { createUnderstanding } from './core/understanding/understand.js'
 import { DataKeyError, openDataKeys } from './data-keys.js'
 import { type Db, openDatabase } from './db/client.js'
 import { type DemoSummary, isDatabaseEmpty, loadDemoData } from './db/demo-data.js'
@@ -140,13 +143,42 @@ export function openCore(config: Config, logger: Logger, clock: () => Date, opti
     pengingat: reminders.feature,
     petugas: { flow: handoff },
   }
-  const faq = createFaq({
-    kb,
-    matcher: createMatcher(kb, { dir: config.FAQ_CACHE_DIR, now: clock }),
-    contact: config.SECRETARIAT_CONTACT,
-    isAvailable: (choiceId) => choiceId.slice(MENU_PREFIX.length) in features,
-  })
+  const matcher = createMatcher(kb, { dir: config.FAQ_CACHE_DIR, now: clock })
+  const isAvailable = (choiceId: string) => choiceId.slice(MENU_PREFIX.length) in features
+  const faq = createFaq({ kb, matcher, contact: config.SECRETARIAT_CONTACT, isAvailable })
   features.faq = faq.menu
+  const commands = [...reminders.commands, ...registration.commands, ...dataRights.commands, certificateCheck.command]
+  // Until each capability exposes its own entry, an understood action runs the typed command that does it.
+  const typed =
+    (text: string): ActionHandler =>
+    (ctx, _slots, tools) => {
+      for (const command of commands) {
+        const outcome = command(ctx, text)
+        if (outcome) return outcome
+      }
+      return tools.startFeature('faq')
+    }
+  const understood = createUnderstandingRoute({
+    understanding: createUnderstanding({ matcher }),
+    faq,
+    isAvailable,
+    logger,
+    handlers: {
+      'sessions.find': typed('jadwal'),
+      'registration.start': (_ctx, _slots, tools) => tools.startFeature('daftar'),
+      'registration.mine': typed('registrasi saya'),
+      'registration.cancel': typed('batal'),
+      'status.check': (_ctx, _slots, tools) => tools.startFeature('status'),
+      'certificate.verify': (ctx, slots, tools) =>
+        slots.number ? typed(`cek ${slots.number}`)(ctx, slots, tools) : tools.startFeature('verifikasi'),
+      'reminders.stop': typed('stop pengingat'),
+      'reminders.start': typed('mulai pengingat'),
+      'reminders.list': (_ctx, _slots, tools) => tools.startFeature('pengingat'),
+      handoff: (_ctx, _slots, tools) => tools.startFeature('petugas'),
+      'data.mine': (_ctx, _slots, tools) => tools.startFeature('data-saya'),
+      'data.delete': typed('hapus data'),
+    },
+  })
   const engine = createEngine({
     db,
     logger,
@@ -154,9 +186,9 @@ export function openCore(config: Config, logger: Logger, clock: () => Date, opti
     timeoutMinutes: config.CONVERSATION_TIMEOUT_MINUTES,
     contact: config.SECRETARIAT_CONTACT,
     features,
-    fallback: faq.ask,
-    actions: [...faq.actions, ...registration.actions, ...dataRights.actions, ...reminders.actions],
-    commands: [...reminders.commands, ...registration.commands, ...dataRights.commands, certificateCheck.command],
+    fallback: understood.fallback,
+    actions: [...faq.actions, ...registration.actions, ...dataRights.actions, ...reminders.actions, understood.action],
+    commands,
     cancelOutsideFlow: reminders.cancelOutsideFlow,
     onLanguageChange: reminders.languageChanged,
     intercept: live.intercept,

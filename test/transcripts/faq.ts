@@ -35,10 +35,11 @@ export const FAQ_TRANSCRIPTS: Record<string, Transcript> = {
     {
       user: 'sertifikat?',
       bot: ['Maksud Anda:'],
+      // The action that serves the question comes first (issue 20); the FAQ's two best topics follow.
       options: [
+        'Cek nomor sertifikat sekarang',
         'Verifikasi keaslian sertifikat',
         'Sertifikat hilang atau rusak',
-        'Masa berlaku & sertifikasi ulang',
         'Bukan, tanya petugas',
       ],
     },
@@ -103,9 +104,9 @@ export const FAQ_TRANSCRIPTS: Record<string, Transcript> = {
       user: 'the certificate?',
       bot: ['Did you mean:'],
       options: [
+        'Check certificate number now',
         'Verify a certificate',
         'Lost or damaged certificate',
-        'Validity and re-certification',
         'None of these, ask staff',
       ],
     },

@@ -8,7 +8,7 @@ import { fill, t } from '../messages.js'
 import type { Outcome, TurnContext, UserInput } from '../turn.js'
 import type { Choice, Language, Reply, Text } from '../types.js'
 import type { FaqTopic, KnowledgeBase } from './knowledge-base.js'
-import type { Matcher } from './matcher.js'
+import type { Matcher, MatchOutcome } from './matcher.js'
 import { smallTalk, smallTalkReply } from './small-talk.js'
 
 export const TOPIC_PREFIX = 'faq:'
@@ -45,11 +45,13 @@ export function createFaq(deps: FaqDeps) {
   const topics = new Map(kb.topics.map((topic) => [topic.id, topic]))
   const title = (topic: FaqTopic, lang: Language) => t(lang, topic.title)
 
-  function answer(topic: FaqTopic, lang: Language): Outcome {
+  function answer(topic: FaqTopic, lang: Language, extra: Choice[] = []): Outcome {
     // A follow-up's action ("faq:alur", "menu:daftar") is already the id of the option it becomes.
-    const choices: Choice[] = topic.followUps
+    const followUps: Choice[] = topic.followUps
       .map((followUp) => ({ id: followUp.action, label: t(lang, followUp.label) }))
       .filter((choice) => !choice.id.startsWith('menu:') || deps.isAvailable(choice.id))
+    // An extra option that a follow-up already offers under the same name ("Bicara dengan petugas") is not repeated.
+    const choices = [...extra.filter((e) => !followUps.some((f) => f.label === e.label)), ...followUps]
     const reply: Reply = { text: `*${title(topic, lang)}*\n\n${t(lang, topic.answer).trim()}` }
     return { replies: [choices.length ? { ...reply, choices } : reply], next: null }
   }
@@ -76,12 +78,15 @@ export function createFaq(deps: FaqDeps) {
     return topic ? answer(topic, ctx.lang) : groups(ctx.lang)
   }
 
-  /** Free text outside any flow. */
-  function ask(ctx: TurnContext, input: UserInput): Outcome {
+  /**
+   * Free text outside any flow. `match`: the matcher's verdict on this text when the understanding step already has it
+   * (the matcher runs once per message); `extra`: options put before the answer's own (the action that serves it).
+   */
+  function ask(ctx: TurnContext, input: UserInput, options: { match?: MatchOutcome; extra?: Choice[] } = {}): Outcome {
     const kind = smallTalk(input.text)
     if (kind) return { replies: [{ text: t(ctx.lang, smallTalkReply(kind)) }], next: null }
-    const outcome = matcher.match(input.text)
-    if (outcome.kind === 'answer') return answer(outcome.topic, ctx.lang)
+    const outcome = options.match ?? matcher.match(input.text)
+    if (outcome.kind === 'answer') return answer(outcome.topic, ctx.lang, options.extra)
     if (outcome.kind === 'suggest') {
       const choices = outcome.topics.map((topic) => ({ id: `${TOPIC_PREFIX}${topic.id}`, label: title(topic, ctx.lang) }))
       if (deps.isAvailable('menu:petugas')) choices.push({ id: 'menu:petugas', label: t(ctx.lang, texts.askStaff) })
@@ -99,6 +104,12 @@ export function createFaq(deps: FaqDeps) {
   return {
     menu: { start: (ctx: TurnContext) => groups(ctx.lang) },
     ask,
+    /** The answer of one topic (a second request in the same message). */
+    topic: (ctx: TurnContext, id: string): Outcome => choose(ctx, `${TOPIC_PREFIX}${id}`),
+    title: (id: string, lang: Language): string | undefined => {
+      const topic = topics.get(id)
+      return topic && title(topic, lang)
+    },
     actions: [
       { prefix: TOPIC_PREFIX, handle: choose },
       { prefix: GROUP_PREFIX, handle: choose },

@@ -1,0 +1,162 @@
+/**
+ * The understanding step in the chat (issue 20): free text that no command, menu word or choice took is read once
+ * (`understand`), then answered by the action it asks for, with the details it gave, or by the FAQ. Two requests in
+ * one message are both answered, in order, or the person is asked which first; doubt between an action and a
+ * knowledge answer is asked about ("Maksud Anda"). Flows keep priority: the engine calls this only outside a flow.
+ */
+import type { Logger } from 'pino'
+import { listRegions } from '../../db/queries/sessions.js'
+import type { ChoiceAction, EngineTools } from '../engine.js'
+import type { MatchOutcome } from '../faq/matcher.js'
+import { t } from '../messages.js'
+import { gazetteer } from '../places/gazetteer.js'
+import { readerZone } from '../registration/reader-zone.js'
+import type { Outcome, TurnContext, UserInput } from '../turn.js'
+import type { Choice, Language } from '../types.js'
+import { decodeChoice, encodeChoice } from './choices.js'
+import type { ActionHandlers } from './handlers.js'
+import { serves } from './serves.js'
+import { actionLabel, texts } from './texts.js'
+import type { Reading, Slots, UnderstandContext, Understanding } from './types.js'
+
+/** What the route needs of the FAQ: its answer (given the matcher's verdict, so the matcher runs once) and titles. */
+export type FaqPort = {
+  ask(ctx: TurnContext, input: UserInput, options?: { match?: MatchOutcome; extra?: Choice[] }): Outcome
+  topic(ctx: TurnContext, topicId: string): Outcome
+  title(topicId: string, lang: Language): string | undefined
+}
+
+export type UnderstandingRouteDeps = {
+  understanding: { understand(text: string, ctx: UnderstandContext): Understanding }
+  handlers: ActionHandlers
+  faq: FaqPort
+  /** Whether a menu entry exists (the "ask staff" option only when menu 6 does). */
+  isAvailable: (menuChoiceId: string) => boolean
+  logger?: Pick<Logger, 'debug'>
+}
+
+export const UNDERSTOOD_PREFIX = 'u:'
+
+/** An outcome that waits for the person: a flow started, or a yes/no confirmation asked. */
+function pending(outcome: Outcome): boolean {
+  if (outcome.next) return true
+  const last = outcome.replies.at(-1)
+  return last?.choices?.some((choice) => choice.id.endsWith(':yes')) ?? false
+}
+
+export function createUnderstandingRoute(deps: UnderstandingRouteDeps): {
+  fallback: NonNullable<Fallback>
+  action: ChoiceAction
+} {
+  const { handlers, faq } = deps
+
+  function regionsOf(ctx: TurnContext) {
+    const rows = listRegions(ctx.db)
+    return { rows, name: (code: string) => rows.find((row) => row.code === code)?.name }
+  }
+
+  /** The option that runs `reading` later (a button on an old message keeps working). */
+  function option(reading: Reading, ctx: TurnContext, regionName: (code: string) => string | undefined): Choice | undefined {
+    if (reading.intent !== 'faq') {
+      return {
+        id: encodeChoice(reading.intent, reading.slots),
+        label: actionLabel(reading.intent, reading.slots, ctx.lang, regionName),
+      }
+    }
+    const title = reading.topic ? faq.title(reading.topic, ctx.lang) : undefined
+    return reading.topic && title ? { id: `faq:${reading.topic}`, label: title } : undefined
+  }
+
+  function run(reading: Reading, u: Understanding | undefined, ctx: TurnContext, input: UserInput, tools: EngineTools): Outcome {
+    if (reading.intent !== 'faq') return handlers[reading.intent](ctx, reading.slots, tools)
+    // The action that serves the answered topic goes first among its options ("Matikan pengingat").
+    const first = u?.alternatives[0]
+    const extra: Choice[] = []
+    if (u && first && first.intent !== 'faq' && reading.topic && serves(reading.topic, first.intent)) {
+      const choice = option(first, ctx, regionsOf(ctx).name)
+      if (choice) extra.push(choice)
+    }
+    return faq.ask(ctx, input, { ...(u?.match && { match: u.match }), ...(extra.length && { extra }) })
+  }
+
+  function didYouMean(u: Understanding, ctx: TurnContext): Outcome | undefined {
+    const { name } = regionsOf(ctx)
+    const readings = [...(u.intent === 'faq' && u.topic === null ? [] : [u]), ...u.alternatives]
+    const choices: Choice[] = []
+    for (const reading of readings) {
+      const choice = option(reading, ctx, name)
+      if (choice && !choices.some((c) => c.id === choice.id)) choices.push(choice)
+    }
+    if (choices.length < 2) return undefined
+    const shown = choices.slice(0, 3)
+    if (deps.isAvailable('menu:petugas') && !shown.some((c) => c.id === 'u:ho'))
+      shown.push({ id: 'menu:petugas', label: t(ctx.lang, texts.askStaff) })
+    return { replies: [{ text: t(ctx.lang, texts.didYouMean), choices: shown }], next: null }
+  }
+
+  /** Both requests of one message, in order; the one that waits for an answer comes last; both waiting: ask. */
+  function both(first: Outcome, second: Outcome, u: Understanding, also: Reading, ctx: TurnContext): Outcome {
+    const [a, b] = [pending(first), pending(second)]
+    if (a && b) {
+      const { name } = regionsOf(ctx)
+      const choices = [option(u, ctx, name), option(also, ctx, name)].filter((c): c is Choice => c !== undefined)
+      return { replies: [{ text: t(ctx.lang, texts.whichFirst), choices }], next: null }
+    }
+    const [before, after] = a ? [second, first] : [first, second]
+    return { replies: [...before.replies, ...after.replies], next: after.next }
+  }
+
+  const fallback: Fallback = (ctx, input, tools) => {
+    // A typed option of the last message that no action takes is still a question for the FAQ, as before.
+    if (input.choice) return faq.ask(ctx, input)
+    const { rows } = regionsOf(ctx)
+    const u = deps.understanding.understand(input.text, {
+      now: ctx.now,
+      timeZone: readerZone(ctx) ?? 'Asia/Jakarta',
+      regions: rows,
+    })
+    deps.logger?.debug({ intent: u.intent, confidence: u.confidence, also: u.also?.intent }, 'understood')
+    if (u.ask) {
+      const asked = didYouMean(u, ctx)
+      if (asked) return asked
+    }
+    const first = run(u, u, ctx, input, tools)
+    if (!u.also) return first
+    // A knowledge question as the second request is answered by its topic (understand() gives one only with a topic).
+    const second =
+      u.also.intent === 'faq' ? faq.topic(ctx, u.also.topic ?? '') : handlers[u.also.intent](ctx, u.also.slots, tools)
+    return both(first, second, u, u.also, ctx)
+  }
+
+  /** A tapped or typed `u:` option: the action it names, its details completed from the codes it carries. */
+  const action: ChoiceAction = {
+    prefix: UNDERSTOOD_PREFIX,
+    handle: (ctx, choiceId, tools) => {
+      const decoded = decodeChoice(choiceId)
+      if (!decoded) return faq.ask(ctx, { text: '' })
+      return handlers[decoded.intent](ctx, completeSlots(decoded.slots, regionsOf(ctx).rows), tools)
+    },
+  }
+  return { fallback, action }
+}
+
+type Fallback = (ctx: TurnContext, input: UserInput, tools: EngineTools) => Outcome
+
+/** The names of the places a choice id carries as codes (ids are short: names are looked up again). */
+export function completeSlots(slots: Slots, regions: readonly { code: string; provinceCodes: string }[]): Slots {
+  const places = gazetteer()
+  const out: Slots = { ...slots }
+  const regency = slots.regencyCode ? places.byCode(slots.regencyCode) : undefined
+  if (regency) {
+    out.regency = regency.name
+    out.provinceCode ??= regency.provinceCode
+  }
+  const province = out.provinceCode ? places.byCode(out.provinceCode) : undefined
+  if (province) out.province = province.name
+  if (!out.region && out.provinceCode) {
+    const code = out.provinceCode
+    const region = regions.find((row) => row.provinceCodes.split(',').some((c) => c.trim() === code))
+    if (region) out.region = region.code
+  }
+  return out
+}
