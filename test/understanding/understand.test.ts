@@ -64,6 +64,16 @@ describe('knowledge or action', () => {
     expect(understand('bansos pkh bulan ini cair kapan', ctx)).toMatchObject({ intent: 'faq', topic: null, ask: false })
   })
 
+  it('a topic asked with a detail its action uses gets the action, the general answer one tap away', () => {
+    // "bimtek makassar": the schedule topic's generic answer would ignore the place the person named.
+    const u = understand('bimtek makassar', ctx)
+    expect(u.intent).toBe('sessions.find')
+    expect(u.slots.regency).toBe('Kota Makassar')
+    expect(u.alternatives[0]).toMatchObject({ intent: 'faq', topic: 'bimtek-jadwal' })
+    // Without a detail, the same words stay a knowledge question.
+    expect(understand('jadwal bimtek itu gimana', ctx).intent).toBe('faq')
+  })
+
   it('a request is not asked about', () => {
     expect(understand('sy mau stop pengingatnya min', ctx)).toMatchObject({ intent: 'reminders.stop', ask: false })
   })

@@ -40,6 +40,14 @@ const faqReading = (topic: string | null, score: number, slots: Slots): Reading 
   confidence: Number(Math.min(1, score).toFixed(2)),
 })
 
+/** Whether the message states a detail an action would use: a place, a month, online/offline, a number or a code. */
+const carriesDetails = (slots: Slots) =>
+  slots.region !== undefined ||
+  slots.month !== undefined ||
+  slots.mode !== undefined ||
+  slots.number !== undefined ||
+  slots.code !== undefined
+
 /** Creates the understanding step over the FAQ matcher. */
 export function createUnderstanding(deps: UnderstandingDeps): {
   understand(text: string, ctx: UnderstandContext): Understanding
@@ -66,6 +74,11 @@ export function createUnderstanding(deps: UnderstandingDeps): {
       const topic = match.topic.id
       const faq = faqReading(topic, match.score, slots)
       if (!plausible) return { ...faq, ...withMatch }
+      // The topic's own action, asked with details the general answer would ignore ("bimtek di manado tatap muka"):
+      // the details decide for the action, the answer stays one tap away.
+      if (serves(topic, best.intent) && !cues.knowledge && carriesDetails(slots)) {
+        return { ...action(best, slots), ...withMatch, alternatives: [faq] }
+      }
       return { ...faq, ...withMatch, alternatives: serves(topic, best.intent) ? [action(best, slots)] : [] }
     }
     // An out-of-scope verdict does not outweigh a place with "bimtek" ("bimtek di ambon"): that is asked about.
