@@ -5,7 +5,7 @@
  * knowledge answer is asked about ("Maksud Anda"). Flows keep priority: the engine calls this only outside a flow.
  */
 import type { Logger } from 'pino'
-import { listRegions } from '../../db/queries/sessions.js'
+import { listRegions, type Region } from '../../db/queries/sessions.js'
 import type { ChoiceAction, EngineTools } from '../engine.js'
 import type { MatchOutcome } from '../faq/matcher.js'
 import { t } from '../messages.js'
@@ -50,9 +50,16 @@ export function createUnderstandingRoute(deps: UnderstandingRouteDeps): {
 } {
   const { handlers, faq } = deps
 
+  // The regions table (staff edit it) read once per message, however many options the answer names.
+  const perMessage = new WeakMap<TurnContext, { rows: Region[]; name: (code: string) => string | undefined }>()
   function regionsOf(ctx: TurnContext) {
-    const rows = listRegions(ctx.db)
-    return { rows, name: (code: string) => rows.find((row) => row.code === code)?.name }
+    let regions = perMessage.get(ctx)
+    if (!regions) {
+      const rows = listRegions(ctx.db)
+      regions = { rows, name: (code: string) => rows.find((row) => row.code === code)?.name }
+      perMessage.set(ctx, regions)
+    }
+    return regions
   }
 
   /** The option that runs `reading` later (a button on an old message keeps working). */
