@@ -59,6 +59,10 @@ describe('outside a flow', () => {
     expect(text).not.toContain('Bimtek Makassar')
   })
 
+  it('two knowledge questions in one message get both answers, in order', async () => {
+    await play(seeded(), [{ user: 'syaratnya apa, biayanya brp', bot: ['*Syarat dan dokumen*', '*Biaya sertifikasi*'] }])
+  })
+
   it('a how-question gets the FAQ answer with the action that does it as the first option', async () => {
     await play(seeded(), [
       { user: 'cara stop pengingat gimana', bot: ['*Pengingat ujian dan Bimtek*'] },

@@ -38,16 +38,23 @@ describe('the FAQ matcher', () => {
     expect(u.match?.kind).toBe('answer')
   })
 
-  it('is consulted at most once for a message with two requests', () => {
-    for (const message of [
-      'syaratnya apa dan kapan bimtek di bandung',
-      'syaratnya apa, biayanya brp',
-      'stop pengingat terus portofolio itu apa',
-      'bimtek itu apa dan gimana cara daftar',
-    ]) {
+  it('is consulted at most once for a message with one knowledge question and an action', () => {
+    for (const message of ['syaratnya apa dan kapan bimtek di bandung', 'stop pengingat terus portofolio itu apa']) {
       const step = counted()
       step.understand(message)
       expect(step.calls(), message).toBeLessThanOrEqual(1)
+    }
+  })
+
+  it('answers two knowledge questions in one message both, one call per question', () => {
+    for (const [message, first, second] of [
+      ['syaratnya apa, biayanya brp', 'syarat', 'biaya'],
+      ['syarat ikut bimtek apa aja dan cara daftarnya gmn', 'syarat', 'bimtek-daftar'],
+    ] as const) {
+      const step = counted()
+      const u = step.understand(message)
+      expect(u, message).toMatchObject({ intent: 'faq', topic: first, also: { intent: 'faq', topic: second } })
+      expect(step.calls(), message).toBe(2)
     }
   })
 })

@@ -98,6 +98,7 @@ export function createUnderstanding(deps: UnderstandingDeps): {
   }
 
   const isReading = (u: Single) => u.intent !== 'faq' || u.topic !== null
+  const isQuestion = (text: string) => cuesOf(cueText(text)).knowledge
   const isStrong = (text: string, slots: Slots) => {
     const cues = cuesOf(cueText(text))
     return !cues.knowledge && (scoreActions(cues, slots)[0]?.score ?? 0) >= T.actAt
@@ -125,6 +126,15 @@ export function createUnderstanding(deps: UnderstandingDeps): {
           const { matched: _m, ...primary } = first
           const also: Reading = { intent: second.intent, slots: second.slots, topic: second.topic, confidence: second.confidence }
           return { ...primary, slots, also, cues: [...first.cues, 'split', ...second.cues] }
+        }
+      }
+      // Two knowledge questions ("syaratnya apa, biayanya brp"): each clause is matched on its own, so neither is
+      // dropped. Only messages whose both clauses ask how/what pay for the second call.
+      if (left && right && isQuestion(left.text) && isQuestion(right.text)) {
+        const [a, b] = [deps.matcher.match(left.text), deps.matcher.match(right.text)]
+        if (a.kind === 'answer' && b.kind === 'answer' && a.topic.id !== b.topic.id) {
+          const also = faqReading(b.topic.id, b.score, right.slots)
+          return { ...faqReading(a.topic.id, a.score, slots), alternatives: [], ask: false, match: a, also, cues: ['split'] }
         }
       }
       const { matched: _m, ...reading } = single(text, slots, consult)
