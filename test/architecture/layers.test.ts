@@ -1,8 +1,9 @@
 /**
  * The layers hold: the database layer knows nothing of the conversation core or the front ends,
  * the core knows no channel, web or CLI code and no platform library, and the shared vocabulary
- * depends on nothing. Read from the import graph of src/ (every import, `import type`,
- * `export … from` and `import()`), so a violation is named by file and import.
+ * depends on nothing; the understanding step and the places reach the database only through its queries, and
+ * idn-area-data is read by the gazetteer alone. Read from the import graph of src/ (every import, `import type`,
+ * `export … from`, `import()` and a package required or resolved by name), so a violation is named by file and import.
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
@@ -29,12 +30,15 @@ function targetOf(file: string, specifier: string): string {
   return relative(ROOT, resolve(dirname(file), specifier)).replace(/\.js$/, '.ts')
 }
 
-/** Every module `text` (the file at `path`) imports, as the compiler sees them. */
+// A package reached without an import: `require('x')`, `require.resolve('x/…')` (how the gazetteer finds idn-area-data's CSVs).
+const REQUIRED = /\b(?:require|resolve)\(\s*['"]([^'"]+)['"]\s*\)/g
+
+/** Every module `text` (the file at `path`) imports, as the compiler sees them, and every module it requires or resolves by name. */
 function importsOf(path: string, text: string): Import[] {
   const file = relative(ROOT, path)
-  return ts
-    .preProcessFile(text, true, true)
-    .importedFiles.map(({ fileName }) => ({ file, specifier: fileName, target: targetOf(path, fileName) }))
+  const imported = ts.preProcessFile(text, true, true).importedFiles.map(({ fileName }) => fileName)
+  const required = [...text.matchAll(REQUIRED)].map((match) => match[1] ?? '')
+  return [...imported, ...required].map((specifier) => ({ file, specifier, target: targetOf(path, specifier) }))
 }
 
 const under = (folder: string) => (path: string) => path.startsWith(`${folder}/`)
@@ -87,6 +91,23 @@ const RULES: Rule[] = [
   },
 ]
 
+/** The understanding step and the places (issue 20): the database only through its queries; the gazetteer alone reads idn-area-data. */
+const UNDERSTANDING_RULES: Rule[] = [
+  {
+    from: (file) => under('src/core/understanding')(file) || under('src/core/places')(file),
+    forbidden: [
+      {
+        name: 'src/db other than src/db/queries',
+        matches: (target) => under('src/db')(target) && !under('src/db/queries')(target),
+      },
+    ],
+  },
+  {
+    from: (file) => file !== 'src/core/places/gazetteer.ts',
+    forbidden: [{ name: 'idn-area-data outside the gazetteer', matches: isPackage('idn-area-data') }],
+  },
+]
+
 /** "src/db/x.ts imports '../core/y.js' (src/core)" for each import that breaks a rule. */
 function violations(imports: Import[], rules: Rule[] = RULES): string[] {
   return imports.flatMap((entry) =>
@@ -117,6 +138,42 @@ describe('layers', () => {
 
   it('src/vocabulary imports nothing from the project but itself', () => {
     expect(violations(graph.filter((entry) => under('src/vocabulary')(entry.file)))).toEqual([])
+  })
+
+  it('the gazetteer is the one module that reads idn-area-data (the rule below would pass vacuously without it)', () => {
+    expect(graph.filter((entry) => isPackage('idn-area-data')(entry.target)).map((entry) => entry.file)).toEqual([
+      'src/core/places/gazetteer.ts',
+    ])
+  })
+
+  it('src/core/understanding and src/core/places import no platform library, reach the database only through src/db/queries, and only the gazetteer reads idn-area-data', () => {
+    const understanding = graph.filter(
+      (entry) => under('src/core/understanding')(entry.file) || under('src/core/places')(entry.file),
+    )
+    expect(understanding.length).toBeGreaterThan(10)
+    expect(violations(understanding)).toEqual([])
+    expect(violations(graph, UNDERSTANDING_RULES)).toEqual([])
+  })
+
+  it('names the file and the import of each violation of the understanding rules', () => {
+    const planted = [
+      importsOf(
+        join(SRC, 'core/understanding/planted.ts'),
+        `import { people } from '../../db/schema.js'\nimport { Bot } from 'grammy'`,
+      ),
+      importsOf(
+        join(SRC, 'core/places/planted.ts'),
+        `import type { Db } from '../../db/client.js'\nimport { x } from '../../db/queries/sessions.js'`,
+      ),
+      importsOf(join(SRC, 'core/understanding/slots/planted.ts'), `const dir = require.resolve('idn-area-data/package.json')`),
+      importsOf(join(SRC, 'core/places/gazetteer.ts'), `import { getProvinces } from 'idn-area-data'`),
+    ].flat()
+    expect([...violations(planted), ...violations(planted, UNDERSTANDING_RULES)]).toEqual([
+      `src/core/understanding/planted.ts imports 'grammy' (grammy)`,
+      `src/core/understanding/planted.ts imports '../../db/schema.js' (src/db other than src/db/queries)`,
+      `src/core/places/planted.ts imports '../../db/client.js' (src/db other than src/db/queries)`,
+      `src/core/understanding/slots/planted.ts imports 'idn-area-data/package.json' (idn-area-data outside the gazetteer)`,
+    ])
   })
 
   it('names the file and the import of each kind of violation, type-only and re-exports included', () => {

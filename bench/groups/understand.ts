@@ -1,0 +1,121 @@
+/**
+ * The understanding step (issue 20) on bench/data/understand-held.jsonl: messages written by a session that never read
+ * the matching code, never tuned on. How often the intent is right, how often the slots are exactly right, how often a
+ * knowledge question is taken for an action and the reverse, and how long one message takes. The held lines whose text
+ * is also a dev line, a test's message, a labelled FAQ question or example, or a lexicon string are counted and left
+ * out. Also: the FAQ's held-out questions (bench/data/faq-held.jsonl) read through the understanding step, side by
+ * side with the matcher alone in the same run (decision D4: an action that serves the topic counts, `_strict` not).
+ * Prints counts only, never a held-out message.
+ */
+import { fileURLToPath } from 'node:url'
+import { loadKnowledgeBase } from '../../src/core/faq/knowledge-base.js'
+import { createMatcher } from '../../src/core/faq/matcher.js'
+import { createUnderstanding } from '../../src/core/understanding/understand.js'
+import { CONTENT, evaluate, loadEvalSet, NETWORK_CACHE, QUESTIONS } from '../faq/evaluate.js'
+import type { BenchGroup } from '../group.js'
+import {
+  confusionTable,
+  DEV,
+  HELD,
+  loadLines,
+  predictWith,
+  SLOT_NAMES,
+  scoreFaqViaUnderstanding,
+  scoreLines,
+  stringLiterals,
+  testStrings,
+  timeLines,
+  withoutSeen,
+} from '../understand/evaluate.js'
+
+const FAQ_HELD = new URL('../data/faq-held.jsonl', import.meta.url)
+const LEXICON = fileURLToPath(new URL('../../src/core/understanding/lexicon.ts', import.meta.url))
+const round = (value: number) => Number(value.toFixed(4))
+
+/** The sets a run reads: the group reads the held-out files; a check of the group itself may pass stand-ins. */
+export type UnderstandSets = { held: string | URL; faqHeld: string | URL }
+
+/** The group's figures on `sets`; prints counts only (confusion, per-slot figures, goals), never a message. */
+export function measureUnderstanding(sets: UnderstandSets): Record<string, number> {
+  const kb = loadKnowledgeBase(CONTENT, QUESTIONS)
+  const matcher = createMatcher(kb, NETWORK_CACHE)
+  const predict = predictWith(createUnderstanding({ matcher }).understand)
+
+  const dev = loadLines(DEV)
+  const known = [
+    ...dev.map((line) => line.message),
+    ...testStrings(),
+    ...kb.questions.map((question) => question.q),
+    ...kb.topics.flatMap((topic) => topic.examples),
+    ...kb.outOfScope.flatMap((subject) => subject.examples),
+    ...stringLiterals(LEXICON),
+  ]
+  const { fresh, seen } = withoutSeen(loadLines(sets.held), known)
+  const held = scoreLines(fresh, predict)
+  const devScore = scoreLines(dev, predict)
+  const { p50Ms, p99Ms } = timeLines([...dev, ...fresh], predict)
+
+  const faqHeld = loadEvalSet(sets.faqHeld)
+  const via = scoreFaqViaUnderstanding(faqHeld, predict)
+  evaluate(matcher, faqHeld) // warm, as the faq group does
+  const alone = evaluate(matcher, faqHeld)
+
+  console.error(`  held: ${fresh.length} lines scored, ${seen} left out as seen elsewhere; dev: ${dev.length} lines`)
+  console.error(`  held confusion (label × reading, counts):\n${confusionTable(held.confusion).replace(/^/gm, '    ')}`)
+  for (const name of SLOT_NAMES) {
+    const slot = held.perSlot[name]
+    console.error(
+      `  held ${name.padEnd(8)} precision ${slot.precision.toFixed(3)} recall ${slot.recall.toFixed(3)} (${slot.truePositives} right, ${slot.predicted} read, ${slot.labelled} labelled)`,
+    )
+  }
+  const goals: [string, number, string, boolean][] = [
+    ['understand_intent_accuracy', held.intentAccuracy, '≥ 0.95', held.intentAccuracy >= 0.95],
+    ['understand_slot_exact_match', held.slotExactMatch, '≥ 0.90', held.slotExactMatch >= 0.9],
+    ['understand_p99_ms', p99Ms, '≤ 1', p99Ms <= 1],
+    [
+      'faq_held_top1_via_understand',
+      via.top1,
+      `≥ matcher alone ${alone.top1Accuracy.toFixed(4)} − 0.01`,
+      via.top1 >= alone.top1Accuracy - 0.01,
+    ],
+    [
+      'faq_held_refusal_via_understand',
+      via.refusal,
+      `≥ matcher alone ${alone.outOfScopeRefusal.toFixed(4)} − 0.01`,
+      via.refusal >= alone.outOfScopeRefusal - 0.01,
+    ],
+  ]
+  for (const [metric, value, goal, met] of goals)
+    console.error(`  goal ${metric} ${round(value)} ${goal}: ${met ? 'met' : 'NOT met'}`)
+
+  return {
+    understand_intent_accuracy: round(held.intentAccuracy),
+    understand_slot_exact_match: round(held.slotExactMatch),
+    understand_slot_exact_match_all_lines: round(held.slotExactMatchAllLines),
+    understand_topic_accuracy: round(held.topicAccuracy),
+    understand_faq_to_action: round(held.faqToAction.share),
+    understand_faq_to_action_count: held.faqToAction.count,
+    understand_action_to_faq: round(held.actionToFaq.share),
+    understand_action_to_faq_count: held.actionToFaq.count,
+    understand_held_lines: fresh.length,
+    understand_held_seen_lines: seen,
+    understand_dev_intent_accuracy: round(devScore.intentAccuracy),
+    understand_dev_slot_exact_match: round(devScore.slotExactMatch),
+    understand_p50_ms: round(p50Ms),
+    understand_p99_ms: round(p99Ms),
+    faq_held_top1_via_understand: round(via.top1),
+    faq_held_top1_via_understand_strict: round(via.top1Strict),
+    faq_held_top1_via_understand_margin: round(via.top1 - alone.top1Accuracy),
+    faq_held_refusal_via_understand: round(via.refusal),
+    faq_held_refusal_via_understand_strict: round(via.refusalStrict),
+    faq_held_refusal_via_understand_margin: round(via.refusal - alone.outOfScopeRefusal),
+  }
+}
+
+export const group: BenchGroup = {
+  name: 'understand',
+  description: 'Understanding step: intents and slots on held-out messages, FAQ questions through it, time per message',
+  async run() {
+    return measureUnderstanding({ held: HELD, faqHeld: FAQ_HELD })
+  },
+}
