@@ -15,6 +15,8 @@ export const UNDERSTAND_TUNING = {
   plausibleAt: 0.4,
   /** What a knowledge cue takes off every action. */
   knowledgePenalty: 0.35,
+  /** A FAQ answer this sure, on a topic the action does not serve, outweighs an action read from general words. */
+  vetoAt: 0.6,
 } as const
 
 export type Cues = { text: string; knowledge: boolean; request: boolean; mine: boolean }
@@ -93,11 +95,14 @@ function raw(cues: Cues, slots: Slots): Record<ActionIntent, number> {
   const registrationCancel =
     cancel && !(data && !registration) ? (registration || session || register ? 0.4 : 0) + 0.4 + (ask || mine ? 0.2 : 0) : 0
   // Without "my" a status word is a general question ("biaya sertifikasi brp"), unless it is the command "cek status".
-  const statusObject = has(C.status, t) || (certificate && cues.mine)
+  // Certification in general ("sy pekerja sosial, apa wajib sertifikasi") is the person's own case only with a word
+  // of progress ("udh sampe mana", "udh terbit blm"); a status word ("status", "portofolio", "hasil") is enough.
+  const statusWord = has(C.status, t)
+  const statusObject = statusWord || has(C.statusGeneric, t) || (certificate && cues.mine)
   const statusCheck = !statusObject
     ? 0
-    : 0.4 +
-      (has(C.statusVerb, t) ? 0.3 : 0) +
+    : (statusWord ? 0.4 : 0.2) +
+      (has(statusWord ? C.statusVerb : C.progress, t) ? 0.3 : 0) +
       (cues.mine || /(?:^| )(?:cek|check) status/.test(t) ? 0.3 : -0.2) -
       (number ? 0.4 : 0) -
       (session ? 0.2 : 0) -

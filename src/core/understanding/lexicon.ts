@@ -67,6 +67,12 @@ export const BARE: Readonly<Record<string, string>> = {
   berhenti: 'reminders.stop',
 }
 
+/** The person asks about their own state: "udh … blm", "sudah … belum", "masih … tidak". */
+export const OWN_STATE = /(?:^| )(?:sudah|masih) (?:\S+ ){0,5}(?:belum|tidak|ya)(?: |$)|(?:^| )belum (?:\S+ ){0,3}(?:ya|sih)?$/
+
+/** The person forgot something of their own ("lupa kode sy"). */
+export const FORGOT = /(?:^| )(?:lupa|forgot|forget)(?= |$)/
+
 /** A request or wish: the person asks the bot to do something now. */
 export const REQUEST = any(
   'ingin',
@@ -163,7 +169,6 @@ export const CUES = {
   ),
   cancel: any('batal\\w*', 'membatalkan', 'cancel\\w*', 'mundur', 'tidak jadi', 'undur diri', 'withdraw', 'hapus'),
   status: any(
-    'sertifikasi',
     'status\\w*',
     'proses\\w*',
     'hasil\\w*',
@@ -173,7 +178,22 @@ export const CUES = {
     'lulus',
     'lolos',
     'sk',
-    'certification',
+    'progress',
+  ),
+  /** Certification in general: the person's own case only with a word of progress ("sertifikasi sy udh sampe mana"). */
+  statusGeneric: any('sertifikasi', 'certification'),
+  progress: any(
+    'sampai mana',
+    'sampai dimana',
+    'tahap apa',
+    'terbit',
+    'keluar',
+    'diterima',
+    'gimana kabarnya',
+    'where',
+    'lulus',
+    'lolos',
+    'kompeten',
     'progress',
   ),
   statusVerb: any(

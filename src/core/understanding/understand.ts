@@ -8,11 +8,12 @@
 import type { Matcher, MatchOutcome } from '../faq/matcher.js'
 import { smallTalk } from '../faq/small-talk.js'
 import { isGreeting } from '../text/intents.js'
-import { cuesOf, cueText, type Scored, scoreActions, UNDERSTAND_TUNING as T } from './intents.js'
+import { type Cues, cuesOf, cueText, type Scored, scoreActions, UNDERSTAND_TUNING as T } from './intents.js'
+import { BARE, CUES, FORGOT, OWN_STATE } from './lexicon.js'
 import { serves } from './serves.js'
 import { readSlots } from './slots/index.js'
 import { splitRequests } from './split.js'
-import type { Reading, Slots, UnderstandContext, Understanding } from './types.js'
+import type { ActionIntent, Reading, Slots, UnderstandContext, Understanding } from './types.js'
 
 export type UnderstandingDeps = { matcher: Pick<Matcher, 'match'> }
 
@@ -48,6 +49,36 @@ const carriesDetails = (slots: Slots) =>
   slots.number !== undefined ||
   slots.code !== undefined
 
+/**
+ * Whether an action is asked for beyond doubt, so the FAQ matcher is not consulted: a detail that only the action uses,
+ * a command verb (stop, batal, hapus, talk to a person), a bare command word, or the person asking about their own
+ * state ("udh … blm").
+ */
+function decisive(intent: ActionIntent, cues: Cues, slots: Slots): boolean {
+  switch (intent) {
+    case 'sessions.find':
+    case 'registration.start':
+      return carriesDetails(slots) || cues.request
+    case 'certificate.verify':
+      return slots.number !== undefined
+    case 'registration.cancel':
+    case 'reminders.stop':
+    case 'reminders.start':
+    case 'data.delete':
+    case 'handoff':
+      return true
+    case 'status.check':
+      // "hasil asesmen sy udh keluar?", "proses sertifikasi aku udh tahap apa": the person's own progress.
+      if (cues.mine && CUES.progress.test(cues.text)) return true
+      break
+    case 'registration.mine':
+      // "aq daftar bimtek yg mana ya, lupa": a registration of their own they forgot.
+      if (cues.mine && FORGOT.test(cues.text)) return true
+      break
+  }
+  return slots.code !== undefined || cues.request || OWN_STATE.test(cues.text) || BARE[cues.text] !== undefined
+}
+
 /** Creates the understanding step over the FAQ matcher. */
 export function createUnderstanding(deps: UnderstandingDeps): {
   understand(text: string, ctx: UnderstandContext): Understanding
@@ -63,7 +94,15 @@ export function createUnderstanding(deps: UnderstandingDeps): {
     const base = { alternatives: [] as Reading[], ask: false, cues: cueList, matched: false }
     if (best.score >= T.actAt && !cues.knowledge) {
       const alternatives = second.score >= T.actAt ? [action(second, slots)] : []
-      return { ...action(best, slots), ...base, alternatives }
+      if (decisive(best.intent, cues, slots)) return { ...action(best, slots), ...base, alternatives }
+      // A request read from general words only ("sy staf lks, apa perlu ikut sertif"): the FAQ's confident answer on
+      // a topic the action does not serve wins, the action one tap away.
+      const verdict = consult(text)
+      const withMatch = verdict ? { ...base, match: verdict, matched: true } : base
+      if (verdict?.kind === 'answer' && !serves(verdict.topic.id, best.intent) && verdict.score >= T.vetoAt) {
+        return { ...faqReading(verdict.topic.id, verdict.score, slots), ...withMatch, alternatives: [action(best, slots)] }
+      }
+      return { ...action(best, slots), ...withMatch, alternatives }
     }
     if (isGreeting(text) || smallTalk(text)) return { ...faqReading(null, 0, slots), ...base }
     const verdict = consult(text)
