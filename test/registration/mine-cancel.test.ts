@@ -60,6 +60,17 @@ describe('registration.mine: "kode pendaftaran sy apa ya"', () => {
     expect(text).toContain(`batal ${PAULUS.code}`)
   })
 
+  it('several registrations: all of them, soonest first, and no question asked', async () => {
+    const { engine, seed, clock } = open()
+    const second = secondRegistration(db as Db, clock.now(), seed.paulus)
+    linkTo(db as Db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
+    const replies = await chat(engine, 'paulus').say(MINE)
+    const text = textOf(replies)
+    expect(text).toContain(`1. *${PAULUS.code}*`)
+    expect(text).toContain(`2. *${second}*`)
+    expect(choiceIds(replies)).not.toContain(`regcancel:yes:${PAULUS.code}`)
+  })
+
   it('a linked chat without registrations is told there are none', async () => {
     const { engine, seed, clock } = open()
     linkTo(db as Db, { channel: 'console', id: 'ratna' }, seed.ratna, clock.now())
