@@ -112,8 +112,8 @@ export function openCore(config: Config, logger: Logger, clock: () => Date, opti
     const flows = proof.proofFlows(id, onProven)
     return { flow: flows.claim, also: [flows.phone, ...also], before: (ctx) => proof.gate(ctx, flows) }
   }
-  const registration = createRegistrationCommands({ offerHours, reminders: reminderSettings })
-  const reminders = createReminderChat({ contact: config.SECRETARIAT_CONTACT, reminders: reminderSettings })
+  const registration = createRegistrationCommands({ offerHours, reminders: reminderSettings, proof })
+  const reminders = createReminderChat({ contact: config.SECRETARIAT_CONTACT, reminders: reminderSettings, proof })
   // Chat lookups go to the lookup audit at once, inside the message's own transaction: no buffer to
   // lose when the terminal chat exits, and no write of its own.
   const lookupAudit = createLookupAudit(db, { flushMs: 60_000, maxBatch: 1_000, now: clock })

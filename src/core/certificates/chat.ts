@@ -158,7 +158,15 @@ const COMMAND = /^\/?(?:cek|verifikasi|verify)\s+([\s\S]+)$/i
 /** What may follow "cek" when someone means "check a certificate" without giving the number. */
 const NO_NUMBER = new Set(['', 'saya', 'sertifikat', 'sertifikat saya', 'nomor', 'nomor sertifikat', 'certificate', 'keaslian'])
 
-export function createCertificateCheck(deps: CertificateChatDeps): { feature: Feature; command: TypedCommand } {
+export function createCertificateCheck(deps: CertificateChatDeps): {
+  feature: Feature
+  command: TypedCommand
+  /**
+   * certificate.verify from a sentence: with a number, the answer "cek <nomor>" gives (the same
+   * rate limit and lookup audit); without one, or with one that cannot be a number, the question.
+   */
+  verify: (ctx: TurnContext, number?: string) => Outcome
+} {
   const limiter = createRateLimiter({ limit: CHAT_LOOKUPS_PER_HOUR, windowMs: 3_600_000, now: () => deps.clock().getTime() })
   const answer = (ctx: TurnContext, number: string): Reply => {
     const wait = limiter.take(`${ctx.inbound.channel}\u0000${ctx.inbound.chatId}`)
@@ -202,6 +210,13 @@ export function createCertificateCheck(deps: CertificateChatDeps): { feature: Fe
   const askAgain = (ctx: TurnContext, warning?: string): Outcome =>
     repeatStep(flow, { flow: flow.id, step: step.id, fields: {} }, ctx, warning)
 
+  /** A typed number: its answer, or why it cannot be one and the question again. */
+  const check = (ctx: TurnContext, typed: string): Outcome => {
+    const read = readNumber(typed)
+    if ('code' in read) return askAgain(ctx, validationMessage(invalid(read).code, read.params, ctx.lang))
+    return { replies: [answer(ctx, read.number)], next: null }
+  }
+
   const command: TypedCommand = (ctx, text) => {
     const match = COMMAND.exec(text.trim())
     if (!match) return undefined
@@ -210,10 +225,9 @@ export function createCertificateCheck(deps: CertificateChatDeps): { feature: Fe
     if (!/[\d\-/]/.test(rest)) {
       return NO_NUMBER.has(rest.toLowerCase().replace(/\s+/g, ' ')) ? startFlow(flow, ctx) : undefined
     }
-    const read = readNumber(rest)
-    if ('code' in read) return askAgain(ctx, validationMessage(invalid(read).code, read.params, ctx.lang))
-    return { replies: [answer(ctx, read.number)], next: null }
+    return check(ctx, rest)
   }
+  const verify = (ctx: TurnContext, number?: string): Outcome => (number?.trim() ? check(ctx, number) : startFlow(flow, ctx))
 
-  return { feature: { flow }, command }
+  return { feature: { flow }, command, verify }
 }

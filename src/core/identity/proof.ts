@@ -10,7 +10,8 @@
  * (lockout.ts). On success the chat is linked to the person for IDENTITY_LINK_DAYS.
  *
  * One module for every feature that needs it (status, data rights, registration of a NIK on
- * record; reminders follow the link): each gets its flows with `proofFlows(purpose, onProven)`.
+ * record, a person's registrations and dates asked for in a sentence; reminders follow the link):
+ * each gets its flows with `proofFlows(purpose, onProven)`, started by `gate` or `proveFirst`.
  */
 import { z } from 'zod'
 import { linkChat, markProved, personOfChat, provedAtOf } from '../../db/queries/chat-links.js'
@@ -203,6 +204,12 @@ export function vouchedPhone(ctx: TurnContext): string | undefined {
 
 const asOutcome = (done: Reply[] | Outcome): Outcome => (Array.isArray(done) ? { replies: done, next: null } : done)
 
+/** A proof just started, holding what the feature asked to keep until the person is proven. */
+const carrying = (started: Outcome, carried: Record<string, unknown>): Outcome =>
+  started.next && Object.keys(carried).length > 0
+    ? { ...started, next: { ...started.next, fields: { ...started.next.fields, carried } } }
+    : started
+
 export function createProof(deps: ProofDeps) {
   const { vault } = deps
 
@@ -376,8 +383,9 @@ export function createProof(deps: ProofDeps) {
               claimed.kind === 'nik' ? personByNikHash(ctx.db, claimed.hash) : personByRegistrationCode(ctx.db, claimed.code)
             const matched = person && person.birthDate === value ? person : undefined
             const phone = vouchedPhone(ctx)
+            const carried = held(position.fields).carried ?? {}
             // The owner's own number is the factor itself: strangers' failures on this NIK do not lock the owner out.
-            if (matched?.phoneE164 && phone === matched.phoneE164) return grant(ctx, matched, subject, flows, {})
+            if (matched?.phoneE164 && phone === matched.phoneE164) return grant(ctx, matched, subject, flows, carried)
             const fields = { ...position.fields, birthDate: value, candidate: matched?.id ?? null, subject }
             const lock = lockOf(ctx, subject)
             // On Telegram the owner can still show their own number while strangers' failures lock the NIK.
@@ -408,9 +416,10 @@ export function createProof(deps: ProofDeps) {
           prompt: (ctx) => t(ctx.lang, texts.phoneIntro),
           // A NIK or registration code typed here (a script, a habit) goes on by that route.
           schema: (ctx) => z.union([identifierSchema(vault), birthDateSchema(ctx.now)]),
-          after(value, ctx) {
+          after(value, ctx, position) {
+            const { carried } = held(position.fields)
             if (typeof value !== 'string') {
-              return repeatStep(claim, at(claim, 'birthDate', { identifier: value }), ctx)
+              return repeatStep(claim, at(claim, 'birthDate', { identifier: value, ...(carried && { carried }) }), ctx)
             }
             const sender = ctx.inbound.senderPhone
             const matches = sender ? peopleByPhone(ctx.db, sender) : []
@@ -419,7 +428,7 @@ export function createProof(deps: ProofDeps) {
             const subject = subjectOf(vault, { personId: person?.id ?? 0 })
             const lock = lockOf(ctx, subject)
             if (lock) return { replies: [lockedReply(ctx, lock)], next: null }
-            if (person && person.birthDate === value) return grant(ctx, person, subject, flows, {})
+            if (person && person.birthDate === value) return grant(ctx, person, subject, flows, carried ?? {})
             return fail(ctx, subject, (left) => ({
               replies: [{ text: fill(t(ctx.lang, texts.mismatch), { left }) }],
               next: null,
@@ -441,15 +450,24 @@ export function createProof(deps: ProofDeps) {
    * when; a WhatsApp number on record (of exactly one person, no failed try in the last hour) is
    * asked only the birth date. Otherwise undefined: the NIK-or-code route starts.
    */
-  function gate(ctx: TurnContext, flows: ProofFlows): Outcome | undefined {
+  function gate(ctx: TurnContext, flows: ProofFlows, carried: Record<string, unknown> = {}): Outcome | undefined {
     const linked = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
     const person = linked !== undefined ? personById(ctx.db, linked) : undefined
-    if (person) return asOutcome(flows.onProven(ctx, person, {}))
+    if (person) return asOutcome(flows.onProven(ctx, person, carried))
     const lock = lockOf(ctx)
     if (lock) return { replies: [lockedReply(ctx, lock)], next: null }
     const phone = ctx.inbound.senderPhone
-    if (phone && !failedRecently(ctx) && peopleByPhone(ctx.db, phone).length === 1) return startFlow(flows.phone, ctx)
+    if (phone && !failedRecently(ctx) && peopleByPhone(ctx.db, phone).length === 1)
+      return carrying(startFlow(flows.phone, ctx), carried)
     return undefined
+  }
+
+  /**
+   * `gate`, else the NIK-or-code route: for what is asked outside the menu (an understood sentence,
+   * a button), where no menu entry starts the claim. `carried` reaches `onProven` (e.g. a code to cancel).
+   */
+  function proveFirst(ctx: TurnContext, flows: ProofFlows, carried: Record<string, unknown> = {}): Outcome {
+    return gate(ctx, flows, carried) ?? carrying(startFlow(flows.claim, ctx), carried)
   }
 
   /** Whether this chat showed a factor for `person` within FRESH_MS (its own number on record counts at once). */
@@ -486,7 +504,7 @@ export function createProof(deps: ProofDeps) {
     return repeatStep(flows.claim, at(flows.claim, 'factor', fields), ctx)
   }
 
-  return { proofFlows, gate, isFresh, proveAgain }
+  return { proofFlows, gate, proveFirst, isFresh, proveAgain }
 }
 
 export type Proof = ReturnType<typeof createProof>

@@ -289,6 +289,11 @@ export function createDataRights(deps: DataRightsDeps): {
   commands: TypedCommand[]
   /** The proof flows of the copy and the deletion (the engine must know them). */
   flows: FlowDefinition[]
+  /**
+   * data.delete from a sentence: what "hapus data" does on a linked chat (a fresh factor, then the
+   * confirmation); on an unlinked chat, the proof of identity first, then the confirmation.
+   */
+  askToDelete: (ctx: TurnContext) => Outcome
 } {
   const { proof } = deps
   const linkedPerson = (ctx: TurnContext) => {
@@ -393,5 +398,14 @@ export function createDataRights(deps: DataRightsDeps): {
       return undefined
     },
   ]
-  return { actions, commands, flows: [exportProof.claim, exportProof.phone, deleteProof.claim, deleteProof.phone] }
+  const askToDelete = (ctx: TurnContext): Outcome => {
+    const person = linkedPerson(ctx)
+    return person ? fresh(ctx, person, deleteProof, () => askDelete(ctx)) : proof.proveFirst(ctx, deleteProof)
+  }
+  return {
+    actions,
+    commands,
+    flows: [exportProof.claim, exportProof.phone, deleteProof.claim, deleteProof.phone],
+    askToDelete,
+  }
 }

@@ -1,6 +1,7 @@
 /**
  * "registrasi saya" (the person's registrations, each with its code) and "batal <kode>": asked once
- * more, then cancelled; a seat it held is offered to the next person waiting.
+ * more, then cancelled; a seat it held is offered to the next person waiting. "Cancel my
+ * registration" without a code asks about the only one, or lets the person choose among several.
  */
 import { personOfChat } from '../../db/queries/chat-links.js'
 import {
@@ -28,6 +29,12 @@ const texts = {
     en: 'There are no Bimtek registrations from this chat account. Type "daftar" to register.',
   },
   position: { id: ', urutan ke-{position}', en: ', number {position}' },
+  nothingToCancel: {
+    id: 'Tidak ada pendaftaran Bimtek yang masih bisa dibatalkan: sesinya sudah dimulai. Hubungi petugas bila perlu.',
+    en: 'There is no Bimtek registration that can still be cancelled: its session has started. Contact the staff if needed.',
+  },
+  whichToCancel: { id: 'Pendaftaran mana yang ingin dibatalkan?', en: 'Which registration do you want to cancel?' },
+  cancelThis: { id: 'Batalkan {code}', en: 'Cancel {code}' },
   howToCancel: {
     id: 'Untuk membatalkan, ketik "batal" dan kodenya, mis. "batal {code}".',
     en: 'To cancel, type "batal" and the code, e.g. "batal {code}".',
@@ -55,21 +62,57 @@ const texts = {
   },
 } satisfies Record<string, Text>
 
-function myRegistrations(ctx: TurnContext): Outcome {
+type Registered = ReturnType<typeof registrationsOfPerson>
+
+const linkedPerson = (ctx: TurnContext) => personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
+
+/** The registrations as numbered blocks: code, session, when (in the reader's zone), where, status. */
+function registrationLines(ctx: TurnContext, rows: Registered): string {
   const { lang } = ctx
-  const personId = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
-  const rows = personId === undefined ? [] : registrationsOfPerson(ctx.db, personId)
-  if (rows.length === 0) return { replies: [{ text: t(lang, texts.mineEmpty) }], next: null }
   const zone = readerZone(ctx)
   const lines = rows.map(({ registration, session }, i) => {
     const position = waitlistPosition(ctx.db, registration)
     const status = `${statusText(registration.status, lang)}${position ? fill(t(lang, texts.position), { position }) : ''}`
     return `${i + 1}. *${registration.code}*: ${session.title}\n   🗓 ${when(session, lang, zone)}\n   📍 ${where(session, lang).replace('\n', '\n   ')}\n   ${status}`
   })
+  return `${t(lang, texts.mineTitle)}\n\n${lines.join('\n\n')}`
+}
+
+/** The registrations of the person this chat is linked to, each with its code ("registrasi saya"). */
+export function myRegistrations(ctx: TurnContext): Outcome {
+  const { lang } = ctx
+  const personId = linkedPerson(ctx)
+  const rows = personId === undefined ? [] : registrationsOfPerson(ctx.db, personId)
+  if (rows.length === 0) return { replies: [{ text: t(lang, texts.mineEmpty) }], next: null }
   const first = rows[0]?.registration.code ?? ''
   return {
+    replies: [{ text: `${registrationLines(ctx, rows)}\n\n${fill(t(lang, texts.howToCancel), { code: first })}` }],
+    next: null,
+  }
+}
+
+/**
+ * "Cancel my registration" without a code: the only one that can still be cancelled is asked about
+ * at once; several are listed with one "Batalkan BMT-…" choice each; none, said so.
+ */
+export function chooseToCancel(ctx: TurnContext): Outcome {
+  const { lang } = ctx
+  const personId = linkedPerson(ctx)
+  const rows = personId === undefined ? [] : registrationsOfPerson(ctx.db, personId)
+  if (rows.length === 0) return { replies: [{ text: t(lang, texts.mineEmpty) }], next: null }
+  // A session that has started cannot be cancelled in the chat (cancelRegistration refuses it too).
+  const open = rows.filter(({ session }) => session.startsAt > ctx.now)
+  if (open.length === 0) return { replies: [{ text: t(lang, texts.nothingToCancel) }], next: null }
+  if (open.length === 1 && open[0]) return askCancel(ctx, open[0].registration.code)
+  return {
     replies: [
-      { text: `${t(lang, texts.mineTitle)}\n\n${lines.join('\n\n')}\n\n${fill(t(lang, texts.howToCancel), { code: first })}` },
+      {
+        text: `${registrationLines(ctx, open)}\n\n${t(lang, texts.whichToCancel)}`,
+        choices: open.map(({ registration: { code } }) => ({
+          id: `regcancel:ask:${code}`,
+          label: fill(t(lang, texts.cancelThis), { code }),
+        })),
+      },
     ],
     next: null,
   }
@@ -84,7 +127,7 @@ export function askCancel(ctx: TurnContext, typedCode: string): Outcome {
     .toUpperCase()
     .replace(/\s+/g, '')
     .replace(/^([A-Z]{3})(?=[A-Z0-9]{6}$)/, '$1-')
-  const personId = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
+  const personId = linkedPerson(ctx)
   const found = CODE.test(code) ? registrationByCode(ctx.db, code) : undefined
   // Someone else's code gets the same answer as a wrong one.
   if (!found || personId === undefined || found.registration.personId !== personId) {
@@ -134,6 +177,8 @@ export function createCancelAction(deps: { offerMs: number; reminders: ReminderS
     handle(ctx, choiceId) {
       const [, answer, code = ''] = choiceId.split(':')
       const { lang } = ctx
+      // One of several registrations chosen to cancel: asked once more, as "batal <kode>" is.
+      if (answer === 'ask') return askCancel(ctx, code)
       if (answer !== 'yes') return { replies: [{ text: fill(t(lang, texts.cancelKept), { code }) }], next: null }
       const personId = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
       if (personId === undefined) return { replies: [{ text: fill(t(lang, texts.cancelNotFound), { code }) }], next: null }

@@ -1,23 +1,28 @@
 /**
  * Reminders in the chat: menu 5 shows what is planned for this chat; "stop pengingat" and
- * "mulai pengingat" turn them off and on for this chat; HADIR and BATAL answer the latest reminder
+ * "mulai pengingat" turn them off and on for this chat (asked in a sentence, turning them off is
+ * confirmed first: an understood sentence may be misread, the documented command is not); "kapan
+ * ujian saya" lists the person's coming exams and Bimtek sessions; HADIR and BATAL answer the latest reminder
  * (typed, or the Telegram buttons under it): HADIR records that the person will come, BATAL starts
  * the cancellation of a Bimtek registration (an exam cannot be cancelled in the chat: who to tell).
  */
 import { and, asc, desc, eq, gt, inArray } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { personOfChat } from '../../db/queries/chat-links.js'
-import { personZone } from '../../db/queries/people.js'
+import { type PersonRow, personZone } from '../../db/queries/people.js'
 import { describeEvents } from '../../db/queries/reminders.js'
 import { auditLog, bimtekSessions, channelIdentities, exams, outbox, registrations } from '../../db/schema.js'
 import { EVENT_KIND, type ExamKind, parseEventKey } from '../../vocabulary/events.js'
 import type { ChoiceAction, Feature, TypedCommand } from '../engine.js'
+import type { FlowDefinition } from '../flows/flow.js'
+import type { Proof } from '../identity/proof.js'
 import { fill, t } from '../messages.js'
 import { askCancel } from '../registration/cancel.js'
 import { normalizeInput } from '../text/normalize.js'
 import { YES_WORDS } from '../text/yes-no.js'
 import type { Outcome, TurnContext } from '../turn.js'
 import type { Language, Text } from '../types.js'
+import { eventsOfPerson } from './events.js'
 import { localMoment, REMINDER_ACTION, soonText } from './message.js'
 import { planReminders } from './plan.js'
 import { type ReminderSettings, readOffsetLabel } from './settings.js'
@@ -55,6 +60,19 @@ const texts = {
     en: 'Reminders come for the Bimtek you register for (menu 2) and your exam dates. This chat is not linked to your record yet: register for a Bimtek in menu 2, or open menu 3 (Check status) and prove who you are, and the reminders will come here.',
   },
   howToStop: { id: 'Ketik *stop pengingat* untuk mematikan.', en: 'Type *stop pengingat* to turn them off.' },
+  askStop: {
+    id: 'Matikan semua pengingat untuk chat ini? Jadwal dan pendaftaran Anda tidak berubah.',
+    en: 'Turn off all reminders for this chat? Your schedule and registrations stay as they are.',
+  },
+  stopYes: { id: 'Ya, matikan', en: 'Yes, turn them off' },
+  stopNo: { id: 'Tidak, biarkan menyala', en: 'No, keep them on' },
+  stopKept: { id: 'Baik, pengingat tetap menyala.', en: 'All right, reminders stay on.' },
+  upcoming: { id: '📅 *Jadwal Anda yang akan datang*', en: '📅 *Your coming dates*' },
+  noneUpcoming: {
+    id: '📅 Belum ada jadwal ujian atau Bimtek terkonfirmasi yang akan datang.',
+    en: '📅 There is no upcoming exam or confirmed Bimtek yet.',
+  },
+  code: { id: 'kode {code}', en: 'code {code}' },
   buttonOff: { id: 'Matikan pengingat', en: 'Turn reminders off' },
   buttonOn: { id: 'Nyalakan pengingat', en: 'Turn reminders on' },
   attendance: {
@@ -195,6 +213,43 @@ function overviewOnText(lang: Language, settings: ReminderSettings): string {
   const sep = lang === 'id' ? '.' : ':'
   const quiet = start === end ? '' : fill(t(lang, texts.quiet), { start: hhmm(start, sep), end: hhmm(end, sep) })
   return fill(t(lang, texts.overviewOn), { offsets, quiet })
+}
+
+/**
+ * The person's coming exams, confirmed Bimtek sessions and portfolio deadline, in their own zone,
+ * above what menu 5 shows: the dates are theirs whether or not reminders are on.
+ */
+function schedule(ctx: TurnContext, person: PersonRow, settings: ReminderSettings): Outcome {
+  const { lang, db } = ctx
+  const zone = zoneOf(db, person.id)
+  const events = eventsOfPerson(db, person.id, ctx.now, zone).slice(0, 8)
+  const lines = events.map((event) => {
+    const what = event.session ? event.session.title : t(lang, EVENT_KIND[event.kind].short)
+    const code = event.code ? ` (${fill(t(lang, texts.code), { code: event.code })})` : ''
+    return `• ${localMoment(event.startsAt, zone, lang)}: ${what}${code}`
+  })
+  const dates = events.length > 0 ? `${t(lang, texts.upcoming)}\n${lines.join('\n')}` : t(lang, texts.noneUpcoming)
+  const view = overview(ctx, settings)
+  const [first, ...rest] = view.replies
+  return { ...view, replies: first ? [{ ...first, text: `${dates}\n\n${first.text}` }, ...rest] : [{ text: dates }] }
+}
+
+/** "Turn reminders off?" with yes and no; a chat whose reminders are off already is told so. */
+function askStop(ctx: TurnContext): Outcome {
+  const { lang } = ctx
+  if (!remindersOn(ctx.db, chatOf(ctx))) return { replies: [{ text: t(lang, texts.alreadyStopped) }], next: null }
+  return {
+    replies: [
+      {
+        text: t(lang, texts.askStop),
+        choices: [
+          { id: `${REMINDER_ACTION}stop:yes`, label: t(lang, texts.stopYes) },
+          { id: `${REMINDER_ACTION}stop:no`, label: t(lang, texts.stopNo) },
+        ],
+      },
+    ],
+    next: null,
+  }
 }
 
 function stop(ctx: TurnContext, settings: ReminderSettings): Outcome {
@@ -341,6 +396,8 @@ export type ReminderChatDeps = {
   contact: string
   /** The reminder settings the plans made from the chat use (turned on again, language changed). */
   reminders: ReminderSettings
+  /** Proves who is asking before an unlinked chat is shown its dates. */
+  proof: Proof
 }
 
 export function createReminderChat(deps: ReminderChatDeps): {
@@ -349,7 +406,16 @@ export function createReminderChat(deps: ReminderChatDeps): {
   actions: ChoiceAction[]
   cancelOutsideFlow: (ctx: TurnContext) => Outcome | undefined
   languageChanged: (ctx: TurnContext) => void
+  /** reminders.stop from a sentence: asks first (`reminder:stop:yes` / `reminder:stop:no`); already off, says so. */
+  askStop: (ctx: TurnContext) => Outcome
+  /** reminders.start: on at once, as "mulai pengingat". */
+  start: (ctx: TurnContext) => Outcome
+  /** reminders.list: the coming exams and Bimtek sessions and the planned reminders, after proof on an unlinked chat. */
+  list: (ctx: TurnContext) => Outcome
+  /** The proof flows `list` starts (the engine must know them). */
+  flows: FlowDefinition[]
 } {
+  const listProof = deps.proof.proofFlows('jadwal-saya', (ctx, person) => schedule(ctx, person, deps.reminders))
   const commands: TypedCommand[] = [
     (ctx, text) => {
       const typed = normalizeInput(text)
@@ -368,6 +434,8 @@ export function createReminderChat(deps: ReminderChatDeps): {
         const rest = choiceId.slice(REMINDER_ACTION.length)
         if (rest === 'off') return stop(ctx, deps.reminders)
         if (rest === 'on') return start(ctx, deps.reminders)
+        if (rest === 'stop:yes') return stop(ctx, deps.reminders)
+        if (rest === 'stop:no') return { replies: [{ text: t(ctx.lang, texts.stopKept) }], next: null }
         const [reply, ...key] = rest.split(':')
         const outcome = reply === 'hadir' || reply === 'batal' ? answer(ctx, reply, deps.contact, key.join(':')) : undefined
         return outcome ?? { replies: [{ text: t(ctx.lang, texts.eventGone) }], next: null }
@@ -391,5 +459,9 @@ export function createReminderChat(deps: ReminderChatDeps): {
     commands,
     actions,
     cancelOutsideFlow: (ctx) => answer(ctx, 'batal', deps.contact),
+    askStop,
+    start: (ctx) => start(ctx, deps.reminders),
+    list: (ctx) => deps.proof.proveFirst(ctx, listProof),
+    flows: [listProof.claim, listProof.phone],
   }
 }
