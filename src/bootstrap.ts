@@ -166,17 +166,16 @@ export function openCore(config: Config, logger: Logger, clock: () => Date, opti
     handlers: {
       'sessions.find': typed('jadwal'),
       'registration.start': (_ctx, _slots, tools) => tools.startFeature('daftar'),
-      'registration.mine': typed('registrasi saya'),
-      'registration.cancel': typed('batal'),
+      'registration.mine': (ctx) => registration.mine(ctx),
+      'registration.cancel': (ctx, slots) => registration.cancel(ctx, slots.code),
       'status.check': (_ctx, _slots, tools) => tools.startFeature('status'),
-      'certificate.verify': (ctx, slots, tools) =>
-        slots.number ? typed(`cek ${slots.number}`)(ctx, slots, tools) : tools.startFeature('verifikasi'),
-      'reminders.stop': typed('stop pengingat'),
-      'reminders.start': typed('mulai pengingat'),
-      'reminders.list': (_ctx, _slots, tools) => tools.startFeature('pengingat'),
+      'certificate.verify': (ctx, slots) => certificateCheck.verify(ctx, slots.number),
+      'reminders.stop': (ctx) => reminders.askStop(ctx),
+      'reminders.start': (ctx) => reminders.start(ctx),
+      'reminders.list': (ctx) => reminders.list(ctx),
       handoff: (_ctx, _slots, tools) => tools.startFeature('petugas'),
       'data.mine': (_ctx, _slots, tools) => tools.startFeature('data-saya'),
-      'data.delete': typed('hapus data'),
+      'data.delete': (ctx) => dataRights.askToDelete(ctx),
     },
   })
   const engine = createEngine({
@@ -191,6 +190,7 @@ export function openCore(config: Config, logger: Logger, clock: () => Date, opti
     commands,
     cancelOutsideFlow: reminders.cancelOutsideFlow,
     onLanguageChange: reminders.languageChanged,
+    flows: [...registration.flows, ...reminders.flows],
     intercept: live.intercept,
     onCommitted: live.committed,
   })

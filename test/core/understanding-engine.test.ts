@@ -66,7 +66,7 @@ describe('outside a flow', () => {
   it('a how-question gets the FAQ answer with the action that does it as the first option', async () => {
     await play(seeded(), [
       { user: 'cara stop pengingat gimana', bot: ['*Pengingat ujian dan Bimtek*'] },
-      { user: '1', bot: ['Pengingat'], not: ['*Pengingat ujian dan Bimtek*'] },
+      { user: '1', bot: ['Matikan semua pengingat untuk chat ini?'], options: ['Ya, matikan', 'Tidak, biarkan menyala'] },
     ])
   })
 
