@@ -10,10 +10,21 @@ import { loadConfig } from '../../src/config.js'
 import { loadKnowledgeBase } from '../../src/core/faq/knowledge-base.js'
 import { createMatcher } from '../../src/core/faq/matcher.js'
 import { createUnderstanding } from '../../src/core/understanding/understand.js'
-import { confusionTable, DEV, HELD, loadLines, predictWith, REFERENCE, SLOT_NAMES, scoreLines, timeLines } from './evaluate.js'
+import {
+  confusionTable,
+  DEV,
+  DEV2,
+  HELD,
+  loadLines,
+  predictWith,
+  REFERENCE,
+  SLOT_NAMES,
+  scoreLines,
+  timeLines,
+} from './evaluate.js'
 
 const split = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'dev'
-if (split !== 'dev' && split !== 'held') throw new Error(`unknown split "${split}": use dev or held`)
+if (split !== 'dev' && split !== 'dev2' && split !== 'held') throw new Error(`unknown split "${split}": use dev, dev2 or held`)
 
 const config = loadConfig()
 const matcher = createMatcher(loadKnowledgeBase(config.FAQ_PATH, config.FAQ_QUESTIONS_PATH), {
@@ -22,7 +33,7 @@ const matcher = createMatcher(loadKnowledgeBase(config.FAQ_PATH, config.FAQ_QUES
 })
 const { understand } = createUnderstanding({ matcher })
 const predict = predictWith(understand)
-const lines = loadLines(split === 'dev' ? DEV : HELD)
+const lines = loadLines(split === 'dev' ? DEV : split === 'dev2' ? DEV2 : HELD)
 const score = scoreLines(lines, predict)
 const { p50Ms, p99Ms } = timeLines(lines, predict)
 
@@ -40,7 +51,7 @@ console.log(
 )
 console.log(`p50 ${p50Ms.toFixed(3)} ms, p99 ${p99Ms.toFixed(3)} ms`)
 console.log(confusionTable(score.confusion))
-if (split === 'dev' && !process.argv.includes('--quiet')) {
+if (split !== 'held' && !process.argv.includes('--quiet')) {
   for (const miss of score.misses) {
     const u = understand(miss.message, REFERENCE)
     const slots = miss.slotsRight ? '' : ` slots ${JSON.stringify(miss.got.slots)} ≠ ${JSON.stringify(miss.expected.slots)}`

@@ -50,7 +50,8 @@ function raw(cues: Cues, slots: Slots): Record<ActionIntent, number> {
   const mode = slots.mode !== undefined
   const session = has(C.sessionObject, t)
   const register = has(C.register, t)
-  const reminder = has(C.reminder, t)
+  const remind = has(C.remind, t)
+  const reminder = has(C.reminder, t) || remind
   const certificate = has(C.certificate, t)
   const data = has(C.data, t)
   const person = has(C.person, t)
@@ -60,11 +61,12 @@ function raw(cues: Cues, slots: Slots): Record<ActionIntent, number> {
   const cancel = has(C.cancel, t)
   const registration = has(C.registration, t) || code
   const lookup = has(C.lookup, t)
-  const mySession = session && cues.mine && !cues.request && !register
+  const mySession = session && cues.mine && !cues.request && !register && !remind
   // "aq daftar bimtek yg mana ya, lupa": a registration already made, looked up.
-  const myRegistration = register && cues.mine && lookup && !cues.request
+  const myRegistration =
+    (register && cues.mine && lookup && !cues.request) || /(?:^| )yang (?:saya|aku) (?:sudah )?daftar(?= |$)/.test(t)
   // "ke-stop" tells what happened, it does not ask to stop.
-  const stop = has(C.stop, t.replace(/(?:^| )ke stop(?= |$)/g, ' '))
+  const stop = has(C.stop, t.replace(/(?:^| )(?:ke|kepencet|terpencet|kepencat) stop(?= |$)/g, ' '))
   const start = has(C.start, t)
   const erase = has(C.erase, t)
   const ask = cues.request ? 0.2 : 0
@@ -76,6 +78,8 @@ function raw(cues: Cues, slots: Slots): Record<ActionIntent, number> {
     Math.min(0.3, (place ? 0.2 : 0) + (when ? 0.2 : 0) + (mode ? 0.2 : 0)) -
     (register && !has(C.when, t) ? 0.3 : 0) -
     (myDate || mySession || code ? 0.3 : 0) -
+    // "ingatkan saya sebelum bimtek tgl 21": a reminder asked for, not the schedule.
+    (remind ? 0.4 : 0) -
     // A place or a month without a Bimtek ("bansos pkh bulan ini cair kapan") is not a schedule question.
     (session || /(?:^| )jadwal/.test(t) ? 0 : 0.3)
   const registrationStart =
@@ -108,7 +112,11 @@ function raw(cues: Cues, slots: Slots): Record<ActionIntent, number> {
       (session ? 0.2 : 0) -
       (registration && !/(?:^| )sertifikasi(?= |$)/.test(t) ? 0.3 : 0)
   const certificateVerify =
-    (certificate ? 0.4 : 0) + (has(C.verifyVerb, t) ? 0.3 : 0) + (number ? 0.7 : 0) - (cues.mine && !number ? 0.3 : 0)
+    (certificate ? 0.4 : 0) +
+    (has(C.verifyVerb, t) ? 0.3 : 0) +
+    (number ? 0.7 : 0) -
+    // "cek sertifikat saya" is the person's own case; "kami mau memastikan sertifikat … asli" is a verification.
+    (cues.mine && !number && !has(C.authenticity, t) ? 0.3 : 0)
   const state = has(C.reminderState, t)
   const remindersStop = stop ? (reminder ? 0.4 : 0) + 0.4 + (ask || mine ? 0.2 : 0) : 0
   const remindersStart = start && !stop && !state ? (reminder ? 0.4 : 0) + 0.3 + (ask || mine ? 0.2 : 0) : 0
@@ -144,7 +152,14 @@ export function scoreActions(cues: Cues, slots: Slots): Scored[] {
   const bare = BARE[cues.text] as ActionIntent | undefined
   if (bare) scores[bare] = 1
   const penalty = cues.knowledge ? UNDERSTAND_TUNING.knowledgePenalty : 0
+  // A number or a code the person typed is theirs to act on, even inside a question ("boleh cek LSPS-…?").
+  const exempt = (intent: ActionIntent) =>
+    (intent === 'certificate.verify' && slots.number !== undefined) ||
+    ((intent === 'registration.cancel' || intent === 'registration.mine') && slots.code !== undefined)
   return (Object.entries(scores) as [ActionIntent, number][])
-    .map(([intent, score]) => ({ intent, score: Math.round(Math.max(0, Math.min(1, score) - penalty) * 100) / 100 }))
+    .map(([intent, score]) => ({
+      intent,
+      score: Math.round(Math.max(0, Math.min(1, score) - (exempt(intent) ? 0 : penalty)) * 100) / 100,
+    }))
     .sort((a, b) => b.score - a.score)
 }

@@ -71,6 +71,10 @@ function decisive(intent: ActionIntent, cues: Cues, slots: Slots): boolean {
       // "hasil asesmen sy udh keluar?", "proses sertifikasi aku udh tahap apa": the person's own progress.
       if (cues.mine && CUES.progress.test(cues.text)) return true
       break
+    case 'data.mine':
+      // "akun telegram mana aja yg terhubung ke data sy": their own records, looked at.
+      if (cues.mine && CUES.data.test(cues.text) && CUES.dataSee.test(cues.text)) return true
+      break
     case 'registration.mine':
       // "aq daftar bimtek yg mana ya, lupa": a registration of their own they forgot.
       if (cues.mine && FORGOT.test(cues.text)) return true
@@ -78,6 +82,10 @@ function decisive(intent: ActionIntent, cues: Cues, slots: Slots): boolean {
   }
   return slots.code !== undefined || cues.request || OWN_STATE.test(cues.text) || BARE[cues.text] !== undefined
 }
+
+/** Question words: a clause that asks something. */
+const ASKS =
+  /(?:^| )(?:apa|berapa|kapan|bagaimana|gimana|mana|dimana|siapa|kenapa|mengapa|boleh|bisa|apa saja|what|how|why|when|where|who)(?= |$)/
 
 /** Creates the understanding step over the FAQ matcher. */
 export function createUnderstanding(deps: UnderstandingDeps): {
@@ -113,9 +121,11 @@ export function createUnderstanding(deps: UnderstandingDeps): {
       const topic = match.topic.id
       const faq = faqReading(topic, match.score, slots)
       if (!plausible) return { ...faq, ...withMatch }
-      // The topic's own action, asked with details the general answer would ignore ("bimtek di manado tatap muka"):
-      // the details decide for the action, the answer stays one tap away.
-      if (serves(topic, best.intent) && !cues.knowledge && carriesDetails(slots)) {
+      // The topic's own action, asked with details the general answer would ignore ("bimtek di manado tatap muka"),
+      // or a Bimtek named with a place or month ("bimtek kalteng"): the details decide for the action, the answer
+      // stays one tap away.
+      const lookUp = best.intent === 'sessions.find' || serves(topic, best.intent)
+      if (lookUp && !cues.knowledge && carriesDetails(slots)) {
         return { ...action(best, slots), ...withMatch, alternatives: [faq] }
       }
       return { ...faq, ...withMatch, alternatives: serves(topic, best.intent) ? [action(best, slots)] : [] }
@@ -136,7 +146,9 @@ export function createUnderstanding(deps: UnderstandingDeps): {
     return { ...action(best, slots), ...withMatch, ask: true, alternatives }
   }
 
-  const isReading = (u: Single) => u.intent !== 'faq' || u.topic !== null
+  // A knowledge clause counts as a request of its own only when it asks something ("Yth admin, kami dari …" does not).
+  const isReading = (u: Single, text: string) =>
+    u.intent !== 'faq' || (u.topic !== null && (text.includes('?') || ASKS.test(cueText(text))))
   const isQuestion = (text: string) => cuesOf(cueText(text)).knowledge
   const isStrong = (text: string, slots: Slots) => {
     const cues = cuesOf(cueText(text))
@@ -161,7 +173,7 @@ export function createUnderstanding(deps: UnderstandingDeps): {
         const first = single(left.text, left.slots, consult)
         const second = single(right.text, right.slots, consult)
         const differ = first.intent !== second.intent || first.topic !== second.topic
-        if (isReading(first) && isReading(second) && differ) {
+        if (isReading(first, left.text) && isReading(second, right.text) && differ) {
           const { matched: _m, ...primary } = first
           const also: Reading = { intent: second.intent, slots: second.slots, topic: second.topic, confidence: second.confidence }
           return { ...primary, slots, also, cues: [...first.cues, 'split', ...second.cues] }

@@ -46,12 +46,13 @@ const CONTEXT_MONTHS: Readonly<Record<string, number>> = { mar: 3, apr: 4, may: 
 // Long names only for the one-typo reading ("januri"): short words are too close to everyday words.
 const LONG_NAMES = Object.keys(MONTHS).filter((name) => name.length >= 6)
 
-const MONTH_WORDS = new Set(['bulan', 'bln', 'month', 'bulannya'])
+// Javanese "wulan"/"sasi", Sundanese "bulan ieu" / "bulan payun" are read like "bulan ini" / "bulan depan".
+const MONTH_WORDS = new Set(['bulan', 'bln', 'month', 'bulannya', 'wulan', 'sasi'])
 const WEEK_WORDS = new Set(['minggu', 'mgg', 'mg', 'pekan', 'week'])
 const YEAR_WORDS = new Set(['tahun', 'taun', 'thn', 'th', 'year'])
 const DAY_WORDS = new Set(['tgl', 'tanggal', 'tggl', 'tg', 'tangal'])
-const THIS = new Set(['ini', 'this'])
-const NEXT = new Set(['depan', 'dpn', 'dpan', 'besok', 'next', 'mendatang'])
+const THIS = new Set(['ini', 'this', 'ieu', 'niki', 'iki'])
+const NEXT = new Set(['depan', 'dpn', 'dpan', 'besok', 'next', 'mendatang', 'payun', 'ngajeng', 'ngarep'])
 const LAST = new Set(['lalu', 'kemarin', 'kmrn', 'last'])
 const WEEKDAYS: Readonly<Record<string, number>> = {
   senin: 1,
