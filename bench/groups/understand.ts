@@ -16,6 +16,7 @@ import type { BenchGroup } from '../group.js'
 import {
   confusionTable,
   DEV,
+  DEV2,
   HELD,
   loadLines,
   predictWith,
@@ -42,8 +43,10 @@ export function measureUnderstanding(sets: UnderstandSets): Record<string, numbe
   const predict = predictWith(createUnderstanding({ matcher }).understand)
 
   const dev = loadLines(DEV)
+  const dev2 = loadLines(DEV2)
   const known = [
     ...dev.map((line) => line.message),
+    ...dev2.map((line) => line.message),
     ...testStrings(),
     ...kb.questions.map((question) => question.q),
     ...kb.topics.flatMap((topic) => topic.examples),
@@ -53,6 +56,7 @@ export function measureUnderstanding(sets: UnderstandSets): Record<string, numbe
   const { fresh, seen } = withoutSeen(loadLines(sets.held), known)
   const held = scoreLines(fresh, predict)
   const devScore = scoreLines(dev, predict)
+  const dev2Score = scoreLines(dev2, predict)
   const { p50Ms, p99Ms } = timeLines([...dev, ...fresh], predict)
 
   const faqHeld = loadEvalSet(sets.faqHeld)
@@ -101,6 +105,8 @@ export function measureUnderstanding(sets: UnderstandSets): Record<string, numbe
     understand_held_seen_lines: seen,
     understand_dev_intent_accuracy: round(devScore.intentAccuracy),
     understand_dev_slot_exact_match: round(devScore.slotExactMatch),
+    understand_dev2_intent_accuracy: round(dev2Score.intentAccuracy),
+    understand_dev2_slot_exact_match: round(dev2Score.slotExactMatch),
     understand_p50_ms: round(p50Ms),
     understand_p99_ms: round(p99Ms),
     faq_held_top1_via_understand: round(via.top1),
