@@ -68,6 +68,9 @@ export type SessionSearch = {
   mode?: 'daring' | 'luring'
 }
 
+/** The session column's value for each mode a person names. */
+const MODE_COLUMN = { daring: 'daring', luring: 'tatap_muka' } as const
+
 const serves = (region: Pick<Region, 'provinceCodes'>, provinceCode: string) =>
   region.provinceCodes.split(',').some((code) => code.trim() === provinceCode)
 
@@ -111,7 +114,7 @@ export function sessionMatches(session: SessionRow, search: SessionSearch, zone?
     if (!own && !(session.provinceCode === null && serves({ provinceCodes: session.regionProvinces }, province.code)))
       return false
   } else if (region && session.regionCode !== region.code) return false
-  if (mode && session.mode !== (mode === 'daring' ? 'daring' : 'tatap_muka')) return false
+  if (mode && session.mode !== MODE_COLUMN[mode]) return false
   if (month) {
     const { from, to } = monthSpan(month, zone ?? session.timeZone)
     if (!(session.startsAt < to && session.endsAt >= from)) return false
@@ -120,10 +123,10 @@ export function sessionMatches(session: SessionRow, search: SessionSearch, zone?
 }
 
 /** The upcoming sessions that fit, soonest first. */
-export function searchSessions(ctx: TurnContext, search: SessionSearch, zone: string | undefined): SessionRow[] {
+function searchSessions(ctx: TurnContext, search: SessionSearch, zone: string | undefined): SessionRow[] {
   const filter = {
     ...(search.province ? { provinceCode: search.province.code } : search.region ? { regionIds: [search.region.id] } : {}),
-    ...(search.mode && { mode: search.mode === 'daring' ? ('daring' as const) : ('tatap_muka' as const) }),
+    ...(search.mode && { mode: MODE_COLUMN[search.mode] }),
   }
   return upcomingSessions(ctx.db, ctx.now, filter, 1000).filter((session) => sessionMatches(session, search, zone))
 }
@@ -145,7 +148,7 @@ export function searchSlots(search: SessionSearch): Slots {
 }
 
 /** "Kota Makassar (Sulawesi Selatan)", "Jawa Barat", "BBPPKS Regional V Sulawesi". */
-export function placeName(search: SessionSearch): string | undefined {
+function placeName(search: SessionSearch): string | undefined {
   if (search.regency && search.province) return `${search.regency.name} (${search.province.name})`
   return search.province?.name ?? search.region?.name
 }
@@ -160,7 +163,7 @@ function titleFilter(search: SessionSearch, lang: Language): string {
 }
 
 /** " daring di Sulawesi Selatan pada Januari 2027": what was looked for, to put in a sentence. */
-export function described(search: SessionSearch, lang: Language): string {
+export function describeSearch(search: SessionSearch, lang: Language): string {
   const place = placeName(search)
   const mode = search.mode ? ` ${t(lang, MODE_WORD[search.mode])}` : ''
   const where = place ? (lang === 'id' ? ` di ${place}` : ` in ${place}`) : ''
@@ -269,7 +272,7 @@ export function findSessions(ctx: TurnContext, slots: Slots): Outcome {
     return { replies: [{ text, choices: listChoices(ctx, shown, zone, filtered) }], next: null }
   }
 
-  const lead = past ? t(lang, texts.past) : fill(t(lang, texts.none), { what: described(search, lang) })
+  const lead = past ? t(lang, texts.past) : fill(t(lang, texts.none), { what: describeSearch(search, lang) })
   for (const { search: wider, relaxed } of relaxations(search, lang)) {
     const nearest = searchSessions(ctx, wider, zone).slice(0, MAX_ALTERNATIVES)
     if (nearest.length === 0) continue

@@ -41,7 +41,7 @@ import { birthDateSchema, mobilePhoneSchema, nameSchema, nikSchema, textSchema }
 import { googleCalendarLink, icsFile } from './calendar.js'
 import {
   DAFTAR_SESSION_PREFIX,
-  described,
+  describeSearch,
   findSessions,
   type SessionSearch,
   searchSlots,
@@ -317,7 +317,7 @@ function preferenceLine(ctx: StepContext): string | undefined {
   ).length
   if (n === 0) return undefined
   if (prefer.sessionId !== undefined || !search) return t(ctx.lang, texts.preferredSession)
-  return fill(t(ctx.lang, n === 1 ? texts.preferredOne : texts.preferredMany), { what: described(search, ctx.lang), n })
+  return fill(t(ctx.lang, n === 1 ? texts.preferredOne : texts.preferredMany), { what: describeSearch(search, ctx.lang), n })
 }
 
 const regionServes = (session: SessionRow, code: string) => session.regionProvinces.split(',').includes(code)
@@ -403,7 +403,7 @@ function startPreferring(flow: FlowDefinition, ctx: TurnContext, prefer: Prefere
   const keep = searchSlots(sessionSearch(ctx, prefer))
   const search = sessionSearch(ctx, keep)
   if (offeredSessions(ctx, undefined, keep).some((session) => preferred(session, keep, search))) return begin(keep)
-  return noneOpen(ctx, keep, fill(t(ctx.lang, texts.noneOpenHere), { what: described(search, ctx.lang) }))
+  return noneOpen(ctx, keep, fill(t(ctx.lang, texts.noneOpenHere), { what: describeSearch(search, ctx.lang) }))
 }
 
 /** None of the preferred sessions is open: say so, show the nearest ones, and offer menu 2 as it is. */
