@@ -24,10 +24,10 @@ import { type ByteBox, createByteBox, type DataKeys, HANDOFF_FILE_PURPOSE, type 
 import { createDataRights, dataSummary } from './core/privacy/data-rights.js'
 import type { NikVault } from './core/privacy/nik-vault.js'
 import { createRegistrationCommands } from './core/registration/commands.js'
+import { findSessions } from './core/registration/find-sessions.js'
 import { anySessionOpen, createRegistrationFlow, noSessionsReply } from './core/registration/flow.js'
 import { createReminderChat } from './core/reminders/chat.js'
 import { statusAnswer } from './core/status/answer.js'
-import type { ActionHandler } from './core/understanding/handlers.js'
 import { createUnderstandingRoute } from './core/understanding/route.js'
 import { createUnderstanding } from './core/understanding/understand.js'
 import { DataKeyError, openDataKeys } from './data-keys.js'
@@ -148,24 +148,14 @@ export function openCore(config: Config, logger: Logger, clock: () => Date, opti
   const faq = createFaq({ kb, matcher, contact: config.SECRETARIAT_CONTACT, isAvailable })
   features.faq = faq.menu
   const commands = [...reminders.commands, ...registration.commands, ...dataRights.commands, certificateCheck.command]
-  // Until each capability exposes its own entry, an understood action runs the typed command that does it.
-  const typed =
-    (text: string): ActionHandler =>
-    (ctx, _slots, tools) => {
-      for (const command of commands) {
-        const outcome = command(ctx, text)
-        if (outcome) return outcome
-      }
-      return tools.startFeature('faq')
-    }
   const understood = createUnderstandingRoute({
     understanding: createUnderstanding({ matcher }),
     faq,
     isAvailable,
     logger,
     handlers: {
-      'sessions.find': typed('jadwal'),
-      'registration.start': (_ctx, _slots, tools) => tools.startFeature('daftar'),
+      'sessions.find': (ctx, slots) => findSessions(ctx, slots),
+      'registration.start': (ctx, slots) => registrationFlow.startWith(ctx, slots),
       'registration.mine': (ctx) => registration.mine(ctx),
       'registration.cancel': (ctx, slots) => registration.cancel(ctx, slots.code),
       'status.check': (_ctx, _slots, tools) => tools.startFeature('status'),
@@ -186,7 +176,14 @@ export function openCore(config: Config, logger: Logger, clock: () => Date, opti
     contact: config.SECRETARIAT_CONTACT,
     features,
     fallback: understood.fallback,
-    actions: [...faq.actions, ...registration.actions, ...dataRights.actions, ...reminders.actions, understood.action],
+    actions: [
+      ...faq.actions,
+      ...registration.actions,
+      ...registrationFlow.actions,
+      ...dataRights.actions,
+      ...reminders.actions,
+      understood.action,
+    ],
     commands,
     cancelOutsideFlow: reminders.cancelOutsideFlow,
     onLanguageChange: reminders.languageChanged,

@@ -47,6 +47,13 @@ function open(clock = fakeClock()) {
   return { core, clock }
 }
 
+/** A kabupaten/kota of each province the tests register from, as a person types it. */
+const REGENCY_IN: Record<string, string> = {
+  'Jawa Barat': 'garut',
+  'Sulawesi Selatan': 'Kota Makassar',
+  Papua: 'Kota Jayapura',
+}
+
 /** Answers every question validly up to the summary, choosing the session by its id. */
 async function toSummary(c: Chat, person: Person, sessionId: number): Promise<Reply[]> {
   const answers = [
@@ -57,7 +64,7 @@ async function toSummary(c: Chat, person: Person, sessionId: number): Promise<Re
     person.birthDate,
     person.phone ?? '081234567890',
     person.province ?? 'Jawa Barat',
-    'Kota Contoh',
+    REGENCY_IN[person.province ?? 'Jawa Barat'] ?? '',
     '1',
     'Dinas Sosial',
   ]
@@ -188,7 +195,7 @@ describe('what is stored', () => {
       birthDate: '1985-08-05',
       phoneE164: '+6281234567890',
       provinceCode: '32',
-      regency: 'Kota Contoh',
+      regency: 'Kabupaten Garut',
       professionGroup: 'pekerja sosial',
       institution: 'Dinas Sosial',
       timeZone: 'Asia/Jakarta',

@@ -349,7 +349,8 @@ export const REGISTRATION_TRANSCRIPTS: Record<string, Transcript> = {
         `📍 Daring: ${SEEDED.online.meetingUrl}`,
         'Waktu dalam zona waktu setempat.',
       ],
-      options: ['Daftar sekarang'],
+      // One "Daftar: <title>, <date>" per open session, then menu 2 (the dates move with the clock: see
+      // test/registration/find-sessions.test.ts for the labels).
     },
     {
       user: 'jadwal makassar',
@@ -370,7 +371,15 @@ export const REGISTRATION_TRANSCRIPTS: Record<string, Transcript> = {
     // Words after "jadwal" that name no place are a question, not a filter: the FAQ answers them.
     { user: 'jadwal ujian', bot: ['*Kapan jadwal ujian saya?*'], not: ['*Jadwal Bimtek'] },
     { user: 'jadwal atlantis', bot: [], not: ['*Jadwal Bimtek'] },
-    { user: 'jadwal jayapura', bot: ['Belum ada jadwal Bimtek · BBPPKS Regional VI Papua yang akan datang.'] },
+    // Nothing in the region: the nearest sessions elsewhere, saying which filter was loosened.
+    {
+      user: 'jadwal jayapura',
+      bot: [
+        'Belum ada jadwal Bimtek di BBPPKS Regional VI Papua.',
+        'Yang terdekat (di seluruh Indonesia):',
+        SEEDED.bandung.title,
+      ],
+    },
   ],
 
   'in English: registration, re-asks, schedule and own registrations': [
@@ -421,7 +430,6 @@ export const REGISTRATION_TRANSCRIPTS: Record<string, Transcript> = {
       user: 'jadwal',
       // A linked reader sees every session in their own zone, with the venue's time beside it.
       bot: ['*Bimtek schedule*', SEEDED.bandung.title, /10\.00–18\.00 WITA \(local time 09\.00 WIB\)/, 'Times in WITA.'],
-      options: ['Register now'],
     },
     { user: 'batal {code}', bot: ['Cancel registration *{code}*?'], options: ['Yes, cancel', 'No, keep it'] },
     { user: 'no', bot: ['All right, registration {code} stays.'] },

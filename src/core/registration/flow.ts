@@ -16,10 +16,14 @@ import {
 } from '../../db/queries/sessions.js'
 import { consentRecords } from '../../db/schema.js'
 import { referenceCode } from '../codes.js'
-import type { FlowDefinition, StepContext } from '../flows/flow.js'
+import type { ChoiceAction } from '../engine.js'
+import { type FlowDefinition, repeatStep, type StepContext, startFlow } from '../flows/flow.js'
 import { subjectOf } from '../identity/lockout.js'
 import type { Proof, ProofFlows } from '../identity/proof.js'
+import { MENU_PREFIX } from '../menu.js'
 import { fill, t } from '../messages.js'
+import { gazetteer } from '../places/gazetteer.js'
+import { checkRegency } from '../places/validate.js'
 import { maskPhone } from '../privacy/mask.js'
 import type { NikVault } from '../privacy/nik-vault.js'
 import { findProvince, type Province, provinceByCode, zoneLabel } from '../regions.js'
@@ -27,13 +31,24 @@ import { planReminders } from '../reminders/plan.js'
 import type { ReminderSettings } from '../reminders/settings.js'
 import { normalizeInput } from '../text/normalize.js'
 import { isNo, isYes } from '../text/yes-no.js'
-import type { Outcome, TurnContext } from '../turn.js'
+import type { FlowPosition, Outcome, TurnContext } from '../turn.js'
 import type { Choice, Language, Reply, Text } from '../types.js'
+import type { Slots } from '../understanding/types.js'
 import { formatDateEn, formatDateId } from '../validators/date.js'
+import { validationMessage } from '../validators/messages.js'
 import { type Nik, nikMatchesBirthDate } from '../validators/nik.js'
 import { birthDateSchema, mobilePhoneSchema, nameSchema, nikSchema, textSchema } from '../validators/schemas.js'
 import { googleCalendarLink, icsFile } from './calendar.js'
-import { optionLabel, seats, when, where } from './format.js'
+import {
+  DAFTAR_SESSION_PREFIX,
+  describeSearch,
+  findSessions,
+  type SessionSearch,
+  searchSlots,
+  sessionMatches,
+  sessionSearch,
+} from './find-sessions.js'
+import { optionLabel, when, where } from './format.js'
 
 /** Bump when the consent wording changes, so records prove which text was agreed to. */
 export const REGISTRATION_CONSENT_VERSION = 'registration-v1'
@@ -111,6 +126,19 @@ const texts = {
     id: 'Pilih sesi Bimtek (waktu dalam zona {zone}):',
     en: 'Choose a Bimtek session (times in {zone}):',
   },
+  preferredSession: { id: 'Sesi yang Anda pilih ada di nomor 1.', en: 'The session you chose is option 1.' },
+  preferredOne: { id: 'Sesi{what} ada di nomor 1.', en: 'The session{what} is option 1.' },
+  preferredMany: { id: 'Sesi{what} ada di nomor 1–{n}.', en: 'The sessions{what} are options 1–{n}.' },
+  fromMessage: { id: '{name} (dari pesan Anda)', en: '{name} (from your message)' },
+  noneOpenHere: {
+    id: 'Belum ada sesi Bimtek{what} yang sedang dibuka pendaftarannya.',
+    en: 'No Bimtek session{what} is open for registration right now.',
+  },
+  sessionClosed: {
+    id: 'Pendaftaran sesi itu sudah ditutup atau belum dibuka.',
+    en: 'Registration for that session is closed or not open yet.',
+  },
+  registerAnyway: { id: 'Tetap daftar (pilih sesi lain)', en: 'Register anyway (another session)' },
   summaryTitle: { id: '*Periksa data pendaftaran Anda:*', en: '*Please check your registration:*' },
   confirm: { id: 'Ya, daftar', en: 'Yes, register' },
   summaryNote: {
@@ -183,11 +211,35 @@ const consentSchema = z.string().transform((input, ctx) => {
 })
 
 const provinceSchema = z.string().transform((input, ctx) => {
-  const province = findProvince(input)
+  // The "(dari pesan Anda)" option's id is `province:<code>`.
+  const province = findProvince(input.replace(/^province:/, ''))
   if (province) return province.code
   ctx.addIssue({ code: 'custom', message: 'PROVINCE_UNKNOWN' })
   return z.NEVER
 })
+
+/**
+ * The kabupaten/kota, checked against the province answered before (idn-area-data's list): "garut", "Kab. Garut",
+ * one typo in a longer name; stored by its official name ("Kabupaten Garut"). Another province's regency is refused
+ * with where it is; an unknown name gets the nearest names of the province.
+ */
+const regencySchema = (provinceCode: string) =>
+  textSchema(3, 80).transform((text, ctx) => {
+    const checked = checkRegency(text, provinceCode)
+    if (checked.ok) return checked.regency.name
+    ctx.addIssue({ code: 'custom', message: checked.code, params: regencyParams(checked, provinceCode) })
+    return z.NEVER
+  })
+
+type RegencyRefused = Exclude<ReturnType<typeof checkRegency>, { ok: true }>
+
+/** What the REGENCY_* messages say: the province asked about, and where the regency is or the nearest names. */
+function regencyParams(checked: RegencyRefused, provinceCode: string): Record<string, string> {
+  const province = provinceByCode(provinceCode)?.name ?? provinceCode
+  return checked.code === 'REGENCY_OTHER_PROVINCE'
+    ? { regency: checked.regency.name, its: checked.province, province }
+    : { province, suggestions: checked.suggestions.join(', ') }
+}
 
 /** "3273 **** **** 0001": enough for the person to recognise it, not enough to copy it. */
 export const maskNik = (nik: string) => `${nik.slice(0, 4)} **** **** ${nik.slice(-4)}`
@@ -214,14 +266,38 @@ const nikDate = (nik: HeldNik) =>
 const provinceOf = (fields: Record<string, unknown>): Province | undefined =>
   typeof fields.province === 'string' ? provinceByCode(fields.province) : undefined
 
-/** The sessions to offer: open for registration, the person's own region first, then by date. */
-function offeredSessions(ctx: TurnContext, province?: Province): SessionRow[] {
+/**
+ * What a registration started from a sentence or a schedule's `Daftar:` choice prefers, kept in the flow's fields
+ * (as plain data: the conversation state is JSON).
+ */
+type Preference = Slots & { sessionId?: number }
+
+const preferenceOf = (fields: Record<string, unknown>): Preference | undefined =>
+  fields._prefer && typeof fields._prefer === 'object' ? (fields._prefer as Preference) : undefined
+
+/** Whether a session is one the person asked for: the chosen one, or one fitting their place, month and mode. */
+function preferred(session: SessionRow, prefer: Preference | undefined, search: SessionSearch | undefined, zone?: string) {
+  if (!prefer) return false
+  if (prefer.sessionId !== undefined) return session.id === prefer.sessionId
+  return search !== undefined && sessionMatches(session, search, zone)
+}
+
+const searchOf = (ctx: TurnContext, prefer: Preference | undefined) =>
+  prefer && prefer.sessionId === undefined ? sessionSearch(ctx, prefer) : undefined
+
+/** The sessions to offer: open for registration; the ones asked for first, then the person's own region, then by date. */
+function offeredSessions(ctx: TurnContext, province?: Province, prefer?: Preference): SessionRow[] {
   const open = upcomingSessions(ctx.db, ctx.now, {}, 200).filter(
     (session) => session.registrationOpensAt <= ctx.now && ctx.now < session.registrationClosesAt,
   )
-  const home = (session: SessionRow) =>
-    province && (session.provinceCode === province.code || regionServes(session, province.code)) ? 0 : 1
-  return [...open].sort((a, b) => home(a) - home(b) || a.startsAt.getTime() - b.startsAt.getTime()).slice(0, MAX_OFFERED)
+  const search = searchOf(ctx, prefer)
+  const rank = (session: SessionRow) =>
+    preferred(session, prefer, search, province?.timeZone)
+      ? 0
+      : province && (session.provinceCode === province.code || regionServes(session, province.code))
+        ? 1
+        : 2
+  return [...open].sort((a, b) => rank(a) - rank(b) || a.startsAt.getTime() - b.startsAt.getTime()).slice(0, MAX_OFFERED)
 }
 
 /** The sender's own number (WhatsApp), when it can be the answer: not offered if it would be refused. */
@@ -230,11 +306,25 @@ const senderMobile = (ctx: StepContext) => {
   return phone && mobilePhoneSchema.safeParse(phone).success ? phone : undefined
 }
 
+/** Under the session question: where the sessions the person asked for are among the options. */
+function preferenceLine(ctx: StepContext): string | undefined {
+  const prefer = preferenceOf(ctx.fields)
+  if (!prefer) return undefined
+  const province = provinceOf(ctx.fields)
+  const search = searchOf(ctx, prefer)
+  const n = offeredSessions(ctx, province, prefer).filter((session) =>
+    preferred(session, prefer, search, province?.timeZone),
+  ).length
+  if (n === 0) return undefined
+  if (prefer.sessionId !== undefined || !search) return t(ctx.lang, texts.preferredSession)
+  return fill(t(ctx.lang, n === 1 ? texts.preferredOne : texts.preferredMany), { what: describeSearch(search, ctx.lang), n })
+}
+
 const regionServes = (session: SessionRow, code: string) => session.regionProvinces.split(',').includes(code)
 
 function sessionChoices(ctx: StepContext): Choice[] {
   const zone = provinceOf(ctx.fields)?.timeZone
-  return offeredSessions(ctx, provinceOf(ctx.fields)).map((session) => {
+  return offeredSessions(ctx, provinceOf(ctx.fields), preferenceOf(ctx.fields)).map((session) => {
     const { taken } = seatCounts(ctx.db, session.id)
     return { id: `session:${session.id}`, label: optionLabel(session, ctx.lang, zone, session.capacity - taken) }
   })
@@ -259,19 +349,77 @@ export type RegistrationDeps = {
   linkDays: number
 }
 
-/**
- * Menu 2's flow, and `also`: the proof flows a registration with a NIK already on record goes
- * through before the proven person is registered (the engine must know them).
- */
-export function createRegistrationFlow(deps: RegistrationDeps): { flow: FlowDefinition; also: FlowDefinition[] } {
+export type RegistrationFlow = {
+  flow: FlowDefinition
+  /** The proof flows a registration with a NIK already on record goes through (the engine must know them). */
+  also: FlowDefinition[]
+  /**
+   * registration.start from a sentence or a schedule's `Daftar:` choice: the flow with the place, month, mode or
+   * session preferred (the province offered first, those sessions first). No session open at all: the menu's answer;
+   * none of the preferred ones open: the nearest alternatives, and a way to register for another session.
+   */
+  startWith(ctx: TurnContext, prefer: Slots & { sessionId?: number }): Outcome
+  /** `daftar:session:<id>` (the schedule's `Daftar:` choices) → `startWith(ctx, { sessionId })`. */
+  actions: ChoiceAction[]
+}
+
+/** Menu 2's flow, the proof flows it may need, and the ways into it with something preselected. */
+export function createRegistrationFlow(deps: RegistrationDeps): RegistrationFlow {
   const proven = deps.proof.proofFlows('registration', (ctx, person, carried) =>
     enrol(deps, ctx, person.id, Number(carried.session), undefined),
   )
-  return { flow: registrationFlow(deps, proven), also: [proven.claim, proven.phone] }
+  const flow = registrationFlow(deps, proven)
+  const startWith = (ctx: TurnContext, prefer: Preference) => startPreferring(flow, ctx, prefer)
+  const actions: ChoiceAction[] = [
+    {
+      prefix: DAFTAR_SESSION_PREFIX,
+      handle: (ctx, choiceId) => {
+        const sessionId = Number(choiceId.slice(DAFTAR_SESSION_PREFIX.length))
+        return startWith(ctx, Number.isSafeInteger(sessionId) && sessionId > 0 ? { sessionId } : {})
+      },
+    },
+  ]
+  return { flow, also: [proven.claim, proven.phone], startWith, actions }
+}
+
+function startPreferring(flow: FlowDefinition, ctx: TurnContext, prefer: Preference): Outcome {
+  // The menu's gate: ask for nothing when there is nothing to register for.
+  if (!anySessionOpen(ctx)) return { replies: [noSessionsReply(ctx.lang)], next: null }
+  const begin = (keep: Preference): Outcome => {
+    const started = startFlow(flow, ctx)
+    const next = started.next && { ...started.next, fields: { ...started.next.fields, _prefer: keep } }
+    return { ...started, next }
+  }
+  if (prefer.sessionId !== undefined) {
+    const chosen = sessionById(ctx.db, prefer.sessionId)
+    const province = chosen?.provinceCode ? { provinceCode: chosen.provinceCode } : {}
+    if (!chosen || !isOpenForRegistration(chosen, ctx.now)) {
+      const near = chosen ? { region: chosen.regionCode, ...province } : {}
+      return noneOpen(ctx, near, t(ctx.lang, texts.sessionClosed))
+    }
+    return begin({ sessionId: chosen.id, ...province })
+  }
+  // Only codes are kept in the state: names are found again from them.
+  const keep = searchSlots(sessionSearch(ctx, prefer))
+  const search = sessionSearch(ctx, keep)
+  if (offeredSessions(ctx, undefined, keep).some((session) => preferred(session, keep, search))) return begin(keep)
+  return noneOpen(ctx, keep, fill(t(ctx.lang, texts.noneOpenHere), { what: describeSearch(search, ctx.lang) }))
+}
+
+/** None of the preferred sessions is open: say so, show the nearest ones, and offer menu 2 as it is. */
+function noneOpen(ctx: TurnContext, slots: Slots, intro: string): Outcome {
+  const found = findSessions(ctx, slots)
+  const anyway = { id: `${MENU_PREFIX}daftar`, label: t(ctx.lang, texts.registerAnyway) }
+  const replies = found.replies.map((reply, i) =>
+    i === found.replies.length - 1
+      ? { ...reply, choices: [...(reply.choices ?? []).filter((c) => c.id !== anyway.id), anyway] }
+      : reply,
+  )
+  return { replies: [{ text: intro }, ...replies], next: null }
 }
 
 function registrationFlow(deps: RegistrationDeps, proven: ProofFlows): FlowDefinition {
-  return {
+  const flow: FlowDefinition = {
     id: 'registration',
     steps: [
       {
@@ -329,10 +477,36 @@ function registrationFlow(deps: RegistrationDeps, proven: ProofFlows): FlowDefin
         id: 'province',
         label: label.province,
         prompt: (ctx) => t(ctx.lang, texts.province),
+        // The province the message named, offered (never assumed): the person may work elsewhere.
+        choices: (ctx) => {
+          const province = provinceByCode(preferenceOf(ctx.fields)?.provinceCode ?? '')
+          return province
+            ? [{ id: `province:${province.code}`, label: fill(t(ctx.lang, texts.fromMessage), { name: province.name }) }]
+            : undefined
+        },
+        choicesOptional: true,
         schema: provinceSchema,
         display: (value) => provinceByCode(String(value))?.name ?? String(value),
+        // A province changed from the summary: a kabupaten/kota of the old one is asked again.
+        after: (value, ctx, position) => {
+          if (position.editing !== 'province' || typeof ctx.fields.regency !== 'string') return undefined
+          const checked = checkRegency(ctx.fields.regency, String(value))
+          return checked.ok ? undefined : askRegencyAgain(position, String(value), checked, ctx)
+        },
       },
-      { id: 'regency', label: label.regency, prompt: (ctx) => t(ctx.lang, texts.regency), schema: textSchema(3, 80) },
+      {
+        id: 'regency',
+        label: label.regency,
+        prompt: (ctx) => t(ctx.lang, texts.regency),
+        choices: (ctx) => {
+          const regency = gazetteer().byCode(preferenceOf(ctx.fields)?.regencyCode ?? '')
+          return regency && regency.provinceCode === ctx.fields.province
+            ? [{ id: regency.name, label: fill(t(ctx.lang, texts.fromMessage), { name: regency.name }) }]
+            : undefined
+        },
+        choicesOptional: true,
+        schema: (ctx) => regencySchema(String(ctx.fields.province)),
+      },
       {
         id: 'profession',
         label: label.profession,
@@ -353,7 +527,10 @@ function registrationFlow(deps: RegistrationDeps, proven: ProofFlows): FlowDefin
       {
         id: 'session',
         label: label.session,
-        prompt: (ctx) => fill(t(ctx.lang, texts.session), { zone: zoneName(provinceOf(ctx.fields)) }),
+        prompt: (ctx) =>
+          [fill(t(ctx.lang, texts.session), { zone: zoneName(provinceOf(ctx.fields)) }), preferenceLine(ctx)]
+            .filter(Boolean)
+            .join('\n'),
         choices: sessionChoices,
         schema: z.string().regex(/^session:\d+$/),
         display: (value, lang, ctx) => {
@@ -367,6 +544,13 @@ function registrationFlow(deps: RegistrationDeps, proven: ProofFlows): FlowDefin
     summaryNote: (ctx) => t(ctx.lang, texts.summaryNote),
     complete: (fields, ctx) => complete(deps, proven, fields, ctx),
   }
+  /** The province changed from the summary no longer holds the kabupaten/kota: that is asked again. */
+  function askRegencyAgain(position: FlowPosition, province: string, checked: RegencyRefused, ctx: TurnContext): Outcome {
+    const fields = { ...position.fields, province }
+    const warning = validationMessage(checked.code, regencyParams(checked, province), ctx.lang)
+    return repeatStep(flow, { ...position, step: 'regency', editing: 'regency', fields }, ctx, warning)
+  }
+  return flow
 }
 
 const zoneName = (province?: Province) => (province ? zoneLabel(province.timeZone) : 'WIB')
@@ -476,10 +660,4 @@ function enrol(deps: RegistrationDeps, ctx: TurnContext, personId: number, sessi
   const reply: Reply = { text: fill(t(lang, template), values) }
   if (result.kind === 'confirmed') reply.attachment = icsFile(session, code)
   return [reply]
-}
-
-/** Seats left in a session, for the schedule. */
-export function seatsLine(ctx: TurnContext, session: SessionRow): string {
-  const counts = seatCounts(ctx.db, session.id)
-  return seats(session.capacity, counts.taken, counts.waiting, ctx.lang)
 }

@@ -5,7 +5,12 @@ import type { NameErrorCode, TextErrorCode } from './schemas.js'
 
 export type { DateErrorCode, NameErrorCode, NikErrorCode, PhoneErrorCode, TextErrorCode }
 /** Checks of one answer against others, or against a list (see the registration flow). */
-export type CrossCheckCode = 'CONSENT_ANSWER' | 'BIRTH_DATE_NIK' | 'PROVINCE_UNKNOWN'
+export type CrossCheckCode =
+  | 'CONSENT_ANSWER'
+  | 'BIRTH_DATE_NIK'
+  | 'PROVINCE_UNKNOWN'
+  | 'REGENCY_UNKNOWN'
+  | 'REGENCY_OTHER_PROVINCE'
 /** A certificate number typed for verification (see src/core/certificates/chat.ts). */
 export type CertificateNumberCode = 'CERT_NUMBER_EMPTY' | 'CERT_NUMBER_CHARS' | 'CERT_NUMBER_LENGTH' | 'CERT_NUMBER_DIGIT'
 export type ValidationCode =
@@ -141,6 +146,18 @@ const MESSAGES: Record<ValidationCode, Texts> = {
   PROVINCE_UNKNOWN: {
     id: () => 'Provinsi tidak dikenali. Tulis nama provinsi, mis. "Jawa Barat", "Sulsel" atau "NTT".',
     en: () => 'I do not know that province. Type its name, e.g. "Jawa Barat", "Sulsel" or "NTT".',
+  },
+  REGENCY_UNKNOWN: {
+    id: (p) =>
+      `Kabupaten/kota itu tidak ada di ${get(p, 'province')}.${p?.suggestions ? ` Maksud Anda: ${get(p, 'suggestions')}?` : ''} Tulis namanya, mis. "Kabupaten Garut" atau "Kota Bandung".`,
+    en: (p) =>
+      `That regency/city is not in ${get(p, 'province')}.${p?.suggestions ? ` Did you mean: ${get(p, 'suggestions')}?` : ''} Type its name, e.g. "Kabupaten Garut" or "Kota Bandung".`,
+  },
+  REGENCY_OTHER_PROVINCE: {
+    id: (p) =>
+      `${get(p, 'regency')} ada di ${get(p, 'its')}, bukan di ${get(p, 'province')}. Ketik nama kabupaten/kota di ${get(p, 'province')}, atau ubah provinsi di ringkasan.`,
+    en: (p) =>
+      `${get(p, 'regency')} is in ${get(p, 'its')}, not in ${get(p, 'province')}. Type a regency/city of ${get(p, 'province')}, or change the province in the summary.`,
   },
   TEXT_LONG: {
     id: (p) =>

@@ -4,7 +4,7 @@
  */
 import { and, asc, count, eq, gt, gte, inArray, isNull, or, sql } from 'drizzle-orm'
 import { cached, type Db } from '../client.js'
-import { bimtekSessions, people, regions, registrations } from '../schema.js'
+import { bimtekSessions, people, regions, registrations, type SESSION_MODES } from '../schema.js'
 
 /** Every column an import sets (each one, null where empty); id, timestamps and the demo flag are the database's. */
 export type SessionFields = Required<
@@ -39,12 +39,13 @@ export function withRegion(
   return { ...row.session, regionCode: row.regionCode, regionCity: row.regionCity, regionProvinces: row.regionProvinces }
 }
 
-export type SessionFilter = { regionIds?: number[]; provinceCode?: string }
+export type SessionFilter = { regionIds?: number[]; provinceCode?: string; mode?: (typeof SESSION_MODES)[number] }
 
-/** Sessions that have not started and are not cancelled, soonest first (optionally of some regions or one province). */
+/** Sessions that have not started and are not cancelled, soonest first (optionally of some regions, one province, one mode). */
 export function upcomingSessions(db: Db, now: Date, filter: SessionFilter = {}, limit = 50): SessionRow[] {
   const conditions = [gt(bimtekSessions.startsAt, now), isNull(bimtekSessions.cancelledAt)]
   if (filter.regionIds?.length) conditions.push(inArray(bimtekSessions.regionId, filter.regionIds))
+  if (filter.mode) conditions.push(eq(bimtekSessions.mode, filter.mode))
   if (filter.provinceCode) {
     // A session for one province, or for its whole region (no province given).
     const condition = or(eq(bimtekSessions.provinceCode, filter.provinceCode), isNull(bimtekSessions.provinceCode))
