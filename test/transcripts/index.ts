@@ -12,6 +12,7 @@ import { HANDOFF_TRANSCRIPTS } from './handoff.js'
 import { REGISTRATION_TRANSCRIPTS, seedRegistration } from './registration.js'
 import { REMINDER_TRANSCRIPTS } from './reminders.js'
 import { STATUS_TRANSCRIPTS, seedStatus } from './status.js'
+import { seedUnderstand, UNDERSTAND_TRANSCRIPTS } from './understand.js'
 import { seedCertificates, VERIFY_ENV, VERIFY_TRANSCRIPTS } from './verify.js'
 
 export type TranscriptGroup = {
@@ -38,5 +39,11 @@ export const TRANSCRIPT_GROUPS: TranscriptGroup[] = [
     transcripts: VERIFY_TRANSCRIPTS,
     env: VERIFY_ENV,
     seed: (core) => seedCertificates(core.db),
+  },
+  {
+    name: 'understanding transcript',
+    transcripts: UNDERSTAND_TRANSCRIPTS,
+    env: VERIFY_ENV,
+    seed: (core, now) => seedUnderstand(core, now),
   },
 ]

@@ -11,7 +11,7 @@ import type { MatchOutcome } from '../faq/matcher.js'
 import { t } from '../messages.js'
 import { gazetteer } from '../places/gazetteer.js'
 import { readerZone } from '../registration/reader-zone.js'
-import type { Outcome, TurnContext, UserInput } from '../turn.js'
+import { lastChoices, type Outcome, type TurnContext, type UserInput } from '../turn.js'
 import type { Choice, Language } from '../types.js'
 import { decodeChoice, encodeChoice } from './choices.js'
 import type { ActionHandlers } from './handlers.js'
@@ -110,7 +110,9 @@ export function createUnderstandingRoute(deps: UnderstandingRouteDeps): {
       return { replies: [{ text: t(ctx.lang, texts.whichFirst), choices }], next: null }
     }
     const [before, after] = a ? [second, first] : [first, second]
-    return { replies: [...before.replies, ...after.replies], next: after.next }
+    // One set of numbered options: a typed "1" must mean one thing (on WhatsApp the options are numbered text).
+    const earlier = lastChoices(after.replies) ? before.replies.map(({ choices: _c, ...reply }) => reply) : before.replies
+    return { replies: [...earlier, ...after.replies], next: after.next }
   }
 
   const fallback: Fallback = (ctx, input, tools) => {
