@@ -129,3 +129,45 @@ describe('the development set', () => {
     expect(perMessageMs).toBeLessThan(1)
   })
 })
+
+describe('knowledge questions that use the words of an action stay with the FAQ', () => {
+  it.each([
+    'sy pekerja sosial di LKS swasta, apa wajib sertifikasi jg',
+    'sertifikat sy udh mau habis, perpanjangnya gmn',
+    'di bimtek nanti diajarin apa aja',
+    'buat cek status perlu nik ya?',
+  ])('%j is answered by the FAQ with a topic', (message) => {
+    const u = understand(message, ctx)
+    expect(u.intent).toBe('faq')
+    expect(u.topic).not.toBeNull()
+  })
+
+  it.each(['pendaftaran cpns kemensos kpn dibuka', 'kartu kis sy nonaktif, ngaktifinnya gmn', 'jadwal imsakiyah medan hari ini'])(
+    '%j, a subject that is not ours, gets the pointer, not an action or a question about one',
+    (message) => {
+      const u = understand(message, ctx)
+      expect(u).toMatchObject({ intent: 'faq', topic: null, ask: false })
+    },
+  )
+})
+
+describe('requests only the records can answer stay actions', () => {
+  it.each([
+    ['hasil asesmen sy udh keluar?', 'status.check'],
+    ['kpn sy tes online nya', 'reminders.list'],
+    ['kami mau memastikan sertifikat peksos calon pegawai ini asli', 'certificate.verify'],
+    ['sa tra mau terima pengingat lagi', 'reminders.stop'],
+    ['tolong ingatkan saya sebelum ujian ya', 'reminders.start'],
+    ['akun telegram mana aja yg terhubung ke data sy', 'data.mine'],
+  ])('%j → %s', (message, intent) => {
+    expect(understand(message, ctx).intent).toBe(intent)
+  })
+
+  it('regional words for this and next month are read ("bulan payun", "wulan niki")', () => {
+    expect(understand('punten, bimtek di garut aya teu bulan payun', ctx)).toMatchObject({
+      intent: 'sessions.find',
+      slots: { regency: 'Kabupaten Garut', month: '2027-01' },
+    })
+    expect(understand('bimtek ten solo wulan niki wonten?', ctx).slots.month).toBe('2026-12')
+  })
+})

@@ -58,7 +58,8 @@ function decisive(intent: ActionIntent, cues: Cues, slots: Slots): boolean {
   switch (intent) {
     case 'sessions.find':
     case 'registration.start':
-      return carriesDetails(slots) || cues.request
+      // A Bimtek itself, with a detail or asked for; "jadwal imsakiyah medan" names a place but no Bimtek.
+      return CUES.sessionObject.test(cues.text) && (carriesDetails(slots) || cues.request)
     case 'certificate.verify':
       return slots.number !== undefined
     case 'registration.cancel':
@@ -70,6 +71,10 @@ function decisive(intent: ActionIntent, cues: Cues, slots: Slots): boolean {
     case 'status.check':
       // "hasil asesmen sy udh keluar?", "proses sertifikasi aku udh tahap apa": the person's own progress.
       if (cues.mine && CUES.progress.test(cues.text)) return true
+      break
+    case 'reminders.list':
+      // "kpn sy tes online nya": the date of the person's own exam, which only the records know.
+      if (cues.mine && CUES.myDates.test(cues.text) && CUES.when.test(cues.text)) return true
       break
     case 'data.mine':
       // "akun telegram mana aja yg terhubung ke data sy": their own records, looked at.
@@ -86,6 +91,8 @@ function decisive(intent: ActionIntent, cues: Cues, slots: Slots): boolean {
 /** Question words: a clause that asks something. */
 const ASKS =
   /(?:^| )(?:apa|berapa|kapan|bagaimana|gimana|mana|dimana|siapa|kenapa|mengapa|boleh|bisa|apa saja|what|how|why|when|where|who)(?= |$)/
+
+const isSessionAction = (intent: ActionIntent) => intent === 'sessions.find' || intent === 'registration.start'
 
 /** Creates the understanding step over the FAQ matcher. */
 export function createUnderstanding(deps: UnderstandingDeps): {
@@ -110,6 +117,10 @@ export function createUnderstanding(deps: UnderstandingDeps): {
       if (verdict?.kind === 'answer' && !serves(verdict.topic.id, best.intent) && verdict.score >= T.vetoAt) {
         return { ...faqReading(verdict.topic.id, verdict.score, slots), ...withMatch, alternatives: [action(best, slots)] }
       }
+      // "pendaftaran cpns kemensos kpn dibuka": a subject that is not ours gets its pointer.
+      if (verdict?.kind === 'outOfScope') {
+        return { ...faqReading(null, verdict.score, slots), ...withMatch, alternatives: [action(best, slots)] }
+      }
       return { ...action(best, slots), ...withMatch, alternatives }
     }
     if (isGreeting(text) || smallTalk(text)) return { ...faqReading(null, 0, slots), ...base }
@@ -130,8 +141,13 @@ export function createUnderstanding(deps: UnderstandingDeps): {
       }
       return { ...faq, ...withMatch, alternatives: serves(topic, best.intent) ? [action(best, slots)] : [] }
     }
-    // An out-of-scope verdict does not outweigh a place with "bimtek" ("bimtek di ambon"): that is asked about.
     if (!plausible) return { ...faqReading(null, match.score, slots), ...withMatch }
+    // A subject that is not ours ("kartu kis sy nonaktif", "pinjem duit dong") gets its pointer, not a question about
+    // an action read from general words; only a Bimtek with a place or month ("bimtek di ambon") is still asked about.
+    const namedBimtek = isSessionAction(best.intent) && carriesDetails(slots) && CUES.sessionObject.test(cues.text)
+    if (match.kind === 'outOfScope' && !namedBimtek) {
+      return { ...faqReading(null, match.score, slots), ...withMatch, alternatives: [action(best, slots)] }
+    }
     // No confident answer and an action that is plausible but not clearly asked for: ask, the action first.
     const suggested = match.kind === 'suggest' ? match.topics.map((topic) => faqReading(topic.id, match.score, slots)) : []
     const alternatives = [...(second.score >= T.plausibleAt ? [action(second, slots)] : []), ...suggested].slice(0, 3)
