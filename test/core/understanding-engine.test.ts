@@ -63,6 +63,17 @@ describe('outside a flow', () => {
     await play(seeded(), [{ user: 'syaratnya apa, biayanya brp', bot: ['*Syarat dan dokumen*', '*Biaya sertifikasi*'] }])
   })
 
+  it('a third request in one message is named, never silently dropped', async () => {
+    await play(seeded(), [
+      {
+        user: 'stop pengingat, hapus data sy, terus kapan bimtek di bandung',
+        // The first two both wait for an answer: the person chooses which first, and hears about the third.
+        bot: ['Anda menanyakan dua hal. Mana dulu?', 'lebih dari dua permintaan', 'Silakan kirim satu per satu.'],
+        options: ['Matikan pengingat', 'Hapus data saya'],
+      },
+    ])
+  })
+
   it('a how-question gets the FAQ answer with the action that does it as the first option', async () => {
     await play(seeded(), [
       { user: 'cara stop pengingat gimana', bot: ['*Pengingat ujian dan Bimtek*'] },

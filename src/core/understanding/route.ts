@@ -134,7 +134,9 @@ export function createUnderstandingRoute(deps: UnderstandingRouteDeps): {
     // A knowledge question as the second request is answered by its topic (understand() gives one only with a topic).
     const second =
       u.also.intent === 'faq' ? faq.topic(ctx, u.also.topic ?? '') : handlers[u.also.intent](ctx, u.also.slots, tools)
-    return both(first, second, u, u.also, ctx)
+    const answered = both(first, second, u, u.also, ctx)
+    // Nothing is dropped silently: a third request is named, not guessed at.
+    return u.more ? { ...answered, replies: [...answered.replies, { text: t(ctx.lang, texts.more) }] } : answered
   }
 
   /** A tapped or typed `u:` option: the action it names, its details completed from the codes it carries. */

@@ -14,7 +14,10 @@ export const texts = {
     id: 'Anda menanyakan dua hal. Mana dulu? Setelah selesai, kirim lagi yang satunya.',
     en: 'You asked for two things. Which first? When it is done, send the other one again.',
   },
-  also: { id: 'Pertanyaan kedua Anda:', en: 'Your second question:' },
+  more: {
+    id: 'Sepertinya pesan Anda berisi lebih dari dua permintaan; yang lain belum saya jawab. Silakan kirim satu per satu.',
+    en: 'Your message seems to ask for more than two things; I have not answered the rest yet. Please send them one at a time.',
+  },
 } satisfies Record<string, Text>
 
 const labels: Readonly<Record<ActionIntent, Text>> = {

@@ -44,6 +44,8 @@ export type Understanding = Reading & {
   alternatives: Reading[]
   /** A second request in the same message, answered after the first (or asked about first). */
   also?: Reading
+  /** The message seems to hold a third request: it is not answered, and the person is asked to send it again. */
+  more?: boolean
   /** The FAQ matcher's verdict when it ran (at most once per message), passed on so the FAQ never runs it again. */
   match?: MatchOutcome
   /** True when the reading is unsure between an action and a knowledge answer: the chat asks "Maksud Anda". */

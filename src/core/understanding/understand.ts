@@ -192,7 +192,8 @@ export function createUnderstanding(deps: UnderstandingDeps): {
         if (isReading(first, left.text) && isReading(second, right.text) && differ) {
           const { matched: _m, ...primary } = first
           const also: Reading = { intent: second.intent, slots: second.slots, topic: second.topic, confidence: second.confidence }
-          return { ...primary, slots, also, cues: [...first.cues, 'split', ...second.cues] }
+          const more = splitRequests(right.text) !== undefined
+          return { ...primary, slots, also, ...(more && { more }), cues: [...first.cues, 'split', ...second.cues] }
         }
       }
       // Two knowledge questions ("syaratnya apa, biayanya brp"): each clause is matched on its own, so neither is
@@ -201,7 +202,9 @@ export function createUnderstanding(deps: UnderstandingDeps): {
         const [a, b] = [deps.matcher.match(left.text), deps.matcher.match(right.text)]
         if (a.kind === 'answer' && b.kind === 'answer' && a.topic.id !== b.topic.id) {
           const also = faqReading(b.topic.id, b.score, right.slots)
-          return { ...faqReading(a.topic.id, a.score, slots), alternatives: [], ask: false, match: a, also, cues: ['split'] }
+          const more = splitRequests(right.text) !== undefined
+          const reading = faqReading(a.topic.id, a.score, slots)
+          return { ...reading, alternatives: [], ask: false, match: a, also, ...(more && { more }), cues: ['split'] }
         }
       }
       const { matched: _m, ...reading } = single(text, slots, consult)
