@@ -1,30 +1,26 @@
 /**
- * Issue 20: "sertifikat LSPS 2024 00123 asli gak" gets the verification answer in one turn. The
- * number the understanding step read (normalizeNumber: "LSPS202400123") is looked up exactly as
- * "cek <nomor>" does: the same answer, the same hourly budget per chat, the same lookup audit.
- * Without a number, the question of menu 4.
+ * Issue 20: "sertifikat LSPS 2024 00123 asli gak" gets the verification answer in one turn, through
+ * the real core (its understanding step and the handler it is wired to). The number the step reads
+ * ("LSPS-2024-00123") is looked up exactly as "cek <nomor>" does: the same answer, the same hourly
+ * budget per chat, the same lookup audit. Without a number, the question of menu 4.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { eq } from 'drizzle-orm'
+import { describe, expect, it } from 'vitest'
 import { CHAT_LOOKUPS_PER_HOUR } from '../../src/core/certificates/chat.js'
+import { LOOKUP_ACTION } from '../../src/core/certificates/lookup-audit.js'
 import { normalizeNumber } from '../../src/core/certificates/verify.js'
-import { closeDatabase, type Db } from '../../src/db/client.js'
-import { certificates } from '../../src/db/schema.js'
+import type { Db } from '../../src/db/client.js'
+import { auditLog, certificates } from '../../src/db/schema.js'
 import { chat, textOf } from '../support/chat.js'
-import { fakeClock } from '../support/core.js'
-import { personalEngine } from '../support/personal-engine.js'
+import { personalCores } from '../support/personal.js'
+import { read } from '../understanding/support.js'
 
 const SENTENCE = 'sertifikat LSPS 2024 00123 asli gak'
 
-let db: Db | undefined
-afterEach(() => {
-  if (db) closeDatabase(db)
-  db = undefined
-})
+const openCore = personalCores()
 
 function open() {
-  const clock = fakeClock()
-  const core = personalEngine(clock.now)
-  db = core.db
+  const core = openCore()
   core.db
     .insert(certificates)
     .values({
@@ -38,16 +34,27 @@ function open() {
       expiresAt: '2027-05-01',
     })
     .run()
-  return { ...core, clock }
+  return core
 }
+
+/** The certificate lookups the core recorded in the audit log, oldest first. */
+const audited = (db: Db) =>
+  db
+    .select({ actor: auditLog.actor, entityId: auditLog.entityId, details: auditLog.details })
+    .from(auditLog)
+    .where(eq(auditLog.action, LOOKUP_ACTION))
+    .orderBy(auditLog.id)
+    .all()
+    .map((row) => ({ ...row, details: JSON.parse(row.details ?? '{}') }))
 
 describe('certificate.verify from a sentence', () => {
   it('the number as the understanding step reads it is the one "cek" reads', () => {
-    expect(normalizeNumber('LSPS 2024 00123')).toBe('LSPS202400123')
+    const number = read(SENTENCE).slots.number
+    expect(number && normalizeNumber(number)).toBe('LSPS202400123')
   })
 
   it('the same answer as "cek <nomor>": VALID, the masked holder, the page link; each lookup audited alike', async () => {
-    const { engine, lookups } = open()
+    const { engine, db } = open()
     const sentence = textOf(await chat(engine, 'a').say(SENTENCE))
     expect(sentence).toContain('✅ *VALID*')
     expect(sentence).toContain('• Nomor sertifikat: LSPS-2024-00123')
@@ -55,9 +62,9 @@ describe('certificate.verify from a sentence', () => {
     expect(sentence).toContain('/verifikasi/LSPS202400123')
     const typed = textOf(await chat(engine, 'b').say('cek LSPS-2024-00123'))
     expect(sentence).toBe(typed)
-    expect(lookups).toEqual([
-      { channel: 'chat', number: 'LSPS202400123', outcome: 'valid' },
-      { channel: 'chat', number: 'LSPS202400123', outcome: 'valid' },
+    expect(audited(db)).toEqual([
+      { actor: 'chat', entityId: 'LSPS202400123', details: { outcome: 'valid' } },
+      { actor: 'chat', entityId: 'LSPS202400123', details: { outcome: 'valid' } },
     ])
   })
 
@@ -70,10 +77,11 @@ describe('certificate.verify from a sentence', () => {
   })
 
   it('without a number: the number is asked, and the next message is read as one', async () => {
-    const { engine, lookups } = open()
+    const { engine, db } = open()
     const a = chat(engine, 'a')
     expect(textOf(await a.say('sertifikat ini asli gak'))).toContain('Ketik nomor sertifikat yang ingin diperiksa')
-    expect(lookups).toEqual([])
+    expect(audited(db)).toEqual([])
     expect(textOf(await a.say('lsps 2024 00123'))).toContain('✅ *VALID*')
+    expect(audited(db)).toEqual([{ actor: 'chat', entityId: 'LSPS202400123', details: { outcome: 'valid' } }])
   })
 })

@@ -6,16 +6,14 @@
  * said. The typed commands ("registrasi saya", "batal <kode>") behave as before.
  */
 import { eq } from 'drizzle-orm'
-import { afterEach, describe, expect, it } from 'vitest'
-import type { Reply } from '../../src/core/types.js'
-import { closeDatabase, type Db } from '../../src/db/client.js'
+import { describe, expect, it } from 'vitest'
+import type { Db } from '../../src/db/client.js'
 import { personOfChat } from '../../src/db/queries/chat-links.js'
 import { registrations } from '../../src/db/schema.js'
-import { chat, textOf } from '../support/chat.js'
-import { fakeClock } from '../support/core.js'
-import { linkTo, personalEngine } from '../support/personal-engine.js'
+import { chat, choiceIds, textOf } from '../support/chat.js'
+import { linkTo, personalCores } from '../support/personal.js'
 import { addSession } from '../support/sessions.js'
-import { PAULUS, RATNA, seedStatus } from '../transcripts/status.js'
+import { PAULUS, RATNA } from '../transcripts/status.js'
 
 const DAY = 86_400_000
 const MINE = 'kode pendaftaran sy apa ya'
@@ -23,21 +21,8 @@ const CANCEL = 'batalin pendaftaran sy dong'
 const IDENTIFIER = 'Ketik NIK Anda (16 angka di KTP), atau kode pendaftaran Bimtek Anda'
 const PHONE_PROOF = 'Nomor WhatsApp ini tercatat di data sertifikasi'
 
-let db: Db | undefined
-afterEach(() => {
-  if (db) closeDatabase(db)
-  db = undefined
-})
+const open = personalCores()
 
-function open() {
-  const clock = fakeClock()
-  const core = personalEngine(clock.now)
-  db = core.db
-  const seed = seedStatus(core.db, core.vault, clock.now())
-  return { ...core, clock, seed }
-}
-
-const choiceIds = (replies: Reply[]) => replies.flatMap((reply) => reply.choices?.map((choice) => choice.id) ?? [])
 const statusOf = (db: Db, code: string) =>
   db.select({ status: registrations.status }).from(registrations).where(eq(registrations.code, code)).get()?.status
 
@@ -50,8 +35,8 @@ function secondRegistration(db: Db, now: Date, personId: number): string {
 
 describe('registration.mine: "kode pendaftaran sy apa ya"', () => {
   it("a linked chat gets its registrations at once: code, session, time in the person's zone (WIT)", async () => {
-    const { engine, seed, clock } = open()
-    linkTo(db as Db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
+    const { engine, seed, clock, db } = open()
+    linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
     const text = textOf(await chat(engine, 'paulus').say(MINE))
     expect(text).toContain('*Pendaftaran Bimtek Anda*')
     expect(text).toContain(`*${PAULUS.code}*`)
@@ -61,9 +46,9 @@ describe('registration.mine: "kode pendaftaran sy apa ya"', () => {
   })
 
   it('several registrations: all of them, soonest first, and no question asked', async () => {
-    const { engine, seed, clock } = open()
-    const second = secondRegistration(db as Db, clock.now(), seed.paulus)
-    linkTo(db as Db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
+    const { engine, seed, clock, db } = open()
+    const second = secondRegistration(db, clock.now(), seed.paulus)
+    linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
     const replies = await chat(engine, 'paulus').say(MINE)
     const text = textOf(replies)
     expect(text).toContain(`1. *${PAULUS.code}*`)
@@ -72,13 +57,13 @@ describe('registration.mine: "kode pendaftaran sy apa ya"', () => {
   })
 
   it('a linked chat without registrations is told there are none', async () => {
-    const { engine, seed, clock } = open()
-    linkTo(db as Db, { channel: 'console', id: 'ratna' }, seed.ratna, clock.now())
+    const { engine, seed, clock, db } = open()
+    linkTo(db, { channel: 'console', id: 'ratna' }, seed.ratna, clock.now())
     expect(textOf(await chat(engine, 'ratna').say(MINE))).toContain('Belum ada pendaftaran Bimtek dari akun chat ini')
   })
 
   it('an unlinked WhatsApp chat from the number on record: the birth date first, then the list (and the chat is linked)', async () => {
-    const { engine, seed, clock } = open()
+    const { engine, seed, clock, db } = open()
     const jid = '6289911110002@s.whatsapp.net'
     const paulus = chat(engine, jid, { channel: 'whatsapp', senderPhone: PAULUS.phone })
     const asked = textOf(await paulus.say(MINE))
@@ -86,7 +71,7 @@ describe('registration.mine: "kode pendaftaran sy apa ya"', () => {
     expect(asked).not.toContain(PAULUS.code)
     const list = textOf(await paulus.say(PAULUS.birthDate))
     expect(list).toContain(`*${PAULUS.code}*`)
-    expect(personOfChat(db as Db, 'whatsapp', jid, clock.now())).toBe(seed.paulus)
+    expect(personOfChat(db, 'whatsapp', jid, clock.now())).toBe(seed.paulus)
   })
 
   it('an unlinked Telegram chat: NIK, birth date and its own number as the factor, then the list', async () => {
@@ -113,30 +98,30 @@ describe('registration.mine: "kode pendaftaran sy apa ya"', () => {
 
 describe('registration.cancel: "batalin pendaftaran sy dong"', () => {
   it('one registration: its confirmation at once; "ya" cancels it', async () => {
-    const { engine, seed, clock } = open()
-    linkTo(db as Db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
+    const { engine, seed, clock, db } = open()
+    linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
     const paulus = chat(engine, 'paulus')
     const asked = await paulus.say(CANCEL)
     expect(textOf(asked)).toContain(`Batalkan pendaftaran *${PAULUS.code}*?`)
     expect(choiceIds(asked)).toEqual([`regcancel:yes:${PAULUS.code}`, `regcancel:no:${PAULUS.code}`])
-    expect(statusOf(db as Db, PAULUS.code)).toBe('confirmed')
+    expect(statusOf(db, PAULUS.code)).toBe('confirmed')
     expect(textOf(await paulus.say('ya'))).toContain(`Pendaftaran *${PAULUS.code}* sudah dibatalkan`)
-    expect(statusOf(db as Db, PAULUS.code)).toBe('cancelled')
+    expect(statusOf(db, PAULUS.code)).toBe('cancelled')
   })
 
   it('one registration, answered "tidak": it stays', async () => {
-    const { engine, seed, clock } = open()
-    linkTo(db as Db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
+    const { engine, seed, clock, db } = open()
+    linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
     const paulus = chat(engine, 'paulus')
     await paulus.say(CANCEL)
     expect(textOf(await paulus.say('tidak'))).toContain(`pendaftaran ${PAULUS.code} tetap berlaku`)
-    expect(statusOf(db as Db, PAULUS.code)).toBe('confirmed')
+    expect(statusOf(db, PAULUS.code)).toBe('confirmed')
   })
 
   it('several registrations: one "Batalkan BMT-…" choice each; the one chosen is asked about, then cancelled alone', async () => {
-    const { engine, seed, clock } = open()
-    const second = secondRegistration(db as Db, clock.now(), seed.paulus)
-    linkTo(db as Db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
+    const { engine, seed, clock, db } = open()
+    const second = secondRegistration(db, clock.now(), seed.paulus)
+    linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
     const paulus = chat(engine, 'paulus')
     const list = await paulus.say(CANCEL)
     expect(textOf(list)).toContain('Pendaftaran mana yang ingin dibatalkan?')
@@ -148,32 +133,32 @@ describe('registration.cancel: "batalin pendaftaran sy dong"', () => {
     const asked = await paulus.say('2')
     expect(textOf(asked)).toContain(`Batalkan pendaftaran *${second}*?`)
     await paulus.say('ya')
-    expect(statusOf(db as Db, second)).toBe('cancelled')
-    expect(statusOf(db as Db, PAULUS.code)).toBe('confirmed')
+    expect(statusOf(db, second)).toBe('cancelled')
+    expect(statusOf(db, PAULUS.code)).toBe('confirmed')
   })
 
   it('a "Batalkan BMT-…" button from an older message still asks first', async () => {
-    const { engine, seed, clock } = open()
-    secondRegistration(db as Db, clock.now(), seed.paulus)
-    linkTo(db as Db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
+    const { engine, seed, clock, db } = open()
+    secondRegistration(db, clock.now(), seed.paulus)
+    linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
     const paulus = chat(engine, 'paulus')
     await paulus.say(CANCEL)
     await paulus.say('menu')
     expect(textOf(await paulus.choose(`regcancel:ask:${PAULUS.code}`))).toContain(`Batalkan pendaftaran *${PAULUS.code}*?`)
-    expect(statusOf(db as Db, PAULUS.code)).toBe('confirmed')
+    expect(statusOf(db, PAULUS.code)).toBe('confirmed')
   })
 
   it('no registration: said so, nothing to confirm', async () => {
-    const { engine, seed, clock } = open()
-    linkTo(db as Db, { channel: 'console', id: 'ratna' }, seed.ratna, clock.now())
+    const { engine, seed, clock, db } = open()
+    linkTo(db, { channel: 'console', id: 'ratna' }, seed.ratna, clock.now())
     const replies = await chat(engine, 'ratna').say(CANCEL)
     expect(textOf(replies)).toContain('Belum ada pendaftaran Bimtek dari akun chat ini')
     expect(choiceIds(replies)).toEqual([])
   })
 
   it('only a session that has started: it cannot be cancelled in the chat, and the person is told why', async () => {
-    const { engine, seed, clock } = open()
-    linkTo(db as Db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
+    const { engine, seed, clock, db } = open()
+    linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
     clock.advance(14 * DAY + 3_600_000)
     const replies = await chat(engine, 'paulus').say(CANCEL)
     expect(textOf(replies)).toContain('Tidak ada pendaftaran Bimtek yang masih bisa dibatalkan')
@@ -181,19 +166,19 @@ describe('registration.cancel: "batalin pendaftaran sy dong"', () => {
   })
 
   it('an unlinked WhatsApp chat from the number on record: the birth date first, then the confirmation', async () => {
-    const { engine } = open()
+    const { engine, db } = open()
     const paulus = chat(engine, '6289911110002@s.whatsapp.net', { channel: 'whatsapp', senderPhone: PAULUS.phone })
     const asked = await paulus.say(CANCEL)
     expect(textOf(asked)).toContain(PHONE_PROOF)
     expect(choiceIds(asked)).not.toContain(`regcancel:yes:${PAULUS.code}`)
     expect(textOf(await paulus.say(PAULUS.birthDate))).toContain(`Batalkan pendaftaran *${PAULUS.code}*?`)
     await paulus.say('ya')
-    expect(statusOf(db as Db, PAULUS.code)).toBe('cancelled')
+    expect(statusOf(db, PAULUS.code)).toBe('cancelled')
   })
 
   it("with a code, on an unlinked Telegram chat: proof by that code, birth date and own number, then that code's confirmation", async () => {
-    const { engine, seed, clock } = open()
-    secondRegistration(db as Db, clock.now(), seed.paulus)
+    const { engine, seed, clock, db } = open()
+    secondRegistration(db, clock.now(), seed.paulus)
     const telegram = chat(engine, '700200', { channel: 'telegram' })
     expect(textOf(await telegram.say('tolong batalkan BMT-PAUL22 ya'))).toContain(IDENTIFIER)
     await telegram.say(PAULUS.code)
@@ -202,23 +187,23 @@ describe('registration.cancel: "batalin pendaftaran sy dong"', () => {
     // The code typed in the sentence, not the choice among the two registrations.
     expect(textOf(asked)).toContain(`Batalkan pendaftaran *${PAULUS.code}*?`)
     expect(textOf(await telegram.say('ya'))).toContain(`Pendaftaran *${PAULUS.code}* sudah dibatalkan`)
-    expect(statusOf(db as Db, 'BMT-PAUL33')).toBe('confirmed')
+    expect(statusOf(db, 'BMT-PAUL33')).toBe('confirmed')
   })
 
   it("with a code, on an unlinked WhatsApp chat from the number on record: the birth date, then that code's confirmation", async () => {
-    const { engine, seed, clock } = open()
-    secondRegistration(db as Db, clock.now(), seed.paulus)
+    const { engine, seed, clock, db } = open()
+    secondRegistration(db, clock.now(), seed.paulus)
     const paulus = chat(engine, '6289911110002@s.whatsapp.net', { channel: 'whatsapp', senderPhone: PAULUS.phone })
     expect(textOf(await paulus.say('tolong batalkan BMT-PAUL22 ya'))).toContain(PHONE_PROOF)
     expect(textOf(await paulus.say(PAULUS.birthDate))).toContain(`Batalkan pendaftaran *${PAULUS.code}*?`)
   })
 
   it("someone else's code after proof: the same answer as a wrong code, nothing cancelled", async () => {
-    const { engine } = open()
+    const { engine, db } = open()
     const ratna = chat(engine, '6289911110001@s.whatsapp.net', { channel: 'whatsapp', senderPhone: RATNA.phone })
     await ratna.say('tolong batalkan BMT-PAUL22 ya')
     expect(textOf(await ratna.say(RATNA.birthDate))).toContain(`Kode ${PAULUS.code} tidak ditemukan`)
-    expect(statusOf(db as Db, PAULUS.code)).toBe('confirmed')
+    expect(statusOf(db, PAULUS.code)).toBe('confirmed')
   })
 
   it('the typed "batal BMT-…" is unchanged: an unlinked chat is told the code is not among its registrations', async () => {
@@ -231,9 +216,9 @@ describe('registration.cancel: "batalin pendaftaran sy dong"', () => {
 
 describe('in English', () => {
   it("several registrations: the question and the choices are in the chat's language", async () => {
-    const { engine, seed, clock } = open()
-    const second = secondRegistration(db as Db, clock.now(), seed.paulus)
-    linkTo(db as Db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
+    const { engine, seed, clock, db } = open()
+    const second = secondRegistration(db, clock.now(), seed.paulus)
+    linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
     const paulus = chat(engine, 'paulus')
     await paulus.say('english')
     const list = await paulus.say(CANCEL)

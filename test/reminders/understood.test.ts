@@ -6,15 +6,13 @@
  * unlinked chat.
  */
 import { and, eq } from 'drizzle-orm'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { planReminders } from '../../src/core/reminders/plan.js'
-import type { Reply } from '../../src/core/types.js'
-import { closeDatabase, type Db } from '../../src/db/client.js'
+import type { Db } from '../../src/db/client.js'
 import { channelIdentities, outbox } from '../../src/db/schema.js'
-import { chat, textOf } from '../support/chat.js'
-import { fakeClock } from '../support/core.js'
-import { linkTo, personalEngine } from '../support/personal-engine.js'
-import { PAULUS, RATNA, seedStatus } from '../transcripts/status.js'
+import { chat, choiceIds, textOf } from '../support/chat.js'
+import { linkTo, personalCores } from '../support/personal.js'
+import { PAULUS, RATNA } from '../transcripts/status.js'
 
 const STOP = 'jangan kirim pengingat lagi'
 const LIST = 'kapan ujian sy'
@@ -23,24 +21,16 @@ const STOPPED = '🔕 Pengingat dimatikan untuk chat ini.'
 /** Ratna's interview: 30 days after the clock's start, 02:00 UTC, read in Makassar (UTC+8). */
 const INTERVIEW = '• Rabu, 23 Desember 2026, 10.00 WITA: Wawancara'
 
-let db: Db | undefined
-afterEach(() => {
-  if (db) closeDatabase(db)
-  db = undefined
-})
+const openCore = personalCores()
 
 /** Ratna (an interview ahead, Makassar) with a linked chat whose reminders are planned. */
 function open() {
-  const clock = fakeClock()
-  const core = personalEngine(clock.now)
-  db = core.db
-  const seed = seedStatus(core.db, core.vault, clock.now())
-  linkTo(core.db, { channel: 'console', id: 'ratna' }, seed.ratna, clock.now())
-  planReminders(core.db, [seed.ratna], clock.now(), core.reminderSettings)
-  return { ...core, clock, seed, ratna: chat(core.engine, 'ratna') }
+  const core = openCore()
+  linkTo(core.db, { channel: 'console', id: 'ratna' }, core.seed.ratna, core.clock.now())
+  planReminders(core.db, [core.seed.ratna], core.clock.now(), core.reminderSettings)
+  return { ...core, ratna: chat(core.engine, 'ratna') }
 }
 
-const choiceIds = (replies: Reply[]) => replies.flatMap((reply) => reply.choices?.map((choice) => choice.id) ?? [])
 const enabled = (db: Db, userId: string) =>
   db
     .select({ on: channelIdentities.remindersEnabled })
@@ -56,34 +46,34 @@ const pending = (db: Db, chatId: string) =>
 
 describe('reminders.stop from a sentence asks first', () => {
   it('"jangan kirim pengingat lagi": the question with yes and no, nothing turned off yet; "ya" turns them off', async () => {
-    const { ratna } = open()
-    const planned = pending(db as Db, 'ratna')
+    const { ratna, db } = open()
+    const planned = pending(db, 'ratna')
     expect(planned).toBeGreaterThan(0)
     const asked = await ratna.say(STOP)
     expect(textOf(asked)).toContain(ASK_STOP)
     expect(choiceIds(asked)).toEqual(['reminder:stop:yes', 'reminder:stop:no'])
-    expect(enabled(db as Db, 'ratna')).toBe(true)
-    expect(pending(db as Db, 'ratna')).toBe(planned)
+    expect(enabled(db, 'ratna')).toBe(true)
+    expect(pending(db, 'ratna')).toBe(planned)
     expect(textOf(await ratna.say('ya'))).toContain(STOPPED)
-    expect(enabled(db as Db, 'ratna')).toBe(false)
-    expect(pending(db as Db, 'ratna')).toBe(0)
+    expect(enabled(db, 'ratna')).toBe(false)
+    expect(pending(db, 'ratna')).toBe(0)
   })
 
   it('answered "tidak": reminders stay on and planned', async () => {
-    const { ratna } = open()
-    const planned = pending(db as Db, 'ratna')
+    const { ratna, db } = open()
+    const planned = pending(db, 'ratna')
     await ratna.say(STOP)
     expect(textOf(await ratna.say('tidak'))).toContain('Baik, pengingat tetap menyala.')
-    expect(enabled(db as Db, 'ratna')).toBe(true)
-    expect(pending(db as Db, 'ratna')).toBe(planned)
+    expect(enabled(db, 'ratna')).toBe(true)
+    expect(pending(db, 'ratna')).toBe(planned)
   })
 
   it('the buttons work from an older message too (a tap after something else was said)', async () => {
-    const { ratna } = open()
+    const { ratna, db } = open()
     await ratna.say(STOP)
     await ratna.say('menu')
     expect(textOf(await ratna.choose('reminder:stop:yes'))).toContain(STOPPED)
-    expect(enabled(db as Db, 'ratna')).toBe(false)
+    expect(enabled(db, 'ratna')).toBe(false)
   })
 
   it('already off: said so, no question', async () => {
@@ -95,31 +85,31 @@ describe('reminders.stop from a sentence asks first', () => {
   })
 
   it('on a chat not linked to anyone it asks too, and "ya" turns them off for that chat', async () => {
-    const { engine } = open()
+    const { engine, db } = open()
     const stranger = chat(engine, 'stranger')
     expect(textOf(await stranger.say(STOP))).toContain(ASK_STOP)
     expect(textOf(await stranger.say('ya'))).toContain(STOPPED)
-    expect(enabled(db as Db, 'stranger')).toBe(false)
+    expect(enabled(db, 'stranger')).toBe(false)
   })
 
   it('the typed "stop pengingat" is unchanged: off at once, no question', async () => {
-    const { ratna } = open()
+    const { ratna, db } = open()
     const replies = await ratna.say('stop pengingat')
     expect(textOf(replies)).toContain(STOPPED)
     expect(textOf(replies)).not.toContain(ASK_STOP)
-    expect(enabled(db as Db, 'ratna')).toBe(false)
+    expect(enabled(db, 'ratna')).toBe(false)
   })
 })
 
 describe('reminders.start from a sentence acts at once', () => {
   it('"nyalain pengingat lagi dong" after they were stopped: on, and planned again', async () => {
-    const { ratna } = open()
+    const { ratna, db } = open()
     await ratna.say('stop pengingat')
-    expect(pending(db as Db, 'ratna')).toBe(0)
+    expect(pending(db, 'ratna')).toBe(0)
     const text = textOf(await ratna.say('nyalain pengingat lagi dong'))
     expect(text).toContain('🔔 Pengingat dinyalakan untuk chat ini.')
-    expect(enabled(db as Db, 'ratna')).toBe(true)
-    expect(pending(db as Db, 'ratna')).toBeGreaterThan(0)
+    expect(enabled(db, 'ratna')).toBe(true)
+    expect(pending(db, 'ratna')).toBeGreaterThan(0)
   })
 })
 
@@ -141,16 +131,16 @@ describe('reminders.list: "kapan ujian sy"', () => {
   })
 
   it("a confirmed Bimtek session is listed with its code, in the person's own zone (WIT)", async () => {
-    const { engine, seed, clock } = open()
-    linkTo(db as Db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
+    const { engine, seed, clock, db } = open()
+    linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
     const text = textOf(await chat(engine, 'paulus').say(LIST))
     // The session starts 14 days after the clock's start (02:00 UTC): 11.00 in Jayapura (UTC+9).
     expect(text).toContain(`• Senin, 7 Desember 2026, 11.00 WIT: Bimtek Sertifikasi JPR-STATUS (kode ${PAULUS.code})`)
   })
 
   it("nothing ahead: said so, with the reminders' state", async () => {
-    const { engine, seed, clock } = open()
-    linkTo(db as Db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
+    const { engine, seed, clock, db } = open()
+    linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
     clock.advance(15 * 86_400_000)
     const text = textOf(await chat(engine, 'paulus').say(LIST))
     expect(text).toContain('Belum ada jadwal ujian atau Bimtek terkonfirmasi yang akan datang.')

@@ -24,3 +24,6 @@ export type Chat = ReturnType<typeof chat>
 
 /** All the replies' texts, one after the other. */
 export const textOf = (replies: Reply[]) => replies.map((reply) => reply.text).join('\n---\n')
+
+/** The ids of every choice offered in the replies, in order. */
+export const choiceIds = (replies: Reply[]) => replies.flatMap((reply) => reply.choices?.map((choice) => choice.id) ?? [])

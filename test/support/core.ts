@@ -29,16 +29,21 @@ export function fakeClock(start = new Date('2026-11-23T02:00:00Z')) {
 export function testCore(
   options: { path?: string; clock?: () => Date; env?: Record<string, string>; whatsappDown?: boolean } = {},
 ) {
-  const config = loadConfig({
-    DATABASE_PATH: options.path ?? ':memory:',
+  const config = testConfig(options.env, options.path)
+  return openCore(config, pino({ level: 'silent' }), options.clock ?? (() => new Date()), {
+    codeChannelReady: () => !options.whatsappDown,
+  })
+}
+
+/** The settings `testCore` opens the core with (`env` over them), e.g. to derive the reminder settings it plans with. */
+export function testConfig(env: Record<string, string> = {}, path = ':memory:') {
+  return loadConfig({
+    DATABASE_PATH: path,
     DEMO_DATA: 'false',
     NODE_ENV: 'test',
     FAQ_CACHE_DIR: defaultFaqCacheDir(process.env),
     CERT_SIGNING_KEY: 'test-core-signing-key-0123456789abcdef',
-    ...options.env,
-  })
-  return openCore(config, pino({ level: 'silent' }), options.clock ?? (() => new Date()), {
-    codeChannelReady: () => !options.whatsappDown,
+    ...env,
   })
 }
 
