@@ -118,11 +118,11 @@ export function createUnderstandingRoute(deps: UnderstandingRouteDeps): {
   const fallback: Fallback = (ctx, input, tools) => {
     // A typed option of the last message that no action takes is still a question for the FAQ, as before.
     if (input.choice) return faq.ask(ctx, input)
-    const { rows } = regionsOf(ctx)
+    // The person's zone and the regions table are read only for a message that names a date or a place.
     const u = deps.understanding.understand(input.text, {
       now: ctx.now,
-      timeZone: readerZone(ctx) ?? 'Asia/Jakarta',
-      regions: rows,
+      timeZone: () => readerZone(ctx) ?? 'Asia/Jakarta',
+      regions: () => regionsOf(ctx).rows,
     })
     deps.logger?.debug({ intent: u.intent, confidence: u.confidence, also: u.also?.intent }, 'understood')
     if (u.ask) {

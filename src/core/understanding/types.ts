@@ -1,8 +1,8 @@
 /** The shapes of the understanding step (issue 20): what one free message asks for, and the details it states. */
 import type { MatchOutcome } from '../faq/matcher.js'
-import type { PlaceSlots, RegionRow } from './slots/places.js'
+import type { PlaceSlots, Regions } from './slots/places.js'
 
-export type { RegionRow } from './slots/places.js'
+export type { RegionRow, Regions } from './slots/places.js'
 
 /** The intents of the issue: twelve actions the product can do or look up, and `faq` for every knowledge question. */
 export const INTENTS = [
@@ -56,10 +56,10 @@ export type Understanding = Reading & {
 
 export type UnderstandContext = {
   now: Date
-  /** The reader's zone for relative dates (default Asia/Jakarta). */
-  timeZone?: string
-  /** The regions table's rows: which BBPPKS region serves which province (editable data). */
-  regions: readonly RegionRow[]
+  /** The reader's zone for relative dates, or how to find it when a date is named (default Asia/Jakarta). */
+  timeZone?: string | (() => string)
+  /** The regions table's rows (or how to read them when a place is named): which region serves which province. */
+  regions: Regions
 }
 
 export type { PlaceSlots }

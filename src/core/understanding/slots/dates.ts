@@ -145,11 +145,11 @@ const nextWeek = (today: Day): Day => addDays(today, 8 - today.weekday)
  * the past ("bulan lalu", "3 bln lalu", "maret lalu", "kemarin"): the labelled set's rule is that `month` is a month
  * the message asks about or looks ahead to, never the date of something that already happened.
  */
-export function extractMonth(tokens: readonly string[], now: Date, timeZone: string): string | undefined {
+export function extractMonth(tokens: readonly string[], now: Date, timeZone: string | (() => string)): string | undefined {
   // Reading the zone is the costly part and most messages name no date: today is computed on first need.
   let cached: Day | undefined
   const today = () => {
-    cached ??= dayIn(now, timeZone)
+    cached ??= dayIn(now, typeof timeZone === 'function' ? timeZone() : timeZone)
     return cached
   }
   for (let i = 0; i < tokens.length; i++) {

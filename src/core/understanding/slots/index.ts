@@ -1,10 +1,10 @@
 import { extractMonth } from './dates.js'
 import { extractCode, extractNumber } from './identifiers.js'
 import { extractMode, type Mode } from './mode.js'
-import { extractPlace, type PlaceSlots, type RegionRow } from './places.js'
+import { extractPlace, type PlaceSlots, type Regions } from './places.js'
 import { tokensOf } from './tokens.js'
 
-export type { RegionRow } from './places.js'
+export type { RegionRow, Regions } from './places.js'
 
 /** The details a message states, named and shaped as in the issue and the labelled set; absent ones are left out. */
 export type SlotValues = {
@@ -23,9 +23,9 @@ export type SlotReading = { slots: SlotValues; place: PlaceSlots }
 export type SlotContext = {
   now: Date
   /** The regions table's rows: which BBPPKS region serves which province (editable data, never hard-coded). */
-  regions: readonly RegionRow[]
-  /** The reader's zone for relative dates; default Asia/Jakarta. */
-  timeZone?: string
+  regions: Regions
+  /** The reader's zone for relative dates (or how to find it, read only for a message with a date); default Asia/Jakarta. */
+  timeZone?: string | (() => string)
 }
 
 /** Every slot of `text` with the codes of its place (the understanding step's single pass over the text). */

@@ -3,6 +3,8 @@ import { type GazetteerPlace, gazetteer } from '../../places/gazetteer.js'
 
 /** A BBPPKS region as the regions table holds it: its code and its comma-separated province codes. */
 export type RegionRow = { readonly code: string; readonly provinceCodes: string }
+/** The rows, or how to read them when first needed (the chat reads the table only for a message that names a place). */
+export type Regions = readonly RegionRow[] | (() => readonly RegionRow[])
 
 export type PlaceSlots = {
   province?: string
@@ -33,14 +35,14 @@ function regionIndex(regions: readonly RegionRow[]): Map<string, string> {
 type Found = { slots: PlaceSlots; cued: boolean }
 
 /** "R5", "regional 5", "regional v", "wilayah 5": the region number, and how many tokens it took. */
-function regionNumber(tokens: readonly string[], i: number, regions: readonly RegionRow[]): [string, number] | undefined {
+function regionNumber(tokens: readonly string[], i: number, regions: () => readonly RegionRow[]): [string, number] | undefined {
   const token = tokens[i] ?? ''
   const direct = /^r([1-9])$/.exec(token)?.[1]
-  if (direct) return regions.some((r) => r.code === `R${direct}`) ? [`R${direct}`, 1] : undefined
+  if (direct) return regions().some((r) => r.code === `R${direct}`) ? [`R${direct}`, 1] : undefined
   if (token !== 'regional' && token !== 'region' && token !== 'r') return undefined
   const next = tokens[i + 1] ?? ''
   const digit = /^[1-9]$/.test(next) ? next : ROMAN[next]
-  return digit && regions.some((r) => r.code === `R${digit}`) ? [`R${digit}`, 2] : undefined
+  return digit && regions().some((r) => r.code === `R${digit}`) ? [`R${digit}`, 2] : undefined
 }
 
 function slotsOf(place: GazetteerPlace, region: string | undefined): PlaceSlots {
@@ -64,16 +66,22 @@ function slotsOf(place: GazetteerPlace, region: string | undefined): PlaceSlots 
  * "BBPPKS Makassar" names a centre, not where the person is: the region only. Of several places, the first
  * after a locative cue wins, else the first.
  */
-export function extractPlace(tokens: readonly string[], regions: readonly RegionRow[]): PlaceSlots {
+export function extractPlace(tokens: readonly string[], regions: Regions): PlaceSlots {
   const places = gazetteer()
-  const regionOf = regionIndex(regions)
+  // The regions table is read only when the message names a place (most do not).
+  let rows: readonly RegionRow[] | undefined
+  const all = () => {
+    rows ??= typeof regions === 'function' ? regions() : regions
+    return rows
+  }
+  const regionOf = { get: (provinceCode: string) => regionIndex(all()).get(provinceCode) }
   let first: Found | undefined
   for (let i = 0; i < tokens.length; ) {
     const previous = tokens[i - 1] ?? ''
     const cued = LOCATIVE_CUES.has(previous)
     let found: Found | undefined
     let used = 1
-    const number = regionNumber(tokens, i, regions)
+    const number = regionNumber(tokens, i, all)
     if (number) {
       found = { slots: { region: number[0] }, cued }
       used = number[1]
