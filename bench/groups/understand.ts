@@ -61,6 +61,8 @@ export function measureUnderstanding(sets: UnderstandSets): Record<string, numbe
 
   const faqHeld = loadEvalSet(sets.faqHeld)
   const via = scoreFaqViaUnderstanding(faqHeld, predict)
+  // The FAQ's own labelled questions (its training set, tuned on): how many knowledge questions the step turns away.
+  const viaDev = scoreFaqViaUnderstanding(kb.questions, predict)
   evaluate(matcher, faqHeld) // warm, as the faq group does
   const alone = evaluate(matcher, faqHeld)
 
@@ -110,6 +112,8 @@ export function measureUnderstanding(sets: UnderstandSets): Record<string, numbe
     understand_p50_ms: round(p50Ms),
     understand_p99_ms: round(p99Ms),
     faq_held_top1_via_understand: round(via.top1),
+    faq_dev_top1_via_understand: round(viaDev.top1),
+    faq_dev_refusal_via_understand: round(viaDev.refusal),
     faq_held_top1_via_understand_strict: round(via.top1Strict),
     faq_held_top1_via_understand_margin: round(via.top1 - alone.top1Accuracy),
     faq_held_refusal_via_understand: round(via.refusal),

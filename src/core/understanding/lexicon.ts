@@ -53,6 +53,12 @@ export const KNOWLEDGE = any(
   '(?:do|can) i find',
   'ikut (?:bbppks|balai|regional|wilayah)',
   '(?:habis|abis|setelah|sesudah) (?:ikut )?bimtek',
+  'caro\\w*',
+  'resmi',
+  'beneran',
+  'dihitung',
+  'lulusan',
+  'lulus (?:sma|smk|s1|s2|d3|d4|kuliah|kesos)',
 )
 
 /** "gimana/bagaimana": how (knowledge) unless the person asks about their own case ("status sy gmn"). */
