@@ -88,7 +88,13 @@ export const UNDERSTAND_TRANSCRIPTS: Record<string, Transcript> = {
     { user: 'kode pendaftaran sy apa ya', bot: ASK_NIK },
     ...prove(PAULUS),
     { codeFrom: PAULUS.phone, bot: [PAULUS.code] },
-    { user: 'batalin pendaftaran sy dong', bot: [PAULUS.code], options: ['Ya, batalkan', 'Tidak, tetap ikut'] },
+    // Two requests that each wait for a yes: the person chooses which first.
+    {
+      user: 'batalin pendaftaran sy dong dan jangan kirim pengingat lagi',
+      bot: ['Anda menanyakan dua hal. Mana dulu?'],
+      options: ['Batalkan pendaftaran', 'Matikan pengingat'],
+    },
+    { tap: 'Batalkan pendaftaran', bot: [PAULUS.code], options: ['Ya, batalkan', 'Tidak, tetap ikut'] },
     { tap: 'Ya, batalkan', bot: ['dibatalkan'] },
     { user: 'sertifikasi sy udh sampe mana', bot: [`*Status sertifikasi ${PAULUS.name}*`], not: ['Langkah'] },
   ],

@@ -8,7 +8,8 @@ import type { Logger } from 'pino'
 import { listRegions, type Region } from '../../db/queries/sessions.js'
 import type { ChoiceAction, EngineTools } from '../engine.js'
 import type { MatchOutcome } from '../faq/matcher.js'
-import { t } from '../messages.js'
+import { menuChoices } from '../menu.js'
+import { messages, t } from '../messages.js'
 import { gazetteer } from '../places/gazetteer.js'
 import { readerZone } from '../registration/reader-zone.js'
 import { lastChoices, type Outcome, type TurnContext, type UserInput } from '../turn.js'
@@ -41,7 +42,8 @@ export const UNDERSTOOD_PREFIX = 'u:'
 function pending(outcome: Outcome): boolean {
   if (outcome.next) return true
   const last = outcome.replies.at(-1)
-  return last?.choices?.some((choice) => choice.id.endsWith(':yes')) ?? false
+  // "reminder:stop:yes", "datadel:yes", "regcancel:yes:BMT-…"
+  return last?.choices?.some((choice) => /:yes(?::|$)/.test(choice.id)) ?? false
 }
 
 export function createUnderstandingRoute(deps: UnderstandingRouteDeps): {
@@ -144,7 +146,7 @@ export function createUnderstandingRoute(deps: UnderstandingRouteDeps): {
     prefix: UNDERSTOOD_PREFIX,
     handle: (ctx, choiceId, tools) => {
       const decoded = decodeChoice(choiceId)
-      if (!decoded) return faq.ask(ctx, { text: '' })
+      if (!decoded) return { replies: [{ text: t(ctx.lang, messages.staleChoice), choices: menuChoices(ctx.lang) }], next: null }
       return handlers[decoded.intent](ctx, completeSlots(decoded.slots, regionsOf(ctx).rows), tools)
     },
   }
