@@ -14,6 +14,7 @@ import {
   confusionTable,
   DEV,
   DEV2,
+  DEV3,
   HELD,
   loadLines,
   predictWith,
@@ -24,7 +25,7 @@ import {
 } from './evaluate.js'
 
 const split = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'dev'
-if (split !== 'dev' && split !== 'dev2' && split !== 'held') throw new Error(`unknown split "${split}": use dev, dev2 or held`)
+if (!['dev', 'dev2', 'dev3', 'held'].includes(split)) throw new Error(`unknown split "${split}": use dev, dev2, dev3 or held`)
 
 const config = loadConfig()
 const matcher = createMatcher(loadKnowledgeBase(config.FAQ_PATH, config.FAQ_QUESTIONS_PATH), {
@@ -33,7 +34,7 @@ const matcher = createMatcher(loadKnowledgeBase(config.FAQ_PATH, config.FAQ_QUES
 })
 const { understand } = createUnderstanding({ matcher })
 const predict = predictWith(understand)
-const lines = loadLines(split === 'dev' ? DEV : split === 'dev2' ? DEV2 : HELD)
+const lines = loadLines({ dev: DEV, dev2: DEV2, dev3: DEV3 }[split as 'dev'] ?? HELD)
 const score = scoreLines(lines, predict)
 const { p50Ms, p99Ms } = timeLines(lines, predict)
 
