@@ -4,7 +4,7 @@
  * off a knowledge cue ("cara", "kenapa"): a how-question stays with the FAQ even when it names an action (D3).
  */
 import { words } from '../faq/normalize.js'
-import { BARE, CUES as C, HOW, HOW_FIRST, KNOWLEDGE, MINE, REQUEST, REQUEST_END, WHETHER } from './lexicon.js'
+import { BARE, CUES as C, HOW, HOW_FIRST, KNOWLEDGE, MINE, NEGATION, POLITE, REQUEST, REQUEST_END, WHETHER } from './lexicon.js'
 import type { ActionIntent, Slots } from './types.js'
 
 /** Thresholds, tuned on bench/data/understand-dev.jsonl and the unit tables only. */
@@ -33,15 +33,28 @@ export function cuesOf(text: string): Cues {
   const mine = MINE.test(text)
   // "bisa bicara dgn petugas?" asks for a person, not whether it is possible in general.
   const asksForPerson = C.person.test(text) && C.talk.test(text)
+  // "boleh minta …", "bisa tolong …": a polite request, not a question of whether; "tidak bisa datang" says what is.
+  const polite = POLITE.test(text)
+  const asked = polite ? text.replace(/(?:^| )(?:boleh|bisa|bisakah|bolehkah|can|could)(?= |$)/g, ' ') : text
+  const whether = WHETHER.test(asked.replace(/(?:^| )tidak bisa(?= |$)/g, ' '))
   const knowledge =
-    KNOWLEDGE.test(text) ||
-    HOW_FIRST.test(text) ||
-    (HOW.test(text) && !mine) ||
-    (WHETHER.test(text) && !request && !asksForPerson)
-  return { text, knowledge, request, mine }
+    KNOWLEDGE.test(asked) || HOW_FIRST.test(text) || (HOW.test(text) && !mine) || (whether && !request && !asksForPerson)
+  return { text, knowledge, request: request || polite, mine }
 }
 
 const has = (re: RegExp, text: string) => re.test(text)
+const blank = (cut: string) => ' '.repeat(cut.length)
+
+/** Where the last match of a cue starts in `text`, or −1. */
+function lastMatch(re: RegExp, text: string): number {
+  const all = new RegExp(re.source, 'g')
+  let at = -1
+  for (let m = all.exec(text); m; m = all.exec(text)) {
+    at = m.index
+    all.lastIndex = m.index + Math.max(1, m[0].length)
+  }
+  return at
+}
 
 function raw(cues: Cues, slots: Slots): Record<ActionIntent, number> {
   const t = cues.text
@@ -66,8 +79,18 @@ function raw(cues: Cues, slots: Slots): Record<ActionIntent, number> {
   const myRegistration =
     (register && cues.mine && lookup && !cues.request) || /(?:^| )yang (?:saya|aku) (?:sudah )?daftar(?= |$)/.test(t)
   // "ke-stop" tells what happened, it does not ask to stop.
-  const stop = has(C.stop, t.replace(/(?:^| )(?:ke|kepencet|terpencet|kepencat) stop(?= |$)/g, ' '))
-  const start = has(C.start, t)
+  // "ke-stop", "salah pencet stop" tell what happened; of "stop … nyalain lagi", the later wish counts.
+  // (Cut words are blanked to the same length, so the places of the cues stay comparable.)
+  const told = t.replace(/(?:^| )(?:ke|kepencet|terpencet|kepencat|salah pencet) stop(?= |$)/g, blank)
+  const stopAt = lastMatch(C.stop, told)
+  // A start verb after a negation or a stop verb ("jangan kirim", "ga usah kirimin", "stop kirim") is no wish to start.
+  const unnegated = told.replace(
+    /(?:^| )(?:jangan|jgn|tidak|ojo|ulah|nda|ndak|indak|seng|tra|stop|berhenti|hentikan|matikan)(?: (?:usah|perlu|mau|ingin))? \S+/g,
+    blank,
+  )
+  const startAt = lastMatch(C.start, unnegated)
+  const stop = (stopAt >= 0 && stopAt > startAt) || (reminder && startAt < 0 && has(NEGATION, t))
+  const start = startAt >= 0 && !stop
   const erase = has(C.erase, t)
   const ask = cues.request ? 0.2 : 0
   const mine = cues.mine ? 0.2 : 0
@@ -78,8 +101,9 @@ function raw(cues: Cues, slots: Slots): Record<ActionIntent, number> {
     Math.min(0.3, (place ? 0.2 : 0) + (when ? 0.2 : 0) + (mode ? 0.2 : 0)) -
     (register && !has(C.when, t) ? 0.3 : 0) -
     (myDate || mySession || code ? 0.3 : 0) -
-    // "ingatkan saya sebelum bimtek tgl 21": a reminder asked for, not the schedule.
+    // "ingatkan saya sebelum bimtek tgl 21": a reminder asked for, not the schedule; "… cancel aja": a cancellation.
     (remind ? 0.4 : 0) -
+    (cancel ? 0.5 : 0) -
     // A place or a month without a Bimtek ("bansos pkh bulan ini cair kapan") is not a schedule question.
     (session || /(?:^| )jadwal/.test(t) ? 0 : 0.3)
   const registrationStart =
@@ -124,7 +148,7 @@ function raw(cues: Cues, slots: Slots): Record<ActionIntent, number> {
     (myDate ? 0.4 : 0) +
     (myDate && has(C.when, t) ? 0.4 : 0) +
     (reminder && state ? 0.9 : 0) +
-    (reminder && !stop && !start && has(C.lookup, t) ? 0.7 : 0) -
+    (reminder && !stop && !start && (has(C.lookup, t) || has(C.when, t)) ? 0.7 : 0) -
     (register || (reminder && start && !state) ? 0.4 : 0)
   const handoff =
     (person ? 0.4 : 0) + (has(C.talk, t) || cues.request ? 0.3 : 0) + (ask ? 0.2 : 0) - (has(C.contactDetail, t) ? 0.4 : 0)

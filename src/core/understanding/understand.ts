@@ -163,8 +163,9 @@ export function createUnderstanding(deps: UnderstandingDeps): {
   }
 
   // A knowledge clause counts as a request of its own only when it asks something ("Yth admin, kami dari …" does not).
+  // An action clause stands alone only as a clear request ("…, kompeten gak" after "hasil ujian sy gmn" does not).
   const isReading = (u: Single, text: string) =>
-    u.intent !== 'faq' || (u.topic !== null && (text.includes('?') || ASKS.test(cueText(text))))
+    u.intent !== 'faq' ? u.confidence >= T.actAt : u.topic !== null && (text.includes('?') || ASKS.test(cueText(text)))
   const isQuestion = (text: string) => cuesOf(cueText(text)).knowledge
   const isStrong = (text: string, slots: Slots) => {
     const cues = cuesOf(cueText(text))

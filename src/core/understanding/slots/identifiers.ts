@@ -1,9 +1,9 @@
 import { normalizeNumber } from '../../certificates/verify.js'
 
 // Letters (a word, two joined by - or _ as in the demo's "DEMO-LSPS", or single letters spaced out: "L S P S"), a
-// year, a serial; separators in between as typed. Every part is bounded: no backtracking over the whole text.
+// year, a serial; separators in between as typed (any dash, "L.S.P.S"). Every part is bounded: no backtracking over the whole text.
 const NUMBER =
-  /(?<![\p{L}\p{N}_-])([A-Za-z]{2,8}(?:[-_][A-Za-z]{2,8})?|[A-Za-z](?: [A-Za-z]){1,7})[\s./_-]{0,5}((?:19|20)\d\d)[\s./_-]{0,5}(\d{3,6})(?![\p{N}])/gu
+  /(?<![\p{L}\p{N}_-])([A-Za-z]{2,8}(?:[-_][A-Za-z]{2,8})?|[A-Za-z](?:[ .][A-Za-z]){1,7})[\s./_\u2010-\u2015\u2212-]{0,5}((?:19|20)\d\d)[\s./_\u2010-\u2015\u2212-]{0,5}(\d{3,6})(?![\p{N}])/gu
 
 // Words that precede a number without being part of it ("no. LSPS …", "nik 2012…", "tgl 2024 …").
 const NOT_A_PREFIX = new Set([
@@ -39,7 +39,7 @@ const CODE = /(?<![\p{L}\p{N}])BMT([-‐-―−]|\s?)([A-Z0-9]{6})(?![\p{L}\p{N}
 export function extractNumber(text: string): string | undefined {
   for (const match of text.matchAll(NUMBER)) {
     const [span, letters = '', year = '', serial = ''] = match
-    const prefix = letters.replace(/ /g, '').replace('_', '-').toUpperCase()
+    const prefix = letters.replace(/[ .]/g, '').replace('_', '-').toUpperCase()
     if (NOT_A_PREFIX.has(prefix) || prefix === 'BMT') continue
     if (normalizeNumber(span) !== `${prefix.replace('-', '')}${year}${serial}`) continue
     return `${prefix}-${year}-${serial}`
