@@ -121,6 +121,12 @@ export const OWN_SEAT = any('daftar tunggu', 'waiting list', 'kursi', 'antri\\w*
 export const POLITE =
   /(?:^| )(?:boleh|bisa|bisakah|bolehkah|can|could) (?:saya |aku |i )?(?:minta|tolong|please|lihat|liat|cek)(?= |$)/
 
+const OWNER = '(?:saya|aku|aq|abdi|kulo|ambo|ulun|beta|my|ku)'
+/** "hasil ujian saya", "status saya", "hasil sertifikasi abdi": the person's own result or progress. */
+export const OWN_RESULT = new RegExp(`(?:^| )(?:status|hasil|proses|berkas|portofolio|tahapan)\\w*(?: \\S+)? ${OWNER}(?= |$)`)
+/** "registrasi saya", "kode pendaftaran saya": the person's own registration. */
+export const OWN_REGISTRATION = new RegExp(`(?:^| )(?:registrasi|pendaftaran|kode)\\w*(?: \\S+)? ${OWNER}(?= |$)`)
+
 export const FORGOT = /(?:^| )(?:lupa|forgot|forget)(?= |$)/
 
 /** A request or wish: the person asks the bot to do something now. */

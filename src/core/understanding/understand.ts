@@ -9,7 +9,7 @@ import type { Matcher, MatchOutcome } from '../faq/matcher.js'
 import { smallTalk } from '../faq/small-talk.js'
 import { isGreeting } from '../text/intents.js'
 import { type Cues, cuesOf, cueText, type Scored, scoreActions, UNDERSTAND_TUNING as T } from './intents.js'
-import { BARE, CUES, FORGOT, OWN_STATE } from './lexicon.js'
+import { BARE, CUES, FORGOT, OWN_REGISTRATION, OWN_RESULT, OWN_SEAT, OWN_STATE } from './lexicon.js'
 import { serves } from './serves.js'
 import { readSlots } from './slots/index.js'
 import { splitRequests } from './split.js'
@@ -69,8 +69,8 @@ function decisive(intent: ActionIntent, cues: Cues, slots: Slots): boolean {
     case 'handoff':
       return true
     case 'status.check':
-      // "hasil asesmen sy udh keluar?", "proses sertifikasi aku udh tahap apa": the person's own progress.
-      if (cues.mine && CUES.progress.test(cues.text)) return true
+      // "hasil asesmen sy udh keluar?", "hasil ujian sy gmn": the person's own progress or result.
+      if (cues.mine && (CUES.progress.test(cues.text) || OWN_RESULT.test(cues.text))) return true
       break
     case 'reminders.list':
       // "kpn sy tes online nya": the date of the person's own exam, which only the records know.
@@ -81,8 +81,8 @@ function decisive(intent: ActionIntent, cues: Cues, slots: Slots): boolean {
       if (cues.mine && CUES.data.test(cues.text) && CUES.dataSee.test(cues.text)) return true
       break
     case 'registration.mine':
-      // "aq daftar bimtek yg mana ya, lupa": a registration of their own they forgot.
-      if (cues.mine && FORGOT.test(cues.text)) return true
+      // "aq daftar bimtek yg mana ya, lupa", "sy di daftar tunggu nomor brp", "registrasi sy apa aja": their own.
+      if (cues.mine && (FORGOT.test(cues.text) || OWN_SEAT.test(cues.text) || OWN_REGISTRATION.test(cues.text))) return true
       break
   }
   return slots.code !== undefined || cues.request || OWN_STATE.test(cues.text) || BARE[cues.text] !== undefined
