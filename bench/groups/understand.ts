@@ -17,6 +17,7 @@ import {
   confusionTable,
   DEV,
   DEV2,
+  DEV3,
   HELD,
   loadLines,
   predictWith,
@@ -30,11 +31,12 @@ import {
 } from '../understand/evaluate.js'
 
 const FAQ_HELD = new URL('../data/faq-held.jsonl', import.meta.url)
+const HELD2 = new URL('../data/understand-held2.jsonl', import.meta.url)
 const LEXICON = fileURLToPath(new URL('../../src/core/understanding/lexicon.ts', import.meta.url))
 const round = (value: number) => Number(value.toFixed(4))
 
 /** The sets a run reads: the group reads the held-out files; a check of the group itself may pass stand-ins. */
-export type UnderstandSets = { held: string | URL; faqHeld: string | URL }
+export type UnderstandSets = { held: string | URL; held2?: string | URL; faqHeld: string | URL }
 
 /** The group's figures on `sets`; prints counts only (confusion, per-slot figures, goals), never a message. */
 export function measureUnderstanding(sets: UnderstandSets): Record<string, number> {
@@ -44,9 +46,11 @@ export function measureUnderstanding(sets: UnderstandSets): Record<string, numbe
 
   const dev = loadLines(DEV)
   const dev2 = loadLines(DEV2)
+  const dev3 = loadLines(DEV3)
   const known = [
     ...dev.map((line) => line.message),
     ...dev2.map((line) => line.message),
+    ...dev3.map((line) => line.message),
     ...testStrings(),
     ...kb.questions.map((question) => question.q),
     ...kb.topics.flatMap((topic) => topic.examples),
@@ -57,6 +61,10 @@ export function measureUnderstanding(sets: UnderstandSets): Record<string, numbe
   const held = scoreLines(fresh, predict)
   const devScore = scoreLines(dev, predict)
   const dev2Score = scoreLines(dev2, predict)
+  const dev3Score = scoreLines(dev3, predict)
+  // The second held-out set (written last, never read): the same figures, counts only.
+  const second = sets.held2 ? withoutSeen(loadLines(sets.held2), known) : undefined
+  const held2 = second && scoreLines(second.fresh, predict)
   const { p50Ms, p99Ms } = timeLines([...dev, ...fresh], predict)
 
   const faqHeld = loadEvalSet(sets.faqHeld)
@@ -67,6 +75,10 @@ export function measureUnderstanding(sets: UnderstandSets): Record<string, numbe
   const alone = evaluate(matcher, faqHeld)
 
   console.error(`  held: ${fresh.length} lines scored, ${seen} left out as seen elsewhere; dev: ${dev.length} lines`)
+  if (second && held2) {
+    console.error(`  held2: ${second.fresh.length} lines scored, ${second.seen} left out as seen elsewhere`)
+    console.error(`  held2 confusion (label × reading, counts):\n${confusionTable(held2.confusion).replace(/^/gm, '    ')}`)
+  }
   console.error(`  held confusion (label × reading, counts):\n${confusionTable(held.confusion).replace(/^/gm, '    ')}`)
   for (const name of SLOT_NAMES) {
     const slot = held.perSlot[name]
@@ -77,6 +89,12 @@ export function measureUnderstanding(sets: UnderstandSets): Record<string, numbe
   const goals: [string, number, string, boolean][] = [
     ['understand_intent_accuracy', held.intentAccuracy, '≥ 0.95', held.intentAccuracy >= 0.95],
     ['understand_slot_exact_match', held.slotExactMatch, '≥ 0.90', held.slotExactMatch >= 0.9],
+    ...(held2
+      ? ([
+          ['understand_held2_intent_accuracy', held2.intentAccuracy, '≥ 0.95', held2.intentAccuracy >= 0.95],
+          ['understand_held2_slot_exact_match', held2.slotExactMatch, '≥ 0.90', held2.slotExactMatch >= 0.9],
+        ] as [string, number, string, boolean][])
+      : []),
     ['understand_p99_ms', p99Ms, '≤ 1', p99Ms <= 1],
     [
       'faq_held_top1_via_understand',
@@ -109,6 +127,17 @@ export function measureUnderstanding(sets: UnderstandSets): Record<string, numbe
     understand_dev_slot_exact_match: round(devScore.slotExactMatch),
     understand_dev2_intent_accuracy: round(dev2Score.intentAccuracy),
     understand_dev2_slot_exact_match: round(dev2Score.slotExactMatch),
+    understand_dev3_intent_accuracy: round(dev3Score.intentAccuracy),
+    understand_dev3_slot_exact_match: round(dev3Score.slotExactMatch),
+    ...(held2 &&
+      second && {
+        understand_held2_intent_accuracy: round(held2.intentAccuracy),
+        understand_held2_slot_exact_match: round(held2.slotExactMatch),
+        understand_held2_faq_to_action: round(held2.faqToAction.share),
+        understand_held2_action_to_faq: round(held2.actionToFaq.share),
+        understand_held2_lines: second.fresh.length,
+        understand_held2_seen_lines: second.seen,
+      }),
     understand_p50_ms: round(p50Ms),
     understand_p99_ms: round(p99Ms),
     faq_held_top1_via_understand: round(via.top1),
@@ -126,6 +155,6 @@ export const group: BenchGroup = {
   name: 'understand',
   description: 'Understanding step: intents and slots on held-out messages, FAQ questions through it, time per message',
   async run() {
-    return measureUnderstanding({ held: HELD, faqHeld: FAQ_HELD })
+    return measureUnderstanding({ held: HELD, held2: HELD2, faqHeld: FAQ_HELD })
   },
 }
