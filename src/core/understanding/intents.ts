@@ -36,7 +36,7 @@ export function cuesOf(text: string): Cues {
   // "boleh minta …", "bisa tolong …": a polite request, not a question of whether; "tidak bisa datang" says what is.
   const polite = POLITE.test(text)
   const asked = polite ? text.replace(/(?:^| )(?:boleh|bisa|bisakah|bolehkah|can|could)(?= |$)/g, ' ') : text
-  const whether = WHETHER.test(asked.replace(/(?:^| )tidak bisa(?= |$)/g, ' '))
+  const whether = WHETHER.test(asked.replace(/(?:^| )(?:tidak|seng|nda|ndak|tra|indak) bisa(?= |$)/g, ' '))
   const knowledge =
     KNOWLEDGE.test(asked) || HOW_FIRST.test(text) || (HOW.test(text) && !mine) || (whether && !request && !asksForPerson)
   return { text, knowledge, request: request || polite, mine }

@@ -32,8 +32,6 @@ export const KNOWLEDGE = any(
   'diumumkan',
   'sanksi\\w*',
   'aman',
-  'dipakai',
-  'dipake',
   'buat apa',
   'untuk apa',
   'ngatur',
@@ -119,7 +117,7 @@ export const OWN_SEAT = any('daftar tunggu', 'waiting list', 'kursi', 'antri\\w*
 
 /** A polite request phrased as a question ("boleh minta …", "bisa tolong …"): a request, not a question of whether. */
 export const POLITE =
-  /(?:^| )(?:boleh|bisa|bisakah|bolehkah|can|could) (?:saya |aku |i )?(?:minta|tolong|please|lihat|liat|cek)(?= |$)/
+  /(?:^| )(?:(?:boleh|bisa|bisakah|bolehkah|can|could) (?:saya |aku |i )?(?:minta|tolong|please)|boleh (?:saya|aku) (?:lihat|liat|cek))(?= |$)/
 
 const OWNER = '(?:saya|aku|aq|abdi|kulo|ambo|ulun|beta|my|ku)'
 /** "hasil ujian saya", "status saya", "hasil sertifikasi abdi": the person's own result or progress. */
@@ -590,6 +588,9 @@ export const CUES = {
     'tasimpan',
     'simpan\\w*',
     'store',
+    'ngecek',
+    'mengecek',
+    'dicek',
   ),
   /** Asking to be reminded: a reminder asked for even without the word "pengingat" ("kabari sy kalo bimtek udh dekat"). */
   remind: any('ingatkan', 'ingetin', 'ingatin', 'kabari\\w*', 'kabarin', 'remind', 'get reminder\\w*'),

@@ -61,7 +61,9 @@ function decisive(intent: ActionIntent, cues: Cues, slots: Slots): boolean {
       // A Bimtek itself, with a detail or asked for; "jadwal imsakiyah medan" names a place but no Bimtek.
       return CUES.sessionObject.test(cues.text) && (carriesDetails(slots) || cues.request)
     case 'certificate.verify':
-      return slots.number !== undefined
+      // A number, or authenticity asked for ("mau validasi sertifikat … atas nama pak budi"); "sertifikat asli
+      // ketinggalan" only tells of an original.
+      return slots.number !== undefined || (cues.request && CUES.authenticity.test(cues.text))
     case 'registration.cancel':
     case 'reminders.stop':
     case 'reminders.start':
