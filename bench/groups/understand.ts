@@ -70,7 +70,7 @@ export function measureUnderstanding(sets: UnderstandSets): Record<string, numbe
   const faqHeld = loadEvalSet(sets.faqHeld)
   const via = scoreFaqViaUnderstanding(faqHeld, predict)
   // The FAQ's own labelled questions (its training set, tuned on): how many knowledge questions the step turns away.
-  const viaDev = scoreFaqViaUnderstanding(kb.questions, predict)
+  const viaDev = scoreFaqViaUnderstanding(loadEvalSet(QUESTIONS), predict)
   evaluate(matcher, faqHeld) // warm, as the faq group does
   const alone = evaluate(matcher, faqHeld)
 
