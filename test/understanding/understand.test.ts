@@ -171,3 +171,23 @@ describe('requests only the records can answer stay actions', () => {
     expect(understand('bimtek ten solo wulan niki wonten?', ctx).slots.month).toBe('2026-12')
   })
 })
+
+describe('a story, a condition or a question opening is not a request', () => {
+  it.each([
+    ['sy udh terima SK kompeten bulan lalu, tp sertifikatnya blm sampai. biasanya berapa lama ya?', 'hasil'],
+    ['kalo mau cek status sy, perlu siapin data apa aja', 'cek-status'],
+  ])('%j is the FAQ answer on %s', (message, topic) => {
+    expect(understand(message, ctx)).toMatchObject({ intent: 'faq', topic })
+  })
+
+  it('"mau tanya" opens a question about sessions; a number is checked even inside a question', () => {
+    expect(understand('sa mau tanya bimtek di sorong bulan depan ada ka tra', ctx)).toMatchObject({
+      intent: 'sessions.find',
+      slots: { regency: 'Kota Sorong', month: '2027-01' },
+    })
+    expect(understand('lsps 2023 00777 msh berlaku ga', ctx)).toMatchObject({
+      intent: 'certificate.verify',
+      slots: { number: 'LSPS-2023-00777' },
+    })
+  })
+})

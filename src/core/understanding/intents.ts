@@ -4,7 +4,22 @@
  * off a knowledge cue ("cara", "kenapa"): a how-question stays with the FAQ even when it names an action (D3).
  */
 import { words } from '../faq/normalize.js'
-import { BARE, CUES as C, HOW, HOW_FIRST, KNOWLEDGE, MINE, NEGATION, POLITE, REQUEST, REQUEST_END, WHETHER } from './lexicon.js'
+import {
+  ASKING,
+  BARE,
+  CUES as C,
+  CONDITIONAL,
+  HOW,
+  HOW_FIRST,
+  KNOWLEDGE,
+  MINE,
+  NEGATION,
+  POLITE,
+  REQUEST,
+  REQUEST_END,
+  WHETHER,
+  WHETHER_END,
+} from './lexicon.js'
 import type { ActionIntent, Slots } from './types.js'
 
 /** Thresholds, tuned on bench/data/understand-dev.jsonl and the unit tables only. */
@@ -19,7 +34,7 @@ export const UNDERSTAND_TUNING = {
   vetoAt: 0.6,
 } as const
 
-export type Cues = { text: string; knowledge: boolean; request: boolean; mine: boolean }
+export type Cues = { text: string; knowledge: boolean; request: boolean; mine: boolean; asking?: boolean }
 export type Scored = { intent: ActionIntent; score: number }
 
 /** The analysed text of a message: the FAQ analyzer's rewritten words, joined by single spaces. */
@@ -29,7 +44,10 @@ export function cueText(message: string): string {
 
 /** The cues of an analysed text that every action shares. */
 export function cuesOf(text: string): Cues {
-  const request = REQUEST.test(text) || REQUEST_END.test(text)
+  // "kalo mau cek …, data apa yg diminta", "mau tanya …": a condition or a question's opening, not a request.
+  const conditional = CONDITIONAL.test(text)
+  const wished = text.replace(CONDITIONAL, ' ').replace(ASKING, ' ')
+  const request = REQUEST.test(wished) || REQUEST_END.test(wished)
   const mine = MINE.test(text)
   // "bisa bicara dgn petugas?" asks for a person, not whether it is possible in general.
   const asksForPerson = C.person.test(text) && C.talk.test(text)
@@ -38,8 +56,13 @@ export function cuesOf(text: string): Cues {
   const asked = polite ? text.replace(/(?:^| )(?:boleh|bisa|bisakah|bolehkah|can|could)(?= |$)/g, ' ') : text
   const whether = WHETHER.test(asked.replace(/(?:^| )(?:tidak|seng|nda|ndak|tra|indak) bisa(?= |$)/g, ' '))
   const knowledge =
-    KNOWLEDGE.test(asked) || HOW_FIRST.test(text) || (HOW.test(text) && !mine) || (whether && !request && !asksForPerson)
-  return { text, knowledge, request: request || polite, mine }
+    conditional ||
+    KNOWLEDGE.test(asked) ||
+    HOW_FIRST.test(text) ||
+    (HOW.test(text) && !mine) ||
+    (whether && !request && !asksForPerson) ||
+    (WHETHER_END.test(text) && !polite)
+  return { text, knowledge, request: request || polite, mine, asking: ASKING.test(text) }
 }
 
 const has = (re: RegExp, text: string) => re.test(text)
@@ -74,7 +97,8 @@ function raw(cues: Cues, slots: Slots): Record<ActionIntent, number> {
   const cancel = has(C.cancel, t)
   const registration = has(C.registration, t) || code
   const lookup = has(C.lookup, t)
-  const mySession = session && cues.mine && !cues.request && !register && !remind
+  // "bimtek sy mulai jam brp" is their own session; "sa mau tanya bimtek di jayapura" asks about sessions.
+  const mySession = session && cues.mine && !cues.request && !cues.asking && !register && !remind
   // "aq daftar bimtek yg mana ya, lupa": a registration already made, looked up.
   const myRegistration =
     (register && cues.mine && lookup && !cues.request) || /(?:^| )yang (?:saya|aku) (?:sudah )?daftar(?= |$)/.test(t)

@@ -47,7 +47,7 @@ export const KNOWLEDGE = any(
   'lewat mana',
   'dokumen apa',
   'yang perlu',
-  'perlu(?: \\S+){0,2} (?:tidak|ya)',
+  'perlu(?: \\S+){0,4} (?:tidak|ya)',
   '(?:do|can) i find',
   'ikut (?:bbppks|balai|regional|wilayah)',
   '(?:habis|abis|setelah|sesudah) (?:ikut )?bimtek',
@@ -64,6 +64,14 @@ export const KNOWLEDGE = any(
   'diinfokan',
   'gratis',
   'bayar',
+  'berlaku',
+  '(?:habis|abis|setelah|sesudah) (?:ini|itu)',
+  'bingung',
+  'mulai dari mana',
+  'alasan\\w*',
+  'which body',
+  'who (?:is|are)',
+  'authori[sz]ed',
 )
 
 /** "gimana/bagaimana": how (knowledge) unless the person asks about their own case ("status sy gmn"). */
@@ -124,6 +132,13 @@ const OWNER = '(?:saya|aku|aq|abdi|kulo|ambo|ulun|beta|my|ku)'
 export const OWN_RESULT = new RegExp(`(?:^| )(?:status|hasil|proses|berkas|portofolio|tahapan)\\w*(?: \\S+)? ${OWNER}(?= |$)`)
 /** "registrasi saya", "kode pendaftaran saya": the person's own registration. */
 export const OWN_REGISTRATION = new RegExp(`(?:^| )(?:registrasi|pendaftaran|kode)\\w*(?: \\S+)? ${OWNER}(?= |$)`)
+
+/** "kalau mau …, …": a condition that leads to a question (how, what is needed), not a request. */
+export const CONDITIONAL = /(?:^| )(?:kalau|kalo|klo|jika|bila|apabila|if) (?:saya |aku |i )?(?:mau|ingin|pengen|want)(?= |$)/
+/** "mau tanya …", "mohon izin bertanya": the opening of a question, not a request. */
+export const ASKING = /(?:^| )(?:mau|ingin|izin|mohon izin|mohon) (?:tanya|nanya|bertanya|menanyakan)(?= |$)/
+/** "… bisa?", "… boleh gak?" closing a message: whether something is possible. */
+export const WHETHER_END = /(?:^| )(?:bisa|boleh|bisakah|bolehkah)(?: tidak| ya)?$/
 
 export const FORGOT = /(?:^| )(?:lupa|forgot|forget)(?= |$)/
 

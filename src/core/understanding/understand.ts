@@ -94,6 +94,9 @@ function decisive(intent: ActionIntent, cues: Cues, slots: Slots): boolean {
 const ASKS =
   /(?:^| )(?:apa|berapa|kapan|bagaimana|gimana|mana|dimana|siapa|kenapa|mengapa|boleh|bisa|apa saja|what|how|why|when|where|who)(?= |$)/
 
+/** Actions that look up the person's own records (they do nothing): told as context, they are not requests. */
+const STATE_LOOKUPS: ReadonlySet<string> = new Set(['status.check', 'registration.mine', 'reminders.list', 'data.mine'])
+
 const isSessionAction = (intent: ActionIntent) => intent === 'sessions.find' || intent === 'registration.start'
 
 /** Creates the understanding step over the FAQ matcher. */
@@ -109,7 +112,11 @@ export function createUnderstanding(deps: UnderstandingDeps): {
     const trail = ranked.filter((r) => r.score >= T.plausibleAt).map((r) => `${r.intent}:${r.score.toFixed(2)}`)
     const cueList = [...(cues.knowledge ? ['knowledge'] : []), ...(cues.request ? ['request'] : []), ...trail]
     const base = { alternatives: [] as Reading[], ask: false, cues: cueList, matched: false }
-    if (best.score >= T.actAt && !cues.knowledge) {
+    // A certificate number or a registration code is acted on even inside a question ("lsps… msh berlaku ga").
+    const typedFor =
+      (best.intent === 'certificate.verify' && slots.number !== undefined) ||
+      ((best.intent === 'registration.cancel' || best.intent === 'registration.mine') && slots.code !== undefined)
+    if (best.score >= T.actAt && (!cues.knowledge || typedFor)) {
       const alternatives = second.score >= T.actAt ? [action(second, slots)] : []
       if (decisive(best.intent, cues, slots)) return { ...action(best, slots), ...base, alternatives }
       // A request read from general words only ("sy staf lks, apa perlu ikut sertif"): the FAQ's confident answer on
@@ -176,7 +183,7 @@ export function createUnderstanding(deps: UnderstandingDeps): {
 
   return {
     understand(text, ctx) {
-      // The matcher runs at most once per message: the clause or the whole message that needs it gets it.
+      // The matcher runs once per reading: a clause, or the whole message (twice only when a cut did not stand).
       let spent = false
       const consult = (question: string) => {
         if (spent) return undefined
@@ -192,7 +199,11 @@ export function createUnderstanding(deps: UnderstandingDeps): {
         const first = single(left.text, left.slots, consult)
         const second = single(right.text, right.slots, consult)
         const differ = first.intent !== second.intent || first.topic !== second.topic
-        if (isReading(first, left.text) && isReading(second, right.text) && differ) {
+        // "saya sudah menerima SK …, berapa lama biasanya …": the person's own case told before a knowledge question
+        // is its context, not a request for their records.
+        const context = (u: Single) => STATE_LOOKUPS.has(u.intent)
+        const toldFirst = context(first) && second.intent === 'faq'
+        if (isReading(first, left.text) && isReading(second, right.text) && differ && !toldFirst) {
           const { matched: _m, ...primary } = first
           const also: Reading = { intent: second.intent, slots: second.slots, topic: second.topic, confidence: second.confidence }
           const more = splitRequests(right.text) !== undefined
@@ -210,6 +221,8 @@ export function createUnderstanding(deps: UnderstandingDeps): {
           return { ...reading, alternatives: [], ask: false, match: a, also, ...(more && { more }), cues: ['split'] }
         }
       }
+      // A cut that did not stand leaves the whole message its own reading, the matcher's verdict on all of it included.
+      spent = false
       const { matched: _m, ...reading } = single(text, slots, consult)
       return reading
     },
