@@ -191,3 +191,18 @@ describe('a story, a condition or a question opening is not a request', () => {
     })
   })
 })
+
+describe('the case told first, then the request', () => {
+  it('"sy udh lulus, gak perlu pengingat lagi" stops reminders; a question about one\'s status keeps its second request', () => {
+    const told = understand('sy udh lulus, gak perlu pengingat lagi', ctx)
+    expect(told.intent).toBe('reminders.stop')
+    expect(told.also).toBeUndefined()
+    const asked = understand('status sy gmn, trus kalo udh kompeten mau ngomong sm petugas', ctx)
+    expect(asked.intent).toBe('status.check')
+    expect(asked.also?.intent).toBe('handoff')
+  })
+
+  it('"sy gak mau lagi ikut sertifikasi, hapus data sy" deletes, it does not register', () => {
+    expect(understand('sy gak mau lagi ikut sertifikasi, hapus data sy', ctx).intent).not.toBe('registration.start')
+  })
+})

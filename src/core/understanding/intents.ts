@@ -123,7 +123,8 @@ function raw(cues: Cues, slots: Slots): Record<ActionIntent, number> {
     (session ? 0.4 : 0) +
     (has(C.sessionVerb, t) ? 0.3 : 0) +
     Math.min(0.3, (place ? 0.2 : 0) + (when ? 0.2 : 0) + (mode ? 0.2 : 0)) -
-    (register && !has(C.when, t) ? 0.3 : 0) -
+    // "daftar … tgl 15" registers; "kapan … daftar" asks when.
+    (register && !/(?:^| )(?:kapan|when|jadwal\w*)(?= |$)/.test(t) ? 0.3 : 0) -
     (myDate || mySession || code ? 0.3 : 0) -
     // "ingatkan saya sebelum bimtek tgl 21": a reminder asked for, not the schedule; "… cancel aja": a cancellation.
     (remind ? 0.4 : 0) -
@@ -135,7 +136,9 @@ function raw(cues: Cues, slots: Slots): Record<ActionIntent, number> {
     (session || place || when ? 0.3 : 0) +
     (cues.request || /(?:^| )daftar(?:in|kan)(?= |$)/.test(t) ? 0.3 : 0) -
     (cancel ? 0.5 : 0) -
-    ((registration || register) && lookup && !cues.request ? 0.3 : 0)
+    ((registration || register) && lookup && !cues.request ? 0.3 : 0) -
+    // "sy gak mau lagi ikut sertifikasi": no wish to register.
+    (/(?:^| )tidak (?:mau|ingin|jadi) (?:lagi )?(?:ikut|daftar)/.test(t) ? 0.6 : 0)
   const registrationMine =
     (registration || mySession || myRegistration ? 0.4 : 0) +
     (lookup || mySession || code ? 0.3 : 0) +
@@ -172,7 +175,7 @@ function raw(cues: Cues, slots: Slots): Record<ActionIntent, number> {
     (myDate ? 0.4 : 0) +
     (myDate && has(C.when, t) ? 0.4 : 0) +
     (reminder && state ? 0.9 : 0) +
-    (reminder && !stop && !start && (has(C.lookup, t) || has(C.when, t)) ? 0.7 : 0) -
+    (reminder && !stop && !start && (has(C.lookup, t) || (has(C.when, t) && cues.mine)) ? 0.7 : 0) -
     (register || (reminder && start && !state) ? 0.4 : 0)
   const handoff =
     (person ? 0.4 : 0) + (has(C.talk, t) || cues.request ? 0.3 : 0) + (ask ? 0.2 : 0) - (has(C.contactDetail, t) ? 0.4 : 0)

@@ -125,7 +125,7 @@ export const OWN_SEAT = any('daftar tunggu', 'waiting list', 'kursi', 'antri\\w*
 
 /** A polite request phrased as a question ("boleh minta …", "bisa tolong …"): a request, not a question of whether. */
 export const POLITE =
-  /(?:^| )(?:(?:boleh|bisa|bisakah|bolehkah|can|could) (?:saya |aku |i )?(?:minta|tolong|please)|boleh (?:saya|aku) (?:lihat|liat|cek))(?= |$)/
+  /(?:^| )(?:(?:boleh|bisa|bisakah|bolehkah|can|could) (?:saya |aku |i )?(?:minta|tolong|please)|boleh (?:saya|aku) (?:lihat|liat|cek)|(?:bisa|boleh|mohon) (?:di)?bantu)(?= |$)/
 
 const OWNER = '(?:saya|aku|aq|abdi|kulo|ambo|ulun|beta|my|ku)'
 /** "hasil ujian saya", "status saya", "hasil sertifikasi abdi": the person's own result or progress. */
@@ -254,6 +254,8 @@ export const CUES = {
     'amankan',
     'booking',
     'book',
+    'dftr',
+    'daptar',
   ),
   registration: any(
     'pendaftaran\\w*',
@@ -483,6 +485,7 @@ export const CUES = {
     'send',
     'dinyala\\w*',
     'remind',
+    'pengingat me',
   ),
   myDates: any(
     'ujian\\w*',
@@ -572,6 +575,8 @@ export const CUES = {
     'info about',
     'alamat',
     'instansi',
+    'about me',
+    'tentang saya',
   ),
   dataSee: any(
     'terdaftar',

@@ -203,6 +203,12 @@ export function createUnderstanding(deps: UnderstandingDeps): {
         // is its context, not a request for their records.
         const context = (u: Single) => STATE_LOOKUPS.has(u.intent)
         const toldFirst = context(first) && second.intent === 'faq'
+        // "sy udh lulus, gak perlu pengingat lagi": the case told, then what to do: the request is the second clause.
+        const told = context(first) && !left.text.includes('?') && !ASKS.test(cueText(left.text))
+        if (told && isReading(second, right.text) && second.intent !== 'faq' && !context(second)) {
+          const { matched: _m, ...request } = second
+          return { ...request, slots, cues: [...first.cues, 'context', ...second.cues] }
+        }
         if (isReading(first, left.text) && isReading(second, right.text) && differ && !toldFirst) {
           const { matched: _m, ...primary } = first
           const also: Reading = { intent: second.intent, slots: second.slots, topic: second.topic, confidence: second.confidence }
