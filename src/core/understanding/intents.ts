@@ -14,6 +14,7 @@ import {
   KNOWLEDGE,
   MINE,
   NEGATION,
+  OWN_RESULT,
   POLITE,
   REQUEST,
   REQUEST_END,
@@ -58,7 +59,8 @@ export function cuesOf(text: string): Cues {
   const knowledge =
     conditional ||
     KNOWLEDGE.test(asked) ||
-    HOW_FIRST.test(text) ||
+    // "gmn hasil ujian sy kemaren" asks about their own result, not how something works.
+    (HOW_FIRST.test(text) && !(mine && OWN_RESULT.test(text))) ||
     (HOW.test(text) && !mine) ||
     (whether && !request && !asksForPerson) ||
     (WHETHER_END.test(text) && !polite)

@@ -125,7 +125,7 @@ export const OWN_SEAT = any('daftar tunggu', 'waiting list', 'kursi', 'antri\\w*
 
 /** A polite request phrased as a question ("boleh minta …", "bisa tolong …"): a request, not a question of whether. */
 export const POLITE =
-  /(?:^| )(?:(?:boleh|bisa|bisakah|bolehkah|can|could) (?:saya |aku |i )?(?:minta|tolong|please)|boleh (?:saya|aku) (?:lihat|liat|cek)|(?:bisa|boleh|mohon) (?:di)?bantu)(?= |$)/
+  /(?:^| )(?:(?:boleh|bisa|bisakah|bolehkah|can|could) (?:saya |aku |i )?(?:minta|tolong|please)|boleh (?:saya|aku) (?:lihat|liat|cek)|(?:bisa|boleh|mohon) (?:di)?bantu|boleh (?:kirim\w*|daftar\w*|ingatkan|hapus\w*))(?= |$)/
 
 const OWNER = '(?:saya|aku|aq|abdi|kulo|ambo|ulun|beta|my|ku)'
 /** "hasil ujian saya", "status saya", "hasil sertifikasi abdi": the person's own result or progress. */
@@ -486,6 +486,7 @@ export const CUES = {
     'dinyala\\w*',
     'remind',
     'pengingat me',
+    'get pengingat',
   ),
   myDates: any(
     'ujian\\w*',

@@ -204,7 +204,8 @@ export function createUnderstanding(deps: UnderstandingDeps): {
         const context = (u: Single) => STATE_LOOKUPS.has(u.intent)
         const toldFirst = context(first) && second.intent === 'faq'
         // "sy udh lulus, gak perlu pengingat lagi": the case told, then what to do: the request is the second clause.
-        const told = context(first) && !left.text.includes('?') && !ASKS.test(cueText(left.text))
+        const leftCues = cuesOf(cueText(left.text))
+        const told = context(first) && !left.text.includes('?') && !ASKS.test(leftCues.text) && !leftCues.request
         if (told && isReading(second, right.text) && second.intent !== 'faq' && !context(second)) {
           const { matched: _m, ...request } = second
           return { ...request, slots, cues: [...first.cues, 'context', ...second.cues] }
