@@ -18,6 +18,7 @@ import {
   DEV,
   DEV2,
   DEV3,
+  DEV4,
   HELD,
   loadLines,
   predictWith,
@@ -47,10 +48,12 @@ export function measureUnderstanding(sets: UnderstandSets): Record<string, numbe
   const dev = loadLines(DEV)
   const dev2 = loadLines(DEV2)
   const dev3 = loadLines(DEV3)
+  const dev4 = loadLines(DEV4)
   const known = [
     ...dev.map((line) => line.message),
     ...dev2.map((line) => line.message),
     ...dev3.map((line) => line.message),
+    ...dev4.map((line) => line.message),
     ...testStrings(),
     ...kb.questions.map((question) => question.q),
     ...kb.topics.flatMap((topic) => topic.examples),
@@ -62,6 +65,7 @@ export function measureUnderstanding(sets: UnderstandSets): Record<string, numbe
   const devScore = scoreLines(dev, predict)
   const dev2Score = scoreLines(dev2, predict)
   const dev3Score = scoreLines(dev3, predict)
+  const dev4Score = scoreLines(dev4, predict)
   // The second held-out set (written last, never read): the same figures, counts only.
   const second = sets.held2 ? withoutSeen(loadLines(sets.held2), known) : undefined
   const held2 = second && scoreLines(second.fresh, predict)
@@ -129,6 +133,8 @@ export function measureUnderstanding(sets: UnderstandSets): Record<string, numbe
     understand_dev2_slot_exact_match: round(dev2Score.slotExactMatch),
     understand_dev3_intent_accuracy: round(dev3Score.intentAccuracy),
     understand_dev3_slot_exact_match: round(dev3Score.slotExactMatch),
+    understand_dev4_intent_accuracy: round(dev4Score.intentAccuracy),
+    understand_dev4_slot_exact_match: round(dev4Score.slotExactMatch),
     ...(held2 &&
       second && {
         understand_held2_intent_accuracy: round(held2.intentAccuracy),

@@ -35,6 +35,8 @@ export const HELD = new URL('../data/understand-held.jsonl', import.meta.url)
 export const DEV2 = new URL('../data/understand-dev2.jsonl', import.meta.url)
 /** A third development set, mostly requests, by a third writer (see understand-README.md): tuned on. */
 export const DEV3 = new URL('../data/understand-dev3.jsonl', import.meta.url)
+/** A fourth development set: stories followed by general questions, indirect requests (see understand-README.md). */
+export const DEV4 = new URL('../data/understand-dev4.jsonl', import.meta.url)
 /** The labelled set's reference date (Monday 2026-12-07 10:00 WIB) and the seeded regions table. */
 export const REFERENCE: UnderstandContext = { now: new Date('2026-12-07T10:00:00+07:00'), regions: BBPPKS_REGIONS }
 export const SLOT_NAMES = ['province', 'regency', 'region', 'month', 'mode', 'number', 'code'] as const

@@ -15,6 +15,7 @@ import {
   DEV,
   DEV2,
   DEV3,
+  DEV4,
   HELD,
   loadLines,
   predictWith,
@@ -25,7 +26,8 @@ import {
 } from './evaluate.js'
 
 const split = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'dev'
-if (!['dev', 'dev2', 'dev3', 'held'].includes(split)) throw new Error(`unknown split "${split}": use dev, dev2, dev3 or held`)
+if (!['dev', 'dev2', 'dev3', 'dev4', 'held'].includes(split))
+  throw new Error(`unknown split "${split}": use dev, dev2, dev3, dev4 or held`)
 
 const config = loadConfig()
 const matcher = createMatcher(loadKnowledgeBase(config.FAQ_PATH, config.FAQ_QUESTIONS_PATH), {
@@ -34,7 +36,7 @@ const matcher = createMatcher(loadKnowledgeBase(config.FAQ_PATH, config.FAQ_QUES
 })
 const { understand } = createUnderstanding({ matcher })
 const predict = predictWith(understand)
-const lines = loadLines({ dev: DEV, dev2: DEV2, dev3: DEV3 }[split as 'dev'] ?? HELD)
+const lines = loadLines({ dev: DEV, dev2: DEV2, dev3: DEV3, dev4: DEV4 }[split as 'dev'] ?? HELD)
 const score = scoreLines(lines, predict)
 const { p50Ms, p99Ms } = timeLines(lines, predict)
 
