@@ -15,6 +15,7 @@ import {
   MINE,
   NEGATION,
   OWN_RESULT,
+  OWN_SESSION,
   POLITE,
   REQUEST,
   REQUEST_END,
@@ -100,7 +101,7 @@ function raw(cues: Cues, slots: Slots): Record<ActionIntent, number> {
   const registration = has(C.registration, t) || code
   const lookup = has(C.lookup, t)
   // "bimtek sy mulai jam brp" is their own session; "sa mau tanya bimtek di jayapura" asks about sessions.
-  const mySession = session && cues.mine && !cues.request && !cues.asking && !register && !remind
+  const mySession = OWN_SESSION.test(t) && !cues.request && !cues.asking && !register && !remind
   // "aq daftar bimtek yg mana ya, lupa": a registration already made, looked up.
   const myRegistration =
     (register && cues.mine && lookup && !cues.request) || /(?:^| )yang (?:saya|aku) (?:sudah )?daftar(?= |$)/.test(t)

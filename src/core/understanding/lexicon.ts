@@ -118,6 +118,9 @@ export const NEGATION = any(
   'no more',
   'never',
   '(?:tidak|nda|ndak|indak|tra|seng) (?:mau|ingin|perlu|paralu|usah|lagi|terima|dapat)',
+  'tidak (?:\\S+ )?(?:kirim|mengirim|dikirim)\\w*',
+  'any more',
+  'anymore',
 )
 
 /** The person's own seat or place on the waiting list: only the records know it. */
@@ -139,6 +142,11 @@ export const CONDITIONAL = /(?:^| )(?:kalau|kalo|klo|jika|bila|apabila|if) (?:sa
 export const ASKING = /(?:^| )(?:mau|ingin|izin|mohon izin|mohon) (?:tanya|nanya|bertanya|menanyakan)(?= |$)/
 /** "… bisa?", "… boleh gak?" closing a message: whether something is possible. */
 export const WHETHER_END = /(?:^| )(?:bisa|boleh|bisakah|bolehkah)(?: tidak| ya)?$/
+
+/** "bimtek saya", "kursi sy", "bimtek yg sy ikuti": the person's own session. */
+export const OWN_SESSION = new RegExp(
+  `(?:^| )(?:bimtek|sesi|kelas|kursi|pelatihan)\\w*(?: yang)? ${OWNER}(?= |$)|(?:^| )yang ${OWNER} (?:ikut|daftar)\\w*`,
+)
 
 export const FORGOT = /(?:^| )(?:lupa|forgot|forget)(?= |$)/
 
@@ -448,6 +456,8 @@ export const CUES = {
     'cukup',
     'udahan',
     'unsub\\w*',
+    'matike',
+    'mateni',
   ),
   start: any(
     'nyala\\w*',

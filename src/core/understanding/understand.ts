@@ -202,10 +202,11 @@ export function createUnderstanding(deps: UnderstandingDeps): {
         // "saya sudah menerima SK …, berapa lama biasanya …": the person's own case told before a knowledge question
         // is its context, not a request for their records.
         const context = (u: Single) => STATE_LOOKUPS.has(u.intent)
-        const toldFirst = context(first) && second.intent === 'faq'
+
         // "sy udh lulus, gak perlu pengingat lagi": the case told, then what to do: the request is the second clause.
         const leftCues = cuesOf(cueText(left.text))
         const told = context(first) && !left.text.includes('?') && !ASKS.test(leftCues.text) && !leftCues.request
+        const toldFirst = told && second.intent === 'faq'
         if (told && isReading(second, right.text) && second.intent !== 'faq' && !context(second)) {
           const { matched: _m, ...request } = second
           return { ...request, slots, cues: [...first.cues, 'context', ...second.cues] }
