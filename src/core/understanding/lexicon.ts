@@ -472,7 +472,6 @@ export const CUES = {
     'on',
     'start',
     'turn on',
-    'dapat',
     'ingetin',
     'ingatkan',
     'ingatin',
@@ -484,7 +483,6 @@ export const CUES = {
     'get reminders',
     'kirimi',
     'kirimkan',
-    'dapa',
     'berlangganan',
     'subscribe',
     'hidupin',
@@ -497,6 +495,8 @@ export const CUES = {
     'remind',
     'pengingat me',
     'get pengingat',
+    // Getting reminders is a wish only when wanted ("sy dapet pengingat jam 3 pagi" tells what happened).
+    'ingin (?:dapat|dapa|terima|menerima)',
   ),
   myDates: any(
     'ujian\\w*',
