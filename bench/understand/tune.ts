@@ -1,8 +1,9 @@
 /**
- * For whoever edits the understanding step's cues, slots or thresholds: `npx tsx bench/understand/tune.ts [dev|held]`
+ * For whoever edits the understanding step's cues, slots or thresholds:
+ * `npx tsx bench/understand/tune.ts [dev|dev2|dev3|dev4|held]`
  * prints the scores of bench/understand/evaluate.ts (the same as the bench group `understand`) and the confusion
  * between intents.
- * - dev (default): bench/data/understand-dev.jsonl, with every miss and the cues that fired; tune on this.
+ * - dev (default), dev2, dev3, dev4: the development sets, with every miss and the cues that fired; tune on these.
  *   `--quiet` leaves the misses out.
  * - held: bench/data/understand-held.jsonl, counts only (never a message). Report these; never tune on them.
  */

@@ -17,8 +17,9 @@ import type { Choice, Language } from '../types.js'
 import { decodeChoice, encodeChoice } from './choices.js'
 import type { ActionHandlers } from './handlers.js'
 import { serves } from './serves.js'
+import { regionOfProvince } from './slots/places.js'
 import { actionLabel, texts } from './texts.js'
-import type { Reading, Slots, UnderstandContext, Understanding } from './types.js'
+import type { Reading, RegionRow, Slots, UnderstandContext, Understanding } from './types.js'
 
 /** What the route needs of the FAQ: its answer (given the matcher's verdict, so the matcher runs once) and titles. */
 export type FaqPort = {
@@ -156,7 +157,7 @@ export function createUnderstandingRoute(deps: UnderstandingRouteDeps): {
 type Fallback = (ctx: TurnContext, input: UserInput, tools: EngineTools) => Outcome
 
 /** The names of the places a choice id carries as codes (ids are short: names are looked up again). */
-export function completeSlots(slots: Slots, regions: readonly { code: string; provinceCodes: string }[]): Slots {
+export function completeSlots(slots: Slots, regions: readonly RegionRow[]): Slots {
   const places = gazetteer()
   const out: Slots = { ...slots }
   const regency = slots.regencyCode ? places.byCode(slots.regencyCode) : undefined
@@ -166,10 +167,7 @@ export function completeSlots(slots: Slots, regions: readonly { code: string; pr
   }
   const province = out.provinceCode ? places.byCode(out.provinceCode) : undefined
   if (province) out.province = province.name
-  if (!out.region && out.provinceCode) {
-    const code = out.provinceCode
-    const region = regions.find((row) => row.provinceCodes.split(',').some((c) => c.trim() === code))
-    if (region) out.region = region.code
-  }
+  const region = out.region ?? (out.provinceCode ? regionOfProvince(regions, out.provinceCode) : undefined)
+  if (region) out.region = region
   return out
 }

@@ -32,6 +32,11 @@ function regionIndex(regions: readonly RegionRow[]): Map<string, string> {
   return index
 }
 
+/** The code of the region whose `province_codes` holds `provinceCode` (the regions table decides), if any. */
+export function regionOfProvince(regions: readonly RegionRow[], provinceCode: string): string | undefined {
+  return regionIndex(regions).get(provinceCode)
+}
+
 type Found = { slots: PlaceSlots; cued: boolean }
 
 /** "R5", "regional 5", "regional v", "wilayah 5": the region number, and how many tokens it took. */
