@@ -29,6 +29,7 @@ import { anySessionOpen, createRegistrationFlow, noSessionsReply } from './core/
 import { createReminderChat } from './core/reminders/chat.js'
 import { statusAnswer } from './core/status/answer.js'
 import { createUnderstandingRoute } from './core/understanding/route.js'
+import { secondOpinionFrom } from './core/understanding/second-opinion.js'
 import { createUnderstanding } from './core/understanding/understand.js'
 import { DataKeyError, openDataKeys } from './data-keys.js'
 import { type Db, openDatabase } from './db/client.js'
@@ -149,7 +150,13 @@ export function openCore(config: Config, logger: Logger, clock: () => Date, opti
   features.faq = faq.menu
   const commands = [...reminders.commands, ...registration.commands, ...dataRights.commands, certificateCheck.command]
   const understood = createUnderstandingRoute({
-    understanding: createUnderstanding({ matcher }),
+    understanding: createUnderstanding({
+      matcher,
+      secondOpinion: secondOpinionFrom(config.UNDERSTAND_EXAMPLES_DIR, config.FAQ_QUESTIONS_PATH, {
+        dir: config.FAQ_CACHE_DIR,
+        now: clock,
+      }),
+    }),
     faq,
     isAvailable,
     logger,

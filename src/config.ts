@@ -81,6 +81,11 @@ const schema = z
       .string()
       .default('content/faq-questions.jsonl')
       .transform((path) => (path.trim().toLowerCase() === 'none' ? undefined : path)),
+    // "none": the understanding step's rules decide alone, without the network trained on these examples.
+    UNDERSTAND_EXAMPLES_DIR: z
+      .string()
+      .default('content/understanding')
+      .transform((path) => (path.trim().toLowerCase() === 'none' ? undefined : path)),
     // Always given: loadConfig puts the default (defaultFaqCacheDir) in before parsing.
     FAQ_CACHE_DIR: z.string().min(1, 'FAQ_CACHE_DIR must be a folder path'),
     SECRETARIAT_CONTACT: z.string().min(1).default('sekretariat BBPPKS di wilayah Anda'),

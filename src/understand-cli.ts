@@ -13,6 +13,7 @@ import { loadConfigOrExit } from './config.js'
 import { FaqContentError, loadKnowledgeBase } from './core/faq/knowledge-base.js'
 import { createMatcher } from './core/faq/matcher.js'
 import { publicSlots } from './core/understanding/public.js'
+import { secondOpinionFrom } from './core/understanding/second-opinion.js'
 import type { Reading, RegionRow } from './core/understanding/types.js'
 import { createUnderstanding } from './core/understanding/understand.js'
 import { BBPPKS_REGIONS } from './db/reference-data.js'
@@ -54,7 +55,13 @@ try {
   process.stderr.write(`Content error: ${error.message}\n`)
   process.exit(1)
 }
-const { understand } = createUnderstanding({ matcher })
+const { understand } = createUnderstanding({
+  matcher,
+  secondOpinion: secondOpinionFrom(config.UNDERSTAND_EXAMPLES_DIR, config.FAQ_QUESTIONS_PATH, {
+    dir: config.FAQ_CACHE_DIR,
+    now: clock,
+  }),
+})
 const ctx = { now, timeZone: values.zone ?? 'Asia/Jakarta', regions: regionRows(config.DATABASE_PATH) }
 const shown = (r: Reading) => ({ intent: r.intent, slots: publicSlots(r.slots), topic: r.topic })
 

@@ -399,3 +399,11 @@ describe('IDENTITY_LINK_DAYS', () => {
     expect(error.message).toContain('IDENTITY_LINK_DAYS must be a whole number of days from 1 to 730')
   })
 })
+
+describe('UNDERSTAND_EXAMPLES_DIR', () => {
+  it('defaults to the labelled messages in the repository; "none" (any case) lets the rules decide alone', () => {
+    expect(load({}).UNDERSTAND_EXAMPLES_DIR).toBe('content/understanding')
+    expect(load({ UNDERSTAND_EXAMPLES_DIR: '/srv/kesos/contoh' }).UNDERSTAND_EXAMPLES_DIR).toBe('/srv/kesos/contoh')
+    expect(load({ UNDERSTAND_EXAMPLES_DIR: 'NONE' }).UNDERSTAND_EXAMPLES_DIR).toBeUndefined()
+  })
+})

@@ -10,6 +10,7 @@
 import { fileURLToPath } from 'node:url'
 import { loadKnowledgeBase } from '../../src/core/faq/knowledge-base.js'
 import { createMatcher } from '../../src/core/faq/matcher.js'
+import { secondOpinionFrom } from '../../src/core/understanding/second-opinion.js'
 import { createUnderstanding } from '../../src/core/understanding/understand.js'
 import { CONTENT, evaluate, loadEvalSet, NETWORK_CACHE, QUESTIONS } from '../faq/evaluate.js'
 import type { BenchGroup } from '../group.js'
@@ -33,17 +34,22 @@ import {
 
 const FAQ_HELD = new URL('../data/faq-held.jsonl', import.meta.url)
 const HELD2 = new URL('../data/understand-held2.jsonl', import.meta.url)
+const HELD3 = new URL('../data/understand-held3.jsonl', import.meta.url)
+const EXAMPLES = fileURLToPath(new URL('../../content/understanding/', import.meta.url))
 const LEXICON = fileURLToPath(new URL('../../src/core/understanding/lexicon.ts', import.meta.url))
 const round = (value: number) => Number(value.toFixed(4))
 
 /** The sets a run reads: the group reads the held-out files; a check of the group itself may pass stand-ins. */
-export type UnderstandSets = { held: string | URL; held2?: string | URL; faqHeld: string | URL }
+export type UnderstandSets = { held: string | URL; held2?: string | URL; held3?: string | URL; faqHeld: string | URL }
 
 /** The group's figures on `sets`; prints counts only (confusion, per-slot figures, goals), never a message. */
 export function measureUnderstanding(sets: UnderstandSets): Record<string, number> {
   const kb = loadKnowledgeBase(CONTENT, QUESTIONS)
   const matcher = createMatcher(kb, NETWORK_CACHE)
-  const predict = predictWith(createUnderstanding({ matcher }).understand)
+  const secondOpinion = secondOpinionFrom(EXAMPLES, QUESTIONS, NETWORK_CACHE)
+  const predict = predictWith(createUnderstanding({ matcher, secondOpinion }).understand)
+  // The rules alone, side by side in the same run: what the second opinion adds.
+  const rulesOnly = predictWith(createUnderstanding({ matcher }).understand)
 
   const dev = loadLines(DEV)
   const dev2 = loadLines(DEV2)
@@ -60,8 +66,13 @@ export function measureUnderstanding(sets: UnderstandSets): Record<string, numbe
     ...kb.outOfScope.flatMap((subject) => subject.examples),
     ...stringLiterals(LEXICON),
   ]
+  // The figure of record: the third held-out set, read once (docs/benchmarks.md, reading history).
+  const third = sets.held3 ? withoutSeen(loadLines(sets.held3), known) : undefined
+  const held3 = third && scoreLines(third.fresh, predict)
+  const held3Rules = third && scoreLines(third.fresh, rulesOnly)
   const { fresh, seen } = withoutSeen(loadLines(sets.held), known)
   const held = scoreLines(fresh, predict)
+  const heldRules = scoreLines(fresh, rulesOnly)
   const devScore = scoreLines(dev, predict)
   const dev2Score = scoreLines(dev2, predict)
   const dev3Score = scoreLines(dev3, predict)
@@ -69,10 +80,12 @@ export function measureUnderstanding(sets: UnderstandSets): Record<string, numbe
   // The second held-out set (written last, never read): the same figures, counts only.
   const second = sets.held2 ? withoutSeen(loadLines(sets.held2), known) : undefined
   const held2 = second && scoreLines(second.fresh, predict)
+  const held2Rules = second && scoreLines(second.fresh, rulesOnly)
   const { p50Ms, p99Ms } = timeLines([...dev, ...fresh], predict)
 
   const faqHeld = loadEvalSet(sets.faqHeld)
   const via = scoreFaqViaUnderstanding(faqHeld, predict)
+  const viaRules = scoreFaqViaUnderstanding(faqHeld, rulesOnly)
   // The FAQ's own labelled questions (its training set, tuned on): how many knowledge questions the step turns away.
   const viaDev = scoreFaqViaUnderstanding(loadEvalSet(QUESTIONS), predict)
   evaluate(matcher, faqHeld) // warm, as the faq group does
@@ -83,6 +96,16 @@ export function measureUnderstanding(sets: UnderstandSets): Record<string, numbe
     console.error(`  held2: ${second.fresh.length} lines scored, ${second.seen} left out as seen elsewhere`)
     console.error(`  held2 confusion (label × reading, counts):\n${confusionTable(held2.confusion).replace(/^/gm, '    ')}`)
   }
+  if (third && held3) {
+    console.error(`  held3: ${third.fresh.length} lines scored, ${third.seen} left out as seen elsewhere`)
+    console.error(`  held3 confusion (label × reading, counts):\n${confusionTable(held3.confusion).replace(/^/gm, '    ')}`)
+    for (const name of SLOT_NAMES) {
+      const slot = held3.perSlot[name]
+      console.error(
+        `  held3 ${name.padEnd(8)} precision ${slot.precision.toFixed(3)} recall ${slot.recall.toFixed(3)} (${slot.truePositives} right, ${slot.predicted} read, ${slot.labelled} labelled)`,
+      )
+    }
+  }
   console.error(`  held confusion (label × reading, counts):\n${confusionTable(held.confusion).replace(/^/gm, '    ')}`)
   for (const name of SLOT_NAMES) {
     const slot = held.perSlot[name]
@@ -91,8 +114,14 @@ export function measureUnderstanding(sets: UnderstandSets): Record<string, numbe
     )
   }
   const goals: [string, number, string, boolean][] = [
-    ['understand_intent_accuracy', held.intentAccuracy, '≥ 0.95', held.intentAccuracy >= 0.95],
-    ['understand_slot_exact_match', held.slotExactMatch, '≥ 0.90', held.slotExactMatch >= 0.9],
+    ...(held3
+      ? ([
+          ['understand_intent_accuracy', held3.intentAccuracy, '≥ 0.95', held3.intentAccuracy >= 0.95],
+          ['understand_slot_exact_match', held3.slotExactMatch, '≥ 0.90', held3.slotExactMatch >= 0.9],
+        ] as [string, number, string, boolean][])
+      : []),
+    ['understand_held1_intent_accuracy', held.intentAccuracy, '≥ 0.95', held.intentAccuracy >= 0.95],
+    ['understand_held1_slot_exact_match', held.slotExactMatch, '≥ 0.90', held.slotExactMatch >= 0.9],
     ...(held2
       ? ([
           ['understand_held2_intent_accuracy', held2.intentAccuracy, '≥ 0.95', held2.intentAccuracy >= 0.95],
@@ -117,16 +146,28 @@ export function measureUnderstanding(sets: UnderstandSets): Record<string, numbe
     console.error(`  goal ${metric} ${round(value)} ${goal}: ${met ? 'met' : 'NOT met'}`)
 
   return {
-    understand_intent_accuracy: round(held.intentAccuracy),
-    understand_slot_exact_match: round(held.slotExactMatch),
-    understand_slot_exact_match_all_lines: round(held.slotExactMatchAllLines),
-    understand_topic_accuracy: round(held.topicAccuracy),
-    understand_faq_to_action: round(held.faqToAction.share),
-    understand_faq_to_action_count: held.faqToAction.count,
-    understand_action_to_faq: round(held.actionToFaq.share),
-    understand_action_to_faq_count: held.actionToFaq.count,
-    understand_held_lines: fresh.length,
-    understand_held_seen_lines: seen,
+    ...(held3 &&
+      held3Rules &&
+      third && {
+        understand_intent_accuracy: round(held3.intentAccuracy),
+        understand_slot_exact_match: round(held3.slotExactMatch),
+        understand_slot_exact_match_all_lines: round(held3.slotExactMatchAllLines),
+        understand_topic_accuracy: round(held3.topicAccuracy),
+        understand_faq_to_action: round(held3.faqToAction.share),
+        understand_faq_to_action_count: held3.faqToAction.count,
+        understand_action_to_faq: round(held3.actionToFaq.share),
+        understand_action_to_faq_count: held3.actionToFaq.count,
+        understand_rules_only_intent_accuracy: round(held3Rules.intentAccuracy),
+        understand_held3_lines: third.fresh.length,
+        understand_held3_seen_lines: third.seen,
+      }),
+    understand_held1_intent_accuracy: round(held.intentAccuracy),
+    understand_held1_rules_only_intent_accuracy: round(heldRules.intentAccuracy),
+    understand_held1_slot_exact_match: round(held.slotExactMatch),
+    understand_held1_faq_to_action: round(held.faqToAction.share),
+    understand_held1_action_to_faq: round(held.actionToFaq.share),
+    understand_held1_lines: fresh.length,
+    understand_held1_seen_lines: seen,
     understand_dev_intent_accuracy: round(devScore.intentAccuracy),
     understand_dev_slot_exact_match: round(devScore.slotExactMatch),
     understand_dev2_intent_accuracy: round(dev2Score.intentAccuracy),
@@ -138,6 +179,7 @@ export function measureUnderstanding(sets: UnderstandSets): Record<string, numbe
     ...(held2 &&
       second && {
         understand_held2_intent_accuracy: round(held2.intentAccuracy),
+        understand_held2_rules_only_intent_accuracy: round(held2Rules?.intentAccuracy ?? 0),
         understand_held2_slot_exact_match: round(held2.slotExactMatch),
         understand_held2_faq_to_action: round(held2.faqToAction.share),
         understand_held2_action_to_faq: round(held2.actionToFaq.share),
@@ -149,6 +191,8 @@ export function measureUnderstanding(sets: UnderstandSets): Record<string, numbe
     faq_held_top1_via_understand: round(via.top1),
     faq_dev_top1_via_understand: round(viaDev.top1),
     faq_dev_refusal_via_understand: round(viaDev.refusal),
+    faq_held_top1_via_understand_rules_only: round(viaRules.top1),
+    faq_held_refusal_via_understand_rules_only: round(viaRules.refusal),
     faq_held_top1_via_understand_strict: round(via.top1Strict),
     faq_held_top1_via_understand_margin: round(via.top1 - alone.top1Accuracy),
     faq_held_refusal_via_understand: round(via.refusal),
@@ -161,6 +205,6 @@ export const group: BenchGroup = {
   name: 'understand',
   description: 'Understanding step: intents and slots on held-out messages, FAQ questions through it, time per message',
   async run() {
-    return measureUnderstanding({ held: HELD, held2: HELD2, faqHeld: FAQ_HELD })
+    return measureUnderstanding({ held: HELD, held2: HELD2, held3: HELD3, faqHeld: FAQ_HELD })
   },
 }

@@ -29,14 +29,14 @@ export type UnderstandLine = {
 export type Prediction = { intent: Intent; slots: Record<string, string | undefined>; topic: string | null }
 export type Predict = (message: string) => Prediction
 
-export const DEV = new URL('../data/understand-dev.jsonl', import.meta.url)
+export const DEV = new URL('../../content/understanding/understand-dev.jsonl', import.meta.url)
 export const HELD = new URL('../data/understand-held.jsonl', import.meta.url)
 /** A second development set by another writer (see understand-README.md): tuned on, like DEV. */
-export const DEV2 = new URL('../data/understand-dev2.jsonl', import.meta.url)
+export const DEV2 = new URL('../../content/understanding/understand-dev2.jsonl', import.meta.url)
 /** A third development set, mostly requests, by a third writer (see understand-README.md): tuned on. */
-export const DEV3 = new URL('../data/understand-dev3.jsonl', import.meta.url)
+export const DEV3 = new URL('../../content/understanding/understand-dev3.jsonl', import.meta.url)
 /** A fourth development set: stories followed by general questions, indirect requests (see understand-README.md). */
-export const DEV4 = new URL('../data/understand-dev4.jsonl', import.meta.url)
+export const DEV4 = new URL('../../content/understanding/understand-dev4.jsonl', import.meta.url)
 /** The labelled set's reference date (Monday 2026-12-07 10:00 WIB) and the seeded regions table. */
 export const REFERENCE: UnderstandContext = { now: new Date('2026-12-07T10:00:00+07:00'), regions: BBPPKS_REGIONS }
 export const SLOT_NAMES = ['province', 'regency', 'region', 'month', 'mode', 'number', 'code'] as const

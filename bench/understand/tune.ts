@@ -6,10 +6,13 @@
  * - dev (default), dev2, dev3, dev4: the development sets, with every miss and the cues that fired; tune on these.
  *   `--quiet` leaves the misses out.
  * - held: bench/data/understand-held.jsonl, counts only (never a message). Report these; never tune on them.
+ * The rules alone by default (the development sets are the second opinion's training examples, so its figures on them
+ * say little); `--second-opinion` adds it, as the product runs.
  */
 import { loadConfig } from '../../src/config.js'
 import { loadKnowledgeBase } from '../../src/core/faq/knowledge-base.js'
 import { createMatcher } from '../../src/core/faq/matcher.js'
+import { secondOpinionFrom } from '../../src/core/understanding/second-opinion.js'
 import { createUnderstanding } from '../../src/core/understanding/understand.js'
 import {
   confusionTable,
@@ -35,7 +38,11 @@ const matcher = createMatcher(loadKnowledgeBase(config.FAQ_PATH, config.FAQ_QUES
   dir: config.FAQ_CACHE_DIR,
   now: () => new Date(),
 })
-const { understand } = createUnderstanding({ matcher })
+const cache = { dir: config.FAQ_CACHE_DIR, now: () => new Date() }
+const secondOpinion = process.argv.includes('--second-opinion')
+  ? secondOpinionFrom(config.UNDERSTAND_EXAMPLES_DIR, config.FAQ_QUESTIONS_PATH, cache)
+  : undefined
+const { understand } = createUnderstanding({ matcher, secondOpinion })
 const predict = predictWith(understand)
 const lines = loadLines({ dev: DEV, dev2: DEV2, dev3: DEV3, dev4: DEV4 }[split as 'dev'] ?? HELD)
 const score = scoreLines(lines, predict)

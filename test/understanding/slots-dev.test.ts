@@ -1,5 +1,5 @@
 /**
- * The slot extractors against the labelled development set (bench/data/understand-dev.jsonl, read at its
+ * The slot extractors against the labelled development set (content/understanding/understand-dev.jsonl, read at its
  * reference date): the whole slots object must equal the label on at least 90% of the lines (the issue's goal
  * for the held-out part), and the extraction stays a small share of the understanding step's 1 ms budget.
  * The held-out file is never read here.
@@ -11,7 +11,7 @@ import { BBPPKS_REGIONS } from '../../src/db/reference-data.js'
 
 type Line = { message: string; slots: SlotValues }
 
-const lines: Line[] = readFileSync(new URL('../../bench/data/understand-dev.jsonl', import.meta.url), 'utf8')
+const lines: Line[] = readFileSync(new URL('../../content/understanding/understand-dev.jsonl', import.meta.url), 'utf8')
   .split('\n')
   .filter((line) => line.trim() !== '')
   .map((line) => JSON.parse(line))

@@ -1,7 +1,7 @@
 /**
  * The understanding step as a whole: the FAQ matcher is consulted at most once per message (never for a clear
  * request), a how-question keeps the action one tap away, choice ids survive the trip, and the development set
- * (bench/data/understand-dev.jsonl; the held-out file is never read here) stays above the floor.
+ * (content/understanding/understand-dev.jsonl; the held-out file is never read here) stays above the floor.
  */
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
@@ -108,7 +108,7 @@ describe('choice ids', () => {
 })
 
 type Line = { message: string; intent: string }
-const dev: Line[] = readFileSync(new URL('../../bench/data/understand-dev.jsonl', import.meta.url), 'utf8')
+const dev: Line[] = readFileSync(new URL('../../content/understanding/understand-dev.jsonl', import.meta.url), 'utf8')
   .split('\n')
   .filter((line) => line.trim())
   .map((line) => JSON.parse(line))

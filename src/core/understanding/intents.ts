@@ -24,7 +24,7 @@ import {
 } from './lexicon.js'
 import type { ActionIntent, Slots } from './types.js'
 
-/** Thresholds, tuned on bench/data/understand-dev.jsonl and the unit tables only. */
+/** Thresholds, tuned on content/understanding/understand-dev.jsonl and the unit tables only. */
 export const UNDERSTAND_TUNING = {
   /** An action this sure, without a knowledge cue, is answered without asking the FAQ matcher. */
   actAt: 0.7,

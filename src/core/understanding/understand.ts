@@ -10,15 +10,20 @@ import { smallTalk } from '../faq/small-talk.js'
 import { isGreeting } from '../text/intents.js'
 import { type Cues, cuesOf, cueText, type Scored, scoreActions, UNDERSTAND_TUNING as T } from './intents.js'
 import { BARE, CUES, FORGOT, OWN_REGISTRATION, OWN_RESULT, OWN_SEAT, OWN_STATE } from './lexicon.js'
+import type { SecondOpinion } from './second-opinion.js'
 import { serves } from './serves.js'
 import { readSlots } from './slots/index.js'
 import { splitRequests } from './split.js'
-import type { ActionIntent, Reading, Slots, UnderstandContext, Understanding } from './types.js'
+import type { ActionIntent, Intent, Reading, Slots, UnderstandContext, Understanding } from './types.js'
 
-export type UnderstandingDeps = { matcher: Pick<Matcher, 'match'> }
+export type UnderstandingDeps = {
+  matcher: Pick<Matcher, 'match'>
+  /** The network trained on other writers' messages (second-opinion.ts); without it the rules decide alone. */
+  secondOpinion?: SecondOpinion
+}
 
 /** What "understand" gives back without the clause split: one reading and what it is based on. */
-type Single = Understanding & { matched: boolean }
+type Single = Understanding & { matched: boolean; analysed?: Cues }
 
 function slotsOf(text: string, ctx: UnderstandContext): Slots {
   const { slots, place } = readSlots(text, { now: ctx.now, regions: ctx.regions, timeZone: ctx.timeZone })
@@ -111,7 +116,7 @@ export function createUnderstanding(deps: UnderstandingDeps): {
     const second = ranked[1] as Scored
     const trail = ranked.filter((r) => r.score >= T.plausibleAt).map((r) => `${r.intent}:${r.score.toFixed(2)}`)
     const cueList = [...(cues.knowledge ? ['knowledge'] : []), ...(cues.request ? ['request'] : []), ...trail]
-    const base = { alternatives: [] as Reading[], ask: false, cues: cueList, matched: false }
+    const base = { alternatives: [] as Reading[], ask: false, cues: cueList, matched: false, analysed: cues }
     // A certificate number or a registration code is acted on even inside a question ("lsps… msh berlaku ga").
     const typedFor =
       (best.intent === 'certificate.verify' && slots.number !== undefined) ||
@@ -181,6 +186,50 @@ export function createUnderstanding(deps: UnderstandingDeps): {
     return !cues.knowledge && (scoreActions(cues, slots)[0]?.score ?? 0) >= T.actAt
   }
 
+  /**
+   * The rules' reading weighed against the second opinion: the rules' intent counts for `rulesWeight` (its confidence,
+   * at least one half), its alternatives for half their confidence, the network's shares for the rest. When the two
+   * disagree the person is asked, the pick first and the rules' reading second, so a wrong pick costs one tap.
+   * Kept as the rules read it: a bare command word, a typed number or code, small talk, a subject that is not ours
+   * (its pointer), and a knowledge answer the network would replace with no answer.
+   */
+  function reconsider(text: string, slots: Slots, reading: Understanding, analysed?: Cues): Understanding {
+    const opinion = deps.secondOpinion
+    if (!opinion) return reading
+    const cues = analysed ?? cuesOf(cueText(text))
+    if (BARE[cues.text] !== undefined || slots.number !== undefined || slots.code !== undefined) return reading
+    if (reading.intent === 'faq' && (!reading.match || reading.match.kind === 'outOfScope')) return reading
+    const details = Object.keys(slots).filter((name) => !name.endsWith('Code'))
+    const shares = opinion.weigh(cues.text, cues, details)
+    const w = opinion.rulesWeight
+    const weight = new Map<Intent, number>()
+    for (const [intent, share] of Object.entries(shares) as [Intent, number][]) weight.set(intent, (1 - w) * share)
+    const add = (intent: Intent, value: number) => weight.set(intent, (weight.get(intent) ?? 0) + value)
+    add(reading.intent, w * Math.max(0.5, reading.confidence))
+    for (const other of reading.alternatives) if (other.intent !== reading.intent) add(other.intent, w * 0.5 * other.confidence)
+    const [pick, score] = [...weight].sort((a, b) => b[1] - a[1])[0] ?? [reading.intent, 0]
+    if (pick === reading.intent) return reading
+    const cuesOut = [...reading.cues, `second-opinion:${pick}`]
+    const { alternatives: _a, ask: _k, cues: _c, ...rules } = reading
+    const rulesReading: Reading = { ...rules, slots }
+    // The rules' reading is offered second; when it was no answer at all, the topics the matcher suggested are.
+    const offered =
+      reading.intent === 'faq' && reading.topic === null
+        ? reading.alternatives.filter((other) => other.intent !== pick)
+        : [rulesReading, ...reading.alternatives.filter((other) => other.intent !== pick)].slice(0, 2)
+    if (pick === 'faq') {
+      const verdict = reading.match ?? deps.matcher.match(text)
+      // No answer: the FAQ's own reply to a question it cannot answer (suggestions, the way to staff), not a guess.
+      if (verdict.kind !== 'answer') {
+        return { ...faqReading(null, verdict.score, slots), match: verdict, alternatives: offered, ask: false, cues: cuesOut }
+      }
+      const faq = faqReading(verdict.topic.id, verdict.score, slots)
+      return { ...faq, match: verdict, alternatives: offered, ask: true, cues: cuesOut }
+    }
+    const picked: Reading = { intent: pick, slots, topic: null, confidence: Number(Math.min(1, score).toFixed(2)) }
+    return { ...picked, ...(reading.match && { match: reading.match }), alternatives: offered, ask: true, cues: cuesOut }
+  }
+
   return {
     understand(text, ctx) {
       // The matcher runs once per reading: a clause, or the whole message (twice only when a cut did not stand).
@@ -208,11 +257,11 @@ export function createUnderstanding(deps: UnderstandingDeps): {
         const told = context(first) && !left.text.includes('?') && !ASKS.test(leftCues.text) && !leftCues.request
         const toldFirst = told && second.intent === 'faq'
         if (told && isReading(second, right.text) && second.intent !== 'faq' && !context(second)) {
-          const { matched: _m, ...request } = second
+          const { matched: _m, analysed: _a, ...request } = second
           return { ...request, slots, cues: [...first.cues, 'context', ...second.cues] }
         }
         if (isReading(first, left.text) && isReading(second, right.text) && differ && !toldFirst) {
-          const { matched: _m, ...primary } = first
+          const { matched: _m, analysed: _a, ...primary } = first
           const also: Reading = { intent: second.intent, slots: second.slots, topic: second.topic, confidence: second.confidence }
           const more = splitRequests(right.text) !== undefined
           return { ...primary, slots, also, ...(more && { more }), cues: [...first.cues, 'split', ...second.cues] }
@@ -231,8 +280,8 @@ export function createUnderstanding(deps: UnderstandingDeps): {
       }
       // A cut that did not stand leaves the whole message its own reading, the matcher's verdict on all of it included.
       spent = false
-      const { matched: _m, ...reading } = single(text, slots, consult)
-      return reading
+      const { matched: _m, analysed, ...reading } = single(text, slots, consult)
+      return reconsider(text, slots, reading, analysed)
     },
   }
 }

@@ -1,0 +1,160 @@
+/**
+ * A second opinion for the understanding step's rules: a one-layer neural network (@nlpjs/neural, as the FAQ's own
+ * second opinion) trained on labelled messages written by people who did not write the rules
+ * (content/understanding/*.jsonl). The rules know the cue words; the network learns how other people put a request,
+ * which carries over to writers neither has seen (docs/understanding.md, "The second opinion").
+ *
+ * Its features are the analysed words of the message and their pairs, the rules' own cues (knowledge, request, mine,
+ * each cue family of the lexicon) and which details the message states. It never reads slots: they stay the rules'.
+ */
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Sample } from '@nlpjs/neural'
+import { FaqContentError } from '../faq/knowledge-base.js'
+import { type NetworkCache, trainedNetwork } from '../faq/network-cache.js'
+import { type Cues, cuesOf, cueText } from './intents.js'
+import { CUES } from './lexicon.js'
+import { INTENTS, type Intent } from './types.js'
+
+/** One labelled message: what it says and the intent its writer meant. Other fields of a line are ignored. */
+export type Example = { message: string; intent: Intent; slots: Record<string, unknown> }
+
+/** How much the rules' reading weighs against the network's (the rest); chosen on the validation sets, see the docs. */
+export const SECOND_OPINION_TUNING = { rulesWeight: 0.45, iterations: 60 } as const
+
+/** The slot names whose presence is a feature (the issue's names). */
+const DETAILS = ['province', 'regency', 'region', 'month', 'mode', 'number', 'code'] as const
+
+export type SecondOpinion = {
+  /** How much the rules' reading weighs (0–1); the network's shares weigh the rest. */
+  rulesWeight: number
+  /** Each intent's share (they add up to 1), from the message's analysed words, its cues and the details it states. */
+  weigh(text: string, cues: Cues, details: readonly string[]): Partial<Record<Intent, number>>
+}
+
+/** The features of an analysed message (`cueText`), its cues and the names of the details it states. */
+export function featuresOf(text: string, cues: Cues, details: readonly string[]): Record<string, number> {
+  const words = text.split(' ').filter(Boolean)
+  const features: Record<string, number> = {}
+  for (const word of words) features[word] = 1
+  for (let i = 0; i + 1 < words.length; i++) features[`${words[i]}_${words[i + 1]}`] = 1
+  if (cues.knowledge) features['#knowledge'] = 1
+  if (cues.request) features['#request'] = 1
+  if (cues.mine) features['#mine'] = 1
+  if (cues.asking) features['#asking'] = 1
+  for (const [name, cue] of Object.entries(CUES)) if (cue.test(text)) features[`#cue:${name}`] = 1
+  for (const name of details) if ((DETAILS as readonly string[]).includes(name)) features[`#detail:${name}`] = 1
+  return features
+}
+
+const isIntent = (value: unknown): value is Intent => typeof value === 'string' && (INTENTS as readonly string[]).includes(value)
+
+/**
+ * The labelled messages of every `.jsonl` file in `dir`, in file-name order. A folder that cannot be read or a line that
+ * is not a message with a known intent stops the start with the file and line (FaqContentError, "Content error: …"):
+ * examples are content, and a typo in one must not go unseen.
+ */
+export function loadExamples(dir: string): Example[] {
+  let files: string[]
+  try {
+    files = readdirSync(dir)
+      .filter((name) => name.endsWith('.jsonl'))
+      .sort()
+  } catch {
+    throw new FaqContentError(dir, 'folder', 'cannot be read (UNDERSTAND_EXAMPLES_DIR; "none" switches the examples off)')
+  }
+  const examples: Example[] = []
+  for (const name of files) {
+    const file = join(dir, name)
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((line, index) => {
+        if (!line.trim()) return
+        let parsed: unknown
+        try {
+          parsed = JSON.parse(line)
+        } catch {
+          throw new FaqContentError(file, `line ${index + 1}`, 'not JSON')
+        }
+        const { message, intent, slots } = (parsed ?? {}) as Record<string, unknown>
+        if (typeof message !== 'string' || !message.trim() || !isIntent(intent)) {
+          throw new FaqContentError(file, `line ${index + 1}`, `needs "message" and "intent" (one of ${INTENTS.join(', ')})`)
+        }
+        examples.push({ message, intent, slots: slots && typeof slots === 'object' ? (slots as Record<string, unknown>) : {} })
+      })
+  }
+  return examples
+}
+
+/**
+ * Trains (or loads from `cache`) the network over `examples`. `analyse` gives the analysed text and cues of a message,
+ * as the rules see them; the details of an example are the slots its writer labelled.
+ */
+export function createSecondOpinion(
+  examples: readonly Example[],
+  analyse: (message: string) => { text: string; cues: Cues },
+  cache: NetworkCache | null,
+  rulesWeight: number = SECOND_OPINION_TUNING.rulesWeight,
+): SecondOpinion {
+  const corpus: Sample[] = examples.map((example) => {
+    const { text, cues } = analyse(example.message)
+    return { input: featuresOf(text, cues, Object.keys(example.slots)), output: { [example.intent]: 1 } }
+  })
+  const known = new Set(corpus.flatMap((sample) => Object.keys(sample.input)))
+  const network = trainedNetwork(corpus, { iterations: SECOND_OPINION_TUNING.iterations, log: false }, cache)
+  return {
+    rulesWeight,
+    weigh(text, cues, details) {
+      const input: Record<string, number> = {}
+      for (const [feature, value] of Object.entries(featuresOf(text, cues, details)))
+        if (known.has(feature)) input[feature] = value
+      if (Object.keys(input).length === 0) return {}
+      const output = (network.run(input) ?? {}) as Record<string, number>
+      const total = Object.values(output).reduce((sum, score) => sum + score, 0)
+      if (total <= 0) return {}
+      const shares: Partial<Record<Intent, number>> = {}
+      for (const [label, score] of Object.entries(output)) if (isIntent(label)) shares[label] = score / total
+      return shares
+    },
+  }
+}
+
+/**
+ * Every `FAQ_SHARE`-th labelled FAQ question (FAQ_QUESTIONS_PATH) joins the examples as a knowledge question: the
+ * examples alone have too few of them, all of them would drown the requests (docs/understanding.md, "The second
+ * opinion", for the figures of each choice).
+ */
+export const FAQ_SHARE = 4
+
+/** The FAQ's labelled questions that join the examples as `faq`: every FAQ_SHARE-th line of the file. */
+export function faqExamples(path: string): Example[] {
+  const lines = readFileSync(path, 'utf8').split('\n')
+  const examples: Example[] = []
+  lines.forEach((line, index) => {
+    if (!line.trim() || index % FAQ_SHARE !== 0) return
+    const { q } = JSON.parse(line) as { q?: unknown }
+    if (typeof q === 'string' && q.trim()) examples.push({ message: q, intent: 'faq', slots: {} })
+  })
+  return examples
+}
+
+/**
+ * The second opinion over the examples in `dir` (UNDERSTAND_EXAMPLES_DIR) and a share of the FAQ's labelled questions
+ * (`faqQuestions`, already checked by the knowledge base's loader), analysed as the rules see a message; none without
+ * a folder.
+ */
+export function secondOpinionFrom(
+  dir: string | undefined,
+  faqQuestions: string | undefined,
+  cache: NetworkCache | null,
+): SecondOpinion | undefined {
+  if (dir === undefined) return undefined
+  return createSecondOpinion(
+    [...loadExamples(dir), ...(faqQuestions ? faqExamples(faqQuestions) : [])],
+    (message) => {
+      const text = cueText(message)
+      return { text, cues: cuesOf(text) }
+    },
+    cache,
+  )
+}

@@ -1,0 +1,102 @@
+/**
+ * The second opinion (second-opinion.ts): a network trained on other writers' messages weighs in on the rules'
+ * reading. Where the two disagree the person is asked, the network's pick first and the rules' reading one tap away;
+ * a typed number keeps its meaning; the examples are content, checked line by line at start.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { FaqContentError } from '../../src/core/faq/knowledge-base.js'
+import { faqExamples, loadExamples } from '../../src/core/understanding/second-opinion.js'
+import { INTENTS } from '../../src/core/understanding/types.js'
+import { createUnderstanding } from '../../src/core/understanding/understand.js'
+import { closeDatabase } from '../../src/db/client.js'
+import { testCore } from '../support/core.js'
+import { coreDriver } from '../support/transcript.js'
+import { ctx, matcher, secondOpinion, understand } from './support.js'
+
+const rulesAlone = createUnderstanding({ matcher }).understand
+const order = (text: string, read = understand) => {
+  const u = read(text, ctx)
+  return { ask: u.ask, readings: [u, ...u.alternatives].map((r) => (r.intent === 'faq' ? `faq:${r.topic}` : r.intent)) }
+}
+
+describe('the shipped examples', () => {
+  it('hold every intent, many times over, and a share of the FAQ questions joins them as knowledge questions', () => {
+    const examples = loadExamples('content/understanding')
+    expect(examples.length).toBeGreaterThan(1400)
+    for (const intent of INTENTS) expect(examples.filter((e) => e.intent === intent).length).toBeGreaterThanOrEqual(20)
+    const faq = faqExamples('content/faq-questions.jsonl')
+    expect(faq.length).toBeGreaterThan(250)
+    expect(faq.every((e) => e.intent === 'faq')).toBe(true)
+    expect(secondOpinion).toBeDefined()
+  })
+})
+
+describe('where the rules and the network disagree, the person is asked', () => {
+  it('"is my seat safe" is their own registration first, the FAQ on registering second', () => {
+    expect(order('kursi bimtek sy udh aman belum ya min', rulesAlone)).toEqual({ ask: false, readings: ['faq:bimtek-daftar'] })
+    expect(order('kursi bimtek sy udh aman belum ya min')).toEqual({
+      ask: true,
+      readings: ['registration.mine', 'faq:bimtek-daftar'],
+    })
+  })
+
+  it('"has my certificate been printed" is their status first', () => {
+    const { ask, readings } = order('sertifikat saya sudah dicetak belum ya, kantor tanya terus')
+    expect(ask).toBe(true)
+    expect(readings[0]).toBe('status.check')
+    expect(readings[1]).toMatch(/^faq:/)
+  })
+
+  it('"who decides whether I am competent" is a knowledge question first, their own status second', () => {
+    expect(order('who decides whether I am competent', rulesAlone).readings[0]).toBe('status.check')
+    expect(order('who decides whether I am competent')).toEqual({ ask: true, readings: ['faq:hasil', 'status.check'] })
+  })
+
+  it('a certificate number typed in a question is checked, whatever the network thinks', () => {
+    const u = understand('sertifikat LSPS 2024 00123 asli gak', ctx)
+    expect(u.intent).toBe('certificate.verify')
+    expect(u.ask).toBe(false)
+    expect(u.slots.number).toBe('LSPS-2024-00123')
+  })
+
+  it('in the chat the question is a "Maksud Anda" with both readings as options', async () => {
+    const core = testCore()
+    try {
+      const [reply] = await coreDriver(core.engine).send('kursi bimtek sy udh aman belum ya min')
+      expect(reply?.text).toContain('Maksud Anda')
+      expect(reply?.options).toEqual(['Lihat pendaftaran saya', 'Cara daftar Bimtek', 'Bukan, tanya petugas'])
+    } finally {
+      closeDatabase(core.db)
+    }
+  })
+})
+
+describe('bad examples stop the start with the file and line', () => {
+  let dir = ''
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('an unknown intent, a line that is not JSON and a missing folder are named', () => {
+    dir = mkdtempSync(join(tmpdir(), 'examples-'))
+    writeFileSync(
+      join(dir, 'a.jsonl'),
+      '{"message":"kapan bimtek","intent":"sessions.find"}\n{"message":"x","intent":"jadwal"}\n',
+    )
+    expect(() => loadExamples(dir)).toThrow(FaqContentError)
+    expect(() => loadExamples(dir)).toThrow(/a\.jsonl: line 2: needs "message" and "intent"/)
+    writeFileSync(join(dir, 'a.jsonl'), '{"message":"kapan bimtek","intent":"sessions.find"}\n{oops\n')
+    expect(() => loadExamples(dir)).toThrow(/a\.jsonl: line 2: not JSON/)
+    expect(() => loadExamples(join(dir, 'missing'))).toThrow(/cannot be read/)
+    mkdirSync(join(dir, 'ok'))
+    writeFileSync(join(dir, 'ok', 'b.jsonl'), '\n{"message":"stop pengingat","intent":"reminders.stop","slots":{}}\n')
+    expect(loadExamples(join(dir, 'ok'))).toEqual([{ message: 'stop pengingat', intent: 'reminders.stop', slots: {} }])
+  })
+
+  it('the core does not open over broken examples', () => {
+    dir = mkdtempSync(join(tmpdir(), 'examples-'))
+    writeFileSync(join(dir, 'a.jsonl'), '{"message":"x","intent":"jadwal"}\n')
+    expect(() => testCore({ env: { UNDERSTAND_EXAMPLES_DIR: dir } })).toThrow(/line 1/)
+  })
+})
