@@ -107,6 +107,7 @@ export const FAQ_TRANSCRIPTS: Record<string, Transcript> = {
         'Check certificate number now',
         'Verify a certificate',
         'Lost or damaged certificate',
+        'Validity and re-certification',
         'None of these, ask staff',
       ],
     },

@@ -80,7 +80,9 @@ export function createFaq(deps: FaqDeps) {
 
   /**
    * Free text outside any flow. `match`: the matcher's verdict on this text when the understanding step already has it
-   * (the matcher runs once per message); `extra`: options put before the answer's own (the action that serves it).
+   * (the matcher runs once per message); `extra`: options put before the answer's own (the action that serves it),
+   * or before the suggested topics and the menu when there is no answer (the action the message may ask for); never
+   * after a subject that is not ours.
    */
   function ask(ctx: TurnContext, input: UserInput, options: { match?: MatchOutcome; extra?: Choice[] } = {}): Outcome {
     const kind = smallTalk(input.text)
@@ -88,7 +90,10 @@ export function createFaq(deps: FaqDeps) {
     const outcome = options.match ?? matcher.match(input.text)
     if (outcome.kind === 'answer') return answer(outcome.topic, ctx.lang, options.extra)
     if (outcome.kind === 'suggest') {
-      const choices = outcome.topics.map((topic) => ({ id: `${TOPIC_PREFIX}${topic.id}`, label: title(topic, ctx.lang) }))
+      const choices = [
+        ...(options.extra ?? []),
+        ...outcome.topics.map((topic) => ({ id: `${TOPIC_PREFIX}${topic.id}`, label: title(topic, ctx.lang) })),
+      ]
       if (deps.isAvailable('menu:petugas')) choices.push({ id: 'menu:petugas', label: t(ctx.lang, texts.askStaff) })
       return { replies: [{ text: t(ctx.lang, texts.suggest), choices }], next: null }
     }
@@ -96,7 +101,12 @@ export function createFaq(deps: FaqDeps) {
       return { replies: [{ text: t(ctx.lang, outcome.subject.reply).trim(), choices: menuChoices(ctx.lang) }], next: null }
     }
     return {
-      replies: [{ text: fill(t(ctx.lang, texts.none), { contact: deps.contact }), choices: menuChoices(ctx.lang) }],
+      replies: [
+        {
+          text: fill(t(ctx.lang, texts.none), { contact: deps.contact }),
+          choices: [...(options.extra ?? []), ...menuChoices(ctx.lang)],
+        },
+      ],
       next: null,
     }
   }

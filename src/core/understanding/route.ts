@@ -82,7 +82,9 @@ export function createUnderstandingRoute(deps: UnderstandingRouteDeps): {
     // The action that serves the answered topic goes first among its options ("Matikan pengingat").
     const first = u?.alternatives[0]
     const extra: Choice[] = []
-    if (u && first && first.intent !== 'faq' && reading.topic && serves(reading.topic, first.intent)) {
+    // No answer, and an action the second opinion set aside: the FAQ's own reply, that action one tap away.
+    const setAside = reading.topic === null && u?.match?.kind !== 'outOfScope'
+    if (u && first && first.intent !== 'faq' && (setAside || (reading.topic && serves(reading.topic, first.intent)))) {
       const choice = option(first, ctx, regionsOf(ctx).name)
       if (choice) extra.push(choice)
     }
