@@ -30,6 +30,14 @@ const actions: [string, string][] = [
   ['petugas', 'handoff'],
   ['data pribadi saya yg kalian simpan apa aja', 'data.mine'],
   ['tolong hapusin data saya semua', 'data.delete'],
+  // A bare command with a greeting or a particle around it is still that command.
+  ['jadwal bimtek dong', 'sessions.find'],
+  ['min cek status ya', 'status.check'],
+  ['kode sy?', 'registration.mine'],
+  // A polite "bisa …-in … buat saya" asks for it; showing and removing one's data said other ways.
+  ['bisa setelin pengingat ujian buat saya?', 'reminders.start'],
+  ['tunjukin data pribadi saya dong', 'data.mine'],
+  ['ilangin semua data saya', 'data.delete'],
 ]
 
 const knowledge: [string, string][] = [

@@ -44,7 +44,7 @@ describe('where the rules and the network disagree, the person is asked', () => 
   })
 
   it('"has my certificate been printed" is their status first', () => {
-    const { ask, readings } = order('sertifikat saya sudah dicetak belum ya, kantor tanya terus')
+    const { ask, readings } = order('sertifikat saya udah dicetak belum?')
     expect(ask).toBe(true)
     expect(readings[0]).toBe('status.check')
     expect(readings[1]).toMatch(/^faq:/)

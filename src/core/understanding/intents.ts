@@ -6,7 +6,7 @@
 import { words } from '../faq/normalize.js'
 import {
   ASKING,
-  BARE,
+  bareCommand,
   CUES as C,
   CONDITIONAL,
   HOW,
@@ -203,7 +203,7 @@ function raw(cues: Cues, slots: Slots): Record<ActionIntent, number> {
 /** The actions a message may ask for, best first, each with its score (0–1, the knowledge cue already taken off). */
 export function scoreActions(cues: Cues, slots: Slots): Scored[] {
   const scores = raw(cues, slots)
-  const bare = BARE[cues.text] as ActionIntent | undefined
+  const bare = bareCommand(cues.text) as ActionIntent | undefined
   if (bare) scores[bare] = 1
   const penalty = cues.knowledge ? UNDERSTAND_TUNING.knowledgePenalty : 0
   // A number or a code the person typed is theirs to act on, even inside a question ("boleh cek LSPS-…?").

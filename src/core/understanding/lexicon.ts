@@ -102,6 +102,27 @@ export const BARE: Readonly<Record<string, string>> = {
   'daftar pengingat saya': 'reminders.list',
   unsubscribe: 'reminders.stop',
   berhenti: 'reminders.stop',
+  jadwal: 'sessions.find',
+  'jadwal bimtek': 'sessions.find',
+  'kode saya': 'registration.mine',
+  'kode pendaftaran saya': 'registration.mine',
+  'cek status': 'status.check',
+  'status saya': 'status.check',
+  'status sertifikasi': 'status.check',
+  'status sertifikasi saya': 'status.check',
+  'progres sertifikasi': 'status.check',
+  'progres sertifikat': 'status.check',
+  'cek sertifikat': 'certificate.verify',
+  'verifikasi sertifikat': 'certificate.verify',
+}
+
+/** Words around a bare command that do not change it: a greeting before, a particle after ("jadwal dong", "min cek status"). */
+const AROUND_BARE =
+  /^(?:(?:min|kak|mas|mbak|pak|bu|halo|hai|admin) )+|(?: (?:dong|donk|aja|saja|ya|yah|min|kak|sih|nih|deh|please|pls|plis|mas|mbak|pak|bu))+$/g
+
+/** The action a bare command names, with the greeting and particles around it left out; undefined for anything else. */
+export function bareCommand(text: string): string | undefined {
+  return BARE[text] ?? BARE[text.replace(AROUND_BARE, '')]
 }
 
 /** The person asks about their own state: "udh … blm", "sudah … belum", "masih … tidak". */
@@ -126,9 +147,12 @@ export const NEGATION = any(
 /** The person's own seat or place on the waiting list: only the records know it. */
 export const OWN_SEAT = any('daftar tunggu', 'waiting list', 'kursi', 'antri\\w*', 'antre\\w*', 'yang (?:saya|aku) ikut\\w*')
 
-/** A polite request phrased as a question ("boleh minta …", "bisa tolong …"): a request, not a question of whether. */
+/**
+ * A polite request phrased as a question ("boleh minta …", "bisa tolong …", "bisa pasangin pengingat buat sy"): a
+ * request, not a question of whether.
+ */
 export const POLITE =
-  /(?:^| )(?:(?:boleh|bisa|bisakah|bolehkah|can|could) (?:saya |aku |i )?(?:minta|tolong|please)|boleh (?:saya|aku) (?:lihat|liat|cek)|(?:bisa|boleh|mohon) (?:di)?bantu|boleh (?:kirim\w*|daftar\w*|ingatkan|hapus\w*))(?= |$)/
+  /(?:^| )(?:(?:boleh|bisa|bisakah|bolehkah|can|could) (?:saya |aku |i )?(?:minta|tolong|please)|boleh (?:saya|aku) (?:lihat|liat|cek)|(?:bisa|boleh|mohon) (?:di)?bantu|boleh (?:kirim\w*|daftar\w*|ingatkan|hapus\w*)|(?:bisa|boleh|bisakah|bolehkah) \w+(?:in|kan) (?:\S+ ){0,3}(?:buat|untuk|ke) (?:saya|aku))(?= |$)/
 
 const OWNER = '(?:saya|aku|aq|abdi|kulo|ambo|ulun|beta|my|ku)'
 /** "hasil ujian saya", "status saya", "hasil sertifikasi abdi": the person's own result or progress. */
@@ -497,6 +521,9 @@ export const CUES = {
     'get pengingat',
     // Getting reminders is a wish only when wanted ("sy dapet pengingat jam 3 pagi" tells what happened).
     'ingin (?:dapat|dapa|terima|menerima)',
+    'pasang\\w*',
+    'set',
+    'setel\\w*',
   ),
   myDates: any(
     'ujian\\w*',
@@ -610,6 +637,9 @@ export const CUES = {
     'punya',
     'salinan',
     'tampilkan',
+    'tampil\\w*',
+    'tunjuk\\w*',
+    'perlihatkan',
     'cek',
     'simpen',
     'have',
@@ -627,6 +657,8 @@ export const CUES = {
   remind: any('ingatkan', 'ingetin', 'ingatin', 'kabari\\w*', 'kabarin', 'remind', 'get reminder\\w*'),
   erase: any(
     'hapus\\w*',
+    'ilangin',
+    'hilangkan',
     'dihapus',
     'apus\\w*',
     'diapus',

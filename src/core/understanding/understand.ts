@@ -9,7 +9,7 @@ import type { Matcher, MatchOutcome } from '../faq/matcher.js'
 import { smallTalk } from '../faq/small-talk.js'
 import { isGreeting } from '../text/intents.js'
 import { type Cues, cuesOf, cueText, type Scored, scoreActions, UNDERSTAND_TUNING as T } from './intents.js'
-import { BARE, CUES, FORGOT, OWN_REGISTRATION, OWN_RESULT, OWN_SEAT, OWN_STATE } from './lexicon.js'
+import { bareCommand, CUES, FORGOT, OWN_REGISTRATION, OWN_RESULT, OWN_SEAT, OWN_STATE } from './lexicon.js'
 import type { SecondOpinion } from './second-opinion.js'
 import { serves } from './serves.js'
 import { readSlots } from './slots/index.js'
@@ -92,7 +92,7 @@ function decisive(intent: ActionIntent, cues: Cues, slots: Slots): boolean {
       if (cues.mine && (FORGOT.test(cues.text) || OWN_SEAT.test(cues.text) || OWN_REGISTRATION.test(cues.text))) return true
       break
   }
-  return slots.code !== undefined || cues.request || OWN_STATE.test(cues.text) || BARE[cues.text] !== undefined
+  return slots.code !== undefined || cues.request || OWN_STATE.test(cues.text) || bareCommand(cues.text) !== undefined
 }
 
 /** Question words: a clause that asks something. */
@@ -197,7 +197,7 @@ export function createUnderstanding(deps: UnderstandingDeps): {
     const opinion = deps.secondOpinion
     if (!opinion) return reading
     const cues = analysed ?? cuesOf(cueText(text))
-    if (BARE[cues.text] !== undefined || slots.number !== undefined || slots.code !== undefined) return reading
+    if (bareCommand(cues.text) !== undefined || slots.number !== undefined || slots.code !== undefined) return reading
     if (reading.intent === 'faq' && (!reading.match || reading.match.kind === 'outOfScope')) return reading
     const details = Object.keys(slots).filter((name) => !name.endsWith('Code'))
     const shares = opinion.weigh(cues.text, cues, details)
