@@ -336,6 +336,7 @@ export const CUES = {
     'mundur',
     'tidak jadi',
     'undur diri',
+    'mengundurkan diri',
     'withdraw',
     'hapus',
     'dibatal\\w*',
@@ -378,6 +379,8 @@ export const CUES = {
     'progress',
     'tahap\\w*',
     'progres',
+    'dimana am i',
+    'where am i',
     'tahap dimana',
     'sampai tahap',
     'tahap apa',
@@ -526,6 +529,7 @@ export const CUES = {
     'setel\\w*',
   ),
   myDates: any(
+    'penilaian',
     'ujian\\w*',
     'wawancara\\w*',
     'diwawancara\\w*',
@@ -602,6 +606,7 @@ export const CUES = {
   ),
   data: any(
     'data',
+    'tanggal lahir',
     'akun',
     'account',
     'nomor hp',
@@ -657,6 +662,8 @@ export const CUES = {
   remind: any('ingatkan', 'ingetin', 'ingatin', 'kabari\\w*', 'kabarin', 'remind', 'get reminder\\w*'),
   erase: any(
     'hapus\\w*',
+    'cabut persetujuan',
+    'tarik persetujuan',
     'ilangin',
     'hilangkan',
     'dihapus',
