@@ -37,6 +37,8 @@ export const DEV2 = new URL('../../content/understanding/understand-dev2.jsonl',
 export const DEV3 = new URL('../../content/understanding/understand-dev3.jsonl', import.meta.url)
 /** A fourth development set: stories followed by general questions, indirect requests (see understand-README.md). */
 export const DEV4 = new URL('../../content/understanding/understand-dev4.jsonl', import.meta.url)
+/** A development set by its name: `dev` (the first), `dev2` … `dev7` (content/understanding/understand-<name>.jsonl). */
+export const devSet = (name: string) => new URL(`../../content/understanding/understand-${name}.jsonl`, import.meta.url)
 /** The labelled set's reference date (Monday 2026-12-07 10:00 WIB) and the seeded regions table. */
 export const REFERENCE: UnderstandContext = { now: new Date('2026-12-07T10:00:00+07:00'), regions: BBPPKS_REGIONS }
 export const SLOT_NAMES = ['province', 'regency', 'region', 'month', 'mode', 'number', 'code'] as const

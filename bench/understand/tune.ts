@@ -16,10 +16,7 @@ import { secondOpinionFrom } from '../../src/core/understanding/second-opinion.j
 import { createUnderstanding } from '../../src/core/understanding/understand.js'
 import {
   confusionTable,
-  DEV,
-  DEV2,
-  DEV3,
-  DEV4,
+  devSet,
   HELD,
   loadLines,
   predictWith,
@@ -30,8 +27,7 @@ import {
 } from './evaluate.js'
 
 const split = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'dev'
-if (!['dev', 'dev2', 'dev3', 'dev4', 'held'].includes(split))
-  throw new Error(`unknown split "${split}": use dev, dev2, dev3, dev4 or held`)
+if (!/^(?:dev\d*|held)$/.test(split)) throw new Error(`unknown split "${split}": use dev, dev2 … dev7 or held`)
 
 const config = loadConfig()
 const matcher = createMatcher(loadKnowledgeBase(config.FAQ_PATH, config.FAQ_QUESTIONS_PATH), {
@@ -44,7 +40,7 @@ const secondOpinion = process.argv.includes('--second-opinion')
   : undefined
 const { understand } = createUnderstanding({ matcher, secondOpinion })
 const predict = predictWith(understand)
-const lines = loadLines({ dev: DEV, dev2: DEV2, dev3: DEV3, dev4: DEV4 }[split as 'dev'] ?? HELD)
+const lines = loadLines(split === 'held' ? HELD : devSet(split))
 const score = scoreLines(lines, predict)
 const { p50Ms, p99Ms } = timeLines(lines, predict)
 

@@ -35,11 +35,12 @@ export const FAQ_TRANSCRIPTS: Record<string, Transcript> = {
     {
       user: 'sertifikat?',
       bot: ['Maksud Anda:'],
-      // The action that serves the question comes first (issue 20); the FAQ's two best topics follow.
+      // The action that serves the question comes first (issue 20); the FAQ's best topics follow.
       options: [
         'Cek nomor sertifikat sekarang',
         'Verifikasi keaslian sertifikat',
         'Sertifikat hilang atau rusak',
+        'Masa berlaku & sertifikasi ulang',
         'Bukan, tanya petugas',
       ],
     },

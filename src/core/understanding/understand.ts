@@ -23,7 +23,7 @@ export type UnderstandingDeps = {
 }
 
 /** What "understand" gives back without the clause split: one reading and what it is based on. */
-type Single = Understanding & { matched: boolean; analysed?: Cues }
+type Single = Understanding & { matched: boolean; analysed?: Cues; decided?: boolean }
 
 function slotsOf(text: string, ctx: UnderstandContext): Slots {
   const { slots, place } = readSlots(text, { now: ctx.now, regions: ctx.regions, timeZone: ctx.timeZone })
@@ -123,7 +123,7 @@ export function createUnderstanding(deps: UnderstandingDeps): {
       ((best.intent === 'registration.cancel' || best.intent === 'registration.mine') && slots.code !== undefined)
     if (best.score >= T.actAt && (!cues.knowledge || typedFor)) {
       const alternatives = second.score >= T.actAt ? [action(second, slots)] : []
-      if (decisive(best.intent, cues, slots)) return { ...action(best, slots), ...base, alternatives }
+      if (decisive(best.intent, cues, slots)) return { ...action(best, slots), ...base, alternatives, decided: true }
       // A request read from general words only ("sy staf lks, apa perlu ikut sertif"): the FAQ's confident answer on
       // a topic the action does not serve wins, the action one tap away.
       const verdict = consult(text)
@@ -257,11 +257,11 @@ export function createUnderstanding(deps: UnderstandingDeps): {
         const told = context(first) && !left.text.includes('?') && !ASKS.test(leftCues.text) && !leftCues.request
         const toldFirst = told && second.intent === 'faq'
         if (told && isReading(second, right.text) && second.intent !== 'faq' && !context(second)) {
-          const { matched: _m, analysed: _a, ...request } = second
+          const { matched: _m, analysed: _a, decided: _d, ...request } = second
           return { ...request, slots, cues: [...first.cues, 'context', ...second.cues] }
         }
         if (isReading(first, left.text) && isReading(second, right.text) && differ && !toldFirst) {
-          const { matched: _m, analysed: _a, ...primary } = first
+          const { matched: _m, analysed: _a, decided: _d, ...primary } = first
           const also: Reading = { intent: second.intent, slots: second.slots, topic: second.topic, confidence: second.confidence }
           const more = splitRequests(right.text) !== undefined
           return { ...primary, slots, also, ...(more && { more }), cues: [...first.cues, 'split', ...second.cues] }
@@ -280,8 +280,16 @@ export function createUnderstanding(deps: UnderstandingDeps): {
       }
       // A cut that did not stand leaves the whole message its own reading, the matcher's verdict on all of it included.
       spent = false
-      const { matched: _m, analysed, ...reading } = single(text, slots, consult)
-      return reconsider(text, slots, reading, analysed)
+      const { matched: _m, analysed, decided, ...reading } = single(text, slots, consult)
+      // The rules are sure, and the network is not asked: a request asked for in so many words ("daftarin aku bimtek bulan
+      // depan dong"), or a knowledge question the FAQ answers confidently ("kalo mau cek status, perlu data apa aja").
+      const sure =
+        (decided === true && analysed?.request === true) ||
+        (reading.intent === 'faq' &&
+          analysed?.knowledge === true &&
+          reading.match?.kind === 'answer' &&
+          reading.match.score >= T.vetoAt)
+      return sure ? reading : reconsider(text, slots, reading, analysed)
     },
   }
 }
