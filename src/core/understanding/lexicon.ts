@@ -152,7 +152,7 @@ export const OWN_SEAT = any('daftar tunggu', 'waiting list', 'kursi', 'antri\\w*
  * request, not a question of whether.
  */
 export const POLITE =
-  /(?:^| )(?:(?:boleh|bisa|bisakah|bolehkah|can|could) (?:saya |aku |i )?(?:minta|tolong|please)|boleh (?:saya|aku) (?:lihat|liat|cek)|(?:bisa|boleh|mohon) (?:di)?bantu|boleh (?:kirim\w*|daftar\w*|ingatkan|hapus\w*)|(?:bisa|boleh|bisakah|bolehkah) \w+(?:in|kan) (?:\S+ ){0,3}(?:buat|untuk|ke) (?:saya|aku))(?= |$)/
+  /(?:^| )(?:(?:boleh|bisa|bisakah|bolehkah|can|could) (?:saya |aku |i )?(?:minta|tolong|please)|boleh (?:saya|aku) (?:lihat|liat|cek)|(?:bisa|boleh|mohon) (?:di)?bantu|boleh (?:kirim\w*|daftar\w*|ingatkan|hapus\w*)|(?:could|can|would) you|kindly|(?:bisa|boleh|bisakah|bolehkah) \w+(?:in|kan) (?:\S+ ){0,3}(?:buat|untuk|ke) (?:saya|aku))(?= |$)/
 
 const OWNER = '(?:saya|aku|aq|abdi|kulo|ambo|ulun|beta|my|ku)'
 /** "hasil ujian saya", "status saya", "hasil sertifikasi abdi": the person's own result or progress. */
@@ -199,6 +199,13 @@ export const REQUEST = any(
   'mohon bantu',
   'bantu',
   'show me',
+  'kindly',
+  'i d like',
+  'i would like',
+  '(?:could|can|would) you',
+  // "mohon dicek", "mohon didaftarkan": asked to be done; "mohon dijelaskan", "mohon diinformasikan" ask to be told.
+  'mohon di(?!jelaskan|terangkan|informasikan|beri tahu|kasih tahu)\\w+',
+  'mohon bantuan\\w*',
 )
 
 /** The person themself: "saya", "aku", "punya saya", "my". */
@@ -337,8 +344,11 @@ export const CUES = {
     'tidak jadi',
     'undur diri',
     'mengundurkan diri',
-    'withdraw',
+    'withdraw\\w*',
     'hapus',
+    'dipun ?batal\\w*',
+    'mboten saged (?:rawuh|dhateng|tindak)',
+    'teu tiasa (?:sumping|hadir|ngiring)',
     'dibatal\\w*',
     'tarik',
     'berhalangan',
@@ -485,6 +495,11 @@ export const CUES = {
     'unsub\\w*',
     'matike',
     'mateni',
+    'disable\\w*',
+    'opt (?:me )?out',
+    'turn (?:it |them )?off',
+    'mandeg\\w*',
+    'dipun ?mandeg\\w*',
   ),
   start: any(
     'nyala\\w*',
@@ -525,6 +540,10 @@ export const CUES = {
     // Getting reminders is a wish only when wanted ("sy dapet pengingat jam 3 pagi" tells what happened).
     'ingin (?:dapat|dapa|terima|menerima)',
     'pasang\\w*',
+    '(?:re)?-?enable\\w*',
+    'turn (?:it |them )?(?:back )?on',
+    'diaktifkan',
+    'mengaktifkan',
     'set',
     'setel\\w*',
   ),
@@ -603,6 +622,11 @@ export const CUES = {
     'nyarios',
     'butuh bantuan',
     'ngobrol',
+    'transfer',
+    'discuss',
+    'contact me',
+    'menghubungi',
+    'disambungkeun',
   ),
   data: any(
     'data',
@@ -673,8 +697,9 @@ export const CUES = {
     'musnahkan',
     'delete',
     'lupakan',
-    'erase',
-    'remove',
+    'erase\\w*',
+    'remove\\w*',
+    'delete\\w*',
     'dibusak',
     'dihapuih',
     'bersihin',
