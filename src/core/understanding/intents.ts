@@ -22,6 +22,7 @@ import {
   WHETHER,
   WHETHER_END,
 } from './lexicon.js'
+import { respell } from './spelling.js'
 import type { ActionIntent, Slots } from './types.js'
 
 /** Thresholds, tuned on content/understanding/understand-dev.jsonl and the unit tables only. */
@@ -39,9 +40,9 @@ export const UNDERSTAND_TUNING = {
 export type Cues = { text: string; knowledge: boolean; request: boolean; mine: boolean; asking?: boolean }
 export type Scored = { intent: ActionIntent; score: number }
 
-/** The analysed text of a message: the FAQ analyzer's rewritten words, joined by single spaces. */
+/** The analysed text of a message: the FAQ analyzer's rewritten words, the key words respelled, joined by single spaces. */
 export function cueText(message: string): string {
-  return words(message).join(' ')
+  return respell(words(message)).join(' ')
 }
 
 /** The cues of an analysed text that every action shares. */
