@@ -158,7 +158,9 @@ const OWNER = '(?:saya|aku|aq|abdi|kulo|ambo|ulun|beta|my|ku)'
 /** "hasil ujian saya", "status saya", "hasil sertifikasi abdi": the person's own result or progress. */
 export const OWN_RESULT = new RegExp(`(?:^| )(?:status|hasil|proses|berkas|portofolio|tahapan)\\w*(?: \\S+)? ${OWNER}(?= |$)`)
 /** "registrasi saya", "kode pendaftaran saya": the person's own registration. */
-export const OWN_REGISTRATION = new RegExp(`(?:^| )(?:registrasi|pendaftaran|kode)\\w*(?: \\S+)? ${OWNER}(?= |$)`)
+export const OWN_REGISTRATION = new RegExp(
+  `(?:^| )(?:registrasi|pendaftaran|kode)\\w*(?: \\S+)? ${OWNER}(?= |$)|(?:^| )my (?:daftar|bimtek|kode|code)(?= |$)`,
+)
 
 /** "kalau mau …, …": a condition that leads to a question (how, what is needed), not a request. */
 export const CONDITIONAL = /(?:^| )(?:kalau|kalo|klo|jika|bila|apabila|if) (?:saya |aku |i )?(?:mau|ingin|pengen|want)(?= |$)/
@@ -338,6 +340,8 @@ export const CUES = {
   ),
   cancel: any(
     'batal\\w*',
+    'pembatalan',
+    'coret\\w*',
     'membatalkan',
     'cancel\\w*',
     'mundur',
@@ -469,6 +473,11 @@ export const CUES = {
   stop: any(
     'stop\\w*',
     'berhenti\\w*',
+    'berenti\\w*',
+    'dihenti\\w*',
+    'henti\\w*',
+    'mute',
+    '(?:mboten|ora|teu kedah|tidak) usah (?:di)?(?:ingetke|ingatkan|ingetin|kirim\\w*)',
     'matikan',
     'matiin',
     'dimatiin',
@@ -554,6 +563,8 @@ export const CUES = {
     'diwawancara\\w*',
     'interview',
     'tes',
+    'dites',
+    'diuji',
     'asesmen',
     'exam',
     'uji',
@@ -564,7 +575,7 @@ export const CUES = {
     'jadwal saya',
     'jadwalku',
   ),
-  when: any('kapan', 'jam berapa', 'tanggal berapa', 'tanggal', 'when', 'jadwal\\w*', 'hari apa'),
+  when: any('kapan', 'jam berapa', 'tanggal berapa', 'tanggal', 'when', 'jadwal\\w*', 'hari apa', 'date'),
   reminderState: any('masih', 'aktif', 'nyala', 'menyala', 'active'),
   person: any(
     'orang',
@@ -630,6 +641,7 @@ export const CUES = {
   ),
   data: any(
     'data',
+    'biodata',
     'tanggal lahir',
     'akun',
     'account',
@@ -683,7 +695,19 @@ export const CUES = {
     'dicek',
   ),
   /** Asking to be reminded: a reminder asked for even without the word "pengingat" ("kabari sy kalo bimtek udh dekat"). */
-  remind: any('ingatkan', 'ingetin', 'ingatin', 'kabari\\w*', 'kabarin', 'remind', 'get reminder\\w*'),
+  remind: any(
+    'ingatkan',
+    'ingetin',
+    'ingatin',
+    'kabari\\w*',
+    'kabarin',
+    'remind',
+    'get reminder\\w*',
+    'want (?:the )?reminders?',
+    'di[eé]mutan',
+    'elingke',
+    'dielingke',
+  ),
   erase: any(
     'hapus\\w*',
     'cabut persetujuan',
@@ -698,6 +722,8 @@ export const CUES = {
     'delete',
     'lupakan',
     'erase\\w*',
+    'dilenyap\\w*',
+    'lenyap\\w*',
     'remove\\w*',
     'delete\\w*',
     'dibusak',
