@@ -68,6 +68,11 @@ describe('at the reference date, Monday 2026-12-07 10:00 WIB', () => {
     'sy punya 12 sertifikat',
     'may i register',
     'des bimtek',
+    // When something already happened is not a month asked about.
+    'udh SK kompeten dari agustus tp sertifikat blm dikirim',
+    'I did my competency test back in October',
+    'nunggu hasil sejak september',
+    'tgl 3 kemarin sy operasi',
   ])('%s → no month', (text) => {
     expect(monthOf(text, now)).toBeUndefined()
   })

@@ -54,6 +54,9 @@ const DAY_WORDS = new Set(['tgl', 'tanggal', 'tggl', 'tg', 'tangal'])
 const THIS = new Set(['ini', 'this', 'ieu', 'niki', 'iki'])
 const NEXT = new Set(['depan', 'dpn', 'dpan', 'besok', 'next', 'mendatang', 'payun', 'ngajeng', 'ngarep'])
 const LAST = new Set(['lalu', 'kemarin', 'kmrn', 'last'])
+/** Words before a month that put it in the past: "sejak agustus", "back in October"; "dari" only after "sudah". */
+const SINCE = new Set(['sejak', 'since', 'back'])
+const ALREADY = new Set(['sudah', 'udah', 'udh', 'sdh', 'dah', 'already'])
 const WEEKDAYS: Readonly<Record<string, number>> = {
   senin: 1,
   selasa: 2,
@@ -177,6 +180,8 @@ export function extractMonth(tokens: readonly string[], now: Date, timeZone: str
     if (YEAR_WORDS.has(token) && THIS.has(next)) return month(today())
     if (token === 'akhir' && YEAR_WORDS.has(next)) return month({ year: today().year, month: 12 })
     if (DAY_WORDS.has(token) && /^\d{1,2}$/.test(next)) {
+      // "tgl 3 kemarin": a day that has passed.
+      if (LAST.has(tokens[i + 2] ?? '')) continue
       const day = Number(next)
       const named = monthName(tokens[i + 2] ?? '', true)
       if (named !== undefined) {
@@ -200,6 +205,12 @@ export function extractMonth(tokens: readonly string[], now: Date, timeZone: str
     const previous = tokens[i - 1] ?? ''
     const contextual = token in CONTEXT_MONTHS && (MONTH_WORDS.has(previous) || previous === 'in' || yearOf(next) !== undefined)
     const named = monthName(token, contextual)
+    // "sudah SK kompeten dari agustus", "back in October", "sejak maret": when something happened, not asked about.
+    const since =
+      SINCE.has(previous) ||
+      (previous === 'in' && tokens[i - 2] === 'back') ||
+      (previous === 'dari' && tokens.some((t) => ALREADY.has(t)))
+    if (named !== undefined && since) continue
     if (named !== undefined && !LAST.has(next)) return month(nextMonth(today(), named, yearOf(next)))
     // "01/2027", "1-2027": placeKey splits them into two tokens.
     if (/^\d{1,2}$/.test(token) && /^20\d\d$/.test(next) && Number(token) >= 1 && Number(token) <= 12)
