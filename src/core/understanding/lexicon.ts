@@ -236,7 +236,8 @@ export const MINE = any(
   'ulun',
 )
 
-const REMINDER = '(?:pengingat|peringat|ingat|reminder|notif|notifikasi|pesan otomatis|pesan pengingat)\\w*'
+const REMINDER =
+  '(?:pengingat|peringat|ingat|reminder|remind|notif|notifikasi|pesan otomatis|pesan pengingat|pangeling|pengeling)\\w*'
 
 /** Cues of each action: an object (what it is about) and a verb (what to do with it). */
 export const CUES = {
@@ -349,6 +350,8 @@ export const CUES = {
     'undur diri',
     'mengundurkan diri',
     'withdraw\\w*',
+    'drop me',
+    'can t make it',
     'hapus',
     'dipun ?batal\\w*',
     'mboten saged (?:rawuh|dhateng|tindak)',
@@ -444,7 +447,7 @@ export const CUES = {
     'palsu',
     'valid',
     'cek',
-    'verifikasi',
+    'verifikasi\\w*',
     'verify',
     'terdaftar',
     'real',
@@ -477,7 +480,8 @@ export const CUES = {
     'dihenti\\w*',
     'henti\\w*',
     'mute',
-    '(?:mboten|ora|teu kedah|tidak) usah (?:di)?(?:ingetke|ingatkan|ingetin|kirim\\w*)',
+    '(?:mboten|ora|tidak) usah (?:di)?(?:ingetke|ingatkan|ingetin|kirim\\w*)',
+    'teu kedah (?:di|ng)?(?:kirim\\w*|emutan)',
     'matikan',
     'matiin',
     'dimatiin',
@@ -635,6 +639,9 @@ export const CUES = {
     'ngobrol',
     'transfer',
     'discuss',
+    // "admin nya ada?", "ada orang nya ga sih": whether a person is there to talk to.
+    'ada (?:orang|petugas|cs|operator)(?: nya)?',
+    '(?:petugas|orang|cs|operator)(?: nya)? ada',
     'contact me',
     'menghubungi',
     'disambungkeun',
@@ -712,6 +719,8 @@ export const CUES = {
     'hapus\\w*',
     'cabut persetujuan',
     'tarik persetujuan',
+    'menarik persetujuan',
+    'cabut izin',
     'ilangin',
     'hilangkan',
     'dihapus',
