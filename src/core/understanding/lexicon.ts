@@ -154,7 +154,7 @@ export const OWN_SEAT = any('daftar tunggu', 'waiting list', 'kursi', 'antri\\w*
 export const POLITE =
   /(?:^| )(?:(?:boleh|bisa|bisakah|bolehkah|can|could) (?:saya |aku |i )?(?:minta|tolong|please)|boleh (?:saya|aku) (?:lihat|liat|cek)|(?:bisa|boleh|mohon) (?:di)?bantu|boleh (?:kirim\w*|daftar\w*|ingatkan|hapus\w*)|(?:could|can|would) you|kindly|(?:bisa|boleh|bisakah|bolehkah) \w+(?:in|kan) (?:\S+ ){0,3}(?:buat|untuk|ke) (?:saya|aku))(?= |$)/
 
-const OWNER = '(?:saya|aku|aq|abdi|kulo|ambo|ulun|beta|my|ku)'
+const OWNER = '(?:saya|aku|aq|abdi|kulo|ambo|ulun|beta|my|ku|tiang|lon|engkok|aye)'
 /** "hasil ujian saya", "status saya", "hasil sertifikasi abdi": the person's own result or progress. */
 export const OWN_RESULT = new RegExp(`(?:^| )(?:status|hasil|proses|berkas|portofolio|tahapan)\\w*(?: \\S+)? ${OWNER}(?= |$)`)
 /** "registrasi saya", "kode pendaftaran saya": the person's own registration. */
@@ -234,6 +234,12 @@ export const MINE = any(
   'awak',
   'ane',
   'ulun',
+  // Balinese/Sasak, Acehnese, Madurese, Betawi, Banyumasan.
+  'tiang',
+  'lon',
+  'engkok',
+  'aye',
+  'inyong',
 )
 
 const REMINDER =
@@ -354,6 +360,9 @@ export const CUES = {
     'can t make it',
     'hapus',
     'dipun ?batal\\w*',
+    'urungke',
+    'ra sido',
+    'hapusen',
     'mboten saged (?:rawuh|dhateng|tindak)',
     'teu tiasa (?:sumping|hadir|ngiring)',
     'dibatal\\w*',
@@ -482,6 +491,12 @@ export const CUES = {
     'mute',
     '(?:mboten|ora|tidak) usah (?:di)?(?:ingetke|ingatkan|ingetin|kirim\\w*)',
     'teu kedah (?:di|ng)?(?:kirim\\w*|emutan)',
+    'sampunang',
+    'eureunkeun',
+    'ojo (?:di)?kirim\\w*',
+    'bek (?:di)?kirem',
+    'tak terro',
+    'kada handak',
     'matikan',
     'matiin',
     'dimatiin',
@@ -579,7 +594,22 @@ export const CUES = {
     'jadwal saya',
     'jadwalku',
   ),
-  when: any('kapan', 'jam berapa', 'tanggal berapa', 'tanggal', 'when', 'jadwal\\w*', 'hari apa', 'date'),
+  when: any(
+    'kapan',
+    'jam berapa',
+    'tanggal berapa',
+    'tanggal\\w*',
+    'when',
+    'jadwal\\w*',
+    'hari apa',
+    'date',
+    // Balinese, Acehnese, Madurese/Malay, Sundanese, Javanese krama.
+    'pidan',
+    'pajan',
+    'iraha',
+    'benjing punapa',
+    'kapan di',
+  ),
   reminderState: any('masih', 'aktif', 'nyala', 'menyala', 'active'),
   person: any(
     'orang',
@@ -732,6 +762,9 @@ export const CUES = {
     'lupakan',
     'erase\\w*',
     'dilenyap\\w*',
+    'hapuih\\w*',
+    'kaapus',
+    'busak',
     'lenyap\\w*',
     'remove\\w*',
     'delete\\w*',
