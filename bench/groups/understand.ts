@@ -10,7 +10,7 @@
 import { fileURLToPath } from 'node:url'
 import { loadKnowledgeBase } from '../../src/core/faq/knowledge-base.js'
 import { createMatcher } from '../../src/core/faq/matcher.js'
-import { secondOpinionFrom } from '../../src/core/understanding/second-opinion.js'
+import { loadExamples, secondOpinionFrom } from '../../src/core/understanding/second-opinion.js'
 import { createUnderstanding } from '../../src/core/understanding/understand.js'
 import { CONTENT, evaluate, loadEvalSet, NETWORK_CACHE, QUESTIONS } from '../faq/evaluate.js'
 import type { BenchGroup } from '../group.js'
@@ -55,11 +55,9 @@ export function measureUnderstanding(sets: UnderstandSets): Record<string, numbe
   const dev2 = loadLines(DEV2)
   const dev3 = loadLines(DEV3)
   const dev4 = loadLines(DEV4)
+  // Every labelled example the second opinion learns from (all the development sets), not only the four scored here.
   const known = [
-    ...dev.map((line) => line.message),
-    ...dev2.map((line) => line.message),
-    ...dev3.map((line) => line.message),
-    ...dev4.map((line) => line.message),
+    ...loadExamples(EXAMPLES).map((example) => example.message),
     ...testStrings(),
     ...kb.questions.map((question) => question.q),
     ...kb.topics.flatMap((topic) => topic.examples),

@@ -14,17 +14,7 @@ import { loadKnowledgeBase } from '../../src/core/faq/knowledge-base.js'
 import { createMatcher } from '../../src/core/faq/matcher.js'
 import { secondOpinionFrom } from '../../src/core/understanding/second-opinion.js'
 import { createUnderstanding } from '../../src/core/understanding/understand.js'
-import {
-  confusionTable,
-  devSet,
-  HELD,
-  loadLines,
-  predictWith,
-  REFERENCE,
-  SLOT_NAMES,
-  scoreLines,
-  timeLines,
-} from './evaluate.js'
+import { confusionTable, devSet, HELD, loadLines, predictWith, REFERENCE, SLOT_NAMES, scoreLines, timeLines } from './evaluate.js'
 
 const split = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'dev'
 if (!/^(?:dev\d*|held)$/.test(split)) throw new Error(`unknown split "${split}": use dev, dev2 … dev7 or held`)
