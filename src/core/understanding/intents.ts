@@ -19,6 +19,7 @@ import {
   POLITE,
   REQUEST,
   REQUEST_END,
+  THIRD_PARTY_ASKS,
   WHETHER,
   WHETHER_END,
 } from './lexicon.js'
@@ -49,7 +50,7 @@ export function cueText(message: string): string {
 export function cuesOf(text: string): Cues {
   // "kalo mau cek …, data apa yg diminta", "mau tanya …": a condition or a question's opening, not a request.
   const conditional = CONDITIONAL.test(text)
-  const wished = text.replace(CONDITIONAL, ' ').replace(ASKING, ' ')
+  const wished = text.replace(CONDITIONAL, ' ').replace(ASKING, ' ').replace(THIRD_PARTY_ASKS, ' ')
   const request = REQUEST.test(wished) || REQUEST_END.test(wished)
   const mine = MINE.test(text)
   // "bisa bicara dgn petugas?" asks for a person, not whether it is possible in general.

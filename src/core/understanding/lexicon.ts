@@ -27,6 +27,8 @@ export const KNOWLEDGE = any(
   'ilang',
   'lost',
   'lewat',
+  'kemana',
+  'ke mana',
   'where can',
   'diumumin\\w*',
   'diumumkan',
@@ -146,6 +148,10 @@ export const NEGATION = any(
 
 /** The person's own seat or place on the waiting list: only the records know it. */
 export const OWN_SEAT = any('daftar tunggu', 'waiting list', 'kursi', 'antri\\w*', 'antre\\w*', 'yang (?:saya|aku) ikut\\w*')
+
+/** Someone else asking or offering ("ada org ngaku panitia minta transfer"): not the person's own request. */
+export const THIRD_PARTY_ASKS =
+  /(?:^| )(?:orang|org|oknum|dia|mereka|panitia|seseorang|someone|they)(?: \S+){0,3} (?:minta|meminta|nawarin|menawarkan|offered|asked)(?= |$)/g
 
 /**
  * A polite request phrased as a question ("boleh minta …", "bisa tolong …", "bisa pasangin pengingat buat sy"): a
