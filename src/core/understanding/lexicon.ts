@@ -27,8 +27,6 @@ export const KNOWLEDGE = any(
   'ilang',
   'lost',
   'lewat',
-  'kemana',
-  'ke mana',
   'where can',
   'diumumin\\w*',
   'diumumkan',

@@ -20,7 +20,14 @@ import { INTENTS, type Intent } from './types.js'
 export type Example = { message: string; intent: Intent; slots: Record<string, unknown> }
 
 /** How much the rules' reading weighs against the network's (the rest); chosen on the validation sets, see the docs. */
-export const SECOND_OPINION_TUNING = { rulesWeight: 0.45, iterations: 60 } as const
+export const SECOND_OPINION_TUNING = {
+  rulesWeight: 0.45,
+  /**
+   * One network per entry, each trained this many rounds, their shares averaged: one network's verdict swings with
+   * small changes of the cues (a point or two on the validation sets), the average of five much less.
+   */
+  iterations: [30, 45, 60, 75, 90],
+} as const
 
 /** The slot names whose presence is a feature (the issue's names). */
 const DETAILS = ['province', 'regency', 'region', 'month', 'mode', 'number', 'code'] as const
@@ -100,22 +107,55 @@ export function createSecondOpinion(
     const { text, cues } = analyse(example.message)
     return { input: featuresOf(text, cues, Object.keys(example.slots)), output: { [example.intent]: 1 } }
   })
-  const known = new Set(corpus.flatMap((sample) => Object.keys(sample.input)))
-  const network = trainedNetwork(corpus, { iterations: SECOND_OPINION_TUNING.iterations, log: false }, cache)
+  const networks = SECOND_OPINION_TUNING.iterations.map((iterations) =>
+    columnsOf(trainedNetwork(corpus, { iterations, log: false }, cache).toJSON() as TrainedJson),
+  )
   return {
     rulesWeight,
     weigh(text, cues, details) {
-      const input: Record<string, number> = {}
-      for (const [feature, value] of Object.entries(featuresOf(text, cues, details)))
-        if (known.has(feature)) input[feature] = value
-      if (Object.keys(input).length === 0) return {}
-      const output = (network.run(input) ?? {}) as Record<string, number>
-      const total = Object.values(output).reduce((sum, score) => sum + score, 0)
-      if (total <= 0) return {}
+      const features = Object.keys(featuresOf(text, cues, details))
       const shares: Partial<Record<Intent, number>> = {}
-      for (const [label, score] of Object.entries(output)) if (isIntent(label)) shares[label] = score / total
+      for (const network of networks) {
+        // One perceptron per intent: max(0, bias + the weights of the features present); its share of the sum.
+        const sums = Float64Array.from(network.bias)
+        for (const feature of features) {
+          const row = network.rows.get(feature)
+          if (row) for (let i = 0; i < sums.length; i++) sums[i] = (sums[i] ?? 0) + (row[i] ?? 0)
+        }
+        let total = 0
+        for (let i = 0; i < sums.length; i++) total += Math.max(0, sums[i] ?? 0)
+        if (total <= 0) continue
+        network.intents.forEach((intent, i) => {
+          shares[intent] = (shares[intent] ?? 0) + Math.max(0, sums[i] ?? 0) / total / networks.length
+        })
+      }
       return shares
     },
+  }
+}
+
+/** What @nlpjs/neural's toJSON gives: the feature and intent names, and per intent its weights then its bias. */
+type TrainedJson = { features?: string[]; intents?: string[]; perceptrons?: number[][] }
+/** A trained network turned around for reading: per feature, its weight for each intent; per intent, its bias. */
+type Columns = { intents: Intent[]; rows: Map<string, Float64Array>; bias: Float64Array }
+
+/** The network's weights by feature, so a message costs one row per feature it has, for every intent at once. */
+function columnsOf(json: TrainedJson): Columns {
+  const features = json.features ?? []
+  const perceptrons = json.perceptrons ?? []
+  const labels = json.intents ?? []
+  const kept = labels.flatMap((label, index) => (isIntent(label) ? [{ intent: label, weights: perceptrons[index] ?? [] }] : []))
+  const rows = new Map<string, Float64Array>()
+  features.forEach((feature, f) => {
+    rows.set(
+      feature,
+      Float64Array.from(kept, ({ weights }) => weights[f] ?? 0),
+    )
+  })
+  return {
+    intents: kept.map(({ intent }) => intent),
+    rows,
+    bias: Float64Array.from(kept, ({ weights }) => weights[features.length] ?? 0),
   }
 }
 
