@@ -49,6 +49,8 @@ export type Core = {
   /** What a channel calls when a person blocks or unblocks the assistant. */
   blocking: ChatBlocking
   /** Conversations with staff: their actions (console, staff group, CLI), the chat side, what wakes live views. */
+  /** Makes the understanding step's second opinion now rather than on the first free message (seconds, once). */
+  prepareUnderstanding: () => void
   /** The FAQ knowledge base (its answers are staff's quick replies). */
   kb: KnowledgeBase
   handoffs: {
@@ -149,14 +151,13 @@ export function openCore(config: Config, logger: Logger, clock: () => Date, opti
   const faq = createFaq({ kb, matcher, contact: config.SECRETARIAT_CONTACT, isAvailable })
   features.faq = faq.menu
   const commands = [...reminders.commands, ...registration.commands, ...dataRights.commands, certificateCheck.command]
+  // Its examples are checked now; its networks are made on first use or when the server calls prepareUnderstanding.
+  const secondOpinion = secondOpinionFrom(config.UNDERSTAND_EXAMPLES_DIR, config.FAQ_QUESTIONS_PATH, {
+    dir: config.FAQ_CACHE_DIR,
+    now: clock,
+  })
   const understood = createUnderstandingRoute({
-    understanding: createUnderstanding({
-      matcher,
-      secondOpinion: secondOpinionFrom(config.UNDERSTAND_EXAMPLES_DIR, config.FAQ_QUESTIONS_PATH, {
-        dir: config.FAQ_CACHE_DIR,
-        now: clock,
-      }),
-    }),
+    understanding: createUnderstanding({ matcher, ...(secondOpinion && { secondOpinion }) }),
     faq,
     isAvailable,
     logger,
@@ -208,6 +209,7 @@ export function openCore(config: Config, logger: Logger, clock: () => Date, opti
     blocking: createChatBlocking({ db, reminders: reminderSettings }),
     kb,
     handoffs: { actions: handoffActions, live, activity, calendar, settings: handoffSettings, files },
+    prepareUnderstanding: () => secondOpinion?.prepare(),
   }
 }
 

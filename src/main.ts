@@ -37,9 +37,14 @@ const config = loadConfigOrExit()
 const clock = () => new Date()
 const logger = createLogger({ level: config.LOG_LEVEL })
 // One-time codes go out over WhatsApp: offered only while that channel is connected.
-const { db, engine, demo, vault, keys, authBox, blocking, kb, handoffs } = openCoreOrExit(config, logger, clock, {
-  codeChannelReady: () => whatsappChannel?.state().status === 'open',
-})
+const { db, engine, demo, vault, keys, authBox, blocking, kb, handoffs, prepareUnderstanding } = openCoreOrExit(
+  config,
+  logger,
+  clock,
+  {
+    codeChannelReady: () => whatsappChannel?.state().status === 'open',
+  },
+)
 if (demo) {
   logger.info(
     demo,
@@ -246,6 +251,13 @@ const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOS
     { port: info.port, version: VERSION },
     `kesos-assistant listening on http://localhost:${info.port} (health: /healthz, certificate verification: /verifikasi, console: /admin)`,
   )
+  // The understanding step's second opinion is made once the server answers (seconds the first time on a machine,
+  // then loaded from FAQ_CACHE_DIR), not on the first free sentence, which would wait for it.
+  setTimeout(() => {
+    const started = performance.now()
+    prepareUnderstanding()
+    logger.info({ ms: Math.round(performance.now() - started) }, 'understanding: second opinion ready')
+  }, 0).unref()
   if (firstAdmin) {
     const url = setPasswordUrl(consoleBaseUrl(config, info.port), firstAdmin)
     logger.warn(

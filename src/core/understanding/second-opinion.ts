@@ -7,6 +7,7 @@
  * Its features are the analysed words of the message and their pairs, the rules' own cues (knowledge, request, mine,
  * each cue family of the lexicon) and which details the message states. It never reads slots: they stay the rules'.
  */
+import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Sample } from '@nlpjs/neural'
@@ -107,26 +108,29 @@ export function createSecondOpinion(
     const { text, cues } = analyse(example.message)
     return { input: featuresOf(text, cues, Object.keys(example.slots)), output: { [example.intent]: 1 } }
   })
-  const networks = SECOND_OPINION_TUNING.iterations.map((iterations) =>
-    columnsOf(trainedNetwork(corpus, { iterations, log: false }, cache).toJSON() as TrainedJson),
+  const trained = SECOND_OPINION_TUNING.iterations.map(
+    (iterations) => trainedNetwork(corpus, { iterations, log: false }, cache).toJSON() as TrainedJson,
   )
+  const { rows, bias } = columnsOf(trained)
+  const count = trained.length
+  const width = INTENTS.length
   return {
     rulesWeight,
     weigh(text, cues, details) {
-      const features = Object.keys(featuresOf(text, cues, details))
+      // Per network and intent: max(0, bias + the weights of the features present); each network's shares averaged.
+      const sums = Float64Array.from(bias)
+      for (const feature of Object.keys(featuresOf(text, cues, details))) {
+        const row = rows.get(feature)
+        if (row) for (let i = 0; i < sums.length; i++) sums[i] = (sums[i] ?? 0) + (row[i] ?? 0)
+      }
       const shares: Partial<Record<Intent, number>> = {}
-      for (const network of networks) {
-        // One perceptron per intent: max(0, bias + the weights of the features present); its share of the sum.
-        const sums = Float64Array.from(network.bias)
-        for (const feature of features) {
-          const row = network.rows.get(feature)
-          if (row) for (let i = 0; i < sums.length; i++) sums[i] = (sums[i] ?? 0) + (row[i] ?? 0)
-        }
+      for (let n = 0; n < count; n++) {
         let total = 0
-        for (let i = 0; i < sums.length; i++) total += Math.max(0, sums[i] ?? 0)
+        for (let k = 0; k < width; k++) total += Math.max(0, sums[n * width + k] ?? 0)
         if (total <= 0) continue
-        network.intents.forEach((intent, i) => {
-          shares[intent] = (shares[intent] ?? 0) + Math.max(0, sums[i] ?? 0) / total / networks.length
+        INTENTS.forEach((intent, k) => {
+          const share = Math.max(0, sums[n * width + k] ?? 0) / total / count
+          if (share > 0) shares[intent] = (shares[intent] ?? 0) + share
         })
       }
       return shares
@@ -136,27 +140,37 @@ export function createSecondOpinion(
 
 /** What @nlpjs/neural's toJSON gives: the feature and intent names, and per intent its weights then its bias. */
 type TrainedJson = { features?: string[]; intents?: string[]; perceptrons?: number[][] }
-/** A trained network turned around for reading: per feature, its weight for each intent; per intent, its bias. */
-type Columns = { intents: Intent[]; rows: Map<string, Float64Array>; bias: Float64Array }
 
-/** The network's weights by feature, so a message costs one row per feature it has, for every intent at once. */
-function columnsOf(json: TrainedJson): Columns {
-  const features = json.features ?? []
-  const perceptrons = json.perceptrons ?? []
-  const labels = json.intents ?? []
-  const kept = labels.flatMap((label, index) => (isIntent(label) ? [{ intent: label, weights: perceptrons[index] ?? [] }] : []))
-  const rows = new Map<string, Float64Array>()
-  features.forEach((feature, f) => {
-    rows.set(
-      feature,
-      Float64Array.from(kept, ({ weights }) => weights[f] ?? 0),
-    )
+/**
+ * The networks' weights turned around for reading: per feature one row holding its weight for every network and
+ * intent (network n, intent k at n × 13 + k, intents in INTENTS order), and the biases in the same order. A message
+ * then costs one row per feature it has.
+ */
+function columnsOf(networks: readonly TrainedJson[]): { rows: Map<string, Float32Array>; bias: Float64Array } {
+  const width = INTENTS.length
+  const rows = new Map<string, Float32Array>()
+  const bias = new Float64Array(networks.length * width)
+  networks.forEach((json, n) => {
+    const features = json.features ?? []
+    const perceptrons = json.perceptrons ?? []
+    ;(json.intents ?? []).forEach((label, index) => {
+      const k = INTENTS.indexOf(label as Intent)
+      const weights = perceptrons[index]
+      if (k < 0 || !weights) return
+      bias[n * width + k] = weights[features.length] ?? 0
+      features.forEach((feature, f) => {
+        const weight = weights[f] ?? 0
+        if (weight === 0) return
+        let row = rows.get(feature)
+        if (!row) {
+          row = new Float32Array(networks.length * width)
+          rows.set(feature, row)
+        }
+        row[n * width + k] = weight
+      })
+    })
   })
-  return {
-    intents: kept.map(({ intent }) => intent),
-    rows,
-    bias: Float64Array.from(kept, ({ weights }) => weights[features.length] ?? 0),
-  }
+  return { rows, bias }
 }
 
 /**
@@ -178,23 +192,50 @@ export function faqExamples(path: string): Example[] {
   return examples
 }
 
+/** Second opinions already made in this process, by their examples: every core over the same content shares one. */
+const made = new Map<string, SecondOpinion>()
+
+/** A second opinion over `examples`, made on first use (or by `prepare`) and then shared by the process. */
+export type LazySecondOpinion = SecondOpinion & {
+  /** Makes it now (trains or loads the networks: seconds the first time on a machine, about one after). */
+  prepare(): void
+}
+
 /**
  * The second opinion over the examples in `dir` (UNDERSTAND_EXAMPLES_DIR) and a share of the FAQ's labelled questions
  * (`faqQuestions`, already checked by the knowledge base's loader), analysed as the rules see a message; none without
- * a folder.
+ * a folder. The examples are read and checked now (a broken line stops the start); the networks are made on the first
+ * message that needs them, or by `prepare()` (the server calls it once it is listening), so starting stays quick.
  */
 export function secondOpinionFrom(
   dir: string | undefined,
   faqQuestions: string | undefined,
   cache: NetworkCache | null,
-): SecondOpinion | undefined {
+): LazySecondOpinion | undefined {
   if (dir === undefined) return undefined
-  return createSecondOpinion(
-    [...loadExamples(dir), ...(faqQuestions ? faqExamples(faqQuestions) : [])],
-    (message) => {
-      const text = cueText(message)
-      return { text, cues: cuesOf(text) }
+  const examples = [...loadExamples(dir), ...(faqQuestions ? faqExamples(faqQuestions) : [])]
+  const key = createHash('sha256').update(JSON.stringify(examples)).digest('hex')
+  let opinion: SecondOpinion | undefined
+  const ready = (): SecondOpinion => {
+    opinion ??= made.get(key)
+    if (!opinion) {
+      opinion = createSecondOpinion(
+        examples,
+        (message) => {
+          const text = cueText(message)
+          return { text, cues: cuesOf(text) }
+        },
+        cache,
+      )
+      made.set(key, opinion)
+    }
+    return opinion
+  }
+  return {
+    rulesWeight: SECOND_OPINION_TUNING.rulesWeight,
+    weigh: (text, cues, details) => ready().weigh(text, cues, details),
+    prepare: () => {
+      ready()
     },
-    cache,
-  )
+  }
 }
