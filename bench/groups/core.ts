@@ -307,6 +307,8 @@ export const group: BenchGroup = {
     const dir = mkdtempSync(join(tmpdir(), 'kesos-bench-core-'))
     const config = loadConfig({ DATABASE_PATH: join(dir, 'core.db'), DEMO_DATA: 'false', NODE_ENV: 'test', LOG_LEVEL: 'silent' })
     const core = openCore(config, pino({ level: 'silent' }), () => new Date())
+    // As the server does once it listens: the understanding step's networks are made before the first message.
+    core.prepareUnderstanding()
     const bare = openBareSqlite(join(dir, 'bare.db'))
     try {
       const warmup = makeChats('warmup')
