@@ -246,6 +246,8 @@ const app = createWebApp({
     config.TELEGRAM_MODE === 'webhook' &&
     config.TELEGRAM_WEBHOOK_SECRET && { telegramWebhook: createTelegramWebhook(telegram, config.TELEGRAM_WEBHOOK_SECRET) }),
 })
+/** How long after listening the understanding step's networks are made: health checks and first messages come first. */
+const PREPARE_AFTER_MS = 2_000
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info: AddressInfo) => {
   logger.info(
     { port: info.port, version: VERSION },
@@ -257,7 +259,7 @@ const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOS
     const started = performance.now()
     prepareUnderstanding()
     logger.info({ ms: Math.round(performance.now() - started) }, 'understanding: second opinion ready')
-  }, 0).unref()
+  }, PREPARE_AFTER_MS).unref()
   if (firstAdmin) {
     const url = setPasswordUrl(consoleBaseUrl(config, info.port), firstAdmin)
     logger.warn(

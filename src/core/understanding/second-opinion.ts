@@ -108,11 +108,14 @@ export function createSecondOpinion(
     const { text, cues } = analyse(example.message)
     return { input: featuresOf(text, cues, Object.keys(example.slots)), output: { [example.intent]: 1 } }
   })
-  const trained = SECOND_OPINION_TUNING.iterations.map(
-    (iterations) => trainedNetwork(corpus, { iterations, log: false }, cache).toJSON() as TrainedJson,
-  )
-  const { rows, bias } = columnsOf(trained)
-  const count = trained.length
+  const count = SECOND_OPINION_TUNING.iterations.length
+  const rows = new Map<string, Float32Array>()
+  const bias = new Float64Array(count * INTENTS.length)
+  // One network at a time: each is read into the rows and then let go (memory: a network's JSON is megabytes).
+  SECOND_OPINION_TUNING.iterations.forEach((iterations, n) => {
+    const json = trainedNetwork(corpus, { iterations, log: false }, cache).toJSON() as TrainedJson
+    addColumns(json, n, count, rows, bias)
+  })
   const width = INTENTS.length
   return {
     rulesWeight,
@@ -142,35 +145,30 @@ export function createSecondOpinion(
 type TrainedJson = { features?: string[]; intents?: string[]; perceptrons?: number[][] }
 
 /**
- * The networks' weights turned around for reading: per feature one row holding its weight for every network and
+ * Network `n` (of `count`) turned around for reading: per feature one row holding its weight for every network and
  * intent (network n, intent k at n × 13 + k, intents in INTENTS order), and the biases in the same order. A message
  * then costs one row per feature it has.
  */
-function columnsOf(networks: readonly TrainedJson[]): { rows: Map<string, Float32Array>; bias: Float64Array } {
+function addColumns(json: TrainedJson, n: number, count: number, rows: Map<string, Float32Array>, bias: Float64Array): void {
   const width = INTENTS.length
-  const rows = new Map<string, Float32Array>()
-  const bias = new Float64Array(networks.length * width)
-  networks.forEach((json, n) => {
-    const features = json.features ?? []
-    const perceptrons = json.perceptrons ?? []
-    ;(json.intents ?? []).forEach((label, index) => {
-      const k = INTENTS.indexOf(label as Intent)
-      const weights = perceptrons[index]
-      if (k < 0 || !weights) return
-      bias[n * width + k] = weights[features.length] ?? 0
-      features.forEach((feature, f) => {
-        const weight = weights[f] ?? 0
-        if (weight === 0) return
-        let row = rows.get(feature)
-        if (!row) {
-          row = new Float32Array(networks.length * width)
-          rows.set(feature, row)
-        }
-        row[n * width + k] = weight
-      })
+  const features = json.features ?? []
+  const perceptrons = json.perceptrons ?? []
+  ;(json.intents ?? []).forEach((label, index) => {
+    const k = INTENTS.indexOf(label as Intent)
+    const weights = perceptrons[index]
+    if (k < 0 || !weights) return
+    bias[n * width + k] = weights[features.length] ?? 0
+    features.forEach((feature, f) => {
+      const weight = weights[f] ?? 0
+      if (weight === 0) return
+      let row = rows.get(feature)
+      if (!row) {
+        row = new Float32Array(count * width)
+        rows.set(feature, row)
+      }
+      row[n * width + k] = weight
     })
   })
-  return { rows, bias }
 }
 
 /**
