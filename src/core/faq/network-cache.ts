@@ -11,7 +11,7 @@
  *   0700, used only when it is theirs), and a file is only loaded when it is a regular file in it
  *   whose features, classes, weights and settings are exactly the shape training would give;
  *   anything else is trained afresh and written again.
- * - Files are written whole (a new file with a random name, then renamed), the newest 8 are kept.
+ * - Files are written whole (a new file with a random name, then renamed), the newest 16 are kept (the FAQ's network and the understanding step's five, for a few versions of the content).
  * - A folder that cannot be made, read or written is simply not used.
  */
 import { createHash, randomBytes } from 'node:crypto'
@@ -31,7 +31,7 @@ import { join } from 'node:path'
 import { NeuralNetwork, type NeuralSettings, type Sample } from '@nlpjs/neural'
 
 const FORMAT = 2
-const KEEP = 8
+const KEEP = 16
 const NEURAL_VERSION = (createRequire(import.meta.url)('@nlpjs/neural/package.json') as { version: string }).version
 
 /** Where trained networks are kept, and the clock that marks a file's last use (the newest are kept). */
