@@ -32,6 +32,8 @@ const ENTRY_POINTS = {
   /** `node dist/chat.js`: the terminal chat, as `npm run chat`. */
   chat: 'src/bots/console/main.ts',
   'faq-cli': 'src/faq-cli.ts',
+  /** The worker thread main.js starts to make the understanding step's networks (second-opinion-worker.ts). */
+  'understanding-worker': 'src/core/understanding/second-opinion-worker.ts',
 }
 const BUNDLED = new Set(['zod', 'drizzle-orm', 'hono', '@hono/node-server', 'grammy', '@grammyjs/auto-retry', 'ics'])
 const COPIED = ['web/verify.css', 'web/console/console.css', 'web/console/console-live.js']

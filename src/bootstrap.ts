@@ -51,6 +51,11 @@ export type Core = {
   /** Conversations with staff: their actions (console, staff group, CLI), the chat side, what wakes live views. */
   /** Makes the understanding step's second opinion now rather than on the first free message (seconds, once). */
   prepareUnderstanding: () => void
+  /**
+   * The same in a worker thread (`worker`: the file of second-opinion-worker), which keeps the memory of loading out of
+   * the server; until it is ready, sentences are read by the rules alone.
+   */
+  prepareUnderstandingInBackground: (worker: URL) => Promise<void>
   /** The FAQ knowledge base (its answers are staff's quick replies). */
   kb: KnowledgeBase
   handoffs: {
@@ -210,6 +215,7 @@ export function openCore(config: Config, logger: Logger, clock: () => Date, opti
     kb,
     handoffs: { actions: handoffActions, live, activity, calendar, settings: handoffSettings, files },
     prepareUnderstanding: () => secondOpinion?.prepare(),
+    prepareUnderstandingInBackground: (worker: URL) => secondOpinion?.prepareInBackground(worker) ?? Promise.resolve(),
   }
 }
 

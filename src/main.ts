@@ -37,7 +37,7 @@ const config = loadConfigOrExit()
 const clock = () => new Date()
 const logger = createLogger({ level: config.LOG_LEVEL })
 // One-time codes go out over WhatsApp: offered only while that channel is connected.
-const { db, engine, demo, vault, keys, authBox, blocking, kb, handoffs, prepareUnderstanding } = openCoreOrExit(
+const { db, engine, demo, vault, keys, authBox, blocking, kb, handoffs, prepareUnderstandingInBackground } = openCoreOrExit(
   config,
   logger,
   clock,
@@ -248,17 +248,23 @@ const app = createWebApp({
 })
 /** How long after listening the understanding step's networks are made: health checks and first messages come first. */
 const PREPARE_AFTER_MS = 2_000
+/** The worker that makes them: built beside this file in dist/, the TypeScript source when run with tsx. */
+const UNDERSTANDING_WORKER = import.meta.url.endsWith('.ts')
+  ? new URL('./core/understanding/second-opinion-worker.ts', import.meta.url)
+  : new URL('./understanding-worker.js', import.meta.url)
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info: AddressInfo) => {
   logger.info(
     { port: info.port, version: VERSION },
     `kesos-assistant listening on http://localhost:${info.port} (health: /healthz, certificate verification: /verifikasi, console: /admin)`,
   )
-  // The understanding step's second opinion is made once the server answers (seconds the first time on a machine,
-  // then loaded from FAQ_CACHE_DIR), not on the first free sentence, which would wait for it.
+  // The understanding step's second opinion is made in a worker thread once the server answers (seconds the first
+  // time on a machine, then loaded from FAQ_CACHE_DIR); until then sentences are read by the rules alone.
   setTimeout(() => {
     const started = performance.now()
-    prepareUnderstanding()
-    logger.info({ ms: Math.round(performance.now() - started) }, 'understanding: second opinion ready')
+    prepareUnderstandingInBackground(UNDERSTANDING_WORKER).then(
+      () => logger.info({ ms: Math.round(performance.now() - started) }, 'understanding: second opinion ready'),
+      (error: Error) => logger.warn({ err: error.message }, 'understanding: second opinion not made, the rules read alone'),
+    )
   }, PREPARE_AFTER_MS).unref()
   if (firstAdmin) {
     const url = setPasswordUrl(consoleBaseUrl(config, info.port), firstAdmin)

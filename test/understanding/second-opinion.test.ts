@@ -3,12 +3,19 @@
  * reading. Where the two disagree the person is asked, the network's pick first and the rules' reading one tap away;
  * a typed number keeps its meaning; the examples are content, checked line by line at start.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { FaqContentError } from '../../src/core/faq/knowledge-base.js'
-import { faqExamples, loadExamples } from '../../src/core/understanding/second-opinion.js'
+import { cuesOf, cueText } from '../../src/core/understanding/intents.js'
+import {
+  analyseExample,
+  createSecondOpinion,
+  faqExamples,
+  loadExamples,
+  secondOpinionFrom,
+} from '../../src/core/understanding/second-opinion.js'
 import { INTENTS } from '../../src/core/understanding/types.js'
 import { createUnderstanding } from '../../src/core/understanding/understand.js'
 import { closeDatabase } from '../../src/db/client.js'
@@ -95,5 +102,28 @@ describe('bad examples stop the start with the file and line', () => {
     dir = mkdtempSync(join(tmpdir(), 'examples-'))
     writeFileSync(join(dir, 'a.jsonl'), '{"message":"x","intent":"jadwal"}\n')
     expect(() => testCore({ env: { UNDERSTAND_EXAMPLES_DIR: dir } })).toThrow(/line 1/)
+  })
+})
+
+describe('made in a worker thread, as the server does', () => {
+  let dir = ''
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('the rules read alone until it is ready; then it weighs in', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'examples-'))
+    copyFileSync('content/understanding/understand-dev.jsonl', join(dir, 'dev.jsonl'))
+    const opinion = secondOpinionFrom(dir, undefined, null)
+    if (!opinion) throw new Error('no second opinion')
+    const text = cueText('tolong matiin pengingat ujian sy')
+    const worker = new URL('../../src/core/understanding/second-opinion-worker.ts', import.meta.url)
+    const made = opinion.prepareInBackground(worker)
+    expect(opinion.weigh(text, cuesOf(text), [])).toEqual({})
+    await made
+    const shares = opinion.weigh(text, cuesOf(text), [])
+    expect(Object.values(shares).reduce((sum, share) => sum + share, 0)).toBeCloseTo(1, 5)
+    // The same networks as made in this thread, to the last digit.
+    const here = createSecondOpinion(loadExamples(dir), analyseExample, null)
+    const inThread = here.weigh(text, cuesOf(text), [])
+    for (const [intent, share] of Object.entries(inThread)) expect(shares[intent as keyof typeof shares]).toBeCloseTo(share, 6)
   })
 })

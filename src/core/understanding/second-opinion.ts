@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { Worker } from 'node:worker_threads'
 import type { Sample } from '@nlpjs/neural'
 import { FaqContentError } from '../faq/knowledge-base.js'
 import { type NetworkCache, trainedNetwork } from '../faq/network-cache.js'
@@ -95,33 +96,73 @@ export function loadExamples(dir: string): Example[] {
 }
 
 /**
- * Trains (or loads from `cache`) the network over `examples`. `analyse` gives the analysed text and cues of a message,
- * as the rules see them; the details of an example are the slots its writer labelled.
+ * The five networks over `examples`, trained (or loaded from `cache`) and turned around for reading: the names of the
+ * features, one row per feature (its weight for every network and intent: network n, intent k at n × 13 + k, intents
+ * in INTENTS order) in one flat array, and the biases in the same order. `analyse` gives the analysed text and cues of
+ * a message, as the rules see them; the details of an example are the slots its writer labelled.
  */
-export function createSecondOpinion(
+export function columnsFor(
   examples: readonly Example[],
   analyse: (message: string) => { text: string; cues: Cues },
   cache: NetworkCache | null,
-  rulesWeight: number = SECOND_OPINION_TUNING.rulesWeight,
-): SecondOpinion {
+): Columns {
   const corpus: Sample[] = examples.map((example) => {
     const { text, cues } = analyse(example.message)
     return { input: featuresOf(text, cues, Object.keys(example.slots)), output: { [example.intent]: 1 } }
   })
   const count = SECOND_OPINION_TUNING.iterations.length
-  const rows = new Map<string, Float32Array>()
-  const bias = new Float64Array(count * INTENTS.length)
+  const width = count * INTENTS.length
+  const index = new Map<string, number>()
+  const byFeature: Float32Array[] = []
+  const bias = new Float64Array(width)
   // One network at a time: each is read into the rows and then let go (memory: a network's JSON is megabytes).
   SECOND_OPINION_TUNING.iterations.forEach((iterations, n) => {
     const json = trainedNetwork(corpus, { iterations, log: false }, cache).toJSON() as TrainedJson
-    addColumns(json, n, count, rows, bias)
+    const features = json.features ?? []
+    const perceptrons = json.perceptrons ?? []
+    ;(json.intents ?? []).forEach((label, i) => {
+      const k = INTENTS.indexOf(label as Intent)
+      const weights = perceptrons[i]
+      if (k < 0 || !weights) return
+      bias[n * INTENTS.length + k] = weights[features.length] ?? 0
+      features.forEach((feature, f) => {
+        const weight = weights[f] ?? 0
+        if (weight === 0) return
+        let at = index.get(feature)
+        if (at === undefined) {
+          at = byFeature.length
+          index.set(feature, at)
+          byFeature.push(new Float32Array(width))
+        }
+        const row = byFeature[at]
+        if (row) row[n * INTENTS.length + k] = weight
+      })
+    })
   })
+  const rows = new Float32Array(byFeature.length * width)
+  byFeature.forEach((row, at) => {
+    rows.set(row, at * width)
+  })
+  return { features: [...index.keys()], rows, bias }
+}
+
+/** The networks as columnsFor gives them: small enough to pass from a worker thread (the arrays are transferred). */
+export type Columns = { features: string[]; rows: Float32Array; bias: Float64Array }
+
+/** A second opinion reading `columns`; a message costs one row per feature it has, for every network and intent. */
+export function opinionOf(columns: Columns, rulesWeight: number = SECOND_OPINION_TUNING.rulesWeight): SecondOpinion {
+  const count = SECOND_OPINION_TUNING.iterations.length
   const width = INTENTS.length
+  const stride = count * width
+  const rows = new Map<string, Float32Array>()
+  columns.features.forEach((feature, at) => {
+    rows.set(feature, columns.rows.subarray(at * stride, (at + 1) * stride))
+  })
   return {
     rulesWeight,
     weigh(text, cues, details) {
       // Per network and intent: max(0, bias + the weights of the features present); each network's shares averaged.
-      const sums = Float64Array.from(bias)
+      const sums = Float64Array.from(columns.bias)
       for (const feature of Object.keys(featuresOf(text, cues, details))) {
         const row = rows.get(feature)
         if (row) for (let i = 0; i < sums.length; i++) sums[i] = (sums[i] ?? 0) + (row[i] ?? 0)
@@ -141,35 +182,18 @@ export function createSecondOpinion(
   }
 }
 
+/** Trains (or loads from `cache`) the networks over `examples` and reads them, in this thread. */
+export function createSecondOpinion(
+  examples: readonly Example[],
+  analyse: (message: string) => { text: string; cues: Cues },
+  cache: NetworkCache | null,
+  rulesWeight: number = SECOND_OPINION_TUNING.rulesWeight,
+): SecondOpinion {
+  return opinionOf(columnsFor(examples, analyse, cache), rulesWeight)
+}
+
 /** What @nlpjs/neural's toJSON gives: the feature and intent names, and per intent its weights then its bias. */
 type TrainedJson = { features?: string[]; intents?: string[]; perceptrons?: number[][] }
-
-/**
- * Network `n` (of `count`) turned around for reading: per feature one row holding its weight for every network and
- * intent (network n, intent k at n × 13 + k, intents in INTENTS order), and the biases in the same order. A message
- * then costs one row per feature it has.
- */
-function addColumns(json: TrainedJson, n: number, count: number, rows: Map<string, Float32Array>, bias: Float64Array): void {
-  const width = INTENTS.length
-  const features = json.features ?? []
-  const perceptrons = json.perceptrons ?? []
-  ;(json.intents ?? []).forEach((label, index) => {
-    const k = INTENTS.indexOf(label as Intent)
-    const weights = perceptrons[index]
-    if (k < 0 || !weights) return
-    bias[n * width + k] = weights[features.length] ?? 0
-    features.forEach((feature, f) => {
-      const weight = weights[f] ?? 0
-      if (weight === 0) return
-      let row = rows.get(feature)
-      if (!row) {
-        row = new Float32Array(count * width)
-        rows.set(feature, row)
-      }
-      row[n * width + k] = weight
-    })
-  })
-}
 
 /**
  * Every `FAQ_SHARE`-th labelled FAQ question (FAQ_QUESTIONS_PATH) joins the examples as a knowledge question: the
@@ -193,17 +217,31 @@ export function faqExamples(path: string): Example[] {
 /** Second opinions already made in this process, by their examples: every core over the same content shares one. */
 const made = new Map<string, SecondOpinion>()
 
+/** What a worker thread is given to make the networks (second-opinion-worker.ts). */
+export type WorkerInput = { dir: string; faqQuestions: string | undefined; cacheDir: string | undefined; now: number }
+
+/** The analysis the rules use, for the examples. */
+export const analyseExample = (message: string) => {
+  const text = cueText(message)
+  return { text, cues: cuesOf(text) }
+}
+
 /** A second opinion over `examples`, made on first use (or by `prepare`) and then shared by the process. */
 export type LazySecondOpinion = SecondOpinion & {
-  /** Makes it now (trains or loads the networks: seconds the first time on a machine, about one after). */
+  /** Makes it now, in this thread (trains or loads the networks: seconds the first time on a machine, about one after). */
   prepare(): void
+  /**
+   * Makes it in a worker thread (`worker`: second-opinion-worker's file), so the memory of loading goes with the worker;
+   * until it is ready, sentences are read by the rules alone. Resolves once it is in use.
+   */
+  prepareInBackground(worker: URL): Promise<void>
 }
 
 /**
  * The second opinion over the examples in `dir` (UNDERSTAND_EXAMPLES_DIR) and a share of the FAQ's labelled questions
  * (`faqQuestions`, already checked by the knowledge base's loader), analysed as the rules see a message; none without
- * a folder. The examples are read and checked now (a broken line stops the start); the networks are made on the first
- * message that needs them, or by `prepare()` (the server calls it once it is listening), so starting stays quick.
+ * a folder. The examples are read and checked now (a broken line stops the start); the networks are made by
+ * `prepareInBackground` (the server, once it listens), or else on the first message that needs them.
  */
 export function secondOpinionFrom(
   dir: string | undefined,
@@ -213,27 +251,51 @@ export function secondOpinionFrom(
   if (dir === undefined) return undefined
   const examples = [...loadExamples(dir), ...(faqQuestions ? faqExamples(faqQuestions) : [])]
   const key = createHash('sha256').update(JSON.stringify(examples)).digest('hex')
-  let opinion: SecondOpinion | undefined
-  const ready = (): SecondOpinion => {
-    opinion ??= made.get(key)
-    if (!opinion) {
-      opinion = createSecondOpinion(
-        examples,
-        (message) => {
-          const text = cueText(message)
-          return { text, cues: cuesOf(text) }
-        },
-        cache,
-      )
-      made.set(key, opinion)
-    }
-    return opinion
+  let opinion: SecondOpinion | undefined = made.get(key)
+  let background = false
+  const keep = (made_: SecondOpinion) => {
+    opinion = made_
+    made.set(key, made_)
+    return made_
   }
+  const ready = (): SecondOpinion => opinion ?? keep(createSecondOpinion(examples, analyseExample, cache))
   return {
     rulesWeight: SECOND_OPINION_TUNING.rulesWeight,
-    weigh: (text, cues, details) => ready().weigh(text, cues, details),
+    // No shares while a worker makes it: the rules' reading stands alone.
+    weigh: (text, cues, details) => (opinion || !background ? ready().weigh(text, cues, details) : {}),
     prepare: () => {
       ready()
+    },
+    prepareInBackground: (worker) => {
+      if (opinion) return Promise.resolve()
+      background = true
+      const input: WorkerInput = { dir, faqQuestions, cacheDir: cache?.dir, now: cache?.now().getTime() ?? 0 }
+      return new Promise<void>((resolve, reject) => {
+        // Run from the TypeScript sources (tsx), the worker loads its file through tsx's own import.
+        const thread = worker.pathname.endsWith('.ts')
+          ? new Worker(
+              `import('tsx/esm/api').then((tsx) => tsx.tsImport(${JSON.stringify(worker.href)}, ${JSON.stringify(worker.href)}))`,
+              {
+                eval: true,
+                workerData: input,
+              },
+            )
+          : new Worker(worker, { workerData: input })
+        thread.once('message', (columns: Columns) => {
+          if (!opinion) keep(opinionOf(columns))
+          resolve()
+        })
+        thread.once('error', (error) => {
+          background = false
+          reject(error)
+        })
+        thread.once('exit', (code) => {
+          if (code !== 0 && !opinion) {
+            background = false
+            reject(new Error(`the second opinion's worker stopped with code ${code}`))
+          }
+        })
+      })
     },
   }
 }
