@@ -79,9 +79,20 @@ describe('certificate.verify from a sentence', () => {
   it('without a number: the number is asked, and the next message is read as one', async () => {
     const { engine, db } = open()
     const a = chat(engine, 'a')
-    expect(textOf(await a.say('sertifikat ini asli gak'))).toContain('Ketik nomor sertifikat yang ingin diperiksa')
+    expect(textOf(await a.say('tolong cek keaslian sertifikat ini'))).toContain('Ketik nomor sertifikat yang ingin diperiksa')
     expect(audited(db)).toEqual([])
     expect(textOf(await a.say('lsps 2024 00123'))).toContain('✅ *VALID*')
     expect(audited(db)).toEqual([{ actor: 'chat', entityId: 'LSPS202400123', details: { outcome: 'valid' } }])
+  })
+
+  it('"sertifikat ini asli gak" without a number may be a question about checking: asked, the check one tap away', async () => {
+    const { engine } = open()
+    const a = chat(engine, 'a')
+    const asked = await a.say('sertifikat ini asli gak')
+    expect(textOf(asked)).toContain('Maksud Anda')
+    const check = asked.flatMap((reply) => reply.choices ?? []).find((choice) => choice.label === 'Cek nomor sertifikat sekarang')
+    expect(check).toBeDefined()
+    expect(textOf(await a.choose(check?.id ?? ''))).toContain('Ketik nomor sertifikat yang ingin diperiksa')
+    expect(textOf(await a.say('lsps 2024 00123'))).toContain('✅ *VALID*')
   })
 })
