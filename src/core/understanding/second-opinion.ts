@@ -1,6 +1,6 @@
 /**
- * A second opinion for the understanding step's rules: a one-layer neural network (@nlpjs/neural, as the FAQ's own
- * second opinion) trained on labelled messages written by people who did not write the rules
+ * A second opinion for the understanding step's rules: five one-layer neural networks (@nlpjs/neural, as the FAQ's own
+ * second opinion), averaged, trained on labelled messages written by people who did not write the rules
  * (content/understanding/*.jsonl). The rules know the cue words; the network learns how other people put a request,
  * which carries over to writers neither has seen (docs/understanding.md, "The second opinion").
  *
@@ -218,7 +218,7 @@ export function faqExamples(path: string): Example[] {
 const made = new Map<string, SecondOpinion>()
 
 /** What a worker thread is given to make the networks (second-opinion-worker.ts). */
-export type WorkerInput = { dir: string; faqQuestions: string | undefined; cacheDir: string | undefined; now: number }
+export type WorkerInput = { examples: Example[]; cacheDir: string | undefined; now: number }
 
 /** The analysis the rules use, for the examples. */
 export const analyseExample = (message: string) => {
@@ -250,15 +250,23 @@ export function secondOpinionFrom(
 ): LazySecondOpinion | undefined {
   if (dir === undefined) return undefined
   const examples = [...loadExamples(dir), ...(faqQuestions ? faqExamples(faqQuestions) : [])]
-  const key = createHash('sha256').update(JSON.stringify(examples)).digest('hex')
-  let opinion: SecondOpinion | undefined = made.get(key)
+  // The key (a hash of the examples) is needed only when the networks are made, not for every core that opens.
+  let key: string | undefined
+  const keyOf = () => {
+    key ??= createHash('sha256').update(JSON.stringify(examples)).digest('hex')
+    return key
+  }
+  let opinion: SecondOpinion | undefined
   let background = false
   const keep = (made_: SecondOpinion) => {
     opinion = made_
-    made.set(key, made_)
+    made.set(keyOf(), made_)
     return made_
   }
-  const ready = (): SecondOpinion => opinion ?? keep(createSecondOpinion(examples, analyseExample, cache))
+  const ready = (): SecondOpinion => {
+    opinion ??= made.get(keyOf())
+    return opinion ?? keep(createSecondOpinion(examples, analyseExample, cache))
+  }
   return {
     rulesWeight: SECOND_OPINION_TUNING.rulesWeight,
     // No shares while a worker makes it: the rules' reading stands alone.
@@ -267,9 +275,11 @@ export function secondOpinionFrom(
       ready()
     },
     prepareInBackground: (worker) => {
+      opinion ??= made.get(keyOf())
       if (opinion) return Promise.resolve()
       background = true
-      const input: WorkerInput = { dir, faqQuestions, cacheDir: cache?.dir, now: cache?.now().getTime() ?? 0 }
+      // The examples already read and checked go to the worker as they are: it reads no file again.
+      const input: WorkerInput = { examples, cacheDir: cache?.dir, now: cache?.now().getTime() ?? 0 }
       return new Promise<void>((resolve, reject) => {
         // Run from the TypeScript sources (tsx), the worker loads its file through tsx's own import.
         const thread = worker.pathname.endsWith('.ts')
