@@ -123,6 +123,10 @@ const schema = z
       0,
       60_000,
     ).default(2500),
+    // Announcements sent per WhatsApp number per day (WIB); the rest continue the next working day (docs/announcements.md).
+    WHATSAPP_DAILY_CAP: wholeNumber('WHATSAPP_DAILY_CAP must be a whole number of messages from 1 to 100000', 1, 100_000).default(
+      500,
+    ),
     WHATSAPP_TYPING_MS: wholeNumber(
       'WHATSAPP_TYPING_MS must be a whole number of milliseconds from 0 to 20000',
       0,
@@ -154,6 +158,11 @@ const schema = z
     ).default(30),
     RETENTION_CHAT_DAYS: wholeNumber('RETENTION_CHAT_DAYS must be a whole number of days from 1 to 3650', 1, 3650).default(90),
     RETENTION_AUDIT_DAYS: wholeNumber('RETENTION_AUDIT_DAYS must be a whole number of days from 1 to 3650', 1, 3650).default(365),
+    RETENTION_ANNOUNCEMENT_DAYS: wholeNumber(
+      'RETENTION_ANNOUNCEMENT_DAYS must be a whole number of days from 1 to 3650',
+      1,
+      3650,
+    ).default(90),
     DATA_ENCRYPTION_KEY: dataKey('DATA_ENCRYPTION_KEY'),
     // During a key rotation: the key the data was encrypted with before (see docs/operations.md).
     DATA_ENCRYPTION_KEY_PREVIOUS: dataKey('DATA_ENCRYPTION_KEY_PREVIOUS'),

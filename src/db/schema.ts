@@ -7,6 +7,7 @@
  */
 import { sql } from 'drizzle-orm'
 import { blob, check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { ANNOUNCEMENT_STATUSES, RECIPIENT_OUTCOMES, RECIPIENT_REACH } from '../vocabulary/announcements.js'
 import { EXAM_KINDS } from '../vocabulary/events.js'
 import { CHANNELS, LANGUAGES } from '../vocabulary/message.js'
 import { REGION_CODES, STAFF_ROLES, STAFF_STATUSES } from '../vocabulary/staff.js'
@@ -95,6 +96,14 @@ export const channelIdentities = sqliteTable(
     linkExpiresAt: integer('link_expires_at', { mode: 'timestamp_ms' }),
     /** When this chat last showed a possession factor (own number, one-time code): export and deletion want a fresh one. */
     provedAt: integer('proved_at', { mode: 'timestamp_ms' }),
+    /** Since when this chat asked for no announcements (`stop info`); null = announcements on. Reminders are apart. */
+    announcementsOffAt: integer('announcements_off_at', { mode: 'timestamp_ms' }),
+    /**
+     * When this chat account first wrote to the assistant. WhatsApp announcements go only to chats
+     * that wrote first (a number that messages strangers gets banned); Telegram bots can only write
+     * to users who started them anyway.
+     */
+    wroteAt: integer('wrote_at', { mode: 'timestamp_ms' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -355,7 +364,12 @@ export const outbox = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('outbox_due_idx').on(t.status, t.dueAt), index('outbox_person_kind_idx').on(t.personId, t.kind)],
+  (t) => [
+    index('outbox_due_idx').on(t.status, t.dueAt),
+    index('outbox_person_kind_idx').on(t.personId, t.kind),
+    // Announcement rows by announcement and status (cancel, the daily cap, rolling to the next day); reminders pay nothing for it.
+    index('outbox_announcement_idx').on(t.eventKey, t.status).where(sql`${t.kind} = 'announcement'`),
+  ],
 )
 
 /**
@@ -782,4 +796,102 @@ export const pendingImports = sqliteTable(
     expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [index('pending_imports_staff_idx').on(t.staffId), index('pending_imports_expires_idx').on(t.expiresAt)],
+)
+
+/**
+ * Announcements (docs/announcements.md): one text from the secretariat to an audience chosen by
+ * criteria, queued as one outbox row per person and chat.
+ */
+export const announcements = sqliteTable(
+  'announcements',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Shown to staff and typed in the CLI, e.g. PGM-7K3Q2X. */
+    code: text('code').notNull().unique(),
+    status: text('status', { enum: ANNOUNCEMENT_STATUSES }).notNull().default('draft'),
+    /** Who made it: `staff:<id>` (console) or `cli`. */
+    actor: text('actor').notNull(),
+    staffId: integer('staff_id').references(() => staff.id, { onDelete: 'set null' }),
+    /** The maker's scope: their region (a regional account), null = every region. Lists and reports are scoped by it. */
+    regionId: integer('region_id').references(() => regions.id),
+    /** The AudienceCriteria as canonical JSON (keys and lists sorted). */
+    criteria: text('criteria').notNull(),
+    textId: text('text_id').notNull(),
+    textEn: text('text_en'),
+    /** Urgent: may arrive inside quiet hours. */
+    urgent: integer('urgent', { mode: 'boolean' }).notNull().default(false),
+    /** A scheduled wall-clock date (YYYY-MM-DD) and time (HH:MM), read in each recipient's zone; null = now. */
+    localDate: text('local_date'),
+    localTime: text('local_time'),
+    /** When queuing starts (the earliest zone's moment); null = not scheduled. */
+    startAt: integer('start_at', { mode: 'timestamp_ms' }),
+    /** After this the message is pointless; rows not sent by then are skipped. */
+    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }),
+    /** Queuing goes in person id order: the last person queued, where a crash-interrupted queuing resumes. */
+    queuedThrough: integer('queued_through').notNull().default(0),
+    /** Hash of criteria, texts, schedule and scope: one live announcement per key (a second "send" is refused). */
+    dedupeKey: text('dedupe_key').notNull(),
+    /** Set when the WhatsApp daily cap stopped sending: when the rest goes (shown to staff). */
+    rolledTo: integer('rolled_to', { mode: 'timestamp_ms' }),
+    /** Totals frozen when done or cancelled (JSON), so they outlive the per-person rows' retention. */
+    totals: text('totals'),
+    queuedAt: integer('queued_at', { mode: 'timestamp_ms' }),
+    finishedAt: integer('finished_at', { mode: 'timestamp_ms' }),
+    cancelledAt: integer('cancelled_at', { mode: 'timestamp_ms' }),
+    cancelledBy: text('cancelled_by'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('announcements_status_idx').on(t.status, t.startAt),
+    index('announcements_region_created_idx').on(t.regionId, t.createdAt),
+    uniqueIndex('announcements_dedupe_uq').on(t.dedupeKey).where(sql`${t.status} <> 'cancelled'`),
+  ],
+)
+
+/**
+ * The per-person report of an announcement: one row per person and chat it queued, or one row with
+ * channel and chat '' for a person it could not reach (and why). The outcome is copied from the
+ * outbox row by the triggers of migration 0015; never written by the application after queuing.
+ */
+export const announcementRecipients = sqliteTable(
+  'announcement_recipients',
+  {
+    announcementId: integer('announcement_id')
+      .notNull()
+      .references(() => announcements.id, { onDelete: 'cascade' }),
+    personId: integer('person_id')
+      .notNull()
+      .references(() => people.id, { onDelete: 'cascade' }),
+    /** 'telegram' | 'whatsapp', or '' when the person got no row. */
+    channel: text('channel').notNull(),
+    /** The chat the row went to ('' when none): a person may have two chats on one channel. */
+    chatId: text('chat_id').notNull(),
+    reach: text('reach', { enum: RECIPIENT_REACH }).notNull(),
+    /** Null while queued or being sent. */
+    outcome: text('outcome', { enum: RECIPIENT_OUTCOMES }),
+    reason: text('reason'),
+    dueAt: integer('due_at', { mode: 'timestamp_ms' }),
+    sentAt: integer('sent_at', { mode: 'timestamp_ms' }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.announcementId, t.personId, t.channel, t.chatId] }),
+    index('announcement_recipients_outcome_idx').on(t.announcementId, t.reach, t.outcome),
+    index('announcement_recipients_person_idx').on(t.personId),
+  ],
+)
+
+/**
+ * WhatsApp announcement sends started per WIB day: the daily cap's count (WHATSAPP_DAILY_CAP).
+ * Kept by a trigger of migration 0015 when a row is claimed; never written by the application.
+ */
+export const outboxCapDays = sqliteTable(
+  'outbox_cap_days',
+  {
+    channel: text('channel', { enum: CHANNELS }).notNull(),
+    /** Whole days since 1970 in WIB: `(claimed_at + 7 h) / 24 h`. */
+    day: integer('day').notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.day] })],
 )
