@@ -5,6 +5,7 @@
 import { Api, GrammyError } from 'grammy'
 import { ALLOWED_UPDATES } from './bots/telegram/bot.js'
 import { checkStaffGroups, describeCheck } from './bots/telegram/staff-setup.js'
+import { announceCancelCommand, announcePreviewCommand, announceSendCommand, announceStatusCommand } from './cli/announce.js'
 import { importCertificatesCommand, qrCommand } from './cli/certificates.js'
 import { importExamsCommand } from './cli/exams.js'
 import { closeHandoffCommand, listHandoffsCommand, replyHandoffCommand, showHandoffCommand } from './cli/handoff.js'
@@ -47,6 +48,20 @@ const USAGE = `Pemakaian: npm run cli -- <perintah>
   reminders due                     yang akan dilakukan putaran pengiriman sekarang, tanpa mengubah apa pun
   reminders send [--dry-run]        satu putaran pengiriman sekarang lewat Telegram (WhatsApp tetap dikirim oleh server;
                                     --dry-run: tampilkan pesan yang akan dikirim tanpa mengirim)
+  announce preview OPSI-PENERIMA --text TEKS [--text-en TEKS] [--at "YYYY-MM-DD HH:MM"] [--urgent]
+                                    pengumuman: jumlah penerima per kanal, yang tidak terjangkau dan alasannya, dan contoh
+                                    pesan WhatsApp dan Telegram untuk satu penerima sungguhan; tidak ada yang disimpan
+  announce send OPSI-PENERIMA --text TEKS [--text-en TEKS] [--at "YYYY-MM-DD HH:MM"] [--urgent] [--dry-run]
+                                    kirim sekarang (server mengirimnya dalam satu menit) atau jadwalkan (--at: jam setempat
+                                    tiap penerima; tidak pada jam tenang kecuali --urgent); --dry-run: hitung dan tampilkan
+                                    tanpa menyimpan apa pun
+  announce status KODE [--csv]      jumlah menunggu, terkirim, gagal, dilewati; batas harian WhatsApp; --csv: daftar per orang
+  announce cancel KODE              batalkan pengumuman; yang belum terkirim tidak dikirim
+    OPSI-PENERIMA (digabung dengan DAN; nilai berulang atau dipisah koma digabung dengan ATAU):
+      --session KODE|ID [--registrants confirmed|waitlisted|all]   pendaftar satu sesi (bawaan: terkonfirmasi)
+      --stage TAHAP   --region R1…R6   --province KODE   --exam-day YYYY-MM-DD [--exam-kind ujian_kognitif|wawancara]
+      --portfolio-from YYYY-MM-DD --portfolio-to YYYY-MM-DD     batas portofolio dalam rentang itu
+      --text-file FILE / --text-en-file FILE: teks dari file; --as EMAIL: bertindak dengan wilayah akun itu
   retention run [--dry-run]         hapus sekarang data yang sudah melewati masa simpannya (lihat docs/privacy.md),
                                     dengan jumlah per jenis (--dry-run: hanya hitung, tanpa menghapus)
   handoff list [--status waiting|open|closed|all] [--region R1…R6]
@@ -118,6 +133,10 @@ const commands: Record<string, Command> = {
   'sessions list': listSessionsCommand,
   'sessions registrations': sessionRegistrationsCommand,
   'retention run': retentionRunCommand,
+  'announce preview': announcePreviewCommand,
+  'announce send': announceSendCommand,
+  'announce status': announceStatusCommand,
+  'announce cancel': announceCancelCommand,
   'keys rotate': rotateKeysCommand,
   'staff add': addStaffCommand,
   'staff list': listStaffCommand,

@@ -8,14 +8,39 @@
  */
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
+import { and, eq } from 'drizzle-orm'
 import type { Config } from '../config.js'
-import type { RawAudience } from '../core/announcements/criteria.js'
-import type { AnnounceProblem } from '../core/announcements/problems.js'
-import type { SendWhen } from '../core/announcements/service.js'
+import { describeAudience, type RawAudience } from '../core/announcements/criteria.js'
+import type { AnnounceProblem, Checked } from '../core/announcements/problems.js'
+import { recipientStatus, recipientsCsv } from '../core/announcements/report.js'
+import {
+  type AnnounceContext,
+  type AnnouncementInput,
+  type AnnouncementPreview,
+  type AnnouncementRecord,
+  announcementInScope,
+  cancelAnnouncement,
+  createAnnouncement,
+  previewAnnouncement,
+  type QueueResult,
+  type QueueSettings,
+  queueAnnouncement,
+  type SendWhen,
+  sendAnnouncement,
+} from '../core/announcements/service.js'
+import { maskName } from '../core/certificates/verify.js'
+import { formatLocalDateTime, zoneLabelOrName } from '../core/regions.js'
+import { renderPlainText } from '../core/render.js'
+import { formatDate } from '../core/text/dates.js'
 import type { Db } from '../db/client.js'
-import { staffByEmail } from '../db/queries/console-staff.js'
+import { type AnnouncementTotals, allRecipientLines, announcementTotals, recipientLines } from '../db/queries/announcements.js'
 import type { ConsoleScope } from '../db/queries/console-scope.js'
+import { staffByEmail } from '../db/queries/console-staff.js'
+import { auditLog } from '../db/schema.js'
+import { reminderSettingsOf } from '../settings.js'
+import type { AnnouncementStatus } from '../vocabulary/announcements.js'
 import { staffScope } from '../web/console/scope.js'
+import { keptIfOk, rolledBack, rolledBackAsync } from './io.js'
 
 const out = (text: string) => process.stdout.write(text)
 const err = (text: string) => process.stderr.write(text)
@@ -89,7 +114,9 @@ const list = (values: string[] | undefined): string[] | undefined => {
 /** The text of a file option, or undefined after saying why it cannot be read. */
 function readText(path: string, option: string): string | undefined {
   try {
-    return readFileSync(path, 'utf8').replace(/^\uFEFF/, '').replace(/\s+$/, '')
+    return readFileSync(path, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .replace(/\s+$/, '')
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     const reason =
@@ -99,7 +126,13 @@ function readText(path: string, option: string): string | undefined {
   }
 }
 
-type AudienceValues = { [K in keyof typeof AUDIENCE_OPTIONS]?: (typeof AUDIENCE_OPTIONS)[K]['type'] extends 'boolean' ? boolean : K extends 'stage' | 'region' | 'province' | 'exam-kind' ? string[] : string }
+type AudienceValues = {
+  [K in keyof typeof AUDIENCE_OPTIONS]?: (typeof AUDIENCE_OPTIONS)[K]['type'] extends 'boolean'
+    ? boolean
+    : K extends 'stage' | 'region' | 'province' | 'exam-kind'
+      ? string[]
+      : string
+}
 
 export type AnnouncementArgs = { audience: RawAudience; textId: string; textEn: string | null; as: string | undefined }
 
@@ -159,7 +192,12 @@ export function readWhen(at: string | undefined): SendWhen | undefined {
 }
 
 /** Who acts: the staff account of `--as` (its scope), or the centre; undefined after saying why not. */
-export type Acting = { scope: ConsoleScope; staffId: number | null; role: 'admin' | 'regional' | 'viewer' | 'centre'; label: string }
+export type Acting = {
+  scope: ConsoleScope
+  staffId: number | null
+  role: 'admin' | 'regional' | 'viewer' | 'centre'
+  label: string
+}
 
 export function actingOf(db: Db, email: string | undefined): Acting | undefined {
   if (email === undefined) return { scope: null, staffId: null, role: 'centre', label: 'pusat (semua wilayah)' }
@@ -177,4 +215,369 @@ export function actingOf(db: Db, email: string | undefined): Acting | undefined 
   }
 }
 
-export const _test = { SEND_OPTIONS, parseArgs }
+/** Queuing from the CLI: 5,000 people per write transaction, a short pause after each so a running server writes too. */
+const QUEUE: QueueSettings = { batchPeople: 5_000, pauseMs: 50 }
+/** Lines of waiting or failed recipients `status` shows. */
+const LINES_SHOWN = 20
+const WIB = 'Asia/Jakarta'
+
+const STATUS_TEXT: Record<AnnouncementStatus, string> = {
+  draft: 'draf',
+  scheduled: 'terjadwal',
+  queuing: 'sedang diantrekan',
+  sending: 'sedang dikirim',
+  done: 'selesai',
+  cancelled: 'dibatalkan',
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+const noPause = async () => {}
+
+const when = (date: Date, zone = WIB) => `${formatDate(date, 'shortDateTime', 'id', zone)} ${zoneLabelOrName(zone)}`
+
+/**
+ * WhatsApp announcement sends the number has left today (WIB day), as the outbox counts them
+ * (`outbox_cap_days`): for the preview's forecast and the note after `send`.
+ */
+function capRemainingToday(db: Db, now: Date, perDay: number): number {
+  const day = Math.floor((now.getTime() + 7 * 3_600_000) / 86_400_000)
+  const row = db.$client.prepare("SELECT count FROM outbox_cap_days WHERE channel = 'whatsapp' AND day = ?").get(day) as
+    | { count: number }
+    | undefined
+  return Math.max(0, perDay - (row?.count ?? 0))
+}
+
+/** The parsed command line of `preview` and `send`, and who acts; a number is the exit code of a usage error. */
+type Prepared = { input: AnnouncementInput; when: SendWhen; urgent: boolean; ctx: AnnounceContext; acting: Acting }
+
+function prepare(db: Db, values: AudienceValues & { at?: string; urgent?: boolean }, now: Date): Prepared | number {
+  const parsed = readAnnouncementArgs(values)
+  if (!parsed) return 2
+  const sendWhen = readWhen(values.at)
+  if (!sendWhen) return 2
+  const acting = actingOf(db, parsed.as)
+  if (!acting) return 1
+  if (acting.role === 'viewer') {
+    err('Akun viewer tidak boleh membuat pengumuman (lihat docs/console.md).\n')
+    return 1
+  }
+  return {
+    input: { audience: parsed.audience, textId: parsed.textId, textEn: parsed.textEn },
+    when: sendWhen,
+    urgent: values.urgent === true,
+    ctx: { scope: acting.scope, actor: 'cli', staffId: acting.staffId, now },
+    acting,
+  }
+}
+
+function reachLines(reach: AnnouncementPreview['reach'], audience: string): string {
+  const unreachable = reach.noChat + reach.blocked + reach.optedOut
+  const why = [
+    reach.noChat > 0 && `tidak ada chat tertaut ${reach.noChat}`,
+    reach.blocked > 0 && `memblokir asisten ${reach.blocked}`,
+    reach.optedOut > 0 && `berhenti menerima pengumuman (stop info) ${reach.optedOut}`,
+  ].filter(Boolean)
+  return (
+    `Penerima: ${reach.people} orang (${audience})\n` +
+    `  terjangkau ${reach.queued} orang: Telegram ${reach.chats.telegram} chat · WhatsApp ${reach.chats.whatsapp} chat\n` +
+    `  tidak terjangkau ${unreachable} orang${why.length > 0 ? `: ${why.join(' · ')}` : ''}\n`
+  )
+}
+
+function previewLines(preview: AnnouncementPreview): string {
+  let text = ''
+  if (preview.notes.length > 0) text += `Catatan:\n${preview.notes.map((note) => `  - ${note}\n`).join('')}`
+  for (const sample of preview.samples) {
+    const channel = sample.channel === 'whatsapp' ? 'WhatsApp' : 'Telegram'
+    const language = sample.language === 'en' ? 'bahasa Inggris' : 'bahasa Indonesia'
+    const body = renderPlainText(sample.reply)
+      .split('\n')
+      .map((line) => `  │ ${line}`.trimEnd())
+      .join('\n')
+    text += `\nContoh pesan ${channel} (untuk ${sample.name}, ${language}):\n${body}\n`
+  }
+  if (preview.samples.length === 0) text += '\nTidak ada contoh pesan: tidak ada penerima yang terjangkau.\n'
+  return text
+}
+
+function scheduleLine(record: Pick<AnnouncementRecord, 'localDate' | 'localTime' | 'startAt' | 'urgent'>): string {
+  const urgent = record.urgent ? ' (mendesak: juga pada jam tenang)' : ''
+  if (!record.localDate || !record.localTime) return `Jadwal: sekarang${urgent}`
+  const first = record.startAt ? `; yang pertama ${when(record.startAt, 'Asia/Jayapura')}` : ''
+  return `Jadwal: ${record.localDate} ${record.localTime.replace(':', '.')} waktu setempat tiap penerima${first}${urgent}`
+}
+
+/** The forecast after `send`: the WhatsApp chats over what the daily cap leaves today. */
+function capLine(whatsappChats: number, config: Config, remaining: number): string {
+  if (whatsappChats <= remaining) return ''
+  const cap = config.WHATSAPP_DAILY_CAP
+  const later = whatsappChats - remaining
+  const days = Math.ceil(later / cap)
+  return (
+    `Batas harian WhatsApp ${cap} pesan (sisa hari ini ${remaining}): ${later} pesan WhatsApp berlanjut pada ` +
+    `${days === 1 ? 'hari kerja berikutnya' : `${days} hari kerja berikutnya`}, mulai jam kerja; lihat announce status.\n`
+  )
+}
+
+/** The `announcement.previewed` entries a rolled-back preview wrote, to be written again for good. */
+function previewAudits(db: Db, id: number) {
+  return db
+    .select()
+    .from(auditLog)
+    .where(
+      and(eq(auditLog.action, 'announcement.previewed'), eq(auditLog.entity, 'announcement'), eq(auditLog.entityId, String(id))),
+    )
+    .all()
+}
+
+/**
+ * `announce preview OPSI-PENERIMA --text TEKS [--text-en TEKS] [--at …] [--urgent] [--as EMAIL]`:
+ * who the announcement would reach, per channel, who not and why, one real message per channel and
+ * the notes (quiet hours, the WhatsApp cap, texts without a personal placeholder). The draft it needs
+ * is made in a transaction that is rolled back: nothing is kept but the `announcement.previewed`
+ * audit entry (a preview shows a real person's message), without an announcement to point to.
+ */
+export function announcePreviewCommand(db: Db, args: string[], config: Config, clock: () => Date): number {
+  const { values } = parseArgs({ args, options: { ...AUDIENCE_OPTIONS, at: { type: 'string' }, urgent: { type: 'boolean' } } })
+  const now = clock()
+  const prepared = prepare(db, values, now)
+  if (typeof prepared === 'number') return prepared
+  const { input, ctx } = prepared
+  const quiet = reminderSettingsOf(config).quiet
+  const cap = { perDay: config.WHATSAPP_DAILY_CAP, remainingToday: capRemainingToday(db, now, config.WHATSAPP_DAILY_CAP) }
+
+  const outcome = rolledBack(db, () => {
+    const created = createAnnouncement(db, input, ctx)
+    if (!created.ok) return created
+    const { id } = created.value
+    const preview = previewAnnouncement(db, id, ctx, { quiet, cap })
+    const audits = previewAudits(db, id)
+    let record = announcementInScope(db, ctx.scope, id)
+    if (prepared.when.mode === 'schedule' || prepared.urgent) {
+      const sent = sendAnnouncement(db, id, prepared.when, prepared.urgent, ctx, quiet)
+      if (!sent.ok) return sent
+      record = announcementInScope(db, ctx.scope, id)
+    }
+    const audience = record ? describeAudience(db, record.criteria) : ''
+    return { ok: true as const, value: { preview, audits, record, audience } }
+  })
+  if (!outcome.ok) return reportProblems(outcome.problems)
+  const { preview, audits, record, audience } = outcome.value
+  for (const audit of audits) {
+    const { id: _id, ...entry } = audit
+    db.insert(auditLog)
+      .values({ ...entry, entityId: null })
+      .run()
+  }
+
+  out(`Pratinjau (tidak ada yang disimpan; dilihat oleh ${prepared.acting.label}).\n`)
+  out(reachLines(preview.reach, audience))
+  if (record) out(`${scheduleLine(record)}\n`)
+  out(previewLines(preview))
+  return 0
+}
+
+function queuedLines(result: QueueResult): string {
+  return `Diantrekan ${result.rows} pesan untuk ${result.reach.queued} orang (Telegram ${result.reach.chats.telegram} · WhatsApp ${result.reach.chats.whatsapp}).\n`
+}
+
+/**
+ * `announce send OPSI-PENERIMA --text TEKS [--text-en TEKS] [--at "YYYY-MM-DD HH:MM"] [--urgent]
+ * [--dry-run] [--as EMAIL]`: made and sent in one transaction (a refusal leaves nothing); now: the
+ * outbox rows are written here, batch by batch, and the server delivers them; `--at`: the
+ * server's `announcements` job queues it at that time in each recipient's zone. `--dry-run` does
+ * all of it, queue included, in a transaction that is rolled back.
+ */
+export async function announceSendCommand(db: Db, args: string[], config: Config, clock: () => Date): Promise<number> {
+  const { values } = parseArgs({ args, options: SEND_OPTIONS })
+  const now = clock()
+  const prepared = prepare(db, values, now)
+  if (typeof prepared === 'number') return prepared
+  const { input, ctx } = prepared
+  const quiet = reminderSettingsOf(config).quiet
+  const remaining = capRemainingToday(db, now, config.WHATSAPP_DAILY_CAP)
+
+  if (values['dry-run']) {
+    const outcome = await rolledBackAsync(db, async () => {
+      const created = createAnnouncement(db, input, ctx)
+      if (!created.ok) return created
+      const { id, code } = created.value
+      const preview = previewAnnouncement(db, id, ctx, {
+        quiet,
+        cap: { perDay: config.WHATSAPP_DAILY_CAP, remainingToday: remaining },
+      })
+      const sent = sendAnnouncement(db, id, prepared.when, prepared.urgent, ctx, quiet)
+      if (!sent.ok) return sent
+      const record = announcementInScope(db, ctx.scope, id)
+      const queued =
+        sent.value.status === 'queuing' ? await queueAnnouncement(db, id, clock, { ...QUEUE, pauseMs: 0 }, noPause) : null
+      return {
+        ok: true as const,
+        value: { code, preview, record, queued, audience: record ? describeAudience(db, record.criteria) : '' },
+      }
+    })
+    if (!outcome.ok) return reportProblems(outcome.problems)
+    const { preview, record, queued, audience } = outcome.value
+    out('--dry-run: tidak ada yang disimpan. Bila dikirim:\n')
+    out(reachLines(preview.reach, audience))
+    if (record) out(`${scheduleLine(record)}\n`)
+    if (queued) out(queuedLines(queued))
+    else out('Diantrekan oleh server pada waktunya (penerima dihitung lagi saat itu).\n')
+    out(capLine(preview.reach.chats.whatsapp, config, remaining))
+    out(previewLines(preview))
+    return 0
+  }
+
+  const made = keptIfOk(db, (): Checked<{ id: number; code: string; status: 'scheduled' | 'queuing' }> => {
+    const created = createAnnouncement(db, input, ctx)
+    if (!created.ok) return created
+    const sent = sendAnnouncement(db, created.value.id, prepared.when, prepared.urgent, ctx, quiet)
+    if (!sent.ok) return sent
+    return { ok: true, value: { ...created.value, status: sent.value.status } }
+  })
+  if (!made.ok) return reportProblems(made.problems)
+  const { id, code } = made.value
+  const record = announcementInScope(db, ctx.scope, id)
+  const audience = record ? describeAudience(db, record.criteria) : ''
+  if (made.value.status === 'scheduled') {
+    out(`Pengumuman ${code} dijadwalkan (${audience}).\n`)
+    if (record) out(`${scheduleLine(record)}\n`)
+    out(`Server mengantrekannya pada waktunya; penerima dihitung saat itu. Pantau: npm run cli -- announce status ${code}\n`)
+    out(`Batalkan sebelum terkirim: npm run cli -- announce cancel ${code}\n`)
+    return 0
+  }
+  const queued = await queueAnnouncement(db, id, clock, QUEUE, sleep)
+  out(`Pengumuman ${code} diantrekan (${audience}).\n`)
+  out(reachLines(queued.reach, audience))
+  out(queuedLines(queued))
+  out(capLine(queued.reach.chats.whatsapp, config, remaining))
+  out(`Server mengirim dalam satu menit, dengan jeda per kanal. Pantau: npm run cli -- announce status ${code}\n`)
+  return 0
+}
+
+/** The announcement named by the first positional argument, in the scope of `--as`; a number is the exit code. */
+function named(
+  db: Db,
+  args: string[],
+  options: { csv?: boolean },
+  usage: string,
+): { record: AnnouncementRecord; acting: Acting; csv: boolean } | number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { as: { type: 'string' }, ...(options.csv ? { csv: { type: 'boolean' as const } } : {}) },
+  })
+  const code = positionals[0]?.trim().toUpperCase()
+  if (!code || positionals.length > 1) {
+    err(`Pemakaian: npm run cli -- ${usage}\n`)
+    return 2
+  }
+  const acting = actingOf(db, values.as)
+  if (!acting) return 1
+  const record = announcementInScope(db, acting.scope, /^\d+$/.test(code) ? Number(code) : code)
+  if (!record) {
+    err(`Tidak ada pengumuman dengan kode ${code}${acting.scope ? ` di wilayah ${acting.scope.code}` : ''}.\n`)
+    return 1
+  }
+  return { record, acting, csv: (values as { csv?: boolean }).csv === true }
+}
+
+function totalsLines(totals: AnnouncementTotals): string {
+  const { rows } = totals
+  const all = rows.waiting + rows.sent + rows.late + rows.failed + rows.skipped + rows.blockedByUser + rows.cancelled
+  const channel = (name: 'telegram' | 'whatsapp') => {
+    const c = totals.byChannel[name]
+    return `  ${name}: ${c.rows} pesan · menunggu ${c.waiting} · terkirim ${c.sent} · gagal ${c.failed}\n`
+  }
+  return (
+    `Orang: ${totals.people} · terjangkau ${totals.queued} · tidak ada chat ${totals.noChat} · memblokir ${totals.blocked} · ` +
+    `berhenti (stop info) ${totals.optedOut}\n` +
+    `Pesan: ${all} · menunggu ${rows.waiting} · terkirim ${rows.sent + rows.late}${rows.late > 0 ? ` (${rows.late} terlambat)` : ''} · ` +
+    `gagal ${rows.failed} · dilewati ${rows.skipped} · diblokir penerima ${rows.blockedByUser} · dibatalkan ${rows.cancelled}\n` +
+    channel('telegram') +
+    channel('whatsapp')
+  )
+}
+
+/** "Batas harian WhatsApp (500) tercapai: 1240 pesan berlanjut Selasa, 8 Desember 2026, 08.00 WIB." */
+function rolledLine(record: AnnouncementRecord, totals: AnnouncementTotals, config: Config): string {
+  if (!record.rolledTo) return ''
+  const waiting = totals.byChannel.whatsapp.waiting
+  const to = formatLocalDateTime(record.rolledTo, WIB)
+  if (waiting > 0 && (record.status === 'sending' || record.status === 'queuing'))
+    return `Batas harian WhatsApp (${config.WHATSAPP_DAILY_CAP}) tercapai: ${waiting} pesan berlanjut ${to}.\n`
+  return `Batas harian WhatsApp (${config.WHATSAPP_DAILY_CAP}) pernah tercapai; pengiriman berlanjut ${to}.\n`
+}
+
+/**
+ * `announce status KODE [--csv] [--as EMAIL]`: the announcement's state, its totals (as the
+ * console), the WhatsApp cap's roll-over, and the recipients still waiting and those that failed
+ * (names masked for a viewer). `--csv`: the per-person report on stdout, audited as the console's
+ * export (actor `cli`).
+ */
+export function announceStatusCommand(db: Db, args: string[], config: Config, clock: () => Date): number {
+  const found = named(db, args, { csv: true }, 'announce status KODE [--csv] [--as EMAIL]')
+  if (typeof found === 'number') return found
+  const { record, acting, csv } = found
+  if (csv) {
+    if (acting.role === 'viewer') {
+      err('Akun viewer tidak boleh mengunduh daftar penerima (data pribadi).\n')
+      return 1
+    }
+    const lines = [...allRecipientLines(db, record.id)]
+    const text = recipientsCsv(record.code, lines)
+    db.insert(auditLog)
+      .values({
+        at: clock(),
+        actor: 'cli',
+        action: 'announcement.recipients_exported',
+        entity: 'announcement',
+        entityId: String(record.id),
+        details: JSON.stringify({ rows: lines.length, ...(acting.staffId !== null && { as: acting.staffId }) }),
+      })
+      .run()
+    out(text)
+    return 0
+  }
+
+  const shown = (name: string) => (acting.role === 'viewer' ? maskName(name) : name)
+  const totals = announcementTotals(db, record.id)
+  out(`${record.code}  [${STATUS_TEXT[record.status]}]  dibuat ${when(record.createdAt)} oleh ${record.actor}\n`)
+  out(`Penerima: ${describeAudience(db, record.criteria)}\n`)
+  out(`${scheduleLine(record)}\n`)
+  if (record.cancelledAt) out(`Dibatalkan: ${when(record.cancelledAt)}\n`)
+  if (record.finishedAt && record.status === 'done') out(`Selesai: ${when(record.finishedAt)}\n`)
+  out(totalsLines(totals))
+  out(rolledLine(record, totals, config))
+  for (const status of ['waiting', 'failed'] as const) {
+    const page = recipientLines(db, record.id, { status }, { limit: LINES_SHOWN, offset: 0 })
+    if (page.total === 0) continue
+    const title = status === 'waiting' ? 'Menunggu' : 'Gagal'
+    out(`\n${title}${page.total > page.rows.length ? ` (${page.rows.length} dari ${page.total})` : ` (${page.total})`}:\n`)
+    for (const line of page.rows) {
+      const at = status === 'waiting' && line.dueAt ? `  jatuh tempo ${when(line.dueAt, line.timeZone)}` : ''
+      const reason = status === 'failed' ? `  ${recipientStatus(line).label}${line.reason ? `: ${line.reason}` : ''}` : ''
+      out(`  ${shown(line.fullName)}  ${line.channel}${at}${reason}\n`)
+    }
+  }
+  return 0
+}
+
+/** `announce cancel KODE [--as EMAIL]`: stops it; what is not yet sent stays unsent. */
+export function announceCancelCommand(db: Db, args: string[], _config: Config, clock: () => Date): number {
+  const found = named(db, args, {}, 'announce cancel KODE [--as EMAIL]')
+  if (typeof found === 'number') return found
+  const { record, acting } = found
+  if (acting.role === 'viewer') {
+    err('Akun viewer tidak boleh membatalkan pengumuman.\n')
+    return 1
+  }
+  const ctx: AnnounceContext = { scope: acting.scope, actor: 'cli', staffId: acting.staffId, now: clock() }
+  const cancelled = cancelAnnouncement(db, record.id, ctx)
+  if (!cancelled.ok) return reportProblems(cancelled.problems)
+  const rows = cancelled.value.cancelledRows
+  out(`Pengumuman ${record.code} dibatalkan: ${rows} pesan yang belum terkirim tidak akan dikirim.\n`)
+  if (record.status === 'sending' || record.status === 'queuing')
+    out('Pesan yang sedang dikirim saat dibatalkan tetap tercatat sebagai terkirim.\n')
+  return 0
+}
