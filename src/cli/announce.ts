@@ -446,7 +446,15 @@ export async function announceSendCommand(db: Db, args: string[], config: Config
     out(`Batalkan sebelum terkirim: npm run cli -- announce cancel ${code}\n`)
     return 0
   }
-  const queued = await queueAnnouncement(db, id, clock, QUEUE, sleep)
+  let queued: QueueResult
+  try {
+    queued = await queueAnnouncement(db, id, clock, QUEUE, sleep)
+  } catch (error) {
+    // Every batch written stays; the server's announcements job resumes from the next person.
+    err(`Pengumuman ${code} tersimpan, tetapi antreannya terhenti (${(error as Error).message}).\n`)
+    err(`Server melanjutkannya dalam satu menit. Pantau: npm run cli -- announce status ${code}\n`)
+    return 1
+  }
   out(`Pengumuman ${code} diantrekan (${audience}).\n`)
   out(reachLines(queued.reach, audience))
   out(queuedLines(queued))
