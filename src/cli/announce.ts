@@ -319,14 +319,12 @@ function capLine(whatsappChats: number, config: Config, remaining: number): stri
   )
 }
 
-/** The `announcement.previewed` entries a rolled-back preview wrote, to be written again for good. */
-function previewAudits(db: Db, id: number) {
+/** The `announcement.previewed` entries a rolled-back preview wrote (entity id: the draft's code), to be written again. */
+function previewAudits(db: Db, code: string) {
   return db
     .select()
     .from(auditLog)
-    .where(
-      and(eq(auditLog.action, 'announcement.previewed'), eq(auditLog.entity, 'announcement'), eq(auditLog.entityId, String(id))),
-    )
+    .where(and(eq(auditLog.action, 'announcement.previewed'), eq(auditLog.entity, 'announcement'), eq(auditLog.entityId, code)))
     .all()
 }
 
@@ -349,9 +347,9 @@ export function announcePreviewCommand(db: Db, args: string[], config: Config, c
   const outcome = rolledBack(db, () => {
     const created = createAnnouncement(db, input, ctx)
     if (!created.ok) return created
-    const { id } = created.value
+    const { id, code } = created.value
     const preview = previewAnnouncement(db, id, ctx, { quiet, cap })
-    const audits = previewAudits(db, id)
+    const audits = previewAudits(db, code)
     let record = announcementInScope(db, ctx.scope, id)
     if (prepared.when.mode === 'schedule' || prepared.urgent) {
       const sent = sendAnnouncement(db, id, prepared.when, prepared.urgent, ctx, quiet)
@@ -363,10 +361,12 @@ export function announcePreviewCommand(db: Db, args: string[], config: Config, c
   })
   if (!outcome.ok) return reportProblems(outcome.problems)
   const { preview, audits, record, audience } = outcome.value
-  for (const audit of audits) {
-    const { id: _id, ...entry } = audit
+  // The draft is gone: the entry names no announcement, and says who looked with --as.
+  const as = prepared.acting.staffId !== null ? { as: prepared.acting.staffId } : {}
+  for (const { id: _id, details, ...entry } of audits) {
+    const kept = { ...(details ? (JSON.parse(details) as Record<string, unknown>) : {}), ...as }
     db.insert(auditLog)
-      .values({ ...entry, entityId: null })
+      .values({ ...entry, entityId: null, details: JSON.stringify(kept) })
       .run()
   }
 
@@ -540,7 +540,7 @@ export function announceStatusCommand(db: Db, args: string[], config: Config, cl
         actor: 'cli',
         action: 'announcement.recipients_exported',
         entity: 'announcement',
-        entityId: String(record.id),
+        entityId: record.code,
         details: JSON.stringify({ rows: lines.length, ...(acting.staffId !== null && { as: acting.staffId }) }),
       })
       .run()
