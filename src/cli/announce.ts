@@ -29,13 +29,13 @@ import {
   sendAnnouncement,
 } from '../core/announcements/service.js'
 import { maskName } from '../core/certificates/verify.js'
-import { formatLocalDateTime, zoneLabelOrName } from '../core/regions.js'
+import { formatLocalDateTime, formatLocalTime, zoneLabelOrName } from '../core/regions.js'
 import { renderPlainText } from '../core/render.js'
 import { formatDate } from '../core/text/dates.js'
 import type { Db } from '../db/client.js'
 import { type AnnouncementTotals, allRecipientLines, announcementTotals, recipientLines } from '../db/queries/announcements.js'
 import type { ConsoleScope } from '../db/queries/console-scope.js'
-import { staffByEmail } from '../db/queries/console-staff.js'
+import { staffByEmail, staffById } from '../db/queries/console-staff.js'
 import { auditLog } from '../db/schema.js'
 import { reminderSettingsOf } from '../settings.js'
 import type { AnnouncementStatus } from '../vocabulary/announcements.js'
@@ -303,8 +303,12 @@ function previewLines(preview: AnnouncementPreview): string {
 function scheduleLine(record: Pick<AnnouncementRecord, 'localDate' | 'localTime' | 'startAt' | 'urgent'>): string {
   const urgent = record.urgent ? ' (mendesak: juga pada jam tenang)' : ''
   if (!record.localDate || !record.localTime) return `Jadwal: sekarang${urgent}`
-  const first = record.startAt ? `; yang pertama ${when(record.startAt, 'Asia/Jayapura')}` : ''
-  return `Jadwal: ${record.localDate} ${record.localTime.replace(':', '.')} waktu setempat tiap penerima${first}${urgent}`
+  // The calendar day itself, not an instant: formatted at noon UTC, it is that day.
+  const day = formatDate(new Date(`${record.localDate}T12:00:00Z`), 'weekdayDate', 'id', 'UTC')
+  const first = record.startAt
+    ? ` (yang pertama ${formatLocalTime(record.startAt, 'Asia/Jayapura')} = ${formatLocalTime(record.startAt, WIB)})`
+    : ''
+  return `Jadwal: ${day}, ${record.localTime.replace(':', '.')} waktu setempat tiap penerima${first}${urgent}`
 }
 
 /** The forecast after `send`: the WhatsApp chats over what the daily cap leaves today. */
@@ -363,7 +367,8 @@ export function announcePreviewCommand(db: Db, args: string[], config: Config, c
   const { preview, audits, record, audience } = outcome.value
   // The draft is gone: the entry names no announcement, and says who looked with --as.
   const as = prepared.acting.staffId !== null ? { as: prepared.acting.staffId } : {}
-  for (const { id: _id, details, ...entry } of audits) {
+  // A preview that showed nobody's message showed no personal data: nothing to keep then.
+  for (const { id: _id, details, ...entry } of preview.samples.length > 0 ? audits : []) {
     const kept = { ...(details ? (JSON.parse(details) as Record<string, unknown>) : {}), ...as }
     db.insert(auditLog)
       .values({ ...entry, entityId: null, details: JSON.stringify(kept) })
@@ -440,7 +445,7 @@ export async function announceSendCommand(db: Db, args: string[], config: Config
   const record = announcementInScope(db, ctx.scope, id)
   const audience = record ? describeAudience(db, record.criteria) : ''
   if (made.value.status === 'scheduled') {
-    out(`Pengumuman ${code} dijadwalkan (${audience}).\n`)
+    out(`Pengumuman ${code} dijadwalkan: ${audience}.\n`)
     if (record) out(`${scheduleLine(record)}\n`)
     out(`Server mengantrekannya pada waktunya; penerima dihitung saat itu. Pantau: npm run cli -- announce status ${code}\n`)
     out(`Batalkan sebelum terkirim: npm run cli -- announce cancel ${code}\n`)
@@ -455,7 +460,7 @@ export async function announceSendCommand(db: Db, args: string[], config: Config
     err(`Server melanjutkannya dalam satu menit. Pantau: npm run cli -- announce status ${code}\n`)
     return 1
   }
-  out(`Pengumuman ${code} diantrekan (${audience}).\n`)
+  out(`Pengumuman ${code} diantrekan.\n`)
   out(reachLines(queued.reach, audience))
   out(queuedLines(queued))
   out(capLine(queued.reach.chats.whatsapp, config, remaining))
@@ -550,7 +555,11 @@ export function announceStatusCommand(db: Db, args: string[], config: Config, cl
 
   const shown = (name: string) => (acting.role === 'viewer' ? maskName(name) : name)
   const totals = announcementTotals(db, record.id)
-  out(`${record.code}  [${STATUS_TEXT[record.status]}]  dibuat ${when(record.createdAt)} oleh ${record.actor}\n`)
+  const by =
+    record.staffId === null
+      ? record.actor
+      : `${record.actor} (${staffById(db, record.staffId)?.email ?? `staf ${record.staffId}`})`
+  out(`${record.code}  [${STATUS_TEXT[record.status]}]  dibuat ${when(record.createdAt)} oleh ${by}\n`)
   out(`Penerima: ${describeAudience(db, record.criteria)}\n`)
   out(`${scheduleLine(record)}\n`)
   if (record.cancelledAt) out(`Dibatalkan: ${when(record.cancelledAt)}\n`)
@@ -584,7 +593,9 @@ export function announceCancelCommand(db: Db, args: string[], _config: Config, c
   const cancelled = cancelAnnouncement(db, record.id, ctx)
   if (!cancelled.ok) return reportProblems(cancelled.problems)
   const rows = cancelled.value.cancelledRows
-  out(`Pengumuman ${record.code} dibatalkan: ${rows} pesan yang belum terkirim tidak akan dikirim.\n`)
+  if (record.status === 'scheduled' || record.status === 'draft')
+    out(`Pengumuman ${record.code} dibatalkan sebelum diantrekan: tidak ada pesan yang dikirim.\n`)
+  else out(`Pengumuman ${record.code} dibatalkan: ${rows} pesan yang belum terkirim tidak akan dikirim.\n`)
   if (record.status === 'sending' || record.status === 'queuing')
     out('Pesan yang sedang dikirim saat dibatalkan tetap tercatat sebagai terkirim.\n')
   return 0
