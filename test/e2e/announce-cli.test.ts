@@ -191,6 +191,34 @@ describe('npm run cli -- announce', () => {
     expect((await cli(['status', code])).stdout).toContain(`${code}  [dibatalkan]`)
   }, 120_000)
 
+  it("send --at schedules it in each recipient's zone (texts from files); cancelled before it went, nothing is sent", async () => {
+    seed()
+    const day = new Date(Date.now() + 3 * DAY).toISOString().slice(0, 10)
+    const textId = folder.file('pengumuman.txt', '\uFEFFYth. {nama}, tempat {sesi} pindah ke {tempat}.\n')
+    const textEn = folder.file('announcement.txt', 'Dear {nama}, {sesi} moved to {tempat}.\n')
+    const sent = await cli(['send', ...SESSION, '--text-file', textId, '--text-en-file', textEn, '--at', `${day} 09:00`], {
+      REMINDER_QUIET_HOURS: '21:00-06:00',
+    })
+    expect(sent.code, sent.stderr).toBe(0)
+    const code = /Pengumuman (PGM-[A-Z0-9]+) dijadwalkan/.exec(sent.stdout)?.[1] ?? ''
+    expect(sent.stdout).toMatch(
+      /Jadwal: \w+, \d+ \w+ \d{4}, 09\.00 waktu setempat tiap penerima \(yang pertama 09\.00 WIT = 07\.00 WIB\)/,
+    )
+    expect(readRows(folder.dbPath, 'SELECT status, text_id, text_en, local_time FROM announcements')).toEqual([
+      {
+        status: 'scheduled',
+        text_id: 'Yth. {nama}, tempat {sesi} pindah ke {tempat}.',
+        text_en: 'Dear {nama}, {sesi} moved to {tempat}.',
+        local_time: '09:00',
+      },
+    ])
+    expect(count('outbox')).toBe(0) // queued by the server's job at the time, not now
+    expect((await cli(['status', code])).stdout).toContain(`${code}  [terjadwal]`)
+    const cancelled = await cli(['cancel', code])
+    expect(cancelled.code, cancelled.stderr).toBe(0)
+    expect(cancelled.stdout).toContain(`Pengumuman ${code} dibatalkan sebelum diantrekan: tidak ada pesan yang dikirim.`)
+  }, 60_000)
+
   it('refuses an unknown placeholder, a time in quiet hours and an unknown code (exit 1), storing nothing', async () => {
     seed()
     const typo = await cli(['send', ...SESSION, '--text', 'Yth. {nama}, tempat pindah ke {tempt}.'])
