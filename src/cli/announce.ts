@@ -428,7 +428,6 @@ export async function announceSendCommand(db: Db, args: string[], config: Config
     if (record) out(`${scheduleLine(record)}\n`)
     if (queued) out(queuedLines(queued))
     else out('Diantrekan oleh server pada waktunya (penerima dihitung lagi saat itu).\n')
-    out(capLine(preview.reach.chats.whatsapp, config, remaining))
     out(previewLines(preview))
     return 0
   }
@@ -597,6 +596,6 @@ export function announceCancelCommand(db: Db, args: string[], _config: Config, c
     out(`Pengumuman ${record.code} dibatalkan sebelum diantrekan: tidak ada pesan yang dikirim.\n`)
   else out(`Pengumuman ${record.code} dibatalkan: ${rows} pesan yang belum terkirim tidak akan dikirim.\n`)
   if (record.status === 'sending' || record.status === 'queuing')
-    out('Pesan yang sedang dikirim saat dibatalkan tetap tercatat sebagai terkirim.\n')
+    out('Pesan yang sudah atau sedang dikirim saat dibatalkan tetap tercatat sebagai terkirim.\n')
   return 0
 }
