@@ -79,6 +79,7 @@ describe('npm run cli -- announce', () => {
       .values([
         { name: 'Rina Wulandari', email: 'rina@kemensos.go.id', role: 'regional', region: 'R5', createdAt: now, updatedAt: now },
         { name: 'Ali Syahputra', email: 'ali@kemensos.go.id', role: 'regional', region: 'R1', createdAt: now, updatedAt: now },
+        { name: 'Vina Lestari', email: 'vina@kemensos.go.id', role: 'viewer', region: null, createdAt: now, updatedAt: now },
       ])
       .run()
     closeDatabase(core.db)
@@ -141,7 +142,7 @@ describe('npm run cli -- announce', () => {
     expect(count('audit_log')).toBe(0)
   }, 60_000)
 
-  it('send queues one row per chat and prints the code; a second send is refused; status, CSV and cancel follow', async () => {
+  it('send queues one row per chat and prints the code; a second send is refused; status (failures, the cap), CSV and cancel follow', async () => {
     seed()
     const sent = await cli(['send', ...SESSION, '--text', VENUE_MOVED])
     expect(sent.code, sent.stderr).toBe(0)
@@ -167,6 +168,22 @@ describe('npm run cli -- announce', () => {
     expect(status.stdout).toContain('Pesan: 2 · menunggu 2 · terkirim 0')
     expect(status.stdout).toMatch(/Menunggu \(2\):\n {2}Andi Pratama {2}telegram/)
 
+    // The server's delivery, as it records it: Telegram failed for good, WhatsApp held back by the daily cap.
+    const db = new Database(folder.dbPath)
+    try {
+      db.prepare(
+        "UPDATE outbox SET status = 'failed', last_error = 'Telegram: 400 Bad Request: chat not found' WHERE kind = 'announcement' AND channel = 'telegram'",
+      ).run()
+      db.prepare('UPDATE announcements SET rolled_to = ?').run(Date.parse('2026-12-08T01:00:00Z'))
+    } finally {
+      db.close()
+    }
+    const later = await cli(['status', code])
+    expect(later.stdout).toContain('Pesan: 2 · menunggu 1 · terkirim 0 · gagal 1')
+    expect(later.stdout).toContain('Batas harian WhatsApp (500) tercapai: 1 pesan berlanjut Selasa, 8 Desember 2026, 08.00 WIB.')
+    expect(later.stdout).toMatch(/Menunggu \(1\):\n {2}Sari Wulandari {2}whatsapp {2}jatuh tempo /)
+    expect(later.stdout).toContain('Gagal (1):\n  Andi Pratama  telegram  Gagal: Telegram: 400 Bad Request: chat not found\n')
+
     const csv = await cli(['status', code, '--csv'])
     expect(csv.code, csv.stderr).toBe(0)
     const lines = csv.stdout
@@ -177,13 +194,15 @@ describe('npm run cli -- announce', () => {
     for (const name of ['Andi Pratama', 'Sari Wulandari', 'Budi Santoso', 'Dewi Lestari', 'Yohanes Wenda'])
       expect(csv.stdout).toContain(name)
     expect(csv.stdout).not.toContain('6281200') // chats masked
+    expect(csv.stdout).toMatch(/Andi Pratama,Sulawesi Selatan,telegram,[^,]+,id,Gagal,Telegram: 400 Bad Request: chat not found,/)
     expect(audits().at(-1)).toMatchObject({ actor: 'cli', action: 'announcement.recipients_exported' })
 
     const cancelled = await cli(['cancel', code])
     expect(cancelled.code, cancelled.stderr).toBe(0)
-    expect(cancelled.stdout).toContain(`Pengumuman ${code} dibatalkan: 2 pesan yang belum terkirim tidak akan dikirim.`)
-    expect(readRows(folder.dbPath, "SELECT DISTINCT status FROM outbox WHERE kind = 'announcement'")).toEqual([
-      { status: 'cancelled' },
+    expect(cancelled.stdout).toContain(`Pengumuman ${code} dibatalkan: 1 pesan yang belum terkirim tidak akan dikirim.`)
+    expect(readRows(folder.dbPath, "SELECT channel, status FROM outbox WHERE kind = 'announcement' ORDER BY channel")).toEqual([
+      { channel: 'telegram', status: 'failed' },
+      { channel: 'whatsapp', status: 'cancelled' },
     ])
     const twice = await cli(['cancel', code])
     expect(twice.code).toBe(1)
@@ -253,7 +272,7 @@ describe('npm run cli -- announce', () => {
     expect(count('announcements')).toBe(0)
   }, 60_000)
 
-  it('--as a regional account reaches its own region only', async () => {
+  it('--as a regional account reaches its own region only; a viewer account only reads the totals', async () => {
     seed()
     const centre = await cli(['preview', '--stage', 'bimtek', '--text', 'Yth. {nama}, materi Bimtek sudah tersedia.'])
     expect(centre.code, centre.stderr).toBe(0)
@@ -278,6 +297,19 @@ describe('npm run cli -- announce', () => {
     const other = await cli(['cancel', code, '--as', 'ali@kemensos.go.id'])
     expect(other.code).toBe(1)
     expect(other.stderr).toContain(`Tidak ada pengumuman dengan kode ${code} di wilayah R1.`)
+    // A viewer reads the totals, with names masked, and nothing more.
+    const viewed = await cli(['status', code, '--as', 'vina@kemensos.go.id'])
+    expect(viewed.code, viewed.stderr).toBe(0)
+    expect(viewed.stdout).not.toContain('Andi Pratama')
+    for (const refused of [
+      ['cancel', code],
+      ['status', code, '--csv'],
+      ['send', '--region', 'R5', '--text', 'Halo {nama}'],
+    ]) {
+      const answer = await cli([...refused, '--as', 'vina@kemensos.go.id'])
+      expect(answer.code, refused.join(' ')).toBe(1)
+      expect(answer.stderr).toContain('viewer')
+    }
     const mine = new Database(folder.dbPath, { readonly: true })
     try {
       expect(mine.prepare('SELECT status FROM announcements').all()).toEqual([{ status: 'sending' }])
