@@ -50,13 +50,14 @@ const USAGE = `Pemakaian: npm run cli -- <perintah>
                                     --dry-run: tampilkan pesan yang akan dikirim tanpa mengirim)
   announce preview OPSI-PENERIMA --text TEKS [--text-en TEKS] [--at "YYYY-MM-DD HH:MM"] [--urgent]
                                     pengumuman: jumlah penerima per kanal, yang tidak terjangkau dan alasannya, dan contoh
-                                    pesan WhatsApp dan Telegram untuk satu penerima sungguhan; tidak ada yang disimpan
+                                    pesan WhatsApp dan Telegram untuk satu penerima sungguhan; pengumumannya tidak disimpan
   announce send OPSI-PENERIMA --text TEKS [--text-en TEKS] [--at "YYYY-MM-DD HH:MM"] [--urgent] [--dry-run]
                                     kirim sekarang (server mengirimnya dalam satu menit) atau jadwalkan (--at: jam setempat
                                     tiap penerima; tidak pada jam tenang kecuali --urgent); --dry-run: hitung dan tampilkan
                                     tanpa menyimpan apa pun
-  announce status KODE [--csv]      jumlah menunggu, terkirim, gagal, dilewati; batas harian WhatsApp; --csv: daftar per orang
-  announce cancel KODE              batalkan pengumuman; yang belum terkirim tidak dikirim
+  announce status KODE [--csv] [--as EMAIL]
+                                    jumlah menunggu, terkirim, gagal, dilewati; batas harian WhatsApp; --csv: daftar per orang
+  announce cancel KODE [--as EMAIL] batalkan pengumuman; yang belum terkirim tidak dikirim
     OPSI-PENERIMA (digabung dengan DAN; nilai berulang atau dipisah koma digabung dengan ATAU):
       --session KODE|ID [--registrants confirmed|waitlisted|all]   pendaftar satu sesi (bawaan: terkonfirmasi)
       --stage TAHAP   --region R1…R6   --province KODE   --exam-day YYYY-MM-DD [--exam-kind ujian_kognitif|wawancara]

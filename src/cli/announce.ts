@@ -237,7 +237,9 @@ const when = (date: Date, zone = WIB) => `${formatDate(date, 'shortDateTime', 'i
 
 /**
  * WhatsApp announcement sends the number has left today (WIB day), as the outbox counts them
- * (`outbox_cap_days`): for the preview's forecast and the note after `send`.
+ * (`outbox_cap_days`): for the preview's forecast and the note after `send`. The delivery's own
+ * `capRemaining` (src/db/queries/outbox.ts, on its branch) also subtracts rows a run has queued
+ * but not started: use it here once both are merged.
  */
 function capRemainingToday(db: Db, now: Date, perDay: number): number {
   const day = Math.floor((now.getTime() + 7 * 3_600_000) / 86_400_000)
@@ -375,7 +377,7 @@ export function announcePreviewCommand(db: Db, args: string[], config: Config, c
       .run()
   }
 
-  out(`Pratinjau (tidak ada yang disimpan; dilihat oleh ${prepared.acting.label}).\n`)
+  out(`Pratinjau (pengumuman tidak disimpan; dilihat oleh ${prepared.acting.label}).\n`)
   out(reachLines(preview.reach, audience))
   if (record) out(`${scheduleLine(record)}\n`)
   out(previewLines(preview))
