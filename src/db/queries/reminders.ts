@@ -295,12 +295,15 @@ export type QuietZone = { zone: string; until: Date }
 /** What a delivery run at `now` does with the pending rows (see skipUnsendable and claimBatch). */
 type RunInput = { now: Date; graceMs: number; quiet: QuietZone[] }
 
-/** claimBatch's hold: reminders of a zone in its quiet hours, unless their event starts before the quiet hours end. */
+/**
+ * claimBatch's hold: reminders of a zone in its quiet hours, unless their event starts before the
+ * quiet hours end; announcements of such a zone always.
+ */
 function holdClause(quiet: QuietZone[], args: Record<string, string | number>): string {
   const clauses = quiet.map((q, i) => {
     args[`zone${i}`] = q.zone
     args[`until${i}`] = q.until.getTime()
-    return `(kind = 'reminder' AND time_zone = @zone${i} AND (expires_at IS NULL OR expires_at > @until${i}))`
+    return `(kind = 'reminder' AND time_zone = @zone${i} AND (expires_at IS NULL OR expires_at > @until${i})) OR (kind = 'announcement' AND time_zone = @zone${i})`
   })
   return clauses.length > 0 ? `(${clauses.join(' OR ')})` : '0'
 }
