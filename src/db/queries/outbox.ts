@@ -309,7 +309,7 @@ export function claimBatch(
   const at = input.now.getTime()
   const hold = input.quiet.map(
     () =>
-      `(kind = 'reminder' AND time_zone = ? AND (expires_at IS NULL OR expires_at > ?)) OR (kind = '${ANNOUNCEMENT}' AND time_zone = ?)`,
+      `(kind = 'reminder' AND time_zone = ? AND (expires_at IS NULL OR expires_at > ?)) OR (kind = '${ANNOUNCEMENT}' AND time_zone IS ?)`,
   )
   const holdArgs = input.quiet.flatMap((q) => [q.zone, q.until.getTime(), q.zone])
   const take = (which: string) =>

@@ -303,7 +303,7 @@ function holdClause(quiet: QuietZone[], args: Record<string, string | number>): 
   const clauses = quiet.map((q, i) => {
     args[`zone${i}`] = q.zone
     args[`until${i}`] = q.until.getTime()
-    return `(kind = 'reminder' AND time_zone = @zone${i} AND (expires_at IS NULL OR expires_at > @until${i})) OR (kind = 'announcement' AND time_zone = @zone${i})`
+    return `(kind = 'reminder' AND time_zone = @zone${i} AND (expires_at IS NULL OR expires_at > @until${i})) OR (kind = 'announcement' AND time_zone IS @zone${i})`
   })
   return clauses.length > 0 ? `(${clauses.join(' OR ')})` : '0'
 }
