@@ -4,13 +4,14 @@
  * opening (weekends, public holidays and closed dates skipped), the announcement says when, and
  * nothing else (Telegram, reminders, codes) is held or counted. A send a crash left unknown counts.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { dueRemindersCommand } from '../../src/cli/reminders.js'
 import { createWorkingCalendar } from '../../src/core/handoff/hours.js'
 import { DEFAULT_HANDOFF_SETTINGS } from '../../src/core/handoff/settings.js'
 import { capResumeAt, type DailyCap } from '../../src/core/outbox.js'
 import type { Db } from '../../src/db/client.js'
 import { capRemaining, claimBatch, queueMessage, startSending } from '../../src/db/queries/outbox.js'
-import { fakeClock, testCore } from '../support/core.js'
+import { fakeClock, testConfig, testCore } from '../support/core.js'
 import { testOutbox } from '../support/outbox.js'
 import { addPerson, MINUTE } from '../support/reminders.js'
 import { addAnnouncement, addRecipient, addRecipients, announcementOf, recordingSender, rowOf } from './delivery-fixture.js'
@@ -190,5 +191,30 @@ describe('the WhatsApp daily cap on announcements', () => {
     const second = claimBatch(db, { channel: 'whatsapp', now: clock.now(), limit: 20, token: 'b', quiet: [], announcementCap: 3 })
     expect([first.length, second.length]).toEqual([3, 0])
     expect(capRemaining(db, clock.now(), 3)).toBe(0)
+  })
+
+  it('`reminders due` tells the secretariat how many WhatsApp announcements are left today', async () => {
+    const { db, box } = setup({ perDay: 3 })
+    const id = addAnnouncement(db)
+    addRecipients(db, id, 2, { channel: 'whatsapp', prefix: '62818000', dueAt: MONDAY_10 })
+    await box.deliver()
+    const config = testConfig({ WHATSAPP_ENABLED: 'true', WHATSAPP_DAILY_CAP: '3' })
+    const printed = async () => {
+      const chunks: string[] = []
+      const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+        chunks.push(String(chunk))
+        return true
+      })
+      try {
+        dueRemindersCommand(db, [], config, () => MONDAY_10)
+      } finally {
+        write.mockRestore()
+      }
+      return chunks.join('')
+    }
+    expect(await printed()).toContain('Batas harian pengumuman WhatsApp (WHATSAPP_DAILY_CAP): 3, sisa hari ini (WIB): 1.\n')
+    addRecipients(db, id, 1, { channel: 'whatsapp', prefix: '62818100', dueAt: MONDAY_10 })
+    await box.deliver()
+    expect(await printed()).toContain('sisa hari ini (WIB): 0; pengumuman WhatsApp berikutnya menunggu hari kerja berikutnya.\n')
   })
 })

@@ -314,7 +314,7 @@ export type ChannelPreview = {
   dueReminders: number
   /** Other messages due now (seat offers, status changes). */
   dueOther: number
-  /** Of `dueReminders`: held by the quiet hours, per zone. */
+  /** Of `dueReminders` and the announcements of `dueOther`: held by the quiet hours, per zone. */
   held: { zone: string; count: number }[]
   /** Reminders skipped as due longer ago than the grace period. */
   missed: number
@@ -355,7 +355,7 @@ export function deliveryPreview(db: Db, input: RunInput & { lateAfterMs: number 
       : (db.$client
           .prepare(
             `SELECT channel, time_zone AS zone, COUNT(*) AS count FROM outbox
-             WHERE status = 'pending' AND ${dueReminder} AND ${hold}
+             WHERE status = 'pending' AND (${dueReminder} OR (kind = 'announcement' AND ${live} AND due_at <= @now)) AND ${hold}
              GROUP BY channel, time_zone ORDER BY channel, time_zone`,
           )
           .all(args) as { channel: Channel; zone: string; count: number }[])
