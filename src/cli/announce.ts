@@ -36,6 +36,7 @@ import type { Db } from '../db/client.js'
 import { type AnnouncementTotals, allRecipientLines, announcementTotals, recipientLines } from '../db/queries/announcements.js'
 import type { ConsoleScope } from '../db/queries/console-scope.js'
 import { staffByEmail, staffById } from '../db/queries/console-staff.js'
+import { capRemaining } from '../db/queries/outbox.js'
 import { auditLog } from '../db/schema.js'
 import { reminderSettingsOf } from '../settings.js'
 import type { AnnouncementStatus } from '../vocabulary/announcements.js'
@@ -235,20 +236,6 @@ const noPause = async () => {}
 
 const when = (date: Date, zone = WIB) => `${formatDate(date, 'shortDateTime', 'id', zone)} ${zoneLabelOrName(zone)}`
 
-/**
- * WhatsApp announcement sends the number has left today (WIB day), as the outbox counts them
- * (`outbox_cap_days`): for the preview's forecast and the note after `send`. The delivery's own
- * `capRemaining` (src/db/queries/outbox.ts, on its branch) also subtracts rows a run has queued
- * but not started: use it here once both are merged.
- */
-function capRemainingToday(db: Db, now: Date, perDay: number): number {
-  const day = Math.floor((now.getTime() + 7 * 3_600_000) / 86_400_000)
-  const row = db.$client.prepare("SELECT count FROM outbox_cap_days WHERE channel = 'whatsapp' AND day = ?").get(day) as
-    | { count: number }
-    | undefined
-  return Math.max(0, perDay - (row?.count ?? 0))
-}
-
 /** The parsed command line of `preview` and `send`, and who acts; a number is the exit code of a usage error. */
 type Prepared = { input: AnnouncementInput; when: SendWhen; urgent: boolean; ctx: AnnounceContext; acting: Acting }
 
@@ -348,7 +335,7 @@ export function announcePreviewCommand(db: Db, args: string[], config: Config, c
   if (typeof prepared === 'number') return prepared
   const { input, ctx } = prepared
   const quiet = reminderSettingsOf(config).quiet
-  const cap = { perDay: config.WHATSAPP_DAILY_CAP, remainingToday: capRemainingToday(db, now, config.WHATSAPP_DAILY_CAP) }
+  const cap = { perDay: config.WHATSAPP_DAILY_CAP, remainingToday: capRemaining(db, now, config.WHATSAPP_DAILY_CAP) }
 
   const outcome = rolledBack(db, () => {
     const created = createAnnouncement(db, input, ctx)
@@ -402,7 +389,7 @@ export async function announceSendCommand(db: Db, args: string[], config: Config
   if (typeof prepared === 'number') return prepared
   const { input, ctx } = prepared
   const quiet = reminderSettingsOf(config).quiet
-  const remaining = capRemainingToday(db, now, config.WHATSAPP_DAILY_CAP)
+  const remaining = capRemaining(db, now, config.WHATSAPP_DAILY_CAP)
 
   if (values['dry-run']) {
     const outcome = await rolledBackAsync(db, async () => {
