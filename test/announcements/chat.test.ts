@@ -11,7 +11,7 @@ import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { announcementTotals } from '../../src/db/queries/announcements.js'
 import { auditLog, channelIdentities } from '../../src/db/schema.js'
-import { announceNow, announcementRows, ctxAt } from '../support/announcements.js'
+import { announcementRows, announceNow, ctxAt } from '../support/announcements.js'
 import { chat, textOf } from '../support/chat.js'
 import { fakeClock, testCore } from '../support/core.js'
 import { testOutbox } from '../support/outbox.js'
@@ -39,7 +39,11 @@ const audience = { audience: { examDay: '2026-11-26' } }
 describe('stop info / mulai info', () => {
   it('stops announcements for the chat, cancels the one waiting, and leaves the reminders of the person’s exam on', async () => {
     const { db, clock, person, telegram } = open()
-    const waiting = await announceNow(db, { ...audience, textId: 'Yth. {nama}, ruang ujian pindah ke lantai 2.' }, ctxAt(clock.now()))
+    const waiting = await announceNow(
+      db,
+      { ...audience, textId: 'Yth. {nama}, ruang ujian pindah ke lantai 2.' },
+      ctxAt(clock.now()),
+    )
     expect(announcementRows(db, waiting.id)).toHaveLength(1)
 
     const reply = textOf(await telegram.say('Stop Info!'))
@@ -82,11 +86,14 @@ describe('stop info / mulai info', () => {
     expect(textOf(await telegram.say('Mulai Info'))).toContain('memang menyala')
     const second = await announceNow(db, { ...audience, textId: 'Yth. {nama}, dua.' }, ctxAt(clock.now()))
     expect(announcementRows(db, second.id)).toHaveLength(1)
-    expect(db.select().from(auditLog).where(eq(auditLog.actor, 'chat:telegram')).all().map((a) => a.action)).toEqual([
-      'reminders.stopped',
-      'announcements.stopped',
-      'announcements.started',
-    ])
+    expect(
+      db
+        .select()
+        .from(auditLog)
+        .where(eq(auditLog.actor, 'chat:telegram'))
+        .all()
+        .map((a) => a.action),
+    ).toEqual(['reminders.stopped', 'announcements.stopped', 'announcements.started'])
   })
 
   it('works before the chat is linked, and answers in English in an English chat', async () => {
@@ -94,7 +101,9 @@ describe('stop info / mulai info', () => {
     const stranger = chat((core as NonNullable<typeof core>).engine, 'stranger-1', { channel: 'telegram' })
     await stranger.say('english')
     expect(textOf(await stranger.say('stop info'))).toContain('🔕 Announcements will no longer be sent to this chat.')
-    expect(db.select().from(channelIdentities).where(eq(channelIdentities.userId, 'stranger-1')).get()?.announcementsOffAt).not.toBeNull()
+    expect(
+      db.select().from(channelIdentities).where(eq(channelIdentities.userId, 'stranger-1')).get()?.announcementsOffAt,
+    ).not.toBeNull()
     expect(textOf(await stranger.say('mulai info'))).toContain('🔔 Announcements are on again for this chat.')
   })
 })
