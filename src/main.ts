@@ -15,6 +15,7 @@ import type { WhatsAppChannel } from './bots/whatsapp/adapter.js'
 import type { ConnectionState } from './bots/whatsapp/connection.js'
 import { pairingQrShower } from './bots/whatsapp/pairing-qr.js'
 import { DEV_CERT_SIGNING_KEY, loadConfigOrExit } from './config.js'
+import { runAnnouncements } from './core/announcements/service.js'
 import { createLookupAudit } from './core/certificates/lookup-audit.js'
 import { FIRST_ADMIN_LINK_HOURS, firstAdminLink, setPasswordUrl } from './core/console/staff-accounts.js'
 import { holidayDataWarning } from './core/handoff/hours.js'
@@ -173,6 +174,9 @@ handoffs.activity.subscribe(() => {
   staffRelay?.wake()
 })
 
+/** Queuing an announcement: 5,000 people per write transaction, 50 ms between them for the other writers. */
+const ANNOUNCEMENT_QUEUE = { batchPeople: 5_000, pauseMs: 50 }
+
 const scheduler = startScheduler(
   [
     {
@@ -190,6 +194,16 @@ const scheduler = startScheduler(
       cron: '* * * * *',
       run: () =>
         runHandoffJobs({ db, calendar: handoffs.calendar, settings: handoffs.settings, activity: handoffs.activity }, clock()),
+    },
+    // Announcements: scheduled ones queued when their start comes, an interrupted queuing resumed,
+    // finished ones closed with their totals; what was queued goes out at once.
+    {
+      name: 'announcements',
+      cron: '* * * * *',
+      run: async () => {
+        const { queued } = await runAnnouncements(db, clock, ANNOUNCEMENT_QUEUE)
+        if (queued > 0) outbox.deliverSoon()
+      },
     },
     // Rows kept as long as docs/privacy.md promises are deleted, at night (server time).
     { name: 'retention', cron: '30 2 * * *', run: () => runRetention(db, clock(), retentionPeriodsOf(config)) },
