@@ -33,6 +33,7 @@ import { createLogger } from '../logger.js'
 import { outboxSettingsOf, reminderSettingsOf } from '../settings.js'
 import { EVENT_KIND, type EventKind } from '../vocabulary/events.js'
 import type { Channel } from '../vocabulary/message.js'
+import { rolledBack } from './io.js'
 
 const out = (text: string) => process.stdout.write(text)
 const err = (text: string) => process.stderr.write(text)
@@ -66,24 +67,6 @@ function localTime(at: Date, timeZone: string | null): string {
   } catch {
     return `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC (${zone})`
   }
-}
-
-/** Runs `work` in a write transaction that is rolled back: what it would do, with nothing stored. */
-function rolledBack<T>(db: Db, work: () => T): T {
-  const rollback = Symbol('rollback')
-  let result: { value: T } | undefined
-  try {
-    db.$client
-      .transaction(() => {
-        result = { value: work() }
-        throw rollback
-      })
-      .immediate()
-  } catch (error) {
-    if (error !== rollback) throw error
-  }
-  if (!result) throw new Error('the dry run gave no result')
-  return result.value
 }
 
 function reminderLine(row: ReminderRow): string {
