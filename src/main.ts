@@ -15,6 +15,7 @@ import type { WhatsAppChannel } from './bots/whatsapp/adapter.js'
 import type { ConnectionState } from './bots/whatsapp/connection.js'
 import { pairingQrShower } from './bots/whatsapp/pairing-qr.js'
 import { DEV_CERT_SIGNING_KEY, loadConfigOrExit } from './config.js'
+import { queueAnnouncement } from './core/announcements/service.js'
 import { createLookupAudit } from './core/certificates/lookup-audit.js'
 import { FIRST_ADMIN_LINK_HOURS, firstAdminLink, setPasswordUrl } from './core/console/staff-accounts.js'
 import { holidayDataWarning } from './core/handoff/hours.js'
@@ -231,6 +232,17 @@ const app = createWebApp({
     activity: handoffs.activity,
     handoffFiles: handoffs.files,
     quickReplies: quickRepliesOf(kb),
+    // Pengumuman: "Kirim sekarang" queues in the background and wakes the outbox (sent within seconds).
+    announce: {
+      deliverSoon: () => outbox.deliverSoon(),
+      capPerDay: config.WHATSAPP_DAILY_CAP,
+      queue: (id) =>
+        void queueAnnouncement(db, id, clock, { batchPeople: 5_000, pauseMs: 20 })
+          .then(() => outbox.deliverSoon())
+          .catch((err: unknown) =>
+            logger.error({ err, announcement: id }, 'announcement: queuing failed (the scheduler resumes it)'),
+          ),
+    },
   },
   verify: {
     db,

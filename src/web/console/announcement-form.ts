@@ -290,7 +290,8 @@ ${checkboxes(
 <div class="field"><label for="${provinceId}">Provinsi</label>
 <span class="hint" id="${provinceId}-hint">Boleh lebih dari satu (Ctrl atau ⌘ sambil klik).</span>
 <select id="${provinceId}" name="provinsi" multiple size="5"${described(provinceId, true, errors.provinsi)}>${provinces.map(
-    (p) => html`<option value="${p.code}"${values.provinsi.includes(p.code) ? new Html(' selected') : ''}>${p.code} · ${p.name}</option>`,
+    (p) =>
+      html`<option value="${p.code}"${values.provinsi.includes(p.code) ? new Html(' selected') : ''}>${p.code} · ${p.name}</option>`,
   )}</select>
 ${errorOf(provinceId, errors.provinsi)}</div>
 ${input('ujian_tanggal', 'Punya ujian pada tanggal', 'date', values.ujian_tanggal, errors.ujian_tanggal, 'Tanggal di zona waktu ujian.')}
