@@ -79,7 +79,7 @@ export function announcementList(
   const total = (db.$client.prepare(`select count(*) as n from announcements a ${sql}`).get(args) as { n: number }).n
   const raw = db.$client
     .prepare(
-      `select a.id, a.code, a.status, coalesce(st.name, a.actor) as maker, r.code as regionCode, a.criteria,
+      `select a.id, a.code, a.status, coalesce(st.name, case a.actor when 'cli' then 'CLI' else a.actor end) as maker, r.code as regionCode, a.criteria,
               a.text_id as textId, a.urgent, a.local_date as localDate, a.local_time as localTime, a.start_at as startAt,
               a.rolled_to as rolledTo, a.queued_at as queuedAt, a.finished_at as finishedAt,
               a.cancelled_at as cancelledAt, a.created_at as createdAt
@@ -134,4 +134,13 @@ export function announcementSessions(db: Db, scope: ConsoleScope, now: Date, lim
     'startsAt' | 'upcoming'
   > & { startsAt: number; upcoming: number })[]
   return rows.map((r) => ({ ...r, startsAt: new Date(r.startsAt), upcoming: r.upcoming === 1 }))
+}
+
+/** Who made an announcement, for staff: the staff member's name, "CLI", or the actor as stored. */
+export function announcementMaker(db: Db, made: { staffId: number | null; actor: string }): string {
+  if (made.staffId !== null) {
+    const row = db.$client.prepare('select name from staff where id = ?').get(made.staffId) as { name: string } | undefined
+    if (row) return row.name
+  }
+  return made.actor === 'cli' ? 'CLI' : made.actor
 }

@@ -41,7 +41,7 @@ import {
   type RecipientStatusKey,
   recipientLines,
 } from '../../db/queries/announcements.js'
-import { announcementList, announcementSessions } from '../../db/queries/console-announcements.js'
+import { announcementList, announcementMaker, announcementSessions } from '../../db/queries/console-announcements.js'
 import { consoleRegions } from '../../db/queries/console-scope.js'
 import { auditLog } from '../../db/schema.js'
 import { ANNOUNCEMENT_STATUSES, type AnnouncementStatus, type AudienceCriteria } from '../../vocabulary/announcements.js'
@@ -429,7 +429,7 @@ ${scope && html`<p>Pengumuman yang dibuat untuk wilayah ${scope.code}.</p>`}${fi
     const facts = html`<dl class="facts">
 <dt>Status</dt><dd><strong>${ANNOUNCEMENT_STATUS_LABEL[record.status]}</strong>${record.urgent && ' · mendesak (boleh tiba pada jam tenang)'}</dd>
 <dt>Penerima</dt><dd>${audience}</dd>
-<dt>Dibuat</dt><dd>${formatLocalDateTime(record.createdAt, WIB)}</dd>
+<dt>Dibuat</dt><dd>${formatLocalDateTime(record.createdAt, WIB)} oleh ${announcementMaker(db, record)}</dd>
 ${record.status !== 'draft' && html`<dt>Jadwal</dt><dd>${schedule}</dd>`}
 ${record.expiresAt && html`<dt>Tidak dikirim lagi setelah</dt><dd>${formatLocalDateTime(record.expiresAt, WIB)}</dd>`}
 ${record.finishedAt && html`<dt>Selesai</dt><dd>${formatLocalDateTime(record.finishedAt, WIB)}</dd>`}
