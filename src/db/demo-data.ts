@@ -595,6 +595,8 @@ function loadDashboardHistory(tx: Db, now: Date): void {
         personId: person.id,
         linkedAt: active,
         provedAt: active,
+        // They wrote to the assistant (a WhatsApp announcement goes only to chats that wrote first).
+        wroteAt: active,
         linkExpiresAt: new Date(active.getTime() + DEMO_LINK_DAYS * DAY),
       })
       .run()

@@ -148,16 +148,16 @@ export function audienceOf(values: AnnouncementFormValues) {
 /** What each placeholder becomes, for the help box beside the texts. */
 export const PLACEHOLDER_HELP: readonly [string, string][] = [
   ['{nama}', 'nama lengkap penerima, mis. "Siti Rahmawati"'],
-  ['{sesi}', 'judul dan kode sesi Bimtek (sesi yang dipilih di atas, atau sesi terkonfirmasi penerima berikutnya)'],
-  ['{tanggal}', 'tanggal sesi (atau ujian) di zona waktu penerima, mis. "Senin, 14 Desember 2026"'],
+  ['{sesi}', 'judul dan kode sesi yang dipilih; dengan tanggal ujian: jenis ujiannya'],
+  ['{tanggal}', 'tanggal sesi, ujian atau batas portofolio di zona waktu penerima, mis. "Senin, 14 Desember 2026"'],
   ['{jam}', 'jam mulai di zona waktu penerima dengan WIB/WITA/WIT, mis. "08.00 WITA"'],
-  ['{tempat}', 'tempat dan alamat sesi (atau ujian); daring: "daring"'],
-  ['{tautan}', 'tautan peta lokasi, atau tautan rapat bila daring'],
+  ['{tempat}', 'tempat dan alamat sesi atau ujian'],
+  ['{tautan}', 'tautan rapat bila daring, atau tautan peta bila tatap muka'],
 ]
 
 export function placeholderHelp(): Html {
   return html`<aside class="help-box" aria-labelledby="isian-judul"><h2 id="isian-judul">Isian otomatis</h2>
-<p>Tulis isian ini di teks; setiap penerima mendapat nilainya sendiri. Isian lain (salah ketik seperti <code>{tempt}</code>) ditolak sebelum dikirim.</p>
+<p>Tulis isian ini di teks; setiap penerima mendapat nilainya sendiri. Selain <code>{nama}</code>, isian perlu kriteria sesi, tanggal ujian atau batas portofolio; nilai yang kosong ditulis "-". Isian lain (salah ketik seperti <code>{tempt}</code>) ditolak sebelum dikirim.</p>
 <dl class="placeholders">${PLACEHOLDER_HELP.map(([name, what]) => html`<dt><code>${name}</code></dt><dd>${what}</dd>`)}</dl></aside>`
 }
 
