@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino'
 import type { Config } from './config.js'
+import { createAnnouncementChat } from './core/announcements/chat.js'
 import { createCertificateCheck } from './core/certificates/chat.js'
 import { createLookupAudit } from './core/certificates/lookup-audit.js'
 import { type ChatBlocking, createChatBlocking } from './core/chat-blocking.js'
@@ -155,7 +156,14 @@ export function openCore(config: Config, logger: Logger, clock: () => Date, opti
   const isAvailable = (choiceId: string) => choiceId.slice(MENU_PREFIX.length) in features
   const faq = createFaq({ kb, matcher, contact: config.SECRETARIAT_CONTACT, isAvailable })
   features.faq = faq.menu
-  const commands = [...reminders.commands, ...registration.commands, ...dataRights.commands, certificateCheck.command]
+  // "stop info" / "mulai info" first: "stop …" must never reach the reminders' switch or understanding.
+  const commands = [
+    ...createAnnouncementChat().commands,
+    ...reminders.commands,
+    ...registration.commands,
+    ...dataRights.commands,
+    certificateCheck.command,
+  ]
   // Its examples are checked now; its networks are made on first use or when the server calls prepareUnderstanding.
   const secondOpinion = secondOpinionFrom(config.UNDERSTAND_EXAMPLES_DIR, config.FAQ_QUESTIONS_PATH, {
     dir: config.FAQ_CACHE_DIR,

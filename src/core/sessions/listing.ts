@@ -7,6 +7,7 @@ import { stringify } from 'csv-stringify/sync'
 import type { SessionRegistration, SessionSummary } from '../../db/queries/sessions.js'
 import { localText } from '../import/cells.js'
 import { provinceByCode } from '../regions.js'
+import { inert } from '../text/csv.js'
 
 export function sessionView(s: SessionSummary) {
   return {
@@ -54,12 +55,6 @@ export function registrationView(r: SessionRegistration) {
     createdAt: r.createdAt.toISOString(),
   }
 }
-
-/**
- * Text people typed in a chat is opened by staff in a spreadsheet: a leading = + - @ would run as a
- * formula there (CSV injection), so such a cell is prefixed with an apostrophe.
- */
-const inert = (value: string | null) => (value && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value)
 
 // The BOM makes Excel read the file as UTF-8; the importer skips it.
 const csv = (columns: string[], rows: unknown[][]) => stringify(rows, { bom: true, header: true, columns })

@@ -3,17 +3,21 @@
  * with the staff scope, and per person whether a chat can be sent to (no_chat > blocked >
  * opted_out > queued). Local-day windows are computed by the core and passed in: this layer does
  * not know time zones.
+ *
+ * A chat is *sendable* when it is linked (`link_expires_at` after now), on Telegram or WhatsApp,
+ * and, on WhatsApp, has written to the assistant before (`wrote_at`): a number that messages
+ * strangers gets banned.
  */
 import type { AudienceCriteria, RecipientReach } from '../../vocabulary/announcements.js'
 import type { Language } from '../../vocabulary/message.js'
-import type { Db } from '../client.js'
-import type { ConsoleScope } from './console-scope.js'
+import { cached, type Db } from '../client.js'
+import { type ConsoleScope, consoleRegions, sessionInScope } from './console-scope.js'
 
-/** Half-open UTC windows [from, to) of one local day (exam day) or range (portfolio), per zone. */
-export type ZoneWindows = {
-  examDay?: { zone: string; from: number; to: number }[]
-  portfolioDue?: { zone: string; from: number; to: number }[]
-}
+/** A half-open UTC window [from, to) of a local day or range in one zone; zone '*' = every other zone. */
+export type ZoneWindow = { zone: string; from: number; to: number }
+
+/** The local-day windows of the date criteria, per zone (computed by the core). */
+export type ZoneWindows = { examDay?: ZoneWindow[]; portfolioDue?: ZoneWindow[] }
 
 export type ReachCounts = {
   /** People in the audience; queued + noChat + blocked + optedOut = people. */
@@ -35,7 +39,7 @@ export type AudienceSubject = {
   code: string | null
   /** UTC ms (a portfolio deadline: its due time). */
   startsAt: number | null
-  /** The place's zone (the session's or exam's). */
+  /** The place's zone (the session's or exam's; the person's for a portfolio deadline). */
   zone: string | null
   venue: string | null
   link: string | null
@@ -63,27 +67,387 @@ export type AudienceQuery = {
 
 export type AudienceSql = { sql: string; args: (string | number)[] }
 
-/** `p.…` conditions for the criteria and the staff scope; never empty. */
-export function audienceWhere(_criteria: AudienceCriteria, _scope: ConsoleScope, _zones: ZoneWindows): AudienceSql {
-  throw new Error('not built yet')
+const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ')
+
+/** `(<col zone> = ? AND <col at> >= ? AND <col at> < ?) OR …` for the windows; '*' matches the zones not named. */
+function windowsSql(windows: ZoneWindow[], zoneColumn: string, atColumn: string): AudienceSql {
+  const named = windows.filter((w) => w.zone !== '*')
+  const parts: string[] = []
+  const args: (string | number)[] = []
+  for (const w of named) {
+    parts.push(`(${zoneColumn} = ? AND ${atColumn} >= ? AND ${atColumn} < ?)`)
+    args.push(w.zone, w.from, w.to)
+  }
+  const other = windows.find((w) => w.zone === '*')
+  if (other) {
+    parts.push(
+      `(${named.length > 0 ? `${zoneColumn} NOT IN (${marks(named.length)}) AND ` : ''}${atColumn} >= ? AND ${atColumn} < ?)`,
+    )
+    args.push(...named.map((w) => w.zone), other.from, other.to)
+  }
+  return { sql: parts.length > 0 ? `(${parts.join(' OR ')})` : '0', args }
 }
 
+/** The exam-day condition on `exams e` (scheduled, on the local day of its own zone, of the kinds). */
+function examSql(criteria: AudienceCriteria, zones: ZoneWindows): AudienceSql | undefined {
+  if (!criteria.examDay) return undefined
+  const day = windowsSql(zones.examDay ?? [], 'e.time_zone', 'e.starts_at')
+  const kinds = criteria.examDay.kinds ?? []
+  return {
+    sql: `e.person_id = p.id AND e.status = 'scheduled' AND ${day.sql}${kinds.length > 0 ? ` AND e.kind IN (${marks(kinds.length)})` : ''}`,
+    args: [...day.args, ...kinds],
+  }
+}
+
+/** The portfolio condition on `certification_stages s` (a portofolio deadline in the range, in the person's zone). */
+function portfolioSql(criteria: AudienceCriteria, zones: ZoneWindows): AudienceSql | undefined {
+  if (!criteria.portfolioDue) return undefined
+  const range = windowsSql(zones.portfolioDue ?? [], 'p.time_zone', 's.due_at')
+  return { sql: `s.person_id = p.id AND s.stage = 'portofolio' AND ${range.sql}`, args: range.args }
+}
+
+const REGISTRANTS = {
+  confirmed: ['confirmed'],
+  waitlisted: ['waitlisted', 'offered'],
+  all: ['confirmed', 'waitlisted', 'offered'],
+} as const
+
+/**
+ * `p.…` conditions for the criteria and the staff scope (never empty). A regional account reaches
+ * its region's provinces, except that the registrants of a session of its own region are in scope
+ * whatever their province; a session outside the scope matches nobody (the core refuses it first).
+ */
+export function audienceWhere(db: Db, criteria: AudienceCriteria, scope: ConsoleScope, zones: ZoneWindows): AudienceSql {
+  const parts: string[] = []
+  const args: (string | number)[] = []
+  const add = (sql: string, values: readonly (string | number)[] = []) => {
+    parts.push(sql)
+    args.push(...values)
+  }
+  if (criteria.session) {
+    const statuses = REGISTRANTS[criteria.session.registrants]
+    add(
+      `EXISTS (SELECT 1 FROM registrations r WHERE r.session_id = ? AND r.person_id = p.id AND r.status IN (${marks(statuses.length)}))`,
+      [criteria.session.id, ...statuses],
+    )
+  }
+  if (criteria.stages) add(`p.current_stage IN (${marks(criteria.stages.length)})`, criteria.stages)
+  if (criteria.regionCodes) {
+    const wanted = new Set(criteria.regionCodes)
+    const provinces = consoleRegions(db)
+      .filter((r) => wanted.has(r.code))
+      .flatMap((r) => r.provinces)
+    add(provinces.length > 0 ? `p.province_code IN (${marks(provinces.length)})` : '0', provinces)
+  }
+  if (criteria.provinceCodes) add(`p.province_code IN (${marks(criteria.provinceCodes.length)})`, criteria.provinceCodes)
+  const exam = examSql(criteria, zones)
+  if (exam) add(`EXISTS (SELECT 1 FROM exams e WHERE ${exam.sql})`, exam.args)
+  const portfolio = portfolioSql(criteria, zones)
+  if (portfolio)
+    add(`p.current_stage = 'portofolio' AND EXISTS (SELECT 1 FROM certification_stages s WHERE ${portfolio.sql})`, portfolio.args)
+  if (parts.length === 0) add('0') // no criterion: nobody (the core refuses it before)
+  if (scope) {
+    const ownSession = criteria.session !== undefined && sessionInScope(db, scope, criteria.session.id)
+    if (criteria.session && !ownSession) add('0')
+    else if (!ownSession) {
+      add(scope.provinces.length > 0 ? `p.province_code IN (${marks(scope.provinces.length)})` : '0', scope.provinces)
+    }
+  }
+  return { sql: parts.join(' AND '), args }
+}
+
+/** The sendable chats of person `p` (bound: now). */
+const SENDABLE = `ci.person_id = p.id AND ci.link_expires_at > ? AND ci.channel IN ('telegram', 'whatsapp')
+  AND (ci.channel <> 'whatsapp' OR ci.wrote_at IS NOT NULL)`
+
 /** One aggregate query: how many people the audience holds and how many can be reached, and why not. */
-export function reachCounts(_db: Db, _query: AudienceQuery): ReachCounts {
-  throw new Error('not built yet')
+export function reachCounts(db: Db, query: AudienceQuery): ReachCounts {
+  const where = audienceWhere(db, query.criteria, query.scope, query.zones)
+  const row = cached(
+    db,
+    `WITH per AS (
+       SELECT p.id,
+              count(ci.id) AS sendable,
+              coalesce(sum(ci.blocked_at IS NULL), 0) AS unblocked,
+              coalesce(sum(ci.blocked_at IS NULL AND ci.announcements_off_at IS NULL), 0) AS open,
+              coalesce(sum(ci.blocked_at IS NULL AND ci.announcements_off_at IS NULL AND ci.channel = 'telegram'), 0) AS tg,
+              coalesce(sum(ci.blocked_at IS NULL AND ci.announcements_off_at IS NULL AND ci.channel = 'whatsapp'), 0) AS wa
+         FROM people p NOT INDEXED
+         LEFT JOIN channel_identities ci ON ${SENDABLE}
+        WHERE ${where.sql}
+        GROUP BY p.id)
+     SELECT count(*) AS people,
+            coalesce(sum(sendable = 0), 0) AS noChat,
+            coalesce(sum(sendable > 0 AND unblocked = 0), 0) AS blocked,
+            coalesce(sum(unblocked > 0 AND open = 0), 0) AS optedOut,
+            coalesce(sum(open > 0), 0) AS queued,
+            coalesce(sum(tg), 0) AS telegram,
+            coalesce(sum(wa), 0) AS whatsapp
+       FROM per`,
+  ).get(query.now.getTime(), ...where.args) as {
+    people: number
+    noChat: number
+    blocked: number
+    optedOut: number
+    queued: number
+    telegram: number
+    whatsapp: number
+  }
+  return {
+    people: row.people,
+    queued: row.queued,
+    noChat: row.noChat,
+    blocked: row.blocked,
+    optedOut: row.optedOut,
+    chats: { telegram: row.telegram, whatsapp: row.whatsapp },
+  }
+}
+
+type SubjectKind = AudienceSubject['kind']
+
+/** What the placeholders speak about, by the criteria: a session first, then an exam, then a portfolio deadline. */
+export function subjectKindOf(criteria: AudienceCriteria): SubjectKind | undefined {
+  if (criteria.session) return 'session'
+  if (criteria.examDay) return 'exam'
+  if (criteria.portfolioDue) return 'portfolio'
+  return undefined
+}
+
+/** Per-person subject columns: `subject_id` (exam id) or `subject_at` (portfolio due), with their args. */
+function subjectColumns(query: AudienceQuery): AudienceSql {
+  const kind = subjectKindOf(query.criteria)
+  if (kind === 'exam') {
+    const exam = examSql(query.criteria, query.zones) as AudienceSql
+    return { sql: `(SELECT e.id FROM exams e WHERE ${exam.sql} ORDER BY e.starts_at, e.id LIMIT 1)`, args: exam.args }
+  }
+  if (kind === 'portfolio') {
+    const portfolio = portfolioSql(query.criteria, query.zones) as AudienceSql
+    return { sql: `(SELECT min(s.due_at) FROM certification_stages s WHERE ${portfolio.sql})`, args: portfolio.args }
+  }
+  return { sql: 'NULL', args: [] }
+}
+
+type BatchRow = {
+  id: number
+  fullName: string
+  zone: string
+  provinceCode: string | null
+  subject: number | null
+  identityId: number | null
+  channel: 'telegram' | 'whatsapp' | null
+  chatId: string | null
+  language: Language | null
+  blockedAt: number | null
+  offAt: number | null
+}
+
+/** Rows of people (and their sendable chats) of the audience, in id order, after a person id. */
+function audienceRows(db: Db, query: AudienceQuery, afterPersonId: number, limit: number, extra = ''): BatchRow[] {
+  const where = audienceWhere(db, query.criteria, query.scope, query.zones)
+  const subject = subjectColumns(query)
+  return cached(
+    db,
+    `SELECT a.id, a.full_name AS fullName, a.time_zone AS zone, a.province_code AS provinceCode, a.subject,
+            ci.id AS identityId, ci.channel, ci.chat_id AS chatId, ci.language,
+            ci.blocked_at AS blockedAt, ci.announcements_off_at AS offAt
+       FROM (SELECT p.id, p.full_name, p.time_zone, p.province_code, ${subject.sql} AS subject
+               FROM people p NOT INDEXED
+              WHERE p.id > ? AND ${where.sql}${extra}
+              ORDER BY p.id LIMIT ?) a
+       JOIN people p ON p.id = a.id
+       LEFT JOIN channel_identities ci ON ${SENDABLE}
+      ORDER BY a.id, ci.id`,
+  ).all(...subject.args, afterPersonId, ...where.args, limit, query.now.getTime()) as BatchRow[]
+}
+
+type SessionSubject = Omit<AudienceSubject, 'kind' | 'examKind'>
+
+function sessionSubject(db: Db, id: number): SessionSubject | undefined {
+  const row = cached(
+    db,
+    `SELECT title, code, starts_at AS startsAt, time_zone AS zone, venue, mode,
+            meeting_url AS meetingUrl, map_url AS mapUrl
+       FROM bimtek_sessions WHERE id = ?`,
+  ).get(id) as
+    | {
+        title: string
+        code: string
+        startsAt: number
+        zone: string
+        venue: string | null
+        mode: string
+        meetingUrl: string | null
+        mapUrl: string | null
+      }
+    | undefined
+  if (!row) return undefined
+  const link = row.mode === 'daring' ? (row.meetingUrl ?? row.mapUrl) : (row.mapUrl ?? row.meetingUrl)
+  return { title: row.title, code: row.code, startsAt: row.startsAt, zone: row.zone, venue: row.venue, link }
+}
+
+function examSubjects(db: Db, ids: number[]): Map<number, AudienceSubject> {
+  const found = new Map<number, AudienceSubject>()
+  const statement = cached(
+    db,
+    `SELECT id, code, kind, starts_at AS startsAt, time_zone AS zone, mode, venue, meeting_url AS meetingUrl
+       FROM exams WHERE id = ?`,
+  )
+  for (const id of ids) {
+    if (found.has(id)) continue
+    const row = statement.get(id) as
+      | {
+          id: number
+          code: string | null
+          kind: string
+          startsAt: number
+          zone: string
+          mode: string
+          venue: string | null
+          meetingUrl: string | null
+        }
+      | undefined
+    if (!row) continue
+    found.set(id, {
+      kind: 'exam',
+      title: null,
+      code: row.code,
+      startsAt: row.startsAt,
+      zone: row.zone,
+      venue: row.mode === 'daring' ? null : row.venue,
+      link: row.meetingUrl,
+      examKind: row.kind,
+    })
+  }
+  return found
+}
+
+/** Groups rows per person and decides each person's reach (no_chat > blocked > opted_out > queued). */
+function toAudienceRows(db: Db, query: AudienceQuery, rows: BatchRow[]): AudienceRow[] {
+  const kind = subjectKindOf(query.criteria)
+  const session = kind === 'session' && query.criteria.session ? sessionSubject(db, query.criteria.session.id) : undefined
+  const exams =
+    kind === 'exam'
+      ? examSubjects(
+          db,
+          rows.flatMap((r) => (r.subject === null ? [] : [r.subject])),
+        )
+      : undefined
+  const people: AudienceRow[] = []
+  let current: (AudienceRow & { sendable: number; unblocked: number }) | undefined
+  const finish = () => {
+    if (!current) return
+    const { sendable, unblocked, ...row } = current
+    row.reach = sendable === 0 ? 'no_chat' : unblocked === 0 ? 'blocked' : row.chats.length === 0 ? 'opted_out' : 'queued'
+    people.push(row)
+  }
+  for (const r of rows) {
+    if (!current || current.personId !== r.id) {
+      finish()
+      let subject: AudienceSubject | null = null
+      if (session) subject = { kind: 'session', examKind: null, ...session }
+      else if (exams && r.subject !== null) subject = exams.get(r.subject) ?? null
+      else if (kind === 'portfolio' && r.subject !== null)
+        subject = {
+          kind: 'portfolio',
+          title: null,
+          code: null,
+          startsAt: r.subject,
+          zone: r.zone,
+          venue: null,
+          link: null,
+          examKind: null,
+        }
+      current = {
+        personId: r.id,
+        fullName: r.fullName,
+        zone: r.zone,
+        provinceCode: r.provinceCode,
+        reach: 'queued',
+        chats: [],
+        subject,
+        sendable: 0,
+        unblocked: 0,
+      }
+    }
+    if (r.identityId === null || r.channel === null || r.chatId === null) continue
+    current.sendable += 1
+    if (r.blockedAt !== null) continue
+    current.unblocked += 1
+    if (r.offAt !== null) continue
+    current.chats.push({ identityId: r.identityId, channel: r.channel, chatId: r.chatId, language: r.language ?? 'id' })
+  }
+  finish()
+  return people
 }
 
 /** The next `limit` people after `afterPersonId` (id order), with their sendable chats and subject data. */
-export function audienceBatch(_db: Db, _query: AudienceQuery, _afterPersonId: number, _limit: number): AudienceRow[] {
-  throw new Error('not built yet')
+export function audienceBatch(db: Db, query: AudienceQuery, afterPersonId: number, limit: number): AudienceRow[] {
+  return toAudienceRows(db, query, audienceRows(db, query, afterPersonId, limit))
 }
 
-/** A real recipient for the preview: the `offset`-th queued person with a chat on `channel` (id order). */
+/** A real recipient for the preview: the `offset`-th queued person with an open chat on `channel` (id order). */
 export function sampleRecipient(
-  _db: Db,
-  _query: AudienceQuery,
-  _channel: 'telegram' | 'whatsapp',
-  _offset = 0,
+  db: Db,
+  query: AudienceQuery,
+  channel: 'telegram' | 'whatsapp',
+  offset = 0,
 ): AudienceRow | undefined {
-  throw new Error('not built yet')
+  const where = audienceWhere(db, query.criteria, query.scope, query.zones)
+  const found = cached(
+    db,
+    `SELECT p.id FROM people p NOT INDEXED
+      WHERE ${where.sql} AND EXISTS (SELECT 1 FROM channel_identities ci WHERE ${SENDABLE}
+            AND ci.channel = ? AND ci.blocked_at IS NULL AND ci.announcements_off_at IS NULL)
+      ORDER BY p.id LIMIT 1 OFFSET ?`,
+  ).get(...where.args, query.now.getTime(), channel, Math.max(0, offset)) as { id: number } | undefined
+  if (!found) return undefined
+  const [row] = toAudienceRows(db, query, audienceRows(db, query, found.id - 1, 1))
+  if (!row) return undefined
+  return { ...row, chats: row.chats.filter((c) => c.channel === channel).slice(0, 1) }
+}
+
+/** The zones of the people with at least one open chat, with how many (the preview's quiet-hours note). */
+export function queuedZones(db: Db, query: AudienceQuery): { zone: string; people: number }[] {
+  const where = audienceWhere(db, query.criteria, query.scope, query.zones)
+  return cached(
+    db,
+    `SELECT p.time_zone AS zone, count(*) AS people FROM people p NOT INDEXED
+      WHERE ${where.sql} AND EXISTS (SELECT 1 FROM channel_identities ci WHERE ${SENDABLE}
+            AND ci.blocked_at IS NULL AND ci.announcements_off_at IS NULL)
+      GROUP BY p.time_zone ORDER BY p.time_zone`,
+  ).all(...where.args, query.now.getTime()) as { zone: string; people: number }[]
+}
+
+/**
+ * Among the people with an open chat: how many have no subject time, no place, no link (the
+ * preview says for how many a placeholder stays empty). Sessions have one subject for all.
+ */
+export function subjectGaps(db: Db, query: AudienceQuery): { queued: number; noTime: number; noVenue: number; noLink: number } {
+  const kind = subjectKindOf(query.criteria)
+  const where = audienceWhere(db, query.criteria, query.scope, query.zones)
+  const open = `EXISTS (SELECT 1 FROM channel_identities ci WHERE ${SENDABLE} AND ci.blocked_at IS NULL AND ci.announcements_off_at IS NULL)`
+  const queued = (
+    cached(db, `SELECT count(*) AS n FROM people p NOT INDEXED WHERE ${where.sql} AND ${open}`).get(
+      ...where.args,
+      query.now.getTime(),
+    ) as { n: number }
+  ).n
+  if (kind === 'session' && query.criteria.session) {
+    const s = sessionSubject(db, query.criteria.session.id)
+    const all = (empty: boolean) => (empty ? queued : 0)
+    return { queued, noTime: all(!s), noVenue: all(!s?.venue), noLink: all(!s?.link) }
+  }
+  if (kind === 'exam') {
+    const subject = subjectColumns(query)
+    const row = cached(
+      db,
+      `SELECT coalesce(sum(x.id IS NULL), 0) AS noTime,
+              coalesce(sum(x.id IS NULL OR x.mode = 'daring' OR coalesce(x.venue, '') = ''), 0) AS noVenue,
+              coalesce(sum(x.id IS NULL OR coalesce(x.meeting_url, '') = ''), 0) AS noLink
+         FROM (SELECT ${subject.sql} AS subject FROM people p NOT INDEXED WHERE ${where.sql} AND ${open}) a
+         LEFT JOIN exams x ON x.id = a.subject`,
+    ).get(...subject.args, ...where.args, query.now.getTime()) as { noTime: number; noVenue: number; noLink: number }
+    return { queued, ...row }
+  }
+  return { queued, noTime: kind === 'portfolio' ? 0 : queued, noVenue: queued, noLink: queued }
 }

@@ -1,10 +1,12 @@
 /**
- * Announcements' read and write side in SQL: the report (totals, per-person lines) and the rows
- * the queue and cancel write. The core's use cases (src/core/announcements) call these.
+ * Announcements in SQL: the announcement rows, the queue's writes (recipient rows and outbox rows,
+ * both idempotent), cancelling, and the report (totals, per-person lines). The core's use cases
+ * (src/core/announcements) call these; the report reads `announcement_recipients`, never the outbox.
  */
-import type { RecipientOutcome, RecipientReach } from '../../vocabulary/announcements.js'
+import type { AnnouncementStatus, RecipientOutcome, RecipientReach } from '../../vocabulary/announcements.js'
 import type { Language } from '../../vocabulary/message.js'
-import type { Db } from '../client.js'
+import { cached, type Db } from '../client.js'
+import { type ConsoleScope, consoleRegions } from './console-scope.js'
 
 /** The report's status of one line (what staff filter by); labels live in the core's report. */
 export const RECIPIENT_STATUS_KEYS = [
@@ -47,22 +49,393 @@ export type RecipientLine = {
   sentAt: Date | null
 }
 
-/** The totals of one announcement: counted from its recipient rows, or the frozen totals once they are gone. */
-export function announcementTotals(_db: Db, _id: number): AnnouncementTotals {
-  throw new Error('not built yet')
+/** An announcement row as stored (criteria still JSON). */
+export type AnnouncementRow = {
+  id: number
+  code: string
+  status: AnnouncementStatus
+  actor: string
+  staffId: number | null
+  regionId: number | null
+  criteria: string
+  textId: string
+  textEn: string | null
+  urgent: number
+  localDate: string | null
+  localTime: string | null
+  startAt: number | null
+  expiresAt: number | null
+  queuedThrough: number
+  dedupeKey: string
+  rolledTo: number | null
+  totals: string | null
+  queuedAt: number | null
+  finishedAt: number | null
+  cancelledAt: number | null
+  cancelledBy: string | null
+  createdAt: number
 }
+
+const COLUMNS = `id, code, status, actor, staff_id AS staffId, region_id AS regionId, criteria, text_id AS textId,
+  text_en AS textEn, urgent, local_date AS localDate, local_time AS localTime, start_at AS startAt,
+  expires_at AS expiresAt, queued_through AS queuedThrough, dedupe_key AS dedupeKey, rolled_to AS rolledTo,
+  totals, queued_at AS queuedAt, finished_at AS finishedAt, cancelled_at AS cancelledAt,
+  cancelled_by AS cancelledBy, created_at AS createdAt`
+
+/** The announcement with this id, or this code (any case); with a scope, only one of its region. */
+export function findAnnouncement(db: Db, idOrCode: number | string, scope: ConsoleScope): AnnouncementRow | undefined {
+  const region = scope ? ' AND region_id = ?' : ''
+  const args = scope ? [scope.id] : []
+  if (typeof idOrCode === 'number' || /^\d+$/.test(idOrCode)) {
+    return cached(db, `SELECT ${COLUMNS} FROM announcements WHERE id = ?${region}`).get(Number(idOrCode), ...args) as
+      | AnnouncementRow
+      | undefined
+  }
+  return cached(db, `SELECT ${COLUMNS} FROM announcements WHERE code = ? COLLATE NOCASE${region}`).get(
+    idOrCode.trim(),
+    ...args,
+  ) as AnnouncementRow | undefined
+}
+
+/** The scope an announcement was made in: its region's, or every region's (null). */
+export function scopeOfRegion(db: Db, regionId: number | null): ConsoleScope {
+  if (regionId === null) return null
+  return consoleRegions(db).find((r) => r.id === regionId) ?? { id: regionId, code: '?', name: '?', provinces: [] }
+}
+
+/** The live (not cancelled) announcement holding this dedupe key, if any. */
+export function liveWithKey(db: Db, dedupeKey: string, exceptId = 0): { id: number; code: string } | undefined {
+  return cached(db, `SELECT id, code FROM announcements WHERE dedupe_key = ? AND status <> 'cancelled' AND id <> ?`).get(
+    dedupeKey,
+    exceptId,
+  ) as { id: number; code: string } | undefined
+}
+
+export type NewAnnouncement = {
+  code: string
+  actor: string
+  staffId: number | null
+  regionId: number | null
+  criteria: string
+  textId: string
+  textEn: string | null
+  expiresAt: number | null
+  dedupeKey: string
+  at: number
+}
+
+/** Inserts a draft; returns its id. */
+export function insertAnnouncement(db: Db, a: NewAnnouncement): number {
+  return (
+    cached(
+      db,
+      `INSERT INTO announcements (code, status, actor, staff_id, region_id, criteria, text_id, text_en, expires_at, dedupe_key, created_at, updated_at)
+       VALUES (?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    ).get(a.code, a.actor, a.staffId, a.regionId, a.criteria, a.textId, a.textEn, a.expiresAt, a.dedupeKey, a.at, a.at) as {
+      id: number
+    }
+  ).id
+}
+
+/** Rewrites a draft's audience and texts; false when it is no longer a draft. */
+export function updateDraftRow(
+  db: Db,
+  id: number,
+  a: Pick<NewAnnouncement, 'criteria' | 'textId' | 'textEn' | 'expiresAt' | 'dedupeKey' | 'at'>,
+): boolean {
+  return (
+    cached(
+      db,
+      `UPDATE announcements SET criteria = ?, text_id = ?, text_en = ?, expires_at = ?, dedupe_key = ?, updated_at = ?
+       WHERE id = ? AND status = 'draft'`,
+    ).run(a.criteria, a.textId, a.textEn, a.expiresAt, a.dedupeKey, a.at, id).changes === 1
+  )
+}
+
+/** draft → scheduled or queuing, once (a double click changes nothing the second time). */
+export function startAnnouncement(
+  db: Db,
+  id: number,
+  s: {
+    status: 'scheduled' | 'queuing'
+    urgent: boolean
+    localDate: string | null
+    localTime: string | null
+    startAt: number | null
+    dedupeKey: string
+    at: number
+  },
+): boolean {
+  return (
+    cached(
+      db,
+      `UPDATE announcements SET status = ?, urgent = ?, local_date = ?, local_time = ?, start_at = ?, dedupe_key = ?,
+              queued_through = 0, updated_at = ?
+       WHERE id = ? AND status = 'draft'`,
+    ).run(s.status, s.urgent ? 1 : 0, s.localDate, s.localTime, s.startAt, s.dedupeKey, s.at, id).changes === 1
+  )
+}
+
+/** scheduled → queuing when its start has come; false when another took it (or it was cancelled). */
+export function beginQueuing(db: Db, id: number, at: number): boolean {
+  return (
+    cached(db, `UPDATE announcements SET status = 'queuing', updated_at = ? WHERE id = ? AND status = 'scheduled'`).run(at, id)
+      .changes === 1
+  )
+}
+
+/** Ids of announcements in `status`, oldest first (scheduled ones: only those whose start has come). */
+export function announcementsIn(db: Db, status: 'scheduled' | 'queuing' | 'sending', now: number): number[] {
+  const sql =
+    status === 'scheduled'
+      ? `SELECT id FROM announcements WHERE status = 'scheduled' AND start_at <= ? ORDER BY start_at, id`
+      : `SELECT id FROM announcements WHERE status = '${status}' AND ? >= 0 ORDER BY id`
+  return (cached(db, sql).all(now) as { id: number }[]).map((r) => r.id)
+}
+
+/** Within a batch's transaction: the announcement's status and where its queuing stands. */
+export function queueCursor(db: Db, id: number): { status: AnnouncementStatus; queuedThrough: number } | undefined {
+  return cached(db, 'SELECT status, queued_through AS queuedThrough FROM announcements WHERE id = ?').get(id) as
+    | { status: AnnouncementStatus; queuedThrough: number }
+    | undefined
+}
+
+export type RecipientInsert = {
+  announcementId: number
+  personId: number
+  channel: '' | 'telegram' | 'whatsapp'
+  chatId: string
+  reach: RecipientReach
+  dueAt: number | null
+}
+
+/** A recipient row (idempotent: a batch run twice adds nothing). */
+export function insertRecipient(db: Db, r: RecipientInsert): void {
+  cached(
+    db,
+    `INSERT INTO announcement_recipients (announcement_id, person_id, channel, chat_id, reach, due_at)
+     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  ).run(r.announcementId, r.personId, r.channel, r.chatId, r.reach, r.dueAt)
+}
+
+export type AnnouncementOutboxInsert = {
+  key: string
+  channel: 'telegram' | 'whatsapp'
+  chatId: string
+  personId: number
+  eventKey: string
+  timeZone: string | null
+  payload: string
+  dueAt: number
+  expiresAt: number | null
+  at: number
+}
+
+/** An outbox row of kind 'announcement' (idempotent on its key); whether it was new. */
+export function insertAnnouncementRow(db: Db, r: AnnouncementOutboxInsert): boolean {
+  return (
+    cached(
+      db,
+      `INSERT INTO outbox (idempotency_key, channel, chat_id, person_id, kind, event_key, time_zone, payload, due_at, expires_at, status, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'announcement', ?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (idempotency_key) DO NOTHING`,
+    ).run(r.key, r.channel, r.chatId, r.personId, r.eventKey, r.timeZone, r.payload, r.dueAt, r.expiresAt, r.at, r.at).changes ===
+    1
+  )
+}
+
+/** Moves the queuing on past `lastPersonId`; `done` → status sending (every row written). */
+export function advanceQueue(db: Db, id: number, lastPersonId: number, done: boolean, at: number): void {
+  cached(
+    db,
+    `UPDATE announcements SET queued_through = max(queued_through, ?),
+            status = CASE WHEN ? THEN 'sending' ELSE status END,
+            queued_at = CASE WHEN ? THEN ? ELSE queued_at END, updated_at = ?
+     WHERE id = ? AND status = 'queuing'`,
+  ).run(lastPersonId, done ? 1 : 0, done ? 1 : 0, at, at, id)
+}
+
+/** Whether any outbox row of the announcement still waits or is being sent. */
+export function hasWaitingRows(db: Db, id: number): boolean {
+  return (
+    cached(
+      db,
+      `SELECT 1 FROM outbox WHERE kind = 'announcement' AND event_key = ? AND status IN ('pending', 'queued', 'claimed') LIMIT 1`,
+    ).get(`announcement:${id}`) !== undefined
+  )
+}
+
+/** sending → done with the totals frozen; false when it was not sending any more. */
+export function finishAnnouncement(db: Db, id: number, at: number, totals: string): boolean {
+  return (
+    cached(
+      db,
+      `UPDATE announcements SET status = 'done', finished_at = ?, totals = ?, updated_at = ? WHERE id = ? AND status = 'sending'`,
+    ).run(at, totals, at, id).changes === 1
+  )
+}
+
+/** → cancelled (from draft, scheduled, queuing or sending); false when it is done or cancelled already. */
+export function markCancelled(db: Db, id: number, at: number, by: string): boolean {
+  return (
+    cached(
+      db,
+      `UPDATE announcements SET status = 'cancelled', cancelled_at = ?, cancelled_by = ?, finished_at = ?, updated_at = ?
+       WHERE id = ? AND status IN ('draft', 'scheduled', 'queuing', 'sending')`,
+    ).run(at, by, at, at, id).changes === 1
+  )
+}
+
+export function freezeTotals(db: Db, id: number, totals: string): void {
+  cached(db, 'UPDATE announcements SET totals = ? WHERE id = ?').run(totals, id)
+}
+
+export const ANNOUNCEMENT_CANCELLED = 'cancelled: the announcement was cancelled'
+
+/** The announcement's rows not yet sent (pending or queued) → cancelled; the trigger marks their recipients. */
+export function cancelAnnouncementRows(db: Db, id: number, at: Date, reason = ANNOUNCEMENT_CANCELLED): number {
+  return cached(
+    db,
+    `UPDATE outbox SET status = 'cancelled', claim_token = NULL, last_error = ?, updated_at = ?
+     WHERE kind = 'announcement' AND event_key = ? AND status IN ('pending', 'queued')`,
+  ).run(reason, at.getTime(), `announcement:${id}`).changes
+}
+
+/** A chat's announcement rows not yet sent → cancelled (the chat said "stop info"). */
+export function cancelAnnouncementsOfChat(db: Db, channel: string, chatId: string, at: Date, reason: string): number {
+  return cached(
+    db,
+    `UPDATE outbox SET status = 'cancelled', claim_token = NULL, last_error = ?, updated_at = ?
+     WHERE kind = 'announcement' AND status IN ('pending', 'queued') AND channel = ? AND chat_id = ?`,
+  ).run(reason, at.getTime(), channel, chatId).changes
+}
+
+/** Since when this chat account said "stop info" (null: announcements on; undefined: no such account yet). */
+export function announcementsOffAt(db: Db, channel: string, userId: string): number | null | undefined {
+  const row = cached(db, 'SELECT announcements_off_at AS offAt FROM channel_identities WHERE channel = ? AND user_id = ?').get(
+    channel,
+    userId,
+  ) as { offAt: number | null } | undefined
+  return row ? row.offAt : undefined
+}
+
+/** Turns announcements off (at `at`) or on for a chat account, creating the account when it is new (before any link). */
+export function setAnnouncementsOff(
+  db: Db,
+  chat: { channel: string; userId: string; chatId: string },
+  off: boolean,
+  at: Date,
+): void {
+  cached(
+    db,
+    `INSERT INTO channel_identities (channel, user_id, chat_id, announcements_off_at, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (channel, user_id) DO UPDATE SET announcements_off_at = excluded.announcements_off_at, updated_at = excluded.updated_at`,
+  ).run(chat.channel, chat.userId, chat.chatId, off ? at.getTime() : null, at.getTime(), at.getTime())
+}
+
+const zeroTotals = (): AnnouncementTotals => ({
+  people: 0,
+  queued: 0,
+  noChat: 0,
+  blocked: 0,
+  optedOut: 0,
+  rows: { waiting: 0, sent: 0, late: 0, failed: 0, skipped: 0, blockedByUser: 0, cancelled: 0 },
+  byChannel: { telegram: { rows: 0, waiting: 0, sent: 0, failed: 0 }, whatsapp: { rows: 0, waiting: 0, sent: 0, failed: 0 } },
+})
+
+/** Counted from the recipient rows (undefined when there are none). */
+function countedTotals(db: Db, id: number): AnnouncementTotals | undefined {
+  const reach = cached(
+    db,
+    'SELECT reach, count(DISTINCT person_id) AS n FROM announcement_recipients WHERE announcement_id = ? GROUP BY reach',
+  ).all(id) as { reach: RecipientReach; n: number }[]
+  if (reach.length === 0) return undefined
+  const totals = zeroTotals()
+  for (const r of reach) {
+    totals.people += r.n
+    if (r.reach === 'queued') totals.queued = r.n
+    else if (r.reach === 'no_chat') totals.noChat = r.n
+    else if (r.reach === 'blocked') totals.blocked = r.n
+    else totals.optedOut = r.n
+  }
+  const rows = cached(
+    db,
+    `SELECT channel, outcome, count(*) AS n FROM announcement_recipients
+      WHERE announcement_id = ? AND reach = 'queued' GROUP BY channel, outcome`,
+  ).all(id) as { channel: 'telegram' | 'whatsapp'; outcome: RecipientOutcome | null; n: number }[]
+  for (const r of rows) {
+    const channel = totals.byChannel[r.channel]
+    if (channel) channel.rows += r.n
+    if (r.outcome === null) {
+      totals.rows.waiting += r.n
+      if (channel) channel.waiting += r.n
+    } else if (r.outcome === 'sent' || r.outcome === 'late') {
+      totals.rows[r.outcome] += r.n
+      if (channel) channel.sent += r.n
+    } else if (r.outcome === 'failed') {
+      totals.rows.failed += r.n
+      if (channel) channel.failed += r.n
+    } else if (r.outcome === 'blocked_by_user') totals.rows.blockedByUser += r.n
+    else totals.rows[r.outcome] += r.n
+  }
+  return totals
+}
+
+/** The totals of one announcement: counted from its recipient rows, or the frozen totals once they are gone. */
+export function announcementTotals(db: Db, id: number): AnnouncementTotals {
+  const counted = countedTotals(db, id)
+  if (counted) return counted
+  const frozen = cached(db, 'SELECT totals FROM announcements WHERE id = ?').get(id) as { totals: string | null } | undefined
+  if (frozen?.totals) return { ...zeroTotals(), ...(JSON.parse(frozen.totals) as AnnouncementTotals) }
+  return zeroTotals()
+}
+
+const STATUS_SQL: Record<RecipientStatusKey, string> = {
+  waiting: `r.reach = 'queued' AND r.outcome IS NULL`,
+  sent: `r.outcome IN ('sent', 'late')`,
+  failed: `r.outcome = 'failed'`,
+  opted_out: `r.reach = 'opted_out'`,
+  blocked: `r.reach = 'blocked'`,
+  no_chat: `r.reach = 'no_chat'`,
+  blocked_by_user: `r.outcome = 'blocked_by_user'`,
+  cancelled: `r.outcome = 'cancelled'`,
+  skipped: `r.outcome = 'skipped'`,
+}
+
+const LINE_SELECT = `SELECT r.person_id AS personId, p.full_name AS fullName, p.province_code AS provinceCode,
+       p.time_zone AS timeZone, r.channel, r.chat_id AS chatId,
+       (SELECT ci.language FROM channel_identities ci WHERE ci.channel = r.channel AND ci.chat_id = r.chat_id AND r.chat_id <> '' LIMIT 1) AS language,
+       r.reach, r.outcome, r.reason, r.due_at AS dueAt, r.sent_at AS sentAt
+  FROM announcement_recipients r JOIN people p ON p.id = r.person_id`
+
+type RawLine = Omit<RecipientLine, 'dueAt' | 'sentAt'> & { dueAt: number | null; sentAt: number | null }
+const toLine = (r: RawLine): RecipientLine => ({
+  ...r,
+  dueAt: r.dueAt === null ? null : new Date(r.dueAt),
+  sentAt: r.sentAt === null ? null : new Date(r.sentAt),
+})
 
 /** One page of the per-person report (person id order), with the filter's total. */
 export function recipientLines(
-  _db: Db,
-  _id: number,
-  _filter: { status?: RecipientStatusKey },
-  _page: { limit: number; offset: number },
+  db: Db,
+  id: number,
+  filter: { status?: RecipientStatusKey },
+  page: { limit: number; offset: number },
 ): { rows: RecipientLine[]; total: number } {
-  throw new Error('not built yet')
+  const where = filter.status ? ` AND ${STATUS_SQL[filter.status]}` : ''
+  const total = (
+    cached(db, `SELECT count(*) AS n FROM announcement_recipients r WHERE r.announcement_id = ?${where}`).get(id) as { n: number }
+  ).n
+  const rows = cached(
+    db,
+    `${LINE_SELECT} WHERE r.announcement_id = ?${where} ORDER BY r.person_id, r.channel, r.chat_id LIMIT ? OFFSET ?`,
+  ).all(id, page.limit, page.offset) as RawLine[]
+  return { rows: rows.map(toLine), total }
 }
 
 /** Every line of the report, streamed (CSV export). */
-export function allRecipientLines(_db: Db, _id: number): Iterable<RecipientLine> {
-  throw new Error('not built yet')
+export function* allRecipientLines(db: Db, id: number): Iterable<RecipientLine> {
+  // A statement of its own: an iterating statement cannot be reused while it runs.
+  const statement = db.$client.prepare(`${LINE_SELECT} WHERE r.announcement_id = ? ORDER BY r.person_id, r.channel, r.chat_id`)
+  for (const row of statement.iterate(id) as IterableIterator<RawLine>) yield toLine(row)
 }

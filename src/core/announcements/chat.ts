@@ -1,0 +1,106 @@
+/**
+ * Announcements in the chat: "stop info" (also "berhenti info", "stop pengumuman", any case or
+ * punctuation) turns announcements off for this chat and cancels those still waiting for it;
+ * "mulai info" turns them back on. Reminders about the person's own sessions and exams are not
+ * touched ("stop pengingat" is theirs). Works before the chat is linked, as the reminders' switch.
+ */
+import type { Db } from '../../db/client.js'
+import { announcementsOffAt, cancelAnnouncementsOfChat, setAnnouncementsOff } from '../../db/queries/announcements.js'
+import { auditLog } from '../../db/schema.js'
+import type { TypedCommand } from '../engine.js'
+import { fill, t } from '../messages.js'
+import { normalizeInput } from '../text/normalize.js'
+import type { Outcome, TurnContext } from '../turn.js'
+import type { Text } from '../types.js'
+
+const texts = {
+  stopped: {
+    id: '🔕 Pengumuman tidak akan dikirim lagi ke chat ini.{cancelled} Pengingat jadwal Bimtek dan ujian Anda tetap dikirim.\n\nKetik *mulai info* untuk menerima pengumuman lagi.',
+    en: '🔕 Announcements will no longer be sent to this chat.{cancelled} Reminders about your Bimtek and exam dates still come.\n\nType *mulai info* to receive announcements again.',
+  },
+  cancelled: { id: ' {n} pengumuman yang belum terkirim dibatalkan.', en: ' {n} announcements not yet sent were cancelled.' },
+  alreadyOff: {
+    id: 'Pengumuman untuk chat ini memang sudah dimatikan. Pengingat jadwal Anda tetap dikirim.\n\nKetik *mulai info* untuk menerima pengumuman lagi.',
+    en: 'Announcements are already off for this chat. Reminders about your dates still come.\n\nType *mulai info* to receive announcements again.',
+  },
+  started: {
+    id: '🔔 Pengumuman dinyalakan lagi untuk chat ini. Ketik *stop info* kapan saja untuk berhenti.',
+    en: '🔔 Announcements are on again for this chat. Type *stop info* at any time to stop them.',
+  },
+  alreadyOn: {
+    id: 'Pengumuman untuk chat ini memang menyala. Ketik *stop info* untuk berhenti menerimanya.',
+    en: 'Announcements are already on for this chat. Type *stop info* to stop them.',
+  },
+} satisfies Record<string, Text>
+
+const STOP_INFO = /^(stop|berhenti|matikan|hentikan|nonaktifkan) (info|informasi|pengumuman)$/
+const START_INFO = /^(mulai|nyalakan|aktifkan|hidupkan) (info|informasi|pengumuman)( lagi)?$/
+
+/** Why a chat's waiting announcement rows were cancelled. */
+export const STOPPED_REASON = 'cancelled: the person asked for no announcements'
+
+type Chat = { channel: TurnContext['inbound']['channel']; userId: string; chatId: string }
+const chatOf = (ctx: TurnContext): Chat => ({
+  channel: ctx.inbound.channel,
+  userId: ctx.inbound.userId,
+  chatId: ctx.inbound.chatId,
+})
+
+function audit(db: Db, ctx: TurnContext, action: string, details?: Record<string, unknown>) {
+  db.insert(auditLog)
+    .values({
+      at: ctx.now,
+      actor: `chat:${ctx.inbound.channel}`,
+      action,
+      entity: 'chat',
+      entityId: null,
+      ...(details && { details: JSON.stringify(details) }),
+    })
+    .run()
+}
+
+function stop(ctx: TurnContext): Outcome {
+  const chat = chatOf(ctx)
+  const { db, lang } = ctx
+  const done = db.$client
+    .transaction(() => {
+      const offAt = announcementsOffAt(db, chat.channel, chat.userId)
+      const wasOn = offAt === null || offAt === undefined
+      if (wasOn) setAnnouncementsOff(db, chat, true, ctx.now)
+      const cancelled = cancelAnnouncementsOfChat(db, chat.channel, chat.chatId, ctx.now, STOPPED_REASON)
+      if (wasOn || cancelled > 0) audit(db, ctx, 'announcements.stopped', cancelled > 0 ? { cancelled } : undefined)
+      return { wasOn, cancelled }
+    })
+    .immediate()
+  if (!done.wasOn && done.cancelled === 0) return { replies: [{ text: t(lang, texts.alreadyOff) }], next: null }
+  const cancelled = done.cancelled > 0 ? fill(t(lang, texts.cancelled), { n: done.cancelled }) : ''
+  return { replies: [{ text: fill(t(lang, texts.stopped), { cancelled }) }], next: null }
+}
+
+function start(ctx: TurnContext): Outcome {
+  const chat = chatOf(ctx)
+  const { db, lang } = ctx
+  const offAt = announcementsOffAt(db, chat.channel, chat.userId)
+  if (offAt === null || offAt === undefined) return { replies: [{ text: t(lang, texts.alreadyOn) }], next: null }
+  db.$client
+    .transaction(() => {
+      setAnnouncementsOff(db, chat, false, ctx.now)
+      audit(db, ctx, 'announcements.started')
+    })
+    .immediate()
+  return { replies: [{ text: t(lang, texts.started) }], next: null }
+}
+
+/** The typed commands "stop info" and "mulai info" (put before the reminders' commands). */
+export function createAnnouncementChat(): { commands: TypedCommand[] } {
+  return {
+    commands: [
+      (ctx, text) => {
+        const typed = normalizeInput(text)
+        if (STOP_INFO.test(typed)) return stop(ctx)
+        if (START_INFO.test(typed)) return start(ctx)
+        return undefined
+      },
+    ],
+  }
+}

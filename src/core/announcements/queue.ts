@@ -1,0 +1,195 @@
+/**
+ * Queuing an announcement: the audience in person-id order, batch by batch, each batch one
+ * IMMEDIATE transaction that re-reads the status (a cancelled announcement stops), writes the
+ * recipient rows and one outbox row per person and chat, and moves `queued_through` on. A crash
+ * between batches leaves the announcement `queuing`: the minute job resumes after the last
+ * committed person, and the keys (`ann:<id>:<chat account>`) make a repeated batch write nothing.
+ */
+import type { Db } from '../../db/client.js'
+import { audienceBatch, type ReachCounts } from '../../db/queries/announcement-audience.js'
+import {
+  advanceQueue,
+  announcementsIn,
+  announcementTotals,
+  beginQueuing,
+  findAnnouncement,
+  finishAnnouncement,
+  hasWaitingRows,
+  insertAnnouncementRow,
+  insertRecipient,
+  queueCursor,
+} from '../../db/queries/announcements.js'
+import { ANNOUNCEMENT_EVENT_PREFIX } from '../../vocabulary/announcements.js'
+import type { Language } from '../types.js'
+import { announcementRenderer } from './message.js'
+import { audienceOf, audit, senderOf, toRecord } from './record.js'
+import { dueAtFor } from './schedule.js'
+import { newValueCache, placeholderValues } from './values.js'
+
+export type QueueSettings = { batchPeople: number; pauseMs: number }
+
+export type QueueResult = { people: number; rows: number; reach: ReachCounts; finished: boolean }
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => (ms > 0 ? setTimeout(resolve, ms) : setImmediate(resolve)))
+
+/** Announcements this process is queuing now (the minute job does not start a second loop on them). */
+const inFlight = new Set<number>()
+
+const reachOf = (db: Db, id: number): ReachCounts => {
+  const t = announcementTotals(db, id)
+  return {
+    people: t.people,
+    queued: t.queued,
+    noChat: t.noChat,
+    blocked: t.blocked,
+    optedOut: t.optedOut,
+    chats: { telegram: t.byChannel.telegram.rows, whatsapp: t.byChannel.whatsapp.rows },
+  }
+}
+
+/** Queues (or resumes) one announcement batch by batch; stops early when it was cancelled. */
+export async function queueAnnouncement(
+  db: Db,
+  id: number,
+  now: () => Date,
+  settings: QueueSettings,
+  sleep: (ms: number) => Promise<void> = defaultSleep,
+): Promise<QueueResult> {
+  const row = findAnnouncement(db, id, null)
+  if (!row) throw new Error(`announcement ${id} not found`)
+  if (row.status !== 'queuing' || inFlight.has(id)) {
+    return { people: 0, rows: 0, reach: reachOf(db, id), finished: row.status === 'sending' || row.status === 'done' }
+  }
+  inFlight.add(id)
+  try {
+    const record = toRecord(row)
+    const renderer = announcementRenderer({ textId: record.textId, textEn: record.textEn, sender: senderOf(db, record) })
+    const cache = newValueCache()
+    const eventKey = `${ANNOUNCEMENT_EVENT_PREFIX}${id}`
+    const dueByZone = new Map<string, number>()
+    const batchPeople = Math.max(1, settings.batchPeople)
+    let people = 0
+    let rows = 0
+    for (;;) {
+      const at = now()
+      const query = audienceOf(db, record, at)
+      const dueOf = (zone: string) => {
+        if (!record.localDate) return at.getTime()
+        let due = dueByZone.get(zone)
+        if (due === undefined) {
+          due = dueAtFor(record, zone, at).getTime()
+          dueByZone.set(zone, due)
+        }
+        return due
+      }
+      const batch = db.$client
+        .transaction(() => {
+          const cursor = queueCursor(db, id)
+          if (cursor?.status !== 'queuing') return { stop: true, people: 0, rows: 0, done: false }
+          const audience = audienceBatch(db, query, cursor.queuedThrough, batchPeople)
+          let written = 0
+          for (const person of audience) {
+            if (person.reach !== 'queued') {
+              insertRecipient(db, {
+                announcementId: id,
+                personId: person.personId,
+                channel: '',
+                chatId: '',
+                reach: person.reach,
+                dueAt: null,
+              })
+              continue
+            }
+            const dueAt = dueOf(person.zone)
+            const texts = new Map<Language, string>()
+            for (const chat of person.chats) {
+              let payload = texts.get(chat.language)
+              if (payload === undefined) {
+                const language = renderer.languageFor(chat.language)
+                const text = renderer.render(language, placeholderValues(person, language, cache))
+                payload = JSON.stringify({ text })
+                texts.set(chat.language, payload)
+              }
+              insertRecipient(db, {
+                announcementId: id,
+                personId: person.personId,
+                channel: chat.channel,
+                chatId: chat.chatId,
+                reach: 'queued',
+                dueAt,
+              })
+              if (
+                insertAnnouncementRow(db, {
+                  key: `ann:${id}:${chat.identityId}`,
+                  channel: chat.channel,
+                  chatId: chat.chatId,
+                  personId: person.personId,
+                  eventKey,
+                  timeZone: record.urgent ? null : person.zone,
+                  payload,
+                  dueAt,
+                  expiresAt: record.expiresAt?.getTime() ?? null,
+                  at: at.getTime(),
+                })
+              )
+                written += 1
+            }
+          }
+          const done = audience.length < batchPeople
+          const last = audience.at(-1)?.personId ?? cursor.queuedThrough
+          advanceQueue(db, id, last, done, at.getTime())
+          if (done) {
+            const reach = reachOf(db, id)
+            audit(db, at, record.actor, 'announcement.sent', record.code, {
+              people: reach.people,
+              queued: reach.queued,
+              noChat: reach.noChat,
+              blocked: reach.blocked,
+              optedOut: reach.optedOut,
+              chats: reach.chats,
+              urgent: record.urgent,
+            })
+          }
+          return { stop: false, people: audience.length, rows: written, done }
+        })
+        .immediate()
+      people += batch.people
+      rows += batch.rows
+      if (batch.stop) return { people, rows, reach: reachOf(db, id), finished: false }
+      if (batch.done) break
+      await sleep(settings.pauseMs)
+    }
+    finishIfDone(db, id, now())
+    return { people, rows, reach: reachOf(db, id), finished: true }
+  } finally {
+    inFlight.delete(id)
+  }
+}
+
+/** A `sending` announcement with no row waiting or being sent → done, its totals frozen. */
+function finishIfDone(db: Db, id: number, at: Date): boolean {
+  return db.$client
+    .transaction(() => {
+      if (hasWaitingRows(db, id)) return false
+      return finishAnnouncement(db, id, at.getTime(), JSON.stringify(announcementTotals(db, id)))
+    })
+    .immediate()
+}
+
+/** The scheduler's minute job: queue due scheduled ones, resume interrupted queuing, mark `sending` ones with nothing left `done` (totals frozen). */
+export async function runAnnouncements(
+  db: Db,
+  now: () => Date,
+  settings: QueueSettings,
+): Promise<{ queued: number; finished: number }> {
+  let queued = 0
+  let finished = 0
+  for (const id of announcementsIn(db, 'scheduled', now().getTime())) beginQueuing(db, id, now().getTime())
+  for (const id of announcementsIn(db, 'queuing', now().getTime())) {
+    if (inFlight.has(id)) continue
+    const result = await queueAnnouncement(db, id, now, settings)
+    if (result.finished) queued += 1
+  }
+  for (const id of announcementsIn(db, 'sending', now().getTime())) if (finishIfDone(db, id, now())) finished += 1
+  return { queued, finished }
+}
