@@ -145,7 +145,7 @@ describe('Pengumuman', () => {
     const id = idOf(made.headers.get('location'))
     const page = await (await browser.request(`/admin/pengumuman/${id}`)).text()
     expect(page).toContain(
-      'Penerima: 6 orang · Telegram 2 · WhatsApp 2 · tidak terjangkau 3 (tidak ada chat tertaut 1, chat diblokir 1, berhenti menerima pengumuman 1)',
+      'Penerima: 6 orang · Telegram 2 · WhatsApp 2 · tidak terjangkau 3 (tidak ada chat tertaut 1, memblokir asisten 1, berhenti menerima pengumuman 1)',
     )
     // A real recipient's name, WhatsApp's bold as <strong>, Telegram's as <b>; the script only as text.
     expect(page).toMatch(
@@ -179,8 +179,10 @@ describe('Pengumuman', () => {
       '6281300000003@s.whatsapp.net',
     ])
     expect(new Set(rows.map((r) => r.eventKey))).toEqual(new Set([`announcement:${id}`]))
-    const page = await (await browser.request(`/admin/pengumuman/${id}`)).text()
+    expect(sent.headers.get('location')).toBe(`/admin/pengumuman/${id}?dikirim=1`)
+    const page = await (await browser.request(`/admin/pengumuman/${id}?dikirim=1`)).text()
     expect(page).toContain('Pengumuman diantrekan')
+    expect(page).toContain('<strong>Sedang dikirim</strong>')
     expect(page).toMatch(/<td>Andi Makkasau<\/td>[\s\S]*?Menunggu/)
     expect(page).toMatch(/<td>Nur Aisyah<\/td>[\s\S]*?tidak ada chat/i)
     expect(page).toMatch(/<td>Dewi Lestari<\/td>[\s\S]*?berhenti/i)

@@ -37,7 +37,7 @@ export const RECIPIENT_FILTER_LABEL: Record<RecipientStatusKey, string> = {
   sent: 'Terkirim',
   failed: 'Gagal',
   opted_out: 'Dilewati: berhenti menerima pengumuman',
-  blocked: 'Dilewati: chat diblokir',
+  blocked: 'Dilewati: chat memblokir asisten',
   no_chat: 'Dilewati: tidak ada chat tertaut',
   blocked_by_user: 'Memblokir bot (Telegram)',
   cancelled: 'Dibatalkan',
@@ -85,7 +85,7 @@ export function reachSentence(r: ReachCounts): string {
   const unreachable = r.noChat + r.blocked + r.optedOut
   const why = [
     r.noChat > 0 && `tidak ada chat tertaut ${number(r.noChat)}`,
-    r.blocked > 0 && `chat diblokir ${number(r.blocked)}`,
+    r.blocked > 0 && `memblokir asisten ${number(r.blocked)}`,
     r.optedOut > 0 && `berhenti menerima pengumuman ${number(r.optedOut)}`,
   ].filter(Boolean)
   return `Penerima: ${number(r.people)} orang · Telegram ${number(r.chats.telegram)} · WhatsApp ${number(r.chats.whatsapp)} · tidak terjangkau ${number(unreachable)}${why.length > 0 ? ` (${why.join(', ')})` : ''}`
@@ -104,7 +104,7 @@ ${row('Chat Telegram', r.chats.telegram, 'pesan yang diantrekan', true)}
 ${row('Chat WhatsApp', r.chats.whatsapp, 'hanya chat yang pernah menulis ke asisten', true)}
 ${row('Tidak terjangkau', r.noChat + r.blocked + r.optedOut, 'dihitung, tidak dikirimi')}
 ${row('Tidak ada chat tertaut', r.noChat, 'belum pernah menautkan Telegram atau WhatsApp', true)}
-${row('Chat diblokir', r.blocked, 'chat yang diblokir', true)}
+${row('Memblokir asisten', r.blocked, 'orangnya memblokir asisten di chat', true)}
 ${row('Berhenti menerima pengumuman', r.optedOut, 'mengirim "stop info"', true)}</tbody></table></div>`
 }
 
@@ -129,7 +129,7 @@ ${tile('Gagal (chat)', t.rows.failed)}
 ${tile('Memblokir bot (Telegram)', t.rows.blockedByUser)}
 ${tile('Dilewati saat dikirim', t.rows.skipped)}
 ${t.rows.cancelled > 0 && tile('Dibatalkan (chat)', t.rows.cancelled)}
-${tile('Tidak terjangkau (orang)', unreachable, `tidak ada chat ${number(t.noChat)} · diblokir ${number(t.blocked)} · berhenti ${number(t.optedOut)}`)}
+${tile('Tidak terjangkau (orang)', unreachable, `tidak ada chat ${number(t.noChat)} · memblokir asisten ${number(t.blocked)} · berhenti ${number(t.optedOut)}`)}
 </dl>
 ${
   channels.length > 0 &&
