@@ -13,6 +13,7 @@
  * CSP violation.
  */
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { and, eq } from 'drizzle-orm'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -29,6 +30,8 @@ import { addSession } from '../support/sessions.js'
 
 const EMAIL = 'wilayah.r5@kemensos.go.id'
 const fixture = consoleFixture()
+/** With SCREENSHOT_DIR set (`npm run screenshots`), the draft and the report are saved there. */
+const SHOTS = process.env.SCREENSHOT_DIR
 const db = fixture.core.db
 let server: Awaited<ReturnType<typeof serveOnPort>>
 let origin: string
@@ -63,6 +66,9 @@ function person(fullName: string, chats: Chat[]): number {
 }
 
 const checkLayout = (page: Page) => expectGoodLayout(page)
+const shot = async (page: Page, name: string) => {
+  if (SHOTS) await page.screenshot({ path: join(SHOTS, name), fullPage: true })
+}
 
 /** The per-person list as [name, channel, status, reason] rows. */
 const reportRows = (page: Page) =>
@@ -112,7 +118,7 @@ describe.each([
       person(names.yusuf, [{ channel: 'telegram', chatId: `70${tag}05`, blocked: true }]),
       person(names.dewi, [{ channel: 'telegram', chatId: `70${tag}06`, off: true }]),
     ]
-    registrants.forEach((id, i) => confirm(db, id, session, `BMT-R${tag}${i}`))
+    for (const [i, id] of registrants.entries()) confirm(db, id, session, `BMT-R${tag}${i}`)
     // On the waiting list: not a confirmed registrant, not told.
     const waiting = person(`Rahmat Hidayat ${tag}`, [{ channel: 'telegram', chatId: `70${tag}07` }])
     db.insert(registrations)
@@ -165,6 +171,7 @@ describe.each([
     expect(await wa.locator('strong').allTextContents()).toEqual(['Pengumuman', 'Aula BBPPKS Makassar', 'stop info'])
     expect(await tg.locator('b').allTextContents()).toEqual(['Pengumuman', 'Aula BBPPKS Makassar', 'stop info'])
     expect(await page.locator('.preview-wa figcaption').textContent()).toMatch(/^WhatsApp · untuk /)
+    await shot(page, `regional-pengumuman-draf-${width > 600 ? 'laptop' : 'phone'}.png`)
     // Another real recipient on request.
     await page.getByRole('link', { name: 'Contoh berikutnya' }).click()
     await expect.poll(() => page.url()).toContain('contoh=1')
@@ -205,6 +212,7 @@ describe.each([
     expect(await tile('Gagal (chat)')).toBe('1')
     expect(await tile('Memblokir bot (Telegram)')).toBe('1')
     expect(await tile('Tidak terjangkau (orang)')).toMatch(/^3 /)
+    await shot(page, `regional-pengumuman-laporan-${width > 600 ? 'laptop' : 'phone'}.png`)
     const rows = await reportRows(page)
     expect(rows).toHaveLength(7)
     expect(rows).toContain(`${names.andi} | Telegram | Terkirim | `)

@@ -288,7 +288,7 @@ ${checkboxes(
   regionHint,
 )}
 <div class="field"><label for="${provinceId}">Provinsi</label>
-<span class="hint" id="${provinceId}-hint">Boleh lebih dari satu (Ctrl atau ⌘ sambil klik).</span>
+<span class="hint" id="${provinceId}-hint">Boleh lebih dari satu (tahan Ctrl, di Mac Cmd, sambil klik).</span>
 <select id="${provinceId}" name="provinsi" multiple size="5"${described(provinceId, true, errors.provinsi)}>${provinces.map(
     (p) =>
       html`<option value="${p.code}"${values.provinsi.includes(p.code) ? new Html(' selected') : ''}>${p.code} · ${p.name}</option>`,

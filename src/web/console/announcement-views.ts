@@ -121,7 +121,7 @@ export function totalsView(t: AnnouncementTotals): Html {
     html`<div class="stat"><dt>${label}</dt><dd>${number(value)}${note && html` <span class="note">${note}</span>`}</dd></div>`
   const sent = t.rows.sent + t.rows.late
   const channels = (['telegram', 'whatsapp'] as const).filter((ch) => t.byChannel[ch].rows > 0)
-  return html`<dl class="stats">
+  return html`<dl class="stats compact">
 ${tile('Penerima (orang)', t.people)}
 ${tile('Terkirim (chat)', sent, t.rows.late > 0 ? `${number(t.rows.late)} terlambat` : undefined)}
 ${tile('Menunggu (chat)', t.rows.waiting)}

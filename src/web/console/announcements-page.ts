@@ -399,7 +399,7 @@ ${select('status', 'Status', [['', 'Semua status'], ...ANNOUNCEMENT_STATUSES.map
 <tbody>${rows.map(
             (
               row,
-            ) => html`<tr><td><a href="${announcementPath(row.id)}">${row.code}</a>${row.urgent && html` <strong>(mendesak)</strong>`}</td>
+            ) => html`<tr><td class="nowrap"><a href="${announcementPath(row.id)}">${row.code}</a>${row.urgent && html` <strong>(mendesak)</strong>`}</td>
 <td>${ANNOUNCEMENT_STATUS_LABEL[row.status]}${row.rolledTo && html`<br><small>WhatsApp dilanjutkan ${formatLocalDateTime(row.rolledTo, WIB)}</small>`}</td>
 <td>${formatLocalDateTime(row.createdAt, WIB)}</td><td>${row.maker}${row.regionCode && html`<br><small>${row.regionCode}</small>`}</td>
 <td>${audience(row.criteria)}<br><small>${excerpt(row.textId)}</small></td><td>${summary(row)}</td></tr>`,
