@@ -316,6 +316,105 @@ describe('Pengumuman', () => {
     ])
   })
 
+  it('edits a draft from its form (what was stored shown), and refuses to edit once sent', async () => {
+    const t = await setUp()
+    const browser = await t.as('r5@kemensos.go.id')
+    const id = idOf((await draft(browser, { sesi: String(t.session), teks_id: TEXT })).headers.get('location'))
+    const form = await (await browser.request(`/admin/pengumuman/${id}/ubah`)).text()
+    expect(form).toContain(`${TEXT}</textarea>`)
+    expect(form).toContain(`<option value="${t.session}" selected>`)
+    const edited = await browser.submit(`/admin/pengumuman/${id}/ubah`, `/admin/pengumuman/${id}/ubah`, {
+      sesi: String(t.session),
+      pendaftar: 'confirmed',
+      teks_id: 'Yth. {nama}, ruangan pindah ke lantai 2.',
+      teks_en: 'Dear {nama}, the room moved to the 2nd floor.',
+    })
+    expect(edited.status).toBe(303)
+    const stored = t.db.select().from(announcements).where(eq(announcements.id, id)).get()
+    expect([stored?.textId, stored?.textEn, stored?.status]).toEqual([
+      'Yth. {nama}, ruangan pindah ke lantai 2.',
+      'Dear {nama}, the room moved to the 2nd floor.',
+      'draft',
+    ])
+    // Siti reads English: her Telegram preview is the English text.
+    const page = await (await browser.request(`/admin/pengumuman/${id}?contoh=1`)).text()
+    expect(page).toMatch(/untuk Siti Rahmawati \(bahasa Inggris\)[\s\S]*?Dear Siti Rahmawati, the room moved/)
+    await browser.submit(`/admin/pengumuman/${id}`, `/admin/pengumuman/${id}/kirim`, { mode: 'now' })
+    expect((await browser.request(`/admin/pengumuman/${id}/ubah`)).status).toBe(409)
+  })
+
+  it('refuses a time inside the quiet hours beside the schedule, unless marked urgent twice', async () => {
+    const t = await setUp()
+    const browser = await t.as('r5@kemensos.go.id')
+    const id = idOf((await draft(browser, { sesi: String(t.session), teks_id: TEXT })).headers.get('location'))
+    const tomorrow = new Date(t.now.getTime() + DAY).toISOString().slice(0, 10)
+    const night = await browser.submit(`/admin/pengumuman/${id}`, `/admin/pengumuman/${id}/kirim`, {
+      mode: 'schedule',
+      tanggal: tomorrow,
+      jam: '22:30',
+    })
+    expect(night.status).toBe(422)
+    expect(await night.text()).toMatch(/id="f-tanggal-error">Pukul 22\.30 termasuk jam tenang/)
+    expect(t.db.select().from(announcements).where(eq(announcements.id, id)).get()?.status).toBe('draft')
+    const urgent = await browser.submit(`/admin/pengumuman/${id}`, `/admin/pengumuman/${id}/kirim`, {
+      mode: 'schedule',
+      tanggal: tomorrow,
+      jam: '22:30',
+      mendesak: 'ya',
+      mendesak_yakin: 'ya',
+    })
+    expect(urgent.status).toBe(303)
+    const stored = t.db.select().from(announcements).where(eq(announcements.id, id)).get()
+    expect([stored?.status, stored?.urgent, stored?.localTime]).toEqual(['scheduled', true, '22:30'])
+    expect(auditOf(t.f.core, 'announcement.scheduled').map((a) => a.actor)).toEqual([`staff:${t.accounts.r5}`])
+  })
+
+  it('tells staff when the WhatsApp daily cap moved the rest to the next working day', async () => {
+    const t = await setUp()
+    const browser = await t.as('r5@kemensos.go.id')
+    const id = idOf((await draft(browser, { sesi: String(t.session), teks_id: TEXT })).headers.get('location'))
+    await browser.submit(`/admin/pengumuman/${id}`, `/admin/pengumuman/${id}/kirim`, { mode: 'now' })
+    expect(auditOf(t.f.core, 'announcement.sent').map((a) => a.actor)).toEqual([`staff:${t.accounts.r5}`])
+    // As the delivery does when the day's cap is reached: Tuesday 24 November, 08.00 WIB.
+    t.db
+      .update(announcements)
+      .set({ rolledTo: new Date('2026-11-24T01:00:00Z') })
+      .where(eq(announcements.id, id))
+      .run()
+    const page = await (await browser.request(`/admin/pengumuman/${id}`)).text()
+    expect(page).toContain(
+      'Batas harian WhatsApp tercapai: pesan WhatsApp yang tersisa dilanjutkan Selasa, 24 November 2026, 08.00 WIB, hari kerja berikutnya.',
+    )
+    expect(await (await browser.request('/admin/pengumuman')).text()).toContain(
+      'WhatsApp dilanjutkan Selasa, 24 November 2026, 08.00 WIB',
+    )
+  })
+
+  it('lists newest first; admin filters by region and status, a viewer sees a draft without its preview', async () => {
+    const t = await setUp()
+    const r5 = await t.as('r5@kemensos.go.id')
+    const first = idOf((await draft(r5, { sesi: String(t.session), teks_id: TEXT })).headers.get('location'))
+    t.f.clock.advance(60_000)
+    const admin = await t.as('pusat@kemensos.go.id')
+    const second = idOf(
+      (await draft(admin, { wilayah: 'R5', pendaftar: '', teks_id: 'Halo {nama}, info umum.' })).headers.get('location'),
+    )
+    const codes = (page: string) => [...page.matchAll(/href="\/admin\/pengumuman\/(\d+)">PGM-/g)].map((m) => Number(m[1]))
+    expect(codes(await (await admin.request('/admin/pengumuman')).text())).toEqual([second, first])
+    expect(codes(await (await admin.request('/admin/pengumuman?wilayah=R5')).text())).toEqual([first])
+    expect(codes(await (await admin.request('/admin/pengumuman?wilayah=pusat')).text())).toEqual([second])
+    expect(codes(await (await admin.request('/admin/pengumuman?wilayah=R2')).text())).toEqual([])
+    expect(codes(await (await admin.request('/admin/pengumuman?status=sending')).text())).toEqual([])
+    // The regional account sees its region's announcements only (the one made centrally is not its).
+    expect(codes(await (await r5.request('/admin/pengumuman')).text())).toEqual([first])
+    const viewer = await t.as('pemantau@kemensos.go.id')
+    const page = await (await viewer.request(`/admin/pengumuman/${first}`)).text()
+    expect(page).toContain('Draf ini belum dikirim')
+    expect(page).not.toContain('preview-')
+    expect(page).not.toContain('Kirim sekarang')
+    expect(auditOf(t.f.core, 'announcement.previewed').filter((a) => a.actor === `staff:${t.accounts.viewer}`)).toEqual([])
+  })
+
   it('Pengingat names announcement rows "Pengumuman"', async () => {
     const t = await setUp()
     const browser = await t.as('pusat@kemensos.go.id')
