@@ -168,8 +168,8 @@ export function reachCounts(db: Db, query: AudienceQuery): ReachCounts {
     `WITH per AS (
        SELECT p.id,
               count(ci.id) AS sendable,
-              coalesce(sum(ci.blocked_at IS NULL), 0) AS unblocked,
-              coalesce(sum(ci.blocked_at IS NULL AND ci.announcements_off_at IS NULL), 0) AS open,
+              coalesce(sum(ci.id IS NOT NULL AND ci.blocked_at IS NULL), 0) AS unblocked,
+              coalesce(sum(ci.id IS NOT NULL AND ci.blocked_at IS NULL AND ci.announcements_off_at IS NULL), 0) AS open,
               coalesce(sum(ci.blocked_at IS NULL AND ci.announcements_off_at IS NULL AND ci.channel = 'telegram'), 0) AS tg,
               coalesce(sum(ci.blocked_at IS NULL AND ci.announcements_off_at IS NULL AND ci.channel = 'whatsapp'), 0) AS wa
          FROM people p NOT INDEXED
