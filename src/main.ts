@@ -21,7 +21,7 @@ import { FIRST_ADMIN_LINK_HOURS, firstAdminLink, setPasswordUrl } from './core/c
 import { holidayDataWarning } from './core/handoff/hours.js'
 import { runHandoffJobs } from './core/handoff/jobs.js'
 import { runHousekeeping } from './core/housekeeping.js'
-import { type ChannelSender, createOutbox } from './core/outbox.js'
+import { type ChannelSender, capResumeAt, createOutbox } from './core/outbox.js'
 import { createSecretBox, STAFF_TOTP_PURPOSE } from './core/privacy/data-key.js'
 import { runRetention } from './core/privacy/retention.js'
 import { expireSeatOffers } from './core/registration/seat-offers.js'
@@ -157,7 +157,16 @@ const senders: Partial<Record<'telegram' | 'whatsapp', ChannelSender>> = {
   ...(telegram && { telegram: telegram.sendTo }),
   ...(whatsapp && { whatsapp: async (chatId, replies) => (await whatsapp).send(chatId, replies) }),
 }
-const outbox = createOutbox({ ...outboxSettingsOf(config), db, logger, senders, now: clock })
+const outboxSettings = outboxSettingsOf(config)
+// WhatsApp announcements stop at WHATSAPP_DAILY_CAP a day (WIB); the rest go at the next working day's opening.
+const outbox = createOutbox({
+  ...outboxSettings,
+  db,
+  logger,
+  senders,
+  now: clock,
+  dailyCap: { perDay: outboxSettings.dailyCapPerDay, resumeAt: capResumeAt(handoffs.calendar) },
+})
 // A staff reply or a close notice goes out within seconds, not at the next scheduled run; the
 // staff group hears of new messages at once too.
 handoffs.activity.subscribe(() => {

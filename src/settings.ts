@@ -15,8 +15,12 @@ export function reminderSettingsOf(config: Config): ReminderSettings {
   return { offsets: config.REMINDER_OFFSETS, portfolioDays: config.REMINDER_PORTFOLIO_DAYS, quiet: config.REMINDER_QUIET_HOURS }
 }
 
-/** The outbox's settings: each channel's pace, how often it runs, the grace period, the quiet hours. */
-export function outboxSettingsOf(config: Config): OutboxSettings {
+/**
+ * The outbox's settings: each channel's pace, how often it runs, the grace period, the quiet hours,
+ * and the WhatsApp daily cap on announcements (its `resumeAt` needs the working calendar: the
+ * server attaches it, see `capResumeAt`).
+ */
+export function outboxSettingsOf(config: Config): OutboxSettings & { dailyCapPerDay: number } {
   // How far apart the runs are, for how much each run takes: "*/N * * * *" is every N minutes;
   // any other expression is taken as every minute (the most a run then takes is a minute's worth).
   const everyMinutes = /^\*\/(\d{1,2}) \* \* \* \*$/.exec(config.REMINDER_CRON)?.[1]
@@ -33,6 +37,7 @@ export function outboxSettingsOf(config: Config): OutboxSettings {
     runEveryMs: (everyMinutes ? Number(everyMinutes) : 1) * 60_000,
     graceMs: config.REMINDER_GRACE_HOURS * 3_600_000,
     quiet: config.REMINDER_QUIET_HOURS,
+    dailyCapPerDay: config.WHATSAPP_DAILY_CAP,
   }
 }
 

@@ -17,6 +17,7 @@ import { planReminders } from '../core/reminders/plan.js'
 import { formatDate } from '../core/text/dates.js'
 import type { Reply } from '../core/types.js'
 import type { Db } from '../db/client.js'
+import { capRemaining } from '../db/queries/outbox.js'
 import {
   type ChannelPreview,
   deliveryPreview,
@@ -202,6 +203,13 @@ export function dueRemindersCommand(db: Db, args: string[], config: Config, cloc
     out(
       `Jam tenang ${hours} menahan pengingat di: ${holding.map((q) => `${q.zone} sampai ${localTime(q.until, q.zone)}`).join(', ')}\n`,
     )
+  if (config.WHATSAPP_ENABLED) {
+    const left = capRemaining(db, now, settings.dailyCapPerDay)
+    out(
+      `Batas harian pengumuman WhatsApp (WHATSAPP_DAILY_CAP): ${settings.dailyCapPerDay}, sisa hari ini (WIB): ${left}` +
+        `${left === 0 ? '; pengumuman WhatsApp berikutnya menunggu hari kerja berikutnya' : ''}.\n`,
+    )
+  }
   if (previews.length === 0) {
     out('Tidak ada yang jatuh tempo.\n')
     return 0

@@ -7,7 +7,9 @@
  * 2. records as skipped what can no longer be useful: past its expiry (a reminder whose event has
  *    started), or a reminder due more than the grace period ago (missed while not running);
  * 3. per channel, takes as many due rows as the channel's pace can send before the next run, in one
- *    write transaction (reminders of a zone in its quiet hours wait for the morning);
+ *    write transaction (reminders and announcements of a zone in its quiet hours wait for the
+ *    morning; other messages before announcements; WhatsApp announcements up to the daily cap, the
+ *    rest moved to the next working day's opening when it is reached);
  * 4. sends them at the channel's pace (Telegram: 25 a second overall, 1 a second per chat; WhatsApp
  *    far slower with a random jitter), each marked claimed just before it goes out and sent, late
  *    (more than a few minutes after it was due), retried later, failed or skipped after.
@@ -17,7 +19,9 @@ import type { Logger } from 'pino'
 import type { Db } from '../db/client.js'
 import {
   abandonStaleClaims,
-  cancelRemindersOfChat,
+  BLOCKED_REASON,
+  cancelWaitingOfChat,
+  capRemaining,
   claimBatch,
   dueZones,
   markFailed,
@@ -25,10 +29,12 @@ import {
   markSkipped,
   type QueuedRow,
   requeueStale,
+  rollCapped,
   skipUnsendable,
   startSending,
 } from '../db/queries/outbox.js'
 import { CHANNELS, type Channel } from '../vocabulary/message.js'
+import type { WorkingCalendar } from './handoff/hours.js'
 import { averageRate, type Clock, createPacer, interleaveByChat, type Pace, type Pacer, timerSleep } from './pacer.js'
 import { scrubNumbers } from './privacy/mask.js'
 import { isQuiet, quietEnd } from './reminders/plan.js'
@@ -78,6 +84,31 @@ export type OutboxDeps = {
    * process that can send them (the CLI leaves WhatsApp to the server, which owns its connection).
    */
   channels?: readonly Channel[]
+  /**
+   * WHATSAPP_DAILY_CAP: WhatsApp announcements started per WIB day. Reaching it, the due ones wait
+   * until `resumeAt(now)` (see `capResumeAt`). Other messages are neither counted nor held.
+   */
+  dailyCap?: DailyCap
+}
+
+export type DailyCap = {
+  perDay: number
+  /** When announcements stopped by the cap go: the next working opening after the next WIB midnight. */
+  resumeAt: (at: Date) => Date
+}
+
+const DAY_MS = 86_400_000
+const WIB_MS = 7 * 3_600_000
+
+/**
+ * The daily cap's `resumeAt` from the working calendar: the centre's first opening (its hours, in
+ * WIB) after the next WIB midnight, so weekends, public holidays and HANDOFF_CLOSED_DATES are skipped.
+ */
+export function capResumeAt(calendar: Pick<WorkingCalendar, 'nextOpening'>): (at: Date) => Date {
+  return (at) => {
+    const midnight = new Date((Math.floor((at.getTime() + WIB_MS) / DAY_MS) + 1) * DAY_MS - WIB_MS)
+    return calendar.nextOpening(midnight, { zone: 'Asia/Jakarta', region: null })
+  }
 }
 
 export type DeliveryCounts = {
@@ -89,6 +120,8 @@ export type DeliveryCounts = {
   skipped: number
   /** Rows a stopped process was sending: recorded as failed, outcome unknown. */
   unknown: number
+  /** With a daily cap: WhatsApp announcements moved to the next working day in this run (the cap was reached). */
+  capped?: number
 }
 
 const RETRY_MINUTES = [1, 5, 30, 120]
@@ -106,6 +139,7 @@ export function createOutbox(deps: OutboxDeps) {
   const lateAfterMs = deps.lateAfterMs ?? 5 * 60_000
   const runEveryMs = deps.runEveryMs ?? 60_000
   const paces = { ...DEFAULT_PACE, ...deps.pace }
+  const cap = deps.dailyCap
   // One pacer per channel for the life of the outbox, shared by overlapping runs.
   const pacers = new Map<Channel, Pacer>(CHANNELS.map((channel) => [channel, createPacer(paces[channel], clock, deps.random)]))
 
@@ -130,9 +164,10 @@ export function createOutbox(deps: OutboxDeps) {
       if (late) counts.late++
     } catch (error) {
       if (error instanceof RecipientUnreachable) {
-        // The sender recorded the block (setBlocked), which cancels the chat's other reminders too.
-        markSkipped(db, row.id, now(), 'the person blocked the assistant')
-        cancelRemindersOfChat(db, row.channel, row.chatId, now(), 'cancelled: the person blocked the assistant')
+        // The sender recorded the block (setBlocked), which cancels the chat's other reminders and
+        // announcements too; cancelled here as well for a sender that does not record it.
+        markSkipped(db, row.id, now(), BLOCKED_REASON)
+        cancelWaitingOfChat(db, row.channel, row.chatId, now(), `cancelled: ${BLOCKED_REASON}`)
         counts.skipped++
         return
       }
@@ -178,7 +213,7 @@ export function createOutbox(deps: OutboxDeps) {
     const unknown = abandonStaleClaims(db, staleBefore, started)
     const requeued = requeueStale(db, staleBefore, started)
     if (requeued > 0) logger.warn({ requeued }, 'outbox: messages queued by a stopped run are due again')
-    const counts: DeliveryCounts = { sent: 0, late: 0, failed: 0, retried: 0, skipped: 0, unknown }
+    const counts: DeliveryCounts = { sent: 0, late: 0, failed: 0, retried: 0, skipped: 0, unknown, ...(cap && { capped: 0 }) }
     counts.skipped += skipUnsendable(db, started, graceMs)
 
     const token = randomUUID()
@@ -187,7 +222,23 @@ export function createOutbox(deps: OutboxDeps) {
     for (const channel of deps.channels ?? CHANNELS) {
       const pace = paces[channel]
       const limit = Math.max(1, Math.min(deps.batchSize ?? 2_000, Math.floor((averageRate(pace) * runEveryMs) / 1000)))
-      const rows = claimBatch(db, { channel, now: started, limit, token, quiet: quietNow })
+      const capped = channel === 'whatsapp' ? cap : undefined
+      const rows = claimBatch(db, {
+        channel,
+        now: started,
+        limit,
+        token,
+        quiet: quietNow,
+        ...(capped && { announcementCap: capped.perDay }),
+      })
+      if (capped && capRemaining(db, started, capped.perDay) === 0) {
+        const to = capped.resumeAt(started)
+        const rolled = rollCapped(db, started, to)
+        if (rolled > 0) {
+          counts.capped = (counts.capped ?? 0) + rolled
+          logger.info({ rolled, to: to.toISOString(), perDay: capped.perDay }, 'outbox: WhatsApp daily cap reached')
+        }
+      }
       if (rows.length === 0) continue
       if (!deps.senders[channel]) {
         for (const row of rows) markSkipped(db, row.id, started, `channel ${channel} cannot send on its own`)

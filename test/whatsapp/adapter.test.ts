@@ -315,6 +315,31 @@ describe('one person whether WhatsApp names them by phone number or by LID', () 
     expect(textsTo(socket, PHONE).at(-1)).toContain('Langkah 2 dari 5')
   })
 
+  it('records when a chat first wrote (announcements go only to such chats), not when contact sync maps its ids', async () => {
+    const clock = fakeClock()
+    const { db, socket, channel, deliver } = setup({ now: clock.now })
+    const wroteAt = (userId: string) =>
+      db
+        .select({ wroteAt: channelIdentities.wroteAt })
+        .from(channelIdentities)
+        .where(and(eq(channelIdentities.channel, 'whatsapp'), eq(channelIdentities.userId, userId)))
+        .get()?.wroteAt
+    // An account known without a message of its own (e.g. recorded as blocked): contact sync maps its ids.
+    db.insert(channelIdentities).values({ channel: 'whatsapp', userId: LID, chatId: LID }).run()
+    socket.emit('lid-mapping.update', { lid: LID, pn: PHONE })
+    await channel.drain()
+    expect(identities(db)).toEqual([{ userId: PHONE, altUserId: LID }])
+    expect(wroteAt(PHONE)).toBeNull()
+
+    const first = clock.now()
+    await deliver([{ from: PHONE, text: 'halo' }])
+    expect(wroteAt(PHONE)).toEqual(first)
+    // The first time only.
+    clock.advance(HOUR)
+    await deliver([{ from: PHONE, text: '6' }])
+    expect(wroteAt(PHONE)).toEqual(first)
+  })
+
   it('keeps one conversation when the message revealing the phone number arrives with an earlier LID-only one', async () => {
     const { db, socket, deliver } = setup()
     // One batch (as after a reconnect): the second message must wait for the first, then merge.

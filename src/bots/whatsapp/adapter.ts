@@ -11,7 +11,7 @@ import { createKeyedQueue } from '../../core/keyed-queue.js'
 import type { SecretBox } from '../../core/privacy/data-key.js'
 import type { Inbound, InboundMedia, Reply } from '../../core/types.js'
 import type { Db } from '../../db/client.js'
-import { knownAccount, resolveAccount } from '../../db/queries/identities.js'
+import { knownAccount, markWrote, resolveAccount } from '../../db/queries/identities.js'
 import { getMeta, setMeta } from '../../db/queries/meta.js'
 import { recordFailedReply } from '../../db/queries/outbox.js'
 import { createAuthStore } from './auth-state.js'
@@ -153,6 +153,8 @@ export function createWhatsAppChannel(deps: WhatsAppDeps): WhatsAppChannel {
       // number, the merge must not move the conversation while an earlier LID-only message of the
       // same person is still being answered (its answer would land in an orphaned conversation).
       const chatId = resolveAccount(db, 'whatsapp', ids, now())
+      // This chat wrote to us: announcements may go to it (never to a number that did not write first).
+      markWrote(db, 'whatsapp', chatId, receivedAt)
       // The sender's own number: the phone JID the message names, or the one WhatsApp mapped this
       // LID to (then the account is kept under it); a LID-only sender has none to compare.
       const phoneJid = read.phoneJid ?? (isPnUser(chatId) ? chatId : undefined)

@@ -1,9 +1,9 @@
 /** Channel accounts: which chats blocked the bot, and the ids one WhatsApp account goes by. */
 import { and, eq } from 'drizzle-orm'
 import type { Channel } from '../../vocabulary/message.js'
-import type { Db } from '../client.js'
+import { cached, type Db } from '../client.js'
 import { channelIdentities, conversationStates } from '../schema.js'
-import { cancelRemindersOfChat } from './outbox.js'
+import { BLOCKED_REASON, cancelWaitingOfChat } from './outbox.js'
 
 /** Records at `now` that a chat blocked the bot (`blocked`) or allows messages again. */
 export function setBlocked(db: Db, channel: Channel, userId: string, chatId: string, blocked: boolean, now: Date): void {
@@ -15,8 +15,21 @@ export function setBlocked(db: Db, channel: Channel, userId: string, chatId: str
       set: { blockedAt, chatId, updatedAt: now },
     })
     .run()
-  // Nothing more goes to a chat that blocked us: its reminders still waiting are cancelled.
-  if (blocked) cancelRemindersOfChat(db, channel, chatId, now, 'cancelled: the person blocked the assistant')
+  // Nothing more goes to a chat that blocked us: its reminders and announcements still waiting are cancelled.
+  if (blocked) cancelWaitingOfChat(db, channel, chatId, now, `cancelled: ${BLOCKED_REASON}`)
+}
+
+/**
+ * Records that a chat account wrote to the assistant, the first time only (an indexed no-op after):
+ * WhatsApp announcements go only to chats that wrote first. Called for each message received, not
+ * when WhatsApp merely maps an account's ids.
+ */
+export function markWrote(db: Db, channel: Channel, userId: string, at: Date): void {
+  cached(db, 'UPDATE channel_identities SET wrote_at = ? WHERE channel = ? AND user_id = ? AND wrote_at IS NULL').run(
+    at.getTime(),
+    channel,
+    userId,
+  )
 }
 
 /**
@@ -95,7 +108,7 @@ export function resolveAccount(db: Db, channel: Channel, ids: { phone?: string; 
           return phoneId
         }
         tx.update(channelIdentities)
-          .set({ personId: existing.personId ?? lidOnly.personId, updatedAt: now })
+          .set({ personId: existing.personId ?? lidOnly.personId, wroteAt: existing.wroteAt ?? lidOnly.wroteAt, updatedAt: now })
           .where(eq(channelIdentities.id, existing.id))
           .run()
       }

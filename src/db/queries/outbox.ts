@@ -7,6 +7,16 @@ import { outbox } from '../schema.js'
 import { chatsOfPerson } from './chat-links.js'
 
 /**
+ * Why a row was skipped when its chat turned out to have blocked the assistant. The report's
+ * trigger (migration 0015, `announcement_recipient_result`) matches this exact text to record an
+ * announcement as blocked by the person.
+ */
+export const BLOCKED_REASON = 'the person blocked the assistant'
+
+/** The kind of the announcement rows (src/vocabulary/announcements.ts ANNOUNCEMENT_KIND): paced, held in quiet hours, capped on WhatsApp. */
+const ANNOUNCEMENT = 'announcement'
+
+/**
  * Records an answer a channel gave up delivering (after its retries), so it is visible with the
  * other delivery failures (`status = 'failed'`, `kind = 'reply'`) instead of lost in a log.
  */
@@ -234,7 +244,7 @@ export function skipUnsendable(db: Db, now: Date, graceMs: number): number {
   return started + missed
 }
 
-/** The zones of reminders due at `now` (for the quiet-hours check). */
+/** The zones of reminders and announcements due at `now` (for the quiet-hours check). */
 export function dueZones(db: Db, now: Date): string[] {
   return (
     db.$client
@@ -252,31 +262,110 @@ export type QueuedRow = {
   attempts: number
 }
 
+/** Milliseconds in a day, and WIB's offset from UTC (no summer time): the cap's day is the WIB day. */
+const DAY_MS = 86_400_000
+const WIB_MS = 7 * 3_600_000
+
+/** The WIB day number of `at`, as the trigger `outbox_cap_count` stores it. */
+const wibDay = (at: Date) => Math.floor((at.getTime() + WIB_MS) / DAY_MS)
+
+/**
+ * WhatsApp announcement sends still allowed on the WIB day of `now` under a cap of `perDay`: the
+ * cap less the sends started that day (counted by trigger when a row goes from queued to claimed,
+ * so an attempt a crash left unknown counts) and the rows a delivery run queued but has not
+ * started. Never below 0.
+ */
+export function capRemaining(db: Db, now: Date, perDay: number): number {
+  const started = cached(db, `SELECT count FROM outbox_cap_days WHERE channel = 'whatsapp' AND day = ?`).get(wibDay(now)) as
+    | { count: number }
+    | undefined
+  const queued = cached(
+    db,
+    `SELECT count(*) AS n FROM outbox WHERE kind = '${ANNOUNCEMENT}' AND status = 'queued' AND channel = 'whatsapp'`,
+  ).get() as { n: number }
+  return Math.max(0, perDay - (started?.count ?? 0) - queued.n)
+}
+
 /**
  * Takes up to `limit` due rows of one channel into a delivery run's send queue (status queued,
  * with the run's token), in one write transaction, so two runs or processes never take the same
- * row. Reminders of a zone in its quiet hours wait (unless their event starts before the quiet
- * hours end: `quiet` gives each such zone's end).
+ * row. Rows of a zone in its quiet hours wait: reminders unless their event starts before the
+ * quiet hours end (`quiet` gives each such zone's end), announcements always (urgent ones have no
+ * zone). Other messages go before announcements, so a large announcement never delays a reminder
+ * or a code; `announcementCap` (WhatsApp: WHATSAPP_DAILY_CAP) limits the announcements taken to
+ * what `capRemaining` allows today.
  */
 export function claimBatch(
   db: Db,
-  input: { channel: Channel; now: Date; limit: number; token: string; quiet: { zone: string; until: Date }[] },
+  input: {
+    channel: Channel
+    now: Date
+    limit: number
+    token: string
+    quiet: { zone: string; until: Date }[]
+    announcementCap?: number
+  },
 ): QueuedRow[] {
   const at = input.now.getTime()
-  const hold = input.quiet.map(() => `(kind = 'reminder' AND time_zone = ? AND (expires_at IS NULL OR expires_at > ?))`)
-  const holdArgs = input.quiet.flatMap((q) => [q.zone, q.until.getTime()])
-  const statement = db.$client.prepare(
-    `UPDATE outbox SET status = 'queued', claim_token = ?, claimed_at = ?, updated_at = ?
-     WHERE id IN (
-       SELECT id FROM outbox
-       WHERE status = 'pending' AND due_at <= ? AND channel = ?${hold.length > 0 ? ` AND NOT (${hold.join(' OR ')})` : ''}
-       ORDER BY due_at, id LIMIT ?)
-     RETURNING id, channel, chat_id AS chatId, kind, due_at AS dueAt, attempts`,
+  const hold = input.quiet.map(
+    () =>
+      `(kind = 'reminder' AND time_zone = ? AND (expires_at IS NULL OR expires_at > ?)) OR (kind = '${ANNOUNCEMENT}' AND time_zone IS ?)`,
   )
+  const holdArgs = input.quiet.flatMap((q) => [q.zone, q.until.getTime(), q.zone])
+  const take = (which: string) =>
+    db.$client.prepare(
+      `UPDATE outbox SET status = 'queued', claim_token = ?, claimed_at = ?, updated_at = ?
+       WHERE id IN (
+         SELECT id FROM outbox
+         WHERE status = 'pending' AND due_at <= ? AND channel = ? AND ${which}${hold.length > 0 ? ` AND NOT (${hold.join(' OR ')})` : ''}
+         ORDER BY due_at, id LIMIT ?)
+       RETURNING id, channel, chat_id AS chatId, kind, due_at AS dueAt, attempts`,
+    )
+  const others = take(`kind <> '${ANNOUNCEMENT}'`)
+  const announcements = take(`kind = '${ANNOUNCEMENT}'`)
   const rows = db.$client
-    .transaction(() => statement.all(input.token, at, at, at, input.channel, ...holdArgs, input.limit) as QueuedRow[])
+    .transaction(() => {
+      const args = [input.token, at, at, at, input.channel, ...holdArgs]
+      const taken = others.all(...args, input.limit) as QueuedRow[]
+      const room = Math.min(
+        input.limit - taken.length,
+        input.announcementCap === undefined ? Number.POSITIVE_INFINITY : capRemaining(db, input.now, input.announcementCap),
+      )
+      return room > 0 ? [...taken, ...(announcements.all(...args, room) as QueuedRow[])] : taken
+    })
     .immediate()
   return rows.sort((a, b) => a.dueAt - b.dueAt || a.id - b.id)
+}
+
+/**
+ * When the WhatsApp daily cap is reached: the pending WhatsApp announcement rows due before `to`
+ * move to `to` (the next working opening after the next WIB midnight), and the announcements they
+ * belong to record it in `rolled_to`, so staff see when the rest goes. Only when some are due at
+ * `now`; returns how many rows moved (0: nothing due was waiting).
+ */
+export function rollCapped(db: Db, now: Date, to: Date): number {
+  return db.$client
+    .transaction(() => {
+      const due = cached(
+        db,
+        `SELECT 1 FROM outbox WHERE status = 'pending' AND due_at <= ? AND kind = '${ANNOUNCEMENT}' AND channel = 'whatsapp' LIMIT 1`,
+      ).get(now.getTime())
+      if (!due) return 0
+      const moved = cached(
+        db,
+        `UPDATE outbox SET due_at = ?, updated_at = ?
+         WHERE status = 'pending' AND due_at < ? AND kind = '${ANNOUNCEMENT}' AND channel = 'whatsapp'
+         RETURNING event_key AS eventKey`,
+      ).all(to.getTime(), now.getTime(), to.getTime()) as { eventKey: string | null }[]
+      const ids = [...new Set(moved.map((row) => Number(row.eventKey?.split(':')[1])))].filter(Number.isInteger)
+      cached(
+        db,
+        `UPDATE announcements SET rolled_to = ?, updated_at = ?
+         WHERE status IN ('queuing', 'sending') AND id IN (SELECT value FROM json_each(?))`,
+      ).run(to.getTime(), now.getTime(), JSON.stringify(ids))
+      return moved.length
+    })
+    .immediate()
 }
 
 /**
@@ -294,8 +383,18 @@ export function startSending(db: Db, id: number, token: string, at: Date): strin
   return row?.payload
 }
 
-/** Reminders still waiting for a chat are cancelled, with the reason (the person blocked us). */
-export function cancelRemindersOfChat(db: Db, channel: Channel, chatId: string, at: Date, reason: string): number {
+/**
+ * The messages of `kinds` still waiting for a chat are cancelled, with the reason (the person
+ * blocked us: their reminders and announcements; `stop info`: their announcements only).
+ */
+export function cancelWaitingOfChat(
+  db: Db,
+  channel: Channel,
+  chatId: string,
+  at: Date,
+  reason: string,
+  kinds: readonly string[] = ['reminder', ANNOUNCEMENT],
+): number {
   return db
     .update(outbox)
     .set({ status: 'cancelled', lastError: reason, claimToken: null, updatedAt: at })
@@ -303,7 +402,7 @@ export function cancelRemindersOfChat(db: Db, channel: Channel, chatId: string, 
       and(
         eq(outbox.channel, channel),
         eq(outbox.chatId, chatId),
-        eq(outbox.kind, 'reminder'),
+        inArray(outbox.kind, [...kinds]),
         inArray(outbox.status, ['pending', 'queued']),
       ),
     )

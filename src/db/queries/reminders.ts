@@ -295,12 +295,15 @@ export type QuietZone = { zone: string; until: Date }
 /** What a delivery run at `now` does with the pending rows (see skipUnsendable and claimBatch). */
 type RunInput = { now: Date; graceMs: number; quiet: QuietZone[] }
 
-/** claimBatch's hold: reminders of a zone in its quiet hours, unless their event starts before the quiet hours end. */
+/**
+ * claimBatch's hold: reminders of a zone in its quiet hours, unless their event starts before the
+ * quiet hours end; announcements of such a zone always.
+ */
 function holdClause(quiet: QuietZone[], args: Record<string, string | number>): string {
   const clauses = quiet.map((q, i) => {
     args[`zone${i}`] = q.zone
     args[`until${i}`] = q.until.getTime()
-    return `(kind = 'reminder' AND time_zone = @zone${i} AND (expires_at IS NULL OR expires_at > @until${i}))`
+    return `(kind = 'reminder' AND time_zone = @zone${i} AND (expires_at IS NULL OR expires_at > @until${i})) OR (kind = 'announcement' AND time_zone IS @zone${i})`
   })
   return clauses.length > 0 ? `(${clauses.join(' OR ')})` : '0'
 }
@@ -311,7 +314,7 @@ export type ChannelPreview = {
   dueReminders: number
   /** Other messages due now (seat offers, status changes). */
   dueOther: number
-  /** Of `dueReminders`: held by the quiet hours, per zone. */
+  /** Of `dueReminders` and the announcements of `dueOther`: held by the quiet hours, per zone. */
   held: { zone: string; count: number }[]
   /** Reminders skipped as due longer ago than the grace period. */
   missed: number
@@ -352,7 +355,7 @@ export function deliveryPreview(db: Db, input: RunInput & { lateAfterMs: number 
       : (db.$client
           .prepare(
             `SELECT channel, time_zone AS zone, COUNT(*) AS count FROM outbox
-             WHERE status = 'pending' AND ${dueReminder} AND ${hold}
+             WHERE status = 'pending' AND (${dueReminder} OR (kind = 'announcement' AND ${live} AND due_at <= @now)) AND ${hold}
              GROUP BY channel, time_zone ORDER BY channel, time_zone`,
           )
           .all(args) as { channel: Channel; zone: string; count: number }[])
