@@ -26,6 +26,7 @@ import { createSecretBox, STAFF_TOTP_PURPOSE } from './core/privacy/data-key.js'
 import { runRetention } from './core/privacy/retention.js'
 import { expireSeatOffers } from './core/registration/seat-offers.js'
 import { closeDatabase } from './db/client.js'
+import { capRemaining } from './db/queries/outbox.js'
 import { createLogger } from './logger.js'
 import { startScheduler } from './scheduler.js'
 import { consoleBaseUrl, outboxSettingsOf, reminderSettingsOf, retentionPeriodsOf, trustedProxyOf } from './settings.js'
@@ -245,6 +246,7 @@ const app = createWebApp({
     announce: {
       deliverSoon: () => outbox.deliverSoon(),
       capPerDay: config.WHATSAPP_DAILY_CAP,
+      capRemaining: (now) => capRemaining(db, now, config.WHATSAPP_DAILY_CAP),
       queue: (id) =>
         void queueAnnouncement(db, id, clock, { batchPeople: 5_000, pauseMs: 20 })
           .then(() => outbox.deliverSoon())
