@@ -20,8 +20,8 @@ import { auditOf, browserOn, consoleFixture } from './support.js'
 
 type Chat = { channel: 'telegram' | 'whatsapp'; chatId: string; language?: 'id' | 'en'; blocked?: boolean; off?: boolean }
 
-async function setUp() {
-  const f = consoleFixture()
+async function setUp(options: Parameters<typeof consoleFixture>[0] = {}) {
+  const f = consoleFixture(options)
   const db = f.core.db
   const now = f.clock.now()
   const session = addSession(db, now, {
@@ -413,6 +413,40 @@ describe('Pengumuman', () => {
     expect(page).not.toContain('preview-')
     expect(page).not.toContain('Kirim sekarang')
     expect(auditOf(t.f.core, 'announcement.previewed').filter((a) => a.actor === `staff:${t.accounts.viewer}`)).toEqual([])
+  })
+
+  it('on a server: the cap forecast before sending, queuing in the background, the outbox woken at once', async () => {
+    const woken: string[] = []
+    const queued: number[] = []
+    const t = await setUp({
+      announce: {
+        deliverSoon: () => woken.push('deliver'),
+        capPerDay: 1,
+        capRemaining: () => 1,
+        queue: (id) => queued.push(id),
+      },
+    })
+    const browser = await t.as('r5@kemensos.go.id')
+    const id = idOf((await draft(browser, { sesi: String(t.session), teks_id: TEXT })).headers.get('location'))
+    const page = await (await browser.request(`/admin/pengumuman/${id}`)).text()
+    // Two WhatsApp chats, one send left today: the rest goes on a later day, and staff see it first.
+    expect(page).toMatch(/<ul class="notes">[\s\S]*?Batas harian WhatsApp 1 pesan: hari ini tersisa 1/)
+    const sent = await browser.submit(`/admin/pengumuman/${id}`, `/admin/pengumuman/${id}/kirim`, { mode: 'now' })
+    expect(sent.status).toBe(303)
+    // The server queues it (then wakes the outbox itself): the page answers at once.
+    expect(queued).toEqual([id])
+    expect(t.db.select().from(announcements).where(eq(announcements.id, id)).get()?.status).toBe('queuing')
+    const report = await (await browser.request(`/admin/pengumuman/${id}`)).text()
+    expect(report).toContain('Penerima sedang diantrekan')
+    t.db
+      .update(announcements)
+      .set({ rolledTo: new Date('2026-11-24T01:00:00Z') })
+      .where(eq(announcements.id, id))
+      .run()
+    expect(await (await browser.request(`/admin/pengumuman/${id}`)).text()).toContain(
+      'Batas harian WhatsApp (1 pesan per hari) tercapai: pesan WhatsApp yang tersisa dilanjutkan Selasa, 24 November 2026, 08.00 WIB',
+    )
+    expect(woken).toEqual([])
   })
 
   it('Pengingat names announcement rows "Pengumuman"', async () => {
