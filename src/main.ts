@@ -15,7 +15,7 @@ import type { WhatsAppChannel } from './bots/whatsapp/adapter.js'
 import type { ConnectionState } from './bots/whatsapp/connection.js'
 import { pairingQrShower } from './bots/whatsapp/pairing-qr.js'
 import { DEV_CERT_SIGNING_KEY, loadConfigOrExit } from './config.js'
-import { queueAnnouncement } from './core/announcements/service.js'
+import { queueAnnouncement, runAnnouncements } from './core/announcements/service.js'
 import { createLookupAudit } from './core/certificates/lookup-audit.js'
 import { FIRST_ADMIN_LINK_HOURS, firstAdminLink, setPasswordUrl } from './core/console/staff-accounts.js'
 import { holidayDataWarning } from './core/handoff/hours.js'
@@ -175,6 +175,9 @@ handoffs.activity.subscribe(() => {
   staffRelay?.wake()
 })
 
+/** Queuing an announcement: 5,000 people per write transaction, 50 ms between them for the other writers. */
+const ANNOUNCEMENT_QUEUE = { batchPeople: 5_000, pauseMs: 50 }
+
 const scheduler = startScheduler(
   [
     {
@@ -192,6 +195,16 @@ const scheduler = startScheduler(
       cron: '* * * * *',
       run: () =>
         runHandoffJobs({ db, calendar: handoffs.calendar, settings: handoffs.settings, activity: handoffs.activity }, clock()),
+    },
+    // Announcements: scheduled ones queued when their start comes, an interrupted queuing resumed,
+    // finished ones closed with their totals; what was queued goes out at once.
+    {
+      name: 'announcements',
+      cron: '* * * * *',
+      run: async () => {
+        const { queued } = await runAnnouncements(db, clock, ANNOUNCEMENT_QUEUE)
+        if (queued > 0) outbox.deliverSoon()
+      },
     },
     // Rows kept as long as docs/privacy.md promises are deleted, at night (server time).
     { name: 'retention', cron: '30 2 * * *', run: () => runRetention(db, clock(), retentionPeriodsOf(config)) },
@@ -248,7 +261,7 @@ const app = createWebApp({
       capPerDay: config.WHATSAPP_DAILY_CAP,
       capRemaining: (now) => capRemaining(db, now, config.WHATSAPP_DAILY_CAP),
       queue: (id) =>
-        void queueAnnouncement(db, id, clock, { batchPeople: 5_000, pauseMs: 20 })
+        void queueAnnouncement(db, id, clock, ANNOUNCEMENT_QUEUE)
           .then(() => outbox.deliverSoon())
           .catch((err: unknown) =>
             logger.error({ err, announcement: id }, 'announcement: queuing failed (the scheduler resumes it)'),

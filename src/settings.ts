@@ -62,6 +62,7 @@ export function retentionPeriodsOf(config: Config): RetentionPeriods {
     identityAttemptsDays: config.RETENTION_IDENTITY_ATTEMPTS_DAYS,
     chatDays: config.RETENTION_CHAT_DAYS,
     auditDays: config.RETENTION_AUDIT_DAYS,
+    announcementDays: config.RETENTION_ANNOUNCEMENT_DAYS,
   }
 }
 

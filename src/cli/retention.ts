@@ -18,6 +18,8 @@ const LABEL: Record<RetentionRule, string> = {
   conversations: 'percakapan chat yang tidak terhubung dan tidak aktif',
   staffSessions: 'sesi konsol yang sudah berakhir',
   staffLinks: 'tautan sekali pakai konsol yang sudah kedaluwarsa',
+  announcementRecipients: 'laporan per orang pengumuman yang sudah selesai',
+  announcements: 'pengumuman yang sudah selesai (teks, kriteria, jumlah)',
   auditEntries: 'catatan audit',
   pendingImports: 'berkas impor dari konsol yang tidak dikonfirmasi',
 }

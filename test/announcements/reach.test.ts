@@ -8,7 +8,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { previewAnnouncement } from '../../src/core/announcements/service.js'
 import { closeDatabase, type Db } from '../../src/db/client.js'
 import { announcementTotals } from '../../src/db/queries/announcements.js'
-import { addRecipient, announceDb, announceNow, announcementRows, ctxAt, draft, MONDAY_9_WIB, QUIET } from '../support/announcements.js'
+import {
+  addRecipient,
+  announceDb,
+  announcementRows,
+  announceNow,
+  ctxAt,
+  draft,
+  MONDAY_9_WIB,
+  QUIET,
+} from '../support/announcements.js'
 
 let db: Db
 beforeEach(() => {
@@ -31,8 +40,18 @@ describe('reachability', () => {
       addRecipient(db, { chats: [{ channel: 'console' }] }),
       addRecipient(db, { chats: [{ channel: 'whatsapp', wrote: false }] }),
     ]
-    const blocked = addRecipient(db, { chats: [{ channel: 'telegram', blocked: true }, { channel: 'whatsapp', blocked: true }] })
-    const optedOut = addRecipient(db, { chats: [{ channel: 'telegram', off: true }, { channel: 'whatsapp', blocked: true }] })
+    const blocked = addRecipient(db, {
+      chats: [
+        { channel: 'telegram', blocked: true },
+        { channel: 'whatsapp', blocked: true },
+      ],
+    })
+    const optedOut = addRecipient(db, {
+      chats: [
+        { channel: 'telegram', off: true },
+        { channel: 'whatsapp', blocked: true },
+      ],
+    })
     const ctx = ctxAt(MONDAY_9_WIB)
     const made = draft(db, input, ctx)
     const preview = previewAnnouncement(db, made.id, ctx, { quiet: QUIET })

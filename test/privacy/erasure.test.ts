@@ -7,11 +7,13 @@
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
+import { createAnnouncement } from '../../src/core/announcements/service.js'
 import { runHousekeeping } from '../../src/core/housekeeping.js'
 import { runRetention } from '../../src/core/privacy/retention.js'
 import { closeDatabase, inTransaction } from '../../src/db/client.js'
+import { insertAnnouncementRows, insertRecipients } from '../../src/db/queries/announcements.js'
 import { deletePerson } from '../../src/db/queries/erasure.js'
-import { auditLog, certificates } from '../../src/db/schema.js'
+import { announcementRecipients, auditLog, certificates, outbox } from '../../src/db/schema.js'
 import { retentionPeriodsOf } from '../../src/settings.js'
 import { fakeClock, testCore } from '../support/core.js'
 import { findPersonalData, type Holder, needlesOf, seedHolder, whatsappJid } from '../support/personal-data.js'
@@ -96,6 +98,56 @@ describe('"hapus data": what is left of the person', () => {
     ])
     // Yosef's data is all still there, in the same places.
     expect(findPersonalData(db, needlesOf(YOSEF, yosef))).toEqual(yosefBefore)
+  })
+
+  it('an announcement that reached them keeps no trace of them: their report rows and announcement messages go with them', () => {
+    const { db, clock, maria, yosef } = open()
+    const made = createAnnouncement(
+      db,
+      { audience: { regions: ['R1', 'R2', 'R3', 'R4', 'R5', 'R6'] }, textId: 'Kantor tutup hari Jumat.' },
+      { scope: null, actor: 'cli', staffId: null, now: clock.now() },
+    )
+    if (!made.ok) throw new Error('refused')
+    const id = made.value.id
+    const at = clock.now().getTime()
+    const chats = [
+      { personId: maria.personId, chatId: MARIA.telegramChat },
+      { personId: yosef.personId, chatId: YOSEF.telegramChat },
+    ]
+    insertRecipients(
+      db,
+      chats.map((c) => ({ announcementId: id, ...c, channel: 'telegram' as const, reach: 'queued' as const, dueAt: at })),
+    )
+    insertAnnouncementRows(
+      db,
+      chats.map((c) => ({
+        ...c,
+        key: `ann:${id}:${c.personId}`,
+        channel: 'telegram' as const,
+        eventKey: `announcement:${id}`,
+        timeZone: 'Asia/Makassar',
+        payload: JSON.stringify({ text: 'Kantor tutup hari Jumat.' }),
+        dueAt: at,
+        expiresAt: null,
+        at,
+      })),
+    )
+    inTransaction(db, (tx) =>
+      deletePerson(tx, maria.personId, clock.now(), 'chat:telegram', { channel: 'telegram', chatId: MARIA.telegramChat }),
+    )
+    const left = (rows: { personId: number | null }[]) => rows.map((r) => r.personId)
+    expect(left(db.select().from(announcementRecipients).where(eq(announcementRecipients.announcementId, id)).all())).toEqual([
+      yosef.personId,
+    ])
+    expect(
+      left(
+        db
+          .select()
+          .from(outbox)
+          .where(eq(outbox.eventKey, `announcement:${id}`))
+          .all(),
+      ),
+    ).toEqual([yosef.personId])
   })
 
   it("asked from the WhatsApp chat: only that chat's address stays, for its conversation to go on, until the chat has been silent for the retention period", async () => {

@@ -5,7 +5,12 @@
  * (sessions.ts `addSession`, reminders.ts `confirm` / `addExam`).
  */
 import { eq } from 'drizzle-orm'
-import { type AnnounceContext, createAnnouncement, queueAnnouncement, sendAnnouncement } from '../../src/core/announcements/service.js'
+import {
+  type AnnounceContext,
+  createAnnouncement,
+  queueAnnouncement,
+  sendAnnouncement,
+} from '../../src/core/announcements/service.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { type Db, openDatabase } from '../../src/db/client.js'
 import { type ConsoleScope, consoleRegions } from '../../src/db/queries/console-scope.js'
@@ -76,7 +81,8 @@ export function addRecipient(db: Db, spec: PersonSpec = {}, now: Date = MONDAY_9
   for (const chat of spec.chats ?? [{ channel: 'telegram' as const }]) {
     chatCounter += 1
     const chatId =
-      chat.chatId ?? (chat.channel === 'whatsapp' ? `62812${String(1_000_000 + chatCounter)}@s.whatsapp.net` : `${700_000 + chatCounter}`)
+      chat.chatId ??
+      (chat.channel === 'whatsapp' ? `62812${String(1_000_000 + chatCounter)}@s.whatsapp.net` : `${700_000 + chatCounter}`)
     const linked = chat.linked ?? true
     db.insert(channelIdentities)
       .values({
@@ -97,7 +103,12 @@ export function addRecipient(db: Db, spec: PersonSpec = {}, now: Date = MONDAY_9
 }
 
 /** Registers a person on a session with a status (reminders.ts `confirm` makes only confirmed ones). */
-export function register(db: Db, personId: number, sessionId: number, status: 'confirmed' | 'waitlisted' | 'offered' | 'cancelled') {
+export function register(
+  db: Db,
+  personId: number,
+  sessionId: number,
+  status: 'confirmed' | 'waitlisted' | 'offered' | 'cancelled',
+) {
   db.insert(registrations)
     .values({ code: `BMT-A${personId}X${sessionId}`, sessionId, personId, status })
     .run()
@@ -140,7 +151,12 @@ export async function announceNow(
 
 /** The announcement's outbox rows, in id order. */
 export function announcementRows(db: Db, id: number) {
-  return db.select().from(outbox).where(eq(outbox.eventKey, `announcement:${id}`)).orderBy(outbox.id).all()
+  return db
+    .select()
+    .from(outbox)
+    .where(eq(outbox.eventKey, `announcement:${id}`))
+    .orderBy(outbox.id)
+    .all()
 }
 
 /** The text of one outbox row. */

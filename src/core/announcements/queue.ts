@@ -8,6 +8,7 @@
 import type { Db } from '../../db/client.js'
 import { audienceBatch, type ReachCounts } from '../../db/queries/announcement-audience.js'
 import {
+  type AnnouncementOutboxInsert,
   advanceQueue,
   announcementsIn,
   announcementTotals,
@@ -15,9 +16,10 @@ import {
   findAnnouncement,
   finishAnnouncement,
   hasWaitingRows,
-  insertAnnouncementRow,
-  insertRecipient,
+  insertAnnouncementRows,
+  insertRecipients,
   queueCursor,
+  type RecipientInsert,
 } from '../../db/queries/announcements.js'
 import { ANNOUNCEMENT_EVENT_PREFIX } from '../../vocabulary/announcements.js'
 import type { Language } from '../types.js'
@@ -87,10 +89,12 @@ export async function queueAnnouncement(
           const cursor = queueCursor(db, id)
           if (cursor?.status !== 'queuing') return { stop: true, people: 0, rows: 0, done: false }
           const audience = audienceBatch(db, query, cursor.queuedThrough, batchPeople)
-          let written = 0
+          const recipients: RecipientInsert[] = []
+          const outboxRows: AnnouncementOutboxInsert[] = []
+          const expiresAt = record.expiresAt?.getTime() ?? null
           for (const person of audience) {
             if (person.reach !== 'queued') {
-              insertRecipient(db, {
+              recipients.push({
                 announcementId: id,
                 personId: person.personId,
                 channel: '',
@@ -106,11 +110,10 @@ export async function queueAnnouncement(
               let payload = texts.get(chat.language)
               if (payload === undefined) {
                 const language = renderer.languageFor(chat.language)
-                const text = renderer.render(language, placeholderValues(person, language, cache))
-                payload = JSON.stringify({ text })
+                payload = JSON.stringify({ text: renderer.render(language, placeholderValues(person, language, cache)) })
                 texts.set(chat.language, payload)
               }
-              insertRecipient(db, {
+              recipients.push({
                 announcementId: id,
                 personId: person.personId,
                 channel: chat.channel,
@@ -118,23 +121,22 @@ export async function queueAnnouncement(
                 reach: 'queued',
                 dueAt,
               })
-              if (
-                insertAnnouncementRow(db, {
-                  key: `ann:${id}:${chat.identityId}`,
-                  channel: chat.channel,
-                  chatId: chat.chatId,
-                  personId: person.personId,
-                  eventKey,
-                  timeZone: record.urgent ? null : person.zone,
-                  payload,
-                  dueAt,
-                  expiresAt: record.expiresAt?.getTime() ?? null,
-                  at: at.getTime(),
-                })
-              )
-                written += 1
+              outboxRows.push({
+                key: `ann:${id}:${chat.identityId}`,
+                channel: chat.channel,
+                chatId: chat.chatId,
+                personId: person.personId,
+                eventKey,
+                timeZone: record.urgent ? null : person.zone,
+                payload,
+                dueAt,
+                expiresAt,
+                at: at.getTime(),
+              })
             }
           }
+          insertRecipients(db, recipients)
+          const written = insertAnnouncementRows(db, outboxRows)
           const done = audience.length < batchPeople
           const last = audience.at(-1)?.personId ?? cursor.queuedThrough
           advanceQueue(db, id, last, done, at.getTime())

@@ -16,6 +16,8 @@ export type RetentionPeriods = {
   /** Chat accounts and conversations linked to nobody, counted from their last message. */
   chatDays: number
   auditDays: number
+  /** The per-person report of a finished announcement (its totals stay with the announcement). */
+  announcementDays: number
 }
 
 export type RetentionCounts = Record<RetentionRule, number>
@@ -34,6 +36,8 @@ export const PERIOD_OF: Record<RetentionRule, keyof RetentionPeriods | null> = {
   conversations: 'chatDays',
   staffSessions: 'identityAttemptsDays',
   staffLinks: 'identityAttemptsDays',
+  announcementRecipients: 'announcementDays',
+  announcements: 'auditDays',
   auditEntries: 'auditDays',
   pendingImports: null,
 }

@@ -117,7 +117,13 @@ const REGISTRANTS = {
  * its region's provinces, except that the registrants of a session of its own region are in scope
  * whatever their province; a session outside the scope matches nobody (the core refuses it first).
  */
-export function audienceWhere(db: Db, criteria: AudienceCriteria, scope: ConsoleScope, zones: ZoneWindows): AudienceSql {
+export function audienceWhere(
+  db: Db,
+  criteria: AudienceCriteria,
+  scope: ConsoleScope,
+  zones: ZoneWindows,
+  options: { examAsSubject?: boolean } = {},
+): AudienceSql {
   const parts: string[] = []
   const args: (string | number)[] = []
   const add = (sql: string, values: readonly (string | number)[] = []) => {
@@ -141,11 +147,13 @@ export function audienceWhere(db: Db, criteria: AudienceCriteria, scope: Console
   }
   if (criteria.provinceCodes) add(`p.province_code IN (${marks(criteria.provinceCodes.length)})`, criteria.provinceCodes)
   const exam = examSql(criteria, zones)
-  if (exam) add(`EXISTS (SELECT 1 FROM exams e WHERE ${exam.sql})`, exam.args)
+  // The batch query tests the exam through the subject it selects anyway (once, not twice).
+  if (exam && !options.examAsSubject) add(`EXISTS (SELECT 1 FROM exams e WHERE ${exam.sql})`, exam.args)
   const portfolio = portfolioSql(criteria, zones)
   if (portfolio)
     add(`p.current_stage = 'portofolio' AND EXISTS (SELECT 1 FROM certification_stages s WHERE ${portfolio.sql})`, portfolio.args)
-  if (parts.length === 0) add('0') // no criterion: nobody (the core refuses it before)
+  // No criterion: nobody (the core refuses it before); only the exam, tested through the subject: the rest is everyone.
+  if (parts.length === 0) add(exam && options.examAsSubject ? '1' : '0')
   if (scope) {
     const ownSession = criteria.session !== undefined && sessionInScope(db, scope, criteria.session.id)
     if (criteria.session && !ownSession) add('0')
@@ -157,8 +165,11 @@ export function audienceWhere(db: Db, criteria: AudienceCriteria, scope: Console
 }
 
 /** The sendable chats of person `p` (bound: now). */
-const SENDABLE = `ci.person_id = p.id AND ci.link_expires_at > ? AND ci.channel IN ('telegram', 'whatsapp')
+const sendable = (
+  person: string,
+) => `ci.person_id = ${person} AND ci.link_expires_at > ? AND ci.channel IN ('telegram', 'whatsapp')
   AND (ci.channel <> 'whatsapp' OR ci.wrote_at IS NOT NULL)`
+const SENDABLE = sendable('p.id')
 
 /** One aggregate query: how many people the audience holds and how many can be reached, and why not. */
 export function reachCounts(db: Db, query: AudienceQuery): ReachCounts {
@@ -239,23 +250,37 @@ type BatchRow = {
   language: Language | null
   blockedAt: number | null
   offAt: number | null
+  /** The exam's columns (exam criterion only). */
+  examCode?: string | null
+  examKind?: string | null
+  examAt?: number | null
+  examZone?: string | null
+  examMode?: string | null
+  examVenue?: string | null
+  examLink?: string | null
 }
 
 /** Rows of people (and their sendable chats) of the audience, in id order, after a person id. */
-function audienceRows(db: Db, query: AudienceQuery, afterPersonId: number, limit: number, extra = ''): BatchRow[] {
-  const where = audienceWhere(db, query.criteria, query.scope, query.zones)
+function audienceRows(db: Db, query: AudienceQuery, afterPersonId: number, limit: number): BatchRow[] {
+  const exam = subjectKindOf(query.criteria) === 'exam'
+  const where = audienceWhere(db, query.criteria, query.scope, query.zones, { examAsSubject: exam })
   const subject = subjectColumns(query)
   return cached(
     db,
     `SELECT a.id, a.full_name AS fullName, a.time_zone AS zone, a.province_code AS provinceCode, a.subject,
             ci.id AS identityId, ci.channel, ci.chat_id AS chatId, ci.language,
-            ci.blocked_at AS blockedAt, ci.announcements_off_at AS offAt
-       FROM (SELECT p.id, p.full_name, p.time_zone, p.province_code, ${subject.sql} AS subject
-               FROM people p NOT INDEXED
-              WHERE p.id > ? AND ${where.sql}${extra}
-              ORDER BY p.id LIMIT ?) a
-       JOIN people p ON p.id = a.id
-       LEFT JOIN channel_identities ci ON ${SENDABLE}
+            ci.blocked_at AS blockedAt, ci.announcements_off_at AS offAt${
+              exam
+                ? `, x.code AS examCode, x.kind AS examKind, x.starts_at AS examAt, x.time_zone AS examZone, x.mode AS examMode,
+            x.venue AS examVenue, x.meeting_url AS examLink`
+                : ''
+            }
+       FROM (SELECT * FROM (SELECT p.id, p.full_name, p.time_zone, p.province_code, ${subject.sql} AS subject
+                              FROM people p NOT INDEXED
+                             WHERE p.id > ? AND ${where.sql}
+                             ORDER BY p.id)${exam ? ' WHERE subject IS NOT NULL' : ''}
+              LIMIT ?) a
+       LEFT JOIN channel_identities ci ON ${sendable('a.id')}${exam ? '\n       LEFT JOIN exams x ON x.id = a.subject' : ''}
       ORDER BY a.id, ci.id`,
   ).all(...subject.args, afterPersonId, ...where.args, limit, query.now.getTime()) as BatchRow[]
 }
@@ -285,53 +310,24 @@ function sessionSubject(db: Db, id: number): SessionSubject | undefined {
   return { title: row.title, code: row.code, startsAt: row.startsAt, zone: row.zone, venue: row.venue, link }
 }
 
-function examSubjects(db: Db, ids: number[]): Map<number, AudienceSubject> {
-  const found = new Map<number, AudienceSubject>()
-  const statement = cached(
-    db,
-    `SELECT id, code, kind, starts_at AS startsAt, time_zone AS zone, mode, venue, meeting_url AS meetingUrl
-       FROM exams WHERE id = ?`,
-  )
-  for (const id of ids) {
-    if (found.has(id)) continue
-    const row = statement.get(id) as
-      | {
-          id: number
-          code: string | null
-          kind: string
-          startsAt: number
-          zone: string
-          mode: string
-          venue: string | null
-          meetingUrl: string | null
-        }
-      | undefined
-    if (!row) continue
-    found.set(id, {
-      kind: 'exam',
-      title: null,
-      code: row.code,
-      startsAt: row.startsAt,
-      zone: row.zone,
-      venue: row.mode === 'daring' ? null : row.venue,
-      link: row.meetingUrl,
-      examKind: row.kind,
-    })
+function examSubject(r: BatchRow): AudienceSubject | null {
+  if (r.subject === null || r.examAt === null || r.examAt === undefined) return null
+  return {
+    kind: 'exam',
+    title: null,
+    code: r.examCode ?? null,
+    startsAt: r.examAt,
+    zone: r.examZone ?? null,
+    venue: r.examMode === 'daring' ? null : (r.examVenue ?? null),
+    link: r.examLink ?? null,
+    examKind: r.examKind ?? null,
   }
-  return found
 }
 
 /** Groups rows per person and decides each person's reach (no_chat > blocked > opted_out > queued). */
 function toAudienceRows(db: Db, query: AudienceQuery, rows: BatchRow[]): AudienceRow[] {
   const kind = subjectKindOf(query.criteria)
   const session = kind === 'session' && query.criteria.session ? sessionSubject(db, query.criteria.session.id) : undefined
-  const exams =
-    kind === 'exam'
-      ? examSubjects(
-          db,
-          rows.flatMap((r) => (r.subject === null ? [] : [r.subject])),
-        )
-      : undefined
   const people: AudienceRow[] = []
   let current: (AudienceRow & { sendable: number; unblocked: number }) | undefined
   const finish = () => {
@@ -345,7 +341,7 @@ function toAudienceRows(db: Db, query: AudienceQuery, rows: BatchRow[]): Audienc
       finish()
       let subject: AudienceSubject | null = null
       if (session) subject = { kind: 'session', examKind: null, ...session }
-      else if (exams && r.subject !== null) subject = exams.get(r.subject) ?? null
+      else if (kind === 'exam') subject = examSubject(r)
       else if (kind === 'portfolio' && r.subject !== null)
         subject = {
           kind: 'portfolio',

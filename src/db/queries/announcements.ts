@@ -209,15 +209,6 @@ export type RecipientInsert = {
   dueAt: number | null
 }
 
-/** A recipient row (idempotent: a batch run twice adds nothing). */
-export function insertRecipient(db: Db, r: RecipientInsert): void {
-  cached(
-    db,
-    `INSERT INTO announcement_recipients (announcement_id, person_id, channel, chat_id, reach, due_at)
-     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-  ).run(r.announcementId, r.personId, r.channel, r.chatId, r.reach, r.dueAt)
-}
-
 export type AnnouncementOutboxInsert = {
   key: string
   channel: 'telegram' | 'whatsapp'
@@ -231,15 +222,45 @@ export type AnnouncementOutboxInsert = {
   at: number
 }
 
-/** An outbox row of kind 'announcement' (idempotent on its key); whether it was new. */
-export function insertAnnouncementRow(db: Db, r: AnnouncementOutboxInsert): boolean {
-  return (
-    cached(
+/**
+ * Rows per INSERT statement. The outbox has triggers, so SQLite keeps a statement journal of every
+ * page each INSERT statement touches: one statement per 200 rows journals a page once instead of
+ * once per row (on 100,000 rows: 30,000 page copies instead of 600,000).
+ */
+const CHUNK = 200
+
+function insertMany<T>(db: Db, rows: T[], head: string, tuple: string, values: (row: T) => (string | number | null)[]): number {
+  let changes = 0
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const chunk = rows.slice(i, i + CHUNK)
+    const statement = cached(
       db,
-      `INSERT INTO outbox (idempotency_key, channel, chat_id, person_id, kind, event_key, time_zone, payload, due_at, expires_at, status, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'announcement', ?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (idempotency_key) DO NOTHING`,
-    ).run(r.key, r.channel, r.chatId, r.personId, r.eventKey, r.timeZone, r.payload, r.dueAt, r.expiresAt, r.at, r.at).changes ===
-    1
+      `${head} VALUES ${Array.from({ length: chunk.length }, () => tuple).join(', ')} ON CONFLICT DO NOTHING`,
+    )
+    changes += statement.run(chunk.flatMap(values)).changes
+  }
+  return changes
+}
+
+/** Recipient rows (idempotent: a batch run twice adds nothing). */
+export function insertRecipients(db: Db, rows: RecipientInsert[]): number {
+  return insertMany(
+    db,
+    rows,
+    'INSERT INTO announcement_recipients (announcement_id, person_id, channel, chat_id, reach, due_at)',
+    '(?, ?, ?, ?, ?, ?)',
+    (r) => [r.announcementId, r.personId, r.channel, r.chatId, r.reach, r.dueAt],
+  )
+}
+
+/** Outbox rows of kind 'announcement' (idempotent on their keys); how many were new. */
+export function insertAnnouncementRows(db: Db, rows: AnnouncementOutboxInsert[]): number {
+  return insertMany(
+    db,
+    rows,
+    `INSERT INTO outbox (idempotency_key, channel, chat_id, person_id, kind, event_key, time_zone, payload, due_at, expires_at, status, created_at, updated_at)`,
+    `(?, ?, ?, ?, 'announcement', ?, ?, ?, ?, ?, 'pending', ?, ?)`,
+    (r) => [r.key, r.channel, r.chatId, r.personId, r.eventKey, r.timeZone, r.payload, r.dueAt, r.expiresAt, r.at, r.at],
   )
 }
 

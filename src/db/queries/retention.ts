@@ -39,6 +39,16 @@ export const RETENTION_RULES = {
   staffSessions: { table: 'staff_sessions', where: 'last_seen_at < :cutoff' },
   /** One-time console links (a SHA-256 each), expired since the cutoff, used or not. */
   staffLinks: { table: 'staff_links', where: 'expires_at < :cutoff' },
+  /** The per-person report of announcements finished (done or cancelled) before the cutoff; their frozen totals stay. */
+  announcementRecipients: {
+    table: 'announcement_recipients',
+    where: `announcement_id IN (SELECT id FROM announcements WHERE status IN ('done', 'cancelled') AND finished_at < :cutoff)`,
+  },
+  /** Announcements themselves (texts, criteria, frozen totals), finished before the cutoff; drafts never sent, from their creation. */
+  announcements: {
+    table: 'announcements',
+    where: `(status IN ('done', 'cancelled') AND finished_at < :cutoff) OR (status = 'draft' AND updated_at < :cutoff)`,
+  },
   auditEntries: { table: 'audit_log', where: 'at < :cutoff' },
   /** Files uploaded on the console's Impor data page and never confirmed: past their own expiry (an hour). */
   pendingImports: { table: 'pending_imports', where: 'expires_at < :cutoff' },
