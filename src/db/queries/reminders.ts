@@ -369,7 +369,7 @@ export type BatchRow = { id: number; chatId: string; kind: string; label: string
 
 /**
  * The rows of `channel` a delivery run at `now` would take, in the order it takes them (like
- * claimBatch after skipUnsendable), without taking them.
+ * claimBatch after skipUnsendable: other messages before announcements), without taking them.
  */
 export function previewBatch(db: Db, input: RunInput & { channel: Channel; limit: number }): BatchRow[] {
   const args: Record<string, string | number> = {
@@ -381,11 +381,13 @@ export function previewBatch(db: Db, input: RunInput & { channel: Channel; limit
   const hold = holdClause(input.quiet, args)
   return db.$client
     .prepare(
-      `SELECT id, chat_id AS chatId, kind, label, payload, due_at AS dueAt FROM outbox
-       WHERE status = 'pending' AND due_at <= @now AND channel = @channel
-         AND (expires_at IS NULL OR expires_at > @now) AND NOT (kind = 'reminder' AND due_at < @missedBefore)
-         AND NOT ${hold}
-       ORDER BY due_at, id LIMIT @limit`,
+      `SELECT * FROM (
+         SELECT id, chat_id AS chatId, kind, label, payload, due_at AS dueAt FROM outbox
+         WHERE status = 'pending' AND due_at <= @now AND channel = @channel
+           AND (expires_at IS NULL OR expires_at > @now) AND NOT (kind = 'reminder' AND due_at < @missedBefore)
+           AND NOT ${hold}
+         ORDER BY kind = 'announcement', due_at, id LIMIT @limit)
+       ORDER BY dueAt, id`,
     )
     .all(args) as BatchRow[]
 }
