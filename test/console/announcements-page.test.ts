@@ -137,6 +137,18 @@ describe('Pengumuman', () => {
     expect(t.count(announcements)).toBe(0)
   })
 
+  it('refuses the same announcement twice, with a link to the one that exists', async () => {
+    const t = await setUp()
+    const browser = await t.as('r5@kemensos.go.id')
+    const id = idOf((await draft(browser, { sesi: String(t.session), teks_id: TEXT })).headers.get('location'))
+    const again = await draft(browser, { sesi: String(t.session), teks_id: TEXT })
+    expect(again.status).toBe(422)
+    const page = await again.text()
+    expect(page).toMatch(/Pengumuman yang sama sudah ada: PGM-[^<]+<a href="\/admin\/pengumuman\/(\d+)">Buka pengumuman itu<\/a>/)
+    expect(page).toContain(`<a href="/admin/pengumuman/${id}">Buka pengumuman itu</a>`)
+    expect(t.count(announcements)).toBe(1)
+  })
+
   it('a draft shows the reach per channel, who cannot be reached and why, and both previews for a real recipient (text escaped)', async () => {
     const t = await setUp()
     const browser = await t.as('r5@kemensos.go.id')

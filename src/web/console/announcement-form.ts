@@ -38,8 +38,8 @@ export type AnnouncementFormValues = {
   kedaluwarsa: string
 }
 
-/** A message per field (`portofolio`: the range; `form`: the whole form). */
-export type AnnouncementFormErrors = Partial<Record<keyof AnnouncementFormValues | 'portofolio' | 'form', string>>
+/** A message per field (`portofolio`: the range; `form`: the whole form; `existing`: the address of the same announcement). */
+export type AnnouncementFormErrors = Partial<Record<keyof AnnouncementFormValues | 'portofolio' | 'form' | 'existing', string>>
 
 /** The longest text a field keeps (the core refuses longer texts with its own message). */
 const MAX_FIELD = 8_000
@@ -243,6 +243,7 @@ export function announcementForm(c: Context<ConsoleEnv>, options: AnnouncementFo
     ? 'Akun wilayah hanya menjangkau wilayahnya sendiri. Centang untuk semua orang di wilayah Anda.'
     : 'Kosongkan bila tidak memilih menurut wilayah. Setiap kriteria yang diisi harus cocok semuanya.'
   const anyError = Object.keys(errors).length > 0
+  const existing = errors.existing && html` <a href="${errors.existing}">Buka pengumuman itu</a>`
   const select = (
     name: 'sesi' | 'pendaftar',
     label: string,
@@ -260,7 +261,7 @@ ${hint && html`<span class="hint" id="${id}-hint">${hint}</span>`}
 ${errorOf(id, error)}</div>`
   }
   const provinceId = 'f-provinsi'
-  return html`${anyError && html`<p class="alert" role="alert">Pengumuman belum disimpan: ${errors.form ?? 'periksa isian yang ditandai.'}</p>`}
+  return html`${anyError && html`<p class="alert" role="alert">Pengumuman belum disimpan: ${errors.form ?? 'periksa isian yang ditandai.'}${existing}</p>`}
 <form method="post" action="${options.action}" class="announcement-form" novalidate>${csrfField(c.get('csrf'))}
 <h2>Penerima</h2>
 <p class="hint">Isi satu kriteria atau lebih; penerima harus cocok dengan semua kriteria yang diisi.</p>

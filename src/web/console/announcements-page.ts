@@ -144,7 +144,7 @@ export function announcementRoutes(deps: AnnouncementsPageDeps) {
     const input = inputOf(c, values)
     if (!input.ok) return c.html(formPage(c, 'create', values, input.errors), 422)
     const made = createAnnouncement(db, input.value, contextOf(c))
-    if (!made.ok) return c.html(formPage(c, 'create', values, errorsOf(made.problems)), 422)
+    if (!made.ok) return c.html(formPage(c, 'create', values, refusal(c, made.problems)), 422)
     return c.redirect(`${announcementPath(made.value.id)}?disimpan=1`, 303)
   })
 
@@ -179,7 +179,7 @@ export function announcementRoutes(deps: AnnouncementsPageDeps) {
     const input = inputOf(c, values)
     if (!input.ok) return c.html(formPage(c, record, values, input.errors), 422)
     const saved = updateDraft(db, record.id, input.value, contextOf(c))
-    if (!saved.ok) return c.html(formPage(c, record, values, errorsOf(saved.problems)), 422)
+    if (!saved.ok) return c.html(formPage(c, record, values, refusal(c, saved.problems)), 422)
     return c.redirect(`${announcementPath(record.id)}?disimpan=1`, 303)
   })
 
@@ -268,6 +268,15 @@ export function announcementRoutes(deps: AnnouncementsPageDeps) {
     const id = Number(c.req.param('id'))
     if (!Number.isSafeInteger(id)) return undefined
     return announcementInScope(db, staffScope(db, c.get('staff')), id)
+  }
+
+  /** The core's problems beside their fields, with the address of the same announcement when it exists already. */
+  function refusal(c: Context<ConsoleEnv>, problems: readonly AnnounceProblem[]): AnnouncementFormErrors {
+    const errors: AnnouncementFormErrors = errorsOf(problems)
+    const code = problems.find((p) => p.existingCode)?.existingCode
+    const same = code === undefined ? undefined : announcementInScope(db, staffScope(db, c.get('staff')), code)
+    if (same) errors.existing = announcementPath(same.id)
+    return errors
   }
 
   /** The zone the form's end time is read in: the regional account's region's, else WIB. */
