@@ -461,6 +461,16 @@ describe('Pengumuman', () => {
     expect(woken).toEqual([])
   })
 
+  it('without a background queue, "Kirim sekarang" queues before answering and wakes the outbox', async () => {
+    const woken: string[] = []
+    const t = await setUp({ announce: { deliverSoon: () => woken.push('deliver') } })
+    const browser = await t.as('r5@kemensos.go.id')
+    const id = idOf((await draft(browser, { sesi: String(t.session), teks_id: TEXT })).headers.get('location'))
+    await browser.submit(`/admin/pengumuman/${id}`, `/admin/pengumuman/${id}/kirim`, { mode: 'now' })
+    expect(t.db.select().from(outbox).where(eq(outbox.kind, 'announcement')).all()).toHaveLength(4)
+    expect(woken).toEqual(['deliver'])
+  })
+
   it('Pengingat names announcement rows "Pengumuman"', async () => {
     const t = await setUp()
     const browser = await t.as('pusat@kemensos.go.id')
