@@ -14,6 +14,7 @@ import {
   people,
   registrations,
 } from '../../src/db/schema.js'
+import { whatsappMarkup } from '../../src/web/console/announcement-views.js'
 import { addPerson, confirm, DAY } from '../support/reminders.js'
 import { addSession } from '../support/sessions.js'
 import { auditOf, browserOn, consoleFixture } from './support.js'
@@ -479,5 +480,13 @@ describe('Pengumuman', () => {
     const page = await (await browser.request('/admin/pengingat?kind=announcement')).text()
     expect(page).toContain('<option value="announcement" selected>Pengumuman</option>')
     expect(page.match(/<td>Pengumuman<\/td>/g)).toHaveLength(4)
+  })
+})
+
+describe('the WhatsApp preview', () => {
+  it('formats as WhatsApp does: *bold*, _italic_ and ~struck~ at word edges, links untouched, everything escaped', () => {
+    expect(whatsappMarkup('Tempat *baru*: _Aula_ ~lama~ https://maps.example/a_b_c <b>&')).toBe(
+      'Tempat <strong>baru</strong>: <em>Aula</em> <s>lama</s> https://maps.example/a_b_c &lt;b&gt;&amp;',
+    )
   })
 })

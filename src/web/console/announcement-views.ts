@@ -6,7 +6,7 @@
 import type { Context } from 'hono'
 import { toHtml } from '../../bots/telegram/render.js'
 import type { AnnouncementPreview, PreviewSample } from '../../core/announcements/service.js'
-import { formatLocalDateTime, zoneLabelOrName } from '../../core/regions.js'
+import { formatLocalDateTime } from '../../core/regions.js'
 import { maskChat } from '../../core/reminders/listing.js'
 import { renderPlainText } from '../../core/render.js'
 import type { ReachCounts } from '../../db/queries/announcement-audience.js'
@@ -170,7 +170,3 @@ export function recipientTable(
 <td>${localWhen(line.dueAt, line.timeZone)}</td><td>${localWhen(line.sentAt, line.timeZone)}</td></tr>`
   })}</tbody></table></div>`
 }
-
-/** "Sabtu, 12 Desember 2026, 08.00 WIB" in the zone, or the zone's name when it is not Indonesian. */
-export const at = (date: Date, zone: string) => localWhen(date, zone)
-export const zoneName = zoneLabelOrName
