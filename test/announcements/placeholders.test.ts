@@ -13,8 +13,8 @@ import { closeDatabase, type Db } from '../../src/db/client.js'
 import {
   addRecipient,
   announceDb,
-  announceNow,
   announcementRows,
+  announceNow,
   ctxAt,
   MONDAY_9_WIB,
   register,
@@ -52,7 +52,11 @@ describe('refused before saving', () => {
   })
 
   it('a placeholder of a session or exam when the audience names none; a portfolio range gives only {nama} and {tanggal}', () => {
-    const byRegion = createAnnouncement(db, { audience: { regions: ['R5'] }, textId: 'Jadwal Anda pukul {jam} di {tempat}.' }, ctx)
+    const byRegion = createAnnouncement(
+      db,
+      { audience: { regions: ['R5'] }, textId: 'Jadwal Anda pukul {jam} di {tempat}.' },
+      ctx,
+    )
     expect(byRegion).toMatchObject({ ok: false, problems: [{ code: 'ANNOUNCE_PLACEHOLDER_NEEDS_SUBJECT', field: 'teks_id' }] })
     const portfolio = { portfolioFrom: '2026-12-01', portfolioTo: '2026-12-07' }
     expect(createAnnouncement(db, { audience: portfolio, textId: 'Yth. {nama}, batas portofolio {tanggal}.' }, ctx).ok).toBe(true)
@@ -99,7 +103,9 @@ describe('filled per person', () => {
     expect(texts[0]).toContain(
       `Yth. Andi: Bimtek Pekerja Sosial (BMT-R5-01), Kamis, 10 Desember 2026, pukul 23.30 WIB (di lokasi 00.30 WITA), ${venue}.`,
     )
-    expect(texts[1]).toContain(`Yth. Rina: Bimtek Pekerja Sosial (BMT-R5-01), Jumat, 11 Desember 2026, pukul 00.30 WITA, ${venue}.`)
+    expect(texts[1]).toContain(
+      `Yth. Rina: Bimtek Pekerja Sosial (BMT-R5-01), Jumat, 11 Desember 2026, pukul 00.30 WITA, ${venue}.`,
+    )
     expect(texts[2]).toContain(
       `Yth. Yakob: Bimtek Pekerja Sosial (BMT-R5-01), Jumat, 11 Desember 2026, pukul 01.30 WIT (di lokasi 00.30 WITA), ${venue}.`,
     )

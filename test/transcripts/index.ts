@@ -6,6 +6,7 @@
  */
 import type { Core } from '../../src/bootstrap.js'
 import type { Transcript } from '../support/transcript.js'
+import { ANNOUNCEMENT_TRANSCRIPTS } from './announcements.js'
 import { CORE_TRANSCRIPTS } from './core.js'
 import { FAQ_TRANSCRIPTS } from './faq.js'
 import { HANDOFF_TRANSCRIPTS } from './handoff.js'
@@ -33,6 +34,7 @@ export const TRANSCRIPT_GROUPS: TranscriptGroup[] = [
     seed: (core, now) => seedRegistration(core.db, now),
   },
   { name: 'handoff transcript', transcripts: HANDOFF_TRANSCRIPTS },
+  { name: 'announcement transcript', transcripts: ANNOUNCEMENT_TRANSCRIPTS },
   { name: 'status transcript', transcripts: STATUS_TRANSCRIPTS, seed: (core, now) => seedStatus(core.db, core.vault, now) },
   {
     name: 'verification transcript',

@@ -15,6 +15,7 @@ import {
   subjectKindOf,
 } from '../../db/queries/announcement-audience.js'
 import {
+  type AnnouncementRow,
   findAnnouncement,
   insertAnnouncement,
   liveWithKey,
@@ -362,7 +363,7 @@ export function sendAnnouncement(
 ): Checked<{ status: 'scheduled' | 'queuing'; startAt: Date | null }> {
   const row = findAnnouncement(db, id, ctx.scope)
   if (!row) return { ok: false, problems: [notFound()] }
-  if (row.status !== 'draft') return { ok: false, problems: [notDraft(row.status)] }
+  if (row.status !== 'draft') return alreadyStarted(row)
   let localDate: string | null = null
   let localTime: string | null = null
   if (when.mode === 'schedule') {
@@ -406,12 +407,14 @@ export function sendAnnouncement(
     })
     .immediate()
   if (!started) {
-    // A second click: the first one already started it.
     const now = findAnnouncement(db, row.id, null)
-    if (now && (now.status === 'scheduled' || now.status === 'queuing' || now.status === 'sending')) {
-      return { ok: true, value: { status: now.status === 'scheduled' ? 'scheduled' : 'queuing', startAt: date(now.startAt) } }
-    }
-    return { ok: false, problems: [notDraft(now?.status ?? 'cancelled')] }
+    return now ? alreadyStarted(now) : { ok: false, problems: [notFound()] }
   }
   return { ok: true, value: { status, startAt } }
+}
+
+/** A second "send" (a double click, a form posted twice) is answered as the first was; a cancelled one is refused. */
+function alreadyStarted(row: AnnouncementRow): Checked<{ status: 'scheduled' | 'queuing'; startAt: Date | null }> {
+  if (row.status === 'cancelled' || row.status === 'draft') return { ok: false, problems: [notDraft(row.status)] }
+  return { ok: true, value: { status: row.status === 'scheduled' ? 'scheduled' : 'queuing', startAt: date(row.startAt) } }
 }

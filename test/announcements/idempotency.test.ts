@@ -1,0 +1,102 @@
+/**
+ * Sending the same announcement twice never messages anyone twice: queuing again (or a batch run
+ * again) writes no new row; a second "send" of the same draft is answered as the first; the same
+ * content again is refused while the first lives; a crash in the middle of queuing is resumed by
+ * the minute job from the last person written, and everyone ends up with exactly one row per chat.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import {
+  cancelAnnouncement,
+  createAnnouncement,
+  queueAnnouncement,
+  runAnnouncements,
+  sendAnnouncement,
+} from '../../src/core/announcements/service.js'
+import { closeDatabase, type Db } from '../../src/db/client.js'
+import { announcementTotals } from '../../src/db/queries/announcements.js'
+import {
+  addRecipient,
+  announceDb,
+  announcementRows,
+  announceNow,
+  ctxAt,
+  draft,
+  MONDAY_9_WIB,
+  QUIET,
+} from '../support/announcements.js'
+
+let db: Db
+beforeEach(() => {
+  db = announceDb()
+})
+afterEach(() => closeDatabase(db))
+
+const input = { audience: { regions: ['R5'] }, textId: 'Yth. {nama}, kantor tutup pada hari Jumat.' }
+const ctx = ctxAt(MONDAY_9_WIB)
+const keysOf = (id: number) => announcementRows(db, id).map((r) => r.idempotencyKey)
+
+describe('never twice', () => {
+  it('queuing again, even from the start, writes no new row', async () => {
+    for (let i = 0; i < 7; i++) addRecipient(db, { chats: [{ channel: 'telegram' }, { channel: 'whatsapp' }] })
+    const sent = await announceNow(db, input, ctx, { batchPeople: 3 })
+    expect(sent.result).toMatchObject({ people: 7, rows: 14, finished: true })
+    const keys = keysOf(sent.id)
+    expect(new Set(keys).size).toBe(14)
+    expect(await queueAnnouncement(db, sent.id, () => MONDAY_9_WIB, { batchPeople: 3, pauseMs: 0 })).toMatchObject({ rows: 0 })
+    db.$client.prepare(`UPDATE announcements SET status = 'queuing', queued_through = 0 WHERE id = ?`).run(sent.id)
+    expect(await queueAnnouncement(db, sent.id, () => MONDAY_9_WIB, { batchPeople: 3, pauseMs: 0 })).toMatchObject({
+      people: 7,
+      rows: 0,
+      finished: true,
+    })
+    expect(keysOf(sent.id)).toEqual(keys)
+    expect(announcementTotals(db, sent.id)).toMatchObject({ people: 7, queued: 7, rows: { waiting: 14 } })
+  })
+
+  it('a second "send" of the same draft changes nothing; the same content again is refused while the first lives', async () => {
+    addRecipient(db)
+    const made = draft(db, input, ctx)
+    expect(sendAnnouncement(db, made.id, { mode: 'now' }, false, ctx, QUIET)).toEqual({
+      ok: true,
+      value: { status: 'queuing', startAt: null },
+    })
+    expect(sendAnnouncement(db, made.id, { mode: 'now' }, false, ctx, QUIET)).toEqual({
+      ok: true,
+      value: { status: 'queuing', startAt: null },
+    })
+    await queueAnnouncement(db, made.id, () => MONDAY_9_WIB, { batchPeople: 10, pauseMs: 0 })
+    expect(announcementRows(db, made.id)).toHaveLength(1)
+    const again = createAnnouncement(db, input, ctx)
+    expect(again).toMatchObject({ ok: false, problems: [{ code: 'ANNOUNCE_DUPLICATE', existingCode: made.code }] })
+    // The same regions written differently are the same audience.
+    expect(createAnnouncement(db, { ...input, audience: { regions: ['r5', 'R5'] } }, ctx)).toMatchObject({
+      ok: false,
+      problems: [{ code: 'ANNOUNCE_DUPLICATE' }],
+    })
+    cancelAnnouncement(db, made.id, ctx)
+    expect(createAnnouncement(db, input, ctx).ok).toBe(true)
+  })
+
+  it('a crash while queuing: the minute job resumes after the last person written; each chat gets one row', async () => {
+    for (let i = 0; i < 10; i++) addRecipient(db)
+    const made = draft(db, input, ctx)
+    sendAnnouncement(db, made.id, { mode: 'now' }, false, ctx, QUIET)
+    let pauses = 0
+    const crashing = async () => {
+      pauses += 1
+      if (pauses === 2) throw new Error('the process died')
+    }
+    await expect(queueAnnouncement(db, made.id, () => MONDAY_9_WIB, { batchPeople: 3, pauseMs: 0 }, crashing)).rejects.toThrow(
+      'the process died',
+    )
+    // Two batches were committed before the crash.
+    expect(announcementRows(db, made.id)).toHaveLength(6)
+    expect(await runAnnouncements(db, () => MONDAY_9_WIB, { batchPeople: 3, pauseMs: 0 })).toEqual({ queued: 1, finished: 0 })
+    const rows = announcementRows(db, made.id)
+    expect(rows).toHaveLength(10)
+    expect(new Set(rows.map((r) => r.personId)).size).toBe(10)
+    expect(announcementTotals(db, made.id)).toMatchObject({ people: 10, queued: 10 })
+    expect(await runAnnouncements(db, () => MONDAY_9_WIB, { batchPeople: 3, pauseMs: 0 })).toEqual({ queued: 0, finished: 0 })
+    expect(announcementRows(db, made.id)).toHaveLength(10)
+  })
+})

@@ -1,0 +1,122 @@
+/**
+ * The per-person report: who got it, who not and why, in totals and per person (filtered by
+ * status), and as CSV for a spreadsheet (BOM, no formula runs, the chat masked, times in the
+ * person's zone, no phone or NIK); after RETENTION_ANNOUNCEMENT_DAYS the per-person rows go and
+ * the frozen totals stay; after RETENTION_AUDIT_DAYS the announcement goes too.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { recipientStatus, recipientsCsv } from '../../src/core/announcements/report.js'
+import { runAnnouncements } from '../../src/core/announcements/service.js'
+import { RecipientUnreachable } from '../../src/core/outbox.js'
+import { runRetention } from '../../src/core/privacy/retention.js'
+import { closeDatabase, type Db } from '../../src/db/client.js'
+import { allRecipientLines, announcementTotals, recipientLines } from '../../src/db/queries/announcements.js'
+import { addRecipient, announceDb, announceNow, ctxAt, MONDAY_9_WIB } from '../support/announcements.js'
+import { fakeClock } from '../support/core.js'
+import { testOutbox } from '../support/outbox.js'
+import { DAY } from '../support/reminders.js'
+
+let db: Db
+beforeEach(() => {
+  db = announceDb()
+})
+afterEach(() => closeDatabase(db))
+
+const ctx = ctxAt(MONDAY_9_WIB)
+
+/** Six people: sent on Telegram, sent on WhatsApp, failing for good, blocking the bot while sent, opted out, no chat. */
+async function deliveredAnnouncement() {
+  addRecipient(db, { name: 'Andi Sent', chats: [{ channel: 'telegram', chatId: '7001001' }] })
+  addRecipient(db, { name: '=HYPERLINK("x")', chats: [{ channel: 'whatsapp', chatId: '6281234567890@s.whatsapp.net' }] })
+  addRecipient(db, { name: 'Citra Gagal', chats: [{ channel: 'telegram', chatId: '7001003' }] })
+  addRecipient(db, { name: 'Dedi Blokir', chats: [{ channel: 'telegram', chatId: '7001004' }] })
+  addRecipient(db, { name: 'Eka Berhenti', chats: [{ channel: 'telegram', off: true }] })
+  addRecipient(db, { name: 'Fajar Tanpa Chat', chats: [] })
+  const sent = await announceNow(db, { audience: { regions: ['R5'] }, textId: 'Yth. {nama}, kantor tutup hari Jumat.' }, ctx)
+  const clock = fakeClock(MONDAY_9_WIB)
+  const outbox = testOutbox(db, clock, {
+    telegram: async (chatId) => {
+      if (chatId === '7001003') throw new Error('Bad Request: chat not found')
+      if (chatId === '7001004') throw new RecipientUnreachable('Forbidden: bot was blocked by the user')
+    },
+    whatsapp: async () => {},
+  })
+  // Retries at +1, +5, +30 and +120 minutes, then failed for good.
+  for (let i = 0; i < 6; i++) {
+    await outbox.deliver()
+    clock.advance(3 * 60 * 60_000)
+  }
+  return { ...sent, clock }
+}
+
+describe('the report', () => {
+  it('totals and per-person lines say who got it, who not and why', async () => {
+    const sent = await deliveredAnnouncement()
+    const totals = announcementTotals(db, sent.id)
+    expect(totals).toMatchObject({
+      people: 6,
+      queued: 4,
+      noChat: 1,
+      blocked: 0,
+      optedOut: 1,
+      rows: { waiting: 0, sent: 2, failed: 1, blockedByUser: 1, cancelled: 0 },
+      byChannel: { telegram: { rows: 3, sent: 1, failed: 1 }, whatsapp: { rows: 1, sent: 1 } },
+    })
+    const all = recipientLines(db, sent.id, {}, { limit: 50, offset: 0 })
+    expect(all.total).toBe(6)
+    expect(all.rows.map((line) => [line.fullName, recipientStatus(line).label])).toEqual([
+      ['Andi Sent', 'Terkirim'],
+      ['=HYPERLINK("x")', 'Terkirim'],
+      ['Citra Gagal', 'Gagal'],
+      ['Dedi Blokir', 'Memblokir bot Telegram saat dikirim'],
+      ['Eka Berhenti', 'Dilewati: berhenti menerima pengumuman'],
+      ['Fajar Tanpa Chat', 'Dilewati: tidak ada chat tertaut'],
+    ])
+    const failed = recipientLines(db, sent.id, { status: 'failed' }, { limit: 50, offset: 0 })
+    expect(failed.total).toBe(1)
+    expect(failed.rows[0]?.reason).toContain('chat not found')
+    expect(recipientLines(db, sent.id, { status: 'sent' }, { limit: 1, offset: 1 })).toMatchObject({
+      total: 2,
+      rows: [{ channel: 'whatsapp' }],
+    })
+  })
+
+  it('the CSV: BOM, formulas made inert, chats masked, times in the person’s zone, no phone number', async () => {
+    const sent = await deliveredAnnouncement()
+    const csv = recipientsCsv(sent.code, allRecipientLines(db, sent.id))
+    expect(
+      csv.startsWith(
+        '\ufeffannouncement,full_name,province,channel,chat_masked,language,status,reason,due_at_local,sent_at_local,time_zone',
+      ),
+    ).toBe(true)
+    const lines = csv.trim().split('\n')
+    expect(lines).toHaveLength(7)
+    expect(lines[1]).toContain(`${sent.code},Andi Sent,Sulawesi Selatan,telegram,`)
+    expect(lines[1]).toContain('Senin, 23 November 2026, 10.00 WITA')
+    expect(lines[2]).toContain(`"'=HYPERLINK(""x"")"`)
+    expect(csv).not.toContain('6281234567890')
+    expect(csv).not.toContain('7001001')
+    expect(lines[6]).toContain('Fajar Tanpa Chat,Sulawesi Selatan,,,,Dilewati: tidak ada chat tertaut')
+  })
+
+  it('after RETENTION_ANNOUNCEMENT_DAYS the per-person rows go and the totals stay; after RETENTION_AUDIT_DAYS the announcement too', async () => {
+    const sent = await deliveredAnnouncement()
+    await runAnnouncements(db, sent.clock.now, { batchPeople: 10, pauseMs: 0 })
+    const before = announcementTotals(db, sent.id)
+    const periods = {
+      outboxDays: 30,
+      outboxFailedDays: 14,
+      identityAttemptsDays: 30,
+      chatDays: 90,
+      auditDays: 365,
+      announcementDays: 90,
+    }
+    const dry = await runRetention(db, new Date(MONDAY_9_WIB.getTime() + 91 * DAY), periods, { dryRun: true })
+    expect(dry).toMatchObject({ announcementRecipients: 6, announcements: 0 })
+    await runRetention(db, new Date(MONDAY_9_WIB.getTime() + 91 * DAY), periods)
+    expect(recipientLines(db, sent.id, {}, { limit: 50, offset: 0 }).total).toBe(0)
+    expect(announcementTotals(db, sent.id)).toEqual(before)
+    await runRetention(db, new Date(MONDAY_9_WIB.getTime() + 366 * DAY), periods)
+    expect(db.$client.prepare('select count(*) as n from announcements').get()).toEqual({ n: 0 })
+  })
+})

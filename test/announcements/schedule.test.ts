@@ -1,0 +1,134 @@
+/**
+ * Sending now or at a time: a scheduled time is a wall-clock time in each recipient's own zone;
+ * inside the quiet hours it is refused unless urgent, in the past it is refused; the minute job
+ * starts queuing at the earliest zone's moment (WIT) and not before; sent now, the rows of people
+ * in their quiet hours carry their zone (the outbox holds them), urgent rows carry none; the
+ * preview says who waits until when.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { dueAtFor, firstDue } from '../../src/core/announcements/schedule.js'
+import { previewAnnouncement, runAnnouncements, sendAnnouncement } from '../../src/core/announcements/service.js'
+import { closeDatabase, type Db } from '../../src/db/client.js'
+import { auditLog } from '../../src/db/schema.js'
+import {
+  addRecipient,
+  announceDb,
+  announcementRows,
+  announceNow,
+  ctxAt,
+  draft,
+  MONDAY_9_WIB,
+  QUIET,
+} from '../support/announcements.js'
+
+let db: Db
+beforeEach(() => {
+  db = announceDb()
+})
+afterEach(() => closeDatabase(db))
+
+const input = { audience: { regions: ['R1', 'R5', 'R6'] }, textId: 'Yth. {nama}, kantor tutup pada hari Jumat.' }
+const settings = { batchPeople: 100, pauseMs: 0 }
+
+function threeZones() {
+  return {
+    wib: addRecipient(db, { zone: 'Asia/Jakarta', province: '13' }),
+    wita: addRecipient(db, { zone: 'Asia/Makassar', province: '73' }),
+    wit: addRecipient(db, { zone: 'Asia/Jayapura', province: '91' }),
+  }
+}
+
+describe('a time in each recipient’s zone', () => {
+  it('09.00 is 09.00 WIB, WITA and WIT; the start is the earliest of them', () => {
+    const at = { localDate: '2026-11-24', localTime: '09:00' }
+    expect(dueAtFor(at, 'Asia/Jakarta', MONDAY_9_WIB).toISOString()).toBe('2026-11-24T02:00:00.000Z')
+    expect(dueAtFor(at, 'Asia/Makassar', MONDAY_9_WIB).toISOString()).toBe('2026-11-24T01:00:00.000Z')
+    expect(dueAtFor(at, 'Asia/Jayapura', MONDAY_9_WIB).toISOString()).toBe('2026-11-24T00:00:00.000Z')
+    expect(firstDue(at, MONDAY_9_WIB)?.toISOString()).toBe('2026-11-24T00:00:00.000Z')
+    expect(dueAtFor({ localDate: null, localTime: null }, 'Asia/Jakarta', MONDAY_9_WIB)).toEqual(MONDAY_9_WIB)
+  })
+
+  it('refuses a time inside the quiet hours unless urgent, a time past, and a bad date', () => {
+    const ctx = ctxAt(MONDAY_9_WIB)
+    const quiet = draft(db, input, ctx)
+    expect(
+      sendAnnouncement(db, quiet.id, { mode: 'schedule', localDate: '2026-11-24', localTime: '22:00' }, false, ctx, QUIET),
+    ).toMatchObject({
+      ok: false,
+      problems: [{ code: 'ANNOUNCE_IN_QUIET_HOURS', field: 'jadwal' }],
+    })
+    // Monday 09.00 WIB is 11.00 WIT: 10.00 today has passed in Jayapura.
+    expect(
+      sendAnnouncement(db, quiet.id, { mode: 'schedule', localDate: '2026-11-23', localTime: '10:00' }, false, ctx, QUIET),
+    ).toMatchObject({
+      ok: false,
+      problems: [{ code: 'ANNOUNCE_IN_PAST' }],
+    })
+    expect(
+      sendAnnouncement(db, quiet.id, { mode: 'schedule', localDate: '24-11-2026', localTime: '9' }, false, ctx, QUIET),
+    ).toMatchObject({
+      ok: false,
+      problems: [{ code: 'ANNOUNCE_BAD_DATE' }],
+    })
+    expect(
+      sendAnnouncement(db, quiet.id, { mode: 'schedule', localDate: '2026-11-24', localTime: '22.00' }, true, ctx, QUIET),
+    ).toEqual({
+      ok: true,
+      value: { status: 'scheduled', startAt: new Date('2026-11-24T13:00:00Z') },
+    })
+    expect(
+      db
+        .select()
+        .from(auditLog)
+        .all()
+        .map((r) => r.action),
+    ).toEqual(['announcement.created', 'announcement.scheduled'])
+  })
+
+  it('the minute job queues a scheduled announcement when WIT reaches the time, each row due at its own zone’s', async () => {
+    const { wib, wita, wit } = threeZones()
+    const ctx = ctxAt(MONDAY_9_WIB)
+    const made = draft(db, input, ctx)
+    expect(
+      sendAnnouncement(db, made.id, { mode: 'schedule', localDate: '2026-11-24', localTime: '09:00' }, false, ctx, QUIET).ok,
+    ).toBe(true)
+    expect(await runAnnouncements(db, () => new Date('2026-11-23T23:59:00Z'), settings)).toEqual({ queued: 0, finished: 0 })
+    expect(announcementRows(db, made.id)).toEqual([])
+    expect(await runAnnouncements(db, () => new Date('2026-11-24T00:00:00Z'), settings)).toEqual({ queued: 1, finished: 0 })
+    const due = Object.fromEntries(announcementRows(db, made.id).map((r) => [r.personId, [r.dueAt.toISOString(), r.timeZone]]))
+    expect(due).toEqual({
+      [wib]: ['2026-11-24T02:00:00.000Z', 'Asia/Jakarta'],
+      [wita]: ['2026-11-24T01:00:00.000Z', 'Asia/Makassar'],
+      [wit]: ['2026-11-24T00:00:00.000Z', 'Asia/Jayapura'],
+    })
+  })
+})
+
+describe('sent now', () => {
+  it('at 20.30 WIB the preview says the WITA and WIT people receive it at 06.00 their time; their rows carry their zone', async () => {
+    threeZones()
+    const evening = ctxAt(new Date('2026-11-23T13:30:00Z'))
+    const made = draft(db, input, evening)
+    const preview = previewAnnouncement(db, made.id, evening, { quiet: QUIET })
+    expect(preview.notes).toEqual(
+      expect.arrayContaining([
+        '1 penerima WITA menerima pesan pukul 06.00 WITA, setelah jam tenang, bila dikirim sekarang.',
+        '1 penerima WIT menerima pesan pukul 06.00 WIT, setelah jam tenang, bila dikirim sekarang.',
+      ]),
+    )
+    expect(preview.notes.some((n) => n.includes('WIB menerima'))).toBe(false)
+    const sent = await announceNow(db, { ...input, textId: `${input.textId} (2)` }, evening)
+    expect(announcementRows(db, sent.id).map((r) => [r.timeZone, r.dueAt])).toEqual([
+      ['Asia/Jakarta', evening.now],
+      ['Asia/Makassar', evening.now],
+      ['Asia/Jayapura', evening.now],
+    ])
+  })
+
+  it('urgent: rows carry no zone, so no quiet hours hold them', async () => {
+    threeZones()
+    const night = ctxAt(new Date('2026-11-23T16:00:00Z'))
+    const sent = await announceNow(db, input, night, { urgent: true })
+    expect(announcementRows(db, sent.id).map((r) => r.timeZone)).toEqual([null, null, null])
+  })
+})
