@@ -216,6 +216,8 @@ export function announcementRoutes(deps: AnnouncementsPageDeps) {
         errors.form ?? (errors.jadwal ? undefined : Object.values(errors).join(' ')),
       )
     }
+    // A second click, or the form posted again: answered as the first was, nothing queued twice.
+    if (record.status !== 'draft') return c.redirect(announcementPath(record.id), 303)
     if (sent.value.status === 'queuing') {
       if (deps.announce?.queue) deps.announce.queue(record.id)
       else {
