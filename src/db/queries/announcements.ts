@@ -224,7 +224,7 @@ export type AnnouncementOutboxInsert = {
 
 /**
  * Rows per INSERT statement. The outbox has triggers, so SQLite keeps a statement journal of every
- * page each INSERT statement touches: one statement per 200 rows journals a page once instead of
+ * page each INSERT statement touches: one statement per 500 rows journals a page once instead of
  * once per row.
  */
 const CHUNK = 500
