@@ -232,6 +232,9 @@ describe('Pengumuman', () => {
     expect(t.count(outbox)).toBe(0)
     const page = await (await browser.request(`/admin/pengumuman/${id}`)).text()
     expect(page).toContain(`${tomorrow} pukul 09.00 di zona waktu setiap penerima`)
+    expect(await (await browser.request('/admin/pengumuman')).text()).toContain(
+      `dijadwalkan ${tomorrow} pukul 09.00 waktu penerima`,
+    )
 
     const unticked = await browser.submit(`/admin/pengumuman/${id}`, `/admin/pengumuman/${id}/batal`, {})
     expect(unticked.status).toBe(422)

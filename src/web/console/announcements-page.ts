@@ -391,6 +391,8 @@ ${select('status', 'Status', [['', 'Semua status'], ...ANNOUNCEMENT_STATUSES.map
 <div class="field"><button type="submit">Tampilkan</button></div></form>`
     const summary = (row: (typeof rows)[number]) => {
       if (row.status === 'draft') return 'belum dikirim'
+      if (row.status === 'scheduled')
+        return `dijadwalkan ${row.localDate ?? ''} pukul ${(row.localTime ?? '').replace(':', '.')} waktu penerima`
       const t = announcementTotals(db, row.id)
       return `${number(t.people)} orang · ${number(t.rows.sent + t.rows.late)} terkirim · ${number(t.rows.waiting)} menunggu · ${number(t.rows.failed + t.rows.blockedByUser)} gagal · ${number(t.noChat + t.blocked + t.optedOut)} tidak terjangkau`
     }
