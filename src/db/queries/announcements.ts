@@ -229,74 +229,142 @@ export type AnnouncementOutboxInsert = {
  */
 const CHUNK = 500
 
-/** The INSERT statements of one table by their number of rows (a full chunk and the last, shorter one). */
-const insertSql = new Map<string, string>()
+const RECIPIENT_INSERT = {
+  head: 'INSERT INTO announcement_recipients (announcement_id, person_id, channel, chat_id, reach, due_at)',
+  tuple: '(?, ?, ?, ?, ?, ?)',
+  width: 6,
+}
+const OUTBOX_INSERT = {
+  head: `INSERT INTO outbox (idempotency_key, channel, chat_id, person_id, kind, event_key, time_zone, payload, due_at, expires_at, status, created_at, updated_at)`,
+  tuple: `(?, ?, ?, ?, 'announcement', ?, ?, ?, ?, ?, 'pending', ?, ?)`,
+  width: 11,
+}
+type Insert = typeof RECIPIENT_INSERT
 
-function insertMany<T>(
-  db: Db,
-  rows: T[],
-  head: string,
-  tuple: string,
-  width: number,
-  put: (row: T, into: (string | number | null)[], at: number) => void,
-): number {
-  let changes = 0
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const n = Math.min(CHUNK, rows.length - i)
-    const key = `${head}|${n}`
-    let sql = insertSql.get(key)
-    if (sql === undefined) {
-      sql = `${head} VALUES ${Array.from({ length: n }, () => tuple).join(', ')} ON CONFLICT DO NOTHING`
-      insertSql.set(key, sql)
-    }
-    const values: (string | number | null)[] = new Array(n * width)
-    for (let k = 0; k < n; k++) put(rows[i + k] as T, values, k * width)
-    changes += cached(db, sql).run(values).changes
+/** The INSERT statement of `rows` rows (a full chunk and the last, shorter one are the ones used). */
+const insertSql = new Map<string, string>()
+function insertStatement(db: Db, insert: Insert, rows: number) {
+  const key = `${insert.head}|${rows}`
+  let sql = insertSql.get(key)
+  if (sql === undefined) {
+    sql = `${insert.head} VALUES ${Array.from({ length: rows }, () => insert.tuple).join(', ')} ON CONFLICT DO NOTHING`
+    insertSql.set(key, sql)
   }
-  return changes
+  return cached(db, sql)
+}
+
+/** Values gathered flat, CHUNK rows at a time, each chunk one INSERT; `flush` writes the rest. */
+function chunked(db: Db, insert: Insert) {
+  const values: (string | number | null)[] = new Array(CHUNK * insert.width)
+  let at = 0
+  let changes = 0
+  const write = (rows: number) => {
+    changes += insertStatement(db, insert, rows).run(rows === CHUNK ? values : values.slice(0, rows * insert.width)).changes
+    at = 0
+  }
+  return {
+    values,
+    /** The index of the next row's first value; writes the chunk when it is full. */
+    next(): number {
+      if (at === CHUNK * insert.width) write(CHUNK)
+      const start = at
+      at += insert.width
+      return start
+    },
+    flush(): number {
+      if (at > 0) write(at / insert.width)
+      return changes
+    },
+  }
+}
+
+/**
+ * What one queue batch writes: a recipient row per person (and chat), an outbox row per chat, both
+ * idempotent (a batch run twice adds nothing), gathered flat with no object per row.
+ */
+export function queueWriter(db: Db, a: { announcementId: number; eventKey: string; expiresAt: number | null; at: number }) {
+  const recipients = chunked(db, RECIPIENT_INSERT)
+  const rows = chunked(db, OUTBOX_INSERT)
+  return {
+    recipient(
+      personId: number,
+      channel: '' | 'telegram' | 'whatsapp',
+      chatId: string,
+      reach: RecipientReach,
+      dueAt: number | null,
+    ) {
+      const v = recipients.values
+      const i = recipients.next()
+      v[i] = a.announcementId
+      v[i + 1] = personId
+      v[i + 2] = channel
+      v[i + 3] = chatId
+      v[i + 4] = reach
+      v[i + 5] = dueAt
+    },
+    outbox(
+      key: string,
+      channel: 'telegram' | 'whatsapp',
+      chatId: string,
+      personId: number,
+      timeZone: string | null,
+      payload: string,
+      dueAt: number,
+    ) {
+      const v = rows.values
+      const i = rows.next()
+      v[i] = key
+      v[i + 1] = channel
+      v[i + 2] = chatId
+      v[i + 3] = personId
+      v[i + 4] = a.eventKey
+      v[i + 5] = timeZone
+      v[i + 6] = payload
+      v[i + 7] = dueAt
+      v[i + 8] = a.expiresAt
+      v[i + 9] = a.at
+      v[i + 10] = a.at
+    },
+    /** Writes what is left; how many outbox rows were new. */
+    finish(): number {
+      recipients.flush()
+      return rows.flush()
+    },
+  }
 }
 
 /** Recipient rows (idempotent: a batch run twice adds nothing). */
 export function insertRecipients(db: Db, rows: RecipientInsert[]): number {
-  return insertMany(
-    db,
-    rows,
-    'INSERT INTO announcement_recipients (announcement_id, person_id, channel, chat_id, reach, due_at)',
-    '(?, ?, ?, ?, ?, ?)',
-    6,
-    (r, v, at) => {
-      v[at] = r.announcementId
-      v[at + 1] = r.personId
-      v[at + 2] = r.channel
-      v[at + 3] = r.chatId
-      v[at + 4] = r.reach
-      v[at + 5] = r.dueAt
-    },
-  )
+  const write = chunked(db, RECIPIENT_INSERT)
+  for (const r of rows) {
+    const i = write.next()
+    write.values.splice(i, 6, r.announcementId, r.personId, r.channel, r.chatId, r.reach, r.dueAt)
+  }
+  return write.flush()
 }
 
 /** Outbox rows of kind 'announcement' (idempotent on their keys); how many were new. */
 export function insertAnnouncementRows(db: Db, rows: AnnouncementOutboxInsert[]): number {
-  return insertMany(
-    db,
-    rows,
-    `INSERT INTO outbox (idempotency_key, channel, chat_id, person_id, kind, event_key, time_zone, payload, due_at, expires_at, status, created_at, updated_at)`,
-    `(?, ?, ?, ?, 'announcement', ?, ?, ?, ?, ?, 'pending', ?, ?)`,
-    11,
-    (r, v, at) => {
-      v[at] = r.key
-      v[at + 1] = r.channel
-      v[at + 2] = r.chatId
-      v[at + 3] = r.personId
-      v[at + 4] = r.eventKey
-      v[at + 5] = r.timeZone
-      v[at + 6] = r.payload
-      v[at + 7] = r.dueAt
-      v[at + 8] = r.expiresAt
-      v[at + 9] = r.at
-      v[at + 10] = r.at
-    },
-  )
+  const write = chunked(db, OUTBOX_INSERT)
+  for (const r of rows) {
+    const i = write.next()
+    write.values.splice(
+      i,
+      11,
+      r.key,
+      r.channel,
+      r.chatId,
+      r.personId,
+      r.eventKey,
+      r.timeZone,
+      r.payload,
+      r.dueAt,
+      r.expiresAt,
+      r.at,
+      r.at,
+    )
+  }
+  return write.flush()
 }
 
 /** Moves the queuing on past `lastPersonId`; `done` → status sending (every row written). */
