@@ -15,7 +15,7 @@ import type { WhatsAppChannel } from './bots/whatsapp/adapter.js'
 import type { ConnectionState } from './bots/whatsapp/connection.js'
 import { pairingQrShower } from './bots/whatsapp/pairing-qr.js'
 import { DEV_CERT_SIGNING_KEY, loadConfigOrExit } from './config.js'
-import { runAnnouncements } from './core/announcements/service.js'
+import { queueAnnouncement, runAnnouncements } from './core/announcements/service.js'
 import { createLookupAudit } from './core/certificates/lookup-audit.js'
 import { FIRST_ADMIN_LINK_HOURS, firstAdminLink, setPasswordUrl } from './core/console/staff-accounts.js'
 import { holidayDataWarning } from './core/handoff/hours.js'
@@ -26,6 +26,7 @@ import { createSecretBox, STAFF_TOTP_PURPOSE } from './core/privacy/data-key.js'
 import { runRetention } from './core/privacy/retention.js'
 import { expireSeatOffers } from './core/registration/seat-offers.js'
 import { closeDatabase } from './db/client.js'
+import { capRemaining } from './db/queries/outbox.js'
 import { createLogger } from './logger.js'
 import { startScheduler } from './scheduler.js'
 import { consoleBaseUrl, outboxSettingsOf, reminderSettingsOf, retentionPeriodsOf, trustedProxyOf } from './settings.js'
@@ -254,6 +255,18 @@ const app = createWebApp({
     activity: handoffs.activity,
     handoffFiles: handoffs.files,
     quickReplies: quickRepliesOf(kb),
+    // Pengumuman: "Kirim sekarang" queues in the background and wakes the outbox (sent within seconds).
+    announce: {
+      deliverSoon: () => outbox.deliverSoon(),
+      capPerDay: config.WHATSAPP_DAILY_CAP,
+      capRemaining: (now) => capRemaining(db, now, config.WHATSAPP_DAILY_CAP),
+      queue: (id) =>
+        void queueAnnouncement(db, id, clock, ANNOUNCEMENT_QUEUE)
+          .then(() => outbox.deliverSoon())
+          .catch((err: unknown) =>
+            logger.error({ err, announcement: id }, 'announcement: queuing failed (the scheduler resumes it)'),
+          ),
+    },
   },
   verify: {
     db,

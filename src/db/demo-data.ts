@@ -3,10 +3,12 @@
  * capability at once. Every row is flagged `is_demo`; session titles start with "[DEMO]" and
  * certificate numbers with "DEMO-". Dates are relative to the moment it is loaded.
  */
-import { count, eq } from 'drizzle-orm'
+import { and, count, eq } from 'drizzle-orm'
 import type { Db } from './client.js'
 import { regionIdOfProvince } from './queries/handoff.js'
 import {
+  announcementRecipients,
+  announcements,
   appMeta,
   auditLog,
   bimtekSessions,
@@ -416,6 +418,7 @@ export function loadDemoData(db: Db, now: Date, protect?: NikProtection): DemoSu
     }
 
     loadDashboardHistory(tx as unknown as Db, now)
+    loadDemoAnnouncement(tx as unknown as Db, now)
     loadImportHistory(tx as unknown as Db, now)
 
     const summary = { sessions: SESSIONS.length, people: PEOPLE.length, exams: examCount, certificates: certificateCount }
@@ -592,6 +595,8 @@ function loadDashboardHistory(tx: Db, now: Date): void {
         personId: person.id,
         linkedAt: active,
         provedAt: active,
+        // They wrote to the assistant (a WhatsApp announcement goes only to chats that wrote first).
+        wroteAt: active,
         linkExpiresAt: new Date(active.getTime() + DEMO_LINK_DAYS * DAY),
       })
       .run()
@@ -711,6 +716,129 @@ function loadDemoHandoff(
       })
       .run()
   }
+}
+
+/**
+ * For the console's Pengumuman page: one announcement the Bandung session's confirmed registrants
+ * got three days ago (venue moved), finished, with a mixed report: sent, sent late, failed with its
+ * reason, skipped because it expired, and one person who had said "stop info" (counted, not sent).
+ * Its text and reasons start with "[DEMO]"; its outbox rows show on Pengingat too.
+ */
+function loadDemoAnnouncement(tx: Db, now: Date): void {
+  const session = tx.select().from(bimtekSessions).where(eq(bimtekSessions.code, 'DEMO-BMT-BDG-01')).get()
+  if (!session) return
+  const registrants = tx
+    .select({ personId: registrations.personId, fullName: people.fullName, zone: people.timeZone })
+    .from(registrations)
+    .innerJoin(people, eq(people.id, registrations.personId))
+    .where(and(eq(registrations.sessionId, session.id), eq(registrations.status, 'confirmed')))
+    .orderBy(registrations.personId)
+    .all()
+  const createdAt = new Date(now.getTime() - 3 * DAY)
+  const queuedAt = new Date(createdAt.getTime() + 10 * 60_000)
+  const textId =
+    '[DEMO] Yth. {nama}, tempat {sesi} pindah ke Aula BBPPKS Bandung, Jl. Jayagiri No. 63, Lembang. Jadwal tetap {tanggal} pukul {jam}.'
+  const [made] = tx
+    .insert(announcements)
+    .values({
+      code: 'PGM-DEMO01',
+      status: 'done',
+      actor: 'cli',
+      regionId: session.regionId,
+      criteria: JSON.stringify({ session: { id: session.id, registrants: 'confirmed' } }),
+      textId,
+      dedupeKey: 'demo:PGM-DEMO01',
+      queuedThrough: registrants.at(-1)?.personId ?? 0,
+      queuedAt,
+      finishedAt: new Date(queuedAt.getTime() + 2 * 3_600_000),
+      createdAt,
+      updatedAt: createdAt,
+    })
+    .returning({ id: announcements.id })
+    .all()
+  if (!made) throw new Error('demo announcement not inserted')
+  const outcomes = [
+    { outcome: 'sent', reason: null },
+    { outcome: 'late', reason: null },
+    { outcome: 'failed', reason: '[DEMO] nomor tidak terdaftar di WhatsApp' },
+    { outcome: 'opted_out', reason: null },
+    { outcome: 'skipped', reason: '[DEMO] kedaluwarsa sebelum terkirim' },
+  ] as const
+  const rows = { waiting: 0, sent: 0, late: 0, failed: 0, skipped: 0, blockedByUser: 0, cancelled: 0 }
+  const byChannel = {
+    telegram: { rows: 0, waiting: 0, sent: 0, failed: 0 },
+    whatsapp: { rows: 0, waiting: 0, sent: 0, failed: 0 },
+  }
+  let optedOut = 0
+  registrants.forEach((person, i) => {
+    const { outcome, reason } = outcomes[i % outcomes.length] ?? outcomes[0]
+    const chat = tx
+      .select({ id: channelIdentities.id, channel: channelIdentities.channel, chatId: channelIdentities.chatId })
+      .from(channelIdentities)
+      .where(eq(channelIdentities.personId, person.personId))
+      .get()
+    if (outcome === 'opted_out' || !chat || chat.channel === 'console') {
+      if (chat) tx.update(channelIdentities).set({ announcementsOffAt: createdAt }).where(eq(channelIdentities.id, chat.id)).run()
+      optedOut++
+      tx.insert(announcementRecipients)
+        .values({ announcementId: made.id, personId: person.personId, channel: '', chatId: '', reach: 'opted_out' })
+        .run()
+      return
+    }
+    const dueAt = queuedAt
+    const sentAt = outcome === 'sent' ? dueAt : outcome === 'late' ? new Date(dueAt.getTime() + 50 * 60_000) : null
+    const text = `[DEMO] Yth. ${person.fullName}, tempat ${session.title.replace('[DEMO] ', '')} pindah ke Aula BBPPKS Bandung, Jl. Jayagiri No. 63, Lembang. Jadwal tetap.`
+    tx.insert(outbox)
+      .values({
+        idempotencyKey: `demo:announcement:${made.id}:${chat.channel}:${chat.chatId}`,
+        channel: chat.channel,
+        chatId: chat.chatId,
+        personId: person.personId,
+        kind: 'announcement',
+        eventKey: `announcement:${made.id}`,
+        timeZone: person.zone,
+        payload: JSON.stringify({ text }),
+        dueAt,
+        status: outcome,
+        attempts: outcome === 'skipped' ? 0 : 1,
+        sentAt,
+        lastError: reason,
+        createdAt: queuedAt,
+        updatedAt: sentAt ?? queuedAt,
+      })
+      .run()
+    tx.insert(announcementRecipients)
+      .values({
+        announcementId: made.id,
+        personId: person.personId,
+        channel: chat.channel,
+        chatId: chat.chatId,
+        reach: 'queued',
+        outcome,
+        reason,
+        dueAt,
+        sentAt,
+      })
+      .run()
+    rows[outcome === 'sent' ? 'sent' : outcome === 'late' ? 'late' : outcome === 'failed' ? 'failed' : 'skipped']++
+    const channel = byChannel[chat.channel]
+    channel.rows++
+    if (outcome === 'sent' || outcome === 'late') channel.sent++
+    if (outcome === 'failed') channel.failed++
+  })
+  const totals = {
+    people: registrants.length,
+    queued: registrants.length - optedOut,
+    noChat: 0,
+    blocked: 0,
+    optedOut,
+    rows,
+    byChannel,
+  }
+  tx.update(announcements)
+    .set({ totals: JSON.stringify(totals) })
+    .where(eq(announcements.id, made.id))
+    .run()
 }
 
 /**

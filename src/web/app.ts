@@ -54,6 +54,7 @@ export type WebDeps = {
     | 'activity'
     | 'handoffFiles'
     | 'quickReplies'
+    | 'announce'
   >
   /** The admin API (/api/v1/admin/sessions…); without it those routes are absent. */
   admin?: {

@@ -64,7 +64,7 @@ describe('reachability', () => {
       chats: { telegram: 2, whatsapp: 3 },
     })
 
-    const sent = await announceNow(db, { ...input, textId: `${input.textId} ` + 'Terima kasih.' }, ctx)
+    const sent = await announceNow(db, { ...input, textId: `${input.textId} Terima kasih.` }, ctx)
     const rows = announcementRows(db, sent.id)
     expect(rows.map((r) => [r.personId, r.channel])).toEqual([
       [telegram, 'telegram'],

@@ -4,14 +4,17 @@
  * person's zone, no phone or NIK); after RETENTION_ANNOUNCEMENT_DAYS the per-person rows go and
  * the frozen totals stay; after RETENTION_AUDIT_DAYS the announcement goes too.
  */
+
+import { eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { recipientStatus, recipientsCsv } from '../../src/core/announcements/report.js'
-import { runAnnouncements } from '../../src/core/announcements/service.js'
+import { exportRecipientsCsv, runAnnouncements } from '../../src/core/announcements/service.js'
 import { RecipientUnreachable } from '../../src/core/outbox.js'
 import { runRetention } from '../../src/core/privacy/retention.js'
 import { closeDatabase, type Db } from '../../src/db/client.js'
 import { allRecipientLines, announcementTotals, recipientLines } from '../../src/db/queries/announcements.js'
-import { addRecipient, announceDb, announceNow, ctxAt, MONDAY_9_WIB } from '../support/announcements.js'
+import { auditLog } from '../../src/db/schema.js'
+import { addRecipient, announceDb, announceNow, ctxAt, MONDAY_9_WIB, regionScope } from '../support/announcements.js'
 import { fakeClock } from '../support/core.js'
 import { testOutbox } from '../support/outbox.js'
 import { DAY } from '../support/reminders.js'
@@ -97,6 +100,15 @@ describe('the report', () => {
     expect(csv).not.toContain('6281234567890')
     expect(csv).not.toContain('7001001')
     expect(lines[6]).toContain('Fajar Tanpa Chat,Sulawesi Selatan,,,,Dilewati: tidak ada chat tertaut')
+  })
+
+  it('the export is audited with its row count, and another region cannot export it', async () => {
+    const sent = await deliveredAnnouncement()
+    expect(exportRecipientsCsv(db, sent.code, ctxAt(MONDAY_9_WIB, regionScope(db, 'R1')))).toBeUndefined()
+    const exported = exportRecipientsCsv(db, sent.code.toLowerCase(), ctx)
+    expect(exported).toMatchObject({ code: sent.code, rows: 6 })
+    const audits = db.select().from(auditLog).where(eq(auditLog.action, 'announcement.recipients_exported')).all()
+    expect(audits.map((a) => [a.entityId, JSON.parse(a.details ?? '{}')])).toEqual([[sent.code, { rows: 6 }]])
   })
 
   it('after RETENTION_ANNOUNCEMENT_DAYS the per-person rows go and the totals stay; after RETENTION_AUDIT_DAYS the announcement too', async () => {

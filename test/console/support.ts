@@ -11,6 +11,7 @@ import { addStaff, type StaffInput } from '../../src/core/console/staff-accounts
 import { createByteBox, createSecretBox, HANDOFF_FILE_PURPOSE, STAFF_TOTP_PURPOSE } from '../../src/core/privacy/data-key.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { createWebApp } from '../../src/web/app.js'
+import type { ConsoleDeps } from '../../src/web/console/console-app.js'
 import type { QuickReply } from '../../src/web/console/handoff-thread.js'
 import { fakeClock, testCore } from '../support/core.js'
 
@@ -31,6 +32,8 @@ export type ConsoleFixtureOptions = {
   verify?: boolean
   /** Percakapan's quick replies (none by default). */
   quickReplies?: readonly QuickReply[]
+  /** Pengumuman's server hooks (background queuing, waking the outbox, the WhatsApp cap); none by default. */
+  announce?: ConsoleDeps['announce']
 }
 
 /** The app, its core and clock, the log lines, and `addAccount` to make staff with PASSWORD set. */
@@ -62,6 +65,7 @@ export function consoleFixture(options: ConsoleFixtureOptions = {}) {
       quickReplies: options.quickReplies ?? [],
       ...(options.publicBaseUrl && { publicBaseUrl: options.publicBaseUrl }),
       ...(options.signingKey && { signingKey: options.signingKey }),
+      ...(options.announce && { announce: options.announce }),
     },
     ...(options.verify && {
       verify: { db: core.db, signingKey: options.signingKey ?? 'test-signing-key', ratePerMinute: 1000 },

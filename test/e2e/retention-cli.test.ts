@@ -60,6 +60,8 @@ describe('npm run cli -- retention run', () => {
         '  percakapan chat yang tidak terhubung dan tidak aktif (lebih dari 90 hari): 0',
         '  sesi konsol yang sudah berakhir (lebih dari 30 hari): 0',
         '  tautan sekali pakai konsol yang sudah kedaluwarsa (lebih dari 30 hari): 0',
+        '  laporan per orang pengumuman yang sudah selesai (lebih dari 90 hari): 0',
+        '  pengumuman yang sudah selesai (teks, kriteria, jumlah) (lebih dari 365 hari): 0',
         '  catatan audit (lebih dari 365 hari): 1',
         '  berkas impor dari konsol yang tidak dikonfirmasi (sudah kedaluwarsa): 0',
         'Akan dihapus: 3 baris.',

@@ -24,7 +24,14 @@ import {
 import { fakeClock, testCore } from '../support/core.js'
 
 const DAY = 86_400_000
-const PERIODS: RetentionPeriods = { outboxDays: 30, outboxFailedDays: 14, identityAttemptsDays: 30, chatDays: 90, auditDays: 365, announcementDays: 90 }
+const PERIODS: RetentionPeriods = {
+  outboxDays: 30,
+  outboxFailedDays: 14,
+  identityAttemptsDays: 30,
+  chatDays: 90,
+  auditDays: 365,
+  announcementDays: 90,
+}
 
 let core: ReturnType<typeof testCore> | undefined
 afterEach(() => {

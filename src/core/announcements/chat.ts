@@ -5,7 +5,12 @@
  * touched ("stop pengingat" is theirs). Works before the chat is linked, as the reminders' switch.
  */
 import type { Db } from '../../db/client.js'
-import { announcementsOffAt, cancelAnnouncementsOfChat, setAnnouncementsOff } from '../../db/queries/announcements.js'
+import {
+  announcementsOffAt,
+  cancelAnnouncementsOfChat,
+  STOPPED_REASON,
+  setAnnouncementsOff,
+} from '../../db/queries/announcements.js'
 import { auditLog } from '../../db/schema.js'
 import type { TypedCommand } from '../engine.js'
 import { fill, t } from '../messages.js'
@@ -36,8 +41,7 @@ const texts = {
 const STOP_INFO = /^(stop|berhenti|matikan|hentikan|nonaktifkan) (info|informasi|pengumuman)$/
 const START_INFO = /^(mulai|nyalakan|aktifkan|hidupkan) (info|informasi|pengumuman)( lagi)?$/
 
-/** Why a chat's waiting announcement rows were cancelled. */
-export const STOPPED_REASON = 'cancelled: the person asked for no announcements'
+export { STOPPED_REASON } from '../../db/queries/announcements.js'
 
 type Chat = { channel: TurnContext['inbound']['channel']; userId: string; chatId: string }
 const chatOf = (ctx: TurnContext): Chat => ({

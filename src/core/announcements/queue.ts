@@ -8,7 +8,6 @@
 import type { Db } from '../../db/client.js'
 import { audienceBatch, type ReachCounts } from '../../db/queries/announcement-audience.js'
 import {
-  type AnnouncementOutboxInsert,
   advanceQueue,
   announcementsIn,
   announcementTotals,
@@ -16,13 +15,10 @@ import {
   findAnnouncement,
   finishAnnouncement,
   hasWaitingRows,
-  insertAnnouncementRows,
-  insertRecipients,
   queueCursor,
-  type RecipientInsert,
+  queueWriter,
 } from '../../db/queries/announcements.js'
 import { ANNOUNCEMENT_EVENT_PREFIX } from '../../vocabulary/announcements.js'
-import type { Language } from '../types.js'
 import { announcementRenderer } from './message.js'
 import { audienceOf, audit, senderOf, toRecord } from './record.js'
 import { dueAtFor } from './schedule.js'
@@ -87,61 +83,37 @@ export async function queueAnnouncement(
       const batch = db.$client
         .transaction(() => {
           const cursor = queueCursor(db, id)
-          if (cursor?.status !== 'queuing') return { stop: true, people: 0, rows: 0, done: false }
+          if (cursor?.status !== 'queuing') return { stop: true, people: 0, rows: 0, done: false, reach: undefined }
           const audience = audienceBatch(db, query, cursor.queuedThrough, batchPeople)
-          const recipients: RecipientInsert[] = []
-          const outboxRows: AnnouncementOutboxInsert[] = []
           const expiresAt = record.expiresAt?.getTime() ?? null
+          const write = queueWriter(db, { announcementId: id, eventKey, expiresAt, at: at.getTime() })
           for (const person of audience) {
             if (person.reach !== 'queued') {
-              recipients.push({
-                announcementId: id,
-                personId: person.personId,
-                channel: '',
-                chatId: '',
-                reach: person.reach,
-                dueAt: null,
-              })
+              write.recipient(person.personId, '', '', person.reach, null)
               continue
             }
             const dueAt = dueOf(person.zone)
-            const texts = new Map<Language, string>()
+            const timeZone = record.urgent ? null : person.zone
+            let payloadId: string | undefined
+            let payloadEn: string | undefined
             for (const chat of person.chats) {
-              let payload = texts.get(chat.language)
+              let payload = chat.language === 'en' ? payloadEn : payloadId
               if (payload === undefined) {
                 const language = renderer.languageFor(chat.language)
                 payload = JSON.stringify({ text: renderer.render(language, placeholderValues(person, language, cache)) })
-                texts.set(chat.language, payload)
+                if (chat.language === 'en') payloadEn = payload
+                else payloadId = payload
               }
-              recipients.push({
-                announcementId: id,
-                personId: person.personId,
-                channel: chat.channel,
-                chatId: chat.chatId,
-                reach: 'queued',
-                dueAt,
-              })
-              outboxRows.push({
-                key: `ann:${id}:${chat.identityId}`,
-                channel: chat.channel,
-                chatId: chat.chatId,
-                personId: person.personId,
-                eventKey,
-                timeZone: record.urgent ? null : person.zone,
-                payload,
-                dueAt,
-                expiresAt,
-                at: at.getTime(),
-              })
+              write.recipient(person.personId, chat.channel, chat.chatId, 'queued', dueAt)
+              write.outbox(`ann:${id}:${chat.identityId}`, chat.channel, chat.chatId, person.personId, timeZone, payload, dueAt)
             }
           }
-          insertRecipients(db, recipients)
-          const written = insertAnnouncementRows(db, outboxRows)
+          const written = write.finish()
           const done = audience.length < batchPeople
           const last = audience.at(-1)?.personId ?? cursor.queuedThrough
           advanceQueue(db, id, last, done, at.getTime())
-          if (done) {
-            const reach = reachOf(db, id)
+          const reach = done ? reachOf(db, id) : undefined
+          if (reach) {
             audit(db, at, record.actor, 'announcement.sent', record.code, {
               people: reach.people,
               queued: reach.queued,
@@ -152,17 +124,18 @@ export async function queueAnnouncement(
               urgent: record.urgent,
             })
           }
-          return { stop: false, people: audience.length, rows: written, done }
+          return { stop: false, people: audience.length, rows: written, done, reach }
         })
         .immediate()
       people += batch.people
       rows += batch.rows
       if (batch.stop) return { people, rows, reach: reachOf(db, id), finished: false }
-      if (batch.done) break
+      if (batch.reach) {
+        finishIfDone(db, id, now())
+        return { people, rows, reach: batch.reach, finished: true }
+      }
       await sleep(settings.pauseMs)
     }
-    finishIfDone(db, id, now())
-    return { people, rows, reach: reachOf(db, id), finished: true }
   } finally {
     inFlight.delete(id)
   }

@@ -3,7 +3,7 @@
  * (BOM, formula guard, chat masked, times in the person's zone; no phone, no NIK).
  */
 import { stringify } from 'csv-stringify/sync'
-import type { RecipientLine, RecipientStatusKey } from '../../db/queries/announcements.js'
+import { type RecipientLine, type RecipientStatusKey, STOPPED_REASON } from '../../db/queries/announcements.js'
 import { formatLocalDateTime, provinceByCode, zoneLabelOrName } from '../regions.js'
 import { maskChat } from '../reminders/listing.js'
 import { inert } from '../text/csv.js'
@@ -42,7 +42,7 @@ export function recipientStatus(line: RecipientLine): { key: RecipientStatusKey;
         line.channel === 'telegram' ? 'Memblokir bot Telegram saat dikirim' : 'Memblokir asisten saat dikirim',
       )
     case 'cancelled':
-      return of('cancelled')
+      return of('cancelled', line.reason === STOPPED_REASON ? 'Dibatalkan: penerima mengetik stop info' : 'Dibatalkan')
     case 'skipped':
       return of('skipped', line.reason?.startsWith('expired') ? 'Dilewati: sudah kedaluwarsa' : 'Dilewati')
   }

@@ -16,6 +16,7 @@ import {
 } from '../../db/queries/announcement-audience.js'
 import {
   type AnnouncementRow,
+  allRecipientLines,
   findAnnouncement,
   insertAnnouncement,
   liveWithKey,
@@ -34,6 +35,7 @@ import { canonicalCriteria, type RawAudience, readAudience } from './criteria.js
 import { announcementRenderer } from './message.js'
 import { placeholderProblems, placeholdersIn, type SubjectKind } from './placeholders.js'
 import { type AnnounceProblem, type Checked, problem } from './problems.js'
+import { recipientsCsv } from './report.js'
 import { firstDue, readTime, scheduleProblem } from './schedule.js'
 import { newValueCache, placeholderValues } from './values.js'
 
@@ -417,4 +419,30 @@ export function sendAnnouncement(
 function alreadyStarted(row: AnnouncementRow): Checked<{ status: 'scheduled' | 'queuing'; startAt: Date | null }> {
   if (row.status === 'cancelled' || row.status === 'draft') return { ok: false, problems: [notDraft(row.status)] }
   return { ok: true, value: { status: row.status === 'scheduled' ? 'scheduled' : 'queuing', startAt: date(row.startAt) } }
+}
+
+/**
+ * The per-person report as CSV for staff (console download, `announce status --csv`), audited as
+ * announcement.recipients_exported with the number of rows; undefined outside the scope.
+ */
+export function exportRecipientsCsv(
+  db: Db,
+  idOrCode: number | string,
+  ctx: AnnounceContext,
+): { code: string; csv: string; rows: number } | undefined {
+  const row = findAnnouncement(db, idOrCode, ctx.scope)
+  if (!row) return undefined
+  let rows = 0
+  const counted = function* () {
+    for (const line of allRecipientLines(db, row.id)) {
+      rows += 1
+      yield line
+    }
+  }
+  const csv = recipientsCsv(row.code, counted())
+  audit(db, ctx.now, ctx.actor, 'announcement.recipients_exported', row.code, {
+    rows,
+    ...(ctx.actor === 'cli' && ctx.staffId !== null && { as: ctx.staffId }),
+  })
+  return { code: row.code, csv, rows }
 }

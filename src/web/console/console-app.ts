@@ -22,6 +22,7 @@ import { html } from '../html.js'
 import type { TrustedProxy } from '../rate-limit.js'
 import { CONSOLE_SECURITY, secured } from '../security-headers.js'
 import { whatsappAdmin } from '../whatsapp-admin.js'
+import { type AnnounceDeps, announcementRoutes } from './announcements-page.js'
 import { apiTokenRoutes } from './api-tokens-page.js'
 import { auditRoutes } from './audit-page.js'
 import { certificatesPage } from './certificates-page.js'
@@ -84,6 +85,11 @@ export type ConsoleDeps = {
   handoffFiles?: ByteBox | undefined
   /** The FAQ answers Percakapan offers as quick replies (topic id, title, Indonesian answer). */
   quickReplies?: readonly QuickReply[] | undefined
+  /**
+   * Pengumuman: the server's background queuing, the outbox woken at once and the WhatsApp daily
+   * cap; without it (tests) an announcement sent now is queued before the page answers.
+   */
+  announce?: AnnounceDeps | undefined
 }
 
 /** The console's routes, to mount at /admin. */
@@ -174,6 +180,16 @@ export function consoleApp(deps: ConsoleDeps) {
     importRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout, vault: deps.vault, reminders: deps.reminders }),
   )
   app.route('/', reminderRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout }))
+  app.route(
+    '/',
+    announcementRoutes({
+      db: deps.db,
+      clock: deps.clock,
+      render: consoleLayout,
+      reminders: deps.reminders,
+      announce: deps.announce,
+    }),
+  )
   app.use('/audit/*', requireRole('admin'))
   app.route('/', auditRoutes({ db: deps.db, clock: deps.clock, render: consoleLayout }))
   app.use('/staf/*', requireRole('admin'))

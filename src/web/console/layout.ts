@@ -26,6 +26,7 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
   { id: 'sertifikat', href: '/admin/sertifikat', label: 'Sertifikat', roles: EVERYONE },
   { id: 'impor', href: '/admin/impor', label: 'Impor data', roles: ['admin', 'regional'] },
   { id: 'pengingat', href: '/admin/pengingat', label: 'Pengingat', roles: EVERYONE },
+  { id: 'pengumuman', href: '/admin/pengumuman', label: 'Pengumuman', roles: EVERYONE },
   { id: 'audit', href: '/admin/audit', label: 'Log audit', roles: ['admin'] },
   { id: 'staf', href: '/admin/staf', label: 'Staf', roles: ['admin'] },
   { id: 'whatsapp', href: '/admin/whatsapp', label: 'WhatsApp', roles: ['admin'] },

@@ -59,6 +59,7 @@ const KIND_LABEL: Record<string, string> = {
   status_changed: 'Perubahan tahap',
   identity_code: 'Kode sekali pakai',
   reply: 'Jawaban yang gagal terkirim',
+  announcement: 'Pengumuman',
 }
 
 const CHANNEL_LABEL: Record<string, string> = { telegram: 'Telegram', whatsapp: 'WhatsApp', console: 'Terminal' }

@@ -100,7 +100,7 @@ ${move && html`<td>${moveForm(c, session, r, targets)}</td>`}</tr>`,
   }
   const actions =
     changeable &&
-    html`<p><a href="${sessionPath(session.id)}/ubah">Ubah sesi</a>${!started && html` · <a href="${sessionPath(session.id)}/batal">Batalkan sesi</a>`}</p>`
+    html`<p><a href="${sessionPath(session.id)}/ubah">Ubah sesi</a>${!started && html` · <a href="${sessionPath(session.id)}/batal">Batalkan sesi</a>`} · <a href="/admin/pengumuman/baru?sesi=${session.id}&amp;pendaftar=confirmed">Kirim pengumuman ke pendaftar</a></p>`
   const body = html`${extra.notice && html`<p class="notice" role="status">${extra.notice}</p>`}
 ${extra.alert && html`<p class="alert" role="alert">${extra.alert}</p>`}
 ${session.cancelledAt && html`<p class="alert">Dibatalkan ${at(session.cancelledAt, zone)}. Alasan: ${session.cancelReason ?? '—'}</p>`}
