@@ -47,7 +47,7 @@ CREATE TABLE `announcements` (
 CREATE UNIQUE INDEX `announcements_code_unique` ON `announcements` (`code`);--> statement-breakpoint
 CREATE INDEX `announcements_status_idx` ON `announcements` (`status`,`start_at`);--> statement-breakpoint
 CREATE INDEX `announcements_region_created_idx` ON `announcements` (`region_id`,`created_at`);--> statement-breakpoint
-CREATE UNIQUE INDEX `announcements_dedupe_uq` ON `announcements` (`dedupe_key`) WHERE "announcements"."status" <> 'cancelled';--> statement-breakpoint
+CREATE UNIQUE INDEX `announcements_dedupe_uq` ON `announcements` (`dedupe_key`) WHERE "announcements"."status" not in ('done', 'cancelled');--> statement-breakpoint
 CREATE TABLE `outbox_cap_days` (
 	`channel` text NOT NULL,
 	`day` integer NOT NULL,

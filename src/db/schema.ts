@@ -829,7 +829,7 @@ export const announcements = sqliteTable(
     expiresAt: integer('expires_at', { mode: 'timestamp_ms' }),
     /** Queuing goes in person id order: the last person queued, where a crash-interrupted queuing resumes. */
     queuedThrough: integer('queued_through').notNull().default(0),
-    /** Hash of criteria, texts, schedule and scope: one live announcement per key (a second "send" is refused). */
+    /** Hash of criteria, texts, schedule and scope: one announcement per key until it is done or cancelled (a second "send" meanwhile is refused; the same text later is a new announcement). */
     dedupeKey: text('dedupe_key').notNull(),
     /** Set when the WhatsApp daily cap stopped sending: when the rest goes (shown to staff). */
     rolledTo: integer('rolled_to', { mode: 'timestamp_ms' }),
@@ -845,7 +845,7 @@ export const announcements = sqliteTable(
   (t) => [
     index('announcements_status_idx').on(t.status, t.startAt),
     index('announcements_region_created_idx').on(t.regionId, t.createdAt),
-    uniqueIndex('announcements_dedupe_uq').on(t.dedupeKey).where(sql`${t.status} <> 'cancelled'`),
+    uniqueIndex('announcements_dedupe_uq').on(t.dedupeKey).where(sql`${t.status} not in ('done', 'cancelled')`),
   ],
 )
 

@@ -114,7 +114,7 @@ describe('each criterion alone', () => {
 })
 
 describe('combinations', () => {
-  it('criteria are ANDed: session and province; stage, region and exam day; an empty intersection is nobody', () => {
+  it('criteria are ANDed (session and province; stage, region and exam day; an empty intersection is nobody), regions and provinces are one list of places', () => {
     const session = addSession(db, MONDAY_9_WIB, { code: 'BMT-R5-01', region: 'R5' })
     const inMakassar = addRecipient(db, { province: '73', stages: ['ujian_kognitif'] })
     const inManado = addRecipient(db, { province: '71', stages: ['ujian_kognitif'] })
@@ -123,11 +123,12 @@ describe('combinations', () => {
       register(db, id, session, 'confirmed')
       addExam(db, id, { startsAt: new Date('2026-12-10T02:00:00Z'), zone: 'Asia/Makassar' })
     }
-    addRecipient(db, { province: '73', stages: ['bimtek'] })
+    const aBimtekOne = addRecipient(db, { province: '73', stages: ['bimtek'] })
     expect(audience({ session: 'BMT-R5-01', provinces: ['73'] })).toEqual([inMakassar])
     expect(audience({ stages: ['ujian_kognitif'], regions: ['R5'], examDay: '2026-12-10' })).toEqual([inMakassar, inManado])
     expect(audience({ stages: ['bimtek'], examDay: '2026-12-10' })).toEqual([])
-    expect(audience({ regions: ['R1'], provinces: ['73'] })).toEqual([])
+    // Regions and provinces are one list of places: R1 or Sulawesi Selatan.
+    expect(audience({ regions: ['R1'], provinces: ['73'] })).toEqual([inMakassar, inPadang, aBimtekOne])
   })
 
   it('a person matched through two exams that day, or two chats, is one person', () => {
@@ -216,8 +217,8 @@ describe('combinations', () => {
             const zone = zoneOf[p.province]
             if (c.registrants && !(wanted[c.registrants] as readonly string[]).includes(p.registration ?? '')) return false
             if (c.stages && !c.stages.includes(p.stage)) return false
-            if (c.region && !regionProvinces.includes(p.province)) return false
-            if (c.provinces && !c.provinces.includes(p.province)) return false
+            const places = [...(c.region ? regionProvinces : []), ...(c.provinces ?? [])]
+            if ((c.region || c.provinces) && !places.includes(p.province)) return false
             if (c.examDay && (p.examHour === null || localDay(new Date(Date.UTC(2026, 11, 9, p.examHour)), zone) !== c.examDay))
               return false
             if (c.portfolio) {

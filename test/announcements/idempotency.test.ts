@@ -1,7 +1,7 @@
 /**
  * Sending the same announcement twice never messages anyone twice: queuing again (or a batch run
  * again) writes no new row; a second "send" of the same draft is answered as the first; the same
- * content again is refused while the first lives; a crash in the middle of queuing is resumed by
+ * content again is refused while the first lives (and accepted once it is done); a crash in the middle of queuing is resumed by
  * the minute job from the last person written, and everyone ends up with exactly one row per chat.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -24,6 +24,8 @@ import {
   MONDAY_9_WIB,
   QUIET,
 } from '../support/announcements.js'
+import { fakeClock } from '../support/core.js'
+import { testOutbox } from '../support/outbox.js'
 
 let db: Db
 beforeEach(() => {
@@ -75,6 +77,25 @@ describe('never twice', () => {
     })
     cancelAnnouncement(db, made.id, ctx)
     expect(createAnnouncement(db, input, ctx).ok).toBe(true)
+  })
+
+  it('once the first is done, the same text may be sent again (a weekly notice) and reaches the chat again', async () => {
+    addRecipient(db, { chats: [{ channel: 'telegram', chatId: '7009001' }] })
+    const sent: string[] = []
+    const clock = fakeClock(MONDAY_9_WIB)
+    const outbox = testOutbox(db, clock, {
+      telegram: async (chatId) => {
+        sent.push(chatId)
+      },
+    })
+    const first = await announceNow(db, input, ctx)
+    await outbox.deliver()
+    expect(await runAnnouncements(db, clock.now, { batchPeople: 10, pauseMs: 0 })).toMatchObject({ finished: 1 })
+    clock.advance(7 * 24 * 60 * 60_000)
+    const second = await announceNow(db, input, ctxAt(clock.now()))
+    expect(second.code).not.toBe(first.code)
+    await outbox.deliver()
+    expect(sent).toEqual(['7009001', '7009001'])
   })
 
   it('a crash while queuing: the minute job resumes after the last person written; each chat gets one row', async () => {

@@ -138,14 +138,19 @@ export function audienceWhere(
     )
   }
   if (criteria.stages) add(`p.current_stage IN (${marks(criteria.stages.length)})`, criteria.stages)
-  if (criteria.regionCodes) {
-    const wanted = new Set(criteria.regionCodes)
-    const provinces = consoleRegions(db)
-      .filter((r) => wanted.has(r.code))
-      .flatMap((r) => r.provinces)
+  // Regions and provinces are one list of places: "region R1 and Sulawesi Selatan" is everyone in either.
+  if (criteria.regionCodes || criteria.provinceCodes) {
+    const wanted = new Set(criteria.regionCodes ?? [])
+    const provinces = [
+      ...new Set([
+        ...consoleRegions(db)
+          .filter((r) => wanted.has(r.code))
+          .flatMap((r) => r.provinces),
+        ...(criteria.provinceCodes ?? []),
+      ]),
+    ]
     add(provinces.length > 0 ? `p.province_code IN (${marks(provinces.length)})` : '0', provinces)
   }
-  if (criteria.provinceCodes) add(`p.province_code IN (${marks(criteria.provinceCodes.length)})`, criteria.provinceCodes)
   const exam = examSql(criteria, zones)
   // The batch query tests the exam through the subject it selects anyway (once, not twice).
   if (exam && !options.examAsSubject) add(`EXISTS (SELECT 1 FROM exams e WHERE ${exam.sql})`, exam.args)

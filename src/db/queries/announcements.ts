@@ -103,9 +103,9 @@ export function scopeOfRegion(db: Db, regionId: number | null): ConsoleScope {
   return consoleRegions(db).find((r) => r.id === regionId) ?? { id: regionId, code: '?', name: '?', provinces: [] }
 }
 
-/** The live (not cancelled) announcement holding this dedupe key, if any. */
+/** The live (not done, not cancelled) announcement holding this dedupe key, if any. */
 export function liveWithKey(db: Db, dedupeKey: string, exceptId = 0): { id: number; code: string } | undefined {
-  return cached(db, `SELECT id, code FROM announcements WHERE dedupe_key = ? AND status <> 'cancelled' AND id <> ?`).get(
+  return cached(db, `SELECT id, code FROM announcements WHERE dedupe_key = ? AND status NOT IN ('done', 'cancelled') AND id <> ?`).get(
     dedupeKey,
     exceptId,
   ) as { id: number; code: string } | undefined
