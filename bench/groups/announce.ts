@@ -32,6 +32,7 @@ import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js'
 import { reachCounts } from '../../src/db/queries/announcement-audience.js'
 import { BBPPKS_REGIONS, ensureReferenceData } from '../../src/db/reference-data.js'
+import { paceMetrics } from '../announce/pace.js'
 import type { BenchGroup } from '../group.js'
 import { seeded } from '../seeded-random.js'
 
@@ -260,7 +261,7 @@ async function round(): Promise<Round> {
 
 export const group: BenchGroup = {
   name: 'announce',
-  description: `selecting and queuing one announcement to ${MATCHING.toLocaleString('en-US')} of ${PEOPLE.toLocaleString('en-US')} people (three criteria, mixed chats) beside ${UNRELATED.toLocaleString('en-US')} unrelated outbox rows`,
+  description: `the send pace and the WhatsApp daily cap; selecting and queuing one announcement to ${MATCHING.toLocaleString('en-US')} of ${PEOPLE.toLocaleString('en-US')} people (three criteria, mixed chats) beside ${UNRELATED.toLocaleString('en-US')} unrelated outbox rows`,
   async run() {
     const rounds: Round[] = []
     for (let i = 0; i < ROUNDS; i++) rounds.push(await round())
@@ -271,7 +272,9 @@ export const group: BenchGroup = {
         `again: ${rounds.map((r) => r.requeue.toFixed(2)).join(' · ')} s`,
     )
     const batches = rounds[0]?.batches ?? 0
+    const pace = await paceMetrics()
     return {
+      ...pace,
       announce_queue_100k_seconds: median(rounds.map((r) => r.queue)),
       // The same work in CPU seconds of this process: what the wall time is when nothing else runs.
       announce_queue_100k_cpu_seconds: median(rounds.map((r) => r.cpu)),

@@ -1,5 +1,5 @@
 /**
- * Announcement delivery: the send pace, and the WhatsApp daily cap.
+ * Announcement delivery, the second half of bench group `announce`: the send pace, and the WhatsApp daily cap.
  *
  * Pace: `deliver()` of an outbox built from the configuration (`outboxSettingsOf`, with the daily
  * cap attached as the server attaches it) with the real clock, against senders that record the real
@@ -24,7 +24,6 @@ import { averageRate } from '../../src/core/pacer.js'
 import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js'
 import { outboxSettingsOf } from '../../src/settings.js'
 import type { Channel } from '../../src/vocabulary/message.js'
-import type { BenchGroup } from '../group.js'
 import { seeded } from '../seeded-random.js'
 
 const TELEGRAM_ROWS = 300
@@ -155,23 +154,20 @@ async function capCheck(): Promise<{ sent: number; rolled: number }> {
   }
 }
 
-export const group: BenchGroup = {
-  name: 'announce-pace',
-  description: `announcement send pace against the configured rate (${TELEGRAM_ROWS} Telegram, ${WHATSAPP_ROWS} WhatsApp chats); the WhatsApp daily cap`,
-  async run() {
-    const cap = await capCheck()
-    console.error(`  cap 100 with 150 WhatsApp rows: ${cap.sent} sent, ${cap.rolled} to the next working day`)
-    const pace = await paceRun()
-    const error = (channel: 'telegram' | 'whatsapp') =>
-      Math.abs(pace[channel].rate - pace[channel].configured) / pace[channel].configured
-    console.error(
-      `  telegram ${pace.telegram.rate.toFixed(2)}/s of ${pace.telegram.configured}/s over ${pace.telegram.count}; ` +
-        `whatsapp ${pace.whatsapp.rate.toFixed(2)}/s of ${pace.whatsapp.configured}/s over ${pace.whatsapp.count}`,
-    )
-    return {
-      announce_pace_error: Math.max(error('telegram'), error('whatsapp')),
-      announce_pace_error_telegram: error('telegram'),
-      announce_pace_error_whatsapp: error('whatsapp'),
-    }
-  },
+/** The pace and cap half of group `announce` (bench/groups/announce.ts). */
+export async function paceMetrics(): Promise<Record<string, number>> {
+  const cap = await capCheck()
+  console.error(`  cap 100 with 150 WhatsApp rows: ${cap.sent} sent, ${cap.rolled} to the next working day`)
+  const pace = await paceRun()
+  const error = (channel: 'telegram' | 'whatsapp') =>
+    Math.abs(pace[channel].rate - pace[channel].configured) / pace[channel].configured
+  console.error(
+    `  pace: telegram ${pace.telegram.rate.toFixed(2)}/s of ${pace.telegram.configured}/s over ${pace.telegram.count}; ` +
+      `whatsapp ${pace.whatsapp.rate.toFixed(2)}/s of ${pace.whatsapp.configured}/s over ${pace.whatsapp.count}`,
+  )
+  return {
+    announce_pace_error: Math.max(error('telegram'), error('whatsapp')),
+    announce_pace_error_telegram: error('telegram'),
+    announce_pace_error_whatsapp: error('whatsapp'),
+  }
 }
