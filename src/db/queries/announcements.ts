@@ -105,10 +105,10 @@ export function scopeOfRegion(db: Db, regionId: number | null): ConsoleScope {
 
 /** The live (not done, not cancelled) announcement holding this dedupe key, if any. */
 export function liveWithKey(db: Db, dedupeKey: string, exceptId = 0): { id: number; code: string } | undefined {
-  return cached(db, `SELECT id, code FROM announcements WHERE dedupe_key = ? AND status NOT IN ('done', 'cancelled') AND id <> ?`).get(
-    dedupeKey,
-    exceptId,
-  ) as { id: number; code: string } | undefined
+  return cached(
+    db,
+    `SELECT id, code FROM announcements WHERE dedupe_key = ? AND status NOT IN ('done', 'cancelled') AND id <> ?`,
+  ).get(dedupeKey, exceptId) as { id: number; code: string } | undefined
 }
 
 export type NewAnnouncement = {
