@@ -19,9 +19,9 @@ export const RECIPIENT_STATUS_LABELS: Record<RecipientStatusKey, string> = {
   opted_out: 'Dilewati: berhenti menerima pengumuman',
   blocked: 'Dilewati: chat memblokir asisten',
   no_chat: 'Dilewati: tidak ada chat tertaut',
-  blocked_by_user: 'Memblokir asisten saat dikirim',
+  blocked_by_user: 'Memblokir bot (Telegram)',
   cancelled: 'Dibatalkan',
-  skipped: 'Dilewati',
+  skipped: 'Dilewati saat dikirim',
 }
 
 export function recipientStatus(line: RecipientLine): { key: RecipientStatusKey; label: string } {

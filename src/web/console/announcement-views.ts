@@ -31,19 +31,6 @@ export const ANNOUNCEMENT_STATUS_LABEL: Record<AnnouncementStatus, string> = {
   cancelled: 'Dibatalkan',
 }
 
-/** The report's statuses as the filter offers them. */
-export const RECIPIENT_FILTER_LABEL: Record<RecipientStatusKey, string> = {
-  waiting: 'Menunggu',
-  sent: 'Terkirim',
-  failed: 'Gagal',
-  opted_out: 'Dilewati: berhenti menerima pengumuman',
-  blocked: 'Dilewati: chat memblokir asisten',
-  no_chat: 'Dilewati: tidak ada chat tertaut',
-  blocked_by_user: 'Memblokir bot (Telegram)',
-  cancelled: 'Dibatalkan',
-  skipped: 'Dilewati saat dikirim',
-}
-
 export const CHANNEL_LABEL: Record<string, string> = { telegram: 'Telegram', whatsapp: 'WhatsApp', '': '—' }
 const LANGUAGE_LABEL: Record<string, string> = { id: 'Indonesia', en: 'Inggris' }
 

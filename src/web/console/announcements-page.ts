@@ -17,7 +17,7 @@
 import { type Context, Hono } from 'hono'
 import { describeAudience } from '../../core/announcements/criteria.js'
 import type { AnnounceProblem } from '../../core/announcements/problems.js'
-import { recipientStatus, recipientsCsv } from '../../core/announcements/report.js'
+import { RECIPIENT_STATUS_LABELS, recipientStatus, recipientsCsv } from '../../core/announcements/report.js'
 import {
   type AnnounceContext,
   type AnnouncementRecord,
@@ -62,7 +62,6 @@ import {
   notesList,
   number,
   previews,
-  RECIPIENT_FILTER_LABEL,
   reachTable,
   recipientTable,
   totalsView,
@@ -535,7 +534,8 @@ ${errors.mendesak && html`<span class="error" id="f-mendesak-error">${errors.men
       html`<p class="notice">Penerima sedang diantrekan. <a href="${base}">Muat ulang</a> untuk melihat angka terbaru.</p>`
     const filter = html`<form method="get" action="${base}" class="filters" aria-label="Saring penerima">
 <div class="field"><label for="f-status">Status</label><select id="f-status" name="status"><option value="">Semua status</option>${RECIPIENT_STATUS_KEYS.map(
-      (key) => html`<option value="${key}"${key === status ? new Html(' selected') : ''}>${RECIPIENT_FILTER_LABEL[key]}</option>`,
+      (key) =>
+        html`<option value="${key}"${key === status ? new Html(' selected') : ''}>${RECIPIENT_STATUS_LABELS[key]}</option>`,
     )}</select></div>
 <div class="field"><button type="submit">Tampilkan</button></div></form>`
     const list =
