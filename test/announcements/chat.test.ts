@@ -96,6 +96,29 @@ describe('stop info / mulai info', () => {
     ).toEqual(['reminders.stopped', 'announcements.stopped', 'announcements.started'])
   })
 
+  it('understands the command as people write it, with polite words and particles, and nothing else', async () => {
+    const { db, person, telegram } = open()
+    const offAt = () =>
+      db.select().from(channelIdentities).where(eq(channelIdentities.personId, person)).get()?.announcementsOffAt
+    for (const [stop, start] of [
+      ['stop info dong', 'mulai info lagi'],
+      ['tolong berhenti kirim pengumuman', 'aktifkan pengumuman lagi ya'],
+      ['Jangan kirim info lagi ya min!', 'mulai terima info dong'],
+      ['gak usah kirimin pengumumannya', 'nyalakan info'],
+      ['Unsubscribe info', 'subscribe info'],
+    ]) {
+      expect(textOf(await telegram.say(stop ?? ''))).toContain('🔕 Pengumuman tidak akan dikirim lagi')
+      expect(offAt()).toBeInstanceOf(Date)
+      expect(textOf(await telegram.say(start ?? ''))).toContain('🔔 Pengumuman dinyalakan lagi')
+      expect(offAt()).toBeNull()
+    }
+    // Other requests that mention info are not the switch.
+    for (const text of ['info bimtek', 'stop info bimtek makassar', 'kirim info lagi', 'stop pengingat']) {
+      expect(textOf(await telegram.say(text))).not.toMatch(/Pengumuman (tidak akan dikirim|dinyalakan|untuk chat ini)/)
+    }
+    expect(offAt()).toBeNull()
+  })
+
   it('works before the chat is linked, and answers in English in an English chat', async () => {
     const { db } = open()
     const stranger = chat((core as NonNullable<typeof core>).engine, 'stranger-1', { channel: 'telegram' })

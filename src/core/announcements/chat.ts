@@ -1,6 +1,6 @@
 /**
- * Announcements in the chat: "stop info" (also "berhenti info", "stop pengumuman", any case or
- * punctuation) turns announcements off for this chat and cancels those still waiting for it;
+ * Announcements in the chat: "stop info" (also "berhenti info", "stop pengumuman", "tolong berhenti
+ * kirim pengumuman", "jangan kirim info lagi ya min", "unsubscribe info"; any case or punctuation) turns announcements off for this chat and cancels those still waiting for it;
  * "mulai info" turns them back on. Reminders about the person's own sessions and exams are not
  * touched ("stop pengingat" is theirs). Works before the chat is linked, as the reminders' switch.
  */
@@ -38,8 +38,18 @@ const texts = {
   },
 } satisfies Record<string, Text>
 
-const STOP_INFO = /^(stop|berhenti|matikan|hentikan|nonaktifkan) (info|informasi|pengumuman)$/
-const START_INFO = /^(mulai|nyalakan|aktifkan|hidupkan) (info|informasi|pengumuman)( lagi)?$/
+/** Polite words and particles around the command ("tolong stop info dong min"), never its meaning. */
+const BEFORE = String.raw`(?:(?:tolong|mohon|min|kak|pak|bu|admin|ya|saya|sy|aku|mau|ingin|pengen|pingin|please|pls)\s)*`
+const AFTER = String.raw`(?:\s(?:dong|donk|deh|aja|saja|ya|yah|ok|oke|min|kak|pak|bu|please|pls|thanks|makasih|terima kasih|lagi|dulu|ke saya|ke sini|kesini))*`
+const THING = '(?:info|informasi|pengumuman|broadcast|siaran)(?:nya)?'
+/** "stop info", "berhenti kirim pengumuman", "jangan kirim info lagi", "unsubscribe info": announcements off. */
+const STOP_INFO = new RegExp(
+  String.raw`^${BEFORE}(?:stop|setop|berhenti|matikan|hentikan|nonaktifkan|unsubscribe|jangan|ga usah|gak usah|nggak usah|tidak usah|tdk usah|gausah)(?:\s(?:kirim|kirimi|kirimin|mengirim|dikirim|dikirimi|kasih))?\s${THING}${AFTER}$`,
+)
+/** "mulai info", "aktifkan pengumuman lagi", "mulai terima info dong": announcements back on. */
+const START_INFO = new RegExp(
+  String.raw`^${BEFORE}(?:mulai|nyalakan|aktifkan|hidupkan|subscribe)(?:\s(?:kirim|terima|menerima))?\s${THING}${AFTER}$`,
+)
 
 export { STOPPED_REASON } from '../../db/queries/announcements.js'
 
