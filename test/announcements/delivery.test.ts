@@ -6,11 +6,13 @@
  * crash while sending (the rest sent once, the stuck one never again), texts sent exactly as queued.
  */
 import { readFileSync } from 'node:fs'
+import { eq } from 'drizzle-orm'
 import { describe, expect, it, vi } from 'vitest'
 import { RecipientUnreachable } from '../../src/core/outbox.js'
 import type { Reply } from '../../src/core/types.js'
 import { setBlocked } from '../../src/db/queries/identities.js'
-import { BLOCKED_REASON, queueMessage } from '../../src/db/queries/outbox.js'
+import { BLOCKED_REASON, queueMessage, UNLINKED_REASON } from '../../src/db/queries/outbox.js'
+import { channelIdentities } from '../../src/db/schema.js'
 import { fakeClock, testCore } from '../support/core.js'
 import { testOutbox } from '../support/outbox.js'
 import { addPerson, HOUR, MINUTE } from '../support/reminders.js'
@@ -181,6 +183,31 @@ describe('a person who blocked the assistant', () => {
     setBlocked(db, 'whatsapp', '6281700001@s.whatsapp.net', '6281700001@s.whatsapp.net', true, clock.now())
     expect(rowOf(db, outboxId)).toMatchObject({ status: 'cancelled', lastError: `cancelled: ${BLOCKED_REASON}` })
     expect(rowOf(db, other.outboxId).status).toBe('pending')
+  })
+
+  it('a chat unlinked from its person after queuing (lepas akun, a corrected phone, a link that ended) is skipped, never sent', async () => {
+    const { clock, db } = setup()
+    const telegram = recordingSender()
+    const box = testOutbox(db, clock, { telegram: telegram.send })
+    const id = addAnnouncement(db)
+    const unlinked = addRecipient(db, id, { channel: 'telegram', chatId: '7300001', dueAt: clock.now() })
+    const ended = addRecipient(db, id, { channel: 'telegram', chatId: '7300002', dueAt: clock.now() })
+    const kept = addRecipient(db, id, { channel: 'telegram', chatId: '7300003', dueAt: clock.now() })
+    db.update(channelIdentities).set({ personId: null }).where(eq(channelIdentities.chatId, '7300001')).run()
+    db.update(channelIdentities)
+      .set({ linkExpiresAt: new Date(clock.now().getTime() - MINUTE) })
+      .where(eq(channelIdentities.chatId, '7300002'))
+      .run()
+    await box.deliver()
+    expect(telegram.chats()).toEqual(['7300003'])
+    for (const [row, chatId] of [
+      [unlinked, '7300001'],
+      [ended, '7300002'],
+    ] as const) {
+      expect(rowOf(db, row.outboxId)).toMatchObject({ status: 'skipped', lastError: UNLINKED_REASON })
+      expect(recipientOf(db, id, chatId)).toMatchObject({ outcome: 'skipped', reason: UNLINKED_REASON })
+    }
+    expect(rowOf(db, kept.outboxId).status).toBe('sent')
   })
 
   it("the report's trigger matches the outbox's reason word for word", () => {

@@ -340,6 +340,22 @@ describe('one person whether WhatsApp names them by phone number or by LID', () 
     expect(wroteAt(PHONE)).toEqual(first)
   })
 
+  it('a "stop info" said under the LID alone still holds once the account is merged into its phone number', async () => {
+    const { db, deliver } = setup()
+    const offAt = (userId: string) =>
+      db
+        .select({ offAt: channelIdentities.announcementsOffAt })
+        .from(channelIdentities)
+        .where(and(eq(channelIdentities.channel, 'whatsapp'), eq(channelIdentities.userId, userId)))
+        .get()?.offAt
+    await deliver([{ from: PHONE, text: 'halo' }])
+    await deliver([{ from: LID, text: 'stop info' }])
+    expect(offAt(LID)).toBeInstanceOf(Date)
+    await deliver([{ from: LID, alt: PHONE, text: 'halo' }])
+    expect(identities(db)).toEqual([{ userId: PHONE, altUserId: LID }])
+    expect(offAt(PHONE)).toBeInstanceOf(Date)
+  })
+
   it('keeps one conversation when the message revealing the phone number arrives with an earlier LID-only one', async () => {
     const { db, socket, deliver } = setup()
     // One batch (as after a reconnect): the second message must wait for the first, then merge.

@@ -4,6 +4,7 @@
  */
 import { stringify } from 'csv-stringify/sync'
 import { type RecipientLine, type RecipientStatusKey, STOPPED_REASON } from '../../db/queries/announcements.js'
+import { UNLINKED_REASON } from '../../db/queries/outbox.js'
 import { formatLocalDateTime, provinceByCode, zoneLabelOrName } from '../regions.js'
 import { maskChat } from '../reminders/listing.js'
 import { inert } from '../text/csv.js'
@@ -44,7 +45,14 @@ export function recipientStatus(line: RecipientLine): { key: RecipientStatusKey;
     case 'cancelled':
       return of('cancelled', line.reason === STOPPED_REASON ? 'Dibatalkan: penerima mengetik stop info' : 'Dibatalkan')
     case 'skipped':
-      return of('skipped', line.reason?.startsWith('expired') ? 'Dilewati: sudah kedaluwarsa' : 'Dilewati')
+      return of(
+        'skipped',
+        line.reason?.startsWith('expired')
+          ? 'Dilewati: sudah kedaluwarsa'
+          : line.reason === UNLINKED_REASON
+            ? 'Dilewati: chat tidak lagi tertaut ke orangnya'
+            : 'Dilewati saat dikirim',
+      )
   }
 }
 

@@ -108,7 +108,13 @@ export function resolveAccount(db: Db, channel: Channel, ids: { phone?: string; 
           return phoneId
         }
         tx.update(channelIdentities)
-          .set({ personId: existing.personId ?? lidOnly.personId, wroteAt: existing.wroteAt ?? lidOnly.wroteAt, updatedAt: now })
+          .set({
+            personId: existing.personId ?? lidOnly.personId,
+            wroteAt: existing.wroteAt ?? lidOnly.wroteAt,
+            // A "stop info" said under the LID still holds for the account.
+            announcementsOffAt: existing.announcementsOffAt ?? lidOnly.announcementsOffAt,
+            updatedAt: now,
+          })
           .where(eq(channelIdentities.id, existing.id))
           .run()
       }

@@ -217,8 +217,9 @@ export function requeueStale(db: Db, queuedBefore: Date, at: Date): number {
 
 /**
  * Pending rows that can no longer be useful are recorded as skipped, with the reason: past their
- * expiry (for a reminder: its event has started), or reminders due more than `graceMs` ago
- * (missed while the assistant was not running). Returns how many.
+ * expiry (for a reminder: its event has started), reminders due more than `graceMs` ago
+ * (missed while the assistant was not running), or due announcements whose chat is no longer
+ * linked to their person. Returns how many.
  */
 export function skipUnsendable(db: Db, now: Date, graceMs: number): number {
   const at = now.getTime()
@@ -241,8 +242,21 @@ export function skipUnsendable(db: Db, now: Date, graceMs: number): number {
       `skipped: due more than ${Math.round(graceMs / 60_000)} minutes ago (the assistant was not running)`,
       at - graceMs,
     ).changes
-  return started + missed
+  // An announcement goes only to a chat still linked to its person: one unlinked meanwhile ("lepas
+  // akun", a corrected phone number, a link ended or moved to someone else) is skipped, never sent.
+  const unlinked = sqlite
+    .prepare(
+      `UPDATE outbox SET status = 'skipped', claim_token = NULL, updated_at = ?, last_error = ?
+       WHERE status = 'pending' AND due_at <= ? AND kind = 'announcement' AND NOT EXISTS (
+         SELECT 1 FROM channel_identities ci
+         WHERE ci.channel = outbox.channel AND ci.chat_id = outbox.chat_id AND ci.person_id = outbox.person_id AND ci.link_expires_at > ?)`,
+    )
+    .run(at, UNLINKED_REASON, at, at).changes
+  return started + missed + unlinked
 }
+
+/** Why an announcement was not sent to a chat no longer linked to its person. */
+export const UNLINKED_REASON = 'skipped: the chat is no longer linked to the person'
 
 /** The zones of reminders and announcements due at `now` (for the quiet-hours check). */
 export function dueZones(db: Db, now: Date): string[] {
