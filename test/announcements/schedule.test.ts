@@ -48,6 +48,42 @@ describe('a time in each recipient’s zone', () => {
     expect(dueAtFor({ localDate: null, localTime: null }, 'Asia/Jakarta', MONDAY_9_WIB)).toEqual(MONDAY_9_WIB)
   })
 
+  it('a time still ahead in WIB is accepted though it has passed in WIT: the WIT recipients get it at once', async () => {
+    const ctx = ctxAt(MONDAY_9_WIB)
+    addRecipient(db, { zone: 'Asia/Jayapura', province: '91' })
+    addRecipient(db, { zone: 'Asia/Jakarta', province: '31' })
+    const made = draft(db, { audience: { provinces: ['91', '31'] }, textId: 'Yth. {nama}, kantor tutup pukul 14.00.' }, ctx)
+    // Monday 09.00 WIB is 11.00 WIT: 10.00 today has passed in Jayapura, not in Jakarta.
+    expect(
+      sendAnnouncement(db, made.id, { mode: 'schedule', localDate: '2026-11-23', localTime: '10:00' }, false, ctx, QUIET),
+    ).toMatchObject({ ok: true, value: { status: 'scheduled' } })
+    await runAnnouncements(db, () => MONDAY_9_WIB, { batchPeople: 10, pauseMs: 0 })
+    const due = announcementRows(db, made.id).map((r) => [r.timeZone, r.dueAt.toISOString()])
+    expect(due).toEqual(
+      expect.arrayContaining([
+        ['Asia/Jayapura', '2026-11-23T01:00:00.000Z'],
+        ['Asia/Jakarta', '2026-11-23T03:00:00.000Z'],
+      ]),
+    )
+  })
+
+  it('refuses a schedule, or sending now, past the announcement’s expiry: nobody would get it', () => {
+    const ctx = ctxAt(MONDAY_9_WIB)
+    const made = draft(db, { ...input, expiresAt: new Date('2026-11-23T11:00:00Z') }, ctx)
+    expect(
+      sendAnnouncement(db, made.id, { mode: 'schedule', localDate: '2026-11-24', localTime: '09:00' }, false, ctx, QUIET),
+    ).toMatchObject({ ok: false, problems: [{ code: 'ANNOUNCE_BAD_DATE', field: 'jadwal' }] })
+    expect(
+      sendAnnouncement(db, made.id, { mode: 'schedule', localDate: '2026-11-23', localTime: '15:00' }, false, ctx, QUIET),
+    ).toMatchObject({ ok: true, value: { status: 'scheduled' } })
+    // Written at 09.00 WIB to expire at 10.00, sent only at 11.00.
+    const late = draft(db, { ...input, textId: 'Yth. {nama}, sudah lewat.', expiresAt: new Date('2026-11-23T03:00:00Z') }, ctx)
+    expect(sendAnnouncement(db, late.id, { mode: 'now' }, false, ctxAt(new Date('2026-11-23T04:00:00Z')), QUIET)).toMatchObject({
+      ok: false,
+      problems: [{ code: 'ANNOUNCE_BAD_DATE' }],
+    })
+  })
+
   it('refuses a time inside the quiet hours unless urgent, a time past, and a bad date', () => {
     const ctx = ctxAt(MONDAY_9_WIB)
     const quiet = draft(db, input, ctx)
@@ -57,9 +93,9 @@ describe('a time in each recipient’s zone', () => {
       ok: false,
       problems: [{ code: 'ANNOUNCE_IN_QUIET_HOURS', field: 'jadwal' }],
     })
-    // Monday 09.00 WIB is 11.00 WIT: 10.00 today has passed in Jayapura.
+    // Monday 09.00 WIB: 08.00 today has passed everywhere.
     expect(
-      sendAnnouncement(db, quiet.id, { mode: 'schedule', localDate: '2026-11-23', localTime: '10:00' }, false, ctx, QUIET),
+      sendAnnouncement(db, quiet.id, { mode: 'schedule', localDate: '2026-11-23', localTime: '08:00' }, false, ctx, QUIET),
     ).toMatchObject({
       ok: false,
       problems: [{ code: 'ANNOUNCE_IN_PAST' }],

@@ -222,6 +222,16 @@ describe('Pengumuman', () => {
     expect(unsure.status).toBe(422)
     expect(await unsure.text()).toMatch(/id="f-mendesak-error">Centang juga konfirmasinya/)
 
+    // Enter in the time field submits with the first button, "Kirim sekarang": asked about, nothing sent.
+    const enter = await browser.submit(`/admin/pengumuman/${id}`, `/admin/pengumuman/${id}/kirim`, {
+      mode: 'now',
+      tanggal: tomorrow,
+      jam: '09:00',
+    })
+    expect(enter.status).toBe(422)
+    expect(await enter.text()).toMatch(/id="f-tanggal-error">Anda mengisi jadwal: tekan &quot;Jadwalkan&quot;/)
+    expect(t.db.select().from(announcements).where(eq(announcements.id, id)).get()?.status).toBe('draft')
+
     const scheduled = await browser.submit(`/admin/pengumuman/${id}`, `/admin/pengumuman/${id}/kirim`, {
       mode: 'schedule',
       tanggal: tomorrow,

@@ -40,7 +40,7 @@ export function minuteIsQuiet(minute: number, quiet: ReminderSettings['quiet']):
   return quiet.start < quiet.end ? minute >= quiet.start && minute < quiet.end : minute >= quiet.start || minute < quiet.end
 }
 
-/** Refusals before saving: a bad date or time, in the past (in the earliest zone), or inside the quiet hours without urgent. */
+/** Refusals before saving: a bad date or time, in the past (in every zone), or inside the quiet hours without urgent. */
 export function scheduleProblem(
   a: { localDate: string; localTime: string },
   urgent: boolean,
@@ -64,13 +64,21 @@ export function scheduleProblem(
       'jadwal',
     )
   }
-  const first = firstDue({ localDate: a.localDate.trim(), localTime: time }, now)
-  if (first && first.getTime() <= now.getTime()) {
+  // Refused only when the time has passed in every zone (WIB is the last): at 07.30 WIB, "09.00
+  // today" is still ahead in Java; recipients in WITA or WIT, where it has passed, get it at once.
+  const last = lastDue({ localDate: a.localDate.trim(), localTime: time }, now)
+  if (last && last.getTime() <= now.getTime()) {
     return problem(
       'ANNOUNCE_IN_PAST',
-      `${a.localDate.trim()} pukul ${time.replace(':', '.')} sudah lewat (paling tidak di wilayah WIT). Pilih waktu yang akan datang.`,
+      `${a.localDate.trim()} pukul ${time.replace(':', '.')} sudah lewat. Pilih waktu yang akan datang.`,
       'jadwal',
     )
   }
   return undefined
+}
+
+/** The latest due moment over the Indonesian zones (WIB last): when the last recipients get it. Null: not scheduled. */
+export function lastDue(a: Schedule, now: Date): Date | null {
+  if (!a.localDate || !a.localTime) return null
+  return new Date(Math.max(...INDONESIAN_ZONES.map((zone) => dueAtFor(a, zone, now).getTime())))
 }

@@ -26,7 +26,7 @@ import {
 import type { ConsoleScope } from '../../db/queries/console-scope.js'
 import { type AnnouncementStatus, type AudienceCriteria, PLACEHOLDERS } from '../../vocabulary/announcements.js'
 import { referenceCode } from '../codes.js'
-import { zoneLabelOrName } from '../regions.js'
+import { formatLocalDateTime, zoneLabelOrName } from '../regions.js'
 import { isQuiet, quietEnd } from '../reminders/plan.js'
 import type { ReminderSettings } from '../reminders/settings.js'
 import { formatClock } from '../text/dates.js'
@@ -36,7 +36,7 @@ import { announcementRenderer } from './message.js'
 import { placeholderProblems, placeholdersIn, type SubjectKind } from './placeholders.js'
 import { type AnnounceProblem, type Checked, problem } from './problems.js'
 import { recipientsCsv } from './report.js'
-import { firstDue, readTime, scheduleProblem } from './schedule.js'
+import { firstDue, lastDue, readTime, scheduleProblem } from './schedule.js'
 import { newValueCache, placeholderValues } from './values.js'
 
 export type { ReachCounts } from '../../db/queries/announcement-audience.js'
@@ -375,6 +375,19 @@ export function sendAnnouncement(
     localTime = readTime(when.localTime) ?? null
   }
   const startAt = firstDue({ localDate, localTime }, ctx.now)
+  const lastAt = lastDue({ localDate, localTime }, ctx.now) ?? ctx.now
+  if (row.expiresAt !== null && row.expiresAt <= lastAt.getTime()) {
+    return {
+      ok: false,
+      problems: [
+        problem(
+          'ANNOUNCE_BAD_DATE',
+          `Batas kedaluwarsa pengumuman ini (${formatLocalDateTime(new Date(row.expiresAt), 'Asia/Jakarta')}) tidak sesudah waktu kirimnya: tidak akan ada yang menerimanya. Ubah jadwal atau batas kedaluwarsanya (Ubah draf).`,
+          'jadwal',
+        ),
+      ],
+    }
+  }
   const key = dedupeKey(row.criteria, {
     textId: row.textId,
     textEn: row.textEn,

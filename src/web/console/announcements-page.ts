@@ -202,6 +202,12 @@ export function announcementRoutes(deps: AnnouncementsPageDeps) {
     if (send.mendesak && !send.yakin)
       return refuse({ mendesak: 'Centang juga konfirmasinya: pesan mendesak dapat tiba pada jam tenang (malam hari).' })
     let when: SendWhen
+    // Enter in the date or time field submits with the first button ("Kirim sekarang"): a schedule
+    // typed and then sent now would be a surprise, so it is asked about instead.
+    if (mode === 'now' && (send.tanggal || send.jam))
+      return refuse({
+        jadwal: 'Anda mengisi jadwal: tekan "Jadwalkan" untuk mengirim pada waktu itu, atau kosongkan tanggal dan jam untuk mengirim sekarang.',
+      })
     if (mode === 'now') when = { mode: 'now' }
     else if (mode === 'schedule') {
       if (!send.tanggal || !send.jam) return refuse({ jadwal: 'Isi tanggal dan jam kirim.' })
