@@ -585,6 +585,6 @@ export function announceCancelCommand(db: Db, args: string[], _config: Config, c
     out(`Pengumuman ${record.code} dibatalkan sebelum diantrekan: tidak ada pesan yang dikirim.\n`)
   else out(`Pengumuman ${record.code} dibatalkan: ${rows} pesan yang belum terkirim tidak akan dikirim.\n`)
   if (record.status === 'sending' || record.status === 'queuing')
-    out('Pesan yang sudah atau sedang dikirim saat dibatalkan tetap tercatat sebagai terkirim.\n')
+    out('Pesan yang sudah terkirim atau sedang dikirim saat dibatalkan tidak ditarik; hasilnya tercatat seperti biasa.\n')
   return 0
 }

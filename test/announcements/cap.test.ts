@@ -14,7 +14,15 @@ import { capRemaining, claimBatch, queueMessage, startSending } from '../../src/
 import { fakeClock, testConfig, testCore } from '../support/core.js'
 import { testOutbox } from '../support/outbox.js'
 import { addPerson, MINUTE } from '../support/reminders.js'
-import { addAnnouncement, addRecipient, addRecipients, announcementOf, recordingSender, rowOf } from './delivery-fixture.js'
+import {
+  addAnnouncement,
+  addRecipient,
+  addRecipients,
+  announcementOf,
+  recipientOf,
+  recordingSender,
+  rowOf,
+} from './delivery-fixture.js'
 
 /** Monday 23 November 2026, 10.00 WIB. */
 const MONDAY_10 = new Date('2026-11-23T03:00:00Z')
@@ -54,6 +62,8 @@ describe('the WhatsApp daily cap on announcements', () => {
     expect(waiting).toHaveLength(7)
     for (const row of waiting) expect(rowOf(db, row).dueAt).toEqual(TUESDAY_08)
     expect(announcementOf(db, id)?.rolledTo).toEqual(TUESDAY_08)
+    // The per-person report says when each waiting one now goes.
+    for (const row of waiting) expect(recipientOf(db, id, rowOf(db, row).chatId)?.dueAt).toEqual(TUESDAY_08)
     expect(capRemaining(db, MONDAY_10, 3)).toBe(0)
 
     // The rest of Monday: nothing more goes, however often the outbox runs.

@@ -1,7 +1,7 @@
 /**
  * Sending the same announcement twice never messages anyone twice: queuing again (or a batch run
  * again) writes no new row; a second "send" of the same draft is answered as the first; the same
- * content again is refused while the first lives (and accepted once it is done); a crash in the middle of queuing is resumed by
+ * content again is refused while the first lives and for 24 hours after it is done (then accepted: a weekly notice); a crash in the middle of queuing is resumed by
  * the minute job from the last person written, and everyone ends up with exactly one row per chat.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -79,7 +79,7 @@ describe('never twice', () => {
     expect(createAnnouncement(db, input, ctx).ok).toBe(true)
   })
 
-  it('once the first is done, the same text may be sent again (a weekly notice) and reaches the chat again', async () => {
+  it('the same text is refused for 24 hours after the first is done, then may be sent again (a weekly notice)', async () => {
     addRecipient(db, { chats: [{ channel: 'telegram', chatId: '7009001' }] })
     const sent: string[] = []
     const clock = fakeClock(MONDAY_9_WIB)
@@ -91,6 +91,14 @@ describe('never twice', () => {
     const first = await announceNow(db, input, ctx)
     await outbox.deliver()
     expect(await runAnnouncements(db, clock.now, { batchPeople: 10, pauseMs: 0 })).toMatchObject({ finished: 1 })
+    // A script retrying the same day is refused: nobody is messaged twice by accident.
+    clock.advance(60 * 60_000)
+    expect(createAnnouncement(db, input, ctxAt(clock.now()))).toMatchObject({
+      ok: false,
+      problems: [
+        { code: 'ANNOUNCE_DUPLICATE', existingCode: first.code, message: expect.stringContaining('kurang dari 24 jam lalu') },
+      ],
+    })
     clock.advance(7 * 24 * 60 * 60_000)
     const second = await announceNow(db, input, ctxAt(clock.now()))
     expect(second.code).not.toBe(first.code)

@@ -159,12 +159,29 @@ export async function runAnnouncements(
 ): Promise<{ queued: number; finished: number }> {
   let queued = 0
   let finished = 0
-  for (const id of announcementsIn(db, 'scheduled', now().getTime())) beginQueuing(db, id, now().getTime())
+  // One announcement that fails (a broken row, a bug) must not hold up the others: each is tried,
+  // and the first failure is thrown at the end for the scheduler to log.
+  let failure: unknown
+  const each = async (work: () => unknown) => {
+    try {
+      await work()
+    } catch (error) {
+      failure ??= error
+    }
+  }
+  for (const id of announcementsIn(db, 'scheduled', now().getTime())) await each(() => beginQueuing(db, id, now().getTime()))
   for (const id of announcementsIn(db, 'queuing', now().getTime())) {
     if (inFlight.has(id)) continue
-    const result = await queueAnnouncement(db, id, now, settings)
-    if (result.finished) queued += 1
+    await each(async () => {
+      const result = await queueAnnouncement(db, id, now, settings)
+      if (result.finished) queued += 1
+    })
   }
-  for (const id of announcementsIn(db, 'sending', now().getTime())) if (finishIfDone(db, id, now())) finished += 1
+  for (const id of announcementsIn(db, 'sending', now().getTime())) {
+    await each(() => {
+      if (finishIfDone(db, id, now())) finished += 1
+    })
+  }
+  if (failure !== undefined) throw failure
   return { queued, finished }
 }

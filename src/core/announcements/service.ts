@@ -144,9 +144,18 @@ function dedupeKey(
     .digest('hex')
 }
 
-const duplicate = (code: string): AnnounceProblem => ({
-  ...problem('ANNOUNCE_DUPLICATE', `Pengumuman yang sama sudah ada: ${code}. Batalkan yang itu dahulu, atau ubah teksnya.`),
-  existingCode: code,
+/** The same announcement finished within this window is not sent again (a retried script, a second click a day later). */
+const RESEND_WINDOW_MS = 24 * 60 * 60_000
+const recentSince = (now: Date) => now.getTime() - RESEND_WINDOW_MS
+
+const duplicate = (existing: { code: string; status: string }): AnnounceProblem => ({
+  ...problem(
+    'ANNOUNCE_DUPLICATE',
+    existing.status === 'done'
+      ? `Pengumuman yang sama sudah dikirim kurang dari 24 jam lalu: ${existing.code}. Bila memang perlu dikirim lagi, ubah teksnya.`
+      : `Pengumuman yang sama sudah ada: ${existing.code}. Batalkan yang itu dahulu, atau ubah teksnya.`,
+  ),
+  existingCode: existing.code,
 })
 
 type Checkedinput = {
@@ -196,8 +205,8 @@ export function createAnnouncement(
   const v = checked.value
   const regionId = ctx.scope?.id ?? null
   const key = dedupeKey(v.canonical, { ...v, localDate: null, localTime: null, urgent: false, regionId })
-  const existing = liveWithKey(db, key)
-  if (existing) return { ok: false, problems: [duplicate(existing.code)] }
+  const existing = liveWithKey(db, key, 0, recentSince(ctx.now))
+  if (existing) return { ok: false, problems: [duplicate(existing)] }
   for (let attempt = 0; ; attempt++) {
     const code = referenceCode('PGM')
     try {
@@ -225,8 +234,8 @@ export function createAnnouncement(
       return { ok: true, value: { id, code } }
     } catch (error) {
       if (isUniqueError(error, 'dedupe_key')) {
-        const found = liveWithKey(db, key)
-        if (found) return { ok: false, problems: [duplicate(found.code)] }
+        const found = liveWithKey(db, key, 0, recentSince(ctx.now))
+        if (found) return { ok: false, problems: [duplicate(found)] }
       }
       if (!isUniqueError(error, 'code') || attempt >= 5) throw error
     }
@@ -253,8 +262,8 @@ export function updateDraft(
   if (!checked.ok) return checked
   const v = checked.value
   const key = dedupeKey(v.canonical, { ...v, localDate: null, localTime: null, urgent: false, regionId: row.regionId })
-  const existing = liveWithKey(db, key, row.id)
-  if (existing) return { ok: false, problems: [duplicate(existing.code)] }
+  const existing = liveWithKey(db, key, row.id, recentSince(ctx.now))
+  if (existing) return { ok: false, problems: [duplicate(existing)] }
   const changed = updateDraftRow(db, row.id, {
     criteria: v.canonical,
     textId: v.textId,
@@ -330,7 +339,7 @@ function previewNotes(
     const days = Math.ceil(rest / opts.cap.perDay)
     notes.push(
       `Batas harian WhatsApp ${number(opts.cap.perDay)} pesan: hari ini tersisa ${number(Math.max(0, opts.cap.remainingToday))}; ` +
-        `${number(rest)} pesan WhatsApp berlanjut pada ${days} hari kerja berikutnya.`,
+        `${number(rest)} pesan WhatsApp berlanjut ${days === 1 ? 'pada hari kerja berikutnya' : `selama ${days} hari kerja berikutnya`}.`,
     )
   }
   const texts = [record.textId, ...(record.textEn ? [record.textEn] : [])]
@@ -397,8 +406,8 @@ export function sendAnnouncement(
     regionId: row.regionId,
   })
   const status = when.mode === 'schedule' ? 'scheduled' : 'queuing'
-  const existing = liveWithKey(db, key, row.id)
-  if (existing) return { ok: false, problems: [duplicate(existing.code)] }
+  const existing = liveWithKey(db, key, row.id, recentSince(ctx.now))
+  if (existing) return { ok: false, problems: [duplicate(existing)] }
   const started = db.$client
     .transaction(() => {
       const changed = startAnnouncement(db, row.id, {

@@ -103,12 +103,23 @@ export function scopeOfRegion(db: Db, regionId: number | null): ConsoleScope {
   return consoleRegions(db).find((r) => r.id === regionId) ?? { id: regionId, code: '?', name: '?', provinces: [] }
 }
 
-/** The live (not done, not cancelled) announcement holding this dedupe key, if any. */
-export function liveWithKey(db: Db, dedupeKey: string, exceptId = 0): { id: number; code: string } | undefined {
+/**
+ * The announcement holding this dedupe key that blocks another like it: a live one (not done, not
+ * cancelled), or one done after `recentSince` (a script's retry the same day must not message
+ * everyone again; a weekly notice a week later may).
+ */
+export function liveWithKey(
+  db: Db,
+  dedupeKey: string,
+  exceptId: number,
+  recentSince: number,
+): { id: number; code: string; status: string } | undefined {
   return cached(
     db,
-    `SELECT id, code FROM announcements WHERE dedupe_key = ? AND status NOT IN ('done', 'cancelled') AND id <> ?`,
-  ).get(dedupeKey, exceptId) as { id: number; code: string } | undefined
+    `SELECT id, code, status FROM announcements
+     WHERE dedupe_key = ? AND id <> ? AND (status NOT IN ('done', 'cancelled') OR (status = 'done' AND finished_at > ?))
+     ORDER BY id DESC LIMIT 1`,
+  ).get(dedupeKey, exceptId, recentSince) as { id: number; code: string; status: string } | undefined
 }
 
 export type NewAnnouncement = {

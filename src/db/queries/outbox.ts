@@ -369,9 +369,19 @@ export function rollCapped(db: Db, now: Date, to: Date): number {
         db,
         `UPDATE outbox SET due_at = ?, updated_at = ?
          WHERE status = 'pending' AND due_at < ? AND kind = '${ANNOUNCEMENT}' AND channel = 'whatsapp'
-         RETURNING event_key AS eventKey`,
-      ).all(to.getTime(), now.getTime(), to.getTime()) as { eventKey: string | null }[]
+         RETURNING event_key AS eventKey, person_id AS personId, chat_id AS chatId`,
+      ).all(to.getTime(), now.getTime(), to.getTime()) as { eventKey: string | null; personId: number | null; chatId: string }[]
       const ids = [...new Set(moved.map((row) => Number(row.eventKey?.split(':')[1])))].filter(Number.isInteger)
+      // The report's due time follows: the person's line says when it now goes.
+      const recipient = cached(
+        db,
+        `UPDATE announcement_recipients SET due_at = ?
+         WHERE announcement_id = ? AND person_id = ? AND channel = 'whatsapp' AND chat_id = ?`,
+      )
+      for (const row of moved) {
+        const id = Number(row.eventKey?.split(':')[1])
+        if (Number.isInteger(id) && row.personId !== null) recipient.run(to.getTime(), id, row.personId, row.chatId)
+      }
       cached(
         db,
         `UPDATE announcements SET rolled_to = ?, updated_at = ?

@@ -206,7 +206,8 @@ export function announcementRoutes(deps: AnnouncementsPageDeps) {
     // typed and then sent now would be a surprise, so it is asked about instead.
     if (mode === 'now' && (send.tanggal || send.jam))
       return refuse({
-        jadwal: 'Anda mengisi jadwal: tekan "Jadwalkan" untuk mengirim pada waktu itu, atau kosongkan tanggal dan jam untuk mengirim sekarang.',
+        jadwal:
+          'Anda mengisi jadwal: tekan "Jadwalkan" untuk mengirim pada waktu itu, atau kosongkan tanggal dan jam untuk mengirim sekarang.',
       })
     if (mode === 'now') when = { mode: 'now' }
     else if (mode === 'schedule') {
@@ -418,7 +419,7 @@ ${select('status', 'Status', [['', 'Semua status'], ...ANNOUNCEMENT_STATUSES.map
             (
               row,
             ) => html`<tr><td class="nowrap"><a href="${announcementPath(row.id)}">${row.code}</a>${row.urgent && html` <strong>(mendesak)</strong>`}</td>
-<td>${ANNOUNCEMENT_STATUS_LABEL[row.status]}${row.rolledTo && html`<br><small>WhatsApp dilanjutkan ${formatLocalDateTime(row.rolledTo, WIB)}</small>`}</td>
+<td>${ANNOUNCEMENT_STATUS_LABEL[row.status]}${row.rolledTo && (row.status === 'sending' || row.status === 'queuing') && html`<br><small>WhatsApp dilanjutkan ${formatLocalDateTime(row.rolledTo, WIB)}</small>`}</td>
 <td>${formatLocalDateTime(row.createdAt, WIB)}</td><td>${row.maker}${row.regionCode && html`<br><small>${row.regionCode}</small>`}</td>
 <td>${audience(row.criteria)}<br><small>${excerpt(row.textId)}</small></td><td>${summary(row)}</td></tr>`,
           )}</tbody></table></div>
@@ -532,9 +533,13 @@ ${errors.mendesak && html`<span class="error" id="f-mendesak-error">${errors.men
       limit: REPORT_SIZE,
       offset: (page - 1) * REPORT_SIZE,
     })
+    // While WhatsApp rows still wait: when they go; afterwards, that the cap once moved them.
+    const capText = `Batas harian WhatsApp${deps.announce?.capPerDay ? ` (${number(deps.announce.capPerDay)} pesan per hari)` : ''}`
     const rolled =
       record.rolledTo &&
-      html`<p class="notice" role="status">Batas harian WhatsApp${deps.announce?.capPerDay ? ` (${number(deps.announce.capPerDay)} pesan per hari)` : ''} tercapai: pesan WhatsApp yang tersisa dilanjutkan ${formatLocalDateTime(record.rolledTo, WIB)}, hari kerja berikutnya.</p>`
+      (record.status === 'queuing' || (record.status === 'sending' && totals.byChannel.whatsapp.waiting > 0)
+        ? html`<p class="notice" role="status">${capText} tercapai: ${totals.byChannel.whatsapp.waiting > 0 ? `${number(totals.byChannel.whatsapp.waiting)} ` : ''}pesan WhatsApp yang tersisa dilanjutkan ${formatLocalDateTime(record.rolledTo, WIB)}, hari kerja berikutnya.</p>`
+        : html`<p class="hint">${capText} sempat tercapai; sisa pesan WhatsApp dikirim mulai ${formatLocalDateTime(record.rolledTo, WIB)}.</p>`)
     const working =
       record.status === 'queuing' &&
       html`<p class="notice">Penerima sedang diantrekan. <a href="${base}">Muat ulang</a> untuk melihat angka terbaru.</p>`
