@@ -1,5 +1,6 @@
 /**
  * Text people typed in a chat is opened by staff in a spreadsheet: a leading = + - @ would run as a
- * formula there (CSV injection), so such a cell is prefixed with an apostrophe.
+ * formula there (CSV injection), also after spaces some spreadsheets skip, so such a cell is
+ * prefixed with an apostrophe.
  */
-export const inert = (value: string | null) => (value && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value)
+export const inert = (value: string | null) => (value && /^\s*[=+\-@\t\r]/.test(value) ? `'${value}` : value)
