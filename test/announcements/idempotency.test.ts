@@ -106,6 +106,19 @@ describe('never twice', () => {
     expect(sent).toEqual(['7009001', '7009001'])
   })
 
+  it('one announcement that cannot be queued does not hold up the others in the minute job', async () => {
+    addRecipient(db)
+    const broken = draft(db, { ...input, textId: 'Yth. {nama}, yang rusak.' }, ctx)
+    const fine = draft(db, { ...input, textId: 'Yth. {nama}, yang baik.' }, ctx)
+    sendAnnouncement(db, broken.id, { mode: 'now' }, false, ctx, QUIET)
+    sendAnnouncement(db, fine.id, { mode: 'now' }, false, ctx, QUIET)
+    // A row broken by hand (or by a bug): its criteria no longer read.
+    db.$client.prepare(`UPDATE announcements SET criteria = 'not json' WHERE id = ?`).run(broken.id)
+    await expect(runAnnouncements(db, () => MONDAY_9_WIB, { batchPeople: 10, pauseMs: 0 })).rejects.toThrow()
+    expect(announcementRows(db, fine.id)).toHaveLength(1)
+    expect(announcementRows(db, broken.id)).toHaveLength(0)
+  })
+
   it('a crash while queuing: the minute job resumes after the last person written; each chat gets one row', async () => {
     for (let i = 0; i < 10; i++) addRecipient(db)
     const made = draft(db, input, ctx)
