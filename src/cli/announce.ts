@@ -12,7 +12,7 @@ import { and, eq } from 'drizzle-orm'
 import type { Config } from '../config.js'
 import { describeAudience, type RawAudience } from '../core/announcements/criteria.js'
 import type { AnnounceProblem, Checked } from '../core/announcements/problems.js'
-import { recipientStatus, recipientsCsv } from '../core/announcements/report.js'
+import { ANNOUNCEMENT_STATUS_LABEL, recipientStatus, recipientsCsv } from '../core/announcements/report.js'
 import {
   type AnnounceContext,
   type AnnouncementInput,
@@ -39,7 +39,6 @@ import { staffByEmail, staffById } from '../db/queries/console-staff.js'
 import { capRemaining } from '../db/queries/outbox.js'
 import { auditLog } from '../db/schema.js'
 import { reminderSettingsOf } from '../settings.js'
-import type { AnnouncementStatus } from '../vocabulary/announcements.js'
 import { staffScope } from '../web/console/scope.js'
 import { keptIfOk, rolledBack, rolledBackAsync } from './io.js'
 
@@ -221,15 +220,6 @@ const QUEUE: QueueSettings = { batchPeople: 5_000, pauseMs: 50 }
 /** Lines of waiting or failed recipients `status` shows. */
 const LINES_SHOWN = 20
 const WIB = 'Asia/Jakarta'
-
-const STATUS_TEXT: Record<AnnouncementStatus, string> = {
-  draft: 'draf',
-  scheduled: 'terjadwal',
-  queuing: 'sedang diantrekan',
-  sending: 'sedang dikirim',
-  done: 'selesai',
-  cancelled: 'dibatalkan',
-}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 const noPause = async () => {}
@@ -547,7 +537,9 @@ export function announceStatusCommand(db: Db, args: string[], config: Config, cl
     record.staffId === null
       ? record.actor
       : `${record.actor} (${staffById(db, record.staffId)?.email ?? `staf ${record.staffId}`})`
-  out(`${record.code}  [${STATUS_TEXT[record.status]}]  dibuat ${when(record.createdAt)} oleh ${by}\n`)
+  out(
+    `${record.code}  [${ANNOUNCEMENT_STATUS_LABEL[record.status].toLowerCase()}]  dibuat ${when(record.createdAt)} oleh ${by}\n`,
+  )
   out(`Penerima: ${describeAudience(db, record.criteria)}\n`)
   out(`${scheduleLine(record)}\n`)
   if (record.cancelledAt) out(`Dibatalkan: ${when(record.cancelledAt)}\n`)

@@ -11,6 +11,7 @@ import { ANNOUNCEMENT_STATUSES, RECIPIENT_OUTCOMES, RECIPIENT_REACH } from '../v
 import { EXAM_KINDS } from '../vocabulary/events.js'
 import { CHANNELS, LANGUAGES } from '../vocabulary/message.js'
 import { REGION_CODES, STAFF_ROLES, STAFF_STATUSES } from '../vocabulary/staff.js'
+import { CERTIFICATION_STAGES, type CertificationStage } from '../vocabulary/stages.js'
 
 const createdAt = () => integer('created_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`)
 const updatedAt = () => integer('updated_at', { mode: 'timestamp_ms' }).notNull().default(sql`(unixepoch('subsec') * 1000)`)
@@ -256,20 +257,8 @@ export const exams = sqliteTable(
   ],
 )
 
-/** The certification path, in order (see shared domain notes). */
-export const CERTIFICATION_STAGES = [
-  'terdaftar',
-  'seleksi_administrasi',
-  'bimtek',
-  'ujian_kognitif',
-  'portofolio',
-  'wawancara',
-  'kompeten',
-  'belum_kompeten',
-  'sertifikat_terbit',
-  'kedaluwarsa',
-] as const
-export type CertificationStage = (typeof CERTIFICATION_STAGES)[number]
+/** The certification path, in order: kept in src/vocabulary/stages.ts (the audience of an announcement names them too). */
+export { CERTIFICATION_STAGES, type CertificationStage }
 
 /** A person's certification history: one row per stage reached; the latest is current. */
 export const certificationStages = sqliteTable(

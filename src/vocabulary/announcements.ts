@@ -4,6 +4,9 @@
  * by the database, the core, the console and the CLI.
  */
 
+import { EXAM_KINDS, type ExamKind } from './events.js'
+import { CERTIFICATION_STAGES, type CertificationStage } from './stages.js'
+
 /**
  * draft: written, not sent; scheduled: waits for its start; queuing: rows being written (a crash
  * resumes it); sending: every row written, the outbox delivers; done: nothing left to send;
@@ -24,23 +27,11 @@ export type RecipientOutcome = (typeof RECIPIENT_OUTCOMES)[number]
 export const REGISTRANT_FILTERS = ['confirmed', 'waitlisted', 'all'] as const
 export type RegistrantFilter = (typeof REGISTRANT_FILTERS)[number]
 
-/** The certification stages (a copy of the schema's list: vocabulary imports nothing; a test keeps them equal). */
-export const AUDIENCE_STAGES = [
-  'terdaftar',
-  'seleksi_administrasi',
-  'bimtek',
-  'ujian_kognitif',
-  'portofolio',
-  'wawancara',
-  'kompeten',
-  'belum_kompeten',
-  'sertifikat_terbit',
-  'kedaluwarsa',
-] as const
-export type AudienceStage = (typeof AUDIENCE_STAGES)[number]
-
-export const AUDIENCE_EXAM_KINDS = ['ujian_kognitif', 'wawancara'] as const
-export type AudienceExamKind = (typeof AUDIENCE_EXAM_KINDS)[number]
+/** The stages and exam kinds an audience may name: the schema's own lists. */
+export const AUDIENCE_STAGES = CERTIFICATION_STAGES
+export type AudienceStage = CertificationStage
+export const AUDIENCE_EXAM_KINDS = EXAM_KINDS
+export type AudienceExamKind = ExamKind
 
 /**
  * Who an announcement is for. Every criterion is optional; the ones given are combined with AND;

@@ -2,15 +2,27 @@
  * The per-person report in words: a line's status for staff (Indonesian) and the CSV export
  * (BOM, formula guard, chat masked, times in the person's zone; no phone, no NIK).
  */
+
 import { stringify } from 'csv-stringify/sync'
 import { type RecipientLine, type RecipientStatusKey, STOPPED_REASON } from '../../db/queries/announcements.js'
 import { UNLINKED_REASON } from '../../db/queries/outbox.js'
+import type { AnnouncementStatus } from '../../vocabulary/announcements.js'
 import { formatLocalDateTime, provinceByCode, zoneLabelOrName } from '../regions.js'
 import { maskChat } from '../reminders/listing.js'
 import { inert } from '../text/csv.js'
 
 export type { RecipientLine, RecipientStatusKey } from '../../db/queries/announcements.js'
 export { RECIPIENT_STATUS_KEYS } from '../../db/queries/announcements.js'
+
+/** An announcement's status as staff read it (console and CLI). */
+export const ANNOUNCEMENT_STATUS_LABEL: Record<AnnouncementStatus, string> = {
+  draft: 'Draf (belum dikirim)',
+  scheduled: 'Terjadwal',
+  queuing: 'Sedang diantrekan',
+  sending: 'Sedang dikirim',
+  done: 'Selesai',
+  cancelled: 'Dibatalkan',
+}
 
 /** The label of each status key, for filters. */
 export const RECIPIENT_STATUS_LABELS: Record<RecipientStatusKey, string> = {

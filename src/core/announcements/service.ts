@@ -35,7 +35,7 @@ import { canonicalCriteria, type RawAudience, readAudience } from './criteria.js
 import { announcementRenderer } from './message.js'
 import { placeholderProblems, placeholdersIn, type SubjectKind } from './placeholders.js'
 import { type AnnounceProblem, type Checked, problem } from './problems.js'
-import { recipientsCsv } from './report.js'
+import { ANNOUNCEMENT_STATUS_LABEL, recipientsCsv } from './report.js'
 import { firstDue, lastDue, readTime, scheduleProblem } from './schedule.js'
 import { newValueCache, placeholderValues } from './values.js'
 
@@ -246,7 +246,7 @@ const notFound = (): AnnounceProblem => problem('ANNOUNCE_NOT_FOUND', 'Pengumuma
 const notDraft = (status: AnnouncementStatus): AnnounceProblem =>
   problem(
     'ANNOUNCE_NOT_DRAFT',
-    `Pengumuman ini sudah tidak berupa draf (status: ${status}); yang sudah dikirim atau dijadwalkan tidak dapat diubah.`,
+    `Pengumuman ini sudah tidak berupa draf (${ANNOUNCEMENT_STATUS_LABEL[status].toLowerCase()}); yang sudah dikirim atau dijadwalkan tidak dapat diubah.`,
   )
 
 export function updateDraft(

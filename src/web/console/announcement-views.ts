@@ -11,25 +11,17 @@ import { maskChat } from '../../core/reminders/listing.js'
 import { renderPlainText } from '../../core/render.js'
 import type { ReachCounts } from '../../db/queries/announcement-audience.js'
 import type { AnnouncementTotals, RecipientLine, RecipientStatusKey } from '../../db/queries/announcements.js'
-import type { AnnouncementStatus } from '../../vocabulary/announcements.js'
 import type { Reply } from '../../vocabulary/message.js'
 import { escapeHtml, Html, html } from '../html.js'
 import type { ConsoleEnv } from './env.js'
 import { shownName } from './scope.js'
+import { number } from './session-views.js'
 
 export const ANNOUNCEMENTS = '/admin/pengumuman'
 export const announcementPath = (id: number) => `${ANNOUNCEMENTS}/${id}`
 
-export const number = (n: number) => n.toLocaleString('id-ID')
-
-export const ANNOUNCEMENT_STATUS_LABEL: Record<AnnouncementStatus, string> = {
-  draft: 'Draf (belum dikirim)',
-  scheduled: 'Terjadwal',
-  queuing: 'Sedang diantrekan',
-  sending: 'Sedang dikirim',
-  done: 'Selesai',
-  cancelled: 'Dibatalkan',
-}
+export { ANNOUNCEMENT_STATUS_LABEL } from '../../core/announcements/report.js'
+export { number }
 
 export const CHANNEL_LABEL: Record<string, string> = { telegram: 'Telegram', whatsapp: 'WhatsApp', '': '—' }
 const LANGUAGE_LABEL: Record<string, string> = { id: 'Indonesia', en: 'Inggris' }
