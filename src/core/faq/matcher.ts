@@ -8,9 +8,10 @@
 import MiniSearch from 'minisearch'
 import { createTopicClassifier, type TopicClassifier } from './classifier.js'
 import type { FaqTopic, KnowledgeBase, OutOfScope } from './knowledge-base.js'
-import { QUESTION_WORDS, REWRITES, WEAK_TERMS } from './lexicon.js'
+import { CHAT_REWRITES, QUESTION_WORDS, REWRITES, WEAK_TERMS } from './lexicon.js'
 import type { NetworkCache } from './network-cache.js'
-import { type Analyzer, type AnalyzerOptions, createAnalyzer, words } from './normalize.js'
+import { type Analyzer, type AnalyzerOptions, cleanText, createAnalyzer, words } from './normalize.js'
+import { ENGLISH_MARKERS, REGIONAL_LANGUAGES, regionalWords } from './regional.js'
 
 export type MatchOutcome =
   | { kind: 'answer'; topic: FaqTopic; score: number }
@@ -41,6 +42,12 @@ export type MatcherTuning = {
    * than the best topic, with at least this share of its score, wins ("ukom ners jadwalnya kpn").
    */
   rivalShare?: number
+  /**
+   * Questions with a word of a regional language or English get the second opinion of a network that
+   * also learnt the labelled questions in those languages; the others that of a network that learnt
+   * the Indonesian ones only (false: one network learns everything, to measure what this adds).
+   */
+  regionalNetwork?: boolean
 }
 
 /**
@@ -118,6 +125,35 @@ function withQuestions(kb: KnowledgeBase): KnowledgeBase {
   return { ...kb, topics: kb.topics.map(more), outOfScope: kb.outOfScope.map(more), questions: [] }
 }
 
+/**
+ * The words, as typed, that show a question is written (partly) in a regional language or English: the
+ * words of the regional tables and English function words, and the words the labelled questions in those
+ * languages use at least twice that no Indonesian labelled question and no text of the knowledge base uses.
+ */
+function regionalMarkers(kb: KnowledgeBase): Set<string> {
+  const raw = (text: string) => cleanText(text).split(' ').filter((word) => word.length >= 2)
+  const markers = new Set<string>(ENGLISH_MARKERS)
+  // The English table's words are left out: many are loanwords in Indonesian chat ("update", "upload", "website").
+  for (const language of REGIONAL_LANGUAGES) {
+    if (language === 'english') continue
+    for (const word of Object.keys(regionalWords(language))) if (!(word in CHAT_REWRITES)) markers.add(word)
+  }
+  const indonesian = new Set(
+    [
+      ...kb.questions.filter((question) => !question.lang).map((question) => question.q),
+      ...kb.topics.flatMap((topic) => [topic.title.id, topic.answer.id, ...topic.examples, ...topic.keywords]),
+      ...kb.outOfScope.flatMap((item) => [item.reply.id, ...item.examples, ...item.keywords]),
+    ].flatMap(raw),
+  )
+  const counts = new Map<string, number>()
+  for (const question of kb.questions) {
+    if (!question.lang) continue
+    for (const word of new Set(raw(question.q))) counts.set(word, (counts.get(word) ?? 0) + 1)
+  }
+  for (const [word, count] of counts) if (count >= 2 && !indonesian.has(word) && !/\d/.test(word)) markers.add(word)
+  return markers
+}
+
 // Building takes about a second (more when the network is not cached): every core built from the
 // same content shares one.
 const built = new Map<string, Matcher>()
@@ -181,9 +217,16 @@ function buildMatcher(content: KnowledgeBase, tuning: MatcherTuning, cache: Netw
     ...kb.outOfScope.map((item) => ({ id: item.id, title: '', keywords: join(item.keywords), examples: join(item.examples) })),
   ])
 
-  const classifier: TopicClassifier | null = tuning.neural
-    ? createTopicClassifier(kb, { ...analyzer, terms: termsOf }, tuning.neural.iterations, cache)
-    : null
+  // Regional paraphrases in the network shift its weights for common Indonesian words: Indonesian
+  // questions are better judged by a network that learnt the Indonesian ones only (docs/faq-content.md).
+  const indonesianQuestions = content.questions.filter((question) => !question.lang)
+  const routed = (tuning.regionalNetwork ?? true) && indonesianQuestions.length < content.questions.length
+  const network = (learnt: KnowledgeBase) =>
+    tuning.neural ? createTopicClassifier(learnt, { ...analyzer, terms: termsOf }, tuning.neural.iterations, cache) : null
+  const classifier: TopicClassifier | null = network(routed ? withQuestions({ ...content, questions: indonesianQuestions }) : kb)
+  const regionalClassifier = routed ? network(kb) : classifier
+  const markers = routed ? regionalMarkers(content) : new Set<string>()
+  const isRegional = (question: string) => markers.size > 0 && cleanText(question).split(' ').some((word) => markers.has(word))
 
   function rank(question: string): Ranked[] {
     return rankTerms(analyzer.terms(question))
@@ -222,7 +265,7 @@ function buildMatcher(content: KnowledgeBase, tuning: MatcherTuning, cache: Netw
       const ranked = rankTerms(query)
       const [first, second] = ranked
       if (!first) return { kind: 'none', score: 0 }
-      const [verdict] = classifier?.classify(query) ?? []
+      const [verdict] = (isRegional(question) ? regionalClassifier : classifier)?.classify(query) ?? []
       const neural = tuning.neural
       if (first.subject.kind === 'topic' && query.some((term) => foreignTerms.has(term))) {
         const foreign = ranked.find((r) => r.subject.kind === 'outOfScope')

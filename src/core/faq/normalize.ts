@@ -7,7 +7,7 @@
  */
 import { distance } from 'fastest-levenshtein'
 import { Stemmer } from 'sastrawijs'
-import { PHRASES, PLACES, PROTECTED, REWRITES, STOPWORDS } from './lexicon.js'
+import { CHAT_REWRITES, PHRASES, PLACES, PROTECTED, REWRITES, STOPWORDS } from './lexicon.js'
 
 const stems = new Map<string, string>()
 const sastrawi = new Stemmer()
@@ -55,34 +55,45 @@ function hasDoubledAsciiLetter(word: string): boolean {
   return false
 }
 
-function rewrite(word: string): string[] {
-  const direct = REWRITES[word]
+function rewrite(word: string, table: Record<string, string>): string[] {
+  const direct = table[word]
   if (direct !== undefined) return direct.split(' ')
   // "gmnaa", "sertiff": a doubled letter that is only emphasis.
   const single = NOT_PLAIN_ASCII.test(word) || hasDoubledAsciiLetter(word) ? word.replace(/(\p{L})\1/gu, '$1') : word
-  const loose = single !== word ? REWRITES[single] : undefined
+  const loose = single !== word ? table[single] : undefined
   if (loose !== undefined) return loose.split(' ')
   // Possessive "-nya" on a short form: "sertifnya", "bimteknya".
   if (word.endsWith('nya') && word.length > 5) {
-    const base = REWRITES[word.slice(0, -3)]
+    const base = table[word.slice(0, -3)]
     if (base !== undefined) return base.split(' ')
   }
   // A prefix on a colloquial word: "dipake" → "dipakai", "kepake" (Jakarta ke- for ter-) → "terpakai".
   const prefixed = /^(di|ke|ter)(.{3,})$/.exec(word)
-  const inner = prefixed?.[2] !== undefined ? REWRITES[prefixed[2]] : undefined
+  const inner = prefixed?.[2] !== undefined ? table[prefixed[2]] : undefined
   if (prefixed && inner !== undefined && /^\p{L}+$/u.test(inner) && !/^(di|ke|ter)/.test(inner))
     return [`${prefixed[1] === 'ke' ? 'ter' : prefixed[1]}${inner}`]
+  // An English inflection of a word of the tables: "schedules", "registered", "renewing", "legally".
+  const english = /^(.{4,}?)(es|s|ed|d|ing|ly)$/.exec(word)
+  const uninflected = english?.[1] !== undefined ? table[english[1]] : undefined
+  if (uninflected !== undefined) return uninflected.split(' ')
   // A stretched last vowel ("prosesnyaa", "gimanaa"): Indonesian words do not end in a double vowel.
-  if (/([aiueo])\1$/.test(word) && word.length > 4) return rewrite(word.slice(0, -1))
+  if (/([aiueo])\1$/.test(word) && word.length > 4) return rewrite(word.slice(0, -1), table)
   return [word]
 }
 
+/**
+ * What `words()` rewrites: everything (true), nothing (false), or only the chat forms, without the
+ * regional languages' words (`'chat'`, to measure what those add).
+ */
+export type Rewriting = boolean | 'chat'
+
 /** The words of a text after rewriting (unless `rewriting` is off), before stop words and stemming. */
-export function words(text: string, rewriting = true): string[] {
+export function words(text: string, rewriting: Rewriting = true): string[] {
   const cleaned = cleanText(text)
   if (!cleaned) return []
   if (!rewriting) return cleaned.split(' ')
-  const rewritten = cleaned.split(' ').flatMap(rewrite)
+  const table = rewriting === 'chat' ? CHAT_REWRITES : REWRITES
+  const rewritten = cleaned.split(' ').flatMap((word) => rewrite(word, table))
   const joined: string[] = []
   for (let i = 0; i < rewritten.length; i++) {
     const phrase = PHRASES[`${rewritten[i]} ${rewritten[i + 1]}`]
@@ -115,30 +126,65 @@ function isSubsequence(short: string, long: string): boolean {
   return at === short.length
 }
 
-/** Forms of a colloquial word to try: Jakarta "ng(e)-…-in", Javanese "-e/-ne", Sundanese "-na". */
+/**
+ * Forms of a colloquial or regional word to try, each only taken when it is a word the knowledge base
+ * uses: Jakarta "ng(e)-…-in", Javanese "-e/-ne", "-ipun", "-aken/-ake/-ke", "dipun-", "n-/m-" ("ndaftar",
+ * "mbayar"), Sundanese "-na", "-keun", "nga-", Balinese "-ang", Makassar clitics ("lulusmi", "bisaji",
+ * "sertifikatta"), Minang "ma(ng)-", "ba-", "ta-" and its sound changes ("surek" → "surat", "ikuik" →
+ * "ikut", "bayia" → "bayar", "lamo" → "lama"), Betawi "-e" for "-a" ("name" → "nama").
+ */
 function colloquialForms(word: string): string[] {
   const forms: string[] = []
   const bases = [word]
   if (/^nge[^aiueo]/.test(word)) bases.push(word.slice(3), `ke${word.slice(3)}`)
+  else if (/^nga[^aiueo]/.test(word)) bases.push(word.slice(3), word.slice(2))
   else if (/^ng[aiueo]/.test(word)) bases.push(word.slice(2), `k${word.slice(2)}`)
-  else if (/^ny[aiueo]/.test(word)) bases.push(`s${word.slice(2)}`)
-  // Passive "di-…-in" ("diingetin", "dikirimin").
-  if (/^di.{3,}in$/.test(word)) bases.push(word.slice(2, -2))
+  else if (/^ny[aiueo]/.test(word)) bases.push(`s${word.slice(2)}`, `c${word.slice(2)}`)
+  else if (/^n[dtj]/.test(word) || /^m[bp]/.test(word)) bases.push(word.slice(1))
+  // Minang "mang-/man-/mam-/ma-" (Indonesian "meng-/men-/mem-/me-"), "ba-" (ber-), "ta-" (ter-).
+  if (/^mang[aiueo]/.test(word)) bases.push(word.slice(4))
+  else if (/^man[cdjst]/.test(word) || /^mam[bp]/.test(word)) bases.push(word.slice(3))
+  else if (/^ma[lmnrwy]/.test(word)) bases.push(word.slice(2))
+  if (/^(ba|ta)[^aiueo]/.test(word)) bases.push(word.slice(2))
+  // Passive "di-…-in" ("diingetin", "dikirimin"), Javanese krama "dipun-", "di-…-ke", Sundanese "di-…-keun".
+  if (/^dipun.{3,}/.test(word)) bases.push(word.slice(5))
+  for (const suffix of ['keun', 'aken', 'ake', 'ke', 'in']) {
+    if (new RegExp(`^di.{3,}${suffix}$`).test(word)) bases.push(word.slice(2, -suffix.length))
+  }
   // Dropped initial h ("ilang", "abis", "asil"): Jakarta speech written as spoken.
   if (/^[aiueo]/.test(word)) bases.push(`h${word}`)
+  const suffixes = ['ipun', 'keun', 'aken', 'ake', 'ang', 'in', 'ne', 'na', 'ke', 'mi', 'ji', 'ki', 'pi', 'ta', 'ka', 'ko', 'e', 'i']
   for (const base of bases) {
     forms.push(base)
-    for (const suffix of ['in', 'ne', 'na', 'e']) {
+    for (const suffix of suffixes) {
       if (base.endsWith(suffix) && base.length - suffix.length >= 3) forms.push(base.slice(0, -suffix.length))
     }
   }
-  // Jakarta "e" for "a" in the last syllable: "inget" → "ingat", "deket" → "dekat", "bener" → "benar".
   for (const form of [...forms]) {
+    // Jakarta "e" for "a" in the last syllable: "inget" → "ingat", "deket" → "dekat", "bener" → "benar".
     const open = form.replace(/e([^aiueo]+)$/, 'a$1')
     if (open !== form) forms.push(open)
+    // Minang and Betawi endings: "-o"/"-e" for "-a", "-ek" for "-at", "-uik" for "-ut", "-ia" for "-ir"/"-ar",
+    // "-eh" for "-as", "-ih" for "-is", "-uang" for "-ung", "-ua" for "-ur".
+    for (const [from, to] of MINANG_ENDINGS) {
+      if (form.endsWith(from) && form.length - from.length >= 2) forms.push(form.slice(0, -from.length) + to)
+    }
   }
   return forms.slice(1)
 }
+
+const MINANG_ENDINGS: readonly (readonly [string, string])[] = [
+  ['uik', 'ut'],
+  ['uang', 'ung'],
+  ['ek', 'at'],
+  ['ia', 'ir'],
+  ['ia', 'ar'],
+  ['eh', 'as'],
+  ['ih', 'is'],
+  ['ua', 'ur'],
+  ['o', 'a'],
+  ['e', 'a'],
+]
 
 export type Analyzer = {
   /** The terms of a text, each known to the vocabulary where a close enough word exists. */
@@ -148,7 +194,7 @@ export type Analyzer = {
 }
 
 /** Every step is on in the product; the FAQ benchmark switches them off one by one to measure them. */
-export type AnalyzerOptions = { rewriting?: boolean; stemming?: boolean; correction?: boolean }
+export type AnalyzerOptions = { rewriting?: Rewriting; stemming?: boolean; correction?: boolean }
 
 /**
  * An analyzer that corrects towards `vocabulary` (the raw words of the knowledge base): a word
