@@ -15,6 +15,7 @@ import { createUnderstanding } from '../../src/core/understanding/understand.js'
 import { CONTENT, evaluate, loadEvalSet, NETWORK_CACHE, QUESTIONS } from '../faq/evaluate.js'
 import type { BenchGroup } from '../group.js'
 import {
+  type Predict,
   confusionTable,
   DEV,
   DEV2,
@@ -40,7 +41,33 @@ const LEXICON = fileURLToPath(new URL('../../src/core/understanding/lexicon.ts',
 const round = (value: number) => Number(value.toFixed(4))
 
 /** The sets a run reads: the group reads the held-out files; a check of the group itself may pass stand-ins. */
-export type UnderstandSets = { held: string | URL; held2?: string | URL; held3?: string | URL; faqHeld: string | URL }
+export type UnderstandSets = {
+  held: string | URL
+  held2?: string | URL
+  held3?: string | URL
+  faqHeld: string | URL
+  /** Requests in the regional languages and English (`{"message", "intent", "group"}`, no slots): intent only. */
+  regionalHeld?: string | URL
+  /** The FAQ's regional held-out questions (bench/data/faq-regional-held.jsonl), read through the step. */
+  faqRegionalHeld?: string | URL
+}
+
+const REGIONAL_HELD = new URL('../data/understand-regional-held.jsonl', import.meta.url)
+
+/** Intent accuracy on lines labelled with an intent only, overall and by their `group`. */
+function regionalIntents(lines: readonly { message: string; intent: string; group?: string }[], predict: Predict) {
+  const byGroup = new Map<string, { hits: number; total: number }>()
+  let hits = 0
+  for (const line of lines) {
+    const hit = predict(line.message).intent === line.intent
+    if (hit) hits++
+    const group = byGroup.get(line.group ?? '') ?? { hits: 0, total: 0 }
+    group.hits += hit ? 1 : 0
+    group.total++
+    byGroup.set(line.group ?? '', group)
+  }
+  return { accuracy: lines.length ? hits / lines.length : 0, byGroup }
+}
 
 /** The group's figures on `sets`; prints counts only (confusion, per-slot figures, goals), never a message. */
 export function measureUnderstanding(sets: UnderstandSets): Record<string, number> {
@@ -80,6 +107,16 @@ export function measureUnderstanding(sets: UnderstandSets): Record<string, numbe
   const held2 = second && scoreLines(second.fresh, predict)
   const held2Rules = second && scoreLines(second.fresh, rulesOnly)
   const { p50Ms, p99Ms } = timeLines([...dev, ...fresh], predict)
+
+  const regional = sets.regionalHeld ? withoutSeen(loadLines(sets.regionalHeld), known) : undefined
+  const regionalScore = regional && regionalIntents(regional.fresh, predict)
+  const regionalRules = regional && regionalIntents(regional.fresh, rulesOnly)
+  const faqRegional = sets.faqRegionalHeld ? scoreFaqViaUnderstanding(loadEvalSet(sets.faqRegionalHeld), predict) : undefined
+  if (regional && regionalScore) {
+    console.error(`  regional: ${regional.fresh.length} lines scored, ${regional.seen} left out as seen elsewhere`)
+    for (const [group, { hits, total }] of regionalScore.byGroup)
+      console.error(`  regional ${group.padEnd(15)} intent ${(hits / total).toFixed(3)} (${hits}/${total})`)
+  }
 
   const faqHeld = loadEvalSet(sets.faqHeld)
   const via = scoreFaqViaUnderstanding(faqHeld, predict)
@@ -159,6 +196,17 @@ export function measureUnderstanding(sets: UnderstandSets): Record<string, numbe
         understand_held3_lines: third.fresh.length,
         understand_held3_seen_lines: third.seen,
       }),
+    ...(regionalScore &&
+      regionalRules &&
+      regional && {
+        understand_regional_intent_accuracy: round(regionalScore.accuracy),
+        understand_regional_rules_only_intent_accuracy: round(regionalRules.accuracy),
+        understand_regional_lines: regional.fresh.length,
+      }),
+    ...(faqRegional && {
+      faq_regional_top1_via_understand: round(faqRegional.top1),
+      faq_regional_refusal_via_understand: round(faqRegional.refusal),
+    }),
     understand_held1_intent_accuracy: round(held.intentAccuracy),
     understand_held1_rules_only_intent_accuracy: round(heldRules.intentAccuracy),
     understand_held1_slot_exact_match: round(held.slotExactMatch),
@@ -203,6 +251,13 @@ export const group: BenchGroup = {
   name: 'understand',
   description: 'Understanding step: intents and slots on held-out messages, FAQ questions through it, time per message',
   async run() {
-    return measureUnderstanding({ held: HELD, held2: HELD2, held3: HELD3, faqHeld: FAQ_HELD })
+    return measureUnderstanding({
+      held: HELD,
+      held2: HELD2,
+      held3: HELD3,
+      faqHeld: FAQ_HELD,
+      regionalHeld: REGIONAL_HELD,
+      faqRegionalHeld: new URL('../data/faq-regional-held.jsonl', import.meta.url),
+    })
   },
 }

@@ -43,11 +43,11 @@ export type MatcherTuning = {
    */
   rivalShare?: number
   /**
-   * Questions with a word of a regional language or English get the second opinion of a network that
-   * also learnt the labelled questions in those languages; the others that of a network that learnt
-   * the Indonesian ones only (false: one network learns everything, to measure what this adds).
+   * Questions with a word of a regional language or English are matched by a matcher that also learnt
+   * the labelled questions in those languages; the others by one that learnt the Indonesian ones only
+   * (false: one matcher learns everything, to measure what this adds).
    */
-  regionalNetwork?: boolean
+  routeByLanguage?: boolean
 }
 
 /**
@@ -130,7 +130,7 @@ function withQuestions(kb: KnowledgeBase): KnowledgeBase {
  * words of the regional tables and English function words, and the words the labelled questions in those
  * languages use at least twice that no Indonesian labelled question and no text of the knowledge base uses.
  */
-function regionalMarkers(kb: KnowledgeBase): Set<string> {
+export function regionalMarkers(kb: KnowledgeBase): Set<string> {
   const raw = (text: string) => cleanText(text).split(' ').filter((word) => word.length >= 2)
   const markers = new Set<string>(ENGLISH_MARKERS)
   // The English table's words are left out: many are loanwords in Indonesian chat ("update", "upload", "website").
@@ -163,11 +163,44 @@ export function createMatcher(kb: KnowledgeBase, cache: NetworkCache | null, tun
   const key = JSON.stringify([kb, tuning])
   let matcher = built.get(key)
   if (!matcher) {
-    matcher = buildMatcher(kb, tuning, cache)
+    matcher = routedMatcher(kb, tuning, cache)
     if (built.size >= 8) built.clear()
     built.set(key, matcher)
   }
   return matcher
+}
+
+/**
+ * Two matchers when some labelled questions are in a regional language or English. Thousands of such
+ * paraphrases change BM25's statistics and the network's weights for common Indonesian words: a matcher
+ * that learnt them answered Indonesian questions worse, and refused in-scope ones it should have answered
+ * (docs/faq-content.md, "Regional languages"). So a question with no word of those languages
+ * (regionalMarkers) is matched by the matcher that learnt the Indonesian questions only, as before they
+ * were added; a question with one by the matcher that learnt everything, and when that one gives no
+ * answer, by the Indonesian one if it answers confidently with the topic the other ranks first.
+ */
+function routedMatcher(content: KnowledgeBase, tuning: MatcherTuning, cache: NetworkCache | null): Matcher {
+  const indonesianQuestions = content.questions.filter((question) => !question.lang)
+  if (!(tuning.routeByLanguage ?? true) || indonesianQuestions.length === content.questions.length) {
+    return buildMatcher(content, tuning, cache)
+  }
+  const everything = buildMatcher(content, tuning, cache)
+  const indonesian = buildMatcher({ ...content, questions: indonesianQuestions }, tuning, cache)
+  const markers = regionalMarkers(content)
+  const isRegional = (question: string) => cleanText(question).split(' ').some((word) => markers.has(word))
+  return {
+    analyzer: everything.analyzer,
+    rank: (question) => (isRegional(question) ? everything : indonesian).rank(question),
+    match(question) {
+      if (!isRegional(question)) return indonesian.match(question)
+      const outcome = everything.match(question)
+      if (outcome.kind === 'answer') return outcome
+      // The Indonesian matcher's confident answer, when the other ranks that topic first too (unsure of it,
+      // or overruled by a subject that is not ours): both point to the same topic.
+      const second = indonesian.match(question)
+      return second.kind === 'answer' && everything.rank(question)[0]?.id === second.topic.id ? second : outcome
+    },
+  }
 }
 
 function buildMatcher(content: KnowledgeBase, tuning: MatcherTuning, cache: NetworkCache | null): Matcher {
@@ -217,16 +250,9 @@ function buildMatcher(content: KnowledgeBase, tuning: MatcherTuning, cache: Netw
     ...kb.outOfScope.map((item) => ({ id: item.id, title: '', keywords: join(item.keywords), examples: join(item.examples) })),
   ])
 
-  // Regional paraphrases in the network shift its weights for common Indonesian words: Indonesian
-  // questions are better judged by a network that learnt the Indonesian ones only (docs/faq-content.md).
-  const indonesianQuestions = content.questions.filter((question) => !question.lang)
-  const routed = (tuning.regionalNetwork ?? true) && indonesianQuestions.length < content.questions.length
-  const network = (learnt: KnowledgeBase) =>
-    tuning.neural ? createTopicClassifier(learnt, { ...analyzer, terms: termsOf }, tuning.neural.iterations, cache) : null
-  const classifier: TopicClassifier | null = network(routed ? withQuestions({ ...content, questions: indonesianQuestions }) : kb)
-  const regionalClassifier = routed ? network(kb) : classifier
-  const markers = routed ? regionalMarkers(content) : new Set<string>()
-  const isRegional = (question: string) => markers.size > 0 && cleanText(question).split(' ').some((word) => markers.has(word))
+  const classifier: TopicClassifier | null = tuning.neural
+    ? createTopicClassifier(kb, { ...analyzer, terms: termsOf }, tuning.neural.iterations, cache)
+    : null
 
   function rank(question: string): Ranked[] {
     return rankTerms(analyzer.terms(question))
@@ -265,7 +291,7 @@ function buildMatcher(content: KnowledgeBase, tuning: MatcherTuning, cache: Netw
       const ranked = rankTerms(query)
       const [first, second] = ranked
       if (!first) return { kind: 'none', score: 0 }
-      const [verdict] = (isRegional(question) ? regionalClassifier : classifier)?.classify(query) ?? []
+      const [verdict] = classifier?.classify(query) ?? []
       const neural = tuning.neural
       if (first.subject.kind === 'topic' && query.some((term) => foreignTerms.has(term))) {
         const foreign = ranked.find((r) => r.subject.kind === 'outOfScope')
