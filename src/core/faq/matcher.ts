@@ -48,6 +48,8 @@ export type MatcherTuning = {
    * (false: one matcher learns everything, to measure what this adds).
    */
   routeByLanguage?: boolean
+  /** With routing: the Indonesian matcher's agreeing answer when the other gives none (false: none, to measure it). */
+  routeFallback?: boolean
 }
 
 /**
@@ -194,7 +196,7 @@ function routedMatcher(content: KnowledgeBase, tuning: MatcherTuning, cache: Net
     match(question) {
       if (!isRegional(question)) return indonesian.match(question)
       const outcome = everything.match(question)
-      if (outcome.kind === 'answer') return outcome
+      if (outcome.kind === 'answer' || tuning.routeFallback === false) return outcome
       // The Indonesian matcher's confident answer, when the other ranks that topic first too (unsure of it,
       // or overruled by a subject that is not ours): both point to the same topic.
       const second = indonesian.match(question)
@@ -254,8 +256,10 @@ function buildMatcher(content: KnowledgeBase, tuning: MatcherTuning, cache: Netw
     ? createTopicClassifier(kb, { ...analyzer, terms: termsOf }, tuning.neural.iterations, cache)
     : null
 
+  // The last question's ranking: the routed matcher asks for it right after matching the same question.
+  let last: { question: string; ranked: Ranked[] } | undefined
   function rank(question: string): Ranked[] {
-    return rankTerms(analyzer.terms(question))
+    return last?.question === question ? last.ranked : rankTerms(analyzer.terms(question))
   }
 
   function rankTerms(query: string[]): Ranked[] {
@@ -289,6 +293,7 @@ function buildMatcher(content: KnowledgeBase, tuning: MatcherTuning, cache: Netw
     match(question) {
       const query = analyzer.terms(question)
       const ranked = rankTerms(query)
+      last = { question, ranked }
       const [first, second] = ranked
       if (!first) return { kind: 'none', score: 0 }
       const [verdict] = classifier?.classify(query) ?? []

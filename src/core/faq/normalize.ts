@@ -55,6 +55,8 @@ function hasDoubledAsciiLetter(word: string): boolean {
   return false
 }
 
+const ENGLISH_ENDINGS = ['s', 'es', 'd', 'ed', 'ing', 'ly']
+
 function rewrite(word: string, table: Record<string, string>): string[] {
   const direct = table[word]
   if (direct !== undefined) return direct.split(' ')
@@ -73,9 +75,10 @@ function rewrite(word: string, table: Record<string, string>): string[] {
   if (prefixed && inner !== undefined && /^\p{L}+$/u.test(inner) && !/^(di|ke|ter)/.test(inner))
     return [`${prefixed[1] === 'ke' ? 'ter' : prefixed[1]}${inner}`]
   // An English inflection of a word of the tables: "schedules", "registered", "renewing", "legally".
-  const english = /^(.{4,}?)(es|s|ed|d|ing|ly)$/.exec(word)
-  const uninflected = english?.[1] !== undefined ? table[english[1]] : undefined
-  if (uninflected !== undefined) return uninflected.split(' ')
+  for (const ending of ENGLISH_ENDINGS) {
+    const base = word.length - ending.length >= 4 && word.endsWith(ending) ? table[word.slice(0, -ending.length)] : undefined
+    if (base !== undefined) return base.split(' ')
+  }
   // A stretched last vowel ("prosesnyaa", "gimanaa"): Indonesian words do not end in a double vowel.
   if (/([aiueo])\1$/.test(word) && word.length > 4) return rewrite(word.slice(0, -1), table)
   return [word]
@@ -133,27 +136,31 @@ function isSubsequence(short: string, long: string): boolean {
  * "sertifikatta"), Minang "ma(ng)-", "ba-", "ta-" and its sound changes ("surek" → "surat", "ikuik" →
  * "ikut", "bayia" → "bayar", "lamo" → "lama"), Betawi "-e" for "-a" ("name" → "nama").
  */
-function colloquialForms(word: string): string[] {
+function colloquialForms(word: string, regional = true): string[] {
   const forms: string[] = []
   const bases = [word]
   if (/^nge[^aiueo]/.test(word)) bases.push(word.slice(3), `ke${word.slice(3)}`)
-  else if (/^nga[^aiueo]/.test(word)) bases.push(word.slice(3), word.slice(2))
+  else if (regional && /^nga[^aiueo]/.test(word)) bases.push(word.slice(3), word.slice(2))
   else if (/^ng[aiueo]/.test(word)) bases.push(word.slice(2), `k${word.slice(2)}`)
-  else if (/^ny[aiueo]/.test(word)) bases.push(`s${word.slice(2)}`, `c${word.slice(2)}`)
-  else if (/^n[dtj]/.test(word) || /^m[bp]/.test(word)) bases.push(word.slice(1))
-  // Minang "mang-/man-/mam-/ma-" (Indonesian "meng-/men-/mem-/me-"), "ba-" (ber-), "ta-" (ter-).
-  if (/^mang[aiueo]/.test(word)) bases.push(word.slice(4))
-  else if (/^man[cdjst]/.test(word) || /^mam[bp]/.test(word)) bases.push(word.slice(3))
-  else if (/^ma[lmnrwy]/.test(word)) bases.push(word.slice(2))
-  if (/^(ba|ta)[^aiueo]/.test(word)) bases.push(word.slice(2))
-  // Passive "di-…-in" ("diingetin", "dikirimin"), Javanese krama "dipun-", "di-…-ke", Sundanese "di-…-keun".
-  if (/^dipun.{3,}/.test(word)) bases.push(word.slice(5))
-  for (const suffix of ['keun', 'aken', 'ake', 'ke', 'in']) {
-    if (new RegExp(`^di.{3,}${suffix}$`).test(word)) bases.push(word.slice(2, -suffix.length))
+  else if (/^ny[aiueo]/.test(word)) bases.push(`s${word.slice(2)}`, ...(regional ? [`c${word.slice(2)}`] : []))
+  else if (regional && (/^n[dtj]/.test(word) || /^m[bp]/.test(word))) bases.push(word.slice(1))
+  // Passive "di-…-in" ("diingetin", "dikirimin").
+  if (/^di.{3,}in$/.test(word)) bases.push(word.slice(2, -2))
+  if (regional) {
+    // Minang "mang-/man-/mam-/ma-" (Indonesian "meng-/men-/mem-/me-"), "ba-" (ber-), "ta-" (ter-).
+    if (/^mang[aiueo]/.test(word)) bases.push(word.slice(4))
+    else if (/^man[cdjst]/.test(word) || /^mam[bp]/.test(word)) bases.push(word.slice(3))
+    else if (/^ma[lmnrwy]/.test(word)) bases.push(word.slice(2))
+    if (/^(ba|ta)[^aiueo]/.test(word)) bases.push(word.slice(2))
+    // Javanese krama "dipun-", "di-…-ke/-ake/-aken", Sundanese "di-…-keun".
+    if (/^dipun.{3,}/.test(word)) bases.push(word.slice(5))
+    for (const suffix of ['keun', 'aken', 'ake', 'ke']) {
+      if (word.startsWith('di') && word.endsWith(suffix) && word.length - suffix.length - 2 >= 3) bases.push(word.slice(2, -suffix.length))
+    }
   }
   // Dropped initial h ("ilang", "abis", "asil"): Jakarta speech written as spoken.
   if (/^[aiueo]/.test(word)) bases.push(`h${word}`)
-  const suffixes = ['ipun', 'keun', 'aken', 'ake', 'ang', 'in', 'ne', 'na', 'ke', 'mi', 'ji', 'ki', 'pi', 'ta', 'ka', 'ko', 'e', 'i']
+  const suffixes = regional ? REGIONAL_SUFFIXES : COLLOQUIAL_SUFFIXES
   for (const base of bases) {
     forms.push(base)
     for (const suffix of suffixes) {
@@ -164,6 +171,7 @@ function colloquialForms(word: string): string[] {
     // Jakarta "e" for "a" in the last syllable: "inget" → "ingat", "deket" → "dekat", "bener" → "benar".
     const open = form.replace(/e([^aiueo]+)$/, 'a$1')
     if (open !== form) forms.push(open)
+    if (!regional) continue
     // Minang and Betawi endings: "-o"/"-e" for "-a", "-ek" for "-at", "-uik" for "-ut", "-ia" for "-ir"/"-ar",
     // "-eh" for "-as", "-ih" for "-is", "-uang" for "-ung", "-ua" for "-ur".
     for (const [from, to] of MINANG_ENDINGS) {
@@ -172,6 +180,10 @@ function colloquialForms(word: string): string[] {
   }
   return forms.slice(1)
 }
+
+const COLLOQUIAL_SUFFIXES = ['in', 'ne', 'na', 'e']
+/** Javanese "-ipun", "-aken/-ake/-ke", "-i", Sundanese "-keun", Balinese "-ang", Makassar clitics "-mi/-ji/-ki/-pi/-ta/-ka/-ko". */
+const REGIONAL_SUFFIXES = ['ipun', 'keun', 'aken', 'ake', 'ang', 'in', 'ne', 'na', 'ke', 'mi', 'ji', 'ki', 'pi', 'ta', 'ka', 'ko', 'e', 'i']
 
 const MINANG_ENDINGS: readonly (readonly [string, string])[] = [
   ['uik', 'ut'],
@@ -194,7 +206,8 @@ export type Analyzer = {
 }
 
 /** Every step is on in the product; the FAQ benchmark switches them off one by one to measure them. */
-export type AnalyzerOptions = { rewriting?: Rewriting; stemming?: boolean; correction?: boolean }
+/** `regionalForms`: the regional affix and sound rules of colloquialForms (off only to measure them). */
+export type AnalyzerOptions = { rewriting?: Rewriting; stemming?: boolean; correction?: boolean; regionalForms?: boolean }
 
 /**
  * An analyzer that corrects towards `vocabulary` (the raw words of the knowledge base): a word
@@ -207,7 +220,7 @@ export function createAnalyzer(
   /** Words known to be spelled out in full (titles, answers, keywords); defaults to `vocabulary`. */
   canonical?: Iterable<string>,
 ): Analyzer {
-  const { rewriting = true, stemming = true, correction = true } = options
+  const { rewriting = true, stemming = true, correction = true, regionalForms = true } = options
   const stem = stemming ? stemWord : (word: string) => word
   const known = new Set<string>()
   const byInitial = new Map<string, string[]>()
@@ -266,7 +279,7 @@ export function createAnalyzer(
     const full = abbreviated(word)
     if (full !== undefined) return stem(full)
     if (spelledOutStems.has(direct)) return direct
-    const colloquial = colloquialForms(word)
+    const colloquial = colloquialForms(word, regionalForms)
       .map((form) => stem(form))
       .find((form) => spelledOutStems.has(form) || knownStems.has(form))
     if (colloquial !== undefined) return colloquial

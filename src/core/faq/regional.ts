@@ -46,7 +46,6 @@ const jawa: Record<string, string> = {
   ngopo: 'kenapa',
   ngapa: 'kenapa',
   kenopo: 'kenapa',
-  aku: 'saya',
   inyong: 'saya',
   kowe: 'kamu',
   koe: 'kamu',
@@ -91,7 +90,6 @@ const jawa: Record<string, string> = {
   kudune: 'harus',
   kedah: 'harus',
   arep: 'mau',
-  pengen: 'ingin',
   pingin: 'ingin',
   badhe: 'mau',
   taksih: 'masih',
@@ -259,7 +257,6 @@ const sunda: Record<string, string> = {
   ngiring: 'ikut',
   milu: 'ikut',
   ngadaftar: 'daftar',
-  daptar: 'daftar',
   ngadaptar: 'daftar',
   mayar: 'bayar',
   artos: 'uang',
@@ -347,10 +344,8 @@ const betawi: Record<string, string> = {
   ama: 'dengan',
   nyang: 'yang',
   aje: 'saja',
-  doang: 'saja',
   kaye: 'seperti',
   ade: 'ada',
-  kalo: 'kalau',
 }
 
 const banjar: Record<string, string> = {
@@ -449,10 +444,7 @@ const papua: Record<string, string> = {
   su: 'sudah',
   pu: 'punya',
   bagemana: 'bagaimana',
-  bikin: 'buat',
-  sampe: 'sampai',
   dapa: 'dapat',
-  tau: 'tahu',
 }
 
 const ambon: Record<string, string> = {
@@ -549,7 +541,6 @@ const english: Record<string, string> = {
   enrolment: 'daftar',
   withdraw: 'batal',
   score: 'nilai',
-  online: 'daring',
   internet: 'daring',
   camera: 'kamera',
   legal: 'hukum',
