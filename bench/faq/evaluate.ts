@@ -110,7 +110,11 @@ export function scoreByGroup(results: Score['results']): GroupScore[] {
 /** The knowledge base's labelled questions as an evaluation set (out-of-scope subjects → null). */
 export function questionsOf(kb: KnowledgeBase): Labelled[] {
   const topics = new Set(kb.topics.map((topic) => topic.id))
-  return kb.questions.map(({ q, topic, lang }) => ({ q, topic: topics.has(topic) ? topic : null, ...(lang ? { group: lang } : {}) }))
+  return kb.questions.map(({ q, topic, lang }) => ({
+    q,
+    topic: topics.has(topic) ? topic : null,
+    ...(lang ? { group: lang } : {}),
+  }))
 }
 
 /** FNV-1a: a small, stable hash of a string. */

@@ -47,7 +47,9 @@ const variants: [string, KnowledgeBase, MatcherTuning][] = [
 ]
 
 const f = (value: number) => value.toFixed(3)
-console.log('| variant | cv Indonesian top-1 / refused | cv regional top-1 / refused | held Indonesian top-1 / refused | held regional top-1 / refused |')
+console.log(
+  '| variant | cv Indonesian top-1 / refused | cv regional top-1 / refused | held Indonesian top-1 / refused | held regional top-1 / refused |',
+)
 console.log('|---|---|---|---|---|')
 for (const [name, kb, tuning] of variants) {
   const cv = crossValidate(kb, tuning)

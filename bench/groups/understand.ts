@@ -15,7 +15,6 @@ import { createUnderstanding } from '../../src/core/understanding/understand.js'
 import { CONTENT, evaluate, loadEvalSet, NETWORK_CACHE, QUESTIONS } from '../faq/evaluate.js'
 import type { BenchGroup } from '../group.js'
 import {
-  type Predict,
   confusionTable,
   DEV,
   DEV2,
@@ -23,6 +22,7 @@ import {
   DEV4,
   HELD,
   loadLines,
+  type Predict,
   predictWith,
   SLOT_NAMES,
   scoreFaqViaUnderstanding,

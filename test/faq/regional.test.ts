@@ -115,7 +115,9 @@ describe('the labelled questions file', () => {
     for (const language of REGIONAL_LANGUAGES) {
       const lines = kb.questions.filter((question) => question.lang === language)
       expect(lines.filter((question) => kb.topics.some((topic) => topic.id === question.topic)).length).toBeGreaterThanOrEqual(64)
-      expect(lines.filter((question) => kb.outOfScope.some((item) => item.id === question.topic)).length).toBeGreaterThanOrEqual(16)
+      expect(lines.filter((question) => kb.outOfScope.some((item) => item.id === question.topic)).length).toBeGreaterThanOrEqual(
+        16,
+      )
       expect(Object.keys(regionalWords(language)).length).toBeGreaterThan(0)
     }
   })

@@ -133,7 +133,10 @@ function withQuestions(kb: KnowledgeBase): KnowledgeBase {
  * languages use at least twice that no Indonesian labelled question and no text of the knowledge base uses.
  */
 export function regionalMarkers(kb: KnowledgeBase): Set<string> {
-  const raw = (text: string) => cleanText(text).split(' ').filter((word) => word.length >= 2)
+  const raw = (text: string) =>
+    cleanText(text)
+      .split(' ')
+      .filter((word) => word.length >= 2)
   const markers = new Set<string>(ENGLISH_MARKERS)
   // The English table's words are left out: many are loanwords in Indonesian chat ("update", "upload", "website").
   for (const language of REGIONAL_LANGUAGES) {
@@ -189,7 +192,10 @@ function routedMatcher(content: KnowledgeBase, tuning: MatcherTuning, cache: Net
   const everything = buildMatcher(content, tuning, cache)
   const indonesian = buildMatcher({ ...content, questions: indonesianQuestions }, tuning, cache)
   const markers = regionalMarkers(content)
-  const isRegional = (question: string) => cleanText(question).split(' ').some((word) => markers.has(word))
+  const isRegional = (question: string) =>
+    cleanText(question)
+      .split(' ')
+      .some((word) => markers.has(word))
   return {
     analyzer: everything.analyzer,
     rank: (question) => (isRegional(question) ? everything : indonesian).rank(question),

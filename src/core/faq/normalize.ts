@@ -155,7 +155,8 @@ function colloquialForms(word: string, regional = true): string[] {
     // Javanese krama "dipun-", "di-…-ke/-ake/-aken", Sundanese "di-…-keun".
     if (/^dipun.{3,}/.test(word)) bases.push(word.slice(5))
     for (const suffix of ['keun', 'aken', 'ake', 'ke']) {
-      if (word.startsWith('di') && word.endsWith(suffix) && word.length - suffix.length - 2 >= 3) bases.push(word.slice(2, -suffix.length))
+      if (word.startsWith('di') && word.endsWith(suffix) && word.length - suffix.length - 2 >= 3)
+        bases.push(word.slice(2, -suffix.length))
     }
   }
   // Dropped initial h ("ilang", "abis", "asil"): Jakarta speech written as spoken.
@@ -183,7 +184,26 @@ function colloquialForms(word: string, regional = true): string[] {
 
 const COLLOQUIAL_SUFFIXES = ['in', 'ne', 'na', 'e']
 /** Javanese "-ipun", "-aken/-ake/-ke", "-i", Sundanese "-keun", Balinese "-ang", Makassar clitics "-mi/-ji/-ki/-pi/-ta/-ka/-ko". */
-const REGIONAL_SUFFIXES = ['ipun', 'keun', 'aken', 'ake', 'ang', 'in', 'ne', 'na', 'ke', 'mi', 'ji', 'ki', 'pi', 'ta', 'ka', 'ko', 'e', 'i']
+const REGIONAL_SUFFIXES = [
+  'ipun',
+  'keun',
+  'aken',
+  'ake',
+  'ang',
+  'in',
+  'ne',
+  'na',
+  'ke',
+  'mi',
+  'ji',
+  'ki',
+  'pi',
+  'ta',
+  'ka',
+  'ko',
+  'e',
+  'i',
+]
 
 const MINANG_ENDINGS: readonly (readonly [string, string])[] = [
   ['uik', 'ut'],
