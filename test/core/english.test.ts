@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { isEnglish } from '../../src/core/text/english.js'
 
-export const ENGLISH_MESSAGES = [
+const ENGLISH_MESSAGES = [
   'how do i register for bimtek',
   'is my certificate valid',
   'what documents r needed',
@@ -35,7 +35,7 @@ export const ENGLISH_MESSAGES = [
   'thanks for the help',
 ]
 
-export const NOT_ENGLISH_MESSAGES = [
+const NOT_ENGLISH_MESSAGES = [
   // Indonesian with English loanwords
   'sy mau daftar bimtek online',
   'link zoom nya mana',
