@@ -10,6 +10,7 @@ import { continueFlow, type FlowDefinition, repeatStep, startFlow } from './flow
 import { createKeyedQueue } from './keyed-queue.js'
 import { MENU_PREFIX, type MenuItemId, menuChoices, menuItem, resolveChoice, shortcut } from './menu.js'
 import { fill, messages, t } from './messages.js'
+import { isEnglish } from './text/english.js'
 import { globalCommand, isGreeting } from './text/intents.js'
 import { type FlowPosition, lastChoices, type Outcome, type TurnContext, type UserInput } from './turn.js'
 import type { Choice, Inbound, Language, Reply } from './types.js'
@@ -49,6 +50,12 @@ function codePoints(text: string): number {
   for (const _ of text) count++
   return count
 }
+
+/**
+ * How long a chat that was offered English (or switched language itself) is not offered it again:
+ * a day, so a person who prefers Indonesian answers is not asked at every question.
+ */
+export const ENGLISH_OFFER_QUIET_MS = 24 * 60 * 60_000
 
 /** Most messages committed together; bounds how long one commit holds the write lock. */
 const MAX_BATCH = 256
@@ -97,7 +104,15 @@ type Conversation = {
   position: FlowPosition | null
   offered: Choice[]
   version: number
+  /** When the chat was last offered English, or switched language (ms since the epoch). */
+  englishOfferedAt?: number
 }
+
+/** What routing a message gives: the outcome, and whether it offers English (remembered with the chat). */
+type Routed = Outcome & { englishOffered?: boolean }
+
+/** What the engine keeps in a conversation's `data`. */
+type StoredData = { position?: FlowPosition; offered?: Choice[]; expiredFlow?: boolean; englishOfferedAt?: number }
 
 /** Puts a note in front of the first reply, so it reads as one message. */
 function withLead(replies: Reply[], lead: string): Reply[] {
@@ -139,10 +154,23 @@ export function createEngine(deps: EngineDeps): Engine {
     return feature.before?.(ctx) ?? startFlow(feature.flow, ctx)
   }
 
-  function route(conversation: Conversation, ctx: TurnContext): Outcome {
+  /**
+   * An Indonesian-speaking chat that writes in English gets the usual (Indonesian) answer with one
+   * line, in English, on how to switch; at most once a day, never once the chat speaks English.
+   */
+  function offerEnglish(outcome: Outcome, conversation: Conversation, ctx: TurnContext, text: string): Routed {
+    if (ctx.lang !== 'id' || outcome.lang || !isEnglish(text)) return outcome
+    const last = conversation.englishOfferedAt
+    if (last !== undefined && ctx.now.getTime() - last < ENGLISH_OFFER_QUIET_MS) return outcome
+    return { ...outcome, replies: withLead(outcome.replies, t(ctx.lang, messages.englishOffer)), englishOffered: true }
+  }
+
+  function route(conversation: Conversation, ctx: TurnContext): Routed {
     const { inbound, lang } = ctx
     const tools: EngineTools = { startFeature: (id) => startFeature(`${MENU_PREFIX}${id}`, ctx) }
     const text = inbound.text?.trim() ?? ''
+    // Free text outside a flow: a typed command, a question for the FAQ, a sentence the fallback reads.
+    const answer = (outcome: Outcome): Routed => offerEnglish(outcome, conversation, ctx, text)
     const position = conversation.position
     const flow = position ? flows.get(position.flow) : undefined
 
@@ -209,7 +237,7 @@ export function createEngine(deps: EngineDeps): Engine {
     if (!input.choice) {
       for (const command of deps.commands ?? []) {
         const outcome = command(ctx, text)
-        if (outcome) return outcome
+        if (outcome) return answer(outcome)
       }
     }
     const typedCommand = input.choice ? undefined : shortcut(text)
@@ -217,19 +245,26 @@ export function createEngine(deps: EngineDeps): Engine {
     const action = actionFor(input.choice)
     if (action && input.choice) return action.handle(ctx, input.choice, tools)
     if (isGreeting(text)) return atMenu(lang, t(lang, messages.greeting))
-    if (deps.fallback) return deps.fallback(ctx, input, tools)
-    return atMenu(lang, t(lang, messages.notUnderstood))
+    // A typed option of the last message is not a question in any language.
+    if (deps.fallback) return input.choice ? deps.fallback(ctx, input, tools) : answer(deps.fallback(ctx, input, tools))
+    return answer(atMenu(lang, t(lang, messages.notUnderstood)))
   }
 
   function read(inbound: Inbound, now: Date): { conversation: Conversation; expired: boolean } {
     const stored = queries.load(inbound.channel, inbound.chatId)
     if (!stored) return { conversation: { lang: 'id', position: null, offered: menuChoices('id'), version: 0 }, expired: false }
-    const data = JSON.parse(stored.data) as { position?: FlowPosition; offered?: Choice[]; expiredFlow?: boolean }
+    const data = JSON.parse(stored.data) as StoredData
     const expired = now.getTime() - stored.updatedAt.getTime() > timeoutMs
     const position = expired ? null : (data.position ?? null)
     const offered = expired || !data.offered ? menuChoices(stored.language) : data.offered
     return {
-      conversation: { lang: stored.language, position, offered, version: stored.version },
+      conversation: {
+        lang: stored.language,
+        position,
+        offered,
+        version: stored.version,
+        ...(data.englishOfferedAt !== undefined && { englishOfferedAt: data.englishOfferedAt }),
+      },
       expired: (expired && !!data.position) || data.expiredFlow === true,
     }
   }
@@ -238,11 +273,15 @@ export function createEngine(deps: EngineDeps): Engine {
     if (!queries.markProcessed(inbound.channel, inbound.chatId, inbound.messageId, now)) return []
     const { conversation, expired } = read(inbound, now)
     const ctx: TurnContext = { inbound, lang: conversation.lang, now, db }
-    const outcome = deps.intercept?.(ctx) ?? route(conversation, ctx)
+    const outcome: Routed = deps.intercept?.(ctx) ?? route(conversation, ctx)
     const lang = outcome.lang ?? conversation.lang
     const position = outcome.next
     const offered = lastChoices(outcome.replies) ?? (position ? [] : menuChoices(lang))
-    const data = JSON.stringify(position ? { position, offered } : { offered })
+    // A chat that switched language knows the way: it is not offered English for a day either.
+    const englishOfferedAt = outcome.englishOffered || outcome.lang ? now.getTime() : conversation.englishOfferedAt
+    const kept: StoredData = position ? { position, offered } : { offered }
+    if (englishOfferedAt !== undefined) kept.englishOfferedAt = englishOfferedAt
+    const data = JSON.stringify(kept)
     queries.save(inbound.channel, inbound.chatId, conversation.version, {
       language: lang,
       flow: position?.flow ?? null,

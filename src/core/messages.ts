@@ -60,6 +60,14 @@ export const messages = {
     id: 'Halo! Kita masih di tengah proses ini. Silakan jawab pertanyaan di bawah, atau ketik "batal" untuk berhenti.',
     en: 'Hello! We are still in the middle of this. Please answer the question below, or type "batal" to stop.',
   },
+  /**
+   * Added to an answer in Indonesian when the question was written in English. In English in both
+   * catalogues: it is only ever shown to someone who writes English and does not read the rest yet.
+   */
+  englishOffer: {
+    id: 'Reply *english* to get answers in English.',
+    en: 'Reply *english* to get answers in English.',
+  },
   greeting: {
     id: 'Halo, selamat datang!',
     en: 'Hello, welcome!',

@@ -117,8 +117,14 @@ export function createConversationQueries(db: Db) {
       return (
         db
           .update(conversationStates)
-          // The marker lets the next message say that the session ended, as when expiry is noticed live.
-          .set({ flow: null, step: null, data: '{"expiredFlow":true}', version: sql`${conversationStates.version} + 1` })
+          // The marker lets the next message say that the session ended, as when expiry is noticed live;
+          // when English was last offered stays (a null from json_extract drops the key in json_patch).
+          .set({
+            flow: null,
+            step: null,
+            data: sql`json_patch('{"expiredFlow":true}', json_object('englishOfferedAt', json_extract(${conversationStates.data}, '$.englishOfferedAt')))`,
+            version: sql`${conversationStates.version} + 1`,
+          })
           .where(and(lt(conversationStates.updatedAt, before), sql`${conversationStates.flow} is not null`))
           .run().changes
       )
