@@ -93,6 +93,17 @@ export const FAQ_TRANSCRIPTS: Record<string, Transcript> = {
     { tap: 'Biaya sertifikasi', bot: ['*Biaya sertifikasi*'] },
   ],
 
+  'a question in English from a chat that speaks Indonesian: the Indonesian answer, and once the offer to switch': [
+    {
+      user: 'how much does it cost',
+      bot: ['Reply *english* to get answers in English.', '*Biaya sertifikasi*'],
+      options: ['Bicara dengan petugas', 'Situs pendaftaran resmi'],
+    },
+    { user: 'what are the requirements', bot: ['*Syarat dan dokumen*'], not: ['Reply *english*'] },
+    { user: 'english', bot: ['OK, I will reply in English'] },
+    { user: 'how much does it cost', bot: ['*Cost of certification*'], not: ['Reply *english*'] },
+  ],
+
   'the same in English': [
     { user: 'english', bot: ['English'] },
     {

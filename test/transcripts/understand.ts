@@ -133,6 +133,14 @@ export const UNDERSTAND_TRANSCRIPTS: Record<string, Transcript> = {
     { tap: 'Tidak, biarkan menyala', bot: ['pengingat tetap menyala'] },
   ],
 
+  'a sentence in English from a chat that speaks Indonesian: the answer in Indonesian, with the offer to switch': [
+    {
+      user: 'when is the bimtek in makassar',
+      bot: ['Reply *english* to get answers in English.', S.makassar, 'kursi tersisa', 'WITA'],
+      not: [S.medan, 'seats left'],
+    },
+  ],
+
   'the same in English': [
     { user: 'english', bot: ['English'] },
     { user: 'when is the bimtek in makassar', bot: [S.makassar, 'seats left', 'WITA'], not: [S.medan] },
