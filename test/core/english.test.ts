@@ -33,6 +33,9 @@ const ENGLISH_MESSAGES = [
   'list bimtek di kalimantan dong, and how do i register for it',
   'how long is the certificate valid for? mine does not show a date clearly and my employer is asking',
   'thanks for the help',
+  'how are you',
+  'is it real?',
+  'who is this',
 ]
 
 const NOT_ENGLISH_MESSAGES = [
@@ -57,6 +60,12 @@ const NOT_ENGLISH_MESSAGES = [
   'info training bulan depan',
   'please dong min, next schedule kapan',
   'thank you',
+  'mantap, thank you so much min',
+  'noted with thanks',
+  'good job',
+  'i see',
+  'see you',
+  'for your information, bimtek ditunda',
   'ok',
   'certificate?',
   'kapan bimtek di makassar',

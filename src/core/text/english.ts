@@ -115,10 +115,10 @@ export type EnglishCount = { english: number; notEnglish: number; loanwords: num
 export function countEnglish(text: string): EnglishCount {
   const count: EnglishCount = { english: 0, notEnglish: 0, loanwords: 0, words: 0 }
   const all = words(text)
+  const borrowed = borrowedPhrases(all)
   for (const [i, word] of all.entries()) {
     count.words++
-    // "thank you" is as Indonesian as "makasih" ("thank you min").
-    if (word === 'you' && all[i - 1] === 'thank') {
+    if (borrowed.has(i)) {
       count.loanwords++
       continue
     }
@@ -130,6 +130,36 @@ export function countEnglish(text: string): EnglishCount {
   return count
 }
 
+/** English phrases Indonesians chat with as they are: "thank you min", "noted with thanks", "btw" said in full. */
+const LOAN_PHRASES = [
+  'thank you',
+  'thank you so much',
+  'see you',
+  'i see',
+  'me too',
+  'good job',
+  'well done',
+  'by the way',
+  'for your information',
+  'on the way',
+  'noted with thanks',
+  'no problem',
+  'never mind',
+  'take care',
+  'of course',
+].map((phrase) => phrase.split(' '))
+
+/** The positions of the words of `all` that belong to a borrowed phrase. */
+function borrowedPhrases(all: string[]): Set<number> {
+  const borrowed = new Set<number>()
+  for (const phrase of LOAN_PHRASES) {
+    for (let i = 0; i + phrase.length <= all.length; i++) {
+      if (phrase.every((word, j) => all[i + j] === word)) for (let j = 0; j < phrase.length; j++) borrowed.add(i + j)
+    }
+  }
+  return borrowed
+}
+
 /** English words that end like an Indonesian "-in" verb ("daftarin", "cariin"). */
 const ENGLISH_IN = new Set('login logout begin within again checkin signin plugin admin margin origin join ruin'.split(' '))
 
@@ -138,7 +168,8 @@ const ENGLISH_IN = new Set('login logout begin within again checkin signin plugi
  * least a third are English and more than twice as many as the Indonesian or regional ones. A
  * message mixing the two ("gimana cara register for the exam") is not: its writer reads
  * Indonesian. Two or three words with one English word and nothing else to go by ("stop the
- * reminders", "my data") are English; a single word never is ("certificate?").
+ * reminders", "my data") are English; a single word never is ("certificate?"), nor a phrase
+ * Indonesians borrow whole ("thank you", "noted with thanks", "good job").
  */
 export function isEnglish(text: string): boolean {
   const { english, notEnglish, loanwords, words } = countEnglish(text)
