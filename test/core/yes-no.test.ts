@@ -4,14 +4,17 @@
  */
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
-import { isNo, isYes } from '../../src/core/text/yes-no.js'
+import { planReminders } from '../../src/core/reminders/plan.js'
+import { isNo, isYes, yesNoIn } from '../../src/core/text/yes-no.js'
 import type { Reply } from '../../src/core/types.js'
 import { closeDatabase } from '../../src/db/client.js'
-import { consentRecords, registrations } from '../../src/db/schema.js'
+import { channelIdentities, consentRecords, handoffRequests, registrations } from '../../src/db/schema.js'
+import { chat } from '../support/chat.js'
 import { fakeClock, inbound, testCore } from '../support/core.js'
+import { linkTo, personalCores } from '../support/personal.js'
 import { addPerson, DAY, HOUR } from '../support/reminders.js'
 import { addSession } from '../support/sessions.js'
-import { seedRegistration } from '../transcripts/registration.js'
+import { SITI, seedRegistration } from '../transcripts/registration.js'
 
 let core: ReturnType<typeof testCore> | undefined
 afterEach(() => {
@@ -19,6 +22,7 @@ afterEach(() => {
   core = undefined
 })
 
+const openPersonal = personalCores()
 const textOf = (replies: Reply[]) => replies.map((reply) => reply.text).join('\n')
 
 describe('the words', () => {
@@ -77,5 +81,169 @@ describe('the answers', () => {
     const replies = await core.engine.handle(inbound('oke', { chatId: 'ditawari', userId: 'ditawari' }))
     expect(textOf(replies)).toContain('Kursi Anda sudah kami simpan. Kode pendaftaran: *BMT-OFFER1*')
     expect(core.db.select().from(registrations).where(eq(registrations.code, 'BMT-OFFER1')).get()?.status).toBe('confirmed')
+  })
+})
+
+describe('in the regional languages people mix in', () => {
+  it('yes in Javanese, Sundanese, Minang, Betawi, Makassar, Papua and Ambon Malay, English', () => {
+    for (const word of [
+      'nggih',
+      'inggih',
+      'enggih',
+      'iyo',
+      'muhun',
+      'sumuhun',
+      'enya',
+      'leres',
+      'iye',
+      'iyye',
+      'io',
+      'yoi',
+      'hooh',
+      'heeh',
+      'yeah',
+      'sure',
+    ])
+      expect([word, isYes(word), isNo(word)]).toEqual([word, true, false])
+    // "ho'oh" and "he'eh" as normalizeInput leaves them; "oke lah" as a whole answer.
+    for (const answer of ['ho oh', 'he eh', 'oke lah'])
+      expect([answer, isYes(answer), yesNoIn(answer)]).toEqual([answer, true, 'yes'])
+  })
+
+  it('no and not yet: Javanese, Sundanese, Minang, Betawi, Banjar, Makassar, Papua, Kupang, Balinese, English', () => {
+    for (const word of [
+      'ora',
+      'orak',
+      'mboten',
+      'boten',
+      'dereng',
+      'durung',
+      'henteu',
+      'hente',
+      'teu',
+      'embung',
+      'moal',
+      'indak',
+      'ndak',
+      'nda',
+      'kada',
+      'kagak',
+      'kaga',
+      'tra',
+      'sonde',
+      'tusing',
+      'nope',
+    ])
+      expect([word, isYes(word), isNo(word)]).toEqual([word, false, true])
+    expect(yesNoIn('teu acan')).toBe('no')
+  })
+
+  it('a word that is no in one language and another word elsewhere counts only as the whole answer', () => {
+    // Balinese "sing" and Ambonese "seng"/"sang" are no; Javanese "sing penting …" is "what matters is …".
+    for (const word of ['sing', 'seng', 'sang', 'alun', 'kadada', 'trada']) expect([word, yesNoIn(word)]).toEqual([word, 'no'])
+    expect(yesNoIn('sing penting setuju')).toBe('yes')
+    expect(yesNoIn('kadada masalah, setuju')).toBe('yes')
+    // Javanese "yo" and "mau", "bisa" alone are yes; in a sentence they are other words ("yo opo" = how).
+    for (const word of ['yo', 'mau', 'bisa', 'jadi']) expect([word, yesNoIn(word)]).toEqual([word, 'yes'])
+    expect(yesNoIn('yo opo iki')).toBeUndefined()
+    expect(yesNoIn('mau tanya dulu')).toBeUndefined()
+    // Papuan "dong" is "they", not a yes or a no; "heh" is an exclamation, not "he'eh".
+    expect([yesNoIn('dong'), yesNoIn('heh')]).toEqual([undefined, undefined])
+  })
+
+  it('the consent answered "nggih" goes on; "mboten" and "dereng setuju" store nothing', async () => {
+    const clock = fakeClock()
+    core = testCore({ clock: clock.now })
+    seedRegistration(core.db, clock.now())
+    const jawa = chat(core.engine, 'jawa')
+    await jawa.say('daftar')
+    expect(textOf(await jawa.say('nggih'))).toContain('Langkah 2 dari 10')
+    for (const refusal of ['mboten', 'dereng setuju', 'henteu']) {
+      const person = chat(core.engine, refusal)
+      await person.say('daftar')
+      expect([refusal, textOf(await person.say(refusal))]).toEqual([
+        refusal,
+        expect.stringContaining('tidak ada data Anda yang disimpan'),
+      ])
+    }
+    expect(core.db.select().from(consentRecords).all()).toEqual([])
+  })
+
+  it('a registration summary answered "muhun" registers; "mboten" does not', async () => {
+    const clock = fakeClock()
+    core = testCore({ clock: clock.now })
+    seedRegistration(core.db, clock.now())
+    const sunda = chat(core.engine, 'sunda')
+    const seeded = core.db.select().from(registrations).all().length
+    for (const answer of [
+      'daftar',
+      'muhun',
+      SITI.name,
+      SITI.nik,
+      SITI.birthDate,
+      '081234567890',
+      'Jawa Barat',
+      'Kota Bandung',
+      '1',
+      'Dinas Sosial Kota Bandung',
+    ])
+      await sunda.say(answer)
+    expect(textOf(await sunda.say('1'))).toContain('Periksa data pendaftaran Anda')
+    expect(textOf(await sunda.say('mboten'))).not.toContain('Pendaftaran berhasil')
+    expect(core.db.select().from(registrations).all()).toHaveLength(seeded)
+    expect(textOf(await sunda.say('muhun'))).toContain('Pendaftaran berhasil')
+    expect(core.db.select().from(registrations).all()).toHaveLength(seeded + 1)
+  })
+
+  it('"enya" takes an offered seat', async () => {
+    const clock = fakeClock()
+    core = testCore({ clock: clock.now })
+    const session = addSession(core.db, clock.now(), {
+      code: 'BDG-ENYA',
+      capacity: 1,
+      startsAt: new Date(clock.now().getTime() + 10 * DAY),
+    })
+    const person = addPerson(core.db, { chats: [{ channel: 'console', chatId: 'enya' }] })
+    core.db
+      .insert(registrations)
+      .values({
+        code: 'BMT-ENYA01',
+        sessionId: session,
+        personId: person,
+        status: 'offered',
+        offerExpiresAt: new Date(clock.now().getTime() + 12 * HOUR),
+      })
+      .run()
+    expect(textOf(await chat(core.engine, 'enya').say('enya'))).toContain('Kursi Anda sudah kami simpan')
+    expect(core.db.select().from(registrations).where(eq(registrations.code, 'BMT-ENYA01')).get()?.status).toBe('confirmed')
+  })
+
+  it('a yes/no option typed in Balinese and Sundanese: "sing" keeps the reminders, "muhun" turns them off', async () => {
+    const personal = openPersonal()
+    linkTo(personal.db, { channel: 'console', id: 'bali' }, personal.seed.ratna, personal.clock.now())
+    planReminders(personal.db, [personal.seed.ratna], personal.clock.now(), personal.reminderSettings)
+    const bali = chat(personal.engine, 'bali')
+    const on = () =>
+      personal.db.select().from(channelIdentities).where(eq(channelIdentities.userId, 'bali')).get()?.remindersEnabled
+    await bali.say('jangan kirim pengingat lagi')
+    expect(textOf(await bali.say('sing'))).toContain('Baik, pengingat tetap menyala.')
+    expect(on()).toBe(true)
+    await bali.say('jangan kirim pengingat lagi')
+    expect(textOf(await bali.say('muhun'))).toContain('Pengingat dimatikan')
+    expect(on()).toBe(false)
+  })
+
+  it('a request to staff confirmed "nggih", and the talk ended with "inggih" after "selesai"', async () => {
+    const clock = fakeClock()
+    core = testCore({ clock: clock.now })
+    const jawa = chat(core.engine, 'petugas')
+    for (const answer of ['6', '2', 'Kapan hasil ujian saya keluar?', 'Siti Rahma', '081234567890', 'Jawa Tengah'])
+      await jawa.say(answer)
+    expect(textOf(await jawa.say('nggih'))).toMatch(/PTG-[A-Z2-9]{6}/)
+    await jawa.say('selesai')
+    expect(textOf(await jawa.say('mboten'))).toContain('percakapan dengan petugas berlanjut')
+    await jawa.say('selesai')
+    expect(textOf(await jawa.say('inggih'))).toContain('sudah diakhiri')
+    expect(core.db.select().from(handoffRequests).get()?.status).toBe('closed')
   })
 })

@@ -6,7 +6,7 @@
 import type { z } from 'zod'
 import { fill, t } from '../messages.js'
 import { normalizeInput } from '../text/normalize.js'
-import { isNo, isYes } from '../text/yes-no.js'
+import { yesNoIn } from '../text/yes-no.js'
 import type { FlowPosition, Outcome, TurnContext, UserInput } from '../turn.js'
 import type { Choice, Language, Reply, Text } from '../types.js'
 import { validationMessage } from '../validators/messages.js'
@@ -203,8 +203,10 @@ function confirmWord(text: string): string | undefined {
     .split(' ')
     .map((word) => word.replace(/(\p{L})\1+/gu, '$1'))
   if (words.some((word) => EDIT_WORDS.has(word))) return 'confirm:edit'
-  if (words.length > 4 || words.some(isNo)) return undefined
-  return words.some((word) => isYes(word) || SEND.has(word)) ? 'confirm:yes' : undefined
+  if (words.length > 4) return undefined
+  const said = yesNoIn(text)
+  if (said === 'no') return undefined
+  return said === 'yes' || words.some((word) => SEND.has(word)) ? 'confirm:yes' : undefined
 }
 
 function confirm(flow: FlowDefinition, position: FlowPosition, input: UserInput, ctx: TurnContext): Outcome {

@@ -29,8 +29,7 @@ import type { NikVault } from '../privacy/nik-vault.js'
 import { findProvince, type Province, provinceByCode, zoneLabel } from '../regions.js'
 import { planReminders } from '../reminders/plan.js'
 import type { ReminderSettings } from '../reminders/settings.js'
-import { normalizeInput } from '../text/normalize.js'
-import { isNo, isYes } from '../text/yes-no.js'
+import { yesNoIn } from '../text/yes-no.js'
 import type { FlowPosition, Outcome, TurnContext } from '../turn.js'
 import type { Choice, Language, Reply, Text } from '../types.js'
 import type { Slots } from '../understanding/types.js'
@@ -202,10 +201,9 @@ export const statusText = (status: string, lang: Language) => {
 
 const consentSchema = z.string().transform((input, ctx) => {
   if (input === 'consent:yes' || input === 'consent:no') return input
-  const words = normalizeInput(input).split(' ')
   // A no anywhere wins: "belum setuju" is not a consent.
-  if (words.some(isNo)) return 'consent:no'
-  if (words.some(isYes)) return 'consent:yes'
+  const said = yesNoIn(input)
+  if (said) return `consent:${said}` as const
   ctx.addIssue({ code: 'custom', message: 'CONSENT_ANSWER' })
   return z.NEVER
 })
