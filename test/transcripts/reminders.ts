@@ -36,6 +36,9 @@ export const REMINDER_TRANSCRIPTS: Record<string, Transcript> = {
     },
     { user: 'hadir', bot: ['✅ Terima kasih! Kehadiran Anda tercatat: *Bimtek Bimtek Pekerja Sosial Bandung*', '09.00 WIB'] },
     { user: 'insyaallah hadir', bot: ['sudah tercatat sebelumnya'] },
+    // In Javanese ("yes, present tomorrow") and Sundanese, a HADIR too, not a question for the FAQ.
+    { user: 'inggih hadir mbenjing', bot: ['sudah tercatat sebelumnya'] },
+    { user: 'muhun hadir', bot: ['sudah tercatat sebelumnya'] },
     {
       user: 'batal',
       bot: ['Batalkan pendaftaran *{code}*?', SEEDED.bandung.title],

@@ -93,6 +93,39 @@ describe('across month and year ends', () => {
     expect(monthOf(text, lastDay, zone)).toBe(month)
   })
 
+  it.each([
+    // Tomorrow: jv ngoko, jv krama, su, min, bjn (alone), pap/amb "bsk", en; the day after: jv, su.
+    ['sesuk ada bimtek?', '2027-01'],
+    ['sesok', '2027-01'],
+    ['mbenjing wonten bimtek', '2027-01'],
+    ['benjing', '2027-01'],
+    ['isukan', '2027-01'],
+    ['bisuak', '2027-01'],
+    ['bsk', '2027-01'],
+    ['tmrw', '2027-01'],
+    ['énjing', '2027-01'],
+    ['isuk', '2027-01'],
+    ['mben', '2027-01'],
+    ['pageto', '2027-01'],
+    // Next week / month: jv "minggu sesuk", min "bulan muko".
+    ['minggu sesuk', '2027-01'],
+    ['bulan muko', '2027-01'],
+    // Today: jv "dinten niki", "dina iki", su "poe ieu", jv "enjing niki" (this morning); jv/su weekdays.
+    ['dinten niki', '2026-12'],
+    ['poe ieu', '2026-12'],
+    ['enjing niki', '2026-12'],
+    ['setu iki', '2027-01'],
+    ['rebo ngarep', '2027-01'],
+  ])('regional: %s on 31 Dec (WIT) → %s', (text, month) => {
+    expect(monthOf(text, lastDay, 'Asia/Jayapura')).toBe(month)
+  })
+
+  it('names no day: jv "benjing punapa" (when), "mben dino" (every day), a morning doubled or alone', () => {
+    expect(monthOf('sesuk', lastDay, 'Asia/Jayapura')).toBe('2027-01')
+    for (const text of ['benjing punapa wonten bimtek', 'mben dino', 'isuk isuk', 'enjing enjing', 'baisukan', 'esuk'])
+      expect([text, monthOf(text, lastDay, 'Asia/Jayapura')]).toEqual([text, undefined])
+  })
+
   it('reads "today" in the reader\'s zone: 1 Jan 01:00 WIT is still 31 Dec in WIB', () => {
     const newYear = new Date('2026-12-31T16:00:00Z')
     expect(monthOf('hari ini', newYear, 'Asia/Jayapura')).toBe('2027-01')

@@ -48,6 +48,25 @@ describe('parseDate: the ways people type 17 August 1990', () => {
   })
 })
 
+describe('parseDate: Javanese and Sundanese spellings', () => {
+  it.each([
+    ['17 Séptémber 1990', '1990-09-17'],
+    ['3 Fébruari 1991', '1991-02-03'],
+    ['1 Méi 1990', '1990-05-01'],
+    ['10 Oktobér 1988', '1988-10-10'],
+    ['12 Nopémber 1987', '1987-11-12'],
+    ['5 Désémber 1985', '1985-12-05'],
+    ['5 Dhésèmber 1985', '1985-12-05'],
+    ['5 dhesember 1985', '1985-12-05'],
+    // A Javanese or Sundanese weekday before the date carries nothing, as "Senin," does.
+    ['Rebo, 17 Agustus 1990', '1990-08-17'],
+    ['Senén 17-08-1990', '1990-08-17'],
+    ['Setu, 18 Agustus 1990', '1990-08-18'],
+  ])('%j → %s', (input, iso) => {
+    expect(parse(input)).toEqual(okIso(iso))
+  })
+})
+
 describe('parseDate: month names', () => {
   it.each([
     ['1 jan 2000', '2000-01-01'],

@@ -18,6 +18,7 @@ import type { FlowDefinition } from '../flows/flow.js'
 import type { Proof } from '../identity/proof.js'
 import { fill, t } from '../messages.js'
 import { askCancel } from '../registration/cancel.js'
+import { TOMORROW } from '../text/calendar-words.js'
 import { normalizeInput } from '../text/normalize.js'
 import { YES_WORDS } from '../text/yes-no.js'
 import type { Outcome, TurnContext } from '../turn.js'
@@ -98,8 +99,11 @@ const STOP =
 const START =
   /^(mulai|nyalakan|nyalain|aktifkan|hidupkan|start|on|subscribe|kirim)( (lagi|kembali))? (pengingat|reminder|reminders|notif|notifikasi)( (lagi|ujian|saya))?$/
 const PLAIN_STOP = /^(stop|berhenti) (pengingat|reminder)$/
+// Around "hadir": a yes in any language ("nggih hadir", "hadir muhun"), who is asked, and when ("hadir sesuk").
+const YES_OR = YES_WORDS.join('|')
+const WHEN = ['nanti', 'ntar', ...TOMORROW].join('|')
 const HADIR = new RegExp(
-  `^((saya|sy|insya ?allah|insyaallah|in sya allah|hadir|${YES_WORDS.join('|')}) )*hadir( (min|kak|pak|bu|ya|insyaallah|insya allah|nanti|besok))*$`,
+  `^((saya|sy|insya ?allah|insyaallah|in sya allah|hadir|${YES_OR}) )*hadir( (min|kak|pak|bu|insyaallah|insya allah|${YES_OR}|${WHEN}))*$`,
 )
 
 type Chat = { channel: TurnContext['inbound']['channel']; userId: string; chatId: string }

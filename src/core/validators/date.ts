@@ -1,4 +1,5 @@
 import { fail, ok, type Result } from '../result.js'
+import { MONTH_NAMES, MONTH_SHORT, MONTH_SHORT_IN_CONTEXT, MONTH_SHORT_IN_DATES, WEEKDAYS } from '../text/calendar-words.js'
 
 export const DATE_ERROR_CODES = ['DATE_FORMAT', 'DATE_INVALID', 'DATE_FUTURE', 'DATE_TOO_OLD'] as const
 export type DateErrorCode = (typeof DATE_ERROR_CODES)[number]
@@ -35,42 +36,19 @@ const MONTHS_EN = [
   'December',
 ]
 
-// Indonesian and English names with the abbreviations people actually type (incl. old spellings
-// "Pebruari", "Nopember" and the several ways to shorten Agustus).
-const MONTH_WORDS: readonly (readonly string[])[] = [
-  ['jan', 'januari', 'january'],
-  ['feb', 'peb', 'febr', 'februari', 'pebruari', 'february'],
-  ['mar', 'mrt', 'maret', 'march'],
-  ['apr', 'april'],
-  ['mei', 'may'],
-  ['jun', 'juni', 'june'],
-  ['jul', 'juli', 'july'],
-  ['agt', 'agu', 'ags', 'agus', 'agst', 'agustus', 'aug', 'august'],
-  ['sep', 'sept', 'september'],
-  ['okt', 'oktober', 'oct', 'october'],
-  ['nov', 'nop', 'november', 'nopember'],
-  ['des', 'desember', 'dec', 'december'],
-]
-const MONTH_BY_WORD = new Map(MONTH_WORDS.flatMap((words, i) => words.map((w) => [w, i + 1] as const)))
+// Every month name and short form (Indonesian, English, Javanese and Sundanese spellings, the old "Pebruari",
+// "Nopember" and the ways to shorten Agustus): inside a written date none is an everyday word.
+const MONTH_BY_WORD = new Map(
+  Object.entries({ ...MONTH_NAMES, ...MONTH_SHORT, ...MONTH_SHORT_IN_CONTEXT, ...MONTH_SHORT_IN_DATES }),
+)
 
-// Words that may precede the date ("Senin, 17 Agustus 1990", "tgl 17/8/90") and carry nothing.
+// Words that may precede the date ("Senin, 17 Agustus 1990", jv "Rebo, 17 Agustus 1990", "tgl 17/8/90") and carry nothing.
 const LEADING_WORDS = new Set([
   'tgl',
   'tanggal',
-  'senin',
-  'selasa',
-  'rabu',
-  'kamis',
-  'jumat',
-  'sabtu',
+  ...Object.keys(WEEKDAYS),
   'minggu',
   'ahad',
-  'monday',
-  'tuesday',
-  'wednesday',
-  'thursday',
-  'friday',
-  'saturday',
   'sunday',
   'mon',
   'tue',
@@ -125,7 +103,8 @@ export function formatDateEn(iso: string): string {
 }
 
 function splitDate(input: string): Parts | undefined {
-  const text = input.normalize('NFKC').toLowerCase().replace(/['’`]/g, '').trim()
+  // Accents dropped: jv/su "17 Séptémber 1990", "Désémber".
+  const text = input.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/['’`]/g, '').trim()
   if (!ALLOWED.test(text)) return undefined
   // "17agustus1990" and "17agt90" are typed without spaces.
   const tokens = text

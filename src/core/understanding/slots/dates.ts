@@ -1,48 +1,17 @@
 import { distance } from 'fastest-levenshtein'
+import {
+  DAY_AFTER_TOMORROW,
+  MONTH_NAMES,
+  MONTH_SHORT,
+  MONTH_SHORT_IN_CONTEXT,
+  TOMORROW,
+  TOMORROW_OR_MORNING,
+  WEEKDAYS,
+} from '../../text/calendar-words.js'
 
-/**
- * Month names and the short forms people type, Indonesian and English. Short forms that are also everyday
- * words ("may", "mar", "des", "jun") need a month context: "bulan", "tgl N" before or a year after.
- */
-const MONTHS: Readonly<Record<string, number>> = {
-  januari: 1,
-  january: 1,
-  jan: 1,
-  februari: 2,
-  pebruari: 2,
-  february: 2,
-  feb: 2,
-  peb: 2,
-  maret: 3,
-  march: 3,
-  april: 4,
-  mei: 5,
-  juni: 6,
-  june: 6,
-  juli: 7,
-  july: 7,
-  agustus: 8,
-  august: 8,
-  agu: 8,
-  agt: 8,
-  ags: 8,
-  agst: 8,
-  aug: 8,
-  september: 9,
-  sept: 9,
-  oktober: 10,
-  october: 10,
-  okt: 10,
-  oct: 10,
-  november: 11,
-  nopember: 11,
-  nov: 11,
-  nop: 11,
-  desember: 12,
-  december: 12,
-  dec: 12,
-}
-const CONTEXT_MONTHS: Readonly<Record<string, number>> = { mar: 3, apr: 4, may: 5, jun: 6, jul: 7, sep: 9, des: 12 }
+/** The month names and the short forms that are no everyday word; the others need a month context. */
+const MONTHS: Readonly<Record<string, number>> = { ...MONTH_NAMES, ...MONTH_SHORT }
+const CONTEXT_MONTHS = MONTH_SHORT_IN_CONTEXT
 // Long names only for the one-typo reading ("januri"): short words are too close to everyday words.
 const LONG_NAMES = Object.keys(MONTHS).filter((name) => name.length >= 6)
 
@@ -51,27 +20,35 @@ const MONTH_WORDS = new Set(['bulan', 'bln', 'month', 'bulannya', 'wulan', 'sasi
 const WEEK_WORDS = new Set(['minggu', 'mgg', 'mg', 'pekan', 'week'])
 const YEAR_WORDS = new Set(['tahun', 'taun', 'thn', 'th', 'year'])
 const DAY_WORDS = new Set(['tgl', 'tanggal', 'tggl', 'tg', 'tangal'])
-const THIS = new Set(['ini', 'this', 'ieu', 'niki', 'iki'])
-const NEXT = new Set(['depan', 'dpn', 'dpan', 'besok', 'next', 'mendatang', 'payun', 'ngajeng', 'ngarep'])
-const LAST = new Set(['lalu', 'kemarin', 'kmrn', 'last'])
+// jv ngoko "iki", krama "niki"/"puniki", su "ieu", min "iko".
+const THIS = new Set(['ini', 'this', 'ieu', 'niki', 'puniki', 'iki', 'iko'])
+// jv ngoko "ngarep", krama "ngajeng", su "payun", min "muko"; "bulan besok", jv "minggu sesuk" as "bulan depan".
+const NEXT = new Set(['depan', 'dpn', 'dpan', 'next', 'mendatang', 'payun', 'ngajeng', 'ngarep', 'muko', ...TOMORROW])
+// jv "wingi", krama "kepengker", su "kapungkur".
+const LAST = new Set(['lalu', 'kemarin', 'kmrn', 'last', 'wingi', 'kepengker', 'kapungkur'])
+// The day nouns before "ini" (today): id "hari", jv "dina"/"dino", krama "dinten", su "poe".
+const DAY_NOUNS = new Set(['hari', 'dina', 'dino', 'dinten', 'poe'])
+/** After a "tomorrow" word, a question: jv krama "benjing punapa" is "when", no day. */
+const ASKING = new Set(['punapa', 'menapa'])
+/** After jv "mben", a span: "mben dino" is "every day" (jv "saben"), no day. */
+const EVERY = new Set([
+  'hari',
+  'dina',
+  'dino',
+  'minggu',
+  'wulan',
+  'sasi',
+  'bulan',
+  'taun',
+  'tahun',
+  'esuk',
+  'isuk',
+  'sore',
+  'bengi',
+])
 /** Words before a month that put it in the past: "sejak agustus", "back in October"; "dari" only after "sudah". */
 const SINCE = new Set(['sejak', 'since', 'back'])
 const ALREADY = new Set(['sudah', 'udah', 'udh', 'sdh', 'dah', 'already'])
-const WEEKDAYS: Readonly<Record<string, number>> = {
-  senin: 1,
-  selasa: 2,
-  rabu: 3,
-  kamis: 4,
-  jumat: 5,
-  sabtu: 6,
-  monday: 1,
-  tuesday: 2,
-  wednesday: 3,
-  thursday: 4,
-  friday: 5,
-  saturday: 6,
-}
-
 /** A calendar day in the reader's zone, as plain numbers: month arithmetic needs no date library. */
 type Day = { year: number; month: number; day: number; weekday: number }
 
@@ -193,12 +170,18 @@ export function extractMonth(tokens: readonly string[], now: Date, timeZone: str
       if (date) return month(date)
       continue
     }
-    if (token === 'hari' && THIS.has(next)) return month(today())
+    if (DAY_NOUNS.has(token) && THIS.has(next)) return month(today())
     if (token === 'today') return month(today())
-    if (token === 'besok' || token === 'tomorrow') return month(addDays(today(), 1))
-    if (token === 'lusa') return month(addDays(today(), 2))
+    if (TOMORROW.has(token) && !ASKING.has(next)) return month(addDays(today(), 1))
+    if (TOMORROW_OR_MORNING.has(token)) {
+      // "enjing niki": this morning; "isuk isuk": early morning, no day; alone: su/bjn tomorrow.
+      if (THIS.has(next)) return month(today())
+      if (next !== token && tokens[i - 1] !== token) return month(addDays(today(), 1))
+      continue
+    }
+    if (DAY_AFTER_TOMORROW.has(token) && !EVERY.has(next)) return month(addDays(today(), 2))
     const weekday = WEEKDAYS[token]
-    if (weekday !== undefined && (THIS.has(next) || tokens[i - 1] === 'hari' || NEXT.has(next))) {
+    if (weekday !== undefined && (THIS.has(next) || DAY_NOUNS.has(tokens[i - 1] ?? '') || NEXT.has(next))) {
       const ahead = (weekday - today().weekday + 7) % 7
       return month(addDays(today(), ahead + (NEXT.has(next) ? 7 : 0)))
     }
