@@ -146,6 +146,13 @@ describe('small talk', () => {
     ['km siapa sih', 'chitchat'],
     ['kamu bot ya?', 'chitchat'],
     ['hai bot', 'chitchat'],
+    // In the regional languages.
+    ['matur suksma', 'thanks'],
+    ['suksma bli', 'thanks'],
+    ['danke e', 'thanks'],
+    ['nggih mas', 'ack'],
+    ['muhun teh', 'ack'],
+    ['iyo da', 'ack'],
   ])('%j is %s', (text, kind) => {
     expect(smallTalk(text)).toBe(kind)
   })

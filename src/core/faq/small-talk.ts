@@ -25,6 +25,12 @@ const KINDS: Record<SmallTalk, string[]> = {
     'suwun',
     'matur',
     'nuwun',
+    'maturnuwun',
+    'suksma', // Balinese
+    'tarimo', // Minang "tarimo kasih"
+    'kasiah',
+    'tengkiu',
+    'danke', // Ambon and Papua "danke" (Dutch)
   ],
   ack: [
     'ok',
@@ -46,6 +52,16 @@ const KINDS: Record<SmallTalk, string[]> = {
     'iya',
     'yes',
     'yoi',
+    // Regional yes and "I see": Javanese, Sundanese, Minang, Betawi, Makassar, Papua and Ambon.
+    'nggih',
+    'inggih',
+    'enggih',
+    'muhun',
+    'sumuhun',
+    'enya',
+    'iyo',
+    'iye',
+    'io',
     'good',
     'nice',
     'keren',
@@ -87,6 +103,33 @@ const KINDS: Record<SmallTalk, string[]> = {
 const LAUGHTER = /^(?:(?:wk)+w?|(?:ha)+h?|(?:he)+h?|(?:hi)+h?|(?:xi)+|(?:kw)+k?|(?:aw?ok)+)$/
 // Words that may accompany small talk without changing it ("makasih banyak ya kak").
 const FILLER = new Set([
+  // Address words and particles of the regional languages ("nggih mas", "muhun teh", "suksma bli", "danke e").
+  'mas',
+  'mbak',
+  'teh',
+  'kang',
+  'akang',
+  'teteh',
+  'mah',
+  'atuh',
+  'da',
+  'uda',
+  'uni',
+  'bli',
+  'mbok',
+  'daeng',
+  'ji',
+  'ki',
+  'mi',
+  'bah',
+  'lae',
+  'ito',
+  'usi',
+  'nyong',
+  'kaka',
+  'e',
+  'lho',
+  'to',
   'apa',
   'gimana',
   'gmn',
