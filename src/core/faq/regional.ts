@@ -234,6 +234,9 @@ const jawa: Record<string, string> = {
   disik: 'dulu',
   sadurunge: 'sebelum',
   sakdurunge: 'sebelum',
+  cedhak: 'dekat',
+  cedak: 'dekat',
+  cerak: 'dekat',
   sadereng: 'sebelum',
   saderengipun: 'sebelum',
 }

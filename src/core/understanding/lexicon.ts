@@ -313,6 +313,9 @@ export const CUES = {
     'book',
     'dftr',
     'daptar',
+    // Banjar "daftarakan", Balinese "daftarang", Javanese krama "daftaraken", Sundanese "daftarkeun".
+    'daftar(?:akan|ang|aken|keun)',
+    'dipun ?daftar\\w*',
   ),
   registration: any(
     'pendaftaran\\w*',
@@ -387,6 +390,8 @@ export const CUES = {
     // Medan "cabut la pendaftaran", English "take me off the list" (English "take" is rewritten "ikut").
     'cabut (?:\\S+ )?(?:pendaftaran|registrasi)\\w*',
     '(?:take|ikut) me off',
+    // Javanese "ora sido" (with "ora" rewritten "tidak").
+    'tidak sido',
     '(?:cant|can t|cannot) (?:ikut|attend|come|make it)',
   ),
   status: any(
@@ -428,7 +433,8 @@ export const CUES = {
     'sampai tahap',
     'tahap apa',
     // "tos dugi ka mana" (Sundanese), "alah sampai ma" (Minang), "su sampe di mana" (Ambon), "where is my …".
-    'sampai (?:ka |ke |di )?(?:dimana|mana|ma)',
+    // Javanese "wis tekan ngendi", Balinese "suba kanti dija".
+    '(?:sampai|tekan|kanti) (?:ka |ke |di )?(?:dimana|mana|ma)',
     'dimana (?:is|are)',
   ),
   statusVerb: any(
@@ -447,7 +453,8 @@ export const CUES = {
     'where',
     'bagaimana',
     'gimana',
-    'sampai (?:ka |ke |di )?(?:dimana|mana|ma)',
+    // Javanese "wis tekan ngendi", Balinese "suba kanti dija".
+    '(?:sampai|tekan|kanti) (?:ka |ke |di )?(?:dimana|mana|ma)',
     'dimana (?:is|are)',
   ),
   certificate: any('sertifikat\\w*', 'sertif', 'certificate\\w*', 'keaslian'),
@@ -559,6 +566,12 @@ export const CUES = {
     'dipun ?mandhe[gk]\\w*',
     'jan (?:di)?kirim\\w*',
     '(?:kasi|kase|beri) mati',
+    // Turn off: Sundanese "pareuman", Javanese "pateni", Balinese "matiang", Banjar "matiakan".
+    'pareum\\w*',
+    '(?:di)?pateni\\w*',
+    'patenono',
+    'matiang',
+    'matiakan',
   ),
   start: any(
     'nyala\\w*',
@@ -599,6 +612,16 @@ export const CUES = {
     // Getting reminders is a wish only when wanted ("sy dapet pengingat jam 3 pagi" tells what happened).
     '(?:ingin|mau|nak) (?:dapat|dapa|terima|menerima)',
     '(?:kasi|kase|beri) inga\\w*',
+    // Turn on again: Sundanese "hurungkeun", Javanese "uripke", Balinese "idupang", Minang "iduikan", Banjar "hidupakan".
+    'hurung\\w*',
+    'urip(?:ke|no|aken)',
+    'hidup(?:akan|ang|keun)',
+    'idup(?:ang|kan|akan|keun)',
+    'iduik\\w*',
+    // Asked to be told or reminded (as in `remind`).
+    'kabar(?:ono|no|ke|aken|ang|akan|keun)',
+    'wartosan',
+    'ingetan',
     'pasang\\w*',
     '(?:re)?-?enable\\w*',
     'turn (?:it |them )?(?:back )?on',
@@ -717,6 +740,11 @@ export const CUES = {
     'disambungkeun',
     // Minang "sambuangan", Makassar "CS nya mana ki" ("cs", "admin" are rewritten "petugas", "mana" "dimana").
     'sambuang\\w*',
+    // Talk (with a person): Javanese krama "matur", Minang "bacakap", Banjar "bapandir", Balinese "ngraos".
+    'matur',
+    'bacakap',
+    'bapandir',
+    'ngraos',
     '(?:petugas|orang|operator)(?: nya)? (?:dimana|mana)',
   ),
   data: any(
@@ -779,6 +807,10 @@ export const CUES = {
     'dicek',
     'liatin',
     'lihatin',
+    // Show me: Javanese "tuduhno", "delokno", Sundanese "tembongkeun".
+    'tuduh(?:no|ke|aken|i)',
+    'delok\\w*',
+    'tembongkeun',
   ),
   /** Asking to be reminded: a reminder asked for even without the word "pengingat" ("kabari sy kalo bimtek udh dekat"). */
   remind: any(
@@ -796,6 +828,9 @@ export const CUES = {
     // Ambonese "kasi" is rewritten "beri" (regional.ts).
     '(?:kasi|kase|beri) inga\\w*',
     'ingetan',
+    // Tell me (when): Javanese "kabarono", Sundanese "wartosan".
+    'kabar(?:ono|no|ke|aken|ang|akan|keun)',
+    'wartosan',
   ),
   erase: any(
     'hapus\\w*',
