@@ -533,7 +533,6 @@ const bali: Record<string, string> = {
   paek: 'dekat',
   teka: 'datang',
   nyidaang: 'bisa',
-  daftarang: 'daftarkan',
   batalang: 'batalkan',
   sambungang: 'sambungkan',
 }

@@ -151,7 +151,7 @@ function raw(cues: Cues, slots: Slots): Record<ActionIntent, number> {
   const registrationStart =
     (register ? 0.4 : 0) +
     (session || place || when ? 0.3 : 0) +
-    (cues.request || /(?:^| )daftar(?:in|kan)(?= |$)/.test(t) ? 0.3 : 0) -
+    (cues.request || /(?:^| )daftar(?:in|kan|akan|ang|aken|keun)(?= |$)/.test(t) ? 0.3 : 0) -
     (cancel ? 0.5 : 0) -
     ((registration || register) && lookup && !cues.request ? 0.3 : 0) -
     // "sy gak mau lagi ikut sertifikasi": no wish to register.
