@@ -64,6 +64,8 @@ describe('places in a message', () => {
     ['bimtek di padang lawas', { regency: 'Kabupaten Padang Lawas', province: 'Sumatera Utara', region: 'R1' }],
     ['bimtek di padang', { regency: 'Kota Padang', province: 'Sumatera Barat', region: 'R1' }],
     ['jadwal jkt', { province: 'DKI Jakarta', region: 'R2' }],
+    ['jadwal bimtek jakarte', { province: 'DKI Jakarta', region: 'R2' }],
+    ['bimtek nu di tasik', { regency: 'Kota Tasikmalaya', province: 'Jawa Barat', region: 'R2' }],
     ['bimtek di jaksel', { regency: 'Kota Administrasi Jakarta Selatan', province: 'DKI Jakarta', region: 'R2' }],
     ['bimtek di solo', { regency: 'Kota Surakarta', province: 'Jawa Tengah', region: 'R3' }],
     ['bimtek jabar', { province: 'Jawa Barat', region: 'R2' }],
@@ -89,6 +91,8 @@ describe('places in a message', () => {
     ['palu', { regency: 'Kota Palu', province: 'Sulawesi Tengah', region: 'R5' }],
     ['buru buru daftar', {}],
     ['dari malang', { regency: 'Kota Malang', province: 'Jawa Timur', region: 'R3' }],
+    ['iraha bimtek ka malang', { regency: 'Kota Malang', province: 'Jawa Timur', region: 'R3' }],
+    ['air tasik itu jernih', {}],
   ])('homonym: %s', (text, expected) => {
     expect(slots(text)).toEqual(expected)
   })

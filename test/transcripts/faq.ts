@@ -40,7 +40,6 @@ export const FAQ_TRANSCRIPTS: Record<string, Transcript> = {
         'Cek nomor sertifikat sekarang',
         'Verifikasi keaslian sertifikat',
         'Sertifikat hilang atau rusak',
-        'Masa berlaku & sertifikasi ulang',
         'Bukan, tanya petugas',
       ],
     },

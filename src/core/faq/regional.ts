@@ -202,6 +202,43 @@ const jawa: Record<string, string> = {
   mriksa: 'periksa',
   ganti: 'ganti',
   ngganti: 'ganti',
+  // Requests to the assistant: remove, send, stop, remind, show, come.
+  busak: 'hapus',
+  busaken: 'hapus',
+  dibusak: 'dihapus',
+  dipunbusak: 'dihapus',
+  kintun: 'kirim',
+  dikintun: 'dikirim',
+  dipunkintun: 'dikirim',
+  dikintuni: 'dikirimi',
+  dipunkintuni: 'dikirimi',
+  kersa: 'mau',
+  gelem: 'mau',
+  mandheg: 'berhenti',
+  mandhek: 'berhenti',
+  eling: 'ingat',
+  elingno: 'ingatkan',
+  elingke: 'ingatkan',
+  elingaken: 'ingatkan',
+  dielingke: 'diingatkan',
+  dipunelingaken: 'diingatkan',
+  kasimpen: 'tersimpan',
+  teko: 'datang',
+  rawuh: 'datang',
+  dumugi: 'sampai',
+  sedaya: 'semua',
+  sedanten: 'semua',
+  kabeh: 'semua',
+  kemawon: 'saja',
+  rumiyin: 'dulu',
+  disik: 'dulu',
+  sadurunge: 'sebelum',
+  sakdurunge: 'sebelum',
+  cedhak: 'dekat',
+  cedak: 'dekat',
+  cerak: 'dekat',
+  sadereng: 'sebelum',
+  saderengipun: 'sebelum',
 }
 
 const sunda: Record<string, string> = {
@@ -278,6 +315,35 @@ const sunda: Record<string, string> = {
   nepi: 'sampai',
   ningal: 'lihat',
   nempo: 'lihat',
+  tingali: 'lihat',
+  tingalikeun: 'lihatkan',
+  // Requests: don't, remove, register, take off, remind, near, seat, waiting.
+  tong: 'jangan',
+  ulah: 'jangan',
+  pupus: 'hapus',
+  dipupus: 'dihapus',
+  daptarkeun: 'daftarkan',
+  didaptarkeun: 'didaftarkan',
+  kaluar: 'keluar',
+  kaluarkeun: 'keluarkan',
+  eureun: 'berhenti',
+  eureunkeun: 'hentikan',
+  emut: 'ingat',
+  dipengetan: 'diingatkan',
+  samemeh: 'sebelum',
+  saacan: 'sebelum',
+  caket: 'dekat',
+  kenging: 'dapat',
+  korsi: 'kursi',
+  antosan: 'tunggu',
+  kacatet: 'tercatat',
+  dieu: 'sini',
+  tina: 'dari',
+  kana: 'ke',
+  peryogi: 'perlu',
+  narik: 'tarik',
+  atanapi: 'atau',
+  mastikeun: 'memastikan',
 }
 
 const minang: Record<string, string> = {
@@ -319,6 +385,20 @@ const minang: Record<string, string> = {
   ikuik: 'ikut',
   baliak: 'kembali',
   manuruik: 'menurut',
+  lupo: 'lupa',
+  dakek: 'dekat',
+  hapuih: 'hapus',
+  dihapuih: 'dihapus',
+  kapatang: 'kemarin',
+  sabalun: 'sebelum',
+  mangarati: 'mengerti',
+  pangingek: 'pengingat',
+  paralu: 'perlu',
+  ingek: 'ingat',
+  // Minang "-an" for "-kan", and "r" dropped before it ("daftaan").
+  ingekan: 'ingatkan',
+  daftaan: 'daftarkan',
+  sambuangan: 'sambungkan',
 }
 
 const betawi: Record<string, string> = {
@@ -346,6 +426,7 @@ const betawi: Record<string, string> = {
   aje: 'saja',
   kaye: 'seperti',
   ade: 'ada',
+  kemaren: 'kemarin',
 }
 
 const banjar: Record<string, string> = {
@@ -375,6 +456,19 @@ const banjar: Record<string, string> = {
   batakun: 'tanya',
   bagawi: 'kerja',
   isuk: 'besok',
+  // "nang" is Banjar "yang" but Javanese "ke": the Javanese table lists it first.
+  // Requests: stop, published, near, finished, recorded.
+  ampih: 'berhenti',
+  ampihakan: 'hentikan',
+  ampihi: 'hentikan',
+  tabit: 'terbit',
+  parak: 'dekat',
+  tuntung: 'selesai',
+  parlu: 'perlu',
+  mun: 'kalau',
+  tacatat: 'tercatat',
+  wan: 'dengan',
+  ingatakan: 'ingatkan',
 }
 
 const bugisMakassar: Record<string, string> = {
@@ -432,6 +526,15 @@ const bali: Record<string, string> = {
   pipis: 'uang',
   makelo: 'lama',
   keto: 'begitu',
+  // Requests: don't, again, receive, near, come.
+  eda: 'jangan',
+  buin: 'lagi',
+  nerima: 'terima',
+  paek: 'dekat',
+  teka: 'datang',
+  nyidaang: 'bisa',
+  batalang: 'batalkan',
+  sambungang: 'sambungkan',
 }
 
 const papua: Record<string, string> = {

@@ -21,6 +21,10 @@ export const PLACE_ALIASES: Readonly<Record<string, string>> = {
   jaktim: '3175',
   jakut: '3172',
   jakpus: '3171',
+  // Betawi "e" for the last "a".
+  jakarte: '31',
+  // Tasikmalaya as said in West Java; Malay "tasik" is a lake, so only after a locative word (HOMONYMS).
+  tasik: '3278',
   makasar: '7371',
   mks: '7371',
   'ujung pandang': '7371',
@@ -92,6 +96,7 @@ export const HOMONYMS: ReadonlySet<string> = new Set([
   'mappi',
   'sarmi',
   'nduga',
+  'tasik',
 ])
 
 /** Words after which a homonym is read as a place. */
@@ -109,6 +114,10 @@ export const LOCATIVE_CUES: ReadonlySet<string> = new Set([
   'area',
   'in',
   'nang',
+  // Javanese "ing", Sundanese and Minang "ka", Balinese "ring".
+  'ing',
+  'ka',
+  'ring',
 ])
 
 /**

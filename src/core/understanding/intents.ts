@@ -41,9 +41,17 @@ export const UNDERSTAND_TUNING = {
 export type Cues = { text: string; knowledge: boolean; request: boolean; mine: boolean; asking?: boolean }
 export type Scored = { intent: ActionIntent; score: number }
 
+/**
+ * Words only Balinese uses. With one of them, "sing" is the Balinese "tidak" ("tiang sing nyidang teka"), not the
+ * Javanese "yang" that the FAQ's tables read it as (regional.ts: Javanese writers are far more).
+ */
+const BALINESE = /(?:^|[^\p{L}])(?:tiang|titiang|icang|buin|sube|nyidang|nyidaang|eda|kenken|tusing|ragane)(?![\p{L}])/iu
+const BALINESE_SING = /(?<![\p{L}])sing(?![\p{L}])/giu
+
 /** The analysed text of a message: the FAQ analyzer's rewritten words, the key words respelled, joined by single spaces. */
 export function cueText(message: string): string {
-  return respell(words(message)).join(' ')
+  const read = BALINESE.test(message) ? message.replace(BALINESE_SING, 'tidak') : message
+  return respell(words(read)).join(' ')
 }
 
 /** The cues of an analysed text that every action shares. */
@@ -55,9 +63,11 @@ export function cuesOf(text: string): Cues {
   const mine = MINE.test(text)
   // "bisa bicara dgn petugas?" asks for a person, not whether it is possible in general.
   const asksForPerson = C.person.test(text) && C.talk.test(text)
+  // "sambungkeun ka admin, abdi bingung": confusion is why they ask for a person, not a question.
+  const puzzled = asksForPerson ? text.replace(/(?:^| )(?:bingung|tidak mengerti|tidak paham)(?= |$)/g, ' ') : text
   // "boleh minta …", "bisa tolong …": a polite request, not a question of whether; "tidak bisa datang" says what is.
   const polite = POLITE.test(text)
-  const asked = polite ? text.replace(/(?:^| )(?:boleh|bisa|bisakah|bolehkah|can|could)(?= |$)/g, ' ') : text
+  const asked = polite ? puzzled.replace(/(?:^| )(?:boleh|bisa|bisakah|bolehkah|can|could)(?= |$)/g, ' ') : puzzled
   const whether = WHETHER.test(asked.replace(/(?:^| )(?:tidak|seng|nda|ndak|tra|indak) bisa(?= |$)/g, ' '))
   const knowledge =
     conditional ||
@@ -110,11 +120,13 @@ function raw(cues: Cues, slots: Slots): Record<ActionIntent, number> {
   // "ke-stop" tells what happened, it does not ask to stop.
   // "ke-stop", "salah pencet stop" tell what happened; of "stop … nyalain lagi", the later wish counts.
   // (Cut words are blanked to the same length, so the places of the cues stay comparable.)
-  const told = t.replace(/(?:^| )(?:ke|kepencet|terpencet|kepencat|salah pencet) stop(?= |$)/g, blank)
+  // (English "stop" is rewritten "berhenti".)
+  const told = t.replace(/(?:^| )(?:ke|kepencet|terpencet|kepencat|salah pencet) (?:stop|berhenti)(?= |$)/g, blank)
   const stopAt = lastMatch(C.stop, told)
-  // A start verb after a negation or a stop verb ("jangan kirim", "ga usah kirimin", "stop kirim") is no wish to start.
+  // A start verb after a negation or a stop verb ("jangan kirim", "ga usah kirimin", "stop kirim", "tidak perlu lagi
+  // dikirimi", Minang "jan kirim") is no wish to start.
   const unnegated = told.replace(
-    /(?:^| )(?:jangan|jgn|tidak|ojo|ulah|nda|ndak|indak|seng|tra|stop|berhenti|hentikan|matikan)(?: (?:usah|perlu|mau|ingin))? \S+/g,
+    /(?:^| )(?:jangan|jgn|jan|tidak|ojo|ulah|nda|ndak|indak|seng|tra|stop|berhenti|hentikan|matikan)(?: (?:usah|perlu|mau|ingin))?(?: lagi)? \S+/g,
     blank,
   )
   const startAt = lastMatch(C.start, unnegated)
@@ -139,7 +151,7 @@ function raw(cues: Cues, slots: Slots): Record<ActionIntent, number> {
   const registrationStart =
     (register ? 0.4 : 0) +
     (session || place || when ? 0.3 : 0) +
-    (cues.request || /(?:^| )daftar(?:in|kan)(?= |$)/.test(t) ? 0.3 : 0) -
+    (cues.request || /(?:^| )daftar(?:in|kan|akan|ang|aken|keun)(?= |$)/.test(t) ? 0.3 : 0) -
     (cancel ? 0.5 : 0) -
     ((registration || register) && lookup && !cues.request ? 0.3 : 0) -
     // "sy gak mau lagi ikut sertifikasi": no wish to register.
@@ -150,6 +162,8 @@ function raw(cues: Cues, slots: Slots): Record<ActionIntent, number> {
     mine -
     (cancel ? 0.5 : 0) -
     (cues.request && register ? 0.3 : 0) -
+    // "hidupkan lagi pengingat bimtek awak": the reminders of their session, not the session.
+    (reminder && (start || stop) ? 0.4 : 0) -
     (/(?:^| )status(?= |$)/.test(t) ? 0.2 : 0) -
     (data && !session && !code ? 0.3 : 0)
   const registrationCancel =

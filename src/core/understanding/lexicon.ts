@@ -26,7 +26,8 @@ export const KNOWLEDGE = any(
   'hilang',
   'ilang',
   'lost',
-  'lewat',
+  // "lewat zoom" (rewritten "lewat daring") names the mode of a request, not a question of how.
+  'lewat(?! daring| luring)',
   'where can',
   'diumumin\\w*',
   'diumumkan',
@@ -192,8 +193,10 @@ export const REQUEST = any(
   'minta',
   'i want',
   'want to',
-  'lah',
-  'sign me up',
+  // "daftarkan lah"; "tanggal barapa lah" (Banjar) only asks.
+  '(?<!(?:berapa|apa|kapan|mana|dimana|siapa|bila) )lah',
+  // English "sign" is rewritten "tanda" (regional.ts).
+  '(?:sign|tanda) me up',
   'tulung',
   'nyuwun',
   'nak',
@@ -282,7 +285,7 @@ export const CUES = {
     'gabung',
     'register',
     'sign up',
-    'sign me up',
+    '(?:sign|tanda) me up',
     'join',
     'enroll',
     'regis',
@@ -310,6 +313,9 @@ export const CUES = {
     'book',
     'dftr',
     'daptar',
+    // Banjar "daftarakan", Balinese "daftarang", Javanese krama "daftaraken", Sundanese "daftarkeun".
+    'daftar(?:akan|ang|aken|keun)',
+    'dipun ?daftar\\w*',
   ),
   registration: any(
     'pendaftaran\\w*',
@@ -326,6 +332,8 @@ export const CUES = {
     'kode bmt',
     'bmt',
     'daftar tunggu',
+    // English "waiting" is rewritten "tunggu" (regional.ts).
+    'tunggu list',
   ),
   lookup: any(
     'lihat',
@@ -350,6 +358,7 @@ export const CUES = {
     'liatin',
     'lihatin',
     'cekin',
+    'sudah diterima',
   ),
   cancel: any(
     'batal\\w*',
@@ -378,6 +387,12 @@ export const CUES = {
     'tidak bisa (?:datang|dateng|hadir|ikut)',
     'seng bisa',
     'tidak jadi (?:datang|dateng|hadir|ikut)',
+    // Medan "cabut la pendaftaran", English "take me off the list" (English "take" is rewritten "ikut").
+    'cabut (?:\\S+ )?(?:pendaftaran|registrasi)\\w*',
+    '(?:take|ikut) me off',
+    // Javanese "ora sido" (with "ora" rewritten "tidak").
+    'tidak sido',
+    '(?:cant|can t|cannot) (?:ikut|attend|come|make it)',
   ),
   status: any(
     'status\\w*',
@@ -417,6 +432,10 @@ export const CUES = {
     'tahap dimana',
     'sampai tahap',
     'tahap apa',
+    // "tos dugi ka mana" (Sundanese), "alah sampai ma" (Minang), "su sampe di mana" (Ambon), "where is my …".
+    // Javanese "wis tekan ngendi", Balinese "suba kanti dija".
+    '(?:sampai|tekan|kanti) (?:ka |ke |di )?(?:dimana|mana|ma)',
+    'dimana (?:is|are)',
   ),
   statusVerb: any(
     'sampai mana',
@@ -434,6 +453,9 @@ export const CUES = {
     'where',
     'bagaimana',
     'gimana',
+    // Javanese "wis tekan ngendi", Balinese "suba kanti dija".
+    '(?:sampai|tekan|kanti) (?:ka |ke |di )?(?:dimana|mana|ma)',
+    'dimana (?:is|are)',
   ),
   certificate: any('sertifikat\\w*', 'sertif', 'certificate\\w*', 'keaslian'),
   /** Words that ask whether a certificate is genuine: verification even when "saya/kami" is in the message. */
@@ -539,6 +561,17 @@ export const CUES = {
     'turn (?:it |them )?off',
     'mandeg\\w*',
     'dipun ?mandeg\\w*',
+    // Javanese "mandhekno", Minang "jan kirim", Papuan "kasi mati" (Ambonese "kasi" is rewritten "beri").
+    'mandhe[gk]\\w*',
+    'dipun ?mandhe[gk]\\w*',
+    'jan (?:di)?kirim\\w*',
+    '(?:kasi|kase|beri) mati',
+    // Turn off: Sundanese "pareuman", Javanese "pateni", Balinese "matiang", Banjar "matiakan".
+    'pareum\\w*',
+    '(?:di)?pateni\\w*',
+    'patenono',
+    'matiang',
+    'matiakan',
   ),
   start: any(
     'nyala\\w*',
@@ -577,7 +610,18 @@ export const CUES = {
     'pengingat me',
     'get pengingat',
     // Getting reminders is a wish only when wanted ("sy dapet pengingat jam 3 pagi" tells what happened).
-    'ingin (?:dapat|dapa|terima|menerima)',
+    '(?:ingin|mau|nak) (?:dapat|dapa|terima|menerima)',
+    '(?:kasi|kase|beri) inga\\w*',
+    // Turn on again: Sundanese "hurungkeun", Javanese "uripke", Balinese "idupang", Minang "iduikan", Banjar "hidupakan".
+    'hurung\\w*',
+    'urip(?:ke|no|aken)',
+    'hidup(?:akan|ang|keun)',
+    'idup(?:ang|kan|akan|keun)',
+    'iduik\\w*',
+    // Asked to be told or reminded (as in `remind`).
+    'kabar(?:ono|no|ke|aken|ang|akan|keun)',
+    'wartosan',
+    'ingetan',
     'pasang\\w*',
     '(?:re)?-?enable\\w*',
     'turn (?:it |them )?(?:back )?on',
@@ -622,6 +666,8 @@ export const CUES = {
     'iraha',
     'benjing punapa',
     'kapan di',
+    // Banjar and Malay "bila" closing a question ("wawancara ulun bila?"); elsewhere it is Indonesian "if".
+    'bila$',
   ),
   reminderState: any('masih', 'aktif', 'nyala', 'menyala', 'active'),
   person: any(
@@ -692,6 +738,14 @@ export const CUES = {
     'ditelepon',
     'ditelpon',
     'disambungkeun',
+    // Minang "sambuangan", Makassar "CS nya mana ki" ("cs", "admin" are rewritten "petugas", "mana" "dimana").
+    'sambuang\\w*',
+    // Talk (with a person): Javanese krama "matur", Minang "bacakap", Banjar "bapandir", Balinese "ngraos".
+    'matur',
+    'bacakap',
+    'bapandir',
+    'ngraos',
+    '(?:petugas|orang|operator)(?: nya)? (?:dimana|mana)',
   ),
   data: any(
     'data',
@@ -751,6 +805,12 @@ export const CUES = {
     'ngecek',
     'mengecek',
     'dicek',
+    'liatin',
+    'lihatin',
+    // Show me: Javanese "tuduhno", "delokno", Sundanese "tembongkeun".
+    'tuduh(?:no|ke|aken|i)',
+    'delok\\w*',
+    'tembongkeun',
   ),
   /** Asking to be reminded: a reminder asked for even without the word "pengingat" ("kabari sy kalo bimtek udh dekat"). */
   remind: any(
@@ -765,8 +825,12 @@ export const CUES = {
     'di[eé]mutan',
     'elingke',
     'dielingke',
-    'kasi ingat',
-    'kase inga\\w*',
+    // Ambonese "kasi" is rewritten "beri" (regional.ts).
+    '(?:kasi|kase|beri) inga\\w*',
+    'ingetan',
+    // Tell me (when): Javanese "kabarono", Sundanese "wartosan".
+    'kabar(?:ono|no|ke|aken|ang|akan|keun)',
+    'wartosan',
   ),
   erase: any(
     'hapus\\w*',
@@ -795,6 +859,10 @@ export const CUES = {
     'dihapuih',
     'bersihin',
     'penghapusan',
+    'bersihkan',
+    'dipun ?busak\\w*',
+    'pupus\\w*',
+    'buang (?:saja |semua )*(?:akun|data)',
   ),
   thank: any('terima kasih', 'makasih', 'thanks', 'thank you'),
 } as const
