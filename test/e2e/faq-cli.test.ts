@@ -37,11 +37,11 @@ describe('FAQ_QUESTIONS_PATH', () => {
   it('names the labelled questions the matcher learns from; "none" answers from the knowledge base alone', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kesos-faq-cli-'))
     try {
-      // "ical" (Javanese: lost) appears nowhere in content/faq.yaml.
+      // "geseng" (Javanese: burnt) appears nowhere in content/faq.yaml.
       const file = join(dir, 'pertanyaan.jsonl')
-      writeFileSync(file, '{"q": "sertifikat kulo ical pripun", "topic": "sertifikat-hilang"}\n')
-      const taught = JSON.parse(runFaq('sertif kulo ical\n', ['--jsonl'], { FAQ_QUESTIONS_PATH: file }).stdout)
-      const alone = JSON.parse(runFaq('sertif kulo ical\n', ['--jsonl'], { FAQ_QUESTIONS_PATH: 'none' }).stdout)
+      writeFileSync(file, '{"q": "sertifikat kulo geseng pripun", "topic": "sertifikat-hilang"}\n')
+      const taught = JSON.parse(runFaq('sertif kulo geseng\n', ['--jsonl'], { FAQ_QUESTIONS_PATH: file }).stdout)
+      const alone = JSON.parse(runFaq('sertif kulo geseng\n', ['--jsonl'], { FAQ_QUESTIONS_PATH: 'none' }).stdout)
       expect(taught.topic).toBe('sertifikat-hilang')
       expect(alone.topic).toBeNull()
     } finally {
