@@ -181,8 +181,9 @@ export function createMatcher(kb: KnowledgeBase, cache: NetworkCache | null, tun
  * that learnt them answered Indonesian questions worse, and refused in-scope ones it should have answered
  * (docs/faq-content.md, "Regional languages"). So a question with no word of those languages
  * (regionalMarkers) is matched by the matcher that learnt the Indonesian questions only, as before they
- * were added; a question with one by the matcher that learnt everything, and when that one gives no
- * answer, by the Indonesian one if it answers confidently with the topic the other ranks first.
+ * were added; a question with one by the matcher that learnt everything, and when that one is unsure or
+ * finds nothing (not when it finds the question is not ours), by the Indonesian one if it answers
+ * confidently with the topic the other ranks first.
  */
 function routedMatcher(content: KnowledgeBase, tuning: MatcherTuning, cache: NetworkCache | null): Matcher {
   const indonesianQuestions = content.questions.filter((question) => !question.lang)
@@ -202,9 +203,10 @@ function routedMatcher(content: KnowledgeBase, tuning: MatcherTuning, cache: Net
     match(question) {
       if (!isRegional(question)) return indonesian.match(question)
       const outcome = everything.match(question)
-      if (outcome.kind === 'answer' || tuning.routeFallback === false) return outcome
-      // The Indonesian matcher's confident answer, when the other ranks that topic first too (unsure of it,
-      // or overruled by a subject that is not ours): both point to the same topic.
+      // Its verdict that the question is not ours stands: the reply points to the right office.
+      if (outcome.kind === 'answer' || outcome.kind === 'outOfScope' || tuning.routeFallback === false) return outcome
+      // Unsure or nothing: the Indonesian matcher's confident answer, when the other ranks that topic first
+      // too (both point to the same topic).
       const second = indonesian.match(question)
       return second.kind === 'answer' && everything.rank(question)[0]?.id === second.topic.id ? second : outcome
     },
