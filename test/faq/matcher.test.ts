@@ -6,7 +6,8 @@ import { describe, expect, it, vi } from 'vitest'
 import { defaultFaqCacheDir } from '../../src/config.js'
 import { createTopicClassifier } from '../../src/core/faq/classifier.js'
 import { loadKnowledgeBase } from '../../src/core/faq/knowledge-base.js'
-import { createMatcher, DEFAULT_TUNING, type MatchOutcome } from '../../src/core/faq/matcher.js'
+import { createMatcher, DEFAULT_TUNING } from '../../src/core/faq/matcher.js'
+import { outcome } from '../support/faq.js'
 
 /** A network cache in `dir` (its files' last use stamped on the real clock). */
 const cacheIn = (dir: string) => ({ dir, now: () => new Date() })
@@ -15,13 +16,6 @@ const kb = loadKnowledgeBase('content/faq.yaml', 'content/faq-questions.jsonl')
 const CACHE = cacheIn(defaultFaqCacheDir(process.env))
 const matcher = createMatcher(kb, CACHE)
 const bm25Only = createMatcher(kb, CACHE, { ...DEFAULT_TUNING, neural: null })
-
-const outcome = (result: MatchOutcome) => {
-  if (result.kind === 'answer') return `answer ${result.topic.id}`
-  if (result.kind === 'suggest') return `suggest ${result.topics.map((topic) => topic.id).join(',')}`
-  if (result.kind === 'outOfScope') return `out of scope ${result.subject.id}`
-  return 'none'
-}
 
 describe('the neural second opinion', () => {
   it('answers a question BM25 alone was only unsure about, when both point to the same topic', () => {

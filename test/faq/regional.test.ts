@@ -6,20 +6,14 @@
 import { describe, expect, it } from 'vitest'
 import { defaultFaqCacheDir } from '../../src/config.js'
 import { FaqContentError, loadKnowledgeBase, parseQuestions } from '../../src/core/faq/knowledge-base.js'
-import { createMatcher, DEFAULT_TUNING, type MatchOutcome, regionalMarkers } from '../../src/core/faq/matcher.js'
+import { createMatcher, DEFAULT_TUNING, regionalMarkers } from '../../src/core/faq/matcher.js'
 import { createAnalyzer } from '../../src/core/faq/normalize.js'
 import { REGIONAL_LANGUAGES, regionalWords } from '../../src/core/faq/regional.js'
+import { outcome } from '../support/faq.js'
 
 const CACHE = { dir: defaultFaqCacheDir(process.env), now: () => new Date() }
 const kb = loadKnowledgeBase('content/faq.yaml', 'content/faq-questions.jsonl')
 const matcher = createMatcher(kb, CACHE)
-
-const outcome = (result: MatchOutcome) => {
-  if (result.kind === 'answer') return `answer ${result.topic.id}`
-  if (result.kind === 'suggest') return `suggest ${result.topics.map((topic) => topic.id).join(',')}`
-  if (result.kind === 'outOfScope') return `out of scope ${result.subject.id}`
-  return 'none'
-}
 
 describe('regional affixes and sound changes become the words of the knowledge base', () => {
   const vocabulary = ['daftar', 'sertifikat', 'lulus', 'nama', 'tanya', 'lama', 'jadwal', 'ujian']
