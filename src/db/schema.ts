@@ -313,13 +313,14 @@ export const certificates = sqliteTable(
 
 /**
  * pending: waiting for its time. queued: taken by a delivery run into its paced send queue, not
- * tried yet (back to pending if that run is gone). claimed: being sent right now (a claim left
- * behind by a crash becomes failed, "outcome unknown", never sent twice). sent; late: sent, but
- * more than a few minutes after it was due (after downtime). failed (with the reason); skipped
- * (with the reason: too late to be useful, the event started, the person blocked the assistant…);
- * cancelled (the event was cancelled or moved, or the person asked for no more reminders).
+ * tried yet (back to pending as soon as its dispatcher is gone). claimed: being sent right now.
+ * sent; late: sent, but more than a few minutes after it was due (after downtime). failed (with
+ * the reason); unknown: its dispatcher stopped (a crash) while sending it, so whether it reached
+ * the person is not known; it is never sent a second time, and counted apart from failures.
+ * skipped (with the reason: too late to be useful, the event started, the person blocked the
+ * assistant…); cancelled (the event was cancelled or moved, or the person asked for no more reminders).
  */
-export const OUTBOX_STATUSES = ['pending', 'queued', 'claimed', 'sent', 'late', 'failed', 'skipped', 'cancelled'] as const
+export const OUTBOX_STATUSES = ['pending', 'queued', 'claimed', 'sent', 'late', 'failed', 'unknown', 'skipped', 'cancelled'] as const
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number]
 
 /** Proactive messages (reminders, waiting-list offers): sent at most once, never lost. */
@@ -348,6 +349,11 @@ export const outbox = sqliteTable(
     claimedAt: integer('claimed_at', { mode: 'timestamp_ms' }),
     /** Which delivery run queued or claimed the row, so no other run sends it. */
     claimToken: text('claim_token'),
+    /**
+     * The dispatcher (`outbox_dispatchers.id`) whose run queued or claimed the row: when that
+     * dispatcher is gone, its rows are taken back at once. Null when not queued or claimed.
+     */
+    claimedBy: text('claimed_by'),
     sentAt: integer('sent_at', { mode: 'timestamp_ms' }),
     lastError: text('last_error'),
     createdAt: createdAt(),
@@ -884,3 +890,22 @@ export const outboxCapDays = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.channel, t.day] })],
 )
+
+/**
+ * The processes that send the outbox (the server, a `reminders send` from the command line), each
+ * while it runs: a row written at start, its heartbeat renewed every few seconds, deleted when it
+ * stops cleanly. A dispatcher whose heartbeat is older than the limit (about 30 s), or whose process
+ * is known to be gone, is gone: its queued rows go back to pending and the rows it was sending
+ * become "unknown", at once, by whichever dispatcher notices first.
+ */
+export const outboxDispatchers = sqliteTable('outbox_dispatchers', {
+  /** A random id per process start (the run identity). */
+  id: text('id').primaryKey(),
+  /** `server` or `cli`. */
+  role: text('role').notNull(),
+  /** The machine's host name and the process id: a restart on the same host knows its predecessor is gone. */
+  host: text('host').notNull(),
+  pid: integer('pid').notNull(),
+  startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
+  heartbeatAt: integer('heartbeat_at', { mode: 'timestamp_ms' }).notNull(),
+})

@@ -19,8 +19,8 @@ export type AnnouncementStatus = (typeof ANNOUNCEMENT_STATUSES)[number]
 export const RECIPIENT_REACH = ['queued', 'no_chat', 'blocked', 'opted_out'] as const
 export type RecipientReach = (typeof RECIPIENT_REACH)[number]
 
-/** A recipient chat's outcome, copied from its outbox row by trigger (null while it waits). */
-export const RECIPIENT_OUTCOMES = ['sent', 'late', 'failed', 'skipped', 'blocked_by_user', 'cancelled'] as const
+/** A recipient chat's outcome, copied from its outbox row by trigger (null while it waits; unknown: a crash while sending it). */
+export const RECIPIENT_OUTCOMES = ['sent', 'late', 'failed', 'unknown', 'skipped', 'blocked_by_user', 'cancelled'] as const
 export type RecipientOutcome = (typeof RECIPIENT_OUTCOMES)[number]
 
 /** Which registrants of a session: confirmed, on the waiting list (an offered seat included), or both. */
