@@ -168,6 +168,10 @@ const outbox = createOutbox({
   now: clock,
   dailyCap: { perDay: outboxSettings.dailyCapPerDay, resumeAt: capResumeAt(handoffs.calendar) },
 })
+// This process is a dispatcher from now on: what a predecessor killed a moment ago left queued is
+// taken back and sent at once, not at the next scheduled run (docs/operations.md, "Crash and deploy").
+outbox.start()
+outbox.deliverSoon()
 // A staff reply or a close notice goes out within seconds, not at the next scheduled run; the
 // staff group hears of new messages at once too.
 handoffs.activity.subscribe(() => {
@@ -369,6 +373,8 @@ async function startTelegram(bot: TelegramBot) {
     })
 }
 
+/** How long sends under way get to finish on shutdown; one still going then is "unknown" for the next process. */
+const OUTBOX_STOP_MS = 5_000
 /** How long open requests get to finish on shutdown before their connections are closed. */
 const STREAMS_GRACE_MS = 1_000
 let stopping = false
@@ -381,6 +387,10 @@ async function shutdown(signal: string) {
     process.exit(1)
   }, 10_000)
   forced.unref()
+  // First the outbox, while the channels still send: no new send starts, what it had queued goes
+  // back to pending (the next process sends it at once), sends under way get a few seconds.
+  const outboxStop = await outbox.stop(OUTBOX_STOP_MS)
+  logger.info(outboxStop, 'outbox: unsent messages handed back')
   if (telegram?.bot.isRunning()) await telegram.bot.stop()
   await staffRelay?.stop()
   await (await whatsapp)?.stop()

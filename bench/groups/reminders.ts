@@ -118,7 +118,7 @@ function claimRound(): { seconds: number; payloadBytes: number; split: Record<'z
     const started = performance.now()
     const quiet = quietZonesAt(db, NOW, DEFAULT_REMINDER_SETTINGS.quiet)
     const zonesAt = performance.now()
-    const rows = claimBatch(db, { channel: 'telegram', now: NOW, limit: DUE, token: randomUUID(), quiet })
+    const rows = claimBatch(db, { channel: 'telegram', now: NOW, limit: DUE, token: randomUUID(), owner: 'bench', quiet })
     const claimedAt = performance.now()
     const ordered = interleaveByChat(rows)
     const seconds = (performance.now() - started) / 1000

@@ -8,7 +8,7 @@ import { createTelegramBot } from '../bots/telegram/bot.js'
 import type { Config } from '../config.js'
 import { createChatBlocking } from '../core/chat-blocking.js'
 import type { Engine } from '../core/engine.js'
-import { createOutbox, type DeliveryCounts } from '../core/outbox.js'
+import { createOutbox, type DeliveryCounts, thisDispatcher } from '../core/outbox.js'
 import { interleaveByChat } from '../core/pacer.js'
 import { formatLocalTime } from '../core/regions.js'
 import { maskChat } from '../core/reminders/listing.js'
@@ -218,7 +218,9 @@ function firstLine(payload: string): string {
 function countsLine(counts: DeliveryCounts): string {
   return (
     `Terkirim ${counts.sent} (${counts.late} terlambat), dicoba lagi nanti ${counts.retried}, gagal ${counts.failed}, ` +
-    `dilewati ${counts.skipped}, hasil tidak diketahui ${counts.unknown}.\n`
+    `dilewati ${counts.skipped}, hasil tidak diketahui ${counts.unknown}` +
+    (counts.requeued > 0 ? `, diambil alih dari proses yang berhenti ${counts.requeued}` : '') +
+    '.\n'
   )
 }
 
@@ -226,7 +228,7 @@ function countsLine(counts: DeliveryCounts): string {
  * One outbox run over Telegram now, from this process (needs TELEGRAM_BOT_TOKEN): what `reminders
  * send` and `handoff reply|close` use. WhatsApp rows stay for the server, which owns its connection.
  */
-export function deliverTelegram(db: Db, config: Config, clock: () => Date): Promise<DeliveryCounts> {
+export async function deliverTelegram(db: Db, config: Config, clock: () => Date): Promise<DeliveryCounts> {
   const token = config.TELEGRAM_BOT_TOKEN
   if (!token) throw new Error('deliverTelegram needs TELEGRAM_BOT_TOKEN')
   const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, stream: 'stderr' })
@@ -238,14 +240,31 @@ export function deliverTelegram(db: Db, config: Config, clock: () => Date): Prom
     clock,
     logger,
   })
-  return createOutbox({
+  const outbox = createOutbox({
     ...outboxSettingsOf(config),
     db,
     logger,
     senders: { telegram: telegram.sendTo },
     channels: ['telegram'],
     now: clock,
-  }).deliver()
+    dispatcher: thisDispatcher('cli'),
+  })
+  // A dispatcher like the server: rows it queued are its own until it finishes; stopped with
+  // Ctrl-C or SIGTERM, it hands back what it had not started, for the server to send at once.
+  const interrupted = (signal: NodeJS.Signals) => {
+    void outbox.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
+  }
+  process.once('SIGINT', interrupted)
+  process.once('SIGTERM', interrupted)
+  const taken = outbox.start()
+  try {
+    const counts = await outbox.deliver()
+    return { ...counts, unknown: counts.unknown + taken.unknown, requeued: counts.requeued + taken.requeued }
+  } finally {
+    process.off('SIGINT', interrupted)
+    process.off('SIGTERM', interrupted)
+    await outbox.stop()
+  }
 }
 
 /**

@@ -1,9 +1,13 @@
 /**
  * Delivers the outbox: the messages the assistant sends on its own (reminders, seat offers, status
- * changes). Each run (every minute, never two at once in one process):
+ * changes, staff replies, announcements). Each process that sends it is a dispatcher with a run
+ * identity and a heartbeat (`outbox_dispatchers`, renewed every few seconds while it runs). Each
+ * run (every minute, and at once when something urgent is queued):
  *
- * 1. takes back what a stopped run left behind: rows it queued but never tried go back to pending;
- *    a row it was sending (claimed) becomes failed, "outcome unknown", never sent twice;
+ * 1. takes back what a gone dispatcher left behind (its heartbeat older than about 30 s, or its
+ *    process known to be gone): rows it queued but never tried go back to pending; a row it was
+ *    sending becomes "unknown", never sent twice. A live dispatcher's rows are never taken, however
+ *    long its sends take. The heartbeat notices a gone dispatcher between runs too;
  * 2. records as skipped what can no longer be useful: past its expiry (a reminder whose event has
  *    started), or a reminder due more than the grace period ago (missed while not running);
  * 3. per channel, takes as many due rows as the channel's pace can send before the next run, in one
@@ -13,12 +17,16 @@
  * 4. sends them at the channel's pace (Telegram: 25 a second overall, 1 a second per chat; WhatsApp
  *    far slower with a random jitter), each marked claimed just before it goes out and sent, late
  *    (more than a few minutes after it was due), retried later, failed or skipped after.
+ *
+ * `start()` registers the dispatcher and takes back at once what a predecessor on this machine left
+ * (a crash, `kill -9`); `stop()` (SIGTERM, a deploy) hands its unsent rows back before exiting, so
+ * the next process sends them at once.
  */
 import { randomUUID } from 'node:crypto'
+import { hostname } from 'node:os'
 import type { Logger } from 'pino'
 import type { Db } from '../db/client.js'
 import {
-  abandonStaleClaims,
   BLOCKED_REASON,
   cancelWaitingOfChat,
   capRemaining,
@@ -28,11 +36,20 @@ import {
   markSent,
   markSkipped,
   type QueuedRow,
-  requeueStale,
   rollCapped,
   skipUnsendable,
   startSending,
 } from '../db/queries/outbox.js'
+import {
+  beatDispatcher,
+  type Dispatcher,
+  handBack,
+  listDispatchers,
+  registerDispatcher,
+  removeDispatcher,
+  sendingOf,
+  takeBackFromGone,
+} from '../db/queries/outbox-dispatchers.js'
 import { CHANNELS, type Channel } from '../vocabulary/message.js'
 import type { WorkingCalendar } from './handoff/hours.js'
 import { averageRate, type Clock, createPacer, interleaveByChat, type Pace, type Pacer, timerSleep } from './pacer.js'
@@ -89,7 +106,35 @@ export type OutboxDeps = {
    * until `resumeAt(now)` (see `capResumeAt`). Other messages are neither counted nor held.
    */
   dailyCap?: DailyCap
+  /** This process as a dispatcher (default: `thisDispatcher('server')`). */
+  dispatcher?: DispatcherIdentity
+  /** How often the heartbeat is renewed while started (default 5 s). */
+  heartbeatMs?: number
+  /** A dispatcher silent longer than this is gone (default 30 s). */
+  goneAfterMs?: number
+  /** Whether a process of this machine still runs (default: signal 0); decides at once about a predecessor here. */
+  processAlive?: (pid: number) => boolean
 }
+
+/** A process sending the outbox: a new id each start; the machine and process id tell a restart its predecessor is gone. */
+export type DispatcherIdentity = { id: string; role: 'server' | 'cli'; host: string; pid: number }
+
+export function thisDispatcher(role: DispatcherIdentity['role']): DispatcherIdentity {
+  return { id: randomUUID(), role, host: hostname(), pid: process.pid }
+}
+
+/** Signal 0 tests a process without touching it: ESRCH, no such process; EPERM, it runs as another user. */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+export const HEARTBEAT_MS = 5_000
+export const GONE_AFTER_MS = 30_000
 
 export type DailyCap = {
   perDay: number
@@ -118,15 +163,15 @@ export type DeliveryCounts = {
   failed: number
   retried: number
   skipped: number
-  /** Rows a stopped process was sending: recorded as failed, outcome unknown. */
+  /** Rows a gone dispatcher was sending: recorded as unknown (never sent twice). */
   unknown: number
+  /** Rows a gone dispatcher had queued but not tried: pending again, sent in this run or the next. */
+  requeued: number
   /** With a daily cap: WhatsApp announcements moved to the next working day in this run (the cap was reached). */
   capped?: number
 }
 
 const RETRY_MINUTES = [1, 5, 30, 120]
-/** A claim older than this belongs to a process that is gone. */
-const STALE_CLAIM_MS = 10 * 60_000
 /** Sends in flight at once per channel (the pace decides when each starts). */
 const MAX_IN_FLIGHT = 64
 
@@ -138,10 +183,60 @@ export function createOutbox(deps: OutboxDeps) {
   const graceMs = deps.graceMs ?? 6 * 3_600_000
   const lateAfterMs = deps.lateAfterMs ?? 5 * 60_000
   const runEveryMs = deps.runEveryMs ?? 60_000
+  const heartbeatMs = deps.heartbeatMs ?? HEARTBEAT_MS
+  const goneAfterMs = deps.goneAfterMs ?? GONE_AFTER_MS
+  const alive = deps.processAlive ?? processAlive
   const paces = { ...DEFAULT_PACE, ...deps.pace }
   const cap = deps.dailyCap
+  const me = deps.dispatcher ?? thisDispatcher('server')
+  const startedAt = now()
   // One pacer per channel for the life of the outbox, shared by overlapping runs.
   const pacers = new Map<Channel, Pacer>(CHANNELS.map((channel) => [channel, createPacer(paces[channel], clock, deps.random)]))
+  let registered = false
+  let stopping = false
+  let heartbeat: ReturnType<typeof setInterval> | undefined
+  const running = new Set<Promise<DeliveryCounts>>()
+
+  /** Renews this dispatcher's heartbeat, writing its row again when another one judged it gone. */
+  function beat(at: Date): void {
+    if (registered && beatDispatcher(db, me.id, at)) return
+    if (registered)
+      logger.warn({ dispatcher: me.id }, 'outbox: this dispatcher was judged gone (silent too long); registered again')
+    registerDispatcher(db, { ...me, startedAt: startedAt.getTime() }, at)
+    registered = true
+  }
+
+  /**
+   * Gone: silent longer than `goneAfterMs`, or on this machine with a process id that is this
+   * process's own (a restart in a container, where the id repeats) or no longer runs.
+   */
+  function isGone(other: Dispatcher, at: Date): boolean {
+    if (other.id === me.id) return false
+    if (other.heartbeatAt < at.getTime() - goneAfterMs) return true
+    return other.host === me.host && (other.pid === me.pid || !alive(other.pid))
+  }
+
+  /** Takes back the rows of gone dispatchers (and of none: rows from before they were recorded); logs what it did. */
+  function takeBack(at: Date, gone: Dispatcher[]) {
+    const live = listDispatchers(db)
+      .filter((other) => !gone.some((g) => g.id === other.id))
+      .map((other) => other.id)
+    const taken = takeBackFromGone(db, [...new Set([me.id, ...live])], at)
+    if (taken.requeued + taken.unknown > 0 || gone.length > 0) {
+      logger.warn(
+        {
+          ...taken,
+          gone: gone.map((g) => ({ id: g.id, role: g.role, host: g.host, pid: g.pid, silentMs: at.getTime() - g.heartbeatAt })),
+        },
+        'outbox: took back the messages of a stopped dispatcher (queued ones are due again; ones being sent are unknown, not sent twice)',
+      )
+    }
+    return taken
+  }
+
+  function goneDispatchers(at: Date): Dispatcher[] {
+    return listDispatchers(db).filter((other) => isGone(other, at))
+  }
 
   /** The zones in their quiet hours now, each with when they end. */
   function quietZones(at: Date): { zone: string; until: Date }[] {
@@ -191,11 +286,12 @@ export function createOutbox(deps: OutboxDeps) {
     for (const row of interleaveByChat(rows)) {
       while (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight)
       await pacer.turn(row.chatId)
-      if (broken !== undefined) break
+      // Stopping: the rows not started yet stay queued, and `stop()` hands them back.
+      if (broken !== undefined || stopping) break
       const sending = sendOne(row, token, counts)
         .catch((error: unknown) => {
           // The database failed (closed, disk full): stop this run; what it queued but did not
-          // try goes back to pending after the stale-claim time.
+          // try goes back to pending once this dispatcher is gone.
           broken = error
         })
         .finally(() => inFlight.delete(sending))
@@ -207,19 +303,27 @@ export function createOutbox(deps: OutboxDeps) {
   }
 
   /** One run: sends what is due; returns what happened, for the log and tests. */
-  async function deliver(): Promise<DeliveryCounts> {
+  async function run(): Promise<DeliveryCounts> {
     const started = now()
-    const staleBefore = new Date(started.getTime() - STALE_CLAIM_MS)
-    const unknown = abandonStaleClaims(db, staleBefore, started)
-    const requeued = requeueStale(db, staleBefore, started)
-    if (requeued > 0) logger.warn({ requeued }, 'outbox: messages queued by a stopped run are due again')
-    const counts: DeliveryCounts = { sent: 0, late: 0, failed: 0, retried: 0, skipped: 0, unknown, ...(cap && { capped: 0 }) }
+    beat(started)
+    const { unknown, requeued } = takeBack(started, goneDispatchers(started))
+    const counts: DeliveryCounts = {
+      sent: 0,
+      late: 0,
+      failed: 0,
+      retried: 0,
+      skipped: 0,
+      unknown,
+      requeued,
+      ...(cap && { capped: 0 }),
+    }
     counts.skipped += skipUnsendable(db, started, graceMs)
 
     const token = randomUUID()
     const quietNow = quietZones(started)
     const work: Promise<void>[] = []
     for (const channel of deps.channels ?? CHANNELS) {
+      if (stopping) break
       const pace = paces[channel]
       const limit = Math.max(1, Math.min(deps.batchSize ?? 2_000, Math.floor((averageRate(pace) * runEveryMs) / 1000)))
       const capped = channel === 'whatsapp' ? cap : undefined
@@ -228,6 +332,7 @@ export function createOutbox(deps: OutboxDeps) {
         now: started,
         limit,
         token,
+        owner: me.id,
         quiet: quietNow,
         ...(capped && { announcementCap: capped.perDay }),
       })
@@ -251,34 +356,101 @@ export function createOutbox(deps: OutboxDeps) {
     return counts
   }
 
+  const NOTHING: DeliveryCounts = { sent: 0, late: 0, failed: 0, retried: 0, skipped: 0, unknown: 0, requeued: 0 }
+
+  /** A run, tracked so that `stop()` can wait for it; none once stopping. */
+  function deliver(): Promise<DeliveryCounts> {
+    if (stopping) return Promise.resolve({ ...NOTHING })
+    const going = run()
+    running.add(going)
+    const forget = () => running.delete(going)
+    going.then(forget, forget)
+    return going
+  }
+
   // deliverSoon: one run at a time, and at most one more asked for while it runs.
   let soon: Promise<void> | undefined
   let again = false
 
+  function deliverSoon(): void {
+    if (stopping) return
+    if (soon) {
+      again = true
+      return
+    }
+    soon = (async () => {
+      do {
+        again = false
+        try {
+          await deliver()
+        } catch (error) {
+          logger.error({ err: error }, 'outbox: run failed')
+        }
+      } while (again && !stopping)
+    })().finally(() => {
+      soon = undefined
+    })
+  }
+
+  /** Between runs: the heartbeat, and a gone dispatcher's rows taken back (and sent) as soon as it is noticed. */
+  function tick(): void {
+    try {
+      const at = now()
+      beat(at)
+      const gone = goneDispatchers(at)
+      if (gone.length === 0) return
+      const taken = takeBack(at, gone)
+      if (taken.requeued > 0) deliverSoon()
+    } catch (error) {
+      logger.error({ err: error instanceof Error ? error.message : String(error) }, 'outbox: heartbeat failed')
+    }
+  }
+
   return {
+    /** This process as a dispatcher (its id is written on every row it queues). */
+    dispatcher: me,
     deliver,
     /**
      * A run as soon as possible, for a message just queued that someone is waiting for (a staff
      * reply): calls while a run is going make one more run after it, not one each. Overlapping the
      * scheduled run is safe (each run claims its own rows; the pacers are shared).
      */
-    deliverSoon(): void {
-      if (soon) {
-        again = true
-        return
-      }
-      soon = (async () => {
-        do {
-          again = false
-          try {
-            await deliver()
-          } catch (error) {
-            logger.error({ err: error }, 'outbox: run failed')
-          }
-        } while (again)
-      })().finally(() => {
-        soon = undefined
+    deliverSoon,
+    /**
+     * Registers this dispatcher, takes back at once what gone ones left (a predecessor on this
+     * machine killed a moment ago among them) and keeps the heartbeat until `stop()`. Returns what
+     * was taken back; the caller starts a run to send it.
+     */
+    start(): { requeued: number; unknown: number } {
+      const at = now()
+      beat(at)
+      const taken = takeBack(at, goneDispatchers(at))
+      heartbeat = setInterval(tick, heartbeatMs)
+      heartbeat.unref()
+      return taken
+    },
+    /**
+     * A clean stop: no new run or send starts; the rows queued but not started go back to pending
+     * (due as before: the next process sends them at once); sends in flight get up to `waitMs` to
+     * finish. Then the dispatcher's row is deleted: a send still unfinished becomes unknown at the
+     * next process's start. Returns how many rows went back and how many sends were unfinished.
+     */
+    async stop(waitMs = 5_000): Promise<{ handedBack: number; unfinished: number }> {
+      stopping = true
+      if (heartbeat) clearInterval(heartbeat)
+      heartbeat = undefined
+      let handedBack = handBack(db, me.id, now())
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const timeout = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), waitMs)
       })
+      const finished = await Promise.race([Promise.allSettled([...running]).then(() => 'done' as const), timeout])
+      clearTimeout(timer)
+      handedBack += handBack(db, me.id, now())
+      const unfinished = finished === 'done' ? 0 : sendingOf(db, me.id)
+      if (registered) removeDispatcher(db, me.id)
+      registered = false
+      return { handedBack, unfinished }
     },
   }
 }

@@ -1,16 +1,17 @@
 /**
  * The outbox: due messages sent once through their channel's sender, retries with backoff, the
- * reasons a message is skipped, expiry, a crash while sending (recorded, never sent twice), racing
- * deliveries, and idempotent queueing.
+ * reasons a message is skipped, expiry, dispatchers (a crash: taken back as soon as the dispatcher
+ * is known gone, what was being sent recorded as unknown and never sent twice; a clean stop hands
+ * back), racing deliveries, and idempotent queueing.
  */
 import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
 import { describe, expect, it, vi } from 'vitest'
-import { type ChannelSender, RecipientUnreachable } from '../../src/core/outbox.js'
+import { type ChannelSender, GONE_AFTER_MS, RecipientUnreachable } from '../../src/core/outbox.js'
 import type { Channel, Reply } from '../../src/core/types.js'
 import { type Db, openDatabase } from '../../src/db/client.js'
 import { linkChat } from '../../src/db/queries/chat-links.js'
-import { claimDue, queueForPerson } from '../../src/db/queries/outbox.js'
+import { queueForPerson } from '../../src/db/queries/outbox.js'
 import { upsertPerson } from '../../src/db/queries/people.js'
 import { outbox } from '../../src/db/schema.js'
 import { fakeClock, testCore } from '../support/core.js'
@@ -76,7 +77,7 @@ describe('outbox delivery', () => {
     const earlier = queue(db, { chatId: 'c-earlier', text: 'Lebih dulu', dueAt: new Date(clock.now().getTime() - MINUTE) })
     const later = queue(db, { chatId: 'c-later', text: 'Nanti', dueAt: new Date(clock.now().getTime() + 5 * MINUTE) })
 
-    expect(await box.deliver()).toEqual({ sent: 2, late: 0, failed: 0, retried: 0, skipped: 0, unknown: 0 })
+    expect(await box.deliver()).toEqual({ sent: 2, late: 0, failed: 0, retried: 0, skipped: 0, unknown: 0, requeued: 0 })
     // Oldest due first, each with exactly the stored reply.
     expect(telegram.sent).toEqual([
       { chatId: 'c-earlier', replies: [{ text: 'Lebih dulu' }] },
@@ -189,7 +190,7 @@ describe('outbox delivery', () => {
     const telegram = recordingSender(() => new RecipientUnreachable('Forbidden: bot was blocked by the user'))
     const box = testOutbox(db, clock, { telegram: telegram.send })
     const id = queue(db, { dueAt: clock.now() })
-    expect(await box.deliver()).toEqual({ sent: 0, late: 0, failed: 0, retried: 0, skipped: 1, unknown: 0 })
+    expect(await box.deliver()).toEqual({ sent: 0, late: 0, failed: 0, retried: 0, skipped: 1, unknown: 0, requeued: 0 })
     expect(rowOf(db, id)).toMatchObject({ status: 'skipped', lastError: 'the person blocked the assistant', sentAt: null })
     clock.advance(60 * MINUTE)
     await box.deliver()
@@ -233,29 +234,166 @@ describe('outbox delivery', () => {
     expect(telegram.calls()).toBe(2)
   })
 
-  it('a row left claimed by a process that stopped: failed with "outcome unknown" after 10 minutes, never sent again', async () => {
+  it('a row a silent dispatcher was sending: unknown once its heartbeat is 30 s old, never sent again', async () => {
     const { clock, db } = setup()
+    const id = queue(db, { dueAt: clock.now() })
+    // A dispatcher on another machine hands the row to its channel and never hears back.
+    const hang: ChannelSender = () => new Promise<void>(() => {})
+    void testOutbox(db, clock, { telegram: hang }).deliver()
+    await vi.waitFor(() => expect(rowOf(db, id).status).toBe('claimed'))
+
     const telegram = recordingSender()
     const box = testOutbox(db, clock, { telegram: telegram.send })
-    const id = queue(db, { dueAt: clock.now() })
-    // A process claims the row and dies before recording what happened.
-    expect(claimDue(db, clock.now(), 10).map((row) => row.id)).toEqual([id])
-    expect(rowOf(db, id)).toMatchObject({ status: 'claimed', claimedAt: clock.now(), attempts: 1 })
-
-    // Within 10 minutes the claim may belong to a process still sending: left alone.
-    clock.advance(10 * MINUTE - 1)
-    expect(await box.deliver()).toEqual({ sent: 0, late: 0, failed: 0, retried: 0, skipped: 0, unknown: 0 })
+    // Within 30 s of its last heartbeat it may still be sending: left alone.
+    clock.advance(GONE_AFTER_MS - 1)
+    expect(await box.deliver()).toMatchObject({ sent: 0, unknown: 0, requeued: 0 })
     expect(rowOf(db, id).status).toBe('claimed')
 
-    clock.advance(MINUTE)
-    expect(await box.deliver()).toEqual({ sent: 0, late: 0, failed: 0, retried: 0, skipped: 0, unknown: 1 })
+    clock.advance(2)
+    expect(await box.deliver()).toMatchObject({ sent: 0, unknown: 1 })
     const row = rowOf(db, id)
-    expect(row).toMatchObject({ status: 'failed', sentAt: null, attempts: 1 })
+    expect(row).toMatchObject({ status: 'unknown', sentAt: null, attempts: 1 })
     expect(row.lastError).toContain('outcome unknown')
 
     clock.advance(24 * 60 * MINUTE)
     expect(await box.deliver()).toMatchObject({ sent: 0, unknown: 0 })
     expect(telegram.calls()).toBe(0)
+  })
+
+  it('a live dispatcher keeps its claim however long the send takes; stopped with the send unfinished, it is unknown', async () => {
+    const { clock, db } = setup()
+    const id = queue(db, { dueAt: clock.now() })
+    const slow = testOutbox(db, clock, { telegram: () => new Promise<void>(() => {}) }, { heartbeatMs: 5 })
+    slow.start()
+    void slow.deliver()
+    await vi.waitFor(() => expect(rowOf(db, id).status).toBe('claimed'))
+    // Ten minutes into one send: its heartbeat goes on (every 5 ms of real time here).
+    clock.advance(10 * MINUTE)
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    const other = testOutbox(db, clock, { telegram: recordingSender().send })
+    expect(await other.deliver()).toMatchObject({ unknown: 0, requeued: 0 })
+    expect(rowOf(db, id)).toMatchObject({ status: 'claimed' })
+
+    expect(await slow.stop(20)).toEqual({ handedBack: 0, unfinished: 1 })
+    expect(await other.deliver()).toMatchObject({ unknown: 1 })
+    expect(rowOf(db, id).status).toBe('unknown')
+  })
+
+  it('a predecessor on this machine whose process is gone: taken back at once on start-up, its heartbeat fresh or not', async () => {
+    for (const predecessor of [{ pid: 100 }, { pid: 200 }]) {
+      const { clock, db } = setup()
+      const ids = ['c-1', 'c-2', 'c-3'].map((chatId) => queue(db, { chatId, dueAt: clock.now() }))
+      // Process 100 (or one with the id the new process now has: a container's restart) was
+      // sending c-1 with c-2 and c-3 waiting their turn when it was killed.
+      let release = () => {}
+      const turn = new Promise<void>((resolve) => {
+        release = resolve
+      })
+      const hang: ChannelSender = () => new Promise<void>(() => {})
+      void testOutbox(
+        db,
+        { now: clock.now, sleep: () => turn },
+        { telegram: hang },
+        { dispatcher: { id: `old-${predecessor.pid}`, role: 'server', host: 'box-1', pid: predecessor.pid } },
+      ).deliver()
+      await vi.waitFor(() => expect(rowOf(db, ids[0] as number).status).toBe('claimed'))
+
+      const telegram = recordingSender()
+      const restarted = testOutbox(
+        db,
+        clock,
+        { telegram: telegram.send },
+        { dispatcher: { id: 'new', role: 'server', host: 'box-1', pid: 200 }, processAlive: (pid) => pid !== 100 },
+      )
+      // No time has passed: the old heartbeat is fresh, but its process is known to be gone.
+      expect(restarted.start()).toEqual({ requeued: 2, unknown: 1 })
+      expect(await restarted.deliver()).toMatchObject({ sent: 2, unknown: 0 })
+      expect(telegram.sent.map((s) => s.chatId)).toEqual(['c-2', 'c-3'])
+      await restarted.stop()
+      // The old run's turn comes after all: it may no longer send what was taken back.
+      release()
+      await new Promise((resolve) => setTimeout(resolve, 10))
+      expect(ids.map((id) => rowOf(db, id).status)).toEqual(['unknown', 'sent', 'sent'])
+    }
+  })
+
+  it('a dispatcher on another machine with a fresh heartbeat is not taken at start-up', async () => {
+    const { clock, db } = setup()
+    const id = queue(db, { dueAt: clock.now() })
+    void testOutbox(
+      db,
+      { now: clock.now, sleep: () => new Promise(() => {}) },
+      { telegram: () => new Promise<void>(() => {}) },
+      { dispatcher: { id: 'elsewhere', role: 'server', host: 'box-2', pid: 100 } },
+    ).deliver()
+    await vi.waitFor(() => expect(rowOf(db, id).status).toBe('claimed'))
+    const here = testOutbox(
+      db,
+      clock,
+      { telegram: recordingSender().send },
+      { dispatcher: { id: 'here', role: 'server', host: 'box-1', pid: 100 }, processAlive: () => false },
+    )
+    expect(here.start()).toEqual({ requeued: 0, unknown: 0 })
+    await here.stop()
+  })
+
+  it('a clean stop hands back what it had not started: the next process sends it at once, nothing unknown', async () => {
+    const { clock, db } = setup()
+    const ids = ['c-1', 'c-2', 'c-3', 'c-4'].map((chatId) => queue(db, { chatId, dueAt: clock.now() }))
+    const first = recordingSender()
+    // The pace's waits are held here: c-1 goes, then the run waits for c-2's turn.
+    let release = () => {}
+    const turn = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const dying = testOutbox(db, { now: clock.now, sleep: () => turn }, { telegram: first.send })
+    dying.start()
+    const run = dying.deliver()
+    await vi.waitFor(() => expect(first.sent).toHaveLength(1))
+    const stopping = dying.stop(1_000)
+    release()
+    expect(await stopping).toEqual({ handedBack: 3, unfinished: 0 })
+    expect(await run).toMatchObject({ sent: 1 })
+    expect(ids.map((id) => rowOf(db, id)).map((row) => [row.status, row.claimedBy])).toEqual([
+      ['sent', null],
+      ['pending', null],
+      ['pending', null],
+      ['pending', null],
+    ])
+    // A stopped outbox starts nothing more.
+    expect(await dying.deliver()).toMatchObject({ sent: 0 })
+
+    const next = recordingSender()
+    const restarted = testOutbox(db, clock, { telegram: next.send })
+    expect(restarted.start()).toEqual({ requeued: 0, unknown: 0 })
+    expect(await restarted.deliver()).toMatchObject({ sent: 3, unknown: 0 })
+    expect([...first.sent, ...next.sent].map((s) => s.chatId)).toEqual(['c-1', 'c-2', 'c-3', 'c-4'])
+    await restarted.stop()
+  })
+
+  it('a dispatcher judged gone while it still runs: what it queued goes to another once, and it registers again', async () => {
+    const { clock, db } = setup()
+    const ids = ['c-1', 'c-2', 'c-3'].map((chatId) => queue(db, { chatId, dueAt: clock.now() }))
+    const first = recordingSender()
+    let release = () => {}
+    const turn = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    // Paused between two sends for longer than the limit (a blocked disk, a suspended machine).
+    const paused = testOutbox(db, { now: clock.now, sleep: () => turn }, { telegram: first.send })
+    const run = paused.deliver()
+    await vi.waitFor(() => expect(first.sent).toHaveLength(1))
+    clock.advance(GONE_AFTER_MS + 1)
+    const other = recordingSender()
+    const box = testOutbox(db, clock, { telegram: other.send })
+    expect(await box.deliver()).toMatchObject({ sent: 2, requeued: 2, unknown: 0 })
+    release()
+    expect(await run).toMatchObject({ sent: 1 })
+    expect([...first.sent, ...other.sent].map((s) => s.chatId).sort()).toEqual(['c-1', 'c-2', 'c-3'])
+    expect(ids.map((id) => rowOf(db, id).status)).toEqual(['sent', 'sent', 'sent'])
+    // Its next run writes its row again.
+    expect(await paused.deliver()).toMatchObject({ sent: 0 })
+    expect(db.$client.prepare('SELECT count(*) AS n FROM outbox_dispatchers').pluck().get()).toBe(2)
   })
 
   it('a process that stops in the middle of a run: only the message being sent is unknown, the rest are sent later', async () => {
@@ -278,16 +416,16 @@ describe('outbox delivery', () => {
       expect(attempted).toEqual(['c-1'])
       dying.$client.close()
 
-      // The process started again, later.
-      clock.advance(11 * MINUTE)
+      // The process started again on another machine (its predecessor's heartbeat tells it is gone).
+      clock.advance(GONE_AFTER_MS + 1)
       const db = openDatabase(path)
       const telegram = recordingSender()
       const box = testOutbox(db, clock, { telegram: telegram.send })
-      expect(await box.deliver()).toEqual({ sent: 2, late: 0, failed: 0, retried: 0, skipped: 0, unknown: 1 })
+      expect(await box.deliver()).toEqual({ sent: 2, late: 0, failed: 0, retried: 0, skipped: 0, unknown: 1, requeued: 2 })
       expect(telegram.sent.map((s) => s.chatId)).toEqual(['c-2', 'c-3'])
       const rows = db.select().from(outbox).orderBy(outbox.id).all()
       expect(rows.map((row) => [row.chatId, row.status])).toEqual([
-        ['c-1', 'failed'],
+        ['c-1', 'unknown'],
         ['c-2', 'sent'],
         ['c-3', 'sent'],
       ])

@@ -335,7 +335,7 @@ describe('reminders due, in virtual time', () => {
       sent.push(chatId)
     }
     const box = testOutbox(db, clock, { telegram: send })
-    expect(await box.deliver()).toEqual({ sent: 1, late: 1, failed: 0, retried: 0, skipped: 2, unknown: 0 })
+    expect(await box.deliver()).toEqual({ sent: 1, late: 1, failed: 0, retried: 0, skipped: 2, unknown: 0, requeued: 0 })
     expect(sent).toEqual(['5550004'])
     const status = (person: number) =>
       db

@@ -8,13 +8,14 @@
 import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
-import { type ChannelSender, RecipientUnreachable } from '../../src/core/outbox.js'
+import { type ChannelSender, GONE_AFTER_MS, RecipientUnreachable } from '../../src/core/outbox.js'
 import { createPacer } from '../../src/core/pacer.js'
 import { planReminders } from '../../src/core/reminders/plan.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import type { Reply } from '../../src/core/types.js'
 import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js'
 import { claimBatch } from '../../src/db/queries/outbox.js'
+import { registerDispatcher } from '../../src/db/queries/outbox-dispatchers.js'
 import { outbox } from '../../src/db/schema.js'
 import { fakeClock, testCore } from '../support/core.js'
 import { testOutbox } from '../support/outbox.js'
@@ -129,25 +130,37 @@ describe('on time, late, skipped', () => {
 })
 
 describe('a crash', () => {
-  it('between claim and send: the queued reminders go back to pending after 10 minutes and are sent once', async () => {
+  it('between claim and send: the queued reminders go back to pending as soon as their dispatcher is silent for 30 s, and are sent once', async () => {
     const clock = fakeClock(new Date('2026-11-23T03:00:00Z'))
     core = testCore({ clock: clock.now })
     const person = examIn(core.db, clock.now(), 10 * DAY)
     clock.advance(3 * DAY)
-    // A run took the reminder into its queue, then the process died before sending it.
-    const taken = claimBatch(core.db, { channel: 'telegram', now: clock.now(), limit: 100, token: 'dead-run', quiet: [] })
+    // A run of a dispatcher on another machine took the reminder into its queue, then that machine died.
+    registerDispatcher(
+      core.db,
+      { id: 'dead', role: 'server', host: 'box-2', pid: 7, startedAt: clock.now().getTime() },
+      clock.now(),
+    )
+    const taken = claimBatch(core.db, {
+      channel: 'telegram',
+      now: clock.now(),
+      limit: 100,
+      token: 'dead-run',
+      owner: 'dead',
+      quiet: [],
+    })
     expect(taken).toHaveLength(1)
     const telegram = recorder(clock)
     const box = testOutbox(core.db, clock, { telegram: telegram.send })
     expect(await box.deliver()).toMatchObject({ sent: 0 }) // still someone's, for now
-    clock.advance(10 * MINUTE)
-    expect(await box.deliver()).toMatchObject({ sent: 1, late: 1, unknown: 0 })
+    clock.advance(GONE_AFTER_MS + 1)
+    expect(await box.deliver()).toMatchObject({ sent: 1, late: 0, unknown: 0, requeued: 1 })
     expect(await box.deliver()).toMatchObject({ sent: 0 })
     expect(telegram.sent).toHaveLength(1)
-    expect(remindersOf(core.db, person)[0]).toMatchObject({ status: 'late', attempts: 1 })
+    expect(remindersOf(core.db, person)[0]).toMatchObject({ status: 'sent', attempts: 1 })
   })
 
-  it('during a send: the outcome is unknown, recorded as failed, never sent again; the rest are sent', async () => {
+  it('during a send: the outcome is unknown, recorded apart from failures, never sent again; the rest are sent', async () => {
     const temp = tempDir('reminder-crash')
     try {
       const path = join(temp.dir, 'kesos.db')
@@ -168,7 +181,7 @@ describe('a crash', () => {
       expect(attempted).toHaveLength(1)
       dying.$client.close()
 
-      clock.advance(11 * MINUTE)
+      clock.advance(GONE_AFTER_MS + 1)
       const db = openDatabase(path)
       const telegram = recorder(clock)
       const box = testOutbox(db, clock, { telegram: telegram.send })
@@ -179,8 +192,9 @@ describe('a crash', () => {
           .filter((chat) => chat !== attempted[0])
           .sort(),
       )
-      const failed = db.select().from(outbox).where(eq(outbox.status, 'failed')).all()
-      expect(failed.map((r) => [r.chatId, r.lastError])).toEqual([
+      expect(db.select().from(outbox).where(eq(outbox.status, 'failed')).all()).toEqual([])
+      const unknown = db.select().from(outbox).where(eq(outbox.status, 'unknown')).all()
+      expect(unknown.map((r) => [r.chatId, r.lastError])).toEqual([
         [attempted[0], 'outcome unknown: the process stopped while sending'],
       ])
       closeDatabase(db)

@@ -106,49 +106,11 @@ export function queueMessage(
     .run()
 }
 
-export type OutboxRow = typeof outbox.$inferSelect
-
-/**
- * Claims the messages due at `now` for sending, in one write transaction, so two processes never
- * claim the same row. Messages past their `expiresAt` are marked skipped instead.
- */
-export function claimDue(db: Db, now: Date, limit: number): OutboxRow[] {
-  return db.transaction(
-    (tx) => {
-      tx.update(outbox)
-        .set({ status: 'skipped', lastError: 'expired before it could be sent', updatedAt: now })
-        .where(and(eq(outbox.status, 'pending'), lte(outbox.expiresAt, now)))
-        .run()
-      const due = tx
-        .select({ id: outbox.id })
-        .from(outbox)
-        .where(and(eq(outbox.status, 'pending'), lte(outbox.dueAt, now)))
-        .orderBy(asc(outbox.dueAt), asc(outbox.id))
-        .limit(limit)
-        .all()
-      if (due.length === 0) return []
-      return tx
-        .update(outbox)
-        .set({ status: 'claimed', claimedAt: now, attempts: sql`${outbox.attempts} + 1`, updatedAt: now })
-        .where(
-          inArray(
-            outbox.id,
-            due.map((row) => row.id),
-          ),
-        )
-        .returning()
-        .all()
-        .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.id - b.id)
-    },
-    { behavior: 'immediate' },
-  )
-}
-
 /**
  * The payload of a row done with: a one-time code's message is not kept once it was sent, failed
  * for good, skipped or expired (the code in it is a secret, and useless after ten minutes anyway).
  */
-const SPENT_CODE = JSON.stringify({ text: '(kode sekali pakai: tidak disimpan setelah dikirim)' })
+export const SPENT_CODE = JSON.stringify({ text: '(kode sekali pakai: tidak disimpan setelah dikirim)' })
 const spentPayload = sql`CASE WHEN ${outbox.kind} = 'identity_code' THEN ${SPENT_CODE} ELSE ${outbox.payload} END`
 
 /** Sent; `late` when it went out well after it was due (a reminder caught up after downtime). */
@@ -159,6 +121,7 @@ export function markSent(db: Db, id: number, at: Date, late = false): void {
       sentAt: at,
       lastError: null,
       claimToken: null,
+      claimedBy: null,
       updatedAt: at,
       payload: spentPayload,
     })
@@ -171,8 +134,8 @@ export function markFailed(db: Db, id: number, at: Date, error: string, retryAt?
   db.update(outbox)
     .set(
       retryAt
-        ? { status: 'pending', dueAt: retryAt, lastError: error, updatedAt: at }
-        : { status: 'failed', lastError: error, updatedAt: at, payload: spentPayload },
+        ? { status: 'pending', dueAt: retryAt, lastError: error, claimToken: null, claimedBy: null, updatedAt: at }
+        : { status: 'failed', lastError: error, claimToken: null, claimedBy: null, updatedAt: at, payload: spentPayload },
     )
     .where(eq(outbox.id, id))
     .run()
@@ -180,39 +143,9 @@ export function markFailed(db: Db, id: number, at: Date, error: string, retryAt?
 
 export function markSkipped(db: Db, id: number, at: Date, reason: string): void {
   db.update(outbox)
-    .set({ status: 'skipped', lastError: reason, updatedAt: at, payload: spentPayload })
+    .set({ status: 'skipped', lastError: reason, claimToken: null, claimedBy: null, updatedAt: at, payload: spentPayload })
     .where(eq(outbox.id, id))
     .run()
-}
-
-/**
- * Rows left claimed by a process that stopped while sending: whether they reached the person is
- * unknown, so they are recorded as failed with that reason rather than sent a second time.
- */
-export function abandonStaleClaims(db: Db, claimedBefore: Date, at: Date): number {
-  return db
-    .update(outbox)
-    .set({
-      status: 'failed',
-      lastError: 'outcome unknown: the process stopped while sending',
-      updatedAt: at,
-      payload: spentPayload,
-    })
-    .where(and(eq(outbox.status, 'claimed'), lte(outbox.claimedAt, claimedBefore)))
-    .run().changes
-}
-
-/**
- * Rows a delivery run queued but never tried (it stopped, or is far behind): back to pending, for
- * any run to send. Safe: a row is sent only after `startSending` moved it from queued to claimed
- * under the token of the run that queued it, so the old run can no longer send it.
- */
-export function requeueStale(db: Db, queuedBefore: Date, at: Date): number {
-  return db
-    .update(outbox)
-    .set({ status: 'pending', claimToken: null, updatedAt: at })
-    .where(and(eq(outbox.status, 'queued'), lte(outbox.claimedAt, queuedBefore)))
-    .run().changes
 }
 
 /**
@@ -316,6 +249,8 @@ export function claimBatch(
     now: Date
     limit: number
     token: string
+    /** The dispatcher taking them (outbox_dispatchers.id): its rows are taken back when it is gone. */
+    owner: string
     quiet: { zone: string; until: Date }[]
     announcementCap?: number
   },
@@ -328,7 +263,7 @@ export function claimBatch(
   const holdArgs = input.quiet.flatMap((q) => [q.zone, q.until.getTime(), q.zone])
   const take = (which: string) =>
     db.$client.prepare(
-      `UPDATE outbox SET status = 'queued', claim_token = ?, claimed_at = ?, updated_at = ?
+      `UPDATE outbox SET status = 'queued', claim_token = ?, claimed_by = ?, claimed_at = ?, updated_at = ?
        WHERE id IN (
          SELECT id FROM outbox
          WHERE status = 'pending' AND due_at <= ? AND channel = ? AND ${which}${hold.length > 0 ? ` AND NOT (${hold.join(' OR ')})` : ''}
@@ -339,7 +274,7 @@ export function claimBatch(
   const announcements = take(`kind = '${ANNOUNCEMENT}'`)
   const rows = db.$client
     .transaction(() => {
-      const args = [input.token, at, at, at, input.channel, ...holdArgs]
+      const args = [input.token, input.owner, at, at, at, input.channel, ...holdArgs]
       const taken = others.all(...args, input.limit) as QueuedRow[]
       const room = Math.min(
         input.limit - taken.length,
@@ -421,7 +356,7 @@ export function cancelWaitingOfChat(
 ): number {
   return db
     .update(outbox)
-    .set({ status: 'cancelled', lastError: reason, claimToken: null, updatedAt: at })
+    .set({ status: 'cancelled', lastError: reason, claimToken: null, claimedBy: null, updatedAt: at })
     .where(
       and(
         eq(outbox.channel, channel),

@@ -1,0 +1,96 @@
+/**
+ * The outbox's dispatchers (the processes that send it) and taking back what a gone one left:
+ * its queued rows go back to pending, the rows it was sending become "unknown" (never sent twice).
+ * Plain rows and one transaction: the same on PostgreSQL, where `SKIP LOCKED` claims sit on top.
+ */
+import { cached, type Db } from '../client.js'
+import { SPENT_CODE } from './outbox.js'
+
+export type Dispatcher = {
+  id: string
+  role: string
+  host: string
+  pid: number
+  startedAt: number
+  heartbeatAt: number
+}
+
+/** The reason an "unknown" row carries. */
+export const UNKNOWN_REASON = 'outcome unknown: the process stopped while sending'
+
+/** Writes the dispatcher's row (again, after it was judged gone), with its heartbeat at `at`. */
+export function registerDispatcher(db: Db, dispatcher: Omit<Dispatcher, 'heartbeatAt'>, at: Date): void {
+  cached(
+    db,
+    `INSERT INTO outbox_dispatchers (id, role, host, pid, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at`,
+  ).run(dispatcher.id, dispatcher.role, dispatcher.host, dispatcher.pid, dispatcher.startedAt, at.getTime())
+}
+
+/** Renews the heartbeat; false when the row is gone (another dispatcher judged this one gone). */
+export function beatDispatcher(db: Db, id: string, at: Date): boolean {
+  return cached(db, 'UPDATE outbox_dispatchers SET heartbeat_at = ? WHERE id = ?').run(at.getTime(), id).changes > 0
+}
+
+export function listDispatchers(db: Db): Dispatcher[] {
+  return cached(
+    db,
+    'SELECT id, role, host, pid, started_at AS startedAt, heartbeat_at AS heartbeatAt FROM outbox_dispatchers ORDER BY started_at',
+  ).all() as Dispatcher[]
+}
+
+/** Deletes the dispatcher's row (a clean stop). */
+export function removeDispatcher(db: Db, id: string): void {
+  cached(db, 'DELETE FROM outbox_dispatchers WHERE id = ?').run(id)
+}
+
+export type TakenBack = {
+  /** Queued by a gone dispatcher, never tried: pending again, due as before. */
+  requeued: number
+  /** Being sent by a gone dispatcher: recorded as unknown. */
+  unknown: number
+}
+
+/**
+ * Takes back, in one write transaction, every queued or claimed row whose dispatcher is not in
+ * `live` (gone, or a row from before dispatchers were recorded), and deletes the rows of the
+ * dispatchers not in `live`. A live dispatcher's claims are never touched, however old.
+ */
+export function takeBackFromGone(db: Db, live: readonly string[], at: Date): TakenBack {
+  const owners = JSON.stringify(live)
+  const notLive = `(claimed_by IS NULL OR claimed_by NOT IN (SELECT value FROM json_each(?)))`
+  return db.$client
+    .transaction(() => {
+      const unknown = cached(
+        db,
+        `UPDATE outbox SET status = 'unknown', last_error = ?, claim_token = NULL, updated_at = ?,
+           payload = CASE kind WHEN 'identity_code' THEN ? ELSE payload END
+         WHERE status = 'claimed' AND ${notLive}`,
+      ).run(UNKNOWN_REASON, at.getTime(), SPENT_CODE, owners).changes
+      const requeued = cached(
+        db,
+        `UPDATE outbox SET status = 'pending', claim_token = NULL, claimed_by = NULL, updated_at = ?
+         WHERE status = 'queued' AND ${notLive}`,
+      ).run(at.getTime(), owners).changes
+      cached(db, 'DELETE FROM outbox_dispatchers WHERE id NOT IN (SELECT value FROM json_each(?))').run(owners)
+      return { requeued, unknown }
+    })
+    .immediate()
+}
+
+/**
+ * A clean stop: the dispatcher's queued rows go back to pending (due as before, so the next
+ * process sends them at once). Rows it is still sending are left to finish.
+ */
+export function handBack(db: Db, id: string, at: Date): number {
+  return cached(
+    db,
+    `UPDATE outbox SET status = 'pending', claim_token = NULL, claimed_by = NULL, updated_at = ?
+     WHERE status = 'queued' AND claimed_by = ?`,
+  ).run(at.getTime(), id).changes
+}
+
+/** How many rows the dispatcher is sending right now (claimed, not finished). */
+export function sendingOf(db: Db, id: string): number {
+  return (cached(db, `SELECT count(*) AS n FROM outbox WHERE status = 'claimed' AND claimed_by = ?`).get(id) as { n: number }).n
+}
