@@ -320,7 +320,17 @@ export const certificates = sqliteTable(
  * skipped (with the reason: too late to be useful, the event started, the person blocked the
  * assistant…); cancelled (the event was cancelled or moved, or the person asked for no more reminders).
  */
-export const OUTBOX_STATUSES = ['pending', 'queued', 'claimed', 'sent', 'late', 'failed', 'unknown', 'skipped', 'cancelled'] as const
+export const OUTBOX_STATUSES = [
+  'pending',
+  'queued',
+  'claimed',
+  'sent',
+  'late',
+  'failed',
+  'unknown',
+  'skipped',
+  'cancelled',
+] as const
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number]
 
 /** Proactive messages (reminders, waiting-list offers): sent at most once, never lost. */

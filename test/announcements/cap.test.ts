@@ -161,7 +161,14 @@ describe('the WhatsApp daily cap on announcements', () => {
     const id = addAnnouncement(db)
     const [stuck] = addRecipients(db, id, 1, { channel: 'whatsapp', prefix: '62815000', dueAt: MONDAY_10 })
     // A process took the row and started sending it, then stopped.
-    const [taken] = claimBatch(db, { channel: 'whatsapp', now: clock.now(), limit: 10, token: 'gone', owner: 'a-stopped-process', quiet: [] })
+    const [taken] = claimBatch(db, {
+      channel: 'whatsapp',
+      now: clock.now(),
+      limit: 10,
+      token: 'gone',
+      owner: 'a-stopped-process',
+      quiet: [],
+    })
     expect(taken?.id).toBe(stuck)
     expect(startSending(db, stuck as number, 'gone', clock.now())).toBeDefined()
     expect(capRemaining(db, clock.now(), 3)).toBe(2)
@@ -197,8 +204,24 @@ describe('the WhatsApp daily cap on announcements', () => {
     const { db, clock } = setup({ perDay: 3 })
     const id = addAnnouncement(db)
     addRecipients(db, id, 10, { channel: 'whatsapp', prefix: '62817000', dueAt: MONDAY_10 })
-    const first = claimBatch(db, { channel: 'whatsapp', now: clock.now(), limit: 20, token: 'a', owner: 'one', quiet: [], announcementCap: 3 })
-    const second = claimBatch(db, { channel: 'whatsapp', now: clock.now(), limit: 20, token: 'b', owner: 'two', quiet: [], announcementCap: 3 })
+    const first = claimBatch(db, {
+      channel: 'whatsapp',
+      now: clock.now(),
+      limit: 20,
+      token: 'a',
+      owner: 'one',
+      quiet: [],
+      announcementCap: 3,
+    })
+    const second = claimBatch(db, {
+      channel: 'whatsapp',
+      now: clock.now(),
+      limit: 20,
+      token: 'b',
+      owner: 'two',
+      quiet: [],
+      announcementCap: 3,
+    })
     expect([first.length, second.length]).toEqual([3, 0])
     expect(capRemaining(db, clock.now(), 3)).toBe(0)
   })
