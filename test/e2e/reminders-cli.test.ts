@@ -5,6 +5,8 @@
  * in process: planning many people in batches, the dry run against the real one; and the preview
  * of `reminders due` against what a delivery run really does, in virtual time.
  */
+import { spawnSync } from 'node:child_process'
+import { hostname } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -168,6 +170,42 @@ describe('npm run cli -- reminders', () => {
     // Nothing is sent twice.
     expect((await cli(['send'], telegramEnv())).stdout).toContain('Terkirim 0 (0 terlambat)')
     expect(fake.sent()).toHaveLength(1)
+  }, 60_000)
+
+  it('send after the server was killed on this machine: its queued reminders taken back at once, Telegram sent, WhatsApp left pending for the server', async () => {
+    const plan = await cli(['plan'])
+    expect(plan.exit.code, plan.stderr).toBe(0)
+    makeDue()
+    // The server queued both due reminders for sending, then was killed (its process id is gone).
+    const dead = spawnSync(process.execPath, ['-e', '']).pid
+    const db = new Database(dbPath)
+    try {
+      db.prepare(
+        `INSERT INTO outbox_dispatchers (id, role, host, pid, started_at, heartbeat_at) VALUES ('killed-server', 'server', ?, ?, ?, ?)`,
+      ).run(hostname(), dead, Date.now() - HOUR, Date.now())
+      db.prepare(
+        `UPDATE outbox SET status = 'queued', claim_token = 'its-run', claimed_by = 'killed-server', claimed_at = ? WHERE label = '1d'`,
+      ).run(Date.now())
+    } finally {
+      db.close()
+    }
+    const sent = await cli(['send'], telegramEnv())
+    expect(sent.exit, sent.stderr).toEqual({ code: 0, signal: null })
+    expect(sent.stdout).toContain(
+      'Terkirim 1 (0 terlambat), dicoba lagi nanti 0, gagal 0, dilewati 0, hasil tidak diketahui 0, diambil alih dari proses yang berhenti 2.',
+    )
+    expect(fake.sent(TELEGRAM_CHAT)).toHaveLength(1)
+    expect(rows().filter((row) => row.label === '1d')).toEqual([
+      { channel: 'whatsapp', label: '1d', status: 'pending', reason: null },
+      { channel: 'telegram', label: '1d', status: 'sent', reason: null },
+    ])
+    // The command stopped cleanly: no dispatcher left behind, the dead one forgotten.
+    const left = new Database(dbPath, { readonly: true })
+    try {
+      expect(left.prepare('SELECT count(*) FROM outbox_dispatchers').pluck().get()).toBe(0)
+    } finally {
+      left.close()
+    }
   }, 60_000)
 
   it('send: a chat that blocked the bot (403) is skipped and its other reminders cancelled; no token is exit 2', async () => {
