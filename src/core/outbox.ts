@@ -218,10 +218,11 @@ export function createOutbox(deps: OutboxDeps) {
 
   /** Takes back the rows of gone dispatchers (and of none: rows from before they were recorded); logs what it did. */
   function takeBack(at: Date, gone: Dispatcher[]) {
-    const live = listDispatchers(db)
-      .filter((other) => !gone.some((g) => g.id === other.id))
-      .map((other) => other.id)
-    const taken = takeBackFromGone(db, [...new Set([me.id, ...live])], at)
+    const taken = takeBackFromGone(
+      db,
+      gone.map((g) => g.id),
+      at,
+    )
     if (taken.requeued + taken.unknown > 0 || gone.length > 0) {
       logger.warn(
         {

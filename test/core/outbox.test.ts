@@ -12,6 +12,7 @@ import type { Channel, Reply } from '../../src/core/types.js'
 import { type Db, openDatabase } from '../../src/db/client.js'
 import { linkChat } from '../../src/db/queries/chat-links.js'
 import { queueForPerson } from '../../src/db/queries/outbox.js'
+import { registerDispatcher, takeBackFromGone } from '../../src/db/queries/outbox-dispatchers.js'
 import { upsertPerson } from '../../src/db/queries/people.js'
 import { outbox } from '../../src/db/schema.js'
 import { fakeClock, testCore } from '../support/core.js'
@@ -394,6 +395,19 @@ describe('outbox delivery', () => {
     // Its next run writes its row again.
     expect(await paused.deliver()).toMatchObject({ sent: 0 })
     expect(db.$client.prepare('SELECT count(*) AS n FROM outbox_dispatchers').pluck().get()).toBe(2)
+  })
+
+  it('taking back reads who is live in its own transaction: a dispatcher that registered meanwhile keeps its rows', () => {
+    const { clock, db } = setup()
+    const [mine, theirs, nobodys] = ['c-1', 'c-2', 'c-3'].map((chatId) => queue(db, { chatId, dueAt: clock.now() }))
+    // A dispatcher that started after the caller listed the dispatchers, and one already forgotten.
+    registerDispatcher(db, { id: 'new', role: 'server', host: 'box-2', pid: 1, startedAt: clock.now().getTime() }, clock.now())
+    const claim = db.$client.prepare(`UPDATE outbox SET status = 'queued', claim_token = 't', claimed_by = ? WHERE id = ?`)
+    claim.run('new', mine)
+    claim.run('gone', theirs)
+    claim.run('forgotten', nobodys)
+    expect(takeBackFromGone(db, ['gone'], clock.now())).toEqual({ requeued: 2, unknown: 0 })
+    expect([mine, theirs, nobodys].map((id) => rowOf(db, id as number).status)).toEqual(['queued', 'pending', 'pending'])
   })
 
   it('a process that stops in the middle of a run: only the message being sent is unknown, the rest are sent later', async () => {

@@ -52,13 +52,16 @@ export type TakenBack = {
 }
 
 /**
- * Takes back, in one write transaction, every queued or claimed row whose dispatcher is not in
- * `live` (gone, or a row from before dispatchers were recorded), and deletes the rows of the
- * dispatchers not in `live`. A live dispatcher's claims are never touched, however old.
+ * Takes back, in one write transaction, every queued or claimed row of the dispatchers `gone`, of
+ * a dispatcher without a row (one already taken back), or of none (a row from before dispatchers
+ * were recorded), and deletes the rows of `gone`. Who is live is read inside the transaction: a
+ * dispatcher writes its row before it claims anything, so a live one's rows are never touched,
+ * however old their claim.
  */
-export function takeBackFromGone(db: Db, live: readonly string[], at: Date): TakenBack {
-  const owners = JSON.stringify(live)
-  const notLive = `(claimed_by IS NULL OR claimed_by NOT IN (SELECT value FROM json_each(?)))`
+export function takeBackFromGone(db: Db, gone: readonly string[], at: Date): TakenBack {
+  const ids = JSON.stringify(gone)
+  const notLive = `(claimed_by IS NULL OR claimed_by IN (SELECT value FROM json_each(?))
+    OR claimed_by NOT IN (SELECT id FROM outbox_dispatchers))`
   return db.$client
     .transaction(() => {
       const unknown = cached(
@@ -66,13 +69,13 @@ export function takeBackFromGone(db: Db, live: readonly string[], at: Date): Tak
         `UPDATE outbox SET status = 'unknown', last_error = ?, claim_token = NULL, updated_at = ?,
            payload = CASE kind WHEN 'identity_code' THEN ? ELSE payload END
          WHERE status = 'claimed' AND ${notLive}`,
-      ).run(UNKNOWN_REASON, at.getTime(), SPENT_CODE, owners).changes
+      ).run(UNKNOWN_REASON, at.getTime(), SPENT_CODE, ids).changes
       const requeued = cached(
         db,
         `UPDATE outbox SET status = 'pending', claim_token = NULL, claimed_by = NULL, updated_at = ?
          WHERE status = 'queued' AND ${notLive}`,
-      ).run(at.getTime(), owners).changes
-      cached(db, 'DELETE FROM outbox_dispatchers WHERE id NOT IN (SELECT value FROM json_each(?))').run(owners)
+      ).run(at.getTime(), ids).changes
+      cached(db, 'DELETE FROM outbox_dispatchers WHERE id IN (SELECT value FROM json_each(?))').run(ids)
       return { requeued, unknown }
     })
     .immediate()
