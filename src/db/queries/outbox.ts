@@ -1,6 +1,6 @@
 /** The outbox: proactive messages to send, and replies that could not be delivered. */
 import { randomUUID } from 'node:crypto'
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { Channel, Reply } from '../../vocabulary/message.js'
 import { cached, type Db } from '../client.js'
 import { outbox } from '../schema.js'
