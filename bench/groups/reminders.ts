@@ -63,7 +63,7 @@ function payload(i: number, zone: string, startsAt: Date): string {
     venue: 'BBPPKS Makassar, Jl. Perintis Kemerdekaan Km. 11, Tamalanrea',
     preparation: null,
   }
-  return JSON.stringify(reminderReply(event, '1d', 'id', 'telegram', zone))
+  return JSON.stringify(reminderReply(event, '1d', 'id', 'telegram', zone, new Date(startsAt.getTime() - DAY)))
 }
 
 /** The three kinds of rows, in one transaction; returns the id range of the due ones. */

@@ -55,6 +55,7 @@ import type { WorkingCalendar } from './handoff/hours.js'
 import { averageRate, type Clock, createPacer, interleaveByChat, type Pace, type Pacer, timerSleep } from './pacer.js'
 import { scrubNumbers } from './privacy/mask.js'
 import { isQuiet, quietEnd } from './reminders/plan.js'
+import { atSendTime } from './reminders/send-time.js'
 import type { ReminderSettings } from './reminders/settings.js'
 import type { Reply } from './types.js'
 
@@ -253,7 +254,7 @@ export function createOutbox(deps: OutboxDeps) {
     const payload = startSending(db, row.id, token, startedAt)
     if (payload === undefined) return // cancelled or taken back meanwhile
     try {
-      await send(row.chatId, [JSON.parse(payload) as Reply])
+      await send(row.chatId, [atSendTime(row.kind, JSON.parse(payload) as Reply, startedAt)])
       const late = row.kind === 'reminder' && startedAt.getTime() - row.dueAt > lateAfterMs
       markSent(db, row.id, now(), late)
       counts.sent++

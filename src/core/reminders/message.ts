@@ -10,8 +10,9 @@ import { fill } from '../messages.js'
 import { zoneLabelOrName as label } from '../regions.js'
 import { when, where } from '../registration/format.js'
 import { formatClock as clock, formatDate } from '../text/dates.js'
-import type { Channel, Language, Reply, Text } from '../types.js'
+import type { Channel, Language, Text } from '../types.js'
 import type { ReminderEvent } from './events.js'
+import { type StoredReply, soonAt } from './send-time.js'
 import { readOffsetLabel } from './settings.js'
 
 /** Choice ids of the Telegram buttons: `reminder:hadir:<event key>`, `reminder:batal:<event key>`. */
@@ -93,7 +94,7 @@ const texts = {
   batal: { id: 'BATAL', en: 'BATAL (I cannot come)' },
 } satisfies Record<string, Text>
 
-/** "H-7", "H-1" (days before) or "2 jam lagi" / "in 2 hours", from the reminder's label. */
+/** "H-7", "H-1" (days before) or "2 jam lagi" / "in 2 hours", from the reminder's label (its name in lists). */
 export function soonText(reminderLabel: string, lang: Language): string {
   const offset = readOffsetLabel(reminderLabel)
   if (!offset) return reminderLabel
@@ -115,16 +116,24 @@ function moment(date: Date, placeZone: string, readerZone: string, lang: Languag
   return `${main} (${lang === 'id' ? 'di lokasi' : 'local time'} ${clock(date, placeZone)} ${label(placeZone)})`
 }
 
-/** The reminder `reminderLabel` (e.g. "1d") of `event`, for a chat on `channel` in `lang`. */
+/**
+ * The reminder `reminderLabel` (e.g. "1d") of `event`, for a chat on `channel` in `lang`, due at
+ * `dueAt`: its title says how soon as seen at `dueAt`, and carries what the outbox needs to say it
+ * again at the moment it is really sent (see send-time.ts).
+ */
 export function reminderReply(
   event: ReminderEvent,
   reminderLabel: string,
   lang: Language,
   channel: Channel,
   readerZone: string,
-): Reply {
+  dueAt: Date,
+): StoredReply {
   const tx = (text: Text, values: Record<string, string> = {}) => fill(text[lang], values)
-  const lines = [tx(texts.title, { what: EVENT_KIND[event.kind].long[lang], soon: soonText(reminderLabel, lang) })]
+  const offset = readOffsetLabel(reminderLabel)
+  const facts = offset && { unit: offset.unit, startsAt: event.startsAt.getTime(), zone: readerZone, lang }
+  const soon = facts ? soonAt(facts, dueAt) : soonText(reminderLabel, lang)
+  const lines = [tx(texts.title, { what: EVENT_KIND[event.kind].long[lang], soon })]
   if (event.session) lines.push(`*${event.session.title}*`)
   if (event.kind === 'portofolio') {
     lines.push(tx(texts.deadline, { when: localMoment(event.startsAt, readerZone, lang) }))
@@ -142,7 +151,7 @@ export function reminderReply(
   lines.push(tx(texts.prepare, { prepare }))
   if (event.kind !== 'portofolio') lines.push(tx(texts.official))
   const footer = event.kind === 'portofolio' ? [tx(texts.stop)] : [tx(texts.answer), tx(texts.stop)]
-  const reply: Reply = { text: [lines.join('\n'), ...footer].join('\n\n') }
+  const reply: StoredReply = { text: [lines.join('\n'), ...footer].join('\n\n') }
   // Buttons only where they work (Telegram); WhatsApp and the terminal read the words.
   if (channel === 'telegram' && event.kind !== 'portofolio') {
     reply.choices = [
@@ -150,5 +159,6 @@ export function reminderReply(
       { id: `${REMINDER_ACTION}batal:${event.key}`, label: texts.batal[lang] },
     ]
   }
+  if (facts) reply.soon = { ...facts, planned: soon }
   return reply
 }

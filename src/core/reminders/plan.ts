@@ -116,7 +116,7 @@ export function planReminders(db: Db, personIds: Iterable<number>, now: Date, se
             chatId: chat.chatId,
             eventKey: event.key,
             label: time.label,
-            payload: JSON.stringify(reminderReply(event, time.label, chat.language, chat.channel, zone)),
+            payload: JSON.stringify(reminderReply(event, time.label, chat.language, chat.channel, zone, dueAt)),
             dueAt,
             expiresAt: event.startsAt,
           })
