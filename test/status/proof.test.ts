@@ -83,6 +83,9 @@ describe('a KTP copy is not enough', () => {
     expect(message?.chatId).toBe('6289911110001@s.whatsapp.net')
     const text = JSON.parse(message?.payload ?? '{}').text as string
     expect(text).toContain('lewat chat terminal petugas')
+    // Valid until a time, not "for 10 minutes": it may arrive a few minutes after it was asked for.
+    expect(text).toContain('Kode ini diminta pukul 10.00 WITA lewat chat terminal petugas')
+    expect(text).toContain('Berlaku sampai pukul 10.10 WITA, untuk satu kali pakai.')
     expect(text).toContain('Bukan Anda yang meminta? Abaikan pesan ini')
     // Only a keyed hash of the code is stored.
     const code = codesTo(db, RATNA.phone)[0] ?? ''

@@ -21,8 +21,8 @@ const CHANNEL_NAMES: Record<Channel, string> = { telegram: 'Telegram', whatsapp:
 
 const texts = {
   message: {
-    id: 'Kode verifikasi asisten sertifikasi SDM Kesos: *{code}*\n\nKode ini diminta pukul {time} lewat {channel} untuk membuka data sertifikasi Anda. Berlaku 10 menit, untuk satu kali pakai. Jangan berikan kode ini kepada siapa pun, termasuk yang mengaku petugas.\n\nBukan Anda yang meminta? Abaikan pesan ini: tanpa kode ini data Anda tetap tertutup. Bila terus terulang, balas "petugas" untuk melapor.',
-    en: 'Verification code of the SDM Kesos certification assistant: *{code}*\n\nThis code was asked for at {time} via {channel} to open your certification record. It is valid for 10 minutes, for one use. Do not give it to anyone, including people who say they are staff.\n\nDid you not ask for it? Ignore this message: without the code your record stays closed. If it keeps happening, reply "petugas" to report it.',
+    id: 'Kode verifikasi asisten sertifikasi SDM Kesos: *{code}*\n\nKode ini diminta pukul {time} lewat {channel} untuk membuka data sertifikasi Anda. Berlaku sampai pukul {until}, untuk satu kali pakai. Jangan berikan kode ini kepada siapa pun, termasuk yang mengaku petugas.\n\nBukan Anda yang meminta? Abaikan pesan ini: tanpa kode ini data Anda tetap tertutup. Bila terus terulang, balas "petugas" untuk melapor.',
+    en: 'Verification code of the SDM Kesos certification assistant: *{code}*\n\nThis code was asked for at {time} via {channel} to open your certification record. It is valid until {until}, for one use. Do not give it to anyone, including people who say they are staff.\n\nDid you not ask for it? Ignore this message: without the code your record stays closed. If it keeps happening, reply "petugas" to report it.',
   },
 } satisfies Record<string, Text>
 
@@ -49,6 +49,8 @@ export function issueCode(ctx: TurnContext, person: PersonRow, vault: NikVault):
   const text = fill(t('id', texts.message), {
     code,
     time: formatLocalTime(ctx.now, person.timeZone),
+    // A time, not "10 minutes": the message may arrive some minutes after it was asked for.
+    until: formatLocalTime(expiresAt, person.timeZone),
     channel: CHANNEL_NAMES[ctx.inbound.channel],
   })
   queueMessage(ctx.db, {
