@@ -45,7 +45,8 @@ function timeLeft(minutes: number, lang: Language): string {
 /**
  * The title's words for a reader at `at`. Days: "H-7" / "in 7 days", "H-1" / "tomorrow" by the
  * calendar in the reader's zone, "hari ini" / "today" on the day itself. Hours and minutes: the
- * time really left, to the nearest minute ("2 jam lagi", "1 jam 58 menit lagi", "2 menit lagi"),
+ * time really left, to the nearest minute under an hour, the nearest 5 minutes above ("2 jam lagi",
+ * "1 jam 50 menit lagi", "2 menit lagi"),
  * "sebentar lagi" under a minute, "sudah dimulai" once started (a send paced past the start).
  */
 export function soonAt(facts: Pick<SoonFacts, 'unit' | 'startsAt' | 'zone' | 'lang'>, at: Date): string {
@@ -58,7 +59,10 @@ export function soonAt(facts: Pick<SoonFacts, 'unit' | 'startsAt' | 'zone' | 'la
   const left = facts.startsAt - at.getTime()
   if (left <= 0) return id ? 'sudah dimulai' : 'has started'
   if (left < MINUTE_MS) return id ? 'sebentar lagi' : 'in a moment'
-  return timeLeft(Math.round(left / MINUTE_MS), facts.lang)
+  // An hour or more ahead, to the nearest 5 minutes: a run's pacing (up to a minute for a large
+  // batch) does not turn "2 jam lagi" into "1 jam 59 menit lagi".
+  const minutes = Math.round(left / MINUTE_MS)
+  return timeLeft(minutes >= 60 ? Math.round(minutes / 5) * 5 : minutes, facts.lang)
 }
 
 /**
