@@ -15,7 +15,16 @@ export type Text = Record<Language, string>
 
 export type Choice = { id: string; label: string }
 
-export type Attachment = { filename: string; mimeType: string; bytes: Uint8Array }
+export type Attachment = {
+  filename: string
+  mimeType: string
+  bytes: Uint8Array
+  /**
+   * What the person is told when the channel could not deliver this file (its text did go out), in
+   * their language, with how to ask for it again. Without one, a plain note naming the file.
+   */
+  unsentNote?: string
+}
 
 export type Reply = {
   text: string

@@ -4,6 +4,7 @@
  * moving with a fake clock (offers, acceptance, expiry).
  */
 import { count, eq } from 'drizzle-orm'
+import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runHousekeeping } from '../../src/core/housekeeping.js'
 import { REGISTRATION_CONSENT_VERSION } from '../../src/core/registration/flow.js'
@@ -414,7 +415,60 @@ describe('the calendar', () => {
     expect(url.searchParams.get('details')).toContain(code)
     expect(url.searchParams.get('location')).toBe(SEEDED.bandung.venue)
   })
+
+  it('"kalender": a file per confirmed seat whose session has not ended, soonest first; none once they are over', async () => {
+    const { core, clock } = open()
+    const { bandung, small, online } = seedRegistration(core.db, clock.now())
+    const c = chat(core.engine, 'kalender')
+    const code = codeIn(await register(c, SITI, bandung))
+    const { personId } = registrationOf(core.db, code)
+    const now = clock.now()
+    core.db
+      .insert(registrations)
+      .values([
+        { code: 'BMT-DARING', sessionId: online, personId, status: 'confirmed', createdAt: now, updatedAt: now },
+        {
+          code: 'BMT-TUNGGU',
+          sessionId: small,
+          personId,
+          status: 'waitlisted',
+          waitlistedAt: now,
+          createdAt: now,
+          updatedAt: now,
+        },
+      ])
+      .run()
+
+    const files = await c.say('kalender')
+    expect(files.map((reply) => reply.attachment?.filename)).toEqual([`bimtek-${code}.ics`, 'bimtek-BMT-DARING.ics'])
+    expect(files[0]?.text).toContain(`📅 *${SEEDED.bandung.title}* (${code})`)
+    expect(files[1]?.text).toContain(`📅 *${SEEDED.online.title}* (BMT-DARING)`)
+    expect(icsLines(files[1]?.attachment?.bytes ?? new Uint8Array())).toContain('UID:BMT-DARING@kesos-assistant')
+    expect(files[0]?.attachment?.unsentNote).toBe(ICS_UNSENT)
+    await c.say('english')
+    const [english] = await c.say('calendar')
+    expect(english?.attachment?.unsentNote).toBe('The calendar file could not be sent; type *calendar* to try again.')
+    await c.say('bahasa indonesia')
+
+    // The Bandung session has ended (day 10, 09.00–17.00 WIB): only the online one is left.
+    clock.advance(11 * DAY)
+    expect((await c.say('kalender')).map((reply) => reply.attachment?.filename)).toEqual(['bimtek-BMT-DARING.ics'])
+    clock.advance(4 * DAY)
+    const none = await c.say('kalender')
+    expect(textOf(none)).toContain('Belum ada Bimtek mendatang dengan kursi terkonfirmasi')
+    expect(none.some((reply) => reply.attachment)).toBe(false)
+  })
 })
+
+const ICS_UNSENT = 'File kalender tidak terkirim; ketik *kalender* untuk mencoba lagi.'
+const APOLOGY = 'Maaf, terjadi gangguan'
+
+/** A pino logger writing its lines into an array. */
+function capturedLogger() {
+  const raw: string[] = []
+  const logger = pino({ level: 'debug' }, { write: (line: string) => void raw.push(line) })
+  return { logger, entries: () => raw.map((line) => JSON.parse(line) as Record<string, unknown>) }
+}
 
 /** Answers for a Jawa Barat person on any channel driver (the Bandung session is option 1). */
 const CHANNEL_ANSWERS = ['2', '1', SITI.name, SITI.nik, SITI.birthDate]
@@ -461,6 +515,78 @@ describe('on the channels', () => {
     expect(ics).toContain(`UID:${code}@kesos-assistant`)
     expect(sent.at(-1)?.document).toBeDefined()
     expect(sent.at(-2)?.text).toContain(code)
+  })
+
+  it('Telegram: a calendar file the Bot API refuses leaves the success standing, with a note and no apology; "kalender" sends it again', async () => {
+    core = testCore()
+    seedRegistration(core.db, new Date())
+    fake = await startFakeTelegram()
+    const log = capturedLogger()
+    telegram = await telegramDriver({ mode: 'webhook', fake, engine: core.engine, db: core.db, logger: log.logger })
+    const answers = [...CHANNEL_ANSWERS, '081234567890', ...CHANNEL_REST]
+    for (const text of answers.slice(0, -1)) await telegram.send(text)
+    fake.failNext('sendDocument', { error_code: 400, description: 'Bad Request: file must be non-empty' })
+    const last = await telegram.send(answers.at(-1) ?? '')
+    const code = /\*(BMT-[A-Z2-9]{6})\*/.exec(last.map((m) => m.text).join('\n'))?.[1]
+    expect(code).toBeDefined()
+
+    expect(last.map((m) => m.text)).toEqual([expect.stringContaining('✅ *Pendaftaran berhasil.*'), ICS_UNSENT])
+    expect(telegram.messages().map((m) => m.text)).not.toContainEqual(expect.stringContaining(APOLOGY))
+    expect(fake.calls.filter((c) => c.method === 'sendDocument').map((c) => c.failure?.error_code)).toEqual([400])
+    expect(log.entries()).toContainEqual(
+      expect.objectContaining({
+        level: 40,
+        channel: 'telegram',
+        filename: `bimtek-${code}.ics`,
+        error: 'Bad Request: file must be non-empty',
+      }),
+    )
+
+    // The registration stands; the file comes with "kalender".
+    const again = await telegram.send('kalender')
+    expect(again.map((m) => m.text)).toEqual([expect.stringContaining(`(${code})`)])
+    const documents = fake.sent(telegram.chatId).filter((call) => call.method === 'sendDocument')
+    expect(documents.map((d) => d.file?.filename)).toEqual([`bimtek-${code}.ics`])
+    expect(documents[0]?.file?.bytes.toString('utf8')).toContain(`UID:${code}@kesos-assistant`)
+  })
+
+  it('WhatsApp: a calendar file that fails after every retry leaves the success standing, with a note; "kalender" sends it again', async () => {
+    core = testCore()
+    seedRegistration(core.db, new Date())
+    const log = capturedLogger()
+    whatsapp = await whatsappDriver({
+      engine: core.engine,
+      db: core.db,
+      logger: log.logger,
+      retry: { attempts: 2, baseDelayMs: 1 },
+    })
+    const answers = [...CHANNEL_ANSWERS, '081234567890', ...CHANNEL_REST]
+    for (const text of answers.slice(0, -1)) await whatsapp.send(text)
+    const socket = whatsapp.fake.current()
+    socket.failDocuments = 2
+    const last = await whatsapp.send(answers.at(-1) ?? '')
+    const code = /\*(BMT-[A-Z2-9]{6})\*/.exec(last.map((m) => m.text).join('\n'))?.[1]
+    expect(code).toBeDefined()
+
+    // The confirmation once (the retry sent only the file), then the note.
+    expect(last.map((m) => m.text)).toEqual([expect.stringContaining('✅ *Pendaftaran berhasil.*'), ICS_UNSENT])
+    expect(socket.sent.filter((m) => m.document)).toEqual([])
+    // Not recorded as a failed answer: the answer arrived.
+    expect(core.db.select().from(outbox).where(eq(outbox.kind, 'reply')).all()).toEqual([])
+    expect(log.entries()).toContainEqual(
+      expect.objectContaining({
+        level: 40,
+        channel: 'whatsapp',
+        filename: `bimtek-${code}.ics`,
+        error: 'Media upload failed on all hosts',
+      }),
+    )
+
+    const again = await whatsapp.send('kalender')
+    expect(again.map((m) => m.text)).toEqual([expect.stringContaining(`(${code})`)])
+    const documents = socket.sent.filter((m) => m.jid === whatsapp?.jid && m.document)
+    expect(documents.map((m) => m.document?.fileName)).toEqual([`bimtek-${code}.ics`])
+    expect(documents[0]?.document?.bytes.toString('utf8')).toContain(`UID:${code}@kesos-assistant`)
   })
 
   it("WhatsApp offers the sender's own number as option 1, and choosing it stores that number", async () => {

@@ -455,7 +455,13 @@ describe('data saya: the copy', () => {
     expect(reply?.text).toContain('Salinan lengkap data Anda terlampir')
     expect(reply?.text).not.toContain(PAULUS.nik)
     const file = reply?.attachment
-    expect(file).toMatchObject({ filename: 'data-saya-2026-11-23.json', mimeType: 'application/json' })
+    expect(file).toMatchObject({
+      filename: 'data-saya-2026-11-23.json',
+      mimeType: 'application/json',
+      // Said instead of the file by a channel that could not deliver it.
+      unsentNote:
+        'File data-saya-2026-11-23.json tidak terkirim; ketik *data saya*, lalu pilih *Kirim salinan data (file)* untuk mencoba lagi.',
+    })
     const json = new TextDecoder().decode(file?.bytes)
     const copy = JSON.parse(json)
     expect(Object.keys(copy).sort()).toEqual(

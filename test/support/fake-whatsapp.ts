@@ -28,6 +28,8 @@ export class FakeSocket implements WhatsAppSocket {
   ended = false
   /** The next this-many sendMessage calls throw (as a dropped connection does). */
   failSends = 0
+  /** The next this-many documents sent throw (as WhatsApp refusing a media upload does); texts go through. */
+  failDocuments = 0
 
   ev = {
     on: <E extends keyof BaileysEventMap>(event: E, listener: (arg: BaileysEventMap[E]) => void) => {
@@ -72,6 +74,10 @@ export class FakeSocket implements WhatsAppSocket {
       throw disconnectError(428, 'Connection Closed')
     }
     const c = content as { text?: string; document?: Buffer; fileName?: string; mimetype?: string }
+    if (c.document && this.failDocuments > 0) {
+      this.failDocuments -= 1
+      throw new Error('Media upload failed on all hosts')
+    }
     this.sent.push({
       jid,
       ...(c.text !== undefined && { text: c.text }),

@@ -41,6 +41,8 @@ export type WhatsAppDriverOptions = {
   fake?: FakeWhatsApp
   /** Default: a box under a fresh key. */
   authBox?: SecretBox
+  /** The sender's retries (default the adapter's: 4 tries, 2 s apart and doubling). */
+  retry?: { attempts: number; baseDelayMs: number }
 }
 
 export type WhatsAppDriver = ChatDriver & {
@@ -62,6 +64,7 @@ export async function whatsappDriver(options: WhatsAppDriverOptions): Promise<Wh
     pace: NO_PACE,
     replayWindowMs: 24 * 3_600_000,
     now: options.clock ?? (() => new Date()),
+    ...(options.retry && { retry: options.retry }),
   })
   channel.start()
   fake.current().open()

@@ -9,12 +9,14 @@ import pino, { type Logger } from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import { callbackData, keyboard } from '../../src/bots/telegram/render.js'
 import type { Engine } from '../../src/core/engine.js'
+import type { ChannelSender } from '../../src/core/outbox.js'
 import type { Reply } from '../../src/core/types.js'
 import { closeDatabase } from '../../src/db/client.js'
-import { channelIdentities, conversationStates, handoffRequests } from '../../src/db/schema.js'
-import { testCore } from '../support/core.js'
+import { channelIdentities, conversationStates, handoffRequests, outbox } from '../../src/db/schema.js'
+import { fakeClock, testCore } from '../support/core.js'
 import { type FakeTelegram, type RecordedCall, startFakeTelegram } from '../support/fake-telegram.js'
-import { addExam, addPerson, DAY, remindersOf } from '../support/reminders.js'
+import { testOutbox } from '../support/outbox.js'
+import { addExam, addPerson, DAY, HOUR, remindersOf } from '../support/reminders.js'
 import {
   type RawUpdate,
   type TelegramChat,
@@ -29,6 +31,7 @@ const MODES: TelegramDriverMode[] = ['webhook', 'polling']
 const BOT_USERNAME = 'kesos_test_bot'
 const NOT_TEXT = 'hanya bisa membaca pesan teks'
 const APOLOGY = /^Maaf, terjadi gangguan/
+const ICS_UNSENT = 'File kalender tidak terkirim; ketik *kalender* untuk mencoba lagi.'
 const TOPICS = [
   'Pendaftaran / jadwal Bimtek',
   'Status sertifikasi saya',
@@ -136,6 +139,17 @@ describe.each(MODES)('commands (%s)', (mode) => {
     ])
   })
 
+  it('/kalender is the "kalender" command: with no confirmed seat, it says so and what to type', async () => {
+    const { driver } = await setup(mode)
+    await play(driver, [
+      {
+        user: '/kalender',
+        bot: ['Belum ada Bimtek mendatang dengan kursi terkonfirmasi', '"registrasi saya"'],
+        not: ['belum punya jawaban'],
+      },
+    ])
+  })
+
   it('/jadwal answers about Bimtek sessions, not "no answer"', async () => {
     const { driver } = await setup(mode)
     // The schedule belongs to "Daftar Bimtek" (today honestly not available yet).
@@ -158,7 +172,7 @@ describe.each(MODES)('commands (%s)', (mode) => {
 })
 
 describe('registerCommands', () => {
-  it('registers the ten commands in Indonesian', async () => {
+  it('registers the eleven commands in Indonesian', async () => {
     const { fake, driver } = await setup('webhook')
     await driver.telegram.registerCommands()
     const calls = fake.calls.filter((c) => c.method === 'setMyCommands')
@@ -172,6 +186,7 @@ describe('registerCommands', () => {
       'cek',
       'jadwal',
       'registrasi',
+      'kalender',
       'pengingat',
       'bantuan',
       'batal',
@@ -181,6 +196,7 @@ describe('registerCommands', () => {
     expect(description.daftar).toMatch(/Daftar Bimtek/)
     expect(description.cek).toMatch(/\/cek <nomor>/)
     expect(description.batal).toMatch(/Batalkan/)
+    expect(description.kalender).toMatch(/file kalender/)
     for (const c of commands) expect(c.description.length).toBeGreaterThan(0)
   })
 
@@ -309,6 +325,36 @@ describe.each(MODES)('rendering (%s)', (mode) => {
     expect(sent[1]?.file?.filename).toBe('sesi.ics')
     expect(sent[1]?.file?.bytes.toString()).toBe('BEGIN:VCALENDAR\nEND:VCALENDAR\n')
   })
+
+  it('a file the Bot API refuses: its text, a note naming the file, then the rest of the answer; no apology', async () => {
+    const bytes = new TextEncoder().encode('BEGIN:VCALENDAR\nEND:VCALENDAR\n')
+    const log = capturedLogger()
+    const { fake, driver } = await setup(mode, {
+      logger: log.logger,
+      engine: scripted([
+        { text: 'Jadwal sesi Anda terlampir.', attachment: { filename: 'sesi.ics', mimeType: 'text/calendar', bytes } },
+        { text: 'Ada lagi yang bisa dibantu?', choices: [{ id: 'menu:faq', label: 'Tanya jawab sertifikasi' }] },
+      ]),
+    })
+    fake.failNext('sendDocument', { error_code: 413, description: 'Request Entity Too Large' })
+    const replies = await driver.send('jadwal')
+    expect(replies.map((r) => r.text)).toEqual([
+      'Jadwal sesi Anda terlampir.',
+      'File sesi.ics tidak terkirim. Silakan coba lagi beberapa saat lagi.',
+      'Ada lagi yang bisa dibantu?',
+    ])
+    expect(replies.at(-1)?.options).toEqual(['Tanya jawab sertifikasi'])
+    expect(fake.calls.filter((c) => c.method === 'sendDocument').map((c) => c.failure?.error_code)).toEqual([413])
+    expect(log.entries()).toContainEqual(
+      expect.objectContaining({
+        level: 40,
+        channel: 'telegram',
+        filename: 'sesi.ics',
+        code: 413,
+        error: 'Request Entity Too Large',
+      }),
+    )
+  })
 })
 
 describe('Bicara dengan petugas through Telegram', () => {
@@ -427,6 +473,43 @@ describe('delivery', () => {
     expect(await driver.sendUpdate(memberUpdate('member', 'kicked'))).toEqual([])
     expect(reminders()).toEqual(['7d cancelled', '1d cancelled', '2h cancelled'])
     expect(fake.sent()).toHaveLength(0)
+  })
+})
+
+describe('a file that does not arrive', () => {
+  const bytes = new TextEncoder().encode('BEGIN:VCALENDAR\nEND:VCALENDAR\n')
+  /** The file as an outbox row holds it (JSON has no bytes). */
+  const stored = { filename: 'bimtek-BMT-AAAAAA.ics', mimeType: 'text/calendar', unsentNote: ICS_UNSENT }
+  const withFile: Reply = { text: '✅ Kursi Anda sudah kami simpan. File kalender terlampir.', attachment: { ...stored, bytes } }
+
+  it('an outbox message whose file is refused counts as sent, once: its text and the note, never the text again', async () => {
+    const { core, fake, driver } = await setup('webhook')
+    const at = new Date()
+    core.db
+      .insert(outbox)
+      .values({
+        idempotencyKey: 'test:seat-taken',
+        channel: 'telegram',
+        chatId: String(driver.chatId),
+        kind: 'seat_offer',
+        payload: JSON.stringify({ ...withFile, attachment: stored }),
+        dueAt: at,
+      })
+      .run()
+    // No outbox row carries a file today, and JSON cannot hold its bytes: they are put back here,
+    // as an encoding of the payload would.
+    const send: ChannelSender = (chatId, replies) =>
+      driver.telegram.sendTo(
+        chatId,
+        replies.map((reply) => (reply.attachment ? { ...reply, attachment: { ...reply.attachment, bytes } } : reply)),
+      )
+    fake.failNext('sendDocument', { error_code: 400, description: 'Bad Request: file must be non-empty' })
+    expect(await testOutbox(core.db, fakeClock(at), { telegram: send }).deliver()).toMatchObject({ sent: 1, retried: 0 })
+    // Hours later, after every retry time: nothing is due again.
+    const later = new Date(at.getTime() + 3 * HOUR)
+    expect(await testOutbox(core.db, fakeClock(later), { telegram: send }).deliver()).toMatchObject({ sent: 0, retried: 0 })
+    expect(driver.messages().map((m) => m.text)).toEqual([withFile.text, ICS_UNSENT])
+    expect(core.db.select().from(outbox).get()?.status).toBe('sent')
   })
 })
 

@@ -186,6 +186,21 @@ export const REGISTRATION_TRANSCRIPTS: Record<string, Transcript> = {
     },
   ],
 
+  '"kalender": nothing before a confirmed seat, then its calendar file again, however it is typed': [
+    {
+      user: 'kalender',
+      bot: ['Belum ada Bimtek mendatang dengan kursi terkonfirmasi', 'Ketik "registrasi saya"', '"daftar bimtek"'],
+    },
+    ...detailsUpToSession(),
+    ...chooseBandungAndConfirm,
+    { user: 'kalender', bot: [`📅 *${SEEDED.bandung.title}* ({code})`, WIB_DAY], not: ['Belum ada Bimtek'] },
+    { user: 'kirim file kalender', bot: [`📅 *${SEEDED.bandung.title}* ({code})`] },
+    { user: 'kalendar', bot: [`📅 *${SEEDED.bandung.title}* ({code})`] },
+    { user: '.ics', bot: [`📅 *${SEEDED.bandung.title}* ({code})`] },
+    // A question about the schedule is not the command: the FAQ answers it.
+    { user: 'kalender bimtek tahun ini', bot: [], not: ['📅', 'Belum ada Bimtek mendatang'] },
+  ],
+
   'every answer is checked, and asked again with the reason': [
     { user: '2', bot: ['Langkah 1 dari 10'], options: CONSENT_ID },
     { user: 'mungkin nanti', bot: ['Mohon jawab 1 (Ya, saya setuju) atau 2 (Tidak setuju).', 'Langkah 1 dari 10'] },
@@ -296,6 +311,8 @@ export const REGISTRATION_TRANSCRIPTS: Record<string, Transcript> = {
       bot: ['*Pendaftaran Bimtek Anda*', '*{code}*: ', SEEDED.small.title, 'daftar tunggu, urutan ke-2'],
     },
     { user: 'jadwal jawa barat', bot: [SEEDED.small.title, 'Penuh: daftar tunggu (2 menunggu)'] },
+    // No calendar file for a place on the waiting list.
+    { user: 'kalender', bot: ['Belum ada Bimtek mendatang dengan kursi terkonfirmasi'], not: ['📅'] },
   ],
 
   '"batal <kode>" asks first: "tidak" keeps the seat, "ya" cancels it': [
@@ -426,6 +443,7 @@ export const REGISTRATION_TRANSCRIPTS: Record<string, Transcript> = {
       keep: { code: CODE },
     },
     { user: 'registrasi saya', bot: ['*Your Bimtek registrations*', '*{code}*', 'confirmed'] },
+    { user: 'calendar', bot: [`📅 *${SEEDED.online.title}* ({code})`, /10\.00–18\.00 WITA/] },
     {
       user: 'jadwal',
       // A linked reader sees every session in their own zone, with the venue's time beside it.

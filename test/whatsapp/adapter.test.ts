@@ -12,11 +12,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createWhatsAppChannel, type WhatsAppDeps } from '../../src/bots/whatsapp/adapter.js'
 import { createSender } from '../../src/bots/whatsapp/sender.js'
 import type { Engine } from '../../src/core/engine.js'
+import type { ChannelSender } from '../../src/core/outbox.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { getMeta, setMeta } from '../../src/db/queries/meta.js'
 import { channelIdentities, conversationStates, outbox, processedMessages } from '../../src/db/schema.js'
 import { fakeClock, testCore } from '../support/core.js'
 import { type FakeSocket, fakeWhatsApp, type IncomingOptions, incoming } from '../support/fake-whatsapp.js'
+import { testOutbox } from '../support/outbox.js'
 import { NO_PACE, parseShown } from '../support/whatsapp-driver.js'
 import { MENU_ID } from '../transcripts/core.js'
 
@@ -26,6 +28,7 @@ const DAY = 24 * HOUR
 const GREETING = 'Halo, selamat datang!'
 const NOT_TEXT = 'Maaf, saya hanya bisa membaca pesan teks'
 const APOLOGY = /^Maaf, terjadi gangguan/
+const ICS_UNSENT = 'File kalender tidak terkirim; ketik *kalender* untuk mencoba lagi.'
 const HANDOFF = 'Bicara dengan petugas'
 const LID = '123456789012345@lid'
 const PHONE = '6281234567890@s.whatsapp.net'
@@ -522,6 +525,50 @@ describe('sending', () => {
       await sender.send(PHONE, [reply])
       expect(socket.sent.map((m) => m.text ?? m.document?.fileName)).toEqual([reply.text, 'x.ics'])
     })
+
+    it('a file that fails after every retry: its text once, a note in its place, then the rest; nothing recorded', async () => {
+      const socket = openSocket()
+      const failures: unknown[] = []
+      const sender = createSender({
+        connection: { whenOpen: async () => socket },
+        pace: NO_PACE,
+        logger: silent,
+        now: () => Date.now(),
+        retry: { attempts: 3, baseDelayMs: 1 },
+        onFailure: (...args) => failures.push(args),
+      })
+      socket.failDocuments = 3
+      await sender.send(PHONE, [reply, { text: 'Ada lagi yang bisa dibantu?' }])
+      expect(socket.sent.map((m) => m.text ?? m.document?.fileName)).toEqual([
+        reply.text,
+        'File x.ics tidak terkirim. Silakan coba lagi beberapa saat lagi.',
+        'Ada lagi yang bisa dibantu?',
+      ])
+      expect(failures).toEqual([])
+    })
+
+    it('a note that cannot be sent either is tried once, and the answer goes on', async () => {
+      const socket = openSocket()
+      const sendMessage = socket.sendMessage
+      const tried: string[] = []
+      socket.sendMessage = async (jid, content, options) => {
+        const text = 'text' in content ? String(content.text) : 'document'
+        tried.push(text)
+        if (text === 'document' || text.startsWith('File x.ics')) throw new Error('Connection Closed')
+        return sendMessage(jid, content, options)
+      }
+      const sender = createSender({
+        connection: { whenOpen: async () => socket },
+        pace: NO_PACE,
+        logger: silent,
+        now: () => Date.now(),
+        retry: { attempts: 2, baseDelayMs: 1 },
+        onFailure: () => undefined,
+      })
+      await sender.send(PHONE, [reply, { text: 'Ada lagi yang bisa dibantu?' }])
+      expect(tried.filter((text) => text.startsWith('File x.ics'))).toHaveLength(1)
+      expect(socket.sent.map((m) => m.text)).toEqual([reply.text, 'Ada lagi yang bisa dibantu?'])
+    })
   })
 })
 
@@ -579,5 +626,39 @@ describe('messages the assistant starts (the outbox)', () => {
     await expect(channel.send(jid, [{ text: 'Pengingat' }])).rejects.toThrow(/Connection Closed/)
     // The outbox keeps track of its own rows; no "failed reply" is added for it.
     expect(db.select().from(outbox).all()).toEqual([])
+  })
+
+  it('one whose file fails after every retry counts as sent, once: its text and the note, never the text again', async () => {
+    const { db, channel, socket } = setup({ retry: { attempts: 2, baseDelayMs: 1 } })
+    const jid = phoneJid()
+    const at = new Date()
+    const bytes = new TextEncoder().encode('BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n')
+    const stored = { filename: 'bimtek-BMT-AAAAAA.ics', mimeType: 'text/calendar', unsentNote: ICS_UNSENT }
+    const text = '✅ Kursi Anda sudah kami simpan. File kalender terlampir.'
+    db.insert(outbox)
+      .values({
+        idempotencyKey: 'test:seat-taken',
+        channel: 'whatsapp',
+        chatId: jid,
+        kind: 'seat_offer',
+        payload: JSON.stringify({ text, attachment: stored }),
+        dueAt: at,
+      })
+      .run()
+    // No outbox row carries a file today, and JSON cannot hold its bytes: they are put back here,
+    // as an encoding of the payload would.
+    const send: ChannelSender = (chatId, replies) =>
+      channel.send(
+        chatId,
+        replies.map((reply) => (reply.attachment ? { ...reply, attachment: { ...reply.attachment, bytes } } : reply)),
+      )
+    socket.failDocuments = 2
+    expect(await testOutbox(db, fakeClock(at), { whatsapp: send }).deliver()).toMatchObject({ sent: 1, retried: 0 })
+    // Hours later, after every retry time: nothing is due again.
+    const later = new Date(at.getTime() + 3 * HOUR)
+    expect(await testOutbox(db, fakeClock(later), { whatsapp: send }).deliver()).toMatchObject({ sent: 0, retried: 0 })
+    expect(textsTo(socket, jid)).toEqual([text, ICS_UNSENT])
+    expect(socket.sent.filter((m) => m.document)).toEqual([])
+    expect(db.select().from(outbox).get()?.status).toBe('sent')
   })
 })

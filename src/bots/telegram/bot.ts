@@ -11,7 +11,9 @@ import type { ChatBlocking } from '../../core/chat-blocking.js'
 import type { Engine } from '../../core/engine.js'
 import { createKeyedQueue } from '../../core/keyed-queue.js'
 import { RecipientUnreachable } from '../../core/outbox.js'
-import type { Inbound, Reply } from '../../core/types.js'
+import { scrubNumbers } from '../../core/privacy/mask.js'
+import { unsentNote } from '../../core/render.js'
+import type { Attachment, Inbound, Reply } from '../../core/types.js'
 import { BOT_COMMANDS, commandInput } from './commands.js'
 import { createTelegramMedia, fileOf, type TelegramFile } from './media.js'
 import { contactKeyboard, keyboard, splitText, toHtml } from './render.js'
@@ -100,11 +102,34 @@ export function createTelegramBot(deps: TelegramDeps) {
           reply_markup: contactKeyboard(reply.requestContact.button),
         })
       }
-      if (reply.attachment) {
-        const { bytes, filename } = reply.attachment
-        await bot.api.sendDocument(chatId, new InputFile(bytes, filename))
-      }
+      if (reply.attachment) await sendFile(via, chatId, reply.attachment)
     }
+  }
+
+  /**
+   * Sends a reply's file after its text. A file refused for good (after auto-retry) does not undo
+   * the answer that already went out: the person is told what did not arrive and how to get it
+   * again, and the rest of the answer goes on. Only a block (403) stops it, as for any message.
+   */
+  async function sendFile(via: Context['api'], chatId: number, attachment: Attachment): Promise<void> {
+    try {
+      await bot.api.sendDocument(chatId, new InputFile(attachment.bytes, attachment.filename))
+      return
+    } catch (error) {
+      if (isBlocked(error)) throw error
+      logger.warn(
+        { channel: 'telegram', filename: attachment.filename, ...unsentError(error) },
+        'file not sent; the person is told',
+      )
+    }
+    // Once only: a note that cannot be sent either is logged, never tried again.
+    await via.sendMessage(chatId, toHtml(unsentNote(attachment)), { parse_mode: 'HTML' }).catch((error: unknown) => {
+      if (isBlocked(error)) throw error
+      logger.warn(
+        { channel: 'telegram', filename: attachment.filename, ...unsentError(error) },
+        'note of an unsent file not sent',
+      )
+    })
   }
 
   /**
@@ -143,7 +168,7 @@ export function createTelegramBot(deps: TelegramDeps) {
       try {
         await send(ctx.api, chatId, replies)
       } catch (error) {
-        if (error instanceof GrammyError && error.error_code === 403) {
+        if (isBlocked(error)) {
           // Blocked by the user (or removed): remember it, so nothing more goes there.
           blocking.chatBlocked({ channel: 'telegram', userId: inbound.userId, chatId: inbound.chatId }, clock())
           logger.info({ channel: 'telegram' }, 'chat blocked the bot; marked, nothing more will be sent')
@@ -230,13 +255,17 @@ export function createTelegramBot(deps: TelegramDeps) {
 
   return {
     bot,
-    /** Sends a message the assistant starts (the outbox), in order with the chat's answers. */
+    /**
+     * Sends a message the assistant starts (the outbox), in order with the chat's answers. Resolves
+     * once its text went out, even when its file did not (the person got a note instead): sending
+     * it again would repeat the text.
+     */
     sendTo(chatId: string, replies: Reply[]): Promise<void> {
       return enqueue(chatId, async () => {
         try {
           await send(bot.api, Number(chatId), replies)
         } catch (error) {
-          if (error instanceof GrammyError && error.error_code === 403) {
+          if (isBlocked(error)) {
             blocking.chatBlocked({ channel: 'telegram', userId: chatId, chatId }, clock())
             throw new RecipientUnreachable('blocked')
           }
@@ -253,6 +282,15 @@ export function createTelegramBot(deps: TelegramDeps) {
       }
     },
   }
+}
+
+/** Telegram refused because the person blocked the bot (or the chat is gone for it). */
+const isBlocked = (error: unknown) => error instanceof GrammyError && error.error_code === 403
+
+/** Why a file or its note was refused, for the log: the code and the description, digits masked. */
+function unsentError(error: unknown): { code?: number; error: string } {
+  if (error instanceof GrammyError) return { code: error.error_code, error: scrubNumbers(error.description) }
+  return { error: scrubNumbers(error instanceof Error ? error.message : String(error)) }
 }
 
 /** What may be logged of an error: never the payload, which holds what people typed. */

@@ -9,6 +9,7 @@ export const BOT_COMMANDS: BotCommand[] = [
   { command: 'cek', description: 'Verifikasi sertifikat: /cek <nomor>' },
   { command: 'jadwal', description: 'Jadwal sesi Bimtek: /jadwal [wilayah atau provinsi]' },
   { command: 'registrasi', description: 'Pendaftaran Bimtek saya' },
+  { command: 'kalender', description: 'Kirim lagi file kalender Bimtek saya' },
   { command: 'pengingat', description: 'Pengingat ujian dan Bimtek' },
   { command: 'bantuan', description: 'Bantuan dan menu' },
   { command: 'batal', description: 'Batalkan proses, atau pendaftaran: /batal <kode>' },
@@ -32,6 +33,8 @@ export function commandInput(name: string, args: string): { choice: string } | {
       return { text: args ? `jadwal bimtek ${args}` : 'jadwal bimtek' }
     case 'registrasi':
       return { text: 'registrasi saya' }
+    case 'kalender':
+      return { text: 'kalender' }
     case 'batal':
       return { text: args ? `batal ${args}` : '/batal' }
     case 'start':

@@ -67,6 +67,8 @@ export type WhatsAppChannel = {
   /**
    * Sends a message the assistant starts (the outbox) to a chat (by the id the core knows it by),
    * in order with the chat's answers; throws if it could not be delivered, so the outbox retries.
+   * A file that fails after its text went out does not throw (a retry would repeat the text): the
+   * person gets a note instead (see the sender).
    */
   send(chatId: string, replies: Reply[]): Promise<void>
   readonly connection: Connection

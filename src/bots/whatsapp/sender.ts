@@ -3,11 +3,12 @@
  * one message at a time across all chats with a minimum gap plus a random jitter, "typing…"
  * shown before each message, and failed sends retried with backoff before being recorded as
  * failed. A chat's messages keep their order (the caller sends one chat's replies in sequence).
+ * A file that still fails once its text went out is replaced by a note, and the rest goes on.
  */
 import type { Logger } from 'pino'
 import { scrubNumbers } from '../../core/privacy/mask.js'
-import { renderPlainText } from '../../core/render.js'
-import type { Reply } from '../../core/types.js'
+import { renderPlainText, unsentNote } from '../../core/render.js'
+import type { Attachment, Reply } from '../../core/types.js'
 import type { Connection } from './connection.js'
 
 export type Pace = {
@@ -44,6 +45,8 @@ export type Sender = {
    * Sends replies to one chat in order; resolves when all are sent. If one cannot be sent after
    * every retry, it and those after it are recorded as failed (`failure: 'record'`, for answers),
    * or `SendFailed` is thrown (`failure: 'throw'`, for the outbox, which retries and records itself).
+   * A reply whose text went out but whose file did not counts as sent: the file is replaced by a
+   * note (its `unsentNote`), logged, and neither recorded nor thrown.
    */
   send(jid: string, replies: Reply[], options?: { failure: 'record' | 'throw' }): Promise<void>
 }
@@ -89,6 +92,18 @@ export function createSender(deps: SenderDeps): Sender {
     }
   }
 
+  /** Once only, at the pace: a note that cannot be sent either is logged, never tried again. */
+  async function sendNote(jid: string, attachment: Attachment): Promise<void> {
+    try {
+      const socket = await deps.connection.whenOpen(connectWaitMs)
+      await slot()
+      await socket.sendMessage(jid, { text: unsentNote(attachment), linkPreview: null })
+    } catch (error) {
+      const reason = scrubNumbers(error instanceof Error ? error.message : String(error))
+      logger.warn({ channel: 'whatsapp', filename: attachment.filename, error: reason }, 'note of an unsent file not sent')
+    }
+  }
+
   return {
     async send(jid, replies, options = { failure: 'record' }) {
       for (const [index, reply] of replies.entries()) {
@@ -107,6 +122,16 @@ export function createSender(deps: SenderDeps): Sender {
               await sleep(retry.baseDelayMs * 2 ** (attempt - 1))
             }
           }
+        }
+        if (!sent && done.text && reply.attachment) {
+          // The text went out, only its file did not: the answer stands (and an outbox message
+          // counts as sent, or its text would be sent again); the person is told instead.
+          logger.warn(
+            { channel: 'whatsapp', filename: reply.attachment.filename, attempts: retry.attempts, error: lastError },
+            'WhatsApp file not sent; the person is told',
+          )
+          await sendNote(jid, reply.attachment)
+          continue
         }
         if (!sent) {
           if (options.failure === 'throw') throw new SendFailed(lastError)

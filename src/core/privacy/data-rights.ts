@@ -46,6 +46,10 @@ const texts = {
     id: 'Salinan lengkap data Anda terlampir (file JSON, termasuk NIK lengkap: simpan baik-baik dan jangan dibagikan).',
     en: 'A full copy of your data is attached (a JSON file, including your full NIK: keep it safe and do not share it).',
   },
+  exportUnsent: {
+    id: 'File {filename} tidak terkirim; ketik *data saya*, lalu pilih *{export}* untuk mencoba lagi.',
+    en: 'The file {filename} could not be sent; type *data saya*, then choose *{export}* to try again.',
+  },
   askDelete: {
     id: '⚠️ Hapus semua data pribadi Anda? Nama, NIK, tanggal lahir, nomor HP, pendaftaran Bimtek (kursi Anda dilepas), riwayat sertifikasi dan jadwal ujian akan dihapus dan tidak bisa dikembalikan. Sertifikat yang sudah terbit tetap ada sebagai catatan publik.',
     en: '⚠️ Delete all your personal data? Your name, NIK, birth date, phone, Bimtek registrations (your seats are released), certification history and exam dates will be deleted for good. Issued certificates stay as public records.',
@@ -226,10 +230,12 @@ function exportFile(ctx: TurnContext, personId: number, deps: Pick<DataRightsDep
     linkedChats: all.chats.map(({ channel, linkedAt, language }) => ({ channel, linkedAt, language })),
     handoffRequests: handoffCopy(all.handoffs, deps.files),
   }
+  const filename = `data-saya-${ctx.now.toISOString().slice(0, 10)}.json`
   return {
-    filename: `data-saya-${ctx.now.toISOString().slice(0, 10)}.json`,
+    filename,
     mimeType: 'application/json',
     bytes: new TextEncoder().encode(JSON.stringify(copy, null, 2)),
+    unsentNote: fill(t(ctx.lang, texts.exportUnsent), { filename, export: t(ctx.lang, texts.export) }),
   }
 }
 

@@ -3,7 +3,14 @@
  * Calendar link, both in UTC so every device shows the right local time.
  */
 import { createEvent, type DateTime } from 'ics'
-import type { Attachment } from '../types.js'
+import { t } from '../messages.js'
+import type { Attachment, Language, Text } from '../types.js'
+
+/** Said instead of the file when a channel could not deliver it; "kalender" ("calendar") sends it again. */
+const UNSENT: Text = {
+  id: 'File kalender tidak terkirim; ketik *kalender* untuk mencoba lagi.',
+  en: 'The calendar file could not be sent; type *calendar* to try again.',
+}
 
 export type CalendarSession = {
   code: string
@@ -35,8 +42,11 @@ function details(session: CalendarSession, registrationCode: string): string {
   return lines.join('\n')
 }
 
-/** The session as an .ics attachment (one event, UTC times, a reminder the day before). */
-export function icsFile(session: CalendarSession, registrationCode: string): Attachment {
+/**
+ * The session as an .ics attachment (one event, UTC times, a reminder the day before), with the
+ * note in `lang` for when it cannot be delivered.
+ */
+export function icsFile(session: CalendarSession, registrationCode: string, lang: Language): Attachment {
   const { error, value } = createEvent({
     productId: 'kesos-assistant',
     uid: `${registrationCode}@kesos-assistant`,
@@ -59,6 +69,7 @@ export function icsFile(session: CalendarSession, registrationCode: string): Att
     filename: `bimtek-${registrationCode}.ics`,
     mimeType: 'text/calendar',
     bytes: new TextEncoder().encode(value),
+    unsentNote: t(lang, UNSENT),
   }
 }
 

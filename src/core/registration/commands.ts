@@ -1,15 +1,17 @@
 /**
  * What a person types about Bimtek outside the registration flow, in the order the engine tries
  * them: "jadwal" (optionally with a region or province), "registrasi saya", "batal <kode>" (asked
- * once more before it happens), and "YA" to take a seat offered from the waiting list. The same
- * asked in a sentence ("kode pendaftaran sy apa ya", "batalin pendaftaran sy dong") comes through
- * `mine` and `cancel`, which prove who is asking first when the chat is not linked.
+ * once more before it happens), "kalender" (the calendar files again), and "YA" to take a seat
+ * offered from the waiting list. The same asked in a sentence ("kode pendaftaran sy apa ya",
+ * "batalin pendaftaran sy dong") comes through `mine` and `cancel`, which prove who is asking first
+ * when the chat is not linked.
  */
 import type { ChoiceAction, TypedCommand } from '../engine.js'
 import type { FlowDefinition } from '../flows/flow.js'
 import type { Proof } from '../identity/proof.js'
 import type { ReminderSettings } from '../reminders/settings.js'
 import type { Outcome, TurnContext } from '../turn.js'
+import { calendarCommand } from './calendar-command.js'
 import { askCancel, cancelCommands, chooseToCancel, createCancelAction, myRegistrations } from './cancel.js'
 import { scheduleCommand } from './schedule.js'
 import { createTakeOffer } from './seat-offers.js'
@@ -42,7 +44,7 @@ export function createRegistrationCommands(deps: RegistrationCommandDeps): {
     typeof carried.code === 'string' ? askCancel(ctx, carried.code) : chooseToCancel(ctx),
   )
   return {
-    commands: [scheduleCommand, ...cancelCommands, createTakeOffer(deps)],
+    commands: [scheduleCommand, ...cancelCommands, calendarCommand, createTakeOffer(deps)],
     actions: [createCancelAction({ offerMs, reminders: deps.reminders })],
     mine: (ctx) => proof.proveFirst(ctx, mineProof),
     cancel: (ctx, code) => proof.proveFirst(ctx, cancelProof, code ? { code } : {}),

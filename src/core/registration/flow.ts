@@ -656,6 +656,6 @@ function enrol(deps: RegistrationDeps, ctx: TurnContext, personId: number, sessi
   }
   const template = result.kind === 'confirmed' ? texts.confirmed : texts.waitlisted
   const reply: Reply = { text: fill(t(lang, template), values) }
-  if (result.kind === 'confirmed') reply.attachment = icsFile(session, code)
+  if (result.kind === 'confirmed') reply.attachment = icsFile(session, code, lang)
   return [reply]
 }

@@ -97,7 +97,10 @@ export function createTakeOffer(deps: { reminders: ReminderSettings }): TypedCom
     }
     return {
       replies: [
-        { text: fill(t(ctx.lang, texts.offerTaken), values), attachment: icsFile(offer.session, offer.registration.code) },
+        {
+          text: fill(t(ctx.lang, texts.offerTaken), values),
+          attachment: icsFile(offer.session, offer.registration.code, ctx.lang),
+        },
       ],
       next: null,
     }
