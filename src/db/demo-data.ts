@@ -601,11 +601,22 @@ function loadDashboardHistory(tx: Db, now: Date): void {
       })
       .run()
 
-    // About one message a day for each of the last four weeks, mostly sent.
+    // About one message a day for each of the last four weeks, mostly sent; yesterday's reminder to
+    // the sixth participant was being sent when the server stopped (so Pengingat and Beranda show
+    // "hasil tidak diketahui").
     for (let day = 1; day <= 28; day += 2 + (i % 3)) {
       const dueAt = new Date(now.getTime() - day * DAY + (i % 10) * 3_600_000)
       const roll = (i * 7 + day) % 20
-      const status = roll === 0 ? 'failed' : roll === 1 || roll === 2 ? 'skipped' : roll === 3 ? 'late' : 'sent'
+      const status =
+        i === 5 && day === 1
+          ? 'unknown'
+          : roll === 0
+            ? 'failed'
+            : roll === 1 || roll === 2
+              ? 'skipped'
+              : roll === 3
+                ? 'late'
+                : 'sent'
       const kind = roll === 5 ? 'seat_offer' : roll === 6 ? 'status_changed' : 'reminder'
       tx.insert(outbox)
         .values({
@@ -624,7 +635,9 @@ function loadDashboardHistory(tx: Db, now: Date): void {
               ? '[DEMO] nomor tidak terdaftar di WhatsApp'
               : status === 'skipped'
                 ? '[DEMO] acara sudah dimulai'
-                : null,
+                : status === 'unknown'
+                  ? '[DEMO] server berhenti saat mengirim'
+                  : null,
           createdAt: dueAt,
           updatedAt: dueAt,
         })
@@ -764,10 +777,10 @@ function loadDemoAnnouncement(tx: Db, now: Date): void {
     { outcome: 'opted_out', reason: null },
     { outcome: 'skipped', reason: '[DEMO] kedaluwarsa sebelum terkirim' },
   ] as const
-  const rows = { waiting: 0, sent: 0, late: 0, failed: 0, skipped: 0, blockedByUser: 0, cancelled: 0 }
+  const rows = { waiting: 0, sent: 0, late: 0, failed: 0, unknown: 0, skipped: 0, blockedByUser: 0, cancelled: 0 }
   const byChannel = {
-    telegram: { rows: 0, waiting: 0, sent: 0, failed: 0 },
-    whatsapp: { rows: 0, waiting: 0, sent: 0, failed: 0 },
+    telegram: { rows: 0, waiting: 0, sent: 0, failed: 0, unknown: 0 },
+    whatsapp: { rows: 0, waiting: 0, sent: 0, failed: 0, unknown: 0 },
   }
   let optedOut = 0
   registrants.forEach((person, i) => {

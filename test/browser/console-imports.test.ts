@@ -4,8 +4,8 @@
  * Impor data and Pengingat in real headless Chromium (see test/support/browser.ts), the real app on
  * a real port over in-memory SQLite with a fake clock: the issue's path "import a status file with
  * a mistake in it and fix it" (upload → preview with the line and its reason, nothing written →
- * the corrected file → confirm → result → history), and a failed message sent again from
- * Pengingat; every page at 1366×768 and 390×844 with one h1, labelled fields, no sideways
+ * the corrected file → confirm → result → history), and a failed message, and one whose outcome a
+ * crash left unknown (after its warning), sent again from Pengingat; every page at 1366×768 and 390×844 with one h1, labelled fields, no sideways
  * scrolling, no CSP violation. Screenshots go to SCREENSHOT_DIR (else a temp folder), not committed.
  */
 import { mkdirSync } from 'node:fs'
@@ -136,6 +136,46 @@ describe.each([
     expect(await page.locator('tbody tr', { hasText: `bot was blocked (${width})` }).textContent()).toContain(
       'Sudah dikirim ulang',
     )
+    expect(problems).toEqual([])
+    await close()
+  }, 60_000)
+
+  it('sends a message whose outcome is unknown again from Pengingat, after the warning that the person may have it', async () => {
+    const personId = fixture.core.db
+      .insert(people)
+      .values({ fullName: 'Sari Wulandari', provinceCode: '73' })
+      .returning()
+      .get().id
+    fixture.core.db
+      .insert(outbox)
+      .values({
+        idempotencyKey: `browser:unknown:${width}`,
+        channel: 'whatsapp',
+        chatId: '6281200000001@s.whatsapp.net',
+        personId,
+        kind: 'reminder',
+        payload: JSON.stringify({ text: 'Besok Bimtek dimulai.' }),
+        dueAt: fixture.clock.now(),
+        status: 'unknown',
+        attempts: 1,
+        lastError: `outcome unknown (${width})`,
+      })
+      .run()
+    const { page, problems, close } = await open(width, height)
+    await page.goto(`${origin}/admin/pengingat`)
+    await page.getByLabel('Status').selectOption({ label: 'Tidak diketahui' })
+    await page.getByRole('button', { name: 'Tampilkan' }).click()
+    await page.waitForURL(/status=unknown/)
+    await checkLayout(page, 'pengingat-tidak-diketahui', width)
+    expect(await page.locator('#arti-tidak-diketahui').textContent()).toContain('tidak dikirim ulang otomatis')
+    const row = page.locator('tbody tr', { hasText: `outcome unknown (${width})` })
+    const button = row.getByRole('button', { name: 'Kirim ulang' })
+    // The warning is the button's description, so a screen reader reads it with the button.
+    await expect.poll(() => button.getAttribute('aria-describedby')).toMatch(/^peringatan-\d+$/)
+    expect(await row.locator('.warning').textContent()).toContain('Mungkin sudah diterima')
+    await button.click()
+    await page.waitForURL(`${origin}/admin/pengingat?dikirim=tidak-diketahui`)
+    expect(await page.getByRole('status').textContent()).toContain('orangnya menerima pesan ini dua kali')
     expect(problems).toEqual([])
     await close()
   }, 60_000)

@@ -1,7 +1,9 @@
 /**
  * Pengingat: the outbox's messages with their outcome and reason, filtered, scoped by the person's
  * region in SQL, masked for viewer; a failed one sent again once, as a new row the delivery sends,
- * audited with the staff member.
+ * audited with the staff member; one whose outcome is unknown (the server stopped while sending it)
+ * shown and filtered apart from the failed ones, and sent again only with a warning that the person
+ * may have it already.
  */
 import { describe, expect, it } from 'vitest'
 import { loadDemoData } from '../../src/db/demo-data.js'
@@ -90,6 +92,30 @@ async function setUp(role: 'admin' | 'regional' | 'viewer' = 'admin') {
   return { f, id, ids, browser, rows, resend }
 }
 
+/** A reminder to Budi that was being sent when the server stopped: its outcome is unknown. */
+function crashedWhileSending(f: ReturnType<typeof consoleFixture>): number {
+  const db = f.core.db
+  const budi = db.$client.prepare("select id from people where full_name = 'Budi Santoso'").get() as { id: number }
+  return db
+    .insert(outbox)
+    .values({
+      idempotencyKey: 'test:crashed',
+      channel: 'telegram',
+      chatId: '1001',
+      personId: budi.id,
+      kind: 'reminder',
+      eventKey: 'registration:7',
+      label: '2h',
+      payload: JSON.stringify({ text: 'Dua jam lagi Bimtek dimulai.' }),
+      dueAt: new Date(f.clock.now().getTime() - HOUR),
+      status: 'unknown',
+      attempts: 1,
+      lastError: 'outcome unknown: the process stopped while sending',
+    })
+    .returning({ id: outbox.id })
+    .get().id
+}
+
 const outboxRows = (f: ReturnType<typeof consoleFixture>) =>
   f.core.db.$client
     .prepare('select id, idempotency_key as key, status, chat_id as chatId, due_at as dueAt from outbox order by id')
@@ -157,11 +183,61 @@ describe('Pengingat', () => {
     expect(outboxRows(f)).toHaveLength(before)
   })
 
-  it('fills its list from the demo dataset: sent, failed and skipped messages with their reasons', async () => {
+  it('fills its list from the demo dataset: sent, failed and skipped messages with their reasons, and one unknown', async () => {
     const { f, rows } = await setUp()
     loadDemoData(f.core.db, f.clock.now())
     for (const state of ['sent', 'failed', 'skipped']) expect((await rows(`?status=${state}`)).length, state).toBeGreaterThan(1)
     expect((await rows('?status=failed')).join('\n')).toContain('[DEMO] nomor tidak terdaftar di WhatsApp')
+    expect(await rows('?status=unknown')).toEqual([expect.stringContaining('[DEMO] server berhenti saat mengirim')])
+  })
+
+  it('lists a message whose outcome is unknown under its own label and filter, apart from the failed ones, saying what it means', async () => {
+    const { f, browser, rows } = await setUp()
+    crashedWhileSending(f)
+    const unknown = await rows('?status=unknown')
+    expect(unknown).toHaveLength(1)
+    expect(unknown[0]).toContain('hasil tidak diketahui')
+    expect(unknown[0]).toContain('server berhenti saat mengirim; mungkin sudah sampai')
+    expect(unknown[0]).toMatch(/registration:7 2h/)
+    const failed = await rows('?status=failed')
+    expect(failed).toHaveLength(4)
+    expect(failed.join('\n')).not.toContain('tidak diketahui')
+    const page = await (await browser.request('/admin/pengingat?status=unknown')).text()
+    expect(page).toContain('<option value="unknown" selected>Tidak diketahui</option>')
+    expect(page).toMatch(
+      /<p class="hint" id="arti-tidak-diketahui">Hasil tidak diketahui: server berhenti ketika pesan sedang dikirim[^<]*tidak dikirim ulang otomatis/,
+    )
+    // The explanation comes with unknown rows only.
+    expect(await (await browser.request('/admin/pengingat?status=failed')).text()).not.toContain('arti-tidak-diketahui')
+  })
+
+  it('sends a message whose outcome is unknown again, with the warning that the person may have it already', async () => {
+    const { f, id, ids, browser, rows, resend } = await setUp()
+    const crashed = crashedWhileSending(f)
+    const [row] = await rows('?status=unknown')
+    expect(row).toContain('Kirim ulang')
+    expect(row).toContain('Mungkin sudah diterima: tanyakan dulu kepada orangnya')
+    // A failed row's button has no such warning.
+    expect((await rows('?status=failed')).join('\n')).not.toContain('Mungkin sudah diterima')
+
+    const response = await resend(crashed)
+    expect(response.status).toBe(303)
+    expect(response.headers.get('location')).toBe('/admin/pengingat?dikirim=tidak-diketahui')
+    const notice = await (await browser.request(response.headers.get('location') as string)).text()
+    expect(notice).toContain('Hasil kiriman pertamanya tidak diketahui: bila sudah sampai, orangnya menerima pesan ini dua kali.')
+    expect(outboxRows(f).find((r) => r.key === `resend:${crashed}`)).toMatchObject({ status: 'pending', chatId: '1001' })
+    expect(outboxRows(f).find((r) => r.id === crashed)?.status).toBe('unknown')
+    expect(auditOf(f.core, 'reminder.resent')).toEqual([
+      expect.objectContaining({
+        actor: `staff:${id}`,
+        entityId: String(crashed),
+        details: expect.stringContaining('"status":"unknown"'),
+      }),
+    ])
+    expect((await rows('?status=unknown'))[0]).toContain('Sudah dikirim ulang')
+    expect((await resend(crashed)).status).toBe(409)
+    // A failed one is sent again with the plain notice, as before.
+    expect((await resend(ids.budiFailed)).headers.get('location')).toBe('/admin/pengingat?dikirim=1')
   })
 
   it('sends a failed message again once, as a new row the delivery sends, audited; never one that did not fail', async () => {

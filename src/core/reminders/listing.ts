@@ -24,6 +24,15 @@ export function maskChat(channel: Channel, chatId: string): string {
   return maskId(number)
 }
 
+/**
+ * What the status "unknown" means, for staff (console help lines, CLI): the server stopped while
+ * the message was being sent, so whether it arrived is not known; it is never sent a second time
+ * on its own, because sending it again could give the person the same message twice.
+ */
+export const UNKNOWN_OUTCOME_HELP =
+  'Hasil tidak diketahui: server berhenti ketika pesan sedang dikirim, jadi pesan itu mungkin sudah sampai, mungkin juga belum. ' +
+  'Pesan seperti ini tidak dikirim ulang otomatis: tanyakan kepada orangnya, lalu kirim ulang bila perlu.'
+
 /** One reminder in the admin API. */
 export function reminderView(row: ReminderRow) {
   return {

@@ -1,16 +1,20 @@
 /**
  * The console's Pengingat page: the outbox's reminders and other proactive messages, filtered and a
  * page at a time, scoped in SQL by the person's region (see console-scope.ts); and sending a failed
- * one again as a new row.
+ * one, or one whose outcome is unknown, again as a new row.
  */
 import type { Db } from '../client.js'
 import { type ConsoleScope, provinceFilter } from './console-scope.js'
 
-/** The statuses as the page groups them: planned (waiting or being sent), sent (late too), failed, skipped, cancelled. */
+/**
+ * The statuses as the page groups them: planned (waiting or being sent), sent (late too), failed,
+ * unknown (a crash while sending: it may have arrived, so it is not a failure), skipped, cancelled.
+ */
 export const REMINDER_STATES = {
   planned: ['pending', 'queued', 'claimed'],
   sent: ['sent', 'late'],
   failed: ['failed'],
+  unknown: ['unknown'],
   skipped: ['skipped'],
   cancelled: ['cancelled'],
 } as const
@@ -113,9 +117,10 @@ export function reminderInScope(db: Db, scope: ConsoleScope, id: number): Remind
 }
 
 /**
- * Queues a failed message again as a new pending row due `now` (key `resend:<id>`: once per failed
- * row), with the same chat, text, zone (quiet hours) and expiry; the failed row stays as it was, so
- * each row is still sent at most once. Returns the new row's id, or undefined when it was resent already.
+ * Queues a failed message, or one whose outcome is unknown, again as a new pending row due `now`
+ * (key `resend:<id>`: once per row), with the same chat, text, zone (quiet hours) and expiry; the
+ * first row stays as it was, so each row is still sent at most once. Returns the new row's id, or
+ * undefined when it was resent already (or has neither status).
  */
 export function queueResend(db: Db, id: number, now: Date): number | undefined {
   const row = db.$client
@@ -123,7 +128,7 @@ export function queueResend(db: Db, id: number, now: Date): number | undefined {
       `insert into outbox (idempotency_key, channel, chat_id, person_id, kind, event_key, label, time_zone, payload, due_at,
          expires_at, status, attempts, created_at, updated_at)
        select 'resend:' || id, channel, chat_id, person_id, kind, event_key, label, time_zone, payload, ?, expires_at, 'pending', 0, ?, ?
-       from outbox where id = ? and status = 'failed'
+       from outbox where id = ? and status in ('failed', 'unknown')
        on conflict (idempotency_key) do nothing
        returning id`,
     )

@@ -20,7 +20,7 @@ export type ThreadItem = {
   staffName: string | null
   text: string | null
   attachment: { id: number; kind: 'image' | 'pdf'; mimeType: string; fileName: string | null; size: number } | null
-  /** A staff reply's outbox status ('pending', 'queued', 'claimed', 'sent', 'late', 'failed', 'skipped', 'cancelled'). */
+  /** A staff reply's outbox status ('pending', 'queued', 'claimed', 'sent', 'late', 'failed', 'unknown', 'skipped', 'cancelled'). */
   delivery: string | null
   deliveryError: string | null
 }

@@ -19,6 +19,7 @@ import type { HandoffActionError, HandoffActions, HandoffActor } from '../../cor
 import type { Place, WorkingCalendar } from '../../core/handoff/hours.js'
 import type { ByteBox } from '../../core/privacy/data-key.js'
 import { maskPhone } from '../../core/privacy/mask.js'
+import { UNKNOWN_OUTCOME_HELP } from '../../core/reminders/listing.js'
 import type { Db } from '../../db/client.js'
 import { type ConsoleHandoff, type HandoffAccess, handoffInConsole } from '../../db/queries/console-handoffs.js'
 import {
@@ -112,6 +113,7 @@ const DELIVERY: Record<string, string> = {
   sent: 'terkirim',
   late: 'terkirim',
   failed: 'gagal',
+  unknown: 'hasil tidak diketahui',
   skipped: 'tidak dikirim',
   cancelled: 'dibatalkan',
 }
@@ -127,7 +129,9 @@ function delivery(item: ThreadItem): Html | string {
   // The outbox records a block as skipped with this reason (src/core/outbox.ts).
   if (item.delivery === 'skipped' && /blocked/.test(item.deliveryError ?? ''))
     return html` · <span class="delivery delivery-blocked">⛔ diblokir pengguna</span>`
-  return html` · <span class="delivery delivery-${item.delivery}">${DELIVERY[item.delivery] ?? item.delivery}</span>`
+  // Unknown: the server stopped while sending it; the tooltip says what staff can do about it.
+  const help = item.delivery === 'unknown' ? html` title="${UNKNOWN_OUTCOME_HELP}"` : ''
+  return html` · <span class="delivery delivery-${item.delivery}"${help}>${DELIVERY[item.delivery] ?? item.delivery}</span>`
 }
 
 /** One message of the thread as a list item (the page, and the live stream's `pesan` events). */

@@ -7,6 +7,7 @@
  */
 import { CHANNEL_LABEL } from '../../core/console/dashboard.js'
 import { formatLocalDateTime } from '../../core/regions.js'
+import { UNKNOWN_OUTCOME_HELP } from '../../core/reminders/listing.js'
 import { STAGE_LABEL } from '../../core/status/stages.js'
 import { formatDate } from '../../core/text/dates.js'
 import type { PersonHistory, PersonRecord } from '../../db/queries/console-people.js'
@@ -43,6 +44,7 @@ const OUTBOX_LABEL: Record<string, string> = {
   sent: 'Terkirim',
   late: 'Terkirim (terlambat)',
   failed: 'Gagal',
+  unknown: 'Tidak diketahui',
   skipped: 'Dilewati',
   cancelled: 'Dibatalkan',
 }
@@ -108,7 +110,7 @@ ${section(
   () => html`<table>
 ${head('Jenis', 'Saluran', 'Jadwal', 'Status', 'Terkirim', 'Alasan')}<tbody>${h.reminders.map(
     (r) => html`<tr><td>${r.kind}${r.label && ` · ${r.label}`}</td><td>${channelLabel(r.channel)}</td><td>${wib(r.dueAt)}</td>
-<td>${OUTBOX_LABEL[r.status] ?? r.status}</td><td>${wib(r.sentAt)}</td><td>${r.lastError ?? ''}</td></tr>`,
+<td>${r.status === 'unknown' ? html`<span title="${UNKNOWN_OUTCOME_HELP}">${OUTBOX_LABEL.unknown}</span>` : (OUTBOX_LABEL[r.status] ?? r.status)}</td><td>${wib(r.sentAt)}</td><td>${r.lastError ?? ''}</td></tr>`,
   )}</tbody></table>`,
 )}
 ${section(

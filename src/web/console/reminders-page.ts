@@ -4,11 +4,16 @@
  * the person's region: a `regional` account its own, `admin` and `viewer` the region they choose.
  *
  *   GET  /pengingat                  filters (region, status, kind, channel, days in WIB), newest due first, paginated
- *   POST /pengingat/:id/kirim-ulang  a failed message queued again (src/core/console/resend.ts), not for `viewer`
+ *   POST /pengingat/:id/kirim-ulang  a failed message, or one whose outcome is unknown, queued again
+ *                                    (src/core/console/resend.ts), not for `viewer`
+ *
+ * "Unknown" (the server stopped while sending it) is shown apart from failed, with what it means:
+ * the person may have the message already, so its resend button carries that warning.
  */
 import { type Context, Hono } from 'hono'
 import { type ResendProblem, resendMessage, resendProblem } from '../../core/console/resend.js'
 import { formatLocalDateTime } from '../../core/regions.js'
+import { UNKNOWN_OUTCOME_HELP } from '../../core/reminders/listing.js'
 import type { Db } from '../../db/client.js'
 import {
   countReminders,
@@ -36,6 +41,7 @@ const STATE_LABEL: Record<ReminderState, string> = {
   planned: 'Terjadwal',
   sent: 'Terkirim',
   failed: 'Gagal',
+  unknown: 'Tidak diketahui',
   skipped: 'Dilewati',
   cancelled: 'Dibatalkan',
 }
@@ -47,9 +53,14 @@ const STATUS_LABEL: Record<string, string> = {
   sent: 'terkirim',
   late: 'terkirim terlambat',
   failed: 'gagal',
+  unknown: 'hasil tidak diketahui',
   skipped: 'dilewati',
   cancelled: 'dibatalkan',
 }
+
+/** Beside an unknown row's status and its resend button: the short form of UNKNOWN_OUTCOME_HELP. */
+const UNKNOWN_NOTE = 'server berhenti saat mengirim; mungkin sudah sampai, tidak dikirim ulang otomatis'
+const UNKNOWN_WARNING = 'Mungkin sudah diterima: tanyakan dulu kepada orangnya agar tidak menerima pesan yang sama dua kali.'
 
 /** The kinds of proactive message the assistant sends (others show as they are stored). */
 const KIND_LABEL: Record<string, string> = {
@@ -66,7 +77,7 @@ const CHANNEL_LABEL: Record<string, string> = { telegram: 'Telegram', whatsapp: 
 
 const PROBLEM: Record<ResendProblem, string> = {
   NOT_FOUND: 'Pesan ini tidak ditemukan.',
-  NOT_FAILED: 'Hanya pesan yang gagal yang dapat dikirim ulang.',
+  NOT_FAILED: 'Hanya pesan yang gagal atau yang hasilnya tidak diketahui yang dapat dikirim ulang.',
   ALREADY_RESENT: 'Pesan ini sudah dikirim ulang.',
   NOT_RESENDABLE: 'Kode sekali pakai dan jawaban chat tidak dikirim ulang: orangnya meminta lagi dari chat.',
   EXPIRED: 'Acaranya sudah dimulai atau lewat: pesan ini tidak berguna lagi.',
@@ -103,7 +114,13 @@ export function reminderRoutes(deps: RemindersPageDeps) {
   const app = new Hono<ConsoleEnv>()
 
   app.get('/pengingat', (c) => {
-    const notice = c.req.query('dikirim') === '1' ? 'Pesan diantrekan untuk dikirim ulang.' : undefined
+    const resent = c.req.query('dikirim')
+    const notice =
+      resent === '1'
+        ? 'Pesan diantrekan untuk dikirim ulang.'
+        : resent === 'tidak-diketahui'
+          ? 'Pesan diantrekan untuk dikirim ulang. Hasil kiriman pertamanya tidak diketahui: bila sudah sampai, orangnya menerima pesan ini dua kali.'
+          : undefined
     return c.html(listPage(c, { notice }))
   })
 
@@ -119,7 +136,7 @@ export function reminderRoutes(deps: RemindersPageDeps) {
     if (!result.ok) {
       return c.html(listPage(c, { alert: PROBLEM[result.error.code] }), result.error.code === 'NOT_FOUND' ? 404 : 409)
     }
-    return c.redirect('/admin/pengingat?dikirim=1', 303)
+    return c.redirect(`/admin/pengingat?dikirim=${result.value.was === 'unknown' ? 'tidak-diketahui' : '1'}`, 303)
   })
 
   function listPage(c: Context<ConsoleEnv>, view: { notice?: string | undefined; alert?: string }): string {
@@ -152,6 +169,7 @@ export function reminderRoutes(deps: RemindersPageDeps) {
             <thead><tr><th scope="col">Jadwal</th><th scope="col">Status</th><th scope="col">Jenis</th><th scope="col">Kanal</th>
             <th scope="col">Peserta</th><th scope="col">Acara</th><th scope="col">Alasan</th>${canResend && html`<th scope="col">Tindakan</th>`}</tr></thead>
             <tbody>${rows.map((row) => rowHtml(c, row, now, canResend))}</tbody></table></div>
+            ${rows.some((row) => row.status === 'unknown') && html`<p class="hint" id="arti-tidak-diketahui">${UNKNOWN_OUTCOME_HELP}</p>`}
             ${pager('Halaman pesan', page, pages, (n) => `/admin/pengingat?${queryString(filters.query, n)}`)}`
       }</section>`
     return deps.render(c, { title: 'Pengingat', active: 'pengingat', body })
@@ -160,15 +178,20 @@ export function reminderRoutes(deps: RemindersPageDeps) {
   function rowHtml(c: Context<ConsoleEnv>, row: ReminderRow, now: Date, canResend: boolean): Html {
     const staff = c.get('staff')
     const problem = resendProblem(row, now)
+    const unknown = row.status === 'unknown'
+    const warning = `peringatan-${row.id}`
     const action =
-      row.status !== 'failed'
+      problem === 'NOT_FAILED'
         ? ''
         : problem
           ? html`<small>${row.resentAs !== null ? 'Sudah dikirim ulang' : 'Tidak dapat dikirim ulang'}</small>`
           : html`<form method="post" action="/admin/pengingat/${String(row.id)}/kirim-ulang">${csrfField(c.get('csrf'))}
-              <button type="submit">Kirim ulang</button></form>`
+              <button type="submit"${unknown ? html` aria-describedby="${warning}"` : ''}>Kirim ulang</button>
+              ${unknown && html`<small class="warning" id="${warning}">${UNKNOWN_WARNING}</small>`}</form>`
     return html`<tr><td>${when(row.dueAt)}${row.sentAt && html`<br><small>terkirim ${when(row.sentAt)}</small>`}</td>
-      <td>${STATUS_LABEL[row.status] ?? row.status}${row.attempts > 1 && html` <small>(${String(row.attempts)} kali dicoba)</small>`}</td>
+      <td>${STATUS_LABEL[row.status] ?? row.status}${row.attempts > 1 && html` <small>(${String(row.attempts)} kali dicoba)</small>`}${
+        unknown && html`<br><small><a href="#arti-tidak-diketahui">${UNKNOWN_NOTE}</a></small>`
+      }</td>
       <td>${KIND_LABEL[row.kind] ?? row.kind}</td><td>${CHANNEL_LABEL[row.channel] ?? row.channel}</td>
       <td>${row.personName ? shownName(staff, row.personName) : '–'}</td>
       <td>${row.eventKey ? html`<code>${row.eventKey}</code>${row.label && html` <small>${row.label}</small>`}` : '–'}</td>
