@@ -57,7 +57,7 @@ describe('dashboard charts', () => {
       expect(funnel).toContain(`>${label}<`)
     expect(funnel).toMatch(/^<svg role="img" aria-label="Corong sertifikasi per wilayah"/)
     const reminders = charts.find((c) => c.id === 'pengingat')?.svg ?? ''
-    for (const label of ['Terkirim', 'Gagal', 'Dilewati']) expect(reminders).toContain(`>${label}<`)
+    for (const label of ['Terkirim', 'Gagal', 'Dilewati', 'Tidak diketahui']) expect(reminders).toContain(`>${label}<`)
   })
 
   it('holds no script, no event handler, no style attribute and no style element', () => {

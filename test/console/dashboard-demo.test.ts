@@ -16,6 +16,7 @@ describe('Beranda with the demo dataset', () => {
       'Daftar tunggu \\(sesi mendatang\\)',
       'Pengingat terkirim',
       'Pengingat gagal',
+      'Pengingat hasil tidak diketahui',
       'Pengingat dilewati',
     ])
       expect(Number(stat(html, label)), label).toBeGreaterThan(0)

@@ -81,7 +81,7 @@ function referenceOutboxPerDay(db: Db, scope: ConsoleScope, firstDay: number, la
     .prepare(
       `select (o.due_at + cast(@offset as integer)) / ${DAY} as day, o.channel, o.kind = 'reminder' as reminder, o.status, count(*) as count
        from outbox o
-       where o.due_at >= @from and o.due_at < @to and o.status in ('sent', 'late', 'failed', 'skipped')
+       where o.due_at >= @from and o.due_at < @to and o.status in ('sent', 'late', 'failed', 'unknown', 'skipped')
        ${scope ? `and o.person_id in (select id from people where 1${where.sql})` : ''}
        group by day, o.channel, reminder, o.status`,
     )
@@ -175,9 +175,10 @@ type Ids = { r1: number; r2: number; r2b: number; none: number; stray: number; i
  * People in R1 (13), R2 (32, twice), with no province, with a province of no region (99) and one
  * with no stage; histories written out of order and with ties on reached_at; chats linked or not;
  * outbox rows with and without a person, on both sides of midnight WIB, every channel, reminders and
- * others, every status.
+ * others, every status. `beforeUnknown`: as a release before migration 0016 wrote a send a crash
+ * interrupted (failed, "outcome unknown: …"), which that migration turns into `unknown`.
  */
-function load(db: Db): Ids {
+function load(db: Db, beforeUnknown = false): Ids {
   const sql = db.$client
   const person = sql.prepare('insert into people (full_name, province_code) values (?, ?)')
   const add = (name: string, province: string | null) => Number(person.run(name, province).lastInsertRowid)
@@ -222,8 +223,8 @@ function load(db: Db): Ids {
   account.run('whatsapp', 'u-w1-lid', 'w1', ids.r2)
 
   const message = sql.prepare(
-    `insert into outbox (idempotency_key, channel, chat_id, person_id, kind, payload, due_at, status)
-     values (?, ?, 'c', ?, ?, '{}', ?, ?)`,
+    `insert into outbox (idempotency_key, channel, chat_id, person_id, kind, payload, due_at, status, last_error)
+     values (?, ?, 'c', ?, ?, '{}', ?, ?, ?)`,
   )
   const owners = [ids.r1, ids.r2, ids.r2b, ids.none, ids.stray, ids.idle, null]
   const statuses = schema.OUTBOX_STATUSES
@@ -232,13 +233,16 @@ function load(db: Db): Ids {
   for (const owner of owners)
     for (const offset of offsets) {
       n++
+      const status = statuses[n % statuses.length]
+      const old = beforeUnknown && status === 'unknown'
       message.run(
         `k${n}`,
         n % 3 === 0 ? 'telegram' : n % 3 === 1 ? 'whatsapp' : 'console',
         owner,
         n % 4 === 0 ? 'seat_offer' : 'reminder',
         MIDNIGHT + offset,
-        statuses[n % statuses.length],
+        old ? 'failed' : status,
+        old ? 'outcome unknown: the process stopped while sending' : null,
       )
     }
   return ids
@@ -325,6 +329,10 @@ describe('the dashboard read from kept counts', () => {
     sql.prepare("update outbox set status = 'pending' where status = 'failed' and person_id = ?").run(ids.r1)
     sql.prepare("update outbox set status = 'failed' where idempotency_key = 'new'").run()
     expectKept(db)
+    // A send a crash interrupted: claimed → unknown (counted apart), then sent again by staff as a new row.
+    sql.prepare("update outbox set status = 'claimed' where idempotency_key = 'new'").run()
+    sql.prepare("update outbox set status = 'unknown' where idempotency_key = 'new'").run()
+    expectKept(db)
     // Many rows at once, as a reminders re-plan or the retention job does.
     sql.prepare("update outbox set status = 'cancelled' where person_id = ? and status = 'pending'").run(ids.r2b)
     sql.prepare('delete from outbox where due_at < ?').run(MIDNIGHT - DAY)
@@ -363,12 +371,14 @@ describe('migration 0012 (the kept counts) on a database that has data', () => {
     })
     const old = drizzle(sqlite, { schema }) as unknown as Db
     ensureReferenceData(old)
-    load(old)
+    load(old, true)
     sqlite.close()
 
     const db = openDatabase(path)
     const counted = db.$client.prepare('select count(*) as n from people where current_stage is not null').get()
     expect(counted).toEqual({ n: 5 })
+    // The sends a crash interrupted are `unknown` now, counted apart from failed (migration 0016).
+    expect(db.$client.prepare("select count(*) as n from outbox where status = 'unknown'").get()).toEqual({ n: 7 })
     expectKept(db)
     db.$client.close()
   })

@@ -99,6 +99,8 @@ export function knownDb(): Db {
   message('telegram', ids.Ani, 'reminder', '2026-11-22T01:00:00Z', 'sent')
   message('telegram', ids.Ani, 'reminder', '2026-11-22T02:00:00Z', 'late')
   message('whatsapp', ids.Citra, 'reminder', '2026-11-22T01:00:00Z', 'failed')
+  // Being sent when the server stopped: its outcome is unknown, counted apart from the failed one.
+  message('whatsapp', ids.Citra, 'reminder', '2026-11-22T03:00:00Z', 'unknown')
   message('whatsapp', ids.Dodi, 'reminder', '2026-11-21T01:00:00Z', 'skipped')
   message('whatsapp', ids.Bayu, 'seat_offer', '2026-11-22T05:00:00Z', 'sent')
   message('telegram', ids.Dodi, 'reminder', '2026-11-25T01:00:00Z', 'pending')

@@ -44,6 +44,7 @@ describe('Beranda numbers (all regions, admin)', () => {
     expect(stat(html, 'Daftar tunggu \\(sesi mendatang\\)')).toBe('1')
     expect(stat(html, 'Pengingat terkirim')).toBe('2')
     expect(stat(html, 'Pengingat gagal')).toBe('1')
+    expect(stat(html, 'Pengingat hasil tidak diketahui')).toBe('1')
     expect(stat(html, 'Pengingat dilewati')).toBe('1')
     expect(stat(html, 'Menunggu petugas')).toBe('1')
     expect(stat(html, 'Sedang dilayani')).toBe('2')
@@ -51,6 +52,23 @@ describe('Beranda numbers (all regions, admin)', () => {
       ['Telegram', '2', '2'],
       ['WhatsApp', '2', '1'],
     ])
+  })
+
+  it('counts a reminder whose outcome is unknown apart from the failed one, says what that means, and links to it', async () => {
+    const html = await page(app, '/admin?region=R1')
+    // Citra (R1): one reminder failed, one was being sent when the server stopped.
+    expect(stat(html, 'Pengingat gagal')).toBe('1')
+    expect(stat(html, 'Pengingat hasil tidak diketahui')).toBe('1')
+    const figure = /<dt>Pengingat hasil tidak diketahui<\/dt><dd>([\s\S]*?)<\/dd>/.exec(html)?.[1] ?? ''
+    expect(figure).toContain('mungkin sudah sampai')
+    expect(figure).toContain(
+      'href="/admin/pengingat?status=unknown&amp;kind=reminder&amp;wilayah=R1&amp;from=2026-10-25&amp;to=2026-11-23"',
+    )
+    expect(html).toMatch(
+      /<p class="note">Hasil tidak diketahui: server berhenti ketika pesan sedang dikirim[^<]*tidak dikirim ulang otomatis/,
+    )
+    // Where there is none, no explanation either.
+    expect(await page(app, '/admin?region=R2')).not.toContain('Hasil tidak diketahui: server berhenti')
   })
 
   it('draws the funnel per region, counting a person on every step up to the furthest reached', async () => {
@@ -84,9 +102,16 @@ describe('Beranda numbers (all regions, admin)', () => {
       ['2026-11-20', '2'],
       ['2026-11-21', '1'],
     ])
+    expect(tableRows(html, 'Hasil pengingat per hari')[0]).toEqual([
+      'Tanggal',
+      'Terkirim',
+      'Gagal',
+      'Dilewati',
+      'Tidak diketahui',
+    ])
     expect(body(html, 'Hasil pengingat per hari').filter((r) => r.slice(1).some((n) => n !== '0'))).toEqual([
-      ['2026-11-21', '0', '0', '1'],
-      ['2026-11-22', '2', '1', '0'],
+      ['2026-11-21', '0', '0', '1', '0'],
+      ['2026-11-22', '2', '1', '0', '1'],
     ])
     const messages = tableRows(html, 'Pesan terkirim per hari per kanal')
     expect(messages[0]).toEqual(['Tanggal', 'Telegram', 'WhatsApp'])
@@ -130,6 +155,7 @@ describe('Beranda scoped by region', () => {
     expect(stat(html, 'Pendaftaran bulan ini')).toBe('1')
     expect(stat(html, 'Pengingat terkirim')).toBe('0')
     expect(stat(html, 'Pengingat gagal')).toBe('1')
+    expect(stat(html, 'Pengingat hasil tidak diketahui')).toBe('1')
     expect(stat(html, 'Pengingat dilewati')).toBe('1')
     expect(stat(html, 'Menunggu petugas')).toBe('0')
     expect(stat(html, 'Sedang dilayani')).toBe('1')
@@ -151,6 +177,7 @@ describe('Beranda scoped by region', () => {
       expect(stat(html, 'Daftar tunggu \\(sesi mendatang\\)')).toBe('1')
       expect(stat(html, 'Pengingat terkirim')).toBe('2')
       expect(stat(html, 'Pengingat gagal')).toBe('0')
+      expect(stat(html, 'Pengingat hasil tidak diketahui')).toBe('0')
       expect(stat(html, 'Menunggu petugas')).toBe('1')
       expect(stat(html, 'Sedang dilayani')).toBe('0')
       expect(body(html, 'Percakapan dengan petugas per wilayah')).toEqual([

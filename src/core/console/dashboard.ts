@@ -96,9 +96,10 @@ export type DashboardData = {
       waiting: number
     }[]
   }
-  reminders: { sent: number; failed: number; skipped: number }
+  /** Reminder outcomes in the range: unknown (the server stopped while sending) is not counted as failed. */
+  reminders: ReminderOutcomes
   /** Reminder outcomes per day of the range (sent includes late). */
-  reminderDays: { day: string; sent: number; failed: number; skipped: number }[]
+  reminderDays: ({ day: string } & ReminderOutcomes)[]
   chats: { channel: Channel; label: string; total: number; active: number }[]
   /** Handoffs now: waiting for a staff member, and being served (scoped by the handoff's own region). */
   handoffs: { waiting: number; open: number }
@@ -112,6 +113,11 @@ export type DashboardData = {
   /** The channels shown in messageDays and chats (those with anything, Telegram and WhatsApp always). */
   channels: Channel[]
 }
+
+/** Reminders sent (on time or late), failed, unknown (a crash while sending: it may have arrived) and skipped. */
+export type ReminderOutcomes = { sent: number; failed: number; unknown: number; skipped: number }
+
+const noOutcomes = (): ReminderOutcomes => ({ sent: 0, failed: 0, unknown: 0, skipped: 0 })
 
 /**
  * One region's handoffs: waiting and open now, closed in the range; over the live handoffs filed in
@@ -168,8 +174,8 @@ export function loadDashboard(
   const upcoming = upcomingSessions(db, scope, now, SEATS_CHART_SESSIONS)
 
   const outbox = outboxPerDay(db, scope, range.firstDay, range.lastDay)
-  const reminders = { sent: 0, failed: 0, skipped: 0 }
-  const reminderByDay = new Map(days.map((d) => [d, { sent: 0, failed: 0, skipped: 0 }]))
+  const reminders = noOutcomes()
+  const reminderByDay = new Map(days.map((d) => [d, noOutcomes()]))
   const messagesByDay = new Map(days.map((d) => [d, Object.fromEntries(CHANNELS.map((c) => [c, 0])) as Record<Channel, number>]))
   const channelsSeen = new Set<Channel>(['telegram', 'whatsapp'])
   for (const row of outbox) {
@@ -180,8 +186,8 @@ export function loadDashboard(
       channelsSeen.add(row.channel)
     }
     if (!row.reminder) continue
-    const outcome = sent ? 'sent' : row.status === 'failed' ? 'failed' : row.status === 'skipped' ? 'skipped' : undefined
-    if (!outcome) continue
+    // Every status counted per day is one of the outcomes (late as sent): a new one must be placed here.
+    const outcome: keyof ReminderOutcomes = row.status === 'late' ? 'sent' : row.status
     reminders[outcome] += row.count
     const day = reminderByDay.get(row.day)
     if (day) day[outcome] += row.count
@@ -215,7 +221,7 @@ export function loadDashboard(
       })),
     },
     reminders,
-    reminderDays: days.map((d) => ({ day: dayKey(d), ...(reminderByDay.get(d) ?? { sent: 0, failed: 0, skipped: 0 }) })),
+    reminderDays: days.map((d) => ({ day: dayKey(d), ...(reminderByDay.get(d) ?? noOutcomes()) })),
     chats,
     handoffs: handoffsNow(db, scope),
     handoffRegions: handoffMeasures(db, { regions, scope, from, to, calendar }),

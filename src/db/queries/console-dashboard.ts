@@ -16,8 +16,11 @@ import { type ConsoleRegion, type ConsoleScope, consoleRegions, provinceFilter }
 const DAY_MS = 86_400_000
 /** The offset of the days of `outbox_days` (WIB, fixed by its triggers in migration 0009). */
 export const OUTBOX_DAY_OFFSET_MS = 7 * 3_600_000
-/** The statuses `outbox_days` counts (its triggers in migration 0009): the outcomes the dashboard shows. */
-export const OUTBOX_DAY_STATUSES = ['sent', 'late', 'failed', 'skipped'] as const satisfies readonly OutboxStatus[]
+/**
+ * The statuses `outbox_days` counts (its triggers in migrations 0009 and 0016): the outcomes the
+ * dashboard shows, unknown (a crash while sending) apart from failed.
+ */
+export const OUTBOX_DAY_STATUSES = ['sent', 'late', 'failed', 'unknown', 'skipped'] as const satisfies readonly OutboxStatus[]
 
 /** One region with the province codes it serves (see console-scope.ts). */
 export type DashboardRegion = ConsoleRegion
@@ -166,7 +169,7 @@ export type OutboxDayCount = {
 }
 
 /**
- * Outbox rows sent, sent late, failed or skipped (`OUTBOX_DAY_STATUSES`) due on the days `firstDay`
+ * Outbox rows sent, sent late, failed, unknown or skipped (`OUTBOX_DAY_STATUSES`) due on the days `firstDay`
  * to `lastDay` (both included, day numbers in WIB, the day of `outbox_days`), per day, channel,
  * status and whether they are reminders; only counts above 0.
  */

@@ -192,11 +192,13 @@ const SPECS: Record<ChartId, (data: DashboardData) => ChartSpec> = {
         { name: 'Terkirim', values: days.map((d) => d.sent), stack: 'hasil' },
         { name: 'Gagal', values: days.map((d) => d.failed), stack: 'hasil' },
         { name: 'Dilewati', values: days.map((d) => d.skipped), stack: 'hasil' },
+        // Last, so the other series keep their colours; apart from Gagal: it may have arrived.
+        { name: 'Tidak diketahui', values: days.map((d) => d.unknown), stack: 'hasil' },
       ],
       table: {
-        caption: `${title} (menurut tanggal jadwal kirim, WIB)`,
-        head: ['Tanggal', 'Terkirim', 'Gagal', 'Dilewati'],
-        rows: days.map((d) => [d.day, d.sent, d.failed, d.skipped]),
+        caption: `${title} (menurut tanggal jadwal kirim, WIB; tidak diketahui: server berhenti saat mengirim, mungkin sudah sampai)`,
+        head: ['Tanggal', 'Terkirim', 'Gagal', 'Dilewati', 'Tidak diketahui'],
+        rows: days.map((d) => [d.day, d.sent, d.failed, d.skipped, d.unknown]),
       },
       rotate: 45,
     }

@@ -22,6 +22,7 @@ import {
 } from '../../core/console/dashboard.js'
 import { createWorkingCalendar } from '../../core/handoff/hours.js'
 import { DEFAULT_HANDOFF_SETTINGS, type HandoffSettings } from '../../core/handoff/settings.js'
+import { UNKNOWN_OUTCOME_HELP } from '../../core/reminders/listing.js'
 import type { Db } from '../../db/client.js'
 import { type DashboardRegion, dashboardRegions } from '../../db/queries/console-dashboard.js'
 import { Html, html } from '../html.js'
@@ -92,7 +93,7 @@ export function dashboardRoutes(deps: DashboardDeps) {
     const data = loadDashboard(deps.db, { regions, scope: filters.scope, range: filters.range, now, calendar })
     const body = html`
       ${filterForm(staff, regions, filters, c)}
-      ${numbers(data)}
+      ${numbers(data, unknownLink(base, filters))}
       ${handoffSection(data, csvLink(base, HANDOFF_TABLE, filters))}
       ${dashboardCharts(data).map((chart) => chartSection(chart, csvLink(base, chart.id, filters)))}`
     return c.html(deps.render(c, { title: 'Beranda', active: 'beranda', body }))
@@ -122,6 +123,15 @@ export function dashboardRoutes(deps: DashboardDeps) {
 /** A table as CSV: its headings first, with a BOM so that spreadsheets read it as UTF-8. */
 export function tableCsv(table: ChartTable): string {
   return stringify(table.rows, { bom: true, header: true, columns: table.head })
+}
+
+/** Pengingat's list of the reminders counted as "hasil tidak diketahui": same region, same days. */
+function unknownLink(base: string, filters: Filters): string {
+  const query = new URLSearchParams({ status: 'unknown', kind: 'reminder' })
+  if (filters.scope) query.set('wilayah', filters.scope.code)
+  query.set('from', dayKey(filters.range.firstDay))
+  query.set('to', dayKey(filters.range.lastDay))
+  return `${base}/pengingat?${query}`
 }
 
 function csvLink(base: string, id: string, filters: Filters): string {
@@ -158,10 +168,10 @@ function filterForm(staff: Staff, regions: DashboardRegion[], filters: Filters, 
     <p class="field"><button type="submit">Tampilkan</button></p></form>`
 }
 
-function numbers(data: DashboardData): Html {
+function numbers(data: DashboardData, unknownList: string): Html {
   const seats = data.seats.totals
   const filled = seats.confirmed + seats.offered
-  const stat = (label: string, value: Html | string, note?: string) =>
+  const stat = (label: string, value: Html | string, note?: Html | string) =>
     html`<div class="stat"><dt>${label}</dt><dd>${value}${note && html` <span class="note">${note}</span>`}</dd></div>`
   const people = data.stages.reduce((sum, s) => sum + s.people, 0)
   return html`<section aria-labelledby="angka-utama"><h2 id="angka-utama">Angka utama</h2>
@@ -171,10 +181,16 @@ function numbers(data: DashboardData): Html {
       ${stat('Daftar tunggu (sesi mendatang)', number(seats.waiting))}
       ${stat('Pengingat terkirim', number(data.reminders.sent), 'dalam rentang tanggal')}
       ${stat('Pengingat gagal', number(data.reminders.failed), 'dalam rentang tanggal')}
+      ${stat(
+        'Pengingat hasil tidak diketahui',
+        number(data.reminders.unknown),
+        html`dalam rentang tanggal; mungkin sudah sampai: <a href="${unknownList}">periksa di Pengingat</a>`,
+      )}
       ${stat('Pengingat dilewati', number(data.reminders.skipped), 'dalam rentang tanggal')}
       ${stat('Menunggu petugas', number(data.handoffs.waiting), 'percakapan, saat ini')}
       ${stat('Sedang dilayani', number(data.handoffs.open), 'percakapan, saat ini')}
     </dl>
+    ${data.reminders.unknown > 0 && html`<p class="note">${UNKNOWN_OUTCOME_HELP}</p>`}
     <div class="tables">
     <table><caption>Orang per tahap sertifikasi (tahap terakhir yang dicapai)</caption>
       <thead><tr><th scope="col">Tahap</th><th scope="col">Orang</th></tr></thead>
