@@ -56,7 +56,8 @@ const USAGE = `Pemakaian: npm run cli -- <perintah>
                                     tiap penerima; tidak pada jam tenang kecuali --urgent); --dry-run: hitung dan tampilkan
                                     tanpa menyimpan apa pun
   announce status KODE [--csv] [--as EMAIL]
-                                    jumlah menunggu, terkirim, gagal, dilewati; batas harian WhatsApp; --csv: daftar per orang
+                                    jumlah menunggu, terkirim, gagal, hasil tidak diketahui, dilewati; batas harian WhatsApp;
+                                    --csv: daftar per orang
   announce cancel KODE [--as EMAIL] batalkan pengumuman; yang belum terkirim tidak dikirim
     OPSI-PENERIMA (digabung dengan DAN; nilai berulang atau dipisah koma digabung dengan ATAU):
       --session KODE|ID [--registrants confirmed|waitlisted|all]   pendaftar satu sesi (bawaan: terkonfirmasi)

@@ -30,6 +30,7 @@ import {
 } from '../core/announcements/service.js'
 import { maskName } from '../core/certificates/verify.js'
 import { formatLocalDateTime, formatLocalTime, zoneLabelOrName } from '../core/regions.js'
+import { UNKNOWN_OUTCOME_HELP } from '../core/reminders/listing.js'
 import { renderPlainText } from '../core/render.js'
 import { formatDate } from '../core/text/dates.js'
 import type { Db } from '../db/client.js'
@@ -475,16 +476,20 @@ function named(
 
 function totalsLines(totals: AnnouncementTotals): string {
   const { rows } = totals
-  const all = rows.waiting + rows.sent + rows.late + rows.failed + rows.skipped + rows.blockedByUser + rows.cancelled
+  const all =
+    rows.waiting + rows.sent + rows.late + rows.failed + rows.unknown + rows.skipped + rows.blockedByUser + rows.cancelled
+  // "hasil tidak diketahui" only when there is any: a crash while sending is rare.
+  const unknown = (n: number) => (n > 0 ? ` · hasil tidak diketahui ${n}` : '')
   const channel = (name: 'telegram' | 'whatsapp') => {
     const c = totals.byChannel[name]
-    return `  ${name}: ${c.rows} pesan · menunggu ${c.waiting} · terkirim ${c.sent} · gagal ${c.failed}\n`
+    return `  ${name}: ${c.rows} pesan · menunggu ${c.waiting} · terkirim ${c.sent} · gagal ${c.failed}${unknown(c.unknown)}\n`
   }
   return (
     `Orang: ${totals.people} · terjangkau ${totals.queued} · tidak ada chat ${totals.noChat} · memblokir ${totals.blocked} · ` +
     `berhenti (stop info) ${totals.optedOut}\n` +
     `Pesan: ${all} · menunggu ${rows.waiting} · terkirim ${rows.sent + rows.late}${rows.late > 0 ? ` (${rows.late} terlambat)` : ''} · ` +
-    `gagal ${rows.failed} · dilewati ${rows.skipped} · diblokir penerima ${rows.blockedByUser} · dibatalkan ${rows.cancelled}\n` +
+    `gagal ${rows.failed}${unknown(rows.unknown)} · dilewati ${rows.skipped} · diblokir penerima ${rows.blockedByUser} · ` +
+    `dibatalkan ${rows.cancelled}\n` +
     channel('telegram') +
     channel('whatsapp')
   )
@@ -502,9 +507,9 @@ function rolledLine(record: AnnouncementRecord, totals: AnnouncementTotals, conf
 
 /**
  * `announce status KODE [--csv] [--as EMAIL]`: the announcement's state, its totals (as the
- * console), the WhatsApp cap's roll-over, and the recipients still waiting and those that failed
- * (names masked for a viewer). `--csv`: the per-person report on stdout, audited as the console's
- * export (actor `cli`).
+ * console), the WhatsApp cap's roll-over, and the recipients still waiting, those that failed and
+ * those whose outcome is unknown (names masked for a viewer). `--csv`: the per-person report on
+ * stdout, audited as the console's export (actor `cli`).
  */
 export function announceStatusCommand(db: Db, args: string[], config: Config, clock: () => Date): number {
   const found = named(db, args, { csv: true }, 'announce status KODE [--csv] [--as EMAIL]')
@@ -546,11 +551,14 @@ export function announceStatusCommand(db: Db, args: string[], config: Config, cl
   if (record.finishedAt && record.status === 'done') out(`Selesai: ${when(record.finishedAt)}\n`)
   out(totalsLines(totals))
   out(rolledLine(record, totals, config))
-  for (const status of ['waiting', 'failed'] as const) {
+  const titles = { waiting: 'Menunggu', failed: 'Gagal', unknown: 'Hasil tidak diketahui' } as const
+  for (const status of ['waiting', 'failed', 'unknown'] as const) {
     const page = recipientLines(db, record.id, { status }, { limit: LINES_SHOWN, offset: 0 })
     if (page.total === 0) continue
-    const title = status === 'waiting' ? 'Menunggu' : 'Gagal'
-    out(`\n${title}${page.total > page.rows.length ? ` (${page.rows.length} dari ${page.total})` : ` (${page.total})`}:\n`)
+    out(
+      `\n${titles[status]}${page.total > page.rows.length ? ` (${page.rows.length} dari ${page.total})` : ` (${page.total})`}:\n`,
+    )
+    if (status === 'unknown') out(`  ${UNKNOWN_OUTCOME_HELP} Kirim ulang dari konsol, halaman Pengingat.\n`)
     for (const line of page.rows) {
       const at = status === 'waiting' && line.dueAt ? `  jatuh tempo ${when(line.dueAt, line.timeZone)}` : ''
       const reason = status === 'failed' ? `  ${recipientStatus(line).label}${line.reason ? `: ${line.reason}` : ''}` : ''

@@ -85,6 +85,91 @@ describe('the report', () => {
     })
   })
 
+  it('counts a recipient whose send a crash interrupted as unknown, apart from failed, in the totals, the lines, the CSV and the frozen totals', async () => {
+    addRecipient(db, { name: 'Andi Sent', chats: [{ channel: 'telegram', chatId: '7001001' }] })
+    addRecipient(db, { name: 'Citra Gagal', chats: [{ channel: 'telegram', chatId: '7001003' }] })
+    addRecipient(db, { name: 'Gita Terputus', chats: [{ channel: 'whatsapp', chatId: '6281234500007@s.whatsapp.net' }] })
+    const sent = await announceNow(db, { audience: { regions: ['R5'] }, textId: 'Yth. {nama}, kantor tutup hari Jumat.' }, ctx)
+    // Gita's message was being sent when the server stopped: the outbox records it unknown.
+    const lost = 'outcome unknown: the process stopped while sending'
+    const crashed = db.$client.prepare(
+      `update outbox set status = ?, last_error = ?, claim_token = null where kind = 'announcement' and chat_id = '6281234500007@s.whatsapp.net'`,
+    )
+    crashed.run('claimed', null)
+    crashed.run('unknown', lost)
+    const clock = fakeClock(MONDAY_9_WIB)
+    const outbox = testOutbox(db, clock, {
+      telegram: async (chatId) => {
+        if (chatId === '7001003') throw new Error('Bad Request: chat not found')
+      },
+      whatsapp: async () => {
+        throw new Error('an unknown row is never sent again')
+      },
+    })
+    for (let i = 0; i < 6; i++) {
+      await outbox.deliver()
+      clock.advance(60 * 60_000)
+    }
+
+    const totals = announcementTotals(db, sent.id)
+    expect(totals).toMatchObject({
+      rows: { waiting: 0, sent: 1, failed: 1, unknown: 1 },
+      byChannel: { telegram: { rows: 2, sent: 1, failed: 1, unknown: 0 }, whatsapp: { rows: 1, sent: 0, failed: 0, unknown: 1 } },
+    })
+    const unknown = recipientLines(db, sent.id, { status: 'unknown' }, { limit: 50, offset: 0 })
+    expect(unknown.rows.map((line) => [line.fullName, recipientStatus(line).label, line.reason])).toEqual([
+      ['Gita Terputus', 'Tidak diketahui: server berhenti saat mengirim, mungkin sudah sampai', lost],
+    ])
+    expect(recipientLines(db, sent.id, { status: 'failed' }, { limit: 50, offset: 0 }).rows.map((l) => l.fullName)).toEqual([
+      'Citra Gagal',
+    ])
+    const csv = recipientsCsv(sent.code, allRecipientLines(db, sent.id)).split('\n')
+    expect(csv.find((line) => line.includes('Gita Terputus'))).toContain(
+      `,"Tidak diketahui: server berhenti saat mengirim, mungkin sudah sampai",${lost},`,
+    )
+
+    // Nothing waits any more: the announcement is done, its totals frozen with the unknown one, and
+    // they stay so once the per-person rows are gone.
+    await runAnnouncements(db, clock.now, { batchPeople: 10, pauseMs: 0 })
+    const periods = {
+      outboxDays: 30,
+      outboxFailedDays: 14,
+      identityAttemptsDays: 30,
+      chatDays: 90,
+      auditDays: 365,
+      announcementDays: 90,
+    }
+    await runRetention(db, new Date(MONDAY_9_WIB.getTime() + 91 * DAY), periods)
+    expect(recipientLines(db, sent.id, {}, { limit: 50, offset: 0 }).total).toBe(0)
+    expect(announcementTotals(db, sent.id)).toEqual(totals)
+  })
+
+  it('reads totals frozen before "unknown" was counted with it as zero', () => {
+    const made = db.$client
+      .prepare(
+        `insert into announcements (code, status, actor, criteria, text_id, dedupe_key, totals, created_at, updated_at)
+         values ('PGM-OLD', 'done', 'cli', '{}', 'x', 'old', ?, 0, 0) returning id`,
+      )
+      .get(
+        JSON.stringify({
+          people: 2,
+          queued: 2,
+          noChat: 0,
+          blocked: 0,
+          optedOut: 0,
+          rows: { waiting: 0, sent: 1, late: 0, failed: 1, skipped: 0, blockedByUser: 0, cancelled: 0 },
+          byChannel: {
+            telegram: { rows: 2, waiting: 0, sent: 1, failed: 1 },
+            whatsapp: { rows: 0, waiting: 0, sent: 0, failed: 0 },
+          },
+        }),
+      ) as { id: number }
+    expect(announcementTotals(db, made.id)).toMatchObject({
+      rows: { sent: 1, failed: 1, unknown: 0 },
+      byChannel: { telegram: { failed: 1, unknown: 0 }, whatsapp: { unknown: 0 } },
+    })
+  })
+
   it('the CSV: BOM, formulas made inert, chats masked, times in the person’s zone, no phone number', async () => {
     const sent = await deliveredAnnouncement()
     const csv = recipientsCsv(sent.code, allRecipientLines(db, sent.id))

@@ -209,6 +209,32 @@ describe('Pengumuman', () => {
     expect(t.db.select().from(outbox).where(eq(outbox.kind, 'announcement')).all()).toHaveLength(4)
   })
 
+  it('shows a recipient whose send a crash interrupted as "Tidak diketahui", apart from Gagal, with what it means', async () => {
+    const t = await setUp()
+    const browser = await t.as('r5@kemensos.go.id')
+    const id = idOf((await draft(browser, { sesi: String(t.session), teks_id: TEXT })).headers.get('location'))
+    await browser.submit(`/admin/pengumuman/${id}`, `/admin/pengumuman/${id}/kirim`, { mode: 'now' })
+    const before = await (await browser.request(`/admin/pengumuman/${id}`)).text()
+    expect(before).not.toContain('Tidak diketahui (chat)')
+    // Budi's WhatsApp message was being sent when the server stopped; Siti's failed for good.
+    const set = t.db.$client.prepare("update outbox set status = ?, last_error = ? where kind = 'announcement' and chat_id = ?")
+    set.run('claimed', null, '6281300000003@s.whatsapp.net')
+    set.run('unknown', 'outcome unknown: the process stopped while sending', '6281300000003@s.whatsapp.net')
+    set.run('failed', 'Bad Request: chat not found', '5002')
+
+    const page = await (await browser.request(`/admin/pengumuman/${id}`)).text()
+    const tile = (label: string) => new RegExp(`<dt>${label}</dt><dd>(\\d+)`).exec(page)?.[1]
+    expect([tile('Gagal \\(chat\\)'), tile('Tidak diketahui \\(chat\\)')]).toEqual(['1', '1'])
+    expect(page).toContain('tidak dikirim ulang otomatis: tanyakan kepada orangnya')
+    expect(page).toContain('href="/admin/pengingat?status=unknown&amp;kind=announcement"')
+    expect(page).toMatch(/<tr class="st-unknown"><td>Budi Santoso<\/td>[\s\S]*?Tidak diketahui: server berhenti saat mengirim/)
+    const filtered = await (await browser.request(`/admin/pengumuman/${id}?status=unknown`)).text()
+    expect(filtered).toContain('<option value="unknown" selected>Tidak diketahui</option>')
+    expect(filtered).toContain('<td>Budi Santoso</td>')
+    expect(filtered).not.toContain('<td>Siti Rahmawati</td>')
+    expect(await (await browser.request('/admin/pengumuman')).text()).toContain('· 1 gagal · 1 hasil tidak diketahui ·')
+  })
+
   it('schedules at a time in the recipients’ zones, asks twice before urgent, and cancels with a confirmation', async () => {
     const t = await setUp()
     const browser = await t.as('pusat@kemensos.go.id')

@@ -210,6 +210,30 @@ describe('npm run cli -- announce', () => {
     expect((await cli(['status', code])).stdout).toContain(`${code}  [dibatalkan]`)
   }, 120_000)
 
+  it('status counts a message a crash interrupted as "hasil tidak diketahui", apart from gagal, and says what it means', async () => {
+    seed()
+    const sent = await cli(['send', ...SESSION, '--text', VENUE_MOVED])
+    const code = /Pengumuman (PGM-[A-Z0-9]+) diantrekan/.exec(sent.stdout)?.[1] ?? ''
+    // As the server records it: Telegram failed for good; the WhatsApp message was being sent when it stopped.
+    const db = new Database(folder.dbPath)
+    try {
+      const set = db.prepare("UPDATE outbox SET status = ?, last_error = ? WHERE kind = 'announcement' AND channel = ?")
+      set.run('failed', 'Telegram: 400 Bad Request: chat not found', 'telegram')
+      set.run('claimed', null, 'whatsapp')
+      set.run('unknown', 'outcome unknown: the process stopped while sending', 'whatsapp')
+    } finally {
+      db.close()
+    }
+    const status = await cli(['status', code])
+    expect(status.code, status.stderr).toBe(0)
+    expect(status.stdout).toContain('Pesan: 2 · menunggu 0 · terkirim 0 · gagal 1 · hasil tidak diketahui 1 · dilewati 0')
+    expect(status.stdout).toContain('  whatsapp: 1 pesan · menunggu 0 · terkirim 0 · gagal 0 · hasil tidak diketahui 1\n')
+    expect(status.stdout).toContain('Gagal (1):\n  Andi Pratama  telegram  Gagal: Telegram: 400 Bad Request: chat not found\n')
+    expect(status.stdout).toMatch(
+      /Hasil tidak diketahui \(1\):\n {2}Hasil tidak diketahui: server berhenti [^\n]*tidak dikirim ulang otomatis[^\n]*Pengingat\.\n {2}Sari Wulandari {2}whatsapp\n/,
+    )
+  }, 60_000)
+
   it("send --at schedules it in each recipient's zone (texts from files); cancelled before it went, nothing is sent", async () => {
     seed()
     const day = new Date(Date.now() + 3 * DAY).toISOString().slice(0, 10)

@@ -29,6 +29,7 @@ export const RECIPIENT_STATUS_LABELS: Record<RecipientStatusKey, string> = {
   waiting: 'Menunggu',
   sent: 'Terkirim',
   failed: 'Gagal',
+  unknown: 'Tidak diketahui',
   opted_out: 'Dilewati: berhenti menerima pengumuman',
   blocked: 'Dilewati: chat memblokir asisten',
   no_chat: 'Dilewati: tidak ada chat tertaut',
@@ -49,6 +50,9 @@ export function recipientStatus(line: RecipientLine): { key: RecipientStatusKey;
       return of('sent', 'Terkirim (terlambat)')
     case 'failed':
       return of('failed')
+    case 'unknown':
+      // Said whole in the line and the CSV: a reader of the export has no help text beside it.
+      return of('unknown', 'Tidak diketahui: server berhenti saat mengirim, mungkin sudah sampai')
     case 'blocked_by_user':
       return of(
         'blocked_by_user',

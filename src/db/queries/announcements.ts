@@ -13,6 +13,7 @@ export const RECIPIENT_STATUS_KEYS = [
   'waiting',
   'sent',
   'failed',
+  'unknown',
   'opted_out',
   'blocked',
   'no_chat',
@@ -29,9 +30,21 @@ export type AnnouncementTotals = {
   noChat: number
   blocked: number
   optedOut: number
-  /** Chat rows by outcome (waiting = not final yet). */
-  rows: { waiting: number; sent: number; late: number; failed: number; skipped: number; blockedByUser: number; cancelled: number }
-  byChannel: Record<'telegram' | 'whatsapp', { rows: number; waiting: number; sent: number; failed: number }>
+  /**
+   * Chat rows by outcome (waiting = not final yet; unknown = the server stopped while sending it: it
+   * may have arrived, so it is not counted as failed).
+   */
+  rows: {
+    waiting: number
+    sent: number
+    late: number
+    failed: number
+    unknown: number
+    skipped: number
+    blockedByUser: number
+    cancelled: number
+  }
+  byChannel: Record<'telegram' | 'whatsapp', { rows: number; waiting: number; sent: number; failed: number; unknown: number }>
 }
 
 export type RecipientLine = {
@@ -476,8 +489,11 @@ const zeroTotals = (): AnnouncementTotals => ({
   noChat: 0,
   blocked: 0,
   optedOut: 0,
-  rows: { waiting: 0, sent: 0, late: 0, failed: 0, skipped: 0, blockedByUser: 0, cancelled: 0 },
-  byChannel: { telegram: { rows: 0, waiting: 0, sent: 0, failed: 0 }, whatsapp: { rows: 0, waiting: 0, sent: 0, failed: 0 } },
+  rows: { waiting: 0, sent: 0, late: 0, failed: 0, unknown: 0, skipped: 0, blockedByUser: 0, cancelled: 0 },
+  byChannel: {
+    telegram: { rows: 0, waiting: 0, sent: 0, failed: 0, unknown: 0 },
+    whatsapp: { rows: 0, waiting: 0, sent: 0, failed: 0, unknown: 0 },
+  },
 })
 
 /** Counted from the recipient rows (undefined when there are none). */
@@ -509,9 +525,9 @@ function countedTotals(db: Db, id: number): AnnouncementTotals | undefined {
     } else if (r.outcome === 'sent' || r.outcome === 'late') {
       totals.rows[r.outcome] += r.n
       if (channel) channel.sent += r.n
-    } else if (r.outcome === 'failed') {
-      totals.rows.failed += r.n
-      if (channel) channel.failed += r.n
+    } else if (r.outcome === 'failed' || r.outcome === 'unknown') {
+      totals.rows[r.outcome] += r.n
+      if (channel) channel[r.outcome] += r.n
     } else if (r.outcome === 'blocked_by_user') totals.rows.blockedByUser += r.n
     else totals.rows[r.outcome] += r.n
   }
@@ -523,14 +539,26 @@ export function announcementTotals(db: Db, id: number): AnnouncementTotals {
   const counted = countedTotals(db, id)
   if (counted) return counted
   const frozen = cached(db, 'SELECT totals FROM announcements WHERE id = ?').get(id) as { totals: string | null } | undefined
-  if (frozen?.totals) return { ...zeroTotals(), ...(JSON.parse(frozen.totals) as AnnouncementTotals) }
-  return zeroTotals()
+  if (!frozen?.totals) return zeroTotals()
+  // Totals frozen before a count was added (unknown) lack it: zero, not missing.
+  const stored = JSON.parse(frozen.totals) as Partial<AnnouncementTotals>
+  const zero = zeroTotals()
+  return {
+    ...zero,
+    ...stored,
+    rows: { ...zero.rows, ...stored.rows },
+    byChannel: {
+      telegram: { ...zero.byChannel.telegram, ...stored.byChannel?.telegram },
+      whatsapp: { ...zero.byChannel.whatsapp, ...stored.byChannel?.whatsapp },
+    },
+  }
 }
 
 const STATUS_SQL: Record<RecipientStatusKey, string> = {
   waiting: `r.reach = 'queued' AND r.outcome IS NULL`,
   sent: `r.outcome IN ('sent', 'late')`,
   failed: `r.outcome = 'failed'`,
+  unknown: `r.outcome = 'unknown'`,
   opted_out: `r.reach = 'opted_out'`,
   blocked: `r.reach = 'blocked'`,
   no_chat: `r.reach = 'no_chat'`,

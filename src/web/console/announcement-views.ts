@@ -7,7 +7,7 @@ import type { Context } from 'hono'
 import { toHtml } from '../../bots/telegram/render.js'
 import type { AnnouncementPreview, PreviewSample } from '../../core/announcements/service.js'
 import { formatLocalDateTime } from '../../core/regions.js'
-import { maskChat } from '../../core/reminders/listing.js'
+import { maskChat, UNKNOWN_OUTCOME_HELP } from '../../core/reminders/listing.js'
 import { renderPlainText } from '../../core/render.js'
 import type { ReachCounts } from '../../db/queries/announcement-audience.js'
 import type { AnnouncementTotals, RecipientLine, RecipientStatusKey } from '../../db/queries/announcements.js'
@@ -93,30 +93,39 @@ export function notesList(preview: AnnouncementPreview): Html {
   return html`<ul class="notes">${preview.notes.map((note) => html`<li>${note}</li>`)}</ul>`
 }
 
-/** The totals after sending: tiles, then the chats by channel. */
+/**
+ * The totals after sending: tiles, then the chats by channel. "Tidak diketahui" (the server stopped
+ * while sending) shows only when there is any, apart from Gagal, with what it means and where to resend.
+ */
 export function totalsView(t: AnnouncementTotals): Html {
   const unreachable = t.noChat + t.blocked + t.optedOut
   const tile = (label: string, value: number, note?: string) =>
     html`<div class="stat"><dt>${label}</dt><dd>${number(value)}${note && html` <span class="note">${note}</span>`}</dd></div>`
   const sent = t.rows.sent + t.rows.late
   const channels = (['telegram', 'whatsapp'] as const).filter((ch) => t.byChannel[ch].rows > 0)
+  const unknown = t.rows.unknown > 0
   return html`<dl class="stats compact">
 ${tile('Penerima (orang)', t.people)}
 ${tile('Terkirim (chat)', sent, t.rows.late > 0 ? `${number(t.rows.late)} terlambat` : undefined)}
 ${tile('Menunggu (chat)', t.rows.waiting)}
 ${tile('Gagal (chat)', t.rows.failed)}
+${unknown && tile('Tidak diketahui (chat)', t.rows.unknown, 'server berhenti saat mengirim')}
 ${tile('Memblokir bot (Telegram)', t.rows.blockedByUser)}
 ${tile('Dilewati saat dikirim', t.rows.skipped)}
 ${t.rows.cancelled > 0 && tile('Dibatalkan (chat)', t.rows.cancelled)}
 ${tile('Tidak terjangkau (orang)', unreachable, `tidak ada chat ${number(t.noChat)} · memblokir asisten ${number(t.blocked)} · berhenti ${number(t.optedOut)}`)}
 </dl>
 ${
+  unknown &&
+  html`<p class="hint">${UNKNOWN_OUTCOME_HELP} Kirim ulang dari halaman <a href="/admin/pengingat?status=unknown&amp;kind=announcement">Pengingat</a>.</p>`
+}
+${
   channels.length > 0 &&
   html`<div class="table-scroll"><table><caption>Per kanal (chat)</caption>
-<thead><tr><th scope="col">Kanal</th><th scope="col">Chat</th><th scope="col">Menunggu</th><th scope="col">Terkirim</th><th scope="col">Gagal</th></tr></thead>
+<thead><tr><th scope="col">Kanal</th><th scope="col">Chat</th><th scope="col">Menunggu</th><th scope="col">Terkirim</th><th scope="col">Gagal</th>${unknown && html`<th scope="col">Tidak diketahui</th>`}</tr></thead>
 <tbody>${channels.map((ch) => {
     const b = t.byChannel[ch]
-    return html`<tr><th scope="row">${CHANNEL_LABEL[ch]}</th><td>${number(b.rows)}</td><td>${number(b.waiting)}</td><td>${number(b.sent)}</td><td>${number(b.failed)}</td></tr>`
+    return html`<tr><th scope="row">${CHANNEL_LABEL[ch]}</th><td>${number(b.rows)}</td><td>${number(b.waiting)}</td><td>${number(b.sent)}</td><td>${number(b.failed)}</td>${unknown && html`<td>${number(b.unknown)}</td>`}</tr>`
   })}</tbody></table></div>`
 }`
 }

@@ -400,7 +400,8 @@ ${select('status', 'Status', [['', 'Semua status'], ...ANNOUNCEMENT_STATUSES.map
       if (row.status === 'scheduled')
         return `dijadwalkan ${row.localDate ?? ''} pukul ${(row.localTime ?? '').replace(':', '.')} waktu penerima`
       const t = announcementTotals(db, row.id)
-      return `${number(t.people)} orang · ${number(t.rows.sent + t.rows.late)} terkirim · ${number(t.rows.waiting)} menunggu · ${number(t.rows.failed + t.rows.blockedByUser)} gagal · ${number(t.noChat + t.blocked + t.optedOut)} tidak terjangkau`
+      const unknown = t.rows.unknown > 0 ? ` · ${number(t.rows.unknown)} hasil tidak diketahui` : ''
+      return `${number(t.people)} orang · ${number(t.rows.sent + t.rows.late)} terkirim · ${number(t.rows.waiting)} menunggu · ${number(t.rows.failed + t.rows.blockedByUser)} gagal${unknown} · ${number(t.noChat + t.blocked + t.optedOut)} tidak terjangkau`
     }
     const audience = (criteria: string) => {
       try {
