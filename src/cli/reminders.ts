@@ -53,6 +53,7 @@ const STATUS_TEXT: Record<OutboxStatus, string> = {
   sent: 'terkirim',
   late: 'terkirim terlambat',
   failed: 'gagal',
+  unknown: 'hasil tidak diketahui',
   skipped: 'dilewati',
   cancelled: 'dibatalkan',
 }

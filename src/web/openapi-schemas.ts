@@ -98,7 +98,10 @@ export const Registration = z
 export const Reminder = z
   .object({
     id: z.int(),
-    status: z.enum(OUTBOX_STATUSES),
+    status: z.enum(OUTBOX_STATUSES).openapi({
+      description:
+        '`unknown`: the server stopped while sending it, so it may or may not have arrived; it is never sent again on its own, and is not a failure (`failed`).',
+    }),
     kind: z.enum(EVENT_KINDS).nullable(),
     eventKey: z.string().nullable(),
     label: z.string().nullable(),

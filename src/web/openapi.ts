@@ -7,6 +7,7 @@
  * the routes the app serves to each other, so neither can drift.
  */
 import { createRoute, OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi'
+import { OUTBOX_STATUSES } from '../db/schema.js'
 import { EVENT_KINDS } from '../vocabulary/events.js'
 import { CHANNELS } from '../vocabulary/message.js'
 import { MAX_REMINDER_PAGE } from './admin-reminders.js'
@@ -177,7 +178,10 @@ const ADMIN_ROUTES = [
       description: 'Soonest due first; `next` is the cursor of the following page. A regional token: its region’s people only.',
       request: {
         query: z.object({
-          status: z.string().optional().openapi({ description: 'An outbox status (pending, sent, failed, skipped…)' }),
+          status: z
+            .enum(OUTBOX_STATUSES)
+            .optional()
+            .openapi({ description: 'An outbox status; `unknown` is counted apart from `failed` (see Reminder.status)' }),
           channel: z.enum(CHANNELS).optional(),
           kind: z.enum(EVENT_KINDS).optional(),
           event: z.string().optional().openapi({ example: 'exam:5' }),

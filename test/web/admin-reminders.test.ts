@@ -122,6 +122,25 @@ describe('GET /api/v1/admin/reminders', () => {
     expect((await list(`?person=${rina + 1}`)).reminders).toEqual([])
   })
 
+  it('filters a reminder whose outcome is unknown (a crash while sending) by status=unknown, apart from failed', async () => {
+    const [first, second] = remindersOf(core.db, rina)
+    const lost = 'outcome unknown: the process stopped while sending'
+    core.db
+      .update(outbox)
+      .set({ status: 'unknown', attempts: 1, lastError: lost })
+      .where(eq(outbox.id, first?.id ?? 0))
+      .run()
+    core.db
+      .update(outbox)
+      .set({ status: 'failed', attempts: 5, lastError: 'chat not found' })
+      .where(eq(outbox.id, second?.id ?? 0))
+      .run()
+    expect((await list('?status=unknown')).reminders).toEqual([
+      expect.objectContaining({ id: first?.id, status: 'unknown', reason: lost }),
+    ])
+    expect((await list('?status=failed')).reminders).toEqual([expect.objectContaining({ id: second?.id, status: 'failed' })])
+  })
+
   it('pages with the cursor: every reminder once, in order, then next is null', async () => {
     const all = (await list()).reminders.map((r) => r.id)
     const seen: unknown[] = []
@@ -149,7 +168,10 @@ describe('GET /api/v1/admin/reminders', () => {
       expect(body.error.code).toBe('INVALID_QUERY')
       expect(body.error.message).toMatch(message)
     }
-    await refused('?status=done', /^status must be one of pending, queued, claimed, sent, late, failed, skipped, cancelled$/)
+    await refused(
+      '?status=done',
+      /^status must be one of pending, queued, claimed, sent, late, failed, unknown, skipped, cancelled$/,
+    )
     await refused('?status=', /^status must be one of/)
     await refused('?channel=sms', /^channel must be one of telegram, whatsapp, console$/)
     await refused('?kind=ujian', /^kind must be one of bimtek, ujian_kognitif, wawancara, portofolio$/)
@@ -169,10 +191,11 @@ describe('GET /api/v1/admin/reminders', () => {
 describe('GET /api/v1/admin/reminders/summary', () => {
   it('counts per status, all kinds and reminders only, and the earliest pending due time', async () => {
     const planned = remindersOf(core.db, rina)
-    const [first, second] = planned
-    if (!first || !second) throw new Error('no reminders planned')
+    const [first, second, , fourth] = planned
+    if (!first || !second || !fourth) throw new Error('no reminders planned')
     core.db.update(outbox).set({ status: 'sent', sentAt: first.dueAt }).where(eq(outbox.id, first.id)).run()
     core.db.update(outbox).set({ status: 'cancelled', lastError: 'cancelled' }).where(eq(outbox.id, second.id)).run()
+    core.db.update(outbox).set({ status: 'unknown', lastError: 'outcome unknown' }).where(eq(outbox.id, fourth.id)).run()
     const offerDue = new Date(NOW.getTime() + 60_000)
     core.db
       .insert(outbox)
@@ -188,11 +211,11 @@ describe('GET /api/v1/admin/reminders/summary', () => {
 
     const response = await get('/reminders/summary')
     expect(response.status).toBe(200)
-    const zero = { pending: 0, queued: 0, claimed: 0, sent: 0, late: 0, failed: 0, skipped: 0, cancelled: 0 }
+    const zero = { pending: 0, queued: 0, claimed: 0, sent: 0, late: 0, failed: 0, unknown: 0, skipped: 0, cancelled: 0 }
     expect(await response.json()).toEqual({
       counts: {
-        all: { ...zero, pending: 9, sent: 1, cancelled: 1 },
-        reminders: { ...zero, pending: 8, sent: 1, cancelled: 1 },
+        all: { ...zero, pending: 8, sent: 1, unknown: 1, cancelled: 1 },
+        reminders: { ...zero, pending: 7, sent: 1, unknown: 1, cancelled: 1 },
       },
       nextDueAt: { all: offerDue.toISOString(), reminders: planned[2]?.dueAt.toISOString() },
     })

@@ -133,6 +133,16 @@ describe('GET /api/v1/openapi.json', () => {
     expect(document.paths['/api/v1/admin/sessions']?.get?.security).toEqual([{ staffToken: [] }])
     expect(document.paths['/api/v1/certificates/{number}']?.get?.security).toBeUndefined()
   })
+
+  it('lists the outbox statuses the reminders filter accepts, unknown (a crash while sending) apart from failed', async () => {
+    const document = await documentOf(fullApp())
+    const parameters = (document.paths['/api/v1/admin/reminders']?.get?.parameters ?? []) as {
+      name: string
+      schema?: { enum?: string[] }
+    }[]
+    const status = parameters.find((p) => p.name === 'status')
+    expect(status?.schema?.enum).toEqual(expect.arrayContaining(['failed', 'unknown']))
+  })
 })
 
 describe('the document’s schemas hold for real answers', () => {
