@@ -11,7 +11,7 @@ import { retentionPeriodsOf } from '../settings.js'
 
 const LABEL: Record<RetentionRule, string> = {
   outboxDone: 'pesan keluar terkirim, dilewati atau dibatalkan',
-  outboxFailed: 'pesan keluar yang gagal terkirim',
+  outboxFailed: 'pesan keluar yang gagal terkirim atau hasilnya tidak diketahui',
   identityAttempts: 'percobaan pembuktian identitas',
   identityCodes: 'kode sekali pakai yang sudah kedaluwarsa',
   chatAccounts: 'akun chat yang tidak terhubung dan tidak aktif',

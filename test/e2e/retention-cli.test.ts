@@ -53,7 +53,7 @@ describe('npm run cli -- retention run', () => {
       [
         'Retensi data, uji coba (--dry-run): tidak ada yang dihapus.',
         '  pesan keluar terkirim, dilewati atau dibatalkan (lebih dari 30 hari): 1',
-        '  pesan keluar yang gagal terkirim (lebih dari 14 hari): 0',
+        '  pesan keluar yang gagal terkirim atau hasilnya tidak diketahui (lebih dari 14 hari): 0',
         '  percobaan pembuktian identitas (lebih dari 30 hari): 1',
         '  kode sekali pakai yang sudah kedaluwarsa (lebih dari 30 hari): 0',
         '  akun chat yang tidak terhubung dan tidak aktif (lebih dari 90 hari): 0',

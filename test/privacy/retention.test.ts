@@ -97,6 +97,17 @@ describe('retention', () => {
     expect((await runRetention(db, clock.now(), PERIODS)).outboxDone).toBe(4)
   })
 
+  it('outbox: rows whose outcome is unknown (a crash while sending) go after 14 days, as failed ones do', async () => {
+    const { db, clock, ago } = open()
+    addOutbox(db, 'unknown', ago(15)) // gone
+    addOutbox(db, 'unknown', ago(13)) // kept
+    addOutbox(db, 'failed', ago(15)) // gone
+    addOutbox(db, 'unknown', ago(400), 'reply') // gone
+    expect(await runRetention(db, clock.now(), PERIODS, { dryRun: true })).toMatchObject({ outboxDone: 0, outboxFailed: 3 })
+    await runRetention(db, clock.now(), PERIODS)
+    expect(texts(db)).toEqual(['row 2 unknown'])
+  })
+
   it('identity attempts and expired one-time codes go after 30 days, audit entries after 365', async () => {
     const { db, clock, ago } = open()
     db.insert(identityAttempts)

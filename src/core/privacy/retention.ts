@@ -9,7 +9,7 @@ import { countExpired, purgeExpired, RETENTION_RULES, type RetentionRule } from 
 export type RetentionPeriods = {
   /** Outbox rows sent, skipped or cancelled. */
   outboxDays: number
-  /** Outbox rows that failed (undelivered replies hold the text of the answer). */
+  /** Outbox rows that failed or whose outcome is unknown (undelivered replies hold the text of the answer). */
   outboxFailedDays: number
   /** Identity attempts, and one-time codes counted from their expiry; console sessions and links too. */
   identityAttemptsDays: number

@@ -12,8 +12,11 @@ export const RETENTION_RULES = {
     table: 'outbox',
     where: `status IN ('sent', 'late', 'skipped', 'cancelled') AND updated_at < :cutoff`,
   },
-  /** Outbox rows that failed for good, replies that could not be delivered among them. */
-  outboxFailed: { table: 'outbox', where: `status = 'failed' AND updated_at < :cutoff` },
+  /**
+   * Outbox rows that failed for good, replies that could not be delivered among them, and those whose
+   * outcome is unknown (the server stopped while sending): kept as long, for staff to check and resend.
+   */
+  outboxFailed: { table: 'outbox', where: `status IN ('failed', 'unknown') AND updated_at < :cutoff` },
   identityAttempts: { table: 'identity_attempts', where: 'at < :cutoff' },
   /** One-time codes (a keyed hash each), expired since the cutoff: useless ten minutes after they were sent. */
   identityCodes: { table: 'identity_codes', where: 'expires_at < :cutoff' },
