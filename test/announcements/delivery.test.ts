@@ -10,6 +10,7 @@ import { eq } from 'drizzle-orm'
 import { describe, expect, it, vi } from 'vitest'
 import { RecipientUnreachable } from '../../src/core/outbox.js'
 import type { Reply } from '../../src/core/types.js'
+import { announcementTotals } from '../../src/db/queries/announcements.js'
 import { setBlocked } from '../../src/db/queries/identities.js'
 import { BLOCKED_REASON, queueMessage, UNLINKED_REASON } from '../../src/db/queries/outbox.js'
 import { channelIdentities } from '../../src/db/schema.js'
@@ -258,7 +259,7 @@ describe('retries', () => {
 })
 
 describe('a crash while sending', () => {
-  it('restart sends the rest once; the message being sent is recorded failed "outcome unknown" and never sent again', async () => {
+  it('restart sends the rest once; the message being sent is recorded unknown, reported apart from failed, and never sent again', async () => {
     const { clock, db } = setup()
     const id = addAnnouncement(db)
     const rows = addRecipients(db, id, 8, { channel: 'telegram', prefix: 'tg-c', dueAt: clock.now() })
@@ -300,10 +301,11 @@ describe('a crash while sending', () => {
     const everyone = [...before, ...second.chats()]
     expect(everyone.sort()).toEqual(['tg-c1', 'tg-c2', 'tg-c3', 'tg-c5', 'tg-c6', 'tg-c7', 'tg-c8'].sort())
     const stuck = rows[3] as number
-    expect(rowOf(db, stuck).status).toBe('failed')
+    expect(rowOf(db, stuck).status).toBe('unknown')
     expect(rowOf(db, stuck).lastError).toContain('outcome unknown')
-    expect(recipientOf(db, id, stuckChat)?.outcome).toBe('failed')
+    expect(recipientOf(db, id, stuckChat)?.outcome).toBe('unknown')
     expect(recipientOf(db, id, stuckChat)?.reason).toContain('outcome unknown')
+    expect(announcementTotals(db, id).rows).toMatchObject({ failed: 0, unknown: 1, waiting: 0 })
 
     clock.advance(DAY_MS)
     expect(await box.deliver()).toMatchObject({ sent: 0 })
