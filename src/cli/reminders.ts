@@ -14,6 +14,7 @@ import { formatLocalTime } from '../core/regions.js'
 import { maskChat } from '../core/reminders/listing.js'
 import { quietZonesAt, runLimit } from '../core/reminders/outbox-config.js'
 import { planReminders } from '../core/reminders/plan.js'
+import { atSendTime } from '../core/reminders/send-time.js'
 import { formatDate } from '../core/text/dates.js'
 import type { Reply } from '../core/types.js'
 import type { Db } from '../db/client.js'
@@ -208,9 +209,10 @@ export function dueRemindersCommand(db: Db, args: string[], config: Config, cloc
 /** This process only sends: it never takes updates, so the conversation core is not needed. */
 const SEND_ONLY: Engine = { handle: async () => [] }
 
-function firstLine(payload: string): string {
+/** The first line of a message as it would go out at `at` (a reminder's "(2 jam lagi)" worked out for then). */
+function firstLine(kind: string, payload: string, at: Date): string {
   try {
-    return ((JSON.parse(payload) as Reply).text ?? '').split('\n')[0] ?? ''
+    return (atSendTime(kind, JSON.parse(payload) as Reply, at).text ?? '').split('\n')[0] ?? ''
   } catch {
     return '(isi tidak terbaca)'
   }
@@ -290,7 +292,7 @@ export async function sendRemindersCommand(db: Db, args: string[], config: Confi
     const batch = interleaveByChat(previewBatch(db, { channel: 'telegram', now, graceMs: settings.graceMs, quiet, limit }))
     for (const row of batch) {
       out(
-        `telegram  ${maskChat('telegram', row.chatId)}  ${row.kind === 'reminder' ? row.label : row.kind}  ${firstLine(row.payload)}\n`,
+        `telegram  ${maskChat('telegram', row.chatId)}  ${row.kind === 'reminder' ? row.label : row.kind}  ${firstLine(row.kind, row.payload, now)}\n`,
       )
     }
     out(`--dry-run: ${batch.length} pesan Telegram akan dikirim; tidak ada yang diubah.\n`)

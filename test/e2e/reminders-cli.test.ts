@@ -143,7 +143,8 @@ describe('npm run cli -- reminders', () => {
     const preview = await cli(['send', '--dry-run'], telegramEnv())
     expect(preview.exit).toEqual({ code: 0, signal: null })
     expect(preview.stdout).toBe(
-      'telegram  98****21  1d  ⏰ *Pengingat: Bimtek* (H-1)\n' +
+      // Made due two days early: what would go out now says how soon it really is.
+      'telegram  98****21  1d  ⏰ *Pengingat: Bimtek* (H-3)\n' +
         '--dry-run: 1 pesan Telegram akan dikirim; tidak ada yang diubah.\n' +
         'WhatsApp: 1 pesan jatuh tempo tetap menunggu server (koneksi WhatsApp hanya milik server).\n',
     )
@@ -159,7 +160,7 @@ describe('npm run cli -- reminders', () => {
     )
     const messages = fake.sent(TELEGRAM_CHAT)
     expect(messages).toHaveLength(1)
-    expect(messages[0]?.payload.text).toContain('Pengingat: Bimtek')
+    expect(messages[0]?.payload.text).toContain('Pengingat: Bimtek</b> (H-3)')
     expect(messages[0]?.payload.reply_markup).toBeDefined()
     expect(rows()).toEqual([
       { channel: 'whatsapp', label: '1d', status: 'pending', reason: null },
