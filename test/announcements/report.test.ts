@@ -19,6 +19,16 @@ import { fakeClock } from '../support/core.js'
 import { testOutbox } from '../support/outbox.js'
 import { DAY } from '../support/reminders.js'
 
+/** The retention periods the tests run with (the defaults, written out). */
+const PERIODS = {
+  outboxDays: 30,
+  outboxFailedDays: 14,
+  identityAttemptsDays: 30,
+  chatDays: 90,
+  auditDays: 365,
+  announcementDays: 90,
+}
+
 let db: Db
 beforeEach(() => {
   db = announceDb()
@@ -131,15 +141,7 @@ describe('the report', () => {
     // Nothing waits any more: the announcement is done, its totals frozen with the unknown one, and
     // they stay so once the per-person rows are gone.
     await runAnnouncements(db, clock.now, { batchPeople: 10, pauseMs: 0 })
-    const periods = {
-      outboxDays: 30,
-      outboxFailedDays: 14,
-      identityAttemptsDays: 30,
-      chatDays: 90,
-      auditDays: 365,
-      announcementDays: 90,
-    }
-    await runRetention(db, new Date(MONDAY_9_WIB.getTime() + 91 * DAY), periods)
+    await runRetention(db, new Date(MONDAY_9_WIB.getTime() + 91 * DAY), PERIODS)
     expect(recipientLines(db, sent.id, {}, { limit: 50, offset: 0 }).total).toBe(0)
     expect(announcementTotals(db, sent.id)).toEqual(totals)
   })
@@ -201,20 +203,12 @@ describe('the report', () => {
     const sent = await deliveredAnnouncement()
     await runAnnouncements(db, sent.clock.now, { batchPeople: 10, pauseMs: 0 })
     const before = announcementTotals(db, sent.id)
-    const periods = {
-      outboxDays: 30,
-      outboxFailedDays: 14,
-      identityAttemptsDays: 30,
-      chatDays: 90,
-      auditDays: 365,
-      announcementDays: 90,
-    }
-    const dry = await runRetention(db, new Date(MONDAY_9_WIB.getTime() + 91 * DAY), periods, { dryRun: true })
+    const dry = await runRetention(db, new Date(MONDAY_9_WIB.getTime() + 91 * DAY), PERIODS, { dryRun: true })
     expect(dry).toMatchObject({ announcementRecipients: 6, announcements: 0 })
-    await runRetention(db, new Date(MONDAY_9_WIB.getTime() + 91 * DAY), periods)
+    await runRetention(db, new Date(MONDAY_9_WIB.getTime() + 91 * DAY), PERIODS)
     expect(recipientLines(db, sent.id, {}, { limit: 50, offset: 0 }).total).toBe(0)
     expect(announcementTotals(db, sent.id)).toEqual(before)
-    await runRetention(db, new Date(MONDAY_9_WIB.getTime() + 366 * DAY), periods)
+    await runRetention(db, new Date(MONDAY_9_WIB.getTime() + 366 * DAY), PERIODS)
     expect(db.$client.prepare('select count(*) as n from announcements').get()).toEqual({ n: 0 })
   })
 })

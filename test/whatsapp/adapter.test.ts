@@ -488,6 +488,17 @@ describe('sending', () => {
       return socket
     }
 
+    /** A sender on `socket` at no pace, trying each message `attempts` times 1 ms apart. */
+    const senderOn = (socket: FakeSocket, attempts: number, onFailure: (...args: unknown[]) => unknown = () => undefined) =>
+      createSender({
+        connection: { whenOpen: async () => socket },
+        pace: NO_PACE,
+        logger: silent,
+        now: () => Date.now(),
+        retry: { attempts, baseDelayMs: 1 },
+        onFailure,
+      })
+
     it('sends the text, then the file as a document with its name and type', async () => {
       const socket = openSocket()
       const failures: unknown[] = []
@@ -514,14 +525,7 @@ describe('sending', () => {
         if ('document' in content && documentFailures-- > 0) throw new Error('Connection Closed')
         return sendMessage(jid, content, options)
       }
-      const sender = createSender({
-        connection: { whenOpen: async () => socket },
-        pace: NO_PACE,
-        logger: silent,
-        now: () => Date.now(),
-        retry: { attempts: 3, baseDelayMs: 1 },
-        onFailure: () => undefined,
-      })
+      const sender = senderOn(socket, 3)
       await sender.send(PHONE, [reply])
       expect(socket.sent.map((m) => m.text ?? m.document?.fileName)).toEqual([reply.text, 'x.ics'])
     })
@@ -529,14 +533,7 @@ describe('sending', () => {
     it('a file that fails after every retry: its text once, a note in its place, then the rest; nothing recorded', async () => {
       const socket = openSocket()
       const failures: unknown[] = []
-      const sender = createSender({
-        connection: { whenOpen: async () => socket },
-        pace: NO_PACE,
-        logger: silent,
-        now: () => Date.now(),
-        retry: { attempts: 3, baseDelayMs: 1 },
-        onFailure: (...args) => failures.push(args),
-      })
+      const sender = senderOn(socket, 3, (...args) => failures.push(args))
       socket.failDocuments = 3
       await sender.send(PHONE, [reply, { text: 'Ada lagi yang bisa dibantu?' }])
       expect(socket.sent.map((m) => m.text ?? m.document?.fileName)).toEqual([
@@ -557,14 +554,7 @@ describe('sending', () => {
         if (text === 'document' || text.startsWith('File x.ics')) throw new Error('Connection Closed')
         return sendMessage(jid, content, options)
       }
-      const sender = createSender({
-        connection: { whenOpen: async () => socket },
-        pace: NO_PACE,
-        logger: silent,
-        now: () => Date.now(),
-        retry: { attempts: 2, baseDelayMs: 1 },
-        onFailure: () => undefined,
-      })
+      const sender = senderOn(socket, 2)
       await sender.send(PHONE, [reply, { text: 'Ada lagi yang bisa dibantu?' }])
       expect(tried.filter((text) => text.startsWith('File x.ics'))).toHaveLength(1)
       expect(socket.sent.map((m) => m.text)).toEqual([reply.text, 'Ada lagi yang bisa dibantu?'])
