@@ -156,7 +156,7 @@ logger.info('Terminal chat on: run "npm run chat" in another terminal (same data
 
 const senders: Partial<Record<'telegram' | 'whatsapp', ChannelSender>> = {
   ...(telegram && { telegram: telegram.sendTo }),
-  ...(whatsapp && { whatsapp: async (chatId, replies) => (await whatsapp).send(chatId, replies) }),
+  ...(whatsapp && { whatsapp: async (chatId, replies, options) => (await whatsapp).send(chatId, replies, options) }),
 }
 const outboxSettings = outboxSettingsOf(config)
 // WhatsApp announcements stop at WHATSAPP_DAILY_CAP a day (WIB); the rest go at the next working day's opening.

@@ -46,6 +46,7 @@ import {
   handBack,
   listDispatchers,
   registerDispatcher,
+  releaseClaim,
   removeDispatcher,
   sendingOf,
   takeBackFromGone,
@@ -59,11 +60,47 @@ import { atSendTime } from './reminders/send-time.js'
 import type { ReminderSettings } from './reminders/settings.js'
 import type { Reply } from './types.js'
 
-export type ChannelSender = (chatId: string, replies: Reply[]) => Promise<void>
+/**
+ * Sends a message through a channel. `signal` aborts when the outbox stops (SIGTERM): a sender
+ * still waiting (for its connection, its turn, a retry) and that has sent nothing of the message
+ * throws `SendNotStarted`, so the row goes back to pending instead of being left "unknown".
+ */
+export type ChannelSender = (chatId: string, replies: Reply[], options?: { signal?: AbortSignal }) => Promise<void>
 
 /** Thrown by a sender when the chat can no longer be reached (the person blocked the bot). */
 export class RecipientUnreachable extends Error {
   override name = 'RecipientUnreachable'
+}
+
+/** Thrown by a sender whose `signal` aborted before any part of the message went out. */
+export class SendNotStarted extends Error {
+  override name = 'SendNotStarted'
+  constructor() {
+    super('stopping: the message was not sent')
+  }
+}
+
+/**
+ * Waits for `promise`, unless `signal` aborts first: then throws `SendNotStarted` (for a wait before
+ * anything of the message went out: the connection, the turn, a retry's pause).
+ */
+export function unlessStopped<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise
+  if (signal.aborted) return Promise.reject(new SendNotStarted())
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(new SendNotStarted())
+    signal.addEventListener('abort', stop, { once: true })
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', stop)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', stop)
+        reject(error)
+      },
+    )
+  })
 }
 
 export const DEFAULT_PACE: Record<Channel, Pace> = {
@@ -196,6 +233,10 @@ export function createOutbox(deps: OutboxDeps) {
   let registered = false
   let stopping = false
   let heartbeat: ReturnType<typeof setInterval> | undefined
+  /** Aborted by `stop()`: senders still waiting give their message back (`SendNotStarted`). */
+  const stopSignal = new AbortController()
+  /** Messages senders gave back on the stop (nothing of them sent). */
+  let released = 0
   const running = new Set<Promise<DeliveryCounts>>()
 
   /** Renews this dispatcher's heartbeat, writing its row again when another one judged it gone. */
@@ -254,12 +295,18 @@ export function createOutbox(deps: OutboxDeps) {
     const payload = startSending(db, row.id, token, startedAt)
     if (payload === undefined) return // cancelled or taken back meanwhile
     try {
-      await send(row.chatId, [atSendTime(row.kind, JSON.parse(payload) as Reply, startedAt)])
+      await send(row.chatId, [atSendTime(row.kind, JSON.parse(payload) as Reply, startedAt)], { signal: stopSignal.signal })
       const late = row.kind === 'reminder' && startedAt.getTime() - row.dueAt > lateAfterMs
       markSent(db, row.id, now(), late)
       counts.sent++
       if (late) counts.late++
     } catch (error) {
+      if (error instanceof SendNotStarted) {
+        // Stopping before anything went out: pending again, for the next process, not unknown.
+        releaseClaim(db, row.id, me.id, now())
+        released++
+        return
+      }
       if (error instanceof RecipientUnreachable) {
         // The sender recorded the block (setBlocked), which cancels the chat's other reminders and
         // announcements too; cancelled here as well for a sender that does not record it.
@@ -433,12 +480,13 @@ export function createOutbox(deps: OutboxDeps) {
     },
     /**
      * A clean stop: no new run or send starts; the rows queued but not started go back to pending
-     * (due as before: the next process sends them at once); sends in flight get up to `waitMs` to
-     * finish. Then the dispatcher's row is deleted: a send still unfinished becomes unknown at the
+     * (due as before: the next process sends them at once), and so do those whose sender was still
+     * waiting (`SendNotStarted`); sends under way get up to `waitMs` to finish. Then the dispatcher's row is deleted: a send still unfinished becomes unknown at the
      * next process's start. Returns how many rows went back and how many sends were unfinished.
      */
     async stop(waitMs = 5_000): Promise<{ handedBack: number; unfinished: number }> {
       stopping = true
+      stopSignal.abort()
       if (heartbeat) clearInterval(heartbeat)
       heartbeat = undefined
       let handedBack = handBack(db, me.id, now())
@@ -448,7 +496,7 @@ export function createOutbox(deps: OutboxDeps) {
       })
       const finished = await Promise.race([Promise.allSettled([...running]).then(() => 'done' as const), timeout])
       clearTimeout(timer)
-      handedBack += handBack(db, me.id, now())
+      handedBack += handBack(db, me.id, now()) + released
       const unfinished = finished === 'done' ? 0 : sendingOf(db, me.id)
       if (registered) removeDispatcher(db, me.id)
       registered = false

@@ -7,7 +7,7 @@
 import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
 import { describe, expect, it, vi } from 'vitest'
-import { type ChannelSender, GONE_AFTER_MS, RecipientUnreachable } from '../../src/core/outbox.js'
+import { type ChannelSender, GONE_AFTER_MS, RecipientUnreachable, unlessStopped } from '../../src/core/outbox.js'
 import type { Channel, Reply } from '../../src/core/types.js'
 import { type Db, openDatabase } from '../../src/db/client.js'
 import { linkChat } from '../../src/db/queries/chat-links.js'
@@ -370,6 +370,25 @@ describe('outbox delivery', () => {
     expect(await restarted.deliver()).toMatchObject({ sent: 3, unknown: 0 })
     expect([...first.sent, ...next.sent].map((s) => s.chatId)).toEqual(['c-1', 'c-2', 'c-3', 'c-4'])
     await restarted.stop()
+  })
+
+  it('a clean stop while a sender still waits (a WhatsApp connection coming back): the message goes back to pending, not unknown', async () => {
+    const { clock, db } = setup()
+    const id = queue(db, { channel: 'whatsapp', chatId: '62811@s.whatsapp.net', dueAt: clock.now() })
+    // Waits for a connection that does not come; gives the message back when told to stop.
+    const waiting: ChannelSender = (_chatId, _replies, options) => unlessStopped(new Promise<void>(() => {}), options?.signal)
+    const dying = testOutbox(db, clock, { whatsapp: waiting })
+    dying.start()
+    const run = dying.deliver()
+    await vi.waitFor(() => expect(rowOf(db, id).status).toBe('claimed'))
+    expect(await dying.stop(1_000)).toEqual({ handedBack: 1, unfinished: 0 })
+    expect(await run).toMatchObject({ sent: 0, failed: 0, retried: 0 })
+    expect(rowOf(db, id)).toMatchObject({ status: 'pending', attempts: 0, claimedBy: null })
+
+    const whatsapp = recordingSender()
+    const next = testOutbox(db, clock, { whatsapp: whatsapp.send })
+    expect(await next.deliver()).toMatchObject({ sent: 1, unknown: 0 })
+    expect(rowOf(db, id)).toMatchObject({ status: 'sent', attempts: 1 })
   })
 
   it('a dispatcher judged gone while it still runs: what it queued goes to another once, and it registers again', async () => {

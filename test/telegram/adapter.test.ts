@@ -9,7 +9,7 @@ import pino, { type Logger } from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import { callbackData, keyboard } from '../../src/bots/telegram/render.js'
 import type { Engine } from '../../src/core/engine.js'
-import type { ChannelSender } from '../../src/core/outbox.js'
+import { type ChannelSender, SendNotStarted } from '../../src/core/outbox.js'
 import type { Reply } from '../../src/core/types.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { channelIdentities, conversationStates, handoffRequests, outbox } from '../../src/db/schema.js'
@@ -510,6 +510,29 @@ describe('a file that does not arrive', () => {
     expect(await testOutbox(core.db, fakeClock(later), { telegram: send }).deliver()).toMatchObject({ sent: 0, retried: 0 })
     expect(driver.messages().map((m) => m.text)).toEqual([withFile.text, ICS_UNSENT])
     expect(core.db.select().from(outbox).get()?.status).toBe('sent')
+  })
+})
+
+describe('an outbox message when the outbox stops', () => {
+  it('one still waiting its turn when the stop comes is not sent, and the outbox hears nothing went out (SendNotStarted)', async () => {
+    const { fake, driver } = await setup('webhook')
+    const stop = new AbortController()
+    const chat = String(driver.chatId)
+    // The chat's first message is held by Telegram's flood limit (retried after 1 s); the second
+    // waits behind it, and the stop comes meanwhile.
+    fake.failNext('sendMessage', {
+      error_code: 429,
+      description: 'Too Many Requests: retry after 1',
+      parameters: { retry_after: 1 },
+    })
+    const first = driver.telegram.sendTo(chat, [{ text: 'Pesan pertama' }], { signal: stop.signal })
+    const second = driver.telegram.sendTo(chat, [{ text: 'Pesan kedua' }], { signal: stop.signal })
+    await fake.waitFor((calls) => calls.some((call) => call.failure?.error_code === 429))
+    stop.abort()
+    await first
+    await expect(second).rejects.toBeInstanceOf(SendNotStarted)
+    expect(driver.messages().map((m) => m.text)).toEqual(['Pesan pertama'])
+    expect(fake.sent()).toHaveLength(1)
   })
 })
 

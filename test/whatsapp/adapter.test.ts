@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createWhatsAppChannel, type WhatsAppDeps } from '../../src/bots/whatsapp/adapter.js'
 import { createSender } from '../../src/bots/whatsapp/sender.js'
 import type { Engine } from '../../src/core/engine.js'
-import type { ChannelSender } from '../../src/core/outbox.js'
+import { type ChannelSender, SendNotStarted } from '../../src/core/outbox.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { getMeta, setMeta } from '../../src/db/queries/meta.js'
 import { channelIdentities, conversationStates, outbox, processedMessages } from '../../src/db/schema.js'
@@ -498,6 +498,36 @@ describe('sending', () => {
         retry: { attempts, baseDelayMs: 1 },
         onFailure,
       })
+
+    it('an outbox message still waiting for the connection when the outbox stops: nothing sent, SendNotStarted at once', async () => {
+      const socket = openSocket()
+      const sender = createSender({
+        // The connection is down and does not come back within the test.
+        connection: { whenOpen: () => new Promise<never>(() => {}) },
+        pace: NO_PACE,
+        logger: silent,
+        now: () => Date.now(),
+        onFailure: () => undefined,
+      })
+      const stop = new AbortController()
+      const sending = sender.send(PHONE, [reply], { failure: 'throw', signal: stop.signal })
+      stop.abort()
+      await expect(sending).rejects.toBeInstanceOf(SendNotStarted)
+      expect(socket.sent).toEqual([])
+    })
+
+    it('once its text went out, a stop does not cut the message: its file still follows', async () => {
+      const socket = openSocket()
+      const stop = new AbortController()
+      const sendMessage = socket.sendMessage
+      socket.sendMessage = async (jid, content, options) => {
+        const sent = await sendMessage(jid, content, options)
+        if ('text' in content) stop.abort()
+        return sent
+      }
+      await senderOn(socket, 2).send(PHONE, [reply], { failure: 'throw', signal: stop.signal })
+      expect(socket.sent.map((m) => m.text ?? m.document?.fileName)).toEqual([reply.text, 'x.ics'])
+    })
 
     it('sends the text, then the file as a document with its name and type', async () => {
       const socket = openSocket()

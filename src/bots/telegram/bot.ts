@@ -10,7 +10,7 @@ import type { Logger } from 'pino'
 import type { ChatBlocking } from '../../core/chat-blocking.js'
 import type { Engine } from '../../core/engine.js'
 import { createKeyedQueue } from '../../core/keyed-queue.js'
-import { RecipientUnreachable } from '../../core/outbox.js'
+import { RecipientUnreachable, SendNotStarted } from '../../core/outbox.js'
 import { scrubNumbers } from '../../core/privacy/mask.js'
 import { unsentNote } from '../../core/render.js'
 import type { Attachment, Inbound, Reply } from '../../core/types.js'
@@ -260,8 +260,10 @@ export function createTelegramBot(deps: TelegramDeps) {
      * once its text went out, even when its file did not (the person got a note instead): sending
      * it again would repeat the text.
      */
-    sendTo(chatId: string, replies: Reply[]): Promise<void> {
+    sendTo(chatId: string, replies: Reply[], options: { signal?: AbortSignal } = {}): Promise<void> {
       return enqueue(chatId, async () => {
+        // The outbox stopped while this waited behind the chat's earlier messages: nothing sent.
+        if (options.signal?.aborted) throw new SendNotStarted()
         try {
           await send(bot.api, Number(chatId), replies)
         } catch (error) {

@@ -68,9 +68,10 @@ export type WhatsAppChannel = {
    * Sends a message the assistant starts (the outbox) to a chat (by the id the core knows it by),
    * in order with the chat's answers; throws if it could not be delivered, so the outbox retries.
    * A file that fails after its text went out does not throw (a retry would repeat the text): the
-   * person gets a note instead (see the sender).
+   * person gets a note instead (see the sender). `signal` (the outbox stopping): a message still
+   * waiting, with nothing of it sent, throws `SendNotStarted` and goes back to the outbox.
    */
-  send(chatId: string, replies: Reply[]): Promise<void>
+  send(chatId: string, replies: Reply[], options?: { signal?: AbortSignal }): Promise<void>
   readonly connection: Connection
 }
 
@@ -216,6 +217,9 @@ export function createWhatsAppChannel(deps: WhatsAppDeps): WhatsAppChannel {
     },
     drain,
     state: () => connection.state(),
-    send: (chatId, replies) => enqueue([chatId], () => sender.send(chatId, replies, { failure: 'throw' })),
+    send: (chatId, replies, options = {}) =>
+      enqueue([chatId], () =>
+        sender.send(chatId, replies, { failure: 'throw', ...(options.signal && { signal: options.signal }) }),
+      ),
   }
 }

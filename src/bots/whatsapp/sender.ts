@@ -6,6 +6,7 @@
  * A file that still fails once its text went out is replaced by a note, and the rest goes on.
  */
 import type { Logger } from 'pino'
+import { SendNotStarted, unlessStopped } from '../../core/outbox.js'
 import { scrubNumbers } from '../../core/privacy/mask.js'
 import { renderPlainText, unsentNote } from '../../core/render.js'
 import type { Attachment, Reply } from '../../core/types.js'
@@ -48,8 +49,14 @@ export type Sender = {
    * A reply whose text went out but whose file did not counts as sent: the file is replaced by a
    * note (its `unsentNote`), logged, and neither recorded nor thrown.
    */
-  send(jid: string, replies: Reply[], options?: { failure: 'record' | 'throw' }): Promise<void>
+  send(jid: string, replies: Reply[], options?: SendOptions): Promise<void>
 }
+
+/**
+ * `signal` (the outbox's, aborted when it stops): while nothing of the message has gone out, the
+ * waits (the connection, the turn, a retry's pause) end at once with `SendNotStarted`.
+ */
+export type SendOptions = { failure: 'record' | 'throw'; signal?: AbortSignal }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
@@ -72,15 +79,18 @@ export function createSender(deps: SenderDeps): Sender {
    * Sends one reply: its text, then its file if any. `done` remembers what already went out, so a
    * retry after the file failed does not show the person the text a second time.
    */
-  async function sendOne(jid: string, reply: Reply, done: { text: boolean }): Promise<void> {
-    const socket = await deps.connection.whenOpen(connectWaitMs)
+  async function sendOne(jid: string, reply: Reply, done: { text: boolean }, signal?: AbortSignal): Promise<void> {
+    // Only while nothing of the message went out may a stop take it back.
+    const wait = <T>(promise: Promise<T>) => (done.text ? promise : unlessStopped(promise, signal))
+    const socket = await wait(deps.connection.whenOpen(connectWaitMs))
     if (pace.typingMs > 0) {
       await socket.sendPresenceUpdate('composing', jid).catch(() => undefined)
-      await sleep(pace.typingMs)
+      await wait(sleep(pace.typingMs))
     }
-    await slot()
-    const current = await deps.connection.whenOpen(connectWaitMs)
+    await wait(slot())
+    const current = await wait(deps.connection.whenOpen(connectWaitMs))
     if (!done.text) {
+      if (signal?.aborted) throw new SendNotStarted()
       // linkPreview null: never fetch the links we send (the verification page, maps).
       await current.sendMessage(jid, { text: renderPlainText(reply), linkPreview: null })
       done.text = true
@@ -110,16 +120,20 @@ export function createSender(deps: SenderDeps): Sender {
         let lastError = ''
         let sent = false
         const done = { text: false }
+        // The first message only: once one went out, the rest of the answer goes too.
+        const signal = index === 0 ? options.signal : undefined
         for (let attempt = 1; attempt <= retry.attempts && !sent; attempt++) {
           try {
-            await sendOne(jid, reply, done)
+            await sendOne(jid, reply, done, signal)
             sent = true
           } catch (error) {
+            if (error instanceof SendNotStarted) throw error
             // Error texts may name the chat's number: keep digits out of logs and records.
             lastError = scrubNumbers(error instanceof Error ? error.message : String(error))
             if (attempt < retry.attempts) {
               logger.warn({ channel: 'whatsapp', attempt, error: lastError }, 'WhatsApp send failed; retrying')
-              await sleep(retry.baseDelayMs * 2 ** (attempt - 1))
+              const pause = sleep(retry.baseDelayMs * 2 ** (attempt - 1))
+              await (done.text ? pause : unlessStopped(pause, signal))
             }
           }
         }

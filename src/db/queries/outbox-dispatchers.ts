@@ -97,3 +97,15 @@ export function handBack(db: Db, id: string, at: Date): number {
 export function sendingOf(db: Db, id: string): number {
   return (cached(db, `SELECT count(*) AS n FROM outbox WHERE status = 'claimed' AND claimed_by = ?`).get(id) as { n: number }).n
 }
+
+/**
+ * A send that gave up before anything went out (the dispatcher is stopping): the row goes back to
+ * pending, its attempt not counted, for the next process to send.
+ */
+export function releaseClaim(db: Db, id: number, dispatcher: string, at: Date): void {
+  cached(
+    db,
+    `UPDATE outbox SET status = 'pending', attempts = max(attempts - 1, 0), claim_token = NULL, claimed_by = NULL, updated_at = ?
+     WHERE id = ? AND status IN ('claimed', 'unknown') AND claimed_by = ?`,
+  ).run(at.getTime(), id, dispatcher)
+}
