@@ -35,6 +35,7 @@ import { renderPlainText } from '../core/render.js'
 import { formatDate } from '../core/text/dates.js'
 import type { Db } from '../db/client.js'
 import { type AnnouncementTotals, allRecipientLines, announcementTotals, recipientLines } from '../db/queries/announcements.js'
+import { writeAudit } from '../db/queries/audit.js'
 import type { ConsoleScope } from '../db/queries/console-scope.js'
 import { staffByEmail, staffById } from '../db/queries/console-staff.js'
 import { capRemaining } from '../db/queries/outbox.js'
@@ -350,9 +351,7 @@ export function announcePreviewCommand(db: Db, args: string[], config: Config, c
   // A preview that showed nobody's message showed no personal data: nothing to keep then.
   for (const { id: _id, details, ...entry } of preview.samples.length > 0 ? audits : []) {
     const kept = { ...(details ? (JSON.parse(details) as Record<string, unknown>) : {}), ...as }
-    db.insert(auditLog)
-      .values({ ...entry, entityId: null, details: JSON.stringify(kept) })
-      .run()
+    writeAudit(db, { ...entry, entityId: null, details: kept })
   }
 
   out(`Pratinjau (pengumuman tidak disimpan; dilihat oleh ${prepared.acting.label}).\n`)
@@ -522,16 +521,14 @@ export function announceStatusCommand(db: Db, args: string[], config: Config, cl
     }
     const lines = [...allRecipientLines(db, record.id)]
     const text = recipientsCsv(record.code, lines)
-    db.insert(auditLog)
-      .values({
-        at: clock(),
-        actor: 'cli',
-        action: 'announcement.recipients_exported',
-        entity: 'announcement',
-        entityId: record.code,
-        details: JSON.stringify({ rows: lines.length, ...(acting.staffId !== null && { as: acting.staffId }) }),
-      })
-      .run()
+    writeAudit(db, {
+      at: clock(),
+      actor: 'cli',
+      action: 'announcement.recipients_exported',
+      entity: 'announcement',
+      entityId: record.code,
+      details: { rows: lines.length, ...(acting.staffId !== null && { as: acting.staffId }) },
+    })
     out(text)
     return 0
   }

@@ -5,12 +5,12 @@
  */
 import { and, count, eq } from 'drizzle-orm'
 import type { Db } from './client.js'
+import { writeAudit } from './queries/audit.js'
 import { regionIdOfProvince } from './queries/handoff.js'
 import {
   announcementRecipients,
   announcements,
   appMeta,
-  auditLog,
   bimtekSessions,
   type CertificationStage,
   certificates,
@@ -878,14 +878,12 @@ function loadImportHistory(tx: Db, now: Date): void {
     },
   ]
   for (const entry of imports) {
-    tx.insert(auditLog)
-      .values({
-        at: new Date(now.getTime() - entry.daysAgo * DAY),
-        actor: 'cli',
-        action: 'import',
-        entity: entry.entity,
-        details: JSON.stringify({ ...entry.details, file: `[DEMO] ${entry.file}` }),
-      })
-      .run()
+    writeAudit(tx, {
+      at: new Date(now.getTime() - entry.daysAgo * DAY),
+      actor: 'cli',
+      action: 'import',
+      entity: entry.entity,
+      details: { ...entry.details, file: `[DEMO] ${entry.file}` },
+    })
   }
 }

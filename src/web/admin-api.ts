@@ -17,9 +17,9 @@ import type { ReminderSettings } from '../core/reminders/settings.js'
 import { importSessions } from '../core/sessions/import.js'
 import { registrationsCsv, registrationView, sessionsCsv, sessionView } from '../core/sessions/listing.js'
 import type { Db } from '../db/client.js'
+import { writeAudit } from '../db/queries/audit.js'
 import { sessionInScope } from '../db/queries/console-scope.js'
 import { findSessionSummary, listSessionRegistrations, listSessions } from '../db/queries/sessions.js'
-import { auditLog } from '../db/schema.js'
 import { type AdminEnv, allowRoles } from './admin-auth.js'
 import { adminReminders } from './admin-reminders.js'
 import { staffScope } from './console/scope.js'
@@ -122,17 +122,14 @@ export function adminApi(deps: AdminApiDeps) {
     if (!session) return c.json(error('SESSION_NOT_FOUND'), 404)
     const registrations = listSessionRegistrations(deps.db, id)
     // Names and phone numbers leave the server: recorded with who asked, from where, and what.
-    deps.db
-      .insert(auditLog)
-      .values({
-        at: deps.clock(),
-        actor: c.get('caller').actor,
-        action: REGISTRATIONS_DOWNLOAD,
-        entity: 'bimtek_session',
-        entityId: String(id),
-        details: JSON.stringify({ format: as, rows: registrations.length, client: clientAddress(c, deps.proxy) }),
-      })
-      .run()
+    writeAudit(deps.db, {
+      at: deps.clock(),
+      actor: c.get('caller').actor,
+      action: REGISTRATIONS_DOWNLOAD,
+      entity: 'bimtek_session',
+      entityId: String(id),
+      details: { format: as, rows: registrations.length, client: clientAddress(c, deps.proxy) },
+    })
     if (as === 'csv') {
       // Codes are the secretariat's own text: keep the file name to safe characters.
       const name = session.code.replace(/[^A-Za-z0-9._-]+/g, '_')

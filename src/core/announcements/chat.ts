@@ -11,7 +11,7 @@ import {
   STOPPED_REASON,
   setAnnouncementsOff,
 } from '../../db/queries/announcements.js'
-import { auditLog } from '../../db/schema.js'
+import { writeAudit } from '../../db/queries/audit.js'
 import type { TypedCommand } from '../engine.js'
 import { fill, t } from '../messages.js'
 import { normalizeInput } from '../text/normalize.js'
@@ -61,16 +61,7 @@ const chatOf = (ctx: TurnContext): Chat => ({
 })
 
 function audit(db: Db, ctx: TurnContext, action: string, details?: Record<string, unknown>) {
-  db.insert(auditLog)
-    .values({
-      at: ctx.now,
-      actor: `chat:${ctx.inbound.channel}`,
-      action,
-      entity: 'chat',
-      entityId: null,
-      ...(details && { details: JSON.stringify(details) }),
-    })
-    .run()
+  writeAudit(db, { at: ctx.now, actor: `chat:${ctx.inbound.channel}`, action, entity: 'chat', entityId: null, details })
 }
 
 function stop(ctx: TurnContext): Outcome {

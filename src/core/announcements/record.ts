@@ -5,7 +5,7 @@
 import type { Db } from '../../db/client.js'
 import type { AudienceQuery } from '../../db/queries/announcement-audience.js'
 import { type AnnouncementRow, scopeOfRegion } from '../../db/queries/announcements.js'
-import { auditLog } from '../../db/schema.js'
+import { writeAudit } from '../../db/queries/audit.js'
 import type { AnnouncementStatus, AudienceCriteria } from '../../vocabulary/announcements.js'
 import { zoneWindowsOf } from './criteria.js'
 import { CENTRE_SENDER } from './message.js'
@@ -60,9 +60,7 @@ export function toRecord(row: AnnouncementRow): AnnouncementRecord {
 
 /** The audit row of a use case (no personal data in `details`). */
 export function audit(db: Db, at: Date, actor: string, action: string, code: string, details?: Record<string, unknown>): void {
-  db.insert(auditLog)
-    .values({ at, actor, action, entity: 'announcement', entityId: code, ...(details && { details: JSON.stringify(details) }) })
-    .run()
+  writeAudit(db, { at, actor, action, entity: 'announcement', entityId: code, details })
 }
 
 /** The audience query of a stored announcement, in its maker's scope. */

@@ -7,7 +7,8 @@
  */
 import { eq } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { auditLog, type CERTIFICATE_STATUSES, certificates } from '../../db/schema.js'
+import { writeAudit } from '../../db/queries/audit.js'
+import { type CERTIFICATE_STATUSES, certificates } from '../../db/schema.js'
 import { optionalText } from '../import/cells.js'
 import { MAX_STATUS_REASON } from './import.js'
 import { normalizeNumber } from './verify.js'
@@ -41,8 +42,8 @@ export function changeCertificateStatus(
 ): StatusChangeResult {
   const number = normalizeNumber(typed)
   const reason = readReason(change.reason.trim())
-  return db.transaction((tx) => {
-    const certificate = number ? tx.select().from(certificates).where(eq(certificates.number, number)).get() : undefined
+  return db.transaction(() => {
+    const certificate = number ? db.select().from(certificates).where(eq(certificates.number, number)).get() : undefined
     if (!certificate) return { ok: false, error: 'NOT_FOUND', message: 'Tidak ada sertifikat dengan nomor itu.' }
     if (!('value' in reason) || reason.value === null) {
       const message = 'reason' in reason ? `Alasan ${reason.reason}.` : 'Alasan wajib diisi.'
@@ -50,7 +51,7 @@ export function changeCertificateStatus(
     }
     const from = certificate.status
     if (from === change.to) return { ok: false, error: 'UNCHANGED', message: 'Status sertifikat itu sudah demikian.' }
-    tx.update(certificates)
+    db.update(certificates)
       .set({
         status: change.to,
         // Shown to whoever verifies a revoked or suspended certificate; an active one shows none.
@@ -60,16 +61,14 @@ export function changeCertificateStatus(
       })
       .where(eq(certificates.id, certificate.id))
       .run()
-    tx.insert(auditLog)
-      .values({
-        at: by.now,
-        actor: by.actor,
-        action: 'certificate.status',
-        entity: 'certificate',
-        entityId: certificate.number,
-        details: JSON.stringify({ from, to: change.to, reason: reason.value }),
-      })
-      .run()
+    writeAudit(db, {
+      at: by.now,
+      actor: by.actor,
+      action: 'certificate.status',
+      entity: 'certificate',
+      entityId: certificate.number,
+      details: { from, to: change.to, reason: reason.value },
+    })
     return { ok: true, number: certificate.number, from, to: change.to }
   })
 }

@@ -14,10 +14,11 @@
 
 import { eq } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
+import { writeAudit } from '../../db/queries/audit.js'
 import { unlinkAllChats } from '../../db/queries/chat-links.js'
 import { type ConsoleScope, personInScope } from '../../db/queries/console-scope.js'
 import { currentStage, type StoredStage, statusWrites } from '../../db/queries/status.js'
-import { auditLog, CERTIFICATION_STAGES, type CertificationStage, people } from '../../db/schema.js'
+import { CERTIFICATION_STAGES, type CertificationStage, people } from '../../db/schema.js'
 import { type Cell, optionalPhone, optionalText, shown } from '../import/cells.js'
 import { findProvince, PROVINCES, provinceByCode } from '../regions.js'
 import { planReminders } from '../reminders/plan.js'
@@ -142,16 +143,14 @@ export function correctContact(
       stored.phoneE164 !== null && next.phoneE164 !== stored.phoneE164 ? unlinkAllChats(db, personId, context.now) : 0
     if (unlinked > 0 || next.timeZone !== stored.timeZone) planReminders(db, [personId], context.now, context.reminders)
     const fields = changed.map((key) => FIELD_OF[key])
-    db.insert(auditLog)
-      .values({
-        at: context.now,
-        actor: context.actor,
-        action: 'person.contact_corrected',
-        entity: 'person',
-        entityId: String(personId),
-        details: JSON.stringify({ fields, ...(unlinked > 0 && { chatsUnlinked: unlinked }) }),
-      })
-      .run()
+    writeAudit(db, {
+      at: context.now,
+      actor: context.actor,
+      action: 'person.contact_corrected',
+      entity: 'person',
+      entityId: String(personId),
+      details: { fields, ...(unlinked > 0 && { chatsUnlinked: unlinked }) },
+    })
     return { ok: true, value: fields }
   }
   return db.$client.transaction(write).immediate()
@@ -202,16 +201,14 @@ export function addStage(db: Db, personId: number, input: StageInput, context: C
     const after = currentStage(history)
     const queued = after && after.stage !== before ? queueStageChanged(db, personId, after, person.timeZone, context.now) : 0
     planReminders(db, [personId], context.now, context.reminders)
-    db.insert(auditLog)
-      .values({
-        at: context.now,
-        actor: context.actor,
-        action: 'person.stage_added',
-        entity: 'person',
-        entityId: String(personId),
-        details: JSON.stringify({ stage: input.stage, date: stageDay.value, messagesQueued: queued }),
-      })
-      .run()
+    writeAudit(db, {
+      at: context.now,
+      actor: context.actor,
+      action: 'person.stage_added',
+      entity: 'person',
+      entityId: String(personId),
+      details: { stage: input.stage, date: stageDay.value, messagesQueued: queued },
+    })
     return { ok: true, value: queued }
   }
   return db.$client.transaction(write).immediate()

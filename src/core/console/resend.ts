@@ -7,9 +7,9 @@
  * with the staff member.
  */
 import { type Db, inTransaction } from '../../db/client.js'
+import { writeAudit } from '../../db/queries/audit.js'
 import { queueResend, type ReminderRow, reminderInScope } from '../../db/queries/console-reminders.js'
 import type { ConsoleScope } from '../../db/queries/console-scope.js'
-import { auditLog } from '../../db/schema.js'
 import { fail, ok, type Result } from '../result.js'
 
 export type ResendProblem = 'NOT_FOUND' | 'NOT_FAILED' | 'ALREADY_RESENT' | 'NOT_RESENDABLE' | 'EXPIRED'
@@ -47,16 +47,14 @@ export function resendMessage(
     if (problem) return fail(problem)
     const id = queueResend(db, row.id, input.now)
     if (id === undefined) return fail('ALREADY_RESENT')
-    db.insert(auditLog)
-      .values({
-        at: input.now,
-        actor: input.actor,
-        action: 'reminder.resent',
-        entity: 'outbox',
-        entityId: String(row.id),
-        details: JSON.stringify({ kind: row.kind, channel: row.channel, status: row.status, newId: id }),
-      })
-      .run()
+    writeAudit(db, {
+      at: input.now,
+      actor: input.actor,
+      action: 'reminder.resent',
+      entity: 'outbox',
+      entityId: String(row.id),
+      details: { kind: row.kind, channel: row.channel, status: row.status, newId: id },
+    })
     return ok({ id, was: row.status })
   })
 }

@@ -7,8 +7,9 @@
 
 import { eq } from 'drizzle-orm'
 import { cached, type Db, inTransaction } from '../../db/client.js'
+import { writeAudit } from '../../db/queries/audit.js'
 import { type HandoffWithRegion, handoffByCode, insertThreadMessage, setMessageOutbox } from '../../db/queries/handoff-thread.js'
-import { auditLog, handoffRequests, outbox } from '../../db/schema.js'
+import { handoffRequests, outbox } from '../../db/schema.js'
 import type { StaffRole } from '../../vocabulary/staff.js'
 import { MAX_TEXT_LENGTH } from '../engine.js'
 import { fill, t } from '../messages.js'
@@ -152,16 +153,7 @@ export function createHandoffActions(deps: HandoffActionDeps): HandoffActions {
   }
 
   function audit(action: string, actor: HandoffActor, handoff: HandoffWithRegion, at: Date, details?: object): void {
-    db.insert(auditLog)
-      .values({
-        at,
-        actor: auditActor(actor),
-        action,
-        entity: 'handoff_request',
-        entityId: handoff.code,
-        details: details ? JSON.stringify(details) : null,
-      })
-      .run()
+    writeAudit(db, { at, actor: auditActor(actor), action, entity: 'handoff_request', entityId: handoff.code, details })
   }
 
   /** Waiting → open, assigned to the actor (a staff member; the secretariat assigns nobody). */

@@ -7,8 +7,9 @@
 
 import { eq } from 'drizzle-orm'
 import { type Db, inTransaction } from '../../db/client.js'
+import { writeAudit } from '../../db/queries/audit.js'
 import { type HandoffWithRegion, handoffById, insertThreadMessage } from '../../db/queries/handoff-thread.js'
-import { auditLog, handoffRequests } from '../../db/schema.js'
+import { handoffRequests } from '../../db/schema.js'
 import { fill, t } from '../messages.js'
 import { formatLocalDateTime } from '../regions.js'
 import { closeLiveHandoff } from './actions.js'
@@ -90,16 +91,14 @@ export function runHandoffJobs(deps: HandoffJobDeps, now: Date): HandoffJobCount
         at: now,
         notice: fill(t(handoff.language, handoffTexts.closedIdle), { code: handoff.code, hours: settings.idleHours }),
       })
-      db.insert(auditLog)
-        .values({
-          at: now,
-          actor: 'system',
-          action: 'handoff.closed',
-          entity: 'handoff_request',
-          entityId: handoff.code,
-          details: JSON.stringify({ by: 'idle' }),
-        })
-        .run()
+      writeAudit(db, {
+        at: now,
+        actor: 'system',
+        action: 'handoff.closed',
+        entity: 'handoff_request',
+        entityId: handoff.code,
+        details: { by: 'idle' },
+      })
       return true
     })
     if (closed) counts.closedIdle++

@@ -7,8 +7,9 @@
 import { createHash } from 'node:crypto'
 import type { Db } from '../../db/client.js'
 import { cached } from '../../db/client.js'
+import { writeAudit } from '../../db/queries/audit.js'
 import { type HandoffWithRegion, handoffById, insertThreadMessage } from '../../db/queries/handoff-thread.js'
-import { auditLog, handoffAttachments } from '../../db/schema.js'
+import { handoffAttachments } from '../../db/schema.js'
 import type { Channel } from '../../vocabulary/message.js'
 import { MAX_TEXT_LENGTH } from '../engine.js'
 import { MENU_PREFIX } from '../menu.js'
@@ -116,16 +117,14 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
       text: `⭐ Penilaian ${n}/5`,
       platformId: 'rated',
     })
-    db.insert(auditLog)
-      .values({
-        at: now,
-        actor: `chat:${inbound.channel}`,
-        action: 'handoff.rated',
-        entity: 'handoff_request',
-        entityId: row.code,
-        details: JSON.stringify({ rating: n }),
-      })
-      .run()
+    writeAudit(db, {
+      at: now,
+      actor: `chat:${inbound.channel}`,
+      action: 'handoff.rated',
+      entity: 'handoff_request',
+      entityId: row.code,
+      details: { rating: n },
+    })
     touched = true
     return reply(fill(t(lang, handoffTexts.ratingThanks), { n }))
   }
@@ -144,16 +143,14 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
       const no = picked === END_NO || picked === '2' || (!inbound.choice && isNo(words))
       if (yes) {
         closeLiveHandoff(db, handoff, { by: 'person', at: now })
-        db.insert(auditLog)
-          .values({
-            at: now,
-            actor: `chat:${inbound.channel}`,
-            action: 'handoff.closed',
-            entity: 'handoff_request',
-            entityId: code,
-            details: JSON.stringify({ by: 'person' }),
-          })
-          .run()
+        writeAudit(db, {
+          at: now,
+          actor: `chat:${inbound.channel}`,
+          action: 'handoff.closed',
+          entity: 'handoff_request',
+          entityId: code,
+          details: { by: 'person' },
+        })
         touched = true
         return reply(`${fill(t(lang, handoffTexts.endedByPerson), { code })}\n\n${ratingPrompt(lang)}`)
       }

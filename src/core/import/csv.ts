@@ -6,7 +6,7 @@
  * is one, nothing at all is written.
  */
 import type { Db } from '../../db/client.js'
-import { auditLog } from '../../db/schema.js'
+import { writeAudit } from '../../db/queries/audit.js'
 import type { Parse } from './cells.js'
 import { type ImportError, readCsv } from './read-csv.js'
 
@@ -147,15 +147,13 @@ export function importCsv<Column extends string, Counts extends object>(
           progress,
         })
         if (errors.length > 0) throw new Rejected()
-        db.insert(auditLog)
-          .values({
-            at: options.now,
-            actor: options.actor,
-            action: 'import',
-            entity: spec.entity,
-            details: JSON.stringify({ ...(spec.audit ? spec.audit(counts) : counts), ...options.auditDetails }),
-          })
-          .run()
+        writeAudit(db, {
+          at: options.now,
+          actor: options.actor,
+          action: 'import',
+          entity: spec.entity,
+          details: { ...(spec.audit ? spec.audit(counts) : counts), ...options.auditDetails },
+        })
         progress(total)
         if (options.dryRun) throw new Rejected()
       },

@@ -5,11 +5,12 @@
  * unlinking this chat or another one. The copy and the deletion want a fresh possession factor
  * (within FRESH_MS), not only a linked chat: a chat left open on a shared phone is not enough.
  */
+
+import { writeAudit } from '../../db/queries/audit.js'
 import { linkedChatsOf, personOfChat, unlinkChat, unlinkChatOfPerson } from '../../db/queries/chat-links.js'
 import { deletePerson, forgetIdentityAttempts, registrationCodesOf } from '../../db/queries/erasure.js'
 import { everythingAbout, type handoffsOfPerson, type PersonRow, personById } from '../../db/queries/people.js'
 import { offerNextSeat } from '../../db/queries/registrations.js'
-import { auditLog } from '../../db/schema.js'
 import type { ChoiceAction, TypedCommand } from '../engine.js'
 import type { FlowDefinition } from '../flows/flow.js'
 import { firstName } from '../handoff/texts.js'
@@ -310,16 +311,13 @@ export function createDataRights(deps: DataRightsDeps): {
 
   function exportCopy(ctx: TurnContext, person: PersonRow): Outcome {
     const attachment = exportFile(ctx, person.id, deps)
-    ctx.db
-      .insert(auditLog)
-      .values({
-        at: ctx.now,
-        actor: chatActor(ctx, deps.vault),
-        action: 'person.exported',
-        entity: 'person',
-        entityId: String(person.id),
-      })
-      .run()
+    writeAudit(ctx.db, {
+      at: ctx.now,
+      actor: chatActor(ctx, deps.vault),
+      action: 'person.exported',
+      entity: 'person',
+      entityId: String(person.id),
+    })
     return { replies: [{ text: t(ctx.lang, texts.exported), ...(attachment && { attachment }) }], next: null }
   }
 

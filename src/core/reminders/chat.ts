@@ -8,10 +8,11 @@
  */
 import { and, asc, desc, eq, gt, inArray } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
+import { writeAudit } from '../../db/queries/audit.js'
 import { personOfChat } from '../../db/queries/chat-links.js'
 import { type PersonRow, personZone } from '../../db/queries/people.js'
 import { describeEvents } from '../../db/queries/reminders.js'
-import { auditLog, bimtekSessions, channelIdentities, exams, outbox, registrations } from '../../db/schema.js'
+import { bimtekSessions, channelIdentities, exams, outbox, registrations } from '../../db/schema.js'
 import { EVENT_KIND, type ExamKind, parseEventKey } from '../../vocabulary/events.js'
 import type { ChoiceAction, Feature, TypedCommand } from '../engine.js'
 import type { FlowDefinition } from '../flows/flow.js'
@@ -278,10 +279,13 @@ function start(ctx: TurnContext, settings: ReminderSettings): Outcome {
 }
 
 function audit(ctx: TurnContext, action: string, entity?: string, entityId?: string) {
-  ctx.db
-    .insert(auditLog)
-    .values({ at: ctx.now, actor: `chat:${ctx.inbound.channel}`, action, entity: entity ?? 'chat', entityId: entityId ?? null })
-    .run()
+  writeAudit(ctx.db, {
+    at: ctx.now,
+    actor: `chat:${ctx.inbound.channel}`,
+    action,
+    entity: entity ?? 'chat',
+    entityId: entityId ?? null,
+  })
 }
 
 /** The event of the latest reminder sent to this chat that is not over yet (6 hours after its start). */

@@ -5,8 +5,9 @@
  */
 import { and, eq } from 'drizzle-orm'
 import { type Db, inTransaction } from '../../db/client.js'
+import { writeAudit } from '../../db/queries/audit.js'
 import { sessionById } from '../../db/queries/sessions.js'
-import { auditLog, registrations } from '../../db/schema.js'
+import { registrations } from '../../db/schema.js'
 
 export type AttendanceResult = { ok: true } | { ok: false; error: 'NOT_FOUND' | 'NOT_STARTED' | 'NOT_CONFIRMED'; message: string }
 
@@ -32,16 +33,14 @@ export function markAttendance(
       .set({ attendedAt: input.attended ? now : null, updatedAt: now })
       .where(eq(registrations.id, registration.id))
       .run()
-    tx.insert(auditLog)
-      .values({
-        at: now,
-        actor: input.actor,
-        action: input.attended ? 'registration.attended' : 'registration.absent',
-        entity: 'registration',
-        entityId: registration.code,
-        details: JSON.stringify({ session: session.code }),
-      })
-      .run()
+    writeAudit(tx, {
+      at: now,
+      actor: input.actor,
+      action: input.attended ? 'registration.attended' : 'registration.absent',
+      entity: 'registration',
+      entityId: registration.code,
+      details: { session: session.code },
+    })
     return { ok: true }
   })
 }

@@ -6,10 +6,11 @@
  */
 import { and, eq, ne } from 'drizzle-orm'
 import { type Db, inTransaction } from '../../db/client.js'
+import { writeAudit } from '../../db/queries/audit.js'
 import { queueForPerson } from '../../db/queries/outbox.js'
 import { personZone } from '../../db/queries/people.js'
 import { sessionById } from '../../db/queries/sessions.js'
-import { auditLog, bimtekSessions, registrations } from '../../db/schema.js'
+import { bimtekSessions, registrations } from '../../db/schema.js'
 import { fill, t } from '../messages.js'
 import { when } from '../registration/format.js'
 import { planReminders } from '../reminders/plan.js'
@@ -82,16 +83,14 @@ export function cancelSession(
     }
     // Their registrations are cancelled: the reminders still waiting for this session go with them.
     if (standing.length > 0) planReminders(tx, new Set(standing.map((r) => r.personId)), now, input.reminders)
-    tx.insert(auditLog)
-      .values({
-        at: now,
-        actor: input.actor,
-        action: 'session.cancelled',
-        entity: 'bimtek_session',
-        entityId: session.code,
-        details: JSON.stringify({ reason, registrations: standing.length, messages }),
-      })
-      .run()
+    writeAudit(tx, {
+      at: now,
+      actor: input.actor,
+      action: 'session.cancelled',
+      entity: 'bimtek_session',
+      entityId: session.code,
+      details: { reason, registrations: standing.length, messages },
+    })
     return { ok: true, registrations: standing.length, messages }
   })
 }

@@ -6,8 +6,9 @@
  */
 import { and, eq } from 'drizzle-orm'
 import { type Db, inTransaction } from '../../db/client.js'
+import { writeAudit } from '../../db/queries/audit.js'
 import { listRegions, type Region, type SessionFields, sessionWrites } from '../../db/queries/sessions.js'
-import { auditLog, bimtekSessions, registrations } from '../../db/schema.js'
+import { bimtekSessions, registrations } from '../../db/schema.js'
 import {
   atZone,
   code,
@@ -319,16 +320,14 @@ export function saveSession(db: Db, fields: SessionFields, options: SaveSessionO
     if (typeof outcome !== 'string') return { ok: false, errors: { [outcome.column]: outcome.reason } }
     if (replan.size > 0) planReminders(tx, replan, now, options.reminders)
     const id = sessionWrites(tx).byCode(fields.code)?.id ?? -1
-    tx.insert(auditLog)
-      .values({
-        at: now,
-        actor: options.actor,
-        action: outcome === 'inserted' ? 'session.created' : 'session.updated',
-        entity: 'bimtek_session',
-        entityId: fields.code,
-        ...(replan.size > 0 && { details: JSON.stringify({ replanned: replan.size }) }),
-      })
-      .run()
+    writeAudit(tx, {
+      at: now,
+      actor: options.actor,
+      action: outcome === 'inserted' ? 'session.created' : 'session.updated',
+      entity: 'bimtek_session',
+      entityId: fields.code,
+      ...(replan.size > 0 && { details: { replanned: replan.size } }),
+    })
     return { ok: true, id, replanned: replan.size }
   })
 }

@@ -7,11 +7,12 @@
  */
 import { and, eq } from 'drizzle-orm'
 import { type Db, inTransaction } from '../../db/client.js'
+import { writeAudit } from '../../db/queries/audit.js'
 import { queueForPerson } from '../../db/queries/outbox.js'
 import { personZone } from '../../db/queries/people.js'
 import { joinTime, offerNextSeat, seatCounts, waitlistPosition } from '../../db/queries/registrations.js'
 import { sessionById } from '../../db/queries/sessions.js'
-import { auditLog, registrations } from '../../db/schema.js'
+import { registrations } from '../../db/schema.js'
 import { fill, t } from '../messages.js'
 import { when, where } from '../registration/format.js'
 import { queueOffer } from '../registration/seat-offers.js'
@@ -112,16 +113,14 @@ export function moveRegistration(
     const offer = heldSeat ? offerNextSeat(tx, from.id, now, input.offerMs) : undefined
     if (offer) queueOffer({ db: tx, now }, offer)
     planReminders(tx, [registration.personId], now, input.reminders)
-    tx.insert(auditLog)
-      .values({
-        at: now,
-        actor: input.actor,
-        action: 'registration.moved',
-        entity: 'registration',
-        entityId: registration.code,
-        details: JSON.stringify({ from: from.code, to: to.code, status }),
-      })
-      .run()
+    writeAudit(tx, {
+      at: now,
+      actor: input.actor,
+      action: 'registration.moved',
+      entity: 'registration',
+      entityId: registration.code,
+      details: { from: from.code, to: to.code, status },
+    })
     return { ok: true, status, ...(position !== undefined && { position }), offered: Boolean(offer) }
   })
 }

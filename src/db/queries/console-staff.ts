@@ -3,6 +3,7 @@ import { and, asc, count, eq, gte, isNull, lt, ne, or, sql } from 'drizzle-orm'
 import type { RegionCode, StaffRole, StaffStatus } from '../../vocabulary/staff.js'
 import type { Db } from '../client.js'
 import { auditLog, signInFailures, staff, staffLinks, staffSessions } from '../schema.js'
+import { writeAudit } from './audit.js'
 
 export type StaffRow = typeof staff.$inferSelect
 export type LinkPurpose = (typeof staffLinks.$inferSelect)['purpose']
@@ -171,14 +172,12 @@ export type StaffAudit = { at: Date; actor: string; action: string; entityId?: n
 
 /** One audit entry about a staff account (entity `staff`). */
 export function auditStaff(db: Db, entry: StaffAudit): void {
-  db.insert(auditLog)
-    .values({
-      at: entry.at,
-      actor: entry.actor,
-      action: entry.action,
-      entity: entry.entityId === undefined ? null : 'staff',
-      entityId: entry.entityId === undefined ? null : String(entry.entityId),
-      details: entry.details ? JSON.stringify(entry.details) : null,
-    })
-    .run()
+  writeAudit(db, {
+    at: entry.at,
+    actor: entry.actor,
+    action: entry.action,
+    entity: entry.entityId === undefined ? null : 'staff',
+    entityId: entry.entityId === undefined ? null : String(entry.entityId),
+    details: entry.details,
+  })
 }

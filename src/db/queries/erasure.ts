@@ -10,7 +10,6 @@ import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
 import { type Channel, whatsappJid } from '../../vocabulary/message.js'
 import type { Db } from '../client.js'
 import {
-  auditLog,
   certificates,
   channelIdentities,
   consentRecords,
@@ -22,6 +21,7 @@ import {
   processedMessages,
   registrations,
 } from '../schema.js'
+import { writeAudit } from './audit.js'
 import { queueGroupCleanups } from './handoff.js'
 import { forgetWhatsAppContacts } from './whatsapp-auth.js'
 
@@ -129,9 +129,7 @@ export function deletePerson(db: Db, personId: number, at: Date, actor: string, 
     .where(or(eq(certificates.personId, personId), person?.nikHash ? eq(certificates.nikHash, person.nikHash) : undefined))
     .run()
   db.delete(people).where(eq(people.id, personId)).run()
-  db.insert(auditLog)
-    .values({ at, actor, action: 'person.deleted', entity: 'person', entityId: String(personId) })
-    .run()
+  writeAudit(db, { at, actor, action: 'person.deleted', entity: 'person', entityId: String(personId) })
   // Seats they held are free again: the waiting list's next person is offered one by the caller.
   return { freedSessions: held.filter((r) => r.status === 'confirmed' || r.status === 'offered').map((r) => r.sessionId) }
 }

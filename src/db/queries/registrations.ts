@@ -6,7 +6,8 @@
  */
 import { and, asc, count, eq, gt, lte, or, sql } from 'drizzle-orm'
 import type { Db } from '../client.js'
-import { auditLog, bimtekSessions, regions, registrations } from '../schema.js'
+import { bimtekSessions, regions, registrations } from '../schema.js'
+import { writeAudit } from './audit.js'
 import { isOpenForRegistration, type SessionRow, sessionById, sessionColumns, withRegion } from './sessions.js'
 
 /** Seats taken count confirmed and offered registrations (an offer holds its seat until it expires). */
@@ -272,5 +273,5 @@ export function expireOffers(db: Db, now: Date, offerMs: number): { expired: Off
 }
 
 function audit(db: Db, at: Date, action: string, code: string, actor = 'chat') {
-  db.insert(auditLog).values({ at, actor, action, entity: 'registration', entityId: code }).run()
+  writeAudit(db, { at, actor, action, entity: 'registration', entityId: code })
 }

@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto'
 import { and, eq, gte, isNull, lt, or, sql } from 'drizzle-orm'
 import { type Db, inTransaction } from '../client.js'
-import { auditLog, staff, staffLinks } from '../schema.js'
+import { staff, staffLinks } from '../schema.js'
+import { writeAudit } from './audit.js'
 import { insertLink } from './console-staff.js'
 
 /**
@@ -46,9 +47,7 @@ export function storeTelegramCode(db: Db, staffId: number, codeHash: string, at:
     const taken = tx.select({ id: staffLinks.id }).from(staffLinks).where(eq(staffLinks.tokenHash, codeHash)).get()
     if (taken) return false
     insertLink(tx, { tokenHash: codeHash, purpose: 'telegram', staffId, at, expiresAt })
-    tx.insert(auditLog)
-      .values({ at, actor: `staff:${staffId}`, action: 'staff.telegram_code', entity: 'staff', entityId: String(staffId) })
-      .run()
+    writeAudit(tx, { at, actor: `staff:${staffId}`, action: 'staff.telegram_code', entity: 'staff', entityId: String(staffId) })
     return true
   })
 }
@@ -79,15 +78,13 @@ export function redeemTelegramCode(db: Db, codeHash: string, telegramUserId: str
     tx.update(staffLinks).set({ usedAt: at }).where(eq(staffLinks.id, link.id)).run()
     tx.update(staff).set({ telegramUserId: null, updatedAt: at }).where(eq(staff.telegramUserId, telegramUserId)).run()
     tx.update(staff).set({ telegramUserId, updatedAt: at }).where(eq(staff.id, account.id)).run()
-    tx.insert(auditLog)
-      .values({
-        at,
-        actor: `staff:${account.id}`,
-        action: 'handoff.telegram_linked',
-        entity: 'staff',
-        entityId: String(account.id),
-      })
-      .run()
+    writeAudit(tx, {
+      at,
+      actor: `staff:${account.id}`,
+      action: 'handoff.telegram_linked',
+      entity: 'staff',
+      entityId: String(account.id),
+    })
     return { id: account.id, name: account.name, role: account.role, region: account.region }
   })
 }
@@ -102,15 +99,13 @@ export function unlinkTelegram(db: Db, staffId: number, at: Date): boolean {
         .where(and(eq(staff.id, staffId), sql`${staff.telegramUserId} is not null`))
         .run().changes === 1
     if (changed) {
-      tx.insert(auditLog)
-        .values({
-          at,
-          actor: `staff:${staffId}`,
-          action: 'handoff.telegram_unlinked',
-          entity: 'staff',
-          entityId: String(staffId),
-        })
-        .run()
+      writeAudit(tx, {
+        at,
+        actor: `staff:${staffId}`,
+        action: 'handoff.telegram_unlinked',
+        entity: 'staff',
+        entityId: String(staffId),
+      })
     }
     return changed
   })

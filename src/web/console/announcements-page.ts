@@ -41,9 +41,9 @@ import {
   type RecipientStatusKey,
   recipientLines,
 } from '../../db/queries/announcements.js'
+import { writeAudit } from '../../db/queries/audit.js'
 import { announcementList, announcementMaker, announcementSessions } from '../../db/queries/console-announcements.js'
 import { consoleRegions } from '../../db/queries/console-scope.js'
-import { auditLog } from '../../db/schema.js'
 import { ANNOUNCEMENT_STATUSES, type AnnouncementStatus, type AudienceCriteria } from '../../vocabulary/announcements.js'
 import { Html, html } from '../html.js'
 import {
@@ -254,16 +254,14 @@ export function announcementRoutes(deps: AnnouncementsPageDeps) {
     // Names and masked chats of every recipient: not for viewer, and every download is on record.
     if (!seesPersonalData(staff)) return forbidden(c)
     const lines = [...allRecipientLines(db, record.id)]
-    db.insert(auditLog)
-      .values({
-        at: deps.clock(),
-        actor: `staff:${staff.id}`,
-        action: 'announcement.recipients_exported',
-        entity: 'announcement',
-        entityId: record.code,
-        details: JSON.stringify({ rows: lines.length }),
-      })
-      .run()
+    writeAudit(db, {
+      at: deps.clock(),
+      actor: `staff:${staff.id}`,
+      action: 'announcement.recipients_exported',
+      entity: 'announcement',
+      entityId: record.code,
+      details: { rows: lines.length },
+    })
     return c.body(recipientsCsv(record.code, lines), 200, {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="penerima-${record.code.replace(/[^A-Za-z0-9-]/g, '_')}.csv"`,

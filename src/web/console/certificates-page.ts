@@ -25,9 +25,9 @@ import {
   type VerifiedStatus,
 } from '../../core/certificates/verify.js'
 import type { Db } from '../../db/client.js'
+import { writeAudit } from '../../db/queries/audit.js'
 import { certificateByNumber } from '../../db/queries/certificates.js'
 import { type CertificateAuditRow, certificateAuditTrail, searchCertificates } from '../../db/queries/console-certificates.js'
-import { auditLog } from '../../db/schema.js'
 import { Html, html } from '../html.js'
 import type { RenderPage } from './dashboard.js'
 import type { ConsoleEnv, Staff } from './env.js'
@@ -116,16 +116,13 @@ ${results}`
     const staff = c.get('staff')
     // Who looked at whose record (UU PDP accountability): only views that show the full name count.
     if (staff.role !== 'viewer') {
-      deps.db
-        .insert(auditLog)
-        .values({
-          at: deps.clock(),
-          actor: `staff:${staff.id}`,
-          action: 'certificate.viewed',
-          entity: 'certificate',
-          entityId: certificate.number,
-        })
-        .run()
+      writeAudit(deps.db, {
+        at: deps.clock(),
+        actor: `staff:${staff.id}`,
+        action: 'certificate.viewed',
+        entity: 'certificate',
+        entityId: certificate.number,
+      })
     }
     const notice = c.req.query('diubah') === '1' ? 'Status sertifikat diubah.' : undefined
     return c.html(detail(c, certificate, { notice }))

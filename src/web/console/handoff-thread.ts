@@ -21,6 +21,7 @@ import type { ByteBox } from '../../core/privacy/data-key.js'
 import { maskPhone } from '../../core/privacy/mask.js'
 import { UNKNOWN_OUTCOME_HELP } from '../../core/reminders/listing.js'
 import type { Db } from '../../db/client.js'
+import { writeAudit } from '../../db/queries/audit.js'
 import { type ConsoleHandoff, type HandoffAccess, handoffInConsole } from '../../db/queries/console-handoffs.js'
 import {
   attachmentOf,
@@ -31,7 +32,6 @@ import {
   threadOf,
 } from '../../db/queries/handoff-thread.js'
 import type { HandoffStatus } from '../../db/schema.js'
-import { auditLog } from '../../db/schema.js'
 import type { Channel } from '../../vocabulary/message.js'
 import { Html, html } from '../html.js'
 import type { RenderPage } from './dashboard.js'
@@ -182,17 +182,7 @@ export function handoffThread(deps: HandoffThreadDeps) {
     staff: { id: staff.id, name: staff.name, role: staff.role, region: staff.region },
   })
   const audit = (staff: Staff, action: string, code: string, details?: Record<string, unknown>) =>
-    db
-      .insert(auditLog)
-      .values({
-        at: deps.clock(),
-        actor: `staff:${staff.id}`,
-        action,
-        entity: 'handoff_request',
-        entityId: code,
-        ...(details && { details: JSON.stringify(details) }),
-      })
-      .run()
+    writeAudit(db, { at: deps.clock(), actor: `staff:${staff.id}`, action, entity: 'handoff_request', entityId: code, details })
 
   /** The handoff of the address (scope checked) and its full row. */
   function find(c: Context<ConsoleEnv>): { place: ConsoleHandoff; row: HandoffRow } | undefined {

@@ -30,6 +30,7 @@ import { TARGET_GROUPS } from '../../core/sessions/target-groups.js'
 import { STAGE_LABEL } from '../../core/status/stages.js'
 import { parsePhone } from '../../core/validators/phone.js'
 import type { Db } from '../../db/client.js'
+import { writeAudit } from '../../db/queries/audit.js'
 import {
   type PeopleKey,
   type PersonRecord,
@@ -38,7 +39,7 @@ import {
   searchPeople,
 } from '../../db/queries/console-people.js'
 import { consoleRegions } from '../../db/queries/console-scope.js'
-import { auditLog, CERTIFICATION_STAGES, type CertificationStage } from '../../db/schema.js'
+import { CERTIFICATION_STAGES, type CertificationStage } from '../../db/schema.js'
 import { Html, html } from '../html.js'
 import type { RenderPage } from './dashboard.js'
 import type { ConsoleEnv } from './env.js'
@@ -283,16 +284,13 @@ ${results}`
   /** The person's page; every showing of it is one `person.viewed` entry (UU PDP: who looked at whose data). */
   function detail(c: Context<ConsoleEnv>, person: PersonRecord, forms: Forms): string {
     const staff = c.get('staff')
-    deps.db
-      .insert(auditLog)
-      .values({
-        at: deps.clock(),
-        actor: `staff:${staff.id}`,
-        action: 'person.viewed',
-        entity: 'person',
-        entityId: String(person.id),
-      })
-      .run()
+    writeAudit(deps.db, {
+      at: deps.clock(),
+      actor: `staff:${staff.id}`,
+      action: 'person.viewed',
+      entity: 'person',
+      entityId: String(person.id),
+    })
     const history = personHistory(deps.db, person.id)
     const body = html`${forms.notice && html`<p class="notice" role="status">${forms.notice}</p>`}
 <dl>

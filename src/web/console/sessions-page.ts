@@ -22,10 +22,10 @@ import { registrationsCsv } from '../../core/sessions/listing.js'
 import { moveRegistration } from '../../core/sessions/move-registration.js'
 import { TARGET_GROUPS } from '../../core/sessions/target-groups.js'
 import type { Db } from '../../db/client.js'
+import { writeAudit } from '../../db/queries/audit.js'
 import { consoleRegions, sessionInScope } from '../../db/queries/console-scope.js'
 import { consoleSessions, countConsoleSessions, SESSION_STATES, type SessionState } from '../../db/queries/console-sessions.js'
 import { listSessionRegistrations, type SessionRow, sessionById } from '../../db/queries/sessions.js'
-import { auditLog } from '../../db/schema.js'
 import { Html, html } from '../html.js'
 import type { RenderPage } from './dashboard.js'
 import type { ConsoleEnv, Staff } from './env.js'
@@ -211,16 +211,14 @@ ${pager('Halaman sesi', page, pages, link)}`
     // The file holds full names and phone numbers: not for viewer, and every download is on record.
     if (!seesPersonalData(staff)) return forbidden(c)
     const registrants = listSessionRegistrations(db, session.id)
-    db.insert(auditLog)
-      .values({
-        at: deps.clock(),
-        actor: actorOf(staff),
-        action: 'session.registrants_exported',
-        entity: 'bimtek_session',
-        entityId: session.code,
-        details: JSON.stringify({ rows: registrants.length }),
-      })
-      .run()
+    writeAudit(db, {
+      at: deps.clock(),
+      actor: actorOf(staff),
+      action: 'session.registrants_exported',
+      entity: 'bimtek_session',
+      entityId: session.code,
+      details: { rows: registrants.length },
+    })
     return c.body(registrationsCsv(registrants, session.timeZone), 200, {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="peserta-${session.code.replace(/[^A-Za-z0-9-]/g, '_')}.csv"`,
