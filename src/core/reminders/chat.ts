@@ -6,13 +6,13 @@
  * (typed, or the Telegram buttons under it): HADIR records that the person will come, BATAL starts
  * the cancellation of a Bimtek registration (an exam cannot be cancelled in the chat: who to tell).
  */
-import { and, asc, desc, eq, gt, inArray } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
 import { writeAudit } from '../../db/queries/audit.js'
-import { personOfChat } from '../../db/queries/chat-links.js'
+import { personOfChat, remindersEnabledFor, setChatLanguage, setRemindersEnabled } from '../../db/queries/chat-links.js'
+import { confirmExamAttendance, examById } from '../../db/queries/exams.js'
 import { type PersonRow, personZone } from '../../db/queries/people.js'
-import { describeEvents } from '../../db/queries/reminders.js'
-import { bimtekSessions, channelIdentities, exams, outbox, registrations } from '../../db/schema.js'
+import { confirmRegistrationAttendance, registrationWithSession } from '../../db/queries/registrations.js'
+import { describeEvents, latestRemindedEvent, upcomingRemindersOfChat } from '../../db/queries/reminders.js'
 import { EVENT_KIND, type ExamKind, parseEventKey } from '../../vocabulary/events.js'
 import type { ChoiceAction, Feature, TypedCommand } from '../engine.js'
 import type { FlowDefinition } from '../flows/flow.js'
@@ -114,46 +114,15 @@ const chatOf = (ctx: TurnContext): Chat => ({
   chatId: ctx.inbound.chatId,
 })
 
-/** Turns this chat's reminders on or off (remembered even before the chat is linked). */
+/** Turns this chat's reminders on or off (remembered even before the chat is linked); whether they were on before. */
 function setEnabled(db: Db, chat: Chat, enabled: boolean, at: Date): boolean {
   const before = remindersOn(db, chat)
-  db.insert(channelIdentities)
-    .values({ channel: chat.channel, userId: chat.userId, chatId: chat.chatId, remindersEnabled: enabled })
-    .onConflictDoUpdate({
-      target: [channelIdentities.channel, channelIdentities.userId],
-      set: { remindersEnabled: enabled, updatedAt: at },
-    })
-    .run()
+  setRemindersEnabled(db, chat, enabled, at)
   return before
 }
 
 /** Whether reminders are on for this chat (on unless it said "stop pengingat"). */
-function remindersOn(db: Db, chat: Chat): boolean {
-  return (
-    db
-      .select({ enabled: channelIdentities.remindersEnabled })
-      .from(channelIdentities)
-      .where(and(eq(channelIdentities.channel, chat.channel), eq(channelIdentities.userId, chat.userId)))
-      .get()?.enabled ?? true
-  )
-}
-
-/** The reminders still to come in this chat, soonest first. */
-function plannedFor(db: Db, chat: Chat) {
-  return db
-    .select({ eventKey: outbox.eventKey, label: outbox.label, dueAt: outbox.dueAt, expiresAt: outbox.expiresAt })
-    .from(outbox)
-    .where(
-      and(
-        eq(outbox.channel, chat.channel),
-        eq(outbox.chatId, chat.chatId),
-        eq(outbox.kind, 'reminder'),
-        inArray(outbox.status, ['pending', 'queued']),
-      ),
-    )
-    .orderBy(asc(outbox.dueAt))
-    .all()
-}
+const remindersOn = (db: Db, chat: Chat): boolean => remindersEnabledFor(db, chat.channel, chat.userId)
 
 const zoneOf = (db: Db, personId: number) => personZone(db, personId) ?? 'Asia/Jakarta'
 
@@ -174,7 +143,7 @@ function overview(ctx: TurnContext, settings: ReminderSettings): Outcome {
     }
   }
   const zone = zoneOf(db, personId)
-  const planned = plannedFor(db, chat)
+  const planned = upcomingRemindersOfChat(db, chat.channel, chat.chatId)
   const shown = planned.slice(0, 8)
   const events = describeEvents(
     db,
@@ -292,22 +261,7 @@ function audit(ctx: TurnContext, action: string, entity?: string, entityId?: str
 function latestReminded(ctx: TurnContext, eventKey?: string): string | undefined {
   if (eventKey) return eventKey
   const chat = chatOf(ctx)
-  return (
-    ctx.db
-      .select({ eventKey: outbox.eventKey })
-      .from(outbox)
-      .where(
-        and(
-          eq(outbox.channel, chat.channel),
-          eq(outbox.chatId, chat.chatId),
-          eq(outbox.kind, 'reminder'),
-          inArray(outbox.status, ['sent', 'late']),
-          gt(outbox.expiresAt, new Date(ctx.now.getTime() - 6 * 3_600_000)),
-        ),
-      )
-      .orderBy(desc(outbox.sentAt), desc(outbox.id))
-      .get()?.eventKey ?? undefined
-  )
+  return latestRemindedEvent(ctx.db, chat.channel, chat.chatId, new Date(ctx.now.getTime() - 6 * 3_600_000))
 }
 
 type Target =
@@ -337,12 +291,7 @@ function targetOf(db: Db, eventKey: string): Target | undefined {
   if (!ref) return undefined
   const { source: type, id } = ref
   if (type === 'registration') {
-    const row = db
-      .select({ registration: registrations, title: bimtekSessions.title, startsAt: bimtekSessions.startsAt })
-      .from(registrations)
-      .innerJoin(bimtekSessions, eq(bimtekSessions.id, registrations.sessionId))
-      .where(eq(registrations.id, id))
-      .get()
+    const row = registrationWithSession(db, id)
     return (
       row && {
         type,
@@ -357,7 +306,7 @@ function targetOf(db: Db, eventKey: string): Target | undefined {
     )
   }
   if (type === 'exam') {
-    const row = db.select().from(exams).where(eq(exams.id, id)).get()
+    const row = examById(db, id)
     return (
       row && {
         type,
@@ -391,8 +340,8 @@ function answer(ctx: TurnContext, reply: 'hadir' | 'batal', contact: string, eve
   const when = localMoment(target.startsAt, zone, lang)
   if (reply === 'hadir') {
     if (target.attended) return { replies: [{ text: fill(t(lang, texts.attendanceAgain), { what, when }) }], next: null }
-    const table = target.type === 'registration' ? registrations : exams
-    db.update(table).set({ attendanceConfirmedAt: ctx.now, updatedAt: ctx.now }).where(eq(table.id, target.id)).run()
+    const confirm = target.type === 'registration' ? confirmRegistrationAttendance : confirmExamAttendance
+    confirm(db, target.id, ctx.now)
     audit(ctx, 'attendance.confirmed', target.type, target.code)
     return { replies: [{ text: fill(t(lang, texts.attendance), { what, when }) }], next: null }
   }
@@ -453,11 +402,7 @@ export function createReminderChat(deps: ReminderChatDeps): {
   /** The chat's language is the one reminders are written in: those still to come are rewritten. */
   const languageChanged = (ctx: TurnContext) => {
     const chat = chatOf(ctx)
-    ctx.db
-      .update(channelIdentities)
-      .set({ language: ctx.lang, updatedAt: ctx.now })
-      .where(and(eq(channelIdentities.channel, chat.channel), eq(channelIdentities.userId, chat.userId)))
-      .run()
+    setChatLanguage(ctx.db, chat.channel, chat.userId, ctx.lang, ctx.now)
     const personId = personOfChat(ctx.db, chat.channel, chat.userId, ctx.now)
     if (personId !== undefined) planReminders(ctx.db, [personId], ctx.now, deps.reminders)
   }

@@ -3,11 +3,11 @@
  * (ujian kognitif, wawancara) and the deadline of the portfolio they are working on, each with
  * its time, its zone, and what the reminder must tell (where, the link, what to prepare).
  */
-import { and, asc, eq, gt } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
+import { stageHistory, upcomingExams } from '../../db/queries/people.js'
+import { confirmedUpcomingOf } from '../../db/queries/registrations.js'
 import type { SessionRow } from '../../db/queries/sessions.js'
 import { currentStage } from '../../db/queries/status.js'
-import { bimtekSessions, certificationStages, exams, regions, registrations } from '../../db/schema.js'
 import { type EventKind, eventKey } from '../../vocabulary/events.js'
 
 export type ReminderEvent = {
@@ -31,45 +31,20 @@ export type ReminderEvent = {
 /** The person's events that have not started at `now`, soonest first. */
 export function eventsOfPerson(db: Db, personId: number, now: Date, personZone: string): ReminderEvent[] {
   const events: ReminderEvent[] = []
-  const sessions = db
-    .select({
-      registration: registrations,
-      session: bimtekSessions,
-      regionCode: regions.code,
-      regionCity: regions.city,
-      regionProvinces: regions.provinceCodes,
-    })
-    .from(registrations)
-    .innerJoin(bimtekSessions, eq(bimtekSessions.id, registrations.sessionId))
-    .innerJoin(regions, eq(regions.id, bimtekSessions.regionId))
-    .where(and(eq(registrations.personId, personId), eq(registrations.status, 'confirmed'), gt(bimtekSessions.startsAt, now)))
-    .all()
-  for (const row of sessions) {
-    const session: SessionRow = {
-      ...row.session,
-      regionCode: row.regionCode,
-      regionCity: row.regionCity,
-      regionProvinces: row.regionProvinces,
-    }
+  for (const { registration, session } of confirmedUpcomingOf(db, personId, now)) {
     events.push({
-      key: eventKey('registration', row.registration.id),
+      key: eventKey('registration', registration.id),
       kind: 'bimtek',
       startsAt: session.startsAt,
       timeZone: session.timeZone,
-      code: row.registration.code,
+      code: registration.code,
       session,
       mode: session.mode,
       venue: session.venue,
       meetingUrl: session.meetingUrl,
     })
   }
-  const scheduled = db
-    .select()
-    .from(exams)
-    .where(and(eq(exams.personId, personId), eq(exams.status, 'scheduled'), gt(exams.startsAt, now)))
-    .orderBy(asc(exams.startsAt))
-    .all()
-  for (const exam of scheduled) {
+  for (const exam of upcomingExams(db, personId, now)) {
     events.push({
       key: eventKey('exam', exam.id),
       kind: exam.kind,
@@ -83,17 +58,7 @@ export function eventsOfPerson(db: Db, personId: number, now: Date, personZone: 
     })
   }
   // The portfolio deadline counts only while the portfolio is the stage the person is at.
-  const stages = db
-    .select({
-      id: certificationStages.id,
-      stage: certificationStages.stage,
-      reachedAt: certificationStages.reachedAt,
-      dueAt: certificationStages.dueAt,
-    })
-    .from(certificationStages)
-    .where(eq(certificationStages.personId, personId))
-    .all()
-    .map((stage) => ({ ...stage, reachedAt: stage.reachedAt.getTime() }))
+  const stages = stageHistory(db, personId).map((stage) => ({ ...stage, reachedAt: stage.reachedAt.getTime() }))
   const current = currentStage(stages)
   if (current?.stage === 'portofolio' && current.dueAt && current.dueAt > now) {
     events.push({

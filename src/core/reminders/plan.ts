@@ -9,12 +9,12 @@
  * so it is sent at most once; an event that moves gets new reminders for its new time and the old
  * ones still waiting are cancelled.
  */
-import { and, eq, gt, inArray, isNull } from 'drizzle-orm'
 import { DateTime } from 'luxon'
 import type { Db } from '../../db/client.js'
+import { reminderChatsOf } from '../../db/queries/chat-links.js'
 import { personZone } from '../../db/queries/people.js'
-import { channelIdentities, outbox } from '../../db/schema.js'
-import type { Channel, Language } from '../../vocabulary/message.js'
+import { cancelReminder, queueReminder, rewriteReminder, waitingRemindersOf } from '../../db/queries/reminders.js'
+import type { Channel } from '../../vocabulary/message.js'
 import { eventsOfPerson } from './events.js'
 import { reminderReply } from './message.js'
 import type { ReminderSettings } from './settings.js'
@@ -59,22 +59,6 @@ type Wanted = {
   expiresAt: Date
 }
 
-/** The chats of a person that take reminders: linked, not blocked, not stopped. */
-function reminderChats(db: Db, personId: number, now: Date): { channel: Channel; chatId: string; language: Language }[] {
-  return db
-    .select({ channel: channelIdentities.channel, chatId: channelIdentities.chatId, language: channelIdentities.language })
-    .from(channelIdentities)
-    .where(
-      and(
-        eq(channelIdentities.personId, personId),
-        gt(channelIdentities.linkExpiresAt, now),
-        isNull(channelIdentities.blockedAt),
-        eq(channelIdentities.remindersEnabled, true),
-      ),
-    )
-    .all()
-}
-
 /**
  * Brings the planned reminders of these people in line with their events, chats and settings:
  * new reminders queued, changed ones rewritten, ones no longer wanted cancelled with the reason.
@@ -88,7 +72,7 @@ export function planReminders(db: Db, personIds: Iterable<number>, now: Date, se
   for (const personId of new Set(personIds)) {
     const zone = personZone(db, personId)
     if (zone === undefined) continue
-    const chats = reminderChats(db, personId, now)
+    const chats = reminderChatsOf(db, personId, now)
     const events = eventsOfPerson(db, personId, now, zone)
     const wanted = new Map<string, Wanted>()
     // Reminders whose time has passed are not created now, but one already waiting is left to the
@@ -124,20 +108,7 @@ export function planReminders(db: Db, personIds: Iterable<number>, now: Date, se
       }
     }
 
-    const waiting = db
-      .select({
-        id: outbox.id,
-        key: outbox.idempotencyKey,
-        status: outbox.status,
-        eventKey: outbox.eventKey,
-        channel: outbox.channel,
-        chatId: outbox.chatId,
-        payload: outbox.payload,
-        dueAt: outbox.dueAt,
-      })
-      .from(outbox)
-      .where(and(eq(outbox.personId, personId), eq(outbox.kind, 'reminder'), inArray(outbox.status, ['pending', 'queued'])))
-      .all()
+    const waiting = waitingRemindersOf(db, personId)
     const eventStarts = new Map(events.map((event) => [event.key, event.startsAt.getTime()]))
     const chatKeys = new Set(chats.map((chat) => `${chat.channel}:${chat.chatId}`))
     for (const row of waiting) {
@@ -151,54 +122,17 @@ export function planReminders(db: Db, personIds: Iterable<number>, now: Date, se
             : !chatKeys.has(`${row.channel}:${row.chatId}`)
               ? 'cancelled: reminders stopped in this chat, or the chat was unlinked or blocked'
               : 'cancelled: no longer in the reminder settings'
-        db.update(outbox)
-          .set({ status: 'cancelled', lastError: reason, claimToken: null, updatedAt: now })
-          .where(eq(outbox.id, row.id))
-          .run()
+        cancelReminder(db, row.id, reason, now)
         result.cancelled++
       } else if (row.status === 'pending' && (row.payload !== want.payload || row.dueAt.getTime() !== want.dueAt.getTime())) {
-        db.update(outbox).set({ payload: want.payload, dueAt: want.dueAt, updatedAt: now }).where(eq(outbox.id, row.id)).run()
+        rewriteReminder(db, row.id, want, now)
         result.updated++
       }
     }
     const known = new Set(waiting.map((row) => row.key))
     for (const want of wanted.values()) {
       if (known.has(want.key)) continue
-      result.queued += db
-        .insert(outbox)
-        .values({
-          idempotencyKey: want.key,
-          channel: want.channel,
-          chatId: want.chatId,
-          personId,
-          kind: 'reminder',
-          eventKey: want.eventKey,
-          label: want.label,
-          timeZone: zone,
-          payload: want.payload,
-          dueAt: want.dueAt,
-          expiresAt: want.expiresAt,
-          createdAt: now,
-          updatedAt: now,
-        })
-        // A reminder cancelled before (reminders stopped, then started again) is planned again;
-        // one already sent, skipped or failed stays as it is: at most once.
-        .onConflictDoUpdate({
-          target: outbox.idempotencyKey,
-          set: {
-            status: 'pending',
-            payload: want.payload,
-            dueAt: want.dueAt,
-            expiresAt: want.expiresAt,
-            timeZone: zone,
-            lastError: null,
-            attempts: 0,
-            claimToken: null,
-            updatedAt: now,
-          },
-          setWhere: eq(outbox.status, 'cancelled'),
-        })
-        .run().changes
+      result.queued += queueReminder(db, { ...want, personId, timeZone: zone }, now)
     }
   }
   return result

@@ -4,7 +4,7 @@
  * links had an end, links nothing.
  */
 import { and, asc, count, eq, gt, isNull } from 'drizzle-orm'
-import type { Channel } from '../../vocabulary/message.js'
+import type { Channel, Language } from '../../vocabulary/message.js'
 import { cached, type Db } from '../client.js'
 import { channelIdentities } from '../schema.js'
 
@@ -149,4 +149,55 @@ export function linkedChatCount(db: Db, personId: number, now: Date): number {
       .where(and(eq(channelIdentities.personId, personId), current(now)))
       .get()?.n ?? 0
   )
+}
+
+/** The chats of a person that take reminders: linked, not blocked, not stopped. */
+export function reminderChatsOf(db: Db, personId: number, now: Date): { channel: Channel; chatId: string; language: Language }[] {
+  return db
+    .select({ channel: channelIdentities.channel, chatId: channelIdentities.chatId, language: channelIdentities.language })
+    .from(channelIdentities)
+    .where(
+      and(
+        eq(channelIdentities.personId, personId),
+        current(now),
+        isNull(channelIdentities.blockedAt),
+        eq(channelIdentities.remindersEnabled, true),
+      ),
+    )
+    .all()
+}
+
+/** Whether reminders are on for this chat account (on unless it said "stop pengingat"). */
+export function remindersEnabledFor(db: Db, channel: Channel, userId: string): boolean {
+  return (
+    db
+      .select({ enabled: channelIdentities.remindersEnabled })
+      .from(channelIdentities)
+      .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.userId, userId)))
+      .get()?.enabled ?? true
+  )
+}
+
+/** Turns this chat's reminders on or off, remembered even before the chat is linked (the row is made if need be). */
+export function setRemindersEnabled(
+  db: Db,
+  chat: { channel: Channel; userId: string; chatId: string },
+  enabled: boolean,
+  at: Date,
+): void {
+  db.insert(channelIdentities)
+    .values({ channel: chat.channel, userId: chat.userId, chatId: chat.chatId, remindersEnabled: enabled })
+    .onConflictDoUpdate({
+      target: [channelIdentities.channel, channelIdentities.userId],
+      set: { remindersEnabled: enabled, updatedAt: at },
+    })
+    .run()
+}
+
+/** The language this chat account's messages (and reminders) are written in. */
+export function setChatLanguage(db: Db, channel: Channel, userId: string, language: Language, at: Date): void {
+  db.update(channelIdentities)
+    .set({ language, updatedAt: at })
+    .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.userId, userId)))
+    .run()
 }

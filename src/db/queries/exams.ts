@@ -84,3 +84,14 @@ export function examWrites(db: Db) {
       update.run({ ...row, id, startsAtMs: row.startsAt.getTime(), updatedAt: at }),
   }
 }
+
+export type ExamRow = typeof exams.$inferSelect
+
+export function examById(db: Db, id: number): ExamRow | undefined {
+  return db.select().from(exams).where(eq(exams.id, id)).get()
+}
+
+/** The person said they will come (HADIR to a reminder). */
+export function confirmExamAttendance(db: Db, id: number, at: Date): void {
+  db.update(exams).set({ attendanceConfirmedAt: at, updatedAt: at }).where(eq(exams.id, id)).run()
+}

@@ -150,6 +150,37 @@ export function registrationsOfPerson(db: Db, personId: number) {
     .map((row) => ({ registration: row.registration, session: withRegion(row) }))
 }
 
+/** A person's confirmed registrations whose session has not started at `now` (the events they are reminded of). */
+export function confirmedUpcomingOf(
+  db: Db,
+  personId: number,
+  now: Date,
+): { registration: RegistrationRow; session: SessionRow }[] {
+  return db
+    .select({ registration: registrations, ...sessionColumns })
+    .from(registrations)
+    .innerJoin(bimtekSessions, eq(bimtekSessions.id, registrations.sessionId))
+    .innerJoin(regions, eq(regions.id, bimtekSessions.regionId))
+    .where(and(eq(registrations.personId, personId), eq(registrations.status, 'confirmed'), gt(bimtekSessions.startsAt, now)))
+    .all()
+    .map((row) => ({ registration: row.registration, session: withRegion(row) }))
+}
+
+/** A registration with its session's title and start (what a reminder answered with HADIR or BATAL is about). */
+export function registrationWithSession(db: Db, id: number) {
+  return db
+    .select({ registration: registrations, title: bimtekSessions.title, startsAt: bimtekSessions.startsAt })
+    .from(registrations)
+    .innerJoin(bimtekSessions, eq(bimtekSessions.id, registrations.sessionId))
+    .where(eq(registrations.id, id))
+    .get()
+}
+
+/** The person said they will come (HADIR to a reminder). */
+export function confirmRegistrationAttendance(db: Db, id: number, at: Date): void {
+  db.update(registrations).set({ attendanceConfirmedAt: at, updatedAt: at }).where(eq(registrations.id, id)).run()
+}
+
 export function registrationByCode(db: Db, code: string) {
   const row = db
     .select({ registration: registrations, ...sessionColumns })

@@ -1,8 +1,9 @@
 /**
  * Reading the reminders in the outbox for the secretariat (`npm run cli -- reminders`, the admin
  * API) and for menu 5: what is planned, what each delivery run would do now, and each reminder's
- * delivery status. Nothing here writes.
+ * delivery status. The writes are the reminder plan's (src/core/reminders/plan.ts), at the end.
  */
+import { and, asc, desc, eq, gt, inArray } from 'drizzle-orm'
 import {
   EVENT_KIND,
   type EventKind,
@@ -14,7 +15,7 @@ import {
 } from '../../vocabulary/events.js'
 import type { Channel } from '../../vocabulary/message.js'
 import { cached, type Db } from '../client.js'
-import { OUTBOX_STATUSES, type OutboxStatus } from '../schema.js'
+import { OUTBOX_STATUSES, type OutboxStatus, outbox } from '../schema.js'
 
 export type EventFacts = {
   /** Null when the event is gone (an exam row deleted with its person's data). */
@@ -390,4 +391,126 @@ export function previewBatch(db: Db, input: RunInput & { channel: Channel; limit
        ORDER BY dueAt, id`,
     )
     .all(args) as BatchRow[]
+}
+
+/** The reminders still to come in this chat, soonest first. */
+export function upcomingRemindersOfChat(db: Db, channel: Channel, chatId: string) {
+  return db
+    .select({ eventKey: outbox.eventKey, label: outbox.label, dueAt: outbox.dueAt, expiresAt: outbox.expiresAt })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.channel, channel),
+        eq(outbox.chatId, chatId),
+        eq(outbox.kind, 'reminder'),
+        inArray(outbox.status, ['pending', 'queued']),
+      ),
+    )
+    .orderBy(asc(outbox.dueAt))
+    .all()
+}
+
+/** The event of the latest reminder sent to this chat whose event ended after `endedAfter`. */
+export function latestRemindedEvent(db: Db, channel: Channel, chatId: string, endedAfter: Date): string | undefined {
+  return (
+    db
+      .select({ eventKey: outbox.eventKey })
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.channel, channel),
+          eq(outbox.chatId, chatId),
+          eq(outbox.kind, 'reminder'),
+          inArray(outbox.status, ['sent', 'late']),
+          gt(outbox.expiresAt, endedAfter),
+        ),
+      )
+      .orderBy(desc(outbox.sentAt), desc(outbox.id))
+      .get()?.eventKey ?? undefined
+  )
+}
+
+/** A person's reminders not sent yet: pending, or queued for sending. */
+export function waitingRemindersOf(db: Db, personId: number) {
+  return db
+    .select({
+      id: outbox.id,
+      key: outbox.idempotencyKey,
+      status: outbox.status,
+      eventKey: outbox.eventKey,
+      channel: outbox.channel,
+      chatId: outbox.chatId,
+      payload: outbox.payload,
+      dueAt: outbox.dueAt,
+    })
+    .from(outbox)
+    .where(and(eq(outbox.personId, personId), eq(outbox.kind, 'reminder'), inArray(outbox.status, ['pending', 'queued'])))
+    .all()
+}
+
+/** A waiting reminder no longer wanted, with the reason kept in `last_error`. */
+export function cancelReminder(db: Db, id: number, reason: string, at: Date): void {
+  db.update(outbox)
+    .set({ status: 'cancelled', lastError: reason, claimToken: null, updatedAt: at })
+    .where(eq(outbox.id, id))
+    .run()
+}
+
+/** A pending reminder whose text or time changed. */
+export function rewriteReminder(db: Db, id: number, change: { payload: string; dueAt: Date }, at: Date): void {
+  db.update(outbox).set({ payload: change.payload, dueAt: change.dueAt, updatedAt: at }).where(eq(outbox.id, id)).run()
+}
+
+export type PlannedReminder = {
+  key: string
+  channel: Channel
+  chatId: string
+  personId: number
+  eventKey: string
+  label: string
+  timeZone: string
+  payload: string
+  dueAt: Date
+  expiresAt: Date
+}
+
+/** Queues one planned reminder; 1 when it was queued (new, or cancelled before and planned again), else 0. */
+export function queueReminder(db: Db, reminder: PlannedReminder, at: Date): number {
+  return (
+    db
+      .insert(outbox)
+      .values({
+        idempotencyKey: reminder.key,
+        channel: reminder.channel,
+        chatId: reminder.chatId,
+        personId: reminder.personId,
+        kind: 'reminder',
+        eventKey: reminder.eventKey,
+        label: reminder.label,
+        timeZone: reminder.timeZone,
+        payload: reminder.payload,
+        dueAt: reminder.dueAt,
+        expiresAt: reminder.expiresAt,
+        createdAt: at,
+        updatedAt: at,
+      })
+      // A reminder cancelled before (reminders stopped, then started again) is planned again;
+      // one already sent, skipped or failed stays as it is: at most once.
+      .onConflictDoUpdate({
+        target: outbox.idempotencyKey,
+        set: {
+          status: 'pending',
+          payload: reminder.payload,
+          dueAt: reminder.dueAt,
+          expiresAt: reminder.expiresAt,
+          timeZone: reminder.timeZone,
+          lastError: null,
+          attempts: 0,
+          claimToken: null,
+          updatedAt: at,
+        },
+        setWhere: eq(outbox.status, 'cancelled'),
+      })
+      .run().changes
+  )
 }
