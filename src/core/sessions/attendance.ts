@@ -3,11 +3,10 @@
  * `registrations.attended_at`, tidak hadir clears it. Only a confirmed registration of a session
  * that has begun can be marked. Audited with the staff member.
  */
-import { and, eq } from 'drizzle-orm'
 import { type Db, inTransaction } from '../../db/client.js'
 import { writeAudit } from '../../db/queries/audit.js'
+import { registrationInSession, setAttendedAt } from '../../db/queries/registrations.js'
 import { sessionById } from '../../db/queries/sessions.js'
-import { registrations } from '../../db/schema.js'
 
 export type AttendanceResult = { ok: true } | { ok: false; error: 'NOT_FOUND' | 'NOT_STARTED' | 'NOT_CONFIRMED'; message: string }
 
@@ -19,20 +18,13 @@ export function markAttendance(
   const { now } = input
   return inTransaction(db, (tx): AttendanceResult => {
     const session = sessionById(tx, input.sessionId)
-    const registration = tx
-      .select()
-      .from(registrations)
-      .where(and(eq(registrations.code, input.code), eq(registrations.sessionId, input.sessionId)))
-      .get()
+    const registration = registrationInSession(tx, input.sessionId, input.code)
     if (!session || !registration) return { ok: false, error: 'NOT_FOUND', message: 'Pendaftaran tidak ditemukan di sesi ini.' }
     if (session.startsAt > now)
       return { ok: false, error: 'NOT_STARTED', message: 'Kehadiran dapat dicatat setelah sesi dimulai.' }
     if (registration.status !== 'confirmed')
       return { ok: false, error: 'NOT_CONFIRMED', message: 'Hanya peserta terkonfirmasi yang dicatat kehadirannya.' }
-    tx.update(registrations)
-      .set({ attendedAt: input.attended ? now : null, updatedAt: now })
-      .where(eq(registrations.id, registration.id))
-      .run()
+    setAttendedAt(tx, registration.id, input.attended ? now : null, now)
     writeAudit(tx, {
       at: now,
       actor: input.actor,

@@ -4,13 +4,12 @@
  * cancelled, each registrant is told through the outbox in their chat's language with the time in
  * their zone, and their reminders still waiting are cancelled. One transaction: all of it or nothing.
  */
-import { and, eq, ne } from 'drizzle-orm'
 import { type Db, inTransaction } from '../../db/client.js'
 import { writeAudit } from '../../db/queries/audit.js'
 import { queueForPerson } from '../../db/queries/outbox.js'
 import { personZone } from '../../db/queries/people.js'
-import { sessionById } from '../../db/queries/sessions.js'
-import { bimtekSessions, registrations } from '../../db/schema.js'
+import { cancelRegistrationsOfSession } from '../../db/queries/registrations.js'
+import { markSessionCancelled, sessionById } from '../../db/queries/sessions.js'
 import { fill, t } from '../messages.js'
 import { when } from '../registration/format.js'
 import { planReminders } from '../reminders/plan.js'
@@ -51,16 +50,8 @@ export function cancelSession(
     if (session.cancelledAt) return { ok: false, error: 'ALREADY_CANCELLED', message: 'Sesi ini sudah dibatalkan.' }
     if (session.startsAt <= now)
       return { ok: false, error: 'STARTED', message: 'Sesi ini sudah dimulai atau selesai, jadi tidak dapat dibatalkan lagi.' }
-    tx.update(bimtekSessions)
-      .set({ cancelledAt: now, cancelReason: reason, updatedAt: now })
-      .where(eq(bimtekSessions.id, sessionId))
-      .run()
-    const standing = tx
-      .update(registrations)
-      .set({ status: 'cancelled', cancelledAt: now, offerExpiresAt: null, waitlistedAt: null, updatedAt: now })
-      .where(and(eq(registrations.sessionId, sessionId), ne(registrations.status, 'cancelled')))
-      .returning({ personId: registrations.personId, code: registrations.code })
-      .all()
+    markSessionCancelled(tx, sessionId, reason, now)
+    const standing = cancelRegistrationsOfSession(tx, sessionId, now)
     let messages = 0
     for (const registration of standing) {
       const zone = personZone(tx, registration.personId)

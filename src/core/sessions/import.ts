@@ -4,11 +4,10 @@
  * Times are wall-clock times where the session happens: in the province's zone when a province is
  * given, else in the zone of the organising BBPPKS region (see docs/import-formats.md, "Bimtek sessions").
  */
-import { and, eq } from 'drizzle-orm'
 import { type Db, inTransaction } from '../../db/client.js'
 import { writeAudit } from '../../db/queries/audit.js'
-import { listRegions, type Region, type SessionFields, sessionWrites } from '../../db/queries/sessions.js'
-import { bimtekSessions, registrations } from '../../db/schema.js'
+import { confirmedPeopleOfSession } from '../../db/queries/registrations.js'
+import { listRegions, type Region, type SessionFields, sessionRow, sessionWrites } from '../../db/queries/sessions.js'
 import {
   atZone,
   code,
@@ -200,7 +199,7 @@ function sessionWriter(db: Db, now: Date, replan: Set<number>, region: ImportReg
       return { column: 'code', reason: outsideRegion(region, 'kode ini milik sesi yang sudah tercatat') }
     }
     const { id } = stored
-    const before = db.select().from(bimtekSessions).where(eq(bimtekSessions.id, id)).get()
+    const before = sessionRow(db, id)
     if (before?.cancelledAt) {
       return { column: 'code', reason: 'sesi ini sudah dibatalkan dan tidak dapat diubah lagi; buat sesi baru dengan kode lain' }
     }
@@ -219,12 +218,7 @@ function sessionWriter(db: Db, now: Date, replan: Set<number>, region: ImportReg
         before.endsAt.getTime() !== fields.endsAt.getTime() ||
         told.some((key) => before[key] !== fields[key]))
     ) {
-      const confirmed = db
-        .select({ personId: registrations.personId })
-        .from(registrations)
-        .where(and(eq(registrations.sessionId, id), eq(registrations.status, 'confirmed')))
-        .all()
-      for (const row of confirmed) replan.add(row.personId)
+      for (const personId of confirmedPeopleOfSession(db, id)) replan.add(personId)
     }
     return 'updated'
   }

@@ -5,14 +5,21 @@
  * either way). A seat it left is offered to the next person waiting, as when someone cancels in the
  * chat; the person's reminders are planned again. One transaction.
  */
-import { and, eq } from 'drizzle-orm'
 import { type Db, inTransaction } from '../../db/client.js'
 import { writeAudit } from '../../db/queries/audit.js'
 import { queueForPerson } from '../../db/queries/outbox.js'
 import { personZone } from '../../db/queries/people.js'
-import { joinTime, offerNextSeat, seatCounts, waitlistPosition } from '../../db/queries/registrations.js'
+import {
+  deleteRegistration,
+  joinTime,
+  moveRegistrationTo,
+  offerNextSeat,
+  registrationInSession,
+  registrationOfPersonInSession,
+  seatCounts,
+  waitlistPosition,
+} from '../../db/queries/registrations.js'
 import { sessionById } from '../../db/queries/sessions.js'
-import { registrations } from '../../db/schema.js'
 import { fill, t } from '../messages.js'
 import { when, where } from '../registration/format.js'
 import { queueOffer } from '../registration/seat-offers.js'
@@ -44,11 +51,7 @@ export function moveRegistration(
 ): MoveResult {
   const { now } = input
   return inTransaction(db, (tx): MoveResult => {
-    const registration = tx
-      .select()
-      .from(registrations)
-      .where(and(eq(registrations.code, input.code), eq(registrations.sessionId, input.fromId)))
-      .get()
+    const registration = registrationInSession(tx, input.fromId, input.code)
     const from = sessionById(tx, input.fromId)
     if (!registration || !from) return { ok: false, error: 'NOT_FOUND', message: 'Pendaftaran tidak ditemukan di sesi ini.' }
     if (registration.status === 'cancelled' || from.startsAt <= now)
@@ -64,33 +67,21 @@ export function moveRegistration(
         error: 'BAD_TARGET',
         message: 'Pilih sesi lain di wilayah yang sama, belum dimulai dan tidak dibatalkan.',
       }
-    const there = tx
-      .select()
-      .from(registrations)
-      .where(and(eq(registrations.sessionId, to.id), eq(registrations.personId, registration.personId)))
-      .get()
+    const there = registrationOfPersonInSession(tx, to.id, registration.personId)
     if (there && there.status !== 'cancelled')
       return { ok: false, error: 'ALREADY_THERE', message: `Orang ini sudah terdaftar di sesi itu (kode ${there.code}).` }
     // A cancelled registration of theirs there would break "one registration per person and session":
     // it is history only (the audit log keeps it), and this one takes its place.
-    if (there) tx.delete(registrations).where(eq(registrations.id, there.id)).run()
+    if (there) deleteRegistration(tx, there.id)
 
     const { taken, waiting } = seatCounts(tx, to.id)
     const status = taken < to.capacity && waiting === 0 ? 'confirmed' : 'waitlisted'
-    const moved = tx
-      .update(registrations)
-      .set({
-        sessionId: to.id,
-        status,
-        waitlistedAt: status === 'waitlisted' ? joinTime(tx, to.id, now) : null,
-        offerExpiresAt: null,
-        attendedAt: null,
-        attendanceConfirmedAt: null,
-        updatedAt: now,
-      })
-      .where(eq(registrations.id, registration.id))
-      .returning()
-      .get()
+    const moved = moveRegistrationTo(
+      tx,
+      registration.id,
+      { sessionId: to.id, status, waitlistedAt: status === 'waitlisted' ? joinTime(tx, to.id, now) : null },
+      now,
+    )
     const position = status === 'waitlisted' ? (waitlistPosition(tx, moved) ?? 1) : undefined
     const zone = personZone(tx, registration.personId)
     queueForPerson(tx, {

@@ -4,7 +4,7 @@
  * `inTransaction` of the database client), so counting the seats taken and taking one happen under SQLite's write
  * lock: never more confirmed than capacity, even with several processes on one database file.
  */
-import { and, asc, count, eq, gt, lte, or, sql } from 'drizzle-orm'
+import { and, asc, count, eq, gt, lte, ne, or, sql } from 'drizzle-orm'
 import type { Db } from '../client.js'
 import { bimtekSessions, regions, registrations } from '../schema.js'
 import { writeAudit } from './audit.js'
@@ -305,4 +305,77 @@ export function expireOffers(db: Db, now: Date, offerMs: number): { expired: Off
 
 function audit(db: Db, at: Date, action: string, code: string, actor = 'chat') {
   writeAudit(db, { at, actor, action, entity: 'registration', entityId: code })
+}
+
+/** The registration `code` if it belongs to session `sessionId`. */
+export function registrationInSession(db: Db, sessionId: number, code: string): RegistrationRow | undefined {
+  return db
+    .select()
+    .from(registrations)
+    .where(and(eq(registrations.code, code), eq(registrations.sessionId, sessionId)))
+    .get()
+}
+
+/** The person's registration for the session, whatever its status (one per person and session). */
+export function registrationOfPersonInSession(db: Db, sessionId: number, personId: number): RegistrationRow | undefined {
+  return db
+    .select()
+    .from(registrations)
+    .where(and(eq(registrations.sessionId, sessionId), eq(registrations.personId, personId)))
+    .get()
+}
+
+export function deleteRegistration(db: Db, id: number): void {
+  db.delete(registrations).where(eq(registrations.id, id)).run()
+}
+
+/** Present at the session (`attendedAt`), or not (null): as the secretariat marks it. */
+export function setAttendedAt(db: Db, id: number, attendedAt: Date | null, at: Date): void {
+  db.update(registrations).set({ attendedAt, updatedAt: at }).where(eq(registrations.id, id)).run()
+}
+
+/** Cancels every registration of the session still standing (confirmed, offered, waiting); who they were. */
+export function cancelRegistrationsOfSession(db: Db, sessionId: number, at: Date): { personId: number; code: string }[] {
+  return db
+    .update(registrations)
+    .set({ status: 'cancelled', cancelledAt: at, offerExpiresAt: null, waitlistedAt: null, updatedAt: at })
+    .where(and(eq(registrations.sessionId, sessionId), ne(registrations.status, 'cancelled')))
+    .returning({ personId: registrations.personId, code: registrations.code })
+    .all()
+}
+
+/**
+ * Moves a registration to another session with the status it gets there; an offer, attendance and
+ * its confirmation belong to the session it left.
+ */
+export function moveRegistrationTo(
+  db: Db,
+  id: number,
+  to: { sessionId: number; status: 'confirmed' | 'waitlisted'; waitlistedAt: Date | null },
+  at: Date,
+): RegistrationRow {
+  return db
+    .update(registrations)
+    .set({
+      sessionId: to.sessionId,
+      status: to.status,
+      waitlistedAt: to.waitlistedAt,
+      offerExpiresAt: null,
+      attendedAt: null,
+      attendanceConfirmedAt: null,
+      updatedAt: at,
+    })
+    .where(eq(registrations.id, id))
+    .returning()
+    .get()
+}
+
+/** The people holding a confirmed seat at the session. */
+export function confirmedPeopleOfSession(db: Db, sessionId: number): number[] {
+  return db
+    .select({ personId: registrations.personId })
+    .from(registrations)
+    .where(and(eq(registrations.sessionId, sessionId), eq(registrations.status, 'confirmed')))
+    .all()
+    .map((row) => row.personId)
 }

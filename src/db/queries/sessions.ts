@@ -91,6 +91,19 @@ export function sessionById(db: Db, id: number): SessionRow | undefined {
  * What an import does for each row (find by code, count the seats held, insert, update) as
  * statements prepared once: preparing them again for every row took most of a large import's time.
  */
+/** The session's own row, without its region. */
+export function sessionRow(db: Db, id: number): typeof bimtekSessions.$inferSelect | undefined {
+  return db.select().from(bimtekSessions).where(eq(bimtekSessions.id, id)).get()
+}
+
+/** Marks the session cancelled with its reason (no longer offered in the chat). */
+export function markSessionCancelled(db: Db, sessionId: number, reason: string, at: Date): void {
+  db.update(bimtekSessions)
+    .set({ cancelledAt: at, cancelReason: reason, updatedAt: at })
+    .where(eq(bimtekSessions.id, sessionId))
+    .run()
+}
+
 export function sessionWrites(db: Db) {
   const $ = sql.placeholder
   const fields = {
