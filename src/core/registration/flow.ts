@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import { linkChat, personOfChat } from '../../db/queries/chat-links.js'
-import { type PersonRow, personById, personByNikHash, upsertPerson } from '../../db/queries/people.js'
+import { type PersonRow, personById, personByNikHash, recordConsent, upsertPerson } from '../../db/queries/people.js'
 import { register, seatCounts } from '../../db/queries/registrations.js'
 import {
   hasOpenSession,
@@ -14,7 +14,6 @@ import {
   sessionById,
   upcomingSessions,
 } from '../../db/queries/sessions.js'
-import { consentRecords } from '../../db/schema.js'
 import { referenceCode } from '../codes.js'
 import type { ChoiceAction } from '../engine.js'
 import { type FlowDefinition, repeatStep, type StepContext, startFlow } from '../flows/flow.js'
@@ -632,18 +631,16 @@ function enrol(deps: RegistrationDeps, ctx: TurnContext, personId: number, sessi
     const status = statusText(result.registration.status, lang)
     return [{ text: fill(t(lang, texts.duplicate), { code: result.registration.code, status }) }]
   }
-  db.insert(consentRecords)
-    .values({
-      personId: person.personId,
-      channel: inbound.channel,
-      chatId: inbound.chatId,
-      purpose: 'bimtek-registration',
-      reference: result.registration.code,
-      textVersion: REGISTRATION_CONSENT_VERSION,
-      granted: true,
-      recordedAt: now,
-    })
-    .run()
+  recordConsent(db, {
+    personId: person.personId,
+    channel: inbound.channel,
+    chatId: inbound.chatId,
+    purpose: 'bimtek-registration',
+    reference: result.registration.code,
+    textVersion: REGISTRATION_CONSENT_VERSION,
+    granted: true,
+    recordedAt: now,
+  })
   const code = result.registration.code
   const values = {
     code,

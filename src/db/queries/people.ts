@@ -176,6 +176,23 @@ export function handoffsOfPerson(db: Db, personId: number) {
   })
 }
 
+/** A consent given (or refused) in a chat, with the version of the text the person agreed to. */
+export function recordConsent(
+  db: Db,
+  consent: {
+    personId: number | null
+    channel: Channel
+    chatId: string
+    purpose: string
+    reference: string | null
+    textVersion: string
+    granted: boolean
+    recordedAt: Date
+  },
+): void {
+  db.insert(consentRecords).values(consent).run()
+}
+
 export type PersonInput = {
   nikHash: string
   nikCiphertext: string
