@@ -12,13 +12,13 @@
  * Expected failures come back as messages per form field (Indonesian), nothing written.
  */
 
-import { eq } from 'drizzle-orm'
-import type { Db } from '../../db/client.js'
+import { type Db, inTransaction } from '../../db/client.js'
 import { writeAudit } from '../../db/queries/audit.js'
 import { unlinkAllChats } from '../../db/queries/chat-links.js'
 import { type ConsoleScope, personInScope } from '../../db/queries/console-scope.js'
+import { personById, personZone, updatePersonContact } from '../../db/queries/people.js'
 import { currentStage, type StoredStage, statusWrites } from '../../db/queries/status.js'
-import { CERTIFICATION_STAGES, type CertificationStage, people } from '../../db/schema.js'
+import { CERTIFICATION_STAGES, type CertificationStage } from '../../db/schema.js'
 import { type Cell, optionalPhone, optionalText, shown } from '../import/cells.js'
 import { findProvince, PROVINCES, provinceByCode } from '../regions.js'
 import { planReminders } from '../reminders/plan.js'
@@ -129,15 +129,12 @@ export function correctContact(
   const write = (): FormResult<ContactField, ContactField[]> => {
     if (!personInScope(db, context.scope, personId)) return { ok: false, error: 'NOT_FOUND' }
     if (!read.values) return { ok: false, error: 'INVALID', fields: read.errors }
-    const stored = db.select().from(people).where(eq(people.id, personId)).get()
+    const stored = personById(db, personId)
     if (!stored) return { ok: false, error: 'NOT_FOUND' }
     const next = read.values
     const changed = (Object.keys(next) as (keyof ContactValues)[]).filter((key) => next[key] !== stored[key])
     if (changed.length === 0) return { ok: true, value: [] }
-    db.update(people)
-      .set({ ...next, updatedAt: context.now })
-      .where(eq(people.id, personId))
-      .run()
+    updatePersonContact(db, personId, next, context.now)
     // The chats proved themselves against the old number: each proves again (as after an import).
     const unlinked =
       stored.phoneE164 !== null && next.phoneE164 !== stored.phoneE164 ? unlinkAllChats(db, personId, context.now) : 0
@@ -153,7 +150,7 @@ export function correctContact(
     })
     return { ok: true, value: fields }
   }
-  return db.$client.transaction(write).immediate()
+  return inTransaction(db, write)
 }
 
 const stageKnown = (text: string): text is CertificationStage => (CERTIFICATION_STAGES as readonly string[]).includes(text)
@@ -184,22 +181,22 @@ export function addStage(db: Db, personId: number, input: StageInput, context: C
     if (!personInScope(db, context.scope, personId)) return { ok: false, error: 'NOT_FOUND' }
     if (!stageKnown(input.stage) || !stageDay.ok || (dueDay && !dueDay.ok) || 'reason' in note || Object.keys(errors).length > 0)
       return { ok: false, error: 'INVALID', fields: errors }
-    const person = db.select({ timeZone: people.timeZone }).from(people).where(eq(people.id, personId)).get()
-    if (!person) return { ok: false, error: 'NOT_FOUND' }
+    const timeZone = personZone(db, personId)
+    if (timeZone === undefined) return { ok: false, error: 'NOT_FOUND' }
     const writes = statusWrites(db)
     const history: StoredStage[] = writes.stagesOf(personId)
     // The import's rule: one stage per day (in the person's zone); the import updates it, the form says so.
-    if (history.some((s) => s.stage === input.stage && localDay(s.reachedAt, person.timeZone) === stageDay.value))
+    if (history.some((s) => s.stage === input.stage && localDay(s.reachedAt, timeZone) === stageDay.value))
       return { ok: false, error: 'INVALID', fields: { stage: 'Tahap ini sudah tercatat pada tanggal itu.' } }
     const before = currentStage(history)?.stage
     const stage = {
       stage: input.stage,
-      ...stageTimes(stageDay.value, dueDay?.ok ? dueDay.value : null, person.timeZone),
+      ...stageTimes(stageDay.value, dueDay?.ok ? dueDay.value : null, timeZone),
       note: note.value,
     }
     history.push({ id: writes.insertStage(personId, stage, context.now), ...stage })
     const after = currentStage(history)
-    const queued = after && after.stage !== before ? queueStageChanged(db, personId, after, person.timeZone, context.now) : 0
+    const queued = after && after.stage !== before ? queueStageChanged(db, personId, after, timeZone, context.now) : 0
     planReminders(db, [personId], context.now, context.reminders)
     writeAudit(db, {
       at: context.now,
@@ -211,7 +208,7 @@ export function addStage(db: Db, personId: number, input: StageInput, context: C
     })
     return { ok: true, value: queued }
   }
-  return db.$client.transaction(write).immediate()
+  return inTransaction(db, write)
 }
 
 /** The province of a code, for the form's choices and the page (null when none is on record). */

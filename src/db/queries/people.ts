@@ -176,6 +176,19 @@ export function handoffsOfPerson(db: Db, personId: number) {
   })
 }
 
+export type ContactFields = Pick<
+  typeof people.$inferInsert,
+  'phoneE164' | 'provinceCode' | 'regency' | 'professionGroup' | 'institution' | 'timeZone'
+>
+
+/** Corrects a person's contact data (the console's Peserta page). */
+export function updatePersonContact(db: Db, personId: number, contact: ContactFields, at: Date): void {
+  db.update(people)
+    .set({ ...contact, updatedAt: at })
+    .where(eq(people.id, personId))
+    .run()
+}
+
 /** A consent given (or refused) in a chat, with the version of the text the person agreed to. */
 export function recordConsent(
   db: Db,
