@@ -15,19 +15,11 @@ import { closeDatabase, type Db } from '../../src/db/client.js'
 import { allRecipientLines, announcementTotals, recipientLines } from '../../src/db/queries/announcements.js'
 import { auditLog } from '../../src/db/schema.js'
 import { addRecipient, announceDb, announceNow, ctxAt, MONDAY_9_WIB, regionScope } from '../support/announcements.js'
-import { fakeClock } from '../support/core.js'
+import { fakeClock, RETENTION_PERIODS } from '../support/core.js'
 import { testOutbox } from '../support/outbox.js'
 import { DAY } from '../support/reminders.js'
 
-/** The retention periods the tests run with (the defaults, written out). */
-const PERIODS = {
-  outboxDays: 30,
-  outboxFailedDays: 14,
-  identityAttemptsDays: 30,
-  chatDays: 90,
-  auditDays: 365,
-  announcementDays: 90,
-}
+const PERIODS = RETENTION_PERIODS
 
 let db: Db
 beforeEach(() => {

@@ -5,7 +5,7 @@
  * spoke recently) is never deleted, however old.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { type RetentionPeriods, runRetention } from '../../src/core/privacy/retention.js'
+import { runRetention } from '../../src/core/privacy/retention.js'
 import { closeDatabase, type Db } from '../../src/db/client.js'
 import {
   auditLog,
@@ -21,17 +21,10 @@ import {
   staffLinks,
   staffSessions,
 } from '../../src/db/schema.js'
-import { fakeClock, testCore } from '../support/core.js'
+import { fakeClock, RETENTION_PERIODS, testCore } from '../support/core.js'
 
 const DAY = 86_400_000
-const PERIODS: RetentionPeriods = {
-  outboxDays: 30,
-  outboxFailedDays: 14,
-  identityAttemptsDays: 30,
-  chatDays: 90,
-  auditDays: 365,
-  announcementDays: 90,
-}
+const PERIODS = RETENTION_PERIODS
 
 let core: ReturnType<typeof testCore> | undefined
 afterEach(() => {

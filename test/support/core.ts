@@ -3,6 +3,7 @@ import pino from 'pino'
 import { openCore } from '../../src/bootstrap.js'
 import { defaultFaqCacheDir, loadConfig } from '../../src/config.js'
 import { createSecretBox, type SecretBox, WHATSAPP_AUTH_PURPOSE } from '../../src/core/privacy/data-key.js'
+import type { RetentionPeriods } from '../../src/core/privacy/retention.js'
 import type { Inbound } from '../../src/core/types.js'
 
 /** A controllable clock: tests move time forward explicitly. */
@@ -62,4 +63,14 @@ export function inbound(text: string, over: Partial<Inbound> = {}): Inbound {
     receivedAt: new Date(),
     ...over,
   }
+}
+
+/** The retention periods the tests run with (the defaults, written out). */
+export const RETENTION_PERIODS: RetentionPeriods = {
+  outboxDays: 30,
+  outboxFailedDays: 14,
+  identityAttemptsDays: 30,
+  chatDays: 90,
+  auditDays: 365,
+  announcementDays: 90,
 }
