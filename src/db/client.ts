@@ -75,6 +75,15 @@ export function inTransaction<T>(db: Db, work: (tx: Db) => T): T {
   return db.transaction((tx) => work(tx as unknown as Db), { behavior: 'immediate' })
 }
 
+/**
+ * Runs `work` in a deferred transaction: it takes no write lock until it writes, so a long read (a
+ * large file checked against the database) does not hold up a running server, and what it keeps in
+ * a temporary table goes in one go.
+ */
+export function inReadTransaction<T>(db: Db, work: (tx: Db) => T): T {
+  return db.transaction((tx) => work(tx as unknown as Db), { behavior: 'deferred' })
+}
+
 /** Closes the database, folding the WAL back into the main file. */
 export function closeDatabase(db: Db): void {
   if (!db.$client.open) return
