@@ -4,7 +4,7 @@
  * state write), one message of a chat at a time.
  */
 import type { Logger } from 'pino'
-import type { Db } from '../db/client.js'
+import { type Db, inSavepoint, inTransaction } from '../db/client.js'
 import { createConversationQueries, VersionConflictError } from '../db/queries/conversations.js'
 import { continueFlow, type FlowDefinition, repeatStep, startFlow } from './flows/flow.js'
 import { createKeyedQueue } from './keyed-queue.js'
@@ -293,14 +293,13 @@ export function createEngine(deps: EngineDeps): Engine {
     return withLead(outcome.replies, fill(t(lang, messages.expired), { minutes: timeoutMs / 60_000 }))
   }
 
-  // Each message runs in its own savepoint: a failing message rolls back alone and is not marked
-  // processed, so a redelivery is handled afresh.
-  const savepoint = db.$client.transaction((inbound: Inbound, now: Date) => turn(inbound, now))
-
   function turnSafely(inbound: Inbound): Reply[] {
     for (let attempt = 1; ; attempt++) {
       try {
-        return savepoint(inbound, clock())
+        // Each message runs in its own savepoint: a failing message rolls back alone and is not
+        // marked processed, so a redelivery is handled afresh.
+        const now = clock()
+        return inSavepoint(db, () => turn(inbound, now))
       } catch (error) {
         // Another process answered this chat in between: read again and redo the turn.
         if (error instanceof VersionConflictError && attempt < 3) continue
@@ -321,7 +320,6 @@ export function createEngine(deps: EngineDeps): Engine {
   type Waiting = { inbound: Inbound; resolve: (replies: Reply[]) => void }
   const waiting: Waiting[] = []
   let flushScheduled = false
-  const commitBatch = db.$client.transaction((batch: Waiting[]) => batch.map((item) => turnSafely(item.inbound)))
 
   function flush() {
     flushScheduled = false
@@ -329,7 +327,7 @@ export function createEngine(deps: EngineDeps): Engine {
     if (waiting.length) schedule()
     let results: Reply[][]
     try {
-      results = commitBatch.immediate(batch)
+      results = inTransaction(db, () => batch.map((item) => turnSafely(item.inbound)))
     } catch (error) {
       // The commit itself failed (disk full, lock timeout): nothing was stored, nothing is marked
       // processed; the people get an apology and a redelivery will be handled.

@@ -75,6 +75,24 @@ export function inTransaction<T>(db: Db, work: (tx: Db) => T): T {
   return db.transaction((tx) => work(tx as unknown as Db), { behavior: 'immediate' })
 }
 
+const runners = new WeakMap<Database.Database, Database.Transaction<(work: () => unknown) => unknown>>()
+
+/**
+ * Runs `work` in a savepoint of the transaction already open on the connection (or in a transaction
+ * of its own when none is): a throw rolls back this work alone and leaves the rest of the open
+ * transaction standing. The engine wraps each chat turn in one, inside its group commit. The wrapper
+ * is made once per connection: a chat turn asks for it every time.
+ */
+export function inSavepoint<T>(db: Db, work: () => T): T {
+  const client = db.$client ?? (db as unknown as { session: { client: Database.Database } }).session.client
+  let runner = runners.get(client)
+  if (!runner) {
+    runner = client.transaction((inner: () => unknown) => inner())
+    runners.set(client, runner)
+  }
+  return runner(work) as T
+}
+
 /**
  * Runs `work` in a deferred transaction: it takes no write lock until it writes, so a long read (a
  * large file checked against the database) does not hold up a running server, and what it keeps in

@@ -27,7 +27,6 @@ const STILL_ALLOWED = [
   'src/core/certificates/lookup-batch.ts',
   'src/core/certificates/status-change.ts',
   'src/core/certificates/verify.ts',
-  'src/core/engine.ts',
   'src/core/handoff/actions.ts',
   'src/core/handoff/jobs.ts',
   'src/core/handoff/live.ts',
