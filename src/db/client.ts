@@ -6,6 +6,7 @@ import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import { MIGRATIONS_FOLDER } from '../project-files.js'
 import * as schema from './schema.js'
+import { assertNotInsideOthers } from './store.js'
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database }
 
@@ -72,6 +73,7 @@ export function cached(db: Db, sql: string): Database.Statement {
 
 /** Runs `work` in an immediate (write-locked) transaction: for callers outside a chat turn. */
 export function inTransaction<T>(db: Db, work: (tx: Db) => T): T {
+  assertNotInsideOthers(db)
   return db.transaction((tx) => work(tx as unknown as Db), { behavior: 'immediate' })
 }
 

@@ -1,0 +1,178 @@
+/**
+ * Transactions whose work may await (issue 24: the way to PostgreSQL, where every query is a
+ * round trip). better-sqlite3's own transactions cannot await: a transaction function that returns
+ * a promise is refused, and drizzle's wrapper around it would commit before the work finished. So
+ * on SQLite the transaction is opened and closed by hand, `BEGIN IMMEDIATE` … `COMMIT`, and a
+ * nested one is a `SAVEPOINT`.
+ *
+ * One connection carries every transaction of the process, so while one is open and waiting, other
+ * work of the same process must not slip in: it would see what is not committed, or be rolled back
+ * with it. Transactions therefore queue for the connection, one at a time in the order asked. The
+ * work inside gets its own handle (`tx`), the one to pass to every query of the transaction; using
+ * the process's database handle inside instead, or a transaction handle after its transaction
+ * ended, throws a `StoreMisuseError`, because on PostgreSQL either would run on another
+ * connection, outside the transaction.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks'
+import type Database from 'better-sqlite3'
+import { drizzle } from 'drizzle-orm/better-sqlite3'
+import type { Db } from './client.js'
+import * as schema from './schema.js'
+
+/** A transaction used the wrong way (a bug, never a person's input): the message says which. */
+export class StoreMisuseError extends Error {
+  override name = 'StoreMisuseError'
+}
+
+/** An open transaction, as seen from the work running inside it. */
+type Open = { client: Database.Database; depth: number; ended: boolean }
+
+type Connection = {
+  /** The handle the work of a transaction gets: the same connection, known to be inside one. */
+  inside: Db
+  /** The end of the queue of transactions waiting for the connection. */
+  tail: Promise<void>
+  /** The transaction open now, if one is. */
+  open: Open | undefined
+  statements: Map<string, Database.Statement>
+}
+
+const connections = new WeakMap<Database.Database, Connection>()
+const insideHandles = new WeakSet<object>()
+/** The transaction, and the savepoint in it, the running code belongs to: follows the work across its awaits. */
+type Level = { open: Open; depth: number }
+const current = new AsyncLocalStorage<Level>()
+
+function clientOf(db: Db): Database.Database {
+  // A handle of drizzle's own (synchronous) transactions has no $client; its session holds the connection.
+  return db.$client ?? (db as unknown as { session: { client: Database.Database } }).session.client
+}
+
+function connectionOf(client: Database.Database): Connection {
+  let connection = connections.get(client)
+  if (!connection) {
+    const inside = drizzle(client, { schema }) as Db
+    insideHandles.add(inside)
+    connection = { inside, tail: Promise.resolve(), open: undefined, statements: new Map() }
+    connections.set(client, connection)
+  }
+  return connection
+}
+
+function run(connection: Connection, client: Database.Database, sql: string): void {
+  let statement = connection.statements.get(sql)
+  if (!statement) {
+    statement = client.prepare(sql)
+    connection.statements.set(sql, statement)
+  }
+  statement.run()
+}
+
+/**
+ * Runs `work` in a transaction and returns what it returns; a throw rolls everything back and is
+ * thrown on. Given the process's database, it opens a write transaction once the ones asked for
+ * before have ended. Given a transaction's handle (`tx`), it is a savepoint inside that
+ * transaction: a throw rolls back this part alone. Nested transactions are awaited one at a time.
+ */
+export async function transaction<T>(db: Db, work: (tx: Db) => T | Promise<T>): Promise<T> {
+  const client = clientOf(db)
+  const connection = connectionOf(client)
+  if (insideHandles.has(db)) return savepoint(connection, client, db, work)
+  if (current.getStore()?.open.client === client) {
+    throw new StoreMisuseError(
+      'a transaction was asked of the database handle inside another transaction: pass the transaction (tx) instead',
+    )
+  }
+  const before = connection.tail
+  let release!: () => void
+  connection.tail = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  await before
+  const open: Open = { client, depth: 0, ended: false }
+  let begun = false
+  try {
+    run(connection, client, 'BEGIN IMMEDIATE')
+    begun = true
+    connection.open = open
+    let result: T
+    try {
+      result = await current.run({ open, depth: 0 }, () => work(connection.inside))
+    } catch (error) {
+      if (client.inTransaction) run(connection, client, 'ROLLBACK')
+      throw error
+    }
+    if (open.depth !== 0) throw new StoreMisuseError('a nested transaction was still open when its transaction ended')
+    run(connection, client, 'COMMIT')
+    return result
+  } finally {
+    open.ended = true
+    connection.open = undefined
+    // A failed COMMIT (the disk full) leaves the transaction open: end it before the next one begins.
+    if (begun && client.inTransaction) client.exec('ROLLBACK')
+    release()
+  }
+}
+
+async function savepoint<T>(
+  connection: Connection,
+  client: Database.Database,
+  tx: Db,
+  work: (tx: Db) => T | Promise<T>,
+): Promise<T> {
+  const level = current.getStore()
+  const open = level?.open
+  if (!level || !open || open.client !== client || open.ended || connection.open !== open) {
+    throw new StoreMisuseError('a transaction handle was used outside its transaction (after it ended, or from other work)')
+  }
+  if (level.depth !== open.depth) {
+    throw new StoreMisuseError('nested transactions were run side by side: await each one before starting the next')
+  }
+  const depth = ++open.depth
+  const name = `s${depth}`
+  run(connection, client, `SAVEPOINT ${name}`)
+  let result: T
+  try {
+    result = await current.run({ open, depth }, () => work(tx))
+  } catch (error) {
+    if (open.depth === depth) {
+      run(connection, client, `ROLLBACK TO ${name}`)
+      run(connection, client, `RELEASE ${name}`)
+      open.depth--
+    }
+    throw error
+  }
+  if (open.depth !== depth) {
+    throw new StoreMisuseError('nested transactions ended out of order: await each one before starting the next')
+  }
+  run(connection, client, `RELEASE ${name}`)
+  open.depth--
+  return result
+}
+
+/**
+ * Runs `each` for every item inside one write transaction and returns the results in order: the
+ * messages ready at the same moment share one commit, so a burst costs one commit instead of one per
+ * message. `each` gets the transaction (to nest a savepoint per item, so that one failing item rolls
+ * back alone) and decides what a failure of its item gives.
+ */
+export function commitTogether<I, R>(db: Db, items: readonly I[], each: (tx: Db, item: I) => Promise<R>): Promise<R[]> {
+  return transaction(db, async (tx) => {
+    const results: R[] = []
+    for (const item of items) results.push(await each(tx, item))
+    return results
+  })
+}
+
+/**
+ * For the synchronous transactions of code not yet moved to `transaction`: refuses to start one
+ * on a connection whose awaiting transaction is open, from work outside it, which would otherwise
+ * join that transaction unnoticed (and be rolled back with it).
+ */
+export function assertNotInsideOthers(db: Db): void {
+  const connection = connections.get(clientOf(db))
+  const open = connection?.open
+  if (open && current.getStore()?.open !== open) {
+    throw new StoreMisuseError('a synchronous transaction was started while another one, awaiting, holds the connection')
+  }
+}

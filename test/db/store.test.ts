@@ -1,0 +1,129 @@
+/**
+ * Transactions whose work awaits (src/db/store.ts): what a caller relies on. Everything done inside
+ * is kept together or not at all; a nested part can fail alone; two processes' worth of work asked
+ * at once never mixes on the one connection; and the mistakes that would silently run outside the
+ * transaction on PostgreSQL are refused here already.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { closeDatabase, type Db, inTransaction, openDatabase } from '../../src/db/client.js'
+import { getMeta, setMeta } from '../../src/db/queries/meta.js'
+import { commitTogether, StoreMisuseError, transaction } from '../../src/db/store.js'
+
+const NOW = new Date('2026-12-07T08:00:00Z')
+const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+let db: Db
+beforeEach(() => {
+  db = openDatabase(':memory:')
+})
+afterEach(() => closeDatabase(db))
+
+describe('transaction', () => {
+  it('keeps everything the work wrote across its awaits, and returns what the work returns', async () => {
+    const result = await transaction(db, async (tx) => {
+      setMeta(tx, 'a', '1', NOW)
+      await later(5)
+      setMeta(tx, 'b', '2', NOW)
+      return 'selesai'
+    })
+    expect(result).toBe('selesai')
+    expect([getMeta(db, 'a'), getMeta(db, 'b')]).toEqual(['1', '2'])
+  })
+
+  it('rolls back everything when the work throws after awaiting, and throws the error on', async () => {
+    const failure = transaction(db, async (tx) => {
+      setMeta(tx, 'a', '1', NOW)
+      await later(5)
+      setMeta(tx, 'b', '2', NOW)
+      throw new Error('disk penuh')
+    })
+    await expect(failure).rejects.toThrow('disk penuh')
+    expect([getMeta(db, 'a'), getMeta(db, 'b')]).toEqual([undefined, undefined])
+    // The connection is free again: the next transaction runs.
+    await transaction(db, (tx) => setMeta(tx, 'c', '3', NOW))
+    expect(getMeta(db, 'c')).toBe('3')
+  })
+
+  it('rolls back a failing nested part alone; the rest commits', async () => {
+    await transaction(db, async (tx) => {
+      setMeta(tx, 'outer', 'kept', NOW)
+      await expect(
+        transaction(tx, async (inner) => {
+          setMeta(inner, 'inner', 'lost', NOW)
+          await later(1)
+          throw new Error('gagal')
+        }),
+      ).rejects.toThrow('gagal')
+      await transaction(tx, (inner) => setMeta(inner, 'second', 'kept', NOW))
+    })
+    expect([getMeta(db, 'outer'), getMeta(db, 'inner'), getMeta(db, 'second')]).toEqual(['kept', undefined, 'kept'])
+  })
+
+  it('runs transactions asked at the same time one after the other, in the order asked', async () => {
+    const seen: string[] = []
+    const first = transaction(db, async (tx) => {
+      setMeta(tx, 'counter', '1', NOW)
+      await later(20)
+      seen.push(`first saw ${getMeta(tx, 'counter')}`)
+      setMeta(tx, 'counter', '2', NOW)
+    })
+    const second = transaction(db, async (tx) => {
+      // Starts only after the first committed: it sees the final value, never the one in between.
+      seen.push(`second saw ${getMeta(tx, 'counter')}`)
+      setMeta(tx, 'counter', String(Number(getMeta(tx, 'counter')) + 10), NOW)
+    })
+    await Promise.all([first, second])
+    expect(seen).toEqual(['first saw 1', 'second saw 2'])
+    expect(getMeta(db, 'counter')).toBe('12')
+  })
+
+  it('refuses the database handle inside a transaction, and a transaction handle after its end', async () => {
+    await expect(transaction(db, async () => transaction(db, () => 1))).rejects.toThrow(StoreMisuseError)
+    let leaked: Db | undefined
+    await transaction(db, (tx) => {
+      leaked = tx
+    })
+    await expect(transaction(leaked as Db, () => 1)).rejects.toThrow(StoreMisuseError)
+  })
+
+  it('refuses a synchronous transaction of other work while an awaiting one holds the connection, and writes nothing of it', async () => {
+    let release!: () => void
+    const open = transaction(db, async (tx) => {
+      setMeta(tx, 'mine', '1', NOW)
+      await new Promise<void>((resolve) => {
+        release = resolve
+      })
+    })
+    await later(1)
+    expect(() => inTransaction(db, (tx) => setMeta(tx, 'other', '1', NOW))).toThrow(StoreMisuseError)
+    release()
+    await open
+    expect([getMeta(db, 'mine'), getMeta(db, 'other')]).toEqual(['1', undefined])
+  })
+
+  it('refuses nested parts run side by side, which savepoints cannot keep apart', async () => {
+    const sideBySide = transaction(db, (tx) =>
+      Promise.all([transaction(tx, async () => later(5)), transaction(tx, async () => later(1))]),
+    )
+    await expect(sideBySide).rejects.toThrow(StoreMisuseError)
+  })
+})
+
+describe('commitTogether', () => {
+  it('gives each item its result in order, in one commit, and a failing item rolls back alone', async () => {
+    const results = await commitTogether(db, ['a', 'b', 'c'], async (tx, key) => {
+      try {
+        return await transaction(tx, async (part) => {
+          setMeta(part, key, 'x', NOW)
+          await later(1)
+          if (key === 'b') throw new Error('gagal')
+          return `ok ${key}`
+        })
+      } catch {
+        return `maaf ${key}`
+      }
+    })
+    expect(results).toEqual(['ok a', 'maaf b', 'ok c'])
+    expect([getMeta(db, 'a'), getMeta(db, 'b'), getMeta(db, 'c')]).toEqual(['x', undefined, 'x'])
+  })
+})
