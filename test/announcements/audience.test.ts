@@ -14,7 +14,16 @@ import { audienceBatch, reachCounts } from '../../src/db/queries/announcement-au
 import type { ConsoleScope } from '../../src/db/queries/console-scope.js'
 import { exams } from '../../src/db/schema.js'
 import type { AudienceCriteria } from '../../src/vocabulary/announcements.js'
-import { addRecipient, announceDb, MONDAY_9_WIB, regionScope, register } from '../support/announcements.js'
+import {
+  addRecipient,
+  announceDb,
+  announcementRows,
+  announceNow,
+  ctxAt,
+  MONDAY_9_WIB,
+  regionScope,
+  register,
+} from '../support/announcements.js'
 import { addExam } from '../support/reminders.js'
 import { addSession } from '../support/sessions.js'
 
@@ -258,6 +267,22 @@ describe('region scoping', () => {
     expect(refused).toMatchObject({ ok: false, problems: [{ code: 'ANNOUNCE_SESSION_NOT_FOUND', field: 'sesi' }] })
     expect(audience({ session: 'BMT-R5-01' }, r5)).toEqual([fromJakarta, fromMakassar])
     expect(audience({ session: 'BMT-R1-01' }, null)).toEqual([fromMakassar])
+  })
+
+  it('a regional account sending to its own session queues every registrant, whatever their province', async () => {
+    const r5Session = addSession(db, MONDAY_9_WIB, { code: 'BMT-R5-01', region: 'R5' })
+    const fromJakarta = addRecipient(db, { province: '31', zone: 'Asia/Jakarta' })
+    const fromMakassar = addRecipient(db, { province: '73' })
+    register(db, fromJakarta, r5Session, 'confirmed')
+    register(db, fromMakassar, r5Session, 'confirmed')
+    // The queue reads the scope inside its batch transaction: the session's scope check runs there too.
+    const sent = await announceNow(
+      db,
+      { audience: { session: 'BMT-R5-01' }, textId: 'Halo {nama}' },
+      ctxAt(MONDAY_9_WIB, regionScope(db, 'R5')),
+    )
+    expect(sent.result).toMatchObject({ people: 2, rows: 2, finished: true })
+    expect(announcementRows(db, sent.id).map((row) => row.personId)).toEqual([fromJakarta, fromMakassar])
   })
 })
 

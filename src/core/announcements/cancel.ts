@@ -4,7 +4,7 @@
  * queued); the trigger of migration 0015 marks their recipients. A row whose send already started
  * finishes and is reported as it went. A queuing announcement stops at its next batch.
  */
-import type { Db } from '../../db/client.js'
+import { type Db, inTransaction } from '../../db/client.js'
 import {
   announcementTotals,
   cancelAnnouncementRows,
@@ -22,15 +22,13 @@ const STATUS_WORD = { done: 'sudah selesai dikirim', cancelled: 'sudah dibatalka
 export function cancelAnnouncement(db: Db, id: number, ctx: AnnounceContext): Checked<{ cancelledRows: number }> {
   const row = findAnnouncement(db, id, ctx.scope)
   if (!row) return { ok: false, problems: [problem('ANNOUNCE_NOT_FOUND', 'Pengumuman tidak ditemukan.')] }
-  const result = db.$client
-    .transaction(() => {
-      if (!markCancelled(db, row.id, ctx.now.getTime(), ctx.actor)) return undefined
-      const cancelledRows = cancelAnnouncementRows(db, row.id, ctx.now)
-      freezeTotals(db, row.id, JSON.stringify(announcementTotals(db, row.id)))
-      audit(db, ctx.now, ctx.actor, 'announcement.cancelled', row.code, { from: row.status, cancelledRows })
-      return { cancelledRows }
-    })
-    .immediate()
+  const result = inTransaction(db, (tx) => {
+    if (!markCancelled(tx, row.id, ctx.now.getTime(), ctx.actor)) return undefined
+    const cancelledRows = cancelAnnouncementRows(tx, row.id, ctx.now)
+    freezeTotals(tx, row.id, JSON.stringify(announcementTotals(tx, row.id)))
+    audit(tx, ctx.now, ctx.actor, 'announcement.cancelled', row.code, { from: row.status, cancelledRows })
+    return { cancelledRows }
+  })
   if (result) return { ok: true, value: result }
   const status = findAnnouncement(db, row.id, null)?.status
   const word = status === 'done' || status === 'cancelled' ? STATUS_WORD[status] : 'tidak dapat dibatalkan'

@@ -4,7 +4,7 @@
  * "mulai info" turns them back on. Reminders about the person's own sessions and exams are not
  * touched ("stop pengingat" is theirs). Works before the chat is linked, as the reminders' switch.
  */
-import type { Db } from '../../db/client.js'
+import { type Db, inTransaction } from '../../db/client.js'
 import {
   announcementsOffAt,
   cancelAnnouncementsOfChat,
@@ -67,16 +67,14 @@ function audit(db: Db, ctx: TurnContext, action: string, details?: Record<string
 function stop(ctx: TurnContext): Outcome {
   const chat = chatOf(ctx)
   const { db, lang } = ctx
-  const done = db.$client
-    .transaction(() => {
-      const offAt = announcementsOffAt(db, chat.channel, chat.userId)
-      const wasOn = offAt === null || offAt === undefined
-      if (wasOn) setAnnouncementsOff(db, chat, true, ctx.now)
-      const cancelled = cancelAnnouncementsOfChat(db, chat.channel, chat.chatId, ctx.now, STOPPED_REASON)
-      if (wasOn || cancelled > 0) audit(db, ctx, 'announcements.stopped', cancelled > 0 ? { cancelled } : undefined)
-      return { wasOn, cancelled }
-    })
-    .immediate()
+  const done = inTransaction(db, (tx) => {
+    const offAt = announcementsOffAt(tx, chat.channel, chat.userId)
+    const wasOn = offAt === null || offAt === undefined
+    if (wasOn) setAnnouncementsOff(tx, chat, true, ctx.now)
+    const cancelled = cancelAnnouncementsOfChat(tx, chat.channel, chat.chatId, ctx.now, STOPPED_REASON)
+    if (wasOn || cancelled > 0) audit(tx, ctx, 'announcements.stopped', cancelled > 0 ? { cancelled } : undefined)
+    return { wasOn, cancelled }
+  })
   if (!done.wasOn && done.cancelled === 0) return { replies: [{ text: t(lang, texts.alreadyOff) }], next: null }
   const cancelled = done.cancelled > 0 ? fill(t(lang, texts.cancelled), { n: done.cancelled }) : ''
   return { replies: [{ text: fill(t(lang, texts.stopped), { cancelled }) }], next: null }
@@ -87,12 +85,10 @@ function start(ctx: TurnContext): Outcome {
   const { db, lang } = ctx
   const offAt = announcementsOffAt(db, chat.channel, chat.userId)
   if (offAt === null || offAt === undefined) return { replies: [{ text: t(lang, texts.alreadyOn) }], next: null }
-  db.$client
-    .transaction(() => {
-      setAnnouncementsOff(db, chat, false, ctx.now)
-      audit(db, ctx, 'announcements.started')
-    })
-    .immediate()
+  inTransaction(db, (tx) => {
+    setAnnouncementsOff(tx, chat, false, ctx.now)
+    audit(tx, ctx, 'announcements.started')
+  })
   return { replies: [{ text: t(lang, texts.started) }], next: null }
 }
 

@@ -5,8 +5,13 @@
  */
 import { DateTime } from 'luxon'
 import type { Db } from '../../db/client.js'
-import { cached } from '../../db/client.js'
-import type { ZoneWindow, ZoneWindows } from '../../db/queries/announcement-audience.js'
+import {
+  audienceSessionByCode,
+  audienceSessionById,
+  audienceSessionLabel,
+  type ZoneWindow,
+  type ZoneWindows,
+} from '../../db/queries/announcement-audience.js'
 import { type ConsoleScope, sessionInScope } from '../../db/queries/console-scope.js'
 import {
   AUDIENCE_EXAM_KINDS,
@@ -54,12 +59,10 @@ const sortedUnique = <T extends string>(list: T[]): T[] => [...new Set(list)].so
 function findSession(db: Db, text: string): { id: number; regionId: number } | undefined {
   const trimmed = text.trim()
   if (/^\d+$/.test(trimmed)) {
-    const byId = cached(db, 'SELECT id, region_id AS regionId FROM bimtek_sessions WHERE id = ?').get(Number(trimmed))
-    if (byId) return byId as { id: number; regionId: number }
+    const byId = audienceSessionById(db, Number(trimmed))
+    if (byId) return byId
   }
-  return cached(db, 'SELECT id, region_id AS regionId FROM bimtek_sessions WHERE code = ? COLLATE NOCASE').get(trimmed) as
-    | { id: number; regionId: number }
-    | undefined
+  return audienceSessionByCode(db, trimmed)
 }
 
 /** Reads the raw audience into criteria; every problem at once, each beside its field. */
@@ -205,9 +208,7 @@ const REGISTRANT_WORDS: Record<RegistrantFilter, string> = {
 export function describeAudience(db: Db, criteria: AudienceCriteria): string {
   const parts: string[] = []
   if (criteria.session) {
-    const s = cached(db, 'SELECT code, title FROM bimtek_sessions WHERE id = ?').get(criteria.session.id) as
-      | { code: string; title: string }
-      | undefined
+    const s = audienceSessionLabel(db, criteria.session.id)
     parts.push(
       `${REGISTRANT_WORDS[criteria.session.registrants]} ${s ? `${s.code} (${s.title})` : `sesi #${criteria.session.id}`}`,
     )

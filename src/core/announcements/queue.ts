@@ -5,7 +5,7 @@
  * between batches leaves the announcement `queuing`: the minute job resumes after the last
  * committed person, and the keys (`ann:<id>:<chat account>`) make a repeated batch write nothing.
  */
-import type { Db } from '../../db/client.js'
+import { type Db, inTransaction } from '../../db/client.js'
 import { audienceBatch, type ReachCounts } from '../../db/queries/announcement-audience.js'
 import {
   advanceQueue,
@@ -80,53 +80,51 @@ export async function queueAnnouncement(
         }
         return due
       }
-      const batch = db.$client
-        .transaction(() => {
-          const cursor = queueCursor(db, id)
-          if (cursor?.status !== 'queuing') return { stop: true, people: 0, rows: 0, done: false, reach: undefined }
-          const audience = audienceBatch(db, query, cursor.queuedThrough, batchPeople)
-          const expiresAt = record.expiresAt?.getTime() ?? null
-          const write = queueWriter(db, { announcementId: id, eventKey, expiresAt, at: at.getTime() })
-          for (const person of audience) {
-            if (person.reach !== 'queued') {
-              write.recipient(person.personId, '', '', person.reach, null)
-              continue
-            }
-            const dueAt = dueOf(person.zone)
-            const timeZone = record.urgent ? null : person.zone
-            let payloadId: string | undefined
-            let payloadEn: string | undefined
-            for (const chat of person.chats) {
-              let payload = chat.language === 'en' ? payloadEn : payloadId
-              if (payload === undefined) {
-                const language = renderer.languageFor(chat.language)
-                payload = JSON.stringify({ text: renderer.render(language, placeholderValues(person, language, cache)) })
-                if (chat.language === 'en') payloadEn = payload
-                else payloadId = payload
-              }
-              write.recipient(person.personId, chat.channel, chat.chatId, 'queued', dueAt)
-              write.outbox(`ann:${id}:${chat.identityId}`, chat.channel, chat.chatId, person.personId, timeZone, payload, dueAt)
-            }
+      const batch = inTransaction(db, (tx) => {
+        const cursor = queueCursor(tx, id)
+        if (cursor?.status !== 'queuing') return { stop: true, people: 0, rows: 0, done: false, reach: undefined }
+        const audience = audienceBatch(tx, query, cursor.queuedThrough, batchPeople)
+        const expiresAt = record.expiresAt?.getTime() ?? null
+        const write = queueWriter(tx, { announcementId: id, eventKey, expiresAt, at: at.getTime() })
+        for (const person of audience) {
+          if (person.reach !== 'queued') {
+            write.recipient(person.personId, '', '', person.reach, null)
+            continue
           }
-          const written = write.finish()
-          const done = audience.length < batchPeople
-          const last = audience.at(-1)?.personId ?? cursor.queuedThrough
-          advanceQueue(db, id, last, done, at.getTime())
-          const reach = done ? reachOf(db, id) : undefined
-          if (reach) {
-            audit(db, at, record.actor, 'announcement.sent', record.code, {
-              people: reach.people,
-              queued: reach.queued,
-              noChat: reach.noChat,
-              blocked: reach.blocked,
-              optedOut: reach.optedOut,
-              chats: reach.chats,
-              urgent: record.urgent,
-            })
+          const dueAt = dueOf(person.zone)
+          const timeZone = record.urgent ? null : person.zone
+          let payloadId: string | undefined
+          let payloadEn: string | undefined
+          for (const chat of person.chats) {
+            let payload = chat.language === 'en' ? payloadEn : payloadId
+            if (payload === undefined) {
+              const language = renderer.languageFor(chat.language)
+              payload = JSON.stringify({ text: renderer.render(language, placeholderValues(person, language, cache)) })
+              if (chat.language === 'en') payloadEn = payload
+              else payloadId = payload
+            }
+            write.recipient(person.personId, chat.channel, chat.chatId, 'queued', dueAt)
+            write.outbox(`ann:${id}:${chat.identityId}`, chat.channel, chat.chatId, person.personId, timeZone, payload, dueAt)
           }
-          return { stop: false, people: audience.length, rows: written, done, reach }
-        })
-        .immediate()
+        }
+        const written = write.finish()
+        const done = audience.length < batchPeople
+        const last = audience.at(-1)?.personId ?? cursor.queuedThrough
+        advanceQueue(tx, id, last, done, at.getTime())
+        const reach = done ? reachOf(tx, id) : undefined
+        if (reach) {
+          audit(tx, at, record.actor, 'announcement.sent', record.code, {
+            people: reach.people,
+            queued: reach.queued,
+            noChat: reach.noChat,
+            blocked: reach.blocked,
+            optedOut: reach.optedOut,
+            chats: reach.chats,
+            urgent: record.urgent,
+          })
+        }
+        return { stop: false, people: audience.length, rows: written, done, reach }
+      })
       people += batch.people
       rows += batch.rows
       if (batch.stop) return { people, rows, reach: reachOf(db, id), finished: false }
@@ -143,12 +141,10 @@ export async function queueAnnouncement(
 
 /** A `sending` announcement with no row waiting or being sent → done, its totals frozen. */
 function finishIfDone(db: Db, id: number, at: Date): boolean {
-  return db.$client
-    .transaction(() => {
-      if (hasWaitingRows(db, id)) return false
-      return finishAnnouncement(db, id, at.getTime(), JSON.stringify(announcementTotals(db, id)))
-    })
-    .immediate()
+  return inTransaction(db, (tx) => {
+    if (hasWaitingRows(tx, id)) return false
+    return finishAnnouncement(tx, id, at.getTime(), JSON.stringify(announcementTotals(tx, id)))
+  })
 }
 
 /** The scheduler's minute job: queue due scheduled ones, resume interrupted queuing, mark `sending` ones with nothing left `done` (totals frozen). */

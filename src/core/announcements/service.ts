@@ -4,7 +4,7 @@
  * Every check runs before anything is written; every step is in the audit log.
  */
 import { createHash } from 'node:crypto'
-import type { Db } from '../../db/client.js'
+import { type Db, inTransaction } from '../../db/client.js'
 import {
   type AudienceQuery,
   queuedZones,
@@ -210,27 +210,25 @@ export function createAnnouncement(
   for (let attempt = 0; ; attempt++) {
     const code = referenceCode('PGM')
     try {
-      const id = db.$client
-        .transaction(() => {
-          const id = insertAnnouncement(db, {
-            code,
-            actor: ctx.actor,
-            staffId: ctx.staffId,
-            regionId,
-            criteria: v.canonical,
-            textId: v.textId,
-            textEn: v.textEn,
-            expiresAt: v.expiresAt,
-            dedupeKey: key,
-            at: ctx.now.getTime(),
-          })
-          audit(db, ctx.now, ctx.actor, 'announcement.created', code, {
-            criteria: v.criteria,
-            ...(ctx.actor === 'cli' && ctx.staffId !== null && { as: ctx.staffId }),
-          })
-          return id
+      const id = inTransaction(db, (tx) => {
+        const id = insertAnnouncement(tx, {
+          code,
+          actor: ctx.actor,
+          staffId: ctx.staffId,
+          regionId,
+          criteria: v.canonical,
+          textId: v.textId,
+          textEn: v.textEn,
+          expiresAt: v.expiresAt,
+          dedupeKey: key,
+          at: ctx.now.getTime(),
         })
-        .immediate()
+        audit(tx, ctx.now, ctx.actor, 'announcement.created', code, {
+          criteria: v.criteria,
+          ...(ctx.actor === 'cli' && ctx.staffId !== null && { as: ctx.staffId }),
+        })
+        return id
+      })
       return { ok: true, value: { id, code } }
     } catch (error) {
       if (isUniqueError(error, 'dedupe_key')) {
@@ -408,28 +406,26 @@ export function sendAnnouncement(
   const status = when.mode === 'schedule' ? 'scheduled' : 'queuing'
   const existing = liveWithKey(db, key, row.id, recentSince(ctx.now))
   if (existing) return { ok: false, problems: [duplicate(existing)] }
-  const started = db.$client
-    .transaction(() => {
-      const changed = startAnnouncement(db, row.id, {
-        status,
-        urgent,
+  const started = inTransaction(db, (tx) => {
+    const changed = startAnnouncement(tx, row.id, {
+      status,
+      urgent,
+      localDate,
+      localTime,
+      startAt: startAt?.getTime() ?? null,
+      dedupeKey: key,
+      at: ctx.now.getTime(),
+    })
+    if (changed && status === 'scheduled') {
+      audit(tx, ctx.now, ctx.actor, 'announcement.scheduled', row.code, {
         localDate,
         localTime,
-        startAt: startAt?.getTime() ?? null,
-        dedupeKey: key,
-        at: ctx.now.getTime(),
+        urgent,
+        startAt: startAt?.toISOString(),
       })
-      if (changed && status === 'scheduled') {
-        audit(db, ctx.now, ctx.actor, 'announcement.scheduled', row.code, {
-          localDate,
-          localTime,
-          urgent,
-          startAt: startAt?.toISOString(),
-        })
-      }
-      return changed
-    })
-    .immediate()
+    }
+    return changed
+  })
   if (!started) {
     const now = findAnnouncement(db, row.id, null)
     return now ? alreadyStarted(now) : { ok: false, problems: [notFound()] }

@@ -454,3 +454,22 @@ export function subjectGaps(db: Db, query: AudienceQuery): { queued: number; noT
   }
   return { queued, noTime: kind === 'portfolio' ? 0 : queued, noVenue: queued, noLink: queued }
 }
+
+/** The session of an audience by its id, as staff may type it (with its region, for the scope check). */
+export function audienceSessionById(db: Db, id: number): { id: number; regionId: number } | undefined {
+  return cached(db, 'SELECT id, region_id AS regionId FROM bimtek_sessions WHERE id = ?').get(id) as
+    | { id: number; regionId: number }
+    | undefined
+}
+
+/** The session of an audience by its code, in any case (with its region, for the scope check). */
+export function audienceSessionByCode(db: Db, code: string): { id: number; regionId: number } | undefined {
+  return cached(db, 'SELECT id, region_id AS regionId FROM bimtek_sessions WHERE code = ? COLLATE NOCASE').get(code) as
+    | { id: number; regionId: number }
+    | undefined
+}
+
+/** The code and title of an audience's session, for describing the audience in words. */
+export function audienceSessionLabel(db: Db, id: number): { code: string; title: string } | undefined {
+  return cached(db, 'SELECT code, title FROM bimtek_sessions WHERE id = ?').get(id) as { code: string; title: string } | undefined
+}

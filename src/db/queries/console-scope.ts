@@ -48,8 +48,12 @@ export function personInScope(db: Db, scope: ConsoleScope, personId: number): bo
   return db.$client.prepare(`select 1 from people where id = ?${where.sql}`).get(personId, ...where.args) !== undefined
 }
 
-/** Whether a Bimtek session is one the scope may see (every session, for every region). */
+/**
+ * Whether a Bimtek session is one the scope may see (every session, for every region). Through
+ * `cached`, which also takes a transaction's handle: an announcement's queue batch asks this inside
+ * its transaction, where there is no `$client`.
+ */
 export function sessionInScope(db: Db, scope: ConsoleScope, sessionId: number): boolean {
-  if (!scope) return db.$client.prepare('select 1 from bimtek_sessions where id = ?').get(sessionId) !== undefined
-  return db.$client.prepare('select 1 from bimtek_sessions where id = ? and region_id = ?').get(sessionId, scope.id) !== undefined
+  if (!scope) return cached(db, 'select 1 from bimtek_sessions where id = ?').get(sessionId) !== undefined
+  return cached(db, 'select 1 from bimtek_sessions where id = ? and region_id = ?').get(sessionId, scope.id) !== undefined
 }
