@@ -8,7 +8,6 @@
  */
 import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { and, eq } from 'drizzle-orm'
 import type { Config } from '../config.js'
 import { describeAudience, type RawAudience } from '../core/announcements/criteria.js'
 import type { AnnounceProblem, Checked } from '../core/announcements/problems.js'
@@ -34,12 +33,17 @@ import { UNKNOWN_OUTCOME_HELP } from '../core/reminders/listing.js'
 import { renderPlainText } from '../core/render.js'
 import { formatDate } from '../core/text/dates.js'
 import type { Db } from '../db/client.js'
-import { type AnnouncementTotals, allRecipientLines, announcementTotals, recipientLines } from '../db/queries/announcements.js'
+import {
+  type AnnouncementTotals,
+  allRecipientLines,
+  announcementPreviewAudits,
+  announcementTotals,
+  recipientLines,
+} from '../db/queries/announcements.js'
 import { writeAudit } from '../db/queries/audit.js'
 import type { ConsoleScope } from '../db/queries/console-scope.js'
 import { staffByEmail, staffById } from '../db/queries/console-staff.js'
 import { capRemaining } from '../db/queries/outbox.js'
-import { auditLog } from '../db/schema.js'
 import { reminderSettingsOf } from '../settings.js'
 import { staffScope } from '../web/console/scope.js'
 import { keptIfOk, rolledBack, rolledBackAsync } from './io.js'
@@ -304,15 +308,6 @@ function capLine(whatsappChats: number, config: Config, remaining: number): stri
   )
 }
 
-/** The `announcement.previewed` entries a rolled-back preview wrote (entity id: the draft's code), to be written again. */
-function previewAudits(db: Db, code: string) {
-  return db
-    .select()
-    .from(auditLog)
-    .where(and(eq(auditLog.action, 'announcement.previewed'), eq(auditLog.entity, 'announcement'), eq(auditLog.entityId, code)))
-    .all()
-}
-
 /**
  * `announce preview OPSI-PENERIMA --text TEKS [--text-en TEKS] [--at …] [--urgent] [--as EMAIL]`:
  * who the announcement would reach, per channel, who not and why, one real message per channel and
@@ -334,7 +329,8 @@ export function announcePreviewCommand(db: Db, args: string[], config: Config, c
     if (!created.ok) return created
     const { id, code } = created.value
     const preview = previewAnnouncement(db, id, ctx, { quiet, cap })
-    const audits = previewAudits(db, code)
+    // What the preview wrote to the audit log (entity id: the draft's code), to be written again after the rollback.
+    const audits = announcementPreviewAudits(db, code)
     let record = announcementInScope(db, ctx.scope, id)
     if (prepared.when.mode === 'schedule' || prepared.urgent) {
       const sent = sendAnnouncement(db, id, prepared.when, prepared.urgent, ctx, quiet)

@@ -3,9 +3,11 @@
  * both idempotent), cancelling, and the report (totals, per-person lines). The core's use cases
  * (src/core/announcements) call these; the report reads `announcement_recipients`, never the outbox.
  */
+import { and, eq } from 'drizzle-orm'
 import type { AnnouncementStatus, RecipientOutcome, RecipientReach } from '../../vocabulary/announcements.js'
 import type { Language } from '../../vocabulary/message.js'
 import { cached, type Db } from '../client.js'
+import { auditLog } from '../schema.js'
 import { type ConsoleScope, consoleRegions } from './console-scope.js'
 
 /** The report's status of one line (what staff filter by); labels live in the core's report. */
@@ -603,4 +605,13 @@ export function* allRecipientLines(db: Db, id: number): Iterable<RecipientLine> 
   // A statement of its own: an iterating statement cannot be reused while it runs.
   const statement = db.$client.prepare(`${LINE_SELECT} WHERE r.announcement_id = ? ORDER BY r.person_id, r.channel, r.chat_id`)
   for (const row of statement.iterate(id) as IterableIterator<RawLine>) yield toLine(row)
+}
+
+/** The `announcement.previewed` entries of the announcement `code` (the CLI's preview keeps them past its rollback). */
+export function announcementPreviewAudits(db: Db, code: string): (typeof auditLog.$inferSelect)[] {
+  return db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.action, 'announcement.previewed'), eq(auditLog.entity, 'announcement'), eq(auditLog.entityId, code)))
+    .all()
 }

@@ -144,3 +144,11 @@ export function announcementMaker(db: Db, made: { staffId: number | null; actor:
   }
   return made.actor === 'cli' ? 'CLI' : made.actor
 }
+
+/** The time zone of a region (the form's end time is read in a regional account's own zone). */
+export function regionTimeZone(db: Db, regionId: number): string | undefined {
+  const row = db.$client.prepare('select time_zone as zone from regions where id = ?').get(regionId) as
+    | { zone: string }
+    | undefined
+  return row?.zone
+}

@@ -42,7 +42,12 @@ import {
   recipientLines,
 } from '../../db/queries/announcements.js'
 import { writeAudit } from '../../db/queries/audit.js'
-import { announcementList, announcementMaker, announcementSessions } from '../../db/queries/console-announcements.js'
+import {
+  announcementList,
+  announcementMaker,
+  announcementSessions,
+  regionTimeZone,
+} from '../../db/queries/console-announcements.js'
 import { consoleRegions } from '../../db/queries/console-scope.js'
 import { ANNOUNCEMENT_STATUSES, type AnnouncementStatus, type AudienceCriteria } from '../../vocabulary/announcements.js'
 import { Html, html } from '../html.js'
@@ -289,10 +294,7 @@ export function announcementRoutes(deps: AnnouncementsPageDeps) {
   function zoneOf(c: Context<ConsoleEnv>): string {
     const scope = staffScope(db, c.get('staff'))
     if (!scope || scope.id < 0) return WIB
-    const row = db.$client.prepare('select time_zone as zone from regions where id = ?').get(scope.id) as
-      | { zone: string }
-      | undefined
-    return row?.zone ?? WIB
+    return regionTimeZone(db, scope.id) ?? WIB
   }
 
   /** The form's values as the core's input; the end time read here (the core checks the rest). */
