@@ -1,10 +1,24 @@
+/**
+ * The PostgreSQL mirror of src/db/schema.ts: the same tables, with the same property and column
+ * names, indexes (partial ones with the same predicates), keys, foreign keys and checks. It exists
+ * for drizzle-kit (`npm run db:generate` writes migrations/pg/ from it) and for the schema
+ * equivalence test; the query code keeps using the SQLite tables, which drizzle renders for either
+ * engine. src/db/schema.ts stays the source of truth: change a table there, then here, and
+ * test/db/schema-equivalence.test.ts fails until both agree. (Drafted once by a script from the
+ * SQLite tables, maintained by hand since; what each column means is said there, not repeated here.)
+ *
+ * Types mirror what SQLite stores rather than what PostgreSQL would suggest, so that the rows, the raw
+ * SQL written against them (`live = 1`, `(due_at + 25200000) / 86400000`) and a row-by-row copy between
+ * the engines need no translation: times are milliseconds since 1970 in a `bigint`, booleans 0/1 in an
+ * `integer`, JSON stays `text`, blobs are `bytea`, and SQLite's AUTOINCREMENT is an identity column.
+ */
 import { sql } from 'drizzle-orm'
 import { bigint, check, customType, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core'
 import { ANNOUNCEMENT_STATUSES, RECIPIENT_OUTCOMES, RECIPIENT_REACH } from '../../vocabulary/announcements.js'
 import { EXAM_KINDS } from '../../vocabulary/events.js'
 import { CHANNELS, LANGUAGES } from '../../vocabulary/message.js'
 import { REGION_CODES, STAFF_ROLES, STAFF_STATUSES } from '../../vocabulary/staff.js'
-import { CERTIFICATION_STAGES } from '../../vocabulary/stages.js'
+import { CERTIFICATION_STAGES, type CertificationStage } from '../../vocabulary/stages.js'
 import {
   CERTIFICATE_STATUSES,
   EXAM_STATUSES,
@@ -17,6 +31,7 @@ import {
   SESSION_MODES,
 } from '../schema.js'
 
+/** A moment as milliseconds since 1970 (SQLite's `integer({ mode: 'timestamp_ms' })`): a `Date` in code. */
 const msTimestamp = customType<{ data: Date; driverData: number | string }>({
   dataType: () => 'bigint',
   toDriver: (value) => value.getTime(),
@@ -24,6 +39,10 @@ const msTimestamp = customType<{ data: Date; driverData: number | string }>({
 })
 // drizzle-orm 0.45's pg-core has no bytea column: Buffers pass through node-postgres as they are.
 const bytes = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' })
+/**
+ * SQLite's `unixepoch('subsec') * 1000`, in whole milliseconds. SQLite reads the clock per statement;
+ * clock_timestamp() is the nearest PostgreSQL has (now() would date every row of a transaction at its start).
+ */
 const PG_NOW = sql`(floor(extract(epoch from clock_timestamp()) * 1000))::bigint`
 const createdAt = () => msTimestamp('created_at').notNull().default(PG_NOW)
 const updatedAt = () => msTimestamp('updated_at').notNull().default(PG_NOW)
@@ -58,7 +77,7 @@ export const people = pgTable(
     professionGroup: text('profession_group'),
     institution: text('institution'),
     timeZone: text('time_zone').notNull().default('Asia/Jakarta'),
-    currentStage: text('current_stage'),
+    currentStage: text('current_stage').$type<CertificationStage>(),
     stagesReached: integer('stages_reached').notNull().default(0),
     isDemo: integer('is_demo').notNull().default(0),
     createdAt: createdAt(),
@@ -262,6 +281,8 @@ export const certificates = pgTable(
   (t) => [index('certificates_person_idx').on(t.personId)],
 )
 
+// The ids of outbox, handoff_messages and audit_log are bigint: one row per message or audited act,
+// they are the ones that could outgrow 2^31 over the years (SQLite's integers are 8 bytes anyway).
 export const outbox = pgTable(
   'outbox',
   {
