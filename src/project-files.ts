@@ -9,6 +9,8 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
 export const PACKAGE_JSON = here('../package.json')
 export const MIGRATIONS_FOLDER = here('../migrations')
+/** PostgreSQL's migrations, beside SQLite's (whose migrator reads only the files its journal lists). */
+export const PG_MIGRATIONS_FOLDER = here('../migrations/pg')
 /** Copied beside the built code by the build. */
 export const VERIFY_CSS = here('./web/verify.css')
 /** The secretariat console's stylesheet, copied beside the built code by the build. */
