@@ -54,7 +54,7 @@ export const people = sqliteTable(
     timeZone: text('time_zone').notNull().default('Asia/Jakarta'),
     /**
      * The current stage of `certification_stages` (the latest reached, the later row on a tie), null
-     * with none. Kept by the triggers of migration 0009 in the writer's transaction: never set it.
+     * with none. Kept by the triggers of migration 0012 in the writer's transaction: never set it.
      */
     currentStage: text('current_stage').$type<CertificationStage>(),
     /** Every stage ever reached, as bits: bit i is `CERTIFICATION_STAGES[i]`. Kept by the same triggers. */
@@ -380,7 +380,7 @@ export const outbox = sqliteTable(
 /**
  * How many outbox rows sent, sent late, failed or skipped there are per day (WIB), person's
  * province, channel, reminder or not, and status: the console's messages and reminders per day, read
- * in a few thousand rows rather than grouping a million. Kept by the triggers of migration 0009 on
+ * in a few thousand rows rather than grouping a million. Kept by the triggers of migration 0012 on
  * outbox and people in the writer's transaction (a message reaching one of these statuses adds one;
  * waiting, queued, claimed and cancelled ones are not counted: the trigger only checks the status);
  * never written by the application. `province_code` is '' for a row with no person or a person with
