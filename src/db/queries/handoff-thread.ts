@@ -38,8 +38,11 @@ function withRegion(db: Db, row: HandoffRow | undefined): HandoffWithRegion | un
   return { ...row, regionCode: region?.code ?? null, regionCity: region?.city ?? null, regionZone: region?.zone ?? CENTRE_ZONE }
 }
 
-// Read on every message a person sends to staff: built and prepared once per connection.
-const prepared = new WeakMap<Db, ReturnType<typeof prepareReads>>()
+// Read on every message a person sends to staff: built and prepared once per connection. Keyed by
+// the connection, not the Db: a transaction's `tx` is a new object each time, on the same connection
+// (like `cached`, it finds it in the transaction's session).
+const prepared = new WeakMap<object, ReturnType<typeof prepareReads>>()
+const connectionOf = (db: Db): object => db.$client ?? (db as unknown as { session: { client: object } }).session.client
 function prepareReads(db: Db) {
   return {
     byId: db
@@ -55,10 +58,11 @@ function prepareReads(db: Db) {
   }
 }
 function reads(db: Db) {
-  let statements = prepared.get(db)
+  const connection = connectionOf(db)
+  let statements = prepared.get(connection)
   if (!statements) {
     statements = prepareReads(db)
-    prepared.set(db, statements)
+    prepared.set(connection, statements)
   }
   return statements
 }
