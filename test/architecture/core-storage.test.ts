@@ -22,9 +22,6 @@ const STILL_ALLOWED = [
   'src/core/certificates/lookup-batch.ts',
   'src/core/certificates/status-change.ts',
   'src/core/certificates/verify.ts',
-  'src/core/handoff/actions.ts',
-  'src/core/handoff/jobs.ts',
-  'src/core/handoff/live.ts',
   'src/core/import/csv.ts',
 ]
 

@@ -5,16 +5,20 @@
  * retried, a blocked chat recorded) and the audit entry, all or nothing.
  */
 
-import { eq } from 'drizzle-orm'
-import { cached, type Db, inTransaction } from '../../db/client.js'
+import { type Db, inTransaction } from '../../db/client.js'
 import { writeAudit } from '../../db/queries/audit.js'
-import { type HandoffWithRegion, handoffByCode, insertThreadMessage, setMessageOutbox } from '../../db/queries/handoff-thread.js'
-import { handoffRequests, outbox } from '../../db/schema.js'
+import { closeHandoff, markHandoffTaken, markStaffReplied } from '../../db/queries/handoff.js'
+import {
+  type HandoffWithRegion,
+  handoffByCode,
+  insertThreadMessage,
+  queueToHandoffChat,
+  setMessageOutbox,
+} from '../../db/queries/handoff-thread.js'
 import type { StaffRole } from '../../vocabulary/staff.js'
 import { MAX_TEXT_LENGTH } from '../engine.js'
 import { fill, t } from '../messages.js'
 import { fail, ok, type Result } from '../result.js'
-import type { Reply } from '../types.js'
 import type { HandoffActivity } from './activity.js'
 import { firstName, handoffTexts, regionLabel } from './texts.js'
 
@@ -80,11 +84,7 @@ export function closeLiveHandoff(
   handoff: HandoffWithRegion,
   close: { by: 'person' | 'staff' | 'idle'; staffId?: number | null; staffName?: string | null; at: Date; notice?: string },
 ): void {
-  cached(
-    db,
-    `update handoff_requests set status = 'closed', closed_at = ?, closed_by = ?, closed_by_staff_id = ?, end_asked_at = null,
-       rating_pending = ? where id = ?`,
-  ).run(close.at.getTime(), close.by, close.staffId ?? null, handoff.live ? 1 : 0, handoff.id)
+  closeHandoff(db, handoff.id, { at: close.at, by: close.by, staffId: close.staffId ?? null, ratingPending: handoff.live })
   const who =
     close.by === 'person'
       ? 'pengguna'
@@ -101,7 +101,7 @@ export function closeLiveHandoff(
   })
   if (close.notice && handoff.live) {
     const lang = handoff.language
-    queueToPerson(db, handoff, {
+    queueToHandoffChat(db, handoff, {
       kind: 'handoff_closed',
       key: `handoff-close:${handoff.code}`,
       reply: { text: `${close.notice}\n\n${ratingPrompt(lang)}` },
@@ -110,62 +110,37 @@ export function closeLiveHandoff(
   }
 }
 
-/** Queues a message to the handoff's chat: sent at any hour (no quiet hours), never expires. */
-function queueToPerson(
-  db: Db,
-  handoff: HandoffWithRegion,
-  message: { kind: string; key: string; reply: Reply; at: Date },
-): number {
-  const row = db
-    .insert(outbox)
-    .values({
-      idempotencyKey: message.key,
-      channel: handoff.channel,
-      chatId: handoff.chatId,
-      personId: handoff.personId,
-      kind: message.kind,
-      payload: JSON.stringify(message.reply),
-      dueAt: message.at,
-    })
-    .returning({ id: outbox.id })
-    .get()
-  return row.id
-}
-
 export function createHandoffActions(deps: HandoffActionDeps): HandoffActions {
   const { db, clock } = deps
 
-  /** Runs `work` in one transaction on a live handoff the actor may answer. */
+  /** Runs `work` in one transaction (`tx`, for every query of it) on a live handoff the actor may answer. */
   function acting<T>(
     code: string,
     actor: HandoffActor,
-    work: (handoff: HandoffWithRegion, at: Date) => Result<T, HandoffActionError>,
+    work: (tx: Db, handoff: HandoffWithRegion, at: Date) => Result<T, HandoffActionError>,
   ): Result<T, HandoffActionError> {
     const result = inTransaction(db, (tx) => {
       const handoff = handoffByCode(tx, code)
       if (!handoff) return fail('HANDOFF_NOT_FOUND' as const)
       if (!inScope(actor, handoff)) return fail('NOT_IN_SCOPE' as const)
       if (handoff.status === 'closed') return fail('HANDOFF_CLOSED' as const)
-      return work(handoff, clock())
+      return work(tx, handoff, clock())
     })
     if (result.ok) deps.activity?.emit()
     return result
   }
 
-  function audit(action: string, actor: HandoffActor, handoff: HandoffWithRegion, at: Date, details?: object): void {
-    writeAudit(db, { at, actor: auditActor(actor), action, entity: 'handoff_request', entityId: handoff.code, details })
+  function audit(tx: Db, action: string, actor: HandoffActor, handoff: HandoffWithRegion, at: Date, details?: object): void {
+    writeAudit(tx, { at, actor: auditActor(actor), action, entity: 'handoff_request', entityId: handoff.code, details })
   }
 
   /** Waiting → open, assigned to the actor (a staff member; the secretariat assigns nobody). */
-  function takeIn(handoff: HandoffWithRegion, actor: HandoffActor, at: Date): void {
+  function takeIn(tx: Db, handoff: HandoffWithRegion, actor: HandoffActor, at: Date): void {
     const staffId = actorId(actor)
     if (handoff.status === 'open' && (staffId === null || handoff.assignedStaffId === staffId)) return
-    db.update(handoffRequests)
-      .set({ status: 'open', takenAt: handoff.takenAt ?? at, assignedStaffId: staffId ?? handoff.assignedStaffId })
-      .where(eq(handoffRequests.id, handoff.id))
-      .run()
+    markHandoffTaken(tx, handoff.id, { takenAt: handoff.takenAt ?? at, assignedStaffId: staffId ?? handoff.assignedStaffId })
     const name = actorName(actor)
-    insertThreadMessage(db, {
+    insertThreadMessage(tx, {
       handoffId: handoff.id,
       at,
       author: 'system',
@@ -192,9 +167,9 @@ export function createHandoffActions(deps: HandoffActionDeps): HandoffActions {
 
   return {
     take(code, actor, via) {
-      return acting(code, actor, (handoff, at) => {
-        takeIn(handoff, actor, at)
-        audit('handoff.taken', actor, handoff, at, { via })
+      return acting(code, actor, (tx, handoff, at) => {
+        takeIn(tx, handoff, actor, at)
+        audit(tx, 'handoff.taken', actor, handoff, at, { via })
         return ok({ id: handoff.id })
       })
     },
@@ -202,9 +177,9 @@ export function createHandoffActions(deps: HandoffActionDeps): HandoffActions {
     reply(code, actor, text, via, platformId) {
       const checked = checkText(text)
       if (!checked.ok) return checked
-      return acting(code, actor, (handoff, at) => {
+      return acting(code, actor, (tx, handoff, at) => {
         if (!handoff.live) return fail('HANDOFF_CLOSED')
-        const messageId = insertThreadMessage(db, {
+        const messageId = insertThreadMessage(tx, {
           handoffId: handoff.id,
           at,
           author: 'staff',
@@ -217,19 +192,16 @@ export function createHandoffActions(deps: HandoffActionDeps): HandoffActions {
         })
         // The same platform message delivered again: already answered.
         if (messageId === undefined) return ok({ messageId: 0 })
-        takeIn(handoff, actor, at)
-        const outboxId = queueToPerson(db, handoff, {
+        takeIn(tx, handoff, actor, at)
+        const outboxId = queueToHandoffChat(tx, handoff, {
           kind: 'handoff_reply',
           key: `handoff:${messageId}`,
           reply: { text: signed(handoff, actor, checked.value) },
           at,
         })
-        setMessageOutbox(db, messageId, outboxId)
-        db.update(handoffRequests)
-          .set({ lastStaffAt: at, firstStaffReplyAt: handoff.firstStaffReplyAt ?? at, alertedAt: null })
-          .where(eq(handoffRequests.id, handoff.id))
-          .run()
-        audit('handoff.replied', actor, handoff, at, { via })
+        setMessageOutbox(tx, messageId, outboxId)
+        markStaffReplied(tx, handoff.id, { lastStaffAt: at, firstStaffReplyAt: handoff.firstStaffReplyAt ?? at })
+        audit(tx, 'handoff.replied', actor, handoff, at, { via })
         return ok({ messageId })
       })
     },
@@ -237,8 +209,8 @@ export function createHandoffActions(deps: HandoffActionDeps): HandoffActions {
     note(code, actor, text, via, platformId) {
       const checked = checkText(text)
       if (!checked.ok) return checked
-      return acting(code, actor, (handoff, at) => {
-        const messageId = insertThreadMessage(db, {
+      return acting(code, actor, (tx, handoff, at) => {
+        const messageId = insertThreadMessage(tx, {
           handoffId: handoff.id,
           at,
           author: 'note',
@@ -249,21 +221,21 @@ export function createHandoffActions(deps: HandoffActionDeps): HandoffActions {
           platformId: platformId ?? null,
           relayed: via === 'telegram',
         })
-        if (messageId !== undefined) audit('handoff.noted', actor, handoff, at, { via })
+        if (messageId !== undefined) audit(tx, 'handoff.noted', actor, handoff, at, { via })
         return ok({ messageId: messageId ?? 0 })
       })
     },
 
     close(code, actor, via) {
-      return acting(code, actor, (handoff, at) => {
-        closeLiveHandoff(db, handoff, {
+      return acting(code, actor, (tx, handoff, at) => {
+        closeLiveHandoff(tx, handoff, {
           by: 'staff',
           staffId: actorId(actor),
           staffName: actorName(actor),
           at,
           notice: fill(t(handoff.language, handoffTexts.closedByStaff), { code: handoff.code }),
         })
-        audit('handoff.closed', actor, handoff, at, { via })
+        audit(tx, 'handoff.closed', actor, handoff, at, { via })
         return ok({ id: handoff.id })
       })
     },

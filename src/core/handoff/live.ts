@@ -6,10 +6,15 @@
  */
 import { createHash } from 'node:crypto'
 import type { Db } from '../../db/client.js'
-import { cached } from '../../db/client.js'
 import { writeAudit } from '../../db/queries/audit.js'
-import { type HandoffWithRegion, handoffById, insertThreadMessage } from '../../db/queries/handoff-thread.js'
-import { handoffAttachments } from '../../db/schema.js'
+import { type ChatHandoff, handoffOfChat, updatePersonSide } from '../../db/queries/handoff.js'
+import {
+  attachmentUsageOf,
+  type HandoffWithRegion,
+  handoffById,
+  insertAttachment,
+  insertThreadMessage,
+} from '../../db/queries/handoff-thread.js'
 import type { Channel } from '../../vocabulary/message.js'
 import { MAX_TEXT_LENGTH } from '../engine.js'
 import { MENU_PREFIX } from '../menu.js'
@@ -24,20 +29,6 @@ import { closeLiveHandoff, ratingPrompt } from './actions.js'
 import type { HandoffActivity } from './activity.js'
 import type { Place, WorkingCalendar } from './hours.js'
 import { handoffTexts } from './texts.js'
-
-/** The columns the person's side changes, and their names in the table. */
-const LIVE_COLUMNS = {
-  ratingPending: 'rating_pending',
-  endAskedAt: 'end_asked_at',
-  lastPersonAt: 'last_person_at',
-  ackedAt: 'acked_at',
-  afterHoursAckUntil: 'after_hours_ack_until',
-  rating: 'rating',
-  ratedAt: 'rated_at',
-} as const
-type LiveColumn = keyof typeof LIVE_COLUMNS
-const stored = (value: Date | boolean | number | null): number | null =>
-  value instanceof Date ? value.getTime() : typeof value === 'boolean' ? Number(value) : value
 
 /** Seals a file before it is stored (the handoff file box of core/privacy/data-key.ts). */
 export type FileSealer = { seal(bytes: Uint8Array): Buffer }
@@ -55,8 +46,6 @@ export type LiveHandoffDeps = {
 const END_WORDS = new Set(['selesai', 'kembali ke bot', 'akhiri', 'akhiri percakapan', 'sudah selesai', 'udah selesai'])
 const END_YES = 'handoff:end:yes'
 const END_NO = 'handoff:end:no'
-
-type Probe = { id: number; code: string; status: 'waiting' | 'open' | 'closed'; ratingPending: number }
 
 /** The place a handoff is answered from. */
 export const placeOf = (handoff: Pick<HandoffWithRegion, 'regionZone' | 'regionCode'>): Place => ({
@@ -81,34 +70,15 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
   // Set when a turn wrote to a handoff: the live views are woken once the engine has committed.
   let touched = false
 
-  // Matches the partial index handoff_requests_chat_live_idx, so it is one index probe per message.
-  const probe = (db: Db, channel: Channel, chatId: string) =>
-    cached(
-      db,
-      `select id, code, status, rating_pending as ratingPending from handoff_requests
-        where channel = ? and chat_id = ? and ((status in ('waiting', 'open') and live = 1) or rating_pending = 1)
-        order by (status = 'closed'), id desc limit 1`,
-    ).get(channel, chatId) as Probe | undefined
-
   const reply = (text: string, extra?: Partial<Reply>): Outcome => ({ replies: [{ text, ...extra }], next: null })
 
-  /** Updates a few columns of a handoff (a statement prepared once per set of columns: this runs on every message). */
-  function set(db: Db, id: number, values: Partial<Record<LiveColumn, Date | boolean | number | null>>): void {
-    const columns = Object.keys(values) as LiveColumn[]
-    const statement = cached(
-      db,
-      `update handoff_requests set ${columns.map((c) => `${LIVE_COLUMNS[c]} = ?`).join(', ')} where id = ?`,
-    )
-    statement.run(...columns.map((c) => stored(values[c] ?? null)), id)
-  }
-
-  function rate(ctx: TurnContext, row: Probe): Outcome | undefined {
+  function rate(ctx: TurnContext, row: ChatHandoff): Outcome | undefined {
     const { db, inbound, now, lang } = ctx
     const typed = inbound.choice ? '' : (inbound.text?.trim() ?? '')
-    set(db, row.id, { ratingPending: false })
+    updatePersonSide(db, row.id, { ratingPending: false })
     if (!/^[1-5]$/.test(typed)) return undefined
     const n = Number(typed)
-    set(db, row.id, { rating: n, ratedAt: now })
+    updatePersonSide(db, row.id, { rating: n, ratedAt: now })
     insertThreadMessage(db, {
       handoffId: row.id,
       at: now,
@@ -154,11 +124,11 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
         touched = true
         return reply(`${fill(t(lang, handoffTexts.endedByPerson), { code })}\n\n${ratingPrompt(lang)}`)
       }
-      set(db, handoff.id, { endAskedAt: null })
+      updatePersonSide(db, handoff.id, { endAskedAt: null })
       if (no) return reply(t(lang, handoffTexts.continued))
     }
     if (!inbound.choice && (END_WORDS.has(words) || slash?.name === 'selesai')) {
-      set(db, handoff.id, { endAskedAt: now })
+      updatePersonSide(db, handoff.id, { endAskedAt: now })
       return reply(fill(t(lang, handoffTexts.confirmEnd), { code }), {
         choices: [
           { id: END_YES, label: t(lang, handoffTexts.confirmYes) },
@@ -183,27 +153,20 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
             : t(lang, handoffTexts.fileTooBigUnknown),
       )
     } else if (media) {
-      const used = cached(
-        db,
-        'select count(*) as files, coalesce(sum(size), 0) as bytes from handoff_attachments where handoff_id = ?',
-      ).get(handoff.id) as { files: number; bytes: number }
+      const used = attachmentUsageOf(db, handoff.id)
       if (used.files >= MAX_FILES_PER_HANDOFF || used.bytes + media.bytes.length > MAX_BYTES_PER_HANDOFF) {
         notes.push(t(lang, handoffTexts.tooManyFiles))
       } else {
-        attachmentId = db
-          .insert(handoffAttachments)
-          .values({
-            handoffId: handoff.id,
-            kind: media.kind,
-            mimeType: media.mimeType,
-            fileName: media.fileName ?? null,
-            size: media.bytes.length,
-            sha256: createHash('sha256').update(media.bytes).digest('hex'),
-            content: deps.files.seal(media.bytes),
-            createdAt: now,
-          })
-          .returning({ id: handoffAttachments.id })
-          .get().id
+        attachmentId = insertAttachment(db, {
+          handoffId: handoff.id,
+          kind: media.kind,
+          mimeType: media.mimeType,
+          fileName: media.fileName ?? null,
+          size: media.bytes.length,
+          sha256: createHash('sha256').update(media.bytes).digest('hex'),
+          content: deps.files.seal(media.bytes),
+          createdAt: now,
+        })
       }
     } else if (inbound.unsupported && !text) {
       notes.push(t(lang, handoffTexts.unsupported))
@@ -224,14 +187,14 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
       platformId: inbound.messageId,
     })
     if (added === undefined) return { replies: [], next: null }
-    set(db, handoff.id, { lastPersonAt: now })
+    updatePersonSide(db, handoff.id, { lastPersonAt: now })
     touched = true
 
     const place = placeOf(handoff)
     const until = handoff.afterHoursAckUntil
     if (!calendar.isOpen(now, place) && (!until || now >= until)) {
       const next = calendar.nextOpening(now, place)
-      set(db, handoff.id, { afterHoursAckUntil: next, ackedAt: handoff.ackedAt ?? now })
+      updatePersonSide(db, handoff.id, { afterHoursAckUntil: next, ackedAt: handoff.ackedAt ?? now })
       notes.push(
         fill(t(lang, handoffTexts.afterHoursAck), {
           hours: calendar.describe(place, lang),
@@ -239,7 +202,7 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
         }),
       )
     } else if (!handoff.ackedAt) {
-      set(db, handoff.id, { ackedAt: now })
+      updatePersonSide(db, handoff.id, { ackedAt: now })
       notes.push(fill(t(lang, handoffTexts.firstAck), { code }))
     }
     return notes.length ? reply(notes.join('\n\n')) : { replies: [], next: null }
@@ -247,7 +210,7 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
 
   return {
     isLive(db, channel, chatId) {
-      const row = probe(db, channel, chatId)
+      const row = handoffOfChat(db, channel, chatId)
       return row !== undefined && row.status !== 'closed'
     },
     committed() {
@@ -256,7 +219,7 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
       deps.activity?.emit()
     },
     intercept(ctx) {
-      const row = probe(ctx.db, ctx.inbound.channel, ctx.inbound.chatId)
+      const row = handoffOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.chatId)
       if (!row) return undefined
       if (row.status === 'closed') return rate(ctx, row)
       const handoff = handoffById(ctx.db, row.id)

@@ -1,10 +1,12 @@
 /**
  * A handoff's conversation as stored: the request with its region, the thread (person, staff,
- * internal notes, events) with each staff reply's delivery status, and the files sent in it.
+ * internal notes, events) with each staff reply's delivery status, the files sent in it, and the
+ * messages queued to the person's chat.
  */
 import { eq, sql } from 'drizzle-orm'
+import type { Channel, Reply } from '../../vocabulary/message.js'
 import { cached, type Db } from '../client.js'
-import { handoffRequests } from '../schema.js'
+import { handoffAttachments, handoffRequests, outbox } from '../schema.js'
 
 export type HandoffRow = typeof handoffRequests.$inferSelect
 
@@ -38,8 +40,11 @@ function withRegion(db: Db, row: HandoffRow | undefined): HandoffWithRegion | un
   return { ...row, regionCode: region?.code ?? null, regionCity: region?.city ?? null, regionZone: region?.zone ?? CENTRE_ZONE }
 }
 
-// Read on every message a person sends to staff: built and prepared once per connection.
-const prepared = new WeakMap<Db, ReturnType<typeof prepareReads>>()
+// Read on every message a person sends to staff: built and prepared once per connection. Keyed by
+// the connection, not the Db: a transaction's `tx` is a new object each time, on the same connection
+// (like `cached`, it finds it in the transaction's session).
+const prepared = new WeakMap<object, ReturnType<typeof prepareReads>>()
+const connectionOf = (db: Db): object => db.$client ?? (db as unknown as { session: { client: object } }).session.client
 function prepareReads(db: Db) {
   return {
     byId: db
@@ -55,10 +60,11 @@ function prepareReads(db: Db) {
   }
 }
 function reads(db: Db) {
-  let statements = prepared.get(db)
+  const connection = connectionOf(db)
+  let statements = prepared.get(connection)
   if (!statements) {
     statements = prepareReads(db)
-    prepared.set(db, statements)
+    prepared.set(connection, statements)
   }
   return statements
 }
@@ -172,4 +178,71 @@ export function insertThreadMessage(db: Db, message: NewThreadMessage): number |
 /** Links a staff reply to its outbox row (the thread shows its delivery). */
 export function setMessageOutbox(db: Db, messageId: number, outboxId: number): void {
   cached(db, 'update handoff_messages set outbox_id = ? where id = ?').run(outboxId, messageId)
+}
+
+/** How many waiting alerts the thread already holds (each is numbered: `alert:1`, `alert:2`, …). */
+export function alertCountOf(db: Db, handoffId: number): number {
+  const row = cached(db, "select count(*) as n from handoff_messages where handoff_id = ? and platform_id like 'alert:%'").get(
+    handoffId,
+  ) as { n: number }
+  return row.n
+}
+
+/** When the person's first message after `after` came, if any. */
+export function firstPersonMessageAfter(db: Db, handoffId: number, after: Date): Date | undefined {
+  const row = cached(db, "select min(at) as at from handoff_messages where handoff_id = ? and author = 'person' and at > ?").get(
+    handoffId,
+    after.getTime(),
+  ) as { at: number | null }
+  return row.at ? new Date(row.at) : undefined
+}
+
+/** How many files, and bytes, the handoff holds already. */
+export function attachmentUsageOf(db: Db, handoffId: number): { files: number; bytes: number } {
+  return cached(
+    db,
+    'select count(*) as files, coalesce(sum(size), 0) as bytes from handoff_attachments where handoff_id = ?',
+  ).get(handoffId) as { files: number; bytes: number }
+}
+
+export type NewAttachment = {
+  handoffId: number
+  kind: 'image' | 'pdf'
+  mimeType: string
+  fileName: string | null
+  size: number
+  sha256: string
+  /** Sealed with the handoff file box. */
+  content: Buffer
+  createdAt: Date
+}
+
+/** Stores a file the person sent; its id goes into the thread message. */
+export function insertAttachment(db: Db, file: NewAttachment): number {
+  return db.insert(handoffAttachments).values(file).returning({ id: handoffAttachments.id }).get().id
+}
+
+/**
+ * Queues a message to the handoff's chat (its channel, chat and person): sent at any hour, never
+ * expires. The id links a staff reply in the thread to its delivery.
+ */
+export function queueToHandoffChat(
+  db: Db,
+  chat: { channel: Channel; chatId: string; personId: number | null },
+  message: { kind: string; key: string; reply: Reply; at: Date },
+): number {
+  const row = db
+    .insert(outbox)
+    .values({
+      idempotencyKey: message.key,
+      channel: chat.channel,
+      chatId: chat.chatId,
+      personId: chat.personId,
+      kind: message.kind,
+      payload: JSON.stringify(message.reply),
+      dueAt: message.at,
+    })
+    .returning({ id: outbox.id })
+    .get()
+  return row.id
 }

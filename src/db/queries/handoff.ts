@@ -167,3 +167,112 @@ export function purgeHandoffs(db: Db, before: Date, at: Date = before): number {
     .run()
   return due.length
 }
+
+/** The chat's handoff as the person's side sees it on each message. */
+export type ChatHandoff = { id: number; code: string; status: 'waiting' | 'open' | 'closed'; ratingPending: number }
+
+/**
+ * The chat's waiting or open handoff, else the closed one whose rating is still asked (the newest).
+ * Runs on every message a person sends: it matches the partial index handoff_requests_chat_live_idx
+ * (one index probe), and the statement is prepared once per connection.
+ */
+export function handoffOfChat(db: Db, channel: Channel, chatId: string): ChatHandoff | undefined {
+  return cached(
+    db,
+    `select id, code, status, rating_pending as ratingPending from handoff_requests
+        where channel = ? and chat_id = ? and ((status in ('waiting', 'open') and live = 1) or rating_pending = 1)
+        order by (status = 'closed'), id desc limit 1`,
+  ).get(channel, chatId) as ChatHandoff | undefined
+}
+
+/** The columns the person's side of a live handoff changes, and their names in the table. */
+const PERSON_SIDE_COLUMNS = {
+  ratingPending: 'rating_pending',
+  endAskedAt: 'end_asked_at',
+  lastPersonAt: 'last_person_at',
+  ackedAt: 'acked_at',
+  afterHoursAckUntil: 'after_hours_ack_until',
+  rating: 'rating',
+  ratedAt: 'rated_at',
+} as const
+export type PersonSideColumn = keyof typeof PERSON_SIDE_COLUMNS
+const stored = (value: Date | boolean | number | null): number | null =>
+  value instanceof Date ? value.getTime() : typeof value === 'boolean' ? Number(value) : value
+
+/**
+ * Updates a few columns of a handoff from the person's side (asked to end, last message, the
+ * acknowledgements, the rating). This runs on every message: one statement prepared once per set of
+ * columns, not built each time.
+ */
+export function updatePersonSide(
+  db: Db,
+  handoffId: number,
+  values: Partial<Record<PersonSideColumn, Date | boolean | number | null>>,
+): void {
+  const columns = Object.keys(values) as PersonSideColumn[]
+  const statement = cached(
+    db,
+    `update handoff_requests set ${columns.map((c) => `${PERSON_SIDE_COLUMNS[c]} = ?`).join(', ')} where id = ?`,
+  )
+  statement.run(...columns.map((c) => stored(values[c] ?? null)), handoffId)
+}
+
+/** Closes a handoff: who closed it and when; the end no longer asked; whether a rating is asked. */
+export function closeHandoff(
+  db: Db,
+  handoffId: number,
+  close: { at: Date; by: 'person' | 'staff' | 'idle'; staffId: number | null; ratingPending: boolean },
+): void {
+  cached(
+    db,
+    `update handoff_requests set status = 'closed', closed_at = ?, closed_by = ?, closed_by_staff_id = ?, end_asked_at = null,
+       rating_pending = ? where id = ?`,
+  ).run(close.at.getTime(), close.by, close.staffId, close.ratingPending ? 1 : 0, handoffId)
+}
+
+/** Opens a handoff (it was taken), assigned to `assignedStaffId`. */
+export function markHandoffTaken(db: Db, handoffId: number, taken: { takenAt: Date; assignedStaffId: number | null }): void {
+  db.update(handoffRequests)
+    .set({ status: 'open', takenAt: taken.takenAt, assignedStaffId: taken.assignedStaffId })
+    .where(eq(handoffRequests.id, handoffId))
+    .run()
+}
+
+/** Staff answered the person: the last and the first answer, and the waiting alert may come again. */
+export function markStaffReplied(db: Db, handoffId: number, reply: { lastStaffAt: Date; firstStaffReplyAt: Date }): void {
+  db.update(handoffRequests)
+    .set({ lastStaffAt: reply.lastStaffAt, firstStaffReplyAt: reply.firstStaffReplyAt, alertedAt: null })
+    .where(eq(handoffRequests.id, handoffId))
+    .run()
+}
+
+/** Staff were told again that the person is waiting. */
+export function markHandoffAlerted(db: Db, handoffId: number, at: Date): void {
+  db.update(handoffRequests).set({ alertedAt: at }).where(eq(handoffRequests.id, handoffId)).run()
+}
+
+/**
+ * Live handoffs not yet alerted whose person waits for staff: waiting for a first answer, or open
+ * with the person's last message unanswered.
+ */
+export function unansweredHandoffIds(db: Db): number[] {
+  const rows = cached(
+    db,
+    `select id from handoff_requests
+        where live = 1 and alerted_at is null
+          and (status = 'waiting' or (status = 'open' and last_person_at is not null
+               and (last_staff_at is null or last_person_at > last_staff_at)))`,
+  ).all() as { id: number }[]
+  return rows.map((row) => row.id)
+}
+
+/** Live open handoffs where staff spoke last, at or before `lastStaffBefore`, and nobody wrote since. */
+export function idleHandoffIds(db: Db, lastStaffBefore: Date): number[] {
+  const rows = cached(
+    db,
+    `select id from handoff_requests
+        where live = 1 and status = 'open' and last_staff_at is not null
+          and (last_person_at is null or last_person_at <= last_staff_at) and last_staff_at <= ?`,
+  ).all(lastStaffBefore.getTime()) as { id: number }[]
+  return rows.map((row) => row.id)
+}
