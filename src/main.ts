@@ -26,6 +26,7 @@ import { createSecretBox, STAFF_TOTP_PURPOSE } from './core/privacy/data-key.js'
 import { runRetention } from './core/privacy/retention.js'
 import { expireSeatOffers } from './core/registration/seat-offers.js'
 import { closeDatabase } from './db/client.js'
+import { databaseAnswers } from './db/queries/meta.js'
 import { capRemaining } from './db/queries/outbox.js'
 import { createLogger } from './logger.js'
 import { startScheduler } from './scheduler.js'
@@ -243,7 +244,7 @@ const app = createWebApp({
   logger,
   clock,
   channels: () => ({ ...channels }),
-  checkDatabase: () => db.$client.prepare('select 1').get(),
+  checkDatabase: () => databaseAnswers(db),
   proxy: trustedProxyOf(config),
   admin: { db, vault, reminders: reminderSettingsOf(config) },
   console: {

@@ -3,7 +3,10 @@ import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import cliProgress from 'cli-progress'
 import { formatImportError, type ImportError } from '../core/import/csv.js'
-import type { Db } from '../db/client.js'
+
+// The dry-run transactions live in src/db (issue 24); announce.ts still imports them from here, until
+// its import points there.
+export { keptIfOk, rolledBack, rolledBackAsync } from '../db/transactions.js'
 
 /** The file's bytes, or (after one line on stderr saying why it cannot be read) undefined. */
 function readInput(path: string): Uint8Array | undefined {
@@ -86,54 +89,4 @@ export function importFile<R extends { ok: true } | { ok: false; errors: ImportE
   }
   if (dryRun) process.stdout.write('Uji coba (--dry-run): tidak ada yang disimpan. Bila diimpor:\n')
   return result as Extract<R, { ok: true }>
-}
-
-/** Runs `work` in a write transaction that is rolled back: what it would do, with nothing stored. */
-export function rolledBack<T>(db: Db, work: () => T): T {
-  const rollback = Symbol('rollback')
-  let result: { value: T } | undefined
-  try {
-    db.$client
-      .transaction(() => {
-        result = { value: work() }
-        throw rollback
-      })
-      .immediate()
-  } catch (error) {
-    if (error !== rollback) throw error
-  }
-  if (!result) throw new Error('the dry run gave no result')
-  return result.value
-}
-
-/**
- * `rolledBack` for work that awaits between its steps (a queue that pauses between batches): one
- * write transaction around all of it, rolled back at the end whatever happened. The transactions
- * the work opens become savepoints inside it. It holds the write lock throughout: keep it short.
- */
-export async function rolledBackAsync<T>(db: Db, work: () => Promise<T>): Promise<T> {
-  db.$client.exec('BEGIN IMMEDIATE')
-  try {
-    return await work()
-  } finally {
-    if (db.$client.inTransaction) db.$client.exec('ROLLBACK')
-  }
-}
-
-/** Runs `work` in one write transaction kept only when it returns ok: a refusal leaves nothing behind. */
-export function keptIfOk<T extends { ok: boolean }>(db: Db, work: () => T): T {
-  const refusal = Symbol('refused')
-  let result: T | undefined
-  try {
-    db.$client
-      .transaction(() => {
-        result = work()
-        if (!result.ok) throw refusal
-      })
-      .immediate()
-  } catch (error) {
-    if (error !== refusal) throw error
-  }
-  if (!result) throw new Error('the transaction gave no result')
-  return result
 }

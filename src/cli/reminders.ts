@@ -17,7 +17,7 @@ import { planReminders } from '../core/reminders/plan.js'
 import { atSendTime } from '../core/reminders/send-time.js'
 import { formatDate } from '../core/text/dates.js'
 import type { Reply } from '../core/types.js'
-import type { Db } from '../db/client.js'
+import { type Db, inTransaction } from '../db/client.js'
 import { capRemaining } from '../db/queries/outbox.js'
 import {
   type ChannelPreview,
@@ -30,11 +30,11 @@ import {
   statusCounts,
 } from '../db/queries/reminders.js'
 import { OUTBOX_STATUSES, type OutboxStatus } from '../db/schema.js'
+import { rolledBack } from '../db/transactions.js'
 import { createLogger } from '../logger.js'
 import { outboxSettingsOf, reminderSettingsOf } from '../settings.js'
 import { EVENT_KIND, type EventKind } from '../vocabulary/events.js'
 import type { Channel } from '../vocabulary/message.js'
-import { rolledBack } from './io.js'
 
 const out = (text: string) => process.stdout.write(text)
 const err = (text: string) => process.stderr.write(text)
@@ -103,7 +103,7 @@ export async function planRemindersCommand(db: Db, args: string[], config: Confi
       const result = planReminders(db, batch, now, settings)
       return { before, result, after: remindersOfPeople(db, batch, shown) }
     }
-    const { before, result, after } = dryRun ? rolledBack(db, step) : db.$client.transaction(step).immediate()
+    const { before, result, after } = dryRun ? rolledBack(db, step) : inTransaction(db, step)
     for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += result[key]
     for (const status of OUTBOX_STATUSES) statuses[status] += after.statuses[status] - before[status]
     for (const event of after.byEvent) {

@@ -133,14 +133,18 @@ describe('a valid exams file', () => {
 
   it('plans the reminders of each person once, inside the import’s transaction, with the given "now"', () => {
     let inTransaction: boolean | undefined
+    let handedTheTransaction: boolean | undefined
     plan.mockImplementationOnce((db, _ids, _now) => {
-      inTransaction = db.$client.inTransaction
+      // The planner gets the import's transaction handle, not the database, while the connection is in it.
+      handedTheTransaction = db !== core.db
+      inTransaction = core.db.$client.inTransaction
       return { queued: 3, updated: 0, cancelled: 0 }
     })
     const file = examsFile({}, { exam_code: 'WWC-BDG-2027-0001', kind: 'wawancara' }, { exam_code: 'X-ANDI', nik: ANDI.nik })
     expect(run(file)).toMatchObject({ ok: true, inserted: 3, reminders: { queued: 3, updated: 0, cancelled: 0 } })
     expect(planned()).toEqual([{ people: ids(STATUS.nik, ANDI.nik), now: NOW }])
     expect(inTransaction).toBe(true)
+    expect(handedTheTransaction).toBe(true)
   })
 
   it('records each import in the audit log', () => {

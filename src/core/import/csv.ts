@@ -5,7 +5,7 @@
  * write-locked transaction. Every bad row comes back with its line, column and reason; when there
  * is one, nothing at all is written.
  */
-import type { Db } from '../../db/client.js'
+import { type Db, inReadTransaction, inTransaction } from '../../db/client.js'
 import { writeAudit } from '../../db/queries/audit.js'
 import type { Parse } from './cells.js'
 import { type ImportError, readCsv } from './read-csv.js'
@@ -41,6 +41,7 @@ type Parsed<P> = P extends Parse<infer T> ? T : never
 
 /** The write phase's view of the import. */
 export type WriteContext = {
+  /** The import's write transaction: every read and write of `write` goes through it. */
   db: Db
   /** The data rows read (with the right number of values). */
   rows: number
@@ -116,7 +117,7 @@ export function importCsv<Column extends string, Counts extends object>(
   const row = new Row(spec.columns, errors)
   // One transaction around the reading: what a check keeps in a temporary table goes in one go. It
   // takes no write lock, so a running server is not held up while a large file is read.
-  const read = db.$client.transaction(() =>
+  const read = inReadTransaction(db, () =>
     readCsv(
       input,
       spec.columns,
@@ -126,7 +127,7 @@ export function importCsv<Column extends string, Counts extends object>(
       },
       onProgress && ((line, lines) => onProgress(line, lines, 'check')),
     ),
-  )()
+  )
   if (!read.ok) return read
   // One by one: a file can have a million rows with a wrong number of values.
   for (const error of read.errors) errors.push(error)
@@ -135,30 +136,27 @@ export function importCsv<Column extends string, Counts extends object>(
   const progress = throttled(total, (done) => onProgress?.(done, total, 'write'))
   let counts: Counts | undefined
   try {
-    db.transaction(
-      () => {
-        // 0 as soon as the write lock is held, `total` once it is about to be released.
-        onProgress?.(0, total, 'write')
-        counts = spec.write({
-          db,
-          rows: total,
-          reject: (line, column, message) => errors.push({ line, column, message }),
-          rejected: () => errors.length > 0,
-          progress,
-        })
-        if (errors.length > 0) throw new Rejected()
-        writeAudit(db, {
-          at: options.now,
-          actor: options.actor,
-          action: 'import',
-          entity: spec.entity,
-          details: { ...(spec.audit ? spec.audit(counts) : counts), ...options.auditDetails },
-        })
-        progress(total)
-        if (options.dryRun) throw new Rejected()
-      },
-      { behavior: 'immediate' },
-    )
+    inTransaction(db, (tx) => {
+      // 0 as soon as the write lock is held, `total` once it is about to be released.
+      onProgress?.(0, total, 'write')
+      counts = spec.write({
+        db: tx,
+        rows: total,
+        reject: (line, column, message) => errors.push({ line, column, message }),
+        rejected: () => errors.length > 0,
+        progress,
+      })
+      if (errors.length > 0) throw new Rejected()
+      writeAudit(tx, {
+        at: options.now,
+        actor: options.actor,
+        action: 'import',
+        entity: spec.entity,
+        details: { ...(spec.audit ? spec.audit(counts) : counts), ...options.auditDetails },
+      })
+      progress(total)
+      if (options.dryRun) throw new Rejected()
+    })
   } catch (error) {
     if (!(error instanceof Rejected)) throw error
   }

@@ -1,4 +1,4 @@
-/** Key/value facts about this database (`app_meta`). */
+/** Facts about this database: whether it answers at all, and its key/value facts (`app_meta`). */
 import { cached, type Db } from '../client.js'
 import { appMeta } from '../schema.js'
 
@@ -13,4 +13,9 @@ export function setMeta(db: Db, key: string, value: string, now: Date): void {
     .values({ key, value, updatedAt: now })
     .onConflictDoUpdate({ target: appMeta.key, set: { value, updatedAt: now } })
     .run()
+}
+
+/** Asks the database the smallest question (`select 1`): the health check's probe; throws when it cannot answer. */
+export function databaseAnswers(db: Db): void {
+  db.$client.prepare('select 1').get()
 }

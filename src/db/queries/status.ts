@@ -4,7 +4,8 @@
  * connection (no query builder per row), because one import may hold 100,000 rows; every call runs
  * inside the import's transaction.
  */
-import type { Db } from '../client.js'
+import type Database from 'better-sqlite3'
+import { cached, type Db } from '../client.js'
 import type { CertificationStage } from '../schema.js'
 
 /** A person as stored, with the fields an import may fill in or change. */
@@ -34,32 +35,44 @@ const PERSON_COLUMNS = `id, full_name as fullName, birth_date as birthDate, nik_
   phone_e164 as phoneE164, province_code as provinceCode, regency, profession_group as professionGroup,
   institution, time_zone as timeZone`
 
-/** The statements of one import, prepared once on the database's connection. */
+/**
+ * One of the statements below, prepared once per connection: through `cached`, which also finds the
+ * connection under the transaction handle an import passes (that handle has no `$client`).
+ */
+const prepared = <Params extends unknown[], Row = unknown>(db: Db, sql: string) =>
+  cached(db, sql) as Database.Statement<Params, Row>
+
+/** The statements of one import, on the connection of `db` (the database or the import's transaction). */
 export function statusWrites(db: Db) {
-  const c = db.$client
-  const personByHash = c.prepare<[string], StoredPerson>(`select ${PERSON_COLUMNS} from people where nik_hash = ?`)
-  const stagesOf = c.prepare<[number], StoredStage>(
+  const personByHash = prepared<[string], StoredPerson>(db, `select ${PERSON_COLUMNS} from people where nik_hash = ?`)
+  const stagesOf = prepared<[number], StoredStage>(
+    db,
     'select id, stage, reached_at as reachedAt, due_at as dueAt, note from certification_stages where person_id = ? order by id',
   )
-  const insertPerson = c.prepare(
+  const insertPerson = prepared(
+    db,
     `insert into people (full_name, nik_hash, nik_ciphertext, birth_date, phone_e164, province_code, regency,
        profession_group, institution, time_zone, created_at, updated_at)
      values (@fullName, @nikHash, @nikCiphertext, @birthDate, @phoneE164, @provinceCode, @regency,
        @professionGroup, @institution, @timeZone, @at, @at)`,
   )
-  const updatePerson = c.prepare(
+  const updatePerson = prepared(
+    db,
     `update people set full_name = @fullName, nik_ciphertext = @nikCiphertext, birth_date = @birthDate,
        phone_e164 = @phoneE164, province_code = @provinceCode, regency = @regency, profession_group = @professionGroup,
        institution = @institution, time_zone = @timeZone, updated_at = @at
      where id = @id`,
   )
-  const insertStage = c.prepare<[number, string, number, number | null, string | null, number]>(
+  const insertStage = prepared<[number, string, number, number | null, string | null, number]>(
+    db,
     'insert into certification_stages (person_id, stage, reached_at, due_at, note, created_at) values (?, ?, ?, ?, ?, ?)',
   )
-  const updateStage = c.prepare<[number, number | null, string | null, number]>(
+  const updateStage = prepared<[number, number | null, string | null, number]>(
+    db,
     'update certification_stages set reached_at = ?, due_at = ?, note = ? where id = ?',
   )
-  const linked = c.prepare<[number], { id: number }>(
+  const linked = prepared<[number], { id: number }>(
+    db,
     'select distinct person_id as id from channel_identities where person_id is not null and blocked_at is null and link_expires_at > ?',
   )
   return {
