@@ -49,6 +49,20 @@ function keepPrivate(path: string): void {
   }
 }
 
+/**
+ * The connection behind a database handle, or behind a transaction's handle (a drizzle transaction
+ * object has no $client of its own; its session holds the same connection).
+ */
+export function connectionOf(db: Db): Database.Database {
+  return db.$client ?? (db as unknown as { session: { client: Database.Database } }).session.client
+}
+
+/** A transaction's handle that also answers `$client`, as the database handle does, for queries that need the connection. */
+function withConnection(tx: Db, client: Database.Database): Db {
+  if (!tx.$client) Object.defineProperty(tx, '$client', { value: client, enumerable: false })
+  return tx
+}
+
 const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>()
 
 /**
@@ -56,8 +70,7 @@ const statements = new WeakMap<Database.Database, Map<string, Database.Statement
  * (building and preparing them again costs more than running them).
  */
 export function cached(db: Db, sql: string): Database.Statement {
-  // A drizzle transaction object has no $client; its session holds the same connection.
-  const client = db.$client ?? (db as unknown as { session: { client: Database.Database } }).session.client
+  const client = connectionOf(db)
   let byText = statements.get(client)
   if (!byText) {
     byText = new Map()
@@ -74,7 +87,8 @@ export function cached(db: Db, sql: string): Database.Statement {
 /** Runs `work` in an immediate (write-locked) transaction: for callers outside a chat turn. */
 export function inTransaction<T>(db: Db, work: (tx: Db) => T): T {
   assertNotInsideOthers(db)
-  return db.transaction((tx) => work(tx as unknown as Db), { behavior: 'immediate' })
+  const client = connectionOf(db)
+  return db.transaction((tx) => work(withConnection(tx as unknown as Db, client)), { behavior: 'immediate' })
 }
 
 const runners = new WeakMap<Database.Database, Database.Transaction<(work: () => unknown) => unknown>>()
@@ -86,7 +100,7 @@ const runners = new WeakMap<Database.Database, Database.Transaction<(work: () =>
  * is made once per connection: a chat turn asks for it every time.
  */
 export function inSavepoint<T>(db: Db, work: () => T): T {
-  const client = db.$client ?? (db as unknown as { session: { client: Database.Database } }).session.client
+  const client = connectionOf(db)
   let runner = runners.get(client)
   if (!runner) {
     runner = client.transaction((inner: () => unknown) => inner())
@@ -101,7 +115,8 @@ export function inSavepoint<T>(db: Db, work: () => T): T {
  * a temporary table goes in one go.
  */
 export function inReadTransaction<T>(db: Db, work: (tx: Db) => T): T {
-  return db.transaction((tx) => work(tx as unknown as Db), { behavior: 'deferred' })
+  const client = connectionOf(db)
+  return db.transaction((tx) => work(withConnection(tx as unknown as Db, client)), { behavior: 'deferred' })
 }
 
 /** Closes the database, folding the WAL back into the main file. */

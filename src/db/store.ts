@@ -16,7 +16,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type Database from 'better-sqlite3'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
-import type { Db } from './client.js'
+import { connectionOf, type Db } from './client.js'
 import * as schema from './schema.js'
 
 /** A transaction used the wrong way (a bug, never a person's input): the message says which. */
@@ -43,12 +43,7 @@ const insideHandles = new WeakSet<object>()
 type Level = { open: Open; depth: number }
 const current = new AsyncLocalStorage<Level>()
 
-function clientOf(db: Db): Database.Database {
-  // A handle of drizzle's own (synchronous) transactions has no $client; its session holds the connection.
-  return db.$client ?? (db as unknown as { session: { client: Database.Database } }).session.client
-}
-
-function connectionOf(client: Database.Database): Connection {
+function stateOf(client: Database.Database): Connection {
   let connection = connections.get(client)
   if (!connection) {
     const inside = drizzle(client, { schema }) as Db
@@ -75,8 +70,8 @@ function run(connection: Connection, client: Database.Database, sql: string): vo
  * transaction: a throw rolls back this part alone. Nested transactions are awaited one at a time.
  */
 export async function transaction<T>(db: Db, work: (tx: Db) => T | Promise<T>): Promise<T> {
-  const client = clientOf(db)
-  const connection = connectionOf(client)
+  const client = connectionOf(db)
+  const connection = stateOf(client)
   if (insideHandles.has(db)) return savepoint(connection, client, db, work)
   if (current.getStore()?.open.client === client) {
     throw new StoreMisuseError(
@@ -170,7 +165,7 @@ export function commitTogether<I, R>(db: Db, items: readonly I[], each: (tx: Db,
  * join that transaction unnoticed (and be rolled back with it).
  */
 export function assertNotInsideOthers(db: Db): void {
-  const connection = connections.get(clientOf(db))
+  const connection = connections.get(connectionOf(db))
   const open = connection?.open
   if (open && current.getStore()?.open !== open) {
     throw new StoreMisuseError('a synchronous transaction was started while another one, awaiting, holds the connection')

@@ -6,6 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { closeDatabase, type Db, inTransaction, openDatabase } from '../../src/db/client.js'
+import { personInScope } from '../../src/db/queries/console-scope.js'
 import { getMeta, setMeta } from '../../src/db/queries/meta.js'
 import { commitTogether, StoreMisuseError, transaction } from '../../src/db/store.js'
 
@@ -125,5 +126,14 @@ describe('commitTogether', () => {
     })
     expect(results).toEqual(['ok a', 'maaf b', 'ok c'])
     expect([getMeta(db, 'a'), getMeta(db, 'b'), getMeta(db, 'c')]).toEqual(['x', undefined, 'x'])
+  })
+})
+
+describe('inTransaction', () => {
+  it('gives a handle every query function can use, also those that prepare their own statement', () => {
+    db.$client.prepare("insert into people (full_name, province_code) values ('Siti', '32')").run()
+    const id = Number(db.$client.prepare('select id from people').pluck().get())
+    const seen = inTransaction(db, (tx) => personInScope(tx, null, id))
+    expect(seen).toBe(true)
   })
 })

@@ -5,7 +5,7 @@
  */
 import { eq, sql } from 'drizzle-orm'
 import type { Channel, Reply } from '../../vocabulary/message.js'
-import { cached, type Db } from '../client.js'
+import { cached, connectionOf, type Db } from '../client.js'
 import { handoffAttachments, handoffRequests, outbox } from '../schema.js'
 
 export type HandoffRow = typeof handoffRequests.$inferSelect
@@ -44,7 +44,6 @@ function withRegion(db: Db, row: HandoffRow | undefined): HandoffWithRegion | un
 // the connection, not the Db: a transaction's `tx` is a new object each time, on the same connection
 // (like `cached`, it finds it in the transaction's session).
 const prepared = new WeakMap<object, ReturnType<typeof prepareReads>>()
-const connectionOf = (db: Db): object => db.$client ?? (db as unknown as { session: { client: object } }).session.client
 function prepareReads(db: Db) {
   return {
     byId: db
