@@ -44,9 +44,9 @@ import { writeAudit } from '../db/queries/audit.js'
 import type { ConsoleScope } from '../db/queries/console-scope.js'
 import { staffByEmail, staffById } from '../db/queries/console-staff.js'
 import { capRemaining } from '../db/queries/outbox.js'
+import { keptIfOk, rolledBack, rolledBackAsync } from '../db/transactions.js'
 import { reminderSettingsOf } from '../settings.js'
 import { staffScope } from '../web/console/scope.js'
-import { keptIfOk, rolledBack, rolledBackAsync } from './io.js'
 
 const out = (text: string) => process.stdout.write(text)
 const err = (text: string) => process.stderr.write(text)

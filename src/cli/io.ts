@@ -4,10 +4,6 @@ import { parseArgs } from 'node:util'
 import cliProgress from 'cli-progress'
 import { formatImportError, type ImportError } from '../core/import/csv.js'
 
-// The dry-run transactions live in src/db (issue 24); announce.ts still imports them from here, until
-// its import points there.
-export { keptIfOk, rolledBack, rolledBackAsync } from '../db/transactions.js'
-
 /** The file's bytes, or (after one line on stderr saying why it cannot be read) undefined. */
 function readInput(path: string): Uint8Array | undefined {
   try {
