@@ -128,9 +128,16 @@ function unprivilegedUser(): { name: string; uid: number; gid: number } {
   return { name: FALLBACK_USER, ...entry }
 }
 
-/** The client must not pick up a PGHOST, PGOPTIONS… of the machine: everything it needs is in the URL. */
+/**
+ * The client must not pick up a PGHOST, PGOPTIONS… of the machine: everything it needs is in the URL.
+ * Nor does any of PostgreSQL's programs run under libfaketime (the suite's year-ahead run): the
+ * server's clock is not the app's (the app passes its times in), and under libfaketime the server's
+ * own timers never fire, so statement_timeout, lock_timeout and the like would silently do nothing.
+ */
 function clientEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('PG')))
+  const faketime = (key: string, value: string | undefined) =>
+    key.startsWith('FAKETIME') || (key === 'LD_PRELOAD' && /faketime/i.test(value ?? ''))
+  return Object.fromEntries(Object.entries(process.env).filter(([key, value]) => !key.startsWith('PG') && !faketime(key, value)))
 }
 
 function run(command: string, args: string[], options: { cwd?: string; ms?: number } = {}): Promise<string> {
