@@ -200,6 +200,12 @@ describe('withPgTransaction', () => {
     expect(runs).toBe(2)
   })
 
+  it('reads the SQLSTATE of server errors only, not the code of a socket error', () => {
+    expect(sqlStateOf(failure('40001'))).toBe('40001')
+    expect(sqlStateOf(Object.assign(new Error('write EPIPE'), { code: 'EPIPE', errno: -32, syscall: 'write' }))).toBeUndefined()
+    expect(sqlStateOf(new Error('plain'))).toBeUndefined()
+  })
+
   it('gives up after `attempts` runs and throws the last failure', async () => {
     let runs = 0
     const error = await withPgTransaction(

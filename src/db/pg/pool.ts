@@ -64,11 +64,15 @@ export async function openPostgresPool(url: string, options: PostgresPoolOptions
   return pool
 }
 
-/** The SQLSTATE of a server error, looking through wrappers (drizzle puts the driver's error in `cause`). */
+/**
+ * The SQLSTATE of a server error, looking through wrappers (drizzle puts the driver's error in
+ * `cause`). Node's socket errors also have a `code`, some of five letters (EPIPE): they carry
+ * `syscall` or `errno` and are not the server's.
+ */
 export function sqlStateOf(error: unknown): string | undefined {
   for (let at = error, depth = 0; at && typeof at === 'object' && depth < 5; at = (at as { cause?: unknown }).cause, depth++) {
-    const code = (at as { code?: unknown }).code
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code
+    const { code, syscall, errno } = at as { code?: unknown; syscall?: unknown; errno?: unknown }
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && syscall === undefined && errno === undefined) return code
   }
   return undefined
 }
@@ -103,7 +107,7 @@ export async function withPgTransaction<T>(
   const begin = options.isolation === 'serializable' ? 'BEGIN ISOLATION LEVEL SERIALIZABLE' : 'BEGIN'
   for (let attempt = 1; ; attempt++) {
     try {
-      return await once(pool, begin, work)
+      return await runOnce(pool, begin, work)
     } catch (error) {
       const state = sqlStateOf(error)
       if (!state || !RETRYABLE.has(state) || attempt >= attempts) throw error
@@ -112,7 +116,7 @@ export async function withPgTransaction<T>(
   }
 }
 
-async function once<T>(pool: Pool, begin: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
+async function runOnce<T>(pool: Pool, begin: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect()
   // A checked-out connection has no error listener of the pool's: if the server ends it between two
   // queries of the work, the event would crash the process. Keep the error to destroy the connection.
