@@ -3,7 +3,7 @@
  * masked. 400 INVALID_NUMBER, 404 CERT_NOT_FOUND, 429 RATE_LIMITED (with Retry-After).
  *
  * One handler, no middleware: the rate limit, the audited lookup (answered with the other lookups of
- * the same turn of the event loop, see lookup-batch.ts) and the security headers (a plain object,
+ * the same turn of the event loop, see src/db/lookup-batch.ts) and the security headers (a plain object,
  * see security-headers.ts) are all here, so Hono answers it without composing middleware and
  * @hono/node-server writes the answer without a Headers object. Anything else under
  * /api/v1/certificates gets the same headers from the app's not-found and error handlers.

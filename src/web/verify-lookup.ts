@@ -1,7 +1,6 @@
 /** What the verification page and API share: their dependencies, and a lookup that is audited. */
 import type { LookupAudit, LookupEntry } from '../core/certificates/lookup-audit.js'
-import { lookUpInTurn } from '../core/certificates/lookup-batch.js'
-import { dayInJakarta, type Lookup } from '../core/certificates/verify.js'
+import { dayInJakarta, type Lookup, lookUpInTurn } from '../core/certificates/verify.js'
 import type { RateLimiter } from '../core/rate-limiter.js'
 import type { Db } from '../db/client.js'
 import type { TrustedProxy } from './rate-limit.js'
@@ -30,8 +29,8 @@ export type VerifyRouteDeps = VerifyDeps & {
 }
 
 /**
- * Looks `typed` up with the other lookups of this turn (see lookup-batch.ts) and records the lookup
- * (number and outcome, never what else was typed).
+ * Looks `typed` up with the other lookups of this turn (see src/db/lookup-batch.ts) and records the
+ * lookup (number and outcome, never what else was typed).
  */
 export async function auditedLookUp(
   deps: VerifyRouteDeps,

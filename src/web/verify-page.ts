@@ -8,7 +8,7 @@
  * The two result addresses are answered by one handler each, without middleware: the page is a
  * string (see html.ts) and the headers a plain object, so @hono/node-server writes the answer
  * without converting it. Lookups are answered with the others of the same turn of the event loop
- * (see lookup-batch.ts). /verifikasi itself goes through `secured` like any route.
+ * (see src/db/lookup-batch.ts). /verifikasi itself goes through `secured` like any route.
  */
 import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'

@@ -1,5 +1,5 @@
 /**
- * Lookups answered together once per turn of the event loop (src/core/certificates/lookup-batch.ts):
+ * Lookups answered together once per turn of the event loop (src/db/lookup-batch.ts):
  * the same answers as one by one, whatever was committed before the batch ran (by this connection
  * or by another process) is found, a transaction someone else opened is left alone, and a broken
  * database fails the lookups instead of leaving them waiting.
@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database, { type Statement } from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { lookUpInTurn } from '../../src/core/certificates/lookup-batch.js'
-import { lookUp } from '../../src/core/certificates/verify.js'
+import { lookUp, lookUpInTurn } from '../../src/core/certificates/verify.js'
 import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js'
 import { certificates } from '../../src/db/schema.js'
 

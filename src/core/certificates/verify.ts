@@ -5,12 +5,13 @@
  * of the link printed as a QR code on the certificate.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
-import { getTableName } from 'drizzle-orm'
 import type { Db } from '../../db/client.js'
-import { certificates } from '../../db/schema.js'
+import { readInTurn } from '../../db/lookup-batch.js'
+import { type PublicCertificate, publicCertificateByNumber } from '../../db/queries/certificates.js'
 import { formatIsoDay } from '../text/dates.js'
 
-export type CertificateRow = typeof certificates.$inferSelect
+// The web layer shows the public record a lookup found: its type comes with the lookup.
+export type { PublicCertificate }
 
 /** What a reader is told. */
 export type VerifiedStatus = 'valid' | 'expired' | 'revoked' | 'suspended'
@@ -62,7 +63,7 @@ function plainNumber(input: string): string | undefined | null {
 }
 
 /** The status on `today` (YYYY-MM-DD): revoked and suspended first, then expiry by date. */
-export function statusOf(certificate: Pick<CertificateRow, 'status' | 'expiresAt'>, today: string): VerifiedStatus {
+export function statusOf(certificate: Pick<PublicCertificate, 'status' | 'expiresAt'>, today: string): VerifiedStatus {
   if (certificate.status === 'revoked') return 'revoked'
   if (certificate.status === 'suspended') return 'suspended'
   return certificate.expiresAt < today ? 'expired' : 'valid'
@@ -143,91 +144,6 @@ export function linkSignatureValid(number: string, signature: string, keyId: str
   return all.some((key) => (keyId === undefined || signingKeyId(key) === keyId) && signatureValid(number, signature, key))
 }
 
-/**
- * What the lookup reads of a certificate: its public record. Not the NIK hash, the person it is
- * linked to or the bookkeeping, which no reader is shown.
- */
-export type PublicCertificate = Pick<
-  CertificateRow,
-  | 'number'
-  | 'displayNumber'
-  | 'holderName'
-  | 'scheme'
-  | 'level'
-  | 'issuer'
-  | 'issuedAt'
-  | 'expiresAt'
-  | 'status'
-  | 'statusReason'
-  | 'statusChangedAt'
->
-
-const PUBLIC_COLUMNS = [
-  certificates.number,
-  certificates.displayNumber,
-  certificates.holderName,
-  certificates.scheme,
-  certificates.level,
-  certificates.issuer,
-  certificates.issuedAt,
-  certificates.expiresAt,
-  certificates.status,
-  certificates.statusReason,
-  certificates.statusChangedAt,
-]
-
-/** The columns in that order, as the driver returns them (`raw`): no object per row to build and drop. */
-type PublicRow = [
-  string,
-  string,
-  string,
-  string,
-  string | null,
-  string,
-  string,
-  string,
-  CertificateRow['status'],
-  string | null,
-  number | null,
-]
-
-/** As drizzle would map it (the timestamp as a date). */
-const toCertificate = (r: PublicRow): PublicCertificate => ({
-  number: r[0],
-  displayNumber: r[1],
-  holderName: r[2],
-  scheme: r[3],
-  level: r[4],
-  issuer: r[5],
-  issuedAt: r[6],
-  expiresAt: r[7],
-  status: r[8],
-  statusReason: r[9],
-  statusChangedAt: r[10] === null ? null : new Date(r[10]),
-})
-
-// The lookup behind every page, API call and chat check: one prepared statement per database, on
-// the driver itself (drizzle's query builder and row mapping cost more than the lookup on this path).
-const prepared = new WeakMap<object, (number: string) => PublicCertificate | undefined>()
-
-function byNumber(db: Db, number: string): PublicCertificate | undefined {
-  let find = prepared.get(db.$client)
-  if (!find) {
-    const columns = PUBLIC_COLUMNS.map((column) => `"${column.name}"`).join(', ')
-    const query = db.$client
-      .prepare<[string], PublicRow>(
-        `select ${columns} from ${getTableName(certificates)} where "${certificates.number.name}" = ?`,
-      )
-      .raw(true)
-    find = (n: string) => {
-      const row = query.get(n)
-      return row ? toCertificate(row) : undefined
-    }
-    prepared.set(db.$client, find)
-  }
-  return find(number)
-}
-
 export type Lookup =
   | { kind: 'invalid' }
   | { kind: 'not-found'; number: string }
@@ -238,10 +154,19 @@ export function lookUp(db: Db, typed: string, today: string): Lookup {
   return lookUpNumber(db, normalizeNumber(typed), today)
 }
 
+/**
+ * Looks a typed number up (as `lookUp`) together with the other lookups of this turn of the event
+ * loop (the web page and the API, see src/db/lookup-batch.ts): answered in the order asked.
+ */
+export function lookUpInTurn(db: Db, typed: string, today: string): Promise<Lookup> {
+  const number = normalizeNumber(typed)
+  return readInTurn(db, (db) => lookUpNumber(db, number, today), number !== undefined)
+}
+
 /** `lookUp` for a number `normalizeNumber` has made already (undefined: what was typed cannot be one). */
 export function lookUpNumber(db: Db, number: string | undefined, today: string): Lookup {
   if (!number) return { kind: 'invalid' }
-  const certificate = byNumber(db, number)
+  const certificate = publicCertificateByNumber(db, number)
   if (!certificate) return { kind: 'not-found', number }
   return { kind: 'found', certificate, status: statusOf(certificate, today) }
 }

@@ -1,5 +1,6 @@
 /**
- * Certificates as the import writes them and the QR command reads them.
+ * Certificates as the import writes them, the QR command and the console read them, and
+ * verification (page, API, chat) looks them up.
  *
  * An import may hold a million certificates, so it works in two steps. While the file is read and
  * checked, each good row goes into a temporary table of this connection (`stage`): that takes no
@@ -7,11 +8,13 @@
  * SQLite itself checks the rows against the people on record and upserts them all with one
  * statement (`apply`), without a round trip per row.
  */
-import { eq } from 'drizzle-orm'
+import { eq, getTableName } from 'drizzle-orm'
 import type { Db } from '../client.js'
 import { type CERTIFICATE_STATUSES, certificates } from '../schema.js'
 
 export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number]
+
+export type CertificateRow = typeof certificates.$inferSelect
 
 /** One checked row of an import file (dates YYYY-MM-DD; `nikHash` null: no NIK in the file). */
 export type StagedCertificate = {
@@ -146,6 +149,92 @@ export function certificateImport(db: Db) {
 }
 
 /** The certificate with this stored (normalised) number. */
-export function certificateByNumber(db: Db, number: string) {
+export function certificateByNumber(db: Db, number: string): CertificateRow | undefined {
   return db.select().from(certificates).where(eq(certificates.number, number)).get()
+}
+
+/**
+ * What the verification lookup reads of a certificate: its public record. Not the NIK hash, the
+ * person it is linked to or the bookkeeping, which no reader is shown.
+ */
+export type PublicCertificate = Pick<
+  CertificateRow,
+  | 'number'
+  | 'displayNumber'
+  | 'holderName'
+  | 'scheme'
+  | 'level'
+  | 'issuer'
+  | 'issuedAt'
+  | 'expiresAt'
+  | 'status'
+  | 'statusReason'
+  | 'statusChangedAt'
+>
+
+const PUBLIC_COLUMNS = [
+  certificates.number,
+  certificates.displayNumber,
+  certificates.holderName,
+  certificates.scheme,
+  certificates.level,
+  certificates.issuer,
+  certificates.issuedAt,
+  certificates.expiresAt,
+  certificates.status,
+  certificates.statusReason,
+  certificates.statusChangedAt,
+]
+
+/** The columns in that order, as the driver returns them (`raw`): no object per row to build and drop. */
+type PublicRow = [
+  string,
+  string,
+  string,
+  string,
+  string | null,
+  string,
+  string,
+  string,
+  CertificateRow['status'],
+  string | null,
+  number | null,
+]
+
+/** As drizzle would map it (the timestamp as a date). */
+const toPublicCertificate = (r: PublicRow): PublicCertificate => ({
+  number: r[0],
+  displayNumber: r[1],
+  holderName: r[2],
+  scheme: r[3],
+  level: r[4],
+  issuer: r[5],
+  issuedAt: r[6],
+  expiresAt: r[7],
+  status: r[8],
+  statusReason: r[9],
+  statusChangedAt: r[10] === null ? null : new Date(r[10]),
+})
+
+// The lookup behind every page, API call and chat check: one prepared statement per database, on
+// the driver itself (drizzle's query builder and row mapping cost more than the lookup on this path).
+const prepared = new WeakMap<object, (number: string) => PublicCertificate | undefined>()
+
+/** The public record of the certificate with this stored (normalised) number, for verification. */
+export function publicCertificateByNumber(db: Db, number: string): PublicCertificate | undefined {
+  let find = prepared.get(db.$client)
+  if (!find) {
+    const columns = PUBLIC_COLUMNS.map((column) => `"${column.name}"`).join(', ')
+    const query = db.$client
+      .prepare<[string], PublicRow>(
+        `select ${columns} from ${getTableName(certificates)} where "${certificates.number.name}" = ?`,
+      )
+      .raw(true)
+    find = (n: string) => {
+      const row = query.get(n)
+      return row ? toPublicCertificate(row) : undefined
+    }
+    prepared.set(db.$client, find)
+  }
+  return find(number)
 }

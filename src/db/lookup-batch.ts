@@ -1,6 +1,6 @@
 /**
- * Certificate lookups for the web page and the API, answered together once per turn of the event
- * loop.
+ * Reads answered together once per turn of the event loop: the certificate lookups of the web page
+ * and the API (`lookUpInTurn` in src/core/certificates/verify.ts).
  *
  * Under load, many requests arrive in one turn, one from every socket that became readable. A
  * lookup on its own is a read transaction of its own: SQLite takes and releases a lock on the WAL
@@ -19,8 +19,7 @@
  * waits until the fake clock is advanced (or `toFake` leaves `setImmediate` out).
  */
 import type Database from 'better-sqlite3'
-import type { Db } from '../../db/client.js'
-import { type Lookup, lookUpNumber, normalizeNumber } from './verify.js'
+import type { Db } from './client.js'
 
 /**
  * Lookups in one batch at most: a longer queue is read in turns of this many, the event loop given
@@ -29,25 +28,29 @@ import { type Lookup, lookUpNumber, normalizeNumber } from './verify.js'
 export const MAX_BATCH = 256
 
 type Waiting = {
-  /** The number as stored; undefined when what was typed cannot be one (it reads nothing). */
-  number: string | undefined
-  today: string
-  resolve: (lookup: Lookup) => void
+  read: (db: Db) => unknown
+  /** False when `read` touches no table: it opens no transaction. */
+  reads: boolean
+  resolve: (answer: unknown) => void
   reject: (error: unknown) => void
 }
 
-type Batcher = (typed: string, today: string) => Promise<Lookup>
+type Batcher = <T>(read: (db: Db) => T, reads: boolean) => Promise<T>
 
 const batchers = new WeakMap<Database.Database, Batcher>()
 
-/** Looks a typed number up (as `lookUp`) together with the other lookups of this turn of the event loop. */
-export function lookUpInTurn(db: Db, typed: string, today: string): Promise<Lookup> {
+/**
+ * Runs `read` (a lookup: it only reads, and synchronously) on `db` together with the other reads of
+ * this turn of the event loop, in the order asked. `reads` false: it touches no table (what was
+ * typed cannot be a number), so it is answered in its place but is no reason for a transaction.
+ */
+export function readInTurn<T>(db: Db, read: (db: Db) => T, reads: boolean): Promise<T> {
   let batcher = batchers.get(db.$client)
   if (!batcher) {
     batcher = createBatcher(db)
     batchers.set(db.$client, batcher)
   }
-  return batcher(typed, today)
+  return batcher(read, reads)
 }
 
 function createBatcher(db: Db): Batcher {
@@ -74,7 +77,7 @@ function createBatcher(db: Db): Batcher {
       leftOpen = client.open && client.inTransaction
     }
     let reads = 0
-    for (const waiting of batch) if (waiting.number !== undefined) reads += 1
+    for (const waiting of batch) if (waiting.reads) reads += 1
     let own = false
     // Inside a transaction someone else opened the lookups simply join it (nothing in this code base
     // leaves one open across turns); a single read needs none of its own.
@@ -89,7 +92,7 @@ function createBatcher(db: Db): Batcher {
     }
     for (const waiting of batch) {
       try {
-        waiting.resolve(lookUpNumber(db, waiting.number, waiting.today))
+        waiting.resolve(waiting.read(db))
       } catch (error) {
         waiting.reject(error)
       }
@@ -110,9 +113,9 @@ function createBatcher(db: Db): Batcher {
     answer(batch)
   }
 
-  return (typed, today) =>
-    new Promise<Lookup>((resolve, reject) => {
-      queue.push({ number: normalizeNumber(typed), today, resolve, reject })
+  return <T>(read: (db: Db) => T, reads: boolean) =>
+    new Promise<T>((resolve, reject) => {
+      queue.push({ read, reads, resolve: resolve as (answer: unknown) => void, reject })
       if (!scheduled) {
         scheduled = true
         setImmediate(run)
