@@ -7,10 +7,8 @@
  * their own NIK) is stored as "NIK?" without the digits.
  */
 import { createHmac, randomBytes } from 'node:crypto'
-import type { Statement } from 'better-sqlite3'
-import { getTableName } from 'drizzle-orm'
-import type { Db } from '../../db/client.js'
-import { auditLog } from '../../db/schema.js'
+import { type Db, inTransaction } from '../../db/client.js'
+import { LOOKUP_FIELDS as FIELDS, LOOKUP_ACTION, writeCertificateLookups } from '../../db/queries/audit.js'
 import { parseNik } from '../validators/nik.js'
 import type { VerifiedStatus } from './verify.js'
 
@@ -48,29 +46,10 @@ export type LookupAuditOptions = {
   now: () => Date
 }
 
-export const LOOKUP_ACTION = 'certificate.lookup'
+export { LOOKUP_ACTION }
 
 /** Clients whose hash is kept at once. */
 const MAX_HASHES = 10_000
-
-/** Values per buffered lookup: its time (ms), the channel, the number as stored, the details (JSON). */
-const FIELDS = 4
-
-/** Rows per insert statement (4 parameters each, well under SQLite's limit). */
-const CHUNK = 50
-
-// The audit_log columns, as the schema names them; the action and entity are the same for every lookup.
-const insertRows = (rows: number) =>
-  `insert into ${getTableName(auditLog)} (${[
-    auditLog.at,
-    auditLog.actor,
-    auditLog.action,
-    auditLog.entity,
-    auditLog.entityId,
-    auditLog.details,
-  ]
-    .map((column) => `"${column.name}"`)
-    .join(', ')}) values ${Array.from({ length: rows }, () => `(?, ?, '${LOOKUP_ACTION}', 'certificate', ?, ?)`).join(', ')}`
 
 const OUTCOMES: readonly LookupOutcome[] = ['valid', 'expired', 'revoked', 'suspended', 'not-found', 'invalid']
 /** The start of the details of each outcome, as JSON.stringify writes it: made once, not per lookup. */
@@ -114,10 +93,9 @@ export function createLookupAudit(db: Db, options: LookupAuditOptions): LookupAu
   }
   // While the database refuses writes the buffer keeps the newest entries, never more than this.
   const bound = options.maxBatch * 20
-  // The buffered lookups, FIELDS values each, one after the other: one array, not one per lookup.
+  // The buffered lookups, FIELDS values each (time in ms, channel, number as stored, details as
+  // JSON), one after the other: one array, not one per lookup.
   let buffer: unknown[] = []
-  // Prepared on the first write: rows go CHUNK at a time, the rest one by one, in one transaction.
-  let statements: { one: Statement<unknown[]>; chunk: Statement<unknown[]> } | undefined
   let timer: NodeJS.Timeout | undefined
   let soon: NodeJS.Immediate | undefined
   let stopped = false
@@ -130,17 +108,8 @@ export function createLookupAudit(db: Db, options: LookupAuditOptions): LookupAu
     const values = buffer
     buffer = []
     try {
-      statements ??= {
-        one: db.$client.prepare<unknown[]>(insertRows(1)),
-        chunk: db.$client.prepare<unknown[]>(insertRows(CHUNK)),
-      }
-      const { one, chunk } = statements
-      db.transaction(() => {
-        const size = CHUNK * FIELDS
-        let i = 0
-        for (; i + size <= values.length; i += size) chunk.run(values.slice(i, i + size))
-        for (; i < values.length; i += FIELDS) one.run(values[i], values[i + 1], values[i + 2], values[i + 3])
-      })
+      // In one transaction, in statements of many rows (src/db/queries/audit.ts).
+      inTransaction(db, (tx) => writeCertificateLookups(tx, values))
     } catch (error) {
       buffer = values.concat(buffer).slice(-bound * FIELDS)
       options.onError?.(error, buffer.length / FIELDS)
