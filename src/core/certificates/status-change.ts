@@ -5,10 +5,10 @@
  * change is seen at once on /verifikasi, the API and the chat. The audit log keeps who changed what,
  * from which status, and why (also for a reinstatement, whose reason is not shown publicly).
  */
-import { eq } from 'drizzle-orm'
-import type { Db } from '../../db/client.js'
+import { type Db, inTransaction } from '../../db/client.js'
 import { writeAudit } from '../../db/queries/audit.js'
-import { type CERTIFICATE_STATUSES, certificates } from '../../db/schema.js'
+import { certificateByNumber, setCertificateStatus } from '../../db/queries/certificates.js'
+import type { CERTIFICATE_STATUSES } from '../../db/schema.js'
 import { optionalText } from '../import/cells.js'
 import { MAX_STATUS_REASON } from './import.js'
 import { normalizeNumber } from './verify.js'
@@ -42,8 +42,8 @@ export function changeCertificateStatus(
 ): StatusChangeResult {
   const number = normalizeNumber(typed)
   const reason = readReason(change.reason.trim())
-  return db.transaction(() => {
-    const certificate = number ? db.select().from(certificates).where(eq(certificates.number, number)).get() : undefined
+  return inTransaction(db, (tx) => {
+    const certificate = number ? certificateByNumber(tx, number) : undefined
     if (!certificate) return { ok: false, error: 'NOT_FOUND', message: 'Tidak ada sertifikat dengan nomor itu.' }
     if (!('value' in reason) || reason.value === null) {
       const message = 'reason' in reason ? `Alasan ${reason.reason}.` : 'Alasan wajib diisi.'
@@ -51,17 +51,9 @@ export function changeCertificateStatus(
     }
     const from = certificate.status
     if (from === change.to) return { ok: false, error: 'UNCHANGED', message: 'Status sertifikat itu sudah demikian.' }
-    db.update(certificates)
-      .set({
-        status: change.to,
-        // Shown to whoever verifies a revoked or suspended certificate; an active one shows none.
-        statusReason: change.to === 'active' ? null : reason.value,
-        statusChangedAt: by.now,
-        updatedAt: by.now,
-      })
-      .where(eq(certificates.id, certificate.id))
-      .run()
-    writeAudit(db, {
+    // The reason is shown to whoever verifies a revoked or suspended certificate; an active one shows none.
+    setCertificateStatus(tx, certificate.id, change.to, change.to === 'active' ? null : reason.value, by.now)
+    writeAudit(tx, {
       at: by.now,
       actor: by.actor,
       action: 'certificate.status',

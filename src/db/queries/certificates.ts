@@ -1,6 +1,6 @@
 /**
- * Certificates as the import writes them, the QR command and the console read them, and
- * verification (page, API, chat) looks them up.
+ * Certificates as the import writes them, the QR command and the console read them, a staff member
+ * changes their status, and verification (page, API, chat) looks them up.
  *
  * An import may hold a million certificates, so it works in two steps. While the file is read and
  * checked, each good row goes into a temporary table of this connection (`stage`): that takes no
@@ -151,6 +151,11 @@ export function certificateImport(db: Db) {
 /** The certificate with this stored (normalised) number. */
 export function certificateByNumber(db: Db, number: string): CertificateRow | undefined {
   return db.select().from(certificates).where(eq(certificates.number, number)).get()
+}
+
+/** Sets a certificate's status and the reason shown with it, stamped `at`. */
+export function setCertificateStatus(db: Db, id: number, status: CertificateStatus, statusReason: string | null, at: Date): void {
+  db.update(certificates).set({ status, statusReason, statusChangedAt: at, updatedAt: at }).where(eq(certificates.id, id)).run()
 }
 
 /**
