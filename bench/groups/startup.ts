@@ -17,7 +17,6 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -25,6 +24,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { CHANNEL_KEYS, fakeChannelsEnv, helloOnTelegram } from '../../test/support/channel-fakes.js'
 import type { FakeTelegram } from '../../test/support/fake-telegram.js'
 import type { FakeWhatsAppServer } from '../../test/support/fake-whatsapp-server.js'
+import { freePort } from '../../test/support/postgres.js'
 import type { BenchGroup } from '../group.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -36,17 +36,6 @@ const MENU = 'Ketik angka menu'
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
-    })
-  })
-}
 
 /** Resident memory of a process, in MB. */
 function rssMb(pid: number): number {

@@ -10,22 +10,18 @@
  * to and from none, people deleted with their messages, stages and report rows, and an announcement
  * key that is not a number.
  */
-import pg from 'pg'
+import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Db, openDatabase } from '../../src/db/client.js'
-import { migratePostgres } from '../../src/db/pg/migrate.js'
-import { type PostgresServer, startPostgres } from '../support/postgres.js'
+import { migratedPostgres } from '../support/postgres.js'
 
-let server: PostgresServer
+let postgres: Awaited<ReturnType<typeof migratedPostgres>>
 let client: pg.Client
 let sqlite: Db
 
 beforeAll(async () => {
-  server = await startPostgres()
-  const url = await server.createDatabase()
-  await migratePostgres(url)
-  client = new pg.Client({ connectionString: url })
-  await client.connect()
+  postgres = await migratedPostgres()
+  client = postgres.client
   // Counts the calls of the trigger functions, to show every trigger fired (not only that both stayed empty).
   await client.query("SET track_functions = 'pl'")
   sqlite = openDatabase(':memory:')
@@ -33,8 +29,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   sqlite?.$client.close()
-  await client?.end()
-  await server?.stop()
+  await postgres?.stop()
 })
 
 const HOUR = 3_600_000

@@ -24,35 +24,30 @@ import { join } from 'node:path'
 import { getTableColumns, getTableName, is } from 'drizzle-orm'
 import { PgTable } from 'drizzle-orm/pg-core'
 import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core'
-import pg from 'pg'
+import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Db, openDatabase } from '../../src/db/client.js'
-import { migratePostgres } from '../../src/db/pg/migrate.js'
 import * as pgSchema from '../../src/db/pg/schema.js'
 import * as sqliteSchema from '../../src/db/schema.js'
 import { PG_MIGRATIONS_FOLDER } from '../../src/project-files.js'
-import { type PostgresServer, startPostgres } from '../support/postgres.js'
+import { migratedPostgres } from '../support/postgres.js'
 
 /** Integer columns that are `bigint` on PostgreSQL besides the times: ids of tables with a row per message or audited act. */
 const BIGINT_IDS = new Set(['outbox.id', 'handoff_messages.id', 'handoff_messages.outbox_id', 'audit_log.id'])
 
-let server: PostgresServer
+let postgres: Awaited<ReturnType<typeof migratedPostgres>>
 let client: pg.Client
 let sqlite: Db
 
 beforeAll(async () => {
-  server = await startPostgres()
-  const url = await server.createDatabase()
-  await migratePostgres(url)
-  client = new pg.Client({ connectionString: url })
-  await client.connect()
+  postgres = await migratedPostgres()
+  client = postgres.client
   sqlite = openDatabase(':memory:')
 }, 60_000)
 
 afterAll(async () => {
   sqlite?.$client.close()
-  await client?.end()
-  await server?.stop()
+  await postgres?.stop()
 })
 
 const sorted = (values: Iterable<string>) => [...values].sort()

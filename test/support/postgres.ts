@@ -26,6 +26,8 @@ import {
 import { createServer, Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { delimiter, dirname, join } from 'node:path'
+import pg from 'pg'
+import { migratePostgres } from '../../src/db/pg/migrate.js'
 
 export const INSTALL_HINT =
   'install PostgreSQL (Debian: apt-get install postgresql) or set PG_BIN to the folder holding initdb, pg_ctl and postgres'
@@ -172,7 +174,8 @@ function readLog(path: string): string {
   }
 }
 
-function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 now (the system picks it): for a server a test or bench starts. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.once('error', reject)
@@ -281,4 +284,28 @@ export async function setup(project: { provide(key: 'postgresUrl', value: string
   const server = await startPostgres()
   project.provide('postgresUrl', server.url)
   return server.stop
+}
+
+/**
+ * A throw-away server with one database migrated to the PostgreSQL schema and a client connected to
+ * it: what the tests comparing the two engines start from. `stop()` ends the client, then the server.
+ */
+export async function migratedPostgres(): Promise<{ client: pg.Client; stop: () => Promise<void> }> {
+  const server = await startPostgres()
+  try {
+    const url = await server.createDatabase()
+    await migratePostgres(url)
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    return {
+      client,
+      stop: async () => {
+        await client.end()
+        await server.stop()
+      },
+    }
+  } catch (error) {
+    await server.stop()
+    throw error
+  }
 }
