@@ -332,7 +332,7 @@ server.on('error', (error: NodeJS.ErrnoException) => {
   })
 })
 
-if (telegram) void startTelegram(telegram)
+if (telegram !== undefined) void startTelegram(telegram)
 
 /** Resolves when start-up is over: the web server listens and WhatsApp (when on) is loaded and started. */
 export const started: Promise<void> = Promise.resolve(whatsapp).then(() => undefined)

@@ -4,21 +4,25 @@
  * state write), one message of a chat at a time.
  */
 import type { Logger } from 'pino'
-import { type Db, inSavepoint, inTransaction } from '../db/client.js'
+import type { Db } from '../db/client.js'
 import { createConversationQueries, VersionConflictError } from '../db/queries/conversations.js'
+import { commitTogether, transaction } from '../db/store.js'
 import { continueFlow, type FlowDefinition, repeatStep, startFlow } from './flows/flow.js'
 import { createKeyedQueue } from './keyed-queue.js'
 import { MENU_PREFIX, type MenuItemId, menuChoices, menuItem, resolveChoice, shortcut } from './menu.js'
 import { fill, messages, t } from './messages.js'
 import { isEnglish } from './text/english.js'
 import { globalCommand, isGreeting } from './text/intents.js'
-import { type FlowPosition, lastChoices, type Outcome, type TurnContext, type UserInput } from './turn.js'
+import { type Awaitable, type FlowPosition, lastChoices, type Outcome, type TurnContext, type UserInput } from './turn.js'
 import type { Choice, Inbound, Language, Reply } from './types.js'
 
 /** What the engine lends the fallback and the choice actions: a menu entry started as if chosen (its gates apply). */
-export type EngineTools = { startFeature(id: MenuItemId): Outcome }
+export type EngineTools = { startFeature(id: MenuItemId): Promise<Outcome> }
 
-export type ChoiceAction = { prefix: string; handle: (ctx: TurnContext, choiceId: string, tools: EngineTools) => Outcome }
+export type ChoiceAction = {
+  prefix: string
+  handle: (ctx: TurnContext, choiceId: string, tools: EngineTools) => Awaitable<Outcome>
+}
 
 /**
  * A menu entry's behaviour: start a flow (unless `before` answers instead, e.g. "no sessions are
@@ -27,14 +31,14 @@ export type ChoiceAction = { prefix: string; handle: (ctx: TurnContext, choiceId
 export type Feature =
   | {
       flow: FlowDefinition
-      before?: (ctx: TurnContext) => Outcome | undefined
+      before?: (ctx: TurnContext) => Awaitable<Outcome | undefined>
       /** Other flows `before` may start instead (e.g. a shorter route for a known WhatsApp number). */
       also?: FlowDefinition[]
     }
-  | { start: (ctx: TurnContext) => Outcome }
+  | { start: (ctx: TurnContext) => Awaitable<Outcome> }
 
 /** A command typed outside a flow ("jadwal makassar", "batal BMT-7K2QX9"); undefined: not this one. */
-export type TypedCommand = (ctx: TurnContext, text: string) => Outcome | undefined
+export type TypedCommand = (ctx: TurnContext, text: string) => Awaitable<Outcome | undefined>
 
 /**
  * The longest text read, in characters (code points): far more than any question or answer, and
@@ -68,7 +72,7 @@ export type EngineDeps = {
   /** Menu entries that exist; the others answer honestly that they are not available yet. */
   features?: Partial<Record<MenuItemId, Feature>>
   /** Free text outside a flow that nothing else understood. */
-  fallback?: (ctx: TurnContext, input: UserInput, tools: EngineTools) => Outcome
+  fallback?: (ctx: TurnContext, input: UserInput, tools: EngineTools) => Awaitable<Outcome>
   /** Flows started outside the menu entries (e.g. a proof of identity asked for by an understood sentence). */
   flows?: FlowDefinition[]
   /**
@@ -79,14 +83,14 @@ export type EngineDeps = {
   /** Tried in order on text typed outside a flow, before the menu's shortcuts and the fallback. */
   commands?: TypedCommand[]
   /** The chat switched language (ctx.lang is the new one): e.g. planned reminders are rewritten. */
-  onLanguageChange?: (ctx: TurnContext) => void
+  onLanguageChange?: (ctx: TurnContext) => Awaitable<void>
   /** "batal" typed outside a flow: undefined lets the engine say there is nothing to cancel. */
-  cancelOutsideFlow?: (ctx: TurnContext) => Outcome | undefined
+  cancelOutsideFlow?: (ctx: TurnContext) => Awaitable<Outcome | undefined>
   /**
    * Takes a message before any routing (a live handoff with staff, a rating to give); undefined
    * lets the engine route it as usual. Runs in the message's own transaction, after de-duplication.
    */
-  intercept?: (ctx: TurnContext) => Outcome | undefined
+  intercept?: (ctx: TurnContext) => Awaitable<Outcome | undefined>
   /** Called after each commit of a batch of messages (live views read what was written). */
   onCommitted?: () => void
   timeoutMinutes?: number
@@ -131,7 +135,16 @@ export function createEngine(deps: EngineDeps): Engine {
     for (const flow of [feature.flow, ...(feature.also ?? [])]) flows.set(flow.id, flow)
   }
   for (const flow of deps.flows ?? []) flows.set(flow.id, flow)
-  const queries = createConversationQueries(db)
+  // The conversation statements are prepared once per handle: on SQLite every transaction has the same one.
+  const prepared = new WeakMap<Db, ReturnType<typeof createConversationQueries>>()
+  const queriesOf = (handle: Db) => {
+    let queries = prepared.get(handle)
+    if (!queries) {
+      queries = createConversationQueries(handle)
+      prepared.set(handle, queries)
+    }
+    return queries
+  }
   const enqueue = createKeyedQueue()
   const actions = deps.actions ?? []
   const actionFor = (choiceId: string | undefined) =>
@@ -143,7 +156,7 @@ export function createEngine(deps: EngineDeps): Engine {
   })
   const atMenu = (lang: Language, lead?: string): Outcome => ({ replies: [menu(lang, lead)], next: null })
 
-  function startFeature(id: string, ctx: TurnContext): Outcome {
+  async function startFeature(id: string, ctx: TurnContext): Promise<Outcome> {
     const item = menuItem(id)
     const feature = item && features[item.id]
     if (!item || !feature) {
@@ -151,7 +164,7 @@ export function createEngine(deps: EngineDeps): Engine {
       return atMenu(ctx.lang, lead)
     }
     if (!('flow' in feature)) return feature.start(ctx)
-    return feature.before?.(ctx) ?? startFlow(feature.flow, ctx)
+    return (await feature.before?.(ctx)) ?? startFlow(feature.flow, ctx)
   }
 
   /**
@@ -165,7 +178,7 @@ export function createEngine(deps: EngineDeps): Engine {
     return { ...outcome, replies: withLead(outcome.replies, t(ctx.lang, messages.englishOffer)), englishOffered: true }
   }
 
-  function route(conversation: Conversation, ctx: TurnContext): Routed {
+  async function route(conversation: Conversation, ctx: TurnContext): Promise<Routed> {
     const { inbound, lang } = ctx
     const tools: EngineTools = { startFeature: (id) => startFeature(`${MENU_PREFIX}${id}`, ctx) }
     const text = inbound.text?.trim() ?? ''
@@ -191,17 +204,17 @@ export function createEngine(deps: EngineDeps): Engine {
     const command = inbound.choice ? undefined : globalCommand(text)
     if (command === 'lang:id' || command === 'lang:en') {
       const switched = { ...ctx, lang: command === 'lang:en' ? ('en' as const) : ('id' as const) }
-      if (switched.lang !== ctx.lang) deps.onLanguageChange?.(switched)
+      if (switched.lang !== ctx.lang) await deps.onLanguageChange?.(switched)
       const note = t(switched.lang, messages.languageSet)
       if (flow && position) {
-        const again = repeatStep(flow, position, switched)
+        const again = await repeatStep(flow, position, switched)
         return { ...again, replies: [{ text: note }, ...again.replies], lang: switched.lang }
       }
       return { ...atMenu(switched.lang, note), lang: switched.lang }
     }
     if (command === 'cancel') {
       // Outside a flow "batal" may answer something the assistant sent on its own (a reminder).
-      const answered = position ? undefined : deps.cancelOutsideFlow?.(ctx)
+      const answered = position ? undefined : await deps.cancelOutsideFlow?.(ctx)
       return answered ?? atMenu(lang, t(lang, position ? messages.cancelled : messages.nothingToCancel))
     }
     if (command === 'menu') return atMenu(lang, position ? t(lang, messages.leftFlow) : undefined)
@@ -212,7 +225,7 @@ export function createEngine(deps: EngineDeps): Engine {
     // A tapped button that no longer belongs to the latest message.
     if (tapped && !conversation.offered.some((choice) => choice.id === tapped)) {
       if (tapped.startsWith(MENU_PREFIX)) {
-        const started = startFeature(tapped, ctx)
+        const started = await startFeature(tapped, ctx)
         return position ? { ...started, replies: withLead(started.replies, t(lang, messages.leftFlow)) } : started
       }
       if (flow && position) return repeatStep(flow, position, ctx, t(lang, messages.staleChoice))
@@ -230,13 +243,13 @@ export function createEngine(deps: EngineDeps): Engine {
       return repeatStep(flow, position, ctx, t(lang, messages.greetingInFlow))
     }
     if (flow && position) {
-      const outcome = continueFlow(flow, position, input, ctx)
+      const outcome = await continueFlow(flow, position, input, ctx)
       return outcome.cancelled ? atMenu(lang, t(lang, messages.cancelled)) : outcome
     }
     if (input.choice?.startsWith(MENU_PREFIX)) return startFeature(input.choice, ctx)
     if (!input.choice) {
       for (const command of deps.commands ?? []) {
-        const outcome = command(ctx, text)
+        const outcome = await command(ctx, text)
         if (outcome) return answer(outcome)
       }
     }
@@ -246,11 +259,15 @@ export function createEngine(deps: EngineDeps): Engine {
     if (action && input.choice) return action.handle(ctx, input.choice, tools)
     if (isGreeting(text)) return atMenu(lang, t(lang, messages.greeting))
     // A typed option of the last message is not a question in any language.
-    if (deps.fallback) return input.choice ? deps.fallback(ctx, input, tools) : answer(deps.fallback(ctx, input, tools))
+    if (deps.fallback) return input.choice ? deps.fallback(ctx, input, tools) : answer(await deps.fallback(ctx, input, tools))
     return answer(atMenu(lang, t(lang, messages.notUnderstood)))
   }
 
-  function read(inbound: Inbound, now: Date): { conversation: Conversation; expired: boolean } {
+  function read(
+    queries: ReturnType<typeof createConversationQueries>,
+    inbound: Inbound,
+    now: Date,
+  ): { conversation: Conversation; expired: boolean } {
     const stored = queries.load(inbound.channel, inbound.chatId)
     if (!stored) return { conversation: { lang: 'id', position: null, offered: menuChoices('id'), version: 0 }, expired: false }
     const data = JSON.parse(stored.data) as StoredData
@@ -269,11 +286,12 @@ export function createEngine(deps: EngineDeps): Engine {
     }
   }
 
-  function turn(inbound: Inbound, now: Date): Reply[] {
+  async function turn(tx: Db, inbound: Inbound, now: Date): Promise<Reply[]> {
+    const queries = queriesOf(tx)
     if (!queries.markProcessed(inbound.channel, inbound.chatId, inbound.messageId, now)) return []
-    const { conversation, expired } = read(inbound, now)
-    const ctx: TurnContext = { inbound, lang: conversation.lang, now, db }
-    const outcome: Routed = deps.intercept?.(ctx) ?? route(conversation, ctx)
+    const { conversation, expired } = read(queries, inbound, now)
+    const ctx: TurnContext = { inbound, lang: conversation.lang, now, db: tx }
+    const outcome: Routed = (await deps.intercept?.(ctx)) ?? (await route(conversation, ctx))
     const lang = outcome.lang ?? conversation.lang
     const position = outcome.next
     const offered = lastChoices(outcome.replies) ?? (position ? [] : menuChoices(lang))
@@ -293,24 +311,24 @@ export function createEngine(deps: EngineDeps): Engine {
     return withLead(outcome.replies, fill(t(lang, messages.expired), { minutes: timeoutMs / 60_000 }))
   }
 
-  function turnSafely(inbound: Inbound): Reply[] {
+  async function turnSafely(tx: Db, inbound: Inbound): Promise<Reply[]> {
     for (let attempt = 1; ; attempt++) {
       try {
         // Each message runs in its own savepoint: a failing message rolls back alone and is not
         // marked processed, so a redelivery is handled afresh.
         const now = clock()
-        return inSavepoint(db, () => turn(inbound, now))
+        return await transaction(tx, (part) => turn(part, inbound, now))
       } catch (error) {
         // Another process answered this chat in between: read again and redo the turn.
         if (error instanceof VersionConflictError && attempt < 3) continue
         logger.error({ err: error, channel: inbound.channel }, 'message handling failed')
-        return apology(inbound)
+        return apology(tx, inbound)
       }
     }
   }
 
-  function apology(inbound: Inbound): Reply[] {
-    const lang = queries.load(inbound.channel, inbound.chatId)?.language ?? 'id'
+  function apology(tx: Db, inbound: Inbound): Reply[] {
+    const lang = queriesOf(tx).load(inbound.channel, inbound.chatId)?.language ?? 'id'
     return [{ text: t(lang, messages.internalError) }]
   }
 
@@ -321,13 +339,14 @@ export function createEngine(deps: EngineDeps): Engine {
   const waiting: Waiting[] = []
   let flushScheduled = false
 
-  function flush() {
+  async function flush() {
     flushScheduled = false
     const batch = waiting.splice(0, MAX_BATCH)
+    // The rest waits for the connection behind this batch.
     if (waiting.length) schedule()
     let results: Reply[][]
     try {
-      results = inTransaction(db, () => batch.map((item) => turnSafely(item.inbound)))
+      results = await commitTogether(db, batch, (tx, item) => turnSafely(tx, item.inbound))
     } catch (error) {
       // The commit itself failed (disk full, lock timeout): nothing was stored, nothing is marked
       // processed; the people get an apology and a redelivery will be handled.
@@ -341,7 +360,7 @@ export function createEngine(deps: EngineDeps): Engine {
   function schedule() {
     if (flushScheduled) return
     flushScheduled = true
-    setImmediate(flush)
+    setImmediate(() => void flush())
   }
 
   return {

@@ -423,7 +423,7 @@ export function createOutbox(deps: OutboxDeps) {
 
   function deliverSoon(): void {
     if (stopping) return
-    if (soon) {
+    if (soon !== undefined) {
       again = true
       return
     }

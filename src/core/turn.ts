@@ -2,10 +2,17 @@
 import type { Db } from '../db/client.js'
 import type { Choice, Inbound, Language, Reply } from './types.js'
 
+/**
+ * What a hook of a feature or flow may give back: the value, or a promise of it when it has to wait
+ * for storage (on PostgreSQL every query is a round trip). The engine awaits either.
+ */
+export type Awaitable<T> = T | Promise<T>
+
 export type TurnContext = {
   inbound: Inbound
   lang: Language
   now: Date
+  /** The message's own transaction: everything the turn reads and writes goes through it. */
   db: Db
 }
 

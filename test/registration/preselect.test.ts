@@ -80,50 +80,50 @@ const last = (replies: Reply[]) => {
 }
 
 /** Answers the flow's steps as the engine would pass them (a chosen option's id, or the typed text). */
-function answer(outcome: Outcome, input: UserInput): Outcome {
+async function answer(outcome: Outcome, input: UserInput): Promise<Outcome> {
   const position = outcome.next as FlowPosition | null
   if (!position) throw new Error(`the flow ended: ${outcome.replies.map((r) => r.text).join('\n')}`)
-  const next = continueFlow(registration.flow, position, input, ctx())
+  const next = await continueFlow(registration.flow, position, input, ctx())
   expect(next.replies.map((r) => r.text).join('\n'), `after ${JSON.stringify(input)}`).not.toContain('⚠️')
   return next
 }
 
 /** Consent to the province step. */
-function upToProvince(started: Outcome): Outcome {
+async function upToProvince(started: Outcome): Promise<Outcome> {
   let outcome = started
-  for (const text of ['ya', SITI.name, SITI.nik, SITI.birthDate, '081234567890']) outcome = answer(outcome, { text })
+  for (const text of ['ya', SITI.name, SITI.nik, SITI.birthDate, '081234567890']) outcome = await answer(outcome, { text })
   return outcome
 }
 
 /** The profession and the institution, up to the session step. */
-const upToSession = (outcome: Outcome) =>
-  answer(answer(outcome, { text: '1', choice: 'profesi:pekerja-sosial' }), { text: 'Dinas Sosial' })
+const upToSession = async (outcome: Outcome) =>
+  await answer(await answer(outcome, { text: '1', choice: 'profesi:pekerja-sosial' }), { text: 'Dinas Sosial' })
 
 describe('registration.startWith', () => {
-  it('"mau daftar bimtek yg di medan": the province and the kota offered from the message, the Medan session first', () => {
-    const started = registration.startWith(ctx(), MEDAN)
+  it('"mau daftar bimtek yg di medan": the province and the kota offered from the message, the Medan session first', async () => {
+    const started = await registration.startWith(ctx(), MEDAN)
     expect(last(started.replies).text).toContain('Apakah Anda setuju?')
 
-    const province = upToProvince(started)
+    const province = await upToProvince(started)
     expect(last(province.replies).choices).toEqual([{ id: 'province:12', label: 'Sumatera Utara (dari pesan Anda)' }])
-    const regency = answer(province, { text: '1', choice: 'province:12' })
+    const regency = await answer(province, { text: '1', choice: 'province:12' })
     expect(last(regency.replies).text).toContain('Di kabupaten/kota mana Anda bertugas?')
     expect(last(regency.replies).choices?.map((c) => c.label)).toEqual(['Kota Medan (dari pesan Anda)'])
 
     const regencyChoice = last(regency.replies).choices?.[0]?.id ?? ''
-    const session = upToSession(answer(regency, { text: '1', choice: regencyChoice }))
+    const session = await upToSession(await answer(regency, { text: '1', choice: regencyChoice }))
     const prompt = last(session.replies)
     expect(prompt.text).toContain('Sesi di Kota Medan (Sumatera Utara) ada di nomor 1.')
     expect(prompt.choices?.[0]?.id).toBe(`session:${ids.medan}`)
     expect(session.next?.fields.regency).toBe('Kota Medan')
   })
 
-  it('the province offered is only a suggestion: another one typed is taken, the preferred session still first', () => {
-    const province = upToProvince(registration.startWith(ctx(), MEDAN))
-    const regency = answer(province, { text: 'Jawa Barat' })
+  it('the province offered is only a suggestion: another one typed is taken, the preferred session still first', async () => {
+    const province = await upToProvince(await registration.startWith(ctx(), MEDAN))
+    const regency = await answer(province, { text: 'Jawa Barat' })
     // Kota Medan is not in Jawa Barat: not offered.
     expect(last(regency.replies).choices).toBeUndefined()
-    const session = upToSession(answer(regency, { text: 'garut' }))
+    const session = await upToSession(await answer(regency, { text: 'garut' }))
     expect(
       last(session.replies)
         .choices?.slice(0, 2)
@@ -131,7 +131,7 @@ describe('registration.startWith', () => {
     ).toEqual([`session:${ids.medan}`, `session:${ids.bandung}`])
   })
 
-  it('a month and a mode: the sessions that fit them first, said in the prompt', () => {
+  it('a month and a mode: the sessions that fit them first, said in the prompt', async () => {
     const online = addSession(core.db, NOW, {
       code: 'ON-JAN',
       title: 'Bimtek Daring Januari',
@@ -139,34 +139,38 @@ describe('registration.startWith', () => {
       mode: 'daring',
       startsAt: new Date('2027-01-12T02:00:00Z'),
     })
-    const started = registration.startWith(ctx(), { mode: 'daring', month: '2027-01' })
-    const session = upToSession(answer(answer(upToProvince(started), { text: 'Jawa Barat' }), { text: 'garut' }))
+    const started = await registration.startWith(ctx(), { mode: 'daring', month: '2027-01' })
+    const session = await upToSession(
+      await answer(await answer(await upToProvince(started), { text: 'Jawa Barat' }), { text: 'garut' }),
+    )
     expect(last(session.replies).text).toContain('Sesi daring pada Januari 2027 ada di nomor 1.')
     expect(last(session.replies).choices?.[0]?.id).toBe(`session:${online}`)
   })
 
-  it('no preferred session open: the nearest ones and a way to register anyway, no data asked', () => {
-    const outcome = registration.startWith(ctx(), { province: 'Papua', provinceCode: '91', region: 'R6' })
+  it('no preferred session open: the nearest ones and a way to register anyway, no data asked', async () => {
+    const outcome = await registration.startWith(ctx(), { province: 'Papua', provinceCode: '91', region: 'R6' })
     expect(outcome.next).toBeNull()
     expect(outcome.replies[0]?.text).toBe('Belum ada sesi Bimtek di Papua yang sedang dibuka pendaftarannya.')
     expect(last(outcome.replies).text).toContain('Yang terdekat (di seluruh Indonesia):')
     expect(last(outcome.replies).choices?.at(-1)).toEqual({ id: 'menu:daftar', label: 'Tetap daftar (pilih sesi lain)' })
   })
 
-  it("nothing open at all: the menu's own answer", () => {
+  it("nothing open at all: the menu's own answer", async () => {
     core.db.$client.prepare('update bimtek_sessions set registration_closes_at = ?').run(NOW.getTime() - DAY)
-    const outcome = registration.startWith(ctx(), MEDAN)
+    const outcome = await registration.startWith(ctx(), MEDAN)
     expect(outcome).toEqual({
       replies: [{ text: expect.stringContaining('Saat ini belum ada sesi Bimtek yang dibuka') }],
       next: null,
     })
   })
 
-  it('in English', () => {
+  it('in English', async () => {
     lang = 'en'
-    const province = upToProvince(registration.startWith(ctx(), MEDAN))
+    const province = await upToProvince(await registration.startWith(ctx(), MEDAN))
     expect(last(province.replies).choices?.[0]?.label).toBe('Sumatera Utara (from your message)')
-    const session = upToSession(answer(answer(province, { text: '1', choice: 'province:12' }), { text: 'Kota Medan' }))
+    const session = await upToSession(
+      await answer(await answer(province, { text: '1', choice: 'province:12' }), { text: 'Kota Medan' }),
+    )
     expect(last(session.replies).text).toContain('The session in Kota Medan (Sumatera Utara) is option 1.')
   })
 })
@@ -178,37 +182,37 @@ describe('the schedule\'s "Daftar:" choice (daftar:session:<id>)', () => {
     return found
   }
 
-  it('starts the registration with that session preselected, and registers the person for it', () => {
-    const started = action().handle(ctx(), `daftar:session:${ids.medan}`, tools)
+  it('starts the registration with that session preselected, and registers the person for it', async () => {
+    const started = await action().handle(ctx(), `daftar:session:${ids.medan}`, tools)
     expect(last(started.replies).text).toContain('Apakah Anda setuju?')
-    const province = upToProvince(started)
+    const province = await upToProvince(started)
     expect(last(province.replies).choices?.[0]?.label).toBe('Sumatera Utara (dari pesan Anda)')
     // Someone from Jawa Barat: Bandung is sooner and in their region, yet the chosen session is option 1.
-    const session = upToSession(answer(answer(province, { text: 'Jawa Barat' }), { text: 'garut' }))
+    const session = await upToSession(await answer(await answer(province, { text: 'Jawa Barat' }), { text: 'garut' }))
     expect(last(session.replies).text).toContain('Sesi yang Anda pilih ada di nomor 1.')
     expect(last(session.replies).choices?.[0]?.id).toBe(`session:${ids.medan}`)
 
-    const summary = answer(session, { text: '1', choice: `session:${ids.medan}` })
+    const summary = await answer(session, { text: '1', choice: `session:${ids.medan}` })
     expect(last(summary.replies).text).toContain('• Sesi: Bimtek Medan')
-    const done = answer(summary, { text: '1', choice: 'confirm:yes' })
+    const done = await answer(summary, { text: '1', choice: 'confirm:yes' })
     expect(last(done.replies).text).toContain('Pendaftaran berhasil')
     const rows = core.db.select().from(registrations).where(eq(registrations.sessionId, ids.medan)).all()
     expect(rows).toHaveLength(1)
   })
 
-  it('a session whose registration closed: told so, the nearest open ones, and a way to register anyway', () => {
+  it('a session whose registration closed: told so, the nearest open ones, and a way to register anyway', async () => {
     core.db.$client
       .prepare('update bimtek_sessions set registration_closes_at = ? where id = ?')
       .run(NOW.getTime() - DAY, ids.medan)
-    const outcome = action().handle(ctx(), `daftar:session:${ids.medan}`, tools)
+    const outcome = await action().handle(ctx(), `daftar:session:${ids.medan}`, tools)
     expect(outcome.next).toBeNull()
     expect(outcome.replies[0]?.text).toBe('Pendaftaran sesi itu sudah ditutup atau belum dibuka.')
     expect(last(outcome.replies).choices?.map((c) => c.id)).not.toContain(`daftar:session:${ids.medan}`)
     expect(last(outcome.replies).choices?.at(-1)?.id).toBe('menu:daftar')
   })
 
-  it('an unknown session id: the same, never a flow for nothing', () => {
-    const outcome = action().handle(ctx(), 'daftar:session:99999', tools)
+  it('an unknown session id: the same, never a flow for nothing', async () => {
+    const outcome = await action().handle(ctx(), 'daftar:session:99999', tools)
     expect(outcome.next).toBeNull()
     expect(outcome.replies[0]?.text).toBe('Pendaftaran sesi itu sudah ditutup atau belum dibuka.')
   })

@@ -386,7 +386,7 @@ export function createStaffRelay(deps: StaffRelayDeps): StaffRelay {
   let running: Promise<void> | undefined
   let again = false
   function runOnce(): Promise<void> {
-    if (running) {
+    if (running !== undefined) {
       again = true
       return running
     }

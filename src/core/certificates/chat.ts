@@ -165,7 +165,7 @@ export function createCertificateCheck(deps: CertificateChatDeps): {
    * certificate.verify from a sentence: with a number, the answer "cek <nomor>" gives (the same
    * rate limit and lookup audit); without one, or with one that cannot be a number, the question.
    */
-  verify: (ctx: TurnContext, number?: string) => Outcome
+  verify: (ctx: TurnContext, number?: string) => Promise<Outcome>
 } {
   const limiter = createRateLimiter({ limit: CHAT_LOOKUPS_PER_HOUR, windowMs: 3_600_000, now: () => deps.clock().getTime() })
   const answer = (ctx: TurnContext, number: string): Reply => {
@@ -207,11 +207,11 @@ export function createCertificateCheck(deps: CertificateChatDeps): {
     skipSummary: true,
     complete: (fields, ctx) => [answer(ctx, String(fields.number))],
   }
-  const askAgain = (ctx: TurnContext, warning?: string): Outcome =>
+  const askAgain = (ctx: TurnContext, warning?: string): Promise<Outcome> =>
     repeatStep(flow, { flow: flow.id, step: step.id, fields: {} }, ctx, warning)
 
   /** A typed number: its answer, or why it cannot be one and the question again. */
-  const check = (ctx: TurnContext, typed: string): Outcome => {
+  const check = async (ctx: TurnContext, typed: string): Promise<Outcome> => {
     const read = readNumber(typed)
     if ('code' in read) return askAgain(ctx, validationMessage(invalid(read).code, read.params, ctx.lang))
     return { replies: [answer(ctx, read.number)], next: null }
@@ -227,7 +227,8 @@ export function createCertificateCheck(deps: CertificateChatDeps): {
     }
     return check(ctx, rest)
   }
-  const verify = (ctx: TurnContext, number?: string): Outcome => (number?.trim() ? check(ctx, number) : startFlow(flow, ctx))
+  const verify = (ctx: TurnContext, number?: string): Promise<Outcome> =>
+    number?.trim() ? check(ctx, number) : startFlow(flow, ctx)
 
   return { feature: { flow }, command, verify }
 }

@@ -91,14 +91,14 @@ const label = {
  * Starts a request to staff with its topic and question already filled in (e.g. why proof of
  * identity could not be given in the chat), at the step asking for the name.
  */
-export function handoffAbout(
+export async function handoffAbout(
   flow: FlowDefinition,
   ctx: TurnContext,
   about: { topic: (typeof TOPICS)[number]['id']; question: Text },
-): Outcome {
+): Promise<Outcome> {
   const question = t(ctx.lang, about.question)
-  const asked = repeatStep(flow, { flow: flow.id, step: 'name', fields: { topic: about.topic, question } }, ctx)
-  const intro = `${flow.intro?.(ctx) ?? ''}\n\n${fill(t(ctx.lang, texts.prefilled), { question })}`
+  const asked = await repeatStep(flow, { flow: flow.id, step: 'name', fields: { topic: about.topic, question } }, ctx)
+  const intro = `${(await flow.intro?.(ctx)) ?? ''}\n\n${fill(t(ctx.lang, texts.prefilled), { question })}`
   const [first, ...rest] = asked.replies
   return { ...asked, replies: first ? [{ ...first, text: `${intro}\n\n${first.text}` }, ...rest] : rest }
 }

@@ -23,7 +23,7 @@ import { maskPhoneLocal } from '../privacy/mask.js'
 import type { NikVault } from '../privacy/nik-vault.js'
 import { planReminders } from '../reminders/plan.js'
 import type { ReminderSettings } from '../reminders/settings.js'
-import type { FlowPosition, Outcome, TurnContext } from '../turn.js'
+import type { Awaitable, FlowPosition, Outcome, TurnContext } from '../turn.js'
 import type { Reply, Text } from '../types.js'
 import { parseNik } from '../validators/nik.js'
 import { birthDateSchema } from '../validators/schemas.js'
@@ -163,7 +163,11 @@ function identifierSchema(vault: NikVault) {
 }
 
 /** Runs once the person is proven; `carried` is what the feature asked to keep (e.g. a session). */
-export type ProvenHandler = (ctx: TurnContext, person: PersonRow, carried: Record<string, unknown>) => Reply[] | Outcome
+export type ProvenHandler = (
+  ctx: TurnContext,
+  person: PersonRow,
+  carried: Record<string, unknown>,
+) => Awaitable<Reply[] | Outcome>
 
 export type ProofDeps = {
   vault: NikVault
@@ -214,17 +218,23 @@ export function createProof(deps: ProofDeps) {
   const { vault } = deps
 
   /** The factor was shown: count it, link the chat (fresh), plan its reminders, run the feature. */
-  function grant(ctx: TurnContext, person: PersonRow, subject: string, flows: ProofFlows, carried: Record<string, unknown>) {
+  async function grant(
+    ctx: TurnContext,
+    person: PersonRow,
+    subject: string,
+    flows: ProofFlows,
+    carried: Record<string, unknown>,
+  ): Promise<Outcome> {
     countAttempt(ctx, true, subject)
     const { channel, userId, chatId } = ctx.inbound
     const expiresAt = new Date(ctx.now.getTime() + deps.linkDays * 86_400_000)
     linkChat(ctx.db, { channel, userId, chatId, personId: person.id, language: ctx.lang, now: ctx.now, expiresAt, proved: true })
     planReminders(ctx.db, [person.id], ctx.now, deps.reminders)
-    return asOutcome(flows.onProven(ctx, person, carried))
+    return asOutcome(await flows.onProven(ctx, person, carried))
   }
 
   /** A failed proof: counted; the lock if it now holds, else `then` with the tries left. */
-  function fail(ctx: TurnContext, subject: string, then: (left: number) => Outcome): Outcome {
+  async function fail(ctx: TurnContext, subject: string, then: (left: number) => Awaitable<Outcome>): Promise<Outcome> {
     countAttempt(ctx, false, subject)
     const lock = lockOf(ctx, subject)
     if (lock) return { replies: [lockedReply(ctx, lock)], next: null }
@@ -237,14 +247,14 @@ export function createProof(deps: ProofDeps) {
     fields,
   })
 
-  function toStaff(ctx: TurnContext, position: FlowPosition): Outcome {
+  function toStaff(ctx: TurnContext, position: FlowPosition): Promise<Outcome> {
     const reason = !deps.codeChannelReady() ? reasons.channelDown : position.step === 'code' ? reasons.noCode : reasons.noFactor
     return handoffAbout(deps.handoff, ctx, { topic: 'topic:data', question: reason })
   }
 
   const wantsStaff = (value: string) => value === 'proof:staff' || /petugas|staff/i.test(value)
 
-  function sendCode(flow: FlowDefinition, ctx: StepContext, position: FlowPosition): Outcome {
+  async function sendCode(flow: FlowDefinition, ctx: StepContext, position: FlowPosition): Promise<Outcome> {
     const fields = held(position.fields)
     // No codes while the claim is locked: they could only be guessed at, or flood the owner's phone.
     const lock = lockOf(ctx, fields.subject)
@@ -290,7 +300,7 @@ export function createProof(deps: ProofDeps) {
           ? { prompt: t(ctx.lang, texts.contactPrompt), button: t(ctx.lang, texts.contactButton) }
           : undefined,
       schema: z.string(),
-      after(value: unknown, ctx: StepContext, position: FlowPosition): Outcome {
+      async after(value: unknown, ctx: StepContext, position: FlowPosition): Promise<Outcome> {
         const flow = flowOf()
         const fields = held(position.fields)
         const subject = fields.subject ?? ''
@@ -330,7 +340,7 @@ export function createProof(deps: ProofDeps) {
       ],
       choicesOptional: true,
       schema: z.string(),
-      after(value: unknown, ctx: StepContext, position: FlowPosition): Outcome {
+      async after(value: unknown, ctx: StepContext, position: FlowPosition): Promise<Outcome> {
         const flow = flowOf()
         const fields = held(position.fields)
         const typed = String(value)
@@ -374,7 +384,7 @@ export function createProof(deps: ProofDeps) {
           label: label.birthDate,
           prompt: (ctx) => t(ctx.lang, texts.birthDate),
           schema: (ctx) => birthDateSchema(ctx.now),
-          after(value, ctx, position) {
+          async after(value, ctx, position) {
             const claimed = held(position.fields).identifier as Identifier
             const subject = subjectOf(vault, claimed.kind === 'nik' ? { nikHash: claimed.hash } : { code: claimed.code })
             const chatLock = lockOf(ctx)
@@ -416,7 +426,7 @@ export function createProof(deps: ProofDeps) {
           prompt: (ctx) => t(ctx.lang, texts.phoneIntro),
           // A NIK or registration code typed here (a script, a habit) goes on by that route.
           schema: (ctx) => z.union([identifierSchema(vault), birthDateSchema(ctx.now)]),
-          after(value, ctx, position) {
+          async after(value, ctx, position) {
             const { carried } = held(position.fields)
             if (typeof value !== 'string') {
               return repeatStep(claim, at(claim, 'birthDate', { identifier: value, ...(carried && { carried }) }), ctx)
@@ -450,15 +460,15 @@ export function createProof(deps: ProofDeps) {
    * when; a WhatsApp number on record (of exactly one person, no failed try in the last hour) is
    * asked only the birth date. Otherwise undefined: the NIK-or-code route starts.
    */
-  function gate(ctx: TurnContext, flows: ProofFlows, carried: Record<string, unknown> = {}): Outcome | undefined {
+  async function gate(ctx: TurnContext, flows: ProofFlows, carried: Record<string, unknown> = {}): Promise<Outcome | undefined> {
     const linked = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
     const person = linked !== undefined ? personById(ctx.db, linked) : undefined
-    if (person) return asOutcome(flows.onProven(ctx, person, carried))
+    if (person) return asOutcome(await flows.onProven(ctx, person, carried))
     const lock = lockOf(ctx)
     if (lock) return { replies: [lockedReply(ctx, lock)], next: null }
     const phone = ctx.inbound.senderPhone
     if (phone && !failedRecently(ctx) && peopleByPhone(ctx.db, phone).length === 1)
-      return carrying(startFlow(flows.phone, ctx), carried)
+      return carrying(await startFlow(flows.phone, ctx), carried)
     return undefined
   }
 
@@ -466,8 +476,8 @@ export function createProof(deps: ProofDeps) {
    * `gate`, else the NIK-or-code route: for what is asked outside the menu (an understood sentence,
    * a button), where no menu entry starts the claim. `carried` reaches `onProven` (e.g. a code to cancel).
    */
-  function proveFirst(ctx: TurnContext, flows: ProofFlows, carried: Record<string, unknown> = {}): Outcome {
-    return gate(ctx, flows, carried) ?? carrying(startFlow(flows.claim, ctx), carried)
+  async function proveFirst(ctx: TurnContext, flows: ProofFlows, carried: Record<string, unknown> = {}): Promise<Outcome> {
+    return (await gate(ctx, flows, carried)) ?? carrying(await startFlow(flows.claim, ctx), carried)
   }
 
   /** Whether this chat showed a factor for `person` within FRESH_MS (its own number on record counts at once). */
@@ -486,13 +496,13 @@ export function createProof(deps: ProofDeps) {
    * registration with a NIK on record), then runs `flows.onProven` with `carried`. Failures count
    * under `subject` (default: the person's own).
    */
-  function proveAgain(
+  async function proveAgain(
     ctx: TurnContext,
     flows: ProofFlows,
     person: PersonRow,
     carried: Record<string, unknown>,
     subject = subjectOf(vault, { personId: person.id }),
-  ): Outcome {
+  ): Promise<Outcome> {
     const phone = vouchedPhone(ctx)
     if (person.phoneE164 && phone === person.phoneE164) return grant(ctx, person, subject, flows, carried)
     const lock = lockOf(ctx, subject)

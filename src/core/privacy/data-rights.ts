@@ -24,7 +24,7 @@ import { planReminders } from '../reminders/plan.js'
 import type { ReminderSettings } from '../reminders/settings.js'
 import { formatDate } from '../text/dates.js'
 import { normalizeInput } from '../text/normalize.js'
-import type { Outcome, TurnContext } from '../turn.js'
+import type { Awaitable, Outcome, TurnContext } from '../turn.js'
 import type { Reply, Text } from '../types.js'
 import { formatDateEn, formatDateId } from '../validators/date.js'
 import { maskPhone } from './mask.js'
@@ -300,7 +300,7 @@ export function createDataRights(deps: DataRightsDeps): {
    * data.delete from a sentence: what "hapus data" does on a linked chat (a fresh factor, then the
    * confirmation); on an unlinked chat, the proof of identity first, then the confirmation.
    */
-  askToDelete: (ctx: TurnContext) => Outcome
+  askToDelete: (ctx: TurnContext) => Awaitable<Outcome>
 } {
   const { proof } = deps
   const linkedPerson = (ctx: TurnContext) => {
@@ -343,7 +343,7 @@ export function createDataRights(deps: DataRightsDeps): {
   const exportProof = proof.proofFlows('data-export', (ctx, person) => exportCopy(ctx, person))
   const deleteProof = proof.proofFlows('data-delete', (ctx) => askDelete(ctx))
   /** Runs `then` if the chat showed a factor lately, else asks for one first. */
-  const fresh = (ctx: TurnContext, person: PersonRow, flows: typeof exportProof, then: () => Outcome) =>
+  const fresh = (ctx: TurnContext, person: PersonRow, flows: typeof exportProof, then: () => Outcome): Awaitable<Outcome> =>
     proof.isFresh(ctx, person) ? then() : proof.proveAgain(ctx, flows, person, {})
 
   const actions: ChoiceAction[] = [
@@ -402,7 +402,7 @@ export function createDataRights(deps: DataRightsDeps): {
       return undefined
     },
   ]
-  const askToDelete = (ctx: TurnContext): Outcome => {
+  const askToDelete = (ctx: TurnContext): Awaitable<Outcome> => {
     const person = linkedPerson(ctx)
     return person ? fresh(ctx, person, deleteProof, () => askDelete(ctx)) : proof.proveFirst(ctx, deleteProof)
   }

@@ -28,12 +28,12 @@ export function createRegistrationCommands(deps: RegistrationCommandDeps): {
   commands: TypedCommand[]
   actions: ChoiceAction[]
   /** registration.mine: the person's registrations (codes, status, session), after proof on an unlinked chat. */
-  mine: (ctx: TurnContext) => Outcome
+  mine: (ctx: TurnContext) => Promise<Outcome>
   /**
    * registration.cancel: with a code, the confirmation of "batal <kode>"; without, the only
    * registration asked about or several to choose from; after proof on an unlinked chat.
    */
-  cancel: (ctx: TurnContext, code?: string) => Outcome
+  cancel: (ctx: TurnContext, code?: string) => Promise<Outcome>
   /** The proof flows `mine` and `cancel` start (the engine must know them). */
   flows: FlowDefinition[]
 } {

@@ -29,7 +29,7 @@ import { findProvince, type Province, provinceByCode, zoneLabel } from '../regio
 import { planReminders } from '../reminders/plan.js'
 import type { ReminderSettings } from '../reminders/settings.js'
 import { yesNoIn } from '../text/yes-no.js'
-import type { FlowPosition, Outcome, TurnContext } from '../turn.js'
+import type { Awaitable, FlowPosition, Outcome, TurnContext } from '../turn.js'
 import type { Choice, Language, Reply, Text } from '../types.js'
 import type { Slots } from '../understanding/types.js'
 import { formatDateEn, formatDateId } from '../validators/date.js'
@@ -355,7 +355,7 @@ export type RegistrationFlow = {
    * session preferred (the province offered first, those sessions first). No session open at all: the menu's answer;
    * none of the preferred ones open: the nearest alternatives, and a way to register for another session.
    */
-  startWith(ctx: TurnContext, prefer: Slots & { sessionId?: number }): Outcome
+  startWith(ctx: TurnContext, prefer: Slots & { sessionId?: number }): Promise<Outcome>
   /** `daftar:session:<id>` (the schedule's `Daftar:` choices) → `startWith(ctx, { sessionId })`. */
   actions: ChoiceAction[]
 }
@@ -379,11 +379,11 @@ export function createRegistrationFlow(deps: RegistrationDeps): RegistrationFlow
   return { flow, also: [proven.claim, proven.phone], startWith, actions }
 }
 
-function startPreferring(flow: FlowDefinition, ctx: TurnContext, prefer: Preference): Outcome {
+async function startPreferring(flow: FlowDefinition, ctx: TurnContext, prefer: Preference): Promise<Outcome> {
   // The menu's gate: ask for nothing when there is nothing to register for.
   if (!anySessionOpen(ctx)) return { replies: [noSessionsReply(ctx.lang)], next: null }
-  const begin = (keep: Preference): Outcome => {
-    const started = startFlow(flow, ctx)
+  const begin = async (keep: Preference): Promise<Outcome> => {
+    const started = await startFlow(flow, ctx)
     const next = started.next && { ...started.next, fields: { ...started.next.fields, _prefer: keep } }
     return { ...started, next }
   }
@@ -542,7 +542,12 @@ function registrationFlow(deps: RegistrationDeps, proven: ProofFlows): FlowDefin
     complete: (fields, ctx) => complete(deps, proven, fields, ctx),
   }
   /** The province changed from the summary no longer holds the kabupaten/kota: that is asked again. */
-  function askRegencyAgain(position: FlowPosition, province: string, checked: RegencyRefused, ctx: TurnContext): Outcome {
+  function askRegencyAgain(
+    position: FlowPosition,
+    province: string,
+    checked: RegencyRefused,
+    ctx: TurnContext,
+  ): Promise<Outcome> {
     const fields = { ...position.fields, province }
     const warning = validationMessage(checked.code, regencyParams(checked, province), ctx.lang)
     return repeatStep(flow, { ...position, step: 'regency', editing: 'regency', fields }, ctx, warning)
@@ -558,20 +563,20 @@ const zoneName = (province?: Province) => (province ? zoneLabel(province.timeZon
  * factor (a chat linked to them counts), as for their status, whatever birth date was typed;
  * what was typed is not stored.
  */
-function registerKnown(
+async function registerKnown(
   deps: RegistrationDeps,
   proven: ProofFlows,
   ctx: TurnContext,
   known: PersonRow,
   fields: Record<string, unknown>,
   sessionId: number,
-): Reply[] | Outcome {
+): Promise<Reply[] | Outcome> {
   // The birth date typed is not compared: saying it differs would tell a stranger one more fact
   // about the record, and the factor below is what proves the person (nothing typed is stored).
   const linked = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
   if (linked === known.id) return enrol(deps, ctx, known.id, sessionId, provinceOf(fields))
   const subject = subjectOf(deps.vault, { nikHash: known.nikHash ?? '' })
-  const asked = deps.proof.proveAgain(ctx, proven, known, { session: sessionId }, subject)
+  const asked = await deps.proof.proveAgain(ctx, proven, known, { session: sessionId }, subject)
   return { ...asked, replies: [{ text: t(ctx.lang, texts.known) }, ...asked.replies] }
 }
 
@@ -580,7 +585,7 @@ function complete(
   proven: ProofFlows,
   fields: Record<string, unknown>,
   ctx: TurnContext,
-): Reply[] | Outcome {
+): Awaitable<Reply[] | Outcome> {
   const { db, now, lang } = ctx
   const held = fields.nik as HeldNik
   const nik = deps.vault.decrypt(held.sealed)

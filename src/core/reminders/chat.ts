@@ -368,7 +368,7 @@ export function createReminderChat(deps: ReminderChatDeps): {
   /** reminders.start: on at once, as "mulai pengingat". */
   start: (ctx: TurnContext) => Outcome
   /** reminders.list: the coming exams and Bimtek sessions and the planned reminders, after proof on an unlinked chat. */
-  list: (ctx: TurnContext) => Outcome
+  list: (ctx: TurnContext) => Promise<Outcome>
   /** The proof flows `list` starts (the engine must know them). */
   flows: FlowDefinition[]
 } {

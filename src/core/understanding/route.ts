@@ -12,7 +12,7 @@ import { menuChoices } from '../menu.js'
 import { messages, t } from '../messages.js'
 import { gazetteer } from '../places/gazetteer.js'
 import { readerZone } from '../registration/reader-zone.js'
-import { lastChoices, type Outcome, type TurnContext, type UserInput } from '../turn.js'
+import { type Awaitable, lastChoices, type Outcome, type TurnContext, type UserInput } from '../turn.js'
 import type { Choice, Language } from '../types.js'
 import { decodeChoice, encodeChoice } from './choices.js'
 import type { ActionHandlers } from './handlers.js'
@@ -77,7 +77,13 @@ export function createUnderstandingRoute(deps: UnderstandingRouteDeps): {
     return reading.topic && title ? { id: `faq:${reading.topic}`, label: title } : undefined
   }
 
-  function run(reading: Reading, u: Understanding | undefined, ctx: TurnContext, input: UserInput, tools: EngineTools): Outcome {
+  function run(
+    reading: Reading,
+    u: Understanding | undefined,
+    ctx: TurnContext,
+    input: UserInput,
+    tools: EngineTools,
+  ): Awaitable<Outcome> {
     if (reading.intent !== 'faq') return handlers[reading.intent](ctx, reading.slots, tools)
     // The action that serves the answered topic goes first among its options ("Matikan pengingat").
     const first = u?.alternatives[0]
@@ -120,7 +126,7 @@ export function createUnderstandingRoute(deps: UnderstandingRouteDeps): {
     return { replies: [...earlier, ...after.replies], next: after.next }
   }
 
-  const fallback: Fallback = (ctx, input, tools) => {
+  const fallback: Fallback = async (ctx, input, tools) => {
     // A typed option of the last message that no action takes is still a question for the FAQ, as before.
     if (input.choice) return faq.ask(ctx, input)
     // The person's zone and the regions table are read only for a message that names a date or a place.
@@ -134,11 +140,11 @@ export function createUnderstandingRoute(deps: UnderstandingRouteDeps): {
       const asked = didYouMean(u, ctx)
       if (asked) return asked
     }
-    const first = run(u, u, ctx, input, tools)
+    const first = await run(u, u, ctx, input, tools)
     if (!u.also) return first
     // A knowledge question as the second request is answered by its topic (understand() gives one only with a topic).
     const second =
-      u.also.intent === 'faq' ? faq.topic(ctx, u.also.topic ?? '') : handlers[u.also.intent](ctx, u.also.slots, tools)
+      u.also.intent === 'faq' ? faq.topic(ctx, u.also.topic ?? '') : await handlers[u.also.intent](ctx, u.also.slots, tools)
     const answered = both(first, second, u, u.also, ctx)
     // Nothing is dropped silently: a third request is named, not guessed at.
     return u.more ? { ...answered, replies: [...answered.replies, { text: t(ctx.lang, texts.more) }] } : answered
@@ -156,7 +162,7 @@ export function createUnderstandingRoute(deps: UnderstandingRouteDeps): {
   return { fallback, action }
 }
 
-type Fallback = (ctx: TurnContext, input: UserInput, tools: EngineTools) => Outcome
+type Fallback = (ctx: TurnContext, input: UserInput, tools: EngineTools) => Promise<Outcome>
 
 /** The names of the places a choice id carries as codes (ids are short: names are looked up again). */
 export function completeSlots(slots: Slots, regions: readonly RegionRow[]): Slots {
