@@ -237,7 +237,7 @@ if (config.CERT_SIGNING_KEY === DEV_CERT_SIGNING_KEY) {
 const production = config.NODE_ENV === 'production'
 // Outside production, a database without staff gets a one-time link for the first admin, printed
 // once the server listens (docs/console.md): a newcomer is in the console in one click.
-const firstAdmin = production ? undefined : firstAdminLink(db, clock())
+const firstAdmin = production ? undefined : await firstAdminLink(db, clock())
 
 const app = createWebApp({
   version: VERSION,

@@ -102,26 +102,26 @@ export function listStaffCommand(db: Db): number {
   return 0
 }
 
-export function disableStaffCommand(db: Db, args: string[], _config: Config, clock: () => Date): number {
+export async function disableStaffCommand(db: Db, args: string[], _config: Config, clock: () => Date): Promise<number> {
   const email = args[0]
   if (!email) {
     process.stderr.write('Pemakaian: npm run cli -- staff disable EMAIL\n')
     return 2
   }
-  const result = disableStaff(db, email, { actor: ACTOR, at: clock() })
+  const result = await disableStaff(db, email, { actor: ACTOR, at: clock() })
   if (!result.ok) return fail(result.error.code)
   process.stdout.write(`Akun ${email.trim().toLowerCase()} dinonaktifkan; ${result.value.sessionsEnded} sesi diakhiri.\n`)
   return 0
 }
 
-export function resetStaffCommand(db: Db, args: string[], config: Config, clock: () => Date): number {
+export async function resetStaffCommand(db: Db, args: string[], config: Config, clock: () => Date): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'two-factor': { type: 'boolean' } } })
   const email = positionals[0]
   if (!email || positionals.length > 1) {
     process.stderr.write('Pemakaian: npm run cli -- staff reset EMAIL [--two-factor]\n')
     return 2
   }
-  const result = resetStaff(db, email, { actor: ACTOR, at: clock() }, { twoFactor: values['two-factor'] === true })
+  const result = await resetStaff(db, email, { actor: ACTOR, at: clock() }, { twoFactor: values['two-factor'] === true })
   if (!result.ok) return fail(result.error.code)
   const cleared = result.value.twoFactorCleared ? ' Verifikasi dua langkah dimatikan: akun mendaftarkan aplikasinya lagi.' : ''
   process.stdout.write(
@@ -131,13 +131,13 @@ export function resetStaffCommand(db: Db, args: string[], config: Config, clock:
   return 0
 }
 
-export function enableStaffCommand(db: Db, args: string[], _config: Config, clock: () => Date): number {
+export async function enableStaffCommand(db: Db, args: string[], _config: Config, clock: () => Date): Promise<number> {
   const email = args[0]
   if (!email || args.length > 1) {
     process.stderr.write('Pemakaian: npm run cli -- staff enable EMAIL\n')
     return 2
   }
-  const result = enableStaff(db, email, { actor: ACTOR, at: clock() })
+  const result = await enableStaff(db, email, { actor: ACTOR, at: clock() })
   if (!result.ok) return fail(result.error.code)
   const address = email.trim().toLowerCase()
   process.stdout.write(
@@ -146,7 +146,7 @@ export function enableStaffCommand(db: Db, args: string[], _config: Config, cloc
   return 0
 }
 
-export function roleStaffCommand(db: Db, args: string[], _config: Config, clock: () => Date): number {
+export async function roleStaffCommand(db: Db, args: string[], _config: Config, clock: () => Date): Promise<number> {
   let parsed: ReturnType<typeof parseRoleArgs>
   try {
     parsed = parseRoleArgs(args)
@@ -157,7 +157,12 @@ export function roleStaffCommand(db: Db, args: string[], _config: Config, clock:
     process.stderr.write('Pemakaian: npm run cli -- staff role EMAIL --role admin|regional|viewer [--region R1…R6]\n')
     return 2
   }
-  const result = changeStaffRole(db, parsed.email, { role: parsed.role, region: parsed.region }, { actor: ACTOR, at: clock() })
+  const result = await changeStaffRole(
+    db,
+    parsed.email,
+    { role: parsed.role, region: parsed.region },
+    { actor: ACTOR, at: clock() },
+  )
   if (!result.ok) return fail(result.error.code)
   const { role, region } = result.value
   process.stdout.write(`Akun ${parsed.email.trim().toLowerCase()} sekarang ${region ? `${role} ${region}` : role}.\n`)

@@ -110,21 +110,21 @@ describe('one-time links', () => {
     await f.addAccount({ email: 'budi@x.id', role: 'viewer' })
     const browser = browserOn(f.app)
     await browser.signIn('budi@x.id')
-    const first = resetStaff(f.core.db, 'budi@x.id', { actor: 'cli', at: f.clock.now() })
+    const first = await resetStaff(f.core.db, 'budi@x.id', { actor: 'cli', at: f.clock.now() })
     expect(first).toMatchObject({ ok: true, value: { sessionsEnded: 1 } })
     expect((await browser.request('/admin')).status).toBe(303)
-    const second = resetStaff(f.core.db, 'budi@x.id', { actor: 'cli', at: f.clock.now() })
+    const second = await resetStaff(f.core.db, 'budi@x.id', { actor: 'cli', at: f.clock.now() })
     expect((await browserOn(f.app).request(`/admin/setel-sandi?token=${first.ok ? first.value.token : ''}`)).status).toBe(404)
     expect((await browserOn(f.app).request(`/admin/setel-sandi?token=${second.ok ? second.value.token : ''}`)).status).toBe(200)
     expect(auditOf(f.core, 'staff.reset')).toHaveLength(2)
     await browser.signIn('budi@x.id')
-    expect(disableStaff(f.core.db, 'budi@x.id', { actor: 'cli', at: f.clock.now() })).toMatchObject({
+    expect(await disableStaff(f.core.db, 'budi@x.id', { actor: 'cli', at: f.clock.now() })).toMatchObject({
       ok: true,
       value: { sessionsEnded: 1 },
     })
     expect((await browser.request('/admin')).status).toBe(303)
     expect((await browserOn(f.app).request(`/admin/setel-sandi?token=${second.ok ? second.value.token : ''}`)).status).toBe(404)
-    expect(resetStaff(f.core.db, 'budi@x.id', { actor: 'cli', at: f.clock.now() })).toMatchObject({
+    expect(await resetStaff(f.core.db, 'budi@x.id', { actor: 'cli', at: f.clock.now() })).toMatchObject({
       ok: false,
       error: { code: 'STAFF_DISABLED' },
     })
@@ -133,7 +133,7 @@ describe('one-time links', () => {
 
   it("the first admin's link (no staff yet) asks for name and e-mail, makes an admin, is good for one hour only", async () => {
     const f = consoleFixture()
-    const token = firstAdminLink(f.core.db, f.clock.now()) ?? ''
+    const token = (await firstAdminLink(f.core.db, f.clock.now())) ?? ''
     const page = `/admin/setel-sandi?token=${token}`
     f.clock.advance(59 * 60_000)
     const form = await (await browserOn(f.app).request(page)).text()
@@ -152,10 +152,10 @@ describe('one-time links', () => {
       { email: 'pusat@kemensos.go.id', role: 'admin' },
     ])
     // With staff on record, no first-admin link is made.
-    expect(firstAdminLink(f.core.db, f.clock.now())).toBeUndefined()
+    expect(await firstAdminLink(f.core.db, f.clock.now())).toBeUndefined()
 
     const late = consoleFixture()
-    const lateToken = firstAdminLink(late.core.db, late.clock.now())
+    const lateToken = await firstAdminLink(late.core.db, late.clock.now())
     late.clock.advance(61 * 60_000)
     expect((await browserOn(late.app).request(`/admin/setel-sandi?token=${lateToken}`)).status).toBe(404)
   })
@@ -166,7 +166,7 @@ describe('one-time links', () => {
     f.core.db.$client
       .prepare('update staff set totp_secret = ?, totp_enabled_at = 1 where id = ?')
       .run(f.totpBox.seal('JBSWY3DPEHPK3PXP'), id)
-    const reset = resetStaff(f.core.db, 'dua@x.id', { actor: 'cli', at: f.clock.now() })
+    const reset = await resetStaff(f.core.db, 'dua@x.id', { actor: 'cli', at: f.clock.now() })
     const token = reset.ok ? reset.value.token : ''
     const browser = browserOn(f.app)
     const done = await browser.submit(`/admin/setel-sandi?token=${token}`, '/admin/setel-sandi', {

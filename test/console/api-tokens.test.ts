@@ -147,7 +147,7 @@ describe('a staff API token on /api/v1/admin', () => {
   it('follows the staff member’s role as it is now: a regional made viewer loses the registrations at the next request', async () => {
     const r2 = await staffWithToken('bandung@kemensos.go.id', 'regional', 'R2')
     expect((await call(r2.token, `/sessions/${bandung}/registrations`)).status).toBe(200)
-    changeStaffRole(core.db, r2.email, { role: 'viewer' }, { actor: 'test', at: clock.now() })
+    await changeStaffRole(core.db, r2.email, { role: 'viewer' }, { actor: 'test', at: clock.now() })
     expect((await call(r2.token, `/sessions/${bandung}/registrations`)).status).toBe(403)
     expect(await codesOf(await call(r2.token, '/sessions'))).toEqual(['BMT-BDG-01', 'BMT-PDG-01'])
   })
@@ -156,7 +156,7 @@ describe('a staff API token on /api/v1/admin', () => {
     const revoked = await staffWithToken('a@kemensos.go.id', 'admin')
     revokeApiToken(core.db, revoked.tokenId, { actor: 'test', at: clock.now() })
     const disabled = await staffWithToken('b@kemensos.go.id', 'admin')
-    disableStaff(core.db, disabled.email, { actor: 'test', at: clock.now() })
+    await disableStaff(core.db, disabled.email, { actor: 'test', at: clock.now() })
     const expiring = createApiToken(
       core.db,
       { staffId: revoked.id, name: 'sebentar', expiresAt: new Date(NOW.getTime() + DAY) },

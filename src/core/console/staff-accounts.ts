@@ -5,7 +5,7 @@
  * database without staff, and setting a password through a link. The CLI and the console call
  * these; every change is audited with its actor ("cli", or "staff:<id>").
  */
-import { type Db, inTransaction } from '../../db/client.js'
+import type { Db } from '../../db/client.js'
 import {
   auditStaff,
   clearTotp,
@@ -22,6 +22,7 @@ import {
   usableLink,
   useLink,
 } from '../../db/queries/console-staff.js'
+import { transaction } from '../../db/store.js'
 import { REGION_CODES, type RegionCode, STAFF_ROLES, type StaffRole } from '../../vocabulary/staff.js'
 import { fail, ok, type Result } from '../result.js'
 import { hashPassword, newToken, type PasswordProblem, passwordProblem, tokenHash } from './credentials.js'
@@ -91,7 +92,7 @@ export async function addStaff(
     if (problem) return fail(problem)
     passwordHash = await hashPassword(stamp.password)
   }
-  return inTransaction(db, (tx) => {
+  return transaction(db, (tx) => {
     const id = insertStaff(tx, { ...valid.value, at: stamp.at })
     if (id === undefined) return fail('EMAIL_TAKEN')
     const details = { role: valid.value.role, region: valid.value.region }
@@ -106,8 +107,12 @@ export async function addStaff(
 }
 
 /** Disables an account and ends its sessions; it can no longer sign in. */
-export function disableStaff(db: Db, email: string, stamp: Stamp): Result<{ sessionsEnded: number }, 'STAFF_NOT_FOUND'> {
-  return inTransaction(db, (tx) => {
+export async function disableStaff(
+  db: Db,
+  email: string,
+  stamp: Stamp,
+): Promise<Result<{ sessionsEnded: number }, 'STAFF_NOT_FOUND'>> {
+  return transaction(db, (tx) => {
     const account = staffByEmail(tx, email)
     if (!account) return fail('STAFF_NOT_FOUND')
     setStaffStatus(tx, account.id, 'disabled', stamp.at)
@@ -121,8 +126,8 @@ export function disableStaff(db: Db, email: string, stamp: Stamp): Result<{ sess
  * Lets a disabled account sign in again, with the password it had (its sessions ended when it was
  * disabled, so it signs in afresh). Enabling an active account changes nothing and is not audited.
  */
-export function enableStaff(db: Db, email: string, stamp: Stamp): Result<{ changed: boolean }, 'STAFF_NOT_FOUND'> {
-  return inTransaction(db, (tx) => {
+export async function enableStaff(db: Db, email: string, stamp: Stamp): Promise<Result<{ changed: boolean }, 'STAFF_NOT_FOUND'>> {
+  return transaction(db, (tx) => {
     const account = staffByEmail(tx, email)
     if (!account) return fail('STAFF_NOT_FOUND')
     if (account.status === 'active') return ok({ changed: false })
@@ -136,13 +141,13 @@ export function enableStaff(db: Db, email: string, stamp: Stamp): Result<{ chang
  * Gives an account another role (and region: R1–R6 for `regional`, none otherwise). Its sessions
  * stay: each request reads the role afresh, so the change holds from the next page on.
  */
-export function changeStaffRole(
+export async function changeStaffRole(
   db: Db,
   email: string,
   input: { role: string; region?: string | undefined },
   stamp: Stamp,
-): Result<ValidStaff, StaffProblem | 'STAFF_NOT_FOUND'> {
-  return inTransaction(db, (tx) => {
+): Promise<Result<ValidStaff, StaffProblem | 'STAFF_NOT_FOUND'>> {
+  return transaction(db, (tx) => {
     const account = staffByEmail(tx, email)
     if (!account) return fail('STAFF_NOT_FOUND')
     const valid = validateStaff({ name: account.name, email: account.email, ...input })
@@ -161,13 +166,13 @@ export function changeStaffRole(
  * off: then the account signs in with the new password alone and enrols again (an `admin` must, in
  * production, before any page).
  */
-export function resetStaff(
+export async function resetStaff(
   db: Db,
   email: string,
   stamp: Stamp,
   options: { twoFactor?: boolean } = {},
-): Result<{ token: string; sessionsEnded: number; twoFactorCleared: boolean }, 'STAFF_NOT_FOUND' | 'STAFF_DISABLED'> {
-  return inTransaction(db, (tx) => {
+): Promise<Result<{ token: string; sessionsEnded: number; twoFactorCleared: boolean }, 'STAFF_NOT_FOUND' | 'STAFF_DISABLED'>> {
+  return transaction(db, (tx) => {
     const account = staffByEmail(tx, email)
     if (!account) return fail('STAFF_NOT_FOUND')
     if (account.status !== 'active') return fail('STAFF_DISABLED')
@@ -185,10 +190,8 @@ export function resetStaff(
  * The first admin's one-time link (FIRST_ADMIN_LINK_HOURS), when the database has no staff yet:
  * its page asks for the name, e-mail and password. Undefined when there is staff already.
  */
-export function firstAdminLink(db: Db, at: Date): string | undefined {
-  return inTransaction(db, (tx) =>
-    countStaff(tx) > 0 ? undefined : newLink(tx, 'first-admin', null, at, FIRST_ADMIN_LINK_HOURS),
-  )
+export async function firstAdminLink(db: Db, at: Date): Promise<string | undefined> {
+  return transaction(db, (tx) => (countStaff(tx) > 0 ? undefined : newLink(tx, 'first-admin', null, at, FIRST_ADMIN_LINK_HOURS)))
 }
 
 /** What a usable link is for: the account it sets the password of, or the first admin (none yet). */
@@ -229,7 +232,7 @@ export async function setPasswordWithLink(
   const problem = passwordProblem(input.password, input.confirm, email)
   if (problem) return fail(problem)
   const passwordHash = await hashPassword(input.password)
-  return inTransaction(db, (tx) => {
+  return transaction(db, (tx) => {
     // Checked again inside the write: the link may have been used while the hash was computed.
     const current = usableLink(tx, tokenHash(token), at)
     if (!current || !useLink(tx, current.id, at)) return fail('LINK_INVALID')

@@ -111,7 +111,7 @@ export function staffRoutes(deps: StaffPageDeps) {
     if (self) return render(c, { alert: SELF_REFUSED }, 403)
     const body = await c.req.parseBody()
     const values = { role: formText(body, 'role'), region: formText(body, 'region') }
-    const result = changeStaffRole(deps.db, account.email, values, { actor: actor(c), at: deps.clock() })
+    const result = await changeStaffRole(deps.db, account.email, values, { actor: actor(c), at: deps.clock() })
     if (!result.ok) {
       const problem = result.error.code === 'STAFF_NOT_FOUND' ? undefined : PROBLEM[result.error.code]
       return render(c, { row: { id: account.id, values, errors: problem ? { [problem.field]: problem.text } : {} } }, 422)
@@ -120,21 +120,21 @@ export function staffRoutes(deps: StaffPageDeps) {
     return render(c, { notice: html`<p class="notice" role="status">${account.name} sekarang ${now}.</p>` })
   })
 
-  app.post('/staf/:id/nonaktifkan', (c) => {
+  app.post('/staf/:id/nonaktifkan', async (c) => {
     const { account, self } = target(c)
     if (!account) return render(c, { alert: 'Akun tidak ditemukan.' }, 404)
     if (self) return render(c, { alert: SELF_REFUSED }, 403)
-    disableStaff(deps.db, account.email, { actor: actor(c), at: deps.clock() })
+    await disableStaff(deps.db, account.email, { actor: actor(c), at: deps.clock() })
     return render(c, {
       notice: html`<p class="notice" role="status">Akun ${account.name} dinonaktifkan; semua sesinya berakhir.</p>`,
     })
   })
 
-  app.post('/staf/:id/aktifkan', (c) => {
+  app.post('/staf/:id/aktifkan', async (c) => {
     const { account, self } = target(c)
     if (!account) return render(c, { alert: 'Akun tidak ditemukan.' }, 404)
     if (self) return render(c, { alert: SELF_REFUSED }, 403)
-    enableStaff(deps.db, account.email, { actor: actor(c), at: deps.clock() })
+    await enableStaff(deps.db, account.email, { actor: actor(c), at: deps.clock() })
     return render(c, {
       notice: html`<p class="notice" role="status">Akun ${account.name} aktif lagi: dapat masuk dengan kata sandinya.</p>`,
     })
@@ -146,7 +146,7 @@ export function staffRoutes(deps: StaffPageDeps) {
     if (self) return render(c, { alert: SELF_REFUSED }, 403)
     const body = await c.req.parseBody()
     const twoFactor = formText(body, 'two_factor') === 'off'
-    const result = resetStaff(deps.db, account.email, { actor: actor(c), at: deps.clock() }, { twoFactor })
+    const result = await resetStaff(deps.db, account.email, { actor: actor(c), at: deps.clock() }, { twoFactor })
     if (!result.ok) return render(c, { alert: 'Akun ini nonaktif; tidak dapat disetel ulang.' }, 422)
     const cleared = result.value.twoFactorCleared ? ' Verifikasi dua langkahnya dimatikan: ia mendaftarkan aplikasinya lagi.' : ''
     const text = `Akun ${account.name} disetel ulang: ${result.value.sessionsEnded} sesi berakhir, tautan lama tidak berlaku lagi.${cleared}`
