@@ -85,11 +85,11 @@ export type CoreOptions = {
 }
 
 /** The core as `config` sets it up, on `clock`: the time every message, plan and record is stamped with. */
-export function openCore(config: Config, logger: Logger, clock: () => Date, options: CoreOptions = {}): Core {
+export async function openCore(config: Config, logger: Logger, clock: () => Date, options: CoreOptions = {}): Promise<Core> {
   // Content first: a broken knowledge base stops start-up before anything is created.
   const kb = loadKnowledgeBase(config.FAQ_PATH, config.FAQ_QUESTIONS_PATH)
   const db = openDatabase(config.DATABASE_PATH)
-  const { vault, keys, authBox } = openDataKeys(config, logger, db, clock())
+  const { vault, keys, authBox } = await openDataKeys(config, logger, db, clock())
   // One write-locked transaction, so processes starting together seed an empty database once.
   const demo = db.transaction(
     () => {
@@ -231,9 +231,14 @@ export function openCore(config: Config, logger: Logger, clock: () => Date, opti
  * For entry points: the core, or one line (the broken content entry, or a data key that is not the
  * database's) and exit code 1.
  */
-export function openCoreOrExit(config: Config, logger: Logger, clock: () => Date, options: CoreOptions = {}): Core {
+export async function openCoreOrExit(
+  config: Config,
+  logger: Logger,
+  clock: () => Date,
+  options: CoreOptions = {},
+): Promise<Core> {
   try {
-    return openCore(config, logger, clock, options)
+    return await openCore(config, logger, clock, options)
   } catch (error) {
     if (error instanceof FaqContentError) process.stderr.write(`Content error: ${error.message}\n`)
     else if (error instanceof DataKeyError) process.stderr.write(`Key error: ${error.message}\n`)

@@ -98,7 +98,13 @@ const USAGE = `Pemakaian: npm run cli -- <perintah>
  * A command gets the clock from main(), the one place the CLI reads the real one, and the data keys,
  * checked against the database's.
  */
-type Command = (db: Db, args: string[], config: Config, clock: () => Date, keys: () => DataKeyring) => number | Promise<number>
+type Command = (
+  db: Db,
+  args: string[],
+  config: Config,
+  clock: () => Date,
+  keys: () => Promise<DataKeyring>,
+) => number | Promise<number>
 
 /** The Bot API for the configured token, or a message saying what is missing. */
 function telegramApi(config: Config): Api | undefined {
@@ -202,9 +208,9 @@ async function main(argv: string[]): Promise<number> {
     ensureReferenceData(db)
     const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, stream: 'stderr' })
     // A key this database already has is checked before any command; one is made only for a command that needs it.
-    let keyring = openExistingDataKeys(config, logger, db, clock())
-    const keys = () => {
-      keyring ??= openDataKeys(config, logger, db, clock())
+    let keyring = await openExistingDataKeys(config, logger, db, clock())
+    const keys = async () => {
+      keyring ??= await openDataKeys(config, logger, db, clock())
       return keyring
     }
     return await command(db, argv.slice(name.split(' ').length), config, clock, keys)

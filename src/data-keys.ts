@@ -11,10 +11,11 @@ import type { Logger } from 'pino'
 import type { Config } from './config.js'
 import { createSecretBox, type DataKeys, keyCheck, type SecretBox, WHATSAPP_AUTH_PURPOSE } from './core/privacy/data-key.js'
 import { createNikVault, NIK_ENCRYPTION_PURPOSE, type NikVault, parseDataKey } from './core/privacy/nik-vault.js'
-import { type Db, inTransaction } from './db/client.js'
+import type { Db } from './db/client.js'
 import { DATA_KEY_CHECK, holdsEncryptedData, someNikCiphertext } from './db/queries/encrypted-data.js'
 import { getMeta, setMeta } from './db/queries/meta.js'
 import { sealClearAuthValues } from './db/queries/whatsapp-auth.js'
+import { transaction } from './db/store.js'
 
 /** A data key that cannot be used with this database: the message is the one line to show. */
 export class DataKeyError extends Error {
@@ -75,19 +76,19 @@ const keyFileOf = (config: Pick<Config, 'DATABASE_PATH'>) => join(dirname(config
  * first start, from the key its NIK ciphertexts open with), with the WhatsApp session sealed if an
  * older version left it in clear. Throws DataKeyError when the key is not the database's.
  */
-export function openDataKeys(config: Config, logger: Logger, db: Db, now: Date): DataKeyring {
-  return openKeys(config, logger, db, now, true) as DataKeyring
+export async function openDataKeys(config: Config, logger: Logger, db: Db, now: Date): Promise<DataKeyring> {
+  return (await openKeys(config, logger, db, now, true)) as DataKeyring
 }
 
 /**
  * `openDataKeys` without making a key file: undefined when the database has no key yet (for a
  * command that may not need one).
  */
-export function openExistingDataKeys(config: Config, logger: Logger, db: Db, now: Date): DataKeyring | undefined {
-  return openKeys(config, logger, db, now, false)
+export async function openExistingDataKeys(config: Config, logger: Logger, db: Db, now: Date): Promise<DataKeyring | undefined> {
+  return await openKeys(config, logger, db, now, false)
 }
 
-function openKeys(config: Config, logger: Logger, db: Db, now: Date, create: boolean): DataKeyring | undefined {
+async function openKeys(config: Config, logger: Logger, db: Db, now: Date, create: boolean): Promise<DataKeyring | undefined> {
   const current = resolveDataKey(config, logger, db, create)
   if (!current) return undefined
   const previous = config.DATA_ENCRYPTION_KEY_PREVIOUS ? parseDataKey(config.DATA_ENCRYPTION_KEY_PREVIOUS) : undefined
@@ -99,7 +100,7 @@ function openKeys(config: Config, logger: Logger, db: Db, now: Date, create: boo
     new DataKeyError(
       `${source} is not the key this database was encrypted with: set the key it was made with; to change keys, set the old one as DATA_ENCRYPTION_KEY_PREVIOUS and run ${ROTATE}`,
     )
-  const sealed = inTransaction(db, (tx) => {
+  const sealed = await transaction(db, (tx) => {
     let stored = getMeta(tx, DATA_KEY_CHECK)
     if (stored === undefined) {
       // A database from before check values: its key is the one its NIKs open with.

@@ -40,7 +40,7 @@ const config = loadConfigOrExit()
 const clock = () => new Date()
 const logger = createLogger({ level: config.LOG_LEVEL })
 // One-time codes go out over WhatsApp: offered only while that channel is connected.
-const { db, engine, demo, vault, keys, authBox, blocking, kb, handoffs, prepareUnderstandingInBackground } = openCoreOrExit(
+const { db, engine, demo, vault, keys, authBox, blocking, kb, handoffs, prepareUnderstandingInBackground } = await openCoreOrExit(
   config,
   logger,
   clock,

@@ -209,7 +209,7 @@ async function round(): Promise<Round> {
 
     const cpuBefore = process.cpuUsage()
     const started = performance.now()
-    const made = createAnnouncement(db, { audience, textId: TEXT_ID, textEn: TEXT_EN }, ctx)
+    const made = await createAnnouncement(db, { audience, textId: TEXT_ID, textEn: TEXT_EN }, ctx)
     if (!made.ok) throw new Error(made.problems.map((p) => p.message).join(' | '))
     const sent = sendAnnouncement(db, made.value.id, { mode: 'now' }, false, ctx, DEFAULT_REMINDER_SETTINGS.quiet)
     if (!sent.ok) throw new Error(sent.problems.map((p) => p.message).join(' | '))

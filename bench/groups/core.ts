@@ -306,7 +306,7 @@ export const group: BenchGroup = {
   async run() {
     const dir = mkdtempSync(join(tmpdir(), 'kesos-bench-core-'))
     const config = loadConfig({ DATABASE_PATH: join(dir, 'core.db'), DEMO_DATA: 'false', NODE_ENV: 'test', LOG_LEVEL: 'silent' })
-    const core = openCore(config, pino({ level: 'silent' }), () => new Date())
+    const core = await openCore(config, pino({ level: 'silent' }), () => new Date())
     // As the server does once it listens: the understanding step's networks are made before the first message.
     core.prepareUnderstanding()
     const bare = openBareSqlite(join(dir, 'bare.db'))

@@ -105,7 +105,7 @@ export const group: BenchGroup = {
   async run() {
     const dir = mkdtempSync(join(tmpdir(), 'kesos-bench-registration-'))
     const config = loadConfig({ DATABASE_PATH: join(dir, 'core.db'), DEMO_DATA: 'false', NODE_ENV: 'test', LOG_LEVEL: 'silent' })
-    const core = openCore(config, pino({ level: 'silent' }), () => new Date())
+    const core = await openCore(config, pino({ level: 'silent' }), () => new Date())
     try {
       let engineMs = 0
       let bareMs = 0
@@ -115,10 +115,10 @@ export const group: BenchGroup = {
         const sessionId = openSession(core.db, `BENCH-${round}`)
         const people = Array.from({ length: PEOPLE }, (_, k) => round * PEOPLE + k + 1)
         const chat = (i: number) => chatIdOf(`r${round}`, i)
-        await Promise.all(people.map((i) => driveToSummary(core.engine, chat(i), i)))
+        await Promise.all(people.map(async (i) => await driveToSummary(core.engine, chat(i), i)))
 
         let started = performance.now()
-        const answers = await Promise.all(people.map((i) => confirm(core.engine, chat(i))))
+        const answers = await Promise.all(people.map(async (i) => await confirm(core.engine, chat(i))))
         const roundMs = performance.now() - started
         checkRound(core.db, sessionId, answers)
 

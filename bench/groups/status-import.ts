@@ -28,7 +28,11 @@ const ROUNDS = 3
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN
 
-function expectCounts(label: string, result: ReturnType<typeof importStatus>, expected: Partial<StatusImportCounts>): void {
+function expectCounts(
+  label: string,
+  result: Awaited<ReturnType<typeof importStatus>>,
+  expected: Partial<StatusImportCounts>,
+): void {
   if (!result.ok) throw new Error(`${label}: refused: ${JSON.stringify(result.errors.slice(0, 3))}`)
   for (const [key, value] of Object.entries(expected)) {
     if (result[key as keyof StatusImportCounts] !== value) {
@@ -54,17 +58,17 @@ export const group: BenchGroup = {
         NODE_ENV: 'test',
         LOG_LEVEL: 'silent',
       })
-      const core = openCore(config, pino({ level: 'silent' }), () => new Date())
+      const core = await openCore(config, pino({ level: 'silent' }), () => new Date())
       const reminders = reminderSettingsOf(config)
       const run = (input: Buffer) =>
         importStatus(core.db, input, { actor: 'bench', vault: core.vault, now: new Date(), reminders })
       try {
         let started = performance.now()
-        expectCounts('first import', run(file), { peopleAdded: PEOPLE, stagesAdded: ROWS, stagesUpdated: 0 })
+        expectCounts('first import', await run(file), { peopleAdded: PEOPLE, stagesAdded: ROWS, stagesUpdated: 0 })
         first.push((performance.now() - started) / 1000)
 
         started = performance.now()
-        expectCounts('re-import', run(file), { peopleAdded: 0, peopleUpdated: 0, stagesAdded: 0, stagesUpdated: ROWS })
+        expectCounts('re-import', await run(file), { peopleAdded: 0, peopleUpdated: 0, stagesAdded: 0, stagesUpdated: ROWS })
         again.push((performance.now() - started) / 1000)
 
         // Every tenth person has a chat; everyone reaches one more stage.
@@ -75,7 +79,7 @@ export const group: BenchGroup = {
           )
           .run(Date.now() + 86_400_000) // a link that holds through the run (links end: docs/privacy.md)
         started = performance.now()
-        expectCounts('advance', run(advance), { stagesAdded: PEOPLE, stagesUpdated: ROWS, messagesQueued: LINKED })
+        expectCounts('advance', await run(advance), { stagesAdded: PEOPLE, stagesUpdated: ROWS, messagesQueued: LINKED })
         moved.push((performance.now() - started) / 1000)
       } finally {
         closeDatabase(core.db)

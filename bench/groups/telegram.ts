@@ -203,7 +203,7 @@ export const group: BenchGroup = {
     })
     const logger = pino({ level: 'silent' })
     const clock = () => new Date()
-    const core = openCore(config, logger, clock)
+    const core = await openCore(config, logger, clock)
     // As the server does once it listens: the understanding step's networks are made before the first message.
     core.prepareUnderstanding()
     try {

@@ -44,7 +44,7 @@ import { writeAudit } from '../db/queries/audit.js'
 import type { ConsoleScope } from '../db/queries/console-scope.js'
 import { staffByEmail, staffById } from '../db/queries/console-staff.js'
 import { capRemaining } from '../db/queries/outbox.js'
-import { keptIfOk, rolledBack, rolledBackAsync } from '../db/transactions.js'
+import { keptIfOk, rolledBack } from '../db/transactions.js'
 import { reminderSettingsOf } from '../settings.js'
 import { staffScope } from '../web/console/scope.js'
 
@@ -315,7 +315,7 @@ function capLine(whatsappChats: number, config: Config, remaining: number): stri
  * is made in a transaction that is rolled back: nothing is kept but the `announcement.previewed`
  * audit entry (a preview shows a real person's message), without an announcement to point to.
  */
-export function announcePreviewCommand(db: Db, args: string[], config: Config, clock: () => Date): number {
+export async function announcePreviewCommand(db: Db, args: string[], config: Config, clock: () => Date): Promise<number> {
   const { values } = parseArgs({ args, options: { ...AUDIENCE_OPTIONS, at: { type: 'string' }, urgent: { type: 'boolean' } } })
   const now = clock()
   const prepared = prepare(db, values, now)
@@ -324,20 +324,20 @@ export function announcePreviewCommand(db: Db, args: string[], config: Config, c
   const quiet = reminderSettingsOf(config).quiet
   const cap = { perDay: config.WHATSAPP_DAILY_CAP, remainingToday: capRemaining(db, now, config.WHATSAPP_DAILY_CAP) }
 
-  const outcome = rolledBack(db, () => {
-    const created = createAnnouncement(db, input, ctx)
+  const outcome = await rolledBack(db, async (tx) => {
+    const created = await createAnnouncement(tx, input, ctx)
     if (!created.ok) return created
     const { id, code } = created.value
-    const preview = previewAnnouncement(db, id, ctx, { quiet, cap })
+    const preview = previewAnnouncement(tx, id, ctx, { quiet, cap })
     // What the preview wrote to the audit log (entity id: the draft's code), to be written again after the rollback.
-    const audits = announcementPreviewAudits(db, code)
-    let record = announcementInScope(db, ctx.scope, id)
+    const audits = announcementPreviewAudits(tx, code)
+    let record = announcementInScope(tx, ctx.scope, id)
     if (prepared.when.mode === 'schedule' || prepared.urgent) {
-      const sent = sendAnnouncement(db, id, prepared.when, prepared.urgent, ctx, quiet)
+      const sent = sendAnnouncement(tx, id, prepared.when, prepared.urgent, ctx, quiet)
       if (!sent.ok) return sent
-      record = announcementInScope(db, ctx.scope, id)
+      record = announcementInScope(tx, ctx.scope, id)
     }
-    const audience = record ? describeAudience(db, record.criteria) : ''
+    const audience = record ? describeAudience(tx, record.criteria) : ''
     return { ok: true as const, value: { preview, audits, record, audience } }
   })
   if (!outcome.ok) return reportProblems(outcome.problems)
@@ -378,22 +378,22 @@ export async function announceSendCommand(db: Db, args: string[], config: Config
   const remaining = capRemaining(db, now, config.WHATSAPP_DAILY_CAP)
 
   if (values['dry-run']) {
-    const outcome = await rolledBackAsync(db, async () => {
-      const created = createAnnouncement(db, input, ctx)
+    const outcome = await rolledBack(db, async (tx) => {
+      const created = await createAnnouncement(tx, input, ctx)
       if (!created.ok) return created
       const { id, code } = created.value
-      const preview = previewAnnouncement(db, id, ctx, {
+      const preview = previewAnnouncement(tx, id, ctx, {
         quiet,
         cap: { perDay: config.WHATSAPP_DAILY_CAP, remainingToday: remaining },
       })
-      const sent = sendAnnouncement(db, id, prepared.when, prepared.urgent, ctx, quiet)
+      const sent = sendAnnouncement(tx, id, prepared.when, prepared.urgent, ctx, quiet)
       if (!sent.ok) return sent
-      const record = announcementInScope(db, ctx.scope, id)
+      const record = announcementInScope(tx, ctx.scope, id)
       const queued =
-        sent.value.status === 'queuing' ? await queueAnnouncement(db, id, clock, { ...QUEUE, pauseMs: 0 }, noPause) : null
+        sent.value.status === 'queuing' ? await queueAnnouncement(tx, id, clock, { ...QUEUE, pauseMs: 0 }, noPause) : null
       return {
         ok: true as const,
-        value: { code, preview, record, queued, audience: record ? describeAudience(db, record.criteria) : '' },
+        value: { code, preview, record, queued, audience: record ? describeAudience(tx, record.criteria) : '' },
       }
     })
     if (!outcome.ok) return reportProblems(outcome.problems)
@@ -407,10 +407,10 @@ export async function announceSendCommand(db: Db, args: string[], config: Config
     return 0
   }
 
-  const made = keptIfOk(db, (): Checked<{ id: number; code: string; status: 'scheduled' | 'queuing' }> => {
-    const created = createAnnouncement(db, input, ctx)
+  const made = await keptIfOk(db, async (tx): Promise<Checked<{ id: number; code: string; status: 'scheduled' | 'queuing' }>> => {
+    const created = await createAnnouncement(tx, input, ctx)
     if (!created.ok) return created
-    const sent = sendAnnouncement(db, created.value.id, prepared.when, prepared.urgent, ctx, quiet)
+    const sent = sendAnnouncement(tx, created.value.id, prepared.when, prepared.urgent, ctx, quiet)
     if (!sent.ok) return sent
     return { ok: true, value: { ...created.value, status: sent.value.status } }
   })
@@ -562,7 +562,7 @@ export function announceStatusCommand(db: Db, args: string[], config: Config, cl
 }
 
 /** `announce cancel KODE [--as EMAIL]`: stops it; what is not yet sent stays unsent. */
-export function announceCancelCommand(db: Db, args: string[], _config: Config, clock: () => Date): number {
+export async function announceCancelCommand(db: Db, args: string[], _config: Config, clock: () => Date): Promise<number> {
   const found = named(db, args, {}, 'announce cancel KODE [--as EMAIL]')
   if (typeof found === 'number') return found
   const { record, acting } = found
@@ -571,7 +571,7 @@ export function announceCancelCommand(db: Db, args: string[], _config: Config, c
     return 1
   }
   const ctx: AnnounceContext = { scope: acting.scope, actor: 'cli', staffId: acting.staffId, now: clock() }
-  const cancelled = cancelAnnouncement(db, record.id, ctx)
+  const cancelled = await cancelAnnouncement(db, record.id, ctx)
   if (!cancelled.ok) return reportProblems(cancelled.problems)
   const rows = cancelled.value.cancelledRows
   if (record.status === 'scheduled' || record.status === 'draft')

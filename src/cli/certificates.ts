@@ -14,15 +14,15 @@ import { importFile } from './io.js'
 const out = (text: string) => process.stdout.write(text)
 const err = (text: string) => process.stderr.write(text)
 
-export function importCertificatesCommand(
+export async function importCertificatesCommand(
   db: Db,
   args: string[],
   _config: Config,
   clock: () => Date,
-  keys: () => DataKeyring,
-): number {
-  const result = importFile(args, 'npm run cli -- import certificates sertifikat.csv', (input, options) =>
-    importCertificates(db, input, { actor: 'cli', now: clock(), vault: keys().vault, ...options }),
+  keys: () => Promise<DataKeyring>,
+): Promise<number> {
+  const result = await importFile(args, 'npm run cli -- import certificates sertifikat.csv', async (input, options) =>
+    importCertificates(db, input, { actor: 'cli', now: clock(), vault: (await keys()).vault, ...options }),
   )
   if (typeof result === 'number') return result
   out(`${result.inserted} sertifikat ditambahkan, ${result.updated} diperbarui, ${result.unchanged} tidak berubah.\n`)

@@ -7,13 +7,19 @@ import { importFile } from './io.js'
 
 const out = (text: string) => process.stdout.write(text)
 
-export function importExamsCommand(db: Db, args: string[], config: Config, clock: () => Date, keys: () => DataKeyring): number {
-  const result = importFile(args, 'npm run cli -- import exams jadwal-ujian.csv', (input, options) =>
+export async function importExamsCommand(
+  db: Db,
+  args: string[],
+  config: Config,
+  clock: () => Date,
+  keys: () => Promise<DataKeyring>,
+): Promise<number> {
+  const result = await importFile(args, 'npm run cli -- import exams jadwal-ujian.csv', async (input, options) =>
     importExams(db, input, {
       actor: 'cli',
       now: clock(),
       reminders: reminderSettingsOf(config),
-      vault: keys().vault,
+      vault: (await keys()).vault,
       ...options,
     }),
   )

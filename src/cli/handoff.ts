@@ -147,7 +147,7 @@ export async function replyHandoffCommand(db: Db, args: string[], config: Config
   const actor = actorOf(db, values.as)
   if (!actor) return 1
   const actions = createHandoffActions({ db, clock, settings: handoffSettingsOf(config) })
-  const result = actions.reply(code, actor, words.join(' '), 'cli')
+  const result = await actions.reply(code, actor, words.join(' '), 'cli')
   if (!result.ok) {
     err(`${ERROR_TEXT[result.error.code](code)}\n`)
     return result.error.code === 'TEXT_EMPTY' || result.error.code === 'TEXT_TOO_LONG' ? 2 : 1
@@ -167,7 +167,7 @@ export async function closeHandoffCommand(db: Db, args: string[], config: Config
   }
   const actor = actorOf(db, values.as)
   if (!actor) return 1
-  const result = createHandoffActions({ db, clock, settings: handoffSettingsOf(config) }).close(code, actor, 'cli')
+  const result = await createHandoffActions({ db, clock, settings: handoffSettingsOf(config) }).close(code, actor, 'cli')
   if (!result.ok) {
     err(`${ERROR_TEXT[result.error.code](code)}\n`)
     return 1

@@ -48,7 +48,7 @@ function progressBar(): Progress {
   }
 }
 
-type ImportRun<R> = (input: Uint8Array, options: { onProgress?: Progress['onProgress']; dryRun?: boolean }) => R
+type ImportRun<R> = (input: Uint8Array, options: { onProgress?: Progress['onProgress']; dryRun?: boolean }) => R | Promise<R>
 
 /**
  * An import from the command line: the file named in `args` (else the usage line and exit code 2),
@@ -57,11 +57,11 @@ type ImportRun<R> = (input: Uint8Array, options: { onProgress?: Progress['onProg
  * and the import computed against stored data, then nothing is kept: the command tells what it
  * would store, after a first line saying so.
  */
-export function importFile<R extends { ok: true } | { ok: false; errors: ImportError[] }>(
+export async function importFile<R extends { ok: true } | { ok: false; errors: ImportError[] }>(
   args: string[],
   usage: string,
   run: ImportRun<R>,
-): Extract<R, { ok: true }> | number {
+): Promise<Extract<R, { ok: true }> | number> {
   const { values, positionals } = parseArgs({ args, options: { 'dry-run': { type: 'boolean' } }, allowPositionals: true })
   const dryRun = values['dry-run'] === true
   const path = positionals[0]
@@ -74,7 +74,7 @@ export function importFile<R extends { ok: true } | { ok: false; errors: ImportE
   const progress = progressBar()
   let result: R
   try {
-    result = run(input, { ...(progress.onProgress && { onProgress: progress.onProgress }), ...(dryRun && { dryRun }) })
+    result = await run(input, { ...(progress.onProgress && { onProgress: progress.onProgress }), ...(dryRun && { dryRun }) })
   } finally {
     progress.stop()
   }

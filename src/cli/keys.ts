@@ -4,11 +4,17 @@ import { RotationError, rotateDataKeys } from '../core/privacy/key-rotation.js'
 import type { DataKeyring } from '../data-keys.js'
 import type { Db } from '../db/client.js'
 
-export function rotateKeysCommand(db: Db, _args: string[], _config: Config, clock: () => Date, keys: () => DataKeyring): number {
-  const keyring = keys()
-  let result: ReturnType<typeof rotateDataKeys>
+export async function rotateKeysCommand(
+  db: Db,
+  _args: string[],
+  _config: Config,
+  clock: () => Date,
+  keys: () => Promise<DataKeyring>,
+): Promise<number> {
+  const keyring = await keys()
+  let result: Awaited<ReturnType<typeof rotateDataKeys>>
   try {
-    result = rotateDataKeys(db, keyring.keys, clock())
+    result = await rotateDataKeys(db, keyring.keys, clock())
   } catch (error) {
     if (!(error instanceof RotationError)) throw error
     process.stderr.write(`${error.message}: tidak ada yang diubah. Periksa kedua kunci itu.\n`)

@@ -17,7 +17,7 @@ import { planReminders } from '../core/reminders/plan.js'
 import { atSendTime } from '../core/reminders/send-time.js'
 import { formatDate } from '../core/text/dates.js'
 import type { Reply } from '../core/types.js'
-import { type Db, inTransaction } from '../db/client.js'
+import type { Db } from '../db/client.js'
 import { capRemaining } from '../db/queries/outbox.js'
 import {
   type ChannelPreview,
@@ -30,6 +30,7 @@ import {
   statusCounts,
 } from '../db/queries/reminders.js'
 import { OUTBOX_STATUSES, type OutboxStatus } from '../db/schema.js'
+import { transaction } from '../db/store.js'
 import { rolledBack } from '../db/transactions.js'
 import { createLogger } from '../logger.js'
 import { outboxSettingsOf, reminderSettingsOf } from '../settings.js'
@@ -103,7 +104,7 @@ export async function planRemindersCommand(db: Db, args: string[], config: Confi
       const result = planReminders(db, batch, now, settings)
       return { before, result, after: remindersOfPeople(db, batch, shown) }
     }
-    const { before, result, after } = dryRun ? rolledBack(db, step) : inTransaction(db, step)
+    const { before, result, after } = dryRun ? await rolledBack(db, step) : await transaction(db, step)
     for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += result[key]
     for (const status of OUTBOX_STATUSES) statuses[status] += after.statuses[status] - before[status]
     for (const event of after.byEvent) {

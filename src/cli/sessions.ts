@@ -18,8 +18,8 @@ import { importFile } from './io.js'
 const out = (text: string) => process.stdout.write(text)
 const err = (text: string) => process.stderr.write(text)
 
-export function importSessionsCommand(db: Db, args: string[], config: Config, clock: () => Date): number {
-  const result = importFile(args, 'npm run cli -- import sessions sesi.csv', (input, options) =>
+export async function importSessionsCommand(db: Db, args: string[], config: Config, clock: () => Date): Promise<number> {
+  const result = await importFile(args, 'npm run cli -- import sessions sesi.csv', (input, options) =>
     importSessions(db, input, { actor: 'cli', now: clock(), reminders: reminderSettingsOf(config), ...options }),
   )
   if (typeof result === 'number') return result

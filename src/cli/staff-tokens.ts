@@ -28,7 +28,7 @@ const fail = (code: string) => {
 
 const wib = (at: Date) => formatLocalDateTime(at, 'Asia/Jakarta')
 
-export function addTokenCommand(db: Db, args: string[], _config: Config, clock: () => Date): number {
+export async function addTokenCommand(db: Db, args: string[], _config: Config, clock: () => Date): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -43,8 +43,8 @@ export function addTokenCommand(db: Db, args: string[], _config: Config, clock: 
   if (values.expires !== undefined && !expiresAt) return fail('TOKEN_EXPIRY_INVALID')
   const account = staffByEmail(db, email)
   if (!account) return fail('STAFF_NOT_FOUND')
-  const result = createApiToken(db, { staffId: account.id, name: values.name, expiresAt }, { actor: ACTOR, at: clock() })
-  if (!result.ok) return fail(result.error.code)
+  const result = await createApiToken(db, { staffId: account.id, name: values.name, expiresAt }, { actor: ACTOR, at: clock() })
+  if (!result.ok) return await fail(result.error.code)
   process.stderr.write(
     `Token ${result.value.id} "${values.name.trim()}" untuk ${account.email} (${account.role}${account.region ? ` ${account.region}` : ''})` +
       `${expiresAt ? `, berlaku sampai ${wib(expiresAt)}` : ''}. Simpan sekarang: token ini tidak ditampilkan lagi.\n`,
@@ -78,14 +78,14 @@ export function listTokensCommand(db: Db, args: string[], _config: Config, clock
   return 0
 }
 
-export function revokeTokenCommand(db: Db, args: string[], _config: Config, clock: () => Date): number {
+export async function revokeTokenCommand(db: Db, args: string[], _config: Config, clock: () => Date): Promise<number> {
   const raw = args[0] ?? ''
   if (!/^[1-9]\d{0,14}$/.test(raw)) {
     process.stderr.write('Pemakaian: npm run cli -- staff revoke-token NOMOR (nomor dari staff tokens EMAIL)\n')
     return 2
   }
-  const result = revokeApiToken(db, Number(raw), { actor: ACTOR, at: clock() })
-  if (!result.ok) return fail(result.error.code)
+  const result = await revokeApiToken(db, Number(raw), { actor: ACTOR, at: clock() })
+  if (!result.ok) return await fail(result.error.code)
   process.stdout.write(`Token ${raw} "${result.value.name}" dicabut.\n`)
   return 0
 }

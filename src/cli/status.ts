@@ -14,13 +14,19 @@ import { importFile } from './io.js'
 const out = (text: string) => process.stdout.write(text)
 const err = (text: string) => process.stderr.write(text)
 
-export function importStatusCommand(db: Db, args: string[], config: Config, clock: () => Date, keys: () => DataKeyring): number {
-  const result = importFile(args, 'npm run cli -- import status status-sertifikasi.csv', (input, options) =>
+export async function importStatusCommand(
+  db: Db,
+  args: string[],
+  config: Config,
+  clock: () => Date,
+  keys: () => Promise<DataKeyring>,
+): Promise<number> {
+  const result = await importFile(args, 'npm run cli -- import status status-sertifikasi.csv', async (input, options) =>
     importStatus(db, input, {
       actor: 'cli',
       now: clock(),
       reminders: reminderSettingsOf(config),
-      vault: keys().vault,
+      vault: (await keys()).vault,
       ...options,
     }),
   )
@@ -33,7 +39,13 @@ export function importStatusCommand(db: Db, args: string[], config: Config, cloc
 }
 
 /** One person's record and stage history, found by NIK; the NIK is never printed. */
-export function statusShowCommand(db: Db, args: string[], _config: Config, clock: () => Date, keys: () => DataKeyring): number {
+export async function statusShowCommand(
+  db: Db,
+  args: string[],
+  _config: Config,
+  clock: () => Date,
+  keys: () => Promise<DataKeyring>,
+): Promise<number> {
   const typed = args.join('')
   if (!typed) {
     err('Sebutkan NIK-nya, mis.: npm run cli -- status show 3273011506800001\n')
@@ -44,7 +56,7 @@ export function statusShowCommand(db: Db, args: string[], _config: Config, clock
     err('Itu bukan NIK yang sah (16 angka: kode wilayah, tanggal lahir, nomor urut).\n')
     return 2
   }
-  const person = personByNikHash(db, keys().vault.hash(nik.value.nik))
+  const person = personByNikHash(db, (await keys()).vault.hash(nik.value.nik))
   if (!person) {
     err('Tidak ada orang dengan NIK itu.\n')
     return 1

@@ -4,9 +4,10 @@
  * nothing more goes to a blocked chat (its reminders still waiting are cancelled), and a chat
  * allowed again takes the person's reminders again, planned from that moment.
  */
-import { type Db, inTransaction } from '../db/client.js'
+import type { Db } from '../db/client.js'
 import { personOfChat } from '../db/queries/chat-links.js'
 import { setBlocked } from '../db/queries/identities.js'
+import { transaction } from '../db/store.js'
 import type { Channel } from '../vocabulary/message.js'
 import { planReminders } from './reminders/plan.js'
 import type { ReminderSettings } from './reminders/settings.js'
@@ -24,11 +25,11 @@ export type ChatBlocking = {
 export function createChatBlocking(deps: { db: Db; reminders: ReminderSettings }): ChatBlocking {
   const { db, reminders } = deps
   return {
-    chatBlocked(chat, at) {
-      inTransaction(db, (tx) => setBlocked(tx, chat.channel, chat.userId, chat.chatId, true, at))
+    async chatBlocked(chat, at) {
+      await transaction(db, (tx) => setBlocked(tx, chat.channel, chat.userId, chat.chatId, true, at))
     },
-    chatUnblocked(chat, at) {
-      inTransaction(db, (tx) => {
+    async chatUnblocked(chat, at) {
+      await transaction(db, (tx) => {
         setBlocked(tx, chat.channel, chat.userId, chat.chatId, false, at)
         const personId = personOfChat(tx, chat.channel, chat.userId, at)
         if (personId !== undefined) planReminders(tx, [personId], at, reminders)

@@ -69,7 +69,15 @@ function run(connection: Connection, client: Database.Database, sql: string): vo
  * before have ended. Given a transaction's handle (`tx`), it is a savepoint inside that
  * transaction: a throw rolls back this part alone. Nested transactions are awaited one at a time.
  */
-export async function transaction<T>(db: Db, work: (tx: Db) => T | Promise<T>): Promise<T> {
+export type TransactionOptions = {
+  /**
+   * Only reads (and fills temporary tables): takes no write lock until it writes, so a long check of
+   * a large file does not hold up a running server's writes.
+   */
+  readOnly?: boolean
+}
+
+export async function transaction<T>(db: Db, work: (tx: Db) => T | Promise<T>, options: TransactionOptions = {}): Promise<T> {
   const client = connectionOf(db)
   const connection = stateOf(client)
   if (insideHandles.has(db)) return savepoint(connection, client, db, work)
@@ -87,7 +95,7 @@ export async function transaction<T>(db: Db, work: (tx: Db) => T | Promise<T>): 
   const open: Open = { client, depth: 0, ended: false }
   let begun = false
   try {
-    run(connection, client, 'BEGIN IMMEDIATE')
+    run(connection, client, options.readOnly ? 'BEGIN DEFERRED' : 'BEGIN IMMEDIATE')
     begun = true
     connection.open = open
     let result: T

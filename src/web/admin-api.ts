@@ -143,27 +143,27 @@ export function adminApi(deps: AdminApiDeps) {
     const dryRun = dryRunOf(c)
     if (dryRun === undefined) return badDryRun(c)
     const input = new Uint8Array(await c.req.arrayBuffer())
-    const result = importSessions(deps.db, input, {
+    const result = await importSessions(deps.db, input, {
       actor: c.get('caller').actor,
       now: deps.clock(),
       reminders: deps.reminders,
       dryRun,
     })
-    if (!result.ok) return rejected(c, result.errors)
-    return counted(c, { inserted: result.inserted, updated: result.updated }, dryRun)
+    if (!result.ok) return await rejected(c, result.errors)
+    return await counted(c, { inserted: result.inserted, updated: result.updated }, dryRun)
   })
 
   api.post('/certificates', allowRoles('admin'), csvOnly('certificates'), importLimit, async (c) => {
     const dryRun = dryRunOf(c)
     if (dryRun === undefined) return badDryRun(c)
     const input = new Uint8Array(await c.req.arrayBuffer())
-    const result = importCertificates(deps.db, input, {
+    const result = await importCertificates(deps.db, input, {
       actor: c.get('caller').actor,
       vault: deps.vault,
       now: deps.clock(),
       dryRun,
     })
-    if (!result.ok) return rejected(c, result.errors)
+    if (!result.ok) return await rejected(c, result.errors)
     const { inserted, updated, unchanged, linked } = result
     return counted(c, { inserted, updated, unchanged, linked }, dryRun)
   })
@@ -175,14 +175,14 @@ export function adminApi(deps: AdminApiDeps) {
     const vault = deps.vault
     if (!vault) return c.json(error('NIK_KEY_UNAVAILABLE', 'this server has no NIK key; import exams with the CLI'), 503)
     const input = new Uint8Array(await c.req.arrayBuffer())
-    const result = importExams(deps.db, input, {
+    const result = await importExams(deps.db, input, {
       actor: c.get('caller').actor,
       vault,
       now: deps.clock(),
       reminders: deps.reminders,
       dryRun,
     })
-    if (!result.ok) return rejected(c, result.errors)
+    if (!result.ok) return await rejected(c, result.errors)
     const { inserted, updated, unchanged, reminders } = result
     return counted(c, { inserted, updated, unchanged, reminders }, dryRun)
   })

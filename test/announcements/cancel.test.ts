@@ -40,11 +40,11 @@ const statusOf = (id: number) => db.select().from(announcements).where(eq(announ
 describe('cancelling', () => {
   it('a draft or a scheduled announcement: nothing is ever queued', async () => {
     addRecipient(db)
-    const first = draft(db, input, ctx)
-    expect(cancelAnnouncement(db, first.id, ctx)).toEqual({ ok: true, value: { cancelledRows: 0 } })
-    const scheduled = draft(db, input, ctx)
+    const first = await draft(db, input, ctx)
+    expect(await cancelAnnouncement(db, first.id, ctx)).toEqual({ ok: true, value: { cancelledRows: 0 } })
+    const scheduled = await draft(db, input, ctx)
     sendAnnouncement(db, scheduled.id, { mode: 'schedule', localDate: '2026-11-24', localTime: '09:00' }, false, ctx, QUIET)
-    expect(cancelAnnouncement(db, scheduled.id, ctx)).toEqual({ ok: true, value: { cancelledRows: 0 } })
+    expect(await cancelAnnouncement(db, scheduled.id, ctx)).toEqual({ ok: true, value: { cancelledRows: 0 } })
     await runAnnouncements(db, () => new Date('2026-11-25T00:00:00Z'), { batchPeople: 10, pauseMs: 0 })
     expect(announcementRows(db, scheduled.id)).toEqual([])
     expect(statusOf(scheduled.id)).toBe('cancelled')
@@ -52,7 +52,7 @@ describe('cancelling', () => {
 
   it('while queuing: the batches after the cancel are not written', async () => {
     for (let i = 0; i < 5; i++) addRecipient(db)
-    const made = draft(db, input, ctx)
+    const made = await draft(db, input, ctx)
     sendAnnouncement(db, made.id, { mode: 'now' }, false, ctx, QUIET)
     const result = await queueAnnouncement(
       db,
@@ -60,7 +60,7 @@ describe('cancelling', () => {
       () => MONDAY_9_WIB,
       { batchPeople: 2, pauseMs: 0 },
       async () => {
-        if (statusOf(made.id) === 'queuing') cancelAnnouncement(db, made.id, ctx)
+        if (statusOf(made.id) === 'queuing') await cancelAnnouncement(db, made.id, ctx)
       },
     )
     expect(result.finished).toBe(false)
@@ -82,7 +82,7 @@ describe('cancelling', () => {
       telegram: async (chatId) => {
         // Staff cancel while the first message is on its way.
         if (delivered.length === 0)
-          expect(cancelAnnouncement(db, sent.id, ctx)).toEqual({ ok: true, value: { cancelledRows: 3 } })
+          expect(await cancelAnnouncement(db, sent.id, ctx)).toEqual({ ok: true, value: { cancelledRows: 3 } })
         delivered.push(chatId)
       },
     })
@@ -104,11 +104,17 @@ describe('cancelling', () => {
     await testOutbox(db, fakeClock(MONDAY_9_WIB), { telegram: async () => {} }).deliver()
     expect(await runAnnouncements(db, () => MONDAY_9_WIB, { batchPeople: 10, pauseMs: 0 })).toEqual({ queued: 0, finished: 1 })
     expect(statusOf(sent.id)).toBe('done')
-    expect(cancelAnnouncement(db, sent.id, ctx)).toMatchObject({ ok: false, problems: [{ code: 'ANNOUNCE_NOT_CANCELLABLE' }] })
-    const other = draft(db, { ...input, textId: 'Lain.' }, ctx)
-    cancelAnnouncement(db, other.id, ctx)
-    expect(cancelAnnouncement(db, other.id, ctx)).toMatchObject({ ok: false, problems: [{ code: 'ANNOUNCE_NOT_CANCELLABLE' }] })
-    expect(cancelAnnouncement(db, 999, ctx)).toMatchObject({ ok: false, problems: [{ code: 'ANNOUNCE_NOT_FOUND' }] })
+    expect(await cancelAnnouncement(db, sent.id, ctx)).toMatchObject({
+      ok: false,
+      problems: [{ code: 'ANNOUNCE_NOT_CANCELLABLE' }],
+    })
+    const other = await draft(db, { ...input, textId: 'Lain.' }, ctx)
+    await cancelAnnouncement(db, other.id, ctx)
+    expect(await cancelAnnouncement(db, other.id, ctx)).toMatchObject({
+      ok: false,
+      problems: [{ code: 'ANNOUNCE_NOT_CANCELLABLE' }],
+    })
+    expect(await cancelAnnouncement(db, 999, ctx)).toMatchObject({ ok: false, problems: [{ code: 'ANNOUNCE_NOT_FOUND' }] })
     const audits = db.select().from(auditLog).where(eq(auditLog.action, 'announcement.cancelled')).all()
     expect(audits).toHaveLength(1)
     expect(JSON.parse(audits[0]?.details ?? '{}')).toEqual({ from: 'draft', cancelledRows: 0 })

@@ -29,9 +29,9 @@ const MONDAY_10 = new Date('2026-11-23T03:00:00Z')
 const TUESDAY_08 = new Date('2026-11-24T01:00:00Z')
 const WEDNESDAY_08 = new Date('2026-11-25T01:00:00Z')
 
-function setup(options: { perDay: number; start?: Date; closedDates?: string[] }) {
+async function setup(options: { perDay: number; start?: Date; closedDates?: string[] }) {
   const clock = fakeClock(options.start ?? MONDAY_10)
-  const { db } = testCore({ clock: clock.now })
+  const { db } = await testCore({ clock: clock.now })
   const calendar = createWorkingCalendar({ hours: DEFAULT_HANDOFF_SETTINGS.hours, closedDates: options.closedDates ?? [] })
   const dailyCap: DailyCap = { perDay: options.perDay, resumeAt: capResumeAt(calendar) }
   const whatsapp = recordingSender()
@@ -51,7 +51,7 @@ const count = (values: string[], value: string) => values.filter((v) => v === va
 
 describe('the WhatsApp daily cap on announcements', () => {
   it('cap 3, 10 chats on Monday 10.00 WIB: 3 go, 7 continue Tuesday 08.00 WIB (and the announcement says so), 3 more then', async () => {
-    const { db, box, whatsapp, goTo } = setup({ perDay: 3 })
+    const { db, box, whatsapp, goTo } = await setup({ perDay: 3 })
     const id = addAnnouncement(db)
     const rows = addRecipients(db, id, 10, { channel: 'whatsapp', prefix: '62811000', dueAt: MONDAY_10 })
 
@@ -84,7 +84,7 @@ describe('the WhatsApp daily cap on announcements', () => {
 
   it('a Friday continues on Monday', async () => {
     const friday = new Date('2026-11-27T03:00:00Z')
-    const { db, box, whatsapp, goTo } = setup({ perDay: 2, start: friday })
+    const { db, box, whatsapp, goTo } = await setup({ perDay: 2, start: friday })
     const id = addAnnouncement(db)
     const rows = addRecipients(db, id, 3, { channel: 'whatsapp', prefix: '62812000', dueAt: friday })
     expect(await box.deliver()).toMatchObject({ sent: 2, capped: 1 })
@@ -113,7 +113,7 @@ describe('the WhatsApp daily cap on announcements', () => {
   })
 
   it('a closed date after a capped day: the outbox moves the rest past it', async () => {
-    const { db, box } = setup({ perDay: 1, closedDates: ['2026-11-24'] })
+    const { db, box } = await setup({ perDay: 1, closedDates: ['2026-11-24'] })
     const id = addAnnouncement(db)
     addRecipients(db, id, 2, { channel: 'whatsapp', prefix: '62813000', dueAt: MONDAY_10 })
     expect(await box.deliver()).toMatchObject({ sent: 1, capped: 1 })
@@ -121,7 +121,7 @@ describe('the WhatsApp daily cap on announcements', () => {
   })
 
   it('Telegram announcements and WhatsApp reminders, codes and other messages are neither held nor counted', async () => {
-    const { db, box, whatsapp, telegram, goTo } = setup({ perDay: 2 })
+    const { db, box, whatsapp, telegram, goTo } = await setup({ perDay: 2 })
     const id = addAnnouncement(db)
     addRecipients(db, id, 4, { channel: 'whatsapp', prefix: '62814000', dueAt: MONDAY_10 })
     const onTelegram = addRecipients(db, id, 6, { channel: 'telegram', prefix: 'tg-ann-', dueAt: MONDAY_10 })
@@ -157,7 +157,7 @@ describe('the WhatsApp daily cap on announcements', () => {
   })
 
   it('a send a crash left unknown counts against the day', async () => {
-    const { db, box, whatsapp, clock } = setup({ perDay: 3 })
+    const { db, box, whatsapp, clock } = await setup({ perDay: 3 })
     const id = addAnnouncement(db)
     const [stuck] = addRecipients(db, id, 1, { channel: 'whatsapp', prefix: '62815000', dueAt: MONDAY_10 })
     // A process took the row and started sending it, then stopped.
@@ -184,7 +184,7 @@ describe('the WhatsApp daily cap on announcements', () => {
   it('counts per WIB day: the count starts again at midnight WIB, not UTC', async () => {
     // Urgent announcements (no zone) go at any hour.
     const lateMonday = new Date('2026-11-23T16:30:00Z') // 23.30 WIB
-    const { db, box, whatsapp, goTo } = setup({ perDay: 2, start: lateMonday })
+    const { db, box, whatsapp, goTo } = await setup({ perDay: 2, start: lateMonday })
     const id = addAnnouncement(db, { urgent: true })
     addRecipients(db, id, 2, { channel: 'whatsapp', prefix: '62816000', zone: null, dueAt: lateMonday })
     expect(await box.deliver()).toMatchObject({ sent: 2, capped: 0 })
@@ -201,7 +201,7 @@ describe('the WhatsApp daily cap on announcements', () => {
   })
 
   it('rows queued by a run but not yet started count: two overlapping runs never pass the cap', async () => {
-    const { db, clock } = setup({ perDay: 3 })
+    const { db, clock } = await setup({ perDay: 3 })
     const id = addAnnouncement(db)
     addRecipients(db, id, 10, { channel: 'whatsapp', prefix: '62817000', dueAt: MONDAY_10 })
     const first = claimBatch(db, {
@@ -227,7 +227,7 @@ describe('the WhatsApp daily cap on announcements', () => {
   })
 
   it('`reminders due` tells the secretariat how many WhatsApp announcements are left today', async () => {
-    const { db, box } = setup({ perDay: 3 })
+    const { db, box } = await setup({ perDay: 3 })
     const id = addAnnouncement(db)
     addRecipients(db, id, 2, { channel: 'whatsapp', prefix: '62818000', dueAt: MONDAY_10 })
     await box.deliver()

@@ -17,15 +17,15 @@ import { fakeClock, testCore } from '../support/core.js'
 import { testOutbox } from '../support/outbox.js'
 import { addExam, addPerson, DAY, HOUR, remindersOf } from '../support/reminders.js'
 
-let core: ReturnType<typeof testCore> | undefined
+let core: Awaited<ReturnType<typeof testCore>> | undefined
 afterEach(() => {
   if (core) closeDatabase(core.db)
   core = undefined
 })
 
-function open() {
+async function open() {
   const clock = fakeClock()
-  core = testCore({ clock: clock.now })
+  core = await testCore({ clock: clock.now })
   const { db } = core
   const person = addPerson(db, { zone: 'Asia/Jakarta' })
   addExam(db, person, { startsAt: new Date(clock.now().getTime() + 3 * DAY) })
@@ -38,7 +38,7 @@ const audience = { audience: { examDay: '2026-11-26' } }
 
 describe('stop info / mulai info', () => {
   it('stops announcements for the chat, cancels the one waiting, and leaves the reminders of the person’s exam on', async () => {
-    const { db, clock, person, telegram } = open()
+    const { db, clock, person, telegram } = await open()
     const waiting = await announceNow(
       db,
       { ...audience, textId: 'Yth. {nama}, ruang ujian pindah ke lantai 2.' },
@@ -73,7 +73,7 @@ describe('stop info / mulai info', () => {
   })
 
   it('"stop pengingat" does not stop announcements; "mulai info" turns them back on; the words in any case', async () => {
-    const { db, clock, person, telegram } = open()
+    const { db, clock, person, telegram } = await open()
     expect(textOf(await telegram.say('stop pengingat'))).toContain('Pengingat dimatikan')
     const first = await announceNow(db, { ...audience, textId: 'Yth. {nama}, satu.' }, ctxAt(clock.now()))
     expect(announcementRows(db, first.id)).toHaveLength(1)
@@ -97,7 +97,7 @@ describe('stop info / mulai info', () => {
   })
 
   it('understands the command as people write it, with polite words and particles, and nothing else', async () => {
-    const { db, person, telegram } = open()
+    const { db, person, telegram } = await open()
     const offAt = () =>
       db.select().from(channelIdentities).where(eq(channelIdentities.personId, person)).get()?.announcementsOffAt
     for (const [stop, start] of [
@@ -120,7 +120,7 @@ describe('stop info / mulai info', () => {
   })
 
   it('works before the chat is linked, and answers in English in an English chat', async () => {
-    const { db } = open()
+    const { db } = await open()
     const stranger = chat((core as NonNullable<typeof core>).engine, 'stranger-1', { channel: 'telegram' })
     await stranger.say('english')
     expect(textOf(await stranger.say('stop info'))).toContain('🔕 Announcements will no longer be sent to this chat.')

@@ -19,16 +19,16 @@ import { testOutbox } from '../support/outbox.js'
 import { addPerson, HOUR, MINUTE } from '../support/reminders.js'
 import { addAnnouncement, addRecipient, addRecipients, recipientOf, recordingSender, rowOf, TEXT } from './delivery-fixture.js'
 
-function setup(start = new Date('2026-11-23T03:00:00Z')) {
+async function setup(start = new Date('2026-11-23T03:00:00Z')) {
   const clock = fakeClock(start)
-  const { db } = testCore({ clock: clock.now })
+  const { db } = await testCore({ clock: clock.now })
   return { clock, db }
 }
 
 describe('quiet hours', () => {
   it('"send now" at 20.30 WIB: WIB chats get it, WITA and WIT chats at 06.00 their time; urgent ones at once', async () => {
     // 13.30 UTC: 20.30 WIB, 21.30 WITA, 22.30 WIT (quiet hours 21.00–06.00).
-    const { clock, db } = setup(new Date('2026-11-23T13:30:00Z'))
+    const { clock, db } = await setup(new Date('2026-11-23T13:30:00Z'))
     const telegram = recordingSender()
     const box = testOutbox(db, clock, { telegram: telegram.send })
     const id = addAnnouncement(db)
@@ -60,7 +60,7 @@ describe('quiet hours', () => {
   })
 
   it('an announcement that expires during the quiet hours is skipped, not sent at night', async () => {
-    const { clock, db } = setup(new Date('2026-11-23T13:30:00Z'))
+    const { clock, db } = await setup(new Date('2026-11-23T13:30:00Z'))
     const telegram = recordingSender()
     const box = testOutbox(db, clock, { telegram: telegram.send })
     const id = addAnnouncement(db)
@@ -82,7 +82,7 @@ describe('quiet hours', () => {
 
 describe('after downtime and beside other messages', () => {
   it('an announcement due hours ago still goes (a reminder that old is skipped)', async () => {
-    const { clock, db } = setup()
+    const { clock, db } = await setup()
     const telegram = recordingSender()
     const box = testOutbox(db, clock, { telegram: telegram.send })
     const id = addAnnouncement(db)
@@ -105,7 +105,7 @@ describe('after downtime and beside other messages', () => {
   })
 
   it('a reminder due after a large WhatsApp announcement goes in the next run, not after the whole announcement', async () => {
-    const { clock, db } = setup()
+    const { clock, db } = await setup()
     const whatsapp = recordingSender()
     const box = testOutbox(db, clock, { whatsapp: whatsapp.send })
     const id = addAnnouncement(db)
@@ -137,7 +137,7 @@ const DAY_MS = 24 * HOUR
 
 describe('a person who blocked the assistant', () => {
   it('Telegram refuses: reported as blocked by the person; their other waiting announcements and reminders are cancelled', async () => {
-    const { clock, db } = setup()
+    const { clock, db } = await setup()
     const telegram = recordingSender((chatId) =>
       chatId === 'tg-blocked' ? new RecipientUnreachable('Forbidden: bot was blocked by the user') : undefined,
     )
@@ -176,8 +176,8 @@ describe('a person who blocked the assistant', () => {
     expect(telegram.calls()).toBe(2)
   })
 
-  it('a block recorded by the channel (setBlocked) cancels the chat’s waiting announcements', () => {
-    const { clock, db } = setup()
+  it('a block recorded by the channel (setBlocked) cancels the chat’s waiting announcements', async () => {
+    const { clock, db } = await setup()
     const id = addAnnouncement(db)
     const { outboxId } = addRecipient(db, id, { channel: 'whatsapp', chatId: '6281700001@s.whatsapp.net', dueAt: clock.now() })
     const other = addRecipient(db, id, { channel: 'whatsapp', chatId: '6281700002@s.whatsapp.net', dueAt: clock.now() })
@@ -187,7 +187,7 @@ describe('a person who blocked the assistant', () => {
   })
 
   it('a chat unlinked from its person after queuing (lepas akun, a corrected phone, a link that ended) is skipped, never sent', async () => {
-    const { clock, db } = setup()
+    const { clock, db } = await setup()
     const telegram = recordingSender()
     const box = testOutbox(db, clock, { telegram: telegram.send })
     const id = addAnnouncement(db)
@@ -219,7 +219,7 @@ describe('a person who blocked the assistant', () => {
 
 describe('retries', () => {
   it('a failing send is retried at +1 and +5 minutes, then sent; the report shows it sent', async () => {
-    const { clock, db } = setup()
+    const { clock, db } = await setup()
     const telegram = recordingSender((_chat, call) => (call <= 2 ? new Error('Bad Gateway') : undefined))
     const box = testOutbox(db, clock, { telegram: telegram.send })
     const id = addAnnouncement(db)
@@ -241,7 +241,7 @@ describe('retries', () => {
   })
 
   it('after the last try it is failed, with the reason in the report', async () => {
-    const { clock, db } = setup()
+    const { clock, db } = await setup()
     const telegram = recordingSender(() => new Error('Bad Gateway for chat 6281234567890'))
     const box = testOutbox(db, clock, { telegram: telegram.send })
     const id = addAnnouncement(db)
@@ -260,7 +260,7 @@ describe('retries', () => {
 
 describe('a crash while sending', () => {
   it('restart sends the rest once; the message being sent is recorded unknown, reported apart from failed, and never sent again', async () => {
-    const { clock, db } = setup()
+    const { clock, db } = await setup()
     const id = addAnnouncement(db)
     const rows = addRecipients(db, id, 8, { channel: 'telegram', prefix: 'tg-c', dueAt: clock.now() })
     const stuckChat = 'tg-c4'
@@ -315,7 +315,7 @@ describe('a crash while sending', () => {
 
 describe('the text', () => {
   it('every chat receives exactly the text queued, byte for byte, on both channels (no variation added)', async () => {
-    const { clock, db } = setup()
+    const { clock, db } = await setup()
     const telegram = recordingSender()
     const whatsapp = recordingSender()
     const box = testOutbox(db, clock, { telegram: telegram.send, whatsapp: whatsapp.send })

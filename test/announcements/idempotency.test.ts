@@ -57,7 +57,7 @@ describe('never twice', () => {
 
   it('a second "send" of the same draft changes nothing; the same content again is refused while the first lives', async () => {
     addRecipient(db)
-    const made = draft(db, input, ctx)
+    const made = await draft(db, input, ctx)
     expect(sendAnnouncement(db, made.id, { mode: 'now' }, false, ctx, QUIET)).toEqual({
       ok: true,
       value: { status: 'queuing', startAt: null },
@@ -68,15 +68,15 @@ describe('never twice', () => {
     })
     await queueAnnouncement(db, made.id, () => MONDAY_9_WIB, { batchPeople: 10, pauseMs: 0 })
     expect(announcementRows(db, made.id)).toHaveLength(1)
-    const again = createAnnouncement(db, input, ctx)
+    const again = await createAnnouncement(db, input, ctx)
     expect(again).toMatchObject({ ok: false, problems: [{ code: 'ANNOUNCE_DUPLICATE', existingCode: made.code }] })
     // The same regions written differently are the same audience.
-    expect(createAnnouncement(db, { ...input, audience: { regions: ['r5', 'R5'] } }, ctx)).toMatchObject({
+    expect(await createAnnouncement(db, { ...input, audience: { regions: ['r5', 'R5'] } }, ctx)).toMatchObject({
       ok: false,
       problems: [{ code: 'ANNOUNCE_DUPLICATE' }],
     })
-    cancelAnnouncement(db, made.id, ctx)
-    expect(createAnnouncement(db, input, ctx).ok).toBe(true)
+    await cancelAnnouncement(db, made.id, ctx)
+    expect((await createAnnouncement(db, input, ctx)).ok).toBe(true)
   })
 
   it('the same text is refused for 24 hours after the first is done, then may be sent again (a weekly notice)', async () => {
@@ -93,7 +93,7 @@ describe('never twice', () => {
     expect(await runAnnouncements(db, clock.now, { batchPeople: 10, pauseMs: 0 })).toMatchObject({ finished: 1 })
     // A script retrying the same day is refused: nobody is messaged twice by accident.
     clock.advance(60 * 60_000)
-    expect(createAnnouncement(db, input, ctxAt(clock.now()))).toMatchObject({
+    expect(await createAnnouncement(db, input, ctxAt(clock.now()))).toMatchObject({
       ok: false,
       problems: [
         { code: 'ANNOUNCE_DUPLICATE', existingCode: first.code, message: expect.stringContaining('kurang dari 24 jam lalu') },
@@ -108,8 +108,8 @@ describe('never twice', () => {
 
   it('one announcement that cannot be queued does not hold up the others in the minute job', async () => {
     addRecipient(db)
-    const broken = draft(db, { ...input, textId: 'Yth. {nama}, yang rusak.' }, ctx)
-    const fine = draft(db, { ...input, textId: 'Yth. {nama}, yang baik.' }, ctx)
+    const broken = await draft(db, { ...input, textId: 'Yth. {nama}, yang rusak.' }, ctx)
+    const fine = await draft(db, { ...input, textId: 'Yth. {nama}, yang baik.' }, ctx)
     sendAnnouncement(db, broken.id, { mode: 'now' }, false, ctx, QUIET)
     sendAnnouncement(db, fine.id, { mode: 'now' }, false, ctx, QUIET)
     // A row broken by hand (or by a bug): its criteria no longer read.
@@ -121,16 +121,16 @@ describe('never twice', () => {
 
   it('a crash while queuing: the minute job resumes after the last person written; each chat gets one row', async () => {
     for (let i = 0; i < 10; i++) addRecipient(db)
-    const made = draft(db, input, ctx)
+    const made = await draft(db, input, ctx)
     sendAnnouncement(db, made.id, { mode: 'now' }, false, ctx, QUIET)
     let pauses = 0
     const crashing = async () => {
       pauses += 1
       if (pauses === 2) throw new Error('the process died')
     }
-    await expect(queueAnnouncement(db, made.id, () => MONDAY_9_WIB, { batchPeople: 3, pauseMs: 0 }, crashing)).rejects.toThrow(
-      'the process died',
-    )
+    await expect(
+      await queueAnnouncement(db, made.id, () => MONDAY_9_WIB, { batchPeople: 3, pauseMs: 0 }, crashing),
+    ).rejects.toThrow('the process died')
     // Two batches were committed before the crash.
     expect(announcementRows(db, made.id)).toHaveLength(6)
     expect(await runAnnouncements(db, () => MONDAY_9_WIB, { batchPeople: 3, pauseMs: 0 })).toEqual({ queued: 1, finished: 0 })

@@ -33,8 +33,8 @@ const ctx = ctxAt(MONDAY_9_WIB)
 const values = { nama: 'Rina', sesi: 'Bimtek', tanggal: 'Kamis', jam: '09.00 WIB', tempat: '-', tautan: '-' }
 
 describe('refused before saving', () => {
-  it('any {…} that is not one of the six exactly, in either text, with the allowed list', () => {
-    const made = createAnnouncement(
+  it('any {…} that is not one of the six exactly, in either text, with the allowed list', async () => {
+    const made = await createAnnouncement(
       db,
       { audience: { regions: ['R5'] }, textId: 'Yth. {Nama}, cek {foo}.', textEn: 'Dear { nama }, hello {nama}.' },
       ctx,
@@ -51,26 +51,28 @@ describe('refused before saving', () => {
     expect(db.$client.prepare('select count(*) as n from announcements').get()).toEqual({ n: 0 })
   })
 
-  it('a placeholder of a session or exam when the audience names none; a portfolio range gives only {nama} and {tanggal}', () => {
-    const byRegion = createAnnouncement(
+  it('a placeholder of a session or exam when the audience names none; a portfolio range gives only {nama} and {tanggal}', async () => {
+    const byRegion = await createAnnouncement(
       db,
       { audience: { regions: ['R5'] }, textId: 'Jadwal Anda pukul {jam} di {tempat}.' },
       ctx,
     )
     expect(byRegion).toMatchObject({ ok: false, problems: [{ code: 'ANNOUNCE_PLACEHOLDER_NEEDS_SUBJECT', field: 'teks_id' }] })
     const portfolio = { portfolioFrom: '2026-12-01', portfolioTo: '2026-12-07' }
-    expect(createAnnouncement(db, { audience: portfolio, textId: 'Yth. {nama}, batas portofolio {tanggal}.' }, ctx).ok).toBe(true)
-    expect(createAnnouncement(db, { audience: portfolio, textId: 'Batas {tanggal} pukul {jam}.' }, ctx)).toMatchObject({
+    expect(
+      (await createAnnouncement(db, { audience: portfolio, textId: 'Yth. {nama}, batas portofolio {tanggal}.' }, ctx)).ok,
+    ).toBe(true)
+    expect(await createAnnouncement(db, { audience: portfolio, textId: 'Batas {tanggal} pukul {jam}.' }, ctx)).toMatchObject({
       ok: false,
       problems: [{ code: 'ANNOUNCE_PLACEHOLDER_NEEDS_SUBJECT' }],
     })
     expect(placeholderProblems('{nama} {sesi}', 'exam')).toEqual({ unknown: [], needsSubject: [] })
   })
 
-  it('an empty or too long text', () => {
-    const empty = createAnnouncement(db, { audience: { regions: ['R5'] }, textId: '   ' }, ctx)
+  it('an empty or too long text', async () => {
+    const empty = await createAnnouncement(db, { audience: { regions: ['R5'] }, textId: '   ' }, ctx)
     expect(empty).toMatchObject({ ok: false, problems: [{ code: 'ANNOUNCE_TEXT_EMPTY', field: 'teks_id' }] })
-    const long = createAnnouncement(db, { audience: { regions: ['R5'] }, textId: 'a'.repeat(1501) }, ctx)
+    const long = await createAnnouncement(db, { audience: { regions: ['R5'] }, textId: 'a'.repeat(1501) }, ctx)
     expect(long).toMatchObject({ ok: false, problems: [{ code: 'ANNOUNCE_TEXT_TOO_LONG' }] })
   })
 

@@ -53,7 +53,7 @@ describe('reachability', () => {
       ],
     })
     const ctx = ctxAt(MONDAY_9_WIB)
-    const made = draft(db, input, ctx)
+    const made = await draft(db, input, ctx)
     const preview = previewAnnouncement(db, made.id, ctx, { quiet: QUIET })
     expect(preview.reach).toEqual({
       people: 11,

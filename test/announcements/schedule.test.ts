@@ -52,7 +52,7 @@ describe('a time in each recipient’s zone', () => {
     const ctx = ctxAt(MONDAY_9_WIB)
     addRecipient(db, { zone: 'Asia/Jayapura', province: '91' })
     addRecipient(db, { zone: 'Asia/Jakarta', province: '31' })
-    const made = draft(db, { audience: { provinces: ['91', '31'] }, textId: 'Yth. {nama}, kantor tutup pukul 14.00.' }, ctx)
+    const made = await draft(db, { audience: { provinces: ['91', '31'] }, textId: 'Yth. {nama}, kantor tutup pukul 14.00.' }, ctx)
     // Monday 09.00 WIB is 11.00 WIT: 10.00 today has passed in Jayapura, not in Jakarta.
     expect(
       sendAnnouncement(db, made.id, { mode: 'schedule', localDate: '2026-11-23', localTime: '10:00' }, false, ctx, QUIET),
@@ -67,9 +67,9 @@ describe('a time in each recipient’s zone', () => {
     )
   })
 
-  it('refuses a schedule, or sending now, past the announcement’s expiry: nobody would get it', () => {
+  it('refuses a schedule, or sending now, past the announcement’s expiry: nobody would get it', async () => {
     const ctx = ctxAt(MONDAY_9_WIB)
-    const made = draft(db, { ...input, expiresAt: new Date('2026-11-23T11:00:00Z') }, ctx)
+    const made = await draft(db, { ...input, expiresAt: new Date('2026-11-23T11:00:00Z') }, ctx)
     expect(
       sendAnnouncement(db, made.id, { mode: 'schedule', localDate: '2026-11-24', localTime: '09:00' }, false, ctx, QUIET),
     ).toMatchObject({ ok: false, problems: [{ code: 'ANNOUNCE_BAD_DATE', field: 'jadwal' }] })
@@ -77,16 +77,20 @@ describe('a time in each recipient’s zone', () => {
       sendAnnouncement(db, made.id, { mode: 'schedule', localDate: '2026-11-23', localTime: '15:00' }, false, ctx, QUIET),
     ).toMatchObject({ ok: true, value: { status: 'scheduled' } })
     // Written at 09.00 WIB to expire at 10.00, sent only at 11.00.
-    const late = draft(db, { ...input, textId: 'Yth. {nama}, sudah lewat.', expiresAt: new Date('2026-11-23T03:00:00Z') }, ctx)
+    const late = await draft(
+      db,
+      { ...input, textId: 'Yth. {nama}, sudah lewat.', expiresAt: new Date('2026-11-23T03:00:00Z') },
+      ctx,
+    )
     expect(sendAnnouncement(db, late.id, { mode: 'now' }, false, ctxAt(new Date('2026-11-23T04:00:00Z')), QUIET)).toMatchObject({
       ok: false,
       problems: [{ code: 'ANNOUNCE_BAD_DATE' }],
     })
   })
 
-  it('refuses a time inside the quiet hours unless urgent, a time past, and a bad date', () => {
+  it('refuses a time inside the quiet hours unless urgent, a time past, and a bad date', async () => {
     const ctx = ctxAt(MONDAY_9_WIB)
-    const quiet = draft(db, input, ctx)
+    const quiet = await draft(db, input, ctx)
     expect(
       sendAnnouncement(db, quiet.id, { mode: 'schedule', localDate: '2026-11-24', localTime: '22:00' }, false, ctx, QUIET),
     ).toMatchObject({
@@ -124,7 +128,7 @@ describe('a time in each recipient’s zone', () => {
   it('the minute job queues a scheduled announcement when WIT reaches the time, each row due at its own zone’s', async () => {
     const { wib, wita, wit } = threeZones()
     const ctx = ctxAt(MONDAY_9_WIB)
-    const made = draft(db, input, ctx)
+    const made = await draft(db, input, ctx)
     expect(
       sendAnnouncement(db, made.id, { mode: 'schedule', localDate: '2026-11-24', localTime: '09:00' }, false, ctx, QUIET).ok,
     ).toBe(true)
@@ -144,7 +148,7 @@ describe('sent now', () => {
   it('at 20.30 WIB the preview says the WITA and WIT people receive it at 06.00 their time; their rows carry their zone', async () => {
     threeZones()
     const evening = ctxAt(new Date('2026-11-23T13:30:00Z'))
-    const made = draft(db, input, evening)
+    const made = await draft(db, input, evening)
     const preview = previewAnnouncement(db, made.id, evening, { quiet: QUIET })
     expect(preview.notes).toEqual(
       expect.arrayContaining([

@@ -29,7 +29,7 @@ import { addPerson, confirm } from '../support/reminders.js'
 import { addSession } from '../support/sessions.js'
 
 const EMAIL = 'wilayah.r5@kemensos.go.id'
-const fixture = consoleFixture()
+const fixture = await consoleFixture()
 /** With SCREENSHOT_DIR set (`npm run screenshots`), the draft and the report are saved there. */
 const SHOTS = process.env.SCREENSHOT_DIR
 const db = fixture.core.db

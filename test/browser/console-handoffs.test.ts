@@ -23,7 +23,7 @@ import { coreDriver } from '../support/transcript.js'
 const EMAIL = 'rina.lestari@kemensos.go.id'
 // The real knowledge base's answers, as the server offers them.
 const quickReplies = quickRepliesOf(loadKnowledgeBase(loadConfig({}).FAQ_PATH))
-const fixture = consoleFixture({ quickReplies })
+const fixture = await consoleFixture({ quickReplies })
 const db = fixture.core.db
 let server: Awaited<ReturnType<typeof serveOnPort>>
 let origin: string

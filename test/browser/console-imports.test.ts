@@ -22,7 +22,7 @@ import { expectGoodLayout, openPage, serveOnPort, signIn } from '../support/cons
 
 const EMAIL = 'sri.wahyuni@kemensos.go.id'
 const SCREENSHOTS = process.env.SCREENSHOT_DIR ?? join(tmpdir(), 'kesos-console-screenshots')
-const fixture = consoleFixture()
+const fixture = await consoleFixture()
 let server: Awaited<ReturnType<typeof serveOnPort>>
 let origin: string
 let browser: Browser

@@ -22,7 +22,7 @@ import { consoleFixture, PASSWORD } from '../console/support.js'
 import { launchBrowser } from '../support/browser.js'
 import { expectGoodLayout, openPage, serveOnPort, signIn } from '../support/console-browser.js'
 
-const fixture = consoleFixture()
+const fixture = await consoleFixture()
 const SHOTS = process.env.SCREENSHOT_DIR
 let server: Awaited<ReturnType<typeof serveOnPort>>
 let origin: string

@@ -15,8 +15,8 @@ import { consoleFixture, PASSWORD } from '../console/support.js'
 import { launchBrowser } from '../support/browser.js'
 import { expectGoodLayout, openPage, serveOnPort, signIn } from '../support/console-browser.js'
 
-const fixture = consoleFixture()
-const { budi, siti } = seedPeople(fixture)
+const fixture = await consoleFixture()
+const { budi, siti } = await seedPeople(fixture)
 let server: Awaited<ReturnType<typeof serveOnPort>>
 let origin: string
 let browser: Browser

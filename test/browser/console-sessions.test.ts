@@ -18,7 +18,7 @@ import { addPerson, confirm } from '../support/reminders.js'
 import { addSession } from '../support/sessions.js'
 
 const EMAIL = 'sri.wahyuni@kemensos.go.id'
-const fixture = consoleFixture()
+const fixture = await consoleFixture()
 const db = fixture.core.db
 let server: Awaited<ReturnType<typeof serveOnPort>>
 let origin: string

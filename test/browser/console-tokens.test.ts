@@ -24,7 +24,7 @@ import { addSession } from '../support/sessions.js'
 
 const NOW = new Date('2026-11-23T03:00:00Z')
 const clock = fakeClock(NOW)
-const core = testCore({ clock: clock.now })
+const core = await testCore({ clock: clock.now })
 const app = createWebApp({
   version: 'test',
   logger: pino({ level: 'silent' }),

@@ -16,7 +16,7 @@ import { launchBrowser } from '../support/browser.js'
 import { expectGoodLayout, openPage, serveOnPort } from '../support/console-browser.js'
 
 const EMAIL = 'sri.wahyuni@kemensos.go.id'
-const fixture = consoleFixture()
+const fixture = await consoleFixture()
 let server: Awaited<ReturnType<typeof serveOnPort>>
 let origin: string
 let browser: Browser

@@ -75,7 +75,7 @@ function startApp(ratePerMinute: number): Promise<string> {
 }
 
 beforeAll(async () => {
-  core = testCore({ clock: fakeClock(NOW).now })
+  core = await testCore({ clock: fakeClock(NOW).now })
   for (const cert of Object.values(CERTS)) core.db.insert(certificates).values(cert).run()
   audit = createLookupAudit(core.db, { flushMs: 3_600_000, maxBatch: 10_000, now: fakeClock(NOW).now })
   origin = await startApp(10_000)

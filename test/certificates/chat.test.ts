@@ -17,9 +17,9 @@ import { EXPIRED, REVOKED, SUSPENDED, seedCertificates, VALID, VERIFY_BASE_URL, 
 let core: Core
 afterEach(() => closeDatabase(core.db))
 
-function setup(env: Record<string, string> = VERIFY_ENV) {
+async function setup(env: Record<string, string> = VERIFY_ENV) {
   const clock = fakeClock(new Date('2026-11-23T02:00:00Z'))
-  core = testCore({ env, clock: clock.now })
+  core = await testCore({ env, clock: clock.now })
   seedCertificates(core.db)
   let chat = 0
   const chatId = `verify-${Math.random().toString(36).slice(2)}`
@@ -41,7 +41,7 @@ const audited = () =>
 
 describe('the answer for each state', () => {
   it('VALID: every detail, the name masked, the page link; nothing about a reason', async () => {
-    const { say } = setup()
+    const { say } = await setup()
     const answer = await say('cek lsps 2025 00042')
     expect(answer).toBe(
       [
@@ -63,7 +63,7 @@ describe('the answer for each state', () => {
   })
 
   it('KEDALUWARSA the day after the expiry date in Jakarta, VALID on it', async () => {
-    const { say, clock } = setup()
+    const { say, clock } = await setup()
     core.db.update(certificates).set({ expiresAt: '2026-11-23' }).where(eq(certificates.number, 'LSPS202500042')).run()
     // 2026-11-23T02:00Z is 09:00 in Jakarta: the last valid day.
     expect(await say(`cek ${VALID.number}`)).toContain('✅ *VALID*')
@@ -76,7 +76,7 @@ describe('the answer for each state', () => {
   })
 
   it('DICABUT and DIBEKUKAN: the reason and the day of the change (Jakarta)', async () => {
-    const { say } = setup()
+    const { say } = await setup()
     const revoked = await say(`cek ${REVOKED.number}`)
     expect(revoked).toContain('⛔ *DICABUT*\nSertifikat ini telah dicabut dan tidak berlaku lagi.')
     expect(revoked).toContain(`• Alasan: ${REVOKED.reason}\n• Dicabut pada: 10 Februari 2026`)
@@ -87,7 +87,7 @@ describe('the answer for each state', () => {
   })
 
   it('TIDAK DITEMUKAN names the number as stored and links to the page', async () => {
-    const { say } = setup()
+    const { say } = await setup()
     const answer = await say('cek lsps-2025-00043')
     expect(answer).toBe(
       [
@@ -101,7 +101,7 @@ describe('the answer for each state', () => {
 
 describe('the hourly budget per chat', () => {
   it(`answers ${CHAT_LOOKUPS_PER_HOUR} lookups an hour per chat, then says politely when to try again; other chats are not affected`, async () => {
-    const { say, clock } = setup()
+    const { say, clock } = await setup()
     for (let i = 0; i < CHAT_LOOKUPS_PER_HOUR; i++)
       expect(await say(`cek LSPS-2024-${String(i).padStart(5, '0')}`)).toMatch(/VALID|TIDAK DITEMUKAN/)
     const refused = await say(`cek ${VALID.number}`)
@@ -131,14 +131,14 @@ describe('the masked name and the link', () => {
     expect(verificationPage('LSPS202500042', 'https://a.example.id/')).toBe('https://a.example.id/verifikasi/LSPS202500042')
     expect(verificationPage('LSPS202500042', 'https://a.example.id')).toBe('https://a.example.id/verifikasi/LSPS202500042')
     expect(verificationPage('LSPS202500042')).toBe('/verifikasi/LSPS202500042')
-    const { say } = setup({})
+    const { say } = await setup({})
     const answer = await say(`cek ${VALID.number}`)
     expect(answer).toContain('🔗 Halaman verifikasi: /verifikasi/LSPS202500042\n')
     expect(answer).not.toContain('https://')
   })
 
   it('never shows the full name, in any state', async () => {
-    const { say } = setup()
+    const { say } = await setup()
     for (const { number, holder } of [VALID, EXPIRED, REVOKED, SUSPENDED]) {
       const answer = await say(`cek ${number}`)
       for (const word of holder.split(' ').filter((w) => w.length > 3)) expect(answer).not.toContain(word)
@@ -148,7 +148,7 @@ describe('the masked name and the link', () => {
 
 describe('English', () => {
   it('answers every state in English', async () => {
-    const { say } = setup()
+    const { say } = await setup()
     await say('english')
     const valid = await say(`cek ${VALID.number}`)
     expect(valid).toContain('✅ *VALID*\nThis certificate is on record and in force.')
@@ -166,8 +166,8 @@ describe('English', () => {
     expect(await say('LSPS')).toContain('⚠️ A certificate number always contains digits')
   })
 
-  it('certificateAnswer is the same text whichever way it is reached', () => {
-    core = testCore()
+  it('certificateAnswer is the same text whichever way it is reached', async () => {
+    core = await testCore()
     seedCertificates(core.db)
     const found = lookUp(core.db, VALID.number, '2026-11-23')
     if (found.kind === 'invalid') throw new Error('unexpected')
@@ -201,7 +201,7 @@ describe('numbers that cannot be one', () => {
   })
 
   it('asks again with the reason, inside the flow and after "cek"; "batal" leaves', async () => {
-    const { say } = setup()
+    const { say } = await setup()
     expect(await say('4')).toBe(
       'Langkah 1 dari 1\nKetik nomor sertifikat yang ingin diperiksa, seperti tercetak pada sertifikat (mis. LSPS-2025-00042). Huruf besar atau kecil, spasi, dan tanda hubung tidak berpengaruh.',
     )
@@ -216,7 +216,7 @@ describe('numbers that cannot be one', () => {
   })
 
   it('"cek" with words that are no number is left to the other features; "cek sertifikat saya" asks', async () => {
-    const { say } = setup()
+    const { say } = await setup()
     expect(await say('cek status')).toContain('memastikan ini memang Anda')
     await say('batal')
     // Understood as the person's own status (issue 20): the proof starts; it is left before the next check.
@@ -232,7 +232,7 @@ describe('numbers that cannot be one', () => {
 
 describe('the lookup audit', () => {
   it('records each chat lookup (number and outcome, never who asked) within the turn', async () => {
-    const { say } = setup()
+    const { say } = await setup()
     await say(`cek ${VALID.number}`)
     await say('cek LSPS-2025-99999')
     await say('4')

@@ -11,8 +11,8 @@ import { auditLog } from '../../src/db/schema.js'
 import { fakeClock, testCore } from '../support/core.js'
 
 let core: Core
-beforeEach(() => {
-  core = testCore()
+beforeEach(async () => {
+  core = await testCore()
 })
 afterEach(() => {
   vi.useRealTimers()

@@ -9,7 +9,7 @@ import { changeCertificateStatus } from '../../src/core/certificates/status-chan
 import { auditLog, certificates } from '../../src/db/schema.js'
 import { CERTS, verifyFixture } from '../support/verify-fixture.js'
 
-let f: ReturnType<typeof verifyFixture>
+let f: Awaited<ReturnType<typeof verifyFixture>>
 afterEach(() => f.close())
 
 const api = async (number: string) => (await f.get(`/api/v1/certificates/${number}`)).json()
@@ -17,7 +17,7 @@ const by = () => ({ actor: 'staff:7', now: f.clock.now() })
 
 describe('changeCertificateStatus', () => {
   it('revoke, suspend, reinstate: seen at once by the API and the page, each in the audit log', async () => {
-    f = verifyFixture()
+    f = await verifyFixture()
     const { number } = CERTS.valid
     expect(await api(number)).toMatchObject({ status: 'valid', statusReason: null })
 
@@ -70,8 +70,8 @@ describe('changeCertificateStatus', () => {
     ['an unknown number', 'LSPS-2099-99999', 'revoked', 'Tidak sah', 'NOT_FOUND', 'Tidak ada sertifikat dengan nomor itu.'],
     ['not a number at all', '<script>', 'revoked', 'Tidak sah', 'NOT_FOUND', 'Tidak ada sertifikat dengan nomor itu.'],
     ['the status it has', CERTS.valid.number, 'active', 'Sudah sah', 'UNCHANGED', 'sudah demikian'],
-  ] as const)('refuses %s with a message for the form, and changes nothing', (_, number, to, reason, error, message) => {
-    f = verifyFixture()
+  ] as const)('refuses %s with a message for the form, and changes nothing', async (_, number, to, reason, error, message) => {
+    f = await verifyFixture()
     const before = f.core.db.select().from(certificates).all()
     const result = changeCertificateStatus(f.core.db, number, { to, reason }, by())
     expect(result).toMatchObject({ ok: false, error })

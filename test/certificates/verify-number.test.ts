@@ -19,8 +19,8 @@ const SENTENCE = 'sertifikat LSPS 2024 00123 asli gak'
 
 const openCore = personalCores()
 
-function open() {
-  const core = openCore()
+async function open() {
+  const core = await openCore()
   core.db
     .insert(certificates)
     .values({
@@ -54,7 +54,7 @@ describe('certificate.verify from a sentence', () => {
   })
 
   it('the same answer as "cek <nomor>": VALID, the masked holder, the page link; each lookup audited alike', async () => {
-    const { engine, db } = open()
+    const { engine, db } = await open()
     const sentence = textOf(await chat(engine, 'a').say(SENTENCE))
     expect(sentence).toContain('✅ *VALID*')
     expect(sentence).toContain('• Nomor sertifikat: LSPS-2024-00123')
@@ -69,7 +69,7 @@ describe('certificate.verify from a sentence', () => {
   })
 
   it('sentences count against the chat\'s hourly budget of lookups, with "cek"', async () => {
-    const { engine } = open()
+    const { engine } = await open()
     const a = chat(engine, 'a')
     for (let i = 0; i < CHAT_LOOKUPS_PER_HOUR; i++) expect(textOf(await a.say(SENTENCE))).toContain('✅ *VALID*')
     expect(textOf(await a.say('cek LSPS-2024-00123'))).toContain(`chat ini sudah memeriksa ${CHAT_LOOKUPS_PER_HOUR} sertifikat`)
@@ -77,7 +77,7 @@ describe('certificate.verify from a sentence', () => {
   })
 
   it('without a number: the number is asked, and the next message is read as one', async () => {
-    const { engine, db } = open()
+    const { engine, db } = await open()
     const a = chat(engine, 'a')
     expect(textOf(await a.say('tolong cek keaslian sertifikat ini'))).toContain('Ketik nomor sertifikat yang ingin diperiksa')
     expect(audited(db)).toEqual([])
@@ -86,7 +86,7 @@ describe('certificate.verify from a sentence', () => {
   })
 
   it('"sertifikat ini asli gak" without a number may be a question about checking: asked, the check one tap away', async () => {
-    const { engine } = open()
+    const { engine } = await open()
     const a = chat(engine, 'a')
     const asked = await a.say('sertifikat ini asli gak')
     expect(textOf(asked)).toContain('Maksud Anda')

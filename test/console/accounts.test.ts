@@ -11,7 +11,7 @@ describe('roles', () => {
   it.each(['regional', 'viewer'] as const)(
     'a %s account gets 403 on /admin/whatsapp and sees no WhatsApp in its menu',
     async (role) => {
-      const f = consoleFixture()
+      const f = await consoleFixture()
       await f.addAccount({ email: 'staf@kemensos.go.id', role, ...(role === 'regional' && { region: 'R4' }) })
       const browser = browserOn(f.app)
       await browser.signIn('staf@kemensos.go.id')
@@ -23,7 +23,7 @@ describe('roles', () => {
   )
 
   it('an admin opens the WhatsApp page inside the console layout (one h1, menu, no inline style or script)', async () => {
-    const f = consoleFixture()
+    const f = await consoleFixture()
     await f.addAccount({ email: 'admin@kemensos.go.id' })
     const browser = browserOn(f.app)
     await browser.signIn('admin@kemensos.go.id')
@@ -42,9 +42,9 @@ describe('roles', () => {
 
 describe('account rules', () => {
   it('a regional account needs a region R1–R6; the others take none; the e-mail is unique in any case', async () => {
-    const f = consoleFixture()
-    const add = (input: { email: string; role: string; region?: string }) =>
-      addStaff(f.core.db, { name: 'Budi', ...input }, { actor: 'test', at: f.clock.now() })
+    const f = await consoleFixture()
+    const add = async (input: { email: string; role: string; region?: string }) =>
+      await addStaff(f.core.db, { name: 'Budi', ...input }, { actor: 'test', at: f.clock.now() })
     expect(await add({ email: 'a@x.id', role: 'regional' })).toMatchObject({ ok: false, error: { code: 'REGION_REQUIRED' } })
     expect(await add({ email: 'a@x.id', role: 'regional', region: 'R7' })).toMatchObject({
       ok: false,
@@ -64,7 +64,7 @@ describe('account rules', () => {
 
 describe('one-time links', () => {
   it('an invitation states the rules, refuses a short password, one equal to the e-mail and a mismatch beside the field, then signs in', async () => {
-    const f = consoleFixture()
+    const f = await consoleFixture()
     const added = await addStaff(
       f.core.db,
       { name: 'Rina', email: 'rina.lestari@kemensos.go.id', role: 'viewer' },
@@ -92,7 +92,7 @@ describe('one-time links', () => {
   })
 
   it('an invitation is good for 24 hours', async () => {
-    const f = consoleFixture()
+    const f = await consoleFixture()
     const added = await addStaff(
       f.core.db,
       { name: 'Rina', email: 'rina@x.id', role: 'viewer' },
@@ -106,7 +106,7 @@ describe('one-time links', () => {
   })
 
   it('a reset ends the sessions and the earlier link; a disabled account gets no link and no session', async () => {
-    const f = consoleFixture()
+    const f = await consoleFixture()
     await f.addAccount({ email: 'budi@x.id', role: 'viewer' })
     const browser = browserOn(f.app)
     await browser.signIn('budi@x.id')
@@ -132,7 +132,7 @@ describe('one-time links', () => {
   })
 
   it("the first admin's link (no staff yet) asks for name and e-mail, makes an admin, is good for one hour only", async () => {
-    const f = consoleFixture()
+    const f = await consoleFixture()
     const token = (await firstAdminLink(f.core.db, f.clock.now())) ?? ''
     const page = `/admin/setel-sandi?token=${token}`
     f.clock.advance(59 * 60_000)
@@ -154,14 +154,14 @@ describe('one-time links', () => {
     // With staff on record, no first-admin link is made.
     expect(await firstAdminLink(f.core.db, f.clock.now())).toBeUndefined()
 
-    const late = consoleFixture()
+    const late = await consoleFixture()
     const lateToken = await firstAdminLink(late.core.db, late.clock.now())
     late.clock.advance(61 * 60_000)
     expect((await browserOn(late.app).request(`/admin/setel-sandi?token=${lateToken}`)).status).toBe(404)
   })
 
   it('a set-password link on an account with two-factor on sends to sign in with a code instead of signing in', async () => {
-    const f = consoleFixture()
+    const f = await consoleFixture()
     const id = await f.addAccount({ email: 'dua@x.id' })
     f.core.db.$client
       .prepare('update staff set totp_secret = ?, totp_enabled_at = 1 where id = ?')
@@ -181,7 +181,7 @@ describe('one-time links', () => {
 
 describe('the console stylesheet', () => {
   it('is served from this origin under a versioned address, cached for a year, and fits a phone and a laptop', async () => {
-    const f = consoleFixture()
+    const f = await consoleFixture()
     const html = await (await browserOn(f.app).request('/admin/login')).text()
     const href = /<link rel="stylesheet" href="([^"]+)"/.exec(html)?.[1] ?? ''
     expect(href).toMatch(/^\/assets\/console\.css\?v=[0-9a-f]{12}$/)

@@ -22,7 +22,7 @@ import { auditOf, browserOn, consoleFixture } from './support.js'
 type Chat = { channel: 'telegram' | 'whatsapp'; chatId: string; language?: 'id' | 'en'; blocked?: boolean; off?: boolean }
 
 async function setUp(options: Parameters<typeof consoleFixture>[0] = {}) {
-  const f = consoleFixture(options)
+  const f = await consoleFixture(options)
   const db = f.core.db
   const now = f.clock.now()
   const session = addSession(db, now, {

@@ -27,16 +27,16 @@ import { auditOf, browserOn, PASSWORD } from './support.js'
 const NOW = new Date('2026-11-23T03:00:00Z')
 
 let core: Core
-let clock: ReturnType<typeof fakeClock>
+let clock: Awaited<ReturnType<typeof fakeClock>>
 let lines: string[]
-let app: ReturnType<typeof createWebApp>
+let app: Awaited<ReturnType<typeof createWebApp>>
 /** Sessions: Bandung (R2) and Padang (R1). */
 let bandung: number
 let padang: number
 
-beforeEach(() => {
+beforeEach(async () => {
   clock = fakeClock(NOW)
-  core = testCore({ clock: clock.now })
+  core = await testCore({ clock: clock.now })
   lines = []
   // Wired as src/main.ts wires it: the console, and the admin API with ADMIN_TOKEN still set.
   app = createWebApp({
@@ -76,7 +76,7 @@ async function staffWithToken(email: string, role: 'admin' | 'regional' | 'viewe
     { actor: 'test', at: clock.now(), password: PASSWORD },
   )
   if (!added.ok) throw new Error(added.error.code)
-  const made = createApiToken(core.db, { staffId: added.value.id, name: 'skrip' }, { actor: 'test', at: clock.now() })
+  const made = await createApiToken(core.db, { staffId: added.value.id, name: 'skrip' }, { actor: 'test', at: clock.now() })
   if (!made.ok) throw new Error(made.error.code)
   return { id: added.value.id, email, token: made.value.token, tokenId: made.value.id }
 }
@@ -154,10 +154,10 @@ describe('a staff API token on /api/v1/admin', () => {
 
   it('answers 401 with its code for a revoked token, an expired one, and one of a disabled account', async () => {
     const revoked = await staffWithToken('a@kemensos.go.id', 'admin')
-    revokeApiToken(core.db, revoked.tokenId, { actor: 'test', at: clock.now() })
+    await revokeApiToken(core.db, revoked.tokenId, { actor: 'test', at: clock.now() })
     const disabled = await staffWithToken('b@kemensos.go.id', 'admin')
     await disableStaff(core.db, disabled.email, { actor: 'test', at: clock.now() })
-    const expiring = createApiToken(
+    const expiring = await createApiToken(
       core.db,
       { staffId: revoked.id, name: 'sebentar', expiresAt: new Date(NOW.getTime() + DAY) },
       { actor: 'test', at: clock.now() },

@@ -7,7 +7,7 @@ import { browserOn, consoleFixture } from './support.js'
 
 type Entry = { at: string; actor: string; action: string; entity?: string; entityId?: string; details?: string }
 
-function insert(f: ReturnType<typeof consoleFixture>, entries: Entry[]) {
+function insert(f: Awaited<ReturnType<typeof consoleFixture>>, entries: Entry[]) {
   const statement = f.core.db.$client.prepare(
     'insert into audit_log (at, actor, action, entity, entity_id, details) values (?, ?, ?, ?, ?, ?)',
   )
@@ -16,7 +16,7 @@ function insert(f: ReturnType<typeof consoleFixture>, entries: Entry[]) {
 }
 
 async function signedIn(role: 'admin' | 'regional' | 'viewer' = 'admin') {
-  const f = consoleFixture()
+  const f = await consoleFixture()
   const id = await f.addAccount({
     email: `${role}@kemensos.go.id`,
     name: `Staf ${role}`,

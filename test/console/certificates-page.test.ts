@@ -22,7 +22,7 @@ const SITI = {
 }
 
 async function setUp(role: 'admin' | 'regional' | 'viewer' = 'admin', options: { publicBaseUrl?: boolean } = {}) {
-  const f = consoleFixture({
+  const f = await consoleFixture({
     verify: true,
     signingKey: SIGNING_KEY,
     ...(options.publicBaseUrl !== false && { publicBaseUrl: ORIGIN }),
@@ -42,7 +42,7 @@ async function setUp(role: 'admin' | 'regional' | 'viewer' = 'admin', options: {
 }
 
 /** 30 more certificates, 27 of whose holders are called "… Rahmawati …". */
-function fill(f: ReturnType<typeof consoleFixture>) {
+function fill(f: Awaited<ReturnType<typeof consoleFixture>>) {
   for (let i = 1; i <= 30; i++) {
     const n = String(i).padStart(3, '0')
     f.core.db
@@ -103,7 +103,7 @@ describe('search', () => {
   })
 
   it('opening a certificate with its full name is audited with the staff member; a masked view is not', async () => {
-    const viewsOf = (f: ReturnType<typeof consoleFixture>) =>
+    const viewsOf = (f: Awaited<ReturnType<typeof consoleFixture>>) =>
       f.core.db.$client.prepare("select actor, entity_id as number from audit_log where action = 'certificate.viewed'").all()
     const regional = await setUp('regional')
     await regional.browser.request('/admin/sertifikat/LSPS-2024-00009')

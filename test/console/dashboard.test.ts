@@ -7,7 +7,7 @@ import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
 import { ADMIN, dashboardApp, emptyDb, knownDb, REGIONAL_R2, stat, tableRows, VIEWER } from './dashboard-fixture.js'
 
-const page = async (app: ReturnType<typeof dashboardApp>, path = '/admin') => {
+const page = async (app: Awaited<ReturnType<typeof dashboardApp>>, path = '/admin') => {
   const res = await app.request(path)
   expect(res.status).toBe(200)
   return res.text()

@@ -8,7 +8,7 @@ import { loadDemoData } from '../../src/db/demo-data.js'
 import { exams, people } from '../../src/db/schema.js'
 import { browserOn, consoleFixture } from './support.js'
 
-type Fixture = ReturnType<typeof consoleFixture>
+type Fixture = Awaited<ReturnType<typeof consoleFixture>>
 
 /** Budi (Jawa Barat, R2) and Siti (Jawa Tengah, R3), each with exams; the clock is 2026-11-23 09:00 WIB. */
 function seed(f: Fixture) {
@@ -43,7 +43,7 @@ function seed(f: Fixture) {
 }
 
 async function setUp(role: 'admin' | 'regional' | 'viewer' = 'admin') {
-  const f = consoleFixture()
+  const f = await consoleFixture()
   const ids = seed(f)
   await f.addAccount({ email: 'staf@kemensos.go.id', name: 'Dewi Anggraini', role, ...(role === 'regional' && { region: 'R2' }) })
   const browser = browserOn(f.app)
@@ -142,7 +142,7 @@ describe('the schedule', () => {
 
 describe('with the demo dataset', () => {
   it('Peserta lists its people and Ujian its coming exams, for an admin and a regional account', async () => {
-    const f = consoleFixture()
+    const f = await consoleFixture()
     loadDemoData(f.core.db, f.clock.now(), f.core.vault)
     await f.addAccount({ email: 'admin@kemensos.go.id', role: 'admin' })
     await f.addAccount({ email: 'r2@kemensos.go.id', role: 'regional', region: 'R2' })

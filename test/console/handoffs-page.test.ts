@@ -80,13 +80,13 @@ function addMessage(
   )
 }
 
-const fixtures: ReturnType<typeof consoleFixture>[] = []
+const fixtures: Awaited<ReturnType<typeof consoleFixture>>[] = []
 afterEach(() => {
   for (const f of fixtures.splice(0)) closeDatabase(f.core.db)
 })
 
 async function setup(options: Parameters<typeof consoleFixture>[0] = {}) {
-  const f = consoleFixture(options)
+  const f = await consoleFixture(options)
   fixtures.push(f)
   const admin = await f.addAccount({ email: 'pusat@kemensos.go.id', name: 'Sri Wahyuni' })
   const regional = await f.addAccount({ email: 'r5@kemensos.go.id', name: 'Rina Lestari', role: 'regional', region: 'R5' })

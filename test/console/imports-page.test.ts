@@ -15,10 +15,10 @@ import { IMPORT_SAMPLES, STATUS_SAMPLE_WITH_MISTAKE } from '../../src/web/consol
 import { MAX_UPLOAD_BYTES } from '../../src/web/console/imports-page.js'
 import { auditOf, browserOn, consoleFixture } from './support.js'
 
-type Browser = ReturnType<typeof browserOn>
+type Browser = Awaited<ReturnType<typeof browserOn>>
 
 async function setUp(role: 'admin' | 'regional' | 'viewer' = 'admin') {
-  const f = consoleFixture()
+  const f = await consoleFixture()
   const id = await f.addAccount({
     email: 'staf@kemensos.go.id',
     name: 'Dewi Anggraini',
@@ -40,7 +40,7 @@ async function upload(browser: Browser, kind: string, content: string, name = 's
   return browser.request('/admin/impor', { multipart: form })
 }
 
-const count = (f: ReturnType<typeof consoleFixture>, table: string) =>
+const count = (f: Awaited<ReturnType<typeof consoleFixture>>, table: string) =>
   (f.core.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n
 
 /** The text of a page without its tags, spaces folded. */
@@ -202,7 +202,7 @@ describe('Impor data', () => {
       vault: f.core.vault,
       reminders: reminderSettingsOf(loadConfig({ NODE_ENV: 'test' })),
     }
-    expect(importStatus(f.core.db, IMPORT_SAMPLES.status, cli).ok).toBe(true)
+    expect((await importStatus(f.core.db, IMPORT_SAMPLES.status, cli)).ok).toBe(true)
     // Andi is on record in province 73 (R5): a file moving him to R2's province 32 is still refused.
     const moved = `${IMPORT_SAMPLES.status.split('\n')[0]}\n7371014708850003,Andi Nurhaliza,1985-08-07,,32,,,,Bimtek,2026-03-10,,\n`
     const status = (await upload(browser, 'status', moved)).headers.get('location') ?? ''
@@ -213,7 +213,7 @@ describe('Impor data', () => {
     expect(preview).toContain('2 baris ditolak')
     expect(preview.match(/nik orang ini tercatat di luar wilayah R2/g)).toHaveLength(2)
 
-    expect(importSessions(f.core.db, IMPORT_SAMPLES.sessions, cli).ok).toBe(true)
+    expect((await importSessions(f.core.db, IMPORT_SAMPLES.sessions, cli)).ok).toBe(true)
     const taken = IMPORT_SAMPLES.sessions.replace(
       'BMT-MKS-2027-01,Bimtek Sertifikasi Penyuluh Sosial,penyuluh sosial,R5',
       'BMT-MKS-2027-01,Bimtek Sertifikasi Penyuluh Sosial,penyuluh sosial,R2',

@@ -10,8 +10,8 @@ import { bimtekSessions, channelIdentities, exams, people, registrations } from 
 import { statusFile, WOMAN } from '../support/status-csv.js'
 import type { consoleFixture } from './support.js'
 
-export function seedPeople(f: ReturnType<typeof consoleFixture>) {
-  const result = importStatus(
+export async function seedPeople(f: Awaited<ReturnType<typeof consoleFixture>>) {
+  const result = await importStatus(
     f.core.db,
     statusFile({}, { ...WOMAN, phone: '0813-1111-2222', province: 'Jawa Tengah', regency: 'Kota Semarang', stage: 'terdaftar' }),
     { actor: 'test', vault: f.core.vault, now: f.clock.now(), reminders: DEFAULT_REMINDER_SETTINGS },

@@ -12,11 +12,11 @@ import { STATUS, statusFile, WOMAN } from '../support/status-csv.js'
 import { seedPeople as seed } from './people-fixture.js'
 import { auditOf, browserOn, consoleFixture } from './support.js'
 
-type Fixture = ReturnType<typeof consoleFixture>
+type Fixture = Awaited<ReturnType<typeof consoleFixture>>
 
 async function setUp(role: 'admin' | 'regional' | 'viewer' = 'admin', region = 'R2') {
-  const f = consoleFixture()
-  const ids = seed(f)
+  const f = await consoleFixture()
+  const ids = await seed(f)
   const id = await f.addAccount({
     email: 'staf@kemensos.go.id',
     name: 'Dewi Anggraini',
@@ -242,9 +242,9 @@ describe('adding a stage', () => {
     expect(told).toHaveLength(1)
 
     // The same stage through the status import, on a twin database: the same message and key.
-    const twin = consoleFixture({ clock: f.clock })
-    seed(twin)
-    const imported = importStatus(
+    const twin = await consoleFixture({ clock: f.clock })
+    await seed(twin)
+    const imported = await importStatus(
       twin.core.db,
       statusFile({ stage: 'ujian kognitif', stage_date: '2026-11-20', note: 'Lulus seleksi' }),
       {

@@ -14,7 +14,7 @@ import { auditOf, browserOn, consoleFixture } from './support.js'
 const HOUR = 3_600_000
 
 async function setUp(role: 'admin' | 'regional' | 'viewer' = 'admin') {
-  const f = consoleFixture()
+  const f = await consoleFixture()
   const db = f.core.db
   const now = f.clock.now().getTime()
   const person = (fullName: string, provinceCode: string) =>
@@ -93,7 +93,7 @@ async function setUp(role: 'admin' | 'regional' | 'viewer' = 'admin') {
 }
 
 /** A reminder to Budi that was being sent when the server stopped: its outcome is unknown. */
-function crashedWhileSending(f: ReturnType<typeof consoleFixture>): number {
+function crashedWhileSending(f: Awaited<ReturnType<typeof consoleFixture>>): number {
   const db = f.core.db
   const budi = db.$client.prepare("select id from people where full_name = 'Budi Santoso'").get() as { id: number }
   return db
@@ -116,7 +116,7 @@ function crashedWhileSending(f: ReturnType<typeof consoleFixture>): number {
     .get().id
 }
 
-const outboxRows = (f: ReturnType<typeof consoleFixture>) =>
+const outboxRows = (f: Awaited<ReturnType<typeof consoleFixture>>) =>
   f.core.db.$client
     .prepare('select id, idempotency_key as key, status, chat_id as chatId, due_at as dueAt from outbox order by id')
     .all() as {

@@ -16,7 +16,7 @@ import { auditOf, browserOn, consoleFixture } from './support.js'
 type Role = 'admin' | 'regional' | 'viewer'
 
 async function signedIn(role: Role = 'admin', region: 'R2' | 'R5' = 'R2') {
-  const f = consoleFixture()
+  const f = await consoleFixture()
   const id = await f.addAccount({
     email: 'staf@kemensos.go.id',
     name: 'Dewi Anggraini',
@@ -46,7 +46,7 @@ const NEW_SESSION = {
   registration_closes_at: '2026-12-20T17:00',
 }
 
-const outboxOf = (db: ReturnType<typeof consoleFixture>['core']['db'], kind: string) =>
+const outboxOf = (db: Awaited<ReturnType<typeof consoleFixture>>['core']['db'], kind: string) =>
   db.select().from(outbox).where(eq(outbox.kind, kind)).orderBy(outbox.id).all()
 
 describe('Sesi Bimtek: list', () => {
@@ -319,7 +319,7 @@ describe('Sesi Bimtek: cancel', () => {
     })
       .map((v) => `"${v}"`)
       .join(',')}\n`
-    const imported = importSessions(db, csv, { actor: 'cli', now, reminders: DEFAULT_REMINDER_SETTINGS })
+    const imported = await importSessions(db, csv, { actor: 'cli', now, reminders: DEFAULT_REMINDER_SETTINGS })
     expect(imported).toMatchObject({
       ok: false,
       errors: [{ line: 2, column: 'code', message: expect.stringContaining('sudah dibatalkan') }],

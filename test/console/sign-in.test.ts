@@ -12,14 +12,14 @@ const EMAIL = 'sri.wahyuni@kemensos.go.id'
 
 describe('the way in', () => {
   it('sends a page request without a session to the sign-in page, with where it was going', async () => {
-    const f = consoleFixture()
+    const f = await consoleFixture()
     const response = await browserOn(f.app).request('/admin/whatsapp?x=1')
     expect(response.status).toBe(303)
     expect(response.headers.get('location')).toBe(`/admin/login?next=${encodeURIComponent('/admin/whatsapp?x=1')}`)
   })
 
   it('shows an Indonesian sign-in form with labelled fields and the strict CSP', async () => {
-    const f = consoleFixture()
+    const f = await consoleFixture()
     const response = await browserOn(f.app).request('/admin/login')
     const html = await response.text()
     expect(response.status).toBe(200)
@@ -33,7 +33,7 @@ describe('the way in', () => {
   })
 
   it('signs in with the right password, then goes to `next`; the page shows the name and the sign-out form', async () => {
-    const f = consoleFixture()
+    const f = await consoleFixture()
     await f.addAccount({ email: EMAIL })
     const browser = browserOn(f.app)
     const form = await (await browser.request('/admin/login?next=%2Fadmin%2Fwhatsapp')).text()
@@ -55,7 +55,7 @@ describe('the way in', () => {
     ['javascript:alert(1)', '/admin'],
     ['/admin/whatsapp?tab=1', '/admin/whatsapp?tab=1'],
   ])('after signing in with next=%s goes to %s (never off this site)', async (next, expected) => {
-    const f = consoleFixture()
+    const f = await consoleFixture()
     await f.addAccount({ email: EMAIL })
     const browser = browserOn(f.app)
     const response = await browser.submit('/admin/login', '/admin/login', { email: EMAIL, password: PASSWORD, next })
@@ -65,7 +65,7 @@ describe('the way in', () => {
 
 describe('the session cookie', () => {
   it('outside production: HttpOnly, SameSite=Lax, Path=/, not Secure', async () => {
-    const f = consoleFixture()
+    const f = await consoleFixture()
     await f.addAccount({ email: EMAIL })
     const cookie = (await browserOn(f.app).signIn(EMAIL)).headers.getSetCookie().find((c) => c.startsWith('kesos_console='))
     expect(cookie).toMatch(/; Path=\/; HttpOnly; SameSite=Lax$/)
@@ -73,7 +73,7 @@ describe('the session cookie', () => {
   })
 
   it('in production: the __Host- prefix and Secure as well', async () => {
-    const f = consoleFixture({ production: true })
+    const f = await consoleFixture({ production: true })
     await f.addAccount({ email: EMAIL, role: 'viewer' })
     const cookies = (await browserOn(f.app).signIn(EMAIL)).headers.getSetCookie()
     const cookie = cookies.find((c) => c.startsWith('__Host-kesos_console='))
@@ -84,7 +84,7 @@ describe('the session cookie', () => {
 
 describe('wrong sign-ins', () => {
   it('get the same answer for an unknown e-mail and a wrong password, written beside the password field', async () => {
-    const f = consoleFixture()
+    const f = await consoleFixture()
     await f.addAccount({ email: EMAIL })
     const unknown = await browserOn(f.app, '198.51.100.1').signIn('nobody@kemensos.go.id')
     const wrong = await browserOn(f.app, '198.51.100.2').signIn(EMAIL, 'not-the-password-at-all')
@@ -95,7 +95,7 @@ describe('wrong sign-ins', () => {
   })
 
   it('are logged and audited with the reason and the address, never with the password', async () => {
-    const f = consoleFixture()
+    const f = await consoleFixture()
     const id = await f.addAccount({ email: EMAIL })
     await browserOn(f.app, '203.0.113.5').signIn(EMAIL, 'tebakan-sandi-rahasia')
     const log = f.lines.join('\n')
@@ -109,7 +109,7 @@ describe('wrong sign-ins', () => {
   })
 
   it(`are throttled per account: after ${ACCOUNT_FAILURE_LIMIT}, even the right password waits for the window, from any address; a restart does not reset it`, async () => {
-    const f = consoleFixture()
+    const f = await consoleFixture()
     await f.addAccount({ email: EMAIL })
     for (let i = 0; i < ACCOUNT_FAILURE_LIMIT; i++) {
       expect((await browserOn(f.app, `198.51.100.${i + 1}`).signIn(EMAIL, 'wrong-password-guess')).status).toBe(401)
@@ -119,14 +119,14 @@ describe('wrong sign-ins', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0)
     expect(await refused.text()).toContain('Terlalu banyak percobaan')
     // A new app on the same database (a restart) still refuses.
-    const restarted = consoleFixture({ core: f.core, clock: f.clock })
+    const restarted = await consoleFixture({ core: f.core, clock: f.clock })
     expect((await browserOn(restarted.app).signIn(EMAIL)).status).toBe(429)
     f.clock.advance(SIGN_IN_WINDOW_MINUTES * 60_000)
     expect((await browserOn(restarted.app).signIn(EMAIL)).status).toBe(303)
   })
 
   it(`are throttled per address: after ${CLIENT_FAILURE_LIMIT} on any accounts, that address waits; another is not affected`, async () => {
-    const f = consoleFixture()
+    const f = await consoleFixture()
     await f.addAccount({ email: EMAIL })
     const guesser = browserOn(f.app, '203.0.113.66')
     for (let i = 0; i < CLIENT_FAILURE_LIMIT; i++)
@@ -136,7 +136,7 @@ describe('wrong sign-ins', () => {
   })
 
   it('an empty field is named beside it and counts as no attempt', async () => {
-    const f = consoleFixture()
+    const f = await consoleFixture()
     const response = await browserOn(f.app).signIn('', '')
     const html = await response.text()
     expect(response.status).toBe(400)
@@ -146,7 +146,7 @@ describe('wrong sign-ins', () => {
   })
 
   it('a disabled account cannot sign in (the same answer as a wrong password)', async () => {
-    const f = consoleFixture()
+    const f = await consoleFixture()
     await f.addAccount({ email: EMAIL })
     f.core.db.$client.prepare("update staff set status = 'disabled'").run()
     const response = await browserOn(f.app).signIn(EMAIL)
@@ -157,7 +157,7 @@ describe('wrong sign-ins', () => {
 
 describe('CSRF', () => {
   it('refuses the sign-in form posted without its token, or from another site', async () => {
-    const f = consoleFixture()
+    const f = await consoleFixture()
     await f.addAccount({ email: EMAIL })
     const browser = browserOn(f.app)
     const form = await (await browser.request('/admin/login')).text()
@@ -173,7 +173,7 @@ describe('CSRF', () => {
   })
 
   it('refuses sign-out without the session token: the session goes on', async () => {
-    const f = consoleFixture()
+    const f = await consoleFixture()
     await f.addAccount({ email: EMAIL })
     const browser = browserOn(f.app)
     await browser.signIn(EMAIL)
@@ -185,7 +185,7 @@ describe('CSRF', () => {
 
 describe('sessions', () => {
   it('get a new id at sign-in: the id the browser had before no longer works', async () => {
-    const f = consoleFixture()
+    const f = await consoleFixture()
     await f.addAccount({ email: EMAIL })
     const browser = browserOn(f.app)
     await browser.signIn(EMAIL)
@@ -207,7 +207,7 @@ describe('sessions', () => {
   })
 
   it('end after 30 minutes without a request; each request keeps one alive', async () => {
-    const f = consoleFixture()
+    const f = await consoleFixture()
     await f.addAccount({ email: EMAIL })
     const browser = browserOn(f.app)
     await browser.signIn(EMAIL)
@@ -222,7 +222,7 @@ describe('sessions', () => {
   })
 
   it('end 12 hours after sign-in even when used all along, and the staff member signs in again', async () => {
-    const f = consoleFixture()
+    const f = await consoleFixture()
     await f.addAccount({ email: EMAIL })
     const browser = browserOn(f.app)
     await browser.signIn(EMAIL)
@@ -239,7 +239,7 @@ describe('sessions', () => {
   })
 
   it('end at sign-out, which is audited', async () => {
-    const f = consoleFixture()
+    const f = await consoleFixture()
     const id = await f.addAccount({ email: EMAIL })
     const browser = browserOn(f.app)
     await browser.signIn(EMAIL)

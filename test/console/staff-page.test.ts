@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { auditOf, browserOn, consoleFixture, PASSWORD } from './support.js'
 
 async function admin() {
-  const f = consoleFixture()
+  const f = await consoleFixture()
   const id = await f.addAccount({ email: 'admin@kemensos.go.id', name: 'Sri Wahyuni' })
   const browser = browserOn(f.app)
   await browser.signIn('admin@kemensos.go.id')
@@ -18,7 +18,7 @@ const linkIn = (page: string) => page.match(/id="tautan" class="secret" type="te
 
 describe('Staf', () => {
   it.each(['regional', 'viewer'] as const)('a %s account gets 403 on the page and its forms, and no menu entry', async (role) => {
-    const f = consoleFixture()
+    const f = await consoleFixture()
     const other = await f.addAccount({ email: 'other@kemensos.go.id', role: 'viewer' })
     await f.addAccount({ email: 'staf@kemensos.go.id', role, ...(role === 'regional' && { region: 'R1' }) })
     const browser = browserOn(f.app)

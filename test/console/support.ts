@@ -21,7 +21,7 @@ export const ORIGIN = 'http://localhost'
 export type ConsoleFixtureOptions = {
   production?: boolean
   core?: Core
-  clock?: ReturnType<typeof fakeClock>
+  clock?: Awaited<ReturnType<typeof fakeClock>>
   key?: Buffer
   whatsappState?: () => ConnectionState | undefined
   /** PUBLIC_BASE_URL (forms must then come from its origin: use ORIGIN). */
@@ -37,9 +37,9 @@ export type ConsoleFixtureOptions = {
 }
 
 /** The app, its core and clock, the log lines, and `addAccount` to make staff with PASSWORD set. */
-export function consoleFixture(options: ConsoleFixtureOptions = {}) {
+export async function consoleFixture(options: ConsoleFixtureOptions = {}) {
   const clock = options.clock ?? fakeClock()
-  const core = options.core ?? testCore({ clock: clock.now })
+  const core = options.core ?? (await testCore({ clock: clock.now }))
   const key = options.key ?? randomBytes(32)
   const totpBox = createSecretBox({ current: key }, STAFF_TOTP_PURPOSE)
   // Percakapan: the core's wake-up signal (the engine emits it when a person writes), and the box people's files are sealed in.
@@ -93,7 +93,7 @@ export function consoleFixture(options: ConsoleFixtureOptions = {}) {
   }
 }
 
-export type App = ReturnType<typeof consoleFixture>['app']
+export type App = Awaited<ReturnType<typeof consoleFixture>>['app']
 
 /** One browser: its cookies, its address (X-Real-IP), forms posted from this origin. */
 export function browserOn(app: App, address = '198.51.100.7') {

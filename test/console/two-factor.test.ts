@@ -13,7 +13,7 @@ const codeAt = (secret: string, at: Date) => new TOTP({ secret: Secret.fromBase3
 const secretOf = (html: string) => (html.match(/class="secret">([A-Z2-7 ]+)</)?.[1] ?? '').replace(/ /g, '')
 
 /** Signs in and enrols; returns the browser and the secret. */
-async function enrolled(f: ReturnType<typeof consoleFixture>) {
+async function enrolled(f: Awaited<ReturnType<typeof consoleFixture>>) {
   const browser = browserOn(f.app)
   await browser.signIn(EMAIL)
   const page = await (await browser.request('/admin/dua-langkah')).text()
@@ -27,7 +27,7 @@ async function enrolled(f: ReturnType<typeof consoleFixture>) {
 
 describe('enrolment', () => {
   it('shows the secret as text, as an otpauth address and as an SVG QR, the same on reload until confirmed', async () => {
-    const f = consoleFixture()
+    const f = await consoleFixture()
     await f.addAccount({ email: EMAIL })
     const browser = browserOn(f.app)
     await browser.signIn(EMAIL)
@@ -46,7 +46,7 @@ describe('enrolment', () => {
   })
 
   it('refuses a wrong code beside the field, and turns on with the right one (audited)', async () => {
-    const f = consoleFixture()
+    const f = await consoleFixture()
     const id = await f.addAccount({ email: EMAIL })
     const browser = browserOn(f.app)
     await browser.signIn(EMAIL)
@@ -66,7 +66,7 @@ describe('enrolment', () => {
 
 describe('signing in with two-factor on', () => {
   it('asks for the code beside its field, refuses a wrong one, takes the right one once', async () => {
-    const f = consoleFixture()
+    const f = await consoleFixture()
     await f.addAccount({ email: EMAIL })
     const { secret } = await enrolled(f)
     f.clock.advance(60_000)
@@ -87,7 +87,7 @@ describe('signing in with two-factor on', () => {
 
 describe('an admin in production', () => {
   it('without two-factor is held on the enrolment page until it is on', async () => {
-    const f = consoleFixture({ production: true })
+    const f = await consoleFixture({ production: true })
     await f.addAccount({ email: EMAIL })
     const browser = browserOn(f.app)
     expect((await browser.signIn(EMAIL)).status).toBe(303)
@@ -105,12 +105,12 @@ describe('an admin in production', () => {
   })
 
   it('is not held outside production, nor is a regional account in production', async () => {
-    const dev = consoleFixture()
+    const dev = await consoleFixture()
     await dev.addAccount({ email: EMAIL })
     const devBrowser = browserOn(dev.app)
     await devBrowser.signIn(EMAIL)
     expect((await devBrowser.request('/admin')).status).toBe(200)
-    const prod = consoleFixture({ production: true })
+    const prod = await consoleFixture({ production: true })
     await prod.addAccount({ email: EMAIL, role: 'regional', region: 'R2' })
     const regional = browserOn(prod.app)
     await regional.signIn(EMAIL)
@@ -120,7 +120,7 @@ describe('an admin in production', () => {
 
 describe('the account page', () => {
   it('leads to linking a Telegram account for the staff group, except for a viewer (who cannot answer)', async () => {
-    const f = consoleFixture()
+    const f = await consoleFixture()
     await f.addAccount({ email: 'rina@kemensos.go.id', role: 'regional', region: 'R5' })
     await f.addAccount({ email: 'vera@kemensos.go.id', role: 'viewer' })
     const regional = browserOn(f.app)

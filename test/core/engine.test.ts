@@ -10,7 +10,7 @@ import { closeDatabase, openDatabase } from '../../src/db/client.js'
 import { fakeClock, inbound, testCore } from '../support/core.js'
 import { coreDriver, play } from '../support/transcript.js'
 
-let core: ReturnType<typeof testCore>
+let core: Awaited<ReturnType<typeof testCore>>
 const dirs: string[] = []
 afterEach(() => {
   if (core?.db.$client.open) closeDatabase(core.db)
@@ -19,7 +19,7 @@ afterEach(() => {
 
 describe('a message over MAX_TEXT_LENGTH', () => {
   it('is not read: the reply says so in English too, and the person stays at the same step', async () => {
-    core = testCore()
+    core = await testCore()
     expect((await core.engine.handle(inbound('6')))[0]?.text).toContain('Langkah 1 dari 5')
     const [long] = await core.engine.handle(inbound('x'.repeat(MAX_TEXT_LENGTH + 1)))
     expect(long?.text).toContain('terlalu panjang (2.001 karakter; paling banyak 2.000)')
@@ -33,7 +33,7 @@ describe('a message over MAX_TEXT_LENGTH', () => {
 
 describe('duplicate delivery', () => {
   it('a message id seen before gets no second answer and does not move the conversation', async () => {
-    core = testCore()
+    core = await testCore()
     const first = await core.engine.handle(inbound('6', { messageId: 'dup-1' }))
     expect(first[0]?.text).toContain('Langkah 1 dari 5')
     const again = await core.engine.handle(inbound('6', { messageId: 'dup-1' }))
@@ -44,7 +44,7 @@ describe('duplicate delivery', () => {
   })
 
   it('the same message id in another chat is a different message (Telegram numbers messages per chat)', async () => {
-    core = testCore()
+    core = await testCore()
     const a = await core.engine.handle(inbound('halo', { chatId: 'A', messageId: '42' }))
     const b = await core.engine.handle(inbound('halo', { chatId: 'B', messageId: '42' }))
     expect(a).toHaveLength(1)
@@ -52,7 +52,7 @@ describe('duplicate delivery', () => {
   })
 
   it('the same message id on another channel is a different message', async () => {
-    core = testCore()
+    core = await testCore()
     await core.engine.handle(inbound('halo', { messageId: 'same' }))
     const other = await core.engine.handle(inbound('halo', { messageId: 'same', channel: 'telegram', chatId: 't-1' }))
     expect(other).toHaveLength(1)
@@ -62,7 +62,7 @@ describe('duplicate delivery', () => {
 describe('expiry after 30 minutes of silence', () => {
   it('forgets an unfinished flow, says so, and treats the message as new', async () => {
     const clock = fakeClock()
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     const driver = coreDriver(core.engine, { chatId: 'sleepy' })
     await play(driver, [
       { user: '6', bot: ['Langkah 1 dari 5'] },
@@ -81,7 +81,7 @@ describe('expiry after 30 minutes of silence', () => {
 
   it('says so too when the clean-up job already forgot the flow', async () => {
     const clock = fakeClock()
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     const driver = coreDriver(core.engine, { chatId: 'swept' })
     await driver.send('6')
     clock.advance(31 * 60_000)
@@ -94,7 +94,7 @@ describe('expiry after 30 minutes of silence', () => {
 
   it('keeps the flow when the reply comes within 30 minutes', async () => {
     const clock = fakeClock()
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     const driver = coreDriver(core.engine)
     await driver.send('6')
     clock.advance(29 * 60_000)
@@ -103,7 +103,7 @@ describe('expiry after 30 minutes of silence', () => {
 
   it('honours CONVERSATION_TIMEOUT_MINUTES', async () => {
     const clock = fakeClock()
-    core = testCore({ clock: clock.now, env: { CONVERSATION_TIMEOUT_MINUTES: '5' } })
+    core = await testCore({ clock: clock.now, env: { CONVERSATION_TIMEOUT_MINUTES: '5' } })
     const driver = coreDriver(core.engine)
     await driver.send('6')
     clock.advance(6 * 60_000)
@@ -116,7 +116,7 @@ describe('restart in the middle of a flow', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kesos-restart-'))
     dirs.push(dir)
     const path = join(dir, 'kesos.db')
-    core = testCore({ path })
+    core = await testCore({ path })
     await play(coreDriver(core.engine, { chatId: 'persist' }), [
       { user: '6', bot: ['Langkah 1 dari 5'] },
       { user: '3', bot: ['Langkah 2 dari 5'] },
@@ -124,7 +124,7 @@ describe('restart in the middle of a flow', () => {
     ])
     closeDatabase(core.db)
 
-    core = testCore({ path })
+    core = await testCore({ path })
     await play(coreDriver(core.engine, { chatId: 'persist' }), [
       { user: 'Siti Aminah', bot: ['Langkah 4 dari 5'] },
       { user: '0812 3456 7890', bot: ['Langkah 5 dari 5'] },
@@ -144,7 +144,7 @@ describe('restart in the middle of a flow', () => {
 
 describe('one chat, one message at a time', () => {
   it('handles simultaneous messages of a chat in arrival order', async () => {
-    core = testCore()
+    core = await testCore()
     const replies = await Promise.all(
       ['6', '1', 'Bagaimana cara daftar bimtek?', 'Budi Santoso'].map((text) =>
         core.engine.handle(inbound(text, { chatId: 'burst' })),
@@ -154,7 +154,7 @@ describe('one chat, one message at a time', () => {
   })
 
   it('keeps chats apart', async () => {
-    core = testCore()
+    core = await testCore()
     const a = coreDriver(core.engine, { chatId: 'a' })
     const b = coreDriver(core.engine, { chatId: 'b' })
     await a.send('6')
@@ -165,7 +165,7 @@ describe('one chat, one message at a time', () => {
 
 describe('outdated buttons', () => {
   it('a tap on an option of an older message says the menu changed and asks again', async () => {
-    core = testCore()
+    core = await testCore()
     await core.engine.handle(inbound('6', { chatId: 'old' }))
     await core.engine.handle(inbound('1', { chatId: 'old' }))
     const replies = await core.engine.handle(inbound('', { chatId: 'old', text: undefined, choice: 'topic:status' }))
@@ -174,7 +174,7 @@ describe('outdated buttons', () => {
   })
 
   it('a tap on an old main-menu button still works, and says the unfinished flow was stopped', async () => {
-    core = testCore()
+    core = await testCore()
     await core.engine.handle(inbound('6', { chatId: 'old2' }))
     const replies = await core.engine.handle(inbound('', { chatId: 'old2', text: undefined, choice: 'menu:daftar' }))
     expect(replies[0]?.text).toContain('Proses tadi dihentikan')
@@ -182,7 +182,7 @@ describe('outdated buttons', () => {
   })
 
   it('a typed option number passed as a choice means the same as typing it', async () => {
-    core = testCore()
+    core = await testCore()
     const replies = await core.engine.handle(inbound('', { chatId: 'num', text: undefined, choice: '6' }))
     expect(replies[0]?.text).toContain('Langkah 1 dari 5')
   })
@@ -241,7 +241,7 @@ describe('failures', () => {
   })
 
   it('any sequence of any input gets at least one reply and never crashes', async () => {
-    core = testCore()
+    core = await testCore()
     const inputs = fc.oneof(
       fc.string(),
       fc.string({ unit: 'grapheme', maxLength: 40 }),

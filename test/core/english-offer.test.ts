@@ -13,19 +13,19 @@ import { coreDriver, play, type SeenReply } from '../support/transcript.js'
 const OFFER = 'Reply *english* to get answers in English.'
 const HOUR = 3_600_000
 
-let core: ReturnType<typeof testCore>
+let core: Awaited<ReturnType<typeof testCore>>
 afterEach(() => closeDatabase(core.db))
 
 const joined = (replies: SeenReply[]) => replies.map((reply) => reply.text).join('\n')
 
-function chat(options: { clock?: () => Date } = {}) {
-  core = testCore(options)
+async function chat(options: { clock?: () => Date } = {}) {
+  core = await testCore(options)
   return coreDriver(core.engine, { db: core.db })
 }
 
 describe('a chat that speaks Indonesian, asked in English', () => {
   it('gets the Indonesian answer with the offer first, and no second offer soon after', async () => {
-    await play(chat(), [
+    await play(await chat(), [
       {
         user: 'how much does it cost',
         bot: [OFFER, '*Biaya sertifikasi*'],
@@ -38,7 +38,7 @@ describe('a chat that speaks Indonesian, asked in English', () => {
 
   it('is offered English once: the offer stays away for a day, then comes once more', async () => {
     const clock = fakeClock()
-    const driver = chat({ clock: clock.now })
+    const driver = await chat({ clock: clock.now })
     expect(joined(await driver.send('how much does it cost'))).toContain(OFFER)
     clock.advance(23 * HOUR)
     expect(joined(await driver.send('what are the requirements'))).not.toContain(OFFER)
@@ -50,9 +50,9 @@ describe('a chat that speaks Indonesian, asked in English', () => {
   })
 
   it('also with "Maksud Anda", the fallback, and an action the sentence asks for', async () => {
-    core = testCore()
+    core = await testCore()
     addSession(core.db, new Date(), { code: 'MKS-1', title: 'Bimtek Makassar', region: 'R5', provinceCode: '73' })
-    const ask = (text: string) => coreDriver(core.engine).send(text)
+    const ask = async (text: string) => await coreDriver(core.engine).send(text)
     const unsure = joined(await ask('the certificate?'))
     expect(unsure).toContain(OFFER)
     expect(unsure).toContain('Maksud Anda')
@@ -67,7 +67,7 @@ describe('a chat that speaks Indonesian, asked in English', () => {
   })
 
   it('the offer works: "english" switches, and the answers come in English with no offer', async () => {
-    await play(chat(), [
+    await play(await chat(), [
       { user: 'how much does it cost', bot: [OFFER, '*Biaya sertifikasi*'] },
       { user: 'english', bot: ['OK, I will reply in English'] },
       { user: 'how much does it cost', bot: ['*Cost of certification*'], not: [OFFER, 'Biaya'] },
@@ -76,7 +76,7 @@ describe('a chat that speaks Indonesian, asked in English', () => {
   })
 
   it('a chat that switched to English before asking is never offered it', async () => {
-    await play(chat(), [
+    await play(await chat(), [
       { user: 'english', bot: ['OK, I will reply in English'] },
       { user: 'how do i register for bimtek', bot: ['Bimtek'], not: [OFFER, 'Daftar Bimtek langsung'] },
     ])
@@ -84,7 +84,7 @@ describe('a chat that speaks Indonesian, asked in English', () => {
 
   it('a chat that switched back to Indonesian knows the way: no offer for a day', async () => {
     const clock = fakeClock()
-    const driver = chat({ clock: clock.now })
+    const driver = await chat({ clock: clock.now })
     await driver.send('english')
     await driver.send('bahasa indonesia')
     clock.advance(HOUR)
@@ -95,7 +95,7 @@ describe('a chat that speaks Indonesian, asked in English', () => {
 
   it('a flow forgotten by housekeeping does not bring the offer back early', async () => {
     const clock = fakeClock()
-    const driver = chat({ clock: clock.now })
+    const driver = await chat({ clock: clock.now })
     expect(joined(await driver.send('how much does it cost'))).toContain(OFFER)
     await driver.send('6')
     clock.advance(45 * 60_000)
@@ -115,13 +115,13 @@ describe('no offer', () => {
     ['Papuan Malay', 'sa mo daftar bimtek'],
     ['Sundanese', 'kumaha carana daftar sertifikasi teh'],
   ])('%s: %s', async (_kind, text) => {
-    const answer = joined(await chat().send(text))
+    const answer = joined(await (await chat()).send(text))
     expect(answer.length).toBeGreaterThan(0)
     expect(answer).not.toContain(OFFER)
   })
 
   it('for an English answer typed at a step of a flow: the step takes it', async () => {
-    await play(chat(), [
+    await play(await chat(), [
       { user: '6', bot: ['Langkah 1 dari 5'] },
       { user: '1', bot: ['Tuliskan pertanyaan'] },
       { user: 'When is the next Bimtek in Makassar?', bot: ['Langkah 3 dari 5'], not: [OFFER] },

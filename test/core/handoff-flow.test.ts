@@ -5,14 +5,14 @@ import { listHandoffs } from '../../src/db/queries/handoff.js'
 import { fakeClock, testCore } from '../support/core.js'
 import { coreDriver, play } from '../support/transcript.js'
 
-let core: ReturnType<typeof testCore>
+let core: Awaited<ReturnType<typeof testCore>>
 afterEach(() => closeDatabase(core.db))
 
 const rows = (sql: string) => core.db.$client.prepare(sql).all()
 
 describe('Bicara dengan petugas (the flow framework in use)', () => {
   it('re-asks each field with the specific reason, then files the request with consent and a code', async () => {
-    core = testCore()
+    core = await testCore()
     await play(coreDriver(core.engine, { chatId: 'wa-1' }), [
       {
         user: '6',
@@ -81,7 +81,7 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
   })
 
   it('lets the person correct one field from the summary', async () => {
-    core = testCore()
+    core = await testCore()
     const driver = coreDriver(core.engine)
     for (const answer of ['6', '2', 'Kapan hasil ujian keluar ya?', 'Budi Santoso', '081234567890', 'Jawa Barat'])
       await driver.send(answer)
@@ -98,7 +98,7 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
   })
 
   it.each(['ya.', 'iya kak', 'yaa', 'ok sip', 'betul kak', 'sudah benar', 'Kirim'])('%j on the summary sends', async (yes) => {
-    core = testCore()
+    core = await testCore()
     const driver = coreDriver(core.engine)
     for (const answer of ['6', '2', 'Kapan hasil ujian keluar ya?', 'Budi Santoso', '081234567890', 'Jawa Barat'])
       await driver.send(answer)
@@ -106,7 +106,7 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
   })
 
   it.each(['tidak', 'belum kak', 'hmm'])('%j on the summary sends nothing and explains the choices', async (notYes) => {
-    core = testCore()
+    core = await testCore()
     const driver = coreDriver(core.engine)
     for (const answer of ['6', '2', 'Kapan hasil ujian keluar ya?', 'Budi Santoso', '081234567890', 'Jawa Barat'])
       await driver.send(answer)
@@ -115,7 +115,7 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
   })
 
   it('"salah" on the summary opens the correction list; an unknown choice there says why', async () => {
-    core = testCore()
+    core = await testCore()
     const driver = coreDriver(core.engine)
     for (const answer of ['6', '2', 'Kapan hasil ujian keluar ya?', 'Budi Santoso', '081234567890', 'Jawa Barat'])
       await driver.send(answer)
@@ -126,7 +126,7 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
   })
 
   it('a greeting in the middle is not taken as an answer', async () => {
-    core = testCore()
+    core = await testCore()
     await play(coreDriver(core.engine), [
       { user: '6', bot: ['Langkah 1 dari 5'] },
       { user: '1', bot: ['Langkah 2 dari 5'] },
@@ -135,7 +135,7 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
   })
 
   it('refuses a landline: staff need a number for calls and WhatsApp', async () => {
-    core = testCore()
+    core = await testCore()
     const driver = coreDriver(core.engine)
     for (const answer of ['6', '2', 'Kapan hasil ujian keluar ya?', 'Budi Santoso']) await driver.send(answer)
     await play(driver, [
@@ -146,7 +146,7 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
   })
 
   it('works in English', async () => {
-    core = testCore()
+    core = await testCore()
     await play(coreDriver(core.engine), [
       { user: 'english', bot: ['English'] },
       { user: 'Talk to a staff member', bot: ['I will connect you with the staff', 'Step 1 of 5'] },
@@ -166,7 +166,7 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
 
   it('housekeeping deletes a conversation 90 days after it closed (never one going on) and forgets silent flows', async () => {
     const clock = fakeClock()
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     const driver = coreDriver(core.engine, { chatId: 'old' })
     for (const answer of ['6', '1', 'Jadwal bimtek Papua kapan?', 'Yohanes Wenda', '081234567890', 'Papua', 'ya'])
       await driver.send(answer)
@@ -181,7 +181,7 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
     // Still waiting for staff after 91 days: kept.
     clock.advance(91 * 86_400_000)
     expect(runHousekeeping(core.db, clock.now(), 30)).toMatchObject({ purgedHandoffs: 0 })
-    expect(core.handoffs.actions.close(request?.code ?? '', { secretariat: true }, 'cli').ok).toBe(true)
+    expect((await core.handoffs.actions.close(request?.code ?? '', { secretariat: true }, 'cli')).ok).toBe(true)
     clock.advance(89 * 86_400_000)
     expect(runHousekeeping(core.db, clock.now(), 30)).toMatchObject({ purgedHandoffs: 0 })
     clock.advance(2 * 86_400_000)

@@ -14,7 +14,7 @@ import { fakeClock, testCore } from '../support/core.js'
 import { testOutbox } from '../support/outbox.js'
 import { coreDriver, play } from '../support/transcript.js'
 
-let core: ReturnType<typeof testCore>
+let core: Awaited<ReturnType<typeof testCore>>
 afterEach(() => closeDatabase(core.db))
 
 // Monday 23 November 2026, 09:00 WIB / 10:00 WITA: working hours everywhere.
@@ -31,7 +31,7 @@ function staffMember(name: string, role: 'admin' | 'regional' | 'viewer', region
 }
 
 /** Files a request from `chatId` (Sulawesi Selatan: BBPPKS Makassar, R5) and returns its code. */
-async function file(driver: ReturnType<typeof coreDriver>, province = 'Sulawesi Selatan'): Promise<string> {
+async function file(driver: Awaited<ReturnType<typeof coreDriver>>, province = 'Sulawesi Selatan'): Promise<string> {
   for (const answer of ['6', '2', 'Kapan hasil ujian saya keluar?', 'Siti Rahma', '081234567890', province])
     await driver.send(answer)
   const [filed] = await driver.send('ya')
@@ -54,7 +54,7 @@ async function delivered(chatId: string, at: Date): Promise<string[]> {
 describe('a live handoff, the person side', () => {
   it('acknowledges the first message once, then stays silent and forwards everything to the thread', async () => {
     const clock = fakeClock(MONDAY)
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     const driver = coreDriver(core.engine, { chatId: 'siti' })
     const code = await file(driver)
     await play(driver, [
@@ -79,7 +79,7 @@ describe('a live handoff, the person side', () => {
   })
 
   it('explains how to end the conversation on "menu", "batal" or a menu button, and forwards none of them', async () => {
-    core = testCore({ clock: fakeClock(MONDAY).now })
+    core = await testCore({ clock: fakeClock(MONDAY).now })
     const driver = coreDriver(core.engine, { chatId: 'menu' })
     const code = await file(driver)
     for (const word of ['menu', 'batal', '/start']) {
@@ -90,7 +90,7 @@ describe('a live handoff, the person side', () => {
 
   it('ends on "selesai" only once confirmed, answers again, and takes the rating from the next message', async () => {
     const clock = fakeClock(MONDAY)
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     const driver = coreDriver(core.engine, { chatId: 'end' })
     const code = await file(driver)
     await play(driver, [
@@ -107,7 +107,7 @@ describe('a live handoff, the person side', () => {
   })
 
   it('the confirmation takes the option number passed as a choice (as a channel may pass it)', async () => {
-    core = testCore({ clock: fakeClock(MONDAY).now })
+    core = await testCore({ clock: fakeClock(MONDAY).now })
     const driver = coreDriver(core.engine, { chatId: 'numbers' })
     const code = await file(driver)
     await driver.send('selesai')
@@ -130,7 +130,7 @@ describe('a live handoff, the person side', () => {
   })
 
   it('after a close, an answer outside 1–5 is a normal message and no rating is asked again', async () => {
-    core = testCore({ clock: fakeClock(MONDAY).now })
+    core = await testCore({ clock: fakeClock(MONDAY).now })
     const driver = coreDriver(core.engine, { chatId: 'norate' })
     const code = await file(driver)
     await driver.send('selesai')
@@ -143,7 +143,7 @@ describe('a live handoff, the person side', () => {
   })
 
   it('keeps photos and PDFs sealed in the thread, and says why a file was not passed on', async () => {
-    core = testCore({ clock: fakeClock(MONDAY).now })
+    core = await testCore({ clock: fakeClock(MONDAY).now })
     const driver = coreDriver(core.engine, { chatId: 'files' })
     const code = await file(driver)
     const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 5, 6, 7, 8])
@@ -182,7 +182,7 @@ describe('a live handoff, the person side', () => {
   })
 
   it('a file that arrives once the conversation has ended is not read (it ended during the download)', async () => {
-    core = testCore({ clock: fakeClock(MONDAY).now })
+    core = await testCore({ clock: fakeClock(MONDAY).now })
     const [answer] = await core.engine.handle({
       channel: 'console',
       chatId: 'late-file',
@@ -196,7 +196,7 @@ describe('a live handoff, the person side', () => {
   })
 
   it('a phone-call request filed before live handoff does not silence the chat', async () => {
-    core = testCore({ clock: fakeClock(MONDAY).now })
+    core = await testCore({ clock: fakeClock(MONDAY).now })
     core.db.$client
       .prepare(
         "insert into handoff_requests (code, channel, chat_id, name, topic, question, status, live) values ('PTG-OLD222', 'console', 'legacy', 'Budi', 'lain', 'Telepon saya', 'waiting', 0)",
@@ -210,7 +210,7 @@ describe('acknowledgements at the edges of the working day (Monday–Friday 08:0
   /** Files from `province` at `filedAt`, then the person writes at `at`: their answer. */
   async function firstMessageAt(province: string, filedAt: string, at: string) {
     const clock = fakeClock(new Date(filedAt))
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     const driver = coreDriver(core.engine, { chatId: 'edge' })
     const code = await file(driver, province)
     clock.advance(new Date(at).getTime() - clock.now().getTime())
@@ -244,7 +244,7 @@ describe('acknowledgements at the edges of the working day (Monday–Friday 08:0
 
   it('a public holiday (17 August) is out of hours all day; the filing answer says so too', async () => {
     const clock = fakeClock(new Date('2026-08-17T02:00:00Z'))
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     const driver = coreDriver(core.engine, { chatId: 'merdeka' })
     for (const answer of ['6', '2', 'Kapan hasil ujian saya keluar?', 'Siti Rahma', '081234567890', 'Sulawesi Selatan'])
       await driver.send(answer)
@@ -270,7 +270,7 @@ describe('acknowledgements at the edges of the working day (Monday–Friday 08:0
 
   it('HANDOFF_CLOSED_DATES closes a working day (cuti bersama)', async () => {
     const clock = fakeClock(new Date('2026-12-24T01:00:00Z'))
-    core = testCore({ clock: clock.now, env: { HANDOFF_CLOSED_DATES: '2026-12-24' } })
+    core = await testCore({ clock: clock.now, env: { HANDOFF_CLOSED_DATES: '2026-12-24' } })
     const driver = coreDriver(core.engine, { chatId: 'cuti' })
     await file(driver, 'Sulawesi Selatan')
     await play(driver, [{ user: 'halo', bot: ['Petugas akan membalas mulai Senin, 28 Desember 2026, 08.00 WITA'] }])
@@ -280,11 +280,11 @@ describe('acknowledgements at the edges of the working day (Monday–Friday 08:0
 describe('staff actions', () => {
   it('a reply reaches the person signed with the first name and the region, and opens the handoff', async () => {
     const clock = fakeClock(MONDAY)
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     const rina = staffMember('Rina Wulandari', 'regional', 'R5')
     const driver = coreDriver(core.engine, { chatId: 'reply' })
     const code = await file(driver)
-    const result = core.handoffs.actions.reply(code, rina, 'Berkas Anda sudah kami terima.', 'console')
+    const result = await core.handoffs.actions.reply(code, rina, 'Berkas Anda sudah kami terima.', 'console')
     expect(result.ok).toBe(true)
     expect(await delivered('reply', clock.now())).toEqual(['*Petugas Rina · BBPPKS Makassar:*\nBerkas Anda sudah kami terima.'])
     const handoff = handoffByCode(core.db, code)
@@ -304,15 +304,15 @@ describe('staff actions', () => {
 
   it('HANDOFF_SIGNATURE=anonymous signs with the region only', async () => {
     const clock = fakeClock(MONDAY)
-    core = testCore({ clock: clock.now, env: { HANDOFF_SIGNATURE: 'anonymous' } })
+    core = await testCore({ clock: clock.now, env: { HANDOFF_SIGNATURE: 'anonymous' } })
     const code = await file(coreDriver(core.engine, { chatId: 'anon' }))
-    core.handoffs.actions.reply(code, staffMember('Rina Wulandari', 'admin'), 'Sudah kami cek.', 'console')
+    await core.handoffs.actions.reply(code, staffMember('Rina Wulandari', 'admin'), 'Sudah kami cek.', 'console')
     expect(await delivered('anon', clock.now())).toEqual(['*Petugas BBPPKS Makassar:*\nSudah kami cek.'])
   })
 
   it('refuses another region, viewers, empty or too long text and closed handoffs, writing nothing', async () => {
     const clock = fakeClock(MONDAY)
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     const code = await file(coreDriver(core.engine, { chatId: 'rules' }))
     const actions = core.handoffs.actions
     const count = () => (core.db.$client.prepare('select count(*) as n from handoff_messages').get() as { n: number }).n
@@ -325,29 +325,29 @@ describe('staff actions', () => {
     expect(actions.reply(code, admin, 'x'.repeat(2001), 'console')).toMatchObject({ error: { code: 'TEXT_TOO_LONG' } })
     expect(actions.reply('PTG-NOPE22', admin, 'Halo', 'console')).toMatchObject({ error: { code: 'HANDOFF_NOT_FOUND' } })
     expect(count()).toBe(0)
-    expect(actions.close(code, admin, 'console').ok).toBe(true)
+    expect((await actions.close(code, admin, 'console')).ok).toBe(true)
     expect(actions.reply(code, admin, 'Halo', 'console')).toMatchObject({ error: { code: 'HANDOFF_CLOSED' } })
     expect(actions.close(code, admin, 'console')).toMatchObject({ error: { code: 'HANDOFF_CLOSED' } })
   })
 
   it('a staff message delivered twice from the staff group is answered once', async () => {
     const clock = fakeClock(MONDAY)
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     const code = await file(coreDriver(core.engine, { chatId: 'twice' }))
     const admin = staffMember('Ade Admin', 'admin')
-    core.handoffs.actions.reply(code, admin, 'Sudah kami cek.', 'telegram', '9001')
-    core.handoffs.actions.reply(code, admin, 'Sudah kami cek.', 'telegram', '9001')
+    await core.handoffs.actions.reply(code, admin, 'Sudah kami cek.', 'telegram', '9001')
+    await core.handoffs.actions.reply(code, admin, 'Sudah kami cek.', 'telegram', '9001')
     expect(await delivered('twice', clock.now())).toEqual(['*Petugas Ade · BBPPKS Makassar:*\nSudah kami cek.'])
   })
 
   it('notes stay internal; closing tells the person, asks for a rating, and the bot answers again', async () => {
     const clock = fakeClock(MONDAY)
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     const driver = coreDriver(core.engine, { chatId: 'close' })
     const code = await file(driver)
     const admin = staffMember('Ade Admin', 'admin')
-    core.handoffs.actions.note(code, admin, 'Sudah dicek di data pusat, NIK cocok', 'console')
-    core.handoffs.actions.close(code, admin, 'console')
+    await core.handoffs.actions.note(code, admin, 'Sudah dicek di data pusat, NIK cocok', 'console')
+    await core.handoffs.actions.close(code, admin, 'console')
     const [closed] = await delivered('close', clock.now())
     expect(closed).toContain(`Petugas telah menutup percakapan ${code}`)
     expect(closed).toContain('angka *1* (tidak membantu) sampai *5*')
@@ -361,13 +361,13 @@ describe('handoff jobs', () => {
 
   it('tells staff once when a request is still waiting after the alert time', async () => {
     const clock = fakeClock(MONDAY)
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     const code = await file(coreDriver(core.engine, { chatId: 'alert' }))
-    const jobs = (at: Date) =>
-      runHandoffJobs({ db: core.db, calendar: everHours, settings: { alertMinutes: 60, idleHours: 48 } }, at)
-    expect(jobs(new Date(MONDAY.getTime() + 59 * 60_000)).alerted).toBe(0)
-    expect(jobs(new Date(MONDAY.getTime() + 61 * 60_000)).alerted).toBe(1)
-    expect(jobs(new Date(MONDAY.getTime() + 180 * 60_000)).alerted).toBe(0)
+    const jobs = async (at: Date) =>
+      await runHandoffJobs({ db: core.db, calendar: everHours, settings: { alertMinutes: 60, idleHours: 48 } }, at)
+    expect((await jobs(new Date(MONDAY.getTime() + 59 * 60_000))).alerted).toBe(0)
+    expect((await jobs(new Date(MONDAY.getTime() + 61 * 60_000))).alerted).toBe(1)
+    expect((await jobs(new Date(MONDAY.getTime() + 180 * 60_000))).alerted).toBe(0)
     const items = threadOf(core.db, handoffByCode(core.db, code)?.id ?? 0)
     expect(items.map((item) => item.text)).toEqual([
       expect.stringMatching(new RegExp(`^⏰ ${code} masih menunggu petugas sejak .* \\(61 menit jam kerja\\)$`)),
@@ -376,22 +376,22 @@ describe('handoff jobs', () => {
 
   it('closes a conversation idle since staff spoke last, never one where the person is waiting', async () => {
     const clock = fakeClock(MONDAY)
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     const admin = staffMember('Ade Admin', 'admin')
     const quiet = await file(coreDriver(core.engine, { chatId: 'quiet' }))
-    core.handoffs.actions.reply(quiet, admin, 'Sudah kami proses.', 'console')
+    await core.handoffs.actions.reply(quiet, admin, 'Sudah kami proses.', 'console')
     const asking = coreDriver(core.engine, { chatId: 'asking' })
     const waiting = await file(asking)
-    core.handoffs.actions.reply(waiting, admin, 'Boleh kirim foto KTP?', 'console')
+    await core.handoffs.actions.reply(waiting, admin, 'Boleh kirim foto KTP?', 'console')
     clock.advance(60_000)
     await asking.send('baik, sebentar saya cari')
-    const jobs = (hours: number) =>
-      runHandoffJobs(
+    const jobs = async (hours: number) =>
+      await runHandoffJobs(
         { db: core.db, calendar: everHours, settings: { alertMinutes: 100_000, idleHours: 48 } },
         new Date(MONDAY.getTime() + hours * 3_600_000),
       )
-    expect(jobs(47).closedIdle).toBe(0)
-    expect(jobs(49).closedIdle).toBe(1)
+    expect((await jobs(47)).closedIdle).toBe(0)
+    expect((await jobs(49)).closedIdle).toBe(1)
     expect(handoffByCode(core.db, quiet)).toMatchObject({ status: 'closed', closedBy: 'idle', ratingPending: true })
     expect(handoffByCode(core.db, waiting)).toMatchObject({ status: 'open' })
     const notice = await delivered('quiet', new Date(MONDAY.getTime() + 49 * 3_600_000))

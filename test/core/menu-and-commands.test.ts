@@ -6,7 +6,7 @@ import { testCore } from '../support/core.js'
 import { coreDriver, play } from '../support/transcript.js'
 import { MENU_EN, MENU_ID } from '../transcripts/core.js'
 
-let core: ReturnType<typeof testCore>
+let core: Awaited<ReturnType<typeof testCore>>
 afterEach(() => closeDatabase(core.db))
 
 describe('main menu', () => {
@@ -23,19 +23,19 @@ describe('main menu', () => {
     '/bantuan',
     'assalamualaikum',
   ])('shows the menu for %j', async (text) => {
-    core = testCore()
+    core = await testCore()
     await play(coreDriver(core.engine), [{ user: text, bot: ['asisten sertifikasi SDM Kesos'], options: MENU_ID }])
   })
 
   it('answers input nothing understands with an apology and the menu', async () => {
-    core = testCore()
+    core = await testCore()
     await play(coreDriver(core.engine), [
       { user: 'xyz qwerty', bot: ['Maaf, saya belum punya jawaban untuk itu', 'pilih 6'], options: MENU_ID },
     ])
   })
 
   it('chooses an entry by its number, its label, its id or a tap', async () => {
-    core = testCore()
+    core = await testCore()
     const driver = coreDriver(core.engine)
     await play(driver, [
       { user: 'halo', bot: ['Ketik angka menu'] },
@@ -50,7 +50,7 @@ describe('main menu', () => {
   })
 
   it('says honestly that an entry is not available (an engine built without it), and offers the menu and a person', async () => {
-    core = testCore()
+    core = await testCore()
     // Every entry exists in the product; an engine given fewer features must still answer honestly.
     const engine = createEngine({ db: core.db, logger: pino({ level: 'silent' }), clock: () => new Date(), features: {} })
     await play(coreDriver(engine), [
@@ -60,14 +60,14 @@ describe('main menu', () => {
   })
 
   it('an option number beyond the menu is not taken as a choice', async () => {
-    core = testCore()
+    core = await testCore()
     await play(coreDriver(core.engine), [{ user: '9', bot: ['Maaf, saya belum punya jawaban'], options: MENU_ID }])
   })
 })
 
 describe('language', () => {
   it('switches to English and back, and remembers the choice', async () => {
-    core = testCore()
+    core = await testCore()
     await play(coreDriver(core.engine, { chatId: 'lang' }), [
       { user: 'english', bot: ['OK, I will reply in English', 'Type the number'], options: MENU_EN },
       { user: '5', bot: ['Reminders come for the Bimtek you register for', 'not linked'] },
@@ -79,7 +79,7 @@ describe('language', () => {
   })
 
   it('inside a flow, switching language asks the same question again in the new language', async () => {
-    core = testCore()
+    core = await testCore()
     await play(coreDriver(core.engine), [
       { user: '6', bot: ['Tentang apa pertanyaan Anda?'] },
       { user: '1', bot: ['Tuliskan pertanyaan'] },
@@ -93,7 +93,7 @@ describe('cancel and menu inside a flow', () => {
   const upTo = ['1', 'Kapan jadwal bimtek berikutnya?', 'Siti Aminah', '0812-3456-7890', 'Bali']
   for (let depth = 0; depth <= upTo.length; depth++) {
     it(`"batal" after ${depth} answers leaves the flow and stores nothing`, async () => {
-      core = testCore()
+      core = await testCore()
       const driver = coreDriver(core.engine)
       await driver.send('6')
       for (const answer of upTo.slice(0, depth)) await driver.send(answer)
@@ -104,7 +104,7 @@ describe('cancel and menu inside a flow', () => {
       expect(core.db.$client.prepare('select count(*) n from handoff_requests').get()).toEqual({ n: 0 })
     })
     it(`"menu" after ${depth} answers returns to the main menu`, async () => {
-      core = testCore()
+      core = await testCore()
       const driver = coreDriver(core.engine)
       await driver.send('6')
       for (const answer of upTo.slice(0, depth)) await driver.send(answer)
@@ -113,12 +113,12 @@ describe('cancel and menu inside a flow', () => {
   }
 
   it('"batal" outside any flow says there is nothing to cancel', async () => {
-    core = testCore()
+    core = await testCore()
     await play(coreDriver(core.engine), [{ user: 'batal', bot: ['Tidak ada proses yang sedang berjalan'], options: MENU_ID }])
   })
 
   it('"3 Batal" on the summary cancels too', async () => {
-    core = testCore()
+    core = await testCore()
     const driver = coreDriver(core.engine)
     for (const answer of ['6', ...upTo]) await driver.send(answer)
     await play(driver, [{ user: '3', bot: ['dibatalkan'], options: MENU_ID }])

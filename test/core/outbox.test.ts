@@ -36,9 +36,9 @@ function recordingSender(fail?: (chatId: string, call: number) => Error | undefi
   return { send, sent, calls: () => calls }
 }
 
-function setup() {
+async function setup() {
   const clock = fakeClock()
-  const core = testCore({ clock: clock.now })
+  const core = await testCore({ clock: clock.now })
   return { clock, db: core.db }
 }
 
@@ -71,7 +71,7 @@ const rowOf = (db: Db, id: number) => {
 
 describe('outbox delivery', () => {
   it('sends due rows once with their payload and marks them sent; rows not yet due wait', async () => {
-    const { clock, db } = setup()
+    const { clock, db } = await setup()
     const telegram = recordingSender()
     const box = testOutbox(db, clock, { telegram: telegram.send })
     const due = queue(db, { chatId: 'c-due', text: 'Kursi tersedia', dueAt: clock.now() })
@@ -100,7 +100,7 @@ describe('outbox delivery', () => {
   })
 
   it('a one-time code is not kept once its message is done with: sent, failed for good or expired', async () => {
-    const { clock, db } = setup()
+    const { clock, db } = await setup()
     const whatsapp = recordingSender((chatId) =>
       chatId.startsWith('fails') ? new RecipientUnreachable('not on WhatsApp') : undefined,
     )
@@ -133,7 +133,7 @@ describe('outbox delivery', () => {
   })
 
   it('a send error is retried later with backoff, then recorded as failed after the last try', async () => {
-    const { clock, db } = setup()
+    const { clock, db } = await setup()
     const telegram = recordingSender(() => new Error('Bad Gateway for chat 6281234567890'))
     const box = testOutbox(db, clock, { telegram: telegram.send })
     const id = queue(db, { dueAt: clock.now() })
@@ -163,7 +163,7 @@ describe('outbox delivery', () => {
   })
 
   it('a send that works on a retry is marked sent and its error cleared', async () => {
-    const { clock, db } = setup()
+    const { clock, db } = await setup()
     const telegram = recordingSender((_chat, call) => (call === 1 ? new Error('timeout') : undefined))
     const box = testOutbox(db, clock, { telegram: telegram.send })
     const id = queue(db, { dueAt: clock.now(), text: 'Halo' })
@@ -176,7 +176,7 @@ describe('outbox delivery', () => {
   })
 
   it('maxAttempts bounds the tries', async () => {
-    const { clock, db } = setup()
+    const { clock, db } = await setup()
     const telegram = recordingSender(() => new Error('down'))
     const box = testOutbox(db, clock, { telegram: telegram.send }, { maxAttempts: 2 })
     const id = queue(db, { dueAt: clock.now() })
@@ -187,7 +187,7 @@ describe('outbox delivery', () => {
   })
 
   it('a person who blocked the assistant: skipped with the reason, not retried', async () => {
-    const { clock, db } = setup()
+    const { clock, db } = await setup()
     const telegram = recordingSender(() => new RecipientUnreachable('Forbidden: bot was blocked by the user'))
     const box = testOutbox(db, clock, { telegram: telegram.send })
     const id = queue(db, { dueAt: clock.now() })
@@ -199,7 +199,7 @@ describe('outbox delivery', () => {
   })
 
   it('a channel without a sender (the terminal chat): skipped with the reason', async () => {
-    const { clock, db } = setup()
+    const { clock, db } = await setup()
     const telegram = recordingSender()
     const box = testOutbox(db, clock, { telegram: telegram.send })
     const consoleRow = queue(db, { channel: 'console', dueAt: clock.now() })
@@ -213,7 +213,7 @@ describe('outbox delivery', () => {
   })
 
   it('a message past its expiry is skipped, never sent, also while waiting for a retry', async () => {
-    const { clock, db } = setup()
+    const { clock, db } = await setup()
     const telegram = recordingSender((chatId) => (chatId === 'c-retry' ? new Error('down') : undefined))
     const box = testOutbox(db, clock, { telegram: telegram.send })
     const expired = queue(db, {
@@ -236,7 +236,7 @@ describe('outbox delivery', () => {
   })
 
   it('a row a silent dispatcher was sending: unknown once its heartbeat is 30 s old, never sent again', async () => {
-    const { clock, db } = setup()
+    const { clock, db } = await setup()
     const id = queue(db, { dueAt: clock.now() })
     // A dispatcher on another machine hands the row to its channel and never hears back.
     const hang: ChannelSender = () => new Promise<void>(() => {})
@@ -262,7 +262,7 @@ describe('outbox delivery', () => {
   })
 
   it('a live dispatcher keeps its claim however long the send takes; stopped with the send unfinished, it is unknown', async () => {
-    const { clock, db } = setup()
+    const { clock, db } = await setup()
     const id = queue(db, { dueAt: clock.now() })
     const slow = testOutbox(db, clock, { telegram: () => new Promise<void>(() => {}) }, { heartbeatMs: 5 })
     slow.start()
@@ -282,7 +282,7 @@ describe('outbox delivery', () => {
 
   it('a predecessor on this machine whose process is gone: taken back at once on start-up, its heartbeat fresh or not', async () => {
     for (const predecessor of [{ pid: 100 }, { pid: 200 }]) {
-      const { clock, db } = setup()
+      const { clock, db } = await setup()
       const ids = ['c-1', 'c-2', 'c-3'].map((chatId) => queue(db, { chatId, dueAt: clock.now() }))
       // Process 100 (or one with the id the new process now has: a container's restart) was
       // sending c-1 with c-2 and c-3 waiting their turn when it was killed.
@@ -319,7 +319,7 @@ describe('outbox delivery', () => {
   })
 
   it('a dispatcher on another machine with a fresh heartbeat is not taken at start-up', async () => {
-    const { clock, db } = setup()
+    const { clock, db } = await setup()
     const id = queue(db, { dueAt: clock.now() })
     void testOutbox(
       db,
@@ -339,7 +339,7 @@ describe('outbox delivery', () => {
   })
 
   it('a clean stop hands back what it had not started: the next process sends it at once, nothing unknown', async () => {
-    const { clock, db } = setup()
+    const { clock, db } = await setup()
     const ids = ['c-1', 'c-2', 'c-3', 'c-4'].map((chatId) => queue(db, { chatId, dueAt: clock.now() }))
     const first = recordingSender()
     // The pace's waits are held here: c-1 goes, then the run waits for c-2's turn.
@@ -351,7 +351,7 @@ describe('outbox delivery', () => {
     dying.start()
     const run = dying.deliver()
     await vi.waitFor(() => expect(first.sent).toHaveLength(1))
-    const stopping = dying.stop(1_000)
+    const stopping = await dying.stop(1_000)
     release()
     expect(await stopping).toEqual({ handedBack: 3, unfinished: 0 })
     expect(await run).toMatchObject({ sent: 1 })
@@ -373,7 +373,7 @@ describe('outbox delivery', () => {
   })
 
   it('a clean stop while a sender still waits (a WhatsApp connection coming back): the message goes back to pending, not unknown', async () => {
-    const { clock, db } = setup()
+    const { clock, db } = await setup()
     const id = queue(db, { channel: 'whatsapp', chatId: '62811@s.whatsapp.net', dueAt: clock.now() })
     // Waits for a connection that does not come; gives the message back when told to stop.
     const waiting: ChannelSender = (_chatId, _replies, options) => unlessStopped(new Promise<void>(() => {}), options?.signal)
@@ -392,7 +392,7 @@ describe('outbox delivery', () => {
   })
 
   it('a dispatcher judged gone while it still runs: what it queued goes to another once, and it registers again', async () => {
-    const { clock, db } = setup()
+    const { clock, db } = await setup()
     const ids = ['c-1', 'c-2', 'c-3'].map((chatId) => queue(db, { chatId, dueAt: clock.now() }))
     const first = recordingSender()
     let release = () => {}
@@ -416,8 +416,8 @@ describe('outbox delivery', () => {
     expect(db.$client.prepare('SELECT count(*) AS n FROM outbox_dispatchers').pluck().get()).toBe(2)
   })
 
-  it('taking back reads who is live in its own transaction: a dispatcher that registered meanwhile keeps its rows', () => {
-    const { clock, db } = setup()
+  it('taking back reads who is live in its own transaction: a dispatcher that registered meanwhile keeps its rows', async () => {
+    const { clock, db } = await setup()
     const [mine, theirs, nobodys] = ['c-1', 'c-2', 'c-3'].map((chatId) => queue(db, { chatId, dueAt: clock.now() }))
     // A dispatcher that started after the caller listed the dispatchers, and one already forgotten.
     registerDispatcher(db, { id: 'new', role: 'server', host: 'box-2', pid: 1, startedAt: clock.now().getTime() }, clock.now())
@@ -470,7 +470,7 @@ describe('outbox delivery', () => {
   })
 
   it('two deliveries racing in one process never send a row twice', async () => {
-    const { clock, db } = setup()
+    const { clock, db } = await setup()
     const sent: string[] = []
     // A slow channel: the second run starts while the first is still sending.
     const slow: ChannelSender = async (chatId) => {
@@ -524,7 +524,7 @@ describe('outbox delivery', () => {
 
 describe('deliverSoon (a staff reply someone is waiting for)', () => {
   it('sends at once, and calls made during a run make one more run that sends what was queued meanwhile', async () => {
-    const { clock, db } = setup()
+    const { clock, db } = await setup()
     let release: () => void = () => {}
     const held = new Promise<void>((resolve) => {
       release = resolve
@@ -574,7 +574,7 @@ describe('queueing for a person', () => {
   }
 
   it('queues one row per linked chat, once per idempotency key, in the chat language', async () => {
-    const { clock, db } = setup()
+    const { clock, db } = await setup()
     const now = clock.now()
     const personId = person(db, now)
     linkChat(db, {
@@ -623,8 +623,8 @@ describe('queueing for a person', () => {
     expect(whatsapp.sent).toEqual([{ chatId: 'w-1', replies: [{ text: 'A seat is free for you' }] }])
   })
 
-  it('a person with no linked chat gets no row', () => {
-    const { clock, db } = setup()
+  it('a person with no linked chat gets no row', async () => {
+    const { clock, db } = await setup()
     const personId = person(db, clock.now())
     expect(queueForPerson(db, { personId, kind: 'k', key: 'k:1', build: () => ({ text: 'x' }), dueAt: clock.now() })).toBe(0)
     expect(db.select().from(outbox).all()).toEqual([])

@@ -9,11 +9,11 @@ import { testCore } from '../support/core.js'
 import { addSession } from '../support/sessions.js'
 import { coreDriver, play } from '../support/transcript.js'
 
-let core: ReturnType<typeof testCore>
+let core: Awaited<ReturnType<typeof testCore>>
 afterEach(() => closeDatabase(core.db))
 
-function seeded() {
-  core = testCore()
+async function seeded() {
+  core = await testCore()
   const now = new Date()
   addSession(core.db, now, { code: 'MKS-1', title: 'Bimtek Makassar', region: 'R5', provinceCode: '73' })
   addSession(core.db, now, { code: 'BDG-1', title: 'Bimtek Bandung', region: 'R2', provinceCode: '32' })
@@ -22,7 +22,7 @@ function seeded() {
 
 describe('inside a flow the step keeps priority', () => {
   it('a sentence typed at the name step is the answer to that step, not a schedule question', async () => {
-    await play(seeded(), [
+    await play(await seeded(), [
       { user: '2', bot: ['Langkah 1 dari 10'] },
       { tap: 'Ya, saya setuju', bot: ['Langkah 2 dari 10', 'nama lengkap'] },
       { user: 'kapan bimtek di makassar', bot: ['Langkah 3 dari 10', 'NIK'], not: ['Bimtek Makassar', 'Jadwal Bimtek'] },
@@ -32,14 +32,14 @@ describe('inside a flow the step keeps priority', () => {
   })
 
   it('a request typed at a step of menu 6 stays in that flow', async () => {
-    await play(seeded(), [
+    await play(await seeded(), [
       { user: '6', bot: ['Langkah 1 dari 5', 'Tentang apa pertanyaan Anda?'] },
       { user: 'jangan kirim pengingat lagi', bot: ['Langkah 1 dari 5'], not: ['Pengingat dimatikan', 'Matikan semua pengingat'] },
     ])
   })
 
   it('"batal" and "menu" keep their meaning, and then a sentence is understood again', async () => {
-    await play(seeded(), [
+    await play(await seeded(), [
       { user: '6', bot: ['Langkah 1 dari 5'] },
       { user: 'batal', bot: ['dibatalkan'] },
       { user: 'kapan bimtek di makassar', bot: ['Bimtek Makassar'], not: ['Bimtek Bandung'] },
@@ -49,7 +49,7 @@ describe('inside a flow the step keeps priority', () => {
 
 describe('outside a flow', () => {
   it('two requests in one message are both answered, in the order asked', async () => {
-    const driver = seeded()
+    const driver = await seeded()
     const answer = await driver.send('syaratnya apa dan kapan bimtek di bandung')
     const text = answer.map((reply) => reply.text).join('\n')
     const requirements = text.indexOf('*Syarat dan dokumen*')
@@ -60,11 +60,11 @@ describe('outside a flow', () => {
   })
 
   it('two knowledge questions in one message get both answers, in order', async () => {
-    await play(seeded(), [{ user: 'syaratnya apa, biayanya brp', bot: ['*Syarat dan dokumen*', '*Biaya sertifikasi*'] }])
+    await play(await seeded(), [{ user: 'syaratnya apa, biayanya brp', bot: ['*Syarat dan dokumen*', '*Biaya sertifikasi*'] }])
   })
 
   it('a third request in one message is named, never silently dropped', async () => {
-    await play(seeded(), [
+    await play(await seeded(), [
       {
         user: 'stop pengingat, hapus data sy, terus kapan bimtek di bandung',
         // The first two both wait for an answer: the person chooses which first, and hears about the third.
@@ -75,14 +75,14 @@ describe('outside a flow', () => {
   })
 
   it('a how-question gets the FAQ answer with the action that does it as the first option', async () => {
-    await play(seeded(), [
+    await play(await seeded(), [
       { user: 'cara stop pengingat gimana', bot: ['*Pengingat ujian dan Bimtek*'] },
       { user: '1', bot: ['Matikan semua pengingat untuk chat ini?'], options: ['Ya, matikan', 'Tidak, biarkan menyala'] },
     ])
   })
 
   it('an option made from an understood sentence still works when tapped from an older message', async () => {
-    const driver = seeded()
+    const driver = await seeded()
     await play(driver, [
       { user: 'cara daftar bimtek', bot: ['*Cara daftar Bimtek*'] },
       { user: 'halo', bot: ['asisten sertifikasi SDM Kesos'] },

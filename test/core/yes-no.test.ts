@@ -16,7 +16,7 @@ import { addPerson, DAY, HOUR } from '../support/reminders.js'
 import { addSession } from '../support/sessions.js'
 import { SITI, seedRegistration } from '../transcripts/registration.js'
 
-let core: ReturnType<typeof testCore> | undefined
+let core: Awaited<ReturnType<typeof testCore>> | undefined
 afterEach(() => {
   if (core) closeDatabase(core.db)
   core = undefined
@@ -47,7 +47,7 @@ describe('the words', () => {
 describe('the answers', () => {
   it('"belum setuju" to the consent is a refusal, not a consent', async () => {
     const clock = fakeClock()
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     seedRegistration(core.db, clock.now())
     await core.engine.handle(inbound('daftar', { chatId: 'ragu', userId: 'ragu' }))
     const replies = await core.engine.handle(inbound('belum setuju', { chatId: 'ragu', userId: 'ragu' }))
@@ -57,7 +57,7 @@ describe('the answers', () => {
 
   it('"siap" to the consent goes on to the first question', async () => {
     const clock = fakeClock()
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     seedRegistration(core.db, clock.now())
     await core.engine.handle(inbound('daftar', { chatId: 'siap', userId: 'siap' }))
     expect(textOf(await core.engine.handle(inbound('siap', { chatId: 'siap', userId: 'siap' })))).toContain('Langkah 2 dari 10')
@@ -65,7 +65,7 @@ describe('the answers', () => {
 
   it('"oke" takes an offered seat, like "ya"', async () => {
     const clock = fakeClock()
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     const session = addSession(core.db, clock.now(), {
       code: 'BDG-OFFER',
       capacity: 1,
@@ -153,7 +153,7 @@ describe('in the regional languages people mix in', () => {
 
   it('the consent answered "nggih" goes on; "mboten" and "dereng setuju" store nothing', async () => {
     const clock = fakeClock()
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     seedRegistration(core.db, clock.now())
     const jawa = chat(core.engine, 'jawa')
     await jawa.say('daftar')
@@ -171,7 +171,7 @@ describe('in the regional languages people mix in', () => {
 
   it('a registration summary answered "muhun" registers; "mboten" does not', async () => {
     const clock = fakeClock()
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     seedRegistration(core.db, clock.now())
     const sunda = chat(core.engine, 'sunda')
     const seeded = core.db.select().from(registrations).all().length
@@ -197,7 +197,7 @@ describe('in the regional languages people mix in', () => {
 
   it('"enya" takes an offered seat', async () => {
     const clock = fakeClock()
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     const session = addSession(core.db, clock.now(), {
       code: 'BDG-ENYA',
       capacity: 1,
@@ -219,7 +219,7 @@ describe('in the regional languages people mix in', () => {
   })
 
   it('a yes/no option typed in Balinese and Sundanese: "sing" keeps the reminders, "muhun" turns them off', async () => {
-    const personal = openPersonal()
+    const personal = await openPersonal()
     linkTo(personal.db, { channel: 'console', id: 'bali' }, personal.seed.ratna, personal.clock.now())
     planReminders(personal.db, [personal.seed.ratna], personal.clock.now(), personal.reminderSettings)
     const bali = chat(personal.engine, 'bali')
@@ -235,7 +235,7 @@ describe('in the regional languages people mix in', () => {
 
   it('a request to staff confirmed "nggih", and the talk ended with "inggih" after "selesai"', async () => {
     const clock = fakeClock()
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     const jawa = chat(core.engine, 'petugas')
     for (const answer of ['6', '2', 'Kapan hasil ujian saya keluar?', 'Siti Rahma', '081234567890', 'Jawa Tengah'])
       await jawa.say(answer)

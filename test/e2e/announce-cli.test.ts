@@ -59,8 +59,8 @@ describe('npm run cli -- announce', () => {
    * (no chat), Dewi (blocked the assistant), Yohanes (said `stop info`). Andi and Sari are at the
    * bimtek stage, as is Rahmat in Padang (R1), who is no registrant. Staff: Rina (R5), Ali (R1).
    */
-  function seed() {
-    const core = testCore({ path: folder.dbPath, env: KEYS })
+  async function seed() {
+    const core = await testCore({ path: folder.dbPath, env: KEYS })
     const now = new Date()
     const session = addSession(core.db, now, { code: 'BMT-MKS-01', region: 'R5', startsAt: new Date(now.getTime() + 10 * DAY) })
     for (const [name, chats] of [
@@ -106,7 +106,7 @@ describe('npm run cli -- announce', () => {
   const SESSION = ['--session', 'BMT-MKS-01', '--registrants', 'confirmed']
 
   it('preview: counts per channel, who cannot be reached and why, a real message per channel; keeps only the audit', async () => {
-    seed()
+    await seed()
     const preview = await cli(['preview', ...SESSION, '--text', VENUE_MOVED])
     expect(preview.code, preview.stderr).toBe(0)
     expect(preview.stdout).toContain('Penerima: 5 orang')
@@ -131,7 +131,7 @@ describe('npm run cli -- announce', () => {
   }, 60_000)
 
   it('send --dry-run says what would happen and stores nothing', async () => {
-    seed()
+    await seed()
     const dry = await cli(['send', ...SESSION, '--text', VENUE_MOVED, '--dry-run'])
     expect(dry.code, dry.stderr).toBe(0)
     expect(dry.stdout).toContain('--dry-run: tidak ada yang disimpan. Bila dikirim:')
@@ -143,7 +143,7 @@ describe('npm run cli -- announce', () => {
   }, 60_000)
 
   it('send queues one row per chat and prints the code; a second send is refused; status (failures, the cap), CSV and cancel follow', async () => {
-    seed()
+    await seed()
     const sent = await cli(['send', ...SESSION, '--text', VENUE_MOVED])
     expect(sent.code, sent.stderr).toBe(0)
     const code = /Pengumuman (PGM-[A-Z0-9]+) diantrekan/.exec(sent.stdout)?.[1] ?? ''
@@ -211,7 +211,7 @@ describe('npm run cli -- announce', () => {
   }, 120_000)
 
   it('status counts a message a crash interrupted as "hasil tidak diketahui", apart from gagal, and says what it means', async () => {
-    seed()
+    await seed()
     const sent = await cli(['send', ...SESSION, '--text', VENUE_MOVED])
     const code = /Pengumuman (PGM-[A-Z0-9]+) diantrekan/.exec(sent.stdout)?.[1] ?? ''
     // As the server records it: Telegram failed for good; the WhatsApp message was being sent when it stopped.
@@ -235,7 +235,7 @@ describe('npm run cli -- announce', () => {
   }, 60_000)
 
   it("send --at schedules it in each recipient's zone (texts from files); cancelled before it went, nothing is sent", async () => {
-    seed()
+    await seed()
     const day = new Date(Date.now() + 3 * DAY).toISOString().slice(0, 10)
     const textId = folder.file('pengumuman.txt', '\uFEFFYth. {nama}, tempat {sesi} pindah ke {tempat}.\n')
     const textEn = folder.file('announcement.txt', 'Dear {nama}, {sesi} moved to {tempat}.\n')
@@ -263,7 +263,7 @@ describe('npm run cli -- announce', () => {
   }, 60_000)
 
   it('refuses an unknown placeholder, a time in quiet hours and an unknown code (exit 1), storing nothing', async () => {
-    seed()
+    await seed()
     const typo = await cli(['send', ...SESSION, '--text', 'Yth. {nama}, tempat pindah ke {tempt}.'])
     expect(typo.code).toBe(1)
     expect(typo.stderr).toContain('{tempt}')
@@ -284,7 +284,7 @@ describe('npm run cli -- announce', () => {
   }, 90_000)
 
   it('a mistyped command gets the usage (exit 2)', async () => {
-    seed()
+    await seed()
     const bad = await cli(['send', ...SESSION, '--text', VENUE_MOVED, '--urgnet'])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toContain("Unknown option '--urgnet'")
@@ -297,7 +297,7 @@ describe('npm run cli -- announce', () => {
   }, 60_000)
 
   it('--as a regional account reaches its own region only; a viewer account only reads the totals', async () => {
-    seed()
+    await seed()
     const centre = await cli(['preview', '--stage', 'bimtek', '--text', 'Yth. {nama}, materi Bimtek sudah tersedia.'])
     expect(centre.code, centre.stderr).toBe(0)
     expect(centre.stdout).toContain('Penerima: 3 orang')

@@ -16,7 +16,7 @@ const KEYS = { DATA_ENCRYPTION_KEY: '5c'.repeat(32), CERT_SIGNING_KEY: 'handoff-
 const TELEGRAM_CHAT = '777001'
 
 describe('npm run cli -- handoff', () => {
-  let temp: ReturnType<typeof tempDir>
+  let temp: Awaited<ReturnType<typeof tempDir>>
   let dbPath: string
   let fake: FakeTelegram
   const codes: Record<string, string> = {}
@@ -25,7 +25,7 @@ describe('npm run cli -- handoff', () => {
     temp = tempDir('handoff-cli')
     dbPath = join(temp.dir, 'kesos.db')
     fake = await startFakeTelegram()
-    const core = testCore({ path: dbPath, env: KEYS })
+    const core = await testCore({ path: dbPath, env: KEYS })
     const now = new Date()
     core.db
       .insert(staff)

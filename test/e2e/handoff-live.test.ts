@@ -19,11 +19,11 @@ const TELEGRAM_PERSON = 4242
 const temp = tempDir('handoff-live')
 let telegram: FakeTelegram
 let whatsapp: FakeWhatsAppServer
-let setup: ReturnType<typeof handoffServer>
+let setup: Awaited<ReturnType<typeof handoffServer>>
 let server: Running
 let port: number
 /** Rina's console, signed in, and the address of the Telegram person's thread. */
-let browser: ReturnType<typeof consoleBrowser>
+let browser: Awaited<ReturnType<typeof consoleBrowser>>
 let thread: string
 
 beforeAll(async () => {
@@ -32,7 +32,7 @@ beforeAll(async () => {
   // Staff replies must go out at once (deliverSoon): the scheduled outbox run never comes in this test.
   setup = handoffServer({ dir: temp.dir, telegram, whatsapp, env: { REMINDER_CRON: '0 0 1 1 *' } })
   await setup.prepare()
-  setup.telegramCode('482913')
+  await setup.telegramCode('482913')
   ;({ server, port } = await setup.start())
 }, STEP_MS)
 

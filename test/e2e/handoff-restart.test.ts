@@ -44,7 +44,7 @@ describe('a restart in the middle of a handoff', () => {
       // second here, so the test does not wait for the minute of the default REMINDER_CRON.
       const setup = handoffServer({ dir: temp.dir, telegram, whatsapp, env: { REMINDER_CRON: '* * * * * *' } })
       await setup.prepare()
-      setup.telegramCode('615204')
+      await setup.telegramCode('615204')
       const first = await setup.start()
 
       await setup.onWhatsApp('6', 'Langkah 1 dari 5')

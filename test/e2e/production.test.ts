@@ -15,7 +15,7 @@ import { killAll, PACKAGE_VERSION, ROOT, startCommand, tempDir } from '../suppor
 
 type LogLine = { level: number; time: number; msg: string; [key: string]: unknown }
 
-let temp: ReturnType<typeof tempDir> | undefined
+let temp: Awaited<ReturnType<typeof tempDir>> | undefined
 
 beforeAll(() => {
   const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, encoding: 'utf8' })

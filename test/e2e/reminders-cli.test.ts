@@ -30,7 +30,7 @@ const WHATSAPP_CHAT = '6281234567890@s.whatsapp.net'
 const KEYS = { DATA_ENCRYPTION_KEY: '7a'.repeat(32), CERT_SIGNING_KEY: 'reminders-cli-signing-key-0123456789abcdef' }
 
 describe('npm run cli -- reminders', () => {
-  let temp: ReturnType<typeof tempDir>
+  let temp: Awaited<ReturnType<typeof tempDir>>
   let dbPath: string
   let fake: FakeTelegram
 
@@ -40,7 +40,7 @@ describe('npm run cli -- reminders', () => {
     fake = await startFakeTelegram()
     // A person in Makassar with a Telegram and a WhatsApp chat, confirmed for a session in 3 days:
     // the 1-day and 2-hour reminders in each chat (the 7-day one is already past).
-    const core = testCore({ path: dbPath, env: KEYS })
+    const core = await testCore({ path: dbPath, env: KEYS })
     const person = addPerson(core.db, {
       zone: 'Asia/Makassar',
       chats: [
@@ -256,7 +256,7 @@ async function printed(command: () => number | Promise<number>): Promise<{ code:
 describe('reminders plan, in process', () => {
   it('plans everyone in batches: the dry run tells what the real run then does, and stores nothing', async () => {
     const clock = fakeClock(new Date('2026-11-23T03:00:00Z'))
-    const core = testCore({ clock: clock.now })
+    const core = await testCore({ clock: clock.now })
     const { db } = core
     const config = loadConfig({ DATABASE_PATH: ':memory:', DEMO_DATA: 'false', NODE_ENV: 'test' })
     const now = clock.now()
@@ -325,7 +325,7 @@ describe('reminders due, in virtual time', () => {
     // reminder (held until 06:00), one due 7 hours ago (skipped), one whose exam has started
     // (skipped), and one whose event starts within the hour (sent, late, despite the quiet hours).
     const clock = fakeClock(new Date('2026-11-23T14:00:00Z'))
-    const core = testCore({ clock: clock.now })
+    const core = await testCore({ clock: clock.now })
     const { db } = core
     const config = loadConfig({
       DATABASE_PATH: ':memory:',

@@ -25,8 +25,8 @@ const SETTINGS = { REMINDER_OFFSETS: '3d,5h', REMINDER_PORTFOLIO_DAYS: '5,2' }
 const temp = tempFolderEachTest('reminder-settings')
 
 /** Prepares the database file in this process (on the default settings), then closes it. */
-function prepare<T>(seed: (core: Core) => T): T {
-  const core = testCore({ path: temp.dbPath })
+async function prepare<T>(seed: (core: Core) => T): Promise<T> {
+  const core = await testCore({ path: temp.dbPath })
   try {
     return seed(core)
   } finally {
@@ -46,8 +46,8 @@ async function importWithSettings(kind: string, file: string): Promise<void> {
 }
 
 /** The person's waiting reminders as "event kind label", e.g. "exam 3d". */
-function waiting(personId: number): string[] {
-  const core = testCore({ path: temp.dbPath })
+async function waiting(personId: number): Promise<string[]> {
+  const core = await testCore({ path: temp.dbPath })
   try {
     return remindersOf(core.db, personId)
       .filter((row) => row.status === 'pending')
@@ -77,8 +77,8 @@ const linkTelegram = (db: Db, personId: number) =>
 
 describe('the imports plan reminders with the configured settings', () => {
   it('import sessions: the people of a moved session get the configured reminders before its new start', async () => {
-    const person = prepare(({ db }) => {
-      const imported = importSessions(db, sessionsFile({}), {
+    const person = await prepare(async ({ db }) => {
+      const imported = await importSessions(db, sessionsFile({}), {
         actor: 'test',
         now: new Date(),
         reminders: DEFAULT_REMINDER_SETTINGS,
@@ -91,13 +91,13 @@ describe('the imports plan reminders with the configured settings', () => {
     })
     // Two days later than SESSION (day 30 to 31), registration closing as before.
     await importWithSettings('sessions', sessionsFile({ starts_at: `${day(32)} 09:00`, ends_at: `${day(33)} 16:00` }))
-    expect(waiting(person)).toEqual(['registration 3d', 'registration 5h'])
+    expect(await waiting(person)).toEqual(['registration 3d', 'registration 5h'])
   }, 60_000)
 
   it('import status: a new portfolio deadline, and the exam of the same person, get the configured reminders', async () => {
-    const person = prepare((core) => {
+    const person = await prepare(async (core) => {
       const { db, vault } = core
-      const imported = importStatus(db, statusFile({}), {
+      const imported = await importStatus(db, statusFile({}), {
         actor: 'test',
         vault,
         now: new Date(),
@@ -110,13 +110,13 @@ describe('the imports plan reminders with the configured settings', () => {
       return personId
     })
     await importWithSettings('status', statusFile({}, { stage: 'portofolio', stage_date: day(-1), due_date: day(20), note: '' }))
-    expect(waiting(person)).toEqual(['portfolio 5d', 'portfolio 2d', 'exam 3d', 'exam 5h'])
+    expect(await waiting(person)).toEqual(['portfolio 5d', 'portfolio 2d', 'exam 3d', 'exam 5h'])
   }, 60_000)
 
   it('import exams: a new exam gets the configured reminders', async () => {
-    const person = prepare((core) => {
+    const person = await prepare(async (core) => {
       const { db, vault } = core
-      const imported = importStatus(db, PEOPLE_FILE, {
+      const imported = await importStatus(db, PEOPLE_FILE, {
         actor: 'test',
         vault,
         now: new Date(),
@@ -128,6 +128,6 @@ describe('the imports plan reminders with the configured settings', () => {
       return personId
     })
     await importWithSettings('exams', examsFile({ ...EXAM, starts_at: `${day(20)} 09:00` }))
-    expect(waiting(person)).toEqual(['exam 3d', 'exam 5h'])
+    expect(await waiting(person)).toEqual(['exam 3d', 'exam 5h'])
   }, 60_000)
 })

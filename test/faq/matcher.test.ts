@@ -56,7 +56,7 @@ describe('labelled questions', () => {
 
 describe('the trained network is kept between processes', () => {
   const questions = ['brp lama sertif berlaku', 'pkh kpn cair', 'bimtek?', 'sertif kulo ical']
-  const verdicts = (classifier: ReturnType<typeof createTopicClassifier>) =>
+  const verdicts = (classifier: Awaited<ReturnType<typeof createTopicClassifier>>) =>
     questions.map((question) => classifier.classify(matcher.analyzer.terms(question)))
   const withFolder = (use: (dir: string) => void) => {
     const dir = mkdtempSync(join(tmpdir(), 'kesos-network-'))

@@ -18,8 +18,8 @@ const NOW = new Date('2026-11-23T02:00:00Z')
 const LATER = new Date('2026-12-01T02:00:00Z')
 
 let core: Core
-beforeEach(() => {
-  core = testCore()
+beforeEach(async () => {
+  core = await testCore()
 })
 afterEach(() => closeDatabase(core.db))
 
@@ -113,8 +113,8 @@ describe('a good file', () => {
     ])
   })
 
-  it('is found at once however the number is typed, with the status of the day', () => {
-    run(
+  it('is found at once however the number is typed, with the status of the day', async () => {
+    await run(
       certificatesFile({}, revoked, { certificate_number: 'LSPS-2019-00001', issued_at: '2019-01-02', expires_at: '2024-01-02' }),
     )
     const today = '2026-11-23'
@@ -131,9 +131,9 @@ describe('a good file', () => {
     expect(run(file)).toEqual({ ok: true, inserted: 1, updated: 0, unchanged: 0, linked: 0 })
   })
 
-  it('reports progress: rows checked by line, then written', () => {
+  it('reports progress: rows checked by line, then written', async () => {
     const calls: [number, number, string][] = []
-    run(certificatesFile({}, revoked), { onProgress: (done, total, phase) => calls.push([done, total, phase]) })
+    await run(certificatesFile({}, revoked), { onProgress: (done, total, phase) => calls.push([done, total, phase]) })
     expect(calls.filter(([, , phase]) => phase === 'check').at(-1)).toEqual([3, 3, 'check'])
     expect(calls.filter(([, , phase]) => phase === 'write')).toEqual([
       [0, 2, 'write'],
@@ -143,8 +143,8 @@ describe('a good file', () => {
 })
 
 describe('importing again', () => {
-  it('updates by number: a changed row is updated, an equal one left, a new one added', () => {
-    run(certificatesFile({}, revoked))
+  it('updates by number: a changed row is updated, an equal one left, a new one added', async () => {
+    await run(certificatesFile({}, revoked))
     const [budi, hendra] = stored()
     const file = certificatesFile(
       // Typed another way: the same certificate, the printed form updated.
@@ -166,19 +166,19 @@ describe('importing again', () => {
     expect(run(file, { now: LATER })).toEqual({ ok: true, inserted: 0, updated: 0, unchanged: 3, linked: 0 })
   })
 
-  it('a status change sets status_changed_at; the same status keeps it; reinstating clears the reason', () => {
-    run(certificatesFile({}))
+  it('a status change sets status_changed_at; the same status keeps it; reinstating clears the reason', async () => {
+    await run(certificatesFile({}))
     const suspend = { status: 'suspended', status_reason: 'Pemeriksaan kode etik' }
     expect(run(certificatesFile(suspend), { now: LATER })).toMatchObject({ updated: 1 })
     expect(byNumber('LSPS202500042')).toMatchObject({ status: 'suspended', statusChangedAt: LATER })
     const evenLater = new Date('2027-01-05T02:00:00Z')
-    run(certificatesFile({ ...suspend, status_reason: 'Pemeriksaan kode etik (diperpanjang)' }), { now: evenLater })
+    await run(certificatesFile({ ...suspend, status_reason: 'Pemeriksaan kode etik (diperpanjang)' }), { now: evenLater })
     expect(byNumber('LSPS202500042')).toMatchObject({
       statusReason: 'Pemeriksaan kode etik (diperpanjang)',
       statusChangedAt: LATER,
       updatedAt: evenLater,
     })
-    run(certificatesFile({}), { now: evenLater })
+    await run(certificatesFile({}), { now: evenLater })
     expect(byNumber('LSPS202500042')).toMatchObject({ status: 'active', statusReason: null, statusChangedAt: evenLater })
   })
 
@@ -196,8 +196,8 @@ describe('importing again', () => {
     })
   })
 
-  it('a refused re-import leaves what is stored untouched', () => {
-    run(certificatesFile({}, revoked))
+  it('a refused re-import leaves what is stored untouched', async () => {
+    await run(certificatesFile({}, revoked))
     const before = stored()
     expect(run(certificatesFile({ level: 'Ahli Madya' }, { ...revoked, status: 'active' }), { now: LATER })).toMatchObject({
       ok: false,
@@ -214,8 +214,8 @@ describe('NIK, birth date and people', () => {
     expect(byNumber('LSPS202400007')?.personId).toBeNull()
   })
 
-  it('links a certificate imported before the person was known, at the next import (with or without the NIK)', () => {
-    run(certificatesFile({}, { ...revoked, nik: WOMAN.nik, birth_date: WOMAN.birth_date }))
+  it('links a certificate imported before the person was known, at the next import (with or without the NIK)', async () => {
+    await run(certificatesFile({}, { ...revoked, nik: WOMAN.nik, birth_date: WOMAN.birth_date }))
     expect(stored().map((c) => c.personId)).toEqual([null, null])
     const budi = addBudi()
     const siti = core.db

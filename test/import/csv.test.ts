@@ -14,8 +14,8 @@ import { appMeta, auditLog } from '../../src/db/schema.js'
 import { testCore } from '../support/core.js'
 
 let core: Core
-beforeEach(() => {
-  core = testCore()
+beforeEach(async () => {
+  core = await testCore()
 })
 afterEach(() => closeDatabase(core.db))
 
@@ -150,8 +150,8 @@ describe('line numbers', () => {
 })
 
 describe('all or nothing', () => {
-  it('a good file is written and recorded in the audit log with its counts', () => {
-    run('key,value,weight\na,x,1\n')
+  it('a good file is written and recorded in the audit log with its counts', async () => {
+    await run('key,value,weight\na,x,1\n')
     expect(run('key,value,weight\na,y,1\nb,z,2\n')).toEqual({ ok: true, inserted: 1, updated: 1 })
     expect(audited().map((row) => [row.actor, row.action, row.at, row.details])).toEqual([
       ['test', 'import', NOW, '{"inserted":1,"updated":0}'],
@@ -185,9 +185,9 @@ describe('all or nothing', () => {
 })
 
 describe('progress', () => {
-  it('lines checked, then rows written: from 0 when the write lock is taken to all of them', () => {
+  it('lines checked, then rows written: from 0 when the write lock is taken to all of them', async () => {
     const calls: [number, number, string][] = []
-    run('key,value,weight\na,x,1\nb,y,1\nc,z,1\n', metaImport(), (done, total, phase) => calls.push([done, total, phase]))
+    await run('key,value,weight\na,x,1\nb,y,1\nc,z,1\n', metaImport(), (done, total, phase) => calls.push([done, total, phase]))
     expect(calls).toEqual([
       [1, 4, 'check'],
       [2, 4, 'check'],

@@ -31,25 +31,25 @@ function everything(db: Db): Record<string, unknown[]> {
   return Object.fromEntries(tables.map(({ name }) => [name, db.$client.prepare(`select * from "${name}"`).all()]))
 }
 
-type Run = (db: Db, file: string, dryRun: boolean) => { ok: boolean }
+type Run = (db: Db, file: string, dryRun: boolean) => Promise<{ ok: boolean }>
 
-function open() {
+async function open() {
   const clock = fakeClock()
-  core = testCore({ clock: clock.now })
+  core = await testCore({ clock: clock.now })
   const base = { actor: 'test', vault: core.vault, now: clock.now(), reminders: DEFAULT_REMINDER_SETTINGS }
   return { core, base }
 }
 
 describe('an import with dryRun', () => {
-  const cases: { name: string; good: string; bad: string; run: (o: ReturnType<typeof open>) => Run }[] = [
+  const cases: { name: string; good: string; bad: string; run: (o: Awaited<ReturnType<typeof open>>) => Run | Promise<Run> }[] = [
     {
       name: 'sessions',
       good: sessionsFile({}, { code: 'BMT-MKS-02' }),
       bad: sessionsFile({}, { code: 'BMT-MKS-02', capacity: '0' }),
       run:
         ({ base }) =>
-        (db, file, dryRun) =>
-          importSessions(db, file, { ...base, dryRun }),
+        async (db, file, dryRun) =>
+          await importSessions(db, file, { ...base, dryRun }),
     },
     {
       name: 'status',
@@ -57,8 +57,8 @@ describe('an import with dryRun', () => {
       bad: statusFile(STATUS, { ...WOMAN, birth_date: '1999-01-01' }),
       run:
         ({ base }) =>
-        (db, file, dryRun) =>
-          importStatus(db, file, { ...base, dryRun }),
+        async (db, file, dryRun) =>
+          await importStatus(db, file, { ...base, dryRun }),
     },
     {
       name: 'certificates',
@@ -66,28 +66,28 @@ describe('an import with dryRun', () => {
       bad: certificatesFile({}, { certificate_number: CERTIFICATE.certificate_number }),
       run:
         ({ base }) =>
-        (db, file, dryRun) =>
-          importCertificates(db, file, { ...base, dryRun }),
+        async (db, file, dryRun) =>
+          await importCertificates(db, file, { ...base, dryRun }),
     },
     {
       name: 'exams',
       good: examsFile({}, { exam_code: 'UJK-2' }),
       bad: examsFile({}, { exam_code: EXAM.exam_code }),
-      run: ({ core, base }) => {
+      run: async ({ core, base }) => {
         // Exams are for people on record.
-        const seeded = importStatus(core.db, PEOPLE_FILE, base)
+        const seeded = await importStatus(core.db, PEOPLE_FILE, base)
         if (!seeded.ok) throw new Error(JSON.stringify(seeded.errors))
         return (db, file, dryRun) => importExams(db, file, { ...base, dryRun })
       },
     },
   ]
 
-  it.each(cases)('$name: keeps nothing, and tells exactly what the real import then does', ({ good, run }) => {
-    const opened = open()
-    const importIt = run(opened)
+  it.each(cases)('$name: keeps nothing, and tells exactly what the real import then does', async ({ good, run }) => {
+    const opened = await open()
+    const importIt = await run(opened)
     const { db } = opened.core
     const before = everything(db)
-    const preview = importIt(db, good, true)
+    const preview = await importIt(db, good, true)
     expect(preview.ok).toBe(true)
     expect(everything(db)).toEqual(before)
     const real = importIt(db, good, false)
@@ -95,12 +95,12 @@ describe('an import with dryRun', () => {
     expect(everything(db)).not.toEqual(before)
   })
 
-  it.each(cases)('$name: a bad file is refused with its lines, as for real, and nothing is kept', ({ bad, run }) => {
-    const opened = open()
-    const importIt = run(opened)
+  it.each(cases)('$name: a bad file is refused with its lines, as for real, and nothing is kept', async ({ bad, run }) => {
+    const opened = await open()
+    const importIt = await run(opened)
     const { db } = opened.core
     const before = everything(db)
-    const preview = importIt(db, bad, true)
+    const preview = await importIt(db, bad, true)
     expect(preview.ok).toBe(false)
     expect(everything(db)).toEqual(before)
     expect(importIt(db, bad, false)).toEqual(preview)

@@ -27,9 +27,9 @@ const plan = vi.mocked(planReminders)
 const NOW = new Date('2026-11-23T05:00:00Z')
 
 let core: Core
-beforeEach(() => {
-  core = testCore()
-  const seeded = importStatus(core.db, PEOPLE_FILE, {
+beforeEach(async () => {
+  core = await testCore()
+  const seeded = await importStatus(core.db, PEOPLE_FILE, {
     actor: 'test',
     vault: core.vault,
     now: NOW,
@@ -147,8 +147,8 @@ describe('a valid exams file', () => {
     expect(handedTheTransaction).toBe(true)
   })
 
-  it('records each import in the audit log', () => {
-    run(examsFile({}))
+  it('records each import in the audit log', async () => {
+    await run(examsFile({}))
     expect(core.db.select().from(auditLog).where(eq(auditLog.entity, 'exams')).all()).toEqual([
       expect.objectContaining({ actor: 'test', action: 'import', entity: 'exams', details: '{"inserted":1,"updated":0}' }),
     ])
@@ -158,8 +158,8 @@ describe('a valid exams file', () => {
 describe('importing again', () => {
   const file = examsFile({}, { exam_code: 'WWC-MKS-2027-0001', nik: ANDI.nik, kind: 'wawancara', time_zone: 'WITA' })
 
-  it('the same file changes nothing, counts nothing as updated and plans no reminders', () => {
-    run(file)
+  it('the same file changes nothing, counts nothing as updated and plans no reminders', async () => {
+    await run(file)
     const before = stored()
     plan.mockClear()
     expect(run(file)).toEqual({ ok: true, inserted: 0, updated: 0, unchanged: 2, reminders: NO_REMINDERS })
@@ -167,8 +167,8 @@ describe('importing again', () => {
     expect(plan).not.toHaveBeenCalled()
   })
 
-  it('a new time moves the exam, asks for a new "HADIR", and re-plans only that person', () => {
-    run(file)
+  it('a new time moves the exam, asks for a new "HADIR", and re-plans only that person', async () => {
+    await run(file)
     core.db.update(exams).set({ attendanceConfirmedAt: NOW }).run()
     plan.mockClear()
     const moved = examsFile(
@@ -182,8 +182,8 @@ describe('importing again', () => {
     expect(planned()).toEqual([{ people: [idOf(STATUS.nik)], now: NOW }])
   })
 
-  it('status batal cancels the exam and re-plans that person; terjadwal schedules it again', () => {
-    run(file)
+  it('status batal cancels the exam and re-plans that person; terjadwal schedules it again', async () => {
+    await run(file)
     plan.mockClear()
     expect(run(examsFile({ status: 'batal' }))).toMatchObject({ ok: true, updated: 1, unchanged: 0 })
     expect(stored().map((e) => e.status)).toEqual(['cancelled', 'scheduled'])
@@ -199,15 +199,15 @@ describe('importing again', () => {
     ['meeting link', { meeting_url: 'https://zoom.us/j/99999999999' }],
     ['preparation', { preparation: 'KTP asli dan laptop' }],
     ['time zone, same wall-clock time', { time_zone: 'WITA' }],
-  ])('a changed %s is an update', (_what, change) => {
-    run(examsFile({}))
+  ])('a changed %s is an update', async (_what, change) => {
+    await run(examsFile({}))
     plan.mockClear()
     expect(run(examsFile(change))).toMatchObject({ ok: true, inserted: 0, updated: 1, unchanged: 0 })
     expect(plan).toHaveBeenCalledTimes(1)
   })
 
-  it('an exam code may not be moved to another person', () => {
-    run(examsFile({}))
+  it('an exam code may not be moved to another person', async () => {
+    await run(examsFile({}))
     const before = stored()
     expect(run(examsFile({ nik: ANDI.nik }))).toEqual({
       ok: false,
@@ -317,9 +317,9 @@ describe('a file with bad rows', () => {
     expect(stored()).toEqual([])
   })
 
-  it('never repeats a NIK, or even most of its digits, in a message', () => {
+  it('never repeats a NIK, or even most of its digits, in a message', async () => {
     const niks = ['3273015506800002', '3273019906800001', '32730115068000011', '3273011506800000', '9971010101900001']
-    const result = run(examsFile(...niks.map((nik, i) => ({ exam_code: `UJK-${i}`, nik }))))
+    const result = await run(examsFile(...niks.map((nik, i) => ({ exam_code: `UJK-${i}`, nik }))))
     expect(result.ok).toBe(false)
     if (result.ok) return
     expect(result.errors.map((e) => [e.line, e.column])).toEqual(niks.map((_, i) => [i + 2, 'nik']))
@@ -327,8 +327,8 @@ describe('a file with bad rows', () => {
     for (const nik of niks) expect(text).not.toContain(nik.slice(0, 8))
   })
 
-  it('leaves the stored exams as they were when a later row is bad', () => {
-    run(examsFile({}))
+  it('leaves the stored exams as they were when a later row is bad', async () => {
+    await run(examsFile({}))
     const before = stored()
     expect(run(examsFile({ starts_at: '2027-04-01 09:00' }, { exam_code: 'UJK-NEW', kind: 'lisan' }))).toMatchObject({
       ok: false,

@@ -15,8 +15,8 @@ import { testCore } from '../support/core.js'
 import { addRegistrations, SESSION, sessionsFile } from '../support/sessions-csv.js'
 
 let core: Core
-beforeEach(() => {
-  core = testCore()
+beforeEach(async () => {
+  core = await testCore()
 })
 afterEach(() => closeDatabase(core.db))
 
@@ -108,8 +108,8 @@ describe('a valid sessions file', () => {
     ])
   })
 
-  it('records each import in the audit log', () => {
-    run(sessionsFile({}, { code: 'BMT-MKS-02' }))
+  it('records each import in the audit log', async () => {
+    await run(sessionsFile({}, { code: 'BMT-MKS-02' }))
     expect(core.db.select().from(auditLog).all()).toEqual([
       expect.objectContaining({
         actor: 'test',
@@ -122,7 +122,7 @@ describe('a valid sessions file', () => {
 })
 
 describe('a file with bad rows', () => {
-  it('reports every bad row with its line, counting line breaks inside quoted fields, and writes nothing', () => {
+  it('reports every bad row with its line, counting line breaks inside quoted fields, and writes nothing', async () => {
     const file = sessionsFile(
       { code: 'BMT-OK-01' }, // line 2
       { code: 'BMT-BAD-01', capacity: '0', region: 'R9' }, // line 3
@@ -134,7 +134,7 @@ describe('a file with bad rows', () => {
       { code: 'BMT-BAD-05', ends_at: SESSION.starts_at, registration_closes_at: SESSION.ends_at }, // line 11
       { code: 'BMT-BAD-06', title: '', province: 'Atlantis', starts_at: '2027-02-30 09:00' }, // line 12
     )
-    const result = run(file)
+    const result = await run(file)
     expect(result.ok).toBe(false)
     if (result.ok) return
     expect(result.errors).toEqual([
@@ -163,8 +163,8 @@ describe('a file with bad rows', () => {
     expect(sessionCount()).toBe(0)
   })
 
-  it('leaves the stored sessions as they were', () => {
-    run(sessionsFile({ title: 'Judul lama' }))
+  it('leaves the stored sessions as they were', async () => {
+    await run(sessionsFile({ title: 'Judul lama' }))
     const before = stored()
     expect(run(sessionsFile({ title: 'Judul baru' }, { code: 'BMT-NEW-01', capacity: 'banyak' }))).toMatchObject({ ok: false })
     expect(stored()).toEqual(before)
@@ -223,8 +223,8 @@ describe('the header', () => {
 })
 
 describe('seats already taken', () => {
-  it('a new capacity below confirmed + offered registrations is refused with the number', () => {
-    run(sessionsFile({}))
+  it('a new capacity below confirmed + offered registrations is refused with the number', async () => {
+    await run(sessionsFile({}))
     addRegistrations(core.db, 'BMT-MKS-01', ['confirmed', 'confirmed', 'offered', 'waitlisted', 'waitlisted', 'cancelled'])
 
     expect(run(sessionsFile({ capacity: '2' }))).toEqual({

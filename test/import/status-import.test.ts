@@ -20,8 +20,8 @@ import { bulkStatusFile, nthPerson, STATUS, statusFile, WOMAN } from '../support
 const NOW = new Date('2026-11-23T05:00:00Z')
 
 let core: Core
-beforeEach(() => {
-  core = testCore()
+beforeEach(async () => {
+  core = await testCore()
 })
 afterEach(() => closeDatabase(core.db))
 
@@ -254,8 +254,8 @@ describe('a valid status file', () => {
     expect(allPeople()).toHaveLength(1)
   })
 
-  it('moves the stored stages to the new zone when a person moves province', () => {
-    run(statusFile({ province: 'Jawa Barat', stage_date: '2026-03-10' }))
+  it('moves the stored stages to the new zone when a person moves province', async () => {
+    await run(statusFile({ province: 'Jawa Barat', stage_date: '2026-03-10' }))
     expect(run(statusFile({ province: 'Papua', stage_date: '2026-03-10' }))).toMatchObject({ stagesAdded: 0, stagesUpdated: 1 })
     expect(historyOf(personOf(STATUS.nik)?.id)).toEqual([expect.objectContaining({ reachedAt: '2026-03-09T15:00:00.000Z' })])
   })
@@ -444,8 +444,8 @@ describe('a file with bad rows', () => {
     })
   })
 
-  it('leaves what is stored as it was', () => {
-    run(statusFile({ stage: 'bimtek', note: 'lama' }))
+  it('leaves what is stored as it was', async () => {
+    await run(statusFile({ stage: 'bimtek', note: 'lama' }))
     const before = { people: allPeople(), stages: core.db.select().from(certificationStages).all() }
     expect(run(statusFile({ stage: 'bimtek', note: 'baru', full_name: 'Nama Baru' }, { stage: 'x' }))).toMatchObject({
       ok: false,
@@ -471,8 +471,8 @@ describe('telling people their stage changed', () => {
   const budi = { stage: 'bimtek', stage_date: '2026-03-10' }
   const siti = { ...WOMAN, stage: 'bimtek', stage_date: '2026-03-12', province: 'Sulawesi Selatan' }
 
-  it('queues one message for a linked person whose current stage changed, none for others, none again', () => {
-    run(statusFile(budi, siti))
+  it('queues one message for a linked person whose current stage changed, none for others, none again', async () => {
+    await run(statusFile(budi, siti))
     const budiId = link(STATUS.nik, 'chat-budi')
     const sitiId = link(WOMAN.nik, 'chat-siti', 'en')
     const unlinked = nthPerson(7)
@@ -516,8 +516,8 @@ describe('telling people their stage changed', () => {
     )
   })
 
-  it('tells every chat of a person once, and not a chat that blocked the assistant', () => {
-    run(statusFile(budi))
+  it('tells every chat of a person once, and not a chat that blocked the assistant', async () => {
+    await run(statusFile(budi))
     const id = link(STATUS.nik, 'chat-1')
     link(STATUS.nik, 'chat-2')
     link(STATUS.nik, 'chat-3')
@@ -555,8 +555,8 @@ describe('telling people their stage changed', () => {
     expect(JSON.parse(outboxRows()[0]?.payload ?? '{}').text).toContain('*Seleksi administrasi* (Senin, 23 November 2026)')
   })
 
-  it('queues nothing for an import that is refused', () => {
-    run(statusFile(budi))
+  it('queues nothing for an import that is refused', async () => {
+    await run(statusFile(budi))
     link(STATUS.nik, 'chat-budi')
     expect(run(statusFile({ stage: 'kompeten', stage_date: '2026-09-01' }, { nik: '123' }))).toMatchObject({ ok: false })
     expect(outboxRows()).toEqual([])

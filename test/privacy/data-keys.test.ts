@@ -42,8 +42,8 @@ afterEach(() => {
 })
 
 /** The core on the database file, as a start with these settings makes it (demo data on an empty one). */
-function start(env: Record<string, string>): Core {
-  const core = testCore({ path, env: { DEMO_DATA: 'true', ...env } })
+async function start(env: Record<string, string>): Promise<Core> {
+  const core = await testCore({ path, env: { DEMO_DATA: 'true', ...env } })
   opened.push(core)
   return core
 }
@@ -57,27 +57,27 @@ const findsEveryone = (core: Core) =>
   Array.from({ length: DEMO_PEOPLE_COUNT() }, (_, i) => personByNikHash(core.db, core.vault.hash(demoNik(i)))?.id)
 
 describe('the key check', () => {
-  it('a start with another key is refused with one line that says what to do; the right key still opens', () => {
-    stop(start({ DATA_ENCRYPTION_KEY: OLD }))
+  it('a start with another key is refused with one line that says what to do; the right key still opens', async () => {
+    stop(await start({ DATA_ENCRYPTION_KEY: OLD }))
     expect(() => start({ DATA_ENCRYPTION_KEY: NEW })).toThrow(
       /^DATA_ENCRYPTION_KEY is not the key this database was encrypted with: set the key it was made with; to change keys, set the old one as DATA_ENCRYPTION_KEY_PREVIOUS and run "npm run cli -- keys rotate"$/,
     )
-    const again = start({ DATA_ENCRYPTION_KEY: OLD })
+    const again = await start({ DATA_ENCRYPTION_KEY: OLD })
     expect(findsEveryone(again).every((id) => id !== undefined)).toBe(true)
   })
 
-  it('a database from before check values is told its key by its NIK ciphertexts, then remembers it', () => {
-    stop(start({ DATA_ENCRYPTION_KEY: OLD }))
+  it('a database from before check values is told its key by its NIK ciphertexts, then remembers it', async () => {
+    stop(await start({ DATA_ENCRYPTION_KEY: OLD }))
     const db = openDatabase(path)
     db.$client.prepare("delete from app_meta where key = 'data_key_check'").run()
     closeDatabase(db)
     expect(() => start({ DATA_ENCRYPTION_KEY: NEW })).toThrow(/is not the key this database was encrypted with/)
-    const right = start({ DATA_ENCRYPTION_KEY: OLD })
+    const right = await start({ DATA_ENCRYPTION_KEY: OLD })
     expect(rows(right, "select key from app_meta where key = 'data_key_check'")).toHaveLength(1)
   })
 
-  it('the stored check value reveals neither the key nor anything made with it', () => {
-    const core = start({ DATA_ENCRYPTION_KEY: OLD })
+  it('the stored check value reveals neither the key nor anything made with it', async () => {
+    const core = await start({ DATA_ENCRYPTION_KEY: OLD })
     const [check] = rows(core, "select value from app_meta where key = 'data_key_check'")
     expect(check?.value).toMatch(/^[0-9a-f]{64}$/)
     expect(check?.value).not.toContain(OLD)
@@ -86,12 +86,12 @@ describe('the key check', () => {
 })
 
 describe('rotating the data key', () => {
-  it('during the rotation everyone stays findable and readable, new people too; afterwards the new key alone opens everything', () => {
-    const before = start({ DATA_ENCRYPTION_KEY: OLD })
+  it('during the rotation everyone stays findable and readable, new people too; afterwards the new key alone opens everything', async () => {
+    const before = await start({ DATA_ENCRYPTION_KEY: OLD })
     const ids = findsEveryone(before)
     stop(before)
 
-    const during = start({ DATA_ENCRYPTION_KEY: NEW, DATA_ENCRYPTION_KEY_PREVIOUS: OLD })
+    const during = await start({ DATA_ENCRYPTION_KEY: NEW, DATA_ENCRYPTION_KEY_PREVIOUS: OLD })
     expect(findsEveryone(during)).toEqual(ids)
     const [first] = rows(during, 'select nik_ciphertext from people order by id limit 1')
     expect(during.vault.decrypt(String(first?.nik_ciphertext))).toBe(demoNik(0))
@@ -102,13 +102,13 @@ describe('rotating the data key', () => {
       .run(during.vault.hash(newcomer), during.vault.encrypt(newcomer))
     expect(personByNikHash(during.db, during.vault.hash(newcomer))).toBeDefined()
 
-    const result = rotateDataKeys(during.db, during.keys, new Date())
+    const result = await rotateDataKeys(during.db, during.keys, new Date())
     expect(result).toMatchObject({ people: DEMO_PEOPLE_COUNT() + 1 })
     // The process that was running follows the rotation at once.
     expect(findsEveryone(during)).toEqual(ids)
     expect(personByNikHash(during.db, during.vault.hash(newcomer))).toBeDefined()
     // Again: nothing left to do.
-    expect(rotateDataKeys(during.db, during.keys, new Date())).toEqual({
+    expect(await rotateDataKeys(during.db, during.keys, new Date())).toEqual({
       people: 0,
       certificates: 0,
       certificatesUnlinked: 0,
@@ -118,7 +118,7 @@ describe('rotating the data key', () => {
     })
     stop(during)
 
-    const after = start({ DATA_ENCRYPTION_KEY: NEW })
+    const after = await start({ DATA_ENCRYPTION_KEY: NEW })
     expect(findsEveryone(after)).toEqual(ids)
     const onlyNew = createSecretBox({ current: key(NEW) }, NIK_ENCRYPTION_PURPOSE)
     for (const row of rows(after, 'select nik_ciphertext from people where nik_ciphertext is not null'))
@@ -127,8 +127,8 @@ describe('rotating the data key', () => {
     expect(() => start({ DATA_ENCRYPTION_KEY: OLD })).toThrow(/is not the key this database was encrypted with/)
   })
 
-  it("certificates follow their person's NIK, one of nobody on record loses its stale lookup key; the WhatsApp session and staff TOTP keys are sealed again", () => {
-    const before = start({ DATA_ENCRYPTION_KEY: OLD })
+  it("certificates follow their person's NIK, one of nobody on record loses its stale lookup key; the WhatsApp session and staff TOTP keys are sealed again", async () => {
+    const before = await start({ DATA_ENCRYPTION_KEY: OLD })
     const insert = before.db.$client.prepare(
       `insert into certificates (number, display_number, holder_name, person_id, nik_hash, scheme, issued_at, expires_at)
        values (?, ?, 'Pemegang', ?, ?, 'Pekerja Sosial', '2025-01-01', '2028-01-01')`,
@@ -147,8 +147,8 @@ describe('rotating the data key', () => {
       .run(createSecretBox({ current: key(OLD) }, STAFF_TOTP_PURPOSE).seal('JBSWY3DPEHPK3PXP'))
     stop(before)
 
-    const during = start({ DATA_ENCRYPTION_KEY: NEW, DATA_ENCRYPTION_KEY_PREVIOUS: OLD })
-    expect(rotateDataKeys(during.db, during.keys, new Date())).toMatchObject({
+    const during = await start({ DATA_ENCRYPTION_KEY: NEW, DATA_ENCRYPTION_KEY_PREVIOUS: OLD })
+    expect(await rotateDataKeys(during.db, during.keys, new Date())).toMatchObject({
       certificates: 1,
       certificatesUnlinked: 1,
       whatsapp: 1,
@@ -164,8 +164,8 @@ describe('rotating the data key', () => {
     expect(createSecretBox({ current: key(NEW) }, STAFF_TOTP_PURPOSE).open(String(totp?.totp_secret))).toBe('JBSWY3DPEHPK3PXP')
   })
 
-  it('a photo a person sent to staff is sealed again under the new key and still opens to the same bytes', () => {
-    const before = start({ DATA_ENCRYPTION_KEY: OLD })
+  it('a photo a person sent to staff is sealed again under the new key and still opens to the same bytes', async () => {
+    const before = await start({ DATA_ENCRYPTION_KEY: OLD })
     const photo = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('foto KTP')])
     const handoff = before.db.$client
       .prepare(
@@ -181,23 +181,23 @@ describe('rotating the data key', () => {
       .run(handoff, photo.length, createByteBox({ current: key(OLD) }, HANDOFF_FILE_PURPOSE).seal(photo))
     stop(before)
 
-    const during = start({ DATA_ENCRYPTION_KEY: NEW, DATA_ENCRYPTION_KEY_PREVIOUS: OLD })
-    expect(rotateDataKeys(during.db, during.keys, new Date())).toMatchObject({ files: 1 })
-    expect(rotateDataKeys(during.db, during.keys, new Date())).toMatchObject({ files: 0 })
+    const during = await start({ DATA_ENCRYPTION_KEY: NEW, DATA_ENCRYPTION_KEY_PREVIOUS: OLD })
+    expect(await rotateDataKeys(during.db, during.keys, new Date())).toMatchObject({ files: 1 })
+    expect(await rotateDataKeys(during.db, during.keys, new Date())).toMatchObject({ files: 0 })
     const [file] = during.db.$client.prepare('select content from handoff_attachments').all() as { content: Buffer }[]
     const onlyNew = createByteBox({ current: key(NEW) }, HANDOFF_FILE_PURPOSE)
     expect(onlyNew.open(file?.content ?? Buffer.alloc(0))).toEqual(photo)
     expect(() => createByteBox({ current: key(OLD) }, HANDOFF_FILE_PURPOSE).open(file?.content ?? Buffer.alloc(0))).toThrow()
   })
 
-  it('changes nothing when something opens under neither key', () => {
-    const before = start({ DATA_ENCRYPTION_KEY: OLD })
+  it('changes nothing when something opens under neither key', async () => {
+    const before = await start({ DATA_ENCRYPTION_KEY: OLD })
     const stranger = createNikVault(key('0c'.repeat(32))).encrypt('3273014508990002')
     before.db.$client.prepare("insert into people (full_name, nik_hash, nik_ciphertext) values ('Asing', 'x', ?)").run(stranger)
     const hashes = rows(before, 'select nik_hash from people order by id')
     stop(before)
-    const during = start({ DATA_ENCRYPTION_KEY: NEW, DATA_ENCRYPTION_KEY_PREVIOUS: OLD })
-    expect(() => rotateDataKeys(during.db, during.keys, new Date())).toThrow(RotationError)
+    const during = await start({ DATA_ENCRYPTION_KEY: NEW, DATA_ENCRYPTION_KEY_PREVIOUS: OLD })
+    await expect(rotateDataKeys(during.db, during.keys, new Date())).rejects.toThrow(RotationError)
     expect(rows(during, 'select nik_hash from people order by id')).toEqual(hashes)
     expect(findsEveryone(during).every((id) => id !== undefined)).toBe(true)
   })

@@ -22,7 +22,7 @@ const exists = (db: Db, id: number) => db.select({ id: people.id }).from(people)
 
 describe('data.delete from a sentence', () => {
   it('a linked WhatsApp chat from the number on record (a fresh factor): the confirmation; "tidak" keeps everything', async () => {
-    const { engine, seed, clock, db } = open()
+    const { engine, seed, clock, db } = await open()
     linkTo(db, { channel: 'whatsapp', id: RATNA_JID }, seed.ratna, clock.now())
     const ratna = chat(engine, RATNA_JID, { channel: 'whatsapp', senderPhone: RATNA.phone })
     const asked = await ratna.say(SENTENCE)
@@ -33,7 +33,7 @@ describe('data.delete from a sentence', () => {
   })
 
   it('a linked chat that proved itself an hour ago: a fresh factor is asked first, as for the typed "hapus data"', async () => {
-    const { engine, seed, clock, db } = open()
+    const { engine, seed, clock, db } = await open()
     linkTo(db, { channel: 'telegram', id: '800100' }, seed.ratna, clock.now())
     linkTo(db, { channel: 'telegram', id: '800200' }, seed.ratna, clock.now())
     const sentence = await chat(engine, '800100', { channel: 'telegram' }).say(SENTENCE)
@@ -50,7 +50,7 @@ describe('data.delete from a sentence', () => {
   })
 
   it('an unlinked WhatsApp chat from the number on record: the birth date, then the confirmation; "ya" deletes', async () => {
-    const { engine, seed, db } = open()
+    const { engine, seed, db } = await open()
     const ratna = chat(engine, RATNA_JID, { channel: 'whatsapp', senderPhone: RATNA.phone })
     const asked = await ratna.say(SENTENCE)
     expect(textOf(asked)).toContain('Nomor WhatsApp ini tercatat di data sertifikasi')
@@ -62,7 +62,7 @@ describe('data.delete from a sentence', () => {
   })
 
   it('an unlinked chat with no number on record: the NIK or code is asked; nothing is deleted', async () => {
-    const { engine, seed, db } = open()
+    const { engine, seed, db } = await open()
     const replies = await chat(engine, 'stranger').say(SENTENCE)
     expect(textOf(replies)).toContain('Ketik NIK Anda (16 angka di KTP), atau kode pendaftaran Bimtek Anda')
     expect(textOf(replies)).not.toContain(ASK)

@@ -42,23 +42,23 @@ const YOSEF: Holder = {
 
 const DAY = 86_400_000
 
-let core: ReturnType<typeof testCore> | undefined
+let core: Awaited<ReturnType<typeof testCore>> | undefined
 afterEach(() => {
   if (core) closeDatabase(core.db)
   core = undefined
 })
 
-function open() {
+async function open() {
   const clock = fakeClock()
-  core = testCore({ clock: clock.now })
+  core = await testCore({ clock: clock.now })
   const maria = seedHolder(core.db, core.vault, MARIA, clock.now(), 'M')
   const yosef = seedHolder(core.db, core.vault, YOSEF, clock.now(), 'Y')
   return { db: core.db, clock, maria, yosef }
 }
 
 describe('"hapus data": what is left of the person', () => {
-  it('nothing in any table or column names them; only their issued certificate keeps the name printed on it', () => {
-    const { db, clock, maria, yosef } = open()
+  it('nothing in any table or column names them; only their issued certificate keeps the name printed on it', async () => {
+    const { db, clock, maria, yosef } = await open()
     const mariaNeedles = needlesOf(MARIA, maria)
     const yosefBefore = findPersonalData(db, needlesOf(YOSEF, yosef))
     // The scan finds every kind of value, in the tables the seed filled, before the deletion.
@@ -100,9 +100,9 @@ describe('"hapus data": what is left of the person', () => {
     expect(findPersonalData(db, needlesOf(YOSEF, yosef))).toEqual(yosefBefore)
   })
 
-  it('an announcement that reached them keeps no trace of them: their report rows and announcement messages go with them', () => {
-    const { db, clock, maria, yosef } = open()
-    const made = createAnnouncement(
+  it('an announcement that reached them keeps no trace of them: their report rows and announcement messages go with them', async () => {
+    const { db, clock, maria, yosef } = await open()
+    const made = await createAnnouncement(
       db,
       { audience: { regions: ['R1', 'R2', 'R3', 'R4', 'R5', 'R6'] }, textId: 'Kantor tutup hari Jumat.' },
       { scope: null, actor: 'cli', staffId: null, now: clock.now() },
@@ -151,7 +151,7 @@ describe('"hapus data": what is left of the person', () => {
   })
 
   it("asked from the WhatsApp chat: only that chat's address stays, for its conversation to go on, until the chat has been silent for the retention period", async () => {
-    const { db, clock, maria } = open()
+    const { db, clock, maria } = await open()
     const needles = needlesOf(MARIA, maria)
     inTransaction(db, (tx) =>
       deletePerson(tx, maria.personId, clock.now(), 'chat:whatsapp', { channel: 'whatsapp', chatId: whatsappJid(MARIA) }),

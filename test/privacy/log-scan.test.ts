@@ -136,7 +136,7 @@ function newCore() {
   const config = loadConfig({ DATABASE_PATH: ':memory:', DEMO_DATA: 'false', NODE_ENV: 'test', LOG_LEVEL: 'trace' })
   return openCore(config, captured.logger, () => new Date(), { codeChannelReady: () => true })
 }
-type Core = ReturnType<typeof newCore>
+type Core = Awaited<ReturnType<typeof newCore>>
 type Seed = (core: Core) => void
 
 const seedRegistrationOnly: Seed = (core) => seedRegistration(core.db, new Date())
@@ -153,7 +153,7 @@ async function playAll(
   driverFor: (core: Core) => Promise<ChatDriver & { stop?: () => Promise<void> }>,
 ) {
   for (const [name, transcript] of Object.entries(transcripts)) {
-    const core = newCore()
+    const core = await newCore()
     seed(core)
     const driver = await driverFor(core)
     try {
@@ -190,12 +190,18 @@ describe('the logs of full conversations', () => {
       // The chat id is the phone number on WhatsApp.
       [
         'whatsapp',
-        (core) =>
-          whatsappDriver({ engine: core.engine, db: core.db, logger: captured.logger, jid: '6281234567890@s.whatsapp.net' }),
+        async (core) =>
+          await whatsappDriver({
+            engine: core.engine,
+            db: core.db,
+            logger: captured.logger,
+            jid: '6281234567890@s.whatsapp.net',
+          }),
       ],
       [
         'telegram',
-        (core) => telegramDriver({ mode: 'webhook', fake, engine: core.engine, db: core.db, logger: captured.logger }),
+        async (core) =>
+          await telegramDriver({ mode: 'webhook', fake, engine: core.engine, db: core.db, logger: captured.logger }),
       ],
     ]
     const fake = await startFakeTelegram()
@@ -210,7 +216,7 @@ describe('the logs of full conversations', () => {
       await fake.close()
     }
 
-    const core = newCore()
+    const core = await newCore()
     try {
       seedBoth(core)
       // The WhatsApp number on record: asked only the birth date; wrong, then right.

@@ -26,16 +26,16 @@ import { fakeClock, RETENTION_PERIODS, testCore } from '../support/core.js'
 const DAY = 86_400_000
 const PERIODS = RETENTION_PERIODS
 
-let core: ReturnType<typeof testCore> | undefined
+let core: Awaited<ReturnType<typeof testCore>> | undefined
 afterEach(() => {
   if (core) closeDatabase(core.db)
   core = undefined
 })
 
 /** A database on a fake clock; `ago(days)` is that many days before the clock's now. */
-function open() {
+async function open() {
   const clock = fakeClock()
-  core = testCore({ clock: clock.now })
+  core = await testCore({ clock: clock.now })
   key = 0
   const ago = (days: number) => new Date(clock.now().getTime() - days * DAY)
   return { db: core.db, clock, ago }
@@ -69,7 +69,7 @@ const texts = (db: Db) =>
 
 describe('retention', () => {
   it('outbox: finished rows go after 30 days, failed ones after 14; rows still to be sent stay however old', async () => {
-    const { db, clock, ago } = open()
+    const { db, clock, ago } = await open()
     for (const status of ['sent', 'late', 'skipped', 'cancelled'] as const) {
       addOutbox(db, status, ago(31)) // gone
       addOutbox(db, status, ago(29)) // kept
@@ -91,7 +91,7 @@ describe('retention', () => {
   })
 
   it('outbox: rows whose outcome is unknown (a crash while sending) go after 14 days, as failed ones do', async () => {
-    const { db, clock, ago } = open()
+    const { db, clock, ago } = await open()
     addOutbox(db, 'unknown', ago(15)) // gone
     addOutbox(db, 'unknown', ago(13)) // kept
     addOutbox(db, 'failed', ago(15)) // gone
@@ -102,7 +102,7 @@ describe('retention', () => {
   })
 
   it('identity attempts and expired one-time codes go after 30 days, audit entries after 365', async () => {
-    const { db, clock, ago } = open()
+    const { db, clock, ago } = await open()
     db.insert(identityAttempts)
       .values([
         { channel: 'telegram', chatId: 'a', at: ago(31), succeeded: false },
@@ -134,7 +134,7 @@ describe('retention', () => {
   })
 
   it('console sessions unused for 30 days and one-time links expired 30 days ago go; newer ones stay', async () => {
-    const { db, clock, ago } = open()
+    const { db, clock, ago } = await open()
     const id = db
       .insert(staff)
       .values({ name: 'Rina', email: 'rina@kemensos.go.id', role: 'admin', createdAt: ago(400), updatedAt: ago(400) })
@@ -159,7 +159,7 @@ describe('retention', () => {
   })
 
   it('files uploaded on the console and never confirmed go once their hour has passed', async () => {
-    const { db, clock } = open()
+    const { db, clock } = await open()
     const staffId = db
       .insert(staff)
       .values({ name: 'Dewi', email: 'dewi@kemensos.go.id', role: 'admin', createdAt: clock.now(), updatedAt: clock.now() })
@@ -185,7 +185,7 @@ describe('retention', () => {
   })
 
   it('chats: accounts and conversations silent for 90 days go when linked to nobody or their link ended; linked or recently active ones stay', async () => {
-    const { db, clock, ago } = open()
+    const { db, clock, ago } = await open()
     const person = db.insert(people).values({ fullName: 'Linked Person' }).returning({ id: people.id }).get().id
     const chat = (
       chatId: string,
@@ -243,7 +243,7 @@ describe('retention', () => {
   })
 
   it('the periods are settings: shorter ones delete more', async () => {
-    const { db, clock, ago } = open()
+    const { db, clock, ago } = await open()
     addOutbox(db, 'sent', ago(10))
     expect((await runRetention(db, clock.now(), PERIODS)).outboxDone).toBe(0)
     expect((await runRetention(db, clock.now(), { ...PERIODS, outboxDays: 7 })).outboxDone).toBe(1)

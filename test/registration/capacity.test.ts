@@ -18,7 +18,7 @@ import { addSession } from '../support/sessions.js'
 
 type Answer = { i: number; chatId: string; texts: string[] }
 
-let temp: ReturnType<typeof tempDir>
+let temp: Awaited<ReturnType<typeof tempDir>>
 let dbPath: string
 
 beforeEach(() => {
@@ -32,8 +32,8 @@ afterEach(() => {
 })
 
 /** A database file with one session of 20 seats, open for registration now (the real clock). */
-function prepare() {
-  const core = testCore({ path: dbPath })
+async function prepare() {
+  const core = await testCore({ path: dbPath })
   const sessionId = addSession(core.db, new Date(), { code: 'CAP-20', capacity: CAPACITY })
   return { core, sessionId }
 }
@@ -96,10 +96,10 @@ const ids = (from: number, to: number) => Array.from({ length: to - from + 1 }, 
 
 describe('200 people confirm at once for 20 seats', () => {
   it('in one process: 20 confirmed, 180 waiting in the order they were told', async () => {
-    const { core, sessionId } = prepare()
+    const { core, sessionId } = await prepare()
     const everyone = ids(1, PEOPLE)
     let started = performance.now()
-    await Promise.all(everyone.map((i) => driveToSummary(core.engine, chatIdOf('one', i), i)))
+    await Promise.all(everyone.map(async (i) => await driveToSummary(core.engine, chatIdOf('one', i), i)))
     const toSummaryMs = performance.now() - started
 
     started = performance.now()
@@ -115,7 +115,7 @@ describe('200 people confirm at once for 20 seats', () => {
   }, 60_000)
 
   it('from 4 processes on one database file: 20 confirmed, 180 waiting in the order they were told', async () => {
-    const { core, sessionId } = prepare()
+    const { core, sessionId } = await prepare()
     const processes = 4
     const each = PEOPLE / processes
     const startedAt = performance.now()
@@ -193,10 +193,10 @@ describe('the waiting list keeps join order', () => {
     return created.personId
   }
 
-  it('someone who left the list and joins again goes after those who joined meanwhile, even in the same millisecond', () => {
+  it('someone who left the list and joins again goes after those who joined meanwhile, even in the same millisecond', async () => {
     // A clock that does not move: every step happens in the same millisecond (one group commit).
     const clock = fakeClock()
-    const core = testCore({ clock: clock.now })
+    const core = await testCore({ clock: clock.now })
     const db = core.db
     const now = clock.now()
     const sessionId = addSession(db, now, { code: 'CAP-1', capacity: 1 })

@@ -25,11 +25,11 @@ const MAKASSAR: Slots = {
   region: 'R5',
 }
 
-let core: ReturnType<typeof testCore>
+let core: Awaited<ReturnType<typeof testCore>>
 let ids: Record<'makassar' | 'sulawesiOnline' | 'jabarJanuary' | 'jabarClosed' | 'medan' | 'javaOnlineDec', number>
 
-beforeEach(() => {
-  core = testCore({ clock: () => NOW })
+beforeEach(async () => {
+  core = await testCore({ clock: () => NOW })
   const db = core.db
   ids = {
     // 09.00 WITA on Tuesday 15 December, in Makassar.

@@ -35,7 +35,7 @@ function secondRegistration(db: Db, now: Date, personId: number): string {
 
 describe('registration.mine: "kode pendaftaran sy apa ya"', () => {
   it("a linked chat gets its registrations at once: code, session, time in the person's zone (WIT)", async () => {
-    const { engine, seed, clock, db } = open()
+    const { engine, seed, clock, db } = await open()
     linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
     const text = textOf(await chat(engine, 'paulus').say(MINE))
     expect(text).toContain('*Pendaftaran Bimtek Anda*')
@@ -46,7 +46,7 @@ describe('registration.mine: "kode pendaftaran sy apa ya"', () => {
   })
 
   it('several registrations: all of them, soonest first, and no question asked', async () => {
-    const { engine, seed, clock, db } = open()
+    const { engine, seed, clock, db } = await open()
     const second = secondRegistration(db, clock.now(), seed.paulus)
     linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
     const replies = await chat(engine, 'paulus').say(MINE)
@@ -57,13 +57,13 @@ describe('registration.mine: "kode pendaftaran sy apa ya"', () => {
   })
 
   it('a linked chat without registrations is told there are none', async () => {
-    const { engine, seed, clock, db } = open()
+    const { engine, seed, clock, db } = await open()
     linkTo(db, { channel: 'console', id: 'ratna' }, seed.ratna, clock.now())
     expect(textOf(await chat(engine, 'ratna').say(MINE))).toContain('Belum ada pendaftaran Bimtek dari akun chat ini')
   })
 
   it('an unlinked WhatsApp chat from the number on record: the birth date first, then the list (and the chat is linked)', async () => {
-    const { engine, seed, clock, db } = open()
+    const { engine, seed, clock, db } = await open()
     const jid = '6289911110002@s.whatsapp.net'
     const paulus = chat(engine, jid, { channel: 'whatsapp', senderPhone: PAULUS.phone })
     const asked = textOf(await paulus.say(MINE))
@@ -75,7 +75,7 @@ describe('registration.mine: "kode pendaftaran sy apa ya"', () => {
   })
 
   it('an unlinked Telegram chat: NIK, birth date and its own number as the factor, then the list', async () => {
-    const { engine } = open()
+    const { engine } = await open()
     const telegram = chat(engine, '700100', { channel: 'telegram' })
     const asked = textOf(await telegram.say(MINE))
     expect(asked).toContain(IDENTIFIER)
@@ -89,7 +89,7 @@ describe('registration.mine: "kode pendaftaran sy apa ya"', () => {
   })
 
   it('the typed "registrasi saya" is unchanged: an unlinked chat is told it has none, no proof is asked', async () => {
-    const { engine } = open()
+    const { engine } = await open()
     const text = textOf(await chat(engine, 'stranger').say('registrasi saya'))
     expect(text).toContain('Belum ada pendaftaran Bimtek dari akun chat ini')
     expect(text).not.toContain(IDENTIFIER)
@@ -98,7 +98,7 @@ describe('registration.mine: "kode pendaftaran sy apa ya"', () => {
 
 describe('registration.cancel: "batalin pendaftaran sy dong"', () => {
   it('one registration: its confirmation at once; "ya" cancels it', async () => {
-    const { engine, seed, clock, db } = open()
+    const { engine, seed, clock, db } = await open()
     linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
     const paulus = chat(engine, 'paulus')
     const asked = await paulus.say(CANCEL)
@@ -110,7 +110,7 @@ describe('registration.cancel: "batalin pendaftaran sy dong"', () => {
   })
 
   it('one registration, answered "tidak": it stays', async () => {
-    const { engine, seed, clock, db } = open()
+    const { engine, seed, clock, db } = await open()
     linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
     const paulus = chat(engine, 'paulus')
     await paulus.say(CANCEL)
@@ -119,7 +119,7 @@ describe('registration.cancel: "batalin pendaftaran sy dong"', () => {
   })
 
   it('several registrations: one "Batalkan BMT-…" choice each; the one chosen is asked about, then cancelled alone', async () => {
-    const { engine, seed, clock, db } = open()
+    const { engine, seed, clock, db } = await open()
     const second = secondRegistration(db, clock.now(), seed.paulus)
     linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
     const paulus = chat(engine, 'paulus')
@@ -138,7 +138,7 @@ describe('registration.cancel: "batalin pendaftaran sy dong"', () => {
   })
 
   it('a "Batalkan BMT-…" button from an older message still asks first', async () => {
-    const { engine, seed, clock, db } = open()
+    const { engine, seed, clock, db } = await open()
     secondRegistration(db, clock.now(), seed.paulus)
     linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
     const paulus = chat(engine, 'paulus')
@@ -149,7 +149,7 @@ describe('registration.cancel: "batalin pendaftaran sy dong"', () => {
   })
 
   it('no registration: said so, nothing to confirm', async () => {
-    const { engine, seed, clock, db } = open()
+    const { engine, seed, clock, db } = await open()
     linkTo(db, { channel: 'console', id: 'ratna' }, seed.ratna, clock.now())
     const replies = await chat(engine, 'ratna').say(CANCEL)
     expect(textOf(replies)).toContain('Belum ada pendaftaran Bimtek dari akun chat ini')
@@ -157,7 +157,7 @@ describe('registration.cancel: "batalin pendaftaran sy dong"', () => {
   })
 
   it('only a session that has started: it cannot be cancelled in the chat, and the person is told why', async () => {
-    const { engine, seed, clock, db } = open()
+    const { engine, seed, clock, db } = await open()
     linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
     clock.advance(14 * DAY + 3_600_000)
     const replies = await chat(engine, 'paulus').say(CANCEL)
@@ -166,7 +166,7 @@ describe('registration.cancel: "batalin pendaftaran sy dong"', () => {
   })
 
   it('an unlinked WhatsApp chat from the number on record: the birth date first, then the confirmation', async () => {
-    const { engine, db } = open()
+    const { engine, db } = await open()
     const paulus = chat(engine, '6289911110002@s.whatsapp.net', { channel: 'whatsapp', senderPhone: PAULUS.phone })
     const asked = await paulus.say(CANCEL)
     expect(textOf(asked)).toContain(PHONE_PROOF)
@@ -177,7 +177,7 @@ describe('registration.cancel: "batalin pendaftaran sy dong"', () => {
   })
 
   it("with a code, on an unlinked Telegram chat: proof by that code, birth date and own number, then that code's confirmation", async () => {
-    const { engine, seed, clock, db } = open()
+    const { engine, seed, clock, db } = await open()
     secondRegistration(db, clock.now(), seed.paulus)
     const telegram = chat(engine, '700200', { channel: 'telegram' })
     expect(textOf(await telegram.say('tolong batalkan BMT-PAUL22 ya'))).toContain(IDENTIFIER)
@@ -191,7 +191,7 @@ describe('registration.cancel: "batalin pendaftaran sy dong"', () => {
   })
 
   it("with a code, on an unlinked WhatsApp chat from the number on record: the birth date, then that code's confirmation", async () => {
-    const { engine, seed, clock, db } = open()
+    const { engine, seed, clock, db } = await open()
     secondRegistration(db, clock.now(), seed.paulus)
     const paulus = chat(engine, '6289911110002@s.whatsapp.net', { channel: 'whatsapp', senderPhone: PAULUS.phone })
     expect(textOf(await paulus.say('tolong batalkan BMT-PAUL22 ya'))).toContain(PHONE_PROOF)
@@ -199,7 +199,7 @@ describe('registration.cancel: "batalin pendaftaran sy dong"', () => {
   })
 
   it("someone else's code after proof: the same answer as a wrong code, nothing cancelled", async () => {
-    const { engine, db } = open()
+    const { engine, db } = await open()
     const ratna = chat(engine, '6289911110001@s.whatsapp.net', { channel: 'whatsapp', senderPhone: RATNA.phone })
     await ratna.say('tolong batalkan BMT-PAUL22 ya')
     expect(textOf(await ratna.say(RATNA.birthDate))).toContain(`Kode ${PAULUS.code} tidak ditemukan`)
@@ -207,7 +207,7 @@ describe('registration.cancel: "batalin pendaftaran sy dong"', () => {
   })
 
   it('the typed "batal BMT-…" is unchanged: an unlinked chat is told the code is not among its registrations', async () => {
-    const { engine } = open()
+    const { engine } = await open()
     const text = textOf(await chat(engine, 'stranger').say(`batal ${PAULUS.code}`))
     expect(text).toContain(`Kode ${PAULUS.code} tidak ditemukan`)
     expect(text).not.toContain(IDENTIFIER)
@@ -216,7 +216,7 @@ describe('registration.cancel: "batalin pendaftaran sy dong"', () => {
 
 describe('in English', () => {
   it("several registrations: the question and the choices are in the chat's language", async () => {
-    const { engine, seed, clock, db } = open()
+    const { engine, seed, clock, db } = await open()
     const second = secondRegistration(db, clock.now(), seed.paulus)
     linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
     const paulus = chat(engine, 'paulus')

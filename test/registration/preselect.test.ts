@@ -31,15 +31,15 @@ const tools: EngineTools = {
   },
 }
 
-let core: ReturnType<typeof testCore>
+let core: Awaited<ReturnType<typeof testCore>>
 let registration: RegistrationFlow
 let ids: { bandung: number; medan: number; makassar: number }
 /** The chat's language for every turn of a test. */
 let lang: Language
 
-beforeEach(() => {
+beforeEach(async () => {
   lang = 'id'
-  core = testCore({ clock: () => NOW })
+  core = await testCore({ clock: () => NOW })
   const handoff = createHandoffFlow({ contact: 'sekretariat', calendar: createWorkingCalendar(DEFAULT_HANDOFF_SETTINGS) })
   const reminders = DEFAULT_REMINDER_SETTINGS
   const proof = createProof({ vault: core.vault, reminders, linkDays: 30, codeChannelReady: () => false, handoff })

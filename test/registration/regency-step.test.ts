@@ -12,12 +12,12 @@ import { fakeClock, testCore } from '../support/core.js'
 import { addSession } from '../support/sessions.js'
 import { SITI } from '../transcripts/registration.js'
 
-let core: ReturnType<typeof testCore>
+let core: Awaited<ReturnType<typeof testCore>>
 let sessionId: number
 
-beforeEach(() => {
+beforeEach(async () => {
   const clock = fakeClock()
-  core = testCore({ clock: clock.now })
+  core = await testCore({ clock: clock.now })
   sessionId = addSession(core.db, clock.now(), { code: 'BDG', title: 'Bimtek Bandung', region: 'R2', provinceCode: '32' })
 })
 

@@ -30,7 +30,7 @@ const TIA = { name: 'Tia Rahmawati', nik: '3273015508850003', birthDate: '15-08-
 const DODI = { name: 'Dodi Pratama', nik: '3273012001900004', birthDate: '20-01-1990' }
 
 type Person = { name: string; nik: string; birthDate: string; province?: string; phone?: string }
-let core: ReturnType<typeof testCore> | undefined
+let core: Awaited<ReturnType<typeof testCore>> | undefined
 let fake: FakeTelegram | undefined
 let telegram: TelegramDriver | undefined
 let whatsapp: WhatsAppDriver | undefined
@@ -43,8 +43,8 @@ afterEach(async () => {
   core = telegram = whatsapp = fake = undefined
 })
 
-function open(clock = fakeClock()) {
-  core = testCore({ clock: clock.now })
+async function open(clock = fakeClock()) {
+  core = await testCore({ clock: clock.now })
   return { core, clock }
 }
 
@@ -133,7 +133,7 @@ const icsUtc = (date: Date) =>
 
 describe('what is stored', () => {
   it('no session open: the flow asks for nothing', async () => {
-    const { core, clock } = open()
+    const { core, clock } = await open()
     addSession(core.db, clock.now(), { code: 'LATER', registrationOpensAt: new Date(clock.now().getTime() + DAY) })
     const replies = textOf(await chat(core.engine, 'early').say('daftar'))
     expect(replies).toContain('Saat ini belum ada sesi Bimtek yang dibuka pendaftarannya.')
@@ -141,7 +141,7 @@ describe('what is stored', () => {
   })
 
   it('nothing at all when consent is refused', async () => {
-    const { core, clock } = open()
+    const { core, clock } = await open()
     seedRegistration(core.db, clock.now())
     const c = chat(core.engine, 'refuser')
     await c.say('daftar')
@@ -153,7 +153,7 @@ describe('what is stored', () => {
   })
 
   it('nothing from a flow given up ("batal", or left at the summary until it expires)', async () => {
-    const { core, clock } = open()
+    const { core, clock } = await open()
     const { bandung } = seedRegistration(core.db, clock.now())
     const before = rows(core.db, people)
     const quitter = chat(core.engine, 'quitter')
@@ -175,7 +175,7 @@ describe('what is stored', () => {
   })
 
   it('while the flow is unfinished, the conversation state holds the NIK sealed, never the 16 digits', async () => {
-    const { core, clock } = open()
+    const { core, clock } = await open()
     const session = addSession(core.db, clock.now(), { code: 'MID' })
     const c = chat(core.engine, 'midway')
     const summary = textOf(await toSummary(c, SITI, session))
@@ -186,7 +186,7 @@ describe('what is stored', () => {
   })
 
   it('after a registration: the NIK only hashed and encrypted, the consent, the chat linked', async () => {
-    const { core, clock } = open()
+    const { core, clock } = await open()
     const { bandung } = seedRegistration(core.db, clock.now())
     const c = chat(core.engine, 'siti-chat')
     const code = codeIn(await register(c, { ...SITI, phone: '0812-3456-7890' }, bandung))
@@ -236,7 +236,7 @@ describe('what is stored', () => {
   })
 
   it('a NIK on record with another birth date: the same answer as with the right one (prove it is you), nothing new is stored', async () => {
-    const { core, clock } = open()
+    const { core, clock } = await open()
     const { bandung } = seedRegistration(core.db, clock.now())
     core.db
       .insert(people)
@@ -261,7 +261,7 @@ describe('what is stored', () => {
   })
 
   it('registration closed while the person was at the summary: told so, nothing stored', async () => {
-    const { core, clock } = open()
+    const { core, clock } = await open()
     const { bandung } = seedRegistration(core.db, clock.now())
     const before = rows(core.db, people)
     const c = chat(core.engine, 'late')
@@ -280,7 +280,7 @@ describe('what is stored', () => {
   })
 
   it('the same NIK for the same session again answers with the first code and adds nothing', async () => {
-    const { core, clock } = open()
+    const { core, clock } = await open()
     const { bandung } = seedRegistration(core.db, clock.now())
     const c = chat(core.engine, 'twice')
     const code = codeIn(await register(c, SITI, bandung))
@@ -339,7 +339,7 @@ describe('"jadwal" in the reader\'s time zone', () => {
   }
 
   it.each(Object.keys(EXPECTED))('reader registered from: %s', async (province) => {
-    const { core, clock } = open()
+    const { core, clock } = await open()
     const sessions = seedZones(core.db, clock.now())
     const c = chat(core.engine, `reader-${province}`)
     if (province !== 'unlinked') {
@@ -359,7 +359,7 @@ describe('"jadwal" in the reader\'s time zone', () => {
 
 describe('the calendar', () => {
   it('the .ics file: UTC times of the session, title, place, the code in the UID, a reminder', async () => {
-    const { core, clock } = open()
+    const { core, clock } = await open()
     const { bandung } = seedRegistration(core.db, clock.now())
     const replies = await register(chat(core.engine, 'ics'), SITI, bandung)
     const code = codeIn(replies)
@@ -388,7 +388,7 @@ describe('the calendar', () => {
   })
 
   it('an online session: the meeting link as the place, in the file and in the Google link', async () => {
-    const { core, clock } = open()
+    const { core, clock } = await open()
     const { online } = seedRegistration(core.db, clock.now())
     const replies = await register(chat(core.engine, 'online'), { ...SITI, province: 'Sulawesi Selatan' }, online)
     const lines = icsLines(replies.find((reply) => reply.attachment)?.attachment?.bytes ?? new Uint8Array())
@@ -398,7 +398,7 @@ describe('the calendar', () => {
   })
 
   it('the Google Calendar link carries the session in UTC', async () => {
-    const { core, clock } = open()
+    const { core, clock } = await open()
     const { bandung } = seedRegistration(core.db, clock.now())
     const replies = await register(chat(core.engine, 'google'), SITI, bandung)
     const code = codeIn(replies)
@@ -417,7 +417,7 @@ describe('the calendar', () => {
   })
 
   it('"kalender": a file per confirmed seat whose session has not ended, soonest first; none once they are over', async () => {
-    const { core, clock } = open()
+    const { core, clock } = await open()
     const { bandung, small, online } = seedRegistration(core.db, clock.now())
     const c = chat(core.engine, 'kalender')
     const code = codeIn(await register(c, SITI, bandung))
@@ -476,7 +476,7 @@ const CHANNEL_REST = ['Jawa Barat', 'Kota Bandung', '1', 'Dinas Sosial Kota Band
 
 describe('on the channels', () => {
   it('Telegram sends the calendar file as a document after the confirmation', async () => {
-    core = testCore()
+    core = await testCore()
     seedRegistration(core.db, new Date())
     fake = await startFakeTelegram()
     telegram = await telegramDriver({ mode: 'webhook', fake, engine: core.engine, db: core.db })
@@ -499,7 +499,7 @@ describe('on the channels', () => {
   })
 
   it('WhatsApp sends the calendar file as a document message', async () => {
-    core = testCore()
+    core = await testCore()
     seedRegistration(core.db, new Date())
     whatsapp = await whatsappDriver({ engine: core.engine, db: core.db })
     let last: { text: string }[] = []
@@ -518,7 +518,7 @@ describe('on the channels', () => {
   })
 
   it('Telegram: a calendar file the Bot API refuses leaves the success standing, with a note and no apology; "kalender" sends it again', async () => {
-    core = testCore()
+    core = await testCore()
     seedRegistration(core.db, new Date())
     fake = await startFakeTelegram()
     const log = capturedLogger()
@@ -551,7 +551,7 @@ describe('on the channels', () => {
   })
 
   it('WhatsApp: a calendar file that fails after every retry leaves the success standing, with a note; "kalender" sends it again', async () => {
-    core = testCore()
+    core = await testCore()
     seedRegistration(core.db, new Date())
     const log = capturedLogger()
     whatsapp = await whatsappDriver({
@@ -590,7 +590,7 @@ describe('on the channels', () => {
   })
 
   it("WhatsApp offers the sender's own number as option 1, and choosing it stores that number", async () => {
-    core = testCore()
+    core = await testCore()
     seedRegistration(core.db, new Date())
     whatsapp = await whatsappDriver({ engine: core.engine, db: core.db, jid: '6281298765432@s.whatsapp.net' })
     for (const text of CHANNEL_ANSWERS.slice(0, -1)) await whatsapp.send(text)
@@ -610,7 +610,7 @@ describe('on the channels', () => {
   })
 
   it("WhatsApp does not offer a sender's number the step would refuse (not an Indonesian mobile)", async () => {
-    core = testCore()
+    core = await testCore()
     seedRegistration(core.db, new Date())
     whatsapp = await whatsappDriver({ engine: core.engine, db: core.db, jid: '447911123456@s.whatsapp.net' })
     for (const text of CHANNEL_ANSWERS.slice(0, -1)) await whatsapp.send(text)
@@ -625,7 +625,7 @@ describe('on the channels', () => {
 describe('the waiting list with a clock', () => {
   /** A one-seat session (14 days ahead) with A confirmed and B, C, D waiting, in that order. */
   async function fullSession(options: { closesInMs?: number } = {}) {
-    const { core, clock } = open()
+    const { core, clock } = await open()
     const now = clock.now()
     const session = addSession(core.db, now, {
       code: 'ONE',
@@ -664,7 +664,7 @@ describe('the waiting list with a clock', () => {
     )
     expect(late).toContain('urutan ke-4')
     // The next scheduler run offers the free seat to B, first on the list.
-    expect(expireSeatOffers(core.db, clock.now(), OFFER_HOURS)).toEqual({ expired: 0, offered: 1 })
+    expect(await expireSeatOffers(core.db, clock.now(), OFFER_HOURS)).toEqual({ expired: 0, offered: 1 })
     expect(status(core.db, codes.B)).toBe('offered')
     expect(queued(core.db, 'seat_offer').map((row) => row.chatId)).toEqual(['chat-B'])
   })
@@ -710,7 +710,7 @@ describe('the waiting list with a clock', () => {
     expect(registrationOf(core.db, codes.B)).toMatchObject({ status: 'confirmed', offerExpiresAt: null })
     expect(textOf(await chats.B.say('registrasi saya'))).toContain(`*${codes.B}*`)
     // Nothing else moved: the seat was taken, not offered again.
-    expect(expireSeatOffers(core.db, clock.now(), OFFER_HOURS)).toEqual({ expired: 0, offered: 0 })
+    expect(await expireSeatOffers(core.db, clock.now(), OFFER_HOURS)).toEqual({ expired: 0, offered: 0 })
     expect([codes.C, codes.D].map((code) => status(core.db, code))).toEqual(['waitlisted', 'waitlisted'])
   })
 
@@ -720,9 +720,9 @@ describe('the waiting list with a clock', () => {
     expect(status(core.db, codes.B)).toBe('offered')
 
     clock.advance(OFFER_HOURS * HOUR - 60_000)
-    expect(expireSeatOffers(core.db, clock.now(), OFFER_HOURS)).toEqual({ expired: 0, offered: 0 })
+    expect(await expireSeatOffers(core.db, clock.now(), OFFER_HOURS)).toEqual({ expired: 0, offered: 0 })
     clock.advance(2 * 60_000)
-    expect(expireSeatOffers(core.db, clock.now(), OFFER_HOURS)).toEqual({ expired: 1, offered: 1 })
+    expect(await expireSeatOffers(core.db, clock.now(), OFFER_HOURS)).toEqual({ expired: 1, offered: 1 })
 
     expect(status(core.db, codes.B)).toBe('cancelled')
     const expired = queued(core.db, 'seat_offer_expired')
@@ -738,7 +738,7 @@ describe('the waiting list with a clock', () => {
     expect(queued(core.db, 'seat_offer').map((row) => row.chatId)).toEqual(['chat-B', 'chat-C'])
     expect(position(core.db, codes.D)).toBe(1)
     // Running the tick again changes nothing; B's late "ya" takes nothing.
-    expect(expireSeatOffers(core.db, clock.now(), OFFER_HOURS)).toEqual({ expired: 0, offered: 0 })
+    expect(await expireSeatOffers(core.db, clock.now(), OFFER_HOURS)).toEqual({ expired: 0, offered: 0 })
     await chats.B.say('ya')
     expect(status(core.db, codes.B)).toBe('cancelled')
     expect(status(core.db, codes.C)).toBe('offered')
@@ -754,7 +754,7 @@ describe('the waiting list with a clock', () => {
 
     // The window closes: B's offer expires and nobody else is asked.
     clock.advance(3 * HOUR)
-    expect(expireSeatOffers(core.db, clock.now(), OFFER_HOURS)).toEqual({ expired: 1, offered: 0 })
+    expect(await expireSeatOffers(core.db, clock.now(), OFFER_HOURS)).toEqual({ expired: 1, offered: 0 })
     expect([codes.C, codes.D].map((code) => status(core.db, code))).toEqual(['waitlisted', 'waitlisted'])
     expect(queued(core.db, 'seat_offer')).toHaveLength(1)
   })

@@ -22,7 +22,7 @@ import { testOutbox } from '../support/outbox.js'
 import { tempDir } from '../support/programs.js'
 import { addExam, addPerson, DAY, HOUR, MINUTE, remindersOf } from '../support/reminders.js'
 
-let core: ReturnType<typeof testCore> | undefined
+let core: Awaited<ReturnType<typeof testCore>> | undefined
 afterEach(() => {
   if (core) closeDatabase(core.db)
   core = undefined
@@ -48,7 +48,7 @@ function examIn(db: Db, start: Date, inMs: number, zone = 'Asia/Jakarta') {
 describe('on time, late, skipped', () => {
   it('sends each reminder once when it is due, and marks it sent', async () => {
     const clock = fakeClock(new Date('2026-11-23T03:00:00Z')) // 10.00 WIB
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     const person = examIn(core.db, clock.now(), 10 * DAY)
     const telegram = recorder(clock)
     const box = testOutbox(core.db, clock, { telegram: telegram.send })
@@ -62,7 +62,7 @@ describe('on time, late, skipped', () => {
 
   it('after downtime: missed by less than 6 hours → sent once and marked late; by more → skipped with the reason', async () => {
     const clock = fakeClock(new Date('2026-11-23T03:00:00Z'))
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     const person = examIn(core.db, clock.now(), 10 * DAY) // reminders at +3d, +9d, +10d−2h
     const telegram = recorder(clock)
     const box = testOutbox(core.db, clock, { telegram: telegram.send })
@@ -80,7 +80,7 @@ describe('on time, late, skipped', () => {
 
   it('never after the event started, even within the grace period', async () => {
     const clock = fakeClock(new Date('2026-11-23T03:00:00Z'))
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     const person = examIn(core.db, clock.now(), 3 * HOUR) // only the 2-hour reminder, due in 1 hour
     const telegram = recorder(clock)
     const box = testOutbox(core.db, clock, { telegram: telegram.send })
@@ -93,7 +93,7 @@ describe('on time, late, skipped', () => {
     // 13.30 UTC: 20.30 WIB, 21.30 WITA, 22.30 WIT.
     const start = new Date('2026-11-23T03:00:00Z')
     const clock = fakeClock(start)
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     const db = core.db
     const people = ['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura'].map((zone) => addPerson(db, { zone }))
     // Reminders due at 13.00 UTC (planned ahead, the process then down for 30 minutes).
@@ -132,7 +132,7 @@ describe('on time, late, skipped', () => {
 describe('a crash', () => {
   it('between claim and send: the queued reminders go back to pending as soon as their dispatcher is silent for 30 s, and are sent once', async () => {
     const clock = fakeClock(new Date('2026-11-23T03:00:00Z'))
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     const person = examIn(core.db, clock.now(), 10 * DAY)
     clock.advance(3 * DAY)
     // A run of a dispatcher on another machine took the reminder into its queue, then that machine died.
@@ -165,7 +165,7 @@ describe('a crash', () => {
     try {
       const path = join(temp.dir, 'kesos.db')
       const clock = fakeClock(new Date('2026-11-23T03:00:00Z'))
-      const first = testCore({ path, clock: clock.now })
+      const first = await testCore({ path, clock: clock.now })
       const people = [0, 1, 2].map(() => examIn(first.db, clock.now(), 10 * DAY))
       closeDatabase(first.db)
       clock.advance(3 * DAY)
@@ -207,7 +207,7 @@ describe('a crash', () => {
 describe('the pace', () => {
   it('Telegram: 25 messages a second overall, at least 1 second between two to one chat, each chat in order', async () => {
     const clock = fakeClock()
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     const db = core.db
     for (let i = 0; i < 60; i++) {
       db.insert(outbox)
@@ -262,7 +262,7 @@ describe('the pace', () => {
 
   it('a run takes only what the pace can send before the next run: 1,500 a minute on Telegram', async () => {
     const clock = fakeClock()
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     const db = core.db
     const insert = db.$client.prepare(
       `INSERT INTO outbox (idempotency_key, channel, chat_id, kind, payload, due_at) VALUES (?, 'telegram', ?, 'test', '{"text":"x"}', ?)`,
@@ -280,7 +280,7 @@ describe('the pace', () => {
 describe('a blocked chat', () => {
   it("stops: the reminder is skipped and the chat's other reminders are cancelled", async () => {
     const clock = fakeClock(new Date('2026-11-23T03:00:00Z'))
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     const person = examIn(core.db, clock.now(), 10 * DAY)
     clock.advance(3 * DAY)
     const blocked: ChannelSender = async () => {

@@ -20,15 +20,15 @@ import { addExam, addPerson, confirm, DAY, HOUR, localTime, MINUTE, remindersOf 
 import { addSession } from '../support/sessions.js'
 import { sessionsFile } from '../support/sessions-csv.js'
 
-let core: ReturnType<typeof testCore> | undefined
+let core: Awaited<ReturnType<typeof testCore>> | undefined
 afterEach(() => {
   if (core) closeDatabase(core.db)
   core = undefined
 })
 
 const NOW = new Date('2026-11-23T03:00:00Z') // 10.00 WIB
-const setup = () => {
-  core = testCore({ clock: () => NOW })
+const setup = async () => {
+  core = await testCore({ clock: () => NOW })
   return core.db
 }
 const text = (row: { payload: string }) => (JSON.parse(row.payload) as Reply).text
@@ -38,8 +38,8 @@ const must = <T>(value: T | undefined): T => {
 }
 
 describe('planning', () => {
-  it('a Bimtek seat gets reminders 7 days, 1 day and 2 hours before, each saying what, when, where and what to bring', () => {
-    const db = setup()
+  it('a Bimtek seat gets reminders 7 days, 1 day and 2 hours before, each saying what, when, where and what to bring', async () => {
+    const db = await setup()
     const person = addPerson(db)
     const startsAt = new Date('2026-12-10T02:00:00Z') // 09.00 WIB
     const session = addSession(db, NOW, { code: 'BDG-01', title: 'Bimtek Peksos Bandung', region: 'R2', startsAt })
@@ -71,8 +71,8 @@ describe('planning', () => {
     expect(remindersOf(db, person)).toHaveLength(3)
   })
 
-  it('registering two days ahead: no 7-day reminder (its time has passed), the other two are planned', () => {
-    const db = setup()
+  it('registering two days ahead: no 7-day reminder (its time has passed), the other two are planned', async () => {
+    const db = await setup()
     const person = addPerson(db)
     const session = addSession(db, NOW, { code: 'BDG-02', startsAt: new Date(NOW.getTime() + 2 * DAY) })
     confirm(db, person, session)
@@ -80,8 +80,8 @@ describe('planning', () => {
     expect(remindersOf(db, person).map((r) => r.label)).toEqual(['1d', '2h'])
   })
 
-  it('every chat of the person gets its own copy in its language; WhatsApp gets no buttons, only the words', () => {
-    const db = setup()
+  it('every chat of the person gets its own copy in its language; WhatsApp gets no buttons, only the words', async () => {
+    const db = await setup()
     const person = addPerson(db, {
       chats: [
         { channel: 'telegram', chatId: '5550001', language: 'en' },
@@ -100,8 +100,8 @@ describe('planning', () => {
     expect((JSON.parse(indonesian?.payload ?? '{}') as Reply).choices).toBeUndefined()
   })
 
-  it('a cancelled registration cancels its reminders still waiting, with the reason; one already sent stays sent', () => {
-    const db = setup()
+  it('a cancelled registration cancels its reminders still waiting, with the reason; one already sent stays sent', async () => {
+    const db = await setup()
     const person = addPerson(db)
     const session = addSession(db, NOW, { code: 'BDG-03', startsAt: new Date(NOW.getTime() + 10 * DAY) })
     const code = `BMT-C${person}`
@@ -120,8 +120,8 @@ describe('planning', () => {
     expect(rows[1]?.lastError).toBe('cancelled: the event was cancelled or is no longer ahead')
   })
 
-  it('a session moved by the sessions import: the waiting reminders are cancelled and new ones tell the new time', () => {
-    const db = setup()
+  it('a session moved by the sessions import: the waiting reminders are cancelled and new ones tell the new time', async () => {
+    const db = await setup()
     const person = addPerson(db)
     const file = (startsAt: string, endsAt: string) =>
       sessionsFile({
@@ -134,14 +134,14 @@ describe('planning', () => {
         registration_closes_at: '2026-12-05 17:00',
       })
     const importOptions = { actor: 'test', now: NOW, reminders: DEFAULT_REMINDER_SETTINGS }
-    expect(importSessions(db, file('2026-12-10 09:00', '2026-12-10 16:00'), importOptions).ok).toBe(true)
+    expect((await importSessions(db, file('2026-12-10 09:00', '2026-12-10 16:00'), importOptions)).ok).toBe(true)
     const sessionId = (db.$client.prepare(`SELECT id FROM bimtek_sessions WHERE code = 'MKS-09'`).get() as { id: number }).id
     confirm(db, person, sessionId)
     planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
     expect(remindersOf(db, person).filter((r) => r.status === 'pending')).toHaveLength(3)
 
     // Moved two days later: the import re-plans in its own transaction.
-    expect(importSessions(db, file('2026-12-12 09:00', '2026-12-12 16:00'), importOptions).ok).toBe(true)
+    expect((await importSessions(db, file('2026-12-12 09:00', '2026-12-12 16:00'), importOptions)).ok).toBe(true)
     const rows = remindersOf(db, person)
     const cancelled = rows.filter((r) => r.status === 'cancelled')
     const pending = rows.filter((r) => r.status === 'pending')
@@ -155,8 +155,8 @@ describe('planning', () => {
     expect(text(must(pending[0]))).toContain('Sabtu, 12 Desember 2026')
   })
 
-  it("a portfolio deadline from the status data: reminders at 09.00 in the person's zone, 7 days and 1 day before; gone once the stage is passed", () => {
-    const db = setup()
+  it("a portfolio deadline from the status data: reminders at 09.00 in the person's zone, 7 days and 1 day before; gone once the stage is passed", async () => {
+    const db = await setup()
     const person = addPerson(db, { zone: 'Asia/Jayapura' })
     const stage = db
       .insert(certificationStages)
@@ -185,8 +185,8 @@ describe('planning', () => {
     expect(planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS).cancelled).toBe(2)
   })
 
-  it('a cancelled exam cancels its reminders', () => {
-    const db = setup()
+  it('a cancelled exam cancels its reminders', async () => {
+    const db = await setup()
     const person = addPerson(db)
     const exam = addExam(db, person, { startsAt: new Date(NOW.getTime() + 5 * DAY) })
     planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
@@ -227,8 +227,8 @@ describe("quiet hours (21.00–06.00 in the person's zone)", () => {
     expect(sendTime(due, exam, 'Asia/Jakarta', quiet)).toEqual(due)
   })
 
-  it("the plan applies it in the person's zone, and the message tells the time in their zone and the place's", () => {
-    const db = setup()
+  it("the plan applies it in the person's zone, and the message tells the time in their zone and the place's", async () => {
+    const db = await setup()
     // A person in Papua (WIT) with an online exam run from Jakarta at 07.00 WIB (09.00 WIT).
     const person = addPerson(db, { zone: 'Asia/Jayapura' })
     addExam(db, person, { startsAt: new Date('2026-12-10T00:00:00Z'), zone: 'Asia/Jakarta' })
@@ -249,8 +249,8 @@ describe("quiet hours (21.00–06.00 in the person's zone)", () => {
 })
 
 describe('the chat decides', () => {
-  it('a chat that blocked the assistant: its waiting reminders are cancelled and none are planned for it', () => {
-    const db = setup()
+  it('a chat that blocked the assistant: its waiting reminders are cancelled and none are planned for it', async () => {
+    const db = await setup()
     const person = addPerson(db, { chats: [{ channel: 'telegram', chatId: '777' }] })
     addExam(db, person, { startsAt: new Date(NOW.getTime() + 10 * DAY) })
     planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
@@ -261,8 +261,8 @@ describe('the chat decides', () => {
     expect(planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)).toEqual({ queued: 0, updated: 0, cancelled: 0 })
   })
 
-  it('a chat allowed again gets the reminders planned afresh, with the settings the use case was given', () => {
-    const db = setup()
+  it('a chat allowed again gets the reminders planned afresh, with the settings the use case was given', async () => {
+    const db = await setup()
     const person = addPerson(db, { chats: [{ channel: 'telegram', chatId: '778' }] })
     addExam(db, person, { startsAt: new Date(NOW.getTime() + 10 * DAY) })
     const blocking = createChatBlocking({ db, reminders: { ...DEFAULT_REMINDER_SETTINGS, offsets: parseOffsets('3d,5h') } })
@@ -293,8 +293,8 @@ describe('settings', () => {
     expect(() => parseQuietHours('malam')).toThrow('is not a range like 21:00-06:00')
   })
 
-  it('the plan uses the configured offsets', () => {
-    const db = setup()
+  it('the plan uses the configured offsets', async () => {
+    const db = await setup()
     const person = addPerson(db)
     addExam(db, person, { startsAt: new Date(NOW.getTime() + 10 * DAY) })
     planReminders(db, [person], NOW, { ...DEFAULT_REMINDER_SETTINGS, offsets: parseOffsets('3d,30m') })
@@ -303,7 +303,7 @@ describe('settings', () => {
 
   it('menu 5 tells the configured offsets and quiet hours, in both languages', async () => {
     const tell = async (env: Record<string, string>, ...texts: string[]) => {
-      core = testCore({ clock: () => NOW, env })
+      core = await testCore({ clock: () => NOW, env })
       const person = addPerson(core.db, { chats: [{ channel: 'console', chatId: 'c-1' }] })
       addExam(core.db, person, { startsAt: new Date(NOW.getTime() + 20 * DAY) })
       let replies: Reply[] = []
@@ -328,8 +328,8 @@ describe('settings', () => {
 })
 
 describe('re-planning after a reminder fell due', () => {
-  it('leaves a reminder that is due but not sent yet to the outbox (sent late or skipped), instead of cancelling it', () => {
-    const db = setup()
+  it('leaves a reminder that is due but not sent yet to the outbox (sent late or skipped), instead of cancelling it', async () => {
+    const db = await setup()
     const person = addPerson(db)
     addExam(db, person, { startsAt: new Date(NOW.getTime() + 10 * DAY) })
     planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)

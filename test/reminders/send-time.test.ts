@@ -16,7 +16,7 @@ import { fakeClock, testCore } from '../support/core.js'
 import { testOutbox } from '../support/outbox.js'
 import { addExam, addPerson, DAY, HOUR, MINUTE, remindersOf } from '../support/reminders.js'
 
-let core: ReturnType<typeof testCore> | undefined
+let core: Awaited<ReturnType<typeof testCore>> | undefined
 afterEach(() => {
   if (core) closeDatabase(core.db)
   core = undefined
@@ -56,7 +56,7 @@ const storedTitles = (db: Db, person: number) =>
 describe('how soon, at the moment of sending', () => {
   it('a "2 hours before" reminder sent 10 minutes late says 1 hour 50 minutes; the stored text keeps "2 jam lagi"', async () => {
     const clock = fakeClock(START)
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     const person = examAt(core.db, new Date(START.getTime() + 3 * HOUR)) // only the 2-hour reminder, due 11.00 WIB
     const telegram = recorder()
     const box = testOutbox(core.db, clock, { telegram: telegram.send })
@@ -78,7 +78,7 @@ describe('how soon, at the moment of sending', () => {
 
   it('a "15 minutes before" reminder caught up 2 minutes before the start says "2 menit lagi", and is recorded late', async () => {
     const clock = fakeClock(START)
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     const settings = { ...DEFAULT_REMINDER_SETTINGS, offsets: parseOffsets('15m') }
     const person = examAt(core.db, new Date(START.getTime() + HOUR), { settings }) // reminder due 10.45 WIB
     const telegram = recorder()
@@ -97,7 +97,7 @@ describe('how soon, at the moment of sending', () => {
 
   it('a "1 day before" reminder sent on the event day says "hari ini" / "today"; a row stored by the previous version goes as written', async () => {
     const clock = fakeClock(START)
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     const db = core.db
     const examAt9 = new Date('2026-11-25T02:00:00Z') // Wednesday 09.00 WIB
     const person = examAt(db, examAt9) // 1 day before: Tuesday 09.00 WIB; 2 hours before: Wednesday 07.00 WIB
@@ -134,7 +134,7 @@ describe('how soon, at the moment of sending', () => {
     // An online exam at 19.30 WIB is 21.30 WIT in Jayapura: its 1-day reminder would fall at 21.30 WIT the
     // day before, in the quiet hours, so it goes at 06.00 WIT on the exam day.
     const clock = fakeClock(START)
-    core = testCore({ clock: clock.now })
+    core = await testCore({ clock: clock.now })
     const exam = new Date('2026-11-26T12:30:00Z') // Thursday 19.30 WIB, 21.30 WIT
     const person = examAt(core.db, exam, { zone: 'Asia/Jayapura' })
     const dayBefore = remindersOf(core.db, person).filter((r) => r.label === '1d')

@@ -13,7 +13,7 @@ import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram.j
 import { addExam, addPerson, DAY, MINUTE, remindersOf } from '../support/reminders.js'
 import { type TelegramDriver, telegramDriver } from '../support/telegram-driver.js'
 
-let core: ReturnType<typeof testCore> | undefined
+let core: Awaited<ReturnType<typeof testCore>> | undefined
 let fake: FakeTelegram | undefined
 let driver: TelegramDriver | undefined
 afterEach(async () => {
@@ -27,7 +27,7 @@ afterEach(async () => {
 
 describe('reminder buttons on Telegram', () => {
   it('HADIR records attendance; BATAL on an exam tells whom to contact', async () => {
-    core = testCore()
+    core = await testCore()
     fake = await startFakeTelegram()
     driver = await telegramDriver({ mode: 'webhook', fake, engine: core.engine, db: core.db })
     const now = new Date()

@@ -24,8 +24,8 @@ const INTERVIEW = '• Rabu, 23 Desember 2026, 10.00 WITA: Wawancara'
 const openCore = personalCores()
 
 /** Ratna (an interview ahead, Makassar) with a linked chat whose reminders are planned. */
-function open() {
-  const core = openCore()
+async function open() {
+  const core = await openCore()
   linkTo(core.db, { channel: 'console', id: 'ratna' }, core.seed.ratna, core.clock.now())
   planReminders(core.db, [core.seed.ratna], core.clock.now(), core.reminderSettings)
   return { ...core, ratna: chat(core.engine, 'ratna') }
@@ -46,7 +46,7 @@ const pending = (db: Db, chatId: string) =>
 
 describe('reminders.stop from a sentence asks first', () => {
   it('"jangan kirim pengingat lagi": the question with yes and no, nothing turned off yet; "ya" turns them off', async () => {
-    const { ratna, db } = open()
+    const { ratna, db } = await open()
     const planned = pending(db, 'ratna')
     expect(planned).toBeGreaterThan(0)
     const asked = await ratna.say(STOP)
@@ -60,7 +60,7 @@ describe('reminders.stop from a sentence asks first', () => {
   })
 
   it('answered "tidak": reminders stay on and planned', async () => {
-    const { ratna, db } = open()
+    const { ratna, db } = await open()
     const planned = pending(db, 'ratna')
     await ratna.say(STOP)
     expect(textOf(await ratna.say('tidak'))).toContain('Baik, pengingat tetap menyala.')
@@ -69,7 +69,7 @@ describe('reminders.stop from a sentence asks first', () => {
   })
 
   it('the buttons work from an older message too (a tap after something else was said)', async () => {
-    const { ratna, db } = open()
+    const { ratna, db } = await open()
     await ratna.say(STOP)
     await ratna.say('menu')
     expect(textOf(await ratna.choose('reminder:stop:yes'))).toContain(STOPPED)
@@ -77,7 +77,7 @@ describe('reminders.stop from a sentence asks first', () => {
   })
 
   it('already off: said so, no question', async () => {
-    const { ratna } = open()
+    const { ratna } = await open()
     await ratna.say('stop pengingat')
     const replies = await ratna.say(STOP)
     expect(textOf(replies)).toContain('Pengingat untuk chat ini memang sudah mati')
@@ -85,7 +85,7 @@ describe('reminders.stop from a sentence asks first', () => {
   })
 
   it('on a chat not linked to anyone it asks too, and "ya" turns them off for that chat', async () => {
-    const { engine, db } = open()
+    const { engine, db } = await open()
     const stranger = chat(engine, 'stranger')
     expect(textOf(await stranger.say(STOP))).toContain(ASK_STOP)
     expect(textOf(await stranger.say('ya'))).toContain(STOPPED)
@@ -93,7 +93,7 @@ describe('reminders.stop from a sentence asks first', () => {
   })
 
   it('the typed "stop pengingat" is unchanged: off at once, no question', async () => {
-    const { ratna, db } = open()
+    const { ratna, db } = await open()
     const replies = await ratna.say('stop pengingat')
     expect(textOf(replies)).toContain(STOPPED)
     expect(textOf(replies)).not.toContain(ASK_STOP)
@@ -103,7 +103,7 @@ describe('reminders.stop from a sentence asks first', () => {
 
 describe('reminders.start from a sentence acts at once', () => {
   it('"nyalain pengingat lagi dong" after they were stopped: on, and planned again', async () => {
-    const { ratna, db } = open()
+    const { ratna, db } = await open()
     await ratna.say('stop pengingat')
     expect(pending(db, 'ratna')).toBe(0)
     const text = textOf(await ratna.say('nyalain pengingat lagi dong'))
@@ -115,7 +115,7 @@ describe('reminders.start from a sentence acts at once', () => {
 
 describe('reminders.list: "kapan ujian sy"', () => {
   it("a linked chat: the interview in the person's zone, and the planned reminders", async () => {
-    const { ratna } = open()
+    const { ratna } = await open()
     const text = textOf(await ratna.say(LIST))
     expect(text).toContain('📅 *Jadwal Anda yang akan datang*')
     expect(text).toContain(INTERVIEW)
@@ -123,7 +123,7 @@ describe('reminders.list: "kapan ujian sy"', () => {
   })
 
   it('reminders off: the dates are still shown, with reminders said to be off', async () => {
-    const { ratna } = open()
+    const { ratna } = await open()
     await ratna.say('stop pengingat')
     const text = textOf(await ratna.say(LIST))
     expect(text).toContain(INTERVIEW)
@@ -131,7 +131,7 @@ describe('reminders.list: "kapan ujian sy"', () => {
   })
 
   it("a confirmed Bimtek session is listed with its code, in the person's own zone (WIT)", async () => {
-    const { engine, seed, clock, db } = open()
+    const { engine, seed, clock, db } = await open()
     linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
     const text = textOf(await chat(engine, 'paulus').say(LIST))
     // The session starts 14 days after the clock's start (02:00 UTC): 11.00 in Jayapura (UTC+9).
@@ -139,7 +139,7 @@ describe('reminders.list: "kapan ujian sy"', () => {
   })
 
   it("nothing ahead: said so, with the reminders' state", async () => {
-    const { engine, seed, clock, db } = open()
+    const { engine, seed, clock, db } = await open()
     linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
     clock.advance(15 * 86_400_000)
     const text = textOf(await chat(engine, 'paulus').say(LIST))
@@ -148,7 +148,7 @@ describe('reminders.list: "kapan ujian sy"', () => {
   })
 
   it('an unlinked WhatsApp chat from the number on record: the birth date first, then the dates', async () => {
-    const { engine } = open()
+    const { engine } = await open()
     const whatsapp = chat(engine, '6289911110001@s.whatsapp.net', { channel: 'whatsapp', senderPhone: RATNA.phone })
     const asked = textOf(await whatsapp.say(LIST))
     expect(asked).toContain('Nomor WhatsApp ini tercatat di data sertifikasi')
@@ -157,7 +157,7 @@ describe('reminders.list: "kapan ujian sy"', () => {
   })
 
   it("an unlinked chat without a known number: the NIK or code is asked, nothing of anyone's dates", async () => {
-    const { engine } = open()
+    const { engine } = await open()
     const text = textOf(await chat(engine, 'stranger').say(LIST))
     expect(text).toContain('Ketik NIK Anda (16 angka di KTP), atau kode pendaftaran Bimtek Anda')
     expect(text).not.toContain('Wawancara')
@@ -166,7 +166,7 @@ describe('reminders.list: "kapan ujian sy"', () => {
 
 describe('in English', () => {
   it("the stop question, its answer and the dates are in the chat's language", async () => {
-    const { ratna } = open()
+    const { ratna } = await open()
     await ratna.say('english')
     const asked = await ratna.say(STOP)
     expect(textOf(asked)).toContain('Turn off all reminders for this chat?')

@@ -16,8 +16,8 @@ import { PAULUS, RATNA, seedStatus, wrongCode } from '../transcripts/status.js'
 const FACTOR = 'Jika data cocok, saya perlu satu bukti lagi bahwa ini memang Anda'
 const STATUS = (name: string) => `*Status sertifikasi ${name}*`
 
-function seeded() {
-  const core = testCore()
+async function seeded() {
+  const core = await testCore()
   onTestFinished(() => closeDatabase(core.db))
   seedStatus(core.db, core.vault, new Date())
   return core
@@ -25,7 +25,7 @@ function seeded() {
 
 describe('Telegram: the account’s own number, shared with the button', () => {
   async function open() {
-    const core = seeded()
+    const core = await seeded()
     const fake = await startFakeTelegram()
     onTestFinished(() => fake.close())
     const driver = await telegramDriver({ mode: 'polling', fake, engine: core.engine, db: core.db })
@@ -88,7 +88,7 @@ describe('Telegram: the account’s own number, shared with the button', () => {
 
 describe('WhatsApp: the sender’s own number', () => {
   it('a phone-number chat from the number on record: the birth date, nothing more to type, and export at once', async () => {
-    const core = seeded()
+    const core = await seeded()
     const driver = await whatsappDriver({ engine: core.engine, db: core.db, jid: `${PAULUS.phone.slice(1)}@s.whatsapp.net` })
     onTestFinished(() => driver.stop())
     await play(driver, [
@@ -103,7 +103,7 @@ describe('WhatsApp: the sender’s own number', () => {
   })
 
   it('a KTP copy from another number gets the same as anyone: the code goes to the owner', async () => {
-    const core = seeded()
+    const core = await seeded()
     const driver = await whatsappDriver({ engine: core.engine, db: core.db, jid: '6281355550000@s.whatsapp.net' })
     onTestFinished(() => driver.stop())
     await play(driver, [
@@ -121,7 +121,7 @@ describe('WhatsApp: the sender’s own number', () => {
   })
 
   it('a LID chat: by code while WhatsApp has not told the number; at once once it mapped the LID to the number on record', async () => {
-    const core = seeded()
+    const core = await seeded()
     const lid = '207748123456789@lid'
     const driver = await whatsappDriver({ engine: core.engine, db: core.db, jid: lid })
     onTestFinished(() => driver.stop())

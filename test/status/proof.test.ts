@@ -32,15 +32,15 @@ import { PAULUS, RATNA, seedStatus, UNKNOWN_NIK, wrongCode } from '../transcript
 const MINUTE = 60_000
 const DAY = 24 * 60 * MINUTE
 
-let core: ReturnType<typeof testCore> | undefined
+let core: Awaited<ReturnType<typeof testCore>> | undefined
 afterEach(() => {
   if (core) closeDatabase(core.db)
   core = undefined
 })
 
-function open(options: { env?: Record<string, string>; whatsappDown?: boolean } = {}) {
+async function open(options: { env?: Record<string, string>; whatsappDown?: boolean } = {}) {
   const clock = fakeClock()
-  core = testCore({ clock: clock.now, ...options })
+  core = await testCore({ clock: clock.now, ...options })
   const seed = seedStatus(core.db, core.vault, clock.now())
   return { core, clock, seed, db: core.db }
 }
@@ -69,7 +69,7 @@ async function claim(c: Chat, identifier: string, birthDate: string, entry = 'st
 
 describe('a KTP copy is not enough', () => {
   it('NIK and the birth date read off the NIK, from a new chat: no status, no link; the code goes to the phone on record', async () => {
-    const { core, db } = open()
+    const { core, db } = await open()
     const attacker = chat(core.engine, 'attacker')
     const afterDate = await claim(attacker, RATNA.nik, RATNA.birthDate)
     expect(textOf(afterDate)).toContain(FACTOR)
@@ -100,7 +100,7 @@ describe('a KTP copy is not enough', () => {
   })
 
   it('many chats cannot take turns on one NIK: five failures from five chats lock that NIK everywhere', async () => {
-    const { core } = open()
+    const { core } = await open()
     for (const id of ['a', 'b', 'c', 'd', 'e']) {
       const c = chat(core.engine, id)
       await claim(c, PAULUS.nik, PAULUS.birthDate)
@@ -117,7 +117,7 @@ describe('a KTP copy is not enough', () => {
   })
 
   it('the lock strangers cause on a NIK does not lock its owner out: their own number (WhatsApp sender, Telegram own contact) gets them in', async () => {
-    const { core, seed, db, clock } = open()
+    const { core, seed, db, clock } = await open()
     for (const id of ['a', 'b', 'c', 'd', 'e']) {
       const c = chat(core.engine, id)
       await claim(c, PAULUS.nik, PAULUS.birthDate)
@@ -158,7 +158,7 @@ describe('a KTP copy is not enough', () => {
 
 describe('the owner gets in', () => {
   it('on WhatsApp from the number on record: NIK and birth date, nothing more to type', async () => {
-    const { core, seed, db, clock } = open()
+    const { core, seed, db, clock } = await open()
     const c = chat(core.engine, '6289911110002@s.whatsapp.net', { channel: 'whatsapp', senderPhone: PAULUS.phone })
     const answer = await claim(c, PAULUS.nik, PAULUS.birthDate)
     expect(textOf(answer)).toContain(STATUS(PAULUS.name))
@@ -167,7 +167,7 @@ describe('the owner gets in', () => {
   })
 
   it('by the one-time code: right code in; the code cannot be used again; one code at a time; it expires', async () => {
-    const { core, seed, db, clock } = open()
+    const { core, seed, db, clock } = await open()
     const c = chat(core.engine, 'ratna-laptop')
     await claim(c, RATNA.nik, RATNA.birthDate)
     await c.choose('proof:code')
@@ -196,7 +196,7 @@ describe('the owner gets in', () => {
   })
 
   it('on Telegram by sharing the account’s own contact; someone else’s contact is no proof', async () => {
-    const { core, seed, db, clock } = open()
+    const { core, seed, db, clock } = await open()
     const telegram = (over: Partial<Inbound>) => chat(core.engine, '555001', { channel: 'telegram', ...over })
     const c = telegram({})
     const afterDate = await claim(c, RATNA.nik, RATNA.birthDate)
@@ -218,7 +218,7 @@ describe('the owner gets in', () => {
 
 describe('no factor possible', () => {
   it('WhatsApp down: no code is offered; "Bicara dengan petugas" carries the reason, without the NIK', async () => {
-    const { core, db } = open({ whatsappDown: true })
+    const { core, db } = await open({ whatsappDown: true })
     const c = chat(core.engine, 'x')
     const afterDate = await claim(c, RATNA.nik, RATNA.birthDate)
     expect(textOf(afterDate)).toContain('Saat ini kode lewat WhatsApp tidak dapat dikirim.')
@@ -237,7 +237,7 @@ describe('no factor possible', () => {
   })
 
   it('no phone on record: the same words as when a code goes out, and no code goes out', async () => {
-    const { core, db, seed } = open()
+    const { core, db, seed } = await open()
     db.update(people).set({ phoneE164: null }).where(eq(people.id, seed.paulus)).run()
     const noPhone = chat(core.engine, 'p')
     await claim(noPhone, PAULUS.nik, PAULUS.birthDate)
@@ -250,7 +250,7 @@ describe('no factor possible', () => {
 
 describe('export and deletion want a fresh factor', () => {
   it('a linked chat asked after 15 minutes proves again before the copy and before the deletion', async () => {
-    const { core, db, clock, seed } = open()
+    const { core, db, clock, seed } = await open()
     const c = chat(core.engine, 'paulus-laptop')
     await claim(c, PAULUS.nik, PAULUS.birthDate, 'data saya')
     await c.choose('proof:code')
@@ -287,7 +287,7 @@ describe('export and deletion want a fresh factor', () => {
   })
 
   it('on WhatsApp from the number on record the factor is fresh at once', async () => {
-    const { core, clock } = open()
+    const { core, clock } = await open()
     const c = chat(core.engine, '6289911110002@s.whatsapp.net', { channel: 'whatsapp', senderPhone: PAULUS.phone })
     await claim(c, PAULUS.nik, PAULUS.birthDate, 'data saya')
     clock.advance(2 * FRESH_MS)
@@ -297,7 +297,7 @@ describe('export and deletion want a fresh factor', () => {
 
 describe('links end', () => {
   it(`after IDENTITY_LINK_DAYS, and at once when the import changes the phone on record`, async () => {
-    const { core, db, clock, seed } = open({ env: { IDENTITY_LINK_DAYS: '30' } })
+    const { core, db, clock, seed } = await open({ env: { IDENTITY_LINK_DAYS: '30' } })
     const c = chat(core.engine, '6289911110001@s.whatsapp.net', { channel: 'whatsapp', senderPhone: RATNA.phone })
     await claim(c, RATNA.nik, RATNA.birthDate)
     clock.advance(29 * DAY)
@@ -319,7 +319,7 @@ describe('links end', () => {
       stage: 'portofolio',
       stage_date: '2025-05-05',
     })
-    const result = importStatus(db, csv, {
+    const result = await importStatus(db, csv, {
       actor: 'test',
       now: clock.now(),
       reminders: DEFAULT_REMINDER_SETTINGS,
@@ -330,7 +330,7 @@ describe('links end', () => {
   })
 
   it('menu 7 lists the chats linked to the person and unlinks another one', async () => {
-    const { core, db, clock, seed } = open()
+    const { core, db, clock, seed } = await open()
     const phone = chat(core.engine, '6289911110001@s.whatsapp.net', { channel: 'whatsapp', senderPhone: RATNA.phone })
     await claim(phone, RATNA.nik, RATNA.birthDate)
     const laptop = chat(core.engine, 'laptop')
@@ -352,7 +352,7 @@ describe('links end', () => {
 
 describe('registration with a NIK on record', () => {
   it('never changes the record: asks for the same proof, then registers the proven person', async () => {
-    const { core, db, clock, seed } = open()
+    const { core, db, clock, seed } = await open()
     const session = addSession(db, clock.now(), { code: 'MKS-PROOF', region: 'R4' })
     const before = db.select().from(people).where(eq(people.id, seed.ratna)).get()
     const c = chat(core.engine, 'stranger')

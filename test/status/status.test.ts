@@ -36,16 +36,16 @@ const MINUTE = 60_000
 const HOUR = 60 * MINUTE
 const DAY = 24 * HOUR
 
-let core: ReturnType<typeof testCore> | undefined
+let core: Awaited<ReturnType<typeof testCore>> | undefined
 afterEach(() => {
   if (core) closeDatabase(core.db)
   core = undefined
 })
 
 /** A core on a fake clock (Monday 23 November 2026, 09.00 WIB), seeded with Ratna and Paulus. */
-function open(env: Record<string, string> = {}) {
+async function open(env: Record<string, string> = {}) {
   const clock = fakeClock()
-  core = testCore({ clock: clock.now, env })
+  core = await testCore({ clock: clock.now, env })
   const seed = seedStatus(core.db, core.vault, clock.now())
   return { core, clock, seed, db: core.db }
 }
@@ -89,7 +89,7 @@ const rowsOf = (db: Db, table: typeof certificationStages | typeof exams | typeo
 
 describe('proof of identity: lockout', () => {
   it(`${MAX_FAILURES} failures within an hour lock the chat for an hour from the last one, even for correct data`, async () => {
-    const { core, clock, seed } = open()
+    const { core, clock, seed } = await open()
     const c = chat(core.engine, 'chat-A')
     // 09.00, 09.10, … 09.40 WIB: four answers say how many tries are left, the fifth locks.
     for (const left of [4, 3, 2, 1]) {
@@ -121,7 +121,7 @@ describe('proof of identity: lockout', () => {
   })
 
   it('the lock is told at the moment of the fifth failure, also mid-way by registration code', async () => {
-    const { core } = open()
+    const { core } = await open()
     const c = chat(core.engine, 'chat-code')
     for (let i = 0; i < MAX_FAILURES - 1; i++) await prove(c, 'BMT-ZZZZZZ', PAULUS.birthDate)
     const last = await prove(c, PAULUS.code, '24-11-1979')
@@ -132,7 +132,7 @@ describe('proof of identity: lockout', () => {
   })
 
   it('failures spread over more than an hour do not lock', async () => {
-    const { core, clock } = open()
+    const { core, clock } = await open()
     const c = chat(core.engine, 'chat-slow')
     // Every 16 minutes: the oldest leaves the hour before the fifth arrives.
     const answers: string[] = []
@@ -146,7 +146,7 @@ describe('proof of identity: lockout', () => {
   })
 
   it('the lock is per chat: another chat, or the same id on another channel, can still prove', async () => {
-    const { core, seed, clock } = open()
+    const { core, seed, clock } = await open()
     const a = chat(core.engine, 'chat-A')
     for (let i = 0; i < MAX_FAILURES; i++) await prove(a, UNKNOWN_NIK, RATNA.birthDate)
     expect(textOf(await a.say('status'))).toBe(locked('10.00 WIB'))
@@ -160,7 +160,7 @@ describe('proof of identity: lockout', () => {
   })
 
   it('attempts are stored without the NIK, code or date', async () => {
-    const { core } = open()
+    const { core } = await open()
     const c = chat(core.engine, 'chat-A')
     await prove(c, RATNA.nik, '01-01-1990')
     await prove(c, PAULUS.code, PAULUS.birthDate)
@@ -183,7 +183,7 @@ describe('proof of identity: the WhatsApp number on record', () => {
   const fromRatnasPhone = (engine: Engine, jid = JID) => chat(engine, jid, { channel: 'whatsapp', senderPhone: RATNA.phone })
 
   it('a sender whose number is the phone of exactly one person is asked only the birth date', async () => {
-    const { core, seed, clock } = open()
+    const { core, seed, clock } = await open()
     const c = fromRatnasPhone(core.engine)
     const question = textOf(await c.say('status'))
     expect(question).toContain(ASK_BY_PHONE)
@@ -198,7 +198,7 @@ describe('proof of identity: the WhatsApp number on record', () => {
   })
 
   it('a wrong birth date counts as a failure, answered as any other, and next time the NIK is asked', async () => {
-    const { core, clock } = open()
+    const { core, clock } = await open()
     const c = fromRatnasPhone(core.engine)
     expect(textOf(await c.say('status'))).toContain(ASK_BY_PHONE)
     expect(textOf(await c.say('13-03-1986'))).toBe(mismatch(4))
@@ -217,7 +217,7 @@ describe('proof of identity: the WhatsApp number on record', () => {
   })
 
   it('two people with the same phone, or a number not on record: the NIK route', async () => {
-    const { core, seed } = open()
+    const { core, seed } = await open()
     core.db.update(people).set({ phoneE164: RATNA.phone }).where(eq(people.id, seed.paulus)).run()
     expect(textOf(await fromRatnasPhone(core.engine).say('status'))).toContain(ASK_NIK)
 
@@ -226,7 +226,7 @@ describe('proof of identity: the WhatsApp number on record', () => {
   })
 
   it('the short route needs the number the channel tells, not one that only looks alike', async () => {
-    const { core } = open()
+    const { core } = await open()
     // The same digits in the chat id, but no senderPhone (e.g. a LID-only message).
     const c = chat(core.engine, JID, { channel: 'whatsapp' })
     expect(textOf(await c.say('status'))).toContain(ASK_NIK)
@@ -280,7 +280,7 @@ describe('every stage in words', () => {
     it.each(CERTIFICATION_STAGES.map((stage, i) => [stage, i] as const))(
       'current stage %s: its label, its advice and the right markers',
       async (stage, i) => {
-        const { core } = open()
+        const { core } = await open()
         const person = addPerson(core.db, core.vault, i, historyTo(stage))
         // Written from the person's own number (as a channel vouches for it): nothing more to type.
         const c = chat(core.engine, `stage-${stage}`, { senderPhone: person.phone })
@@ -324,7 +324,7 @@ describe('every stage in words', () => {
   })
 
   it('a history that starts late (only the current stage on record) shows the earlier steps as done', async () => {
-    const { core } = open()
+    const { core } = await open()
     const person = addPerson(core.db, core.vault, 0, ['wawancara'])
     const text = textOf(await prove(chat(core.engine, 'late'), person.nik, person.birthDate))
     expect(lines(text, '✅')).toEqual([
@@ -339,7 +339,7 @@ describe('every stage in words', () => {
   })
 
   it('no stage on record yet: said plainly', async () => {
-    const { core } = open()
+    const { core } = await open()
     const person = addPerson(core.db, core.vault, 0, [])
     const text = textOf(await prove(chat(core.engine, 'none'), person.nik, person.birthDate))
     expect(text).toContain('*Status sertifikasi Peserta Nomor 0*')
@@ -350,7 +350,7 @@ describe('every stage in words', () => {
 
 describe('dates and times in the person’s own zone', () => {
   it('stage dates, the portfolio due date and the exam in WITA', async () => {
-    const { core, seed } = open()
+    const { core, seed } = await open()
     // 16.30 UTC: Monday 14 December 00.30 in Makassar, still Sunday 13 December in Jakarta.
     core.db
       .update(certificationStages)
@@ -373,7 +373,7 @@ describe('dates and times in the person’s own zone', () => {
   })
 
   it('in English the dates are English too', async () => {
-    const { core, seed } = open()
+    const { core, seed } = await open()
     core.db
       .update(certificationStages)
       .set({ dueAt: new Date('2026-12-13T16:30:00Z') })
@@ -394,7 +394,7 @@ describe('dates and times in the person’s own zone', () => {
   })
 
   it('an exam in WIT for a person in Papua; past exams are not shown', async () => {
-    const { core, clock, seed } = open()
+    const { core, clock, seed } = await open()
     core.db
       .insert(exams)
       .values([
@@ -424,7 +424,7 @@ describe('dates and times in the person’s own zone', () => {
 
 describe('certificates in the status answer', () => {
   it('an active certificate: its number and the verification link', async () => {
-    const { core } = open()
+    const { core } = await open()
     const text = textOf(await prove(chat(core.engine, 'paulus'), PAULUS.nik, PAULUS.birthDate))
     expect(text).toContain(
       `📜 Sertifikat *${PAULUS.certificate}* (Pekerja Sosial), berlaku s.d. 1 September 2028. Verifikasi: /verifikasi/${PAULUS.certificate}`,
@@ -432,13 +432,13 @@ describe('certificates in the status answer', () => {
   })
 
   it('the link is absolute with PUBLIC_BASE_URL', async () => {
-    const { core } = open({ PUBLIC_BASE_URL: 'https://sertifikasi.example.id/' })
+    const { core } = await open({ PUBLIC_BASE_URL: 'https://sertifikasi.example.id/' })
     const text = textOf(await prove(chat(core.engine, 'paulus'), PAULUS.nik, PAULUS.birthDate))
     expect(text).toContain(`Verifikasi: https://sertifikasi.example.id/verifikasi/${PAULUS.certificate}`)
   })
 
   it('a revoked certificate is not offered as proof', async () => {
-    const { core, seed } = open()
+    const { core, seed } = await open()
     core.db.update(certificates).set({ status: 'revoked' }).where(eq(certificates.personId, seed.paulus)).run()
     const text = textOf(await prove(chat(core.engine, 'paulus'), PAULUS.nik, PAULUS.birthDate))
     expect(text).not.toContain('📜')
@@ -448,7 +448,7 @@ describe('certificates in the status answer', () => {
 
 describe('data saya: the copy', () => {
   it('is a JSON file with the full NIK and every section; the audit log records it', async () => {
-    const { core, seed } = open()
+    const { core, seed } = await open()
     const c = chat(core.engine, 'paulus')
     expect(textOf(await prove(c, PAULUS.nik, PAULUS.birthDate, 'data saya'))).toContain('*Data Anda yang kami simpan*')
     const [reply] = await c.choose('data:export')
@@ -513,7 +513,7 @@ describe('data saya: the copy', () => {
   })
 
   it('the exams of the person are in it too', async () => {
-    const { core } = open()
+    const { core } = await open()
     const c = chat(core.engine, 'ratna')
     await prove(c, RATNA.nik, RATNA.birthDate, 'data saya')
     const [reply] = await c.choose('data:export')
@@ -526,7 +526,7 @@ describe('data saya: the copy', () => {
   })
 
   it('an unlinked chat tapping an old button gets nothing', async () => {
-    const { core } = open()
+    const { core } = await open()
     const replies = await chat(core.engine, 'stranger').choose('data:export')
     expect(replies[0]?.attachment).toBeUndefined()
     expect(textOf(replies)).toContain('Akun chat ini belum terhubung ke data mana pun.')
@@ -582,7 +582,7 @@ function crowd(db: Db, seed: StatusSeed, now: Date) {
 
 describe('data saya: deletion', () => {
   it('after "ya": the person, history, exams, registrations and consents are gone; certificates stay; the seat goes on', async () => {
-    const { core, clock, seed, db } = open()
+    const { core, clock, seed, db } = await open()
     const { waiter } = crowd(db, seed, clock.now())
     const c = chat(core.engine, 'paulus')
     await prove(c, PAULUS.nik, PAULUS.birthDate, 'data saya')
@@ -621,7 +621,7 @@ describe('data saya: deletion', () => {
   })
 
   it('a conversation with staff from the linked chat is part of the data: counted, in the copy (notes left out), deleted with the rest', async () => {
-    const { core, seed, db } = open()
+    const { core, seed, db } = await open()
     const c = chat(core.engine, 'paulus')
     await prove(c, PAULUS.nik, PAULUS.birthDate)
     for (const answer of [
@@ -654,9 +654,9 @@ describe('data saya: deletion', () => {
         "insert into staff (id, name, email, role, created_at, updated_at) values (1, 'Rina Wulandari', 'rina@kemensos.go.id', 'admin', 0, 0)",
       )
       .run()
-    core.handoffs.actions.reply(code, admin, 'Sertifikat Bapak dikirim minggu depan.', 'console')
-    core.handoffs.actions.note(code, admin, 'Cek ulang alamat kirim', 'console')
-    core.handoffs.actions.close(code, admin, 'console')
+    await core.handoffs.actions.reply(code, admin, 'Sertifikat Bapak dikirim minggu depan.', 'console')
+    await core.handoffs.actions.note(code, admin, 'Cek ulang alamat kirim', 'console')
+    await core.handoffs.actions.close(code, admin, 'console')
 
     expect(textOf(await c.say('data saya'))).toContain('Percakapan dengan petugas: 1 (2 pesan, 1 berkas)')
     const copy = (await c.choose('data:export')).find((reply) => reply.attachment)?.attachment
@@ -687,7 +687,7 @@ describe('data saya: deletion', () => {
   })
 
   it('"tidak" keeps everything', async () => {
-    const { core, clock, seed, db } = open()
+    const { core, clock, seed, db } = await open()
     crowd(db, seed, clock.now())
     const snapshot = () => ({
       people: db.select().from(people).all(),
@@ -709,7 +709,7 @@ describe('data saya: deletion', () => {
   })
 
   it('"hapus data" typed by an unlinked chat asks for proof first, and deletes nothing before confirmation', async () => {
-    const { core, seed, db } = open()
+    const { core, seed, db } = await open()
     const c = chat(core.engine, 'paulus')
     expect(textOf(await c.say('hapus data'))).toContain(ASK_NIK)
     await c.say('batal')
@@ -723,14 +723,14 @@ describe('data saya: deletion', () => {
   })
 
   it('a "yes" button tapped by an unlinked chat deletes nothing', async () => {
-    const { core, db } = open()
+    const { core, db } = await open()
     const replies = await chat(core.engine, 'stranger').choose('datadel:yes')
     expect(textOf(replies)).toContain('belum terhubung')
     expect(db.select({ n: count() }).from(people).get()?.n).toBe(2)
   })
 
   it('unlinking keeps the record and needs proof again', async () => {
-    const { core, seed, db, clock } = open()
+    const { core, seed, db, clock } = await open()
     const c = chat(core.engine, 'ratna')
     await prove(c, RATNA.nik, RATNA.birthDate, 'data saya')
     expect(textOf(await c.choose('data:unlink'))).toContain('tidak lagi terhubung')
@@ -750,7 +750,7 @@ describe('nothing tells whether a NIK is on record', () => {
   }
 
   it('unknown NIK and wrong birth date: the same replies at every step', async () => {
-    const { core } = open()
+    const { core } = await open()
     const unknown = await attempt(core.engine, 'a', UNKNOWN_NIK, RATNA.birthDate)
     const wrongDate = await attempt(core.engine, 'b', RATNA.nik, '13-03-1986')
     expect(unknown).toEqual(wrongDate)
@@ -768,7 +768,7 @@ describe('nothing tells whether a NIK is on record', () => {
   })
 
   it('also through "data saya", and the lock comes at the same count either way', async () => {
-    const { core } = open()
+    const { core } = await open()
     const a = chat(core.engine, 'a')
     const b = chat(core.engine, 'b')
     for (let i = 0; i < MAX_FAILURES; i++) {
@@ -779,7 +779,7 @@ describe('nothing tells whether a NIK is on record', () => {
   })
 
   it('on WhatsApp a wrong birth date by the number on record reads like any mismatch (to the owner of that number)', async () => {
-    const { core } = open()
+    const { core } = await open()
     const byPhone = chat(core.engine, '6289911110001@s.whatsapp.net', { channel: 'whatsapp', senderPhone: RATNA.phone })
     await byPhone.say('status')
     expect(textOf(await byPhone.say('01-01-1990'))).toBe(mismatch(4))

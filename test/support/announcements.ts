@@ -129,8 +129,8 @@ export const ctxAt = (now: Date, scope: ConsoleScope = null, actor = 'cli'): Ann
 })
 
 /** Creates an announcement or fails the test with its problems. */
-export function draft(db: Db, input: Parameters<typeof createAnnouncement>[1], ctx: AnnounceContext) {
-  const made = createAnnouncement(db, input, ctx)
+export async function draft(db: Db, input: Parameters<typeof createAnnouncement>[1], ctx: AnnounceContext) {
+  const made = await createAnnouncement(db, input, ctx)
   if (!made.ok) throw new Error(`refused: ${made.problems.map((p) => p.message).join(' | ')}`)
   return made.value
 }
@@ -142,7 +142,7 @@ export async function announceNow(
   ctx: AnnounceContext,
   options: { urgent?: boolean; batchPeople?: number } = {},
 ) {
-  const made = draft(db, input, ctx)
+  const made = await draft(db, input, ctx)
   const sent = sendAnnouncement(db, made.id, { mode: 'now' }, options.urgent ?? false, ctx, QUIET)
   if (!sent.ok) throw new Error(`refused: ${sent.problems.map((p) => p.message).join(' | ')}`)
   const result = await queueAnnouncement(db, made.id, () => ctx.now, { batchPeople: options.batchPeople ?? 500, pauseMs: 0 })

@@ -25,12 +25,12 @@ const groups = Math.max(1, Number(groupsArg ?? 1))
 
 const config = loadConfig({ DATABASE_PATH: path, DEMO_DATA: 'false', NODE_ENV: 'test' })
 const logger = pino({ level: 'warn' }, pino.destination(2))
-const core = openCore(config, logger, () => new Date())
+const core = await openCore(config, logger, () => new Date())
 const people = Array.from({ length: last - first + 1 }, (_, k) => first + k)
 
 const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`)
 
-await Promise.all(people.map((i) => driveToSummary(core.engine, chatIdOf(prefix, i), i)))
+await Promise.all(people.map(async (i) => await driveToSummary(core.engine, chatIdOf(prefix, i), i)))
 print({ ready: people.length })
 
 const lines = createInterface({ input: process.stdin })

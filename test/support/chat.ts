@@ -20,7 +20,7 @@ export function chat(engine: Engine, id: string, over: Partial<Inbound> = {}) {
   }
   return { id, say: (text: string) => send({ text }), choose: (choice: string) => send({ choice }) }
 }
-export type Chat = ReturnType<typeof chat>
+export type Chat = Awaited<ReturnType<typeof chat>>
 
 /** All the replies' texts, one after the other. */
 export const textOf = (replies: Reply[]) => replies.map((reply) => reply.text).join('\n---\n')

@@ -288,7 +288,7 @@ export async function startFakeWhatsAppServer(): Promise<FakeWhatsAppServer> {
   function serve(ws: WebSocket) {
     const noise = noiseResponder()
     const ephemeral = Curve.generateKeyPair()
-    let transport: ReturnType<typeof noise.transport> | undefined
+    let transport: Awaited<ReturnType<typeof noise.transport>> | undefined
     let pending = Buffer.alloc(0)
     let introSeen = false
 

@@ -77,12 +77,14 @@ export function handoffServer(options: {
     },
 
     /** A 6-digit code for linking Rina's Telegram account, as the console's "Tautkan Telegram" stores it. */
-    telegramCode(code: string) {
+    async telegramCode(code: string) {
       const db = openDatabase(dbPath)
       try {
         const [rina] = readRows<{ id: number }>(dbPath, `select id from staff where email = '${RINA.email}'`)
         const now = new Date()
-        expect(storeTelegramCode(db, rina?.id ?? 0, telegramCodeHash(code), now, new Date(now.getTime() + 600_000))).toBe(true)
+        expect(await storeTelegramCode(db, rina?.id ?? 0, telegramCodeHash(code), now, new Date(now.getTime() + 600_000))).toBe(
+          true,
+        )
       } finally {
         closeDatabase(db)
       }

@@ -23,9 +23,9 @@ export function personalCores(env: Record<string, string> = {}) {
     if (opened) closeDatabase(opened.db)
     opened = undefined
   })
-  return function open() {
+  return async function open() {
     const clock = fakeClock()
-    const core = testCore({ clock: clock.now, env })
+    const core = await testCore({ clock: clock.now, env })
     opened = core
     const seed = seedStatus(core.db, core.vault, clock.now())
     return { ...core, clock, seed, reminderSettings: reminderSettingsOf(testConfig(env)) }

@@ -147,7 +147,7 @@ export function tempDir(prefix: string): { dir: string; cleanup(): void } {
  * removed. Read `dir` and `dbPath` inside tests and hooks: they change from test to test.
  */
 export function tempFolderEachTest(prefix: string, dbFile = 'kesos.db') {
-  let temp: ReturnType<typeof tempDir> | undefined
+  let temp: Awaited<ReturnType<typeof tempDir>> | undefined
   const folder = {
     dir: '',
     dbPath: '',

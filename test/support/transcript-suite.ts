@@ -18,7 +18,7 @@ export function playEveryTranscript(through: string, open: (core: Core) => ChatD
   for (const group of TRANSCRIPT_GROUPS) {
     describe.each(Object.entries(group.transcripts))(`${group.name}: %s`, (_name, transcript) => {
       it(`plays the same through ${through}`, async () => {
-        const core = testCore({ env: group.env })
+        const core = await testCore({ env: group.env })
         onTestFinished(() => closeDatabase(core.db))
         group.seed?.(core, new Date())
         await play(await open(core), transcript)

@@ -84,7 +84,7 @@ export const CERTS = {
 export type Fixture = {
   core: Core
   audit: LookupAudit
-  clock: ReturnType<typeof fakeClock>
+  clock: Awaited<ReturnType<typeof fakeClock>>
   /** A request from `address` (the socket's peer). */
   request: (path: string, init?: RequestInit & { address?: string }) => Promise<Response>
   get: (path: string, address?: string) => Promise<Response>
@@ -97,7 +97,7 @@ export type Fixture = {
   close: () => void
 }
 
-export function verifyFixture(
+export async function verifyFixture(
   options: {
     limit?: number
     proxy?: TrustedProxy
@@ -105,9 +105,9 @@ export function verifyFixture(
     signingKey?: string
     previousSigningKeys?: string[]
   } = {},
-): Fixture {
+): Promise<Fixture> {
   const clock = fakeClock(NOW)
-  const core = testCore({ clock: clock.now })
+  const core = await testCore({ clock: clock.now })
   for (const cert of Object.values(CERTS)) core.db.insert(certificates).values(cert).run()
   // Written only when a test flushes it.
   const audit = createLookupAudit(core.db, { flushMs: 3_600_000, maxBatch: 10_000, now: clock.now })

@@ -40,7 +40,7 @@ const TOPICS = [
   'Lainnya',
 ]
 
-type Setup = { core: ReturnType<typeof testCore>; fake: FakeTelegram; driver: TelegramDriver }
+type Setup = { core: Awaited<ReturnType<typeof testCore>>; fake: FakeTelegram; driver: TelegramDriver }
 const cleanups: (() => Promise<void> | void)[] = []
 
 afterEach(async () => {
@@ -57,7 +57,7 @@ async function setup(
     webhookReply?: boolean
   } = {},
 ): Promise<Setup> {
-  const core = testCore()
+  const core = await testCore()
   cleanups.push(() => closeDatabase(core.db))
   const fake = await startFakeTelegram({ botUsername: BOT_USERNAME })
   cleanups.push(() => fake.close())

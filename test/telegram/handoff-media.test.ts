@@ -38,7 +38,7 @@ afterEach(async () => {
  * `Inbound`; one with media gets no answer (staff get it), anything else goes to the real core.
  */
 async function setup(live?: Set<string>) {
-  const core = testCore()
+  const core = await testCore()
   cleanups.push(() => closeDatabase(core.db))
   const fake = await startFakeTelegram()
   cleanups.push(() => fake.close())
@@ -255,7 +255,7 @@ describe('when the chat does not talk to staff', () => {
 
 describe('with the real core deciding (mediaWanted = the core’s isLive)', () => {
   it('a photo sent during a handoff is kept in its thread, sealed; a file that is not a photo or PDF gets the note', async () => {
-    const core = testCore()
+    const core = await testCore()
     cleanups.push(() => closeDatabase(core.db))
     const fake = await startFakeTelegram()
     cleanups.push(() => fake.close())

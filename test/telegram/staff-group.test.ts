@@ -525,9 +525,9 @@ describe('/tautkan: linking a Telegram account to a staff account', () => {
   async function withCode(s: Setup, code: string, minutes = 10) {
     const account = s.addStaff({ linked: false, name: 'Rina Wulandari' })
     const at = s.clock.now()
-    expect(storeTelegramCode(s.db, account.row.id, telegramCodeHash(code), at, new Date(at.getTime() + minutes * 60_000))).toBe(
-      true,
-    )
+    expect(
+      await storeTelegramCode(s.db, account.row.id, telegramCodeHash(code), at, new Date(at.getTime() + minutes * 60_000)),
+    ).toBe(true)
     return account
   }
 
@@ -573,7 +573,7 @@ describe('/tautkan: linking a Telegram account to a staff account', () => {
       .insert(staffLinks)
       .values({ tokenHash: 'a'.repeat(64), purpose: 'reset', staffId: rina.row.id, createdAt: at, expiresAt: later })
       .run()
-    storeTelegramCode(s.db, rina.row.id, telegramCodeHash('123123'), at, later)
+    await storeTelegramCode(s.db, rina.row.id, telegramCodeHash('123123'), at, later)
     const { insertLink } = await import('../../src/db/queries/console-staff.js')
     insertLink(s.db, { tokenHash: 'b'.repeat(64), purpose: 'invite', staffId: rina.row.id, at, expiresAt: later })
     const purposes = s.db
@@ -645,7 +645,7 @@ describe('routing, alerts, files, pace and clean-up', () => {
     const s = await setup()
     const handoff = await posted(s)
     s.clock.advance(2 * 3_600_000)
-    const jobs = runHandoffJobs(
+    const jobs = await runHandoffJobs(
       { db: s.db, calendar: { workingMinutesBetween: () => 75 }, settings: { alertMinutes: 60, idleHours: 48 } },
       s.clock.now(),
     )

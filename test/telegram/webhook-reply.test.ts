@@ -9,7 +9,7 @@ import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram.j
 
 const SECRET = 'a-webhook-secret-of-32-characters'
 let fake: FakeTelegram
-let core: ReturnType<typeof testCore>
+let core: Awaited<ReturnType<typeof testCore>>
 afterEach(async () => {
   await fake.close()
   closeDatabase(core.db)
@@ -17,7 +17,7 @@ afterEach(async () => {
 
 async function post(webhookReply: boolean, ...texts: string[]) {
   fake = await startFakeTelegram()
-  core = testCore()
+  core = await testCore()
   const logger = pino({ level: 'silent' })
   const telegram = createTelegramBot({
     token: fake.token,

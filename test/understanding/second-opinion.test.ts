@@ -67,7 +67,7 @@ describe('where the rules and the network disagree, the person is asked', () => 
   })
 
   it('in the chat the question is a "Maksud Anda" with both readings as options', async () => {
-    const core = testCore()
+    const core = await testCore()
     try {
       const [reply] = await coreDriver(core.engine).send('sertifikat saya udah dicetak belum?')
       expect(reply?.text).toContain('Maksud Anda')
@@ -98,10 +98,10 @@ describe('bad examples stop the start with the file and line', () => {
     expect(loadExamples(join(dir, 'ok'))).toEqual([{ message: 'stop pengingat', intent: 'reminders.stop', slots: {} }])
   })
 
-  it('the core does not open over broken examples', () => {
+  it('the core does not open over broken examples', async () => {
     dir = mkdtempSync(join(tmpdir(), 'examples-'))
     writeFileSync(join(dir, 'a.jsonl'), '{"message":"x","intent":"jadwal"}\n')
-    expect(() => testCore({ env: { UNDERSTAND_EXAMPLES_DIR: dir } })).toThrow(/line 1/)
+    await expect(testCore({ env: { UNDERSTAND_EXAMPLES_DIR: dir } })).rejects.toThrow(/line 1/)
   })
 })
 

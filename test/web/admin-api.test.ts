@@ -18,9 +18,9 @@ import { testCore } from '../support/core.js'
 import { day, SESSION, sessionsFile } from '../support/sessions-csv.js'
 
 let core: Core
-let web: ReturnType<typeof adminWebApp>
-beforeEach(() => {
-  core = testCore()
+let web: Awaited<ReturnType<typeof adminWebApp>>
+beforeEach(async () => {
+  core = await testCore()
   web = adminWebApp({ db: core.db })
 })
 afterEach(() => closeDatabase(core.db))
@@ -32,8 +32,8 @@ const post = (body: string, type = 'text/csv', headers: Record<string, string> =
 const sessionId = (code: string) => core.db.select().from(bimtekSessions).where(eq(bimtekSessions.code, code)).get()?.id ?? 0
 
 /** The Makassar session with a mix of registrations, people's data including what must never show. */
-function seedRegistrations() {
-  importSessions(core.db, sessionsFile({}), { actor: 'test', now: new Date(), reminders: DEFAULT_REMINDER_SETTINGS })
+async function seedRegistrations() {
+  await importSessions(core.db, sessionsFile({}), { actor: 'test', now: new Date(), reminders: DEFAULT_REMINDER_SETTINGS })
   const session = sessionId(SESSION.code)
   const rows = [
     { name: 'Siti Aminah', status: 'confirmed', created: '2026-01-05T02:00:00Z', waitlisted: null },
@@ -93,8 +93,8 @@ describe('the admin API', () => {
 
 describe('GET /api/v1/admin/sessions', () => {
   it('lists sessions not yet over, with region, UTC times, the time zone and seat counts', async () => {
-    const session = seedRegistrations()
-    importSessions(
+    const session = await seedRegistrations()
+    await importSessions(
       core.db,
       sessionsFile({
         code: 'OLD-01',
@@ -144,9 +144,9 @@ describe('GET /api/v1/admin/sessions', () => {
   })
 
   it('a session cancelled in the console shows when and why, with no seat left', async () => {
-    const session = seedRegistrations()
+    const session = await seedRegistrations()
     const now = new Date()
-    cancelSession(core.db, session, {
+    await cancelSession(core.db, session, {
       reason: 'Narasumber berhalangan',
       actor: 'staff:1',
       now,
@@ -159,7 +159,7 @@ describe('GET /api/v1/admin/sessions', () => {
   })
 
   it('?format=csv downloads the sessions with local times, as the import file writes them', async () => {
-    seedRegistrations()
+    await seedRegistrations()
     const response = await get('/sessions?format=csv')
     expect(response.status).toBe(200)
     expect(response.headers.get('Content-Type')).toBe('text/csv; charset=utf-8')
@@ -197,7 +197,7 @@ describe('GET /api/v1/admin/sessions', () => {
 
 describe('GET /api/v1/admin/sessions/:id/registrations', () => {
   it('lists confirmed, offered, the waiting list in join order, then cancelled; never NIK or birth date', async () => {
-    const session = seedRegistrations()
+    const session = await seedRegistrations()
     const response = await get(`/sessions/${session}/registrations`)
     expect(response.status).toBe(200)
     const body = (await response.json()) as { session: { code: string }; registrations: Record<string, unknown>[] }
@@ -226,7 +226,7 @@ describe('GET /api/v1/admin/sessions/:id/registrations', () => {
   })
 
   it('?format=csv downloads them; a cell that a spreadsheet would run as a formula is made inert', async () => {
-    const session = seedRegistrations()
+    const session = await seedRegistrations()
     const response = await get(`/sessions/${session}/registrations?format=csv`)
     expect(response.status).toBe(200)
     expect(response.headers.get('Content-Disposition')).toBe('attachment; filename="pendaftar-BMT-MKS-01.csv"')
@@ -255,7 +255,7 @@ describe('GET /api/v1/admin/sessions/:id/registrations', () => {
   })
 
   it('every download of names and phones is audited: which token, from which address, which session, format and rows', async () => {
-    const session = seedRegistrations()
+    const session = await seedRegistrations()
     await get(`/sessions/${session}/registrations`)
     await web.request(
       `/api/v1/admin/sessions/${session}/registrations?format=csv`,

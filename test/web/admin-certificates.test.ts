@@ -17,8 +17,8 @@ import { testCore } from '../support/core.js'
 
 let core: Core
 let api: Hono<AdminEnv>
-beforeEach(() => {
-  core = testCore()
+beforeEach(async () => {
+  core = await testCore()
   // The API alone, called by an admin (the guard is tested in admin.test.ts and api-tokens.test.ts).
   api = new Hono<AdminEnv>()
     .use('*', (c, next) => {

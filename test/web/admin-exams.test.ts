@@ -15,10 +15,10 @@ import { ANDI, examsFile, PEOPLE_FILE } from '../support/exams-csv.js'
 import { STATUS } from '../support/status-csv.js'
 
 let core: Core
-let web: ReturnType<typeof adminWebApp>
-beforeEach(() => {
-  core = testCore()
-  const seeded = importStatus(core.db, PEOPLE_FILE, {
+let web: Awaited<ReturnType<typeof adminWebApp>>
+beforeEach(async () => {
+  core = await testCore()
+  const seeded = await importStatus(core.db, PEOPLE_FILE, {
     actor: 'test',
     vault: core.vault,
     now: new Date('2026-11-23T05:00:00Z'),

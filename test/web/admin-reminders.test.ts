@@ -18,13 +18,13 @@ import { addSession } from '../support/sessions.js'
 const NOW = new Date('2026-11-23T03:00:00Z')
 
 let core: Core
-let web: ReturnType<typeof adminWebApp>
+let web: Awaited<ReturnType<typeof adminWebApp>>
 let rina: number
 let examId: number
 let registrationId: number
 
-beforeEach(() => {
-  core = testCore()
+beforeEach(async () => {
+  core = await testCore()
   web = adminWebApp({ db: core.db })
   // Rina (Makassar) on Telegram and WhatsApp: a Bimtek session in 3 days (1d and 2h reminders) and
   // an interview in 10 days (7d, 1d, 2h), in both chats: 10 reminders.

@@ -34,7 +34,7 @@ const basic = (user: string, password: string) => ({
 
 /** A browser signed in to the console as an admin, with WhatsApp in `state`. */
 async function signedIn(state: () => ConnectionState | undefined) {
-  const fixture = consoleFixture({ whatsappState: state })
+  const fixture = await consoleFixture({ whatsappState: state })
   await fixture.addAccount({ email: 'admin@kemensos.go.id' })
   const browser = browserOn(fixture.app)
   await browser.signIn('admin@kemensos.go.id')
@@ -99,7 +99,7 @@ describe('admin API with ADMIN_TOKEN', () => {
     const response = await web.request('/api/v1/admin/anything', { headers })
     expect(response.status).toBe(404)
     expect(await response.json()).toEqual({ error: { code: 'NOT_FOUND' } })
-    const console = await consoleFixture().app.request('/admin/whatsapp', { headers })
+    const console = await (await consoleFixture()).app.request('/admin/whatsapp', { headers })
     expect(console.status).toBe(303)
     expect(console.headers.get('location')).toMatch(/^\/admin\/login/)
   })

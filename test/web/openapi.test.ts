@@ -30,8 +30,8 @@ type Document = {
 }
 
 let core: Core
-beforeEach(() => {
-  core = testCore()
+beforeEach(async () => {
+  core = await testCore()
 })
 afterEach(() => closeDatabase(core.db))
 
@@ -49,7 +49,7 @@ function fullApp() {
   })
 }
 
-async function documentOf(app: ReturnType<typeof createWebApp>): Promise<Document> {
+async function documentOf(app: Awaited<ReturnType<typeof createWebApp>>): Promise<Document> {
   const response = await app.request('/api/v1/openapi.json')
   expect(response.status).toBe(200)
   expect(response.headers.get('Content-Type')).toMatch(/^application\/json/)
@@ -57,7 +57,7 @@ async function documentOf(app: ReturnType<typeof createWebApp>): Promise<Documen
 }
 
 /** "GET /api/v1/admin/sessions/{id}/registrations" for every route with a handler under /api/v1. */
-function servedRoutes(app: ReturnType<typeof createWebApp>): string[] {
+function servedRoutes(app: Awaited<ReturnType<typeof createWebApp>>): string[] {
   const routes = app.routes
     .filter((route) => route.method !== 'ALL' && route.path.startsWith('/api/v1/'))
     .map((route) => `${route.method} ${route.path.replace(/:(\w+)/g, '{$1}')}`)
@@ -147,8 +147,8 @@ describe('GET /api/v1/openapi.json', () => {
 
 describe('the document’s schemas hold for real answers', () => {
   let verify: Fixture
-  beforeEach(() => {
-    verify = verifyFixture()
+  beforeEach(async () => {
+    verify = await verifyFixture()
   })
   afterEach(() => verify.close())
 
@@ -159,7 +159,7 @@ describe('the document’s schemas hold for real answers', () => {
   })
 
   it('a session from /api/v1/admin/sessions', async () => {
-    const imported = importSessions(core.db, sessionsFile({}), {
+    const imported = await importSessions(core.db, sessionsFile({}), {
       actor: 'test',
       now: new Date('2026-11-23T02:00:00Z'),
       reminders: DEFAULT_REMINDER_SETTINGS,

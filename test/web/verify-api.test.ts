@@ -8,8 +8,8 @@ import { certificates } from '../../src/db/schema.js'
 import { CERTS, type Fixture, verifyFixture } from '../support/verify-fixture.js'
 
 let f: Fixture
-beforeEach(() => {
-  f = verifyFixture()
+beforeEach(async () => {
+  f = await verifyFixture()
 })
 afterEach(() => f.close())
 

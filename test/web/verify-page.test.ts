@@ -12,8 +12,8 @@ import { NAME_CHECKS_PER_DAY } from '../../src/web/verify-text.js'
 import { CERTS, type Fixture, signedPath, verdict, verifyFixture, visibleText } from '../support/verify-fixture.js'
 
 let f: Fixture
-beforeEach(() => {
-  f = verifyFixture()
+beforeEach(async () => {
+  f = await verifyFixture()
 })
 afterEach(() => f.close())
 
@@ -153,7 +153,7 @@ describe('a result at /verifikasi/<number>', () => {
   })
 
   it('prints PUBLIC_BASE_URL, never the Host the request names (a client chooses it)', async () => {
-    const web = verifyFixture({ publicBaseUrl: 'https://sertifikasi.example.id/' })
+    const web = await verifyFixture({ publicBaseUrl: 'https://sertifikasi.example.id/' })
     try {
       for (const path of ['/verifikasi/lsps-2024-00009', '/verifikasi/LSPS-2024-99999']) {
         // @hono/node-server builds the request's URL from its Host header.
@@ -164,7 +164,7 @@ describe('a result at /verifikasi/<number>', () => {
         )
         expect(html).not.toContain('phishing.example')
       }
-      const bare = verifyFixture()
+      const bare = await verifyFixture()
       const html = await (
         await bare.request('http://phishing.example/verifikasi/LSPS202400009', { headers: { Host: 'phishing.example' } })
       ).text()

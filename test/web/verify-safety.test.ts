@@ -16,8 +16,8 @@ import { testCore } from '../support/core.js'
 import { CERTS, type Fixture, KEY, signedPath, verdict, verifyFixture } from '../support/verify-fixture.js'
 
 let f: Fixture | undefined
-const fixture = (options: Parameters<typeof verifyFixture>[0] = {}) => {
-  f = verifyFixture(options)
+const fixture = async (options: Parameters<typeof verifyFixture>[0] = {}) => {
+  f = await verifyFixture(options)
   return f
 }
 afterEach(() => {
@@ -35,7 +35,7 @@ const PAGES = [
 
 describe('security headers', () => {
   it.each(PAGES)('%s: a strict CSP (no script, styles only from this origin, no framing) and the usual headers', async (path) => {
-    const response = await fixture().get(path)
+    const response = await (await fixture()).get(path)
     const csp = response.headers.get('Content-Security-Policy') ?? ''
     const directives = Object.fromEntries(csp.split(/;\s*/).map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')]))
     expect(directives).toEqual({
@@ -58,7 +58,7 @@ describe('security headers', () => {
   })
 
   it('the API: no framing, nothing cached, no referrer', async () => {
-    const response = await fixture().get('/api/v1/certificates/LSPS-2024-00009')
+    const response = await (await fixture()).get('/api/v1/certificates/LSPS-2024-00009')
     expect(response.headers.get('Content-Security-Policy')).toBe("default-src 'none'; frame-ancestors 'none'")
     expect(response.headers.get('X-Frame-Options')).toBe('DENY')
     expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff')
@@ -66,7 +66,7 @@ describe('security headers', () => {
   })
 
   it('the stylesheet the page links: CSS with print rules, cached for a year under its versioned address', async () => {
-    const web = fixture()
+    const web = await fixture()
     const html = await (await web.get('/verifikasi')).text()
     const href = /<link rel="stylesheet" href="([^"]+)"/.exec(html)?.[1] ?? ''
     const response = await web.get(href)
@@ -82,7 +82,7 @@ describe('security headers', () => {
   })
 
   it('leaves /healthz and the admin routes as they were', async () => {
-    const web = fixture()
+    const web = await fixture()
     const health = await web.get('/healthz')
     expect(await health.json()).toEqual({ status: 'ok', version: '0', channels: { console: 'on' }, database: 'ok' })
     expect(health.headers.get('Content-Security-Policy')).toBeNull()
@@ -91,7 +91,7 @@ describe('security headers', () => {
   })
 
   it('without verification deps the routes are absent', async () => {
-    const core = testCore()
+    const core = await testCore()
     const web = createWebApp({
       version: '0',
       logger: pino({ level: 'silent' }),
@@ -110,7 +110,7 @@ describe('rate limit per client', () => {
   const B = '203.0.113.11'
 
   it('the page: 429 after the limit from one address, with Retry-After and a plain message; another address is fine', async () => {
-    const web = fixture({ limit: 3 })
+    const web = await fixture({ limit: 3 })
     for (let i = 0; i < 3; i++) expect((await web.get('/verifikasi/LSPS-2024-00009', A)).status).toBe(200)
     const limited = await web.get('/verifikasi/LSPS-2024-00009', A)
     expect(limited.status).toBe(429)
@@ -130,7 +130,7 @@ describe('rate limit per client', () => {
   })
 
   it('the API: 429 RATE_LIMITED with Retry-After, sharing one budget with the page', async () => {
-    const web = fixture({ limit: 2 })
+    const web = await fixture({ limit: 2 })
     expect((await web.get('/verifikasi/LSPS-2024-00009', A)).status).toBe(200)
     expect((await web.get('/api/v1/certificates/LSPS-2024-00009', A)).status).toBe(200)
     const limited = await web.get('/api/v1/certificates/LSPS-2024-00009', A)
@@ -141,7 +141,7 @@ describe('rate limit per client', () => {
   })
 
   it('opens again when the minute is over', async () => {
-    const web = fixture({ limit: 1 })
+    const web = await fixture({ limit: 1 })
     expect((await web.get('/api/v1/certificates/LSPS202400009', A)).status).toBe(200)
     const limited = await web.get('/api/v1/certificates/LSPS202400009', A)
     expect(limited.status).toBe(429)
@@ -150,7 +150,7 @@ describe('rate limit per client', () => {
   })
 
   it('counts lookups only: the empty form and the redirect to a result cost nothing', async () => {
-    const web = fixture({ limit: 1 })
+    const web = await fixture({ limit: 1 })
     for (let i = 0; i < 5; i++) {
       expect((await web.get('/verifikasi', A)).status).toBe(200)
       expect((await web.get('/verifikasi?nomor=LSPS-2024-00009', A)).status).toBe(303)
@@ -161,7 +161,7 @@ describe('rate limit per client', () => {
   })
 
   it('ignores X-Forwarded-For and X-Real-IP unless TRUST_PROXY: any client could send them', async () => {
-    const web = fixture({ limit: 2 })
+    const web = await fixture({ limit: 2 })
     for (let i = 0; i < 4; i++) {
       const response = await web.request('/api/v1/certificates/LSPS202400009', {
         address: A,
@@ -177,7 +177,7 @@ describe('rate limit per client', () => {
       web.request('/api/v1/certificates/LSPS202400009', { address: proxy, headers }).then((r) => r.status)
 
     it('x-real-ip: one client rotating X-Forwarded-For stays one client', async () => {
-      const web = fixture({ limit: 2, proxy: { header: 'x-real-ip' } })
+      const web = await fixture({ limit: 2, proxy: { header: 'x-real-ip' } })
       const statuses = []
       for (let i = 0; i < 5; i++)
         statuses.push(await statusVia(web, { 'X-Real-IP': '198.51.100.1', 'X-Forwarded-For': `192.0.2.${i}` }))
@@ -186,7 +186,7 @@ describe('rate limit per client', () => {
     })
 
     it('x-forwarded-for with one proxy: the last entry (the one the proxy appended), whatever the client put before it', async () => {
-      const web = fixture({ limit: 2, proxy: { header: 'x-forwarded-for', hops: 1 } })
+      const web = await fixture({ limit: 2, proxy: { header: 'x-forwarded-for', hops: 1 } })
       const statuses = []
       for (let i = 0; i < 5; i++)
         statuses.push(await statusVia(web, { 'X-Forwarded-For': `192.0.2.${i}, 198.51.100.1`, 'X-Real-IP': `192.0.2.${i}` }))
@@ -195,7 +195,7 @@ describe('rate limit per client', () => {
     })
 
     it('x-forwarded-for with two proxies: the second entry from the right; the first proxy is not the client', async () => {
-      const web = fixture({ limit: 1, proxy: { header: 'x-forwarded-for', hops: 2 } })
+      const web = await fixture({ limit: 1, proxy: { header: 'x-forwarded-for', hops: 2 } })
       // The CDN appended the client (198.51.100.1), the load balancer appended the CDN (10.1.1.1).
       expect(await statusVia(web, { 'X-Forwarded-For': '192.0.2.1, 198.51.100.1, 10.1.1.1' })).toBe(200)
       expect(await statusVia(web, { 'X-Forwarded-For': '192.0.2.2, 198.51.100.1, 10.1.1.1' })).toBe(429)
@@ -203,7 +203,7 @@ describe('rate limit per client', () => {
     })
 
     it('a header the proxy did not fill in (too few entries, not an address) counts as the proxy itself: one budget for all such', async () => {
-      const web = fixture({ limit: 1, proxy: { header: 'x-forwarded-for', hops: 2 } })
+      const web = await fixture({ limit: 1, proxy: { header: 'x-forwarded-for', hops: 2 } })
       expect(await statusVia(web, { 'X-Forwarded-For': '198.51.100.1' })).toBe(200)
       expect(await statusVia(web, { 'X-Forwarded-For': 'not-an-address, 10.1.1.1' })).toBe(429)
       expect(await statusVia(web, {})).toBe(429)
@@ -211,7 +211,7 @@ describe('rate limit per client', () => {
   })
 
   it('counts an IPv6 /64 as one client, and an IPv4-mapped address as the IPv4 address', async () => {
-    const web = fixture({ limit: 1 })
+    const web = await fixture({ limit: 1 })
     expect((await web.get('/api/v1/certificates/LSPS202400009', '2001:db8:1:2::1')).status).toBe(200)
     expect((await web.get('/api/v1/certificates/LSPS202400009', '2001:db8:1:2:ffff::9')).status).toBe(429)
     expect((await web.get('/api/v1/certificates/LSPS202400009', '2001:db8:1:3::1')).status).toBe(200)
@@ -243,7 +243,7 @@ describe('rate limit per client', () => {
   })
 
   it('behind a real socket: the address comes from the connection (getConnInfo)', async () => {
-    const core = testCore()
+    const core = await testCore()
     core.db.insert(certificates).values(CERTS.valid).run()
     const web = createWebApp({
       version: '0',
@@ -274,7 +274,7 @@ describe('rate limit per client', () => {
 
 describe('the audit of lookups', () => {
   it('records every lookup of the page and the API: channel, normalised number, outcome; no address, no name', async () => {
-    const web = fixture()
+    const web = await fixture()
     await web.get('/verifikasi/lsps-2024-00009')
     await web.get('/verifikasi/LSPS-2023-00901?lang=en')
     await web.post({ nomor: 'LSPS 2024 00902', nama: 'Maria Fransiska Lake' })
@@ -312,7 +312,7 @@ describe('the audit of lookups', () => {
   })
 
   it('is written in batches: nothing reaches the table until the flush', async () => {
-    const web = fixture()
+    const web = await fixture()
     await web.get('/verifikasi/LSPS-2024-00009')
     await web.get('/api/v1/certificates/LSPS-2024-00009')
     const count = () =>
@@ -323,7 +323,7 @@ describe('the audit of lookups', () => {
   })
 
   it('does not record refused requests (over the limit)', async () => {
-    const web = fixture({ limit: 1 })
+    const web = await fixture({ limit: 1 })
     await web.get('/api/v1/certificates/LSPS-2024-00009')
     await web.get('/api/v1/certificates/LSPS-2024-00009')
     await web.get('/verifikasi/LSPS-2024-00009')

@@ -10,7 +10,7 @@ import { DEV_CERT_SIGNING_KEY } from '../../src/config.js'
 import { signNumber } from '../../src/core/certificates/verify.js'
 import { killAll, start, tempDir } from '../support/programs.js'
 
-let temp: ReturnType<typeof tempDir>
+let temp: Awaited<ReturnType<typeof tempDir>>
 beforeEach(() => {
   temp = tempDir('verify')
 })

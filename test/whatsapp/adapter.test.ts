@@ -44,8 +44,8 @@ afterEach(async () => {
 })
 
 /** A started channel over a fake socket that is open, on a fresh core. */
-function setup(over: Partial<WhatsAppDeps> = {}) {
-  const core = testCore()
+async function setup(over: Partial<WhatsAppDeps> = {}) {
+  const core = await testCore()
   cleanups.push(() => closeDatabase(core.db))
   const fake = fakeWhatsApp()
   const channel = createWhatsAppChannel({
@@ -83,7 +83,7 @@ const shownTo = (socket: FakeSocket, jid: string) => textsTo(socket, jid).join('
 
 describe('receiving', () => {
   it('answers every message of one batch, each in its own chat', async () => {
-    const { socket, deliver } = setup()
+    const { socket, deliver } = await setup()
     const [a, b] = [phoneJid(), phoneJid()]
     // Baileys hands over several messages at once when it flushes what arrived while buffering.
     await deliver([
@@ -99,7 +99,7 @@ describe('receiving', () => {
   })
 
   it('answers two messages of one chat in one batch in the order they were written', async () => {
-    const { socket, deliver } = setup()
+    const { socket, deliver } = await setup()
     const jid = phoneJid()
     await deliver([
       { from: jid, text: '6' },
@@ -120,7 +120,7 @@ describe('receiving', () => {
     ['a view-once photo caption', { viewOnceMessageV2: { message: { imageMessage: { caption: 'halo', viewOnce: true } } } }],
   ]
   it.each(greetings)('reads the text of %s', async (_name, message) => {
-    const { socket, deliver } = setup()
+    const { socket, deliver } = await setup()
     const jid = phoneJid()
     await deliver([{ from: jid, message }])
     expect(shownTo(socket, jid)).toContain(GREETING)
@@ -132,7 +132,7 @@ describe('receiving', () => {
     ['an old list row', { listResponseMessage: { title: HANDOFF, singleSelectReply: { selectedRowId: 'row-6' } } }],
   ]
   it.each(oldTaps)('takes the tap on %s as the option it shows', async (_name, message) => {
-    const { socket, deliver } = setup()
+    const { socket, deliver } = await setup()
     const jid = phoneJid()
     await deliver([{ from: jid, message }])
     expect(shownTo(socket, jid)).toContain('Langkah 1 dari 5')
@@ -143,7 +143,7 @@ describe('receiving', () => {
     ['a voice note', { audioMessage: { ptt: true, mimetype: 'audio/ogg; codecs=opus', seconds: 4 } }],
   ]
   it.each(media)('answers %s politely that only text can be read', async (_name, message) => {
-    const { socket, deliver } = setup()
+    const { socket, deliver } = await setup()
     const jid = phoneJid()
     await deliver([{ from: jid, message }])
     const texts = textsTo(socket, jid)
@@ -153,7 +153,7 @@ describe('receiving', () => {
   })
 
   it('does not answer a reaction or a deleted message', async () => {
-    const { socket, deliver } = setup()
+    const { socket, deliver } = await setup()
     const jid = phoneJid()
     await deliver([
       { from: jid, message: { reactionMessage: { key: { remoteJid: jid, id: 'BOT1', fromMe: true }, text: '👍' } } },
@@ -181,7 +181,7 @@ describe('chats that are never answered', () => {
     ['a channel (newsletter)', { from: '120363144038483540@newsletter', text: 'halo' }],
   ]
   it.each(ignored)('ignores %s: no reply, nothing stored', async (_name, message) => {
-    const { db, socket, deliver } = setup()
+    const { db, socket, deliver } = await setup()
     const control = phoneJid()
     // A person in the same batch is answered, so the batch itself was handled.
     await deliver([message, { from: control, text: 'halo' }])
@@ -195,7 +195,7 @@ describe('chats that are never answered', () => {
 
 describe('messages delivered again or late', () => {
   it('answers a message once when WhatsApp delivers it again after a reconnect', async () => {
-    const { fake, socket, deliver } = setup({ backoff: { baseMs: 1, maxMs: 1 } })
+    const { fake, socket, deliver } = await setup({ backoff: { baseMs: 1, maxMs: 1 } })
     const jid = phoneJid()
     const timestamp = Math.floor(Date.now() / 1000)
     await deliver([{ from: jid, text: 'halo', id: 'SAME', timestamp }])
@@ -220,7 +220,7 @@ describe('messages delivered again or late', () => {
   })
 
   it('answers late messages sent since pairing and within the replay window, not older ones', async () => {
-    const { db, socket, deliver } = setup()
+    const { db, socket, deliver } = await setup()
     const now = Date.now()
     setMeta(db, 'whatsapp_paired_at', new Date(now - 30 * DAY).toISOString(), new Date(now))
     const seconds = (ms: number) => Math.floor(ms / 1000)
@@ -241,7 +241,7 @@ describe('messages delivered again or late', () => {
 
   it('does not answer chat history from before the number was paired', async () => {
     const clock = fakeClock()
-    const { db, socket, deliver } = setup({ now: clock.now })
+    const { db, socket, deliver } = await setup({ now: clock.now })
     const pairedAt = clock.now().getTime()
     // Baileys reports a fresh pairing with isNewLogin; the adapter stores that moment.
     socket.emit('connection.update', { isNewLogin: true })
@@ -261,13 +261,13 @@ describe('messages delivered again or late', () => {
 })
 
 describe('one person whether WhatsApp names them by phone number or by LID', () => {
-  const identities = (db: ReturnType<typeof testCore>['db']) =>
+  const identities = (db: Awaited<ReturnType<typeof testCore>>['db']) =>
     db
       .select({ userId: channelIdentities.userId, altUserId: channelIdentities.altUserId })
       .from(channelIdentities)
       .where(eq(channelIdentities.channel, 'whatsapp'))
       .all()
-  const conversations = (db: ReturnType<typeof testCore>['db']) =>
+  const conversations = (db: Awaited<ReturnType<typeof testCore>>['db']) =>
     db
       .select({ chatId: conversationStates.chatId, flow: conversationStates.flow })
       .from(conversationStates)
@@ -275,7 +275,7 @@ describe('one person whether WhatsApp names them by phone number or by LID', () 
       .all()
 
   it('continues one conversation over the LID, the phone number and the LID alone', async () => {
-    const { db, socket, deliver } = setup()
+    const { db, socket, deliver } = await setup()
     await deliver([{ from: LID, alt: PHONE, text: '6' }])
     expect(shownTo(socket, LID)).toContain('Langkah 1 dari 5')
     await deliver([{ from: PHONE, text: '3' }])
@@ -290,7 +290,7 @@ describe('one person whether WhatsApp names them by phone number or by LID', () 
   })
 
   it('joins a conversation begun under the LID alone when a message reveals the phone number', async () => {
-    const { db, socket, deliver } = setup()
+    const { db, socket, deliver } = await setup()
     await deliver([{ from: LID, text: '6' }])
     await deliver([{ from: LID, text: '3' }])
     expect(textsTo(socket, LID).at(-1)).toContain('Langkah 2 dari 5')
@@ -306,7 +306,7 @@ describe('one person whether WhatsApp names them by phone number or by LID', () 
   })
 
   it("links a LID-only person when WhatsApp's contact sync reveals their number, and stores nobody else's", async () => {
-    const { db, socket, channel, deliver } = setup()
+    const { db, socket, channel, deliver } = await setup()
     await deliver([{ from: LID, text: '6' }])
     // Contact sync: one pair for the person who wrote, one for a stranger in the address book.
     socket.emit('lid-mapping.update', { lid: LID, pn: PHONE })
@@ -320,7 +320,7 @@ describe('one person whether WhatsApp names them by phone number or by LID', () 
 
   it('records when a chat first wrote (announcements go only to such chats), not when contact sync maps its ids', async () => {
     const clock = fakeClock()
-    const { db, socket, channel, deliver } = setup({ now: clock.now })
+    const { db, socket, channel, deliver } = await setup({ now: clock.now })
     const wroteAt = (userId: string) =>
       db
         .select({ wroteAt: channelIdentities.wroteAt })
@@ -344,7 +344,7 @@ describe('one person whether WhatsApp names them by phone number or by LID', () 
   })
 
   it('a "stop info" said under the LID alone still holds once the account is merged into its phone number', async () => {
-    const { db, deliver } = setup()
+    const { db, deliver } = await setup()
     const offAt = (userId: string) =>
       db
         .select({ offAt: channelIdentities.announcementsOffAt })
@@ -360,7 +360,7 @@ describe('one person whether WhatsApp names them by phone number or by LID', () 
   })
 
   it('keeps one conversation when the message revealing the phone number arrives with an earlier LID-only one', async () => {
-    const { db, socket, deliver } = setup()
+    const { db, socket, deliver } = await setup()
     // One batch (as after a reconnect): the second message must wait for the first, then merge.
     await deliver([
       { from: LID, text: '6' },
@@ -409,7 +409,7 @@ describe('sending', () => {
   it('paces answers to several chats, shows "typing…" before each message, and keeps one chat in order', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] })
     const pace = { intervalMs: 1000, jitterMs: 500, typingMs: 300 }
-    const { socket, channel } = setup({ pace, random: () => 0.5 })
+    const { socket, channel } = await setup({ pace, random: () => 0.5 })
     const timeline = recordTimeline(socket)
     const [a, b, c] = [phoneJid(), phoneJid(), phoneJid()]
     // Chat a gets three messages: step 1, then (after "english") a note and step 1 again.
@@ -449,7 +449,7 @@ describe('sending', () => {
   })
 
   it('delivers the answer after failed sends are retried', async () => {
-    const { db, socket, deliver } = setup({ retry: { attempts: 4, baseDelayMs: 100 } })
+    const { db, socket, deliver } = await setup({ retry: { attempts: 4, baseDelayMs: 100 } })
     socket.failSends = 2
     const jid = phoneJid()
     await deliver([{ from: jid, text: 'halo' }])
@@ -460,7 +460,7 @@ describe('sending', () => {
   })
 
   it('records an answer that could not be delivered as failed, and keeps answering', async () => {
-    const { db, socket, deliver } = setup({ retry: { attempts: 3, baseDelayMs: 10 } })
+    const { db, socket, deliver } = await setup({ retry: { attempts: 3, baseDelayMs: 10 } })
     socket.failSends = 3
     const jid = phoneJid()
     await expect(deliver([{ from: jid, text: 'halo' }])).resolves.toBeUndefined()
@@ -599,7 +599,7 @@ describe('when things go wrong or stop', () => {
         throw new Error('boom')
       },
     }
-    const { socket, deliver } = setup({ engine: failing })
+    const { socket, deliver } = await setup({ engine: failing })
     const jid = phoneJid()
     await deliver([{ from: jid, text: 'halo' }])
     const texts = textsTo(socket, jid)
@@ -608,14 +608,14 @@ describe('when things go wrong or stop', () => {
   })
 
   it('stop() lets the answer being sent finish, then ends the socket and takes no new message', async () => {
-    const { db, socket, channel } = setup({ pace: { intervalMs: 0, jitterMs: 0, typingMs: 400 } })
+    const { db, socket, channel } = await setup({ pace: { intervalMs: 0, jitterMs: 0, typingMs: 400 } })
     const [first, late] = [phoneJid(), phoneJid()]
     socket.receive([incoming({ from: first, text: 'halo' })])
     // "typing…" is showing: the answer is on its way.
     await vi.waitFor(() => expect(socket.presence).toContainEqual({ type: 'composing', jid: first }))
     expect(socket.sent).toEqual([])
 
-    const stopping = channel.stop()
+    const stopping = await channel.stop()
     socket.receive([incoming({ from: late, text: 'halo' })])
     await stopping
 
@@ -637,7 +637,7 @@ describe('when things go wrong or stop', () => {
 
 describe('messages the assistant starts (the outbox)', () => {
   it('are sent as numbered text, and a delivery that fails after every retry is thrown back, not recorded as an answer', async () => {
-    const { db, channel, socket } = setup({ retry: { attempts: 2, baseDelayMs: 1 } })
+    const { db, channel, socket } = await setup({ retry: { attempts: 2, baseDelayMs: 1 } })
     const jid = '6281234567890@s.whatsapp.net'
     await channel.send(jid, [{ text: 'Ada kursi kosong', choices: [{ id: 'a:yes', label: 'Ya' }] }])
     expect(textsTo(socket, jid)).toEqual(['Ada kursi kosong\n\n1. Ya'])
@@ -649,7 +649,7 @@ describe('messages the assistant starts (the outbox)', () => {
   })
 
   it('one whose file fails after every retry counts as sent, once: its text and the note, never the text again', async () => {
-    const { db, channel, socket } = setup({ retry: { attempts: 2, baseDelayMs: 1 } })
+    const { db, channel, socket } = await setup({ retry: { attempts: 2, baseDelayMs: 1 } })
     const jid = phoneJid()
     const at = new Date()
     const bytes = new TextEncoder().encode('BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n')

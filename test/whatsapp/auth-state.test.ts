@@ -463,7 +463,7 @@ describe('the session at rest', () => {
     for (const secret of secrets) for (const form of forms(secret)) expect(file.includes(form)).toBe(false)
   })
 
-  it('left in clear by an older version is encrypted on the next start, and still the same session', () => {
+  it('left in clear by an older version is encrypted on the next start, and still the same session', async () => {
     const path = join(dir, 'old.db')
     const old = openDatabase(path)
     const creds = initAuthCreds()
@@ -473,7 +473,7 @@ describe('the session at rest', () => {
       .run(JSON.stringify(creds, BufferJSON.replacer))
     closeDatabase(old)
 
-    const core = testCore({ path, env: { DATA_ENCRYPTION_KEY: '2c'.repeat(32) } })
+    const core = await testCore({ path, env: { DATA_ENCRYPTION_KEY: '2c'.repeat(32) } })
     opened.push(core.db)
     const [row] = core.db.$client.prepare('select value from whatsapp_auth').all() as { value: string }[]
     expect(row?.value).toMatch(/^v1:/)

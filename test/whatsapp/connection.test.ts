@@ -37,8 +37,8 @@ afterEach(async () => {
   vi.useRealTimers()
 })
 
-function setup(over: Partial<ConnectionDeps> = {}) {
-  const { db } = testCore()
+async function setup(over: Partial<ConnectionDeps> = {}) {
+  const { db } = await testCore()
   cleanups.push(() => closeDatabase(db))
   const fake = fakeWhatsApp()
   fakes.push(fake)
@@ -100,7 +100,7 @@ const PRE_KEY = { public: Buffer.alloc(32, 1), private: Buffer.alloc(32, 2) }
 
 describe('starting', () => {
   it('makes exactly one socket and reports connecting until WhatsApp answers', async () => {
-    const { fake, connection, attached } = setup()
+    const { fake, connection, attached } = await setup()
     connection.start()
     connection.start()
     expect(fake.sockets).toHaveLength(1)
@@ -113,8 +113,8 @@ describe('starting', () => {
     expect(fake.sockets).toHaveLength(1)
   })
 
-  it('is open, and hands out the socket, once WhatsApp accepts the session', () => {
-    const { connection, socket, states } = setup()
+  it('is open, and hands out the socket, once WhatsApp accepts the session', async () => {
+    const { connection, socket, states } = await setup()
     connection.start()
     socket().open()
     expect(connection.state().status).toBe('open')
@@ -124,8 +124,8 @@ describe('starting', () => {
 })
 
 describe('pairing', () => {
-  it('shows the QR while unpaired, and replaces it when WhatsApp rotates it', () => {
-    const { connection, socket, states } = setup()
+  it('shows the QR while unpaired, and replaces it when WhatsApp rotates it', async () => {
+    const { connection, socket, states } = await setup()
     connection.start()
     socket().showQr('a')
     expect(connection.state()).toMatchObject({ status: 'pairing', qr: 'a' })
@@ -138,8 +138,8 @@ describe('pairing', () => {
     expect(states.map((s) => s.qr).filter(Boolean)).toEqual(['a', 'b'])
   })
 
-  it('drops the QR once the phone has scanned it and the connection is open', () => {
-    const { connection, socket } = setup()
+  it('drops the QR once the phone has scanned it and the connection is open', async () => {
+    const { connection, socket } = await setup()
     connection.start()
     socket().showQr('a')
     socket().open()
@@ -147,9 +147,9 @@ describe('pairing', () => {
     expect(connection.state().qr).toBeUndefined()
   })
 
-  it('reports the moment the number was paired, so the admin page can show it', () => {
+  it('reports the moment the number was paired, so the admin page can show it', async () => {
     const paired: Date[] = []
-    const { connection, socket } = setup({ onPaired: (at) => paired.push(at) })
+    const { connection, socket } = await setup({ onPaired: (at) => paired.push(at) })
     connection.start()
     socket().showQr('a')
     expect(paired).toEqual([])
@@ -158,7 +158,7 @@ describe('pairing', () => {
   })
 
   it('asks once for a pairing code instead of showing the QR when a pairing number is set', async () => {
-    const { connection, socket, auth } = setup({ pairingNumber: PAIRING_NUMBER })
+    const { connection, socket, auth } = await setup({ pairingNumber: PAIRING_NUMBER })
     expect(auth.isPaired()).toBe(false)
     connection.start()
     socket().showQr('a')
@@ -172,7 +172,7 @@ describe('pairing', () => {
   })
 
   it('does not show a pairing code that arrives after its socket closed', async () => {
-    const { connection, socket } = setup({ pairingNumber: PAIRING_NUMBER })
+    const { connection, socket } = await setup({ pairingNumber: PAIRING_NUMBER })
     connection.start()
     socket().showQr('a')
     // The request is on its way when the socket drops; its code is useless on the next socket.
@@ -185,7 +185,7 @@ describe('pairing', () => {
 
 describe('reconnecting', () => {
   it('opens a new socket at once, with the same session, when WhatsApp asks for a restart (515)', async () => {
-    const { fake, connection, socket, auth, given } = setup()
+    const { fake, connection, socket, auth, given } = await setup()
     connection.start()
     const noiseKey = Buffer.from(auth.state.creds.noiseKey.public)
     socket().close(515)
@@ -199,7 +199,7 @@ describe('reconnecting', () => {
   })
 
   it('waits longer after each failed reconnect (408), and says when it will try again', async () => {
-    const { fake, connection, socket } = setup()
+    const { fake, connection, socket } = await setup()
     connection.start()
     for (const [index, delay] of BACKOFF_DELAYS.entries()) {
       socket().close(408)
@@ -220,7 +220,7 @@ describe('reconnecting', () => {
     ['an unavailable service (503)', 503],
     ['an error without a code', undefined],
   ])('also reconnects after a delay on %s', async (_name, code) => {
-    const { fake, connection, socket } = setup()
+    const { fake, connection, socket } = await setup()
     connection.start()
     socket().close(code)
     expect(connection.state()).toMatchObject({ status: 'reconnecting', lastDisconnect: { code } })
@@ -231,7 +231,7 @@ describe('reconnecting', () => {
   })
 
   it('starts the backoff from the shortest delay again after the connection was open', async () => {
-    const { fake, connection, socket } = setup()
+    const { fake, connection, socket } = await setup()
     connection.start()
     socket().close(408)
     await vi.advanceTimersByTimeAsync(750)
@@ -249,7 +249,7 @@ describe('reconnecting', () => {
 
 describe('a logout (401)', () => {
   it('forgets the stored session and opens a new socket, so a new QR can be scanned', async () => {
-    const { db, fake, connection, socket, auth, given } = setup()
+    const { db, fake, connection, socket, auth, given } = await setup()
     auth.state.keys.set({ 'pre-key': { '1': PRE_KEY } })
     auth.state.creds.registered = true
     auth.saveCreds()
@@ -273,7 +273,7 @@ describe('a logout (401)', () => {
   })
 
   it('asks for a new pairing code when pairing by number', async () => {
-    const { connection, socket, auth } = setup({ pairingNumber: PAIRING_NUMBER })
+    const { connection, socket, auth } = await setup({ pairingNumber: PAIRING_NUMBER })
     auth.state.creds.registered = true
     connection.start()
     socket().open()
@@ -289,7 +289,7 @@ describe('a logout (401)', () => {
 
 describe('closes that stop the connection for good', () => {
   it("stops as 'replaced' when the session was opened elsewhere (440), and never reconnects", async () => {
-    const { fake, connection, socket } = setup()
+    const { fake, connection, socket } = await setup()
     connection.start()
     socket().open()
     socket().close(440)
@@ -305,7 +305,7 @@ describe('closes that stop the connection for good', () => {
     ['a forbidden number', 403, /forbidden/],
     ['a multi-device mismatch', 411, /multi-device mismatch/],
   ])("stops as 'failed' on %s (%i), saying why, and never reconnects", async (_name, code, reason) => {
-    const { fake, connection, socket } = setup()
+    const { fake, connection, socket } = await setup()
     connection.start()
     socket().close(code)
     await vi.advanceTimersByTimeAsync(LONG_TIME)
@@ -318,7 +318,7 @@ describe('closes that stop the connection for good', () => {
 
 describe('whenOpen', () => {
   it('resolves with the socket once the connection opens', async () => {
-    const { connection, socket } = setup()
+    const { connection, socket } = await setup()
     connection.start()
     const waiting = track(connection.whenOpen(10_000))
     await tick()
@@ -330,14 +330,14 @@ describe('whenOpen', () => {
   })
 
   it('resolves at once while the connection is open', async () => {
-    const { connection, socket } = setup()
+    const { connection, socket } = await setup()
     connection.start()
     socket().open()
     await expect(connection.whenOpen(0)).resolves.toBe(socket())
   })
 
   it('waits through a reconnect and resolves with the new socket', async () => {
-    const { connection, socket } = setup()
+    const { connection, socket } = await setup()
     connection.start()
     const waiting = track(connection.whenOpen(10_000))
     socket().close(408)
@@ -348,7 +348,7 @@ describe('whenOpen', () => {
   })
 
   it('rejects when the connection did not open in time', async () => {
-    const { connection } = setup()
+    const { connection } = await setup()
     connection.start()
     const waiting = track(connection.whenOpen(5_000))
     await vi.advanceTimersByTimeAsync(4_999)
@@ -361,7 +361,7 @@ describe('whenOpen', () => {
     ['replaced', 440],
     ['failed', 403],
   ])('rejects at once, not at the timeout, when the connection stops as %s', async (_status, code) => {
-    const { connection, socket } = setup()
+    const { connection, socket } = await setup()
     connection.start()
     const waiting = track(connection.whenOpen(60_000))
     socket().close(code)
@@ -371,7 +371,7 @@ describe('whenOpen', () => {
   })
 
   it('rejects when the connection is stopped', async () => {
-    const { connection } = setup()
+    const { connection } = await setup()
     connection.start()
     const waiting = track(connection.whenOpen(60_000))
     await connection.stop()
@@ -381,7 +381,7 @@ describe('whenOpen', () => {
 
 describe('stop', () => {
   it('ends the open socket and makes no other, whatever happens later', async () => {
-    const { fake, connection, socket, late } = setup()
+    const { fake, connection, socket, late } = await setup()
     connection.start()
     socket().open()
     const only = socket()
@@ -398,7 +398,7 @@ describe('stop', () => {
   })
 
   it('cancels a pending reconnect', async () => {
-    const { fake, connection, socket } = setup()
+    const { fake, connection, socket } = await setup()
     connection.start()
     socket().close(408)
     await connection.stop()
@@ -408,7 +408,7 @@ describe('stop', () => {
   })
 
   it('can be started again afterwards', async () => {
-    const { fake, connection, socket } = setup()
+    const { fake, connection, socket } = await setup()
     connection.start()
     await connection.stop()
     connection.start()
@@ -420,7 +420,7 @@ describe('stop', () => {
 
 describe('events from an old socket', () => {
   it('are ignored once a new socket was made', async () => {
-    const { fake, connection, socket, late } = setup()
+    const { fake, connection, socket, late } = await setup()
     connection.start()
     const old = socket()
     old.close(515)
@@ -439,7 +439,7 @@ describe('events from an old socket', () => {
   })
 
   it('cannot mark the connection open while the new socket is still connecting', async () => {
-    const { connection, socket, late } = setup()
+    const { connection, socket, late } = await setup()
     connection.start()
     const old = socket()
     old.close(515)
@@ -453,7 +453,7 @@ describe('events from an old socket', () => {
 
 describe('never two sockets at once', () => {
   it('holds across a long run of restarts, drops, a logout and a pairing', async () => {
-    const { fake, connection, socket } = setup()
+    const { fake, connection, socket } = await setup()
     connection.start()
     socket().showQr('a')
     socket().close(515)
@@ -479,8 +479,8 @@ describe('never two sockets at once', () => {
 })
 
 describe('the stored session', () => {
-  it('is saved whenever Baileys reports new credentials, so it survives a restart', () => {
-    const { db, connection, auth, socket } = setup()
+  it('is saved whenever Baileys reports new credentials, so it survives a restart', async () => {
+    const { db, connection, auth, socket } = await setup()
     connection.start()
     // Baileys updates the creds object in place, then emits "creds.update".
     auth.state.creds.me = { id: `${PAIRING_NUMBER}:5@s.whatsapp.net`, name: 'Kesos' }
@@ -493,7 +493,7 @@ describe('the stored session', () => {
   })
 
   it('is saved by every new socket, not only the first', async () => {
-    const { db, connection, auth, socket } = setup()
+    const { db, connection, auth, socket } = await setup()
     connection.start()
     socket().close(515)
     await tick()

@@ -40,8 +40,8 @@ afterEach(async () => {
  * `mediaWanted`, as before this feature). Each message's file is what `files` holds under its id;
  * the download hands it out in 64 KB chunks and records how far it was read.
  */
-function setup(live?: Set<string>) {
-  const core = testCore()
+async function setup(live?: Set<string>) {
+  const core = await testCore()
   cleanups.push(() => closeDatabase(core.db))
   const seen: Inbound[] = []
   const engine: Engine = {
@@ -109,7 +109,7 @@ const bytesOf = (inbound: Inbound | undefined) =>
 
 describe('while the chat talks to staff', () => {
   it('a photo reaches the core as a JPEG with its exact bytes and its caption as text; the person sees it was read', async () => {
-    const { send, socket, texts } = setup(new Set())
+    const { send, socket, texts } = await setup(new Set())
     const photo = jpeg(250_000)
     const { inbound, id } = await send(
       { imageMessage: { mimetype: 'image/jpeg', fileLength: photo.length, caption: 'Ini foto KTP saya' } },
@@ -124,7 +124,7 @@ describe('while the chat talks to staff', () => {
   })
 
   it('a PDF document reaches the core with its name and exact bytes; without a caption there is no text', async () => {
-    const { send } = setup(new Set())
+    const { send } = await setup(new Set())
     const file = pdf(2 * MB)
     const { inbound } = await send(
       { documentMessage: { mimetype: 'application/pdf', fileName: 'Sertifikat BNSP.pdf', fileLength: file.length } },
@@ -136,7 +136,7 @@ describe('while the chat talks to staff', () => {
   })
 
   it('a document sent with a caption (documentWithCaptionMessage) is unwrapped: the PDF and the caption', async () => {
-    const { send } = setup(new Set())
+    const { send } = await setup(new Set())
     const file = pdf(40_000)
     const { inbound } = await send(
       {
@@ -151,7 +151,7 @@ describe('while the chat talks to staff', () => {
   })
 
   it('a 6 MB document whose size is declared is refused without downloading it', async () => {
-    const { send, downloads } = setup(new Set())
+    const { send, downloads } = await setup(new Set())
     const { inbound } = await send(
       { documentMessage: { mimetype: 'application/pdf', fileName: 'besar.pdf', fileLength: 6 * MB } },
       pdf(6 * MB),
@@ -161,14 +161,14 @@ describe('while the chat talks to staff', () => {
   })
 
   it('a 6 MB document of undeclared size is downloaded only up to the limit, then refused', async () => {
-    const { send, downloads } = setup(new Set())
+    const { send, downloads } = await setup(new Set())
     const { inbound, id } = await send({ documentMessage: { mimetype: 'application/pdf', fileName: 'besar.pdf' } }, pdf(6 * MB))
     expect(inbound?.media).toEqual({ rejected: 'too_big' })
     expect(downloads).toEqual([{ id, chunksRead: 5 * 16 + 1, finished: false }])
   })
 
   it('a file named and declared a PDF whose bytes are not one is refused for its type', async () => {
-    const { send } = setup(new Set())
+    const { send } = await setup(new Set())
     const zip = Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(3000, 0x33)])
     const { inbound } = await send(
       { documentMessage: { mimetype: 'application/pdf', fileName: 'ijazah.pdf', fileLength: zip.length } },
@@ -178,7 +178,7 @@ describe('while the chat talks to staff', () => {
   })
 
   it('a sticker and a voice note stay unsupported, and nothing is downloaded', async () => {
-    const { send, downloads } = setup(new Set())
+    const { send, downloads } = await setup(new Set())
     const sticker = await send({ stickerMessage: { mimetype: 'image/webp', fileLength: 2000 } }, jpeg(2000))
     const voice = await send({ audioMessage: { mimetype: 'audio/ogg; codecs=opus', ptt: true, seconds: 3 } }, jpeg(2000))
     for (const { inbound } of [sticker, voice]) {
@@ -189,7 +189,7 @@ describe('while the chat talks to staff', () => {
   })
 
   it('a view-once photo is not downloaded: the sender asked for it not to be kept', async () => {
-    const { send, downloads } = setup(new Set())
+    const { send, downloads } = await setup(new Set())
     const { inbound } = await send(
       { viewOnceMessageV2: { message: { imageMessage: { mimetype: 'image/jpeg', fileLength: 2000, viewOnce: true } } } },
       jpeg(2000),
@@ -200,7 +200,7 @@ describe('while the chat talks to staff', () => {
   })
 
   it('a failing download gets the apology instead of silence', async () => {
-    const { send, texts } = setup(new Set())
+    const { send, texts } = await setup(new Set())
     const { inbound } = await send({ imageMessage: { mimetype: 'image/jpeg', fileLength: 1000 } }, new Error('media gone'))
     expect(inbound).toBeUndefined()
     expect(texts()).toEqual([expect.stringMatching(APOLOGY)])
@@ -210,7 +210,7 @@ describe('while the chat talks to staff', () => {
 describe('the moment a handoff starts', () => {
   it('a photo in the same batch as the request, handled after it, already goes to staff', async () => {
     const live = new Set<string>()
-    const { socket, jid, seen, files, channel, downloads } = setup(live)
+    const { socket, jid, seen, files, channel, downloads } = await setup(live)
     live.clear()
     const photo = jpeg(3000)
     files.set('3EB0PHOTO', photo)
@@ -233,7 +233,7 @@ describe('when the chat does not talk to staff', () => {
     ['no mediaWanted at all', undefined],
   ] as const) {
     it(`a photo and a captioned PDF are answered exactly as before, and nothing is downloaded (${name})`, async () => {
-      const { send, texts, downloads, jid } = setup(live)
+      const { send, texts, downloads, jid } = await setup(live)
       live?.delete(jid)
       const photo = await send({ imageMessage: { mimetype: 'image/jpeg', fileLength: 2000 } }, jpeg(2000))
       expect(photo.inbound).toMatchObject({ unsupported: true })
@@ -259,7 +259,7 @@ describe('when the chat does not talk to staff', () => {
 
 describe('with the real core deciding (mediaWanted = the core’s isLive)', () => {
   it('a PDF sent during a handoff is kept in its thread; a later silent message is still marked read', async () => {
-    const core = testCore()
+    const core = await testCore()
     cleanups.push(() => closeDatabase(core.db))
     const fake = fakeWhatsApp()
     const file = pdf(80_000)

@@ -52,7 +52,7 @@ const clock = () => new Date()
 
 // The conversation goes to stdout; only warnings and errors go to stderr.
 const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, stream: 'stderr' })
-const { db, engine } = openCoreOrExit(config, logger, clock)
+const { db, engine } = await openCoreOrExit(config, logger, clock)
 const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true
 // A person at a terminal continues their own conversation; a script starts a fresh one unless it
 // names one with --chat, so the same script always gives the same answers.

@@ -124,13 +124,13 @@ export function createStaffGroup(deps: StaffGroupDeps): StaffGroup {
     if (!/^\d{6}$/.test(code)) return answer(ctx, TEXTS.linkUsage)
     const wait = linkTries.take(`tg:${userId}`)
     if (wait > 0) return answer(ctx, fill(TEXTS.linkWait, { minutes: String(Math.ceil(wait / 60)) }))
-    const staff = redeemTelegramCode(db, telegramCodeHash(code), String(userId), clock())
+    const staff = await redeemTelegramCode(db, telegramCodeHash(code), String(userId), clock())
     if (!staff) {
       logger.info('staff group: a link code was refused')
       return answer(ctx, TEXTS.linkBad)
     }
     logger.info({ staffId: staff.id }, 'staff group: Telegram account linked')
-    return answer(
+    return await answer(
       ctx,
       fill(staff.role === 'viewer' ? TEXTS.linkedViewer : TEXTS.linked, { name: staff.name, role: roleOf(staff) }),
     )
@@ -168,22 +168,22 @@ export function createStaffGroup(deps: StaffGroupDeps): StaffGroup {
     if (!command && /^\/\w+@\w+/.test(text.trimStart())) return
     switch (command?.name) {
       case undefined:
-        return done(actions.reply(code, actor, text, 'telegram', platformId))
+        return done(await actions.reply(code, actor, text, 'telegram', platformId))
       // Taken and closed are events of the thread: the relay posts them (and closes the topic).
       case 'ambil':
-        return done(actions.take(code, actor, 'telegram'))
+        return done(await actions.take(code, actor, 'telegram'))
       case 'tutup':
-        return done(actions.close(code, actor, 'telegram'))
+        return done(await actions.close(code, actor, 'telegram'))
       case 'catatan':
         if (!command.args) return answer(ctx, TEXTS.noteEmpty)
-        return done(actions.note(code, actor, command.args, 'telegram', platformId), TEXTS.noted)
+        return done(await actions.note(code, actor, command.args, 'telegram', platformId), TEXTS.noted)
       case 'faq': {
         if (!command.args) return answer(ctx, fill(TEXTS.faqList, { ids: deps.faq.topics.map((t) => t.id).join(', ') }))
         const id = command.args.toLowerCase()
         const topic = deps.faq.topics.find((t) => t.id === id)
         if (!topic) return answer(ctx, fill(TEXTS.faqUnknown, { topic: command.args }))
         return done(
-          actions.reply(code, actor, topic.answer[handoff.language], 'telegram', platformId),
+          await actions.reply(code, actor, topic.answer[handoff.language], 'telegram', platformId),
           fill(TEXTS.faqSent, { topic: id }),
         )
       }

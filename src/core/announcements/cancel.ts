@@ -4,7 +4,7 @@
  * queued); the trigger of migration 0015 marks their recipients. A row whose send already started
  * finishes and is reported as it went. A queuing announcement stops at its next batch.
  */
-import { type Db, inTransaction } from '../../db/client.js'
+import type { Db } from '../../db/client.js'
 import {
   announcementTotals,
   cancelAnnouncementRows,
@@ -12,6 +12,7 @@ import {
   freezeTotals,
   markCancelled,
 } from '../../db/queries/announcements.js'
+import { transaction } from '../../db/store.js'
 import type { Checked } from './problems.js'
 import { problem } from './problems.js'
 import { audit } from './record.js'
@@ -19,10 +20,10 @@ import type { AnnounceContext } from './service.js'
 
 const STATUS_WORD = { done: 'sudah selesai dikirim', cancelled: 'sudah dibatalkan' } as const
 
-export function cancelAnnouncement(db: Db, id: number, ctx: AnnounceContext): Checked<{ cancelledRows: number }> {
+export async function cancelAnnouncement(db: Db, id: number, ctx: AnnounceContext): Promise<Checked<{ cancelledRows: number }>> {
   const row = findAnnouncement(db, id, ctx.scope)
   if (!row) return { ok: false, problems: [problem('ANNOUNCE_NOT_FOUND', 'Pengumuman tidak ditemukan.')] }
-  const result = inTransaction(db, (tx) => {
+  const result = await transaction(db, (tx) => {
     if (!markCancelled(tx, row.id, ctx.now.getTime(), ctx.actor)) return undefined
     const cancelledRows = cancelAnnouncementRows(tx, row.id, ctx.now)
     freezeTotals(tx, row.id, JSON.stringify(announcementTotals(tx, row.id)))

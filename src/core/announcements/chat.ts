@@ -4,7 +4,7 @@
  * "mulai info" turns them back on. Reminders about the person's own sessions and exams are not
  * touched ("stop pengingat" is theirs). Works before the chat is linked, as the reminders' switch.
  */
-import { type Db, inTransaction } from '../../db/client.js'
+import type { Db } from '../../db/client.js'
 import {
   announcementsOffAt,
   cancelAnnouncementsOfChat,
@@ -12,6 +12,7 @@ import {
   setAnnouncementsOff,
 } from '../../db/queries/announcements.js'
 import { writeAudit } from '../../db/queries/audit.js'
+import { transaction } from '../../db/store.js'
 import type { TypedCommand } from '../engine.js'
 import { fill, t } from '../messages.js'
 import { normalizeInput } from '../text/normalize.js'
@@ -64,10 +65,10 @@ function audit(db: Db, ctx: TurnContext, action: string, details?: Record<string
   writeAudit(db, { at: ctx.now, actor: `chat:${ctx.inbound.channel}`, action, entity: 'chat', entityId: null, details })
 }
 
-function stop(ctx: TurnContext): Outcome {
+async function stop(ctx: TurnContext): Promise<Outcome> {
   const chat = chatOf(ctx)
   const { db, lang } = ctx
-  const done = inTransaction(db, (tx) => {
+  const done = await transaction(db, (tx) => {
     const offAt = announcementsOffAt(tx, chat.channel, chat.userId)
     const wasOn = offAt === null || offAt === undefined
     if (wasOn) setAnnouncementsOff(tx, chat, true, ctx.now)
@@ -80,12 +81,12 @@ function stop(ctx: TurnContext): Outcome {
   return { replies: [{ text: fill(t(lang, texts.stopped), { cancelled }) }], next: null }
 }
 
-function start(ctx: TurnContext): Outcome {
+async function start(ctx: TurnContext): Promise<Outcome> {
   const chat = chatOf(ctx)
   const { db, lang } = ctx
   const offAt = announcementsOffAt(db, chat.channel, chat.userId)
   if (offAt === null || offAt === undefined) return { replies: [{ text: t(lang, texts.alreadyOn) }], next: null }
-  inTransaction(db, (tx) => {
+  await transaction(db, (tx) => {
     setAnnouncementsOff(tx, chat, false, ctx.now)
     audit(tx, ctx, 'announcements.started')
   })

@@ -5,7 +5,7 @@
  * between batches leaves the announcement `queuing`: the minute job resumes after the last
  * committed person, and the keys (`ann:<id>:<chat account>`) make a repeated batch write nothing.
  */
-import { type Db, inTransaction } from '../../db/client.js'
+import type { Db } from '../../db/client.js'
 import { audienceBatch, type ReachCounts } from '../../db/queries/announcement-audience.js'
 import {
   advanceQueue,
@@ -18,6 +18,7 @@ import {
   queueCursor,
   queueWriter,
 } from '../../db/queries/announcements.js'
+import { transaction } from '../../db/store.js'
 import { ANNOUNCEMENT_EVENT_PREFIX } from '../../vocabulary/announcements.js'
 import { announcementRenderer } from './message.js'
 import { audienceOf, audit, senderOf, toRecord } from './record.js'
@@ -80,7 +81,7 @@ export async function queueAnnouncement(
         }
         return due
       }
-      const batch = inTransaction(db, (tx) => {
+      const batch = await transaction(db, (tx) => {
         const cursor = queueCursor(tx, id)
         if (cursor?.status !== 'queuing') return { stop: true, people: 0, rows: 0, done: false, reach: undefined }
         const audience = audienceBatch(tx, query, cursor.queuedThrough, batchPeople)
@@ -129,7 +130,7 @@ export async function queueAnnouncement(
       rows += batch.rows
       if (batch.stop) return { people, rows, reach: reachOf(db, id), finished: false }
       if (batch.reach) {
-        finishIfDone(db, id, now())
+        await finishIfDone(db, id, now())
         return { people, rows, reach: batch.reach, finished: true }
       }
       await sleep(settings.pauseMs)
@@ -140,8 +141,8 @@ export async function queueAnnouncement(
 }
 
 /** A `sending` announcement with no row waiting or being sent → done, its totals frozen. */
-function finishIfDone(db: Db, id: number, at: Date): boolean {
-  return inTransaction(db, (tx) => {
+async function finishIfDone(db: Db, id: number, at: Date): Promise<boolean> {
+  return await transaction(db, (tx) => {
     if (hasWaitingRows(tx, id)) return false
     return finishAnnouncement(tx, id, at.getTime(), JSON.stringify(announcementTotals(tx, id)))
   })
@@ -174,8 +175,8 @@ export async function runAnnouncements(
     })
   }
   for (const id of announcementsIn(db, 'sending', now().getTime())) {
-    await each(() => {
-      if (finishIfDone(db, id, now())) finished += 1
+    await each(async () => {
+      if (await finishIfDone(db, id, now())) finished += 1
     })
   }
   if (failure !== undefined) throw failure

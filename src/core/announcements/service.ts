@@ -4,7 +4,7 @@
  * Every check runs before anything is written; every step is in the audit log.
  */
 import { createHash } from 'node:crypto'
-import { type Db, inTransaction } from '../../db/client.js'
+import type { Db } from '../../db/client.js'
 import {
   type AudienceQuery,
   queuedZones,
@@ -24,6 +24,7 @@ import {
   updateDraftRow,
 } from '../../db/queries/announcements.js'
 import type { ConsoleScope } from '../../db/queries/console-scope.js'
+import { transaction } from '../../db/store.js'
 import { type AnnouncementStatus, type AudienceCriteria, PLACEHOLDERS } from '../../vocabulary/announcements.js'
 import { referenceCode } from '../codes.js'
 import { formatLocalDateTime, zoneLabelOrName } from '../regions.js'
@@ -195,11 +196,11 @@ const isUniqueError = (error: unknown, index: string) =>
   error instanceof Error && /UNIQUE constraint failed/.test(error.message) && error.message.includes(index)
 
 /** A draft; audit announcement.created. */
-export function createAnnouncement(
+export async function createAnnouncement(
   db: Db,
   input: AnnouncementInput,
   ctx: AnnounceContext,
-): Checked<{ id: number; code: string }> {
+): Promise<Checked<{ id: number; code: string }>> {
   const checked = checkInput(db, input, ctx)
   if (!checked.ok) return checked
   const v = checked.value
@@ -210,7 +211,7 @@ export function createAnnouncement(
   for (let attempt = 0; ; attempt++) {
     const code = referenceCode('PGM')
     try {
-      const id = inTransaction(db, (tx) => {
+      const id = await transaction(db, (tx) => {
         const id = insertAnnouncement(tx, {
           code,
           actor: ctx.actor,
@@ -406,7 +407,7 @@ export function sendAnnouncement(
   const status = when.mode === 'schedule' ? 'scheduled' : 'queuing'
   const existing = liveWithKey(db, key, row.id, recentSince(ctx.now))
   if (existing) return { ok: false, problems: [duplicate(existing)] }
-  const started = inTransaction(db, (tx) => {
+  const started = transaction(db, (tx) => {
     const changed = startAnnouncement(tx, row.id, {
       status,
       urgent,

@@ -217,15 +217,15 @@ function certificateChecker(now: Date, vault: CertificateImportOptions['vault'],
  * Imports a certificates CSV: every row is inserted or updated, or, when any row is bad, nothing at
  * all and every bad row comes back with its line and reason (see importCsv).
  */
-export function importCertificates(
+export async function importCertificates(
   db: Db,
   input: string | Uint8Array,
   options: CertificateImportOptions,
-): CertificateImportResult {
+): Promise<CertificateImportResult> {
   const { now } = options
   const staging = certificateImport(db)
   try {
-    return importCsv(
+    return await importCsv(
       db,
       input,
       {

@@ -5,7 +5,7 @@
  * their current role and region. The CLI and the console call these; every change is audited
  * (`api_token.created`, `api_token.revoked`) with its actor ("cli", or "staff:<id>").
  */
-import { type Db, inTransaction } from '../../db/client.js'
+import type { Db } from '../../db/client.js'
 import {
   apiTokenById,
   apiTokensOf,
@@ -15,6 +15,7 @@ import {
   touchApiToken,
 } from '../../db/queries/console-api-tokens.js'
 import { auditStaff, staffById } from '../../db/queries/console-staff.js'
+import { transaction } from '../../db/store.js'
 import type { StaffRole } from '../../vocabulary/staff.js'
 import { fail, ok, type Result } from '../result.js'
 import { newToken, tokenHash } from './credentials.js'
@@ -43,15 +44,15 @@ export function expiryOfDate(date: string): Date | undefined {
  * A new token for `staffId`, named `name` (what it is for: "skrip impor sertifikat"), until
  * `expiresAt` when given (it must be later than now). The token text is in the answer only.
  */
-export function createApiToken(
+export async function createApiToken(
   db: Db,
   input: { staffId: number; name: string; expiresAt?: Date | undefined },
   stamp: Stamp,
-): Result<{ id: number; token: string }, ApiTokenProblem> {
+): Promise<Result<{ id: number; token: string }, ApiTokenProblem>> {
   const name = input.name.trim()
   if (!name || [...name].length > MAX_TOKEN_NAME) return fail('TOKEN_NAME_MISSING')
   if (input.expiresAt && input.expiresAt.getTime() <= stamp.at.getTime()) return fail('TOKEN_EXPIRY_INVALID')
-  return inTransaction(db, (tx) => {
+  return await transaction(db, (tx) => {
     const account = staffById(tx, input.staffId)
     if (!account) return fail('STAFF_NOT_FOUND')
     if (account.status !== 'active') return fail('STAFF_DISABLED')
@@ -73,12 +74,12 @@ export function createApiToken(
  * Revokes token `tokenId`; with `owner`, only if it is that staff member's (someone managing their
  * own tokens): another's is TOKEN_NOT_FOUND, as if it did not exist.
  */
-export function revokeApiToken(
+export async function revokeApiToken(
   db: Db,
   tokenId: number,
   stamp: Stamp & { owner?: number },
-): Result<{ staffId: number; name: string }, 'TOKEN_NOT_FOUND' | 'TOKEN_REVOKED'> {
-  return inTransaction(db, (tx) => {
+): Promise<Result<{ staffId: number; name: string }, 'TOKEN_NOT_FOUND' | 'TOKEN_REVOKED'>> {
+  return await transaction(db, (tx) => {
     const token = apiTokenById(tx, tokenId)
     if (!token || (stamp.owner !== undefined && token.staffId !== stamp.owner)) return fail('TOKEN_NOT_FOUND')
     if (!revokeApiTokenRow(tx, token.id, stamp.at)) return fail('TOKEN_REVOKED')

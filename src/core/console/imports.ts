@@ -70,7 +70,7 @@ export type ConsoleImport = {
 export type ConsoleImportResult = { ok: true; counts: Record<string, unknown> } | { ok: false; errors: ImportError[] }
 
 /** Runs one import of the console: the same functions, with the same options, as the CLI's. */
-export function runConsoleImport(deps: ConsoleImportDeps, run: ConsoleImport): ConsoleImportResult {
+export async function runConsoleImport(deps: ConsoleImportDeps, run: ConsoleImport): Promise<ConsoleImportResult> {
   const common = {
     actor: run.actor,
     now: run.now,
@@ -81,12 +81,12 @@ export function runConsoleImport(deps: ConsoleImportDeps, run: ConsoleImport): C
   const region = run.region
   const result =
     run.kind === 'sessions'
-      ? importSessions(db, run.content, { ...common, reminders, region })
+      ? await importSessions(db, run.content, { ...common, reminders, region })
       : run.kind === 'status'
-        ? importStatus(db, run.content, { ...common, vault, reminders, region })
+        ? await importStatus(db, run.content, { ...common, vault, reminders, region })
         : run.kind === 'exams'
-          ? importExams(db, run.content, { ...common, vault, reminders, region })
-          : importCertificates(db, run.content, { ...common, vault })
+          ? await importExams(db, run.content, { ...common, vault, reminders, region })
+          : await importCertificates(db, run.content, { ...common, vault })
   if (!result.ok) return result
   const { ok: _, ...counts } = result
   return { ok: true, counts }

@@ -12,13 +12,14 @@
  * Expected failures come back as messages per form field (Indonesian), nothing written.
  */
 
-import { type Db, inTransaction } from '../../db/client.js'
+import type { Db } from '../../db/client.js'
 import { writeAudit } from '../../db/queries/audit.js'
 import { unlinkAllChats } from '../../db/queries/chat-links.js'
 import { type ConsoleScope, personInScope } from '../../db/queries/console-scope.js'
 import { personById, personZone, updatePersonContact } from '../../db/queries/people.js'
 import { currentStage, type StoredStage, statusWrites } from '../../db/queries/status.js'
 import { CERTIFICATION_STAGES, type CertificationStage } from '../../db/schema.js'
+import { transaction } from '../../db/store.js'
 import { type Cell, optionalPhone, optionalText, shown } from '../import/cells.js'
 import { findProvince, PROVINCES, provinceByCode } from '../regions.js'
 import { planReminders } from '../reminders/plan.js'
@@ -118,12 +119,12 @@ function readContact(input: ContactInput, scope: ConsoleScope) {
  * Corrects a person's contact data. Returns the fields that changed (none: nothing written, no
  * audit entry).
  */
-export function correctContact(
+export async function correctContact(
   db: Db,
   personId: number,
   input: ContactInput,
   context: ChangeContext,
-): FormResult<ContactField, ContactField[]> {
+): Promise<FormResult<ContactField, ContactField[]>> {
   const read = readContact(input, context.scope)
   // One connection: what runs on `db` inside the callback is part of the transaction.
   const write = (): FormResult<ContactField, ContactField[]> => {
@@ -150,7 +151,7 @@ export function correctContact(
     })
     return { ok: true, value: fields }
   }
-  return inTransaction(db, write)
+  return await transaction(db, write)
 }
 
 const stageKnown = (text: string): text is CertificationStage => (CERTIFICATION_STAGES as readonly string[]).includes(text)
@@ -160,7 +161,12 @@ const stageKnown = (text: string): text is CertificationStage => (CERTIFICATION_
  * their current stage; their reminders are re-planned, as after a status import. Returns how many
  * messages were queued.
  */
-export function addStage(db: Db, personId: number, input: StageInput, context: ChangeContext): FormResult<StageField, number> {
+export async function addStage(
+  db: Db,
+  personId: number,
+  input: StageInput,
+  context: ChangeContext,
+): Promise<FormResult<StageField, number>> {
   const errors: Partial<Record<StageField, string>> = {}
   if (!stageKnown(input.stage)) errors.stage = 'Pilih tahapnya.'
   const stageDay = parseDate(input.stageDate.trim(), { now: context.now })
@@ -208,7 +214,7 @@ export function addStage(db: Db, personId: number, input: StageInput, context: C
     })
     return { ok: true, value: queued }
   }
-  return inTransaction(db, write)
+  return await transaction(db, write)
 }
 
 /** The province of a code, for the form's choices and the page (null when none is on record). */

@@ -6,10 +6,11 @@
  * it was, so no row is ever sent twice and its outcome stays on record. Audited (`reminder.resent`)
  * with the staff member.
  */
-import { type Db, inTransaction } from '../../db/client.js'
+import type { Db } from '../../db/client.js'
 import { writeAudit } from '../../db/queries/audit.js'
 import { queueResend, type ReminderRow, reminderInScope } from '../../db/queries/console-reminders.js'
 import type { ConsoleScope } from '../../db/queries/console-scope.js'
+import { transaction } from '../../db/store.js'
 import { fail, ok, type Result } from '../result.js'
 
 export type ResendProblem = 'NOT_FOUND' | 'NOT_FAILED' | 'ALREADY_RESENT' | 'NOT_RESENDABLE' | 'EXPIRED'
@@ -35,12 +36,12 @@ export function resendProblem(row: ReminderRow, now: Date): ResendProblem | unde
  * Queues the message `id` again, if the scope may see it and it can be; returns the new row's id and
  * the status of the first one (`unknown`: the person may get the message twice).
  */
-export function resendMessage(
+export async function resendMessage(
   db: Db,
   input: { id: number; scope: ConsoleScope; actor: string; now: Date },
-): Result<{ id: number; was: string }, ResendProblem> {
+): Promise<Result<{ id: number; was: string }, ResendProblem>> {
   // One write transaction: two clicks, or two staff members, queue it once.
-  return inTransaction(db, () => {
+  return await transaction(db, () => {
     const row = reminderInScope(db, input.scope, input.id)
     if (!row) return fail('NOT_FOUND')
     const problem = resendProblem(row, input.now)

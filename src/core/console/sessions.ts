@@ -6,7 +6,7 @@
  * storage and dies with the session).
  */
 import { createHash, timingSafeEqual } from 'node:crypto'
-import { type Db, inTransaction } from '../../db/client.js'
+import type { Db } from '../../db/client.js'
 import {
   deleteIdleSessions,
   deleteSession,
@@ -15,6 +15,7 @@ import {
   sessionWithStaff,
   touchSession,
 } from '../../db/queries/console-staff.js'
+import { transaction } from '../../db/store.js'
 import { newToken, tokenHash } from './credentials.js'
 
 /** Minutes without a request after which a session is over. */
@@ -42,10 +43,10 @@ export function csrfMatches(id: string, given: string | undefined): boolean {
 export function createConsoleSessions(deps: { db: Db; clock: () => Date }) {
   return {
     /** A new session for `staffId` (a new id every sign-in: `replacing`, the one the browser had, ends). */
-    start(staffId: number, replacing?: string): string {
+    async start(staffId: number, replacing?: string): Promise<string> {
       const at = deps.clock()
       const id = newToken()
-      inTransaction(deps.db, (tx) => {
+      await transaction(deps.db, (tx) => {
         if (replacing) deleteSession(tx, tokenHash(replacing))
         deleteIdleSessions(tx, new Date(at.getTime() - IDLE_MS))
         insertSession(tx, tokenHash(id), staffId, at)

@@ -217,13 +217,13 @@ const COMPARED = ['kind', 'status', 'mode', 'venue', 'meetingUrl', 'timeZone', '
  * transaction, the reminders of every person whose exam was added, moved, cancelled or otherwise
  * changed are planned again.
  */
-export function importExams(db: Db, input: string | Uint8Array, options: ExamImportOptions): ExamImportResult {
+export async function importExams(db: Db, input: string | Uint8Array, options: ExamImportOptions): Promise<ExamImportResult> {
   const { now } = options
   const check = examChecker(options.vault)
   const unique = uniqueColumn<Column>('exam_code', (value) => value.toUpperCase())
   const rows: ExamRow[] = []
 
-  return importCsv(
+  return await importCsv(
     db,
     input,
     {

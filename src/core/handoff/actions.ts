@@ -5,7 +5,7 @@
  * retried, a blocked chat recorded) and the audit entry, all or nothing.
  */
 
-import { type Db, inTransaction } from '../../db/client.js'
+import type { Db } from '../../db/client.js'
 import { writeAudit } from '../../db/queries/audit.js'
 import { closeHandoff, markHandoffTaken, markStaffReplied } from '../../db/queries/handoff.js'
 import {
@@ -15,6 +15,7 @@ import {
   queueToHandoffChat,
   setMessageOutbox,
 } from '../../db/queries/handoff-thread.js'
+import { transaction } from '../../db/store.js'
 import type { StaffRole } from '../../vocabulary/staff.js'
 import { MAX_TEXT_LENGTH } from '../engine.js'
 import { fill, t } from '../messages.js'
@@ -30,7 +31,7 @@ export type HandoffActionError = 'HANDOFF_NOT_FOUND' | 'HANDOFF_CLOSED' | 'NOT_I
 
 export type HandoffActions = {
   /** Assigns it to the staff member (waiting → open; open: re-assigned). */
-  take(code: string, actor: HandoffActor, via: HandoffVia): Result<{ id: number }, HandoffActionError>
+  take(code: string, actor: HandoffActor, via: HandoffVia): Promise<Result<{ id: number }, HandoffActionError>>
   /** Sends text to the person (signed, through the outbox); takes it when it is waiting. */
   reply(
     code: string,
@@ -38,7 +39,7 @@ export type HandoffActions = {
     text: string,
     via: HandoffVia,
     platformId?: string,
-  ): Result<{ messageId: number }, HandoffActionError>
+  ): Promise<Result<{ messageId: number }, HandoffActionError>>
   /** An internal note: the person never sees it. */
   note(
     code: string,
@@ -46,9 +47,9 @@ export type HandoffActions = {
     text: string,
     via: HandoffVia,
     platformId?: string,
-  ): Result<{ messageId: number }, HandoffActionError>
+  ): Promise<Result<{ messageId: number }, HandoffActionError>>
   /** Closes it: the person is told, and asked once to rate the help. */
-  close(code: string, actor: HandoffActor, via: HandoffVia): Result<{ id: number }, HandoffActionError>
+  close(code: string, actor: HandoffActor, via: HandoffVia): Promise<Result<{ id: number }, HandoffActionError>>
 }
 
 export type HandoffActionDeps = {
@@ -114,12 +115,12 @@ export function createHandoffActions(deps: HandoffActionDeps): HandoffActions {
   const { db, clock } = deps
 
   /** Runs `work` in one transaction (`tx`, for every query of it) on a live handoff the actor may answer. */
-  function acting<T>(
+  async function acting<T>(
     code: string,
     actor: HandoffActor,
     work: (tx: Db, handoff: HandoffWithRegion, at: Date) => Result<T, HandoffActionError>,
-  ): Result<T, HandoffActionError> {
-    const result = inTransaction(db, (tx) => {
+  ): Promise<Result<T, HandoffActionError>> {
+    const result = await transaction(db, (tx) => {
       const handoff = handoffByCode(tx, code)
       if (!handoff) return fail('HANDOFF_NOT_FOUND' as const)
       if (!inScope(actor, handoff)) return fail('NOT_IN_SCOPE' as const)
@@ -166,7 +167,7 @@ export function createHandoffActions(deps: HandoffActionDeps): HandoffActions {
   }
 
   return {
-    take(code, actor, via) {
+    async take(code, actor, via) {
       return acting(code, actor, (tx, handoff, at) => {
         takeIn(tx, handoff, actor, at)
         audit(tx, 'handoff.taken', actor, handoff, at, { via })
@@ -174,7 +175,7 @@ export function createHandoffActions(deps: HandoffActionDeps): HandoffActions {
       })
     },
 
-    reply(code, actor, text, via, platformId) {
+    async reply(code, actor, text, via, platformId) {
       const checked = checkText(text)
       if (!checked.ok) return checked
       return acting(code, actor, (tx, handoff, at) => {
@@ -206,7 +207,7 @@ export function createHandoffActions(deps: HandoffActionDeps): HandoffActions {
       })
     },
 
-    note(code, actor, text, via, platformId) {
+    async note(code, actor, text, via, platformId) {
       const checked = checkText(text)
       if (!checked.ok) return checked
       return acting(code, actor, (tx, handoff, at) => {
@@ -226,7 +227,7 @@ export function createHandoffActions(deps: HandoffActionDeps): HandoffActions {
       })
     },
 
-    close(code, actor, via) {
+    async close(code, actor, via) {
       return acting(code, actor, (tx, handoff, at) => {
         closeLiveHandoff(tx, handoff, {
           by: 'staff',

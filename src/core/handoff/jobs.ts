@@ -5,7 +5,7 @@
  * the thread that the staff-group relay posts, the close notice an outbox message.
  */
 
-import { type Db, inTransaction } from '../../db/client.js'
+import type { Db } from '../../db/client.js'
 import { writeAudit } from '../../db/queries/audit.js'
 import { idleHandoffIds, markHandoffAlerted, unansweredHandoffIds } from '../../db/queries/handoff.js'
 import {
@@ -15,6 +15,7 @@ import {
   handoffById,
   insertThreadMessage,
 } from '../../db/queries/handoff-thread.js'
+import { transaction } from '../../db/store.js'
 import { fill, t } from '../messages.js'
 import { formatLocalDateTime } from '../regions.js'
 import { closeLiveHandoff } from './actions.js'
@@ -33,13 +34,13 @@ export type HandoffJobDeps = {
 export type HandoffJobCounts = { alerted: number; closedIdle: number }
 
 /** One run at `now`: the alerts due and the idle conversations closed, each in its own transaction. */
-export function runHandoffJobs(deps: HandoffJobDeps, now: Date): HandoffJobCounts {
+export async function runHandoffJobs(deps: HandoffJobDeps, now: Date): Promise<HandoffJobCounts> {
   const { db, calendar, settings } = deps
   const counts: HandoffJobCounts = { alerted: 0, closedIdle: 0 }
 
   // Waiting for a first answer, or open with the person's last message unanswered, not yet alerted.
   for (const id of unansweredHandoffIds(db)) {
-    const alerted = inTransaction(db, (tx) => {
+    const alerted = await transaction(db, (tx) => {
       const handoff = handoffById(tx, id)
       if (!handoff || handoff.alertedAt || handoff.status === 'closed') return false
       const since = waitingSince(tx, handoff)
@@ -64,7 +65,7 @@ export function runHandoffJobs(deps: HandoffJobDeps, now: Date): HandoffJobCount
   // Open, staff spoke last, and nobody wrote since for the idle period.
   const idleBefore = now.getTime() - settings.idleHours * 3_600_000
   for (const id of idleHandoffIds(db, new Date(idleBefore))) {
-    const closed = inTransaction(db, (tx) => {
+    const closed = await transaction(db, (tx) => {
       const handoff = handoffById(tx, id)
       // Checked again inside the write lock: a message may have come in since the query.
       const last = handoff?.lastStaffAt?.getTime()

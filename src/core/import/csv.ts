@@ -5,8 +5,9 @@
  * write-locked transaction. Every bad row comes back with its line, column and reason; when there
  * is one, nothing at all is written.
  */
-import { type Db, inReadTransaction, inTransaction } from '../../db/client.js'
+import type { Db } from '../../db/client.js'
 import { writeAudit } from '../../db/queries/audit.js'
+import { transaction } from '../../db/store.js'
 import type { Parse } from './cells.js'
 import { type ImportError, readCsv } from './read-csv.js'
 
@@ -106,27 +107,30 @@ class Rejected extends Error {
  * row comes back with its line and reason (in file order). A failure while writing (a bug, a full
  * disk) rolls everything back and is thrown.
  */
-export function importCsv<Column extends string, Counts extends object>(
+export async function importCsv<Column extends string, Counts extends object>(
   db: Db,
   input: string | Uint8Array,
   spec: CsvImport<Column, Counts>,
   options: ImportOptions,
-): ImportResult<Counts> {
+): Promise<ImportResult<Counts>> {
   const { onProgress } = options
   const errors: ImportError[] = []
   const row = new Row(spec.columns, errors)
   // One transaction around the reading: what a check keeps in a temporary table goes in one go. It
   // takes no write lock, so a running server is not held up while a large file is read.
-  const read = inReadTransaction(db, () =>
-    readCsv(
-      input,
-      spec.columns,
-      (line, values) => {
-        row.next(line, values)
-        spec.check(row)
-      },
-      onProgress && ((line, lines) => onProgress(line, lines, 'check')),
-    ),
+  const read = await transaction(
+    db,
+    () =>
+      readCsv(
+        input,
+        spec.columns,
+        (line, values) => {
+          row.next(line, values)
+          spec.check(row)
+        },
+        onProgress && ((line, lines) => onProgress(line, lines, 'check')),
+      ),
+    { readOnly: true },
   )
   if (!read.ok) return read
   // One by one: a file can have a million rows with a wrong number of values.
@@ -136,7 +140,7 @@ export function importCsv<Column extends string, Counts extends object>(
   const progress = throttled(total, (done) => onProgress?.(done, total, 'write'))
   let counts: Counts | undefined
   try {
-    inTransaction(db, (tx) => {
+    await transaction(db, (tx) => {
       // 0 as soon as the write lock is held, `total` once it is about to be released.
       onProgress?.(0, total, 'write')
       counts = spec.write({

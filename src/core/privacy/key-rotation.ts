@@ -4,7 +4,7 @@
  * session, staff members' sealed TOTP keys, the files people sent to staff; then the database records the current key's check value. One transaction: all of it or,
  * if anything cannot be read, none of it. Running it again changes nothing.
  */
-import { type Db, inTransaction } from '../../db/client.js'
+import type { Db } from '../../db/client.js'
 import {
   authValues,
   certificateNikHashes,
@@ -20,6 +20,7 @@ import {
   staffTotpSecrets,
 } from '../../db/queries/encrypted-data.js'
 import { getMeta, setMeta } from '../../db/queries/meta.js'
+import { transaction } from '../../db/store.js'
 import {
   type ByteBox,
   createByteBox,
@@ -58,14 +59,14 @@ export class RotationError extends Error {
 }
 
 /** Re-encrypts what is under `keys.previous` (or in clear, for the WhatsApp session) under `keys.current`. */
-export function rotateDataKeys(db: Db, keys: DataKeys, now: Date): RotationResult {
+export async function rotateDataKeys(db: Db, keys: DataKeys, now: Date): Promise<RotationResult> {
   const nikBox = createSecretBox(keys, NIK_ENCRYPTION_PURPOSE)
   const authBox = createSecretBox(keys, WHATSAPP_AUTH_PURPOSE)
   const totpBox = createSecretBox(keys, STAFF_TOTP_PURPOSE)
   const fileBox = createByteBox(keys, HANDOFF_FILE_PURPOSE)
   const current = createNikVault(keys.current)
   const check = keyCheck(keys.current)
-  return inTransaction(db, (tx) => {
+  return await transaction(db, (tx) => {
     // Until now every lookup key was made under the key the database recorded (see openDataKeys).
     const hashesWereCurrent = getMeta(tx, DATA_KEY_CHECK) === check
     const result: RotationResult = {

@@ -2,8 +2,9 @@
  * The retention job: deletes what has been kept as long as promised (docs/privacy.md, "How long it
  * is kept"), every night from the server and on demand from the CLI (`retention run [--dry-run]`).
  */
-import { type Db, inTransaction } from '../../db/client.js'
+import type { Db } from '../../db/client.js'
 import { countExpired, purgeExpired, RETENTION_RULES, type RetentionRule } from '../../db/queries/retention.js'
+import { transaction } from '../../db/store.js'
 
 /** Days each kind of row is kept (RETENTION_* settings). */
 export type RetentionPeriods = {
@@ -75,7 +76,7 @@ export async function runRetention(
     }
     counts[rule] = 0
     for (;;) {
-      const deleted = inTransaction(db, (tx) => purgeExpired(tx, rule, cutoffs[rule], BATCH))
+      const deleted = await transaction(db, (tx) => purgeExpired(tx, rule, cutoffs[rule], BATCH))
       counts[rule] += deleted
       if (deleted < BATCH) break
       await new Promise((resolve) => setImmediate(resolve))

@@ -2,11 +2,12 @@
  * A seat freed on a full session is offered to the next person waiting, for a limited time: the
  * offer and its expiry go out through the outbox, and "YA" takes the seat.
  */
-import { inTransaction } from '../../db/client.js'
+
 import { personOfChat } from '../../db/queries/chat-links.js'
 import { queueForPerson } from '../../db/queries/outbox.js'
 import { personZone } from '../../db/queries/people.js'
 import { acceptOffer, expireOffers, type Offer, offerFreeSeats, openOfferOf } from '../../db/queries/registrations.js'
+import { transaction } from '../../db/store.js'
 import type { TypedCommand } from '../engine.js'
 import { fill, t } from '../messages.js'
 import { planReminders } from '../reminders/plan.js'
@@ -111,8 +112,12 @@ export function createTakeOffer(deps: { reminders: ReminderSettings }): TypedCom
  * For the scheduler, in one write transaction: offers whose time ran out are withdrawn (the person
  * is told) and each seat goes to the next person waiting (who is asked).
  */
-export function expireSeatOffers(db: TurnContext['db'], now: Date, offerHours: number): { expired: number; offered: number } {
-  return inTransaction(db, (tx) => {
+export async function expireSeatOffers(
+  db: TurnContext['db'],
+  now: Date,
+  offerHours: number,
+): Promise<{ expired: number; offered: number }> {
+  return await transaction(db, (tx) => {
     const offerMs = offerHours * 3_600_000
     const { expired, offers } = expireOffers(tx, now, offerMs)
     offers.push(...offerFreeSeats(tx, now, offerMs))

@@ -3,20 +3,21 @@
  * `registrations.attended_at`, tidak hadir clears it. Only a confirmed registration of a session
  * that has begun can be marked. Audited with the staff member.
  */
-import { type Db, inTransaction } from '../../db/client.js'
+import type { Db } from '../../db/client.js'
 import { writeAudit } from '../../db/queries/audit.js'
 import { registrationInSession, setAttendedAt } from '../../db/queries/registrations.js'
 import { sessionById } from '../../db/queries/sessions.js'
+import { transaction } from '../../db/store.js'
 
 export type AttendanceResult = { ok: true } | { ok: false; error: 'NOT_FOUND' | 'NOT_STARTED' | 'NOT_CONFIRMED'; message: string }
 
 /** Marks the registration `code` of session `sessionId` present (`attended`) or absent. */
-export function markAttendance(
+export async function markAttendance(
   db: Db,
   input: { sessionId: number; code: string; attended: boolean; actor: string; now: Date },
-): AttendanceResult {
+): Promise<AttendanceResult> {
   const { now } = input
-  return inTransaction(db, (tx): AttendanceResult => {
+  return await transaction(db, (tx): AttendanceResult => {
     const session = sessionById(tx, input.sessionId)
     const registration = registrationInSession(tx, input.sessionId, input.code)
     if (!session || !registration) return { ok: false, error: 'NOT_FOUND', message: 'Pendaftaran tidak ditemukan di sesi ini.' }

@@ -4,12 +4,13 @@
  * cancelled, each registrant is told through the outbox in their chat's language with the time in
  * their zone, and their reminders still waiting are cancelled. One transaction: all of it or nothing.
  */
-import { type Db, inTransaction } from '../../db/client.js'
+import type { Db } from '../../db/client.js'
 import { writeAudit } from '../../db/queries/audit.js'
 import { queueForPerson } from '../../db/queries/outbox.js'
 import { personZone } from '../../db/queries/people.js'
 import { cancelRegistrationsOfSession } from '../../db/queries/registrations.js'
 import { markSessionCancelled, sessionById } from '../../db/queries/sessions.js'
+import { transaction } from '../../db/store.js'
 import { fill, t } from '../messages.js'
 import { when } from '../registration/format.js'
 import { planReminders } from '../reminders/plan.js'
@@ -31,11 +32,11 @@ export type CancelSessionResult =
   | { ok: false; error: 'NOT_FOUND' | 'ALREADY_CANCELLED' | 'STARTED' | 'BAD_REASON'; message: string }
 
 /** Cancels a session that has not started, with a reason its registrants are told (see the module). */
-export function cancelSession(
+export async function cancelSession(
   db: Db,
   sessionId: number,
   input: { reason: string; actor: string; now: Date; reminders: ReminderSettings },
-): CancelSessionResult {
+): Promise<CancelSessionResult> {
   const reason = input.reason.replace(/\s+/g, ' ').trim()
   if (reason.length < 5 || reason.length > MAX_CANCEL_REASON)
     return {
@@ -44,7 +45,7 @@ export function cancelSession(
       message: `Tulis alasannya (5–${MAX_CANCEL_REASON} karakter); alasan ini dikirim ke setiap peserta.`,
     }
   const { now } = input
-  return inTransaction(db, (tx): CancelSessionResult => {
+  return await transaction(db, (tx): CancelSessionResult => {
     const session = sessionById(tx, sessionId)
     if (!session) return { ok: false, error: 'NOT_FOUND', message: 'Sesi tidak ditemukan.' }
     if (session.cancelledAt) return { ok: false, error: 'ALREADY_CANCELLED', message: 'Sesi ini sudah dibatalkan.' }

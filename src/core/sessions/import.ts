@@ -4,10 +4,11 @@
  * Times are wall-clock times where the session happens: in the province's zone when a province is
  * given, else in the zone of the organising BBPPKS region (see docs/import-formats.md, "Bimtek sessions").
  */
-import { type Db, inTransaction } from '../../db/client.js'
+import type { Db } from '../../db/client.js'
 import { writeAudit } from '../../db/queries/audit.js'
 import { confirmedPeopleOfSession } from '../../db/queries/registrations.js'
 import { listRegions, type Region, type SessionFields, sessionRow, sessionWrites } from '../../db/queries/sessions.js'
+import { transaction } from '../../db/store.js'
 import {
   atZone,
   code,
@@ -228,17 +229,17 @@ function sessionWriter(db: Db, now: Date, replan: Set<number>, region: ImportReg
  * Imports a sessions CSV, matched on `code`: every row or none (see importCsv). In the same
  * transaction, the reminders of the people of a session that moved or changed place are planned again.
  */
-export function importSessions(
+export async function importSessions(
   db: Db,
   input: string | Uint8Array,
   options: SessionImportOptions,
-): ImportResult<SessionImportCounts> {
+): Promise<ImportResult<SessionImportCounts>> {
   const { now, region } = options
   const regions = listRegions(db)
   const check = sessionChecker(regions)
   const unique = uniqueColumn<Column>('code', (value) => value.toUpperCase())
   const rows: { line: number; fields: SessionFields }[] = []
-  return importCsv(
+  return await importCsv(
     db,
     input,
     {
@@ -301,9 +302,9 @@ export type SaveSessionResult =
  * transaction: the same capacity rule, and the reminders of the people of a session that moved or
  * changed place planned again. Audited as `session.created` or `session.updated`.
  */
-export function saveSession(db: Db, fields: SessionFields, options: SaveSessionOptions): SaveSessionResult {
+export async function saveSession(db: Db, fields: SessionFields, options: SaveSessionOptions): Promise<SaveSessionResult> {
   const { now } = options
-  return inTransaction(db, (tx): SaveSessionResult => {
+  return await transaction(db, (tx): SaveSessionResult => {
     const existing = sessionWrites(tx).byCode(fields.code)?.id
     if (options.target === 'create' && existing !== undefined)
       return { ok: false, errors: { code: `"${fields.code}" sudah dipakai sesi lain; setiap code hanya boleh sekali` } }

@@ -5,7 +5,7 @@
  * either way). A seat it left is offered to the next person waiting, as when someone cancels in the
  * chat; the person's reminders are planned again. One transaction.
  */
-import { type Db, inTransaction } from '../../db/client.js'
+import type { Db } from '../../db/client.js'
 import { writeAudit } from '../../db/queries/audit.js'
 import { queueForPerson } from '../../db/queries/outbox.js'
 import { personZone } from '../../db/queries/people.js'
@@ -20,6 +20,7 @@ import {
   waitlistPosition,
 } from '../../db/queries/registrations.js'
 import { sessionById } from '../../db/queries/sessions.js'
+import { transaction } from '../../db/store.js'
 import { fill, t } from '../messages.js'
 import { when, where } from '../registration/format.js'
 import { queueOffer } from '../registration/seat-offers.js'
@@ -45,12 +46,12 @@ export type MoveResult =
   | { ok: false; error: MoveError; message: string }
 
 /** Moves the registration `code` of session `fromId` to session `toId` (see the module). */
-export function moveRegistration(
+export async function moveRegistration(
   db: Db,
   input: { fromId: number; code: string; toId: number; actor: string; now: Date; offerMs: number; reminders: ReminderSettings },
-): MoveResult {
+): Promise<MoveResult> {
   const { now } = input
-  return inTransaction(db, (tx): MoveResult => {
+  return await transaction(db, (tx): MoveResult => {
     const registration = registrationInSession(tx, input.fromId, input.code)
     const from = sessionById(tx, input.fromId)
     if (!registration || !from) return { ok: false, error: 'NOT_FOUND', message: 'Pendaftaran tidak ditemukan di sesi ini.' }

@@ -70,10 +70,14 @@ function outsideOf(region: ImportRegion, filed: string | null, stored: string | 
  * Imports a status CSV: every row is written, or, when any row is bad, nothing at all and every
  * bad row comes back with its line and reason (see importCsv).
  */
-export function importStatus(db: Db, input: string | Uint8Array, options: StatusImportOptions): StatusImportResult {
+export async function importStatus(
+  db: Db,
+  input: string | Uint8Array,
+  options: StatusImportOptions,
+): Promise<StatusImportResult> {
   const { now } = options
   const people = new Map<string, Person>()
-  return importCsv(
+  return await importCsv(
     db,
     input,
     {

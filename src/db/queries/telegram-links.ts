@@ -5,8 +5,9 @@
  */
 import { createHash } from 'node:crypto'
 import { and, eq, gte, isNull, lt, or, sql } from 'drizzle-orm'
-import { type Db, inTransaction } from '../client.js'
+import type { Db } from '../client.js'
 import { staff, staffLinks } from '../schema.js'
+import { transaction } from '../store.js'
 import { writeAudit } from './audit.js'
 import { insertLink } from './console-staff.js'
 
@@ -38,8 +39,8 @@ export function telegramLinkState(db: Db, staffId: number, at: Date): { linked: 
  * Stores a new code for the account (its earlier unused code stops working); false when another
  * account's live code has the same hash (the caller draws another code).
  */
-export function storeTelegramCode(db: Db, staffId: number, codeHash: string, at: Date, expiresAt: Date): boolean {
-  return inTransaction(db, (tx) => {
+export async function storeTelegramCode(db: Db, staffId: number, codeHash: string, at: Date, expiresAt: Date): Promise<boolean> {
+  return await transaction(db, (tx) => {
     // A spent or expired code with this hash is only history: it must not block the unique hash.
     tx.delete(staffLinks)
       .where(and(eq(staffLinks.tokenHash, codeHash), or(sql`${staffLinks.usedAt} is not null`, lt(staffLinks.expiresAt, at))))
@@ -58,8 +59,13 @@ export type LinkedStaff = { id: number; name: string; role: (typeof staff.$infer
  * Uses up the code and links `telegramUserId` to its account (taking it from any other account it
  * was linked to). Undefined when the code is wrong, expired, used, or its account disabled.
  */
-export function redeemTelegramCode(db: Db, codeHash: string, telegramUserId: string, at: Date): LinkedStaff | undefined {
-  return inTransaction(db, (tx) => {
+export async function redeemTelegramCode(
+  db: Db,
+  codeHash: string,
+  telegramUserId: string,
+  at: Date,
+): Promise<LinkedStaff | undefined> {
+  return await transaction(db, (tx) => {
     const link = tx
       .select()
       .from(staffLinks)
@@ -90,8 +96,8 @@ export function redeemTelegramCode(db: Db, codeHash: string, telegramUserId: str
 }
 
 /** Unlinks the account's Telegram user (Putuskan); false when none was linked. */
-export function unlinkTelegram(db: Db, staffId: number, at: Date): boolean {
-  return inTransaction(db, (tx) => {
+export async function unlinkTelegram(db: Db, staffId: number, at: Date): Promise<boolean> {
+  return await transaction(db, (tx) => {
     const changed =
       tx
         .update(staff)

@@ -147,9 +147,9 @@ export function announcementRoutes(deps: AnnouncementsPageDeps) {
     const values = postedAnnouncement(await c.req.parseBody({ all: true }))
     const input = inputOf(c, values)
     if (!input.ok) return c.html(formPage(c, 'create', values, input.errors), 422)
-    const made = createAnnouncement(db, input.value, contextOf(c))
-    if (!made.ok) return c.html(formPage(c, 'create', values, refusal(c, made.problems)), 422)
-    return c.redirect(`${announcementPath(made.value.id)}?disimpan=1`, 303)
+    const made = await createAnnouncement(db, input.value, contextOf(c))
+    if (!made.ok) return await c.html(formPage(c, 'create', values, refusal(c, made.problems)), 422)
+    return await c.redirect(`${announcementPath(made.value.id)}?disimpan=1`, 303)
   })
 
   app.get('/pengumuman/:id{[0-9]+}', (c) => {
@@ -247,9 +247,9 @@ export function announcementRoutes(deps: AnnouncementsPageDeps) {
     const body = await c.req.parseBody()
     if (formText(body, 'yakin') !== 'ya')
       return c.html(detailPage(c, record, { cancelError: 'Centang konfirmasinya untuk membatalkan.' }), 422)
-    const result = cancelAnnouncement(db, record.id, contextOf(c))
-    if (!result.ok) return c.html(detailPage(c, record, { alert: result.problems.map((p) => p.message).join(' ') }), 409)
-    return c.redirect(`${announcementPath(record.id)}?dibatalkan=${result.value.cancelledRows}`, 303)
+    const result = await cancelAnnouncement(db, record.id, contextOf(c))
+    if (!result.ok) return await c.html(detailPage(c, record, { alert: result.problems.map((p) => p.message).join(' ') }), 409)
+    return await c.redirect(`${announcementPath(record.id)}?dibatalkan=${result.value.cancelledRows}`, 303)
   })
 
   app.get('/pengumuman/:id{[0-9]+}/penerima.csv', (c) => {

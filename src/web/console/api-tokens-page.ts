@@ -82,7 +82,7 @@ export function apiTokenRoutes(deps: ApiTokensPageDeps) {
     const expiresAt = values.expires ? expiryOfDate(values.expires) : undefined
     if (values.expires && !expiresAt)
       return render(c, owner, { values, errors: { expires: PROBLEM.TOKEN_EXPIRY_INVALID.text } }, 422)
-    const result = createApiToken(
+    const result = await createApiToken(
       deps.db,
       { staffId: owner.account.id, name: values.name, expiresAt },
       { actor: actor(c), at: deps.clock() },
@@ -99,21 +99,21 @@ export function apiTokenRoutes(deps: ApiTokensPageDeps) {
     return render(c, owner, { notice })
   }
 
-  const revoke = (c: Context<ConsoleEnv>) => {
+  const revoke = async (c: Context<ConsoleEnv>) => {
     const owner = ownerOf(c)
     if (!owner) return c.notFound()
     const raw = c.req.param('token') ?? ''
     const tokenId = /^[1-9]\d{0,14}$/.test(raw) ? Number(raw) : 0
     // Only a token of this page's owner: another's is "not found", whoever asks.
-    const result = revokeApiToken(deps.db, tokenId, { actor: actor(c), at: deps.clock(), owner: owner.account.id })
+    const result = await revokeApiToken(deps.db, tokenId, { actor: actor(c), at: deps.clock(), owner: owner.account.id })
     if (!result.ok)
-      return render(
+      return await render(
         c,
         owner,
         { alert: result.error.code === 'TOKEN_REVOKED' ? 'Token ini sudah dicabut.' : 'Token tidak ditemukan.' },
         404,
       )
-    return render(c, owner, {
+    return await render(c, owner, {
       notice: html`<p class="notice" role="status">Token "${result.value.name}" dicabut: permintaan dengan token itu kini ditolak.</p>`,
     })
   }

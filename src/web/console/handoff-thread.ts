@@ -280,16 +280,16 @@ ${header}${thread}${forms}<p><a href="${BASE}">Kembali ke daftar percakapan</a><
   })
 
   /** Runs an action; on success back to the thread with `notice`, else the page with the error beside `field`. */
-  function act(
+  async function act(
     c: Context<ConsoleEnv>,
     field: keyof FormErrors,
     values: FormValues,
-    run: (code: string, actor: HandoffActor) => { ok: true } | { ok: false; error: { code: HandoffActionError } },
+    run: (code: string, actor: HandoffActor) => Promise<{ ok: true } | { ok: false; error: { code: HandoffActionError } }>,
     notice: string,
   ) {
     const found = find(c)
     if (!found) return notFoundPage(c, deps.render)
-    const result = run(found.row.code, actorOf(c.get('staff')))
+    const result = await run(found.row.code, actorOf(c.get('staff')))
     if (result.ok) return c.redirect(`${BASE}/${found.row.code}?${notice}`, 303)
     const code = result.error.code
     if (code === 'HANDOFF_NOT_FOUND' || code === 'NOT_IN_SCOPE') return notFoundPage(c, deps.render)
@@ -306,11 +306,11 @@ ${header}${thread}${forms}<p><a href="${BASE}">Kembali ke daftar percakapan</a><
   )
   app.post('/percakapan/:code/balas', async (c) => {
     const text = formText(await c.req.parseBody(), 'text')
-    return act(c, 'text', { text }, (code, actor) => deps.actions.reply(code, actor, text, 'console'), 'terkirim')
+    return await act(c, 'text', { text }, (code, actor) => deps.actions.reply(code, actor, text, 'console'), 'terkirim')
   })
   app.post('/percakapan/:code/catatan', async (c) => {
     const text = formText(await c.req.parseBody(), 'text')
-    return act(c, 'note', { note: text }, (code, actor) => deps.actions.note(code, actor, text, 'console'), 'dicatat')
+    return await act(c, 'note', { note: text }, (code, actor) => deps.actions.note(code, actor, text, 'console'), 'dicatat')
   })
   app.post('/percakapan/:code/tutup', async (c) => {
     if (formText(await c.req.parseBody(), 'yakin') !== 'ya') {
@@ -318,7 +318,7 @@ ${header}${thread}${forms}<p><a href="${BASE}">Kembali ke daftar percakapan</a><
       if (!found) return notFoundPage(c, deps.render)
       return c.html(page(c, found, { errors: { close: 'Centang kotak ini untuk menutup percakapan.' } }), 422)
     }
-    return act(c, 'close', {}, (code, actor) => deps.actions.close(code, actor, 'console'), 'ditutup')
+    return await act(c, 'close', {}, (code, actor) => deps.actions.close(code, actor, 'console'), 'ditutup')
   })
 
   app.get('/percakapan/:code/berkas/:id{[0-9]+}', (c) => {

@@ -139,10 +139,10 @@ export function importRoutes(deps: ImportsPageDeps) {
     return c.redirect(`/admin/impor/pratinjau/${id}`, 303)
   })
 
-  app.get('/impor/pratinjau/:id', (c) => {
+  app.get('/impor/pratinjau/:id', async (c) => {
     const pending = pendingOf(c)
     if (!pending) return notFound(c)
-    return c.html(previewPage(c, pending))
+    return c.html(await previewPage(c, pending))
   })
 
   app.post('/impor/pratinjau/:id', async (c) => {
@@ -152,14 +152,14 @@ export function importRoutes(deps: ImportsPageDeps) {
     // The file confirmed is the file previewed: a page left open over another upload imports nothing.
     if (formText(body, 'sha256') !== pending.sha256) {
       return c.html(
-        previewPage(c, pending, {
+        await previewPage(c, pending, {
           alert: 'Berkas ini bukan berkas pratinjau yang dikonfirmasi. Periksa pratinjau ini, lalu konfirmasi lagi.',
         }),
         409,
       )
     }
-    const result = run(c, pending, false)
-    if (!result.ok) return c.html(previewPage(c, pending, { refused: result.errors }), 422)
+    const result = await run(c, pending, false)
+    if (!result.ok) return await c.html(await previewPage(c, pending, { refused: result.errors }), 422)
     deletePendingImport(deps.db, pending.id)
     const entry = latestImportOf(deps.db, actor(c))
     return c.redirect(entry === undefined ? '/admin/impor' : `/admin/impor/hasil/${entry}`, 303)
@@ -284,12 +284,12 @@ export function importRoutes(deps: ImportsPageDeps) {
   }
 
   /** The preview of a kept file: the import run with dryRun now (stored data may have changed since the upload). */
-  function previewPage(
+  async function previewPage(
     c: Context<ConsoleEnv>,
     pending: PendingImport,
     view: { refused?: ImportError[]; alert?: string } = {},
-  ): string {
-    const result = view.refused ? { ok: false as const, errors: view.refused } : run(c, pending, true)
+  ): Promise<string> {
+    const result = view.refused ? { ok: false as const, errors: view.refused } : await run(c, pending, true)
     const title = `Pratinjau: ${IMPORT_KIND_LABEL[pending.kind]}`
     const file = html`${view.alert && html`<p class="alert" role="alert">${view.alert}</p>`}<p>Berkas <code>${pending.fileName}</code> (${number(pending.content.length)} byte), diunggah ${when(pending.createdAt)}, disimpan di server sampai ${when(pending.expiresAt)}.</p>`
     const cancel = html`<form method="post" action="/admin/impor/pratinjau/${String(pending.id)}/batal">${csrfField(c.get('csrf'))}

@@ -228,10 +228,10 @@ ${results}`
       institution: formText(body, 'institution'),
       timeZone: formText(body, 'timeZone'),
     }
-    const result = correctContact(deps.db, found.id, input, context(c))
+    const result = await correctContact(deps.db, found.id, input, context(c))
     if (!result.ok && result.error === 'NOT_FOUND') return notFound(c)
-    if (!result.ok) return c.html(detail(c, found, { contact: { input, errors: result.fields } }), 400)
-    return c.redirect(`${BASE}/${found.id}?diubah=${result.value.length > 0 ? 'kontak' : 'sama'}`, 303)
+    if (!result.ok) return await c.html(detail(c, found, { contact: { input, errors: result.fields } }), 400)
+    return await c.redirect(`${BASE}/${found.id}?diubah=${result.value.length > 0 ? 'kontak' : 'sama'}`, 303)
   })
 
   app.post('/peserta/:id/tahap', async (c) => {
@@ -244,9 +244,9 @@ ${results}`
       dueDate: formText(body, 'dueDate'),
       note: formText(body, 'note'),
     }
-    const result = addStage(deps.db, found.id, input, context(c))
+    const result = await addStage(deps.db, found.id, input, context(c))
     if (!result.ok && result.error === 'NOT_FOUND') return notFound(c)
-    if (!result.ok) return c.html(detail(c, found, { stage: { input, errors: result.fields } }), 400)
+    if (!result.ok) return await c.html(detail(c, found, { stage: { input, errors: result.fields } }), 400)
     return c.redirect(`${BASE}/${found.id}?diubah=tahap`, 303)
   })
 

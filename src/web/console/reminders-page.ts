@@ -124,7 +124,7 @@ export function reminderRoutes(deps: RemindersPageDeps) {
     return c.html(listPage(c, { notice }))
   })
 
-  app.post('/pengingat/:id/kirim-ulang', (c) => {
+  app.post('/pengingat/:id/kirim-ulang', async (c) => {
     const staff = c.get('staff')
     if (!seesPersonalData(staff)) return c.html(listPage(c, { alert: 'Peran Anda hanya dapat melihat.' }), 403)
     const raw = c.req.param('id')
@@ -132,11 +132,11 @@ export function reminderRoutes(deps: RemindersPageDeps) {
     const result =
       id === undefined
         ? ({ ok: false, error: { code: 'NOT_FOUND' } } as const)
-        : resendMessage(deps.db, { id, scope: staffScope(deps.db, staff), actor: `staff:${staff.id}`, now: deps.clock() })
+        : await resendMessage(deps.db, { id, scope: staffScope(deps.db, staff), actor: `staff:${staff.id}`, now: deps.clock() })
     if (!result.ok) {
-      return c.html(listPage(c, { alert: PROBLEM[result.error.code] }), result.error.code === 'NOT_FOUND' ? 404 : 409)
+      return await c.html(listPage(c, { alert: PROBLEM[result.error.code] }), result.error.code === 'NOT_FOUND' ? 404 : 409)
     }
-    return c.redirect(`/admin/pengingat?dikirim=${result.value.was === 'unknown' ? 'tidak-diketahui' : '1'}`, 303)
+    return await c.redirect(`/admin/pengingat?dikirim=${result.value.was === 'unknown' ? 'tidak-diketahui' : '1'}`, 303)
   })
 
   function listPage(c: Context<ConsoleEnv>, view: { notice?: string | undefined; alert?: string }): string {

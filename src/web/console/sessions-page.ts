@@ -196,12 +196,17 @@ ${pager('Halaman sesi', page, pages, link)}`
     const session = find(c)
     if (!session) return notFound(c)
     const reason = formText(await c.req.parseBody(), 'reason')
-    const result = cancelSession(db, session.id, { reason, actor: actorOf(staff), now: deps.clock(), reminders: deps.reminders })
+    const result = await cancelSession(db, session.id, {
+      reason,
+      actor: actorOf(staff),
+      now: deps.clock(),
+      reminders: deps.reminders,
+    })
     if (!result.ok) {
       if (result.error === 'NOT_FOUND') return notFound(c)
-      return c.html(cancelPage(c, deps, session, reason, result.message), 422)
+      return await c.html(cancelPage(c, deps, session, reason, result.message), 422)
     }
-    return c.redirect(`${sessionPath(session.id)}?dibatalkan=${result.registrations}`, 303)
+    return await c.redirect(`${sessionPath(session.id)}?dibatalkan=${result.registrations}`, 303)
   })
 
   app.get('/sesi/:id{[0-9]+}/peserta.csv', (c) => {
@@ -235,7 +240,7 @@ ${pager('Halaman sesi', page, pages, link)}`
     const hadir = formText(body, 'hadir')
     const result =
       hadir === 'ya' || hadir === 'tidak'
-        ? markAttendance(db, {
+        ? await markAttendance(db, {
             sessionId: session.id,
             code: formText(body, 'code'),
             attended: hadir === 'ya',
@@ -243,7 +248,7 @@ ${pager('Halaman sesi', page, pages, link)}`
             now: deps.clock(),
           })
         : ({ ok: false, message: 'Pilih hadir atau tidak hadir.' } as const)
-    if (!result.ok) return c.html(sessionDetail(c, deps, session, { alert: result.message }), 422)
+    if (!result.ok) return await c.html(sessionDetail(c, deps, session, { alert: result.message }), 422)
     return c.redirect(`${sessionPath(session.id)}?kehadiran=1`, 303)
   })
 
@@ -253,7 +258,7 @@ ${pager('Halaman sesi', page, pages, link)}`
     const session = find(c)
     if (!session) return notFound(c)
     const body = await c.req.parseBody()
-    const result = moveRegistration(db, {
+    const result = await moveRegistration(db, {
       fromId: session.id,
       code: formText(body, 'code'),
       toId: Number(formText(body, 'to')) || -1,
@@ -262,7 +267,7 @@ ${pager('Halaman sesi', page, pages, link)}`
       offerMs: deps.offerHours * 3_600_000,
       reminders: deps.reminders,
     })
-    if (!result.ok) return c.html(sessionDetail(c, deps, session, { alert: result.message }), 422)
+    if (!result.ok) return await c.html(sessionDetail(c, deps, session, { alert: result.message }), 422)
     return c.redirect(`${sessionPath(session.id)}?dipindah=1`, 303)
   })
 
@@ -273,7 +278,7 @@ ${pager('Halaman sesi', page, pages, link)}`
     return sessionById(db, id)
   }
 
-  function save(c: Context<ConsoleEnv>, target: 'create' | SessionRow, values: SessionFormValues) {
+  async function save(c: Context<ConsoleEnv>, target: 'create' | SessionRow, values: SessionFormValues) {
     const staff = c.get('staff')
     const scope = staffScope(db, staff)
     if (target !== 'create' && target.cancelledAt)
@@ -283,14 +288,14 @@ ${pager('Halaman sesi', page, pages, link)}`
     // A regional account plans its own region's sessions only.
     if (scope && checked.fields.regionId !== scope.id)
       return c.html(formPage(c, target, values, { region: `hanya wilayah Anda (${scope.code})` }), 422)
-    const saved = saveSession(db, checked.fields, {
+    const saved = await saveSession(db, checked.fields, {
       actor: actorOf(staff),
       now: deps.clock(),
       reminders: deps.reminders,
       target: target === 'create' ? 'create' : target.id,
     })
-    if (!saved.ok) return c.html(formPage(c, target, values, saved.errors), 422)
-    return c.redirect(`${sessionPath(saved.id)}?disimpan=1`, 303)
+    if (!saved.ok) return await c.html(formPage(c, target, values, saved.errors), 422)
+    return await c.redirect(`${sessionPath(saved.id)}?disimpan=1`, 303)
   }
 
   function formPage(c: Context<ConsoleEnv>, target: 'create' | SessionRow, values: SessionFormValues, errors: SessionFormErrors) {

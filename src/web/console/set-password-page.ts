@@ -129,7 +129,7 @@ export function setPasswordPage(deps: SetPasswordPageDeps) {
     deps.logger.info({ staffId: result.value.staffId, via: link.purpose }, 'console: password set through a one-time link')
     // With two-factor on, a link alone must not sign in: the code is asked at sign-in.
     if (staffById(deps.db, result.value.staffId)?.totpEnabledAt) return c.redirect('/admin/login?sandi=1', 303)
-    deps.cookie.set(c, deps.sessions.start(result.value.staffId, deps.cookie.read(c)))
+    deps.cookie.set(c, await deps.sessions.start(result.value.staffId, deps.cookie.read(c)))
     return c.redirect('/admin', 303)
   })
 

@@ -113,7 +113,7 @@ export function signInPage(deps: SignInPageDeps) {
       const problem = PROBLEM_TEXT[result.problem]
       return c.html(form(token, { ...state, errors: { [problem.field]: problem.text } }), 401)
     }
-    const id = deps.sessions.start(result.staff.id, deps.cookie.read(c))
+    const id = await deps.sessions.start(result.staff.id, deps.cookie.read(c))
     deps.cookie.set(c, id)
     deps.logger.info({ staffId: result.staff.id, client }, 'console: signed in')
     return c.redirect(next, 303)

@@ -64,7 +64,7 @@ ${csrfField(c.get('csrf'))}
 
   app.get('/tautkan-telegram', (c) => show(c, {}))
 
-  app.post('/tautkan-telegram', (c) => {
+  app.post('/tautkan-telegram', async (c) => {
     const staff = c.get('staff')
     if (staff.role === 'viewer') return show(c, { alert: 'Akun pemantau tidak dapat menautkan Telegram.' }, 403)
     const at = deps.clock()
@@ -72,15 +72,15 @@ ${csrfField(c.get('csrf'))}
     // Two staff members may draw the same live code: draw again (a million codes, a handful live).
     for (let tries = 0; tries < 10; tries += 1) {
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
-      if (storeTelegramCode(deps.db, staff.id, telegramCodeHash(code), at, expiresAt)) return show(c, { code, expiresAt })
+      if (await storeTelegramCode(deps.db, staff.id, telegramCodeHash(code), at, expiresAt)) return show(c, { code, expiresAt })
     }
     return show(c, { alert: 'Kode belum dapat dibuat. Coba lagi.' })
   })
 
-  app.post('/tautkan-telegram/putuskan', (c) => {
+  app.post('/tautkan-telegram/putuskan', async (c) => {
     const staff = c.get('staff')
-    const done = unlinkTelegram(deps.db, staff.id, deps.clock())
-    return show(c, {
+    const done = await unlinkTelegram(deps.db, staff.id, deps.clock())
+    return await show(c, {
       notice: done
         ? 'Akun Telegram sudah diputuskan: pesannya di grup staf tidak lagi diteruskan.'
         : 'Tidak ada akun Telegram yang tertaut.',
