@@ -211,7 +211,7 @@ async function round(): Promise<Round> {
     const started = performance.now()
     const made = await createAnnouncement(db, { audience, textId: TEXT_ID, textEn: TEXT_EN }, ctx)
     if (!made.ok) throw new Error(made.problems.map((p) => p.message).join(' | '))
-    const sent = sendAnnouncement(db, made.value.id, { mode: 'now' }, false, ctx, DEFAULT_REMINDER_SETTINGS.quiet)
+    const sent = await sendAnnouncement(db, made.value.id, { mode: 'now' }, false, ctx, DEFAULT_REMINDER_SETTINGS.quiet)
     if (!sent.ok) throw new Error(sent.problems.map((p) => p.message).join(' | '))
     const createdAt = performance.now()
     const result = await queueAnnouncement(db, made.value.id, () => NOW, settings)

@@ -333,7 +333,7 @@ export async function announcePreviewCommand(db: Db, args: string[], config: Con
     const audits = announcementPreviewAudits(tx, code)
     let record = announcementInScope(tx, ctx.scope, id)
     if (prepared.when.mode === 'schedule' || prepared.urgent) {
-      const sent = sendAnnouncement(tx, id, prepared.when, prepared.urgent, ctx, quiet)
+      const sent = await sendAnnouncement(tx, id, prepared.when, prepared.urgent, ctx, quiet)
       if (!sent.ok) return sent
       record = announcementInScope(tx, ctx.scope, id)
     }
@@ -386,7 +386,7 @@ export async function announceSendCommand(db: Db, args: string[], config: Config
         quiet,
         cap: { perDay: config.WHATSAPP_DAILY_CAP, remainingToday: remaining },
       })
-      const sent = sendAnnouncement(tx, id, prepared.when, prepared.urgent, ctx, quiet)
+      const sent = await sendAnnouncement(tx, id, prepared.when, prepared.urgent, ctx, quiet)
       if (!sent.ok) return sent
       const record = announcementInScope(tx, ctx.scope, id)
       const queued =
@@ -410,7 +410,7 @@ export async function announceSendCommand(db: Db, args: string[], config: Config
   const made = await keptIfOk(db, async (tx): Promise<Checked<{ id: number; code: string; status: 'scheduled' | 'queuing' }>> => {
     const created = await createAnnouncement(tx, input, ctx)
     if (!created.ok) return created
-    const sent = sendAnnouncement(tx, created.value.id, prepared.when, prepared.urgent, ctx, quiet)
+    const sent = await sendAnnouncement(tx, created.value.id, prepared.when, prepared.urgent, ctx, quiet)
     if (!sent.ok) return sent
     return { ok: true, value: { ...created.value, status: sent.value.status } }
   })

@@ -17,9 +17,9 @@ export type ChatAccount = { channel: Channel; userId: string; chatId: string }
 
 export type ChatBlocking = {
   /** The person blocked the assistant in this chat at `at`. */
-  chatBlocked(chat: ChatAccount, at: Date): void
+  chatBlocked(chat: ChatAccount, at: Date): Promise<void>
   /** The person allows messages in this chat again at `at`. */
-  chatUnblocked(chat: ChatAccount, at: Date): void
+  chatUnblocked(chat: ChatAccount, at: Date): Promise<void>
 }
 
 export function createChatBlocking(deps: { db: Db; reminders: ReminderSettings }): ChatBlocking {

@@ -164,7 +164,7 @@ export function createEngine(deps: EngineDeps): Engine {
       return atMenu(ctx.lang, lead)
     }
     if (!('flow' in feature)) return feature.start(ctx)
-    return (await feature.before?.(ctx)) ?? startFlow(feature.flow, ctx)
+    return (await feature.before?.(ctx)) ?? (await startFlow(feature.flow, ctx))
   }
 
   /**
@@ -190,7 +190,7 @@ export function createEngine(deps: EngineDeps): Engine {
     // A file outside a conversation with staff (one that ended while it was downloading) is not read either.
     if ((inbound.unsupported || inbound.media) && !text && !inbound.choice) {
       const note = t(lang, messages.unsupported)
-      return flow && position ? repeatStep(flow, position, ctx, note) : atMenu(lang, note)
+      return flow && position ? await repeatStep(flow, position, ctx, note) : atMenu(lang, note)
     }
     // A contact card outside a proof step (a Telegram contact shared unasked): nothing to prove, nothing kept.
     if (inbound.contact && !text && !inbound.choice && !flow) return atMenu(lang, t(lang, messages.contactNotAsked))
@@ -199,7 +199,7 @@ export function createEngine(deps: EngineDeps): Engine {
     if (length > MAX_TEXT_LENGTH) {
       const number = (n: number) => n.toLocaleString(lang === 'id' ? 'id-ID' : 'en-US')
       const note = fill(t(lang, messages.tooLong), { length: number(length), max: number(MAX_TEXT_LENGTH) })
-      return flow && position ? repeatStep(flow, position, ctx, note) : atMenu(lang, note)
+      return flow && position ? await repeatStep(flow, position, ctx, note) : atMenu(lang, note)
     }
     const command = inbound.choice ? undefined : globalCommand(text)
     if (command === 'lang:id' || command === 'lang:en') {

@@ -43,7 +43,7 @@ describe('cancelling', () => {
     const first = await draft(db, input, ctx)
     expect(await cancelAnnouncement(db, first.id, ctx)).toEqual({ ok: true, value: { cancelledRows: 0 } })
     const scheduled = await draft(db, input, ctx)
-    sendAnnouncement(db, scheduled.id, { mode: 'schedule', localDate: '2026-11-24', localTime: '09:00' }, false, ctx, QUIET)
+    await sendAnnouncement(db, scheduled.id, { mode: 'schedule', localDate: '2026-11-24', localTime: '09:00' }, false, ctx, QUIET)
     expect(await cancelAnnouncement(db, scheduled.id, ctx)).toEqual({ ok: true, value: { cancelledRows: 0 } })
     await runAnnouncements(db, () => new Date('2026-11-25T00:00:00Z'), { batchPeople: 10, pauseMs: 0 })
     expect(announcementRows(db, scheduled.id)).toEqual([])
@@ -53,7 +53,7 @@ describe('cancelling', () => {
   it('while queuing: the batches after the cancel are not written', async () => {
     for (let i = 0; i < 5; i++) addRecipient(db)
     const made = await draft(db, input, ctx)
-    sendAnnouncement(db, made.id, { mode: 'now' }, false, ctx, QUIET)
+    await sendAnnouncement(db, made.id, { mode: 'now' }, false, ctx, QUIET)
     const result = await queueAnnouncement(
       db,
       made.id,

@@ -58,11 +58,11 @@ describe('never twice', () => {
   it('a second "send" of the same draft changes nothing; the same content again is refused while the first lives', async () => {
     addRecipient(db)
     const made = await draft(db, input, ctx)
-    expect(sendAnnouncement(db, made.id, { mode: 'now' }, false, ctx, QUIET)).toEqual({
+    expect(await sendAnnouncement(db, made.id, { mode: 'now' }, false, ctx, QUIET)).toEqual({
       ok: true,
       value: { status: 'queuing', startAt: null },
     })
-    expect(sendAnnouncement(db, made.id, { mode: 'now' }, false, ctx, QUIET)).toEqual({
+    expect(await sendAnnouncement(db, made.id, { mode: 'now' }, false, ctx, QUIET)).toEqual({
       ok: true,
       value: { status: 'queuing', startAt: null },
     })
@@ -110,8 +110,8 @@ describe('never twice', () => {
     addRecipient(db)
     const broken = await draft(db, { ...input, textId: 'Yth. {nama}, yang rusak.' }, ctx)
     const fine = await draft(db, { ...input, textId: 'Yth. {nama}, yang baik.' }, ctx)
-    sendAnnouncement(db, broken.id, { mode: 'now' }, false, ctx, QUIET)
-    sendAnnouncement(db, fine.id, { mode: 'now' }, false, ctx, QUIET)
+    await sendAnnouncement(db, broken.id, { mode: 'now' }, false, ctx, QUIET)
+    await sendAnnouncement(db, fine.id, { mode: 'now' }, false, ctx, QUIET)
     // A row broken by hand (or by a bug): its criteria no longer read.
     db.$client.prepare(`UPDATE announcements SET criteria = 'not json' WHERE id = ?`).run(broken.id)
     await expect(runAnnouncements(db, () => MONDAY_9_WIB, { batchPeople: 10, pauseMs: 0 })).rejects.toThrow()
@@ -122,15 +122,15 @@ describe('never twice', () => {
   it('a crash while queuing: the minute job resumes after the last person written; each chat gets one row', async () => {
     for (let i = 0; i < 10; i++) addRecipient(db)
     const made = await draft(db, input, ctx)
-    sendAnnouncement(db, made.id, { mode: 'now' }, false, ctx, QUIET)
+    await sendAnnouncement(db, made.id, { mode: 'now' }, false, ctx, QUIET)
     let pauses = 0
     const crashing = async () => {
       pauses += 1
       if (pauses === 2) throw new Error('the process died')
     }
-    await expect(
-      await queueAnnouncement(db, made.id, () => MONDAY_9_WIB, { batchPeople: 3, pauseMs: 0 }, crashing),
-    ).rejects.toThrow('the process died')
+    await expect(queueAnnouncement(db, made.id, () => MONDAY_9_WIB, { batchPeople: 3, pauseMs: 0 }, crashing)).rejects.toThrow(
+      'the process died',
+    )
     // Two batches were committed before the crash.
     expect(announcementRows(db, made.id)).toHaveLength(6)
     expect(await runAnnouncements(db, () => MONDAY_9_WIB, { batchPeople: 3, pauseMs: 0 })).toEqual({ queued: 1, finished: 0 })

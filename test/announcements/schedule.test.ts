@@ -55,7 +55,7 @@ describe('a time in each recipient’s zone', () => {
     const made = await draft(db, { audience: { provinces: ['91', '31'] }, textId: 'Yth. {nama}, kantor tutup pukul 14.00.' }, ctx)
     // Monday 09.00 WIB is 11.00 WIT: 10.00 today has passed in Jayapura, not in Jakarta.
     expect(
-      sendAnnouncement(db, made.id, { mode: 'schedule', localDate: '2026-11-23', localTime: '10:00' }, false, ctx, QUIET),
+      await sendAnnouncement(db, made.id, { mode: 'schedule', localDate: '2026-11-23', localTime: '10:00' }, false, ctx, QUIET),
     ).toMatchObject({ ok: true, value: { status: 'scheduled' } })
     await runAnnouncements(db, () => MONDAY_9_WIB, { batchPeople: 10, pauseMs: 0 })
     const due = announcementRows(db, made.id).map((r) => [r.timeZone, r.dueAt.toISOString()])
@@ -71,10 +71,10 @@ describe('a time in each recipient’s zone', () => {
     const ctx = ctxAt(MONDAY_9_WIB)
     const made = await draft(db, { ...input, expiresAt: new Date('2026-11-23T11:00:00Z') }, ctx)
     expect(
-      sendAnnouncement(db, made.id, { mode: 'schedule', localDate: '2026-11-24', localTime: '09:00' }, false, ctx, QUIET),
+      await sendAnnouncement(db, made.id, { mode: 'schedule', localDate: '2026-11-24', localTime: '09:00' }, false, ctx, QUIET),
     ).toMatchObject({ ok: false, problems: [{ code: 'ANNOUNCE_BAD_DATE', field: 'jadwal' }] })
     expect(
-      sendAnnouncement(db, made.id, { mode: 'schedule', localDate: '2026-11-23', localTime: '15:00' }, false, ctx, QUIET),
+      await sendAnnouncement(db, made.id, { mode: 'schedule', localDate: '2026-11-23', localTime: '15:00' }, false, ctx, QUIET),
     ).toMatchObject({ ok: true, value: { status: 'scheduled' } })
     // Written at 09.00 WIB to expire at 10.00, sent only at 11.00.
     const late = await draft(
@@ -82,7 +82,9 @@ describe('a time in each recipient’s zone', () => {
       { ...input, textId: 'Yth. {nama}, sudah lewat.', expiresAt: new Date('2026-11-23T03:00:00Z') },
       ctx,
     )
-    expect(sendAnnouncement(db, late.id, { mode: 'now' }, false, ctxAt(new Date('2026-11-23T04:00:00Z')), QUIET)).toMatchObject({
+    expect(
+      await sendAnnouncement(db, late.id, { mode: 'now' }, false, ctxAt(new Date('2026-11-23T04:00:00Z')), QUIET),
+    ).toMatchObject({
       ok: false,
       problems: [{ code: 'ANNOUNCE_BAD_DATE' }],
     })
@@ -92,26 +94,26 @@ describe('a time in each recipient’s zone', () => {
     const ctx = ctxAt(MONDAY_9_WIB)
     const quiet = await draft(db, input, ctx)
     expect(
-      sendAnnouncement(db, quiet.id, { mode: 'schedule', localDate: '2026-11-24', localTime: '22:00' }, false, ctx, QUIET),
+      await sendAnnouncement(db, quiet.id, { mode: 'schedule', localDate: '2026-11-24', localTime: '22:00' }, false, ctx, QUIET),
     ).toMatchObject({
       ok: false,
       problems: [{ code: 'ANNOUNCE_IN_QUIET_HOURS', field: 'jadwal' }],
     })
     // Monday 09.00 WIB: 08.00 today has passed everywhere.
     expect(
-      sendAnnouncement(db, quiet.id, { mode: 'schedule', localDate: '2026-11-23', localTime: '08:00' }, false, ctx, QUIET),
+      await sendAnnouncement(db, quiet.id, { mode: 'schedule', localDate: '2026-11-23', localTime: '08:00' }, false, ctx, QUIET),
     ).toMatchObject({
       ok: false,
       problems: [{ code: 'ANNOUNCE_IN_PAST' }],
     })
     expect(
-      sendAnnouncement(db, quiet.id, { mode: 'schedule', localDate: '24-11-2026', localTime: '9' }, false, ctx, QUIET),
+      await sendAnnouncement(db, quiet.id, { mode: 'schedule', localDate: '24-11-2026', localTime: '9' }, false, ctx, QUIET),
     ).toMatchObject({
       ok: false,
       problems: [{ code: 'ANNOUNCE_BAD_DATE' }],
     })
     expect(
-      sendAnnouncement(db, quiet.id, { mode: 'schedule', localDate: '2026-11-24', localTime: '22.00' }, true, ctx, QUIET),
+      await sendAnnouncement(db, quiet.id, { mode: 'schedule', localDate: '2026-11-24', localTime: '22.00' }, true, ctx, QUIET),
     ).toEqual({
       ok: true,
       value: { status: 'scheduled', startAt: new Date('2026-11-24T13:00:00Z') },
@@ -130,7 +132,8 @@ describe('a time in each recipient’s zone', () => {
     const ctx = ctxAt(MONDAY_9_WIB)
     const made = await draft(db, input, ctx)
     expect(
-      sendAnnouncement(db, made.id, { mode: 'schedule', localDate: '2026-11-24', localTime: '09:00' }, false, ctx, QUIET).ok,
+      (await sendAnnouncement(db, made.id, { mode: 'schedule', localDate: '2026-11-24', localTime: '09:00' }, false, ctx, QUIET))
+        .ok,
     ).toBe(true)
     expect(await runAnnouncements(db, () => new Date('2026-11-23T23:59:00Z'), settings)).toEqual({ queued: 0, finished: 0 })
     expect(announcementRows(db, made.id)).toEqual([])

@@ -316,18 +316,20 @@ describe('staff actions', () => {
     const code = await file(coreDriver(core.engine, { chatId: 'rules' }))
     const actions = core.handoffs.actions
     const count = () => (core.db.$client.prepare('select count(*) as n from handoff_messages').get() as { n: number }).n
-    expect(actions.reply(code, staffMember('Ali Padang', 'regional', 'R1'), 'Halo', 'console')).toMatchObject({
+    expect(await actions.reply(code, staffMember('Ali Padang', 'regional', 'R1'), 'Halo', 'console')).toMatchObject({
       error: { code: 'NOT_IN_SCOPE' },
     })
-    expect(actions.take(code, staffMember('Vera Viewer', 'viewer'), 'console')).toMatchObject({ error: { code: 'NOT_IN_SCOPE' } })
+    expect(await actions.take(code, staffMember('Vera Viewer', 'viewer'), 'console')).toMatchObject({
+      error: { code: 'NOT_IN_SCOPE' },
+    })
     const admin = staffMember('Ade Admin', 'admin')
-    expect(actions.reply(code, admin, '   ', 'console')).toMatchObject({ error: { code: 'TEXT_EMPTY' } })
-    expect(actions.reply(code, admin, 'x'.repeat(2001), 'console')).toMatchObject({ error: { code: 'TEXT_TOO_LONG' } })
-    expect(actions.reply('PTG-NOPE22', admin, 'Halo', 'console')).toMatchObject({ error: { code: 'HANDOFF_NOT_FOUND' } })
+    expect(await actions.reply(code, admin, '   ', 'console')).toMatchObject({ error: { code: 'TEXT_EMPTY' } })
+    expect(await actions.reply(code, admin, 'x'.repeat(2001), 'console')).toMatchObject({ error: { code: 'TEXT_TOO_LONG' } })
+    expect(await actions.reply('PTG-NOPE22', admin, 'Halo', 'console')).toMatchObject({ error: { code: 'HANDOFF_NOT_FOUND' } })
     expect(count()).toBe(0)
     expect((await actions.close(code, admin, 'console')).ok).toBe(true)
-    expect(actions.reply(code, admin, 'Halo', 'console')).toMatchObject({ error: { code: 'HANDOFF_CLOSED' } })
-    expect(actions.close(code, admin, 'console')).toMatchObject({ error: { code: 'HANDOFF_CLOSED' } })
+    expect(await actions.reply(code, admin, 'Halo', 'console')).toMatchObject({ error: { code: 'HANDOFF_CLOSED' } })
+    expect(await actions.close(code, admin, 'console')).toMatchObject({ error: { code: 'HANDOFF_CLOSED' } })
   })
 
   it('a staff message delivered twice from the staff group is answered once', async () => {

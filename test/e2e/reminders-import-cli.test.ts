@@ -28,7 +28,7 @@ const temp = tempFolderEachTest('reminder-settings')
 async function prepare<T>(seed: (core: Core) => T): Promise<T> {
   const core = await testCore({ path: temp.dbPath })
   try {
-    return seed(core)
+    return await seed(core)
   } finally {
     closeDatabase(core.db)
   }

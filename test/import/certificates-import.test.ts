@@ -51,7 +51,7 @@ const revoked = {
 }
 
 describe('a good file', () => {
-  it('adds every certificate: numbers normalised, display kept, NIK only hashed, status dates', () => {
+  it('adds every certificate: numbers normalised, display kept, NIK only hashed, status dates', async () => {
     const file = certificatesFile({}, revoked, {
       certificate_number: ' DEMO lsps 2024‐00009 ',
       holder_name: 'Siti Aminah',
@@ -60,7 +60,7 @@ describe('a good file', () => {
       status: 'dibekukan',
       status_reason: 'Dalam pemeriksaan\nkode etik',
     })
-    expect(run(file)).toEqual({ ok: true, inserted: 3, updated: 0, unchanged: 0, linked: 0 })
+    expect(await run(file)).toEqual({ ok: true, inserted: 3, updated: 0, unchanged: 0, linked: 0 })
     const [budi, hendra, siti] = stored()
     expect(budi).toMatchObject({
       number: 'LSPS202500042',
@@ -125,10 +125,10 @@ describe('a good file', () => {
     expect(lookUp(core.db, 'LSPS-2019-00001', today)).toMatchObject({ kind: 'found', status: 'expired' })
   })
 
-  it('reads the file as Excel saves it: BOM, semicolons, CRLF, columns in any order, blank rows', () => {
+  it('reads the file as Excel saves it: BOM, semicolons, CRLF, columns in any order, blank rows', async () => {
     const header = 'STATUS;certificate_number;holder_name;nik;birth_date;scheme;level;issued_at;expires_at;status_reason'
     const file = `\uFEFF${header}\r\nactive;LSPS-2025-00042;Budi Santoso;;;Pekerja Sosial;;2025-09-01;2028-09-01;\r\n;;;;;;;;;\r\n\r\n`
-    expect(run(file)).toEqual({ ok: true, inserted: 1, updated: 0, unchanged: 0, linked: 0 })
+    expect(await run(file)).toEqual({ ok: true, inserted: 1, updated: 0, unchanged: 0, linked: 0 })
   })
 
   it('reports progress: rows checked by line, then written', async () => {
@@ -152,7 +152,7 @@ describe('importing again', () => {
       revoked,
       { certificate_number: 'LSPS-2025-00050', nik: '', birth_date: '' },
     )
-    expect(run(file, { now: LATER })).toEqual({ ok: true, inserted: 1, updated: 1, unchanged: 1, linked: 0 })
+    expect(await run(file, { now: LATER })).toEqual({ ok: true, inserted: 1, updated: 1, unchanged: 1, linked: 0 })
     expect(byNumber('LSPS202500042')).toMatchObject({
       id: budi?.id,
       displayNumber: 'LSPS 2025 00042',
@@ -163,13 +163,13 @@ describe('importing again', () => {
     })
     expect(byNumber('LSPS202400007')).toEqual(hendra)
     expect(stored()).toHaveLength(3)
-    expect(run(file, { now: LATER })).toEqual({ ok: true, inserted: 0, updated: 0, unchanged: 3, linked: 0 })
+    expect(await run(file, { now: LATER })).toEqual({ ok: true, inserted: 0, updated: 0, unchanged: 3, linked: 0 })
   })
 
   it('a status change sets status_changed_at; the same status keeps it; reinstating clears the reason', async () => {
     await run(certificatesFile({}))
     const suspend = { status: 'suspended', status_reason: 'Pemeriksaan kode etik' }
-    expect(run(certificatesFile(suspend), { now: LATER })).toMatchObject({ updated: 1 })
+    expect(await run(certificatesFile(suspend), { now: LATER })).toMatchObject({ updated: 1 })
     expect(byNumber('LSPS202500042')).toMatchObject({ status: 'suspended', statusChangedAt: LATER })
     const evenLater = new Date('2027-01-05T02:00:00Z')
     await run(certificatesFile({ ...suspend, status_reason: 'Pemeriksaan kode etik (diperpanjang)' }), { now: evenLater })
@@ -182,10 +182,10 @@ describe('importing again', () => {
     expect(byNumber('LSPS202500042')).toMatchObject({ status: 'active', statusReason: null, statusChangedAt: evenLater })
   })
 
-  it('a row without NIK keeps the NIK hash and the link on record', () => {
+  it('a row without NIK keeps the NIK hash and the link on record', async () => {
     const budi = addBudi()
-    expect(run(certificatesFile({}))).toMatchObject({ linked: 1 })
-    expect(run(certificatesFile({ nik: '', birth_date: '', scheme: 'Pekerja Sosial Ahli' }))).toMatchObject({
+    expect(await run(certificatesFile({}))).toMatchObject({ linked: 1 })
+    expect(await run(certificatesFile({ nik: '', birth_date: '', scheme: 'Pekerja Sosial Ahli' }))).toMatchObject({
       updated: 1,
       linked: 0,
     })
@@ -199,7 +199,7 @@ describe('importing again', () => {
   it('a refused re-import leaves what is stored untouched', async () => {
     await run(certificatesFile({}, revoked))
     const before = stored()
-    expect(run(certificatesFile({ level: 'Ahli Madya' }, { ...revoked, status: 'active' }), { now: LATER })).toMatchObject({
+    expect(await run(certificatesFile({ level: 'Ahli Madya' }, { ...revoked, status: 'active' }), { now: LATER })).toMatchObject({
       ok: false,
     })
     expect(stored()).toEqual(before)
@@ -207,9 +207,9 @@ describe('importing again', () => {
 })
 
 describe('NIK, birth date and people', () => {
-  it('links a certificate to the person with the same NIK', () => {
+  it('links a certificate to the person with the same NIK', async () => {
     const budi = addBudi()
-    expect(run(certificatesFile({}, revoked))).toEqual({ ok: true, inserted: 2, updated: 0, unchanged: 0, linked: 1 })
+    expect(await run(certificatesFile({}, revoked))).toEqual({ ok: true, inserted: 2, updated: 0, unchanged: 0, linked: 1 })
     expect(byNumber('LSPS202500042')?.personId).toBe(budi)
     expect(byNumber('LSPS202400007')?.personId).toBeNull()
   })
@@ -223,7 +223,7 @@ describe('NIK, birth date and people', () => {
       .values({ fullName: 'Siti Aminah', nikHash: core.vault.hash(WOMAN.nik) })
       .returning({ id: people.id })
       .get().id
-    expect(run(certificatesFile({}, { ...revoked, nik: '', birth_date: '' }), { now: LATER })).toEqual({
+    expect(await run(certificatesFile({}, { ...revoked, nik: '', birth_date: '' }), { now: LATER })).toEqual({
       ok: true,
       inserted: 0,
       updated: 2,
@@ -233,30 +233,30 @@ describe('NIK, birth date and people', () => {
     expect(stored().map((c) => c.personId)).toEqual([budi, siti])
   })
 
-  it('a NIK without birth date, and a birth date without NIK, are accepted', () => {
+  it('a NIK without birth date, and a birth date without NIK, are accepted', async () => {
     const budi = addBudi()
-    expect(run(certificatesFile({ birth_date: '' }, { ...revoked, birth_date: '1980-06-15' }))).toMatchObject({
+    expect(await run(certificatesFile({ birth_date: '' }, { ...revoked, birth_date: '1980-06-15' }))).toMatchObject({
       ok: true,
       linked: 1,
     })
     expect(byNumber('LSPS202500042')?.personId).toBe(budi)
   })
 
-  it('refuses a NIK on record with another birth date, and nothing is written', () => {
+  it('refuses a NIK on record with another birth date, and nothing is written', async () => {
     addBudi('1980-06-16')
     const file = certificatesFile(revoked, {}, { certificate_number: 'LSPS-2025-00043', birth_date: '' })
-    expect(run(file)).toEqual({
+    expect(await run(file)).toEqual({
       ok: false,
       errors: [{ line: 3, column: 'birth_date', message: 'NIK sudah tercatat dengan tanggal lahir lain' }],
     })
     expect(stored()).toEqual([])
     // Without a birth date in the file there is nothing to contradict: linked.
-    expect(run(certificatesFile(revoked, { birth_date: '' }))).toMatchObject({ ok: true, linked: 1 })
+    expect(await run(certificatesFile(revoked, { birth_date: '' }))).toMatchObject({ ok: true, linked: 1 })
   })
 })
 
 describe('bad rows', () => {
-  it('reports every bad row with its line and reason, and writes nothing', () => {
+  it('reports every bad row with its line and reason, and writes nothing', async () => {
     const file = certificatesFile(
       {}, // line 2: good
       { certificate_number: '', holder_name: '' }, // 3
@@ -276,7 +276,7 @@ describe('bad rows', () => {
       { certificate_number: 'LSPS-2025-00110', status_reason: 'Sudah dipulihkan' }, // 17
       { certificate_number: 'LSPS-2025-00111', holder_name: 'y'.repeat(101), issued_at: '1989-12-31' }, // 18
     )
-    const result = run(file)
+    const result = await run(file)
     expect(result).toEqual({
       ok: false,
       errors: [
@@ -340,7 +340,7 @@ describe('bad rows', () => {
     expect(core.db.select().from(auditLog).all()).toEqual([])
   })
 
-  it('counts lines as the file has them: quoted line breaks, blank lines, wrong numbers of values', () => {
+  it('counts lines as the file has them: quoted line breaks, blank lines, wrong numbers of values', async () => {
     const header = certificatesFile({}).split('\n')[0]
     const file = [
       header,
@@ -349,7 +349,7 @@ describe('bad rows', () => {
       'LSPS-2025-00002,Siti,,,Pekerja Sosial,,2025-01-02,2028-01-02,active', // line 5: 9 values
       'LSPS-2025-00003,"Rina ""Rin"" M.",,,Pekerja Sosial,,2025-01-02,2028-01-02,revoked,', // line 6
     ].join('\n')
-    expect(run(file)).toEqual({
+    expect(await run(file)).toEqual({
       ok: false,
       errors: [
         { line: 5, message: 'berisi 9 nilai, padahal header 10 kolom (periksa koma dan tanda kutip)' },
@@ -362,8 +362,8 @@ describe('bad rows', () => {
     })
   })
 
-  it('a wrong header, an empty file, broken quoting: one clear reason', () => {
-    expect(run('certificate_number,holder_name\nA1,b\n')).toEqual({
+  it('a wrong header, an empty file, broken quoting: one clear reason', async () => {
+    expect(await run('certificate_number,holder_name\nA1,b\n')).toEqual({
       ok: false,
       errors: [
         { line: 1, message: 'kolom tidak ada: nik, birth_date, scheme, level, issued_at, expires_at, status, status_reason' },
@@ -373,24 +373,24 @@ describe('bad rows', () => {
         },
       ],
     })
-    expect(run('')).toEqual({ ok: false, errors: [{ line: 1, message: expect.stringContaining('file kosong') }] })
+    expect(await run('')).toEqual({ ok: false, errors: [{ line: 1, message: expect.stringContaining('file kosong') }] })
     const header = certificatesFile({}).split('\n')[0]
-    expect(run(`${header}\nLSPS-1,"Budi,,,x,,2025-01-01,2026-01-01,active,\n`)).toEqual({
+    expect(await run(`${header}\nLSPS-1,"Budi,,,x,,2025-01-01,2026-01-01,active,\n`)).toEqual({
       ok: false,
       errors: [{ line: 2, message: 'tanda kutip (") dibuka tetapi tidak ditutup sampai akhir file' }],
     })
   })
 
-  it('without the NIK key (a server without it wired in) a row with a NIK is refused, others pass', () => {
-    expect(run(certificatesFile({}, revoked), { vault: undefined })).toEqual({
+  it('without the NIK key (a server without it wired in) a row with a NIK is refused, others pass', async () => {
+    expect(await run(certificatesFile({}, revoked), { vault: undefined })).toEqual({
       ok: false,
       errors: [{ line: 2, column: 'nik', message: expect.stringContaining('kunci NIK server tidak tersedia') }],
     })
-    expect(run(certificatesFile(revoked), { vault: undefined })).toMatchObject({ ok: true, inserted: 1 })
+    expect(await run(certificatesFile(revoked), { vault: undefined })).toMatchObject({ ok: true, inserted: 1 })
   })
 
-  it('one NIK with two birth dates in the file is refused on the later line', () => {
-    const result = run(
+  it('one NIK with two birth dates in the file is refused on the later line', async () => {
+    const result = await run(
       certificatesFile(
         { birth_date: '' },
         { certificate_number: 'LSPS-2025-00043' },

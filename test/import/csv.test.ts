@@ -67,29 +67,29 @@ const stored = () =>
 const audited = () => core.db.select().from(auditLog).where(eq(auditLog.entity, 'app_meta')).all()
 
 describe('files as spreadsheets save them', () => {
-  it('reads a BOM, CRLF line ends, a quoted CRLF inside a field, and blank or empty rows at the end', () => {
+  it('reads a BOM, CRLF line ends, a quoted CRLF inside a field, and blank or empty rows at the end', async () => {
     const file = '\uFEFFkey,value,weight\r\na,"one\r\ntwo",1\r\nb,plain,2\r\n,,\r\n\r\n   \r\n'
-    expect(run(file)).toEqual({ ok: true, inserted: 2, updated: 0 })
+    expect(await run(file)).toEqual({ ok: true, inserted: 2, updated: 0 })
     expect(stored()).toEqual([
       { key: 'a', value: 'one\ntwo' },
       { key: 'b', value: 'plain' },
     ])
   })
 
-  it('reads semicolons when the header has no comma (Excel in an Indonesian locale)', () => {
-    expect(run('key;value;weight\na;"x, y";1\n')).toEqual({ ok: true, inserted: 1, updated: 0 })
+  it('reads semicolons when the header has no comma (Excel in an Indonesian locale)', async () => {
+    expect(await run('key;value;weight\na;"x, y";1\n')).toEqual({ ok: true, inserted: 1, updated: 0 })
     expect(stored()).toEqual([{ key: 'a', value: 'x, y' }])
   })
 
-  it('accepts UTF-8 bytes and refuses other encodings on the line of the first bad byte', () => {
-    expect(run(new TextEncoder().encode('key,value,weight\na,Dinas Sosial Ñ,1\n'))).toMatchObject({ ok: true })
+  it('accepts UTF-8 bytes and refuses other encodings on the line of the first bad byte', async () => {
+    expect(await run(new TextEncoder().encode('key,value,weight\na,Dinas Sosial Ñ,1\n'))).toMatchObject({ ok: true })
     const latin1 = Uint8Array.from([...Buffer.from('key,value,weight\nb,ok,1\nc,'), 0xd1, ...Buffer.from(',1\n')])
-    expect(run(latin1)).toEqual({ ok: false, errors: [{ line: 3, message: expect.stringContaining('bukan teks UTF-8') }] })
+    expect(await run(latin1)).toEqual({ ok: false, errors: [{ line: 3, message: expect.stringContaining('bukan teks UTF-8') }] })
   })
 })
 
 describe('line numbers', () => {
-  it('are physical lines of the file: blank lines and quoted line breaks count', () => {
+  it('are physical lines of the file: blank lines and quoted line breaks count', async () => {
     const file = [
       'key,value,weight',
       'a,ok,1',
@@ -103,7 +103,7 @@ describe('line numbers', () => {
       'e,ok',
       'f,ok,1',
     ].join('\n')
-    expect(run(file)).toEqual({
+    expect(await run(file)).toEqual({
       ok: false,
       errors: [
         { line: 4, column: 'weight', message: 'harus bilangan bulat 1–9 (tertulis "x")' },
@@ -114,8 +114,8 @@ describe('line numbers', () => {
     expect(stored()).toEqual([])
   })
 
-  it('name the later line of a repeated key, even when the earlier row is bad', () => {
-    const result = run('key,value,weight\nA,x,0\nb,y,1\na,z,1\n')
+  it('name the later line of a repeated key, even when the earlier row is bad', async () => {
+    const result = await run('key,value,weight\nA,x,0\nb,y,1\na,z,1\n')
     expect(result).toEqual({
       ok: false,
       errors: [
@@ -125,16 +125,16 @@ describe('line numbers', () => {
     })
   })
 
-  it('point at broken quoting', () => {
-    expect(run('key,value,weight\na,ok,1\nb,say "hi",1\n')).toEqual({
+  it('point at broken quoting', async () => {
+    expect(await run('key,value,weight\na,ok,1\nb,say "hi",1\n')).toEqual({
       ok: false,
       errors: [{ line: 3, message: expect.stringContaining('tanda kutip (") di tengah nilai') }],
     })
-    expect(run('key,value,weight\na,"ok"x,1\n')).toEqual({
+    expect(await run('key,value,weight\na,"ok"x,1\n')).toEqual({
       ok: false,
       errors: [{ line: 2, message: 'sesudah tanda kutip penutup harus ada pemisah kolom atau akhir baris' }],
     })
-    expect(run('key,value,weight\na,ok,1\n\nb,"never closed,1\nc,ok,1\n')).toEqual({
+    expect(await run('key,value,weight\na,ok,1\n\nb,"never closed,1\nc,ok,1\n')).toEqual({
       ok: false,
       errors: [{ line: 4, message: 'tanda kutip (") dibuka tetapi tidak ditutup sampai akhir file' }],
     })
@@ -152,22 +152,22 @@ describe('line numbers', () => {
 describe('all or nothing', () => {
   it('a good file is written and recorded in the audit log with its counts', async () => {
     await run('key,value,weight\na,x,1\n')
-    expect(run('key,value,weight\na,y,1\nb,z,2\n')).toEqual({ ok: true, inserted: 1, updated: 1 })
+    expect(await run('key,value,weight\na,y,1\nb,z,2\n')).toEqual({ ok: true, inserted: 1, updated: 1 })
     expect(audited().map((row) => [row.actor, row.action, row.at, row.details])).toEqual([
       ['test', 'import', NOW, '{"inserted":1,"updated":0}'],
       ['test', 'import', NOW, '{"inserted":1,"updated":1}'],
     ])
   })
 
-  it('a row refused by the write (a conflict with stored data) undoes the rows written before and after it', () => {
-    const result = run('key,value,weight\na,x,1\nb,taken,1\nc,z,1\n', metaImport({ conflict: 'taken' }))
+  it('a row refused by the write (a conflict with stored data) undoes the rows written before and after it', async () => {
+    const result = await run('key,value,weight\na,x,1\nb,taken,1\nc,z,1\n', metaImport({ conflict: 'taken' }))
     expect(result).toEqual({ ok: false, errors: [{ line: 3, column: 'value', message: 'bentrok' }] })
     expect(stored()).toEqual([])
     expect(audited()).toEqual([])
   })
 
-  it('reports the bad cells and the conflicts with stored data of one file together, in file order', () => {
-    const result = run('key,value,weight\na,taken,1\nb,y,0\n', metaImport({ conflict: 'taken' }))
+  it('reports the bad cells and the conflicts with stored data of one file together, in file order', async () => {
+    const result = await run('key,value,weight\na,taken,1\nb,y,0\n', metaImport({ conflict: 'taken' }))
     expect(result).toEqual({
       ok: false,
       errors: [
@@ -177,8 +177,8 @@ describe('all or nothing', () => {
     })
   })
 
-  it('a write that fails midway rolls back and is thrown', () => {
-    expect(() => run('key,value,weight\na,x,1\nb,y,1\nc,z,1\n', metaImport({ failOn: 'c' }))).toThrow('disk full')
+  it('a write that fails midway rolls back and is thrown', async () => {
+    await expect(run('key,value,weight\na,x,1\nb,y,1\nc,z,1\n', metaImport({ failOn: 'c' }))).rejects.toThrow('disk full')
     expect(stored()).toEqual([])
     expect(audited()).toEqual([])
   })

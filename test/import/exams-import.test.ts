@@ -55,7 +55,7 @@ const ids = (...niks: string[]) => niks.map(idOf).sort((a = 0, b = 0) => a - b)
 const NO_REMINDERS = { queued: 0, updated: 0, cancelled: 0 }
 
 describe('a valid exams file', () => {
-  it('stores each exam for its person, with the instant its local time stands for in WIB, WITA, WIT or the person’s zone', () => {
+  it('stores each exam for its person, with the instant its local time stands for in WIB, WITA, WIT or the person’s zone', async () => {
     const file = examsFile(
       { exam_code: 'ujk-bdg-2027-0001', time_zone: 'WIB' },
       {
@@ -74,7 +74,7 @@ describe('a valid exams file', () => {
       { exam_code: 'UJK-MKS-2027-0002', nik: ANDI.nik, kind: 'interview', starts_at: '2027-03-11 09.00' },
       { exam_code: 'UJK-BDG-2027-0002', time_zone: 'Asia/Pontianak' },
     )
-    expect(run(file)).toEqual({ ok: true, inserted: 5, updated: 0, unchanged: 0, reminders: NO_REMINDERS })
+    expect(await run(file)).toEqual({ ok: true, inserted: 5, updated: 0, unchanged: 0, reminders: NO_REMINDERS })
 
     const rows = stored().map((e) => ({
       code: e.code,
@@ -131,7 +131,7 @@ describe('a valid exams file', () => {
     expect(JSON.stringify(stored())).not.toContain(STATUS.nik)
   })
 
-  it('plans the reminders of each person once, inside the import’s transaction, with the given "now"', () => {
+  it('plans the reminders of each person once, inside the import’s transaction, with the given "now"', async () => {
     let inTransaction: boolean | undefined
     let handedTheTransaction: boolean | undefined
     plan.mockImplementationOnce((db, _ids, _now) => {
@@ -141,7 +141,7 @@ describe('a valid exams file', () => {
       return { queued: 3, updated: 0, cancelled: 0 }
     })
     const file = examsFile({}, { exam_code: 'WWC-BDG-2027-0001', kind: 'wawancara' }, { exam_code: 'X-ANDI', nik: ANDI.nik })
-    expect(run(file)).toMatchObject({ ok: true, inserted: 3, reminders: { queued: 3, updated: 0, cancelled: 0 } })
+    expect(await run(file)).toMatchObject({ ok: true, inserted: 3, reminders: { queued: 3, updated: 0, cancelled: 0 } })
     expect(planned()).toEqual([{ people: ids(STATUS.nik, ANDI.nik), now: NOW }])
     expect(inTransaction).toBe(true)
     expect(handedTheTransaction).toBe(true)
@@ -162,7 +162,7 @@ describe('importing again', () => {
     await run(file)
     const before = stored()
     plan.mockClear()
-    expect(run(file)).toEqual({ ok: true, inserted: 0, updated: 0, unchanged: 2, reminders: NO_REMINDERS })
+    expect(await run(file)).toEqual({ ok: true, inserted: 0, updated: 0, unchanged: 2, reminders: NO_REMINDERS })
     expect(stored()).toEqual(before)
     expect(plan).not.toHaveBeenCalled()
   })
@@ -175,7 +175,7 @@ describe('importing again', () => {
       { starts_at: '2027-03-17 13:30' },
       { exam_code: 'WWC-MKS-2027-0001', nik: ANDI.nik, kind: 'wawancara', time_zone: 'WITA' },
     )
-    expect(run(moved)).toEqual({ ok: true, inserted: 0, updated: 1, unchanged: 1, reminders: NO_REMINDERS })
+    expect(await run(moved)).toEqual({ ok: true, inserted: 0, updated: 1, unchanged: 1, reminders: NO_REMINDERS })
     const [budi, andi] = stored()
     expect(budi).toMatchObject({ startsAt: new Date('2027-03-17T06:30:00Z'), attendanceConfirmedAt: null, updatedAt: NOW })
     expect(andi?.attendanceConfirmedAt).toEqual(NOW)
@@ -185,11 +185,11 @@ describe('importing again', () => {
   it('status batal cancels the exam and re-plans that person; terjadwal schedules it again', async () => {
     await run(file)
     plan.mockClear()
-    expect(run(examsFile({ status: 'batal' }))).toMatchObject({ ok: true, updated: 1, unchanged: 0 })
+    expect(await run(examsFile({ status: 'batal' }))).toMatchObject({ ok: true, updated: 1, unchanged: 0 })
     expect(stored().map((e) => e.status)).toEqual(['cancelled', 'scheduled'])
     expect(planned()).toEqual([{ people: [idOf(STATUS.nik)], now: NOW }])
-    expect(run(examsFile({ status: 'Dibatalkan' }))).toMatchObject({ ok: true, updated: 0, unchanged: 1 })
-    expect(run(examsFile({ status: 'terjadwal' }))).toMatchObject({ ok: true, updated: 1 })
+    expect(await run(examsFile({ status: 'Dibatalkan' }))).toMatchObject({ ok: true, updated: 0, unchanged: 1 })
+    expect(await run(examsFile({ status: 'terjadwal' }))).toMatchObject({ ok: true, updated: 1 })
     expect(stored()[0]?.status).toBe('scheduled')
   })
 
@@ -202,14 +202,14 @@ describe('importing again', () => {
   ])('a changed %s is an update', async (_what, change) => {
     await run(examsFile({}))
     plan.mockClear()
-    expect(run(examsFile(change))).toMatchObject({ ok: true, inserted: 0, updated: 1, unchanged: 0 })
+    expect(await run(examsFile(change))).toMatchObject({ ok: true, inserted: 0, updated: 1, unchanged: 0 })
     expect(plan).toHaveBeenCalledTimes(1)
   })
 
   it('an exam code may not be moved to another person', async () => {
     await run(examsFile({}))
     const before = stored()
-    expect(run(examsFile({ nik: ANDI.nik }))).toEqual({
+    expect(await run(examsFile({ nik: ANDI.nik }))).toEqual({
       ok: false,
       errors: [
         {
@@ -225,7 +225,7 @@ describe('importing again', () => {
 })
 
 describe('a file with bad rows', () => {
-  it('reports every bad row with its line and column, writes nothing and plans nothing', () => {
+  it('reports every bad row with its line and column, writes nothing and plans nothing', async () => {
     const file = examsFile(
       {}, // line 2: good
       { exam_code: 'UJK 01', kind: 'praktik' }, // line 3
@@ -244,7 +244,7 @@ describe('a file with bad rows', () => {
       { exam_code: 'UJK-07', nik: '3,27301E+15', time_zone: 'GMT+7' }, // line 10
       { exam_code: '', nik: '', kind: '' }, // line 11
     )
-    const result = run(file)
+    const result = await run(file)
     expect(result).toEqual({
       ok: false,
       errors: [
@@ -300,9 +300,9 @@ describe('a file with bad rows', () => {
     expect(plan).not.toHaveBeenCalled()
   })
 
-  it('a NIK of no one on record asks staff to import that person’s status first, without repeating the NIK', () => {
+  it('a NIK of no one on record asks staff to import that person’s status first, without repeating the NIK', async () => {
     const unknown = '3273015506800002' // Siti: a valid NIK, never imported
-    const result = run(examsFile({}, { exam_code: 'UJK-02', nik: unknown }))
+    const result = await run(examsFile({}, { exam_code: 'UJK-02', nik: unknown }))
     expect(result).toEqual({
       ok: false,
       errors: [
@@ -330,16 +330,16 @@ describe('a file with bad rows', () => {
   it('leaves the stored exams as they were when a later row is bad', async () => {
     await run(examsFile({}))
     const before = stored()
-    expect(run(examsFile({ starts_at: '2027-04-01 09:00' }, { exam_code: 'UJK-NEW', kind: 'lisan' }))).toMatchObject({
+    expect(await run(examsFile({ starts_at: '2027-04-01 09:00' }, { exam_code: 'UJK-NEW', kind: 'lisan' }))).toMatchObject({
       ok: false,
     })
     expect(stored()).toEqual(before)
   })
 
-  it('a strict header: every column, known ones only, reported on line 1', () => {
+  it('a strict header: every column, known ones only, reported on line 1', async () => {
     const header = Object.keys(EXAM).join(',')
     const row = Object.values(EXAM).join(',')
-    expect(run(`${header.replace(',preparation', '')}\n${row}\n`)).toEqual({
+    expect(await run(`${header.replace(',preparation', '')}\n${row}\n`)).toEqual({
       ok: false,
       errors: [
         { line: 1, message: 'kolom tidak ada: preparation' },
@@ -351,11 +351,11 @@ describe('a file with bad rows', () => {
 })
 
 describe('the reminder plan', () => {
-  it('failing rolls back every exam the import wrote: the rows and their reminders land together or not at all', () => {
+  it('failing rolls back every exam the import wrote: the rows and their reminders land together or not at all', async () => {
     plan.mockImplementationOnce(() => {
       throw new Error('plan failed')
     })
-    expect(() => run(examsFile({}, { exam_code: 'UJK-02', nik: ANDI.nik }))).toThrow('plan failed')
+    await expect(run(examsFile({}, { exam_code: 'UJK-02', nik: ANDI.nik }))).rejects.toThrow('plan failed')
     expect(stored()).toEqual([])
     expect(core.db.select().from(auditLog).where(eq(auditLog.entity, 'exams')).all()).toEqual([])
   })

@@ -27,7 +27,7 @@ const sessionCount = () => core.db.select({ n: count() }).from(bimtekSessions).g
 const regionId = (code: string) => core.db.select().from(regions).where(eq(regions.code, code)).get()?.id
 
 describe('a valid sessions file', () => {
-  it('inserts every row, normalising codes, groups, regions and modes', () => {
+  it('inserts every row, normalising codes, groups, regions and modes', async () => {
     const file = sessionsFile(
       {},
       {
@@ -44,7 +44,7 @@ describe('a valid sessions file', () => {
       },
       { code: 'BMT-JPR-01', target_group: 'Peksos', region: 'R6', mode: 'tatap muka', province: 'Papua', map_url: '' },
     )
-    expect(run(file)).toEqual({ ok: true, inserted: 3, updated: 0 })
+    expect(await run(file)).toEqual({ ok: true, inserted: 3, updated: 0 })
 
     const [makassar, yogya, jayapura] = stored()
     expect(makassar).toMatchObject({
@@ -76,20 +76,20 @@ describe('a valid sessions file', () => {
     expect(jayapura).toMatchObject({ targetGroup: 'pekerja sosial', regionId: regionId('R6'), provinceCode: '91', mapUrl: null })
   })
 
-  it('keeps line breaks of a venue written over several lines', () => {
-    expect(run(sessionsFile({ venue: 'BBPPKS Makassar\nJl. A. P. Pettarani' }))).toMatchObject({ ok: true })
+  it('keeps line breaks of a venue written over several lines', async () => {
+    expect(await run(sessionsFile({ venue: 'BBPPKS Makassar\nJl. A. P. Pettarani' }))).toMatchObject({ ok: true })
     expect(stored()[0]?.venue).toBe('BBPPKS Makassar\nJl. A. P. Pettarani')
   })
 
-  it('is re-imported as updates of the same codes, plus the new ones', () => {
-    expect(run(sessionsFile({}, { code: 'BMT-MKS-02' }))).toEqual({ ok: true, inserted: 2, updated: 0 })
+  it('is re-imported as updates of the same codes, plus the new ones', async () => {
+    expect(await run(sessionsFile({}, { code: 'BMT-MKS-02' }))).toEqual({ ok: true, inserted: 2, updated: 0 })
     const before = stored()
 
     const again = sessionsFile(
       { code: 'bmt-mks-01', title: 'Bimtek Penyuluh Sosial (jadwal baru)', capacity: '80' },
       { code: 'BMT-MKS-03' },
     )
-    expect(run(again)).toEqual({ ok: true, inserted: 1, updated: 1 })
+    expect(await run(again)).toEqual({ ok: true, inserted: 1, updated: 1 })
 
     const after = stored()
     expect(after).toHaveLength(3)
@@ -98,9 +98,9 @@ describe('a valid sessions file', () => {
     expect(after[2]?.code).toBe('BMT-MKS-03')
   })
 
-  it('includes the sample file of docs/import-formats.md', () => {
+  it('includes the sample file of docs/import-formats.md', async () => {
     const sample = readFileSync('docs/import-formats.md', 'utf8').match(/```csv\n([\s\S]*?)```/)?.[1]
-    expect(run(sample ?? '')).toEqual({ ok: true, inserted: 3, updated: 0 })
+    expect(await run(sample ?? '')).toEqual({ ok: true, inserted: 3, updated: 0 })
     expect(stored().map((s) => [s.code, s.timeZone, s.startsAt.toISOString()])).toEqual([
       ['BMT-MKS-2027-01', 'Asia/Makassar', '2027-03-10T01:00:00.000Z'],
       ['BMT-YOG-2027-02', 'Asia/Jakarta', '2027-04-05T01:30:00.000Z'],
@@ -166,12 +166,14 @@ describe('a file with bad rows', () => {
   it('leaves the stored sessions as they were', async () => {
     await run(sessionsFile({ title: 'Judul lama' }))
     const before = stored()
-    expect(run(sessionsFile({ title: 'Judul baru' }, { code: 'BMT-NEW-01', capacity: 'banyak' }))).toMatchObject({ ok: false })
+    expect(await run(sessionsFile({ title: 'Judul baru' }, { code: 'BMT-NEW-01', capacity: 'banyak' }))).toMatchObject({
+      ok: false,
+    })
     expect(stored()).toEqual(before)
   })
 
-  it('asks for a venue for tatap muka and a registration window that opens before it closes', () => {
-    const result = run(sessionsFile({ venue: '', registration_opens_at: SESSION.registration_closes_at }))
+  it('asks for a venue for tatap muka and a registration window that opens before it closes', async () => {
+    const result = await run(sessionsFile({ venue: '', registration_opens_at: SESSION.registration_closes_at }))
     expect(result).toEqual({
       ok: false,
       errors: [
@@ -186,8 +188,8 @@ describe('the header', () => {
   const header = Object.keys(SESSION).join(',')
   const row = stringify([Object.values(SESSION)]).trim()
 
-  it('must name every column, and only known ones, each once: reported as line 1', () => {
-    const missing = run(`${header.replace(',map_url', '')}\n${row}\n`)
+  it('must name every column, and only known ones, each once: reported as line 1', async () => {
+    const missing = await run(`${header.replace(',map_url', '')}\n${row}\n`)
     expect(missing).toEqual({
       ok: false,
       errors: [
@@ -195,7 +197,7 @@ describe('the header', () => {
         { line: 1, message: expect.stringMatching(/^header harus berisi tepat kolom berikut \(urutan bebas\): code,title,/) },
       ],
     })
-    const extra = run(`${header},catatan,code\n${row},x,y\n`)
+    const extra = await run(`${header},catatan,code\n${row},x,y\n`)
     expect(extra).toMatchObject({
       ok: false,
       errors: [
@@ -207,15 +209,15 @@ describe('the header', () => {
     expect(sessionCount()).toBe(0)
   })
 
-  it('may list the columns in any order and in any case', () => {
+  it('may list the columns in any order and in any case', async () => {
     const columns = Object.keys(SESSION).reverse()
     const values = Object.values(SESSION).reverse()
-    expect(run(`${columns.join(',').toUpperCase()}\n${stringify([values])}`)).toEqual({ ok: true, inserted: 1, updated: 0 })
+    expect(await run(`${columns.join(',').toUpperCase()}\n${stringify([values])}`)).toEqual({ ok: true, inserted: 1, updated: 0 })
   })
 
-  it('an empty file or a header alone is rejected with a reason', () => {
-    expect(run('')).toMatchObject({ ok: false, errors: [{ line: 1, message: expect.stringContaining('file kosong') }] })
-    expect(run(`${header}\n\n`)).toEqual({
+  it('an empty file or a header alone is rejected with a reason', async () => {
+    expect(await run('')).toMatchObject({ ok: false, errors: [{ line: 1, message: expect.stringContaining('file kosong') }] })
+    expect(await run(`${header}\n\n`)).toEqual({
       ok: false,
       errors: [{ line: 2, message: 'file tidak berisi baris data (hanya header)' }],
     })
@@ -227,7 +229,7 @@ describe('seats already taken', () => {
     await run(sessionsFile({}))
     addRegistrations(core.db, 'BMT-MKS-01', ['confirmed', 'confirmed', 'offered', 'waitlisted', 'waitlisted', 'cancelled'])
 
-    expect(run(sessionsFile({ capacity: '2' }))).toEqual({
+    expect(await run(sessionsFile({ capacity: '2' }))).toEqual({
       ok: false,
       errors: [
         {
@@ -240,7 +242,7 @@ describe('seats already taken', () => {
     })
     expect(stored()[0]?.capacity).toBe(60)
 
-    expect(run(sessionsFile({ capacity: '3' }))).toEqual({ ok: true, inserted: 0, updated: 1 })
+    expect(await run(sessionsFile({ capacity: '3' }))).toEqual({ ok: true, inserted: 0, updated: 1 })
     expect(stored()[0]?.capacity).toBe(3)
   })
 })
@@ -250,13 +252,13 @@ describe('time zones', () => {
   const nine = { starts_at: '2027-03-10 09:00', ends_at: '2027-03-10 16:00' }
   const window = { registration_opens_at: '2027-02-01 08:00', registration_closes_at: '2027-03-09 23:59' }
 
-  it("stores 09:00 local as UTC in the region's zone when no province is given", () => {
+  it("stores 09:00 local as UTC in the region's zone when no province is given", async () => {
     const file = sessionsFile(
       { code: 'MKS', region: 'Makassar', province: '', ...nine, ...window },
       { code: 'JPR', region: 'jayapura', province: '', ...nine, ...window },
       { code: 'PDG', region: 'R1', province: '', ...nine, ...window },
     )
-    expect(run(file)).toMatchObject({ ok: true, inserted: 3 })
+    expect(await run(file)).toMatchObject({ ok: true, inserted: 3 })
     expect(at('MKS')).toMatchObject({ timeZone: 'Asia/Makassar', startsAt: new Date('2027-03-10T01:00:00Z') })
     expect(at('JPR')).toMatchObject({ timeZone: 'Asia/Jayapura', startsAt: new Date('2027-03-10T00:00:00Z') })
     expect(at('PDG')).toMatchObject({ timeZone: 'Asia/Jakarta', startsAt: new Date('2027-03-10T02:00:00Z') })
@@ -267,12 +269,12 @@ describe('time zones', () => {
     })
   })
 
-  it("uses the province's zone when one is given, whatever the region's", () => {
+  it("uses the province's zone when one is given, whatever the region's", async () => {
     const file = sessionsFile(
       { code: 'BALI', region: 'R3', province: 'Bali', ...nine, ...window },
       { code: 'KALBAR', region: 'R4', province: '61', ...nine, ...window },
     )
-    expect(run(file)).toMatchObject({ ok: true, inserted: 2 })
+    expect(await run(file)).toMatchObject({ ok: true, inserted: 2 })
     expect(at('BALI')).toMatchObject({
       timeZone: 'Asia/Makassar',
       startsAt: new Date('2027-03-10T01:00:00Z'),
@@ -285,9 +287,9 @@ describe('time zones', () => {
     })
   })
 
-  it('compares the registration deadline with the start in the same zone', () => {
+  it('compares the registration deadline with the start in the same zone', async () => {
     // 09:00 WIT is 08:00 WITA: closing at 08:30 local is after the start only in Jayapura's zone.
     const file = sessionsFile({ region: 'R6', province: '', ...nine, ...window, registration_closes_at: '2027-03-10 09:30' })
-    expect(run(file)).toMatchObject({ ok: false, errors: [{ line: 2, column: 'registration_closes_at' }] })
+    expect(await run(file)).toMatchObject({ ok: false, errors: [{ line: 2, column: 'registration_closes_at' }] })
   })
 })

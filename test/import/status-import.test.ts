@@ -72,7 +72,7 @@ function link(nik: string, chatId: string, language: 'id' | 'en' = 'id'): number
 }
 
 describe('a valid status file', () => {
-  it('creates people with their histories; the NIK is stored only as a keyed hash and a ciphertext', () => {
+  it('creates people with their histories; the NIK is stored only as a keyed hash and a ciphertext', async () => {
     const file = statusFile(
       { stage: 'terdaftar', stage_date: '2026-01-05', note: 'Berkas diterima' },
       { stage: 'Seleksi Administrasi', stage_date: '2026-02-01' },
@@ -88,7 +88,7 @@ describe('a valid status file', () => {
         stage_date: '2026-10-01',
       },
     )
-    expect(run(file)).toEqual({
+    expect(await run(file)).toEqual({
       ok: true,
       peopleAdded: 2,
       peopleUpdated: 0,
@@ -148,7 +148,7 @@ describe('a valid status file', () => {
     ])
   })
 
-  it("keeps each person's dates in the zone of their province (WIB, WITA, WIT), WIB without one", () => {
+  it("keeps each person's dates in the zone of their province (WIB, WITA, WIT), WIB without one", async () => {
     const people = [0, 1, 2, 3].map(nthPerson)
     const row = (i: number, province: string) => ({
       nik: people[i]?.nik,
@@ -158,7 +158,9 @@ describe('a valid status file', () => {
       stage_date: '2026-03-10',
       due_date: '2026-03-31',
     })
-    expect(run(statusFile(row(0, 'Sulawesi Selatan'), row(1, '91'), row(2, ''), row(3, 'kalbar')))).toMatchObject({ ok: true })
+    expect(await run(statusFile(row(0, 'Sulawesi Selatan'), row(1, '91'), row(2, ''), row(3, 'kalbar')))).toMatchObject({
+      ok: true,
+    })
     const stored = people.map((p) => personOf(p.nik))
     expect(stored.map((p) => p?.timeZone)).toEqual(['Asia/Makassar', 'Asia/Jayapura', 'Asia/Jakarta', 'Asia/Pontianak'])
     expect(stored.map((p) => historyOf(p?.id)[0])).toEqual([
@@ -169,7 +171,7 @@ describe('a valid status file', () => {
     ])
   })
 
-  it('accepts the stage names as people write them, storing the stage itself', () => {
+  it('accepts the stage names as people write them, storing the stage itself', async () => {
     const stages = [
       ['Terdaftar', 'terdaftar'],
       ['seleksi administrasi', 'seleksi_administrasi'],
@@ -191,7 +193,7 @@ describe('a valid status file', () => {
         stage_date: `2025-${String(1 + (i % 12)).padStart(2, '0')}-0${1 + (i >> 3)}`,
       })),
     )
-    expect(run(file)).toMatchObject({ ok: true, stagesAdded: stages.length })
+    expect(await run(file)).toMatchObject({ ok: true, stagesAdded: stages.length })
     expect(
       core.db
         .select()
@@ -202,24 +204,24 @@ describe('a valid status file', () => {
     ).toEqual(stages.map(([, stage]) => stage))
   })
 
-  it('reads profession groups with the vocabulary of the sessions file', () => {
+  it('reads profession groups with the vocabulary of the sessions file', async () => {
     const rows = ['Peksos', 'TKSK', 'Pendamping PKH', 'umum'].map((group, i) => ({
       nik: nthPerson(i).nik,
       birth_date: nthPerson(i).birthDate,
       profession_group: group,
     }))
-    expect(run(statusFile(...rows))).toMatchObject({ ok: true })
+    expect(await run(statusFile(...rows))).toMatchObject({ ok: true })
     expect(allPeople().map((p) => p.professionGroup)).toEqual(['pekerja sosial', 'relawan sosial', 'pendamping pkh', 'lainnya'])
   })
 
-  it('is idempotent: a re-import updates the same stages, and changes only what the file changes', () => {
+  it('is idempotent: a re-import updates the same stages, and changes only what the file changes', async () => {
     const first = statusFile(
       { stage: 'terdaftar', stage_date: '2026-01-05', note: 'Berkas diterima' },
       { stage: 'portofolio', stage_date: '2026-04-20', due_date: '2026-05-31' },
     )
-    expect(run(first)).toMatchObject({ ok: true, peopleAdded: 1, stagesAdded: 2, stagesUpdated: 0 })
+    expect(await run(first)).toMatchObject({ ok: true, peopleAdded: 1, stagesAdded: 2, stagesUpdated: 0 })
     const before = { people: allPeople(), history: historyOf(personOf(STATUS.nik)?.id) }
-    expect(run(first)).toEqual({
+    expect(await run(first)).toEqual({
       ok: true,
       peopleAdded: 0,
       peopleUpdated: 0,
@@ -237,7 +239,7 @@ describe('a valid status file', () => {
       // A person's last row gives their name (and, when not empty, each other field).
       { stage: 'wawancara', stage_date: '2026-07-01', phone: '0813 1111 2222', full_name: 'Budi  Santosa' },
     )
-    expect(run(second)).toMatchObject({ ok: true, peopleAdded: 0, peopleUpdated: 1, stagesAdded: 1, stagesUpdated: 2 })
+    expect(await run(second)).toMatchObject({ ok: true, peopleAdded: 0, peopleUpdated: 1, stagesAdded: 1, stagesUpdated: 2 })
     const person = personOf(STATUS.nik)
     expect(person).toMatchObject({
       id: before.people[0]?.id,
@@ -256,11 +258,14 @@ describe('a valid status file', () => {
 
   it('moves the stored stages to the new zone when a person moves province', async () => {
     await run(statusFile({ province: 'Jawa Barat', stage_date: '2026-03-10' }))
-    expect(run(statusFile({ province: 'Papua', stage_date: '2026-03-10' }))).toMatchObject({ stagesAdded: 0, stagesUpdated: 1 })
+    expect(await run(statusFile({ province: 'Papua', stage_date: '2026-03-10' }))).toMatchObject({
+      stagesAdded: 0,
+      stagesUpdated: 1,
+    })
     expect(historyOf(personOf(STATUS.nik)?.id)).toEqual([expect.objectContaining({ reachedAt: '2026-03-09T15:00:00.000Z' })])
   })
 
-  it('fills in a person who registered in the chat, keeping their NIK ciphertext', () => {
+  it('fills in a person who registered in the chat, keeping their NIK ciphertext', async () => {
     const created = upsertPerson(
       core.db,
       {
@@ -278,7 +283,7 @@ describe('a valid status file', () => {
       NOW,
     )
     const ciphertext = personOf(STATUS.nik)?.nikCiphertext
-    expect(run(statusFile({ province: '', regency: '', phone: '' }))).toMatchObject({
+    expect(await run(statusFile({ province: '', regency: '', phone: '' }))).toMatchObject({
       ok: true,
       peopleAdded: 0,
       peopleUpdated: 1,
@@ -299,21 +304,21 @@ describe('a valid status file', () => {
     expect(historyOf(personOf(STATUS.nik)?.id)[0]?.reachedAt).toBe('2026-03-09T16:00:00.000Z')
   })
 
-  it('includes the sample file of docs/import-formats.md', () => {
+  it('includes the sample file of docs/import-formats.md', async () => {
     const section = readFileSync('docs/import-formats.md', 'utf8').split('## Certification status')[1] ?? ''
     const sample = section.match(/```csv\n([\s\S]*?)```/)?.[1]
-    expect(run(sample ?? '')).toMatchObject({ ok: true, peopleAdded: 2, stagesAdded: 5 })
+    expect(await run(sample ?? '')).toMatchObject({ ok: true, peopleAdded: 2, stagesAdded: 5 })
   })
 
-  it('imports 100,000 rows in one go', () => {
-    const result = run(bulkStatusFile(20_000, 5))
+  it('imports 100,000 rows in one go', async () => {
+    const result = await run(bulkStatusFile(20_000, 5))
     expect(result).toMatchObject({ ok: true, peopleAdded: 20_000, stagesAdded: 100_000 })
     expect(core.db.$client.prepare('select count(*) as n from certification_stages').get()).toEqual({ n: 100_000 })
   }, 60_000)
 })
 
 describe('a file with bad rows', () => {
-  it('reports every bad row with its line and reason, counting line breaks in quoted fields, and writes nothing', () => {
+  it('reports every bad row with its line and reason, counting line breaks in quoted fields, and writes nothing', async () => {
     const file = statusFile(
       { stage: 'terdaftar', stage_date: '2026-01-05' }, // line 2: good
       { nik: '327301150680001', full_name: '' }, // line 3
@@ -327,7 +332,7 @@ describe('a file with bad rows', () => {
       { ...WOMAN, birth_date: '1980-06-15', stage: 'terdaftar', stage_date: '2026-01-05' }, // line 13: good
       { nik: '3273011506800004', stage: 'Bimtek', stage_date: '2026-03-10' }, // line 14: good
     )
-    const result = run(file)
+    const result = await run(file)
     expect(result).toEqual({
       ok: false,
       errors: [
@@ -361,15 +366,15 @@ describe('a file with bad rows', () => {
     nothingStored()
   })
 
-  it('never repeats a NIK, birth date or phone number in a message', () => {
-    const result = run(statusFile({ nik: '3273019906800001', birth_date: '1980-02-30', phone: '08991' }))
+  it('never repeats a NIK, birth date or phone number in a message', async () => {
+    const result = await run(statusFile({ nik: '3273019906800001', birth_date: '1980-02-30', phone: '08991' }))
     expect(result).toMatchObject({ ok: false, errors: [{ column: 'nik' }, { column: 'birth_date' }, { column: 'phone' }] })
     const text = JSON.stringify(result)
     for (const value of ['3273019906800001', '1980-02-30', '08991']) expect(text).not.toContain(value)
   })
 
-  it('checks the birth date against the NIK: the day + 40 for women', () => {
-    const result = run(
+  it('checks the birth date against the NIK: the day + 40 for women', async () => {
+    const result = await run(
       statusFile(
         { ...WOMAN }, // good
         { ...WOMAN, nik: '3273011506800002' }, // a man's NIK for the same day: good
@@ -391,8 +396,8 @@ describe('a file with bad rows', () => {
   // Born on 15 June '05: 1905 and 2005 both fit the NIK.
   const young = { nik: '3273011506050001', birth_date: '2005-06-15' }
 
-  it('refuses two birth dates for one NIK in the file, on the later line', () => {
-    const result = run(
+  it('refuses two birth dates for one NIK in the file, on the later line', async () => {
+    const result = await run(
       statusFile(
         { ...young, stage: 'terdaftar', stage_date: '2026-01-05' },
         { ...young, stage: 'bimtek', stage_date: '2026-03-10', birth_date: '1805-06-15' },
@@ -410,13 +415,13 @@ describe('a file with bad rows', () => {
     nothingStored()
   })
 
-  it('refuses a NIK already on record with another birth date, for each of its rows', () => {
+  it('refuses a NIK already on record with another birth date, for each of its rows', async () => {
     core.db
       .insert(people)
       .values({ fullName: 'Budi', nikHash: core.vault.hash(young.nik), birthDate: '1905-06-15', createdAt: NOW, updatedAt: NOW })
       .run()
     const before = allPeople()
-    const result = run(
+    const result = await run(
       statusFile(
         { ...WOMAN, stage: 'terdaftar' },
         { ...young, stage: 'terdaftar', stage_date: '2026-01-05' },
@@ -434,8 +439,8 @@ describe('a file with bad rows', () => {
     expect(core.db.select().from(certificationStages).all()).toEqual([])
   })
 
-  it('refuses the same stage on the same day twice for one person', () => {
-    const result = run(
+  it('refuses the same stage on the same day twice for one person', async () => {
+    const result = await run(
       statusFile({ stage: 'bimtek' }, { stage: 'Bimtek', note: 'lagi' }, { stage: 'bimtek', stage_date: '2026-03-11' }),
     )
     expect(result).toEqual({
@@ -447,16 +452,16 @@ describe('a file with bad rows', () => {
   it('leaves what is stored as it was', async () => {
     await run(statusFile({ stage: 'bimtek', note: 'lama' }))
     const before = { people: allPeople(), stages: core.db.select().from(certificationStages).all() }
-    expect(run(statusFile({ stage: 'bimtek', note: 'baru', full_name: 'Nama Baru' }, { stage: 'x' }))).toMatchObject({
+    expect(await run(statusFile({ stage: 'bimtek', note: 'baru', full_name: 'Nama Baru' }, { stage: 'x' }))).toMatchObject({
       ok: false,
     })
     expect({ people: allPeople(), stages: core.db.select().from(certificationStages).all() }).toEqual(before)
     expect(core.db.select().from(auditLog).all()).toHaveLength(1)
   })
 
-  it('reports header mistakes on line 1', () => {
+  it('reports header mistakes on line 1', async () => {
     const file = statusFile({}).replace(',note', ',catatan')
-    expect(run(file)).toEqual({
+    expect(await run(file)).toEqual({
       ok: false,
       errors: [
         { line: 1, message: 'kolom tidak dikenal: catatan' },
@@ -486,7 +491,7 @@ describe('telling people their stage changed', () => {
       { ...siti, stage: 'terdaftar', stage_date: '2026-01-05' }, // older than her current stage: nothing to tell
       other,
     )
-    expect(run(moved)).toMatchObject({ ok: true, peopleAdded: 1, stagesAdded: 4, peopleNotified: 1, messagesQueued: 1 })
+    expect(await run(moved)).toMatchObject({ ok: true, peopleAdded: 1, stagesAdded: 4, peopleNotified: 1, messagesQueued: 1 })
     const kompeten = historyOf(budiId).at(-1)
     expect(outboxRows()).toEqual([
       expect.objectContaining({
@@ -504,11 +509,13 @@ describe('telling people their stage changed', () => {
     })
 
     // The same file again changes nothing and tells no one.
-    expect(run(moved)).toMatchObject({ ok: true, stagesAdded: 0, peopleNotified: 0, messagesQueued: 0 })
+    expect(await run(moved)).toMatchObject({ ok: true, stagesAdded: 0, peopleNotified: 0, messagesQueued: 0 })
     expect(outboxRows()).toHaveLength(1)
 
     // Siti (chat in English, WITA) moves on: one message in her language, her date.
-    expect(run(statusFile({ ...siti, stage: 'Belum Kompeten', stage_date: '2026-10-31' }))).toMatchObject({ messagesQueued: 1 })
+    expect(await run(statusFile({ ...siti, stage: 'Belum Kompeten', stage_date: '2026-10-31' }))).toMatchObject({
+      messagesQueued: 1,
+    })
     const last = outboxRows().at(-1)
     expect(last).toMatchObject({ personId: sitiId, chatId: 'chat-siti', kind: 'status_changed' })
     expect(JSON.parse(last?.payload ?? '{}').text).toContain(
@@ -522,7 +529,7 @@ describe('telling people their stage changed', () => {
     link(STATUS.nik, 'chat-2')
     link(STATUS.nik, 'chat-3')
     core.db.$client.prepare("update channel_identities set blocked_at = 1 where chat_id = 'chat-3'").run()
-    expect(run(statusFile({ stage: 'wawancara', stage_date: '2026-06-01' }))).toMatchObject({
+    expect(await run(statusFile({ stage: 'wawancara', stage_date: '2026-06-01' }))).toMatchObject({
       peopleNotified: 1,
       messagesQueued: 2,
     })
@@ -532,7 +539,7 @@ describe('telling people their stage changed', () => {
     ])
   })
 
-  it('tells a person registered in the chat about their first stage', () => {
+  it('tells a person registered in the chat about their first stage', async () => {
     upsertPerson(
       core.db,
       {
@@ -551,14 +558,16 @@ describe('telling people their stage changed', () => {
       NOW,
     )
     link(STATUS.nik, 'chat-1')
-    expect(run(statusFile({ stage: 'seleksi administrasi', stage_date: '2026-11-23' }))).toMatchObject({ messagesQueued: 1 })
+    expect(await run(statusFile({ stage: 'seleksi administrasi', stage_date: '2026-11-23' }))).toMatchObject({
+      messagesQueued: 1,
+    })
     expect(JSON.parse(outboxRows()[0]?.payload ?? '{}').text).toContain('*Seleksi administrasi* (Senin, 23 November 2026)')
   })
 
   it('queues nothing for an import that is refused', async () => {
     await run(statusFile(budi))
     link(STATUS.nik, 'chat-budi')
-    expect(run(statusFile({ stage: 'kompeten', stage_date: '2026-09-01' }, { nik: '123' }))).toMatchObject({ ok: false })
+    expect(await run(statusFile({ stage: 'kompeten', stage_date: '2026-09-01' }, { nik: '123' }))).toMatchObject({ ok: false })
     expect(outboxRows()).toEqual([])
   })
 })

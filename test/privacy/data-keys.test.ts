@@ -59,7 +59,7 @@ const findsEveryone = (core: Core) =>
 describe('the key check', () => {
   it('a start with another key is refused with one line that says what to do; the right key still opens', async () => {
     stop(await start({ DATA_ENCRYPTION_KEY: OLD }))
-    expect(() => start({ DATA_ENCRYPTION_KEY: NEW })).toThrow(
+    await expect(start({ DATA_ENCRYPTION_KEY: NEW })).rejects.toThrow(
       /^DATA_ENCRYPTION_KEY is not the key this database was encrypted with: set the key it was made with; to change keys, set the old one as DATA_ENCRYPTION_KEY_PREVIOUS and run "npm run cli -- keys rotate"$/,
     )
     const again = await start({ DATA_ENCRYPTION_KEY: OLD })
@@ -71,7 +71,7 @@ describe('the key check', () => {
     const db = openDatabase(path)
     db.$client.prepare("delete from app_meta where key = 'data_key_check'").run()
     closeDatabase(db)
-    expect(() => start({ DATA_ENCRYPTION_KEY: NEW })).toThrow(/is not the key this database was encrypted with/)
+    await expect(start({ DATA_ENCRYPTION_KEY: NEW })).rejects.toThrow(/is not the key this database was encrypted with/)
     const right = await start({ DATA_ENCRYPTION_KEY: OLD })
     expect(rows(right, "select key from app_meta where key = 'data_key_check'")).toHaveLength(1)
   })
@@ -124,7 +124,7 @@ describe('rotating the data key', () => {
     for (const row of rows(after, 'select nik_ciphertext from people where nik_ciphertext is not null'))
       expect(onlyNew.isCurrent(String(row.nik_ciphertext))).toBe(true)
     stop(after)
-    expect(() => start({ DATA_ENCRYPTION_KEY: OLD })).toThrow(/is not the key this database was encrypted with/)
+    await expect(start({ DATA_ENCRYPTION_KEY: OLD })).rejects.toThrow(/is not the key this database was encrypted with/)
   })
 
   it("certificates follow their person's NIK, one of nobody on record loses its stale lookup key; the WhatsApp session and staff TOTP keys are sealed again", async () => {

@@ -143,7 +143,7 @@ export async function announceNow(
   options: { urgent?: boolean; batchPeople?: number } = {},
 ) {
   const made = await draft(db, input, ctx)
-  const sent = sendAnnouncement(db, made.id, { mode: 'now' }, options.urgent ?? false, ctx, QUIET)
+  const sent = await sendAnnouncement(db, made.id, { mode: 'now' }, options.urgent ?? false, ctx, QUIET)
   if (!sent.ok) throw new Error(`refused: ${sent.problems.map((p) => p.message).join(' | ')}`)
   const result = await queueAnnouncement(db, made.id, () => ctx.now, { batchPeople: options.batchPeople ?? 500, pauseMs: 0 })
   return { ...made, result }

@@ -611,7 +611,7 @@ export async function startFakeTelegram(options: { token?: string; botUsername?:
     if (method === 'getUpdates') return longPoll(res, parsed.payload)
     try {
       const result = handlers[method]?.(parsed.payload, parsed.file)
-      return reply(res, 200, { ok: true, result })
+      return await reply(res, 200, { ok: true, result })
     } catch (error) {
       if (!(error instanceof ApiError)) throw error
       call.failure = { error_code: error.errorCode, description: error.description }

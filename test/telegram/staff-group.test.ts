@@ -105,7 +105,7 @@ async function setup(options: Options = {}) {
   const telegram = createTelegramBot({
     token: fake.token,
     engine,
-    blocking: { chatBlocked: () => undefined, chatUnblocked: () => undefined },
+    blocking: { chatBlocked: async () => undefined, chatUnblocked: async () => undefined },
     clock: clock.now,
     logger,
     apiRoot: fake.apiRoot,

@@ -170,7 +170,7 @@ export function createTelegramBot(deps: TelegramDeps) {
       } catch (error) {
         if (isBlocked(error)) {
           // Blocked by the user (or removed): remember it, so nothing more goes there.
-          blocking.chatBlocked({ channel: 'telegram', userId: inbound.userId, chatId: inbound.chatId }, clock())
+          await blocking.chatBlocked({ channel: 'telegram', userId: inbound.userId, chatId: inbound.chatId }, clock())
           logger.info({ channel: 'telegram' }, 'chat blocked the bot; marked, nothing more will be sent')
           return
         }
@@ -245,12 +245,12 @@ export function createTelegramBot(deps: TelegramDeps) {
   // Edited messages are not answered again: the person already got an answer to the original.
   safe.on('edited_message', () => undefined)
 
-  safe.on('my_chat_member', (ctx) => {
+  safe.on('my_chat_member', async (ctx) => {
     const update = ctx.myChatMember
     if (update.chat.type !== 'private') return
     const chat = { channel: 'telegram' as const, userId: String(update.from.id), chatId: String(update.chat.id) }
-    if (update.new_chat_member.status === 'kicked') blocking.chatBlocked(chat, clock())
-    else blocking.chatUnblocked(chat, clock())
+    if (update.new_chat_member.status === 'kicked') await blocking.chatBlocked(chat, clock())
+    else await blocking.chatUnblocked(chat, clock())
   })
 
   return {
@@ -268,7 +268,7 @@ export function createTelegramBot(deps: TelegramDeps) {
           await send(bot.api, Number(chatId), replies)
         } catch (error) {
           if (isBlocked(error)) {
-            blocking.chatBlocked({ channel: 'telegram', userId: chatId, chatId }, clock())
+            await blocking.chatBlocked({ channel: 'telegram', userId: chatId, chatId }, clock())
             throw new RecipientUnreachable('blocked')
           }
           throw error

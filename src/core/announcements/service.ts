@@ -363,14 +363,14 @@ function previewNotes(
 }
 
 /** draft → scheduled (a time) or queuing (now; the caller then runs queueAnnouncement). */
-export function sendAnnouncement(
+export async function sendAnnouncement(
   db: Db,
   id: number,
   when: SendWhen,
   urgent: boolean,
   ctx: AnnounceContext,
   quiet: QuietHours,
-): Checked<{ status: 'scheduled' | 'queuing'; startAt: Date | null }> {
+): Promise<Checked<{ status: 'scheduled' | 'queuing'; startAt: Date | null }>> {
   const row = findAnnouncement(db, id, ctx.scope)
   if (!row) return { ok: false, problems: [notFound()] }
   if (row.status !== 'draft') return alreadyStarted(row)
@@ -407,7 +407,7 @@ export function sendAnnouncement(
   const status = when.mode === 'schedule' ? 'scheduled' : 'queuing'
   const existing = liveWithKey(db, key, row.id, recentSince(ctx.now))
   if (existing) return { ok: false, problems: [duplicate(existing)] }
-  const started = transaction(db, (tx) => {
+  const started = await transaction(db, (tx) => {
     const changed = startAnnouncement(tx, row.id, {
       status,
       urgent,

@@ -217,18 +217,18 @@ export function createCertificateCheck(deps: CertificateChatDeps): {
     return { replies: [answer(ctx, read.number)], next: null }
   }
 
-  const command: TypedCommand = (ctx, text) => {
+  const command: TypedCommand = async (ctx, text) => {
     const match = COMMAND.exec(text.trim())
     if (!match) return undefined
     const rest = (match[1] ?? '').trim()
     // "cek status saya", "cek jadwal": not a number; left to the other commands and the FAQ.
     if (!/[\d\-/]/.test(rest)) {
-      return NO_NUMBER.has(rest.toLowerCase().replace(/\s+/g, ' ')) ? startFlow(flow, ctx) : undefined
+      return NO_NUMBER.has(rest.toLowerCase().replace(/\s+/g, ' ')) ? await startFlow(flow, ctx) : undefined
     }
     return check(ctx, rest)
   }
-  const verify = (ctx: TurnContext, number?: string): Promise<Outcome> =>
-    number?.trim() ? check(ctx, number) : startFlow(flow, ctx)
+  const verify = async (ctx: TurnContext, number?: string): Promise<Outcome> =>
+    number?.trim() ? await check(ctx, number) : await startFlow(flow, ctx)
 
   return { feature: { flow }, command, verify }
 }

@@ -343,8 +343,8 @@ export function createDataRights(deps: DataRightsDeps): {
   const exportProof = proof.proofFlows('data-export', (ctx, person) => exportCopy(ctx, person))
   const deleteProof = proof.proofFlows('data-delete', (ctx) => askDelete(ctx))
   /** Runs `then` if the chat showed a factor lately, else asks for one first. */
-  const fresh = (ctx: TurnContext, person: PersonRow, flows: typeof exportProof, then: () => Outcome): Awaitable<Outcome> =>
-    proof.isFresh(ctx, person) ? then() : proof.proveAgain(ctx, flows, person, {})
+  const fresh = async (ctx: TurnContext, person: PersonRow, flows: typeof exportProof, then: () => Outcome): Promise<Outcome> =>
+    proof.isFresh(ctx, person) ? then() : await proof.proveAgain(ctx, flows, person, {})
 
   const actions: ChoiceAction[] = [
     {
@@ -386,11 +386,11 @@ export function createDataRights(deps: DataRightsDeps): {
   ]
 
   const commands: TypedCommand[] = [
-    (ctx, text) => {
+    async (ctx, text) => {
       const typed = normalizeInput(text)
       if (/^hapus\s+(semua\s+)?data(\s+saya)?$/.test(typed)) {
         const person = linkedPerson(ctx)
-        return person ? fresh(ctx, person, deleteProof, () => askDelete(ctx)) : undefined
+        return person ? await fresh(ctx, person, deleteProof, () => askDelete(ctx)) : undefined
       }
       if (/^(lepas|lepaskan|putuskan|unlink)(\s+akun)?(\s+(chat|ini|saya))*$/.test(typed)) {
         const person = linkedPerson(ctx)
@@ -402,9 +402,9 @@ export function createDataRights(deps: DataRightsDeps): {
       return undefined
     },
   ]
-  const askToDelete = (ctx: TurnContext): Awaitable<Outcome> => {
+  const askToDelete = async (ctx: TurnContext): Promise<Outcome> => {
     const person = linkedPerson(ctx)
-    return person ? fresh(ctx, person, deleteProof, () => askDelete(ctx)) : proof.proveFirst(ctx, deleteProof)
+    return person ? await fresh(ctx, person, deleteProof, () => askDelete(ctx)) : await proof.proveFirst(ctx, deleteProof)
   }
   return {
     actions,

@@ -485,10 +485,10 @@ function registrationFlow(deps: RegistrationDeps, proven: ProofFlows): FlowDefin
         schema: provinceSchema,
         display: (value) => provinceByCode(String(value))?.name ?? String(value),
         // A province changed from the summary: a kabupaten/kota of the old one is asked again.
-        after: (value, ctx, position) => {
+        after: async (value, ctx, position) => {
           if (position.editing !== 'province' || typeof ctx.fields.regency !== 'string') return undefined
           const checked = checkRegency(ctx.fields.regency, String(value))
-          return checked.ok ? undefined : askRegencyAgain(position, String(value), checked, ctx)
+          return checked.ok ? undefined : await askRegencyAgain(position, String(value), checked, ctx)
         },
       },
       {

@@ -219,7 +219,7 @@ export function announcementRoutes(deps: AnnouncementsPageDeps) {
       if (!send.tanggal || !send.jam) return refuse({ jadwal: 'Isi tanggal dan jam kirim.' })
       when = { mode: 'schedule', localDate: send.tanggal, localTime: send.jam }
     } else return refuse({ jadwal: 'Pilih "Kirim sekarang" atau "Jadwalkan".' })
-    const sent = sendAnnouncement(db, record.id, when, send.mendesak, contextOf(c), deps.reminders.quiet)
+    const sent = await sendAnnouncement(db, record.id, when, send.mendesak, contextOf(c), deps.reminders.quiet)
     if (!sent.ok) {
       const errors = errorsOf(sent.problems)
       return refuse(
