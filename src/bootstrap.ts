@@ -130,10 +130,7 @@ export async function openCore(config: Config, logger: Logger, clock: () => Date
     baseUrl: config.PUBLIC_BASE_URL,
     clock,
     audit: {
-      record: (entry) => {
-        lookupAudit.record(entry)
-        lookupAudit.flush()
-      },
+      record: (tx, entry) => lookupAudit.writeNow(tx, entry),
     },
   })
   const dataRightsDeps = { vault, offerHours, reminders: reminderSettings, proof, files }

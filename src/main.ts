@@ -325,11 +325,12 @@ const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOS
 server.on('error', (error: NodeJS.ErrnoException) => {
   const reason = error.code === 'EADDRINUSE' ? `port ${config.PORT} is already in use (set PORT)` : error.message
   logger.fatal({ code: error.code }, `cannot start the web server: ${reason}`)
-  void scheduler.stop().finally(() => {
-    lookupAudit.stop()
+  void (async () => {
+    await scheduler.stop().catch(() => undefined)
+    await lookupAudit.stop()
     closeDatabase(db)
     process.exit(1)
-  })
+  })()
 })
 
 if (telegram !== undefined) void startTelegram(telegram)
@@ -402,7 +403,7 @@ async function shutdown(signal: string) {
     setTimeout(() => (server as Server).closeAllConnections(), STREAMS_GRACE_MS).unref()
   })
   await scheduler.stop()
-  lookupAudit.stop()
+  await lookupAudit.stop()
   closeDatabase(db)
   logger.info('stopped cleanly')
   process.exit(0)

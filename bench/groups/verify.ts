@@ -443,7 +443,7 @@ export const group: BenchGroup = {
       if (problems.length > 0) throw new Error(`wrong answers, so the speed means nothing:\n${problems.slice(0, 10).join('\n')}`)
 
       // Every lookup answered is in the audit, the misses as misses.
-      audit.flush()
+      await audit.flush()
       if (auditErrors.length > 0) throw new Error(`writing the audit failed: ${String(auditErrors[0])}`)
       const audited = db.$client
         .prepare(
@@ -503,7 +503,7 @@ export const group: BenchGroup = {
     } finally {
       await loader?.stop()
       await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))))
-      audit.stop()
+      await audit.stop()
       closeDatabase(db)
       rmSync(dir, { recursive: true, force: true })
     }

@@ -35,6 +35,8 @@ type Connection = {
   /** The transaction open now, if one is. */
   open: Open | undefined
   statements: Map<string, Database.Statement>
+  /** Transactions begun on the connection (not savepoints): what a batch costs, for tests and diagnostics. */
+  begun: number
 }
 
 const connections = new WeakMap<Database.Database, Connection>()
@@ -48,7 +50,7 @@ function stateOf(client: Database.Database): Connection {
   if (!connection) {
     const inside = drizzle(client, { schema }) as Db
     insideHandles.add(inside)
-    connection = { inside, tail: Promise.resolve(), open: undefined, statements: new Map() }
+    connection = { inside, tail: Promise.resolve(), open: undefined, statements: new Map(), begun: 0 }
     connections.set(client, connection)
   }
   return connection
@@ -97,6 +99,7 @@ export async function transaction<T>(db: Db, work: (tx: Db) => T | Promise<T>, o
   try {
     run(connection, client, options.readOnly ? 'BEGIN DEFERRED' : 'BEGIN IMMEDIATE')
     begun = true
+    connection.begun++
     connection.open = open
     let result: T
     try {
@@ -178,4 +181,9 @@ export function assertNotInsideOthers(db: Db): void {
   if (open && current.getStore()?.open !== open) {
     throw new StoreMisuseError('a synchronous transaction was started while another one, awaiting, holds the connection')
   }
+}
+
+/** How many transactions (not savepoints) were begun on `db`'s connection: what a batch costs, for tests and diagnostics. */
+export function transactionsBegun(db: Db): number {
+  return connections.get(connectionOf(db))?.begun ?? 0
 }

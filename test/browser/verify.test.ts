@@ -87,7 +87,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))))
-  audit?.stop()
+  await audit?.stop()
   if (core) closeDatabase(core.db)
 })
 
@@ -519,7 +519,7 @@ describe('the verification page in Chromium', { timeout: 60_000 }, () => {
     const { page } = await open()
     await visit(page, '/verifikasi')
     await submit(page, { nomor: 'LSPS-2024-00902', nama: 'Maria Fransiska Lake' })
-    audit.flush()
+    await audit.flush()
     const last = core.db
       .select()
       .from(auditLog)

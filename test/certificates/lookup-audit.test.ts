@@ -8,6 +8,7 @@ import type { Core } from '../../src/bootstrap.js'
 import { createLookupAudit, LOOKUP_ACTION, type LookupEntry } from '../../src/core/certificates/lookup-audit.js'
 import { closeDatabase } from '../../src/db/client.js'
 import { auditLog } from '../../src/db/schema.js'
+import { transactionsBegun } from '../../src/db/store.js'
 import { fakeClock, testCore } from '../support/core.js'
 
 let core: Core
@@ -29,11 +30,16 @@ const entry = (over: Partial<LookupEntry> = {}): LookupEntry => ({
   ...over,
 })
 const nextTick = () => new Promise((resolve) => setImmediate(resolve))
+/** Makes every write to the audit log fail with `message`, as a locked or broken database would. */
+const failWrites = (message: string) =>
+  core.db.$client.exec(`create trigger audit_fails before insert on audit_log begin select raise(abort, '${message}'); end`)
+const writesWork = () => core.db.$client.exec('drop trigger audit_fails')
 
 describe('createLookupAudit', () => {
-  it('record() returns at once without touching the database; flush() writes the batch in one transaction', () => {
+  it('record() returns at once without touching the database; flush() writes the batch in one transaction', async () => {
     const audit = createLookupAudit(core.db, { flushMs: 60_000, maxBatch: 1_000, now: () => new Date() })
-    const transaction = vi.spyOn(core.db, 'transaction')
+    const begun = transactionsBegun(core.db)
+    const transactions = () => transactionsBegun(core.db) - begun
     const insert = vi.spyOn(core.db, 'insert')
     const results = [
       audit.record(entry()),
@@ -41,12 +47,12 @@ describe('createLookupAudit', () => {
       audit.record(entry({ channel: 'chat', number: undefined, outcome: 'invalid' })),
     ]
     expect(results).toEqual([undefined, undefined, undefined])
-    expect(transaction).not.toHaveBeenCalled()
+    expect(transactions()).toBe(0)
     expect(insert).not.toHaveBeenCalled()
     expect(rows()).toEqual([])
 
-    audit.flush()
-    expect(transaction).toHaveBeenCalledTimes(1)
+    await audit.flush()
+    expect(transactions()).toBe(1)
     expect(rows().map((row) => [row.actor, row.action, row.entity, row.entityId])).toEqual([
       ['web', LOOKUP_ACTION, 'certificate', 'LSPS202400009'],
       ['api', LOOKUP_ACTION, 'certificate', 'LSPS202499999'],
@@ -54,68 +60,71 @@ describe('createLookupAudit', () => {
     ])
     expect(details().map((d) => d.outcome)).toEqual(['valid', 'not-found', 'invalid'])
 
-    audit.flush()
-    expect(transaction).toHaveBeenCalledTimes(1) // nothing buffered, nothing written
-    audit.stop()
+    await audit.flush()
+    expect(transactions()).toBe(1) // nothing buffered, nothing written
+    await audit.stop()
   })
 
-  it('flushes flushMs after the first buffered entry, once for the whole batch', () => {
+  it('flushes flushMs after the first buffered entry, once for the whole batch', async () => {
     vi.useFakeTimers()
     const audit = createLookupAudit(core.db, { flushMs: 2_000, maxBatch: 1_000, now: () => new Date() })
-    const transaction = vi.spyOn(core.db, 'transaction')
+    const begun = transactionsBegun(core.db)
+    const transactions = () => transactionsBegun(core.db) - begun
     audit.record(entry())
     vi.advanceTimersByTime(1_000)
     audit.record(entry({ outcome: 'expired' }))
     audit.record(entry({ outcome: 'revoked' }))
-    vi.advanceTimersByTime(999)
+    await vi.advanceTimersByTimeAsync(999)
     expect(rows()).toHaveLength(0)
-    vi.advanceTimersByTime(1)
+    await vi.advanceTimersByTimeAsync(1)
     expect(rows()).toHaveLength(3)
-    expect(transaction).toHaveBeenCalledTimes(1)
+    expect(transactions()).toBe(1)
     // Idle: no timer is left running.
     expect(vi.getTimerCount()).toBe(0)
-    audit.stop()
+    await audit.stop()
   })
 
   it('flushes as soon as maxBatch entries wait, after the lookup that filled it has returned', async () => {
     const audit = createLookupAudit(core.db, { flushMs: 3_600_000, maxBatch: 50, now: () => new Date() })
-    const transaction = vi.spyOn(core.db, 'transaction')
+    const begun = transactionsBegun(core.db)
+    const transactions = () => transactionsBegun(core.db) - begun
     for (let i = 0; i < 50; i++) audit.record(entry({ number: `LSPS2024${String(i).padStart(5, '0')}` }))
     expect(rows()).toHaveLength(0)
     await nextTick()
     expect(rows()).toHaveLength(50)
-    expect(transaction).toHaveBeenCalledTimes(1)
-    audit.stop()
+    expect(transactions()).toBe(1)
+    await audit.stop()
   })
 
-  it('writes a large batch in one transaction', () => {
+  it('writes a large batch in one transaction', async () => {
     const audit = createLookupAudit(core.db, { flushMs: 3_600_000, maxBatch: 5_000, now: () => new Date() })
-    const transaction = vi.spyOn(core.db, 'transaction')
+    const begun = transactionsBegun(core.db)
+    const transactions = () => transactionsBegun(core.db) - begun
     for (let i = 0; i < 1_234; i++) audit.record(entry())
-    audit.flush()
+    await audit.flush()
     expect(rows()).toHaveLength(1_234)
-    expect(transaction).toHaveBeenCalledTimes(1)
-    audit.stop()
+    expect(transactions()).toBe(1)
+    await audit.stop()
   })
 
-  it('keeps the time of each lookup, not of the flush', () => {
+  it('keeps the time of each lookup, not of the flush', async () => {
     const clock = fakeClock(new Date('2026-11-23T02:00:00Z'))
     const audit = createLookupAudit(core.db, { flushMs: 60_000, maxBatch: 1_000, now: clock.now })
     audit.record(entry())
     clock.advance(30_000)
     audit.record(entry())
     clock.advance(30_000)
-    audit.flush()
+    await audit.flush()
     expect(rows().map((row) => row.at.toISOString())).toEqual(['2026-11-23T02:00:00.000Z', '2026-11-23T02:00:30.000Z'])
-    audit.stop()
+    await audit.stop()
   })
 
-  it('stop() writes what is left, clears its timer and ignores later lookups', () => {
+  it('stop() writes what is left, clears its timer and ignores later lookups', async () => {
     vi.useFakeTimers()
     const audit = createLookupAudit(core.db, { flushMs: 2_000, maxBatch: 1_000, now: () => new Date() })
     audit.record(entry())
     audit.record(entry())
-    audit.stop()
+    await audit.stop()
     expect(rows()).toHaveLength(2)
     expect(vi.getTimerCount()).toBe(0)
     audit.record(entry())
@@ -123,71 +132,68 @@ describe('createLookupAudit', () => {
     expect(rows()).toHaveLength(2)
   })
 
-  it('when a write fails: says so, keeps the entries and writes them with the next batch', () => {
+  it('when a write fails: says so, keeps the entries and writes them with the next batch', async () => {
     const onError = vi.fn()
     const audit = createLookupAudit(core.db, { flushMs: 60_000, maxBatch: 1_000, now: () => new Date(), onError })
-    vi.spyOn(core.db, 'transaction').mockImplementationOnce(() => {
-      throw new Error('SQLITE_BUSY: database is locked')
-    })
+    failWrites('SQLITE_BUSY: database is locked')
     audit.record(entry({ number: 'LSPS000000001' }))
-    audit.flush()
+    await audit.flush()
+    writesWork()
     expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'SQLITE_BUSY: database is locked' }), 1)
     expect(rows()).toHaveLength(0)
     audit.record(entry({ number: 'LSPS000000002' }))
-    audit.flush()
+    await audit.flush()
     expect(rows().map((row) => row.entityId)).toEqual(['LSPS000000001', 'LSPS000000002'])
-    audit.stop()
+    await audit.stop()
   })
 
-  it('while writes keep failing, holds at most 20 batches, the newest', () => {
+  it('while writes keep failing, holds at most 20 batches, the newest', async () => {
     const audit = createLookupAudit(core.db, { flushMs: 60_000, maxBatch: 5, now: () => new Date(), onError: () => undefined })
-    const transaction = vi.spyOn(core.db, 'transaction').mockImplementation(() => {
-      throw new Error('disk I/O error')
-    })
+    failWrites('disk I/O error')
     for (let i = 0; i < 150; i++) audit.record(entry({ number: `LSPS${String(i).padStart(6, '0')}` }))
-    audit.flush()
-    transaction.mockRestore()
-    audit.flush()
+    await audit.flush()
+    writesWork()
+    await audit.flush()
     const written = rows().map((row) => row.entityId)
     expect(written).toHaveLength(100)
     expect(written[0]).toBe('LSPS000050')
     expect(written.at(-1)).toBe('LSPS000149')
-    audit.stop()
+    await audit.stop()
   })
 })
 
 describe('what the audit stores', () => {
-  it('the client only as an 8-character keyed hash: the same for one client, different for another', () => {
+  it('the client only as an 8-character keyed hash: the same for one client, different for another', async () => {
     const audit = createLookupAudit(core.db, { flushMs: 60_000, maxBatch: 1_000, now: () => new Date() })
     audit.record(entry({ client: '203.0.113.10' }))
     audit.record(entry({ client: '203.0.113.10' }))
     audit.record(entry({ client: '203.0.113.11' }))
     audit.record(entry())
-    audit.flush()
+    await audit.flush()
     const [a, b, c, none] = details()
     expect(a?.client).toMatch(/^[0-9a-f]{8}$/)
     expect(b?.client).toBe(a?.client)
     expect(c?.client).not.toBe(a?.client)
     expect(none).toEqual({ outcome: 'valid' })
     expect(JSON.stringify(rows())).not.toContain('203.0.113')
-    audit.stop()
+    await audit.stop()
   })
 
-  it('a number that is not found but looks like a NIK as "NIK?", never the digits', () => {
+  it('a number that is not found but looks like a NIK as "NIK?", never the digits', async () => {
     const audit = createLookupAudit(core.db, { flushMs: 60_000, maxBatch: 1_000, now: () => new Date() })
     audit.record(entry({ number: '3273014107900001', outcome: 'not-found' }))
     audit.record(entry({ number: '9999999999999999', outcome: 'not-found' }))
-    audit.flush()
+    await audit.flush()
     expect(rows().map((row) => row.entityId)).toEqual(['NIK?', '9999999999999999'])
     expect(JSON.stringify(rows())).not.toContain('3273014107900001')
-    audit.stop()
+    await audit.stop()
   })
 
-  it("a QR link's signature check", () => {
+  it("a QR link's signature check", async () => {
     const audit = createLookupAudit(core.db, { flushMs: 60_000, maxBatch: 1_000, now: () => new Date() })
     audit.record(entry({ signature: 'not-genuine' }))
-    audit.flush()
+    await audit.flush()
     expect(details()).toEqual([{ outcome: 'valid', signature: 'not-genuine' }])
-    audit.stop()
+    await audit.stop()
   })
 })

@@ -21,7 +21,7 @@ describe('changeCertificateStatus', () => {
     const { number } = CERTS.valid
     expect(await api(number)).toMatchObject({ status: 'valid', statusReason: null })
 
-    const revoked = changeCertificateStatus(
+    const revoked = await changeCertificateStatus(
       f.core.db,
       'lsps-2024-00009',
       { to: 'revoked', reason: '  Dokumen portofolio terbukti tidak sah ' },
@@ -34,7 +34,7 @@ describe('changeCertificateStatus', () => {
 
     f.clock.advance(60_000)
     expect(
-      changeCertificateStatus(f.core.db, number, { to: 'suspended', reason: 'Dalam pemeriksaan ulang' }, by()),
+      await changeCertificateStatus(f.core.db, number, { to: 'suspended', reason: 'Dalam pemeriksaan ulang' }, by()),
     ).toMatchObject({
       ok: true,
       from: 'revoked',
@@ -43,7 +43,9 @@ describe('changeCertificateStatus', () => {
     expect(await api(number)).toMatchObject({ status: 'suspended', statusReason: 'Dalam pemeriksaan ulang' })
 
     f.clock.advance(60_000)
-    expect(changeCertificateStatus(f.core.db, number, { to: 'active', reason: 'Pemeriksaan selesai, sah' }, by())).toMatchObject({
+    expect(
+      await changeCertificateStatus(f.core.db, number, { to: 'active', reason: 'Pemeriksaan selesai, sah' }, by()),
+    ).toMatchObject({
       ok: true,
       to: 'active',
     })
@@ -73,7 +75,7 @@ describe('changeCertificateStatus', () => {
   ] as const)('refuses %s with a message for the form, and changes nothing', async (_, number, to, reason, error, message) => {
     f = await verifyFixture()
     const before = f.core.db.select().from(certificates).all()
-    const result = changeCertificateStatus(f.core.db, number, { to, reason }, by())
+    const result = await changeCertificateStatus(f.core.db, number, { to, reason }, by())
     expect(result).toMatchObject({ ok: false, error })
     expect(result.ok === false && result.message).toContain(message)
     expect(f.core.db.select().from(certificates).all()).toEqual(before)

@@ -91,7 +91,7 @@ export type Fixture = {
   /** The form as a browser posts it. */
   post: (fields: Record<string, string>, address?: string) => Promise<Response>
   /** Writes the buffered lookups and returns the audit rows. */
-  auditRows: () => (typeof auditLog.$inferSelect)[]
+  auditRows: () => Promise<(typeof auditLog.$inferSelect)[]>
   /** From now on every certificate lookup fails, as on a broken disk (until `close`). */
   breakReads: () => void
   close: () => void
@@ -155,13 +155,13 @@ export async function verifyFixture(
         return get.apply(this, args)
       })
     },
-    auditRows: () => {
-      audit.flush()
+    auditRows: async () => {
+      await audit.flush()
       return core.db.select().from(auditLog).all()
     },
-    close: () => {
+    close: async () => {
       broken?.mockRestore()
-      audit.stop()
+      await audit.stop()
       closeDatabase(core.db)
     },
   }

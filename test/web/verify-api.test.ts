@@ -131,7 +131,11 @@ describe('GET /api/v1/certificates/<number>', () => {
     ])
     expect(answers.slice(0, 5).map((a) => a.status)).toEqual(['valid', 'revoked', 'expired', 'suspended', 'valid'])
     // Every one of them is in the audit, in the order they were asked.
-    expect(f.auditRows().map((row) => row.entityId)).toEqual([...numbers.map((cert) => cert.number), 'LSPS202499999', null])
+    expect((await f.auditRows()).map((row) => row.entityId)).toEqual([
+      ...numbers.map((cert) => cert.number),
+      'LSPS202499999',
+      null,
+    ])
   })
 
   it('500 INTERNAL, with the same headers and nothing else, when the database cannot answer', async () => {

@@ -288,7 +288,7 @@ describe('the audit of lookups', () => {
     await web.get('/verifikasi')
     await web.get('/verifikasi?nomor=LSPS-2024-00009')
 
-    const rows = web.auditRows()
+    const rows = await web.auditRows()
     const details = rows.map((row) => JSON.parse(row.details ?? '{}') as { outcome: string; signature?: string; client?: string })
     expect(rows.map((row, i) => [row.actor, row.entityId, details[i]?.outcome, details[i]?.signature])).toEqual([
       ['web', 'LSPS202400009', 'valid', undefined],
@@ -318,7 +318,7 @@ describe('the audit of lookups', () => {
     const count = () =>
       web.core.db.$client.prepare("select count(*) as n from audit_log where action = 'certificate.lookup'").get()
     expect(count()).toEqual({ n: 0 })
-    web.audit.flush()
+    await web.audit.flush()
     expect(count()).toEqual({ n: 2 })
   })
 
@@ -327,6 +327,6 @@ describe('the audit of lookups', () => {
     await web.get('/api/v1/certificates/LSPS-2024-00009')
     await web.get('/api/v1/certificates/LSPS-2024-00009')
     await web.get('/verifikasi/LSPS-2024-00009')
-    expect(web.auditRows()).toHaveLength(1)
+    expect(await web.auditRows()).toHaveLength(1)
   })
 })

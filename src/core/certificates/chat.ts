@@ -5,7 +5,9 @@
  * of a revocation or suspension, the holder's name masked, and the link to the page. A number that
  * cannot be one is asked again with the reason. Each lookup is recorded in the lookup audit.
  */
+
 import { z } from 'zod'
+import type { Db } from '../../db/client.js'
 import type { Feature, TypedCommand } from '../engine.js'
 import { type FlowDefinition, type FlowStep, repeatStep, startFlow } from '../flows/flow.js'
 import { fill, t } from '../messages.js'
@@ -25,7 +27,10 @@ export type LookupOutcome = VerifiedStatus | 'not-found'
  * Where chat lookups are recorded: the lookup audit (src/core/certificates/lookup-audit.ts), with
  * the normalised number (none when what was typed cannot be one) and the outcome, never who asked.
  */
-export type ChatLookupAudit = { record(entry: LookupEntry & { channel: 'chat' }): void }
+export type ChatLookupAudit = {
+  /** Records it with `db`, the message's transaction: kept or rolled back with the message. */
+  record(db: Db, entry: LookupEntry & { channel: 'chat' }): void
+}
 
 export type CertificateChatDeps = {
   /** PUBLIC_BASE_URL: links are absolute with it, relative ("/verifikasi/…") without. */
@@ -177,13 +182,13 @@ export function createCertificateCheck(deps: CertificateChatDeps): {
       found.kind === 'found'
         ? { channel: 'chat', number: found.certificate.number, outcome: found.status }
         : { channel: 'chat', outcome: found.kind, ...(found.kind === 'not-found' && { number: found.number }) }
-    deps.audit?.record(entry)
+    deps.audit?.record(ctx.db, entry)
     if (found.kind === 'invalid') return { text: validationMessage('CERT_NUMBER_DIGIT', undefined, ctx.lang) }
     return certificateAnswer(found, ctx.lang, deps.baseUrl)
   }
   /** A typed text that cannot be a number: recorded like the page's "invalid", then asked again. */
-  const invalid = (read: Exclude<Typed, { number: string }>) => {
-    deps.audit?.record({ channel: 'chat', outcome: 'invalid' })
+  const invalid = (db: Db, read: Exclude<Typed, { number: string }>) => {
+    deps.audit?.record(db, { channel: 'chat', outcome: 'invalid' })
     return read
   }
 
@@ -191,14 +196,15 @@ export function createCertificateCheck(deps: CertificateChatDeps): {
     id: 'number',
     label: texts.number,
     prompt: (ctx) => t(ctx.lang, texts.ask),
-    schema: z.string().transform((text, ctx) => {
-      // Inside the flow "cek 123" means the number too.
-      const read = readNumber(text.replace(/^\/?(?:cek|verifikasi|verify)\s+/i, ''))
-      if ('number' in read) return read.number
-      invalid(read)
-      ctx.addIssue({ code: 'custom', message: read.code, params: read.params ?? {} })
-      return z.NEVER
-    }),
+    schema: (turn) =>
+      z.string().transform((text, ctx) => {
+        // Inside the flow "cek 123" means the number too.
+        const read = readNumber(text.replace(/^\/?(?:cek|verifikasi|verify)\s+/i, ''))
+        if ('number' in read) return read.number
+        invalid(turn.db, read)
+        ctx.addIssue({ code: 'custom', message: read.code, params: read.params ?? {} })
+        return z.NEVER
+      }),
   }
   const flow: FlowDefinition = {
     id: VERIFY_FLOW_ID,
@@ -213,7 +219,7 @@ export function createCertificateCheck(deps: CertificateChatDeps): {
   /** A typed number: its answer, or why it cannot be one and the question again. */
   const check = async (ctx: TurnContext, typed: string): Promise<Outcome> => {
     const read = readNumber(typed)
-    if ('code' in read) return askAgain(ctx, validationMessage(invalid(read).code, read.params, ctx.lang))
+    if ('code' in read) return askAgain(ctx, validationMessage(invalid(ctx.db, read).code, read.params, ctx.lang))
     return { replies: [answer(ctx, read.number)], next: null }
   }
 

@@ -7,8 +7,9 @@
  * their own NIK) is stored as "NIK?" without the digits.
  */
 import { createHmac, randomBytes } from 'node:crypto'
-import { type Db, inTransaction } from '../../db/client.js'
+import type { Db } from '../../db/client.js'
 import { LOOKUP_FIELDS as FIELDS, LOOKUP_ACTION, writeCertificateLookups } from '../../db/queries/audit.js'
+import { transaction } from '../../db/store.js'
 import { parseNik } from '../validators/nik.js'
 import type { VerifiedStatus } from './verify.js'
 
@@ -29,10 +30,15 @@ export type LookupEntry = {
 export type LookupAudit = {
   /** Buffers one lookup; returns at once and never throws. Ignored after `stop`. */
   record(entry: LookupEntry): void
+  /**
+   * Writes one lookup at once with `tx` (a chat message's transaction), no buffer: kept or rolled
+   * back with the message, and nothing to lose when the terminal chat exits.
+   */
+  writeNow(tx: Db, entry: LookupEntry): void
   /** Writes what is buffered now, in one transaction. */
-  flush(): void
+  flush(): Promise<void>
   /** Stops the timer and writes what is left (for shutdown). */
-  stop(): void
+  stop(): Promise<void>
 }
 
 export type LookupAuditOptions = {
@@ -99,7 +105,7 @@ export function createLookupAudit(db: Db, options: LookupAuditOptions): LookupAu
   let timer: NodeJS.Timeout | undefined
   let soon: NodeJS.Immediate | undefined
   let stopped = false
-  function flush() {
+  async function flush(): Promise<void> {
     if (timer) clearTimeout(timer)
     if (soon) clearImmediate(soon)
     timer = undefined
@@ -109,31 +115,37 @@ export function createLookupAudit(db: Db, options: LookupAuditOptions): LookupAu
     buffer = []
     try {
       // In one transaction, in statements of many rows (src/db/queries/audit.ts).
-      inTransaction(db, (tx) => writeCertificateLookups(tx, values))
+      await transaction(db, (tx) => writeCertificateLookups(tx, values))
     } catch (error) {
       buffer = values.concat(buffer).slice(-bound * FIELDS)
       options.onError?.(error, buffer.length / FIELDS)
-      if (!stopped) timer = setTimeout(flush, options.flushMs).unref()
+      if (!stopped) timer = setTimeout(() => void flush(), options.flushMs).unref()
     }
+  }
+
+  /** The FIELDS values of one lookup: time in ms, channel, number as stored, details as JSON. */
+  function valuesOf(entry: LookupEntry): unknown[] {
+    const number = entry.number
+    const shown = number ? (entry.outcome === 'not-found' && looksLikeNik(number) ? 'NIK?' : number) : (number ?? null)
+    return [now(), entry.channel, shown, details(entry)]
   }
 
   function record(entry: LookupEntry) {
     // After shutdown began nothing would write it (the database is about to close).
     if (stopped) return
-    const number = entry.number
-    const shown = number ? (entry.outcome === 'not-found' && looksLikeNik(number) ? 'NIK?' : number) : (number ?? null)
-    buffer.push(now(), entry.channel, shown, details(entry))
+    buffer.push(...valuesOf(entry))
     if (buffer.length > bound * FIELDS) buffer.splice(0, FIELDS)
-    if (buffer.length >= options.maxBatch * FIELDS) soon ??= setImmediate(flush).unref()
-    else timer ??= setTimeout(flush, options.flushMs).unref()
+    if (buffer.length >= options.maxBatch * FIELDS) soon ??= setImmediate(() => void flush()).unref()
+    else timer ??= setTimeout(() => void flush(), options.flushMs).unref()
   }
 
   return {
     record,
+    writeNow: (tx, entry) => writeCertificateLookups(tx, valuesOf(entry)),
     flush,
-    stop() {
+    async stop() {
       stopped = true
-      flush()
+      await flush()
     },
   }
 }

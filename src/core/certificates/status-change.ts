@@ -5,10 +5,11 @@
  * change is seen at once on /verifikasi, the API and the chat. The audit log keeps who changed what,
  * from which status, and why (also for a reinstatement, whose reason is not shown publicly).
  */
-import { type Db, inTransaction } from '../../db/client.js'
+import type { Db } from '../../db/client.js'
 import { writeAudit } from '../../db/queries/audit.js'
 import { certificateByNumber, setCertificateStatus } from '../../db/queries/certificates.js'
 import type { CERTIFICATE_STATUSES } from '../../db/schema.js'
+import { transaction } from '../../db/store.js'
 import { optionalText } from '../import/cells.js'
 import { MAX_STATUS_REASON } from './import.js'
 import { normalizeNumber } from './verify.js'
@@ -34,15 +35,15 @@ const readReason = optionalText(MAX_STATUS_REASON)
  * `to`, with `reason` (required for every change, at most MAX_STATUS_REASON characters), in one
  * transaction with its audit entry. Messages are Indonesian, for the staff member's form.
  */
-export function changeCertificateStatus(
+export async function changeCertificateStatus(
   db: Db,
   typed: string,
   change: { to: CertificateStatus; reason: string },
   by: { actor: string; now: Date },
-): StatusChangeResult {
+): Promise<StatusChangeResult> {
   const number = normalizeNumber(typed)
   const reason = readReason(change.reason.trim())
-  return inTransaction(db, (tx) => {
+  return await transaction(db, (tx) => {
     const certificate = number ? certificateByNumber(tx, number) : undefined
     if (!certificate) return { ok: false, error: 'NOT_FOUND', message: 'Tidak ada sertifikat dengan nomor itu.' }
     if (!('value' in reason) || reason.value === null) {

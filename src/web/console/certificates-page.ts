@@ -138,7 +138,7 @@ ${results}`
     const reason = formText(body, 'reason')
     if (!CHANGES.some((change) => change.value === status))
       return c.html(detail(c, certificate, { form: { status, reason, errors: { status: 'Pilih tindakannya.' } } }), 400)
-    const result = changeCertificateStatus(
+    const result = await changeCertificateStatus(
       deps.db,
       certificate.number,
       { to: status as CertificateStatus, reason },
