@@ -40,6 +40,11 @@ type Connection = {
 }
 
 const connections = new WeakMap<Database.Database, Connection>()
+// The event loop's own, taken when this module loads: the check below runs on the real loop even
+// where a test has faked the timers.
+const onNextTurn = globalThis.setImmediate
+/** Transactions found still open when the event loop turned (see `transaction`). */
+let heldAcrossTurns = 0
 const insideHandles = new WeakSet<object>()
 /** The transaction, and the savepoint in it, the running code belongs to: follows the work across its awaits. */
 type Level = { open: Open; depth: number }
@@ -101,6 +106,16 @@ export async function transaction<T>(db: Db, work: (tx: Db) => T | Promise<T>, o
     begun = true
     connection.begun++
     connection.open = open
+    // Nothing inside a transaction waits for the network, a file or a timer (the outbox exists for
+    // that): on SQLite every await inside resolves before the event loop turns, so no other request's
+    // statements can slip in. One still open when the loop turns breaks that rule: said loudly.
+    onNextTurn(() => {
+      if (open.ended) return
+      heldAcrossTurns++
+      process.emitWarning('a transaction stayed open while the event loop turned: its work awaited I/O or a timer', {
+        code: 'KESOS_TRANSACTION_HELD',
+      })
+    })
     let result: T
     try {
       result = await current.run({ open, depth: 0 }, () => work(connection.inside))
@@ -186,4 +201,9 @@ export function assertNotInsideOthers(db: Db): void {
 /** How many transactions (not savepoints) were begun on `db`'s connection: what a batch costs, for tests and diagnostics. */
 export function transactionsBegun(db: Db): number {
   return connections.get(connectionOf(db))?.begun ?? 0
+}
+
+/** How many transactions were found still open when the event loop turned: should stay 0. */
+export function transactionsHeldAcrossTurns(): number {
+  return heldAcrossTurns
 }

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { closeDatabase, type Db, inTransaction, openDatabase } from '../../src/db/client.js'
 import { personInScope } from '../../src/db/queries/console-scope.js'
 import { getMeta, setMeta } from '../../src/db/queries/meta.js'
-import { commitTogether, StoreMisuseError, transaction } from '../../src/db/store.js'
+import { commitTogether, StoreMisuseError, transaction, transactionsHeldAcrossTurns } from '../../src/db/store.js'
 
 const NOW = new Date('2026-12-07T08:00:00Z')
 const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -107,6 +107,24 @@ describe('transaction', () => {
       Promise.all([transaction(tx, async () => later(5)), transaction(tx, async () => later(1))]),
     )
     await expect(sideBySide).rejects.toThrow(StoreMisuseError)
+  })
+})
+
+describe('a transaction held while the event loop turns', () => {
+  it('is counted and warned about; one whose awaits all resolve at once is not', async () => {
+    const before = transactionsHeldAcrossTurns()
+    await transaction(db, async (tx) => {
+      setMeta(tx, 'a', '1', NOW)
+      await Promise.resolve()
+      setMeta(tx, 'b', '2', NOW)
+    })
+    await later(5)
+    expect(transactionsHeldAcrossTurns()).toBe(before)
+    await transaction(db, async (tx) => {
+      setMeta(tx, 'c', '3', NOW)
+      await later(5)
+    })
+    expect(transactionsHeldAcrossTurns()).toBe(before + 1)
   })
 })
 
