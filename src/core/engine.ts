@@ -6,7 +6,7 @@
 import type { Logger } from 'pino'
 import type { Db } from '../db/client.js'
 import { createConversationQueries, VersionConflictError } from '../db/queries/conversations.js'
-import { commitTogether, transaction } from '../db/store.js'
+import { baseHandle, commitTogether, transaction } from '../db/store.js'
 import { continueFlow, type FlowDefinition, repeatStep, startFlow } from './flows/flow.js'
 import { createKeyedQueue } from './keyed-queue.js'
 import { MENU_PREFIX, type MenuItemId, menuChoices, menuItem, resolveChoice, shortcut } from './menu.js'
@@ -135,13 +135,15 @@ export function createEngine(deps: EngineDeps): Engine {
     for (const flow of [feature.flow, ...(feature.also ?? [])]) flows.set(flow.id, flow)
   }
   for (const flow of deps.flows ?? []) flows.set(flow.id, flow)
-  // The conversation statements are prepared once per handle: on SQLite every transaction has the same one.
+  // The conversation statements are prepared once per connection: every transaction's handle is a
+  // new object over one shared handle.
   const prepared = new WeakMap<Db, ReturnType<typeof createConversationQueries>>()
   const queriesOf = (handle: Db) => {
-    let queries = prepared.get(handle)
+    const base = baseHandle(handle)
+    let queries = prepared.get(base)
     if (!queries) {
-      queries = createConversationQueries(handle)
-      prepared.set(handle, queries)
+      queries = createConversationQueries(base)
+      prepared.set(base, queries)
     }
     return queries
   }

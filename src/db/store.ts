@@ -13,7 +13,6 @@
  * ended, throws a `StoreMisuseError`, because on PostgreSQL either would run on another
  * connection, outside the transaction.
  */
-import { AsyncLocalStorage } from 'node:async_hooks'
 import type Database from 'better-sqlite3'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
 import { connectionOf, type Db } from './client.js'
@@ -28,10 +27,12 @@ export class StoreMisuseError extends Error {
 type Open = { client: Database.Database; depth: number; ended: boolean }
 
 type Connection = {
-  /** The handle the work of a transaction gets: the same connection, known to be inside one. */
+  /** The handle the work of a transaction builds on: the same connection, known to be inside one. */
   inside: Db
   /** The end of the queue of transactions waiting for the connection. */
   tail: Promise<void>
+  /** Transactions asked for and not yet begun. */
+  waiting: number
   /** The transaction open now, if one is. */
   open: Open | undefined
   statements: Map<string, Database.Statement>
@@ -45,17 +46,34 @@ const connections = new WeakMap<Database.Database, Connection>()
 const onNextTurn = globalThis.setImmediate
 /** Transactions found still open when the event loop turned (see `transaction`). */
 let heldAcrossTurns = 0
-const insideHandles = new WeakSet<object>()
-/** The transaction, and the savepoint in it, the running code belongs to: follows the work across its awaits. */
-type Level = { open: Open; depth: number }
-const current = new AsyncLocalStorage<Level>()
+/**
+ * The transaction, and the savepoint in it, each handle given to work belongs to. Every level gets a
+ * handle of its own (a thin object over the connection's shared one), so a handle knows where it may
+ * be used without tracking the work across its awaits (an AsyncLocalStorage would, at a cost on every
+ * promise of the process).
+ */
+type Level = { open: Open; depth: number; base: Db }
+const levels = new WeakMap<object, Level>()
+
+function handleFor(connection: Connection, open: Open, depth: number): Db {
+  const handle = Object.create(connection.inside) as Db
+  levels.set(handle, { open, depth, base: connection.inside })
+  return handle
+}
+
+/**
+ * The handle a cache of prepared queries should be keyed by: every transaction's and savepoint's
+ * handle is a new object over one shared handle per connection.
+ */
+export function baseHandle(db: Db): Db {
+  return levels.get(db)?.base ?? db
+}
 
 function stateOf(client: Database.Database): Connection {
   let connection = connections.get(client)
   if (!connection) {
     const inside = drizzle(client, { schema }) as Db
-    insideHandles.add(inside)
-    connection = { inside, tail: Promise.resolve(), open: undefined, statements: new Map(), begun: 0 }
+    connection = { inside, tail: Promise.resolve(), waiting: 0, open: undefined, statements: new Map(), begun: 0 }
     connections.set(client, connection)
   }
   return connection
@@ -87,18 +105,19 @@ export type TransactionOptions = {
 export async function transaction<T>(db: Db, work: (tx: Db) => T | Promise<T>, options: TransactionOptions = {}): Promise<T> {
   const client = connectionOf(db)
   const connection = stateOf(client)
-  if (insideHandles.has(db)) return savepoint(connection, client, db, work)
-  if (current.getStore()?.open.client === client) {
-    throw new StoreMisuseError(
-      'a transaction was asked of the database handle inside another transaction: pass the transaction (tx) instead',
-    )
-  }
+  const level = levels.get(db)
+  if (level) return savepoint(connection, client, level, work)
   const before = connection.tail
   let release!: () => void
   connection.tail = new Promise<void>((resolve) => {
     release = resolve
   })
-  await before
+  connection.waiting++
+  try {
+    await before
+  } finally {
+    connection.waiting--
+  }
   const open: Open = { client, depth: 0, ended: false }
   let begun = false
   try {
@@ -112,13 +131,18 @@ export async function transaction<T>(db: Db, work: (tx: Db) => T | Promise<T>, o
     onNextTurn(() => {
       if (open.ended) return
       heldAcrossTurns++
-      process.emitWarning('a transaction stayed open while the event loop turned: its work awaited I/O or a timer', {
+      // With others waiting, the likeliest cause is work that asked a transaction of the database
+      // handle instead of its tx: that one waits for the very transaction it is inside.
+      const why = connection.waiting
+        ? `; ${connection.waiting} other transaction(s) wait for it: work that asks the database handle (db) for a transaction instead of its tx waits for itself`
+        : ''
+      process.emitWarning(`a transaction stayed open while the event loop turned: its work awaited I/O or a timer${why}`, {
         code: 'KESOS_TRANSACTION_HELD',
       })
     })
     let result: T
     try {
-      result = await current.run({ open, depth: 0 }, () => work(connection.inside))
+      result = await work(handleFor(connection, open, 0))
     } catch (error) {
       if (client.inTransaction) run(connection, client, 'ROLLBACK')
       throw error
@@ -138,23 +162,24 @@ export async function transaction<T>(db: Db, work: (tx: Db) => T | Promise<T>, o
 async function savepoint<T>(
   connection: Connection,
   client: Database.Database,
-  tx: Db,
+  level: Level,
   work: (tx: Db) => T | Promise<T>,
 ): Promise<T> {
-  const level = current.getStore()
-  const open = level?.open
-  if (!level || !open || open.client !== client || open.ended || connection.open !== open) {
-    throw new StoreMisuseError('a transaction handle was used outside its transaction (after it ended, or from other work)')
+  const { open } = level
+  if (open.ended || connection.open !== open) {
+    throw new StoreMisuseError('a transaction handle was used after its transaction ended')
   }
   if (level.depth !== open.depth) {
-    throw new StoreMisuseError('nested transactions were run side by side: await each one before starting the next')
+    throw new StoreMisuseError(
+      'nested transactions were run side by side, or on an outer handle: await each one before starting the next, on the handle it gave',
+    )
   }
   const depth = ++open.depth
   const name = `s${depth}`
   run(connection, client, `SAVEPOINT ${name}`)
   let result: T
   try {
-    result = await current.run({ open, depth }, () => work(tx))
+    result = await work(handleFor(connection, open, depth))
   } catch (error) {
     if (open.depth === depth) {
       run(connection, client, `ROLLBACK TO ${name}`)
@@ -191,9 +216,9 @@ export function commitTogether<I, R>(db: Db, items: readonly I[], each: (tx: Db,
  * join that transaction unnoticed (and be rolled back with it).
  */
 export function assertNotInsideOthers(db: Db): void {
+  if (levels.has(db)) return
   const connection = connections.get(connectionOf(db))
-  const open = connection?.open
-  if (open && current.getStore()?.open !== open) {
+  if (connection?.open) {
     throw new StoreMisuseError('a synchronous transaction was started while another one, awaiting, holds the connection')
   }
 }

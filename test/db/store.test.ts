@@ -78,13 +78,33 @@ describe('transaction', () => {
     expect(getMeta(db, 'counter')).toBe('12')
   })
 
-  it('refuses the database handle inside a transaction, and a transaction handle after its end', async () => {
-    await expect(transaction(db, async () => transaction(db, () => 1))).rejects.toThrow(StoreMisuseError)
+  it('refuses a transaction handle after its end, and a nested part asked on an outer handle', async () => {
     let leaked: Db | undefined
     await transaction(db, (tx) => {
       leaked = tx
     })
     await expect(transaction(leaked as Db, () => 1)).rejects.toThrow(StoreMisuseError)
+    const onOuter = transaction(db, (tx) => transaction(tx, () => transaction(tx, () => 1)))
+    await expect(onOuter).rejects.toThrow(StoreMisuseError)
+  })
+
+  it('says so when work asks the database handle for a transaction inside its own, which waits for itself', async () => {
+    const warnings: string[] = []
+    const listen = (warning: Error & { code?: string }) => {
+      if (warning.code === 'KESOS_TRANSACTION_HELD') warnings.push(warning.message)
+    }
+    process.on('warning', listen)
+    try {
+      // A database of its own: the one stuck transaction keeps it busy for good.
+      const stuck = openDatabase(':memory:')
+      const before = transactionsHeldAcrossTurns()
+      void transaction(stuck, async () => transaction(stuck, () => 1))
+      await later(5)
+      expect(transactionsHeldAcrossTurns()).toBe(before + 1)
+      expect(warnings.join('\n')).toContain('1 other transaction(s) wait for it')
+    } finally {
+      process.off('warning', listen)
+    }
   })
 
   it('refuses a synchronous transaction of other work while an awaiting one holds the connection, and writes nothing of it', async () => {
