@@ -7,6 +7,7 @@ import { ALLOWED_UPDATES } from './bots/telegram/bot.js'
 import { checkStaffGroups, describeCheck } from './bots/telegram/staff-setup.js'
 import { announceCancelCommand, announcePreviewCommand, announceSendCommand, announceStatusCommand } from './cli/announce.js'
 import { importCertificatesCommand, qrCommand } from './cli/certificates.js'
+import { copyToPostgresCommand } from './cli/db-copy.js'
 import { importExamsCommand } from './cli/exams.js'
 import { closeHandoffCommand, listHandoffsCommand, replyHandoffCommand, showHandoffCommand } from './cli/handoff.js'
 import { rotateKeysCommand } from './cli/keys.js'
@@ -92,6 +93,9 @@ const USAGE = `Pemakaian: npm run cli -- <perintah>
   staff revoke-token NOMOR          cabut token API
   keys rotate                       setelah DATA_ENCRYPTION_KEY diganti (kunci lama di DATA_ENCRYPTION_KEY_PREVIOUS):
                                     enkripsi ulang semua data dengan kunci baru (sekaligus; aman diulang)
+  db copy-to-postgres --to postgres://… [--replace] [--from FILE.db]
+                                    salin seluruh database SQLite (DATABASE_PATH, atau --from) ke PostgreSQL dan periksa
+                                    jumlah baris dan checksum tiap tabel; tabel tujuan harus kosong (--replace: dikosongkan dulu)
 `
 
 /**
@@ -146,6 +150,7 @@ const commands: Record<string, Command> = {
   'announce status': announceStatusCommand,
   'announce cancel': announceCancelCommand,
   'keys rotate': rotateKeysCommand,
+  'db copy-to-postgres': copyToPostgresCommand,
   'staff add': addStaffCommand,
   'staff list': listStaffCommand,
   'staff role': roleStaffCommand,

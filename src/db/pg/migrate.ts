@@ -1,6 +1,7 @@
 /**
  * Applies the PostgreSQL migrations (migrations/pg/), once however many instances start together.
- * Not wired into the app yet: the PostgreSQL engine is being built (issue 24).
+ * Not wired into the server yet: the PostgreSQL engine is being built (issue 24); `db copy-to-postgres`
+ * (src/db/copy.ts) migrates its target with it.
  */
 import { PG_MIGRATIONS_FOLDER } from '../../project-files.js'
 
