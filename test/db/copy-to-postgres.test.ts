@@ -29,7 +29,7 @@ let source: CopySource
 beforeAll(async () => {
   server = await startPostgres()
   folder = mkdtempSync(join(tmpdir(), 'kesos-copy-'))
-  source = seedEveryTable(join(folder, 'kesos.db'), NOW)
+  source = await seedEveryTable(join(folder, 'kesos.db'), NOW)
 }, 60_000)
 
 afterAll(async () => {

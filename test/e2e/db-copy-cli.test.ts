@@ -33,8 +33,8 @@ async function targetUrl(): Promise<string> {
 }
 
 /** Seeds the test's SQLite file and returns its data key, which the CLI must be given. */
-function seed(path = temp.dbPath): string {
-  const source = seedEveryTable(path, new Date())
+async function seed(path = temp.dbPath): Promise<string> {
+  const source = await seedEveryTable(path, new Date())
   closeDatabase(source.db)
   return source.key
 }
@@ -56,7 +56,7 @@ async function totalRows(url: string): Promise<number> {
 
 describe('npm run cli -- db copy-to-postgres', () => {
   it('copies, prints a line per table and exit code 0; refuses a second copy (1); copies over it with --replace', async () => {
-    const key = seed()
+    const key = await seed()
     const url = await targetUrl()
     const shown = url.replace(PASSWORD, '***')
 
@@ -90,7 +90,7 @@ describe('npm run cli -- db copy-to-postgres', () => {
   }, 180_000)
 
   it('shows a table the target changed as BEDA, exits 1 and keeps nothing', async () => {
-    const key = seed()
+    const key = await seed()
     const url = await targetUrl()
     await migratePostgres(url)
     await psql(
@@ -111,7 +111,7 @@ describe('npm run cli -- db copy-to-postgres', () => {
 
   it('--from copies another SQLite file, not DATABASE_PATH', async () => {
     const other = `${temp.dir}/lain.db`
-    const key = seed(other)
+    const key = await seed(other)
     const url = await targetUrl()
     const result = await cli(['--to', url, '--from', other], key)
     expect(result.exit.code).toBe(0)
@@ -138,7 +138,7 @@ describe('npm run cli -- db copy-to-postgres', () => {
   }, 120_000)
 
   it('exits 1 when PostgreSQL cannot be reached, without printing the password', async () => {
-    const key = seed()
+    const key = await seed()
     const result = await cli(['--to', `postgres://kesos:${PASSWORD}@127.0.0.1:1/kesos`], key)
     expect(result.exit.code).toBe(1)
     expect(result.stderr).toContain('Gagal: connect ECONNREFUSED 127.0.0.1:1')

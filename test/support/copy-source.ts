@@ -25,10 +25,10 @@ export const EVERY_BYTE = Buffer.from(Array.from({ length: 256 }, (_, i) => i))
 export type CopySource = { db: Db; keyring: DataKeyring; key: string; nonAsciiPersonId: number; deletedAuditId: number }
 
 /** Opens (creating) the database at `path` and fills every table; the data key is `key` (64 hex digits), or a fresh one. */
-export function seedEveryTable(path: string, now: Date, key = randomBytes(32).toString('hex')): CopySource {
+export async function seedEveryTable(path: string, now: Date, key = randomBytes(32).toString('hex')): Promise<CopySource> {
   const db = openDatabase(path)
   ensureReferenceData(db)
-  const keyring = openDataKeys(testConfig({ DATA_ENCRYPTION_KEY: key }, path), pino({ level: 'silent' }), db, now)
+  const keyring = await openDataKeys(testConfig({ DATA_ENCRYPTION_KEY: key }, path), pino({ level: 'silent' }), db, now)
   loadDemoData(db, now, keyring.vault)
   const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000)
 
