@@ -250,7 +250,7 @@ describe('reconnecting', () => {
 describe('a logout (401)', () => {
   it('forgets the stored session and opens a new socket, so a new QR can be scanned', async () => {
     const { db, fake, connection, socket, auth, given } = await setup()
-    auth.state.keys.set({ 'pre-key': { '1': PRE_KEY } })
+    await auth.state.keys.set({ 'pre-key': { '1': PRE_KEY } })
     auth.state.creds.registered = true
     auth.saveCreds()
     const oldNoiseKey = Buffer.from(auth.state.creds.noiseKey.public)
