@@ -94,7 +94,7 @@ export type Fixture = {
   auditRows: () => Promise<(typeof auditLog.$inferSelect)[]>
   /** From now on every certificate lookup fails, as on a broken disk (until `close`). */
   breakReads: () => void
-  close: () => void
+  close: () => Promise<void>
 }
 
 export async function verifyFixture(

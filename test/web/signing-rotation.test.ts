@@ -16,7 +16,7 @@ afterEach(() => fixture?.close())
 
 /** What the page says of a link: genuine or not. */
 async function signatureOf(path: string, keys: { signingKey: string; previousSigningKeys?: string[] }) {
-  fixture?.close()
+  await fixture?.close()
   fixture = await verifyFixture(keys)
   const html = await (await fixture.get(path)).text()
   return /data-signature="([a-z-]+)"/.exec(html)?.[1]

@@ -170,9 +170,9 @@ describe('a result at /verifikasi/<number>', () => {
       ).text()
       expect(html).toContain('Tautan hasil ini: /verifikasi/LSPS202400009</p>')
       expect(html).not.toContain('phishing.example')
-      bare.close()
+      await bare.close()
     } finally {
-      web.close()
+      await web.close()
     }
   })
 })

@@ -20,8 +20,8 @@ const fixture = async (options: Parameters<typeof verifyFixture>[0] = {}) => {
   f = await verifyFixture(options)
   return f
 }
-afterEach(() => {
-  f?.close()
+afterEach(async () => {
+  await f?.close()
   f = undefined
 })
 
