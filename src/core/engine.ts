@@ -5,8 +5,8 @@
  */
 import type { Logger } from 'pino'
 import type { Db } from '../db/client.js'
-import { createConversationQueries, VersionConflictError } from '../db/queries/conversations.js'
-import { baseHandle, commitTogether, transaction } from '../db/store.js'
+import { type ConversationQueries, conversationQueries, VersionConflictError } from '../db/queries/conversations.js'
+import { commitTogether, transaction } from '../db/store.js'
 import { continueFlow, type FlowDefinition, repeatStep, startFlow } from './flows/flow.js'
 import { createKeyedQueue } from './keyed-queue.js'
 import { MENU_PREFIX, type MenuItemId, menuChoices, menuItem, resolveChoice, shortcut } from './menu.js'
@@ -135,18 +135,6 @@ export function createEngine(deps: EngineDeps): Engine {
     for (const flow of [feature.flow, ...(feature.also ?? [])]) flows.set(flow.id, flow)
   }
   for (const flow of deps.flows ?? []) flows.set(flow.id, flow)
-  // The conversation statements are prepared once per connection: every transaction's handle is a
-  // new object over one shared handle.
-  const prepared = new WeakMap<Db, ReturnType<typeof createConversationQueries>>()
-  const queriesOf = (handle: Db) => {
-    const base = baseHandle(handle)
-    let queries = prepared.get(base)
-    if (!queries) {
-      queries = createConversationQueries(base)
-      prepared.set(base, queries)
-    }
-    return queries
-  }
   const enqueue = createKeyedQueue()
   const actions = deps.actions ?? []
   const actionFor = (choiceId: string | undefined) =>
@@ -265,11 +253,7 @@ export function createEngine(deps: EngineDeps): Engine {
     return answer(atMenu(lang, t(lang, messages.notUnderstood)))
   }
 
-  function read(
-    queries: ReturnType<typeof createConversationQueries>,
-    inbound: Inbound,
-    now: Date,
-  ): { conversation: Conversation; expired: boolean } {
+  function read(queries: ConversationQueries, inbound: Inbound, now: Date): { conversation: Conversation; expired: boolean } {
     const stored = queries.load(inbound.channel, inbound.chatId)
     if (!stored) return { conversation: { lang: 'id', position: null, offered: menuChoices('id'), version: 0 }, expired: false }
     const data = JSON.parse(stored.data) as StoredData
@@ -289,7 +273,7 @@ export function createEngine(deps: EngineDeps): Engine {
   }
 
   async function turn(tx: Db, inbound: Inbound, now: Date): Promise<Reply[]> {
-    const queries = queriesOf(tx)
+    const queries = conversationQueries(tx)
     if (!queries.markProcessed(inbound.channel, inbound.chatId, inbound.messageId, now)) return []
     const { conversation, expired } = read(queries, inbound, now)
     const ctx: TurnContext = { inbound, lang: conversation.lang, now, db: tx }
@@ -330,7 +314,7 @@ export function createEngine(deps: EngineDeps): Engine {
   }
 
   function apology(tx: Db, inbound: Inbound): Reply[] {
-    const lang = queriesOf(tx).load(inbound.channel, inbound.chatId)?.language ?? 'id'
+    const lang = conversationQueries(tx).load(inbound.channel, inbound.chatId)?.language ?? 'id'
     return [{ text: t(lang, messages.internalError) }]
   }
 

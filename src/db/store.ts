@@ -15,7 +15,7 @@
  */
 import type Database from 'better-sqlite3'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
-import { connectionOf, type Db } from './client.js'
+import { cached, connectionOf, type Db } from './client.js'
 import * as schema from './schema.js'
 
 /** A transaction used the wrong way (a bug, never a person's input): the message says which. */
@@ -24,7 +24,7 @@ export class StoreMisuseError extends Error {
 }
 
 /** An open transaction, as seen from the work running inside it. */
-type Open = { client: Database.Database; depth: number; ended: boolean }
+type Open = { depth: number; ended: boolean }
 
 type Connection = {
   /** The handle the work of a transaction builds on: the same connection, known to be inside one. */
@@ -35,7 +35,6 @@ type Connection = {
   waiting: number
   /** The transaction open now, if one is. */
   open: Open | undefined
-  statements: Map<string, Database.Statement>
   /** Transactions begun on the connection (not savepoints): what a batch costs, for tests and diagnostics. */
   begun: number
 }
@@ -52,40 +51,28 @@ let heldAcrossTurns = 0
  * be used without tracking the work across its awaits (an AsyncLocalStorage would, at a cost on every
  * promise of the process).
  */
-type Level = { open: Open; depth: number; base: Db }
+type Level = { open: Open; depth: number }
 const levels = new WeakMap<object, Level>()
 
 function handleFor(connection: Connection, open: Open, depth: number): Db {
   const handle = Object.create(connection.inside) as Db
-  levels.set(handle, { open, depth, base: connection.inside })
+  levels.set(handle, { open, depth })
   return handle
-}
-
-/**
- * The handle a cache of prepared queries should be keyed by: every transaction's and savepoint's
- * handle is a new object over one shared handle per connection.
- */
-export function baseHandle(db: Db): Db {
-  return levels.get(db)?.base ?? db
 }
 
 function stateOf(client: Database.Database): Connection {
   let connection = connections.get(client)
   if (!connection) {
     const inside = drizzle(client, { schema }) as Db
-    connection = { inside, tail: Promise.resolve(), waiting: 0, open: undefined, statements: new Map(), begun: 0 }
+    connection = { inside, tail: Promise.resolve(), waiting: 0, open: undefined, begun: 0 }
     connections.set(client, connection)
   }
   return connection
 }
 
-function run(connection: Connection, client: Database.Database, sql: string): void {
-  let statement = connection.statements.get(sql)
-  if (!statement) {
-    statement = client.prepare(sql)
-    connection.statements.set(sql, statement)
-  }
-  statement.run()
+/** The transaction statements (BEGIN, SAVEPOINT…), prepared once per connection like any other. */
+function run(connection: Connection, sql: string): void {
+  cached(connection.inside, sql).run()
 }
 
 /**
@@ -106,7 +93,7 @@ export async function transaction<T>(db: Db, work: (tx: Db) => T | Promise<T>, o
   const client = connectionOf(db)
   const connection = stateOf(client)
   const level = levels.get(db)
-  if (level) return savepoint(connection, client, level, work)
+  if (level) return savepoint(connection, level, work)
   const before = connection.tail
   let release!: () => void
   connection.tail = new Promise<void>((resolve) => {
@@ -118,10 +105,10 @@ export async function transaction<T>(db: Db, work: (tx: Db) => T | Promise<T>, o
   } finally {
     connection.waiting--
   }
-  const open: Open = { client, depth: 0, ended: false }
+  const open: Open = { depth: 0, ended: false }
   let begun = false
   try {
-    run(connection, client, options.readOnly ? 'BEGIN DEFERRED' : 'BEGIN IMMEDIATE')
+    run(connection, options.readOnly ? 'BEGIN DEFERRED' : 'BEGIN IMMEDIATE')
     begun = true
     connection.begun++
     connection.open = open
@@ -144,11 +131,11 @@ export async function transaction<T>(db: Db, work: (tx: Db) => T | Promise<T>, o
     try {
       result = await work(handleFor(connection, open, 0))
     } catch (error) {
-      if (client.inTransaction) run(connection, client, 'ROLLBACK')
+      if (client.inTransaction) run(connection, 'ROLLBACK')
       throw error
     }
     if (open.depth !== 0) throw new StoreMisuseError('a nested transaction was still open when its transaction ended')
-    run(connection, client, 'COMMIT')
+    run(connection, 'COMMIT')
     return result
   } finally {
     open.ended = true
@@ -159,12 +146,7 @@ export async function transaction<T>(db: Db, work: (tx: Db) => T | Promise<T>, o
   }
 }
 
-async function savepoint<T>(
-  connection: Connection,
-  client: Database.Database,
-  level: Level,
-  work: (tx: Db) => T | Promise<T>,
-): Promise<T> {
+async function savepoint<T>(connection: Connection, level: Level, work: (tx: Db) => T | Promise<T>): Promise<T> {
   const { open } = level
   if (open.ended || connection.open !== open) {
     throw new StoreMisuseError('a transaction handle was used after its transaction ended')
@@ -176,14 +158,14 @@ async function savepoint<T>(
   }
   const depth = ++open.depth
   const name = `s${depth}`
-  run(connection, client, `SAVEPOINT ${name}`)
+  run(connection, `SAVEPOINT ${name}`)
   let result: T
   try {
     result = await work(handleFor(connection, open, depth))
   } catch (error) {
     if (open.depth === depth) {
-      run(connection, client, `ROLLBACK TO ${name}`)
-      run(connection, client, `RELEASE ${name}`)
+      run(connection, `ROLLBACK TO ${name}`)
+      run(connection, `RELEASE ${name}`)
       open.depth--
     }
     throw error
@@ -191,7 +173,7 @@ async function savepoint<T>(
   if (open.depth !== depth) {
     throw new StoreMisuseError('nested transactions ended out of order: await each one before starting the next')
   }
-  run(connection, client, `RELEASE ${name}`)
+  run(connection, `RELEASE ${name}`)
   open.depth--
   return result
 }

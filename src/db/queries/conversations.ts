@@ -1,7 +1,7 @@
 /** Conversation state and inbound de-duplication: the queries on the hot path of every message. */
 import { and, eq, lt, sql } from 'drizzle-orm'
 import type { Channel, Language } from '../../vocabulary/message.js'
-import type { Db } from '../client.js'
+import { connectionOf, type Db } from '../client.js'
 import { conversationStates, processedMessages } from '../schema.js'
 
 export type StoredConversation = {
@@ -138,3 +138,18 @@ export function createConversationQueries(db: Db) {
 }
 
 export type ConversationQueries = ReturnType<typeof createConversationQueries>
+
+// Asked on every message: built and prepared once per connection. Keyed by the connection, not the
+// handle: every transaction and savepoint has a handle of its own over one shared session.
+const perConnection = new WeakMap<object, ConversationQueries>()
+
+/** `createConversationQueries`, prepared once per connection (the engine's hot path). */
+export function conversationQueries(db: Db): ConversationQueries {
+  const client = connectionOf(db)
+  let queries = perConnection.get(client)
+  if (!queries) {
+    queries = createConversationQueries(db)
+    perConnection.set(client, queries)
+  }
+  return queries
+}
