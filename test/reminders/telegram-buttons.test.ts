@@ -30,7 +30,10 @@ describe('reminder buttons on Telegram', () => {
     core = await testCore()
     fake = await startFakeTelegram()
     driver = await telegramDriver({ mode: 'webhook', fake, engine: core.engine, db: core.db })
+    // Today at 09.00 WIB, whenever the test runs: the exam is then at 09.00 too, and its 1-day
+    // reminder falls in the day, not at night (moved to the exam day, it would say "hari ini").
     const now = new Date()
+    now.setUTCHours(2, 0, 0, 0)
     const person = addPerson(core.db, { chats: [{ channel: 'telegram', chatId: String(driver.chatId) }] })
     addExam(core.db, person, { startsAt: new Date(now.getTime() + 3 * DAY), kind: 'ujian_kognitif', code: 'UJK-2026-0042' })
     planReminders(core.db, [person], now, DEFAULT_REMINDER_SETTINGS)
