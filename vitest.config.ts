@@ -6,5 +6,7 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 20_000,
     globalSetup: ['test/support/global-setup.ts'],
+    // Fails a test that leaves a transaction open across a turn of the event loop.
+    setupFiles: ['test/support/held-transactions.ts'],
   },
 })

@@ -2,6 +2,7 @@
  * What every entry point (the server, the terminal chat, the CLI) does first: open and migrate the
  * database, load reference and demo data, and build the conversation core.
  */
+
 import type { Logger } from 'pino'
 import type { Config } from './config.js'
 import { createAnnouncementChat } from './core/announcements/chat.js'
@@ -36,6 +37,7 @@ import { DataKeyError, openDataKeys } from './data-keys.js'
 import { type Db, openDatabase } from './db/client.js'
 import { type DemoSummary, isDatabaseEmpty, loadDemoData } from './db/demo-data.js'
 import { ensureReferenceData } from './db/reference-data.js'
+import { transaction } from './db/store.js'
 import { handoffSettingsOf, reminderSettingsOf } from './settings.js'
 
 export type Core = {
@@ -91,13 +93,10 @@ export async function openCore(config: Config, logger: Logger, clock: () => Date
   const db = openDatabase(config.DATABASE_PATH)
   const { vault, keys, authBox } = await openDataKeys(config, logger, db, clock())
   // One write-locked transaction, so processes starting together seed an empty database once.
-  const demo = db.transaction(
-    () => {
-      ensureReferenceData(db)
-      return demoAllowed(config) && isDatabaseEmpty(db) ? loadDemoData(db, clock(), vault) : null
-    },
-    { behavior: 'immediate' },
-  )
+  const demo = await transaction(db, async (tx) => {
+    await ensureReferenceData(tx)
+    return demoAllowed(config) && (await isDatabaseEmpty(tx)) ? await loadDemoData(tx, clock(), vault) : null
+  })
   // Every plan made from the chat (registrations, chats linked, reminders turned on) uses the configured times.
   const reminderSettings = reminderSettingsOf(config)
   const offerHours = config.REGISTRATION_OFFER_HOURS
@@ -141,9 +140,9 @@ export async function openCore(config: Config, logger: Logger, clock: () => Date
       flow: registrationFlow.flow,
       also: registrationFlow.also,
       // Ask for nothing when there is nothing to register for.
-      before: (ctx) => (anySessionOpen(ctx) ? undefined : { replies: [noSessionsReply(ctx.lang)], next: null }),
+      before: async (ctx) => ((await anySessionOpen(ctx)) ? undefined : { replies: [noSessionsReply(ctx.lang)], next: null }),
     },
-    status: provenFeature('status', (ctx, person) => [statusAnswer(ctx, person, config.PUBLIC_BASE_URL)]),
+    status: provenFeature('status', async (ctx, person) => [await statusAnswer(ctx, person, config.PUBLIC_BASE_URL)]),
     'data-saya': provenFeature('data-saya', (ctx, person) => dataSummary(ctx, person, dataRightsDeps), dataRights.flows),
     verifikasi: certificateCheck.feature,
     pengingat: reminders.feature,

@@ -176,7 +176,7 @@ const commands: Record<string, Command> = {
   },
   'telegram delete-webhook': async (_db, _args, config) => {
     const api = telegramApi(config)
-    return api ? telegramCall('deleteWebhook', () => api.deleteWebhook()) : 2
+    return api ? await telegramCall('deleteWebhook', () => api.deleteWebhook()) : 2
   },
   'telegram info': async (_db, _args, config) => {
     const api = telegramApi(config)
@@ -210,7 +210,7 @@ async function main(argv: string[]): Promise<number> {
   const clock = () => new Date()
   const db = openDatabase(config.DATABASE_PATH)
   try {
-    ensureReferenceData(db)
+    await ensureReferenceData(db)
     const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, stream: 'stderr' })
     // A key this database already has is checked before any command; one is made only for a command that needs it.
     let keyring = await openExistingDataKeys(config, logger, db, clock())

@@ -13,7 +13,7 @@ import { createSecretBox, type DataKeys, keyCheck, type SecretBox, WHATSAPP_AUTH
 import { createNikVault, NIK_ENCRYPTION_PURPOSE, type NikVault, parseDataKey } from './core/privacy/nik-vault.js'
 import type { Db } from './db/client.js'
 import { DATA_KEY_CHECK, holdsEncryptedData, someNikCiphertext } from './db/queries/encrypted-data.js'
-import { getMeta, setMeta } from './db/queries/meta.js'
+import { getMeta, liveMeta, setMeta } from './db/queries/meta.js'
 import { sealClearAuthValues } from './db/queries/whatsapp-auth.js'
 import { transaction } from './db/store.js'
 
@@ -38,7 +38,7 @@ const ROTATE = '"npm run cli -- keys rotate"'
  * once both are copied together. A database that already holds encrypted data never gets a new
  * key file: that data could not be read with it. Undefined when there is none and `create` is false.
  */
-function resolveDataKey(config: Config, logger: Logger, db: Db, create: boolean): Buffer | undefined {
+async function resolveDataKey(config: Config, logger: Logger, db: Db, create: boolean): Promise<Buffer | undefined> {
   if (config.DATA_ENCRYPTION_KEY) {
     const key = parseDataKey(config.DATA_ENCRYPTION_KEY)
     if (key) return key
@@ -50,7 +50,7 @@ function resolveDataKey(config: Config, logger: Logger, db: Db, create: boolean)
     if (!key) throw new DataKeyError(`${file} does not hold a 32-byte key (64 hex digits)`)
     return key
   }
-  if (holdsEncryptedData(db)) {
+  if (await holdsEncryptedData(db)) {
     throw new DataKeyError(
       `${file} is missing, but the database holds data encrypted with it (NIKs, the WhatsApp session): restore the file from your backup, or set DATA_ENCRYPTION_KEY to that key; a new key would leave the data unreadable`,
     )
@@ -89,7 +89,7 @@ export async function openExistingDataKeys(config: Config, logger: Logger, db: D
 }
 
 async function openKeys(config: Config, logger: Logger, db: Db, now: Date, create: boolean): Promise<DataKeyring | undefined> {
-  const current = resolveDataKey(config, logger, db, create)
+  const current = await resolveDataKey(config, logger, db, create)
   if (!current) return undefined
   const previous = config.DATA_ENCRYPTION_KEY_PREVIOUS ? parseDataKey(config.DATA_ENCRYPTION_KEY_PREVIOUS) : undefined
   const keys: DataKeys = previous ? { current, previous } : { current }
@@ -100,21 +100,22 @@ async function openKeys(config: Config, logger: Logger, db: Db, now: Date, creat
     new DataKeyError(
       `${source} is not the key this database was encrypted with: set the key it was made with; to change keys, set the old one as DATA_ENCRYPTION_KEY_PREVIOUS and run ${ROTATE}`,
     )
-  const sealed = await transaction(db, (tx) => {
-    let stored = getMeta(tx, DATA_KEY_CHECK)
+  const sealed = await transaction(db, async (tx) => {
+    let stored = await getMeta(tx, DATA_KEY_CHECK)
     if (stored === undefined) {
       // A database from before check values: its key is the one its NIKs open with.
-      const opening = checkOfSample(tx, keys, checks)
+      const opening = await checkOfSample(tx, keys, checks)
       if (opening === null) throw mismatch()
       stored = opening ?? checks.current
-      setMeta(tx, DATA_KEY_CHECK, stored, now)
+      await setMeta(tx, DATA_KEY_CHECK, stored, now)
     }
     if (stored !== checks.current && stored !== checks.previous) throw mismatch()
     return sealClearAuthValues(tx, authBox.seal)
   })
   if (sealed > 0)
     logger.info({ values: sealed }, 'WhatsApp session: values stored in clear by an older version are now encrypted')
-  const pending = () => getMeta(db, DATA_KEY_CHECK) === checks.previous
+  const dataKeyCheck = liveMeta(db, DATA_KEY_CHECK)
+  const pending = () => dataKeyCheck() === checks.previous
   if (previous && pending()) {
     logger.warn(`data is still under DATA_ENCRYPTION_KEY_PREVIOUS: run ${ROTATE} to re-encrypt it under DATA_ENCRYPTION_KEY`)
   }
@@ -124,12 +125,12 @@ async function openKeys(config: Config, logger: Logger, db: Db, now: Date, creat
 }
 
 /** The check value of the key a stored NIK ciphertext opens with: null when neither does, undefined without one. */
-function checkOfSample(
+async function checkOfSample(
   db: Db,
   keys: DataKeys,
   checks: { current: string; previous: string | undefined },
-): string | null | undefined {
-  const sample = someNikCiphertext(db)
+): Promise<string | null | undefined> {
+  const sample = await someNikCiphertext(db)
   if (sample === undefined) return undefined
   if (createSecretBox({ current: keys.current }, NIK_ENCRYPTION_PURPOSE).isCurrent(sample)) return checks.current
   if (keys.previous && createSecretBox({ current: keys.previous }, NIK_ENCRYPTION_PURPOSE).isCurrent(sample)) {

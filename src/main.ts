@@ -112,7 +112,7 @@ async function loadWhatsApp(): Promise<WhatsAppChannel> {
     import('./bots/whatsapp/adapter.js'),
     import('./bots/whatsapp/socket.js'),
   ])
-  whatsappChannel = createWhatsAppChannel({
+  whatsappChannel = await createWhatsAppChannel({
     db,
     authBox,
     engine,
@@ -171,7 +171,7 @@ const outbox = createOutbox({
 })
 // This process is a dispatcher from now on: what a predecessor killed a moment ago left queued is
 // taken back and sent at once, not at the next scheduled run (docs/operations.md, "Crash and deploy").
-outbox.start()
+await outbox.start()
 outbox.deliverSoon()
 // A staff reply or a close notice goes out within seconds, not at the next scheduled run; the
 // staff group hears of new messages at once too.

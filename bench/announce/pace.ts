@@ -21,7 +21,7 @@ import { createWorkingCalendar } from '../../src/core/handoff/hours.js'
 import { DEFAULT_HANDOFF_SETTINGS } from '../../src/core/handoff/settings.js'
 import { capResumeAt, createOutbox } from '../../src/core/outbox.js'
 import { averageRate } from '../../src/core/pacer.js'
-import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js'
+import { closeDatabase, type Db, openDatabase, statement } from '../../src/db/client.js'
 import { outboxSettingsOf } from '../../src/settings.js'
 import type { Channel } from '../../src/vocabulary/message.js'
 import { seeded } from '../seeded-random.js'
@@ -47,13 +47,14 @@ const paceConfig = (cap: number) =>
   })
 
 /** One announcement being sent and its rows, as queuing leaves them; returns its id. */
-function load(db: Db, rows: { channel: Channel; count: number }[], dueAt: number): number {
+async function load(db: Db, rows: { channel: Channel; count: number }[], dueAt: number): Promise<number> {
   const id = Number(
-    db.$client
-      .prepare(
+    (
+      await statement(
+        db,
         `INSERT INTO announcements (code, status, actor, criteria, text_id, dedupe_key) VALUES ('PGM-BENCH1', 'sending', 'cli', '{}', 'x', 'bench')`,
-      )
-      .run().lastInsertRowid,
+      ).run()
+    ).lastInsertRowid,
   )
   const insert = db.$client.prepare(
     `INSERT INTO outbox (idempotency_key, channel, chat_id, kind, event_key, time_zone, payload, due_at)
@@ -94,7 +95,7 @@ async function paceRun(): Promise<Record<'telegram' | 'whatsapp', { rate: number
   const config = paceConfig(10_000)
   const db = openDatabase(':memory:')
   try {
-    load(
+    await load(
       db,
       [
         { channel: 'telegram', count: TELEGRAM_ROWS },
@@ -138,9 +139,9 @@ async function capCheck(): Promise<{ sent: number; rolled: number }> {
       sent,
     )
     const counts = await box.deliver()
-    const count = (sql: string) => (db.$client.prepare(sql).get() as { n: number }).n
-    const rolled = count(`SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending' AND due_at = ${tuesday}`)
-    const rolledTo = count(`SELECT rolled_to AS n FROM announcements WHERE id = ${id}`)
+    const count = async (sql: string) => ((await statement(db, sql).get()) as { n: number }).n
+    const rolled = await count(`SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending' AND due_at = ${tuesday}`)
+    const rolledTo = await count(`SELECT rolled_to AS n FROM announcements WHERE id = ${id}`)
     if (counts.sent !== 100 || sent.length !== 100 || counts.capped !== 50 || rolled !== 50 || rolledTo !== tuesday)
       throw new Error(
         `cap 100 with 150 rows: sent ${sent.length}, rolled ${rolled} (counts ${JSON.stringify(counts)}), rolled_to ${rolledTo}`,

@@ -29,7 +29,7 @@ import { zoneWindowsOf } from '../../src/core/announcements/criteria.js'
 import { createAnnouncement, queueAnnouncement, sendAnnouncement } from '../../src/core/announcements/service.js'
 import { PROVINCES } from '../../src/core/regions.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
-import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js'
+import { closeDatabase, type Db, openDatabase, statement } from '../../src/db/client.js'
 import { reachCounts } from '../../src/db/queries/announcement-audience.js'
 import { BBPPKS_REGIONS, ensureReferenceData } from '../../src/db/reference-data.js'
 import { paceMetrics } from '../announce/pace.js'
@@ -70,8 +70,8 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 type Expected = { rows: number; telegram: number; whatsapp: number }
 
 /** The fixture, in one transaction; returns the chats that must get a row. */
-export function load(db: Db): Expected {
-  ensureReferenceData(db)
+export async function load(db: Db): Promise<Expected> {
+  await ensureReferenceData(db)
   const random = seeded(21)
   const inRegions = new Set(BBPPKS_REGIONS.flatMap((r) => r.provinceCodes.split(',')))
   const provinces = PROVINCES.filter((p) => inRegions.has(p.code))
@@ -202,10 +202,10 @@ async function round(): Promise<Round> {
   const dir = mkdtempSync(join(tmpdir(), 'kesos-bench-announce-'))
   const db = openDatabase(join(dir, 'kesos.db'))
   try {
-    const expected = load(db)
+    const expected = await load(db)
     const audience = { stages: ['ujian_kognitif'], examDay: EXAM_DAY, regions: BBPPKS_REGIONS.map((r) => r.code) }
     const criteria = { stages: ['ujian_kognitif' as const], examDay: { date: EXAM_DAY }, regionCodes: audience.regions }
-    const before = reachCounts(db, { criteria, scope: null, zones: zoneWindowsOf(criteria), now: NOW })
+    const before = await reachCounts(db, { criteria, scope: null, zones: zoneWindowsOf(criteria), now: NOW })
 
     const cpuBefore = process.cpuUsage()
     const started = performance.now()
@@ -220,37 +220,40 @@ async function round(): Promise<Round> {
     const cpu = (used.user + used.system) / 1e6
     const split = { create: createdAt - started, queue: performance.now() - createdAt }
 
-    const count = (query: string, ...args: (string | number)[]) => (db.$client.prepare(query).get(...args) as { n: number }).n
+    const count = async (query: string, ...args: (string | number)[]) =>
+      ((await statement(db, query).get(...args)) as { n: number }).n
     const key = `announcement:${made.value.id}`
-    const rows = count(`SELECT count(*) AS n FROM outbox WHERE kind = 'announcement' AND event_key = ?`, key)
-    const keys = count(`SELECT count(DISTINCT idempotency_key) AS n FROM outbox WHERE kind = 'announcement'`)
-    const chats = count(`SELECT count(*) AS n FROM (SELECT DISTINCT channel, chat_id FROM outbox WHERE kind = 'announcement')`)
+    const rows = await count(`SELECT count(*) AS n FROM outbox WHERE kind = 'announcement' AND event_key = ?`, key)
+    const keys = await count(`SELECT count(DISTINCT idempotency_key) AS n FROM outbox WHERE kind = 'announcement'`)
+    const chats = await count(
+      `SELECT count(*) AS n FROM (SELECT DISTINCT channel, chat_id FROM outbox WHERE kind = 'announcement')`,
+    )
     const byChannel = (channel: string) =>
       count(`SELECT count(*) AS n FROM outbox WHERE kind = 'announcement' AND channel = ?`, channel)
     if (!result.finished) throw new Error('the queue did not finish')
     if (rows !== expected.rows || keys !== rows || chats !== rows)
       throw new Error(`${rows} rows (${keys} keys, ${chats} chats), expected ${expected.rows}, each once`)
-    if (byChannel('telegram') !== expected.telegram || byChannel('whatsapp') !== expected.whatsapp)
+    if ((await byChannel('telegram')) !== expected.telegram || (await byChannel('whatsapp')) !== expected.whatsapp)
       throw new Error(
         `per channel ${byChannel('telegram')}/${byChannel('whatsapp')}, expected ${expected.telegram}/${expected.whatsapp}`,
       )
     if (JSON.stringify(result.reach) !== JSON.stringify(before))
       throw new Error(`reach after ${JSON.stringify(result.reach)} ≠ before ${JSON.stringify(before)}`)
     if (before.people !== MATCHING) throw new Error(`${before.people} people selected, expected ${MATCHING}`)
-    const recipients = count('SELECT count(*) AS n FROM announcement_recipients WHERE announcement_id = ?', made.value.id)
+    const recipients = await count('SELECT count(*) AS n FROM announcement_recipients WHERE announcement_id = ?', made.value.id)
     if (recipients !== expected.rows + (before.people - before.queued))
       throw new Error(`${recipients} recipient rows, expected ${expected.rows + before.people - before.queued}`)
-    const untouched = count(`SELECT count(*) AS n FROM outbox WHERE kind = 'reminder' AND updated_at = ?`, LOADED_AT)
+    const untouched = await count(`SELECT count(*) AS n FROM outbox WHERE kind = 'reminder' AND updated_at = ?`, LOADED_AT)
     if (untouched !== UNRELATED) throw new Error(`${UNRELATED - untouched} unrelated rows were changed`)
-    const sample = db.$client.prepare(`SELECT payload FROM outbox WHERE event_key = ? LIMIT 1`).get(key) as { payload: string }
+    const sample = (await statement(db, `SELECT payload FROM outbox WHERE event_key = ? LIMIT 1`).get(key)) as { payload: string }
     if (/\{(nama|sesi|tanggal|jam|tempat|tautan)\}/.test(sample.payload)) throw new Error('a placeholder was left unfilled')
 
-    db.$client.prepare(`UPDATE announcements SET status = 'queuing', queued_through = 0 WHERE id = ?`).run(made.value.id)
+    await statement(db, `UPDATE announcements SET status = 'queuing', queued_through = 0 WHERE id = ?`).run(made.value.id)
     const again = performance.now()
     const second = await queueAnnouncement(db, made.value.id, () => NOW, settings)
     const requeue = (performance.now() - again) / 1000
     if (second.rows !== 0) throw new Error(`queuing again inserted ${second.rows} rows`)
-    if (count(`SELECT count(*) AS n FROM outbox WHERE kind = 'announcement'`) !== expected.rows)
+    if ((await count(`SELECT count(*) AS n FROM outbox WHERE kind = 'announcement'`)) !== expected.rows)
       throw new Error('queuing again changed the rows')
     return { queue, cpu, requeue, batches: Math.ceil(MATCHING / BATCH), split }
   } finally {

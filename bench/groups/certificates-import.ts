@@ -14,7 +14,7 @@ import pino from 'pino'
 import { openCore } from '../../src/bootstrap.js'
 import { loadConfig } from '../../src/config.js'
 import { type CertificateImportCounts, importCertificates } from '../../src/core/certificates/import.js'
-import { closeDatabase } from '../../src/db/client.js'
+import { closeDatabase, statement } from '../../src/db/client.js'
 import { bulkCertificatesFile } from '../../test/support/certificates-csv.js'
 import type { BenchGroup } from '../group.js'
 
@@ -66,7 +66,7 @@ export const group: BenchGroup = {
       try {
         first.push(await run('first import', { inserted: ROWS, updated: 0, unchanged: 0 }))
         again.push(await run('re-import', { inserted: 0, updated: 0, unchanged: ROWS }))
-        const [{ n }] = core.db.$client.prepare('select count(*) as n from certificates').all() as [{ n: number }]
+        const [{ n }] = (await statement(core.db, 'select count(*) as n from certificates').all()) as [{ n: number }]
         if (n !== ROWS) throw new Error(`${n} certificates stored, expected ${ROWS}`)
       } finally {
         closeDatabase(core.db)

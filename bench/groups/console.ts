@@ -27,7 +27,7 @@ import { Hono } from 'hono'
 import { createNikVault, type NikVault } from '../../src/core/privacy/nik-vault.js'
 import { PROVINCES } from '../../src/core/regions.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
-import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js'
+import { closeDatabase, type Db, openDatabase, statement } from '../../src/db/client.js'
 import { ensureReferenceData } from '../../src/db/reference-data.js'
 import { CERTIFICATION_STAGES } from '../../src/db/schema.js'
 import { dashboardRoutes } from '../../src/web/console/dashboard.js'
@@ -190,13 +190,13 @@ async function peopleSearch(db: Db, vault: NikVault): Promise<number[]> {
   })
   // A person of R2 (West Java, 32) for the regional account's keyed searches: it must find them.
   const r2 = (
-    db.$client
-      .prepare("select id from people where province_code = '32' and id <= ? order by id limit 1 offset 500")
-      .get(REGISTRATIONS) as {
+    (await statement(db, "select id from people where province_code = '32' and id <= ? order by id limit 1 offset 500").get(
+      REGISTRATIONS,
+    )) as {
       id: number
     }
   ).id
-  const r2Registration = db.$client.prepare('select code from registrations where person_id = ?').get(r2) as { code: string }
+  const r2Registration = (await statement(db, 'select code from registrations where person_id = ?').get(r2)) as { code: string }
   const queries = (id: number, code: string) => [
     { q: 'rahma', found: true },
     { q: nikOf(id), found: true },
@@ -237,7 +237,7 @@ export const group: BenchGroup = {
     const dir = mkdtempSync(join(tmpdir(), 'kesos-bench-console-'))
     const db = openDatabase(join(dir, 'kesos.db'))
     try {
-      ensureReferenceData(db)
+      await ensureReferenceData(db)
       const started = performance.now()
       const vault = createNikVault(randomBytes(32))
       load(db, vault)

@@ -15,7 +15,7 @@ import { openCore } from '../../src/bootstrap.js'
 import { loadConfig } from '../../src/config.js'
 import type { Engine } from '../../src/core/engine.js'
 import type { Channel, Reply } from '../../src/core/types.js'
-import { closeDatabase } from '../../src/db/client.js'
+import { closeDatabase, statement } from '../../src/db/client.js'
 import type { BenchGroup } from '../group.js'
 
 const CHATS = 2_000
@@ -335,7 +335,10 @@ export const group: BenchGroup = {
       }
 
       const expected = plan(chats)
-      const stored = core.db.$client.prepare("SELECT count(*) AS n FROM handoff_requests WHERE chat_id LIKE 'chat-%'").get() as {
+      const stored = (await statement(
+        core.db,
+        "SELECT count(*) AS n FROM handoff_requests WHERE chat_id LIKE 'chat-%'",
+      ).get()) as {
         n: number
       }
       const problems = [...tally.wrong]

@@ -14,11 +14,12 @@ import { performance } from 'node:perf_hooks'
 import pino from 'pino'
 import { openCore } from '../../src/bootstrap.js'
 import { loadConfig } from '../../src/config.js'
-import { closeDatabase, type Db, inTransaction } from '../../src/db/client.js'
+import { closeDatabase, type Db, statement } from '../../src/db/client.js'
 import { linkChat } from '../../src/db/queries/chat-links.js'
 import { upsertPerson } from '../../src/db/queries/people.js'
 import { register } from '../../src/db/queries/registrations.js'
 import { bimtekSessions } from '../../src/db/schema.js'
+import { transaction } from '../../src/db/store.js'
 import { CAPACITY, chatIdOf, confirm, driveToSummary, outcomeOf, PEOPLE, personOf } from '../../test/support/capacity.js'
 import { addSession } from '../../test/support/sessions.js'
 import type { BenchGroup } from '../group.js'
@@ -27,21 +28,20 @@ const WARMUP_ROUNDS = 1
 const MEASURED_ROUNDS = 5
 
 /** A session open now; the previous round's session is closed so "1" picks this one. */
-function openSession(db: Db, code: string): number {
+async function openSession(db: Db, code: string): Promise<number> {
   const now = new Date()
-  db.update(bimtekSessions)
-    .set({ registrationClosesAt: new Date(now.getTime() - 1) })
-    .run()
-  return addSession(db, now, { code, capacity: CAPACITY })
+  await db.update(bimtekSessions).set({ registrationClosesAt: new Date(now.getTime() - 1) })
+  return await addSession(db, now, { code, capacity: CAPACITY })
 }
 
-function checkRound(db: Db, sessionId: number, answers: string[][]): void {
+async function checkRound(db: Db, sessionId: number, answers: string[][]): Promise<void> {
   const outcomes = answers.map(outcomeOf)
   const confirmed = outcomes.filter((outcome) => outcome.kind === 'confirmed').length
   const positions = outcomes.flatMap((outcome) => (outcome.kind === 'waitlisted' ? [outcome.position] : [])).sort((a, b) => a - b)
-  const stored = db.$client
-    .prepare("SELECT count(*) AS n FROM registrations WHERE session_id = ? AND status = 'confirmed'")
-    .get(sessionId) as { n: number }
+  const stored = (await statement(
+    db,
+    "SELECT count(*) AS n FROM registrations WHERE session_id = ? AND status = 'confirmed'",
+  ).get(sessionId)) as { n: number }
   const wrong =
     confirmed !== CAPACITY ||
     stored.n !== CAPACITY ||
@@ -57,14 +57,14 @@ function checkRound(db: Db, sessionId: number, answers: string[][]): void {
 }
 
 /** The same registrations without the chat: person, seat and chat link, in one transaction. */
-function bareRound(db: Db, sessionId: number, round: number): number {
+async function bareRound(db: Db, sessionId: number, round: number): Promise<number> {
   const now = new Date()
   let confirmed = 0
-  inTransaction(db, (tx) => {
+  await transaction(db, async (tx) => {
     for (let i = 1; i <= PEOPLE; i++) {
       const index = round * PEOPLE + i
       const person = personOf(index)
-      const created = upsertPerson(
+      const created = await upsertPerson(
         tx,
         {
           nikHash: `bare-${person.nik}`,
@@ -81,9 +81,9 @@ function bareRound(db: Db, sessionId: number, round: number): number {
         now,
       )
       if (!created.ok) throw new Error('person refused')
-      const result = register(tx, { sessionId, personId: created.personId, newCode: () => `BARE-${index}`, now })
+      const result = await register(tx, { sessionId, personId: created.personId, newCode: () => `BARE-${index}`, now })
       if (result.kind === 'confirmed') confirmed++
-      linkChat(tx, {
+      await linkChat(tx, {
         channel: 'console',
         userId: `bare-${index}`,
         chatId: `bare-${index}`,
@@ -112,7 +112,7 @@ export const group: BenchGroup = {
       let registered = 0
       let bareRegistered = 0
       for (let round = 0; round < WARMUP_ROUNDS + MEASURED_ROUNDS; round++) {
-        const sessionId = openSession(core.db, `BENCH-${round}`)
+        const sessionId = await openSession(core.db, `BENCH-${round}`)
         const people = Array.from({ length: PEOPLE }, (_, k) => round * PEOPLE + k + 1)
         const chat = (i: number) => chatIdOf(`r${round}`, i)
         await Promise.all(people.map(async (i) => await driveToSummary(core.engine, chat(i), i)))
@@ -120,11 +120,11 @@ export const group: BenchGroup = {
         let started = performance.now()
         const answers = await Promise.all(people.map(async (i) => await confirm(core.engine, chat(i))))
         const roundMs = performance.now() - started
-        checkRound(core.db, sessionId, answers)
+        await checkRound(core.db, sessionId, answers)
 
-        const bareSession = openSession(core.db, `BARE-${round}`)
+        const bareSession = await openSession(core.db, `BARE-${round}`)
         started = performance.now()
-        const bare = bareRound(core.db, bareSession, round)
+        const bare = await bareRound(core.db, bareSession, round)
         const bareRoundMs = performance.now() - started
         if (round < WARMUP_ROUNDS) continue
         engineMs += roundMs

@@ -30,7 +30,7 @@ import type { ReminderEvent } from '../../src/core/reminders/events.js'
 import { reminderReply } from '../../src/core/reminders/message.js'
 import { quietZonesAt } from '../../src/core/reminders/outbox-config.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
-import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js'
+import { closeDatabase, type Db, openDatabase, statement } from '../../src/db/client.js'
 import { claimBatch } from '../../src/db/queries/outbox.js'
 import { outboxSettingsOf } from '../../src/settings.js'
 import type { Channel } from '../../src/vocabulary/message.js'
@@ -110,31 +110,35 @@ function load(db: Db): { firstDue: number; lastDue: number; payloadBytes: number
 }
 
 /** One round on a new file: the seconds the claim took, after checking it. */
-function claimRound(): { seconds: number; payloadBytes: number; split: Record<'zones' | 'claim' | 'interleave', number> } {
+async function claimRound(): Promise<{
+  seconds: number
+  payloadBytes: number
+  split: Record<'zones' | 'claim' | 'interleave', number>
+}> {
   const dir = mkdtempSync(join(tmpdir(), 'kesos-bench-reminders-'))
   const db = openDatabase(join(dir, 'kesos.db'))
   try {
     const { firstDue, lastDue, payloadBytes } = load(db)
     const started = performance.now()
-    const quiet = quietZonesAt(db, NOW, DEFAULT_REMINDER_SETTINGS.quiet)
+    const quiet = await quietZonesAt(db, NOW, DEFAULT_REMINDER_SETTINGS.quiet)
     const zonesAt = performance.now()
-    const rows = claimBatch(db, { channel: 'telegram', now: NOW, limit: DUE, token: randomUUID(), owner: 'bench', quiet })
+    const rows = await claimBatch(db, { channel: 'telegram', now: NOW, limit: DUE, token: randomUUID(), owner: 'bench', quiet })
     const claimedAt = performance.now()
     const ordered = interleaveByChat(rows)
     const seconds = (performance.now() - started) / 1000
     const split = { zones: zonesAt - started, claim: claimedAt - zonesAt, interleave: performance.now() - claimedAt }
 
     if (ordered.length !== DUE) throw new Error(`claimed ${ordered.length} rows, expected ${DUE}`)
-    const count = (sql: string, ...args: number[]) => (db.$client.prepare(sql).get(...args) as { n: number }).n
+    const count = async (sql: string, ...args: number[]) => ((await statement(db, sql).get(...args)) as { n: number }).n
     // The due rows are every other id in [firstDue, lastDue]; the later ones the others.
-    const queued = count(
+    const queued = await count(
       `SELECT COUNT(*) AS n FROM outbox WHERE status = 'queued' AND due_at <= ? AND id BETWEEN ? AND ?`,
       NOW.getTime(),
       firstDue,
       lastDue,
     )
     if (queued !== DUE) throw new Error(`${queued} due rows queued, expected ${DUE}`)
-    const untouched = count(`SELECT COUNT(*) AS n FROM outbox WHERE status <> 'queued' AND updated_at = ?`, LOADED_AT)
+    const untouched = await count(`SELECT COUNT(*) AS n FROM outbox WHERE status <> 'queued' AND updated_at = ?`, LOADED_AT)
     if (untouched !== LATER + SENT) throw new Error(`${LATER + SENT - untouched} rows not due were changed`)
     return { seconds, payloadBytes, split }
   } finally {
@@ -217,7 +221,8 @@ export const group: BenchGroup = {
   name: 'reminders',
   description: `claiming ${DUE.toLocaleString('en-US')} due reminders among ${(DUE + LATER + SENT).toLocaleString('en-US')} rows; send pace against the configured rate`,
   async run() {
-    const claims = Array.from({ length: ROUNDS }, claimRound)
+    const claims: Awaited<ReturnType<typeof claimRound>>[] = []
+    for (let round = 0; round < ROUNDS; round++) claims.push(await claimRound())
     const ms = (value: number) => value.toFixed(0)
     console.error(
       `  claim + queue ${DUE.toLocaleString('en-US')}: ${claims.map((c) => c.seconds.toFixed(2)).join(' · ')} s ` +

@@ -167,7 +167,7 @@ export const group: BenchGroup = {
     const whatsapp = await startFakeWhatsAppServer()
     try {
       const databasePath = join(dir, 'kesos.db')
-      whatsapp.pairDevice(databasePath, CHANNEL_KEYS.DATA_ENCRYPTION_KEY)
+      await whatsapp.pairDevice(databasePath, CHANNEL_KEYS.DATA_ENCRYPTION_KEY)
       const env: Record<string, string> = {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',

@@ -15,7 +15,7 @@ import pino from 'pino'
 import { openCore } from '../../src/bootstrap.js'
 import { loadConfig } from '../../src/config.js'
 import { importStatus, type StatusImportCounts } from '../../src/core/status/import.js'
-import { closeDatabase } from '../../src/db/client.js'
+import { closeDatabase, statement } from '../../src/db/client.js'
 import { reminderSettingsOf } from '../../src/settings.js'
 import { bulkStatusFile } from '../../test/support/status-csv.js'
 import type { BenchGroup } from '../group.js'
@@ -72,12 +72,11 @@ export const group: BenchGroup = {
         again.push((performance.now() - started) / 1000)
 
         // Every tenth person has a chat; everyone reaches one more stage.
-        core.db.$client
-          .prepare(
-            `insert into channel_identities (channel, user_id, chat_id, person_id, language, linked_at, link_expires_at)
+        await statement(
+          core.db,
+          `insert into channel_identities (channel, user_id, chat_id, person_id, language, linked_at, link_expires_at)
              select 'console', 'bench-' || id, 'bench-' || id, id, 'id', 0, ? from people where id % 10 = 0`,
-          )
-          .run(Date.now() + 86_400_000) // a link that holds through the run (links end: docs/privacy.md)
+        ).run(Date.now() + 86_400_000) // a link that holds through the run (links end: docs/privacy.md)
         started = performance.now()
         expectCounts('advance', await run(advance), { stagesAdded: PEOPLE, stagesUpdated: ROWS, messagesQueued: LINKED })
         moved.push((performance.now() - started) / 1000)

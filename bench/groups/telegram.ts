@@ -16,7 +16,7 @@ import { openCore } from '../../src/bootstrap.js'
 import { createTelegramBot } from '../../src/bots/telegram/bot.js'
 import { createTelegramWebhook } from '../../src/bots/telegram/webhook.js'
 import { loadConfig } from '../../src/config.js'
-import { closeDatabase } from '../../src/db/client.js'
+import { closeDatabase, statement } from '../../src/db/client.js'
 import { createWebApp } from '../../src/web/app.js'
 import { type RecordedCall, startFakeTelegram } from '../../test/support/fake-telegram.js'
 import type { BenchGroup } from '../group.js'
@@ -223,7 +223,9 @@ export const group: BenchGroup = {
         logger,
         clock,
         channels: () => ({ telegram: 'on' }),
-        checkDatabase: () => core.db.$client.prepare('select 1').get(),
+        checkDatabase: async () => {
+          await statement(core.db, 'select 1').get()
+        },
         telegramWebhook: createTelegramWebhook(telegram, SECRET),
       })
       app.post('/bare', async (c) => {
@@ -270,9 +272,10 @@ export const group: BenchGroup = {
         bareCalls += fake.calls.length - callsBefore
       }
 
-      const stored = core.db.$client
-        .prepare('SELECT count(*) AS n FROM handoff_requests WHERE chat_id >= ? AND chat_id < ?')
-        .get(String(FIRST_CHAT_ID), String(FIRST_CHAT_ID + CHATS * passes)) as { n: number }
+      const stored = (await statement(
+        core.db,
+        'SELECT count(*) AS n FROM handoff_requests WHERE chat_id >= ? AND chat_id < ?',
+      ).get(String(FIRST_CHAT_ID), String(FIRST_CHAT_ID + CHATS * passes))) as { n: number }
       const updates = CHATS * SCRIPT.length * MEASURED_PASSES
       const problems = [...tally.wrong]
       const want = (what: string, got: number, wanted: number) => {

@@ -22,7 +22,7 @@ import pino from 'pino'
 import { createLookupAudit, LOOKUP_ACTION } from '../../src/core/certificates/lookup-audit.js'
 import { maskName, signNumber } from '../../src/core/certificates/verify.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
-import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js'
+import { closeDatabase, type Db, openDatabase, statement } from '../../src/db/client.js'
 import { createWebApp } from '../../src/web/app.js'
 import type { BenchGroup } from '../group.js'
 import { seeded as random } from '../seeded-random.js'
@@ -375,7 +375,7 @@ export const group: BenchGroup = {
       let started = performance.now()
       load(db)
       const loadSeconds = (performance.now() - started) / 1000
-      const stored = db.$client.prepare('SELECT count(*) AS n FROM certificates').get() as { n: number }
+      const stored = (await statement(db, 'SELECT count(*) AS n FROM certificates').get()) as { n: number }
       if (stored.n !== CERTIFICATES) throw new Error(`loaded ${stored.n} certificates, expected ${CERTIFICATES}`)
       console.error(`  ${CERTIFICATES.toLocaleString('en-US')} certificates loaded in ${loadSeconds.toFixed(1)} s`)
 
@@ -384,7 +384,9 @@ export const group: BenchGroup = {
         logger: pino({ level: 'silent' }),
         clock: () => new Date(),
         channels: () => ({ console: 'on' }),
-        checkDatabase: () => db.$client.prepare('select 1').get(),
+        checkDatabase: async () => {
+          await statement(db, 'select 1').get()
+        },
         admin: { db, reminders: DEFAULT_REMINDER_SETTINGS },
         proxy: { header: 'x-forwarded-for', hops: 1 },
         verify: { db, signingKey: KEY, audit, ratePerMinute: RATE_PER_MINUTE },
@@ -445,11 +447,10 @@ export const group: BenchGroup = {
       // Every lookup answered is in the audit, the misses as misses.
       await audit.flush()
       if (auditErrors.length > 0) throw new Error(`writing the audit failed: ${String(auditErrors[0])}`)
-      const audited = db.$client
-        .prepare(
-          `SELECT count(*) AS n, sum(json_extract(details, '$.outcome') = 'not-found') AS missing FROM audit_log WHERE action = ?`,
-        )
-        .get(LOOKUP_ACTION) as { n: number; missing: number }
+      const audited = (await statement(
+        db,
+        `SELECT count(*) AS n, sum(json_extract(details, '$.outcome') = 'not-found') AS missing FROM audit_log WHERE action = ?`,
+      ).get(LOOKUP_ACTION)) as { n: number; missing: number }
       if (audited.n !== answered.app || audited.missing !== answered.notFound)
         throw new Error(
           `the audit holds ${audited.n} lookups (${audited.missing} not found); answered ${answered.app} (${answered.notFound} not found)`,

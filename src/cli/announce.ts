@@ -205,14 +205,14 @@ export type Acting = {
   label: string
 }
 
-export function actingOf(db: Db, email: string | undefined): Acting | undefined {
+export async function actingOf(db: Db, email: string | undefined): Promise<Acting | undefined> {
   if (email === undefined) return { scope: null, staffId: null, role: 'centre', label: 'pusat (semua wilayah)' }
-  const account = staffByEmail(db, email.trim().toLowerCase())
+  const account = await staffByEmail(db, email.trim().toLowerCase())
   if (account?.status !== 'active') {
     err(`Tidak ada akun aktif dengan e-mail ${email}.\n`)
     return undefined
   }
-  const scope = staffScope(db, account)
+  const scope = await staffScope(db, account)
   return {
     scope,
     staffId: account.id,
@@ -235,12 +235,16 @@ const when = (date: Date, zone = WIB) => `${formatDate(date, 'shortDateTime', 'i
 /** The parsed command line of `preview` and `send`, and who acts; a number is the exit code of a usage error. */
 type Prepared = { input: AnnouncementInput; when: SendWhen; urgent: boolean; ctx: AnnounceContext; acting: Acting }
 
-function prepare(db: Db, values: AudienceValues & { at?: string; urgent?: boolean }, now: Date): Prepared | number {
+async function prepare(
+  db: Db,
+  values: AudienceValues & { at?: string; urgent?: boolean },
+  now: Date,
+): Promise<Prepared | number> {
   const parsed = readAnnouncementArgs(values)
   if (!parsed) return 2
   const sendWhen = readWhen(values.at)
   if (!sendWhen) return 2
-  const acting = actingOf(db, parsed.as)
+  const acting = await actingOf(db, parsed.as)
   if (!acting) return 1
   if (acting.role === 'viewer') {
     err('Akun viewer tidak boleh membuat pengumuman (lihat docs/console.md).\n')
@@ -318,26 +322,26 @@ function capLine(whatsappChats: number, config: Config, remaining: number): stri
 export async function announcePreviewCommand(db: Db, args: string[], config: Config, clock: () => Date): Promise<number> {
   const { values } = parseArgs({ args, options: { ...AUDIENCE_OPTIONS, at: { type: 'string' }, urgent: { type: 'boolean' } } })
   const now = clock()
-  const prepared = prepare(db, values, now)
+  const prepared = await prepare(db, values, now)
   if (typeof prepared === 'number') return prepared
   const { input, ctx } = prepared
   const quiet = reminderSettingsOf(config).quiet
-  const cap = { perDay: config.WHATSAPP_DAILY_CAP, remainingToday: capRemaining(db, now, config.WHATSAPP_DAILY_CAP) }
+  const cap = { perDay: config.WHATSAPP_DAILY_CAP, remainingToday: await capRemaining(db, now, config.WHATSAPP_DAILY_CAP) }
 
   const outcome = await rolledBack(db, async (tx) => {
     const created = await createAnnouncement(tx, input, ctx)
     if (!created.ok) return created
     const { id, code } = created.value
-    const preview = previewAnnouncement(tx, id, ctx, { quiet, cap })
+    const preview = await previewAnnouncement(tx, id, ctx, { quiet, cap })
     // What the preview wrote to the audit log (entity id: the draft's code), to be written again after the rollback.
-    const audits = announcementPreviewAudits(tx, code)
-    let record = announcementInScope(tx, ctx.scope, id)
+    const audits = await announcementPreviewAudits(tx, code)
+    let record = await announcementInScope(tx, ctx.scope, id)
     if (prepared.when.mode === 'schedule' || prepared.urgent) {
       const sent = await sendAnnouncement(tx, id, prepared.when, prepared.urgent, ctx, quiet)
       if (!sent.ok) return sent
-      record = announcementInScope(tx, ctx.scope, id)
+      record = await announcementInScope(tx, ctx.scope, id)
     }
-    const audience = record ? describeAudience(tx, record.criteria) : ''
+    const audience = record ? await describeAudience(tx, record.criteria) : ''
     return { ok: true as const, value: { preview, audits, record, audience } }
   })
   if (!outcome.ok) return reportProblems(outcome.problems)
@@ -347,7 +351,7 @@ export async function announcePreviewCommand(db: Db, args: string[], config: Con
   // A preview that showed nobody's message showed no personal data: nothing to keep then.
   for (const { id: _id, details, ...entry } of preview.samples.length > 0 ? audits : []) {
     const kept = { ...(details ? (JSON.parse(details) as Record<string, unknown>) : {}), ...as }
-    writeAudit(db, { ...entry, entityId: null, details: kept })
+    await writeAudit(db, { ...entry, entityId: null, details: kept })
   }
 
   out(`Pratinjau (pengumuman tidak disimpan; dilihat oleh ${prepared.acting.label}).\n`)
@@ -371,29 +375,29 @@ function queuedLines(result: QueueResult): string {
 export async function announceSendCommand(db: Db, args: string[], config: Config, clock: () => Date): Promise<number> {
   const { values } = parseArgs({ args, options: SEND_OPTIONS })
   const now = clock()
-  const prepared = prepare(db, values, now)
+  const prepared = await prepare(db, values, now)
   if (typeof prepared === 'number') return prepared
   const { input, ctx } = prepared
   const quiet = reminderSettingsOf(config).quiet
-  const remaining = capRemaining(db, now, config.WHATSAPP_DAILY_CAP)
+  const remaining = await capRemaining(db, now, config.WHATSAPP_DAILY_CAP)
 
   if (values['dry-run']) {
     const outcome = await rolledBack(db, async (tx) => {
       const created = await createAnnouncement(tx, input, ctx)
       if (!created.ok) return created
       const { id, code } = created.value
-      const preview = previewAnnouncement(tx, id, ctx, {
+      const preview = await previewAnnouncement(tx, id, ctx, {
         quiet,
         cap: { perDay: config.WHATSAPP_DAILY_CAP, remainingToday: remaining },
       })
       const sent = await sendAnnouncement(tx, id, prepared.when, prepared.urgent, ctx, quiet)
       if (!sent.ok) return sent
-      const record = announcementInScope(tx, ctx.scope, id)
+      const record = await announcementInScope(tx, ctx.scope, id)
       const queued =
         sent.value.status === 'queuing' ? await queueAnnouncement(tx, id, clock, { ...QUEUE, pauseMs: 0 }, noPause) : null
       return {
         ok: true as const,
-        value: { code, preview, record, queued, audience: record ? describeAudience(tx, record.criteria) : '' },
+        value: { code, preview, record, queued, audience: record ? await describeAudience(tx, record.criteria) : '' },
       }
     })
     if (!outcome.ok) return reportProblems(outcome.problems)
@@ -416,8 +420,8 @@ export async function announceSendCommand(db: Db, args: string[], config: Config
   })
   if (!made.ok) return reportProblems(made.problems)
   const { id, code } = made.value
-  const record = announcementInScope(db, ctx.scope, id)
-  const audience = record ? describeAudience(db, record.criteria) : ''
+  const record = await announcementInScope(db, ctx.scope, id)
+  const audience = record ? await describeAudience(db, record.criteria) : ''
   if (made.value.status === 'scheduled') {
     out(`Pengumuman ${code} dijadwalkan: ${audience}.\n`)
     if (record) out(`${scheduleLine(record)}\n`)
@@ -443,12 +447,12 @@ export async function announceSendCommand(db: Db, args: string[], config: Config
 }
 
 /** The announcement named by the first positional argument, in the scope of `--as`; a number is the exit code. */
-function named(
+async function named(
   db: Db,
   args: string[],
   options: { csv?: boolean },
   usage: string,
-): { record: AnnouncementRecord; acting: Acting; csv: boolean } | number {
+): Promise<{ record: AnnouncementRecord; acting: Acting; csv: boolean } | number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -459,9 +463,9 @@ function named(
     err(`Pemakaian: npm run cli -- ${usage}\n`)
     return 2
   }
-  const acting = actingOf(db, values.as)
+  const acting = await actingOf(db, values.as)
   if (!acting) return 1
-  const record = announcementInScope(db, acting.scope, /^\d+$/.test(code) ? Number(code) : code)
+  const record = await announcementInScope(db, acting.scope, /^\d+$/.test(code) ? Number(code) : code)
   if (!record) {
     err(`Tidak ada pengumuman dengan kode ${code}${acting.scope ? ` di wilayah ${acting.scope.code}` : ''}.\n`)
     return 1
@@ -506,8 +510,8 @@ function rolledLine(record: AnnouncementRecord, totals: AnnouncementTotals, conf
  * those whose outcome is unknown (names masked for a viewer). `--csv`: the per-person report on
  * stdout, audited as the console's export (actor `cli`).
  */
-export function announceStatusCommand(db: Db, args: string[], config: Config, clock: () => Date): number {
-  const found = named(db, args, { csv: true }, 'announce status KODE [--csv] [--as EMAIL]')
+export async function announceStatusCommand(db: Db, args: string[], config: Config, clock: () => Date): Promise<number> {
+  const found = await named(db, args, { csv: true }, 'announce status KODE [--csv] [--as EMAIL]')
   if (typeof found === 'number') return found
   const { record, acting, csv } = found
   if (csv) {
@@ -517,7 +521,7 @@ export function announceStatusCommand(db: Db, args: string[], config: Config, cl
     }
     const lines = [...allRecipientLines(db, record.id)]
     const text = recipientsCsv(record.code, lines)
-    writeAudit(db, {
+    await writeAudit(db, {
       at: clock(),
       actor: 'cli',
       action: 'announcement.recipients_exported',
@@ -530,15 +534,15 @@ export function announceStatusCommand(db: Db, args: string[], config: Config, cl
   }
 
   const shown = (name: string) => (acting.role === 'viewer' ? maskName(name) : name)
-  const totals = announcementTotals(db, record.id)
+  const totals = await announcementTotals(db, record.id)
   const by =
     record.staffId === null
       ? record.actor
-      : `${record.actor} (${staffById(db, record.staffId)?.email ?? `staf ${record.staffId}`})`
+      : `${record.actor} (${(await staffById(db, record.staffId))?.email ?? `staf ${record.staffId}`})`
   out(
     `${record.code}  [${ANNOUNCEMENT_STATUS_LABEL[record.status].toLowerCase()}]  dibuat ${when(record.createdAt)} oleh ${by}\n`,
   )
-  out(`Penerima: ${describeAudience(db, record.criteria)}\n`)
+  out(`Penerima: ${await describeAudience(db, record.criteria)}\n`)
   out(`${scheduleLine(record)}\n`)
   if (record.cancelledAt) out(`Dibatalkan: ${when(record.cancelledAt)}\n`)
   if (record.finishedAt && record.status === 'done') out(`Selesai: ${when(record.finishedAt)}\n`)
@@ -546,7 +550,7 @@ export function announceStatusCommand(db: Db, args: string[], config: Config, cl
   out(rolledLine(record, totals, config))
   const titles = { waiting: 'Menunggu', failed: 'Gagal', unknown: 'Hasil tidak diketahui' } as const
   for (const status of ['waiting', 'failed', 'unknown'] as const) {
-    const page = recipientLines(db, record.id, { status }, { limit: LINES_SHOWN, offset: 0 })
+    const page = await recipientLines(db, record.id, { status }, { limit: LINES_SHOWN, offset: 0 })
     if (page.total === 0) continue
     out(
       `\n${titles[status]}${page.total > page.rows.length ? ` (${page.rows.length} dari ${page.total})` : ` (${page.total})`}:\n`,
@@ -563,7 +567,7 @@ export function announceStatusCommand(db: Db, args: string[], config: Config, cl
 
 /** `announce cancel KODE [--as EMAIL]`: stops it; what is not yet sent stays unsent. */
 export async function announceCancelCommand(db: Db, args: string[], _config: Config, clock: () => Date): Promise<number> {
-  const found = named(db, args, {}, 'announce cancel KODE [--as EMAIL]')
+  const found = await named(db, args, {}, 'announce cancel KODE [--as EMAIL]')
   if (typeof found === 'number') return found
   const { record, acting } = found
   if (acting.role === 'viewer') {

@@ -60,7 +60,7 @@ export async function qrCommand(db: Db, args: string[], config: Config): Promise
     err(`"${typed}" bukan nomor sertifikat (4–40 huruf dan angka, paling sedikit satu angka).\n`)
     return 2
   }
-  const certificate = certificateByNumber(db, number)
+  const certificate = await certificateByNumber(db, number)
   if (!certificate) {
     err(`Sertifikat ${typed} tidak ada di database (impor dulu: npm run cli -- import certificates FILE.csv).\n`)
     return 1

@@ -44,7 +44,7 @@ const ERROR_TEXT: Record<HandoffActionError, (code: string) => string> = {
 const when = (date: Date, zone: string) => `${formatDate(date, 'shortDateTime', 'id', zone)} ${zoneLabel(zone)}`
 
 /** `handoff list [--status waiting|open|closed|all] [--region R1…R6]`: oldest first; default waiting and open. */
-export function listHandoffsCommand(db: Db, args: string[]): number {
+export async function listHandoffsCommand(db: Db, args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: { status: { type: 'string' }, region: { type: 'string' }, all: { type: 'boolean' } },
@@ -59,7 +59,7 @@ export function listHandoffsCommand(db: Db, args: string[]): number {
     err(`--region harus salah satu dari ${REGION_CODES.join(', ')}.\n`)
     return 2
   }
-  const requests = listHandoffs(db, filter, region)
+  const requests = await listHandoffs(db, filter, region)
   if (requests.length === 0) {
     out(filter === 'active' ? 'Tidak ada percakapan yang menunggu atau dibuka.\n' : 'Tidak ada permintaan.\n')
     return 0
@@ -76,13 +76,13 @@ export function listHandoffsCommand(db: Db, args: string[]): number {
 }
 
 /** `handoff show KODE`: the request (with the full number, for staff to call back) and its whole thread. */
-export function showHandoffCommand(db: Db, args: string[]): number {
+export async function showHandoffCommand(db: Db, args: string[]): Promise<number> {
   const code = args[0]?.trim().toUpperCase()
   if (!code) {
     err('Sebutkan kodenya, mis.: npm run cli -- handoff show PTG-7K2QX9\n')
     return 2
   }
-  const handoff = handoffByCode(db, code)
+  const handoff = await handoffByCode(db, code)
   if (!handoff) {
     err(`Tidak ada permintaan dengan kode ${code}.\n`)
     return 1
@@ -95,7 +95,7 @@ export function showHandoffCommand(db: Db, args: string[]): number {
       `${handoff.rating ? `  Penilaian: ${handoff.rating}/5` : ''}\n` +
       `Pertanyaan: ${handoff.question}\n\n`,
   )
-  for (const item of threadOf(db, handoff.id)) {
+  for (const item of await threadOf(db, handoff.id)) {
     const who =
       item.author === 'person'
         ? handoff.name
@@ -114,9 +114,9 @@ export function showHandoffCommand(db: Db, args: string[]): number {
 }
 
 /** The staff member of --as EMAIL, or the secretariat; undefined (after saying why) when unusable. */
-function actorOf(db: Db, email: string | undefined): HandoffActor | undefined {
+async function actorOf(db: Db, email: string | undefined): Promise<HandoffActor | undefined> {
   if (!email) return { secretariat: true }
-  const account = staffByEmail(db, email.trim().toLowerCase())
+  const account = await staffByEmail(db, email.trim().toLowerCase())
   if (account?.status !== 'active') {
     err(`Tidak ada akun aktif dengan e-mail ${email}.\n`)
     return undefined
@@ -126,7 +126,7 @@ function actorOf(db: Db, email: string | undefined): HandoffActor | undefined {
 
 /** After a reply or close: a Telegram chat is written to now; a WhatsApp chat waits for the server. */
 async function sendNow(db: Db, config: Config, clock: () => Date, code: string): Promise<void> {
-  const handoff = handoffByCode(db, code)
+  const handoff = await handoffByCode(db, code)
   if (handoff?.channel !== 'telegram' || !config.TELEGRAM_BOT_TOKEN) {
     out('Pesan akan dikirim oleh server (antrean pengiriman).\n')
     return
@@ -144,7 +144,7 @@ export async function replyHandoffCommand(db: Db, args: string[], config: Config
     err('Pemakaian: npm run cli -- handoff reply KODE "teks balasan" [--as EMAIL]\n')
     return 2
   }
-  const actor = actorOf(db, values.as)
+  const actor = await actorOf(db, values.as)
   if (!actor) return 1
   const actions = createHandoffActions({ db, clock, settings: handoffSettingsOf(config) })
   const result = await actions.reply(code, actor, words.join(' '), 'cli')
@@ -165,7 +165,7 @@ export async function closeHandoffCommand(db: Db, args: string[], config: Config
     err('Sebutkan kodenya, mis.: npm run cli -- handoff close PTG-7K2QX9\n')
     return 2
   }
-  const actor = actorOf(db, values.as)
+  const actor = await actorOf(db, values.as)
   if (!actor) return 1
   const result = await createHandoffActions({ db, clock, settings: handoffSettingsOf(config) }).close(code, actor, 'cli')
   if (!result.ok) {

@@ -89,20 +89,20 @@ export async function planRemindersCommand(db: Db, args: string[], config: Confi
   const settings = reminderSettingsOf(config)
   const dryRun = values['dry-run'] === true
   const shown = values.all ? -1 : NEXT_SHOWN
-  const people = peopleToReplan(db)
+  const people = await peopleToReplan(db)
   // Every waiting reminder belongs to someone planned again: the plan's effect on the counts is
   // the sum of each batch's, and the waiting ones are those of the batches.
-  const statuses = statusCounts(db, 'reminder')
+  const statuses = await statusCounts(db, 'reminder')
   const total = { queued: 0, updated: 0, cancelled: 0 }
   const byEvent = new Map<string, EventCount>()
   let next: ReminderRow[] = []
   for (let start = 0; start < people.length; start += PLAN_BATCH) {
     if (start > 0) await new Promise((resolve) => setTimeout(resolve, PLAN_PAUSE_MS))
     const batch = people.slice(start, start + PLAN_BATCH)
-    const step = () => {
-      const before = remindersOfPeople(db, batch, 0).statuses
-      const result = planReminders(db, batch, now, settings)
-      return { before, result, after: remindersOfPeople(db, batch, shown) }
+    const step = async (tx: Db) => {
+      const before = (await remindersOfPeople(tx, batch, 0)).statuses
+      const result = await planReminders(tx, batch, now, settings)
+      return { before, result, after: await remindersOfPeople(tx, batch, shown) }
     }
     const { before, result, after } = dryRun ? await rolledBack(db, step) : await transaction(db, step)
     for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += result[key]
@@ -174,12 +174,12 @@ function previewLines(preview: ChannelPreview, config: Config, limit: number, gr
 const minutes = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, '0')}.${String(minute % 60).padStart(2, '0')}`
 
 /** `reminders due`: what a delivery run of the server (a "putaran") would do now; changes nothing. */
-export function dueRemindersCommand(db: Db, args: string[], config: Config, clock: () => Date): number {
+export async function dueRemindersCommand(db: Db, args: string[], config: Config, clock: () => Date): Promise<number> {
   parseArgs({ args, options: {} })
   const now = clock()
   const settings = outboxSettingsOf(config)
-  const quiet = quietZonesAt(db, now, settings.quiet)
-  const previews = deliveryPreview(db, { now, graceMs: settings.graceMs, lateAfterMs: LATE_AFTER_MS, quiet })
+  const quiet = await quietZonesAt(db, now, settings.quiet)
+  const previews = await deliveryPreview(db, { now, graceMs: settings.graceMs, lateAfterMs: LATE_AFTER_MS, quiet })
   out(`Jika pengiriman berjalan sekarang (${localTime(now, 'Asia/Jakarta')}):\n`)
   const hours = `${minutes(settings.quiet.start)}–${minutes(settings.quiet.end)}`
   const holding = quiet.filter((q) => previews.some((p) => p.held.some((h) => h.zone === q.zone)))
@@ -190,7 +190,7 @@ export function dueRemindersCommand(db: Db, args: string[], config: Config, cloc
       `Jam tenang ${hours} menahan pengingat di: ${holding.map((q) => `${q.zone} sampai ${localTime(q.until, q.zone)}`).join(', ')}\n`,
     )
   if (config.WHATSAPP_ENABLED) {
-    const left = capRemaining(db, now, settings.dailyCapPerDay)
+    const left = await capRemaining(db, now, settings.dailyCapPerDay)
     out(
       `Batas harian pengumuman WhatsApp (WHATSAPP_DAILY_CAP): ${settings.dailyCapPerDay}, sisa hari ini (WIB): ${left}` +
         `${left === 0 ? '; pengumuman WhatsApp berikutnya menunggu hari kerja berikutnya' : ''}.\n`,
@@ -260,7 +260,7 @@ export async function deliverTelegram(db: Db, config: Config, clock: () => Date)
   }
   process.once('SIGINT', interrupted)
   process.once('SIGTERM', interrupted)
-  const taken = outbox.start()
+  const taken = await outbox.start()
   try {
     const counts = await outbox.deliver()
     return { ...counts, unknown: counts.unknown + taken.unknown, requeued: counts.requeued + taken.requeued }
@@ -279,8 +279,8 @@ export async function sendRemindersCommand(db: Db, args: string[], config: Confi
   const { values } = parseArgs({ args, options: { 'dry-run': { type: 'boolean' } } })
   const now = clock()
   const settings = outboxSettingsOf(config)
-  const quiet = quietZonesAt(db, now, settings.quiet)
-  const whatsapp = deliveryPreview(db, { now, graceMs: settings.graceMs, lateAfterMs: LATE_AFTER_MS, quiet }).find(
+  const quiet = await quietZonesAt(db, now, settings.quiet)
+  const whatsapp = (await deliveryPreview(db, { now, graceMs: settings.graceMs, lateAfterMs: LATE_AFTER_MS, quiet })).find(
     (preview) => preview.channel === 'whatsapp',
   )
   const whatsappNote = () => {
@@ -290,7 +290,7 @@ export async function sendRemindersCommand(db: Db, args: string[], config: Confi
 
   if (values['dry-run']) {
     const limit = runLimit(settings.pace.telegram, settings.runEveryMs)
-    const batch = interleaveByChat(previewBatch(db, { channel: 'telegram', now, graceMs: settings.graceMs, quiet, limit }))
+    const batch = interleaveByChat(await previewBatch(db, { channel: 'telegram', now, graceMs: settings.graceMs, quiet, limit }))
     for (const row of batch) {
       out(
         `telegram  ${maskChat('telegram', row.chatId)}  ${row.kind === 'reminder' ? row.label : row.kind}  ${firstLine(row.kind, row.payload, now)}\n`,

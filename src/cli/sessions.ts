@@ -27,9 +27,9 @@ export async function importSessionsCommand(db: Db, args: string[], config: Conf
   return 0
 }
 
-export function listSessionsCommand(db: Db, args: string[], _config: Config, clock: () => Date): number {
+export async function listSessionsCommand(db: Db, args: string[], _config: Config, clock: () => Date): Promise<number> {
   const { values } = parseArgs({ args, options: { all: { type: 'boolean' }, csv: { type: 'boolean' } } })
-  const sessions = listSessions(db, values.all ? {} : { endingAfter: clock() })
+  const sessions = await listSessions(db, values.all ? {} : { endingAfter: clock() })
   if (values.csv) {
     out(sessionsCsv(sessions))
     return 0
@@ -62,7 +62,7 @@ const STATUS_TEXT: Record<SessionRegistration['status'], string> = {
   cancelled: 'batal',
 }
 
-export function sessionRegistrationsCommand(db: Db, args: string[]): number {
+export async function sessionRegistrationsCommand(db: Db, args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: { csv: { type: 'boolean' } }, allowPositionals: true })
   const which = positionals[0]?.trim()
   if (!which) {
@@ -70,13 +70,13 @@ export function sessionRegistrationsCommand(db: Db, args: string[]): number {
     return 2
   }
   // A number is an id, unless no session has it: codes may be digits only.
-  const byId = /^\d{1,15}$/.test(which) ? findSessionSummary(db, Number(which)) : undefined
-  const session = byId ?? findSessionSummaryByCode(db, which.toUpperCase())
+  const byId = /^\d{1,15}$/.test(which) ? await findSessionSummary(db, Number(which)) : undefined
+  const session = byId ?? (await findSessionSummaryByCode(db, which.toUpperCase()))
   if (!session) {
     err(`Tidak ada sesi dengan id atau kode ${which}.\n`)
     return 1
   }
-  const registrations = listSessionRegistrations(db, session.id)
+  const registrations = await listSessionRegistrations(db, session.id)
   if (values.csv) {
     out(registrationsCsv(registrations, session.timeZone))
     return 0

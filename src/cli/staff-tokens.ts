@@ -41,10 +41,10 @@ export async function addTokenCommand(db: Db, args: string[], _config: Config, c
   }
   const expiresAt = values.expires === undefined ? undefined : expiryOfDate(values.expires)
   if (values.expires !== undefined && !expiresAt) return fail('TOKEN_EXPIRY_INVALID')
-  const account = staffByEmail(db, email)
+  const account = await staffByEmail(db, email)
   if (!account) return fail('STAFF_NOT_FOUND')
   const result = await createApiToken(db, { staffId: account.id, name: values.name, expiresAt }, { actor: ACTOR, at: clock() })
-  if (!result.ok) return await fail(result.error.code)
+  if (!result.ok) return fail(result.error.code)
   process.stderr.write(
     `Token ${result.value.id} "${values.name.trim()}" untuk ${account.email} (${account.role}${account.region ? ` ${account.region}` : ''})` +
       `${expiresAt ? `, berlaku sampai ${wib(expiresAt)}` : ''}. Simpan sekarang: token ini tidak ditampilkan lagi.\n`,
@@ -53,15 +53,15 @@ export async function addTokenCommand(db: Db, args: string[], _config: Config, c
   return 0
 }
 
-export function listTokensCommand(db: Db, args: string[], _config: Config, clock: () => Date): number {
+export async function listTokensCommand(db: Db, args: string[], _config: Config, clock: () => Date): Promise<number> {
   const email = args[0]
   if (!email) {
     process.stderr.write('Pemakaian: npm run cli -- staff tokens EMAIL\n')
     return 2
   }
-  const account = staffByEmail(db, email)
+  const account = await staffByEmail(db, email)
   if (!account) return fail('STAFF_NOT_FOUND')
-  const tokens = listApiTokens(db, account.id)
+  const tokens = await listApiTokens(db, account.id)
   const now = clock().getTime()
   for (const t of tokens) {
     const state = t.revokedAt
@@ -85,7 +85,7 @@ export async function revokeTokenCommand(db: Db, args: string[], _config: Config
     return 2
   }
   const result = await revokeApiToken(db, Number(raw), { actor: ACTOR, at: clock() })
-  if (!result.ok) return await fail(result.error.code)
+  if (!result.ok) return fail(result.error.code)
   process.stdout.write(`Token ${raw} "${result.value.name}" dicabut.\n`)
   return 0
 }

@@ -82,8 +82,8 @@ export async function addStaffCommand(db: Db, args: string[], config: Config, cl
   return 0
 }
 
-export function listStaffCommand(db: Db): number {
-  const accounts = listStaff(db)
+export async function listStaffCommand(db: Db): Promise<number> {
+  const accounts = await listStaff(db)
   if (accounts.length === 0) {
     process.stdout.write('Belum ada akun staf. Tambahkan dengan: npm run cli -- staff add EMAIL --name NAMA --role admin\n')
     return 0

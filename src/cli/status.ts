@@ -56,7 +56,7 @@ export async function statusShowCommand(
     err('Itu bukan NIK yang sah (16 angka: kode wilayah, tanggal lahir, nomor urut).\n')
     return 2
   }
-  const person = personByNikHash(db, (await keys()).vault.hash(nik.value.nik))
+  const person = await personByNikHash(db, (await keys()).vault.hash(nik.value.nik))
   if (!person) {
     err('Tidak ada orang dengan NIK itu.\n')
     return 1
@@ -65,12 +65,12 @@ export async function statusShowCommand(
   const label = zoneLabel(zone)
   const province = person.provinceCode ? (provinceByCode(person.provinceCode)?.name ?? person.provinceCode) : undefined
   const details = [province, person.regency, person.professionGroup, person.institution].filter(Boolean).join(' · ')
-  const chats = linkedChatCount(db, person.id, clock())
+  const chats = await linkedChatCount(db, person.id, clock())
   out(
     `${person.fullName}${details ? `  (${details})` : ''}\n` +
       `  ${chats > 0 ? `terhubung ke ${chats} chat` : 'belum terhubung ke chat'} · tanggal dalam ${label}\n\n`,
   )
-  const history = stageHistory(db, person.id)
+  const history = await stageHistory(db, person.id)
   if (history.length === 0) {
     out('Belum ada tahap sertifikasi.\n')
     return 0

@@ -29,10 +29,10 @@ export function createChatBlocking(deps: { db: Db; reminders: ReminderSettings }
       await transaction(db, (tx) => setBlocked(tx, chat.channel, chat.userId, chat.chatId, true, at))
     },
     async chatUnblocked(chat, at) {
-      await transaction(db, (tx) => {
-        setBlocked(tx, chat.channel, chat.userId, chat.chatId, false, at)
-        const personId = personOfChat(tx, chat.channel, chat.userId, at)
-        if (personId !== undefined) planReminders(tx, [personId], at, reminders)
+      await transaction(db, async (tx) => {
+        await setBlocked(tx, chat.channel, chat.userId, chat.chatId, false, at)
+        const personId = await personOfChat(tx, chat.channel, chat.userId, at)
+        if (personId !== undefined) await planReminders(tx, [personId], at, reminders)
       })
     },
   }

@@ -253,8 +253,12 @@ export function createEngine(deps: EngineDeps): Engine {
     return answer(atMenu(lang, t(lang, messages.notUnderstood)))
   }
 
-  function read(queries: ConversationQueries, inbound: Inbound, now: Date): { conversation: Conversation; expired: boolean } {
-    const stored = queries.load(inbound.channel, inbound.chatId)
+  async function read(
+    queries: ConversationQueries,
+    inbound: Inbound,
+    now: Date,
+  ): Promise<{ conversation: Conversation; expired: boolean }> {
+    const stored = await queries.load(inbound.channel, inbound.chatId)
     if (!stored) return { conversation: { lang: 'id', position: null, offered: menuChoices('id'), version: 0 }, expired: false }
     const data = JSON.parse(stored.data) as StoredData
     const expired = now.getTime() - stored.updatedAt.getTime() > timeoutMs
@@ -274,8 +278,8 @@ export function createEngine(deps: EngineDeps): Engine {
 
   async function turn(tx: Db, inbound: Inbound, now: Date): Promise<Reply[]> {
     const queries = conversationQueries(tx)
-    if (!queries.markProcessed(inbound.channel, inbound.chatId, inbound.messageId, now)) return []
-    const { conversation, expired } = read(queries, inbound, now)
+    if (!(await queries.markProcessed(inbound.channel, inbound.chatId, inbound.messageId, now))) return []
+    const { conversation, expired } = await read(queries, inbound, now)
     const ctx: TurnContext = { inbound, lang: conversation.lang, now, db: tx }
     const outcome: Routed = (await deps.intercept?.(ctx)) ?? (await route(conversation, ctx))
     const lang = outcome.lang ?? conversation.lang
@@ -286,7 +290,7 @@ export function createEngine(deps: EngineDeps): Engine {
     const kept: StoredData = position ? { position, offered } : { offered }
     if (englishOfferedAt !== undefined) kept.englishOfferedAt = englishOfferedAt
     const data = JSON.stringify(kept)
-    queries.save(inbound.channel, inbound.chatId, conversation.version, {
+    await queries.save(inbound.channel, inbound.chatId, conversation.version, {
       language: lang,
       flow: position?.flow ?? null,
       step: position?.step ?? null,
@@ -313,8 +317,8 @@ export function createEngine(deps: EngineDeps): Engine {
     }
   }
 
-  function apology(tx: Db, inbound: Inbound): Reply[] {
-    const lang = conversationQueries(tx).load(inbound.channel, inbound.chatId)?.language ?? 'id'
+  async function apology(tx: Db, inbound: Inbound): Promise<Reply[]> {
+    const lang = (await conversationQueries(tx).load(inbound.channel, inbound.chatId))?.language ?? 'id'
     return [{ text: t(lang, messages.internalError) }]
   }
 

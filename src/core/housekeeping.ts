@@ -2,6 +2,7 @@
 import type { Db } from '../db/client.js'
 import { createConversationQueries } from '../db/queries/conversations.js'
 import { purgeHandoffs } from '../db/queries/handoff.js'
+import { transaction } from '../db/store.js'
 import { HANDOFF_RETENTION_DAYS } from './flows/handoff.js'
 
 const DAY = 86_400_000
@@ -10,11 +11,13 @@ const PROCESSED_ID_DAYS = 14
 
 export type HousekeepingResult = { expiredFlows: number; prunedMessageIds: number; purgedHandoffs: number }
 
-export function runHousekeeping(db: Db, now: Date, timeoutMinutes: number): HousekeepingResult {
-  const conversations = createConversationQueries(db)
-  return db.transaction(() => ({
-    expiredFlows: conversations.clearExpiredFlows(new Date(now.getTime() - timeoutMinutes * 60_000)),
-    prunedMessageIds: conversations.pruneProcessed(new Date(now.getTime() - PROCESSED_ID_DAYS * DAY)),
-    purgedHandoffs: purgeHandoffs(db, new Date(now.getTime() - HANDOFF_RETENTION_DAYS * DAY), now),
-  }))
+export async function runHousekeeping(db: Db, now: Date, timeoutMinutes: number): Promise<HousekeepingResult> {
+  return await transaction(db, async (tx) => {
+    const conversations = createConversationQueries(tx)
+    return {
+      expiredFlows: await conversations.clearExpiredFlows(new Date(now.getTime() - timeoutMinutes * 60_000)),
+      prunedMessageIds: await conversations.pruneProcessed(new Date(now.getTime() - PROCESSED_ID_DAYS * DAY)),
+      purgedHandoffs: await purgeHandoffs(tx, new Date(now.getTime() - HANDOFF_RETENTION_DAYS * DAY), now),
+    }
+  })
 }

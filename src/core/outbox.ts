@@ -240,11 +240,13 @@ export function createOutbox(deps: OutboxDeps) {
   const running = new Set<Promise<DeliveryCounts>>()
 
   /** Renews this dispatcher's heartbeat, writing its row again when another one judged it gone. */
-  function beat(at: Date): void {
-    if (registered && beatDispatcher(db, me.id, at)) return
+  async function beat(at: Date): Promise<void> {
+    // Stopping: the row is about to be deleted; a late beat must not write it again.
+    if (stopping) return
+    if (registered && (await beatDispatcher(db, me.id, at))) return
     if (registered)
       logger.warn({ dispatcher: me.id }, 'outbox: this dispatcher was judged gone (silent too long); registered again')
-    registerDispatcher(db, { ...me, startedAt: startedAt.getTime() }, at)
+    await registerDispatcher(db, { ...me, startedAt: startedAt.getTime() }, at)
     registered = true
   }
 
@@ -259,8 +261,8 @@ export function createOutbox(deps: OutboxDeps) {
   }
 
   /** Takes back the rows of gone dispatchers (and of none: rows from before they were recorded); logs what it did. */
-  function takeBack(at: Date, gone: Dispatcher[]) {
-    const taken = takeBackFromGone(
+  async function takeBack(at: Date, gone: Dispatcher[]) {
+    const taken = await takeBackFromGone(
       db,
       gone.map((g) => g.id),
       at,
@@ -277,41 +279,56 @@ export function createOutbox(deps: OutboxDeps) {
     return taken
   }
 
-  function goneDispatchers(at: Date): Dispatcher[] {
-    return listDispatchers(db).filter((other) => isGone(other, at))
+  async function goneDispatchers(at: Date): Promise<Dispatcher[]> {
+    return (await listDispatchers(db)).filter((other) => isGone(other, at))
   }
 
   /** The zones in their quiet hours now, each with when they end. */
-  function quietZones(at: Date): { zone: string; until: Date }[] {
-    return dueZones(db, at)
+  async function quietZones(at: Date): Promise<{ zone: string; until: Date }[]> {
+    return (await dueZones(db, at))
       .filter((zone) => isQuiet(at, zone, quiet))
       .map((zone) => ({ zone, until: quietEnd(at, zone, quiet) }))
   }
 
-  async function sendOne(row: QueuedRow, token: string, counts: DeliveryCounts): Promise<void> {
+  /**
+   * Marks a row as being sent; resolves to its sending, or to undefined when it was cancelled or
+   * taken back meanwhile. The mark is awaited in turn and the sending started at once after it, so
+   * the message goes at the moment its pace gave, whatever the database's round trip.
+   */
+  async function startOne(row: QueuedRow, token: string, counts: DeliveryCounts): Promise<(() => Promise<void>) | undefined> {
     const send = deps.senders[row.channel]
-    if (!send) return
+    if (!send) return undefined
     const startedAt = now()
-    const payload = startSending(db, row.id, token, startedAt)
-    if (payload === undefined) return // cancelled or taken back meanwhile
+    const payload = await startSending(db, row.id, token, startedAt)
+    if (payload === undefined) return undefined
+    return () => finishOne(row, send, payload, startedAt, counts)
+  }
+
+  async function finishOne(
+    row: QueuedRow,
+    send: ChannelSender,
+    payload: string,
+    startedAt: Date,
+    counts: DeliveryCounts,
+  ): Promise<void> {
     try {
       await send(row.chatId, [atSendTime(row.kind, JSON.parse(payload) as Reply, startedAt)], { signal: stopSignal.signal })
       const late = row.kind === 'reminder' && startedAt.getTime() - row.dueAt > lateAfterMs
-      markSent(db, row.id, now(), late)
+      await markSent(db, row.id, now(), late)
       counts.sent++
       if (late) counts.late++
     } catch (error) {
       if (error instanceof SendNotStarted) {
         // Stopping before anything went out: pending again, for the next process, not unknown.
-        releaseClaim(db, row.id, me.id, now())
+        await releaseClaim(db, row.id, me.id, now())
         released++
         return
       }
       if (error instanceof RecipientUnreachable) {
         // The sender recorded the block (setBlocked), which cancels the chat's other reminders and
         // announcements too; cancelled here as well for a sender that does not record it.
-        markSkipped(db, row.id, now(), BLOCKED_REASON)
-        cancelWaitingOfChat(db, row.channel, row.chatId, now(), `cancelled: ${BLOCKED_REASON}`)
+        await markSkipped(db, row.id, now(), BLOCKED_REASON)
+        await cancelWaitingOfChat(db, row.channel, row.chatId, now(), `cancelled: ${BLOCKED_REASON}`)
         counts.skipped++
         return
       }
@@ -319,7 +336,7 @@ export function createOutbox(deps: OutboxDeps) {
       const attempts = row.attempts + 1
       const delay = RETRY_MINUTES[attempts - 1]
       const retryAt = attempts < maxAttempts && delay !== undefined ? new Date(now().getTime() + delay * 60_000) : undefined
-      markFailed(db, row.id, now(), reason, retryAt)
+      await markFailed(db, row.id, now(), reason, retryAt)
       if (retryAt) counts.retried++
       else counts.failed++
       logger.warn({ channel: row.channel, kind: row.kind, attempt: attempts, error: reason }, 'outbox message not sent')
@@ -337,7 +354,15 @@ export function createOutbox(deps: OutboxDeps) {
       await pacer.turn(row.chatId)
       // Stopping: the rows not started yet stay queued, and `stop()` hands them back.
       if (broken !== undefined || stopping) break
-      const sending = sendOne(row, token, counts)
+      let start: (() => Promise<void>) | undefined
+      try {
+        start = await startOne(row, token, counts)
+      } catch (error) {
+        broken = error
+        break
+      }
+      if (!start) continue
+      const sending = start()
         .catch((error: unknown) => {
           // The database failed (closed, disk full): stop this run; what it queued but did not
           // try goes back to pending once this dispatcher is gone.
@@ -354,8 +379,8 @@ export function createOutbox(deps: OutboxDeps) {
   /** One run: sends what is due; returns what happened, for the log and tests. */
   async function run(): Promise<DeliveryCounts> {
     const started = now()
-    beat(started)
-    const { unknown, requeued } = takeBack(started, goneDispatchers(started))
+    await beat(started)
+    const { unknown, requeued } = await takeBack(started, await goneDispatchers(started))
     const counts: DeliveryCounts = {
       sent: 0,
       late: 0,
@@ -366,17 +391,17 @@ export function createOutbox(deps: OutboxDeps) {
       requeued,
       ...(cap && { capped: 0 }),
     }
-    counts.skipped += skipUnsendable(db, started, graceMs)
+    counts.skipped += await skipUnsendable(db, started, graceMs)
 
     const token = randomUUID()
-    const quietNow = quietZones(started)
+    const quietNow = await quietZones(started)
     const work: Promise<void>[] = []
     for (const channel of deps.channels ?? CHANNELS) {
       if (stopping) break
       const pace = paces[channel]
       const limit = Math.max(1, Math.min(deps.batchSize ?? 2_000, Math.floor((averageRate(pace) * runEveryMs) / 1000)))
       const capped = channel === 'whatsapp' ? cap : undefined
-      const rows = claimBatch(db, {
+      const rows = await claimBatch(db, {
         channel,
         now: started,
         limit,
@@ -385,9 +410,9 @@ export function createOutbox(deps: OutboxDeps) {
         quiet: quietNow,
         ...(capped && { announcementCap: capped.perDay }),
       })
-      if (capped && capRemaining(db, started, capped.perDay) === 0) {
+      if (capped && (await capRemaining(db, started, capped.perDay)) === 0) {
         const to = capped.resumeAt(started)
-        const rolled = rollCapped(db, started, to)
+        const rolled = await rollCapped(db, started, to)
         if (rolled > 0) {
           counts.capped = (counts.capped ?? 0) + rolled
           logger.info({ rolled, to: to.toISOString(), perDay: capped.perDay }, 'outbox: WhatsApp daily cap reached')
@@ -395,7 +420,7 @@ export function createOutbox(deps: OutboxDeps) {
       }
       if (rows.length === 0) continue
       if (!deps.senders[channel]) {
-        for (const row of rows) markSkipped(db, row.id, started, `channel ${channel} cannot send on its own`)
+        for (const row of rows) await markSkipped(db, row.id, started, `channel ${channel} cannot send on its own`)
         counts.skipped += rows.length
         continue
       }
@@ -442,16 +467,22 @@ export function createOutbox(deps: OutboxDeps) {
   }
 
   /** Between runs: the heartbeat, and a gone dispatcher's rows taken back (and sent) as soon as it is noticed. */
-  function tick(): void {
+  let ticking = false
+  async function tick(): Promise<void> {
+    // One at a time: a slow database must not pile heartbeats up.
+    if (ticking || stopping) return
+    ticking = true
     try {
       const at = now()
-      beat(at)
-      const gone = goneDispatchers(at)
+      await beat(at)
+      const gone = await goneDispatchers(at)
       if (gone.length === 0) return
-      const taken = takeBack(at, gone)
+      const taken = await takeBack(at, gone)
       if (taken.requeued > 0) deliverSoon()
     } catch (error) {
       logger.error({ err: error instanceof Error ? error.message : String(error) }, 'outbox: heartbeat failed')
+    } finally {
+      ticking = false
     }
   }
 
@@ -470,10 +501,10 @@ export function createOutbox(deps: OutboxDeps) {
      * machine killed a moment ago among them) and keeps the heartbeat until `stop()`. Returns what
      * was taken back; the caller starts a run to send it.
      */
-    start(): { requeued: number; unknown: number } {
+    async start(): Promise<{ requeued: number; unknown: number }> {
       const at = now()
-      beat(at)
-      const taken = takeBack(at, goneDispatchers(at))
+      await beat(at)
+      const taken = await takeBack(at, await goneDispatchers(at))
       heartbeat = setInterval(tick, heartbeatMs)
       heartbeat.unref()
       return taken
@@ -489,16 +520,16 @@ export function createOutbox(deps: OutboxDeps) {
       stopSignal.abort()
       if (heartbeat) clearInterval(heartbeat)
       heartbeat = undefined
-      let handedBack = handBack(db, me.id, now())
+      let handedBack = await handBack(db, me.id, now())
       let timer: ReturnType<typeof setTimeout> | undefined
       const timeout = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), waitMs)
       })
       const finished = await Promise.race([Promise.allSettled([...running]).then(() => 'done' as const), timeout])
       clearTimeout(timer)
-      handedBack += handBack(db, me.id, now()) + released
-      const unfinished = finished === 'done' ? 0 : sendingOf(db, me.id)
-      if (registered) removeDispatcher(db, me.id)
+      handedBack += (await handBack(db, me.id, now())) + released
+      const unfinished = finished === 'done' ? 0 : await sendingOf(db, me.id)
+      if (registered) await removeDispatcher(db, me.id)
       registered = false
       return { handedBack, unfinished }
     },

@@ -4,11 +4,16 @@ import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
+import { drizzle as drizzleProxy, type SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy'
 import { MIGRATIONS_FOLDER } from '../project-files.js'
 import * as schema from './schema.js'
-import { assertNotInsideOthers } from './store.js'
+import { isTransactionHandle, StoreMisuseError, transactionOpenOn, whenOutside } from './store.js'
 
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database }
+/**
+ * The database handle every query takes. Drizzle's own `transaction` is left out: transactions are
+ * opened with `transaction` from store.ts, which queues them and hands their work its own handle.
+ */
+export type Db = Omit<SqliteRemoteDatabase<typeof schema>, 'transaction'> & { $client: Database.Database }
 
 /**
  * Opens (creating if needed) the database at `path` (or ':memory:') and migrates it. The file is the
@@ -31,9 +36,41 @@ export function openDatabase(path: string): Db {
   sqlite.pragma('mmap_size = 1073741824')
   sqlite.pragma('cache_size = -65536')
   sqlite.pragma('wal_autocheckpoint = 10000')
-  const db = drizzle(sqlite, { schema }) as Db
-  applyMigrations(db)
-  return db
+  applyMigrations(drizzle(sqlite, { schema }) as unknown as Db)
+  return outsideHandle(sqlite)
+}
+
+/**
+ * The process's handle: every query on it runs once no transaction is open on the database file
+ * (a transaction's work awaits, and on its one connection a statement of other work would otherwise
+ * land inside it). drizzle's SQLite proxy driver gives that await; the statements still run on the
+ * same better-sqlite3 connection, prepared once. Transactions get the direct driver (src/db/store.ts).
+ */
+function outsideHandle(sqlite: Database.Database): Db {
+  const rowsOf = new Map<string, Database.Statement>()
+  const plain = new Map<string, Database.Statement>()
+  const prepare = (cache: Map<string, Database.Statement>, sql: string, raw: boolean) => {
+    let statement = cache.get(sql)
+    if (!statement) {
+      statement = sqlite.prepare(sql)
+      if (raw && statement.reader) statement.raw(true)
+      cache.set(sql, statement)
+    }
+    return statement
+  }
+  const db = drizzleProxy(
+    async (sql, params, method) =>
+      whenOutside(sqlite, () => {
+        if (method === 'run') return prepare(plain, sql, false).run(...params) as unknown as { rows: unknown[] }
+        const statement = prepare(rowsOf, sql, true)
+        if (!statement.reader) return { rows: [], ...statement.run(...params) }
+        if (method === 'get') return { rows: statement.get(...params) as unknown[] }
+        return { rows: statement.all(...params) as unknown[] }
+      }),
+    { schema },
+  )
+  Object.defineProperty(db, '$client', { value: sqlite, enumerable: false })
+  return db as unknown as Db
 }
 
 /**
@@ -57,20 +94,10 @@ export function connectionOf(db: Db): Database.Database {
   return db.$client ?? (db as unknown as { session: { client: Database.Database } }).session.client
 }
 
-/** A transaction's handle that also answers `$client`, as the database handle does, for queries that need the connection. */
-function withConnection(tx: Db, client: Database.Database): Db {
-  if (!tx.$client) Object.defineProperty(tx, '$client', { value: client, enumerable: false })
-  return tx
-}
-
 const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>()
 
-/**
- * A statement prepared once per connection and kept: for the queries a chat turn asks every time
- * (building and preparing them again costs more than running them).
- */
-export function cached(db: Db, sql: string): Database.Statement {
-  const client = connectionOf(db)
+/** The statement for `sql` on `client`, prepared once per connection and kept. */
+export function preparedOnce(client: Database.Database, sql: string): Database.Statement {
   let byText = statements.get(client)
   if (!byText) {
     byText = new Map()
@@ -84,39 +111,89 @@ export function cached(db: Db, sql: string): Database.Statement {
   return statement
 }
 
-/** Runs `work` in an immediate (write-locked) transaction: for callers outside a chat turn. */
-export function inTransaction<T>(db: Db, work: (tx: Db) => T): T {
-  assertNotInsideOthers(db)
-  const client = connectionOf(db)
-  return db.transaction((tx) => work(withConnection(tx as unknown as Db, client)), { behavior: 'immediate' })
-}
-
-const runners = new WeakMap<Database.Database, Database.Transaction<(work: () => unknown) => unknown>>()
-
 /**
- * Runs `work` in a savepoint of the transaction already open on the connection (or in a transaction
- * of its own when none is): a throw rolls back this work alone and leaves the rest of the open
- * transaction standing. The engine wraps each chat turn in one, inside its group commit. The wrapper
- * is made once per connection: a chat turn asks for it every time.
+ * A statement prepared once per connection and kept: for the queries a chat turn asks every time
+ * (building and preparing them again costs more than running them). It runs synchronously, so a
+ * write on the process's handle (outside any transaction) is refused while a transaction is open on
+ * the database file: it would join that transaction, or wait for the lock it holds. Such a write
+ * takes `statement`, which waits its turn.
  */
-export function inSavepoint<T>(db: Db, work: () => T): T {
+export function cached(db: Db, sql: string): Database.Statement {
   const client = connectionOf(db)
-  let runner = runners.get(client)
-  if (!runner) {
-    runner = client.transaction((inner: () => unknown) => inner())
-    runners.set(client, runner)
+  const prepared = preparedOnce(client, sql)
+  if (!prepared.reader && !isTransactionHandle(db) && transactionOpenOn(client)) {
+    throw new StoreMisuseError(
+      "a synchronous write on the database handle while a transaction is open: await statement(db, sql) instead, or pass the transaction's handle",
+    )
   }
-  return runner(work) as T
+  return prepared
 }
 
 /**
- * Runs `work` in a deferred transaction: it takes no write lock until it writes, so a long read (a
- * large file checked against the database) does not hold up a running server, and what it keeps in
- * a temporary table goes in one go.
+ * `build(db)` made once per connection and kept (prepared statements a hot path asks every time).
+ * Statements prepared on the process's handle wait for open transactions to end, and ones prepared
+ * on a transaction's handle run at once: each side gets its own, so the process's never runs inside
+ * a transaction (it would wait for itself).
  */
-export function inReadTransaction<T>(db: Db, work: (tx: Db) => T): T {
+export function perConnection<T>(build: (db: Db) => T): (db: Db) => T {
+  const inside = new WeakMap<Database.Database, T>()
+  const outside = new WeakMap<Database.Database, T>()
+  return (db) => {
+    const client = connectionOf(db)
+    const cache = isTransactionHandle(db) ? inside : outside
+    let built = cache.get(client)
+    if (built === undefined) {
+      built = build(db)
+      cache.set(client, built)
+    }
+    return built
+  }
+}
+
+/** A raw statement whose results are awaited: on SQLite the prepared statement runs at once; on PostgreSQL each call is a round trip. */
+export type AwaitedStatement = {
+  all(...params: unknown[]): Promise<unknown[]>
+  get(...params: unknown[]): Promise<unknown>
+  run(...params: unknown[]): Promise<{ changes: number; lastInsertRowid: number | bigint }>
+}
+
+const insideStatements = new WeakMap<Database.Statement, AwaitedStatement>()
+const outsideStatements = new WeakMap<Database.Statement, AwaitedStatement>()
+
+/**
+ * `cached`, awaited: the form every raw statement in src/db takes, the same for both engines. On the
+ * process's handle (outside any transaction) it first waits until no transaction is open on the
+ * database file (see `whenOutside`).
+ */
+export function statement(db: Db, sql: string): AwaitedStatement {
+  const prepared = preparedOnce(connectionOf(db), sql)
+  const inside = isTransactionHandle(db)
+  const known = (inside ? insideStatements : outsideStatements).get(prepared)
+  if (known) return known
   const client = connectionOf(db)
-  return db.transaction((tx) => work(withConnection(tx as unknown as Db, client)), { behavior: 'deferred' })
+  const awaited: AwaitedStatement = inside
+    ? {
+        all: async (...params) => prepared.all(...params),
+        get: async (...params) => prepared.get(...params),
+        run: async (...params) => prepared.run(...params),
+      }
+    : {
+        all: async (...params) => whenOutside(client, () => prepared.all(...params)),
+        get: async (...params) => whenOutside(client, () => prepared.get(...params)),
+        run: async (...params) => whenOutside(client, () => prepared.run(...params)),
+      }
+  ;(inside ? insideStatements : outsideStatements).set(prepared, awaited)
+  return awaited
+}
+
+/**
+ * The row a write returned (`insert … returning`, or an update whose row is known to exist): a
+ * missing one is a bug, never a person's input, and is thrown as such.
+ */
+export function written<T>(rows: readonly T[]): T {
+  const [row] = rows
+  if (row === undefined) throw new Error('the write returned no row')
+  return row
 }
 
 /** Closes the database, folding the WAL back into the main file. */
@@ -134,10 +211,16 @@ export function closeDatabase(db: Db): void {
 function applyMigrations(db: Db): void {
   for (let attempt = 1; ; attempt++) {
     try {
-      migrate(db, { migrationsFolder: MIGRATIONS_FOLDER })
+      migrate(db as unknown as BetterSQLite3Database<typeof schema>, { migrationsFolder: MIGRATIONS_FOLDER })
       return
     } catch (error) {
       if (attempt >= 3) throw error
     }
   }
+}
+
+/** How many rows a write changed: `changes` of a SQLite run result, `rowCount` of a PostgreSQL one. */
+export function changed(result: unknown): number {
+  const { changes, rowCount } = result as { changes?: number; rowCount?: number | null }
+  return changes ?? rowCount ?? 0
 }

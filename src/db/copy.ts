@@ -111,7 +111,7 @@ export function tablesInCopyOrder(): Table[] {
 export function openSqliteSource(path: string): { db: Db; close(): void } {
   const sqlite = new Database(path, { readonly: true, fileMustExist: true })
   sqlite.pragma('busy_timeout = 5000')
-  return { db: drizzle(sqlite, { schema }) as Db, close: () => sqlite.close() }
+  return { db: drizzle(sqlite, { schema }) as unknown as Db, close: () => sqlite.close() }
 }
 
 /**

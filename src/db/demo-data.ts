@@ -3,6 +3,7 @@
  * capability at once. Every row is flagged `is_demo`; session titles start with "[DEMO]" and
  * certificate numbers with "DEMO-". Dates are relative to the moment it is loaded.
  */
+
 import { and, count, eq } from 'drizzle-orm'
 import type { Db } from './client.js'
 import { writeAudit } from './queries/audit.js'
@@ -25,6 +26,7 @@ import {
   regions,
   registrations,
 } from './schema.js'
+import { transaction } from './store.js'
 
 const OFFSET_HOURS: Record<string, number> = { 'Asia/Jakarta': 7, 'Asia/Pontianak': 7, 'Asia/Makassar': 8, 'Asia/Jayapura': 9 }
 const DAY = 86_400_000
@@ -261,10 +263,10 @@ function history(stage: CertificationStage): CertificationStage[] {
 export type DemoSummary = { sessions: number; people: number; exams: number; certificates: number }
 
 /** True when nothing a user or the secretariat loads is in the database yet. */
-export function isDatabaseEmpty(db: Db): boolean {
-  const [p] = db.select({ n: count() }).from(people).all()
-  const [s] = db.select({ n: count() }).from(bimtekSessions).all()
-  const [c] = db.select({ n: count() }).from(certificates).all()
+export async function isDatabaseEmpty(db: Db): Promise<boolean> {
+  const [p] = await db.select({ n: count() }).from(people)
+  const [s] = await db.select({ n: count() }).from(bimtekSessions)
+  const [c] = await db.select({ n: count() }).from(certificates)
   return (p?.n ?? 0) + (s?.n ?? 0) + (c?.n ?? 0) === 0
 }
 
@@ -282,45 +284,37 @@ export const DEMO_PEOPLE_COUNT = () => PEOPLE.length
 export type NikProtection = { hash(nik: string): string; encrypt(nik: string): string }
 
 /** Loads the demo dataset in one transaction. Needs the reference regions. */
-export function loadDemoData(db: Db, now: Date, protect?: NikProtection): DemoSummary {
-  return db.transaction((tx) => {
-    const regionIds = new Map(
-      tx
-        .select({ id: regions.id, code: regions.code })
-        .from(regions)
-        .all()
-        .map((r) => [r.code, r.id]),
-    )
+export async function loadDemoData(db: Db, now: Date, protect?: NikProtection): Promise<DemoSummary> {
+  return await transaction(db, async (tx) => {
+    const regionIds = new Map((await tx.select({ id: regions.id, code: regions.code }).from(regions)).map((r) => [r.code, r.id]))
     for (const s of SESSIONS) {
       const regionId = regionIds.get(s.region)
       if (regionId === undefined) throw new Error(`demo data needs region ${s.region}`)
       const startsAt = localTime(now, s.in, 8, s.tz)
-      tx.insert(bimtekSessions)
-        .values({
-          code: s.code,
-          title: `[DEMO] ${s.title}`,
-          targetGroup: s.target,
-          regionId,
-          mode: s.mode,
-          venue: s.venue,
-          mapUrl: s.venue ? `https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(s.venue)}` : null,
-          meetingUrl: s.mode === 'daring' ? 'https://zoom.us/j/0000000000 (contoh)' : null,
-          provinceCode: s.province,
-          startsAt,
-          endsAt: localTime(now, s.in + s.days - 1, 16, s.tz),
-          timeZone: s.tz,
-          capacity: s.capacity,
-          registrationOpensAt: new Date(now.getTime() - 7 * DAY),
-          registrationClosesAt: new Date(startsAt.getTime() - 3 * DAY),
-          isDemo: true,
-        })
-        .run()
+      await tx.insert(bimtekSessions).values({
+        code: s.code,
+        title: `[DEMO] ${s.title}`,
+        targetGroup: s.target,
+        regionId,
+        mode: s.mode,
+        venue: s.venue,
+        mapUrl: s.venue ? `https://www.google.com/maps/search/?api=1&query=${encodeURIComponent(s.venue)}` : null,
+        meetingUrl: s.mode === 'daring' ? 'https://zoom.us/j/0000000000 (contoh)' : null,
+        provinceCode: s.province,
+        startsAt,
+        endsAt: localTime(now, s.in + s.days - 1, 16, s.tz),
+        timeZone: s.tz,
+        capacity: s.capacity,
+        registrationOpensAt: new Date(now.getTime() - 7 * DAY),
+        registrationClosesAt: new Date(startsAt.getTime() - 3 * DAY),
+        isDemo: true,
+      })
     }
 
     let examCount = 0
     let certificateCount = 0
-    PEOPLE.forEach((p, i) => {
-      const [person] = tx
+    for (const [i, p] of PEOPLE.entries()) {
+      const [person] = await tx
         .insert(people)
         .values({
           fullName: p.name,
@@ -334,32 +328,29 @@ export function loadDemoData(db: Db, now: Date, protect?: NikProtection): DemoSu
           isDemo: true,
         })
         .returning({ id: people.id })
-        .all()
       if (!person) throw new Error('demo person not inserted')
       const steps = history(p.stage)
-      steps.forEach((stage, k) => {
+      for (const [k, stage] of steps.entries()) {
         const reachedAt = new Date(now.getTime() - (steps.length - k) * 30 * DAY)
         const dueAt = stage === 'portofolio' ? localTime(now, 19, 23, p.tz, 59) : null
-        tx.insert(certificationStages).values({ personId: person.id, stage, reachedAt, dueAt, note: '[DEMO]' }).run()
-      })
+        await tx.insert(certificationStages).values({ personId: person.id, stage, reachedAt, dueAt, note: '[DEMO]' })
+      }
       if (p.stage === 'ujian_kognitif' || p.stage === 'portofolio' || p.stage === 'wawancara') {
         const kind = p.stage === 'wawancara' ? 'wawancara' : 'ujian_kognitif'
-        tx.insert(exams)
-          .values({
-            code: `DEMO-${kind === 'wawancara' ? 'WWC' : 'UJK'}-${String(examCount + 1).padStart(4, '0')}`,
-            personId: person.id,
-            kind,
-            mode: 'daring',
-            meetingUrl: 'https://zoom.us/j/0000000000 (contoh)',
-            startsAt: localTime(now, 6 + i, 9, p.tz),
-            timeZone: p.tz,
-            preparation:
-              kind === 'wawancara'
-                ? 'KTP asli, portofolio dan bukti praktik, perangkat dengan kamera, dan koneksi internet stabil'
-                : 'KTP asli, kartu peserta, perangkat dengan kamera, dan koneksi internet stabil',
-            isDemo: true,
-          })
-          .run()
+        await tx.insert(exams).values({
+          code: `DEMO-${kind === 'wawancara' ? 'WWC' : 'UJK'}-${String(examCount + 1).padStart(4, '0')}`,
+          personId: person.id,
+          kind,
+          mode: 'daring',
+          meetingUrl: 'https://zoom.us/j/0000000000 (contoh)',
+          startsAt: localTime(now, 6 + i, 9, p.tz),
+          timeZone: p.tz,
+          preparation:
+            kind === 'wawancara'
+              ? 'KTP asli, portofolio dan bukti praktik, perangkat dengan kamera, dan koneksi internet stabil'
+              : 'KTP asli, kartu peserta, perangkat dengan kamera, dan koneksi internet stabil',
+          isDemo: true,
+        })
         examCount++
       }
       if (p.stage === 'sertifikat_terbit' || p.stage === 'kedaluwarsa') {
@@ -367,22 +358,20 @@ export function loadDemoData(db: Db, now: Date, protect?: NikProtection): DemoSu
         const issued = new Date(now.getTime() - (expired ? 6 * 365 : 200) * DAY)
         const expires = new Date(issued.getTime() + (expired ? 5 * 365 : 3 * 365) * DAY)
         const number = `DEMO-LSPS-${issued.getUTCFullYear()}-${String(i + 1).padStart(5, '0')}`
-        tx.insert(certificates)
-          .values({
-            number: number.replace(/[-\s]/g, ''),
-            displayNumber: number,
-            holderName: p.name,
-            personId: person.id,
-            scheme: p.group === 'pekerja sosial' ? 'Pekerja Sosial' : 'Relawan Sosial',
-            level: p.group === 'pekerja sosial' ? 'Pekerja Sosial Generalis' : null,
-            issuedAt: isoDay(issued),
-            expiresAt: isoDay(expires),
-            isDemo: true,
-          })
-          .run()
+        await tx.insert(certificates).values({
+          number: number.replace(/[-\s]/g, ''),
+          displayNumber: number,
+          holderName: p.name,
+          personId: person.id,
+          scheme: p.group === 'pekerja sosial' ? 'Pekerja Sosial' : 'Relawan Sosial',
+          level: p.group === 'pekerja sosial' ? 'Pekerja Sosial Generalis' : null,
+          issuedAt: isoDay(issued),
+          expiresAt: isoDay(expires),
+          isDemo: true,
+        })
         certificateCount++
       }
-    })
+    }
 
     const withdrawn = [
       {
@@ -399,31 +388,29 @@ export function loadDemoData(db: Db, now: Date, protect?: NikProtection): DemoSu
       },
     ]
     for (const c of withdrawn) {
-      tx.insert(certificates)
-        .values({
-          number: c.number.replace(/[-\s]/g, ''),
-          displayNumber: c.number,
-          holderName: c.holder,
-          scheme: 'Pekerja Sosial',
-          level: 'Asisten Pekerja Sosial',
-          issuedAt: isoDay(new Date(now.getTime() - 400 * DAY)),
-          expiresAt: isoDay(new Date(now.getTime() + 700 * DAY)),
-          status: c.status,
-          statusReason: c.reason,
-          statusChangedAt: new Date(now.getTime() - 20 * DAY),
-          isDemo: true,
-        })
-        .run()
+      await tx.insert(certificates).values({
+        number: c.number.replace(/[-\s]/g, ''),
+        displayNumber: c.number,
+        holderName: c.holder,
+        scheme: 'Pekerja Sosial',
+        level: 'Asisten Pekerja Sosial',
+        issuedAt: isoDay(new Date(now.getTime() - 400 * DAY)),
+        expiresAt: isoDay(new Date(now.getTime() + 700 * DAY)),
+        status: c.status,
+        statusReason: c.reason,
+        statusChangedAt: new Date(now.getTime() - 20 * DAY),
+        isDemo: true,
+      })
       certificateCount++
     }
 
-    loadDashboardHistory(tx as unknown as Db, now)
-    loadDemoAnnouncement(tx as unknown as Db, now)
-    loadImportHistory(tx as unknown as Db, now)
+    await loadDashboardHistory(tx as unknown as Db, now)
+    await loadDemoAnnouncement(tx as unknown as Db, now)
+    await loadImportHistory(tx as unknown as Db, now)
 
     const summary = { sessions: SESSIONS.length, people: PEOPLE.length, exams: examCount, certificates: certificateCount }
     const value = JSON.stringify({ loadedAt: now.toISOString(), ...summary })
-    tx.insert(appMeta).values({ key: 'demo_dataset', value }).onConflictDoUpdate({ target: appMeta.key, set: { value } }).run()
+    await tx.insert(appMeta).values({ key: 'demo_dataset', value }).onConflictDoUpdate({ target: appMeta.key, set: { value } })
     return summary
   })
 }
@@ -432,52 +419,50 @@ export function loadDemoData(db: Db, now: Date, protect?: NikProtection): DemoSu
  * For the console's Sesi Bimtek page: a session already held (Semarang, five days ago, its
  * attendance marked) and one the secretariat cancelled (Ambon), next to the upcoming ones.
  */
-function loadSessionHistory(tx: Db, now: Date): void {
-  const regionId = (code: string) => {
-    const row = tx.select({ id: regions.id }).from(regions).where(eq(regions.code, code)).get()
+async function loadSessionHistory(tx: Db, now: Date): Promise<void> {
+  const regionId = async (code: string) => {
+    const row = (await tx.select({ id: regions.id }).from(regions).where(eq(regions.code, code)).limit(1))[0]
     if (!row) throw new Error(`demo data needs region ${code}`)
     return row.id
   }
   const held = localTime(now, -5, 8, 'Asia/Jakarta')
   const called = localTime(now, 18, 8, 'Asia/Jayapura')
-  tx.insert(bimtekSessions)
-    .values([
-      {
-        code: 'DEMO-BMT-SMG-00',
-        title: '[DEMO] Bimtek Sertifikasi Pekerja Sosial (Semarang, sudah terlaksana)',
-        targetGroup: 'pekerja sosial',
-        regionId: regionId('R3'),
-        mode: 'tatap_muka',
-        venue: 'Dinas Sosial Provinsi Jawa Tengah, Jl. Pahlawan No. 12, Semarang',
-        provinceCode: '33',
-        startsAt: held,
-        endsAt: localTime(now, -4, 16, 'Asia/Jakarta'),
-        timeZone: 'Asia/Jakarta',
-        capacity: 25,
-        registrationOpensAt: new Date(held.getTime() - 30 * DAY),
-        registrationClosesAt: new Date(held.getTime() - 3 * DAY),
-        isDemo: true,
-      },
-      {
-        code: 'DEMO-BMT-AMB-01',
-        title: '[DEMO] Bimtek Sertifikasi TKS (Ambon)',
-        targetGroup: 'tks',
-        regionId: regionId('R6'),
-        mode: 'tatap_muka',
-        venue: 'Dinas Sosial Provinsi Maluku, Jl. Sultan Hairun, Ambon',
-        provinceCode: '81',
-        startsAt: called,
-        endsAt: localTime(now, 19, 16, 'Asia/Jayapura'),
-        timeZone: 'Asia/Jayapura',
-        capacity: 30,
-        registrationOpensAt: new Date(now.getTime() - 14 * DAY),
-        registrationClosesAt: new Date(called.getTime() - 3 * DAY),
-        cancelledAt: new Date(now.getTime() - 2 * DAY),
-        cancelReason: '[DEMO] Gedung pelatihan dipakai untuk posko tanggap bencana',
-        isDemo: true,
-      },
-    ])
-    .run()
+  await tx.insert(bimtekSessions).values([
+    {
+      code: 'DEMO-BMT-SMG-00',
+      title: '[DEMO] Bimtek Sertifikasi Pekerja Sosial (Semarang, sudah terlaksana)',
+      targetGroup: 'pekerja sosial',
+      regionId: await regionId('R3'),
+      mode: 'tatap_muka',
+      venue: 'Dinas Sosial Provinsi Jawa Tengah, Jl. Pahlawan No. 12, Semarang',
+      provinceCode: '33',
+      startsAt: held,
+      endsAt: localTime(now, -4, 16, 'Asia/Jakarta'),
+      timeZone: 'Asia/Jakarta',
+      capacity: 25,
+      registrationOpensAt: new Date(held.getTime() - 30 * DAY),
+      registrationClosesAt: new Date(held.getTime() - 3 * DAY),
+      isDemo: true,
+    },
+    {
+      code: 'DEMO-BMT-AMB-01',
+      title: '[DEMO] Bimtek Sertifikasi TKS (Ambon)',
+      targetGroup: 'tks',
+      regionId: await regionId('R6'),
+      mode: 'tatap_muka',
+      venue: 'Dinas Sosial Provinsi Maluku, Jl. Sultan Hairun, Ambon',
+      provinceCode: '81',
+      startsAt: called,
+      endsAt: localTime(now, 19, 16, 'Asia/Jayapura'),
+      timeZone: 'Asia/Jayapura',
+      capacity: 30,
+      registrationOpensAt: new Date(now.getTime() - 14 * DAY),
+      registrationClosesAt: new Date(called.getTime() - 3 * DAY),
+      cancelledAt: new Date(now.getTime() - 2 * DAY),
+      cancelReason: '[DEMO] Gedung pelatihan dipakai untuk posko tanggap bencana',
+      isDemo: true,
+    },
+  ])
 }
 
 /**
@@ -487,7 +472,7 @@ function loadSessionHistory(tx: Db, now: Date): void {
  * and skipped; seat offers; stage news), their chats, and requests to talk to a person. Nothing
  * here is due: every message is already sent, failed or skipped.
  */
-function loadDashboardHistory(tx: Db, now: Date): void {
+async function loadDashboardHistory(tx: Db, now: Date): Promise<void> {
   const provinces = ['13', '12', '32', '36', '33', '35', '63', '61', '73', '72', '91', '81']
   const stages: CertificationStage[] = [
     'terdaftar',
@@ -497,13 +482,9 @@ function loadDashboardHistory(tx: Db, now: Date): void {
     'portofolio',
     'wawancara',
   ]
-  loadSessionHistory(tx, now)
+  await loadSessionHistory(tx, now)
   const sessionIds = new Map(
-    tx
-      .select({ id: bimtekSessions.id, code: bimtekSessions.code })
-      .from(bimtekSessions)
-      .all()
-      .map((s) => [s.code, s.id]),
+    (await tx.select({ id: bimtekSessions.id, code: bimtekSessions.code }).from(bimtekSessions)).map((s) => [s.code, s.id]),
   )
   // Which session each sample participant registered for, by their province's region (none: not registered).
   const sessionOf: Record<string, string> = {
@@ -523,38 +504,35 @@ function loadDashboardHistory(tx: Db, now: Date): void {
   for (let i = 0; i < 36; i++) {
     const province = provinces[i % provinces.length] as string
     const timeZone = province >= '71' ? (province >= '81' ? 'Asia/Jayapura' : 'Asia/Makassar') : 'Asia/Jakarta'
-    const [person] = tx
+    const [person] = await tx
       .insert(people)
       .values({ fullName: `Peserta Contoh ${String(i + 1).padStart(2, '0')}`, provinceCode: province, timeZone, isDemo: true })
       .returning({ id: people.id })
-      .all()
     if (!person) throw new Error('demo person not inserted')
     // Fewer people the further along the path: a funnel that narrows.
     const furthest = i % 3 === 0 ? 0 : Math.min(stages.length - 1, Math.floor(i / 6))
     for (let k = 0; k <= furthest; k++) {
       const reachedAt = new Date(now.getTime() - (furthest - k + 1) * 12 * DAY)
-      tx.insert(certificationStages)
+      await tx
+        .insert(certificationStages)
         .values({ personId: person.id, stage: stages[k] as CertificationStage, reachedAt, note: '[DEMO]' })
-        .run()
     }
     // The step after Bimtek is the cognitive exam, after the portfolio the interview: one coming up
     // for those there, so Ujian shows every region's schedule.
     const next = stages[furthest] === 'bimtek' ? 'ujian_kognitif' : stages[furthest] === 'portofolio' ? 'wawancara' : undefined
     if (next) {
-      tx.insert(exams)
-        .values({
-          code: `DEMO-${next === 'wawancara' ? 'WWC' : 'UJK'}-P${String(i + 1).padStart(3, '0')}`,
-          personId: person.id,
-          kind: next,
-          mode: next === 'wawancara' && i % 2 === 0 ? 'tatap_muka' : 'daring',
-          ...(next === 'wawancara' && i % 2 === 0
-            ? { venue: 'Kantor BBPPKS (contoh)' }
-            : { meetingUrl: 'https://zoom.us/j/0000000000 (contoh)' }),
-          startsAt: localTime(now, 2 + (i % 9), 8 + (i % 5), timeZone),
-          timeZone,
-          isDemo: true,
-        })
-        .run()
+      await tx.insert(exams).values({
+        code: `DEMO-${next === 'wawancara' ? 'WWC' : 'UJK'}-P${String(i + 1).padStart(3, '0')}`,
+        personId: person.id,
+        kind: next,
+        mode: next === 'wawancara' && i % 2 === 0 ? 'tatap_muka' : 'daring',
+        ...(next === 'wawancara' && i % 2 === 0
+          ? { venue: 'Kantor BBPPKS (contoh)' }
+          : { meetingUrl: 'https://zoom.us/j/0000000000 (contoh)' }),
+        startsAt: localTime(now, 2 + (i % 9), 8 + (i % 5), timeZone),
+        timeZone,
+        isDemo: true,
+      })
     }
 
     const sessionCode = sessionOf[province]
@@ -565,41 +543,37 @@ function loadDashboardHistory(tx: Db, now: Date): void {
       // The small class takes two; everyone after waits.
       const waiting = sessionCode === 'DEMO-BMT-SBY-01' && count >= 2
       const createdAt = new Date(now.getTime() - ((i * 5) % 27) * DAY - (i % 7) * 3_600_000)
-      tx.insert(registrations)
-        .values({
-          code: `DEMO-REG-${String(i + 1).padStart(3, '0')}`,
-          sessionId,
-          personId: person.id,
-          status: waiting ? 'waitlisted' : sessionCode === 'DEMO-BMT-AMB-01' ? 'cancelled' : 'confirmed',
-          waitlistedAt: waiting ? createdAt : null,
-          // The past session's attendance, as the secretariat marked it: all but the last came.
-          attendedAt: sessionCode === 'DEMO-BMT-SMG-00' && i < 28 ? new Date(now.getTime() - 5 * DAY) : null,
-          cancelledAt: sessionCode === 'DEMO-BMT-AMB-01' ? new Date(now.getTime() - 2 * DAY) : null,
-          createdAt,
-          updatedAt: createdAt,
-        })
-        .run()
+      await tx.insert(registrations).values({
+        code: `DEMO-REG-${String(i + 1).padStart(3, '0')}`,
+        sessionId,
+        personId: person.id,
+        status: waiting ? 'waitlisted' : sessionCode === 'DEMO-BMT-AMB-01' ? 'cancelled' : 'confirmed',
+        waitlistedAt: waiting ? createdAt : null,
+        // The past session's attendance, as the secretariat marked it: all but the last came.
+        attendedAt: sessionCode === 'DEMO-BMT-SMG-00' && i < 28 ? new Date(now.getTime() - 5 * DAY) : null,
+        cancelledAt: sessionCode === 'DEMO-BMT-AMB-01' ? new Date(now.getTime() - 2 * DAY) : null,
+        createdAt,
+        updatedAt: createdAt,
+      })
     }
 
     const channel = i % 3 === 1 ? 'telegram' : 'whatsapp'
     const chatId = `demo-${channel}-${i + 1}`
     const active = new Date(now.getTime() - (i % 20) * DAY)
-    tx.insert(conversationStates).values({ channel, chatId, updatedAt: active }).run()
+    await tx.insert(conversationStates).values({ channel, chatId, updatedAt: active })
     // Linked as a chat that proved who it is would be (for IDENTITY_LINK_DAYS' default), so what the
     // console does to a demo participant (cancelling their session, adding a stage) tells them too.
-    tx.insert(channelIdentities)
-      .values({
-        channel,
-        userId: chatId,
-        chatId,
-        personId: person.id,
-        linkedAt: active,
-        provedAt: active,
-        // They wrote to the assistant (a WhatsApp announcement goes only to chats that wrote first).
-        wroteAt: active,
-        linkExpiresAt: new Date(active.getTime() + DEMO_LINK_DAYS * DAY),
-      })
-      .run()
+    await tx.insert(channelIdentities).values({
+      channel,
+      userId: chatId,
+      chatId,
+      personId: person.id,
+      linkedAt: active,
+      provedAt: active,
+      // They wrote to the assistant (a WhatsApp announcement goes only to chats that wrote first).
+      wroteAt: active,
+      linkExpiresAt: new Date(active.getTime() + DEMO_LINK_DAYS * DAY),
+    })
 
     // About one message a day for each of the last four weeks, mostly sent; yesterday's reminder to
     // the sixth participant was being sent when the server stopped (so Pengingat and Beranda show
@@ -618,34 +592,32 @@ function loadDashboardHistory(tx: Db, now: Date): void {
                 ? 'late'
                 : 'sent'
       const kind = roll === 5 ? 'seat_offer' : roll === 6 ? 'status_changed' : 'reminder'
-      tx.insert(outbox)
-        .values({
-          idempotencyKey: `demo:${key++}`,
-          channel,
-          chatId,
-          personId: person.id,
-          kind,
-          payload: JSON.stringify({ text: '[DEMO] Contoh pesan dari asisten.' }),
-          dueAt,
-          status,
-          attempts: status === 'skipped' ? 0 : 1,
-          sentAt: status === 'sent' || status === 'late' ? dueAt : null,
-          lastError:
-            status === 'failed'
-              ? '[DEMO] nomor tidak terdaftar di WhatsApp'
-              : status === 'skipped'
-                ? '[DEMO] acara sudah dimulai'
-                : status === 'unknown'
-                  ? '[DEMO] server berhenti saat mengirim'
-                  : null,
-          createdAt: dueAt,
-          updatedAt: dueAt,
-        })
-        .run()
+      await tx.insert(outbox).values({
+        idempotencyKey: `demo:${key++}`,
+        channel,
+        chatId,
+        personId: person.id,
+        kind,
+        payload: JSON.stringify({ text: '[DEMO] Contoh pesan dari asisten.' }),
+        dueAt,
+        status,
+        attempts: status === 'skipped' ? 0 : 1,
+        sentAt: status === 'sent' || status === 'late' ? dueAt : null,
+        lastError:
+          status === 'failed'
+            ? '[DEMO] nomor tidak terdaftar di WhatsApp'
+            : status === 'skipped'
+              ? '[DEMO] acara sudah dimulai'
+              : status === 'unknown'
+                ? '[DEMO] server berhenti saat mengirim'
+                : null,
+        createdAt: dueAt,
+        updatedAt: dueAt,
+      })
     }
 
     const handoff = DEMO_HANDOFF_PEOPLE.indexOf(i)
-    if (handoff >= 0) loadDemoHandoff(tx, now, { n: handoff, person: person.id, province, channel, chatId, i })
+    if (handoff >= 0) await loadDemoHandoff(tx, now, { n: handoff, person: person.id, province, channel, chatId, i })
   }
 }
 
@@ -657,16 +629,16 @@ const DEMO_HANDOFF_PEOPLE = [4, 11, 22, 33]
  * open (a staff reply and an internal note), closed with a rating, and a phone-call request of
  * before live handoff. Staff are "Petugas Contoh": the demo has no staff accounts.
  */
-function loadDemoHandoff(
+async function loadDemoHandoff(
   tx: Db,
   now: Date,
   demo: { n: number; person: number; province: string; channel: 'telegram' | 'whatsapp'; chatId: string; i: number },
-): void {
+): Promise<void> {
   const name = `Peserta Contoh ${String(demo.i + 1).padStart(2, '0')}`
   const state = (['waiting', 'open', 'closed', 'legacy'] as const)[demo.n % 4] ?? 'waiting'
   const createdAt = new Date(now.getTime() - { waiting: 2, open: 26, closed: 80, legacy: 200 }[state] * 3_600_000)
   const minutes = (m: number) => new Date(createdAt.getTime() + m * 60_000)
-  const [request] = tx
+  const [request] = await tx
     .insert(handoffRequests)
     .values({
       code: `DEMO-H${String(demo.i + 1).padStart(3, '0')}`,
@@ -678,7 +650,7 @@ function loadDemoHandoff(
       question: '[DEMO] Apakah jadwal Bimtek saya bisa dipindah ke bulan depan? Saya bertugas di lapangan minggu itu.',
       status: state === 'legacy' ? 'waiting' : state,
       live: state !== 'legacy',
-      regionId: regionIdOfProvince(tx, demo.province) ?? null,
+      regionId: (await regionIdOfProvince(tx, demo.province)) ?? null,
       createdAt,
       ackedAt: state === 'legacy' ? null : minutes(3),
       takenAt: state === 'open' || state === 'closed' ? minutes(40) : null,
@@ -691,7 +663,6 @@ function loadDemoHandoff(
       ratedAt: state === 'closed' ? minutes(72) : null,
     })
     .returning({ id: handoffRequests.id })
-    .all()
   if (!request || state === 'legacy') return
   const thread: { m: number; author: 'person' | 'staff' | 'note' | 'system'; text: string }[] = [
     { m: 3, author: 'person', text: '[DEMO] Halo kak, jadwal saya tanggal 14, bisa pindah?' },
@@ -716,18 +687,16 @@ function loadDemoHandoff(
       : []),
   ]
   for (const item of thread) {
-    tx.insert(handoffMessages)
-      .values({
-        handoffId: request.id,
-        at: minutes(item.m),
-        author: item.author,
-        via: item.author === 'person' ? 'chat' : item.author === 'system' ? 'system' : 'console',
-        staffName: item.author === 'staff' || item.author === 'note' ? 'Petugas Contoh' : null,
-        text: item.text,
-        // Already "posted": a staff group configured later does not receive the demo.
-        relayedAt: minutes(item.m),
-      })
-      .run()
+    await tx.insert(handoffMessages).values({
+      handoffId: request.id,
+      at: minutes(item.m),
+      author: item.author,
+      via: item.author === 'person' ? 'chat' : item.author === 'system' ? 'system' : 'console',
+      staffName: item.author === 'staff' || item.author === 'note' ? 'Petugas Contoh' : null,
+      text: item.text,
+      // Already "posted": a staff group configured later does not receive the demo.
+      relayedAt: minutes(item.m),
+    })
   }
 }
 
@@ -737,21 +706,20 @@ function loadDemoHandoff(
  * reason, skipped because it expired, and one person who had said "stop info" (counted, not sent).
  * Its text and reasons start with "[DEMO]"; its outbox rows show on Pengingat too.
  */
-function loadDemoAnnouncement(tx: Db, now: Date): void {
-  const session = tx.select().from(bimtekSessions).where(eq(bimtekSessions.code, 'DEMO-BMT-BDG-01')).get()
+async function loadDemoAnnouncement(tx: Db, now: Date): Promise<void> {
+  const session = (await tx.select().from(bimtekSessions).where(eq(bimtekSessions.code, 'DEMO-BMT-BDG-01')).limit(1))[0]
   if (!session) return
-  const registrants = tx
+  const registrants = await tx
     .select({ personId: registrations.personId, fullName: people.fullName, zone: people.timeZone })
     .from(registrations)
     .innerJoin(people, eq(people.id, registrations.personId))
     .where(and(eq(registrations.sessionId, session.id), eq(registrations.status, 'confirmed')))
     .orderBy(registrations.personId)
-    .all()
   const createdAt = new Date(now.getTime() - 3 * DAY)
   const queuedAt = new Date(createdAt.getTime() + 10 * 60_000)
   const textId =
     '[DEMO] Yth. {nama}, tempat {sesi} pindah ke Aula BBPPKS Bandung, Jl. Jayagiri No. 63, Lembang. Jadwal tetap {tanggal} pukul {jam}.'
-  const [made] = tx
+  const [made] = await tx
     .insert(announcements)
     .values({
       code: 'PGM-DEMO01',
@@ -768,7 +736,6 @@ function loadDemoAnnouncement(tx: Db, now: Date): void {
       updatedAt: createdAt,
     })
     .returning({ id: announcements.id })
-    .all()
   if (!made) throw new Error('demo announcement not inserted')
   const outcomes = [
     { outcome: 'sent', reason: null },
@@ -783,62 +750,60 @@ function loadDemoAnnouncement(tx: Db, now: Date): void {
     whatsapp: { rows: 0, waiting: 0, sent: 0, failed: 0, unknown: 0 },
   }
   let optedOut = 0
-  registrants.forEach((person, i) => {
+  for (const [i, person] of registrants.entries()) {
     const { outcome, reason } = outcomes[i % outcomes.length] ?? outcomes[0]
-    const chat = tx
-      .select({ id: channelIdentities.id, channel: channelIdentities.channel, chatId: channelIdentities.chatId })
-      .from(channelIdentities)
-      .where(eq(channelIdentities.personId, person.personId))
-      .get()
+    const chat = (
+      await tx
+        .select({ id: channelIdentities.id, channel: channelIdentities.channel, chatId: channelIdentities.chatId })
+        .from(channelIdentities)
+        .where(eq(channelIdentities.personId, person.personId))
+        .limit(1)
+    )[0]
     if (outcome === 'opted_out' || !chat || chat.channel === 'console') {
-      if (chat) tx.update(channelIdentities).set({ announcementsOffAt: createdAt }).where(eq(channelIdentities.id, chat.id)).run()
+      if (chat) await tx.update(channelIdentities).set({ announcementsOffAt: createdAt }).where(eq(channelIdentities.id, chat.id))
       optedOut++
-      tx.insert(announcementRecipients)
+      await tx
+        .insert(announcementRecipients)
         .values({ announcementId: made.id, personId: person.personId, channel: '', chatId: '', reach: 'opted_out' })
-        .run()
       return
     }
     const dueAt = queuedAt
     const sentAt = outcome === 'sent' ? dueAt : outcome === 'late' ? new Date(dueAt.getTime() + 50 * 60_000) : null
     const text = `[DEMO] Yth. ${person.fullName}, tempat ${session.title.replace('[DEMO] ', '')} pindah ke Aula BBPPKS Bandung, Jl. Jayagiri No. 63, Lembang. Jadwal tetap.`
-    tx.insert(outbox)
-      .values({
-        idempotencyKey: `demo:announcement:${made.id}:${chat.channel}:${chat.chatId}`,
-        channel: chat.channel,
-        chatId: chat.chatId,
-        personId: person.personId,
-        kind: 'announcement',
-        eventKey: `announcement:${made.id}`,
-        timeZone: person.zone,
-        payload: JSON.stringify({ text }),
-        dueAt,
-        status: outcome,
-        attempts: outcome === 'skipped' ? 0 : 1,
-        sentAt,
-        lastError: reason,
-        createdAt: queuedAt,
-        updatedAt: sentAt ?? queuedAt,
-      })
-      .run()
-    tx.insert(announcementRecipients)
-      .values({
-        announcementId: made.id,
-        personId: person.personId,
-        channel: chat.channel,
-        chatId: chat.chatId,
-        reach: 'queued',
-        outcome,
-        reason,
-        dueAt,
-        sentAt,
-      })
-      .run()
+    await tx.insert(outbox).values({
+      idempotencyKey: `demo:announcement:${made.id}:${chat.channel}:${chat.chatId}`,
+      channel: chat.channel,
+      chatId: chat.chatId,
+      personId: person.personId,
+      kind: 'announcement',
+      eventKey: `announcement:${made.id}`,
+      timeZone: person.zone,
+      payload: JSON.stringify({ text }),
+      dueAt,
+      status: outcome,
+      attempts: outcome === 'skipped' ? 0 : 1,
+      sentAt,
+      lastError: reason,
+      createdAt: queuedAt,
+      updatedAt: sentAt ?? queuedAt,
+    })
+    await tx.insert(announcementRecipients).values({
+      announcementId: made.id,
+      personId: person.personId,
+      channel: chat.channel,
+      chatId: chat.chatId,
+      reach: 'queued',
+      outcome,
+      reason,
+      dueAt,
+      sentAt,
+    })
     rows[outcome === 'sent' ? 'sent' : outcome === 'late' ? 'late' : outcome === 'failed' ? 'failed' : 'skipped']++
     const channel = byChannel[chat.channel]
     channel.rows++
     if (outcome === 'sent' || outcome === 'late') channel.sent++
     if (outcome === 'failed') channel.failed++
-  })
+  }
   const totals = {
     people: registrants.length,
     queued: registrants.length - optedOut,
@@ -848,37 +813,47 @@ function loadDemoAnnouncement(tx: Db, now: Date): void {
     rows,
     byChannel,
   }
-  tx.update(announcements)
+  await tx
+    .update(announcements)
     .set({ totals: JSON.stringify(totals) })
     .where(eq(announcements.id, made.id))
-    .run()
 }
 
 /**
  * For the console's Impor data page: the imports that would have loaded this dataset, as the audit
  * log records them (by the CLI, with the files' names), so the history of imports is not empty.
  */
-function loadImportHistory(tx: Db, now: Date): void {
+async function loadImportHistory(tx: Db, now: Date): Promise<void> {
   // The database was empty before the dataset: every row of these tables came with it.
-  const rows = (table: typeof people | typeof certificationStages | typeof bimtekSessions | typeof certificates) =>
-    tx.select({ n: count() }).from(table).get()?.n ?? 0
+  const rows = async (table: typeof people | typeof certificationStages | typeof bimtekSessions | typeof certificates) =>
+    (await tx.select({ n: count() }).from(table).limit(1))[0]?.n ?? 0
   const imports = [
-    { daysAgo: 30, entity: 'bimtek_sessions', details: { inserted: rows(bimtekSessions), updated: 0 }, file: 'sesi-bimtek.csv' },
+    {
+      daysAgo: 30,
+      entity: 'bimtek_sessions',
+      details: { inserted: await rows(bimtekSessions), updated: 0 },
+      file: 'sesi-bimtek.csv',
+    },
     {
       daysAgo: 29,
       entity: 'certification_stages',
-      details: { peopleAdded: rows(people), peopleUpdated: 0, stagesAdded: rows(certificationStages), stagesUpdated: 0 },
+      details: {
+        peopleAdded: await rows(people),
+        peopleUpdated: 0,
+        stagesAdded: await rows(certificationStages),
+        stagesUpdated: 0,
+      },
       file: 'status-sertifikasi.csv',
     },
     {
       daysAgo: 28,
       entity: 'certificates',
-      details: { inserted: rows(certificates), updated: 0, unchanged: 0 },
+      details: { inserted: await rows(certificates), updated: 0, unchanged: 0 },
       file: 'sertifikat.csv',
     },
   ]
   for (const entry of imports) {
-    writeAudit(tx, {
+    await writeAudit(tx, {
       at: new Date(now.getTime() - entry.daysAgo * DAY),
       actor: 'cli',
       action: 'import',

@@ -44,11 +44,9 @@ export const BBPPKS_REGIONS = [
 ] as const
 
 /** Inserts the regions when the table is empty; returns how many were added. */
-export function ensureReferenceData(db: Db): number {
-  const [row] = db.select({ n: count() }).from(regions).all()
+export async function ensureReferenceData(db: Db): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(regions)
   if ((row?.n ?? 0) > 0) return 0
-  db.insert(regions)
-    .values([...BBPPKS_REGIONS])
-    .run()
+  await db.insert(regions).values([...BBPPKS_REGIONS])
   return BBPPKS_REGIONS.length
 }

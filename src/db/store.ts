@@ -15,7 +15,7 @@
  */
 import type Database from 'better-sqlite3'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
-import { cached, connectionOf, type Db } from './client.js'
+import { connectionOf, type Db, preparedOnce } from './client.js'
 import * as schema from './schema.js'
 
 /** A transaction used the wrong way (a bug, never a person's input): the message says which. */
@@ -29,17 +29,30 @@ type Open = { depth: number; ended: boolean }
 type Connection = {
   /** The handle the work of a transaction builds on: the same connection, known to be inside one. */
   inside: Db
-  /** The end of the queue of transactions waiting for the connection. */
-  tail: Promise<void>
-  /** Transactions asked for and not yet begun. */
-  waiting: number
+  /** The queue of transactions for the database file (shared by every connection to it in this process). */
+  queue: Queue
   /** The transaction open now, if one is. */
   open: Open | undefined
   /** Transactions begun on the connection (not savepoints): what a batch costs, for tests and diagnostics. */
   begun: number
 }
 
+/** Transactions waiting for one database file, in the order asked. */
+type Queue = { tail: Promise<void>; waiting: number; busy: boolean }
 const connections = new WeakMap<Database.Database, Connection>()
+// One queue per database file, not per connection: two connections of one process to one file
+// (tests; a command run inside the server's process) would otherwise deadlock, one holding the
+// write lock while awaiting, the other blocking the thread in SQLite's busy wait for it.
+const fileQueues = new Map<string, Queue>()
+function queueOf(client: Database.Database): Queue {
+  if (client.memory) return { tail: Promise.resolve(), waiting: 0, busy: false }
+  let queue = fileQueues.get(client.name)
+  if (!queue) {
+    queue = { tail: Promise.resolve(), waiting: 0, busy: false }
+    fileQueues.set(client.name, queue)
+  }
+  return queue
+}
 // The event loop's own, taken when this module loads: the check below runs on the real loop even
 // where a test has faked the timers.
 const onNextTurn = globalThis.setImmediate
@@ -63,8 +76,8 @@ function handleFor(connection: Connection, open: Open, depth: number): Db {
 function stateOf(client: Database.Database): Connection {
   let connection = connections.get(client)
   if (!connection) {
-    const inside = drizzle(client, { schema }) as Db
-    connection = { inside, tail: Promise.resolve(), waiting: 0, open: undefined, begun: 0 }
+    const inside = drizzle(client, { schema }) as unknown as Db
+    connection = { inside, queue: queueOf(client), open: undefined, begun: 0 }
     connections.set(client, connection)
   }
   return connection
@@ -72,7 +85,7 @@ function stateOf(client: Database.Database): Connection {
 
 /** The transaction statements (BEGIN, SAVEPOINT…), prepared once per connection like any other. */
 function run(connection: Connection, sql: string): void {
-  cached(connection.inside, sql).run()
+  preparedOnce(connectionOf(connection.inside), sql).run()
 }
 
 /**
@@ -94,16 +107,17 @@ export async function transaction<T>(db: Db, work: (tx: Db) => T | Promise<T>, o
   const connection = stateOf(client)
   const level = levels.get(db)
   if (level) return savepoint(connection, level, work)
-  const before = connection.tail
+  const { queue } = connection
+  const before = queue.tail
   let release!: () => void
-  connection.tail = new Promise<void>((resolve) => {
+  queue.tail = new Promise<void>((resolve) => {
     release = resolve
   })
-  connection.waiting++
+  queue.waiting++
   try {
     await before
   } finally {
-    connection.waiting--
+    queue.waiting--
   }
   const open: Open = { depth: 0, ended: false }
   let begun = false
@@ -112,6 +126,7 @@ export async function transaction<T>(db: Db, work: (tx: Db) => T | Promise<T>, o
     begun = true
     connection.begun++
     connection.open = open
+    queue.busy = true
     // Nothing inside a transaction waits for the network, a file or a timer (the outbox exists for
     // that): on SQLite every await inside resolves before the event loop turns, so no other request's
     // statements can slip in. One still open when the loop turns breaks that rule: said loudly.
@@ -120,8 +135,8 @@ export async function transaction<T>(db: Db, work: (tx: Db) => T | Promise<T>, o
       heldAcrossTurns++
       // With others waiting, the likeliest cause is work that asked a transaction of the database
       // handle instead of its tx: that one waits for the very transaction it is inside.
-      const why = connection.waiting
-        ? `; ${connection.waiting} other transaction(s) wait for it: work that asks the database handle (db) for a transaction instead of its tx waits for itself`
+      const why = queue.waiting
+        ? `; ${queue.waiting} other transaction(s) wait for it: work that asks the database handle (db) for a transaction instead of its tx waits for itself`
         : ''
       process.emitWarning(`a transaction stayed open while the event loop turned: its work awaited I/O or a timer${why}`, {
         code: 'KESOS_TRANSACTION_HELD',
@@ -140,6 +155,7 @@ export async function transaction<T>(db: Db, work: (tx: Db) => T | Promise<T>, o
   } finally {
     open.ended = true
     connection.open = undefined
+    queue.busy = false
     // A failed COMMIT (the disk full) leaves the transaction open: end it before the next one begins.
     if (begun && client.inTransaction) client.exec('ROLLBACK')
     release()
@@ -192,17 +208,29 @@ export function commitTogether<I, R>(db: Db, items: readonly I[], each: (tx: Db,
   })
 }
 
+/** Whether `db` is a transaction's (or a savepoint's) handle rather than the process's. */
+export function isTransactionHandle(db: Db): boolean {
+  return levels.has(db)
+}
+
 /**
- * For the synchronous transactions of code not yet moved to `transaction`: refuses to start one
- * on a connection whose awaiting transaction is open, from work outside it, which would otherwise
- * join that transaction unnoticed (and be rolled back with it).
+ * Runs a statement outside any transaction (on the process's handle): at once when no transaction
+ * is open on the database file, else once none is, so the statement neither sees another's
+ * uncommitted writes nor is rolled back with them, nor waits for a lock another connection of this
+ * process holds. The check and the statement run in one synchronous step: nothing can begin between.
  */
-export function assertNotInsideOthers(db: Db): void {
-  if (levels.has(db)) return
-  const connection = connections.get(connectionOf(db))
-  if (connection?.open) {
-    throw new StoreMisuseError('a synchronous transaction was started while another one, awaiting, holds the connection')
-  }
+export function whenOutside<T>(client: Database.Database, run: () => T): T | Promise<T> {
+  const { queue } = stateOf(client)
+  if (!queue.busy) return run()
+  return (async () => {
+    while (queue.busy) await queue.tail
+    return run()
+  })()
+}
+
+/** Whether a transaction of this process is open on `client`'s database file now. */
+export function transactionOpenOn(client: Database.Database): boolean {
+  return stateOf(client).queue.busy
 }
 
 /** How many transactions (not savepoints) were begun on `db`'s connection: what a batch costs, for tests and diagnostics. */

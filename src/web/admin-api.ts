@@ -96,13 +96,13 @@ export function adminApi(deps: AdminApiDeps) {
   const api = new Hono<AdminEnv>()
   const scopeOf = (c: Context<AdminEnv>) => staffScope(deps.db, c.get('caller'))
 
-  api.get('/sessions', (c) => {
+  api.get('/sessions', async (c) => {
     const as = format(c)
     if (!as) return c.json(error('INVALID_FORMAT', 'format must be json or csv'), 400)
     // Finished sessions only when asked for: the secretariat mostly works on what is ahead.
     const all = c.req.query('all') === 'true'
-    const region = scopeOf(c)?.id
-    const sessions = listSessions(deps.db, {
+    const region = (await scopeOf(c))?.id
+    const sessions = await listSessions(deps.db, {
       ...(!all && { endingAfter: deps.clock() }),
       ...(region !== undefined && { regionId: region }),
     })
@@ -111,18 +111,18 @@ export function adminApi(deps: AdminApiDeps) {
   })
 
   // Names and phone numbers: not for `viewer`.
-  api.get('/sessions/:id/registrations', allowRoles('admin', 'regional'), (c) => {
+  api.get('/sessions/:id/registrations', allowRoles('admin', 'regional'), async (c) => {
     const as = format(c)
     if (!as) return c.json(error('INVALID_FORMAT', 'format must be json or csv'), 400)
     const raw = c.req.param('id')
     const id = /^[1-9]\d{0,14}$/.test(raw) ? Number(raw) : undefined
     if (id === undefined) return c.json(error('INVALID_ID', 'the session id is a positive whole number'), 400)
     // Another region's session is not found, as if it did not exist.
-    const session = sessionInScope(deps.db, scopeOf(c), id) ? findSessionSummary(deps.db, id) : undefined
+    const session = (await sessionInScope(deps.db, await scopeOf(c), id)) ? await findSessionSummary(deps.db, id) : undefined
     if (!session) return c.json(error('SESSION_NOT_FOUND'), 404)
-    const registrations = listSessionRegistrations(deps.db, id)
+    const registrations = await listSessionRegistrations(deps.db, id)
     // Names and phone numbers leave the server: recorded with who asked, from where, and what.
-    writeAudit(deps.db, {
+    await writeAudit(deps.db, {
       at: deps.clock(),
       actor: c.get('caller').actor,
       action: REGISTRATIONS_DOWNLOAD,
@@ -149,8 +149,8 @@ export function adminApi(deps: AdminApiDeps) {
       reminders: deps.reminders,
       dryRun,
     })
-    if (!result.ok) return await rejected(c, result.errors)
-    return await counted(c, { inserted: result.inserted, updated: result.updated }, dryRun)
+    if (!result.ok) return rejected(c, result.errors)
+    return counted(c, { inserted: result.inserted, updated: result.updated }, dryRun)
   })
 
   api.post('/certificates', allowRoles('admin'), csvOnly('certificates'), importLimit, async (c) => {
@@ -163,7 +163,7 @@ export function adminApi(deps: AdminApiDeps) {
       now: deps.clock(),
       dryRun,
     })
-    if (!result.ok) return await rejected(c, result.errors)
+    if (!result.ok) return rejected(c, result.errors)
     const { inserted, updated, unchanged, linked } = result
     return counted(c, { inserted, updated, unchanged, linked }, dryRun)
   })
@@ -182,7 +182,7 @@ export function adminApi(deps: AdminApiDeps) {
       reminders: deps.reminders,
       dryRun,
     })
-    if (!result.ok) return await rejected(c, result.errors)
+    if (!result.ok) return rejected(c, result.errors)
     const { inserted, updated, unchanged, reminders } = result
     return counted(c, { inserted, updated, unchanged, reminders }, dryRun)
   })

@@ -108,7 +108,7 @@ export function adminAuth(deps: AdminAuthDeps): MiddlewareHandler<AdminEnv> {
       c.set('caller', legacyCaller)
       return next()
     }
-    const found = deps.db ? authenticateApiToken(deps.db, given, deps.clock()) : undefined
+    const found = deps.db ? await authenticateApiToken(deps.db, given, deps.clock()) : undefined
     if (found?.ok) {
       c.set('caller', { role: found.value.role, region: found.value.region, actor: `staff:${found.value.id}` })
       return next()

@@ -60,7 +60,7 @@ const query = z.strictObject({
 export function adminReminders(deps: { db: Db }) {
   const api = new Hono<AdminEnv>()
 
-  api.get('/', (c) => {
+  api.get('/', async (c) => {
     const given = c.req.queries()
     const repeated = Object.keys(given).find((key) => (given[key]?.length ?? 0) > 1)
     if (repeated) return c.json(invalidQuery(`${repeated} is given more than once`), 400)
@@ -74,9 +74,9 @@ export function adminReminders(deps: { db: Db }) {
       return c.json(invalidQuery(message), 400)
     }
     const { status, channel, kind, event, person, limit = DEFAULT_REMINDER_PAGE, cursor } = parsed.data
-    const scope = staffScope(deps.db, c.get('caller'))
+    const scope = await staffScope(deps.db, c.get('caller'))
     // One row more than asked tells whether there is a next page.
-    const rows = listReminders(
+    const rows = await listReminders(
       deps.db,
       { status, channel, kind, eventKey: event, personId: person, ...(scope && { provinces: scope.provinces }) },
       { limit: limit + 1, after: cursor },
@@ -86,14 +86,17 @@ export function adminReminders(deps: { db: Db }) {
     return c.json({ reminders: page.map(reminderView), next: rows.length > limit && last ? encodeCursor(last) : null })
   })
 
-  api.get('/summary', (c) => {
+  api.get('/summary', async (c) => {
     const iso = (at: Date | null) => at?.toISOString() ?? null
-    const provinces = staffScope(deps.db, c.get('caller'))?.provinces
+    const provinces = (await staffScope(deps.db, c.get('caller')))?.provinces
     return c.json({
-      counts: { all: statusCounts(deps.db, undefined, provinces), reminders: statusCounts(deps.db, 'reminder', provinces) },
+      counts: {
+        all: await statusCounts(deps.db, undefined, provinces),
+        reminders: await statusCounts(deps.db, 'reminder', provinces),
+      },
       nextDueAt: {
-        all: iso(nextPendingDue(deps.db, undefined, provinces)),
-        reminders: iso(nextPendingDue(deps.db, 'reminder', provinces)),
+        all: iso(await nextPendingDue(deps.db, undefined, provinces)),
+        reminders: iso(await nextPendingDue(deps.db, 'reminder', provinces)),
       },
     })
   })

@@ -27,7 +27,7 @@ export type WebDeps = {
   /** Live state of each channel, read at request time. */
   channels: () => Record<string, ChannelStatus>
   /** Throws when the database cannot answer. */
-  checkDatabase: () => void
+  checkDatabase: () => void | Promise<void>
   /** The Telegram webhook, when Telegram runs in webhook mode. */
   telegramWebhook?: (c: Context) => Promise<Response>
   /**
@@ -71,9 +71,9 @@ export type WebDeps = {
 export function createWebApp(deps: WebDeps) {
   const app = new Hono()
 
-  app.get('/healthz', (c) => {
+  app.get('/healthz', async (c) => {
     try {
-      deps.checkDatabase()
+      await deps.checkDatabase()
     } catch (error) {
       deps.logger.error({ err: error }, 'health check: database unavailable')
       return c.json({ status: 'error', version: deps.version, channels: deps.channels(), database: 'unavailable' }, 503)

@@ -168,7 +168,7 @@ export function verifyPages(deps: VerifyRouteDeps & { stylesheet: string }) {
   }
 
   /** The answer to a lookup: 200 with the record, 404 not found, 400 not a number. */
-  function result(view: Shown) {
+  async function result(view: Shown) {
     const { lookup, lang, typed } = view
     if (lookup.kind === 'invalid') {
       const show = (status: ContentfulStatusCode, title: string, body: Html) =>
@@ -217,7 +217,7 @@ export function verifyPages(deps: VerifyRouteDeps & { stylesheet: string }) {
       masked: !full,
       now,
       link: `${publicBase}${resultPath(certificate.number, 'id')}`,
-      children: view.name && NameCheck({ lang, matches: nameCheck(certificate, view.name) }),
+      children: view.name && NameCheck({ lang, matches: await nameCheck(certificate, view.name) }),
     })
     return resultPage(
       200,
@@ -229,8 +229,8 @@ export function verifyPages(deps: VerifyRouteDeps & { stylesheet: string }) {
   }
 
   /** Whether `name` is the holder's, within the certificate's daily budget of name checks. */
-  const nameCheck = (certificate: PublicCertificate, name: string) =>
-    takeNameCheck(deps.db, certificate.number, dayInJakarta(deps.clock()), NAME_CHECKS_PER_DAY)
+  const nameCheck = async (certificate: PublicCertificate, name: string) =>
+    (await takeNameCheck(deps.db, certificate.number, dayInJakarta(deps.clock()), NAME_CHECKS_PER_DAY))
       ? nameMatches(name, certificate.holderName)
       : ('limited' as const)
 

@@ -28,30 +28,30 @@ import { fakeClock } from '../support/core.js'
 import { testOutbox } from '../support/outbox.js'
 
 let db: Db
-beforeEach(() => {
-  db = announceDb()
+beforeEach(async () => {
+  db = await announceDb()
 })
 afterEach(() => closeDatabase(db))
 
 const input = { audience: { regions: ['R5'] }, textId: 'Yth. {nama}, kantor tutup pada hari Jumat.' }
 const ctx = ctxAt(MONDAY_9_WIB)
-const statusOf = (id: number) => db.select().from(announcements).where(eq(announcements.id, id)).get()?.status
+const statusOf = async (id: number) => (await db.select().from(announcements).where(eq(announcements.id, id)).limit(1))[0]?.status
 
 describe('cancelling', () => {
   it('a draft or a scheduled announcement: nothing is ever queued', async () => {
-    addRecipient(db)
+    await addRecipient(db)
     const first = await draft(db, input, ctx)
     expect(await cancelAnnouncement(db, first.id, ctx)).toEqual({ ok: true, value: { cancelledRows: 0 } })
     const scheduled = await draft(db, input, ctx)
     await sendAnnouncement(db, scheduled.id, { mode: 'schedule', localDate: '2026-11-24', localTime: '09:00' }, false, ctx, QUIET)
     expect(await cancelAnnouncement(db, scheduled.id, ctx)).toEqual({ ok: true, value: { cancelledRows: 0 } })
     await runAnnouncements(db, () => new Date('2026-11-25T00:00:00Z'), { batchPeople: 10, pauseMs: 0 })
-    expect(announcementRows(db, scheduled.id)).toEqual([])
-    expect(statusOf(scheduled.id)).toBe('cancelled')
+    expect(await announcementRows(db, scheduled.id)).toEqual([])
+    expect(await statusOf(scheduled.id)).toBe('cancelled')
   })
 
   it('while queuing: the batches after the cancel are not written', async () => {
-    for (let i = 0; i < 5; i++) addRecipient(db)
+    for (let i = 0; i < 5; i++) await addRecipient(db)
     const made = await draft(db, input, ctx)
     await sendAnnouncement(db, made.id, { mode: 'now' }, false, ctx, QUIET)
     const result = await queueAnnouncement(
@@ -60,21 +60,21 @@ describe('cancelling', () => {
       () => MONDAY_9_WIB,
       { batchPeople: 2, pauseMs: 0 },
       async () => {
-        if (statusOf(made.id) === 'queuing') await cancelAnnouncement(db, made.id, ctx)
+        if ((await statusOf(made.id)) === 'queuing') await cancelAnnouncement(db, made.id, ctx)
       },
     )
     expect(result.finished).toBe(false)
     // The first batch was written, then cancelled with the announcement; nothing after it.
-    const rows = announcementRows(db, made.id)
+    const rows = await announcementRows(db, made.id)
     expect(rows).toHaveLength(2)
     expect(rows.map((r) => r.status)).toEqual(['cancelled', 'cancelled'])
-    expect(statusOf(made.id)).toBe('cancelled')
+    expect(await statusOf(made.id)).toBe('cancelled')
     await runAnnouncements(db, () => MONDAY_9_WIB, { batchPeople: 2, pauseMs: 0 })
-    expect(announcementRows(db, made.id)).toHaveLength(2)
+    expect(await announcementRows(db, made.id)).toHaveLength(2)
   })
 
   it('while sending: what is not yet sent stays unsent; the message being sent finishes and counts as sent', async () => {
-    for (let i = 0; i < 4; i++) addRecipient(db)
+    for (let i = 0; i < 4; i++) await addRecipient(db)
     const sent = await announceNow(db, input, ctx)
     const clock = fakeClock(MONDAY_9_WIB)
     const delivered: string[] = []
@@ -88,9 +88,9 @@ describe('cancelling', () => {
     })
     await outbox.deliver()
     expect(delivered).toHaveLength(1)
-    const totals = announcementTotals(db, sent.id)
+    const totals = await announcementTotals(db, sent.id)
     expect(totals.rows).toMatchObject({ sent: 1, cancelled: 3, waiting: 0 })
-    const cancelled = recipientLines(db, sent.id, { status: 'cancelled' }, { limit: 10, offset: 0 })
+    const cancelled = await recipientLines(db, sent.id, { status: 'cancelled' }, { limit: 10, offset: 0 })
     expect(cancelled.total).toBe(3)
     expect(cancelled.rows[0]?.reason).toBe('cancelled: the announcement was cancelled')
     clock.advance(60 * 60_000)
@@ -99,11 +99,11 @@ describe('cancelling', () => {
   })
 
   it('a done announcement cannot be cancelled, nor one cancelled already; every cancel is audited', async () => {
-    addRecipient(db)
+    await addRecipient(db)
     const sent = await announceNow(db, input, ctx)
     await testOutbox(db, fakeClock(MONDAY_9_WIB), { telegram: async () => {} }).deliver()
     expect(await runAnnouncements(db, () => MONDAY_9_WIB, { batchPeople: 10, pauseMs: 0 })).toEqual({ queued: 0, finished: 1 })
-    expect(statusOf(sent.id)).toBe('done')
+    expect(await statusOf(sent.id)).toBe('done')
     expect(await cancelAnnouncement(db, sent.id, ctx)).toMatchObject({
       ok: false,
       problems: [{ code: 'ANNOUNCE_NOT_CANCELLABLE' }],
@@ -115,7 +115,7 @@ describe('cancelling', () => {
       problems: [{ code: 'ANNOUNCE_NOT_CANCELLABLE' }],
     })
     expect(await cancelAnnouncement(db, 999, ctx)).toMatchObject({ ok: false, problems: [{ code: 'ANNOUNCE_NOT_FOUND' }] })
-    const audits = db.select().from(auditLog).where(eq(auditLog.action, 'announcement.cancelled')).all()
+    const audits = await db.select().from(auditLog).where(eq(auditLog.action, 'announcement.cancelled'))
     expect(audits).toHaveLength(1)
     expect(JSON.parse(audits[0]?.details ?? '{}')).toEqual({ from: 'draft', cancelledRows: 0 })
   })

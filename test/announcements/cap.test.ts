@@ -46,25 +46,26 @@ async function setup(options: { perDay: number; start?: Date; closedDates?: stri
   return { clock, db, box, whatsapp, telegram, goTo }
 }
 
-const statuses = (db: Db, ids: number[]) => ids.map((id) => rowOf(db, id).status)
+const statuses = (db: Db, ids: number[]) => Promise.all(ids.map(async (id) => (await rowOf(db, id)).status))
 const count = (values: string[], value: string) => values.filter((v) => v === value).length
 
 describe('the WhatsApp daily cap on announcements', () => {
   it('cap 3, 10 chats on Monday 10.00 WIB: 3 go, 7 continue Tuesday 08.00 WIB (and the announcement says so), 3 more then', async () => {
     const { db, box, whatsapp, goTo } = await setup({ perDay: 3 })
-    const id = addAnnouncement(db)
-    const rows = addRecipients(db, id, 10, { channel: 'whatsapp', prefix: '62811000', dueAt: MONDAY_10 })
+    const id = await addAnnouncement(db)
+    const rows = await addRecipients(db, id, 10, { channel: 'whatsapp', prefix: '62811000', dueAt: MONDAY_10 })
 
     expect(await box.deliver()).toMatchObject({ sent: 3, capped: 7 })
     expect(whatsapp.sent).toHaveLength(3)
-    expect(count(statuses(db, rows), 'sent')).toBe(3)
-    const waiting = rows.filter((row) => rowOf(db, row).status === 'pending')
+    expect(count(await statuses(db, rows), 'sent')).toBe(3)
+    const pending = await Promise.all(rows.map(async (row) => (await rowOf(db, row)).status === 'pending'))
+    const waiting = rows.filter((_, i) => pending[i])
     expect(waiting).toHaveLength(7)
-    for (const row of waiting) expect(rowOf(db, row).dueAt).toEqual(TUESDAY_08)
-    expect(announcementOf(db, id)?.rolledTo).toEqual(TUESDAY_08)
+    for (const row of waiting) expect((await rowOf(db, row)).dueAt).toEqual(TUESDAY_08)
+    expect((await announcementOf(db, id))?.rolledTo).toEqual(TUESDAY_08)
     // The per-person report says when each waiting one now goes.
-    for (const row of waiting) expect(recipientOf(db, id, rowOf(db, row).chatId)?.dueAt).toEqual(TUESDAY_08)
-    expect(capRemaining(db, MONDAY_10, 3)).toBe(0)
+    for (const row of waiting) expect((await recipientOf(db, id, (await rowOf(db, row)).chatId))?.dueAt).toEqual(TUESDAY_08)
+    expect(await capRemaining(db, MONDAY_10, 3)).toBe(0)
 
     // The rest of Monday: nothing more goes, however often the outbox runs.
     goTo(new Date('2026-11-23T09:00:00Z'))
@@ -77,7 +78,7 @@ describe('the WhatsApp daily cap on announcements', () => {
     goTo(TUESDAY_08)
     expect(await box.deliver()).toMatchObject({ sent: 3, capped: 4 })
     expect(whatsapp.sent).toHaveLength(6)
-    expect(announcementOf(db, id)?.rolledTo).toEqual(WEDNESDAY_08)
+    expect((await announcementOf(db, id))?.rolledTo).toEqual(WEDNESDAY_08)
     // Each chat got the announcement at most once.
     expect(new Set(whatsapp.chats()).size).toBe(6)
   })
@@ -85,17 +86,17 @@ describe('the WhatsApp daily cap on announcements', () => {
   it('a Friday continues on Monday', async () => {
     const friday = new Date('2026-11-27T03:00:00Z')
     const { db, box, whatsapp, goTo } = await setup({ perDay: 2, start: friday })
-    const id = addAnnouncement(db)
-    const rows = addRecipients(db, id, 3, { channel: 'whatsapp', prefix: '62812000', dueAt: friday })
+    const id = await addAnnouncement(db)
+    const rows = await addRecipients(db, id, 3, { channel: 'whatsapp', prefix: '62812000', dueAt: friday })
     expect(await box.deliver()).toMatchObject({ sent: 2, capped: 1 })
     const monday = new Date('2026-11-30T01:00:00Z')
-    expect(announcementOf(db, id)?.rolledTo).toEqual(monday)
+    expect((await announcementOf(db, id))?.rolledTo).toEqual(monday)
     // Not on Saturday.
     goTo(new Date('2026-11-28T03:00:00Z'))
     expect(await box.deliver()).toMatchObject({ sent: 0 })
     goTo(monday)
     expect(await box.deliver()).toMatchObject({ sent: 1, capped: 0 })
-    expect(statuses(db, rows)).toEqual(['sent', 'sent', 'sent'])
+    expect(await statuses(db, rows)).toEqual(['sent', 'sent', 'sent'])
     expect(whatsapp.sent).toHaveLength(3)
   })
 
@@ -114,18 +115,18 @@ describe('the WhatsApp daily cap on announcements', () => {
 
   it('a closed date after a capped day: the outbox moves the rest past it', async () => {
     const { db, box } = await setup({ perDay: 1, closedDates: ['2026-11-24'] })
-    const id = addAnnouncement(db)
-    addRecipients(db, id, 2, { channel: 'whatsapp', prefix: '62813000', dueAt: MONDAY_10 })
+    const id = await addAnnouncement(db)
+    await addRecipients(db, id, 2, { channel: 'whatsapp', prefix: '62813000', dueAt: MONDAY_10 })
     expect(await box.deliver()).toMatchObject({ sent: 1, capped: 1 })
-    expect(announcementOf(db, id)?.rolledTo).toEqual(WEDNESDAY_08)
+    expect((await announcementOf(db, id))?.rolledTo).toEqual(WEDNESDAY_08)
   })
 
   it('Telegram announcements and WhatsApp reminders, codes and other messages are neither held nor counted', async () => {
     const { db, box, whatsapp, telegram, goTo } = await setup({ perDay: 2 })
-    const id = addAnnouncement(db)
-    addRecipients(db, id, 4, { channel: 'whatsapp', prefix: '62814000', dueAt: MONDAY_10 })
-    const onTelegram = addRecipients(db, id, 6, { channel: 'telegram', prefix: 'tg-ann-', dueAt: MONDAY_10 })
-    const person = addPerson(db, { chats: [{ channel: 'whatsapp', chatId: '6281499999@s.whatsapp.net' }] })
+    const id = await addAnnouncement(db)
+    await addRecipients(db, id, 4, { channel: 'whatsapp', prefix: '62814000', dueAt: MONDAY_10 })
+    const onTelegram = await addRecipients(db, id, 6, { channel: 'telegram', prefix: 'tg-ann-', dueAt: MONDAY_10 })
+    const person = await addPerson(db, { chats: [{ channel: 'whatsapp', chatId: '6281499999@s.whatsapp.net' }] })
     const other = (kind: string, key: string, dueAt: Date) =>
       queueMessage(db, {
         channel: 'whatsapp',
@@ -137,19 +138,19 @@ describe('the WhatsApp daily cap on announcements', () => {
         dueAt,
         expiresAt: new Date(dueAt.getTime() + 48 * 60 * MINUTE),
       })
-    other('reminder', 'r1', MONDAY_10)
-    other('identity_code', 'c1', MONDAY_10)
-    other('seat_offer', 'o1', MONDAY_10)
+    await other('reminder', 'r1', MONDAY_10)
+    await other('identity_code', 'c1', MONDAY_10)
+    await other('seat_offer', 'o1', MONDAY_10)
 
     expect(await box.deliver()).toMatchObject({ sent: 2 + 6 + 3, capped: 2 })
-    expect(statuses(db, onTelegram)).toEqual(Array(6).fill('sent'))
+    expect(await statuses(db, onTelegram)).toEqual(Array(6).fill('sent'))
     expect(whatsapp.sent.filter((s) => s.chatId === '6281499999@s.whatsapp.net')).toHaveLength(3)
     // Sending those did not use up the announcements' day: two announcements went.
     expect(whatsapp.sent.filter((s) => s.chatId.startsWith('62814000'))).toHaveLength(2)
 
     // After the cap: a reminder due in the afternoon still goes on Monday, and Telegram announcements too.
-    other('reminder', 'r2', new Date('2026-11-23T07:00:00Z'))
-    addRecipient(db, id, { channel: 'telegram', chatId: 'tg-late', dueAt: new Date('2026-11-23T07:00:00Z') })
+    await other('reminder', 'r2', new Date('2026-11-23T07:00:00Z'))
+    await addRecipient(db, id, { channel: 'telegram', chatId: 'tg-late', dueAt: new Date('2026-11-23T07:00:00Z') })
     goTo(new Date('2026-11-23T07:00:00Z'))
     expect(await box.deliver()).toMatchObject({ sent: 2, capped: 0 })
     expect(telegram.chats()).toContain('tg-late')
@@ -158,10 +159,10 @@ describe('the WhatsApp daily cap on announcements', () => {
 
   it('a send a crash left unknown counts against the day', async () => {
     const { db, box, whatsapp, clock } = await setup({ perDay: 3 })
-    const id = addAnnouncement(db)
-    const [stuck] = addRecipients(db, id, 1, { channel: 'whatsapp', prefix: '62815000', dueAt: MONDAY_10 })
+    const id = await addAnnouncement(db)
+    const [stuck] = await addRecipients(db, id, 1, { channel: 'whatsapp', prefix: '62815000', dueAt: MONDAY_10 })
     // A process took the row and started sending it, then stopped.
-    const [taken] = claimBatch(db, {
+    const [taken] = await claimBatch(db, {
       channel: 'whatsapp',
       now: clock.now(),
       limit: 10,
@@ -170,14 +171,14 @@ describe('the WhatsApp daily cap on announcements', () => {
       quiet: [],
     })
     expect(taken?.id).toBe(stuck)
-    expect(startSending(db, stuck as number, 'gone', clock.now())).toBeDefined()
-    expect(capRemaining(db, clock.now(), 3)).toBe(2)
+    expect(await startSending(db, stuck as number, 'gone', clock.now())).toBeDefined()
+    expect(await capRemaining(db, clock.now(), 3)).toBe(2)
 
-    addRecipients(db, id, 5, { channel: 'whatsapp', prefix: '62815100', dueAt: MONDAY_10 })
+    await addRecipients(db, id, 5, { channel: 'whatsapp', prefix: '62815100', dueAt: MONDAY_10 })
     clock.advance(MINUTE)
     expect(await box.deliver()).toMatchObject({ sent: 2, unknown: 1, capped: 3 })
-    expect(rowOf(db, stuck as number)).toMatchObject({ status: 'unknown' })
-    expect(rowOf(db, stuck as number).lastError).toContain('outcome unknown')
+    expect(await rowOf(db, stuck as number)).toMatchObject({ status: 'unknown' })
+    expect((await rowOf(db, stuck as number)).lastError).toContain('outcome unknown')
     expect(whatsapp.chats()).not.toContain('628150001')
   })
 
@@ -185,26 +186,26 @@ describe('the WhatsApp daily cap on announcements', () => {
     // Urgent announcements (no zone) go at any hour.
     const lateMonday = new Date('2026-11-23T16:30:00Z') // 23.30 WIB
     const { db, box, whatsapp, goTo } = await setup({ perDay: 2, start: lateMonday })
-    const id = addAnnouncement(db, { urgent: true })
-    addRecipients(db, id, 2, { channel: 'whatsapp', prefix: '62816000', zone: null, dueAt: lateMonday })
+    const id = await addAnnouncement(db, { urgent: true })
+    await addRecipients(db, id, 2, { channel: 'whatsapp', prefix: '62816000', zone: null, dueAt: lateMonday })
     expect(await box.deliver()).toMatchObject({ sent: 2, capped: 0 })
-    expect(capRemaining(db, new Date('2026-11-23T16:59:59Z'), 2)).toBe(0)
+    expect(await capRemaining(db, new Date('2026-11-23T16:59:59Z'), 2)).toBe(0)
     // 00.00 WIB Tuesday is still Monday in UTC: a new day for the cap all the same.
     const tuesdayMidnight = new Date('2026-11-23T17:00:00Z')
-    expect(capRemaining(db, tuesdayMidnight, 2)).toBe(2)
-    const next = addAnnouncement(db, { urgent: true })
-    addRecipients(db, next, 1, { channel: 'whatsapp', prefix: '62816100', zone: null, dueAt: tuesdayMidnight })
+    expect(await capRemaining(db, tuesdayMidnight, 2)).toBe(2)
+    const next = await addAnnouncement(db, { urgent: true })
+    await addRecipients(db, next, 1, { channel: 'whatsapp', prefix: '62816100', zone: null, dueAt: tuesdayMidnight })
     goTo(new Date('2026-11-23T17:10:00Z'))
     expect(await box.deliver()).toMatchObject({ sent: 1, capped: 0 })
     expect(whatsapp.sent).toHaveLength(3)
-    expect(capRemaining(db, tuesdayMidnight, 2)).toBe(1)
+    expect(await capRemaining(db, tuesdayMidnight, 2)).toBe(1)
   })
 
   it('rows queued by a run but not yet started count: two overlapping runs never pass the cap', async () => {
     const { db, clock } = await setup({ perDay: 3 })
-    const id = addAnnouncement(db)
-    addRecipients(db, id, 10, { channel: 'whatsapp', prefix: '62817000', dueAt: MONDAY_10 })
-    const first = claimBatch(db, {
+    const id = await addAnnouncement(db)
+    await addRecipients(db, id, 10, { channel: 'whatsapp', prefix: '62817000', dueAt: MONDAY_10 })
+    const first = await claimBatch(db, {
       channel: 'whatsapp',
       now: clock.now(),
       limit: 20,
@@ -213,7 +214,7 @@ describe('the WhatsApp daily cap on announcements', () => {
       quiet: [],
       announcementCap: 3,
     })
-    const second = claimBatch(db, {
+    const second = await claimBatch(db, {
       channel: 'whatsapp',
       now: clock.now(),
       limit: 20,
@@ -223,13 +224,13 @@ describe('the WhatsApp daily cap on announcements', () => {
       announcementCap: 3,
     })
     expect([first.length, second.length]).toEqual([3, 0])
-    expect(capRemaining(db, clock.now(), 3)).toBe(0)
+    expect(await capRemaining(db, clock.now(), 3)).toBe(0)
   })
 
   it('`reminders due` tells the secretariat how many WhatsApp announcements are left today', async () => {
     const { db, box } = await setup({ perDay: 3 })
-    const id = addAnnouncement(db)
-    addRecipients(db, id, 2, { channel: 'whatsapp', prefix: '62818000', dueAt: MONDAY_10 })
+    const id = await addAnnouncement(db)
+    await addRecipients(db, id, 2, { channel: 'whatsapp', prefix: '62818000', dueAt: MONDAY_10 })
     await box.deliver()
     const config = testConfig({ WHATSAPP_ENABLED: 'true', WHATSAPP_DAILY_CAP: '3' })
     const printed = async () => {
@@ -239,14 +240,14 @@ describe('the WhatsApp daily cap on announcements', () => {
         return true
       })
       try {
-        dueRemindersCommand(db, [], config, () => MONDAY_10)
+        await dueRemindersCommand(db, [], config, () => MONDAY_10)
       } finally {
         write.mockRestore()
       }
       return chunks.join('')
     }
     expect(await printed()).toContain('Batas harian pengumuman WhatsApp (WHATSAPP_DAILY_CAP): 3, sisa hari ini (WIB): 1.\n')
-    addRecipients(db, id, 1, { channel: 'whatsapp', prefix: '62818100', dueAt: MONDAY_10 })
+    await addRecipients(db, id, 1, { channel: 'whatsapp', prefix: '62818100', dueAt: MONDAY_10 })
     await box.deliver()
     expect(await printed()).toContain('sisa hari ini (WIB): 0; pengumuman WhatsApp berikutnya menunggu hari kerja berikutnya.\n')
   })

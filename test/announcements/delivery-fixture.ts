@@ -4,10 +4,12 @@
  * person's zone or none when urgent, one recipient row per chat), so these tests depend only on
  * the outbox and the report's trigger.
  */
+
 import { and, eq } from 'drizzle-orm'
 import type { ChannelSender } from '../../src/core/outbox.js'
 import type { Reply } from '../../src/core/types.js'
 import type { Db } from '../../src/db/client.js'
+import { written } from '../../src/db/client.js'
 import { announcementRecipients, announcements, outbox } from '../../src/db/schema.js'
 import type { Channel } from '../../src/vocabulary/message.js'
 import { addPerson } from '../support/reminders.js'
@@ -15,21 +17,25 @@ import { addPerson } from '../support/reminders.js'
 let made = 0
 
 /** An announcement being sent (status `sending`), as queuing leaves it. */
-export function addAnnouncement(db: Db, over: { status?: 'queuing' | 'sending' | 'done'; urgent?: boolean } = {}): number {
+export async function addAnnouncement(
+  db: Db,
+  over: { status?: 'queuing' | 'sending' | 'done'; urgent?: boolean } = {},
+): Promise<number> {
   made++
-  return db
-    .insert(announcements)
-    .values({
-      code: `PGM-TEST${made}`,
-      status: over.status ?? 'sending',
-      actor: 'cli',
-      criteria: JSON.stringify({ stages: ['bimtek'] }),
-      textId: 'Yth. Bapak/Ibu, tempat Bimtek pindah ke Aula B.',
-      urgent: over.urgent ?? false,
-      dedupeKey: `test-${made}`,
-    })
-    .returning({ id: announcements.id })
-    .get().id
+  return written(
+    await db
+      .insert(announcements)
+      .values({
+        code: `PGM-TEST${made}`,
+        status: over.status ?? 'sending',
+        actor: 'cli',
+        criteria: JSON.stringify({ stages: ['bimtek'] }),
+        textId: 'Yth. Bapak/Ibu, tempat Bimtek pindah ke Aula B.',
+        urgent: over.urgent ?? false,
+        dedupeKey: `test-${made}`,
+      })
+      .returning({ id: announcements.id }),
+  ).id
 }
 
 export const TEXT =
@@ -39,7 +45,7 @@ export const TEXT =
  * A person with one chat and that chat's row of the announcement (and its recipient row). `zone`:
  * the person's zone, null for an urgent announcement (sent at any hour).
  */
-export function addRecipient(
+export async function addRecipient(
   db: Db,
   announcementId: number,
   row: {
@@ -51,61 +57,67 @@ export function addRecipient(
     text?: string
     personId?: number
   },
-): { outboxId: number; personId: number } {
+): Promise<{ outboxId: number; personId: number }> {
   const zone = row.zone === undefined ? 'Asia/Jakarta' : row.zone
   const personId =
-    row.personId ?? addPerson(db, { zone: zone ?? 'Asia/Jakarta', chats: [{ channel: row.channel, chatId: row.chatId }] })
-  const outboxId = db
-    .insert(outbox)
-    .values({
-      idempotencyKey: `ann:${announcementId}:${row.channel}:${row.chatId}`,
-      channel: row.channel,
-      chatId: row.chatId,
-      personId,
-      kind: 'announcement',
-      eventKey: `announcement:${announcementId}`,
-      timeZone: zone,
-      payload: JSON.stringify({ text: row.text ?? TEXT } satisfies Reply),
-      dueAt: row.dueAt,
-      expiresAt: row.expiresAt ?? null,
-    })
-    .returning({ id: outbox.id })
-    .get().id
-  db.insert(announcementRecipients)
+    row.personId ?? (await addPerson(db, { zone: zone ?? 'Asia/Jakarta', chats: [{ channel: row.channel, chatId: row.chatId }] }))
+  const outboxId = written(
+    await db
+      .insert(outbox)
+      .values({
+        idempotencyKey: `ann:${announcementId}:${row.channel}:${row.chatId}`,
+        channel: row.channel,
+        chatId: row.chatId,
+        personId,
+        kind: 'announcement',
+        eventKey: `announcement:${announcementId}`,
+        timeZone: zone,
+        payload: JSON.stringify({ text: row.text ?? TEXT } satisfies Reply),
+        dueAt: row.dueAt,
+        expiresAt: row.expiresAt ?? null,
+      })
+      .returning({ id: outbox.id }),
+  ).id
+  await db
+    .insert(announcementRecipients)
     .values({ announcementId, personId, channel: row.channel, chatId: row.chatId, reach: 'queued', dueAt: row.dueAt })
-    .run()
   return { outboxId, personId }
 }
 
 /** `count` recipients of the announcement on one channel, chats `<prefix>1…`. */
-export function addRecipients(
+export async function addRecipients(
   db: Db,
   announcementId: number,
   count: number,
   row: { channel: Channel; prefix: string; zone?: string | null; dueAt: Date },
-): number[] {
-  return Array.from(
-    { length: count },
-    (_, n) => addRecipient(db, announcementId, { ...row, chatId: `${row.prefix}${n + 1}` }).outboxId,
+): Promise<number[]> {
+  return await Promise.all(
+    Array.from(
+      { length: count },
+      async (_, n) => (await addRecipient(db, announcementId, { ...row, chatId: `${row.prefix}${n + 1}` })).outboxId,
+    ),
   )
 }
 
 /** The recipient row of one chat: what the report shows. */
-export function recipientOf(db: Db, announcementId: number, chatId: string) {
-  return db
-    .select()
-    .from(announcementRecipients)
-    .where(and(eq(announcementRecipients.announcementId, announcementId), eq(announcementRecipients.chatId, chatId)))
-    .get()
+export async function recipientOf(db: Db, announcementId: number, chatId: string) {
+  return (
+    await db
+      .select()
+      .from(announcementRecipients)
+      .where(and(eq(announcementRecipients.announcementId, announcementId), eq(announcementRecipients.chatId, chatId)))
+      .limit(1)
+  )[0]
 }
 
-export const rowOf = (db: Db, id: number) => {
-  const row = db.select().from(outbox).where(eq(outbox.id, id)).get()
+export const rowOf = async (db: Db, id: number) => {
+  const row = (await db.select().from(outbox).where(eq(outbox.id, id)).limit(1))[0]
   if (!row) throw new Error(`outbox row ${id} missing`)
   return row
 }
 
-export const announcementOf = (db: Db, id: number) => db.select().from(announcements).where(eq(announcements.id, id)).get()
+export const announcementOf = async (db: Db, id: number) =>
+  (await db.select().from(announcements).where(eq(announcements.id, id)).limit(1))[0]
 
 export type Sent = { chatId: string; replies: Reply[] }
 

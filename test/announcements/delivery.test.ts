@@ -31,20 +31,20 @@ describe('quiet hours', () => {
     const { clock, db } = await setup(new Date('2026-11-23T13:30:00Z'))
     const telegram = recordingSender()
     const box = testOutbox(db, clock, { telegram: telegram.send })
-    const id = addAnnouncement(db)
+    const id = await addAnnouncement(db)
     const now = clock.now()
-    addRecipient(db, id, { channel: 'telegram', chatId: 'wib', zone: 'Asia/Jakarta', dueAt: now })
-    addRecipient(db, id, { channel: 'telegram', chatId: 'wita', zone: 'Asia/Makassar', dueAt: now })
+    await addRecipient(db, id, { channel: 'telegram', chatId: 'wib', zone: 'Asia/Jakarta', dueAt: now })
+    await addRecipient(db, id, { channel: 'telegram', chatId: 'wita', zone: 'Asia/Makassar', dueAt: now })
     // Its event would start before morning: an announcement waits all the same (no reminder exception).
-    addRecipient(db, id, {
+    await addRecipient(db, id, {
       channel: 'telegram',
       chatId: 'wit',
       zone: 'Asia/Jayapura',
       dueAt: now,
       expiresAt: new Date('2026-11-24T12:00:00Z'),
     })
-    const urgent = addAnnouncement(db, { urgent: true })
-    addRecipient(db, urgent, { channel: 'telegram', chatId: 'urgent-wit', zone: null, dueAt: now })
+    const urgent = await addAnnouncement(db, { urgent: true })
+    await addRecipient(db, urgent, { channel: 'telegram', chatId: 'urgent-wit', zone: null, dueAt: now })
 
     expect(await box.deliver()).toMatchObject({ sent: 2 })
     expect(telegram.chats().sort()).toEqual(['urgent-wit', 'wib'])
@@ -63,8 +63,8 @@ describe('quiet hours', () => {
     const { clock, db } = await setup(new Date('2026-11-23T13:30:00Z'))
     const telegram = recordingSender()
     const box = testOutbox(db, clock, { telegram: telegram.send })
-    const id = addAnnouncement(db)
-    const { outboxId } = addRecipient(db, id, {
+    const id = await addAnnouncement(db)
+    const { outboxId } = await addRecipient(db, id, {
       channel: 'telegram',
       chatId: 'wit',
       zone: 'Asia/Jayapura',
@@ -74,8 +74,8 @@ describe('quiet hours', () => {
     await box.deliver()
     clock.advance(8 * HOUR)
     expect(await box.deliver()).toMatchObject({ sent: 0, skipped: 1 })
-    expect(rowOf(db, outboxId)).toMatchObject({ status: 'skipped', lastError: 'expired before it could be sent' })
-    expect(recipientOf(db, id, 'wit')).toMatchObject({ outcome: 'skipped', reason: 'expired before it could be sent' })
+    expect(await rowOf(db, outboxId)).toMatchObject({ status: 'skipped', lastError: 'expired before it could be sent' })
+    expect(await recipientOf(db, id, 'wit')).toMatchObject({ outcome: 'skipped', reason: 'expired before it could be sent' })
     expect(telegram.calls()).toBe(0)
   })
 })
@@ -85,10 +85,10 @@ describe('after downtime and beside other messages', () => {
     const { clock, db } = await setup()
     const telegram = recordingSender()
     const box = testOutbox(db, clock, { telegram: telegram.send })
-    const id = addAnnouncement(db)
+    const id = await addAnnouncement(db)
     const longAgo = new Date(clock.now().getTime() - 8 * HOUR)
-    const { outboxId, personId } = addRecipient(db, id, { channel: 'telegram', chatId: 'tg-1', dueAt: longAgo })
-    queueMessage(db, {
+    const { outboxId, personId } = await addRecipient(db, id, { channel: 'telegram', chatId: 'tg-1', dueAt: longAgo })
+    await queueMessage(db, {
       channel: 'telegram',
       chatId: 'tg-1',
       personId,
@@ -99,8 +99,8 @@ describe('after downtime and beside other messages', () => {
       expiresAt: new Date(clock.now().getTime() + DAY_MS),
     })
     expect(await box.deliver()).toMatchObject({ sent: 1, skipped: 1, late: 0 })
-    expect(rowOf(db, outboxId)).toMatchObject({ status: 'sent', sentAt: clock.now() })
-    expect(recipientOf(db, id, 'tg-1')).toMatchObject({ outcome: 'sent', sentAt: clock.now() })
+    expect(await rowOf(db, outboxId)).toMatchObject({ status: 'sent', sentAt: clock.now() })
+    expect(await recipientOf(db, id, 'tg-1')).toMatchObject({ outcome: 'sent', sentAt: clock.now() })
     expect(telegram.sent.map((s) => s.replies[0]?.text)).toEqual([TEXT])
   })
 
@@ -108,10 +108,10 @@ describe('after downtime and beside other messages', () => {
     const { clock, db } = await setup()
     const whatsapp = recordingSender()
     const box = testOutbox(db, clock, { whatsapp: whatsapp.send })
-    const id = addAnnouncement(db)
-    addRecipients(db, id, 60, { channel: 'whatsapp', prefix: '62818000', dueAt: clock.now() })
-    const person = addPerson(db, { chats: [{ channel: 'whatsapp', chatId: '6281899999@s.whatsapp.net' }] })
-    queueMessage(db, {
+    const id = await addAnnouncement(db)
+    await addRecipients(db, id, 60, { channel: 'whatsapp', prefix: '62818000', dueAt: clock.now() })
+    const person = await addPerson(db, { chats: [{ channel: 'whatsapp', chatId: '6281899999@s.whatsapp.net' }] })
+    await queueMessage(db, {
       channel: 'whatsapp',
       chatId: '6281899999@s.whatsapp.net',
       personId: person,
@@ -142,17 +142,21 @@ describe('a person who blocked the assistant', () => {
       chatId === 'tg-blocked' ? new RecipientUnreachable('Forbidden: bot was blocked by the user') : undefined,
     )
     const box = testOutbox(db, clock, { telegram: telegram.send })
-    const first = addAnnouncement(db)
-    const second = addAnnouncement(db)
-    const { outboxId, personId } = addRecipient(db, first, { channel: 'telegram', chatId: 'tg-blocked', dueAt: clock.now() })
-    addRecipient(db, first, { channel: 'telegram', chatId: 'tg-open', dueAt: clock.now() })
-    const later = addRecipient(db, second, {
+    const first = await addAnnouncement(db)
+    const second = await addAnnouncement(db)
+    const { outboxId, personId } = await addRecipient(db, first, {
+      channel: 'telegram',
+      chatId: 'tg-blocked',
+      dueAt: clock.now(),
+    })
+    await addRecipient(db, first, { channel: 'telegram', chatId: 'tg-open', dueAt: clock.now() })
+    const later = await addRecipient(db, second, {
       channel: 'telegram',
       chatId: 'tg-blocked',
       personId,
       dueAt: new Date(clock.now().getTime() + HOUR),
     })
-    queueMessage(db, {
+    await queueMessage(db, {
       channel: 'telegram',
       chatId: 'tg-blocked',
       personId,
@@ -164,11 +168,11 @@ describe('a person who blocked the assistant', () => {
     })
 
     expect(await box.deliver()).toMatchObject({ sent: 1, skipped: 1 })
-    expect(rowOf(db, outboxId)).toMatchObject({ status: 'skipped', lastError: BLOCKED_REASON })
-    expect(recipientOf(db, first, 'tg-blocked')).toMatchObject({ outcome: 'blocked_by_user', reason: BLOCKED_REASON })
-    expect(recipientOf(db, first, 'tg-open')).toMatchObject({ outcome: 'sent' })
-    expect(rowOf(db, later.outboxId)).toMatchObject({ status: 'cancelled', lastError: `cancelled: ${BLOCKED_REASON}` })
-    expect(recipientOf(db, second, 'tg-blocked')).toMatchObject({ outcome: 'cancelled' })
+    expect(await rowOf(db, outboxId)).toMatchObject({ status: 'skipped', lastError: BLOCKED_REASON })
+    expect(await recipientOf(db, first, 'tg-blocked')).toMatchObject({ outcome: 'blocked_by_user', reason: BLOCKED_REASON })
+    expect(await recipientOf(db, first, 'tg-open')).toMatchObject({ outcome: 'sent' })
+    expect(await rowOf(db, later.outboxId)).toMatchObject({ status: 'cancelled', lastError: `cancelled: ${BLOCKED_REASON}` })
+    expect(await recipientOf(db, second, 'tg-blocked')).toMatchObject({ outcome: 'cancelled' })
 
     // Nothing more is tried for that chat.
     clock.advance(2 * DAY_MS)
@@ -178,37 +182,41 @@ describe('a person who blocked the assistant', () => {
 
   it('a block recorded by the channel (setBlocked) cancels the chat’s waiting announcements', async () => {
     const { clock, db } = await setup()
-    const id = addAnnouncement(db)
-    const { outboxId } = addRecipient(db, id, { channel: 'whatsapp', chatId: '6281700001@s.whatsapp.net', dueAt: clock.now() })
-    const other = addRecipient(db, id, { channel: 'whatsapp', chatId: '6281700002@s.whatsapp.net', dueAt: clock.now() })
-    setBlocked(db, 'whatsapp', '6281700001@s.whatsapp.net', '6281700001@s.whatsapp.net', true, clock.now())
-    expect(rowOf(db, outboxId)).toMatchObject({ status: 'cancelled', lastError: `cancelled: ${BLOCKED_REASON}` })
-    expect(rowOf(db, other.outboxId).status).toBe('pending')
+    const id = await addAnnouncement(db)
+    const { outboxId } = await addRecipient(db, id, {
+      channel: 'whatsapp',
+      chatId: '6281700001@s.whatsapp.net',
+      dueAt: clock.now(),
+    })
+    const other = await addRecipient(db, id, { channel: 'whatsapp', chatId: '6281700002@s.whatsapp.net', dueAt: clock.now() })
+    await setBlocked(db, 'whatsapp', '6281700001@s.whatsapp.net', '6281700001@s.whatsapp.net', true, clock.now())
+    expect(await rowOf(db, outboxId)).toMatchObject({ status: 'cancelled', lastError: `cancelled: ${BLOCKED_REASON}` })
+    expect((await rowOf(db, other.outboxId)).status).toBe('pending')
   })
 
   it('a chat unlinked from its person after queuing (lepas akun, a corrected phone, a link that ended) is skipped, never sent', async () => {
     const { clock, db } = await setup()
     const telegram = recordingSender()
     const box = testOutbox(db, clock, { telegram: telegram.send })
-    const id = addAnnouncement(db)
-    const unlinked = addRecipient(db, id, { channel: 'telegram', chatId: '7300001', dueAt: clock.now() })
-    const ended = addRecipient(db, id, { channel: 'telegram', chatId: '7300002', dueAt: clock.now() })
-    const kept = addRecipient(db, id, { channel: 'telegram', chatId: '7300003', dueAt: clock.now() })
-    db.update(channelIdentities).set({ personId: null }).where(eq(channelIdentities.chatId, '7300001')).run()
-    db.update(channelIdentities)
+    const id = await addAnnouncement(db)
+    const unlinked = await addRecipient(db, id, { channel: 'telegram', chatId: '7300001', dueAt: clock.now() })
+    const ended = await addRecipient(db, id, { channel: 'telegram', chatId: '7300002', dueAt: clock.now() })
+    const kept = await addRecipient(db, id, { channel: 'telegram', chatId: '7300003', dueAt: clock.now() })
+    await db.update(channelIdentities).set({ personId: null }).where(eq(channelIdentities.chatId, '7300001'))
+    await db
+      .update(channelIdentities)
       .set({ linkExpiresAt: new Date(clock.now().getTime() - MINUTE) })
       .where(eq(channelIdentities.chatId, '7300002'))
-      .run()
     await box.deliver()
     expect(telegram.chats()).toEqual(['7300003'])
     for (const [row, chatId] of [
       [unlinked, '7300001'],
       [ended, '7300002'],
     ] as const) {
-      expect(rowOf(db, row.outboxId)).toMatchObject({ status: 'skipped', lastError: UNLINKED_REASON })
-      expect(recipientOf(db, id, chatId)).toMatchObject({ outcome: 'skipped', reason: UNLINKED_REASON })
+      expect(await rowOf(db, row.outboxId)).toMatchObject({ status: 'skipped', lastError: UNLINKED_REASON })
+      expect(await recipientOf(db, id, chatId)).toMatchObject({ outcome: 'skipped', reason: UNLINKED_REASON })
     }
-    expect(rowOf(db, kept.outboxId).status).toBe('sent')
+    expect((await rowOf(db, kept.outboxId)).status).toBe('sent')
   })
 
   it("the report's trigger matches the outbox's reason word for word", () => {
@@ -222,21 +230,21 @@ describe('retries', () => {
     const { clock, db } = await setup()
     const telegram = recordingSender((_chat, call) => (call <= 2 ? new Error('Bad Gateway') : undefined))
     const box = testOutbox(db, clock, { telegram: telegram.send })
-    const id = addAnnouncement(db)
-    const { outboxId } = addRecipient(db, id, { channel: 'telegram', chatId: 'tg-r', dueAt: clock.now() })
+    const id = await addAnnouncement(db)
+    const { outboxId } = await addRecipient(db, id, { channel: 'telegram', chatId: 'tg-r', dueAt: clock.now() })
 
     expect(await box.deliver()).toMatchObject({ retried: 1 })
-    expect(rowOf(db, outboxId).dueAt).toEqual(new Date(clock.now().getTime() + MINUTE))
+    expect((await rowOf(db, outboxId)).dueAt).toEqual(new Date(clock.now().getTime() + MINUTE))
     // Still waiting: no outcome yet.
-    expect(recipientOf(db, id, 'tg-r')?.outcome).toBeNull()
+    expect((await recipientOf(db, id, 'tg-r'))?.outcome).toBeNull()
     clock.advance(MINUTE)
     expect(await box.deliver()).toMatchObject({ retried: 1 })
-    expect(rowOf(db, outboxId).dueAt).toEqual(new Date(clock.now().getTime() + 5 * MINUTE))
+    expect((await rowOf(db, outboxId)).dueAt).toEqual(new Date(clock.now().getTime() + 5 * MINUTE))
     clock.advance(5 * MINUTE - 1)
     expect(await box.deliver()).toMatchObject({ sent: 0, retried: 0 })
     clock.advance(1)
     expect(await box.deliver()).toMatchObject({ sent: 1 })
-    expect(recipientOf(db, id, 'tg-r')).toMatchObject({ outcome: 'sent', reason: null, sentAt: clock.now() })
+    expect(await recipientOf(db, id, 'tg-r')).toMatchObject({ outcome: 'sent', reason: null, sentAt: clock.now() })
     expect(telegram.sent).toHaveLength(1)
   })
 
@@ -244,14 +252,14 @@ describe('retries', () => {
     const { clock, db } = await setup()
     const telegram = recordingSender(() => new Error('Bad Gateway for chat 6281234567890'))
     const box = testOutbox(db, clock, { telegram: telegram.send })
-    const id = addAnnouncement(db)
-    addRecipient(db, id, { channel: 'telegram', chatId: 'tg-f', dueAt: clock.now() })
+    const id = await addAnnouncement(db)
+    await addRecipient(db, id, { channel: 'telegram', chatId: 'tg-f', dueAt: clock.now() })
     for (const minutes of [1, 5, 30, 120]) {
       expect(await box.deliver()).toMatchObject({ retried: 1 })
       clock.advance(minutes * MINUTE)
     }
     expect(await box.deliver()).toMatchObject({ failed: 1 })
-    expect(recipientOf(db, id, 'tg-f')).toMatchObject({ outcome: 'failed', reason: 'Bad Gateway for chat …', sentAt: null })
+    expect(await recipientOf(db, id, 'tg-f')).toMatchObject({ outcome: 'failed', reason: 'Bad Gateway for chat …', sentAt: null })
     clock.advance(DAY_MS)
     await box.deliver()
     expect(telegram.calls()).toBe(5)
@@ -261,8 +269,8 @@ describe('retries', () => {
 describe('a crash while sending', () => {
   it('restart sends the rest once; the message being sent is recorded unknown, reported apart from failed, and never sent again', async () => {
     const { clock, db } = await setup()
-    const id = addAnnouncement(db)
-    const rows = addRecipients(db, id, 8, { channel: 'telegram', prefix: 'tg-c', dueAt: clock.now() })
+    const id = await addAnnouncement(db)
+    const rows = await addRecipients(db, id, 8, { channel: 'telegram', prefix: 'tg-c', dueAt: clock.now() })
     const stuckChat = 'tg-c4'
 
     // The first process: its send to tg-c4 never returns, and from then on it does nothing (it died).
@@ -301,11 +309,11 @@ describe('a crash while sending', () => {
     const everyone = [...before, ...second.chats()]
     expect(everyone.sort()).toEqual(['tg-c1', 'tg-c2', 'tg-c3', 'tg-c5', 'tg-c6', 'tg-c7', 'tg-c8'].sort())
     const stuck = rows[3] as number
-    expect(rowOf(db, stuck).status).toBe('unknown')
-    expect(rowOf(db, stuck).lastError).toContain('outcome unknown')
-    expect(recipientOf(db, id, stuckChat)?.outcome).toBe('unknown')
-    expect(recipientOf(db, id, stuckChat)?.reason).toContain('outcome unknown')
-    expect(announcementTotals(db, id).rows).toMatchObject({ failed: 0, unknown: 1, waiting: 0 })
+    expect((await rowOf(db, stuck)).status).toBe('unknown')
+    expect((await rowOf(db, stuck)).lastError).toContain('outcome unknown')
+    expect((await recipientOf(db, id, stuckChat))?.outcome).toBe('unknown')
+    expect((await recipientOf(db, id, stuckChat))?.reason).toContain('outcome unknown')
+    expect((await announcementTotals(db, id)).rows).toMatchObject({ failed: 0, unknown: 1, waiting: 0 })
 
     clock.advance(DAY_MS)
     expect(await box.deliver()).toMatchObject({ sent: 0 })
@@ -319,9 +327,9 @@ describe('the text', () => {
     const telegram = recordingSender()
     const whatsapp = recordingSender()
     const box = testOutbox(db, clock, { telegram: telegram.send, whatsapp: whatsapp.send })
-    const id = addAnnouncement(db)
-    addRecipients(db, id, 5, { channel: 'telegram', prefix: 'tg-t', dueAt: clock.now() })
-    addRecipients(db, id, 5, { channel: 'whatsapp', prefix: '62819000', dueAt: clock.now() })
+    const id = await addAnnouncement(db)
+    await addRecipients(db, id, 5, { channel: 'telegram', prefix: 'tg-t', dueAt: clock.now() })
+    await addRecipients(db, id, 5, { channel: 'whatsapp', prefix: '62819000', dueAt: clock.now() })
     expect(await box.deliver()).toMatchObject({ sent: 10 })
     const payloads = [...telegram.sent, ...whatsapp.sent].map((s) => JSON.stringify(s.replies))
     expect(new Set(payloads)).toEqual(new Set([JSON.stringify([{ text: TEXT } satisfies Reply])]))

@@ -12,7 +12,7 @@ import {
   runAnnouncements,
   sendAnnouncement,
 } from '../../src/core/announcements/service.js'
-import { closeDatabase, type Db } from '../../src/db/client.js'
+import { closeDatabase, type Db, statement } from '../../src/db/client.js'
 import { announcementTotals } from '../../src/db/queries/announcements.js'
 import {
   addRecipient,
@@ -28,35 +28,35 @@ import { fakeClock } from '../support/core.js'
 import { testOutbox } from '../support/outbox.js'
 
 let db: Db
-beforeEach(() => {
-  db = announceDb()
+beforeEach(async () => {
+  db = await announceDb()
 })
 afterEach(() => closeDatabase(db))
 
 const input = { audience: { regions: ['R5'] }, textId: 'Yth. {nama}, kantor tutup pada hari Jumat.' }
 const ctx = ctxAt(MONDAY_9_WIB)
-const keysOf = (id: number) => announcementRows(db, id).map((r) => r.idempotencyKey)
+const keysOf = async (id: number) => (await announcementRows(db, id)).map((r) => r.idempotencyKey)
 
 describe('never twice', () => {
   it('queuing again, even from the start, writes no new row', async () => {
-    for (let i = 0; i < 7; i++) addRecipient(db, { chats: [{ channel: 'telegram' }, { channel: 'whatsapp' }] })
+    for (let i = 0; i < 7; i++) await addRecipient(db, { chats: [{ channel: 'telegram' }, { channel: 'whatsapp' }] })
     const sent = await announceNow(db, input, ctx, { batchPeople: 3 })
     expect(sent.result).toMatchObject({ people: 7, rows: 14, finished: true })
-    const keys = keysOf(sent.id)
+    const keys = await keysOf(sent.id)
     expect(new Set(keys).size).toBe(14)
     expect(await queueAnnouncement(db, sent.id, () => MONDAY_9_WIB, { batchPeople: 3, pauseMs: 0 })).toMatchObject({ rows: 0 })
-    db.$client.prepare(`UPDATE announcements SET status = 'queuing', queued_through = 0 WHERE id = ?`).run(sent.id)
+    await statement(db, `UPDATE announcements SET status = 'queuing', queued_through = 0 WHERE id = ?`).run(sent.id)
     expect(await queueAnnouncement(db, sent.id, () => MONDAY_9_WIB, { batchPeople: 3, pauseMs: 0 })).toMatchObject({
       people: 7,
       rows: 0,
       finished: true,
     })
-    expect(keysOf(sent.id)).toEqual(keys)
-    expect(announcementTotals(db, sent.id)).toMatchObject({ people: 7, queued: 7, rows: { waiting: 14 } })
+    expect(await keysOf(sent.id)).toEqual(keys)
+    expect(await announcementTotals(db, sent.id)).toMatchObject({ people: 7, queued: 7, rows: { waiting: 14 } })
   })
 
   it('a second "send" of the same draft changes nothing; the same content again is refused while the first lives', async () => {
-    addRecipient(db)
+    await addRecipient(db)
     const made = await draft(db, input, ctx)
     expect(await sendAnnouncement(db, made.id, { mode: 'now' }, false, ctx, QUIET)).toEqual({
       ok: true,
@@ -67,7 +67,7 @@ describe('never twice', () => {
       value: { status: 'queuing', startAt: null },
     })
     await queueAnnouncement(db, made.id, () => MONDAY_9_WIB, { batchPeople: 10, pauseMs: 0 })
-    expect(announcementRows(db, made.id)).toHaveLength(1)
+    expect(await announcementRows(db, made.id)).toHaveLength(1)
     const again = await createAnnouncement(db, input, ctx)
     expect(again).toMatchObject({ ok: false, problems: [{ code: 'ANNOUNCE_DUPLICATE', existingCode: made.code }] })
     // The same regions written differently are the same audience.
@@ -80,7 +80,7 @@ describe('never twice', () => {
   })
 
   it('the same text is refused for 24 hours after the first is done, then may be sent again (a weekly notice)', async () => {
-    addRecipient(db, { chats: [{ channel: 'telegram', chatId: '7009001' }] })
+    await addRecipient(db, { chats: [{ channel: 'telegram', chatId: '7009001' }] })
     const sent: string[] = []
     const clock = fakeClock(MONDAY_9_WIB)
     const outbox = testOutbox(db, clock, {
@@ -107,20 +107,20 @@ describe('never twice', () => {
   })
 
   it('one announcement that cannot be queued does not hold up the others in the minute job', async () => {
-    addRecipient(db)
+    await addRecipient(db)
     const broken = await draft(db, { ...input, textId: 'Yth. {nama}, yang rusak.' }, ctx)
     const fine = await draft(db, { ...input, textId: 'Yth. {nama}, yang baik.' }, ctx)
     await sendAnnouncement(db, broken.id, { mode: 'now' }, false, ctx, QUIET)
     await sendAnnouncement(db, fine.id, { mode: 'now' }, false, ctx, QUIET)
     // A row broken by hand (or by a bug): its criteria no longer read.
-    db.$client.prepare(`UPDATE announcements SET criteria = 'not json' WHERE id = ?`).run(broken.id)
+    await statement(db, `UPDATE announcements SET criteria = 'not json' WHERE id = ?`).run(broken.id)
     await expect(runAnnouncements(db, () => MONDAY_9_WIB, { batchPeople: 10, pauseMs: 0 })).rejects.toThrow()
-    expect(announcementRows(db, fine.id)).toHaveLength(1)
-    expect(announcementRows(db, broken.id)).toHaveLength(0)
+    expect(await announcementRows(db, fine.id)).toHaveLength(1)
+    expect(await announcementRows(db, broken.id)).toHaveLength(0)
   })
 
   it('a crash while queuing: the minute job resumes after the last person written; each chat gets one row', async () => {
-    for (let i = 0; i < 10; i++) addRecipient(db)
+    for (let i = 0; i < 10; i++) await addRecipient(db)
     const made = await draft(db, input, ctx)
     await sendAnnouncement(db, made.id, { mode: 'now' }, false, ctx, QUIET)
     let pauses = 0
@@ -132,13 +132,13 @@ describe('never twice', () => {
       'the process died',
     )
     // Two batches were committed before the crash.
-    expect(announcementRows(db, made.id)).toHaveLength(6)
+    expect(await announcementRows(db, made.id)).toHaveLength(6)
     expect(await runAnnouncements(db, () => MONDAY_9_WIB, { batchPeople: 3, pauseMs: 0 })).toEqual({ queued: 1, finished: 0 })
-    const rows = announcementRows(db, made.id)
+    const rows = await announcementRows(db, made.id)
     expect(rows).toHaveLength(10)
     expect(new Set(rows.map((r) => r.personId)).size).toBe(10)
-    expect(announcementTotals(db, made.id)).toMatchObject({ people: 10, queued: 10 })
+    expect(await announcementTotals(db, made.id)).toMatchObject({ people: 10, queued: 10 })
     expect(await runAnnouncements(db, () => MONDAY_9_WIB, { batchPeople: 3, pauseMs: 0 })).toEqual({ queued: 0, finished: 0 })
-    expect(announcementRows(db, made.id)).toHaveLength(10)
+    expect(await announcementRows(db, made.id)).toHaveLength(10)
   })
 })

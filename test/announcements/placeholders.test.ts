@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { announcementReply, STOP_FOOTER } from '../../src/core/announcements/message.js'
 import { fillStrict, placeholderProblems } from '../../src/core/announcements/placeholders.js'
 import { createAnnouncement } from '../../src/core/announcements/service.js'
-import { closeDatabase, type Db } from '../../src/db/client.js'
+import { closeDatabase, type Db, statement } from '../../src/db/client.js'
 import {
   addRecipient,
   announceDb,
@@ -24,8 +24,8 @@ import { addExam } from '../support/reminders.js'
 import { addSession } from '../support/sessions.js'
 
 let db: Db
-beforeEach(() => {
-  db = announceDb()
+beforeEach(async () => {
+  db = await announceDb()
 })
 afterEach(() => closeDatabase(db))
 
@@ -48,7 +48,7 @@ describe('refused before saving', () => {
     expect(made.problems[0]?.message).toContain('{Nama}, {foo}')
     expect(made.problems[0]?.message).toContain('{nama}, {sesi}, {tanggal}, {jam}, {tempat}, {tautan}')
     expect(made.problems[1]?.message).toContain('{ nama }')
-    expect(db.$client.prepare('select count(*) as n from announcements').get()).toEqual({ n: 0 })
+    expect(await statement(db, 'select count(*) as n from announcements').get()).toEqual({ n: 0 })
   })
 
   it('a placeholder of a session or exam when the audience names none; a portfolio range gives only {nama} and {tanggal}', async () => {
@@ -85,22 +85,22 @@ describe('refused before saving', () => {
 describe('filled per person', () => {
   it('{jam} and {tanggal} in each person’s zone with WIB/WITA/WIT, the place’s own time beside it; the date crosses midnight per zone', async () => {
     // 16.30 UTC: 23.30 WIB on Thursday the 10th, 00.30 WITA and 01.30 WIT on Friday the 11th.
-    const session = addSession(db, MONDAY_9_WIB, {
+    const session = await addSession(db, MONDAY_9_WIB, {
       code: 'BMT-R5-01',
       title: 'Bimtek Pekerja Sosial',
       region: 'R5',
       startsAt: new Date('2026-12-10T16:30:00Z'),
     })
-    const jakarta = addRecipient(db, { name: 'Andi', zone: 'Asia/Jakarta', province: '31' })
-    const makassar = addRecipient(db, { name: 'Rina', zone: 'Asia/Makassar' })
-    const jayapura = addRecipient(db, { name: 'Yakob', zone: 'Asia/Jayapura', province: '91' })
-    for (const id of [jakarta, makassar, jayapura]) register(db, id, session, 'confirmed')
+    const jakarta = await addRecipient(db, { name: 'Andi', zone: 'Asia/Jakarta', province: '31' })
+    const makassar = await addRecipient(db, { name: 'Rina', zone: 'Asia/Makassar' })
+    const jayapura = await addRecipient(db, { name: 'Yakob', zone: 'Asia/Jayapura', province: '91' })
+    for (const id of [jakarta, makassar, jayapura]) await register(db, id, session, 'confirmed')
     const sent = await announceNow(
       db,
       { audience: { session: 'BMT-R5-01' }, textId: 'Yth. {nama}: {sesi}, {tanggal}, pukul {jam}, di {tempat} ({tautan}).' },
       ctx,
     )
-    const texts = announcementRows(db, sent.id).map(textOf)
+    const texts = (await announcementRows(db, sent.id)).map(textOf)
     const venue = 'di BBPPKS Makassar (https://maps.example/bbppks)'
     expect(texts[0]).toContain(
       `Yth. Andi: Bimtek Pekerja Sosial (BMT-R5-01), Kamis, 10 Desember 2026, pukul 23.30 WIB (di lokasi 00.30 WITA), ${venue}.`,
@@ -114,10 +114,10 @@ describe('filled per person', () => {
   })
 
   it('an English chat gets the English text, in English; without one it gets the Indonesian text and footer', async () => {
-    const english = addRecipient(db, { name: 'Maria', chats: [{ channel: 'telegram', language: 'en' }] })
-    addExam(db, english, { startsAt: new Date('2026-12-10T02:00:00Z'), zone: 'Asia/Makassar', kind: 'wawancara' })
-    const indonesian = addRecipient(db, { name: 'Rina', chats: [{ channel: 'whatsapp', language: 'id' }] })
-    addExam(db, indonesian, { startsAt: new Date('2026-12-10T02:00:00Z'), zone: 'Asia/Makassar', kind: 'wawancara' })
+    const english = await addRecipient(db, { name: 'Maria', chats: [{ channel: 'telegram', language: 'en' }] })
+    await addExam(db, english, { startsAt: new Date('2026-12-10T02:00:00Z'), zone: 'Asia/Makassar', kind: 'wawancara' })
+    const indonesian = await addRecipient(db, { name: 'Rina', chats: [{ channel: 'whatsapp', language: 'id' }] })
+    await addExam(db, indonesian, { startsAt: new Date('2026-12-10T02:00:00Z'), zone: 'Asia/Makassar', kind: 'wawancara' })
     const both = await announceNow(
       db,
       {
@@ -127,7 +127,7 @@ describe('filled per person', () => {
       },
       ctx,
     )
-    const [en, id] = announcementRows(db, both.id).map(textOf)
+    const [en, id] = (await announcementRows(db, both.id)).map(textOf)
     expect(en).toBe(
       `📢 *Announcement* · Sekretariat Sertifikasi SDM Kesos\n\nDear Maria, your Interview is on Thursday, 10 December 2026 at 10.00 WITA, venue -.\n\n${STOP_FOOTER.en}`,
     )
@@ -135,7 +135,7 @@ describe('filled per person', () => {
       `📢 *Pengumuman* · Sekretariat Sertifikasi SDM Kesos\n\nYth. Rina, Wawancara Anda Kamis, 10 Desember 2026 pukul 10.00 WITA, tempat -.\n\n${STOP_FOOTER.id}`,
     )
     const onlyId = await announceNow(db, { audience: { examDay: '2026-12-10' }, textId: 'Halo {nama}.' }, ctx)
-    const [enChat] = announcementRows(db, onlyId.id).map(textOf)
+    const [enChat] = (await announcementRows(db, onlyId.id)).map(textOf)
     expect(enChat).toBe(`📢 *Pengumuman* · Sekretariat Sertifikasi SDM Kesos\n\nHalo Maria.\n\n${STOP_FOOTER.id}`)
   })
 

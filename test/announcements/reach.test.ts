@@ -20,8 +20,8 @@ import {
 } from '../support/announcements.js'
 
 let db: Db
-beforeEach(() => {
-  db = announceDb()
+beforeEach(async () => {
+  db = await announceDb()
 })
 afterEach(() => closeDatabase(db))
 
@@ -29,24 +29,24 @@ const input = { audience: { provinces: ['73'] }, textId: 'Yth. {nama}, kantor tu
 
 describe('reachability', () => {
   it('sorts every person into queued, no chat, blocked or opted out, and queues one row per open chat', async () => {
-    const telegram = addRecipient(db)
-    const whatsapp = addRecipient(db, { chats: [{ channel: 'whatsapp' }] })
-    const both = addRecipient(db, { chats: [{ channel: 'telegram' }, { channel: 'whatsapp' }] })
-    const oneBlocked = addRecipient(db, { chats: [{ channel: 'telegram', blocked: true }, { channel: 'whatsapp' }] })
+    const telegram = await addRecipient(db)
+    const whatsapp = await addRecipient(db, { chats: [{ channel: 'whatsapp' }] })
+    const both = await addRecipient(db, { chats: [{ channel: 'telegram' }, { channel: 'whatsapp' }] })
+    const oneBlocked = await addRecipient(db, { chats: [{ channel: 'telegram', blocked: true }, { channel: 'whatsapp' }] })
     const noChats = [
-      addRecipient(db, { chats: [] }),
-      addRecipient(db, { chats: [{ channel: 'telegram', linked: false }] }),
-      addRecipient(db, { chats: [{ channel: 'telegram', expired: true }] }),
-      addRecipient(db, { chats: [{ channel: 'console' }] }),
-      addRecipient(db, { chats: [{ channel: 'whatsapp', wrote: false }] }),
+      await addRecipient(db, { chats: [] }),
+      await addRecipient(db, { chats: [{ channel: 'telegram', linked: false }] }),
+      await addRecipient(db, { chats: [{ channel: 'telegram', expired: true }] }),
+      await addRecipient(db, { chats: [{ channel: 'console' }] }),
+      await addRecipient(db, { chats: [{ channel: 'whatsapp', wrote: false }] }),
     ]
-    const blocked = addRecipient(db, {
+    const blocked = await addRecipient(db, {
       chats: [
         { channel: 'telegram', blocked: true },
         { channel: 'whatsapp', blocked: true },
       ],
     })
-    const optedOut = addRecipient(db, {
+    const optedOut = await addRecipient(db, {
       chats: [
         { channel: 'telegram', off: true },
         { channel: 'whatsapp', blocked: true },
@@ -54,7 +54,7 @@ describe('reachability', () => {
     })
     const ctx = ctxAt(MONDAY_9_WIB)
     const made = await draft(db, input, ctx)
-    const preview = previewAnnouncement(db, made.id, ctx, { quiet: QUIET })
+    const preview = await previewAnnouncement(db, made.id, ctx, { quiet: QUIET })
     expect(preview.reach).toEqual({
       people: 11,
       queued: 4,
@@ -65,7 +65,7 @@ describe('reachability', () => {
     })
 
     const sent = await announceNow(db, { ...input, textId: `${input.textId} Terima kasih.` }, ctx)
-    const rows = announcementRows(db, sent.id)
+    const rows = await announcementRows(db, sent.id)
     expect(rows.map((r) => [r.personId, r.channel])).toEqual([
       [telegram, 'telegram'],
       [whatsapp, 'whatsapp'],
@@ -74,7 +74,7 @@ describe('reachability', () => {
       [oneBlocked, 'whatsapp'],
     ])
     expect(sent.result.reach).toEqual(preview.reach)
-    const totals = announcementTotals(db, sent.id)
+    const totals = await announcementTotals(db, sent.id)
     expect(totals).toMatchObject({ people: 11, queued: 4, noChat: 5, blocked: 1, optedOut: 1 })
     expect(totals.byChannel.telegram.rows).toBe(2)
     expect(totals.byChannel.whatsapp.rows).toBe(3)

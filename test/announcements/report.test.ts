@@ -11,7 +11,7 @@ import { recipientStatus, recipientsCsv } from '../../src/core/announcements/rep
 import { exportRecipientsCsv, runAnnouncements } from '../../src/core/announcements/service.js'
 import { RecipientUnreachable } from '../../src/core/outbox.js'
 import { runRetention } from '../../src/core/privacy/retention.js'
-import { closeDatabase, type Db } from '../../src/db/client.js'
+import { closeDatabase, type Db, statement } from '../../src/db/client.js'
 import { allRecipientLines, announcementTotals, recipientLines } from '../../src/db/queries/announcements.js'
 import { auditLog } from '../../src/db/schema.js'
 import { addRecipient, announceDb, announceNow, ctxAt, MONDAY_9_WIB, regionScope } from '../support/announcements.js'
@@ -22,8 +22,8 @@ import { DAY } from '../support/reminders.js'
 const PERIODS = RETENTION_PERIODS
 
 let db: Db
-beforeEach(() => {
-  db = announceDb()
+beforeEach(async () => {
+  db = await announceDb()
 })
 afterEach(() => closeDatabase(db))
 
@@ -31,12 +31,12 @@ const ctx = ctxAt(MONDAY_9_WIB)
 
 /** Six people: sent on Telegram, sent on WhatsApp, failing for good, blocking the bot while sent, opted out, no chat. */
 async function deliveredAnnouncement() {
-  addRecipient(db, { name: 'Andi Sent', chats: [{ channel: 'telegram', chatId: '7001001' }] })
-  addRecipient(db, { name: '=HYPERLINK("x")', chats: [{ channel: 'whatsapp', chatId: '6281234567890@s.whatsapp.net' }] })
-  addRecipient(db, { name: 'Citra Gagal', chats: [{ channel: 'telegram', chatId: '7001003' }] })
-  addRecipient(db, { name: 'Dedi Blokir', chats: [{ channel: 'telegram', chatId: '7001004' }] })
-  addRecipient(db, { name: 'Eka Berhenti', chats: [{ channel: 'telegram', off: true }] })
-  addRecipient(db, { name: 'Fajar Tanpa Chat', chats: [] })
+  await addRecipient(db, { name: 'Andi Sent', chats: [{ channel: 'telegram', chatId: '7001001' }] })
+  await addRecipient(db, { name: '=HYPERLINK("x")', chats: [{ channel: 'whatsapp', chatId: '6281234567890@s.whatsapp.net' }] })
+  await addRecipient(db, { name: 'Citra Gagal', chats: [{ channel: 'telegram', chatId: '7001003' }] })
+  await addRecipient(db, { name: 'Dedi Blokir', chats: [{ channel: 'telegram', chatId: '7001004' }] })
+  await addRecipient(db, { name: 'Eka Berhenti', chats: [{ channel: 'telegram', off: true }] })
+  await addRecipient(db, { name: 'Fajar Tanpa Chat', chats: [] })
   const sent = await announceNow(db, { audience: { regions: ['R5'] }, textId: 'Yth. {nama}, kantor tutup hari Jumat.' }, ctx)
   const clock = fakeClock(MONDAY_9_WIB)
   const outbox = testOutbox(db, clock, {
@@ -59,7 +59,7 @@ describe('the report', () => {
   it('totals and per-person lines say who got it, who not and why', async () => {
     const sent = await deliveredAnnouncement()
     const totals = announcementTotals(db, sent.id)
-    expect(totals).toMatchObject({
+    expect(await totals).toMatchObject({
       people: 6,
       queued: 4,
       noChat: 1,
@@ -68,7 +68,7 @@ describe('the report', () => {
       rows: { waiting: 0, sent: 2, failed: 1, blockedByUser: 1, cancelled: 0 },
       byChannel: { telegram: { rows: 3, sent: 1, failed: 1 }, whatsapp: { rows: 1, sent: 1 } },
     })
-    const all = recipientLines(db, sent.id, {}, { limit: 50, offset: 0 })
+    const all = await recipientLines(db, sent.id, {}, { limit: 50, offset: 0 })
     expect(all.total).toBe(6)
     expect(all.rows.map((line) => [line.fullName, recipientStatus(line).label])).toEqual([
       ['Andi Sent', 'Terkirim'],
@@ -78,19 +78,19 @@ describe('the report', () => {
       ['Eka Berhenti', 'Dilewati: berhenti menerima pengumuman'],
       ['Fajar Tanpa Chat', 'Dilewati: tidak ada chat tertaut'],
     ])
-    const failed = recipientLines(db, sent.id, { status: 'failed' }, { limit: 50, offset: 0 })
+    const failed = await recipientLines(db, sent.id, { status: 'failed' }, { limit: 50, offset: 0 })
     expect(failed.total).toBe(1)
     expect(failed.rows[0]?.reason).toContain('chat not found')
-    expect(recipientLines(db, sent.id, { status: 'sent' }, { limit: 1, offset: 1 })).toMatchObject({
+    expect(await recipientLines(db, sent.id, { status: 'sent' }, { limit: 1, offset: 1 })).toMatchObject({
       total: 2,
       rows: [{ channel: 'whatsapp' }],
     })
   })
 
   it('counts a recipient whose send a crash interrupted as unknown, apart from failed, in the totals, the lines, the CSV and the frozen totals', async () => {
-    addRecipient(db, { name: 'Andi Sent', chats: [{ channel: 'telegram', chatId: '7001001' }] })
-    addRecipient(db, { name: 'Citra Gagal', chats: [{ channel: 'telegram', chatId: '7001003' }] })
-    addRecipient(db, { name: 'Gita Terputus', chats: [{ channel: 'whatsapp', chatId: '6281234500007@s.whatsapp.net' }] })
+    await addRecipient(db, { name: 'Andi Sent', chats: [{ channel: 'telegram', chatId: '7001001' }] })
+    await addRecipient(db, { name: 'Citra Gagal', chats: [{ channel: 'telegram', chatId: '7001003' }] })
+    await addRecipient(db, { name: 'Gita Terputus', chats: [{ channel: 'whatsapp', chatId: '6281234500007@s.whatsapp.net' }] })
     const sent = await announceNow(db, { audience: { regions: ['R5'] }, textId: 'Yth. {nama}, kantor tutup hari Jumat.' }, ctx)
     // Gita's message was being sent when the server stopped: the outbox records it unknown.
     const lost = 'outcome unknown: the process stopped while sending'
@@ -114,17 +114,17 @@ describe('the report', () => {
     }
 
     const totals = announcementTotals(db, sent.id)
-    expect(totals).toMatchObject({
+    expect(await totals).toMatchObject({
       rows: { waiting: 0, sent: 1, failed: 1, unknown: 1 },
       byChannel: { telegram: { rows: 2, sent: 1, failed: 1, unknown: 0 }, whatsapp: { rows: 1, sent: 0, failed: 0, unknown: 1 } },
     })
-    const unknown = recipientLines(db, sent.id, { status: 'unknown' }, { limit: 50, offset: 0 })
+    const unknown = await recipientLines(db, sent.id, { status: 'unknown' }, { limit: 50, offset: 0 })
     expect(unknown.rows.map((line) => [line.fullName, recipientStatus(line).label, line.reason])).toEqual([
       ['Gita Terputus', 'Tidak diketahui: server berhenti saat mengirim, mungkin sudah sampai', lost],
     ])
-    expect(recipientLines(db, sent.id, { status: 'failed' }, { limit: 50, offset: 0 }).rows.map((l) => l.fullName)).toEqual([
-      'Citra Gagal',
-    ])
+    expect(
+      (await recipientLines(db, sent.id, { status: 'failed' }, { limit: 50, offset: 0 })).rows.map((l) => l.fullName),
+    ).toEqual(['Citra Gagal'])
     const csv = recipientsCsv(sent.code, allRecipientLines(db, sent.id)).split('\n')
     expect(csv.find((line) => line.includes('Gita Terputus'))).toContain(
       `,"Tidak diketahui: server berhenti saat mengirim, mungkin sudah sampai",${lost},`,
@@ -134,31 +134,30 @@ describe('the report', () => {
     // they stay so once the per-person rows are gone.
     await runAnnouncements(db, clock.now, { batchPeople: 10, pauseMs: 0 })
     await runRetention(db, new Date(MONDAY_9_WIB.getTime() + 91 * DAY), PERIODS)
-    expect(recipientLines(db, sent.id, {}, { limit: 50, offset: 0 }).total).toBe(0)
-    expect(announcementTotals(db, sent.id)).toEqual(totals)
+    expect((await recipientLines(db, sent.id, {}, { limit: 50, offset: 0 })).total).toBe(0)
+    expect(await announcementTotals(db, sent.id)).toEqual(await totals)
   })
 
-  it('reads totals frozen before "unknown" was counted with it as zero', () => {
-    const made = db.$client
-      .prepare(
-        `insert into announcements (code, status, actor, criteria, text_id, dedupe_key, totals, created_at, updated_at)
+  it('reads totals frozen before "unknown" was counted with it as zero', async () => {
+    const made = (await statement(
+      db,
+      `insert into announcements (code, status, actor, criteria, text_id, dedupe_key, totals, created_at, updated_at)
          values ('PGM-OLD', 'done', 'cli', '{}', 'x', 'old', ?, 0, 0) returning id`,
-      )
-      .get(
-        JSON.stringify({
-          people: 2,
-          queued: 2,
-          noChat: 0,
-          blocked: 0,
-          optedOut: 0,
-          rows: { waiting: 0, sent: 1, late: 0, failed: 1, skipped: 0, blockedByUser: 0, cancelled: 0 },
-          byChannel: {
-            telegram: { rows: 2, waiting: 0, sent: 1, failed: 1 },
-            whatsapp: { rows: 0, waiting: 0, sent: 0, failed: 0 },
-          },
-        }),
-      ) as { id: number }
-    expect(announcementTotals(db, made.id)).toMatchObject({
+    ).get(
+      JSON.stringify({
+        people: 2,
+        queued: 2,
+        noChat: 0,
+        blocked: 0,
+        optedOut: 0,
+        rows: { waiting: 0, sent: 1, late: 0, failed: 1, skipped: 0, blockedByUser: 0, cancelled: 0 },
+        byChannel: {
+          telegram: { rows: 2, waiting: 0, sent: 1, failed: 1 },
+          whatsapp: { rows: 0, waiting: 0, sent: 0, failed: 0 },
+        },
+      }),
+    )) as { id: number }
+    expect(await announcementTotals(db, made.id)).toMatchObject({
       rows: { sent: 1, failed: 1, unknown: 0 },
       byChannel: { telegram: { failed: 1, unknown: 0 }, whatsapp: { unknown: 0 } },
     })
@@ -184,10 +183,10 @@ describe('the report', () => {
 
   it('the export is audited with its row count, and another region cannot export it', async () => {
     const sent = await deliveredAnnouncement()
-    expect(exportRecipientsCsv(db, sent.code, ctxAt(MONDAY_9_WIB, regionScope(db, 'R1')))).toBeUndefined()
-    const exported = exportRecipientsCsv(db, sent.code.toLowerCase(), ctx)
+    expect(await exportRecipientsCsv(db, sent.code, ctxAt(MONDAY_9_WIB, await regionScope(db, 'R1')))).toBeUndefined()
+    const exported = await exportRecipientsCsv(db, sent.code.toLowerCase(), ctx)
     expect(exported).toMatchObject({ code: sent.code, rows: 6 })
-    const audits = db.select().from(auditLog).where(eq(auditLog.action, 'announcement.recipients_exported')).all()
+    const audits = await db.select().from(auditLog).where(eq(auditLog.action, 'announcement.recipients_exported'))
     expect(audits.map((a) => [a.entityId, JSON.parse(a.details ?? '{}')])).toEqual([[sent.code, { rows: 6 }]])
   })
 
@@ -198,9 +197,9 @@ describe('the report', () => {
     const dry = await runRetention(db, new Date(MONDAY_9_WIB.getTime() + 91 * DAY), PERIODS, { dryRun: true })
     expect(dry).toMatchObject({ announcementRecipients: 6, announcements: 0 })
     await runRetention(db, new Date(MONDAY_9_WIB.getTime() + 91 * DAY), PERIODS)
-    expect(recipientLines(db, sent.id, {}, { limit: 50, offset: 0 }).total).toBe(0)
-    expect(announcementTotals(db, sent.id)).toEqual(before)
+    expect((await recipientLines(db, sent.id, {}, { limit: 50, offset: 0 })).total).toBe(0)
+    expect(await announcementTotals(db, sent.id)).toEqual(await before)
     await runRetention(db, new Date(MONDAY_9_WIB.getTime() + 366 * DAY), PERIODS)
-    expect(db.$client.prepare('select count(*) as n from announcements').get()).toEqual({ n: 0 })
+    expect(await statement(db, 'select count(*) as n from announcements').get()).toEqual({ n: 0 })
   })
 })

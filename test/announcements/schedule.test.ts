@@ -22,19 +22,19 @@ import {
 } from '../support/announcements.js'
 
 let db: Db
-beforeEach(() => {
-  db = announceDb()
+beforeEach(async () => {
+  db = await announceDb()
 })
 afterEach(() => closeDatabase(db))
 
 const input = { audience: { regions: ['R1', 'R5', 'R6'] }, textId: 'Yth. {nama}, kantor tutup pada hari Jumat.' }
 const settings = { batchPeople: 100, pauseMs: 0 }
 
-function threeZones() {
+async function threeZones() {
   return {
-    wib: addRecipient(db, { zone: 'Asia/Jakarta', province: '13' }),
-    wita: addRecipient(db, { zone: 'Asia/Makassar', province: '73' }),
-    wit: addRecipient(db, { zone: 'Asia/Jayapura', province: '91' }),
+    wib: await addRecipient(db, { zone: 'Asia/Jakarta', province: '13' }),
+    wita: await addRecipient(db, { zone: 'Asia/Makassar', province: '73' }),
+    wit: await addRecipient(db, { zone: 'Asia/Jayapura', province: '91' }),
   }
 }
 
@@ -50,15 +50,15 @@ describe('a time in each recipient’s zone', () => {
 
   it('a time still ahead in WIB is accepted though it has passed in WIT: the WIT recipients get it at once', async () => {
     const ctx = ctxAt(MONDAY_9_WIB)
-    addRecipient(db, { zone: 'Asia/Jayapura', province: '91' })
-    addRecipient(db, { zone: 'Asia/Jakarta', province: '31' })
+    await addRecipient(db, { zone: 'Asia/Jayapura', province: '91' })
+    await addRecipient(db, { zone: 'Asia/Jakarta', province: '31' })
     const made = await draft(db, { audience: { provinces: ['91', '31'] }, textId: 'Yth. {nama}, kantor tutup pukul 14.00.' }, ctx)
     // Monday 09.00 WIB is 11.00 WIT: 10.00 today has passed in Jayapura, not in Jakarta.
     expect(
       await sendAnnouncement(db, made.id, { mode: 'schedule', localDate: '2026-11-23', localTime: '10:00' }, false, ctx, QUIET),
     ).toMatchObject({ ok: true, value: { status: 'scheduled' } })
     await runAnnouncements(db, () => MONDAY_9_WIB, { batchPeople: 10, pauseMs: 0 })
-    const due = announcementRows(db, made.id).map((r) => [r.timeZone, r.dueAt.toISOString()])
+    const due = (await announcementRows(db, made.id)).map((r) => [r.timeZone, r.dueAt.toISOString()])
     expect(due).toEqual(
       expect.arrayContaining([
         ['Asia/Jayapura', '2026-11-23T01:00:00.000Z'],
@@ -118,17 +118,11 @@ describe('a time in each recipient’s zone', () => {
       ok: true,
       value: { status: 'scheduled', startAt: new Date('2026-11-24T13:00:00Z') },
     })
-    expect(
-      db
-        .select()
-        .from(auditLog)
-        .all()
-        .map((r) => r.action),
-    ).toEqual(['announcement.created', 'announcement.scheduled'])
+    expect((await db.select().from(auditLog)).map((r) => r.action)).toEqual(['announcement.created', 'announcement.scheduled'])
   })
 
   it('the minute job queues a scheduled announcement when WIT reaches the time, each row due at its own zone’s', async () => {
-    const { wib, wita, wit } = threeZones()
+    const { wib, wita, wit } = await threeZones()
     const ctx = ctxAt(MONDAY_9_WIB)
     const made = await draft(db, input, ctx)
     expect(
@@ -136,9 +130,11 @@ describe('a time in each recipient’s zone', () => {
         .ok,
     ).toBe(true)
     expect(await runAnnouncements(db, () => new Date('2026-11-23T23:59:00Z'), settings)).toEqual({ queued: 0, finished: 0 })
-    expect(announcementRows(db, made.id)).toEqual([])
+    expect(await announcementRows(db, made.id)).toEqual([])
     expect(await runAnnouncements(db, () => new Date('2026-11-24T00:00:00Z'), settings)).toEqual({ queued: 1, finished: 0 })
-    const due = Object.fromEntries(announcementRows(db, made.id).map((r) => [r.personId, [r.dueAt.toISOString(), r.timeZone]]))
+    const due = Object.fromEntries(
+      (await announcementRows(db, made.id)).map((r) => [r.personId, [r.dueAt.toISOString(), r.timeZone]]),
+    )
     expect(due).toEqual({
       [wib]: ['2026-11-24T02:00:00.000Z', 'Asia/Jakarta'],
       [wita]: ['2026-11-24T01:00:00.000Z', 'Asia/Makassar'],
@@ -149,10 +145,10 @@ describe('a time in each recipient’s zone', () => {
 
 describe('sent now', () => {
   it('at 20.30 WIB the preview says the WITA and WIT people receive it at 06.00 their time; their rows carry their zone', async () => {
-    threeZones()
+    await threeZones()
     const evening = ctxAt(new Date('2026-11-23T13:30:00Z'))
     const made = await draft(db, input, evening)
-    const preview = previewAnnouncement(db, made.id, evening, { quiet: QUIET })
+    const preview = await previewAnnouncement(db, made.id, evening, { quiet: QUIET })
     expect(preview.notes).toEqual(
       expect.arrayContaining([
         '1 penerima WITA menerima pesan pukul 06.00 WITA, setelah jam tenang, bila dikirim sekarang.',
@@ -161,7 +157,7 @@ describe('sent now', () => {
     )
     expect(preview.notes.some((n) => n.includes('WIB menerima'))).toBe(false)
     const sent = await announceNow(db, { ...input, textId: `${input.textId} (2)` }, evening)
-    expect(announcementRows(db, sent.id).map((r) => [r.timeZone, r.dueAt])).toEqual([
+    expect((await announcementRows(db, sent.id)).map((r) => [r.timeZone, r.dueAt])).toEqual([
       ['Asia/Jakarta', evening.now],
       ['Asia/Makassar', evening.now],
       ['Asia/Jayapura', evening.now],
@@ -169,9 +165,9 @@ describe('sent now', () => {
   })
 
   it('urgent: rows carry no zone, so no quiet hours hold them', async () => {
-    threeZones()
+    await threeZones()
     const night = ctxAt(new Date('2026-11-23T16:00:00Z'))
     const sent = await announceNow(db, input, night, { urgent: true })
-    expect(announcementRows(db, sent.id).map((r) => r.timeZone)).toEqual([null, null, null])
+    expect((await announcementRows(db, sent.id)).map((r) => r.timeZone)).toEqual([null, null, null])
   })
 })

@@ -53,15 +53,15 @@ afterAll(async () => {
 type Chat = { channel: 'telegram' | 'whatsapp'; chatId: string; blocked?: boolean; off?: boolean }
 
 /** A registrant of Sulawesi Selatan (R5, WITA) with these chats, who wrote to the assistant. */
-function person(fullName: string, chats: Chat[]): number {
+async function person(fullName: string, chats: Chat[]): Promise<number> {
   const now = fixture.clock.now()
-  const id = addPerson(db, { zone: 'Asia/Makassar', chats: chats.map(({ channel, chatId }) => ({ channel, chatId })) })
-  db.update(people).set({ fullName, provinceCode: '73' }).where(eq(people.id, id)).run()
+  const id = await addPerson(db, { zone: 'Asia/Makassar', chats: chats.map(({ channel, chatId }) => ({ channel, chatId })) })
+  await db.update(people).set({ fullName, provinceCode: '73' }).where(eq(people.id, id))
   for (const chat of chats)
-    db.update(channelIdentities)
+    await db
+      .update(channelIdentities)
       .set({ wroteAt: now, ...(chat.blocked && { blockedAt: now }), ...(chat.off && { announcementsOffAt: now }) })
       .where(and(eq(channelIdentities.channel, chat.channel), eq(channelIdentities.userId, chat.chatId)))
-      .run()
   return id
 }
 
@@ -86,7 +86,7 @@ describe.each([
   it('a regional staff member tells a session’s confirmed registrants the venue moved, then sees who got it, who not and why', async () => {
     const now = fixture.clock.now()
     const code = `BMT-MKS-2026-${tag}`
-    const session = addSession(db, now, {
+    const session = await addSession(db, now, {
       code,
       region: 'R5',
       title: `Bimtek Pekerja Sosial Makassar ${tag}`,
@@ -108,22 +108,20 @@ describe.each([
       budiWa: `62813000${tag === 'L' ? '1' : '2'}0003@s.whatsapp.net`,
     }
     const registrants = [
-      person(names.andi, [
+      await person(names.andi, [
         { channel: 'telegram', chatId: chats.andiTg },
         { channel: 'whatsapp', chatId: chats.andiWa },
       ]),
-      person(names.siti, [{ channel: 'telegram', chatId: chats.sitiTg }]),
-      person(names.budi, [{ channel: 'whatsapp', chatId: chats.budiWa }]),
-      person(names.nur, []),
-      person(names.yusuf, [{ channel: 'telegram', chatId: `70${tag}05`, blocked: true }]),
-      person(names.dewi, [{ channel: 'telegram', chatId: `70${tag}06`, off: true }]),
+      await person(names.siti, [{ channel: 'telegram', chatId: chats.sitiTg }]),
+      await person(names.budi, [{ channel: 'whatsapp', chatId: chats.budiWa }]),
+      await person(names.nur, []),
+      await person(names.yusuf, [{ channel: 'telegram', chatId: `70${tag}05`, blocked: true }]),
+      await person(names.dewi, [{ channel: 'telegram', chatId: `70${tag}06`, off: true }]),
     ]
-    for (const [i, id] of registrants.entries()) confirm(db, id, session, `BMT-R${tag}${i}`)
+    for (const [i, id] of registrants.entries()) await confirm(db, id, session, `BMT-R${tag}${i}`)
     // On the waiting list: not a confirmed registrant, not told.
-    const waiting = person(`Rahmat Hidayat ${tag}`, [{ channel: 'telegram', chatId: `70${tag}07` }])
-    db.insert(registrations)
-      .values({ code: `BMT-W${tag}`, sessionId: session, personId: waiting, status: 'waitlisted' })
-      .run()
+    const waiting = await person(`Rahmat Hidayat ${tag}`, [{ channel: 'telegram', chatId: `70${tag}07` }])
+    await db.insert(registrations).values({ code: `BMT-W${tag}`, sessionId: session, personId: waiting, status: 'waitlisted' })
 
     const { page, problems, close } = await openPage(browser, origin, { width, height, ignore: /status of 422/ })
     await signIn(page, origin, EMAIL, PASSWORD)
@@ -141,13 +139,7 @@ describe.each([
     await page.getByRole('button', { name: 'Simpan draf dan lihat jangkauan' }).click()
     await expect.poll(() => page.locator('#f-teks_id-error').textContent()).toContain('{tempt}')
     expect(await page.getByLabel('Teks (bahasa Indonesia)').inputValue()).toBe(typo)
-    expect(
-      db
-        .select()
-        .from(announcements)
-        .all()
-        .filter((a) => a.criteria.includes(`"id":${session},`)),
-    ).toEqual([])
+    expect((await db.select().from(announcements)).filter((a) => a.criteria.includes(`"id":${session},`))).toEqual([])
     await checkLayout(page)
 
     await page.getByLabel('Teks (bahasa Indonesia)').fill(typo.replace('{tempt}', '{tautan}'))
@@ -176,13 +168,7 @@ describe.each([
     await page.getByRole('link', { name: 'Contoh berikutnya' }).click()
     await expect.poll(() => page.url()).toContain('contoh=1')
     await checkLayout(page)
-    expect(
-      db
-        .select()
-        .from(outbox)
-        .all()
-        .filter((m) => m.kind === 'announcement' && m.chatId.includes(tag)),
-    ).toEqual([])
+    expect((await db.select().from(outbox)).filter((m) => m.kind === 'announcement' && m.chatId.includes(tag))).toEqual([])
 
     await page.getByRole('button', { name: 'Kirim sekarang' }).click()
     await expect.poll(() => page.getByRole('status').textContent()).toContain('Pengumuman diantrekan')

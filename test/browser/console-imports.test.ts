@@ -8,12 +8,13 @@
  * crash left unknown (after its warning), sent again from Pengingat; every page at 1366×768 and 390×844 with one h1, labelled fields, no sideways
  * scrolling, no CSP violation. Screenshots go to SCREENSHOT_DIR (else a temp folder), not committed.
  */
+
 import { mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeDatabase } from '../../src/db/client.js'
+import { closeDatabase, statement, written } from '../../src/db/client.js'
 import { outbox, people } from '../../src/db/schema.js'
 import { IMPORT_SAMPLES, STATUS_SAMPLE_WITH_MISTAKE } from '../../src/web/console/import-samples.js'
 import { consoleFixture, PASSWORD } from '../console/support.js'
@@ -55,7 +56,8 @@ async function checkLayout(page: Page, name: string, width: number) {
 }
 
 const csv = (name: string, text: string) => ({ name, mimeType: 'text/csv', buffer: Buffer.from(text) })
-const count = (table: string) => (fixture.core.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n
+const count = async (table: string) =>
+  ((await statement(fixture.core.db, `select count(*) as n from ${table}`).get()) as { n: number }).n
 
 describe.each([
   ['laptop', 1366, 768],
@@ -82,7 +84,7 @@ describe.each([
       'tanggal itu tidak ada (tertulis "2026-02-30")',
     ])
     expect(await page.getByRole('button', { name: 'Impor sekarang' }).count()).toBe(0)
-    expect(count('people')).toBe(0)
+    expect(await count('people')).toBe(0)
 
     // The preview offers the form for the corrected file, the kind already chosen.
     expect(await page.getByLabel('Jenis data').inputValue()).toBe('status')
@@ -91,13 +93,13 @@ describe.each([
     await page.waitForURL(/\/admin\/impor\/pratinjau\/\d+$/)
     await checkLayout(page, 'impor-pratinjau-benar', width)
     expect(await page.getByRole('status').textContent()).toContain('Uji coba: tidak ada yang disimpan')
-    expect(count('people')).toBe(0)
+    expect(await count('people')).toBe(0)
 
     await page.getByRole('button', { name: 'Impor sekarang' }).click()
     await page.waitForURL(/\/admin\/impor\/hasil\/\d+$/)
     await checkLayout(page, 'impor-hasil', width)
     expect(await page.locator('h1').textContent()).toBe('Hasil impor')
-    expect(count('people')).toBe(2)
+    expect(await count('people')).toBe(2)
 
     await page.getByRole('link', { name: 'Riwayat impor' }).click()
     await page.waitForURL(`${origin}/admin/impor#riwayat`)
@@ -107,21 +109,20 @@ describe.each([
   }, 60_000)
 
   it('sends a failed message again from Pengingat', async () => {
-    const personId = fixture.core.db.insert(people).values({ fullName: 'Budi Santoso', provinceCode: '32' }).returning().get().id
-    fixture.core.db
-      .insert(outbox)
-      .values({
-        idempotencyKey: `browser:${width}`,
-        channel: 'telegram',
-        chatId: '1001',
-        personId,
-        kind: 'reminder',
-        payload: JSON.stringify({ text: 'Besok Bimtek dimulai.' }),
-        dueAt: fixture.clock.now(),
-        status: 'failed',
-        lastError: `bot was blocked (${width})`,
-      })
-      .run()
+    const personId = written(
+      await fixture.core.db.insert(people).values({ fullName: 'Budi Santoso', provinceCode: '32' }).returning(),
+    ).id
+    await fixture.core.db.insert(outbox).values({
+      idempotencyKey: `browser:${width}`,
+      channel: 'telegram',
+      chatId: '1001',
+      personId,
+      kind: 'reminder',
+      payload: JSON.stringify({ text: 'Besok Bimtek dimulai.' }),
+      dueAt: fixture.clock.now(),
+      status: 'failed',
+      lastError: `bot was blocked (${width})`,
+    })
     const { page, problems, close } = await open(width, height)
     await page.getByRole('navigation', { name: 'Menu konsol' }).getByRole('link', { name: 'Pengingat' }).click()
     await page.waitForURL(`${origin}/admin/pengingat`)
@@ -141,26 +142,21 @@ describe.each([
   }, 60_000)
 
   it('sends a message whose outcome is unknown again from Pengingat, after the warning that the person may have it', async () => {
-    const personId = fixture.core.db
-      .insert(people)
-      .values({ fullName: 'Sari Wulandari', provinceCode: '73' })
-      .returning()
-      .get().id
-    fixture.core.db
-      .insert(outbox)
-      .values({
-        idempotencyKey: `browser:unknown:${width}`,
-        channel: 'whatsapp',
-        chatId: '6281200000001@s.whatsapp.net',
-        personId,
-        kind: 'reminder',
-        payload: JSON.stringify({ text: 'Besok Bimtek dimulai.' }),
-        dueAt: fixture.clock.now(),
-        status: 'unknown',
-        attempts: 1,
-        lastError: `outcome unknown (${width})`,
-      })
-      .run()
+    const personId = written(
+      await fixture.core.db.insert(people).values({ fullName: 'Sari Wulandari', provinceCode: '73' }).returning(),
+    ).id
+    await fixture.core.db.insert(outbox).values({
+      idempotencyKey: `browser:unknown:${width}`,
+      channel: 'whatsapp',
+      chatId: '6281200000001@s.whatsapp.net',
+      personId,
+      kind: 'reminder',
+      payload: JSON.stringify({ text: 'Besok Bimtek dimulai.' }),
+      dueAt: fixture.clock.now(),
+      status: 'unknown',
+      attempts: 1,
+      lastError: `outcome unknown (${width})`,
+    })
     const { page, problems, close } = await open(width, height)
     await page.goto(`${origin}/admin/pengingat`)
     await page.getByLabel('Status').selectOption({ label: 'Tidak diketahui' })

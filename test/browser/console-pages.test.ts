@@ -36,12 +36,8 @@ const ACCOUNTS: { role: StaffRole; email: string; region?: string }[] = [
 ]
 
 beforeAll(async () => {
-  loadDemoData(fixture.core.db, fixture.clock.now(), fixture.core.vault)
-  demoNames = fixture.core.db
-    .select({ name: people.fullName })
-    .from(people)
-    .all()
-    .map((p) => p.name)
+  await loadDemoData(fixture.core.db, fixture.clock.now(), fixture.core.vault)
+  demoNames = (await fixture.core.db.select({ name: people.fullName }).from(people)).map((p) => p.name)
   for (const account of ACCOUNTS)
     await fixture.addAccount({ email: account.email, role: account.role, name: `Staf ${account.role}`, region: account.region })
   server = await serveOnPort(fixture.app.fetch)

@@ -49,15 +49,20 @@ describe.each([
 ])('Sesi Bimtek on a %s', (_, width, height, tag) => {
   it('creates a session (a mistake first), then cancels another: one message per registrant chat', async () => {
     const now = fixture.clock.now()
-    const doomed = addSession(db, now, { code: `BMT-BATAL-${tag}`, title: `Bimtek yang batal ${tag}` })
-    const ani = addPerson(db, {
+    const doomed = await addSession(db, now, { code: `BMT-BATAL-${tag}`, title: `Bimtek yang batal ${tag}` })
+    const ani = await addPerson(db, {
       chats: [
         { channel: 'telegram', chatId: `tg-ani-${tag}` },
         { channel: 'whatsapp', chatId: `62812000${tag}@s.whatsapp.net`, language: 'en' },
       ],
     })
-    confirm(db, ani, doomed, `BMT-ANI${tag}01`)
-    confirm(db, addPerson(db, { chats: [{ channel: 'telegram', chatId: `tg-budi-${tag}` }] }), doomed, `BMT-BUD${tag}01`)
+    await confirm(db, ani, doomed, `BMT-ANI${tag}01`)
+    await confirm(
+      db,
+      await addPerson(db, { chats: [{ channel: 'telegram', chatId: `tg-budi-${tag}` }] }),
+      doomed,
+      `BMT-BUD${tag}01`,
+    )
 
     const { page, problems, close } = await open(width, height)
     await page.goto('/admin/login')
@@ -87,7 +92,7 @@ describe.each([
     await page.getByLabel('Pendaftaran ditutup').fill('2026-12-20T17:00')
     await page.getByRole('button', { name: 'Simpan sesi' }).click()
     await expect.poll(() => page.locator('#f-capacity-error').textContent()).toBe('harus bilangan bulat 1–10000 (tertulis "0")')
-    expect(db.select().from(bimtekSessions).where(eq(bimtekSessions.code, code)).get()).toBeUndefined()
+    expect((await db.select().from(bimtekSessions).where(eq(bimtekSessions.code, code)).limit(1))[0]).toBeUndefined()
     await checkLayout(page)
 
     // What was typed is still there: only the capacity is fixed.
@@ -95,9 +100,9 @@ describe.each([
     await page.getByRole('button', { name: 'Simpan sesi' }).click()
     await expect.poll(() => page.locator('h1').textContent()).toBe(`Sesi ${code}`)
     expect(await page.getByRole('status').textContent()).toBe('Sesi disimpan.')
-    expect(db.select().from(bimtekSessions).where(eq(bimtekSessions.code, code)).get()?.startsAt.toISOString()).toBe(
-      '2026-12-23T01:00:00.000Z',
-    )
+    expect(
+      (await db.select().from(bimtekSessions).where(eq(bimtekSessions.code, code)).limit(1))[0]?.startsAt.toISOString(),
+    ).toBe('2026-12-23T01:00:00.000Z')
     await checkLayout(page)
 
     await page.goto(`/admin/sesi/${doomed}`)
@@ -111,7 +116,7 @@ describe.each([
       .poll(() => page.getByRole('status').textContent())
       .toBe('Sesi dibatalkan. Setiap peserta diberi tahu lewat chat.')
     await checkLayout(page)
-    const queued = db.select().from(outbox).where(eq(outbox.kind, 'session_cancelled')).all()
+    const queued = await db.select().from(outbox).where(eq(outbox.kind, 'session_cancelled'))
     expect(queued.filter((m) => m.chatId.includes(tag)).map((m) => m.chatId)).toEqual([
       `tg-ani-${tag}`,
       `62812000${tag}@s.whatsapp.net`,

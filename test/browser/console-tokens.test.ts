@@ -55,8 +55,8 @@ beforeAll(async () => {
   )
   if (!added.ok) throw new Error(added.error.code)
   colleague = added.value.id
-  addSession(core.db, NOW, { code: 'BMT-BDG-01', region: 'R2', startsAt: new Date(NOW.getTime() + 5 * 86_400_000) })
-  addSession(core.db, NOW, { code: 'BMT-PDG-01', region: 'R1', startsAt: new Date(NOW.getTime() + 6 * 86_400_000) })
+  await addSession(core.db, NOW, { code: 'BMT-BDG-01', region: 'R2', startsAt: new Date(NOW.getTime() + 5 * 86_400_000) })
+  await addSession(core.db, NOW, { code: 'BMT-PDG-01', region: 'R1', startsAt: new Date(NOW.getTime() + 6 * 86_400_000) })
   server = await serveOnPort(app.fetch)
   origin = server.origin
   browser = await launchBrowser()

@@ -10,7 +10,7 @@
 import { Secret, TOTP } from 'otpauth'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeDatabase } from '../../src/db/client.js'
+import { closeDatabase, statement } from '../../src/db/client.js'
 import { consoleFixture, PASSWORD } from '../console/support.js'
 import { launchBrowser } from '../support/browser.js'
 import { expectGoodLayout, openPage, serveOnPort } from '../support/console-browser.js'
@@ -103,8 +103,8 @@ describe.each([
     expect(problems).toEqual([])
     await close()
     // The next run starts without two-factor again.
-    fixture.core.db.$client.prepare('update staff set totp_secret = null, totp_enabled_at = null, totp_last_step = null').run()
-    fixture.core.db.$client.prepare('delete from sign_in_failures').run()
+    await statement(fixture.core.db, 'update staff set totp_secret = null, totp_enabled_at = null, totp_last_step = null').run()
+    await statement(fixture.core.db, 'delete from sign_in_failures').run()
   }, 60_000)
 
   it('after 5 wrong passwords for one e-mail, even the right one is refused with when to try again; later it works', async () => {

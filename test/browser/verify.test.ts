@@ -23,7 +23,7 @@ import type { Core } from '../../src/bootstrap.js'
 import { createLookupAudit, LOOKUP_ACTION, type LookupAudit } from '../../src/core/certificates/lookup-audit.js'
 import { maskName, signNumber } from '../../src/core/certificates/verify.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
-import { closeDatabase } from '../../src/db/client.js'
+import { closeDatabase, statement } from '../../src/db/client.js'
 import { auditLog, certificates } from '../../src/db/schema.js'
 import { createWebApp } from '../../src/web/app.js'
 import { launchBrowser } from '../support/browser.js'
@@ -65,7 +65,9 @@ function startApp(ratePerMinute: number): Promise<string> {
     logger: pino({ level: 'silent' }),
     clock: clock.now,
     channels: () => ({ console: 'on' }),
-    checkDatabase: () => core.db.$client.prepare('select 1').get(),
+    checkDatabase: async () => {
+      await statement(core.db, 'select 1').get()
+    },
     admin: { db: core.db, reminders: DEFAULT_REMINDER_SETTINGS },
     verify: { db: core.db, signingKey: KEY, audit, ratePerMinute },
   })
@@ -76,7 +78,7 @@ function startApp(ratePerMinute: number): Promise<string> {
 
 beforeAll(async () => {
   core = await testCore({ clock: fakeClock(NOW).now })
-  for (const cert of Object.values(CERTS)) core.db.insert(certificates).values(cert).run()
+  for (const cert of Object.values(CERTS)) await core.db.insert(certificates).values(cert)
   audit = createLookupAudit(core.db, { flushMs: 3_600_000, maxBatch: 10_000, now: fakeClock(NOW).now })
   origin = await startApp(10_000)
   limitedOrigin = await startApp(1)
@@ -520,12 +522,7 @@ describe('the verification page in Chromium', { timeout: 60_000 }, () => {
     await visit(page, '/verifikasi')
     await submit(page, { nomor: 'LSPS-2024-00902', nama: 'Maria Fransiska Lake' })
     await audit.flush()
-    const last = core.db
-      .select()
-      .from(auditLog)
-      .all()
-      .filter((row) => row.action === LOOKUP_ACTION)
-      .at(-1)
+    const last = (await core.db.select().from(auditLog)).filter((row) => row.action === LOOKUP_ACTION).at(-1)
     expect(last).toMatchObject({ actor: 'web', entityId: 'LSPS202400902' })
     expect(JSON.parse(last?.details ?? '{}')).toMatchObject({ outcome: 'suspended' })
     expect(JSON.stringify(last)).not.toMatch(/Maria|Fransiska|127\.0\.0\.1/)

@@ -20,7 +20,7 @@ afterEach(() => closeDatabase(core.db))
 async function setup(env: Record<string, string> = VERIFY_ENV) {
   const clock = fakeClock(new Date('2026-11-23T02:00:00Z'))
   core = await testCore({ env, clock: clock.now })
-  seedCertificates(core.db)
+  await seedCertificates(core.db)
   let chat = 0
   const chatId = `verify-${Math.random().toString(36).slice(2)}`
   const say = async (text: string) => {
@@ -31,13 +31,13 @@ async function setup(env: Record<string, string> = VERIFY_ENV) {
   return { say, clock }
 }
 
-const audited = () =>
-  core.db
-    .select({ actor: auditLog.actor, entityId: auditLog.entityId, details: auditLog.details })
-    .from(auditLog)
-    .where(eq(auditLog.action, LOOKUP_ACTION))
-    .all()
-    .map((row) => ({ ...row, details: JSON.parse(row.details ?? '{}') }))
+const audited = async () =>
+  (
+    await core.db
+      .select({ actor: auditLog.actor, entityId: auditLog.entityId, details: auditLog.details })
+      .from(auditLog)
+      .where(eq(auditLog.action, LOOKUP_ACTION))
+  ).map((row) => ({ ...row, details: JSON.parse(row.details ?? '{}') }))
 
 describe('the answer for each state', () => {
   it('VALID: every detail, the name masked, the page link; nothing about a reason', async () => {
@@ -64,7 +64,7 @@ describe('the answer for each state', () => {
 
   it('KEDALUWARSA the day after the expiry date in Jakarta, VALID on it', async () => {
     const { say, clock } = await setup()
-    core.db.update(certificates).set({ expiresAt: '2026-11-23' }).where(eq(certificates.number, 'LSPS202500042')).run()
+    await core.db.update(certificates).set({ expiresAt: '2026-11-23' }).where(eq(certificates.number, 'LSPS202500042'))
     // 2026-11-23T02:00Z is 09:00 in Jakarta: the last valid day.
     expect(await say(`cek ${VALID.number}`)).toContain('✅ *VALID*')
     clock.advance(15 * 3_600_000) // 2026-11-24 00:00 WIB
@@ -168,7 +168,7 @@ describe('English', () => {
 
   it('certificateAnswer is the same text whichever way it is reached', async () => {
     core = await testCore()
-    seedCertificates(core.db)
+    await seedCertificates(core.db)
     const found = lookUp(core.db, VALID.number, '2026-11-23')
     if (found.kind === 'invalid') throw new Error('unexpected')
     expect(certificateAnswer(found, 'en').text).toContain('🔗 Verification page: /verifikasi/LSPS202500042')
@@ -240,14 +240,14 @@ describe('the lookup audit', () => {
     await say(REVOKED.number)
     // A NIK typed by mistake is not stored.
     await say('cek 3273011506800001')
-    expect(audited()).toEqual([
+    expect(await audited()).toEqual([
       { actor: 'chat', entityId: 'LSPS202500042', details: { outcome: 'valid' } },
       { actor: 'chat', entityId: 'LSPS202599999', details: { outcome: 'not-found' } },
       { actor: 'chat', entityId: null, details: { outcome: 'invalid' } },
       { actor: 'chat', entityId: 'LSPS202300901', details: { outcome: 'revoked' } },
       { actor: 'chat', entityId: 'NIK?', details: { outcome: 'not-found' } },
     ])
-    const raw = JSON.stringify(core.db.select().from(auditLog).all())
+    const raw = JSON.stringify(await core.db.select().from(auditLog))
     expect(raw).not.toContain('3273011506800001')
     expect(raw).not.toContain(inbound('x').chatId)
   })

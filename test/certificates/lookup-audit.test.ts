@@ -21,8 +21,8 @@ afterEach(() => {
   closeDatabase(core.db)
 })
 
-const rows = () => core.db.select().from(auditLog).all()
-const details = () => rows().map((row) => JSON.parse(row.details ?? '{}') as Record<string, string>)
+const rows = async () => await core.db.select().from(auditLog)
+const details = async () => (await rows()).map((row) => JSON.parse(row.details ?? '{}') as Record<string, string>)
 const entry = (over: Partial<LookupEntry> = {}): LookupEntry => ({
   channel: 'web',
   number: 'LSPS202400009',
@@ -49,16 +49,16 @@ describe('createLookupAudit', () => {
     expect(results).toEqual([undefined, undefined, undefined])
     expect(transactions()).toBe(0)
     expect(insert).not.toHaveBeenCalled()
-    expect(rows()).toEqual([])
+    expect(await rows()).toEqual([])
 
     await audit.flush()
     expect(transactions()).toBe(1)
-    expect(rows().map((row) => [row.actor, row.action, row.entity, row.entityId])).toEqual([
+    expect((await rows()).map((row) => [row.actor, row.action, row.entity, row.entityId])).toEqual([
       ['web', LOOKUP_ACTION, 'certificate', 'LSPS202400009'],
       ['api', LOOKUP_ACTION, 'certificate', 'LSPS202499999'],
       ['chat', LOOKUP_ACTION, 'certificate', null],
     ])
-    expect(details().map((d) => d.outcome)).toEqual(['valid', 'not-found', 'invalid'])
+    expect((await details()).map((d) => d.outcome)).toEqual(['valid', 'not-found', 'invalid'])
 
     await audit.flush()
     expect(transactions()).toBe(1) // nothing buffered, nothing written
@@ -75,9 +75,9 @@ describe('createLookupAudit', () => {
     audit.record(entry({ outcome: 'expired' }))
     audit.record(entry({ outcome: 'revoked' }))
     await vi.advanceTimersByTimeAsync(999)
-    expect(rows()).toHaveLength(0)
+    expect(await rows()).toHaveLength(0)
     await vi.advanceTimersByTimeAsync(1)
-    expect(rows()).toHaveLength(3)
+    expect(await rows()).toHaveLength(3)
     expect(transactions()).toBe(1)
     // Idle: no timer is left running.
     expect(vi.getTimerCount()).toBe(0)
@@ -89,9 +89,9 @@ describe('createLookupAudit', () => {
     const begun = transactionsBegun(core.db)
     const transactions = () => transactionsBegun(core.db) - begun
     for (let i = 0; i < 50; i++) audit.record(entry({ number: `LSPS2024${String(i).padStart(5, '0')}` }))
-    expect(rows()).toHaveLength(0)
+    expect(await rows()).toHaveLength(0)
     await nextTick()
-    expect(rows()).toHaveLength(50)
+    expect(await rows()).toHaveLength(50)
     expect(transactions()).toBe(1)
     await audit.stop()
   })
@@ -102,7 +102,7 @@ describe('createLookupAudit', () => {
     const transactions = () => transactionsBegun(core.db) - begun
     for (let i = 0; i < 1_234; i++) audit.record(entry())
     await audit.flush()
-    expect(rows()).toHaveLength(1_234)
+    expect(await rows()).toHaveLength(1_234)
     expect(transactions()).toBe(1)
     await audit.stop()
   })
@@ -115,7 +115,7 @@ describe('createLookupAudit', () => {
     audit.record(entry())
     clock.advance(30_000)
     await audit.flush()
-    expect(rows().map((row) => row.at.toISOString())).toEqual(['2026-11-23T02:00:00.000Z', '2026-11-23T02:00:30.000Z'])
+    expect((await rows()).map((row) => row.at.toISOString())).toEqual(['2026-11-23T02:00:00.000Z', '2026-11-23T02:00:30.000Z'])
     await audit.stop()
   })
 
@@ -125,11 +125,11 @@ describe('createLookupAudit', () => {
     audit.record(entry())
     audit.record(entry())
     await audit.stop()
-    expect(rows()).toHaveLength(2)
+    expect(await rows()).toHaveLength(2)
     expect(vi.getTimerCount()).toBe(0)
     audit.record(entry())
     vi.advanceTimersByTime(10_000)
-    expect(rows()).toHaveLength(2)
+    expect(await rows()).toHaveLength(2)
   })
 
   it('when a write fails: says so, keeps the entries and writes them with the next batch', async () => {
@@ -140,10 +140,10 @@ describe('createLookupAudit', () => {
     await audit.flush()
     writesWork()
     expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'SQLITE_BUSY: database is locked' }), 1)
-    expect(rows()).toHaveLength(0)
+    expect(await rows()).toHaveLength(0)
     audit.record(entry({ number: 'LSPS000000002' }))
     await audit.flush()
-    expect(rows().map((row) => row.entityId)).toEqual(['LSPS000000001', 'LSPS000000002'])
+    expect((await rows()).map((row) => row.entityId)).toEqual(['LSPS000000001', 'LSPS000000002'])
     await audit.stop()
   })
 
@@ -154,7 +154,7 @@ describe('createLookupAudit', () => {
     await audit.flush()
     writesWork()
     await audit.flush()
-    const written = rows().map((row) => row.entityId)
+    const written = (await rows()).map((row) => row.entityId)
     expect(written).toHaveLength(100)
     expect(written[0]).toBe('LSPS000050')
     expect(written.at(-1)).toBe('LSPS000149')
@@ -170,12 +170,12 @@ describe('what the audit stores', () => {
     audit.record(entry({ client: '203.0.113.11' }))
     audit.record(entry())
     await audit.flush()
-    const [a, b, c, none] = details()
+    const [a, b, c, none] = await details()
     expect(a?.client).toMatch(/^[0-9a-f]{8}$/)
     expect(b?.client).toBe(a?.client)
     expect(c?.client).not.toBe(a?.client)
     expect(none).toEqual({ outcome: 'valid' })
-    expect(JSON.stringify(rows())).not.toContain('203.0.113')
+    expect(JSON.stringify(await rows())).not.toContain('203.0.113')
     await audit.stop()
   })
 
@@ -184,8 +184,8 @@ describe('what the audit stores', () => {
     audit.record(entry({ number: '3273014107900001', outcome: 'not-found' }))
     audit.record(entry({ number: '9999999999999999', outcome: 'not-found' }))
     await audit.flush()
-    expect(rows().map((row) => row.entityId)).toEqual(['NIK?', '9999999999999999'])
-    expect(JSON.stringify(rows())).not.toContain('3273014107900001')
+    expect((await rows()).map((row) => row.entityId)).toEqual(['NIK?', '9999999999999999'])
+    expect(JSON.stringify(await rows())).not.toContain('3273014107900001')
     await audit.stop()
   })
 
@@ -193,7 +193,7 @@ describe('what the audit stores', () => {
     const audit = createLookupAudit(core.db, { flushMs: 60_000, maxBatch: 1_000, now: () => new Date() })
     audit.record(entry({ signature: 'not-genuine' }))
     await audit.flush()
-    expect(details()).toEqual([{ outcome: 'valid', signature: 'not-genuine' }])
+    expect(await details()).toEqual([{ outcome: 'valid', signature: 'not-genuine' }])
     await audit.stop()
   })
 })

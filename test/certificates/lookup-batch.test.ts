@@ -29,12 +29,10 @@ describe('lookups answered once per turn', () => {
   let dir: string
   let db: Db
 
-  beforeEach(() => {
+  beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'kesos-lookup-batch-'))
     db = openDatabase(join(dir, 'kesos.db'))
-    db.insert(certificates)
-      .values(Array.from({ length: 600 }, (_, i) => certificate(i)))
-      .run()
+    await db.insert(certificates).values(Array.from({ length: 600 }, (_, i) => certificate(i)))
   })
 
   afterEach(() => {
@@ -162,7 +160,7 @@ describe('lookups answered once per turn', () => {
 
   it('joins a transaction someone else opened and leaves it open (their writes seen, not committed)', async () => {
     db.$client.exec('BEGIN')
-    db.insert(certificates).values(certificate(9000)).run()
+    await db.insert(certificates).values(certificate(9000))
     const answers = await Promise.all([lookUpInTurn(db, 'LSPS202409000', TODAY), lookUpInTurn(db, 'LSPS202400001', TODAY)])
     expect(answers.map((a) => a.kind)).toEqual(['found', 'found'])
     expect(db.$client.inTransaction).toBe(true)

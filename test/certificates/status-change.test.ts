@@ -51,10 +51,10 @@ describe('changeCertificateStatus', () => {
     })
     // Active again: valid, and the reason of the reinstatement is not shown to the public.
     expect(await api(number)).toMatchObject({ status: 'valid', statusReason: null })
-    const stored = f.core.db.select().from(certificates).where(eq(certificates.number, number)).get()
+    const stored = (await f.core.db.select().from(certificates).where(eq(certificates.number, number)).limit(1))[0]
     expect(stored).toMatchObject({ status: 'active', statusReason: null, statusChangedAt: f.clock.now() })
 
-    const trail = f.core.db.select().from(auditLog).where(eq(auditLog.action, 'certificate.status')).all()
+    const trail = await f.core.db.select().from(auditLog).where(eq(auditLog.action, 'certificate.status'))
     expect(trail.map((row) => ({ actor: row.actor, entityId: row.entityId, details: JSON.parse(row.details ?? '{}') }))).toEqual([
       {
         actor: 'staff:7',
@@ -74,11 +74,11 @@ describe('changeCertificateStatus', () => {
     ['the status it has', CERTS.valid.number, 'active', 'Sudah sah', 'UNCHANGED', 'sudah demikian'],
   ] as const)('refuses %s with a message for the form, and changes nothing', async (_, number, to, reason, error, message) => {
     f = await verifyFixture()
-    const before = f.core.db.select().from(certificates).all()
+    const before = await f.core.db.select().from(certificates)
     const result = await changeCertificateStatus(f.core.db, number, { to, reason }, by())
     expect(result).toMatchObject({ ok: false, error })
     expect(result.ok === false && result.message).toContain(message)
-    expect(f.core.db.select().from(certificates).all()).toEqual(before)
-    expect(f.core.db.select().from(auditLog).where(eq(auditLog.action, 'certificate.status')).all()).toEqual([])
+    expect(await f.core.db.select().from(certificates)).toEqual(before)
+    expect(await f.core.db.select().from(auditLog).where(eq(auditLog.action, 'certificate.status'))).toEqual([])
   })
 })

@@ -21,31 +21,28 @@ const openCore = personalCores()
 
 async function open() {
   const core = await openCore()
-  core.db
-    .insert(certificates)
-    .values({
-      number: 'LSPS202400123',
-      displayNumber: 'LSPS-2024-00123',
-      holderName: 'Siti Rahmawati Nasution',
-      scheme: 'Pekerja Sosial',
-      level: 'Pekerja Sosial Generalis',
-      issuer: 'LSP Kemensos',
-      issuedAt: '2024-05-02',
-      expiresAt: '2027-05-01',
-    })
-    .run()
+  await core.db.insert(certificates).values({
+    number: 'LSPS202400123',
+    displayNumber: 'LSPS-2024-00123',
+    holderName: 'Siti Rahmawati Nasution',
+    scheme: 'Pekerja Sosial',
+    level: 'Pekerja Sosial Generalis',
+    issuer: 'LSP Kemensos',
+    issuedAt: '2024-05-02',
+    expiresAt: '2027-05-01',
+  })
   return core
 }
 
 /** The certificate lookups the core recorded in the audit log, oldest first. */
-const audited = (db: Db) =>
-  db
-    .select({ actor: auditLog.actor, entityId: auditLog.entityId, details: auditLog.details })
-    .from(auditLog)
-    .where(eq(auditLog.action, LOOKUP_ACTION))
-    .orderBy(auditLog.id)
-    .all()
-    .map((row) => ({ ...row, details: JSON.parse(row.details ?? '{}') }))
+const audited = async (db: Db) =>
+  (
+    await db
+      .select({ actor: auditLog.actor, entityId: auditLog.entityId, details: auditLog.details })
+      .from(auditLog)
+      .where(eq(auditLog.action, LOOKUP_ACTION))
+      .orderBy(auditLog.id)
+  ).map((row) => ({ ...row, details: JSON.parse(row.details ?? '{}') }))
 
 describe('certificate.verify from a sentence', () => {
   it('the number as the understanding step reads it is the one "cek" reads', () => {
@@ -62,7 +59,7 @@ describe('certificate.verify from a sentence', () => {
     expect(sentence).toContain('/verifikasi/LSPS202400123')
     const typed = textOf(await chat(engine, 'b').say('cek LSPS-2024-00123'))
     expect(sentence).toBe(typed)
-    expect(audited(db)).toEqual([
+    expect(await audited(db)).toEqual([
       { actor: 'chat', entityId: 'LSPS202400123', details: { outcome: 'valid' } },
       { actor: 'chat', entityId: 'LSPS202400123', details: { outcome: 'valid' } },
     ])
@@ -80,9 +77,9 @@ describe('certificate.verify from a sentence', () => {
     const { engine, db } = await open()
     const a = chat(engine, 'a')
     expect(textOf(await a.say('tolong cek keaslian sertifikat ini'))).toContain('Ketik nomor sertifikat yang ingin diperiksa')
-    expect(audited(db)).toEqual([])
+    expect(await audited(db)).toEqual([])
     expect(textOf(await a.say('lsps 2024 00123'))).toContain('✅ *VALID*')
-    expect(audited(db)).toEqual([{ actor: 'chat', entityId: 'LSPS202400123', details: { outcome: 'valid' } }])
+    expect(await audited(db)).toEqual([{ actor: 'chat', entityId: 'LSPS202400123', details: { outcome: 'valid' } }])
   })
 
   it('"sertifikat ini asli gak" without a number may be a question about checking: asked, the check one tap away', async () => {

@@ -3,8 +3,10 @@
  * and layout, the rules of an account (region for `regional` only, e-mail unique in any case),
  * and the one-time links: invitation (24 h), reset (sessions ended), the first admin's (1 h).
  */
+
 import { describe, expect, it } from 'vitest'
 import { addStaff, disableStaff, firstAdminLink, resetStaff } from '../../src/core/console/staff-accounts.js'
+import { statement } from '../../src/db/client.js'
 import { auditOf, browserOn, consoleFixture, PASSWORD } from './support.js'
 
 describe('roles', () => {
@@ -57,8 +59,8 @@ describe('account rules', () => {
     expect(await add({ email: 'a@x.id', role: 'boss' })).toMatchObject({ ok: false, error: { code: 'ROLE_INVALID' } })
     expect(await add({ email: 'A@X.id', role: 'regional', region: 'r2' })).toMatchObject({ ok: true })
     expect(await add({ email: 'a@x.ID', role: 'viewer' })).toMatchObject({ ok: false, error: { code: 'EMAIL_TAKEN' } })
-    expect(f.core.db.$client.prepare('select email, region from staff').all()).toEqual([{ email: 'a@x.id', region: 'R2' }])
-    expect(auditOf(f.core, 'staff.added')).toEqual([expect.objectContaining({ actor: 'test', entity: 'staff' })])
+    expect(await statement(f.core.db, 'select email, region from staff').all()).toEqual([{ email: 'a@x.id', region: 'R2' }])
+    expect(await auditOf(f.core, 'staff.added')).toEqual([expect.objectContaining({ actor: 'test', entity: 'staff' })])
   })
 })
 
@@ -88,7 +90,7 @@ describe('one-time links', () => {
     expect((await browser.request('/admin')).status).toBe(200)
     // Used up.
     expect((await browserOn(f.app).request(page)).status).toBe(404)
-    expect(auditOf(f.core, 'staff.password_set')).toHaveLength(1)
+    expect(await auditOf(f.core, 'staff.password_set')).toHaveLength(1)
   })
 
   it('an invitation is good for 24 hours', async () => {
@@ -116,7 +118,7 @@ describe('one-time links', () => {
     const second = await resetStaff(f.core.db, 'budi@x.id', { actor: 'cli', at: f.clock.now() })
     expect((await browserOn(f.app).request(`/admin/setel-sandi?token=${first.ok ? first.value.token : ''}`)).status).toBe(404)
     expect((await browserOn(f.app).request(`/admin/setel-sandi?token=${second.ok ? second.value.token : ''}`)).status).toBe(200)
-    expect(auditOf(f.core, 'staff.reset')).toHaveLength(2)
+    expect(await auditOf(f.core, 'staff.reset')).toHaveLength(2)
     await browser.signIn('budi@x.id')
     expect(await disableStaff(f.core.db, 'budi@x.id', { actor: 'cli', at: f.clock.now() })).toMatchObject({
       ok: true,
@@ -128,7 +130,7 @@ describe('one-time links', () => {
       ok: false,
       error: { code: 'STAFF_DISABLED' },
     })
-    expect(auditOf(f.core, 'staff.disabled')).toEqual([expect.objectContaining({ actor: 'cli' })])
+    expect(await auditOf(f.core, 'staff.disabled')).toEqual([expect.objectContaining({ actor: 'cli' })])
   })
 
   it("the first admin's link (no staff yet) asks for name and e-mail, makes an admin, is good for one hour only", async () => {
@@ -148,7 +150,7 @@ describe('one-time links', () => {
     })
     expect(done.status).toBe(303)
     expect(await (await browser.request('/admin')).text()).toContain('Admin pusat')
-    expect(f.core.db.$client.prepare('select email, role from staff').all()).toEqual([
+    expect(await statement(f.core.db, 'select email, role from staff').all()).toEqual([
       { email: 'pusat@kemensos.go.id', role: 'admin' },
     ])
     // With staff on record, no first-admin link is made.
@@ -163,9 +165,10 @@ describe('one-time links', () => {
   it('a set-password link on an account with two-factor on sends to sign in with a code instead of signing in', async () => {
     const f = await consoleFixture()
     const id = await f.addAccount({ email: 'dua@x.id' })
-    f.core.db.$client
-      .prepare('update staff set totp_secret = ?, totp_enabled_at = 1 where id = ?')
-      .run(f.totpBox.seal('JBSWY3DPEHPK3PXP'), id)
+    await statement(f.core.db, 'update staff set totp_secret = ?, totp_enabled_at = 1 where id = ?').run(
+      f.totpBox.seal('JBSWY3DPEHPK3PXP'),
+      id,
+    )
     const reset = await resetStaff(f.core.db, 'dua@x.id', { actor: 'cli', at: f.clock.now() })
     const token = reset.ok ? reset.value.token : ''
     const browser = browserOn(f.app)

@@ -25,40 +25,40 @@ async function setUp(options: Parameters<typeof consoleFixture>[0] = {}) {
   const f = await consoleFixture(options)
   const db = f.core.db
   const now = f.clock.now()
-  const session = addSession(db, now, {
+  const session = await addSession(db, now, {
     code: 'BMT-MKS-2026-07',
     region: 'R5',
     title: 'Bimtek Pekerja Sosial Makassar',
     venue: 'Hotel Santika, Jl. Sultan Hasanuddin, Makassar',
     provinceCode: '73',
   })
-  const person = (fullName: string, chats: Chat[], province = '73') => {
-    const id = addPerson(db, {
+  const person = async (fullName: string, chats: Chat[], province = '73') => {
+    const id = await addPerson(db, {
       zone: 'Asia/Makassar',
       chats: chats.map(({ channel, chatId, language }) => ({ channel, chatId, language })),
     })
-    db.update(people).set({ fullName, provinceCode: province }).where(eq(people.id, id)).run()
+    await db.update(people).set({ fullName, provinceCode: province }).where(eq(people.id, id))
     for (const chat of chats)
-      db.update(channelIdentities)
+      await db
+        .update(channelIdentities)
         .set({ wroteAt: now, ...(chat.blocked && { blockedAt: now }), ...(chat.off && { announcementsOffAt: now }) })
         .where(and(eq(channelIdentities.channel, chat.channel), eq(channelIdentities.userId, chat.chatId)))
-        .run()
     return id
   }
   const ids = {
-    andi: person('Andi Makkasau', [
+    andi: await person('Andi Makkasau', [
       { channel: 'telegram', chatId: '5001' },
       { channel: 'whatsapp', chatId: '6281300000001@s.whatsapp.net' },
     ]),
-    siti: person('Siti Rahmawati', [{ channel: 'telegram', chatId: '5002', language: 'en' }]),
-    budi: person('Budi Santoso', [{ channel: 'whatsapp', chatId: '6281300000003@s.whatsapp.net' }]),
-    nur: person('Nur Aisyah', []),
-    yusuf: person('Yusuf Tanjung', [{ channel: 'telegram', chatId: '5005', blocked: true }]),
-    dewi: person('Dewi Lestari', [{ channel: 'telegram', chatId: '5006', off: true }]),
-    waiting: person('Rahmat Hidayat', [{ channel: 'telegram', chatId: '5007' }]),
+    siti: await person('Siti Rahmawati', [{ channel: 'telegram', chatId: '5002', language: 'en' }]),
+    budi: await person('Budi Santoso', [{ channel: 'whatsapp', chatId: '6281300000003@s.whatsapp.net' }]),
+    nur: await person('Nur Aisyah', []),
+    yusuf: await person('Yusuf Tanjung', [{ channel: 'telegram', chatId: '5005', blocked: true }]),
+    dewi: await person('Dewi Lestari', [{ channel: 'telegram', chatId: '5006', off: true }]),
+    waiting: await person('Rahmat Hidayat', [{ channel: 'telegram', chatId: '5007' }]),
   }
-  for (const key of ['andi', 'siti', 'budi', 'nur', 'yusuf', 'dewi'] as const) confirm(db, ids[key], session)
-  db.insert(registrations).values({ code: 'BMT-WAIT-01', sessionId: session, personId: ids.waiting, status: 'waitlisted' }).run()
+  for (const key of ['andi', 'siti', 'budi', 'nur', 'yusuf', 'dewi'] as const) await confirm(db, ids[key], session)
+  await db.insert(registrations).values({ code: 'BMT-WAIT-01', sessionId: session, personId: ids.waiting, status: 'waitlisted' })
   const accounts = {
     admin: await f.addAccount({ email: 'pusat@kemensos.go.id', name: 'Sri Wahyuni', role: 'admin' }),
     r5: await f.addAccount({ email: 'r5@kemensos.go.id', name: 'Andi Petugas', role: 'regional', region: 'R5' }),
@@ -70,8 +70,8 @@ async function setUp(options: Parameters<typeof consoleFixture>[0] = {}) {
     await browser.signIn(email)
     return browser
   }
-  const count = (table: typeof announcements | typeof outbox | typeof announcementRecipients) =>
-    db.select().from(table).all().length
+  const count = async (table: typeof announcements | typeof outbox | typeof announcementRecipients) =>
+    (await db.select().from(table)).length
   return { f, db, now, session, ids, accounts, as, count }
 }
 
@@ -135,7 +135,7 @@ describe('Pengumuman', () => {
     const past = await draft(browser, { sesi: String(t.session), teks_id: TEXT, kedaluwarsa: '2020-01-01T08:00' })
     expect(past.status).toBe(422)
     expect(await past.text()).toMatch(/id="f-kedaluwarsa-error">harus di masa depan/)
-    expect(t.count(announcements)).toBe(0)
+    expect(await t.count(announcements)).toBe(0)
   })
 
   it('refuses the same announcement twice, with a link to the one that exists', async () => {
@@ -147,7 +147,7 @@ describe('Pengumuman', () => {
     const page = await again.text()
     expect(page).toMatch(/Pengumuman yang sama sudah ada: PGM-[^<]+<a href="\/admin\/pengumuman\/(\d+)">Buka pengumuman itu<\/a>/)
     expect(page).toContain(`<a href="/admin/pengumuman/${id}">Buka pengumuman itu</a>`)
-    expect(t.count(announcements)).toBe(1)
+    expect(await t.count(announcements)).toBe(1)
   })
 
   it('a draft shows the reach per channel, who cannot be reached and why, and both previews for a real recipient (text escaped)', async () => {
@@ -173,9 +173,9 @@ describe('Pengumuman', () => {
     expect(page).toContain(`href="/admin/pengumuman/${id}?contoh=1#pratinjau">Contoh berikutnya`)
     const next = await (await browser.request(`/admin/pengumuman/${id}?contoh=1`)).text()
     expect(next).toMatch(/<figure class="preview preview-tg">[\s\S]*?untuk (Andi Makkasau|Siti Rahmawati)/)
-    expect(t.count(outbox)).toBe(0)
-    expect(auditOf(t.f.core, 'announcement.created').map((a) => a.actor)).toEqual([`staff:${t.accounts.r5}`])
-    expect(auditOf(t.f.core, 'announcement.previewed').length).toBeGreaterThanOrEqual(1)
+    expect(await t.count(outbox)).toBe(0)
+    expect((await auditOf(t.f.core, 'announcement.created')).map((a) => a.actor)).toEqual([`staff:${t.accounts.r5}`])
+    expect((await auditOf(t.f.core, 'announcement.previewed')).length).toBeGreaterThanOrEqual(1)
   })
 
   it('"Kirim sekarang" queues one row per reachable chat; the report lists who waits and who was skipped, and why', async () => {
@@ -184,7 +184,7 @@ describe('Pengumuman', () => {
     const id = idOf((await draft(browser, { sesi: String(t.session), teks_id: TEXT })).headers.get('location'))
     const sent = await browser.submit(`/admin/pengumuman/${id}`, `/admin/pengumuman/${id}/kirim`, { mode: 'now' })
     expect(sent.status).toBe(303)
-    const rows = t.db.select().from(outbox).where(eq(outbox.kind, 'announcement')).all()
+    const rows = await t.db.select().from(outbox).where(eq(outbox.kind, 'announcement'))
     expect(rows.map((r) => r.chatId).sort()).toEqual([
       '5001',
       '5002',
@@ -206,7 +206,7 @@ describe('Pengumuman', () => {
     // The form posted again (a double click) is answered as the first was: nobody is messaged twice.
     const again = await browser.submit(`/admin/pengumuman/${id}`, `/admin/pengumuman/${id}/kirim`, { mode: 'now' })
     expect([again.status, again.headers.get('location')]).toEqual([303, `/admin/pengumuman/${id}`])
-    expect(t.db.select().from(outbox).where(eq(outbox.kind, 'announcement')).all()).toHaveLength(4)
+    expect(await t.db.select().from(outbox).where(eq(outbox.kind, 'announcement'))).toHaveLength(4)
   })
 
   it('shows a recipient whose send a crash interrupted as "Tidak diketahui", apart from Gagal, with what it means', async () => {
@@ -256,7 +256,7 @@ describe('Pengumuman', () => {
     })
     expect(enter.status).toBe(422)
     expect(await enter.text()).toMatch(/id="f-tanggal-error">Anda mengisi jadwal: tekan &quot;Jadwalkan&quot;/)
-    expect(t.db.select().from(announcements).where(eq(announcements.id, id)).get()?.status).toBe('draft')
+    expect((await t.db.select().from(announcements).where(eq(announcements.id, id)).limit(1))[0]?.status).toBe('draft')
 
     const scheduled = await browser.submit(`/admin/pengumuman/${id}`, `/admin/pengumuman/${id}/kirim`, {
       mode: 'schedule',
@@ -264,8 +264,8 @@ describe('Pengumuman', () => {
       jam: '09:00',
     })
     expect(scheduled.status).toBe(303)
-    expect(t.db.select().from(announcements).where(eq(announcements.id, id)).get()?.status).toBe('scheduled')
-    expect(t.count(outbox)).toBe(0)
+    expect((await t.db.select().from(announcements).where(eq(announcements.id, id)).limit(1))[0]?.status).toBe('scheduled')
+    expect(await t.count(outbox)).toBe(0)
     const page = await (await browser.request(`/admin/pengumuman/${id}`)).text()
     expect(page).toContain(`${tomorrow} pukul 09.00 di zona waktu setiap penerima`)
     expect(await (await browser.request('/admin/pengumuman')).text()).toContain(
@@ -275,13 +275,13 @@ describe('Pengumuman', () => {
     const unticked = await browser.submit(`/admin/pengumuman/${id}`, `/admin/pengumuman/${id}/batal`, {})
     expect(unticked.status).toBe(422)
     expect(await unticked.text()).toMatch(/id="f-yakin-error"/)
-    expect(t.db.select().from(announcements).where(eq(announcements.id, id)).get()?.status).toBe('scheduled')
+    expect((await t.db.select().from(announcements).where(eq(announcements.id, id)).limit(1))[0]?.status).toBe('scheduled')
 
     const cancelled = await browser.submit(`/admin/pengumuman/${id}`, `/admin/pengumuman/${id}/batal`, { yakin: 'ya' })
     expect(cancelled.status).toBe(303)
-    expect(t.db.select().from(announcements).where(eq(announcements.id, id)).get()?.status).toBe('cancelled')
+    expect((await t.db.select().from(announcements).where(eq(announcements.id, id)).limit(1))[0]?.status).toBe('cancelled')
     expect(await (await browser.request(`/admin/pengumuman/${id}?dibatalkan=0`)).text()).toContain('Pengumuman dibatalkan')
-    expect(auditOf(t.f.core, 'announcement.cancelled').map((a) => a.actor)).toEqual([`staff:${t.accounts.admin}`])
+    expect((await auditOf(t.f.core, 'announcement.cancelled')).map((a) => a.actor)).toEqual([`staff:${t.accounts.admin}`])
   })
 
   it('a regional account never reaches another region’s announcement: 404 for the page, its forms and its CSV', async () => {
@@ -295,11 +295,11 @@ describe('Pengumuman', () => {
     expect(post.status).toBe(404)
     expect(await (await r2.request('/admin/pengumuman')).text()).not.toContain(`/admin/pengumuman/${id}"`)
     // Nor can it pick another region's session for a new one.
-    const other = addSession(t.db, t.now, { code: 'BMT-BDG-2026-09', region: 'R2' })
+    const other = await addSession(t.db, t.now, { code: 'BMT-BDG-2026-09', region: 'R2' })
     const refused = await draft(r5, { sesi: String(other), teks_id: TEXT })
     expect(refused.status).toBe(422)
-    expect(t.count(outbox)).toBe(0)
-    expect(t.db.select().from(announcements).all()).toHaveLength(1)
+    expect(await t.count(outbox)).toBe(0)
+    expect(await t.db.select().from(announcements)).toHaveLength(1)
   })
 
   it('a viewer reads the list and the totals with names masked, without preview, and cannot post nor export', async () => {
@@ -321,8 +321,8 @@ describe('Pengumuman', () => {
       const response = await viewer.request(path, { form: { _csrf: csrf, mode: 'now', yakin: 'ya', teks_id: TEXT } })
       expect(response.status, path).toBe(403)
     }
-    expect(t.db.select().from(announcements).all()).toHaveLength(1)
-    expect(auditOf(t.f.core, 'announcement.recipients_exported')).toEqual([])
+    expect(await t.db.select().from(announcements)).toHaveLength(1)
+    expect(await auditOf(t.f.core, 'announcement.recipients_exported')).toEqual([])
   })
 
   it('refuses every form without its CSRF token', async () => {
@@ -332,11 +332,11 @@ describe('Pengumuman', () => {
       form: { sesi: String(t.session), pendaftar: 'confirmed', teks_id: TEXT },
     })
     expect(response.status).toBe(403)
-    expect(t.count(announcements)).toBe(0)
+    expect(await t.count(announcements)).toBe(0)
     const id = idOf((await draft(browser, { sesi: String(t.session), teks_id: TEXT })).headers.get('location'))
     expect((await browser.request(`/admin/pengumuman/${id}/kirim`, { form: { mode: 'now' } })).status).toBe(403)
     expect((await browser.request(`/admin/pengumuman/${id}/batal`, { form: { yakin: 'ya' } })).status).toBe(403)
-    expect(t.count(outbox)).toBe(0)
+    expect(await t.count(outbox)).toBe(0)
   })
 
   it('exports the report as CSV (masked chats, no phone), audited with the row count', async () => {
@@ -356,8 +356,8 @@ describe('Pengumuman', () => {
       expect(csv).toContain(name)
     expect(csv).not.toContain('Rahmat Hidayat')
     expect(csv).not.toContain('6281300000001')
-    const code = t.db.select().from(announcements).where(eq(announcements.id, id)).get()?.code
-    expect(auditOf(t.f.core, 'announcement.recipients_exported')).toEqual([
+    const code = (await t.db.select().from(announcements).where(eq(announcements.id, id)).limit(1))[0]?.code
+    expect(await auditOf(t.f.core, 'announcement.recipients_exported')).toEqual([
       {
         actor: `staff:${t.accounts.r5}`,
         action: 'announcement.recipients_exported',
@@ -382,7 +382,7 @@ describe('Pengumuman', () => {
       teks_en: 'Dear {nama}, the room moved to the 2nd floor.',
     })
     expect(edited.status).toBe(303)
-    const stored = t.db.select().from(announcements).where(eq(announcements.id, id)).get()
+    const stored = (await t.db.select().from(announcements).where(eq(announcements.id, id)).limit(1))[0]
     expect([stored?.textId, stored?.textEn, stored?.status]).toEqual([
       'Yth. {nama}, ruangan pindah ke lantai 2.',
       'Dear {nama}, the room moved to the 2nd floor.',
@@ -407,7 +407,7 @@ describe('Pengumuman', () => {
     })
     expect(night.status).toBe(422)
     expect(await night.text()).toMatch(/id="f-tanggal-error">Pukul 22\.30 termasuk jam tenang/)
-    expect(t.db.select().from(announcements).where(eq(announcements.id, id)).get()?.status).toBe('draft')
+    expect((await t.db.select().from(announcements).where(eq(announcements.id, id)).limit(1))[0]?.status).toBe('draft')
     const urgent = await browser.submit(`/admin/pengumuman/${id}`, `/admin/pengumuman/${id}/kirim`, {
       mode: 'schedule',
       tanggal: tomorrow,
@@ -416,9 +416,9 @@ describe('Pengumuman', () => {
       mendesak_yakin: 'ya',
     })
     expect(urgent.status).toBe(303)
-    const stored = t.db.select().from(announcements).where(eq(announcements.id, id)).get()
+    const stored = (await t.db.select().from(announcements).where(eq(announcements.id, id)).limit(1))[0]
     expect([stored?.status, stored?.urgent, stored?.localTime]).toEqual(['scheduled', true, '22:30'])
-    expect(auditOf(t.f.core, 'announcement.scheduled').map((a) => a.actor)).toEqual([`staff:${t.accounts.r5}`])
+    expect((await auditOf(t.f.core, 'announcement.scheduled')).map((a) => a.actor)).toEqual([`staff:${t.accounts.r5}`])
   })
 
   it('tells staff when the WhatsApp daily cap moved the rest to the next working day', async () => {
@@ -426,13 +426,12 @@ describe('Pengumuman', () => {
     const browser = await t.as('r5@kemensos.go.id')
     const id = idOf((await draft(browser, { sesi: String(t.session), teks_id: TEXT })).headers.get('location'))
     await browser.submit(`/admin/pengumuman/${id}`, `/admin/pengumuman/${id}/kirim`, { mode: 'now' })
-    expect(auditOf(t.f.core, 'announcement.sent').map((a) => a.actor)).toEqual([`staff:${t.accounts.r5}`])
+    expect((await auditOf(t.f.core, 'announcement.sent')).map((a) => a.actor)).toEqual([`staff:${t.accounts.r5}`])
     // As the delivery does when the day's cap is reached: Tuesday 24 November, 08.00 WIB.
-    t.db
+    await t.db
       .update(announcements)
       .set({ rolledTo: new Date('2026-11-24T01:00:00Z') })
       .where(eq(announcements.id, id))
-      .run()
     const page = await (await browser.request(`/admin/pengumuman/${id}`)).text()
     expect(page).toMatch(
       /Batas harian WhatsApp tercapai: [1-9]\d* pesan WhatsApp yang tersisa dilanjutkan Selasa, 24 November 2026, 08.00 WIB, hari kerja berikutnya./,
@@ -441,7 +440,7 @@ describe('Pengumuman', () => {
       'WhatsApp dilanjutkan Selasa, 24 November 2026, 08.00 WIB',
     )
     // Once everything went, the page says it happened, not that it will.
-    t.db.update(announcements).set({ status: 'done' }).where(eq(announcements.id, id)).run()
+    await t.db.update(announcements).set({ status: 'done' }).where(eq(announcements.id, id))
     const after = await (await browser.request(`/admin/pengumuman/${id}`)).text()
     expect(after).toContain(
       'Batas harian WhatsApp sempat tercapai; sisa pesan WhatsApp dikirim mulai Selasa, 24 November 2026, 08.00 WIB.',
@@ -471,7 +470,9 @@ describe('Pengumuman', () => {
     expect(page).toContain('Draf ini belum dikirim')
     expect(page).not.toContain('preview-')
     expect(page).not.toContain('Kirim sekarang')
-    expect(auditOf(t.f.core, 'announcement.previewed').filter((a) => a.actor === `staff:${t.accounts.viewer}`)).toEqual([])
+    expect((await auditOf(t.f.core, 'announcement.previewed')).filter((a) => a.actor === `staff:${t.accounts.viewer}`)).toEqual(
+      [],
+    )
   })
 
   it('on a server: the cap forecast before sending, queuing in the background, the outbox woken at once', async () => {
@@ -481,7 +482,7 @@ describe('Pengumuman', () => {
       announce: {
         deliverSoon: () => woken.push('deliver'),
         capPerDay: 1,
-        capRemaining: () => 1,
+        capRemaining: async () => 1,
         queue: (id) => queued.push(id),
       },
     })
@@ -494,14 +495,13 @@ describe('Pengumuman', () => {
     expect(sent.status).toBe(303)
     // The server queues it (then wakes the outbox itself): the page answers at once.
     expect(queued).toEqual([id])
-    expect(t.db.select().from(announcements).where(eq(announcements.id, id)).get()?.status).toBe('queuing')
+    expect((await t.db.select().from(announcements).where(eq(announcements.id, id)).limit(1))[0]?.status).toBe('queuing')
     const report = await (await browser.request(`/admin/pengumuman/${id}`)).text()
     expect(report).toContain('Penerima sedang diantrekan')
-    t.db
+    await t.db
       .update(announcements)
       .set({ rolledTo: new Date('2026-11-24T01:00:00Z') })
       .where(eq(announcements.id, id))
-      .run()
     expect(await (await browser.request(`/admin/pengumuman/${id}`)).text()).toContain(
       'Batas harian WhatsApp (1 pesan per hari) tercapai: pesan WhatsApp yang tersisa dilanjutkan Selasa, 24 November 2026, 08.00 WIB',
     )
@@ -514,7 +514,7 @@ describe('Pengumuman', () => {
     const browser = await t.as('r5@kemensos.go.id')
     const id = idOf((await draft(browser, { sesi: String(t.session), teks_id: TEXT })).headers.get('location'))
     await browser.submit(`/admin/pengumuman/${id}`, `/admin/pengumuman/${id}/kirim`, { mode: 'now' })
-    expect(t.db.select().from(outbox).where(eq(outbox.kind, 'announcement')).all()).toHaveLength(4)
+    expect(await t.db.select().from(outbox).where(eq(outbox.kind, 'announcement'))).toHaveLength(4)
     expect(woken).toEqual(['deliver'])
   })
 

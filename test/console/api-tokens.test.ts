@@ -15,7 +15,7 @@ import { addStaff, changeStaffRole, disableStaff } from '../../src/core/console/
 import { createSecretBox, STAFF_TOTP_PURPOSE } from '../../src/core/privacy/data-key.js'
 import { planReminders } from '../../src/core/reminders/plan.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
-import { closeDatabase } from '../../src/db/client.js'
+import { closeDatabase, statement } from '../../src/db/client.js'
 import { createWebApp } from '../../src/web/app.js'
 import { ADMIN_TOKEN } from '../support/admin-api.js'
 import { fakeClock, testCore } from '../support/core.js'
@@ -55,16 +55,16 @@ beforeEach(async () => {
       reminders: DEFAULT_REMINDER_SETTINGS,
     },
   })
-  bandung = addSession(core.db, NOW, { code: 'BMT-BDG-01', region: 'R2', startsAt: new Date(NOW.getTime() + 5 * DAY) })
-  padang = addSession(core.db, NOW, { code: 'BMT-PDG-01', region: 'R1', startsAt: new Date(NOW.getTime() + 6 * DAY) })
+  bandung = await addSession(core.db, NOW, { code: 'BMT-BDG-01', region: 'R2', startsAt: new Date(NOW.getTime() + 5 * DAY) })
+  padang = await addSession(core.db, NOW, { code: 'BMT-PDG-01', region: 'R1', startsAt: new Date(NOW.getTime() + 6 * DAY) })
   // Ani (Jawa Barat, R2) in Bandung, Citra (Sumatera Barat, R1) in Padang, each with reminders.
-  const ani = addPerson(core.db)
-  const citra = addPerson(core.db)
-  core.db.$client.prepare("update people set full_name = 'Ani Lestari', province_code = '32' where id = ?").run(ani)
-  core.db.$client.prepare("update people set full_name = 'Citra Dewi', province_code = '13' where id = ?").run(citra)
-  confirm(core.db, ani, bandung)
-  confirm(core.db, citra, padang)
-  planReminders(core.db, [ani, citra], NOW, DEFAULT_REMINDER_SETTINGS)
+  const ani = await addPerson(core.db)
+  const citra = await addPerson(core.db)
+  await statement(core.db, "update people set full_name = 'Ani Lestari', province_code = '32' where id = ?").run(ani)
+  await statement(core.db, "update people set full_name = 'Citra Dewi', province_code = '13' where id = ?").run(citra)
+  await confirm(core.db, ani, bandung)
+  await confirm(core.db, citra, padang)
+  await planReminders(core.db, [ani, citra], NOW, DEFAULT_REMINDER_SETTINGS)
 })
 afterEach(() => closeDatabase(core.db))
 
@@ -100,7 +100,7 @@ describe('a staff API token on /api/v1/admin', () => {
     expect(sessions.headers.get('Deprecation')).toBeNull()
     expect(await codesOf(sessions)).toEqual(['BMT-BDG-01', 'BMT-PDG-01'])
     expect((await call(admin.token, `/sessions/${padang}/registrations`)).status).toBe(200)
-    expect(auditOf(core, 'registrations.download')).toEqual([expect.objectContaining({ actor: `staff:${admin.id}` })])
+    expect(await auditOf(core, 'registrations.download')).toEqual([expect.objectContaining({ actor: `staff:${admin.id}` })])
   })
 
   it('keeps a regional token to its region: the list, the reminders and their counts, and another region’s session is 404', async () => {
@@ -141,7 +141,7 @@ describe('a staff API token on /api/v1/admin', () => {
       expect(response.status).toBe(403)
       expect(await response.json()).toMatchObject({ error: { code: 'FORBIDDEN_ROLE' } })
     }
-    expect(core.db.$client.prepare('select count(*) as n from bimtek_sessions').get()).toEqual({ n: 2 })
+    expect(await statement(core.db, 'select count(*) as n from bimtek_sessions').get()).toEqual({ n: 2 })
   })
 
   it('follows the staff member’s role as it is now: a regional made viewer loses the registrations at the next request', async () => {
@@ -198,9 +198,10 @@ describe('a staff API token on /api/v1/admin', () => {
     const admin = await staffWithToken('pusat@kemensos.go.id', 'admin')
     const response = await call(admin.token, '/sessions', { method: 'POST', body: sessionsFile({ code: 'BMT-MKS-09' }) })
     expect(response.status).toBe(200)
-    const actors = core.db.$client
-      .prepare("select distinct actor from audit_log where action not like 'staff.%' and action not like 'api_token.%'")
-      .all()
+    const actors = await statement(
+      core.db,
+      "select distinct actor from audit_log where action not like 'staff.%' and action not like 'api_token.%'",
+    ).all()
     expect(actors).toEqual([{ actor: `staff:${admin.id}` }])
   })
 })
@@ -258,7 +259,7 @@ describe('API tokens on the console', () => {
       /<td>rekap harian<\/td>.*?<td>belum pernah<\/td>\s*<td>Kamis, 31 Desember 2026, 23\.59 WIB<\/td><td>Aktif<\/td>/s,
     )
     expect(await codesOf(await call(token, '/sessions'))).toEqual(['BMT-BDG-01'])
-    expect(auditOf(core, 'api_token.created').at(-1)).toMatchObject({
+    expect((await auditOf(core, 'api_token.created')).at(-1)).toMatchObject({
       actor: `staff:${admin.id}`,
       entityId: String(colleague.id),
     })
@@ -273,7 +274,7 @@ describe('API tokens on the console', () => {
     expect(revoked.status).toBe(200)
     expect(await revoked.text()).toMatch(/<td>Dicabut Senin, 23 November 2026, 10\.00 WIB<\/td>/)
     expect(await (await call(colleague.token, '/sessions')).json()).toEqual({ error: { code: 'TOKEN_REVOKED' } })
-    expect(auditOf(core, 'api_token.revoked')).toEqual([expect.objectContaining({ actor: `staff:${admin.id}` })])
+    expect(await auditOf(core, 'api_token.revoked')).toEqual([expect.objectContaining({ actor: `staff:${admin.id}` })])
     // Posted without the form's CSRF token: refused, nothing done.
     const other = await staffWithToken('padang@kemensos.go.id', 'regional', 'R1')
     const forged = await browser.request(`/admin/staf/${other.id}/token/${other.tokenId}/cabut`, { form: {} })
@@ -295,6 +296,9 @@ describe('API tokens on the console', () => {
     expect(foreign.status).toBe(404)
     expect((await call(other.token, '/sessions')).status).toBe(200)
     expect((await browser.request(`/admin/staf/${other.id}/token`)).status).toBe(403)
-    expect(auditOf(core, 'api_token.created').at(-1)).toMatchObject({ actor: `staff:${viewer.id}`, entityId: String(viewer.id) })
+    expect((await auditOf(core, 'api_token.created')).at(-1)).toMatchObject({
+      actor: `staff:${viewer.id}`,
+      entityId: String(viewer.id),
+    })
   })
 })

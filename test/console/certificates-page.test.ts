@@ -3,9 +3,11 @@
  * masked names for `viewer`, revoking / suspending / reinstating with a reason (admin only, with
  * its CSRF token) seen at once on /verifikasi, and the QR codes of the signed verification link.
  */
+
 import QRCode from 'qrcode'
 import { describe, expect, it } from 'vitest'
 import { signedQuery } from '../../src/core/certificates/verify.js'
+import { statement } from '../../src/db/client.js'
 import { certificates } from '../../src/db/schema.js'
 import { auditOf, browserOn, consoleFixture, ORIGIN } from './support.js'
 
@@ -27,7 +29,7 @@ async function setUp(role: 'admin' | 'regional' | 'viewer' = 'admin', options: {
     signingKey: SIGNING_KEY,
     ...(options.publicBaseUrl !== false && { publicBaseUrl: ORIGIN }),
   })
-  f.core.db.insert(certificates).values(SITI).run()
+  await f.core.db.insert(certificates).values(SITI)
   const id = await f.addAccount({
     email: 'staf@kemensos.go.id',
     name: 'Dewi Anggraini',
@@ -36,25 +38,22 @@ async function setUp(role: 'admin' | 'regional' | 'viewer' = 'admin', options: {
   })
   const browser = browserOn(f.app)
   await browser.signIn('staf@kemensos.go.id')
-  const statusOf = () =>
-    f.core.db.$client.prepare('select status, status_reason as reason from certificates where number = ?').get(SITI.number)
+  const statusOf = async () =>
+    await statement(f.core.db, 'select status, status_reason as reason from certificates where number = ?').get(SITI.number)
   return { f, id, browser, statusOf }
 }
 
 /** 30 more certificates, 27 of whose holders are called "… Rahmawati …". */
-function fill(f: Awaited<ReturnType<typeof consoleFixture>>) {
+async function fill(f: Awaited<ReturnType<typeof consoleFixture>>) {
   for (let i = 1; i <= 30; i++) {
     const n = String(i).padStart(3, '0')
-    f.core.db
-      .insert(certificates)
-      .values({
-        ...SITI,
-        number: `LSPS2025${n}`,
-        displayNumber: `LSPS-2025-${n}`,
-        holderName: i <= 26 ? `Ani Rahmawati ${n}` : `Budi Santoso ${n}`,
-        issuedAt: `2025-01-${String(i).padStart(2, '0')}`,
-      })
-      .run()
+    await f.core.db.insert(certificates).values({
+      ...SITI,
+      number: `LSPS2025${n}`,
+      displayNumber: `LSPS-2025-${n}`,
+      holderName: i <= 26 ? `Ani Rahmawati ${n}` : `Budi Santoso ${n}`,
+      issuedAt: `2025-01-${String(i).padStart(2, '0')}`,
+    })
   }
 }
 
@@ -63,7 +62,7 @@ const numbersOn = (html: string) => [...html.matchAll(/<a href="\/admin\/sertifi
 describe('search', () => {
   it('finds by holder name (case ignored) in pages of 25, by a number as typed, and shows an empty state', async () => {
     const { f, browser } = await setUp('regional')
-    fill(f)
+    await fill(f)
     const first = await (await browser.request('/admin/sertifikat?q=rahMAWATI')).text()
     expect(first).toContain('<label for="f-q">Nomor sertifikat atau nama pemegang</label>')
     expect(first).toContain('27 sertifikat · halaman 1 dari 2')
@@ -103,19 +102,19 @@ describe('search', () => {
   })
 
   it('opening a certificate with its full name is audited with the staff member; a masked view is not', async () => {
-    const viewsOf = (f: Awaited<ReturnType<typeof consoleFixture>>) =>
-      f.core.db.$client.prepare("select actor, entity_id as number from audit_log where action = 'certificate.viewed'").all()
+    const viewsOf = async (f: Awaited<ReturnType<typeof consoleFixture>>) =>
+      await statement(f.core.db, "select actor, entity_id as number from audit_log where action = 'certificate.viewed'").all()
     const regional = await setUp('regional')
     await regional.browser.request('/admin/sertifikat/LSPS-2024-00009')
-    expect(viewsOf(regional.f)).toEqual([{ actor: `staff:${regional.id}`, number: SITI.number }])
+    expect(await viewsOf(regional.f)).toEqual([{ actor: `staff:${regional.id}`, number: SITI.number }])
     // Searching lists names but opens no one's record; an unknown number is no view.
     await regional.browser.request('/admin/sertifikat?q=siti')
     await regional.browser.request('/admin/sertifikat/LSPS-2099-99999')
-    expect(viewsOf(regional.f)).toHaveLength(1)
+    expect(await viewsOf(regional.f)).toHaveLength(1)
 
     const viewer = await setUp('viewer')
     await viewer.browser.request('/admin/sertifikat/LSPS-2024-00009')
-    expect(viewsOf(viewer.f)).toEqual([])
+    expect(await viewsOf(viewer.f)).toEqual([])
   })
 })
 
@@ -139,7 +138,7 @@ describe('status changes', () => {
     const response = await browser.submit(page, `${page}/status`, { status: 'revoked', reason: 'Portofolio tidak sah' })
     expect(response.status).toBe(303)
     expect(response.headers.get('location')).toBe(`${page}?diubah=1`)
-    expect(statusOf()).toEqual({ status: 'revoked', reason: 'Portofolio tidak sah' })
+    expect(await statusOf()).toEqual({ status: 'revoked', reason: 'Portofolio tidak sah' })
 
     const verified = await (await browser.request('/verifikasi/LSPS-2024-00009')).text()
     expect(verified).toContain('DICABUT')
@@ -148,7 +147,7 @@ describe('status changes', () => {
     const after = await (await browser.request(`${page}?diubah=1`)).text()
     expect(after).toContain('Status sertifikat diubah.')
     expect(after).toMatch(/<td>Dewi Anggraini<\/td><td>Aktif → Dicabut<\/td><td>Portofolio tidak sah<\/td>/)
-    expect(auditOf(f.core, 'certificate.status')).toEqual([
+    expect(await auditOf(f.core, 'certificate.status')).toEqual([
       expect.objectContaining({ actor: `staff:${id}`, entityId: SITI.number }),
     ])
   })
@@ -161,8 +160,8 @@ describe('status changes', () => {
     const html = await response.text()
     expect(html).toContain('aria-describedby="f-reason-hint f-reason-error" aria-invalid="true">')
     expect(html).toContain('<span class="error" id="f-reason-error">Alasan wajib diisi.</span>')
-    expect(statusOf()).toEqual({ status: 'active', reason: null })
-    expect(auditOf(f.core, 'certificate.status')).toEqual([])
+    expect(await statusOf()).toEqual({ status: 'active', reason: null })
+    expect(await auditOf(f.core, 'certificate.status')).toEqual([])
   })
 
   it('setting the status it already has is named beside the action field, nothing written', async () => {
@@ -173,8 +172,8 @@ describe('status changes', () => {
     expect(await response.text()).toContain(
       '<span class="error" id="f-status-error">Status sertifikat itu sudah demikian.</span>',
     )
-    expect(statusOf()).toEqual({ status: 'active', reason: null })
-    expect(auditOf(f.core, 'certificate.status')).toEqual([])
+    expect(await statusOf()).toEqual({ status: 'active', reason: null })
+    expect(await auditOf(f.core, 'certificate.status')).toEqual([])
   })
 
   it.each(['regional', 'viewer'] as const)('a %s account posting a change gets 403, nothing changes', async (role) => {
@@ -182,8 +181,8 @@ describe('status changes', () => {
     const page = '/admin/sertifikat/LSPS202400009'
     const response = await browser.submit(page, `${page}/status`, { status: 'revoked', reason: 'Coba' })
     expect(response.status).toBe(403)
-    expect(statusOf()).toEqual({ status: 'active', reason: null })
-    expect(auditOf(f.core, 'certificate.status')).toEqual([])
+    expect(await statusOf()).toEqual({ status: 'active', reason: null })
+    expect(await auditOf(f.core, 'certificate.status')).toEqual([])
   })
 
   it('a change posted without its CSRF token is refused', async () => {
@@ -192,7 +191,7 @@ describe('status changes', () => {
       form: { status: 'revoked', reason: 'Tanpa token' },
     })
     expect(response.status).toBe(403)
-    expect(statusOf()).toEqual({ status: 'active', reason: null })
+    expect(await statusOf()).toEqual({ status: 'active', reason: null })
   })
 })
 

@@ -22,10 +22,10 @@ function barHeights(svg: string, colour: string): number[] {
 
 const ratios = (values: number[]) => values.map((v) => v / Math.max(...values))
 
-describe('dashboard charts', () => {
-  const db = knownDb()
-  const regions = dashboardRegions(db)
-  const data = loadDashboard(db, {
+describe('dashboard charts', async () => {
+  const db = await knownDb()
+  const regions = await dashboardRegions(db)
+  const data = await loadDashboard(db, {
     regions,
     scope: null,
     range: { firstDay: 20_750, lastDay: 20_780 },

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest'
 import { loadDemoData } from '../../src/db/demo-data.js'
 import { ADMIN, dashboardApp, emptyDb, NOW, REGIONAL_R2, stat } from './dashboard-fixture.js'
 
-describe('Beranda with the demo dataset', () => {
-  const db = emptyDb()
-  loadDemoData(db, NOW)
+describe('Beranda with the demo dataset', async () => {
+  const db = await emptyDb()
+  await loadDemoData(db, NOW)
 
   it('fills every figure and draws every chart, for all regions', async () => {
     const html = await (await dashboardApp(db, ADMIN).request('/admin')).text()

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
-import { type Db, openDatabase } from '../../src/db/client.js'
+import { type Db, openDatabase, statement } from '../../src/db/client.js'
 import {
   chatsPerChannel,
   furthestStepPerRegion,
@@ -23,6 +23,7 @@ import { deletePerson } from '../../src/db/queries/erasure.js'
 import { ensureReferenceData } from '../../src/db/reference-data.js'
 import * as schema from '../../src/db/schema.js'
 import { CERTIFICATION_STAGES, type CertificationStage } from '../../src/db/schema.js'
+import { transaction } from '../../src/db/store.js'
 import { databaseBefore } from '../support/migrations.js'
 
 const DAY = 86_400_000
@@ -39,30 +40,29 @@ const RANK = Object.fromEntries(CERTIFICATION_STAGES.map((stage, i) => [stage, (
 // ---- The reference: the dashboard's queries before the kept counts, unchanged but for the outbox
 // statuses, now only those the dashboard shows (core/console/dashboard.ts ignores the others). ----
 
-function referencePeoplePerStage(db: Db, scope: ConsoleScope): Partial<Record<CertificationStage, number>> {
+async function referencePeoplePerStage(db: Db, scope: ConsoleScope): Promise<Partial<Record<CertificationStage, number>>> {
   const where = provinceFilter(scope, 'p.province_code')
   const join = scope ? `join people p on p.id = cs.person_id${where.sql}` : ''
-  const rows = db.$client
-    .prepare(
-      `select stage, count(*) as n from (
+  const rows = (await statement(
+    db,
+    `select stage, count(*) as n from (
          select cs.stage, row_number() over (partition by cs.person_id order by cs.reached_at desc, cs.id desc) as k
          from certification_stages cs ${join}
        ) where k = 1 group by stage`,
-    )
-    .all(...where.args) as { stage: CertificationStage; n: number }[]
+  ).all(...where.args)) as { stage: CertificationStage; n: number }[]
   return Object.fromEntries(rows.map((r) => [r.stage, r.n]))
 }
 
-function referenceFurthestStep(db: Db, regions: readonly ConsoleRegion[], scope: ConsoleScope) {
+async function referenceFurthestStep(db: Db, regions: readonly ConsoleRegion[], scope: ConsoleScope) {
   const shown = scope ? [scope] : regions
   const pairs = shown.flatMap((r) => r.provinces.map((province) => [province, r.code] as const))
   const map = pairs.length > 0 ? `values ${pairs.map(() => '(?, ?)').join(', ')}` : 'select null, null where 0'
   const ranks = Object.entries(RANK)
   const rankCase = `case cs.stage ${ranks.map(() => 'when ? then ?').join(' ')} end`
   const where = provinceFilter(scope, 'p.province_code')
-  return db.$client
-    .prepare(
-      `with province_region(province, region) as (${map})
+  return (await statement(
+    db,
+    `with province_region(province, region) as (${map})
        select pr.region as region, f.step as step, count(*) as people from (
          select cs.person_id as person_id, max(${rankCase}) as step
          from certification_stages cs ${scope ? `join people p on p.id = cs.person_id${where.sql}` : ''}
@@ -71,79 +71,80 @@ function referenceFurthestStep(db: Db, regions: readonly ConsoleRegion[], scope:
        join people p2 on p2.id = f.person_id
        left join province_region pr on pr.province = p2.province_code
        group by pr.region, f.step`,
-    )
-    .all(...pairs.flat(), ...ranks.flat(), ...where.args) as { region: string | null; step: number; people: number }[]
+  ).all(...pairs.flat(), ...ranks.flat(), ...where.args)) as { region: string | null; step: number; people: number }[]
 }
 
-function referenceOutboxPerDay(db: Db, scope: ConsoleScope, firstDay: number, lastDay: number): OutboxDayCount[] {
+async function referenceOutboxPerDay(db: Db, scope: ConsoleScope, firstDay: number, lastDay: number): Promise<OutboxDayCount[]> {
   const where = provinceFilter(scope, 'province_code')
-  const rows = db.$client
-    .prepare(
-      `select (o.due_at + cast(@offset as integer)) / ${DAY} as day, o.channel, o.kind = 'reminder' as reminder, o.status, count(*) as count
+  const rows = (await statement(
+    db,
+    `select (o.due_at + cast(@offset as integer)) / ${DAY} as day, o.channel, o.kind = 'reminder' as reminder, o.status, count(*) as count
        from outbox o
        where o.due_at >= @from and o.due_at < @to and o.status in ('sent', 'late', 'failed', 'unknown', 'skipped')
        ${scope ? `and o.person_id in (select id from people where 1${where.sql})` : ''}
        group by day, o.channel, reminder, o.status`,
-    )
-    .all(...where.args, { from: firstDay * DAY - WIB, to: (lastDay + 1) * DAY - WIB, offset: WIB }) as (Omit<
+  ).all(...where.args, { from: firstDay * DAY - WIB, to: (lastDay + 1) * DAY - WIB, offset: WIB })) as (Omit<
     OutboxDayCount,
     'reminder'
   > & { reminder: number })[]
   return rows.map((r) => ({ ...r, reminder: r.reminder === 1 }))
 }
 
-function referenceChatsPerChannel(db: Db, scope: ConsoleScope, since: number) {
+async function referenceChatsPerChannel(db: Db, scope: ConsoleScope, since: number) {
   const where = provinceFilter(scope, 'p.province_code')
   const linked = scope
     ? `and exists (select 1 from channel_identities ci join people p on p.id = ci.person_id
          where ci.channel = c.channel and ci.chat_id = c.chat_id${where.sql})`
     : ''
-  return db.$client
-    .prepare(
-      `select c.channel, count(*) as total, sum(c.updated_at >= @since) as active
+  return await statement(
+    db,
+    `select c.channel, count(*) as total, sum(c.updated_at >= @since) as active
        from conversation_states c where 1 ${linked} group by c.channel order by c.channel`,
-    )
-    .all(...where.args, { since })
+  ).all(...where.args, { since })
 }
 
 const sorted = <T>(rows: T[]) => rows.map((r) => JSON.stringify(r)).sort()
 
 /** Every scope the console has (all, each region) and a region serving no province. */
-function scopes(db: Db): ConsoleScope[] {
-  const regions = consoleRegions(db)
+async function scopes(db: Db): Promise<ConsoleScope[]> {
+  const regions = await consoleRegions(db)
   return [null, ...regions, { id: 999, code: 'R9', name: 'Tanpa provinsi', provinces: [] }]
 }
 
 /** The kept answers equal the reference, for every scope, over a range wider than the data. */
-function expectSameAsReference(db: Db): void {
-  const regions = consoleRegions(db)
-  for (const scope of scopes(db)) {
+async function expectSameAsReference(db: Db): Promise<void> {
+  const regions = await consoleRegions(db)
+  for (const scope of await scopes(db)) {
     const label = scope?.code ?? 'all'
-    expect(peoplePerStage(db, scope), label).toEqual(referencePeoplePerStage(db, scope))
-    expect(sorted(furthestStepPerRegion(db, regions, scope, RANK)), label).toEqual(
-      sorted(referenceFurthestStep(db, regions, scope).filter((r) => r.step !== null)),
+    expect(await peoplePerStage(db, scope), label).toEqual(await referencePeoplePerStage(db, scope))
+    expect(sorted(await furthestStepPerRegion(db, regions, scope, RANK)), label).toEqual(
+      sorted((await referenceFurthestStep(db, regions, scope)).filter((r) => r.step !== null)),
     )
-    expect(chatsPerChannel(db, scope, new Date(MIDNIGHT - DAY)), label).toEqual(
-      referenceChatsPerChannel(db, scope, MIDNIGHT - DAY),
+    expect(await chatsPerChannel(db, scope, new Date(MIDNIGHT - DAY)), label).toEqual(
+      await referenceChatsPerChannel(db, scope, MIDNIGHT - DAY),
     )
     for (const [first, last] of [
       [TODAY - 40, TODAY + 40],
       [TODAY - 1, TODAY],
       [TODAY, TODAY],
     ] as const) {
-      expect(sorted(outboxPerDay(db, scope, first, last)), `${label} ${first}–${last}`).toEqual(
-        sorted(referenceOutboxPerDay(db, scope, first, last)),
+      expect(sorted(await outboxPerDay(db, scope, first, last)), `${label} ${first}–${last}`).toEqual(
+        sorted(await referenceOutboxPerDay(db, scope, first, last)),
       )
     }
   }
 }
 
 /** Each person's kept stage and stage set, as worked out from their history. */
-function keptVersusHistory(db: Db) {
-  const rows = db.$client
-    .prepare('select id, current_stage as stage, stages_reached as reached from people order by id')
-    .all() as { id: number; stage: string | null; reached: number }[]
-  const history = db.$client.prepare('select person_id as id, stage from certification_stages order by reached_at, id').all() as {
+async function keptVersusHistory(db: Db) {
+  const rows = (await statement(
+    db,
+    'select id, current_stage as stage, stages_reached as reached from people order by id',
+  ).all()) as { id: number; stage: string | null; reached: number }[]
+  const history = (await statement(
+    db,
+    'select person_id as id, stage from certification_stages order by reached_at, id',
+  ).all()) as {
     id: number
     stage: CertificationStage
   }[]
@@ -155,17 +156,17 @@ function keptVersusHistory(db: Db) {
   return { kept: rows, expected }
 }
 
-function expectKept(db: Db): void {
-  const { kept, expected } = keptVersusHistory(db)
+async function expectKept(db: Db): Promise<void> {
+  const { kept, expected } = await keptVersusHistory(db)
   expect(kept).toEqual(expected)
-  expectSameAsReference(db)
+  await expectSameAsReference(db)
 }
 
 // ---- A varied dataset. ----
 
-function freshDb(): Db {
+async function freshDb(): Promise<Db> {
   const db = openDatabase(':memory:')
-  ensureReferenceData(db)
+  await ensureReferenceData(db)
   return db
 }
 
@@ -249,15 +250,15 @@ function load(db: Db, beforeUnknown = false): Ids {
 }
 
 describe('the dashboard read from kept counts', () => {
-  it('answers as the queries it replaced on a varied dataset', () => {
-    const db = freshDb()
+  it('answers as the queries it replaced on a varied dataset', async () => {
+    const db = await freshDb()
     load(db)
-    expect(db.$client.prepare('select count(*) as n from outbox_days where count > 0').get()).not.toEqual({ n: 0 })
-    expectKept(db)
+    expect(await statement(db, 'select count(*) as n from outbox_days where count > 0').get()).not.toEqual({ n: 0 })
+    await expectKept(db)
   })
 
-  it('keeps the current stage and stages reached after every kind of write to certification_stages', () => {
-    const db = freshDb()
+  it('keeps the current stage and stages reached after every kind of write to certification_stages', async () => {
+    const db = await freshDb()
     const ids = load(db)
     const sql = db.$client
     const latest = (personId: number) =>
@@ -277,24 +278,24 @@ describe('the dashboard read from kept counts', () => {
     sql
       .prepare('insert into certification_stages (person_id, stage, reached_at) values (?, ?, ?)')
       .run(ids.idle, 'wawancara', MIDNIGHT)
-    expectKept(db)
+    await expectKept(db)
 
     // Update of reached_at: the tie-winner moved back, the other becomes current.
     sql.prepare('update certification_stages set reached_at = ? where id = ?').run(MIDNIGHT - 10 * DAY, latest(ids.idle))
-    expectKept(db)
+    await expectKept(db)
     // Update of the stage itself (a correction), and of a note only.
     sql.prepare('update certification_stages set stage = ? where id = ?').run('sertifikat_terbit', latest(ids.r2))
     sql.prepare("update certification_stages set note = 'dikoreksi' where person_id = ?").run(ids.r1)
-    expectKept(db)
+    await expectKept(db)
     // Update of person_id: a row moved from one person to another.
     sql.prepare('update certification_stages set person_id = ? where id = ?').run(ids.none, latest(ids.r2b))
-    expectKept(db)
+    await expectKept(db)
 
     // Delete: the current row (the previous one becomes current), then the last one (none left).
     sql.prepare('delete from certification_stages where id = ?').run(latest(ids.r1))
-    expectKept(db)
+    await expectKept(db)
     sql.prepare('delete from certification_stages where person_id = ?').run(ids.stray)
-    expectKept(db)
+    await expectKept(db)
     expect(
       sql.prepare('select current_stage as stage, stages_reached as reached from people where id = ?').get(ids.stray),
     ).toEqual({
@@ -303,8 +304,8 @@ describe('the dashboard read from kept counts', () => {
     })
   })
 
-  it('keeps the outbox counts after inserts, changes of status, day, channel, kind and person, and deletes', () => {
-    const db = freshDb()
+  it('keeps the outbox counts after inserts, changes of status, day, channel, kind and person, and deletes', async () => {
+    const db = await freshDb()
     const ids = load(db)
     const sql = db.$client
     sql
@@ -313,48 +314,48 @@ describe('the dashboard read from kept counts', () => {
          values ('new', 'whatsapp', 'c', ?, 'reminder', '{}', ?)`,
       )
       .run(ids.r2, MIDNIGHT + 2 * 3_600_000)
-    expectKept(db)
+    await expectKept(db)
     // The delivery's path: pending → queued → claimed → sent (and a retry back to pending).
     for (const status of ['queued', 'claimed', 'pending', 'claimed', 'late'])
       sql.prepare("update outbox set status = ? where idempotency_key = 'new'").run(status)
-    expectKept(db)
+    await expectKept(db)
     sql.prepare("update outbox set due_at = due_at - 3 * 3600000 where idempotency_key = 'new'").run()
-    expectKept(db)
+    await expectKept(db)
     sql.prepare("update outbox set channel = 'telegram', kind = 'seat_offer' where idempotency_key = 'new'").run()
-    expectKept(db)
+    await expectKept(db)
     sql.prepare("update outbox set person_id = ? where idempotency_key = 'new'").run(ids.r1)
     sql.prepare("update outbox set person_id = null where idempotency_key = 'k1'").run()
-    expectKept(db)
+    await expectKept(db)
     // Failed ones tried again (back to waiting, out of the counts), one failing for good.
     sql.prepare("update outbox set status = 'pending' where status = 'failed' and person_id = ?").run(ids.r1)
     sql.prepare("update outbox set status = 'failed' where idempotency_key = 'new'").run()
-    expectKept(db)
+    await expectKept(db)
     // A send a crash interrupted: claimed → unknown (counted apart), then sent again by staff as a new row.
     sql.prepare("update outbox set status = 'claimed' where idempotency_key = 'new'").run()
     sql.prepare("update outbox set status = 'unknown' where idempotency_key = 'new'").run()
-    expectKept(db)
+    await expectKept(db)
     // Many rows at once, as a reminders re-plan or the retention job does.
     sql.prepare("update outbox set status = 'cancelled' where person_id = ? and status = 'pending'").run(ids.r2b)
     sql.prepare('delete from outbox where due_at < ?').run(MIDNIGHT - DAY)
     sql.prepare("delete from outbox where idempotency_key = 'new'").run()
-    expectKept(db)
+    await expectKept(db)
   })
 
-  it("moves a person's messages with them when their province changes, and counts none after they are erased", () => {
-    const db = freshDb()
+  it("moves a person's messages with them when their province changes, and counts none after they are erased", async () => {
+    const db = await freshDb()
     const ids = load(db)
     const sql = db.$client
     sql.prepare("update people set province_code = '13' where id = ?").run(ids.r2)
-    expectKept(db)
+    await expectKept(db)
     sql.prepare('update people set province_code = null where id = ?').run(ids.r2b)
     sql.prepare("update people set province_code = '32' where id = ?").run(ids.none)
-    expectKept(db)
+    await expectKept(db)
     // "Hapus data": the erasure deletes the person with their history and messages.
-    db.transaction((tx) => deletePerson(tx as unknown as Db, ids.r1, new Date(MIDNIGHT), 'test'))
-    expectKept(db)
+    await transaction(db, (tx) => deletePerson(tx, ids.r1, new Date(MIDNIGHT), 'test'))
+    await expectKept(db)
     // A person removed by a plain delete (their messages go by the cascade) is counted out too.
     sql.prepare('delete from people where id = ?').run(ids.stray)
-    expectKept(db)
+    await expectKept(db)
     expect(sql.prepare('select count(*) as n from outbox_days where count < 0').get()).toEqual({ n: 0 })
   })
 })
@@ -363,23 +364,23 @@ describe('migration 0012 (the kept counts) on a database that has data', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kesos-migration-'))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-  it('fills the kept counts from the stages and messages already there', () => {
+  it('fills the kept counts from the stages and messages already there', async () => {
     // The migrations before this one, as a database made before it has them.
     const { sqlite, path } = databaseBefore(dir, '_console_dashboard_counts')
     expect(sqlite.prepare("select count(*) as n from pragma_table_info('people') where name = 'current_stage'").get()).toEqual({
       n: 0,
     })
     const old = drizzle(sqlite, { schema }) as unknown as Db
-    ensureReferenceData(old)
+    await ensureReferenceData(old)
     load(old, true)
     sqlite.close()
 
     const db = openDatabase(path)
-    const counted = db.$client.prepare('select count(*) as n from people where current_stage is not null').get()
+    const counted = await statement(db, 'select count(*) as n from people where current_stage is not null').get()
     expect(counted).toEqual({ n: 5 })
     // The sends a crash interrupted are `unknown` now, counted apart from failed (migration 0016).
-    expect(db.$client.prepare("select count(*) as n from outbox where status = 'unknown'").get()).toEqual({ n: 7 })
-    expectKept(db)
+    expect(await statement(db, "select count(*) as n from outbox where status = 'unknown'").get()).toEqual({ n: 7 })
+    await expectKept(db)
     db.$client.close()
   })
 })

@@ -17,9 +17,9 @@ export const ADMIN: Staff = { id: 1, name: 'Admin Pusat', email: 'admin@example.
 export const REGIONAL_R2: Staff = { id: 2, name: 'Petugas Bandung', email: 'r2@example.id', role: 'regional', region: 'R2' }
 export const VIEWER: Staff = { id: 3, name: 'Pemantau', email: 'lihat@example.id', role: 'viewer', region: null }
 
-export function emptyDb(): Db {
+export async function emptyDb(): Promise<Db> {
   const db = openDatabase(':memory:')
-  ensureReferenceData(db)
+  await ensureReferenceData(db)
   return db
 }
 
@@ -30,8 +30,8 @@ export function emptyDb(): Db {
  * Sessions: BDG-1 (R2, in 5 days, 3 seats): Ani confirmed, Bayu offered, Citra waiting;
  * PDG-1 (R1, in 10 days, 2 seats): Dodi confirmed; BDG-0 (R2, 10 days ago): Eka cancelled.
  */
-export function knownDb(): Db {
-  const db = emptyDb()
+export async function knownDb(): Promise<Db> {
+  const db = await emptyDb()
   const sql = db.$client
   const person = sql.prepare('insert into people (full_name, province_code) values (?, ?)')
   const ids = Object.fromEntries(

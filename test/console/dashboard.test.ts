@@ -16,8 +16,8 @@ const page = async (app: Awaited<ReturnType<typeof dashboardApp>>, path = '/admi
 /** A table's body rows as [label, ...cells], skipping the header row. */
 const body = (html: string, caption: string) => tableRows(html, caption).slice(1)
 
-describe('Beranda numbers (all regions, admin)', () => {
-  const db = knownDb()
+describe('Beranda numbers (all regions, admin)', async () => {
+  const db = await knownDb()
   const app = dashboardApp(db, ADMIN)
 
   it('counts people by their current stage', async () => {
@@ -147,8 +147,8 @@ describe('Beranda numbers (all regions, admin)', () => {
   })
 })
 
-describe('Beranda scoped by region', () => {
-  const db = knownDb()
+describe('Beranda scoped by region', async () => {
+  const db = await knownDb()
 
   it("an admin's region choice narrows every number to that region", async () => {
     const html = await page(dashboardApp(db, ADMIN), '/admin?region=R1')
@@ -202,8 +202,8 @@ describe('Beranda scoped by region', () => {
   })
 })
 
-describe('Beranda CSV', () => {
-  const db = knownDb()
+describe('Beranda CSV', async () => {
+  const db = await knownDb()
   const app = dashboardApp(db, ADMIN)
 
   it.each(['tahapan', 'pendaftaran', 'kursi', 'pengingat', 'pesan'])(
@@ -253,12 +253,12 @@ describe('Beranda CSV', () => {
 
 describe('Beranda on an empty database', () => {
   it('shows zeros and an empty state for every chart, no chart and no broken table', async () => {
-    const html = await page(dashboardApp(emptyDb(), ADMIN))
+    const html = await page(dashboardApp(await emptyDb(), ADMIN))
     expect(stat(html, 'Pendaftaran bulan ini')).toBe('0')
     expect(stat(html, 'Kursi terisi \\(sesi mendatang\\)')).toBe('0 / 0')
     expect(html).toContain('Belum ada peserta dengan tahap sertifikasi di wilayah ini.')
     expect(html.match(/Belum ada data untuk grafik ini/g)).toHaveLength(5)
     expect(html).not.toContain('<svg')
-    expect((await dashboardApp(emptyDb(), ADMIN).request('/admin/csv/kursi')).status).toBe(200)
+    expect((await dashboardApp(await emptyDb(), ADMIN).request('/admin/csv/kursi')).status).toBe(200)
   })
 })

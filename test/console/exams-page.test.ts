@@ -3,7 +3,9 @@
  * exams, scoped by the person's province (a regional account never sees another region's exam),
  * names masked for `viewer`, pages, an empty state and a CSV of what is filtered.
  */
+
 import { describe, expect, it } from 'vitest'
+import { written } from '../../src/db/client.js'
 import { loadDemoData } from '../../src/db/demo-data.js'
 import { exams, people } from '../../src/db/schema.js'
 import { browserOn, consoleFixture } from './support.js'
@@ -11,40 +13,39 @@ import { browserOn, consoleFixture } from './support.js'
 type Fixture = Awaited<ReturnType<typeof consoleFixture>>
 
 /** Budi (Jawa Barat, R2) and Siti (Jawa Tengah, R3), each with exams; the clock is 2026-11-23 09:00 WIB. */
-function seed(f: Fixture) {
-  const person = (fullName: string, provinceCode: string) =>
-    f.core.db.insert(people).values({ fullName, provinceCode, timeZone: 'Asia/Jakarta' }).returning({ id: people.id }).get().id
-  const budi = person('Budi Santoso', '32')
-  const siti = person('Siti Aminah', '33')
-  const exam = (personId: number, code: string, startsAt: string, extra: Partial<typeof exams.$inferInsert> = {}) =>
-    f.core.db
-      .insert(exams)
-      .values({
-        personId,
-        code,
-        kind: 'ujian_kognitif',
-        mode: 'daring',
-        meetingUrl: `https://ujian.example/${code}`,
-        startsAt: new Date(startsAt),
-        timeZone: 'Asia/Jakarta',
-        ...extra,
-      })
-      .run()
-  exam(budi, 'UJK-OLD', '2026-11-20T02:00:00Z') // before today: not listed by default
-  exam(budi, 'UJK-B1', '2026-11-24T02:00:00Z', { attendanceConfirmedAt: new Date('2026-11-23T01:00:00Z') })
-  exam(budi, 'WWC-B1', '2026-11-26T03:30:00Z', {
+async function seed(f: Fixture) {
+  const person = async (fullName: string, provinceCode: string) =>
+    written(
+      await f.core.db.insert(people).values({ fullName, provinceCode, timeZone: 'Asia/Jakarta' }).returning({ id: people.id }),
+    ).id
+  const budi = await person('Budi Santoso', '32')
+  const siti = await person('Siti Aminah', '33')
+  const exam = async (personId: number, code: string, startsAt: string, extra: Partial<typeof exams.$inferInsert> = {}) =>
+    await f.core.db.insert(exams).values({
+      personId,
+      code,
+      kind: 'ujian_kognitif',
+      mode: 'daring',
+      meetingUrl: `https://ujian.example/${code}`,
+      startsAt: new Date(startsAt),
+      timeZone: 'Asia/Jakarta',
+      ...extra,
+    })
+  await exam(budi, 'UJK-OLD', '2026-11-20T02:00:00Z') // before today: not listed by default
+  await exam(budi, 'UJK-B1', '2026-11-24T02:00:00Z', { attendanceConfirmedAt: new Date('2026-11-23T01:00:00Z') })
+  await exam(budi, 'WWC-B1', '2026-11-26T03:30:00Z', {
     kind: 'wawancara',
     mode: 'tatap_muka',
     venue: 'BBPPKS Bandung',
     meetingUrl: null,
   })
-  exam(siti, 'UJK-S1', '2026-11-24T06:00:00Z')
+  await exam(siti, 'UJK-S1', '2026-11-24T06:00:00Z')
   return { budi, siti }
 }
 
 async function setUp(role: 'admin' | 'regional' | 'viewer' = 'admin') {
   const f = await consoleFixture()
-  const ids = seed(f)
+  const ids = await seed(f)
   await f.addAccount({ email: 'staf@kemensos.go.id', name: 'Dewi Anggraini', role, ...(role === 'regional' && { region: 'R2' }) })
   const browser = browserOn(f.app)
   await browser.signIn('staf@kemensos.go.id')
@@ -116,17 +117,14 @@ describe('the schedule', () => {
   it('pages of 50, and the CSV holds every filtered exam', async () => {
     const { f, page, budi } = await setUp('admin')
     for (let i = 0; i < 60; i++)
-      f.core.db
-        .insert(exams)
-        .values({
-          personId: budi,
-          code: `UJK-X${i}`,
-          kind: 'ujian_kognitif',
-          mode: 'daring',
-          startsAt: new Date(Date.UTC(2026, 11, 1, 1, i)),
-          timeZone: 'Asia/Jakarta',
-        })
-        .run()
+      await f.core.db.insert(exams).values({
+        personId: budi,
+        code: `UJK-X${i}`,
+        kind: 'ujian_kognitif',
+        mode: 'daring',
+        startsAt: new Date(Date.UTC(2026, 11, 1, 1, i)),
+        timeZone: 'Asia/Jakarta',
+      })
     const first = (await page('/admin/ujian')).html
     expect(first).toContain('63 ujian · halaman 1 dari 2')
     expect(rowsOn(first)).toHaveLength(50)
@@ -143,7 +141,7 @@ describe('the schedule', () => {
 describe('with the demo dataset', () => {
   it('Peserta lists its people and Ujian its coming exams, for an admin and a regional account', async () => {
     const f = await consoleFixture()
-    loadDemoData(f.core.db, f.clock.now(), f.core.vault)
+    await loadDemoData(f.core.db, f.clock.now(), f.core.vault)
     await f.addAccount({ email: 'admin@kemensos.go.id', role: 'admin' })
     await f.addAccount({ email: 'r2@kemensos.go.id', role: 'regional', region: 'R2' })
     for (const email of ['admin@kemensos.go.id', 'r2@kemensos.go.id']) {

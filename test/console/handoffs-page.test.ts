@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
-import { closeDatabase } from '../../src/db/client.js'
+import { closeDatabase, statement } from '../../src/db/client.js'
 import { coreDriver } from '../support/transcript.js'
 import { auditOf, browserOn, consoleFixture } from './support.js'
 
@@ -57,18 +57,18 @@ function addHandoff(core: Core, h: HandoffInput): number {
   )
 }
 
-function addMessage(
+async function addMessage(
   core: Core,
   handoffId: number,
   m: { author: 'person' | 'staff' | 'note' | 'system'; text?: string; at?: Date; staffName?: string; attachmentId?: number },
-): number {
+): Promise<number> {
   return Number(
-    core.db.$client
-      .prepare(
+    (
+      await statement(
+        core.db,
         `insert into handoff_messages (handoff_id, at, author, staff_name, via, text, attachment_id)
          values (?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+      ).run(
         handoffId,
         (m.at ?? NOW).getTime(),
         m.author,
@@ -76,7 +76,8 @@ function addMessage(
         m.author === 'person' ? 'chat' : m.author === 'system' ? 'system' : 'console',
         m.text ?? null,
         m.attachmentId ?? null,
-      ).lastInsertRowid,
+      )
+    ).lastInsertRowid,
   )
 }
 
@@ -159,8 +160,8 @@ describe('the Percakapan list', () => {
     expect(empty).toContain('Tidak ada percakapan yang cocok dengan saringan ini.')
     // "Pesan terakhir" is the last word between the person and staff: an internal note after it is not.
     const answered = addHandoff(core, { code: 'PTG-NOTED1', status: 'open', lastPersonAt: new Date(NOW.getTime() - 3 * MIN) })
-    addMessage(core, answered, { author: 'person', text: 'Sudah saya kirim', at: new Date(NOW.getTime() - 3 * MIN) })
-    addMessage(core, answered, { author: 'note', text: 'Cek ke LSP', at: new Date(NOW.getTime() - MIN) })
+    await addMessage(core, answered, { author: 'person', text: 'Sudah saya kirim', at: new Date(NOW.getTime() - 3 * MIN) })
+    await addMessage(core, answered, { author: 'note', text: 'Cek ke LSP', at: new Date(NOW.getTime() - MIN) })
     const row = /PTG-NOTED1[\s\S]*?<\/tr>/.exec(await (await b.request('/admin/percakapan?status=dibuka')).text())?.[0]
     expect(row).toContain('Peserta<br>')
     expect(row).not.toContain('Catatan')
@@ -212,22 +213,28 @@ describe('the Percakapan list', () => {
       expect((await viewer.request(`/admin/percakapan/PTG-VIEW01${path}`)).status).toBe(404)
     const post = await viewer.submit('/admin/percakapan', '/admin/percakapan/PTG-VIEW01/ambil', {})
     expect(post.status).toBe(404)
-    expect(core.db.$client.prepare('select status from handoff_requests where id = ?').get(id)).toEqual({ status: 'waiting' })
+    expect(await statement(core.db, 'select status from handoff_requests where id = ?').get(id)).toEqual({ status: 'waiting' })
   })
 })
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex')
 const PDF = Buffer.from('%PDF-1.4\n%test\n')
 
-function addFile(core: Core, handoffId: number, mimeType: string, bytes: Buffer, box?: { seal(b: Uint8Array): Buffer }): number {
+async function addFile(
+  core: Core,
+  handoffId: number,
+  mimeType: string,
+  bytes: Buffer,
+  box?: { seal(b: Uint8Array): Buffer },
+): Promise<number> {
   const content = box ? box.seal(bytes) : bytes
   return Number(
-    core.db.$client
-      .prepare(
+    (
+      await statement(
+        core.db,
         `insert into handoff_attachments (handoff_id, kind, mime_type, file_name, size, sha256, content, created_at)
          values (?, ?, ?, ?, ?, 'x', ?, ?)`,
-      )
-      .run(
+      ).run(
         handoffId,
         mimeType === 'application/pdf' ? 'pdf' : 'image',
         mimeType,
@@ -235,7 +242,8 @@ function addFile(core: Core, handoffId: number, mimeType: string, bytes: Buffer,
         1_258_291,
         content,
         NOW.getTime(),
-      ).lastInsertRowid,
+      )
+    ).lastInsertRowid,
   )
 }
 
@@ -243,18 +251,19 @@ describe('a thread', () => {
   it('shows the header with the phone masked, the messages in the region zone, notes apart, delivery; audited', async () => {
     const { core, as } = await setup()
     const id = addHandoff(core, { code: 'PTG-THREAD' })
-    addMessage(core, id, { author: 'person', text: 'Halo, <b>saya</b> menunggu', at: new Date('2026-11-23T01:30:00Z') })
-    const reply = addMessage(core, id, { author: 'staff', text: 'Baik, kami cek', staffName: 'Rina Lestari' })
+    await addMessage(core, id, { author: 'person', text: 'Halo, <b>saya</b> menunggu', at: new Date('2026-11-23T01:30:00Z') })
+    const reply = await addMessage(core, id, { author: 'staff', text: 'Baik, kami cek', staffName: 'Rina Lestari' })
     const outbox = Number(
-      core.db.$client
-        .prepare(
+      (
+        await statement(
+          core.db,
           `insert into outbox (idempotency_key, channel, chat_id, kind, payload, due_at, status, last_error, created_at, updated_at)
            values ('k1', 'whatsapp', 'c', 'handoff_reply', '{}', 0, 'skipped', 'the person blocked the assistant', 0, 0)`,
-        )
-        .run().lastInsertRowid,
+        ).run()
+      ).lastInsertRowid,
     )
-    core.db.$client.prepare('update handoff_messages set outbox_id = ? where id = ?').run(outbox, reply)
-    addMessage(core, id, { author: 'note', text: 'Sudah ditelepon kemarin', staffName: 'Rina Lestari' })
+    await statement(core.db, 'update handoff_messages set outbox_id = ? where id = ?').run(outbox, reply)
+    await addMessage(core, id, { author: 'note', text: 'Sudah ditelepon kemarin', staffName: 'Rina Lestari' })
     const b = await as('r5@kemensos.go.id')
     const response = await b.request('/admin/percakapan/PTG-THREAD')
     expect(response.status).toBe(200)
@@ -266,11 +275,11 @@ describe('a thread', () => {
     expect(html).toMatch(/class="msg msg-note"[\s\S]*Catatan internal[\s\S]*Sudah ditelepon kemarin/)
     expect(html).toContain('⛔ diblokir pengguna')
     expect(html).toContain('Muat ulang')
-    expect(auditOf(core, 'handoff.viewed')).toEqual([expect.objectContaining({ entityId: 'PTG-THREAD' })])
+    expect(await auditOf(core, 'handoff.viewed')).toEqual([expect.objectContaining({ entityId: 'PTG-THREAD' })])
 
     const shown = await b.submit('/admin/percakapan/PTG-THREAD', '/admin/percakapan/PTG-THREAD/nomor', {})
     expect(await shown.text()).toContain('+6281234567890')
-    expect(auditOf(core, 'handoff.phone_shown')).toHaveLength(1)
+    expect(await auditOf(core, 'handoff.phone_shown')).toHaveLength(1)
   })
 
   it('takes, replies, notes and closes through the core actions, each back to the thread with a notice', async () => {
@@ -278,8 +287,8 @@ describe('a thread', () => {
     const id = addHandoff(core, { code: 'PTG-ACTION' })
     const b = await as('r5@kemensos.go.id')
     const page = '/admin/percakapan/PTG-ACTION'
-    const state = () =>
-      core.db.$client.prepare('select status, assigned_staff_id as staff from handoff_requests where id = ?').get(id)
+    const state = async () =>
+      await statement(core.db, 'select status, assigned_staff_id as staff from handoff_requests where id = ?').get(id)
 
     const fresh = await (await b.request(page)).text()
     expect(fresh).toContain('<button type="submit">Ambil</button>')
@@ -288,7 +297,7 @@ describe('a thread', () => {
     const take = await b.submit(page, `${page}/ambil`, {})
     expect(take.status).toBe(303)
     expect(take.headers.get('location')).toBe(`${page}?diambil`)
-    expect(state()).toEqual({ status: 'open', staff: regional })
+    expect(await state()).toEqual({ status: 'open', staff: regional })
     const taken = await (await b.request(`${page}?diambil`)).text()
     expect(taken).toContain('Percakapan ini sekarang milik Anda.')
     expect(taken).not.toContain(`action="${page}/ambil"`)
@@ -315,9 +324,9 @@ describe('a thread', () => {
     const unticked = await b.submit(page, `${page}/tutup`, {})
     expect(unticked.status).toBe(422)
     expect(await unticked.text()).toContain('Centang kotak ini untuk menutup percakapan.')
-    expect(state()).toEqual({ status: 'open', staff: regional })
+    expect(await state()).toEqual({ status: 'open', staff: regional })
     expect((await b.submit(page, `${page}/tutup`, { yakin: 'ya' })).headers.get('location')).toBe(`${page}?ditutup`)
-    expect(state()).toMatchObject({ status: 'closed' })
+    expect(await state()).toMatchObject({ status: 'closed' })
     const closed = await (await b.request(page)).text()
     expect(closed).toContain('Percakapan ini sudah ditutup')
     expect(closed).not.toContain(`action="${page}/balas"`)
@@ -326,7 +335,7 @@ describe('a thread', () => {
     expect(await late.text()).toContain('Percakapan ini sudah ditutup.')
 
     for (const action of ['handoff.taken', 'handoff.replied', 'handoff.noted', 'handoff.closed'])
-      expect(auditOf(core, action), action).toEqual([
+      expect(await auditOf(core, action), action).toEqual([
         expect.objectContaining({ actor: `staff:${regional}`, entityId: 'PTG-ACTION' }),
       ])
   })
@@ -339,7 +348,7 @@ describe('a thread', () => {
       const response = await b.request(`/admin/percakapan/PTG-CSRF01/${action}`, { form: { text: 'x', yakin: 'ya' } })
       expect(response.status, action).toBe(403)
     }
-    expect(core.db.$client.prepare('select count(*) as n from handoff_messages where handoff_id = ?').get(id)).toEqual({ n: 0 })
+    expect(await statement(core.db, 'select count(*) as n from handoff_messages where handoff_id = ?').get(id)).toEqual({ n: 0 })
   })
 
   it('puts a quick reply (an FAQ answer) in the reply box with ?faq=', async () => {
@@ -363,12 +372,15 @@ describe("a person's page", () => {
   it('links each of their handoff codes to its thread, with the state in words', async () => {
     const { core, as } = await setup()
     const person = Number(
-      core.db.$client
-        .prepare("insert into people (full_name, province_code, created_at, updated_at) values ('Siti Rahma', '73', 0, 0)")
-        .run().lastInsertRowid,
+      (
+        await statement(
+          core.db,
+          "insert into people (full_name, province_code, created_at, updated_at) values ('Siti Rahma', '73', 0, 0)",
+        ).run()
+      ).lastInsertRowid,
     )
     const id = addHandoff(core, { code: 'PTG-PERSON', status: 'open' })
-    core.db.$client.prepare('update handoff_requests set person_id = ? where id = ?').run(person, id)
+    await statement(core.db, 'update handoff_requests set person_id = ? where id = ?').run(person, id)
     const html = await (await (await as('r5@kemensos.go.id')).request(`/admin/peserta/${person}`)).text()
     expect(html).toContain('<a href="/admin/percakapan/PTG-PERSON"><code>PTG-PERSON</code></a>')
     expect(html).toContain('Sedang dilayani')
@@ -379,10 +391,10 @@ describe('files and the live stream', () => {
   it('serves a photo inline and a PDF as a download, opened from its sealed form, nosniff, audited', async () => {
     const { f, core, as } = await setup()
     const id = addHandoff(core, { code: 'PTG-FILES1' })
-    const image = addFile(core, id, 'image/png', PNG, f.handoffFiles)
-    const pdf = addFile(core, id, 'application/pdf', PDF, f.handoffFiles)
-    addMessage(core, id, { author: 'person', attachmentId: image })
-    addMessage(core, id, { author: 'person', attachmentId: pdf })
+    const image = await addFile(core, id, 'image/png', PNG, f.handoffFiles)
+    const pdf = await addFile(core, id, 'application/pdf', PDF, f.handoffFiles)
+    await addMessage(core, id, { author: 'person', attachmentId: image })
+    await addMessage(core, id, { author: 'person', attachmentId: pdf })
     const other = addHandoff(core, { code: 'PTG-FILES2' })
     const b = await as('pusat@kemensos.go.id')
     const html = await (await b.request('/admin/percakapan/PTG-FILES1')).text()
@@ -399,7 +411,7 @@ describe('files and the live stream', () => {
     expect(doc.headers.get('content-type')).toBe('application/pdf')
     expect(doc.headers.get('content-disposition')).toBe('attachment; filename="ktp_scan.pdf"')
     expect(Buffer.from(await doc.arrayBuffer())).toEqual(PDF)
-    expect(auditOf(core, 'handoff.file_viewed').map((a) => JSON.parse(a.details ?? '{}'))).toEqual([
+    expect((await auditOf(core, 'handoff.file_viewed')).map((a) => JSON.parse(a.details ?? '{}'))).toEqual([
       { attachment: image },
       { attachment: pdf },
     ])
@@ -413,7 +425,7 @@ describe('files and the live stream', () => {
     for (const answer of ['6', '2', 'Ini foto ijazah saya', 'Siti Rahma', '081234567890', 'Sulawesi Selatan', 'ya'])
       await person.send(answer)
     const code = (
-      core.db.$client.prepare("select code from handoff_requests where chat_id = 'siti-foto'").get() as { code: string }
+      (await statement(core.db, "select code from handoff_requests where chat_id = 'siti-foto'").get()) as { code: string }
     ).code
     await core.engine.handle({
       channel: 'console',
@@ -423,7 +435,10 @@ describe('files and the live stream', () => {
       media: { kind: 'image', mimeType: 'image/png', bytes: new Uint8Array(PNG) },
       receivedAt: NOW,
     })
-    const stored = core.db.$client.prepare('select id, content from handoff_attachments').get() as { id: number; content: Buffer }
+    const stored = (await statement(core.db, 'select id, content from handoff_attachments').get()) as {
+      id: number
+      content: Buffer
+    }
     expect(stored.content.includes(PNG)).toBe(false)
     const b = await as('r5@kemensos.go.id')
     expect(await (await b.request(`/admin/percakapan/${code}`)).text()).toContain(
@@ -437,20 +452,20 @@ describe('files and the live stream', () => {
   it('streams a new message as an event and a change of state, and resumes after Last-Event-ID', async () => {
     const { f, core, as } = await setup()
     const id = addHandoff(core, { code: 'PTG-STREAM' })
-    const first = addMessage(core, id, { author: 'person', text: 'pesan pertama' })
+    const first = await addMessage(core, id, { author: 'person', text: 'pesan pertama' })
     const b = await as('pusat@kemensos.go.id')
 
     const response = await b.request('/admin/percakapan/PTG-STREAM/aliran', { headers: { 'Last-Event-ID': String(first) } })
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toBe('text/event-stream')
     const reader = (response.body as ReadableStream<Uint8Array>).getReader()
-    const second = addMessage(core, id, { author: 'person', text: 'pesan <kedua>' })
+    const second = await addMessage(core, id, { author: 'person', text: 'pesan <kedua>' })
     f.activity.emit()
     const text = await readUntil(reader, 'pesan &lt;kedua&gt;')
     expect(text).toContain(`event: pesan\ndata: <li class="msg msg-person" id="m-${second}">`)
     expect(text).toContain(`id: ${second}\n`)
     expect(text).not.toContain('pesan pertama')
-    core.db.$client.prepare("update handoff_requests set status = 'open' where id = ?").run(id)
+    await statement(core.db, "update handoff_requests set status = 'open' where id = ?").run(id)
     f.activity.emit()
     expect(await readUntil(reader, 'Sedang dilayani')).toContain('event: status\ndata: Sedang dilayani\n')
     await reader.cancel()
@@ -468,15 +483,15 @@ describe('the live stream and the session', () => {
     const { f, core, as } = await setup()
     const id = addHandoff(core, { code: 'PTG-EXPIRE' })
     const b = await as('pusat@kemensos.go.id')
-    const seen = () => core.db.$client.prepare('select last_seen_at as at from staff_sessions').get() as { at: number }
+    const seen = async () => (await statement(core.db, 'select last_seen_at as at from staff_sessions').get()) as { at: number }
     const response = await b.request('/admin/percakapan/PTG-EXPIRE/aliran')
     const reader = (response.body as ReadableStream<Uint8Array>).getReader()
-    const before = seen().at
+    const before = (await seen()).at
     f.clock.advance(20 * MIN)
-    addMessage(core, id, { author: 'person', text: 'masih di sini' })
+    await addMessage(core, id, { author: 'person', text: 'masih di sini' })
     f.activity.emit()
     expect(await readUntil(reader, 'masih di sini')).toContain('event: pesan')
-    expect(seen().at).toBe(before)
+    expect((await seen()).at).toBe(before)
     f.clock.advance(11 * MIN)
     f.activity.emit()
     expect(await readUntil(reader, 'never')).not.toContain('never')

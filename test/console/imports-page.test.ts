@@ -4,11 +4,13 @@
  * member in the audit log; files kept for their uploader only, for an hour; regional accounts
  * limited to their region; viewer kept out.
  */
+
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/config.js'
 import { importSessions } from '../../src/core/sessions/import.js'
 import { importStatus } from '../../src/core/status/import.js'
+import { statement } from '../../src/db/client.js'
 import { loadDemoData } from '../../src/db/demo-data.js'
 import { reminderSettingsOf } from '../../src/settings.js'
 import { IMPORT_SAMPLES, STATUS_SAMPLE_WITH_MISTAKE } from '../../src/web/console/import-samples.js'
@@ -40,8 +42,8 @@ async function upload(browser: Browser, kind: string, content: string, name = 's
   return browser.request('/admin/impor', { multipart: form })
 }
 
-const count = (f: Awaited<ReturnType<typeof consoleFixture>>, table: string) =>
-  (f.core.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n
+const count = async (f: Awaited<ReturnType<typeof consoleFixture>>, table: string) =>
+  ((await statement(f.core.db, `select count(*) as n from ${table}`).get()) as { n: number }).n
 
 /** The text of a page without its tags, spaces folded. */
 const text = (page: string) =>
@@ -63,8 +65,8 @@ describe('Impor data', () => {
     expect(text(page)).toMatch(/3 stage_date tanggal itu tidak ada \(tertulis "2026-02-30"\)/)
     expect(page).not.toContain('Impor sekarang')
     expect(page).toContain('Unggah berkas yang sudah diperbaiki')
-    expect(count(f, 'people')).toBe(0)
-    expect(auditOf(f.core, 'import')).toEqual([])
+    expect(await count(f, 'people')).toBe(0)
+    expect(await auditOf(f.core, 'import')).toEqual([])
 
     // The corrected file, through the form the preview offers.
     const second = await upload(browser, 'status', IMPORT_SAMPLES.status, 'status-sertifikasi.csv', browser.csrfOf(page))
@@ -73,16 +75,16 @@ describe('Impor data', () => {
     const good = await (await browser.request(previewUrl)).text()
     expect(text(good)).toContain('Uji coba: tidak ada yang disimpan')
     expect(text(good)).toMatch(/orang ditambahkan 2 .*tahap ditambahkan 5/)
-    expect(count(f, 'people')).toBe(0)
+    expect(await count(f, 'people')).toBe(0)
 
     const sha256 = good.match(/name="sha256" value="([0-9a-f]{64})"/)?.[1] ?? ''
     const confirmed = await browser.request(previewUrl, { form: { _csrf: browser.csrfOf(good), sha256 } })
     expect(confirmed.status).toBe(303)
     expect(confirmed.headers.get('location')).toMatch(/^\/admin\/impor\/hasil\/\d+$/)
-    expect(count(f, 'people')).toBe(2)
-    expect(count(f, 'certification_stages')).toBe(5)
-    expect(count(f, 'pending_imports')).toBe(0)
-    const [audit] = auditOf(f.core, 'import')
+    expect(await count(f, 'people')).toBe(2)
+    expect(await count(f, 'certification_stages')).toBe(5)
+    expect(await count(f, 'pending_imports')).toBe(0)
+    const [audit] = await auditOf(f.core, 'import')
     expect(audit).toMatchObject({ actor: `staff:${id}`, entity: 'certification_stages' })
     expect(JSON.parse(audit?.details ?? '{}')).toMatchObject({ peopleAdded: 2, stagesAdded: 5, file: 'status-sertifikasi.csv' })
 
@@ -102,7 +104,7 @@ describe('Impor data', () => {
     const otherHash = await browser.request(location, { form: { _csrf: csrf, sha256: '0'.repeat(64) } })
     expect(otherHash.status).toBe(409)
     expect(text(await otherHash.text())).toContain('bukan berkas pratinjau yang dikonfirmasi')
-    expect(count(f, 'people')).toBe(0)
+    expect(await count(f, 'people')).toBe(0)
 
     await f.addAccount({ email: 'lain@kemensos.go.id', name: 'Rudi Hartono' })
     const other = browserOn(f.app, '198.51.100.8')
@@ -113,7 +115,7 @@ describe('Impor data', () => {
       form: { _csrf: other.csrfOf(await (await other.request('/admin/impor')).text()), sha256 },
     })
     expect(stolen.status).toBe(404)
-    expect(count(f, 'people')).toBe(0)
+    expect(await count(f, 'people')).toBe(0)
 
     f.clock.advance(61 * 60_000)
     await browser.signIn('staf@kemensos.go.id') // the session itself ended after 30 quiet minutes
@@ -121,16 +123,16 @@ describe('Impor data', () => {
     const late = await browser.request(location, { form: { _csrf: fresh, sha256 } })
     expect(late.status).toBe(404)
     expect(text(await late.text())).toContain('sudah kedaluwarsa')
-    expect(count(f, 'people')).toBe(0)
+    expect(await count(f, 'people')).toBe(0)
 
     const again = (await upload(browser, 'status', IMPORT_SAMPLES.status)).headers.get('location') ?? ''
-    expect(count(f, 'pending_imports')).toBe(1) // the expired file went with this upload
+    expect(await count(f, 'pending_imports')).toBe(1) // the expired file went with this upload
     await other.signIn('lain@kemensos.go.id')
     await upload(other, 'status', IMPORT_SAMPLES.status)
-    expect(count(f, 'pending_imports')).toBe(2) // one per staff member
+    expect(await count(f, 'pending_imports')).toBe(2) // one per staff member
     const cancelled = await browser.request(`${again}/batal`, { form: { _csrf: fresh } })
     expect(cancelled.headers.get('location')).toBe('/admin/impor?batal=1')
-    expect(count(f, 'pending_imports')).toBe(1) // the other staff member's
+    expect(await count(f, 'pending_imports')).toBe(1) // the other staff member's
     expect((await browser.request(again)).status).toBe(404)
   })
 
@@ -148,7 +150,7 @@ describe('Impor data', () => {
     const large = await upload(browser, 'status', 'x'.repeat(MAX_UPLOAD_BYTES + 100_000))
     expect(large.status).toBe(413)
     expect(text(await large.text())).toContain('Berkas terlalu besar: paling besar 5 MB')
-    expect(count(f, 'pending_imports')).toBe(0)
+    expect(await count(f, 'pending_imports')).toBe(0)
   })
 
   it('lets a regional account import only its region: other regions’ rows refused with their reason, no certificates, its own history', async () => {
@@ -176,19 +178,20 @@ describe('Impor data', () => {
     const page = await (await browser.request(own)).text()
     const sha256 = page.match(/name="sha256" value="([0-9a-f]{64})"/)?.[1] ?? ''
     expect((await browser.request(own, { form: { _csrf: browser.csrfOf(page), sha256 } })).status).toBe(303)
-    expect(count(f, 'bimtek_sessions')).toBe(1)
-    expect(JSON.parse(auditOf(f.core, 'import')[0]?.details ?? '{}')).toMatchObject({ region: 'R2', file: 'sesi-r2.csv' })
+    expect(await count(f, 'bimtek_sessions')).toBe(1)
+    expect(JSON.parse((await auditOf(f.core, 'import'))[0]?.details ?? '{}')).toMatchObject({ region: 'R2', file: 'sesi-r2.csv' })
 
     // An import for the whole country (the CLI's) is not in R2's history.
-    f.core.db.$client
-      .prepare(
-        `insert into audit_log (at, actor, action, entity, details) values (?, 'cli', 'import', 'exams', '{"inserted":4,"file":"nasional.csv"}')`,
-      )
-      .run(f.clock.now().getTime())
+    await statement(
+      f.core.db,
+      `insert into audit_log (at, actor, action, entity, details) values (?, 'cli', 'import', 'exams', '{"inserted":4,"file":"nasional.csv"}')`,
+    ).run(f.clock.now().getTime())
     const history = text(await (await browser.request('/admin/impor')).text())
     expect(history).toContain('sesi-r2.csv')
     expect(history).not.toContain('nasional.csv')
-    const national = f.core.db.$client.prepare(`select max(id) as id from audit_log where actor = 'cli'`).get() as { id: number }
+    const national = (await statement(f.core.db, `select max(id) as id from audit_log where actor = 'cli'`).get()) as {
+      id: number
+    }
     const result = await browser.request(`/admin/impor/hasil/${national.id}`)
     expect(result.status).toBe(404)
     expect(text(await result.text())).toContain('Impor ini tidak ada, atau bukan impor wilayah Anda.')
@@ -228,10 +231,10 @@ describe('Impor data', () => {
     const { f, id, browser } = await setUp()
     const location = (await upload(browser, 'certificates', IMPORT_SAMPLES.certificates)).headers.get('location') ?? ''
     const page = await (await browser.request(location)).text()
-    f.core.db.$client.prepare(`update staff set role = 'regional', region = 'R2' where id = ?`).run(id)
+    await statement(f.core.db, `update staff set role = 'regional', region = 'R2' where id = ?`).run(id)
     const sha256 = page.match(/name="sha256" value="([0-9a-f]{64})"/)?.[1] ?? ''
     expect((await browser.request(location, { form: { _csrf: browser.csrfOf(page), sha256 } })).status).toBe(404)
-    expect(count(f, 'certificates')).toBe(0)
+    expect(await count(f, 'certificates')).toBe(0)
   })
 
   it('keeps viewer out: no menu entry, 403 on the page and on an upload', async () => {
@@ -239,12 +242,12 @@ describe('Impor data', () => {
     expect(await (await browser.request('/admin')).text()).not.toContain('href="/admin/impor"')
     expect((await browser.request('/admin/impor')).status).toBe(403)
     expect((await upload(browser, 'status', IMPORT_SAMPLES.status)).status).toBe(403)
-    expect(count(f, 'pending_imports')).toBe(0)
+    expect(await count(f, 'pending_imports')).toBe(0)
   })
 
   it('shows the imports that loaded the demo dataset in the history', async () => {
     const { f, browser } = await setUp()
-    loadDemoData(f.core.db, f.clock.now())
+    await loadDemoData(f.core.db, f.clock.now())
     const history = text(await (await browser.request('/admin/impor')).text())
     expect(history).toContain('3 impor, terbaru lebih dulu')
     for (const file of ['[DEMO] sesi-bimtek.csv', '[DEMO] status-sertifikasi.csv', '[DEMO] sertifikat.csv'])

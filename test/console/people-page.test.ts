@@ -4,9 +4,11 @@
  * SQL, names masked for `viewer` with no person page; each view of a person audited; contact
  * corrections checked as the import checks them; a stage added tells the person as the import does.
  */
+
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { importStatus } from '../../src/core/status/import.js'
+import { statement } from '../../src/db/client.js'
 import { certificationStages, channelIdentities, outbox } from '../../src/db/schema.js'
 import { STATUS, statusFile, WOMAN } from '../support/status-csv.js'
 import { seedPeople as seed } from './people-fixture.js'
@@ -79,10 +81,9 @@ describe('search', () => {
     const { f, page, budi } = await setUp('admin')
     expect(namesOn((await page('/admin/peserta?wilayah=R3')).html)).toEqual(['Siti Aminah'])
     // Budi was registered before his Bimtek: he is at the Bimtek stage now, not at Terdaftar.
-    f.core.db
+    await f.core.db
       .insert(certificationStages)
       .values({ personId: budi, stage: 'terdaftar', reachedAt: new Date('2026-01-05T00:00:00Z') })
-      .run()
     for (const filter of ['', '&wilayah=R2', '&q=santoso']) {
       expect(namesOn((await page(`/admin/peserta?tahap=bimtek${filter}`)).html)).toEqual(['Budi Santoso'])
       expect(namesOn((await page(`/admin/peserta?tahap=terdaftar${filter}`)).html)).not.toContain('Budi Santoso')
@@ -134,7 +135,7 @@ describe('one person', () => {
     expect(html).not.toContain('700123456')
     expect(html).toMatch(/<td>Bimtek<\/td><td>Selasa, 10 Maret 2026<\/td>/)
     await page(`/admin/peserta/${budi}`)
-    expect(auditOf(f.core, 'person.viewed')).toEqual([
+    expect(await auditOf(f.core, 'person.viewed')).toEqual([
       expect.objectContaining({ actor: `staff:${id}`, entity: 'person', entityId: String(budi) }),
       expect.objectContaining({ actor: `staff:${id}`, entity: 'person', entityId: String(budi) }),
     ])
@@ -157,8 +158,8 @@ describe('one person', () => {
       note: '',
     })
     expect(posted.status).toBe(404)
-    expect(auditOf(f.core, 'person.viewed')).toEqual([])
-    expect(auditOf(f.core, 'person.stage_added')).toEqual([])
+    expect(await auditOf(f.core, 'person.viewed')).toEqual([])
+    expect(await auditOf(f.core, 'person.stage_added')).toEqual([])
   })
 })
 
@@ -171,12 +172,11 @@ describe('contact correction', () => {
     institution: 'Dinas Sosial Kota Bandung',
     timeZone: 'Asia/Jakarta',
   }
-  const stored = (f: Fixture, id: number) =>
-    f.core.db.$client
-      .prepare(
-        'select phone_e164 as phone, province_code as province, regency, institution, time_zone as zone from people where id = ?',
-      )
-      .get(id)
+  const stored = async (f: Fixture, id: number) =>
+    await statement(
+      f.core.db,
+      'select phone_e164 as phone, province_code as province, regency, institution, time_zone as zone from people where id = ?',
+    ).get(id)
 
   it('bad values get their error beside the field and nothing is written', async () => {
     const { f, browser, budi } = await setUp('regional', 'R2')
@@ -195,8 +195,8 @@ describe('contact correction', () => {
     expect(html).toMatch(/id="f-regency-error">[^<]*100/)
     expect(html).toContain('id="f-timeZone-error">Pilih zona waktu WIB, WITA atau WIT.</span>')
     expect(html).toContain('id="f-phone" name="phone" type="text" value="021-555-1234" aria-invalid="true"')
-    expect(stored(f, budi)).toEqual(before)
-    expect(auditOf(f.core, 'person.contact_corrected')).toEqual([])
+    expect(await stored(f, budi)).toEqual(await before)
+    expect(await auditOf(f.core, 'person.contact_corrected')).toEqual([])
   })
 
   it('a new phone is stored normalised, every chat link ends, and the audit names the fields, not the values', async () => {
@@ -208,12 +208,12 @@ describe('contact correction', () => {
     })
     expect(response.status).toBe(303)
     expect(response.headers.get('location')).toBe(`/admin/peserta/${budi}?diubah=kontak`)
-    expect(stored(f, budi)).toMatchObject({ phone: '+6281399887766', institution: 'Dinsos Kab. Bandung' })
-    const [audit] = auditOf(f.core, 'person.contact_corrected')
+    expect(await stored(f, budi)).toMatchObject({ phone: '+6281399887766', institution: 'Dinsos Kab. Bandung' })
+    const [audit] = await auditOf(f.core, 'person.contact_corrected')
     expect(audit).toMatchObject({ actor: `staff:${id}`, entityId: String(budi) })
     expect(JSON.parse(audit?.details ?? '{}')).toEqual({ fields: ['phone', 'institution'], chatsUnlinked: 1 })
     expect(audit?.details).not.toContain('99887766')
-    const chat = f.core.db.select().from(channelIdentities).get()
+    const chat = (await f.core.db.select().from(channelIdentities).limit(1))[0]
     expect(chat?.personId ?? null).toBeNull()
     expect(await (await browser.request(`/admin/peserta/${budi}?diubah=kontak`)).text()).toContain('Data kontak diperbarui.')
   })
@@ -223,7 +223,7 @@ describe('contact correction', () => {
     const before = stored(f, budi)
     const response = await browser.request(`/admin/peserta/${budi}/kontak`, { form: { ...form, phone: '0813-9988-7766' } })
     expect(response.status).toBe(403)
-    expect(stored(f, budi)).toEqual(before)
+    expect(await stored(f, budi)).toEqual(await before)
   })
 })
 
@@ -234,11 +234,7 @@ describe('adding a stage', () => {
     const { f, id, browser, budi } = await setUp('regional', 'R2')
     const response = await browser.submit(`/admin/peserta/${budi}`, `/admin/peserta/${budi}/tahap`, stageForm)
     expect(response.status).toBe(303)
-    const told = f.core.db
-      .select()
-      .from(outbox)
-      .all()
-      .filter((row) => row.kind === 'status_changed')
+    const told = (await f.core.db.select().from(outbox)).filter((row) => row.kind === 'status_changed')
     expect(told).toHaveLength(1)
 
     // The same stage through the status import, on a twin database: the same message and key.
@@ -255,39 +251,29 @@ describe('adding a stage', () => {
       },
     )
     expect(imported).toMatchObject({ ok: true, messagesQueued: 1 })
-    const importRows = twin.core.db
-      .select()
-      .from(outbox)
-      .all()
-      .filter((row) => row.kind === 'status_changed')
+    const importRows = (await twin.core.db.select().from(outbox)).filter((row) => row.kind === 'status_changed')
     const shape = (row: (typeof told)[number] | undefined) =>
       row && { key: row.idempotencyKey, chat: row.chatId, payload: row.payload, due: row.dueAt }
     expect(shape(told[0])).toEqual(shape(importRows[0]))
     expect(JSON.parse(told[0]?.payload ?? '{}').text).toContain('*Ujian kognitif* (Jumat, 20 November 2026)')
 
-    expect(f.core.db.select().from(certificationStages).all().at(-1)).toMatchObject({
+    expect((await f.core.db.select().from(certificationStages)).at(-1)).toMatchObject({
       stage: 'ujian_kognitif',
       note: 'Lulus seleksi',
     })
-    expect(auditOf(f.core, 'person.stage_added')).toEqual([
+    expect(await auditOf(f.core, 'person.stage_added')).toEqual([
       expect.objectContaining({ actor: `staff:${id}`, entityId: String(budi) }),
     ])
     // The same stage on the same day again: refused beside the field, nothing queued.
     const again = await browser.submit(`/admin/peserta/${budi}`, `/admin/peserta/${budi}/tahap`, stageForm)
     expect(again.status).toBe(400)
     expect(await again.text()).toContain('id="f-stage-error">Tahap ini sudah tercatat pada tanggal itu.</span>')
-    expect(
-      f.core.db
-        .select()
-        .from(outbox)
-        .all()
-        .filter((row) => row.kind === 'status_changed'),
-    ).toHaveLength(1)
+    expect((await f.core.db.select().from(outbox)).filter((row) => row.kind === 'status_changed')).toHaveLength(1)
   })
 
   it('bad dates get their error beside the field and nothing is written', async () => {
     const { f, browser, budi } = await setUp('admin')
-    const stagesBefore = f.core.db.select().from(certificationStages).all().length
+    const stagesBefore = (await f.core.db.select().from(certificationStages)).length
     const response = await browser.submit(`/admin/peserta/${budi}`, `/admin/peserta/${budi}/tahap`, {
       stage: 'portofolio',
       stageDate: '2026-12-25',
@@ -298,14 +284,8 @@ describe('adding a stage', () => {
     const html = await response.text()
     expect(html).toContain('id="f-stageDate-error">Tanggal itu belum tiba; isi tanggal tahap itu dicapai.</span>')
     expect(html).toContain('id="f-dueDate-error">Isi tanggal yang ada')
-    expect(f.core.db.select().from(certificationStages).all()).toHaveLength(stagesBefore)
-    expect(
-      f.core.db
-        .select()
-        .from(outbox)
-        .all()
-        .filter((row) => row.kind === 'status_changed'),
-    ).toEqual([])
-    expect(auditOf(f.core, 'person.stage_added')).toEqual([])
+    expect(await f.core.db.select().from(certificationStages)).toHaveLength(stagesBefore)
+    expect((await f.core.db.select().from(outbox)).filter((row) => row.kind === 'status_changed')).toEqual([])
+    expect(await auditOf(f.core, 'person.stage_added')).toEqual([])
   })
 })

@@ -5,7 +5,9 @@
  * shown and filtered apart from the failed ones, and sent again only with a warning that the person
  * may have it already.
  */
+
 import { describe, expect, it } from 'vitest'
+import { statement, written } from '../../src/db/client.js'
 import { loadDemoData } from '../../src/db/demo-data.js'
 import { outbox, people } from '../../src/db/schema.js'
 import { testOutbox } from '../support/outbox.js'
@@ -17,56 +19,57 @@ async function setUp(role: 'admin' | 'regional' | 'viewer' = 'admin') {
   const f = await consoleFixture()
   const db = f.core.db
   const now = f.clock.now().getTime()
-  const person = (fullName: string, provinceCode: string) =>
-    db.insert(people).values({ fullName, provinceCode }).returning({ id: people.id }).get().id
-  const budi = person('Budi Santoso', '32') // R2
-  const andi = person('Andi Nurhaliza', '73') // R5
+  const person = async (fullName: string, provinceCode: string) =>
+    written(await db.insert(people).values({ fullName, provinceCode }).returning({ id: people.id })).id
+  const budi = await person('Budi Santoso', '32') // R2
+  const andi = await person('Andi Nurhaliza', '73') // R5
   let key = 0
-  const message = (values: Partial<typeof outbox.$inferInsert> & { status: (typeof outbox.$inferInsert)['status'] }) =>
-    db
-      .insert(outbox)
-      .values({
-        idempotencyKey: `test:${key++}`,
-        channel: 'telegram',
-        chatId: '1001',
-        kind: 'reminder',
-        payload: JSON.stringify({ text: 'Besok Bimtek dimulai pukul 09.00 WIB.' }),
-        dueAt: new Date(now - 2 * HOUR),
-        ...values,
-      })
-      .returning({ id: outbox.id })
-      .get().id
+  const message = async (values: Partial<typeof outbox.$inferInsert> & { status: (typeof outbox.$inferInsert)['status'] }) =>
+    written(
+      await db
+        .insert(outbox)
+        .values({
+          idempotencyKey: `test:${key++}`,
+          channel: 'telegram',
+          chatId: '1001',
+          kind: 'reminder',
+          payload: JSON.stringify({ text: 'Besok Bimtek dimulai pukul 09.00 WIB.' }),
+          dueAt: new Date(now - 2 * HOUR),
+          ...values,
+        })
+        .returning({ id: outbox.id }),
+    ).id
   const ids = {
-    budiFailed: message({
+    budiFailed: await message({
       personId: budi,
       status: 'failed',
       eventKey: 'registration:7',
       label: '1d',
       lastError: 'Forbidden: bot was kicked',
     }),
-    budiSent: message({ personId: budi, status: 'sent', sentAt: new Date(now - 2 * HOUR) }),
-    budiSkipped: message({
+    budiSent: await message({ personId: budi, status: 'sent', sentAt: new Date(now - 2 * HOUR) }),
+    budiSkipped: await message({
       personId: budi,
       status: 'skipped',
       lastError: 'skipped: the event had already started',
       dueAt: new Date(now - 50 * HOUR),
     }),
-    budiCode: message({
+    budiCode: await message({
       personId: budi,
       status: 'failed',
       kind: 'identity_code',
       channel: 'whatsapp',
       lastError: 'not on WhatsApp',
     }),
-    andiFailed: message({
+    andiFailed: await message({
       personId: andi,
       status: 'failed',
       kind: 'status_changed',
       chatId: '2002',
       lastError: 'chat not found',
     }),
-    andiPlanned: message({ personId: andi, status: 'pending', chatId: '2002', dueAt: new Date(now + 24 * HOUR) }),
-    reply: message({ status: 'failed', kind: 'reply', chatId: '3003', lastError: 'timeout' }),
+    andiPlanned: await message({ personId: andi, status: 'pending', chatId: '2002', dueAt: new Date(now + 24 * HOUR) }),
+    reply: await message({ status: 'failed', kind: 'reply', chatId: '3003', lastError: 'timeout' }),
   }
   const id = await f.addAccount({
     email: 'staf@kemensos.go.id',
@@ -93,33 +96,35 @@ async function setUp(role: 'admin' | 'regional' | 'viewer' = 'admin') {
 }
 
 /** A reminder to Budi that was being sent when the server stopped: its outcome is unknown. */
-function crashedWhileSending(f: Awaited<ReturnType<typeof consoleFixture>>): number {
+async function crashedWhileSending(f: Awaited<ReturnType<typeof consoleFixture>>): Promise<number> {
   const db = f.core.db
-  const budi = db.$client.prepare("select id from people where full_name = 'Budi Santoso'").get() as { id: number }
-  return db
-    .insert(outbox)
-    .values({
-      idempotencyKey: 'test:crashed',
-      channel: 'telegram',
-      chatId: '1001',
-      personId: budi.id,
-      kind: 'reminder',
-      eventKey: 'registration:7',
-      label: '2h',
-      payload: JSON.stringify({ text: 'Dua jam lagi Bimtek dimulai.' }),
-      dueAt: new Date(f.clock.now().getTime() - HOUR),
-      status: 'unknown',
-      attempts: 1,
-      lastError: 'outcome unknown: the process stopped while sending',
-    })
-    .returning({ id: outbox.id })
-    .get().id
+  const budi = (await statement(db, "select id from people where full_name = 'Budi Santoso'").get()) as { id: number }
+  return written(
+    await db
+      .insert(outbox)
+      .values({
+        idempotencyKey: 'test:crashed',
+        channel: 'telegram',
+        chatId: '1001',
+        personId: budi.id,
+        kind: 'reminder',
+        eventKey: 'registration:7',
+        label: '2h',
+        payload: JSON.stringify({ text: 'Dua jam lagi Bimtek dimulai.' }),
+        dueAt: new Date(f.clock.now().getTime() - HOUR),
+        status: 'unknown',
+        attempts: 1,
+        lastError: 'outcome unknown: the process stopped while sending',
+      })
+      .returning({ id: outbox.id }),
+  ).id
 }
 
-const outboxRows = (f: Awaited<ReturnType<typeof consoleFixture>>) =>
-  f.core.db.$client
-    .prepare('select id, idempotency_key as key, status, chat_id as chatId, due_at as dueAt from outbox order by id')
-    .all() as {
+const outboxRows = async (f: Awaited<ReturnType<typeof consoleFixture>>) =>
+  (await statement(
+    f.core.db,
+    'select id, idempotency_key as key, status, chat_id as chatId, due_at as dueAt from outbox order by id',
+  ).all()) as {
     id: number
     key: string
     status: string
@@ -165,11 +170,11 @@ describe('Pengingat', () => {
     expect(seen.join('\n')).toContain('Budi Santoso')
     expect(seen.join('\n')).not.toContain('Andi')
     expect(seen.join('\n')).not.toContain('timeout') // a failed reply belongs to no person, so to no region
-    const before = outboxRows(f).length
+    const before = (await outboxRows(f)).length
     const other = await resend(ids.andiFailed)
     expect(other.status).toBe(404)
     expect(await other.text()).toContain('Pesan ini tidak ditemukan.')
-    expect(outboxRows(f)).toHaveLength(before)
+    expect(await outboxRows(f)).toHaveLength(before)
   })
 
   it('masks names for viewer and lets them send nothing again', async () => {
@@ -178,14 +183,14 @@ describe('Pengingat', () => {
     expect(seen).not.toContain('Budi Santoso')
     expect(seen).toMatch(/Bud\S* San\S*/)
     expect(seen).not.toContain('Kirim ulang')
-    const before = outboxRows(f).length
+    const before = (await outboxRows(f)).length
     expect((await resend(ids.budiFailed)).status).toBe(403)
-    expect(outboxRows(f)).toHaveLength(before)
+    expect(await outboxRows(f)).toHaveLength(before)
   })
 
   it('fills its list from the demo dataset: sent, failed and skipped messages with their reasons, and one unknown', async () => {
     const { f, rows } = await setUp()
-    loadDemoData(f.core.db, f.clock.now())
+    await loadDemoData(f.core.db, f.clock.now())
     for (const state of ['sent', 'failed', 'skipped']) expect((await rows(`?status=${state}`)).length, state).toBeGreaterThan(1)
     expect((await rows('?status=failed')).join('\n')).toContain('[DEMO] nomor tidak terdaftar di WhatsApp')
     expect(await rows('?status=unknown')).toEqual([expect.stringContaining('[DEMO] server berhenti saat mengirim')])
@@ -193,7 +198,7 @@ describe('Pengingat', () => {
 
   it('lists a message whose outcome is unknown under its own label and filter, apart from the failed ones, saying what it means', async () => {
     const { f, browser, rows } = await setUp()
-    crashedWhileSending(f)
+    await crashedWhileSending(f)
     const unknown = await rows('?status=unknown')
     expect(unknown).toHaveLength(1)
     expect(unknown[0]).toContain('hasil tidak diketahui')
@@ -213,7 +218,7 @@ describe('Pengingat', () => {
 
   it('sends a message whose outcome is unknown again, with the warning that the person may have it already', async () => {
     const { f, id, ids, browser, rows, resend } = await setUp()
-    const crashed = crashedWhileSending(f)
+    const crashed = await crashedWhileSending(f)
     const [row] = await rows('?status=unknown')
     expect(row).toContain('Kirim ulang')
     expect(row).toContain('Mungkin sudah diterima: tanyakan dulu kepada orangnya')
@@ -225,9 +230,9 @@ describe('Pengingat', () => {
     expect(response.headers.get('location')).toBe('/admin/pengingat?dikirim=tidak-diketahui')
     const notice = await (await browser.request(response.headers.get('location') as string)).text()
     expect(notice).toContain('Hasil kiriman pertamanya tidak diketahui: bila sudah sampai, orangnya menerima pesan ini dua kali.')
-    expect(outboxRows(f).find((r) => r.key === `resend:${crashed}`)).toMatchObject({ status: 'pending', chatId: '1001' })
-    expect(outboxRows(f).find((r) => r.id === crashed)?.status).toBe('unknown')
-    expect(auditOf(f.core, 'reminder.resent')).toEqual([
+    expect((await outboxRows(f)).find((r) => r.key === `resend:${crashed}`)).toMatchObject({ status: 'pending', chatId: '1001' })
+    expect((await outboxRows(f)).find((r) => r.id === crashed)?.status).toBe('unknown')
+    expect(await auditOf(f.core, 'reminder.resent')).toEqual([
       expect.objectContaining({
         actor: `staff:${id}`,
         entityId: String(crashed),
@@ -245,10 +250,10 @@ describe('Pengingat', () => {
     const response = await resend(ids.budiFailed)
     expect(response.status).toBe(303)
     expect(response.headers.get('location')).toBe('/admin/pengingat?dikirim=1')
-    const again = outboxRows(f).find((row) => row.key === `resend:${ids.budiFailed}`)
+    const again = (await outboxRows(f)).find((row) => row.key === `resend:${ids.budiFailed}`)
     expect(again).toMatchObject({ status: 'pending', chatId: '1001', dueAt: f.clock.now().getTime() })
-    expect(outboxRows(f).find((row) => row.id === ids.budiFailed)?.status).toBe('failed')
-    expect(auditOf(f.core, 'reminder.resent')).toEqual([
+    expect((await outboxRows(f)).find((row) => row.id === ids.budiFailed)?.status).toBe('failed')
+    expect(await auditOf(f.core, 'reminder.resent')).toEqual([
       expect.objectContaining({ actor: `staff:${id}`, entity: 'outbox', entityId: String(ids.budiFailed) }),
     ])
     expect((await rows('?status=failed')).find((row) => row.includes('Forbidden'))).toContain('Sudah dikirim ulang')
@@ -257,13 +262,13 @@ describe('Pengingat', () => {
     expect(twice.status).toBe(409)
     expect(await twice.text()).toContain('Pesan ini sudah dikirim ulang.')
     for (const refused of [ids.budiSent, ids.budiCode, ids.reply]) expect((await resend(refused)).status).toBe(409)
-    expect(outboxRows(f).filter((row) => row.key.startsWith('resend:'))).toHaveLength(1)
-    expect(auditOf(f.core, 'reminder.resent')).toHaveLength(1)
+    expect((await outboxRows(f)).filter((row) => row.key.startsWith('resend:'))).toHaveLength(1)
+    expect(await auditOf(f.core, 'reminder.resent')).toHaveLength(1)
 
     const sent: string[] = []
     const delivery = testOutbox(f.core.db, f.clock, { telegram: async (chatId) => void sent.push(chatId) })
     await delivery.deliver()
     expect(sent).toEqual(['1001'])
-    expect(outboxRows(f).find((row) => row.key === `resend:${ids.budiFailed}`)?.status).toBe('sent')
+    expect((await outboxRows(f)).find((row) => row.key === `resend:${ids.budiFailed}`)?.status).toBe('sent')
   })
 })

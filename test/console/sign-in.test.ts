@@ -4,8 +4,10 @@
  * password, throttling per account and per address that survives a restart, CSRF refusals,
  * rotation at sign-in, the idle timeout, the 12-hour lifetime, sign-out, and `next` staying on this site.
  */
+
 import { describe, expect, it } from 'vitest'
 import { ACCOUNT_FAILURE_LIMIT, CLIENT_FAILURE_LIMIT, SIGN_IN_WINDOW_MINUTES } from '../../src/core/console/sign-in.js'
+import { statement } from '../../src/db/client.js'
 import { auditOf, browserOn, consoleFixture, PASSWORD } from './support.js'
 
 const EMAIL = 'sri.wahyuni@kemensos.go.id'
@@ -45,7 +47,9 @@ describe('the way in', () => {
     const home = await (await browser.request('/admin')).text()
     expect(home).toContain('Sri Wahyuni')
     expect(home).toContain('action="/admin/keluar"')
-    expect(auditOf(f.core, 'staff.signed_in')).toEqual([expect.objectContaining({ actor: expect.stringMatching(/^staff:\d+$/) })])
+    expect(await auditOf(f.core, 'staff.signed_in')).toEqual([
+      expect.objectContaining({ actor: expect.stringMatching(/^staff:\d+$/) }),
+    ])
   })
 
   it.each([
@@ -103,7 +107,7 @@ describe('wrong sign-ins', () => {
     expect(log).toContain('wrong_password')
     expect(log).toContain('203.0.113.5')
     expect(log).not.toContain('tebakan-sandi-rahasia')
-    const [entry] = auditOf(f.core, 'staff.sign_in_failed')
+    const [entry] = await auditOf(f.core, 'staff.sign_in_failed')
     expect(entry).toMatchObject({ actor: `staff:${id}`, entityId: String(id) })
     expect(JSON.parse(entry?.details ?? '{}')).toEqual({ reason: 'wrong_password', client: '203.0.113.5' })
   })
@@ -142,13 +146,13 @@ describe('wrong sign-ins', () => {
     expect(response.status).toBe(400)
     expect(html).toContain('id="f-email-error">Isi alamat e-mail Anda.')
     expect(html).toContain('id="f-password-error">Isi kata sandi Anda.')
-    expect(auditOf(f.core, 'staff.sign_in_failed')).toEqual([])
+    expect(await auditOf(f.core, 'staff.sign_in_failed')).toEqual([])
   })
 
   it('a disabled account cannot sign in (the same answer as a wrong password)', async () => {
     const f = await consoleFixture()
     await f.addAccount({ email: EMAIL })
-    f.core.db.$client.prepare("update staff set status = 'disabled'").run()
+    await statement(f.core.db, "update staff set status = 'disabled'").run()
     const response = await browserOn(f.app).signIn(EMAIL)
     expect(response.status).toBe(401)
     expect(await response.text()).toContain('E-mail atau kata sandi salah.')
@@ -169,7 +173,7 @@ describe('CSRF', () => {
       headers: { Origin: 'https://evil.example' },
     })
     expect(crossSite.status).toBe(403)
-    expect(auditOf(f.core, 'staff.signed_in')).toEqual([])
+    expect(await auditOf(f.core, 'staff.signed_in')).toEqual([])
   })
 
   it('refuses sign-out without the session token: the session goes on', async () => {
@@ -249,6 +253,6 @@ describe('sessions', () => {
     expect(out.headers.get('location')).toBe('/admin/login?keluar=1')
     expect(browser.jar.has('kesos_console')).toBe(false)
     expect((await f.app.request('/admin', { headers: { Cookie: `kesos_console=${cookie}` } })).status).toBe(303)
-    expect(auditOf(f.core, 'staff.signed_out')).toEqual([expect.objectContaining({ actor: `staff:${id}` })])
+    expect(await auditOf(f.core, 'staff.signed_out')).toEqual([expect.objectContaining({ actor: `staff:${id}` })])
   })
 })

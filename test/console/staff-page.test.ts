@@ -3,7 +3,9 @@
  * region, disabling (sessions end), resetting, the admin's own account refused, forms without
  * `_csrf` refused; every change audited with the signed-in admin as actor.
  */
+
 import { describe, expect, it } from 'vitest'
+import { statement } from '../../src/db/client.js'
 import { auditOf, browserOn, consoleFixture, PASSWORD } from './support.js'
 
 async function admin() {
@@ -26,7 +28,7 @@ describe('Staf', () => {
     expect((await browser.request('/admin/staf')).status).toBe(403)
     const posted = await browser.submit('/admin', `/admin/staf/${other}/nonaktifkan`, {})
     expect(posted.status).toBe(403)
-    expect(auditOf(f.core, 'staff.disabled')).toEqual([])
+    expect(await auditOf(f.core, 'staff.disabled')).toEqual([])
     expect(await (await browser.request('/admin')).text()).not.toContain('href="/admin/staf"')
   })
 
@@ -63,7 +65,7 @@ describe('Staf', () => {
     })
     const link = linkIn(await response.text())
     expect(link).toMatch(/^http:\/\/localhost\/admin\/setel-sandi\?token=/)
-    expect(auditOf(f.core, 'staff.added').at(-1)).toMatchObject({
+    expect((await auditOf(f.core, 'staff.added')).at(-1)).toMatchObject({
       actor: `staff:${id}`,
       details: '{"role":"regional","region":"R5"}',
     })
@@ -93,7 +95,7 @@ describe('Staf', () => {
     const ok = await browser.submit('/admin/staf', `/admin/staf/${budi}/peran`, { role: 'viewer', region: '' })
     expect(await ok.text()).toContain('Budi sekarang Pemantau.')
     expect(await (await colleague.request('/admin')).text()).toContain('Pemantau')
-    expect(auditOf(f.core, 'staff.role_changed')).toEqual([
+    expect(await auditOf(f.core, 'staff.role_changed')).toEqual([
       expect.objectContaining({
         actor: `staff:${id}`,
         entityId: String(budi),
@@ -114,11 +116,15 @@ describe('Staf', () => {
     expect(await disabled.text()).toContain('Akun Budi dinonaktifkan; semua sesinya berakhir.')
     expect((await colleague.request('/admin')).headers.get('location')).toMatch(/^\/admin\/login/)
     expect((await colleague.signIn('budi@kemensos.go.id')).status).not.toBe(303)
-    expect(auditOf(f.core, 'staff.disabled')).toEqual([expect.objectContaining({ actor: `staff:${id}`, entityId: String(budi) })])
+    expect(await auditOf(f.core, 'staff.disabled')).toEqual([
+      expect.objectContaining({ actor: `staff:${id}`, entityId: String(budi) }),
+    ])
 
     const reset = await browser.submit('/admin/staf', `/admin/staf/${rina}/setel-ulang`, {})
     expect(linkIn(await reset.text())).toMatch(/setel-sandi\?token=/)
-    expect(auditOf(f.core, 'staff.reset')).toEqual([expect.objectContaining({ actor: `staff:${id}`, entityId: String(rina) })])
+    expect(await auditOf(f.core, 'staff.reset')).toEqual([
+      expect.objectContaining({ actor: `staff:${id}`, entityId: String(rina) }),
+    ])
   })
 
   it('enables a disabled colleague again: they sign in with their password; audited', async () => {
@@ -134,26 +140,29 @@ describe('Staf', () => {
     expect(await enabled.text()).toContain('Akun Budi aktif lagi: dapat masuk dengan kata sandinya.')
     expect((await colleague.signIn('budi@kemensos.go.id')).status).toBe(303)
     expect((await colleague.request('/admin')).status).toBe(200)
-    expect(auditOf(f.core, 'staff.enabled')).toEqual([expect.objectContaining({ actor: `staff:${id}`, entityId: String(budi) })])
+    expect(await auditOf(f.core, 'staff.enabled')).toEqual([
+      expect.objectContaining({ actor: `staff:${id}`, entityId: String(budi) }),
+    ])
   })
 
   it('a reset can turn two-factor off (a lost authenticator): the colleague signs in with the new password alone', async () => {
     const { f, browser, id } = await admin()
     const rina = await f.addAccount({ email: 'rina@kemensos.go.id', name: 'Rina', role: 'viewer' })
-    f.core.db.$client
-      .prepare("update staff set totp_secret = 'sealed', totp_enabled_at = 1, totp_last_step = 1 where id = ?")
-      .run(rina)
+    await statement(
+      f.core.db,
+      "update staff set totp_secret = 'sealed', totp_enabled_at = 1, totp_last_step = 1 where id = ?",
+    ).run(rina)
     const page = await (await browser.request('/admin/staf')).text()
     expect(page).toContain('Matikan juga verifikasi dua langkah (aplikasi hilang)')
 
     // Without the box ticked the authenticator stays.
     await browser.submit('/admin/staf', `/admin/staf/${rina}/setel-ulang`, {})
-    expect(f.core.db.$client.prepare('select totp_enabled_at as on_ from staff where id = ?').get(rina)).toEqual({ on_: 1 })
+    expect(await statement(f.core.db, 'select totp_enabled_at as on_ from staff where id = ?').get(rina)).toEqual({ on_: 1 })
 
     const reset = await browser.submit('/admin/staf', `/admin/staf/${rina}/setel-ulang`, { two_factor: 'off' })
     const text = await reset.text()
     expect(text).toContain('Verifikasi dua langkahnya dimatikan')
-    expect(f.core.db.$client.prepare('select totp_secret, totp_enabled_at from staff where id = ?').get(rina)).toEqual({
+    expect(await statement(f.core.db, 'select totp_secret, totp_enabled_at from staff where id = ?').get(rina)).toEqual({
       totp_secret: null,
       totp_enabled_at: null,
     })
@@ -166,7 +175,7 @@ describe('Staf', () => {
     })
     expect(set.status).toBe(303)
     expect((await colleague.request('/admin')).status).toBe(200)
-    expect(auditOf(f.core, 'staff.reset').at(-1)).toEqual(
+    expect((await auditOf(f.core, 'staff.reset')).at(-1)).toEqual(
       expect.objectContaining({ actor: `staff:${id}`, details: '{"sessionsEnded":0,"twoFactorCleared":true}' }),
     )
   })
@@ -184,7 +193,7 @@ describe('Staf', () => {
         'Anda tidak dapat mengubah peran, menonaktifkan atau menyetel ulang akun Anda sendiri',
       )
     }
-    expect(f.core.db.$client.prepare('select role, status from staff where id = ?').get(id)).toEqual({
+    expect(await statement(f.core.db, 'select role, status from staff where id = ?').get(id)).toEqual({
       role: 'admin',
       status: 'active',
     })
@@ -198,7 +207,7 @@ describe('Staf', () => {
     expect(response.status).toBe(403)
     const invite = await browser.request('/admin/staf/undang', { form: { name: 'X', email: 'x@kemensos.go.id', role: 'viewer' } })
     expect(invite.status).toBe(403)
-    expect(f.core.db.$client.prepare('select email, status from staff order by id').all()).toEqual([
+    expect(await statement(f.core.db, 'select email, status from staff order by id').all()).toEqual([
       { email: 'admin@kemensos.go.id', status: 'active' },
       { email: 'budi@kemensos.go.id', status: 'active' },
     ])

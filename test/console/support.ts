@@ -3,6 +3,7 @@
  * real core over in-memory SQLite, with a fake clock; a small browser for `app.request`: cookies
  * kept between requests, forms posted from this origin with their CSRF token.
  */
+
 import { randomBytes } from 'node:crypto'
 import pino from 'pino'
 import type { Core } from '../../src/bootstrap.js'
@@ -10,6 +11,7 @@ import type { ConnectionState } from '../../src/bots/whatsapp/connection.js'
 import { addStaff, type StaffInput } from '../../src/core/console/staff-accounts.js'
 import { createByteBox, createSecretBox, HANDOFF_FILE_PURPOSE, STAFF_TOTP_PURPOSE } from '../../src/core/privacy/data-key.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
+import { statement } from '../../src/db/client.js'
 import { createWebApp } from '../../src/web/app.js'
 import type { ConsoleDeps } from '../../src/web/console/console-app.js'
 import type { QuickReply } from '../../src/web/console/handoff-thread.js'
@@ -141,8 +143,9 @@ export function browserOn(app: App, address = '198.51.100.7') {
 }
 
 /** The audit entries of `action`, oldest first. */
-export function auditOf(core: Core, action: string) {
-  return core.db.$client
-    .prepare('select actor, action, entity, entity_id as entityId, details from audit_log where action = ? order by id')
-    .all(action) as { actor: string; action: string; entity: string | null; entityId: string | null; details: string | null }[]
+export async function auditOf(core: Core, action: string) {
+  return (await statement(
+    core.db,
+    'select actor, action, entity, entity_id as entityId, details from audit_log where action = ? order by id',
+  ).all(action)) as { actor: string; action: string; entity: string | null; entityId: string | null; details: string | null }[]
 }

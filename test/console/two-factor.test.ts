@@ -45,6 +45,18 @@ describe('enrolment', () => {
     expect(f.totpBox.open(stored)).toBe(secret)
   })
 
+  it('shows one secret to two pages opened at the same moment (the QR first scanned still confirms)', async () => {
+    const f = await consoleFixture()
+    await f.addAccount({ email: EMAIL })
+    const browser = browserOn(f.app)
+    await browser.signIn(EMAIL)
+    const pages = await Promise.all([browser.request('/admin/dua-langkah'), browser.request('/admin/dua-langkah')])
+    const [first, second] = await Promise.all(pages.map(async (page) => secretOf(await page.text())))
+    expect(first).toMatch(/^[A-Z2-7]{32}$/)
+    expect(second).toBe(first)
+    expect(f.totpBox.open(f.core.db.$client.prepare('select totp_secret from staff').pluck().get() as string)).toBe(first)
+  })
+
   it('refuses a wrong code beside the field, and turns on with the right one (audited)', async () => {
     const f = await consoleFixture()
     const id = await f.addAccount({ email: EMAIL })
@@ -54,13 +66,13 @@ describe('enrolment', () => {
     const wrong = await browser.request('/admin/dua-langkah', { form: { _csrf: browser.csrfOf(page), otp: '000000' } })
     expect(wrong.status).toBe(400)
     expect(await wrong.text()).toContain('id="f-otp-error">Kode salah')
-    expect(auditOf(f.core, 'staff.two_factor_enrolled')).toEqual([])
+    expect(await auditOf(f.core, 'staff.two_factor_enrolled')).toEqual([])
     const right = await browser.request('/admin/dua-langkah', {
       form: { _csrf: browser.csrfOf(page), otp: codeAt(secretOf(page), f.clock.now()) },
     })
     expect(right.status).toBe(303)
     expect(await (await browser.request('/admin/dua-langkah')).text()).toContain('Verifikasi dua langkah aktif sejak')
-    expect(auditOf(f.core, 'staff.two_factor_enrolled')).toEqual([expect.objectContaining({ actor: `staff:${id}` })])
+    expect(await auditOf(f.core, 'staff.two_factor_enrolled')).toEqual([expect.objectContaining({ actor: `staff:${id}` })])
   })
 })
 

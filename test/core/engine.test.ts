@@ -6,7 +6,7 @@ import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createEngine, MAX_TEXT_LENGTH } from '../../src/core/engine.js'
 import { runHousekeeping } from '../../src/core/housekeeping.js'
-import { closeDatabase, openDatabase } from '../../src/db/client.js'
+import { closeDatabase, openDatabase, statement } from '../../src/db/client.js'
 import { fakeClock, inbound, testCore } from '../support/core.js'
 import { coreDriver, play } from '../support/transcript.js'
 
@@ -85,7 +85,7 @@ describe('expiry after 30 minutes of silence', () => {
     const driver = coreDriver(core.engine, { chatId: 'swept' })
     await driver.send('6')
     clock.advance(31 * 60_000)
-    runHousekeeping(core.db, clock.now(), 30)
+    await runHousekeeping(core.db, clock.now(), 30)
     await play(driver, [
       { user: 'halo', bot: ['Sesi sebelumnya berakhir'] },
       { user: 'halo', bot: ['Halo'], not: ['berakhir'] },
@@ -233,9 +233,10 @@ describe('failures', () => {
       chats.map((chatId) => engine.handle(inbound('1', { chatId, messageId: `batch-${chatId}` }))),
     )
     expect(replies.map((r) => r[0]?.text)).toEqual(['jawaban', expect.stringContaining('gangguan'), 'jawaban', 'jawaban'])
-    const processed = db.$client
-      .prepare("select message_id from processed_messages where message_id like 'batch-%' order by 1")
-      .all()
+    const processed = await statement(
+      db,
+      "select message_id from processed_messages where message_id like 'batch-%' order by 1",
+    ).all()
     expect(processed).toEqual([{ message_id: 'batch-a' }, { message_id: 'batch-c' }, { message_id: 'batch-d' }])
     closeDatabase(db)
   })

@@ -51,7 +51,7 @@ describe('a chat that speaks Indonesian, asked in English', () => {
 
   it('also with "Maksud Anda", the fallback, and an action the sentence asks for', async () => {
     core = await testCore()
-    addSession(core.db, new Date(), { code: 'MKS-1', title: 'Bimtek Makassar', region: 'R5', provinceCode: '73' })
+    await addSession(core.db, new Date(), { code: 'MKS-1', title: 'Bimtek Makassar', region: 'R5', provinceCode: '73' })
     const ask = async (text: string) => await coreDriver(core.engine).send(text)
     const unsure = joined(await ask('the certificate?'))
     expect(unsure).toContain(OFFER)
@@ -99,7 +99,7 @@ describe('a chat that speaks Indonesian, asked in English', () => {
     expect(joined(await driver.send('how much does it cost'))).toContain(OFFER)
     await driver.send('6')
     clock.advance(45 * 60_000)
-    expect(runHousekeeping(core.db, clock.now(), 30)).toMatchObject({ expiredFlows: 1 })
+    expect(await runHousekeeping(core.db, clock.now(), 30)).toMatchObject({ expiredFlows: 1 })
     const answer = joined(await driver.send('what are the requirements'))
     expect(answer).toContain('berakhir karena tidak ada balasan')
     expect(answer).not.toContain(OFFER)

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { runHousekeeping } from '../../src/core/housekeeping.js'
-import { closeDatabase } from '../../src/db/client.js'
+import { closeDatabase, statement } from '../../src/db/client.js'
 import { listHandoffs } from '../../src/db/queries/handoff.js'
 import { fakeClock, testCore } from '../support/core.js'
 import { coreDriver, play } from '../support/transcript.js'
@@ -8,7 +8,7 @@ import { coreDriver, play } from '../support/transcript.js'
 let core: Awaited<ReturnType<typeof testCore>>
 afterEach(() => closeDatabase(core.db))
 
-const rows = (sql: string) => core.db.$client.prepare(sql).all()
+const rows = async (sql: string) => await statement(core.db, sql).all()
 
 describe('Bicara dengan petugas (the flow framework in use)', () => {
   it('re-asks each field with the specific reason, then files the request with consent and a code', async () => {
@@ -59,7 +59,7 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
         ],
       },
     ])
-    const [request] = listHandoffs(core.db)
+    const [request] = await listHandoffs(core.db)
     expect(request).toMatchObject({
       channel: 'console',
       chatId: 'wa-1',
@@ -71,10 +71,10 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
       live: true,
       regionCode: 'R5',
     })
-    expect(rows('select purpose, text_version, granted, chat_id from consent_records')).toEqual([
+    expect(await rows('select purpose, text_version, granted, chat_id from consent_records')).toEqual([
       { purpose: 'handoff', text_version: 'handoff-v2', granted: 1, chat_id: 'wa-1' },
     ])
-    const audit = rows('select * from audit_log')
+    const audit = await rows('select * from audit_log')
     expect(audit).toHaveLength(1)
     // Nothing the person typed reaches the audit log (its time is left out: a timestamp may hold "812").
     expect(JSON.stringify((audit as { at: number }[]).map(({ at: _at, ...entry }) => entry))).not.toMatch(/Budi|812|ujian/)
@@ -94,7 +94,7 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
       { user: '5', bot: ['Topik: Lainnya', 'Nama: Budiman Santoso'] },
       { user: 'ya', bot: ['Terima kasih, Budiman Santoso'] },
     ])
-    expect(listHandoffs(core.db)[0]).toMatchObject({ name: 'Budiman Santoso', topic: 'lain' })
+    expect((await listHandoffs(core.db))[0]).toMatchObject({ name: 'Budiman Santoso', topic: 'lain' })
   })
 
   it.each(['ya.', 'iya kak', 'yaa', 'ok sip', 'betul kak', 'sudah benar', 'Kirim'])('%j on the summary sends', async (yes) => {
@@ -111,7 +111,7 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
     for (const answer of ['6', '2', 'Kapan hasil ujian keluar ya?', 'Budi Santoso', '081234567890', 'Jawa Barat'])
       await driver.send(answer)
     await play(driver, [{ user: notYes, bot: ['Ketik 1 untuk mengirim'] }])
-    expect(listHandoffs(core.db)).toHaveLength(0)
+    expect(await listHandoffs(core.db)).toHaveLength(0)
   })
 
   it('"salah" on the summary opens the correction list; an unknown choice there says why', async () => {
@@ -170,25 +170,25 @@ describe('Bicara dengan petugas (the flow framework in use)', () => {
     const driver = coreDriver(core.engine, { chatId: 'old' })
     for (const answer of ['6', '1', 'Jadwal bimtek Papua kapan?', 'Yohanes Wenda', '081234567890', 'Papua', 'ya'])
       await driver.send(answer)
-    const [request] = listHandoffs(core.db)
+    const [request] = await listHandoffs(core.db)
     expect(request).toMatchObject({ status: 'waiting', regionCode: 'R6' })
 
     await coreDriver(core.engine, { chatId: 'half' }).send('6')
     clock.advance(45 * 60_000)
-    expect(runHousekeeping(core.db, clock.now(), 30)).toMatchObject({ expiredFlows: 1, purgedHandoffs: 0 })
-    expect(rows("select flow from conversation_states where chat_id = 'half'")).toEqual([{ flow: null }])
+    expect(await runHousekeeping(core.db, clock.now(), 30)).toMatchObject({ expiredFlows: 1, purgedHandoffs: 0 })
+    expect(await rows("select flow from conversation_states where chat_id = 'half'")).toEqual([{ flow: null }])
 
     // Still waiting for staff after 91 days: kept.
     clock.advance(91 * 86_400_000)
-    expect(runHousekeeping(core.db, clock.now(), 30)).toMatchObject({ purgedHandoffs: 0 })
+    expect(await runHousekeeping(core.db, clock.now(), 30)).toMatchObject({ purgedHandoffs: 0 })
     expect((await core.handoffs.actions.close(request?.code ?? '', { secretariat: true }, 'cli')).ok).toBe(true)
     clock.advance(89 * 86_400_000)
-    expect(runHousekeeping(core.db, clock.now(), 30)).toMatchObject({ purgedHandoffs: 0 })
+    expect(await runHousekeeping(core.db, clock.now(), 30)).toMatchObject({ purgedHandoffs: 0 })
     clock.advance(2 * 86_400_000)
-    expect(runHousekeeping(core.db, clock.now(), 30)).toMatchObject({ purgedHandoffs: 1 })
-    expect(listHandoffs(core.db, 'all')).toHaveLength(0)
+    expect(await runHousekeeping(core.db, clock.now(), 30)).toMatchObject({ purgedHandoffs: 1 })
+    expect(await listHandoffs(core.db, 'all')).toHaveLength(0)
     // The consent given for it, its thread and the message telling the person go with it.
-    expect(rows('select * from consent_records')).toEqual([])
-    expect(rows('select * from handoff_messages')).toEqual([])
+    expect(await rows('select * from consent_records')).toEqual([])
+    expect(await rows('select * from handoff_messages')).toEqual([])
   })
 })

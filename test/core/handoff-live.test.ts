@@ -3,11 +3,12 @@
  * acknowledges once, explains the menu, ends on "selesai" (confirmed), takes a rating after the
  * close; and staff's actions (take, reply, note, close) with their rules and records.
  */
+
 import { afterEach, describe, expect, it } from 'vitest'
 import type { HandoffActor } from '../../src/core/handoff/actions.js'
 import { runHandoffJobs } from '../../src/core/handoff/jobs.js'
 import type { Reply } from '../../src/core/types.js'
-import { closeDatabase } from '../../src/db/client.js'
+import { closeDatabase, statement, written } from '../../src/db/client.js'
 import { handoffByCode, threadOf } from '../../src/db/queries/handoff-thread.js'
 import { staff } from '../../src/db/schema.js'
 import { fakeClock, testCore } from '../support/core.js'
@@ -20,13 +21,14 @@ afterEach(() => closeDatabase(core.db))
 // Monday 23 November 2026, 09:00 WIB / 10:00 WITA: working hours everywhere.
 const MONDAY = new Date('2026-11-23T02:00:00Z')
 
-function staffMember(name: string, role: 'admin' | 'regional' | 'viewer', region: 'R1' | 'R5' | null = null) {
+async function staffMember(name: string, role: 'admin' | 'regional' | 'viewer', region: 'R1' | 'R5' | null = null) {
   const at = MONDAY
-  const row = core.db
-    .insert(staff)
-    .values({ name, email: `${name.split(' ')[0]?.toLowerCase()}@kemensos.go.id`, role, region, createdAt: at, updatedAt: at })
-    .returning({ id: staff.id })
-    .get()
+  const row = written(
+    await core.db
+      .insert(staff)
+      .values({ name, email: `${name.split(' ')[0]?.toLowerCase()}@kemensos.go.id`, role, region, createdAt: at, updatedAt: at })
+      .returning({ id: staff.id }),
+  )
   return { staff: { id: row.id, name, role, region } } satisfies HandoffActor
 }
 
@@ -66,9 +68,9 @@ describe('a live handoff, the person side', () => {
       { user: '2', bot: [] },
     ])
     expect(await driver.send('terima kasih')).toEqual([])
-    const handoff = handoffByCode(core.db, code)
+    const handoff = await handoffByCode(core.db, code)
     expect(handoff).toMatchObject({ status: 'waiting', regionCode: 'R5' })
-    expect(threadOf(core.db, handoff?.id ?? 0).map((item) => [item.author, item.text])).toEqual([
+    expect((await threadOf(core.db, handoff?.id ?? 0)).map((item) => [item.author, item.text])).toEqual([
       ['person', 'halo kak, saya sudah kirim berkas'],
       ['person', 'mohon dicek ya'],
       ['person', 'jadwal bimtek'],
@@ -85,7 +87,7 @@ describe('a live handoff, the person side', () => {
     for (const word of ['menu', 'batal', '/start']) {
       await play(driver, [{ user: word, bot: [`Anda sedang terhubung dengan petugas (${code})`, 'Ketik *selesai*'] }])
     }
-    expect(threadOf(core.db, handoffByCode(core.db, code)?.id ?? 0)).toEqual([])
+    expect(await threadOf(core.db, (await handoffByCode(core.db, code))?.id ?? 0)).toEqual([])
   })
 
   it('ends on "selesai" only once confirmed, answers again, and takes the rating from the next message', async () => {
@@ -103,7 +105,12 @@ describe('a live handoff, the person side', () => {
       // The assistant is back: a greeting gets the menu.
       { user: 'halo', bot: ['Halo'], not: ['penilaian'] },
     ])
-    expect(handoffByCode(core.db, code)).toMatchObject({ status: 'closed', closedBy: 'person', rating: 4, ratingPending: false })
+    expect(await handoffByCode(core.db, code)).toMatchObject({
+      status: 'closed',
+      closedBy: 'person',
+      rating: 4,
+      ratingPending: false,
+    })
   })
 
   it('the confirmation takes the option number passed as a choice (as a channel may pass it)', async () => {
@@ -139,7 +146,7 @@ describe('a live handoff, the person side', () => {
       { user: 'menu', bot: ['Ketik angka menu yang Anda perlukan'], not: ['penilaian', 'petugas ('] },
       { user: '4', bot: [], not: ['penilaian Anda'] },
     ])
-    expect(handoffByCode(core.db, code)).toMatchObject({ rating: null, ratingPending: false })
+    expect(await handoffByCode(core.db, code)).toMatchObject({ rating: null, ratingPending: false })
   })
 
   it('keeps photos and PDFs sealed in the thread, and says why a file was not passed on', async () => {
@@ -168,17 +175,17 @@ describe('a live handoff, the person side', () => {
     const [sticker] = await send({ unsupported: true })
     expect(sticker?.text).toContain('Pesan ini tidak diteruskan')
 
-    const handoff = handoffByCode(core.db, code)
-    const [item] = threadOf(core.db, handoff?.id ?? 0)
+    const handoff = await handoffByCode(core.db, code)
+    const [item] = await threadOf(core.db, handoff?.id ?? 0)
     expect(item).toMatchObject({
       author: 'person',
       text: 'ini KTP saya',
       attachment: { kind: 'image', mimeType: 'image/jpeg', fileName: 'ktp.jpg', size: 12 },
     })
-    const stored = core.db.$client.prepare('select content from handoff_attachments').get() as { content: Buffer }
+    const stored = (await statement(core.db, 'select content from handoff_attachments').get()) as { content: Buffer }
     // Sealed: the stored bytes are not the photo.
     expect(stored.content.includes(Buffer.from(jpeg))).toBe(false)
-    expect(threadOf(core.db, handoff?.id ?? 0)).toHaveLength(1)
+    expect(await threadOf(core.db, handoff?.id ?? 0)).toHaveLength(1)
   })
 
   it('a file that arrives once the conversation has ended is not read (it ended during the download)', async () => {
@@ -192,16 +199,15 @@ describe('a live handoff, the person side', () => {
       receivedAt: MONDAY,
     })
     expect(answer?.text).toContain('Maaf, saya hanya bisa membaca pesan teks.')
-    expect(core.db.$client.prepare('select count(*) as n from handoff_attachments').get()).toEqual({ n: 0 })
+    expect(await statement(core.db, 'select count(*) as n from handoff_attachments').get()).toEqual({ n: 0 })
   })
 
   it('a phone-call request filed before live handoff does not silence the chat', async () => {
     core = await testCore({ clock: fakeClock(MONDAY).now })
-    core.db.$client
-      .prepare(
-        "insert into handoff_requests (code, channel, chat_id, name, topic, question, status, live) values ('PTG-OLD222', 'console', 'legacy', 'Budi', 'lain', 'Telepon saya', 'waiting', 0)",
-      )
-      .run()
+    await statement(
+      core.db,
+      "insert into handoff_requests (code, channel, chat_id, name, topic, question, status, live) values ('PTG-OLD222', 'console', 'legacy', 'Budi', 'lain', 'Telepon saya', 'waiting', 0)",
+    ).run()
     await play(coreDriver(core.engine, { chatId: 'legacy' }), [{ user: 'halo', bot: ['Halo'] }])
   })
 })
@@ -281,21 +287,22 @@ describe('staff actions', () => {
   it('a reply reaches the person signed with the first name and the region, and opens the handoff', async () => {
     const clock = fakeClock(MONDAY)
     core = await testCore({ clock: clock.now })
-    const rina = staffMember('Rina Wulandari', 'regional', 'R5')
+    const rina = await staffMember('Rina Wulandari', 'regional', 'R5')
     const driver = coreDriver(core.engine, { chatId: 'reply' })
     const code = await file(driver)
     const result = await core.handoffs.actions.reply(code, rina, 'Berkas Anda sudah kami terima.', 'console')
     expect(result.ok).toBe(true)
     expect(await delivered('reply', clock.now())).toEqual(['*Petugas Rina · BBPPKS Makassar:*\nBerkas Anda sudah kami terima.'])
-    const handoff = handoffByCode(core.db, code)
+    const handoff = await handoffByCode(core.db, code)
     expect(handoff).toMatchObject({ status: 'open', assignedStaffId: rina.staff.id })
-    expect(threadOf(core.db, handoff?.id ?? 0).map((item) => [item.author, item.text, item.delivery])).toEqual([
+    expect((await threadOf(core.db, handoff?.id ?? 0)).map((item) => [item.author, item.text, item.delivery])).toEqual([
       ['staff', 'Berkas Anda sudah kami terima.', 'sent'],
       ['system', '✅ Diambil oleh Rina Wulandari', null],
     ])
-    const audit = core.db.$client
-      .prepare("select actor, action, entity_id as code from audit_log where action like 'handoff.%' order by id")
-      .all()
+    const audit = await statement(
+      core.db,
+      "select actor, action, entity_id as code from audit_log where action like 'handoff.%' order by id",
+    ).all()
     expect(audit).toEqual([
       { actor: 'chat:console', action: 'handoff.created', code },
       { actor: `staff:${rina.staff.id}`, action: 'handoff.replied', code },
@@ -306,7 +313,7 @@ describe('staff actions', () => {
     const clock = fakeClock(MONDAY)
     core = await testCore({ clock: clock.now, env: { HANDOFF_SIGNATURE: 'anonymous' } })
     const code = await file(coreDriver(core.engine, { chatId: 'anon' }))
-    await core.handoffs.actions.reply(code, staffMember('Rina Wulandari', 'admin'), 'Sudah kami cek.', 'console')
+    await core.handoffs.actions.reply(code, await staffMember('Rina Wulandari', 'admin'), 'Sudah kami cek.', 'console')
     expect(await delivered('anon', clock.now())).toEqual(['*Petugas BBPPKS Makassar:*\nSudah kami cek.'])
   })
 
@@ -315,18 +322,18 @@ describe('staff actions', () => {
     core = await testCore({ clock: clock.now })
     const code = await file(coreDriver(core.engine, { chatId: 'rules' }))
     const actions = core.handoffs.actions
-    const count = () => (core.db.$client.prepare('select count(*) as n from handoff_messages').get() as { n: number }).n
-    expect(await actions.reply(code, staffMember('Ali Padang', 'regional', 'R1'), 'Halo', 'console')).toMatchObject({
+    const count = async () => ((await statement(core.db, 'select count(*) as n from handoff_messages').get()) as { n: number }).n
+    expect(await actions.reply(code, await staffMember('Ali Padang', 'regional', 'R1'), 'Halo', 'console')).toMatchObject({
       error: { code: 'NOT_IN_SCOPE' },
     })
-    expect(await actions.take(code, staffMember('Vera Viewer', 'viewer'), 'console')).toMatchObject({
+    expect(await actions.take(code, await staffMember('Vera Viewer', 'viewer'), 'console')).toMatchObject({
       error: { code: 'NOT_IN_SCOPE' },
     })
-    const admin = staffMember('Ade Admin', 'admin')
+    const admin = await staffMember('Ade Admin', 'admin')
     expect(await actions.reply(code, admin, '   ', 'console')).toMatchObject({ error: { code: 'TEXT_EMPTY' } })
     expect(await actions.reply(code, admin, 'x'.repeat(2001), 'console')).toMatchObject({ error: { code: 'TEXT_TOO_LONG' } })
     expect(await actions.reply('PTG-NOPE22', admin, 'Halo', 'console')).toMatchObject({ error: { code: 'HANDOFF_NOT_FOUND' } })
-    expect(count()).toBe(0)
+    expect(await count()).toBe(0)
     expect((await actions.close(code, admin, 'console')).ok).toBe(true)
     expect(await actions.reply(code, admin, 'Halo', 'console')).toMatchObject({ error: { code: 'HANDOFF_CLOSED' } })
     expect(await actions.close(code, admin, 'console')).toMatchObject({ error: { code: 'HANDOFF_CLOSED' } })
@@ -336,7 +343,7 @@ describe('staff actions', () => {
     const clock = fakeClock(MONDAY)
     core = await testCore({ clock: clock.now })
     const code = await file(coreDriver(core.engine, { chatId: 'twice' }))
-    const admin = staffMember('Ade Admin', 'admin')
+    const admin = await staffMember('Ade Admin', 'admin')
     await core.handoffs.actions.reply(code, admin, 'Sudah kami cek.', 'telegram', '9001')
     await core.handoffs.actions.reply(code, admin, 'Sudah kami cek.', 'telegram', '9001')
     expect(await delivered('twice', clock.now())).toEqual(['*Petugas Ade · BBPPKS Makassar:*\nSudah kami cek.'])
@@ -347,7 +354,7 @@ describe('staff actions', () => {
     core = await testCore({ clock: clock.now })
     const driver = coreDriver(core.engine, { chatId: 'close' })
     const code = await file(driver)
-    const admin = staffMember('Ade Admin', 'admin')
+    const admin = await staffMember('Ade Admin', 'admin')
     await core.handoffs.actions.note(code, admin, 'Sudah dicek di data pusat, NIK cocok', 'console')
     await core.handoffs.actions.close(code, admin, 'console')
     const [closed] = await delivered('close', clock.now())
@@ -370,7 +377,7 @@ describe('handoff jobs', () => {
     expect((await jobs(new Date(MONDAY.getTime() + 59 * 60_000))).alerted).toBe(0)
     expect((await jobs(new Date(MONDAY.getTime() + 61 * 60_000))).alerted).toBe(1)
     expect((await jobs(new Date(MONDAY.getTime() + 180 * 60_000))).alerted).toBe(0)
-    const items = threadOf(core.db, handoffByCode(core.db, code)?.id ?? 0)
+    const items = await threadOf(core.db, (await handoffByCode(core.db, code))?.id ?? 0)
     expect(items.map((item) => item.text)).toEqual([
       expect.stringMatching(new RegExp(`^⏰ ${code} masih menunggu petugas sejak .* \\(61 menit jam kerja\\)$`)),
     ])
@@ -379,7 +386,7 @@ describe('handoff jobs', () => {
   it('closes a conversation idle since staff spoke last, never one where the person is waiting', async () => {
     const clock = fakeClock(MONDAY)
     core = await testCore({ clock: clock.now })
-    const admin = staffMember('Ade Admin', 'admin')
+    const admin = await staffMember('Ade Admin', 'admin')
     const quiet = await file(coreDriver(core.engine, { chatId: 'quiet' }))
     await core.handoffs.actions.reply(quiet, admin, 'Sudah kami proses.', 'console')
     const asking = coreDriver(core.engine, { chatId: 'asking' })
@@ -394,8 +401,8 @@ describe('handoff jobs', () => {
       )
     expect((await jobs(47)).closedIdle).toBe(0)
     expect((await jobs(49)).closedIdle).toBe(1)
-    expect(handoffByCode(core.db, quiet)).toMatchObject({ status: 'closed', closedBy: 'idle', ratingPending: true })
-    expect(handoffByCode(core.db, waiting)).toMatchObject({ status: 'open' })
+    expect(await handoffByCode(core.db, quiet)).toMatchObject({ status: 'closed', closedBy: 'idle', ratingPending: true })
+    expect(await handoffByCode(core.db, waiting)).toMatchObject({ status: 'open' })
     const notice = await delivered('quiet', new Date(MONDAY.getTime() + 49 * 3_600_000))
     expect(notice.at(-1)).toContain(`ditutup karena tidak ada pesan selama 48 jam`)
   })

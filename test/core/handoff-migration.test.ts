@@ -7,14 +7,14 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { openDatabase } from '../../src/db/client.js'
+import { openDatabase, statement } from '../../src/db/client.js'
 import { databaseBefore } from '../support/migrations.js'
 
 describe('migration 0014 (live handoff) on a database with requests', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kesos-migration-'))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-  it('keeps open requests as phone-call requests and closed ones closed', () => {
+  it('keeps open requests as phone-call requests and closed ones closed', async () => {
     const { sqlite, path } = databaseBefore(dir, '_live_handoff')
     const insert = sqlite.prepare(
       "insert into handoff_requests (code, channel, chat_id, name, phone_e164, topic, question, status, created_at, closed_at) values (?, 'whatsapp', ?, 'Siti', '+6281234567890', 'lain', 'Tolong telepon saya', ?, 1764000000000, ?)",
@@ -24,11 +24,10 @@ describe('migration 0014 (live handoff) on a database with requests', () => {
     sqlite.close()
 
     const db = openDatabase(path)
-    const rows = db.$client
-      .prepare(
-        'select code, status, live, rating_pending as ratingPending, closed_at as closedAt from handoff_requests order by code',
-      )
-      .all()
+    const rows = await statement(
+      db,
+      'select code, status, live, rating_pending as ratingPending, closed_at as closedAt from handoff_requests order by code',
+    ).all()
     expect(rows).toEqual([
       { code: 'PTG-DONE22', status: 'closed', live: 0, ratingPending: 0, closedAt: 1764100000000 },
       { code: 'PTG-OPEN22', status: 'waiting', live: 0, ratingPending: 0, closedAt: null },
@@ -36,9 +35,9 @@ describe('migration 0014 (live handoff) on a database with requests', () => {
     // A live request can now be filed in the same chat (the old one does not count as live) …
     const live =
       "insert into handoff_requests (code, channel, chat_id, name, topic, question) values (?, 'whatsapp', '6281@s.whatsapp.net', 'Siti', 'lain', 'Halo')"
-    db.$client.prepare(live).run('PTG-LIVE22')
+    await statement(db, live).run('PTG-LIVE22')
     // … but only one.
-    expect(() => db.$client.prepare(live).run('PTG-LIVE33')).toThrow(/UNIQUE/)
+    await expect(statement(db, live).run('PTG-LIVE33')).rejects.toThrow(/UNIQUE/)
     db.$client.close()
   })
 })

@@ -1,7 +1,7 @@
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createEngine } from '../../src/core/engine.js'
-import { closeDatabase } from '../../src/db/client.js'
+import { closeDatabase, statement } from '../../src/db/client.js'
 import { testCore } from '../support/core.js'
 import { coreDriver, play } from '../support/transcript.js'
 import { MENU_EN, MENU_ID } from '../transcripts/core.js'
@@ -101,7 +101,7 @@ describe('cancel and menu inside a flow', () => {
         { user: 'batal', bot: ['Baik, dibatalkan. Isian tadi tidak disimpan.'], options: MENU_ID },
         { user: '6', bot: ['Langkah 1 dari 5'] },
       ])
-      expect(core.db.$client.prepare('select count(*) n from handoff_requests').get()).toEqual({ n: 0 })
+      expect(await statement(core.db, 'select count(*) n from handoff_requests').get()).toEqual({ n: 0 })
     })
     it(`"menu" after ${depth} answers returns to the main menu`, async () => {
       core = await testCore()
@@ -122,6 +122,6 @@ describe('cancel and menu inside a flow', () => {
     const driver = coreDriver(core.engine)
     for (const answer of ['6', ...upTo]) await driver.send(answer)
     await play(driver, [{ user: '3', bot: ['dibatalkan'], options: MENU_ID }])
-    expect(core.db.$client.prepare('select count(*) n from handoff_requests').get()).toEqual({ n: 0 })
+    expect(await statement(core.db, 'select count(*) n from handoff_requests').get()).toEqual({ n: 0 })
   })
 })

@@ -15,8 +15,8 @@ afterEach(() => closeDatabase(core.db))
 async function seeded() {
   core = await testCore()
   const now = new Date()
-  addSession(core.db, now, { code: 'MKS-1', title: 'Bimtek Makassar', region: 'R5', provinceCode: '73' })
-  addSession(core.db, now, { code: 'BDG-1', title: 'Bimtek Bandung', region: 'R2', provinceCode: '32' })
+  await addSession(core.db, now, { code: 'MKS-1', title: 'Bimtek Makassar', region: 'R5', provinceCode: '73' })
+  await addSession(core.db, now, { code: 'BDG-1', title: 'Bimtek Bandung', region: 'R2', provinceCode: '32' })
   return coreDriver(core.engine)
 }
 

@@ -48,17 +48,17 @@ describe('the answers', () => {
   it('"belum setuju" to the consent is a refusal, not a consent', async () => {
     const clock = fakeClock()
     core = await testCore({ clock: clock.now })
-    seedRegistration(core.db, clock.now())
+    await seedRegistration(core.db, clock.now())
     await core.engine.handle(inbound('daftar', { chatId: 'ragu', userId: 'ragu' }))
     const replies = await core.engine.handle(inbound('belum setuju', { chatId: 'ragu', userId: 'ragu' }))
     expect(textOf(replies)).toContain('tidak ada data Anda yang disimpan')
-    expect(core.db.select().from(consentRecords).all()).toEqual([])
+    expect(await core.db.select().from(consentRecords)).toEqual([])
   })
 
   it('"siap" to the consent goes on to the first question', async () => {
     const clock = fakeClock()
     core = await testCore({ clock: clock.now })
-    seedRegistration(core.db, clock.now())
+    await seedRegistration(core.db, clock.now())
     await core.engine.handle(inbound('daftar', { chatId: 'siap', userId: 'siap' }))
     expect(textOf(await core.engine.handle(inbound('siap', { chatId: 'siap', userId: 'siap' })))).toContain('Langkah 2 dari 10')
   })
@@ -66,21 +66,20 @@ describe('the answers', () => {
   it('"oke" takes an offered seat, like "ya"', async () => {
     const clock = fakeClock()
     core = await testCore({ clock: clock.now })
-    const session = addSession(core.db, clock.now(), {
+    const session = await addSession(core.db, clock.now(), {
       code: 'BDG-OFFER',
       capacity: 1,
       startsAt: new Date(clock.now().getTime() + 10 * DAY),
     })
-    const person = addPerson(core.db, { chats: [{ channel: 'console', chatId: 'ditawari' }] })
+    const person = await addPerson(core.db, { chats: [{ channel: 'console', chatId: 'ditawari' }] })
     const offered = { code: 'BMT-OFFER1', sessionId: session, personId: person, status: 'offered' as const }
-    core.db
-      .insert(registrations)
-      .values({ ...offered, offerExpiresAt: new Date(clock.now().getTime() + 12 * HOUR) })
-      .run()
+    await core.db.insert(registrations).values({ ...offered, offerExpiresAt: new Date(clock.now().getTime() + 12 * HOUR) })
 
     const replies = await core.engine.handle(inbound('oke', { chatId: 'ditawari', userId: 'ditawari' }))
     expect(textOf(replies)).toContain('Kursi Anda sudah kami simpan. Kode pendaftaran: *BMT-OFFER1*')
-    expect(core.db.select().from(registrations).where(eq(registrations.code, 'BMT-OFFER1')).get()?.status).toBe('confirmed')
+    expect((await core.db.select().from(registrations).where(eq(registrations.code, 'BMT-OFFER1')).limit(1))[0]?.status).toBe(
+      'confirmed',
+    )
   })
 })
 
@@ -154,7 +153,7 @@ describe('in the regional languages people mix in', () => {
   it('the consent answered "nggih" goes on; "mboten" and "dereng setuju" store nothing', async () => {
     const clock = fakeClock()
     core = await testCore({ clock: clock.now })
-    seedRegistration(core.db, clock.now())
+    await seedRegistration(core.db, clock.now())
     const jawa = chat(core.engine, 'jawa')
     await jawa.say('daftar')
     expect(textOf(await jawa.say('nggih'))).toContain('Langkah 2 dari 10')
@@ -166,15 +165,15 @@ describe('in the regional languages people mix in', () => {
         expect.stringContaining('tidak ada data Anda yang disimpan'),
       ])
     }
-    expect(core.db.select().from(consentRecords).all()).toEqual([])
+    expect(await core.db.select().from(consentRecords)).toEqual([])
   })
 
   it('a registration summary answered "muhun" registers; "mboten" does not', async () => {
     const clock = fakeClock()
     core = await testCore({ clock: clock.now })
-    seedRegistration(core.db, clock.now())
+    await seedRegistration(core.db, clock.now())
     const sunda = chat(core.engine, 'sunda')
-    const seeded = core.db.select().from(registrations).all().length
+    const seeded = (await core.db.select().from(registrations)).length
     for (const answer of [
       'daftar',
       'muhun',
@@ -190,47 +189,47 @@ describe('in the regional languages people mix in', () => {
       await sunda.say(answer)
     expect(textOf(await sunda.say('1'))).toContain('Periksa data pendaftaran Anda')
     expect(textOf(await sunda.say('mboten'))).not.toContain('Pendaftaran berhasil')
-    expect(core.db.select().from(registrations).all()).toHaveLength(seeded)
+    expect(await core.db.select().from(registrations)).toHaveLength(seeded)
     expect(textOf(await sunda.say('muhun'))).toContain('Pendaftaran berhasil')
-    expect(core.db.select().from(registrations).all()).toHaveLength(seeded + 1)
+    expect(await core.db.select().from(registrations)).toHaveLength(seeded + 1)
   })
 
   it('"enya" takes an offered seat', async () => {
     const clock = fakeClock()
     core = await testCore({ clock: clock.now })
-    const session = addSession(core.db, clock.now(), {
+    const session = await addSession(core.db, clock.now(), {
       code: 'BDG-ENYA',
       capacity: 1,
       startsAt: new Date(clock.now().getTime() + 10 * DAY),
     })
-    const person = addPerson(core.db, { chats: [{ channel: 'console', chatId: 'enya' }] })
-    core.db
-      .insert(registrations)
-      .values({
-        code: 'BMT-ENYA01',
-        sessionId: session,
-        personId: person,
-        status: 'offered',
-        offerExpiresAt: new Date(clock.now().getTime() + 12 * HOUR),
-      })
-      .run()
+    const person = await addPerson(core.db, { chats: [{ channel: 'console', chatId: 'enya' }] })
+    await core.db.insert(registrations).values({
+      code: 'BMT-ENYA01',
+      sessionId: session,
+      personId: person,
+      status: 'offered',
+      offerExpiresAt: new Date(clock.now().getTime() + 12 * HOUR),
+    })
     expect(textOf(await chat(core.engine, 'enya').say('enya'))).toContain('Kursi Anda sudah kami simpan')
-    expect(core.db.select().from(registrations).where(eq(registrations.code, 'BMT-ENYA01')).get()?.status).toBe('confirmed')
+    expect((await core.db.select().from(registrations).where(eq(registrations.code, 'BMT-ENYA01')).limit(1))[0]?.status).toBe(
+      'confirmed',
+    )
   })
 
   it('a yes/no option typed in Balinese and Sundanese: "sing" keeps the reminders, "muhun" turns them off', async () => {
     const personal = await openPersonal()
-    linkTo(personal.db, { channel: 'console', id: 'bali' }, personal.seed.ratna, personal.clock.now())
-    planReminders(personal.db, [personal.seed.ratna], personal.clock.now(), personal.reminderSettings)
+    await linkTo(personal.db, { channel: 'console', id: 'bali' }, personal.seed.ratna, personal.clock.now())
+    await planReminders(personal.db, [personal.seed.ratna], personal.clock.now(), personal.reminderSettings)
     const bali = chat(personal.engine, 'bali')
-    const on = () =>
-      personal.db.select().from(channelIdentities).where(eq(channelIdentities.userId, 'bali')).get()?.remindersEnabled
+    const on = async () =>
+      (await personal.db.select().from(channelIdentities).where(eq(channelIdentities.userId, 'bali')).limit(1))[0]
+        ?.remindersEnabled
     await bali.say('jangan kirim pengingat lagi')
     expect(textOf(await bali.say('sing'))).toContain('Baik, pengingat tetap menyala.')
-    expect(on()).toBe(true)
+    expect(await on()).toBe(true)
     await bali.say('jangan kirim pengingat lagi')
     expect(textOf(await bali.say('muhun'))).toContain('Pengingat dimatikan')
-    expect(on()).toBe(false)
+    expect(await on()).toBe(false)
   })
 
   it('a request to staff confirmed "nggih", and the talk ended with "inggih" after "selesai"', async () => {
@@ -244,6 +243,6 @@ describe('in the regional languages people mix in', () => {
     expect(textOf(await jawa.say('mboten'))).toContain('percakapan dengan petugas berlanjut')
     await jawa.say('selesai')
     expect(textOf(await jawa.say('inggih'))).toContain('sudah diakhiri')
-    expect(core.db.select().from(handoffRequests).get()?.status).toBe('closed')
+    expect((await core.db.select().from(handoffRequests).limit(1))[0]?.status).toBe('closed')
   })
 })

@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createByteBox, HANDOFF_FILE_PURPOSE, keyCheck } from '../../src/core/privacy/data-key.js'
-import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js'
+import { closeDatabase, type Db, openDatabase, statement } from '../../src/db/client.js'
 import { type CopyResult, copyToPostgres, tablesInCopyOrder } from '../../src/db/copy.js'
 import { sqliteCanonical, TableChecksum } from '../../src/db/copy-checksum.js'
 import { migratePostgres } from '../../src/db/pg/migrate.js'
@@ -49,8 +49,8 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
   }
 }
 
-const sqliteCount = (db: Db, table: string) =>
-  (db.$client.prepare(`select count(*) as n from "${table}"`).get() as { n: number }).n
+const sqliteCount = async (db: Db, table: string) =>
+  ((await statement(db, `select count(*) as n from "${table}"`).get()) as { n: number }).n
 
 /** Every copied table's row count in the target. */
 const targetCounts = (url: string) =>
@@ -76,7 +76,8 @@ describe('copyToPostgres', () => {
   it('copies every table, each filled, with the same counts and checksums as SQLite', async () => {
     // The test means something only while every table has rows: a table added to the schema without
     // seed rows fails here, not silently.
-    expect(TABLES.filter((table) => sqliteCount(source.db, table) === 0)).toEqual([])
+    const sourceCounts = await Promise.all(TABLES.map((table) => sqliteCount(source.db, table)))
+    expect(TABLES.filter((_, i) => sourceCounts[i] === 0)).toEqual([])
     expect(TABLES).toHaveLength(33)
 
     const report = expectCopied(await copyToPostgres(source.db, url))
@@ -88,7 +89,7 @@ describe('copyToPostgres', () => {
     }
     // Counted here, apart from the copy's own verification.
     const counts = await targetCounts(url)
-    for (const table of TABLES) expect(counts[table], table).toBe(sqliteCount(source.db, table))
+    for (const table of TABLES) expect(counts[table], table).toBe(await sqliteCount(source.db, table))
     // The SQLite read transaction is over: the connection is free for the next writer.
     expect(source.db.$client.inTransaction).toBe(false)
   })
@@ -156,7 +157,7 @@ describe('copyToPostgres', () => {
   it('moves the identity sequences past every id SQLite handed out, so new rows do not collide', async () => {
     expectCopied(await copyToPostgres(source.db, url))
     await withClient(url, async (client) => {
-      const maxPerson = (source.db.$client.prepare('select max(id) as id from people').get() as { id: number }).id
+      const maxPerson = ((await statement(source.db, 'select max(id) as id from people').get()) as { id: number }).id
       const person = await client.query("insert into people (full_name) values ('Baru') returning id")
       expect(person.rows[0].id).toBe(maxPerson + 1)
       // The audit entry deleted in SQLite before the copy kept its id: PostgreSQL does not give it again.
@@ -184,7 +185,7 @@ describe('copyToPostgres', () => {
     expect(replaced.every((row) => row.ok)).toBe(true)
     expect(await psql(url, "select count(*) from people where full_name = 'Hanya di PostgreSQL'")).toBe('0\n')
     const counts = await targetCounts(url)
-    for (const table of TABLES) expect(counts[table], table).toBe(sqliteCount(source.db, table))
+    for (const table of TABLES) expect(counts[table], table).toBe(await sqliteCount(source.db, table))
   })
 
   it('catches a value the target changed on the way in, says which table, and leaves the target empty', async () => {

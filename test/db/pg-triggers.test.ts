@@ -12,7 +12,7 @@
  */
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Db, openDatabase } from '../../src/db/client.js'
+import { type Db, openDatabase, statement } from '../../src/db/client.js'
 import { migratedPostgres } from '../support/postgres.js'
 
 let postgres: Awaited<ReturnType<typeof migratedPostgres>>
@@ -257,7 +257,7 @@ async function keptOnBoth(): Promise<{ sqlite: Record<string, unknown>; postgres
   const onSqlite: Record<string, unknown> = {}
   const onPostgres: Record<string, unknown> = {}
   for (const [table, query] of Object.entries(KEPT)) {
-    onSqlite[table] = normalised(sqlite.$client.prepare(query).all() as Record<string, unknown>[])
+    onSqlite[table] = normalised((await statement(sqlite, query).all()) as Record<string, unknown>[])
     onPostgres[table] = normalised((await client.query(query)).rows)
   }
   return { sqlite: onSqlite, postgres: onPostgres }

@@ -6,9 +6,10 @@
  * says why (exit 1) and a mistyped command gets the usage (exit 2); `--as` a regional account
  * reaches its own region only.
  */
+
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
-import { closeDatabase, type Db } from '../../src/db/client.js'
+import { closeDatabase, type Db, written } from '../../src/db/client.js'
 import { certificationStages, channelIdentities, people, staff } from '../../src/db/schema.js'
 import { testCore } from '../support/core.js'
 import { indexAfterAll, readRows, start, tempFolderEachTest } from '../support/programs.js'
@@ -21,30 +22,35 @@ const LONG_AGO = new Date('2026-01-05T02:00:00Z')
 
 type Chat = { channel: 'telegram' | 'whatsapp'; blocked?: boolean; optedOut?: boolean }
 
-function addPerson(db: Db, name: string, place: { province: string; zone: string }, chats: Chat[], stage?: 'bimtek'): number {
+async function addPerson(
+  db: Db,
+  name: string,
+  place: { province: string; zone: string },
+  chats: Chat[],
+  stage?: 'bimtek',
+): Promise<number> {
   const now = new Date()
-  const id = db
-    .insert(people)
-    .values({ fullName: name, provinceCode: place.province, timeZone: place.zone })
-    .returning({ id: people.id })
-    .get().id
-  chats.forEach((chat, index) => {
+  const id = written(
+    await db
+      .insert(people)
+      .values({ fullName: name, provinceCode: place.province, timeZone: place.zone })
+      .returning({ id: people.id }),
+  ).id
+  for (const [index, chat] of chats.entries()) {
     const chatId = chat.channel === 'whatsapp' ? `62812000${id}${index}@s.whatsapp.net` : `55500${id}${index}`
-    db.insert(channelIdentities)
-      .values({
-        channel: chat.channel,
-        userId: chatId,
-        chatId,
-        personId: id,
-        linkedAt: LONG_AGO,
-        linkExpiresAt: new Date(now.getTime() + 3650 * DAY),
-        wroteAt: LONG_AGO,
-        blockedAt: chat.blocked ? LONG_AGO : null,
-        announcementsOffAt: chat.optedOut ? LONG_AGO : null,
-      })
-      .run()
-  })
-  if (stage) db.insert(certificationStages).values({ personId: id, stage, reachedAt: LONG_AGO }).run()
+    await db.insert(channelIdentities).values({
+      channel: chat.channel,
+      userId: chatId,
+      chatId,
+      personId: id,
+      linkedAt: LONG_AGO,
+      linkExpiresAt: new Date(now.getTime() + 3650 * DAY),
+      wroteAt: LONG_AGO,
+      blockedAt: chat.blocked ? LONG_AGO : null,
+      announcementsOffAt: chat.optedOut ? LONG_AGO : null,
+    })
+  }
+  if (stage) await db.insert(certificationStages).values({ personId: id, stage, reachedAt: LONG_AGO })
   return id
 }
 
@@ -62,7 +68,11 @@ describe('npm run cli -- announce', () => {
   async function seed() {
     const core = await testCore({ path: folder.dbPath, env: KEYS })
     const now = new Date()
-    const session = addSession(core.db, now, { code: 'BMT-MKS-01', region: 'R5', startsAt: new Date(now.getTime() + 10 * DAY) })
+    const session = await addSession(core.db, now, {
+      code: 'BMT-MKS-01',
+      region: 'R5',
+      startsAt: new Date(now.getTime() + 10 * DAY),
+    })
     for (const [name, chats] of [
       ['Andi Pratama', [{ channel: 'telegram' }]],
       ['Sari Wulandari', [{ channel: 'whatsapp' }]],
@@ -71,17 +81,14 @@ describe('npm run cli -- announce', () => {
       ['Yohanes Wenda', [{ channel: 'telegram', optedOut: true }]],
     ] as const) {
       const stage = name === 'Andi Pratama' || name === 'Sari Wulandari' ? 'bimtek' : undefined
-      confirm(core.db, addPerson(core.db, name, MAKASSAR, [...chats], stage), session)
+      await confirm(core.db, await addPerson(core.db, name, MAKASSAR, [...chats], stage), session)
     }
-    addPerson(core.db, 'Rahmat Hidayat', PADANG, [{ channel: 'telegram' }], 'bimtek')
-    core.db
-      .insert(staff)
-      .values([
-        { name: 'Rina Wulandari', email: 'rina@kemensos.go.id', role: 'regional', region: 'R5', createdAt: now, updatedAt: now },
-        { name: 'Ali Syahputra', email: 'ali@kemensos.go.id', role: 'regional', region: 'R1', createdAt: now, updatedAt: now },
-        { name: 'Vina Lestari', email: 'vina@kemensos.go.id', role: 'viewer', region: null, createdAt: now, updatedAt: now },
-      ])
-      .run()
+    await addPerson(core.db, 'Rahmat Hidayat', PADANG, [{ channel: 'telegram' }], 'bimtek')
+    await core.db.insert(staff).values([
+      { name: 'Rina Wulandari', email: 'rina@kemensos.go.id', role: 'regional', region: 'R5', createdAt: now, updatedAt: now },
+      { name: 'Ali Syahputra', email: 'ali@kemensos.go.id', role: 'regional', region: 'R1', createdAt: now, updatedAt: now },
+      { name: 'Vina Lestari', email: 'vina@kemensos.go.id', role: 'viewer', region: null, createdAt: now, updatedAt: now },
+    ])
     closeDatabase(core.db)
   }
 

@@ -27,13 +27,10 @@ describe('npm run cli -- handoff', () => {
     fake = await startFakeTelegram()
     const core = await testCore({ path: dbPath, env: KEYS })
     const now = new Date()
-    core.db
-      .insert(staff)
-      .values([
-        { name: 'Rina Wulandari', email: 'rina@kemensos.go.id', role: 'regional', region: 'R5', createdAt: now, updatedAt: now },
-        { name: 'Ali Syahputra', email: 'ali@kemensos.go.id', role: 'regional', region: 'R1', createdAt: now, updatedAt: now },
-      ])
-      .run()
+    await core.db.insert(staff).values([
+      { name: 'Rina Wulandari', email: 'rina@kemensos.go.id', role: 'regional', region: 'R5', createdAt: now, updatedAt: now },
+      { name: 'Ali Syahputra', email: 'ali@kemensos.go.id', role: 'regional', region: 'R1', createdAt: now, updatedAt: now },
+    ])
     for (const [channel, chatId, province] of [
       ['telegram', TELEGRAM_CHAT, 'Sulawesi Selatan'],
       ['whatsapp', '6281234567890@s.whatsapp.net', 'Papua'],

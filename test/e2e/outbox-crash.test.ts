@@ -36,7 +36,7 @@ afterAll(async () => {
 })
 
 /** A database with `MESSAGES` messages due now, each to a chat of its own. */
-function plan(): { dbPath: string; env: Record<string, string> } {
+async function plan(): Promise<{ dbPath: string; env: Record<string, string> }> {
   const temp = tempDir('outbox-crash')
   temps.push(temp)
   const dbPath = join(temp.dir, 'kesos.db')
@@ -44,18 +44,16 @@ function plan(): { dbPath: string; env: Record<string, string> } {
   const now = new Date()
   for (let i = 0; i < MESSAGES; i++) {
     const kind = KINDS[i % KINDS.length] ?? 'reminder'
-    db.insert(outbox)
-      .values({
-        idempotencyKey: `crash-test:${i}`,
-        channel: 'telegram',
-        chatId: String(FIRST_CHAT + i),
-        kind,
-        ...(kind === 'reminder' && { eventKey: `exam:${i}`, label: '2h' }),
-        payload: JSON.stringify({ text: `Pesan ${i}` }),
-        dueAt: now,
-        expiresAt: new Date(now.getTime() + 2 * 3_600_000),
-      })
-      .run()
+    await db.insert(outbox).values({
+      idempotencyKey: `crash-test:${i}`,
+      channel: 'telegram',
+      chatId: String(FIRST_CHAT + i),
+      kind,
+      ...(kind === 'reminder' && { eventKey: `exam:${i}`, label: '2h' }),
+      payload: JSON.stringify({ text: `Pesan ${i}` }),
+      dueAt: now,
+      expiresAt: new Date(now.getTime() + 2 * 3_600_000),
+    })
   }
   closeDatabase(db)
   return {
@@ -102,7 +100,7 @@ describe('a delivery run interrupted', () => {
     'by kill -9: nothing twice, only what was in flight unknown, the rest delivered within 60 s of the restart',
     async () => {
       telegram.reset()
-      const { dbPath, env } = plan()
+      const { dbPath, env } = await plan()
       const first = await startServer(env)
       await until(() => telegram.sent().length >= 100, 'the first 100 messages', 30_000)
       process.kill(-(first.child.pid as number), 'SIGKILL')
@@ -148,7 +146,7 @@ describe('a delivery run interrupted', () => {
     'by SIGTERM (a deploy): the unsent messages are handed back, nothing unknown, everything delivered once after the restart',
     async () => {
       telegram.reset()
-      const { dbPath, env } = plan()
+      const { dbPath, env } = await plan()
       const first = await startServer(env)
       await until(() => telegram.sent().length >= 100, 'the first 100 messages', 30_000)
       first.child.kill('SIGTERM')

@@ -106,7 +106,7 @@ describe('node dist/server.js with Telegram and WhatsApp on over their fakes', (
   it('answers a message on each channel, and stdout stays JSON lines', async () => {
     temp = tempDir('production-channels')
     const databasePath = join(temp.dir, 'kesos.db')
-    whatsapp.pairDevice(databasePath, CHANNEL_KEYS.DATA_ENCRYPTION_KEY)
+    await whatsapp.pairDevice(databasePath, CHANNEL_KEYS.DATA_ENCRYPTION_KEY)
     const server = startCommand('node', ['--import', whatsapp.preload, 'dist/server.js'], {
       DATABASE_PATH: databasePath,
       PORT: '0',

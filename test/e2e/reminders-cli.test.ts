@@ -15,7 +15,7 @@ import { loadConfig } from '../../src/config.js'
 import type { ChannelSender } from '../../src/core/outbox.js'
 import { planReminders } from '../../src/core/reminders/plan.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
-import { closeDatabase } from '../../src/db/client.js'
+import { closeDatabase, statement } from '../../src/db/client.js'
 import { outbox } from '../../src/db/schema.js'
 import { fakeClock, testCore } from '../support/core.js'
 import { FAKE_TELEGRAM_TOKEN, type FakeTelegram, startFakeTelegram } from '../support/fake-telegram.js'
@@ -41,7 +41,7 @@ describe('npm run cli -- reminders', () => {
     // A person in Makassar with a Telegram and a WhatsApp chat, confirmed for a session in 3 days:
     // the 1-day and 2-hour reminders in each chat (the 7-day one is already past).
     const core = await testCore({ path: dbPath, env: KEYS })
-    const person = addPerson(core.db, {
+    const person = await addPerson(core.db, {
       zone: 'Asia/Makassar',
       chats: [
         { channel: 'telegram', chatId: TELEGRAM_CHAT },
@@ -49,10 +49,10 @@ describe('npm run cli -- reminders', () => {
       ],
     })
     const now = new Date()
-    confirm(
+    await confirm(
       core.db,
       person,
-      addSession(core.db, now, { code: 'BMT-MKS-01', region: 'R5', startsAt: new Date(now.getTime() + 3 * DAY) }),
+      await addSession(core.db, now, { code: 'BMT-MKS-01', region: 'R5', startsAt: new Date(now.getTime() + 3 * DAY) }),
     )
     closeDatabase(core.db)
   })
@@ -262,33 +262,35 @@ describe('reminders plan, in process', () => {
     const now = clock.now()
     // 250 people (three batches), each confirmed for a session in 5 days, planned earlier with a
     // 3-day reminder too: the configured plan (7d, 1d, 2h) cancels those.
-    const session = addSession(db, now, {
+    const session = await addSession(db, now, {
       code: 'BMT-JKT-01',
       region: 'R1',
       capacity: 500,
       startsAt: new Date(now.getTime() + 5 * DAY),
     })
-    const people = Array.from({ length: 250 }, (_, i) => {
-      const person = addPerson(db, { chats: [{ channel: 'telegram', chatId: String(700_000_000 + i) }] })
-      confirm(db, person, session)
-      return person
-    })
+    const people = await Promise.all(
+      Array.from({ length: 250 }, async (_, i) => {
+        const person = await addPerson(db, { chats: [{ channel: 'telegram', chatId: String(700_000_000 + i) }] })
+        await confirm(db, person, session)
+        return person
+      }),
+    )
     const earlier = {
       ...DEFAULT_REMINDER_SETTINGS,
       offsets: [{ label: '3d', ms: 3 * DAY }, ...DEFAULT_REMINDER_SETTINGS.offsets],
     }
-    expect(planReminders(db, people, now, earlier)).toEqual({ queued: 750, updated: 0, cancelled: 0 })
-    const statuses = () =>
-      db.$client.prepare('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status ORDER BY status').all() as {
+    expect(await planReminders(db, people, now, earlier)).toEqual({ queued: 750, updated: 0, cancelled: 0 })
+    const statuses = async () =>
+      (await statement(db, 'SELECT status, COUNT(*) AS n FROM outbox GROUP BY status ORDER BY status').all()) as {
         status: string
         n: number
       }[]
 
     const dry = await printed(() => planRemindersCommand(db, ['--dry-run'], config, () => now))
     expect(dry.code).toBe(0)
-    expect(statuses()).toEqual([{ status: 'pending', n: 750 }])
+    expect(await statuses()).toEqual([{ status: 'pending', n: 750 }])
     const real = await printed(() => planRemindersCommand(db, [], config, () => now))
-    expect(statuses()).toEqual([
+    expect(await statuses()).toEqual([
       { status: 'cancelled', n: 250 },
       { status: 'pending', n: 500 },
     ])
@@ -335,26 +337,27 @@ describe('reminders due, in virtual time', () => {
       CERT_SIGNING_KEY: KEYS.CERT_SIGNING_KEY,
     })
     const now = clock.now()
-    const held = addPerson(db, { zone: 'Asia/Makassar', chats: [{ channel: 'telegram', chatId: '5550001' }] })
-    const missed = addPerson(db, { zone: 'Asia/Jakarta', chats: [{ channel: 'telegram', chatId: '5550002' }] })
-    const started = addPerson(db, { zone: 'Asia/Jakarta', chats: [{ channel: 'telegram', chatId: '5550003' }] })
-    const ready = addPerson(db, { zone: 'Asia/Jakarta', chats: [{ channel: 'telegram', chatId: '5550004' }] })
+    const held = await addPerson(db, { zone: 'Asia/Makassar', chats: [{ channel: 'telegram', chatId: '5550001' }] })
+    const missed = await addPerson(db, { zone: 'Asia/Jakarta', chats: [{ channel: 'telegram', chatId: '5550002' }] })
+    const started = await addPerson(db, { zone: 'Asia/Jakarta', chats: [{ channel: 'telegram', chatId: '5550003' }] })
+    const ready = await addPerson(db, { zone: 'Asia/Jakarta', chats: [{ channel: 'telegram', chatId: '5550004' }] })
     // Planned earlier, each with its exam: the reminder rows exist; then time moves on.
     const plannedAt = new Date(now.getTime() - 8 * HOUR)
-    addExam(db, held, { startsAt: new Date(now.getTime() + 2 * DAY), zone: 'Asia/Makassar' })
-    addExam(db, missed, { startsAt: new Date(now.getTime() + 2 * DAY), zone: 'Asia/Jakarta' })
-    addExam(db, started, { startsAt: new Date(now.getTime() + 2 * DAY), zone: 'Asia/Jakarta' })
-    addExam(db, ready, { startsAt: new Date(now.getTime() + 2 * DAY), zone: 'Asia/Jakarta' })
-    planReminders(db, [held, missed, started, ready], plannedAt, DEFAULT_REMINDER_SETTINGS)
+    await addExam(db, held, { startsAt: new Date(now.getTime() + 2 * DAY), zone: 'Asia/Makassar' })
+    await addExam(db, missed, { startsAt: new Date(now.getTime() + 2 * DAY), zone: 'Asia/Jakarta' })
+    await addExam(db, started, { startsAt: new Date(now.getTime() + 2 * DAY), zone: 'Asia/Jakarta' })
+    await addExam(db, ready, { startsAt: new Date(now.getTime() + 2 * DAY), zone: 'Asia/Jakarta' })
+    await planReminders(db, [held, missed, started, ready], plannedAt, DEFAULT_REMINDER_SETTINGS)
     const setDue = db.$client.prepare(
       `UPDATE outbox SET due_at = ?, expires_at = COALESCE(?, expires_at) WHERE person_id = ? AND label = '1d'`,
     )
     setDue.run(now.getTime() - MINUTE, null, held)
     setDue.run(now.getTime() - 7 * HOUR, null, missed)
     setDue.run(now.getTime() - HOUR, now.getTime() - MINUTE, started)
-    db.$client
-      .prepare(`UPDATE outbox SET due_at = ?, time_zone = 'Asia/Jayapura', expires_at = ? WHERE person_id = ? AND label = '1d'`)
-      .run(now.getTime() - 10 * MINUTE, now.getTime() + HOUR, ready)
+    await statement(
+      db,
+      `UPDATE outbox SET due_at = ?, time_zone = 'Asia/Jayapura', expires_at = ? WHERE person_id = ? AND label = '1d'`,
+    ).run(now.getTime() - 10 * MINUTE, now.getTime() + HOUR, ready)
 
     const { code, text } = await printed(() => dueRemindersCommand(db, [], config, () => now))
     expect(code).toBe(0)
@@ -376,13 +379,16 @@ describe('reminders due, in virtual time', () => {
     const box = testOutbox(db, clock, { telegram: send })
     expect(await box.deliver()).toEqual({ sent: 1, late: 1, failed: 0, retried: 0, skipped: 2, unknown: 0, requeued: 0 })
     expect(sent).toEqual(['5550004'])
-    const status = (person: number) =>
-      db
-        .select({ status: outbox.status, label: outbox.label, personId: outbox.personId })
-        .from(outbox)
-        .all()
-        .filter((row) => row.personId === person && row.label === '1d')[0]?.status
-    expect([status(held), status(missed), status(started), status(ready)]).toEqual(['pending', 'skipped', 'skipped', 'late'])
+    const status = async (person: number) =>
+      (await db.select({ status: outbox.status, label: outbox.label, personId: outbox.personId }).from(outbox)).filter(
+        (row) => row.personId === person && row.label === '1d',
+      )[0]?.status
+    expect([await status(held), await status(missed), await status(started), await status(ready)]).toEqual([
+      'pending',
+      'skipped',
+      'skipped',
+      'late',
+    ])
     closeDatabase(db)
   })
 })

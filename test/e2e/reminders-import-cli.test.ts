@@ -49,7 +49,7 @@ async function importWithSettings(kind: string, file: string): Promise<void> {
 async function waiting(personId: number): Promise<string[]> {
   const core = await testCore({ path: temp.dbPath })
   try {
-    return remindersOf(core.db, personId)
+    return (await remindersOf(core.db, personId))
       .filter((row) => row.status === 'pending')
       .map((row) => `${row.eventKey?.split(':')[0]} ${row.label}`)
   } finally {
@@ -58,8 +58,8 @@ async function waiting(personId: number): Promise<string[]> {
 }
 
 /** Budi (STATUS), as the status file stored him. */
-const budiOf = ({ db, vault }: Core) => {
-  const budi = personByNikHash(db, vault.hash(STATUS.nik))
+const budiOf = async ({ db, vault }: Core) => {
+  const budi = await personByNikHash(db, vault.hash(STATUS.nik))
   if (!budi) throw new Error('Budi is not stored')
   return budi.id
 }
@@ -84,9 +84,9 @@ describe('the imports plan reminders with the configured settings', () => {
         reminders: DEFAULT_REMINDER_SETTINGS,
       })
       if (!imported.ok) throw new Error(JSON.stringify(imported.errors))
-      const session = db.select({ id: bimtekSessions.id }).from(bimtekSessions).all()[0]
-      const personId = addPerson(db, { zone: 'Asia/Makassar', chats: [{ channel: 'telegram', chatId: '5550100' }] })
-      confirm(db, personId, session?.id ?? 0)
+      const session = (await db.select({ id: bimtekSessions.id }).from(bimtekSessions))[0]
+      const personId = await addPerson(db, { zone: 'Asia/Makassar', chats: [{ channel: 'telegram', chatId: '5550100' }] })
+      await confirm(db, personId, session?.id ?? 0)
       return personId
     })
     // Two days later than SESSION (day 30 to 31), registration closing as before.
@@ -104,9 +104,9 @@ describe('the imports plan reminders with the configured settings', () => {
         reminders: DEFAULT_REMINDER_SETTINGS,
       })
       if (!imported.ok) throw new Error(JSON.stringify(imported.errors))
-      const personId = budiOf(core)
-      linkTelegram(db, personId)
-      addExam(db, personId, { startsAt: new Date(Date.now() + 30 * DAY) })
+      const personId = await budiOf(core)
+      await linkTelegram(db, personId)
+      await addExam(db, personId, { startsAt: new Date(Date.now() + 30 * DAY) })
       return personId
     })
     await importWithSettings('status', statusFile({}, { stage: 'portofolio', stage_date: day(-1), due_date: day(20), note: '' }))
@@ -123,8 +123,8 @@ describe('the imports plan reminders with the configured settings', () => {
         reminders: DEFAULT_REMINDER_SETTINGS,
       })
       if (!imported.ok) throw new Error(JSON.stringify(imported.errors))
-      const personId = budiOf(core)
-      linkTelegram(db, personId)
+      const personId = await budiOf(core)
+      await linkTelegram(db, personId)
       return personId
     })
     await importWithSettings('exams', examsFile({ ...EXAM, starts_at: `${day(20)} 09:00` }))

@@ -15,28 +15,22 @@ const cli = (args: string[], env: Record<string, string> = {}) =>
   run('src/cli.ts', args, { DATABASE_PATH: temp.dbPath, DEMO_DATA: 'false', ...env }, 20_000)
 
 /** Rows of each kind, 40 and 5 days old (the CLI reads the real clock, as this does). */
-function seed() {
+async function seed() {
   const db = openDatabase(temp.dbPath)
   const ago = (days: number) => new Date(Date.now() - days * DAY)
   for (const [i, days] of [40, 5].entries()) {
-    db.insert(outbox)
-      .values({
-        idempotencyKey: `sent-${i}`,
-        channel: 'telegram',
-        chatId: '1',
-        kind: 'reminder',
-        payload: '{}',
-        dueAt: ago(days),
-        status: 'sent',
-        updatedAt: ago(days),
-      })
-      .run()
-    db.insert(identityAttempts)
-      .values({ channel: 'telegram', chatId: '1', at: ago(days), succeeded: false })
-      .run()
-    db.insert(auditLog)
-      .values({ at: ago(days * 10), actor: 'cli', action: 'import' })
-      .run()
+    await db.insert(outbox).values({
+      idempotencyKey: `sent-${i}`,
+      channel: 'telegram',
+      chatId: '1',
+      kind: 'reminder',
+      payload: '{}',
+      dueAt: ago(days),
+      status: 'sent',
+      updatedAt: ago(days),
+    })
+    await db.insert(identityAttempts).values({ channel: 'telegram', chatId: '1', at: ago(days), succeeded: false })
+    await db.insert(auditLog).values({ at: ago(days * 10), actor: 'cli', action: 'import' })
   }
   closeDatabase(db)
 }
@@ -45,7 +39,7 @@ const count = (table: string) => readRows<{ n: number }>(temp.dbPath, `select co
 
 describe('npm run cli -- retention run', () => {
   it('--dry-run prints the counts per kind and deletes nothing; without it the same rows are deleted', async () => {
-    seed()
+    await seed()
     const dry = await cli(['retention', 'run', '--dry-run'])
     expect(dry.exit).toEqual({ code: 0, signal: null })
     expect(dry.stderr).toBe('')
@@ -77,7 +71,7 @@ describe('npm run cli -- retention run', () => {
   })
 
   it('takes its periods from the settings', async () => {
-    seed()
+    await seed()
     const done = await cli(['retention', 'run'], { RETENTION_OUTBOX_DAYS: '3', RETENTION_IDENTITY_ATTEMPTS_DAYS: '3' })
     expect(done.stdout).toContain('pesan keluar terkirim, dilewati atau dibatalkan (lebih dari 3 hari): 2')
     expect([count('outbox'), count('identity_attempts'), count('audit_log')]).toEqual([0, 0, 1])

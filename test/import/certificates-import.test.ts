@@ -3,12 +3,13 @@
  * (upsert by the normalised number, unchanged rows, status changes), every bad row with its line
  * and nothing written, NIK and birth date, linking to a person, and what the chat then answers.
  */
+
 import { asc, eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
 import { type CertificateImportOptions, importCertificates } from '../../src/core/certificates/import.js'
 import { lookUp } from '../../src/core/certificates/verify.js'
-import { closeDatabase } from '../../src/db/client.js'
+import { closeDatabase, statement, written } from '../../src/db/client.js'
 import { auditLog, certificates, people } from '../../src/db/schema.js'
 import { CERTIFICATE, certificatesFile } from '../support/certificates-csv.js'
 import { testCore } from '../support/core.js'
@@ -26,16 +27,18 @@ afterEach(() => closeDatabase(core.db))
 const run = (input: string | Uint8Array, options: Partial<CertificateImportOptions> = {}) =>
   importCertificates(core.db, input, { actor: 'test', vault: core.vault, now: NOW, ...options })
 
-const stored = () => core.db.select().from(certificates).orderBy(asc(certificates.id)).all()
-const byNumber = (number: string) => core.db.select().from(certificates).where(eq(certificates.number, number)).get()
+const stored = async () => await core.db.select().from(certificates).orderBy(asc(certificates.id))
+const byNumber = async (number: string) =>
+  (await core.db.select().from(certificates).where(eq(certificates.number, number)).limit(1))[0]
 
 /** A person on record with Budi's NIK (as registration or the status import keep it). */
-function addBudi(birthDate = CERTIFICATE.birth_date) {
-  return core.db
-    .insert(people)
-    .values({ fullName: 'Budi Santoso', nikHash: core.vault.hash(CERTIFICATE.nik), birthDate })
-    .returning({ id: people.id })
-    .get().id
+async function addBudi(birthDate = CERTIFICATE.birth_date) {
+  return written(
+    await core.db
+      .insert(people)
+      .values({ fullName: 'Budi Santoso', nikHash: core.vault.hash(CERTIFICATE.nik), birthDate })
+      .returning({ id: people.id }),
+  ).id
 }
 
 const revoked = {
@@ -61,7 +64,7 @@ describe('a good file', () => {
       status_reason: 'Dalam pemeriksaan\nkode etik',
     })
     expect(await run(file)).toEqual({ ok: true, inserted: 3, updated: 0, unchanged: 0, linked: 0 })
-    const [budi, hendra, siti] = stored()
+    const [budi, hendra, siti] = await stored()
     expect(budi).toMatchObject({
       number: 'LSPS202500042',
       displayNumber: 'LSPS-2025-00042',
@@ -99,12 +102,12 @@ describe('a good file', () => {
     })
     // The NIK is never stored in clear, neither as written nor as its digits. (Not a shorter piece such as the
     // province code: a hash under a random key holds any four digits now and then.)
-    const everything = JSON.stringify(core.db.$client.prepare('select * from certificates').all())
+    const everything = JSON.stringify(await statement(core.db, 'select * from certificates').all())
     for (const nik of [CERTIFICATE.nik, '3273-0155-0680-0002']) {
       expect(everything).not.toContain(nik)
       expect(everything).not.toContain(nik.replace(/\D/g, ''))
     }
-    expect(core.db.select().from(auditLog).where(eq(auditLog.entity, 'certificates')).all()).toEqual([
+    expect(await core.db.select().from(auditLog).where(eq(auditLog.entity, 'certificates'))).toEqual([
       expect.objectContaining({
         actor: 'test',
         action: 'import',
@@ -145,7 +148,7 @@ describe('a good file', () => {
 describe('importing again', () => {
   it('updates by number: a changed row is updated, an equal one left, a new one added', async () => {
     await run(certificatesFile({}, revoked))
-    const [budi, hendra] = stored()
+    const [budi, hendra] = await stored()
     const file = certificatesFile(
       // Typed another way: the same certificate, the printed form updated.
       { certificate_number: 'LSPS 2025 00042', level: 'Ahli Pertama' },
@@ -153,7 +156,7 @@ describe('importing again', () => {
       { certificate_number: 'LSPS-2025-00050', nik: '', birth_date: '' },
     )
     expect(await run(file, { now: LATER })).toEqual({ ok: true, inserted: 1, updated: 1, unchanged: 1, linked: 0 })
-    expect(byNumber('LSPS202500042')).toMatchObject({
+    expect(await byNumber('LSPS202500042')).toMatchObject({
       id: budi?.id,
       displayNumber: 'LSPS 2025 00042',
       level: 'Ahli Pertama',
@@ -161,8 +164,8 @@ describe('importing again', () => {
       updatedAt: LATER,
       statusChangedAt: null,
     })
-    expect(byNumber('LSPS202400007')).toEqual(hendra)
-    expect(stored()).toHaveLength(3)
+    expect(await byNumber('LSPS202400007')).toEqual(hendra)
+    expect(await stored()).toHaveLength(3)
     expect(await run(file, { now: LATER })).toEqual({ ok: true, inserted: 0, updated: 0, unchanged: 3, linked: 0 })
   })
 
@@ -170,26 +173,26 @@ describe('importing again', () => {
     await run(certificatesFile({}))
     const suspend = { status: 'suspended', status_reason: 'Pemeriksaan kode etik' }
     expect(await run(certificatesFile(suspend), { now: LATER })).toMatchObject({ updated: 1 })
-    expect(byNumber('LSPS202500042')).toMatchObject({ status: 'suspended', statusChangedAt: LATER })
+    expect(await byNumber('LSPS202500042')).toMatchObject({ status: 'suspended', statusChangedAt: LATER })
     const evenLater = new Date('2027-01-05T02:00:00Z')
     await run(certificatesFile({ ...suspend, status_reason: 'Pemeriksaan kode etik (diperpanjang)' }), { now: evenLater })
-    expect(byNumber('LSPS202500042')).toMatchObject({
+    expect(await byNumber('LSPS202500042')).toMatchObject({
       statusReason: 'Pemeriksaan kode etik (diperpanjang)',
       statusChangedAt: LATER,
       updatedAt: evenLater,
     })
     await run(certificatesFile({}), { now: evenLater })
-    expect(byNumber('LSPS202500042')).toMatchObject({ status: 'active', statusReason: null, statusChangedAt: evenLater })
+    expect(await byNumber('LSPS202500042')).toMatchObject({ status: 'active', statusReason: null, statusChangedAt: evenLater })
   })
 
   it('a row without NIK keeps the NIK hash and the link on record', async () => {
-    const budi = addBudi()
+    const budi = await addBudi()
     expect(await run(certificatesFile({}))).toMatchObject({ linked: 1 })
     expect(await run(certificatesFile({ nik: '', birth_date: '', scheme: 'Pekerja Sosial Ahli' }))).toMatchObject({
       updated: 1,
       linked: 0,
     })
-    expect(byNumber('LSPS202500042')).toMatchObject({
+    expect(await byNumber('LSPS202500042')).toMatchObject({
       nikHash: core.vault.hash(CERTIFICATE.nik),
       personId: budi,
       scheme: 'Pekerja Sosial Ahli',
@@ -202,27 +205,28 @@ describe('importing again', () => {
     expect(await run(certificatesFile({ level: 'Ahli Madya' }, { ...revoked, status: 'active' }), { now: LATER })).toMatchObject({
       ok: false,
     })
-    expect(stored()).toEqual(before)
+    expect(await stored()).toEqual(await before)
   })
 })
 
 describe('NIK, birth date and people', () => {
   it('links a certificate to the person with the same NIK', async () => {
-    const budi = addBudi()
+    const budi = await addBudi()
     expect(await run(certificatesFile({}, revoked))).toEqual({ ok: true, inserted: 2, updated: 0, unchanged: 0, linked: 1 })
-    expect(byNumber('LSPS202500042')?.personId).toBe(budi)
-    expect(byNumber('LSPS202400007')?.personId).toBeNull()
+    expect((await byNumber('LSPS202500042'))?.personId).toBe(budi)
+    expect((await byNumber('LSPS202400007'))?.personId).toBeNull()
   })
 
   it('links a certificate imported before the person was known, at the next import (with or without the NIK)', async () => {
     await run(certificatesFile({}, { ...revoked, nik: WOMAN.nik, birth_date: WOMAN.birth_date }))
-    expect(stored().map((c) => c.personId)).toEqual([null, null])
-    const budi = addBudi()
-    const siti = core.db
-      .insert(people)
-      .values({ fullName: 'Siti Aminah', nikHash: core.vault.hash(WOMAN.nik) })
-      .returning({ id: people.id })
-      .get().id
+    expect((await stored()).map((c) => c.personId)).toEqual([null, null])
+    const budi = await addBudi()
+    const siti = written(
+      await core.db
+        .insert(people)
+        .values({ fullName: 'Siti Aminah', nikHash: core.vault.hash(WOMAN.nik) })
+        .returning({ id: people.id }),
+    ).id
     expect(await run(certificatesFile({}, { ...revoked, nik: '', birth_date: '' }), { now: LATER })).toEqual({
       ok: true,
       inserted: 0,
@@ -230,26 +234,26 @@ describe('NIK, birth date and people', () => {
       unchanged: 0,
       linked: 1,
     })
-    expect(stored().map((c) => c.personId)).toEqual([budi, siti])
+    expect((await stored()).map((c) => c.personId)).toEqual([budi, siti])
   })
 
   it('a NIK without birth date, and a birth date without NIK, are accepted', async () => {
-    const budi = addBudi()
+    const budi = await addBudi()
     expect(await run(certificatesFile({ birth_date: '' }, { ...revoked, birth_date: '1980-06-15' }))).toMatchObject({
       ok: true,
       linked: 1,
     })
-    expect(byNumber('LSPS202500042')?.personId).toBe(budi)
+    expect((await byNumber('LSPS202500042'))?.personId).toBe(budi)
   })
 
   it('refuses a NIK on record with another birth date, and nothing is written', async () => {
-    addBudi('1980-06-16')
+    await addBudi('1980-06-16')
     const file = certificatesFile(revoked, {}, { certificate_number: 'LSPS-2025-00043', birth_date: '' })
     expect(await run(file)).toEqual({
       ok: false,
       errors: [{ line: 3, column: 'birth_date', message: 'NIK sudah tercatat dengan tanggal lahir lain' }],
     })
-    expect(stored()).toEqual([])
+    expect(await stored()).toEqual([])
     // Without a birth date in the file there is nothing to contradict: linked.
     expect(await run(certificatesFile(revoked, { birth_date: '' }))).toMatchObject({ ok: true, linked: 1 })
   })
@@ -336,8 +340,8 @@ describe('bad rows', () => {
         { line: 18, column: 'issued_at', message: 'tahun harus 1990–2100 (tertulis "1989-12-31")' },
       ],
     })
-    expect(stored()).toEqual([])
-    expect(core.db.select().from(auditLog).all()).toEqual([])
+    expect(await stored()).toEqual([])
+    expect(await core.db.select().from(auditLog)).toEqual([])
   })
 
   it('counts lines as the file has them: quoted line breaks, blank lines, wrong numbers of values', async () => {

@@ -37,7 +37,7 @@ function metaImport({ conflict = 'value', failOn = '' } = {}): CsvImport<Column,
       const cells = row.cells(parsers)
       if (cells && !row.bad) rows.push({ line: row.line, key: cells.key, value: cells.value })
     },
-    write: ({ db, reject }) => {
+    write: async ({ db, reject }) => {
       const counts = { inserted: 0, updated: 0 }
       for (const { line, key, value } of rows) {
         if (key === failOn) throw new Error('disk full')
@@ -45,8 +45,8 @@ function metaImport({ conflict = 'value', failOn = '' } = {}): CsvImport<Column,
           reject(line, 'value', 'bentrok')
           continue
         }
-        const existing = db.select().from(appMeta).where(eq(appMeta.key, key)).get()
-        db.insert(appMeta).values({ key, value }).onConflictDoUpdate({ target: appMeta.key, set: { value } }).run()
+        const existing = (await db.select().from(appMeta).where(eq(appMeta.key, key)).limit(1))[0]
+        await db.insert(appMeta).values({ key, value }).onConflictDoUpdate({ target: appMeta.key, set: { value } })
         counts[existing ? 'updated' : 'inserted'] += 1
       }
       return counts
@@ -57,20 +57,19 @@ function metaImport({ conflict = 'value', failOn = '' } = {}): CsvImport<Column,
 const run = (input: string | Uint8Array, spec = metaImport(), onProgress?: ImportProgress) =>
   importCsv(core.db, input, spec, { actor: 'test', now: NOW, onProgress })
 // Without the data key's check value, which every core records on its first start.
-const stored = () =>
-  core.db
+const stored = async () =>
+  await core.db
     .select({ key: appMeta.key, value: appMeta.value })
     .from(appMeta)
     .where(ne(appMeta.key, DATA_KEY_CHECK))
     .orderBy(asc(appMeta.key))
-    .all()
-const audited = () => core.db.select().from(auditLog).where(eq(auditLog.entity, 'app_meta')).all()
+const audited = async () => await core.db.select().from(auditLog).where(eq(auditLog.entity, 'app_meta'))
 
 describe('files as spreadsheets save them', () => {
   it('reads a BOM, CRLF line ends, a quoted CRLF inside a field, and blank or empty rows at the end', async () => {
     const file = '\uFEFFkey,value,weight\r\na,"one\r\ntwo",1\r\nb,plain,2\r\n,,\r\n\r\n   \r\n'
     expect(await run(file)).toEqual({ ok: true, inserted: 2, updated: 0 })
-    expect(stored()).toEqual([
+    expect(await stored()).toEqual([
       { key: 'a', value: 'one\ntwo' },
       { key: 'b', value: 'plain' },
     ])
@@ -78,7 +77,7 @@ describe('files as spreadsheets save them', () => {
 
   it('reads semicolons when the header has no comma (Excel in an Indonesian locale)', async () => {
     expect(await run('key;value;weight\na;"x, y";1\n')).toEqual({ ok: true, inserted: 1, updated: 0 })
-    expect(stored()).toEqual([{ key: 'a', value: 'x, y' }])
+    expect(await stored()).toEqual([{ key: 'a', value: 'x, y' }])
   })
 
   it('accepts UTF-8 bytes and refuses other encodings on the line of the first bad byte', async () => {
@@ -111,7 +110,7 @@ describe('line numbers', () => {
         { line: 10, message: 'berisi 2 nilai, padahal header 3 kolom (periksa koma dan tanda kutip)' },
       ],
     })
-    expect(stored()).toEqual([])
+    expect(await stored()).toEqual([])
   })
 
   it('name the later line of a repeated key, even when the earlier row is bad', async () => {
@@ -138,7 +137,7 @@ describe('line numbers', () => {
       ok: false,
       errors: [{ line: 4, message: 'tanda kutip (") dibuka tetapi tidak ditutup sampai akhir file' }],
     })
-    expect(stored()).toEqual([])
+    expect(await stored()).toEqual([])
   })
 
   it('read as staff see them', () => {
@@ -153,7 +152,7 @@ describe('all or nothing', () => {
   it('a good file is written and recorded in the audit log with its counts', async () => {
     await run('key,value,weight\na,x,1\n')
     expect(await run('key,value,weight\na,y,1\nb,z,2\n')).toEqual({ ok: true, inserted: 1, updated: 1 })
-    expect(audited().map((row) => [row.actor, row.action, row.at, row.details])).toEqual([
+    expect((await audited()).map((row) => [row.actor, row.action, row.at, row.details])).toEqual([
       ['test', 'import', NOW, '{"inserted":1,"updated":0}'],
       ['test', 'import', NOW, '{"inserted":1,"updated":1}'],
     ])
@@ -162,8 +161,8 @@ describe('all or nothing', () => {
   it('a row refused by the write (a conflict with stored data) undoes the rows written before and after it', async () => {
     const result = await run('key,value,weight\na,x,1\nb,taken,1\nc,z,1\n', metaImport({ conflict: 'taken' }))
     expect(result).toEqual({ ok: false, errors: [{ line: 3, column: 'value', message: 'bentrok' }] })
-    expect(stored()).toEqual([])
-    expect(audited()).toEqual([])
+    expect(await stored()).toEqual([])
+    expect(await audited()).toEqual([])
   })
 
   it('reports the bad cells and the conflicts with stored data of one file together, in file order', async () => {
@@ -179,8 +178,8 @@ describe('all or nothing', () => {
 
   it('a write that fails midway rolls back and is thrown', async () => {
     await expect(run('key,value,weight\na,x,1\nb,y,1\nc,z,1\n', metaImport({ failOn: 'c' }))).rejects.toThrow('disk full')
-    expect(stored()).toEqual([])
-    expect(audited()).toEqual([])
+    expect(await stored()).toEqual([])
+    expect(await audited()).toEqual([])
   })
 })
 

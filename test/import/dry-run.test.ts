@@ -10,7 +10,7 @@ import { importExams } from '../../src/core/exams/import.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { importSessions } from '../../src/core/sessions/import.js'
 import { importStatus } from '../../src/core/status/import.js'
-import { closeDatabase, type Db } from '../../src/db/client.js'
+import { closeDatabase, type Db, statement } from '../../src/db/client.js'
 import { CERTIFICATE, certificatesFile } from '../support/certificates-csv.js'
 import { fakeClock, testCore } from '../support/core.js'
 import { EXAM, examsFile, PEOPLE_FILE } from '../support/exams-csv.js'
@@ -24,11 +24,14 @@ afterEach(() => {
 })
 
 /** Every row of every table, so "nothing changed" means nothing anywhere. */
-function everything(db: Db): Record<string, unknown[]> {
-  const tables = db.$client
-    .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")
-    .all() as { name: string }[]
-  return Object.fromEntries(tables.map(({ name }) => [name, db.$client.prepare(`select * from "${name}"`).all()]))
+async function everything(db: Db): Promise<Record<string, unknown[]>> {
+  const tables = (await statement(
+    db,
+    "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name",
+  ).all()) as { name: string }[]
+  return await Object.fromEntries(
+    await Promise.all(tables.map(async ({ name }) => [name, await statement(db, `select * from "${name}"`).all()])),
+  )
 }
 
 type Run = (db: Db, file: string, dryRun: boolean) => Promise<{ ok: boolean }>
@@ -89,10 +92,10 @@ describe('an import with dryRun', () => {
     const before = everything(db)
     const preview = await importIt(db, good, true)
     expect(preview.ok).toBe(true)
-    expect(everything(db)).toEqual(before)
+    expect(await everything(db)).toEqual(await before)
     const real = await importIt(db, good, false)
     expect(real).toEqual(preview)
-    expect(everything(db)).not.toEqual(before)
+    expect(await everything(db)).not.toEqual(await before)
   })
 
   it.each(cases)('$name: a bad file is refused with its lines, as for real, and nothing is kept', async ({ bad, run }) => {
@@ -102,7 +105,7 @@ describe('an import with dryRun', () => {
     const before = everything(db)
     const preview = await importIt(db, bad, true)
     expect(preview.ok).toBe(false)
-    expect(everything(db)).toEqual(before)
+    expect(await everything(db)).toEqual(await before)
     expect(await importIt(db, bad, false)).toEqual(preview)
   })
 })

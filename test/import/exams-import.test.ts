@@ -42,16 +42,18 @@ afterEach(() => closeDatabase(core.db))
 
 const run = (input: string | Uint8Array, options: Partial<ExamImportOptions> = {}) =>
   importExams(core.db, input, { actor: 'test', vault: core.vault, now: NOW, reminders: DEFAULT_REMINDER_SETTINGS, ...options })
-const stored = () => core.db.select().from(exams).orderBy(asc(exams.id)).all()
-const idOf = (nik: string) =>
-  core.db
-    .select({ id: people.id })
-    .from(people)
-    .where(eq(people.nikHash, core.vault.hash(nik)))
-    .get()?.id
+const stored = async () => await core.db.select().from(exams).orderBy(asc(exams.id))
+const idOf = async (nik: string) =>
+  (
+    await core.db
+      .select({ id: people.id })
+      .from(people)
+      .where(eq(people.nikHash, core.vault.hash(nik)))
+      .limit(1)
+  )[0]?.id
 /** The people each call of the planner was about, and its "now". */
 const planned = () => plan.mock.calls.map(([, ids, now]) => ({ people: [...ids].sort((a, b) => a - b), now }))
-const ids = (...niks: string[]) => niks.map(idOf).sort((a = 0, b = 0) => a - b)
+const ids = async (...niks: string[]) => (await Promise.all(niks.map(idOf))).sort((a = 0, b = 0) => a - b)
 const NO_REMINDERS = { queued: 0, updated: 0, cancelled: 0 }
 
 describe('a valid exams file', () => {
@@ -76,7 +78,7 @@ describe('a valid exams file', () => {
     )
     expect(await run(file)).toEqual({ ok: true, inserted: 5, updated: 0, unchanged: 0, reminders: NO_REMINDERS })
 
-    const rows = stored().map((e) => ({
+    const rows = (await stored()).map((e) => ({
       code: e.code,
       personId: e.personId,
       kind: e.kind,
@@ -91,7 +93,7 @@ describe('a valid exams file', () => {
     expect(rows).toEqual([
       {
         code: 'UJK-BDG-2027-0001',
-        personId: idOf(STATUS.nik),
+        personId: await idOf(STATUS.nik),
         kind: 'ujian_kognitif',
         mode: 'daring',
         status: 'scheduled',
@@ -103,7 +105,7 @@ describe('a valid exams file', () => {
       },
       {
         code: 'WWC-MKS-2027-0001',
-        personId: idOf(ANDI.nik),
+        personId: await idOf(ANDI.nik),
         kind: 'wawancara',
         mode: 'tatap_muka',
         status: 'scheduled',
@@ -115,7 +117,7 @@ describe('a valid exams file', () => {
       },
       expect.objectContaining({
         code: 'UJK-JPR-2027-0001',
-        personId: idOf(YOHANES.nik),
+        personId: await idOf(YOHANES.nik),
         startsAt: '2027-03-10T00:00:00.000Z',
         timeZone: 'Asia/Jayapura',
       }),
@@ -128,13 +130,13 @@ describe('a valid exams file', () => {
       expect.objectContaining({ code: 'UJK-BDG-2027-0002', startsAt: '2027-03-10T02:00:00.000Z', timeZone: 'Asia/Pontianak' }),
     ])
     // The NIK itself is nowhere in the exams.
-    expect(JSON.stringify(stored())).not.toContain(STATUS.nik)
+    expect(JSON.stringify(await stored())).not.toContain(STATUS.nik)
   })
 
   it('plans the reminders of each person once, inside the import’s transaction, with the given "now"', async () => {
     let inTransaction: boolean | undefined
     let handedTheTransaction: boolean | undefined
-    plan.mockImplementationOnce((db, _ids, _now) => {
+    plan.mockImplementationOnce(async (db, _ids, _now) => {
       // The planner gets the import's transaction handle, not the database, while the connection is in it.
       handedTheTransaction = db !== core.db
       inTransaction = core.db.$client.inTransaction
@@ -142,14 +144,14 @@ describe('a valid exams file', () => {
     })
     const file = examsFile({}, { exam_code: 'WWC-BDG-2027-0001', kind: 'wawancara' }, { exam_code: 'X-ANDI', nik: ANDI.nik })
     expect(await run(file)).toMatchObject({ ok: true, inserted: 3, reminders: { queued: 3, updated: 0, cancelled: 0 } })
-    expect(planned()).toEqual([{ people: ids(STATUS.nik, ANDI.nik), now: NOW }])
+    expect(planned()).toEqual([{ people: await ids(STATUS.nik, ANDI.nik), now: NOW }])
     expect(inTransaction).toBe(true)
     expect(handedTheTransaction).toBe(true)
   })
 
   it('records each import in the audit log', async () => {
     await run(examsFile({}))
-    expect(core.db.select().from(auditLog).where(eq(auditLog.entity, 'exams')).all()).toEqual([
+    expect(await core.db.select().from(auditLog).where(eq(auditLog.entity, 'exams'))).toEqual([
       expect.objectContaining({ actor: 'test', action: 'import', entity: 'exams', details: '{"inserted":1,"updated":0}' }),
     ])
   })
@@ -163,34 +165,34 @@ describe('importing again', () => {
     const before = stored()
     plan.mockClear()
     expect(await run(file)).toEqual({ ok: true, inserted: 0, updated: 0, unchanged: 2, reminders: NO_REMINDERS })
-    expect(stored()).toEqual(before)
+    expect(await stored()).toEqual(await before)
     expect(plan).not.toHaveBeenCalled()
   })
 
   it('a new time moves the exam, asks for a new "HADIR", and re-plans only that person', async () => {
     await run(file)
-    core.db.update(exams).set({ attendanceConfirmedAt: NOW }).run()
+    await core.db.update(exams).set({ attendanceConfirmedAt: NOW })
     plan.mockClear()
     const moved = examsFile(
       { starts_at: '2027-03-17 13:30' },
       { exam_code: 'WWC-MKS-2027-0001', nik: ANDI.nik, kind: 'wawancara', time_zone: 'WITA' },
     )
     expect(await run(moved)).toEqual({ ok: true, inserted: 0, updated: 1, unchanged: 1, reminders: NO_REMINDERS })
-    const [budi, andi] = stored()
+    const [budi, andi] = await stored()
     expect(budi).toMatchObject({ startsAt: new Date('2027-03-17T06:30:00Z'), attendanceConfirmedAt: null, updatedAt: NOW })
     expect(andi?.attendanceConfirmedAt).toEqual(NOW)
-    expect(planned()).toEqual([{ people: [idOf(STATUS.nik)], now: NOW }])
+    expect(planned()).toEqual([{ people: [await idOf(STATUS.nik)], now: NOW }])
   })
 
   it('status batal cancels the exam and re-plans that person; terjadwal schedules it again', async () => {
     await run(file)
     plan.mockClear()
     expect(await run(examsFile({ status: 'batal' }))).toMatchObject({ ok: true, updated: 1, unchanged: 0 })
-    expect(stored().map((e) => e.status)).toEqual(['cancelled', 'scheduled'])
-    expect(planned()).toEqual([{ people: [idOf(STATUS.nik)], now: NOW }])
+    expect((await stored()).map((e) => e.status)).toEqual(['cancelled', 'scheduled'])
+    expect(planned()).toEqual([{ people: [await idOf(STATUS.nik)], now: NOW }])
     expect(await run(examsFile({ status: 'Dibatalkan' }))).toMatchObject({ ok: true, updated: 0, unchanged: 1 })
     expect(await run(examsFile({ status: 'terjadwal' }))).toMatchObject({ ok: true, updated: 1 })
-    expect(stored()[0]?.status).toBe('scheduled')
+    expect((await stored())[0]?.status).toBe('scheduled')
   })
 
   it.each([
@@ -220,7 +222,7 @@ describe('importing again', () => {
         },
       ],
     })
-    expect(stored()).toEqual(before)
+    expect(await stored()).toEqual(await before)
   })
 })
 
@@ -295,8 +297,8 @@ describe('a file with bad rows', () => {
         { line: 11, column: 'kind', message: expect.stringMatching(/^wajib diisi; isi ujian_kognitif/) },
       ],
     })
-    expect(stored()).toEqual([])
-    expect(core.db.select().from(auditLog).where(eq(auditLog.entity, 'exams')).all()).toEqual([])
+    expect(await stored()).toEqual([])
+    expect(await core.db.select().from(auditLog).where(eq(auditLog.entity, 'exams'))).toEqual([])
     expect(plan).not.toHaveBeenCalled()
   })
 
@@ -314,7 +316,7 @@ describe('a file with bad rows', () => {
         },
       ],
     })
-    expect(stored()).toEqual([])
+    expect(await stored()).toEqual([])
   })
 
   it('never repeats a NIK, or even most of its digits, in a message', async () => {
@@ -333,7 +335,7 @@ describe('a file with bad rows', () => {
     expect(await run(examsFile({ starts_at: '2027-04-01 09:00' }, { exam_code: 'UJK-NEW', kind: 'lisan' }))).toMatchObject({
       ok: false,
     })
-    expect(stored()).toEqual(before)
+    expect(await stored()).toEqual(await before)
   })
 
   it('a strict header: every column, known ones only, reported on line 1', async () => {
@@ -346,7 +348,7 @@ describe('a file with bad rows', () => {
         { line: 1, message: expect.stringMatching(/^header harus berisi tepat kolom berikut \(urutan bebas\): exam_code,nik,/) },
       ],
     })
-    expect(stored()).toEqual([])
+    expect(await stored()).toEqual([])
   })
 })
 
@@ -356,7 +358,7 @@ describe('the reminder plan', () => {
       throw new Error('plan failed')
     })
     await expect(run(examsFile({}, { exam_code: 'UJK-02', nik: ANDI.nik }))).rejects.toThrow('plan failed')
-    expect(stored()).toEqual([])
-    expect(core.db.select().from(auditLog).where(eq(auditLog.entity, 'exams')).all()).toEqual([])
+    expect(await stored()).toEqual([])
+    expect(await core.db.select().from(auditLog).where(eq(auditLog.entity, 'exams'))).toEqual([])
   })
 })

@@ -22,9 +22,9 @@ afterEach(() => closeDatabase(core.db))
 
 const run = (input: string | Uint8Array) =>
   importSessions(core.db, input, { actor: 'test', now: new Date(), reminders: DEFAULT_REMINDER_SETTINGS })
-const stored = () => core.db.select().from(bimtekSessions).orderBy(asc(bimtekSessions.id)).all()
-const sessionCount = () => core.db.select({ n: count() }).from(bimtekSessions).get()?.n
-const regionId = (code: string) => core.db.select().from(regions).where(eq(regions.code, code)).get()?.id
+const stored = async () => await core.db.select().from(bimtekSessions).orderBy(asc(bimtekSessions.id))
+const sessionCount = async () => (await core.db.select({ n: count() }).from(bimtekSessions).limit(1))[0]?.n
+const regionId = async (code: string) => (await core.db.select().from(regions).where(eq(regions.code, code)).limit(1))[0]?.id
 
 describe('a valid sessions file', () => {
   it('inserts every row, normalising codes, groups, regions and modes', async () => {
@@ -46,12 +46,12 @@ describe('a valid sessions file', () => {
     )
     expect(await run(file)).toEqual({ ok: true, inserted: 3, updated: 0 })
 
-    const [makassar, yogya, jayapura] = stored()
+    const [makassar, yogya, jayapura] = await stored()
     expect(makassar).toMatchObject({
       code: 'BMT-MKS-01',
       title: 'Bimtek Sertifikasi Penyuluh Sosial',
       targetGroup: 'penyuluh sosial',
-      regionId: regionId('R5'),
+      regionId: await regionId('R5'),
       mode: 'tatap_muka',
       venue: SESSION.venue,
       mapUrl: 'https://maps.app.goo.gl/example',
@@ -65,7 +65,7 @@ describe('a valid sessions file', () => {
       code: 'BMT-YOG-01',
       title: 'Bimtek Relawan Sosial (daring)',
       targetGroup: 'relawan sosial',
-      regionId: regionId('R3'),
+      regionId: await regionId('R3'),
       mode: 'daring',
       venue: null,
       meetingUrl: 'https://zoom.us/j/123456789',
@@ -73,17 +73,22 @@ describe('a valid sessions file', () => {
       timeZone: 'Asia/Jakarta',
       capacity: 3,
     })
-    expect(jayapura).toMatchObject({ targetGroup: 'pekerja sosial', regionId: regionId('R6'), provinceCode: '91', mapUrl: null })
+    expect(jayapura).toMatchObject({
+      targetGroup: 'pekerja sosial',
+      regionId: await regionId('R6'),
+      provinceCode: '91',
+      mapUrl: null,
+    })
   })
 
   it('keeps line breaks of a venue written over several lines', async () => {
     expect(await run(sessionsFile({ venue: 'BBPPKS Makassar\nJl. A. P. Pettarani' }))).toMatchObject({ ok: true })
-    expect(stored()[0]?.venue).toBe('BBPPKS Makassar\nJl. A. P. Pettarani')
+    expect((await stored())[0]?.venue).toBe('BBPPKS Makassar\nJl. A. P. Pettarani')
   })
 
   it('is re-imported as updates of the same codes, plus the new ones', async () => {
     expect(await run(sessionsFile({}, { code: 'BMT-MKS-02' }))).toEqual({ ok: true, inserted: 2, updated: 0 })
-    const before = stored()
+    const before = await stored()
 
     const again = sessionsFile(
       { code: 'bmt-mks-01', title: 'Bimtek Penyuluh Sosial (jadwal baru)', capacity: '80' },
@@ -91,7 +96,7 @@ describe('a valid sessions file', () => {
     )
     expect(await run(again)).toEqual({ ok: true, inserted: 1, updated: 1 })
 
-    const after = stored()
+    const after = await stored()
     expect(after).toHaveLength(3)
     expect(after[0]).toMatchObject({ id: before[0]?.id, title: 'Bimtek Penyuluh Sosial (jadwal baru)', capacity: 80 })
     expect(after[1]).toEqual(before[1])
@@ -101,7 +106,7 @@ describe('a valid sessions file', () => {
   it('includes the sample file of docs/import-formats.md', async () => {
     const sample = readFileSync('docs/import-formats.md', 'utf8').match(/```csv\n([\s\S]*?)```/)?.[1]
     expect(await run(sample ?? '')).toEqual({ ok: true, inserted: 3, updated: 0 })
-    expect(stored().map((s) => [s.code, s.timeZone, s.startsAt.toISOString()])).toEqual([
+    expect((await stored()).map((s) => [s.code, s.timeZone, s.startsAt.toISOString()])).toEqual([
       ['BMT-MKS-2027-01', 'Asia/Makassar', '2027-03-10T01:00:00.000Z'],
       ['BMT-YOG-2027-02', 'Asia/Jakarta', '2027-04-05T01:30:00.000Z'],
       ['BMT-JPR-2027-01', 'Asia/Jayapura', '2027-05-12T00:00:00.000Z'],
@@ -110,7 +115,7 @@ describe('a valid sessions file', () => {
 
   it('records each import in the audit log', async () => {
     await run(sessionsFile({}, { code: 'BMT-MKS-02' }))
-    expect(core.db.select().from(auditLog).all()).toEqual([
+    expect(await core.db.select().from(auditLog)).toEqual([
       expect.objectContaining({
         actor: 'test',
         action: 'import',
@@ -160,7 +165,7 @@ describe('a file with bad rows', () => {
       { line: 12, column: 'province', message: expect.stringContaining('tidak dikenal (tertulis "Atlantis")') },
       { line: 12, column: 'starts_at', message: 'tanggal atau jam itu tidak ada (tertulis "2027-02-30 09:00")' },
     ])
-    expect(sessionCount()).toBe(0)
+    expect(await sessionCount()).toBe(0)
   })
 
   it('leaves the stored sessions as they were', async () => {
@@ -169,7 +174,7 @@ describe('a file with bad rows', () => {
     expect(await run(sessionsFile({ title: 'Judul baru' }, { code: 'BMT-NEW-01', capacity: 'banyak' }))).toMatchObject({
       ok: false,
     })
-    expect(stored()).toEqual(before)
+    expect(await stored()).toEqual(await before)
   })
 
   it('asks for a venue for tatap muka and a registration window that opens before it closes', async () => {
@@ -206,7 +211,7 @@ describe('the header', () => {
         { line: 1, message: expect.stringContaining('header harus berisi tepat') },
       ],
     })
-    expect(sessionCount()).toBe(0)
+    expect(await sessionCount()).toBe(0)
   })
 
   it('may list the columns in any order and in any case', async () => {
@@ -227,7 +232,7 @@ describe('the header', () => {
 describe('seats already taken', () => {
   it('a new capacity below confirmed + offered registrations is refused with the number', async () => {
     await run(sessionsFile({}))
-    addRegistrations(core.db, 'BMT-MKS-01', ['confirmed', 'confirmed', 'offered', 'waitlisted', 'waitlisted', 'cancelled'])
+    await addRegistrations(core.db, 'BMT-MKS-01', ['confirmed', 'confirmed', 'offered', 'waitlisted', 'waitlisted', 'cancelled'])
 
     expect(await run(sessionsFile({ capacity: '2' }))).toEqual({
       ok: false,
@@ -240,15 +245,15 @@ describe('seats already taken', () => {
         },
       ],
     })
-    expect(stored()[0]?.capacity).toBe(60)
+    expect((await stored())[0]?.capacity).toBe(60)
 
     expect(await run(sessionsFile({ capacity: '3' }))).toEqual({ ok: true, inserted: 0, updated: 1 })
-    expect(stored()[0]?.capacity).toBe(3)
+    expect((await stored())[0]?.capacity).toBe(3)
   })
 })
 
 describe('time zones', () => {
-  const at = (code: string) => stored().find((s) => s.code === code)
+  const at = async (code: string) => (await stored()).find((s) => s.code === code)
   const nine = { starts_at: '2027-03-10 09:00', ends_at: '2027-03-10 16:00' }
   const window = { registration_opens_at: '2027-02-01 08:00', registration_closes_at: '2027-03-09 23:59' }
 
@@ -259,10 +264,10 @@ describe('time zones', () => {
       { code: 'PDG', region: 'R1', province: '', ...nine, ...window },
     )
     expect(await run(file)).toMatchObject({ ok: true, inserted: 3 })
-    expect(at('MKS')).toMatchObject({ timeZone: 'Asia/Makassar', startsAt: new Date('2027-03-10T01:00:00Z') })
-    expect(at('JPR')).toMatchObject({ timeZone: 'Asia/Jayapura', startsAt: new Date('2027-03-10T00:00:00Z') })
-    expect(at('PDG')).toMatchObject({ timeZone: 'Asia/Jakarta', startsAt: new Date('2027-03-10T02:00:00Z') })
-    expect(at('MKS')).toMatchObject({
+    expect(await at('MKS')).toMatchObject({ timeZone: 'Asia/Makassar', startsAt: new Date('2027-03-10T01:00:00Z') })
+    expect(await at('JPR')).toMatchObject({ timeZone: 'Asia/Jayapura', startsAt: new Date('2027-03-10T00:00:00Z') })
+    expect(await at('PDG')).toMatchObject({ timeZone: 'Asia/Jakarta', startsAt: new Date('2027-03-10T02:00:00Z') })
+    expect(await at('MKS')).toMatchObject({
       endsAt: new Date('2027-03-10T08:00:00Z'),
       registrationOpensAt: new Date('2027-02-01T00:00:00Z'),
       registrationClosesAt: new Date('2027-03-09T15:59:00Z'),
@@ -275,12 +280,12 @@ describe('time zones', () => {
       { code: 'KALBAR', region: 'R4', province: '61', ...nine, ...window },
     )
     expect(await run(file)).toMatchObject({ ok: true, inserted: 2 })
-    expect(at('BALI')).toMatchObject({
+    expect(await at('BALI')).toMatchObject({
       timeZone: 'Asia/Makassar',
       startsAt: new Date('2027-03-10T01:00:00Z'),
       provinceCode: '51',
     })
-    expect(at('KALBAR')).toMatchObject({
+    expect(await at('KALBAR')).toMatchObject({
       timeZone: 'Asia/Pontianak',
       startsAt: new Date('2027-03-10T02:00:00Z'),
       provinceCode: '61',

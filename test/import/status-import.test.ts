@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { importStatus, type StatusImportOptions } from '../../src/core/status/import.js'
-import { closeDatabase } from '../../src/db/client.js'
+import { closeDatabase, statement } from '../../src/db/client.js'
 import { linkChat } from '../../src/db/queries/chat-links.js'
 import { upsertPerson } from '../../src/db/queries/people.js'
 import { auditLog, certificationStages, outbox, people } from '../../src/db/schema.js'
@@ -27,38 +27,40 @@ afterEach(() => closeDatabase(core.db))
 
 const run = (input: string | Uint8Array, options: Partial<StatusImportOptions> = {}) =>
   importStatus(core.db, input, { actor: 'test', vault: core.vault, now: NOW, reminders: DEFAULT_REMINDER_SETTINGS, ...options })
-const allPeople = () => core.db.select().from(people).orderBy(asc(people.id)).all()
-const personOf = (nik: string) =>
-  core.db
-    .select()
-    .from(people)
-    .where(eq(people.nikHash, core.vault.hash(nik)))
-    .get()
-const historyOf = (personId: number | undefined) =>
-  core.db
-    .select()
-    .from(certificationStages)
-    .where(eq(certificationStages.personId, personId ?? -1))
-    .orderBy(asc(certificationStages.reachedAt), asc(certificationStages.id))
-    .all()
-    .map((s) => ({
-      stage: s.stage,
-      reachedAt: s.reachedAt.toISOString(),
-      dueAt: s.dueAt?.toISOString() ?? null,
-      note: s.note,
-    }))
-const outboxRows = () => core.db.select().from(outbox).orderBy(asc(outbox.id)).all()
-const nothingStored = () => {
-  expect(allPeople()).toEqual([])
-  expect(core.db.select().from(certificationStages).all()).toEqual([])
-  expect(core.db.select().from(auditLog).all()).toEqual([])
+const allPeople = async () => await core.db.select().from(people).orderBy(asc(people.id))
+const personOf = async (nik: string) =>
+  (
+    await core.db
+      .select()
+      .from(people)
+      .where(eq(people.nikHash, core.vault.hash(nik)))
+      .limit(1)
+  )[0]
+const historyOf = async (personId: number | undefined) =>
+  (
+    await core.db
+      .select()
+      .from(certificationStages)
+      .where(eq(certificationStages.personId, personId ?? -1))
+      .orderBy(asc(certificationStages.reachedAt), asc(certificationStages.id))
+  ).map((s) => ({
+    stage: s.stage,
+    reachedAt: s.reachedAt.toISOString(),
+    dueAt: s.dueAt?.toISOString() ?? null,
+    note: s.note,
+  }))
+const outboxRows = async () => await core.db.select().from(outbox).orderBy(asc(outbox.id))
+const nothingStored = async () => {
+  expect(await allPeople()).toEqual([])
+  expect(await core.db.select().from(certificationStages)).toEqual([])
+  expect(await core.db.select().from(auditLog)).toEqual([])
 }
 
 /** Links a chat to the person with this NIK, as proving one's identity in the chat does. */
-function link(nik: string, chatId: string, language: 'id' | 'en' = 'id'): number {
-  const person = personOf(nik)
+async function link(nik: string, chatId: string, language: 'id' | 'en' = 'id'): Promise<number> {
+  const person = await personOf(nik)
   if (!person) throw new Error('no such person')
-  linkChat(core.db, {
+  await linkChat(core.db, {
     channel: 'console',
     userId: chatId,
     chatId,
@@ -98,7 +100,7 @@ describe('a valid status file', () => {
       messagesQueued: 0,
     })
 
-    const [budi, siti] = allPeople()
+    const [budi, siti] = await allPeople()
     expect(budi).toMatchObject({
       fullName: 'Budi Santoso',
       nikHash: core.vault.hash(STATUS.nik),
@@ -123,16 +125,17 @@ describe('a valid status file', () => {
     })
     // Not one column of any table holds a NIK in clear.
     const everything = JSON.stringify(
-      core.db.$client
-        .prepare("select name from sqlite_master where type = 'table'")
-        .all()
-        .map((t) => core.db.$client.prepare(`select * from "${(t as { name: string }).name}"`).all()),
+      await Promise.all(
+        (await statement(core.db, "select name from sqlite_master where type = 'table'").all()).map(
+          async (t) => await statement(core.db, `select * from "${(t as { name: string }).name}"`).all(),
+        ),
+      ),
     )
     expect(everything).not.toContain(STATUS.nik)
     expect(everything).not.toContain(WOMAN.nik)
 
     // 00:00 of the day in WIB (UTC+7); a deadline at 23:59.
-    expect(historyOf(budi?.id)).toEqual([
+    expect(await historyOf(budi?.id)).toEqual([
       { stage: 'terdaftar', reachedAt: '2026-01-04T17:00:00.000Z', dueAt: null, note: 'Berkas diterima' },
       { stage: 'seleksi_administrasi', reachedAt: '2026-01-31T17:00:00.000Z', dueAt: null, note: null },
       {
@@ -142,8 +145,10 @@ describe('a valid status file', () => {
         note: 'Lengkapi bukti praktik\nunit 3 dan 4',
       },
     ])
-    expect(historyOf(siti?.id)).toEqual([{ stage: 'terdaftar', reachedAt: '2026-09-30T17:00:00.000Z', dueAt: null, note: null }])
-    expect(core.db.select().from(auditLog).all()).toEqual([
+    expect(await historyOf(siti?.id)).toEqual([
+      { stage: 'terdaftar', reachedAt: '2026-09-30T17:00:00.000Z', dueAt: null, note: null },
+    ])
+    expect(await core.db.select().from(auditLog)).toEqual([
       expect.objectContaining({ actor: 'test', action: 'import', entity: 'certification_stages' }),
     ])
   })
@@ -161,9 +166,9 @@ describe('a valid status file', () => {
     expect(await run(statusFile(row(0, 'Sulawesi Selatan'), row(1, '91'), row(2, ''), row(3, 'kalbar')))).toMatchObject({
       ok: true,
     })
-    const stored = people.map((p) => personOf(p.nik))
+    const stored = await Promise.all(people.map((p) => personOf(p.nik)))
     expect(stored.map((p) => p?.timeZone)).toEqual(['Asia/Makassar', 'Asia/Jayapura', 'Asia/Jakarta', 'Asia/Pontianak'])
-    expect(stored.map((p) => historyOf(p?.id)[0])).toEqual([
+    expect(await Promise.all(stored.map(async (p) => (await historyOf(p?.id))[0]))).toEqual([
       expect.objectContaining({ reachedAt: '2026-03-09T16:00:00.000Z', dueAt: '2026-03-31T15:59:00.000Z' }),
       expect.objectContaining({ reachedAt: '2026-03-09T15:00:00.000Z', dueAt: '2026-03-31T14:59:00.000Z' }),
       expect.objectContaining({ reachedAt: '2026-03-09T17:00:00.000Z', dueAt: '2026-03-31T16:59:00.000Z' }),
@@ -194,14 +199,9 @@ describe('a valid status file', () => {
       })),
     )
     expect(await run(file)).toMatchObject({ ok: true, stagesAdded: stages.length })
-    expect(
-      core.db
-        .select()
-        .from(certificationStages)
-        .orderBy(asc(certificationStages.id))
-        .all()
-        .map((s) => s.stage),
-    ).toEqual(stages.map(([, stage]) => stage))
+    expect((await core.db.select().from(certificationStages).orderBy(asc(certificationStages.id))).map((s) => s.stage)).toEqual(
+      stages.map(([, stage]) => stage),
+    )
   })
 
   it('reads profession groups with the vocabulary of the sessions file', async () => {
@@ -211,7 +211,12 @@ describe('a valid status file', () => {
       profession_group: group,
     }))
     expect(await run(statusFile(...rows))).toMatchObject({ ok: true })
-    expect(allPeople().map((p) => p.professionGroup)).toEqual(['pekerja sosial', 'relawan sosial', 'pendamping pkh', 'lainnya'])
+    expect((await allPeople()).map((p) => p.professionGroup)).toEqual([
+      'pekerja sosial',
+      'relawan sosial',
+      'pendamping pkh',
+      'lainnya',
+    ])
   })
 
   it('is idempotent: a re-import updates the same stages, and changes only what the file changes', async () => {
@@ -220,7 +225,7 @@ describe('a valid status file', () => {
       { stage: 'portofolio', stage_date: '2026-04-20', due_date: '2026-05-31' },
     )
     expect(await run(first)).toMatchObject({ ok: true, peopleAdded: 1, stagesAdded: 2, stagesUpdated: 0 })
-    const before = { people: allPeople(), history: historyOf(personOf(STATUS.nik)?.id) }
+    const before = { people: await allPeople(), history: await historyOf((await personOf(STATUS.nik))?.id) }
     expect(await run(first)).toEqual({
       ok: true,
       peopleAdded: 0,
@@ -230,7 +235,7 @@ describe('a valid status file', () => {
       peopleNotified: 0,
       messagesQueued: 0,
     })
-    expect({ people: allPeople(), history: historyOf(personOf(STATUS.nik)?.id) }).toEqual(before)
+    expect({ people: await allPeople(), history: await historyOf((await personOf(STATUS.nik))?.id) }).toEqual(before)
 
     // A new deadline and note; empty person cells leave the stored values; a new stage is added.
     const second = statusFile(
@@ -240,7 +245,7 @@ describe('a valid status file', () => {
       { stage: 'wawancara', stage_date: '2026-07-01', phone: '0813 1111 2222', full_name: 'Budi  Santosa' },
     )
     expect(await run(second)).toMatchObject({ ok: true, peopleAdded: 0, peopleUpdated: 1, stagesAdded: 1, stagesUpdated: 2 })
-    const person = personOf(STATUS.nik)
+    const person = await personOf(STATUS.nik)
     expect(person).toMatchObject({
       id: before.people[0]?.id,
       fullName: 'Budi Santosa',
@@ -248,12 +253,12 @@ describe('a valid status file', () => {
       institution: 'Dinas Sosial Kota Bandung',
       nikCiphertext: before.people[0]?.nikCiphertext,
     })
-    expect(historyOf(person?.id)).toEqual([
+    expect(await historyOf(person?.id)).toEqual([
       { stage: 'terdaftar', reachedAt: '2026-01-04T17:00:00.000Z', dueAt: null, note: null },
       { stage: 'portofolio', reachedAt: '2026-04-19T17:00:00.000Z', dueAt: '2026-06-15T16:59:00.000Z', note: 'Diperpanjang' },
       { stage: 'wawancara', reachedAt: '2026-06-30T17:00:00.000Z', dueAt: null, note: null },
     ])
-    expect(allPeople()).toHaveLength(1)
+    expect(await allPeople()).toHaveLength(1)
   })
 
   it('moves the stored stages to the new zone when a person moves province', async () => {
@@ -262,11 +267,13 @@ describe('a valid status file', () => {
       stagesAdded: 0,
       stagesUpdated: 1,
     })
-    expect(historyOf(personOf(STATUS.nik)?.id)).toEqual([expect.objectContaining({ reachedAt: '2026-03-09T15:00:00.000Z' })])
+    expect(await historyOf((await personOf(STATUS.nik))?.id)).toEqual([
+      expect.objectContaining({ reachedAt: '2026-03-09T15:00:00.000Z' }),
+    ])
   })
 
   it('fills in a person who registered in the chat, keeping their NIK ciphertext', async () => {
-    const created = upsertPerson(
+    const created = await upsertPerson(
       core.db,
       {
         nikHash: core.vault.hash(STATUS.nik),
@@ -282,13 +289,13 @@ describe('a valid status file', () => {
       },
       NOW,
     )
-    const ciphertext = personOf(STATUS.nik)?.nikCiphertext
+    const ciphertext = (await personOf(STATUS.nik))?.nikCiphertext
     expect(await run(statusFile({ province: '', regency: '', phone: '' }))).toMatchObject({
       ok: true,
       peopleAdded: 0,
       peopleUpdated: 1,
     })
-    expect(allPeople()).toEqual([
+    expect(await allPeople()).toEqual([
       expect.objectContaining({
         id: created.ok ? created.personId : -1,
         fullName: 'Budi Santoso',
@@ -301,7 +308,7 @@ describe('a valid status file', () => {
       }),
     ])
     // The stage date is a day in the person's zone (WITA, from the record).
-    expect(historyOf(personOf(STATUS.nik)?.id)[0]?.reachedAt).toBe('2026-03-09T16:00:00.000Z')
+    expect((await historyOf((await personOf(STATUS.nik))?.id))[0]?.reachedAt).toBe('2026-03-09T16:00:00.000Z')
   })
 
   it('includes the sample file of docs/import-formats.md', async () => {
@@ -313,7 +320,7 @@ describe('a valid status file', () => {
   it('imports 100,000 rows in one go', async () => {
     const result = await run(bulkStatusFile(20_000, 5))
     expect(result).toMatchObject({ ok: true, peopleAdded: 20_000, stagesAdded: 100_000 })
-    expect(core.db.$client.prepare('select count(*) as n from certification_stages').get()).toEqual({ n: 100_000 })
+    expect(await statement(core.db, 'select count(*) as n from certification_stages').get()).toEqual({ n: 100_000 })
   }, 60_000)
 })
 
@@ -363,7 +370,7 @@ describe('a file with bad rows', () => {
         { line: 12, column: 'nik', message: 'dua angka pertama bukan kode provinsi yang dikenal' },
       ],
     })
-    nothingStored()
+    await nothingStored()
   })
 
   it('never repeats a NIK, birth date or phone number in a message', async () => {
@@ -412,15 +419,14 @@ describe('a file with bad rows', () => {
         { line: 5, column: 'birth_date', message: 'berbeda dengan baris 2 untuk NIK yang sama (satu orang, satu tanggal lahir)' },
       ],
     })
-    nothingStored()
+    await nothingStored()
   })
 
   it('refuses a NIK already on record with another birth date, for each of its rows', async () => {
-    core.db
+    await core.db
       .insert(people)
       .values({ fullName: 'Budi', nikHash: core.vault.hash(young.nik), birthDate: '1905-06-15', createdAt: NOW, updatedAt: NOW })
-      .run()
-    const before = allPeople()
+    const before = await allPeople()
     const result = await run(
       statusFile(
         { ...WOMAN, stage: 'terdaftar' },
@@ -435,8 +441,8 @@ describe('a file with bad rows', () => {
         { line: 4, column: 'birth_date', message: 'NIK sudah tercatat dengan tanggal lahir lain' },
       ],
     })
-    expect(allPeople()).toEqual(before)
-    expect(core.db.select().from(certificationStages).all()).toEqual([])
+    expect(await allPeople()).toEqual(before)
+    expect(await core.db.select().from(certificationStages)).toEqual([])
   })
 
   it('refuses the same stage on the same day twice for one person', async () => {
@@ -451,12 +457,12 @@ describe('a file with bad rows', () => {
 
   it('leaves what is stored as it was', async () => {
     await run(statusFile({ stage: 'bimtek', note: 'lama' }))
-    const before = { people: allPeople(), stages: core.db.select().from(certificationStages).all() }
+    const before = { people: await allPeople(), stages: await core.db.select().from(certificationStages) }
     expect(await run(statusFile({ stage: 'bimtek', note: 'baru', full_name: 'Nama Baru' }, { stage: 'x' }))).toMatchObject({
       ok: false,
     })
-    expect({ people: allPeople(), stages: core.db.select().from(certificationStages).all() }).toEqual(before)
-    expect(core.db.select().from(auditLog).all()).toHaveLength(1)
+    expect({ people: await allPeople(), stages: await core.db.select().from(certificationStages) }).toEqual(before)
+    expect(await core.db.select().from(auditLog)).toHaveLength(1)
   })
 
   it('reports header mistakes on line 1', async () => {
@@ -478,8 +484,8 @@ describe('telling people their stage changed', () => {
 
   it('queues one message for a linked person whose current stage changed, none for others, none again', async () => {
     await run(statusFile(budi, siti))
-    const budiId = link(STATUS.nik, 'chat-budi')
-    const sitiId = link(WOMAN.nik, 'chat-siti', 'en')
+    const budiId = await link(STATUS.nik, 'chat-budi')
+    const sitiId = await link(WOMAN.nik, 'chat-siti', 'en')
     const unlinked = nthPerson(7)
     const other = { nik: unlinked.nik, birth_date: unlinked.birthDate, stage: 'kompeten', stage_date: '2026-09-01' }
 
@@ -492,8 +498,8 @@ describe('telling people their stage changed', () => {
       other,
     )
     expect(await run(moved)).toMatchObject({ ok: true, peopleAdded: 1, stagesAdded: 4, peopleNotified: 1, messagesQueued: 1 })
-    const kompeten = historyOf(budiId).at(-1)
-    expect(outboxRows()).toEqual([
+    const kompeten = (await historyOf(budiId)).at(-1)
+    expect(await outboxRows()).toEqual([
       expect.objectContaining({
         idempotencyKey: `status:${budiId}:kompeten:${Date.parse(kompeten?.reachedAt ?? '')}:console:chat-budi`,
         channel: 'console',
@@ -504,19 +510,19 @@ describe('telling people their stage changed', () => {
         dueAt: NOW,
       }),
     ])
-    expect(JSON.parse(outboxRows()[0]?.payload ?? '{}')).toEqual({
+    expect(JSON.parse((await outboxRows())[0]?.payload ?? '{}')).toEqual({
       text: '🔔 Status sertifikasi Anda diperbarui: *Kompeten* (Selasa, 1 September 2026).\n\nKetik "status" untuk melihat rinciannya dan langkah berikutnya.',
     })
 
     // The same file again changes nothing and tells no one.
     expect(await run(moved)).toMatchObject({ ok: true, stagesAdded: 0, peopleNotified: 0, messagesQueued: 0 })
-    expect(outboxRows()).toHaveLength(1)
+    expect(await outboxRows()).toHaveLength(1)
 
     // Siti (chat in English, WITA) moves on: one message in her language, her date.
     expect(await run(statusFile({ ...siti, stage: 'Belum Kompeten', stage_date: '2026-10-31' }))).toMatchObject({
       messagesQueued: 1,
     })
-    const last = outboxRows().at(-1)
+    const last = (await outboxRows()).at(-1)
     expect(last).toMatchObject({ personId: sitiId, chatId: 'chat-siti', kind: 'status_changed' })
     expect(JSON.parse(last?.payload ?? '{}').text).toContain(
       'Your certification status was updated: *Not yet competent* (Saturday, 31 October 2026)',
@@ -525,22 +531,22 @@ describe('telling people their stage changed', () => {
 
   it('tells every chat of a person once, and not a chat that blocked the assistant', async () => {
     await run(statusFile(budi))
-    const id = link(STATUS.nik, 'chat-1')
-    link(STATUS.nik, 'chat-2')
-    link(STATUS.nik, 'chat-3')
-    core.db.$client.prepare("update channel_identities set blocked_at = 1 where chat_id = 'chat-3'").run()
+    const id = await link(STATUS.nik, 'chat-1')
+    await link(STATUS.nik, 'chat-2')
+    await link(STATUS.nik, 'chat-3')
+    await statement(core.db, "update channel_identities set blocked_at = 1 where chat_id = 'chat-3'").run()
     expect(await run(statusFile({ stage: 'wawancara', stage_date: '2026-06-01' }))).toMatchObject({
       peopleNotified: 1,
       messagesQueued: 2,
     })
-    expect(outboxRows().map((row) => [row.personId, row.chatId])).toEqual([
+    expect((await outboxRows()).map((row) => [row.personId, row.chatId])).toEqual([
       [id, 'chat-1'],
       [id, 'chat-2'],
     ])
   })
 
   it('tells a person registered in the chat about their first stage', async () => {
-    upsertPerson(
+    await upsertPerson(
       core.db,
       {
         nikHash: core.vault.hash(STATUS.nik),
@@ -557,17 +563,19 @@ describe('telling people their stage changed', () => {
       },
       NOW,
     )
-    link(STATUS.nik, 'chat-1')
+    await link(STATUS.nik, 'chat-1')
     expect(await run(statusFile({ stage: 'seleksi administrasi', stage_date: '2026-11-23' }))).toMatchObject({
       messagesQueued: 1,
     })
-    expect(JSON.parse(outboxRows()[0]?.payload ?? '{}').text).toContain('*Seleksi administrasi* (Senin, 23 November 2026)')
+    expect(JSON.parse((await outboxRows())[0]?.payload ?? '{}').text).toContain(
+      '*Seleksi administrasi* (Senin, 23 November 2026)',
+    )
   })
 
   it('queues nothing for an import that is refused', async () => {
     await run(statusFile(budi))
-    link(STATUS.nik, 'chat-budi')
+    await link(STATUS.nik, 'chat-budi')
     expect(await run(statusFile({ stage: 'kompeten', stage_date: '2026-09-01' }, { nik: '123' }))).toMatchObject({ ok: false })
-    expect(outboxRows()).toEqual([])
+    expect(await outboxRows()).toEqual([])
   })
 })

@@ -18,7 +18,7 @@ import {
 } from '../../src/core/privacy/data-key.js'
 import { RotationError, rotateDataKeys } from '../../src/core/privacy/key-rotation.js'
 import { createNikVault, NIK_ENCRYPTION_PURPOSE } from '../../src/core/privacy/nik-vault.js'
-import { closeDatabase, openDatabase } from '../../src/db/client.js'
+import { closeDatabase, openDatabase, statement } from '../../src/db/client.js'
 import { DEMO_PEOPLE_COUNT, demoNik } from '../../src/db/demo-data.js'
 import { personByNikHash } from '../../src/db/queries/people.js'
 import { testCore } from '../support/core.js'
@@ -52,9 +52,14 @@ function stop(core: Core) {
   closeDatabase(core.db)
 }
 
-const rows = (core: Core, sql: string) => core.db.$client.prepare(sql).all() as Record<string, string | null>[]
+const rows = async (core: Core, sql: string) => (await statement(core.db, sql).all()) as Record<string, string | null>[]
 const findsEveryone = (core: Core) =>
-  Array.from({ length: DEMO_PEOPLE_COUNT() }, (_, i) => personByNikHash(core.db, core.vault.hash(demoNik(i)))?.id)
+  Promise.all(
+    Array.from(
+      { length: DEMO_PEOPLE_COUNT() },
+      async (_, i) => (await personByNikHash(core.db, core.vault.hash(demoNik(i))))?.id,
+    ),
+  )
 
 describe('the key check', () => {
   it('a start with another key is refused with one line that says what to do; the right key still opens', async () => {
@@ -63,22 +68,22 @@ describe('the key check', () => {
       /^DATA_ENCRYPTION_KEY is not the key this database was encrypted with: set the key it was made with; to change keys, set the old one as DATA_ENCRYPTION_KEY_PREVIOUS and run "npm run cli -- keys rotate"$/,
     )
     const again = await start({ DATA_ENCRYPTION_KEY: OLD })
-    expect(findsEveryone(again).every((id) => id !== undefined)).toBe(true)
+    expect((await findsEveryone(again)).every((id) => id !== undefined)).toBe(true)
   })
 
   it('a database from before check values is told its key by its NIK ciphertexts, then remembers it', async () => {
     stop(await start({ DATA_ENCRYPTION_KEY: OLD }))
     const db = openDatabase(path)
-    db.$client.prepare("delete from app_meta where key = 'data_key_check'").run()
+    await statement(db, "delete from app_meta where key = 'data_key_check'").run()
     closeDatabase(db)
     await expect(start({ DATA_ENCRYPTION_KEY: NEW })).rejects.toThrow(/is not the key this database was encrypted with/)
     const right = await start({ DATA_ENCRYPTION_KEY: OLD })
-    expect(rows(right, "select key from app_meta where key = 'data_key_check'")).toHaveLength(1)
+    expect(await rows(right, "select key from app_meta where key = 'data_key_check'")).toHaveLength(1)
   })
 
   it('the stored check value reveals neither the key nor anything made with it', async () => {
     const core = await start({ DATA_ENCRYPTION_KEY: OLD })
-    const [check] = rows(core, "select value from app_meta where key = 'data_key_check'")
+    const [check] = await rows(core, "select value from app_meta where key = 'data_key_check'")
     expect(check?.value).toMatch(/^[0-9a-f]{64}$/)
     expect(check?.value).not.toContain(OLD)
     expect(check?.value).not.toBe(createNikVault(key(OLD)).hash(''))
@@ -88,25 +93,26 @@ describe('the key check', () => {
 describe('rotating the data key', () => {
   it('during the rotation everyone stays findable and readable, new people too; afterwards the new key alone opens everything', async () => {
     const before = await start({ DATA_ENCRYPTION_KEY: OLD })
-    const ids = findsEveryone(before)
+    const ids = await findsEveryone(before)
     stop(before)
 
     const during = await start({ DATA_ENCRYPTION_KEY: NEW, DATA_ENCRYPTION_KEY_PREVIOUS: OLD })
-    expect(findsEveryone(during)).toEqual(ids)
-    const [first] = rows(during, 'select nik_ciphertext from people order by id limit 1')
+    expect(await findsEveryone(during)).toEqual(ids)
+    const [first] = await rows(during, 'select nik_ciphertext from people order by id limit 1')
     expect(during.vault.decrypt(String(first?.nik_ciphertext))).toBe(demoNik(0))
     // Someone new while the rotation waits: sealed under the new key, findable like everyone else.
     const newcomer = '3273014508990001'
-    during.db.$client
-      .prepare("insert into people (full_name, nik_hash, nik_ciphertext) values ('Baru', ?, ?)")
-      .run(during.vault.hash(newcomer), during.vault.encrypt(newcomer))
-    expect(personByNikHash(during.db, during.vault.hash(newcomer))).toBeDefined()
+    await statement(during.db, "insert into people (full_name, nik_hash, nik_ciphertext) values ('Baru', ?, ?)").run(
+      during.vault.hash(newcomer),
+      during.vault.encrypt(newcomer),
+    )
+    expect(await personByNikHash(during.db, during.vault.hash(newcomer))).toBeDefined()
 
     const result = await rotateDataKeys(during.db, during.keys, new Date())
     expect(result).toMatchObject({ people: DEMO_PEOPLE_COUNT() + 1 })
     // The process that was running follows the rotation at once.
-    expect(findsEveryone(during)).toEqual(ids)
-    expect(personByNikHash(during.db, during.vault.hash(newcomer))).toBeDefined()
+    expect(await findsEveryone(during)).toEqual(ids)
+    expect(await personByNikHash(during.db, during.vault.hash(newcomer))).toBeDefined()
     // Again: nothing left to do.
     expect(await rotateDataKeys(during.db, during.keys, new Date())).toEqual({
       people: 0,
@@ -119,9 +125,9 @@ describe('rotating the data key', () => {
     stop(during)
 
     const after = await start({ DATA_ENCRYPTION_KEY: NEW })
-    expect(findsEveryone(after)).toEqual(ids)
+    expect(await findsEveryone(after)).toEqual(ids)
     const onlyNew = createSecretBox({ current: key(NEW) }, NIK_ENCRYPTION_PURPOSE)
-    for (const row of rows(after, 'select nik_ciphertext from people where nik_ciphertext is not null'))
+    for (const row of await rows(after, 'select nik_ciphertext from people where nik_ciphertext is not null'))
       expect(onlyNew.isCurrent(String(row.nik_ciphertext))).toBe(true)
     stop(after)
     await expect(start({ DATA_ENCRYPTION_KEY: OLD })).rejects.toThrow(/is not the key this database was encrypted with/)
@@ -133,18 +139,17 @@ describe('rotating the data key', () => {
       `insert into certificates (number, display_number, holder_name, person_id, nik_hash, scheme, issued_at, expires_at)
        values (?, ?, 'Pemegang', ?, ?, 'Pekerja Sosial', '2025-01-01', '2028-01-01')`,
     )
-    const owner = personByNikHash(before.db, before.vault.hash(demoNik(0)))
+    const owner = await personByNikHash(before.db, before.vault.hash(demoNik(0)))
     insert.run('LSPS202500001', 'LSPS-2025-00001', owner?.id, before.vault.hash(demoNik(0)))
     insert.run('LSPS202500002', 'LSPS-2025-00002', null, before.vault.hash('3273014508990003'))
     const oldBox = createSecretBox({ current: key(OLD) }, WHATSAPP_AUTH_PURPOSE)
-    before.db.$client
-      .prepare("insert into whatsapp_auth (type, id, value) values ('creds', 'creds', ?)")
-      .run(oldBox.seal('{"a":1}'))
-    before.db.$client
-      .prepare(
-        "insert into staff (name, email, role, totp_secret, created_at, updated_at) values ('Admin', 'a@x.id', 'admin', ?, 0, 0)",
-      )
-      .run(createSecretBox({ current: key(OLD) }, STAFF_TOTP_PURPOSE).seal('JBSWY3DPEHPK3PXP'))
+    await statement(before.db, "insert into whatsapp_auth (type, id, value) values ('creds', 'creds', ?)").run(
+      oldBox.seal('{"a":1}'),
+    )
+    await statement(
+      before.db,
+      "insert into staff (name, email, role, totp_secret, created_at, updated_at) values ('Admin', 'a@x.id', 'admin', ?, 0, 0)",
+    ).run(createSecretBox({ current: key(OLD) }, STAFF_TOTP_PURPOSE).seal('JBSWY3DPEHPK3PXP'))
     stop(before)
 
     const during = await start({ DATA_ENCRYPTION_KEY: NEW, DATA_ENCRYPTION_KEY_PREVIOUS: OLD })
@@ -154,37 +159,39 @@ describe('rotating the data key', () => {
       whatsapp: 1,
       staffTotp: 1,
     })
-    expect(rows(during, "select number, nik_hash from certificates where number like 'LSPS2025%' order by number")).toEqual([
-      { number: 'LSPS202500001', nik_hash: during.vault.hash(demoNik(0)) },
-      { number: 'LSPS202500002', nik_hash: null },
-    ])
-    const [session] = rows(during, 'select value from whatsapp_auth')
+    expect(await rows(during, "select number, nik_hash from certificates where number like 'LSPS2025%' order by number")).toEqual(
+      [
+        { number: 'LSPS202500001', nik_hash: during.vault.hash(demoNik(0)) },
+        { number: 'LSPS202500002', nik_hash: null },
+      ],
+    )
+    const [session] = await rows(during, 'select value from whatsapp_auth')
     expect(createSecretBox({ current: key(NEW) }, WHATSAPP_AUTH_PURPOSE).open(String(session?.value))).toBe('{"a":1}')
-    const [totp] = rows(during, 'select totp_secret from staff')
+    const [totp] = await rows(during, 'select totp_secret from staff')
     expect(createSecretBox({ current: key(NEW) }, STAFF_TOTP_PURPOSE).open(String(totp?.totp_secret))).toBe('JBSWY3DPEHPK3PXP')
   })
 
   it('a photo a person sent to staff is sealed again under the new key and still opens to the same bytes', async () => {
     const before = await start({ DATA_ENCRYPTION_KEY: OLD })
     const photo = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('foto KTP')])
-    const handoff = before.db.$client
-      .prepare(
+    const handoff = (
+      await statement(
+        before.db,
         `insert into handoff_requests (code, channel, chat_id, name, topic, question, created_at)
          values ('PTG-7K2QX9', 'telegram', '700001', 'Siti', 'lainnya', 'Ini foto saya', 0)`,
-      )
-      .run().lastInsertRowid
-    before.db.$client
-      .prepare(
-        `insert into handoff_attachments (handoff_id, kind, mime_type, size, sha256, content, created_at)
+      ).run()
+    ).lastInsertRowid
+    await statement(
+      before.db,
+      `insert into handoff_attachments (handoff_id, kind, mime_type, size, sha256, content, created_at)
          values (?, 'image', 'image/jpeg', ?, 'x', ?, 0)`,
-      )
-      .run(handoff, photo.length, createByteBox({ current: key(OLD) }, HANDOFF_FILE_PURPOSE).seal(photo))
+    ).run(handoff, photo.length, createByteBox({ current: key(OLD) }, HANDOFF_FILE_PURPOSE).seal(photo))
     stop(before)
 
     const during = await start({ DATA_ENCRYPTION_KEY: NEW, DATA_ENCRYPTION_KEY_PREVIOUS: OLD })
     expect(await rotateDataKeys(during.db, during.keys, new Date())).toMatchObject({ files: 1 })
     expect(await rotateDataKeys(during.db, during.keys, new Date())).toMatchObject({ files: 0 })
-    const [file] = during.db.$client.prepare('select content from handoff_attachments').all() as { content: Buffer }[]
+    const [file] = (await statement(during.db, 'select content from handoff_attachments').all()) as { content: Buffer }[]
     const onlyNew = createByteBox({ current: key(NEW) }, HANDOFF_FILE_PURPOSE)
     expect(onlyNew.open(file?.content ?? Buffer.alloc(0))).toEqual(photo)
     expect(() => createByteBox({ current: key(OLD) }, HANDOFF_FILE_PURPOSE).open(file?.content ?? Buffer.alloc(0))).toThrow()
@@ -193,12 +200,12 @@ describe('rotating the data key', () => {
   it('changes nothing when something opens under neither key', async () => {
     const before = await start({ DATA_ENCRYPTION_KEY: OLD })
     const stranger = createNikVault(key('0c'.repeat(32))).encrypt('3273014508990002')
-    before.db.$client.prepare("insert into people (full_name, nik_hash, nik_ciphertext) values ('Asing', 'x', ?)").run(stranger)
+    await statement(before.db, "insert into people (full_name, nik_hash, nik_ciphertext) values ('Asing', 'x', ?)").run(stranger)
     const hashes = rows(before, 'select nik_hash from people order by id')
     stop(before)
     const during = await start({ DATA_ENCRYPTION_KEY: NEW, DATA_ENCRYPTION_KEY_PREVIOUS: OLD })
     await expect(rotateDataKeys(during.db, during.keys, new Date())).rejects.toThrow(RotationError)
-    expect(rows(during, 'select nik_hash from people order by id')).toEqual(hashes)
-    expect(findsEveryone(during).every((id) => id !== undefined)).toBe(true)
+    expect(await rows(during, 'select nik_hash from people order by id')).toEqual(await hashes)
+    expect((await findsEveryone(during)).every((id) => id !== undefined)).toBe(true)
   })
 })

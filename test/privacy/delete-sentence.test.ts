@@ -18,24 +18,25 @@ const RATNA_JID = '6289911110001@s.whatsapp.net'
 
 const open = personalCores()
 
-const exists = (db: Db, id: number) => db.select({ id: people.id }).from(people).where(eq(people.id, id)).get() !== undefined
+const exists = async (db: Db, id: number) =>
+  (await db.select({ id: people.id }).from(people).where(eq(people.id, id)).limit(1))[0] !== undefined
 
 describe('data.delete from a sentence', () => {
   it('a linked WhatsApp chat from the number on record (a fresh factor): the confirmation; "tidak" keeps everything', async () => {
     const { engine, seed, clock, db } = await open()
-    linkTo(db, { channel: 'whatsapp', id: RATNA_JID }, seed.ratna, clock.now())
+    await linkTo(db, { channel: 'whatsapp', id: RATNA_JID }, seed.ratna, clock.now())
     const ratna = chat(engine, RATNA_JID, { channel: 'whatsapp', senderPhone: RATNA.phone })
     const asked = await ratna.say(SENTENCE)
     expect(textOf(asked)).toContain(ASK)
     expect(choiceIds(asked)).toEqual(['datadel:yes', 'datadel:no'])
     expect(textOf(await ratna.say('tidak'))).toContain('Baik, data Anda tidak dihapus.')
-    expect(exists(db, seed.ratna)).toBe(true)
+    expect(await exists(db, seed.ratna)).toBe(true)
   })
 
   it('a linked chat that proved itself an hour ago: a fresh factor is asked first, as for the typed "hapus data"', async () => {
     const { engine, seed, clock, db } = await open()
-    linkTo(db, { channel: 'telegram', id: '800100' }, seed.ratna, clock.now())
-    linkTo(db, { channel: 'telegram', id: '800200' }, seed.ratna, clock.now())
+    await linkTo(db, { channel: 'telegram', id: '800100' }, seed.ratna, clock.now())
+    await linkTo(db, { channel: 'telegram', id: '800200' }, seed.ratna, clock.now())
     const sentence = await chat(engine, '800100', { channel: 'telegram' }).say(SENTENCE)
     const typed = await chat(engine, '800200', { channel: 'telegram' }).say('hapus data')
     expect(textOf(sentence)).toContain(AGAIN)
@@ -44,9 +45,9 @@ describe('data.delete from a sentence', () => {
     // The account's own number is the factor: then the confirmation, and "ya" deletes.
     const own = chat(engine, '800100', { channel: 'telegram', contact: { phone: RATNA.phone, own: true } })
     expect(textOf(await own.say(''))).toContain(ASK)
-    expect(exists(db, seed.ratna)).toBe(true)
+    expect(await exists(db, seed.ratna)).toBe(true)
     expect(textOf(await chat(engine, '800100', { channel: 'telegram' }).say('ya'))).toContain('Data pribadi Anda sudah dihapus')
-    expect(exists(db, seed.ratna)).toBe(false)
+    expect(await exists(db, seed.ratna)).toBe(false)
   })
 
   it('an unlinked WhatsApp chat from the number on record: the birth date, then the confirmation; "ya" deletes', async () => {
@@ -56,9 +57,9 @@ describe('data.delete from a sentence', () => {
     expect(textOf(asked)).toContain('Nomor WhatsApp ini tercatat di data sertifikasi')
     expect(textOf(asked)).not.toContain(ASK)
     expect(textOf(await ratna.say(RATNA.birthDate))).toContain(ASK)
-    expect(exists(db, seed.ratna)).toBe(true)
+    expect(await exists(db, seed.ratna)).toBe(true)
     expect(textOf(await ratna.say('ya'))).toContain('Data pribadi Anda sudah dihapus')
-    expect(exists(db, seed.ratna)).toBe(false)
+    expect(await exists(db, seed.ratna)).toBe(false)
   })
 
   it('an unlinked chat with no number on record: the NIK or code is asked; nothing is deleted', async () => {
@@ -66,6 +67,6 @@ describe('data.delete from a sentence', () => {
     const replies = await chat(engine, 'stranger').say(SENTENCE)
     expect(textOf(replies)).toContain('Ketik NIK Anda (16 angka di KTP), atau kode pendaftaran Bimtek Anda')
     expect(textOf(replies)).not.toContain(ASK)
-    expect(exists(db, seed.ratna)).toBe(true)
+    expect(await exists(db, seed.ratna)).toBe(true)
   })
 })

@@ -10,10 +10,11 @@ import { loadConfig } from '../../src/config.js'
 import { createAnnouncement } from '../../src/core/announcements/service.js'
 import { runHousekeeping } from '../../src/core/housekeeping.js'
 import { runRetention } from '../../src/core/privacy/retention.js'
-import { closeDatabase, inTransaction } from '../../src/db/client.js'
+import { closeDatabase, statement } from '../../src/db/client.js'
 import { insertAnnouncementRows, insertRecipients } from '../../src/db/queries/announcements.js'
 import { deletePerson } from '../../src/db/queries/erasure.js'
 import { announcementRecipients, auditLog, certificates, outbox } from '../../src/db/schema.js'
+import { transaction } from '../../src/db/store.js'
 import { retentionPeriodsOf } from '../../src/settings.js'
 import { fakeClock, testCore } from '../support/core.js'
 import { findPersonalData, type Holder, needlesOf, seedHolder, whatsappJid } from '../support/personal-data.js'
@@ -51,8 +52,8 @@ afterEach(() => {
 async function open() {
   const clock = fakeClock()
   core = await testCore({ clock: clock.now })
-  const maria = seedHolder(core.db, core.vault, MARIA, clock.now(), 'M')
-  const yosef = seedHolder(core.db, core.vault, YOSEF, clock.now(), 'Y')
+  const maria = await seedHolder(core.db, core.vault, MARIA, clock.now(), 'M')
+  const yosef = await seedHolder(core.db, core.vault, YOSEF, clock.now(), 'Y')
   return { db: core.db, clock, maria, yosef }
 }
 
@@ -62,7 +63,7 @@ describe('"hapus data": what is left of the person', () => {
     const mariaNeedles = needlesOf(MARIA, maria)
     const yosefBefore = findPersonalData(db, needlesOf(YOSEF, yosef))
     // The scan finds every kind of value, in the tables the seed filled, before the deletion.
-    const before = findPersonalData(db, mariaNeedles)
+    const before = await findPersonalData(db, mariaNeedles)
     expect(new Set(before.map((hit) => hit.kind))).toEqual(new Set(['name', 'nik', 'phone', 'birthDate']))
     expect(new Set(before.map((hit) => hit.table))).toEqual(
       new Set([
@@ -82,22 +83,26 @@ describe('"hapus data": what is left of the person', () => {
     )
 
     // Asked from the Telegram chat (the conversation answering it goes on there).
-    inTransaction(db, (tx) =>
-      deletePerson(tx, maria.personId, clock.now(), 'chat:telegram', { channel: 'telegram', chatId: MARIA.telegramChat }),
+    await transaction(
+      db,
+      async (tx) =>
+        await deletePerson(tx, maria.personId, clock.now(), 'chat:telegram', { channel: 'telegram', chatId: MARIA.telegramChat }),
     )
 
-    expect(findPersonalData(db, mariaNeedles)).toEqual([{ table: 'certificates', column: 'holder_name', kind: 'name' }])
-    expect(db.select().from(certificates).where(eq(certificates.displayNumber, MARIA.certificate)).get()).toMatchObject({
+    expect(await findPersonalData(db, mariaNeedles)).toEqual([{ table: 'certificates', column: 'holder_name', kind: 'name' }])
+    expect(
+      (await db.select().from(certificates).where(eq(certificates.displayNumber, MARIA.certificate)).limit(1))[0],
+    ).toMatchObject({
       holderName: MARIA.name,
       personId: null,
       nikHash: null,
       status: 'active',
     })
-    expect(db.select().from(auditLog).where(eq(auditLog.action, 'person.deleted')).all()).toMatchObject([
+    expect(await db.select().from(auditLog).where(eq(auditLog.action, 'person.deleted'))).toMatchObject([
       { actor: 'chat:telegram', entity: 'person', entityId: String(maria.personId) },
     ])
     // Yosef's data is all still there, in the same places.
-    expect(findPersonalData(db, needlesOf(YOSEF, yosef))).toEqual(yosefBefore)
+    expect(await findPersonalData(db, needlesOf(YOSEF, yosef))).toEqual(await yosefBefore)
   })
 
   it('an announcement that reached them keeps no trace of them: their report rows and announcement messages go with them', async () => {
@@ -132,20 +137,21 @@ describe('"hapus data": what is left of the person', () => {
         at,
       })),
     )
-    inTransaction(db, (tx) =>
-      deletePerson(tx, maria.personId, clock.now(), 'chat:telegram', { channel: 'telegram', chatId: MARIA.telegramChat }),
+    await transaction(
+      db,
+      async (tx) =>
+        await deletePerson(tx, maria.personId, clock.now(), 'chat:telegram', { channel: 'telegram', chatId: MARIA.telegramChat }),
     )
     const left = (rows: { personId: number | null }[]) => rows.map((r) => r.personId)
-    expect(left(db.select().from(announcementRecipients).where(eq(announcementRecipients.announcementId, id)).all())).toEqual([
+    expect(left(await db.select().from(announcementRecipients).where(eq(announcementRecipients.announcementId, id)))).toEqual([
       yosef.personId,
     ])
     expect(
       left(
-        db
+        await db
           .select()
           .from(outbox)
-          .where(eq(outbox.eventKey, `announcement:${id}`))
-          .all(),
+          .where(eq(outbox.eventKey, `announcement:${id}`)),
       ),
     ).toEqual([yosef.personId])
   })
@@ -153,22 +159,24 @@ describe('"hapus data": what is left of the person', () => {
   it("asked from the WhatsApp chat: only that chat's address stays, for its conversation to go on, until the chat has been silent for the retention period", async () => {
     const { db, clock, maria } = await open()
     const needles = needlesOf(MARIA, maria)
-    inTransaction(db, (tx) =>
-      deletePerson(tx, maria.personId, clock.now(), 'chat:whatsapp', { channel: 'whatsapp', chatId: whatsappJid(MARIA) }),
+    await transaction(
+      db,
+      async (tx) =>
+        await deletePerson(tx, maria.personId, clock.now(), 'chat:whatsapp', { channel: 'whatsapp', chatId: whatsappJid(MARIA) }),
     )
-    expect(findPersonalData(db, needles)).toEqual([
+    expect(await findPersonalData(db, needles)).toEqual([
       { table: 'certificates', column: 'holder_name', kind: 'name' },
       { table: 'conversation_states', column: 'chat_id', kind: 'phone' },
       { table: 'processed_messages', column: 'chat_id', kind: 'phone' },
     ])
     // What the conversation keeps there is emptied: no flow, nothing typed.
     expect(
-      db.$client.prepare(`select flow, step, data from conversation_states where chat_id = ?`).all(whatsappJid(MARIA)),
+      await statement(db, `select flow, step, data from conversation_states where chat_id = ?`).all(whatsappJid(MARIA)),
     ).toEqual([{ flow: null, step: null, data: '{}' }])
 
     clock.advance(91 * DAY)
-    runHousekeeping(db, clock.now(), 30)
+    await runHousekeeping(db, clock.now(), 30)
     await runRetention(db, clock.now(), retentionPeriodsOf(loadConfig({ FAQ_CACHE_DIR: '.' })))
-    expect(findPersonalData(db, needles)).toEqual([{ table: 'certificates', column: 'holder_name', kind: 'name' }])
+    expect(await findPersonalData(db, needles)).toEqual([{ table: 'certificates', column: 'holder_name', kind: 'name' }])
   })
 })

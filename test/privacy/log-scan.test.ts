@@ -137,13 +137,13 @@ function newCore() {
   return openCore(config, captured.logger, () => new Date(), { codeChannelReady: () => true })
 }
 type Core = Awaited<ReturnType<typeof newCore>>
-type Seed = (core: Core) => void
+type Seed = (core: Core) => unknown
 
-const seedRegistrationOnly: Seed = (core) => seedRegistration(core.db, new Date())
-const seedStatusOnly: Seed = (core) => seedStatus(core.db, core.vault, new Date())
-const seedBoth: Seed = (core) => {
-  seedRegistration(core.db, new Date())
-  seedStatus(core.db, core.vault, new Date())
+const seedRegistrationOnly: Seed = async (core) => await seedRegistration(core.db, new Date())
+const seedStatusOnly: Seed = async (core) => await seedStatus(core.db, core.vault, new Date())
+const seedBoth: Seed = async (core) => {
+  await seedRegistration(core.db, new Date())
+  await seedStatus(core.db, core.vault, new Date())
 }
 
 /** Plays each transcript on a fresh core through the given channel. */
@@ -154,7 +154,7 @@ async function playAll(
 ) {
   for (const [name, transcript] of Object.entries(transcripts)) {
     const core = await newCore()
-    seed(core)
+    await seed(core)
     const driver = await driverFor(core)
     try {
       await play(driver, transcript)
@@ -218,7 +218,7 @@ describe('the logs of full conversations', () => {
 
     const core = await newCore()
     try {
-      seedBoth(core)
+      await seedBoth(core)
       // The WhatsApp number on record: asked only the birth date; wrong, then right.
       const ratna = await whatsappDriver({
         engine: core.engine,
@@ -278,17 +278,14 @@ describe('the logs of full conversations', () => {
       // A message the assistant sends on its own that cannot be delivered, the chat's number (its
       // JID, as platform errors name it) in the error. (A number written with separators in an
       // error text would get through: the outbox masks only runs of 5+ digits.)
-      core.db
-        .insert(outbox)
-        .values({
-          idempotencyKey: 'log-scan',
-          channel: 'whatsapp',
-          chatId: '6281399887766@s.whatsapp.net',
-          kind: 'seat_offer',
-          payload: JSON.stringify({ text: 'Kursi tersedia' }),
-          dueAt: new Date(Date.now() - 1_000),
-        })
-        .run()
+      await core.db.insert(outbox).values({
+        idempotencyKey: 'log-scan',
+        channel: 'whatsapp',
+        chatId: '6281399887766@s.whatsapp.net',
+        kind: 'seat_offer',
+        payload: JSON.stringify({ text: 'Kursi tersedia' }),
+        dueAt: new Date(Date.now() - 1_000),
+      })
       const result = await createOutbox({
         db: core.db,
         logger: captured.logger,

@@ -6,14 +6,14 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { closeDatabase, openDatabase } from '../../src/db/client.js'
+import { closeDatabase, openDatabase, statement } from '../../src/db/client.js'
 import { tempDir } from '../support/programs.js'
 
 const folder = tempDir('secure-delete')
 afterEach(() => folder.cleanup())
 
 describe('the database file after a deletion', () => {
-  it('holds no trace of the deleted rows (secure_delete is on)', () => {
+  it('holds no trace of the deleted rows (secure_delete is on)', async () => {
     const path = join(folder.dir, 'kesos.db')
     const marker = 'Yohana Secure-Delete Marker 0812-5555-0101'
     const db = openDatabase(path)
@@ -25,7 +25,7 @@ describe('the database file after a deletion', () => {
     for (let i = 0; i < 40; i++) insert.run(`PTG-${i}`, i, marker, `${marker} ${i}`.repeat(5))
     insert.run('PTG-KEEP', 'keep', 'Someone Else', 'kept')
     db.$client.pragma('wal_checkpoint(TRUNCATE)')
-    db.$client.prepare(`delete from handoff_requests where code <> 'PTG-KEEP'`).run()
+    await statement(db, `delete from handoff_requests where code <> 'PTG-KEEP'`).run()
     closeDatabase(db)
 
     for (const file of [path, `${path}-wal`]) {

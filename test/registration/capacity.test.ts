@@ -7,10 +7,11 @@
 import { join } from 'node:path'
 import { asc, eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type Db, inTransaction } from '../../src/db/client.js'
+import type { Db } from '../../src/db/client.js'
 import { upsertPerson } from '../../src/db/queries/people.js'
 import { cancelRegistration, register, waitlistPosition } from '../../src/db/queries/registrations.js'
 import { people, registrations } from '../../src/db/schema.js'
+import { transaction } from '../../src/db/store.js'
 import { CAPACITY, chatIdOf, confirm, driveToSummary, type Outcome, outcomeOf, PEOPLE, personOf } from '../support/capacity.js'
 import { fakeClock, testCore } from '../support/core.js'
 import { killAll, type Running, start, tempDir } from '../support/programs.js'
@@ -34,12 +35,12 @@ afterEach(() => {
 /** A database file with one session of 20 seats, open for registration now (the real clock). */
 async function prepare() {
   const core = await testCore({ path: dbPath })
-  const sessionId = addSession(core.db, new Date(), { code: 'CAP-20', capacity: CAPACITY })
+  const sessionId = await addSession(core.db, new Date(), { code: 'CAP-20', capacity: CAPACITY })
   return { core, sessionId }
 }
 
 /** Everything the requirement promises, from the answers people got and from the database. */
-function expectSeatsKept(db: Db, sessionId: number, answers: Answer[]) {
+async function expectSeatsKept(db: Db, sessionId: number, answers: Answer[]) {
   expect(answers).toHaveLength(PEOPLE)
   expect(new Set(answers.map((answer) => answer.i)).size).toBe(PEOPLE)
 
@@ -61,8 +62,8 @@ function expectSeatsKept(db: Db, sessionId: number, answers: Answer[]) {
   expect(new Set(codes).size).toBe(PEOPLE)
 
   // The database agrees: 200 people, one registration each, 20 confirmed and 180 waiting.
-  expect(db.select().from(people).all()).toHaveLength(PEOPLE)
-  const rows = db.select().from(registrations).where(eq(registrations.sessionId, sessionId)).all()
+  expect(await db.select().from(people)).toHaveLength(PEOPLE)
+  const rows = await db.select().from(registrations).where(eq(registrations.sessionId, sessionId))
   expect(rows).toHaveLength(PEOPLE)
   expect(new Set(rows.map((row) => row.personId)).size).toBe(PEOPLE)
   const codesWith = (status: string) =>
@@ -75,14 +76,13 @@ function expectSeatsKept(db: Db, sessionId: number, answers: Answer[]) {
 
   // Join order kept: the waiting list ordered by (waitlisted_at, id) is the order people were told,
   // and the seats went to the first 20 to join.
-  const queue = db
+  const queue = await db
     .select()
     .from(registrations)
     .where(eq(registrations.status, 'waitlisted'))
     .orderBy(asc(registrations.waitlistedAt), asc(registrations.id))
-    .all()
   expect(queue.map((row) => row.code)).toEqual(told.map((outcome) => outcome.code))
-  expect(queue.map((row) => waitlistPosition(db, row))).toEqual(told.map((outcome) => outcome.position))
+  expect(await Promise.all(queue.map((row) => waitlistPosition(db, row)))).toEqual(told.map((outcome) => outcome.position))
   const lastSeat = Math.max(...rows.filter((row) => row.status === 'confirmed').map((row) => row.id))
   const firstWaiting = Math.min(...queue.map((row) => row.id))
   expect(lastSeat).toBeLessThan(firstWaiting)
@@ -107,7 +107,7 @@ describe('200 people confirm at once for 20 seats', () => {
       everyone.map(async (i) => ({ i, chatId: chatIdOf('one', i), texts: await confirm(core.engine, chatIdOf('one', i)) })),
     )
     const confirmMs = performance.now() - started
-    expectSeatsKept(core.db, sessionId, answers)
+    await expectSeatsKept(core.db, sessionId, answers)
     console.info(
       `capacity, one process: 200 chats to the summary in ${toSummaryMs.toFixed(0)} ms, 200 confirmations in ${confirmMs.toFixed(0)} ms`,
     )
@@ -146,19 +146,16 @@ describe('200 people confirm at once for 20 seats', () => {
     const all = answers.flatMap((answer) => answer.texts).join('\n')
     expect(all).not.toContain('Maaf, terjadi gangguan')
     expect(all).not.toContain('SQLITE_BUSY')
-    expectSeatsKept(core.db, sessionId, answers)
+    await expectSeatsKept(core.db, sessionId, answers)
     const processOfCode = new Map(
       answers.map((answer) => {
         const outcome = outcomeOf(answer.texts)
         return [outcome.kind === 'other' ? '' : outcome.code, answer.chatId.split('-')[0]]
       }),
     )
-    const joinOrder = core.db
-      .select({ code: registrations.code })
-      .from(registrations)
-      .orderBy(asc(registrations.id))
-      .all()
-      .map((row) => processOfCode.get(row.code))
+    const joinOrder = (await core.db.select({ code: registrations.code }).from(registrations).orderBy(asc(registrations.id))).map(
+      (row) => processOfCode.get(row.code),
+    )
     const turns = joinOrder.filter((p, k) => k === 0 || p !== joinOrder[k - 1]).length
     const raceMs = Math.max(...lines.flatMap((line) => (line.done !== undefined && line.ms !== undefined ? [line.ms] : [])))
     console.info(
@@ -171,9 +168,9 @@ describe('200 people confirm at once for 20 seats', () => {
 })
 
 describe('the waiting list keeps join order', () => {
-  function personId(db: Db, i: number, now: Date): number {
+  async function personId(db: Db, i: number, now: Date): Promise<number> {
     const person = personOf(i)
-    const created = upsertPerson(
+    const created = await upsertPerson(
       db,
       {
         nikHash: `hash-${person.nik}`,
@@ -199,29 +196,28 @@ describe('the waiting list keeps join order', () => {
     const core = await testCore({ clock: clock.now })
     const db = core.db
     const now = clock.now()
-    const sessionId = addSession(db, now, { code: 'CAP-1', capacity: 1 })
-    const [a, b, c, d] = [1, 2, 3, 4].map((i) => personId(db, i, now)) as [number, number, number, number]
+    const sessionId = await addSession(db, now, { code: 'CAP-1', capacity: 1 })
+    const [a, b, c, d] = (await Promise.all([1, 2, 3, 4].map((i) => personId(db, i, now)))) as [number, number, number, number]
     const join = (person: number, code: string) =>
-      inTransaction(db, (tx) => register(tx, { sessionId, personId: person, newCode: () => code, now }))
+      transaction(db, (tx) => register(tx, { sessionId, personId: person, newCode: () => code, now }))
 
-    expect(join(a, 'BMT-AAAAAA')).toMatchObject({ kind: 'confirmed' })
-    expect(join(b, 'BMT-BBBBBB')).toMatchObject({ kind: 'waitlisted', position: 1 })
-    expect(join(c, 'BMT-CCCCCC')).toMatchObject({ kind: 'waitlisted', position: 2 })
+    expect(await join(a, 'BMT-AAAAAA')).toMatchObject({ kind: 'confirmed' })
+    expect(await join(b, 'BMT-BBBBBB')).toMatchObject({ kind: 'waitlisted', position: 1 })
+    expect(await join(c, 'BMT-CCCCCC')).toMatchObject({ kind: 'waitlisted', position: 2 })
     // B leaves the waiting list (no seat is freed), D joins, then B joins again.
-    const left = inTransaction(db, (tx) =>
+    const left = transaction(db, (tx) =>
       cancelRegistration(tx, { code: 'BMT-BBBBBB', personId: b, now, offerMs: 3_600_000, actor: 'chat' }),
     )
-    expect(left).toMatchObject({ kind: 'cancelled' })
-    expect(join(d, 'BMT-DDDDDD')).toMatchObject({ kind: 'waitlisted', position: 2 })
-    expect(join(b, 'BMT-BBBBB2')).toMatchObject({ kind: 'waitlisted', position: 3 })
+    expect(await left).toMatchObject({ kind: 'cancelled' })
+    expect(await join(d, 'BMT-DDDDDD')).toMatchObject({ kind: 'waitlisted', position: 2 })
+    expect(await join(b, 'BMT-BBBBB2')).toMatchObject({ kind: 'waitlisted', position: 3 })
 
-    const queue = db
+    const queue = await db
       .select()
       .from(registrations)
       .where(eq(registrations.status, 'waitlisted'))
       .orderBy(asc(registrations.waitlistedAt), asc(registrations.id))
-      .all()
     expect(queue.map((row) => row.code)).toEqual(['BMT-CCCCCC', 'BMT-DDDDDD', 'BMT-BBBBB2'])
-    expect(queue.map((row) => waitlistPosition(db, row))).toEqual([1, 2, 3])
+    expect(await Promise.all(queue.map((row) => waitlistPosition(db, row)))).toEqual([1, 2, 3])
   })
 })

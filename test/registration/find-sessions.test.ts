@@ -9,7 +9,7 @@ import { findSessions } from '../../src/core/registration/find-sessions.js'
 import type { TurnContext } from '../../src/core/turn.js'
 import type { Language, Reply } from '../../src/core/types.js'
 import type { Slots } from '../../src/core/understanding/types.js'
-import { closeDatabase } from '../../src/db/client.js'
+import { closeDatabase, statement } from '../../src/db/client.js'
 import { chat, textOf } from '../support/chat.js'
 import { inbound, testCore } from '../support/core.js'
 import { addSession } from '../support/sessions.js'
@@ -33,7 +33,7 @@ beforeEach(async () => {
   const db = core.db
   ids = {
     // 09.00 WITA on Tuesday 15 December, in Makassar.
-    makassar: addSession(db, NOW, {
+    makassar: await addSession(db, NOW, {
       code: 'MKS-1',
       title: 'Bimtek Makassar',
       region: 'R5',
@@ -42,14 +42,14 @@ beforeEach(async () => {
       capacity: 25,
     }),
     // Online for the whole Sulawesi region: 09.00 WIB = 10.00 WITA on 12 January.
-    sulawesiOnline: addSession(db, NOW, {
+    sulawesiOnline: await addSession(db, NOW, {
       code: 'MKS-ON',
       title: 'Bimtek Daring Sulawesi',
       region: 'R5',
       mode: 'daring',
       startsAt: new Date('2027-01-12T02:00:00Z'),
     }),
-    jabarJanuary: addSession(db, NOW, {
+    jabarJanuary: await addSession(db, NOW, {
       code: 'BDG-JAN',
       title: 'Bimtek Bandung Januari',
       region: 'R2',
@@ -57,7 +57,7 @@ beforeEach(async () => {
       startsAt: new Date('2027-01-20T02:00:00Z'),
     }),
     // Registration already closed: listed, but no "Daftar:" choice.
-    jabarClosed: addSession(db, NOW, {
+    jabarClosed: await addSession(db, NOW, {
       code: 'BDG-TUTUP',
       title: 'Bimtek Bandung Tutup',
       region: 'R2',
@@ -65,7 +65,7 @@ beforeEach(async () => {
       startsAt: new Date('2026-12-09T02:00:00Z'),
       registrationClosesAt: new Date(NOW.getTime() - DAY),
     }),
-    medan: addSession(db, NOW, {
+    medan: await addSession(db, NOW, {
       code: 'MDN-1',
       title: 'Bimtek Medan',
       region: 'R1',
@@ -73,7 +73,7 @@ beforeEach(async () => {
       startsAt: new Date('2026-12-21T02:00:00Z'),
     }),
     // Online in December, for Java: not January.
-    javaOnlineDec: addSession(db, NOW, {
+    javaOnlineDec: await addSession(db, NOW, {
       code: 'JAWA-ON',
       title: 'Bimtek Daring Jawa',
       region: 'R2',
@@ -96,8 +96,8 @@ const only = (replies: Reply[]) => {
 const titles = (text: string) => [...text.matchAll(/^\d+\. \*([^*]+)\*/gm)].map((m) => m[1])
 
 describe('sessions.find', () => {
-  it('"kapan bimtek di makassar": the sessions for Sulawesi Selatan, seats and WITA times, a Daftar choice each', () => {
-    const outcome = find(MAKASSAR)
+  it('"kapan bimtek di makassar": the sessions for Sulawesi Selatan, seats and WITA times, a Daftar choice each', async () => {
+    const outcome = await find(MAKASSAR)
     const reply = only(outcome.replies)
     expect(outcome.next).toBeNull()
     expect(reply.text).toContain('*Jadwal Bimtek · Kota Makassar (Sulawesi Selatan)*')
@@ -114,8 +114,8 @@ describe('sessions.find', () => {
     ])
   })
 
-  it('in English', () => {
-    const reply = only(find(MAKASSAR, 'en').replies)
+  it('in English', async () => {
+    const reply = only((await find(MAKASSAR, 'en')).replies)
     expect(reply.text).toContain('*Bimtek schedule · Kota Makassar (Sulawesi Selatan)*')
     expect(reply.text).toContain('Times in WITA.')
     expect(reply.choices?.map((c) => c.label)).toEqual([
@@ -125,22 +125,22 @@ describe('sessions.find', () => {
     ])
   })
 
-  it('"ada bimtek online bulan depan ga": only online sessions of January 2027', () => {
-    const reply = only(find({ mode: 'daring', month: '2027-01' }).replies)
+  it('"ada bimtek online bulan depan ga": only online sessions of January 2027', async () => {
+    const reply = only((await find({ mode: 'daring', month: '2027-01' })).replies)
     expect(reply.text).toContain('*Jadwal Bimtek · daring · Januari 2027*')
     expect(titles(reply.text)).toEqual(['Bimtek Daring Sulawesi'])
     expect(reply.text).toContain('📍 Daring: https://zoom.example/j/123')
   })
 
-  it('"jadwal bimtek jabar januari": Jawa Barat in January, in WIB', () => {
-    const reply = only(find({ province: 'Jawa Barat', provinceCode: '32', region: 'R2', month: '2027-01' }).replies)
+  it('"jadwal bimtek jabar januari": Jawa Barat in January, in WIB', async () => {
+    const reply = only((await find({ province: 'Jawa Barat', provinceCode: '32', region: 'R2', month: '2027-01' })).replies)
     expect(reply.text).toContain('*Jadwal Bimtek · Jawa Barat · Januari 2027*')
     expect(titles(reply.text)).toEqual(['Bimtek Bandung Januari'])
     expect(reply.text).toContain('Waktu dalam zona WIB.')
   })
 
-  it('a session whose registration is closed is listed without a Daftar choice', () => {
-    const reply = only(find({ provinceCode: '32' }).replies)
+  it('a session whose registration is closed is listed without a Daftar choice', async () => {
+    const reply = only((await find({ provinceCode: '32' })).replies)
     expect(titles(reply.text)).toEqual(['Bimtek Bandung Tutup', 'Bimtek Daring Jawa', 'Bimtek Bandung Januari'])
     expect(reply.text).toContain('Pendaftaran ditutup')
     expect(reply.choices?.map((c) => c.id)).toEqual([
@@ -150,8 +150,8 @@ describe('sessions.find', () => {
     ])
   })
 
-  it("a month is read in the reader's zone: a session at 00.30 WIB on 1 January is January there, December in UTC", () => {
-    const newYear = addSession(core.db, NOW, {
+  it("a month is read in the reader's zone: a session at 00.30 WIB on 1 January is January there, December in UTC", async () => {
+    const newYear = await addSession(core.db, NOW, {
       code: 'JAWA-NY',
       title: 'Bimtek Tahun Baru',
       region: 'R2',
@@ -159,15 +159,15 @@ describe('sessions.find', () => {
       startsAt: new Date('2026-12-31T17:30:00Z'),
       endsAt: new Date('2026-12-31T19:00:00Z'),
     })
-    const january = only(find({ provinceCode: '32', month: '2027-01' }).replies)
+    const january = only((await find({ provinceCode: '32', month: '2027-01' })).replies)
     expect(titles(january.text)).toEqual(['Bimtek Tahun Baru', 'Bimtek Bandung Januari'])
     expect(january.choices?.[0]?.id).toBe(`daftar:session:${newYear}`)
-    const december = only(find({ provinceCode: '32', month: '2026-12' }).replies)
+    const december = only((await find({ provinceCode: '32', month: '2026-12' })).replies)
     expect(titles(december.text)).not.toContain('Bimtek Tahun Baru')
   })
 
-  it('nothing matches: the nearest sessions, saying the month was loosened', () => {
-    const reply = only(find({ ...MAKASSAR, mode: 'luring', month: '2027-01' }).replies)
+  it('nothing matches: the nearest sessions, saying the month was loosened', async () => {
+    const reply = only((await find({ ...MAKASSAR, mode: 'luring', month: '2027-01' })).replies)
     expect(reply.text).toContain(
       'Belum ada jadwal Bimtek tatap muka di Kota Makassar (Sulawesi Selatan) pada Januari 2027.\n\nYang terdekat (bulan lain):',
     )
@@ -175,8 +175,10 @@ describe('sessions.find', () => {
     expect(reply.choices?.map((c) => c.id)).toEqual([`daftar:session:${ids.makassar}`, 'u:sf'])
   })
 
-  it('nothing in the province nor its region: month, mode and place loosened in turn, at most 3, said plainly', () => {
-    const reply = only(find({ province: 'Papua', provinceCode: '91', region: 'R6', mode: 'daring', month: '2027-01' }).replies)
+  it('nothing in the province nor its region: month, mode and place loosened in turn, at most 3, said plainly', async () => {
+    const reply = only(
+      (await find({ province: 'Papua', provinceCode: '91', region: 'R6', mode: 'daring', month: '2027-01' })).replies,
+    )
     expect(reply.text).toContain('Belum ada jadwal Bimtek daring di Papua pada Januari 2027.')
     expect(reply.text).toContain('Yang terdekat (bulan lain, daring maupun tatap muka, di seluruh Indonesia):')
     expect(titles(reply.text)).toEqual(['Bimtek Bandung Tutup', 'Bimtek Makassar', 'Bimtek Medan'])
@@ -184,25 +186,25 @@ describe('sessions.find', () => {
     expect(reply.text).toContain('Waktu dalam zona WIT.')
   })
 
-  it('the province loosened to its region before the whole country', () => {
-    addSession(core.db, NOW, { code: 'PLU', title: 'Bimtek Palu', region: 'R5', provinceCode: '72' })
-    core.db.$client.prepare("delete from bimtek_sessions where code in ('MKS-1', 'MKS-ON')").run()
-    const reply = only(find(MAKASSAR).replies)
+  it('the province loosened to its region before the whole country', async () => {
+    await addSession(core.db, NOW, { code: 'PLU', title: 'Bimtek Palu', region: 'R5', provinceCode: '72' })
+    await statement(core.db, "delete from bimtek_sessions where code in ('MKS-1', 'MKS-ON')").run()
+    const reply = only((await find(MAKASSAR)).replies)
     expect(reply.text).toContain('Yang terdekat (di seluruh wilayah BBPPKS Regional V Sulawesi):')
     expect(titles(reply.text)).toEqual(['Bimtek Palu'])
   })
 
-  it('a past month: past sessions are not shown, the upcoming ones are', () => {
-    const reply = only(find({ provinceCode: '32', month: '2026-11' }).replies)
+  it('a past month: past sessions are not shown, the upcoming ones are', async () => {
+    const reply = only((await find({ provinceCode: '32', month: '2026-11' })).replies)
     expect(reply.text.startsWith('Jadwal yang sudah lewat tidak ditampilkan.\n\nYang terdekat (bulan lain):')).toBe(true)
     expect(titles(reply.text)).toEqual(['Bimtek Bandung Tutup', 'Bimtek Daring Jawa', 'Bimtek Bandung Januari'])
   })
 
-  it('no upcoming session at all: says so, without alternatives', () => {
-    core.db.$client.prepare('delete from bimtek_sessions').run()
+  it('no upcoming session at all: says so, without alternatives', async () => {
+    await statement(core.db, 'delete from bimtek_sessions').run()
     const expected = 'Belum ada jadwal Bimtek yang akan datang. Ketik "petugas" untuk bertanya ke sekretariat.'
-    expect(only(find(MAKASSAR).replies).text).toBe(expected)
-    expect(only(find({ month: '2026-10' }).replies).text).toBe(`Jadwal yang sudah lewat tidak ditampilkan. ${expected}`)
+    expect(only((await find(MAKASSAR)).replies).text).toBe(expected)
+    expect(only((await find({ month: '2026-10' })).replies).text).toBe(`Jadwal yang sudah lewat tidak ditampilkan. ${expected}`)
   })
 })
 

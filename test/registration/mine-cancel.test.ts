@@ -23,20 +23,20 @@ const PHONE_PROOF = 'Nomor WhatsApp ini tercatat di data sertifikasi'
 
 const open = personalCores()
 
-const statusOf = (db: Db, code: string) =>
-  db.select({ status: registrations.status }).from(registrations).where(eq(registrations.code, code)).get()?.status
+const statusOf = async (db: Db, code: string) =>
+  (await db.select({ status: registrations.status }).from(registrations).where(eq(registrations.code, code)).limit(1))[0]?.status
 
 /** A second confirmed registration of Paulus, in a session 20 days ahead. */
-function secondRegistration(db: Db, now: Date, personId: number): string {
-  const session = addSession(db, now, { code: 'JPR-KEDUA', region: 'R6', startsAt: new Date(now.getTime() + 20 * DAY) })
-  db.insert(registrations).values({ code: 'BMT-PAUL33', sessionId: session, personId, status: 'confirmed' }).run()
+async function secondRegistration(db: Db, now: Date, personId: number): Promise<string> {
+  const session = await addSession(db, now, { code: 'JPR-KEDUA', region: 'R6', startsAt: new Date(now.getTime() + 20 * DAY) })
+  await db.insert(registrations).values({ code: 'BMT-PAUL33', sessionId: session, personId, status: 'confirmed' })
   return 'BMT-PAUL33'
 }
 
 describe('registration.mine: "kode pendaftaran sy apa ya"', () => {
   it("a linked chat gets its registrations at once: code, session, time in the person's zone (WIT)", async () => {
     const { engine, seed, clock, db } = await open()
-    linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
+    await linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
     const text = textOf(await chat(engine, 'paulus').say(MINE))
     expect(text).toContain('*Pendaftaran Bimtek Anda*')
     expect(text).toContain(`*${PAULUS.code}*`)
@@ -47,8 +47,8 @@ describe('registration.mine: "kode pendaftaran sy apa ya"', () => {
 
   it('several registrations: all of them, soonest first, and no question asked', async () => {
     const { engine, seed, clock, db } = await open()
-    const second = secondRegistration(db, clock.now(), seed.paulus)
-    linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
+    const second = await secondRegistration(db, clock.now(), seed.paulus)
+    await linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
     const replies = await chat(engine, 'paulus').say(MINE)
     const text = textOf(replies)
     expect(text).toContain(`1. *${PAULUS.code}*`)
@@ -58,7 +58,7 @@ describe('registration.mine: "kode pendaftaran sy apa ya"', () => {
 
   it('a linked chat without registrations is told there are none', async () => {
     const { engine, seed, clock, db } = await open()
-    linkTo(db, { channel: 'console', id: 'ratna' }, seed.ratna, clock.now())
+    await linkTo(db, { channel: 'console', id: 'ratna' }, seed.ratna, clock.now())
     expect(textOf(await chat(engine, 'ratna').say(MINE))).toContain('Belum ada pendaftaran Bimtek dari akun chat ini')
   })
 
@@ -71,7 +71,7 @@ describe('registration.mine: "kode pendaftaran sy apa ya"', () => {
     expect(asked).not.toContain(PAULUS.code)
     const list = textOf(await paulus.say(PAULUS.birthDate))
     expect(list).toContain(`*${PAULUS.code}*`)
-    expect(personOfChat(db, 'whatsapp', jid, clock.now())).toBe(seed.paulus)
+    expect(await personOfChat(db, 'whatsapp', jid, clock.now())).toBe(seed.paulus)
   })
 
   it('an unlinked Telegram chat: NIK, birth date and its own number as the factor, then the list', async () => {
@@ -99,29 +99,29 @@ describe('registration.mine: "kode pendaftaran sy apa ya"', () => {
 describe('registration.cancel: "batalin pendaftaran sy dong"', () => {
   it('one registration: its confirmation at once; "ya" cancels it', async () => {
     const { engine, seed, clock, db } = await open()
-    linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
+    await linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
     const paulus = chat(engine, 'paulus')
     const asked = await paulus.say(CANCEL)
     expect(textOf(asked)).toContain(`Batalkan pendaftaran *${PAULUS.code}*?`)
     expect(choiceIds(asked)).toEqual([`regcancel:yes:${PAULUS.code}`, `regcancel:no:${PAULUS.code}`])
-    expect(statusOf(db, PAULUS.code)).toBe('confirmed')
+    expect(await statusOf(db, PAULUS.code)).toBe('confirmed')
     expect(textOf(await paulus.say('ya'))).toContain(`Pendaftaran *${PAULUS.code}* sudah dibatalkan`)
-    expect(statusOf(db, PAULUS.code)).toBe('cancelled')
+    expect(await statusOf(db, PAULUS.code)).toBe('cancelled')
   })
 
   it('one registration, answered "tidak": it stays', async () => {
     const { engine, seed, clock, db } = await open()
-    linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
+    await linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
     const paulus = chat(engine, 'paulus')
     await paulus.say(CANCEL)
     expect(textOf(await paulus.say('tidak'))).toContain(`pendaftaran ${PAULUS.code} tetap berlaku`)
-    expect(statusOf(db, PAULUS.code)).toBe('confirmed')
+    expect(await statusOf(db, PAULUS.code)).toBe('confirmed')
   })
 
   it('several registrations: one "Batalkan BMT-…" choice each; the one chosen is asked about, then cancelled alone', async () => {
     const { engine, seed, clock, db } = await open()
-    const second = secondRegistration(db, clock.now(), seed.paulus)
-    linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
+    const second = await secondRegistration(db, clock.now(), seed.paulus)
+    await linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
     const paulus = chat(engine, 'paulus')
     const list = await paulus.say(CANCEL)
     expect(textOf(list)).toContain('Pendaftaran mana yang ingin dibatalkan?')
@@ -133,24 +133,24 @@ describe('registration.cancel: "batalin pendaftaran sy dong"', () => {
     const asked = await paulus.say('2')
     expect(textOf(asked)).toContain(`Batalkan pendaftaran *${second}*?`)
     await paulus.say('ya')
-    expect(statusOf(db, second)).toBe('cancelled')
-    expect(statusOf(db, PAULUS.code)).toBe('confirmed')
+    expect(await statusOf(db, second)).toBe('cancelled')
+    expect(await statusOf(db, PAULUS.code)).toBe('confirmed')
   })
 
   it('a "Batalkan BMT-…" button from an older message still asks first', async () => {
     const { engine, seed, clock, db } = await open()
-    secondRegistration(db, clock.now(), seed.paulus)
-    linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
+    await secondRegistration(db, clock.now(), seed.paulus)
+    await linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
     const paulus = chat(engine, 'paulus')
     await paulus.say(CANCEL)
     await paulus.say('menu')
     expect(textOf(await paulus.choose(`regcancel:ask:${PAULUS.code}`))).toContain(`Batalkan pendaftaran *${PAULUS.code}*?`)
-    expect(statusOf(db, PAULUS.code)).toBe('confirmed')
+    expect(await statusOf(db, PAULUS.code)).toBe('confirmed')
   })
 
   it('no registration: said so, nothing to confirm', async () => {
     const { engine, seed, clock, db } = await open()
-    linkTo(db, { channel: 'console', id: 'ratna' }, seed.ratna, clock.now())
+    await linkTo(db, { channel: 'console', id: 'ratna' }, seed.ratna, clock.now())
     const replies = await chat(engine, 'ratna').say(CANCEL)
     expect(textOf(replies)).toContain('Belum ada pendaftaran Bimtek dari akun chat ini')
     expect(choiceIds(replies)).toEqual([])
@@ -158,7 +158,7 @@ describe('registration.cancel: "batalin pendaftaran sy dong"', () => {
 
   it('only a session that has started: it cannot be cancelled in the chat, and the person is told why', async () => {
     const { engine, seed, clock, db } = await open()
-    linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
+    await linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
     clock.advance(14 * DAY + 3_600_000)
     const replies = await chat(engine, 'paulus').say(CANCEL)
     expect(textOf(replies)).toContain('Tidak ada pendaftaran Bimtek yang masih bisa dibatalkan')
@@ -173,12 +173,12 @@ describe('registration.cancel: "batalin pendaftaran sy dong"', () => {
     expect(choiceIds(asked)).not.toContain(`regcancel:yes:${PAULUS.code}`)
     expect(textOf(await paulus.say(PAULUS.birthDate))).toContain(`Batalkan pendaftaran *${PAULUS.code}*?`)
     await paulus.say('ya')
-    expect(statusOf(db, PAULUS.code)).toBe('cancelled')
+    expect(await statusOf(db, PAULUS.code)).toBe('cancelled')
   })
 
   it("with a code, on an unlinked Telegram chat: proof by that code, birth date and own number, then that code's confirmation", async () => {
     const { engine, seed, clock, db } = await open()
-    secondRegistration(db, clock.now(), seed.paulus)
+    await secondRegistration(db, clock.now(), seed.paulus)
     const telegram = chat(engine, '700200', { channel: 'telegram' })
     expect(textOf(await telegram.say('tolong batalkan BMT-PAUL22 ya'))).toContain(IDENTIFIER)
     await telegram.say(PAULUS.code)
@@ -187,12 +187,12 @@ describe('registration.cancel: "batalin pendaftaran sy dong"', () => {
     // The code typed in the sentence, not the choice among the two registrations.
     expect(textOf(asked)).toContain(`Batalkan pendaftaran *${PAULUS.code}*?`)
     expect(textOf(await telegram.say('ya'))).toContain(`Pendaftaran *${PAULUS.code}* sudah dibatalkan`)
-    expect(statusOf(db, 'BMT-PAUL33')).toBe('confirmed')
+    expect(await statusOf(db, 'BMT-PAUL33')).toBe('confirmed')
   })
 
   it("with a code, on an unlinked WhatsApp chat from the number on record: the birth date, then that code's confirmation", async () => {
     const { engine, seed, clock, db } = await open()
-    secondRegistration(db, clock.now(), seed.paulus)
+    await secondRegistration(db, clock.now(), seed.paulus)
     const paulus = chat(engine, '6289911110002@s.whatsapp.net', { channel: 'whatsapp', senderPhone: PAULUS.phone })
     expect(textOf(await paulus.say('tolong batalkan BMT-PAUL22 ya'))).toContain(PHONE_PROOF)
     expect(textOf(await paulus.say(PAULUS.birthDate))).toContain(`Batalkan pendaftaran *${PAULUS.code}*?`)
@@ -203,7 +203,7 @@ describe('registration.cancel: "batalin pendaftaran sy dong"', () => {
     const ratna = chat(engine, '6289911110001@s.whatsapp.net', { channel: 'whatsapp', senderPhone: RATNA.phone })
     await ratna.say('tolong batalkan BMT-PAUL22 ya')
     expect(textOf(await ratna.say(RATNA.birthDate))).toContain(`Kode ${PAULUS.code} tidak ditemukan`)
-    expect(statusOf(db, PAULUS.code)).toBe('confirmed')
+    expect(await statusOf(db, PAULUS.code)).toBe('confirmed')
   })
 
   it('the typed "batal BMT-…" is unchanged: an unlinked chat is told the code is not among its registrations', async () => {
@@ -217,8 +217,8 @@ describe('registration.cancel: "batalin pendaftaran sy dong"', () => {
 describe('in English', () => {
   it("several registrations: the question and the choices are in the chat's language", async () => {
     const { engine, seed, clock, db } = await open()
-    const second = secondRegistration(db, clock.now(), seed.paulus)
-    linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
+    const second = await secondRegistration(db, clock.now(), seed.paulus)
+    await linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
     const paulus = chat(engine, 'paulus')
     await paulus.say('english')
     const list = await paulus.say(CANCEL)

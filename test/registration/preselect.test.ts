@@ -16,7 +16,7 @@ import { createRegistrationFlow, type RegistrationFlow } from '../../src/core/re
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import type { FlowPosition, Outcome, TurnContext, UserInput } from '../../src/core/turn.js'
 import type { Language, Reply } from '../../src/core/types.js'
-import { closeDatabase } from '../../src/db/client.js'
+import { closeDatabase, statement } from '../../src/db/client.js'
 import { registrations } from '../../src/db/schema.js'
 import { inbound, testCore } from '../support/core.js'
 import { addSession } from '../support/sessions.js'
@@ -46,21 +46,21 @@ beforeEach(async () => {
   registration = createRegistrationFlow({ vault: core.vault, offerHours: 12, reminders, proof, linkDays: 30 })
   ids = {
     // The soonest, and in the home region of someone working in Jawa Barat.
-    bandung: addSession(core.db, NOW, {
+    bandung: await addSession(core.db, NOW, {
       code: 'BDG',
       title: 'Bimtek Bandung',
       region: 'R2',
       provinceCode: '32',
       startsAt: new Date('2026-12-14T02:00:00Z'),
     }),
-    medan: addSession(core.db, NOW, {
+    medan: await addSession(core.db, NOW, {
       code: 'MDN',
       title: 'Bimtek Medan',
       region: 'R1',
       provinceCode: '12',
       startsAt: new Date('2026-12-21T02:00:00Z'),
     }),
-    makassar: addSession(core.db, NOW, {
+    makassar: await addSession(core.db, NOW, {
       code: 'MKS',
       title: 'Bimtek Makassar',
       region: 'R5',
@@ -132,7 +132,7 @@ describe('registration.startWith', () => {
   })
 
   it('a month and a mode: the sessions that fit them first, said in the prompt', async () => {
-    const online = addSession(core.db, NOW, {
+    const online = await addSession(core.db, NOW, {
       code: 'ON-JAN',
       title: 'Bimtek Daring Januari',
       region: 'R5',
@@ -156,7 +156,7 @@ describe('registration.startWith', () => {
   })
 
   it("nothing open at all: the menu's own answer", async () => {
-    core.db.$client.prepare('update bimtek_sessions set registration_closes_at = ?').run(NOW.getTime() - DAY)
+    await statement(core.db, 'update bimtek_sessions set registration_closes_at = ?').run(NOW.getTime() - DAY)
     const outcome = await registration.startWith(ctx(), MEDAN)
     expect(outcome).toEqual({
       replies: [{ text: expect.stringContaining('Saat ini belum ada sesi Bimtek yang dibuka') }],
@@ -196,14 +196,15 @@ describe('the schedule\'s "Daftar:" choice (daftar:session:<id>)', () => {
     expect(last(summary.replies).text).toContain('• Sesi: Bimtek Medan')
     const done = await answer(summary, { text: '1', choice: 'confirm:yes' })
     expect(last(done.replies).text).toContain('Pendaftaran berhasil')
-    const rows = core.db.select().from(registrations).where(eq(registrations.sessionId, ids.medan)).all()
+    const rows = await core.db.select().from(registrations).where(eq(registrations.sessionId, ids.medan))
     expect(rows).toHaveLength(1)
   })
 
   it('a session whose registration closed: told so, the nearest open ones, and a way to register anyway', async () => {
-    core.db.$client
-      .prepare('update bimtek_sessions set registration_closes_at = ? where id = ?')
-      .run(NOW.getTime() - DAY, ids.medan)
+    await statement(core.db, 'update bimtek_sessions set registration_closes_at = ? where id = ?').run(
+      NOW.getTime() - DAY,
+      ids.medan,
+    )
     const outcome = await action().handle(ctx(), `daftar:session:${ids.medan}`, tools)
     expect(outcome.next).toBeNull()
     expect(outcome.replies[0]?.text).toBe('Pendaftaran sesi itu sudah ditutup atau belum dibuka.')

@@ -18,7 +18,7 @@ let sessionId: number
 beforeEach(async () => {
   const clock = fakeClock()
   core = await testCore({ clock: clock.now })
-  sessionId = addSession(core.db, clock.now(), { code: 'BDG', title: 'Bimtek Bandung', region: 'R2', provinceCode: '32' })
+  sessionId = await addSession(core.db, clock.now(), { code: 'BDG', title: 'Bimtek Bandung', region: 'R2', provinceCode: '32' })
 })
 
 afterEach(() => closeDatabase(core.db))
@@ -39,7 +39,9 @@ describe('the kabupaten/kota step', () => {
     const summary = textOf(await c.choose(`session:${sessionId}`))
     expect(summary).toContain('• Kabupaten/kota: Kabupaten Garut')
     expect(textOf(await c.say('ya'))).toContain('Pendaftaran berhasil')
-    expect(core.db.select({ regency: people.regency }).from(people).where(eq(people.fullName, SITI.name)).get()).toEqual({
+    expect(
+      (await core.db.select({ regency: people.regency }).from(people).where(eq(people.fullName, SITI.name)).limit(1))[0],
+    ).toEqual({
       regency: 'Kabupaten Garut',
     })
   })

@@ -89,11 +89,11 @@ const codeIn = (replies: Reply[]) => {
   return code
 }
 
-const rows = (db: Db, table: typeof people | typeof registrations | typeof consentRecords | typeof channelIdentities) =>
-  db.select({ n: count() }).from(table).get()?.n ?? 0
+const rows = async (db: Db, table: typeof people | typeof registrations | typeof consentRecords | typeof channelIdentities) =>
+  (await db.select({ n: count() }).from(table).limit(1))[0]?.n ?? 0
 
-const registrationOf = (db: Db, code: string) => {
-  const row = db.select().from(registrations).where(eq(registrations.code, code)).get()
+const registrationOf = async (db: Db, code: string) => {
+  const row = (await db.select().from(registrations).where(eq(registrations.code, code)).limit(1))[0]
   if (!row) throw new Error(`registration ${code} not found`)
   return row
 }
@@ -134,7 +134,7 @@ const icsUtc = (date: Date) =>
 describe('what is stored', () => {
   it('no session open: the flow asks for nothing', async () => {
     const { core, clock } = await open()
-    addSession(core.db, clock.now(), { code: 'LATER', registrationOpensAt: new Date(clock.now().getTime() + DAY) })
+    await addSession(core.db, clock.now(), { code: 'LATER', registrationOpensAt: new Date(clock.now().getTime() + DAY) })
     const replies = textOf(await chat(core.engine, 'early').say('daftar'))
     expect(replies).toContain('Saat ini belum ada sesi Bimtek yang dibuka pendaftarannya.')
     expect(replies).not.toContain('Langkah 1')
@@ -142,41 +142,41 @@ describe('what is stored', () => {
 
   it('nothing at all when consent is refused', async () => {
     const { core, clock } = await open()
-    seedRegistration(core.db, clock.now())
+    await seedRegistration(core.db, clock.now())
     const c = chat(core.engine, 'refuser')
     await c.say('daftar')
     expect(textOf(await c.say('tidak'))).toContain('tidak ada data Anda yang disimpan')
-    for (const table of [consentRecords, channelIdentities]) expect(rows(core.db, table)).toBe(0)
+    for (const table of [consentRecords, channelIdentities]) expect(await rows(core.db, table)).toBe(0)
     // Only the two people (and their registrations) the seed put on the small session.
-    expect(rows(core.db, people)).toBe(2)
-    expect(rows(core.db, registrations)).toBe(2)
+    expect(await rows(core.db, people)).toBe(2)
+    expect(await rows(core.db, registrations)).toBe(2)
   })
 
   it('nothing from a flow given up ("batal", or left at the summary until it expires)', async () => {
     const { core, clock } = await open()
-    const { bandung } = seedRegistration(core.db, clock.now())
-    const before = rows(core.db, people)
+    const { bandung } = await seedRegistration(core.db, clock.now())
+    const before = await rows(core.db, people)
     const quitter = chat(core.engine, 'quitter')
     await toSummary(quitter, SITI, bandung)
     expect(textOf(await quitter.say('batal'))).toContain('Isian tadi tidak disimpan')
     const leaver = chat(core.engine, 'leaver')
     await toSummary(leaver, BUDI, bandung)
 
-    expect(rows(core.db, people)).toBe(before)
+    expect(await rows(core.db, people)).toBe(before)
     for (const table of [registrations, consentRecords, channelIdentities]) {
       const seeded = table === registrations ? 2 : 0
-      expect(rows(core.db, table)).toBe(seeded)
+      expect(await rows(core.db, table)).toBe(seeded)
     }
     expect(everyText(core.db).filter(({ value }) => value.includes(SITI.nik))).toEqual([])
     // The unfinished answers live only in the conversation, until the housekeeping clears it.
     clock.advance(31 * 60_000)
-    runHousekeeping(core.db, clock.now(), 30)
+    await runHousekeeping(core.db, clock.now(), 30)
     expect(everyText(core.db).filter(({ value }) => value.includes(BUDI.nik))).toEqual([])
   })
 
   it('while the flow is unfinished, the conversation state holds the NIK sealed, never the 16 digits', async () => {
     const { core, clock } = await open()
-    const session = addSession(core.db, clock.now(), { code: 'MID' })
+    const session = await addSession(core.db, clock.now(), { code: 'MID' })
     const c = chat(core.engine, 'midway')
     const summary = textOf(await toSummary(c, SITI, session))
     const leaks = everyText(core.db).filter((text) => text.value.includes(SITI.nik))
@@ -187,11 +187,11 @@ describe('what is stored', () => {
 
   it('after a registration: the NIK only hashed and encrypted, the consent, the chat linked', async () => {
     const { core, clock } = await open()
-    const { bandung } = seedRegistration(core.db, clock.now())
+    const { bandung } = await seedRegistration(core.db, clock.now())
     const c = chat(core.engine, 'siti-chat')
     const code = codeIn(await register(c, { ...SITI, phone: '0812-3456-7890' }, bandung))
 
-    const person = core.db.select().from(people).where(eq(people.fullName, SITI.name)).get()
+    const person = (await core.db.select().from(people).where(eq(people.fullName, SITI.name)).limit(1))[0]
     expect(person).toMatchObject({
       birthDate: '1985-08-05',
       phoneE164: '+6281234567890',
@@ -208,7 +208,7 @@ describe('what is stored', () => {
     const leaks = everyText(core.db).filter(({ value }) => value.replace(/\D/g, '').includes(SITI.nik))
     expect(leaks).toEqual([])
 
-    const consent = core.db.select().from(consentRecords).all()
+    const consent = await core.db.select().from(consentRecords)
     expect(consent).toEqual([
       expect.objectContaining({
         personId: person?.id,
@@ -222,7 +222,7 @@ describe('what is stored', () => {
         withdrawnAt: null,
       }),
     ])
-    const links = core.db.select().from(channelIdentities).all()
+    const links = await core.db.select().from(channelIdentities)
     expect(links).toEqual([
       expect.objectContaining({
         channel: 'console',
@@ -232,62 +232,58 @@ describe('what is stored', () => {
         language: 'id',
       }),
     ])
-    expect(registrationOf(core.db, code)).toMatchObject({ sessionId: bandung, personId: person?.id, status: 'confirmed' })
+    expect(await registrationOf(core.db, code)).toMatchObject({ sessionId: bandung, personId: person?.id, status: 'confirmed' })
   })
 
   it('a NIK on record with another birth date: the same answer as with the right one (prove it is you), nothing new is stored', async () => {
     const { core, clock } = await open()
-    const { bandung } = seedRegistration(core.db, clock.now())
-    core.db
-      .insert(people)
-      .values({
-        fullName: 'Siti Tercatat',
-        nikHash: core.vault.hash(SITI.nik),
-        birthDate: '1985-08-06',
-        phoneE164: '+6281100000000',
-      })
-      .run()
-    const before = core.db.select().from(people).all()
+    const { bandung } = await seedRegistration(core.db, clock.now())
+    await core.db.insert(people).values({
+      fullName: 'Siti Tercatat',
+      nikHash: core.vault.hash(SITI.nik),
+      birthDate: '1985-08-06',
+      phoneE164: '+6281100000000',
+    })
+    const before = await core.db.select().from(people)
 
     const replies = await register(chat(core.engine, 'impostor'), SITI, bandung)
     // Nothing tells the birth date is not the one on record: the reply is the one a right birth date gets.
     expect(textOf(replies)).not.toContain('tanggal lahir yang berbeda')
     expect(textOf(replies)).toContain('NIK ini sudah tercatat. Data yang tercatat tidak diubah lewat chat')
     expect(textOf(replies)).toContain('Untuk ini saya perlu memastikan sekali lagi bahwa ini memang Anda.')
-    expect(core.db.select().from(people).all()).toEqual(before)
-    expect(rows(core.db, registrations)).toBe(2) // the seed's
-    expect(rows(core.db, consentRecords)).toBe(0)
-    expect(rows(core.db, channelIdentities)).toBe(0)
+    expect(await core.db.select().from(people)).toEqual(before)
+    expect(await rows(core.db, registrations)).toBe(2) // the seed's
+    expect(await rows(core.db, consentRecords)).toBe(0)
+    expect(await rows(core.db, channelIdentities)).toBe(0)
   })
 
   it('registration closed while the person was at the summary: told so, nothing stored', async () => {
     const { core, clock } = await open()
-    const { bandung } = seedRegistration(core.db, clock.now())
-    const before = rows(core.db, people)
+    const { bandung } = await seedRegistration(core.db, clock.now())
+    const before = await rows(core.db, people)
     const c = chat(core.engine, 'late')
     await toSummary(c, SITI, bandung)
-    core.db
+    await core.db
       .update(bimtekSessions)
       .set({ registrationClosesAt: new Date(clock.now().getTime() - 1) })
       .where(eq(bimtekSessions.id, bandung))
-      .run()
 
     expect(textOf(await c.say('ya'))).toContain('pendaftaran sesi itu baru saja ditutup')
-    expect(rows(core.db, people)).toBe(before)
-    expect(rows(core.db, registrations)).toBe(2)
-    expect(rows(core.db, consentRecords)).toBe(0)
-    expect(rows(core.db, channelIdentities)).toBe(0)
+    expect(await rows(core.db, people)).toBe(before)
+    expect(await rows(core.db, registrations)).toBe(2)
+    expect(await rows(core.db, consentRecords)).toBe(0)
+    expect(await rows(core.db, channelIdentities)).toBe(0)
   })
 
   it('the same NIK for the same session again answers with the first code and adds nothing', async () => {
     const { core, clock } = await open()
-    const { bandung } = seedRegistration(core.db, clock.now())
+    const { bandung } = await seedRegistration(core.db, clock.now())
     const c = chat(core.engine, 'twice')
     const code = codeIn(await register(c, SITI, bandung))
     const again = textOf(await register(c, SITI, bandung))
     expect(again).toContain(`Anda sudah terdaftar di sesi ini dengan kode *${code}* (terdaftar)`)
-    expect(core.db.select().from(registrations).where(eq(registrations.sessionId, bandung)).all()).toHaveLength(1)
-    expect(rows(core.db, consentRecords)).toBe(1)
+    expect(await core.db.select().from(registrations).where(eq(registrations.sessionId, bandung))).toHaveLength(1)
+    expect(await rows(core.db, consentRecords)).toBe(1)
   })
 })
 
@@ -321,13 +317,13 @@ describe('"jadwal" in the reader\'s time zone', () => {
     },
   }
 
-  function seedZones(db: Db, now: Date) {
+  async function seedZones(db: Db, now: Date) {
     const day = morningIn(now, 10)
     const at = (hoursUtc: number) => new Date(day.getTime() + (hoursUtc - 2) * HOUR)
     return {
-      Padang: addSession(db, now, { code: 'PDG', title: 'Bimtek di Padang', region: 'R1', startsAt: at(2) }),
-      Makassar: addSession(db, now, { code: 'MKS', title: 'Bimtek di Makassar', region: 'R5', startsAt: at(1) }),
-      Jayapura: addSession(db, now, { code: 'JAP', title: 'Bimtek di Jayapura', region: 'R6', startsAt: at(0) }),
+      Padang: await addSession(db, now, { code: 'PDG', title: 'Bimtek di Padang', region: 'R1', startsAt: at(2) }),
+      Makassar: await addSession(db, now, { code: 'MKS', title: 'Bimtek di Makassar', region: 'R5', startsAt: at(1) }),
+      Jayapura: await addSession(db, now, { code: 'JAP', title: 'Bimtek di Jayapura', region: 'R6', startsAt: at(0) }),
     }
   }
 
@@ -340,7 +336,7 @@ describe('"jadwal" in the reader\'s time zone', () => {
 
   it.each(Object.keys(EXPECTED))('reader registered from: %s', async (province) => {
     const { core, clock } = await open()
-    const sessions = seedZones(core.db, clock.now())
+    const sessions = await seedZones(core.db, clock.now())
     const c = chat(core.engine, `reader-${province}`)
     if (province !== 'unlinked') {
       expect(textOf(await register(c, { ...SITI, province }, sessions.Padang))).toContain('Pendaftaran berhasil')
@@ -360,10 +356,10 @@ describe('"jadwal" in the reader\'s time zone', () => {
 describe('the calendar', () => {
   it('the .ics file: UTC times of the session, title, place, the code in the UID, a reminder', async () => {
     const { core, clock } = await open()
-    const { bandung } = seedRegistration(core.db, clock.now())
+    const { bandung } = await seedRegistration(core.db, clock.now())
     const replies = await register(chat(core.engine, 'ics'), SITI, bandung)
     const code = codeIn(replies)
-    const session = core.db.select().from(bimtekSessions).where(eq(bimtekSessions.id, bandung)).get()
+    const session = (await core.db.select().from(bimtekSessions).where(eq(bimtekSessions.id, bandung)).limit(1))[0]
     if (!session) throw new Error('no session')
     const attachment = replies.find((reply) => reply.attachment)?.attachment
     expect(attachment).toMatchObject({ filename: `bimtek-${code}.ics`, mimeType: 'text/calendar' })
@@ -389,7 +385,7 @@ describe('the calendar', () => {
 
   it('an online session: the meeting link as the place, in the file and in the Google link', async () => {
     const { core, clock } = await open()
-    const { online } = seedRegistration(core.db, clock.now())
+    const { online } = await seedRegistration(core.db, clock.now())
     const replies = await register(chat(core.engine, 'online'), { ...SITI, province: 'Sulawesi Selatan' }, online)
     const lines = icsLines(replies.find((reply) => reply.attachment)?.attachment?.bytes ?? new Uint8Array())
     expect(lines.find((line) => line.startsWith('LOCATION:'))).toContain(SEEDED.online.meetingUrl)
@@ -399,10 +395,10 @@ describe('the calendar', () => {
 
   it('the Google Calendar link carries the session in UTC', async () => {
     const { core, clock } = await open()
-    const { bandung } = seedRegistration(core.db, clock.now())
+    const { bandung } = await seedRegistration(core.db, clock.now())
     const replies = await register(chat(core.engine, 'google'), SITI, bandung)
     const code = codeIn(replies)
-    const session = core.db.select().from(bimtekSessions).where(eq(bimtekSessions.id, bandung)).get()
+    const session = (await core.db.select().from(bimtekSessions).where(eq(bimtekSessions.id, bandung)).limit(1))[0]
     const link = /https:\/\/calendar\.google\.com\/\S+/.exec(textOf(replies))?.[0]
     expect(link).toBeDefined()
     const url = new URL(link ?? '')
@@ -418,26 +414,23 @@ describe('the calendar', () => {
 
   it('"kalender": a file per confirmed seat whose session has not ended, soonest first; none once they are over', async () => {
     const { core, clock } = await open()
-    const { bandung, small, online } = seedRegistration(core.db, clock.now())
+    const { bandung, small, online } = await seedRegistration(core.db, clock.now())
     const c = chat(core.engine, 'kalender')
     const code = codeIn(await register(c, SITI, bandung))
-    const { personId } = registrationOf(core.db, code)
+    const { personId } = await registrationOf(core.db, code)
     const now = clock.now()
-    core.db
-      .insert(registrations)
-      .values([
-        { code: 'BMT-DARING', sessionId: online, personId, status: 'confirmed', createdAt: now, updatedAt: now },
-        {
-          code: 'BMT-TUNGGU',
-          sessionId: small,
-          personId,
-          status: 'waitlisted',
-          waitlistedAt: now,
-          createdAt: now,
-          updatedAt: now,
-        },
-      ])
-      .run()
+    await core.db.insert(registrations).values([
+      { code: 'BMT-DARING', sessionId: online, personId, status: 'confirmed', createdAt: now, updatedAt: now },
+      {
+        code: 'BMT-TUNGGU',
+        sessionId: small,
+        personId,
+        status: 'waitlisted',
+        waitlistedAt: now,
+        createdAt: now,
+        updatedAt: now,
+      },
+    ])
 
     const files = await c.say('kalender')
     expect(files.map((reply) => reply.attachment?.filename)).toEqual([`bimtek-${code}.ics`, 'bimtek-BMT-DARING.ics'])
@@ -477,7 +470,7 @@ const CHANNEL_REST = ['Jawa Barat', 'Kota Bandung', '1', 'Dinas Sosial Kota Band
 describe('on the channels', () => {
   it('Telegram sends the calendar file as a document after the confirmation', async () => {
     core = await testCore()
-    seedRegistration(core.db, new Date())
+    await seedRegistration(core.db, new Date())
     fake = await startFakeTelegram()
     telegram = await telegramDriver({ mode: 'webhook', fake, engine: core.engine, db: core.db })
     let last: { text: string }[] = []
@@ -500,7 +493,7 @@ describe('on the channels', () => {
 
   it('WhatsApp sends the calendar file as a document message', async () => {
     core = await testCore()
-    seedRegistration(core.db, new Date())
+    await seedRegistration(core.db, new Date())
     whatsapp = await whatsappDriver({ engine: core.engine, db: core.db })
     let last: { text: string }[] = []
     for (const text of [...CHANNEL_ANSWERS, '081234567890', ...CHANNEL_REST]) last = await whatsapp.send(text)
@@ -519,7 +512,7 @@ describe('on the channels', () => {
 
   it('Telegram: a calendar file the Bot API refuses leaves the success standing, with a note and no apology; "kalender" sends it again', async () => {
     core = await testCore()
-    seedRegistration(core.db, new Date())
+    await seedRegistration(core.db, new Date())
     fake = await startFakeTelegram()
     const log = capturedLogger()
     telegram = await telegramDriver({ mode: 'webhook', fake, engine: core.engine, db: core.db, logger: log.logger })
@@ -552,7 +545,7 @@ describe('on the channels', () => {
 
   it('WhatsApp: a calendar file that fails after every retry leaves the success standing, with a note; "kalender" sends it again', async () => {
     core = await testCore()
-    seedRegistration(core.db, new Date())
+    await seedRegistration(core.db, new Date())
     const log = capturedLogger()
     whatsapp = await whatsappDriver({
       engine: core.engine,
@@ -572,7 +565,7 @@ describe('on the channels', () => {
     expect(last.map((m) => m.text)).toEqual([expect.stringContaining('✅ *Pendaftaran berhasil.*'), ICS_UNSENT])
     expect(socket.sent.filter((m) => m.document)).toEqual([])
     // Not recorded as a failed answer: the answer arrived.
-    expect(core.db.select().from(outbox).where(eq(outbox.kind, 'reply')).all()).toEqual([])
+    expect(await core.db.select().from(outbox).where(eq(outbox.kind, 'reply'))).toEqual([])
     expect(log.entries()).toContainEqual(
       expect.objectContaining({
         level: 40,
@@ -591,7 +584,7 @@ describe('on the channels', () => {
 
   it("WhatsApp offers the sender's own number as option 1, and choosing it stores that number", async () => {
     core = await testCore()
-    seedRegistration(core.db, new Date())
+    await seedRegistration(core.db, new Date())
     whatsapp = await whatsappDriver({ engine: core.engine, db: core.db, jid: '6281298765432@s.whatsapp.net' })
     for (const text of CHANNEL_ANSWERS.slice(0, -1)) await whatsapp.send(text)
     const [question] = await whatsapp.send(SITI.birthDate)
@@ -604,14 +597,17 @@ describe('on the channels', () => {
     expect(summary[0]?.text).toContain('• Nomor HP: +62 812-****-5432')
     await whatsapp.send('1')
 
-    const person = core.db.select().from(people).where(eq(people.fullName, SITI.name)).get()
+    const person = (await core.db.select().from(people).where(eq(people.fullName, SITI.name)).limit(1))[0]
     expect(person?.phoneE164).toBe('+6281298765432')
-    expect(core.db.select().from(channelIdentities).get()).toMatchObject({ channel: 'whatsapp', personId: person?.id })
+    expect((await core.db.select().from(channelIdentities).limit(1))[0]).toMatchObject({
+      channel: 'whatsapp',
+      personId: person?.id,
+    })
   })
 
   it("WhatsApp does not offer a sender's number the step would refuse (not an Indonesian mobile)", async () => {
     core = await testCore()
-    seedRegistration(core.db, new Date())
+    await seedRegistration(core.db, new Date())
     whatsapp = await whatsappDriver({ engine: core.engine, db: core.db, jid: '447911123456@s.whatsapp.net' })
     for (const text of CHANNEL_ANSWERS.slice(0, -1)) await whatsapp.send(text)
     const [question] = await whatsapp.send(SITI.birthDate)
@@ -627,7 +623,7 @@ describe('the waiting list with a clock', () => {
   async function fullSession(options: { closesInMs?: number } = {}) {
     const { core, clock } = await open()
     const now = clock.now()
-    const session = addSession(core.db, now, {
+    const session = await addSession(core.db, now, {
       code: 'ONE',
       title: 'Bimtek Satu Kursi',
       capacity: 1,
@@ -645,9 +641,9 @@ describe('the waiting list with a clock', () => {
     return { core, clock, session, chats, codes }
   }
 
-  const status = (db: Db, code: string) => registrationOf(db, code).status
-  const position = (db: Db, code: string) => waitlistPosition(db, registrationOf(db, code))
-  const queued = (db: Db, kind: string) => db.select().from(outbox).where(eq(outbox.kind, kind)).all()
+  const status = async (db: Db, code: string) => (await registrationOf(db, code)).status
+  const position = async (db: Db, code: string) => waitlistPosition(db, await registrationOf(db, code))
+  const queued = async (db: Db, kind: string) => await db.select().from(outbox).where(eq(outbox.kind, kind))
 
   async function cancel(c: Chat, code: string) {
     expect(textOf(await c.say(`batal ${code}`))).toContain(`Batalkan pendaftaran *${code}*?`)
@@ -656,7 +652,7 @@ describe('the waiting list with a clock', () => {
 
   it('seats freed while people wait go to them, not to a newcomer (e.g. the capacity was raised)', async () => {
     const { core, clock, session, codes } = await fullSession()
-    core.db.update(bimtekSessions).set({ capacity: 2 }).where(eq(bimtekSessions.id, session)).run()
+    await core.db.update(bimtekSessions).set({ capacity: 2 }).where(eq(bimtekSessions.id, session))
     // A newcomer registering now joins the end of the list: the free seat belongs to B.
     const newcomer = chat(core.engine, 'chat-E')
     const late = textOf(
@@ -665,26 +661,26 @@ describe('the waiting list with a clock', () => {
     expect(late).toContain('urutan ke-4')
     // The next scheduler run offers the free seat to B, first on the list.
     expect(await expireSeatOffers(core.db, clock.now(), OFFER_HOURS)).toEqual({ expired: 0, offered: 1 })
-    expect(status(core.db, codes.B)).toBe('offered')
-    expect(queued(core.db, 'seat_offer').map((row) => row.chatId)).toEqual(['chat-B'])
+    expect(await status(core.db, codes.B)).toBe('offered')
+    expect((await queued(core.db, 'seat_offer')).map((row) => row.chatId)).toEqual(['chat-B'])
   })
 
   it('the list is kept in order of arrival', async () => {
     const { core, codes } = await fullSession()
-    expect(status(core.db, codes.A)).toBe('confirmed')
-    expect([codes.B, codes.C, codes.D].map((code) => position(core.db, code))).toEqual([1, 2, 3])
+    expect(await status(core.db, codes.A)).toBe('confirmed')
+    expect(await Promise.all([codes.B, codes.C, codes.D].map((code) => position(core.db, code)))).toEqual([1, 2, 3])
   })
 
   it('a cancelled seat is offered to the first waiting for 12 hours; "ya" takes it, with the calendar', async () => {
     const { core, clock, chats, codes } = await fullSession()
     expect(await cancel(chats.A, codes.A)).toContain(`Pendaftaran *${codes.A}* sudah dibatalkan`)
 
-    expect(status(core.db, codes.A)).toBe('cancelled')
-    expect(registrationOf(core.db, codes.B)).toMatchObject({
+    expect(await status(core.db, codes.A)).toBe('cancelled')
+    expect(await registrationOf(core.db, codes.B)).toMatchObject({
       status: 'offered',
       offerExpiresAt: new Date(clock.now().getTime() + OFFER_HOURS * HOUR),
     })
-    const offers = queued(core.db, 'seat_offer')
+    const offers = await queued(core.db, 'seat_offer')
     expect(offers).toHaveLength(1)
     expect(offers[0]).toMatchObject({ channel: 'console', chatId: 'chat-B', status: 'pending', dueAt: clock.now() })
     const offerText = (JSON.parse(offers[0]?.payload ?? '{}') as Reply).text
@@ -692,13 +688,13 @@ describe('the waiting list with a clock', () => {
     expect(offerText).toContain('Balas *YA*')
     expect(offerText).toContain(codes.B)
     // Promoted: no longer on the list, and everyone behind moves up.
-    expect(position(core.db, codes.B)).toBeUndefined()
-    expect([codes.C, codes.D].map((code) => position(core.db, code))).toEqual([1, 2])
+    expect(await position(core.db, codes.B)).toBeUndefined()
+    expect(await Promise.all([codes.C, codes.D].map((code) => position(core.db, code)))).toEqual([1, 2])
     expect(textOf(await chats.B.say('registrasi saya'))).toContain('ditawari kursi, menunggu jawaban Anda')
     expect(textOf(await chats.C.say('registrasi saya'))).toContain('daftar tunggu, urutan ke-1')
     // Someone else's "ya" takes nothing.
     await chats.C.say('ya')
-    expect(status(core.db, codes.C)).toBe('waitlisted')
+    expect(await status(core.db, codes.C)).toBe('waitlisted')
 
     clock.advance(11 * HOUR)
     const taken = await chats.B.say('ya')
@@ -707,67 +703,68 @@ describe('the waiting list with a clock', () => {
     const attachment = taken.find((reply) => reply.attachment)?.attachment
     expect(attachment?.filename).toBe(`bimtek-${codes.B}.ics`)
     expect(icsLines(attachment?.bytes ?? new Uint8Array())).toContain(`UID:${codes.B}@kesos-assistant`)
-    expect(registrationOf(core.db, codes.B)).toMatchObject({ status: 'confirmed', offerExpiresAt: null })
+    expect(await registrationOf(core.db, codes.B)).toMatchObject({ status: 'confirmed', offerExpiresAt: null })
     expect(textOf(await chats.B.say('registrasi saya'))).toContain(`*${codes.B}*`)
     // Nothing else moved: the seat was taken, not offered again.
     expect(await expireSeatOffers(core.db, clock.now(), OFFER_HOURS)).toEqual({ expired: 0, offered: 0 })
-    expect([codes.C, codes.D].map((code) => status(core.db, code))).toEqual(['waitlisted', 'waitlisted'])
+    expect(await Promise.all([codes.C, codes.D].map((code) => status(core.db, code)))).toEqual(['waitlisted', 'waitlisted'])
   })
 
   it('an offer left unanswered expires after 12 hours: the person is told, the next one is asked', async () => {
     const { core, clock, chats, codes } = await fullSession()
     await cancel(chats.A, codes.A)
-    expect(status(core.db, codes.B)).toBe('offered')
+    expect(await status(core.db, codes.B)).toBe('offered')
 
     clock.advance(OFFER_HOURS * HOUR - 60_000)
     expect(await expireSeatOffers(core.db, clock.now(), OFFER_HOURS)).toEqual({ expired: 0, offered: 0 })
     clock.advance(2 * 60_000)
     expect(await expireSeatOffers(core.db, clock.now(), OFFER_HOURS)).toEqual({ expired: 1, offered: 1 })
 
-    expect(status(core.db, codes.B)).toBe('cancelled')
-    const expired = queued(core.db, 'seat_offer_expired')
+    expect(await status(core.db, codes.B)).toBe('cancelled')
+    const expired = await queued(core.db, 'seat_offer_expired')
     expect(expired).toHaveLength(1)
     expect(expired[0]?.chatId).toBe('chat-B')
     expect((JSON.parse(expired[0]?.payload ?? '{}') as Reply).text).toContain(
       `Waktu untuk mengambil kursi Bimtek (${codes.B}) sudah lewat`,
     )
-    expect(registrationOf(core.db, codes.C)).toMatchObject({
+    expect(await registrationOf(core.db, codes.C)).toMatchObject({
       status: 'offered',
       offerExpiresAt: new Date(clock.now().getTime() + OFFER_HOURS * HOUR),
     })
-    expect(queued(core.db, 'seat_offer').map((row) => row.chatId)).toEqual(['chat-B', 'chat-C'])
-    expect(position(core.db, codes.D)).toBe(1)
+    expect((await queued(core.db, 'seat_offer')).map((row) => row.chatId)).toEqual(['chat-B', 'chat-C'])
+    expect(await position(core.db, codes.D)).toBe(1)
     // Running the tick again changes nothing; B's late "ya" takes nothing.
     expect(await expireSeatOffers(core.db, clock.now(), OFFER_HOURS)).toEqual({ expired: 0, offered: 0 })
     await chats.B.say('ya')
-    expect(status(core.db, codes.B)).toBe('cancelled')
-    expect(status(core.db, codes.C)).toBe('offered')
+    expect(await status(core.db, codes.B)).toBe('cancelled')
+    expect(await status(core.db, codes.C)).toBe('offered')
   })
 
   it('an offer never outlasts the registration window, and no seat is offered once it has closed', async () => {
     const { core, clock, chats, codes, session } = await fullSession({ closesInMs: 2 * DAY })
-    const closesAt = core.db.select().from(bimtekSessions).where(eq(bimtekSessions.id, session)).get()?.registrationClosesAt
+    const closesAt = (await core.db.select().from(bimtekSessions).where(eq(bimtekSessions.id, session)).limit(1))[0]
+      ?.registrationClosesAt
     // Three hours before the close: B's offer ends with the window, not 12 hours later.
     clock.advance(2 * DAY - 3 * HOUR - 4 * 60_000)
     await cancel(chats.A, codes.A)
-    expect(registrationOf(core.db, codes.B)).toMatchObject({ status: 'offered', offerExpiresAt: closesAt })
+    expect(await registrationOf(core.db, codes.B)).toMatchObject({ status: 'offered', offerExpiresAt: closesAt })
 
     // The window closes: B's offer expires and nobody else is asked.
     clock.advance(3 * HOUR)
     expect(await expireSeatOffers(core.db, clock.now(), OFFER_HOURS)).toEqual({ expired: 1, offered: 0 })
-    expect([codes.C, codes.D].map((code) => status(core.db, code))).toEqual(['waitlisted', 'waitlisted'])
-    expect(queued(core.db, 'seat_offer')).toHaveLength(1)
+    expect(await Promise.all([codes.C, codes.D].map((code) => status(core.db, code)))).toEqual(['waitlisted', 'waitlisted'])
+    expect(await queued(core.db, 'seat_offer')).toHaveLength(1)
   })
 
   it('a cancellation after the close frees the seat but offers it to nobody; after the start it is refused', async () => {
     const { core, clock, chats, codes } = await fullSession({ closesInMs: DAY })
     clock.advance(DAY)
     expect(await cancel(chats.A, codes.A)).toContain('sudah dibatalkan')
-    expect(status(core.db, codes.B)).toBe('waitlisted')
-    expect(queued(core.db, 'seat_offer')).toHaveLength(0)
+    expect(await status(core.db, codes.B)).toBe('waitlisted')
+    expect(await queued(core.db, 'seat_offer')).toHaveLength(0)
 
     clock.advance(14 * DAY)
     expect(await cancel(chats.B, codes.B)).toContain('sudah dimulai, jadi tidak bisa dibatalkan')
-    expect(status(core.db, codes.B)).toBe('waitlisted')
+    expect(await status(core.db, codes.B)).toBe('waitlisted')
   })
 })

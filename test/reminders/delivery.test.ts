@@ -38,10 +38,10 @@ function recorder(clock: { now: () => Date }) {
 }
 
 /** A person in `zone` with a Telegram chat and an exam `inMs` from the clock's start. */
-function examIn(db: Db, start: Date, inMs: number, zone = 'Asia/Jakarta') {
-  const person = addPerson(db, { zone })
-  addExam(db, person, { startsAt: new Date(start.getTime() + inMs), zone })
-  planReminders(db, [person], start, DEFAULT_REMINDER_SETTINGS)
+async function examIn(db: Db, start: Date, inMs: number, zone = 'Asia/Jakarta') {
+  const person = await addPerson(db, { zone })
+  await addExam(db, person, { startsAt: new Date(start.getTime() + inMs), zone })
+  await planReminders(db, [person], start, DEFAULT_REMINDER_SETTINGS)
   return person
 }
 
@@ -49,7 +49,7 @@ describe('on time, late, skipped', () => {
   it('sends each reminder once when it is due, and marks it sent', async () => {
     const clock = fakeClock(new Date('2026-11-23T03:00:00Z')) // 10.00 WIB
     core = await testCore({ clock: clock.now })
-    const person = examIn(core.db, clock.now(), 10 * DAY)
+    const person = await examIn(core.db, clock.now(), 10 * DAY)
     const telegram = recorder(clock)
     const box = testOutbox(core.db, clock, { telegram: telegram.send })
     expect(await box.deliver()).toMatchObject({ sent: 0 })
@@ -57,13 +57,13 @@ describe('on time, late, skipped', () => {
     expect(await box.deliver()).toMatchObject({ sent: 1, late: 0 })
     expect(await box.deliver()).toMatchObject({ sent: 0 })
     expect(telegram.sent.map((s) => s.text.split('\n')[0])).toEqual(['⏰ *Pengingat: Ujian kognitif* (H-7)'])
-    expect(remindersOf(core.db, person).map((r) => r.status)).toEqual(['sent', 'pending', 'pending'])
+    expect((await remindersOf(core.db, person)).map((r) => r.status)).toEqual(['sent', 'pending', 'pending'])
   })
 
   it('after downtime: missed by less than 6 hours → sent once and marked late; by more → skipped with the reason', async () => {
     const clock = fakeClock(new Date('2026-11-23T03:00:00Z'))
     core = await testCore({ clock: clock.now })
-    const person = examIn(core.db, clock.now(), 10 * DAY) // reminders at +3d, +9d, +10d−2h
+    const person = await examIn(core.db, clock.now(), 10 * DAY) // reminders at +3d, +9d, +10d−2h
     const telegram = recorder(clock)
     const box = testOutbox(core.db, clock, { telegram: telegram.send })
     // Down from before the 7-day reminder until 5 hours after it: caught up, late.
@@ -72,7 +72,7 @@ describe('on time, late, skipped', () => {
     // Down again over the 1-day reminder, for 7 hours: too late to be useful.
     clock.advance(6 * DAY + 2 * HOUR)
     expect(await box.deliver()).toMatchObject({ sent: 0, skipped: 1 })
-    const rows = remindersOf(core.db, person)
+    const rows = await remindersOf(core.db, person)
     expect(rows.map((r) => r.status)).toEqual(['late', 'skipped', 'pending'])
     expect(rows[1]?.lastError).toBe('skipped: due more than 360 minutes ago (the assistant was not running)')
     expect(telegram.sent).toHaveLength(1)
@@ -81,12 +81,12 @@ describe('on time, late, skipped', () => {
   it('never after the event started, even within the grace period', async () => {
     const clock = fakeClock(new Date('2026-11-23T03:00:00Z'))
     core = await testCore({ clock: clock.now })
-    const person = examIn(core.db, clock.now(), 3 * HOUR) // only the 2-hour reminder, due in 1 hour
+    const person = await examIn(core.db, clock.now(), 3 * HOUR) // only the 2-hour reminder, due in 1 hour
     const telegram = recorder(clock)
     const box = testOutbox(core.db, clock, { telegram: telegram.send })
     clock.advance(3 * HOUR + MINUTE) // down until just after the exam began
     expect(await box.deliver()).toMatchObject({ sent: 0, skipped: 1 })
-    expect(remindersOf(core.db, person)[0]?.lastError).toBe('skipped: the event had already started')
+    expect((await remindersOf(core.db, person))[0]?.lastError).toBe('skipped: the event had already started')
   })
 
   it('a caught-up reminder waits while it is night where the person is (22.30 WITA), not where it is day (21.30 WIB is night too; 20.30 WIB is not)', async () => {
@@ -95,24 +95,22 @@ describe('on time, late, skipped', () => {
     const clock = fakeClock(start)
     core = await testCore({ clock: clock.now })
     const db = core.db
-    const people = ['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura'].map((zone) => addPerson(db, { zone }))
+    const people = await Promise.all(['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura'].map((zone) => addPerson(db, { zone })))
     // Reminders due at 13.00 UTC (planned ahead, the process then down for 30 minutes).
     for (const person of people) {
-      db.insert(outbox)
-        .values({
-          idempotencyKey: `reminder:test:${person}`,
-          channel: 'telegram',
-          chatId: `tg-${person}`,
-          personId: person,
-          kind: 'reminder',
-          eventKey: `exam:${person}`,
-          label: '1d',
-          timeZone: db.$client.prepare('SELECT time_zone AS z FROM people WHERE id = ?').pluck().get(person) as string,
-          payload: JSON.stringify({ text: `pengingat ${person}` } satisfies Reply),
-          dueAt: new Date('2026-11-23T13:00:00Z'),
-          expiresAt: new Date('2026-11-25T02:00:00Z'),
-        })
-        .run()
+      await db.insert(outbox).values({
+        idempotencyKey: `reminder:test:${person}`,
+        channel: 'telegram',
+        chatId: `tg-${person}`,
+        personId: person,
+        kind: 'reminder',
+        eventKey: `exam:${person}`,
+        label: '1d',
+        timeZone: db.$client.prepare('SELECT time_zone AS z FROM people WHERE id = ?').pluck().get(person) as string,
+        payload: JSON.stringify({ text: `pengingat ${person}` } satisfies Reply),
+        dueAt: new Date('2026-11-23T13:00:00Z'),
+        expiresAt: new Date('2026-11-25T02:00:00Z'),
+      })
     }
     clock.advance(new Date('2026-11-23T13:30:00Z').getTime() - start.getTime())
     const telegram = recorder(clock)
@@ -133,10 +131,10 @@ describe('a crash', () => {
   it('between claim and send: the queued reminders go back to pending as soon as their dispatcher is silent for 30 s, and are sent once', async () => {
     const clock = fakeClock(new Date('2026-11-23T03:00:00Z'))
     core = await testCore({ clock: clock.now })
-    const person = examIn(core.db, clock.now(), 10 * DAY)
+    const person = await examIn(core.db, clock.now(), 10 * DAY)
     clock.advance(3 * DAY)
     // A run of a dispatcher on another machine took the reminder into its queue, then that machine died.
-    registerDispatcher(
+    await registerDispatcher(
       core.db,
       { id: 'dead', role: 'server', host: 'box-2', pid: 7, startedAt: clock.now().getTime() },
       clock.now(),
@@ -149,7 +147,7 @@ describe('a crash', () => {
       owner: 'dead',
       quiet: [],
     })
-    expect(taken).toHaveLength(1)
+    expect(await taken).toHaveLength(1)
     const telegram = recorder(clock)
     const box = testOutbox(core.db, clock, { telegram: telegram.send })
     expect(await box.deliver()).toMatchObject({ sent: 0 }) // still someone's, for now
@@ -157,7 +155,7 @@ describe('a crash', () => {
     expect(await box.deliver()).toMatchObject({ sent: 1, late: 0, unknown: 0, requeued: 1 })
     expect(await box.deliver()).toMatchObject({ sent: 0 })
     expect(telegram.sent).toHaveLength(1)
-    expect(remindersOf(core.db, person)[0]).toMatchObject({ status: 'sent', attempts: 1 })
+    expect((await remindersOf(core.db, person))[0]).toMatchObject({ status: 'sent', attempts: 1 })
   })
 
   it('during a send: the outcome is unknown, recorded apart from failures, never sent again; the rest are sent', async () => {
@@ -166,7 +164,7 @@ describe('a crash', () => {
       const path = join(temp.dir, 'kesos.db')
       const clock = fakeClock(new Date('2026-11-23T03:00:00Z'))
       const first = await testCore({ path, clock: clock.now })
-      const people = [0, 1, 2].map(() => examIn(first.db, clock.now(), 10 * DAY))
+      const people = await Promise.all([0, 1, 2].map(() => examIn(first.db, clock.now(), 10 * DAY)))
       closeDatabase(first.db)
       clock.advance(3 * DAY)
       const dying = openDatabase(path)
@@ -192,8 +190,8 @@ describe('a crash', () => {
           .filter((chat) => chat !== attempted[0])
           .sort(),
       )
-      expect(db.select().from(outbox).where(eq(outbox.status, 'failed')).all()).toEqual([])
-      const unknown = db.select().from(outbox).where(eq(outbox.status, 'unknown')).all()
+      expect(await db.select().from(outbox).where(eq(outbox.status, 'failed'))).toEqual([])
+      const unknown = await db.select().from(outbox).where(eq(outbox.status, 'unknown'))
       expect(unknown.map((r) => [r.chatId, r.lastError])).toEqual([
         [attempted[0], 'outcome unknown: the process stopped while sending'],
       ])
@@ -210,17 +208,15 @@ describe('the pace', () => {
     core = await testCore({ clock: clock.now })
     const db = core.db
     for (let i = 0; i < 60; i++) {
-      db.insert(outbox)
-        .values({
-          idempotencyKey: `pace:${i}`,
-          channel: 'telegram',
-          // Chats 0–2 get five messages each; the rest one.
-          chatId: i < 15 ? `busy-${i % 3}` : `chat-${i}`,
-          kind: 'test',
-          payload: JSON.stringify({ text: `#${i}` } satisfies Reply),
-          dueAt: clock.now(),
-        })
-        .run()
+      await db.insert(outbox).values({
+        idempotencyKey: `pace:${i}`,
+        channel: 'telegram',
+        // Chats 0–2 get five messages each; the rest one.
+        chatId: i < 15 ? `busy-${i % 3}` : `chat-${i}`,
+        kind: 'test',
+        payload: JSON.stringify({ text: `#${i}` } satisfies Reply),
+        dueAt: clock.now(),
+      })
     }
     const telegram = recorder(clock)
     const box = testOutbox(db, clock, { telegram: telegram.send })
@@ -281,13 +277,13 @@ describe('a blocked chat', () => {
   it("stops: the reminder is skipped and the chat's other reminders are cancelled", async () => {
     const clock = fakeClock(new Date('2026-11-23T03:00:00Z'))
     core = await testCore({ clock: clock.now })
-    const person = examIn(core.db, clock.now(), 10 * DAY)
+    const person = await examIn(core.db, clock.now(), 10 * DAY)
     clock.advance(3 * DAY)
     const blocked: ChannelSender = async () => {
       throw new RecipientUnreachable('blocked')
     }
     const box = testOutbox(core.db, clock, { telegram: blocked })
     expect(await box.deliver()).toMatchObject({ sent: 0, skipped: 1 })
-    expect(remindersOf(core.db, person).map((r) => r.status)).toEqual(['skipped', 'cancelled', 'cancelled'])
+    expect((await remindersOf(core.db, person)).map((r) => r.status)).toEqual(['skipped', 'cancelled', 'cancelled'])
   })
 })

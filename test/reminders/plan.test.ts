@@ -4,6 +4,7 @@
  * across WIB, WITA and WIT), what they say, and how the plan follows changes: a cancelled
  * registration, a moved session, "stop pengingat" and "mulai pengingat", a blocked chat.
  */
+
 import { eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createChatBlocking } from '../../src/core/chat-blocking.js'
@@ -11,7 +12,7 @@ import { planReminders, sendTime } from '../../src/core/reminders/plan.js'
 import { DEFAULT_REMINDER_SETTINGS, parseOffsets, parseQuietHours } from '../../src/core/reminders/settings.js'
 import { importSessions } from '../../src/core/sessions/import.js'
 import type { Reply } from '../../src/core/types.js'
-import { closeDatabase } from '../../src/db/client.js'
+import { closeDatabase, statement, written } from '../../src/db/client.js'
 import { setBlocked } from '../../src/db/queries/identities.js'
 import { cancelRegistration } from '../../src/db/queries/registrations.js'
 import { certificationStages, exams, outbox } from '../../src/db/schema.js'
@@ -40,13 +41,13 @@ const must = <T>(value: T | undefined): T => {
 describe('planning', () => {
   it('a Bimtek seat gets reminders 7 days, 1 day and 2 hours before, each saying what, when, where and what to bring', async () => {
     const db = await setup()
-    const person = addPerson(db)
+    const person = await addPerson(db)
     const startsAt = new Date('2026-12-10T02:00:00Z') // 09.00 WIB
-    const session = addSession(db, NOW, { code: 'BDG-01', title: 'Bimtek Peksos Bandung', region: 'R2', startsAt })
-    confirm(db, person, session, 'BMT-ABC234')
-    expect(planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)).toEqual({ queued: 3, updated: 0, cancelled: 0 })
+    const session = await addSession(db, NOW, { code: 'BDG-01', title: 'Bimtek Peksos Bandung', region: 'R2', startsAt })
+    await confirm(db, person, session, 'BMT-ABC234')
+    expect(await planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)).toEqual({ queued: 3, updated: 0, cancelled: 0 })
 
-    const rows = remindersOf(db, person)
+    const rows = await remindersOf(db, person)
     expect(rows.map((r) => [r.label, r.dueAt.toISOString(), r.status])).toEqual([
       ['7d', '2026-12-03T02:00:00.000Z', 'pending'],
       ['1d', '2026-12-09T02:00:00.000Z', 'pending'],
@@ -67,30 +68,30 @@ describe('planning', () => {
     expect(text(rows[2] ?? dayBefore)).toContain('(2 jam lagi)')
 
     // Planning again changes nothing: one reminder per event, time and chat.
-    expect(planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)).toEqual({ queued: 0, updated: 0, cancelled: 0 })
-    expect(remindersOf(db, person)).toHaveLength(3)
+    expect(await planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)).toEqual({ queued: 0, updated: 0, cancelled: 0 })
+    expect(await remindersOf(db, person)).toHaveLength(3)
   })
 
   it('registering two days ahead: no 7-day reminder (its time has passed), the other two are planned', async () => {
     const db = await setup()
-    const person = addPerson(db)
-    const session = addSession(db, NOW, { code: 'BDG-02', startsAt: new Date(NOW.getTime() + 2 * DAY) })
-    confirm(db, person, session)
-    planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
-    expect(remindersOf(db, person).map((r) => r.label)).toEqual(['1d', '2h'])
+    const person = await addPerson(db)
+    const session = await addSession(db, NOW, { code: 'BDG-02', startsAt: new Date(NOW.getTime() + 2 * DAY) })
+    await confirm(db, person, session)
+    await planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
+    expect((await remindersOf(db, person)).map((r) => r.label)).toEqual(['1d', '2h'])
   })
 
   it('every chat of the person gets its own copy in its language; WhatsApp gets no buttons, only the words', async () => {
     const db = await setup()
-    const person = addPerson(db, {
+    const person = await addPerson(db, {
       chats: [
         { channel: 'telegram', chatId: '5550001', language: 'en' },
         { channel: 'whatsapp', chatId: '6281234567890@s.whatsapp.net' },
       ],
     })
-    addExam(db, person, { startsAt: new Date(NOW.getTime() + 3 * DAY), kind: 'wawancara' })
-    planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
-    const rows = remindersOf(db, person)
+    await addExam(db, person, { startsAt: new Date(NOW.getTime() + 3 * DAY), kind: 'wawancara' })
+    await planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
+    const rows = await remindersOf(db, person)
     expect(rows).toHaveLength(4) // 1d and 2h, for two chats
     const english = rows.find((r) => r.channel === 'telegram')
     const indonesian = rows.find((r) => r.channel === 'whatsapp')
@@ -102,27 +103,27 @@ describe('planning', () => {
 
   it('a cancelled registration cancels its reminders still waiting, with the reason; one already sent stays sent', async () => {
     const db = await setup()
-    const person = addPerson(db)
-    const session = addSession(db, NOW, { code: 'BDG-03', startsAt: new Date(NOW.getTime() + 10 * DAY) })
+    const person = await addPerson(db)
+    const session = await addSession(db, NOW, { code: 'BDG-03', startsAt: new Date(NOW.getTime() + 10 * DAY) })
     const code = `BMT-C${person}`
-    confirm(db, person, session, code)
-    planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
-    const [first] = remindersOf(db, person)
-    db.update(outbox)
+    await confirm(db, person, session, code)
+    await planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
+    const [first] = await remindersOf(db, person)
+    await db
+      .update(outbox)
       .set({ status: 'sent', sentAt: NOW })
       .where(eq(outbox.id, first?.id ?? 0))
-      .run()
 
-    cancelRegistration(db, { code, personId: person, now: NOW, offerMs: HOUR, actor: 'test' })
-    expect(planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)).toEqual({ queued: 0, updated: 0, cancelled: 2 })
-    const rows = remindersOf(db, person)
+    await cancelRegistration(db, { code, personId: person, now: NOW, offerMs: HOUR, actor: 'test' })
+    expect(await planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)).toEqual({ queued: 0, updated: 0, cancelled: 2 })
+    const rows = await remindersOf(db, person)
     expect(rows.map((r) => r.status)).toEqual(['sent', 'cancelled', 'cancelled'])
     expect(rows[1]?.lastError).toBe('cancelled: the event was cancelled or is no longer ahead')
   })
 
   it('a session moved by the sessions import: the waiting reminders are cancelled and new ones tell the new time', async () => {
     const db = await setup()
-    const person = addPerson(db)
+    const person = await addPerson(db)
     const file = (startsAt: string, endsAt: string) =>
       sessionsFile({
         code: 'MKS-09',
@@ -135,14 +136,14 @@ describe('planning', () => {
       })
     const importOptions = { actor: 'test', now: NOW, reminders: DEFAULT_REMINDER_SETTINGS }
     expect((await importSessions(db, file('2026-12-10 09:00', '2026-12-10 16:00'), importOptions)).ok).toBe(true)
-    const sessionId = (db.$client.prepare(`SELECT id FROM bimtek_sessions WHERE code = 'MKS-09'`).get() as { id: number }).id
-    confirm(db, person, sessionId)
-    planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
-    expect(remindersOf(db, person).filter((r) => r.status === 'pending')).toHaveLength(3)
+    const sessionId = ((await statement(db, `SELECT id FROM bimtek_sessions WHERE code = 'MKS-09'`).get()) as { id: number }).id
+    await confirm(db, person, sessionId)
+    await planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
+    expect((await remindersOf(db, person)).filter((r) => r.status === 'pending')).toHaveLength(3)
 
     // Moved two days later: the import re-plans in its own transaction.
     expect((await importSessions(db, file('2026-12-12 09:00', '2026-12-12 16:00'), importOptions)).ok).toBe(true)
-    const rows = remindersOf(db, person)
+    const rows = await remindersOf(db, person)
     const cancelled = rows.filter((r) => r.status === 'cancelled')
     const pending = rows.filter((r) => r.status === 'pending')
     expect(cancelled).toHaveLength(3)
@@ -157,19 +158,20 @@ describe('planning', () => {
 
   it("a portfolio deadline from the status data: reminders at 09.00 in the person's zone, 7 days and 1 day before; gone once the stage is passed", async () => {
     const db = await setup()
-    const person = addPerson(db, { zone: 'Asia/Jayapura' })
-    const stage = db
-      .insert(certificationStages)
-      .values({
-        personId: person,
-        stage: 'portofolio',
-        reachedAt: new Date('2026-11-01T00:00:00Z'),
-        dueAt: new Date('2026-12-20T14:59:00Z'), // 23.59 WIT
-      })
-      .returning({ id: certificationStages.id })
-      .get()
-    planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
-    const rows = remindersOf(db, person)
+    const person = await addPerson(db, { zone: 'Asia/Jayapura' })
+    const stage = written(
+      await db
+        .insert(certificationStages)
+        .values({
+          personId: person,
+          stage: 'portofolio',
+          reachedAt: new Date('2026-11-01T00:00:00Z'),
+          dueAt: new Date('2026-12-20T14:59:00Z'), // 23.59 WIT
+        })
+        .returning({ id: certificationStages.id }),
+    )
+    await planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
+    const rows = await remindersOf(db, person)
     expect(rows.map((r) => [r.label, r.eventKey, r.dueAt.toISOString()])).toEqual([
       ['7d', `portfolio:${stage.id}`, '2026-12-13T00:00:00.000Z'], // 09.00 WIT
       ['1d', `portfolio:${stage.id}`, '2026-12-19T00:00:00.000Z'],
@@ -179,19 +181,19 @@ describe('planning', () => {
     expect(text(must(rows[0]))).not.toContain('HADIR')
 
     // The portfolio was handed in: the next stage is reached, its reminders are cancelled.
-    db.insert(certificationStages)
+    await db
+      .insert(certificationStages)
       .values({ personId: person, stage: 'wawancara', reachedAt: new Date('2026-11-22T00:00:00Z') })
-      .run()
-    expect(planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS).cancelled).toBe(2)
+    expect((await planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)).cancelled).toBe(2)
   })
 
   it('a cancelled exam cancels its reminders', async () => {
     const db = await setup()
-    const person = addPerson(db)
-    const exam = addExam(db, person, { startsAt: new Date(NOW.getTime() + 5 * DAY) })
-    planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
-    db.update(exams).set({ status: 'cancelled' }).where(eq(exams.id, exam)).run()
-    expect(planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)).toEqual({ queued: 0, updated: 0, cancelled: 2 })
+    const person = await addPerson(db)
+    const exam = await addExam(db, person, { startsAt: new Date(NOW.getTime() + 5 * DAY) })
+    await planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
+    await db.update(exams).set({ status: 'cancelled' }).where(eq(exams.id, exam))
+    expect(await planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)).toEqual({ queued: 0, updated: 0, cancelled: 2 })
   })
 })
 
@@ -230,19 +232,19 @@ describe("quiet hours (21.00–06.00 in the person's zone)", () => {
   it("the plan applies it in the person's zone, and the message tells the time in their zone and the place's", async () => {
     const db = await setup()
     // A person in Papua (WIT) with an online exam run from Jakarta at 07.00 WIB (09.00 WIT).
-    const person = addPerson(db, { zone: 'Asia/Jayapura' })
-    addExam(db, person, { startsAt: new Date('2026-12-10T00:00:00Z'), zone: 'Asia/Jakarta' })
-    planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
-    const rows = remindersOf(db, person)
+    const person = await addPerson(db, { zone: 'Asia/Jayapura' })
+    await addExam(db, person, { startsAt: new Date('2026-12-10T00:00:00Z'), zone: 'Asia/Jakarta' })
+    await planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
+    const rows = await remindersOf(db, person)
     // 7d and 1d fall at 09.00 WIT; the 2-hour one at 07.00 WIT: none is quiet.
     expect(rows.map((r) => localTime(r.dueAt, 'Asia/Jayapura'))).toEqual(['09:00', '09:00', '07:00'])
     expect(text(must(rows[0]))).toContain('Kamis, 10 Desember 2026, 09.00 WIT (di lokasi 07.00 WIB)')
 
     // A WITA exam at 06.00 WITA: its 2-hour reminder falls at 04.00 WITA, in the quiet hours.
-    const early = addPerson(db, { zone: 'Asia/Makassar' })
-    addExam(db, early, { startsAt: new Date('2026-12-09T22:00:00Z'), zone: 'Asia/Makassar' }) // 06.00 WITA
-    planReminders(db, [early], NOW, DEFAULT_REMINDER_SETTINGS)
-    const twoHours = remindersOf(db, early).find((r) => r.label === '2h')
+    const early = await addPerson(db, { zone: 'Asia/Makassar' })
+    await addExam(db, early, { startsAt: new Date('2026-12-09T22:00:00Z'), zone: 'Asia/Makassar' }) // 06.00 WITA
+    await planReminders(db, [early], NOW, DEFAULT_REMINDER_SETTINGS)
+    const twoHours = (await remindersOf(db, early)).find((r) => r.label === '2h')
     // 06.00 is when quiet hours end, and the exam is then: the event comes first, sent at 04.00 WITA.
     expect(twoHours && localTime(twoHours.dueAt, 'Asia/Makassar')).toBe('04:00')
   })
@@ -251,32 +253,29 @@ describe("quiet hours (21.00–06.00 in the person's zone)", () => {
 describe('the chat decides', () => {
   it('a chat that blocked the assistant: its waiting reminders are cancelled and none are planned for it', async () => {
     const db = await setup()
-    const person = addPerson(db, { chats: [{ channel: 'telegram', chatId: '777' }] })
-    addExam(db, person, { startsAt: new Date(NOW.getTime() + 10 * DAY) })
-    planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
-    setBlocked(db, 'telegram', '777', '777', true, NOW)
-    const rows = remindersOf(db, person)
+    const person = await addPerson(db, { chats: [{ channel: 'telegram', chatId: '777' }] })
+    await addExam(db, person, { startsAt: new Date(NOW.getTime() + 10 * DAY) })
+    await planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
+    await setBlocked(db, 'telegram', '777', '777', true, NOW)
+    const rows = await remindersOf(db, person)
     expect(rows.map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled'])
     expect(rows[0]?.lastError).toBe('cancelled: the person blocked the assistant')
-    expect(planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)).toEqual({ queued: 0, updated: 0, cancelled: 0 })
+    expect(await planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)).toEqual({ queued: 0, updated: 0, cancelled: 0 })
   })
 
   it('a chat allowed again gets the reminders planned afresh, with the settings the use case was given', async () => {
     const db = await setup()
-    const person = addPerson(db, { chats: [{ channel: 'telegram', chatId: '778' }] })
-    addExam(db, person, { startsAt: new Date(NOW.getTime() + 10 * DAY) })
+    const person = await addPerson(db, { chats: [{ channel: 'telegram', chatId: '778' }] })
+    await addExam(db, person, { startsAt: new Date(NOW.getTime() + 10 * DAY) })
     const blocking = createChatBlocking({ db, reminders: { ...DEFAULT_REMINDER_SETTINGS, offsets: parseOffsets('3d,5h') } })
     const chat = { channel: 'telegram' as const, userId: '778', chatId: '778' }
-    const waiting = () =>
-      remindersOf(db, person)
-        .filter((r) => r.status === 'pending')
-        .map((r) => r.label)
+    const waiting = async () => (await remindersOf(db, person)).filter((r) => r.status === 'pending').map((r) => r.label)
     await blocking.chatBlocked(chat, NOW)
-    expect(waiting()).toEqual([])
+    expect(await waiting()).toEqual([])
     await blocking.chatUnblocked(chat, NOW)
-    expect(waiting()).toEqual(['3d', '5h'])
+    expect(await waiting()).toEqual(['3d', '5h'])
     await blocking.chatBlocked(chat, new Date(NOW.getTime() + HOUR))
-    expect(waiting()).toEqual([])
+    expect(await waiting()).toEqual([])
   })
 })
 
@@ -295,17 +294,17 @@ describe('settings', () => {
 
   it('the plan uses the configured offsets', async () => {
     const db = await setup()
-    const person = addPerson(db)
-    addExam(db, person, { startsAt: new Date(NOW.getTime() + 10 * DAY) })
-    planReminders(db, [person], NOW, { ...DEFAULT_REMINDER_SETTINGS, offsets: parseOffsets('3d,30m') })
-    expect(remindersOf(db, person).map((r) => r.label)).toEqual(['3d', '30m'])
+    const person = await addPerson(db)
+    await addExam(db, person, { startsAt: new Date(NOW.getTime() + 10 * DAY) })
+    await planReminders(db, [person], NOW, { ...DEFAULT_REMINDER_SETTINGS, offsets: parseOffsets('3d,30m') })
+    expect((await remindersOf(db, person)).map((r) => r.label)).toEqual(['3d', '30m'])
   })
 
   it('menu 5 tells the configured offsets and quiet hours, in both languages', async () => {
     const tell = async (env: Record<string, string>, ...texts: string[]) => {
       core = await testCore({ clock: () => NOW, env })
-      const person = addPerson(core.db, { chats: [{ channel: 'console', chatId: 'c-1' }] })
-      addExam(core.db, person, { startsAt: new Date(NOW.getTime() + 20 * DAY) })
+      const person = await addPerson(core.db, { chats: [{ channel: 'console', chatId: 'c-1' }] })
+      await addExam(core.db, person, { startsAt: new Date(NOW.getTime() + 20 * DAY) })
       let replies: Reply[] = []
       for (const text of texts) replies = await core.engine.handle(inbound(text, { chatId: 'c-1', userId: 'c-1' }))
       closeDatabase(core.db)
@@ -330,12 +329,12 @@ describe('settings', () => {
 describe('re-planning after a reminder fell due', () => {
   it('leaves a reminder that is due but not sent yet to the outbox (sent late or skipped), instead of cancelling it', async () => {
     const db = await setup()
-    const person = addPerson(db)
-    addExam(db, person, { startsAt: new Date(NOW.getTime() + 10 * DAY) })
-    planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
+    const person = await addPerson(db)
+    await addExam(db, person, { startsAt: new Date(NOW.getTime() + 10 * DAY) })
+    await planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
     // The 7-day reminder fell due an hour ago and the outbox has not run yet (downtime).
     const later = new Date(NOW.getTime() + 3 * DAY + HOUR)
-    expect(planReminders(db, [person], later, DEFAULT_REMINDER_SETTINGS)).toEqual({ queued: 0, updated: 0, cancelled: 0 })
-    expect(remindersOf(db, person).map((r) => r.status)).toEqual(['pending', 'pending', 'pending'])
+    expect(await planReminders(db, [person], later, DEFAULT_REMINDER_SETTINGS)).toEqual({ queued: 0, updated: 0, cancelled: 0 })
+    expect((await remindersOf(db, person)).map((r) => r.status)).toEqual(['pending', 'pending', 'pending'])
   })
 })

@@ -35,29 +35,29 @@ function recorder() {
 }
 
 /** A person in `zone` reading in Indonesian (tg-id) and in English (tg-en), with an exam at `startsAt`, planned at the start. */
-function examAt(db: Db, startsAt: Date, options: { zone?: string; settings?: ReminderSettings } = {}) {
+async function examAt(db: Db, startsAt: Date, options: { zone?: string; settings?: ReminderSettings } = {}) {
   const zone = options.zone ?? 'Asia/Jakarta'
-  const person = addPerson(db, {
+  const person = await addPerson(db, {
     zone,
     chats: [
       { channel: 'telegram', chatId: 'tg-id' },
       { channel: 'telegram', chatId: 'tg-en', language: 'en' },
     ],
   })
-  addExam(db, person, { startsAt, zone: 'Asia/Jakarta' })
-  planReminders(db, [person], START, options.settings ?? DEFAULT_REMINDER_SETTINGS)
+  await addExam(db, person, { startsAt, zone: 'Asia/Jakarta' })
+  await planReminders(db, [person], START, options.settings ?? DEFAULT_REMINDER_SETTINGS)
   return person
 }
 
 /** The first line of each stored reminder text, as the CLI lists them. */
-const storedTitles = (db: Db, person: number) =>
-  remindersOf(db, person).map((r) => `${r.chatId}: ${firstLine((JSON.parse(r.payload) as Reply).text)}`)
+const storedTitles = async (db: Db, person: number) =>
+  (await remindersOf(db, person)).map((r) => `${r.chatId}: ${firstLine((JSON.parse(r.payload) as Reply).text)}`)
 
 describe('how soon, at the moment of sending', () => {
   it('a "2 hours before" reminder sent 10 minutes late says 1 hour 50 minutes; the stored text keeps "2 jam lagi"', async () => {
     const clock = fakeClock(START)
     core = await testCore({ clock: clock.now })
-    const person = examAt(core.db, new Date(START.getTime() + 3 * HOUR)) // only the 2-hour reminder, due 11.00 WIB
+    const person = await examAt(core.db, new Date(START.getTime() + 3 * HOUR)) // only the 2-hour reminder, due 11.00 WIB
     const telegram = recorder()
     const box = testOutbox(core.db, clock, { telegram: telegram.send })
     clock.advance(HOUR + 10 * MINUTE) // the assistant was down from 10.59 to 11.10
@@ -70,7 +70,7 @@ describe('how soon, at the moment of sending', () => {
     const [sent] = telegram.sent
     expect(sent?.reply.text).toContain('🗓 Waktu: Senin, 23 November 2026, 13.00 WIB')
     expect(Object.keys(sent?.reply ?? {})).toEqual(['text', 'choices'])
-    expect(storedTitles(core.db, person)).toEqual([
+    expect(await storedTitles(core.db, person)).toEqual([
       'tg-id: ⏰ *Pengingat: Ujian kognitif* (2 jam lagi)',
       'tg-en: ⏰ *Reminder: Cognitive exam* (in 2 hours)',
     ])
@@ -80,7 +80,7 @@ describe('how soon, at the moment of sending', () => {
     const clock = fakeClock(START)
     core = await testCore({ clock: clock.now })
     const settings = { ...DEFAULT_REMINDER_SETTINGS, offsets: parseOffsets('15m') }
-    const person = examAt(core.db, new Date(START.getTime() + HOUR), { settings }) // reminder due 10.45 WIB
+    const person = await examAt(core.db, new Date(START.getTime() + HOUR), { settings }) // reminder due 10.45 WIB
     const telegram = recorder()
     const box = testOutbox(core.db, clock, { telegram: telegram.send })
     clock.advance(58 * MINUTE) // back at 10.58
@@ -89,7 +89,7 @@ describe('how soon, at the moment of sending', () => {
       'tg-id: ⏰ *Pengingat: Ujian kognitif* (2 menit lagi)',
       'tg-en: ⏰ *Reminder: Cognitive exam* (in 2 minutes)',
     ])
-    expect(storedTitles(core.db, person)).toEqual([
+    expect(await storedTitles(core.db, person)).toEqual([
       'tg-id: ⏰ *Pengingat: Ujian kognitif* (15 menit lagi)',
       'tg-en: ⏰ *Reminder: Cognitive exam* (in 15 minutes)',
     ])
@@ -100,22 +100,20 @@ describe('how soon, at the moment of sending', () => {
     core = await testCore({ clock: clock.now })
     const db = core.db
     const examAt9 = new Date('2026-11-25T02:00:00Z') // Wednesday 09.00 WIB
-    const person = examAt(db, examAt9) // 1 day before: Tuesday 09.00 WIB; 2 hours before: Wednesday 07.00 WIB
+    const person = await examAt(db, examAt9) // 1 day before: Tuesday 09.00 WIB; 2 hours before: Wednesday 07.00 WIB
     // A reminder planned before the send-time facts were kept: its text only.
-    db.insert(outbox)
-      .values({
-        idempotencyKey: 'reminder:old-row',
-        channel: 'telegram',
-        chatId: 'tg-old',
-        personId: person,
-        kind: 'reminder',
-        label: '1d',
-        timeZone: 'Asia/Jakarta',
-        payload: JSON.stringify({ text: '⏰ *Pengingat: Ujian kognitif* (H-1)\n🗓 Waktu: Rabu, 25 November 2026, 09.00 WIB' }),
-        dueAt: new Date('2026-11-24T02:00:00Z'),
-        expiresAt: examAt9,
-      })
-      .run()
+    await db.insert(outbox).values({
+      idempotencyKey: 'reminder:old-row',
+      channel: 'telegram',
+      chatId: 'tg-old',
+      personId: person,
+      kind: 'reminder',
+      label: '1d',
+      timeZone: 'Asia/Jakarta',
+      payload: JSON.stringify({ text: '⏰ *Pengingat: Ujian kognitif* (H-1)\n🗓 Waktu: Rabu, 25 November 2026, 09.00 WIB' }),
+      dueAt: new Date('2026-11-24T02:00:00Z'),
+      expiresAt: examAt9,
+    })
     const telegram = recorder()
     // REMINDER_GRACE_HOURS=24: a day's downtime is still caught up.
     const box = testOutbox(db, clock, { telegram: telegram.send }, { graceMs: 24 * HOUR })
@@ -136,10 +134,10 @@ describe('how soon, at the moment of sending', () => {
     const clock = fakeClock(START)
     core = await testCore({ clock: clock.now })
     const exam = new Date('2026-11-26T12:30:00Z') // Thursday 19.30 WIB, 21.30 WIT
-    const person = examAt(core.db, exam, { zone: 'Asia/Jayapura' })
-    const dayBefore = remindersOf(core.db, person).filter((r) => r.label === '1d')
+    const person = await examAt(core.db, exam, { zone: 'Asia/Jayapura' })
+    const dayBefore = (await remindersOf(core.db, person)).filter((r) => r.label === '1d')
     expect(dayBefore.map((r) => r.dueAt.toISOString())).toEqual(['2026-11-25T21:00:00.000Z', '2026-11-25T21:00:00.000Z'])
-    expect(storedTitles(core.db, person).slice(0, 2)).toEqual([
+    expect((await storedTitles(core.db, person)).slice(0, 2)).toEqual([
       'tg-id: ⏰ *Pengingat: Ujian kognitif* (hari ini)',
       'tg-en: ⏰ *Reminder: Cognitive exam* (today)',
     ])

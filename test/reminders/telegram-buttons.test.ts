@@ -34,12 +34,12 @@ describe('reminder buttons on Telegram', () => {
     // reminder falls in the day, not at night (moved to the exam day, it would say "hari ini").
     const now = new Date()
     now.setUTCHours(2, 0, 0, 0)
-    const person = addPerson(core.db, { chats: [{ channel: 'telegram', chatId: String(driver.chatId) }] })
-    addExam(core.db, person, { startsAt: new Date(now.getTime() + 3 * DAY), kind: 'ujian_kognitif', code: 'UJK-2026-0042' })
-    planReminders(core.db, [person], now, DEFAULT_REMINDER_SETTINGS)
+    const person = await addPerson(core.db, { chats: [{ channel: 'telegram', chatId: String(driver.chatId) }] })
+    await addExam(core.db, person, { startsAt: new Date(now.getTime() + 3 * DAY), kind: 'ujian_kognitif', code: 'UJK-2026-0042' })
+    await planReminders(core.db, [person], now, DEFAULT_REMINDER_SETTINGS)
 
     // The 1-day reminder (moved to 06.00 WIB if it fell at night), a minute after it was due.
-    const dayBefore = remindersOf(core.db, person).find((row) => row.label === '1d')
+    const dayBefore = (await remindersOf(core.db, person)).find((row) => row.label === '1d')
     if (!dayBefore) throw new Error('no 1-day reminder planned')
     if (!driver.deliver) throw new Error('the Telegram driver runs the outbox')
     const [reminder] = await driver.deliver(new Date(dayBefore.dueAt.getTime() + MINUTE))
@@ -51,11 +51,11 @@ describe('reminder buttons on Telegram', () => {
 
     const [attended] = await driver.tapOn(message, 'HADIR')
     expect(attended?.text).toContain('✅ Terima kasih! Kehadiran Anda tercatat: *Ujian kognitif*')
-    expect(core.db.select().from(exams).get()?.attendanceConfirmedAt).toBeInstanceOf(Date)
+    expect((await core.db.select().from(exams).limit(1))[0]?.attendanceConfirmedAt).toBeInstanceOf(Date)
 
     const [cancel] = await driver.tapOn(message, 'BATAL')
     expect(cancel?.text).toContain('tidak bisa dibatalkan lewat chat')
     expect(cancel?.text).toContain('kode UJK-2026-0042')
-    expect(core.db.select().from(exams).get()?.status).toBe('scheduled')
+    expect((await core.db.select().from(exams).limit(1))[0]?.status).toBe('scheduled')
   })
 })

@@ -26,46 +26,49 @@ const openCore = personalCores()
 /** Ratna (an interview ahead, Makassar) with a linked chat whose reminders are planned. */
 async function open() {
   const core = await openCore()
-  linkTo(core.db, { channel: 'console', id: 'ratna' }, core.seed.ratna, core.clock.now())
-  planReminders(core.db, [core.seed.ratna], core.clock.now(), core.reminderSettings)
+  await linkTo(core.db, { channel: 'console', id: 'ratna' }, core.seed.ratna, core.clock.now())
+  await planReminders(core.db, [core.seed.ratna], core.clock.now(), core.reminderSettings)
   return { ...core, ratna: chat(core.engine, 'ratna') }
 }
 
-const enabled = (db: Db, userId: string) =>
-  db
-    .select({ on: channelIdentities.remindersEnabled })
-    .from(channelIdentities)
-    .where(and(eq(channelIdentities.channel, 'console'), eq(channelIdentities.userId, userId)))
-    .get()?.on
-const pending = (db: Db, chatId: string) =>
-  db
-    .select()
-    .from(outbox)
-    .where(and(eq(outbox.chatId, chatId), eq(outbox.kind, 'reminder'), eq(outbox.status, 'pending')))
-    .all().length
+const enabled = async (db: Db, userId: string) =>
+  (
+    await db
+      .select({ on: channelIdentities.remindersEnabled })
+      .from(channelIdentities)
+      .where(and(eq(channelIdentities.channel, 'console'), eq(channelIdentities.userId, userId)))
+      .limit(1)
+  )[0]?.on
+const pending = async (db: Db, chatId: string) =>
+  (
+    await db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.chatId, chatId), eq(outbox.kind, 'reminder'), eq(outbox.status, 'pending')))
+  ).length
 
 describe('reminders.stop from a sentence asks first', () => {
   it('"jangan kirim pengingat lagi": the question with yes and no, nothing turned off yet; "ya" turns them off', async () => {
     const { ratna, db } = await open()
-    const planned = pending(db, 'ratna')
+    const planned = await pending(db, 'ratna')
     expect(planned).toBeGreaterThan(0)
     const asked = await ratna.say(STOP)
     expect(textOf(asked)).toContain(ASK_STOP)
     expect(choiceIds(asked)).toEqual(['reminder:stop:yes', 'reminder:stop:no'])
-    expect(enabled(db, 'ratna')).toBe(true)
-    expect(pending(db, 'ratna')).toBe(planned)
+    expect(await enabled(db, 'ratna')).toBe(true)
+    expect(await pending(db, 'ratna')).toBe(planned)
     expect(textOf(await ratna.say('ya'))).toContain(STOPPED)
-    expect(enabled(db, 'ratna')).toBe(false)
-    expect(pending(db, 'ratna')).toBe(0)
+    expect(await enabled(db, 'ratna')).toBe(false)
+    expect(await pending(db, 'ratna')).toBe(0)
   })
 
   it('answered "tidak": reminders stay on and planned', async () => {
     const { ratna, db } = await open()
-    const planned = pending(db, 'ratna')
+    const planned = await pending(db, 'ratna')
     await ratna.say(STOP)
     expect(textOf(await ratna.say('tidak'))).toContain('Baik, pengingat tetap menyala.')
-    expect(enabled(db, 'ratna')).toBe(true)
-    expect(pending(db, 'ratna')).toBe(planned)
+    expect(await enabled(db, 'ratna')).toBe(true)
+    expect(await pending(db, 'ratna')).toBe(planned)
   })
 
   it('the buttons work from an older message too (a tap after something else was said)', async () => {
@@ -73,7 +76,7 @@ describe('reminders.stop from a sentence asks first', () => {
     await ratna.say(STOP)
     await ratna.say('menu')
     expect(textOf(await ratna.choose('reminder:stop:yes'))).toContain(STOPPED)
-    expect(enabled(db, 'ratna')).toBe(false)
+    expect(await enabled(db, 'ratna')).toBe(false)
   })
 
   it('already off: said so, no question', async () => {
@@ -89,7 +92,7 @@ describe('reminders.stop from a sentence asks first', () => {
     const stranger = chat(engine, 'stranger')
     expect(textOf(await stranger.say(STOP))).toContain(ASK_STOP)
     expect(textOf(await stranger.say('ya'))).toContain(STOPPED)
-    expect(enabled(db, 'stranger')).toBe(false)
+    expect(await enabled(db, 'stranger')).toBe(false)
   })
 
   it('the typed "stop pengingat" is unchanged: off at once, no question', async () => {
@@ -97,7 +100,7 @@ describe('reminders.stop from a sentence asks first', () => {
     const replies = await ratna.say('stop pengingat')
     expect(textOf(replies)).toContain(STOPPED)
     expect(textOf(replies)).not.toContain(ASK_STOP)
-    expect(enabled(db, 'ratna')).toBe(false)
+    expect(await enabled(db, 'ratna')).toBe(false)
   })
 })
 
@@ -105,11 +108,11 @@ describe('reminders.start from a sentence acts at once', () => {
   it('"nyalain pengingat lagi dong" after they were stopped: on, and planned again', async () => {
     const { ratna, db } = await open()
     await ratna.say('stop pengingat')
-    expect(pending(db, 'ratna')).toBe(0)
+    expect(await pending(db, 'ratna')).toBe(0)
     const text = textOf(await ratna.say('nyalain pengingat lagi dong'))
     expect(text).toContain('🔔 Pengingat dinyalakan untuk chat ini.')
-    expect(enabled(db, 'ratna')).toBe(true)
-    expect(pending(db, 'ratna')).toBeGreaterThan(0)
+    expect(await enabled(db, 'ratna')).toBe(true)
+    expect(await pending(db, 'ratna')).toBeGreaterThan(0)
   })
 })
 
@@ -132,7 +135,7 @@ describe('reminders.list: "kapan ujian sy"', () => {
 
   it("a confirmed Bimtek session is listed with its code, in the person's own zone (WIT)", async () => {
     const { engine, seed, clock, db } = await open()
-    linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
+    await linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
     const text = textOf(await chat(engine, 'paulus').say(LIST))
     // The session starts 14 days after the clock's start (02:00 UTC): 11.00 in Jayapura (UTC+9).
     expect(text).toContain(`• Senin, 7 Desember 2026, 11.00 WIT: Bimtek Sertifikasi JPR-STATUS (kode ${PAULUS.code})`)
@@ -140,7 +143,7 @@ describe('reminders.list: "kapan ujian sy"', () => {
 
   it("nothing ahead: said so, with the reminders' state", async () => {
     const { engine, seed, clock, db } = await open()
-    linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
+    await linkTo(db, { channel: 'console', id: 'paulus' }, seed.paulus, clock.now())
     clock.advance(15 * 86_400_000)
     const text = textOf(await chat(engine, 'paulus').say(LIST))
     expect(text).toContain('Belum ada jadwal ujian atau Bimtek terkonfirmasi yang akan datang.')

@@ -5,7 +5,7 @@
  * mapped, and a LID-only chat that must use the one-time code.
  */
 import { describe, expect, it, onTestFinished } from 'vitest'
-import { closeDatabase } from '../../src/db/client.js'
+import { closeDatabase, statement } from '../../src/db/client.js'
 import { testCore } from '../support/core.js'
 import { startFakeTelegram } from '../support/fake-telegram.js'
 import { telegramDriver } from '../support/telegram-driver.js'
@@ -19,7 +19,7 @@ const STATUS = (name: string) => `*Status sertifikasi ${name}*`
 async function seeded() {
   const core = await testCore()
   onTestFinished(() => closeDatabase(core.db))
-  seedStatus(core.db, core.vault, new Date())
+  await seedStatus(core.db, core.vault, new Date())
   return core
 }
 
@@ -59,7 +59,7 @@ describe('Telegram: the account’s own number, shared with the button', () => {
     const text = answer.map((reply) => reply.text).join('\n')
     expect(text).toContain('Nomor yang dibagikan hanya dipakai saat saya memintanya')
     expect(text).not.toContain(RATNA.name)
-    expect(JSON.stringify(core.db.$client.prepare('select * from channel_identities').all())).not.toContain(RATNA.phone.slice(3))
+    expect(JSON.stringify(await statement(core.db, 'select * from channel_identities').all())).not.toContain(RATNA.phone.slice(3))
     // Status still asks for proof from the start.
     await play(driver, [{ user: 'status', bot: ['Ketik NIK Anda'] }])
   })

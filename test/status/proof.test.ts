@@ -41,7 +41,7 @@ afterEach(() => {
 async function open(options: { env?: Record<string, string>; whatsappDown?: boolean } = {}) {
   const clock = fakeClock()
   core = await testCore({ clock: clock.now, ...options })
-  const seed = seedStatus(core.db, core.vault, clock.now())
+  const seed = await seedStatus(core.db, core.vault, clock.now())
   return { core, clock, seed, db: core.db }
 }
 
@@ -50,14 +50,14 @@ const FACTOR = 'Jika data cocok, saya perlu satu bukti lagi bahwa ini memang And
 const choicesOf = (replies: Reply[]) => replies.flatMap((reply) => reply.choices?.map((choice) => choice.id) ?? [])
 
 /** The codes queued to a WhatsApp number, oldest first. */
-function codesTo(db: Db, phone: string): string[] {
-  return db
-    .select({ payload: outbox.payload })
-    .from(outbox)
-    .where(and(eq(outbox.kind, 'identity_code'), eq(outbox.chatId, `${phone.slice(1)}@s.whatsapp.net`)))
-    .orderBy(outbox.id)
-    .all()
-    .map((row) => /\*(\d{6})\*/.exec(JSON.parse(row.payload).text)?.[1] ?? '')
+async function codesTo(db: Db, phone: string): Promise<string[]> {
+  return (
+    await db
+      .select({ payload: outbox.payload })
+      .from(outbox)
+      .where(and(eq(outbox.kind, 'identity_code'), eq(outbox.chatId, `${phone.slice(1)}@s.whatsapp.net`)))
+      .orderBy(outbox.id)
+  ).map((row) => /\*(\d{6})\*/.exec(JSON.parse(row.payload).text)?.[1] ?? '')
 }
 
 /** "status", the identifier and the birth date: the answer to the birth date. */
@@ -74,12 +74,12 @@ describe('a KTP copy is not enough', () => {
     const afterDate = await claim(attacker, RATNA.nik, RATNA.birthDate)
     expect(textOf(afterDate)).toContain(FACTOR)
     expect(textOf(afterDate)).not.toContain(RATNA.name)
-    expect(personOfChat(db, 'console', 'attacker', new Date('2026-11-23T02:00:00Z'))).toBeUndefined()
+    expect(await personOfChat(db, 'console', 'attacker', new Date('2026-11-23T02:00:00Z'))).toBeUndefined()
 
     const asked = await attacker.choose('proof:code')
     expect(textOf(asked)).toContain('Jika data cocok, kode 6 angka dikirim lewat WhatsApp ke nomor HP yang tercatat')
     // The code went to Ratna's own WhatsApp, with who asked and what to do if it was not her.
-    const [message] = db.select().from(outbox).where(eq(outbox.kind, 'identity_code')).all()
+    const [message] = await db.select().from(outbox).where(eq(outbox.kind, 'identity_code'))
     expect(message?.chatId).toBe('6289911110001@s.whatsapp.net')
     const text = JSON.parse(message?.payload ?? '{}').text as string
     expect(text).toContain('lewat chat terminal petugas')
@@ -88,8 +88,8 @@ describe('a KTP copy is not enough', () => {
     expect(text).toContain('Berlaku sampai pukul 10.10 WITA, untuk satu kali pakai.')
     expect(text).toContain('Bukan Anda yang meminta? Abaikan pesan ini')
     // Only a keyed hash of the code is stored.
-    const code = codesTo(db, RATNA.phone)[0] ?? ''
-    const stored = db.select().from(identityCodes).all()
+    const code = (await codesTo(db, RATNA.phone))[0] ?? ''
+    const stored = await db.select().from(identityCodes)
     expect(JSON.stringify(stored)).not.toContain(code)
 
     for (const left of [4, 3, 2, 1]) {
@@ -130,17 +130,17 @@ describe('a KTP copy is not enough', () => {
     // WhatsApp from the number on record, by the NIK route.
     const whatsapp = chat(core.engine, '6289911110002@s.whatsapp.net', { channel: 'whatsapp', senderPhone: PAULUS.phone })
     expect(textOf(await claim(whatsapp, PAULUS.nik, PAULUS.birthDate))).toContain(STATUS(PAULUS.name))
-    expect(personOfChat(db, 'whatsapp', '6289911110002@s.whatsapp.net', clock.now())).toBe(seed.paulus)
+    expect(await personOfChat(db, 'whatsapp', '6289911110002@s.whatsapp.net', clock.now())).toBe(seed.paulus)
     // Telegram: told about the lock, and offered only the account's own number (no code while locked).
     const telegram = (over: Partial<Inbound>) => chat(core.engine, '555002', { channel: 'telegram', ...over })
-    const codes = () => db.select().from(identityCodes).all().length
-    const codesBefore = codes()
+    const codes = async () => (await db.select().from(identityCodes)).length
+    const codesBefore = await codes()
     const held = await claim(telegram({}), PAULUS.nik, PAULUS.birthDate)
     expect(textOf(held)).toContain('Terlalu banyak percobaan yang tidak cocok untuk data ini')
     expect(held.at(-1)?.requestContact?.button).toBe('Bagikan nomor saya')
     expect(choicesOf(held)).not.toContain('proof:code')
     expect(textOf(await telegram({}).choose('proof:code'))).toContain('Terlalu banyak percobaan')
-    expect(codes()).toBe(codesBefore)
+    expect(await codes()).toBe(codesBefore)
     expect(textOf(await claim(telegram({}), PAULUS.nik, PAULUS.birthDate))).toContain('Bagikan nomor saya')
     // Someone else's own number: still locked. The owner's own account: in.
     expect(textOf(await telegram({ contact: { phone: '+6281200001111', own: true } }).say(''))).toContain(
@@ -162,8 +162,8 @@ describe('the owner gets in', () => {
     const c = chat(core.engine, '6289911110002@s.whatsapp.net', { channel: 'whatsapp', senderPhone: PAULUS.phone })
     const answer = await claim(c, PAULUS.nik, PAULUS.birthDate)
     expect(textOf(answer)).toContain(STATUS(PAULUS.name))
-    expect(personOfChat(db, 'whatsapp', '6289911110002@s.whatsapp.net', clock.now())).toBe(seed.paulus)
-    expect(db.select().from(outbox).where(eq(outbox.kind, 'identity_code')).all()).toEqual([])
+    expect(await personOfChat(db, 'whatsapp', '6289911110002@s.whatsapp.net', clock.now())).toBe(seed.paulus)
+    expect(await db.select().from(outbox).where(eq(outbox.kind, 'identity_code'))).toEqual([])
   })
 
   it('by the one-time code: right code in; the code cannot be used again; one code at a time; it expires', async () => {
@@ -173,25 +173,25 @@ describe('the owner gets in', () => {
     await c.choose('proof:code')
     // Asking again within ten minutes sends nothing new.
     expect(textOf(await c.choose('proof:code'))).toContain('Kode sebelumnya masih berlaku')
-    expect(codesTo(db, RATNA.phone)).toHaveLength(1)
-    const [code] = codesTo(db, RATNA.phone)
+    expect(await codesTo(db, RATNA.phone)).toHaveLength(1)
+    const [code] = await codesTo(db, RATNA.phone)
     expect(textOf(await c.say(code ?? ''))).toContain(STATUS(RATNA.name))
-    expect(personOfChat(db, 'console', 'ratna-laptop', clock.now())).toBe(seed.ratna)
+    expect(await personOfChat(db, 'console', 'ratna-laptop', clock.now())).toBe(seed.ratna)
 
     // Unlinked, proving again: the spent code is refused, counted as a wrong try.
     await c.say('lepas akun')
     await claim(c, RATNA.nik, RATNA.birthDate)
     await c.choose('proof:code')
-    expect(codesTo(db, RATNA.phone)).toHaveLength(2)
+    expect(await codesTo(db, RATNA.phone)).toHaveLength(2)
     expect(textOf(await c.say(code ?? ''))).toContain(wrongCode(4))
 
     // Eleven minutes later the new code is no longer valid, and that is said (not counted).
     clock.advance(CODE_TTL_MS + MINUTE)
-    const fresh = codesTo(db, RATNA.phone)[1] ?? ''
+    const fresh = (await codesTo(db, RATNA.phone))[1] ?? ''
     expect(textOf(await c.say(fresh))).toContain('Kode itu sudah tidak berlaku')
-    expect(personOfChat(db, 'console', 'ratna-laptop', clock.now())).toBeUndefined()
+    expect(await personOfChat(db, 'console', 'ratna-laptop', clock.now())).toBeUndefined()
     await c.choose('proof:code')
-    const third = codesTo(db, RATNA.phone)[2] ?? ''
+    const third = (await codesTo(db, RATNA.phone))[2] ?? ''
     expect(textOf(await c.say(third))).toContain(STATUS(RATNA.name))
   })
 
@@ -205,14 +205,14 @@ describe('the owner gets in', () => {
     // A forwarded or typed card of Ratna's number: refused, and not counted as a try.
     const forwarded = await telegram({ contact: { phone: RATNA.phone, own: false } }).say('')
     expect(textOf(forwarded)).toContain('Itu bukan nomor akun Telegram ini sendiri')
-    expect(personOfChat(db, 'telegram', '555001', clock.now())).toBeUndefined()
+    expect(await personOfChat(db, 'telegram', '555001', clock.now())).toBeUndefined()
     // The account's own number, not the one on record: a failed try.
     expect(textOf(await telegram({ contact: { phone: '+6281200001111', own: true } }).say(''))).toContain(
       'Nomor itu tidak cocok dengan data kami. Sisa percobaan: 4.',
     )
     // Ratna's own account.
     expect(textOf(await telegram({ contact: { phone: RATNA.phone, own: true } }).say(''))).toContain(STATUS(RATNA.name))
-    expect(personOfChat(db, 'telegram', '555001', clock.now())).toBe(seed.ratna)
+    expect(await personOfChat(db, 'telegram', '555001', clock.now())).toBe(seed.ratna)
   })
 })
 
@@ -230,21 +230,21 @@ describe('no factor possible', () => {
     await c.say('0812-3456-7890')
     await c.say('DKI Jakarta')
     await c.say('ya')
-    const [request] = db.select().from(handoffRequests).all()
+    const [request] = await db.select().from(handoffRequests)
     expect(request?.question).toContain('Mohon bantu memeriksa identitas saya')
     expect(request?.question).not.toContain(RATNA.nik)
-    expect(db.select().from(outbox).where(eq(outbox.kind, 'identity_code')).all()).toEqual([])
+    expect(await db.select().from(outbox).where(eq(outbox.kind, 'identity_code'))).toEqual([])
   })
 
   it('no phone on record: the same words as when a code goes out, and no code goes out', async () => {
     const { core, db, seed } = await open()
-    db.update(people).set({ phoneE164: null }).where(eq(people.id, seed.paulus)).run()
+    await db.update(people).set({ phoneE164: null }).where(eq(people.id, seed.paulus))
     const noPhone = chat(core.engine, 'p')
     await claim(noPhone, PAULUS.nik, PAULUS.birthDate)
     const withPhone = chat(core.engine, 'r')
     await claim(withPhone, RATNA.nik, RATNA.birthDate)
     expect(await noPhone.choose('proof:code')).toEqual(await withPhone.choose('proof:code'))
-    expect(db.select().from(outbox).where(eq(outbox.kind, 'identity_code')).all()).toHaveLength(1)
+    expect(await db.select().from(outbox).where(eq(outbox.kind, 'identity_code'))).toHaveLength(1)
   })
 })
 
@@ -254,7 +254,7 @@ describe('export and deletion want a fresh factor', () => {
     const c = chat(core.engine, 'paulus-laptop')
     await claim(c, PAULUS.nik, PAULUS.birthDate, 'data saya')
     await c.choose('proof:code')
-    expect(textOf(await c.say(codesTo(db, PAULUS.phone)[0] ?? ''))).toContain('*Data Anda yang kami simpan*')
+    expect(textOf(await c.say((await codesTo(db, PAULUS.phone))[0] ?? ''))).toContain('*Data Anda yang kami simpan*')
     // Fresh: the copy at once.
     expect((await c.choose('data:export')).at(-1)?.attachment).toBeDefined()
 
@@ -267,23 +267,23 @@ describe('export and deletion want a fresh factor', () => {
     expect(textOf(asked)).toContain(`ke nomor Anda yang tercatat, ${masked}.`)
     expect(textOf(asked)).not.toContain(PAULUS.phone.slice(3))
     expect(textOf(await c.choose('proof:code'))).toContain(`Kode 6 angka dikirim lewat WhatsApp ke ${masked}.`)
-    const copy = await c.say(codesTo(db, PAULUS.phone)[1] ?? '')
+    const copy = await c.say((await codesTo(db, PAULUS.phone))[1] ?? '')
     expect(copy.at(-1)?.attachment?.filename).toMatch(/^data-saya-/)
 
     clock.advance(FRESH_MS + MINUTE)
     expect(textOf(await c.say('hapus data'))).toContain('Untuk ini saya perlu memastikan sekali lagi')
     await c.choose('proof:code')
-    expect(textOf(await c.say(codesTo(db, PAULUS.phone)[2] ?? ''))).toContain('⚠️ Hapus semua data pribadi Anda?')
+    expect(textOf(await c.say((await codesTo(db, PAULUS.phone))[2] ?? ''))).toContain('⚠️ Hapus semua data pribadi Anda?')
     // A stranger's try on his NIK, from another chat, counted under a keyed hash of it.
     const nikSubject = subjectOf(core.vault, { nikHash: core.vault.hash(PAULUS.nik) })
     await claim(chat(core.engine, 'stranger'), PAULUS.nik, PAULUS.birthDate)
     await chat(core.engine, 'stranger').choose('proof:code')
     await chat(core.engine, 'stranger').say('000001')
-    expect(db.select().from(identityAttempts).where(eq(identityAttempts.subject, nikSubject)).all()).not.toEqual([])
+    expect(await db.select().from(identityAttempts).where(eq(identityAttempts.subject, nikSubject))).not.toEqual([])
     expect(textOf(await c.say('ya'))).toContain('Data pribadi Anda sudah dihapus')
-    expect(db.select().from(people).where(eq(people.id, seed.paulus)).get()).toBeUndefined()
+    expect((await db.select().from(people).where(eq(people.id, seed.paulus)).limit(1))[0]).toBeUndefined()
     // Nothing left counts tries against him, from any chat.
-    expect(db.select().from(identityAttempts).where(eq(identityAttempts.subject, nikSubject)).all()).toEqual([])
+    expect(await db.select().from(identityAttempts).where(eq(identityAttempts.subject, nikSubject))).toEqual([])
   })
 
   it('on WhatsApp from the number on record the factor is fresh at once', async () => {
@@ -306,7 +306,7 @@ describe('links end', () => {
     // 31 days after the proof: asked again (the number on record: only the birth date).
     expect(textOf(await c.say('status'))).toContain('ketik tanggal lahir Anda')
     await c.say(RATNA.birthDate)
-    expect(personOfChat(db, 'whatsapp', '6289911110001@s.whatsapp.net', clock.now())).toBe(seed.ratna)
+    expect(await personOfChat(db, 'whatsapp', '6289911110001@s.whatsapp.net', clock.now())).toBe(seed.ratna)
 
     // The secretariat's import gives Ratna a new number: the old chat's link ends at once.
     const csv = statusFile({
@@ -326,7 +326,7 @@ describe('links end', () => {
       vault: core.vault,
     })
     expect(result).toMatchObject({ ok: true })
-    expect(personOfChat(db, 'whatsapp', '6289911110001@s.whatsapp.net', clock.now())).toBeUndefined()
+    expect(await personOfChat(db, 'whatsapp', '6289911110001@s.whatsapp.net', clock.now())).toBeUndefined()
   })
 
   it('menu 7 lists the chats linked to the person and unlinks another one', async () => {
@@ -336,25 +336,25 @@ describe('links end', () => {
     const laptop = chat(core.engine, 'laptop')
     await claim(laptop, RATNA.nik, RATNA.birthDate)
     await laptop.choose('proof:code')
-    await laptop.say(codesTo(db, RATNA.phone)[0] ?? '')
+    await laptop.say((await codesTo(db, RATNA.phone))[0] ?? '')
 
     const summary = await phone.say('data saya')
     expect(choicesOf(summary)).toContain('data:chats')
     const list = await phone.choose('data:chats')
     expect(textOf(list)).toContain('1. WhatsApp, terhubung sejak 23 November 2026 (chat ini)')
     expect(textOf(list)).toContain('2. Terminal, terhubung sejak 23 November 2026')
-    const laptopRow = db.select().from(channelIdentities).where(eq(channelIdentities.userId, 'laptop')).get()
+    const laptopRow = (await db.select().from(channelIdentities).where(eq(channelIdentities.userId, 'laptop')).limit(1))[0]
     expect(textOf(await phone.choose(`datachat:${laptopRow?.id}`))).toContain('Akun chat itu tidak lagi terhubung')
-    expect(personOfChat(db, 'console', 'laptop', clock.now())).toBeUndefined()
-    expect(personOfChat(db, 'whatsapp', '6289911110001@s.whatsapp.net', clock.now())).toBe(seed.ratna)
+    expect(await personOfChat(db, 'console', 'laptop', clock.now())).toBeUndefined()
+    expect(await personOfChat(db, 'whatsapp', '6289911110001@s.whatsapp.net', clock.now())).toBe(seed.ratna)
   })
 })
 
 describe('registration with a NIK on record', () => {
   it('never changes the record: asks for the same proof, then registers the proven person', async () => {
     const { core, db, clock, seed } = await open()
-    const session = addSession(db, clock.now(), { code: 'MKS-PROOF', region: 'R4' })
-    const before = db.select().from(people).where(eq(people.id, seed.ratna)).get()
+    const session = await addSession(db, clock.now(), { code: 'MKS-PROOF', region: 'R4' })
+    const before = (await db.select().from(people).where(eq(people.id, seed.ratna)).limit(1))[0]
     const c = chat(core.engine, 'stranger')
     for (const line of ['daftar', 'ya', 'Orang Lain', RATNA.nik, RATNA.birthDate, '0813-1111-2222', 'sulsel', 'Kota Makassar']) {
       await c.say(line)
@@ -365,17 +365,17 @@ describe('registration with a NIK on record', () => {
     const asked = await c.say('ya')
     expect(textOf(asked)).toContain('NIK ini sudah tercatat. Data yang tercatat tidak diubah lewat chat')
     expect(textOf(asked)).toContain('Pilih "Kirim kode"')
-    expect(db.select().from(people).where(eq(people.id, seed.ratna)).get()).toEqual(before)
-    expect(db.select().from(registrations).where(eq(registrations.sessionId, session)).all()).toEqual([])
+    expect((await db.select().from(people).where(eq(people.id, seed.ratna)).limit(1))[0]).toEqual(before)
+    expect(await db.select().from(registrations).where(eq(registrations.sessionId, session))).toEqual([])
     // A wrong code: nothing registered, nothing linked.
     await c.choose('proof:code')
     expect(textOf(await c.say('000000'))).toContain(wrongCode(4))
-    expect(personOfChat(db, 'console', 'stranger', clock.now())).toBeUndefined()
+    expect(await personOfChat(db, 'console', 'stranger', clock.now())).toBeUndefined()
     // The right one (Ratna herself at that chat): registered, the record as it was.
-    expect(textOf(await c.say(codesTo(db, RATNA.phone)[0] ?? ''))).toContain('Pendaftaran berhasil')
-    expect(db.select().from(registrations).where(eq(registrations.sessionId, session)).all()).toMatchObject([
+    expect(textOf(await c.say((await codesTo(db, RATNA.phone))[0] ?? ''))).toContain('Pendaftaran berhasil')
+    expect(await db.select().from(registrations).where(eq(registrations.sessionId, session))).toMatchObject([
       { personId: seed.ratna, status: 'confirmed' },
     ])
-    expect(db.select().from(people).where(eq(people.id, seed.ratna)).get()).toEqual(before)
+    expect((await db.select().from(people).where(eq(people.id, seed.ratna)).limit(1))[0]).toEqual(before)
   })
 })

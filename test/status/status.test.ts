@@ -4,13 +4,14 @@
  * the certificate link, the data copy and deletion as stored, and that nothing in an answer tells
  * whether a NIK is registered.
  */
+
 import { and, count, eq } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Engine } from '../../src/core/engine.js'
 import { LOCK_MS, MAX_FAILURES } from '../../src/core/identity/lockout.js'
 import { PATH, STAGE_ADVICE, STAGE_LABEL, stepOf } from '../../src/core/status/stages.js'
 import type { Inbound, Language, Reply } from '../../src/core/types.js'
-import { closeDatabase, type Db } from '../../src/db/client.js'
+import { closeDatabase, type Db, statement, written } from '../../src/db/client.js'
 import { personOfChat } from '../../src/db/queries/chat-links.js'
 import {
   auditLog,
@@ -46,7 +47,7 @@ afterEach(() => {
 async function open(env: Record<string, string> = {}) {
   const clock = fakeClock()
   core = await testCore({ clock: clock.now, env })
-  const seed = seedStatus(core.db, core.vault, clock.now())
+  const seed = await seedStatus(core.db, core.vault, clock.now())
   return { core, clock, seed, db: core.db }
 }
 
@@ -60,23 +61,19 @@ async function prove(c: Chat, identifier: string, birthDate: string, entry = 'st
   await c.say('menu')
   expect(textOf(await c.say(entry))).toMatch(/Langkah 1 dari 2|Step 1 of 2/)
   expect(textOf(await c.say(identifier))).toMatch(/Langkah 2 dari 2|Step 2 of 2/)
-  const before = codesSent(db).length
+  const before = (await codesSent(db)).length
   const afterDate = await c.say(birthDate)
   if (!afterDate.some((reply) => reply.choices?.some((choice) => choice.id === 'proof:code'))) return afterDate
   expect(textOf(await c.choose('proof:code'))).toMatch(/Ketik kode itu di sini|Type that code here/)
-  const sent = codesSent(db).slice(before)
+  const sent = (await codesSent(db)).slice(before)
   return c.say(sent.at(-1) ?? '000000')
 }
 
 /** The one-time codes queued so far, oldest first (read from the WhatsApp messages in the outbox). */
-function codesSent(db: Db): string[] {
-  return db
-    .select({ payload: outbox.payload })
-    .from(outbox)
-    .where(eq(outbox.kind, 'identity_code'))
-    .orderBy(outbox.id)
-    .all()
-    .map((row) => /\*(\d{6})\*/.exec(JSON.parse(row.payload).text)?.[1] ?? '')
+async function codesSent(db: Db): Promise<string[]> {
+  return (
+    await db.select({ payload: outbox.payload }).from(outbox).where(eq(outbox.kind, 'identity_code')).orderBy(outbox.id)
+  ).map((row) => /\*(\d{6})\*/.exec(JSON.parse(row.payload).text)?.[1] ?? '')
 }
 
 const ASK_NIK = 'Ketik NIK Anda (16 angka di KTP), atau kode pendaftaran Bimtek Anda'
@@ -84,8 +81,8 @@ const ASK_BY_PHONE = 'Nomor WhatsApp ini tercatat di data sertifikasi.'
 const locked = (time: string) =>
   `Terlalu banyak percobaan yang tidak cocok dari chat ini. Demi keamanan data, Anda dapat mencoba lagi setelah pukul ${time}. Butuh bantuan? Ketik "petugas".`
 
-const rowsOf = (db: Db, table: typeof certificationStages | typeof exams | typeof registrations, personId: number) =>
-  db.select({ n: count() }).from(table).where(eq(table.personId, personId)).get()?.n ?? 0
+const rowsOf = async (db: Db, table: typeof certificationStages | typeof exams | typeof registrations, personId: number) =>
+  (await db.select({ n: count() }).from(table).where(eq(table.personId, personId)).limit(1))[0]?.n ?? 0
 
 describe('proof of identity: lockout', () => {
   it(`${MAX_FAILURES} failures within an hour lock the chat for an hour from the last one, even for correct data`, async () => {
@@ -107,7 +104,7 @@ describe('proof of identity: lockout', () => {
     // Typed anyway outside the flow, the NIK and date prove nothing.
     await c.say(RATNA.nik)
     expect(textOf(await c.say(RATNA.birthDate))).not.toContain(RATNA.name)
-    expect(personOfChat(core.db, 'console', 'chat-A', clock.now())).toBeUndefined()
+    expect(await personOfChat(core.db, 'console', 'chat-A', clock.now())).toBeUndefined()
 
     // 59 minutes after the last failure (the first one is 99 minutes old): still locked.
     clock.advance(29 * MINUTE)
@@ -117,7 +114,7 @@ describe('proof of identity: lockout', () => {
     clock.advance(1 * MINUTE + 1_000)
     const replies = await prove(c, RATNA.nik, RATNA.birthDate)
     expect(textOf(replies)).toContain(`*Status sertifikasi ${RATNA.name}*`)
-    expect(personOfChat(core.db, 'console', 'chat-A', clock.now())).toBe(seed.ratna)
+    expect(await personOfChat(core.db, 'console', 'chat-A', clock.now())).toBe(seed.ratna)
   })
 
   it('the lock is told at the moment of the fifth failure, also mid-way by registration code', async () => {
@@ -126,9 +123,9 @@ describe('proof of identity: lockout', () => {
     for (let i = 0; i < MAX_FAILURES - 1; i++) await prove(c, 'BMT-ZZZZZZ', PAULUS.birthDate)
     const last = await prove(c, PAULUS.code, '24-11-1979')
     expect(textOf(last)).toBe(locked('10.00 WIB'))
-    expect(core.db.select({ n: count() }).from(identityAttempts).where(eq(identityAttempts.succeeded, false)).get()?.n).toBe(
-      MAX_FAILURES,
-    )
+    expect(
+      (await core.db.select({ n: count() }).from(identityAttempts).where(eq(identityAttempts.succeeded, false)).limit(1))[0]?.n,
+    ).toBe(MAX_FAILURES)
   })
 
   it('failures spread over more than an hour do not lock', async () => {
@@ -155,7 +152,7 @@ describe('proof of identity: lockout', () => {
     expect(textOf(await prove(b, RATNA.nik, RATNA.birthDate))).toContain(`*Status sertifikasi ${RATNA.name}*`)
     const telegram = chat(core.engine, 'chat-A', { channel: 'telegram' })
     expect(textOf(await prove(telegram, PAULUS.nik, PAULUS.birthDate))).toContain(`*Status sertifikasi ${PAULUS.name}*`)
-    expect(personOfChat(core.db, 'console', 'chat-B', clock.now())).toBe(seed.ratna)
+    expect(await personOfChat(core.db, 'console', 'chat-B', clock.now())).toBe(seed.ratna)
     expect(textOf(await a.say('status'))).toBe(locked('10.00 WIB'))
   })
 
@@ -164,17 +161,11 @@ describe('proof of identity: lockout', () => {
     const c = chat(core.engine, 'chat-A')
     await prove(c, RATNA.nik, '01-01-1990')
     await prove(c, PAULUS.code, PAULUS.birthDate)
-    const stored = JSON.stringify(core.db.select().from(identityAttempts).all())
+    const stored = JSON.stringify(await core.db.select().from(identityAttempts))
     for (const secret of [RATNA.nik, PAULUS.code, '1990-01-01', '01-01-1990', PAULUS.birthIso]) {
       expect(stored).not.toContain(secret)
     }
-    expect(
-      core.db
-        .select()
-        .from(identityAttempts)
-        .all()
-        .map((row) => row.succeeded),
-    ).toEqual([false, true])
+    expect((await core.db.select().from(identityAttempts)).map((row) => row.succeeded)).toEqual([false, true])
   })
 })
 
@@ -192,7 +183,7 @@ describe('proof of identity: the WhatsApp number on record', () => {
     expect(question).not.toContain(RATNA.name)
     const answer = textOf(await c.say(RATNA.birthDate))
     expect(answer).toContain(`*Status sertifikasi ${RATNA.name}*`)
-    expect(personOfChat(core.db, 'whatsapp', JID, clock.now())).toBe(seed.ratna)
+    expect(await personOfChat(core.db, 'whatsapp', JID, clock.now())).toBe(seed.ratna)
     // Linked: next time no question at all.
     expect(textOf(await c.say('data saya'))).toContain('*Data Anda yang kami simpan*')
   })
@@ -202,7 +193,7 @@ describe('proof of identity: the WhatsApp number on record', () => {
     const c = fromRatnasPhone(core.engine)
     expect(textOf(await c.say('status'))).toContain(ASK_BY_PHONE)
     expect(textOf(await c.say('13-03-1986'))).toBe(mismatch(4))
-    expect(core.db.select().from(identityAttempts).all()).toMatchObject([{ channel: 'whatsapp', chatId: JID, succeeded: false }])
+    expect(await core.db.select().from(identityAttempts)).toMatchObject([{ channel: 'whatsapp', chatId: JID, succeeded: false }])
 
     const again = textOf(await c.say('status'))
     expect(again).toContain(ASK_NIK)
@@ -218,7 +209,7 @@ describe('proof of identity: the WhatsApp number on record', () => {
 
   it('two people with the same phone, or a number not on record: the NIK route', async () => {
     const { core, seed } = await open()
-    core.db.update(people).set({ phoneE164: RATNA.phone }).where(eq(people.id, seed.paulus)).run()
+    await core.db.update(people).set({ phoneE164: RATNA.phone }).where(eq(people.id, seed.paulus))
     expect(textOf(await fromRatnasPhone(core.engine).say('status'))).toContain(ASK_NIK)
 
     const stranger = chat(core.engine, '6281311112222@s.whatsapp.net', { channel: 'whatsapp', senderPhone: '+6281311112222' })
@@ -244,7 +235,7 @@ function historyTo(stage: CertificationStage): CertificationStage[] {
 }
 
 /** A person whose history ends at `stage`; NIK 327301DD0180SSSS, born DD-01-1980. */
-function addPerson(
+async function addPerson(
   db: Db,
   vault: { hash(n: string): string; encrypt(n: string): string },
   i: number,
@@ -252,24 +243,23 @@ function addPerson(
 ) {
   const dd = String(10 + i).padStart(2, '0')
   const nik = `327301${dd}0180${String(i + 1).padStart(4, '0')}`
-  const id = db
-    .insert(people)
-    .values({
-      fullName: `Peserta Nomor ${i}`,
-      nikHash: vault.hash(nik),
-      nikCiphertext: vault.encrypt(nik),
-      birthDate: `1980-01-${dd}`,
-      phoneE164: `+628120000${String(i).padStart(4, '0')}`,
-      timeZone: 'Asia/Jakarta',
-    })
-    .returning({ id: people.id })
-    .get().id
+  const id = written(
+    await db
+      .insert(people)
+      .values({
+        fullName: `Peserta Nomor ${i}`,
+        nikHash: vault.hash(nik),
+        nikCiphertext: vault.encrypt(nik),
+        birthDate: `1980-01-${dd}`,
+        phoneE164: `+628120000${String(i).padStart(4, '0')}`,
+        timeZone: 'Asia/Jakarta',
+      })
+      .returning({ id: people.id }),
+  ).id
   const start = Date.parse('2024-01-08T00:00:00Z')
-  stages.forEach((stage, k) => {
-    db.insert(certificationStages)
-      .values({ personId: id, stage, reachedAt: new Date(start + k * 30 * DAY) })
-      .run()
-  })
+  for (const [k, stage] of stages.entries()) {
+    await db.insert(certificationStages).values({ personId: id, stage, reachedAt: new Date(start + k * 30 * DAY) })
+  }
   return { id, nik, birthDate: `${dd}-01-1980`, phone: `+628120000${String(i).padStart(4, '0')}` }
 }
 
@@ -281,7 +271,7 @@ describe('every stage in words', () => {
       'current stage %s: its label, its advice and the right markers',
       async (stage, i) => {
         const { core } = await open()
-        const person = addPerson(core.db, core.vault, i, historyTo(stage))
+        const person = await addPerson(core.db, core.vault, i, historyTo(stage))
         // Written from the person's own number (as a channel vouches for it): nothing more to type.
         const c = chat(core.engine, `stage-${stage}`, { senderPhone: person.phone })
         if (lang === 'en') await c.say('english')
@@ -325,7 +315,7 @@ describe('every stage in words', () => {
 
   it('a history that starts late (only the current stage on record) shows the earlier steps as done', async () => {
     const { core } = await open()
-    const person = addPerson(core.db, core.vault, 0, ['wawancara'])
+    const person = await addPerson(core.db, core.vault, 0, ['wawancara'])
     const text = textOf(await prove(chat(core.engine, 'late'), person.nik, person.birthDate))
     expect(lines(text, '✅')).toEqual([
       '✅ Terdaftar',
@@ -340,7 +330,7 @@ describe('every stage in words', () => {
 
   it('no stage on record yet: said plainly', async () => {
     const { core } = await open()
-    const person = addPerson(core.db, core.vault, 0, [])
+    const person = await addPerson(core.db, core.vault, 0, [])
     const text = textOf(await prove(chat(core.engine, 'none'), person.nik, person.birthDate))
     expect(text).toContain('*Status sertifikasi Peserta Nomor 0*')
     expect(text).toContain('Belum ada catatan tahap sertifikasi untuk Anda.')
@@ -352,16 +342,14 @@ describe('dates and times in the person’s own zone', () => {
   it('stage dates, the portfolio due date and the exam in WITA', async () => {
     const { core, seed } = await open()
     // 16.30 UTC: Monday 14 December 00.30 in Makassar, still Sunday 13 December in Jakarta.
-    core.db
+    await core.db
       .update(certificationStages)
       .set({ dueAt: new Date('2026-12-13T16:30:00Z') })
       .where(and(eq(certificationStages.personId, seed.ratna), eq(certificationStages.stage, 'portofolio')))
-      .run()
-    core.db
+    await core.db
       .update(exams)
       .set({ startsAt: new Date('2026-12-20T23:30:00Z') })
       .where(eq(exams.personId, seed.ratna))
-      .run()
     const text = textOf(await prove(chat(core.engine, 'ratna'), RATNA.nik, RATNA.birthDate))
     expect(text).toContain('Lengkapi portofolio (bukti praktik) Anda sebelum Senin, 14 Desember 2026. Portofolio')
     expect(text).not.toContain('13 Desember')
@@ -374,16 +362,14 @@ describe('dates and times in the person’s own zone', () => {
 
   it('in English the dates are English too', async () => {
     const { core, seed } = await open()
-    core.db
+    await core.db
       .update(certificationStages)
       .set({ dueAt: new Date('2026-12-13T16:30:00Z') })
       .where(and(eq(certificationStages.personId, seed.ratna), eq(certificationStages.stage, 'portofolio')))
-      .run()
-    core.db
+    await core.db
       .update(exams)
       .set({ startsAt: new Date('2026-12-20T23:30:00Z') })
       .where(eq(exams.personId, seed.ratna))
-      .run()
     const c = chat(core.engine, 'ratna-en')
     await c.say('english')
     const text = textOf(await prove(c, RATNA.nik, RATNA.birthDate))
@@ -395,26 +381,23 @@ describe('dates and times in the person’s own zone', () => {
 
   it('an exam in WIT for a person in Papua; past exams are not shown', async () => {
     const { core, clock, seed } = await open()
-    core.db
-      .insert(exams)
-      .values([
-        // 00.30 UTC is 09.30 WIT (07.30 WIB).
-        {
-          personId: seed.paulus,
-          kind: 'ujian_kognitif',
-          mode: 'daring',
-          startsAt: new Date('2026-12-01T00:30:00Z'),
-          timeZone: 'Asia/Jayapura',
-        },
-        {
-          personId: seed.paulus,
-          kind: 'wawancara',
-          mode: 'tatap_muka',
-          startsAt: new Date(clock.now().getTime() - DAY),
-          timeZone: 'Asia/Jayapura',
-        },
-      ])
-      .run()
+    await core.db.insert(exams).values([
+      // 00.30 UTC is 09.30 WIT (07.30 WIB).
+      {
+        personId: seed.paulus,
+        kind: 'ujian_kognitif',
+        mode: 'daring',
+        startsAt: new Date('2026-12-01T00:30:00Z'),
+        timeZone: 'Asia/Jayapura',
+      },
+      {
+        personId: seed.paulus,
+        kind: 'wawancara',
+        mode: 'tatap_muka',
+        startsAt: new Date(clock.now().getTime() - DAY),
+        timeZone: 'Asia/Jayapura',
+      },
+    ])
     const text = textOf(await prove(chat(core.engine, 'paulus'), PAULUS.nik, PAULUS.birthDate))
     expect(text).toContain('📝 *Ujian berikutnya:* ujian kognitif, Selasa, 1 Desember 2026, 09.30 WIT (daring)')
     expect(text).not.toContain('wawancara, ')
@@ -439,7 +422,7 @@ describe('certificates in the status answer', () => {
 
   it('a revoked certificate is not offered as proof', async () => {
     const { core, seed } = await open()
-    core.db.update(certificates).set({ status: 'revoked' }).where(eq(certificates.personId, seed.paulus)).run()
+    await core.db.update(certificates).set({ status: 'revoked' }).where(eq(certificates.personId, seed.paulus))
     const text = textOf(await prove(chat(core.engine, 'paulus'), PAULUS.nik, PAULUS.birthDate))
     expect(text).not.toContain('📜')
     expect(text).not.toContain('/verifikasi/')
@@ -505,7 +488,7 @@ describe('data saya: the copy', () => {
     expect(copy.linkedChats[0]).not.toHaveProperty('chatId')
     expect(copy.handoffRequests).toEqual([])
 
-    const audit = core.db.select().from(auditLog).where(eq(auditLog.action, 'person.exported')).all()
+    const audit = await core.db.select().from(auditLog).where(eq(auditLog.action, 'person.exported'))
     expect(audit).toMatchObject([
       { actor: expect.stringMatching(/^chat:console:[0-9a-f]{16}$/), entity: 'person', entityId: String(seed.paulus) },
     ])
@@ -530,91 +513,83 @@ describe('data saya: the copy', () => {
     const replies = await chat(core.engine, 'stranger').choose('data:export')
     expect(replies[0]?.attachment).toBeUndefined()
     expect(textOf(replies)).toContain('Akun chat ini belum terhubung ke data mana pun.')
-    expect(core.db.select().from(auditLog).where(eq(auditLog.action, 'person.exported')).all()).toEqual([])
+    expect(await core.db.select().from(auditLog).where(eq(auditLog.action, 'person.exported'))).toEqual([])
   })
 })
 
 /** A one-seat class held by Paulus, a person waiting for it whose chat is linked, and a consent. */
-function crowd(db: Db, seed: StatusSeed, now: Date) {
-  db.update(bimtekSessions).set({ capacity: 1 }).where(eq(bimtekSessions.id, seed.session)).run()
-  const waiter = db.insert(people).values({ fullName: 'Wati Menunggu' }).returning({ id: people.id }).get().id
-  db.insert(registrations)
-    .values({
-      code: 'BMT-WAIT22',
-      sessionId: seed.session,
-      personId: waiter,
-      status: 'waitlisted',
-      waitlistedAt: new Date(now.getTime() - HOUR),
-    })
-    .run()
-  db.insert(channelIdentities)
-    .values({
-      channel: 'telegram',
-      userId: 'wati',
-      chatId: 'wati-chat',
-      personId: waiter,
-      linkedAt: now,
-      linkExpiresAt: new Date(now.getTime() + 180 * DAY),
-    })
-    .run()
-  db.insert(consentRecords)
-    .values({
-      personId: seed.paulus,
-      channel: 'console',
-      chatId: 'paulus',
-      purpose: 'registration',
-      textVersion: 'v1',
-      granted: true,
-      recordedAt: now,
-    })
-    .run()
-  db.insert(exams)
-    .values({
-      personId: seed.paulus,
-      kind: 'wawancara',
-      mode: 'daring',
-      startsAt: new Date(now.getTime() + 40 * DAY),
-      timeZone: 'Asia/Jayapura',
-    })
-    .run()
+async function crowd(db: Db, seed: StatusSeed, now: Date) {
+  await db.update(bimtekSessions).set({ capacity: 1 }).where(eq(bimtekSessions.id, seed.session))
+  const waiter = written(await db.insert(people).values({ fullName: 'Wati Menunggu' }).returning({ id: people.id })).id
+  await db.insert(registrations).values({
+    code: 'BMT-WAIT22',
+    sessionId: seed.session,
+    personId: waiter,
+    status: 'waitlisted',
+    waitlistedAt: new Date(now.getTime() - HOUR),
+  })
+  await db.insert(channelIdentities).values({
+    channel: 'telegram',
+    userId: 'wati',
+    chatId: 'wati-chat',
+    personId: waiter,
+    linkedAt: now,
+    linkExpiresAt: new Date(now.getTime() + 180 * DAY),
+  })
+  await db.insert(consentRecords).values({
+    personId: seed.paulus,
+    channel: 'console',
+    chatId: 'paulus',
+    purpose: 'registration',
+    textVersion: 'v1',
+    granted: true,
+    recordedAt: now,
+  })
+  await db.insert(exams).values({
+    personId: seed.paulus,
+    kind: 'wawancara',
+    mode: 'daring',
+    startsAt: new Date(now.getTime() + 40 * DAY),
+    timeZone: 'Asia/Jayapura',
+  })
   return { waiter }
 }
 
 describe('data saya: deletion', () => {
   it('after "ya": the person, history, exams, registrations and consents are gone; certificates stay; the seat goes on', async () => {
     const { core, clock, seed, db } = await open()
-    const { waiter } = crowd(db, seed, clock.now())
+    const { waiter } = await crowd(db, seed, clock.now())
     const c = chat(core.engine, 'paulus')
     await prove(c, PAULUS.nik, PAULUS.birthDate, 'data saya')
     const question = await c.choose('data:delete')
     expect(textOf(question)).toContain('⚠️ Hapus semua data pribadi Anda?')
     expect(question.at(-1)?.choices?.map((choice) => choice.id)).toEqual(['datadel:yes', 'datadel:no'])
     // Nothing happens before the answer.
-    expect(db.select().from(people).where(eq(people.id, seed.paulus)).get()).toBeDefined()
+    expect((await db.select().from(people).where(eq(people.id, seed.paulus)).limit(1))[0]).toBeDefined()
 
     expect(textOf(await c.say('ya'))).toContain('Data pribadi Anda sudah dihapus, dan akun chat ini tidak lagi terhubung.')
-    expect(db.select().from(people).where(eq(people.id, seed.paulus)).get()).toBeUndefined()
-    expect(rowsOf(db, certificationStages, seed.paulus)).toBe(0)
-    expect(rowsOf(db, exams, seed.paulus)).toBe(0)
-    expect(rowsOf(db, registrations, seed.paulus)).toBe(0)
-    expect(db.select().from(consentRecords).all()).toEqual([])
+    expect((await db.select().from(people).where(eq(people.id, seed.paulus)).limit(1))[0]).toBeUndefined()
+    expect(await rowsOf(db, certificationStages, seed.paulus)).toBe(0)
+    expect(await rowsOf(db, exams, seed.paulus)).toBe(0)
+    expect(await rowsOf(db, registrations, seed.paulus)).toBe(0)
+    expect(await db.select().from(consentRecords)).toEqual([])
     // The certificate is a public record: it stays, without the link to the person.
-    expect(db.select().from(certificates).all()).toMatchObject([{ displayNumber: PAULUS.certificate, personId: null }])
-    const audit = db.select().from(auditLog).where(eq(auditLog.action, 'person.deleted')).all()
+    expect(await db.select().from(certificates)).toMatchObject([{ displayNumber: PAULUS.certificate, personId: null }])
+    const audit = await db.select().from(auditLog).where(eq(auditLog.action, 'person.deleted'))
     expect(audit).toMatchObject([
       { actor: expect.stringMatching(/^chat:console:[0-9a-f]{16}$/), entity: 'person', entityId: String(seed.paulus) },
     ])
     // The chat is no longer linked; the record of the chat account itself holds nobody.
-    expect(personOfChat(db, 'console', 'paulus', clock.now())).toBeUndefined()
+    expect(await personOfChat(db, 'console', 'paulus', clock.now())).toBeUndefined()
     expect(textOf(await c.say('status'))).toContain(ASK_NIK)
 
     // The seat Paulus held is offered to the person waiting, in their chat.
-    expect(db.select().from(registrations).where(eq(registrations.personId, waiter)).get()?.status).toBe('offered')
-    const offers = db.select().from(outbox).where(eq(outbox.kind, 'seat_offer')).all()
+    expect((await db.select().from(registrations).where(eq(registrations.personId, waiter)).limit(1))[0]?.status).toBe('offered')
+    const offers = await db.select().from(outbox).where(eq(outbox.kind, 'seat_offer'))
     expect(offers).toMatchObject([{ channel: 'telegram', chatId: 'wati-chat', personId: waiter }])
 
     // Ratna is untouched.
-    expect(rowsOf(db, certificationStages, seed.ratna)).toBe(5)
+    expect(await rowsOf(db, certificationStages, seed.ratna)).toBe(5)
     // Proving again as Paulus now fails like any unknown NIK.
     await c.say('batal')
     expect(textOf(await prove(c, PAULUS.nik, PAULUS.birthDate))).toContain(wrongCode(4))
@@ -635,7 +610,7 @@ describe('data saya: deletion', () => {
     ]) {
       await c.say(answer)
     }
-    const [request] = db.select().from(handoffRequests).all()
+    const [request] = await db.select().from(handoffRequests)
     expect(request).toMatchObject({ personId: seed.paulus, status: 'waiting' })
     const code = request?.code ?? ''
     const pdf = new TextEncoder().encode('%PDF-1.4 surat keterangan')
@@ -649,11 +624,10 @@ describe('data saya: deletion', () => {
       receivedAt: new Date(),
     })
     const admin = { staff: { id: 1, name: 'Rina Wulandari', role: 'admin' as const, region: null } }
-    db.$client
-      .prepare(
-        "insert into staff (id, name, email, role, created_at, updated_at) values (1, 'Rina Wulandari', 'rina@kemensos.go.id', 'admin', 0, 0)",
-      )
-      .run()
+    await statement(
+      db,
+      "insert into staff (id, name, email, role, created_at, updated_at) values (1, 'Rina Wulandari', 'rina@kemensos.go.id', 'admin', 0, 0)",
+    ).run()
     await core.handoffs.actions.reply(code, admin, 'Sertifikat Bapak dikirim minggu depan.', 'console')
     await core.handoffs.actions.note(code, admin, 'Cek ulang alamat kirim', 'console')
     await core.handoffs.actions.close(code, admin, 'console')
@@ -680,32 +654,32 @@ describe('data saya: deletion', () => {
     expect(JSON.stringify(exported)).not.toContain('alamat kirim')
     await c.choose('data:delete')
     await c.say('ya')
-    expect(db.select().from(handoffRequests).all()).toEqual([])
+    expect(await db.select().from(handoffRequests)).toEqual([])
     for (const table of ['handoff_messages', 'handoff_attachments']) {
-      expect(db.$client.prepare(`select count(*) as n from ${table}`).get(), table).toEqual({ n: 0 })
+      expect(await statement(db, `select count(*) as n from ${table}`).get(), table).toEqual({ n: 0 })
     }
   })
 
   it('"tidak" keeps everything', async () => {
     const { core, clock, seed, db } = await open()
-    crowd(db, seed, clock.now())
-    const snapshot = () => ({
-      people: db.select().from(people).all(),
-      stages: db.select().from(certificationStages).all(),
-      exams: db.select().from(exams).all(),
-      registrations: db.select().from(registrations).all(),
-      certificates: db.select().from(certificates).all(),
-      consents: db.select().from(consentRecords).all(),
-      outbox: db.select().from(outbox).all(),
+    await crowd(db, seed, clock.now())
+    const snapshot = async () => ({
+      people: await db.select().from(people),
+      stages: await db.select().from(certificationStages),
+      exams: await db.select().from(exams),
+      registrations: await db.select().from(registrations),
+      certificates: await db.select().from(certificates),
+      consents: await db.select().from(consentRecords),
+      outbox: await db.select().from(outbox),
     })
     const c = chat(core.engine, 'paulus')
     await prove(c, PAULUS.nik, PAULUS.birthDate)
     const before = snapshot()
     expect(textOf(await c.say('hapus data'))).toContain('⚠️ Hapus semua data pribadi Anda?')
     expect(textOf(await c.say('tidak'))).toBe('Baik, data Anda tidak dihapus.')
-    expect(snapshot()).toEqual(before)
-    expect(db.select().from(auditLog).where(eq(auditLog.action, 'person.deleted')).all()).toEqual([])
-    expect(personOfChat(db, 'console', 'paulus', clock.now())).toBe(seed.paulus)
+    expect(await snapshot()).toEqual(await before)
+    expect(await db.select().from(auditLog).where(eq(auditLog.action, 'person.deleted'))).toEqual([])
+    expect(await personOfChat(db, 'console', 'paulus', clock.now())).toBe(seed.paulus)
   })
 
   it('"hapus data" typed by an unlinked chat asks for proof first, and deletes nothing before confirmation', async () => {
@@ -716,17 +690,17 @@ describe('data saya: deletion', () => {
     const summary = await prove(c, PAULUS.nik, PAULUS.birthDate, 'hapus data')
     expect(textOf(summary)).toContain('*Data Anda yang kami simpan*')
     expect(textOf(summary)).not.toContain('⚠️')
-    expect(db.select().from(people).where(eq(people.id, seed.paulus)).get()).toBeDefined()
+    expect((await db.select().from(people).where(eq(people.id, seed.paulus)).limit(1))[0]).toBeDefined()
     expect(textOf(await c.say('hapus data'))).toContain('⚠️ Hapus semua data pribadi Anda?')
     expect(textOf(await c.say('ya'))).toContain('Data pribadi Anda sudah dihapus')
-    expect(db.select().from(people).where(eq(people.id, seed.paulus)).get()).toBeUndefined()
+    expect((await db.select().from(people).where(eq(people.id, seed.paulus)).limit(1))[0]).toBeUndefined()
   })
 
   it('a "yes" button tapped by an unlinked chat deletes nothing', async () => {
     const { core, db } = await open()
     const replies = await chat(core.engine, 'stranger').choose('datadel:yes')
     expect(textOf(replies)).toContain('belum terhubung')
-    expect(db.select({ n: count() }).from(people).get()?.n).toBe(2)
+    expect((await db.select({ n: count() }).from(people).limit(1))[0]?.n).toBe(2)
   })
 
   it('unlinking keeps the record and needs proof again', async () => {
@@ -734,8 +708,8 @@ describe('data saya: deletion', () => {
     const c = chat(core.engine, 'ratna')
     await prove(c, RATNA.nik, RATNA.birthDate, 'data saya')
     expect(textOf(await c.choose('data:unlink'))).toContain('tidak lagi terhubung')
-    expect(personOfChat(db, 'console', 'ratna', clock.now())).toBeUndefined()
-    expect(db.select().from(people).where(eq(people.id, seed.ratna)).get()).toBeDefined()
+    expect(await personOfChat(db, 'console', 'ratna', clock.now())).toBeUndefined()
+    expect((await db.select().from(people).where(eq(people.id, seed.ratna)).limit(1))[0]).toBeDefined()
     expect(textOf(await c.say('status'))).toContain(ASK_NIK)
   })
 })

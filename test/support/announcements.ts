@@ -4,6 +4,7 @@
  * the use cases as staff run them. Sessions and exams come from the existing helpers
  * (sessions.ts `addSession`, reminders.ts `confirm` / `addExam`).
  */
+
 import { eq } from 'drizzle-orm'
 import {
   type AnnounceContext,
@@ -12,7 +13,7 @@ import {
   sendAnnouncement,
 } from '../../src/core/announcements/service.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
-import { type Db, openDatabase } from '../../src/db/client.js'
+import { type Db, openDatabase, written } from '../../src/db/client.js'
 import { type ConsoleScope, consoleRegions } from '../../src/db/queries/console-scope.js'
 import { ensureReferenceData } from '../../src/db/reference-data.js'
 import { certificationStages, channelIdentities, outbox, people, registrations } from '../../src/db/schema.js'
@@ -24,9 +25,9 @@ export const QUIET = DEFAULT_REMINDER_SETTINGS.quiet
 export const MONDAY_9_WIB = new Date('2026-11-23T02:00:00Z')
 
 /** An in-memory database with every migration and the six regions. */
-export function announceDb(): Db {
+export async function announceDb(): Promise<Db> {
   const db = openDatabase(':memory:')
-  ensureReferenceData(db)
+  await ensureReferenceData(db)
   return db
 }
 
@@ -58,65 +59,60 @@ export type PersonSpec = {
 let chatCounter = 0
 
 /** A person with the given province, zone, stages and chats (default: one linked Telegram chat); returns the id. */
-export function addRecipient(db: Db, spec: PersonSpec = {}, now: Date = MONDAY_9_WIB): number {
-  const id = db
-    .insert(people)
-    .values({
-      fullName: spec.name ?? 'Rina Wulandari',
-      provinceCode: spec.province === undefined ? '73' : spec.province,
-      timeZone: spec.zone ?? 'Asia/Makassar',
-    })
-    .returning({ id: people.id })
-    .get().id
-  ;(spec.stages ?? []).forEach((stage, i) => {
-    db.insert(certificationStages)
+export async function addRecipient(db: Db, spec: PersonSpec = {}, now: Date = MONDAY_9_WIB): Promise<number> {
+  const id = written(
+    await db
+      .insert(people)
       .values({
-        personId: id,
-        stage,
-        reachedAt: new Date(now.getTime() - (30 - i) * DAY),
-        dueAt: stage === 'portofolio' ? (spec.portfolioDue ?? null) : null,
+        fullName: spec.name ?? 'Rina Wulandari',
+        provinceCode: spec.province === undefined ? '73' : spec.province,
+        timeZone: spec.zone ?? 'Asia/Makassar',
       })
-      .run()
-  })
+      .returning({ id: people.id }),
+  ).id
+  for (const [i, stage] of (spec.stages ?? []).entries()) {
+    await db.insert(certificationStages).values({
+      personId: id,
+      stage,
+      reachedAt: new Date(now.getTime() - (30 - i) * DAY),
+      dueAt: stage === 'portofolio' ? (spec.portfolioDue ?? null) : null,
+    })
+  }
   for (const chat of spec.chats ?? [{ channel: 'telegram' as const }]) {
     chatCounter += 1
     const chatId =
       chat.chatId ??
       (chat.channel === 'whatsapp' ? `62812${String(1_000_000 + chatCounter)}@s.whatsapp.net` : `${700_000 + chatCounter}`)
     const linked = chat.linked ?? true
-    db.insert(channelIdentities)
-      .values({
-        channel: chat.channel,
-        userId: chatId,
-        chatId,
-        personId: linked ? id : null,
-        language: chat.language ?? 'id',
-        linkedAt: linked ? new Date(now.getTime() - DAY) : null,
-        linkExpiresAt: linked ? new Date(chat.expired ? now.getTime() - DAY : now.getTime() + 3650 * DAY) : null,
-        blockedAt: chat.blocked ? new Date(now.getTime() - DAY) : null,
-        announcementsOffAt: chat.off ? new Date(now.getTime() - DAY) : null,
-        wroteAt: chat.channel === 'whatsapp' && chat.wrote === false ? null : new Date(now.getTime() - 2 * DAY),
-      })
-      .run()
+    await db.insert(channelIdentities).values({
+      channel: chat.channel,
+      userId: chatId,
+      chatId,
+      personId: linked ? id : null,
+      language: chat.language ?? 'id',
+      linkedAt: linked ? new Date(now.getTime() - DAY) : null,
+      linkExpiresAt: linked ? new Date(chat.expired ? now.getTime() - DAY : now.getTime() + 3650 * DAY) : null,
+      blockedAt: chat.blocked ? new Date(now.getTime() - DAY) : null,
+      announcementsOffAt: chat.off ? new Date(now.getTime() - DAY) : null,
+      wroteAt: chat.channel === 'whatsapp' && chat.wrote === false ? null : new Date(now.getTime() - 2 * DAY),
+    })
   }
   return id
 }
 
 /** Registers a person on a session with a status (reminders.ts `confirm` makes only confirmed ones). */
-export function register(
+export async function register(
   db: Db,
   personId: number,
   sessionId: number,
   status: 'confirmed' | 'waitlisted' | 'offered' | 'cancelled',
 ) {
-  db.insert(registrations)
-    .values({ code: `BMT-A${personId}X${sessionId}`, sessionId, personId, status })
-    .run()
+  await db.insert(registrations).values({ code: `BMT-A${personId}X${sessionId}`, sessionId, personId, status })
 }
 
 /** A region's scope, as a regional staff account of it has. */
-export function regionScope(db: Db, code: string): ConsoleScope {
-  const region = consoleRegions(db).find((r) => r.code === code)
+export async function regionScope(db: Db, code: string): Promise<ConsoleScope> {
+  const region = (await consoleRegions(db)).find((r) => r.code === code)
   if (!region) throw new Error(`no region ${code}`)
   return region
 }
@@ -150,13 +146,12 @@ export async function announceNow(
 }
 
 /** The announcement's outbox rows, in id order. */
-export function announcementRows(db: Db, id: number) {
-  return db
+export async function announcementRows(db: Db, id: number) {
+  return await db
     .select()
     .from(outbox)
     .where(eq(outbox.eventKey, `announcement:${id}`))
     .orderBy(outbox.id)
-    .all()
 }
 
 /** The text of one outbox row. */

@@ -14,8 +14,13 @@ export function fakeClock(start = new Date('2026-11-23T02:00:00Z')) {
     advance(ms: number) {
       now += ms
     },
-    /** Waiting in virtual time: the clock moves on at once (for paced sending). */
+    /**
+     * Waiting in virtual time (for paced sending): the clock moves on at once, after one turn of the
+     * event loop, so what was started meanwhile (a transaction, a staff action) runs as it would
+     * while real time passed.
+     */
     async sleep(ms: number) {
+      await new Promise((resolve) => setImmediate(resolve))
       now += ms
     },
   }

@@ -81,7 +81,7 @@ export type FakeWhatsAppServer = {
    * Stores the device this fake logs in, as pairing leaves it, in the database at `path` (made if
    * new), sealed with `dataKey` (the server's DATA_ENCRYPTION_KEY).
    */
-  pairDevice(path: string, dataKey: string): void
+  pairDevice(path: string, dataKey: string): Promise<void>
   /** Resolves once a client is logged in and active (at once if one is); rejects after `ms`. */
   opened(ms?: number): Promise<void>
   /** The phone writes `text` to the bot (a Signal `pkmsg`, as a first message is). */
@@ -393,14 +393,14 @@ export async function startFakeWhatsAppServer(): Promise<FakeWhatsAppServer> {
   return {
     url: `ws://127.0.0.1:${port}/ws/chat`,
     preload,
-    pairDevice(path, dataKey) {
+    async pairDevice(path, dataKey) {
       const db = openDatabase(path)
       try {
         const key = parseDataKey(dataKey)
         if (!key) throw new Error('pairDevice: dataKey must be 64 hex digits')
-        const auth = createAuthStore(db, () => new Date(), createSecretBox({ current: key }, WHATSAPP_AUTH_PURPOSE))
+        const auth = await createAuthStore(db, () => new Date(), createSecretBox({ current: key }, WHATSAPP_AUTH_PURPOSE))
         Object.assign(auth.state.creds, bot)
-        auth.saveCreds()
+        await auth.saveCreds()
       } finally {
         closeDatabase(db)
       }

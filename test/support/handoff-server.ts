@@ -66,7 +66,7 @@ export function handoffServer(options: {
 
     /** The paired WhatsApp device and Rina's console account (regional R5, with a password), before any server runs. */
     async prepare() {
-      whatsapp.pairDevice(dbPath, CHANNEL_KEYS.DATA_ENCRYPTION_KEY)
+      await whatsapp.pairDevice(dbPath, CHANNEL_KEYS.DATA_ENCRYPTION_KEY)
       const add = start(
         'src/cli.ts',
         ['staff', 'add', RINA.email, '--name', RINA.name, '--role', 'regional', '--region', 'R5', '--password-stdin'],

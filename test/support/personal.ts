@@ -27,14 +27,14 @@ export function personalCores(env: Record<string, string> = {}) {
     const clock = fakeClock()
     const core = await testCore({ clock: clock.now, env })
     opened = core
-    const seed = seedStatus(core.db, core.vault, clock.now())
+    const seed = await seedStatus(core.db, core.vault, clock.now())
     return { ...core, clock, seed, reminderSettings: reminderSettingsOf(testConfig(env)) }
   }
 }
 
 /** Links a chat to a person as a proof an hour ago would have (not fresh for export or deletion). */
-export function linkTo(db: Db, chat: { channel: Channel; id: string }, personId: number, now: Date): void {
-  linkChat(db, {
+export async function linkTo(db: Db, chat: { channel: Channel; id: string }, personId: number, now: Date): Promise<void> {
+  await linkChat(db, {
     channel: chat.channel,
     userId: chat.id,
     chatId: chat.id,

@@ -1,8 +1,10 @@
 /** Sessions files and registrations for the import, admin API and CLI tests. */
+
 import { stringify } from 'csv-stringify/sync'
 import { eq } from 'drizzle-orm'
 import { SESSION_COLUMNS } from '../../src/core/sessions/import.js'
 import type { Db } from '../../src/db/client.js'
+import { written } from '../../src/db/client.js'
 import { bimtekSessions, people, registrations } from '../../src/db/schema.js'
 
 export type SessionRow = Partial<Record<(typeof SESSION_COLUMNS)[number], string>>
@@ -39,18 +41,23 @@ export function sessionsFile(...rows: SessionRow[]): string {
 let registrationCount = 0
 
 /** Registers new people for the session `code` directly in the database, one per status given. */
-export function addRegistrations(db: Db, code: string, statuses: (typeof registrations.$inferInsert)['status'][]): void {
-  const session = db.select().from(bimtekSessions).where(eq(bimtekSessions.code, code)).get()
+export async function addRegistrations(
+  db: Db,
+  code: string,
+  statuses: (typeof registrations.$inferInsert)['status'][],
+): Promise<void> {
+  const session = (await db.select().from(bimtekSessions).where(eq(bimtekSessions.code, code)).limit(1))[0]
   if (!session) throw new Error(`no session ${code}`)
   for (const status of statuses) {
     registrationCount += 1
-    const person = db
-      .insert(people)
-      .values({ fullName: `Peserta ${registrationCount}`, phoneE164: `+62811000${String(registrationCount).padStart(5, '0')}` })
-      .returning({ id: people.id })
-      .get()
-    db.insert(registrations)
+    const person = written(
+      await db
+        .insert(people)
+        .values({ fullName: `Peserta ${registrationCount}`, phoneE164: `+62811000${String(registrationCount).padStart(5, '0')}` })
+        .returning({ id: people.id }),
+    )
+    await db
+      .insert(registrations)
       .values({ code: `REG-T${registrationCount}`, sessionId: session.id, personId: person.id, status })
-      .run()
   }
 }

@@ -20,7 +20,7 @@ export function playEveryTranscript(through: string, open: (core: Core) => ChatD
       it(`plays the same through ${through}`, async () => {
         const core = await testCore({ env: group.env })
         onTestFinished(() => closeDatabase(core.db))
-        group.seed?.(core, new Date())
+        await group.seed?.(core, new Date())
         await play(await open(core), transcript)
       })
     })

@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config.js'
 import type { Engine } from '../../src/core/engine.js'
 import type { ChannelSender } from '../../src/core/outbox.js'
 import type { Channel, Reply } from '../../src/core/types.js'
-import type { Db } from '../../src/db/client.js'
+import { type Db, statement } from '../../src/db/client.js'
 import { fakeClock } from './core.js'
 import { testOutbox } from './outbox.js'
 
@@ -33,10 +33,11 @@ export interface ChatDriver {
  * The one-time code last sent over WhatsApp to `phone` (E.164), as its owner reads it on their
  * phone: taken from the outbox message, the only place it exists in clear.
  */
-export function lastCodeSentTo(db: Db, phone: string): string {
-  const rows = db.$client
-    .prepare("select payload from outbox where kind = 'identity_code' and chat_id = ? order by id desc limit 1")
-    .all(`${phone.replace(/^\+/, '')}@s.whatsapp.net`) as { payload: string }[]
+export async function lastCodeSentTo(db: Db, phone: string): Promise<string> {
+  const rows = (await statement(
+    db,
+    "select payload from outbox where kind = 'identity_code' and chat_id = ? order by id desc limit 1",
+  ).all(`${phone.replace(/^\+/, '')}@s.whatsapp.net`)) as { payload: string }[]
   const code = /\*(\d{6})\*/.exec(JSON.parse(rows[0]?.payload ?? '{"text":""}').text)?.[1]
   if (!code) throw new Error(`no one-time code was sent to ${phone}`)
   return code
@@ -177,7 +178,7 @@ export async function play(driver: ChatDriver, transcript: Transcript): Promise<
       replies = await driver.deliver(new Date())
     } else if (turn.codeFrom) {
       if (!driver.db) throw new Error('this driver cannot read the one-time codes sent')
-      replies = await driver.send(lastCodeSentTo(driver.db, turn.codeFrom))
+      replies = await driver.send(await lastCodeSentTo(driver.db, turn.codeFrom))
     } else if (turn.deliverAt) {
       if (!driver.deliver) throw new Error('this driver cannot run the outbox')
       replies = await driver.deliver(turn.deliverAt(new Date()))

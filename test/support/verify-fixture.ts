@@ -108,7 +108,7 @@ export async function verifyFixture(
 ): Promise<Fixture> {
   const clock = fakeClock(NOW)
   const core = await testCore({ clock: clock.now })
-  for (const cert of Object.values(CERTS)) core.db.insert(certificates).values(cert).run()
+  for (const cert of Object.values(CERTS)) await core.db.insert(certificates).values(cert)
   // Written only when a test flushes it.
   const audit = createLookupAudit(core.db, { flushMs: 3_600_000, maxBatch: 10_000, now: clock.now })
   const web = createWebApp({
@@ -157,7 +157,7 @@ export async function verifyFixture(
     },
     auditRows: async () => {
       await audit.flush()
-      return core.db.select().from(auditLog).all()
+      return await core.db.select().from(auditLog)
     },
     close: async () => {
       broken?.mockRestore()

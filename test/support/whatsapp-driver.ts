@@ -55,7 +55,7 @@ export type WhatsAppDriver = ChatDriver & {
 export async function whatsappDriver(options: WhatsAppDriverOptions): Promise<WhatsAppDriver> {
   const fake = options.fake ?? fakeWhatsApp()
   const jid = options.jid ?? `628${Math.floor(1e9 + Math.random() * 8e9)}@s.whatsapp.net`
-  const channel = createWhatsAppChannel({
+  const channel = await createWhatsAppChannel({
     db: options.db,
     authBox: options.authBox ?? testAuthBox(),
     engine: options.engine,

@@ -367,7 +367,7 @@ describe('Bicara dengan petugas through Telegram', () => {
     const done = joined(await driver.tap('Ya, kirim'))
     const code = /PTG-[A-Z2-9]{6}/.exec(done)?.[0]
     expect(code, done).toBeDefined()
-    const rows = core.db.select().from(handoffRequests).all()
+    const rows = await core.db.select().from(handoffRequests)
     expect(rows).toHaveLength(1)
     expect(rows[0]).toMatchObject({
       code,
@@ -426,11 +426,10 @@ describe('delivery', () => {
     fake.failNext('sendMessage', { error_code: 403, description: 'Forbidden: bot was blocked by the user' })
     const before = fake.calls.length
     expect(await driver.send('halo')).toEqual([])
-    const [identity] = core.db
+    const [identity] = await core.db
       .select()
       .from(channelIdentities)
       .where(eq(channelIdentities.userId, String(driver.chatId)))
-      .all()
     expect(identity?.channel).toBe('telegram')
     expect(identity?.chatId).toBe(String(driver.chatId))
     expect(identity?.blockedAt).toBeInstanceOf(Date)
@@ -443,9 +442,9 @@ describe('delivery', () => {
   it("my_chat_member 'kicked' marks the chat blocked and 'member' clears it; the chat's reminders follow", async () => {
     const { core, fake, driver } = await setup('webhook')
     // The chat is linked to a person with an exam in 10 days: 7d, 1d and 2h reminders to it.
-    const person = addPerson(core.db, { chats: [{ channel: 'telegram', chatId: String(driver.chatId) }] })
-    addExam(core.db, person, { startsAt: new Date(Date.now() + 10 * DAY) })
-    const reminders = () => remindersOf(core.db, person).map((row) => `${row.label} ${row.status}`)
+    const person = await addPerson(core.db, { chats: [{ channel: 'telegram', chatId: String(driver.chatId) }] })
+    await addExam(core.db, person, { startsAt: new Date(Date.now() + 10 * DAY) })
+    const reminders = async () => (await remindersOf(core.db, person)).map((row) => `${row.label} ${row.status}`)
     const bot = { id: fake.botInfo.id, is_bot: true, first_name: fake.botInfo.first_name, username: BOT_USERNAME }
     const memberUpdate = (from: string, to: string): RawUpdate => ({
       update_id: fake.nextUpdateId(),
@@ -457,21 +456,22 @@ describe('delivery', () => {
         new_chat_member: to === 'kicked' ? { user: bot, status: to, until_date: 0 } : { user: bot, status: to },
       },
     })
-    const blockedAt = () =>
-      core.db
-        .select()
-        .from(channelIdentities)
-        .where(eq(channelIdentities.userId, String(driver.chatId)))
-        .all()[0]?.blockedAt
+    const blockedAt = async () =>
+      (
+        await core.db
+          .select()
+          .from(channelIdentities)
+          .where(eq(channelIdentities.userId, String(driver.chatId)))
+      )[0]?.blockedAt
     expect(await driver.sendUpdate(memberUpdate('member', 'kicked'))).toEqual([])
-    expect(blockedAt()).toBeInstanceOf(Date)
-    expect(reminders()).toEqual([])
+    expect(await blockedAt()).toBeInstanceOf(Date)
+    expect(await reminders()).toEqual([])
     expect(await driver.sendUpdate(memberUpdate('kicked', 'member'))).toEqual([])
-    expect(blockedAt()).toBeNull()
+    expect(await blockedAt()).toBeNull()
     // Allowed again: planned afresh from then on.
-    expect(reminders()).toEqual(['7d pending', '1d pending', '2h pending'])
+    expect(await reminders()).toEqual(['7d pending', '1d pending', '2h pending'])
     expect(await driver.sendUpdate(memberUpdate('member', 'kicked'))).toEqual([])
-    expect(reminders()).toEqual(['7d cancelled', '1d cancelled', '2h cancelled'])
+    expect(await reminders()).toEqual(['7d cancelled', '1d cancelled', '2h cancelled'])
     expect(fake.sent()).toHaveLength(0)
   })
 })
@@ -485,17 +485,14 @@ describe('a file that does not arrive', () => {
   it('an outbox message whose file is refused counts as sent, once: its text and the note, never the text again', async () => {
     const { core, fake, driver } = await setup('webhook')
     const at = new Date()
-    core.db
-      .insert(outbox)
-      .values({
-        idempotencyKey: 'test:seat-taken',
-        channel: 'telegram',
-        chatId: String(driver.chatId),
-        kind: 'seat_offer',
-        payload: JSON.stringify({ ...withFile, attachment: stored }),
-        dueAt: at,
-      })
-      .run()
+    await core.db.insert(outbox).values({
+      idempotencyKey: 'test:seat-taken',
+      channel: 'telegram',
+      chatId: String(driver.chatId),
+      kind: 'seat_offer',
+      payload: JSON.stringify({ ...withFile, attachment: stored }),
+      dueAt: at,
+    })
     // No outbox row carries a file today, and JSON cannot hold its bytes: they are put back here,
     // as an encoding of the payload would.
     const send: ChannelSender = (chatId, replies) =>
@@ -509,7 +506,7 @@ describe('a file that does not arrive', () => {
     const later = new Date(at.getTime() + 3 * HOUR)
     expect(await testOutbox(core.db, fakeClock(later), { telegram: send }).deliver()).toMatchObject({ sent: 0, retried: 0 })
     expect(driver.messages().map((m) => m.text)).toEqual([withFile.text, ICS_UNSENT])
-    expect(core.db.select().from(outbox).get()?.status).toBe('sent')
+    expect((await core.db.select().from(outbox).limit(1))[0]?.status).toBe('sent')
   })
 })
 
@@ -630,11 +627,10 @@ describe.each(MODES)('group chats (%s)', (mode) => {
       }
     }
     // The group never reached the core.
-    const groupStates = core.db
+    const groupStates = await core.db
       .select()
       .from(conversationStates)
       .where(eq(conversationStates.chatId, String(group.id)))
-      .all()
     expect(groupStates).toEqual([])
     expect(fake.sent(group.id)).toHaveLength(3)
   })

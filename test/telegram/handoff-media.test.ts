@@ -15,7 +15,7 @@ import { createChatBlocking } from '../../src/core/chat-blocking.js'
 import type { Engine } from '../../src/core/engine.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import type { Inbound } from '../../src/core/types.js'
-import { closeDatabase } from '../../src/db/client.js'
+import { closeDatabase, statement } from '../../src/db/client.js'
 import { testCore } from '../support/core.js'
 import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram.js'
 import { freshChatId } from '../support/telegram-driver.js'
@@ -53,7 +53,7 @@ async function setup(live?: Set<string>) {
         live.add(inbound.chatId)
         return [{ text: 'Permintaan terkirim' }]
       }
-      return inbound.media ? [] : core.engine.handle(inbound)
+      return inbound.media ? [] : await core.engine.handle(inbound)
     },
   }
   const logs: string[] = []
@@ -289,16 +289,15 @@ describe('with the real core deciding (mediaWanted = the core’s isLive)', () =
     expect(fake.downloads).toEqual([])
     expect(String(fake.sent(chatId).at(-1)?.payload.text)).toContain(NOT_TEXT)
 
-    core.db.$client
-      .prepare(
-        `insert into handoff_requests (code, channel, chat_id, name, topic, question, status, live)
+    await statement(
+      core.db,
+      `insert into handoff_requests (code, channel, chat_id, name, topic, question, status, live)
          values ('PTG-MEDIA1', 'telegram', ?, 'Sari', 'lainnya', 'Sertifikat saya hilang', 'waiting', 1)`,
-      )
-      .run(String(chatId))
+    ).run(String(chatId))
     await send(2, { ...photoMessage, caption: 'Ini foto sertifikat lama saya' })
     await send(3, document(fake, Buffer.from('PK\x03\x04 bukan pdf', 'latin1'), { name: 'ijazah.pdf' }))
 
-    const rows = core.db.$client.prepare('select size, sha256, content from handoff_attachments').all() as {
+    const rows = (await statement(core.db, 'select size, sha256, content from handoff_attachments').all()) as {
       size: number
       sha256: string
       content: Buffer
@@ -306,9 +305,10 @@ describe('with the real core deciding (mediaWanted = the core’s isLive)', () =
     expect(rows).toHaveLength(1)
     expect(rows[0]).toMatchObject({ size: photo.length, sha256: createHash('sha256').update(photo).digest('hex') })
     expect(rows[0]?.content.includes(photo.subarray(0, 64))).toBe(false)
-    const thread = core.db.$client
-      .prepare("select text, attachment_id is not null as file from handoff_messages where author = 'person' order by id")
-      .all()
+    const thread = await statement(
+      core.db,
+      "select text, attachment_id is not null as file from handoff_messages where author = 'person' order by id",
+    ).all()
     expect(thread).toEqual([{ text: 'Ini foto sertifikat lama saya', file: 1 }])
     const [, ack, note] = fake.sent(chatId).map((call) => String(call.payload.text))
     expect(ack).toMatch(/Pesan Anda sudah (diteruskan|kami terima)/)

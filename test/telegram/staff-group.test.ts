@@ -5,6 +5,7 @@
  * else writes does not; commands, linking, alerts, files, NIK masking, pacing and the clean-up
  * after an erasure. Real grammY bot, fake Bot API server, in-memory SQLite with the migrations.
  */
+
 import { eq } from 'drizzle-orm'
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -16,7 +17,7 @@ import type { Engine } from '../../src/core/engine.js'
 import { loadKnowledgeBase } from '../../src/core/faq/knowledge-base.js'
 import { createHandoffActions, type HandoffActions, type HandoffActor } from '../../src/core/handoff/actions.js'
 import { runHandoffJobs } from '../../src/core/handoff/jobs.js'
-import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js'
+import { closeDatabase, type Db, openDatabase, written } from '../../src/db/client.js'
 import { queueGroupCleanups } from '../../src/db/queries/handoff.js'
 import { storeTelegramCode, telegramCodeHash } from '../../src/db/queries/telegram-links.js'
 import { ensureReferenceData } from '../../src/db/reference-data.js'
@@ -75,7 +76,7 @@ type Options = { staffChats?: StaffGroupSettings['staffChats']; groupFiles?: 'li
 
 async function setup(options: Options = {}) {
   const db = openDatabase(':memory:')
-  ensureReferenceData(db)
+  await ensureReferenceData(db)
   cleanups.push(() => closeDatabase(db))
   const clock = fakeClock(new Date('2026-12-07T02:12:00Z'))
   const fake = await startFakeTelegram()
@@ -135,67 +136,71 @@ async function setup(options: Options = {}) {
     },
     ...(options.files !== false && { files }),
   })
-  const regionId = (code: string) => db.select().from(regions).where(eq(regions.code, code)).get()?.id ?? null
+  const regionId = async (code: string) => (await db.select().from(regions).where(eq(regions.code, code)).limit(1))[0]?.id ?? null
 
   let handoffCounter = 0
   /** A live handoff as the chat files it (the person's question with a NIK in it). */
-  function addHandoff(over: Partial<typeof handoffRequests.$inferInsert> & { region?: string | null } = {}) {
+  async function addHandoff(over: Partial<typeof handoffRequests.$inferInsert> & { region?: string | null } = {}) {
     handoffCounter += 1
     const { region = 'R5', ...rest } = over
-    return db
-      .insert(handoffRequests)
-      .values({
-        code: `PTG-7K2QX${handoffCounter}`,
-        channel: 'whatsapp',
-        chatId: `62812000000${handoffCounter}@s.whatsapp.net`,
-        name: 'Siti Rahma',
-        phoneE164: '+6281234567890',
-        topic: 'Status sertifikasi saya',
-        question: `NIK saya ${NIK}, kapan sertifikat saya terbit?`,
-        status: 'waiting',
-        live: true,
-        regionId: region === null ? null : regionId(region),
-        createdAt: clock.now(),
-        ...rest,
-      })
-      .returning()
-      .get()
+    return written(
+      await db
+        .insert(handoffRequests)
+        .values({
+          code: `PTG-7K2QX${handoffCounter}`,
+          channel: 'whatsapp',
+          chatId: `62812000000${handoffCounter}@s.whatsapp.net`,
+          name: 'Siti Rahma',
+          phoneE164: '+6281234567890',
+          topic: 'Status sertifikasi saya',
+          question: `NIK saya ${NIK}, kapan sertifikat saya terbit?`,
+          status: 'waiting',
+          live: true,
+          regionId: region === null ? null : await regionId(region),
+          createdAt: clock.now(),
+          ...rest,
+        })
+        .returning(),
+    )
   }
 
   /** A row of the thread written by the person (or the system, staff elsewhere), not yet relayed. */
-  function addRow(handoffId: number, over: Partial<typeof handoffMessages.$inferInsert> = {}) {
-    return db
-      .insert(handoffMessages)
-      .values({ handoffId, at: clock.now(), author: 'person', via: 'chat', text: 'Halo, ada yang bisa bantu?', ...over })
-      .returning()
-      .get()
+  async function addRow(handoffId: number, over: Partial<typeof handoffMessages.$inferInsert> = {}) {
+    return written(
+      await db
+        .insert(handoffMessages)
+        .values({ handoffId, at: clock.now(), author: 'person', via: 'chat', text: 'Halo, ada yang bisa bantu?', ...over })
+        .returning(),
+    )
   }
 
   let userCounter = 500
   /** A staff account, linked to a Telegram user unless `linked` is false. */
-  function addStaff(over: Partial<typeof staff.$inferInsert> & { linked?: boolean } = {}) {
+  async function addStaff(over: Partial<typeof staff.$inferInsert> & { linked?: boolean } = {}) {
     userCounter += 1
     const { linked = true, ...rest } = over
     const telegramUser = { id: userCounter, first_name: String(rest.name ?? 'Rina') }
-    const row = db
-      .insert(staff)
-      .values({
-        name: 'Rina Wulandari',
-        email: `staf${userCounter}@kemensos.go.id`,
-        role: 'regional',
-        region: 'R5',
-        telegramUserId: linked ? String(telegramUser.id) : null,
-        createdAt: clock.now(),
-        updatedAt: clock.now(),
-        ...rest,
-      })
-      .returning()
-      .get()
+    const row = written(
+      await db
+        .insert(staff)
+        .values({
+          name: 'Rina Wulandari',
+          email: `staf${userCounter}@kemensos.go.id`,
+          role: 'regional',
+          region: 'R5',
+          telegramUserId: linked ? String(telegramUser.id) : null,
+          createdAt: clock.now(),
+          updatedAt: clock.now(),
+          ...rest,
+        })
+        .returning(),
+    )
     return { row, user: telegramUser }
   }
 
-  const handoffById = (id: number) => db.select().from(handoffRequests).where(eq(handoffRequests.id, id)).get()
-  const rowById = (id: number) => db.select().from(handoffMessages).where(eq(handoffMessages.id, id)).get()
+  const handoffById = async (id: number) =>
+    (await db.select().from(handoffRequests).where(eq(handoffRequests.id, id)).limit(1))[0]
+  const rowById = async (id: number) => (await db.select().from(handoffMessages).where(eq(handoffMessages.id, id)).limit(1))[0]
 
   /** Sends a group message through the bot, as Telegram would deliver it. */
   async function write(input: Parameters<FakeTelegram['groupMessage']>[0]) {
@@ -227,9 +232,9 @@ const texts = (calls: RecordedCall[]) => calls.map((call) => String(call.payload
 
 /** A handoff posted to its group: its topic (or header, in reply mode) exists. */
 async function posted(s: Setup, over: Parameters<Setup['addHandoff']>[0] = {}) {
-  const handoff = s.addHandoff(over)
+  const handoff = await s.addHandoff(over)
   await s.relay.runOnce()
-  const stored = s.handoffById(handoff.id)
+  const stored = await s.handoffById(handoff.id)
   if (!stored?.tgChatId || stored.tgRootMessageId === null) throw new Error('handoff not posted')
   return stored
 }
@@ -237,10 +242,10 @@ async function posted(s: Setup, over: Parameters<Setup['addHandoff']>[0] = {}) {
 describe('topic mode: a forum topic per handoff', () => {
   it('opens a topic named "PTG-… · Siti · Makassar" with the header (no NIK, masked phone) and a line in General', async () => {
     const s = await setup()
-    const handoff = s.addHandoff()
+    const handoff = await s.addHandoff()
     await s.relay.runOnce()
 
-    const stored = s.handoffById(handoff.id)
+    const stored = await s.handoffById(handoff.id)
     expect(stored?.tgChatId).toBe(String(TOPICS_GROUP))
     const topicId = stored?.tgTopicId ?? 0
     expect(s.fake.topic(TOPICS_GROUP, topicId)).toEqual({
@@ -279,9 +284,9 @@ describe('topic mode: a forum topic per handoff', () => {
   it("posts each of the person's messages into the topic once, in order, with NIK-like numbers masked", async () => {
     const s = await setup()
     const handoff = await posted(s)
-    const first = s.addRow(handoff.id, { text: 'Ini NIK saya 3273-0141-0190-0001 ya' })
+    const first = await s.addRow(handoff.id, { text: 'Ini NIK saya 3273-0141-0190-0001 ya' })
     s.clock.advance(11_000)
-    const second = s.addRow(handoff.id, { text: 'Mohon dibantu <segera> & terima kasih' })
+    const second = await s.addRow(handoff.id, { text: 'Mohon dibantu <segera> & terima kasih' })
     await s.relay.runOnce()
     await s.relay.runOnce()
 
@@ -290,25 +295,27 @@ describe('topic mode: a forum topic per handoff', () => {
       '👤 Siti: Ini NIK saya 3273 **** **** 0001 ya',
       '👤 Siti: Mohon dibantu &lt;segera&gt; &amp; terima kasih',
     ])
-    expect(s.rowById(first.id)?.relayedAt).not.toBeNull()
-    expect(s.rowById(second.id)?.tgMessageId).toBeTypeOf('number')
+    expect((await s.rowById(first.id))?.relayedAt).not.toBeNull()
+    expect((await s.rowById(second.id))?.tgMessageId).toBeTypeOf('number')
   })
 
   it("joins the person's texts written within 10 s into one post; a file or a later text starts a new one", async () => {
     const s = await setup()
     const handoff = await posted(s)
-    const burst = ['Halo', 'Saya mau tanya', 'soal sertifikat'].map((text) => {
-      s.clock.advance(3_000)
-      return s.addRow(handoff.id, { text })
-    })
+    const burst = await Promise.all(
+      ['Halo', 'Saya mau tanya', 'soal sertifikat'].map((text) => {
+        s.clock.advance(3_000)
+        return s.addRow(handoff.id, { text })
+      }),
+    )
     s.clock.advance(11_000)
-    s.addRow(handoff.id, { text: 'Masih di sana?' })
+    await s.addRow(handoff.id, { text: 'Masih di sana?' })
     await s.relay.runOnce()
     expect(texts(s.fake.posts(TOPICS_GROUP, handoff.tgTopicId ?? 0)).slice(1)).toEqual([
       '👤 Siti: Halo\nSaya mau tanya\nsoal sertifikat',
       '👤 Siti: Masih di sana?',
     ])
-    const ids = burst.map((row) => s.rowById(row.id)?.tgMessageId)
+    const ids = await Promise.all(burst.map(async (row) => (await s.rowById(row.id))?.tgMessageId))
     expect(new Set(ids).size).toBe(1)
     expect(ids[0]).toBeTypeOf('number')
   })
@@ -316,9 +323,9 @@ describe('topic mode: a forum topic per handoff', () => {
   it('posts replies and notes written in the console, and events, each as staff read them', async () => {
     const s = await setup()
     const handoff = await posted(s)
-    s.addRow(handoff.id, { author: 'staff', via: 'console', staffName: 'Rina', text: 'Sertifikat terbit bulan depan.' })
-    s.addRow(handoff.id, { author: 'note', via: 'console', staffName: 'Rina', text: 'Sudah cek SK.' })
-    s.addRow(handoff.id, { author: 'system', via: 'system', text: '✅ Diambil oleh Rina', platformId: 'taken' })
+    await s.addRow(handoff.id, { author: 'staff', via: 'console', staffName: 'Rina', text: 'Sertifikat terbit bulan depan.' })
+    await s.addRow(handoff.id, { author: 'note', via: 'console', staffName: 'Rina', text: 'Sudah cek SK.' })
+    await s.addRow(handoff.id, { author: 'system', via: 'system', text: '✅ Diambil oleh Rina', platformId: 'taken' })
     await s.relay.runOnce()
     expect(texts(s.fake.posts(TOPICS_GROUP, handoff.tgTopicId ?? 0)).slice(1)).toEqual([
       '💬 Rina (konsol): Sertifikat terbit bulan depan.',
@@ -330,7 +337,7 @@ describe('topic mode: a forum topic per handoff', () => {
   it("a linked staff member's message in the topic goes to the person as a reply; the relay does not echo it", async () => {
     const s = await setup()
     const handoff = await posted(s)
-    const rina = s.addStaff()
+    const rina = await s.addStaff()
     const before = s.fake.calls.length
     const update = await s.write({
       chatId: TOPICS_GROUP,
@@ -351,7 +358,7 @@ describe('topic mode: a forum topic per handoff', () => {
       },
     ])
     // The person gets it, signed, through the outbox.
-    const queued = s.db.select().from(outbox).where(eq(outbox.chatId, handoff.chatId)).all()
+    const queued = await s.db.select().from(outbox).where(eq(outbox.chatId, handoff.chatId))
     expect(queued.map((row) => JSON.parse(row.payload).text)).toEqual([
       '*Petugas Rina · BBPPKS Makassar:*\nHalo Bu Siti, saya cek dulu.',
     ])
@@ -361,19 +368,19 @@ describe('topic mode: a forum topic per handoff', () => {
     expect(texts(s.fake.calls.slice(before).filter((c) => c.method.startsWith('send')))).toEqual([
       '✅ Diambil oleh Rina Wulandari',
     ])
-    expect(s.db.select().from(outbox).all()).toHaveLength(1)
-    expect(s.handoffById(handoff.id)?.status).toBe('open')
+    expect(await s.db.select().from(outbox)).toHaveLength(1)
+    expect((await s.handoffById(handoff.id))?.status).toBe('open')
   })
 
   it('a message in another topic, in General, or from a stranger is not relayed, and nothing is sent back', async () => {
     const s = await setup()
     const handoff = await posted(s)
-    const rina = s.addStaff()
+    const rina = await s.addStaff()
     const stranger = { id: 9001, first_name: 'Orang' }
-    const disabled = s.addStaff({ status: 'disabled' })
-    const viewer = s.addStaff({ role: 'viewer', region: null })
-    const otherRegion = s.addStaff({ region: 'R2' })
-    const unlinked = s.addStaff({ linked: false })
+    const disabled = await s.addStaff({ status: 'disabled' })
+    const viewer = await s.addStaff({ role: 'viewer', region: null })
+    const otherRegion = await s.addStaff({ region: 'R2' })
+    const unlinked = await s.addStaff({ linked: false })
     const other = await s.telegram.bot.api.createForumTopic(TOPICS_GROUP, 'Obrolan staf')
     const before = s.fake.calls.length
 
@@ -386,7 +393,7 @@ describe('topic mode: a forum topic per handoff', () => {
 
     expect(s.actions.calls).toEqual([])
     expect(s.fake.calls.slice(before)).toEqual([])
-    expect(s.handoffById(handoff.id)?.status).toBe('waiting')
+    expect((await s.handoffById(handoff.id))?.status).toBe('waiting')
     // Logged, without what was written.
     expect(s.lines.some((line) => line.includes('not linked to staff'))).toBe(true)
     expect(s.lines.join('\n')).not.toContain('Saya bantu jawab')
@@ -395,7 +402,7 @@ describe('topic mode: a forum topic per handoff', () => {
   it("an admin of the centre may answer any region's handoff", async () => {
     const s = await setup()
     const handoff = await posted(s)
-    const admin = s.addStaff({ role: 'admin', region: null, name: 'Budi' })
+    const admin = await s.addStaff({ role: 'admin', region: null, name: 'Budi' })
     await s.write({ chatId: TOPICS_GROUP, from: admin.user, threadId: handoff.tgTopicId ?? 0, text: 'Sudah kami proses.' })
     expect(s.actions.calls.map((c) => [c.action, 'staff' in c.actor ? c.actor.staff.name : ''])).toEqual([['reply', 'Budi']])
   })
@@ -403,7 +410,7 @@ describe('topic mode: a forum topic per handoff', () => {
   it('ignores other bots, service messages (topic created, members joined) and edited messages', async () => {
     const s = await setup()
     const handoff = await posted(s)
-    const rina = s.addStaff()
+    const rina = await s.addStaff()
     const topicId = handoff.tgTopicId ?? 0
     const before = s.fake.calls.length
     await s.write({
@@ -451,7 +458,7 @@ describe('topic mode: a forum topic per handoff', () => {
   it('files from staff are refused with a note; a closed handoff says so', async () => {
     const s = await setup()
     const handoff = await posted(s)
-    const rina = s.addStaff()
+    const rina = await s.addStaff()
     const topicId = handoff.tgTopicId ?? 0
     await s.write({
       chatId: TOPICS_GROUP,
@@ -459,7 +466,7 @@ describe('topic mode: a forum topic per handoff', () => {
       threadId: topicId,
       extra: { photo: [{ file_id: 'p', file_unique_id: 'p', width: 1, height: 1 }], caption: 'ini formulirnya' },
     })
-    s.db.update(handoffRequests).set({ status: 'closed' }).where(eq(handoffRequests.id, handoff.id)).run()
+    await s.db.update(handoffRequests).set({ status: 'closed' }).where(eq(handoffRequests.id, handoff.id))
     await s.write({ chatId: TOPICS_GROUP, from: rina.user, threadId: topicId, text: 'Masih ada pertanyaan?' })
     expect(s.actions.calls).toEqual([])
     expect(texts(s.fake.posts(TOPICS_GROUP, topicId)).slice(1)).toEqual([
@@ -473,7 +480,7 @@ describe('commands in the topic', () => {
   it('/ambil takes it, /catatan keeps a note, /faq sends an FAQ answer (alone: the list), /tutup closes the topic', async () => {
     const s = await setup()
     const handoff = await posted(s)
-    const rina = s.addStaff()
+    const rina = await s.addStaff()
     const topicId = handoff.tgTopicId ?? 0
     const say = (text: string) => s.write({ chatId: TOPICS_GROUP, from: rina.user, threadId: topicId, text })
 
@@ -499,7 +506,7 @@ describe('commands in the topic', () => {
     expect(answers[3]).toBe('Topik FAQ "cuaca" tidak ada. Ketik /faq untuk daftar topik.')
     // Then the relay posts the events (not the note or the answer, which came from the group).
     expect(answers.slice(4)).toEqual(['✅ Diambil oleh Rina Wulandari', '🔒 Ditutup oleh petugas Rina Wulandari'])
-    const toPerson = s.db.select().from(outbox).where(eq(outbox.chatId, handoff.chatId)).all()
+    const toPerson = await s.db.select().from(outbox).where(eq(outbox.chatId, handoff.chatId))
     expect(toPerson.map((row) => row.kind)).toEqual(['handoff_reply', 'handoff_closed'])
     expect(JSON.parse(toPerson[0]?.payload ?? '{}').text).toBe(`*Petugas Rina · BBPPKS Makassar:*\n${bimtek}`)
     expect(s.fake.topic(TOPICS_GROUP, topicId)?.closed).toBe(true)
@@ -510,7 +517,7 @@ describe('commands in the topic', () => {
   it('an unknown command gets the list of commands, a command for another bot is ignored; neither reaches the person', async () => {
     const s = await setup()
     const handoff = await posted(s)
-    const rina = s.addStaff()
+    const rina = await s.addStaff()
     const topicId = handoff.tgTopicId ?? 0
     await s.write({ chatId: TOPICS_GROUP, from: rina.user, threadId: topicId, text: '/start' })
     await s.write({ chatId: TOPICS_GROUP, from: rina.user, threadId: topicId, text: '/start@other_bot' })
@@ -523,7 +530,7 @@ describe('commands in the topic', () => {
 
 describe('/tautkan: linking a Telegram account to a staff account', () => {
   async function withCode(s: Setup, code: string, minutes = 10) {
-    const account = s.addStaff({ linked: false, name: 'Rina Wulandari' })
+    const account = await s.addStaff({ linked: false, name: 'Rina Wulandari' })
     const at = s.clock.now()
     expect(
       await storeTelegramCode(s.db, account.row.id, telegramCodeHash(code), at, new Date(at.getTime() + minutes * 60_000)),
@@ -537,10 +544,12 @@ describe('/tautkan: linking a Telegram account to a staff account', () => {
     const rina = await withCode(s, '482913')
     const sent = await s.write({ chatId: TOPICS_GROUP, from: rina.user, text: '/tautkan 482913' })
 
-    expect(s.db.select().from(staff).where(eq(staff.id, rina.row.id)).get()?.telegramUserId).toBe(String(rina.user.id))
+    expect((await s.db.select().from(staff).where(eq(staff.id, rina.row.id)).limit(1))[0]?.telegramUserId).toBe(
+      String(rina.user.id),
+    )
     expect(texts(s.fake.posts(TOPICS_GROUP, null))).toContain('Akun Telegram ditautkan ke Rina Wulandari (Petugas wilayah R5).')
     expect(s.fake.message(TOPICS_GROUP, Number(sent.message.message_id))).toBeUndefined()
-    expect(s.db.select().from(auditLog).where(eq(auditLog.action, 'handoff.telegram_linked')).all()).toHaveLength(1)
+    expect(await s.db.select().from(auditLog).where(eq(auditLog.action, 'handoff.telegram_linked'))).toHaveLength(1)
 
     await s.write({ chatId: TOPICS_GROUP, from: rina.user, threadId: handoff.tgTopicId ?? 0, text: 'Halo Bu' })
     expect(s.actions.calls.map((c) => c.action)).toEqual(['reply'])
@@ -560,27 +569,24 @@ describe('/tautkan: linking a Telegram account to a staff account', () => {
     expect(answers[0]).toMatch(/^Kode tidak berlaku/)
     expect(answers[1]).toMatch(/^Akun Telegram ditautkan/)
     expect(answers[2]).toMatch(/^Kode tidak berlaku/)
-    expect(s.db.select().from(staff).where(eq(staff.id, rina.row.id)).get()?.telegramUserId).toBeNull()
-    expect(s.db.select().from(staff).where(eq(staff.id, budi.row.id)).get()?.telegramUserId).toBe(String(budi.user.id))
+    expect((await s.db.select().from(staff).where(eq(staff.id, rina.row.id)).limit(1))[0]?.telegramUserId).toBeNull()
+    expect((await s.db.select().from(staff).where(eq(staff.id, budi.row.id)).limit(1))[0]?.telegramUserId).toBe(
+      String(budi.user.id),
+    )
   })
 
   it('a Telegram code and a pending password link do not cancel each other', async () => {
     const s = await setup()
-    const rina = s.addStaff({ linked: false })
+    const rina = await s.addStaff({ linked: false })
     const at = s.clock.now()
     const later = new Date(at.getTime() + 3_600_000)
-    s.db
+    await s.db
       .insert(staffLinks)
       .values({ tokenHash: 'a'.repeat(64), purpose: 'reset', staffId: rina.row.id, createdAt: at, expiresAt: later })
-      .run()
     await storeTelegramCode(s.db, rina.row.id, telegramCodeHash('123123'), at, later)
     const { insertLink } = await import('../../src/db/queries/console-staff.js')
-    insertLink(s.db, { tokenHash: 'b'.repeat(64), purpose: 'invite', staffId: rina.row.id, at, expiresAt: later })
-    const purposes = s.db
-      .select()
-      .from(staffLinks)
-      .all()
-      .map((l) => l.purpose)
+    await insertLink(s.db, { tokenHash: 'b'.repeat(64), purpose: 'invite', staffId: rina.row.id, at, expiresAt: later })
+    const purposes = (await s.db.select().from(staffLinks)).map((l) => l.purpose)
     expect(purposes.sort()).toEqual(['invite', 'telegram'])
   })
 })
@@ -592,9 +598,9 @@ describe('reply mode: a group without topics', () => {
     const b = await posted(s, { region: 'R2', name: 'Bayu Saputra' })
     expect(a.tgChatId).toBe(String(REPLIES_GROUP))
     expect(a.tgTopicId).toBeNull()
-    const rowB = s.addRow(b.id, { text: 'Pertanyaan kedua' })
+    const rowB = await s.addRow(b.id, { text: 'Pertanyaan kedua' })
     await s.relay.runOnce()
-    const postB = s.rowById(rowB.id)?.tgMessageId ?? 0
+    const postB = (await s.rowById(rowB.id))?.tgMessageId ?? 0
     expect(
       s.fake.posts(REPLIES_GROUP).find((c) => c.payload.text === '👤 Bayu: Pertanyaan kedua')?.payload.reply_parameters,
     ).toMatchObject({
@@ -603,7 +609,7 @@ describe('reply mode: a group without topics', () => {
     const header = String(s.fake.message(REPLIES_GROUP, a.tgRootMessageId ?? 0)?.text)
     expect(header).toContain('Balas (reply) pesan ini')
 
-    const dewi = s.addStaff({ region: 'R2', name: 'Dewi' })
+    const dewi = await s.addStaff({ region: 'R2', name: 'Dewi' })
     await s.write({ chatId: REPLIES_GROUP, from: dewi.user, replyTo: a.tgRootMessageId ?? 0, text: 'Untuk Ani' })
     await s.write({ chatId: REPLIES_GROUP, from: dewi.user, text: 'Bukan balasan' })
     await s.write({ chatId: REPLIES_GROUP, from: dewi.user, replyTo: postB, text: 'Untuk Bayu' })
@@ -635,9 +641,9 @@ describe('routing, alerts, files, pace and clean-up', () => {
     expect(s.fake.topic(ALL_GROUP, none.tgTopicId ?? 0)?.name).toBe(`${none.code} · Siti · pusat`)
 
     const only = await setup({ staffChats: [{ region: 'R5', chatId: String(TOPICS_GROUP) }] })
-    const left = only.addHandoff({ region: 'R1' })
+    const left = await only.addHandoff({ region: 'R1' })
     await only.relay.runOnce()
-    expect(only.handoffById(left.id)?.tgChatId).toBeNull()
+    expect((await only.handoffById(left.id))?.tgChatId).toBeNull()
     expect(only.fake.calls.filter((c) => c.method !== 'getMe')).toEqual([])
   })
 
@@ -659,27 +665,28 @@ describe('routing, alerts, files, pace and clean-up', () => {
 
   it('files go as a console link by default, uploaded with HANDOFF_GROUP_FILES=upload', async () => {
     const bytes = Buffer.from('\xff\xd8\xff fake jpeg bytes', 'latin1')
-    const attach = (s: Setup, handoffId: number) => {
-      const file = s.db
-        .insert(handoffAttachments)
-        .values({
-          handoffId,
-          kind: 'image',
-          mimeType: 'image/jpeg',
-          fileName: 'ktp.jpg',
-          size: 1_258_291,
-          sha256: 'x',
-          content: Buffer.from(bytes).reverse(),
-          createdAt: s.clock.now(),
-        })
-        .returning()
-        .get()
-      s.addRow(handoffId, { text: 'KTP saya', attachmentId: file.id })
+    const attach = async (s: Setup, handoffId: number) => {
+      const file = written(
+        await s.db
+          .insert(handoffAttachments)
+          .values({
+            handoffId,
+            kind: 'image',
+            mimeType: 'image/jpeg',
+            fileName: 'ktp.jpg',
+            size: 1_258_291,
+            sha256: 'x',
+            content: Buffer.from(bytes).reverse(),
+            createdAt: s.clock.now(),
+          })
+          .returning(),
+      )
+      await s.addRow(handoffId, { text: 'KTP saya', attachmentId: file.id })
       return file.id
     }
     const link = await setup()
     const h1 = await posted(link)
-    const id1 = attach(link, h1.id)
+    const id1 = await attach(link, h1.id)
     await link.relay.runOnce()
     expect(texts(link.fake.posts(TOPICS_GROUP, h1.tgTopicId ?? 0)).at(-1)).toBe(
       `👤 Siti: 📎 foto 1,2 MB: ${BASE}/admin/percakapan/${h1.code}/berkas/${id1}\nKTP saya`,
@@ -688,7 +695,7 @@ describe('routing, alerts, files, pace and clean-up', () => {
 
     const upload = await setup({ groupFiles: 'upload' })
     const h2 = await posted(upload)
-    attach(upload, h2.id)
+    await attach(upload, h2.id)
     await upload.relay.runOnce()
     const [photo] = upload.fake.calls.filter((c) => c.method === 'sendPhoto')
     expect(photo?.file?.bytes).toEqual(bytes)
@@ -698,7 +705,7 @@ describe('routing, alerts, files, pace and clean-up', () => {
   it('a 429 is waited out (retry_after) and the message posted once; a failure is retried after a minute', async () => {
     const s = await setup()
     const handoff = await posted(s)
-    s.addRow(handoff.id, { text: 'Pesan pertama' })
+    await s.addRow(handoff.id, { text: 'Pesan pertama' })
     s.fake.failNext('sendMessage', {
       error_code: 429,
       description: 'Too Many Requests: retry after 1',
@@ -709,19 +716,19 @@ describe('routing, alerts, files, pace and clean-up', () => {
     expect(sends.map((c) => c.failure?.error_code ?? 200)).toEqual([429, 200])
     expect((sends[1]?.at ?? 0) - (sends[0]?.at ?? 0)).toBeGreaterThanOrEqual(1000)
 
-    const row = s.addRow(handoff.id, { text: 'Pesan kedua' })
-    const after = s.addRow(handoff.id, { author: 'note', via: 'console', staffName: 'Rina', text: 'Catatan' })
+    const row = await s.addRow(handoff.id, { text: 'Pesan kedua' })
+    const after = await s.addRow(handoff.id, { author: 'note', via: 'console', staffName: 'Rina', text: 'Catatan' })
     // A refusal grammY does not retry by itself (the bot was removed, say).
     s.fake.failNext('sendMessage', { error_code: 403, description: 'Forbidden: bot was kicked from the supergroup chat' })
     await s.relay.runOnce()
-    expect(s.rowById(row.id)).toMatchObject({ relayedAt: null, relayAttempts: 1, relayError: 'sendMessage 403' })
+    expect(await s.rowById(row.id)).toMatchObject({ relayedAt: null, relayAttempts: 1, relayError: 'sendMessage 403' })
     // The later row waits, so the topic keeps the thread's order.
-    expect(s.rowById(after.id)?.relayedAt).toBeNull()
+    expect((await s.rowById(after.id))?.relayedAt).toBeNull()
     await s.relay.runOnce()
-    expect(s.rowById(row.id)?.relayAttempts).toBe(1)
+    expect((await s.rowById(row.id))?.relayAttempts).toBe(1)
     s.clock.advance(61_000)
     await s.relay.runOnce()
-    expect(s.rowById(row.id)?.relayedAt).not.toBeNull()
+    expect((await s.rowById(row.id))?.relayedAt).not.toBeNull()
     expect(texts(s.fake.posts(TOPICS_GROUP, handoff.tgTopicId ?? 0)).slice(-2)).toEqual([
       '👤 Siti: Pesan kedua',
       '📝 catatan Rina: Catatan',
@@ -731,18 +738,18 @@ describe('routing, alerts, files, pace and clean-up', () => {
   it('once started, a wake posts new work at once (no wait for the 5 s poll); stop waits for the pass', async () => {
     const s = await setup()
     s.relay.start()
-    const handoff = s.addHandoff()
+    const handoff = await s.addHandoff()
     s.relay.wake()
     await s.fake.waitFor((calls) => calls.some((c) => c.method === 'createForumTopic'), 2_000)
     await s.relay.stop()
-    expect(s.handoffById(handoff.id)?.tgRootMessageId).toBeTypeOf('number')
+    expect((await s.handoffById(handoff.id))?.tgRootMessageId).toBeTypeOf('number')
   })
 
   it('keeps about 20 posts a minute to one group', async () => {
     const s = await setup()
     const handoff = await posted(s)
     for (let i = 0; i < 10; i += 1)
-      s.addRow(handoff.id, { author: 'staff', via: 'console', staffName: 'Rina', text: `Balasan ${i}` })
+      await s.addRow(handoff.id, { author: 'staff', via: 'console', staffName: 'Rina', text: `Balasan ${i}` })
     const start = s.clock.now().getTime()
     await s.relay.runOnce()
     expect(s.clock.now().getTime() - start).toBeGreaterThanOrEqual(9 * 3_000)
@@ -751,8 +758,8 @@ describe('routing, alerts, files, pace and clean-up', () => {
   it('a closed row closes the topic and marks the header closed', async () => {
     const s = await setup()
     const handoff = await posted(s)
-    s.db.update(handoffRequests).set({ status: 'closed' }).where(eq(handoffRequests.id, handoff.id)).run()
-    s.addRow(handoff.id, { author: 'system', via: 'system', platformId: 'closed', text: '🔒 Ditutup oleh petugas Rina' })
+    await s.db.update(handoffRequests).set({ status: 'closed' }).where(eq(handoffRequests.id, handoff.id))
+    await s.addRow(handoff.id, { author: 'system', via: 'system', platformId: 'closed', text: '🔒 Ditutup oleh petugas Rina' })
     await s.relay.runOnce()
     expect(s.fake.topic(TOPICS_GROUP, handoff.tgTopicId ?? 0)?.closed).toBe(true)
     expect(String(s.fake.message(TOPICS_GROUP, handoff.tgRootMessageId ?? 0)?.text)).toMatch(/^<b>🔒 PTG-\w+ · ditutup<\/b>\n/)
@@ -763,18 +770,12 @@ describe('routing, alerts, files, pace and clean-up', () => {
     const topic = await posted(s)
     const replies = await posted(s, { region: 'R2' })
     // As erasure and retention do before they delete.
-    queueGroupCleanups(s.db, [topic.id, replies.id], 'erasure', s.clock.now())
-    s.db.delete(handoffRequests).run()
+    await queueGroupCleanups(s.db, [topic.id, replies.id], 'erasure', s.clock.now())
+    await s.db.delete(handoffRequests)
     await s.relay.runOnce()
     expect(s.fake.topic(TOPICS_GROUP, topic.tgTopicId ?? 0)?.deleted).toBe(true)
     expect(s.fake.message(REPLIES_GROUP, replies.tgRootMessageId ?? 0)).toBeUndefined()
-    expect(
-      s.db
-        .select()
-        .from(handoffGroupCleanups)
-        .all()
-        .every((c) => c.doneAt !== null),
-    ).toBe(true)
+    expect((await s.db.select().from(handoffGroupCleanups)).every((c) => c.doneAt !== null)).toBe(true)
   })
 })
 

@@ -23,7 +23,7 @@ export type TranscriptGroup = {
   /** Settings the core starts with, on top of the test defaults. */
   env?: Record<string, string>
   /** Fills the fresh database before the first turn; `now` is the moment of seeding. */
-  seed?: (core: Core, now: Date) => void
+  seed?: (core: Core, now: Date) => unknown
 }
 
 export const TRANSCRIPT_GROUPS: TranscriptGroup[] = [

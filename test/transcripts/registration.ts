@@ -33,8 +33,8 @@ export const SEEDED = {
  * class in Bandung already full with one person waiting (in 12 days), and an online session of
  * the Makassar centre (R5, WITA, in 14 days). All start at 09.00 WIB and last 8 hours.
  */
-export function seedRegistration(db: Db, now: Date): { bandung: number; small: number; online: number } {
-  const bandung = addSession(db, now, {
+export async function seedRegistration(db: Db, now: Date): Promise<{ bandung: number; small: number; online: number }> {
+  const bandung = await addSession(db, now, {
     code: SEEDED.bandung.code,
     title: SEEDED.bandung.title,
     region: 'R2',
@@ -42,14 +42,14 @@ export function seedRegistration(db: Db, now: Date): { bandung: number; small: n
     capacity: 30,
     startsAt: morningIn(now, 10),
   })
-  const small = addSession(db, now, {
+  const small = await addSession(db, now, {
     code: SEEDED.small.code,
     title: SEEDED.small.title,
     region: 'R2',
     capacity: 1,
     startsAt: morningIn(now, 12),
   })
-  const online = addSession(db, now, {
+  const online = await addSession(db, now, {
     code: SEEDED.online.code,
     title: SEEDED.online.title,
     region: 'R5',
@@ -59,26 +59,23 @@ export function seedRegistration(db: Db, now: Date): { bandung: number; small: n
     startsAt: morningIn(now, 14),
   })
   // The small class: its one seat taken, one person already waiting.
-  const [holder, waiter] = db
+  const [holder, waiter] = await db
     .insert(people)
     .values([{ fullName: 'Peserta Terdahulu' }, { fullName: 'Peserta Menunggu' }])
     .returning({ id: people.id })
-    .all()
   if (!holder || !waiter) throw new Error('seed people not inserted')
-  db.insert(registrations)
-    .values([
-      { code: 'BMT-SEEDAA', sessionId: small, personId: holder.id, status: 'confirmed', createdAt: now, updatedAt: now },
-      {
-        code: 'BMT-SEEDAB',
-        sessionId: small,
-        personId: waiter.id,
-        status: 'waitlisted',
-        waitlistedAt: new Date(now.getTime() - HOUR),
-        createdAt: now,
-        updatedAt: now,
-      },
-    ])
-    .run()
+  await db.insert(registrations).values([
+    { code: 'BMT-SEEDAA', sessionId: small, personId: holder.id, status: 'confirmed', createdAt: now, updatedAt: now },
+    {
+      code: 'BMT-SEEDAB',
+      sessionId: small,
+      personId: waiter.id,
+      status: 'waitlisted',
+      waitlistedAt: new Date(now.getTime() - HOUR),
+      createdAt: now,
+      updatedAt: now,
+    },
+  ])
   return { bandung, small, online }
 }
 

@@ -5,8 +5,10 @@
  * stage histories, an exam and a certificate. Their phone numbers start 62899, which no driver's
  * random WhatsApp number does, so on WhatsApp too the NIK route is taken.
  */
+
 import type { NikVault } from '../../src/core/privacy/nik-vault.js'
 import type { Db } from '../../src/db/client.js'
+import { written } from '../../src/db/client.js'
 import { type CertificationStage, certificates, certificationStages, exams, people, registrations } from '../../src/db/schema.js'
 import { addSession } from '../support/sessions.js'
 import type { Transcript } from '../support/transcript.js'
@@ -68,57 +70,52 @@ export type StatusSeed = { ratna: number; paulus: number; session: number }
  * and Paulus (certificate LSPS-2025-00042, valid until 1 September 2028; confirmed seat BMT-PAUL22
  * in a Bimtek of the Jayapura centre in 14 days). Relative dates count from `now`.
  */
-export function seedStatus(db: Db, vault: Pick<NikVault, 'hash' | 'encrypt'>, now = new Date()): StatusSeed {
-  const insertPerson = (p: typeof RATNA | typeof PAULUS, province: string, regency: string) => {
-    const id = db
-      .insert(people)
-      .values({
-        fullName: p.name,
-        nikHash: vault.hash(p.nik),
-        nikCiphertext: vault.encrypt(p.nik),
-        birthDate: p.birthIso,
-        phoneE164: p.phone,
-        provinceCode: province,
-        regency,
-        professionGroup: 'pekerja sosial',
-        timeZone: p.timeZone,
-      })
-      .returning({ id: people.id })
-      .get().id
+export async function seedStatus(db: Db, vault: Pick<NikVault, 'hash' | 'encrypt'>, now = new Date()): Promise<StatusSeed> {
+  const insertPerson = async (p: typeof RATNA | typeof PAULUS, province: string, regency: string) => {
+    const id = written(
+      await db
+        .insert(people)
+        .values({
+          fullName: p.name,
+          nikHash: vault.hash(p.nik),
+          nikCiphertext: vault.encrypt(p.nik),
+          birthDate: p.birthIso,
+          phoneE164: p.phone,
+          provinceCode: province,
+          regency,
+          professionGroup: 'pekerja sosial',
+          timeZone: p.timeZone,
+        })
+        .returning({ id: people.id }),
+    ).id
     for (const [stage, day] of p.history) {
       const dueAt = stage === 'portofolio' && p === RATNA ? dueDateOf(now) : null
-      db.insert(certificationStages)
-        .values({ personId: id, stage, reachedAt: localMidnight(day, p.offset), dueAt })
-        .run()
+      await db.insert(certificationStages).values({ personId: id, stage, reachedAt: localMidnight(day, p.offset), dueAt })
     }
     return id
   }
-  const ratna = insertPerson(RATNA, '73', 'Kota Makassar')
-  const paulus = insertPerson(PAULUS, '91', 'Kota Jayapura')
-  db.insert(exams)
-    .values({
-      personId: ratna,
-      kind: 'wawancara',
-      mode: 'tatap_muka',
-      venue: 'BBPPKS Makassar',
-      startsAt: interviewOf(now),
-      timeZone: RATNA.timeZone,
-    })
-    .run()
-  db.insert(certificates)
-    .values({
-      number: PAULUS.certificate.replace(/-/g, ''),
-      displayNumber: PAULUS.certificate,
-      holderName: PAULUS.name,
-      personId: paulus,
-      scheme: 'Pekerja Sosial',
-      level: 'Pekerja Sosial Generalis',
-      issuedAt: '2025-09-01',
-      expiresAt: '2028-09-01',
-    })
-    .run()
-  const session = addSession(db, now, { code: 'JPR-STATUS', region: 'R6', startsAt: new Date(now.getTime() + 14 * DAY) })
-  db.insert(registrations).values({ code: PAULUS.code, sessionId: session, personId: paulus, status: 'confirmed' }).run()
+  const ratna = await insertPerson(RATNA, '73', 'Kota Makassar')
+  const paulus = await insertPerson(PAULUS, '91', 'Kota Jayapura')
+  await db.insert(exams).values({
+    personId: ratna,
+    kind: 'wawancara',
+    mode: 'tatap_muka',
+    venue: 'BBPPKS Makassar',
+    startsAt: interviewOf(now),
+    timeZone: RATNA.timeZone,
+  })
+  await db.insert(certificates).values({
+    number: PAULUS.certificate.replace(/-/g, ''),
+    displayNumber: PAULUS.certificate,
+    holderName: PAULUS.name,
+    personId: paulus,
+    scheme: 'Pekerja Sosial',
+    level: 'Pekerja Sosial Generalis',
+    issuedAt: '2025-09-01',
+    expiresAt: '2028-09-01',
+  })
+  const session = await addSession(db, now, { code: 'JPR-STATUS', region: 'R6', startsAt: new Date(now.getTime() + 14 * DAY) })
+  await db.insert(registrations).values({ code: PAULUS.code, sessionId: session, personId: paulus, status: 'confirmed' })
   return { ratna, paulus, session }
 }
 

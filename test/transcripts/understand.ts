@@ -27,15 +27,15 @@ export function nextMonthTenth(now: Date): Date {
   return new Date(Date.UTC(wib.getUTCFullYear(), wib.getUTCMonth() + 1, 10, 2))
 }
 
-export function seedUnderstand(core: Core, now: Date): void {
-  seedStatus(core.db, core.vault, now)
+export async function seedUnderstand(core: Core, now: Date): Promise<void> {
+  await seedStatus(core.db, core.vault, now)
   const at = (days: number) => new Date(now.getTime() + days * DAY)
   const s = UNDERSTAND_SESSIONS
-  addSession(core.db, now, { code: 'MKS-U', title: s.makassar, region: 'R5', provinceCode: '73', startsAt: at(9) })
-  addSession(core.db, now, { code: 'MDN-U', title: s.medan, region: 'R1', provinceCode: '12', startsAt: at(11) })
-  addSession(core.db, now, { code: 'BDG-U', title: s.bandung, region: 'R2', provinceCode: '32', startsAt: at(13) })
+  await addSession(core.db, now, { code: 'MKS-U', title: s.makassar, region: 'R5', provinceCode: '73', startsAt: at(9) })
+  await addSession(core.db, now, { code: 'MDN-U', title: s.medan, region: 'R1', provinceCode: '12', startsAt: at(11) })
+  await addSession(core.db, now, { code: 'BDG-U', title: s.bandung, region: 'R2', provinceCode: '32', startsAt: at(13) })
   const online = nextMonthTenth(now)
-  addSession(core.db, now, { code: 'ONL-U', title: s.online, region: 'R5', mode: 'daring', startsAt: online })
+  await addSession(core.db, now, { code: 'ONL-U', title: s.online, region: 'R5', mode: 'daring', startsAt: online })
 }
 
 const S = UNDERSTAND_SESSIONS

@@ -32,7 +32,7 @@ export const SUSPENDED = {
 }
 
 /** Four certificates: valid until 2099, expired in 2020, revoked, suspended. */
-export function seedCertificates(db: Db): void {
+export async function seedCertificates(db: Db): Promise<void> {
   const base = { scheme: 'Pekerja Sosial', issuer: 'LSP Kemensos' }
   const rows: (typeof certificates.$inferInsert)[] = [
     {
@@ -77,7 +77,7 @@ export function seedCertificates(db: Db): void {
       statusChangedAt: SUSPENDED.changedAt,
     },
   ]
-  db.insert(certificates).values(rows).run()
+  await db.insert(certificates).values(rows)
 }
 
 const ASK = ['Langkah 1 dari 1', 'Ketik nomor sertifikat yang ingin diperiksa']

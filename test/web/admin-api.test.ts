@@ -2,6 +2,7 @@
  * /api/v1/admin through the real Hono app on in-memory SQLite: the token, sessions and
  * registrations as JSON and CSV, and loading a sessions file over HTTP.
  */
+
 import { parse } from 'csv-parse/sync'
 import { eq } from 'drizzle-orm'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -9,7 +10,7 @@ import type { Core } from '../../src/bootstrap.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { cancelSession } from '../../src/core/sessions/cancel-session.js'
 import { importSessions } from '../../src/core/sessions/import.js'
-import { closeDatabase } from '../../src/db/client.js'
+import { closeDatabase, written } from '../../src/db/client.js'
 import { auditLog, bimtekSessions, people, registrations } from '../../src/db/schema.js'
 import { REGISTRATIONS_DOWNLOAD } from '../../src/web/admin-api.js'
 import { adminActor } from '../../src/web/admin-auth.js'
@@ -29,12 +30,13 @@ const get = (path: string, headers: Record<string, string> = ADMIN_AUTH) => web.
 const post = (body: string, type = 'text/csv', headers: Record<string, string> = ADMIN_AUTH) =>
   web.request('/api/v1/admin/sessions', { method: 'POST', body, headers: { ...headers, 'Content-Type': type } })
 
-const sessionId = (code: string) => core.db.select().from(bimtekSessions).where(eq(bimtekSessions.code, code)).get()?.id ?? 0
+const sessionId = async (code: string) =>
+  (await core.db.select().from(bimtekSessions).where(eq(bimtekSessions.code, code)).limit(1))[0]?.id ?? 0
 
 /** The Makassar session with a mix of registrations, people's data including what must never show. */
 async function seedRegistrations() {
   await importSessions(core.db, sessionsFile({}), { actor: 'test', now: new Date(), reminders: DEFAULT_REMINDER_SETTINGS })
-  const session = sessionId(SESSION.code)
+  const session = await sessionId(SESSION.code)
   const rows = [
     { name: 'Siti Aminah', status: 'confirmed', created: '2026-01-05T02:00:00Z', waitlisted: null },
     { name: 'Budi Santoso', status: 'waitlisted', created: '2026-01-06T02:00:00Z', waitlisted: '2026-01-09T02:00:00Z' },
@@ -42,33 +44,31 @@ async function seedRegistrations() {
     { name: 'Andi Wijaya', status: 'offered', created: '2026-01-04T02:00:00Z', waitlisted: '2026-01-04T03:00:00Z' },
     { name: 'Dewi Lestari', status: 'cancelled', created: '2026-01-03T02:00:00Z', waitlisted: null },
   ] as const
-  rows.forEach((row, i) => {
-    const person = core.db
-      .insert(people)
-      .values({
-        fullName: row.name,
-        phoneE164: `+62812000000${i}`,
-        nikHash: `hash-${i}`,
-        nikCiphertext: `cipher-${i}`,
-        birthDate: '1990-07-21',
-        provinceCode: '73',
-        professionGroup: 'penyuluh sosial',
-        institution: i === 0 ? '=HYPERLINK("http://evil.example")' : 'Dinas Sosial Kota Makassar',
-      })
-      .returning({ id: people.id })
-      .get()
-    core.db
-      .insert(registrations)
-      .values({
-        code: `REG-${i}`,
-        sessionId: session,
-        personId: person.id,
-        status: row.status,
-        createdAt: new Date(row.created),
-        waitlistedAt: row.waitlisted ? new Date(row.waitlisted) : null,
-      })
-      .run()
-  })
+  for (const [i, row] of rows.entries()) {
+    const person = written(
+      await core.db
+        .insert(people)
+        .values({
+          fullName: row.name,
+          phoneE164: `+62812000000${i}`,
+          nikHash: `hash-${i}`,
+          nikCiphertext: `cipher-${i}`,
+          birthDate: '1990-07-21',
+          provinceCode: '73',
+          professionGroup: 'penyuluh sosial',
+          institution: i === 0 ? '=HYPERLINK("http://evil.example")' : 'Dinas Sosial Kota Makassar',
+        })
+        .returning({ id: people.id }),
+    )
+    await core.db.insert(registrations).values({
+      code: `REG-${i}`,
+      sessionId: session,
+      personId: person.id,
+      status: row.status,
+      createdAt: new Date(row.created),
+      waitlistedAt: row.waitlisted ? new Date(row.waitlisted) : null,
+    })
+  }
   return session
 }
 
@@ -87,7 +87,7 @@ describe('the admin API', () => {
       expect(response.status).toBe(401)
       expect(await response.json()).toEqual({ error: { code: 'UNAUTHORIZED' } })
     }
-    expect(core.db.select().from(bimtekSessions).all()).toEqual([])
+    expect(await core.db.select().from(bimtekSessions)).toEqual([])
   })
 })
 
@@ -264,7 +264,7 @@ describe('GET /api/v1/admin/sessions/:id/registrations', () => {
       },
       { incoming: { socket: { remoteAddress: '203.0.113.77' } } },
     )
-    const rows = core.db.select().from(auditLog).where(eq(auditLog.action, REGISTRATIONS_DOWNLOAD)).all()
+    const rows = await core.db.select().from(auditLog).where(eq(auditLog.action, REGISTRATIONS_DOWNLOAD))
     const count = (await (await get(`/sessions/${session}/registrations`)).json()).registrations.length
     expect(rows.map((row) => ({ ...row, id: undefined, at: undefined, details: JSON.parse(row.details ?? '{}') }))).toEqual([
       {
@@ -322,8 +322,8 @@ describe('POST /api/v1/admin/sessions', () => {
     })
     expect(preview.status).toBe(200)
     expect(await preview.json()).toEqual({ inserted: 2, updated: 0, dryRun: true })
-    expect(core.db.select().from(bimtekSessions).all()).toEqual([])
-    expect(core.db.select().from(auditLog).all()).toEqual([])
+    expect(await core.db.select().from(bimtekSessions)).toEqual([])
+    expect(await core.db.select().from(auditLog)).toEqual([])
     expect(await (await post(file)).json()).toEqual({ inserted: 2, updated: 0 })
 
     const bad = await web.request('/api/v1/admin/sessions?dry_run=yes', {
@@ -350,7 +350,7 @@ describe('POST /api/v1/admin/sessions', () => {
         ],
       },
     })
-    expect(core.db.select().from(bimtekSessions).all()).toEqual([])
+    expect(await core.db.select().from(bimtekSessions)).toEqual([])
   })
 
   it.each([['application/json'], ['multipart/form-data; boundary=x'], ['']])('refuses Content-Type %j with 415', async (type) => {
@@ -367,6 +367,6 @@ describe('POST /api/v1/admin/sessions', () => {
     const response = await post(big)
     expect(response.status).toBe(413)
     expect(await response.json()).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } })
-    expect(core.db.select().from(bimtekSessions).all()).toEqual([])
+    expect(await core.db.select().from(bimtekSessions)).toEqual([])
   })
 })

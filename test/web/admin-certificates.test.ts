@@ -41,7 +41,7 @@ describe('POST /api/v1/admin/certificates', () => {
     const response = await post(file)
     expect(response.status).toBe(200)
     expect(await response.json()).toEqual({ inserted: 2, updated: 0, unchanged: 0, linked: 0 })
-    expect(core.db.select({ nikHash: certificates.nikHash }).from(certificates).all()).toEqual([
+    expect(await core.db.select({ nikHash: certificates.nikHash }).from(certificates)).toEqual([
       { nikHash: core.vault.hash(CERTIFICATE.nik) },
       { nikHash: null },
     ])
@@ -64,7 +64,7 @@ describe('POST /api/v1/admin/certificates', () => {
         ],
       },
     })
-    expect(core.db.select().from(certificates).all()).toEqual([])
+    expect(await core.db.select().from(certificates)).toEqual([])
   })
 
   it('415 for another content type, 413 above the size limit', async () => {

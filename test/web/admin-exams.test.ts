@@ -31,7 +31,7 @@ afterEach(() => closeDatabase(core.db))
 
 const post = (body: string, type = 'text/csv', headers: Record<string, string> = ADMIN_AUTH) =>
   web.request('/api/v1/admin/exams', { method: 'POST', body, headers: { ...headers, 'Content-Type': type } })
-const stored = () => core.db.select({ code: exams.code, startsAt: exams.startsAt, status: exams.status }).from(exams).all()
+const stored = async () => await core.db.select({ code: exams.code, startsAt: exams.startsAt, status: exams.status }).from(exams)
 
 describe('POST /api/v1/admin/exams', () => {
   it('imports a file: the counts, the exams stored; the same file again changes nothing', async () => {
@@ -40,7 +40,7 @@ describe('POST /api/v1/admin/exams', () => {
     expect(response.status).toBe(200)
     const noReminders = { queued: 0, updated: 0, cancelled: 0 }
     expect(await response.json()).toEqual({ inserted: 2, updated: 0, unchanged: 0, reminders: noReminders })
-    expect(stored()).toEqual([
+    expect(await stored()).toEqual([
       { code: 'UJK-BDG-2027-0001', startsAt: new Date('2027-03-10T02:00:00Z'), status: 'scheduled' },
       { code: 'WWC-MKS-2027-0001', startsAt: new Date('2027-03-10T01:00:00Z'), status: 'scheduled' },
     ])
@@ -53,7 +53,7 @@ describe('POST /api/v1/admin/exams', () => {
     })
     const cancelled = await post(examsFile({ status: 'cancelled' }))
     expect(await cancelled.json()).toMatchObject({ inserted: 0, updated: 1, unchanged: 0 })
-    expect(stored()[0]?.status).toBe('cancelled')
+    expect((await stored())[0]?.status).toBe('cancelled')
   })
 
   it('refuses a file with bad rows with 422, every bad row with its line, never the NIK, and stores nothing', async () => {
@@ -74,7 +74,7 @@ describe('POST /api/v1/admin/exams', () => {
     })
     expect(body).not.toContain('3273015506800002')
     expect(body).not.toContain(STATUS.nik)
-    expect(stored()).toEqual([])
+    expect(await stored()).toEqual([])
   })
 
   it('415 for another content type, 413 above the size limit', async () => {
@@ -86,7 +86,7 @@ describe('POST /api/v1/admin/exams', () => {
     const large = await post(`${examsFile({})}${'x'.repeat(MAX_IMPORT_BYTES)}`)
     expect(large.status).toBe(413)
     expect(await large.json()).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } })
-    expect(stored()).toEqual([])
+    expect(await stored()).toEqual([])
   })
 
   it('sits behind the admin token', async () => {
@@ -95,7 +95,7 @@ describe('POST /api/v1/admin/exams', () => {
       expect(response.status).toBe(401)
       expect(await response.json()).toEqual({ error: { code: 'UNAUTHORIZED' } })
     }
-    expect(stored()).toEqual([])
+    expect(await stored()).toEqual([])
   })
 
   it('without the server’s NIK key no one can be found: 503, nothing stored', async () => {
@@ -105,6 +105,6 @@ describe('POST /api/v1/admin/exams', () => {
     expect(await response.json()).toEqual({
       error: { code: 'NIK_KEY_UNAVAILABLE', message: 'this server has no NIK key; import exams with the CLI' },
     })
-    expect(stored()).toEqual([])
+    expect(await stored()).toEqual([])
   })
 })

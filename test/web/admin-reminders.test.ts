@@ -28,20 +28,24 @@ beforeEach(async () => {
   web = adminWebApp({ db: core.db })
   // Rina (Makassar) on Telegram and WhatsApp: a Bimtek session in 3 days (1d and 2h reminders) and
   // an interview in 10 days (7d, 1d, 2h), in both chats: 10 reminders.
-  rina = addPerson(core.db, {
+  rina = await addPerson(core.db, {
     zone: 'Asia/Makassar',
     chats: [
       { channel: 'telegram', chatId: '987654321' },
       { channel: 'whatsapp', chatId: '6281234567890@s.whatsapp.net' },
     ],
   })
-  registrationId = confirm(
+  registrationId = await confirm(
     core.db,
     rina,
-    addSession(core.db, NOW, { code: 'BMT-MKS-01', region: 'R5', startsAt: new Date(NOW.getTime() + 3 * DAY) }),
+    await addSession(core.db, NOW, { code: 'BMT-MKS-01', region: 'R5', startsAt: new Date(NOW.getTime() + 3 * DAY) }),
   )
-  examId = addExam(core.db, rina, { kind: 'wawancara', startsAt: new Date(NOW.getTime() + 10 * DAY), zone: 'Asia/Makassar' })
-  planReminders(core.db, [rina], NOW, DEFAULT_REMINDER_SETTINGS)
+  examId = await addExam(core.db, rina, {
+    kind: 'wawancara',
+    startsAt: new Date(NOW.getTime() + 10 * DAY),
+    zone: 'Asia/Makassar',
+  })
+  await planReminders(core.db, [rina], NOW, DEFAULT_REMINDER_SETTINGS)
 })
 afterEach(() => closeDatabase(core.db))
 
@@ -61,16 +65,15 @@ describe('GET /api/v1/admin/reminders', () => {
   })
 
   it('lists the reminders soonest due first, each with its event kind, masked chat and status; never a whole number', async () => {
-    const [first] = remindersOf(core.db, rina)
+    const [first] = await remindersOf(core.db, rina)
     if (!first) throw new Error('no reminders planned')
     const sentAt = new Date(first.dueAt.getTime() + 1_000)
-    core.db.update(outbox).set({ status: 'sent', sentAt, attempts: 1 }).where(eq(outbox.id, first.id)).run()
-    const failed = remindersOf(core.db, rina).find((row) => row.channel === 'whatsapp' && row.label === '7d')
-    core.db
+    await core.db.update(outbox).set({ status: 'sent', sentAt, attempts: 1 }).where(eq(outbox.id, first.id))
+    const failed = (await remindersOf(core.db, rina)).find((row) => row.channel === 'whatsapp' && row.label === '7d')
+    await core.db
       .update(outbox)
       .set({ status: 'failed', attempts: 5, lastError: 'not on WhatsApp: 6281234567890' })
       .where(eq(outbox.id, failed?.id ?? 0))
-      .run()
 
     const response = await get('/reminders')
     const text = await response.text()
@@ -123,18 +126,16 @@ describe('GET /api/v1/admin/reminders', () => {
   })
 
   it('filters a reminder whose outcome is unknown (a crash while sending) by status=unknown, apart from failed', async () => {
-    const [first, second] = remindersOf(core.db, rina)
+    const [first, second] = await remindersOf(core.db, rina)
     const lost = 'outcome unknown: the process stopped while sending'
-    core.db
+    await core.db
       .update(outbox)
       .set({ status: 'unknown', attempts: 1, lastError: lost })
       .where(eq(outbox.id, first?.id ?? 0))
-      .run()
-    core.db
+    await core.db
       .update(outbox)
       .set({ status: 'failed', attempts: 5, lastError: 'chat not found' })
       .where(eq(outbox.id, second?.id ?? 0))
-      .run()
     expect((await list('?status=unknown')).reminders).toEqual([
       expect.objectContaining({ id: first?.id, status: 'unknown', reason: lost }),
     ])
@@ -190,24 +191,21 @@ describe('GET /api/v1/admin/reminders', () => {
 
 describe('GET /api/v1/admin/reminders/summary', () => {
   it('counts per status, all kinds and reminders only, and the earliest pending due time', async () => {
-    const planned = remindersOf(core.db, rina)
+    const planned = await remindersOf(core.db, rina)
     const [first, second, , fourth] = planned
     if (!first || !second || !fourth) throw new Error('no reminders planned')
-    core.db.update(outbox).set({ status: 'sent', sentAt: first.dueAt }).where(eq(outbox.id, first.id)).run()
-    core.db.update(outbox).set({ status: 'cancelled', lastError: 'cancelled' }).where(eq(outbox.id, second.id)).run()
-    core.db.update(outbox).set({ status: 'unknown', lastError: 'outcome unknown' }).where(eq(outbox.id, fourth.id)).run()
+    await core.db.update(outbox).set({ status: 'sent', sentAt: first.dueAt }).where(eq(outbox.id, first.id))
+    await core.db.update(outbox).set({ status: 'cancelled', lastError: 'cancelled' }).where(eq(outbox.id, second.id))
+    await core.db.update(outbox).set({ status: 'unknown', lastError: 'outcome unknown' }).where(eq(outbox.id, fourth.id))
     const offerDue = new Date(NOW.getTime() + 60_000)
-    core.db
-      .insert(outbox)
-      .values({
-        idempotencyKey: 'offer:1',
-        channel: 'telegram',
-        chatId: '987654321',
-        kind: 'offer',
-        payload: '{"text":"Kursi"}',
-        dueAt: offerDue,
-      })
-      .run()
+    await core.db.insert(outbox).values({
+      idempotencyKey: 'offer:1',
+      channel: 'telegram',
+      chatId: '987654321',
+      kind: 'offer',
+      payload: '{"text":"Kursi"}',
+      dueAt: offerDue,
+    })
 
     const response = await get('/reminders/summary')
     expect(response.status).toBe(200)
@@ -222,7 +220,7 @@ describe('GET /api/v1/admin/reminders/summary', () => {
   })
 
   it('an empty outbox: zeros and no due time', async () => {
-    core.db.delete(outbox).run()
+    await core.db.delete(outbox)
     const body = (await (await get('/reminders/summary')).json()) as { nextDueAt: unknown }
     expect(body.nextDueAt).toEqual({ all: null, reminders: null })
   })

@@ -69,15 +69,12 @@ describe('GET /api/v1/certificates/<number>', () => {
   })
 
   it('gives no reason for a certificate active again after a suspension', async () => {
-    f.core.db
-      .insert(certificates)
-      .values({
-        ...CERTS.valid,
-        number: 'LSPS202400010',
-        displayNumber: 'LSPS-2024-00010',
-        statusReason: 'Dibekukan: selesai diperiksa',
-      })
-      .run()
+    await f.core.db.insert(certificates).values({
+      ...CERTS.valid,
+      number: 'LSPS202400010',
+      displayNumber: 'LSPS-2024-00010',
+      statusReason: 'Dibekukan: selesai diperiksa',
+    })
     expect(await api('LSPS202400010')).toMatchObject({ status: 'valid', statusReason: null })
   })
 

@@ -8,7 +8,7 @@ import { serve } from '@hono/node-server'
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createRateLimiter } from '../../src/core/rate-limiter.js'
-import { closeDatabase } from '../../src/db/client.js'
+import { closeDatabase, statement } from '../../src/db/client.js'
 import { certificates } from '../../src/db/schema.js'
 import { createWebApp } from '../../src/web/app.js'
 import { addressKey } from '../../src/web/rate-limit.js'
@@ -244,7 +244,7 @@ describe('rate limit per client', () => {
 
   it('behind a real socket: the address comes from the connection (getConnInfo)', async () => {
     const core = await testCore()
-    core.db.insert(certificates).values(CERTS.valid).run()
+    await core.db.insert(certificates).values(CERTS.valid)
     const web = createWebApp({
       version: '0',
       logger: pino({ level: 'silent' }),
@@ -315,11 +315,11 @@ describe('the audit of lookups', () => {
     const web = await fixture()
     await web.get('/verifikasi/LSPS-2024-00009')
     await web.get('/api/v1/certificates/LSPS-2024-00009')
-    const count = () =>
-      web.core.db.$client.prepare("select count(*) as n from audit_log where action = 'certificate.lookup'").get()
-    expect(count()).toEqual({ n: 0 })
+    const count = async () =>
+      await statement(web.core.db, "select count(*) as n from audit_log where action = 'certificate.lookup'").get()
+    expect(await count()).toEqual({ n: 0 })
     await web.audit.flush()
-    expect(count()).toEqual({ n: 2 })
+    expect(await count()).toEqual({ n: 2 })
   })
 
   it('does not record refused requests (over the limit)', async () => {

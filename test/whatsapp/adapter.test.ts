@@ -48,7 +48,7 @@ async function setup(over: Partial<WhatsAppDeps> = {}) {
   const core = await testCore()
   cleanups.push(() => closeDatabase(core.db))
   const fake = fakeWhatsApp()
-  const channel = createWhatsAppChannel({
+  const channel = await createWhatsAppChannel({
     db: core.db,
     authBox: core.authBox,
     engine: core.engine,
@@ -187,9 +187,9 @@ describe('chats that are never answered', () => {
     await deliver([message, { from: control, text: 'halo' }])
     expect(socket.sent.map((m) => m.jid)).toEqual([control])
     expect(socket.read).toHaveLength(1)
-    expect(db.select({ chatId: conversationStates.chatId }).from(conversationStates).all()).toEqual([{ chatId: control }])
-    expect(db.select({ userId: channelIdentities.userId }).from(channelIdentities).all()).toEqual([{ userId: control }])
-    expect(db.select({ chatId: processedMessages.chatId }).from(processedMessages).all()).toEqual([{ chatId: control }])
+    expect(await db.select({ chatId: conversationStates.chatId }).from(conversationStates)).toEqual([{ chatId: control }])
+    expect(await db.select({ userId: channelIdentities.userId }).from(channelIdentities)).toEqual([{ userId: control }])
+    expect(await db.select({ chatId: processedMessages.chatId }).from(processedMessages)).toEqual([{ chatId: control }])
   })
 })
 
@@ -222,7 +222,7 @@ describe('messages delivered again or late', () => {
   it('answers late messages sent since pairing and within the replay window, not older ones', async () => {
     const { db, socket, deliver } = await setup()
     const now = Date.now()
-    setMeta(db, 'whatsapp_paired_at', new Date(now - 30 * DAY).toISOString(), new Date(now))
+    await setMeta(db, 'whatsapp_paired_at', new Date(now - 30 * DAY).toISOString(), new Date(now))
     const seconds = (ms: number) => Math.floor(ms / 1000)
     const [recent, dayOld, stale] = [phoneJid(), phoneJid(), phoneJid()]
     await deliver(
@@ -245,7 +245,9 @@ describe('messages delivered again or late', () => {
     const pairedAt = clock.now().getTime()
     // Baileys reports a fresh pairing with isNewLogin; the adapter stores that moment.
     socket.emit('connection.update', { isNewLogin: true })
-    expect(getMeta(db, 'whatsapp_paired_at')).toBe(new Date(pairedAt).toISOString())
+    // Stored in the background, once the connection update is handled.
+    await vi.waitFor(async () => expect(await getMeta(db, 'whatsapp_paired_at')).toBeDefined())
+    expect(await getMeta(db, 'whatsapp_paired_at')).toBe(new Date(pairedAt).toISOString())
     clock.advance(10 * 60_000)
     const [before, after] = [phoneJid(), phoneJid()]
     await deliver(
@@ -261,18 +263,16 @@ describe('messages delivered again or late', () => {
 })
 
 describe('one person whether WhatsApp names them by phone number or by LID', () => {
-  const identities = (db: Awaited<ReturnType<typeof testCore>>['db']) =>
-    db
+  const identities = async (db: Awaited<ReturnType<typeof testCore>>['db']) =>
+    await db
       .select({ userId: channelIdentities.userId, altUserId: channelIdentities.altUserId })
       .from(channelIdentities)
       .where(eq(channelIdentities.channel, 'whatsapp'))
-      .all()
-  const conversations = (db: Awaited<ReturnType<typeof testCore>>['db']) =>
-    db
+  const conversations = async (db: Awaited<ReturnType<typeof testCore>>['db']) =>
+    await db
       .select({ chatId: conversationStates.chatId, flow: conversationStates.flow })
       .from(conversationStates)
       .where(eq(conversationStates.channel, 'whatsapp'))
-      .all()
 
   it('continues one conversation over the LID, the phone number and the LID alone', async () => {
     const { db, socket, deliver } = await setup()
@@ -285,8 +285,8 @@ describe('one person whether WhatsApp names them by phone number or by LID', () 
 
     // Each answer went where its message came from.
     expect(socket.sent.map((m) => m.jid)).toEqual([LID, PHONE, LID])
-    expect(identities(db)).toEqual([{ userId: PHONE, altUserId: LID }])
-    expect(conversations(db)).toEqual([{ chatId: PHONE, flow: expect.any(String) }])
+    expect(await identities(db)).toEqual([{ userId: PHONE, altUserId: LID }])
+    expect(await conversations(db)).toEqual([{ chatId: PHONE, flow: expect.any(String) }])
   })
 
   it('joins a conversation begun under the LID alone when a message reveals the phone number', async () => {
@@ -294,15 +294,15 @@ describe('one person whether WhatsApp names them by phone number or by LID', () 
     await deliver([{ from: LID, text: '6' }])
     await deliver([{ from: LID, text: '3' }])
     expect(textsTo(socket, LID).at(-1)).toContain('Langkah 2 dari 5')
-    expect(identities(db)).toEqual([{ userId: LID, altUserId: null }])
+    expect(await identities(db)).toEqual([{ userId: LID, altUserId: null }])
 
     await deliver([{ from: LID, alt: PHONE, text: 'sertifikat sy hilang waktu banjir, gmn ya' }])
     expect(textsTo(socket, LID).at(-1)).toContain('Langkah 3 dari 5')
     await deliver([{ from: PHONE, text: 'Siti Aminah' }])
     expect(textsTo(socket, PHONE).at(-1)).toContain('Langkah 4 dari 5')
 
-    expect(identities(db)).toEqual([{ userId: PHONE, altUserId: LID }])
-    expect(conversations(db)).toEqual([{ chatId: PHONE, flow: expect.any(String) }])
+    expect(await identities(db)).toEqual([{ userId: PHONE, altUserId: LID }])
+    expect(await conversations(db)).toEqual([{ chatId: PHONE, flow: expect.any(String) }])
   })
 
   it("links a LID-only person when WhatsApp's contact sync reveals their number, and stores nobody else's", async () => {
@@ -312,7 +312,7 @@ describe('one person whether WhatsApp names them by phone number or by LID', () 
     socket.emit('lid-mapping.update', { lid: LID, pn: PHONE })
     socket.emit('lid-mapping.update', { lid: '99999999999999@lid', pn: '6289999999999@s.whatsapp.net' })
     await channel.drain()
-    expect(identities(db)).toEqual([{ userId: PHONE, altUserId: LID }])
+    expect(await identities(db)).toEqual([{ userId: PHONE, altUserId: LID }])
     // The next message, by phone number only, continues the same conversation.
     await deliver([{ from: PHONE, text: '3' }])
     expect(textsTo(socket, PHONE).at(-1)).toContain('Langkah 2 dari 5')
@@ -321,42 +321,46 @@ describe('one person whether WhatsApp names them by phone number or by LID', () 
   it('records when a chat first wrote (announcements go only to such chats), not when contact sync maps its ids', async () => {
     const clock = fakeClock()
     const { db, socket, channel, deliver } = await setup({ now: clock.now })
-    const wroteAt = (userId: string) =>
-      db
-        .select({ wroteAt: channelIdentities.wroteAt })
-        .from(channelIdentities)
-        .where(and(eq(channelIdentities.channel, 'whatsapp'), eq(channelIdentities.userId, userId)))
-        .get()?.wroteAt
+    const wroteAt = async (userId: string) =>
+      (
+        await db
+          .select({ wroteAt: channelIdentities.wroteAt })
+          .from(channelIdentities)
+          .where(and(eq(channelIdentities.channel, 'whatsapp'), eq(channelIdentities.userId, userId)))
+          .limit(1)
+      )[0]?.wroteAt
     // An account known without a message of its own (e.g. recorded as blocked): contact sync maps its ids.
-    db.insert(channelIdentities).values({ channel: 'whatsapp', userId: LID, chatId: LID }).run()
+    await db.insert(channelIdentities).values({ channel: 'whatsapp', userId: LID, chatId: LID })
     socket.emit('lid-mapping.update', { lid: LID, pn: PHONE })
     await channel.drain()
-    expect(identities(db)).toEqual([{ userId: PHONE, altUserId: LID }])
-    expect(wroteAt(PHONE)).toBeNull()
+    expect(await identities(db)).toEqual([{ userId: PHONE, altUserId: LID }])
+    expect(await wroteAt(PHONE)).toBeNull()
 
     const first = clock.now()
     await deliver([{ from: PHONE, text: 'halo' }])
-    expect(wroteAt(PHONE)).toEqual(first)
+    expect(await wroteAt(PHONE)).toEqual(first)
     // The first time only.
     clock.advance(HOUR)
     await deliver([{ from: PHONE, text: '6' }])
-    expect(wroteAt(PHONE)).toEqual(first)
+    expect(await wroteAt(PHONE)).toEqual(first)
   })
 
   it('a "stop info" said under the LID alone still holds once the account is merged into its phone number', async () => {
     const { db, deliver } = await setup()
-    const offAt = (userId: string) =>
-      db
-        .select({ offAt: channelIdentities.announcementsOffAt })
-        .from(channelIdentities)
-        .where(and(eq(channelIdentities.channel, 'whatsapp'), eq(channelIdentities.userId, userId)))
-        .get()?.offAt
+    const offAt = async (userId: string) =>
+      (
+        await db
+          .select({ offAt: channelIdentities.announcementsOffAt })
+          .from(channelIdentities)
+          .where(and(eq(channelIdentities.channel, 'whatsapp'), eq(channelIdentities.userId, userId)))
+          .limit(1)
+      )[0]?.offAt
     await deliver([{ from: PHONE, text: 'halo' }])
     await deliver([{ from: LID, text: 'stop info' }])
-    expect(offAt(LID)).toBeInstanceOf(Date)
+    expect(await offAt(LID)).toBeInstanceOf(Date)
     await deliver([{ from: LID, alt: PHONE, text: 'halo' }])
-    expect(identities(db)).toEqual([{ userId: PHONE, altUserId: LID }])
-    expect(offAt(PHONE)).toBeInstanceOf(Date)
+    expect(await identities(db)).toEqual([{ userId: PHONE, altUserId: LID }])
+    expect(await offAt(PHONE)).toBeInstanceOf(Date)
   })
 
   it('keeps one conversation when the message revealing the phone number arrives with an earlier LID-only one', async () => {
@@ -370,8 +374,24 @@ describe('one person whether WhatsApp names them by phone number or by LID', () 
     expect(texts).toHaveLength(2)
     expect(texts[0]).toContain('Langkah 1 dari 5')
     expect(texts[1]).toContain('Langkah 2 dari 5')
-    expect(identities(db)).toEqual([{ userId: PHONE, altUserId: LID }])
-    expect(conversations(db)).toEqual([{ chatId: PHONE, flow: expect.any(String) }])
+    expect(await identities(db)).toEqual([{ userId: PHONE, altUserId: LID }])
+    expect(await conversations(db)).toEqual([{ chatId: PHONE, flow: expect.any(String) }])
+  })
+
+  it('answers a batch in the order sent, even when the first message takes more lookups than the next', async () => {
+    const { db, socket, deliver } = await setup()
+    // Known by the LID alone; then, in one batch, a message that also reveals the number (three
+    // lookups to place) and a LID-only one (two): the second still waits for the first.
+    await deliver([{ from: LID, text: 'menu' }])
+    await deliver([
+      { from: LID, alt: PHONE, text: '6' },
+      { from: LID, text: '3' },
+    ])
+    const texts = textsTo(socket, LID)
+    expect(texts).toHaveLength(3)
+    expect(texts[1]).toContain('Langkah 1 dari 5')
+    expect(texts[2]).toContain('Langkah 2 dari 5')
+    expect(await conversations(db)).toEqual([{ chatId: PHONE, flow: expect.any(String) }])
   })
 })
 
@@ -456,7 +476,7 @@ describe('sending', () => {
     const texts = textsTo(socket, jid)
     expect(texts).toHaveLength(1)
     expect(texts[0]).toContain(GREETING)
-    expect(db.select().from(outbox).all()).toEqual([])
+    expect(await db.select().from(outbox)).toEqual([])
   })
 
   it('records an answer that could not be delivered as failed, and keeps answering', async () => {
@@ -466,7 +486,7 @@ describe('sending', () => {
     await expect(deliver([{ from: jid, text: 'halo' }])).resolves.toBeUndefined()
     expect(socket.sent).toEqual([])
 
-    const rows = db.select().from(outbox).where(eq(outbox.chatId, jid)).all()
+    const rows = await db.select().from(outbox).where(eq(outbox.chatId, jid))
     expect(rows).toHaveLength(1)
     expect(rows[0]).toMatchObject({ channel: 'whatsapp', kind: 'reply', status: 'failed', attempts: 3 })
     expect(rows[0]?.lastError).toContain('Connection Closed')
@@ -489,7 +509,7 @@ describe('sending', () => {
     }
 
     /** A sender on `socket` at no pace, trying each message `attempts` times 1 ms apart. */
-    const senderOn = (socket: FakeSocket, attempts: number, onFailure: (...args: unknown[]) => unknown = () => undefined) =>
+    const senderOn = (socket: FakeSocket, attempts: number, onFailure: (...args: unknown[]) => void = () => undefined) =>
       createSender({
         connection: { whenOpen: async () => socket },
         pace: NO_PACE,
@@ -537,7 +557,9 @@ describe('sending', () => {
         pace: NO_PACE,
         logger: silent,
         now: () => Date.now(),
-        onFailure: (...args) => failures.push(args),
+        onFailure: (...args) => {
+          failures.push(args)
+        },
       })
       await sender.send(PHONE, [reply])
       expect(socket.sent).toEqual([
@@ -617,7 +639,7 @@ describe('when things go wrong or stop', () => {
 
     const stopping = await channel.stop()
     socket.receive([incoming({ from: late, text: 'halo' })])
-    await stopping
+    stopping
 
     expect(shownTo(socket, first)).toContain(GREETING)
     expect(socket.ended).toBe(true)
@@ -626,11 +648,10 @@ describe('when things go wrong or stop', () => {
     await channel.drain()
     expect(textsTo(socket, late)).toEqual([])
     expect(
-      db
+      await db
         .select()
         .from(conversationStates)
-        .where(and(eq(conversationStates.channel, 'whatsapp'), eq(conversationStates.chatId, late)))
-        .all(),
+        .where(and(eq(conversationStates.channel, 'whatsapp'), eq(conversationStates.chatId, late))),
     ).toEqual([])
   })
 })
@@ -645,7 +666,7 @@ describe('messages the assistant starts (the outbox)', () => {
     socket.failSends = 5
     await expect(channel.send(jid, [{ text: 'Pengingat' }])).rejects.toThrow(/Connection Closed/)
     // The outbox keeps track of its own rows; no "failed reply" is added for it.
-    expect(db.select().from(outbox).all()).toEqual([])
+    expect(await db.select().from(outbox)).toEqual([])
   })
 
   it('one whose file fails after every retry counts as sent, once: its text and the note, never the text again', async () => {
@@ -655,16 +676,14 @@ describe('messages the assistant starts (the outbox)', () => {
     const bytes = new TextEncoder().encode('BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n')
     const stored = { filename: 'bimtek-BMT-AAAAAA.ics', mimeType: 'text/calendar', unsentNote: ICS_UNSENT }
     const text = '✅ Kursi Anda sudah kami simpan. File kalender terlampir.'
-    db.insert(outbox)
-      .values({
-        idempotencyKey: 'test:seat-taken',
-        channel: 'whatsapp',
-        chatId: jid,
-        kind: 'seat_offer',
-        payload: JSON.stringify({ text, attachment: stored }),
-        dueAt: at,
-      })
-      .run()
+    await db.insert(outbox).values({
+      idempotencyKey: 'test:seat-taken',
+      channel: 'whatsapp',
+      chatId: jid,
+      kind: 'seat_offer',
+      payload: JSON.stringify({ text, attachment: stored }),
+      dueAt: at,
+    })
     // No outbox row carries a file today, and JSON cannot hold its bytes: they are put back here,
     // as an encoding of the payload would.
     const send: ChannelSender = (chatId, replies) =>
@@ -679,6 +698,6 @@ describe('messages the assistant starts (the outbox)', () => {
     expect(await testOutbox(db, fakeClock(later), { whatsapp: send }).deliver()).toMatchObject({ sent: 0, retried: 0 })
     expect(textsTo(socket, jid)).toEqual([text, ICS_UNSENT])
     expect(socket.sent.filter((m) => m.document)).toEqual([])
-    expect(db.select().from(outbox).get()?.status).toBe('sent')
+    expect((await db.select().from(outbox).limit(1))[0]?.status).toBe('sent')
   })
 })

@@ -21,7 +21,7 @@ import {
 import pino from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type AuthStore, createAuthStore } from '../../src/bots/whatsapp/auth-state.js'
-import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js'
+import { closeDatabase, type Db, openDatabase, statement } from '../../src/db/client.js'
 import { testAuthBox, testCore } from '../support/core.js'
 
 const logger = pino({ level: 'silent' })
@@ -42,14 +42,14 @@ afterEach(() => {
 })
 
 /** The store on a database file; `restart()` closes the file and opens a new store on it. */
-function session(name = 'kesos.db') {
+async function session(name = 'kesos.db') {
   const path = join(dir, name)
-  const open = () => {
+  const open = async () => {
     const db = openDatabase(path)
     opened.push(db)
-    return { db, store: createAuthStore(db, () => new Date(), box) }
+    return { db, store: await createAuthStore(db, () => new Date(), box) }
   }
-  let current = open()
+  let current = await open()
   return {
     get store(): AuthStore {
       return current.store
@@ -57,9 +57,9 @@ function session(name = 'kesos.db') {
     get db(): Db {
       return current.db
     },
-    restart() {
+    async restart() {
       closeDatabase(current.db)
-      current = open()
+      current = await open()
     },
   }
 }
@@ -111,11 +111,11 @@ function appStateSyncKey() {
 }
 
 describe('the WhatsApp credentials', () => {
-  it('are the ones Baileys generated, byte for byte, after a restart', () => {
-    const wa = session()
+  it('are the ones Baileys generated, byte for byte, after a restart', async () => {
+    const wa = await session()
     const before = wa.store.state.creds
-    wa.store.saveCreds()
-    wa.restart()
+    await wa.store.saveCreds()
+    await wa.restart()
     const after = wa.store.state.creds
     expect(Buffer.compare(after.noiseKey.private, before.noiseKey.private)).toBe(0)
     expect(Buffer.compare(after.noiseKey.public, before.noiseKey.public)).toBe(0)
@@ -132,8 +132,8 @@ describe('the WhatsApp credentials', () => {
     ).toBe(true)
   })
 
-  it('include what Baileys assigned into the live creds object before saveCreds (as on "creds.update")', () => {
-    const wa = session()
+  it('include what Baileys assigned into the live creds object before saveCreds (as on "creds.update")', async () => {
+    const wa = await session()
     const identity = keyPair()
     const details = randomBytes(80)
     // What a QR pairing adds: Baileys does Object.assign(creds, update), then our listener saves.
@@ -148,8 +148,8 @@ describe('the WhatsApp credentials', () => {
       platform: 'android',
       myAppStateKeyId: 'AAAAAB/+Qw==',
     })
-    wa.store.saveCreds()
-    wa.restart()
+    await wa.store.saveCreds()
+    await wa.restart()
     const creds = wa.store.state.creds
     expect(creds.me).toEqual({ id: '6281234567890:12@s.whatsapp.net', name: 'Sekretariat', lid: '123456789012345:12@lid' })
     expect(creds.platform).toBe('android')
@@ -169,19 +169,19 @@ describe('whether the number is paired', () => {
       true,
     ],
     ['paired once the pairing code flow set registered', { registered: true }, true],
-  ])('is %s, also after a restart', (_, update, paired) => {
-    const wa = session()
+  ])('is %s, also after a restart', async (_, update, paired) => {
+    const wa = await session()
     Object.assign(wa.store.state.creds, update)
     expect(wa.store.isPaired()).toBe(paired)
-    wa.store.saveCreds()
-    wa.restart()
+    await wa.store.saveCreds()
+    await wa.restart()
     expect(wa.store.isPaired()).toBe(paired)
   })
 })
 
 describe('the signal keys', () => {
   it('of every type Baileys uses, written in one set, read back equal after a restart', async () => {
-    const wa = session()
+    const wa = await session()
     const syncKey = appStateSyncKey()
     const preKeys = { '1': keyPair(), '2': keyPair(), '812': keyPair() }
     const sessionRecord = serializedSessionRecord()
@@ -220,7 +220,7 @@ describe('the signal keys', () => {
       'identity-key': { '6281234567890.0': identityKey },
     } as unknown as SignalDataSet
     await wa.store.state.keys.set(data)
-    wa.restart()
+    await wa.restart()
     const keys = wa.store.state.keys
 
     const gotPreKeys = await keys.get('pre-key', ['1', '2', '812', '3'])
@@ -257,10 +257,10 @@ describe('the signal keys', () => {
   })
 
   it('give app-state sync keys back as protobuf objects with the same key bytes', async () => {
-    const wa = session()
+    const wa = await session()
     const { bytes, value } = appStateSyncKey()
     await wa.store.state.keys.set({ 'app-state-sync-key': { 'AAAAAB/+Qw==': value } })
-    wa.restart()
+    await wa.restart()
     const got = (await wa.store.state.keys.get('app-state-sync-key', ['AAAAAB/+Qw==']))['AAAAAB/+Qw==']
     // Baileys decodes app-state patches with it and expects the protobuf class, as its own file store gives.
     expect(got).toBeInstanceOf(proto.Message.AppStateSyncKeyData)
@@ -270,11 +270,11 @@ describe('the signal keys', () => {
   })
 
   it('set to null are deleted, and the others in the same set are kept', async () => {
-    const wa = session()
+    const wa = await session()
     const kept = keyPair()
     await wa.store.state.keys.set({ 'pre-key': { '1': keyPair(), '2': kept }, 'device-list': { '6281234567890': ['0'] } })
     await wa.store.state.keys.set({ 'pre-key': { '1': null }, 'device-list': { '6281234567890': null } })
-    wa.restart()
+    await wa.restart()
     const preKeys = await wa.store.state.keys.get('pre-key', ['1', '2'])
     expect(Object.keys(preKeys)).toEqual(['2'])
     expect(Buffer.compare(preKeys['2']?.private ?? Buffer.alloc(0), kept.private)).toBe(0)
@@ -282,10 +282,10 @@ describe('the signal keys', () => {
   })
 
   it('are all there after a restart when 1,000 are written in one set (more than the 812 pre-keys of a first login)', async () => {
-    const wa = session()
+    const wa = await session()
     const preKeys = Object.fromEntries(Array.from({ length: 1_000 }, (_, i) => [String(i + 1), keyPair()]))
     await wa.store.state.keys.set({ 'pre-key': preKeys })
-    wa.restart()
+    await wa.restart()
     const ids = Object.keys(preKeys)
     const got = await wa.store.state.keys.get('pre-key', ids)
     expect(Object.keys(got)).toHaveLength(1_000)
@@ -294,7 +294,7 @@ describe('the signal keys', () => {
   })
 
   it('of a set that fails part-way are not written at all, and what was stored before is untouched', async () => {
-    const wa = session()
+    const wa = await session()
     const oldSession = serializedSessionRecord()
     const oldPreKey = keyPair()
     await wa.store.state.keys.set({ session: { '6281234567890.0': oldSession as never }, 'pre-key': { '1': oldPreKey } })
@@ -309,8 +309,8 @@ describe('the signal keys', () => {
       'identity-key': { refused: signalPublicKey() },
       'device-list': { '6289999999999': ['0'] },
     } as unknown as SignalDataSet
-    expect(() => wa.store.state.keys.set(failing)).toThrow(/disk is full/)
-    wa.restart()
+    await expect(wa.store.state.keys.set(failing)).rejects.toThrow(/disk is full/)
+    await wa.restart()
     const keys = wa.store.state.keys
     expect(await keys.get('session', ['6281234567890.0', '6289999999999.0'])).toEqual({ '6281234567890.0': oldSession })
     const preKeys = await keys.get('pre-key', ['1', '2'])
@@ -322,8 +322,8 @@ describe('the signal keys', () => {
 
 describe('a conversation encrypted with stored keys', () => {
   /** Both ends as Baileys runs them: its signal repository over our store, wrapped in its transactions. */
-  function peer(name: string) {
-    const wa = session(`${name}.db`)
+  async function peer(name: string) {
+    const wa = await session(`${name}.db`)
     const repository = () =>
       DEFAULT_CONNECTION_CONFIG.makeSignalRepository(
         {
@@ -334,15 +334,15 @@ describe('a conversation encrypted with stored keys', () => {
         async () => undefined,
       )
     let repo = repository()
-    wa.store.saveCreds()
+    await wa.store.saveCreds()
     return {
       wa,
       get repo() {
         return repo
       },
-      restart() {
+      async restart() {
         repo.close?.()
-        wa.restart()
+        await wa.restart()
         repo = repository()
       },
     }
@@ -352,8 +352,8 @@ describe('a conversation encrypted with stored keys', () => {
   const PERSON = '6289876543210@s.whatsapp.net'
 
   it('still decrypts and answers after each side restarts between messages', async () => {
-    const bot = peer('bot')
-    const person = peer('person')
+    const bot = await peer('bot')
+    const person = await peer('person')
     // The bot's pre-key bundle, as WhatsApp's server would hand it to the person's phone.
     const preKey = keyPair()
     await bot.wa.store.state.keys.set({ 'pre-key': { '7': preKey } })
@@ -374,8 +374,8 @@ describe('a conversation encrypted with stored keys', () => {
     const first = await person.repo.encryptMessage({ jid: BOT, data: Buffer.from('Halo, saya mau tanya sertifikasi') })
     expect(first.type).toBe('pkmsg')
 
-    bot.restart()
-    person.restart()
+    await bot.restart()
+    await person.restart()
     const read = await bot.repo.decryptMessage({ jid: PERSON, type: first.type, ciphertext: first.ciphertext })
     expect(Buffer.from(read).toString()).toBe('Halo, saya mau tanya sertifikasi')
     // libsignal deletes a one-time pre-key once used; that deletion must stick.
@@ -383,27 +383,27 @@ describe('a conversation encrypted with stored keys', () => {
     const answer = await bot.repo.encryptMessage({ jid: PERSON, data: Buffer.from('Silakan pilih menu 1') })
     expect(answer.type).toBe('msg')
 
-    bot.restart()
-    person.restart()
+    await bot.restart()
+    await person.restart()
     const reply = await person.repo.decryptMessage({ jid: BOT, type: answer.type, ciphertext: answer.ciphertext })
     expect(Buffer.from(reply).toString()).toBe('Silakan pilih menu 1')
     const next = await person.repo.encryptMessage({ jid: BOT, data: Buffer.from('1') })
-    bot.restart()
+    await bot.restart()
     expect(
       Buffer.from(await bot.repo.decryptMessage({ jid: PERSON, type: next.type, ciphertext: next.ciphertext })).toString(),
     ).toBe('1')
   })
 
   it('in a group still decrypts after a restart with the stored sender key', async () => {
-    const bot = peer('bot')
-    const person = peer('person')
+    const bot = await peer('bot')
+    const person = await peer('person')
     const group = '120363012345678901@g.us'
     const sent = await person.repo.encryptGroupMessage({ group, meId: PERSON, data: Buffer.from('Jadwal bimtek kapan?') })
     await bot.repo.processSenderKeyDistributionMessage({
       item: { groupId: group, axolotlSenderKeyDistributionMessage: sent.senderKeyDistributionMessage },
       authorJid: PERSON,
     })
-    bot.restart()
+    await bot.restart()
     const read = await bot.repo.decryptGroupMessage({ group, authorJid: PERSON, msg: sent.ciphertext })
     expect(Buffer.from(read).toString()).toBe('Jadwal bimtek kapan?')
   })
@@ -411,9 +411,9 @@ describe('a conversation encrypted with stored keys', () => {
 
 describe('clearing the session (logged out)', () => {
   it('removes every key and the credentials, and gives new unpaired credentials, also after a restart', async () => {
-    const wa = session()
+    const wa = await session()
     Object.assign(wa.store.state.creds, { registered: true, me: { id: '6281234567890:12@s.whatsapp.net' } })
-    wa.store.saveCreds()
+    await wa.store.saveCreds()
     const oldNoiseKey = wa.store.state.creds.noiseKey.public
     await wa.store.state.keys.set({
       'pre-key': { '1': keyPair() },
@@ -422,19 +422,19 @@ describe('clearing the session (logged out)', () => {
     })
     expect(wa.store.isPaired()).toBe(true)
 
-    wa.store.clear()
+    await wa.store.clear()
     expect(wa.store.isPaired()).toBe(false)
     // A new identity: the next socket asks for a QR instead of logging in with the old one.
     expect(Buffer.compare(wa.store.state.creds.noiseKey.public, oldNoiseKey)).not.toBe(0)
     expect(wa.store.state.creds.me).toBeUndefined()
 
-    wa.restart()
+    await wa.restart()
     expect(wa.store.isPaired()).toBe(false)
     expect(wa.store.state.creds.me).toBeUndefined()
     expect(await wa.store.state.keys.get('pre-key', ['1'])).toEqual({})
     expect(await wa.store.state.keys.get('identity-key', ['6281234567890.0'])).toEqual({})
     expect(await wa.store.state.keys.get('lid-mapping', ['6281234567890'])).toEqual({})
-    expect(wa.db.$client.prepare('select count(*) as n from whatsapp_auth').get()).toEqual({ n: 0 })
+    expect(await statement(wa.db, 'select count(*) as n from whatsapp_auth').get()).toEqual({ n: 0 })
   })
 })
 
@@ -446,13 +446,13 @@ describe('the session at rest', () => {
   }
 
   it('holds no key material in clear: neither in the rows nor anywhere in the database file', async () => {
-    const wa = session()
+    const wa = await session()
     const creds = wa.store.state.creds
-    wa.store.saveCreds()
+    await wa.store.saveCreds()
     const preKey = keyPair()
     await wa.store.state.keys.set({ 'pre-key': { '1': preKey } })
     const secrets = [creds.noiseKey.private, creds.signedIdentityKey.private, creds.signedPreKey.keyPair.private, preKey.private]
-    const rows = wa.db.$client.prepare('select value from whatsapp_auth').all() as { value: string }[]
+    const rows = (await statement(wa.db, 'select value from whatsapp_auth').all()) as { value: string }[]
     expect(rows.length).toBe(2)
     for (const row of rows) {
       expect(row.value).toMatch(/^v1:/)
@@ -468,16 +468,16 @@ describe('the session at rest', () => {
     const old = openDatabase(path)
     const creds = initAuthCreds()
     // As the version before sealing stored it: BufferJSON text.
-    old.$client
-      .prepare("insert into whatsapp_auth (type, id, value) values ('creds', 'creds', ?)")
-      .run(JSON.stringify(creds, BufferJSON.replacer))
+    await statement(old, "insert into whatsapp_auth (type, id, value) values ('creds', 'creds', ?)").run(
+      JSON.stringify(creds, BufferJSON.replacer),
+    )
     closeDatabase(old)
 
     const core = await testCore({ path, env: { DATA_ENCRYPTION_KEY: '2c'.repeat(32) } })
     opened.push(core.db)
-    const [row] = core.db.$client.prepare('select value from whatsapp_auth').all() as { value: string }[]
+    const [row] = (await statement(core.db, 'select value from whatsapp_auth').all()) as { value: string }[]
     expect(row?.value).toMatch(/^v1:/)
     expect(row?.value).not.toContain(Buffer.from(creds.noiseKey.private).toString('base64'))
-    expect(createAuthStore(core.db, () => new Date(), core.authBox).state.creds).toEqual(creds)
+    expect((await createAuthStore(core.db, () => new Date(), core.authBox)).state.creds).toEqual(creds)
   })
 })

@@ -42,7 +42,7 @@ async function setup(over: Partial<ConnectionDeps> = {}) {
   cleanups.push(() => closeDatabase(db))
   const fake = fakeWhatsApp()
   fakes.push(fake)
-  const auth = createAuthStore(db, () => new Date(), box)
+  const auth = await createAuthStore(db, () => new Date(), box)
   const given: AuthenticationState[] = []
   /** `connection.update` listeners per socket, to deliver an event late, as if it had been queued. */
   const listeners = new Map<WhatsAppSocket, ((update: ConnectionUpdate) => void)[]>()
@@ -149,7 +149,11 @@ describe('pairing', () => {
 
   it('reports the moment the number was paired, so the admin page can show it', async () => {
     const paired: Date[] = []
-    const { connection, socket } = await setup({ onPaired: (at) => paired.push(at) })
+    const { connection, socket } = await setup({
+      onPaired: (at) => {
+        paired.push(at)
+      },
+    })
     connection.start()
     socket().showQr('a')
     expect(paired).toEqual([])
@@ -252,7 +256,7 @@ describe('a logout (401)', () => {
     const { db, fake, connection, socket, auth, given } = await setup()
     await auth.state.keys.set({ 'pre-key': { '1': PRE_KEY } })
     auth.state.creds.registered = true
-    auth.saveCreds()
+    await auth.saveCreds()
     const oldNoiseKey = Buffer.from(auth.state.creds.noiseKey.public)
     connection.start()
     socket().open()
@@ -264,7 +268,7 @@ describe('a logout (401)', () => {
     expect(Buffer.from(auth.state.creds.noiseKey.public).equals(oldNoiseKey)).toBe(false)
     expect(auth.isPaired()).toBe(false)
     // Nothing of the old session is left for the next start either.
-    expect(await createAuthStore(db, () => new Date(), box).state.keys.get('pre-key', ['1'])).toEqual({})
+    expect(await (await createAuthStore(db, () => new Date(), box)).state.keys.get('pre-key', ['1'])).toEqual({})
 
     expect(fake.sockets).toHaveLength(2)
     expect(given[1]?.creds).toBe(auth.state.creds)
@@ -484,10 +488,11 @@ describe('the stored session', () => {
     connection.start()
     // Baileys updates the creds object in place, then emits "creds.update".
     auth.state.creds.me = { id: `${PAIRING_NUMBER}:5@s.whatsapp.net`, name: 'Kesos' }
-    expect(createAuthStore(db, () => new Date(), box).state.creds.me).toBeUndefined()
+    expect((await createAuthStore(db, () => new Date(), box)).state.creds.me).toBeUndefined()
 
     socket().emit('creds.update', { me: auth.state.creds.me })
-    const reloaded = createAuthStore(db, () => new Date(), box).state.creds
+    await tick()
+    const reloaded = (await createAuthStore(db, () => new Date(), box)).state.creds
     expect(reloaded.me?.id).toBe(`${PAIRING_NUMBER}:5@s.whatsapp.net`)
     expect(reloaded.registrationId).toBe(auth.state.creds.registrationId)
   })
@@ -499,6 +504,7 @@ describe('the stored session', () => {
     await tick()
     auth.state.creds.registered = true
     socket().emit('creds.update', { registered: true })
-    expect(createAuthStore(db, () => new Date(), box).isPaired()).toBe(true)
+    await tick()
+    expect((await createAuthStore(db, () => new Date(), box)).isPaired()).toBe(true)
   })
 })

@@ -14,7 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createWhatsAppChannel } from '../../src/bots/whatsapp/adapter.js'
 import type { Engine } from '../../src/core/engine.js'
 import type { Inbound } from '../../src/core/types.js'
-import { closeDatabase } from '../../src/db/client.js'
+import { closeDatabase, statement } from '../../src/db/client.js'
 import { testCore } from '../support/core.js'
 import { fakeWhatsApp, incoming } from '../support/fake-whatsapp.js'
 import { NO_PACE } from '../support/whatsapp-driver.js'
@@ -53,13 +53,13 @@ async function setup(live?: Set<string>) {
         live.add(inbound.chatId)
         return [{ text: 'Permintaan terkirim' }]
       }
-      return inbound.media ? [] : core.engine.handle(inbound)
+      return inbound.media ? [] : await core.engine.handle(inbound)
     },
   }
   const files = new Map<string, Buffer | Error>()
   const downloads: { id: string; chunksRead: number; finished: boolean }[] = []
   const fake = fakeWhatsApp()
-  const channel = createWhatsAppChannel({
+  const channel = await createWhatsAppChannel({
     db: core.db,
     authBox: core.authBox,
     engine,
@@ -263,7 +263,7 @@ describe('with the real core deciding (mediaWanted = the core’s isLive)', () =
     cleanups.push(() => closeDatabase(core.db))
     const fake = fakeWhatsApp()
     const file = pdf(80_000)
-    const channel = createWhatsAppChannel({
+    const channel = await createWhatsAppChannel({
       db: core.db,
       authBox: core.authBox,
       engine: core.engine,
@@ -283,12 +283,11 @@ describe('with the real core deciding (mediaWanted = the core’s isLive)', () =
     const socket = fake.current()
     socket.open()
     const jid = phoneJid()
-    core.db.$client
-      .prepare(
-        `insert into handoff_requests (code, channel, chat_id, name, topic, question, status, live)
+    await statement(
+      core.db,
+      `insert into handoff_requests (code, channel, chat_id, name, topic, question, status, live)
          values ('PTG-MEDIA2', 'whatsapp', ?, 'Sari', 'lainnya', 'Ijazah saya', 'waiting', 1)`,
-      )
-      .run(jid)
+    ).run(jid)
     socket.receive([
       incoming({
         from: jid,
@@ -299,7 +298,7 @@ describe('with the real core deciding (mediaWanted = the core’s isLive)', () =
     ])
     await channel.drain()
 
-    const rows = core.db.$client.prepare('select file_name, size, sha256 from handoff_attachments').all()
+    const rows = await statement(core.db, 'select file_name, size, sha256 from handoff_attachments').all()
     expect(rows).toEqual([
       { file_name: 'ijazah.pdf', size: file.length, sha256: createHash('sha256').update(file).digest('hex') },
     ])

@@ -48,7 +48,7 @@ export type TelegramDeps = {
    * Whether a private chat's photos and PDF documents are read (it talks to staff): then they are
    * downloaded and given to the core as `media`; otherwise they stay `unsupported`, as any media.
    */
-  mediaWanted?: (chatId: string) => boolean
+  mediaWanted?: (chatId: string) => boolean | Promise<boolean>
   /** The staff groups' chat ids (STAFF_TELEGRAM_CHATS): their messages go to `staffGroup`, not the pointer. */
   staffGroups?: ReadonlySet<number>
   staffGroup?: StaffGroup
@@ -152,7 +152,7 @@ export function createTelegramBot(deps: TelegramDeps) {
       ...input,
     }
     return enqueue(inbound.chatId, async () => {
-      if (file && deps.mediaWanted?.(inbound.chatId)) {
+      if (file && (await deps.mediaWanted?.(inbound.chatId))) {
         inbound.media = await readMedia(file)
         delete inbound.unsupported
       }

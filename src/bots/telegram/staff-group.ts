@@ -93,19 +93,19 @@ export function createStaffGroup(deps: StaffGroupDeps): StaffGroup {
   const linkTries = createRateLimiter({ ...LINK_TRIES, now: () => clock().getTime() })
 
   /** The handoff a message belongs to: its topic's, or (not in a topic) the one of the post it replies to. */
-  function handoffOf(chatId: string, message: Message): HandoffRow | undefined {
+  async function handoffOf(chatId: string, message: Message): Promise<HandoffRow | undefined> {
     if (message.is_topic_message && message.message_thread_id !== undefined) {
-      return handoffByTopic(db, chatId, message.message_thread_id)
+      return await handoffByTopic(db, chatId, message.message_thread_id)
     }
     const target = message.reply_to_message?.message_id
-    return target === undefined ? undefined : handoffByGroupMessage(db, chatId, target)
+    return target === undefined ? undefined : await handoffByGroupMessage(db, chatId, target)
   }
 
   /** The staff member a Telegram user speaks for on this handoff; undefined: a stranger to it. */
-  function staffFor(userId: number, handoff: HandoffRow): HandoffStaff | undefined {
-    const account = staffByTelegramUser(db, String(userId))
+  async function staffFor(userId: number, handoff: HandoffRow): Promise<HandoffStaff | undefined> {
+    const account = await staffByTelegramUser(db, String(userId))
     if (account?.status !== 'active') return undefined
-    const region = regionCodeOf(db, handoff.regionId)
+    const region = await regionCodeOf(db, handoff.regionId)
     const allowed = account.role === 'admin' || (account.role === 'regional' && region !== null && account.region === region)
     return allowed ? { id: account.id, name: account.name, role: account.role, region: account.region } : undefined
   }
@@ -201,7 +201,11 @@ export function createStaffGroup(deps: StaffGroupDeps): StaffGroup {
       const text = message.text ?? message.caption
       if (message.sender_chat) {
         // Sent "as the group" (an anonymous admin): nobody to sign it with. A linked channel's post: ignored.
-        if (message.sender_chat.id === chat.id && (text !== undefined || hasMedia(message)) && handoffOf(chatId, message)) {
+        if (
+          message.sender_chat.id === chat.id &&
+          (text !== undefined || hasMedia(message)) &&
+          (await handoffOf(chatId, message))
+        ) {
           await answer(ctx, TEXTS.anonymous)
         }
         return
@@ -212,14 +216,14 @@ export function createStaffGroup(deps: StaffGroupDeps): StaffGroup {
       if (text === undefined && !hasMedia(message)) return
       const command = message.text === undefined ? undefined : commandOf(message.text, ctx.me.username)
       if (command?.name === 'tautkan') return link(ctx, from.id, command.args)
-      const handoff = handoffOf(chatId, message)
+      const handoff = await handoffOf(chatId, message)
       if (!handoff) return
-      const staff = staffFor(from.id, handoff)
+      const staff = await staffFor(from.id, handoff)
       if (!staff) {
         logger.info('staff group: a message from an account not linked to staff (or not of this region) ignored')
         return
       }
-      if (handoff.status === 'closed') return answer(ctx, fill(TEXTS.closed, { code: handoff.code }))
+      if (handoff.status === 'closed') return await answer(ctx, fill(TEXTS.closed, { code: handoff.code }))
       if (hasMedia(message)) return answer(ctx, TEXTS.files)
       if (text === undefined) return
       await act(ctx, handoff, staff, text)

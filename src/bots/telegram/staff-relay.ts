@@ -170,7 +170,7 @@ async function closeHandoffPosts(
   deps: Pick<StaffRelayDeps, 'db' | 'api' | 'logger' | 'calendar'>,
   handoffId: number,
 ): Promise<void> {
-  const handoff = relayHandoffById(deps.db, handoffId)
+  const handoff = await relayHandoffById(deps.db, handoffId)
   if (!handoff?.tgChatId || handoff.tgRootMessageId === null) return
   const chatId = handoff.tgChatId
   const topics = handoff.tgTopicId !== null
@@ -265,10 +265,10 @@ export function createStaffRelay(deps: StaffRelayDeps): StaffRelay {
         }
       }
       // Kept at once, so a failure below never opens a second topic.
-      setHandoffGroup(db, handoff.id, chatId, topicId)
+      await setHandoffGroup(db, handoff.id, chatId, topicId)
     }
     const root = await post(chatId, topicId, null, headerText(handoff, topicId !== null, deps.calendar))
-    setHandoffRootMessage(db, handoff.id, root)
+    await setHandoffRootMessage(db, handoff.id, root)
     // Without topics the header itself is the news in the chat; with them, General gets a line.
     if (topicId === null) return
     const link = postLink(chatId, topicId)
@@ -281,7 +281,7 @@ export function createStaffRelay(deps: StaffRelayDeps): StaffRelay {
     let messageId: number
     const upload = row.attachment && deps.settings.groupFiles === 'upload' && deps.files
     if (row.attachment && upload && deps.files) {
-      const sealed = attachmentOf(db, row.handoffId, row.attachment.id)
+      const sealed = await attachmentOf(db, row.handoffId, row.attachment.id)
       if (!sealed) throw new Error('attachment gone')
       const bytes = deps.files.open(sealed.content)
       const file = new InputFile(bytes, sealed.fileName ?? (row.attachment.kind === 'image' ? 'foto.jpg' : 'berkas.pdf'))
@@ -301,7 +301,7 @@ export function createStaffRelay(deps: StaffRelayDeps): StaffRelay {
       const more = joined.map((next) => `\n${shownText(next)}`).join('')
       messageId = await post(chatId, topicId, root, rowText(row, link) + more)
     }
-    for (const posted of [row, ...joined]) markRelayed(db, posted.id, messageId, clock())
+    for (const posted of [row, ...joined]) await markRelayed(db, posted.id, messageId, clock())
     if (row.author !== 'system') return
     if (row.platformId === 'closed') await closeHandoffPosts(deps, row.handoffId)
     if (row.platformId?.startsWith('alert:') && topicId !== null) {
@@ -311,7 +311,7 @@ export function createStaffRelay(deps: StaffRelayDeps): StaffRelay {
   }
 
   async function cleanUp(): Promise<void> {
-    for (const cleanup of pendingCleanups(db, MAX_ATTEMPTS)) {
+    for (const cleanup of await pendingCleanups(db, MAX_ATTEMPTS)) {
       try {
         if (cleanup.tgTopicId !== null) {
           await api.deleteForumTopic(cleanup.tgChatId, cleanup.tgTopicId).catch(gone)
@@ -319,9 +319,9 @@ export function createStaffRelay(deps: StaffRelayDeps): StaffRelay {
           const ids = JSON.parse(cleanup.tgMessageIds) as number[]
           for (const id of ids) await api.deleteMessage(cleanup.tgChatId, id).catch(gone)
         }
-        markCleanupDone(db, cleanup.id, clock())
+        await markCleanupDone(db, cleanup.id, clock())
       } catch (error) {
-        markCleanupFailed(db, cleanup.id)
+        await markCleanupFailed(db, cleanup.id)
         logger.warn({ err: describe(error) }, 'staff group: posts of an erased handoff not deleted yet')
       }
     }
@@ -329,7 +329,7 @@ export function createStaffRelay(deps: StaffRelayDeps): StaffRelay {
 
   async function pass(): Promise<void> {
     await cleanUp()
-    for (const handoff of handoffsToPost(db, regionCodes)) {
+    for (const handoff of await handoffsToPost(db, regionCodes)) {
       try {
         await open(handoff)
       } catch (error) {
@@ -339,7 +339,7 @@ export function createStaffRelay(deps: StaffRelayDeps): StaffRelay {
     const now = clock().getTime()
     /** Handoffs with a row held back: their later rows wait too, so the topic keeps the thread's order. */
     const held = new Set<number>()
-    const rows = pendingRelays(db, MAX_ATTEMPTS)
+    const rows = await pendingRelays(db, MAX_ATTEMPTS)
     const joinedAlready = new Set<number>()
     for (const [index, row] of rows.entries()) {
       if (held.has(row.handoffId) || joinedAlready.has(row.id)) continue
@@ -354,7 +354,7 @@ export function createStaffRelay(deps: StaffRelayDeps): StaffRelay {
         await relay(row, joined)
         retryAt.delete(row.id)
       } catch (error) {
-        for (const failed of [row, ...joined]) markRelayFailed(db, failed.id, why(error))
+        for (const failed of [row, ...joined]) await markRelayFailed(db, failed.id, why(error))
         const wait = RETRY_MINUTES[row.relayAttempts]
         if (wait !== undefined) retryAt.set(row.id, clock().getTime() + wait * 60_000)
         else retryAt.delete(row.id)

@@ -52,7 +52,7 @@ export type WhatsAppDeps = {
    * Whether a chat's photos and PDF documents are read (it talks to staff): then they are
    * downloaded and given to the core as `media`; otherwise they stay `unsupported`, as any media.
    */
-  mediaWanted?: (chatId: string) => boolean
+  mediaWanted?: (chatId: string) => boolean | Promise<boolean>
   /** Downloads a message's media (default: Baileys, through the current socket); tests give bytes. */
   download?: MediaDownload
 }
@@ -75,10 +75,20 @@ export type WhatsAppChannel = {
   readonly connection: Connection
 }
 
-export function createWhatsAppChannel(deps: WhatsAppDeps): WhatsAppChannel {
+export async function createWhatsAppChannel(deps: WhatsAppDeps): Promise<WhatsAppChannel> {
   const { db, engine, logger, now } = deps
   const enqueue = createKeyedQueue()
-  const auth = createAuthStore(db, now, deps.authBox)
+  // What decides a message's place in its person's queue (is it a replay to drop, which ids is the
+  // person known by) is read from the database, and a read awaits. Those reads run one event after
+  // another, in the order WhatsApp delivered them, so a message is queued behind every earlier one of
+  // the same person (the handling itself still runs per person, concurrently across people).
+  let arrivals: Promise<unknown> = Promise.resolve()
+  function inArrivalOrder<T>(step: () => Promise<T>): Promise<T> {
+    const next = arrivals.then(step)
+    arrivals = next.catch(() => undefined)
+    return next
+  }
+  const auth = await createAuthStore(db, now, deps.authBox)
   const inFlight = new Set<Promise<void>>()
   let accepting = true
   /** Work `drain()` and `stop()` wait for; a failure is logged, never thrown at Baileys. */
@@ -102,15 +112,22 @@ export function createWhatsAppChannel(deps: WhatsAppDeps): WhatsAppChannel {
     ...(deps.onChange && { onChange: deps.onChange }),
     onSocket(socket) {
       socket.ev.on('lid-mapping.update', ({ lid, pn }) => {
-        // Contact sync reveals these pairs for the whole address book: store only the pairs of
-        // people who have written to the assistant, so their next message keeps their conversation.
-        const ids = { phone: jidNormalizedUser(pn), lid: jidNormalizedUser(lid) }
-        const known = knownAccount(db, 'whatsapp', ids)
-        if (!known || !accepting) return
         track(
-          enqueue([ids.lid, ids.phone, known], () => {
-            resolveAccount(db, 'whatsapp', ids, now())
-          }),
+          (async () => {
+            // Contact sync reveals these pairs for the whole address book: store only the pairs of
+            // people who have written to the assistant, so their next message keeps their conversation.
+            const ids = { phone: jidNormalizedUser(pn), lid: jidNormalizedUser(lid) }
+            const queued = await inArrivalOrder(async () => {
+              const known = await knownAccount(db, 'whatsapp', ids)
+              if (!known || !accepting) return undefined
+              return {
+                done: enqueue([ids.lid, ids.phone, known], async () => {
+                  await resolveAccount(db, 'whatsapp', ids, now())
+                }),
+              }
+            })
+            await queued?.done
+          })(),
         )
       })
       socket.ev.on('messages.upsert', ({ messages, type }) => {
@@ -132,70 +149,75 @@ export function createWhatsAppChannel(deps: WhatsAppDeps): WhatsAppChannel {
     ...(deps.retry && { retry: deps.retry }),
     ...(deps.connectWaitMs !== undefined && { connectWaitMs: deps.connectWaitMs }),
     ...(deps.random && { random: deps.random }),
-    onFailure(jid, reply, attempts, error) {
-      recordFailedReply(db, { channel: 'whatsapp', chatId: jid, reply, attempts, error, at: now() })
+    async onFailure(jid, reply, attempts, error) {
+      await recordFailedReply(db, { channel: 'whatsapp', chatId: jid, reply, attempts, error, at: now() })
     },
   })
 
   async function receive(message: WAMessage, type: 'notify' | 'append'): Promise<void> {
     const read = readMessage(message)
     if (read.kind === 'skip') return
-    if (type !== 'notify') {
-      // "append": delivered from WhatsApp's offline queue after a reconnect, or chat history. A
-      // message sent since pairing and recently is a question still waiting for its answer.
-      const pairedAt = new Date(getMeta(db, PAIRED_AT) ?? 0)
-      const age = now().getTime() - read.sentAt.getTime()
-      if (read.sentAt < pairedAt || age > deps.replayWindowMs) return
-    }
     const ids = { ...(read.phoneJid && { phone: read.phoneJid }), ...(read.lid && { lid: read.lid }) }
     const receivedAt = now()
-    // In turn with every earlier message of this person under any id it is known by.
-    const keys = [read.lid, read.phoneJid, knownAccount(db, 'whatsapp', ids)].filter((id): id is string => Boolean(id))
-    await enqueue([...new Set(keys)], async () => {
-      // Resolved in the person's turn, not on arrival: when this message first reveals the phone
-      // number, the merge must not move the conversation while an earlier LID-only message of the
-      // same person is still being answered (its answer would land in an orphaned conversation).
-      const chatId = resolveAccount(db, 'whatsapp', ids, now())
-      // This chat wrote to us: announcements may go to it (never to a number that did not write first).
-      markWrote(db, 'whatsapp', chatId, receivedAt)
-      // The sender's own number: the phone JID the message names, or the one WhatsApp mapped this
-      // LID to (then the account is kept under it); a LID-only sender has none to compare.
-      const phoneJid = read.phoneJid ?? (isPnUser(chatId) ? chatId : undefined)
-      let media: InboundMedia | undefined
-      if (read.file && deps.mediaWanted?.(chatId)) {
-        try {
-          media = await readWhatsAppMedia(download, message, read.file)
-        } catch (error) {
-          logger.error({ channel: 'whatsapp', err: { name: (error as Error).name } }, 'WhatsApp media not downloaded')
-          await sender.send(read.replyTo, [APOLOGY])
-          return
+    const handle = (keys: string[]): Promise<void> =>
+      enqueue(keys, async () => {
+        // Resolved in the person's turn, not on arrival: when this message first reveals the phone
+        // number, the merge must not move the conversation while an earlier LID-only message of the
+        // same person is still being answered (its answer would land in an orphaned conversation).
+        const chatId = await resolveAccount(db, 'whatsapp', ids, now())
+        // This chat wrote to us: announcements may go to it (never to a number that did not write first).
+        await markWrote(db, 'whatsapp', chatId, receivedAt)
+        // The sender's own number: the phone JID the message names, or the one WhatsApp mapped this
+        // LID to (then the account is kept under it); a LID-only sender has none to compare.
+        const phoneJid = read.phoneJid ?? (isPnUser(chatId) ? chatId : undefined)
+        let media: InboundMedia | undefined
+        if (read.file && (await deps.mediaWanted?.(chatId))) {
+          try {
+            media = await readWhatsAppMedia(download, message, read.file)
+          } catch (error) {
+            logger.error({ channel: 'whatsapp', err: { name: (error as Error).name } }, 'WhatsApp media not downloaded')
+            await sender.send(read.replyTo, [APOLOGY])
+            return
+          }
         }
+        const inbound: Inbound = {
+          channel: 'whatsapp',
+          chatId,
+          userId: chatId,
+          messageId: read.messageId,
+          receivedAt,
+          ...(phoneJid && { senderPhone: `+${phoneJid.split('@')[0]}` }),
+          ...(read.text !== undefined && { text: read.text }),
+          ...(media ? { media } : read.text === undefined && { unsupported: true }),
+        }
+        let replies: Reply[]
+        try {
+          replies = await engine.handle(inbound)
+        } catch (error) {
+          logger.error({ channel: 'whatsapp', err: { name: (error as Error).name } }, 'WhatsApp message failed')
+          replies = [APOLOGY]
+        }
+        // Blue ticks even when nothing is answered: a person talking to staff sees the message arrived.
+        connection
+          .current()
+          ?.readMessages([message.key])
+          .catch(() => undefined)
+        if (replies.length === 0) return // a message seen before, or one for staff
+        await sender.send(read.replyTo, replies)
+      })
+    const queued = await inArrivalOrder(async () => {
+      if (type !== 'notify') {
+        // "append": delivered from WhatsApp's offline queue after a reconnect, or chat history. A
+        // message sent since pairing and recently is a question still waiting for its answer.
+        const pairedAt = new Date((await getMeta(db, PAIRED_AT)) ?? 0)
+        const age = now().getTime() - read.sentAt.getTime()
+        if (read.sentAt < pairedAt || age > deps.replayWindowMs) return undefined
       }
-      const inbound: Inbound = {
-        channel: 'whatsapp',
-        chatId,
-        userId: chatId,
-        messageId: read.messageId,
-        receivedAt,
-        ...(phoneJid && { senderPhone: `+${phoneJid.split('@')[0]}` }),
-        ...(read.text !== undefined && { text: read.text }),
-        ...(media ? { media } : read.text === undefined && { unsupported: true }),
-      }
-      let replies: Reply[]
-      try {
-        replies = await engine.handle(inbound)
-      } catch (error) {
-        logger.error({ channel: 'whatsapp', err: { name: (error as Error).name } }, 'WhatsApp message failed')
-        replies = [APOLOGY]
-      }
-      // Blue ticks even when nothing is answered: a person talking to staff sees the message arrived.
-      connection
-        .current()
-        ?.readMessages([message.key])
-        .catch(() => undefined)
-      if (replies.length === 0) return // a message seen before, or one for staff
-      await sender.send(read.replyTo, replies)
+      // In turn with every earlier message of this person under any id it is known by.
+      const keys = [read.lid, read.phoneJid, await knownAccount(db, 'whatsapp', ids)].filter((id): id is string => Boolean(id))
+      return { done: handle([...new Set(keys)]) }
     })
+    await queued?.done
   }
 
   const drain = async () => {

@@ -23,23 +23,23 @@ export type AuthStore = {
   /** What the socket is given; `creds` is the object Baileys updates in place. */
   readonly state: AuthenticationState
   /** Stores `state.creds` (after Baileys' "creds.update"). */
-  saveCreds(): void
+  saveCreds(): Promise<void>
   /** Whether a number is paired (a QR scan or pairing code completed). */
   isPaired(): boolean
   /** Forgets the session (logged out): the next connection shows a new QR. */
-  clear(): void
+  clear(): Promise<void>
 }
 
 /** `now` stamps what is written; `box` seals every value (see WHATSAPP_AUTH_PURPOSE). */
-export function createAuthStore(db: Db, now: () => Date, box: SecretBox): AuthStore {
+export async function createAuthStore(db: Db, now: () => Date, box: SecretBox): Promise<AuthStore> {
   const encode = (value: unknown) => box.seal(JSON.stringify(value, BufferJSON.replacer))
   const decode = (sealed: string): unknown => JSON.parse(box.open(sealed), BufferJSON.reviver)
-  const stored = readAuthValues(db, CREDS.type, [CREDS.id]).get(CREDS.id)
+  const stored = (await readAuthValues(db, CREDS.type, [CREDS.id])).get(CREDS.id)
   const state: AuthenticationState = {
     creds: stored ? (decode(stored) as AuthenticationCreds) : initAuthCreds(),
     keys: {
-      get<T extends keyof SignalDataTypeMap>(type: T, ids: string[]) {
-        const values = readAuthValues(db, type, ids)
+      async get<T extends keyof SignalDataTypeMap>(type: T, ids: string[]) {
+        const values = await readAuthValues(db, type, ids)
         const result: { [id: string]: SignalDataTypeMap[T] } = {}
         for (const [id, text] of values) {
           let value = decode(text)
@@ -49,33 +49,33 @@ export function createAuthStore(db: Db, now: () => Date, box: SecretBox): AuthSt
         }
         return result
       },
-      set(data: SignalDataSet) {
+      async set(data: SignalDataSet) {
         const changes: { type: string; id: string; value: string | null }[] = []
         for (const [type, entries] of Object.entries(data)) {
           for (const [id, value] of Object.entries(entries ?? {})) {
             changes.push({ type, id, value: value ? encode(value) : null })
           }
         }
-        writeAuthValues(db, changes, now())
+        await writeAuthValues(db, changes, now())
       },
-      clear() {
-        clearAuth(db)
+      async clear() {
+        await clearAuth(db)
       },
     },
   }
   return {
     state,
-    saveCreds() {
-      writeAuthValues(db, [{ ...CREDS, value: encode(state.creds) }], now())
+    async saveCreds() {
+      await writeAuthValues(db, [{ ...CREDS, value: encode(state.creds) }], now())
     },
     isPaired() {
       // `registered` is only set by the pairing-code flow; `account` by both.
       return Boolean(state.creds.account || state.creds.registered)
     },
-    clear() {
-      clearAuth(db)
+    async clear() {
       // A fresh identity, so the next socket asks to pair instead of logging in with the old one.
       state.creds = initAuthCreds()
+      await clearAuth(db)
     },
   }
 }

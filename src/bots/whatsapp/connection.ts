@@ -39,7 +39,7 @@ export type ConnectionDeps = {
   /** Called with every new socket, before it connects, to attach the message handlers. */
   onSocket: (socket: WhatsAppSocket) => void
   /** Called when the number was paired for the first time (store the moment). */
-  onPaired?: (at: Date) => void
+  onPaired?: (at: Date) => void | Promise<void>
   /** Called on every change of state (e.g. to print a new QR in the terminal). */
   onChange?: (state: ConnectionState) => void
   backoff?: Backoff
@@ -97,7 +97,9 @@ export function createConnection(deps: ConnectionDeps): Connection {
     const sock = deps.factory(auth.state)
     socket = sock
     let pairingRequested = false
-    sock.ev.on('creds.update', () => auth.saveCreds())
+    sock.ev.on('creds.update', () => {
+      auth.saveCreds().catch((error: unknown) => logger.error({ err: error }, 'WhatsApp: could not store the session'))
+    })
     sock.ev.on('connection.update', (update) => {
       if (socket !== sock) return
       if (update.qr) {
@@ -128,7 +130,11 @@ export function createConnection(deps: ConnectionDeps): Connection {
         logger.info('WhatsApp on')
         settleWaiters()
       }
-      if (update.isNewLogin) deps.onPaired?.(now())
+      if (update.isNewLogin) {
+        Promise.resolve(deps.onPaired?.(now())).catch((error: unknown) =>
+          logger.error({ err: error }, 'WhatsApp: could not record when the number was paired'),
+        )
+      }
       if (update.connection === 'close') {
         socket = undefined
         open = false
@@ -142,7 +148,7 @@ export function createConnection(deps: ConnectionDeps): Connection {
           logger.warn({ code, inMs: decision.delayMs }, `WhatsApp: ${decision.reason}; reconnecting`)
           timer = setTimeout(connect, decision.delayMs)
         } else if (decision.action === 'pair-again') {
-          auth.clear()
+          auth.clear().catch((error: unknown) => logger.error({ err: error }, 'WhatsApp: could not clear the session'))
           attempt = 0
           setState({ status: 'connecting', lastDisconnect })
           logger.error({ code }, `WhatsApp: ${decision.reason}; the session was cleared: pair the number again`)

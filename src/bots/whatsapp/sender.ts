@@ -30,7 +30,7 @@ export type SenderDeps = {
   /** How long to wait for a closed connection to come back before a try counts as failed. */
   connectWaitMs?: number
   /** Called for each reply not delivered after every retry (and those after it, left unsent). */
-  onFailure: (jid: string, reply: Reply, attempts: number, error: string) => void
+  onFailure: (jid: string, reply: Reply, attempts: number, error: string) => void | Promise<void>
   random?: () => number
   /** Milliseconds since the epoch from the adapter's clock; the gaps are waited for on real timers. */
   now: () => number
@@ -151,7 +151,7 @@ export function createSender(deps: SenderDeps): Sender {
           if (options.failure === 'throw') throw new SendFailed(lastError)
           logger.error({ channel: 'whatsapp', attempts: retry.attempts, error: lastError }, 'WhatsApp send failed; recorded')
           // What follows would make no sense without it: record the rest as not sent too.
-          for (const rest of replies.slice(index)) deps.onFailure(jid, rest, retry.attempts, lastError)
+          for (const rest of replies.slice(index)) await deps.onFailure(jid, rest, retry.attempts, lastError)
           return
         }
       }

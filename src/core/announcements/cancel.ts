@@ -21,17 +21,17 @@ import type { AnnounceContext } from './service.js'
 const STATUS_WORD = { done: 'sudah selesai dikirim', cancelled: 'sudah dibatalkan' } as const
 
 export async function cancelAnnouncement(db: Db, id: number, ctx: AnnounceContext): Promise<Checked<{ cancelledRows: number }>> {
-  const row = findAnnouncement(db, id, ctx.scope)
+  const row = await findAnnouncement(db, id, ctx.scope)
   if (!row) return { ok: false, problems: [problem('ANNOUNCE_NOT_FOUND', 'Pengumuman tidak ditemukan.')] }
-  const result = await transaction(db, (tx) => {
-    if (!markCancelled(tx, row.id, ctx.now.getTime(), ctx.actor)) return undefined
-    const cancelledRows = cancelAnnouncementRows(tx, row.id, ctx.now)
-    freezeTotals(tx, row.id, JSON.stringify(announcementTotals(tx, row.id)))
-    audit(tx, ctx.now, ctx.actor, 'announcement.cancelled', row.code, { from: row.status, cancelledRows })
+  const result = await transaction(db, async (tx) => {
+    if (!(await markCancelled(tx, row.id, ctx.now.getTime(), ctx.actor))) return undefined
+    const cancelledRows = await cancelAnnouncementRows(tx, row.id, ctx.now)
+    await freezeTotals(tx, row.id, JSON.stringify(await announcementTotals(tx, row.id)))
+    await audit(tx, ctx.now, ctx.actor, 'announcement.cancelled', row.code, { from: row.status, cancelledRows })
     return { cancelledRows }
   })
   if (result) return { ok: true, value: result }
-  const status = findAnnouncement(db, row.id, null)?.status
+  const status = (await findAnnouncement(db, row.id, null))?.status
   const word = status === 'done' || status === 'cancelled' ? STATUS_WORD[status] : 'tidak dapat dibatalkan'
   return {
     ok: false,

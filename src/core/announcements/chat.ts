@@ -61,19 +61,19 @@ const chatOf = (ctx: TurnContext): Chat => ({
   chatId: ctx.inbound.chatId,
 })
 
-function audit(db: Db, ctx: TurnContext, action: string, details?: Record<string, unknown>) {
-  writeAudit(db, { at: ctx.now, actor: `chat:${ctx.inbound.channel}`, action, entity: 'chat', entityId: null, details })
+async function audit(db: Db, ctx: TurnContext, action: string, details?: Record<string, unknown>) {
+  await writeAudit(db, { at: ctx.now, actor: `chat:${ctx.inbound.channel}`, action, entity: 'chat', entityId: null, details })
 }
 
 async function stop(ctx: TurnContext): Promise<Outcome> {
   const chat = chatOf(ctx)
   const { db, lang } = ctx
-  const done = await transaction(db, (tx) => {
-    const offAt = announcementsOffAt(tx, chat.channel, chat.userId)
+  const done = await transaction(db, async (tx) => {
+    const offAt = await announcementsOffAt(tx, chat.channel, chat.userId)
     const wasOn = offAt === null || offAt === undefined
-    if (wasOn) setAnnouncementsOff(tx, chat, true, ctx.now)
-    const cancelled = cancelAnnouncementsOfChat(tx, chat.channel, chat.chatId, ctx.now, STOPPED_REASON)
-    if (wasOn || cancelled > 0) audit(tx, ctx, 'announcements.stopped', cancelled > 0 ? { cancelled } : undefined)
+    if (wasOn) await setAnnouncementsOff(tx, chat, true, ctx.now)
+    const cancelled = await cancelAnnouncementsOfChat(tx, chat.channel, chat.chatId, ctx.now, STOPPED_REASON)
+    if (wasOn || cancelled > 0) await audit(tx, ctx, 'announcements.stopped', cancelled > 0 ? { cancelled } : undefined)
     return { wasOn, cancelled }
   })
   if (!done.wasOn && done.cancelled === 0) return { replies: [{ text: t(lang, texts.alreadyOff) }], next: null }
@@ -84,11 +84,11 @@ async function stop(ctx: TurnContext): Promise<Outcome> {
 async function start(ctx: TurnContext): Promise<Outcome> {
   const chat = chatOf(ctx)
   const { db, lang } = ctx
-  const offAt = announcementsOffAt(db, chat.channel, chat.userId)
+  const offAt = await announcementsOffAt(db, chat.channel, chat.userId)
   if (offAt === null || offAt === undefined) return { replies: [{ text: t(lang, texts.alreadyOn) }], next: null }
-  await transaction(db, (tx) => {
-    setAnnouncementsOff(tx, chat, false, ctx.now)
-    audit(tx, ctx, 'announcements.started')
+  await transaction(db, async (tx) => {
+    await setAnnouncementsOff(tx, chat, false, ctx.now)
+    await audit(tx, ctx, 'announcements.started')
   })
   return { replies: [{ text: t(lang, texts.started) }], next: null }
 }

@@ -56,23 +56,23 @@ const present = (list: string[] | undefined) =>
 
 const sortedUnique = <T extends string>(list: T[]): T[] => [...new Set(list)].sort()
 
-function findSession(db: Db, text: string): { id: number; regionId: number } | undefined {
+async function findSession(db: Db, text: string): Promise<{ id: number; regionId: number } | undefined> {
   const trimmed = text.trim()
   if (/^\d+$/.test(trimmed)) {
-    const byId = audienceSessionById(db, Number(trimmed))
+    const byId = await audienceSessionById(db, Number(trimmed))
     if (byId) return byId
   }
-  return audienceSessionByCode(db, trimmed)
+  return await audienceSessionByCode(db, trimmed)
 }
 
 /** Reads the raw audience into criteria; every problem at once, each beside its field. */
-export function readAudience(db: Db, raw: RawAudience, scope: ConsoleScope): Checked<AudienceCriteria> {
+export async function readAudience(db: Db, raw: RawAudience, scope: ConsoleScope): Promise<Checked<AudienceCriteria>> {
   const problems: AnnounceProblem[] = []
   const criteria: AudienceCriteria = {}
   const sessionText = raw.session?.trim() ?? ''
   if (sessionText !== '') {
-    const session = findSession(db, sessionText)
-    if (!session || !sessionInScope(db, scope, session.id)) {
+    const session = await findSession(db, sessionText)
+    if (!session || !(await sessionInScope(db, scope, session.id))) {
       problems.push(problem('ANNOUNCE_SESSION_NOT_FOUND', `Sesi Bimtek "${sessionText}" tidak ditemukan.`, 'sesi'))
     } else {
       const registrants = (raw.registrants?.trim() || 'confirmed').toLowerCase()
@@ -205,10 +205,10 @@ const REGISTRANT_WORDS: Record<RegistrantFilter, string> = {
 }
 
 /** An Indonesian one-liner for lists and the CLI, e.g. "Pendaftar terkonfirmasi BMT-R5-01 · provinsi Sulawesi Selatan". */
-export function describeAudience(db: Db, criteria: AudienceCriteria): string {
+export async function describeAudience(db: Db, criteria: AudienceCriteria): Promise<string> {
   const parts: string[] = []
   if (criteria.session) {
-    const s = audienceSessionLabel(db, criteria.session.id)
+    const s = await audienceSessionLabel(db, criteria.session.id)
     parts.push(
       `${REGISTRANT_WORDS[criteria.session.registrants]} ${s ? `${s.code} (${s.title})` : `sesi #${criteria.session.id}`}`,
     )

@@ -34,8 +34,8 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => (ms > 0 ? se
 /** Announcements this process is queuing now (the minute job does not start a second loop on them). */
 const inFlight = new Set<number>()
 
-const reachOf = (db: Db, id: number): ReachCounts => {
-  const t = announcementTotals(db, id)
+const reachOf = async (db: Db, id: number): Promise<ReachCounts> => {
+  const t = await announcementTotals(db, id)
   return {
     people: t.people,
     queued: t.queued,
@@ -54,15 +54,15 @@ export async function queueAnnouncement(
   settings: QueueSettings,
   sleep: (ms: number) => Promise<void> = defaultSleep,
 ): Promise<QueueResult> {
-  const row = findAnnouncement(db, id, null)
+  const row = await findAnnouncement(db, id, null)
   if (!row) throw new Error(`announcement ${id} not found`)
   if (row.status !== 'queuing' || inFlight.has(id)) {
-    return { people: 0, rows: 0, reach: reachOf(db, id), finished: row.status === 'sending' || row.status === 'done' }
+    return { people: 0, rows: 0, reach: await reachOf(db, id), finished: row.status === 'sending' || row.status === 'done' }
   }
   inFlight.add(id)
   try {
     const record = toRecord(row)
-    const renderer = announcementRenderer({ textId: record.textId, textEn: record.textEn, sender: senderOf(db, record) })
+    const renderer = announcementRenderer({ textId: record.textId, textEn: record.textEn, sender: await senderOf(db, record) })
     const cache = newValueCache()
     const eventKey = `${ANNOUNCEMENT_EVENT_PREFIX}${id}`
     const dueByZone = new Map<string, number>()
@@ -71,7 +71,7 @@ export async function queueAnnouncement(
     let rows = 0
     for (;;) {
       const at = now()
-      const query = audienceOf(db, record, at)
+      const query = await audienceOf(db, record, at)
       const dueOf = (zone: string) => {
         if (!record.localDate) return at.getTime()
         let due = dueByZone.get(zone)
@@ -81,10 +81,10 @@ export async function queueAnnouncement(
         }
         return due
       }
-      const batch = await transaction(db, (tx) => {
-        const cursor = queueCursor(tx, id)
+      const batch = await transaction(db, async (tx) => {
+        const cursor = await queueCursor(tx, id)
         if (cursor?.status !== 'queuing') return { stop: true, people: 0, rows: 0, done: false, reach: undefined }
-        const audience = audienceBatch(tx, query, cursor.queuedThrough, batchPeople)
+        const audience = await audienceBatch(tx, query, cursor.queuedThrough, batchPeople)
         const expiresAt = record.expiresAt?.getTime() ?? null
         const write = queueWriter(tx, { announcementId: id, eventKey, expiresAt, at: at.getTime() })
         for (const person of audience) {
@@ -111,10 +111,10 @@ export async function queueAnnouncement(
         const written = write.finish()
         const done = audience.length < batchPeople
         const last = audience.at(-1)?.personId ?? cursor.queuedThrough
-        advanceQueue(tx, id, last, done, at.getTime())
-        const reach = done ? reachOf(tx, id) : undefined
+        await advanceQueue(tx, id, last, done, at.getTime())
+        const reach = done ? await reachOf(tx, id) : undefined
         if (reach) {
-          audit(tx, at, record.actor, 'announcement.sent', record.code, {
+          await audit(tx, at, record.actor, 'announcement.sent', record.code, {
             people: reach.people,
             queued: reach.queued,
             noChat: reach.noChat,
@@ -128,7 +128,7 @@ export async function queueAnnouncement(
       })
       people += batch.people
       rows += batch.rows
-      if (batch.stop) return { people, rows, reach: reachOf(db, id), finished: false }
+      if (batch.stop) return { people, rows, reach: await reachOf(db, id), finished: false }
       if (batch.reach) {
         await finishIfDone(db, id, now())
         return { people, rows, reach: batch.reach, finished: true }
@@ -142,9 +142,9 @@ export async function queueAnnouncement(
 
 /** A `sending` announcement with no row waiting or being sent → done, its totals frozen. */
 async function finishIfDone(db: Db, id: number, at: Date): Promise<boolean> {
-  return await transaction(db, (tx) => {
-    if (hasWaitingRows(tx, id)) return false
-    return finishAnnouncement(tx, id, at.getTime(), JSON.stringify(announcementTotals(tx, id)))
+  return await transaction(db, async (tx) => {
+    if (await hasWaitingRows(tx, id)) return false
+    return finishAnnouncement(tx, id, at.getTime(), JSON.stringify(await announcementTotals(tx, id)))
   })
 }
 
@@ -166,15 +166,16 @@ export async function runAnnouncements(
       failure ??= error
     }
   }
-  for (const id of announcementsIn(db, 'scheduled', now().getTime())) await each(() => beginQueuing(db, id, now().getTime()))
-  for (const id of announcementsIn(db, 'queuing', now().getTime())) {
+  for (const id of await announcementsIn(db, 'scheduled', now().getTime()))
+    await each(() => beginQueuing(db, id, now().getTime()))
+  for (const id of await announcementsIn(db, 'queuing', now().getTime())) {
     if (inFlight.has(id)) continue
     await each(async () => {
       const result = await queueAnnouncement(db, id, now, settings)
       if (result.finished) queued += 1
     })
   }
-  for (const id of announcementsIn(db, 'sending', now().getTime())) {
+  for (const id of await announcementsIn(db, 'sending', now().getTime())) {
     await each(async () => {
       if (await finishIfDone(db, id, now())) finished += 1
     })

@@ -59,17 +59,29 @@ export function toRecord(row: AnnouncementRow): AnnouncementRecord {
 }
 
 /** The audit row of a use case (no personal data in `details`). */
-export function audit(db: Db, at: Date, actor: string, action: string, code: string, details?: Record<string, unknown>): void {
-  writeAudit(db, { at, actor, action, entity: 'announcement', entityId: code, details })
+export async function audit(
+  db: Db,
+  at: Date,
+  actor: string,
+  action: string,
+  code: string,
+  details?: Record<string, unknown>,
+): Promise<void> {
+  await writeAudit(db, { at, actor, action, entity: 'announcement', entityId: code, details })
 }
 
 /** The audience query of a stored announcement, in its maker's scope. */
-export function audienceOf(db: Db, record: AnnouncementRecord, now: Date): AudienceQuery {
-  return { criteria: record.criteria, scope: scopeOfRegion(db, record.regionId), zones: zoneWindowsOf(record.criteria), now }
+export async function audienceOf(db: Db, record: AnnouncementRecord, now: Date): Promise<AudienceQuery> {
+  return {
+    criteria: record.criteria,
+    scope: await scopeOfRegion(db, record.regionId),
+    zones: zoneWindowsOf(record.criteria),
+    now,
+  }
 }
 
 /** Who the announcement says it comes from: the maker's region centre, or the secretariat. */
-export function senderOf(db: Db, record: { regionId: number | null }): string {
-  const scope = scopeOfRegion(db, record.regionId)
+export async function senderOf(db: Db, record: { regionId: number | null }): Promise<string> {
+  const scope = await scopeOfRegion(db, record.regionId)
   return scope && scope.name !== '?' ? scope.name : CENTRE_SENDER
 }

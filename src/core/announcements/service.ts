@@ -83,8 +83,12 @@ export type SendWhen = { mode: 'now' } | { mode: 'schedule'; localDate: string; 
 export const MAX_TEXT = 1_500
 
 /** By id or code; another region's announcement → undefined. */
-export function announcementInScope(db: Db, scope: ConsoleScope, idOrCode: number | string): AnnouncementRecord | undefined {
-  const row = findAnnouncement(db, idOrCode, scope)
+export async function announcementInScope(
+  db: Db,
+  scope: ConsoleScope,
+  idOrCode: number | string,
+): Promise<AnnouncementRecord | undefined> {
+  const row = await findAnnouncement(db, idOrCode, scope)
   return row ? toRecord(row) : undefined
 }
 
@@ -167,8 +171,8 @@ type Checkedinput = {
   expiresAt: number | null
 }
 
-function checkInput(db: Db, input: AnnouncementInput, ctx: AnnounceContext): Checked<Checkedinput> {
-  const audience = readAudience(db, input.audience, ctx.scope)
+async function checkInput(db: Db, input: AnnouncementInput, ctx: AnnounceContext): Promise<Checked<Checkedinput>> {
+  const audience = await readAudience(db, input.audience, ctx.scope)
   const textId = input.textId.trim()
   const textEn = input.textEn?.trim() ? input.textEn.trim() : null
   const subject = audience.ok ? subjectKindOf(audience.value) : undefined
@@ -201,18 +205,18 @@ export async function createAnnouncement(
   input: AnnouncementInput,
   ctx: AnnounceContext,
 ): Promise<Checked<{ id: number; code: string }>> {
-  const checked = checkInput(db, input, ctx)
+  const checked = await checkInput(db, input, ctx)
   if (!checked.ok) return checked
   const v = checked.value
   const regionId = ctx.scope?.id ?? null
   const key = dedupeKey(v.canonical, { ...v, localDate: null, localTime: null, urgent: false, regionId })
-  const existing = liveWithKey(db, key, 0, recentSince(ctx.now))
+  const existing = await liveWithKey(db, key, 0, recentSince(ctx.now))
   if (existing) return { ok: false, problems: [duplicate(existing)] }
   for (let attempt = 0; ; attempt++) {
     const code = referenceCode('PGM')
     try {
-      const id = await transaction(db, (tx) => {
-        const id = insertAnnouncement(tx, {
+      const id = await transaction(db, async (tx) => {
+        const id = await insertAnnouncement(tx, {
           code,
           actor: ctx.actor,
           staffId: ctx.staffId,
@@ -224,7 +228,7 @@ export async function createAnnouncement(
           dedupeKey: key,
           at: ctx.now.getTime(),
         })
-        audit(tx, ctx.now, ctx.actor, 'announcement.created', code, {
+        await audit(tx, ctx.now, ctx.actor, 'announcement.created', code, {
           criteria: v.criteria,
           ...(ctx.actor === 'cli' && ctx.staffId !== null && { as: ctx.staffId }),
         })
@@ -233,7 +237,7 @@ export async function createAnnouncement(
       return { ok: true, value: { id, code } }
     } catch (error) {
       if (isUniqueError(error, 'dedupe_key')) {
-        const found = liveWithKey(db, key, 0, recentSince(ctx.now))
+        const found = await liveWithKey(db, key, 0, recentSince(ctx.now))
         if (found) return { ok: false, problems: [duplicate(found)] }
       }
       if (!isUniqueError(error, 'code') || attempt >= 5) throw error
@@ -248,22 +252,22 @@ const notDraft = (status: AnnouncementStatus): AnnounceProblem =>
     `Pengumuman ini sudah tidak berupa draf (${ANNOUNCEMENT_STATUS_LABEL[status].toLowerCase()}); yang sudah dikirim atau dijadwalkan tidak dapat diubah.`,
   )
 
-export function updateDraft(
+export async function updateDraft(
   db: Db,
   id: number,
   input: AnnouncementInput,
   ctx: AnnounceContext,
-): Checked<{ id: number; code: string }> {
-  const row = findAnnouncement(db, id, ctx.scope)
+): Promise<Checked<{ id: number; code: string }>> {
+  const row = await findAnnouncement(db, id, ctx.scope)
   if (!row) return { ok: false, problems: [notFound()] }
   if (row.status !== 'draft') return { ok: false, problems: [notDraft(row.status)] }
-  const checked = checkInput(db, input, ctx)
+  const checked = await checkInput(db, input, ctx)
   if (!checked.ok) return checked
   const v = checked.value
   const key = dedupeKey(v.canonical, { ...v, localDate: null, localTime: null, urgent: false, regionId: row.regionId })
-  const existing = liveWithKey(db, key, row.id, recentSince(ctx.now))
+  const existing = await liveWithKey(db, key, row.id, recentSince(ctx.now))
   if (existing) return { ok: false, problems: [duplicate(existing)] }
-  const changed = updateDraftRow(db, row.id, {
+  const changed = await updateDraftRow(db, row.id, {
     criteria: v.canonical,
     textId: v.textId,
     textEn: v.textEn,
@@ -271,56 +275,56 @@ export function updateDraft(
     dedupeKey: key,
     at: ctx.now.getTime(),
   })
-  if (!changed) return { ok: false, problems: [notDraft(findAnnouncement(db, id, null)?.status ?? 'cancelled')] }
+  if (!changed) return { ok: false, problems: [notDraft((await findAnnouncement(db, id, null))?.status ?? 'cancelled')] }
   return { ok: true, value: { id: row.id, code: row.code } }
 }
 
 const number = (n: number) => n.toLocaleString('id-ID')
 
 /** Counts, one real sample per channel, notes; audit announcement.previewed (a real person's message was seen). */
-export function previewAnnouncement(
+export async function previewAnnouncement(
   db: Db,
   id: number,
   ctx: AnnounceContext,
   opts: { sample?: number; quiet: QuietHours; cap?: { perDay: number; remainingToday: number } },
-): AnnouncementPreview {
-  const row = findAnnouncement(db, id, ctx.scope)
+): Promise<AnnouncementPreview> {
+  const row = await findAnnouncement(db, id, ctx.scope)
   if (!row) throw new Error(`announcement ${id} not found in this scope`)
   const record = toRecord(row)
-  const query = audienceOf(db, record, ctx.now)
-  const reach = reachCounts(db, query)
-  const renderer = announcementRenderer({ textId: record.textId, textEn: record.textEn, sender: senderOf(db, record) })
+  const query = await audienceOf(db, record, ctx.now)
+  const reach = await reachCounts(db, query)
+  const renderer = announcementRenderer({ textId: record.textId, textEn: record.textEn, sender: await senderOf(db, record) })
   const cache = newValueCache()
   const samples: PreviewSample[] = []
   for (const channel of ['telegram', 'whatsapp'] as const) {
     if (reach.chats[channel] === 0) continue
     const offset = opts.sample ?? 0
-    const person = sampleRecipient(db, query, channel, offset) ?? sampleRecipient(db, query, channel, 0)
+    const person = (await sampleRecipient(db, query, channel, offset)) ?? (await sampleRecipient(db, query, channel, 0))
     const chat = person?.chats[0]
     if (!person || !chat) continue
     const language = renderer.languageFor(chat.language)
     const text = renderer.render(chat.language, placeholderValues(person, language, cache))
     samples.push({ channel, personId: person.personId, name: person.fullName, language, reply: { text } })
   }
-  const notes = previewNotes(db, record, query, reach, opts)
-  audit(db, ctx.now, ctx.actor, 'announcement.previewed', record.code, { personIds: samples.map((s) => s.personId) })
+  const notes = await previewNotes(db, record, query, reach, opts)
+  await audit(db, ctx.now, ctx.actor, 'announcement.previewed', record.code, { personIds: samples.map((s) => s.personId) })
   return { reach, samples, notes }
 }
 
-function previewNotes(
+async function previewNotes(
   db: Db,
   record: AnnouncementRecord,
   query: AudienceQuery,
   reach: ReachCounts,
   opts: { quiet: QuietHours; cap?: { perDay: number; remainingToday: number } },
-): string[] {
+): Promise<string[]> {
   const notes: string[] = []
   if (reach.people === 0) notes.push('Tidak ada orang yang cocok dengan kriteria ini.')
   else if (reach.queued === 0) notes.push('Tidak seorang pun dapat dihubungi: tidak ada chat yang dapat dikirimi.')
   // Sent now: the rows of a zone inside its quiet hours wait until they end (urgent ones do not).
   if (!record.urgent && !record.localDate && reach.queued > 0) {
     const byLabel = new Map<string, { people: number; until: Date; zone: string }>()
-    for (const { zone, people } of queuedZones(db, query)) {
+    for (const { zone, people } of await queuedZones(db, query)) {
       if (!isQuiet(query.now, zone, opts.quiet)) continue
       const label = zoneLabelOrName(zone)
       const found = byLabel.get(label)
@@ -349,7 +353,7 @@ function previewNotes(
     )
   }
   if (reach.queued > 0 && [...used].some((p) => p !== 'nama')) {
-    const gaps = subjectGaps(db, query)
+    const gaps = await subjectGaps(db, query)
     const empty: [string, number][] = [
       ['{tanggal}', used.has('tanggal') ? gaps.noTime : 0],
       ['{jam}', used.has('jam') ? gaps.noTime : 0],
@@ -371,7 +375,7 @@ export async function sendAnnouncement(
   ctx: AnnounceContext,
   quiet: QuietHours,
 ): Promise<Checked<{ status: 'scheduled' | 'queuing'; startAt: Date | null }>> {
-  const row = findAnnouncement(db, id, ctx.scope)
+  const row = await findAnnouncement(db, id, ctx.scope)
   if (!row) return { ok: false, problems: [notFound()] }
   if (row.status !== 'draft') return alreadyStarted(row)
   let localDate: string | null = null
@@ -405,10 +409,10 @@ export async function sendAnnouncement(
     regionId: row.regionId,
   })
   const status = when.mode === 'schedule' ? 'scheduled' : 'queuing'
-  const existing = liveWithKey(db, key, row.id, recentSince(ctx.now))
+  const existing = await liveWithKey(db, key, row.id, recentSince(ctx.now))
   if (existing) return { ok: false, problems: [duplicate(existing)] }
-  const started = await transaction(db, (tx) => {
-    const changed = startAnnouncement(tx, row.id, {
+  const started = await transaction(db, async (tx) => {
+    const changed = await startAnnouncement(tx, row.id, {
       status,
       urgent,
       localDate,
@@ -418,7 +422,7 @@ export async function sendAnnouncement(
       at: ctx.now.getTime(),
     })
     if (changed && status === 'scheduled') {
-      audit(tx, ctx.now, ctx.actor, 'announcement.scheduled', row.code, {
+      await audit(tx, ctx.now, ctx.actor, 'announcement.scheduled', row.code, {
         localDate,
         localTime,
         urgent,
@@ -428,7 +432,7 @@ export async function sendAnnouncement(
     return changed
   })
   if (!started) {
-    const now = findAnnouncement(db, row.id, null)
+    const now = await findAnnouncement(db, row.id, null)
     return now ? alreadyStarted(now) : { ok: false, problems: [notFound()] }
   }
   return { ok: true, value: { status, startAt } }
@@ -444,12 +448,12 @@ function alreadyStarted(row: AnnouncementRow): Checked<{ status: 'scheduled' | '
  * The per-person report as CSV for staff (console download, `announce status --csv`), audited as
  * announcement.recipients_exported with the number of rows; undefined outside the scope.
  */
-export function exportRecipientsCsv(
+export async function exportRecipientsCsv(
   db: Db,
   idOrCode: number | string,
   ctx: AnnounceContext,
-): { code: string; csv: string; rows: number } | undefined {
-  const row = findAnnouncement(db, idOrCode, ctx.scope)
+): Promise<{ code: string; csv: string; rows: number } | undefined> {
+  const row = await findAnnouncement(db, idOrCode, ctx.scope)
   if (!row) return undefined
   let rows = 0
   const counted = function* () {
@@ -459,7 +463,7 @@ export function exportRecipientsCsv(
     }
   }
   const csv = recipientsCsv(row.code, counted())
-  audit(db, ctx.now, ctx.actor, 'announcement.recipients_exported', row.code, {
+  await audit(db, ctx.now, ctx.actor, 'announcement.recipients_exported', row.code, {
     rows,
     ...(ctx.actor === 'cli' && ctx.staffId !== null && { as: ctx.staffId }),
   })

@@ -127,7 +127,11 @@ const statusCell = memo(
 // ── Rows ─────────────────────────────────────────────────────────────────────────────────────────
 
 /** Checks each row as the file is read, and stages the good ones (no lock on the database). */
-function certificateChecker(now: Date, vault: CertificateImportOptions['vault'], staging: ReturnType<typeof certificateImport>) {
+function certificateChecker(
+  now: Date,
+  vault: CertificateImportOptions['vault'],
+  staging: Awaited<ReturnType<typeof certificateImport>>,
+) {
   // Issued by today: the latest calendar day anywhere in Indonesia (WIT, UTC+9).
   const today = todayInJakarta(new Date(now.getTime() + 2 * 3_600_000))
   const birthDay = memo(day({ from: 1900, to: now.getUTCFullYear(), example: '2025-09-01' }))
@@ -223,7 +227,7 @@ export async function importCertificates(
   options: CertificateImportOptions,
 ): Promise<CertificateImportResult> {
   const { now } = options
-  const staging = certificateImport(db)
+  const staging = await certificateImport(db)
   try {
     return await importCsv(
       db,
@@ -251,6 +255,6 @@ export async function importCertificates(
       { actor: options.actor, now, onProgress: options.onProgress, dryRun: options.dryRun, auditDetails: options.auditDetails },
     )
   } finally {
-    staging.close()
+    await staging.close()
   }
 }

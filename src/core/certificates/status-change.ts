@@ -43,8 +43,8 @@ export async function changeCertificateStatus(
 ): Promise<StatusChangeResult> {
   const number = normalizeNumber(typed)
   const reason = readReason(change.reason.trim())
-  return await transaction(db, (tx) => {
-    const certificate = number ? certificateByNumber(tx, number) : undefined
+  return await transaction(db, async (tx) => {
+    const certificate = number ? await certificateByNumber(tx, number) : undefined
     if (!certificate) return { ok: false, error: 'NOT_FOUND', message: 'Tidak ada sertifikat dengan nomor itu.' }
     if (!('value' in reason) || reason.value === null) {
       const message = 'reason' in reason ? `Alasan ${reason.reason}.` : 'Alasan wajib diisi.'
@@ -53,8 +53,8 @@ export async function changeCertificateStatus(
     const from = certificate.status
     if (from === change.to) return { ok: false, error: 'UNCHANGED', message: 'Status sertifikat itu sudah demikian.' }
     // The reason is shown to whoever verifies a revoked or suspended certificate; an active one shows none.
-    setCertificateStatus(tx, certificate.id, change.to, change.to === 'active' ? null : reason.value, by.now)
-    writeAudit(tx, {
+    await setCertificateStatus(tx, certificate.id, change.to, change.to === 'active' ? null : reason.value, by.now)
+    await writeAudit(tx, {
       at: by.now,
       actor: by.actor,
       action: 'certificate.status',

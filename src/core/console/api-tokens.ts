@@ -52,14 +52,14 @@ export async function createApiToken(
   const name = input.name.trim()
   if (!name || [...name].length > MAX_TOKEN_NAME) return fail('TOKEN_NAME_MISSING')
   if (input.expiresAt && input.expiresAt.getTime() <= stamp.at.getTime()) return fail('TOKEN_EXPIRY_INVALID')
-  return await transaction(db, (tx) => {
-    const account = staffById(tx, input.staffId)
+  return await transaction(db, async (tx) => {
+    const account = await staffById(tx, input.staffId)
     if (!account) return fail('STAFF_NOT_FOUND')
     if (account.status !== 'active') return fail('STAFF_DISABLED')
     const token = `${API_TOKEN_PREFIX}${newToken()}`
     const expiresAt = input.expiresAt ?? null
-    const id = insertApiToken(tx, { staffId: account.id, name, tokenHash: tokenHash(token), at: stamp.at, expiresAt })
-    auditStaff(tx, {
+    const id = await insertApiToken(tx, { staffId: account.id, name, tokenHash: tokenHash(token), at: stamp.at, expiresAt })
+    await auditStaff(tx, {
       at: stamp.at,
       actor: stamp.actor,
       action: 'api_token.created',
@@ -79,11 +79,11 @@ export async function revokeApiToken(
   tokenId: number,
   stamp: Stamp & { owner?: number },
 ): Promise<Result<{ staffId: number; name: string }, 'TOKEN_NOT_FOUND' | 'TOKEN_REVOKED'>> {
-  return await transaction(db, (tx) => {
-    const token = apiTokenById(tx, tokenId)
+  return await transaction(db, async (tx) => {
+    const token = await apiTokenById(tx, tokenId)
     if (!token || (stamp.owner !== undefined && token.staffId !== stamp.owner)) return fail('TOKEN_NOT_FOUND')
-    if (!revokeApiTokenRow(tx, token.id, stamp.at)) return fail('TOKEN_REVOKED')
-    auditStaff(tx, {
+    if (!(await revokeApiTokenRow(tx, token.id, stamp.at))) return fail('TOKEN_REVOKED')
+    await auditStaff(tx, {
       at: stamp.at,
       actor: stamp.actor,
       action: 'api_token.revoked',
@@ -105,8 +105,8 @@ export type ApiTokenSummary = {
 }
 
 /** A staff member's tokens, newest first. */
-export const listApiTokens = (db: Db, staffId: number): ApiTokenSummary[] =>
-  apiTokensOf(db, staffId).map(({ id, name, createdAt, lastUsedAt, expiresAt, revokedAt }) => ({
+export const listApiTokens = async (db: Db, staffId: number): Promise<ApiTokenSummary[]> =>
+  (await apiTokensOf(db, staffId)).map(({ id, name, createdAt, lastUsedAt, expiresAt, revokedAt }) => ({
     id,
     name,
     createdAt,
@@ -121,15 +121,15 @@ export type TokenHolder = { id: number; name: string; email: string; role: Staff
 export type TokenRefusal = 'TOKEN_UNKNOWN' | 'TOKEN_REVOKED' | 'TOKEN_EXPIRED' | 'STAFF_DISABLED'
 
 /** The staff member `token` acts as at `at`, or why it lets nobody in. Notes when it was last used. */
-export function authenticateApiToken(db: Db, token: string, at: Date): Result<TokenHolder, TokenRefusal> {
+export async function authenticateApiToken(db: Db, token: string, at: Date): Promise<Result<TokenHolder, TokenRefusal>> {
   if (!token.startsWith(API_TOKEN_PREFIX)) return fail('TOKEN_UNKNOWN')
-  const found = apiTokenWithStaff(db, tokenHash(token))
+  const found = await apiTokenWithStaff(db, tokenHash(token))
   if (!found) return fail('TOKEN_UNKNOWN')
   if (found.token.revokedAt) return fail('TOKEN_REVOKED')
   if (found.token.expiresAt && found.token.expiresAt.getTime() <= at.getTime()) return fail('TOKEN_EXPIRED')
   if (found.staff.status !== 'active') return fail('STAFF_DISABLED')
   const last = found.token.lastUsedAt?.getTime()
-  if (last === undefined || at.getTime() - last >= TOUCH_EVERY_MS) touchApiToken(db, found.token.id, at)
+  if (last === undefined || at.getTime() - last >= TOUCH_EVERY_MS) await touchApiToken(db, found.token.id, at)
   const { id, name, email, role, region } = found.staff
   return ok({ id, name, email, role, region })
 }

@@ -145,7 +145,7 @@ export function median(values: readonly number[]): number | null {
 }
 
 /** Everything the dashboard shows for `scope` over `range`, as of `now`. */
-export function loadDashboard(
+export async function loadDashboard(
   db: Db,
   input: {
     regions: readonly DashboardRegion[]
@@ -155,7 +155,7 @@ export function loadDashboard(
     /** The working calendar handoff times are measured in (HANDOFF_HOURS, public holidays, HANDOFF_CLOSED_DATES). */
     calendar: WorkingCalendar
   },
-): DashboardData {
+): Promise<DashboardData> {
   const { regions, scope, range, now } = input
   const { calendar } = input
   const from = dayStart(range.firstDay)
@@ -164,16 +164,16 @@ export function loadDashboard(
   const days: number[] = []
   for (let d = range.firstDay; d <= range.lastDay; d++) days.push(d)
 
-  const perStage = peoplePerStage(db, scope)
+  const perStage = await peoplePerStage(db, scope)
   const stages = PATH.flat().map((stage) => ({ stage, label: STAGE_LABEL[stage].id, people: perStage[stage] ?? 0 }))
 
   const today = new Date(now.getTime() + DASHBOARD_DAY_OFFSET_MS)
   const monthStart = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 1) - DASHBOARD_DAY_OFFSET_MS)
   const nextMonth = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 1, 1) - DASHBOARD_DAY_OFFSET_MS)
 
-  const upcoming = upcomingSessions(db, scope, now, SEATS_CHART_SESSIONS)
+  const upcoming = await upcomingSessions(db, scope, now, SEATS_CHART_SESSIONS)
 
-  const outbox = outboxPerDay(db, scope, range.firstDay, range.lastDay)
+  const outbox = await outboxPerDay(db, scope, range.firstDay, range.lastDay)
   const reminders = noOutcomes()
   const reminderByDay = new Map(days.map((d) => [d, noOutcomes()]))
   const messagesByDay = new Map(days.map((d) => [d, Object.fromEntries(CHANNELS.map((c) => [c, 0])) as Record<Channel, number>]))
@@ -193,7 +193,7 @@ export function loadDashboard(
     if (day) day[outcome] += row.count
   }
 
-  const chatRows = chatsPerChannel(db, scope, from)
+  const chatRows = await chatsPerChannel(db, scope, from)
   for (const row of chatRows) channelsSeen.add(row.channel)
   const channels = CHANNELS.filter((c) => channelsSeen.has(c))
   const chats = channels.map((channel) => {
@@ -201,13 +201,13 @@ export function loadDashboard(
     return { channel, label: CHANNEL_LABEL[channel], total: row?.total ?? 0, active: row?.active ?? 0 }
   })
 
-  const registrationCounts = new Map(registrationsPerDay(db, scope, dbRange).map((r) => [r.day, r.count]))
+  const registrationCounts = new Map((await registrationsPerDay(db, scope, dbRange)).map((r) => [r.day, r.count]))
 
   return {
     region: scope,
     days: days.map(dayKey),
     stages,
-    registrationsThisMonth: registrationsMade(db, scope, monthStart, nextMonth),
+    registrationsThisMonth: await registrationsMade(db, scope, monthStart, nextMonth),
     seats: {
       totals: upcoming.totals,
       sessions: upcoming.first.map((s) => ({
@@ -223,9 +223,9 @@ export function loadDashboard(
     reminders,
     reminderDays: days.map((d) => ({ day: dayKey(d), ...(reminderByDay.get(d) ?? noOutcomes()) })),
     chats,
-    handoffs: handoffsNow(db, scope),
-    handoffRegions: handoffMeasures(db, { regions, scope, from, to, calendar }),
-    funnel: funnelOf(furthestStepPerRegion(db, regions, scope, FUNNEL_RANK), scope ? [scope] : regions),
+    handoffs: await handoffsNow(db, scope),
+    handoffRegions: await handoffMeasures(db, { regions, scope, from, to, calendar }),
+    funnel: funnelOf(await furthestStepPerRegion(db, regions, scope, FUNNEL_RANK), scope ? [scope] : regions),
     registrationDays: days.map((d) => ({ day: dayKey(d), count: registrationCounts.get(d) ?? 0 })),
     messageDays: days.map((d) => ({ day: dayKey(d), counts: messagesByDay.get(d) as Record<Channel, number> })),
     channels,
@@ -256,10 +256,10 @@ function workingMinutes(calendar: WorkingCalendar, from: Date, to: Date, place: 
 }
 
 /** The handoff measures per region shown (and "Tanpa wilayah" when all are shown and any has none). */
-function handoffMeasures(
+async function handoffMeasures(
   db: Db,
   input: { regions: readonly DashboardRegion[]; scope: DashboardScope; from: Date; to: Date; calendar: WorkingCalendar },
-): HandoffMeasures[] {
+): Promise<HandoffMeasures[]> {
   const { scope, from, to, calendar } = input
   const shown = scope ? [scope] : input.regions
   const lines = new Map<number | null, HandoffMeasures & { replies: number[]; closes: number[]; rated: number[] }>()
@@ -286,13 +286,13 @@ function handoffMeasures(
     return found
   }
   for (const region of shown) line(region.id)
-  for (const row of handoffCountsPerRegion(db, scope, from, to)) {
+  for (const row of await handoffCountsPerRegion(db, scope, from, to)) {
     const l = line(row.regionId)
     l.waiting = row.waiting
     l.open = row.open
     l.closed = row.closed
   }
-  for (const h of handoffTimes(db, scope, from, to)) {
+  for (const h of await handoffTimes(db, scope, from, to)) {
     const l = line(h.regionId)
     const place = { zone: h.timeZone ?? CENTRE_ZONE, region: h.regionCode }
     if (h.firstReplyAt) l.replies.push(workingMinutes(calendar, h.createdAt, h.firstReplyAt, place))

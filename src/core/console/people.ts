@@ -127,21 +127,21 @@ export async function correctContact(
 ): Promise<FormResult<ContactField, ContactField[]>> {
   const read = readContact(input, context.scope)
   // One connection: what runs on `db` inside the callback is part of the transaction.
-  const write = (): FormResult<ContactField, ContactField[]> => {
-    if (!personInScope(db, context.scope, personId)) return { ok: false, error: 'NOT_FOUND' }
+  const write = async (tx: Db): Promise<FormResult<ContactField, ContactField[]>> => {
+    if (!(await personInScope(tx, context.scope, personId))) return { ok: false, error: 'NOT_FOUND' }
     if (!read.values) return { ok: false, error: 'INVALID', fields: read.errors }
-    const stored = personById(db, personId)
+    const stored = await personById(tx, personId)
     if (!stored) return { ok: false, error: 'NOT_FOUND' }
     const next = read.values
     const changed = (Object.keys(next) as (keyof ContactValues)[]).filter((key) => next[key] !== stored[key])
     if (changed.length === 0) return { ok: true, value: [] }
-    updatePersonContact(db, personId, next, context.now)
+    await updatePersonContact(tx, personId, next, context.now)
     // The chats proved themselves against the old number: each proves again (as after an import).
     const unlinked =
-      stored.phoneE164 !== null && next.phoneE164 !== stored.phoneE164 ? unlinkAllChats(db, personId, context.now) : 0
-    if (unlinked > 0 || next.timeZone !== stored.timeZone) planReminders(db, [personId], context.now, context.reminders)
+      stored.phoneE164 !== null && next.phoneE164 !== stored.phoneE164 ? await unlinkAllChats(tx, personId, context.now) : 0
+    if (unlinked > 0 || next.timeZone !== stored.timeZone) await planReminders(tx, [personId], context.now, context.reminders)
     const fields = changed.map((key) => FIELD_OF[key])
-    writeAudit(db, {
+    await writeAudit(tx, {
       at: context.now,
       actor: context.actor,
       action: 'person.contact_corrected',
@@ -183,13 +183,13 @@ export async function addStage(
   const note = noteCell(input.note.trim())
   if ('reason' in note) errors.note = `Catatan ${note.reason}.`
 
-  const write = (): FormResult<StageField, number> => {
-    if (!personInScope(db, context.scope, personId)) return { ok: false, error: 'NOT_FOUND' }
+  const write = async (tx: Db): Promise<FormResult<StageField, number>> => {
+    if (!(await personInScope(tx, context.scope, personId))) return { ok: false, error: 'NOT_FOUND' }
     if (!stageKnown(input.stage) || !stageDay.ok || (dueDay && !dueDay.ok) || 'reason' in note || Object.keys(errors).length > 0)
       return { ok: false, error: 'INVALID', fields: errors }
-    const timeZone = personZone(db, personId)
+    const timeZone = await personZone(tx, personId)
     if (timeZone === undefined) return { ok: false, error: 'NOT_FOUND' }
-    const writes = statusWrites(db)
+    const writes = statusWrites(tx)
     const history: StoredStage[] = writes.stagesOf(personId)
     // The import's rule: one stage per day (in the person's zone); the import updates it, the form says so.
     if (history.some((s) => s.stage === input.stage && localDay(s.reachedAt, timeZone) === stageDay.value))
@@ -202,9 +202,9 @@ export async function addStage(
     }
     history.push({ id: writes.insertStage(personId, stage, context.now), ...stage })
     const after = currentStage(history)
-    const queued = after && after.stage !== before ? queueStageChanged(db, personId, after, timeZone, context.now) : 0
-    planReminders(db, [personId], context.now, context.reminders)
-    writeAudit(db, {
+    const queued = after && after.stage !== before ? await queueStageChanged(tx, personId, after, timeZone, context.now) : 0
+    await planReminders(tx, [personId], context.now, context.reminders)
+    await writeAudit(tx, {
       at: context.now,
       actor: context.actor,
       action: 'person.stage_added',

@@ -41,14 +41,14 @@ export async function resendMessage(
   input: { id: number; scope: ConsoleScope; actor: string; now: Date },
 ): Promise<Result<{ id: number; was: string }, ResendProblem>> {
   // One write transaction: two clicks, or two staff members, queue it once.
-  return await transaction(db, () => {
-    const row = reminderInScope(db, input.scope, input.id)
+  return await transaction(db, async (tx) => {
+    const row = await reminderInScope(tx, input.scope, input.id)
     if (!row) return fail('NOT_FOUND')
     const problem = resendProblem(row, input.now)
     if (problem) return fail(problem)
-    const id = queueResend(db, row.id, input.now)
+    const id = await queueResend(tx, row.id, input.now)
     if (id === undefined) return fail('ALREADY_RESENT')
-    writeAudit(db, {
+    await writeAudit(tx, {
       at: input.now,
       actor: input.actor,
       action: 'reminder.resent',

@@ -46,33 +46,33 @@ export function createConsoleSessions(deps: { db: Db; clock: () => Date }) {
     async start(staffId: number, replacing?: string): Promise<string> {
       const at = deps.clock()
       const id = newToken()
-      await transaction(deps.db, (tx) => {
-        if (replacing) deleteSession(tx, tokenHash(replacing))
-        deleteIdleSessions(tx, new Date(at.getTime() - IDLE_MS))
-        insertSession(tx, tokenHash(id), staffId, at)
+      await transaction(deps.db, async (tx) => {
+        if (replacing) await deleteSession(tx, tokenHash(replacing))
+        await deleteIdleSessions(tx, new Date(at.getTime() - IDLE_MS))
+        await insertSession(tx, tokenHash(id), staffId, at)
       })
       return id
     },
 
     /** The session `id` names, when it exists, is not idle too long, and its account is active. */
-    read(id: string | undefined): OpenSession | undefined {
+    async read(id: string | undefined): Promise<OpenSession | undefined> {
       if (!id) return undefined
       const at = deps.clock()
       const hash = tokenHash(id)
-      const found = sessionWithStaff(deps.db, hash)
+      const found = await sessionWithStaff(deps.db, hash)
       if (!found) return undefined
       const idle = at.getTime() - found.session.lastSeenAt.getTime()
       const age = at.getTime() - found.session.createdAt.getTime()
       if (idle > IDLE_MS || age > MAX_MS || found.staff.status !== 'active') {
-        deleteSession(deps.db, hash)
+        await deleteSession(deps.db, hash)
         return undefined
       }
-      if (idle >= TOUCH_EVERY_MS) touchSession(deps.db, hash, at)
+      if (idle >= TOUCH_EVERY_MS) await touchSession(deps.db, hash, at)
       return { staff: found.staff, csrf: csrfTokenOf(id) }
     },
 
-    end(id: string): void {
-      deleteSession(deps.db, tokenHash(id))
+    async end(id: string): Promise<void> {
+      await deleteSession(deps.db, tokenHash(id))
     },
   }
 }

@@ -49,21 +49,21 @@ export function createSignIn(deps: SignInDeps) {
   const subjects = (email: string, client: string) => [`account:${email.trim().toLowerCase()}`, `client:${client}`]
 
   /** Seconds until a subject over its limit may try again; 0 when none is. */
-  function waitSeconds(email: string, client: string, at: Date): number {
+  async function waitSeconds(email: string, client: string, at: Date): Promise<number> {
     const since = new Date(at.getTime() - WINDOW_MS)
     const limits = [ACCOUNT_FAILURE_LIMIT, CLIENT_FAILURE_LIMIT]
     let wait = 0
-    subjects(email, client).forEach((subject, i) => {
-      const { count, first } = signInFailuresSince(deps.db, subject, since)
+    for (const [i, subject] of subjects(email, client).entries()) {
+      const { count, first } = await signInFailuresSince(deps.db, subject, since)
       if (count >= (limits[i] ?? 0) && first)
         wait = Math.max(wait, Math.ceil((first.getTime() + WINDOW_MS - at.getTime()) / 1000))
-    })
+    }
     return wait
   }
 
-  function failed(attempt: SignInAttempt, account: StaffRow | undefined, reason: FailureReason, at: Date) {
-    recordSignInFailure(deps.db, subjects(attempt.email, attempt.client), at, new Date(at.getTime() - WINDOW_MS))
-    auditStaff(deps.db, {
+  async function failed(attempt: SignInAttempt, account: StaffRow | undefined, reason: FailureReason, at: Date) {
+    await recordSignInFailure(deps.db, subjects(attempt.email, attempt.client), at, new Date(at.getTime() - WINDOW_MS))
+    await auditStaff(deps.db, {
       at,
       actor: account ? `staff:${account.id}` : 'anonymous',
       action: 'staff.sign_in_failed',
@@ -76,12 +76,12 @@ export function createSignIn(deps: SignInDeps) {
     /** The staff member, or why not. */
     async signIn(attempt: SignInAttempt): Promise<SignInResult> {
       const at = deps.clock()
-      const wait = waitSeconds(attempt.email, attempt.client, at)
+      const wait = await waitSeconds(attempt.email, attempt.client, at)
       if (wait > 0) return { ok: false, problem: 'THROTTLED', retryAfter: wait }
-      const account = staffByEmail(deps.db, attempt.email)
+      const account = await staffByEmail(deps.db, attempt.email)
       const passwordRight = await checkPassword(account?.passwordHash, attempt.password)
-      const reject = (problem: SignInProblem, reason: FailureReason): SignInResult => {
-        failed(attempt, account, reason, at)
+      const reject = async (problem: SignInProblem, reason: FailureReason): Promise<SignInResult> => {
+        await failed(attempt, account, reason, at)
         return { ok: false, problem, reason, ...(account && { staffId: account.id }) }
       }
       if (!account) return reject('WRONG_CREDENTIALS', 'unknown_email')
@@ -91,10 +91,10 @@ export function createSignIn(deps: SignInDeps) {
         if (!attempt.otp.trim()) return reject('OTP_REQUIRED', 'otp_missing')
         const step = totpStep(deps.totpBox.open(account.totpSecret), attempt.otp, at)
         // A code is good once: one seen over someone's shoulder cannot be used again.
-        if (step === undefined || !takeTotpStep(deps.db, account.id, step)) return reject('OTP_WRONG', 'otp_wrong')
+        if (step === undefined || !(await takeTotpStep(deps.db, account.id, step))) return reject('OTP_WRONG', 'otp_wrong')
       }
-      clearSignInFailures(deps.db, subjects(attempt.email, attempt.client)[0] ?? '')
-      auditStaff(deps.db, {
+      await clearSignInFailures(deps.db, subjects(attempt.email, attempt.client)[0] ?? '')
+      await auditStaff(deps.db, {
         at,
         actor: `staff:${account.id}`,
         action: 'staff.signed_in',

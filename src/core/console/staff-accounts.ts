@@ -69,9 +69,9 @@ type Stamp = { actor: string; at: Date }
 
 const expiry = (at: Date, hours: number) => new Date(at.getTime() + hours * 3_600_000)
 
-function newLink(db: Db, purpose: LinkPurpose, staffId: number | null, at: Date, hours: number): string {
+async function newLink(db: Db, purpose: LinkPurpose, staffId: number | null, at: Date, hours: number): Promise<string> {
   const token = newToken()
-  insertLink(db, { tokenHash: tokenHash(token), purpose, staffId, at, expiresAt: expiry(at, hours) })
+  await insertLink(db, { tokenHash: tokenHash(token), purpose, staffId, at, expiresAt: expiry(at, hours) })
   return token
 }
 
@@ -92,17 +92,17 @@ export async function addStaff(
     if (problem) return fail(problem)
     passwordHash = await hashPassword(stamp.password)
   }
-  return transaction(db, (tx) => {
-    const id = insertStaff(tx, { ...valid.value, at: stamp.at })
+  return await transaction(db, async (tx) => {
+    const id = await insertStaff(tx, { ...valid.value, at: stamp.at })
     if (id === undefined) return fail('EMAIL_TAKEN')
     const details = { role: valid.value.role, region: valid.value.region }
-    auditStaff(tx, { at: stamp.at, actor: stamp.actor, action: 'staff.added', entityId: id, details })
+    await auditStaff(tx, { at: stamp.at, actor: stamp.actor, action: 'staff.added', entityId: id, details })
     if (passwordHash) {
-      setPasswordHash(tx, id, passwordHash, stamp.at)
-      auditStaff(tx, { at: stamp.at, actor: stamp.actor, action: 'staff.password_set', entityId: id })
+      await setPasswordHash(tx, id, passwordHash, stamp.at)
+      await auditStaff(tx, { at: stamp.at, actor: stamp.actor, action: 'staff.password_set', entityId: id })
       return ok({ id })
     }
-    return ok({ id, token: newLink(tx, 'invite', id, stamp.at, LINK_HOURS) })
+    return ok({ id, token: await newLink(tx, 'invite', id, stamp.at, LINK_HOURS) })
   })
 }
 
@@ -112,12 +112,12 @@ export async function disableStaff(
   email: string,
   stamp: Stamp,
 ): Promise<Result<{ sessionsEnded: number }, 'STAFF_NOT_FOUND'>> {
-  return transaction(db, (tx) => {
-    const account = staffByEmail(tx, email)
+  return await transaction(db, async (tx) => {
+    const account = await staffByEmail(tx, email)
     if (!account) return fail('STAFF_NOT_FOUND')
-    setStaffStatus(tx, account.id, 'disabled', stamp.at)
-    const sessionsEnded = deleteSessionsOf(tx, account.id)
-    auditStaff(tx, { at: stamp.at, actor: stamp.actor, action: 'staff.disabled', entityId: account.id })
+    await setStaffStatus(tx, account.id, 'disabled', stamp.at)
+    const sessionsEnded = await deleteSessionsOf(tx, account.id)
+    await auditStaff(tx, { at: stamp.at, actor: stamp.actor, action: 'staff.disabled', entityId: account.id })
     return ok({ sessionsEnded })
   })
 }
@@ -127,12 +127,12 @@ export async function disableStaff(
  * disabled, so it signs in afresh). Enabling an active account changes nothing and is not audited.
  */
 export async function enableStaff(db: Db, email: string, stamp: Stamp): Promise<Result<{ changed: boolean }, 'STAFF_NOT_FOUND'>> {
-  return transaction(db, (tx) => {
-    const account = staffByEmail(tx, email)
+  return transaction(db, async (tx) => {
+    const account = await staffByEmail(tx, email)
     if (!account) return fail('STAFF_NOT_FOUND')
     if (account.status === 'active') return ok({ changed: false })
-    setStaffStatus(tx, account.id, 'active', stamp.at)
-    auditStaff(tx, { at: stamp.at, actor: stamp.actor, action: 'staff.enabled', entityId: account.id })
+    await setStaffStatus(tx, account.id, 'active', stamp.at)
+    await auditStaff(tx, { at: stamp.at, actor: stamp.actor, action: 'staff.enabled', entityId: account.id })
     return ok({ changed: true })
   })
 }
@@ -147,15 +147,15 @@ export async function changeStaffRole(
   input: { role: string; region?: string | undefined },
   stamp: Stamp,
 ): Promise<Result<ValidStaff, StaffProblem | 'STAFF_NOT_FOUND'>> {
-  return transaction(db, (tx) => {
-    const account = staffByEmail(tx, email)
+  return transaction(db, async (tx) => {
+    const account = await staffByEmail(tx, email)
     if (!account) return fail('STAFF_NOT_FOUND')
     const valid = validateStaff({ name: account.name, email: account.email, ...input })
     if (!valid.ok) return valid
     const { role, region } = valid.value
-    setStaffRole(tx, account.id, role, region, stamp.at)
+    await setStaffRole(tx, account.id, role, region, stamp.at)
     const details = { from: { role: account.role, region: account.region }, to: { role, region } }
-    auditStaff(tx, { at: stamp.at, actor: stamp.actor, action: 'staff.role_changed', entityId: account.id, details })
+    await auditStaff(tx, { at: stamp.at, actor: stamp.actor, action: 'staff.role_changed', entityId: account.id, details })
     return ok(valid.value)
   })
 }
@@ -172,16 +172,16 @@ export async function resetStaff(
   stamp: Stamp,
   options: { twoFactor?: boolean } = {},
 ): Promise<Result<{ token: string; sessionsEnded: number; twoFactorCleared: boolean }, 'STAFF_NOT_FOUND' | 'STAFF_DISABLED'>> {
-  return transaction(db, (tx) => {
-    const account = staffByEmail(tx, email)
+  return await transaction(db, async (tx) => {
+    const account = await staffByEmail(tx, email)
     if (!account) return fail('STAFF_NOT_FOUND')
     if (account.status !== 'active') return fail('STAFF_DISABLED')
-    const sessionsEnded = deleteSessionsOf(tx, account.id)
-    const token = newLink(tx, 'reset', account.id, stamp.at, LINK_HOURS)
+    const sessionsEnded = await deleteSessionsOf(tx, account.id)
+    const token = await newLink(tx, 'reset', account.id, stamp.at, LINK_HOURS)
     const twoFactorCleared = options.twoFactor === true && account.totpSecret !== null
-    if (twoFactorCleared) clearTotp(tx, account.id, stamp.at)
+    if (twoFactorCleared) await clearTotp(tx, account.id, stamp.at)
     const details = { sessionsEnded, ...(twoFactorCleared && { twoFactorCleared }) }
-    auditStaff(tx, { at: stamp.at, actor: stamp.actor, action: 'staff.reset', entityId: account.id, details })
+    await auditStaff(tx, { at: stamp.at, actor: stamp.actor, action: 'staff.reset', entityId: account.id, details })
     return ok({ token, sessionsEnded, twoFactorCleared })
   })
 }
@@ -191,18 +191,20 @@ export async function resetStaff(
  * its page asks for the name, e-mail and password. Undefined when there is staff already.
  */
 export async function firstAdminLink(db: Db, at: Date): Promise<string | undefined> {
-  return transaction(db, (tx) => (countStaff(tx) > 0 ? undefined : newLink(tx, 'first-admin', null, at, FIRST_ADMIN_LINK_HOURS)))
+  return transaction(db, async (tx) =>
+    (await countStaff(tx)) > 0 ? undefined : await newLink(tx, 'first-admin', null, at, FIRST_ADMIN_LINK_HOURS),
+  )
 }
 
 /** What a usable link is for: the account it sets the password of, or the first admin (none yet). */
 export type OpenLink = { purpose: LinkPurpose; staff: { id: number; name: string; email: string } | null }
 
 /** The link `token` names, while it is unused, unexpired, and its account active (or, first admin, no staff yet). */
-export function openLink(db: Db, token: string, at: Date): OpenLink | undefined {
-  const link = usableLink(db, tokenHash(token), at)
+export async function openLink(db: Db, token: string, at: Date): Promise<OpenLink | undefined> {
+  const link = await usableLink(db, tokenHash(token), at)
   if (!link) return undefined
-  if (link.staffId === null) return countStaff(db) === 0 ? { purpose: link.purpose, staff: null } : undefined
-  const account = staffById(db, link.staffId)
+  if (link.staffId === null) return (await countStaff(db)) === 0 ? { purpose: link.purpose, staff: null } : undefined
+  const account = await staffById(db, link.staffId)
   if (account?.status !== 'active') return undefined
   return { purpose: link.purpose, staff: { id: account.id, name: account.name, email: account.email } }
 }
@@ -220,7 +222,7 @@ export async function setPasswordWithLink(
   input: SetPasswordInput,
   at: Date,
 ): Promise<Result<{ staffId: number }, SetPasswordProblem>> {
-  const link = openLink(db, token, at)
+  const link = await openLink(db, token, at)
   if (!link) return fail('LINK_INVALID')
   let account: ValidStaff | undefined
   if (!link.staff) {
@@ -232,16 +234,16 @@ export async function setPasswordWithLink(
   const problem = passwordProblem(input.password, input.confirm, email)
   if (problem) return fail(problem)
   const passwordHash = await hashPassword(input.password)
-  return transaction(db, (tx) => {
+  return transaction(db, async (tx) => {
     // Checked again inside the write: the link may have been used while the hash was computed.
-    const current = usableLink(tx, tokenHash(token), at)
-    if (!current || !useLink(tx, current.id, at)) return fail('LINK_INVALID')
+    const current = await usableLink(tx, tokenHash(token), at)
+    if (!current || !(await useLink(tx, current.id, at))) return fail('LINK_INVALID')
     let staffId = link.staff?.id
     if (account) {
-      if (countStaff(tx) > 0) return fail('LINK_INVALID')
-      staffId = insertStaff(tx, { ...account, at })
+      if ((await countStaff(tx)) > 0) return fail('LINK_INVALID')
+      staffId = await insertStaff(tx, { ...account, at })
       if (staffId === undefined) return fail('EMAIL_TAKEN')
-      auditStaff(tx, {
+      await auditStaff(tx, {
         at,
         actor: `staff:${staffId}`,
         action: 'staff.added',
@@ -250,8 +252,8 @@ export async function setPasswordWithLink(
       })
     }
     if (staffId === undefined) return fail('LINK_INVALID')
-    setPasswordHash(tx, staffId, passwordHash, at)
-    auditStaff(tx, {
+    await setPasswordHash(tx, staffId, passwordHash, at)
+    await auditStaff(tx, {
       at,
       actor: `staff:${staffId}`,
       action: 'staff.password_set',

@@ -234,12 +234,12 @@ export async function importExams(db: Db, input: string | Uint8Array, options: E
         const exam = check(row)
         if (exam) rows.push(exam)
       },
-      write: ({ db, reject, rejected, progress }) => {
+      write: async ({ db, reject, rejected, progress }) => {
         const writes = examWrites(db)
         const changedPeople = new Set<number>()
         const counts = { inserted: 0, updated: 0, unchanged: 0 }
-        const write = (row: ExamRow) => {
-          const person = writes.personByNikHash(row.nikHash)
+        const write = async (row: ExamRow) => {
+          const person = await writes.personByNikHash(row.nikHash)
           if (!person) {
             return reject(
               row.line,
@@ -264,9 +264,9 @@ export async function importExams(db: Db, input: string | Uint8Array, options: E
             timeZone: zone,
             preparation: row.preparation,
           }
-          const stored = writes.byCode(row.code)
+          const stored = await writes.byCode(row.code)
           if (!stored) {
-            writes.insert(fields)
+            await writes.insert(fields)
             changedPeople.add(person.id)
             counts.inserted += 1
           } else if (stored.personId !== person.id) {
@@ -279,21 +279,21 @@ export async function importExams(db: Db, input: string | Uint8Array, options: E
             stored.startsAt.getTime() !== fields.startsAt.getTime() ||
             COMPARED.some((field) => stored[field] !== fields[field])
           ) {
-            writes.update(stored.id, fields, now)
+            await writes.update(stored.id, fields, now)
             changedPeople.add(person.id)
             counts.updated += 1
           } else {
             counts.unchanged += 1
           }
         }
-        rows.forEach((row, index) => {
-          write(row)
+        for (const [index, row] of rows.entries()) {
+          await write(row)
           progress(index + 1)
-        })
+        }
         let reminders: PlanResult = { queued: 0, updated: 0, cancelled: 0 }
         // Nothing will be kept once a row is refused: no reminders to plan then.
         if (rejected()) return { ...counts, reminders }
-        if (changedPeople.size > 0) reminders = planReminders(db, changedPeople, now, options.reminders)
+        if (changedPeople.size > 0) reminders = await planReminders(db, changedPeople, now, options.reminders)
         return { ...counts, reminders }
       },
       // As the audit log has always counted them (every exam on record in the file as updated,

@@ -111,9 +111,9 @@ const provinceSchema = z.string().transform((input, ctx) => {
 })
 
 /** The province on the record of the person this chat is linked to, if any. */
-function linkedProvince(ctx: TurnContext) {
-  const personId = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
-  const code = personId ? provinceOfPerson(ctx.db, personId) : undefined
+async function linkedProvince(ctx: TurnContext) {
+  const personId = await personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
+  const code = personId ? await provinceOfPerson(ctx.db, personId) : undefined
   return code ? provinceByCode(code) : undefined
 }
 
@@ -161,8 +161,8 @@ export function createHandoffFlow(deps: HandoffFlowDeps): FlowDefinition {
         label: label.province,
         prompt: (ctx) => t(ctx.lang, texts.province),
         // A chat linked to a person: their province on record is offered, never assumed.
-        choices: (ctx) => {
-          const province = linkedProvince(ctx)
+        choices: async (ctx) => {
+          const province = await linkedProvince(ctx)
           return province ? [{ id: province.name, label: province.name }] : undefined
         },
         choicesOptional: true,
@@ -172,17 +172,17 @@ export function createHandoffFlow(deps: HandoffFlowDeps): FlowDefinition {
     ],
     summaryTitle: texts.summaryTitle,
     summaryNote: (ctx) => fill(t(ctx.lang, texts.summaryNote), { days: HANDOFF_RETENTION_DAYS }),
-    complete(fields, ctx) {
+    async complete(fields, ctx) {
       const code = referenceCode('PTG')
       const name = String(fields.name)
       const phone = String(fields.phone)
-      const regionId = regionIdOfProvince(ctx.db, String(fields.province)) ?? null
-      insertHandoff(ctx.db, {
+      const regionId = (await regionIdOfProvince(ctx.db, String(fields.province))) ?? null
+      await insertHandoff(ctx.db, {
         code,
         channel: ctx.inbound.channel,
         chatId: ctx.inbound.chatId,
         // A chat linked to a person's record: the request is part of their data (see, export, delete).
-        personId: personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now) ?? null,
+        personId: (await personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)) ?? null,
         name,
         phoneE164: phone,
         topic: String(fields.topic).replace('topic:', ''),
@@ -192,7 +192,7 @@ export function createHandoffFlow(deps: HandoffFlowDeps): FlowDefinition {
         consentTextVersion: HANDOFF_CONSENT_VERSION,
         at: ctx.now,
       })
-      const handoff = handoffByCode(ctx.db, code)
+      const handoff = await handoffByCode(ctx.db, code)
       const place = handoff ? placeOf(handoff) : { zone: CENTRE_ZONE, region: null }
       const filed = fill(t(ctx.lang, texts.filed), { name, code, region: regionLabel(handoff?.regionCity ?? null, ctx.lang) })
       if (deps.calendar.isOpen(ctx.now, place)) return [{ text: filed }]

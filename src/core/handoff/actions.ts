@@ -80,19 +80,19 @@ export const ratingPrompt = (lang: 'id' | 'en'): string => t(lang, handoffTexts.
  * rating asked for. `notice` is sent to the person through the outbox (staff or idle close); a
  * person who ended it is answered in their own turn instead.
  */
-export function closeLiveHandoff(
+export async function closeLiveHandoff(
   db: Db,
   handoff: HandoffWithRegion,
   close: { by: 'person' | 'staff' | 'idle'; staffId?: number | null; staffName?: string | null; at: Date; notice?: string },
-): void {
-  closeHandoff(db, handoff.id, { at: close.at, by: close.by, staffId: close.staffId ?? null, ratingPending: handoff.live })
+): Promise<void> {
+  await closeHandoff(db, handoff.id, { at: close.at, by: close.by, staffId: close.staffId ?? null, ratingPending: handoff.live })
   const who =
     close.by === 'person'
       ? 'pengguna'
       : close.by === 'idle'
         ? 'otomatis (tidak ada pesan)'
         : `petugas ${close.staffName ?? ''}`.trim()
-  insertThreadMessage(db, {
+  await insertThreadMessage(db, {
     handoffId: handoff.id,
     at: close.at,
     author: 'system',
@@ -102,7 +102,7 @@ export function closeLiveHandoff(
   })
   if (close.notice && handoff.live) {
     const lang = handoff.language
-    queueToHandoffChat(db, handoff, {
+    await queueToHandoffChat(db, handoff, {
       kind: 'handoff_closed',
       key: `handoff-close:${handoff.code}`,
       reply: { text: `${close.notice}\n\n${ratingPrompt(lang)}` },
@@ -118,30 +118,40 @@ export function createHandoffActions(deps: HandoffActionDeps): HandoffActions {
   async function acting<T>(
     code: string,
     actor: HandoffActor,
-    work: (tx: Db, handoff: HandoffWithRegion, at: Date) => Result<T, HandoffActionError>,
+    work: (tx: Db, handoff: HandoffWithRegion, at: Date) => Promise<Result<T, HandoffActionError>>,
   ): Promise<Result<T, HandoffActionError>> {
-    const result = await transaction(db, (tx) => {
-      const handoff = handoffByCode(tx, code)
+    const result = await transaction(db, async (tx) => {
+      const handoff = await handoffByCode(tx, code)
       if (!handoff) return fail('HANDOFF_NOT_FOUND' as const)
       if (!inScope(actor, handoff)) return fail('NOT_IN_SCOPE' as const)
       if (handoff.status === 'closed') return fail('HANDOFF_CLOSED' as const)
-      return work(tx, handoff, clock())
+      return await work(tx, handoff, clock())
     })
     if (result.ok) deps.activity?.emit()
     return result
   }
 
-  function audit(tx: Db, action: string, actor: HandoffActor, handoff: HandoffWithRegion, at: Date, details?: object): void {
-    writeAudit(tx, { at, actor: auditActor(actor), action, entity: 'handoff_request', entityId: handoff.code, details })
+  async function audit(
+    tx: Db,
+    action: string,
+    actor: HandoffActor,
+    handoff: HandoffWithRegion,
+    at: Date,
+    details?: object,
+  ): Promise<void> {
+    await writeAudit(tx, { at, actor: auditActor(actor), action, entity: 'handoff_request', entityId: handoff.code, details })
   }
 
   /** Waiting → open, assigned to the actor (a staff member; the secretariat assigns nobody). */
-  function takeIn(tx: Db, handoff: HandoffWithRegion, actor: HandoffActor, at: Date): void {
+  async function takeIn(tx: Db, handoff: HandoffWithRegion, actor: HandoffActor, at: Date): Promise<void> {
     const staffId = actorId(actor)
     if (handoff.status === 'open' && (staffId === null || handoff.assignedStaffId === staffId)) return
-    markHandoffTaken(tx, handoff.id, { takenAt: handoff.takenAt ?? at, assignedStaffId: staffId ?? handoff.assignedStaffId })
+    await markHandoffTaken(tx, handoff.id, {
+      takenAt: handoff.takenAt ?? at,
+      assignedStaffId: staffId ?? handoff.assignedStaffId,
+    })
     const name = actorName(actor)
-    insertThreadMessage(tx, {
+    await insertThreadMessage(tx, {
       handoffId: handoff.id,
       at,
       author: 'system',
@@ -168,9 +178,9 @@ export function createHandoffActions(deps: HandoffActionDeps): HandoffActions {
 
   return {
     async take(code, actor, via) {
-      return acting(code, actor, (tx, handoff, at) => {
-        takeIn(tx, handoff, actor, at)
-        audit(tx, 'handoff.taken', actor, handoff, at, { via })
+      return await acting(code, actor, async (tx, handoff, at) => {
+        await takeIn(tx, handoff, actor, at)
+        await audit(tx, 'handoff.taken', actor, handoff, at, { via })
         return ok({ id: handoff.id })
       })
     },
@@ -178,9 +188,9 @@ export function createHandoffActions(deps: HandoffActionDeps): HandoffActions {
     async reply(code, actor, text, via, platformId) {
       const checked = checkText(text)
       if (!checked.ok) return checked
-      return acting(code, actor, (tx, handoff, at) => {
+      return await acting(code, actor, async (tx, handoff, at) => {
         if (!handoff.live) return fail('HANDOFF_CLOSED')
-        const messageId = insertThreadMessage(tx, {
+        const messageId = await insertThreadMessage(tx, {
           handoffId: handoff.id,
           at,
           author: 'staff',
@@ -193,16 +203,16 @@ export function createHandoffActions(deps: HandoffActionDeps): HandoffActions {
         })
         // The same platform message delivered again: already answered.
         if (messageId === undefined) return ok({ messageId: 0 })
-        takeIn(tx, handoff, actor, at)
-        const outboxId = queueToHandoffChat(tx, handoff, {
+        await takeIn(tx, handoff, actor, at)
+        const outboxId = await queueToHandoffChat(tx, handoff, {
           kind: 'handoff_reply',
           key: `handoff:${messageId}`,
           reply: { text: signed(handoff, actor, checked.value) },
           at,
         })
-        setMessageOutbox(tx, messageId, outboxId)
-        markStaffReplied(tx, handoff.id, { lastStaffAt: at, firstStaffReplyAt: handoff.firstStaffReplyAt ?? at })
-        audit(tx, 'handoff.replied', actor, handoff, at, { via })
+        await setMessageOutbox(tx, messageId, outboxId)
+        await markStaffReplied(tx, handoff.id, { lastStaffAt: at, firstStaffReplyAt: handoff.firstStaffReplyAt ?? at })
+        await audit(tx, 'handoff.replied', actor, handoff, at, { via })
         return ok({ messageId })
       })
     },
@@ -210,8 +220,8 @@ export function createHandoffActions(deps: HandoffActionDeps): HandoffActions {
     async note(code, actor, text, via, platformId) {
       const checked = checkText(text)
       if (!checked.ok) return checked
-      return acting(code, actor, (tx, handoff, at) => {
-        const messageId = insertThreadMessage(tx, {
+      return await acting(code, actor, async (tx, handoff, at) => {
+        const messageId = await insertThreadMessage(tx, {
           handoffId: handoff.id,
           at,
           author: 'note',
@@ -222,21 +232,21 @@ export function createHandoffActions(deps: HandoffActionDeps): HandoffActions {
           platformId: platformId ?? null,
           relayed: via === 'telegram',
         })
-        if (messageId !== undefined) audit(tx, 'handoff.noted', actor, handoff, at, { via })
+        if (messageId !== undefined) await audit(tx, 'handoff.noted', actor, handoff, at, { via })
         return ok({ messageId: messageId ?? 0 })
       })
     },
 
     async close(code, actor, via) {
-      return acting(code, actor, (tx, handoff, at) => {
-        closeLiveHandoff(tx, handoff, {
+      return await acting(code, actor, async (tx, handoff, at) => {
+        await closeLiveHandoff(tx, handoff, {
           by: 'staff',
           staffId: actorId(actor),
           staffName: actorName(actor),
           at,
           notice: fill(t(handoff.language, handoffTexts.closedByStaff), { code: handoff.code }),
         })
-        audit(tx, 'handoff.closed', actor, handoff, at, { via })
+        await audit(tx, 'handoff.closed', actor, handoff, at, { via })
         return ok({ id: handoff.id })
       })
     },

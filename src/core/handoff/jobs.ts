@@ -39,16 +39,16 @@ export async function runHandoffJobs(deps: HandoffJobDeps, now: Date): Promise<H
   const counts: HandoffJobCounts = { alerted: 0, closedIdle: 0 }
 
   // Waiting for a first answer, or open with the person's last message unanswered, not yet alerted.
-  for (const id of unansweredHandoffIds(db)) {
-    const alerted = await transaction(db, (tx) => {
-      const handoff = handoffById(tx, id)
+  for (const id of await unansweredHandoffIds(db)) {
+    const alerted = await transaction(db, async (tx) => {
+      const handoff = await handoffById(tx, id)
       if (!handoff || handoff.alertedAt || handoff.status === 'closed') return false
-      const since = waitingSince(tx, handoff)
+      const since = await waitingSince(tx, handoff)
       const minutes = Math.floor(calendar.workingMinutesBetween(since, now, placeOf(handoff)))
       if (minutes < settings.alertMinutes) return false
       const zone = handoff.regionZone
-      const count = alertCountOf(tx, id)
-      insertThreadMessage(tx, {
+      const count = await alertCountOf(tx, id)
+      await insertThreadMessage(tx, {
         handoffId: id,
         at: now,
         author: 'system',
@@ -56,7 +56,7 @@ export async function runHandoffJobs(deps: HandoffJobDeps, now: Date): Promise<H
         text: `⏰ ${handoff.code} ${handoff.status === 'waiting' ? 'masih menunggu petugas' : 'pesan orangnya belum dibalas'} sejak ${formatLocalDateTime(since, zone)} (${minutes} menit jam kerja)`,
         platformId: `alert:${count + 1}`,
       })
-      markHandoffAlerted(tx, id, now)
+      await markHandoffAlerted(tx, id, now)
       return true
     })
     if (alerted) counts.alerted++
@@ -64,19 +64,19 @@ export async function runHandoffJobs(deps: HandoffJobDeps, now: Date): Promise<H
 
   // Open, staff spoke last, and nobody wrote since for the idle period.
   const idleBefore = now.getTime() - settings.idleHours * 3_600_000
-  for (const id of idleHandoffIds(db, new Date(idleBefore))) {
-    const closed = await transaction(db, (tx) => {
-      const handoff = handoffById(tx, id)
+  for (const id of await idleHandoffIds(db, new Date(idleBefore))) {
+    const closed = await transaction(db, async (tx) => {
+      const handoff = await handoffById(tx, id)
       // Checked again inside the write lock: a message may have come in since the query.
       const last = handoff?.lastStaffAt?.getTime()
       if (handoff?.status !== 'open' || last === undefined || last > idleBefore) return false
       if (handoff.lastPersonAt && handoff.lastPersonAt.getTime() > last) return false
-      closeLiveHandoff(tx, handoff, {
+      await closeLiveHandoff(tx, handoff, {
         by: 'idle',
         at: now,
         notice: fill(t(handoff.language, handoffTexts.closedIdle), { code: handoff.code, hours: settings.idleHours }),
       })
-      writeAudit(tx, {
+      await writeAudit(tx, {
         at: now,
         actor: 'system',
         action: 'handoff.closed',
@@ -93,7 +93,7 @@ export async function runHandoffJobs(deps: HandoffJobDeps, now: Date): Promise<H
 }
 
 /** Since when the person has been waiting for staff: the request, or their first message after staff's last reply. */
-function waitingSince(db: Db, handoff: HandoffWithRegion): Date {
+async function waitingSince(db: Db, handoff: HandoffWithRegion): Promise<Date> {
   if (handoff.status === 'waiting') return handoff.createdAt
-  return firstPersonMessageAfter(db, handoff.id, handoff.lastStaffAt ?? new Date(0)) ?? handoff.createdAt
+  return (await firstPersonMessageAfter(db, handoff.id, handoff.lastStaffAt ?? new Date(0))) ?? handoff.createdAt
 }

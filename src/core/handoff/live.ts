@@ -58,9 +58,9 @@ export const openingText = (at: Date, place: Place, lang: Language): string => l
 
 export type LiveHandoff = {
   /** Whether the chat has a waiting or open handoff (the adapters then download photos and PDFs). */
-  isLive(db: Db, channel: Channel, chatId: string): boolean
+  isLive(db: Db, channel: Channel, chatId: string): Promise<boolean>
   /** The engine's hook: an outcome when the handoff takes the message, undefined to route it as usual. */
-  intercept(ctx: TurnContext): Outcome | undefined
+  intercept(ctx: TurnContext): Promise<Outcome | undefined>
   /** The engine committed: wake the live views if a handoff was written to. */
   committed(): void
 }
@@ -72,14 +72,14 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
 
   const reply = (text: string, extra?: Partial<Reply>): Outcome => ({ replies: [{ text, ...extra }], next: null })
 
-  function rate(ctx: TurnContext, row: ChatHandoff): Outcome | undefined {
+  async function rate(ctx: TurnContext, row: ChatHandoff): Promise<Outcome | undefined> {
     const { db, inbound, now, lang } = ctx
     const typed = inbound.choice ? '' : (inbound.text?.trim() ?? '')
-    updatePersonSide(db, row.id, { ratingPending: false })
+    await updatePersonSide(db, row.id, { ratingPending: false })
     if (!/^[1-5]$/.test(typed)) return undefined
     const n = Number(typed)
-    updatePersonSide(db, row.id, { rating: n, ratedAt: now })
-    insertThreadMessage(db, {
+    await updatePersonSide(db, row.id, { rating: n, ratedAt: now })
+    await insertThreadMessage(db, {
       handoffId: row.id,
       at: now,
       author: 'system',
@@ -87,7 +87,7 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
       text: `⭐ Penilaian ${n}/5`,
       platformId: 'rated',
     })
-    writeAudit(db, {
+    await writeAudit(db, {
       at: now,
       actor: `chat:${inbound.channel}`,
       action: 'handoff.rated',
@@ -99,7 +99,7 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
     return reply(fill(t(lang, handoffTexts.ratingThanks), { n }))
   }
 
-  function live(ctx: TurnContext, handoff: HandoffWithRegion): Outcome {
+  async function live(ctx: TurnContext, handoff: HandoffWithRegion): Promise<Outcome> {
     const { db, inbound, now, lang } = ctx
     const text = inbound.text?.trim() ?? ''
     const words = normalizeInput(text)
@@ -112,8 +112,8 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
       const yes = picked === END_YES || picked === '1' || (!inbound.choice && isYes(words))
       const no = picked === END_NO || picked === '2' || (!inbound.choice && isNo(words))
       if (yes) {
-        closeLiveHandoff(db, handoff, { by: 'person', at: now })
-        writeAudit(db, {
+        await closeLiveHandoff(db, handoff, { by: 'person', at: now })
+        await writeAudit(db, {
           at: now,
           actor: `chat:${inbound.channel}`,
           action: 'handoff.closed',
@@ -124,11 +124,11 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
         touched = true
         return reply(`${fill(t(lang, handoffTexts.endedByPerson), { code })}\n\n${ratingPrompt(lang)}`)
       }
-      updatePersonSide(db, handoff.id, { endAskedAt: null })
+      await updatePersonSide(db, handoff.id, { endAskedAt: null })
       if (no) return reply(t(lang, handoffTexts.continued))
     }
     if (!inbound.choice && (END_WORDS.has(words) || slash?.name === 'selesai')) {
-      updatePersonSide(db, handoff.id, { endAskedAt: now })
+      await updatePersonSide(db, handoff.id, { endAskedAt: now })
       return reply(fill(t(lang, handoffTexts.confirmEnd), { code }), {
         choices: [
           { id: END_YES, label: t(lang, handoffTexts.confirmYes) },
@@ -153,11 +153,11 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
             : t(lang, handoffTexts.fileTooBigUnknown),
       )
     } else if (media) {
-      const used = attachmentUsageOf(db, handoff.id)
+      const used = await attachmentUsageOf(db, handoff.id)
       if (used.files >= MAX_FILES_PER_HANDOFF || used.bytes + media.bytes.length > MAX_BYTES_PER_HANDOFF) {
         notes.push(t(lang, handoffTexts.tooManyFiles))
       } else {
-        attachmentId = insertAttachment(db, {
+        attachmentId = await insertAttachment(db, {
           handoffId: handoff.id,
           kind: media.kind,
           mimeType: media.mimeType,
@@ -177,7 +177,7 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
     }
     if (!text && attachmentId === null) return reply(notes.join('\n\n'))
 
-    const added = insertThreadMessage(db, {
+    const added = await insertThreadMessage(db, {
       handoffId: handoff.id,
       at: now,
       author: 'person',
@@ -187,14 +187,14 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
       platformId: inbound.messageId,
     })
     if (added === undefined) return { replies: [], next: null }
-    updatePersonSide(db, handoff.id, { lastPersonAt: now })
+    await updatePersonSide(db, handoff.id, { lastPersonAt: now })
     touched = true
 
     const place = placeOf(handoff)
     const until = handoff.afterHoursAckUntil
     if (!calendar.isOpen(now, place) && (!until || now >= until)) {
       const next = calendar.nextOpening(now, place)
-      updatePersonSide(db, handoff.id, { afterHoursAckUntil: next, ackedAt: handoff.ackedAt ?? now })
+      await updatePersonSide(db, handoff.id, { afterHoursAckUntil: next, ackedAt: handoff.ackedAt ?? now })
       notes.push(
         fill(t(lang, handoffTexts.afterHoursAck), {
           hours: calendar.describe(place, lang),
@@ -202,15 +202,15 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
         }),
       )
     } else if (!handoff.ackedAt) {
-      updatePersonSide(db, handoff.id, { ackedAt: now })
+      await updatePersonSide(db, handoff.id, { ackedAt: now })
       notes.push(fill(t(lang, handoffTexts.firstAck), { code }))
     }
     return notes.length ? reply(notes.join('\n\n')) : { replies: [], next: null }
   }
 
   return {
-    isLive(db, channel, chatId) {
-      const row = handoffOfChat(db, channel, chatId)
+    async isLive(db, channel, chatId) {
+      const row = await handoffOfChat(db, channel, chatId)
       return row !== undefined && row.status !== 'closed'
     },
     committed() {
@@ -218,12 +218,12 @@ export function createLiveHandoff(deps: LiveHandoffDeps): LiveHandoff {
       touched = false
       deps.activity?.emit()
     },
-    intercept(ctx) {
-      const row = handoffOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.chatId)
+    async intercept(ctx) {
+      const row = await handoffOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.chatId)
       if (!row) return undefined
-      if (row.status === 'closed') return rate(ctx, row)
-      const handoff = handoffById(ctx.db, row.id)
-      return handoff ? live(ctx, handoff) : undefined
+      if (row.status === 'closed') return await rate(ctx, row)
+      const handoff = await handoffById(ctx.db, row.id)
+      return handoff ? await live(ctx, handoff) : undefined
     },
   }
 }

@@ -50,11 +50,11 @@ function lockEnd(failures: Date[], now: Date): Date | undefined {
 export type Lock = { until: Date; by: 'chat' | 'subject' }
 
 /** The lock on this chat, or on the claimed subject, if either holds. */
-export function lockOf(ctx: TurnContext, subject?: string): Lock | undefined {
+export async function lockOf(ctx: TurnContext, subject?: string): Promise<Lock | undefined> {
   const since = new Date(ctx.now.getTime() - 2 * LOCK_MS)
-  const chat = lockEnd(failuresSince(ctx.db, ctx.inbound.channel, ctx.inbound.chatId, since), ctx.now)
+  const chat = lockEnd(await failuresSince(ctx.db, ctx.inbound.channel, ctx.inbound.chatId, since), ctx.now)
   if (chat) return { until: chat, by: 'chat' }
-  const bySubject = subject ? lockEnd(subjectFailuresSince(ctx.db, subject, since), ctx.now) : undefined
+  const bySubject = subject ? lockEnd(await subjectFailuresSince(ctx.db, subject, since), ctx.now) : undefined
   return bySubject ? { until: bySubject, by: 'subject' } : undefined
 }
 
@@ -64,19 +64,19 @@ export function lockedReply(ctx: TurnContext, lock: Lock): Reply {
 }
 
 /** Tries left before a lock, counting the chat's and the subject's failures of the last hour. */
-export function triesLeft(ctx: TurnContext, subject?: string): number {
+export async function triesLeft(ctx: TurnContext, subject?: string): Promise<number> {
   const since = new Date(ctx.now.getTime() - LOCK_MS)
-  const chat = failuresSince(ctx.db, ctx.inbound.channel, ctx.inbound.chatId, since).length
-  const bySubject = subject ? subjectFailuresSince(ctx.db, subject, since).length : 0
+  const chat = (await failuresSince(ctx.db, ctx.inbound.channel, ctx.inbound.chatId, since)).length
+  const bySubject = subject ? (await subjectFailuresSince(ctx.db, subject, since)).length : 0
   return Math.max(0, MAX_FAILURES - Math.max(chat, bySubject))
 }
 
 /** Whether the chat failed a proof within the last hour. */
-export function failedRecently(ctx: TurnContext): boolean {
-  return failuresSince(ctx.db, ctx.inbound.channel, ctx.inbound.chatId, new Date(ctx.now.getTime() - LOCK_MS)).length > 0
+export async function failedRecently(ctx: TurnContext): Promise<boolean> {
+  return (await failuresSince(ctx.db, ctx.inbound.channel, ctx.inbound.chatId, new Date(ctx.now.getTime() - LOCK_MS))).length > 0
 }
 
-export function countAttempt(ctx: TurnContext, succeeded: boolean, subject?: string): void {
+export async function countAttempt(ctx: TurnContext, succeeded: boolean, subject?: string): Promise<void> {
   const { channel, chatId } = ctx.inbound
-  recordAttempt(ctx.db, { channel, chatId, at: ctx.now, succeeded, subject })
+  await recordAttempt(ctx.db, { channel, chatId, at: ctx.now, succeeded, subject })
 }

@@ -34,12 +34,12 @@ const hashOf = (vault: NikVault, row: Pick<IdentityCodeRow, 'personId' | 'create
  * code of theirs is still usable (one at a time). Says nothing either way: the caller's reply is
  * the same whether a code went out or not.
  */
-export function issueCode(ctx: TurnContext, person: PersonRow, vault: NikVault): void {
-  if (!person.phoneE164 || usableCode(ctx.db, person.id, ctx.now, CODE_TRIES)) return
+export async function issueCode(ctx: TurnContext, person: PersonRow, vault: NikVault): Promise<void> {
+  if (!person.phoneE164 || (await usableCode(ctx.db, person.id, ctx.now, CODE_TRIES))) return
   const code = String(randomInt(1_000_000)).padStart(6, '0')
   const row = { personId: person.id, createdAt: ctx.now }
   const expiresAt = new Date(ctx.now.getTime() + CODE_TTL_MS)
-  insertCode(ctx.db, {
+  await insertCode(ctx.db, {
     ...row,
     channel: ctx.inbound.channel,
     chatId: ctx.inbound.chatId,
@@ -53,7 +53,7 @@ export function issueCode(ctx: TurnContext, person: PersonRow, vault: NikVault):
     until: formatLocalTime(expiresAt, person.timeZone),
     channel: CHANNEL_NAMES[ctx.inbound.channel],
   })
-  queueMessage(ctx.db, {
+  await queueMessage(ctx.db, {
     channel: 'whatsapp',
     chatId: whatsappJid(person.phoneE164),
     personId: person.id,
@@ -69,15 +69,15 @@ export function issueCode(ctx: TurnContext, person: PersonRow, vault: NikVault):
  * Whether `typed` is the usable code sent for this chat's claim on `personId`; a wrong try counts
  * against the code, a right one spends it.
  */
-export function checkCode(ctx: TurnContext, personId: number | null, typed: string, vault: NikVault): boolean {
-  const row = personId === null ? undefined : usableCode(ctx.db, personId, ctx.now, CODE_TRIES)
+export async function checkCode(ctx: TurnContext, personId: number | null, typed: string, vault: NikVault): Promise<boolean> {
+  const row = personId === null ? undefined : await usableCode(ctx.db, personId, ctx.now, CODE_TRIES)
   if (!row || row.channel !== ctx.inbound.channel || row.chatId !== ctx.inbound.chatId) return false
   const expected = Buffer.from(row.codeHash, 'hex')
   const given = Buffer.from(hashOf(vault, row, typed), 'hex')
   if (expected.length === given.length && timingSafeEqual(expected, given)) {
-    spendCode(ctx.db, row.id, ctx.now)
+    await spendCode(ctx.db, row.id, ctx.now)
     return true
   }
-  countCodeTry(ctx.db, row.id)
+  await countCodeTry(ctx.db, row.id)
   return false
 }

@@ -225,20 +225,29 @@ export function createProof(deps: ProofDeps) {
     flows: ProofFlows,
     carried: Record<string, unknown>,
   ): Promise<Outcome> {
-    countAttempt(ctx, true, subject)
+    await countAttempt(ctx, true, subject)
     const { channel, userId, chatId } = ctx.inbound
     const expiresAt = new Date(ctx.now.getTime() + deps.linkDays * 86_400_000)
-    linkChat(ctx.db, { channel, userId, chatId, personId: person.id, language: ctx.lang, now: ctx.now, expiresAt, proved: true })
-    planReminders(ctx.db, [person.id], ctx.now, deps.reminders)
+    await linkChat(ctx.db, {
+      channel,
+      userId,
+      chatId,
+      personId: person.id,
+      language: ctx.lang,
+      now: ctx.now,
+      expiresAt,
+      proved: true,
+    })
+    await planReminders(ctx.db, [person.id], ctx.now, deps.reminders)
     return asOutcome(await flows.onProven(ctx, person, carried))
   }
 
   /** A failed proof: counted; the lock if it now holds, else `then` with the tries left. */
   async function fail(ctx: TurnContext, subject: string, then: (left: number) => Awaitable<Outcome>): Promise<Outcome> {
-    countAttempt(ctx, false, subject)
-    const lock = lockOf(ctx, subject)
+    await countAttempt(ctx, false, subject)
+    const lock = await lockOf(ctx, subject)
     if (lock) return { replies: [lockedReply(ctx, lock)], next: null }
-    return then(triesLeft(ctx, subject))
+    return then(await triesLeft(ctx, subject))
   }
 
   const at = (flow: FlowDefinition, step: string, fields: Record<string, unknown>): FlowPosition => ({
@@ -257,15 +266,15 @@ export function createProof(deps: ProofDeps) {
   async function sendCode(flow: FlowDefinition, ctx: StepContext, position: FlowPosition): Promise<Outcome> {
     const fields = held(position.fields)
     // No codes while the claim is locked: they could only be guessed at, or flood the owner's phone.
-    const lock = lockOf(ctx, fields.subject)
+    const lock = await lockOf(ctx, fields.subject)
     if (lock) return { replies: [lockedReply(ctx, lock)], next: null }
     const now = ctx.now.getTime()
     if (fields.codeAt !== undefined && now - fields.codeAt < CODE_TTL_MS) {
       return repeatStep(flow, at(flow, 'code', position.fields), ctx, t(ctx.lang, texts.oneAtATime))
     }
     // The same reply whether a code went out, and whatever the claim matched.
-    const person = fields.candidate ? personById(ctx.db, fields.candidate) : undefined
-    if (person) issueCode(ctx, person, vault)
+    const person = fields.candidate ? await personById(ctx.db, fields.candidate) : undefined
+    if (person) await issueCode(ctx, person, vault)
     return repeatStep(flow, at(flow, 'code', { ...position.fields, codeAt: now }), ctx)
   }
 
@@ -274,9 +283,9 @@ export function createProof(deps: ProofDeps) {
       id: 'factor',
       label: label.factor,
       extra: true,
-      prompt: (ctx: StepContext) => {
+      prompt: async (ctx: StepContext) => {
         const { again, number, subject } = held(ctx.fields)
-        const lock = subject ? lockOf(ctx, subject) : undefined
+        const lock = subject ? await lockOf(ctx, subject) : undefined
         if (lock) return `${lockedReply(ctx, lock).text}\n\n${t(ctx.lang, texts.lockedContact)}`
         const byCode = number ? fill(t(ctx.lang, texts.byCodeTo), { number }) : t(ctx.lang, texts.byCode)
         const ways = [
@@ -286,9 +295,9 @@ export function createProof(deps: ProofDeps) {
         ]
         return [t(ctx.lang, again ? texts.again : texts.factor), ...ways].join('\n\n')
       },
-      choices: (ctx: StepContext) => {
+      choices: async (ctx: StepContext) => {
         const { subject } = held(ctx.fields)
-        const codeOffered = deps.codeChannelReady() && !(subject && lockOf(ctx, subject))
+        const codeOffered = deps.codeChannelReady() && !(subject && (await lockOf(ctx, subject)))
         return [
           ...(codeOffered ? [{ id: 'proof:code', label: t(ctx.lang, texts.sendCode) }] : []),
           { id: 'proof:staff', label: t(ctx.lang, texts.staff) },
@@ -307,13 +316,13 @@ export function createProof(deps: ProofDeps) {
         const contact = ctx.inbound.contact
         if (contact) {
           if (!contact.own) return repeatStep(flow, position, ctx, t(ctx.lang, texts.notOwnContact))
-          const person = fields.candidate ? personById(ctx.db, fields.candidate) : undefined
-          const chatLock = lockOf(ctx)
+          const person = fields.candidate ? await personById(ctx.db, fields.candidate) : undefined
+          const chatLock = await lockOf(ctx)
           if (chatLock) return { replies: [lockedReply(ctx, chatLock)], next: null }
           // The account's own number on record is the factor: the owner gets in even while strangers' failures lock the NIK.
           if (person?.phoneE164 && person.phoneE164 === contact.phone)
-            return grant(ctx, person, subject, flows(), fields.carried ?? {})
-          const lock = lockOf(ctx, subject)
+            return await grant(ctx, person, subject, flows(), fields.carried ?? {})
+          const lock = await lockOf(ctx, subject)
           if (lock) return { replies: [lockedReply(ctx, lock)], next: null }
           return fail(ctx, subject, (left) => repeatStep(flow, position, ctx, fill(t(ctx.lang, texts.wrongPhone), { left })))
         }
@@ -352,11 +361,12 @@ export function createProof(deps: ProofDeps) {
           return repeatStep(flow, position, ctx, t(ctx.lang, texts.expired))
         }
         const subject = fields.subject ?? ''
-        const lock = lockOf(ctx, subject)
+        const lock = await lockOf(ctx, subject)
         if (lock) return { replies: [lockedReply(ctx, lock)], next: null }
         const candidate = fields.candidate ?? null
-        const person = checkCode(ctx, candidate, code, vault) && candidate !== null ? personById(ctx.db, candidate) : undefined
-        if (person) return grant(ctx, person, subject, flows(), fields.carried ?? {})
+        const person =
+          (await checkCode(ctx, candidate, code, vault)) && candidate !== null ? await personById(ctx.db, candidate) : undefined
+        if (person) return await grant(ctx, person, subject, flows(), fields.carried ?? {})
         return fail(ctx, subject, (left) => repeatStep(flow, position, ctx, fill(t(ctx.lang, texts.wrongCode), { left })))
       },
     }
@@ -387,17 +397,19 @@ export function createProof(deps: ProofDeps) {
           async after(value, ctx, position) {
             const claimed = held(position.fields).identifier as Identifier
             const subject = subjectOf(vault, claimed.kind === 'nik' ? { nikHash: claimed.hash } : { code: claimed.code })
-            const chatLock = lockOf(ctx)
+            const chatLock = await lockOf(ctx)
             if (chatLock) return { replies: [lockedReply(ctx, chatLock)], next: null }
             const person =
-              claimed.kind === 'nik' ? personByNikHash(ctx.db, claimed.hash) : personByRegistrationCode(ctx.db, claimed.code)
+              claimed.kind === 'nik'
+                ? await personByNikHash(ctx.db, claimed.hash)
+                : await personByRegistrationCode(ctx.db, claimed.code)
             const matched = person && person.birthDate === value ? person : undefined
             const phone = vouchedPhone(ctx)
             const carried = held(position.fields).carried ?? {}
             // The owner's own number is the factor itself: strangers' failures on this NIK do not lock the owner out.
-            if (matched?.phoneE164 && phone === matched.phoneE164) return grant(ctx, matched, subject, flows, carried)
+            if (matched?.phoneE164 && phone === matched.phoneE164) return await grant(ctx, matched, subject, flows, carried)
             const fields = { ...position.fields, birthDate: value, candidate: matched?.id ?? null, subject }
-            const lock = lockOf(ctx, subject)
+            const lock = await lockOf(ctx, subject)
             // On Telegram the owner can still show their own number while strangers' failures lock the NIK.
             if (lock && ctx.inbound.channel !== 'telegram') return { replies: [lockedReply(ctx, lock)], next: null }
             return repeatStep(claim, at(claim, 'factor', fields), ctx)
@@ -432,11 +444,11 @@ export function createProof(deps: ProofDeps) {
               return repeatStep(claim, at(claim, 'birthDate', { identifier: value, ...(carried && { carried }) }), ctx)
             }
             const sender = ctx.inbound.senderPhone
-            const matches = sender ? peopleByPhone(ctx.db, sender) : []
+            const matches = sender ? await peopleByPhone(ctx.db, sender) : []
             const person = matches.length === 1 ? matches[0] : undefined
             // The number identifies the record and proves possession; the birth date confirms.
             const subject = subjectOf(vault, { personId: person?.id ?? 0 })
-            const lock = lockOf(ctx, subject)
+            const lock = await lockOf(ctx, subject)
             if (lock) return { replies: [lockedReply(ctx, lock)], next: null }
             if (person && person.birthDate === value) return grant(ctx, person, subject, flows, carried ?? {})
             return fail(ctx, subject, (left) => ({
@@ -461,13 +473,13 @@ export function createProof(deps: ProofDeps) {
    * asked only the birth date. Otherwise undefined: the NIK-or-code route starts.
    */
   async function gate(ctx: TurnContext, flows: ProofFlows, carried: Record<string, unknown> = {}): Promise<Outcome | undefined> {
-    const linked = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
-    const person = linked !== undefined ? personById(ctx.db, linked) : undefined
+    const linked = await personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
+    const person = linked !== undefined ? await personById(ctx.db, linked) : undefined
     if (person) return asOutcome(await flows.onProven(ctx, person, carried))
-    const lock = lockOf(ctx)
+    const lock = await lockOf(ctx)
     if (lock) return { replies: [lockedReply(ctx, lock)], next: null }
     const phone = ctx.inbound.senderPhone
-    if (phone && !failedRecently(ctx) && peopleByPhone(ctx.db, phone).length === 1)
+    if (phone && !(await failedRecently(ctx)) && (await peopleByPhone(ctx.db, phone)).length === 1)
       return carrying(await startFlow(flows.phone, ctx), carried)
     return undefined
   }
@@ -481,13 +493,13 @@ export function createProof(deps: ProofDeps) {
   }
 
   /** Whether this chat showed a factor for `person` within FRESH_MS (its own number on record counts at once). */
-  function isFresh(ctx: TurnContext, person: PersonRow): boolean {
+  async function isFresh(ctx: TurnContext, person: PersonRow): Promise<boolean> {
     const phone = vouchedPhone(ctx)
     if (person.phoneE164 && phone === person.phoneE164) {
-      markProved(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
+      await markProved(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
       return true
     }
-    const provedAt = provedAtOf(ctx.db, ctx.inbound.channel, ctx.inbound.userId)
+    const provedAt = await provedAtOf(ctx.db, ctx.inbound.channel, ctx.inbound.userId)
     return provedAt !== undefined && ctx.now.getTime() - provedAt.getTime() < FRESH_MS
   }
 
@@ -505,10 +517,10 @@ export function createProof(deps: ProofDeps) {
   ): Promise<Outcome> {
     const phone = vouchedPhone(ctx)
     if (person.phoneE164 && phone === person.phoneE164) return grant(ctx, person, subject, flows, carried)
-    const lock = lockOf(ctx, subject)
+    const lock = await lockOf(ctx, subject)
     if (lock) return { replies: [lockedReply(ctx, lock)], next: null }
     // A chat linked to this person proved who it is before: it may be told where the code goes.
-    const linkedHere = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now) === person.id
+    const linkedHere = (await personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)) === person.id
     const number = linkedHere && person.phoneE164 ? maskPhoneLocal(person.phoneE164) : undefined
     const fields: Held = { candidate: person.id, subject, carried, again: true, ...(number && { number }) }
     return repeatStep(flows.claim, at(flows.claim, 'factor', fields), ctx)

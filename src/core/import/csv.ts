@@ -66,7 +66,7 @@ export type CsvImport<Column extends string, Counts extends object> = {
    * data holds until the commit), even when rows were refused: their conflicts with stored data are
    * reported too. What it writes is kept only when no row at all was refused; if it throws, nothing is.
    */
-  write(context: WriteContext): Counts
+  write(context: WriteContext): Counts | Promise<Counts>
   /** What the audit log records of the counts (all of them unless told). */
   audit?: (counts: Counts) => object
 }
@@ -140,10 +140,10 @@ export async function importCsv<Column extends string, Counts extends object>(
   const progress = throttled(total, (done) => onProgress?.(done, total, 'write'))
   let counts: Counts | undefined
   try {
-    await transaction(db, (tx) => {
+    await transaction(db, async (tx) => {
       // 0 as soon as the write lock is held, `total` once it is about to be released.
       onProgress?.(0, total, 'write')
-      counts = spec.write({
+      counts = await spec.write({
         db: tx,
         rows: total,
         reject: (line, column, message) => errors.push({ line, column, message }),
@@ -151,7 +151,7 @@ export async function importCsv<Column extends string, Counts extends object>(
         progress,
       })
       if (errors.length > 0) throw new Rejected()
-      writeAudit(tx, {
+      await writeAudit(tx, {
         at: options.now,
         actor: options.actor,
         action: 'import',

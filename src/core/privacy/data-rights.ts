@@ -130,9 +130,9 @@ function shownNik(person: PersonRow, vault: NikVault): string {
 }
 
 /** What is stored, with the ways to act on it (after proof of identity). */
-export function dataSummary(ctx: TurnContext, person: PersonRow, deps: DataRightsDeps): Reply[] {
+export async function dataSummary(ctx: TurnContext, person: PersonRow, deps: DataRightsDeps): Promise<Reply[]> {
   const { lang } = ctx
-  const all = everythingAbout(ctx.db, person.id)
+  const all = await everythingAbout(ctx.db, person.id)
   if (!all) return [{ text: t(lang, texts.notLinked) }]
   const rows: [Text, string | null][] = [
     [fieldLabels.name, person.fullName],
@@ -159,7 +159,7 @@ export function dataSummary(ctx: TurnContext, person: PersonRow, deps: DataRight
     messages: all.handoffs.reduce((n, h) => n + h.messages.length, 0),
     files: all.handoffs.reduce((n, h) => n + h.messages.filter((m) => m.content).length, 0),
   })
-  const linked = linkedChatsOf(ctx.db, person.id, ctx.now)
+  const linked = await linkedChatsOf(ctx.db, person.id, ctx.now)
   return [
     {
       text: `${t(lang, texts.title)}\n\n${fields}\n${counts}\n\n${t(lang, texts.rights)}`,
@@ -175,9 +175,9 @@ export function dataSummary(ctx: TurnContext, person: PersonRow, deps: DataRight
 }
 
 /** The chats linked to the person, each with a way to unlink it. */
-function linkedChats(ctx: TurnContext, person: PersonRow): Outcome {
+async function linkedChats(ctx: TurnContext, person: PersonRow): Promise<Outcome> {
   const { lang } = ctx
-  const linked = linkedChatsOf(ctx.db, person.id, ctx.now)
+  const linked = await linkedChatsOf(ctx.db, person.id, ctx.now)
   const lines = linked.map((chat, i) =>
     fill(t(lang, texts.chatLine), {
       n: i + 1,
@@ -197,9 +197,13 @@ function linkedChats(ctx: TurnContext, person: PersonRow): Outcome {
 }
 
 /** The full copy: every stored field (the NIK in full, for its owner only), as a JSON file. */
-function exportFile(ctx: TurnContext, personId: number, deps: Pick<DataRightsDeps, 'vault' | 'files'>): Reply['attachment'] {
+async function exportFile(
+  ctx: TurnContext,
+  personId: number,
+  deps: Pick<DataRightsDeps, 'vault' | 'files'>,
+): Promise<Reply['attachment']> {
   const { vault } = deps
-  const all = everythingAbout(ctx.db, personId)
+  const all = await everythingAbout(ctx.db, personId)
   if (!all) return undefined
   // The NIK's hash and the dashboard's copies of the history (current stage, stages reached as bits)
   // are how the data is kept, not data about the person: the history itself is certificationStages.
@@ -229,7 +233,7 @@ function exportFile(ctx: TurnContext, personId: number, deps: Pick<DataRightsDep
     certificates: all.certificates,
     consents: all.consents,
     linkedChats: all.chats.map(({ channel, linkedAt, language }) => ({ channel, linkedAt, language })),
-    handoffRequests: handoffCopy(all.handoffs, deps.files),
+    handoffRequests: await handoffCopy(all.handoffs, deps.files),
   }
   const filename = `data-saya-${ctx.now.toISOString().slice(0, 10)}.json`
   return {
@@ -244,7 +248,7 @@ function exportFile(ctx: TurnContext, personId: number, deps: Pick<DataRightsDep
  * The conversations with staff as the person had them: what they and staff wrote (staff by first
  * name), with the files they sent, up to EXPORT_FILE_BYTES in all.
  */
-function handoffCopy(handoffs: ReturnType<typeof handoffsOfPerson>, files: DataRightsDeps['files']) {
+async function handoffCopy(handoffs: Awaited<ReturnType<typeof handoffsOfPerson>>, files: DataRightsDeps['files']) {
   let budget = EXPORT_FILE_BYTES
   return handoffs.map(({ request, messages }) => ({
     code: request.code,
@@ -303,15 +307,15 @@ export function createDataRights(deps: DataRightsDeps): {
   askToDelete: (ctx: TurnContext) => Awaitable<Outcome>
 } {
   const { proof } = deps
-  const linkedPerson = (ctx: TurnContext) => {
-    const personId = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
-    return personId === undefined ? undefined : personById(ctx.db, personId)
+  const linkedPerson = async (ctx: TurnContext) => {
+    const personId = await personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
+    return personId === undefined ? undefined : await personById(ctx.db, personId)
   }
   const notLinked = (ctx: TurnContext): Outcome => ({ replies: [{ text: t(ctx.lang, texts.notLinked) }], next: null })
 
-  function exportCopy(ctx: TurnContext, person: PersonRow): Outcome {
-    const attachment = exportFile(ctx, person.id, deps)
-    writeAudit(ctx.db, {
+  async function exportCopy(ctx: TurnContext, person: PersonRow): Promise<Outcome> {
+    const attachment = await exportFile(ctx, person.id, deps)
+    await writeAudit(ctx.db, {
       at: ctx.now,
       actor: chatActor(ctx, deps.vault),
       action: 'person.exported',
@@ -321,21 +325,21 @@ export function createDataRights(deps: DataRightsDeps): {
     return { replies: [{ text: t(ctx.lang, texts.exported), ...(attachment && { attachment }) }], next: null }
   }
 
-  function erase(ctx: TurnContext, person: PersonRow): Outcome {
+  async function erase(ctx: TurnContext, person: PersonRow): Promise<Outcome> {
     // The lockout's counters name the person by keyed hashes only the core can make: forget them too.
     const claims = [
       { personId: person.id },
       ...(person.nikHash ? [{ nikHash: person.nikHash }] : []),
-      ...registrationCodesOf(ctx.db, person.id).map((code) => ({ code })),
+      ...(await registrationCodesOf(ctx.db, person.id)).map((code) => ({ code })),
     ]
-    forgetIdentityAttempts(
+    await forgetIdentityAttempts(
       ctx.db,
       claims.map((claimed) => subjectOf(deps.vault, claimed)),
     )
-    const { freedSessions } = deletePerson(ctx.db, person.id, ctx.now, chatActor(ctx, deps.vault), ctx.inbound)
+    const { freedSessions } = await deletePerson(ctx.db, person.id, ctx.now, chatActor(ctx, deps.vault), ctx.inbound)
     for (const sessionId of freedSessions) {
-      const offer = offerNextSeat(ctx.db, sessionId, ctx.now, deps.offerHours * 3_600_000)
-      if (offer) queueOffer(ctx, offer)
+      const offer = await offerNextSeat(ctx.db, sessionId, ctx.now, deps.offerHours * 3_600_000)
+      if (offer) await queueOffer(ctx, offer)
     }
     return { replies: [{ text: t(ctx.lang, texts.deleted) }], next: null }
   }
@@ -343,44 +347,48 @@ export function createDataRights(deps: DataRightsDeps): {
   const exportProof = proof.proofFlows('data-export', (ctx, person) => exportCopy(ctx, person))
   const deleteProof = proof.proofFlows('data-delete', (ctx) => askDelete(ctx))
   /** Runs `then` if the chat showed a factor lately, else asks for one first. */
-  const fresh = async (ctx: TurnContext, person: PersonRow, flows: typeof exportProof, then: () => Outcome): Promise<Outcome> =>
-    proof.isFresh(ctx, person) ? then() : await proof.proveAgain(ctx, flows, person, {})
+  const fresh = async (
+    ctx: TurnContext,
+    person: PersonRow,
+    flows: typeof exportProof,
+    then: () => Outcome | Promise<Outcome>,
+  ): Promise<Outcome> => ((await proof.isFresh(ctx, person)) ? await then() : await proof.proveAgain(ctx, flows, person, {}))
 
   const actions: ChoiceAction[] = [
     {
       prefix: 'data:',
-      handle(ctx, choiceId) {
-        const person = linkedPerson(ctx)
+      async handle(ctx, choiceId) {
+        const person = await linkedPerson(ctx)
         if (!person) return notLinked(ctx)
-        if (choiceId === 'data:delete') return fresh(ctx, person, deleteProof, () => askDelete(ctx))
-        if (choiceId === 'data:chats') return linkedChats(ctx, person)
+        if (choiceId === 'data:delete') return await fresh(ctx, person, deleteProof, () => askDelete(ctx))
+        if (choiceId === 'data:chats') return await linkedChats(ctx, person)
         if (choiceId === 'data:unlink') {
-          unlinkChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
-          planReminders(ctx.db, [person.id], ctx.now, deps.reminders) // no more reminders to this chat
+          await unlinkChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
+          await planReminders(ctx.db, [person.id], ctx.now, deps.reminders) // no more reminders to this chat
           return { replies: [{ text: t(ctx.lang, texts.unlinked) }], next: null }
         }
-        return fresh(ctx, person, exportProof, () => exportCopy(ctx, person))
+        return await fresh(ctx, person, exportProof, async () => await exportCopy(ctx, person))
       },
     },
     {
       prefix: 'datachat:',
-      handle(ctx, choiceId) {
-        const person = linkedPerson(ctx)
+      async handle(ctx, choiceId) {
+        const person = await linkedPerson(ctx)
         if (!person) return notLinked(ctx)
         const id = Number(choiceId.slice('datachat:'.length))
-        if (!unlinkChatOfPerson(ctx.db, person.id, id, ctx.now)) return linkedChats(ctx, person)
-        planReminders(ctx.db, [person.id], ctx.now, deps.reminders) // no more reminders to that chat
-        const stillHere = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now) !== undefined
+        if (!(await unlinkChatOfPerson(ctx.db, person.id, id, ctx.now))) return await linkedChats(ctx, person)
+        await planReminders(ctx.db, [person.id], ctx.now, deps.reminders) // no more reminders to that chat
+        const stillHere = (await personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)) !== undefined
         return { replies: [{ text: t(ctx.lang, stillHere ? texts.otherUnlinked : texts.unlinked) }], next: null }
       },
     },
     {
       prefix: 'datadel:',
-      handle(ctx, choiceId) {
+      async handle(ctx, choiceId) {
         if (choiceId !== 'datadel:yes') return { replies: [{ text: t(ctx.lang, texts.kept) }], next: null }
-        const person = linkedPerson(ctx)
+        const person = await linkedPerson(ctx)
         if (!person) return notLinked(ctx)
-        return fresh(ctx, person, deleteProof, () => erase(ctx, person))
+        return await fresh(ctx, person, deleteProof, async () => await erase(ctx, person))
       },
     },
   ]
@@ -389,21 +397,21 @@ export function createDataRights(deps: DataRightsDeps): {
     async (ctx, text) => {
       const typed = normalizeInput(text)
       if (/^hapus\s+(semua\s+)?data(\s+saya)?$/.test(typed)) {
-        const person = linkedPerson(ctx)
+        const person = await linkedPerson(ctx)
         return person ? await fresh(ctx, person, deleteProof, () => askDelete(ctx)) : undefined
       }
       if (/^(lepas|lepaskan|putuskan|unlink)(\s+akun)?(\s+(chat|ini|saya))*$/.test(typed)) {
-        const person = linkedPerson(ctx)
+        const person = await linkedPerson(ctx)
         if (!person) return notLinked(ctx)
-        unlinkChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
-        planReminders(ctx.db, [person.id], ctx.now, deps.reminders) // no more reminders to this chat
+        await unlinkChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
+        await planReminders(ctx.db, [person.id], ctx.now, deps.reminders) // no more reminders to this chat
         return { replies: [{ text: t(ctx.lang, texts.unlinked) }], next: null }
       }
       return undefined
     },
   ]
   const askToDelete = async (ctx: TurnContext): Promise<Outcome> => {
-    const person = linkedPerson(ctx)
+    const person = await linkedPerson(ctx)
     return person ? await fresh(ctx, person, deleteProof, () => askDelete(ctx)) : await proof.proveFirst(ctx, deleteProof)
   }
   return {

@@ -66,9 +66,9 @@ export async function rotateDataKeys(db: Db, keys: DataKeys, now: Date): Promise
   const fileBox = createByteBox(keys, HANDOFF_FILE_PURPOSE)
   const current = createNikVault(keys.current)
   const check = keyCheck(keys.current)
-  return await transaction(db, (tx) => {
+  return await transaction(db, async (tx) => {
     // Until now every lookup key was made under the key the database recorded (see openDataKeys).
-    const hashesWereCurrent = getMeta(tx, DATA_KEY_CHECK) === check
+    const hashesWereCurrent = (await getMeta(tx, DATA_KEY_CHECK)) === check
     const result: RotationResult = {
       people: 0,
       certificates: 0,
@@ -78,43 +78,43 @@ export async function rotateDataKeys(db: Db, keys: DataKeys, now: Date): Promise
       files: 0,
     }
     const renamed = new Map<string, string>()
-    for (const person of peopleNiks(tx)) {
+    for (const person of await peopleNiks(tx)) {
       if (!person.nikCiphertext) continue
       const nik = open(nikBox, person.nikCiphertext, `the NIK of person ${person.id}`)
       const hash = current.hash(nik)
       const ciphertext = nikBox.isCurrent(person.nikCiphertext) ? person.nikCiphertext : current.encrypt(nik)
       if (person.nikHash) renamed.set(person.nikHash, hash)
       if (hash === person.nikHash && ciphertext === person.nikCiphertext) continue
-      setPersonNik(tx, person.id, hash, ciphertext)
+      await setPersonNik(tx, person.id, hash, ciphertext)
       result.people++
     }
     if (!hashesWereCurrent) {
-      for (const certificate of certificateNikHashes(tx)) {
+      for (const certificate of await certificateNikHashes(tx)) {
         const hash = certificate.nikHash && renamed.get(certificate.nikHash)
         if (hash === certificate.nikHash) continue
         if (hash) result.certificates++
         else result.certificatesUnlinked++
-        setCertificateNikHash(tx, certificate.id, hash || null)
+        await setCertificateNikHash(tx, certificate.id, hash || null)
       }
     }
-    for (const row of authValues(tx)) {
+    for (const row of await authValues(tx)) {
       if (authBox.isCurrent(row.value)) continue
       const text = isSealed(row.value) ? open(authBox, row.value, `the WhatsApp session (${row.type})`) : row.value
-      setAuthValue(tx, row.type, row.id, authBox.seal(text))
+      await setAuthValue(tx, row.type, row.id, authBox.seal(text))
       result.whatsapp++
     }
-    for (const row of staffTotpSecrets(tx)) {
+    for (const row of await staffTotpSecrets(tx)) {
       if (!row.sealed || totpBox.isCurrent(row.sealed)) continue
-      setStaffTotpSecret(tx, row.id, totpBox.seal(open(totpBox, row.sealed, `the two-factor key of staff ${row.id}`)))
+      await setStaffTotpSecret(tx, row.id, totpBox.seal(open(totpBox, row.sealed, `the two-factor key of staff ${row.id}`)))
       result.staffTotp++
     }
-    for (const id of handoffFileIds(tx)) {
-      const sealed = handoffFileContent(tx, id)
+    for (const id of await handoffFileIds(tx)) {
+      const sealed = await handoffFileContent(tx, id)
       if (!sealed || fileBox.isCurrent(sealed)) continue
-      setHandoffFileContent(tx, id, fileBox.seal(openFile(fileBox, sealed, id)))
+      await setHandoffFileContent(tx, id, fileBox.seal(openFile(fileBox, sealed, id)))
       result.files++
     }
-    setMeta(tx, DATA_KEY_CHECK, check, now)
+    await setMeta(tx, DATA_KEY_CHECK, check, now)
     return result
   })
 }

@@ -71,7 +71,7 @@ export async function runRetention(
   const counts = {} as RetentionCounts
   for (const rule of Object.keys(cutoffs) as RetentionRule[]) {
     if (options.dryRun) {
-      counts[rule] = countExpired(db, rule, cutoffs[rule])
+      counts[rule] = await countExpired(db, rule, cutoffs[rule])
       continue
     }
     counts[rule] = 0

@@ -30,15 +30,15 @@ const CALENDAR =
   /^(?:(?:kirim|kirimkan|minta|unduh|download|send)\s+)?(?:(?:ulang|lagi)\s+)?(?:(?:file|berkas)\s+)?(?:k[ae]l[ae]nd[ae]r|c[ae]l[ae]nd[ae]r|ics)(?:nya)?(?:\s+(?:saya|sy|aku|lagi|ulang))*$/
 
 /** "kalender": one reply per file, each with a line naming its session; none, what to type instead. */
-export const calendarCommand: TypedCommand = (ctx, text) => {
+export const calendarCommand: TypedCommand = async (ctx, text) => {
   if (!CALENDAR.test(normalizeInput(text))) return undefined
   const { lang } = ctx
-  const personId = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
-  const upcoming = (personId === undefined ? [] : registrationsOfPerson(ctx.db, personId)).filter(
+  const personId = await personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
+  const upcoming = (personId === undefined ? [] : await registrationsOfPerson(ctx.db, personId)).filter(
     ({ registration, session }) => registration.status === 'confirmed' && session.endsAt > ctx.now,
   )
   if (upcoming.length === 0) return { replies: [{ text: t(lang, texts.none) }], next: null }
-  const zone = readerZone(ctx)
+  const zone = await readerZone(ctx)
   return {
     replies: upcoming.map(({ registration: { code }, session }) => ({
       text: fill(t(lang, texts.file), { title: session.title, code, when: when(session, lang, zone) }),

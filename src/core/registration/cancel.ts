@@ -62,31 +62,33 @@ const texts = {
   },
 } satisfies Record<string, Text>
 
-type Registered = ReturnType<typeof registrationsOfPerson>
+type Registered = Awaited<ReturnType<typeof registrationsOfPerson>>
 
 const linkedPerson = (ctx: TurnContext) => personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
 
 /** The registrations as numbered blocks: code, session, when (in the reader's zone), where, status. */
-function registrationLines(ctx: TurnContext, rows: Registered): string {
+async function registrationLines(ctx: TurnContext, rows: Registered): Promise<string> {
   const { lang } = ctx
-  const zone = readerZone(ctx)
-  const lines = rows.map(({ registration, session }, i) => {
-    const position = waitlistPosition(ctx.db, registration)
-    const status = `${statusText(registration.status, lang)}${position ? fill(t(lang, texts.position), { position }) : ''}`
-    return `${i + 1}. *${registration.code}*: ${session.title}\n   🗓 ${when(session, lang, zone)}\n   📍 ${where(session, lang).replace('\n', '\n   ')}\n   ${status}`
-  })
+  const zone = await readerZone(ctx)
+  const lines = await Promise.all(
+    rows.map(async ({ registration, session }, i) => {
+      const position = await waitlistPosition(ctx.db, registration)
+      const status = `${statusText(registration.status, lang)}${position ? fill(t(lang, texts.position), { position }) : ''}`
+      return `${i + 1}. *${registration.code}*: ${session.title}\n   🗓 ${when(session, lang, zone)}\n   📍 ${where(session, lang).replace('\n', '\n   ')}\n   ${status}`
+    }),
+  )
   return `${t(lang, texts.mineTitle)}\n\n${lines.join('\n\n')}`
 }
 
 /** The registrations of the person this chat is linked to, each with its code ("registrasi saya"). */
-export function myRegistrations(ctx: TurnContext): Outcome {
+export async function myRegistrations(ctx: TurnContext): Promise<Outcome> {
   const { lang } = ctx
-  const personId = linkedPerson(ctx)
-  const rows = personId === undefined ? [] : registrationsOfPerson(ctx.db, personId)
+  const personId = await linkedPerson(ctx)
+  const rows = personId === undefined ? [] : await registrationsOfPerson(ctx.db, personId)
   if (rows.length === 0) return { replies: [{ text: t(lang, texts.mineEmpty) }], next: null }
   const first = rows[0]?.registration.code ?? ''
   return {
-    replies: [{ text: `${registrationLines(ctx, rows)}\n\n${fill(t(lang, texts.howToCancel), { code: first })}` }],
+    replies: [{ text: `${await registrationLines(ctx, rows)}\n\n${fill(t(lang, texts.howToCancel), { code: first })}` }],
     next: null,
   }
 }
@@ -95,10 +97,10 @@ export function myRegistrations(ctx: TurnContext): Outcome {
  * "Cancel my registration" without a code: the only one that can still be cancelled is asked about
  * at once; several are listed with one "Batalkan BMT-…" choice each; none, said so.
  */
-export function chooseToCancel(ctx: TurnContext): Outcome {
+export async function chooseToCancel(ctx: TurnContext): Promise<Outcome> {
   const { lang } = ctx
-  const personId = linkedPerson(ctx)
-  const rows = personId === undefined ? [] : registrationsOfPerson(ctx.db, personId)
+  const personId = await linkedPerson(ctx)
+  const rows = personId === undefined ? [] : await registrationsOfPerson(ctx.db, personId)
   if (rows.length === 0) return { replies: [{ text: t(lang, texts.mineEmpty) }], next: null }
   // A session that has started cannot be cancelled in the chat (cancelRegistration refuses it too).
   const open = rows.filter(({ session }) => session.startsAt > ctx.now)
@@ -107,7 +109,7 @@ export function chooseToCancel(ctx: TurnContext): Outcome {
   return {
     replies: [
       {
-        text: `${registrationLines(ctx, open)}\n\n${t(lang, texts.whichToCancel)}`,
+        text: `${await registrationLines(ctx, open)}\n\n${t(lang, texts.whichToCancel)}`,
         choices: open.map(({ registration: { code } }) => ({
           id: `regcancel:ask:${code}`,
           label: fill(t(lang, texts.cancelThis), { code }),
@@ -121,14 +123,14 @@ export function chooseToCancel(ctx: TurnContext): Outcome {
 const CODE = /^[A-Z]{3}-[A-Z0-9]{4,8}$/
 
 /** Asks whether to cancel the registration with this code (the person's own), with yes/no choices. */
-export function askCancel(ctx: TurnContext, typedCode: string): Outcome {
+export async function askCancel(ctx: TurnContext, typedCode: string): Promise<Outcome> {
   const { lang } = ctx
   const code = typedCode
     .toUpperCase()
     .replace(/\s+/g, '')
     .replace(/^([A-Z]{3})(?=[A-Z0-9]{6}$)/, '$1-')
-  const personId = linkedPerson(ctx)
-  const found = CODE.test(code) ? registrationByCode(ctx.db, code) : undefined
+  const personId = await linkedPerson(ctx)
+  const found = CODE.test(code) ? await registrationByCode(ctx.db, code) : undefined
   // Someone else's code gets the same answer as a wrong one.
   if (!found || personId === undefined || found.registration.personId !== personId) {
     return { replies: [{ text: fill(t(lang, texts.cancelNotFound), { code }) }], next: null }
@@ -138,7 +140,7 @@ export function askCancel(ctx: TurnContext, typedCode: string): Outcome {
   const text = fill(t(lang, texts.cancelAsk), {
     code,
     title: found.session.title,
-    when: when(found.session, lang, readerZone(ctx)),
+    when: when(found.session, lang, await readerZone(ctx)),
   })
   return {
     replies: [
@@ -156,16 +158,16 @@ export function askCancel(ctx: TurnContext, typedCode: string): Outcome {
 
 /** "registrasi saya", "batal pendaftaran" (no code: the registrations to choose from) and "batal <kode>". */
 export const cancelCommands: TypedCommand[] = [
-  (ctx, text) =>
-    /^(registrasi|pendaftaran|daftar|kode)\s+(saya|sy|aku)$/.test(normalizeInput(text)) ? myRegistrations(ctx) : undefined,
+  async (ctx, text) =>
+    /^(registrasi|pendaftaran|daftar|kode)\s+(saya|sy|aku)$/.test(normalizeInput(text)) ? await myRegistrations(ctx) : undefined,
   // "batal pendaftaran" (no code): the person's registrations, each with its code to cancel.
-  (ctx, text) =>
+  async (ctx, text) =>
     /^(?:batal|batalkan|cancel)\s+(?:pendaftaran|registrasi|daftar|bimtek)(?:\s+(?:bimtek|saya|sy))*$/.test(normalizeInput(text))
-      ? myRegistrations(ctx)
+      ? await myRegistrations(ctx)
       : undefined,
-  (ctx, text) => {
+  async (ctx, text) => {
     const match = /^(?:batal|batalkan|cancel)\s+([a-z]{3}[\s-]?[a-z0-9]{4,8})$/i.exec(text.trim())
-    return match?.[1] ? askCancel(ctx, match[1]) : undefined
+    return match?.[1] ? await askCancel(ctx, match[1]) : undefined
   },
 ]
 
@@ -174,22 +176,28 @@ export function createCancelAction(deps: { offerMs: number; reminders: ReminderS
   const { offerMs } = deps
   return {
     prefix: 'regcancel:',
-    handle(ctx, choiceId) {
+    async handle(ctx, choiceId) {
       const [, answer, code = ''] = choiceId.split(':')
       const { lang } = ctx
       // One of several registrations chosen to cancel: asked once more, as "batal <kode>" is.
       if (answer === 'ask') return askCancel(ctx, code)
       if (answer !== 'yes') return { replies: [{ text: fill(t(lang, texts.cancelKept), { code }) }], next: null }
-      const personId = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
+      const personId = await personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
       if (personId === undefined) return { replies: [{ text: fill(t(lang, texts.cancelNotFound), { code }) }], next: null }
-      const result = cancelRegistration(ctx.db, { code, personId, now: ctx.now, offerMs, actor: `chat:${ctx.inbound.channel}` })
+      const result = await cancelRegistration(ctx.db, {
+        code,
+        personId,
+        now: ctx.now,
+        offerMs,
+        actor: `chat:${ctx.inbound.channel}`,
+      })
       if (result.kind === 'not-found') return { replies: [{ text: fill(t(lang, texts.cancelNotFound), { code }) }], next: null }
       if (result.kind === 'already-cancelled')
         return { replies: [{ text: fill(t(lang, texts.cancelAlready), { code }) }], next: null }
       if (result.kind === 'started') return { replies: [{ text: fill(t(lang, texts.cancelStarted), { code }) }], next: null }
-      if (result.offer) queueOffer(ctx, result.offer)
+      if (result.offer) await queueOffer(ctx, result.offer)
       // Its reminders still waiting are cancelled.
-      planReminders(ctx.db, [personId], ctx.now, deps.reminders)
+      await planReminders(ctx.db, [personId], ctx.now, deps.reminders)
       return { replies: [{ text: fill(t(lang, texts.cancelDone), { code }) }], next: null }
     },
   }

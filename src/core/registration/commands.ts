@@ -40,8 +40,8 @@ export function createRegistrationCommands(deps: RegistrationCommandDeps): {
   const offerMs = deps.offerHours * 3_600_000
   const { proof } = deps
   const mineProof = proof.proofFlows('registrasi-saya', (ctx) => myRegistrations(ctx))
-  const cancelProof = proof.proofFlows('batal-pendaftaran', (ctx, _person, carried) =>
-    typeof carried.code === 'string' ? askCancel(ctx, carried.code) : chooseToCancel(ctx),
+  const cancelProof = proof.proofFlows('batal-pendaftaran', async (ctx, _person, carried) =>
+    typeof carried.code === 'string' ? await askCancel(ctx, carried.code) : await chooseToCancel(ctx),
   )
   return {
     commands: [scheduleCommand, ...cancelCommands, calendarCommand, createTakeOffer(deps)],

@@ -75,9 +75,9 @@ const serves = (region: Pick<Region, 'provinceCodes'>, provinceCode: string) =>
   region.provinceCodes.split(',').some((code) => code.trim() === provinceCode)
 
 /** The search the slots describe: a regency gives its province, a province its region (by the regions table). */
-export function sessionSearch(ctx: TurnContext, slots: Slots): SessionSearch {
+export async function sessionSearch(ctx: TurnContext, slots: Slots): Promise<SessionSearch> {
   const places = gazetteer()
-  const regionRows = listRegions(ctx.db)
+  const regionRows = await listRegions(ctx.db)
   const regencyPlace = slots.regencyCode
     ? places.byCode(slots.regencyCode)
     : slots.regency
@@ -123,12 +123,12 @@ export function sessionMatches(session: SessionRow, search: SessionSearch, zone?
 }
 
 /** The upcoming sessions that fit, soonest first. */
-function searchSessions(ctx: TurnContext, search: SessionSearch, zone: string | undefined): SessionRow[] {
+async function searchSessions(ctx: TurnContext, search: SessionSearch, zone: string | undefined): Promise<SessionRow[]> {
   const filter = {
     ...(search.province ? { provinceCode: search.province.code } : search.region ? { regionIds: [search.region.id] } : {}),
     ...(search.mode && { mode: MODE_COLUMN[search.mode] }),
   }
-  return upcomingSessions(ctx.db, ctx.now, filter, 1000).filter((session) => sessionMatches(session, search, zone))
+  return (await upcomingSessions(ctx.db, ctx.now, filter, 1000)).filter((session) => sessionMatches(session, search, zone))
 }
 
 const monthLabel = (month: string, lang: Language) =>
@@ -179,23 +179,24 @@ function windowLine(ctx: TurnContext, session: SessionRow, zone: string): string
   return fill(t(lang, texts.registrationOpen), { until: dateTime(session.registrationClosesAt, zone, lang) })
 }
 
-function seatsOf(ctx: TurnContext, session: SessionRow): string {
-  const counts = seatCounts(ctx.db, session.id)
+async function seatsOf(ctx: TurnContext, session: SessionRow): Promise<string> {
+  const counts = await seatCounts(ctx.db, session.id)
   return seats(session.capacity, counts.taken, counts.waiting, ctx.lang)
 }
 
-function sessionLines(ctx: TurnContext, sessions: SessionRow[], zone: string | undefined): string {
+async function sessionLines(ctx: TurnContext, sessions: SessionRow[], zone: string | undefined): Promise<string> {
   const { lang } = ctx
-  return sessions
-    .map((session, i) =>
+  const lines = await Promise.all(
+    sessions.map(async (session, i) =>
       [
         `${i + 1}. *${session.title}* (${session.targetGroup})`,
         `   🗓 ${when(session, lang, zone)}`,
         `   📍 ${where(session, lang).replace('\n', '\n   ')}`,
-        `   👥 ${seatsOf(ctx, session)} · ${windowLine(ctx, session, zone ?? session.timeZone)}`,
+        `   👥 ${await seatsOf(ctx, session)} · ${windowLine(ctx, session, zone ?? session.timeZone)}`,
       ].join('\n'),
-    )
-    .join('\n\n')
+    ),
+  )
+  return lines.join('\n\n')
 }
 
 /** One `Daftar: <title>, <date>` per listed session open for registration, then the whole schedule (or menu 2). */
@@ -252,20 +253,20 @@ function relaxations(search: SessionSearch, lang: Language): { search: SessionSe
  * matches → at most 3 nearest sessions, saying which filter was loosened (month → mode → province to its region →
  * anywhere); a month in the past → "Jadwal yang sudah lewat tidak ditampilkan." and the upcoming ones.
  */
-export function findSessions(ctx: TurnContext, slots: Slots): Outcome {
+export async function findSessions(ctx: TurnContext, slots: Slots): Promise<Outcome> {
   const { lang } = ctx
-  const search = sessionSearch(ctx, slots)
+  const search = await sessionSearch(ctx, slots)
   const placeZone = search.province?.timeZone ?? search.region?.timeZone
-  const zone = readerZone(ctx, placeZone)
+  const zone = await readerZone(ctx, placeZone)
   // A month that ended before now: nothing of it is upcoming, whatever the other filters.
   const past = search.month !== undefined && monthSpan(search.month, zone ?? placeZone ?? 'Asia/Jakarta').to <= ctx.now
 
-  const found = past ? [] : searchSessions(ctx, search, zone)
+  const found = past ? [] : await searchSessions(ctx, search, zone)
   if (found.length > 0) {
     const shown = found.slice(0, MAX_LISTED)
     const text = [
       fill(t(lang, texts.title), { filter: titleFilter(search, lang) }),
-      sessionLines(ctx, shown, zone),
+      await sessionLines(ctx, shown, zone),
       foot(lang, zone),
     ].join('\n\n')
     const filtered = Boolean(search.province || search.region || search.month || search.mode)
@@ -274,12 +275,12 @@ export function findSessions(ctx: TurnContext, slots: Slots): Outcome {
 
   const lead = past ? t(lang, texts.past) : fill(t(lang, texts.none), { what: describeSearch(search, lang) })
   for (const { search: wider, relaxed } of relaxations(search, lang)) {
-    const nearest = searchSessions(ctx, wider, zone).slice(0, MAX_ALTERNATIVES)
+    const nearest = (await searchSessions(ctx, wider, zone)).slice(0, MAX_ALTERNATIVES)
     if (nearest.length === 0) continue
     const text = [
       lead,
       fill(t(lang, texts.nearest), { relaxed: relaxed.join(', ') }),
-      sessionLines(ctx, nearest, zone),
+      await sessionLines(ctx, nearest, zone),
       foot(lang, zone),
     ].join('\n\n')
     return { replies: [{ text, choices: listChoices(ctx, nearest, zone, true) }], next: null }

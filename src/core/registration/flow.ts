@@ -29,7 +29,7 @@ import { findProvince, type Province, provinceByCode, zoneLabel } from '../regio
 import { planReminders } from '../reminders/plan.js'
 import type { ReminderSettings } from '../reminders/settings.js'
 import { yesNoIn } from '../text/yes-no.js'
-import type { Awaitable, FlowPosition, Outcome, TurnContext } from '../turn.js'
+import type { FlowPosition, Outcome, TurnContext } from '../turn.js'
 import type { Choice, Language, Reply, Text } from '../types.js'
 import type { Slots } from '../understanding/types.js'
 import { formatDateEn, formatDateId } from '../validators/date.js'
@@ -279,15 +279,15 @@ function preferred(session: SessionRow, prefer: Preference | undefined, search: 
   return search !== undefined && sessionMatches(session, search, zone)
 }
 
-const searchOf = (ctx: TurnContext, prefer: Preference | undefined) =>
-  prefer && prefer.sessionId === undefined ? sessionSearch(ctx, prefer) : undefined
+const searchOf = async (ctx: TurnContext, prefer: Preference | undefined) =>
+  prefer && prefer.sessionId === undefined ? await sessionSearch(ctx, prefer) : undefined
 
 /** The sessions to offer: open for registration; the ones asked for first, then the person's own region, then by date. */
-function offeredSessions(ctx: TurnContext, province?: Province, prefer?: Preference): SessionRow[] {
-  const open = upcomingSessions(ctx.db, ctx.now, {}, 200).filter(
+async function offeredSessions(ctx: TurnContext, province?: Province, prefer?: Preference): Promise<SessionRow[]> {
+  const open = (await upcomingSessions(ctx.db, ctx.now, {}, 200)).filter(
     (session) => session.registrationOpensAt <= ctx.now && ctx.now < session.registrationClosesAt,
   )
-  const search = searchOf(ctx, prefer)
+  const search = await searchOf(ctx, prefer)
   const rank = (session: SessionRow) =>
     preferred(session, prefer, search, province?.timeZone)
       ? 0
@@ -304,32 +304,37 @@ const senderMobile = (ctx: StepContext) => {
 }
 
 /** Under the session question: where the sessions the person asked for are among the options. */
-function preferenceLine(ctx: StepContext): string | undefined {
+async function preferenceLine(ctx: StepContext): Promise<string | undefined> {
   const prefer = preferenceOf(ctx.fields)
   if (!prefer) return undefined
   const province = provinceOf(ctx.fields)
-  const search = searchOf(ctx, prefer)
-  const n = offeredSessions(ctx, province, prefer).filter((session) =>
+  const search = await searchOf(ctx, prefer)
+  const n = (await offeredSessions(ctx, province, prefer)).filter((session) =>
     preferred(session, prefer, search, province?.timeZone),
   ).length
   if (n === 0) return undefined
   if (prefer.sessionId !== undefined || !search) return t(ctx.lang, texts.preferredSession)
-  return fill(t(ctx.lang, n === 1 ? texts.preferredOne : texts.preferredMany), { what: describeSearch(search, ctx.lang), n })
+  return fill(t(ctx.lang, n === 1 ? texts.preferredOne : texts.preferredMany), {
+    what: describeSearch(search, ctx.lang),
+    n,
+  })
 }
 
 const regionServes = (session: SessionRow, code: string) => session.regionProvinces.split(',').includes(code)
 
-function sessionChoices(ctx: StepContext): Choice[] {
+async function sessionChoices(ctx: StepContext): Promise<Choice[]> {
   const zone = provinceOf(ctx.fields)?.timeZone
-  return offeredSessions(ctx, provinceOf(ctx.fields), preferenceOf(ctx.fields)).map((session) => {
-    const { taken } = seatCounts(ctx.db, session.id)
-    return { id: `session:${session.id}`, label: optionLabel(session, ctx.lang, zone, session.capacity - taken) }
-  })
+  const choices: Choice[] = []
+  for (const session of await offeredSessions(ctx, provinceOf(ctx.fields), preferenceOf(ctx.fields))) {
+    const { taken } = await seatCounts(ctx.db, session.id)
+    choices.push({ id: `session:${session.id}`, label: optionLabel(session, ctx.lang, zone, session.capacity - taken) })
+  }
+  return choices
 }
 
 /** Whether any session is open, so the flow does not ask for data it cannot use. */
-export function anySessionOpen(ctx: TurnContext): boolean {
-  return hasOpenSession(ctx.db, ctx.now)
+export async function anySessionOpen(ctx: TurnContext): Promise<boolean> {
+  return await hasOpenSession(ctx.db, ctx.now)
 }
 
 export function noSessionsReply(lang: Language): Reply {
@@ -381,31 +386,31 @@ export function createRegistrationFlow(deps: RegistrationDeps): RegistrationFlow
 
 async function startPreferring(flow: FlowDefinition, ctx: TurnContext, prefer: Preference): Promise<Outcome> {
   // The menu's gate: ask for nothing when there is nothing to register for.
-  if (!anySessionOpen(ctx)) return { replies: [noSessionsReply(ctx.lang)], next: null }
+  if (!(await anySessionOpen(ctx))) return { replies: [noSessionsReply(ctx.lang)], next: null }
   const begin = async (keep: Preference): Promise<Outcome> => {
     const started = await startFlow(flow, ctx)
     const next = started.next && { ...started.next, fields: { ...started.next.fields, _prefer: keep } }
     return { ...started, next }
   }
   if (prefer.sessionId !== undefined) {
-    const chosen = sessionById(ctx.db, prefer.sessionId)
+    const chosen = await sessionById(ctx.db, prefer.sessionId)
     const province = chosen?.provinceCode ? { provinceCode: chosen.provinceCode } : {}
     if (!chosen || !isOpenForRegistration(chosen, ctx.now)) {
       const near = chosen ? { region: chosen.regionCode, ...province } : {}
       return noneOpen(ctx, near, t(ctx.lang, texts.sessionClosed))
     }
-    return begin({ sessionId: chosen.id, ...province })
+    return await begin({ sessionId: chosen.id, ...province })
   }
   // Only codes are kept in the state: names are found again from them.
-  const keep = searchSlots(sessionSearch(ctx, prefer))
-  const search = sessionSearch(ctx, keep)
-  if (offeredSessions(ctx, undefined, keep).some((session) => preferred(session, keep, search))) return begin(keep)
-  return noneOpen(ctx, keep, fill(t(ctx.lang, texts.noneOpenHere), { what: describeSearch(search, ctx.lang) }))
+  const keep = searchSlots(await sessionSearch(ctx, prefer))
+  const search = await sessionSearch(ctx, keep)
+  if ((await offeredSessions(ctx, undefined, keep)).some((session) => preferred(session, keep, search))) return begin(keep)
+  return await noneOpen(ctx, keep, fill(t(ctx.lang, texts.noneOpenHere), { what: describeSearch(search, ctx.lang) }))
 }
 
 /** None of the preferred sessions is open: say so, show the nearest ones, and offer menu 2 as it is. */
-function noneOpen(ctx: TurnContext, slots: Slots, intro: string): Outcome {
-  const found = findSessions(ctx, slots)
+async function noneOpen(ctx: TurnContext, slots: Slots, intro: string): Promise<Outcome> {
+  const found = await findSessions(ctx, slots)
   const anyway = { id: `${MENU_PREFIX}daftar`, label: t(ctx.lang, texts.registerAnyway) }
   const replies = found.replies.map((reply, i) =>
     i === found.replies.length - 1
@@ -524,14 +529,14 @@ function registrationFlow(deps: RegistrationDeps, proven: ProofFlows): FlowDefin
       {
         id: 'session',
         label: label.session,
-        prompt: (ctx) =>
-          [fill(t(ctx.lang, texts.session), { zone: zoneName(provinceOf(ctx.fields)) }), preferenceLine(ctx)]
+        prompt: async (ctx) =>
+          [fill(t(ctx.lang, texts.session), { zone: zoneName(provinceOf(ctx.fields)) }), await preferenceLine(ctx)]
             .filter(Boolean)
             .join('\n'),
         choices: sessionChoices,
         schema: z.string().regex(/^session:\d+$/),
-        display: (value, lang, ctx) => {
-          const session = sessionById(ctx.db, Number(String(value).replace('session:', '')))
+        display: async (value, lang, ctx) => {
+          const session = await sessionById(ctx.db, Number(String(value).replace('session:', '')))
           return session ? `${session.title}, ${when(session, lang, provinceOf(ctx.fields)?.timeZone)}` : String(value)
         },
       },
@@ -573,31 +578,31 @@ async function registerKnown(
 ): Promise<Reply[] | Outcome> {
   // The birth date typed is not compared: saying it differs would tell a stranger one more fact
   // about the record, and the factor below is what proves the person (nothing typed is stored).
-  const linked = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
+  const linked = await personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
   if (linked === known.id) return enrol(deps, ctx, known.id, sessionId, provinceOf(fields))
   const subject = subjectOf(deps.vault, { nikHash: known.nikHash ?? '' })
   const asked = await deps.proof.proveAgain(ctx, proven, known, { session: sessionId }, subject)
   return { ...asked, replies: [{ text: t(ctx.lang, texts.known) }, ...asked.replies] }
 }
 
-function complete(
+async function complete(
   deps: RegistrationDeps,
   proven: ProofFlows,
   fields: Record<string, unknown>,
   ctx: TurnContext,
-): Awaitable<Reply[] | Outcome> {
+): Promise<Reply[] | Outcome> {
   const { db, now, lang } = ctx
   const held = fields.nik as HeldNik
   const nik = deps.vault.decrypt(held.sealed)
   const province = provinceOf(fields)
   const sessionId = Number(String(fields.session).replace('session:', ''))
-  const session = sessionById(db, sessionId)
+  const session = await sessionById(db, sessionId)
   // Checked before the person is stored: a closed session must not leave their data behind.
   if (!session || !isOpenForRegistration(session, now)) return [{ text: t(lang, texts.closedMeanwhile) }]
-  const known = personByNikHash(db, deps.vault.hash(nik))
-  if (known) return registerKnown(deps, proven, ctx, known, fields, sessionId)
+  const known = await personByNikHash(db, deps.vault.hash(nik))
+  if (known) return await registerKnown(deps, proven, ctx, known, fields, sessionId)
   const profession = PROFESSIONS.find((p) => p.id === fields.profession)?.value ?? 'lainnya'
-  const person = upsertPerson(
+  const person = await upsertPerson(
     db,
     {
       nikHash: deps.vault.hash(nik),
@@ -617,26 +622,32 @@ function complete(
   // A first-time applicant: the chat that registered them is theirs (nothing to compare it with).
   const { channel, userId, chatId } = ctx.inbound
   const expiresAt = new Date(now.getTime() + deps.linkDays * 86_400_000)
-  linkChat(db, { channel, userId, chatId, personId: person.personId, language: lang, now, expiresAt, proved: false })
-  return enrol(deps, ctx, person.personId, sessionId, province)
+  await linkChat(db, { channel, userId, chatId, personId: person.personId, language: lang, now, expiresAt, proved: false })
+  return await enrol(deps, ctx, person.personId, sessionId, province)
 }
 
 /** Registers a person (new, or proven) for the session: a seat or the waiting list, reminders, consent. */
-function enrol(deps: RegistrationDeps, ctx: TurnContext, personId: number, sessionId: number, province?: Province): Reply[] {
+async function enrol(
+  deps: RegistrationDeps,
+  ctx: TurnContext,
+  personId: number,
+  sessionId: number,
+  province?: Province,
+): Promise<Reply[]> {
   const { db, now, lang, inbound } = ctx
-  const session = sessionById(db, sessionId)
+  const session = await sessionById(db, sessionId)
   if (!session || !isOpenForRegistration(session, now)) return [{ text: t(lang, texts.closedMeanwhile) }]
-  const zone = province?.timeZone ?? personById(db, personId)?.timeZone
+  const zone = province?.timeZone ?? (await personById(db, personId))?.timeZone
   const person = { personId }
-  const result = register(db, { sessionId, personId: person.personId, newCode: () => referenceCode('BMT'), now })
+  const result = await register(db, { sessionId, personId: person.personId, newCode: () => referenceCode('BMT'), now })
   if (result.kind === 'closed') return [{ text: t(lang, texts.closedMeanwhile) }]
   // The seat's reminders (7 days, 1 day, 2 hours before), to this chat and the person's others.
-  planReminders(db, [person.personId], now, deps.reminders)
+  await planReminders(db, [person.personId], now, deps.reminders)
   if (result.kind === 'duplicate') {
     const status = statusText(result.registration.status, lang)
     return [{ text: fill(t(lang, texts.duplicate), { code: result.registration.code, status }) }]
   }
-  recordConsent(db, {
+  await recordConsent(db, {
     personId: person.personId,
     channel: inbound.channel,
     chatId: inbound.chatId,

@@ -4,7 +4,7 @@ import { personZone } from '../../db/queries/people.js'
 import type { TurnContext } from '../turn.js'
 
 /** Their own (linked record), else `placeZone` (the zone of the place they asked about), if any. */
-export function readerZone(ctx: TurnContext, placeZone?: string): string | undefined {
-  const personId = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
-  return (personId === undefined ? undefined : personZone(ctx.db, personId)) ?? placeZone
+export async function readerZone(ctx: TurnContext, placeZone?: string): Promise<string | undefined> {
+  const personId = await personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
+  return (personId === undefined ? undefined : await personZone(ctx.db, personId)) ?? placeZone
 }

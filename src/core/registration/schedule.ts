@@ -30,14 +30,14 @@ const REGION_WORDS: Record<string, string> = {
 }
 
 /** The place typed after "jadwal" as slots: a region word or code, a province, else a kabupaten/kota of the gazetteer. */
-function placeSlots(ctx: TurnContext, typed: string): Slots | undefined {
+async function placeSlots(ctx: TurnContext, typed: string): Promise<Slots | undefined> {
   const key = normalizeInput(typed)
   const code = /^r\s?([1-6])$/.exec(key)?.[1]
   const regionCode = code ? `R${code}` : REGION_WORDS[key.replace(/\s/g, '')]
   // A province name wins over an island word ("jawa barat" is a province, "jawa" a region).
   const province = findProvince(typed)
   if (province) return { provinceCode: province.code }
-  if (regionCode) return listRegions(ctx.db).some((r) => r.code === regionCode) ? { region: regionCode } : undefined
+  if (regionCode) return (await listRegions(ctx.db)).some((r) => r.code === regionCode) ? { region: regionCode } : undefined
   const place = gazetteer().lookup(placeKey(typed))
   if (place?.kind === 'regency') return { regencyCode: place.code }
   return place ? { provinceCode: place.code } : undefined
@@ -45,10 +45,10 @@ function placeSlots(ctx: TurnContext, typed: string): Slots | undefined {
 
 /** "jadwal", "jadwal bimtek", "jadwal (di) <wilayah/provinsi/kota>"; undefined when the words name no place
  *  ("jadwal ujian"): a question for the FAQ. */
-export const scheduleCommand: TypedCommand = (ctx, text) => {
+export const scheduleCommand: TypedCommand = async (ctx, text) => {
   const match = /^jadwal(?:\s+bimtek)?(?:\s+(?:di\s+)?(.+))?$/.exec(normalizeInput(text))
   if (!match) return undefined
   const typed = match[1] ?? ''
-  const slots = typed ? placeSlots(ctx, typed) : {}
-  return slots ? findSessions(ctx, slots) : undefined
+  const slots = typed ? await placeSlots(ctx, typed) : {}
+  return slots ? await findSessions(ctx, slots) : undefined
 }

@@ -54,9 +54,9 @@ function offerExpiredMessage(offer: Offer, lang: Language): Reply {
 }
 
 /** Queues the offer message to every chat of the person offered (once per offer). */
-export function queueOffer(ctx: { db: TurnContext['db']; now: Date }, offer: Offer): void {
-  const zone = personZone(ctx.db, offer.registration.personId)
-  queueForPerson(ctx.db, {
+export async function queueOffer(ctx: { db: TurnContext['db']; now: Date }, offer: Offer): Promise<void> {
+  const zone = await personZone(ctx.db, offer.registration.personId)
+  await queueForPerson(ctx.db, {
     personId: offer.registration.personId,
     kind: 'seat_offer',
     key: `offer:${offer.registration.id}:${offer.registration.offerExpiresAt?.getTime() ?? 0}`,
@@ -67,8 +67,8 @@ export function queueOffer(ctx: { db: TurnContext['db']; now: Date }, offer: Off
   })
 }
 
-function queueOfferExpired(ctx: { db: TurnContext['db']; now: Date }, offer: Offer): void {
-  queueForPerson(ctx.db, {
+async function queueOfferExpired(ctx: { db: TurnContext['db']; now: Date }, offer: Offer): Promise<void> {
+  await queueForPerson(ctx.db, {
     personId: offer.registration.personId,
     kind: 'seat_offer_expired',
     key: `offer-expired:${offer.registration.id}`,
@@ -79,16 +79,16 @@ function queueOfferExpired(ctx: { db: TurnContext['db']; now: Date }, offer: Off
 
 /** "YA" (or "ambil") from a person with a seat offer open: the seat is theirs, with its calendar file. */
 export function createTakeOffer(deps: { reminders: ReminderSettings }): TypedCommand {
-  return (ctx, text) => {
+  return async (ctx, text) => {
     const typed = normalizeInput(text)
     if (!isYes(typed) && typed !== 'ambil') return undefined
-    const personId = personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
+    const personId = await personOfChat(ctx.db, ctx.inbound.channel, ctx.inbound.userId, ctx.now)
     if (personId === undefined) return undefined
-    const offer = openOfferOf(ctx.db, personId, ctx.now)
+    const offer = await openOfferOf(ctx.db, personId, ctx.now)
     if (!offer) return undefined
-    acceptOffer(ctx.db, offer.registration.id, ctx.now)
-    planReminders(ctx.db, [personId], ctx.now, deps.reminders)
-    const zone = readerZone(ctx)
+    await acceptOffer(ctx.db, offer.registration.id, ctx.now)
+    await planReminders(ctx.db, [personId], ctx.now, deps.reminders)
+    const zone = await readerZone(ctx)
     const values = {
       code: offer.registration.code,
       title: offer.session.title,
@@ -117,12 +117,12 @@ export async function expireSeatOffers(
   now: Date,
   offerHours: number,
 ): Promise<{ expired: number; offered: number }> {
-  return await transaction(db, (tx) => {
+  return await transaction(db, async (tx) => {
     const offerMs = offerHours * 3_600_000
-    const { expired, offers } = expireOffers(tx, now, offerMs)
-    offers.push(...offerFreeSeats(tx, now, offerMs))
-    for (const offer of expired) queueOfferExpired({ db: tx, now }, offer)
-    for (const offer of offers) queueOffer({ db: tx, now }, offer)
+    const { expired, offers } = await expireOffers(tx, now, offerMs)
+    offers.push(...(await offerFreeSeats(tx, now, offerMs)))
+    for (const offer of expired) await queueOfferExpired({ db: tx, now }, offer)
+    for (const offer of offers) await queueOffer({ db: tx, now }, offer)
     return { expired: expired.length, offered: offers.length }
   })
 }

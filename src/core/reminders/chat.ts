@@ -115,23 +115,23 @@ const chatOf = (ctx: TurnContext): Chat => ({
 })
 
 /** Turns this chat's reminders on or off (remembered even before the chat is linked); whether they were on before. */
-function setEnabled(db: Db, chat: Chat, enabled: boolean, at: Date): boolean {
-  const before = remindersOn(db, chat)
-  setRemindersEnabled(db, chat, enabled, at)
+async function setEnabled(db: Db, chat: Chat, enabled: boolean, at: Date): Promise<boolean> {
+  const before = await remindersOn(db, chat)
+  await setRemindersEnabled(db, chat, enabled, at)
   return before
 }
 
 /** Whether reminders are on for this chat (on unless it said "stop pengingat"). */
-const remindersOn = (db: Db, chat: Chat): boolean => remindersEnabledFor(db, chat.channel, chat.userId)
+const remindersOn = async (db: Db, chat: Chat): Promise<boolean> => await remindersEnabledFor(db, chat.channel, chat.userId)
 
-const zoneOf = (db: Db, personId: number) => personZone(db, personId) ?? 'Asia/Jakarta'
+const zoneOf = async (db: Db, personId: number) => (await personZone(db, personId)) ?? 'Asia/Jakarta'
 
-function overview(ctx: TurnContext, settings: ReminderSettings): Outcome {
+async function overview(ctx: TurnContext, settings: ReminderSettings): Promise<Outcome> {
   const { lang, db } = ctx
   const chat = chatOf(ctx)
-  const personId = personOfChat(db, chat.channel, chat.userId, ctx.now)
+  const personId = await personOfChat(db, chat.channel, chat.userId, ctx.now)
   if (personId === undefined) return { replies: [{ text: t(lang, texts.notLinked) }], next: null }
-  if (!remindersOn(db, chat)) {
+  if (!(await remindersOn(db, chat))) {
     return {
       replies: [
         {
@@ -142,10 +142,10 @@ function overview(ctx: TurnContext, settings: ReminderSettings): Outcome {
       next: null,
     }
   }
-  const zone = zoneOf(db, personId)
-  const planned = upcomingRemindersOfChat(db, chat.channel, chat.chatId)
+  const zone = await zoneOf(db, personId)
+  const planned = await upcomingRemindersOfChat(db, chat.channel, chat.chatId)
   const shown = planned.slice(0, 8)
-  const events = describeEvents(
+  const events = await describeEvents(
     db,
     shown.map((row) => row.eventKey),
   )
@@ -193,25 +193,25 @@ function overviewOnText(lang: Language, settings: ReminderSettings): string {
  * The person's coming exams, confirmed Bimtek sessions and portfolio deadline, in their own zone,
  * above what menu 5 shows: the dates are theirs whether or not reminders are on.
  */
-function schedule(ctx: TurnContext, person: PersonRow, settings: ReminderSettings): Outcome {
+async function schedule(ctx: TurnContext, person: PersonRow, settings: ReminderSettings): Promise<Outcome> {
   const { lang, db } = ctx
-  const zone = zoneOf(db, person.id)
-  const events = eventsOfPerson(db, person.id, ctx.now, zone).slice(0, 8)
+  const zone = await zoneOf(db, person.id)
+  const events = (await eventsOfPerson(db, person.id, ctx.now, zone)).slice(0, 8)
   const lines = events.map((event) => {
     const what = event.session ? event.session.title : t(lang, EVENT_KIND[event.kind].short)
     const code = event.code ? ` (${fill(t(lang, texts.code), { code: event.code })})` : ''
     return `• ${localMoment(event.startsAt, zone, lang)}: ${what}${code}`
   })
   const dates = events.length > 0 ? `${t(lang, texts.upcoming)}\n${lines.join('\n')}` : t(lang, texts.noneUpcoming)
-  const view = overview(ctx, settings)
+  const view = await overview(ctx, settings)
   const [first, ...rest] = view.replies
   return { ...view, replies: first ? [{ ...first, text: `${dates}\n\n${first.text}` }, ...rest] : [{ text: dates }] }
 }
 
 /** "Turn reminders off?" with yes and no; a chat whose reminders are off already is told so. */
-function askStop(ctx: TurnContext): Outcome {
+async function askStop(ctx: TurnContext): Promise<Outcome> {
   const { lang } = ctx
-  if (!remindersOn(ctx.db, chatOf(ctx))) return { replies: [{ text: t(lang, texts.alreadyStopped) }], next: null }
+  if (!(await remindersOn(ctx.db, chatOf(ctx)))) return { replies: [{ text: t(lang, texts.alreadyStopped) }], next: null }
   return {
     replies: [
       {
@@ -226,29 +226,29 @@ function askStop(ctx: TurnContext): Outcome {
   }
 }
 
-function stop(ctx: TurnContext, settings: ReminderSettings): Outcome {
+async function stop(ctx: TurnContext, settings: ReminderSettings): Promise<Outcome> {
   const chat = chatOf(ctx)
-  const wasOn = setEnabled(ctx.db, chat, false, ctx.now)
-  const personId = personOfChat(ctx.db, chat.channel, chat.userId, ctx.now)
-  const { cancelled } = personId === undefined ? { cancelled: 0 } : planReminders(ctx.db, [personId], ctx.now, settings)
+  const wasOn = await setEnabled(ctx.db, chat, false, ctx.now)
+  const personId = await personOfChat(ctx.db, chat.channel, chat.userId, ctx.now)
+  const { cancelled } = personId === undefined ? { cancelled: 0 } : await planReminders(ctx.db, [personId], ctx.now, settings)
   if (!wasOn && cancelled === 0) return { replies: [{ text: t(ctx.lang, texts.alreadyStopped) }], next: null }
-  audit(ctx, 'reminders.stopped')
+  await audit(ctx, 'reminders.stopped')
   const count = cancelled > 0 ? fill(t(ctx.lang, texts.stoppedCount), { n: cancelled }) : ''
   return { replies: [{ text: fill(t(ctx.lang, texts.stopped), { cancelled: count }) }], next: null }
 }
 
-function start(ctx: TurnContext, settings: ReminderSettings): Outcome {
+async function start(ctx: TurnContext, settings: ReminderSettings): Promise<Outcome> {
   const chat = chatOf(ctx)
-  setEnabled(ctx.db, chat, true, ctx.now)
-  const personId = personOfChat(ctx.db, chat.channel, chat.userId, ctx.now)
-  if (personId !== undefined) planReminders(ctx.db, [personId], ctx.now, settings)
-  audit(ctx, 'reminders.started')
-  const view = overview(ctx, settings)
+  await setEnabled(ctx.db, chat, true, ctx.now)
+  const personId = await personOfChat(ctx.db, chat.channel, chat.userId, ctx.now)
+  if (personId !== undefined) await planReminders(ctx.db, [personId], ctx.now, settings)
+  await audit(ctx, 'reminders.started')
+  const view = await overview(ctx, settings)
   return { ...view, replies: [{ text: t(ctx.lang, texts.started) }, ...view.replies] }
 }
 
-function audit(ctx: TurnContext, action: string, entity?: string, entityId?: string) {
-  writeAudit(ctx.db, {
+async function audit(ctx: TurnContext, action: string, entity?: string, entityId?: string) {
+  await writeAudit(ctx.db, {
     at: ctx.now,
     actor: `chat:${ctx.inbound.channel}`,
     action,
@@ -258,10 +258,10 @@ function audit(ctx: TurnContext, action: string, entity?: string, entityId?: str
 }
 
 /** The event of the latest reminder sent to this chat that is not over yet (6 hours after its start). */
-function latestReminded(ctx: TurnContext, eventKey?: string): string | undefined {
+async function latestReminded(ctx: TurnContext, eventKey?: string): Promise<string | undefined> {
   if (eventKey) return eventKey
   const chat = chatOf(ctx)
-  return latestRemindedEvent(ctx.db, chat.channel, chat.chatId, new Date(ctx.now.getTime() - 6 * 3_600_000))
+  return await latestRemindedEvent(ctx.db, chat.channel, chat.chatId, new Date(ctx.now.getTime() - 6 * 3_600_000))
 }
 
 type Target =
@@ -286,12 +286,12 @@ type Target =
       status: string
     }
 
-function targetOf(db: Db, eventKey: string): Target | undefined {
+async function targetOf(db: Db, eventKey: string): Promise<Target | undefined> {
   const ref = parseEventKey(eventKey)
   if (!ref) return undefined
   const { source: type, id } = ref
   if (type === 'registration') {
-    const row = registrationWithSession(db, id)
+    const row = await registrationWithSession(db, id)
     return (
       row && {
         type,
@@ -306,7 +306,7 @@ function targetOf(db: Db, eventKey: string): Target | undefined {
     )
   }
   if (type === 'exam') {
-    const row = examById(db, id)
+    const row = await examById(db, id)
     return (
       row && {
         type,
@@ -324,25 +324,30 @@ function targetOf(db: Db, eventKey: string): Target | undefined {
 }
 
 /** HADIR or BATAL to a reminder; undefined when this chat has no reminder to answer. */
-function answer(ctx: TurnContext, reply: 'hadir' | 'batal', contact: string, eventKey?: string): Outcome | undefined {
-  const key = latestReminded(ctx, eventKey)
+async function answer(
+  ctx: TurnContext,
+  reply: 'hadir' | 'batal',
+  contact: string,
+  eventKey?: string,
+): Promise<Outcome | undefined> {
+  const key = await latestReminded(ctx, eventKey)
   if (!key || parseEventKey(key)?.source === 'portfolio') return undefined
   const { lang, db } = ctx
   const chat = chatOf(ctx)
-  const personId = personOfChat(db, chat.channel, chat.userId, ctx.now)
-  const target = targetOf(db, key)
+  const personId = await personOfChat(db, chat.channel, chat.userId, ctx.now)
+  const target = await targetOf(db, key)
   // A button under an old reminder of someone else's chat, or an event gone: say so plainly.
   if (!target || personId === undefined || target.personId !== personId || target.status === 'cancelled') {
     return { replies: [{ text: t(lang, texts.eventGone) }], next: null }
   }
-  const zone = zoneOf(db, personId)
+  const zone = await zoneOf(db, personId)
   const what = target.type === 'registration' ? `Bimtek ${target.title}` : t(lang, EVENT_KIND[target.kind].short)
   const when = localMoment(target.startsAt, zone, lang)
   if (reply === 'hadir') {
     if (target.attended) return { replies: [{ text: fill(t(lang, texts.attendanceAgain), { what, when }) }], next: null }
     const confirm = target.type === 'registration' ? confirmRegistrationAttendance : confirmExamAttendance
-    confirm(db, target.id, ctx.now)
-    audit(ctx, 'attendance.confirmed', target.type, target.code)
+    await confirm(db, target.id, ctx.now)
+    await audit(ctx, 'attendance.confirmed', target.type, target.code)
     return { replies: [{ text: fill(t(lang, texts.attendance), { what, when }) }], next: null }
   }
   if (target.type === 'registration') return askCancel(ctx, target.code)
@@ -361,12 +366,12 @@ export function createReminderChat(deps: ReminderChatDeps): {
   feature: Feature
   commands: TypedCommand[]
   actions: ChoiceAction[]
-  cancelOutsideFlow: (ctx: TurnContext) => Outcome | undefined
+  cancelOutsideFlow: (ctx: TurnContext) => Promise<Outcome | undefined>
   languageChanged: (ctx: TurnContext) => void
   /** reminders.stop from a sentence: asks first (`reminder:stop:yes` / `reminder:stop:no`); already off, says so. */
-  askStop: (ctx: TurnContext) => Outcome
+  askStop: (ctx: TurnContext) => Promise<Outcome>
   /** reminders.start: on at once, as "mulai pengingat". */
-  start: (ctx: TurnContext) => Outcome
+  start: (ctx: TurnContext) => Promise<Outcome>
   /** reminders.list: the coming exams and Bimtek sessions and the planned reminders, after proof on an unlinked chat. */
   list: (ctx: TurnContext) => Promise<Outcome>
   /** The proof flows `list` starts (the engine must know them). */
@@ -387,33 +392,33 @@ export function createReminderChat(deps: ReminderChatDeps): {
   const actions: ChoiceAction[] = [
     {
       prefix: REMINDER_ACTION,
-      handle(ctx, choiceId) {
+      async handle(ctx, choiceId) {
         const rest = choiceId.slice(REMINDER_ACTION.length)
         if (rest === 'off') return stop(ctx, deps.reminders)
         if (rest === 'on') return start(ctx, deps.reminders)
         if (rest === 'stop:yes') return stop(ctx, deps.reminders)
         if (rest === 'stop:no') return { replies: [{ text: t(ctx.lang, texts.stopKept) }], next: null }
         const [reply, ...key] = rest.split(':')
-        const outcome = reply === 'hadir' || reply === 'batal' ? answer(ctx, reply, deps.contact, key.join(':')) : undefined
+        const outcome = reply === 'hadir' || reply === 'batal' ? await answer(ctx, reply, deps.contact, key.join(':')) : undefined
         return outcome ?? { replies: [{ text: t(ctx.lang, texts.eventGone) }], next: null }
       },
     },
   ]
   /** The chat's language is the one reminders are written in: those still to come are rewritten. */
-  const languageChanged = (ctx: TurnContext) => {
+  const languageChanged = async (ctx: TurnContext) => {
     const chat = chatOf(ctx)
-    setChatLanguage(ctx.db, chat.channel, chat.userId, ctx.lang, ctx.now)
-    const personId = personOfChat(ctx.db, chat.channel, chat.userId, ctx.now)
-    if (personId !== undefined) planReminders(ctx.db, [personId], ctx.now, deps.reminders)
+    await setChatLanguage(ctx.db, chat.channel, chat.userId, ctx.lang, ctx.now)
+    const personId = await personOfChat(ctx.db, chat.channel, chat.userId, ctx.now)
+    if (personId !== undefined) await planReminders(ctx.db, [personId], ctx.now, deps.reminders)
   }
   return {
     languageChanged,
     feature: { start: (ctx) => overview(ctx, deps.reminders) },
     commands,
     actions,
-    cancelOutsideFlow: (ctx) => answer(ctx, 'batal', deps.contact),
+    cancelOutsideFlow: async (ctx) => await answer(ctx, 'batal', deps.contact),
     askStop,
-    start: (ctx) => start(ctx, deps.reminders),
+    start: async (ctx) => await start(ctx, deps.reminders),
     list: (ctx) => deps.proof.proveFirst(ctx, listProof),
     flows: [listProof.claim, listProof.phone],
   }

@@ -29,9 +29,9 @@ export type ReminderEvent = {
 }
 
 /** The person's events that have not started at `now`, soonest first. */
-export function eventsOfPerson(db: Db, personId: number, now: Date, personZone: string): ReminderEvent[] {
+export async function eventsOfPerson(db: Db, personId: number, now: Date, personZone: string): Promise<ReminderEvent[]> {
   const events: ReminderEvent[] = []
-  for (const { registration, session } of confirmedUpcomingOf(db, personId, now)) {
+  for (const { registration, session } of await confirmedUpcomingOf(db, personId, now)) {
     events.push({
       key: eventKey('registration', registration.id),
       kind: 'bimtek',
@@ -44,7 +44,7 @@ export function eventsOfPerson(db: Db, personId: number, now: Date, personZone: 
       meetingUrl: session.meetingUrl,
     })
   }
-  for (const exam of upcomingExams(db, personId, now)) {
+  for (const exam of await upcomingExams(db, personId, now)) {
     events.push({
       key: eventKey('exam', exam.id),
       kind: exam.kind,
@@ -58,7 +58,7 @@ export function eventsOfPerson(db: Db, personId: number, now: Date, personZone: 
     })
   }
   // The portfolio deadline counts only while the portfolio is the stage the person is at.
-  const stages = stageHistory(db, personId).map((stage) => ({ ...stage, reachedAt: stage.reachedAt.getTime() }))
+  const stages = (await stageHistory(db, personId)).map((stage) => ({ ...stage, reachedAt: stage.reachedAt.getTime() }))
   const current = currentStage(stages)
   if (current?.stage === 'portofolio' && current.dueAt && current.dueAt > now) {
     events.push({

@@ -24,8 +24,8 @@ export function runLimit(pace: Pace, runEveryMs: number, batchSize = 2_000): num
 }
 
 /** The zones of due reminders in their quiet hours at `at`, each with when they end (as deliver() finds them). */
-export function quietZonesAt(db: Db, at: Date, quiet: ReminderSettings['quiet']): QuietZone[] {
-  return dueZones(db, at)
+export async function quietZonesAt(db: Db, at: Date, quiet: ReminderSettings['quiet']): Promise<QuietZone[]> {
+  return (await dueZones(db, at))
     .filter((zone) => isQuiet(at, zone, quiet))
     .map((zone) => ({ zone, until: quietEnd(at, zone, quiet) }))
 }

@@ -67,13 +67,18 @@ type Wanted = {
  * inside the caller's write transaction, so a registration or import and its reminders land
  * together.
  */
-export function planReminders(db: Db, personIds: Iterable<number>, now: Date, settings: ReminderSettings): PlanResult {
+export async function planReminders(
+  db: Db,
+  personIds: Iterable<number>,
+  now: Date,
+  settings: ReminderSettings,
+): Promise<PlanResult> {
   const result: PlanResult = { queued: 0, updated: 0, cancelled: 0 }
   for (const personId of new Set(personIds)) {
-    const zone = personZone(db, personId)
+    const zone = await personZone(db, personId)
     if (zone === undefined) continue
-    const chats = reminderChatsOf(db, personId, now)
-    const events = eventsOfPerson(db, personId, now, zone)
+    const chats = await reminderChatsOf(db, personId, now)
+    const events = await eventsOfPerson(db, personId, now, zone)
     const wanted = new Map<string, Wanted>()
     // Reminders whose time has passed are not created now, but one already waiting is left to the
     // outbox (sent late within the grace period, else skipped with the reason), not cancelled.
@@ -108,7 +113,7 @@ export function planReminders(db: Db, personIds: Iterable<number>, now: Date, se
       }
     }
 
-    const waiting = waitingRemindersOf(db, personId)
+    const waiting = await waitingRemindersOf(db, personId)
     const eventStarts = new Map(events.map((event) => [event.key, event.startsAt.getTime()]))
     const chatKeys = new Set(chats.map((chat) => `${chat.channel}:${chat.chatId}`))
     for (const row of waiting) {
@@ -122,17 +127,17 @@ export function planReminders(db: Db, personIds: Iterable<number>, now: Date, se
             : !chatKeys.has(`${row.channel}:${row.chatId}`)
               ? 'cancelled: reminders stopped in this chat, or the chat was unlinked or blocked'
               : 'cancelled: no longer in the reminder settings'
-        cancelReminder(db, row.id, reason, now)
+        await cancelReminder(db, row.id, reason, now)
         result.cancelled++
       } else if (row.status === 'pending' && (row.payload !== want.payload || row.dueAt.getTime() !== want.dueAt.getTime())) {
-        rewriteReminder(db, row.id, want, now)
+        await rewriteReminder(db, row.id, want, now)
         result.updated++
       }
     }
     const known = new Set(waiting.map((row) => row.key))
     for (const want of wanted.values()) {
       if (known.has(want.key)) continue
-      result.queued += queueReminder(db, { ...want, personId, timeZone: zone }, now)
+      result.queued += await queueReminder(db, { ...want, personId, timeZone: zone }, now)
     }
   }
   return result

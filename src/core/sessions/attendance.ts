@@ -17,16 +17,16 @@ export async function markAttendance(
   input: { sessionId: number; code: string; attended: boolean; actor: string; now: Date },
 ): Promise<AttendanceResult> {
   const { now } = input
-  return await transaction(db, (tx): AttendanceResult => {
-    const session = sessionById(tx, input.sessionId)
-    const registration = registrationInSession(tx, input.sessionId, input.code)
+  return await transaction(db, async (tx): Promise<AttendanceResult> => {
+    const session = await sessionById(tx, input.sessionId)
+    const registration = await registrationInSession(tx, input.sessionId, input.code)
     if (!session || !registration) return { ok: false, error: 'NOT_FOUND', message: 'Pendaftaran tidak ditemukan di sesi ini.' }
     if (session.startsAt > now)
       return { ok: false, error: 'NOT_STARTED', message: 'Kehadiran dapat dicatat setelah sesi dimulai.' }
     if (registration.status !== 'confirmed')
       return { ok: false, error: 'NOT_CONFIRMED', message: 'Hanya peserta terkonfirmasi yang dicatat kehadirannya.' }
-    setAttendedAt(tx, registration.id, input.attended ? now : null, now)
-    writeAudit(tx, {
+    await setAttendedAt(tx, registration.id, input.attended ? now : null, now)
+    await writeAudit(tx, {
       at: now,
       actor: input.actor,
       action: input.attended ? 'registration.attended' : 'registration.absent',

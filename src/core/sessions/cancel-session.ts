@@ -45,18 +45,18 @@ export async function cancelSession(
       message: `Tulis alasannya (5–${MAX_CANCEL_REASON} karakter); alasan ini dikirim ke setiap peserta.`,
     }
   const { now } = input
-  return await transaction(db, (tx): CancelSessionResult => {
-    const session = sessionById(tx, sessionId)
+  return await transaction(db, async (tx): Promise<CancelSessionResult> => {
+    const session = await sessionById(tx, sessionId)
     if (!session) return { ok: false, error: 'NOT_FOUND', message: 'Sesi tidak ditemukan.' }
     if (session.cancelledAt) return { ok: false, error: 'ALREADY_CANCELLED', message: 'Sesi ini sudah dibatalkan.' }
     if (session.startsAt <= now)
       return { ok: false, error: 'STARTED', message: 'Sesi ini sudah dimulai atau selesai, jadi tidak dapat dibatalkan lagi.' }
-    markSessionCancelled(tx, sessionId, reason, now)
-    const standing = cancelRegistrationsOfSession(tx, sessionId, now)
+    await markSessionCancelled(tx, sessionId, reason, now)
+    const standing = await cancelRegistrationsOfSession(tx, sessionId, now)
     let messages = 0
     for (const registration of standing) {
-      const zone = personZone(tx, registration.personId)
-      messages += queueForPerson(tx, {
+      const zone = await personZone(tx, registration.personId)
+      messages += await queueForPerson(tx, {
         personId: registration.personId,
         kind: 'session_cancelled',
         key: `session-cancelled:${sessionId}:${registration.code}`,
@@ -74,8 +74,8 @@ export async function cancelSession(
       })
     }
     // Their registrations are cancelled: the reminders still waiting for this session go with them.
-    if (standing.length > 0) planReminders(tx, new Set(standing.map((r) => r.personId)), now, input.reminders)
-    writeAudit(tx, {
+    if (standing.length > 0) await planReminders(tx, new Set(standing.map((r) => r.personId)), now, input.reminders)
+    await writeAudit(tx, {
       at: now,
       actor: input.actor,
       action: 'session.cancelled',

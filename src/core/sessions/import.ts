@@ -189,10 +189,10 @@ type WriteOutcome = 'inserted' | 'updated' | { column: Column; reason: string }
  */
 function sessionWriter(db: Db, now: Date, replan: Set<number>, region: ImportRegion | undefined) {
   const writes = sessionWrites(db)
-  return (fields: SessionFields): WriteOutcome => {
-    const stored = writes.byCode(fields.code)
+  return async (fields: SessionFields): Promise<WriteOutcome> => {
+    const stored = await writes.byCode(fields.code)
     if (stored === undefined) {
-      writes.insert(fields)
+      await writes.insert(fields)
       return 'inserted'
     }
     // A regional account may not take over another region's session by reusing its code.
@@ -200,18 +200,18 @@ function sessionWriter(db: Db, now: Date, replan: Set<number>, region: ImportReg
       return { column: 'code', reason: outsideRegion(region, 'kode ini milik sesi yang sudah tercatat') }
     }
     const { id } = stored
-    const before = sessionRow(db, id)
+    const before = await sessionRow(db, id)
     if (before?.cancelledAt) {
       return { column: 'code', reason: 'sesi ini sudah dibatalkan dan tidak dapat diubah lagi; buat sesi baru dengan kode lain' }
     }
-    const held = writes.heldSeats(id)
+    const held = await writes.heldSeats(id)
     if (fields.capacity < held) {
       return {
         column: 'capacity',
         reason: `${fields.capacity} lebih kecil dari ${held} kursi yang sudah terisi atau ditawarkan (terkonfirmasi + ditawari); isi paling sedikit ${held}`,
       }
     }
-    writes.update(id, fields, now)
+    await writes.update(id, fields, now)
     const told = ['title', 'mode', 'venue', 'mapUrl', 'meetingUrl', 'timeZone'] as const
     if (
       before &&
@@ -219,7 +219,7 @@ function sessionWriter(db: Db, now: Date, replan: Set<number>, region: ImportReg
         before.endsAt.getTime() !== fields.endsAt.getTime() ||
         told.some((key) => before[key] !== fields[key]))
     ) {
-      for (const personId of confirmedPeopleOfSession(db, id)) replan.add(personId)
+      for (const personId of await confirmedPeopleOfSession(db, id)) replan.add(personId)
     }
     return 'updated'
   }
@@ -235,7 +235,7 @@ export async function importSessions(
   options: SessionImportOptions,
 ): Promise<ImportResult<SessionImportCounts>> {
   const { now, region } = options
-  const regions = listRegions(db)
+  const regions = await listRegions(db)
   const check = sessionChecker(regions)
   const unique = uniqueColumn<Column>('code', (value) => value.toUpperCase())
   const rows: { line: number; fields: SessionFields }[] = []
@@ -253,20 +253,20 @@ export async function importSessions(
           row.reject('region', outsideRegion(region, `sesi ini (wilayah ${code})`))
         } else if (fields) rows.push({ line: row.line, fields })
       },
-      write: ({ db: tx, reject, rejected, progress }) => {
+      write: async ({ db: tx, reject, rejected, progress }) => {
         const counts: SessionImportCounts = { inserted: 0, updated: 0 }
         const replan = new Set<number>()
         const write = sessionWriter(tx, now, replan, region)
-        rows.forEach(({ line, fields }, index) => {
-          const outcome = write(fields)
+        for (const [index, { line, fields }] of rows.entries()) {
+          const outcome = await write(fields)
           if (typeof outcome === 'string') counts[outcome] += 1
           else reject(line, outcome.column, outcome.reason)
           progress(index + 1)
-        })
+        }
         // Nothing will be kept once a row is refused: no reminders to plan then.
         if (rejected()) return counts
         // Each person once: the old reminders still waiting are cancelled, the new ones tell the new time and place.
-        if (replan.size > 0) planReminders(tx, replan, now, options.reminders)
+        if (replan.size > 0) await planReminders(tx, replan, now, options.reminders)
         return counts
       },
     },
@@ -278,9 +278,9 @@ export async function importSessions(
 export type SessionFormCheck = { ok: true; fields: SessionFields } | { ok: false; errors: Partial<Record<SessionColumn, string>> }
 
 /** Checks one session typed in a form (the console) with the rules of a sessions file's row. */
-export function checkSessionForm(db: Db, values: Partial<Record<SessionColumn, string>>): SessionFormCheck {
+export async function checkSessionForm(db: Db, values: Partial<Record<SessionColumn, string>>): Promise<SessionFormCheck> {
   const { row, errors } = formRow(SESSION_COLUMNS, values)
-  const fields = sessionChecker(listRegions(db))(row)
+  const fields = sessionChecker(await listRegions(db))(row)
   return fields ? { ok: true, fields } : { ok: false, errors: errors() }
 }
 
@@ -304,18 +304,18 @@ export type SaveSessionResult =
  */
 export async function saveSession(db: Db, fields: SessionFields, options: SaveSessionOptions): Promise<SaveSessionResult> {
   const { now } = options
-  return await transaction(db, (tx): SaveSessionResult => {
-    const existing = sessionWrites(tx).byCode(fields.code)?.id
+  return await transaction(db, async (tx): Promise<SaveSessionResult> => {
+    const existing = (await sessionWrites(tx).byCode(fields.code))?.id
     if (options.target === 'create' && existing !== undefined)
       return { ok: false, errors: { code: `"${fields.code}" sudah dipakai sesi lain; setiap code hanya boleh sekali` } }
     if (options.target !== 'create' && existing !== options.target)
       return { ok: false, errors: { code: 'kode sesi tidak dapat diubah' } }
     const replan = new Set<number>()
-    const outcome = sessionWriter(tx, now, replan, undefined)(fields)
+    const outcome = await sessionWriter(tx, now, replan, undefined)(fields)
     if (typeof outcome !== 'string') return { ok: false, errors: { [outcome.column]: outcome.reason } }
-    if (replan.size > 0) planReminders(tx, replan, now, options.reminders)
-    const id = sessionWrites(tx).byCode(fields.code)?.id ?? -1
-    writeAudit(tx, {
+    if (replan.size > 0) await planReminders(tx, replan, now, options.reminders)
+    const id = (await sessionWrites(tx).byCode(fields.code))?.id ?? -1
+    await writeAudit(tx, {
       at: now,
       actor: options.actor,
       action: outcome === 'inserted' ? 'session.created' : 'session.updated',

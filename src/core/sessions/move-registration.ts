@@ -51,9 +51,9 @@ export async function moveRegistration(
   input: { fromId: number; code: string; toId: number; actor: string; now: Date; offerMs: number; reminders: ReminderSettings },
 ): Promise<MoveResult> {
   const { now } = input
-  return await transaction(db, (tx): MoveResult => {
-    const registration = registrationInSession(tx, input.fromId, input.code)
-    const from = sessionById(tx, input.fromId)
+  return await transaction(db, async (tx): Promise<MoveResult> => {
+    const registration = await registrationInSession(tx, input.fromId, input.code)
+    const from = await sessionById(tx, input.fromId)
     if (!registration || !from) return { ok: false, error: 'NOT_FOUND', message: 'Pendaftaran tidak ditemukan di sesi ini.' }
     if (registration.status === 'cancelled' || from.startsAt <= now)
       return {
@@ -61,31 +61,31 @@ export async function moveRegistration(
         error: 'NOT_MOVABLE',
         message: 'Hanya pendaftaran yang masih berlaku di sesi yang belum dimulai yang dapat dipindahkan.',
       }
-    const to = sessionById(tx, input.toId)
+    const to = await sessionById(tx, input.toId)
     if (!to || to.id === from.id || to.regionId !== from.regionId || to.cancelledAt || to.startsAt <= now)
       return {
         ok: false,
         error: 'BAD_TARGET',
         message: 'Pilih sesi lain di wilayah yang sama, belum dimulai dan tidak dibatalkan.',
       }
-    const there = registrationOfPersonInSession(tx, to.id, registration.personId)
+    const there = await registrationOfPersonInSession(tx, to.id, registration.personId)
     if (there && there.status !== 'cancelled')
       return { ok: false, error: 'ALREADY_THERE', message: `Orang ini sudah terdaftar di sesi itu (kode ${there.code}).` }
     // A cancelled registration of theirs there would break "one registration per person and session":
     // it is history only (the audit log keeps it), and this one takes its place.
-    if (there) deleteRegistration(tx, there.id)
+    if (there) await deleteRegistration(tx, there.id)
 
-    const { taken, waiting } = seatCounts(tx, to.id)
+    const { taken, waiting } = await seatCounts(tx, to.id)
     const status = taken < to.capacity && waiting === 0 ? 'confirmed' : 'waitlisted'
-    const moved = moveRegistrationTo(
+    const moved = await moveRegistrationTo(
       tx,
       registration.id,
-      { sessionId: to.id, status, waitlistedAt: status === 'waitlisted' ? joinTime(tx, to.id, now) : null },
+      { sessionId: to.id, status, waitlistedAt: status === 'waitlisted' ? await joinTime(tx, to.id, now) : null },
       now,
     )
-    const position = status === 'waitlisted' ? (waitlistPosition(tx, moved) ?? 1) : undefined
-    const zone = personZone(tx, registration.personId)
-    queueForPerson(tx, {
+    const position = status === 'waitlisted' ? ((await waitlistPosition(tx, moved)) ?? 1) : undefined
+    const zone = await personZone(tx, registration.personId)
+    await queueForPerson(tx, {
       personId: registration.personId,
       kind: 'registration_moved',
       key: `moved:${registration.code}:${to.id}:${now.getTime()}`,
@@ -102,10 +102,10 @@ export async function moveRegistration(
       expiresAt: to.startsAt,
     })
     const heldSeat = registration.status === 'confirmed' || registration.status === 'offered'
-    const offer = heldSeat ? offerNextSeat(tx, from.id, now, input.offerMs) : undefined
-    if (offer) queueOffer({ db: tx, now }, offer)
-    planReminders(tx, [registration.personId], now, input.reminders)
-    writeAudit(tx, {
+    const offer = heldSeat ? await offerNextSeat(tx, from.id, now, input.offerMs) : undefined
+    if (offer) await queueOffer({ db: tx, now }, offer)
+    await planReminders(tx, [registration.personId], now, input.reminders)
+    await writeAudit(tx, {
       at: now,
       actor: input.actor,
       action: 'registration.moved',

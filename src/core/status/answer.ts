@@ -48,10 +48,10 @@ const weekday = (date: Date, zone: string, lang: Language) => formatDate(date, '
 export const verificationLink = (number: string, baseUrl?: string) =>
   `${baseUrl ? baseUrl.replace(/\/$/, '') : ''}/verifikasi/${encodeURIComponent(number)}`
 
-export function statusAnswer(ctx: TurnContext, person: PersonRow, baseUrl?: string): Reply {
+export async function statusAnswer(ctx: TurnContext, person: PersonRow, baseUrl?: string): Promise<Reply> {
   const { lang, db, now } = ctx
   const zone = person.timeZone
-  const history = stageHistory(db, person.id)
+  const history = await stageHistory(db, person.id)
   const title = fill(t(lang, texts.title), { name: person.fullName })
   const current = history.at(-1)
   if (!current) return { text: `${title}\n\n${t(lang, texts.none)}` }
@@ -79,7 +79,7 @@ export function statusAnswer(ctx: TurnContext, person: PersonRow, baseUrl?: stri
   const parts = [title, lines.join('\n'), fill(t(lang, texts.now), { advice })]
   if (current.note) parts.push(`📌 ${current.note}`)
 
-  const exam = upcomingExams(db, person.id, now)[0]
+  const exam = (await upcomingExams(db, person.id, now))[0]
   if (exam) {
     const examZone = person.timeZone
     parts.push(
@@ -90,7 +90,7 @@ export function statusAnswer(ctx: TurnContext, person: PersonRow, baseUrl?: stri
       }),
     )
   }
-  for (const certificate of certificatesOf(db, person.id).filter((c) => c.status === 'active')) {
+  for (const certificate of (await certificatesOf(db, person.id)).filter((c) => c.status === 'active')) {
     parts.push(
       fill(t(lang, texts.certificate), {
         number: certificate.displayNumber,

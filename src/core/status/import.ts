@@ -85,7 +85,7 @@ export async function importStatus(
       columns: STATUS_COLUMNS,
       check: peopleChecker(now, people),
       // Against what is stored, and written if every row is good.
-      write: ({ db, reject, rejected, progress }) => {
+      write: async ({ db, reject, rejected, progress }) => {
         const counts: StatusImportCounts = {
           peopleAdded: 0,
           peopleUpdated: 0,
@@ -137,9 +137,13 @@ export async function importStatus(
               changed ||= fields.timeZone !== stored.timeZone
               // A chat proved itself against the old number: with a new one on record, every
               // link ends at once and each chat proves again (its reminders are cancelled).
-              if (stored.phoneE164 !== null && fields.phoneE164 !== stored.phoneE164 && unlinkAllChats(db, personId, now) > 0) {
+              if (
+                stored.phoneE164 !== null &&
+                fields.phoneE164 !== stored.phoneE164 &&
+                (await unlinkAllChats(db, personId, now)) > 0
+              ) {
                 linked.delete(personId)
-                planReminders(db, [personId], now, options.reminders)
+                await planReminders(db, [personId], now, options.reminders)
               }
             }
           } else {
@@ -178,12 +182,12 @@ export async function importStatus(
 
           const after = currentStage(history)
           if (after && after.stage !== before && linked.has(personId)) {
-            const queued = queueStageChanged(db, personId, after, zone, now)
+            const queued = await queueStageChanged(db, personId, after, zone, now)
             if (queued > 0) counts.peopleNotified++
             counts.messagesQueued += queued
           }
           // A portfolio deadline set, moved or passed (the person moved on): reminders follow.
-          if (changed && linked.has(personId)) planReminders(db, [personId], now, options.reminders)
+          if (changed && linked.has(personId)) await planReminders(db, [personId], now, options.reminders)
         }
         return counts
       },

@@ -12,7 +12,7 @@ import { menuChoices } from '../menu.js'
 import { messages, t } from '../messages.js'
 import { gazetteer } from '../places/gazetteer.js'
 import { readerZone } from '../registration/reader-zone.js'
-import { type Awaitable, lastChoices, type Outcome, type TurnContext, type UserInput } from '../turn.js'
+import { lastChoices, type Outcome, type TurnContext, type UserInput } from '../turn.js'
 import type { Choice, Language } from '../types.js'
 import { decodeChoice, encodeChoice } from './choices.js'
 import type { ActionHandlers } from './handlers.js'
@@ -20,6 +20,16 @@ import { serves } from './serves.js'
 import { regionOfProvince } from './slots/places.js'
 import { actionLabel, texts } from './texts.js'
 import type { Reading, RegionRow, Slots, UnderstandContext, Understanding } from './types.js'
+
+/** Thrown inside understanding when it first needs a value that must be read from storage. */
+class Needed extends Error {
+  constructor(readonly what: 'zone' | 'regions') {
+    super(`understanding needs ${what}`)
+  }
+}
+const needed = (what: 'zone' | 'regions'): never => {
+  throw new Needed(what)
+}
 
 /** What the route needs of the FAQ: its answer (given the matcher's verdict, so the matcher runs once) and titles. */
 export type FaqPort = {
@@ -55,10 +65,10 @@ export function createUnderstandingRoute(deps: UnderstandingRouteDeps): {
 
   // The regions table (staff edit it) read once per message, however many options the answer names.
   const perMessage = new WeakMap<TurnContext, { rows: Region[]; name: (code: string) => string | undefined }>()
-  function regionsOf(ctx: TurnContext) {
+  async function regionsOf(ctx: TurnContext) {
     let regions = perMessage.get(ctx)
     if (!regions) {
-      const rows = listRegions(ctx.db)
+      const rows = await listRegions(ctx.db)
       regions = { rows, name: (code: string) => rows.find((row) => row.code === code)?.name }
       perMessage.set(ctx, regions)
     }
@@ -77,13 +87,13 @@ export function createUnderstandingRoute(deps: UnderstandingRouteDeps): {
     return reading.topic && title ? { id: `faq:${reading.topic}`, label: title } : undefined
   }
 
-  function run(
+  async function run(
     reading: Reading,
     u: Understanding | undefined,
     ctx: TurnContext,
     input: UserInput,
     tools: EngineTools,
-  ): Awaitable<Outcome> {
+  ): Promise<Outcome> {
     if (reading.intent !== 'faq') return handlers[reading.intent](ctx, reading.slots, tools)
     // The action that serves the answered topic goes first among its options ("Matikan pengingat").
     const first = u?.alternatives[0]
@@ -91,14 +101,14 @@ export function createUnderstandingRoute(deps: UnderstandingRouteDeps): {
     // No answer, and an action the second opinion set aside: the FAQ's own reply, that action one tap away.
     const setAside = reading.topic === null && u?.match?.kind !== 'outOfScope'
     if (u && first && first.intent !== 'faq' && (setAside || (reading.topic && serves(reading.topic, first.intent)))) {
-      const choice = option(first, ctx, regionsOf(ctx).name)
+      const choice = option(first, ctx, (await regionsOf(ctx)).name)
       if (choice) extra.push(choice)
     }
     return faq.ask(ctx, input, { ...(u?.match && { match: u.match }), ...(extra.length && { extra }) })
   }
 
-  function didYouMean(u: Understanding, ctx: TurnContext): Outcome | undefined {
-    const { name } = regionsOf(ctx)
+  async function didYouMean(u: Understanding, ctx: TurnContext): Promise<Outcome | undefined> {
+    const { name } = await regionsOf(ctx)
     const readings = [...(u.intent === 'faq' && u.topic === null ? [] : [u]), ...u.alternatives]
     const choices: Choice[] = []
     for (const reading of readings) {
@@ -113,10 +123,10 @@ export function createUnderstandingRoute(deps: UnderstandingRouteDeps): {
   }
 
   /** Both requests of one message, in order; the one that waits for an answer comes last; both waiting: ask. */
-  function both(first: Outcome, second: Outcome, u: Understanding, also: Reading, ctx: TurnContext): Outcome {
+  async function both(first: Outcome, second: Outcome, u: Understanding, also: Reading, ctx: TurnContext): Promise<Outcome> {
     const [a, b] = [pending(first), pending(second)]
     if (a && b) {
-      const { name } = regionsOf(ctx)
+      const { name } = await regionsOf(ctx)
       const choices = [option(u, ctx, name), option(also, ctx, name)].filter((c): c is Choice => c !== undefined)
       return { replies: [{ text: t(ctx.lang, texts.whichFirst), choices }], next: null }
     }
@@ -126,18 +136,34 @@ export function createUnderstandingRoute(deps: UnderstandingRouteDeps): {
     return { replies: [...earlier, ...after.replies], next: after.next }
   }
 
+  // The person's zone and the regions table are read only for a message that names a date or a
+  // place. Understanding is synchronous and pure, and reading them awaits: when it first asks for
+  // one, it is stopped, the value read, and the message understood again (at most twice more).
+  async function understandLazily(ctx: TurnContext, text: string) {
+    let zone: string | undefined
+    let regions: Awaited<ReturnType<typeof regionsOf>>['rows'] | undefined
+    for (;;) {
+      try {
+        return deps.understanding.understand(text, {
+          now: ctx.now,
+          timeZone: () => zone ?? needed('zone'),
+          regions: () => regions ?? needed('regions'),
+        })
+      } catch (error) {
+        if (!(error instanceof Needed)) throw error
+        if (error.what === 'zone') zone = (await readerZone(ctx)) ?? 'Asia/Jakarta'
+        else regions = (await regionsOf(ctx)).rows
+      }
+    }
+  }
+
   const fallback: Fallback = async (ctx, input, tools) => {
     // A typed option of the last message that no action takes is still a question for the FAQ, as before.
     if (input.choice) return faq.ask(ctx, input)
-    // The person's zone and the regions table are read only for a message that names a date or a place.
-    const u = deps.understanding.understand(input.text, {
-      now: ctx.now,
-      timeZone: () => readerZone(ctx) ?? 'Asia/Jakarta',
-      regions: () => regionsOf(ctx).rows,
-    })
+    const u = await understandLazily(ctx, input.text)
     deps.logger?.debug({ intent: u.intent, confidence: u.confidence, also: u.also?.intent }, 'understood')
     if (u.ask) {
-      const asked = didYouMean(u, ctx)
+      const asked = await didYouMean(u, ctx)
       if (asked) return asked
     }
     const first = await run(u, u, ctx, input, tools)
@@ -145,7 +171,7 @@ export function createUnderstandingRoute(deps: UnderstandingRouteDeps): {
     // A knowledge question as the second request is answered by its topic (understand() gives one only with a topic).
     const second =
       u.also.intent === 'faq' ? faq.topic(ctx, u.also.topic ?? '') : await handlers[u.also.intent](ctx, u.also.slots, tools)
-    const answered = both(first, second, u, u.also, ctx)
+    const answered = await both(first, second, u, u.also, ctx)
     // Nothing is dropped silently: a third request is named, not guessed at.
     return u.more ? { ...answered, replies: [...answered.replies, { text: t(ctx.lang, texts.more) }] } : answered
   }
@@ -153,10 +179,10 @@ export function createUnderstandingRoute(deps: UnderstandingRouteDeps): {
   /** A tapped or typed `u:` option: the action it names, its details completed from the codes it carries. */
   const action: ChoiceAction = {
     prefix: UNDERSTOOD_PREFIX,
-    handle: (ctx, choiceId, tools) => {
+    handle: async (ctx, choiceId, tools) => {
       const decoded = decodeChoice(choiceId)
       if (!decoded) return { replies: [{ text: t(ctx.lang, messages.staleChoice), choices: menuChoices(ctx.lang) }], next: null }
-      return handlers[decoded.intent](ctx, completeSlots(decoded.slots, regionsOf(ctx).rows), tools)
+      return await handlers[decoded.intent](ctx, completeSlots(decoded.slots, (await regionsOf(ctx)).rows), tools)
     },
   }
   return { fallback, action }

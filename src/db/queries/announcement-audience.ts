@@ -10,7 +10,7 @@
  */
 import type { AudienceCriteria, RecipientReach } from '../../vocabulary/announcements.js'
 import type { Language } from '../../vocabulary/message.js'
-import { cached, type Db } from '../client.js'
+import { cached, type Db, statement } from '../client.js'
 import { type ConsoleScope, consoleRegions, sessionInScope } from './console-scope.js'
 
 /** A half-open UTC window [from, to) of a local day or range in one zone; zone '*' = every other zone. */
@@ -117,13 +117,13 @@ const REGISTRANTS = {
  * its region's provinces, except that the registrants of a session of its own region are in scope
  * whatever their province; a session outside the scope matches nobody (the core refuses it first).
  */
-export function audienceWhere(
+export async function audienceWhere(
   db: Db,
   criteria: AudienceCriteria,
   scope: ConsoleScope,
   zones: ZoneWindows,
   options: { examAsSubject?: boolean } = {},
-): AudienceSql {
+): Promise<AudienceSql> {
   const parts: string[] = []
   const args: (string | number)[] = []
   const add = (sql: string, values: readonly (string | number)[] = []) => {
@@ -143,9 +143,7 @@ export function audienceWhere(
     const wanted = new Set(criteria.regionCodes ?? [])
     const provinces = [
       ...new Set([
-        ...consoleRegions(db)
-          .filter((r) => wanted.has(r.code))
-          .flatMap((r) => r.provinces),
+        ...(await consoleRegions(db)).filter((r) => wanted.has(r.code)).flatMap((r) => r.provinces),
         ...(criteria.provinceCodes ?? []),
       ]),
     ]
@@ -160,7 +158,7 @@ export function audienceWhere(
   // No criterion: nobody (the core refuses it before); only the exam, tested through the subject: the rest is everyone.
   if (parts.length === 0) add(exam && options.examAsSubject ? '1' : '0')
   if (scope) {
-    const ownSession = criteria.session !== undefined && sessionInScope(db, scope, criteria.session.id)
+    const ownSession = criteria.session !== undefined && (await sessionInScope(db, scope, criteria.session.id))
     if (criteria.session && !ownSession) add('0')
     else if (!ownSession) {
       add(scope.provinces.length > 0 ? `p.province_code IN (${marks(scope.provinces.length)})` : '0', scope.provinces)
@@ -177,9 +175,9 @@ const sendable = (
 const SENDABLE = sendable('p.id')
 
 /** One aggregate query: how many people the audience holds and how many can be reached, and why not. */
-export function reachCounts(db: Db, query: AudienceQuery): ReachCounts {
-  const where = audienceWhere(db, query.criteria, query.scope, query.zones)
-  const row = cached(
+export async function reachCounts(db: Db, query: AudienceQuery): Promise<ReachCounts> {
+  const where = await audienceWhere(db, query.criteria, query.scope, query.zones)
+  const row = (await statement(
     db,
     `WITH per AS (
        SELECT p.id,
@@ -200,7 +198,7 @@ export function reachCounts(db: Db, query: AudienceQuery): ReachCounts {
             coalesce(sum(tg), 0) AS telegram,
             coalesce(sum(wa), 0) AS whatsapp
        FROM per`,
-  ).get(query.now.getTime(), ...where.args) as {
+  ).get(query.now.getTime(), ...where.args)) as {
     people: number
     noChat: number
     blocked: number
@@ -271,9 +269,9 @@ type BatchRow = [
 ]
 
 /** Rows of people (and their sendable chats) of the audience, in id order, after a person id. */
-function audienceRows(db: Db, query: AudienceQuery, afterPersonId: number, limit: number): BatchRow[] {
+async function audienceRows(db: Db, query: AudienceQuery, afterPersonId: number, limit: number): Promise<BatchRow[]> {
   const exam = subjectKindOf(query.criteria) === 'exam'
-  const where = audienceWhere(db, query.criteria, query.scope, query.zones, { examAsSubject: exam })
+  const where = await audienceWhere(db, query.criteria, query.scope, query.zones, { examAsSubject: exam })
   const subject = subjectColumns(query)
   return cached(
     db,
@@ -299,13 +297,13 @@ function audienceRows(db: Db, query: AudienceQuery, afterPersonId: number, limit
 
 type SessionSubject = Omit<AudienceSubject, 'kind' | 'examKind'>
 
-function sessionSubject(db: Db, id: number): SessionSubject | undefined {
-  const row = cached(
+async function sessionSubject(db: Db, id: number): Promise<SessionSubject | undefined> {
+  const row = (await statement(
     db,
     `SELECT title, code, starts_at AS startsAt, time_zone AS zone, venue, mode,
             meeting_url AS meetingUrl, map_url AS mapUrl
        FROM bimtek_sessions WHERE id = ?`,
-  ).get(id) as
+  ).get(id)) as
     | {
         title: string
         code: string
@@ -338,9 +336,9 @@ function examSubject(r: BatchRow): AudienceSubject | null {
 }
 
 /** Groups rows per person and decides each person's reach (no_chat > blocked > opted_out > queued). */
-function toAudienceRows(db: Db, query: AudienceQuery, rows: BatchRow[]): AudienceRow[] {
+async function toAudienceRows(db: Db, query: AudienceQuery, rows: BatchRow[]): Promise<AudienceRow[]> {
   const kind = subjectKindOf(query.criteria)
-  const session = kind === 'session' && query.criteria.session ? sessionSubject(db, query.criteria.session.id) : undefined
+  const session = kind === 'session' && query.criteria.session ? await sessionSubject(db, query.criteria.session.id) : undefined
   const people: AudienceRow[] = []
   let current: AudienceRow | undefined
   let sendable = 0
@@ -384,92 +382,97 @@ function toAudienceRows(db: Db, query: AudienceQuery, rows: BatchRow[]): Audienc
 }
 
 /** The next `limit` people after `afterPersonId` (id order), with their sendable chats and subject data. */
-export function audienceBatch(db: Db, query: AudienceQuery, afterPersonId: number, limit: number): AudienceRow[] {
-  return toAudienceRows(db, query, audienceRows(db, query, afterPersonId, limit))
+export async function audienceBatch(db: Db, query: AudienceQuery, afterPersonId: number, limit: number): Promise<AudienceRow[]> {
+  return toAudienceRows(db, query, await audienceRows(db, query, afterPersonId, limit))
 }
 
 /** A real recipient for the preview: the `offset`-th queued person with an open chat on `channel` (id order). */
-export function sampleRecipient(
+export async function sampleRecipient(
   db: Db,
   query: AudienceQuery,
   channel: 'telegram' | 'whatsapp',
   offset = 0,
-): AudienceRow | undefined {
-  const where = audienceWhere(db, query.criteria, query.scope, query.zones)
-  const found = cached(
+): Promise<AudienceRow | undefined> {
+  const where = await audienceWhere(db, query.criteria, query.scope, query.zones)
+  const found = (await statement(
     db,
     `SELECT p.id FROM people p NOT INDEXED
       WHERE ${where.sql} AND EXISTS (SELECT 1 FROM channel_identities ci WHERE ${SENDABLE}
             AND ci.channel = ? AND ci.blocked_at IS NULL AND ci.announcements_off_at IS NULL)
       ORDER BY p.id LIMIT 1 OFFSET ?`,
-  ).get(...where.args, query.now.getTime(), channel, Math.max(0, offset)) as { id: number } | undefined
+  ).get(...where.args, query.now.getTime(), channel, Math.max(0, offset))) as { id: number } | undefined
   if (!found) return undefined
-  const [row] = toAudienceRows(db, query, audienceRows(db, query, found.id - 1, 1))
+  const [row] = await toAudienceRows(db, query, await audienceRows(db, query, found.id - 1, 1))
   if (!row) return undefined
   return { ...row, chats: row.chats.filter((c) => c.channel === channel).slice(0, 1) }
 }
 
 /** The zones of the people with at least one open chat, with how many (the preview's quiet-hours note). */
-export function queuedZones(db: Db, query: AudienceQuery): { zone: string; people: number }[] {
-  const where = audienceWhere(db, query.criteria, query.scope, query.zones)
-  return cached(
+export async function queuedZones(db: Db, query: AudienceQuery): Promise<{ zone: string; people: number }[]> {
+  const where = await audienceWhere(db, query.criteria, query.scope, query.zones)
+  return (await statement(
     db,
     `SELECT p.time_zone AS zone, count(*) AS people FROM people p NOT INDEXED
       WHERE ${where.sql} AND EXISTS (SELECT 1 FROM channel_identities ci WHERE ${SENDABLE}
             AND ci.blocked_at IS NULL AND ci.announcements_off_at IS NULL)
       GROUP BY p.time_zone ORDER BY p.time_zone`,
-  ).all(...where.args, query.now.getTime()) as { zone: string; people: number }[]
+  ).all(...where.args, query.now.getTime())) as { zone: string; people: number }[]
 }
 
 /**
  * Among the people with an open chat: how many have no subject time, no place, no link (the
  * preview says for how many a placeholder stays empty). Sessions have one subject for all.
  */
-export function subjectGaps(db: Db, query: AudienceQuery): { queued: number; noTime: number; noVenue: number; noLink: number } {
+export async function subjectGaps(
+  db: Db,
+  query: AudienceQuery,
+): Promise<{ queued: number; noTime: number; noVenue: number; noLink: number }> {
   const kind = subjectKindOf(query.criteria)
-  const where = audienceWhere(db, query.criteria, query.scope, query.zones)
+  const where = await audienceWhere(db, query.criteria, query.scope, query.zones)
   const open = `EXISTS (SELECT 1 FROM channel_identities ci WHERE ${SENDABLE} AND ci.blocked_at IS NULL AND ci.announcements_off_at IS NULL)`
   const queued = (
-    cached(db, `SELECT count(*) AS n FROM people p NOT INDEXED WHERE ${where.sql} AND ${open}`).get(
+    (await statement(db, `SELECT count(*) AS n FROM people p NOT INDEXED WHERE ${where.sql} AND ${open}`).get(
       ...where.args,
       query.now.getTime(),
-    ) as { n: number }
+    )) as { n: number }
   ).n
   if (kind === 'session' && query.criteria.session) {
-    const s = sessionSubject(db, query.criteria.session.id)
+    const s = await sessionSubject(db, query.criteria.session.id)
     const all = (empty: boolean) => (empty ? queued : 0)
     return { queued, noTime: all(!s), noVenue: all(!s?.venue), noLink: all(!s?.link) }
   }
   if (kind === 'exam') {
     const subject = subjectColumns(query)
-    const row = cached(
+    const row = (await statement(
       db,
       `SELECT coalesce(sum(x.id IS NULL), 0) AS noTime,
               coalesce(sum(x.id IS NULL OR x.mode = 'daring' OR coalesce(x.venue, '') = ''), 0) AS noVenue,
               coalesce(sum(x.id IS NULL OR coalesce(x.meeting_url, '') = ''), 0) AS noLink
          FROM (SELECT ${subject.sql} AS subject FROM people p NOT INDEXED WHERE ${where.sql} AND ${open}) a
          LEFT JOIN exams x ON x.id = a.subject`,
-    ).get(...subject.args, ...where.args, query.now.getTime()) as { noTime: number; noVenue: number; noLink: number }
+    ).get(...subject.args, ...where.args, query.now.getTime())) as { noTime: number; noVenue: number; noLink: number }
     return { queued, ...row }
   }
   return { queued, noTime: kind === 'portfolio' ? 0 : queued, noVenue: queued, noLink: queued }
 }
 
 /** The session of an audience by its id, as staff may type it (with its region, for the scope check). */
-export function audienceSessionById(db: Db, id: number): { id: number; regionId: number } | undefined {
-  return cached(db, 'SELECT id, region_id AS regionId FROM bimtek_sessions WHERE id = ?').get(id) as
+export async function audienceSessionById(db: Db, id: number): Promise<{ id: number; regionId: number } | undefined> {
+  return (await statement(db, 'SELECT id, region_id AS regionId FROM bimtek_sessions WHERE id = ?').get(id)) as
     | { id: number; regionId: number }
     | undefined
 }
 
 /** The session of an audience by its code, in any case (with its region, for the scope check). */
-export function audienceSessionByCode(db: Db, code: string): { id: number; regionId: number } | undefined {
-  return cached(db, 'SELECT id, region_id AS regionId FROM bimtek_sessions WHERE code = ? COLLATE NOCASE').get(code) as
+export async function audienceSessionByCode(db: Db, code: string): Promise<{ id: number; regionId: number } | undefined> {
+  return (await statement(db, 'SELECT id, region_id AS regionId FROM bimtek_sessions WHERE code = ? COLLATE NOCASE').get(code)) as
     | { id: number; regionId: number }
     | undefined
 }
 
 /** The code and title of an audience's session, for describing the audience in words. */
-export function audienceSessionLabel(db: Db, id: number): { code: string; title: string } | undefined {
-  return cached(db, 'SELECT code, title FROM bimtek_sessions WHERE id = ?').get(id) as { code: string; title: string } | undefined
+export async function audienceSessionLabel(db: Db, id: number): Promise<{ code: string; title: string } | undefined> {
+  return (await statement(db, 'SELECT code, title FROM bimtek_sessions WHERE id = ?').get(id)) as
+    | { code: string; title: string }
+    | undefined
 }

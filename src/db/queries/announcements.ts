@@ -6,7 +6,7 @@
 import { and, eq } from 'drizzle-orm'
 import type { AnnouncementStatus, RecipientOutcome, RecipientReach } from '../../vocabulary/announcements.js'
 import type { Language } from '../../vocabulary/message.js'
-import { cached, type Db } from '../client.js'
+import { cached, changed, type Db, statement } from '../client.js'
 import { auditLog } from '../schema.js'
 import { type ConsoleScope, consoleRegions } from './console-scope.js'
 
@@ -98,24 +98,28 @@ const COLUMNS = `id, code, status, actor, staff_id AS staffId, region_id AS regi
   cancelled_by AS cancelledBy, created_at AS createdAt`
 
 /** The announcement with this id, or this code (any case); with a scope, only one of its region. */
-export function findAnnouncement(db: Db, idOrCode: number | string, scope: ConsoleScope): AnnouncementRow | undefined {
+export async function findAnnouncement(
+  db: Db,
+  idOrCode: number | string,
+  scope: ConsoleScope,
+): Promise<AnnouncementRow | undefined> {
   const region = scope ? ' AND region_id = ?' : ''
   const args = scope ? [scope.id] : []
   if (typeof idOrCode === 'number' || /^\d+$/.test(idOrCode)) {
-    return cached(db, `SELECT ${COLUMNS} FROM announcements WHERE id = ?${region}`).get(Number(idOrCode), ...args) as
+    return (await statement(db, `SELECT ${COLUMNS} FROM announcements WHERE id = ?${region}`).get(Number(idOrCode), ...args)) as
       | AnnouncementRow
       | undefined
   }
-  return cached(db, `SELECT ${COLUMNS} FROM announcements WHERE code = ? COLLATE NOCASE${region}`).get(
+  return (await statement(db, `SELECT ${COLUMNS} FROM announcements WHERE code = ? COLLATE NOCASE${region}`).get(
     idOrCode.trim(),
     ...args,
-  ) as AnnouncementRow | undefined
+  )) as AnnouncementRow | undefined
 }
 
 /** The scope an announcement was made in: its region's, or every region's (null). */
-export function scopeOfRegion(db: Db, regionId: number | null): ConsoleScope {
+export async function scopeOfRegion(db: Db, regionId: number | null): Promise<ConsoleScope> {
   if (regionId === null) return null
-  return consoleRegions(db).find((r) => r.id === regionId) ?? { id: regionId, code: '?', name: '?', provinces: [] }
+  return (await consoleRegions(db)).find((r) => r.id === regionId) ?? { id: regionId, code: '?', name: '?', provinces: [] }
 }
 
 /**
@@ -123,18 +127,18 @@ export function scopeOfRegion(db: Db, regionId: number | null): ConsoleScope {
  * cancelled), or one done after `recentSince` (a script's retry the same day must not message
  * everyone again; a weekly notice a week later may).
  */
-export function liveWithKey(
+export async function liveWithKey(
   db: Db,
   dedupeKey: string,
   exceptId: number,
   recentSince: number,
-): { id: number; code: string; status: string } | undefined {
-  return cached(
+): Promise<{ id: number; code: string; status: string } | undefined> {
+  return (await statement(
     db,
     `SELECT id, code, status FROM announcements
      WHERE dedupe_key = ? AND id <> ? AND (status NOT IN ('done', 'cancelled') OR (status = 'done' AND finished_at > ?))
      ORDER BY id DESC LIMIT 1`,
-  ).get(dedupeKey, exceptId, recentSince) as { id: number; code: string; status: string } | undefined
+  ).get(dedupeKey, exceptId, recentSince)) as { id: number; code: string; status: string } | undefined
 }
 
 export type NewAnnouncement = {
@@ -151,35 +155,37 @@ export type NewAnnouncement = {
 }
 
 /** Inserts a draft; returns its id. */
-export function insertAnnouncement(db: Db, a: NewAnnouncement): number {
+export async function insertAnnouncement(db: Db, a: NewAnnouncement): Promise<number> {
   return (
-    cached(
+    (await statement(
       db,
       `INSERT INTO announcements (code, status, actor, staff_id, region_id, criteria, text_id, text_en, expires_at, dedupe_key, created_at, updated_at)
        VALUES (?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-    ).get(a.code, a.actor, a.staffId, a.regionId, a.criteria, a.textId, a.textEn, a.expiresAt, a.dedupeKey, a.at, a.at) as {
+    ).get(a.code, a.actor, a.staffId, a.regionId, a.criteria, a.textId, a.textEn, a.expiresAt, a.dedupeKey, a.at, a.at)) as {
       id: number
     }
   ).id
 }
 
 /** Rewrites a draft's audience and texts; false when it is no longer a draft. */
-export function updateDraftRow(
+export async function updateDraftRow(
   db: Db,
   id: number,
   a: Pick<NewAnnouncement, 'criteria' | 'textId' | 'textEn' | 'expiresAt' | 'dedupeKey' | 'at'>,
-): boolean {
+): Promise<boolean> {
   return (
-    cached(
-      db,
-      `UPDATE announcements SET criteria = ?, text_id = ?, text_en = ?, expires_at = ?, dedupe_key = ?, updated_at = ?
+    changed(
+      await statement(
+        db,
+        `UPDATE announcements SET criteria = ?, text_id = ?, text_en = ?, expires_at = ?, dedupe_key = ?, updated_at = ?
        WHERE id = ? AND status = 'draft'`,
-    ).run(a.criteria, a.textId, a.textEn, a.expiresAt, a.dedupeKey, a.at, id).changes === 1
+      ).run(a.criteria, a.textId, a.textEn, a.expiresAt, a.dedupeKey, a.at, id),
+    ) === 1
   )
 }
 
 /** draft → scheduled or queuing, once (a double click changes nothing the second time). */
-export function startAnnouncement(
+export async function startAnnouncement(
   db: Db,
   id: number,
   s: {
@@ -191,37 +197,46 @@ export function startAnnouncement(
     dedupeKey: string
     at: number
   },
-): boolean {
+): Promise<boolean> {
   return (
-    cached(
-      db,
-      `UPDATE announcements SET status = ?, urgent = ?, local_date = ?, local_time = ?, start_at = ?, dedupe_key = ?,
+    changed(
+      await statement(
+        db,
+        `UPDATE announcements SET status = ?, urgent = ?, local_date = ?, local_time = ?, start_at = ?, dedupe_key = ?,
               queued_through = 0, updated_at = ?
        WHERE id = ? AND status = 'draft'`,
-    ).run(s.status, s.urgent ? 1 : 0, s.localDate, s.localTime, s.startAt, s.dedupeKey, s.at, id).changes === 1
+      ).run(s.status, s.urgent ? 1 : 0, s.localDate, s.localTime, s.startAt, s.dedupeKey, s.at, id),
+    ) === 1
   )
 }
 
 /** scheduled → queuing when its start has come; false when another took it (or it was cancelled). */
-export function beginQueuing(db: Db, id: number, at: number): boolean {
+export async function beginQueuing(db: Db, id: number, at: number): Promise<boolean> {
   return (
-    cached(db, `UPDATE announcements SET status = 'queuing', updated_at = ? WHERE id = ? AND status = 'scheduled'`).run(at, id)
-      .changes === 1
+    changed(
+      await statement(
+        db,
+        `UPDATE announcements SET status = 'queuing', updated_at = ? WHERE id = ? AND status = 'scheduled'`,
+      ).run(at, id),
+    ) === 1
   )
 }
 
 /** Ids of announcements in `status`, oldest first (scheduled ones: only those whose start has come). */
-export function announcementsIn(db: Db, status: 'scheduled' | 'queuing' | 'sending', now: number): number[] {
+export async function announcementsIn(db: Db, status: 'scheduled' | 'queuing' | 'sending', now: number): Promise<number[]> {
   const sql =
     status === 'scheduled'
       ? `SELECT id FROM announcements WHERE status = 'scheduled' AND start_at <= ? ORDER BY start_at, id`
       : `SELECT id FROM announcements WHERE status = '${status}' AND ? >= 0 ORDER BY id`
-  return (cached(db, sql).all(now) as { id: number }[]).map((r) => r.id)
+  return ((await statement(db, sql).all(now)) as { id: number }[]).map((r) => r.id)
 }
 
 /** Within a batch's transaction: the announcement's status and where its queuing stands. */
-export function queueCursor(db: Db, id: number): { status: AnnouncementStatus; queuedThrough: number } | undefined {
-  return cached(db, 'SELECT status, queued_through AS queuedThrough FROM announcements WHERE id = ?').get(id) as
+export async function queueCursor(
+  db: Db,
+  id: number,
+): Promise<{ status: AnnouncementStatus; queuedThrough: number } | undefined> {
+  return (await statement(db, 'SELECT status, queued_through AS queuedThrough FROM announcements WHERE id = ?').get(id)) as
     | { status: AnnouncementStatus; queuedThrough: number }
     | undefined
 }
@@ -394,8 +409,8 @@ export function insertAnnouncementRows(db: Db, rows: AnnouncementOutboxInsert[])
 }
 
 /** Moves the queuing on past `lastPersonId`; `done` → status sending (every row written). */
-export function advanceQueue(db: Db, id: number, lastPersonId: number, done: boolean, at: number): void {
-  cached(
+export async function advanceQueue(db: Db, id: number, lastPersonId: number, done: boolean, at: number): Promise<void> {
+  await statement(
     db,
     `UPDATE announcements SET queued_through = max(queued_through, ?),
             status = CASE WHEN ? THEN 'sending' ELSE status END,
@@ -405,38 +420,42 @@ export function advanceQueue(db: Db, id: number, lastPersonId: number, done: boo
 }
 
 /** Whether any outbox row of the announcement still waits or is being sent. */
-export function hasWaitingRows(db: Db, id: number): boolean {
+export async function hasWaitingRows(db: Db, id: number): Promise<boolean> {
   return (
-    cached(
+    (await statement(
       db,
       `SELECT 1 FROM outbox WHERE kind = 'announcement' AND event_key = ? AND status IN ('pending', 'queued', 'claimed') LIMIT 1`,
-    ).get(`announcement:${id}`) !== undefined
+    ).get(`announcement:${id}`)) !== undefined
   )
 }
 
 /** sending → done with the totals frozen; false when it was not sending any more. */
-export function finishAnnouncement(db: Db, id: number, at: number, totals: string): boolean {
+export async function finishAnnouncement(db: Db, id: number, at: number, totals: string): Promise<boolean> {
   return (
-    cached(
-      db,
-      `UPDATE announcements SET status = 'done', finished_at = ?, totals = ?, updated_at = ? WHERE id = ? AND status = 'sending'`,
-    ).run(at, totals, at, id).changes === 1
+    changed(
+      await statement(
+        db,
+        `UPDATE announcements SET status = 'done', finished_at = ?, totals = ?, updated_at = ? WHERE id = ? AND status = 'sending'`,
+      ).run(at, totals, at, id),
+    ) === 1
   )
 }
 
 /** → cancelled (from draft, scheduled, queuing or sending); false when it is done or cancelled already. */
-export function markCancelled(db: Db, id: number, at: number, by: string): boolean {
+export async function markCancelled(db: Db, id: number, at: number, by: string): Promise<boolean> {
   return (
-    cached(
-      db,
-      `UPDATE announcements SET status = 'cancelled', cancelled_at = ?, cancelled_by = ?, finished_at = ?, updated_at = ?
+    changed(
+      await statement(
+        db,
+        `UPDATE announcements SET status = 'cancelled', cancelled_at = ?, cancelled_by = ?, finished_at = ?, updated_at = ?
        WHERE id = ? AND status IN ('draft', 'scheduled', 'queuing', 'sending')`,
-    ).run(at, by, at, at, id).changes === 1
+      ).run(at, by, at, at, id),
+    ) === 1
   )
 }
 
-export function freezeTotals(db: Db, id: number, totals: string): void {
-  cached(db, 'UPDATE announcements SET totals = ? WHERE id = ?').run(totals, id)
+export async function freezeTotals(db: Db, id: number, totals: string): Promise<void> {
+  await statement(db, 'UPDATE announcements SET totals = ? WHERE id = ?').run(totals, id)
 }
 
 export const ANNOUNCEMENT_CANCELLED = 'cancelled: the announcement was cancelled'
@@ -444,40 +463,50 @@ export const ANNOUNCEMENT_CANCELLED = 'cancelled: the announcement was cancelled
 export const STOPPED_REASON = 'cancelled: the person asked for no announcements'
 
 /** The announcement's rows not yet sent (pending or queued) → cancelled; the trigger marks their recipients. */
-export function cancelAnnouncementRows(db: Db, id: number, at: Date, reason = ANNOUNCEMENT_CANCELLED): number {
-  return cached(
-    db,
-    `UPDATE outbox SET status = 'cancelled', claim_token = NULL, last_error = ?, updated_at = ?
+export async function cancelAnnouncementRows(db: Db, id: number, at: Date, reason = ANNOUNCEMENT_CANCELLED): Promise<number> {
+  return changed(
+    await statement(
+      db,
+      `UPDATE outbox SET status = 'cancelled', claim_token = NULL, last_error = ?, updated_at = ?
      WHERE kind = 'announcement' AND event_key = ? AND status IN ('pending', 'queued')`,
-  ).run(reason, at.getTime(), `announcement:${id}`).changes
+    ).run(reason, at.getTime(), `announcement:${id}`),
+  )
 }
 
 /** A chat's announcement rows not yet sent → cancelled (the chat said "stop info"). */
-export function cancelAnnouncementsOfChat(db: Db, channel: string, chatId: string, at: Date, reason: string): number {
-  return cached(
-    db,
-    `UPDATE outbox SET status = 'cancelled', claim_token = NULL, last_error = ?, updated_at = ?
+export async function cancelAnnouncementsOfChat(
+  db: Db,
+  channel: string,
+  chatId: string,
+  at: Date,
+  reason: string,
+): Promise<number> {
+  return changed(
+    await statement(
+      db,
+      `UPDATE outbox SET status = 'cancelled', claim_token = NULL, last_error = ?, updated_at = ?
      WHERE kind = 'announcement' AND status IN ('pending', 'queued') AND channel = ? AND chat_id = ?`,
-  ).run(reason, at.getTime(), channel, chatId).changes
+    ).run(reason, at.getTime(), channel, chatId),
+  )
 }
 
 /** Since when this chat account said "stop info" (null: announcements on; undefined: no such account yet). */
-export function announcementsOffAt(db: Db, channel: string, userId: string): number | null | undefined {
-  const row = cached(db, 'SELECT announcements_off_at AS offAt FROM channel_identities WHERE channel = ? AND user_id = ?').get(
-    channel,
-    userId,
-  ) as { offAt: number | null } | undefined
+export async function announcementsOffAt(db: Db, channel: string, userId: string): Promise<number | null | undefined> {
+  const row = (await statement(
+    db,
+    'SELECT announcements_off_at AS offAt FROM channel_identities WHERE channel = ? AND user_id = ?',
+  ).get(channel, userId)) as { offAt: number | null } | undefined
   return row ? row.offAt : undefined
 }
 
 /** Turns announcements off (at `at`) or on for a chat account, creating the account when it is new (before any link). */
-export function setAnnouncementsOff(
+export async function setAnnouncementsOff(
   db: Db,
   chat: { channel: string; userId: string; chatId: string },
   off: boolean,
   at: Date,
-): void {
-  cached(
+): Promise<void> {
+  await statement(
     db,
     `INSERT INTO channel_identities (channel, user_id, chat_id, announcements_off_at, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?)
@@ -499,11 +528,11 @@ const zeroTotals = (): AnnouncementTotals => ({
 })
 
 /** Counted from the recipient rows (undefined when there are none). */
-function countedTotals(db: Db, id: number): AnnouncementTotals | undefined {
-  const reach = cached(
+async function countedTotals(db: Db, id: number): Promise<AnnouncementTotals | undefined> {
+  const reach = (await statement(
     db,
     'SELECT reach, count(DISTINCT person_id) AS n FROM announcement_recipients WHERE announcement_id = ? GROUP BY reach',
-  ).all(id) as { reach: RecipientReach; n: number }[]
+  ).all(id)) as { reach: RecipientReach; n: number }[]
   if (reach.length === 0) return undefined
   const totals = zeroTotals()
   for (const r of reach) {
@@ -513,11 +542,11 @@ function countedTotals(db: Db, id: number): AnnouncementTotals | undefined {
     else if (r.reach === 'blocked') totals.blocked = r.n
     else totals.optedOut = r.n
   }
-  const rows = cached(
+  const rows = (await statement(
     db,
     `SELECT channel, outcome, count(*) AS n FROM announcement_recipients
       WHERE announcement_id = ? AND reach = 'queued' GROUP BY channel, outcome`,
-  ).all(id) as { channel: 'telegram' | 'whatsapp'; outcome: RecipientOutcome | null; n: number }[]
+  ).all(id)) as { channel: 'telegram' | 'whatsapp'; outcome: RecipientOutcome | null; n: number }[]
   for (const r of rows) {
     const channel = totals.byChannel[r.channel]
     if (channel) channel.rows += r.n
@@ -537,10 +566,12 @@ function countedTotals(db: Db, id: number): AnnouncementTotals | undefined {
 }
 
 /** The totals of one announcement: counted from its recipient rows, or the frozen totals once they are gone. */
-export function announcementTotals(db: Db, id: number): AnnouncementTotals {
-  const counted = countedTotals(db, id)
+export async function announcementTotals(db: Db, id: number): Promise<AnnouncementTotals> {
+  const counted = await countedTotals(db, id)
   if (counted) return counted
-  const frozen = cached(db, 'SELECT totals FROM announcements WHERE id = ?').get(id) as { totals: string | null } | undefined
+  const frozen = (await statement(db, 'SELECT totals FROM announcements WHERE id = ?').get(id)) as
+    | { totals: string | null }
+    | undefined
   if (!frozen?.totals) return zeroTotals()
   // Totals frozen before a count was added (unknown) lack it: zero, not missing.
   const stored = JSON.parse(frozen.totals) as Partial<AnnouncementTotals>
@@ -583,20 +614,22 @@ const toLine = (r: RawLine): RecipientLine => ({
 })
 
 /** One page of the per-person report (person id order), with the filter's total. */
-export function recipientLines(
+export async function recipientLines(
   db: Db,
   id: number,
   filter: { status?: RecipientStatusKey },
   page: { limit: number; offset: number },
-): { rows: RecipientLine[]; total: number } {
+): Promise<{ rows: RecipientLine[]; total: number }> {
   const where = filter.status ? ` AND ${STATUS_SQL[filter.status]}` : ''
   const total = (
-    cached(db, `SELECT count(*) AS n FROM announcement_recipients r WHERE r.announcement_id = ?${where}`).get(id) as { n: number }
+    (await statement(db, `SELECT count(*) AS n FROM announcement_recipients r WHERE r.announcement_id = ?${where}`).get(id)) as {
+      n: number
+    }
   ).n
-  const rows = cached(
+  const rows = (await statement(
     db,
     `${LINE_SELECT} WHERE r.announcement_id = ?${where} ORDER BY r.person_id, r.channel, r.chat_id LIMIT ? OFFSET ?`,
-  ).all(id, page.limit, page.offset) as RawLine[]
+  ).all(id, page.limit, page.offset)) as RawLine[]
   return { rows: rows.map(toLine), total }
 }
 
@@ -608,10 +641,9 @@ export function* allRecipientLines(db: Db, id: number): Iterable<RecipientLine> 
 }
 
 /** The `announcement.previewed` entries of the announcement `code` (the CLI's preview keeps them past its rollback). */
-export function announcementPreviewAudits(db: Db, code: string): (typeof auditLog.$inferSelect)[] {
-  return db
+export async function announcementPreviewAudits(db: Db, code: string): Promise<(typeof auditLog.$inferSelect)[]> {
+  return await db
     .select()
     .from(auditLog)
     .where(and(eq(auditLog.action, 'announcement.previewed'), eq(auditLog.entity, 'announcement'), eq(auditLog.entityId, code)))
-    .all()
 }

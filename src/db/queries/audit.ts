@@ -15,18 +15,16 @@ export type AuditEntry = {
 }
 
 /** Appends one entry to the audit log (inside the caller's transaction when given one). */
-export function writeAudit(db: Db, entry: AuditEntry): void {
+export async function writeAudit(db: Db, entry: AuditEntry): Promise<void> {
   const { details } = entry
-  db.insert(auditLog)
-    .values({
-      at: entry.at,
-      actor: entry.actor,
-      action: entry.action,
-      entity: entry.entity ?? null,
-      entityId: entry.entityId ?? null,
-      details: details == null ? null : typeof details === 'string' ? details : JSON.stringify(details),
-    })
-    .run()
+  await db.insert(auditLog).values({
+    at: entry.at,
+    actor: entry.actor,
+    action: entry.action,
+    entity: entry.entity ?? null,
+    entityId: entry.entityId ?? null,
+    details: details == null ? null : typeof details === 'string' ? details : JSON.stringify(details),
+  })
 }
 
 /** The action of a certificate lookup's entry (web page, API, chat). */

@@ -11,6 +11,7 @@
 import { eq, getTableName } from 'drizzle-orm'
 import type { Db } from '../client.js'
 import { type CERTIFICATE_STATUSES, certificates } from '../schema.js'
+import { whenOutside } from '../store.js'
 
 export type CertificateStatus = (typeof CERTIFICATE_STATUSES)[number]
 
@@ -84,14 +85,20 @@ where certificates.display_number is not excluded.display_number
   or (excluded.nik_hash is null and certificates.person_id is null and certificates.nik_hash is not null
     and exists (select 1 from people p where p.nik_hash = certificates.nik_hash))`
 
-/** The import's staging table and statements on the database's connection. */
-export function certificateImport(db: Db) {
+/**
+ * The import's staging table and statements on the database's connection (the connection's own
+ * temporary table, made and dropped outside any transaction of the process: inside another's it
+ * would be rolled back with it).
+ */
+export async function certificateImport(db: Db) {
   const c = db.$client
-  c.exec(`drop table if exists ${STAGING}`)
-  c.exec(`create table ${STAGING} (
+  await whenOutside(c, () => {
+    c.exec(`drop table if exists ${STAGING}`)
+    c.exec(`create table ${STAGING} (
     line integer not null, number text not null, display_number text not null, holder_name text not null,
     nik_hash text, birth_date text, scheme text not null, level text, issued_at text not null,
     expires_at text not null, status text not null, status_reason text)`)
+  })
   // Rows are staged BATCH at a time: one statement per batch costs less than one per row.
   const values = (rows: number) => Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')
   const stageBatch = c.prepare<unknown[]>(`insert into ${STAGING} values ${values(BATCH)}`)
@@ -142,20 +149,26 @@ export function certificateImport(db: Db) {
     /** Writes every staged row; how many were inserted or changed. */
     apply: (at: Date): number => apply.run({ at: at.getTime() }).changes,
     /** Drops the staging table. */
-    close(): void {
-      c.exec(`drop table if exists ${STAGING}`)
+    async close(): Promise<void> {
+      await whenOutside(c, () => c.exec(`drop table if exists ${STAGING}`))
     },
   }
 }
 
 /** The certificate with this stored (normalised) number. */
-export function certificateByNumber(db: Db, number: string): CertificateRow | undefined {
-  return db.select().from(certificates).where(eq(certificates.number, number)).get()
+export async function certificateByNumber(db: Db, number: string): Promise<CertificateRow | undefined> {
+  return (await db.select().from(certificates).where(eq(certificates.number, number)).limit(1))[0]
 }
 
 /** Sets a certificate's status and the reason shown with it, stamped `at`. */
-export function setCertificateStatus(db: Db, id: number, status: CertificateStatus, statusReason: string | null, at: Date): void {
-  db.update(certificates).set({ status, statusReason, statusChangedAt: at, updatedAt: at }).where(eq(certificates.id, id)).run()
+export async function setCertificateStatus(
+  db: Db,
+  id: number,
+  status: CertificateStatus,
+  statusReason: string | null,
+  at: Date,
+): Promise<void> {
+  await db.update(certificates).set({ status, statusReason, statusChangedAt: at, updatedAt: at }).where(eq(certificates.id, id))
 }
 
 /**

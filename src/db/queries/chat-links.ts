@@ -5,40 +5,41 @@
  */
 import { and, asc, count, eq, gt, isNull } from 'drizzle-orm'
 import type { Channel, Language } from '../../vocabulary/message.js'
-import { cached, type Db } from '../client.js'
+import { changed, type Db, statement } from '../client.js'
 import { channelIdentities } from '../schema.js'
 
 const current = (now: Date) => gt(channelIdentities.linkExpiresAt, now)
 
 /** The chats a person can be reached in at `now` (linked, link not ended, not blocked). */
-export function chatsOfPerson(
+export async function chatsOfPerson(
   db: Db,
   personId: number,
   now: Date,
-): { channel: Channel; chatId: string; language: 'id' | 'en' }[] {
-  return db
+): Promise<{ channel: Channel; chatId: string; language: 'id' | 'en' }[]> {
+  return await db
     .select({ channel: channelIdentities.channel, chatId: channelIdentities.chatId, language: channelIdentities.language })
     .from(channelIdentities)
     .where(and(eq(channelIdentities.personId, personId), isNull(channelIdentities.blockedAt), current(now)))
-    .all()
 }
 
 /** The person this chat account is linked to at `now`, if any. */
-export function personOfChat(db: Db, channel: Channel, userId: string, now: Date): number | undefined {
-  const row = cached(
+export async function personOfChat(db: Db, channel: Channel, userId: string, now: Date): Promise<number | undefined> {
+  const row = (await statement(
     db,
     'select person_id as personId from channel_identities where channel = ? and user_id = ? and link_expires_at > ?',
-  ).get(channel, userId, now.getTime()) as { personId: number | null } | undefined
+  ).get(channel, userId, now.getTime())) as { personId: number | null } | undefined
   return row?.personId ?? undefined
 }
 
 /** When this chat account last showed a possession factor while linked to its person. */
-export function provedAtOf(db: Db, channel: Channel, userId: string): Date | undefined {
-  const row = db
-    .select({ provedAt: channelIdentities.provedAt })
-    .from(channelIdentities)
-    .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.userId, userId)))
-    .get()
+export async function provedAtOf(db: Db, channel: Channel, userId: string): Promise<Date | undefined> {
+  const row = (
+    await db
+      .select({ provedAt: channelIdentities.provedAt })
+      .from(channelIdentities)
+      .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.userId, userId)))
+      .limit(1)
+  )[0]
   return row?.provedAt ?? undefined
 }
 
@@ -46,7 +47,7 @@ export function provedAtOf(db: Db, channel: Channel, userId: string): Date | und
  * Links a chat account to a person until `expiresAt`, after they proved who they are; `proved`
  * says the proof included a possession factor at `now` (a first registration links without one).
  */
-export function linkChat(
+export async function linkChat(
   db: Db,
   link: {
     channel: Channel
@@ -58,9 +59,10 @@ export function linkChat(
     expiresAt: Date
     proved: boolean
   },
-): void {
+): Promise<void> {
   const provedAt = link.proved ? link.now : null
-  db.insert(channelIdentities)
+  await db
+    .insert(channelIdentities)
     .values({
       channel: link.channel,
       userId: link.userId,
@@ -83,32 +85,32 @@ export function linkChat(
         updatedAt: link.now,
       },
     })
-    .run()
 }
 
 const unlinked = (at: Date) => ({ personId: null, linkedAt: null, linkExpiresAt: null, provedAt: null, updatedAt: at })
 
 /** Unlinks a chat account from its person (the record stays). */
-export function unlinkChat(db: Db, channel: Channel, userId: string, at: Date): boolean {
+export async function unlinkChat(db: Db, channel: Channel, userId: string, at: Date): Promise<boolean> {
   return (
-    db
-      .update(channelIdentities)
-      .set(unlinked(at))
-      .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.userId, userId)))
-      .run().changes > 0
+    changed(
+      await db
+        .update(channelIdentities)
+        .set(unlinked(at))
+        .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.userId, userId))),
+    ) > 0
   )
 }
 
 /** Unlinks every chat of a person (their phone on record changed): each must prove again. */
-export function unlinkAllChats(db: Db, personId: number, at: Date): number {
-  return db.update(channelIdentities).set(unlinked(at)).where(eq(channelIdentities.personId, personId)).run().changes
+export async function unlinkAllChats(db: Db, personId: number, at: Date): Promise<number> {
+  return changed(await db.update(channelIdentities).set(unlinked(at)).where(eq(channelIdentities.personId, personId)))
 }
 
 export type LinkedChat = { id: number; channel: Channel; linkedAt: Date | null; linkExpiresAt: Date | null; userId: string }
 
 /** The chat accounts linked to a person at `now`, oldest link first (menu 7 lists them). */
-export function linkedChatsOf(db: Db, personId: number, now: Date): LinkedChat[] {
-  return db
+export async function linkedChatsOf(db: Db, personId: number, now: Date): Promise<LinkedChat[]> {
+  return await db
     .select({
       id: channelIdentities.id,
       channel: channelIdentities.channel,
@@ -119,41 +121,47 @@ export function linkedChatsOf(db: Db, personId: number, now: Date): LinkedChat[]
     .from(channelIdentities)
     .where(and(eq(channelIdentities.personId, personId), current(now)))
     .orderBy(asc(channelIdentities.linkedAt), asc(channelIdentities.id))
-    .all()
 }
 
 /** Unlinks one chat account of a person by its row id (from menu 7's list); false if it was not theirs. */
-export function unlinkChatOfPerson(db: Db, personId: number, id: number, at: Date): boolean {
+export async function unlinkChatOfPerson(db: Db, personId: number, id: number, at: Date): Promise<boolean> {
   return (
-    db
-      .update(channelIdentities)
-      .set(unlinked(at))
-      .where(and(eq(channelIdentities.id, id), eq(channelIdentities.personId, personId)))
-      .run().changes > 0
+    changed(
+      await db
+        .update(channelIdentities)
+        .set(unlinked(at))
+        .where(and(eq(channelIdentities.id, id), eq(channelIdentities.personId, personId))),
+    ) > 0
   )
 }
 
 /** Records that a linked chat showed a possession factor at `at` (for export and deletion). */
-export function markProved(db: Db, channel: Channel, userId: string, at: Date): void {
-  db.update(channelIdentities)
+export async function markProved(db: Db, channel: Channel, userId: string, at: Date): Promise<void> {
+  await db
+    .update(channelIdentities)
     .set({ provedAt: at, updatedAt: at })
     .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.userId, userId)))
-    .run()
 }
 
-export function linkedChatCount(db: Db, personId: number, now: Date): number {
+export async function linkedChatCount(db: Db, personId: number, now: Date): Promise<number> {
   return (
-    db
-      .select({ n: count() })
-      .from(channelIdentities)
-      .where(and(eq(channelIdentities.personId, personId), current(now)))
-      .get()?.n ?? 0
+    (
+      await db
+        .select({ n: count() })
+        .from(channelIdentities)
+        .where(and(eq(channelIdentities.personId, personId), current(now)))
+        .limit(1)
+    )[0]?.n ?? 0
   )
 }
 
 /** The chats of a person that take reminders: linked, not blocked, not stopped. */
-export function reminderChatsOf(db: Db, personId: number, now: Date): { channel: Channel; chatId: string; language: Language }[] {
-  return db
+export async function reminderChatsOf(
+  db: Db,
+  personId: number,
+  now: Date,
+): Promise<{ channel: Channel; chatId: string; language: Language }[]> {
+  return await db
     .select({ channel: channelIdentities.channel, chatId: channelIdentities.chatId, language: channelIdentities.language })
     .from(channelIdentities)
     .where(
@@ -164,40 +172,41 @@ export function reminderChatsOf(db: Db, personId: number, now: Date): { channel:
         eq(channelIdentities.remindersEnabled, true),
       ),
     )
-    .all()
 }
 
 /** Whether reminders are on for this chat account (on unless it said "stop pengingat"). */
-export function remindersEnabledFor(db: Db, channel: Channel, userId: string): boolean {
+export async function remindersEnabledFor(db: Db, channel: Channel, userId: string): Promise<boolean> {
   return (
-    db
-      .select({ enabled: channelIdentities.remindersEnabled })
-      .from(channelIdentities)
-      .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.userId, userId)))
-      .get()?.enabled ?? true
+    (
+      await db
+        .select({ enabled: channelIdentities.remindersEnabled })
+        .from(channelIdentities)
+        .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.userId, userId)))
+        .limit(1)
+    )[0]?.enabled ?? true
   )
 }
 
 /** Turns this chat's reminders on or off, remembered even before the chat is linked (the row is made if need be). */
-export function setRemindersEnabled(
+export async function setRemindersEnabled(
   db: Db,
   chat: { channel: Channel; userId: string; chatId: string },
   enabled: boolean,
   at: Date,
-): void {
-  db.insert(channelIdentities)
+): Promise<void> {
+  await db
+    .insert(channelIdentities)
     .values({ channel: chat.channel, userId: chat.userId, chatId: chat.chatId, remindersEnabled: enabled })
     .onConflictDoUpdate({
       target: [channelIdentities.channel, channelIdentities.userId],
       set: { remindersEnabled: enabled, updatedAt: at },
     })
-    .run()
 }
 
 /** The language this chat account's messages (and reminders) are written in. */
-export function setChatLanguage(db: Db, channel: Channel, userId: string, language: Language, at: Date): void {
-  db.update(channelIdentities)
+export async function setChatLanguage(db: Db, channel: Channel, userId: string, language: Language, at: Date): Promise<void> {
+  await db
+    .update(channelIdentities)
     .set({ language, updatedAt: at })
     .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.userId, userId)))
-    .run()
 }

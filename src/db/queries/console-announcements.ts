@@ -4,7 +4,7 @@
  * maker's region) and sessions; `admin` and `viewer` read every one, or one region's when they choose.
  */
 import type { AnnouncementStatus } from '../../vocabulary/announcements.js'
-import type { Db } from '../client.js'
+import { type Db, statement } from '../client.js'
 import type { ConsoleScope } from './console-scope.js'
 
 export type AnnouncementListFilter = {
@@ -70,16 +70,16 @@ type RawRow = Omit<
 const date = (ms: number | null) => (ms === null ? null : new Date(ms))
 
 /** The announcements the filter lets through, newest first, one page of them, and how many there are in all. */
-export function announcementList(
+export async function announcementList(
   db: Db,
   filter: AnnouncementListFilter,
   page: { limit: number; offset: number },
-): { rows: AnnouncementListRow[]; total: number } {
+): Promise<{ rows: AnnouncementListRow[]; total: number }> {
   const { sql, args } = where(filter)
-  const total = (db.$client.prepare(`select count(*) as n from announcements a ${sql}`).get(args) as { n: number }).n
-  const raw = db.$client
-    .prepare(
-      `select a.id, a.code, a.status, coalesce(st.name, case a.actor when 'cli' then 'CLI' else a.actor end) as maker, r.code as regionCode, a.criteria,
+  const total = ((await statement(db, `select count(*) as n from announcements a ${sql}`).get(args)) as { n: number }).n
+  const raw = (await statement(
+    db,
+    `select a.id, a.code, a.status, coalesce(st.name, case a.actor when 'cli' then 'CLI' else a.actor end) as maker, r.code as regionCode, a.criteria,
               a.text_id as textId, a.urgent, a.local_date as localDate, a.local_time as localTime, a.start_at as startAt,
               a.rolled_to as rolledTo, a.queued_at as queuedAt, a.finished_at as finishedAt,
               a.cancelled_at as cancelledAt, a.created_at as createdAt
@@ -89,8 +89,7 @@ export function announcementList(
          ${sql}
         order by a.created_at desc, a.id desc
         limit @limit offset @offset`,
-    )
-    .all({ ...args, limit: page.limit, offset: page.offset }) as RawRow[]
+  ).all({ ...args, limit: page.limit, offset: page.offset })) as RawRow[]
   const rows = raw.map((r) => ({
     ...r,
     urgent: r.urgent === 1,
@@ -119,17 +118,21 @@ export type AnnouncementSessionOption = {
  * The sessions of the scope not cancelled, the coming ones first (soonest first), then those
  * started or over (latest first); at most `limit`.
  */
-export function announcementSessions(db: Db, scope: ConsoleScope, now: Date, limit = 300): AnnouncementSessionOption[] {
-  const rows = db.$client
-    .prepare(
-      `select s.id, s.code, s.title, r.code as regionCode, s.starts_at as startsAt, s.time_zone as timeZone,
+export async function announcementSessions(
+  db: Db,
+  scope: ConsoleScope,
+  now: Date,
+  limit = 300,
+): Promise<AnnouncementSessionOption[]> {
+  const rows = (await statement(
+    db,
+    `select s.id, s.code, s.title, r.code as regionCode, s.starts_at as startsAt, s.time_zone as timeZone,
               s.starts_at > @now as upcoming
          from bimtek_sessions s join regions r on r.id = s.region_id
         where s.cancelled_at is null ${scope ? 'and s.region_id = @region' : ''}
         order by upcoming desc, case when s.starts_at > @now then s.starts_at end asc, s.starts_at desc, s.id
         limit @limit`,
-    )
-    .all({ now: now.getTime(), limit, ...(scope && { region: scope.id }) }) as (Omit<
+  ).all({ now: now.getTime(), limit, ...(scope && { region: scope.id }) })) as (Omit<
     AnnouncementSessionOption,
     'startsAt' | 'upcoming'
   > & { startsAt: number; upcoming: number })[]
@@ -137,17 +140,17 @@ export function announcementSessions(db: Db, scope: ConsoleScope, now: Date, lim
 }
 
 /** Who made an announcement, for staff: the staff member's name, "CLI", or the actor as stored. */
-export function announcementMaker(db: Db, made: { staffId: number | null; actor: string }): string {
+export async function announcementMaker(db: Db, made: { staffId: number | null; actor: string }): Promise<string> {
   if (made.staffId !== null) {
-    const row = db.$client.prepare('select name from staff where id = ?').get(made.staffId) as { name: string } | undefined
+    const row = (await statement(db, 'select name from staff where id = ?').get(made.staffId)) as { name: string } | undefined
     if (row) return row.name
   }
   return made.actor === 'cli' ? 'CLI' : made.actor
 }
 
 /** The time zone of a region (the form's end time is read in a regional account's own zone). */
-export function regionTimeZone(db: Db, regionId: number): string | undefined {
-  const row = db.$client.prepare('select time_zone as zone from regions where id = ?').get(regionId) as
+export async function regionTimeZone(db: Db, regionId: number): Promise<string | undefined> {
+  const row = (await statement(db, 'select time_zone as zone from regions where id = ?').get(regionId)) as
     | { zone: string }
     | undefined
   return row?.zone

@@ -1,6 +1,6 @@
 /** Per-staff API tokens (src/core/console/api-tokens.ts): only their SHA-256 is stored. */
 import { and, desc, eq, isNull } from 'drizzle-orm'
-import type { Db } from '../client.js'
+import { changed, type Db, written } from '../client.js'
 import { staff, staffApiTokens } from '../schema.js'
 
 export type ApiTokenRow = typeof staffApiTokens.$inferSelect
@@ -8,46 +8,49 @@ export type ApiTokenRow = typeof staffApiTokens.$inferSelect
 export type NewApiToken = { staffId: number; name: string; tokenHash: string; at: Date; expiresAt: Date | null }
 
 /** Stores a token's hash; returns its id. */
-export function insertApiToken(db: Db, token: NewApiToken): number {
+export async function insertApiToken(db: Db, token: NewApiToken): Promise<number> {
   const { at, ...row } = token
-  const inserted = db
-    .insert(staffApiTokens)
-    .values({ ...row, createdAt: at })
-    .returning({ id: staffApiTokens.id })
-    .get()
+  const inserted = written(
+    await db
+      .insert(staffApiTokens)
+      .values({ ...row, createdAt: at })
+      .returning({ id: staffApiTokens.id }),
+  )
   return inserted.id
 }
 
 /** One staff member's tokens, newest first (revoked ones too: when they stopped working shows). */
-export const apiTokensOf = (db: Db, staffId: number): ApiTokenRow[] =>
-  db
+export const apiTokensOf = async (db: Db, staffId: number): Promise<ApiTokenRow[]> =>
+  await db
     .select()
     .from(staffApiTokens)
     .where(eq(staffApiTokens.staffId, staffId))
     .orderBy(desc(staffApiTokens.createdAt), desc(staffApiTokens.id))
-    .all()
 
-export const apiTokenById = (db: Db, id: number): ApiTokenRow | undefined =>
-  db.select().from(staffApiTokens).where(eq(staffApiTokens.id, id)).get()
+export const apiTokenById = async (db: Db, id: number): Promise<ApiTokenRow | undefined> =>
+  (await db.select().from(staffApiTokens).where(eq(staffApiTokens.id, id)).limit(1))[0]
 
 /** The token with this hash and its staff member. */
-export function apiTokenWithStaff(db: Db, tokenHash: string) {
-  return db
-    .select({ token: staffApiTokens, staff })
-    .from(staffApiTokens)
-    .innerJoin(staff, eq(staff.id, staffApiTokens.staffId))
-    .where(eq(staffApiTokens.tokenHash, tokenHash))
-    .get()
+export async function apiTokenWithStaff(db: Db, tokenHash: string) {
+  return (
+    await db
+      .select({ token: staffApiTokens, staff })
+      .from(staffApiTokens)
+      .innerJoin(staff, eq(staff.id, staffApiTokens.staffId))
+      .where(eq(staffApiTokens.tokenHash, tokenHash))
+      .limit(1)
+  )[0]
 }
 
 /** Marks a token revoked; false when it already was (or does not exist). */
-export const revokeApiTokenRow = (db: Db, id: number, at: Date): boolean =>
-  db
-    .update(staffApiTokens)
-    .set({ revokedAt: at })
-    .where(and(eq(staffApiTokens.id, id), isNull(staffApiTokens.revokedAt)))
-    .run().changes === 1
+export const revokeApiTokenRow = async (db: Db, id: number, at: Date): Promise<boolean> =>
+  changed(
+    await db
+      .update(staffApiTokens)
+      .set({ revokedAt: at })
+      .where(and(eq(staffApiTokens.id, id), isNull(staffApiTokens.revokedAt))),
+  ) === 1
 
-export function touchApiToken(db: Db, id: number, at: Date): void {
-  db.update(staffApiTokens).set({ lastUsedAt: at }).where(eq(staffApiTokens.id, id)).run()
+export async function touchApiToken(db: Db, id: number, at: Date): Promise<void> {
+  await db.update(staffApiTokens).set({ lastUsedAt: at }).where(eq(staffApiTokens.id, id))
 }

@@ -19,29 +19,27 @@ function where(filter: AuditFilter): SQL | undefined {
 }
 
 /** How many entries match. */
-export const countAudit = (db: Db, filter: AuditFilter): number =>
-  db.select({ n: count() }).from(auditLog).where(where(filter)).get()?.n ?? 0
+export const countAudit = async (db: Db, filter: AuditFilter): Promise<number> =>
+  (await db.select({ n: count() }).from(auditLog).where(where(filter)).limit(1))[0]?.n ?? 0
 
 /** The matching entries, newest first (ties by id), `limit` of them after `offset`. */
-export const auditEntries = (db: Db, filter: AuditFilter, page: { limit: number; offset: number }): AuditRow[] =>
-  db
+export const auditEntries = async (db: Db, filter: AuditFilter, page: { limit: number; offset: number }): Promise<AuditRow[]> =>
+  await db
     .select()
     .from(auditLog)
     .where(where(filter))
     .orderBy(desc(auditLog.at), desc(auditLog.id))
     .limit(page.limit)
     .offset(page.offset)
-    .all()
 
 /** The distinct actors, actions and entities on record, for the filter form's choices. */
-export function auditChoices(db: Db): { actors: string[]; actions: string[]; entities: string[] } {
-  const actors = db.selectDistinct({ v: auditLog.actor }).from(auditLog).orderBy(asc(auditLog.actor)).all()
-  const actions = db.selectDistinct({ v: auditLog.action }).from(auditLog).orderBy(asc(auditLog.action)).all()
-  const entities = db
+export async function auditChoices(db: Db): Promise<{ actors: string[]; actions: string[]; entities: string[] }> {
+  const actors = await db.selectDistinct({ v: auditLog.actor }).from(auditLog).orderBy(asc(auditLog.actor))
+  const actions = await db.selectDistinct({ v: auditLog.action }).from(auditLog).orderBy(asc(auditLog.action))
+  const entities = await db
     .selectDistinct({ v: auditLog.entity })
     .from(auditLog)
     .where(isNotNull(auditLog.entity))
     .orderBy(asc(auditLog.entity))
-    .all()
   return { actors: actors.map((r) => r.v), actions: actions.map((r) => r.v), entities: entities.map((r) => r.v ?? '') }
 }

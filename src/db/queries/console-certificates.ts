@@ -3,7 +3,7 @@
  * certificate's status changes with the staff member who made each.
  */
 import type { Db } from '../client.js'
-import { cached } from '../client.js'
+import { statement } from '../client.js'
 import type { CertificateStatus } from './certificates.js'
 
 /** One line of the search's results. */
@@ -34,15 +34,18 @@ const MATCH = `(@name = '' or lower(holder_name) like '%' || lower(@name) || '%'
   or (@number is not null and number like '%' || @number || '%'))`
 
 /** One page of the certificates that match, newest issued first, and how many match in all. */
-export function searchCertificates(db: Db, search: CertificateSearch): { rows: CertificateListRow[]; total: number } {
+export async function searchCertificates(
+  db: Db,
+  search: CertificateSearch,
+): Promise<{ rows: CertificateListRow[]; total: number }> {
   const params = { name: likeLiteral(search.name), number: search.number ?? null }
-  const total = (cached(db, `select count(*) as n from certificates where ${MATCH}`).get(params) as { n: number }).n
-  const rows = cached(
+  const total = ((await statement(db, `select count(*) as n from certificates where ${MATCH}`).get(params)) as { n: number }).n
+  const rows = (await statement(
     db,
     `select number, display_number as displayNumber, holder_name as holderName, scheme, level, issued_at as issuedAt,
        expires_at as expiresAt, status
      from certificates where ${MATCH} order by issued_at desc, number limit @limit offset @offset`,
-  ).all({ ...params, limit: search.pageSize, offset: (search.page - 1) * search.pageSize }) as CertificateListRow[]
+  ).all({ ...params, limit: search.pageSize, offset: (search.page - 1) * search.pageSize })) as CertificateListRow[]
   return { rows, total }
 }
 
@@ -57,12 +60,12 @@ export type CertificateAuditRow = {
 }
 
 /** The audit entries of the certificate with this stored number, newest first. */
-export function certificateAuditTrail(db: Db, number: string): CertificateAuditRow[] {
-  const rows = cached(
+export async function certificateAuditTrail(db: Db, number: string): Promise<CertificateAuditRow[]> {
+  const rows = (await statement(
     db,
     `select a.at, a.actor, s.name as staffName, a.action, a.details from audit_log a
      left join staff s on a.actor = 'staff:' || s.id
      where a.entity = 'certificate' and a.entity_id = ? order by a.id desc`,
-  ).all(number) as (Omit<CertificateAuditRow, 'at'> & { at: number })[]
+  ).all(number)) as (Omit<CertificateAuditRow, 'at'> & { at: number })[]
   return rows.map((row) => ({ ...row, at: new Date(row.at) }))
 }

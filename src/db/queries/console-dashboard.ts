@@ -9,7 +9,7 @@
  */
 
 import type { Channel } from '../../vocabulary/message.js'
-import type { Db } from '../client.js'
+import { type Db, statement } from '../client.js'
 import { CERTIFICATION_STAGES, type CertificationStage, type OutboxStatus } from '../schema.js'
 import { type ConsoleRegion, type ConsoleScope, consoleRegions, provinceFilter } from './console-scope.js'
 
@@ -38,13 +38,12 @@ export type DashboardRange = { from: Date; to: Date; dayOffsetMs: number }
 const dayOf = (column: string) => `(${column} + cast(@offset as integer)) / ${DAY_MS}`
 
 /** People by their current stage (the latest reached; the later row on a tie), as `people.current_stage` keeps it. */
-export function peoplePerStage(db: Db, scope: DashboardScope): Partial<Record<CertificationStage, number>> {
+export async function peoplePerStage(db: Db, scope: DashboardScope): Promise<Partial<Record<CertificationStage, number>>> {
   const where = provinceFilter(scope, 'province_code')
-  const rows = db.$client
-    .prepare(
-      `select current_stage as stage, count(*) as n from people where current_stage is not null${where.sql} group by current_stage`,
-    )
-    .all(...where.args) as { stage: CertificationStage; n: number }[]
+  const rows = (await statement(
+    db,
+    `select current_stage as stage, count(*) as n from people where current_stage is not null${where.sql} group by current_stage`,
+  ).all(...where.args)) as { stage: CertificationStage; n: number }[]
   return Object.fromEntries(rows.map((r) => [r.stage, r.n]))
 }
 
@@ -54,20 +53,19 @@ export function peoplePerStage(db: Db, scope: DashboardScope): Partial<Record<Ce
  * are counted per province and set of stages reached (`people.stages_reached`, read from an index),
  * and each set's furthest step and each province's region are worked out here.
  */
-export function furthestStepPerRegion(
+export async function furthestStepPerRegion(
   db: Db,
   regions: readonly DashboardRegion[],
   scope: DashboardScope,
   rank: Readonly<Record<CertificationStage, number>>,
-): { region: string | null; step: number; people: number }[] {
+): Promise<{ region: string | null; step: number; people: number }[]> {
   const regionOf = new Map((scope ? [scope] : regions).flatMap((r) => r.provinces.map((province) => [province, r.code] as const)))
   const where = provinceFilter(scope, 'province_code')
-  const sets = db.$client
-    .prepare(
-      `select province_code as province, stages_reached as reached, count(*) as people from people
+  const sets = (await statement(
+    db,
+    `select province_code as province, stages_reached as reached, count(*) as people from people
        where stages_reached <> 0${where.sql} group by province_code, stages_reached`,
-    )
-    .all(...where.args) as { province: string | null; reached: number; people: number }[]
+  ).all(...where.args)) as { province: string | null; reached: number; people: number }[]
   const counts = new Map<string, { region: string | null; step: number; people: number }>()
   for (const set of sets) {
     const step = furthestOf(set.reached, rank)
@@ -90,30 +88,32 @@ function furthestOf(reached: number, rank: Readonly<Record<CertificationStage, n
 }
 
 /** Registrations made in [from, to), whatever became of them since. */
-export function registrationsMade(db: Db, scope: DashboardScope, from: Date, to: Date): number {
-  const row = db.$client
-    .prepare(
-      `select count(*) as n from registrations r ${scope ? 'join bimtek_sessions s on s.id = r.session_id and s.region_id = @region' : ''}
+export async function registrationsMade(db: Db, scope: DashboardScope, from: Date, to: Date): Promise<number> {
+  const row = (await statement(
+    db,
+    `select count(*) as n from registrations r ${scope ? 'join bimtek_sessions s on s.id = r.session_id and s.region_id = @region' : ''}
        where r.created_at >= @from and r.created_at < @to`,
-    )
-    .get({ from: from.getTime(), to: to.getTime(), ...(scope && { region: scope.id }) }) as { n: number }
+  ).get({ from: from.getTime(), to: to.getTime(), ...(scope && { region: scope.id }) })) as { n: number }
   return row.n
 }
 
 /** Registrations made per day of the range (days with none are left out). */
-export function registrationsPerDay(db: Db, scope: DashboardScope, range: DashboardRange): { day: number; count: number }[] {
-  return db.$client
-    .prepare(
-      `select ${dayOf('r.created_at')} as day, count(*) as count from registrations r
+export async function registrationsPerDay(
+  db: Db,
+  scope: DashboardScope,
+  range: DashboardRange,
+): Promise<{ day: number; count: number }[]> {
+  return (await statement(
+    db,
+    `select ${dayOf('r.created_at')} as day, count(*) as count from registrations r
        ${scope ? 'join bimtek_sessions s on s.id = r.session_id and s.region_id = @region' : ''}
        where r.created_at >= @from and r.created_at < @to group by day order by day`,
-    )
-    .all({
-      from: range.from.getTime(),
-      to: range.to.getTime(),
-      offset: range.dayOffsetMs,
-      ...(scope && { region: scope.id }),
-    }) as { day: number; count: number }[]
+  ).all({
+    from: range.from.getTime(),
+    to: range.to.getTime(),
+    offset: range.dayOffsetMs,
+    ...(scope && { region: scope.id }),
+  })) as { day: number; count: number }[]
 }
 
 export type UpcomingSession = {
@@ -128,26 +128,25 @@ export type UpcomingSession = {
 }
 
 /** Sessions starting after `now`, soonest first, with their seats: every one (totals) and the first `limit`. */
-export function upcomingSessions(
+export async function upcomingSessions(
   db: Db,
   scope: DashboardScope,
   now: Date,
   limit: number,
-): {
+): Promise<{
   totals: { sessions: number; capacity: number; confirmed: number; offered: number; waiting: number }
   first: UpcomingSession[]
-} {
-  const rows = db.$client
-    .prepare(
-      `select s.code, s.title, s.starts_at as startsAt, s.time_zone as timeZone, s.capacity,
+}> {
+  const rows = (await statement(
+    db,
+    `select s.code, s.title, s.starts_at as startsAt, s.time_zone as timeZone, s.capacity,
          (select count(*) from registrations r where r.session_id = s.id and r.status = 'confirmed') as confirmed,
          (select count(*) from registrations r where r.session_id = s.id and r.status = 'offered') as offered,
          (select count(*) from registrations r where r.session_id = s.id and r.status = 'waitlisted') as waiting
        from bimtek_sessions s
        where s.starts_at > @now and s.cancelled_at is null ${scope ? 'and s.region_id = @region' : ''}
        order by s.starts_at, s.id`,
-    )
-    .all({ now: now.getTime(), ...(scope && { region: scope.id }) }) as (Omit<UpcomingSession, 'startsAt'> & {
+  ).all({ now: now.getTime(), ...(scope && { region: scope.id }) })) as (Omit<UpcomingSession, 'startsAt'> & {
     startsAt: number
   })[]
   const totals = { sessions: rows.length, capacity: 0, confirmed: 0, offered: 0, waiting: 0 }
@@ -173,24 +172,23 @@ export type OutboxDayCount = {
  * to `lastDay` (both included, day numbers in WIB, the day of `outbox_days`), per day, channel,
  * status and whether they are reminders; only counts above 0.
  */
-export function outboxPerDay(db: Db, scope: DashboardScope, firstDay: number, lastDay: number): OutboxDayCount[] {
+export async function outboxPerDay(db: Db, scope: DashboardScope, firstDay: number, lastDay: number): Promise<OutboxDayCount[]> {
   const where = provinceFilter(scope, 'province_code')
-  const rows = db.$client
-    .prepare(
-      `select day, channel, reminder, status, sum(count) as count from outbox_days
+  const rows = (await statement(
+    db,
+    `select day, channel, reminder, status, sum(count) as count from outbox_days
        where day between ? and ?${where.sql}
        group by day, channel, reminder, status having sum(count) > 0`,
-    )
-    .all(firstDay, lastDay, ...where.args) as (Omit<OutboxDayCount, 'reminder'> & { reminder: number })[]
+  ).all(firstDay, lastDay, ...where.args)) as (Omit<OutboxDayCount, 'reminder'> & { reminder: number })[]
   return rows.map((r) => ({ ...r, reminder: r.reminder === 1 }))
 }
 
 /** Chats per channel: every chat the assistant has, and those with a message on or after `since`. */
-export function chatsPerChannel(
+export async function chatsPerChannel(
   db: Db,
   scope: DashboardScope,
   since: Date,
-): { channel: Channel; total: number; active: number }[] {
+): Promise<{ channel: Channel; total: number; active: number }[]> {
   const where = provinceFilter(scope, 'p.province_code')
   // The region's linked chats, found from its people (a list SQLite looks up in the chats' key),
   // rather than a look for a person behind every chat there is.
@@ -198,41 +196,38 @@ export function chatsPerChannel(
     ? `and (c.channel, c.chat_id) in (select ci.channel, ci.chat_id from channel_identities ci
          join people p on p.id = ci.person_id where 1${where.sql})`
     : ''
-  return db.$client
-    .prepare(
-      `select c.channel, count(*) as total, sum(c.updated_at >= @since) as active
+  return (await statement(
+    db,
+    `select c.channel, count(*) as total, sum(c.updated_at >= @since) as active
        from conversation_states c where 1 ${linked} group by c.channel order by c.channel`,
-    )
-    .all(...where.args, { since: since.getTime() }) as { channel: Channel; total: number; active: number }[]
+  ).all(...where.args, { since: since.getTime() })) as { channel: Channel; total: number; active: number }[]
 }
 
 /** Handoffs waiting for a staff member and being served now, of the scope's region (by the handoff's own region). */
-export function handoffsNow(db: Db, scope: DashboardScope): { waiting: number; open: number } {
-  const row = db.$client
-    .prepare(
-      `select count(*) filter (where status = 'waiting') as waiting, count(*) filter (where status = 'open') as open
+export async function handoffsNow(db: Db, scope: DashboardScope): Promise<{ waiting: number; open: number }> {
+  const row = (await statement(
+    db,
+    `select count(*) filter (where status = 'waiting') as waiting, count(*) filter (where status = 'open') as open
        from handoff_requests where status in ('waiting', 'open') ${scope ? 'and region_id = @region' : ''}`,
-    )
-    .get(scope ? { region: scope.id } : {}) as { waiting: number; open: number }
+  ).get(scope ? { region: scope.id } : {})) as { waiting: number; open: number }
   return row
 }
 
 /** Per region (null: none), handoffs waiting and open now, and closed in [from, to). */
-export function handoffCountsPerRegion(
+export async function handoffCountsPerRegion(
   db: Db,
   scope: DashboardScope,
   from: Date,
   to: Date,
-): { regionId: number | null; waiting: number; open: number; closed: number }[] {
-  return db.$client
-    .prepare(
-      `select region_id as regionId, count(*) filter (where status = 'waiting') as waiting,
+): Promise<{ regionId: number | null; waiting: number; open: number; closed: number }[]> {
+  return (await statement(
+    db,
+    `select region_id as regionId, count(*) filter (where status = 'waiting') as waiting,
          count(*) filter (where status = 'open') as open,
          count(*) filter (where status = 'closed' and closed_at >= @from and closed_at < @to) as closed
        from handoff_requests where (status in ('waiting', 'open') or closed_at >= @from) ${scope ? 'and region_id = @region' : ''}
        group by region_id`,
-    )
-    .all({ from: from.getTime(), to: to.getTime(), ...(scope && { region: scope.id }) }) as {
+  ).all({ from: from.getTime(), to: to.getTime(), ...(scope && { region: scope.id }) })) as {
     regionId: number | null
     waiting: number
     open: number
@@ -255,15 +250,14 @@ export type HandoffTimes = {
  * The live handoffs (not the phone-call requests from before) filed in [from, to), with what the
  * measures need: when staff first replied, when it was closed, its rating.
  */
-export function handoffTimes(db: Db, scope: DashboardScope, from: Date, to: Date): HandoffTimes[] {
-  const rows = db.$client
-    .prepare(
-      `select h.region_id as regionId, g.code as regionCode, g.time_zone as timeZone, h.created_at as createdAt,
+export async function handoffTimes(db: Db, scope: DashboardScope, from: Date, to: Date): Promise<HandoffTimes[]> {
+  const rows = (await statement(
+    db,
+    `select h.region_id as regionId, g.code as regionCode, g.time_zone as timeZone, h.created_at as createdAt,
          h.first_staff_reply_at as firstReplyAt, h.closed_at as closedAt, h.rating
        from handoff_requests h left join regions g on g.id = h.region_id
        where h.live = 1 and h.created_at >= @from and h.created_at < @to ${scope ? 'and h.region_id = @region' : ''}`,
-    )
-    .all({ from: from.getTime(), to: to.getTime(), ...(scope && { region: scope.id }) }) as (Omit<
+  ).all({ from: from.getTime(), to: to.getTime(), ...(scope && { region: scope.id }) })) as (Omit<
     HandoffTimes,
     'createdAt' | 'firstReplyAt' | 'closedAt'
   > & { createdAt: number; firstReplyAt: number | null; closedAt: number | null })[]

@@ -5,7 +5,7 @@
  * known) are the centre's, so only `admin` reads them.
  */
 import type { Channel } from '../../vocabulary/message.js'
-import type { Db } from '../client.js'
+import { type Db, statement } from '../client.js'
 import type { HandoffStatus } from '../schema.js'
 import type { ConsoleScope } from './console-scope.js'
 
@@ -81,14 +81,14 @@ const UNANSWERED = `case when h.status = 'waiting' then h.created_at
     and m.at > coalesce(h.last_staff_at, 0)), h.last_person_at) end`
 
 /** How many handoffs match the filter. */
-export function countConsoleHandoffs(db: Db, filter: ConsoleHandoffFilter): number {
+export async function countConsoleHandoffs(db: Db, filter: ConsoleHandoffFilter): Promise<number> {
   const w = where(filter.access, filter)
-  return (db.$client.prepare(`select count(*) as n from handoff_requests h ${w.sql}`).get(w.args) as { n: number }).n
+  return ((await statement(db, `select count(*) as n from handoff_requests h ${w.sql}`).get(w.args)) as { n: number }).n
 }
 
 /** How many handoffs wait for a staff member, of those `access` may read (the menu's badge). */
-export function countWaitingHandoffs(db: Db, access: HandoffAccess): number {
-  return countConsoleHandoffs(db, { access, status: 'waiting' })
+export async function countWaitingHandoffs(db: Db, access: HandoffAccess): Promise<number> {
+  return await countConsoleHandoffs(db, { access, status: 'waiting' })
 }
 
 /**
@@ -96,15 +96,15 @@ export function countWaitingHandoffs(db: Db, access: HandoffAccess): number {
  * unanswered (answered ones after), closed ones most recently closed first; with every status,
  * waiting, then open, then closed.
  */
-export function consoleHandoffs(
+export async function consoleHandoffs(
   db: Db,
   filter: ConsoleHandoffFilter,
   page: { limit: number; offset: number },
-): ConsoleHandoffRow[] {
+): Promise<ConsoleHandoffRow[]> {
   const w = where(filter.access, filter)
-  const rows = db.$client
-    .prepare(
-      `select h.id, h.code, h.name, g.code as regionCode, g.time_zone as timeZone, h.channel, h.status, h.live,
+  const rows = (await statement(
+    db,
+    `select h.id, h.code, h.name, g.code as regionCode, g.time_zone as timeZone, h.channel, h.status, h.live,
          h.created_at as createdAt, h.closed_at as closedAt, ${UNANSWERED} as unansweredSince, s.name as assignedName,
          l.author as lastAuthor, l.at as lastAt
        from handoff_requests h left join regions g on g.id = h.region_id left join staff s on s.id = h.assigned_staff_id
@@ -114,8 +114,7 @@ export function consoleHandoffs(
        order by case h.status when 'waiting' then 0 when 'open' then 1 else 2 end,
          case h.status when 'closed' then -h.closed_at else coalesce(unansweredSince, 9e15) end, h.created_at, h.id
        limit @limit offset @offset`,
-    )
-    .all({ ...w.args, limit: page.limit, offset: page.offset }) as (Omit<
+  ).all({ ...w.args, limit: page.limit, offset: page.offset })) as (Omit<
     ConsoleHandoffRow,
     'live' | 'createdAt' | 'closedAt' | 'unansweredSince' | 'lastAt'
   > & { live: number; createdAt: number; closedAt: number | null; unansweredSince: number | null; lastAt: number | null })[]
@@ -140,13 +139,12 @@ export type ConsoleHandoff = {
 }
 
 /** The handoff of `code` when `access` may read it (else undefined: a 404), with its region and assignee. */
-export function handoffInConsole(db: Db, access: HandoffAccess, code: string): ConsoleHandoff | undefined {
+export async function handoffInConsole(db: Db, access: HandoffAccess, code: string): Promise<ConsoleHandoff | undefined> {
   const w = where(access, {})
-  return db.$client
-    .prepare(
-      `select h.id, h.code, g.code as regionCode, g.name as regionName, g.time_zone as timeZone, s.name as assignedName
+  return (await statement(
+    db,
+    `select h.id, h.code, g.code as regionCode, g.name as regionName, g.time_zone as timeZone, s.name as assignedName
        from handoff_requests h left join regions g on g.id = h.region_id left join staff s on s.id = h.assigned_staff_id
        ${w.sql ? `${w.sql} and` : 'where'} h.code = @code`,
-    )
-    .get({ ...w.args, code }) as ConsoleHandoff | undefined
+  ).get({ ...w.args, code })) as ConsoleHandoff | undefined
 }

@@ -4,7 +4,7 @@
  * and the exam schedule. Scoped in SQL (`provinceFilter`), so another region's rows are never read.
  */
 import type { Db } from '../client.js'
-import { cached } from '../client.js'
+import { statement } from '../client.js'
 import type { CertificationStage } from '../schema.js'
 import { type ConsoleScope, provinceFilter } from './console-scope.js'
 
@@ -69,7 +69,7 @@ function keyFilter(key: PeopleKey): { sql: string; args: (string | number)[] } {
 }
 
 /** One page of the people that match, by name, and how many match in all. */
-export function searchPeople(db: Db, search: PeopleSearch): { rows: PersonListRow[]; total: number } {
+export async function searchPeople(db: Db, search: PeopleSearch): Promise<{ rows: PersonListRow[]; total: number }> {
   const scope = provinceFilter(search.scope, 'p.province_code')
   const key = keyFilter(search.key)
   // Everyone at a stage: from that stage's rows. A region's or a search's people (far fewer): each one's current stage.
@@ -79,14 +79,14 @@ export function searchPeople(db: Db, search: PeopleSearch): { rows: PersonListRo
     : { sql: '', args: [] }
   const where = `where 1${scope.sql}${key.sql}${stage.sql}`
   const args = [...scope.args, ...key.args, ...stage.args]
-  const total = (cached(db, `select count(*) as n from people p ${where}`).get(...args) as { n: number }).n
+  const total = ((await statement(db, `select count(*) as n from people p ${where}`).get(...args)) as { n: number }).n
   // The current stage is worked out for the page's rows only.
-  const rows = cached(
+  const rows = (await statement(
     db,
     `select p.id, p.full_name as fullName, p.phone_e164 as phoneE164, p.province_code as provinceCode, p.regency,
        p.profession_group as professionGroup, ${CURRENT_STAGE} as stage
      from people p ${where} order by p.full_name collate nocase, p.id limit ? offset ?`,
-  ).all(...args, search.pageSize, (search.page - 1) * search.pageSize) as PersonListRow[]
+  ).all(...args, search.pageSize, (search.page - 1) * search.pageSize)) as PersonListRow[]
   return { rows, total }
 }
 
@@ -105,15 +105,15 @@ export type PersonRecord = {
 }
 
 /** The person with this id, if the scope may see them. */
-export function personInConsole(db: Db, scope: ConsoleScope, id: number): PersonRecord | undefined {
+export async function personInConsole(db: Db, scope: ConsoleScope, id: number): Promise<PersonRecord | undefined> {
   const where = provinceFilter(scope, 'province_code')
-  const row = cached(
+  const row = (await statement(
     db,
     `select id, full_name as fullName, nik_hash is not null as hasNik, phone_e164 as phoneE164,
        province_code as provinceCode, regency, profession_group as professionGroup, institution, time_zone as timeZone,
        created_at as createdAt
      from people where id = ?${where.sql}`,
-  ).get(id, ...where.args) as (Omit<PersonRecord, 'hasNik' | 'createdAt'> & { hasNik: number; createdAt: number }) | undefined
+  ).get(id, ...where.args)) as (Omit<PersonRecord, 'hasNik' | 'createdAt'> & { hasNik: number; createdAt: number }) | undefined
   return row && { ...row, hasNik: row.hasNik === 1, createdAt: new Date(row.createdAt) }
 }
 
@@ -180,53 +180,53 @@ export type PersonAuditLine = { at: Date; actor: string; staffName: string | nul
 export const PERSON_PAGE_LIMIT = 100
 
 /** Everything on record about one person, for their page (the caller has checked the scope). */
-export function personHistory(db: Db, personId: number) {
-  const all = <T>(sql: string, dates: readonly string[], key: number | string = personId) =>
-    (cached(db, sql).all(key) as Record<string, unknown>[]).map((row) => dated(row, dates) as T)
+export async function personHistory(db: Db, personId: number) {
+  const all = async <T>(sql: string, dates: readonly string[], key: number | string = personId) =>
+    ((await statement(db, sql).all(key)) as Record<string, unknown>[]).map((row) => dated(row, dates) as T)
   return {
-    stages: all<StageLine>(
+    stages: await all<StageLine>(
       `select stage, reached_at as reachedAt, due_at as dueAt, note from certification_stages
        where person_id = ? order by reached_at, id`,
       ['reachedAt', 'dueAt'],
     ),
-    registrations: all<RegistrationLine>(
+    registrations: await all<RegistrationLine>(
       `select r.code, s.id as sessionId, s.code as sessionCode, s.title as sessionTitle, s.starts_at as startsAt,
          s.time_zone as timeZone, r.status, r.attended_at as attendedAt, r.attendance_confirmed_at as attendanceConfirmedAt
        from registrations r join bimtek_sessions s on s.id = r.session_id where r.person_id = ? order by s.starts_at desc`,
       ['startsAt', 'attendedAt', 'attendanceConfirmedAt'],
     ),
-    exams: all<ExamLine>(
+    exams: await all<ExamLine>(
       `select id, code, kind, status, mode, venue, meeting_url as meetingUrl, starts_at as startsAt, time_zone as timeZone,
          attendance_confirmed_at as attendanceConfirmedAt
        from exams where person_id = ? order by starts_at desc`,
       ['startsAt', 'attendanceConfirmedAt'],
     ),
-    reminders: all<ReminderLine>(
+    reminders: await all<ReminderLine>(
       `select kind, label, channel, status, due_at as dueAt, sent_at as sentAt, last_error as lastError
        from outbox where person_id = ? order by due_at desc, id desc limit ${PERSON_PAGE_LIMIT}`,
       ['dueAt', 'sentAt'],
     ),
     chats: (
-      cached(
+      (await statement(
         db,
         `select channel, user_id as userId, language, reminders_enabled as remindersEnabled, blocked_at as blockedAt,
            linked_at as linkedAt, link_expires_at as linkExpiresAt
          from channel_identities where person_id = ? order by id`,
-      ).all(personId) as (Omit<ChatLine, 'remindersEnabled'> & { remindersEnabled: number })[]
+      ).all(personId)) as (Omit<ChatLine, 'remindersEnabled'> & { remindersEnabled: number })[]
     ).map((row) => dated({ ...row, remindersEnabled: row.remindersEnabled === 1 }, ['blockedAt', 'linkedAt', 'linkExpiresAt'])),
-    handoffs: all<HandoffLine>(
+    handoffs: await all<HandoffLine>(
       `select code, channel, topic, status, created_at as createdAt, closed_at as closedAt
        from handoff_requests where person_id = ? order by created_at desc`,
       ['createdAt', 'closedAt'],
     ),
     consents: (
-      cached(
+      (await statement(
         db,
         `select channel, purpose, text_version as textVersion, granted, recorded_at as recordedAt, withdrawn_at as withdrawnAt
          from consent_records where person_id = ? order by recorded_at desc`,
-      ).all(personId) as (Omit<ConsentLine, 'granted'> & { granted: number })[]
+      ).all(personId)) as (Omit<ConsentLine, 'granted'> & { granted: number })[]
     ).map((row) => dated({ ...row, granted: row.granted === 1 }, ['recordedAt', 'withdrawnAt'])),
-    audit: all<PersonAuditLine>(
+    audit: await all<PersonAuditLine>(
       `select a.at, a.actor, s.name as staffName, a.action, a.details from audit_log a
        left join staff s on a.actor = 'staff:' || s.id
        where a.entity = 'person' and a.entity_id = ? order by a.id desc limit ${PERSON_PAGE_LIMIT}`,
@@ -237,7 +237,7 @@ export function personHistory(db: Db, personId: number) {
   }
 }
 
-export type PersonHistory = ReturnType<typeof personHistory>
+export type PersonHistory = Awaited<ReturnType<typeof personHistory>>
 
 export type ExamSearch = {
   scope: ConsoleScope
@@ -263,19 +263,19 @@ function examWhere(search: ExamSearch) {
 }
 
 /** How many exams of the schedule match. */
-export function countExams(db: Db, search: ExamSearch): number {
+export async function countExams(db: Db, search: ExamSearch): Promise<number> {
   const where = examWhere(search)
-  return (cached(db, `select count(*) as n ${where.sql}`).get(...where.args) as { n: number }).n
+  return ((await statement(db, `select count(*) as n ${where.sql}`).get(...where.args)) as { n: number }).n
 }
 
 /** The matching exams in time order, `limit` of them after `offset`. */
-export function examSchedule(db: Db, search: ExamSearch, page: { limit: number; offset: number }): ScheduleRow[] {
+export async function examSchedule(db: Db, search: ExamSearch, page: { limit: number; offset: number }): Promise<ScheduleRow[]> {
   const where = examWhere(search)
-  const rows = cached(
+  const rows = (await statement(
     db,
     `select e.id, e.code, e.kind, e.status, e.mode, e.venue, e.meeting_url as meetingUrl, e.starts_at as startsAt,
        e.time_zone as timeZone, e.attendance_confirmed_at as attendanceConfirmedAt, e.person_id as personId, p.full_name as fullName
      ${where.sql} order by e.starts_at, e.id limit ? offset ?`,
-  ).all(...where.args, page.limit, page.offset) as Record<string, unknown>[]
+  ).all(...where.args, page.limit, page.offset)) as Record<string, unknown>[]
   return rows.map((row) => dated(row, ['startsAt', 'attendanceConfirmedAt']) as ScheduleRow)
 }

@@ -3,7 +3,7 @@
  * page at a time, scoped in SQL by the person's region (see console-scope.ts); and sending a failed
  * one, or one whose outcome is unknown, again as a new row.
  */
-import type { Db } from '../client.js'
+import { type Db, statement } from '../client.js'
 import { type ConsoleScope, provinceFilter } from './console-scope.js'
 
 /**
@@ -89,30 +89,32 @@ const toRow = (row: Stored): ReminderRow => ({
 })
 
 /** How many messages match (a regional scope sees only its people's). */
-export function countReminders(db: Db, scope: ConsoleScope, filter: ReminderFilter): number {
+export async function countReminders(db: Db, scope: ConsoleScope, filter: ReminderFilter): Promise<number> {
   const w = where(scope, filter)
   // The filters read the outbox alone: counting needs no person's name.
-  return (db.$client.prepare(`select count(*) as n from outbox o ${w.sql}`).get(...w.args) as { n: number }).n
+  return ((await statement(db, `select count(*) as n from outbox o ${w.sql}`).get(...w.args)) as { n: number }).n
 }
 
 /** The matching messages, latest due first, `limit` of them after `offset`. */
-export function reminderEntries(
+export async function reminderEntries(
   db: Db,
   scope: ConsoleScope,
   filter: ReminderFilter,
   page: { limit: number; offset: number },
-): ReminderRow[] {
+): Promise<ReminderRow[]> {
   const w = where(scope, filter)
-  const rows = db.$client
-    .prepare(`select ${COLUMNS} ${FROM} ${w.sql} order by o.due_at desc, o.id desc limit ? offset ?`)
-    .all(...w.args, page.limit, page.offset) as Stored[]
+  const rows = (await statement(db, `select ${COLUMNS} ${FROM} ${w.sql} order by o.due_at desc, o.id desc limit ? offset ?`).all(
+    ...w.args,
+    page.limit,
+    page.offset,
+  )) as Stored[]
   return rows.map(toRow)
 }
 
 /** One message, if the scope may see it. */
-export function reminderInScope(db: Db, scope: ConsoleScope, id: number): ReminderRow | undefined {
+export async function reminderInScope(db: Db, scope: ConsoleScope, id: number): Promise<ReminderRow | undefined> {
   const w = where(scope, {})
-  const row = db.$client.prepare(`select ${COLUMNS} ${FROM} ${w.sql} and o.id = ?`).get(...w.args, id) as Stored | undefined
+  const row = (await statement(db, `select ${COLUMNS} ${FROM} ${w.sql} and o.id = ?`).get(...w.args, id)) as Stored | undefined
   return row && toRow(row)
 }
 
@@ -122,16 +124,15 @@ export function reminderInScope(db: Db, scope: ConsoleScope, id: number): Remind
  * first row stays as it was, so each row is still sent at most once. Returns the new row's id, or
  * undefined when it was resent already (or has neither status).
  */
-export function queueResend(db: Db, id: number, now: Date): number | undefined {
-  const row = db.$client
-    .prepare(
-      `insert into outbox (idempotency_key, channel, chat_id, person_id, kind, event_key, label, time_zone, payload, due_at,
+export async function queueResend(db: Db, id: number, now: Date): Promise<number | undefined> {
+  const row = (await statement(
+    db,
+    `insert into outbox (idempotency_key, channel, chat_id, person_id, kind, event_key, label, time_zone, payload, due_at,
          expires_at, status, attempts, created_at, updated_at)
        select 'resend:' || id, channel, chat_id, person_id, kind, event_key, label, time_zone, payload, ?, expires_at, 'pending', 0, ?, ?
        from outbox where id = ? and status in ('failed', 'unknown')
        on conflict (idempotency_key) do nothing
        returning id`,
-    )
-    .get(now.getTime(), now.getTime(), now.getTime(), id) as { id: number } | undefined
+  ).get(now.getTime(), now.getTime(), now.getTime(), id)) as { id: number } | undefined
   return row?.id
 }

@@ -5,7 +5,7 @@
  * `regional` account asking for another region's row by its address finds nothing (404).
  */
 import type { Db } from '../client.js'
-import { cached } from '../client.js'
+import { statement } from '../client.js'
 
 /** One region with the province codes it serves, as the `regions` table holds it. */
 export type ConsoleRegion = { id: number; code: string; name: string; provinces: string[] }
@@ -14,8 +14,11 @@ export type ConsoleRegion = { id: number; code: string; name: string; provinces:
 export type ConsoleScope = ConsoleRegion | null
 
 /** Every region, in code order. */
-export function consoleRegions(db: Db): ConsoleRegion[] {
-  const rows = cached(db, 'select id, code, name, province_codes as provinceCodes from regions order by code').all() as {
+export async function consoleRegions(db: Db): Promise<ConsoleRegion[]> {
+  const rows = (await statement(
+    db,
+    'select id, code, name, province_codes as provinceCodes from regions order by code',
+  ).all()) as {
     id: number
     code: string
     name: string
@@ -43,9 +46,9 @@ export function provinceFilter(scope: ConsoleScope, column: string): { sql: stri
 }
 
 /** Whether a person is someone the scope may see (every person, for every region). */
-export function personInScope(db: Db, scope: ConsoleScope, personId: number): boolean {
+export async function personInScope(db: Db, scope: ConsoleScope, personId: number): Promise<boolean> {
   const where = provinceFilter(scope, 'province_code')
-  return db.$client.prepare(`select 1 from people where id = ?${where.sql}`).get(personId, ...where.args) !== undefined
+  return (await statement(db, `select 1 from people where id = ?${where.sql}`).get(personId, ...where.args)) !== undefined
 }
 
 /**
@@ -53,7 +56,9 @@ export function personInScope(db: Db, scope: ConsoleScope, personId: number): bo
  * `cached`, which also takes a transaction's handle: an announcement's queue batch asks this inside
  * its transaction, where there is no `$client`.
  */
-export function sessionInScope(db: Db, scope: ConsoleScope, sessionId: number): boolean {
-  if (!scope) return cached(db, 'select 1 from bimtek_sessions where id = ?').get(sessionId) !== undefined
-  return cached(db, 'select 1 from bimtek_sessions where id = ? and region_id = ?').get(sessionId, scope.id) !== undefined
+export async function sessionInScope(db: Db, scope: ConsoleScope, sessionId: number): Promise<boolean> {
+  if (!scope) return (await statement(db, 'select 1 from bimtek_sessions where id = ?').get(sessionId)) !== undefined
+  return (
+    (await statement(db, 'select 1 from bimtek_sessions where id = ? and region_id = ?').get(sessionId, scope.id)) !== undefined
+  )
 }

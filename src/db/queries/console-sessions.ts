@@ -2,7 +2,7 @@
  * The console's Sesi Bimtek list and one session's registrants, scoped in SQL (see console-scope.ts):
  * a `regional` account's query only ever reads its own region's sessions.
  */
-import type { Db } from '../client.js'
+import { type Db, statement } from '../client.js'
 import type { ConsoleScope } from './console-scope.js'
 
 /** Which sessions by time: not started and not cancelled, started or over, cancelled, or all. */
@@ -71,33 +71,32 @@ function where(filter: ConsoleSessionFilter): { sql: string; args: Record<string
 }
 
 /** How many sessions match the filter. */
-export function countConsoleSessions(db: Db, filter: ConsoleSessionFilter): number {
+export async function countConsoleSessions(db: Db, filter: ConsoleSessionFilter): Promise<number> {
   const w = where(filter)
-  return (db.$client.prepare(`select count(*) as n from bimtek_sessions s ${w.sql}`).get(w.args) as { n: number }).n
+  return ((await statement(db, `select count(*) as n from bimtek_sessions s ${w.sql}`).get(w.args)) as { n: number }).n
 }
 
 /**
  * One page of sessions with their seats (confirmed, offered, waiting): upcoming ones soonest first,
  * the others most recent first.
  */
-export function consoleSessions(
+export async function consoleSessions(
   db: Db,
   filter: ConsoleSessionFilter,
   page: { limit: number; offset: number },
-): ConsoleSessionRow[] {
+): Promise<ConsoleSessionRow[]> {
   const w = where(filter)
   const order = filter.state === 'upcoming' ? 's.starts_at, s.id' : 's.starts_at desc, s.id desc'
-  const rows = db.$client
-    .prepare(
-      `select s.id, s.code, s.title, s.target_group as targetGroup, g.code as regionCode, s.mode, s.venue,
+  const rows = (await statement(
+    db,
+    `select s.id, s.code, s.title, s.target_group as targetGroup, g.code as regionCode, s.mode, s.venue,
          s.starts_at as startsAt, s.ends_at as endsAt, s.time_zone as timeZone, s.capacity, s.cancelled_at as cancelledAt,
          (select count(*) from registrations r where r.session_id = s.id and r.status = 'confirmed') as confirmed,
          (select count(*) from registrations r where r.session_id = s.id and r.status = 'offered') as offered,
          (select count(*) from registrations r where r.session_id = s.id and r.status = 'waitlisted') as waiting
        from bimtek_sessions s join regions g on g.id = s.region_id
        ${w.sql} order by ${order} limit @limit offset @offset`,
-    )
-    .all({ ...w.args, limit: page.limit, offset: page.offset }) as (Omit<
+  ).all({ ...w.args, limit: page.limit, offset: page.offset })) as (Omit<
     ConsoleSessionRow,
     'startsAt' | 'endsAt' | 'cancelledAt'
   > & {
@@ -114,19 +113,18 @@ export function consoleSessions(
 }
 
 /** The sessions a registrant of `sessionId` can be moved to: same region, not started, not cancelled. */
-export function moveTargets(
+export async function moveTargets(
   db: Db,
   sessionId: number,
   now: Date,
-): { id: number; code: string; title: string; startsAt: Date; timeZone: string }[] {
-  const rows = db.$client
-    .prepare(
-      `select s.id, s.code, s.title, s.starts_at as startsAt, s.time_zone as timeZone
+): Promise<{ id: number; code: string; title: string; startsAt: Date; timeZone: string }[]> {
+  const rows = (await statement(
+    db,
+    `select s.id, s.code, s.title, s.starts_at as startsAt, s.time_zone as timeZone
        from bimtek_sessions s join bimtek_sessions f on f.id = @id and f.region_id = s.region_id
        where s.id <> @id and s.cancelled_at is null and s.starts_at > @now
        order by s.starts_at, s.id limit 200`,
-    )
-    .all({ id: sessionId, now: now.getTime() }) as {
+  ).all({ id: sessionId, now: now.getTime() })) as {
     id: number
     code: string
     title: string

@@ -1,7 +1,7 @@
 /** Conversation state and inbound de-duplication: the queries on the hot path of every message. */
 import { and, eq, lt, sql } from 'drizzle-orm'
 import type { Channel, Language } from '../../vocabulary/message.js'
-import { connectionOf, type Db } from '../client.js'
+import { changed, type Db, perConnection } from '../client.js'
 import { conversationStates, processedMessages } from '../schema.js'
 
 export type StoredConversation = {
@@ -83,39 +83,39 @@ export function createConversationQueries(db: Db) {
 
   return {
     /** Records an inbound message id; false when it was seen before. */
-    markProcessed(channel: Channel, chatId: string, messageId: string, receivedAt: Date): boolean {
-      return markProcessed.run({ channel, chatId, messageId, receivedAt }).changes === 1
+    async markProcessed(channel: Channel, chatId: string, messageId: string, receivedAt: Date): Promise<boolean> {
+      return changed(await markProcessed.execute({ channel, chatId, messageId, receivedAt })) === 1
     },
 
-    load(channel: Channel, chatId: string): StoredConversation | undefined {
-      return load.get({ channel, chatId })
+    async load(channel: Channel, chatId: string): Promise<StoredConversation | undefined> {
+      return (await load.execute({ channel, chatId }))[0]
     },
 
     /** Saves the state if nobody changed it since `version` was read (0: it did not exist). */
-    save(
+    async save(
       channel: Channel,
       chatId: string,
       version: number,
       next: { language: Language; flow: string | null; step: string | null; data: string; updatedAt: Date },
-    ): void {
+    ): Promise<void> {
       // Placeholders wrapped in sql`` are not encoded by drizzle: bind the time as milliseconds.
       const values = { channel, chatId, ...next, updatedAt: next.updatedAt.getTime() }
       if (version === 0) {
         try {
-          insert.run(values)
+          await insert.execute(values)
         } catch (error) {
           if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new VersionConflictError(channel, 0)
           throw error
         }
         return
       }
-      if (update.run({ ...values, version }).changes !== 1) throw new VersionConflictError(channel, version)
+      if (changed(await update.execute({ ...values, version })) !== 1) throw new VersionConflictError(channel, version)
     },
 
     /** Forgets what unfinished flows collected once a chat has been silent since `before`. */
-    clearExpiredFlows(before: Date): number {
-      return (
-        db
+    async clearExpiredFlows(before: Date): Promise<number> {
+      return changed(
+        await db
           .update(conversationStates)
           // The marker lets the next message say that the session ended, as when expiry is noticed live;
           // when English was last offered stays (a null from json_extract drops the key in json_patch).
@@ -125,31 +125,18 @@ export function createConversationQueries(db: Db) {
             data: sql`json_patch('{"expiredFlow":true}', json_object('englishOfferedAt', json_extract(${conversationStates.data}, '$.englishOfferedAt')))`,
             version: sql`${conversationStates.version} + 1`,
           })
-          .where(and(lt(conversationStates.updatedAt, before), sql`${conversationStates.flow} is not null`))
-          .run().changes
+          .where(and(lt(conversationStates.updatedAt, before), sql`${conversationStates.flow} is not null`)),
       )
     },
 
     /** Drops de-duplication records older than `before`. */
-    pruneProcessed(before: Date): number {
-      return db.delete(processedMessages).where(lt(processedMessages.receivedAt, before)).run().changes
+    async pruneProcessed(before: Date): Promise<number> {
+      return changed(await db.delete(processedMessages).where(lt(processedMessages.receivedAt, before)))
     },
   }
 }
 
 export type ConversationQueries = ReturnType<typeof createConversationQueries>
 
-// Asked on every message: built and prepared once per connection. Keyed by the connection, not the
-// handle: every transaction and savepoint has a handle of its own over one shared session.
-const perConnection = new WeakMap<object, ConversationQueries>()
-
-/** `createConversationQueries`, prepared once per connection (the engine's hot path). */
-export function conversationQueries(db: Db): ConversationQueries {
-  const client = connectionOf(db)
-  let queries = perConnection.get(client)
-  if (!queries) {
-    queries = createConversationQueries(db)
-    perConnection.set(client, queries)
-  }
-  return queries
-}
+/** `createConversationQueries`, prepared once per connection (asked on every message: the engine's hot path). */
+export const conversationQueries: (db: Db) => ConversationQueries = perConnection(createConversationQueries)

@@ -8,7 +8,7 @@
 import { and, eq, inArray, or, type SQL } from 'drizzle-orm'
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
 import { type Channel, whatsappJid } from '../../vocabulary/message.js'
-import type { Db } from '../client.js'
+import { changed, type Db } from '../client.js'
 import {
   certificates,
   channelIdentities,
@@ -31,8 +31,8 @@ type Chat = { channel: Channel; chatId: string }
  * The chats that are the person's: those linked to them, and a WhatsApp account with the phone on
  * record, under every id each goes by (a WhatsApp account is also known by its LID).
  */
-function chatsOf(db: Db, personId: number, phoneE164: string | null) {
-  const accounts = db
+async function chatsOf(db: Db, personId: number, phoneE164: string | null) {
+  const accounts = await db
     .select()
     .from(channelIdentities)
     .where(
@@ -43,7 +43,6 @@ function chatsOf(db: Db, personId: number, phoneE164: string | null) {
           : undefined,
       ),
     )
-    .all()
   const chats = new Map<string, Chat>()
   const add = (channel: Channel, chatId: string | null) => {
     if (chatId) chats.set(`${channel}\u0000${chatId}`, { channel, chatId })
@@ -70,27 +69,26 @@ function inChats(table: { channel: SQLiteColumn; chatId: SQLiteColumn }, chats: 
  * state is emptied rather than removed, and its message ids stay for de-duplication (both go with
  * the retention periods: message ids after 14 days, the conversation after RETENTION_CHAT_DAYS of silence).
  */
-export function deletePerson(db: Db, personId: number, at: Date, actor: string, askedFrom?: Chat): { freedSessions: number[] } {
-  const person = db
-    .select({ nikHash: people.nikHash, phoneE164: people.phoneE164 })
-    .from(people)
-    .where(eq(people.id, personId))
-    .get()
-  const held = db
+export async function deletePerson(
+  db: Db,
+  personId: number,
+  at: Date,
+  actor: string,
+  askedFrom?: Chat,
+): Promise<{ freedSessions: number[] }> {
+  const person = (
+    await db.select({ nikHash: people.nikHash, phoneE164: people.phoneE164 }).from(people).where(eq(people.id, personId)).limit(1)
+  )[0]
+  const held = await db
     .select({ sessionId: registrations.sessionId, status: registrations.status })
     .from(registrations)
     .where(eq(registrations.personId, personId))
-    .all()
-  const { accountIds, chats } = chatsOf(db, personId, person?.phoneE164 ?? null)
+  const { accountIds, chats } = await chatsOf(db, personId, person?.phoneE164 ?? null)
   const isAsking = (chat: Chat) => chat.channel === askedFrom?.channel && chat.chatId === askedFrom.chatId
   const others = chats.filter((chat) => !isAsking(chat))
 
-  db.delete(outbox)
-    .where(or(eq(outbox.personId, personId), inChats(outbox, chats)))
-    .run()
-  db.delete(consentRecords)
-    .where(or(eq(consentRecords.personId, personId), inChats(consentRecords, chats)))
-    .run()
+  await db.delete(outbox).where(or(eq(outbox.personId, personId), inChats(outbox, chats)))
+  await db.delete(consentRecords).where(or(eq(consentRecords.personId, personId), inChats(consentRecords, chats)))
   // Their conversations with staff go with their thread and files (cascade), and their posts in the
   // staff's Telegram group are queued for deletion first.
   const theirHandoffs = or(
@@ -98,38 +96,38 @@ export function deletePerson(db: Db, personId: number, at: Date, actor: string, 
     inChats(handoffRequests, chats),
     person?.phoneE164 ? eq(handoffRequests.phoneE164, person.phoneE164) : undefined,
   )
-  const handoffIds = db.select({ id: handoffRequests.id }).from(handoffRequests).where(theirHandoffs).all()
-  queueGroupCleanups(
+  const handoffIds = await db.select({ id: handoffRequests.id }).from(handoffRequests).where(theirHandoffs)
+  await queueGroupCleanups(
     db,
     handoffIds.map((row) => row.id),
     'erasure',
     at,
   )
-  db.delete(handoffRequests).where(theirHandoffs).run()
-  if (chats.length > 0) db.delete(identityAttempts).where(inChats(identityAttempts, chats)).run()
+  await db.delete(handoffRequests).where(theirHandoffs)
+  if (chats.length > 0) await db.delete(identityAttempts).where(inChats(identityAttempts, chats))
   if (others.length > 0) {
-    db.delete(processedMessages).where(inChats(processedMessages, others)).run()
-    db.delete(conversationStates).where(inChats(conversationStates, others)).run()
+    await db.delete(processedMessages).where(inChats(processedMessages, others))
+    await db.delete(conversationStates).where(inChats(conversationStates, others))
   }
   if (askedFrom) {
     // The engine saves this chat's state after the turn (its version must still match).
-    db.update(conversationStates)
+    await db
+      .update(conversationStates)
       .set({ flow: null, step: null, data: '{}' })
       .where(and(eq(conversationStates.channel, askedFrom.channel), eq(conversationStates.chatId, askedFrom.chatId)))
-      .run()
   }
-  if (accountIds.length > 0) db.delete(channelIdentities).where(inArray(channelIdentities.id, accountIds)).run()
+  if (accountIds.length > 0) await db.delete(channelIdentities).where(inArray(channelIdentities.id, accountIds))
   forgetWhatsAppContacts(
     db,
     chats.filter((chat) => chat.channel === 'whatsapp').map((chat) => chat.chatId.split('@')[0] ?? chat.chatId),
   )
   // The certificate is the certification body's public record: it keeps what is printed on it.
-  db.update(certificates)
+  await db
+    .update(certificates)
     .set({ personId: null, nikHash: null, updatedAt: at })
     .where(or(eq(certificates.personId, personId), person?.nikHash ? eq(certificates.nikHash, person.nikHash) : undefined))
-    .run()
-  db.delete(people).where(eq(people.id, personId)).run()
-  writeAudit(db, { at, actor, action: 'person.deleted', entity: 'person', entityId: String(personId) })
+  await db.delete(people).where(eq(people.id, personId))
+  await writeAudit(db, { at, actor, action: 'person.deleted', entity: 'person', entityId: String(personId) })
   // Seats they held are free again: the waiting list's next person is offered one by the caller.
   return { freedSessions: held.filter((r) => r.status === 'confirmed' || r.status === 'offered').map((r) => r.sessionId) }
 }
@@ -139,17 +137,14 @@ export function deletePerson(db: Db, personId: number, at: Date, actor: string, 
  * registration codes and record, as the lockout names them), from whichever chat they came: after a
  * deletion nothing ties a chat's tries to the person.
  */
-export function forgetIdentityAttempts(db: Db, subjects: string[]): number {
+export async function forgetIdentityAttempts(db: Db, subjects: string[]): Promise<number> {
   if (subjects.length === 0) return 0
-  return db.delete(identityAttempts).where(inArray(identityAttempts.subject, subjects)).run().changes
+  return changed(await db.delete(identityAttempts).where(inArray(identityAttempts.subject, subjects)))
 }
 
 /** Every registration code a person was given, cancelled ones too (claims made with them count in the lockout). */
-export function registrationCodesOf(db: Db, personId: number): string[] {
-  return db
-    .select({ code: registrations.code })
-    .from(registrations)
-    .where(eq(registrations.personId, personId))
-    .all()
-    .map((row) => row.code)
+export async function registrationCodesOf(db: Db, personId: number): Promise<string[]> {
+  return (await db.select({ code: registrations.code }).from(registrations).where(eq(registrations.personId, personId))).map(
+    (row) => row.code,
+  )
 }

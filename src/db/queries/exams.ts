@@ -75,10 +75,11 @@ export function examWrites(db: Db) {
     .prepare()
   return {
     /** The person with this keyed NIK hash (see NikVault.hash). */
-    personByNikHash: (nikHash: string): { id: number; timeZone: string; provinceCode: string | null } | undefined =>
-      person.get({ nikHash }),
-    byCode: (code: string): StoredExam | undefined => byCode.get({ code }),
-    insert: (row: ExamFields) => insert.run(row),
+    personByNikHash: async (
+      nikHash: string,
+    ): Promise<{ id: number; timeZone: string; provinceCode: string | null } | undefined> => await person.get({ nikHash }),
+    byCode: async (code: string): Promise<StoredExam | undefined> => await byCode.get({ code }),
+    insert: async (row: ExamFields) => await insert.run(row),
     /** Sets every field; a new start time also clears the person's attendance confirmation. */
     update: (id: number, row: ExamFields, at: Date) =>
       update.run({ ...row, id, startsAtMs: row.startsAt.getTime(), updatedAt: at }),
@@ -87,11 +88,11 @@ export function examWrites(db: Db) {
 
 export type ExamRow = typeof exams.$inferSelect
 
-export function examById(db: Db, id: number): ExamRow | undefined {
-  return db.select().from(exams).where(eq(exams.id, id)).get()
+export async function examById(db: Db, id: number): Promise<ExamRow | undefined> {
+  return (await db.select().from(exams).where(eq(exams.id, id)).limit(1))[0]
 }
 
 /** The person said they will come (HADIR to a reminder). */
-export function confirmExamAttendance(db: Db, id: number, at: Date): void {
-  db.update(exams).set({ attendanceConfirmedAt: at, updatedAt: at }).where(eq(exams.id, id)).run()
+export async function confirmExamAttendance(db: Db, id: number, at: Date): Promise<void> {
+  await db.update(exams).set({ attendanceConfirmedAt: at, updatedAt: at }).where(eq(exams.id, id))
 }

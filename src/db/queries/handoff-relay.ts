@@ -48,36 +48,36 @@ function relayHandoffs(db: Db) {
  * `regionCodes`: only handoffs of these regions (`'all'` when a `*` group takes every handoff,
  * those of no region included).
  */
-export function handoffsToPost(db: Db, regionCodes: readonly string[] | 'all', limit = 50): RelayHandoff[] {
+export async function handoffsToPost(db: Db, regionCodes: readonly string[] | 'all', limit = 50): Promise<RelayHandoff[]> {
   const scope = regionCodes === 'all' ? undefined : regionCodes.length === 0 ? sql`0` : inArray(regions.code, [...regionCodes])
-  return relayHandoffs(db)
-    .where(
-      and(
-        inArray(handoffRequests.status, ['waiting', 'open']),
-        eq(handoffRequests.live, true),
-        isNull(handoffRequests.tgRootMessageId),
-        scope,
-      ),
-    )
-    .orderBy(asc(handoffRequests.id))
-    .limit(limit)
-    .all()
-    .map(flatten)
+  return (
+    await relayHandoffs(db)
+      .where(
+        and(
+          inArray(handoffRequests.status, ['waiting', 'open']),
+          eq(handoffRequests.live, true),
+          isNull(handoffRequests.tgRootMessageId),
+          scope,
+        ),
+      )
+      .orderBy(asc(handoffRequests.id))
+      .limit(limit)
+  ).map(flatten)
 }
 
-export function relayHandoffById(db: Db, id: number): RelayHandoff | undefined {
-  const row = relayHandoffs(db).where(eq(handoffRequests.id, id)).get()
+export async function relayHandoffById(db: Db, id: number): Promise<RelayHandoff | undefined> {
+  const row = (await relayHandoffs(db).where(eq(handoffRequests.id, id)).limit(1))[0]
   return row && flatten(row)
 }
 
 /** Records the group (and its topic, null in reply mode) a handoff is posted to, before anything else is posted. */
-export function setHandoffGroup(db: Db, handoffId: number, chatId: string, topicId: number | null): void {
-  db.update(handoffRequests).set({ tgChatId: chatId, tgTopicId: topicId }).where(eq(handoffRequests.id, handoffId)).run()
+export async function setHandoffGroup(db: Db, handoffId: number, chatId: string, topicId: number | null): Promise<void> {
+  await db.update(handoffRequests).set({ tgChatId: chatId, tgTopicId: topicId }).where(eq(handoffRequests.id, handoffId))
 }
 
 /** Records the header post: from now on the handoff's thread rows are posted after it. */
-export function setHandoffRootMessage(db: Db, handoffId: number, messageId: number): void {
-  db.update(handoffRequests).set({ tgRootMessageId: messageId }).where(eq(handoffRequests.id, handoffId)).run()
+export async function setHandoffRootMessage(db: Db, handoffId: number, messageId: number): Promise<void> {
+  await db.update(handoffRequests).set({ tgRootMessageId: messageId }).where(eq(handoffRequests.id, handoffId))
 }
 
 /** A thread row still to be posted, with its handoff's place in the group and its attachment's description. */
@@ -106,138 +106,143 @@ export type PendingRelay = {
  * Thread rows not yet posted, oldest first, of handoffs whose header is in a group; rows that failed
  * `maxAttempts` times are left out (left for the console).
  */
-export function pendingRelays(db: Db, maxAttempts: number, limit = 200): PendingRelay[] {
-  return db
-    .select({
-      id: handoffMessages.id,
-      handoffId: handoffMessages.handoffId,
-      at: handoffMessages.at,
-      author: handoffMessages.author,
-      via: handoffMessages.via,
-      staffName: handoffMessages.staffName,
-      text: handoffMessages.text,
-      platformId: handoffMessages.platformId,
-      relayAttempts: handoffMessages.relayAttempts,
-      attachmentId: handoffAttachments.id,
-      kind: handoffAttachments.kind,
-      mimeType: handoffAttachments.mimeType,
-      fileName: handoffAttachments.fileName,
-      size: handoffAttachments.size,
-      code: handoffRequests.code,
-      name: handoffRequests.name,
-      status: handoffRequests.status,
-      tgChatId: handoffRequests.tgChatId,
-      tgTopicId: handoffRequests.tgTopicId,
-      tgRootMessageId: handoffRequests.tgRootMessageId,
-    })
-    .from(handoffMessages)
-    .innerJoin(handoffRequests, eq(handoffRequests.id, handoffMessages.handoffId))
-    .leftJoin(handoffAttachments, eq(handoffAttachments.id, handoffMessages.attachmentId))
-    .where(
-      and(
-        isNull(handoffMessages.relayedAt),
-        lt(handoffMessages.relayAttempts, maxAttempts),
-        sql`${handoffRequests.tgChatId} is not null`,
-        sql`${handoffRequests.tgRootMessageId} is not null`,
-      ),
-    )
-    .orderBy(asc(handoffMessages.id))
-    .limit(limit)
-    .all()
-    .map((row) => ({
-      id: row.id,
-      handoffId: row.handoffId,
-      at: row.at,
-      author: row.author,
-      via: row.via,
-      staffName: row.staffName,
-      text: row.text,
-      platformId: row.platformId,
-      relayAttempts: row.relayAttempts,
-      attachment:
-        row.attachmentId === null || row.kind === null || row.mimeType === null || row.size === null
-          ? null
-          : { id: row.attachmentId, kind: row.kind, mimeType: row.mimeType, fileName: row.fileName, size: row.size },
-      handoff: {
-        code: row.code,
-        name: row.name,
-        status: row.status,
-        tgChatId: row.tgChatId ?? '',
-        tgTopicId: row.tgTopicId,
-        tgRootMessageId: row.tgRootMessageId ?? 0,
-      },
-    }))
+export async function pendingRelays(db: Db, maxAttempts: number, limit = 200): Promise<PendingRelay[]> {
+  return (
+    await db
+      .select({
+        id: handoffMessages.id,
+        handoffId: handoffMessages.handoffId,
+        at: handoffMessages.at,
+        author: handoffMessages.author,
+        via: handoffMessages.via,
+        staffName: handoffMessages.staffName,
+        text: handoffMessages.text,
+        platformId: handoffMessages.platformId,
+        relayAttempts: handoffMessages.relayAttempts,
+        attachmentId: handoffAttachments.id,
+        kind: handoffAttachments.kind,
+        mimeType: handoffAttachments.mimeType,
+        fileName: handoffAttachments.fileName,
+        size: handoffAttachments.size,
+        code: handoffRequests.code,
+        name: handoffRequests.name,
+        status: handoffRequests.status,
+        tgChatId: handoffRequests.tgChatId,
+        tgTopicId: handoffRequests.tgTopicId,
+        tgRootMessageId: handoffRequests.tgRootMessageId,
+      })
+      .from(handoffMessages)
+      .innerJoin(handoffRequests, eq(handoffRequests.id, handoffMessages.handoffId))
+      .leftJoin(handoffAttachments, eq(handoffAttachments.id, handoffMessages.attachmentId))
+      .where(
+        and(
+          isNull(handoffMessages.relayedAt),
+          lt(handoffMessages.relayAttempts, maxAttempts),
+          sql`${handoffRequests.tgChatId} is not null`,
+          sql`${handoffRequests.tgRootMessageId} is not null`,
+        ),
+      )
+      .orderBy(asc(handoffMessages.id))
+      .limit(limit)
+  ).map((row) => ({
+    id: row.id,
+    handoffId: row.handoffId,
+    at: row.at,
+    author: row.author,
+    via: row.via,
+    staffName: row.staffName,
+    text: row.text,
+    platformId: row.platformId,
+    relayAttempts: row.relayAttempts,
+    attachment:
+      row.attachmentId === null || row.kind === null || row.mimeType === null || row.size === null
+        ? null
+        : { id: row.attachmentId, kind: row.kind, mimeType: row.mimeType, fileName: row.fileName, size: row.size },
+    handoff: {
+      code: row.code,
+      name: row.name,
+      status: row.status,
+      tgChatId: row.tgChatId ?? '',
+      tgTopicId: row.tgTopicId,
+      tgRootMessageId: row.tgRootMessageId ?? 0,
+    },
+  }))
 }
 
 /** The row was posted (as `tgMessageId`, which a reply in a group without topics points to). */
-export function markRelayed(db: Db, messageId: number, tgMessageId: number | null, at: Date): void {
-  db.update(handoffMessages).set({ relayedAt: at, tgMessageId, relayError: null }).where(eq(handoffMessages.id, messageId)).run()
+export async function markRelayed(db: Db, messageId: number, tgMessageId: number | null, at: Date): Promise<void> {
+  await db.update(handoffMessages).set({ relayedAt: at, tgMessageId, relayError: null }).where(eq(handoffMessages.id, messageId))
 }
 
 /** Posting the row failed: counted, with what went wrong (no message text: a method, a code). */
-export function markRelayFailed(db: Db, messageId: number, error: string): void {
-  db.update(handoffMessages)
+export async function markRelayFailed(db: Db, messageId: number, error: string): Promise<void> {
+  await db
+    .update(handoffMessages)
     .set({ relayAttempts: sql`${handoffMessages.relayAttempts} + 1`, relayError: error.slice(0, 200) })
     .where(eq(handoffMessages.id, messageId))
-    .run()
 }
 
 /** The handoff whose forum topic `topicId` is, in group `chatId`. */
-export function handoffByTopic(db: Db, chatId: string, topicId: number): HandoffRow | undefined {
-  return db
-    .select()
-    .from(handoffRequests)
-    .where(and(eq(handoffRequests.tgChatId, chatId), eq(handoffRequests.tgTopicId, topicId)))
-    .get()
+export async function handoffByTopic(db: Db, chatId: string, topicId: number): Promise<HandoffRow | undefined> {
+  return (
+    await db
+      .select()
+      .from(handoffRequests)
+      .where(and(eq(handoffRequests.tgChatId, chatId), eq(handoffRequests.tgTopicId, topicId)))
+      .limit(1)
+  )[0]
 }
 
 /** The handoff a post of group `chatId` belongs to: its header, or one of its relayed rows (reply mode). */
-export function handoffByGroupMessage(db: Db, chatId: string, messageId: number): HandoffRow | undefined {
-  const root = db
-    .select()
-    .from(handoffRequests)
-    .where(and(eq(handoffRequests.tgChatId, chatId), eq(handoffRequests.tgRootMessageId, messageId)))
-    .get()
+export async function handoffByGroupMessage(db: Db, chatId: string, messageId: number): Promise<HandoffRow | undefined> {
+  const root = (
+    await db
+      .select()
+      .from(handoffRequests)
+      .where(and(eq(handoffRequests.tgChatId, chatId), eq(handoffRequests.tgRootMessageId, messageId)))
+      .limit(1)
+  )[0]
   if (root) return root
-  return db
-    .select({ handoff: handoffRequests })
-    .from(handoffMessages)
-    .innerJoin(handoffRequests, eq(handoffRequests.id, handoffMessages.handoffId))
-    .where(and(eq(handoffMessages.tgMessageId, messageId), eq(handoffRequests.tgChatId, chatId)))
-    .get()?.handoff
+  return (
+    await db
+      .select({ handoff: handoffRequests })
+      .from(handoffMessages)
+      .innerJoin(handoffRequests, eq(handoffRequests.id, handoffMessages.handoffId))
+      .where(and(eq(handoffMessages.tgMessageId, messageId), eq(handoffRequests.tgChatId, chatId)))
+      .limit(1)
+  )[0]?.handoff
 }
 
 /** The region code of a handoff (null: none, the centre's). */
-export function regionCodeOf(db: Db, regionId: number | null): string | null {
+export async function regionCodeOf(db: Db, regionId: number | null): Promise<string | null> {
   if (regionId === null) return null
-  return db.select({ code: regions.code }).from(regions).where(eq(regions.id, regionId)).get()?.code ?? null
+  return (await db.select({ code: regions.code }).from(regions).where(eq(regions.id, regionId)).limit(1))[0]?.code ?? null
 }
 
 /** The staff account a Telegram user is linked to (`/tautkan`), whatever its status. */
-export function staffByTelegramUser(db: Db, telegramUserId: string) {
-  return db.select().from(staff).where(eq(staff.telegramUserId, telegramUserId)).get()
+export async function staffByTelegramUser(db: Db, telegramUserId: string) {
+  return (await db.select().from(staff).where(eq(staff.telegramUserId, telegramUserId)).limit(1))[0]
 }
 
 export type GroupCleanup = typeof handoffGroupCleanups.$inferSelect
 
 /** Group posts still to delete (erasure, retention) that have failed fewer than `maxAttempts` times. */
-export function pendingCleanups(db: Db, maxAttempts: number, limit = 50): GroupCleanup[] {
-  return db
+export async function pendingCleanups(db: Db, maxAttempts: number, limit = 50): Promise<GroupCleanup[]> {
+  return await db
     .select()
     .from(handoffGroupCleanups)
     .where(and(isNull(handoffGroupCleanups.doneAt), lt(handoffGroupCleanups.attempts, maxAttempts)))
     .orderBy(asc(handoffGroupCleanups.id))
     .limit(limit)
-    .all()
 }
 
-export function markCleanupDone(db: Db, id: number, at: Date): void {
-  db.update(handoffGroupCleanups).set({ doneAt: at }).where(eq(handoffGroupCleanups.id, id)).run()
+export async function markCleanupDone(db: Db, id: number, at: Date): Promise<void> {
+  await db.update(handoffGroupCleanups).set({ doneAt: at }).where(eq(handoffGroupCleanups.id, id))
 }
 
-export function markCleanupFailed(db: Db, id: number): void {
-  db.update(handoffGroupCleanups)
+export async function markCleanupFailed(db: Db, id: number): Promise<void> {
+  await db
+    .update(handoffGroupCleanups)
     .set({ attempts: sql`${handoffGroupCleanups.attempts} + 1` })
     .where(eq(handoffGroupCleanups.id, id))
-    .run()
 }

@@ -5,7 +5,7 @@
  */
 import { eq, sql } from 'drizzle-orm'
 import type { Channel, Reply } from '../../vocabulary/message.js'
-import { cached, connectionOf, type Db } from '../client.js'
+import { type Db, perConnection, statement, written } from '../client.js'
 import { handoffAttachments, handoffRequests, outbox } from '../schema.js'
 
 export type HandoffRow = typeof handoffRequests.$inferSelect
@@ -30,20 +30,17 @@ export type ThreadItem = {
 /** The zone of a handoff with no region: the centre's (Jakarta). */
 export const CENTRE_ZONE = 'Asia/Jakarta'
 
-function withRegion(db: Db, row: HandoffRow | undefined): HandoffWithRegion | undefined {
+async function withRegion(db: Db, row: HandoffRow | undefined): Promise<HandoffWithRegion | undefined> {
   if (!row) return undefined
   const region = row.regionId
-    ? (cached(db, 'select code, city, time_zone as zone from regions where id = ?').get(row.regionId) as
+    ? ((await statement(db, 'select code, city, time_zone as zone from regions where id = ?').get(row.regionId)) as
         | { code: string; city: string; zone: string }
         | undefined)
     : undefined
   return { ...row, regionCode: region?.code ?? null, regionCity: region?.city ?? null, regionZone: region?.zone ?? CENTRE_ZONE }
 }
 
-// Read on every message a person sends to staff: built and prepared once per connection. Keyed by
-// the connection, not the Db: a transaction's `tx` is a new object each time, on the same connection
-// (like `cached`, it finds it in the transaction's session).
-const prepared = new WeakMap<object, ReturnType<typeof prepareReads>>()
+// Read on every message a person sends to staff: built and prepared once per connection.
 function prepareReads(db: Db) {
   return {
     byId: db
@@ -58,24 +55,16 @@ function prepareReads(db: Db) {
       .prepare(),
   }
 }
-function reads(db: Db) {
-  const connection = connectionOf(db)
-  let statements = prepared.get(connection)
-  if (!statements) {
-    statements = prepareReads(db)
-    prepared.set(connection, statements)
-  }
-  return statements
-}
+const reads = perConnection(prepareReads)
 
 /** The handoff with that code (case-insensitive), with its region. */
-export function handoffByCode(db: Db, code: string): HandoffWithRegion | undefined {
-  return withRegion(db, reads(db).byCode.get({ code: code.trim().toUpperCase() }))
+export async function handoffByCode(db: Db, code: string): Promise<HandoffWithRegion | undefined> {
+  return await withRegion(db, await reads(db).byCode.get({ code: code.trim().toUpperCase() }))
 }
 
 /** The handoff with that id, with its region. */
-export function handoffById(db: Db, id: number): HandoffWithRegion | undefined {
-  return withRegion(db, reads(db).byId.get({ id }))
+export async function handoffById(db: Db, id: number): Promise<HandoffWithRegion | undefined> {
+  return await withRegion(db, await reads(db).byId.get({ id }))
 }
 
 type ThreadRow = {
@@ -96,8 +85,8 @@ type ThreadRow = {
 }
 
 /** The thread in order, after message `afterId` (0: all of it). */
-export function threadOf(db: Db, handoffId: number, afterId = 0): ThreadItem[] {
-  const rows = cached(
+export async function threadOf(db: Db, handoffId: number, afterId = 0): Promise<ThreadItem[]> {
+  const rows = (await statement(
     db,
     `select m.id, m.at, m.author, m.via, m.staff_id as staffId, m.staff_name as staffName, m.text,
             a.id as attachmentId, a.kind, a.mime_type as mimeType, a.file_name as fileName, a.size,
@@ -107,7 +96,7 @@ export function threadOf(db: Db, handoffId: number, afterId = 0): ThreadItem[] {
        left join outbox o on o.id = m.outbox_id
       where m.handoff_id = ? and m.id > ?
       order by m.id`,
-  ).all(handoffId, afterId) as ThreadRow[]
+  ).all(handoffId, afterId)) as ThreadRow[]
   return rows.map((r) => ({
     id: r.id,
     at: new Date(r.at),
@@ -126,15 +115,15 @@ export function threadOf(db: Db, handoffId: number, afterId = 0): ThreadItem[] {
 }
 
 /** The sealed bytes of a file sent in that handoff (open them with the handoff file box), or undefined. */
-export function attachmentOf(
+export async function attachmentOf(
   db: Db,
   handoffId: number,
   attachmentId: number,
-): { mimeType: string; fileName: string | null; size: number; content: Buffer } | undefined {
-  return cached(
+): Promise<{ mimeType: string; fileName: string | null; size: number; content: Buffer } | undefined> {
+  return (await statement(
     db,
     'select mime_type as mimeType, file_name as fileName, size, content from handoff_attachments where id = ? and handoff_id = ?',
-  ).get(attachmentId, handoffId) as { mimeType: string; fileName: string | null; size: number; content: Buffer } | undefined
+  ).get(attachmentId, handoffId)) as { mimeType: string; fileName: string | null; size: number; content: Buffer } | undefined
 }
 
 export type NewThreadMessage = {
@@ -152,8 +141,8 @@ export type NewThreadMessage = {
 }
 
 /** Adds a message to a thread; undefined when that platform message is already in it (a redelivery). */
-export function insertThreadMessage(db: Db, message: NewThreadMessage): number | undefined {
-  const row = cached(
+export async function insertThreadMessage(db: Db, message: NewThreadMessage): Promise<number | undefined> {
+  const row = (await statement(
     db,
     `insert into handoff_messages (handoff_id, at, author, staff_id, staff_name, via, text, attachment_id, platform_id, relayed_at)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -170,38 +159,39 @@ export function insertThreadMessage(db: Db, message: NewThreadMessage): number |
     message.attachmentId ?? null,
     message.platformId ?? null,
     message.relayed ? message.at.getTime() : null,
-  ) as { id: number } | undefined
+  )) as { id: number } | undefined
   return row?.id
 }
 
 /** Links a staff reply to its outbox row (the thread shows its delivery). */
-export function setMessageOutbox(db: Db, messageId: number, outboxId: number): void {
-  cached(db, 'update handoff_messages set outbox_id = ? where id = ?').run(outboxId, messageId)
+export async function setMessageOutbox(db: Db, messageId: number, outboxId: number): Promise<void> {
+  await statement(db, 'update handoff_messages set outbox_id = ? where id = ?').run(outboxId, messageId)
 }
 
 /** How many waiting alerts the thread already holds (each is numbered: `alert:1`, `alert:2`, …). */
-export function alertCountOf(db: Db, handoffId: number): number {
-  const row = cached(db, "select count(*) as n from handoff_messages where handoff_id = ? and platform_id like 'alert:%'").get(
-    handoffId,
-  ) as { n: number }
+export async function alertCountOf(db: Db, handoffId: number): Promise<number> {
+  const row = (await statement(
+    db,
+    "select count(*) as n from handoff_messages where handoff_id = ? and platform_id like 'alert:%'",
+  ).get(handoffId)) as { n: number }
   return row.n
 }
 
 /** When the person's first message after `after` came, if any. */
-export function firstPersonMessageAfter(db: Db, handoffId: number, after: Date): Date | undefined {
-  const row = cached(db, "select min(at) as at from handoff_messages where handoff_id = ? and author = 'person' and at > ?").get(
-    handoffId,
-    after.getTime(),
-  ) as { at: number | null }
+export async function firstPersonMessageAfter(db: Db, handoffId: number, after: Date): Promise<Date | undefined> {
+  const row = (await statement(
+    db,
+    "select min(at) as at from handoff_messages where handoff_id = ? and author = 'person' and at > ?",
+  ).get(handoffId, after.getTime())) as { at: number | null }
   return row.at ? new Date(row.at) : undefined
 }
 
 /** How many files, and bytes, the handoff holds already. */
-export function attachmentUsageOf(db: Db, handoffId: number): { files: number; bytes: number } {
-  return cached(
+export async function attachmentUsageOf(db: Db, handoffId: number): Promise<{ files: number; bytes: number }> {
+  return (await statement(
     db,
     'select count(*) as files, coalesce(sum(size), 0) as bytes from handoff_attachments where handoff_id = ?',
-  ).get(handoffId) as { files: number; bytes: number }
+  ).get(handoffId)) as { files: number; bytes: number }
 }
 
 export type NewAttachment = {
@@ -217,31 +207,32 @@ export type NewAttachment = {
 }
 
 /** Stores a file the person sent; its id goes into the thread message. */
-export function insertAttachment(db: Db, file: NewAttachment): number {
-  return db.insert(handoffAttachments).values(file).returning({ id: handoffAttachments.id }).get().id
+export async function insertAttachment(db: Db, file: NewAttachment): Promise<number> {
+  return written(await db.insert(handoffAttachments).values(file).returning({ id: handoffAttachments.id })).id
 }
 
 /**
  * Queues a message to the handoff's chat (its channel, chat and person): sent at any hour, never
  * expires. The id links a staff reply in the thread to its delivery.
  */
-export function queueToHandoffChat(
+export async function queueToHandoffChat(
   db: Db,
   chat: { channel: Channel; chatId: string; personId: number | null },
   message: { kind: string; key: string; reply: Reply; at: Date },
-): number {
-  const row = db
-    .insert(outbox)
-    .values({
-      idempotencyKey: message.key,
-      channel: chat.channel,
-      chatId: chat.chatId,
-      personId: chat.personId,
-      kind: message.kind,
-      payload: JSON.stringify(message.reply),
-      dueAt: message.at,
-    })
-    .returning({ id: outbox.id })
-    .get()
+): Promise<number> {
+  const row = written(
+    await db
+      .insert(outbox)
+      .values({
+        idempotencyKey: message.key,
+        channel: chat.channel,
+        chatId: chat.chatId,
+        personId: chat.personId,
+        kind: message.kind,
+        payload: JSON.stringify(message.reply),
+        dueAt: message.at,
+      })
+      .returning({ id: outbox.id }),
+  )
   return row.id
 }

@@ -7,38 +7,40 @@ import { identityCodes } from '../schema.js'
 export type IdentityCodeRow = typeof identityCodes.$inferSelect
 
 /** The person's code that can still be used at `now` (not used, not expired, tries left), if any. */
-export function usableCode(db: Db, personId: number, now: Date, maxTries: number): IdentityCodeRow | undefined {
-  return db
-    .select()
-    .from(identityCodes)
-    .where(
-      and(
-        eq(identityCodes.personId, personId),
-        isNull(identityCodes.usedAt),
-        gt(identityCodes.expiresAt, now),
-        lt(identityCodes.tries, maxTries),
-      ),
-    )
-    .orderBy(desc(identityCodes.id))
-    .get()
+export async function usableCode(db: Db, personId: number, now: Date, maxTries: number): Promise<IdentityCodeRow | undefined> {
+  return (
+    await db
+      .select()
+      .from(identityCodes)
+      .where(
+        and(
+          eq(identityCodes.personId, personId),
+          isNull(identityCodes.usedAt),
+          gt(identityCodes.expiresAt, now),
+          lt(identityCodes.tries, maxTries),
+        ),
+      )
+      .orderBy(desc(identityCodes.id))
+      .limit(1)
+  )[0]
 }
 
-export function insertCode(
+export async function insertCode(
   db: Db,
   code: { personId: number; channel: Channel; chatId: string; codeHash: string; createdAt: Date; expiresAt: Date },
-): void {
-  db.insert(identityCodes).values(code).run()
+): Promise<void> {
+  await db.insert(identityCodes).values(code)
 }
 
 /** Counts one wrong try against a code. */
-export function countCodeTry(db: Db, id: number): void {
-  db.update(identityCodes)
+export async function countCodeTry(db: Db, id: number): Promise<void> {
+  await db
+    .update(identityCodes)
     .set({ tries: sql`${identityCodes.tries} + 1` })
     .where(eq(identityCodes.id, id))
-    .run()
 }
 
 /** Spends a code: it cannot be used again. */
-export function spendCode(db: Db, id: number, at: Date): void {
-  db.update(identityCodes).set({ usedAt: at }).where(eq(identityCodes.id, id)).run()
+export async function spendCode(db: Db, id: number, at: Date): Promise<void> {
+  await db.update(identityCodes).set({ usedAt: at }).where(eq(identityCodes.id, id))
 }

@@ -3,7 +3,9 @@
  * its queued rows go back to pending, the rows it was sending become "unknown" (never sent twice).
  * Plain rows and one transaction: the same on PostgreSQL, where `SKIP LOCKED` claims sit on top.
  */
-import { cached, type Db } from '../client.js'
+
+import { changed, type Db, statement } from '../client.js'
+import { transaction } from '../store.js'
 import { SPENT_CODE } from './outbox.js'
 
 export type Dispatcher = {
@@ -19,8 +21,8 @@ export type Dispatcher = {
 export const UNKNOWN_REASON = 'outcome unknown: the process stopped while sending'
 
 /** Writes the dispatcher's row (again, after it was judged gone), with its heartbeat at `at`. */
-export function registerDispatcher(db: Db, dispatcher: Omit<Dispatcher, 'heartbeatAt'>, at: Date): void {
-  cached(
+export async function registerDispatcher(db: Db, dispatcher: Omit<Dispatcher, 'heartbeatAt'>, at: Date): Promise<void> {
+  await statement(
     db,
     `INSERT INTO outbox_dispatchers (id, role, host, pid, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at`,
@@ -28,20 +30,20 @@ export function registerDispatcher(db: Db, dispatcher: Omit<Dispatcher, 'heartbe
 }
 
 /** Renews the heartbeat; false when the row is gone (another dispatcher judged this one gone). */
-export function beatDispatcher(db: Db, id: string, at: Date): boolean {
-  return cached(db, 'UPDATE outbox_dispatchers SET heartbeat_at = ? WHERE id = ?').run(at.getTime(), id).changes > 0
+export async function beatDispatcher(db: Db, id: string, at: Date): Promise<boolean> {
+  return changed(await statement(db, 'UPDATE outbox_dispatchers SET heartbeat_at = ? WHERE id = ?').run(at.getTime(), id)) > 0
 }
 
-export function listDispatchers(db: Db): Dispatcher[] {
-  return cached(
+export async function listDispatchers(db: Db): Promise<Dispatcher[]> {
+  return (await statement(
     db,
     'SELECT id, role, host, pid, started_at AS startedAt, heartbeat_at AS heartbeatAt FROM outbox_dispatchers ORDER BY started_at',
-  ).all() as Dispatcher[]
+  ).all()) as Dispatcher[]
 }
 
 /** Deletes the dispatcher's row (a clean stop). */
-export function removeDispatcher(db: Db, id: string): void {
-  cached(db, 'DELETE FROM outbox_dispatchers WHERE id = ?').run(id)
+export async function removeDispatcher(db: Db, id: string): Promise<void> {
+  await statement(db, 'DELETE FROM outbox_dispatchers WHERE id = ?').run(id)
 }
 
 export type TakenBack = {
@@ -58,52 +60,58 @@ export type TakenBack = {
  * dispatcher writes its row before it claims anything, so a live one's rows are never touched,
  * however old their claim.
  */
-export function takeBackFromGone(db: Db, gone: readonly string[], at: Date): TakenBack {
+export async function takeBackFromGone(db: Db, gone: readonly string[], at: Date): Promise<TakenBack> {
   const ids = JSON.stringify(gone)
   const notLive = `(claimed_by IS NULL OR claimed_by IN (SELECT value FROM json_each(?))
     OR claimed_by NOT IN (SELECT id FROM outbox_dispatchers))`
-  return db.$client
-    .transaction(() => {
-      const unknown = cached(
-        db,
+  return await transaction(db, async (tx) => {
+    const unknown = changed(
+      await statement(
+        tx,
         `UPDATE outbox SET status = 'unknown', last_error = ?, claim_token = NULL, updated_at = ?,
            payload = CASE kind WHEN 'identity_code' THEN ? ELSE payload END
          WHERE status = 'claimed' AND ${notLive}`,
-      ).run(UNKNOWN_REASON, at.getTime(), SPENT_CODE, ids).changes
-      const requeued = cached(
-        db,
+      ).run(UNKNOWN_REASON, at.getTime(), SPENT_CODE, ids),
+    )
+    const requeued = changed(
+      await statement(
+        tx,
         `UPDATE outbox SET status = 'pending', claim_token = NULL, claimed_by = NULL, updated_at = ?
          WHERE status = 'queued' AND ${notLive}`,
-      ).run(at.getTime(), ids).changes
-      cached(db, 'DELETE FROM outbox_dispatchers WHERE id IN (SELECT value FROM json_each(?))').run(ids)
-      return { requeued, unknown }
-    })
-    .immediate()
+      ).run(at.getTime(), ids),
+    )
+    await statement(tx, 'DELETE FROM outbox_dispatchers WHERE id IN (SELECT value FROM json_each(?))').run(ids)
+    return { requeued, unknown }
+  })
 }
 
 /**
  * A clean stop: the dispatcher's queued rows go back to pending (due as before, so the next
  * process sends them at once). Rows it is still sending are left to finish.
  */
-export function handBack(db: Db, id: string, at: Date): number {
-  return cached(
-    db,
-    `UPDATE outbox SET status = 'pending', claim_token = NULL, claimed_by = NULL, updated_at = ?
+export async function handBack(db: Db, id: string, at: Date): Promise<number> {
+  return changed(
+    await statement(
+      db,
+      `UPDATE outbox SET status = 'pending', claim_token = NULL, claimed_by = NULL, updated_at = ?
      WHERE status = 'queued' AND claimed_by = ?`,
-  ).run(at.getTime(), id).changes
+    ).run(at.getTime(), id),
+  )
 }
 
 /** How many rows the dispatcher is sending right now (claimed, not finished). */
-export function sendingOf(db: Db, id: string): number {
-  return (cached(db, `SELECT count(*) AS n FROM outbox WHERE status = 'claimed' AND claimed_by = ?`).get(id) as { n: number }).n
+export async function sendingOf(db: Db, id: string): Promise<number> {
+  return (
+    (await statement(db, `SELECT count(*) AS n FROM outbox WHERE status = 'claimed' AND claimed_by = ?`).get(id)) as { n: number }
+  ).n
 }
 
 /**
  * A send that gave up before anything went out (the dispatcher is stopping): the row goes back to
  * pending, its attempt not counted, for the next process to send.
  */
-export function releaseClaim(db: Db, id: number, dispatcher: string, at: Date): void {
-  cached(
+export async function releaseClaim(db: Db, id: number, dispatcher: string, at: Date): Promise<void> {
+  await statement(
     db,
     `UPDATE outbox SET status = 'pending', attempts = max(attempts - 1, 0), claim_token = NULL, claimed_by = NULL, updated_at = ?
      WHERE id = ? AND status IN ('claimed', 'unknown') AND claimed_by = ?`,

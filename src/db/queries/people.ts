@@ -6,7 +6,7 @@
  */
 import { and, asc, desc, eq, gt } from 'drizzle-orm'
 import type { Channel } from '../../vocabulary/message.js'
-import { cached, type Db } from '../client.js'
+import { type Db, statement, written } from '../client.js'
 import {
   bimtekSessions,
   certificates,
@@ -22,116 +22,115 @@ import {
 
 export type PersonRow = typeof people.$inferSelect
 
-export function personById(db: Db, id: number): PersonRow | undefined {
-  return db.select().from(people).where(eq(people.id, id)).get()
+export async function personById(db: Db, id: number): Promise<PersonRow | undefined> {
+  return (await db.select().from(people).where(eq(people.id, id)).limit(1))[0]
 }
 
 /**
  * The time zone on a person's record (the one they read times in), if they are on record. Asked on
  * many turns and for every person a reminder plan touches: one statement, prepared once.
  */
-export function personZone(db: Db, personId: number): string | undefined {
-  const row = cached(db, 'select time_zone as zone from people where id = ?').get(personId) as { zone: string } | undefined
+export async function personZone(db: Db, personId: number): Promise<string | undefined> {
+  const row = (await statement(db, 'select time_zone as zone from people where id = ?').get(personId)) as
+    | { zone: string }
+    | undefined
   return row?.zone
 }
 
 /** The province code on a person's record, if any. */
-export function provinceOfPerson(db: Db, personId: number): string | undefined {
-  const row = cached(db, 'select province_code as code from people where id = ?').get(personId) as
+export async function provinceOfPerson(db: Db, personId: number): Promise<string | undefined> {
+  const row = (await statement(db, 'select province_code as code from people where id = ?').get(personId)) as
     | { code: string | null }
     | undefined
   return row?.code ?? undefined
 }
 
-export function personByNikHash(db: Db, nikHash: string): PersonRow | undefined {
-  return db.select().from(people).where(eq(people.nikHash, nikHash)).get()
+export async function personByNikHash(db: Db, nikHash: string): Promise<PersonRow | undefined> {
+  return (await db.select().from(people).where(eq(people.nikHash, nikHash)).limit(1))[0]
 }
 
 /** The person who made the registration with this code. */
-export function personByRegistrationCode(db: Db, code: string): PersonRow | undefined {
-  const row = db
-    .select({ person: people })
-    .from(registrations)
-    .innerJoin(people, eq(people.id, registrations.personId))
-    .where(eq(registrations.code, code))
-    .get()
+export async function personByRegistrationCode(db: Db, code: string): Promise<PersonRow | undefined> {
+  const row = (
+    await db
+      .select({ person: people })
+      .from(registrations)
+      .innerJoin(people, eq(people.id, registrations.personId))
+      .where(eq(registrations.code, code))
+      .limit(1)
+  )[0]
   return row?.person
 }
 
 /** People on record with this mobile number (E.164). */
-export function peopleByPhone(db: Db, phoneE164: string): PersonRow[] {
-  return db.select().from(people).where(eq(people.phoneE164, phoneE164)).limit(2).all()
+export async function peopleByPhone(db: Db, phoneE164: string): Promise<PersonRow[]> {
+  return await db.select().from(people).where(eq(people.phoneE164, phoneE164)).limit(2)
 }
 
 /** Records one try to prove a claim in a chat; `subject` is the keyed hash of what was claimed, if known. */
-export function recordAttempt(
+export async function recordAttempt(
   db: Db,
   attempt: { channel: Channel; chatId: string; at: Date; succeeded: boolean; subject?: string | undefined },
-): void {
+): Promise<void> {
   const { channel, chatId, at, succeeded, subject } = attempt
-  db.insert(identityAttempts)
-    .values({ channel, chatId, at, succeeded, subject: subject ?? null })
-    .run()
+  await db.insert(identityAttempts).values({ channel, chatId, at, succeeded, subject: subject ?? null })
 }
 
 /** The failed attempts on one claimed subject (from any chat) since `since`, newest first. */
-export function subjectFailuresSince(db: Db, subject: string, since: Date): Date[] {
-  const rows = cached(
+export async function subjectFailuresSince(db: Db, subject: string, since: Date): Promise<Date[]> {
+  const rows = (await statement(
     db,
     'select at from identity_attempts where subject = ? and succeeded = 0 and at >= ? order by at desc',
-  ).all(subject, since.getTime()) as { at: number }[]
+  ).all(subject, since.getTime())) as { at: number }[]
   return rows.map((row) => new Date(row.at))
 }
 
 /** The failed attempts of a chat since `since`, newest first. */
-export function failuresSince(db: Db, channel: Channel, chatId: string, since: Date): Date[] {
-  const rows = cached(
+export async function failuresSince(db: Db, channel: Channel, chatId: string, since: Date): Promise<Date[]> {
+  const rows = (await statement(
     db,
     'select at from identity_attempts where channel = ? and chat_id = ? and succeeded = 0 and at >= ? order by at desc',
-  ).all(channel, chatId, since.getTime()) as { at: number }[]
+  ).all(channel, chatId, since.getTime())) as { at: number }[]
   return rows.map((row) => new Date(row.at))
 }
 
-export function stageHistory(db: Db, personId: number) {
-  return db
+export async function stageHistory(db: Db, personId: number) {
+  return await db
     .select()
     .from(certificationStages)
     .where(eq(certificationStages.personId, personId))
     .orderBy(asc(certificationStages.reachedAt), asc(certificationStages.id))
-    .all()
 }
 
-export function upcomingExams(db: Db, personId: number, now: Date) {
-  return db
+export async function upcomingExams(db: Db, personId: number, now: Date) {
+  return await db
     .select()
     .from(exams)
     .where(and(eq(exams.personId, personId), eq(exams.status, 'scheduled'), gt(exams.startsAt, now)))
     .orderBy(asc(exams.startsAt))
-    .all()
 }
 
-export function certificatesOf(db: Db, personId: number) {
-  return db.select().from(certificates).where(eq(certificates.personId, personId)).orderBy(desc(certificates.issuedAt)).all()
+export async function certificatesOf(db: Db, personId: number) {
+  return await db.select().from(certificates).where(eq(certificates.personId, personId)).orderBy(desc(certificates.issuedAt))
 }
 
 /** Everything stored about a person, for the copy they can ask for (UU 27/2022, right of access). */
-export function everythingAbout(db: Db, personId: number) {
-  const person = personById(db, personId)
+export async function everythingAbout(db: Db, personId: number) {
+  const person = await personById(db, personId)
   if (!person) return undefined
   return {
     person,
-    stages: stageHistory(db, personId),
-    exams: db.select().from(exams).where(eq(exams.personId, personId)).all(),
-    registrations: db
+    stages: await stageHistory(db, personId),
+    exams: await db.select().from(exams).where(eq(exams.personId, personId)),
+    registrations: await db
       .select({ registration: registrations, session: bimtekSessions })
       .from(registrations)
       .innerJoin(bimtekSessions, eq(bimtekSessions.id, registrations.sessionId))
-      .where(eq(registrations.personId, personId))
-      .all(),
-    certificates: certificatesOf(db, personId),
-    consents: db.select().from(consentRecords).where(eq(consentRecords.personId, personId)).all(),
-    chats: db.select().from(channelIdentities).where(eq(channelIdentities.personId, personId)).all(),
-    handoffs: handoffsOfPerson(db, personId),
+      .where(eq(registrations.personId, personId)),
+    certificates: await certificatesOf(db, personId),
+    consents: await db.select().from(consentRecords).where(eq(consentRecords.personId, personId)),
+    chats: await db.select().from(channelIdentities).where(eq(channelIdentities.personId, personId)),
+    handoffs: await handoffsOfPerson(db, personId),
   }
 }
 
@@ -140,28 +139,29 @@ export function everythingAbout(db: Db, personId: number) {
  * them now), each with what the person and staff wrote and the files sent; staff's internal notes
  * and the events are not part of it. Files as stored (sealed).
  */
-export function handoffsOfPerson(db: Db, personId: number) {
-  const requests = cached(
+export async function handoffsOfPerson(db: Db, personId: number) {
+  const requests = (await statement(
     db,
     `select h.id from handoff_requests h
       where h.person_id = ?
          or exists (select 1 from channel_identities c
                      where c.person_id = ? and c.channel = h.channel and c.chat_id = h.chat_id)
       order by h.id`,
-  ).all(personId, personId) as { id: number }[]
-  const messages = cached(
+  ).all(personId, personId)) as { id: number }[]
+  const messages = statement(
     db,
     `select m.at, m.author, m.staff_name as staffName, m.text, a.kind, a.mime_type as mimeType, a.file_name as fileName,
             a.size, a.content
        from handoff_messages m left join handoff_attachments a on a.id = m.attachment_id
       where m.handoff_id = ? and m.author in ('person', 'staff') order by m.id`,
   )
-  return requests.flatMap((row) => {
-    const request = db.select().from(handoffRequests).where(eq(handoffRequests.id, row.id)).get()
-    if (!request) return []
-    return {
+  const found = []
+  for (const row of requests) {
+    const request = (await db.select().from(handoffRequests).where(eq(handoffRequests.id, row.id)).limit(1))[0]
+    if (!request) continue
+    found.push({
       request,
-      messages: messages.all(row.id) as {
+      messages: (await messages.all(row.id)) as {
         at: number
         author: 'person' | 'staff'
         staffName: string | null
@@ -172,8 +172,9 @@ export function handoffsOfPerson(db: Db, personId: number) {
         size: number | null
         content: Buffer | null
       }[],
-    }
-  })
+    })
+  }
+  return found
 }
 
 export type ContactFields = Pick<
@@ -182,15 +183,15 @@ export type ContactFields = Pick<
 >
 
 /** Corrects a person's contact data (the console's Peserta page). */
-export function updatePersonContact(db: Db, personId: number, contact: ContactFields, at: Date): void {
-  db.update(people)
+export async function updatePersonContact(db: Db, personId: number, contact: ContactFields, at: Date): Promise<void> {
+  await db
+    .update(people)
     .set({ ...contact, updatedAt: at })
     .where(eq(people.id, personId))
-    .run()
 }
 
 /** A consent given (or refused) in a chat, with the version of the text the person agreed to. */
-export function recordConsent(
+export async function recordConsent(
   db: Db,
   consent: {
     personId: number | null
@@ -202,8 +203,8 @@ export function recordConsent(
     granted: boolean
     recordedAt: Date
   },
-): void {
-  db.insert(consentRecords).values(consent).run()
+): Promise<void> {
+  await db.insert(consentRecords).values(consent)
 }
 
 export type PersonInput = {
@@ -223,20 +224,25 @@ export type PersonInput = {
  * The person with this NIK, created if new, with the contact details just given. A NIK already on
  * record with another birth date is refused: someone may be using another person's NIK.
  */
-export function upsertPerson(db: Db, input: PersonInput, now: Date): { ok: true; personId: number } | { ok: false } {
-  const existing = db.select().from(people).where(eq(people.nikHash, input.nikHash)).get()
+export async function upsertPerson(
+  db: Db,
+  input: PersonInput,
+  now: Date,
+): Promise<{ ok: true; personId: number } | { ok: false }> {
+  const existing = (await db.select().from(people).where(eq(people.nikHash, input.nikHash)).limit(1))[0]
   if (existing?.birthDate && existing.birthDate !== input.birthDate) return { ok: false }
   if (existing) {
-    db.update(people)
+    await db
+      .update(people)
       .set({ ...input, nikCiphertext: existing.nikCiphertext ?? input.nikCiphertext, updatedAt: now })
       .where(eq(people.id, existing.id))
-      .run()
     return { ok: true, personId: existing.id }
   }
-  const created = db
-    .insert(people)
-    .values({ ...input, createdAt: now, updatedAt: now })
-    .returning({ id: people.id })
-    .get()
+  const created = written(
+    await db
+      .insert(people)
+      .values({ ...input, createdAt: now, updatedAt: now })
+      .returning({ id: people.id }),
+  )
   return { ok: true, personId: created.id }
 }

@@ -14,7 +14,7 @@ import {
   parseEventKey,
 } from '../../vocabulary/events.js'
 import type { Channel } from '../../vocabulary/message.js'
-import { cached, type Db } from '../client.js'
+import { changed, type Db, statement } from '../client.js'
 import { OUTBOX_STATUSES, type OutboxStatus, outbox } from '../schema.js'
 
 export type EventFacts = {
@@ -29,7 +29,7 @@ export type EventFacts = {
 const GONE: EventFacts = { kind: null, code: null, title: null }
 
 /** What the reminders' event keys point at, read in two queries whatever the number of keys. */
-export function describeEvents(db: Db, keys: Iterable<string | null>): Map<string, EventFacts> {
+export async function describeEvents(db: Db, keys: Iterable<string | null>): Promise<Map<string, EventFacts>> {
   const refs = new Map<string, EventRef>()
   for (const key of keys) {
     const ref = key === null || refs.has(key) ? undefined : parseEventKey(key)
@@ -39,7 +39,7 @@ export function describeEvents(db: Db, keys: Iterable<string | null>): Map<strin
     JSON.stringify([...refs.values()].filter((ref) => ref.source === source).map((ref) => ref.id))
   const exams = new Map(
     (
-      cached(db, 'SELECT id, kind, code FROM exams WHERE id IN (SELECT value FROM json_each(?))').all(ids('exam')) as {
+      (await statement(db, 'SELECT id, kind, code FROM exams WHERE id IN (SELECT value FROM json_each(?))').all(ids('exam'))) as {
         id: number
         kind: ExamKind
         code: string | null
@@ -48,11 +48,11 @@ export function describeEvents(db: Db, keys: Iterable<string | null>): Map<strin
   )
   const sessions = new Map(
     (
-      cached(
+      (await statement(
         db,
         `SELECT r.id, s.code, s.title FROM registrations r JOIN bimtek_sessions s ON s.id = r.session_id
          WHERE r.id IN (SELECT value FROM json_each(?))`,
-      ).all(ids('registration')) as { id: number; code: string; title: string }[]
+      ).all(ids('registration'))) as { id: number; code: string; title: string }[]
     ).map((row) => [row.id, row]),
   )
   const facts = new Map<string, EventFacts>()
@@ -122,11 +122,11 @@ const noCounts = () => Object.fromEntries(OUTBOX_STATUSES.map((status) => [statu
  * Reminders matching `filter`, soonest due first (then by id), `limit` of them after the
  * position `after` (the last row of the page before).
  */
-export function listReminders(
+export async function listReminders(
   db: Db,
   filter: ReminderFilter,
   page: { limit: number; after?: { dueAt: number; id: number } | undefined },
-): ReminderRow[] {
+): Promise<ReminderRow[]> {
   const where = [`o.kind = 'reminder'`]
   const args: Record<string, string | number> = { limit: page.limit }
   if (filter.status) {
@@ -159,16 +159,15 @@ export function listReminders(
     args.afterDue = page.after.dueAt
     args.afterId = page.after.id
   }
-  const rows = db.$client
-    .prepare(
-      `SELECT o.id, o.status, o.event_key AS eventKey, o.label, o.channel, o.chat_id AS chatId, o.time_zone AS timeZone,
+  const rows = (await statement(
+    db,
+    `SELECT o.id, o.status, o.event_key AS eventKey, o.label, o.channel, o.chat_id AS chatId, o.time_zone AS timeZone,
          o.due_at AS dueAt, o.expires_at AS expiresAt, o.sent_at AS sentAt, o.attempts, o.last_error AS lastError
        FROM outbox o
        WHERE ${where.join(' AND ')}
        ORDER BY o.due_at, o.id LIMIT @limit`,
-    )
-    .all(args) as RawRow[]
-  const events = describeEvents(
+  ).all(args)) as RawRow[]
+  const events = await describeEvents(
     db,
     rows.map((row) => row.eventKey),
   )
@@ -199,14 +198,17 @@ function provinceCondition(provinces: readonly string[] | undefined): { sql: str
 }
 
 /** How many outbox rows are in each status: all kinds, or only reminders; with `provinces`, of those people only. */
-export function statusCounts(db: Db, only?: 'reminder', provinces?: readonly string[]): Record<OutboxStatus, number> {
+export async function statusCounts(
+  db: Db,
+  only?: 'reminder',
+  provinces?: readonly string[],
+): Promise<Record<OutboxStatus, number>> {
   const counts = noCounts()
   const scope = provinceCondition(provinces)
-  const rows = db.$client
-    .prepare(
-      `SELECT status, COUNT(*) AS count FROM outbox WHERE 1 ${only ? `AND kind = 'reminder'` : ''}${scope.sql} GROUP BY status`,
-    )
-    .all(...scope.args) as { status: OutboxStatus; count: number }[]
+  const rows = (await statement(
+    db,
+    `SELECT status, COUNT(*) AS count FROM outbox WHERE 1 ${only ? `AND kind = 'reminder'` : ''}${scope.sql} GROUP BY status`,
+  ).all(...scope.args)) as { status: OutboxStatus; count: number }[]
   for (const row of rows) counts[row.status] = row.count
   return counts
 }
@@ -215,11 +217,12 @@ export function statusCounts(db: Db, only?: 'reminder', provinces?: readonly str
  * The earliest due time of the pending rows (in the past when a backlog waits), all kinds or only
  * reminders; with `provinces`, of those people only.
  */
-export function nextPendingDue(db: Db, only?: 'reminder', provinces?: readonly string[]): Date | null {
+export async function nextPendingDue(db: Db, only?: 'reminder', provinces?: readonly string[]): Promise<Date | null> {
   const scope = provinceCondition(provinces)
-  const row = db.$client
-    .prepare(`SELECT MIN(due_at) AS at FROM outbox WHERE status = 'pending' ${only ? `AND kind = 'reminder'` : ''}${scope.sql}`)
-    .get(...scope.args) as { at: number | null }
+  const row = (await statement(
+    db,
+    `SELECT MIN(due_at) AS at FROM outbox WHERE status = 'pending' ${only ? `AND kind = 'reminder'` : ''}${scope.sql}`,
+  ).get(...scope.args)) as { at: number | null }
   return date(row.at)
 }
 
@@ -235,25 +238,23 @@ export type EventCount = {
  * These people's reminders: how many in each status, the pending ones per event kind and label,
  * and the next `limit` pending ones (-1: all).
  */
-export function remindersOfPeople(db: Db, people: readonly number[], limit: number) {
+export async function remindersOfPeople(db: Db, people: readonly number[], limit: number) {
   const ids = JSON.stringify(people)
   const statuses = noCounts()
-  const rows = db.$client
-    .prepare(
-      `SELECT status, COUNT(*) AS count FROM outbox
+  const rows = (await statement(
+    db,
+    `SELECT status, COUNT(*) AS count FROM outbox
        WHERE kind = 'reminder' AND person_id IN (SELECT value FROM json_each(?)) GROUP BY status`,
-    )
-    .all(ids) as { status: OutboxStatus; count: number }[]
+  ).all(ids)) as { status: OutboxStatus; count: number }[]
   for (const row of rows) statuses[row.status] = row.count
-  const perEvent = db.$client
-    .prepare(
-      `SELECT event_key AS eventKey, label, COUNT(*) AS count, MAX(expires_at - due_at) AS spanMs FROM outbox
+  const perEvent = (await statement(
+    db,
+    `SELECT event_key AS eventKey, label, COUNT(*) AS count, MAX(expires_at - due_at) AS spanMs FROM outbox
        WHERE kind = 'reminder' AND status = 'pending' AND person_id IN (SELECT value FROM json_each(?))
        GROUP BY 1, 2`,
-    )
-    .all(ids) as { eventKey: string | null; label: string | null; count: number; spanMs: number }[]
+  ).all(ids)) as { eventKey: string | null; label: string | null; count: number; spanMs: number }[]
   // Counted per event in SQL, then per kind of event here, where keys are read.
-  const kinds = describeEvents(
+  const kinds = await describeEvents(
     db,
     perEvent.map((row) => row.eventKey),
   )
@@ -270,7 +271,7 @@ export function remindersOfPeople(db: Db, people: readonly number[], limit: numb
     )
   }
   const byEvent = [...counts.values()]
-  const next = limit === 0 ? [] : listReminders(db, { status: 'pending', people }, { limit })
+  const next = limit === 0 ? [] : await listReminders(db, { status: 'pending', people }, { limit })
   return { statuses, byEvent, next }
 }
 
@@ -278,16 +279,15 @@ export function remindersOfPeople(db: Db, people: readonly number[], limit: numb
  * Whose reminders to plan again when everyone's are: every person with a linked chat that is not
  * blocked, and everyone with reminders still waiting (so those of an unlinked chat are cancelled).
  */
-export function peopleToReplan(db: Db): number[] {
+export async function peopleToReplan(db: Db): Promise<number[]> {
   return (
-    db.$client
-      .prepare(
-        `SELECT person_id AS id FROM channel_identities WHERE person_id IS NOT NULL AND blocked_at IS NULL
+    (await statement(
+      db,
+      `SELECT person_id AS id FROM channel_identities WHERE person_id IS NOT NULL AND blocked_at IS NULL
          UNION
          SELECT person_id FROM outbox WHERE kind = 'reminder' AND status IN ('pending', 'queued') AND person_id IS NOT NULL
          ORDER BY 1`,
-      )
-      .all() as { id: number }[]
+    ).all()) as { id: number }[]
   ).map((row) => row.id)
 }
 
@@ -328,7 +328,7 @@ export type ChannelPreview = {
 }
 
 /** Per channel, what a delivery run at `now` would do with the pending rows; changes nothing. */
-export function deliveryPreview(db: Db, input: RunInput & { lateAfterMs: number }): ChannelPreview[] {
+export async function deliveryPreview(db: Db, input: RunInput & { lateAfterMs: number }): Promise<ChannelPreview[]> {
   const args: Record<string, string | number> = {
     now: input.now.getTime(),
     missedBefore: input.now.getTime() - input.graceMs,
@@ -337,9 +337,9 @@ export function deliveryPreview(db: Db, input: RunInput & { lateAfterMs: number 
   const hold = holdClause(input.quiet, args)
   const live = '(expires_at IS NULL OR expires_at > @now)'
   const dueReminder = `kind = 'reminder' AND ${live} AND due_at >= @missedBefore AND due_at <= @now`
-  const rows = db.$client
-    .prepare(
-      `SELECT channel,
+  const rows = (await statement(
+    db,
+    `SELECT channel,
          COALESCE(SUM(kind = 'reminder' AND expires_at <= @now), 0) AS started,
          COALESCE(SUM(kind <> 'reminder' AND expires_at <= @now), 0) AS expired,
          COALESCE(SUM(kind = 'reminder' AND ${live} AND due_at < @missedBefore), 0) AS missed,
@@ -348,18 +348,16 @@ export function deliveryPreview(db: Db, input: RunInput & { lateAfterMs: number 
          COALESCE(SUM(${dueReminder} AND due_at < @lateBefore AND NOT ${hold}), 0) AS late
        FROM outbox WHERE status = 'pending' AND (due_at <= @now OR expires_at <= @now)
        GROUP BY channel ORDER BY channel`,
-    )
-    .all(args) as Omit<ChannelPreview, 'held'>[]
+  ).all(args)) as Omit<ChannelPreview, 'held'>[]
   const held =
     input.quiet.length === 0
       ? []
-      : (db.$client
-          .prepare(
-            `SELECT channel, time_zone AS zone, COUNT(*) AS count FROM outbox
+      : ((await statement(
+          db,
+          `SELECT channel, time_zone AS zone, COUNT(*) AS count FROM outbox
              WHERE status = 'pending' AND (${dueReminder} OR (kind = 'announcement' AND ${live} AND due_at <= @now)) AND ${hold}
              GROUP BY channel, time_zone ORDER BY channel, time_zone`,
-          )
-          .all(args) as { channel: Channel; zone: string; count: number }[])
+        ).all(args)) as { channel: Channel; zone: string; count: number }[])
   return rows.map((row) => ({
     ...row,
     held: held.filter((h) => h.channel === row.channel).map(({ zone, count }) => ({ zone, count })),
@@ -372,7 +370,7 @@ export type BatchRow = { id: number; chatId: string; kind: string; label: string
  * The rows of `channel` a delivery run at `now` would take, in the order it takes them (like
  * claimBatch after skipUnsendable: other messages before announcements), without taking them.
  */
-export function previewBatch(db: Db, input: RunInput & { channel: Channel; limit: number }): BatchRow[] {
+export async function previewBatch(db: Db, input: RunInput & { channel: Channel; limit: number }): Promise<BatchRow[]> {
   const args: Record<string, string | number> = {
     now: input.now.getTime(),
     missedBefore: input.now.getTime() - input.graceMs,
@@ -380,22 +378,21 @@ export function previewBatch(db: Db, input: RunInput & { channel: Channel; limit
     limit: input.limit,
   }
   const hold = holdClause(input.quiet, args)
-  return db.$client
-    .prepare(
-      `SELECT * FROM (
+  return (await statement(
+    db,
+    `SELECT * FROM (
          SELECT id, chat_id AS chatId, kind, label, payload, due_at AS dueAt FROM outbox
          WHERE status = 'pending' AND due_at <= @now AND channel = @channel
            AND (expires_at IS NULL OR expires_at > @now) AND NOT (kind = 'reminder' AND due_at < @missedBefore)
            AND NOT ${hold}
          ORDER BY kind = 'announcement', due_at, id LIMIT @limit)
        ORDER BY dueAt, id`,
-    )
-    .all(args) as BatchRow[]
+  ).all(args)) as BatchRow[]
 }
 
 /** The reminders still to come in this chat, soonest first. */
-export function upcomingRemindersOfChat(db: Db, channel: Channel, chatId: string) {
-  return db
+export async function upcomingRemindersOfChat(db: Db, channel: Channel, chatId: string) {
+  return await db
     .select({ eventKey: outbox.eventKey, label: outbox.label, dueAt: outbox.dueAt, expiresAt: outbox.expiresAt })
     .from(outbox)
     .where(
@@ -407,32 +404,38 @@ export function upcomingRemindersOfChat(db: Db, channel: Channel, chatId: string
       ),
     )
     .orderBy(asc(outbox.dueAt))
-    .all()
 }
 
 /** The event of the latest reminder sent to this chat whose event ended after `endedAfter`. */
-export function latestRemindedEvent(db: Db, channel: Channel, chatId: string, endedAfter: Date): string | undefined {
+export async function latestRemindedEvent(
+  db: Db,
+  channel: Channel,
+  chatId: string,
+  endedAfter: Date,
+): Promise<string | undefined> {
   return (
-    db
-      .select({ eventKey: outbox.eventKey })
-      .from(outbox)
-      .where(
-        and(
-          eq(outbox.channel, channel),
-          eq(outbox.chatId, chatId),
-          eq(outbox.kind, 'reminder'),
-          inArray(outbox.status, ['sent', 'late']),
-          gt(outbox.expiresAt, endedAfter),
-        ),
-      )
-      .orderBy(desc(outbox.sentAt), desc(outbox.id))
-      .get()?.eventKey ?? undefined
+    (
+      await db
+        .select({ eventKey: outbox.eventKey })
+        .from(outbox)
+        .where(
+          and(
+            eq(outbox.channel, channel),
+            eq(outbox.chatId, chatId),
+            eq(outbox.kind, 'reminder'),
+            inArray(outbox.status, ['sent', 'late']),
+            gt(outbox.expiresAt, endedAfter),
+          ),
+        )
+        .orderBy(desc(outbox.sentAt), desc(outbox.id))
+        .limit(1)
+    )[0]?.eventKey ?? undefined
   )
 }
 
 /** A person's reminders not sent yet: pending, or queued for sending. */
-export function waitingRemindersOf(db: Db, personId: number) {
-  return db
+export async function waitingRemindersOf(db: Db, personId: number) {
+  return await db
     .select({
       id: outbox.id,
       key: outbox.idempotencyKey,
@@ -445,20 +448,19 @@ export function waitingRemindersOf(db: Db, personId: number) {
     })
     .from(outbox)
     .where(and(eq(outbox.personId, personId), eq(outbox.kind, 'reminder'), inArray(outbox.status, ['pending', 'queued'])))
-    .all()
 }
 
 /** A waiting reminder no longer wanted, with the reason kept in `last_error`. */
-export function cancelReminder(db: Db, id: number, reason: string, at: Date): void {
-  db.update(outbox)
+export async function cancelReminder(db: Db, id: number, reason: string, at: Date): Promise<void> {
+  await db
+    .update(outbox)
     .set({ status: 'cancelled', lastError: reason, claimToken: null, updatedAt: at })
     .where(eq(outbox.id, id))
-    .run()
 }
 
 /** A pending reminder whose text or time changed. */
-export function rewriteReminder(db: Db, id: number, change: { payload: string; dueAt: Date }, at: Date): void {
-  db.update(outbox).set({ payload: change.payload, dueAt: change.dueAt, updatedAt: at }).where(eq(outbox.id, id)).run()
+export async function rewriteReminder(db: Db, id: number, change: { payload: string; dueAt: Date }, at: Date): Promise<void> {
+  await db.update(outbox).set({ payload: change.payload, dueAt: change.dueAt, updatedAt: at }).where(eq(outbox.id, id))
 }
 
 export type PlannedReminder = {
@@ -475,9 +477,9 @@ export type PlannedReminder = {
 }
 
 /** Queues one planned reminder; 1 when it was queued (new, or cancelled before and planned again), else 0. */
-export function queueReminder(db: Db, reminder: PlannedReminder, at: Date): number {
-  return (
-    db
+export async function queueReminder(db: Db, reminder: PlannedReminder, at: Date): Promise<number> {
+  return changed(
+    await db
       .insert(outbox)
       .values({
         idempotencyKey: reminder.key,
@@ -510,7 +512,6 @@ export function queueReminder(db: Db, reminder: PlannedReminder, at: Date): numb
           updatedAt: at,
         },
         setWhere: eq(outbox.status, 'cancelled'),
-      })
-      .run().changes
+      }),
   )
 }

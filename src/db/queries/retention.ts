@@ -3,7 +3,7 @@
  * row, each a condition on the row's age. Rows go in small batches, so a first run on a large
  * database never holds the write lock for long.
  */
-import { cached, type Db } from '../client.js'
+import { changed, type Db, statement } from '../client.js'
 
 /** The kinds of rows with a retention period, in the order they are purged. */
 export const RETENTION_RULES = {
@@ -60,16 +60,20 @@ export const RETENTION_RULES = {
 export type RetentionRule = keyof typeof RETENTION_RULES
 
 /** How many rows of `rule` are older than `cutoff`. */
-export function countExpired(db: Db, rule: RetentionRule, cutoff: Date): number {
+export async function countExpired(db: Db, rule: RetentionRule, cutoff: Date): Promise<number> {
   const { table, where } = RETENTION_RULES[rule]
-  return (cached(db, `SELECT count(*) AS n FROM ${table} WHERE ${where}`).get({ cutoff: cutoff.getTime() }) as { n: number }).n
+  return (
+    (await statement(db, `SELECT count(*) AS n FROM ${table} WHERE ${where}`).get({ cutoff: cutoff.getTime() })) as { n: number }
+  ).n
 }
 
 /** Deletes up to `limit` rows of `rule` older than `cutoff`; returns how many. */
-export function purgeExpired(db: Db, rule: RetentionRule, cutoff: Date, limit: number): number {
+export async function purgeExpired(db: Db, rule: RetentionRule, cutoff: Date, limit: number): Promise<number> {
   const { table, where } = RETENTION_RULES[rule]
-  return cached(db, `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${where} LIMIT :limit)`).run({
-    cutoff: cutoff.getTime(),
-    limit,
-  }).changes
+  return changed(
+    await statement(db, `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${where} LIMIT :limit)`).run({
+      cutoff: cutoff.getTime(),
+      limit,
+    }),
+  )
 }

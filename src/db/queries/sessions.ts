@@ -3,7 +3,7 @@
  * secretariat loads and reviews them (upserts by code, listings with seat counts).
  */
 import { and, asc, count, eq, gt, gte, inArray, isNull, or, sql } from 'drizzle-orm'
-import { cached, type Db } from '../client.js'
+import { type Db, statement } from '../client.js'
 import { bimtekSessions, people, regions, registrations, type SESSION_MODES } from '../schema.js'
 
 /** Every column an import sets (each one, null where empty); id, timestamps and the demo flag are the database's. */
@@ -14,8 +14,8 @@ export type SessionFields = Required<
 export type Region = typeof regions.$inferSelect
 
 /** The BBPPKS regions a session can belong to. */
-export function listRegions(db: Db): Region[] {
-  return db.select().from(regions).orderBy(asc(regions.code)).all()
+export async function listRegions(db: Db): Promise<Region[]> {
+  return await db.select().from(regions).orderBy(asc(regions.code))
 }
 
 export type SessionRow = typeof bimtekSessions.$inferSelect & {
@@ -42,7 +42,7 @@ export function withRegion(
 export type SessionFilter = { regionIds?: number[]; provinceCode?: string; mode?: (typeof SESSION_MODES)[number] }
 
 /** Sessions that have not started and are not cancelled, soonest first (optionally of some regions, one province, one mode). */
-export function upcomingSessions(db: Db, now: Date, filter: SessionFilter = {}, limit = 50): SessionRow[] {
+export async function upcomingSessions(db: Db, now: Date, filter: SessionFilter = {}, limit = 50): Promise<SessionRow[]> {
   const conditions = [gt(bimtekSessions.startsAt, now), isNull(bimtekSessions.cancelledAt)]
   if (filter.regionIds?.length) conditions.push(inArray(bimtekSessions.regionId, filter.regionIds))
   if (filter.mode) conditions.push(eq(bimtekSessions.mode, filter.mode))
@@ -51,25 +51,25 @@ export function upcomingSessions(db: Db, now: Date, filter: SessionFilter = {}, 
     const condition = or(eq(bimtekSessions.provinceCode, filter.provinceCode), isNull(bimtekSessions.provinceCode))
     if (condition) conditions.push(condition)
   }
-  return db
-    .select(sessionColumns)
-    .from(bimtekSessions)
-    .innerJoin(regions, eq(regions.id, bimtekSessions.regionId))
-    .where(and(...conditions))
-    .orderBy(asc(bimtekSessions.startsAt), asc(bimtekSessions.id))
-    .limit(limit)
-    .all()
-    .map(withRegion)
+  return (
+    await db
+      .select(sessionColumns)
+      .from(bimtekSessions)
+      .innerJoin(regions, eq(regions.id, bimtekSessions.regionId))
+      .where(and(...conditions))
+      .orderBy(asc(bimtekSessions.startsAt), asc(bimtekSessions.id))
+      .limit(limit)
+  ).map(withRegion)
 }
 
 /** Whether any session is open for registration at `now` (asked on every "daftar": kept cheap). */
-export function hasOpenSession(db: Db, now: Date): boolean {
+export async function hasOpenSession(db: Db, now: Date): Promise<boolean> {
   const at = now.getTime()
   return (
-    cached(
+    (await statement(
       db,
       'select 1 from bimtek_sessions where registration_opens_at <= ? and registration_closes_at > ? and starts_at > ? and cancelled_at is null limit 1',
-    ).get(at, at, at) !== undefined
+    ).get(at, at, at)) !== undefined
   )
 }
 
@@ -77,13 +77,15 @@ export function hasOpenSession(db: Db, now: Date): boolean {
 export const isOpenForRegistration = (session: typeof bimtekSessions.$inferSelect, now: Date) =>
   !session.cancelledAt && session.registrationOpensAt <= now && now < session.registrationClosesAt && now < session.startsAt
 
-export function sessionById(db: Db, id: number): SessionRow | undefined {
-  const row = db
-    .select(sessionColumns)
-    .from(bimtekSessions)
-    .innerJoin(regions, eq(regions.id, bimtekSessions.regionId))
-    .where(eq(bimtekSessions.id, id))
-    .get()
+export async function sessionById(db: Db, id: number): Promise<SessionRow | undefined> {
+  const row = (
+    await db
+      .select(sessionColumns)
+      .from(bimtekSessions)
+      .innerJoin(regions, eq(regions.id, bimtekSessions.regionId))
+      .where(eq(bimtekSessions.id, id))
+      .limit(1)
+  )[0]
   return row && withRegion(row)
 }
 
@@ -92,16 +94,16 @@ export function sessionById(db: Db, id: number): SessionRow | undefined {
  * statements prepared once: preparing them again for every row took most of a large import's time.
  */
 /** The session's own row, without its region. */
-export function sessionRow(db: Db, id: number): typeof bimtekSessions.$inferSelect | undefined {
-  return db.select().from(bimtekSessions).where(eq(bimtekSessions.id, id)).get()
+export async function sessionRow(db: Db, id: number): Promise<typeof bimtekSessions.$inferSelect | undefined> {
+  return (await db.select().from(bimtekSessions).where(eq(bimtekSessions.id, id)).limit(1))[0]
 }
 
 /** Marks the session cancelled with its reason (no longer offered in the chat). */
-export function markSessionCancelled(db: Db, sessionId: number, reason: string, at: Date): void {
-  db.update(bimtekSessions)
+export async function markSessionCancelled(db: Db, sessionId: number, reason: string, at: Date): Promise<void> {
+  await db
+    .update(bimtekSessions)
     .set({ cancelledAt: at, cancelReason: reason, updatedAt: at })
     .where(eq(bimtekSessions.id, sessionId))
-    .run()
 }
 
 export function sessionWrites(db: Db) {
@@ -143,9 +145,9 @@ export function sessionWrites(db: Db) {
     .prepare()
   return {
     /** The session with this code: its id and the region that organises it. */
-    byCode: (code: string): { id: number; regionId: number } | undefined => byCode.get({ code }),
-    heldSeats: (id: number): number => held.get({ id })?.n ?? 0,
-    insert: (row: SessionFields) => insert.run(row),
+    byCode: async (code: string): Promise<{ id: number; regionId: number } | undefined> => await byCode.get({ code }),
+    heldSeats: async (id: number): Promise<number> => (await held.get({ id }))?.n ?? 0,
+    insert: async (row: SessionFields) => await insert.run(row),
     update: (id: number, row: SessionFields, at: Date) => update.run({ ...row, id, updatedAt: at }),
   }
 }
@@ -191,28 +193,26 @@ function summaries(db: Db) {
     .$dynamic()
 }
 
-export type SessionSummary = ReturnType<ReturnType<typeof summaries>['all']>[number]
+export type SessionSummary = Awaited<ReturnType<ReturnType<typeof summaries>['all']>>[number]
 
 /**
  * Sessions by start time with their region and seat counts; with `endingAfter`, only those not
  * over by then; with `regionId`, only that region's.
  */
-export function listSessions(db: Db, options: { endingAfter?: Date; regionId?: number } = {}): SessionSummary[] {
+export async function listSessions(db: Db, options: { endingAfter?: Date; regionId?: number } = {}): Promise<SessionSummary[]> {
   const conditions = [
     options.endingAfter && gte(bimtekSessions.endsAt, options.endingAfter),
     options.regionId !== undefined && eq(bimtekSessions.regionId, options.regionId),
   ].filter((condition) => condition !== undefined && condition !== false)
-  return summaries(db)
-    .where(and(...conditions))
-    .all()
+  return await summaries(db).where(and(...conditions))
 }
 
-export function findSessionSummary(db: Db, id: number): SessionSummary | undefined {
-  return summaries(db).where(eq(bimtekSessions.id, id)).get()
+export async function findSessionSummary(db: Db, id: number): Promise<SessionSummary | undefined> {
+  return (await summaries(db).where(eq(bimtekSessions.id, id)).limit(1))[0]
 }
 
-export function findSessionSummaryByCode(db: Db, code: string): SessionSummary | undefined {
-  return summaries(db).where(eq(bimtekSessions.code, code)).get()
+export async function findSessionSummaryByCode(db: Db, code: string): Promise<SessionSummary | undefined> {
+  return (await summaries(db).where(eq(bimtekSessions.code, code)).limit(1))[0]
 }
 
 export type SessionRegistration = {
@@ -236,8 +236,8 @@ const STATUS_ORDER = { confirmed: 0, offered: 1, waitlisted: 2, cancelled: 3 } a
  * Who registered for a session: confirmed, offered, the waiting list in join order, then cancelled.
  * Holds what the secretariat needs to contact people, never their NIK or birth date.
  */
-export function listSessionRegistrations(db: Db, sessionId: number): SessionRegistration[] {
-  const rows = db
+export async function listSessionRegistrations(db: Db, sessionId: number): Promise<SessionRegistration[]> {
+  const rows = await db
     .select({
       id: registrations.id,
       code: registrations.code,
@@ -254,7 +254,6 @@ export function listSessionRegistrations(db: Db, sessionId: number): SessionRegi
     .from(registrations)
     .innerJoin(people, eq(people.id, registrations.personId))
     .where(eq(registrations.sessionId, sessionId))
-    .all()
   // The waiting list is served by waitlisted_at, ties by id; the others are listed as they came.
   const joined = (row: (typeof rows)[number]) =>
     row.status === 'waitlisted' ? (row.waitlistedAt ?? row.createdAt) : row.createdAt

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 import { and, eq, gte, isNull, lt, or, sql } from 'drizzle-orm'
-import type { Db } from '../client.js'
+import { changed, type Db } from '../client.js'
 import { staff, staffLinks } from '../schema.js'
 import { transaction } from '../store.js'
 import { writeAudit } from './audit.js'
@@ -18,20 +18,26 @@ import { insertLink } from './console-staff.js'
 export const telegramCodeHash = (code: string): string => `telegram:${createHash('sha256').update(code).digest('hex')}`
 
 /** The account's linked Telegram user, and when its unused code (if any) expires. */
-export function telegramLinkState(db: Db, staffId: number, at: Date): { linked: boolean; codeExpiresAt: Date | null } {
-  const account = db.select({ telegramUserId: staff.telegramUserId }).from(staff).where(eq(staff.id, staffId)).get()
-  const code = db
-    .select({ expiresAt: staffLinks.expiresAt })
-    .from(staffLinks)
-    .where(
-      and(
-        eq(staffLinks.staffId, staffId),
-        eq(staffLinks.purpose, 'telegram'),
-        isNull(staffLinks.usedAt),
-        gte(staffLinks.expiresAt, at),
-      ),
-    )
-    .get()
+export async function telegramLinkState(
+  db: Db,
+  staffId: number,
+  at: Date,
+): Promise<{ linked: boolean; codeExpiresAt: Date | null }> {
+  const account = (await db.select({ telegramUserId: staff.telegramUserId }).from(staff).where(eq(staff.id, staffId)).limit(1))[0]
+  const code = (
+    await db
+      .select({ expiresAt: staffLinks.expiresAt })
+      .from(staffLinks)
+      .where(
+        and(
+          eq(staffLinks.staffId, staffId),
+          eq(staffLinks.purpose, 'telegram'),
+          isNull(staffLinks.usedAt),
+          gte(staffLinks.expiresAt, at),
+        ),
+      )
+      .limit(1)
+  )[0]
   return { linked: account?.telegramUserId != null, codeExpiresAt: code?.expiresAt ?? null }
 }
 
@@ -40,15 +46,21 @@ export function telegramLinkState(db: Db, staffId: number, at: Date): { linked: 
  * account's live code has the same hash (the caller draws another code).
  */
 export async function storeTelegramCode(db: Db, staffId: number, codeHash: string, at: Date, expiresAt: Date): Promise<boolean> {
-  return await transaction(db, (tx) => {
+  return await transaction(db, async (tx) => {
     // A spent or expired code with this hash is only history: it must not block the unique hash.
-    tx.delete(staffLinks)
+    await tx
+      .delete(staffLinks)
       .where(and(eq(staffLinks.tokenHash, codeHash), or(sql`${staffLinks.usedAt} is not null`, lt(staffLinks.expiresAt, at))))
-      .run()
-    const taken = tx.select({ id: staffLinks.id }).from(staffLinks).where(eq(staffLinks.tokenHash, codeHash)).get()
+    const taken = (await tx.select({ id: staffLinks.id }).from(staffLinks).where(eq(staffLinks.tokenHash, codeHash)).limit(1))[0]
     if (taken) return false
-    insertLink(tx, { tokenHash: codeHash, purpose: 'telegram', staffId, at, expiresAt })
-    writeAudit(tx, { at, actor: `staff:${staffId}`, action: 'staff.telegram_code', entity: 'staff', entityId: String(staffId) })
+    await insertLink(tx, { tokenHash: codeHash, purpose: 'telegram', staffId, at, expiresAt })
+    await writeAudit(tx, {
+      at,
+      actor: `staff:${staffId}`,
+      action: 'staff.telegram_code',
+      entity: 'staff',
+      entityId: String(staffId),
+    })
     return true
   })
 }
@@ -65,26 +77,28 @@ export async function redeemTelegramCode(
   telegramUserId: string,
   at: Date,
 ): Promise<LinkedStaff | undefined> {
-  return await transaction(db, (tx) => {
-    const link = tx
-      .select()
-      .from(staffLinks)
-      .where(
-        and(
-          eq(staffLinks.tokenHash, codeHash),
-          eq(staffLinks.purpose, 'telegram'),
-          isNull(staffLinks.usedAt),
-          gte(staffLinks.expiresAt, at),
-        ),
-      )
-      .get()
+  return await transaction(db, async (tx) => {
+    const link = (
+      await tx
+        .select()
+        .from(staffLinks)
+        .where(
+          and(
+            eq(staffLinks.tokenHash, codeHash),
+            eq(staffLinks.purpose, 'telegram'),
+            isNull(staffLinks.usedAt),
+            gte(staffLinks.expiresAt, at),
+          ),
+        )
+        .limit(1)
+    )[0]
     if (!link || link.staffId === null) return undefined
-    const account = tx.select().from(staff).where(eq(staff.id, link.staffId)).get()
+    const account = (await tx.select().from(staff).where(eq(staff.id, link.staffId)).limit(1))[0]
     if (account?.status !== 'active') return undefined
-    tx.update(staffLinks).set({ usedAt: at }).where(eq(staffLinks.id, link.id)).run()
-    tx.update(staff).set({ telegramUserId: null, updatedAt: at }).where(eq(staff.telegramUserId, telegramUserId)).run()
-    tx.update(staff).set({ telegramUserId, updatedAt: at }).where(eq(staff.id, account.id)).run()
-    writeAudit(tx, {
+    await tx.update(staffLinks).set({ usedAt: at }).where(eq(staffLinks.id, link.id))
+    await tx.update(staff).set({ telegramUserId: null, updatedAt: at }).where(eq(staff.telegramUserId, telegramUserId))
+    await tx.update(staff).set({ telegramUserId, updatedAt: at }).where(eq(staff.id, account.id))
+    await writeAudit(tx, {
       at,
       actor: `staff:${account.id}`,
       action: 'handoff.telegram_linked',
@@ -97,15 +111,16 @@ export async function redeemTelegramCode(
 
 /** Unlinks the account's Telegram user (Putuskan); false when none was linked. */
 export async function unlinkTelegram(db: Db, staffId: number, at: Date): Promise<boolean> {
-  return await transaction(db, (tx) => {
-    const changed =
-      tx
-        .update(staff)
-        .set({ telegramUserId: null, updatedAt: at })
-        .where(and(eq(staff.id, staffId), sql`${staff.telegramUserId} is not null`))
-        .run().changes === 1
-    if (changed) {
-      writeAudit(tx, {
+  return await transaction(db, async (tx) => {
+    const count =
+      changed(
+        await tx
+          .update(staff)
+          .set({ telegramUserId: null, updatedAt: at })
+          .where(and(eq(staff.id, staffId), sql`${staff.telegramUserId} is not null`)),
+      ) === 1
+    if (count) {
+      await writeAudit(tx, {
         at,
         actor: `staff:${staffId}`,
         action: 'handoff.telegram_unlinked',
@@ -113,6 +128,6 @@ export async function unlinkTelegram(db: Db, staffId: number, at: Date): Promise
         entityId: String(staffId),
       })
     }
-    return changed
+    return count
   })
 }

@@ -1,42 +1,45 @@
 /** Rows of the WhatsApp session (see `whatsappAuth` in the schema): sealed JSON text per type and id. */
+
 import { and, eq, inArray, notLike } from 'drizzle-orm'
 import { cached, type Db } from '../client.js'
 import { whatsappAuth } from '../schema.js'
+import { transaction } from '../store.js'
 
-export function readAuthValues(db: Db, type: string, ids: string[]): Map<string, string> {
+export async function readAuthValues(db: Db, type: string, ids: string[]): Promise<Map<string, string>> {
   const found = new Map<string, string>()
   // SQLite limits bound parameters; Baileys asks for a few hundred ids at most, but stay safe.
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = db
+    const rows = await db
       .select({ id: whatsappAuth.id, value: whatsappAuth.value })
       .from(whatsappAuth)
       .where(and(eq(whatsappAuth.type, type), inArray(whatsappAuth.id, ids.slice(i, i + 500))))
-      .all()
     for (const row of rows) found.set(row.id, row.value)
   }
   return found
 }
 
 /** Writes (stamped `now`) and deletes (value null) in one transaction: a crash never leaves half a key set. */
-export function writeAuthValues(db: Db, changes: { type: string; id: string; value: string | null }[], now: Date): void {
-  db.transaction((tx) => {
+export async function writeAuthValues(
+  db: Db,
+  changes: { type: string; id: string; value: string | null }[],
+  now: Date,
+): Promise<void> {
+  await transaction(db, async (tx) => {
     for (const { type, id, value } of changes) {
       if (value === null) {
-        tx.delete(whatsappAuth)
-          .where(and(eq(whatsappAuth.type, type), eq(whatsappAuth.id, id)))
-          .run()
+        await tx.delete(whatsappAuth).where(and(eq(whatsappAuth.type, type), eq(whatsappAuth.id, id)))
       } else {
-        tx.insert(whatsappAuth)
+        await tx
+          .insert(whatsappAuth)
           .values({ type, id, value, updatedAt: now })
           .onConflictDoUpdate({ target: [whatsappAuth.type, whatsappAuth.id], set: { value, updatedAt: now } })
-          .run()
       }
     }
   })
 }
 
-export function clearAuth(db: Db): void {
-  db.delete(whatsappAuth).run()
+export async function clearAuth(db: Db): Promise<void> {
+  await db.delete(whatsappAuth)
 }
 
 /**
@@ -61,18 +64,17 @@ export function forgetWhatsAppContacts(db: Db, users: string[]): number {
  * Seals every value still stored as clear JSON (written before values were sealed), in one
  * transaction; returns how many. Sealed values start with "v1:", which JSON never does.
  */
-export function sealClearAuthValues(db: Db, seal: (text: string) => string): number {
-  return db.transaction((tx) => {
-    const clear = tx
+export async function sealClearAuthValues(db: Db, seal: (text: string) => string): Promise<number> {
+  return await transaction(db, async (tx) => {
+    const clear = await tx
       .select({ type: whatsappAuth.type, id: whatsappAuth.id, value: whatsappAuth.value })
       .from(whatsappAuth)
       .where(notLike(whatsappAuth.value, 'v1:%'))
-      .all()
     for (const row of clear) {
-      tx.update(whatsappAuth)
+      await tx
+        .update(whatsappAuth)
         .set({ value: seal(row.value) })
         .where(and(eq(whatsappAuth.type, row.type), eq(whatsappAuth.id, row.id)))
-        .run()
     }
     return clear.length
   })

@@ -86,7 +86,7 @@ export type AnnounceDeps = {
   /** WHATSAPP_DAILY_CAP. */
   capPerDay?: number
   /** WhatsApp announcement sends left today (WIB day). */
-  capRemaining?(now: Date): number
+  capRemaining?(now: Date): Promise<number>
   /** Queues an announcement in the background (then wakes the outbox); without it the page queues before answering. */
   queue?(id: number): void
 }
@@ -123,17 +123,17 @@ export function announcementRoutes(deps: AnnouncementsPageDeps) {
   const app = new Hono<ConsoleEnv>()
   const { db } = deps
 
-  const contextOf = (c: Context<ConsoleEnv>): AnnounceContext => {
+  const contextOf = async (c: Context<ConsoleEnv>): Promise<AnnounceContext> => {
     const staff = c.get('staff')
-    return { scope: staffScope(db, staff), actor: `staff:${staff.id}`, staffId: staff.id, now: deps.clock() }
+    return { scope: await staffScope(db, staff), actor: `staff:${staff.id}`, staffId: staff.id, now: deps.clock() }
   }
 
-  app.get('/pengumuman', (c) => c.html(listPage(c)))
+  app.get('/pengumuman', async (c) => c.html(await listPage(c)))
 
-  app.get('/pengumuman/baru', (c) => {
+  app.get('/pengumuman/baru', async (c) => {
     if (!mayChange(c.get('staff'))) return forbidden(c)
     return c.html(
-      formPage(
+      await formPage(
         c,
         'create',
         prefilledAnnouncement((name) => c.req.query(name)),
@@ -145,15 +145,15 @@ export function announcementRoutes(deps: AnnouncementsPageDeps) {
   app.post('/pengumuman/baru', async (c) => {
     if (!mayChange(c.get('staff'))) return forbidden(c)
     const values = postedAnnouncement(await c.req.parseBody({ all: true }))
-    const input = inputOf(c, values)
-    if (!input.ok) return c.html(formPage(c, 'create', values, input.errors), 422)
-    const made = await createAnnouncement(db, input.value, contextOf(c))
-    if (!made.ok) return await c.html(formPage(c, 'create', values, refusal(c, made.problems)), 422)
-    return await c.redirect(`${announcementPath(made.value.id)}?disimpan=1`, 303)
+    const input = await inputOf(c, values)
+    if (!input.ok) return c.html(await formPage(c, 'create', values, input.errors), 422)
+    const made = await createAnnouncement(db, input.value, await contextOf(c))
+    if (!made.ok) return c.html(await formPage(c, 'create', values, await refusal(c, made.problems)), 422)
+    return c.redirect(`${announcementPath(made.value.id)}?disimpan=1`, 303)
   })
 
-  app.get('/pengumuman/:id{[0-9]+}', (c) => {
-    const record = find(c)
+  app.get('/pengumuman/:id{[0-9]+}', async (c) => {
+    const record = await find(c)
     if (!record) return notFound(c)
     const notices: Record<string, string> = {
       disimpan: 'Draf disimpan. Periksa jangkauan dan pratinjaunya, lalu kirim.',
@@ -162,34 +162,34 @@ export function announcementRoutes(deps: AnnouncementsPageDeps) {
       dibatalkan: 'Pengumuman dibatalkan: yang belum terkirim tidak akan dikirim.',
     }
     const done = Object.keys(notices).find((key) => c.req.query(key) !== undefined)
-    return c.html(detailPage(c, record, { notice: done && notices[done] }))
+    return c.html(await detailPage(c, record, { notice: done && notices[done] }))
   })
 
-  app.get('/pengumuman/:id{[0-9]+}/ubah', (c) => {
+  app.get('/pengumuman/:id{[0-9]+}/ubah', async (c) => {
     if (!mayChange(c.get('staff'))) return forbidden(c)
-    const record = find(c)
+    const record = await find(c)
     if (!record) return notFound(c)
-    if (record.status !== 'draft') return c.html(detailPage(c, record, { alert: 'Hanya draf yang dapat diubah.' }), 409)
-    const expires = record.expiresAt ? localText(record.expiresAt, zoneOf(c)).replace(' ', 'T') : ''
-    return c.html(formPage(c, record, storedAnnouncement(record, expires), {}))
+    if (record.status !== 'draft') return c.html(await detailPage(c, record, { alert: 'Hanya draf yang dapat diubah.' }), 409)
+    const expires = record.expiresAt ? localText(record.expiresAt, await zoneOf(c)).replace(' ', 'T') : ''
+    return c.html(await formPage(c, record, storedAnnouncement(record, expires), {}))
   })
 
   app.post('/pengumuman/:id{[0-9]+}/ubah', async (c) => {
     if (!mayChange(c.get('staff'))) return forbidden(c)
-    const record = find(c)
+    const record = await find(c)
     if (!record) return notFound(c)
-    if (record.status !== 'draft') return c.html(detailPage(c, record, { alert: 'Hanya draf yang dapat diubah.' }), 409)
+    if (record.status !== 'draft') return c.html(await detailPage(c, record, { alert: 'Hanya draf yang dapat diubah.' }), 409)
     const values = postedAnnouncement(await c.req.parseBody({ all: true }))
-    const input = inputOf(c, values)
-    if (!input.ok) return c.html(formPage(c, record, values, input.errors), 422)
-    const saved = updateDraft(db, record.id, input.value, contextOf(c))
-    if (!saved.ok) return c.html(formPage(c, record, values, refusal(c, saved.problems)), 422)
+    const input = await inputOf(c, values)
+    if (!input.ok) return c.html(await formPage(c, record, values, input.errors), 422)
+    const saved = await updateDraft(db, record.id, input.value, await contextOf(c))
+    if (!saved.ok) return c.html(await formPage(c, record, values, await refusal(c, saved.problems)), 422)
     return c.redirect(`${announcementPath(record.id)}?disimpan=1`, 303)
   })
 
   app.post('/pengumuman/:id{[0-9]+}/kirim', async (c) => {
     if (!mayChange(c.get('staff'))) return forbidden(c)
-    const record = find(c)
+    const record = await find(c)
     if (!record) return notFound(c)
     const body = await c.req.parseBody()
     const mode = formText(body, 'mode')
@@ -199,9 +199,13 @@ export function announcementRoutes(deps: AnnouncementsPageDeps) {
       mendesak: formText(body, 'mendesak') === 'ya',
       yakin: formText(body, 'mendesak_yakin') === 'ya',
     }
-    const refuse = (sendErrors: SendErrors, alert?: string) =>
+    const refuse = async (sendErrors: SendErrors, alert?: string) =>
       c.html(
-        detailPage(c, record, { send, sendErrors, alert: alert ?? 'Pengumuman belum dikirim: periksa isian yang ditandai.' }),
+        await detailPage(c, record, {
+          send,
+          sendErrors,
+          alert: alert ?? 'Pengumuman belum dikirim: periksa isian yang ditandai.',
+        }),
         422,
       )
     if (send.mendesak && !send.yakin)
@@ -219,7 +223,7 @@ export function announcementRoutes(deps: AnnouncementsPageDeps) {
       if (!send.tanggal || !send.jam) return refuse({ jadwal: 'Isi tanggal dan jam kirim.' })
       when = { mode: 'schedule', localDate: send.tanggal, localTime: send.jam }
     } else return refuse({ jadwal: 'Pilih "Kirim sekarang" atau "Jadwalkan".' })
-    const sent = await sendAnnouncement(db, record.id, when, send.mendesak, contextOf(c), deps.reminders.quiet)
+    const sent = await sendAnnouncement(db, record.id, when, send.mendesak, await contextOf(c), deps.reminders.quiet)
     if (!sent.ok) {
       const errors = errorsOf(sent.problems)
       return refuse(
@@ -242,24 +246,24 @@ export function announcementRoutes(deps: AnnouncementsPageDeps) {
 
   app.post('/pengumuman/:id{[0-9]+}/batal', async (c) => {
     if (!mayChange(c.get('staff'))) return forbidden(c)
-    const record = find(c)
+    const record = await find(c)
     if (!record) return notFound(c)
     const body = await c.req.parseBody()
     if (formText(body, 'yakin') !== 'ya')
-      return c.html(detailPage(c, record, { cancelError: 'Centang konfirmasinya untuk membatalkan.' }), 422)
-    const result = await cancelAnnouncement(db, record.id, contextOf(c))
-    if (!result.ok) return await c.html(detailPage(c, record, { alert: result.problems.map((p) => p.message).join(' ') }), 409)
-    return await c.redirect(`${announcementPath(record.id)}?dibatalkan=${result.value.cancelledRows}`, 303)
+      return c.html(await detailPage(c, record, { cancelError: 'Centang konfirmasinya untuk membatalkan.' }), 422)
+    const result = await cancelAnnouncement(db, record.id, await contextOf(c))
+    if (!result.ok) return c.html(await detailPage(c, record, { alert: result.problems.map((p) => p.message).join(' ') }), 409)
+    return c.redirect(`${announcementPath(record.id)}?dibatalkan=${result.value.cancelledRows}`, 303)
   })
 
-  app.get('/pengumuman/:id{[0-9]+}/penerima.csv', (c) => {
+  app.get('/pengumuman/:id{[0-9]+}/penerima.csv', async (c) => {
     const staff = c.get('staff')
-    const record = find(c)
+    const record = await find(c)
     if (!record) return notFound(c)
     // Names and masked chats of every recipient: not for viewer, and every download is on record.
     if (!seesPersonalData(staff)) return forbidden(c)
     const lines = [...allRecipientLines(db, record.id)]
-    writeAudit(db, {
+    await writeAudit(db, {
       at: deps.clock(),
       actor: `staff:${staff.id}`,
       action: 'announcement.recipients_exported',
@@ -275,38 +279,38 @@ export function announcementRoutes(deps: AnnouncementsPageDeps) {
   })
 
   /** The announcement of the address, when the staff member's scope holds it (else undefined: a 404). */
-  function find(c: Context<ConsoleEnv>): AnnouncementRecord | undefined {
+  async function find(c: Context<ConsoleEnv>): Promise<AnnouncementRecord | undefined> {
     const id = Number(c.req.param('id'))
     if (!Number.isSafeInteger(id)) return undefined
-    return announcementInScope(db, staffScope(db, c.get('staff')), id)
+    return await announcementInScope(db, await staffScope(db, c.get('staff')), id)
   }
 
   /** The core's problems beside their fields, with the address of the same announcement when it exists already. */
-  function refusal(c: Context<ConsoleEnv>, problems: readonly AnnounceProblem[]): AnnouncementFormErrors {
+  async function refusal(c: Context<ConsoleEnv>, problems: readonly AnnounceProblem[]): Promise<AnnouncementFormErrors> {
     const errors: AnnouncementFormErrors = errorsOf(problems)
     const code = problems.find((p) => p.existingCode)?.existingCode
-    const same = code === undefined ? undefined : announcementInScope(db, staffScope(db, c.get('staff')), code)
+    const same = code === undefined ? undefined : await announcementInScope(db, await staffScope(db, c.get('staff')), code)
     if (same) errors.existing = announcementPath(same.id)
     return errors
   }
 
   /** The zone the form's end time is read in: the regional account's region's, else WIB. */
-  function zoneOf(c: Context<ConsoleEnv>): string {
-    const scope = staffScope(db, c.get('staff'))
+  async function zoneOf(c: Context<ConsoleEnv>): Promise<string> {
+    const scope = await staffScope(db, c.get('staff'))
     if (!scope || scope.id < 0) return WIB
-    return regionTimeZone(db, scope.id) ?? WIB
+    return (await regionTimeZone(db, scope.id)) ?? WIB
   }
 
   /** The form's values as the core's input; the end time read here (the core checks the rest). */
-  function inputOf(
+  async function inputOf(
     c: Context<ConsoleEnv>,
     values: AnnouncementFormValues,
-  ): { ok: true; value: Parameters<typeof createAnnouncement>[1] } | { ok: false; errors: AnnouncementFormErrors } {
+  ): Promise<{ ok: true; value: Parameters<typeof createAnnouncement>[1] } | { ok: false; errors: AnnouncementFormErrors }> {
     let expiresAt: Date | null = null
     if (values.kedaluwarsa) {
       const local = localDateTime(values.kedaluwarsa)
       if ('reason' in local) return { ok: false, errors: { kedaluwarsa: local.reason } }
-      expiresAt = atZone(local.value, zoneOf(c))
+      expiresAt = atZone(local.value, await zoneOf(c))
       if (expiresAt <= deps.clock()) return { ok: false, errors: { kedaluwarsa: 'harus di masa depan' } }
     }
     return {
@@ -320,22 +324,22 @@ export function announcementRoutes(deps: AnnouncementsPageDeps) {
     }
   }
 
-  function formPage(
+  async function formPage(
     c: Context<ConsoleEnv>,
     target: 'create' | AnnouncementRecord,
     values: AnnouncementFormValues,
     errors: AnnouncementFormErrors,
-  ): string {
+  ): Promise<string> {
     const staff = c.get('staff')
-    const regions = consoleRegions(db)
-    const scope = staffScope(db, staff, regions)
+    const regions = await consoleRegions(db)
+    const scope = await staffScope(db, staff, regions)
     const editing = target !== 'create'
-    const zone = zoneOf(c)
+    const zone = await zoneOf(c)
     const form = announcementForm(c, {
       action: editing ? `${announcementPath(target.id)}/ubah` : `${ANNOUNCEMENTS}/baru`,
       values,
       errors,
-      sessions: announcementSessions(db, scope, deps.clock()),
+      sessions: await announcementSessions(db, scope, deps.clock()),
       regions: scope ? regions.filter((r) => r.id === scope.id) : regions,
       fixedRegion: scope !== null,
       zoneLabel: zoneLabelOrName(zone),
@@ -351,10 +355,10 @@ export function announcementRoutes(deps: AnnouncementsPageDeps) {
     })
   }
 
-  function listPage(c: Context<ConsoleEnv>): string {
+  async function listPage(c: Context<ConsoleEnv>): Promise<string> {
     const staff = c.get('staff')
-    const regions = consoleRegions(db)
-    const scope = staffScope(db, staff, regions)
+    const regions = await consoleRegions(db)
+    const scope = await staffScope(db, staff, regions)
     const q = (name: string) => (c.req.query(name) ?? '').trim()
     const chosenRegion: number | 'central' | undefined = scope
       ? undefined
@@ -369,11 +373,11 @@ export function announcementRoutes(deps: AnnouncementsPageDeps) {
       status: status ?? '',
     }
     const filter = { scope, region: chosenRegion, status }
-    const first = announcementList(db, filter, { limit: 0, offset: 0 })
+    const first = await announcementList(db, filter, { limit: 0, offset: 0 })
     const pages = Math.max(1, Math.ceil(first.total / LIST_SIZE))
     const asked = Number.parseInt(q('page') || '1', 10)
     const page = Number.isSafeInteger(asked) ? Math.min(Math.max(asked, 1), pages) : 1
-    const { rows, total } = announcementList(db, filter, { limit: LIST_SIZE, offset: (page - 1) * LIST_SIZE })
+    const { rows, total } = await announcementList(db, filter, { limit: LIST_SIZE, offset: (page - 1) * LIST_SIZE })
     const select = (name: string, label: string, options: [string, string][], chosen: string) =>
       html`<div class="field"><label for="f-${name}">${label}</label><select id="f-${name}" name="${name}">${options.map(
         ([v, l]) => html`<option value="${v}"${v === chosen ? new Html(' selected') : ''}>${l}</option>`,
@@ -395,17 +399,17 @@ ${
 }
 ${select('status', 'Status', [['', 'Semua status'], ...ANNOUNCEMENT_STATUSES.map((s): [string, string] => [s, ANNOUNCEMENT_STATUS_LABEL[s]])], query.status)}
 <div class="field"><button type="submit">Tampilkan</button></div></form>`
-    const summary = (row: (typeof rows)[number]) => {
+    const summary = async (row: (typeof rows)[number]) => {
       if (row.status === 'draft') return 'belum dikirim'
       if (row.status === 'scheduled')
         return `dijadwalkan ${row.localDate ?? ''} pukul ${(row.localTime ?? '').replace(':', '.')} waktu penerima`
-      const t = announcementTotals(db, row.id)
+      const t = await announcementTotals(db, row.id)
       const unknown = t.rows.unknown > 0 ? ` · ${number(t.rows.unknown)} hasil tidak diketahui` : ''
       return `${number(t.people)} orang · ${number(t.rows.sent + t.rows.late)} terkirim · ${number(t.rows.waiting)} menunggu · ${number(t.rows.failed + t.rows.blockedByUser)} gagal${unknown} · ${number(t.noChat + t.blocked + t.optedOut)} tidak terjangkau`
     }
-    const audience = (criteria: string) => {
+    const audience = async (criteria: string) => {
       try {
-        return describeAudience(db, JSON.parse(criteria) as AudienceCriteria)
+        return await describeAudience(db, JSON.parse(criteria) as AudienceCriteria)
       } catch {
         return '—'
       }
@@ -416,13 +420,15 @@ ${select('status', 'Status', [['', 'Semua status'], ...ANNOUNCEMENT_STATUSES.map
         : html`<p>${number(total)} pengumuman, terbaru lebih dulu · halaman ${number(page)} dari ${number(pages)}</p>
 <div class="table-scroll"><table class="wide"><caption>Pengumuman (waktu WIB)</caption>
 <thead><tr><th scope="col">Kode</th><th scope="col">Status</th><th scope="col">Dibuat</th><th scope="col">Oleh</th><th scope="col">Penerima</th><th scope="col">Hasil</th></tr></thead>
-<tbody>${rows.map(
-            (
-              row,
-            ) => html`<tr><td class="nowrap"><a href="${announcementPath(row.id)}">${row.code}</a>${row.urgent && html` <strong>(mendesak)</strong>`}</td>
+<tbody>${await Promise.all(
+            rows.map(
+              async (
+                row,
+              ) => html`<tr><td class="nowrap"><a href="${announcementPath(row.id)}">${row.code}</a>${row.urgent && html` <strong>(mendesak)</strong>`}</td>
 <td>${ANNOUNCEMENT_STATUS_LABEL[row.status]}${row.rolledTo && (row.status === 'sending' || row.status === 'queuing') && html`<br><small>WhatsApp dilanjutkan ${formatLocalDateTime(row.rolledTo, WIB)}</small>`}</td>
 <td>${formatLocalDateTime(row.createdAt, WIB)}</td><td>${row.maker}${row.regionCode && html`<br><small>${row.regionCode}</small>`}</td>
-<td>${audience(row.criteria)}<br><small>${excerpt(row.textId)}</small></td><td>${summary(row)}</td></tr>`,
+<td>${await audience(row.criteria)}<br><small>${excerpt(row.textId)}</small></td><td>${await summary(row)}</td></tr>`,
+            ),
           )}</tbody></table></div>
 ${pager('Halaman pengumuman', page, pages, (n) => `${ANNOUNCEMENTS}?${queryString(query, n)}`)}`
     const body = html`${mayChange(staff) && html`<p><a href="${ANNOUNCEMENTS}/baru">Buat pengumuman</a></p>`}
@@ -430,12 +436,12 @@ ${scope && html`<p>Pengumuman yang dibuat untuk wilayah ${scope.code}.</p>`}${fi
     return deps.render(c, { title: 'Pengumuman', active: 'pengumuman', body })
   }
 
-  function detailPage(c: Context<ConsoleEnv>, record: AnnouncementRecord, extra: DetailExtra): string {
+  async function detailPage(c: Context<ConsoleEnv>, record: AnnouncementRecord, extra: DetailExtra): Promise<string> {
     const staff = c.get('staff')
     const changeable = mayChange(staff)
-    const audience = (() => {
+    const audience = await (async () => {
       try {
-        return describeAudience(db, record.criteria)
+        return await describeAudience(db, record.criteria)
       } catch {
         return '—'
       }
@@ -449,7 +455,7 @@ ${scope && html`<p>Pengumuman yang dibuat untuk wilayah ${scope.code}.</p>`}${fi
     const facts = html`<dl class="facts">
 <dt>Status</dt><dd><strong>${ANNOUNCEMENT_STATUS_LABEL[record.status]}</strong>${record.urgent && ' · mendesak (boleh tiba pada jam tenang)'}</dd>
 <dt>Penerima</dt><dd>${audience}</dd>
-<dt>Dibuat</dt><dd>${formatLocalDateTime(record.createdAt, WIB)} oleh ${announcementMaker(db, record)}</dd>
+<dt>Dibuat</dt><dd>${formatLocalDateTime(record.createdAt, WIB)} oleh ${await announcementMaker(db, record)}</dd>
 ${record.status !== 'draft' && html`<dt>Jadwal</dt><dd>${schedule}</dd>`}
 ${record.expiresAt && html`<dt>Tidak dikirim lagi setelah</dt><dd>${formatLocalDateTime(record.expiresAt, WIB)}</dd>`}
 ${record.finishedAt && html`<dt>Selesai</dt><dd>${formatLocalDateTime(record.finishedAt, WIB)}</dd>`}
@@ -461,8 +467,8 @@ ${record.textEn && html`<dt>Teks (Inggris)</dt><dd class="text">${record.textEn}
 ${extra.alert && html`<p class="alert" role="alert">${extra.alert}</p>`}`
     const body =
       record.status === 'draft'
-        ? html`${top}${facts}${changeable ? draftSection(c, record, extra) : html`<p class="notice">Draf ini belum dikirim. Pratinjau hanya untuk admin pusat dan petugas wilayah.</p>`}`
-        : html`${top}${facts}${reportSection(c, record, extra)}`
+        ? html`${top}${facts}${changeable ? await draftSection(c, record, extra) : html`<p class="notice">Draf ini belum dikirim. Pratinjau hanya untuk admin pusat dan petugas wilayah.</p>`}`
+        : html`${top}${facts}${await reportSection(c, record, extra)}`
     return deps.render(c, {
       title: `Pengumuman ${record.code}`,
       active: 'pengumuman',
@@ -470,16 +476,16 @@ ${extra.alert && html`<p class="alert" role="alert">${extra.alert}</p>`}`
     })
   }
 
-  function draftSection(c: Context<ConsoleEnv>, record: AnnouncementRecord, extra: DetailExtra): Html {
+  async function draftSection(c: Context<ConsoleEnv>, record: AnnouncementRecord, extra: DetailExtra): Promise<Html> {
     const asked = Number.parseInt(c.req.query('contoh') ?? '0', 10)
     const sample = Number.isSafeInteger(asked) && asked > 0 ? Math.min(asked, 100_000) : 0
     const now = deps.clock()
     const cap = deps.announce?.capPerDay
-    const preview = previewAnnouncement(db, record.id, contextOf(c), {
+    const preview = await previewAnnouncement(db, record.id, await contextOf(c), {
       sample,
       quiet: deps.reminders.quiet,
       ...(cap !== undefined && {
-        cap: { perDay: cap, remainingToday: deps.announce?.capRemaining?.(now) ?? cap },
+        cap: { perDay: cap, remainingToday: (await deps.announce?.capRemaining?.(now)) ?? cap },
       }),
     })
     const base = announcementPath(record.id)
@@ -518,19 +524,19 @@ ${errors.mendesak && html`<span class="error" id="f-mendesak-error">${errors.men
 </form>`
   }
 
-  function reportSection(c: Context<ConsoleEnv>, record: AnnouncementRecord, extra: DetailExtra): Html {
+  async function reportSection(c: Context<ConsoleEnv>, record: AnnouncementRecord, extra: DetailExtra): Promise<Html> {
     const staff = c.get('staff')
     const base = announcementPath(record.id)
-    const totals = announcementTotals(db, record.id)
+    const totals = await announcementTotals(db, record.id)
     const filterKey = c.req.query('status') ?? ''
     const status = (RECIPIENT_STATUS_KEYS as readonly string[]).includes(filterKey)
       ? (filterKey as RecipientStatusKey)
       : undefined
-    const first = recipientLines(db, record.id, status ? { status } : {}, { limit: 0, offset: 0 })
+    const first = await recipientLines(db, record.id, status ? { status } : {}, { limit: 0, offset: 0 })
     const pages = Math.max(1, Math.ceil(first.total / REPORT_SIZE))
     const asked = Number.parseInt(c.req.query('page') ?? '1', 10)
     const page = Number.isSafeInteger(asked) ? Math.min(Math.max(asked, 1), pages) : 1
-    const { rows, total } = recipientLines(db, record.id, status ? { status } : {}, {
+    const { rows, total } = await recipientLines(db, record.id, status ? { status } : {}, {
       limit: REPORT_SIZE,
       offset: (page - 1) * REPORT_SIZE,
     })

@@ -52,36 +52,36 @@ export function apiTokenRoutes(deps: ApiTokensPageDeps) {
   const actor = (c: Context<ConsoleEnv>) => `staff:${c.get('staff').id}`
 
   /** `:id`'s account on the Staf page, or the signed-in staff member's own. */
-  const ownerOf = (c: Context<ConsoleEnv>): Owner | undefined => {
+  const ownerOf = async (c: Context<ConsoleEnv>): Promise<Owner | undefined> => {
     const raw = c.req.param('id')
     if (raw === undefined) {
-      const account = staffById(deps.db, c.get('staff').id)
+      const account = await staffById(deps.db, c.get('staff').id)
       return account && { account, base: '/admin/token-api', title: 'Token API Anda', active: '' }
     }
     const id = /^[1-9]\d{0,14}$/.test(raw) ? Number(raw) : undefined
-    const account = id === undefined ? undefined : staffById(deps.db, id)
+    const account = id === undefined ? undefined : await staffById(deps.db, id)
     return account && { account, base: `/admin/staf/${account.id}/token`, title: `Token API: ${account.name}`, active: 'staf' }
   }
 
-  const render = (c: Context<ConsoleEnv>, owner: Owner, view: View, status: 200 | 404 | 422 = 200) =>
+  const render = async (c: Context<ConsoleEnv>, owner: Owner, view: View, status: 200 | 404 | 422 = 200) =>
     c.html(
-      deps.render(c, { title: owner.title, active: owner.active, body: tokensBody(c, deps.db, owner, view, deps.clock()) }),
+      deps.render(c, { title: owner.title, active: owner.active, body: await tokensBody(c, deps.db, owner, view, deps.clock()) }),
       status,
     )
 
-  const show = (c: Context<ConsoleEnv>) => {
-    const owner = ownerOf(c)
-    return owner ? render(c, owner, {}) : c.notFound()
+  const show = async (c: Context<ConsoleEnv>) => {
+    const owner = await ownerOf(c)
+    return owner ? await render(c, owner, {}) : c.notFound()
   }
 
   const create = async (c: Context<ConsoleEnv>) => {
-    const owner = ownerOf(c)
+    const owner = await ownerOf(c)
     if (!owner) return c.notFound()
     const body = await c.req.parseBody()
     const values = { name: formText(body, 'name'), expires: formText(body, 'expires').trim() }
     const expiresAt = values.expires ? expiryOfDate(values.expires) : undefined
     if (values.expires && !expiresAt)
-      return render(c, owner, { values, errors: { expires: PROBLEM.TOKEN_EXPIRY_INVALID.text } }, 422)
+      return await render(c, owner, { values, errors: { expires: PROBLEM.TOKEN_EXPIRY_INVALID.text } }, 422)
     const result = await createApiToken(
       deps.db,
       { staffId: owner.account.id, name: values.name, expiresAt },
@@ -90,17 +90,17 @@ export function apiTokenRoutes(deps: ApiTokensPageDeps) {
     if (!result.ok) {
       const problem = PROBLEM[result.error.code]
       const view = problem.field ? { values, errors: { [problem.field]: problem.text } } : { values, alert: problem.text }
-      return render(c, owner, view, 422)
+      return await render(c, owner, view, 422)
     }
     const notice = html`<div class="notice" role="status">
 <p>Token "${values.name.trim()}" dibuat. Salin sekarang: token ini tidak ditampilkan lagi (yang disimpan hanya sidiknya).</p>
 <p><label for="token-baru">Token (kirim sebagai <code>Authorization: Bearer …</code>):</label></p>
 <p><input id="token-baru" class="secret" type="text" readonly value="${result.value.token}"></p></div>`
-    return render(c, owner, { notice })
+    return await render(c, owner, { notice })
   }
 
   const revoke = async (c: Context<ConsoleEnv>) => {
-    const owner = ownerOf(c)
+    const owner = await ownerOf(c)
     if (!owner) return c.notFound()
     const raw = c.req.param('token') ?? ''
     const tokenId = /^[1-9]\d{0,14}$/.test(raw) ? Number(raw) : 0
@@ -135,9 +135,9 @@ function tokenState(token: ApiTokenSummary, now: Date): string {
   return 'Aktif'
 }
 
-function tokensBody(c: Context<ConsoleEnv>, db: Db, owner: Owner, view: View, now: Date): Html {
+async function tokensBody(c: Context<ConsoleEnv>, db: Db, owner: Owner, view: View, now: Date): Promise<Html> {
   const csrf = c.get('csrf')
-  const tokens = listApiTokens(db, owner.account.id)
+  const tokens = await listApiTokens(db, owner.account.id)
   const errors = view.errors ?? {}
   const values = view.values ?? { name: '', expires: '' }
   return html`${view.alert && html`<p class="alert" role="alert">${view.alert}</p>`}${view.notice}

@@ -43,8 +43,8 @@ function readFilters(c: Context<ConsoleEnv>): Filters {
 }
 
 /** `staff:<id>` as the member's name and e-mail; other actors (cli, admin-api, chat:…) as they are. */
-function actorNames(db: Db): (actor: string) => string {
-  const names = new Map(listStaff(db).map((s) => [`staff:${s.id}`, `${s.name} (${s.email})`]))
+async function actorNames(db: Db): Promise<(actor: string) => string> {
+  const names = new Map((await listStaff(db)).map((s) => [`staff:${s.id}`, `${s.name} (${s.email})`]))
   return (actor) => names.get(actor) ?? actor
 }
 
@@ -72,15 +72,15 @@ const number = (n: number) => n.toLocaleString('id-ID')
 export function auditRoutes(deps: AuditPageDeps) {
   const app = new Hono<ConsoleEnv>()
 
-  app.get('/audit', (c) => {
+  app.get('/audit', async (c) => {
     const filters = readFilters(c)
-    const total = countAudit(deps.db, filters.filter)
+    const total = await countAudit(deps.db, filters.filter)
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE))
     const asked = Number.parseInt(c.req.query('page') ?? '1', 10)
     const page = Number.isFinite(asked) ? Math.min(Math.max(asked, 1), pages) : 1
-    const rows = auditEntries(deps.db, filters.filter, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })
-    const name = actorNames(deps.db)
-    const body = html`${filterForm(filters, auditChoices(deps.db), name)}
+    const rows = await auditEntries(deps.db, filters.filter, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })
+    const name = await actorNames(deps.db)
+    const body = html`${filterForm(filters, await auditChoices(deps.db), name)}
       <section aria-labelledby="catatan"><h2 id="catatan">Catatan</h2>
       ${
         rows.length === 0
@@ -92,18 +92,18 @@ export function auditRoutes(deps: AuditPageDeps) {
     return c.html(deps.render(c, { title: 'Log audit', active: 'audit', body }))
   })
 
-  app.get('/audit/csv', (c) => {
+  app.get('/audit/csv', async (c) => {
     const filters = readFilters(c)
     if (filters.errors.from || filters.errors.to) return c.text(filters.errors.from ?? filters.errors.to ?? '', 400)
-    const total = countAudit(deps.db, filters.filter)
+    const total = await countAudit(deps.db, filters.filter)
     if (total > CSV_LIMIT) {
       return c.text(
         `Terlalu banyak catatan (${number(total)}); persempit saringan sampai paling banyak ${number(CSV_LIMIT)}.`,
         413,
       )
     }
-    const name = actorNames(deps.db)
-    const rows = auditEntries(deps.db, filters.filter, { limit: CSV_LIMIT, offset: 0 }).map((r) => [
+    const name = await actorNames(deps.db)
+    const rows = (await auditEntries(deps.db, filters.filter, { limit: CSV_LIMIT, offset: 0 })).map((r) => [
       r.at.toISOString(),
       r.actor,
       name(r.actor),
@@ -137,7 +137,7 @@ function select(id: keyof Query, label: string, all: string, values: string[], c
     </select></p>`
 }
 
-function filterForm(filters: Filters, choices: ReturnType<typeof auditChoices>, name: (actor: string) => string): Html {
+function filterForm(filters: Filters, choices: Awaited<ReturnType<typeof auditChoices>>, name: (actor: string) => string): Html {
   const { query, errors } = filters
   const dateField = (id: 'from' | 'to', label: string) => {
     const error = errors[id]

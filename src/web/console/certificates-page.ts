@@ -74,18 +74,18 @@ export function certificatesPage(deps: CertificatesPageDeps) {
   const app = new Hono<ConsoleEnv>()
   const qrReady = Boolean(deps.publicBaseUrl && deps.signingKey)
 
-  app.get('/sertifikat', (c) => {
+  app.get('/sertifikat', async (c) => {
     const staff = c.get('staff')
     const q = (c.req.query('q') ?? '').trim().slice(0, MAX_QUERY)
     const asked = Number.parseInt(c.req.query('page') ?? '1', 10)
     const search = { number: q ? normalizeNumber(q) : undefined, name: q, pageSize: PAGE_SIZE }
     let page = Number.isSafeInteger(asked) && asked > 0 ? asked : 1
-    let found = searchCertificates(deps.db, { ...search, page })
+    let found = await searchCertificates(deps.db, { ...search, page })
     const pages = Math.max(1, Math.ceil(found.total / PAGE_SIZE))
     // A page past the end (the list shrank, or a typed address) shows the last one.
     if (page > pages) {
       page = pages
-      found = searchCertificates(deps.db, { ...search, page })
+      found = await searchCertificates(deps.db, { ...search, page })
     }
     const today = todayInJakarta(deps.clock())
     const link = (n: number) => `${BASE}?${new URLSearchParams({ ...(q && { q }), page: String(n) })}`
@@ -110,13 +110,13 @@ ${results}`
     return c.html(deps.render(c, { title: 'Sertifikat', active: 'sertifikat', body }))
   })
 
-  app.get('/sertifikat/:number', (c) => {
-    const certificate = find(c)
+  app.get('/sertifikat/:number', async (c) => {
+    const certificate = await find(c)
     if (!certificate) return notFound(c)
     const staff = c.get('staff')
     // Who looked at whose record (UU PDP accountability): only views that show the full name count.
     if (staff.role !== 'viewer') {
-      writeAudit(deps.db, {
+      await writeAudit(deps.db, {
         at: deps.clock(),
         actor: `staff:${staff.id}`,
         action: 'certificate.viewed',
@@ -125,19 +125,19 @@ ${results}`
       })
     }
     const notice = c.req.query('diubah') === '1' ? 'Status sertifikat diubah.' : undefined
-    return c.html(detail(c, certificate, { notice }))
+    return c.html(await detail(c, certificate, { notice }))
   })
 
   app.post('/sertifikat/:number/status', async (c) => {
     const staff = c.get('staff')
     if (staff.role !== 'admin') return forbidden(c)
-    const certificate = find(c)
+    const certificate = await find(c)
     if (!certificate) return notFound(c)
     const body = await c.req.parseBody()
     const status = formText(body, 'status')
     const reason = formText(body, 'reason')
     if (!CHANGES.some((change) => change.value === status))
-      return c.html(detail(c, certificate, { form: { status, reason, errors: { status: 'Pilih tindakannya.' } } }), 400)
+      return c.html(await detail(c, certificate, { form: { status, reason, errors: { status: 'Pilih tindakannya.' } } }), 400)
     const result = await changeCertificateStatus(
       deps.db,
       certificate.number,
@@ -147,14 +147,14 @@ ${results}`
     if (!result.ok) {
       if (result.error === 'NOT_FOUND') return notFound(c)
       const errors = result.error === 'BAD_REASON' ? { reason: result.message } : { status: result.message }
-      return c.html(detail(c, certificate, { form: { status, reason, errors } }), 400)
+      return c.html(await detail(c, certificate, { form: { status, reason, errors } }), 400)
     }
     return c.redirect(`${path(certificate.number)}?diubah=1`, 303)
   })
 
   for (const type of ['svg', 'png'] as const) {
     app.get(`/sertifikat/:number/qr.${type}`, async (c) => {
-      const certificate = find(c)
+      const certificate = await find(c)
       if (!certificate || !deps.publicBaseUrl || !deps.signingKey) return notFound(c)
       const link = signedLink(deps.publicBaseUrl, certificate.number, deps.signingKey)
       const options = { errorCorrectionLevel: 'M', margin: 2 } as const
@@ -188,7 +188,11 @@ ${results}`
 
   type FormState = { status: string; reason: string; errors: { status?: string; reason?: string } }
 
-  function detail(c: Context<ConsoleEnv>, certificate: PublicCertificate, extra: { notice?: string; form?: FormState }): string {
+  async function detail(
+    c: Context<ConsoleEnv>,
+    certificate: PublicCertificate,
+    extra: { notice?: string; form?: FormState },
+  ): Promise<string> {
     const staff = c.get('staff')
     const status = statusOf(certificate, todayInJakarta(deps.clock()))
     const verifyUrl = `${deps.publicBaseUrl?.replace(/\/+$/, '') ?? ''}/verifikasi/${encodeURIComponent(certificate.number)}`
@@ -213,7 +217,7 @@ ${results}`
 ${qr}
 ${staff.role === 'admin' && statusForm(c, certificate, extra.form)}
 <h2>Riwayat status</h2>
-${history(certificateAuditTrail(deps.db, certificate.number))}
+${history(await certificateAuditTrail(deps.db, certificate.number))}
 <p><a href="${BASE}">Kembali ke pencarian</a></p>`
     return deps.render(c, { title: `Sertifikat ${certificate.displayNumber}`, active: 'sertifikat', body })
   }

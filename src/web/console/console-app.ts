@@ -125,7 +125,7 @@ export function consoleApp(deps: ConsoleDeps) {
   // Everything below needs a session (and its CSRF token on every form).
   app.use('*', requireSession({ sessions, cookie, adminTwoFactor: deps.production }))
   app.use('*', async (c, next) => {
-    c.set('waitingHandoffs', countWaitingHandoffs(deps.db, handoffAccess(deps.db, c.get('staff'))))
+    c.set('waitingHandoffs', await countWaitingHandoffs(deps.db, await handoffAccess(deps.db, c.get('staff'))))
     await next()
   })
   app.route('/', signOutRoute(common))

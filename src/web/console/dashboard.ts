@@ -85,12 +85,12 @@ export function dashboardRoutes(deps: DashboardDeps) {
   const app = new Hono<ConsoleEnv>()
   const calendar = createWorkingCalendar(deps.handoff ?? DEFAULT_HANDOFF_SETTINGS)
 
-  app.get('/', (c) => {
+  app.get('/', async (c) => {
     const staff = c.get('staff')
-    const regions = dashboardRegions(deps.db)
+    const regions = await dashboardRegions(deps.db)
     const now = deps.clock()
     const filters = readFilters(c, staff, regions, now)
-    const data = loadDashboard(deps.db, { regions, scope: filters.scope, range: filters.range, now, calendar })
+    const data = await loadDashboard(deps.db, { regions, scope: filters.scope, range: filters.range, now, calendar })
     const body = html`
       ${filterForm(staff, regions, filters, c)}
       ${numbers(data, unknownLink(base, filters))}
@@ -99,15 +99,15 @@ export function dashboardRoutes(deps: DashboardDeps) {
     return c.html(deps.render(c, { title: 'Beranda', active: 'beranda', body }))
   })
 
-  app.get('/csv/:chart', (c) => {
+  app.get('/csv/:chart', async (c) => {
     const id = c.req.param('chart') as ChartId | typeof HANDOFF_TABLE
     if (id !== HANDOFF_TABLE && !CHART_IDS.includes(id)) return c.text('Grafik tidak dikenal.', 404)
     const staff = c.get('staff')
-    const regions = dashboardRegions(deps.db)
+    const regions = await dashboardRegions(deps.db)
     const now = deps.clock()
     const filters = readFilters(c, staff, regions, now)
     if (filters.errors.from || filters.errors.to) return c.text(filters.errors.from ?? filters.errors.to ?? '', 400)
-    const data = loadDashboard(deps.db, { regions, scope: filters.scope, range: filters.range, now, calendar })
+    const data = await loadDashboard(deps.db, { regions, scope: filters.scope, range: filters.range, now, calendar })
     const table = id === HANDOFF_TABLE ? handoffTable(data) : chartTable(data, id)
     const name = `beranda-${id}-${filters.scope?.code ?? 'semua'}-${dayKey(filters.range.firstDay)}_${dayKey(filters.range.lastDay)}.csv`
     return c.body(tableCsv(table), 200, {

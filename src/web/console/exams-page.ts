@@ -31,7 +31,7 @@ export type ExamsPageDeps = { db: Db; clock: () => Date; render: RenderPage }
 type Query = { dari: string; sampai: string; orang: string }
 type Filters = { query: Query; search: ExamSearch; errors: { dari?: string; sampai?: string } }
 
-function readFilters(c: Context<ConsoleEnv>, db: Db, now: Date): Filters {
+async function readFilters(c: Context<ConsoleEnv>, db: Db, now: Date): Promise<Filters> {
   const q = (name: keyof Query) => (c.req.query(name) ?? '').trim()
   const query: Query = { dari: q('dari'), sampai: q('sampai'), orang: q('orang') }
   const errors: Filters['errors'] = {}
@@ -42,7 +42,7 @@ function readFilters(c: Context<ConsoleEnv>, db: Db, now: Date): Filters {
   if (first !== undefined && last !== undefined && first > last) errors.dari = '"Dari" harus sebelum atau sama dengan "Sampai".'
   const person = Number(query.orang)
   const search: ExamSearch = {
-    scope: staffScope(db, c.get('staff')),
+    scope: await staffScope(db, c.get('staff')),
     from: dayStart(errors.dari || first === undefined ? dayNumber(now) : first),
     to: !errors.sampai && !errors.dari && last !== undefined ? dayStart(last + 1) : undefined,
     // An id that is not a number matches no one, rather than everyone.
@@ -60,17 +60,17 @@ const localClock = (date: Date, zone: string) =>
 export function examsPage(deps: ExamsPageDeps) {
   const app = new Hono<ConsoleEnv>()
 
-  app.get('/ujian', (c) => {
+  app.get('/ujian', async (c) => {
     const staff = c.get('staff')
-    const filters = readFilters(c, deps.db, deps.clock())
-    const total = countExams(deps.db, filters.search)
+    const filters = await readFilters(c, deps.db, deps.clock())
+    const total = await countExams(deps.db, filters.search)
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE))
     const asked = Number.parseInt(c.req.query('page') ?? '1', 10)
     const page = Math.min(Number.isSafeInteger(asked) && asked > 0 ? asked : 1, pages)
-    const rows = examSchedule(deps.db, filters.search, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })
+    const rows = await examSchedule(deps.db, filters.search, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })
     const person =
       filters.search.personId !== undefined && filters.search.personId > 0
-        ? personInConsole(deps.db, filters.search.scope, filters.search.personId)
+        ? await personInConsole(deps.db, filters.search.scope, filters.search.personId)
         : undefined
     const days = new Map<string, ScheduleRow[]>()
     for (const row of rows) days.set(wibDay(row.startsAt), [...(days.get(wibDay(row.startsAt)) ?? []), row])
@@ -87,14 +87,14 @@ ${pager('Halaman jadwal ujian', page, pages, (n) => `${BASE}?${queryString(filte
     return c.html(deps.render(c, { title: 'Ujian', active: 'ujian', body }))
   })
 
-  app.get('/ujian/csv', (c) => {
+  app.get('/ujian/csv', async (c) => {
     const staff = c.get('staff')
-    const filters = readFilters(c, deps.db, deps.clock())
+    const filters = await readFilters(c, deps.db, deps.clock())
     if (filters.errors.dari || filters.errors.sampai) return c.text(filters.errors.dari ?? filters.errors.sampai ?? '', 400)
-    const total = countExams(deps.db, filters.search)
+    const total = await countExams(deps.db, filters.search)
     if (total > CSV_LIMIT)
       return c.text(`Terlalu banyak ujian (${total}); persempit rentang tanggal sampai paling banyak ${CSV_LIMIT}.`, 413)
-    const rows = examSchedule(deps.db, filters.search, { limit: CSV_LIMIT, offset: 0 }).map((e) => [
+    const rows = (await examSchedule(deps.db, filters.search, { limit: CSV_LIMIT, offset: 0 })).map((e) => [
       e.startsAt.toISOString(),
       wibDay(e.startsAt),
       `${localClock(e.startsAt, e.timeZone)} ${zoneLabelOrName(e.timeZone)}`,

@@ -44,7 +44,7 @@ export function requireSession(deps: {
   return async (c, next) => {
     c.header('Cache-Control', 'no-store')
     const id = deps.cookie.read(c)
-    const session = deps.sessions.read(id)
+    const session = await deps.sessions.read(id)
     if (!session || !id) {
       if (id) deps.cookie.clear(c)
       if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return c.redirect('/admin/login', 303)

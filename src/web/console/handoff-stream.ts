@@ -37,8 +37,8 @@ export type HandoffStreamDeps = {
 }
 
 /** Whether the session of cookie `id` is still open, read without touching its last-seen time. */
-function sessionAlive(db: Db, id: string | undefined, now: Date): boolean {
-  const found = id ? sessionWithStaff(db, tokenHash(id)) : undefined
+async function sessionAlive(db: Db, id: string | undefined, now: Date): Promise<boolean> {
+  const found = id ? await sessionWithStaff(db, tokenHash(id)) : undefined
   if (found?.staff.status !== 'active') return false
   return (
     now.getTime() - found.session.lastSeenAt.getTime() <= SESSION_IDLE_MINUTES * 60_000 &&
@@ -52,9 +52,9 @@ export function handoffStream(deps: HandoffStreamDeps) {
   const pollMs = deps.pollMs ?? 2_000
   const pingMs = deps.pingMs ?? 25_000
 
-  app.get('/percakapan/:code/aliran', (c: Context<ConsoleEnv>) => {
-    const place = openableHandoff(db, c.get('staff'), c.req.param('code') ?? '')
-    const handoff = place && handoffByCode(db, place.code)
+  app.get('/percakapan/:code/aliran', async (c: Context<ConsoleEnv>) => {
+    const place = await openableHandoff(db, c.get('staff'), c.req.param('code') ?? '')
+    const handoff = place && (await handoffByCode(db, place.code))
     if (!place || !handoff) return notFoundPage(c, deps.render)
     const zone = place.timeZone ?? CENTRE_ZONE
     const cookieId = deps.cookie.read(c)
@@ -78,16 +78,16 @@ export function handoffStream(deps: HandoffStreamDeps) {
       const pinger = setInterval(() => void stream.write(': ping\n\n').catch(() => undefined), pingMs)
       try {
         while (!stream.aborted && !stream.closed) {
-          for (const item of threadOf(db, handoff.id, lastId)) {
+          for (const item of await threadOf(db, handoff.id, lastId)) {
             await stream.writeSSE({ event: 'pesan', id: String(item.id), data: threadItem(item, handoff, zone).toString() })
             lastId = item.id
           }
-          const now = handoffByCode(db, handoff.code)?.status
+          const now = (await handoffByCode(db, handoff.code))?.status
           if (now && now !== status) {
             status = now
             await stream.writeSSE({ event: 'status', data: STATUS_LABEL[status] })
           }
-          if (!sessionAlive(db, cookieId, deps.clock())) break
+          if (!(await sessionAlive(db, cookieId, deps.clock()))) break
           if (signalled) {
             signalled = false
             continue

@@ -44,8 +44,8 @@ import { at, number } from './session-views.js'
 export const BASE = '/admin/percakapan'
 
 /** What `staff` may read: admin everything; viewer every region but not the centre's; regional its own region. */
-export function handoffAccess(db: Db, staff: Staff): HandoffAccess {
-  return { scope: staffScope(db, staff), regionless: staff.role === 'admin' }
+export async function handoffAccess(db: Db, staff: Staff): Promise<HandoffAccess> {
+  return { scope: await staffScope(db, staff), regionless: staff.role === 'admin' }
 }
 
 /** Where a handoff is answered, for the working calendar. */
@@ -89,9 +89,9 @@ export type HandoffThreadDeps = {
 }
 
 /** The handoff of the address when this staff member may open it; viewer never. */
-export function openableHandoff(db: Db, staff: Staff, code: string): ConsoleHandoff | undefined {
+export async function openableHandoff(db: Db, staff: Staff, code: string): Promise<ConsoleHandoff | undefined> {
   if (staff.role === 'viewer' || !/^[A-Za-z0-9-]{1,40}$/.test(code)) return undefined
-  return handoffInConsole(db, handoffAccess(db, staff), code)
+  return await handoffInConsole(db, await handoffAccess(db, staff), code)
 }
 
 /** The console's 404 page. */
@@ -185,20 +185,20 @@ export function handoffThread(deps: HandoffThreadDeps) {
     writeAudit(db, { at: deps.clock(), actor: `staff:${staff.id}`, action, entity: 'handoff_request', entityId: code, details })
 
   /** The handoff of the address (scope checked) and its full row. */
-  function find(c: Context<ConsoleEnv>): { place: ConsoleHandoff; row: HandoffRow } | undefined {
-    const place = openableHandoff(db, c.get('staff'), c.req.param('code') ?? '')
-    const row = place && handoffByCode(db, place.code)
+  async function find(c: Context<ConsoleEnv>): Promise<{ place: ConsoleHandoff; row: HandoffRow } | undefined> {
+    const place = await openableHandoff(db, c.get('staff'), c.req.param('code') ?? '')
+    const row = place && (await handoffByCode(db, place.code))
     return place && row ? { place, row } : undefined
   }
 
-  function page(
+  async function page(
     c: Context<ConsoleEnv>,
     found: { place: ConsoleHandoff; row: HandoffRow },
     options: { errors?: FormErrors; values?: FormValues; notice?: string; phone?: boolean } = {},
-  ): string {
+  ): Promise<string> {
     const { place, row } = found
     const zone = place.timeZone ?? CENTRE_ZONE
-    const items = threadOf(db, row.id)
+    const items = await threadOf(db, row.id)
     const errors = options.errors ?? {}
     const path = `${BASE}/${row.code}`
     const unanswered = row.status === 'waiting' ? row.createdAt : undefined
@@ -264,19 +264,19 @@ ${header}${thread}${forms}<p><a href="${BASE}">Kembali ke daftar percakapan</a><
     return deps.render(c, { title: `Percakapan ${row.code}`, active: 'percakapan', body })
   }
 
-  app.get('/percakapan/:code', (c) => {
-    const found = find(c)
+  app.get('/percakapan/:code', async (c) => {
+    const found = await find(c)
     if (!found) return notFoundPage(c, deps.render)
-    audit(c.get('staff'), 'handoff.viewed', found.row.code)
+    await audit(c.get('staff'), 'handoff.viewed', found.row.code)
     const done = Object.keys(NOTICE).find((key) => c.req.query(key) !== undefined)
-    return c.html(page(c, found, { notice: done && NOTICE[done] }))
+    return c.html(await page(c, found, { notice: done && NOTICE[done] }))
   })
 
-  app.post('/percakapan/:code/nomor', (c) => {
-    const found = find(c)
+  app.post('/percakapan/:code/nomor', async (c) => {
+    const found = await find(c)
     if (!found) return notFoundPage(c, deps.render)
-    audit(c.get('staff'), 'handoff.phone_shown', found.row.code)
-    return c.html(page(c, found, { phone: true }))
+    await audit(c.get('staff'), 'handoff.phone_shown', found.row.code)
+    return c.html(await page(c, found, { phone: true }))
   })
 
   /** Runs an action; on success back to the thread with `notice`, else the page with the error beside `field`. */
@@ -287,16 +287,16 @@ ${header}${thread}${forms}<p><a href="${BASE}">Kembali ke daftar percakapan</a><
     run: (code: string, actor: HandoffActor) => Promise<{ ok: true } | { ok: false; error: { code: HandoffActionError } }>,
     notice: string,
   ) {
-    const found = find(c)
+    const found = await find(c)
     if (!found) return notFoundPage(c, deps.render)
     const result = await run(found.row.code, actorOf(c.get('staff')))
     if (result.ok) return c.redirect(`${BASE}/${found.row.code}?${notice}`, 303)
     const code = result.error.code
     if (code === 'HANDOFF_NOT_FOUND' || code === 'NOT_IN_SCOPE') return notFoundPage(c, deps.render)
-    const fresh = find(c) ?? found
+    const fresh = (await find(c)) ?? found
     const onField = code === 'TEXT_EMPTY' || code === 'TEXT_TOO_LONG'
     return c.html(
-      page(c, fresh, { errors: onField ? { [field]: ERROR_TEXT[code] } : { alert: ERROR_TEXT[code] }, values }),
+      await page(c, fresh, { errors: onField ? { [field]: ERROR_TEXT[code] } : { alert: ERROR_TEXT[code] }, values }),
       code === 'HANDOFF_CLOSED' ? 409 : 422,
     )
   }
@@ -314,19 +314,19 @@ ${header}${thread}${forms}<p><a href="${BASE}">Kembali ke daftar percakapan</a><
   })
   app.post('/percakapan/:code/tutup', async (c) => {
     if (formText(await c.req.parseBody(), 'yakin') !== 'ya') {
-      const found = find(c)
+      const found = await find(c)
       if (!found) return notFoundPage(c, deps.render)
-      return c.html(page(c, found, { errors: { close: 'Centang kotak ini untuk menutup percakapan.' } }), 422)
+      return c.html(await page(c, found, { errors: { close: 'Centang kotak ini untuk menutup percakapan.' } }), 422)
     }
     return await act(c, 'close', {}, (code, actor) => deps.actions.close(code, actor, 'console'), 'ditutup')
   })
 
-  app.get('/percakapan/:code/berkas/:id{[0-9]+}', (c) => {
-    const found = find(c)
-    const file = found && deps.files && attachmentOf(db, found.row.id, Number(c.req.param('id')))
+  app.get('/percakapan/:code/berkas/:id{[0-9]+}', async (c) => {
+    const found = await find(c)
+    const file = found && deps.files && (await attachmentOf(db, found.row.id, Number(c.req.param('id'))))
     if (!found || !file || !deps.files) return notFoundPage(c, deps.render)
     const bytes = deps.files.open(file.content)
-    audit(c.get('staff'), 'handoff.file_viewed', found.row.code, { attachment: Number(c.req.param('id')) })
+    await audit(c.get('staff'), 'handoff.file_viewed', found.row.code, { attachment: Number(c.req.param('id')) })
     const image = /^image\/(jpeg|png|webp)$/.test(file.mimeType)
     const name = (file.fileName ?? `${found.row.code}-${c.req.param('id')}${image ? '' : '.pdf'}`).replace(
       /[^A-Za-z0-9._-]/g,

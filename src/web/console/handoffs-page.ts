@@ -72,10 +72,10 @@ export function handoffRoutes(deps: HandoffPagesDeps) {
   const { db } = deps
   const calendar = createWorkingCalendar(deps.settings)
 
-  app.get('/percakapan', (c) => {
+  app.get('/percakapan', async (c) => {
     const staff = c.get('staff')
-    const regions = consoleRegions(db)
-    const access = handoffAccess(db, staff)
+    const regions = await consoleRegions(db)
+    const access = await handoffAccess(db, staff)
     const q = (name: string) => (c.req.query(name) ?? '').trim()
     const statusKey = Object.hasOwn(STATUS_PARAM, q('status')) ? q('status') : 'menunggu'
     const region = access.scope ? undefined : regions.find((r) => r.code === q('wilayah'))
@@ -91,11 +91,11 @@ export function handoffRoutes(deps: HandoffPagesDeps) {
       text: text || undefined,
     }
     const query = { status: statusKey, wilayah: region?.code ?? '', milik: mine ? 'saya' : '', kanal: channel ?? '', q: text }
-    const total = countConsoleHandoffs(db, filter)
+    const total = await countConsoleHandoffs(db, filter)
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE))
     const asked = Number.parseInt(c.req.query('page') ?? '1', 10)
     const page = Number.isSafeInteger(asked) ? Math.min(Math.max(asked, 1), pages) : 1
-    const rows = consoleHandoffs(db, filter, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })
+    const rows = await consoleHandoffs(db, filter, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })
     const now = deps.clock()
     const select = (name: string, label: string, options: [string, string][], chosen: string) =>
       html`<div class="field"><label for="f-${name}">${label}</label><select id="f-${name}" name="${name}">${options.map(

@@ -87,7 +87,7 @@ export function importRoutes(deps: ImportsPageDeps) {
   const app = new Hono<ConsoleEnv>()
   const actor = (c: Context<ConsoleEnv>) => `staff:${c.get('staff').id}`
   /** The region whose imports a regional account sees; null for the centre. */
-  const regionCode = (c: Context<ConsoleEnv>) => staffScope(deps.db, c.get('staff'))?.code ?? null
+  const regionCode = async (c: Context<ConsoleEnv>) => (await staffScope(deps.db, c.get('staff')))?.code ?? null
   /** The console's 404 page (a sub-app's `c.notFound()` would answer the API's JSON). */
   const missing = (c: Context<ConsoleEnv>, title: string, text: string) => {
     const body = html`<p class="alert" role="alert">${text}</p><p><a href="/admin/impor">Kembali ke Impor data</a></p>`
@@ -99,16 +99,16 @@ export function importRoutes(deps: ImportsPageDeps) {
       'Berkas tidak ditemukan',
       `Berkas ini tidak ada, sudah diimpor atau dibatalkan, atau sudah kedaluwarsa (berkas disimpan ${PENDING_MINUTES} menit). Unggah lagi.`,
     )
-  const pendingOf = (c: Context<ConsoleEnv>): PendingImport | undefined => {
+  const pendingOf = async (c: Context<ConsoleEnv>): Promise<PendingImport | undefined> => {
     const id = idParam(c.req.param('id'))
-    const pending = id === undefined ? undefined : pendingImportOf(deps.db, id, c.get('staff').id, deps.clock())
+    const pending = id === undefined ? undefined : await pendingImportOf(deps.db, id, c.get('staff').id, deps.clock())
     // A role changed since the upload takes effect at once: a kind no longer allowed is not imported.
     return pending && importKindsFor(c.get('staff').role).includes(pending.kind) ? pending : undefined
   }
 
-  app.get('/impor', (c) => {
+  app.get('/impor', async (c) => {
     const notice = c.req.query('batal') === '1' ? 'Impor dibatalkan; berkasnya dihapus dari server.' : undefined
-    return c.html(mainPage(c, { notice }))
+    return c.html(await mainPage(c, { notice }))
   })
 
   app.post('/impor', async (c) => {
@@ -123,11 +123,11 @@ export function importRoutes(deps: ImportsPageDeps) {
     else if (file.size === 0) errors.file = 'Berkas ini kosong.'
     else if (file.size > MAX_UPLOAD_BYTES) errors.file = `Berkas terlalu besar: paling besar ${megabytes}.`
     if (errors.kind || errors.file || !(file instanceof File)) {
-      return c.html(mainPage(c, { errors, kind }), 400)
+      return c.html(await mainPage(c, { errors, kind }), 400)
     }
     const content = new Uint8Array(await file.arrayBuffer())
     const now = deps.clock()
-    const id = savePendingImport(deps.db, {
+    const id = await savePendingImport(deps.db, {
       staffId: c.get('staff').id,
       kind,
       fileName: cleanFileName(file.name),
@@ -140,13 +140,13 @@ export function importRoutes(deps: ImportsPageDeps) {
   })
 
   app.get('/impor/pratinjau/:id', async (c) => {
-    const pending = pendingOf(c)
+    const pending = await pendingOf(c)
     if (!pending) return notFound(c)
     return c.html(await previewPage(c, pending))
   })
 
   app.post('/impor/pratinjau/:id', async (c) => {
-    const pending = pendingOf(c)
+    const pending = await pendingOf(c)
     if (!pending) return notFound(c)
     const body = await c.req.parseBody()
     // The file confirmed is the file previewed: a page left open over another upload imports nothing.
@@ -159,22 +159,22 @@ export function importRoutes(deps: ImportsPageDeps) {
       )
     }
     const result = await run(c, pending, false)
-    if (!result.ok) return await c.html(await previewPage(c, pending, { refused: result.errors }), 422)
-    deletePendingImport(deps.db, pending.id)
-    const entry = latestImportOf(deps.db, actor(c))
+    if (!result.ok) return c.html(await previewPage(c, pending, { refused: result.errors }), 422)
+    await deletePendingImport(deps.db, pending.id)
+    const entry = await latestImportOf(deps.db, actor(c))
     return c.redirect(entry === undefined ? '/admin/impor' : `/admin/impor/hasil/${entry}`, 303)
   })
 
-  app.post('/impor/pratinjau/:id/batal', (c) => {
-    const pending = pendingOf(c)
+  app.post('/impor/pratinjau/:id/batal', async (c) => {
+    const pending = await pendingOf(c)
     if (!pending) return notFound(c)
-    deletePendingImport(deps.db, pending.id)
+    await deletePendingImport(deps.db, pending.id)
     return c.redirect('/admin/impor?batal=1', 303)
   })
 
-  app.get('/impor/hasil/:id', (c) => {
+  app.get('/impor/hasil/:id', async (c) => {
     const id = idParam(c.req.param('id'))
-    const entry = id === undefined ? undefined : importEntry(deps.db, id, regionCode(c))
+    const entry = id === undefined ? undefined : await importEntry(deps.db, id, await regionCode(c))
     if (!entry) return missing(c, 'Impor tidak ditemukan', 'Impor ini tidak ada, atau bukan impor wilayah Anda.')
     const details = parseDetails(entry.details)
     const kind = entry.entity ? ENTITY_KIND[entry.entity] : undefined
@@ -197,10 +197,10 @@ export function importRoutes(deps: ImportsPageDeps) {
     })
   })
 
-  function run(c: Context<ConsoleEnv>, pending: PendingImport, dryRun: boolean) {
+  async function run(c: Context<ConsoleEnv>, pending: PendingImport, dryRun: boolean) {
     const staff = c.get('staff')
-    const region = staffScope(deps.db, staff) ?? undefined
-    return runConsoleImport(deps, {
+    const region = (await staffScope(deps.db, staff)) ?? undefined
+    return await runConsoleImport(deps, {
       kind: pending.kind,
       content: pending.content,
       actor: actor(c),
@@ -211,20 +211,23 @@ export function importRoutes(deps: ImportsPageDeps) {
     })
   }
 
-  function mainPage(c: Context<ConsoleEnv>, view: { notice?: string | undefined; errors?: UploadErrors; kind?: string }): string {
-    const region = regionCode(c)
-    const total = countImports(deps.db, region)
+  async function mainPage(
+    c: Context<ConsoleEnv>,
+    view: { notice?: string | undefined; errors?: UploadErrors; kind?: string },
+  ): Promise<string> {
+    const region = await regionCode(c)
+    const total = await countImports(deps.db, region)
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE))
     const asked = Number.parseInt(c.req.query('page') ?? '1', 10)
     const page = Number.isFinite(asked) ? Math.min(Math.max(asked, 1), pages) : 1
-    const entries = importEntries(deps.db, region, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })
+    const entries = await importEntries(deps.db, region, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })
     const body = html`${view.notice && html`<p class="notice" role="status">${view.notice}</p>`}
       <section aria-labelledby="unggah"><h2 id="unggah">Unggah berkas</h2>
       <p>Berkas diperiksa dulu tanpa menyimpan apa pun (pratinjau); setelah Anda konfirmasi, semua baris disimpan, atau tidak satu pun bila ada baris yang salah. Format kolomnya: lihat contoh di bawah.</p>
       ${region && html`<p>Akun wilayah: hanya baris wilayah ${region} yang diterima; baris wilayah lain ditolak dengan alasannya.</p>`}
       ${uploadForm(c, view.errors ?? {}, view.kind ?? '')}</section>
       ${samples(c)}
-      ${history(c, entries, total, page, pages)}`
+      ${await history(c, entries, total, page, pages)}`
     return deps.render(c, { title: 'Impor data', active: 'impor', body })
   }
 
@@ -258,8 +261,14 @@ export function importRoutes(deps: ImportsPageDeps) {
       </ul></section>`
   }
 
-  function history(c: Context<ConsoleEnv>, entries: ImportEntry[], total: number, page: number, pages: number): Html {
-    const names = new Map(listStaff(deps.db).map((s) => [`staff:${s.id}`, s.name]))
+  async function history(
+    c: Context<ConsoleEnv>,
+    entries: ImportEntry[],
+    total: number,
+    page: number,
+    pages: number,
+  ): Promise<Html> {
+    const names = new Map((await listStaff(deps.db)).map((s) => [`staff:${s.id}`, s.name]))
     const who = (actor: string) => names.get(actor) ?? (actor === 'cli' ? 'CLI' : actor === 'admin-api' ? 'API admin' : actor)
     const href = (to: number) => `/admin/impor?page=${to}#riwayat`
     return html`<section aria-labelledby="riwayat"><h2 id="riwayat">Riwayat impor</h2>

@@ -104,13 +104,15 @@ export function peoplePage(deps: PeoplePageDeps) {
    * stage goes on to a GET address that can be kept and paged; a NIK or phone number is answered
    * there and then, so it never stands in an address (browser history, a proxy's log).
    */
-  const listPage = (c: Context<ConsoleEnv>, input: ListInput) => {
+  const listPage = async (c: Context<ConsoleEnv>, input: ListInput) => {
     const staff = c.get('staff')
-    const regions = consoleRegions(deps.db)
+    const regions = await consoleRegions(deps.db)
     const q = input.q.slice(0, MAX_QUERY)
     const askedRegion = input.wilayah
     const scope =
-      staff.role === 'regional' ? staffScope(deps.db, staff, regions) : (regions.find((r) => r.code === askedRegion) ?? null)
+      staff.role === 'regional'
+        ? await staffScope(deps.db, staff, regions)
+        : (regions.find((r) => r.code === askedRegion) ?? null)
     const askedStage = input.tahap
     const stage = (CERTIFICATION_STAGES as readonly string[]).includes(askedStage)
       ? (askedStage as CertificationStage)
@@ -127,12 +129,12 @@ export function peoplePage(deps: PeoplePageDeps) {
       results = html``
     } else {
       const search = { scope, key: read.key, stage, pageSize: PAGE_SIZE }
-      let found = searchPeople(deps.db, { ...search, page })
+      let found = await searchPeople(deps.db, { ...search, page })
       const pages = Math.max(1, Math.ceil(found.total / PAGE_SIZE))
       // A page past the end (the list shrank, or a typed address) shows the last one.
       if (page > pages) {
         page = pages
-        found = searchPeople(deps.db, { ...search, page })
+        found = await searchPeople(deps.db, { ...search, page })
       }
       const personal = seesPersonalData(staff)
       const byNik = read.key.kind === 'nik' ? html`<p>Dicari menurut NIK (tidak ditampilkan).</p>` : ''
@@ -201,8 +203,8 @@ ${results}`
     return c.redirect(params.size > 0 ? `${BASE}?${params}` : BASE, 303)
   })
 
-  app.get('/peserta/:id', (c) => {
-    const found = find(c)
+  app.get('/peserta/:id', async (c) => {
+    const found = await find(c)
     if (found instanceof Response) return found
     const changed = c.req.query('diubah')
     const notice =
@@ -213,11 +215,11 @@ ${results}`
           : changed === 'sama'
             ? 'Tidak ada yang berubah.'
             : undefined
-    return c.html(detail(c, found, { notice }))
+    return c.html(await detail(c, found, { notice }))
   })
 
   app.post('/peserta/:id/kontak', async (c) => {
-    const found = find(c)
+    const found = await find(c)
     if (found instanceof Response) return found
     const body = await c.req.parseBody()
     const input: ContactInput = {
@@ -228,14 +230,14 @@ ${results}`
       institution: formText(body, 'institution'),
       timeZone: formText(body, 'timeZone'),
     }
-    const result = await correctContact(deps.db, found.id, input, context(c))
+    const result = await correctContact(deps.db, found.id, input, await context(c))
     if (!result.ok && result.error === 'NOT_FOUND') return notFound(c)
-    if (!result.ok) return await c.html(detail(c, found, { contact: { input, errors: result.fields } }), 400)
-    return await c.redirect(`${BASE}/${found.id}?diubah=${result.value.length > 0 ? 'kontak' : 'sama'}`, 303)
+    if (!result.ok) return c.html(await detail(c, found, { contact: { input, errors: result.fields } }), 400)
+    return c.redirect(`${BASE}/${found.id}?diubah=${result.value.length > 0 ? 'kontak' : 'sama'}`, 303)
   })
 
   app.post('/peserta/:id/tahap', async (c) => {
-    const found = find(c)
+    const found = await find(c)
     if (found instanceof Response) return found
     const body = await c.req.parseBody()
     const input: StageInput = {
@@ -244,21 +246,21 @@ ${results}`
       dueDate: formText(body, 'dueDate'),
       note: formText(body, 'note'),
     }
-    const result = await addStage(deps.db, found.id, input, context(c))
+    const result = await addStage(deps.db, found.id, input, await context(c))
     if (!result.ok && result.error === 'NOT_FOUND') return notFound(c)
-    if (!result.ok) return await c.html(detail(c, found, { stage: { input, errors: result.fields } }), 400)
+    if (!result.ok) return c.html(await detail(c, found, { stage: { input, errors: result.fields } }), 400)
     return c.redirect(`${BASE}/${found.id}?diubah=tahap`, 303)
   })
 
-  const context = (c: Context<ConsoleEnv>) => ({
+  const context = async (c: Context<ConsoleEnv>) => ({
     actor: `staff:${c.get('staff').id}`,
     now: deps.clock(),
-    scope: staffScope(deps.db, c.get('staff')),
+    scope: await staffScope(deps.db, c.get('staff')),
     reminders: deps.reminders,
   })
 
   /** The person of the address, if this staff member may open them: else the page to answer with. */
-  function find(c: Context<ConsoleEnv>): PersonRecord | Response {
+  async function find(c: Context<ConsoleEnv>): Promise<PersonRecord | Response> {
     const staff = c.get('staff')
     if (!seesPersonalData(staff)) {
       const body = html`<p class="alert" role="alert">Pemantau tidak membuka data perorangan peserta. Daftar peserta (nama disamarkan) tetap dapat dilihat.</p>
@@ -266,7 +268,8 @@ ${results}`
       return c.html(deps.render(c, { title: 'Tidak diizinkan', active: 'peserta', body }), 403)
     }
     const id = Number(c.req.param('id'))
-    const person = Number.isSafeInteger(id) && id > 0 ? personInConsole(deps.db, staffScope(deps.db, staff), id) : undefined
+    const person =
+      Number.isSafeInteger(id) && id > 0 ? await personInConsole(deps.db, await staffScope(deps.db, staff), id) : undefined
     return person ?? notFound(c)
   }
 
@@ -282,16 +285,16 @@ ${results}`
   }
 
   /** The person's page; every showing of it is one `person.viewed` entry (UU PDP: who looked at whose data). */
-  function detail(c: Context<ConsoleEnv>, person: PersonRecord, forms: Forms): string {
+  async function detail(c: Context<ConsoleEnv>, person: PersonRecord, forms: Forms): Promise<string> {
     const staff = c.get('staff')
-    writeAudit(deps.db, {
+    await writeAudit(deps.db, {
       at: deps.clock(),
       actor: `staff:${staff.id}`,
       action: 'person.viewed',
       entity: 'person',
       entityId: String(person.id),
     })
-    const history = personHistory(deps.db, person.id)
+    const history = await personHistory(deps.db, person.id)
     const body = html`${forms.notice && html`<p class="notice" role="status">${forms.notice}</p>`}
 <dl>
 <dt>Nama</dt><dd>${person.fullName}</dd>

@@ -113,7 +113,7 @@ const when = (at: Date) => formatLocalDateTime(at, 'Asia/Jakarta')
 export function reminderRoutes(deps: RemindersPageDeps) {
   const app = new Hono<ConsoleEnv>()
 
-  app.get('/pengingat', (c) => {
+  app.get('/pengingat', async (c) => {
     const resent = c.req.query('dikirim')
     const notice =
       resent === '1'
@@ -121,39 +121,44 @@ export function reminderRoutes(deps: RemindersPageDeps) {
         : resent === 'tidak-diketahui'
           ? 'Pesan diantrekan untuk dikirim ulang. Hasil kiriman pertamanya tidak diketahui: bila sudah sampai, orangnya menerima pesan ini dua kali.'
           : undefined
-    return c.html(listPage(c, { notice }))
+    return c.html(await listPage(c, { notice }))
   })
 
   app.post('/pengingat/:id/kirim-ulang', async (c) => {
     const staff = c.get('staff')
-    if (!seesPersonalData(staff)) return c.html(listPage(c, { alert: 'Peran Anda hanya dapat melihat.' }), 403)
+    if (!seesPersonalData(staff)) return c.html(await listPage(c, { alert: 'Peran Anda hanya dapat melihat.' }), 403)
     const raw = c.req.param('id')
     const id = /^[1-9]\d{0,14}$/.test(raw) ? Number(raw) : undefined
     const result =
       id === undefined
         ? ({ ok: false, error: { code: 'NOT_FOUND' } } as const)
-        : await resendMessage(deps.db, { id, scope: staffScope(deps.db, staff), actor: `staff:${staff.id}`, now: deps.clock() })
+        : await resendMessage(deps.db, {
+            id,
+            scope: await staffScope(deps.db, staff),
+            actor: `staff:${staff.id}`,
+            now: deps.clock(),
+          })
     if (!result.ok) {
-      return await c.html(listPage(c, { alert: PROBLEM[result.error.code] }), result.error.code === 'NOT_FOUND' ? 404 : 409)
+      return c.html(await listPage(c, { alert: PROBLEM[result.error.code] }), result.error.code === 'NOT_FOUND' ? 404 : 409)
     }
-    return await c.redirect(`/admin/pengingat?dikirim=${result.value.was === 'unknown' ? 'tidak-diketahui' : '1'}`, 303)
+    return c.redirect(`/admin/pengingat?dikirim=${result.value.was === 'unknown' ? 'tidak-diketahui' : '1'}`, 303)
   })
 
-  function listPage(c: Context<ConsoleEnv>, view: { notice?: string | undefined; alert?: string }): string {
+  async function listPage(c: Context<ConsoleEnv>, view: { notice?: string | undefined; alert?: string }): Promise<string> {
     const staff = c.get('staff')
-    const regions = consoleRegions(deps.db)
+    const regions = await consoleRegions(deps.db)
     const filters = readFilters(c)
     // `admin` and `viewer` may choose a region; a `regional` account always sees its own.
     const scope =
       staff.role === 'regional'
-        ? staffScope(deps.db, staff, regions)
+        ? await staffScope(deps.db, staff, regions)
         : (regions.find((r) => r.code === filters.query.wilayah) ?? null)
     if (staff.role === 'regional' || !scope) filters.query.wilayah = ''
-    const total = countReminders(deps.db, scope, filters.filter)
+    const total = await countReminders(deps.db, scope, filters.filter)
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE))
     const asked = Number.parseInt(c.req.query('page') ?? '1', 10)
     const page = Number.isFinite(asked) ? Math.min(Math.max(asked, 1), pages) : 1
-    const rows = reminderEntries(deps.db, scope, filters.filter, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })
+    const rows = await reminderEntries(deps.db, scope, filters.filter, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })
     const now = deps.clock()
     const canResend = seesPersonalData(staff)
     const body = html`${view.notice && html`<p class="notice" role="status">${view.notice}</p>`}

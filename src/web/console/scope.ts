@@ -12,12 +12,13 @@ import type { Staff } from './env.js'
  * The staff member's fixed scope: their region for `regional` (a region no longer on record is an
  * empty region, never all of them), null (every region) for the others.
  */
-export function staffScope(
+export async function staffScope(
   db: Db,
   staff: Pick<Staff, 'role' | 'region'>,
-  regions: readonly ConsoleRegion[] = consoleRegions(db),
-): ConsoleScope {
+  known?: readonly ConsoleRegion[],
+): Promise<ConsoleScope> {
   if (staff.role !== 'regional') return null
+  const regions = known ?? (await consoleRegions(db))
   return (
     regions.find((r) => r.code === staff.region) ?? { id: -1, code: staff.region ?? '', name: staff.region ?? '', provinces: [] }
   )

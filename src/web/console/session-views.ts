@@ -33,15 +33,15 @@ export const sessionPath = (id: number) => `${BASE}/${id}`
 export const mayChange = (staff: Staff) => staff.role !== 'viewer'
 
 /** The confirm step of cancelling: what it ends, and the reason (with its error beside it). */
-export function cancelPage(
+export async function cancelPage(
   c: Context<ConsoleEnv>,
   deps: SessionViewDeps,
   session: SessionRow,
   reason: string,
   error: string | undefined,
-): string {
+): Promise<string> {
   const { db } = deps
-  const standing = listSessionRegistrations(db, session.id).filter((r) => r.status !== 'cancelled').length
+  const standing = (await listSessionRegistrations(db, session.id)).filter((r) => r.status !== 'cancelled').length
   const body = session.cancelledAt
     ? html`<p class="notice">Sesi ini sudah dibatalkan.</p><p><a href="${sessionPath(session.id)}">Kembali ke sesi</a></p>`
     : html`<p>Sesi <strong>${session.code}</strong> · ${session.title} · ${at(session.startsAt, session.timeZone)}</p>
@@ -62,20 +62,20 @@ ${error && html`<span class="error" id="f-reason-error">${error}</span>`}</div>
  * One session: its details, then its registrants by status (names masked and no phone for viewer),
  * with the attendance and move forms where the staff member may change it.
  */
-export function sessionDetail(
+export async function sessionDetail(
   c: Context<ConsoleEnv>,
   deps: SessionViewDeps,
   session: SessionRow,
   extra: { notice?: string | undefined; alert?: string },
-): string {
+): Promise<string> {
   const { db } = deps
   const staff = c.get('staff')
   const now = deps.clock()
   const zone = session.timeZone
-  const registrants = listSessionRegistrations(db, session.id)
+  const registrants = await listSessionRegistrations(db, session.id)
   const started = session.startsAt <= now
   const changeable = mayChange(staff) && !session.cancelledAt
-  const targets = changeable && !started ? moveTargets(db, session.id, now) : []
+  const targets = changeable && !started ? await moveTargets(db, session.id, now) : []
   const count = (status: SessionRegistration['status']) => registrants.filter((r) => r.status === status).length
   const group = (status: SessionRegistration['status'], title: string) => {
     const rows = registrants.filter((r) => r.status === status)
@@ -141,7 +141,7 @@ function moveForm(
   c: Context<ConsoleEnv>,
   session: SessionRow,
   r: SessionRegistration,
-  targets: ReturnType<typeof moveTargets>,
+  targets: Awaited<ReturnType<typeof moveTargets>>,
 ): Html {
   const id = `pindah-${r.code}`
   return html`<form method="post" action="${sessionPath(session.id)}/pindah" class="inline">${csrfField(c.get('csrf'))}

@@ -62,10 +62,10 @@ export function sessionsRoutes(deps: SessionsPageDeps) {
   const app = new Hono<ConsoleEnv>()
   const { db } = deps
 
-  app.get('/sesi', (c) => {
+  app.get('/sesi', async (c) => {
     const staff = c.get('staff')
-    const regions = consoleRegions(db)
-    const scope = staffScope(db, staff, regions)
+    const regions = await consoleRegions(db)
+    const scope = await staffScope(db, staff, regions)
     const q = (name: string) => (c.req.query(name) ?? '').trim()
     const state = (SESSION_STATES as readonly string[]).includes(q('waktu')) ? (q('waktu') as SessionState) : 'upcoming'
     const region = scope ? undefined : regions.find((r) => r.code === q('wilayah'))
@@ -82,11 +82,11 @@ export function sessionsRoutes(deps: SessionsPageDeps) {
       now: deps.clock(),
     }
     const query = { wilayah: region?.code ?? '', waktu: state, sasaran: targetGroup, cara: mode, q: text }
-    const total = countConsoleSessions(db, filter)
+    const total = await countConsoleSessions(db, filter)
     const pages = Math.max(1, Math.ceil(total / PAGE_SIZE))
     const asked = Number.parseInt(c.req.query('page') ?? '1', 10)
     const page = Number.isSafeInteger(asked) ? Math.min(Math.max(asked, 1), pages) : 1
-    const rows = consoleSessions(db, filter, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })
+    const rows = await consoleSessions(db, filter, { limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE })
     const link = (n: number) => `${BASE}?${queryString(query, n)}`
     const select = (name: string, label: string, options: [string, string][], chosen: string) =>
       html`<div class="field"><label for="f-${name}">${label}</label><select id="f-${name}" name="${name}">${options.map(
@@ -143,9 +143,9 @@ ${pager('Halaman sesi', page, pages, link)}`
     return c.html(deps.render(c, { title: 'Sesi Bimtek', active: 'sesi', body }))
   })
 
-  app.get('/sesi/baru', (c) => {
+  app.get('/sesi/baru', async (c) => {
     if (!mayChange(c.get('staff'))) return forbidden(c)
-    return c.html(formPage(c, 'create', { region: staffScope(db, c.get('staff'))?.code ?? '' }, {}))
+    return c.html(await formPage(c, 'create', { region: (await staffScope(db, c.get('staff')))?.code ?? '' }, {}))
   })
 
   app.post('/sesi/baru', async (c) => {
@@ -153,8 +153,8 @@ ${pager('Halaman sesi', page, pages, link)}`
     return save(c, 'create', postedValues(await c.req.parseBody()))
   })
 
-  app.get('/sesi/:id{[0-9]+}', (c) => {
-    const session = find(c)
+  app.get('/sesi/:id{[0-9]+}', async (c) => {
+    const session = await find(c)
     if (!session) return notFound(c)
     const notices: Record<string, string> = {
       disimpan: 'Sesi disimpan.',
@@ -163,37 +163,37 @@ ${pager('Halaman sesi', page, pages, link)}`
       dipindah: 'Peserta dipindahkan dan diberi tahu lewat chat.',
     }
     const done = Object.keys(notices).find((key) => c.req.query(key) !== undefined)
-    return c.html(sessionDetail(c, deps, session, { notice: done && notices[done] }))
+    return c.html(await sessionDetail(c, deps, session, { notice: done && notices[done] }))
   })
 
-  app.get('/sesi/:id{[0-9]+}/ubah', (c) => {
+  app.get('/sesi/:id{[0-9]+}/ubah', async (c) => {
     if (!mayChange(c.get('staff'))) return forbidden(c)
-    const session = find(c)
+    const session = await find(c)
     if (!session) return notFound(c)
     if (session.cancelledAt)
-      return c.html(sessionDetail(c, deps, session, { alert: 'Sesi yang dibatalkan tidak dapat diubah.' }), 409)
-    return c.html(formPage(c, session, storedValues(session), {}))
+      return c.html(await sessionDetail(c, deps, session, { alert: 'Sesi yang dibatalkan tidak dapat diubah.' }), 409)
+    return c.html(await formPage(c, session, storedValues(session), {}))
   })
 
   app.post('/sesi/:id{[0-9]+}/ubah', async (c) => {
     if (!mayChange(c.get('staff'))) return forbidden(c)
-    const session = find(c)
+    const session = await find(c)
     if (!session) return notFound(c)
     // The code is the session's key (the sessions file matches on it): it stays what it is.
-    return save(c, session, { ...postedValues(await c.req.parseBody()), code: session.code })
+    return await save(c, session, { ...postedValues(await c.req.parseBody()), code: session.code })
   })
 
-  app.get('/sesi/:id{[0-9]+}/batal', (c) => {
+  app.get('/sesi/:id{[0-9]+}/batal', async (c) => {
     if (!mayChange(c.get('staff'))) return forbidden(c)
-    const session = find(c)
+    const session = await find(c)
     if (!session) return notFound(c)
-    return c.html(cancelPage(c, deps, session, '', undefined))
+    return c.html(await cancelPage(c, deps, session, '', undefined))
   })
 
   app.post('/sesi/:id{[0-9]+}/batal', async (c) => {
     const staff = c.get('staff')
     if (!mayChange(staff)) return forbidden(c)
-    const session = find(c)
+    const session = await find(c)
     if (!session) return notFound(c)
     const reason = formText(await c.req.parseBody(), 'reason')
     const result = await cancelSession(db, session.id, {
@@ -204,19 +204,19 @@ ${pager('Halaman sesi', page, pages, link)}`
     })
     if (!result.ok) {
       if (result.error === 'NOT_FOUND') return notFound(c)
-      return await c.html(cancelPage(c, deps, session, reason, result.message), 422)
+      return c.html(await cancelPage(c, deps, session, reason, result.message), 422)
     }
-    return await c.redirect(`${sessionPath(session.id)}?dibatalkan=${result.registrations}`, 303)
+    return c.redirect(`${sessionPath(session.id)}?dibatalkan=${result.registrations}`, 303)
   })
 
-  app.get('/sesi/:id{[0-9]+}/peserta.csv', (c) => {
+  app.get('/sesi/:id{[0-9]+}/peserta.csv', async (c) => {
     const staff = c.get('staff')
-    const session = find(c)
+    const session = await find(c)
     if (!session) return notFound(c)
     // The file holds full names and phone numbers: not for viewer, and every download is on record.
     if (!seesPersonalData(staff)) return forbidden(c)
-    const registrants = listSessionRegistrations(db, session.id)
-    writeAudit(db, {
+    const registrants = await listSessionRegistrations(db, session.id)
+    await writeAudit(db, {
       at: deps.clock(),
       actor: actorOf(staff),
       action: 'session.registrants_exported',
@@ -234,7 +234,7 @@ ${pager('Halaman sesi', page, pages, link)}`
   app.post('/sesi/:id{[0-9]+}/kehadiran', async (c) => {
     const staff = c.get('staff')
     if (!mayChange(staff)) return forbidden(c)
-    const session = find(c)
+    const session = await find(c)
     if (!session) return notFound(c)
     const body = await c.req.parseBody()
     const hadir = formText(body, 'hadir')
@@ -248,14 +248,14 @@ ${pager('Halaman sesi', page, pages, link)}`
             now: deps.clock(),
           })
         : ({ ok: false, message: 'Pilih hadir atau tidak hadir.' } as const)
-    if (!result.ok) return await c.html(sessionDetail(c, deps, session, { alert: result.message }), 422)
+    if (!result.ok) return c.html(await sessionDetail(c, deps, session, { alert: result.message }), 422)
     return c.redirect(`${sessionPath(session.id)}?kehadiran=1`, 303)
   })
 
   app.post('/sesi/:id{[0-9]+}/pindah', async (c) => {
     const staff = c.get('staff')
     if (!mayChange(staff)) return forbidden(c)
-    const session = find(c)
+    const session = await find(c)
     if (!session) return notFound(c)
     const body = await c.req.parseBody()
     const result = await moveRegistration(db, {
@@ -267,40 +267,45 @@ ${pager('Halaman sesi', page, pages, link)}`
       offerMs: deps.offerHours * 3_600_000,
       reminders: deps.reminders,
     })
-    if (!result.ok) return await c.html(sessionDetail(c, deps, session, { alert: result.message }), 422)
+    if (!result.ok) return c.html(await sessionDetail(c, deps, session, { alert: result.message }), 422)
     return c.redirect(`${sessionPath(session.id)}?dipindah=1`, 303)
   })
 
   /** The session of the address, when the staff member's scope holds it (else undefined: a 404). */
-  function find(c: Context<ConsoleEnv>): SessionRow | undefined {
+  async function find(c: Context<ConsoleEnv>): Promise<SessionRow | undefined> {
     const id = Number(c.req.param('id'))
-    if (!Number.isSafeInteger(id) || !sessionInScope(db, staffScope(db, c.get('staff')), id)) return undefined
-    return sessionById(db, id)
+    if (!Number.isSafeInteger(id) || !(await sessionInScope(db, await staffScope(db, c.get('staff')), id))) return undefined
+    return await sessionById(db, id)
   }
 
   async function save(c: Context<ConsoleEnv>, target: 'create' | SessionRow, values: SessionFormValues) {
     const staff = c.get('staff')
-    const scope = staffScope(db, staff)
+    const scope = await staffScope(db, staff)
     if (target !== 'create' && target.cancelledAt)
-      return c.html(sessionDetail(c, deps, target, { alert: 'Sesi yang dibatalkan tidak dapat diubah.' }), 409)
-    const checked = checkSessionForm(db, values)
-    if (!checked.ok) return c.html(formPage(c, target, values, checked.errors), 422)
+      return c.html(await sessionDetail(c, deps, target, { alert: 'Sesi yang dibatalkan tidak dapat diubah.' }), 409)
+    const checked = await checkSessionForm(db, values)
+    if (!checked.ok) return c.html(await formPage(c, target, values, checked.errors), 422)
     // A regional account plans its own region's sessions only.
     if (scope && checked.fields.regionId !== scope.id)
-      return c.html(formPage(c, target, values, { region: `hanya wilayah Anda (${scope.code})` }), 422)
+      return c.html(await formPage(c, target, values, { region: `hanya wilayah Anda (${scope.code})` }), 422)
     const saved = await saveSession(db, checked.fields, {
       actor: actorOf(staff),
       now: deps.clock(),
       reminders: deps.reminders,
       target: target === 'create' ? 'create' : target.id,
     })
-    if (!saved.ok) return await c.html(formPage(c, target, values, saved.errors), 422)
-    return await c.redirect(`${sessionPath(saved.id)}?disimpan=1`, 303)
+    if (!saved.ok) return c.html(await formPage(c, target, values, saved.errors), 422)
+    return c.redirect(`${sessionPath(saved.id)}?disimpan=1`, 303)
   }
 
-  function formPage(c: Context<ConsoleEnv>, target: 'create' | SessionRow, values: SessionFormValues, errors: SessionFormErrors) {
-    const scope = staffScope(db, c.get('staff'))
-    const regions = consoleRegions(db).filter((r) => !scope || r.id === scope.id)
+  async function formPage(
+    c: Context<ConsoleEnv>,
+    target: 'create' | SessionRow,
+    values: SessionFormValues,
+    errors: SessionFormErrors,
+  ) {
+    const scope = await staffScope(db, c.get('staff'))
+    const regions = (await consoleRegions(db)).filter((r) => !scope || r.id === scope.id)
     const editing = target !== 'create'
     const form = sessionForm(c, {
       action: editing ? `${sessionPath(target.id)}/ubah` : `${BASE}/baru`,

@@ -98,10 +98,10 @@ export function setPasswordPage(deps: SetPasswordPageDeps) {
   const app = new Hono<ConsoleEnv>()
   const formToken = formCookie(deps.production)
 
-  app.get('/setel-sandi', (c) => {
+  app.get('/setel-sandi', async (c) => {
     c.header('Cache-Control', 'no-store')
     const token = c.req.query('token') ?? ''
-    const link = token ? openLink(deps.db, token, deps.clock()) : undefined
+    const link = token ? await openLink(deps.db, token, deps.clock()) : undefined
     if (!link) return c.html(invalidLink(), 404)
     return c.html(form(token, formToken.issue(c), link, {}, {}))
   })
@@ -112,7 +112,7 @@ export function setPasswordPage(deps: SetPasswordPageDeps) {
     if (!formToken.matches(c, formText(body, '_csrf'))) return csrfRefused(c)
     const token = formText(body, 'token')
     const at = deps.clock()
-    const link = token ? openLink(deps.db, token, at) : undefined
+    const link = token ? await openLink(deps.db, token, at) : undefined
     if (!link) return c.html(invalidLink(), 404)
     const values = { name: formText(body, 'name'), email: formText(body, 'email') }
     const result = await setPasswordWithLink(
@@ -128,7 +128,7 @@ export function setPasswordPage(deps: SetPasswordPageDeps) {
     }
     deps.logger.info({ staffId: result.value.staffId, via: link.purpose }, 'console: password set through a one-time link')
     // With two-factor on, a link alone must not sign in: the code is asked at sign-in.
-    if (staffById(deps.db, result.value.staffId)?.totpEnabledAt) return c.redirect('/admin/login?sandi=1', 303)
+    if ((await staffById(deps.db, result.value.staffId))?.totpEnabledAt) return c.redirect('/admin/login?sandi=1', 303)
     deps.cookie.set(c, await deps.sessions.start(result.value.staffId, deps.cookie.read(c)))
     return c.redirect('/admin', 303)
   })

@@ -74,9 +74,9 @@ export function signInPage(deps: SignInPageDeps) {
   const app = new Hono<ConsoleEnv>()
   const formToken = formCookie(deps.production)
 
-  app.get('/login', (c) => {
+  app.get('/login', async (c) => {
     c.header('Cache-Control', 'no-store')
-    if (deps.sessions.read(deps.cookie.read(c))) return c.redirect(safeNext(c.req.query('next')), 303)
+    if (await deps.sessions.read(deps.cookie.read(c))) return c.redirect(safeNext(c.req.query('next')), 303)
     const next = c.req.query('next')
     const notice = c.req.query('keluar')
       ? 'Anda sudah keluar.'
@@ -125,12 +125,12 @@ export function signInPage(deps: SignInPageDeps) {
 /** POST /admin/keluar (behind the session guard, so its CSRF token is checked): ends the session. */
 export function signOutRoute(deps: Pick<SignInPageDeps, 'db' | 'clock' | 'logger' | 'sessions' | 'cookie'>) {
   const app = new Hono<ConsoleEnv>()
-  app.post('/keluar', (c) => {
+  app.post('/keluar', async (c) => {
     const id = deps.cookie.read(c)
-    if (id) deps.sessions.end(id)
+    if (id) await deps.sessions.end(id)
     deps.cookie.clear(c)
     const staff = c.get('staff')
-    auditStaff(deps.db, { at: deps.clock(), actor: `staff:${staff.id}`, action: 'staff.signed_out', entityId: staff.id })
+    await auditStaff(deps.db, { at: deps.clock(), actor: `staff:${staff.id}`, action: 'staff.signed_out', entityId: staff.id })
     deps.logger.info({ staffId: staff.id }, 'console: signed out')
     return c.redirect('/admin/login?keluar=1', 303)
   })

@@ -68,8 +68,8 @@ type View = {
 /** The Staf routes, to mount under /admin behind the session guard and `requireRole('admin')`. */
 export function staffRoutes(deps: StaffPageDeps) {
   const app = new Hono<ConsoleEnv>()
-  const render = (c: Context<ConsoleEnv>, view: View, status: 200 | 403 | 404 | 422 = 200) =>
-    c.html(deps.render(c, { title: 'Staf', active: 'staf', body: staffBody(c, deps.db, view) }), status)
+  const render = async (c: Context<ConsoleEnv>, view: View, status: 200 | 403 | 404 | 422 = 200) =>
+    c.html(deps.render(c, { title: 'Staf', active: 'staf', body: await staffBody(c, deps.db, view) }), status)
   const actor = (c: Context<ConsoleEnv>) => `staff:${c.get('staff').id}`
   const linkOf = (c: Context<ConsoleEnv>, token: string) => setPasswordUrl(deps.publicBaseUrl ?? new URL(c.req.url).origin, token)
   const linkNotice = (text: string, url: string) =>
@@ -79,9 +79,9 @@ export function staffRoutes(deps: StaffPageDeps) {
       <p>Tautan ini tidak ditampilkan lagi; tautan baru dibuat dengan "Setel ulang".</p></div>`
 
   /** The account of `:id` and whether it is the signed-in admin's own. */
-  const target = (c: Context<ConsoleEnv>) => {
+  const target = async (c: Context<ConsoleEnv>) => {
     const id = Number(c.req.param('id'))
-    const account = Number.isSafeInteger(id) ? staffById(deps.db, id) : undefined
+    const account = Number.isSafeInteger(id) ? await staffById(deps.db, id) : undefined
     return { account, self: account?.id === c.get('staff').id }
   }
 
@@ -106,7 +106,7 @@ export function staffRoutes(deps: StaffPageDeps) {
   })
 
   app.post('/staf/:id/peran', async (c) => {
-    const { account, self } = target(c)
+    const { account, self } = await target(c)
     if (!account) return render(c, { alert: 'Akun tidak ditemukan.' }, 404)
     if (self) return render(c, { alert: SELF_REFUSED }, 403)
     const body = await c.req.parseBody()
@@ -114,34 +114,34 @@ export function staffRoutes(deps: StaffPageDeps) {
     const result = await changeStaffRole(deps.db, account.email, values, { actor: actor(c), at: deps.clock() })
     if (!result.ok) {
       const problem = result.error.code === 'STAFF_NOT_FOUND' ? undefined : PROBLEM[result.error.code]
-      return render(c, { row: { id: account.id, values, errors: problem ? { [problem.field]: problem.text } : {} } }, 422)
+      return await render(c, { row: { id: account.id, values, errors: problem ? { [problem.field]: problem.text } : {} } }, 422)
     }
     const now = result.value.region ? `${ROLE_LABEL[result.value.role]} ${result.value.region}` : ROLE_LABEL[result.value.role]
-    return render(c, { notice: html`<p class="notice" role="status">${account.name} sekarang ${now}.</p>` })
+    return await render(c, { notice: html`<p class="notice" role="status">${account.name} sekarang ${now}.</p>` })
   })
 
   app.post('/staf/:id/nonaktifkan', async (c) => {
-    const { account, self } = target(c)
+    const { account, self } = await target(c)
     if (!account) return render(c, { alert: 'Akun tidak ditemukan.' }, 404)
     if (self) return render(c, { alert: SELF_REFUSED }, 403)
     await disableStaff(deps.db, account.email, { actor: actor(c), at: deps.clock() })
-    return render(c, {
+    return await render(c, {
       notice: html`<p class="notice" role="status">Akun ${account.name} dinonaktifkan; semua sesinya berakhir.</p>`,
     })
   })
 
   app.post('/staf/:id/aktifkan', async (c) => {
-    const { account, self } = target(c)
+    const { account, self } = await target(c)
     if (!account) return render(c, { alert: 'Akun tidak ditemukan.' }, 404)
     if (self) return render(c, { alert: SELF_REFUSED }, 403)
     await enableStaff(deps.db, account.email, { actor: actor(c), at: deps.clock() })
-    return render(c, {
+    return await render(c, {
       notice: html`<p class="notice" role="status">Akun ${account.name} aktif lagi: dapat masuk dengan kata sandinya.</p>`,
     })
   })
 
   app.post('/staf/:id/setel-ulang', async (c) => {
-    const { account, self } = target(c)
+    const { account, self } = await target(c)
     if (!account) return render(c, { alert: 'Akun tidak ditemukan.' }, 404)
     if (self) return render(c, { alert: SELF_REFUSED }, 403)
     const body = await c.req.parseBody()
@@ -158,11 +158,11 @@ export function staffRoutes(deps: StaffPageDeps) {
 
 const STATUS_LABEL = { active: 'Aktif', disabled: 'Nonaktif' } as const
 
-function staffBody(c: Context<ConsoleEnv>, db: Db, view: View): Html {
+async function staffBody(c: Context<ConsoleEnv>, db: Db, view: View): Promise<Html> {
   const csrf = c.get('csrf')
   const me = c.get('staff').id
-  const accounts = listStaff(db)
-  const signIns = lastSignIns(db)
+  const accounts = await listStaff(db)
+  const signIns = await lastSignIns(db)
   const invite = view.invite ?? { values: { name: '', email: '', role: 'regional', region: '' }, errors: {} }
   return html`${view.alert && html`<p class="alert" role="alert">${view.alert}</p>`}${view.notice}
     <section aria-labelledby="daftar-staf"><h2 id="daftar-staf">Akun staf</h2>

@@ -30,9 +30,9 @@ type View = { code?: string; expiresAt?: Date; notice?: string; alert?: string }
 export function telegramLinkRoutes(deps: TelegramLinkDeps) {
   const app = new Hono<ConsoleEnv>()
 
-  const show = (c: Context<ConsoleEnv>, view: View, status: 200 | 403 = 200) => {
+  const show = async (c: Context<ConsoleEnv>, view: View, status: 200 | 403 = 200) => {
     const staff = c.get('staff')
-    const state = telegramLinkState(deps.db, staff.id, deps.clock())
+    const state = await telegramLinkState(deps.db, staff.id, deps.clock())
     const body = html`${view.alert && html`<p class="alert" role="alert">${view.alert}</p>`}
 ${view.notice && html`<p class="notice" role="status">${view.notice}</p>`}
 <p>Dengan akun Telegram yang tertaut, Anda dapat membalas warga langsung dari grup staf Telegram: tulis di topik percakapannya,

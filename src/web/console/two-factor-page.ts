@@ -39,7 +39,7 @@ export function twoFactorPage(deps: TwoFactorPageDeps) {
 
   const show = async (c: Context<ConsoleEnv>, error?: string) => {
     const staff = c.get('staff')
-    const state = enrolment(deps.db, deps.totpBox, staff.id, deps.clock())
+    const state = await enrolment(deps.db, deps.totpBox, staff.id, deps.clock())
     if (state.enabledAt) {
       const body = html`<p class="notice" role="status">Verifikasi dua langkah aktif sejak ${formatLocalDateTime(state.enabledAt, 'Asia/Jakarta')} WIB.
 Setiap kali masuk, isi kode dari aplikasi autentikator Anda.</p>
@@ -73,7 +73,7 @@ ${accountLinks(staff.role)}`
   app.post('/dua-langkah', async (c) => {
     const staff = c.get('staff')
     const code = formText(await c.req.parseBody(), 'otp')
-    const result = confirmEnrolment(deps.db, deps.totpBox, staff.id, code, deps.clock())
+    const result = await confirmEnrolment(deps.db, deps.totpBox, staff.id, code, deps.clock())
     if (!result.ok) return show(c, 'Kode salah. Isi kode 6 angka yang sedang tampil di aplikasi (berganti setiap 30 detik).')
     deps.logger.info({ staffId: staff.id }, 'console: two-factor enrolled')
     return c.redirect('/admin', 303)
