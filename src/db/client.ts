@@ -186,6 +186,11 @@ export function statement(db: Db, sql: string): AwaitedStatement {
   return awaited
 }
 
+/** The first row a query gives, or undefined: the query limited to one row. */
+export async function first<T>(query: { limit(count: number): PromiseLike<T[]> }): Promise<T | undefined> {
+  return (await query.limit(1))[0]
+}
+
 /**
  * The row a write returned (`insert … returning`, or an update whose row is known to exist): a
  * missing one is a bug, never a person's input, and is thrown as such.

@@ -6,6 +6,7 @@
 
 import { and, count, eq } from 'drizzle-orm'
 import type { Db } from './client.js'
+import { first } from './client.js'
 import { writeAudit } from './queries/audit.js'
 import { regionIdOfProvince } from './queries/handoff.js'
 import {
@@ -421,7 +422,7 @@ export async function loadDemoData(db: Db, now: Date, protect?: NikProtection): 
  */
 async function loadSessionHistory(tx: Db, now: Date): Promise<void> {
   const regionId = async (code: string) => {
-    const row = (await tx.select({ id: regions.id }).from(regions).where(eq(regions.code, code)).limit(1))[0]
+    const row = await first(tx.select({ id: regions.id }).from(regions).where(eq(regions.code, code)))
     if (!row) throw new Error(`demo data needs region ${code}`)
     return row.id
   }
@@ -707,7 +708,7 @@ async function loadDemoHandoff(
  * Its text and reasons start with "[DEMO]"; its outbox rows show on Pengingat too.
  */
 async function loadDemoAnnouncement(tx: Db, now: Date): Promise<void> {
-  const session = (await tx.select().from(bimtekSessions).where(eq(bimtekSessions.code, 'DEMO-BMT-BDG-01')).limit(1))[0]
+  const session = await first(tx.select().from(bimtekSessions).where(eq(bimtekSessions.code, 'DEMO-BMT-BDG-01')))
   if (!session) return
   const registrants = await tx
     .select({ personId: registrations.personId, fullName: people.fullName, zone: people.timeZone })
@@ -752,13 +753,12 @@ async function loadDemoAnnouncement(tx: Db, now: Date): Promise<void> {
   let optedOut = 0
   for (const [i, person] of registrants.entries()) {
     const { outcome, reason } = outcomes[i % outcomes.length] ?? outcomes[0]
-    const chat = (
-      await tx
+    const chat = await first(
+      tx
         .select({ id: channelIdentities.id, channel: channelIdentities.channel, chatId: channelIdentities.chatId })
         .from(channelIdentities)
-        .where(eq(channelIdentities.personId, person.personId))
-        .limit(1)
-    )[0]
+        .where(eq(channelIdentities.personId, person.personId)),
+    )
     if (outcome === 'opted_out' || !chat || chat.channel === 'console') {
       if (chat) await tx.update(channelIdentities).set({ announcementsOffAt: createdAt }).where(eq(channelIdentities.id, chat.id))
       optedOut++
@@ -826,7 +826,7 @@ async function loadDemoAnnouncement(tx: Db, now: Date): Promise<void> {
 async function loadImportHistory(tx: Db, now: Date): Promise<void> {
   // The database was empty before the dataset: every row of these tables came with it.
   const rows = async (table: typeof people | typeof certificationStages | typeof bimtekSessions | typeof certificates) =>
-    (await tx.select({ n: count() }).from(table).limit(1))[0]?.n ?? 0
+    (await first(tx.select({ n: count() }).from(table)))?.n ?? 0
   const imports = [
     {
       daysAgo: 30,

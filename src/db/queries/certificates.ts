@@ -10,6 +10,7 @@
  */
 import { eq, getTableName } from 'drizzle-orm'
 import type { Db } from '../client.js'
+import { first } from '../client.js'
 import { type CERTIFICATE_STATUSES, certificates } from '../schema.js'
 import { whenOutside } from '../store.js'
 
@@ -157,7 +158,7 @@ export async function certificateImport(db: Db) {
 
 /** The certificate with this stored (normalised) number. */
 export async function certificateByNumber(db: Db, number: string): Promise<CertificateRow | undefined> {
-  return (await db.select().from(certificates).where(eq(certificates.number, number)).limit(1))[0]
+  return await first(db.select().from(certificates).where(eq(certificates.number, number)))
 }
 
 /** Sets a certificate's status and the reason shown with it, stamped `at`. */

@@ -5,7 +5,7 @@
  */
 import { and, asc, count, eq, gt, isNull } from 'drizzle-orm'
 import type { Channel, Language } from '../../vocabulary/message.js'
-import { changed, type Db, statement } from '../client.js'
+import { changed, type Db, first, statement } from '../client.js'
 import { channelIdentities } from '../schema.js'
 
 const current = (now: Date) => gt(channelIdentities.linkExpiresAt, now)
@@ -33,13 +33,12 @@ export async function personOfChat(db: Db, channel: Channel, userId: string, now
 
 /** When this chat account last showed a possession factor while linked to its person. */
 export async function provedAtOf(db: Db, channel: Channel, userId: string): Promise<Date | undefined> {
-  const row = (
-    await db
+  const row = await first(
+    db
       .select({ provedAt: channelIdentities.provedAt })
       .from(channelIdentities)
-      .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.userId, userId)))
-      .limit(1)
-  )[0]
+      .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.userId, userId))),
+  )
   return row?.provedAt ?? undefined
 }
 
@@ -146,12 +145,13 @@ export async function markProved(db: Db, channel: Channel, userId: string, at: D
 export async function linkedChatCount(db: Db, personId: number, now: Date): Promise<number> {
   return (
     (
-      await db
-        .select({ n: count() })
-        .from(channelIdentities)
-        .where(and(eq(channelIdentities.personId, personId), current(now)))
-        .limit(1)
-    )[0]?.n ?? 0
+      await first(
+        db
+          .select({ n: count() })
+          .from(channelIdentities)
+          .where(and(eq(channelIdentities.personId, personId), current(now))),
+      )
+    )?.n ?? 0
   )
 }
 
@@ -178,12 +178,13 @@ export async function reminderChatsOf(
 export async function remindersEnabledFor(db: Db, channel: Channel, userId: string): Promise<boolean> {
   return (
     (
-      await db
-        .select({ enabled: channelIdentities.remindersEnabled })
-        .from(channelIdentities)
-        .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.userId, userId)))
-        .limit(1)
-    )[0]?.enabled ?? true
+      await first(
+        db
+          .select({ enabled: channelIdentities.remindersEnabled })
+          .from(channelIdentities)
+          .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.userId, userId))),
+      )
+    )?.enabled ?? true
   )
 }
 

@@ -1,6 +1,6 @@
 /** Per-staff API tokens (src/core/console/api-tokens.ts): only their SHA-256 is stored. */
 import { and, desc, eq, isNull } from 'drizzle-orm'
-import { changed, type Db, written } from '../client.js'
+import { changed, type Db, first, written } from '../client.js'
 import { staff, staffApiTokens } from '../schema.js'
 
 export type ApiTokenRow = typeof staffApiTokens.$inferSelect
@@ -28,18 +28,17 @@ export const apiTokensOf = async (db: Db, staffId: number): Promise<ApiTokenRow[
     .orderBy(desc(staffApiTokens.createdAt), desc(staffApiTokens.id))
 
 export const apiTokenById = async (db: Db, id: number): Promise<ApiTokenRow | undefined> =>
-  (await db.select().from(staffApiTokens).where(eq(staffApiTokens.id, id)).limit(1))[0]
+  await first(db.select().from(staffApiTokens).where(eq(staffApiTokens.id, id)))
 
 /** The token with this hash and its staff member. */
 export async function apiTokenWithStaff(db: Db, tokenHash: string) {
-  return (
-    await db
+  return await first(
+    db
       .select({ token: staffApiTokens, staff })
       .from(staffApiTokens)
       .innerJoin(staff, eq(staff.id, staffApiTokens.staffId))
-      .where(eq(staffApiTokens.tokenHash, tokenHash))
-      .limit(1)
-  )[0]
+      .where(eq(staffApiTokens.tokenHash, tokenHash)),
+  )
 }
 
 /** Marks a token revoked; false when it already was (or does not exist). */

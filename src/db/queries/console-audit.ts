@@ -1,6 +1,7 @@
 /** The audit log as the console's Log audit page reads it: filtered, newest first, a page at a time. */
 import { and, asc, count, desc, eq, gte, isNotNull, lt, type SQL } from 'drizzle-orm'
 import type { Db } from '../client.js'
+import { first } from '../client.js'
 import { auditLog } from '../schema.js'
 
 export type AuditRow = typeof auditLog.$inferSelect
@@ -20,7 +21,7 @@ function where(filter: AuditFilter): SQL | undefined {
 
 /** How many entries match. */
 export const countAudit = async (db: Db, filter: AuditFilter): Promise<number> =>
-  (await db.select({ n: count() }).from(auditLog).where(where(filter)).limit(1))[0]?.n ?? 0
+  (await first(db.select({ n: count() }).from(auditLog).where(where(filter))))?.n ?? 0
 
 /** The matching entries, newest first (ties by id), `limit` of them after `offset`. */
 export const auditEntries = async (db: Db, filter: AuditFilter, page: { limit: number; offset: number }): Promise<AuditRow[]> =>

@@ -5,7 +5,7 @@
  */
 
 import { and, eq, gt, lt, or } from 'drizzle-orm'
-import { type Db, statement } from '../client.js'
+import { type Db, first, statement } from '../client.js'
 import { type ImportKind, pendingImports } from '../schema.js'
 import { transaction } from '../store.js'
 
@@ -40,13 +40,12 @@ export async function savePendingImport(
 
 /** The staff member's own file `id`, while it has not expired; another's, or an expired one, is not found. */
 export const pendingImportOf = async (db: Db, id: number, staffId: number, now: Date): Promise<PendingImport | undefined> =>
-  (
-    await db
+  await first(
+    db
       .select()
       .from(pendingImports)
-      .where(and(eq(pendingImports.id, id), eq(pendingImports.staffId, staffId), gt(pendingImports.expiresAt, now)))
-      .limit(1)
-  )[0]
+      .where(and(eq(pendingImports.id, id), eq(pendingImports.staffId, staffId), gt(pendingImports.expiresAt, now))),
+  )
 
 /** Deletes a kept file (confirmed or cancelled). */
 export async function deletePendingImport(db: Db, id: number): Promise<void> {

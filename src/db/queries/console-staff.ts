@@ -1,7 +1,7 @@
 /** Staff accounts, their sessions, one-time links and failed sign-ins (the console's sign-in, docs/console.md). */
 import { and, asc, count, eq, gte, isNull, lt, ne, or, sql } from 'drizzle-orm'
 import type { RegionCode, StaffRole, StaffStatus } from '../../vocabulary/staff.js'
-import { changed, type Db } from '../client.js'
+import { changed, type Db, first } from '../client.js'
 import { auditLog, signInFailures, staff, staffLinks, staffSessions } from '../schema.js'
 import { writeAudit } from './audit.js'
 
@@ -22,14 +22,14 @@ export async function insertStaff(db: Db, account: NewStaff): Promise<number | u
 }
 
 export const staffByEmail = async (db: Db, email: string): Promise<StaffRow | undefined> =>
-  (await db.select().from(staff).where(eq(staff.email, email.trim().toLowerCase())).limit(1))[0]
+  await first(db.select().from(staff).where(eq(staff.email, email.trim().toLowerCase())))
 
 export const staffById = async (db: Db, id: number): Promise<StaffRow | undefined> =>
-  (await db.select().from(staff).where(eq(staff.id, id)).limit(1))[0]
+  await first(db.select().from(staff).where(eq(staff.id, id)))
 
 export const listStaff = async (db: Db): Promise<StaffRow[]> => await db.select().from(staff).orderBy(asc(staff.email))
 
-export const countStaff = async (db: Db): Promise<number> => (await db.select({ n: count() }).from(staff).limit(1))[0]?.n ?? 0
+export const countStaff = async (db: Db): Promise<number> => (await first(db.select({ n: count() }).from(staff)))?.n ?? 0
 
 export async function setStaffStatus(db: Db, id: number, status: StaffStatus, at: Date): Promise<void> {
   await db.update(staff).set({ status, updatedAt: at }).where(eq(staff.id, id))
@@ -96,14 +96,13 @@ export async function insertSession(db: Db, idHash: string, staffId: number, at:
 
 /** The session and its staff member. */
 export async function sessionWithStaff(db: Db, idHash: string) {
-  return (
-    await db
+  return await first(
+    db
       .select({ session: staffSessions, staff })
       .from(staffSessions)
       .innerJoin(staff, eq(staff.id, staffSessions.staffId))
-      .where(eq(staffSessions.idHash, idHash))
-      .limit(1)
-  )[0]
+      .where(eq(staffSessions.idHash, idHash)),
+  )
 }
 
 export async function touchSession(db: Db, idHash: string, at: Date): Promise<void> {
@@ -139,13 +138,12 @@ export async function insertLink(db: Db, link: NewLink): Promise<void> {
 
 /** The link with this token hash, if it is unused and not expired at `at`. */
 export async function usableLink(db: Db, tokenHash: string, at: Date) {
-  return (
-    await db
+  return await first(
+    db
       .select()
       .from(staffLinks)
-      .where(and(eq(staffLinks.tokenHash, tokenHash), isNull(staffLinks.usedAt), gte(staffLinks.expiresAt, at)))
-      .limit(1)
-  )[0]
+      .where(and(eq(staffLinks.tokenHash, tokenHash), isNull(staffLinks.usedAt), gte(staffLinks.expiresAt, at))),
+  )
 }
 
 /** Marks a link used; false when it was used meanwhile. */
@@ -165,13 +163,12 @@ export async function recordSignInFailure(db: Db, subjects: string[], at: Date, 
 
 /** Failures of `subject` since `since`, and the earliest of them (when the window frees a slot). */
 export async function signInFailuresSince(db: Db, subject: string, since: Date): Promise<{ count: number; first: Date | null }> {
-  const row = (
-    await db
+  const row = await first(
+    db
       .select({ count: count(), first: sql<number | null>`min(${signInFailures.at})` })
       .from(signInFailures)
-      .where(and(eq(signInFailures.subject, subject), gte(signInFailures.at, since)))
-      .limit(1)
-  )[0]
+      .where(and(eq(signInFailures.subject, subject), gte(signInFailures.at, since))),
+  )
   return { count: row?.count ?? 0, first: row?.first == null ? null : new Date(row.first) }
 }
 

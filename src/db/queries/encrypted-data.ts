@@ -5,6 +5,7 @@
  */
 import { and, eq, isNotNull, or } from 'drizzle-orm'
 import type { Db } from '../client.js'
+import { first } from '../client.js'
 import { certificates, handoffAttachments, people, staff, whatsappAuth } from '../schema.js'
 import { getMeta } from './meta.js'
 
@@ -14,25 +15,22 @@ export const DATA_KEY_CHECK = 'data_key_check'
 /** Whether anything in the database was made with a data key (or a key was recorded for it). */
 export async function holdsEncryptedData(db: Db): Promise<boolean> {
   if ((await getMeta(db, DATA_KEY_CHECK)) !== undefined) return true
-  const person = (
-    await db
+  const person = await first(
+    db
       .select({ id: people.id })
       .from(people)
-      .where(or(isNotNull(people.nikHash), isNotNull(people.nikCiphertext)))
-      .limit(1)
-  )[0]
-  const certificate = (
-    await db.select({ id: certificates.id }).from(certificates).where(isNotNull(certificates.nikHash)).limit(1)
-  )[0]
-  const session = (await db.select({ id: whatsappAuth.id }).from(whatsappAuth).limit(1))[0]
-  const file = (await db.select({ id: handoffAttachments.id }).from(handoffAttachments).limit(1))[0]
+      .where(or(isNotNull(people.nikHash), isNotNull(people.nikCiphertext))),
+  )
+  const certificate = await first(db.select({ id: certificates.id }).from(certificates).where(isNotNull(certificates.nikHash)))
+  const session = await first(db.select({ id: whatsappAuth.id }).from(whatsappAuth))
+  const file = await first(db.select({ id: handoffAttachments.id }).from(handoffAttachments))
   return Boolean(person || certificate || session || file)
 }
 
 /** One NIK ciphertext, to tell which key a database without a check value was made with. */
 export async function someNikCiphertext(db: Db): Promise<string | undefined> {
   return (
-    (await db.select({ value: people.nikCiphertext }).from(people).where(isNotNull(people.nikCiphertext)).limit(1))[0]?.value ??
+    (await first(db.select({ value: people.nikCiphertext }).from(people).where(isNotNull(people.nikCiphertext))))?.value ??
     undefined
   )
 }
@@ -90,12 +88,8 @@ export async function handoffFileIds(db: Db): Promise<number[]> {
 /** One handoff file's sealed content, or undefined when it is gone. */
 export async function handoffFileContent(db: Db, id: number): Promise<Buffer | undefined> {
   return (
-    await db
-      .select({ content: handoffAttachments.content })
-      .from(handoffAttachments)
-      .where(eq(handoffAttachments.id, id))
-      .limit(1)
-  )[0]?.content
+    await first(db.select({ content: handoffAttachments.content }).from(handoffAttachments).where(eq(handoffAttachments.id, id)))
+  )?.content
 }
 
 export async function setHandoffFileContent(db: Db, id: number, content: Buffer): Promise<void> {

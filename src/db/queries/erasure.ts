@@ -8,7 +8,7 @@
 import { and, eq, inArray, or, type SQL } from 'drizzle-orm'
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
 import { type Channel, whatsappJid } from '../../vocabulary/message.js'
-import { changed, type Db } from '../client.js'
+import { changed, type Db, first } from '../client.js'
 import {
   certificates,
   channelIdentities,
@@ -76,9 +76,9 @@ export async function deletePerson(
   actor: string,
   askedFrom?: Chat,
 ): Promise<{ freedSessions: number[] }> {
-  const person = (
-    await db.select({ nikHash: people.nikHash, phoneE164: people.phoneE164 }).from(people).where(eq(people.id, personId)).limit(1)
-  )[0]
+  const person = await first(
+    db.select({ nikHash: people.nikHash, phoneE164: people.phoneE164 }).from(people).where(eq(people.id, personId)),
+  )
   const held = await db
     .select({ sessionId: registrations.sessionId, status: registrations.status })
     .from(registrations)

@@ -1,6 +1,7 @@
 /** Exam schedules (ujian kognitif, wawancara) as the secretariat imports them: found by code, inserted and updated. */
 import { eq, sql } from 'drizzle-orm'
 import type { Db } from '../client.js'
+import { first } from '../client.js'
 import { exams, people } from '../schema.js'
 
 type Insert = typeof exams.$inferInsert
@@ -89,7 +90,7 @@ export function examWrites(db: Db) {
 export type ExamRow = typeof exams.$inferSelect
 
 export async function examById(db: Db, id: number): Promise<ExamRow | undefined> {
-  return (await db.select().from(exams).where(eq(exams.id, id)).limit(1))[0]
+  return await first(db.select().from(exams).where(eq(exams.id, id)))
 }
 
 /** The person said they will come (HADIR to a reminder). */

@@ -6,6 +6,7 @@
  */
 import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm'
 import type { Db } from '../client.js'
+import { first } from '../client.js'
 import { handoffAttachments, handoffGroupCleanups, handoffMessages, handoffRequests, people, regions, staff } from '../schema.js'
 
 export type HandoffRow = typeof handoffRequests.$inferSelect
@@ -66,7 +67,7 @@ export async function handoffsToPost(db: Db, regionCodes: readonly string[] | 'a
 }
 
 export async function relayHandoffById(db: Db, id: number): Promise<RelayHandoff | undefined> {
-  const row = (await relayHandoffs(db).where(eq(handoffRequests.id, id)).limit(1))[0]
+  const row = await first(relayHandoffs(db).where(eq(handoffRequests.id, id)))
   return row && flatten(row)
 }
 
@@ -184,44 +185,43 @@ export async function markRelayFailed(db: Db, messageId: number, error: string):
 
 /** The handoff whose forum topic `topicId` is, in group `chatId`. */
 export async function handoffByTopic(db: Db, chatId: string, topicId: number): Promise<HandoffRow | undefined> {
-  return (
-    await db
+  return await first(
+    db
       .select()
       .from(handoffRequests)
-      .where(and(eq(handoffRequests.tgChatId, chatId), eq(handoffRequests.tgTopicId, topicId)))
-      .limit(1)
-  )[0]
+      .where(and(eq(handoffRequests.tgChatId, chatId), eq(handoffRequests.tgTopicId, topicId))),
+  )
 }
 
 /** The handoff a post of group `chatId` belongs to: its header, or one of its relayed rows (reply mode). */
 export async function handoffByGroupMessage(db: Db, chatId: string, messageId: number): Promise<HandoffRow | undefined> {
-  const root = (
-    await db
+  const root = await first(
+    db
       .select()
       .from(handoffRequests)
-      .where(and(eq(handoffRequests.tgChatId, chatId), eq(handoffRequests.tgRootMessageId, messageId)))
-      .limit(1)
-  )[0]
+      .where(and(eq(handoffRequests.tgChatId, chatId), eq(handoffRequests.tgRootMessageId, messageId))),
+  )
   if (root) return root
   return (
-    await db
-      .select({ handoff: handoffRequests })
-      .from(handoffMessages)
-      .innerJoin(handoffRequests, eq(handoffRequests.id, handoffMessages.handoffId))
-      .where(and(eq(handoffMessages.tgMessageId, messageId), eq(handoffRequests.tgChatId, chatId)))
-      .limit(1)
-  )[0]?.handoff
+    await first(
+      db
+        .select({ handoff: handoffRequests })
+        .from(handoffMessages)
+        .innerJoin(handoffRequests, eq(handoffRequests.id, handoffMessages.handoffId))
+        .where(and(eq(handoffMessages.tgMessageId, messageId), eq(handoffRequests.tgChatId, chatId))),
+    )
+  )?.handoff
 }
 
 /** The region code of a handoff (null: none, the centre's). */
 export async function regionCodeOf(db: Db, regionId: number | null): Promise<string | null> {
   if (regionId === null) return null
-  return (await db.select({ code: regions.code }).from(regions).where(eq(regions.id, regionId)).limit(1))[0]?.code ?? null
+  return (await first(db.select({ code: regions.code }).from(regions).where(eq(regions.id, regionId))))?.code ?? null
 }
 
 /** The staff account a Telegram user is linked to (`/tautkan`), whatever its status. */
 export async function staffByTelegramUser(db: Db, telegramUserId: string) {
-  return (await db.select().from(staff).where(eq(staff.telegramUserId, telegramUserId)).limit(1))[0]
+  return await first(db.select().from(staff).where(eq(staff.telegramUserId, telegramUserId)))
 }
 
 export type GroupCleanup = typeof handoffGroupCleanups.$inferSelect

@@ -2,7 +2,7 @@
 
 import { and, eq } from 'drizzle-orm'
 import type { Channel } from '../../vocabulary/message.js'
-import { type Db, statement } from '../client.js'
+import { type Db, first, statement } from '../client.js'
 import { channelIdentities, conversationStates } from '../schema.js'
 import { transaction } from '../store.js'
 import { BLOCKED_REASON, cancelWaitingOfChat } from './outbox.js'
@@ -48,21 +48,23 @@ export async function markWrote(db: Db, channel: Channel, userId: string, at: Da
 export async function knownAccount(db: Db, channel: Channel, ids: { phone?: string; lid?: string }): Promise<string | undefined> {
   const byUser = async (userId: string) =>
     (
-      await db
-        .select({ userId: channelIdentities.userId })
-        .from(channelIdentities)
-        .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.userId, userId)))
-        .limit(1)
-    )[0]?.userId
+      await first(
+        db
+          .select({ userId: channelIdentities.userId })
+          .from(channelIdentities)
+          .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.userId, userId))),
+      )
+    )?.userId
   if (ids.phone && (await byUser(ids.phone))) return ids.phone
   if (!ids.lid) return undefined
   const byAlt = (
-    await db
-      .select({ userId: channelIdentities.userId })
-      .from(channelIdentities)
-      .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.altUserId, ids.lid)))
-      .limit(1)
-  )[0]?.userId
+    await first(
+      db
+        .select({ userId: channelIdentities.userId })
+        .from(channelIdentities)
+        .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.altUserId, ids.lid))),
+    )
+  )?.userId
   return byAlt ?? (await byUser(ids.lid))
 }
 
@@ -83,21 +85,19 @@ export async function resolveAccount(
   if (!phone && !lid) throw new Error('resolveAccount needs at least one id')
   return await transaction(db, async (tx) => {
     const byUser = async (userId: string) =>
-      (
-        await tx
+      await first(
+        tx
           .select()
           .from(channelIdentities)
-          .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.userId, userId)))
-          .limit(1)
-      )[0]
+          .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.userId, userId))),
+      )
     if (!phone && lid) {
-      const known = (
-        await tx
+      const known = await first(
+        tx
           .select({ userId: channelIdentities.userId })
           .from(channelIdentities)
-          .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.altUserId, lid)))
-          .limit(1)
-      )[0]
+          .where(and(eq(channelIdentities.channel, channel), eq(channelIdentities.altUserId, lid))),
+      )
       if (known) return known.userId
       await tx
         .insert(channelIdentities)
@@ -112,13 +112,12 @@ export async function resolveAccount(
       if (lidOnly) {
         // Known until now only by the LID: carry its link, settings and open conversation over.
         await tx.delete(channelIdentities).where(eq(channelIdentities.id, lidOnly.id))
-        const hasConversation = (
-          await tx
+        const hasConversation = await first(
+          tx
             .select({ chatId: conversationStates.chatId })
             .from(conversationStates)
-            .where(and(eq(conversationStates.channel, channel), eq(conversationStates.chatId, phoneId)))
-            .limit(1)
-        )[0]
+            .where(and(eq(conversationStates.channel, channel), eq(conversationStates.chatId, phoneId))),
+        )
         if (!hasConversation) {
           await tx
             .update(conversationStates)

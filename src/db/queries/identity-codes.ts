@@ -2,14 +2,15 @@
 import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm'
 import type { Channel } from '../../vocabulary/message.js'
 import type { Db } from '../client.js'
+import { first } from '../client.js'
 import { identityCodes } from '../schema.js'
 
 export type IdentityCodeRow = typeof identityCodes.$inferSelect
 
 /** The person's code that can still be used at `now` (not used, not expired, tries left), if any. */
 export async function usableCode(db: Db, personId: number, now: Date, maxTries: number): Promise<IdentityCodeRow | undefined> {
-  return (
-    await db
+  return await first(
+    db
       .select()
       .from(identityCodes)
       .where(
@@ -20,9 +21,8 @@ export async function usableCode(db: Db, personId: number, now: Date, maxTries: 
           lt(identityCodes.tries, maxTries),
         ),
       )
-      .orderBy(desc(identityCodes.id))
-      .limit(1)
-  )[0]
+      .orderBy(desc(identityCodes.id)),
+  )
 }
 
 export async function insertCode(

@@ -6,7 +6,7 @@
  */
 import { and, asc, desc, eq, gt } from 'drizzle-orm'
 import type { Channel } from '../../vocabulary/message.js'
-import { type Db, statement, written } from '../client.js'
+import { type Db, first, statement, written } from '../client.js'
 import {
   bimtekSessions,
   certificates,
@@ -23,7 +23,7 @@ import {
 export type PersonRow = typeof people.$inferSelect
 
 export async function personById(db: Db, id: number): Promise<PersonRow | undefined> {
-  return (await db.select().from(people).where(eq(people.id, id)).limit(1))[0]
+  return await first(db.select().from(people).where(eq(people.id, id)))
 }
 
 /**
@@ -46,19 +46,18 @@ export async function provinceOfPerson(db: Db, personId: number): Promise<string
 }
 
 export async function personByNikHash(db: Db, nikHash: string): Promise<PersonRow | undefined> {
-  return (await db.select().from(people).where(eq(people.nikHash, nikHash)).limit(1))[0]
+  return await first(db.select().from(people).where(eq(people.nikHash, nikHash)))
 }
 
 /** The person who made the registration with this code. */
 export async function personByRegistrationCode(db: Db, code: string): Promise<PersonRow | undefined> {
-  const row = (
-    await db
+  const row = await first(
+    db
       .select({ person: people })
       .from(registrations)
       .innerJoin(people, eq(people.id, registrations.personId))
-      .where(eq(registrations.code, code))
-      .limit(1)
-  )[0]
+      .where(eq(registrations.code, code)),
+  )
   return row?.person
 }
 
@@ -157,7 +156,7 @@ export async function handoffsOfPerson(db: Db, personId: number) {
   )
   const found = []
   for (const row of requests) {
-    const request = (await db.select().from(handoffRequests).where(eq(handoffRequests.id, row.id)).limit(1))[0]
+    const request = await first(db.select().from(handoffRequests).where(eq(handoffRequests.id, row.id)))
     if (!request) continue
     found.push({
       request,
@@ -229,7 +228,7 @@ export async function upsertPerson(
   input: PersonInput,
   now: Date,
 ): Promise<{ ok: true; personId: number } | { ok: false }> {
-  const existing = (await db.select().from(people).where(eq(people.nikHash, input.nikHash)).limit(1))[0]
+  const existing = await first(db.select().from(people).where(eq(people.nikHash, input.nikHash)))
   if (existing?.birthDate && existing.birthDate !== input.birthDate) return { ok: false }
   if (existing) {
     await db

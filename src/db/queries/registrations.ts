@@ -5,7 +5,7 @@
  * lock: never more confirmed than capacity, even with several processes on one database file.
  */
 import { and, asc, count, eq, gt, lte, ne, or, sql } from 'drizzle-orm'
-import { type Db, written } from '../client.js'
+import { type Db, first, written } from '../client.js'
 import { bimtekSessions, regions, registrations } from '../schema.js'
 import { writeAudit } from './audit.js'
 import { isOpenForRegistration, type SessionRow, sessionById, sessionColumns, withRegion } from './sessions.js'
@@ -28,8 +28,8 @@ export type RegistrationRow = typeof registrations.$inferSelect
 /** A person's place on the waiting list (1 = next), counting only those still waiting. */
 export async function waitlistPosition(db: Db, registration: RegistrationRow): Promise<number | undefined> {
   if (registration.status !== 'waitlisted' || !registration.waitlistedAt) return undefined
-  const ahead = (
-    await db
+  const ahead = await first(
+    db
       .select({ n: count() })
       .from(registrations)
       .where(
@@ -41,9 +41,8 @@ export async function waitlistPosition(db: Db, registration: RegistrationRow): P
             and(eq(registrations.waitlistedAt, registration.waitlistedAt), sql`${registrations.id} < ${registration.id}`),
           ),
         ),
-      )
-      .limit(1)
-  )[0]
+      ),
+  )
   return (ahead?.n ?? 0) + 1
 }
 
@@ -56,12 +55,13 @@ export async function waitlistPosition(db: Db, registration: RegistrationRow): P
  */
 export async function joinTime(db: Db, sessionId: number, now: Date): Promise<Date> {
   const last = (
-    await db
-      .select({ at: sql<number | null>`max(${registrations.waitlistedAt})` })
-      .from(registrations)
-      .where(and(eq(registrations.sessionId, sessionId), eq(registrations.status, 'waitlisted')))
-      .limit(1)
-  )[0]?.at
+    await first(
+      db
+        .select({ at: sql<number | null>`max(${registrations.waitlistedAt})` })
+        .from(registrations)
+        .where(and(eq(registrations.sessionId, sessionId), eq(registrations.status, 'waitlisted'))),
+    )
+  )?.at
   return last != null && last >= now.getTime() ? new Date(last + 1) : now
 }
 
@@ -79,15 +79,14 @@ export async function register(
   input: { sessionId: number; personId: number; newCode: () => string; now: Date },
 ): Promise<RegisterResult> {
   const { sessionId, personId, now } = input
-  const session = (await db.select().from(bimtekSessions).where(eq(bimtekSessions.id, sessionId)).limit(1))[0]
+  const session = await first(db.select().from(bimtekSessions).where(eq(bimtekSessions.id, sessionId)))
   if (!session || !isOpenForRegistration(session, now)) return { kind: 'closed' }
-  const existing = (
-    await db
+  const existing = await first(
+    db
       .select()
       .from(registrations)
-      .where(and(eq(registrations.sessionId, sessionId), eq(registrations.personId, personId)))
-      .limit(1)
-  )[0]
+      .where(and(eq(registrations.sessionId, sessionId), eq(registrations.personId, personId))),
+  )
   if (existing && existing.status !== 'cancelled') return { kind: 'duplicate', registration: existing }
 
   const { taken, waiting } = await seatCounts(db, sessionId)
@@ -119,8 +118,7 @@ export async function register(
 async function unusedCode(db: Db, newCode: () => string): Promise<string> {
   for (;;) {
     const code = newCode()
-    if (!(await db.select({ id: registrations.id }).from(registrations).where(eq(registrations.code, code)).limit(1))[0])
-      return code
+    if (!(await first(db.select({ id: registrations.id }).from(registrations).where(eq(registrations.code, code))))) return code
   }
 }
 
@@ -178,14 +176,13 @@ export async function confirmedUpcomingOf(
 
 /** A registration with its session's title and start (what a reminder answered with HADIR or BATAL is about). */
 export async function registrationWithSession(db: Db, id: number) {
-  return (
-    await db
+  return await first(
+    db
       .select({ registration: registrations, title: bimtekSessions.title, startsAt: bimtekSessions.startsAt })
       .from(registrations)
       .innerJoin(bimtekSessions, eq(bimtekSessions.id, registrations.sessionId))
-      .where(eq(registrations.id, id))
-      .limit(1)
-  )[0]
+      .where(eq(registrations.id, id)),
+  )
 }
 
 /** The person said they will come (HADIR to a reminder). */
@@ -194,15 +191,14 @@ export async function confirmRegistrationAttendance(db: Db, id: number, at: Date
 }
 
 export async function registrationByCode(db: Db, code: string) {
-  const row = (
-    await db
+  const row = await first(
+    db
       .select({ registration: registrations, ...sessionColumns })
       .from(registrations)
       .innerJoin(bimtekSessions, eq(bimtekSessions.id, registrations.sessionId))
       .innerJoin(regions, eq(regions.id, bimtekSessions.regionId))
-      .where(eq(registrations.code, code))
-      .limit(1)
-  )[0]
+      .where(eq(registrations.code, code)),
+  )
   return row && { registration: row.registration, session: withRegion(row) }
 }
 
@@ -216,14 +212,13 @@ export async function offerNextSeat(db: Db, sessionId: number, now: Date, offerM
   const session = await sessionById(db, sessionId)
   if (!session || !isOpenForRegistration(session, now)) return undefined
   if ((await seatCounts(db, sessionId)).taken >= session.capacity) return undefined
-  const next = (
-    await db
+  const next = await first(
+    db
       .select()
       .from(registrations)
       .where(and(eq(registrations.sessionId, sessionId), eq(registrations.status, 'waitlisted')))
-      .orderBy(asc(registrations.waitlistedAt), asc(registrations.id))
-      .limit(1)
-  )[0]
+      .orderBy(asc(registrations.waitlistedAt), asc(registrations.id)),
+  )
   if (!next) return undefined
   const expiresAt = new Date(
     Math.min(now.getTime() + offerMs, session.registrationClosesAt.getTime(), session.startsAt.getTime()),
@@ -269,8 +264,8 @@ export async function cancelRegistration(
 
 /** The person's seat offer still open at `now`, if any (the newest). */
 export async function openOfferOf(db: Db, personId: number, now: Date): Promise<Offer | undefined> {
-  const row = (
-    await db
+  const row = await first(
+    db
       .select({ registration: registrations, ...sessionColumns })
       .from(registrations)
       .innerJoin(bimtekSessions, eq(bimtekSessions.id, registrations.sessionId))
@@ -278,9 +273,8 @@ export async function openOfferOf(db: Db, personId: number, now: Date): Promise<
       .where(
         and(eq(registrations.personId, personId), eq(registrations.status, 'offered'), gt(registrations.offerExpiresAt, now)),
       )
-      .orderBy(asc(registrations.offerExpiresAt))
-      .limit(1)
-  )[0]
+      .orderBy(asc(registrations.offerExpiresAt)),
+  )
   return row && { registration: row.registration, session: withRegion(row) }
 }
 
@@ -332,13 +326,12 @@ async function audit(db: Db, at: Date, action: string, code: string, actor = 'ch
 
 /** The registration `code` if it belongs to session `sessionId`. */
 export async function registrationInSession(db: Db, sessionId: number, code: string): Promise<RegistrationRow | undefined> {
-  return (
-    await db
+  return await first(
+    db
       .select()
       .from(registrations)
-      .where(and(eq(registrations.code, code), eq(registrations.sessionId, sessionId)))
-      .limit(1)
-  )[0]
+      .where(and(eq(registrations.code, code), eq(registrations.sessionId, sessionId))),
+  )
 }
 
 /** The person's registration for the session, whatever its status (one per person and session). */
@@ -347,13 +340,12 @@ export async function registrationOfPersonInSession(
   sessionId: number,
   personId: number,
 ): Promise<RegistrationRow | undefined> {
-  return (
-    await db
+  return await first(
+    db
       .select()
       .from(registrations)
-      .where(and(eq(registrations.sessionId, sessionId), eq(registrations.personId, personId)))
-      .limit(1)
-  )[0]
+      .where(and(eq(registrations.sessionId, sessionId), eq(registrations.personId, personId))),
+  )
 }
 
 export async function deleteRegistration(db: Db, id: number): Promise<void> {

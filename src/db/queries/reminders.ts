@@ -14,7 +14,7 @@ import {
   parseEventKey,
 } from '../../vocabulary/events.js'
 import type { Channel } from '../../vocabulary/message.js'
-import { changed, type Db, statement } from '../client.js'
+import { changed, type Db, first, statement } from '../client.js'
 import { OUTBOX_STATUSES, type OutboxStatus, outbox } from '../schema.js'
 
 export type EventFacts = {
@@ -415,21 +415,22 @@ export async function latestRemindedEvent(
 ): Promise<string | undefined> {
   return (
     (
-      await db
-        .select({ eventKey: outbox.eventKey })
-        .from(outbox)
-        .where(
-          and(
-            eq(outbox.channel, channel),
-            eq(outbox.chatId, chatId),
-            eq(outbox.kind, 'reminder'),
-            inArray(outbox.status, ['sent', 'late']),
-            gt(outbox.expiresAt, endedAfter),
-          ),
-        )
-        .orderBy(desc(outbox.sentAt), desc(outbox.id))
-        .limit(1)
-    )[0]?.eventKey ?? undefined
+      await first(
+        db
+          .select({ eventKey: outbox.eventKey })
+          .from(outbox)
+          .where(
+            and(
+              eq(outbox.channel, channel),
+              eq(outbox.chatId, chatId),
+              eq(outbox.kind, 'reminder'),
+              inArray(outbox.status, ['sent', 'late']),
+              gt(outbox.expiresAt, endedAfter),
+            ),
+          )
+          .orderBy(desc(outbox.sentAt), desc(outbox.id)),
+      )
+    )?.eventKey ?? undefined
   )
 }
 

@@ -3,7 +3,7 @@
  * secretariat loads and reviews them (upserts by code, listings with seat counts).
  */
 import { and, asc, count, eq, gt, gte, inArray, isNull, or, sql } from 'drizzle-orm'
-import { type Db, statement } from '../client.js'
+import { type Db, first, statement } from '../client.js'
 import { bimtekSessions, people, regions, registrations, type SESSION_MODES } from '../schema.js'
 
 /** Every column an import sets (each one, null where empty); id, timestamps and the demo flag are the database's. */
@@ -78,14 +78,13 @@ export const isOpenForRegistration = (session: typeof bimtekSessions.$inferSelec
   !session.cancelledAt && session.registrationOpensAt <= now && now < session.registrationClosesAt && now < session.startsAt
 
 export async function sessionById(db: Db, id: number): Promise<SessionRow | undefined> {
-  const row = (
-    await db
+  const row = await first(
+    db
       .select(sessionColumns)
       .from(bimtekSessions)
       .innerJoin(regions, eq(regions.id, bimtekSessions.regionId))
-      .where(eq(bimtekSessions.id, id))
-      .limit(1)
-  )[0]
+      .where(eq(bimtekSessions.id, id)),
+  )
   return row && withRegion(row)
 }
 
@@ -95,7 +94,7 @@ export async function sessionById(db: Db, id: number): Promise<SessionRow | unde
  */
 /** The session's own row, without its region. */
 export async function sessionRow(db: Db, id: number): Promise<typeof bimtekSessions.$inferSelect | undefined> {
-  return (await db.select().from(bimtekSessions).where(eq(bimtekSessions.id, id)).limit(1))[0]
+  return await first(db.select().from(bimtekSessions).where(eq(bimtekSessions.id, id)))
 }
 
 /** Marks the session cancelled with its reason (no longer offered in the chat). */
@@ -208,11 +207,11 @@ export async function listSessions(db: Db, options: { endingAfter?: Date; region
 }
 
 export async function findSessionSummary(db: Db, id: number): Promise<SessionSummary | undefined> {
-  return (await summaries(db).where(eq(bimtekSessions.id, id)).limit(1))[0]
+  return await first(summaries(db).where(eq(bimtekSessions.id, id)))
 }
 
 export async function findSessionSummaryByCode(db: Db, code: string): Promise<SessionSummary | undefined> {
-  return (await summaries(db).where(eq(bimtekSessions.code, code)).limit(1))[0]
+  return await first(summaries(db).where(eq(bimtekSessions.code, code)))
 }
 
 export type SessionRegistration = {

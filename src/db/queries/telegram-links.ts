@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 import { and, eq, gte, isNull, lt, or, sql } from 'drizzle-orm'
-import { changed, type Db } from '../client.js'
+import { changed, type Db, first } from '../client.js'
 import { staff, staffLinks } from '../schema.js'
 import { transaction } from '../store.js'
 import { writeAudit } from './audit.js'
@@ -23,9 +23,9 @@ export async function telegramLinkState(
   staffId: number,
   at: Date,
 ): Promise<{ linked: boolean; codeExpiresAt: Date | null }> {
-  const account = (await db.select({ telegramUserId: staff.telegramUserId }).from(staff).where(eq(staff.id, staffId)).limit(1))[0]
-  const code = (
-    await db
+  const account = await first(db.select({ telegramUserId: staff.telegramUserId }).from(staff).where(eq(staff.id, staffId)))
+  const code = await first(
+    db
       .select({ expiresAt: staffLinks.expiresAt })
       .from(staffLinks)
       .where(
@@ -35,9 +35,8 @@ export async function telegramLinkState(
           isNull(staffLinks.usedAt),
           gte(staffLinks.expiresAt, at),
         ),
-      )
-      .limit(1)
-  )[0]
+      ),
+  )
   return { linked: account?.telegramUserId != null, codeExpiresAt: code?.expiresAt ?? null }
 }
 
@@ -51,7 +50,7 @@ export async function storeTelegramCode(db: Db, staffId: number, codeHash: strin
     await tx
       .delete(staffLinks)
       .where(and(eq(staffLinks.tokenHash, codeHash), or(sql`${staffLinks.usedAt} is not null`, lt(staffLinks.expiresAt, at))))
-    const taken = (await tx.select({ id: staffLinks.id }).from(staffLinks).where(eq(staffLinks.tokenHash, codeHash)).limit(1))[0]
+    const taken = await first(tx.select({ id: staffLinks.id }).from(staffLinks).where(eq(staffLinks.tokenHash, codeHash)))
     if (taken) return false
     await insertLink(tx, { tokenHash: codeHash, purpose: 'telegram', staffId, at, expiresAt })
     await writeAudit(tx, {
@@ -78,8 +77,8 @@ export async function redeemTelegramCode(
   at: Date,
 ): Promise<LinkedStaff | undefined> {
   return await transaction(db, async (tx) => {
-    const link = (
-      await tx
+    const link = await first(
+      tx
         .select()
         .from(staffLinks)
         .where(
@@ -89,11 +88,10 @@ export async function redeemTelegramCode(
             isNull(staffLinks.usedAt),
             gte(staffLinks.expiresAt, at),
           ),
-        )
-        .limit(1)
-    )[0]
+        ),
+    )
     if (!link || link.staffId === null) return undefined
-    const account = (await tx.select().from(staff).where(eq(staff.id, link.staffId)).limit(1))[0]
+    const account = await first(tx.select().from(staff).where(eq(staff.id, link.staffId)))
     if (account?.status !== 'active') return undefined
     await tx.update(staffLinks).set({ usedAt: at }).where(eq(staffLinks.id, link.id))
     await tx.update(staff).set({ telegramUserId: null, updatedAt: at }).where(eq(staff.telegramUserId, telegramUserId))
