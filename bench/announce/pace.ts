@@ -56,14 +56,25 @@ async function load(db: Db, rows: { channel: Channel; count: number }[], dueAt: 
       ).run()
     ).lastInsertRowid,
   )
-  const insert = db.$client.prepare(
-    `INSERT INTO outbox (idempotency_key, channel, chat_id, kind, event_key, time_zone, payload, due_at)
-     VALUES (?, ?, ?, 'announcement', ?, 'Asia/Jakarta', ?, ?)`,
+  // Each row's chat is linked to its person (an announcement to a chat no longer linked is skipped).
+  const person = db.$client.prepare(`INSERT INTO people (full_name, created_at, updated_at) VALUES ('Peserta', 0, 0)`)
+  const identity = db.$client.prepare(
+    `INSERT INTO channel_identities (channel, user_id, chat_id, person_id, linked_at, link_expires_at, wrote_at, created_at, updated_at)
+     VALUES (?, ?, ?, ?, 0, ?, 0, 0, 0)`,
   )
+  const insert = db.$client.prepare(
+    `INSERT INTO outbox (idempotency_key, channel, chat_id, person_id, kind, event_key, time_zone, payload, due_at)
+     VALUES (?, ?, ?, ?, 'announcement', ?, 'Asia/Jakarta', ?, ?)`,
+  )
+  const linkedUntil = dueAt + 365 * 86_400_000
   db.$client.transaction(() => {
     for (const { channel, count } of rows)
-      for (let i = 0; i < count; i++)
-        insert.run(`ann:${id}:${channel}:${i}`, channel, `${channel}-${i}`, `announcement:${id}`, TEXT, dueAt)
+      for (let i = 0; i < count; i++) {
+        const chat = `${channel}-${i}`
+        const personId = Number(person.run().lastInsertRowid)
+        identity.run(channel, chat, chat, personId, linkedUntil)
+        insert.run(`ann:${id}:${channel}:${i}`, channel, chat, personId, `announcement:${id}`, TEXT, dueAt)
+      }
   })()
   return id
 }
@@ -127,7 +138,7 @@ async function capCheck(): Promise<{ sent: number; rolled: number }> {
   let now = monday
   const db = openDatabase(':memory:')
   try {
-    const id = load(db, [{ channel: 'whatsapp', count: 150 }], monday)
+    const id = await load(db, [{ channel: 'whatsapp', count: 150 }], monday)
     const sent: Send[] = []
     const box = outboxOf(
       db,

@@ -233,10 +233,10 @@ async function round(): Promise<Round> {
     if (!result.finished) throw new Error('the queue did not finish')
     if (rows !== expected.rows || keys !== rows || chats !== rows)
       throw new Error(`${rows} rows (${keys} keys, ${chats} chats), expected ${expected.rows}, each once`)
-    if ((await byChannel('telegram')) !== expected.telegram || (await byChannel('whatsapp')) !== expected.whatsapp)
-      throw new Error(
-        `per channel ${byChannel('telegram')}/${byChannel('whatsapp')}, expected ${expected.telegram}/${expected.whatsapp}`,
-      )
+    const telegram = await byChannel('telegram')
+    const whatsapp = await byChannel('whatsapp')
+    if (telegram !== expected.telegram || whatsapp !== expected.whatsapp)
+      throw new Error(`per channel ${telegram}/${whatsapp}, expected ${expected.telegram}/${expected.whatsapp}`)
     if (JSON.stringify(result.reach) !== JSON.stringify(before))
       throw new Error(`reach after ${JSON.stringify(result.reach)} ≠ before ${JSON.stringify(before)}`)
     if (before.people !== MATCHING) throw new Error(`${before.people} people selected, expected ${MATCHING}`)

@@ -55,6 +55,18 @@ describe('never twice', () => {
     expect(await announcementTotals(db, sent.id)).toMatchObject({ people: 7, queued: 7, rows: { waiting: 14 } })
   })
 
+  it('a batch larger than one INSERT (500 rows) writes every row once, and counts each', async () => {
+    // 300 people with two chats: 600 outbox rows and 600 recipient rows in one batch, so both
+    // writers set a full chunk aside and write the rest after it.
+    for (let i = 0; i < 300; i++) await addRecipient(db, { chats: [{ channel: 'telegram' }, { channel: 'whatsapp' }] })
+    const sent = await announceNow(db, input, ctx, { batchPeople: 1_000 })
+    expect(sent.result).toMatchObject({ people: 300, rows: 600, finished: true })
+    const keys = await keysOf(sent.id)
+    expect(keys).toHaveLength(600)
+    expect(new Set(keys).size).toBe(600)
+    expect(await announcementTotals(db, sent.id)).toMatchObject({ people: 300, queued: 300, rows: { waiting: 600 } })
+  })
+
   it('a second "send" of the same draft changes nothing; the same content again is refused while the first lives', async () => {
     await addRecipient(db)
     const made = await draft(db, input, ctx)

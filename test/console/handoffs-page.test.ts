@@ -203,7 +203,7 @@ describe('the Percakapan list', () => {
   it('shows a viewer the list with masked names and no links, and 404 for the thread, a file and the stream', async () => {
     const { core, as } = await setup()
     const id = addHandoff(core, { code: 'PTG-VIEW01', name: 'Siti Rahma' })
-    const file = addFile(core, id, 'image/png', PNG)
+    const file = await addFile(core, id, 'image/png', PNG)
     const viewer = await as('lihat@kemensos.go.id')
     const html = await (await viewer.request('/admin/percakapan')).text()
     expect(html).toContain('PTG-VIEW01')

@@ -119,11 +119,11 @@ describe('"hapus data": what is left of the person', () => {
       { personId: maria.personId, chatId: MARIA.telegramChat },
       { personId: yosef.personId, chatId: YOSEF.telegramChat },
     ]
-    insertRecipients(
+    await insertRecipients(
       db,
       chats.map((c) => ({ announcementId: id, ...c, channel: 'telegram' as const, reach: 'queued' as const, dueAt: at })),
     )
-    insertAnnouncementRows(
+    await insertAnnouncementRows(
       db,
       chats.map((c) => ({
         ...c,

@@ -108,7 +108,7 @@ export async function queueAnnouncement(
             write.outbox(`ann:${id}:${chat.identityId}`, chat.channel, chat.chatId, person.personId, timeZone, payload, dueAt)
           }
         }
-        const written = write.finish()
+        const written = await write.finish()
         const done = audience.length < batchPeople
         const last = audience.at(-1)?.personId ?? cursor.queuedThrough
         await advanceQueue(tx, id, last, done, at.getTime())

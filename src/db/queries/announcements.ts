@@ -6,7 +6,7 @@
 import { and, eq } from 'drizzle-orm'
 import type { AnnouncementStatus, RecipientOutcome, RecipientReach } from '../../vocabulary/announcements.js'
 import type { Language } from '../../vocabulary/message.js'
-import { cached, changed, type Db, statement } from '../client.js'
+import { changed, type Db, statement } from '../client.js'
 import { auditLog } from '../schema.js'
 import { type ConsoleScope, consoleRegions } from './console-scope.js'
 
@@ -282,38 +282,46 @@ const OUTBOX_INSERT = {
 }
 type Insert = typeof RECIPIENT_INSERT
 
-/** The INSERT statement of `rows` rows (a full chunk and the last, shorter one are the ones used). */
+/** The INSERT of `rows` rows (a full chunk and the last, shorter one are the ones used). */
 const insertSql = new Map<string, string>()
-function insertStatement(db: Db, insert: Insert, rows: number) {
+function insertText(insert: Insert, rows: number): string {
   const key = `${insert.head}|${rows}`
   let sql = insertSql.get(key)
   if (sql === undefined) {
     sql = `${insert.head} VALUES ${Array.from({ length: rows }, () => insert.tuple).join(', ')} ON CONFLICT DO NOTHING`
     insertSql.set(key, sql)
   }
-  return cached(db, sql)
+  return sql
 }
 
-/** Values gathered flat, CHUNK rows at a time, each chunk one INSERT; `flush` writes the rest. */
+/**
+ * Values gathered flat, CHUNK rows at a time; a full chunk is set aside (no write while the caller
+ * loops), and `flush` writes every chunk, each one INSERT, and then the rest: how many rows were new.
+ */
 function chunked(db: Db, insert: Insert) {
-  const values: (string | number | null)[] = new Array(CHUNK * insert.width)
+  let values: (string | number | null)[] = new Array(CHUNK * insert.width)
   let at = 0
-  let changes = 0
-  const write = (rows: number) => {
-    changes += insertStatement(db, insert, rows).run(rows === CHUNK ? values : values.slice(0, rows * insert.width)).changes
-    at = 0
-  }
+  const full: (string | number | null)[][] = []
   return {
-    values,
-    /** The index of the next row's first value; writes the chunk when it is full. */
+    get values() {
+      return values
+    },
+    /** The index of the next row's first value; sets the chunk aside when it is full. */
     next(): number {
-      if (at === CHUNK * insert.width) write(CHUNK)
+      if (at === CHUNK * insert.width) {
+        full.push(values)
+        values = new Array(CHUNK * insert.width)
+        at = 0
+      }
       const start = at
       at += insert.width
       return start
     },
-    flush(): number {
-      if (at > 0) write(at / insert.width)
+    async flush(): Promise<number> {
+      let changes = 0
+      for (const chunk of full.splice(0)) changes += changed(await statement(db, insertText(insert, CHUNK)).run(chunk))
+      if (at > 0) changes += changed(await statement(db, insertText(insert, at / insert.width)).run(values.slice(0, at)))
+      at = 0
       return changes
     },
   }
@@ -334,8 +342,8 @@ export function queueWriter(db: Db, a: { announcementId: number; eventKey: strin
       reach: RecipientReach,
       dueAt: number | null,
     ) {
-      const v = recipients.values
       const i = recipients.next()
+      const v = recipients.values
       v[i] = a.announcementId
       v[i + 1] = personId
       v[i + 2] = channel
@@ -352,8 +360,8 @@ export function queueWriter(db: Db, a: { announcementId: number; eventKey: strin
       payload: string,
       dueAt: number,
     ) {
-      const v = rows.values
       const i = rows.next()
+      const v = rows.values
       v[i] = key
       v[i + 1] = channel
       v[i + 2] = chatId
@@ -366,26 +374,26 @@ export function queueWriter(db: Db, a: { announcementId: number; eventKey: strin
       v[i + 9] = a.at
       v[i + 10] = a.at
     },
-    /** Writes what is left; how many outbox rows were new. */
-    finish(): number {
-      recipients.flush()
-      return rows.flush()
+    /** Writes the rows gathered; how many outbox rows were new. */
+    async finish(): Promise<number> {
+      await recipients.flush()
+      return await rows.flush()
     },
   }
 }
 
 /** Recipient rows (idempotent: a batch run twice adds nothing). */
-export function insertRecipients(db: Db, rows: RecipientInsert[]): number {
+export async function insertRecipients(db: Db, rows: RecipientInsert[]): Promise<number> {
   const write = chunked(db, RECIPIENT_INSERT)
   for (const r of rows) {
     const i = write.next()
     write.values.splice(i, 6, r.announcementId, r.personId, r.channel, r.chatId, r.reach, r.dueAt)
   }
-  return write.flush()
+  return await write.flush()
 }
 
 /** Outbox rows of kind 'announcement' (idempotent on their keys); how many were new. */
-export function insertAnnouncementRows(db: Db, rows: AnnouncementOutboxInsert[]): number {
+export async function insertAnnouncementRows(db: Db, rows: AnnouncementOutboxInsert[]): Promise<number> {
   const write = chunked(db, OUTBOX_INSERT)
   for (const r of rows) {
     const i = write.next()
@@ -405,7 +413,7 @@ export function insertAnnouncementRows(db: Db, rows: AnnouncementOutboxInsert[])
       r.at,
     )
   }
-  return write.flush()
+  return await write.flush()
 }
 
 /** Moves the queuing on past `lastPersonId`; `done` → status sending (every row written). */
