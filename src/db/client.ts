@@ -166,11 +166,11 @@ const outsideStatements = new WeakMap<Database.Statement, AwaitedStatement>()
  * database file (see `whenOutside`).
  */
 export function statement(db: Db, sql: string): AwaitedStatement {
-  const prepared = preparedOnce(connectionOf(db), sql)
+  const client = connectionOf(db)
+  const prepared = preparedOnce(client, sql)
   const inside = isTransactionHandle(db)
   const known = (inside ? insideStatements : outsideStatements).get(prepared)
   if (known) return known
-  const client = connectionOf(db)
   const awaited: AwaitedStatement = inside
     ? {
         all: async (...params) => prepared.all(...params),

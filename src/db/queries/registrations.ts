@@ -145,17 +145,28 @@ export async function offerFreeSeats(db: Db, now: Date, offerMs: number): Promis
   return offers
 }
 
+/** Registrations joined with their session and its region: the one join every read of both makes. */
+function registrationsWithSessions(db: Db) {
+  return db
+    .select({ registration: registrations, ...sessionColumns })
+    .from(registrations)
+    .innerJoin(bimtekSessions, eq(bimtekSessions.id, registrations.sessionId))
+    .innerJoin(regions, eq(regions.id, bimtekSessions.regionId))
+}
+
+type JoinedRow = Awaited<ReturnType<typeof registrationsWithSessions>>[number]
+const withSession = (row: JoinedRow): { registration: RegistrationRow; session: SessionRow } => ({
+  registration: row.registration,
+  session: withRegion(row),
+})
+
 /** A person's registrations that are not cancelled, soonest session first. */
 export async function registrationsOfPerson(db: Db, personId: number) {
   return (
-    await db
-      .select({ registration: registrations, ...sessionColumns })
-      .from(registrations)
-      .innerJoin(bimtekSessions, eq(bimtekSessions.id, registrations.sessionId))
-      .innerJoin(regions, eq(regions.id, bimtekSessions.regionId))
+    await registrationsWithSessions(db)
       .where(and(eq(registrations.personId, personId), sql`${registrations.status} <> 'cancelled'`))
       .orderBy(asc(bimtekSessions.startsAt))
-  ).map((row) => ({ registration: row.registration, session: withRegion(row) }))
+  ).map(withSession)
 }
 
 /** A person's confirmed registrations whose session has not started at `now` (the events they are reminded of). */
@@ -165,13 +176,10 @@ export async function confirmedUpcomingOf(
   now: Date,
 ): Promise<{ registration: RegistrationRow; session: SessionRow }[]> {
   return (
-    await db
-      .select({ registration: registrations, ...sessionColumns })
-      .from(registrations)
-      .innerJoin(bimtekSessions, eq(bimtekSessions.id, registrations.sessionId))
-      .innerJoin(regions, eq(regions.id, bimtekSessions.regionId))
-      .where(and(eq(registrations.personId, personId), eq(registrations.status, 'confirmed'), gt(bimtekSessions.startsAt, now)))
-  ).map((row) => ({ registration: row.registration, session: withRegion(row) }))
+    await registrationsWithSessions(db).where(
+      and(eq(registrations.personId, personId), eq(registrations.status, 'confirmed'), gt(bimtekSessions.startsAt, now)),
+    )
+  ).map(withSession)
 }
 
 /** A registration with its session's title and start (what a reminder answered with HADIR or BATAL is about). */
@@ -191,15 +199,8 @@ export async function confirmRegistrationAttendance(db: Db, id: number, at: Date
 }
 
 export async function registrationByCode(db: Db, code: string) {
-  const row = await first(
-    db
-      .select({ registration: registrations, ...sessionColumns })
-      .from(registrations)
-      .innerJoin(bimtekSessions, eq(bimtekSessions.id, registrations.sessionId))
-      .innerJoin(regions, eq(regions.id, bimtekSessions.regionId))
-      .where(eq(registrations.code, code)),
-  )
-  return row && { registration: row.registration, session: withRegion(row) }
+  const row = await first(registrationsWithSessions(db).where(eq(registrations.code, code)))
+  return row && withSession(row)
 }
 
 export type Offer = { registration: RegistrationRow; session: SessionRow }
@@ -265,17 +266,13 @@ export async function cancelRegistration(
 /** The person's seat offer still open at `now`, if any (the newest). */
 export async function openOfferOf(db: Db, personId: number, now: Date): Promise<Offer | undefined> {
   const row = await first(
-    db
-      .select({ registration: registrations, ...sessionColumns })
-      .from(registrations)
-      .innerJoin(bimtekSessions, eq(bimtekSessions.id, registrations.sessionId))
-      .innerJoin(regions, eq(regions.id, bimtekSessions.regionId))
+    registrationsWithSessions(db)
       .where(
         and(eq(registrations.personId, personId), eq(registrations.status, 'offered'), gt(registrations.offerExpiresAt, now)),
       )
       .orderBy(asc(registrations.offerExpiresAt)),
   )
-  return row && { registration: row.registration, session: withRegion(row) }
+  return row && withSession(row)
 }
 
 /** Takes up an offered seat. */
@@ -296,12 +293,9 @@ export async function acceptOffer(db: Db, registrationId: number, now: Date): Pr
  * the next person waiting, if registration is still open.
  */
 export async function expireOffers(db: Db, now: Date, offerMs: number): Promise<{ expired: Offer[]; offers: Offer[] }> {
-  const due = await db
-    .select({ registration: registrations, ...sessionColumns })
-    .from(registrations)
-    .innerJoin(bimtekSessions, eq(bimtekSessions.id, registrations.sessionId))
-    .innerJoin(regions, eq(regions.id, bimtekSessions.regionId))
-    .where(and(eq(registrations.status, 'offered'), lte(registrations.offerExpiresAt, now)))
+  const due = await registrationsWithSessions(db).where(
+    and(eq(registrations.status, 'offered'), lte(registrations.offerExpiresAt, now)),
+  )
   const expired: Offer[] = []
   const offers: Offer[] = []
   for (const row of due) {
