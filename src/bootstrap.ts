@@ -34,7 +34,7 @@ import { createUnderstandingRoute } from './core/understanding/route.js'
 import { secondOpinionFrom } from './core/understanding/second-opinion.js'
 import { createUnderstanding } from './core/understanding/understand.js'
 import { DataKeyError, openDataKeys } from './data-keys.js'
-import { type Db, openDatabase } from './db/client.js'
+import { type Db, openStore, storeSettingsOf } from './db/client.js'
 import { type DemoSummary, isDatabaseEmpty, loadDemoData } from './db/demo-data.js'
 import { ensureReferenceData } from './db/reference-data.js'
 import { transaction } from './db/store.js'
@@ -90,7 +90,7 @@ export type CoreOptions = {
 export async function openCore(config: Config, logger: Logger, clock: () => Date, options: CoreOptions = {}): Promise<Core> {
   // Content first: a broken knowledge base stops start-up before anything is created.
   const kb = loadKnowledgeBase(config.FAQ_PATH, config.FAQ_QUESTIONS_PATH)
-  const db = openDatabase(config.DATABASE_PATH)
+  const db = await openStore(storeSettingsOf(config, logger))
   const { vault, keys, authBox } = await openDataKeys(config, logger, db, clock())
   // One write-locked transaction, so processes starting together seed an empty database once.
   const demo = await transaction(db, async (tx) => {

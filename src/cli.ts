@@ -26,7 +26,7 @@ import { addTokenCommand, listTokensCommand, revokeTokenCommand } from './cli/st
 import { importStatusCommand, statusShowCommand } from './cli/status.js'
 import { type Config, loadConfigOrExit } from './config.js'
 import { DataKeyError, type DataKeyring, openDataKeys, openExistingDataKeys } from './data-keys.js'
-import { closeDatabase, type Db, openDatabase } from './db/client.js'
+import { closeStore, type Db, openStore, storeSettingsOf } from './db/client.js'
 import { ensureReferenceData } from './db/reference-data.js'
 import { createLogger } from './logger.js'
 import { handoffSettingsOf } from './settings.js'
@@ -208,10 +208,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfigOrExit()
   const clock = () => new Date()
-  const db = openDatabase(config.DATABASE_PATH)
+  const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, stream: 'stderr' })
+  const db = await openStore(storeSettingsOf(config, logger))
   try {
     await ensureReferenceData(db)
-    const logger = createLogger({ level: config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, stream: 'stderr' })
     // A key this database already has is checked before any command; one is made only for a command that needs it.
     let keyring = await openExistingDataKeys(config, logger, db, clock())
     const keys = async () => {
@@ -229,7 +229,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${error.message}\n\n${USAGE}`)
     return 2
   } finally {
-    closeDatabase(db)
+    await closeStore(db)
   }
 }
 

@@ -64,6 +64,20 @@ const schema = z
     PORT: wholeNumber('PORT must be a whole number from 0 to 65535', 0, 65535).default(3000),
     HOST: z.string().min(1, 'HOST must not be empty').default('0.0.0.0'),
     DATABASE_PATH: z.string().min(1, 'DATABASE_PATH must be a file path or :memory:').default('./data/kesos.db'),
+    // Not echoed in the message: the address may hold a password.
+    DATABASE_URL: z
+      .string()
+      .refine(
+        (value) => /^postgres(ql)?:\/\//.test(value) && URL.canParse(value),
+        'DATABASE_URL must be a PostgreSQL address, postgres://USER:PASSWORD@HOST:5432/DATABASE (leave it unset for the embedded SQLite database)',
+      )
+      .optional(),
+    DATABASE_POOL_SIZE: wholeNumber('DATABASE_POOL_SIZE must be a whole number of connections from 2 to 200', 2, 200).default(10),
+    DATABASE_STATEMENT_TIMEOUT_MS: wholeNumber(
+      'DATABASE_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds from 1000 to 3600000',
+      1000,
+      3_600_000,
+    ).default(60_000),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
         error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',

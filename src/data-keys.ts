@@ -114,7 +114,8 @@ async function openKeys(config: Config, logger: Logger, db: Db, now: Date, creat
   })
   if (sealed > 0)
     logger.info({ values: sealed }, 'WhatsApp session: values stored in clear by an older version are now encrypted')
-  const dataKeyCheck = liveMeta(db, DATA_KEY_CHECK)
+  // Only a rotation under way (a previous key set) asks which key the database is under.
+  const dataKeyCheck = previous ? await liveMeta(db, DATA_KEY_CHECK) : () => checks.current
   const pending = () => dataKeyCheck() === checks.previous
   if (previous && pending()) {
     logger.warn(`data is still under DATA_ENCRYPTION_KEY_PREVIOUS: run ${ROTATE} to re-encrypt it under DATA_ENCRYPTION_KEY`)

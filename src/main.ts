@@ -25,7 +25,7 @@ import { type ChannelSender, capResumeAt, createOutbox } from './core/outbox.js'
 import { createSecretBox, STAFF_TOTP_PURPOSE } from './core/privacy/data-key.js'
 import { runRetention } from './core/privacy/retention.js'
 import { expireSeatOffers } from './core/registration/seat-offers.js'
-import { closeDatabase } from './db/client.js'
+import { closeStore } from './db/client.js'
 import { databaseAnswers } from './db/queries/meta.js'
 import { capRemaining } from './db/queries/outbox.js'
 import { createLogger } from './logger.js'
@@ -328,7 +328,7 @@ server.on('error', (error: NodeJS.ErrnoException) => {
   void (async () => {
     await scheduler.stop().catch(() => undefined)
     await lookupAudit.stop()
-    closeDatabase(db)
+    await closeStore(db)
     process.exit(1)
   })()
 })
@@ -404,7 +404,7 @@ async function shutdown(signal: string) {
   })
   await scheduler.stop()
   await lookupAudit.stop()
-  closeDatabase(db)
+  await closeStore(db)
   logger.info('stopped cleanly')
   process.exit(0)
 }

@@ -1,11 +1,14 @@
 /** Opens the SQLite database with the project's pragmas and applies the committed migrations. */
+import { createHash } from 'node:crypto'
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import { drizzle as drizzleProxy, type SqliteRemoteDatabase } from 'drizzle-orm/sqlite-proxy'
+import type { Pool, PoolClient } from 'pg'
 import { MIGRATIONS_FOLDER } from '../project-files.js'
+import { bindPostgres, type StatementParams, toPostgres } from './portable.js'
 import * as schema from './schema.js'
 import { isTransactionHandle, StoreMisuseError, transactionOpenOn, whenOutside } from './store.js'
 
@@ -14,6 +17,23 @@ import { isTransactionHandle, StoreMisuseError, transactionOpenOn, whenOutside }
  * opened with `transaction` from store.ts, which queues them and hands their work its own handle.
  */
 export type Db = Omit<SqliteRemoteDatabase<typeof schema>, 'transaction'> & { $client: Database.Database }
+
+/**
+ * What a PostgreSQL handle carries (src/db/pg/open.ts makes them): the pool, and for a transaction's
+ * handle the pooled connection the transaction runs on. A SQLite handle has none.
+ */
+export type PostgresSide = {
+  pool: Pool
+  /** The transaction's connection; undefined on the process's handle, whose queries take any pooled one. */
+  client: PoolClient | undefined
+  /** The handle for work on `client` (inside a transaction), made once per pooled connection. */
+  on(client: PoolClient): Db
+}
+
+/** The PostgreSQL side of `db`, or undefined when `db` is a SQLite handle. */
+export function postgresOf(db: Db): PostgresSide | undefined {
+  return (db as { $pg?: PostgresSide }).$pg
+}
 
 /**
  * Opens (creating if needed) the database at `path` (or ':memory:') and migrates it. The file is the
@@ -73,6 +93,47 @@ function outsideHandle(sqlite: Database.Database): Db {
   return db as unknown as Db
 }
 
+/** Where the data lives: a PostgreSQL server when `url` is set, else the SQLite file at `path`. */
+export type StoreSettings = {
+  path: string
+  url?: string | undefined
+  poolSize: number
+  statementTimeoutMs: number
+  /** An idle pooled connection failed (PostgreSQL): the pool replaces it; the log should say so. */
+  onPoolError?: (error: Error) => void
+}
+
+/** The store settings of a configuration (DATABASE_URL, DATABASE_PATH, DATABASE_POOL_SIZE, DATABASE_STATEMENT_TIMEOUT_MS). */
+export function storeSettingsOf(
+  config: {
+    DATABASE_PATH: string
+    DATABASE_URL?: string | undefined
+    DATABASE_POOL_SIZE: number
+    DATABASE_STATEMENT_TIMEOUT_MS: number
+  },
+  log?: { warn(fields: object, message: string): void },
+): StoreSettings {
+  return {
+    path: config.DATABASE_PATH,
+    url: config.DATABASE_URL,
+    poolSize: config.DATABASE_POOL_SIZE,
+    statementTimeoutMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+    onPoolError: (error) => log?.warn({ err: error.message }, 'a pooled PostgreSQL connection failed; the pool replaces it'),
+  }
+}
+
+/** Opens the store the settings name and migrates it: PostgreSQL (DATABASE_URL) or SQLite (DATABASE_PATH). */
+export async function openStore(settings: StoreSettings): Promise<Db> {
+  if (!settings.url) return openDatabase(settings.path)
+  const { openPostgresDatabase } = await import('./pg/open.js')
+  return openPostgresDatabase(settings.url, {
+    poolSize: settings.poolSize,
+    statementTimeoutMs: settings.statementTimeoutMs,
+    applicationName: `kesos-assistant ${process.pid}`,
+    onError: settings.onPoolError ?? (() => {}),
+  })
+}
+
 /**
  * Makes the database file before SQLite does, with mode 0600: SQLite gives its `-wal` and `-shm` the
  * database file's mode. A file made before (or by an older version) is narrowed to 0600 as well.
@@ -91,7 +152,19 @@ function keepPrivate(path: string): void {
  * object has no $client of its own; its session holds the same connection).
  */
 export function connectionOf(db: Db): Database.Database {
+  if (postgresOf(db))
+    throw new StoreMisuseError('a SQLite connection was asked of a PostgreSQL handle: this code path is SQLite only')
   return db.$client ?? (db as unknown as { session: { client: Database.Database } }).session.client
+}
+
+/**
+ * What identifies the connection behind `db`, whatever the engine: the SQLite connection; on
+ * PostgreSQL the transaction's pooled connection, or the pool for the process's handle.
+ */
+export function connectionKey(db: Db): object {
+  const pg = postgresOf(db)
+  if (pg) return pg.client ?? pg.pool
+  return connectionOf(db)
 }
 
 const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>()
@@ -119,6 +192,9 @@ export function preparedOnce(client: Database.Database, sql: string): Database.S
  * takes `statement`, which waits its turn.
  */
 export function cached(db: Db, sql: string): Database.Statement {
+  if (postgresOf(db)) {
+    throw new StoreMisuseError('a synchronous statement on PostgreSQL, where every query is a round trip: use statement(db, sql)')
+  }
   const client = connectionOf(db)
   const prepared = preparedOnce(client, sql)
   if (!prepared.reader && !isTransactionHandle(db) && transactionOpenOn(client)) {
@@ -136,10 +212,10 @@ export function cached(db: Db, sql: string): Database.Statement {
  * a transaction (it would wait for itself).
  */
 export function perConnection<T>(build: (db: Db) => T): (db: Db) => T {
-  const inside = new WeakMap<Database.Database, T>()
-  const outside = new WeakMap<Database.Database, T>()
+  const inside = new WeakMap<object, T>()
+  const outside = new WeakMap<object, T>()
   return (db) => {
-    const client = connectionOf(db)
+    const client = connectionKey(db)
     const cache = isTransactionHandle(db) ? inside : outside
     let built = cache.get(client)
     if (built === undefined) {
@@ -153,6 +229,8 @@ export function perConnection<T>(build: (db: Db) => T): (db: Db) => T {
 /** A raw statement whose results are awaited: on SQLite the prepared statement runs at once; on PostgreSQL each call is a round trip. */
 export type AwaitedStatement = {
   all(...params: unknown[]): Promise<unknown[]>
+  /** The rows as arrays of their values in column order (no object per row). */
+  arrays(...params: unknown[]): Promise<unknown[][]>
   get(...params: unknown[]): Promise<unknown>
   run(...params: unknown[]): Promise<{ changes: number; lastInsertRowid: number | bigint }>
 }
@@ -166,24 +244,95 @@ const outsideStatements = new WeakMap<Database.Statement, AwaitedStatement>()
  * database file (see `whenOutside`).
  */
 export function statement(db: Db, sql: string): AwaitedStatement {
+  const pg = postgresOf(db)
+  if (pg) return postgresStatement(pg, sql)
   const client = connectionOf(db)
   const prepared = preparedOnce(client, sql)
   const inside = isTransactionHandle(db)
   const known = (inside ? insideStatements : outsideStatements).get(prepared)
   if (known) return known
+  let rawStatement: Database.Statement | undefined
+  const raw = () => {
+    rawStatement ??= client.prepare(sql).raw(true)
+    return rawStatement
+  }
   const awaited: AwaitedStatement = inside
     ? {
         all: async (...params) => prepared.all(...params),
+        arrays: async (...params) => raw().all(...params) as unknown[][],
         get: async (...params) => prepared.get(...params),
         run: async (...params) => prepared.run(...params),
       }
     : {
         all: async (...params) => whenOutside(client, () => prepared.all(...params)),
+        arrays: async (...params) => whenOutside(client, () => raw().all(...params) as unknown[][]),
         get: async (...params) => whenOutside(client, () => prepared.get(...params)),
         run: async (...params) => whenOutside(client, () => prepared.run(...params)),
       }
   ;(inside ? insideStatements : outsideStatements).set(prepared, awaited)
   return awaited
+}
+
+/**
+ * `statement` on PostgreSQL: the text compiled once into `$1…$n` form (src/db/portable.ts) and sent
+ * as a named query, which pg prepares once per pooled connection. The parameters are given as
+ * better-sqlite3 takes them: positional values, or one object of named ones.
+ */
+function postgresStatement(pg: PostgresSide, sql: string): AwaitedStatement {
+  const compiled = toPostgres(sql)
+  const name = statementName(compiled.text)
+  const query = async (params: unknown[], rowMode?: 'array') => {
+    const [only] = params
+    // As better-sqlite3 binds them: one object of named values, or positional ones (an array given is spread).
+    const given: StatementParams = params.length === 1 && isNamedParams(only) ? (only as Record<string, unknown>) : params.flat()
+    const values = bindPostgres(compiled, given)
+    // A named statement is prepared once per connection, in either row mode.
+    const on = pg.client ?? pg.pool
+    return rowMode
+      ? on.query({ name: `${name}a`, text: compiled.text, values, rowMode })
+      : on.query({ name, text: compiled.text, values })
+  }
+  return {
+    all: async (...params) => (await query(params)).rows,
+    arrays: async (...params) => (await query(params, 'array')).rows as unknown[][],
+    get: async (...params) => (await query(params)).rows[0],
+    run: async (...params) => {
+      const result = await query(params)
+      // PostgreSQL has no rowid: a statement that needs the new row's id says RETURNING id.
+      return { changes: result.rowCount ?? 0, lastInsertRowid: Number.NaN }
+    },
+  }
+}
+
+/** An object of named parameters, as opposed to one positional value (a Buffer, a Date and null are values). */
+const isNamedParams = (value: unknown) =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value) && !(value instanceof Date)
+
+const statementNames = new Map<string, string>()
+/** A short name per statement text: pg prepares a named statement once per connection. */
+function statementName(text: string): string {
+  let name = statementNames.get(text)
+  if (!name) {
+    name = `k${createHash('sha1').update(text).digest('hex').slice(0, 20)}`
+    statementNames.set(text, name)
+  }
+  return name
+}
+
+/**
+ * A drizzle query prepared once and run with placeholders, with the same `get`, `all` and `run` on
+ * both engines (drizzle's PostgreSQL prepared queries only have `execute`).
+ */
+export function prepared<S>(query: { prepare(): S }): S {
+  const made = query.prepare() as S & { get?: unknown; execute(values?: Record<string, unknown>): Promise<unknown> }
+  if (typeof made.get === 'function') return made
+  const execute = (values?: Record<string, unknown>) => made.execute(values)
+  return {
+    execute,
+    all: execute,
+    run: execute,
+    get: async (values?: Record<string, unknown>) => ((await execute(values)) as unknown[])[0],
+  } as unknown as S
 }
 
 /** The first row a query gives, or undefined: the query limited to one row. */
@@ -201,11 +350,37 @@ export function written<T>(rows: readonly T[]): T {
   return row
 }
 
-/** Closes the database, folding the WAL back into the main file. */
+/**
+ * Closes the database: on SQLite at once, folding the WAL back into the main file; on PostgreSQL the
+ * pool ends once its queries have (`closeStore` awaits that).
+ */
 export function closeDatabase(db: Db): void {
+  const pg = postgresOf(db)
+  if (pg) {
+    endPool(pg.pool).catch(() => {})
+    return
+  }
   if (!db.$client.open) return
   db.$client.pragma('wal_checkpoint(TRUNCATE)')
   db.$client.close()
+}
+
+/** `closeDatabase`, awaited: the pool's connections are closed when it resolves. */
+export async function closeStore(db: Db): Promise<void> {
+  const pg = postgresOf(db)
+  if (pg) return endPool(pg.pool)
+  closeDatabase(db)
+}
+
+const ending = new WeakMap<Pool, Promise<void>>()
+/** Ends a pool once, however many times it is asked (pg throws on a second `end()`). */
+function endPool(pool: Pool): Promise<void> {
+  let ended = ending.get(pool)
+  if (!ended) {
+    ended = pool.end()
+    ending.set(pool, ended)
+  }
+  return ended
 }
 
 /**

@@ -8,6 +8,18 @@
  * name in an object of named ones. `bindPostgres` then builds the values array from the same
  * arguments the SQLite statement would get.
  *
+ * A few SQLite forms of the portable subset are given their PostgreSQL equivalents on the way:
+ * `json_each(?)` (the elements of a JSON array parameter, in a column `value`) becomes
+ * `json_array_elements_text($k::json)`, whose `value` is text, so a statement comparing it with
+ * numbers casts it (`CAST(value AS INTEGER)`, which SQLite accepts as well); the scalar `max(a, b)`
+ * and `min(a, b)` become `greatest` and `least`; `rowid` becomes `ctid` (a row's address: only
+ * for picking rows within one statement, never to keep); the planner hint `NOT INDEXED` is dropped.
+ *
+ * Column aliases in camelCase (`AS personId`) name the properties of the rows the code reads. SQLite
+ * keeps an identifier's case; PostgreSQL folds a bare one to lower case. So a bare word that mixes
+ * lower and upper case is quoted (`"personId"`), wherever it stands, so that the alias and every
+ * reference to it keep their case. Tables, columns, keywords and functions are all one case.
+ *
  * The rewrite must not touch what only looks like a parameter: a `?` or `:x` inside a string
  * literal, a quoted identifier or a comment, and PostgreSQL's `::type` casts. A small scanner skips
  * those. The portable subset has no PostgreSQL `?` JSON operators, no dollar-quoted strings and no
@@ -22,6 +34,8 @@ export type PostgresStatement = { text: string; order: (string | number)[] }
 export type StatementParams = readonly unknown[] | Readonly<Record<string, unknown>>
 
 const NAME_START = /[A-Za-z_]/
+const MIXED_CASE_LOWER = /[a-z]/
+const MIXED_CASE_UPPER = /[A-Z]/
 const NAME_PART = /[A-Za-z0-9_]/
 
 /** Where the first character of a name after `from` ends (from itself when no name starts there). */
@@ -43,6 +57,21 @@ function quotedEnd(sql: string, start: number, quote: string): number {
   }
 }
 
+/** Whether the parenthesised list opening at `open` has a comma outside nested parentheses and quotes. */
+function hasTopLevelComma(sql: string, open: number): boolean {
+  let depth = 0
+  for (let at = open; at < sql.length; at++) {
+    const char = sql[at]
+    if (char === "'" || char === '"') at = quotedEnd(sql, at, char) - 1
+    else if (char === '(') depth++
+    else if (char === ')') {
+      depth--
+      if (depth === 0) return false
+    } else if (char === ',' && depth === 1) return true
+  }
+  return false
+}
+
 function compile(sql: string): PostgresStatement {
   const order: (string | number)[] = []
   // Where a source already has its $k: the same name (or ?NNN) used twice is one PostgreSQL parameter.
@@ -54,6 +83,8 @@ function compile(sql: string): PostgresStatement {
   let copied = 0
   let at = 0
 
+  // The next parameter is json_each's argument: PostgreSQL is told it is JSON.
+  let jsonParameter = false
   const placeholder = (source: string | number) => {
     let k = numberOf.get(source)
     if (k === undefined) {
@@ -61,7 +92,9 @@ function compile(sql: string): PostgresStatement {
       k = order.length
       numberOf.set(source, k)
     }
-    return `$${k}`
+    const cast = jsonParameter ? '::json' : ''
+    jsonParameter = false
+    return `$${k}${cast}`
   }
   const replace = (start: number, end: number, source: string | number) => {
     text += sql.slice(copied, start) + placeholder(source)
@@ -108,8 +141,35 @@ function compile(sql: string): PostgresStatement {
       }
     } else if (NAME_PART.test(char ?? '')) {
       // A whole word at once: both engines allow $ inside an identifier, and there it starts no parameter.
+      const start = at
       at++
       while (NAME_PART.test(sql[at] ?? '') || sql[at] === '$') at++
+      const word = sql.slice(start, at)
+      const lower = word.toLowerCase()
+      if (MIXED_CASE_LOWER.test(word) && MIXED_CASE_UPPER.test(word) && !/^[0-9]/.test(word)) {
+        // An alias such as `personId`: SQLite keeps its case, PostgreSQL folds a bare one to `personid`.
+        text += `${sql.slice(copied, start)}"${word}"`
+        copied = at
+      } else if (lower === 'json_each' && sql[at] === '(') {
+        // The elements of a JSON array parameter, as text in a column named value (cast where compared with numbers).
+        text += `${sql.slice(copied, start)}json_array_elements_text`
+        copied = at
+        jsonParameter = true
+      } else if (lower === 'rowid') {
+        // A row's own address, for deleting a limited batch (`WHERE rowid IN (SELECT rowid … LIMIT n)`).
+        text += `${sql.slice(copied, start)}ctid`
+        copied = at
+      } else if ((lower === 'max' || lower === 'min') && sql[at] === '(' && hasTopLevelComma(sql, at)) {
+        // SQLite's scalar max(a, b) and min(a, b); with one argument they are the aggregates in both.
+        text += `${sql.slice(copied, start)}${lower === 'max' ? 'greatest' : 'least'}`
+        copied = at
+      } else if (lower === 'not' && /^\s+indexed\b/i.test(sql.slice(at))) {
+        // SQLite's `NOT INDEXED` planner hint: PostgreSQL plans for itself.
+        const hint = /^\s+indexed\b/i.exec(sql.slice(at))?.[0] ?? ''
+        text += sql.slice(copied, start)
+        at += hint.length
+        copied = at
+      }
     } else {
       at++
     }

@@ -169,7 +169,7 @@ describe('English', () => {
   it('certificateAnswer is the same text whichever way it is reached', async () => {
     core = await testCore()
     await seedCertificates(core.db)
-    const found = lookUp(core.db, VALID.number, '2026-11-23')
+    const found = await lookUp(core.db, VALID.number, '2026-11-23')
     if (found.kind === 'invalid') throw new Error('unexpected')
     expect(certificateAnswer(found, 'en').text).toContain('🔗 Verification page: /verifikasi/LSPS202500042')
   })

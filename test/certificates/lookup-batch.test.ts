@@ -63,7 +63,7 @@ describe('lookups answered once per turn', () => {
   it('answers every lookup of a turn as a lookup of its own would, typed however it was typed', async () => {
     const typed = ['LSPS-2024-00002', 'lsps 2024 00003', 'LSPS202400599', 'LSPS-2099-00001', 'ab', 'LSPS-2024-00002']
     const answers = await Promise.all(typed.map((t) => lookUpInTurn(db, t, TODAY)))
-    expect(answers).toEqual(typed.map((t) => lookUp(db, t, TODAY)))
+    expect(answers).toEqual(await Promise.all(typed.map((t) => lookUp(db, t, TODAY))))
     expect(answers.map((a) => (a.kind === 'found' ? a.status : a.kind))).toEqual([
       'valid',
       'expired',
@@ -165,7 +165,7 @@ describe('lookups answered once per turn', () => {
     expect(answers.map((a) => a.kind)).toEqual(['found', 'found'])
     expect(db.$client.inTransaction).toBe(true)
     db.$client.exec('ROLLBACK')
-    expect(lookUp(db, 'LSPS202409000', TODAY).kind).toBe('not-found')
+    expect((await lookUp(db, 'LSPS202409000', TODAY)).kind).toBe('not-found')
   })
 
   it('fails the lookups of a turn whose connection is closed, instead of leaving them waiting', async () => {

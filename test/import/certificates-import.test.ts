@@ -122,10 +122,10 @@ describe('a good file', () => {
     )
     const today = '2026-11-23'
     for (const typed of ['LSPS-2025-00042', 'lsps 2025 00042', 'LSPS/2025/00042', 'lsps.2025.00042']) {
-      expect(lookUp(core.db, typed, today)).toMatchObject({ kind: 'found', status: 'valid' })
+      expect(await lookUp(core.db, typed, today)).toMatchObject({ kind: 'found', status: 'valid' })
     }
-    expect(lookUp(core.db, 'LSPS-2024-00007', today)).toMatchObject({ kind: 'found', status: 'revoked' })
-    expect(lookUp(core.db, 'LSPS-2019-00001', today)).toMatchObject({ kind: 'found', status: 'expired' })
+    expect(await lookUp(core.db, 'LSPS-2024-00007', today)).toMatchObject({ kind: 'found', status: 'revoked' })
+    expect(await lookUp(core.db, 'LSPS-2019-00001', today)).toMatchObject({ kind: 'found', status: 'expired' })
   })
 
   it('reads the file as Excel saves it: BOM, semicolons, CRLF, columns in any order, blank rows', async () => {

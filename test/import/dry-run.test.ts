@@ -10,12 +10,13 @@ import { importExams } from '../../src/core/exams/import.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { importSessions } from '../../src/core/sessions/import.js'
 import { importStatus } from '../../src/core/status/import.js'
-import { closeDatabase, type Db, statement } from '../../src/db/client.js'
+import { closeDatabase, type Db } from '../../src/db/client.js'
 import { CERTIFICATE, certificatesFile } from '../support/certificates-csv.js'
 import { fakeClock, testCore } from '../support/core.js'
 import { EXAM, examsFile, PEOPLE_FILE } from '../support/exams-csv.js'
 import { sessionsFile } from '../support/sessions-csv.js'
 import { STATUS, statusFile, WOMAN } from '../support/status-csv.js'
+import { rowsOfTable, tableNames } from '../support/store.js'
 
 let core: Core | undefined
 afterEach(() => {
@@ -25,13 +26,8 @@ afterEach(() => {
 
 /** Every row of every table, so "nothing changed" means nothing anywhere. */
 async function everything(db: Db): Promise<Record<string, unknown[]>> {
-  const tables = (await statement(
-    db,
-    "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name",
-  ).all()) as { name: string }[]
-  return await Object.fromEntries(
-    await Promise.all(tables.map(async ({ name }) => [name, await statement(db, `select * from "${name}"`).all()])),
-  )
+  const tables = await tableNames(db)
+  return Object.fromEntries(await Promise.all(tables.map(async (name) => [name, await rowsOfTable(db, name)])))
 }
 
 type Run = (db: Db, file: string, dryRun: boolean) => Promise<{ ok: boolean }>

@@ -17,6 +17,7 @@ import { type Chat, chat, textOf } from '../support/chat.js'
 import { fakeClock, testCore } from '../support/core.js'
 import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram.js'
 import { addSession } from '../support/sessions.js'
+import { everyText } from '../support/store.js'
 import { type TelegramDriver, telegramDriver } from '../support/telegram-driver.js'
 import { type WhatsAppDriver, whatsappDriver } from '../support/whatsapp-driver.js'
 import { BUDI, morningIn, SEEDED, SITI, seedRegistration } from '../transcripts/registration.js'
@@ -98,24 +99,6 @@ const registrationOf = async (db: Db, code: string) => {
   return row
 }
 
-/** Every text value in every table of the database, with where it was found. */
-function everyText(db: Db): { where: string; value: string }[] {
-  const client = db.$client
-  const tables = client.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as {
-    name: string
-  }[]
-  const found: { where: string; value: string }[] = []
-  for (const { name } of tables) {
-    for (const row of client.prepare(`SELECT * FROM "${name}"`).all() as Record<string, unknown>[]) {
-      for (const [column, value] of Object.entries(row)) {
-        if (typeof value === 'string') found.push({ where: `${name}.${column}`, value })
-        if (Buffer.isBuffer(value)) found.push({ where: `${name}.${column}`, value: value.toString('latin1') })
-      }
-    }
-  }
-  return found
-}
-
 /** The lines of an .ics file, folded lines joined again (RFC 5545 §3.1). */
 function icsLines(bytes: Uint8Array): string[] {
   return new TextDecoder()
@@ -167,11 +150,11 @@ describe('what is stored', () => {
       const seeded = table === registrations ? 2 : 0
       expect(await rows(core.db, table)).toBe(seeded)
     }
-    expect(everyText(core.db).filter(({ value }) => value.includes(SITI.nik))).toEqual([])
+    expect((await everyText(core.db)).filter(({ value }) => value.includes(SITI.nik))).toEqual([])
     // The unfinished answers live only in the conversation, until the housekeeping clears it.
     clock.advance(31 * 60_000)
     await runHousekeeping(core.db, clock.now(), 30)
-    expect(everyText(core.db).filter(({ value }) => value.includes(BUDI.nik))).toEqual([])
+    expect((await everyText(core.db)).filter(({ value }) => value.includes(BUDI.nik))).toEqual([])
   })
 
   it('while the flow is unfinished, the conversation state holds the NIK sealed, never the 16 digits', async () => {
@@ -179,7 +162,7 @@ describe('what is stored', () => {
     const session = await addSession(core.db, clock.now(), { code: 'MID' })
     const c = chat(core.engine, 'midway')
     const summary = textOf(await toSummary(c, SITI, session))
-    const leaks = everyText(core.db).filter((text) => text.value.includes(SITI.nik))
+    const leaks = (await everyText(core.db)).filter((text) => text.value.includes(SITI.nik))
     expect(leaks).toEqual([])
     // The summary still shows enough to recognise it.
     expect(summary).toContain('NIK: 3273 **** **** 0001')
@@ -205,7 +188,7 @@ describe('what is stored', () => {
     expect(person?.nikCiphertext).toBeTruthy()
     expect(core.vault.decrypt(person?.nikCiphertext ?? '')).toBe(SITI.nik)
     // Nowhere in the database in plain: not in people, the conversation, the outbox, the audit log…
-    const leaks = everyText(core.db).filter(({ value }) => value.replace(/\D/g, '').includes(SITI.nik))
+    const leaks = (await everyText(core.db)).filter(({ value }) => value.replace(/\D/g, '').includes(SITI.nik))
     expect(leaks).toEqual([])
 
     const consent = await core.db.select().from(consentRecords)

@@ -5,6 +5,7 @@ import { defaultFaqCacheDir, loadConfig } from '../../src/config.js'
 import { createSecretBox, type SecretBox, WHATSAPP_AUTH_PURPOSE } from '../../src/core/privacy/data-key.js'
 import type { RetentionPeriods } from '../../src/core/privacy/retention.js'
 import type { Inbound } from '../../src/core/types.js'
+import { freshStoreEnv } from './engine.js'
 
 /** A controllable clock: tests move time forward explicitly. */
 export function fakeClock(start = new Date('2026-11-23T02:00:00Z')) {
@@ -32,13 +33,20 @@ export function fakeClock(start = new Date('2026-11-23T02:00:00Z')) {
  * signing key is a test key of its own, as a deployment with PUBLIC_BASE_URL needs one.
  * One-time codes can go out over WhatsApp unless `whatsappDown` (the outbox carries them).
  */
-export function testCore(
+export async function testCore(
   options: { path?: string; clock?: () => Date; env?: Record<string, string>; whatsappDown?: boolean } = {},
 ) {
-  const config = testConfig(options.env, options.path)
-  return openCore(config, pino({ level: 'silent' }), options.clock ?? (() => new Date()), {
-    codeChannelReady: () => !options.whatsappDown,
-  })
+  // A test that names a file keeps it; otherwise, on a PostgreSQL run, the core gets a database of its own.
+  const store = options.path === undefined ? await freshStoreEnv() : {}
+  const config = testConfig({ ...store, ...options.env }, options.path)
+  return openCore(
+    config,
+    pino({ level: (process.env.KESOS_TEST_LOG as pino.Level | undefined) ?? 'silent' }),
+    options.clock ?? (() => new Date()),
+    {
+      codeChannelReady: () => !options.whatsappDown,
+    },
+  )
 }
 
 /** The settings `testCore` opens the core with (`env` over them), e.g. to derive the reminder settings it plans with. */

@@ -6,7 +6,7 @@
  */
 
 import type { NikVault } from '../../src/core/privacy/nik-vault.js'
-import { type Db, statement, written } from '../../src/db/client.js'
+import { type Db, written } from '../../src/db/client.js'
 import { recordFailedReply } from '../../src/db/queries/outbox.js'
 import {
   auditLog,
@@ -25,6 +25,7 @@ import {
   whatsappAuth,
 } from '../../src/db/schema.js'
 import { addSession } from './sessions.js'
+import { rowsOfTable, tableNames } from './store.js'
 
 const DAY = 86_400_000
 
@@ -214,12 +215,9 @@ export async function findPersonalData(db: Db, needles: Record<string, string[]>
   const squeeze = (text: string) => text.toLowerCase().replace(/[\s.()-]/g, '')
   const wanted = Object.entries(needles).flatMap(([kind, values]) => values.map((value) => ({ kind, value: squeeze(value) })))
   const hits = new Map<string, Hit>()
-  const tables = (await statement(db, `select name from sqlite_master where type = 'table'`).all()) as { name: string }[]
-  for (const { name: table } of tables) {
-    const columns = (db.$client.pragma(`table_info("${table}")`) as { name: string }[]).map((c) => c.name)
-    for (const row of (await statement(db, `select * from "${table}"`).all()) as Record<string, unknown>[]) {
-      for (const column of columns) {
-        const value = row[column]
+  for (const table of await tableNames(db)) {
+    for (const row of await rowsOfTable(db, table)) {
+      for (const [column, value] of Object.entries(row)) {
         if (value === null || value === undefined) continue
         const text = squeeze(Buffer.isBuffer(value) ? value.toString('latin1') : String(value))
         for (const { kind, value: needle } of wanted) {

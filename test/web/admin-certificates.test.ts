@@ -45,7 +45,7 @@ describe('POST /api/v1/admin/certificates', () => {
       { nikHash: core.vault.hash(CERTIFICATE.nik) },
       { nikHash: null },
     ])
-    expect(lookUp(core.db, 'lsps 2025 00043', '2026-11-23')).toMatchObject({ kind: 'found', status: 'valid' })
+    expect(await lookUp(core.db, 'lsps 2025 00043', '2026-11-23')).toMatchObject({ kind: 'found', status: 'valid' })
     expect(await (await post(file)).json()).toEqual({ inserted: 0, updated: 0, unchanged: 2, linked: 0 })
   })
 

@@ -12,7 +12,7 @@ import { loadConfigOrExit } from '../../config.js'
 import { renderPlainText } from '../../core/render.js'
 import type { Inbound } from '../../core/types.js'
 import { mobilePhoneSchema } from '../../core/validators/schemas.js'
-import { closeDatabase } from '../../db/client.js'
+import { closeStore } from '../../db/client.js'
 import { createLogger } from '../../logger.js'
 
 const { values: args } = parseArgs({
@@ -103,8 +103,8 @@ lines.on('line', (line) => {
   })
 })
 lines.on('close', () => {
-  void queue.then(() => {
-    closeDatabase(db)
+  void queue.then(async () => {
+    await closeStore(db)
     if (interactive) process.stdout.write('\nSampai jumpa!\n')
   })
 })

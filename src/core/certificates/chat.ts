@@ -29,7 +29,7 @@ export type LookupOutcome = VerifiedStatus | 'not-found'
  */
 export type ChatLookupAudit = {
   /** Records it with `db`, the message's transaction: kept or rolled back with the message. */
-  record(db: Db, entry: LookupEntry & { channel: 'chat' }): void
+  record(db: Db, entry: LookupEntry & { channel: 'chat' }): Promise<void>
 }
 
 export type CertificateChatDeps = {
@@ -173,22 +173,22 @@ export function createCertificateCheck(deps: CertificateChatDeps): {
   verify: (ctx: TurnContext, number?: string) => Promise<Outcome>
 } {
   const limiter = createRateLimiter({ limit: CHAT_LOOKUPS_PER_HOUR, windowMs: 3_600_000, now: () => deps.clock().getTime() })
-  const answer = (ctx: TurnContext, number: string): Reply => {
+  const answer = async (ctx: TurnContext, number: string): Promise<Reply> => {
     const wait = limiter.take(`${ctx.inbound.channel}\u0000${ctx.inbound.chatId}`)
     if (wait > 0)
       return { text: fill(t(ctx.lang, texts.limited), { limit: CHAT_LOOKUPS_PER_HOUR, minutes: Math.ceil(wait / 60) }) }
-    const found = lookUp(ctx.db, number, todayInJakarta(ctx.now))
+    const found = await lookUp(ctx.db, number, todayInJakarta(ctx.now))
     const entry: LookupEntry & { channel: 'chat' } =
       found.kind === 'found'
         ? { channel: 'chat', number: found.certificate.number, outcome: found.status }
         : { channel: 'chat', outcome: found.kind, ...(found.kind === 'not-found' && { number: found.number }) }
-    deps.audit?.record(ctx.db, entry)
+    await deps.audit?.record(ctx.db, entry)
     if (found.kind === 'invalid') return { text: validationMessage('CERT_NUMBER_DIGIT', undefined, ctx.lang) }
     return certificateAnswer(found, ctx.lang, deps.baseUrl)
   }
   /** A typed text that cannot be a number: recorded like the page's "invalid", then asked again. */
-  const invalid = (db: Db, read: Exclude<Typed, { number: string }>) => {
-    deps.audit?.record(db, { channel: 'chat', outcome: 'invalid' })
+  const invalid = async (db: Db, read: Exclude<Typed, { number: string }>) => {
+    await deps.audit?.record(db, { channel: 'chat', outcome: 'invalid' })
     return read
   }
 
@@ -197,11 +197,11 @@ export function createCertificateCheck(deps: CertificateChatDeps): {
     label: texts.number,
     prompt: (ctx) => t(ctx.lang, texts.ask),
     schema: (turn) =>
-      z.string().transform((text, ctx) => {
+      z.string().transform(async (text, ctx) => {
         // Inside the flow "cek 123" means the number too.
         const read = readNumber(text.replace(/^\/?(?:cek|verifikasi|verify)\s+/i, ''))
         if ('number' in read) return read.number
-        invalid(turn.db, read)
+        await invalid(turn.db, read)
         ctx.addIssue({ code: 'custom', message: read.code, params: read.params ?? {} })
         return z.NEVER
       }),
@@ -211,7 +211,7 @@ export function createCertificateCheck(deps: CertificateChatDeps): {
     steps: [step],
     summaryTitle: texts.number,
     skipSummary: true,
-    complete: (fields, ctx) => [answer(ctx, String(fields.number))],
+    complete: async (fields, ctx) => [await answer(ctx, String(fields.number))],
   }
   const askAgain = (ctx: TurnContext, warning?: string): Promise<Outcome> =>
     repeatStep(flow, { flow: flow.id, step: step.id, fields: {} }, ctx, warning)
@@ -219,8 +219,8 @@ export function createCertificateCheck(deps: CertificateChatDeps): {
   /** A typed number: its answer, or why it cannot be one and the question again. */
   const check = async (ctx: TurnContext, typed: string): Promise<Outcome> => {
     const read = readNumber(typed)
-    if ('code' in read) return askAgain(ctx, validationMessage(invalid(ctx.db, read).code, read.params, ctx.lang))
-    return { replies: [answer(ctx, read.number)], next: null }
+    if ('code' in read) return askAgain(ctx, validationMessage((await invalid(ctx.db, read)).code, read.params, ctx.lang))
+    return { replies: [await answer(ctx, read.number)], next: null }
   }
 
   const command: TypedCommand = async (ctx, text) => {

@@ -11,7 +11,7 @@
  * the write lock as short a time as possible.
  */
 import type { Db } from '../../db/client.js'
-import { type CertificateStatus, certificateImport } from '../../db/queries/certificates.js'
+import { type CertificateStaging, type CertificateStatus, certificateImport } from '../../db/queries/certificates.js'
 import { type Cell, day, memo, nik as nikCell, oneOf, optionalText, requiredText, shown } from '../import/cells.js'
 import { type CsvRow, type ImportProgress, type ImportResult, importCsv } from '../import/csv.js'
 import type { NikVault } from '../privacy/nik-vault.js'
@@ -127,11 +127,7 @@ const statusCell = memo(
 // ── Rows ─────────────────────────────────────────────────────────────────────────────────────────
 
 /** Checks each row as the file is read, and stages the good ones (no lock on the database). */
-function certificateChecker(
-  now: Date,
-  vault: CertificateImportOptions['vault'],
-  staging: Awaited<ReturnType<typeof certificateImport>>,
-) {
+function certificateChecker(now: Date, vault: CertificateImportOptions['vault'], staging: CertificateStaging) {
   // Issued by today: the latest calendar day anywhere in Indonesia (WIT, UTC+9).
   const today = todayInJakarta(new Date(now.getTime() + 2 * 3_600_000))
   const birthDay = memo(day({ from: 1900, to: now.getUTCFullYear(), example: '2025-09-01' }))
@@ -237,16 +233,16 @@ export async function importCertificates(
         columns: CERTIFICATE_COLUMNS,
         check: certificateChecker(now, options.vault, staging),
         // Against the people on record, and written: the write lock is held only for this.
-        write: ({ rows, reject, rejected }) => {
-          staging.flush()
-          for (const line of staging.birthDateConflicts())
+        write: async ({ db: tx, rows, reject, rejected }) => {
+          await staging.flush(tx)
+          for (const line of await staging.birthDateConflicts(tx))
             reject(line, 'birth_date', 'NIK sudah tercatat dengan tanggal lahir lain')
           const counts: CertificateImportCounts = { inserted: 0, updated: 0, unchanged: 0, linked: 0 }
           if (rejected()) return counts
-          const before = staging.count()
-          counts.linked = staging.linked()
-          const changed = staging.apply(now)
-          counts.inserted = staging.count() - before
+          const before = await staging.count(tx)
+          counts.linked = await staging.linked(tx)
+          const changed = await staging.apply(tx, now)
+          counts.inserted = (await staging.count(tx)) - before
           counts.updated = changed - counts.inserted
           counts.unchanged = rows - changed
           return counts

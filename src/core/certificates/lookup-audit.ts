@@ -34,7 +34,7 @@ export type LookupAudit = {
    * Writes one lookup at once with `tx` (a chat message's transaction), no buffer: kept or rolled
    * back with the message, and nothing to lose when the terminal chat exits.
    */
-  writeNow(tx: Db, entry: LookupEntry): void
+  writeNow(tx: Db, entry: LookupEntry): Promise<void>
   /** Writes what is buffered now, in one transaction. */
   flush(): Promise<void>
   /** Stops the timer and writes what is left (for shutdown). */

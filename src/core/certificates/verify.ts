@@ -6,8 +6,9 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import type { Db } from '../../db/client.js'
+import { onPostgres } from '../../db/dialect.js'
 import { readInTurn } from '../../db/lookup-batch.js'
-import { type PublicCertificate, publicCertificateByNumber } from '../../db/queries/certificates.js'
+import { type PublicCertificate, publicCertificateByNumber, publicCertificateNow } from '../../db/queries/certificates.js'
 import { formatIsoDay } from '../text/dates.js'
 
 // The web layer shows the public record a lookup found: its type comes with the lookup.
@@ -150,23 +151,29 @@ export type Lookup =
   | { kind: 'found'; certificate: PublicCertificate; status: VerifiedStatus }
 
 /** Looks a typed number up. `today` is the reader's calendar day (YYYY-MM-DD, Jakarta time). */
-export function lookUp(db: Db, typed: string, today: string): Lookup {
-  return lookUpNumber(db, normalizeNumber(typed), today)
+export async function lookUp(db: Db, typed: string, today: string): Promise<Lookup> {
+  const number = normalizeNumber(typed)
+  return lookupOf(number, number ? await publicCertificateByNumber(db, number) : undefined, today)
 }
 
 /**
  * Looks a typed number up (as `lookUp`) together with the other lookups of this turn of the event
- * loop (the web page and the API, see src/db/lookup-batch.ts): answered in the order asked.
+ * loop (the web page and the API, see src/db/lookup-batch.ts): answered in the order asked. On
+ * PostgreSQL each is a query of its own on the pool, run side by side with the others.
  */
 export function lookUpInTurn(db: Db, typed: string, today: string): Promise<Lookup> {
+  if (onPostgres(db)) return lookUp(db, typed, today)
   const number = normalizeNumber(typed)
-  return readInTurn(db, (db) => lookUpNumber(db, number, today), number !== undefined)
+  return readInTurn(
+    db,
+    (db) => lookupOf(number, number ? publicCertificateNow(db, number) : undefined, today),
+    number !== undefined,
+  )
 }
 
-/** `lookUp` for a number `normalizeNumber` has made already (undefined: what was typed cannot be one). */
-export function lookUpNumber(db: Db, number: string | undefined, today: string): Lookup {
+/** What a lookup of `number` (undefined: what was typed cannot be one) found. */
+function lookupOf(number: string | undefined, certificate: PublicCertificate | undefined, today: string): Lookup {
   if (!number) return { kind: 'invalid' }
-  const certificate = publicCertificateByNumber(db, number)
   if (!certificate) return { kind: 'not-found', number }
   return { kind: 'found', certificate, status: statusOf(certificate, today) }
 }

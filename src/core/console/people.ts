@@ -190,7 +190,7 @@ export async function addStage(
     const timeZone = await personZone(tx, personId)
     if (timeZone === undefined) return { ok: false, error: 'NOT_FOUND' }
     const writes = statusWrites(tx)
-    const history: StoredStage[] = writes.stagesOf(personId)
+    const history: StoredStage[] = await writes.stagesOf(personId)
     // The import's rule: one stage per day (in the person's zone); the import updates it, the form says so.
     if (history.some((s) => s.stage === input.stage && localDay(s.reachedAt, timeZone) === stageDay.value))
       return { ok: false, error: 'INVALID', fields: { stage: 'Tahap ini sudah tercatat pada tanggal itu.' } }
@@ -200,7 +200,7 @@ export async function addStage(
       ...stageTimes(stageDay.value, dueDay?.ok ? dueDay.value : null, timeZone),
       note: note.value,
     }
-    history.push({ id: writes.insertStage(personId, stage, context.now), ...stage })
+    history.push({ id: await writes.insertStage(personId, stage, context.now), ...stage })
     const after = currentStage(history)
     const queued = after && after.stage !== before ? await queueStageChanged(tx, personId, after, timeZone, context.now) : 0
     await planReminders(tx, [personId], context.now, context.reminders)

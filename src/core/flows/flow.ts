@@ -190,7 +190,8 @@ export async function continueFlow(
     return repeatStep(flow, position, ctx, fill(t(ctx.lang, labels.choiceUnknown), { count: offered.length }))
   }
   const schema = typeof step.schema === 'function' ? await step.schema(stepCtx) : step.schema
-  const parsed = schema.safeParse(input.choice ?? input.text)
+  // Async: a step's schema may await (the certificate check records a number that cannot be one).
+  const parsed = await schema.safeParseAsync(input.choice ?? input.text)
   if (!parsed.success) return repeatStep(flow, position, ctx, firstError(parsed.error, ctx.lang))
   const problem = await step.check?.(parsed.data, position.fields)
   if (problem) return repeatStep(flow, position, ctx, validationMessage(problem.code, problem.params, ctx.lang))

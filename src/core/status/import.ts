@@ -95,11 +95,11 @@ export async function importStatus(
           messagesQueued: 0,
         }
         const writes = statusWrites(db)
-        const linked = writes.linkedPeople(now)
+        const linked = await writes.linkedPeople(now)
         let done = 0
         for (const person of people.values()) {
           const nikHash = options.vault.hash(person.nik)
-          const stored = writes.personByHash(nikHash)
+          const stored = await writes.personByHash(nikHash)
           done += person.lines.length
           progress(done)
           if (stored?.birthDate && stored.birthDate !== person.birthDate) {
@@ -130,9 +130,9 @@ export async function importStatus(
           let changed = false
           if (stored) {
             personId = stored.id
-            history = writes.stagesOf(personId)
+            history = await writes.stagesOf(personId)
             if ((Object.keys(fields) as (keyof PersonFields)[]).some((field) => fields[field] !== stored[field])) {
-              writes.updatePerson(personId, fields, now)
+              await writes.updatePerson(personId, fields, now)
               counts.peopleUpdated++
               changed ||= fields.timeZone !== stored.timeZone
               // A chat proved itself against the old number: with a new one on record, every
@@ -147,7 +147,7 @@ export async function importStatus(
               }
             }
           } else {
-            personId = writes.insertPerson(fields, nikHash, now)
+            personId = await writes.insertPerson(fields, nikHash, now)
             history = []
             counts.peopleAdded++
           }
@@ -169,12 +169,12 @@ export async function importStatus(
               if (found.reachedAt !== reachedAt || found.dueAt !== dueAt || found.note !== row.note) {
                 changed ||= found.reachedAt !== reachedAt || found.dueAt !== dueAt
                 Object.assign(found, { reachedAt, dueAt, note: row.note })
-                writes.updateStage(found)
+                await writes.updateStage(found)
               }
               counts.stagesUpdated++
             } else {
               const stage = { stage: row.stage, reachedAt, dueAt, note: row.note }
-              history.push({ id: writes.insertStage(personId, stage, now), ...stage })
+              history.push({ id: await writes.insertStage(personId, stage, now), ...stage })
               counts.stagesAdded++
               changed = true
             }

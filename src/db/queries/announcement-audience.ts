@@ -11,6 +11,7 @@
 import type { AudienceCriteria, RecipientReach } from '../../vocabulary/announcements.js'
 import type { Language } from '../../vocabulary/message.js'
 import { cached, type Db, statement } from '../client.js'
+import { onPostgres } from '../dialect.js'
 import { type ConsoleScope, consoleRegions, sessionInScope } from './console-scope.js'
 
 /** A half-open UTC window [from, to) of a local day or range in one zone; zone '*' = every other zone. */
@@ -182,19 +183,19 @@ export async function reachCounts(db: Db, query: AudienceQuery): Promise<ReachCo
     `WITH per AS (
        SELECT p.id,
               count(ci.id) AS sendable,
-              coalesce(sum(ci.id IS NOT NULL AND ci.blocked_at IS NULL), 0) AS unblocked,
-              coalesce(sum(ci.id IS NOT NULL AND ci.blocked_at IS NULL AND ci.announcements_off_at IS NULL), 0) AS open,
-              coalesce(sum(ci.blocked_at IS NULL AND ci.announcements_off_at IS NULL AND ci.channel = 'telegram'), 0) AS tg,
-              coalesce(sum(ci.blocked_at IS NULL AND ci.announcements_off_at IS NULL AND ci.channel = 'whatsapp'), 0) AS wa
+              count(CASE WHEN ci.id IS NOT NULL AND ci.blocked_at IS NULL THEN 1 END) AS unblocked,
+              count(CASE WHEN ci.id IS NOT NULL AND ci.blocked_at IS NULL AND ci.announcements_off_at IS NULL THEN 1 END) AS open,
+              count(CASE WHEN ci.blocked_at IS NULL AND ci.announcements_off_at IS NULL AND ci.channel = 'telegram' THEN 1 END) AS tg,
+              count(CASE WHEN ci.blocked_at IS NULL AND ci.announcements_off_at IS NULL AND ci.channel = 'whatsapp' THEN 1 END) AS wa
          FROM people p NOT INDEXED
          LEFT JOIN channel_identities ci ON ${SENDABLE}
         WHERE ${where.sql}
         GROUP BY p.id)
      SELECT count(*) AS people,
-            coalesce(sum(sendable = 0), 0) AS noChat,
-            coalesce(sum(sendable > 0 AND unblocked = 0), 0) AS blocked,
-            coalesce(sum(unblocked > 0 AND open = 0), 0) AS optedOut,
-            coalesce(sum(open > 0), 0) AS queued,
+            count(CASE WHEN sendable = 0 THEN 1 END) AS noChat,
+            count(CASE WHEN sendable > 0 AND unblocked = 0 THEN 1 END) AS blocked,
+            count(CASE WHEN unblocked > 0 AND open = 0 THEN 1 END) AS optedOut,
+            count(CASE WHEN open > 0 THEN 1 END) AS queued,
             coalesce(sum(tg), 0) AS telegram,
             coalesce(sum(wa), 0) AS whatsapp
        FROM per`,
@@ -228,12 +229,15 @@ export function subjectKindOf(criteria: AudienceCriteria): SubjectKind | undefin
 }
 
 /** Per-person subject columns: `subject_id` (exam id) or `subject_at` (portfolio due), with their args. */
-function subjectColumns(query: AudienceQuery): AudienceSql {
+function subjectColumns(db: Db, query: AudienceQuery): AudienceSql {
   const kind = subjectKindOf(query.criteria)
   if (kind === 'exam') {
     const exam = examSql(query.criteria, query.zones) as AudienceSql
-    // The earliest exam of that day (SQLite gives the bare column of the row min() picked; no sort per person).
-    return { sql: `(SELECT id FROM (SELECT e.id, min(e.starts_at) FROM exams e WHERE ${exam.sql}))`, args: exam.args }
+    // The earliest exam of that day (SQLite gives the bare column of the row min() picked: no sort per person).
+    const earliest = onPostgres(db)
+      ? `(SELECT e.id FROM exams e WHERE ${exam.sql} ORDER BY e.starts_at, e.id LIMIT 1)`
+      : `(SELECT id FROM (SELECT e.id, min(e.starts_at) FROM exams e WHERE ${exam.sql}))`
+    return { sql: earliest, args: exam.args }
   }
   if (kind === 'portfolio') {
     const portfolio = portfolioSql(query.criteria, query.zones) as AudienceSql
@@ -272,8 +276,8 @@ type BatchRow = [
 async function audienceRows(db: Db, query: AudienceQuery, afterPersonId: number, limit: number): Promise<BatchRow[]> {
   const exam = subjectKindOf(query.criteria) === 'exam'
   const where = await audienceWhere(db, query.criteria, query.scope, query.zones, { examAsSubject: exam })
-  const subject = subjectColumns(query)
-  return cached(
+  const subject = subjectColumns(db, query)
+  return (await statement(
     db,
     `SELECT a.id, a.full_name AS fullName, a.time_zone AS zone, a.province_code AS provinceCode, a.subject,
             ci.id AS identityId, ci.channel, ci.chat_id AS chatId, ci.language,
@@ -286,13 +290,11 @@ async function audienceRows(db: Db, query: AudienceQuery, afterPersonId: number,
        FROM (SELECT * FROM (SELECT p.id, p.full_name, p.time_zone, p.province_code, ${subject.sql} AS subject
                               FROM people p NOT INDEXED
                              WHERE p.id > ? AND ${where.sql}
-                             ORDER BY p.id)${exam ? ' WHERE subject IS NOT NULL' : ''}
+                             ORDER BY p.id) s${exam ? ' WHERE subject IS NOT NULL' : ''}
               LIMIT ?) a
        LEFT JOIN channel_identities ci ON ${sendable('a.id')}${exam ? '\n       LEFT JOIN exams x ON x.id = a.subject' : ''}
       ORDER BY a.id, ci.id`,
-  )
-    .raw(true)
-    .all(...subject.args, afterPersonId, ...where.args, limit, query.now.getTime()) as BatchRow[]
+  ).arrays(...subject.args, afterPersonId, ...where.args, limit, query.now.getTime())) as BatchRow[]
 }
 
 type SessionSubject = Omit<AudienceSubject, 'kind' | 'examKind'>
@@ -442,10 +444,10 @@ export async function subjectGaps(
     return { queued, noTime: all(!s), noVenue: all(!s?.venue), noLink: all(!s?.link) }
   }
   if (kind === 'exam') {
-    const subject = subjectColumns(query)
+    const subject = subjectColumns(db, query)
     const row = (await statement(
       db,
-      `SELECT coalesce(sum(x.id IS NULL), 0) AS noTime,
+      `SELECT count(CASE WHEN x.id IS NULL THEN 1 END) AS noTime,
               coalesce(sum(x.id IS NULL OR x.mode = 'daring' OR coalesce(x.venue, '') = ''), 0) AS noVenue,
               coalesce(sum(x.id IS NULL OR coalesce(x.meeting_url, '') = ''), 0) AS noLink
          FROM (SELECT ${subject.sql} AS subject FROM people p NOT INDEXED WHERE ${where.sql} AND ${open}) a

@@ -1,6 +1,6 @@
 /** Writing the audit log: every change, and every view of one person's data, with who did it. */
 import { getTableName } from 'drizzle-orm'
-import { cached, type Db } from '../client.js'
+import { type Db, statement } from '../client.js'
 import { auditLog } from '../schema.js'
 
 export type AuditEntry = {
@@ -60,11 +60,11 @@ const INSERT_CHUNK = insertLookups(CHUNK)
  * holding LOOKUP_FIELDS per lookup one after the other: CHUNK rows per statement, the rest one by
  * one, through statements prepared once per connection.
  */
-export function writeCertificateLookups(db: Db, values: readonly unknown[]): void {
-  const one = cached(db, INSERT_ONE)
-  const chunk = cached(db, INSERT_CHUNK)
+export async function writeCertificateLookups(db: Db, values: readonly unknown[]): Promise<void> {
+  const one = statement(db, INSERT_ONE)
+  const chunk = statement(db, INSERT_CHUNK)
   const size = CHUNK * LOOKUP_FIELDS
   let i = 0
-  for (; i + size <= values.length; i += size) chunk.run(values.slice(i, i + size))
-  for (; i < values.length; i += LOOKUP_FIELDS) one.run(values[i], values[i + 1], values[i + 2], values[i + 3])
+  for (; i + size <= values.length; i += size) await chunk.run(...values.slice(i, i + size))
+  for (; i < values.length; i += LOOKUP_FIELDS) await one.run(values[i], values[i + 1], values[i + 2], values[i + 3])
 }

@@ -9,8 +9,7 @@
  * statement (`apply`), without a round trip per row.
  */
 import { eq, getTableName } from 'drizzle-orm'
-import type { Db } from '../client.js'
-import { first } from '../client.js'
+import { connectionOf, type Db, first, postgresOf, statement } from '../client.js'
 import { type CERTIFICATE_STATUSES, certificates } from '../schema.js'
 import { whenOutside } from '../store.js'
 
@@ -35,7 +34,12 @@ export type StagedCertificate = {
   statusReason: string | null
 }
 
-const STAGING = 'temp.certificate_import'
+// A temporary table: SQLite finds it by this name before any table of the main schema, PostgreSQL in
+// the session's own schema, which comes first on the search path.
+const STAGING = 'certificate_import'
+const STAGING_COLUMNS = `line integer not null, number text not null, display_number text not null, holder_name text not null,
+    nik_hash text, birth_date text, scheme text not null, level text, issued_at text not null,
+    expires_at text not null, status text not null, status_reason text`
 const COLUMNS = 12
 const BATCH = 64
 
@@ -52,8 +56,8 @@ insert into certificates (number, display_number, holder_name, nik_hash, person_
 select t.number, t.display_number, t.holder_name, t.nik_hash,
   case when t.nik_hash is null then null else (select p.id from people p where p.nik_hash = t.nik_hash) end,
   t.scheme, t.level, t.issued_at, t.expires_at, t.status, t.status_reason,
-  case when t.status = 'active' then null else @at end, @at, @at
-from ${STAGING} t where true order by t.rowid
+  case when t.status = 'active' then null else CAST(@at AS BIGINT) end, CAST(@at AS BIGINT), CAST(@at AS BIGINT)
+from ${STAGING} t where true order by t.line
 on conflict (number) do update set
   display_number = excluded.display_number,
   holder_name = excluded.holder_name,
@@ -73,85 +77,124 @@ on conflict (number) do update set
     else excluded.updated_at
   end,
   updated_at = excluded.updated_at
-where certificates.display_number is not excluded.display_number
-  or certificates.holder_name is not excluded.holder_name
-  or certificates.scheme is not excluded.scheme
-  or certificates.level is not excluded.level
-  or certificates.issued_at is not excluded.issued_at
-  or certificates.expires_at is not excluded.expires_at
-  or certificates.status is not excluded.status
-  or certificates.status_reason is not excluded.status_reason
+where certificates.display_number is distinct from excluded.display_number
+  or certificates.holder_name is distinct from excluded.holder_name
+  or certificates.scheme is distinct from excluded.scheme
+  or certificates.level is distinct from excluded.level
+  or certificates.issued_at is distinct from excluded.issued_at
+  or certificates.expires_at is distinct from excluded.expires_at
+  or certificates.status is distinct from excluded.status
+  or certificates.status_reason is distinct from excluded.status_reason
   or (excluded.nik_hash is not null
-    and (certificates.nik_hash is not excluded.nik_hash or certificates.person_id is not excluded.person_id))
+    and (certificates.nik_hash is distinct from excluded.nik_hash or certificates.person_id is distinct from excluded.person_id))
   or (excluded.nik_hash is null and certificates.person_id is null and certificates.nik_hash is not null
     and exists (select 1 from people p where p.nik_hash = certificates.nik_hash))`
 
+/** The import's staging table and the statements on it; every one that reads or writes it gets the import's transaction. */
+export type CertificateStaging = {
+  /** Keeps one checked row for `apply` (during the check, before the write transaction). */
+  stage(row: StagedCertificate): void
+  /** Stages the rows still waiting (inside the write transaction `tx`). */
+  flush(tx: Db): Promise<void>
+  /** Lines whose NIK belongs to a person on record with another birth date. */
+  birthDateConflicts(tx: Db): Promise<number[]>
+  /** Staged rows whose NIK belongs to a person on record. */
+  linked(tx: Db): Promise<number>
+  count(tx: Db): Promise<number>
+  /** Writes every staged row; how many were inserted or changed. */
+  apply(tx: Db, at: Date): Promise<number>
+  /** Drops the staging table. */
+  close(): Promise<void>
+}
+
+const rowValues = (rows: number) => Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')
+const BIRTH_DATE_CONFLICTS = `select t.line from ${STAGING} t join people p on p.nik_hash = t.nik_hash
+     where t.birth_date is not null and p.birth_date is not null and p.birth_date <> t.birth_date order by t.line`
+const LINKED = `select count(*) as n from ${STAGING} t where t.nik_hash is not null
+     and exists (select 1 from people p where p.nik_hash = t.nik_hash)`
+
+const valuesOf = (row: StagedCertificate) => [
+  row.line,
+  row.number,
+  row.displayNumber,
+  row.holderName,
+  row.nikHash,
+  row.birthDate,
+  row.scheme,
+  row.level,
+  row.issuedAt,
+  row.expiresAt,
+  row.status,
+  row.statusReason,
+]
+
 /**
- * The import's staging table and statements on the database's connection (the connection's own
- * temporary table, made and dropped outside any transaction of the process: inside another's it
- * would be rolled back with it).
+ * The import's staging table. On SQLite it is the connection's own temporary table, made and
+ * dropped outside any transaction of the process (inside another's it would be rolled back with
+ * it), and filled as the rows are checked. On PostgreSQL the checked rows wait in memory, and the
+ * temporary table is made inside the write transaction on its connection and dropped at its end.
  */
-export async function certificateImport(db: Db) {
-  const c = db.$client
+export async function certificateImport(db: Db): Promise<CertificateStaging> {
+  if (postgresOf(db)) return postgresStaging()
+  const c = connectionOf(db)
   await whenOutside(c, () => {
-    c.exec(`drop table if exists ${STAGING}`)
-    c.exec(`create table ${STAGING} (
-    line integer not null, number text not null, display_number text not null, holder_name text not null,
-    nik_hash text, birth_date text, scheme text not null, level text, issued_at text not null,
-    expires_at text not null, status text not null, status_reason text)`)
+    c.exec(`drop table if exists temp.${STAGING}`)
+    c.exec(`create temp table ${STAGING} (${STAGING_COLUMNS})`)
   })
   // Rows are staged BATCH at a time: one statement per batch costs less than one per row.
-  const values = (rows: number) => Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')
-  const stageBatch = c.prepare<unknown[]>(`insert into ${STAGING} values ${values(BATCH)}`)
-  const stageOne = c.prepare<unknown[]>(`insert into ${STAGING} values ${values(1)}`)
+  const stageBatch = c.prepare<unknown[]>(`insert into ${STAGING} values ${rowValues(BATCH)}`)
+  const stageOne = c.prepare<unknown[]>(`insert into ${STAGING} values ${rowValues(1)}`)
   let pending: unknown[] = []
   const count = c.prepare<[], { n: number }>('select count(*) as n from certificates')
-  const birthDateConflicts = c.prepare<[], { line: number }>(
-    `select t.line from ${STAGING} t join people p on p.nik_hash = t.nik_hash
-     where t.birth_date is not null and p.birth_date is not null and p.birth_date <> t.birth_date order by t.line`,
-  )
-  const linked = c.prepare<[], { n: number }>(
-    `select count(*) as n from ${STAGING} t where t.nik_hash is not null
-     and exists (select 1 from people p where p.nik_hash = t.nik_hash)`,
-  )
+  const birthDateConflicts = c.prepare<[], { line: number }>(BIRTH_DATE_CONFLICTS)
+  const linked = c.prepare<[], { n: number }>(LINKED)
   const apply = c.prepare<[{ at: number }]>(APPLY)
   return {
-    /** Keeps one checked row for `apply` (inside a transaction of the caller, for speed; then `flush`). */
-    stage(row: StagedCertificate): void {
-      pending.push(
-        row.line,
-        row.number,
-        row.displayNumber,
-        row.holderName,
-        row.nikHash,
-        row.birthDate,
-        row.scheme,
-        row.level,
-        row.issuedAt,
-        row.expiresAt,
-        row.status,
-        row.statusReason,
-      )
+    stage(row) {
+      pending.push(...valuesOf(row))
       if (pending.length === BATCH * COLUMNS) {
         stageBatch.run(pending)
         pending = []
       }
     },
-    /** Stages the rows still waiting for a full batch. */
-    flush(): void {
+    async flush() {
       for (let i = 0; i < pending.length; i += COLUMNS) stageOne.run(pending.slice(i, i + COLUMNS))
       pending = []
     },
-    /** Lines whose NIK belongs to a person on record with another birth date. */
-    birthDateConflicts: (): number[] => birthDateConflicts.all().map((row) => row.line),
-    /** Staged rows whose NIK belongs to a person on record. */
-    linked: (): number => linked.get()?.n ?? 0,
-    count: (): number => count.get()?.n ?? 0,
-    /** Writes every staged row; how many were inserted or changed. */
-    apply: (at: Date): number => apply.run({ at: at.getTime() }).changes,
-    /** Drops the staging table. */
-    async close(): Promise<void> {
-      await whenOutside(c, () => c.exec(`drop table if exists ${STAGING}`))
+    birthDateConflicts: async () => birthDateConflicts.all().map((row) => row.line),
+    linked: async () => linked.get()?.n ?? 0,
+    count: async () => count.get()?.n ?? 0,
+    apply: async (_tx, at) => apply.run({ at: at.getTime() }).changes,
+    async close() {
+      await whenOutside(c, () => c.exec(`drop table if exists temp.${STAGING}`))
+    },
+  }
+}
+
+function postgresStaging(): CertificateStaging {
+  let rows: StagedCertificate[] = []
+  return {
+    stage(row) {
+      rows.push(row)
+    },
+    async flush(tx) {
+      await statement(tx, `create temp table ${STAGING} (${STAGING_COLUMNS}) on commit drop`).run()
+      const batch = statement(tx, `insert into ${STAGING} values ${rowValues(BATCH)}`)
+      let at = 0
+      for (; at + BATCH <= rows.length; at += BATCH) await batch.run(rows.slice(at, at + BATCH).flatMap(valuesOf))
+      if (at < rows.length) {
+        const rest = rows.slice(at)
+        await statement(tx, `insert into ${STAGING} values ${rowValues(rest.length)}`).run(rest.flatMap(valuesOf))
+      }
+      rows = []
+    },
+    birthDateConflicts: async (tx) =>
+      ((await statement(tx, BIRTH_DATE_CONFLICTS).all()) as { line: number }[]).map((row) => row.line),
+    linked: async (tx) => ((await statement(tx, LINKED).get()) as { n: number }).n,
+    count: async (tx) => ((await statement(tx, 'select count(*) as n from certificates').get()) as { n: number }).n,
+    apply: async (tx, at) => (await statement(tx, APPLY).run({ at: at.getTime() })).changes,
+    async close() {
+      rows = []
     },
   }
 }
@@ -239,21 +282,26 @@ const toPublicCertificate = (r: PublicRow): PublicCertificate => ({
 // the driver itself (drizzle's query builder and row mapping cost more than the lookup on this path).
 const prepared = new WeakMap<object, (number: string) => PublicCertificate | undefined>()
 
+const publicSelect = () =>
+  `select ${PUBLIC_COLUMNS.map((column) => `"${column.name}"`).join(', ')} from ${getTableName(certificates)} where "${certificates.number.name}" = ?`
+
 /** The public record of the certificate with this stored (normalised) number, for verification. */
-export function publicCertificateByNumber(db: Db, number: string): PublicCertificate | undefined {
-  let find = prepared.get(db.$client)
+export async function publicCertificateByNumber(db: Db, number: string): Promise<PublicCertificate | undefined> {
+  if (!postgresOf(db)) return publicCertificateNow(db, number)
+  const row = (await statement(db, publicSelect()).get(number)) as Record<string, unknown> | undefined
+  return row ? toPublicCertificate(PUBLIC_COLUMNS.map((column) => row[column.name]) as PublicRow) : undefined
+}
+
+/** `publicCertificateByNumber` answered at once: SQLite only (the lookups batched per turn, src/db/lookup-batch.ts). */
+export function publicCertificateNow(db: Db, number: string): PublicCertificate | undefined {
+  let find = prepared.get(connectionOf(db))
   if (!find) {
-    const columns = PUBLIC_COLUMNS.map((column) => `"${column.name}"`).join(', ')
-    const query = db.$client
-      .prepare<[string], PublicRow>(
-        `select ${columns} from ${getTableName(certificates)} where "${certificates.number.name}" = ?`,
-      )
-      .raw(true)
+    const query = connectionOf(db).prepare<[string], PublicRow>(publicSelect()).raw(true)
     find = (n: string) => {
       const row = query.get(n)
       return row ? toPublicCertificate(row) : undefined
     }
-    prepared.set(db.$client, find)
+    prepared.set(connectionOf(db), find)
   }
   return find(number)
 }

@@ -198,7 +198,7 @@ export async function chatsPerChannel(
     : ''
   return (await statement(
     db,
-    `select c.channel, count(*) as total, sum(c.updated_at >= @since) as active
+    `select c.channel, count(*) as total, count(case when c.updated_at >= @since then 1 end) as active
        from conversation_states c where 1 ${linked} group by c.channel order by c.channel`,
   ).all(...where.args, { since: since.getTime() })) as { channel: Channel; total: number; active: number }[]
 }

@@ -6,6 +6,7 @@
 
 import { and, eq, gt, lt, or } from 'drizzle-orm'
 import { type Db, first, statement } from '../client.js'
+import { jsonText } from '../dialect.js'
 import { type ImportKind, pendingImports } from '../schema.js'
 import { transaction } from '../store.js'
 
@@ -56,13 +57,13 @@ export async function deletePendingImport(db: Db, id: number): Promise<void> {
 export type ImportEntry = { id: number; at: Date; actor: string; entity: string | null; details: string | null }
 
 /** Regional accounts see the imports done for their region; `null`: every import (CLI and API ones too). */
-function regionWhere(region: string | null): { sql: string; args: string[] } {
-  return region === null ? { sql: '', args: [] } : { sql: ` and json_extract(details, '$.region') = ?`, args: [region] }
+function regionWhere(db: Db, region: string | null): { sql: string; args: string[] } {
+  return region === null ? { sql: '', args: [] } : { sql: ` and ${jsonText(db, 'details', 'region')} = ?`, args: [region] }
 }
 
 /** How many imports the history holds for `region` (null: all). */
 export async function countImports(db: Db, region: string | null): Promise<number> {
-  const where = regionWhere(region)
+  const where = regionWhere(db, region)
   const row = (await statement(db, `select count(*) as n from audit_log where action = 'import'${where.sql}`).get(
     ...where.args,
   )) as {
@@ -77,7 +78,7 @@ export async function importEntries(
   region: string | null,
   page: { limit: number; offset: number },
 ): Promise<ImportEntry[]> {
-  const where = regionWhere(region)
+  const where = regionWhere(db, region)
   const rows = (await statement(
     db,
     `select id, at, actor, entity, details from audit_log where action = 'import'${where.sql}
@@ -94,7 +95,7 @@ export async function importEntries(
 
 /** One import of the history by its audit entry's id, if `region` (null: any) may see it. */
 export async function importEntry(db: Db, id: number, region: string | null): Promise<ImportEntry | undefined> {
-  const where = regionWhere(region)
+  const where = regionWhere(db, region)
   const row = (await statement(
     db,
     `select id, at, actor, entity, details from audit_log where action = 'import' and id = ?${where.sql}`,

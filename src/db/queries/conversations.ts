@@ -1,7 +1,9 @@
 /** Conversation state and inbound de-duplication: the queries on the hot path of every message. */
+
 import { and, eq, lt, sql } from 'drizzle-orm'
 import type { Channel, Language } from '../../vocabulary/message.js'
-import { changed, type Db, perConnection } from '../client.js'
+import { changed, type Db, perConnection, prepared } from '../client.js'
+import { onPostgres } from '../dialect.js'
 import { conversationStates, processedMessages } from '../schema.js'
 
 export type StoredConversation = {
@@ -25,33 +27,34 @@ export class VersionConflictError extends Error {
 }
 
 export function createConversationQueries(db: Db) {
-  const markProcessed = db
-    .insert(processedMessages)
-    .values({
-      channel: sql.placeholder('channel'),
-      chatId: sql.placeholder('chatId'),
-      messageId: sql.placeholder('messageId'),
-      receivedAt: sql.placeholder('receivedAt'),
-    })
-    .onConflictDoNothing()
-    .prepare()
-  const load = db
-    .select({
-      language: conversationStates.language,
-      flow: conversationStates.flow,
-      step: conversationStates.step,
-      data: conversationStates.data,
-      version: conversationStates.version,
-      updatedAt: conversationStates.updatedAt,
-    })
-    .from(conversationStates)
-    .where(
-      and(eq(conversationStates.channel, sql.placeholder('channel')), eq(conversationStates.chatId, sql.placeholder('chatId'))),
-    )
-    .prepare()
-  const insert = db
-    .insert(conversationStates)
-    .values({
+  const markProcessed = prepared(
+    db
+      .insert(processedMessages)
+      .values({
+        channel: sql.placeholder('channel'),
+        chatId: sql.placeholder('chatId'),
+        messageId: sql.placeholder('messageId'),
+        receivedAt: sql.placeholder('receivedAt'),
+      })
+      .onConflictDoNothing(),
+  )
+  const load = prepared(
+    db
+      .select({
+        language: conversationStates.language,
+        flow: conversationStates.flow,
+        step: conversationStates.step,
+        data: conversationStates.data,
+        version: conversationStates.version,
+        updatedAt: conversationStates.updatedAt,
+      })
+      .from(conversationStates)
+      .where(
+        and(eq(conversationStates.channel, sql.placeholder('channel')), eq(conversationStates.chatId, sql.placeholder('chatId'))),
+      ),
+  )
+  const insert = prepared(
+    db.insert(conversationStates).values({
       channel: sql.placeholder('channel'),
       chatId: sql.placeholder('chatId'),
       language: sql`${sql.placeholder('language')}`,
@@ -60,26 +63,27 @@ export function createConversationQueries(db: Db) {
       data: sql`${sql.placeholder('data')}`,
       version: 1,
       updatedAt: sql`${sql.placeholder('updatedAt')}`,
-    })
-    .prepare()
-  const update = db
-    .update(conversationStates)
-    .set({
-      language: sql`${sql.placeholder('language')}`,
-      flow: sql`${sql.placeholder('flow')}`,
-      step: sql`${sql.placeholder('step')}`,
-      data: sql`${sql.placeholder('data')}`,
-      version: sql`${conversationStates.version} + 1`,
-      updatedAt: sql`${sql.placeholder('updatedAt')}`,
-    })
-    .where(
-      and(
-        eq(conversationStates.channel, sql.placeholder('channel')),
-        eq(conversationStates.chatId, sql.placeholder('chatId')),
-        eq(conversationStates.version, sql.placeholder('version')),
+    }),
+  )
+  const update = prepared(
+    db
+      .update(conversationStates)
+      .set({
+        language: sql`${sql.placeholder('language')}`,
+        flow: sql`${sql.placeholder('flow')}`,
+        step: sql`${sql.placeholder('step')}`,
+        data: sql`${sql.placeholder('data')}`,
+        version: sql`${conversationStates.version} + 1`,
+        updatedAt: sql`${sql.placeholder('updatedAt')}`,
+      })
+      .where(
+        and(
+          eq(conversationStates.channel, sql.placeholder('channel')),
+          eq(conversationStates.chatId, sql.placeholder('chatId')),
+          eq(conversationStates.version, sql.placeholder('version')),
+        ),
       ),
-    )
-    .prepare()
+  )
 
   return {
     /** Records an inbound message id; false when it was seen before. */
@@ -122,7 +126,9 @@ export function createConversationQueries(db: Db) {
           .set({
             flow: null,
             step: null,
-            data: sql`json_patch('{"expiredFlow":true}', json_object('englishOfferedAt', json_extract(${conversationStates.data}, '$.englishOfferedAt')))`,
+            data: onPostgres(db)
+              ? sql`jsonb_strip_nulls(jsonb_build_object('expiredFlow', true, 'englishOfferedAt', ${conversationStates.data}::jsonb -> 'englishOfferedAt'))::text`
+              : sql`json_patch('{"expiredFlow":true}', json_object('englishOfferedAt', json_extract(${conversationStates.data}, '$.englishOfferedAt')))`,
             version: sql`${conversationStates.version} + 1`,
           })
           .where(and(lt(conversationStates.updatedAt, before), sql`${conversationStates.flow} is not null`)),

@@ -117,7 +117,7 @@ export async function deletePerson(
       .where(and(eq(conversationStates.channel, askedFrom.channel), eq(conversationStates.chatId, askedFrom.chatId)))
   }
   if (accountIds.length > 0) await db.delete(channelIdentities).where(inArray(channelIdentities.id, accountIds))
-  forgetWhatsAppContacts(
+  await forgetWhatsAppContacts(
     db,
     chats.filter((chat) => chat.channel === 'whatsapp').map((chat) => chat.chatId.split('@')[0] ?? chat.chatId),
   )

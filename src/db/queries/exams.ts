@@ -1,7 +1,6 @@
 /** Exam schedules (ujian kognitif, wawancara) as the secretariat imports them: found by code, inserted and updated. */
 import { eq, sql } from 'drizzle-orm'
-import type { Db } from '../client.js'
-import { first } from '../client.js'
+import { type Db, first, prepared } from '../client.js'
 import { exams, people } from '../schema.js'
 
 type Insert = typeof exams.$inferInsert
@@ -41,39 +40,42 @@ export function examWrites(db: Db) {
     timeZone: $('timeZone'),
     preparation: $('preparation'),
   } satisfies Record<keyof ExamFields, unknown>
-  const person = db
-    .select({ id: people.id, timeZone: people.timeZone, provinceCode: people.provinceCode })
-    .from(people)
-    .where(eq(people.nikHash, $('nikHash')))
-    .prepare()
-  const byCode = db
-    .select({
-      id: exams.id,
-      personId: exams.personId,
-      kind: exams.kind,
-      status: exams.status,
-      mode: exams.mode,
-      venue: exams.venue,
-      meetingUrl: exams.meetingUrl,
-      startsAt: exams.startsAt,
-      timeZone: exams.timeZone,
-      preparation: exams.preparation,
-    })
-    .from(exams)
-    .where(eq(exams.code, $('code')))
-    .prepare()
-  const insert = db.insert(exams).values(fields).prepare()
-  const update = db
-    .update(exams)
-    // drizzle's types leave placeholders out of set(), though it binds them there as it does in values().
-    .set({
-      ...fields,
-      // A "HADIR" was said for the old time: a moved exam asks again.
-      attendanceConfirmedAt: sql`case when ${exams.startsAt} = ${$('startsAtMs')} then ${exams.attendanceConfirmedAt} end`,
-      updatedAt: $('updatedAt'),
-    } as unknown as Partial<Insert>)
-    .where(eq(exams.id, $('id')))
-    .prepare()
+  const person = prepared(
+    db
+      .select({ id: people.id, timeZone: people.timeZone, provinceCode: people.provinceCode })
+      .from(people)
+      .where(eq(people.nikHash, $('nikHash'))),
+  )
+  const byCode = prepared(
+    db
+      .select({
+        id: exams.id,
+        personId: exams.personId,
+        kind: exams.kind,
+        status: exams.status,
+        mode: exams.mode,
+        venue: exams.venue,
+        meetingUrl: exams.meetingUrl,
+        startsAt: exams.startsAt,
+        timeZone: exams.timeZone,
+        preparation: exams.preparation,
+      })
+      .from(exams)
+      .where(eq(exams.code, $('code'))),
+  )
+  const insert = prepared(db.insert(exams).values(fields))
+  const update = prepared(
+    db
+      .update(exams)
+      // drizzle's types leave placeholders out of set(), though it binds them there as it does in values().
+      .set({
+        ...fields,
+        // A "HADIR" was said for the old time: a moved exam asks again.
+        attendanceConfirmedAt: sql`case when ${exams.startsAt} = ${$('startsAtMs')} then ${exams.attendanceConfirmedAt} end`,
+        updatedAt: $('updatedAt'),
+      } as unknown as Partial<Insert>)
+      .where(eq(exams.id, $('id'))),
+  )
   return {
     /** The person with this keyed NIK hash (see NikVault.hash). */
     personByNikHash: async (

@@ -5,7 +5,7 @@
  */
 import { eq, sql } from 'drizzle-orm'
 import type { Channel, Reply } from '../../vocabulary/message.js'
-import { type Db, perConnection, statement, written } from '../client.js'
+import { type Db, perConnection, prepared, statement, written } from '../client.js'
 import { handoffAttachments, handoffRequests, outbox } from '../schema.js'
 
 export type HandoffRow = typeof handoffRequests.$inferSelect
@@ -43,16 +43,18 @@ async function withRegion(db: Db, row: HandoffRow | undefined): Promise<HandoffW
 // Read on every message a person sends to staff: built and prepared once per connection.
 function prepareReads(db: Db) {
   return {
-    byId: db
-      .select()
-      .from(handoffRequests)
-      .where(eq(handoffRequests.id, sql.placeholder('id')))
-      .prepare(),
-    byCode: db
-      .select()
-      .from(handoffRequests)
-      .where(eq(handoffRequests.code, sql.placeholder('code')))
-      .prepare(),
+    byId: prepared(
+      db
+        .select()
+        .from(handoffRequests)
+        .where(eq(handoffRequests.id, sql.placeholder('id'))),
+    ),
+    byCode: prepared(
+      db
+        .select()
+        .from(handoffRequests)
+        .where(eq(handoffRequests.code, sql.placeholder('code'))),
+    ),
   }
 }
 const reads = perConnection(prepareReads)

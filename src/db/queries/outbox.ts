@@ -256,7 +256,7 @@ export async function claimBatch(
   const at = input.now.getTime()
   const hold = input.quiet.map(
     () =>
-      `(kind = 'reminder' AND time_zone = ? AND (expires_at IS NULL OR expires_at > ?)) OR (kind = '${ANNOUNCEMENT}' AND time_zone IS ?)`,
+      `(kind = 'reminder' AND time_zone = ? AND (expires_at IS NULL OR expires_at > ?)) OR (kind = '${ANNOUNCEMENT}' AND time_zone IS NOT DISTINCT FROM ?)`,
   )
   const holdArgs = input.quiet.flatMap((q) => [q.zone, q.until.getTime(), q.zone])
   const take = (which: string) =>
@@ -313,7 +313,7 @@ export async function rollCapped(db: Db, now: Date, to: Date): Promise<number> {
     await statement(
       tx,
       `UPDATE announcements SET rolled_to = ?, updated_at = ?
-         WHERE status IN ('queuing', 'sending') AND id IN (SELECT value FROM json_each(?))`,
+         WHERE status IN ('queuing', 'sending') AND id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))`,
     ).run(to.getTime(), now.getTime(), JSON.stringify(ids))
     return moved.length
   })

@@ -39,7 +39,9 @@ export async function describeEvents(db: Db, keys: Iterable<string | null>): Pro
     JSON.stringify([...refs.values()].filter((ref) => ref.source === source).map((ref) => ref.id))
   const exams = new Map(
     (
-      (await statement(db, 'SELECT id, kind, code FROM exams WHERE id IN (SELECT value FROM json_each(?))').all(ids('exam'))) as {
+      (await statement(db, 'SELECT id, kind, code FROM exams WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))').all(
+        ids('exam'),
+      )) as {
         id: number
         kind: ExamKind
         code: string | null
@@ -51,7 +53,7 @@ export async function describeEvents(db: Db, keys: Iterable<string | null>): Pro
       (await statement(
         db,
         `SELECT r.id, s.code, s.title FROM registrations r JOIN bimtek_sessions s ON s.id = r.session_id
-         WHERE r.id IN (SELECT value FROM json_each(?))`,
+         WHERE r.id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))`,
       ).all(ids('registration'))) as { id: number; code: string; title: string }[]
     ).map((row) => [row.id, row]),
   )
@@ -147,7 +149,7 @@ export async function listReminders(
     args.personId = filter.personId
   }
   if (filter.people) {
-    where.push('o.person_id IN (SELECT value FROM json_each(@people))')
+    where.push('o.person_id IN (SELECT CAST(value AS INTEGER) FROM json_each(@people))')
     args.people = JSON.stringify(filter.people)
   }
   if (filter.provinces) {
@@ -244,13 +246,13 @@ export async function remindersOfPeople(db: Db, people: readonly number[], limit
   const rows = (await statement(
     db,
     `SELECT status, COUNT(*) AS count FROM outbox
-       WHERE kind = 'reminder' AND person_id IN (SELECT value FROM json_each(?)) GROUP BY status`,
+       WHERE kind = 'reminder' AND person_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?)) GROUP BY status`,
   ).all(ids)) as { status: OutboxStatus; count: number }[]
   for (const row of rows) statuses[row.status] = row.count
   const perEvent = (await statement(
     db,
     `SELECT event_key AS eventKey, label, COUNT(*) AS count, MAX(expires_at - due_at) AS spanMs FROM outbox
-       WHERE kind = 'reminder' AND status = 'pending' AND person_id IN (SELECT value FROM json_each(?))
+       WHERE kind = 'reminder' AND status = 'pending' AND person_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))
        GROUP BY 1, 2`,
   ).all(ids)) as { eventKey: string | null; label: string | null; count: number; spanMs: number }[]
   // Counted per event in SQL, then per kind of event here, where keys are read.
@@ -304,7 +306,7 @@ function holdClause(quiet: QuietZone[], args: Record<string, string | number>): 
   const clauses = quiet.map((q, i) => {
     args[`zone${i}`] = q.zone
     args[`until${i}`] = q.until.getTime()
-    return `(kind = 'reminder' AND time_zone = @zone${i} AND (expires_at IS NULL OR expires_at > @until${i})) OR (kind = 'announcement' AND time_zone IS @zone${i})`
+    return `(kind = 'reminder' AND time_zone = @zone${i} AND (expires_at IS NULL OR expires_at > @until${i})) OR (kind = 'announcement' AND time_zone IS NOT DISTINCT FROM @zone${i})`
   })
   return clauses.length > 0 ? `(${clauses.join(' OR ')})` : '0'
 }

@@ -3,7 +3,7 @@
  * secretariat loads and reviews them (upserts by code, listings with seat counts).
  */
 import { and, asc, count, eq, gt, gte, inArray, isNull, or, sql } from 'drizzle-orm'
-import { type Db, first, statement } from '../client.js'
+import { type Db, first, prepared, statement } from '../client.js'
 import { bimtekSessions, people, regions, registrations, type SESSION_MODES } from '../schema.js'
 
 /** Every column an import sets (each one, null where empty); id, timestamps and the demo flag are the database's. */
@@ -124,24 +124,27 @@ export function sessionWrites(db: Db) {
     registrationOpensAt: $('registrationOpensAt'),
     registrationClosesAt: $('registrationClosesAt'),
   } satisfies Record<keyof SessionFields, unknown>
-  const byCode = db
-    .select({ id: bimtekSessions.id, regionId: bimtekSessions.regionId })
-    .from(bimtekSessions)
-    .where(eq(bimtekSessions.code, $('code')))
-    .prepare()
+  const byCode = prepared(
+    db
+      .select({ id: bimtekSessions.id, regionId: bimtekSessions.regionId })
+      .from(bimtekSessions)
+      .where(eq(bimtekSessions.code, $('code'))),
+  )
   // Seats taken or promised: confirmed registrations plus open waiting-list offers.
-  const held = db
-    .select({ n: count() })
-    .from(registrations)
-    .where(and(eq(registrations.sessionId, $('id')), inArray(registrations.status, ['confirmed', 'offered'])))
-    .prepare()
-  const insert = db.insert(bimtekSessions).values(fields).prepare()
-  const update = db
-    .update(bimtekSessions)
-    // drizzle's types leave placeholders out of set(), though it binds them there as it does in values().
-    .set({ ...fields, updatedAt: $('updatedAt') } as unknown as Partial<typeof bimtekSessions.$inferInsert>)
-    .where(eq(bimtekSessions.id, $('id')))
-    .prepare()
+  const held = prepared(
+    db
+      .select({ n: count() })
+      .from(registrations)
+      .where(and(eq(registrations.sessionId, $('id')), inArray(registrations.status, ['confirmed', 'offered']))),
+  )
+  const insert = prepared(db.insert(bimtekSessions).values(fields))
+  const update = prepared(
+    db
+      .update(bimtekSessions)
+      // drizzle's types leave placeholders out of set(), though it binds them there as it does in values().
+      .set({ ...fields, updatedAt: $('updatedAt') } as unknown as Partial<typeof bimtekSessions.$inferInsert>)
+      .where(eq(bimtekSessions.id, $('id'))),
+  )
   return {
     /** The session with this code: its id and the region that organises it. */
     byCode: async (code: string): Promise<{ id: number; regionId: number } | undefined> => await byCode.get({ code }),

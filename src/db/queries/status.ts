@@ -4,8 +4,7 @@
  * connection (no query builder per row), because one import may hold 100,000 rows; every call runs
  * inside the import's transaction.
  */
-import type Database from 'better-sqlite3'
-import { cached, type Db } from '../client.js'
+import { type Db, statement } from '../client.js'
 import type { CertificationStage } from '../schema.js'
 
 /** A person as stored, with the fields an import may fill in or change. */
@@ -35,61 +34,54 @@ const PERSON_COLUMNS = `id, full_name as fullName, birth_date as birthDate, nik_
   phone_e164 as phoneE164, province_code as provinceCode, regency, profession_group as professionGroup,
   institution, time_zone as timeZone`
 
-/**
- * One of the statements below, prepared once per connection: through `cached`, which also finds the
- * connection under the transaction handle an import passes (that handle has no `$client`).
- */
-const prepared = <Params extends unknown[], Row = unknown>(db: Db, sql: string) =>
-  cached(db, sql) as Database.Statement<Params, Row>
-
-/** The statements of one import, on the connection of `db` (the database or the import's transaction). */
+/** The statements of one import, on the connection of `db` (the database or the import's transaction): each prepared once per connection. */
 export function statusWrites(db: Db) {
-  const personByHash = prepared<[string], StoredPerson>(db, `select ${PERSON_COLUMNS} from people where nik_hash = ?`)
-  const stagesOf = prepared<[number], StoredStage>(
+  const personByHash = statement(db, `select ${PERSON_COLUMNS} from people where nik_hash = ?`)
+  const stagesOf = statement(
     db,
     'select id, stage, reached_at as reachedAt, due_at as dueAt, note from certification_stages where person_id = ? order by id',
   )
-  const insertPerson = prepared(
+  const insertPerson = statement(
     db,
     `insert into people (full_name, nik_hash, nik_ciphertext, birth_date, phone_e164, province_code, regency,
        profession_group, institution, time_zone, created_at, updated_at)
      values (@fullName, @nikHash, @nikCiphertext, @birthDate, @phoneE164, @provinceCode, @regency,
-       @professionGroup, @institution, @timeZone, @at, @at)`,
+       @professionGroup, @institution, @timeZone, @at, @at)
+     returning id`,
   )
-  const updatePerson = prepared(
+  const updatePerson = statement(
     db,
     `update people set full_name = @fullName, nik_ciphertext = @nikCiphertext, birth_date = @birthDate,
        phone_e164 = @phoneE164, province_code = @provinceCode, regency = @regency, profession_group = @professionGroup,
        institution = @institution, time_zone = @timeZone, updated_at = @at
      where id = @id`,
   )
-  const insertStage = prepared<[number, string, number, number | null, string | null, number]>(
+  const insertStage = statement(
     db,
-    'insert into certification_stages (person_id, stage, reached_at, due_at, note, created_at) values (?, ?, ?, ?, ?, ?)',
+    'insert into certification_stages (person_id, stage, reached_at, due_at, note, created_at) values (?, ?, ?, ?, ?, ?) returning id',
   )
-  const updateStage = prepared<[number, number | null, string | null, number]>(
-    db,
-    'update certification_stages set reached_at = ?, due_at = ?, note = ? where id = ?',
-  )
-  const linked = prepared<[number], { id: number }>(
+  const updateStage = statement(db, 'update certification_stages set reached_at = ?, due_at = ?, note = ? where id = ?')
+  const linked = statement(
     db,
     'select distinct person_id as id from channel_identities where person_id is not null and blocked_at is null and link_expires_at > ?',
   )
+  const id = (row: unknown) => (row as { id: number }).id
   return {
-    personByHash: (nikHash: string): StoredPerson | undefined => personByHash.get(nikHash),
-    stagesOf: (personId: number): StoredStage[] => stagesOf.all(personId),
-    insertPerson: (fields: PersonFields, nikHash: string, at: Date): number =>
-      Number(insertPerson.run({ ...fields, nikHash, at: at.getTime() }).lastInsertRowid),
-    updatePerson: (id: number, fields: PersonFields, at: Date): void => {
-      updatePerson.run({ ...fields, id, at: at.getTime() })
+    personByHash: async (nikHash: string) => (await personByHash.get(nikHash)) as StoredPerson | undefined,
+    stagesOf: async (personId: number) => (await stagesOf.all(personId)) as StoredStage[],
+    insertPerson: async (fields: PersonFields, nikHash: string, at: Date): Promise<number> =>
+      id(await insertPerson.get({ ...fields, nikHash, at: at.getTime() })),
+    updatePerson: async (personId: number, fields: PersonFields, at: Date): Promise<void> => {
+      await updatePerson.run({ ...fields, id: personId, at: at.getTime() })
     },
-    insertStage: (personId: number, stage: Omit<StoredStage, 'id'>, at: Date): number =>
-      Number(insertStage.run(personId, stage.stage, stage.reachedAt, stage.dueAt, stage.note, at.getTime()).lastInsertRowid),
-    updateStage: (stage: StoredStage): void => {
-      updateStage.run(stage.reachedAt, stage.dueAt, stage.note, stage.id)
+    insertStage: async (personId: number, stage: Omit<StoredStage, 'id'>, at: Date): Promise<number> =>
+      id(await insertStage.get(personId, stage.stage, stage.reachedAt, stage.dueAt, stage.note, at.getTime())),
+    updateStage: async (stage: StoredStage): Promise<void> => {
+      await updateStage.run(stage.reachedAt, stage.dueAt, stage.note, stage.id)
     },
     /** People with at least one chat that can still be reached at `now` (linked, link not ended, not blocked). */
-    linkedPeople: (now: Date): Set<number> => new Set(linked.all(now.getTime()).map((row) => row.id)),
+    linkedPeople: async (now: Date): Promise<Set<number>> =>
+      new Set(((await linked.all(now.getTime())) as { id: number }[]).map((row) => row.id)),
   }
 }
 

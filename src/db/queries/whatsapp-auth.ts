@@ -1,7 +1,7 @@
 /** Rows of the WhatsApp session (see `whatsappAuth` in the schema): sealed JSON text per type and id. */
 
 import { and, eq, inArray, notLike } from 'drizzle-orm'
-import { cached, type Db } from '../client.js'
+import { type Db, statement } from '../client.js'
 import { whatsappAuth } from '../schema.js'
 import { transaction } from '../store.js'
 
@@ -49,14 +49,14 @@ export async function clearAuth(db: Db): Promise<void> {
  * chat token. Writing to them again sets up a new
  * session, as for a first contact.
  */
-export function forgetWhatsAppContacts(db: Db, users: string[]): number {
-  const forget = cached(
+export async function forgetWhatsAppContacts(db: Db, users: string[]): Promise<number> {
+  const forget = statement(
     db,
     `DELETE FROM whatsapp_auth WHERE type <> 'creds' AND (
        id = :user OR substr(id, 1, length(:user) + 1) IN (:user || '.', :user || ':', :user || '@', :user || '_'))`,
   )
   let forgotten = 0
-  for (const user of new Set(users)) if (user) forgotten += forget.run({ user }).changes
+  for (const user of new Set(users)) if (user) forgotten += (await forget.run({ user })).changes
   return forgotten
 }
 

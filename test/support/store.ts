@@ -1,0 +1,36 @@
+/**
+ * Looking inside the store from a test, the same on both engines (see test/support/engine.ts): the
+ * tables it has, and every row of one.
+ */
+import { type Db, postgresOf, statement } from '../../src/db/client.js'
+
+/** The names of the store's own tables (not the engine's, nor the migrations' record). */
+export async function tableNames(db: Db): Promise<string[]> {
+  const sql = postgresOf(db)
+    ? `select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`
+    : `select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`
+  const rows = (await statement(db, sql).all()) as { name: string }[]
+  return rows
+    .map((row) => row.name)
+    .filter((name) => name !== '__drizzle_migrations')
+    .sort()
+}
+
+/** Every row of `table`, as the driver gives it (column names as stored). */
+export async function rowsOfTable(db: Db, table: string): Promise<Record<string, unknown>[]> {
+  return (await statement(db, `select * from "${table}"`).all()) as Record<string, unknown>[]
+}
+
+/** Every text value (and blob, read as Latin-1) in every table, with where it was found. */
+export async function everyText(db: Db): Promise<{ where: string; value: string }[]> {
+  const found: { where: string; value: string }[] = []
+  for (const name of await tableNames(db)) {
+    for (const row of await rowsOfTable(db, name)) {
+      for (const [column, value] of Object.entries(row)) {
+        if (typeof value === 'string') found.push({ where: `${name}.${column}`, value })
+        if (Buffer.isBuffer(value)) found.push({ where: `${name}.${column}`, value: value.toString('latin1') })
+      }
+    }
+  }
+  return found
+}
