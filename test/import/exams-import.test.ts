@@ -11,8 +11,9 @@ import { type ExamImportOptions, importExams } from '../../src/core/exams/import
 import { planReminders } from '../../src/core/reminders/plan.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { importStatus } from '../../src/core/status/import.js'
-import { closeDatabase } from '../../src/db/client.js'
+import { closeDatabase, postgresOf } from '../../src/db/client.js'
 import { auditLog, exams, people } from '../../src/db/schema.js'
+import { isTransactionHandle } from '../../src/db/store.js'
 import { testCore } from '../support/core.js'
 import { ANDI, EXAM, examsFile, PEOPLE_FILE, YOHANES } from '../support/exams-csv.js'
 import { STATUS } from '../support/status-csv.js'
@@ -139,7 +140,8 @@ describe('a valid exams file', () => {
     plan.mockImplementationOnce(async (db, _ids, _now) => {
       // The planner gets the import's transaction handle, not the database, while the connection is in it.
       handedTheTransaction = db !== core.db
-      inTransaction = core.db.$client.inTransaction
+      // On PostgreSQL the transaction is the handle's own pooled connection.
+      inTransaction = postgresOf(core.db) ? isTransactionHandle(db) : core.db.$client.inTransaction
       return { queued: 3, updated: 0, cancelled: 0 }
     })
     const file = examsFile({}, { exam_code: 'WWC-BDG-2027-0001', kind: 'wawancara' }, { exam_code: 'X-ANDI', nik: ANDI.nik })

@@ -16,6 +16,7 @@ import { upsertPerson } from '../../src/db/queries/people.js'
 import { auditLog, certificationStages, outbox, people } from '../../src/db/schema.js'
 import { testCore } from '../support/core.js'
 import { bulkStatusFile, nthPerson, STATUS, statusFile, WOMAN } from '../support/status-csv.js'
+import { everyText } from '../support/store.js'
 
 const NOW = new Date('2026-11-23T05:00:00Z')
 
@@ -124,13 +125,7 @@ describe('a valid status file', () => {
       timeZone: 'Asia/Jakarta',
     })
     // Not one column of any table holds a NIK in clear.
-    const everything = JSON.stringify(
-      await Promise.all(
-        (await statement(core.db, "select name from sqlite_master where type = 'table'").all()).map(
-          async (t) => await statement(core.db, `select * from "${(t as { name: string }).name}"`).all(),
-        ),
-      ),
-    )
+    const everything = JSON.stringify(await everyText(core.db))
     expect(everything).not.toContain(STATUS.nik)
     expect(everything).not.toContain(WOMAN.nik)
 

@@ -13,10 +13,11 @@ import { createPacer } from '../../src/core/pacer.js'
 import { planReminders } from '../../src/core/reminders/plan.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import type { Reply } from '../../src/core/types.js'
-import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js'
+import { closeDatabase, type Db, openDatabase, statement } from '../../src/db/client.js'
 import { claimBatch } from '../../src/db/queries/outbox.js'
 import { registerDispatcher } from '../../src/db/queries/outbox-dispatchers.js'
 import { outbox } from '../../src/db/schema.js'
+import { transaction } from '../../src/db/store.js'
 import { fakeClock, testCore } from '../support/core.js'
 import { testOutbox } from '../support/outbox.js'
 import { tempDir } from '../support/programs.js'
@@ -106,7 +107,7 @@ describe('on time, late, skipped', () => {
         kind: 'reminder',
         eventKey: `exam:${person}`,
         label: '1d',
-        timeZone: db.$client.prepare('SELECT time_zone AS z FROM people WHERE id = ?').pluck().get(person) as string,
+        timeZone: ((await statement(db, 'SELECT time_zone AS z FROM people WHERE id = ?').get(person)) as { z: string }).z,
         payload: JSON.stringify({ text: `pengingat ${person}` } satisfies Reply),
         dueAt: new Date('2026-11-23T13:00:00Z'),
         expiresAt: new Date('2026-11-25T02:00:00Z'),
@@ -260,12 +261,13 @@ describe('the pace', () => {
     const clock = fakeClock()
     core = await testCore({ clock: clock.now })
     const db = core.db
-    const insert = db.$client.prepare(
-      `INSERT INTO outbox (idempotency_key, channel, chat_id, kind, payload, due_at) VALUES (?, 'telegram', ?, 'test', '{"text":"x"}', ?)`,
-    )
-    db.$client.transaction(() => {
-      for (let n = 0; n < 1_600; n++) insert.run(`bulk:${n}`, `c${n}`, clock.now().getTime())
-    })()
+    await transaction(db, async (tx) => {
+      const insert = statement(
+        tx,
+        `INSERT INTO outbox (idempotency_key, channel, chat_id, kind, payload, due_at) VALUES (?, 'telegram', ?, 'test', '{"text":"x"}', ?)`,
+      )
+      for (let n = 0; n < 1_600; n++) await insert.run(`bulk:${n}`, `c${n}`, clock.now().getTime())
+    })
     const telegram = recorder(clock)
     const box = testOutbox(db, clock, { telegram: telegram.send })
     expect(await box.deliver()).toMatchObject({ sent: 1_500 })

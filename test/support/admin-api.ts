@@ -13,7 +13,7 @@ export const ADMIN_AUTH = { Authorization: `Bearer ${ADMIN_TOKEN}` }
 export function adminWebApp(stores: { db: Db; vault?: NikVault; clock?: () => Date }) {
   return createWebApp({
     version: '0',
-    logger: pino({ level: 'silent' }),
+    logger: pino({ level: (process.env.KESOS_TEST_LOG as pino.Level | undefined) ?? 'silent' }),
     channels: () => ({}),
     clock: stores.clock ?? (() => new Date()),
     checkDatabase: () => undefined,

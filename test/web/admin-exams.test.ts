@@ -31,7 +31,8 @@ afterEach(() => closeDatabase(core.db))
 
 const post = (body: string, type = 'text/csv', headers: Record<string, string> = ADMIN_AUTH) =>
   web.request('/api/v1/admin/exams', { method: 'POST', body, headers: { ...headers, 'Content-Type': type } })
-const stored = async () => await core.db.select({ code: exams.code, startsAt: exams.startsAt, status: exams.status }).from(exams)
+const stored = async () =>
+  await core.db.select({ code: exams.code, startsAt: exams.startsAt, status: exams.status }).from(exams).orderBy(exams.id)
 
 describe('POST /api/v1/admin/exams', () => {
   it('imports a file: the counts, the exams stored; the same file again changes nothing', async () => {

@@ -10,7 +10,7 @@
  */
 import type { AudienceCriteria, RecipientReach } from '../../vocabulary/announcements.js'
 import type { Language } from '../../vocabulary/message.js'
-import { cached, type Db, statement } from '../client.js'
+import { type Db, statement } from '../client.js'
 import { onPostgres } from '../dialect.js'
 import { type ConsoleScope, consoleRegions, sessionInScope } from './console-scope.js'
 
@@ -86,7 +86,7 @@ function windowsSql(windows: ZoneWindow[], zoneColumn: string, atColumn: string)
     )
     args.push(...named.map((w) => w.zone), other.from, other.to)
   }
-  return { sql: parts.length > 0 ? `(${parts.join(' OR ')})` : '0', args }
+  return { sql: parts.length > 0 ? `(${parts.join(' OR ')})` : 'false', args }
 }
 
 /** The exam-day condition on `exams e` (scheduled, on the local day of its own zone, of the kinds). */
@@ -148,7 +148,7 @@ export async function audienceWhere(
         ...(criteria.provinceCodes ?? []),
       ]),
     ]
-    add(provinces.length > 0 ? `p.province_code IN (${marks(provinces.length)})` : '0', provinces)
+    add(provinces.length > 0 ? `p.province_code IN (${marks(provinces.length)})` : 'false', provinces)
   }
   const exam = examSql(criteria, zones)
   // The batch query tests the exam through the subject it selects anyway (once, not twice).
@@ -157,12 +157,12 @@ export async function audienceWhere(
   if (portfolio)
     add(`p.current_stage = 'portofolio' AND EXISTS (SELECT 1 FROM certification_stages s WHERE ${portfolio.sql})`, portfolio.args)
   // No criterion: nobody (the core refuses it before); only the exam, tested through the subject: the rest is everyone.
-  if (parts.length === 0) add(exam && options.examAsSubject ? '1' : '0')
+  if (parts.length === 0) add(exam && options.examAsSubject ? 'true' : 'false')
   if (scope) {
     const ownSession = criteria.session !== undefined && (await sessionInScope(db, scope, criteria.session.id))
-    if (criteria.session && !ownSession) add('0')
+    if (criteria.session && !ownSession) add('false')
     else if (!ownSession) {
-      add(scope.provinces.length > 0 ? `p.province_code IN (${marks(scope.provinces.length)})` : '0', scope.provinces)
+      add(scope.provinces.length > 0 ? `p.province_code IN (${marks(scope.provinces.length)})` : 'false', scope.provinces)
     }
   }
   return { sql: parts.join(' AND '), args }
@@ -448,8 +448,8 @@ export async function subjectGaps(
     const row = (await statement(
       db,
       `SELECT count(CASE WHEN x.id IS NULL THEN 1 END) AS noTime,
-              coalesce(sum(x.id IS NULL OR x.mode = 'daring' OR coalesce(x.venue, '') = ''), 0) AS noVenue,
-              coalesce(sum(x.id IS NULL OR coalesce(x.meeting_url, '') = ''), 0) AS noLink
+              count(CASE WHEN x.id IS NULL OR x.mode = 'daring' OR coalesce(x.venue, '') = '' THEN 1 END) AS noVenue,
+              count(CASE WHEN x.id IS NULL OR coalesce(x.meeting_url, '') = '' THEN 1 END) AS noLink
          FROM (SELECT ${subject.sql} AS subject FROM people p NOT INDEXED WHERE ${where.sql} AND ${open}) a
          LEFT JOIN exams x ON x.id = a.subject`,
     ).get(...subject.args, ...where.args, query.now.getTime())) as { noTime: number; noVenue: number; noLink: number }

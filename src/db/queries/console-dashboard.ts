@@ -194,12 +194,12 @@ export async function chatsPerChannel(
   // rather than a look for a person behind every chat there is.
   const linked = scope
     ? `and (c.channel, c.chat_id) in (select ci.channel, ci.chat_id from channel_identities ci
-         join people p on p.id = ci.person_id where 1${where.sql})`
+         join people p on p.id = ci.person_id where true${where.sql})`
     : ''
   return (await statement(
     db,
     `select c.channel, count(*) as total, count(case when c.updated_at >= @since then 1 end) as active
-       from conversation_states c where 1 ${linked} group by c.channel order by c.channel`,
+       from conversation_states c where true ${linked} group by c.channel order by c.channel`,
   ).all(...where.args, { since: since.getTime() })) as { channel: Channel; total: number; active: number }[]
 }
 

@@ -77,7 +77,7 @@ export async function searchPeople(db: Db, search: PeopleSearch): Promise<{ rows
   const stage = search.stage
     ? { sql: narrowed ? ` and ${CURRENT_STAGE} = ?` : ` and p.id in (${AT_STAGE})`, args: [search.stage] }
     : { sql: '', args: [] }
-  const where = `where 1${scope.sql}${key.sql}${stage.sql}`
+  const where = `where true${scope.sql}${key.sql}${stage.sql}`
   const args = [...scope.args, ...key.args, ...stage.args]
   const total = ((await statement(db, `select count(*) as n from people p ${where}`).get(...args)) as { n: number }).n
   // The current stage is worked out for the page's rows only.

@@ -65,9 +65,9 @@ function where(scope: ConsoleScope, filter: ReminderFilter): { sql: string; args
   if (scope) {
     // The region's people as a set: the outbox is then read in the order shown (or by status), not person by person.
     const region = provinceFilter(scope, 'province_code')
-    add(`+o.person_id in (select id from people where 1${region.sql})`, ...region.args)
+    add(`+o.person_id in (select id from people where true${region.sql})`, ...region.args)
   }
-  return { sql: `where 1${parts.join('')}`, args }
+  return { sql: `where true${parts.join('')}`, args }
 }
 
 const FROM = 'from outbox o left join people p on p.id = o.person_id'

@@ -37,11 +37,11 @@ export async function consoleRegions(db: Db): Promise<ConsoleRegion[]> {
 
 /**
  * `and <column> in (?, ?, …)` for a region's provinces, with its values: nothing for every region,
- * `and 0` (matches nothing) for a region that serves no province.
+ * `and false` (matches nothing) for a region that serves no province.
  */
 export function provinceFilter(scope: ConsoleScope, column: string): { sql: string; args: string[] } {
   if (!scope) return { sql: '', args: [] }
-  if (scope.provinces.length === 0) return { sql: ' and 0', args: [] }
+  if (scope.provinces.length === 0) return { sql: ' and false', args: [] }
   return { sql: ` and ${column} in (${scope.provinces.map(() => '?').join(', ')})`, args: scope.provinces }
 }
 

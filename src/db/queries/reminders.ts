@@ -209,7 +209,7 @@ export async function statusCounts(
   const scope = provinceCondition(provinces)
   const rows = (await statement(
     db,
-    `SELECT status, COUNT(*) AS count FROM outbox WHERE 1 ${only ? `AND kind = 'reminder'` : ''}${scope.sql} GROUP BY status`,
+    `SELECT status, COUNT(*) AS count FROM outbox WHERE true ${only ? `AND kind = 'reminder'` : ''}${scope.sql} GROUP BY status`,
   ).all(...scope.args)) as { status: OutboxStatus; count: number }[]
   for (const row of rows) counts[row.status] = row.count
   return counts
@@ -308,7 +308,7 @@ function holdClause(quiet: QuietZone[], args: Record<string, string | number>): 
     args[`until${i}`] = q.until.getTime()
     return `(kind = 'reminder' AND time_zone = @zone${i} AND (expires_at IS NULL OR expires_at > @until${i})) OR (kind = 'announcement' AND time_zone IS NOT DISTINCT FROM @zone${i})`
   })
-  return clauses.length > 0 ? `(${clauses.join(' OR ')})` : '0'
+  return clauses.length > 0 ? `(${clauses.join(' OR ')})` : 'false'
 }
 
 export type ChannelPreview = {
@@ -342,12 +342,12 @@ export async function deliveryPreview(db: Db, input: RunInput & { lateAfterMs: n
   const rows = (await statement(
     db,
     `SELECT channel,
-         COALESCE(SUM(kind = 'reminder' AND expires_at <= @now), 0) AS started,
-         COALESCE(SUM(kind <> 'reminder' AND expires_at <= @now), 0) AS expired,
-         COALESCE(SUM(kind = 'reminder' AND ${live} AND due_at < @missedBefore), 0) AS missed,
-         COALESCE(SUM(${dueReminder}), 0) AS dueReminders,
-         COALESCE(SUM(kind <> 'reminder' AND ${live} AND due_at <= @now), 0) AS dueOther,
-         COALESCE(SUM(${dueReminder} AND due_at < @lateBefore AND NOT ${hold}), 0) AS late
+         COUNT(CASE WHEN kind = 'reminder' AND expires_at <= @now THEN 1 END) AS started,
+         COUNT(CASE WHEN kind <> 'reminder' AND expires_at <= @now THEN 1 END) AS expired,
+         COUNT(CASE WHEN kind = 'reminder' AND ${live} AND due_at < @missedBefore THEN 1 END) AS missed,
+         COUNT(CASE WHEN ${dueReminder} THEN 1 END) AS dueReminders,
+         COUNT(CASE WHEN kind <> 'reminder' AND ${live} AND due_at <= @now THEN 1 END) AS dueOther,
+         COUNT(CASE WHEN ${dueReminder} AND due_at < @lateBefore AND NOT ${hold} THEN 1 END) AS late
        FROM outbox WHERE status = 'pending' AND (due_at <= @now OR expires_at <= @now)
        GROUP BY channel ORDER BY channel`,
   ).all(args)) as Omit<ChannelPreview, 'held'>[]

@@ -190,7 +190,7 @@ function summaries(db: Db) {
     .from(bimtekSessions)
     .innerJoin(regions, eq(regions.id, bimtekSessions.regionId))
     .leftJoin(registrations, eq(registrations.sessionId, bimtekSessions.id))
-    .groupBy(bimtekSessions.id)
+    .groupBy(bimtekSessions.id, regions.id)
     .orderBy(asc(bimtekSessions.startsAt), asc(bimtekSessions.id))
     .$dynamic()
 }
