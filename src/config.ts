@@ -380,7 +380,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const issue = result.error.issues[0]
   const variable = String(issue?.path[0] ?? 'environment')
   const shown = env[variable]
-  const secret = variable.includes('TOKEN') || variable.includes('SECRET') || variable.includes('KEY')
+  // Never printed back: secrets, and an address that may hold a password.
+  const secret =
+    variable.includes('TOKEN') || variable.includes('SECRET') || variable.includes('KEY') || variable === 'DATABASE_URL'
   const got = shown === undefined || secret ? '' : ` (got "${shown}")`
   throw new ConfigError(variable, `${issue?.message ?? 'invalid value'}${got}`)
 }

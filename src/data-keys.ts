@@ -5,7 +5,7 @@
  * key. A wrong or lost key stops start-up with one line instead of silently finding nobody.
  */
 import { randomBytes } from 'node:crypto'
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { Logger } from 'pino'
 import type { Config } from './config.js'
@@ -57,6 +57,8 @@ async function resolveDataKey(config: Config, logger: Logger, db: Db, create: bo
   }
   if (!create) return undefined
   const key = randomBytes(32)
+  // On PostgreSQL nothing else makes the folder the key file goes in (DATABASE_PATH's): private to this user.
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
   try {
     writeFileSync(file, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' })
   } catch (error) {

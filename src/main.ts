@@ -26,6 +26,7 @@ import { createSecretBox, STAFF_TOTP_PURPOSE } from './core/privacy/data-key.js'
 import { runRetention } from './core/privacy/retention.js'
 import { expireSeatOffers } from './core/registration/seat-offers.js'
 import { closeStore } from './db/client.js'
+import { takeServerLock } from './db/pg/server-lock.js'
 import { databaseAnswers } from './db/queries/meta.js'
 import { capRemaining } from './db/queries/outbox.js'
 import { createLogger } from './logger.js'
@@ -39,6 +40,8 @@ const config = loadConfigOrExit()
 // The one place the server reads the real clock: everything below is handed this.
 const clock = () => new Date()
 const logger = createLogger({ level: config.LOG_LEVEL })
+// On PostgreSQL, one server per database until several instances share the work (issue 24).
+const serverLock = config.DATABASE_URL ? await takeServerLockOrExit(config.DATABASE_URL) : undefined
 // One-time codes go out over WhatsApp: offered only while that channel is connected.
 const { db, engine, demo, vault, keys, authBox, blocking, kb, handoffs, prepareUnderstandingInBackground } = await openCoreOrExit(
   config,
@@ -380,7 +383,7 @@ const OUTBOX_STOP_MS = 5_000
 /** How long open requests get to finish on shutdown before their connections are closed. */
 const STREAMS_GRACE_MS = 1_000
 let stopping = false
-async function shutdown(signal: string) {
+async function shutdown(signal: string, exitCode = 0) {
   if (stopping) return
   stopping = true
   logger.info({ signal }, 'shutting down')
@@ -405,8 +408,25 @@ async function shutdown(signal: string) {
   await scheduler.stop()
   await lookupAudit.stop()
   await closeStore(db)
+  await serverLock?.release()
   logger.info('stopped cleanly')
-  process.exit(0)
+  process.exit(exitCode)
 }
+async function takeServerLockOrExit(url: string) {
+  try {
+    const lock = await takeServerLock(url, (error) => {
+      logger.fatal({ err: error.message }, 'lost the connection holding the server lock (DATABASE_URL): stopping')
+      void shutdown('server lock lost', 1)
+    })
+    if (lock) return lock
+    logger.fatal(
+      'another kesos-assistant server is running on this database (DATABASE_URL): only one server per database can run for now; stop the other one first',
+    )
+  } catch (error) {
+    logger.fatal({ err: (error as Error).message }, 'cannot reach the PostgreSQL database (DATABASE_URL)')
+  }
+  process.exit(1)
+}
+
 process.on('SIGINT', () => void shutdown('SIGINT'))
 process.on('SIGTERM', () => void shutdown('SIGTERM'))

@@ -87,6 +87,37 @@ describe('the WhatsApp pacing and replay settings', () => {
   })
 })
 
+describe('the PostgreSQL settings', () => {
+  it('DATABASE_URL: a postgres:// or postgresql:// address; anything else is refused without printing it back', () => {
+    expect(load({}).DATABASE_URL).toBeUndefined()
+    expect(load({ DATABASE_URL: '' }).DATABASE_URL).toBeUndefined()
+    expect(load({ DATABASE_URL: 'postgres://kesos:rahasia@db.internal:5432/kesos' }).DATABASE_URL).toBe(
+      'postgres://kesos:rahasia@db.internal:5432/kesos',
+    )
+    expect(load({ DATABASE_URL: 'postgresql://db.internal/kesos' }).DATABASE_URL).toBe('postgresql://db.internal/kesos')
+    for (const wrong of ['mysql://kesos:rahasia@db/kesos', 'kesos:rahasia@db.internal', './data/kesos.db']) {
+      const error = rejection({ DATABASE_URL: wrong })
+      expect(error.variable).toBe('DATABASE_URL')
+      expect(error.message).toContain('postgres://USER:PASSWORD@HOST:5432/DATABASE')
+      expect(error.message).not.toContain('rahasia')
+      expect(error.message).not.toContain(wrong)
+    }
+  })
+
+  it('DATABASE_POOL_SIZE and DATABASE_STATEMENT_TIMEOUT_MS: defaults, and whole numbers within their bounds', () => {
+    expect(load({})).toMatchObject({ DATABASE_POOL_SIZE: 10, DATABASE_STATEMENT_TIMEOUT_MS: 60_000 })
+    expect(load({ DATABASE_POOL_SIZE: '40', DATABASE_STATEMENT_TIMEOUT_MS: '5000' })).toMatchObject({
+      DATABASE_POOL_SIZE: 40,
+      DATABASE_STATEMENT_TIMEOUT_MS: 5000,
+    })
+    for (const size of ['1', '201', 'x', '2.5'])
+      expect(rejection({ DATABASE_POOL_SIZE: size }).variable).toBe('DATABASE_POOL_SIZE')
+    for (const ms of ['999', '3600001', 'lama']) {
+      expect(rejection({ DATABASE_STATEMENT_TIMEOUT_MS: ms }).variable).toBe('DATABASE_STATEMENT_TIMEOUT_MS')
+    }
+  })
+})
+
 describe('WHATSAPP_SOCKET_URL', () => {
   it('accepts a ws:// address (a proxy) and rejects an http one, naming the variable', () => {
     expect(load({ WHATSAPP_SOCKET_URL: 'ws://127.0.0.1:8080/ws/chat' }).WHATSAPP_SOCKET_URL).toBe('ws://127.0.0.1:8080/ws/chat')

@@ -106,7 +106,7 @@ export type TransactionOptions = {
 
 export async function transaction<T>(db: Db, work: (tx: Db) => T | Promise<T>, options: TransactionOptions = {}): Promise<T> {
   const pg = postgresOf(db)
-  if (pg) return postgresTransaction(db, pg, work)
+  if (pg) return postgresTransaction(db, pg, work, options)
   const client = connectionOf(db)
   const connection = stateOf(client)
   const level = levels.get(db)
@@ -205,15 +205,24 @@ const poolQueues = new WeakMap<Pool, Queue & { begun: number }>()
  * `transaction` on PostgreSQL: a pooled connection of its own, `BEGIN` … `COMMIT`, savepoints for
  * nested ones. Every query of the work goes to that connection through its handle (`tx`).
  *
- * One instance (issue 24, phase 4) still runs its transactions one at a time, in the order asked,
- * as on SQLite: the code was written for a store with one writer, and reads outside transactions
- * run side by side on the other pooled connections meanwhile. The server's locks make several
- * instances safe later (phase 5); until then a second instance does not start.
+ * One process (issue 24, phase 4) still runs its transactions one at a time, in the order asked,
+ * as on SQLite, and write transactions of all processes take one advisory lock: the code was
+ * written for a store with one writer. Reads outside transactions run side by side on the other
+ * pooled connections meanwhile. Finer locks let several instances write side by side later
+ * (phase 5); until then a second server does not start.
  *
  * Unlike SQLite, each query inside is a round trip, so the event loop turns while a transaction is
  * open: that is no fault here, and nothing warns of it.
  */
-async function postgresTransaction<T>(db: Db, pg: PostgresSide, work: (tx: Db) => T | Promise<T>): Promise<T> {
+/** The advisory lock every PostgreSQL write transaction takes (see postgresTransaction). */
+const WRITE_LOCK = [1, 0] as const
+
+async function postgresTransaction<T>(
+  db: Db,
+  pg: PostgresSide,
+  work: (tx: Db) => T | Promise<T>,
+  options: TransactionOptions,
+): Promise<T> {
   const level = levels.get(db)
   if (level) return postgresSavepoint(pg, level, work)
   let queue = poolQueues.get(pg.pool)
@@ -235,6 +244,9 @@ async function postgresTransaction<T>(db: Db, pg: PostgresSide, work: (tx: Db) =
   const open: Open = { depth: 0, ended: false }
   try {
     queue.busy = true
+    // Every write transaction of every process on the database takes the same lock (namespace 1,
+    // design §4.1): they run one at a time, as SQLite's BEGIN IMMEDIATE makes them, so the code
+    // written for one writer stays right while the server, a CLI import and a second instance meet.
     // Run once: the work may have effects in memory, so a transaction the server rolled back is not
     // run again here (with one transaction at a time, none is rolled back for racing another).
     return await withPgTransaction(
@@ -247,7 +259,7 @@ async function postgresTransaction<T>(db: Db, pg: PostgresSide, work: (tx: Db) =
         if (open.depth !== 0) throw new StoreMisuseError('a nested transaction was still open when its transaction ended')
         return result
       },
-      { attempts: 1 },
+      { attempts: 1, ...(options.readOnly ? {} : { lock: WRITE_LOCK }) },
     )
   } finally {
     open.ended = true

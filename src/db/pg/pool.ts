@@ -84,6 +84,11 @@ export type PgTransactionOptions = {
   isolation?: 'serializable'
   /** How many times the work may run in all, counting the first. */
   attempts?: number
+  /**
+   * A transaction-level advisory lock (two keys) taken right after BEGIN, in the same round trip:
+   * transactions that take the same lock run one at a time across every process on the database.
+   */
+  lock?: readonly [number, number]
 }
 
 const jitter = () =>
@@ -104,7 +109,9 @@ export async function withPgTransaction<T>(
   options: PgTransactionOptions = {},
 ): Promise<T> {
   const attempts = options.attempts ?? 5
-  const begin = options.isolation === 'serializable' ? 'BEGIN ISOLATION LEVEL SERIALIZABLE' : 'BEGIN'
+  const start = options.isolation === 'serializable' ? 'BEGIN ISOLATION LEVEL SERIALIZABLE' : 'BEGIN'
+  // Two statements in one simple query: one round trip (the keys are numbers, never input).
+  const begin = options.lock ? `${start}; SELECT pg_advisory_xact_lock(${options.lock[0] | 0}, ${options.lock[1] | 0})` : start
   for (let attempt = 1; ; attempt++) {
     try {
       return await runOnce(pool, begin, work)

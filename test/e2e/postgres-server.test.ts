@@ -1,0 +1,69 @@
+/**
+ * The server from source on PostgreSQL (DATABASE_URL, issue 24): it migrates an empty database,
+ * loads the demo data once, answers /healthz and a certificate lookup from PostgreSQL, keeps what it
+ * wrote across a restart, and a second server on the same database refuses to start (one server per
+ * database until several instances share the work).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Running, start, tempFolderEachTest } from '../support/programs.js'
+import { type PostgresServer, psql, startPostgres } from '../support/postgres.js'
+
+let postgres: PostgresServer
+beforeAll(async () => {
+  postgres = await startPostgres()
+}, 60_000)
+afterAll(async () => {
+  await postgres?.stop()
+})
+
+const temp = tempFolderEachTest('pg-server', 'data/kesos.db')
+
+async function startServer(url: string): Promise<{ server: Running; port: number }> {
+  const server = start('src/main.ts', [], {
+    DATABASE_URL: url,
+    // Only where the development data key file is kept: the data itself is in PostgreSQL.
+    DATABASE_PATH: temp.dbPath,
+    PORT: '0',
+    PUBLIC_BASE_URL: 'http://localhost',
+    CERT_SIGNING_KEY: 'e2e-postgres-signing-key-0123456789abcdef',
+  })
+  const match = await server.waitForStdout(/listening on http:\/\/localhost:(\d+)/, 30_000)
+  return { server, port: Number(match[1]) }
+}
+
+const get = (port: number, path: string) => fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(5_000) })
+
+describe('the server on PostgreSQL', () => {
+  it('serves from an empty database, keeps its data across a restart, and a second server does not start', async () => {
+    const url = await postgres.createDatabase()
+    const first = await startServer(url)
+    expect(first.server.stdout()).toContain('DEMO dataset loaded')
+    expect(await (await get(first.port, '/healthz')).json()).toMatchObject({ status: 'ok', database: 'ok' })
+    const lookup = await get(first.port, '/api/v1/certificates/DEMO-LSPS-2023-00901')
+    expect(lookup.status).toBe(200)
+    expect(await lookup.json()).toMatchObject({ number: 'DEMO-LSPS-2023-00901' })
+    // The rows are in PostgreSQL.
+    expect(Number(await psql(url, 'select count(*) from certificates'))).toBeGreaterThan(0)
+
+    const second = start('src/main.ts', [], {
+      DATABASE_URL: url,
+      DATABASE_PATH: temp.dbPath,
+      PORT: '0',
+      PUBLIC_BASE_URL: 'http://localhost',
+      CERT_SIGNING_KEY: 'e2e-postgres-signing-key-0123456789abcdef',
+    })
+    expect((await second.exited(30_000)).code).toBe(1)
+    expect(second.stdout()).toContain('another kesos-assistant server is running on this database')
+    // The first one is untouched.
+    expect((await get(first.port, '/healthz')).status).toBe(200)
+
+    first.server.child.kill('SIGTERM')
+    expect((await first.server.exited(15_000)).code).toBe(0)
+    const again = await startServer(url)
+    // Not empty any more: the demo data is not loaded twice.
+    expect(again.server.stdout()).not.toContain('DEMO dataset loaded')
+    expect((await get(again.port, '/api/v1/certificates/DEMO-LSPS-2023-00901')).status).toBe(200)
+    again.server.child.kill('SIGTERM')
+    expect((await again.server.exited(15_000)).code).toBe(0)
+  }, 120_000)
+})
