@@ -519,7 +519,7 @@ export async function announceStatusCommand(db: Db, args: string[], config: Conf
       err('Akun viewer tidak boleh mengunduh daftar penerima (data pribadi).\n')
       return 1
     }
-    const lines = [...allRecipientLines(db, record.id)]
+    const lines = await allRecipientLines(db, record.id)
     const text = recipientsCsv(record.code, lines)
     await writeAudit(db, {
       at: clock(),

@@ -11,7 +11,8 @@
  * A few SQLite forms of the portable subset are given their PostgreSQL equivalents on the way:
  * `json_each(?)` (the elements of a JSON array parameter, in a column `value`) becomes
  * `json_array_elements_text($k::json)`, whose `value` is text, so a statement comparing it with
- * numbers casts it (`CAST(value AS INTEGER)`, which SQLite accepts as well); the scalar `max(a, b)`
+ * numbers casts it (`CAST(value AS INTEGER)`, which SQLite accepts as well); `LIKE`, which ignores
+ * the case of ASCII letters in SQLite, becomes `ILIKE`; the scalar `max(a, b)`
  * and `min(a, b)` become `greatest` and `least`; `rowid` becomes `ctid` (a row's address: only
  * for picking rows within one statement, never to keep); the planner hint `NOT INDEXED` is dropped.
  *
@@ -155,6 +156,10 @@ function compile(sql: string): PostgresStatement {
         text += `${sql.slice(copied, start)}json_array_elements_text`
         copied = at
         jsonParameter = true
+      } else if (lower === 'like') {
+        // SQLite's LIKE ignores the case of ASCII letters; PostgreSQL's ILIKE ignores case.
+        text += `${sql.slice(copied, start)}ILIKE`
+        copied = at
       } else if (lower === 'rowid') {
         // A row's own address, for deleting a limited batch (`WHERE rowid IN (SELECT rowid … LIMIT n)`).
         text += `${sql.slice(copied, start)}ctid`
@@ -165,7 +170,7 @@ function compile(sql: string): PostgresStatement {
         copied = at
       } else if (lower === 'not' && /^\s+indexed\b/i.test(sql.slice(at))) {
         // SQLite's `NOT INDEXED` planner hint: PostgreSQL plans for itself.
-        const hint = /^\s+indexed\b/i.exec(sql.slice(at))?.[0] ?? ''
+        const hint = /^\s+indexed\b\s*/i.exec(sql.slice(at))?.[0] ?? ''
         text += sql.slice(copied, start)
         at += hint.length
         copied = at

@@ -125,7 +125,7 @@ describe('the report', () => {
     expect(
       (await recipientLines(db, sent.id, { status: 'failed' }, { limit: 50, offset: 0 })).rows.map((l) => l.fullName),
     ).toEqual(['Citra Gagal'])
-    const csv = recipientsCsv(sent.code, allRecipientLines(db, sent.id)).split('\n')
+    const csv = recipientsCsv(sent.code, await allRecipientLines(db, sent.id)).split('\n')
     expect(csv.find((line) => line.includes('Gita Terputus'))).toContain(
       `,"Tidak diketahui: server berhenti saat mengirim, mungkin sudah sampai",${lost},`,
     )
@@ -165,7 +165,7 @@ describe('the report', () => {
 
   it('the CSV: BOM, formulas made inert, chats masked, times in the person’s zone, no phone number', async () => {
     const sent = await deliveredAnnouncement()
-    const csv = recipientsCsv(sent.code, allRecipientLines(db, sent.id))
+    const csv = recipientsCsv(sent.code, await allRecipientLines(db, sent.id))
     expect(
       csv.startsWith(
         '\ufeffannouncement,full_name,province,channel,chat_masked,language,status,reason,due_at_local,sent_at_local,time_zone',

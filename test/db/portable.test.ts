@@ -71,6 +71,34 @@ describe('toPostgres', () => {
     expect(toPostgres(sql)).toEqual({ text: sql, order: [] })
   })
 
+  it('quotes camelCase aliases and their uses, and nothing that is one case', () => {
+    expect(toPostgres('SELECT person_id AS personId, count(*) AS n FROM t WHERE x = ? ORDER BY personId').text).toBe(
+      'SELECT person_id AS "personId", count(*) AS n FROM t WHERE x = $1 ORDER BY "personId"',
+    )
+    expect(toPostgres(`select 'camelCase' as "keptAsIs" from t`).text).toBe(`select 'camelCase' as "keptAsIs" from t`)
+  })
+
+  it('gives SQLite forms their PostgreSQL equivalents: json_each, LIKE, scalar max and min, rowid, NOT INDEXED', () => {
+    expect(toPostgres('SELECT id FROM t WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))').text).toBe(
+      'SELECT id FROM t WHERE id IN (SELECT CAST(value AS INTEGER) FROM json_array_elements_text($1::json))',
+    )
+    expect(toPostgres('select 1 from t where name like @q and code not LIKE ?1').text).toBe(
+      'select 1 from t where name ILIKE $1 and code not ILIKE $2',
+    )
+    // Two arguments: the scalar function; one: the aggregate, in both engines.
+    expect(toPostgres('select max(a, ?), min(b, 0), max(c), min(coalesce(d, 1)) from t').text).toBe(
+      'select greatest(a, $1), least(b, 0), max(c), min(coalesce(d, 1)) from t',
+    )
+    expect(toPostgres('DELETE FROM t WHERE rowid IN (SELECT rowid FROM t LIMIT :limit)').text).toBe(
+      'DELETE FROM t WHERE ctid IN (SELECT ctid FROM t LIMIT $1)',
+    )
+    expect(toPostgres('SELECT count(*) FROM people p NOT INDEXED WHERE p.id > ?').text).toBe(
+      'SELECT count(*) FROM people p WHERE p.id > $1',
+    )
+    // Inside a literal nothing changes.
+    expect(toPostgres("select 'like rowid max(a, b)' from t").text).toBe("select 'like rowid max(a, b)' from t")
+  })
+
   it('compiles a text once and gives the same object after', () => {
     const sql = 'select ? as memoised'
     expect(toPostgres(sql)).toBe(toPostgres(sql))

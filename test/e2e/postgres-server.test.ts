@@ -5,8 +5,8 @@
  * database until several instances share the work).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Running, start, tempFolderEachTest } from '../support/programs.js'
 import { type PostgresServer, psql, startPostgres } from '../support/postgres.js'
+import { type Running, start, tempFolderEachTest } from '../support/programs.js'
 
 let postgres: PostgresServer
 beforeAll(async () => {

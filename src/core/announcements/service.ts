@@ -455,14 +455,9 @@ export async function exportRecipientsCsv(
 ): Promise<{ code: string; csv: string; rows: number } | undefined> {
   const row = await findAnnouncement(db, idOrCode, ctx.scope)
   if (!row) return undefined
-  let rows = 0
-  const counted = function* () {
-    for (const line of allRecipientLines(db, row.id)) {
-      rows += 1
-      yield line
-    }
-  }
-  const csv = recipientsCsv(row.code, counted())
+  const lines = await allRecipientLines(db, row.id)
+  const rows = lines.length
+  const csv = recipientsCsv(row.code, lines)
   await audit(db, ctx.now, ctx.actor, 'announcement.recipients_exported', row.code, {
     rows,
     ...(ctx.actor === 'cli' && ctx.staffId !== null && { as: ctx.staffId }),

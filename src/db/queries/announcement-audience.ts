@@ -467,7 +467,7 @@ export async function audienceSessionById(db: Db, id: number): Promise<{ id: num
 
 /** The session of an audience by its code, in any case (with its region, for the scope check). */
 export async function audienceSessionByCode(db: Db, code: string): Promise<{ id: number; regionId: number } | undefined> {
-  return (await statement(db, 'SELECT id, region_id AS regionId FROM bimtek_sessions WHERE code = ? COLLATE NOCASE').get(code)) as
+  return (await statement(db, 'SELECT id, region_id AS regionId FROM bimtek_sessions WHERE upper(code) = upper(?)').get(code)) as
     | { id: number; regionId: number }
     | undefined
 }

@@ -110,7 +110,7 @@ export async function findAnnouncement(
       | AnnouncementRow
       | undefined
   }
-  return (await statement(db, `SELECT ${COLUMNS} FROM announcements WHERE code = ? COLLATE NOCASE${region}`).get(
+  return (await statement(db, `SELECT ${COLUMNS} FROM announcements WHERE upper(code) = upper(?)${region}`).get(
     idOrCode.trim(),
     ...args,
   )) as AnnouncementRow | undefined
@@ -641,11 +641,12 @@ export async function recipientLines(
   return { rows: rows.map(toLine), total }
 }
 
-/** Every line of the report, streamed (CSV export). */
-export function* allRecipientLines(db: Db, id: number): Iterable<RecipientLine> {
-  // A statement of its own: an iterating statement cannot be reused while it runs.
-  const statement = db.$client.prepare(`${LINE_SELECT} WHERE r.announcement_id = ? ORDER BY r.person_id, r.channel, r.chat_id`)
-  for (const row of statement.iterate(id) as IterableIterator<RawLine>) yield toLine(row)
+/** Every line of the report (CSV export). */
+export async function allRecipientLines(db: Db, id: number): Promise<RecipientLine[]> {
+  const rows = (await statement(db, `${LINE_SELECT} WHERE r.announcement_id = ? ORDER BY r.person_id, r.channel, r.chat_id`).all(
+    id,
+  )) as RawLine[]
+  return rows.map(toLine)
 }
 
 /** The `announcement.previewed` entries of the announcement `code` (the CLI's preview keeps them past its rollback). */

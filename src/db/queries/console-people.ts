@@ -85,7 +85,7 @@ export async function searchPeople(db: Db, search: PeopleSearch): Promise<{ rows
     db,
     `select p.id, p.full_name as fullName, p.phone_e164 as phoneE164, p.province_code as provinceCode, p.regency,
        p.profession_group as professionGroup, ${CURRENT_STAGE} as stage
-     from people p ${where} order by p.full_name collate nocase, p.id limit ? offset ?`,
+     from people p ${where} order by lower(p.full_name), p.id limit ? offset ?`,
   ).all(...args, search.pageSize, (search.page - 1) * search.pageSize)) as PersonListRow[]
   return { rows, total }
 }

@@ -262,7 +262,7 @@ export function announcementRoutes(deps: AnnouncementsPageDeps) {
     if (!record) return notFound(c)
     // Names and masked chats of every recipient: not for viewer, and every download is on record.
     if (!seesPersonalData(staff)) return forbidden(c)
-    const lines = [...allRecipientLines(db, record.id)]
+    const lines = await allRecipientLines(db, record.id)
     await writeAudit(db, {
       at: deps.clock(),
       actor: `staff:${staff.id}`,
