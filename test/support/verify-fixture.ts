@@ -9,7 +9,7 @@ import { vi } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
 import { createLookupAudit, type LookupAudit } from '../../src/core/certificates/lookup-audit.js'
 import { signNumber } from '../../src/core/certificates/verify.js'
-import { closeDatabase } from '../../src/db/client.js'
+import { closeDatabase, postgresOf } from '../../src/db/client.js'
 import { auditLog, certificates } from '../../src/db/schema.js'
 import { createWebApp } from '../../src/web/app.js'
 import type { TrustedProxy } from '../../src/web/rate-limit.js'
@@ -146,6 +146,17 @@ export async function verifyFixture(
         ...(address && { address }),
       }),
     breakReads: () => {
+      const pg = postgresOf(core.db)
+      if (pg) {
+        // Every query of the pool that reads certificates fails, as when the server is gone.
+        const query = pg.pool.query.bind(pg.pool) as (...args: unknown[]) => Promise<unknown>
+        broken = vi.spyOn(pg.pool, 'query').mockImplementation(((config: unknown, ...rest: unknown[]) => {
+          const text = typeof config === 'string' ? config : (config as { text: string }).text
+          if (/\bfrom "?certificates"?/.test(text)) return Promise.reject(new Error('Connection terminated unexpectedly'))
+          return query(config, ...rest)
+        }) as never)
+        return
+      }
       // Every statement's `get` (a certificate lookup is one) fails once it reads certificates.
       const statement = Object.getPrototypeOf(core.db.$client.prepare('select 1')) as Statement
       const get = statement.get
@@ -157,7 +168,7 @@ export async function verifyFixture(
     },
     auditRows: async () => {
       await audit.flush()
-      return await core.db.select().from(auditLog)
+      return await core.db.select().from(auditLog).orderBy(auditLog.id)
     },
     close: async () => {
       broken?.mockRestore()

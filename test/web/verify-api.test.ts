@@ -4,6 +4,7 @@
  */
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { postgresOf } from '../../src/db/client.js'
 import { certificates } from '../../src/db/schema.js'
 import { CERTS, type Fixture, verifyFixture } from '../support/verify-fixture.js'
 
@@ -145,6 +146,9 @@ describe('GET /api/v1/certificates/<number>', () => {
       expect(response.headers.get('Content-Security-Policy')).toContain("default-src 'none'")
       expect(await response.json()).toEqual({ error: { code: 'INTERNAL' } })
     }
-    expect(f.core.db.$client.inTransaction).toBe(false)
+    // Nothing left open: no read transaction on SQLite's connection, no connection checked out of PostgreSQL's pool.
+    const pg = postgresOf(f.core.db)
+    if (pg) expect(pg.pool.totalCount - pg.pool.idleCount).toBe(0)
+    else expect(f.core.db.$client.inTransaction).toBe(false)
   })
 })

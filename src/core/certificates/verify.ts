@@ -8,7 +8,12 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import type { Db } from '../../db/client.js'
 import { onPostgres } from '../../db/dialect.js'
 import { readInTurn } from '../../db/lookup-batch.js'
-import { type PublicCertificate, publicCertificateByNumber, publicCertificateNow } from '../../db/queries/certificates.js'
+import {
+  type PublicCertificate,
+  publicCertificateByNumber,
+  publicCertificateNow,
+  publicCertificatesByNumbers,
+} from '../../db/queries/certificates.js'
 import { formatIsoDay } from '../text/dates.js'
 
 // The web layer shows the public record a lookup found: its type comes with the lookup.
@@ -159,16 +164,54 @@ export async function lookUp(db: Db, typed: string, today: string): Promise<Look
 /**
  * Looks a typed number up (as `lookUp`) together with the other lookups of this turn of the event
  * loop (the web page and the API, see src/db/lookup-batch.ts): answered in the order asked. On
- * PostgreSQL each is a query of its own on the pool, run side by side with the others.
+ * PostgreSQL the numbers asked in one turn are looked up in one query (`lookUpTogether`).
  */
 export function lookUpInTurn(db: Db, typed: string, today: string): Promise<Lookup> {
-  if (onPostgres(db)) return lookUp(db, typed, today)
+  if (onPostgres(db)) return lookUpTogether(db, normalizeNumber(typed), today)
   const number = normalizeNumber(typed)
   return readInTurn(
     db,
     (db) => lookupOf(number, number ? publicCertificateNow(db, number) : undefined, today),
     number !== undefined,
   )
+}
+
+type Asked = { number: string | undefined; today: string; resolve: (lookup: Lookup) => void; reject: (error: unknown) => void }
+const asked = new WeakMap<Db, Asked[]>()
+/** Lookups in one query at most; a longer queue is answered in several. */
+const MAX_TOGETHER = 256
+
+/**
+ * PostgreSQL: the lookups asked in one turn of the event loop go to the server as one query (one
+ * round trip instead of one each), and are answered in the order asked, so their callers (the
+ * lookup audit) continue in that order too.
+ */
+function lookUpTogether(db: Db, number: string | undefined, today: string): Promise<Lookup> {
+  return new Promise<Lookup>((resolve, reject) => {
+    let queue = asked.get(db)
+    if (!queue) {
+      queue = []
+      asked.set(db, queue)
+      setImmediate(() => {
+        asked.delete(db)
+        void answerTogether(db, queue as Asked[])
+      })
+    }
+    queue.push({ number, today, resolve, reject })
+  })
+}
+
+async function answerTogether(db: Db, queue: Asked[]): Promise<void> {
+  for (let at = 0; at < queue.length; at += MAX_TOGETHER) {
+    const batch = queue.slice(at, at + MAX_TOGETHER)
+    const numbers = [...new Set(batch.flatMap((one) => (one.number ? [one.number] : [])))]
+    try {
+      const found = numbers.length > 0 ? await publicCertificatesByNumbers(db, numbers) : new Map<string, PublicCertificate>()
+      for (const one of batch) one.resolve(lookupOf(one.number, one.number ? found.get(one.number) : undefined, one.today))
+    } catch (error) {
+      for (const one of batch) one.reject(error)
+    }
+  }
 }
 
 /** What a lookup of `number` (undefined: what was typed cannot be one) found. */

@@ -292,6 +292,16 @@ export async function publicCertificateByNumber(db: Db, number: string): Promise
   return row ? toPublicCertificate(PUBLIC_COLUMNS.map((column) => row[column.name]) as PublicRow) : undefined
 }
 
+/** The public records of the certificates with these stored numbers, by number: one query. */
+export async function publicCertificatesByNumbers(db: Db, numbers: readonly string[]): Promise<Map<string, PublicCertificate>> {
+  const columns = PUBLIC_COLUMNS.map((column) => `"${column.name}"`).join(', ')
+  const rows = (await statement(
+    db,
+    `select ${columns} from ${getTableName(certificates)} where "${certificates.number.name}" in (select value from json_each(?))`,
+  ).arrays(JSON.stringify(numbers))) as PublicRow[]
+  return new Map(rows.map((row) => [row[0], toPublicCertificate(row)]))
+}
+
 /** `publicCertificateByNumber` answered at once: SQLite only (the lookups batched per turn, src/db/lookup-batch.ts). */
 export function publicCertificateNow(db: Db, number: string): PublicCertificate | undefined {
   let find = prepared.get(connectionOf(db))
