@@ -205,7 +205,9 @@ describe('sessions', () => {
     const stale = await f.app.request('/admin', { headers: { Cookie: `kesos_console=${first}` } })
     expect(stale.status).toBe(303)
     // Only a hash of the id is stored.
-    const stored = f.core.db.$client.prepare('select id_hash from staff_sessions').pluck().all() as string[]
+    const stored = ((await statement(f.core.db, 'select id_hash from staff_sessions').all()) as { id_hash: string }[]).map(
+      (row) => row.id_hash,
+    )
     expect(stored).toHaveLength(1)
     expect(stored).not.toContain(second)
   })

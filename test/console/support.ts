@@ -48,7 +48,15 @@ export async function consoleFixture(options: ConsoleFixtureOptions = {}) {
   const activity = core.handoffs.activity
   const handoffFiles = createByteBox(core.keys, HANDOFF_FILE_PURPOSE)
   const lines: string[] = []
-  const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) })
+  const logger = pino(
+    { level: 'info' },
+    {
+      write: (line: string) => {
+        lines.push(line)
+        if (process.env.KESOS_TEST_LOG && line.includes('"level":50')) process.stderr.write(line)
+      },
+    },
+  )
   const app = createWebApp({
     version: 'test',
     logger,

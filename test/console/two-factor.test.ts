@@ -5,7 +5,12 @@
  */
 import { Secret, TOTP } from 'otpauth'
 import { describe, expect, it } from 'vitest'
+import { type Db, statement } from '../../src/db/client.js'
 import { auditOf, browserOn, consoleFixture } from './support.js'
+
+/** The TOTP secret as stored (sealed) for the fixture's one staff account. */
+const storedSecret = async (db: Db) =>
+  ((await statement(db, 'select totp_secret from staff').get()) as { totp_secret: string }).totp_secret
 
 const EMAIL = 'admin.pusat@kemensos.go.id'
 
@@ -39,7 +44,7 @@ describe('enrolment', () => {
     expect(page).toContain('<svg')
     expect(secretOf(await (await browser.request('/admin/dua-langkah')).text())).toBe(secret)
     // Stored sealed, never as the secret itself.
-    const stored = f.core.db.$client.prepare('select totp_secret from staff').pluck().get() as string
+    const stored = await storedSecret(f.core.db)
     expect(stored.startsWith('v1:')).toBe(true)
     expect(stored).not.toContain(secret)
     expect(f.totpBox.open(stored)).toBe(secret)
@@ -54,7 +59,7 @@ describe('enrolment', () => {
     const [first, second] = await Promise.all(pages.map(async (page) => secretOf(await page.text())))
     expect(first).toMatch(/^[A-Z2-7]{32}$/)
     expect(second).toBe(first)
-    expect(f.totpBox.open(f.core.db.$client.prepare('select totp_secret from staff').pluck().get() as string)).toBe(first)
+    expect(f.totpBox.open(await storedSecret(f.core.db))).toBe(first)
   })
 
   it('refuses a wrong code beside the field, and turns on with the right one (audited)', async () => {

@@ -307,7 +307,7 @@ describe('with the real core deciding (mediaWanted = the core’s isLive)', () =
     expect(rows[0]?.content.includes(photo.subarray(0, 64))).toBe(false)
     const thread = await statement(
       core.db,
-      "select text, attachment_id is not null as file from handoff_messages where author = 'person' order by id",
+      "select text, case when attachment_id is not null then 1 else 0 end as file from handoff_messages where author = 'person' order by id",
     ).all()
     expect(thread).toEqual([{ text: 'Ini foto sertifikat lama saya', file: 1 }])
     const [, ack, note] = fake.sent(chatId).map((call) => String(call.payload.text))

@@ -136,7 +136,7 @@ export async function announcementSessions(
     AnnouncementSessionOption,
     'startsAt' | 'upcoming'
   > & { startsAt: number; upcoming: number })[]
-  return rows.map((r) => ({ ...r, startsAt: new Date(r.startsAt), upcoming: r.upcoming === 1 }))
+  return rows.map((r) => ({ ...r, startsAt: new Date(r.startsAt), upcoming: Boolean(r.upcoming) }))
 }
 
 /** Who made an announcement, for staff: the staff member's name, "CLI", or the actor as stored. */

@@ -31,7 +31,7 @@ export type CertificateSearch = {
 const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`)
 
 const MATCH = `(@name = '' or lower(holder_name) like '%' || lower(@name) || '%' escape '\\'
-  or (@number is not null and number like '%' || @number || '%'))`
+  or (cast(@number as text) is not null and number like '%' || cast(@number as text) || '%'))`
 
 /** One page of the certificates that match, newest issued first, and how many match in all. */
 export async function searchCertificates(

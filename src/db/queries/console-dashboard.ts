@@ -198,9 +198,9 @@ export async function chatsPerChannel(
     : ''
   return (await statement(
     db,
-    `select c.channel, count(*) as total, count(case when c.updated_at >= @since then 1 end) as active
+    `select c.channel, count(*) as total, count(case when c.updated_at >= ? then 1 end) as active
        from conversation_states c where true ${linked} group by c.channel order by c.channel`,
-  ).all(...where.args, { since: since.getTime() })) as { channel: Channel; total: number; active: number }[]
+  ).all(since.getTime(), ...where.args)) as { channel: Channel; total: number; active: number }[]
 }
 
 /** Handoffs waiting for a staff member and being served now, of the scope's region (by the handoff's own region). */

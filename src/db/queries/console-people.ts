@@ -114,7 +114,7 @@ export async function personInConsole(db: Db, scope: ConsoleScope, id: number): 
        created_at as createdAt
      from people where id = ?${where.sql}`,
   ).get(id, ...where.args)) as (Omit<PersonRecord, 'hasNik' | 'createdAt'> & { hasNik: number; createdAt: number }) | undefined
-  return row && { ...row, hasNik: row.hasNik === 1, createdAt: new Date(row.createdAt) }
+  return row && { ...row, hasNik: Boolean(row.hasNik), createdAt: new Date(row.createdAt) }
 }
 
 const dated = <T extends Record<string, unknown>>(row: T, keys: readonly string[]): T => {
