@@ -70,13 +70,15 @@ const linkedPerson = (ctx: TurnContext) => personOfChat(ctx.db, ctx.inbound.chan
 async function registrationLines(ctx: TurnContext, rows: Registered): Promise<string> {
   const { lang } = ctx
   const zone = await readerZone(ctx)
-  const lines = await Promise.all(
-    rows.map(async ({ registration, session }, i) => {
-      const position = await waitlistPosition(ctx.db, registration)
-      const status = `${statusText(registration.status, lang)}${position ? fill(t(lang, texts.position), { position }) : ''}`
-      return `${i + 1}. *${registration.code}*: ${session.title}\n   🗓 ${when(session, lang, zone)}\n   📍 ${where(session, lang).replace('\n', '\n   ')}\n   ${status}`
-    }),
-  )
+  // One query after another: inside the turn's transaction they share one connection.
+  const lines: string[] = []
+  for (const [i, { registration, session }] of rows.entries()) {
+    const position = await waitlistPosition(ctx.db, registration)
+    const status = `${statusText(registration.status, lang)}${position ? fill(t(lang, texts.position), { position }) : ''}`
+    lines.push(
+      `${i + 1}. *${registration.code}*: ${session.title}\n   🗓 ${when(session, lang, zone)}\n   📍 ${where(session, lang).replace('\n', '\n   ')}\n   ${status}`,
+    )
+  }
   return `${t(lang, texts.mineTitle)}\n\n${lines.join('\n\n')}`
 }
 

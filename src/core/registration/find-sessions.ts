@@ -186,16 +186,18 @@ async function seatsOf(ctx: TurnContext, session: SessionRow): Promise<string> {
 
 async function sessionLines(ctx: TurnContext, sessions: SessionRow[], zone: string | undefined): Promise<string> {
   const { lang } = ctx
-  const lines = await Promise.all(
-    sessions.map(async (session, i) =>
+  // One query after another: inside the turn's transaction they share one connection.
+  const lines: string[] = []
+  for (const [i, session] of sessions.entries()) {
+    lines.push(
       [
         `${i + 1}. *${session.title}* (${session.targetGroup})`,
         `   🗓 ${when(session, lang, zone)}`,
         `   📍 ${where(session, lang).replace('\n', '\n   ')}`,
         `   👥 ${await seatsOf(ctx, session)} · ${windowLine(ctx, session, zone ?? session.timeZone)}`,
       ].join('\n'),
-    ),
-  )
+    )
+  }
   return lines.join('\n\n')
 }
 
