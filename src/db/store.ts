@@ -112,17 +112,7 @@ export async function transaction<T>(db: Db, work: (tx: Db) => T | Promise<T>, o
   const level = levels.get(db)
   if (level) return savepoint(connection, level, work)
   const { queue } = connection
-  const before = queue.tail
-  let release!: () => void
-  queue.tail = new Promise<void>((resolve) => {
-    release = resolve
-  })
-  queue.waiting++
-  try {
-    await before
-  } finally {
-    queue.waiting--
-  }
+  const release = await takeTurn(queue)
   const open: Open = { depth: 0, ended: false }
   let begun = false
   try {
@@ -198,6 +188,22 @@ async function savepoint<T>(connection: Connection, level: Level, work: (tx: Db)
   return result
 }
 
+/** Waits for the transactions asked before on `queue` to end; gives what ends this one's turn. */
+async function takeTurn(queue: Queue): Promise<() => void> {
+  const before = queue.tail
+  let release!: () => void
+  queue.tail = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  queue.waiting++
+  try {
+    await before
+  } finally {
+    queue.waiting--
+  }
+  return release
+}
+
 /** Transactions waiting for one PostgreSQL pool, and how many were begun on it. */
 const poolQueues = new WeakMap<Pool, Queue & { begun: number }>()
 
@@ -230,17 +236,7 @@ async function postgresTransaction<T>(
     queue = { tail: Promise.resolve(), waiting: 0, busy: false, begun: 0 }
     poolQueues.set(pg.pool, queue)
   }
-  const before = queue.tail
-  let release!: () => void
-  queue.tail = new Promise<void>((resolve) => {
-    release = resolve
-  })
-  queue.waiting++
-  try {
-    await before
-  } finally {
-    queue.waiting--
-  }
+  const release = await takeTurn(queue)
   const open: Open = { depth: 0, ended: false }
   try {
     queue.busy = true
