@@ -10,7 +10,7 @@ import { eq } from 'drizzle-orm'
 import { describe, expect, it, vi } from 'vitest'
 import { type ChannelSender, GONE_AFTER_MS, RecipientUnreachable, unlessStopped } from '../../src/core/outbox.js'
 import type { Channel, Reply } from '../../src/core/types.js'
-import { type Db, openDatabase, written } from '../../src/db/client.js'
+import { type Db, openDatabase, statement, written } from '../../src/db/client.js'
 import { linkChat } from '../../src/db/queries/chat-links.js'
 import { queueForPerson } from '../../src/db/queries/outbox.js'
 import { registerDispatcher, takeBackFromGone } from '../../src/db/queries/outbox-dispatchers.js'
@@ -44,6 +44,13 @@ async function setup() {
 }
 
 let keys = 0
+/** Queues one message per chat, one after another: their ids follow the order given. */
+async function queueInOrder(db: Db, chatIds: string[], dueAt: Date): Promise<number[]> {
+  const ids: number[] = []
+  for (const chatId of chatIds) ids.push(await queue(db, { chatId, dueAt }))
+  return ids
+}
+
 async function queue(
   db: Db,
   row: { channel?: Channel; chatId?: string; text?: string; dueAt: Date; expiresAt?: Date; key?: string; kind?: string },
@@ -315,7 +322,7 @@ describe('outbox delivery', () => {
   it('a predecessor on this machine whose process is gone: taken back at once on start-up, its heartbeat fresh or not', async () => {
     for (const predecessor of [{ pid: 100 }, { pid: 200 }]) {
       const { clock, db } = await setup()
-      const ids = await Promise.all(['c-1', 'c-2', 'c-3'].map((chatId) => queue(db, { chatId, dueAt: clock.now() })))
+      const ids = await queueInOrder(db, ['c-1', 'c-2', 'c-3'], clock.now())
       // Process 100 (or one with the id the new process now has: a container's restart) was
       // sending c-1 with c-2 and c-3 waiting their turn when it was killed.
       let release = () => {}
@@ -372,7 +379,7 @@ describe('outbox delivery', () => {
 
   it('a clean stop hands back what it had not started: the next process sends it at once, nothing unknown', async () => {
     const { clock, db } = await setup()
-    const ids = await Promise.all(['c-1', 'c-2', 'c-3', 'c-4'].map((chatId) => queue(db, { chatId, dueAt: clock.now() })))
+    const ids = await queueInOrder(db, ['c-1', 'c-2', 'c-3', 'c-4'], clock.now())
     const first = recordingSender()
     // The pace's waits are held here: c-1 goes, then the run waits for c-2's turn.
     let release = () => {}
@@ -425,7 +432,7 @@ describe('outbox delivery', () => {
 
   it('a dispatcher judged gone while it still runs: what it queued goes to another once, and it registers again', async () => {
     const { clock, db } = await setup()
-    const ids = await Promise.all(['c-1', 'c-2', 'c-3'].map((chatId) => queue(db, { chatId, dueAt: clock.now() })))
+    const ids = await queueInOrder(db, ['c-1', 'c-2', 'c-3'], clock.now())
     const first = recordingSender()
     let release = () => {}
     const turn = new Promise<void>((resolve) => {
@@ -445,24 +452,22 @@ describe('outbox delivery', () => {
     expect(await Promise.all(ids.map(async (id) => (await rowOf(db, id)).status))).toEqual(['sent', 'sent', 'sent'])
     // Its next run writes its row again.
     expect(await paused.deliver()).toMatchObject({ sent: 0 })
-    expect(db.$client.prepare('SELECT count(*) AS n FROM outbox_dispatchers').pluck().get()).toBe(2)
+    expect(await statement(db, 'SELECT count(*) AS n FROM outbox_dispatchers').get()).toEqual({ n: 2 })
   })
 
   it('taking back reads who is live in its own transaction: a dispatcher that registered meanwhile keeps its rows', async () => {
     const { clock, db } = await setup()
-    const [mine, theirs, nobodys] = await Promise.all(
-      ['c-1', 'c-2', 'c-3'].map((chatId) => queue(db, { chatId, dueAt: clock.now() })),
-    )
+    const [mine, theirs, nobodys] = await queueInOrder(db, ['c-1', 'c-2', 'c-3'], clock.now())
     // A dispatcher that started after the caller listed the dispatchers, and one already forgotten.
     await registerDispatcher(
       db,
       { id: 'new', role: 'server', host: 'box-2', pid: 1, startedAt: clock.now().getTime() },
       clock.now(),
     )
-    const claim = db.$client.prepare(`UPDATE outbox SET status = 'queued', claim_token = 't', claimed_by = ? WHERE id = ?`)
-    claim.run('new', mine)
-    claim.run('gone', theirs)
-    claim.run('forgotten', nobodys)
+    const claim = statement(db, `UPDATE outbox SET status = 'queued', claim_token = 't', claimed_by = ? WHERE id = ?`)
+    await claim.run('new', mine)
+    await claim.run('gone', theirs)
+    await claim.run('forgotten', nobodys)
     expect(await takeBackFromGone(db, ['gone'], clock.now())).toEqual({ requeued: 2, unknown: 0 })
     expect(await Promise.all([mine, theirs, nobodys].map(async (id) => (await rowOf(db, id as number)).status))).toEqual([
       'queued',
