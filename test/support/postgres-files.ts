@@ -2,10 +2,10 @@
  * The test files `npm run test:postgres` runs on PostgreSQL (issue 24, phase 4): the files that open
  * the real core (or the console, or the verification routes over it) and pass there. The list grows
  * as the rest is made portable, until it is every file that touches the store. Not yet here (they
- * reach into SQLite directly, or wait on its timing): test/certificates/lookup-audit.test.ts, test/announcements/delivery.test.ts,
- * test/whatsapp/adapter.test.ts, and of test/console/ the Percakapan, audit, API-token and
- * Pengumuman pages and the dashboard's fast path; test/browser/ and the programs of test/e2e/ run
- * on SQLite only.
+ * reach into SQLite directly, or wait on its timing): test/certificates/lookup-audit.test.ts,
+ * test/announcements/delivery.test.ts, test/whatsapp/adapter.test.ts, and of test/console/ the
+ * Percakapan, audit, API-token and Pengumuman pages and the dashboard's fast path; test/browser/
+ * and the programs of test/e2e/ run on SQLite only.
  */
 export const POSTGRES_FILES: string[] = [
   'test/announcements/cancel.test.ts',
