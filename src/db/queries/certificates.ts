@@ -57,7 +57,7 @@ select t.number, t.display_number, t.holder_name, t.nik_hash,
   case when t.nik_hash is null then null else (select p.id from people p where p.nik_hash = t.nik_hash) end,
   t.scheme, t.level, t.issued_at, t.expires_at, t.status, t.status_reason,
   case when t.status = 'active' then null else CAST(@at AS BIGINT) end, CAST(@at AS BIGINT), CAST(@at AS BIGINT)
-from ${STAGING} t where true order by t.line
+from ${STAGING} t where true order by t.rowid
 on conflict (number) do update set
   display_number = excluded.display_number,
   holder_name = excluded.holder_name,
