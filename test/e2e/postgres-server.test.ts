@@ -18,15 +18,18 @@ afterAll(async () => {
 
 const temp = tempFolderEachTest('pg-server', 'data/kesos.db')
 
+/** The server's settings on the database at `url`. */
+const serverEnv = (url: string) => ({
+  DATABASE_URL: url,
+  // Only where the development data key file is kept: the data itself is in PostgreSQL.
+  DATABASE_PATH: temp.dbPath,
+  PORT: '0',
+  PUBLIC_BASE_URL: 'http://localhost',
+  CERT_SIGNING_KEY: 'e2e-postgres-signing-key-0123456789abcdef',
+})
+
 async function startServer(url: string): Promise<{ server: Running; port: number }> {
-  const server = start('src/main.ts', [], {
-    DATABASE_URL: url,
-    // Only where the development data key file is kept: the data itself is in PostgreSQL.
-    DATABASE_PATH: temp.dbPath,
-    PORT: '0',
-    PUBLIC_BASE_URL: 'http://localhost',
-    CERT_SIGNING_KEY: 'e2e-postgres-signing-key-0123456789abcdef',
-  })
+  const server = start('src/main.ts', [], serverEnv(url))
   const match = await server.waitForStdout(/listening on http:\/\/localhost:(\d+)/, 30_000)
   return { server, port: Number(match[1]) }
 }
@@ -45,13 +48,7 @@ describe('the server on PostgreSQL', () => {
     // The rows are in PostgreSQL.
     expect(Number(await psql(url, 'select count(*) from certificates'))).toBeGreaterThan(0)
 
-    const second = start('src/main.ts', [], {
-      DATABASE_URL: url,
-      DATABASE_PATH: temp.dbPath,
-      PORT: '0',
-      PUBLIC_BASE_URL: 'http://localhost',
-      CERT_SIGNING_KEY: 'e2e-postgres-signing-key-0123456789abcdef',
-    })
+    const second = start('src/main.ts', [], serverEnv(url))
     expect((await second.exited(30_000)).code).toBe(1)
     expect(second.stdout()).toContain('another kesos-assistant server is running on this database')
     // The first one is untouched.

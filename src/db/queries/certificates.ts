@@ -282,23 +282,21 @@ const toPublicCertificate = (r: PublicRow): PublicCertificate => ({
 // the driver itself (drizzle's query builder and row mapping cost more than the lookup on this path).
 const prepared = new WeakMap<object, (number: string) => PublicCertificate | undefined>()
 
-const publicSelect = () =>
-  `select ${PUBLIC_COLUMNS.map((column) => `"${column.name}"`).join(', ')} from ${getTableName(certificates)} where "${certificates.number.name}" = ?`
+// The public columns of certificates, chosen by number: built once, the lookups' every call reads it.
+const PUBLIC_FROM = `select ${PUBLIC_COLUMNS.map((column) => `"${column.name}"`).join(', ')} from ${getTableName(certificates)} where "${certificates.number.name}"`
+const PUBLIC_BY_NUMBER = `${PUBLIC_FROM} = ?`
+const PUBLIC_BY_NUMBERS = `${PUBLIC_FROM} in (select value from json_each(?))`
 
 /** The public record of the certificate with this stored (normalised) number, for verification. */
 export async function publicCertificateByNumber(db: Db, number: string): Promise<PublicCertificate | undefined> {
   if (!postgresOf(db)) return publicCertificateNow(db, number)
-  const row = (await statement(db, publicSelect()).get(number)) as Record<string, unknown> | undefined
-  return row ? toPublicCertificate(PUBLIC_COLUMNS.map((column) => row[column.name]) as PublicRow) : undefined
+  const [row] = (await statement(db, PUBLIC_BY_NUMBER).arrays(number)) as PublicRow[]
+  return row ? toPublicCertificate(row) : undefined
 }
 
 /** The public records of the certificates with these stored numbers, by number: one query. */
 export async function publicCertificatesByNumbers(db: Db, numbers: readonly string[]): Promise<Map<string, PublicCertificate>> {
-  const columns = PUBLIC_COLUMNS.map((column) => `"${column.name}"`).join(', ')
-  const rows = (await statement(
-    db,
-    `select ${columns} from ${getTableName(certificates)} where "${certificates.number.name}" in (select value from json_each(?))`,
-  ).arrays(JSON.stringify(numbers))) as PublicRow[]
+  const rows = (await statement(db, PUBLIC_BY_NUMBERS).arrays(JSON.stringify(numbers))) as PublicRow[]
   return new Map(rows.map((row) => [row[0], toPublicCertificate(row)]))
 }
 
@@ -306,7 +304,7 @@ export async function publicCertificatesByNumbers(db: Db, numbers: readonly stri
 export function publicCertificateNow(db: Db, number: string): PublicCertificate | undefined {
   let find = prepared.get(connectionOf(db))
   if (!find) {
-    const query = connectionOf(db).prepare<[string], PublicRow>(publicSelect()).raw(true)
+    const query = connectionOf(db).prepare<[string], PublicRow>(PUBLIC_BY_NUMBER).raw(true)
     find = (n: string) => {
       const row = query.get(n)
       return row ? toPublicCertificate(row) : undefined
