@@ -25,8 +25,10 @@ import { type ChannelSender, capResumeAt, createOutbox } from './core/outbox.js'
 import { createSecretBox, STAFF_TOTP_PURPOSE } from './core/privacy/data-key.js'
 import { runRetention } from './core/privacy/retention.js'
 import { expireSeatOffers } from './core/registration/seat-offers.js'
+import { openChatTurns } from './db/chat-turns.js'
 import { closeStore } from './db/client.js'
-import { takeServerLock } from './db/pg/server-lock.js'
+import { type InstanceBus, openInstanceBus } from './db/pg/instance-bus.js'
+import { type LeaderElection, startLeaderElection } from './db/pg/leader.js'
 import { databaseAnswers } from './db/queries/meta.js'
 import { capRemaining } from './db/queries/outbox.js'
 import { createLogger } from './logger.js'
@@ -40,15 +42,14 @@ const config = loadConfigOrExit()
 // The one place the server reads the real clock: everything below is handed this.
 const clock = () => new Date()
 const logger = createLogger({ level: config.LOG_LEVEL })
-// On PostgreSQL, one server per database until several instances share the work (issue 24).
-const serverLock = config.DATABASE_URL ? await takeServerLockOrExit(config.DATABASE_URL) : undefined
-// One-time codes go out over WhatsApp: offered only while that channel is connected.
+// One-time codes go out over WhatsApp: offered only while that channel is connected (on this
+// instance, or on the leader when several share a PostgreSQL database).
 const { db, engine, demo, vault, keys, authBox, blocking, kb, handoffs, prepareUnderstandingInBackground } = await openCoreOrExit(
   config,
   logger,
   clock,
   {
-    codeChannelReady: () => whatsappChannel?.state().status === 'open',
+    codeChannelReady: () => whatsappStatus() === 'open',
   },
 )
 if (demo) {
@@ -70,6 +71,8 @@ if (holidayGap) logger.warn(holidayGap)
 /** While a chat talks to staff, its photos and PDFs are downloaded for them. */
 const talksToStaff = (channel: 'telegram' | 'whatsapp') => (chatId: string) => handoffs.live.isLive(db, channel, chatId)
 
+/** On PostgreSQL, a chat's turns never overlap across instances (the webhook may reach any of them). */
+const chatTurns = await openChatTurns(db)
 const telegram = config.TELEGRAM_BOT_TOKEN
   ? createTelegramBot({
       token: config.TELEGRAM_BOT_TOKEN,
@@ -80,6 +83,7 @@ const telegram = config.TELEGRAM_BOT_TOKEN
       clock,
       logger,
       mediaWanted: talksToStaff('telegram'),
+      chatTurn: chatTurns.run,
       staffGroups: staffGroupIds(handoffs.settings),
       staffGroup: createStaffGroup({ db, actions: handoffs.actions, faq: kb, clock, logger }),
     })
@@ -102,7 +106,22 @@ if (!telegram) logger.info('Telegram off: set TELEGRAM_BOT_TOKEN')
 /** The WhatsApp channel once loaded; until then /admin/whatsapp shows it connecting. */
 let whatsappChannel: WhatsAppChannel | undefined
 const whatsappLoading: ConnectionState = { status: 'connecting', since: clock() }
-const whatsapp = config.WHATSAPP_ENABLED ? loadWhatsApp() : undefined
+/** Loaded when this instance leads (at once on SQLite): WhatsApp allows one live socket per number. */
+let whatsapp: Promise<WhatsAppChannel> | undefined
+/** Notes to and from the other instances on the same PostgreSQL database (set below). */
+let bus: InstanceBus | undefined
+/** The leader's duties once started (lead()), and the jobs among them. */
+let leading: Promise<void> | undefined
+let leaderScheduler: ReturnType<typeof startScheduler> | undefined
+/** The leader's WhatsApp state as it last told the other instances (PostgreSQL), and when. */
+let leaderWhatsApp: { status: ConnectionState['status']; at: number } | undefined
+/** The leader repeats its WhatsApp state this often; a follower trusts what it heard for three times as long. */
+const WHATSAPP_STATE_EVERY_MS = 10_000
+function whatsappStatus(): ConnectionState['status'] | undefined {
+  if (whatsappChannel) return whatsappChannel.state().status
+  if (leaderWhatsApp && clock().getTime() - leaderWhatsApp.at < 3 * WHATSAPP_STATE_EVERY_MS) return leaderWhatsApp.status
+  return undefined
+}
 
 /**
  * Baileys (WhatsApp Web's protocol, Signal, protobuf: about 45 MB and half a second) is loaded only
@@ -135,32 +154,34 @@ async function loadWhatsApp(): Promise<WhatsAppChannel> {
   whatsappChannel.start()
   return whatsappChannel
 }
-if (!whatsapp) logger.info('WhatsApp off: set WHATSAPP_ENABLED=true')
+if (!config.WHATSAPP_ENABLED) logger.info('WhatsApp off: set WHATSAPP_ENABLED=true')
 
 const showQr = pairingQrShower({
   terminal: process.stdout.isTTY === true,
   write: (text) => process.stdout.write(text),
   logger,
 })
+/** /healthz's word for each state of the WhatsApp connection. */
+const WHATSAPP_HEALTH: Record<ConnectionState['status'], ChannelStatus> = {
+  stopped: 'off',
+  connecting: 'connecting',
+  reconnecting: 'connecting',
+  pairing: 'pairing',
+  open: 'on',
+  replaced: 'error',
+  failed: 'error',
+}
 /** Keeps /healthz current and shows each new pairing QR (drawn on a terminal, else a log entry says where). */
 function showWhatsAppState(state: ConnectionState) {
-  const status: Record<ConnectionState['status'], ChannelStatus> = {
-    stopped: 'off',
-    connecting: 'connecting',
-    reconnecting: 'connecting',
-    pairing: 'pairing',
-    open: 'on',
-    replaced: 'error',
-    failed: 'error',
-  }
-  channels.whatsapp = status[state.status]
+  channels.whatsapp = WHATSAPP_HEALTH[state.status]
+  bus?.publish({ topic: 'whatsapp', status: state.status })
   void showQr(state.qr)
 }
 logger.info('Terminal chat on: run "npm run chat" in another terminal (same database)')
 
+// Every instance sends Telegram's share of the outbox; WhatsApp's is sent where its socket is (the leader).
 const senders: Partial<Record<'telegram' | 'whatsapp', ChannelSender>> = {
   ...(telegram && { telegram: telegram.sendTo }),
-  ...(whatsapp && { whatsapp: async (chatId, replies, options) => (await whatsapp).send(chatId, replies, options) }),
 }
 const outboxSettings = outboxSettingsOf(config)
 // WhatsApp announcements stop at WHATSAPP_DAILY_CAP a day (WIB); the rest go at the next working day's opening.
@@ -169,6 +190,8 @@ const outbox = createOutbox({
   db,
   logger,
   senders,
+  // On PostgreSQL, WhatsApp's messages wait for the leader (the one instance with the socket).
+  takes: (channel) => channel !== 'whatsapp' || !config.DATABASE_URL || leading !== undefined,
   now: clock,
   dailyCap: { perDay: outboxSettings.dailyCapPerDay, resumeAt: capResumeAt(handoffs.calendar) },
 })
@@ -177,48 +200,58 @@ const outbox = createOutbox({
 await outbox.start()
 outbox.deliverSoon()
 // A staff reply or a close notice goes out within seconds, not at the next scheduled run; the
-// staff group hears of new messages at once too.
+// staff group hears of new messages at once too. So do the other instances (the leader sends WhatsApp's).
 handoffs.activity.subscribe(() => {
   outbox.deliverSoon()
   staffRelay?.wake()
+  bus?.publish({ topic: 'outbox' })
 })
+/** A message was queued here: sent at once by this instance, and by the leader when it is WhatsApp's. */
+function deliverSoonEverywhere() {
+  outbox.deliverSoon()
+  bus?.publish({ topic: 'outbox' })
+}
 
 /** Queuing an announcement: 5,000 people per write transaction, 50 ms between them for the other writers. */
 const ANNOUNCEMENT_QUEUE = { batchPeople: 5_000, pauseMs: 50 }
 
+/** The jobs every instance runs: its share of the outbox. */
 const scheduler = startScheduler(
   [
-    {
-      name: 'housekeeping',
-      cron: '*/5 * * * *',
-      run: () => runHousekeeping(db, clock(), config.CONVERSATION_TIMEOUT_MINUTES),
-    },
-    // Offers of a freed Bimtek seat that were not answered in time go to the next person waiting.
-    { name: 'seat-offers', cron: '* * * * *', run: () => expireSeatOffers(db, clock(), config.REGISTRATION_OFFER_HOURS) },
     // Reminders and the other messages the assistant sends on its own, at each channel's pace.
     { name: 'outbox', cron: config.REMINDER_CRON, run: () => outbox.deliver() },
-    // Staff told again about people still waiting; conversations silent since staff's last answer closed.
-    {
-      name: 'handoffs',
-      cron: '* * * * *',
-      run: () =>
-        runHandoffJobs({ db, calendar: handoffs.calendar, settings: handoffs.settings, activity: handoffs.activity }, clock()),
-    },
-    // Announcements: scheduled ones queued when their start comes, an interrupted queuing resumed,
-    // finished ones closed with their totals; what was queued goes out at once.
-    {
-      name: 'announcements',
-      cron: '* * * * *',
-      run: async () => {
-        const { queued } = await runAnnouncements(db, clock, ANNOUNCEMENT_QUEUE)
-        if (queued > 0) outbox.deliverSoon()
-      },
-    },
-    // Rows kept as long as docs/privacy.md promises are deleted, at night (server time).
-    { name: 'retention', cron: '30 2 * * *', run: () => runRetention(db, clock(), retentionPeriodsOf(config)) },
   ],
   logger,
 )
+/** The jobs that must run once, on the leader (this process on SQLite). */
+const leaderJobs = () => [
+  {
+    name: 'housekeeping',
+    cron: '*/5 * * * *',
+    run: () => runHousekeeping(db, clock(), config.CONVERSATION_TIMEOUT_MINUTES),
+  },
+  // Offers of a freed Bimtek seat that were not answered in time go to the next person waiting.
+  { name: 'seat-offers', cron: '* * * * *', run: () => expireSeatOffers(db, clock(), config.REGISTRATION_OFFER_HOURS) },
+  // Staff told again about people still waiting; conversations silent since staff's last answer closed.
+  {
+    name: 'handoffs',
+    cron: '* * * * *',
+    run: () =>
+      runHandoffJobs({ db, calendar: handoffs.calendar, settings: handoffs.settings, activity: handoffs.activity }, clock()),
+  },
+  // Announcements: scheduled ones queued when their start comes, an interrupted queuing resumed,
+  // finished ones closed with their totals; what was queued goes out at once.
+  {
+    name: 'announcements',
+    cron: '* * * * *',
+    run: async () => {
+      const { queued } = await runAnnouncements(db, clock, ANNOUNCEMENT_QUEUE)
+      if (queued > 0) deliverSoonEverywhere()
+    },
+  },
+  // Rows kept as long as docs/privacy.md promises are deleted, at night (server time).
+  { name: 'retention', cron: '30 2 * * *', run: () => runRetention(db, clock(), retentionPeriodsOf(config)) },
+]
 
 // Certificate lookups reach the audit log in batches, so a burst of lookups is not a burst of writes.
 const lookupAudit = createLookupAudit(db, {
@@ -265,12 +298,12 @@ const app = createWebApp({
     quickReplies: quickRepliesOf(kb),
     // Pengumuman: "Kirim sekarang" queues in the background and wakes the outbox (sent within seconds).
     announce: {
-      deliverSoon: () => outbox.deliverSoon(),
+      deliverSoon: () => deliverSoonEverywhere(),
       capPerDay: config.WHATSAPP_DAILY_CAP,
       capRemaining: (now) => capRemaining(db, now, config.WHATSAPP_DAILY_CAP),
       queue: (id) =>
         void queueAnnouncement(db, id, clock, ANNOUNCEMENT_QUEUE)
-          .then(() => outbox.deliverSoon())
+          .then(() => deliverSoonEverywhere())
           .catch((err: unknown) =>
             logger.error({ err, announcement: id }, 'announcement: queuing failed (the scheduler resumes it)'),
           ),
@@ -285,7 +318,7 @@ const app = createWebApp({
     ...(config.PUBLIC_BASE_URL && { publicBaseUrl: config.PUBLIC_BASE_URL }),
   },
   ...(config.ADMIN_TOKEN && { adminToken: config.ADMIN_TOKEN }),
-  ...(whatsapp && { whatsappState: () => whatsappChannel?.state() ?? whatsappLoading }),
+  ...(config.WHATSAPP_ENABLED && { whatsappState: () => whatsappChannel?.state() ?? whatsappLoading }),
   ...(telegram &&
     config.TELEGRAM_MODE === 'webhook' &&
     config.TELEGRAM_WEBHOOK_SECRET && { telegramWebhook: createTelegramWebhook(telegram, config.TELEGRAM_WEBHOOK_SECRET) }),
@@ -330,40 +363,124 @@ server.on('error', (error: NodeJS.ErrnoException) => {
   logger.fatal({ code: error.code }, `cannot start the web server: ${reason}`)
   void (async () => {
     await scheduler.stop().catch(() => undefined)
+    await leaderScheduler?.stop().catch(() => undefined)
     await lookupAudit.stop()
+    await election?.stop()
+    await bus?.close()
     await closeStore(db)
     process.exit(1)
   })()
 })
 
-if (telegram !== undefined) void startTelegram(telegram)
+/** Resolves once Telegram's token is checked and its commands registered: true when it is usable. */
+const telegramReady: Promise<boolean> = telegram ? startTelegram(telegram) : Promise.resolve(false)
 
-/** Resolves when start-up is over: the web server listens and WhatsApp (when on) is loaded and started. */
-export const started: Promise<void> = Promise.resolve(whatsapp).then(() => undefined)
+/**
+ * What runs once however many instances share the database: the WhatsApp socket (one live socket
+ * per number), the scheduled jobs, Telegram's long polling (Telegram hands updates to one poller),
+ * the staff-group relay. On SQLite this process is the only one and leads from the start; on
+ * PostgreSQL the instance holding the leader lock does (src/db/pg/leader.ts, docs/operations.md).
+ */
+function lead(): Promise<void> {
+  leading ??= (async () => {
+    leaderScheduler = startScheduler(leaderJobs(), logger)
+    if (config.WHATSAPP_ENABLED) {
+      whatsapp = loadWhatsApp()
+      const channel = whatsapp
+      senders.whatsapp = async (chatId, replies, options) => (await channel).send(chatId, replies, options)
+      await channel
+    }
+    if (telegram && (await telegramReady)) {
+      if (staffRelay) {
+        await logStaffGroups(telegram.bot.api, handoffs.settings, telegram.bot.botInfo.id, logger)
+        staffRelay.start()
+      }
+      if (config.TELEGRAM_MODE === 'polling') startPolling(telegram)
+    }
+    // What a predecessor left for the leader (WhatsApp's share) goes now, not at the next run.
+    outbox.deliverSoon()
+  })()
+  return leading
+}
 
-/** Checks the token, registers the commands, and in polling mode starts fetching updates. */
-async function startTelegram(bot: TelegramBot) {
+/** The instance bus and the leader election, on PostgreSQL only. */
+bus = config.DATABASE_URL
+  ? openInstanceBus({
+      url: config.DATABASE_URL,
+      instance: outbox.dispatcher.id,
+      log: logger,
+      onNote: (note) => {
+        if (note.topic === 'outbox') {
+          outbox.deliverSoon()
+          staffRelay?.wake()
+        } else if (!whatsappChannel && note.status in WHATSAPP_HEALTH) {
+          const status = note.status as ConnectionState['status']
+          leaderWhatsApp = { status, at: clock().getTime() }
+          // /healthz on every instance says how the leader's WhatsApp is.
+          channels.whatsapp = WHATSAPP_HEALTH[status]
+        }
+      },
+    })
+  : undefined
+const election: LeaderElection | undefined = config.DATABASE_URL
+  ? startLeaderElection({
+      url: config.DATABASE_URL,
+      log: logger,
+      onLead: () => {
+        logger.info('leader: this instance runs WhatsApp, the scheduled jobs and Telegram polling')
+        return lead()
+      },
+      // A leader that lost its lock stops at once, before another instance starts the same duties;
+      // its supervisor starts it again, as a follower until the lock is free (docs/operations.md).
+      onStepDown: (reason) => {
+        if (reason === 'stopped') return
+        logger.fatal({ reason }, 'leader: lost the leader lock (DATABASE_URL); stopping')
+        void shutdown('leader lock lost', 1)
+      },
+    })
+  : undefined
+if (!election) void lead()
+/** The leader repeats its WhatsApp state, so that an instance started later knows it too. */
+const whatsappStateRepeat =
+  bus && config.WHATSAPP_ENABLED
+    ? setInterval(() => {
+        if (whatsappChannel) bus.publish({ topic: 'whatsapp', status: whatsappChannel.state().status })
+      }, WHATSAPP_STATE_EVERY_MS)
+    : undefined
+whatsappStateRepeat?.unref()
+
+/**
+ * Resolves when start-up is over: the web server listens and, on the leader, WhatsApp (when on) is
+ * loaded and started. An instance waiting for the lead is started once it serves.
+ */
+export const started: Promise<void> = election ? Promise.resolve() : lead()
+
+/** Checks the token and registers the commands; true when Telegram can be used. */
+async function startTelegram(bot: TelegramBot): Promise<boolean> {
   channels.telegram = 'connecting'
   try {
     await bot.bot.init()
   } catch (error) {
     channels.telegram = 'error'
     logger.error({ err: describe(error) }, 'Telegram error: the bot token was refused or Telegram cannot be reached')
-    return
+    return false
   }
   await bot.registerCommands()
-  if (staffRelay) {
-    await logStaffGroups(bot.bot.api, handoffs.settings, bot.bot.botInfo.id, logger)
-    staffRelay.start()
-  }
   if (config.TELEGRAM_MODE === 'webhook') {
     channels.telegram = 'on'
     logger.info(
       { username: bot.bot.botInfo.username },
       'Telegram on (webhook at /telegram/webhook; run "npm run cli -- telegram set-webhook" once)',
     )
-    return
+  } else if (election) {
+    // Sending works everywhere; updates are fetched by the leader.
+    channels.telegram = 'on'
   }
+  return true
+}
+
+/** Long polling: Telegram hands each update to one poller, so only the leader polls. */
+function startPolling(bot: TelegramBot) {
   bot.bot
     .start({
       allowed_updates: [...ALLOWED_UPDATES],
@@ -406,27 +523,16 @@ async function shutdown(signal: string, exitCode = 0) {
     setTimeout(() => (server as Server).closeAllConnections(), STREAMS_GRACE_MS).unref()
   })
   await scheduler.stop()
+  await leaderScheduler?.stop()
   await lookupAudit.stop()
+  clearInterval(whatsappStateRepeat)
+  // The leader lock is released last: another instance leads once this one's duties have stopped.
+  await election?.stop()
+  await bus?.close()
+  await chatTurns.close()
   await closeStore(db)
-  await serverLock?.release()
   logger.info('stopped cleanly')
   process.exit(exitCode)
 }
-async function takeServerLockOrExit(url: string) {
-  try {
-    const lock = await takeServerLock(url, (error) => {
-      logger.fatal({ err: error.message }, 'lost the connection holding the server lock (DATABASE_URL): stopping')
-      void shutdown('server lock lost', 1)
-    })
-    if (lock) return lock
-    logger.fatal(
-      'another kesos-assistant server is running on this database (DATABASE_URL): only one server per database can run for now; stop the other one first',
-    )
-  } catch (error) {
-    logger.fatal({ err: (error as Error).message }, 'cannot reach the PostgreSQL database (DATABASE_URL)')
-  }
-  process.exit(1)
-}
-
 process.on('SIGINT', () => void shutdown('SIGINT'))
 process.on('SIGTERM', () => void shutdown('SIGTERM'))

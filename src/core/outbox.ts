@@ -115,6 +115,12 @@ export type OutboxDeps = {
   logger: Logger
   /** The channels that can send on their own; messages for others are skipped with a reason. */
   senders: Partial<Record<Channel, ChannelSender>>
+  /**
+   * Whether this dispatcher takes a channel's messages now (default: every channel). With several
+   * instances, WhatsApp's are left to the leader, which holds the socket: an instance without it
+   * must neither take them nor skip them.
+   */
+  takes?: (channel: Channel) => boolean
   /** The time, for the records, what is due and the pace. */
   now: () => Date
   /** Waiting for a message's turn (virtual in tests). Default: real time. */
@@ -398,6 +404,7 @@ export function createOutbox(deps: OutboxDeps) {
     const work: Promise<void>[] = []
     for (const channel of deps.channels ?? CHANNELS) {
       if (stopping) break
+      if (deps.takes && !deps.takes(channel)) continue
       const pace = paces[channel]
       const limit = Math.max(1, Math.min(deps.batchSize ?? 2_000, Math.floor((averageRate(pace) * runEveryMs) / 1000)))
       const capped = channel === 'whatsapp' ? cap : undefined

@@ -235,6 +235,23 @@ describe('outbox delivery', () => {
     expect(telegram.calls()).toBe(1)
   })
 
+  it('an instance that leaves WhatsApp to the leader neither takes nor skips its messages; the leader sends them', async () => {
+    const { clock, db } = await setup()
+    const telegram = recordingSender()
+    const whatsapp = recordingSender()
+    const follower = testOutbox(db, clock, { telegram: telegram.send }, { takes: (channel) => channel !== 'whatsapp' })
+    const whatsappRow = await queue(db, { channel: 'whatsapp', chatId: 'wa-1', dueAt: clock.now() })
+    const telegramRow = await queue(db, { channel: 'telegram', chatId: 'tg-1', dueAt: clock.now() })
+    expect(await follower.deliver()).toMatchObject({ sent: 1, skipped: 0 })
+    expect(await rowOf(db, telegramRow)).toMatchObject({ status: 'sent' })
+    expect(await rowOf(db, whatsappRow)).toMatchObject({ status: 'pending', claimedBy: null })
+
+    const leader = testOutbox(db, clock, { telegram: telegram.send, whatsapp: whatsapp.send })
+    expect(await leader.deliver()).toMatchObject({ sent: 1 })
+    expect(await rowOf(db, whatsappRow)).toMatchObject({ status: 'sent' })
+    expect([telegram.calls(), whatsapp.calls()]).toEqual([1, 1])
+  })
+
   it('a message past its expiry is skipped, never sent, also while waiting for a retry', async () => {
     const { clock, db } = await setup()
     const telegram = recordingSender((chatId) => (chatId === 'c-retry' ? new Error('down') : undefined))

@@ -1,8 +1,7 @@
 /**
  * The server from source on PostgreSQL (DATABASE_URL, issue 24): it migrates an empty database,
  * loads the demo data once, answers /healthz and a certificate lookup from PostgreSQL, keeps what it
- * wrote across a restart, and a second server on the same database refuses to start (one server per
- * database until several instances share the work).
+ * wrote across a restart, and a second server on the same database serves beside it as a follower.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type PostgresServer, psql, startPostgres } from '../support/postgres.js'
@@ -37,7 +36,7 @@ async function startServer(url: string): Promise<{ server: Running; port: number
 const get = (port: number, path: string) => fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(5_000) })
 
 describe('the server on PostgreSQL', () => {
-  it('serves from an empty database, keeps its data across a restart, and a second server does not start', async () => {
+  it('serves from an empty database, keeps its data across a restart, and a second server serves beside it', async () => {
     const url = await postgres.createDatabase()
     const first = await startServer(url)
     expect(first.server.stdout()).toContain('DEMO dataset loaded')
@@ -48,9 +47,13 @@ describe('the server on PostgreSQL', () => {
     // The rows are in PostgreSQL.
     expect(Number(await psql(url, 'select count(*) from certificates'))).toBeGreaterThan(0)
 
-    const second = start('src/main.ts', [], serverEnv(url))
-    expect((await second.exited(30_000)).code).toBe(1)
-    expect(second.stdout()).toContain('another kesos-assistant server is running on this database')
+    expect(first.server.stdout()).toContain('leader election: this instance leads')
+    // A second server on the same database serves too, as a follower (test/e2e/postgres-instances.test.ts).
+    const second = await startServer(url)
+    expect((await get(second.port, '/api/v1/certificates/DEMO-LSPS-2023-00901')).status).toBe(200)
+    expect(second.server.stdout()).not.toContain('leader election: this instance leads')
+    second.server.child.kill('SIGTERM')
+    expect((await second.server.exited(15_000)).code).toBe(0)
     // The first one is untouched.
     expect((await get(first.port, '/healthz')).status).toBe(200)
 

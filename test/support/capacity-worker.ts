@@ -1,6 +1,6 @@
 /**
- * One of several processes registering on the same database file (test/registration/capacity.test.ts):
- *   tsx test/support/capacity-worker.ts <db path> <chat prefix> <first person> <last person> [groups]
+ * One of several processes registering on the same database (test/registration/capacity.test.ts):
+ *   [DATABASE_URL=postgres://…] tsx test/support/capacity-worker.ts <db path> <chat prefix> <first person> <last person> [groups]
  * Opens the real core, drives each person's chat up to the registration summary, prints
  * {"ready":n}, waits for a line "go" on stdin, then sends every "Ya, daftar" without waiting for
  * any answer, and prints one JSON line per chat with the answer, then {"done":…}. Errors are
@@ -15,6 +15,7 @@ import { createInterface } from 'node:readline'
 import pino from 'pino'
 import { openCore } from '../../src/bootstrap.js'
 import { loadConfig } from '../../src/config.js'
+import { closeStore } from '../../src/db/client.js'
 import { chatIdOf, confirm, driveToSummary } from './capacity.js'
 
 const [path, prefix, firstArg, lastArg, groupsArg] = process.argv.slice(2)
@@ -23,7 +24,9 @@ const first = Number(firstArg)
 const last = Number(lastArg)
 const groups = Math.max(1, Number(groupsArg ?? 1))
 
-const config = loadConfig({ DATABASE_PATH: path, DEMO_DATA: 'false', NODE_ENV: 'test' })
+// On PostgreSQL (DATABASE_URL in the environment) the path only says where a key file would go.
+const url = process.env.DATABASE_URL
+const config = loadConfig({ DATABASE_PATH: path, ...(url && { DATABASE_URL: url }), DEMO_DATA: 'false', NODE_ENV: 'test' })
 const logger = pino({ level: 'warn' }, pino.destination(2))
 const core = await openCore(config, logger, () => new Date())
 const people = Array.from({ length: last - first + 1 }, (_, k) => first + k)
@@ -52,5 +55,5 @@ for (let g = 0; g < groups; g++) {
 const answers = await Promise.all(pending)
 for (const answer of answers) print(answer)
 print({ done: answers.length, ms: performance.now() - started })
-core.db.$client.close()
+await closeStore(core.db)
 process.stdin.destroy()

@@ -61,7 +61,7 @@ import { type WebSocket, WebSocketServer } from 'ws'
 import { createAuthStore } from '../../src/bots/whatsapp/auth-state.js'
 import { createSecretBox, WHATSAPP_AUTH_PURPOSE } from '../../src/core/privacy/data-key.js'
 import { parseDataKey } from '../../src/core/privacy/nik-vault.js'
-import { closeDatabase, openDatabase } from '../../src/db/client.js'
+import { closeDatabase, type Db, openDatabase } from '../../src/db/client.js'
 
 /** The bot's number and its LID, as a paired device (device 1 of that account). */
 export const BOT_NUMBER = '6281100000000'
@@ -82,6 +82,10 @@ export type FakeWhatsAppServer = {
    * new), sealed with `dataKey` (the server's DATA_ENCRYPTION_KEY).
    */
   pairDevice(path: string, dataKey: string): Promise<void>
+  /** The same in an open store (a PostgreSQL one). */
+  pairDeviceIn(db: Db, dataKey: string): Promise<void>
+  /** Clients logged in: in all, now, and the most at once (WhatsApp allows one socket per number). */
+  logins(): { total: number; now: number; mostAtOnce: number }
   /** Resolves once a client is logged in and active (at once if one is); rejects after `ms`. */
   opened(ms?: number): Promise<void>
   /** The phone writes `text` to the bot (a Signal `pkmsg`, as a first message is). */
@@ -226,6 +230,10 @@ export async function startFakeWhatsAppServer(): Promise<FakeWhatsAppServer> {
   /** The connection that logged in last, once it said it is active. */
   let client: { send(node: BinaryNode): void } | undefined
   let onOpen = () => {}
+  /** The connections logged in now, how many logged in so far, and the most logged in at once. */
+  const live = new Set<unknown>()
+  let logins = 0
+  let mostLive = 0
   let received: string[] = []
   let onReceived = () => {}
 
@@ -340,6 +348,9 @@ export async function startFakeWhatsAppServer(): Promise<FakeWhatsAppServer> {
         if (node.attrs.xmlns === 'passive') {
           send({ tag: 'ib', attrs: {}, content: [{ tag: 'offline', attrs: { count: '0' } }] })
           client = { send }
+          live.add(send)
+          logins++
+          mostLive = Math.max(mostLive, live.size)
           onOpen()
         }
       } else if (node.tag === 'message') {
@@ -357,6 +368,7 @@ export async function startFakeWhatsAppServer(): Promise<FakeWhatsAppServer> {
     }
 
     ws.on('close', () => {
+      live.delete(send)
       if (client?.send === send) client = undefined
     })
     let queue = Promise.resolve()
@@ -378,6 +390,14 @@ export async function startFakeWhatsAppServer(): Promise<FakeWhatsAppServer> {
     })
   }
 
+  async function pairIn(db: Db, dataKey: string) {
+    const key = parseDataKey(dataKey)
+    if (!key) throw new Error('pairDevice: dataKey must be 64 hex digits')
+    const auth = await createAuthStore(db, () => new Date(), createSecretBox({ current: key }, WHATSAPP_AUTH_PURPOSE))
+    Object.assign(auth.state.creds, bot)
+    await auth.saveCreds()
+  }
+
   const http = createServer()
   const wss = new WebSocketServer({ server: http, path: '/ws/chat' })
   wss.on('connection', serve)
@@ -396,15 +416,13 @@ export async function startFakeWhatsAppServer(): Promise<FakeWhatsAppServer> {
     async pairDevice(path, dataKey) {
       const db = openDatabase(path)
       try {
-        const key = parseDataKey(dataKey)
-        if (!key) throw new Error('pairDevice: dataKey must be 64 hex digits')
-        const auth = await createAuthStore(db, () => new Date(), createSecretBox({ current: key }, WHATSAPP_AUTH_PURPOSE))
-        Object.assign(auth.state.creds, bot)
-        await auth.saveCreds()
+        await pairIn(db, dataKey)
       } finally {
         closeDatabase(db)
       }
     },
+    pairDeviceIn: pairIn,
+    logins: () => ({ total: logins, now: live.size, mostAtOnce: mostLive }),
     opened(ms = 10_000) {
       const open = new Promise<void>((resolve) => {
         onOpen = () => {

@@ -19,11 +19,15 @@ export const STAFF_GROUP = -1005550001
 export const RINA_TELEGRAM = { id: 7001, first_name: 'Rina' }
 export const RINA = { email: 'rina@kemensos.go.id', name: 'Rina Wulandari', password: 'sandi-bbppks-makassar-2026' }
 
-/** Polls `probe` every 50 ms until it gives something other than undefined/false; rejects after `ms` saying `what`. */
-export async function until<T>(probe: () => T | undefined | false, what: string, ms = 15_000): Promise<T> {
+/** Polls `probe` (awaited) every 50 ms until it gives something other than undefined/false; rejects after `ms` saying `what`. */
+export async function until<T>(
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  ms = 15_000,
+): Promise<T> {
   const started = Date.now()
   for (;;) {
-    const value = probe()
+    const value = await probe()
     if (value !== undefined && value !== false) return value
     if (Date.now() - started > ms) throw new Error(`${what}: not within ${ms} ms`)
     await new Promise((resolve) => setTimeout(resolve, 50))

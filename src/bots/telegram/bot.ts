@@ -52,6 +52,12 @@ export type TelegramDeps = {
   /** The staff groups' chat ids (STAFF_TELEGRAM_CHATS): their messages go to `staffGroup`, not the pointer. */
   staffGroups?: ReadonlySet<number>
   staffGroup?: StaffGroup
+  /**
+   * Wraps each chat's turn (an update's handling and its answer), after this process's own queue:
+   * with the webhook on several instances, the turns of one chat then never overlap across them
+   * (src/db/chat-turns.ts). Default: the turn as is.
+   */
+  chatTurn?: <T>(key: string, work: () => Promise<T>) => Promise<T>
 }
 
 const GROUP_NOTE =
@@ -151,32 +157,35 @@ export function createTelegramBot(deps: TelegramDeps) {
       receivedAt: clock(),
       ...input,
     }
-    return enqueue(inbound.chatId, async () => {
-      if (file && (await deps.mediaWanted?.(inbound.chatId))) {
-        inbound.media = await readMedia(file)
-        delete inbound.unsupported
-      }
-      const typing = setTimeout(() => {
-        bot.api.sendChatAction(chatId, 'typing').catch((error) => logger.debug({ err: describe(error) }, 'chat action refused'))
-      }, TYPING_AFTER_MS)
-      let replies: Reply[]
-      try {
-        replies = await engine.handle(inbound)
-      } finally {
-        clearTimeout(typing)
-      }
-      try {
-        await send(ctx.api, chatId, replies)
-      } catch (error) {
-        if (isBlocked(error)) {
-          // Blocked by the user (or removed): remember it, so nothing more goes there.
-          await blocking.chatBlocked({ channel: 'telegram', userId: inbound.userId, chatId: inbound.chatId }, clock())
-          logger.info({ channel: 'telegram' }, 'chat blocked the bot; marked, nothing more will be sent')
-          return
+    const turn = deps.chatTurn ?? ((_key, work) => work())
+    return enqueue(inbound.chatId, () =>
+      turn(`telegram:${inbound.chatId}`, async () => {
+        if (file && (await deps.mediaWanted?.(inbound.chatId))) {
+          inbound.media = await readMedia(file)
+          delete inbound.unsupported
         }
-        throw error
-      }
-    })
+        const typing = setTimeout(() => {
+          bot.api.sendChatAction(chatId, 'typing').catch((error) => logger.debug({ err: describe(error) }, 'chat action refused'))
+        }, TYPING_AFTER_MS)
+        let replies: Reply[]
+        try {
+          replies = await engine.handle(inbound)
+        } finally {
+          clearTimeout(typing)
+        }
+        try {
+          await send(ctx.api, chatId, replies)
+        } catch (error) {
+          if (isBlocked(error)) {
+            // Blocked by the user (or removed): remember it, so nothing more goes there.
+            await blocking.chatBlocked({ channel: 'telegram', userId: inbound.userId, chatId: inbound.chatId }, clock())
+            logger.info({ channel: 'telegram' }, 'chat blocked the bot; marked, nothing more will be sent')
+            return
+          }
+          throw error
+        }
+      }),
+    )
   }
 
   function isPrivate(ctx: Context): boolean {

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto'
 import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { Channel, Reply } from '../../vocabulary/message.js'
 import { changed, type Db, statement } from '../client.js'
+import { onPostgres } from '../dialect.js'
 import { outbox } from '../schema.js'
 import { transaction } from '../store.js'
 import { chatsOfPerson } from './chat-links.js'
@@ -259,12 +260,15 @@ export async function claimBatch(
       `(kind = 'reminder' AND time_zone = ? AND (expires_at IS NULL OR expires_at > ?)) OR (kind = '${ANNOUNCEMENT}' AND time_zone IS NOT DISTINCT FROM ?)`,
   )
   const holdArgs = input.quiet.flatMap((q) => [q.zone, q.until.getTime(), q.zone])
+  // PostgreSQL: rows another instance is claiming this moment are passed over, never waited for
+  // (SQLite has one writer at a time, so nothing is ever locked there).
+  const skipLocked = onPostgres(db) ? ' FOR UPDATE SKIP LOCKED' : ''
   const take = (which: string) =>
     `UPDATE outbox SET status = 'queued', claim_token = ?, claimed_by = ?, claimed_at = ?, updated_at = ?
        WHERE id IN (
          SELECT id FROM outbox
          WHERE status = 'pending' AND due_at <= ? AND channel = ? AND ${which}${hold.length > 0 ? ` AND NOT (${hold.join(' OR ')})` : ''}
-         ORDER BY due_at, id LIMIT ?)
+         ORDER BY due_at, id LIMIT ?${skipLocked})
        RETURNING id, channel, chat_id AS chatId, kind, due_at AS dueAt, attempts`
   const others = take(`kind <> '${ANNOUNCEMENT}'`)
   const announcements = take(`kind = '${ANNOUNCEMENT}'`)
