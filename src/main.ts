@@ -13,6 +13,7 @@ import { logStaffGroups } from './bots/telegram/staff-setup.js'
 import { createTelegramWebhook } from './bots/telegram/webhook.js'
 import type { WhatsAppChannel } from './bots/whatsapp/adapter.js'
 import type { ConnectionState } from './bots/whatsapp/connection.js'
+import { connectionStateOf } from './bots/whatsapp/connection-state.js'
 import { pairingQrShower } from './bots/whatsapp/pairing-qr.js'
 import { DEV_CERT_SIGNING_KEY, loadConfigOrExit } from './config.js'
 import { queueAnnouncement, runAnnouncements } from './core/announcements/service.js'
@@ -114,14 +115,16 @@ let bus: InstanceBus | undefined
 let leading: Promise<void> | undefined
 let leaderScheduler: ReturnType<typeof startScheduler> | undefined
 /** The leader's WhatsApp state as it last told the other instances (PostgreSQL), and when. */
-let leaderWhatsApp: { status: ConnectionState['status']; at: number } | undefined
+let leaderWhatsApp: { state: ConnectionState; at: number } | undefined
 /** The leader repeats its WhatsApp state this often; a follower trusts what it heard for three times as long. */
 const WHATSAPP_STATE_EVERY_MS = 10_000
-function whatsappStatus(): ConnectionState['status'] | undefined {
-  if (whatsappChannel) return whatsappChannel.state().status
-  if (leaderWhatsApp && clock().getTime() - leaderWhatsApp.at < 3 * WHATSAPP_STATE_EVERY_MS) return leaderWhatsApp.status
+/** The WhatsApp connection's state: this instance's socket, else the leader's as last heard (when recent). */
+function whatsappState(): ConnectionState | undefined {
+  if (whatsappChannel) return whatsappChannel.state()
+  if (leaderWhatsApp && clock().getTime() - leaderWhatsApp.at < 3 * WHATSAPP_STATE_EVERY_MS) return leaderWhatsApp.state
   return undefined
 }
+const whatsappStatus = () => whatsappState()?.status
 
 /**
  * Baileys (WhatsApp Web's protocol, Signal, protobuf: about 45 MB and half a second) is loaded only
@@ -174,7 +177,7 @@ const WHATSAPP_HEALTH: Record<ConnectionState['status'], ChannelStatus> = {
 /** Keeps /healthz current and shows each new pairing QR (drawn on a terminal, else a log entry says where). */
 function showWhatsAppState(state: ConnectionState) {
   channels.whatsapp = WHATSAPP_HEALTH[state.status]
-  bus?.publish({ topic: 'whatsapp', status: state.status })
+  bus?.publish({ topic: 'whatsapp', state })
   void showQr(state.qr)
 }
 logger.info('Terminal chat on: run "npm run chat" in another terminal (same database)')
@@ -318,7 +321,7 @@ const app = createWebApp({
     ...(config.PUBLIC_BASE_URL && { publicBaseUrl: config.PUBLIC_BASE_URL }),
   },
   ...(config.ADMIN_TOKEN && { adminToken: config.ADMIN_TOKEN }),
-  ...(config.WHATSAPP_ENABLED && { whatsappState: () => whatsappChannel?.state() ?? whatsappLoading }),
+  ...(config.WHATSAPP_ENABLED && { whatsappState: () => whatsappState() ?? whatsappLoading }),
   ...(telegram &&
     config.TELEGRAM_MODE === 'webhook' &&
     config.TELEGRAM_WEBHOOK_SECRET && { telegramWebhook: createTelegramWebhook(telegram, config.TELEGRAM_WEBHOOK_SECRET) }),
@@ -413,11 +416,12 @@ bus = config.DATABASE_URL
         if (note.topic === 'outbox') {
           outbox.deliverSoon()
           staffRelay?.wake()
-        } else if (!whatsappChannel && note.status in WHATSAPP_HEALTH) {
-          const status = note.status as ConnectionState['status']
-          leaderWhatsApp = { status, at: clock().getTime() }
+        } else if (!whatsappChannel) {
+          const state = connectionStateOf(note.state)
+          if (!state) return
+          leaderWhatsApp = { state, at: clock().getTime() }
           // /healthz on every instance says how the leader's WhatsApp is.
-          channels.whatsapp = WHATSAPP_HEALTH[status]
+          channels.whatsapp = WHATSAPP_HEALTH[state.status]
         }
       },
     })
@@ -444,7 +448,7 @@ if (!election) void lead()
 const whatsappStateRepeat =
   bus && config.WHATSAPP_ENABLED
     ? setInterval(() => {
-        if (whatsappChannel) bus.publish({ topic: 'whatsapp', status: whatsappChannel.state().status })
+        if (whatsappChannel) bus.publish({ topic: 'whatsapp', state: whatsappChannel.state() })
       }, WHATSAPP_STATE_EVERY_MS)
     : undefined
 whatsappStateRepeat?.unref()

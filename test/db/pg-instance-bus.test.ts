@@ -54,10 +54,10 @@ describe('the instance bus', () => {
     await until(() => c.heard.length > 0, 'the third instance hearing it', 5_000)
     b.heard.length = 0
     c.heard.length = 0
-    a.bus.publish({ topic: 'whatsapp', status: 'open' })
+    a.bus.publish({ topic: 'whatsapp', state: { status: 'open' } })
     await until(() => b.heard.length > 0 && c.heard.length > 0, 'both others hearing it', 5_000)
-    expect(b.heard).toEqual([{ topic: 'whatsapp', status: 'open' }])
-    expect(c.heard).toEqual([{ topic: 'whatsapp', status: 'open' }])
+    expect(b.heard).toEqual([{ topic: 'whatsapp', state: { status: 'open' } }])
+    expect(c.heard).toEqual([{ topic: 'whatsapp', state: { status: 'open' } }])
     // Its own notes are not handed back to the sender.
     await new Promise((resolve) => setTimeout(resolve, 200))
     expect(a.heard.filter((note) => note.topic === 'whatsapp')).toEqual([])

@@ -7,7 +7,9 @@
  * - the leader is killed (`kill -9` on its process group) in the middle: the other instance leads
  *   within 15 s (WhatsApp logs in from it, one socket at a time), takes back what the dead one had
  *   queued, and nothing is sent twice; only what was in flight at the kill is "unknown";
- * - after the failover both channels still answer people.
+ * - after the failover both channels still answer people;
+ * - with the Telegram webhook on both, an update delivered twice is answered once, and two messages
+ *   of one chat reaching the two instances are answered one after the other.
  */
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -199,6 +201,79 @@ describe('two instances on one PostgreSQL database', () => {
       b.child.kill('SIGTERM')
       expect(await b.exited(20_000)).toEqual({ code: 0, signal: null })
       await closeStore(setup)
+    },
+    TEST_MS,
+  )
+
+  it(
+    "Telegram webhook on both: a redelivered update is answered once, and a chat's turns never overlap across instances",
+    async () => {
+      const url = await postgres.createDatabase()
+      const secret = 'instances-webhook-secret-0123'
+      const env = {
+        ...CHANNEL_KEYS,
+        TELEGRAM_BOT_TOKEN: telegram.token,
+        TELEGRAM_API_ROOT: telegram.apiRoot,
+        TELEGRAM_MODE: 'webhook',
+        TELEGRAM_WEBHOOK_SECRET: secret,
+        // Every answer is a Bot API call the fake sees (none rides back in the webhook's response).
+        TELEGRAM_WEBHOOK_REPLY: 'false',
+        DATABASE_URL: url,
+        DATABASE_PATH: join(temp.dir, 'webhook.db'),
+        PORT: '0',
+        DEMO_DATA: 'false',
+      }
+      const ports: number[] = []
+      const servers: Running[] = []
+      for (const _ of [1, 2]) {
+        const server = startInstance(env)
+        servers.push(server)
+        ports.push(Number((await server.waitForStdout(/listening on http:\/\/localhost:(\d+)/, 30_000))[1]))
+        await server.waitForStdout(/Telegram on \(webhook/, 30_000)
+      }
+      const post = (port: number, update: object) =>
+        fetch(`http://127.0.0.1:${port}/telegram/webhook`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'X-Telegram-Bot-Api-Secret-Token': secret },
+          body: JSON.stringify(update),
+        })
+      const message = (updateId: number, chatId: number, text: string) => ({
+        update_id: updateId,
+        message: {
+          message_id: updateId,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: chatId, type: 'private', first_name: 'Siti' },
+          from: { id: chatId, is_bot: false, first_name: 'Siti', language_code: 'id' },
+          text,
+        },
+      })
+      const answers = (chatId: number) => telegram.sent(chatId).filter((call) => call.method === 'sendMessage')
+      telegram.reset()
+
+      // Telegram redelivers an update (a timeout on its side) and the balancer sends it elsewhere.
+      const [first, second] = await Promise.all([
+        post(ports[0] ?? 0, message(5001, 661_000_001, 'halo')),
+        post(ports[1] ?? 0, message(5001, 661_000_001, 'halo')),
+      ])
+      expect([first.status, second.status]).toEqual([200, 200])
+      await until(() => answers(661_000_001).length > 0, 'the answer', 10_000)
+      await new Promise((resolve) => setTimeout(resolve, 1_000))
+      expect(answers(661_000_001)).toHaveLength(1)
+
+      // Two messages of one chat reach the two instances: the second is answered only after the
+      // first's answer went out, though the Bot API holds that answer for 1.5 s.
+      telegram.delayNext('sendMessage', 1_500)
+      const slow = post(ports[0] ?? 0, message(5002, 661_000_002, 'halo'))
+      await until(() => answers(661_000_002).length > 0, 'the first answer on its way', 10_000)
+      const quick = post(ports[1] ?? 0, message(5003, 661_000_002, 'halo'))
+      await Promise.all([slow, quick])
+      await until(() => answers(661_000_002).length === 2, 'both answers', 10_000)
+      const [one, two] = answers(661_000_002)
+      expect(one?.answeredAt).toBeDefined()
+      expect(two?.at).toBeGreaterThanOrEqual(one?.answeredAt ?? Number.POSITIVE_INFINITY)
+
+      for (const server of servers) server.child.kill('SIGTERM')
+      for (const server of servers) expect(await server.exited(20_000)).toEqual({ code: 0, signal: null })
     },
     TEST_MS,
   )

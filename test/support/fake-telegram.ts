@@ -20,6 +20,8 @@ export type RecordedCall = {
   payload: Record<string, unknown>
   file?: { field: string; filename: string; bytes: Buffer }
   at: number
+  /** When the answer went back (later than `at` when `delayNext` held it). */
+  answeredAt?: number
   /** Set when the call was answered with an error (queued by `failNext`, or a 400 for a bad payload). */
   failure?: Failure
 }
@@ -39,6 +41,8 @@ export interface FakeTelegram extends StaffGroupFake {
   sent(chatId?: number | string): RecordedCall[]
   /** The next `times` (default 1) calls of `method` answer `{ ok: false, ...failure }` with HTTP status error_code. */
   failNext(method: string, failure: Failure, times?: number): void
+  /** The next call of `method` is answered `ms` later than at once (a slow Bot API). */
+  delayNext(method: string, ms: number): void
   /** Resolves once `predicate(calls)` is true; rejects after `ms` (default 3000) listing the recorded methods. */
   waitFor(predicate: (calls: RecordedCall[]) => boolean, ms?: number): Promise<void>
   /** Queues an update for getUpdates; assigns an increasing update_id when missing. */
@@ -156,6 +160,7 @@ export async function startFakeTelegram(options: { token?: string; botUsername?:
 
   const calls: RecordedCall[] = []
   const failures = new Map<string, { failure: Failure; remaining: number }[]>()
+  const delays = new Map<string, number[]>()
   let queue: QueuedUpdate[] = []
   let updateCounter = 1
   const lastMessageId = new Map<string, number>()
@@ -609,8 +614,11 @@ export async function startFakeTelegram(options: { token?: string; botUsername?:
       return fail(res, failure)
     }
     if (method === 'getUpdates') return longPoll(res, parsed.payload)
+    const delay = delays.get(method.toLowerCase())?.shift()
+    if (delay) await new Promise((resolve) => setTimeout(resolve, delay))
     try {
       const result = handlers[method]?.(parsed.payload, parsed.file)
+      call.answeredAt = Date.now()
       return await reply(res, 200, { ok: true, result })
     } catch (error) {
       if (!(error instanceof ApiError)) throw error
@@ -656,6 +664,10 @@ export async function startFakeTelegram(options: { token?: string; botUsername?:
       list.push({ failure: { ...failure }, remaining: times })
       failures.set(key, list)
     },
+    delayNext(method, ms) {
+      const key = method.toLowerCase()
+      delays.set(key, [...(delays.get(key) ?? []), ms])
+    },
     waitFor(predicate, ms = 3000) {
       return new Promise<void>((resolve, reject) => {
         const started = Date.now()
@@ -687,6 +699,7 @@ export async function startFakeTelegram(options: { token?: string; botUsername?:
     reset() {
       calls.length = 0
       failures.clear()
+      delays.clear()
       queue = []
     },
     close() {

@@ -3,7 +3,8 @@
  * on one channel: "something was queued for the outbox, send it now" (a staff reply written on an
  * instance that has no WhatsApp socket goes out within a second from the leader, not at the next
  * scheduled run), and the leader's WhatsApp state (so that every instance knows whether one-time
- * codes can go out, and /healthz tells the truth on each of them).
+ * codes can go out, /healthz tells the truth on each of them, and /admin/whatsapp shows the pairing
+ * QR whichever instance the secretariat's browser reaches).
  *
  * The notes only wake or inform: the database stays the source of truth, and a lost note costs at
  * most the wait until the next scheduled run. The bus listens on a dedicated connection of its own
@@ -12,7 +13,8 @@
  */
 import type { Client } from 'pg'
 
-export type BusNote = { topic: 'outbox' } | { topic: 'whatsapp'; status: string }
+/** `state`: the leader's WhatsApp connection state as JSON (its pairing QR included, for /admin/whatsapp anywhere). */
+export type BusNote = { topic: 'outbox' } | { topic: 'whatsapp'; state: unknown }
 
 export type BusLog = {
   warn(fields: object, message: string): void
