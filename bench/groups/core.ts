@@ -19,9 +19,9 @@ import { closeDatabase, statement } from '../../src/db/client.js'
 import type { BenchGroup } from '../group.js'
 
 const CHATS = 2_000
-const WARMUP_PASSES = 1
+export const WARMUP_PASSES = 1
 /** Every pass sends each chat's whole script once (about 10.8 messages per chat). */
-const MEASURED_PASSES = 4
+export const MEASURED_PASSES = 4
 
 type Check = { label: string; ok: (replies: Reply[]) => boolean }
 /** One message of a script; `redeliver` sends the previous message again with the same id. */
@@ -168,7 +168,7 @@ const SCRIPTS: { script: Script; share: number }[] = [
 
 type Chat = { channel: Channel; chatId: string; script: Script }
 
-function makeChats(prefix: string): Chat[] {
+export function makeChats(prefix: string): Chat[] {
   const deck = SCRIPTS.flatMap(({ script, share }) => Array.from({ length: share }, () => script))
   return Array.from({ length: CHATS }, (_, i) => ({
     channel: i % 2 === 0 ? 'telegram' : 'whatsapp',
@@ -178,7 +178,7 @@ function makeChats(prefix: string): Chat[] {
 }
 
 /** What one pass sends, counted up front so the sanity check knows what to expect. */
-function plan(chats: Chat[]) {
+export function plan(chats: Chat[]) {
   let messages = 0
   let redeliveries = 0
   let confirmations = 0
@@ -195,7 +195,7 @@ function plan(chats: Chat[]) {
 }
 
 type Tally = { sent: number; answered: number; confirmations: number; redeliveries: number; wrong: string[] }
-const newTally = (): Tally => ({ sent: 0, answered: 0, confirmations: 0, redeliveries: 0, wrong: [] })
+export const newTally = (): Tally => ({ sent: 0, answered: 0, confirmations: 0, redeliveries: 0, wrong: [] })
 
 const rounds = (chats: Chat[]) => Math.max(...chats.map((chat) => chat.script.steps.length))
 /** The id of message `round` of a pass; a redelivery reuses the id of the message before it. */
@@ -206,7 +206,7 @@ const messageId = (chat: Chat, passId: string, round: number, current: Step) =>
  * One pass through the engine: round r sends message r of every chat at once (each user waits
  * for the answer before typing the next), so thousands of chats are in flight together.
  */
-async function enginePass(engine: Engine, chats: Chat[], passId: string, tally: Tally): Promise<void> {
+export async function enginePass(engine: Engine, chats: Chat[], passId: string, tally: Tally): Promise<void> {
   for (let round = 0; round < rounds(chats); round++) {
     const inFlight: Promise<void>[] = []
     for (const chat of chats) {

@@ -30,7 +30,7 @@ import type { ReminderEvent } from '../../src/core/reminders/events.js'
 import { reminderReply } from '../../src/core/reminders/message.js'
 import { quietZonesAt } from '../../src/core/reminders/outbox-config.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
-import { closeDatabase, type Db, openDatabase, statement } from '../../src/db/client.js'
+import { closeDatabase, closeStore, type Db, openDatabase, statement } from '../../src/db/client.js'
 import { claimBatch } from '../../src/db/queries/outbox.js'
 import { outboxSettingsOf } from '../../src/settings.js'
 import type { Channel } from '../../src/vocabulary/message.js'
@@ -109,16 +109,24 @@ function load(db: Db): { firstDue: number; lastDue: number; payloadBytes: number
   return { firstDue, lastDue, payloadBytes: Buffer.byteLength(texts[0] ?? '') }
 }
 
-/** One round on a new file: the seconds the claim took, after checking it. */
-async function claimRound(): Promise<{
+export type ClaimRound = {
   seconds: number
   payloadBytes: number
   split: Record<'zones' | 'claim' | 'interleave', number>
-}> {
+}
+
+/**
+ * One round on a new file: the seconds the claim took, after checking it. With `elsewhere`, the
+ * loaded file is first moved into another store (PostgreSQL: the `postgres` group) and the claim
+ * runs there; it closes that store.
+ */
+export async function claimRound(elsewhere?: (file: Db) => Promise<Db>): Promise<ClaimRound> {
   const dir = mkdtempSync(join(tmpdir(), 'kesos-bench-reminders-'))
-  const db = openDatabase(join(dir, 'kesos.db'))
+  const file = openDatabase(join(dir, 'kesos.db'))
+  let db = file
   try {
-    const { firstDue, lastDue, payloadBytes } = load(db)
+    const { firstDue, lastDue, payloadBytes } = load(file)
+    if (elsewhere) db = await elsewhere(file)
     const started = performance.now()
     const quiet = await quietZonesAt(db, NOW, DEFAULT_REMINDER_SETTINGS.quiet)
     const zonesAt = performance.now()
@@ -142,7 +150,8 @@ async function claimRound(): Promise<{
     if (untouched !== LATER + SENT) throw new Error(`${LATER + SENT - untouched} rows not due were changed`)
     return { seconds, payloadBytes, split }
   } finally {
-    closeDatabase(db)
+    if (db !== file) await closeStore(db)
+    closeDatabase(file)
     rmSync(dir, { recursive: true, force: true })
   }
 }

@@ -40,7 +40,7 @@ const ROUND_MS = 2_500
 const ROUNDS = 4
 /** Distinct requests per target, cycled through (shuffled, so hits and misses interleave). */
 const REQUESTS = 50_000
-const KEY = 'bench-signing-key-0123456789abcdef0123456789'
+export const KEY = 'bench-signing-key-0123456789abcdef0123456789'
 
 // ---------------------------------------------------------------------------------------------
 // The certificates: deterministic, so each answer is known in advance.
@@ -117,15 +117,15 @@ function certificate(i: number): Certificate {
   }
 }
 
-/** One million rows in one transaction through one prepared statement. */
-function load(db: Db) {
+/** `count` rows (one million here) in one transaction through one prepared statement. */
+export function load(db: Db, count = CERTIFICATES) {
   const insert = db.$client.prepare(
     `INSERT INTO certificates (number, display_number, holder_name, scheme, level, issued_at, expires_at, status, status_reason, status_changed_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const changedAt = Date.parse('2026-01-15T03:00:00Z')
   db.$client.transaction(() => {
-    for (let i = 0; i < CERTIFICATES; i++) {
+    for (let i = 0; i < count; i++) {
       const c = certificate(i)
       insert.run(
         c.number,
@@ -150,7 +150,7 @@ function load(db: Db) {
 
 /** One request as sent over the socket, and what its answer must hold. */
 type Spec = { request: string; status: number; needles: string[] }
-type Target = 'api' | 'page' | 'bareApi' | 'barePage'
+export type Target = 'api' | 'page' | 'bareApi' | 'barePage'
 
 /** How people type a number: as printed, lower case, with spaces, run together. */
 const TYPINGS = [
@@ -166,8 +166,8 @@ const escapeHtml = (text: string) =>
 const get = (path: string, client: string) =>
   `GET ${path} HTTP/1.1\r\nHost: localhost\r\nX-Forwarded-For: ${client}\r\nUser-Agent: kesos-bench\r\n\r\n`
 
-/** The same lookups for the app and for the bare routes; a fifth of them for numbers nobody holds. */
-function makeSpecs(): Record<Target, Spec[]> {
+/** The same lookups for the app and for the bare routes (on `count` certificates); a fifth of them for numbers nobody holds. */
+export function makeSpecs(count = CERTIFICATES): Record<Target, Spec[]> {
   const next = random(20261123)
   const pick = (n: number) => Math.floor(next() * n)
   const specs: Record<Target, Spec[]> = { api: [], page: [], bareApi: [], barePage: [] }
@@ -175,7 +175,7 @@ function makeSpecs(): Record<Target, Spec[]> {
   for (let k = 0; k < REQUESTS; k++) {
     const client = clients[pick(CLIENTS)] ?? '10.0.0.1'
     const missing = next() < 0.2
-    const i = pick(CERTIFICATES)
+    const i = pick(count)
     // A missing number: the same shape, a year no certificate has.
     const c = missing
       ? { ...certificate(i), number: `LSPS2099${pad(i, 7)}`, displayNumber: `LSPS-2099-${pad(i, 7)}` }
@@ -228,7 +228,7 @@ const { performance } = require('node:perf_hooks')
 let targets = {}
 let cursor = {}
 
-function run({ target, port, connections, durationMs }) {
+function run({ target, ports, connections, durationMs }) {
   const specs = targets[target]
   let next = cursor[target] || 0
   const statuses = {}
@@ -242,7 +242,8 @@ function run({ target, port, connections, durationMs }) {
   return new Promise((resolve, reject) => {
     let open = connections
     for (let c = 0; c < connections; c++) {
-      const socket = net.connect({ port, host: '127.0.0.1', noDelay: true })
+      // Several ports: the connections spread over them, as a load balancer spreads clients.
+      const socket = net.connect({ port: ports[c % ports.length], host: '127.0.0.1', noDelay: true })
       let buffer = null
       let spec = null
       let ending = false
@@ -309,9 +310,9 @@ parentPort.on('message', (message) => {
 })
 `
 
-type Outcome = { count: number; statuses: Record<string, number>; wrong: string[]; ms: number; latencies: Float64Array }
+export type Outcome = { count: number; statuses: Record<string, number>; wrong: string[]; ms: number; latencies: Float64Array }
 
-function startLoader(targets: Record<Target, Spec[]>) {
+export function startLoader(targets: Record<Target, Spec[]>) {
   const worker = new Worker(LOADER, { eval: true })
   type Message = { type: string; message?: string } & Partial<Outcome>
   let waiting: { resolve: (message: Message) => void; reject: (error: unknown) => void } | undefined
@@ -324,8 +325,9 @@ function startLoader(targets: Record<Target, Spec[]>) {
     })
   return {
     ready: ask({ type: 'init', targets }),
-    async run(target: Target, port: number, durationMs: number): Promise<Outcome> {
-      const result = await ask({ type: 'run', target, port, connections: CONNECTIONS, durationMs })
+    async run(target: Target, port: number | number[], durationMs: number): Promise<Outcome> {
+      const ports = Array.isArray(port) ? port : [port]
+      const result = await ask({ type: 'run', target, ports, connections: CONNECTIONS, durationMs })
       if (result.type !== 'result') throw new Error(`the load generator failed: ${result.message}`)
       return result as Outcome
     },
