@@ -84,19 +84,21 @@ export async function addRecipient(
   return { outboxId, personId }
 }
 
-/** `count` recipients of the announcement on one channel, chats `<prefix>1…`. */
+/**
+ * `count` recipients of the announcement on one channel, chats `<prefix>1…`, queued in that order
+ * (one after the other: on PostgreSQL inserts side by side would take ids in any order).
+ */
 export async function addRecipients(
   db: Db,
   announcementId: number,
   count: number,
   row: { channel: Channel; prefix: string; zone?: string | null; dueAt: Date },
 ): Promise<number[]> {
-  return await Promise.all(
-    Array.from(
-      { length: count },
-      async (_, n) => (await addRecipient(db, announcementId, { ...row, chatId: `${row.prefix}${n + 1}` })).outboxId,
-    ),
-  )
+  const ids: number[] = []
+  for (let n = 0; n < count; n++) {
+    ids.push((await addRecipient(db, announcementId, { ...row, chatId: `${row.prefix}${n + 1}` })).outboxId)
+  }
+  return ids
 }
 
 /** The recipient row of one chat: what the report shows. */

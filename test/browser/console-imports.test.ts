@@ -64,7 +64,8 @@ describe.each([
   ['phone', 390, 844],
 ])('Impor data and Pengingat on a %s', (_, width, height) => {
   it('imports a status file with a mistake in it, after fixing it', async () => {
-    fixture.core.db.$client.exec('delete from certification_stages; delete from people; delete from audit_log')
+    for (const table of ['certification_stages', 'people', 'audit_log'])
+      await statement(fixture.core.db, `delete from ${table}`).run()
     const { page, problems, close } = await open(width, height)
     await page.getByRole('navigation', { name: 'Menu konsol' }).getByRole('link', { name: 'Impor data' }).click()
     await page.waitForURL(`${origin}/admin/impor`)

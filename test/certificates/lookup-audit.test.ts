@@ -1,24 +1,27 @@
 /**
- * The batched audit of certificate lookups on the real schema (in-memory SQLite): record() only
+ * The batched audit of certificate lookups on the real schema (in-memory SQLite, or PostgreSQL in
+ * the suite's PostgreSQL run): record() only
  * buffers, a flush writes the batch in one transaction (on a timer, at maxBatch, on demand, at
  * stop), a failed write keeps the entries, and nothing personal is stored.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
 import { createLookupAudit, LOOKUP_ACTION, type LookupEntry } from '../../src/core/certificates/lookup-audit.js'
-import { closeDatabase } from '../../src/db/client.js'
+import { closeStore } from '../../src/db/client.js'
 import { auditLog } from '../../src/db/schema.js'
 import { transactionsBegun } from '../../src/db/store.js'
 import { fakeClock, testCore } from '../support/core.js'
+import { onPostgres } from '../support/engine.js'
+import { failInserts } from '../support/store.js'
 
 let core: Core
 beforeEach(async () => {
   core = await testCore()
 })
-afterEach(() => {
+afterEach(async () => {
   vi.useRealTimers()
   vi.restoreAllMocks()
-  closeDatabase(core.db)
+  await closeStore(core.db)
 })
 
 const rows = async () => await core.db.select().from(auditLog)
@@ -31,9 +34,7 @@ const entry = (over: Partial<LookupEntry> = {}): LookupEntry => ({
 })
 const nextTick = () => new Promise((resolve) => setImmediate(resolve))
 /** Makes every write to the audit log fail with `message`, as a locked or broken database would. */
-const failWrites = (message: string) =>
-  core.db.$client.exec(`create trigger audit_fails before insert on audit_log begin select raise(abort, '${message}'); end`)
-const writesWork = () => core.db.$client.exec('drop trigger audit_fails')
+const failWrites = (message: string) => failInserts(core.db, 'audit_log', message)
 
 describe('createLookupAudit', () => {
   it('record() returns at once without touching the database; flush() writes the batch in one transaction', async () => {
@@ -77,10 +78,13 @@ describe('createLookupAudit', () => {
     await vi.advanceTimersByTimeAsync(999)
     expect(await rows()).toHaveLength(0)
     await vi.advanceTimersByTimeAsync(1)
+    await audit.settled()
     expect(await rows()).toHaveLength(3)
     expect(transactions()).toBe(1)
-    // Idle: no timer is left running.
-    expect(vi.getTimerCount()).toBe(0)
+    // Idle: no timer is left running (PostgreSQL's pool keeps an idle timer of its own), and nothing more is written.
+    if (!onPostgres) expect(vi.getTimerCount()).toBe(0)
+    await vi.advanceTimersByTimeAsync(20_000)
+    expect(transactions()).toBe(1)
     await audit.stop()
   })
 
@@ -91,6 +95,7 @@ describe('createLookupAudit', () => {
     for (let i = 0; i < 50; i++) audit.record(entry({ number: `LSPS2024${String(i).padStart(5, '0')}` }))
     expect(await rows()).toHaveLength(0)
     await nextTick()
+    await audit.settled()
     expect(await rows()).toHaveLength(50)
     expect(transactions()).toBe(1)
     await audit.stop()
@@ -126,7 +131,7 @@ describe('createLookupAudit', () => {
     audit.record(entry())
     await audit.stop()
     expect(await rows()).toHaveLength(2)
-    expect(vi.getTimerCount()).toBe(0)
+    if (!onPostgres) expect(vi.getTimerCount()).toBe(0)
     audit.record(entry())
     vi.advanceTimersByTime(10_000)
     expect(await rows()).toHaveLength(2)
@@ -135,10 +140,10 @@ describe('createLookupAudit', () => {
   it('when a write fails: says so, keeps the entries and writes them with the next batch', async () => {
     const onError = vi.fn()
     const audit = createLookupAudit(core.db, { flushMs: 60_000, maxBatch: 1_000, now: () => new Date(), onError })
-    failWrites('SQLITE_BUSY: database is locked')
+    const writesWork = await failWrites('SQLITE_BUSY: database is locked')
     audit.record(entry({ number: 'LSPS000000001' }))
     await audit.flush()
-    writesWork()
+    await writesWork()
     expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'SQLITE_BUSY: database is locked' }), 1)
     expect(await rows()).toHaveLength(0)
     audit.record(entry({ number: 'LSPS000000002' }))
@@ -149,10 +154,10 @@ describe('createLookupAudit', () => {
 
   it('while writes keep failing, holds at most 20 batches, the newest', async () => {
     const audit = createLookupAudit(core.db, { flushMs: 60_000, maxBatch: 5, now: () => new Date(), onError: () => undefined })
-    failWrites('disk I/O error')
+    const writesWork = await failWrites('disk I/O error')
     for (let i = 0; i < 150; i++) audit.record(entry({ number: `LSPS${String(i).padStart(6, '0')}` }))
     await audit.flush()
-    writesWork()
+    await writesWork()
     await audit.flush()
     const written = (await rows()).map((row) => row.entityId)
     expect(written).toHaveLength(100)

@@ -6,6 +6,7 @@
  */
 import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
+import { statement } from '../../src/db/client.js'
 import {
   type announcementRecipients,
   announcements,
@@ -217,10 +218,10 @@ describe('Pengumuman', () => {
     const before = await (await browser.request(`/admin/pengumuman/${id}`)).text()
     expect(before).not.toContain('Tidak diketahui (chat)')
     // Budi's WhatsApp message was being sent when the server stopped; Siti's failed for good.
-    const set = t.db.$client.prepare("update outbox set status = ?, last_error = ? where kind = 'announcement' and chat_id = ?")
-    set.run('claimed', null, '6281300000003@s.whatsapp.net')
-    set.run('unknown', 'outcome unknown: the process stopped while sending', '6281300000003@s.whatsapp.net')
-    set.run('failed', 'Bad Request: chat not found', '5002')
+    const set = statement(t.db, "update outbox set status = ?, last_error = ? where kind = 'announcement' and chat_id = ?")
+    await set.run('claimed', null, '6281300000003@s.whatsapp.net')
+    await set.run('unknown', 'outcome unknown: the process stopped while sending', '6281300000003@s.whatsapp.net')
+    await set.run('failed', 'Bad Request: chat not found', '5002')
 
     const page = await (await browser.request(`/admin/pengumuman/${id}`)).text()
     const tile = (label: string) => new RegExp(`<dt>${label}</dt><dd>(\\d+)`).exec(page)?.[1]

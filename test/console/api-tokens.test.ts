@@ -15,13 +15,14 @@ import { addStaff, changeStaffRole, disableStaff } from '../../src/core/console/
 import { createSecretBox, STAFF_TOTP_PURPOSE } from '../../src/core/privacy/data-key.js'
 import { planReminders } from '../../src/core/reminders/plan.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
-import { closeDatabase, statement } from '../../src/db/client.js'
+import { closeStore, statement } from '../../src/db/client.js'
 import { createWebApp } from '../../src/web/app.js'
 import { ADMIN_TOKEN } from '../support/admin-api.js'
 import { fakeClock, testCore } from '../support/core.js'
 import { addPerson, confirm, DAY } from '../support/reminders.js'
 import { addSession } from '../support/sessions.js'
 import { sessionsFile } from '../support/sessions-csv.js'
+import { everyText } from '../support/store.js'
 import { auditOf, browserOn, PASSWORD } from './support.js'
 
 const NOW = new Date('2026-11-23T03:00:00Z')
@@ -66,7 +67,7 @@ beforeEach(async () => {
   await confirm(core.db, citra, padang)
   await planReminders(core.db, [ani, citra], NOW, DEFAULT_REMINDER_SETTINGS)
 })
-afterEach(() => closeDatabase(core.db))
+afterEach(async () => await closeStore(core.db))
 
 /** A staff account (password PASSWORD) and a token for it. */
 async function staffWithToken(email: string, role: 'admin' | 'regional' | 'viewer', region?: string) {
@@ -180,14 +181,10 @@ describe('a staff API token on /api/v1/admin', () => {
   it('is stored as its SHA-256 only: the token text is nowhere in the database', async () => {
     const admin = await staffWithToken('pusat@kemensos.go.id', 'admin')
     expect((await call(admin.token, '/sessions')).status).toBe(200)
-    const sql = core.db.$client
-    const tables = (sql.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]).map(
-      (t) => t.name,
-    )
-    const everything = tables.map((table) => JSON.stringify(sql.prepare(`select * from "${table}"`).all())).join('\n')
+    const everything = JSON.stringify(await everyText(core.db))
     expect(everything).not.toContain(admin.token)
     expect(everything).not.toContain(admin.token.slice(API_TOKEN_PREFIX.length, API_TOKEN_PREFIX.length + 16))
-    expect(sql.prepare('select token_hash as hash, last_used_at as used from staff_api_tokens').get()).toEqual({
+    expect(await statement(core.db, 'select token_hash as hash, last_used_at as used from staff_api_tokens').get()).toEqual({
       hash: tokenHash(admin.token),
       used: NOW.getTime(),
     })

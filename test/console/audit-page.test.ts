@@ -3,16 +3,18 @@
  * with the total, details as key: value and escaped, the CSV of the filtered entries.
  */
 import { describe, expect, it } from 'vitest'
+import { statement } from '../../src/db/client.js'
 import { browserOn, consoleFixture } from './support.js'
 
 type Entry = { at: string; actor: string; action: string; entity?: string; entityId?: string; details?: string }
 
-function insert(f: Awaited<ReturnType<typeof consoleFixture>>, entries: Entry[]) {
-  const statement = f.core.db.$client.prepare(
+async function insert(f: Awaited<ReturnType<typeof consoleFixture>>, entries: Entry[]) {
+  const add = statement(
+    f.core.db,
     'insert into audit_log (at, actor, action, entity, entity_id, details) values (?, ?, ?, ?, ?, ?)',
   )
   for (const e of entries)
-    statement.run(Date.parse(e.at), e.actor, e.action, e.entity ?? null, e.entityId ?? null, e.details ?? null)
+    await add.run(Date.parse(e.at), e.actor, e.action, e.entity ?? null, e.entityId ?? null, e.details ?? null)
 }
 
 async function signedIn(role: 'admin' | 'regional' | 'viewer' = 'admin') {
@@ -40,7 +42,7 @@ describe('Log audit', () => {
 
   it('filters by actor (staff shown by name), action, entity and WIB days, newest first', async () => {
     const { f, browser, id } = await signedIn()
-    insert(f, [
+    await insert(f, [
       { at: '2026-11-20T16:59:00Z', actor: 'cli', action: 'session.created', entity: 'session', entityId: '7' },
       // 2026-11-21 00:30 WIB: the 21st in Jakarta, still the 20th in UTC.
       { at: '2026-11-20T17:30:00Z', actor: `staff:${id}`, action: 'person.viewed', entity: 'person', entityId: '41' },
@@ -80,7 +82,7 @@ describe('Log audit', () => {
 
   it('shows 50 entries a page with the total and links that keep the filters', async () => {
     const { f, browser } = await signedIn()
-    insert(
+    await insert(
       f,
       Array.from({ length: 120 }, (_, i) => ({
         at: new Date(Date.parse('2026-11-01T00:00:00Z') + i * 60_000).toISOString(),
@@ -105,7 +107,7 @@ describe('Log audit', () => {
 
   it('shows details as key: value and escapes what an entry holds', async () => {
     const { f, browser } = await signedIn()
-    insert(f, [
+    await insert(f, [
       {
         at: '2026-11-22T09:00:00Z',
         actor: '<b>x</b>',
@@ -124,7 +126,7 @@ describe('Log audit', () => {
 
   it('exports the filtered entries as CSV', async () => {
     const { f, browser, id } = await signedIn()
-    insert(f, [
+    await insert(f, [
       {
         at: '2026-11-21T09:00:00Z',
         actor: `staff:${id}`,

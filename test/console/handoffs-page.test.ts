@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Core } from '../../src/bootstrap.js'
-import { closeDatabase, statement } from '../../src/db/client.js'
+import { closeStore, statement } from '../../src/db/client.js'
 import { coreDriver } from '../support/transcript.js'
 import { auditOf, browserOn, consoleFixture } from './support.js'
 
@@ -28,33 +28,33 @@ type HandoffInput = {
   phone?: string
 }
 
-function addHandoff(core: Core, h: HandoffInput): number {
-  const c = core.db.$client
+async function addHandoff(core: Core, h: HandoffInput): Promise<number> {
   const region =
-    h.region === null ? null : (c.prepare('select id from regions where code = ?').get(h.region ?? 'R5') as { id: number }).id
-  return Number(
-    c
-      .prepare(
-        `insert into handoff_requests (code, channel, chat_id, name, phone_e164, topic, question, status, live, region_id,
-           assigned_staff_id, created_at, closed_at, last_person_at, last_staff_at)
-         values (?, ?, ?, ?, ?, 'Status sertifikasi', 'Kapan sertifikat saya terbit?', ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        h.code,
-        h.channel ?? 'whatsapp',
-        `chat-${h.code}`,
-        h.name ?? 'Siti Rahma',
-        h.phone ?? '+6281234567890',
-        h.status ?? 'waiting',
-        h.live === false ? 0 : 1,
-        region,
-        h.assigned ?? null,
-        (h.createdAt ?? new Date(NOW.getTime() - 60 * MIN)).getTime(),
-        h.closedAt?.getTime() ?? null,
-        h.lastPersonAt?.getTime() ?? null,
-        h.lastStaffAt?.getTime() ?? null,
-      ).lastInsertRowid,
-  )
+    h.region === null
+      ? null
+      : ((await statement(core.db, 'select id from regions where code = ?').get(h.region ?? 'R5')) as { id: number }).id
+  const row = (await statement(
+    core.db,
+    `insert into handoff_requests (code, channel, chat_id, name, phone_e164, topic, question, status, live, region_id,
+       assigned_staff_id, created_at, closed_at, last_person_at, last_staff_at)
+     values (?, ?, ?, ?, ?, 'Status sertifikasi', 'Kapan sertifikat saya terbit?', ?, ?, ?, ?, ?, ?, ?, ?)
+     returning id`,
+  ).get(
+    h.code,
+    h.channel ?? 'whatsapp',
+    `chat-${h.code}`,
+    h.name ?? 'Siti Rahma',
+    h.phone ?? '+6281234567890',
+    h.status ?? 'waiting',
+    h.live === false ? 0 : 1,
+    region,
+    h.assigned ?? null,
+    (h.createdAt ?? new Date(NOW.getTime() - 60 * MIN)).getTime(),
+    h.closedAt?.getTime() ?? null,
+    h.lastPersonAt?.getTime() ?? null,
+    h.lastStaffAt?.getTime() ?? null,
+  )) as { id: number }
+  return row.id
 }
 
 async function addMessage(
@@ -62,28 +62,26 @@ async function addMessage(
   handoffId: number,
   m: { author: 'person' | 'staff' | 'note' | 'system'; text?: string; at?: Date; staffName?: string; attachmentId?: number },
 ): Promise<number> {
-  return Number(
-    (
-      await statement(
-        core.db,
-        `insert into handoff_messages (handoff_id, at, author, staff_name, via, text, attachment_id)
-         values (?, ?, ?, ?, ?, ?, ?)`,
-      ).run(
-        handoffId,
-        (m.at ?? NOW).getTime(),
-        m.author,
-        m.staffName ?? null,
-        m.author === 'person' ? 'chat' : m.author === 'system' ? 'system' : 'console',
-        m.text ?? null,
-        m.attachmentId ?? null,
-      )
-    ).lastInsertRowid,
-  )
+  return (
+    (await statement(
+      core.db,
+      `insert into handoff_messages (handoff_id, at, author, staff_name, via, text, attachment_id)
+         values (?, ?, ?, ?, ?, ?, ?) returning id`,
+    ).get(
+      handoffId,
+      (m.at ?? NOW).getTime(),
+      m.author,
+      m.staffName ?? null,
+      m.author === 'person' ? 'chat' : m.author === 'system' ? 'system' : 'console',
+      m.text ?? null,
+      m.attachmentId ?? null,
+    )) as { id: number }
+  ).id
 }
 
 const fixtures: Awaited<ReturnType<typeof consoleFixture>>[] = []
-afterEach(() => {
-  for (const f of fixtures.splice(0)) closeDatabase(f.core.db)
+afterEach(async () => {
+  for (const f of fixtures.splice(0)) await closeStore(f.core.db)
 })
 
 async function setup(options: Parameters<typeof consoleFixture>[0] = {}) {
@@ -105,10 +103,10 @@ const codesIn = (html: string) => [...html.matchAll(/>(PTG-[A-Z0-9]+)</g)].map((
 describe('the Percakapan list', () => {
   it('shows waiting handoffs oldest first by default, with their waiting time in working hours', async () => {
     const { core, as } = await setup()
-    addHandoff(core, { code: 'PTG-NEW001', createdAt: new Date(NOW.getTime() - 30 * MIN) })
+    await addHandoff(core, { code: 'PTG-NEW001', createdAt: new Date(NOW.getTime() - 30 * MIN) })
     // Friday 20 November 15:00 WITA: one working hour on Friday, two on Monday morning (08:00–10:00 WITA).
-    addHandoff(core, { code: 'PTG-OLD001', createdAt: new Date('2026-11-20T07:00:00Z') })
-    addHandoff(core, { code: 'PTG-OPEN01', status: 'open' })
+    await addHandoff(core, { code: 'PTG-OLD001', createdAt: new Date('2026-11-20T07:00:00Z') })
+    await addHandoff(core, { code: 'PTG-OPEN01', status: 'open' })
     const html = await (await (await as('pusat@kemensos.go.id')).request('/admin/percakapan')).text()
     expect(codesIn(html)).toEqual(['PTG-OLD001', 'PTG-NEW001'])
     const old = html.slice(html.indexOf('PTG-OLD001'), html.indexOf('</tr>', html.indexOf('PTG-OLD001')))
@@ -119,22 +117,32 @@ describe('the Percakapan list', () => {
 
   it('orders open ones by how long the person is unanswered, closed ones newest closed first, and filters', async () => {
     const { core, as, admin } = await setup()
-    addHandoff(core, {
+    await addHandoff(core, {
       code: 'PTG-ANSWRD',
       status: 'open',
       lastPersonAt: new Date(NOW.getTime() - 90 * MIN),
       lastStaffAt: new Date(NOW.getTime() - 10 * MIN),
     })
-    addHandoff(core, { code: 'PTG-RECENT', status: 'open', lastPersonAt: new Date(NOW.getTime() - 5 * MIN), assigned: admin })
-    addHandoff(core, {
+    await addHandoff(core, {
+      code: 'PTG-RECENT',
+      status: 'open',
+      lastPersonAt: new Date(NOW.getTime() - 5 * MIN),
+      assigned: admin,
+    })
+    await addHandoff(core, {
       code: 'PTG-LONGER',
       status: 'open',
       lastPersonAt: new Date(NOW.getTime() - 45 * MIN),
       channel: 'telegram',
     })
-    addHandoff(core, { code: 'PTG-CLOSE1', status: 'closed', closedAt: new Date(NOW.getTime() - 300 * MIN) })
-    addHandoff(core, { code: 'PTG-CLOSE2', status: 'closed', closedAt: new Date(NOW.getTime() - 20 * MIN), name: 'Ahmad Yani' })
-    addHandoff(core, { code: 'PTG-LEGACY', live: false, createdAt: new Date(NOW.getTime() - 600 * MIN) })
+    await addHandoff(core, { code: 'PTG-CLOSE1', status: 'closed', closedAt: new Date(NOW.getTime() - 300 * MIN) })
+    await addHandoff(core, {
+      code: 'PTG-CLOSE2',
+      status: 'closed',
+      closedAt: new Date(NOW.getTime() - 20 * MIN),
+      name: 'Ahmad Yani',
+    })
+    await addHandoff(core, { code: 'PTG-LEGACY', live: false, createdAt: new Date(NOW.getTime() - 600 * MIN) })
     const b = await as('pusat@kemensos.go.id')
     const list = async (query: string) => codesIn(await (await b.request(`/admin/percakapan?${query}`)).text())
     expect(await list('status=dibuka')).toEqual(['PTG-LONGER', 'PTG-RECENT', 'PTG-ANSWRD'])
@@ -159,7 +167,11 @@ describe('the Percakapan list', () => {
     const empty = await (await b.request('/admin/percakapan?status=ditutup&q=nobody')).text()
     expect(empty).toContain('Tidak ada percakapan yang cocok dengan saringan ini.')
     // "Pesan terakhir" is the last word between the person and staff: an internal note after it is not.
-    const answered = addHandoff(core, { code: 'PTG-NOTED1', status: 'open', lastPersonAt: new Date(NOW.getTime() - 3 * MIN) })
+    const answered = await addHandoff(core, {
+      code: 'PTG-NOTED1',
+      status: 'open',
+      lastPersonAt: new Date(NOW.getTime() - 3 * MIN),
+    })
     await addMessage(core, answered, { author: 'person', text: 'Sudah saya kirim', at: new Date(NOW.getTime() - 3 * MIN) })
     await addMessage(core, answered, { author: 'note', text: 'Cek ke LSP', at: new Date(NOW.getTime() - MIN) })
     const row = /PTG-NOTED1[\s\S]*?<\/tr>/.exec(await (await b.request('/admin/percakapan?status=dibuka')).text())?.[0]
@@ -170,7 +182,7 @@ describe('the Percakapan list', () => {
   it('pages by 25 with the shared pager', async () => {
     const { core, as } = await setup()
     for (let i = 0; i < 27; i++)
-      addHandoff(core, { code: `PTG-P${String(i).padStart(5, '0')}`, createdAt: new Date(NOW.getTime() - (100 - i) * MIN) })
+      await addHandoff(core, { code: `PTG-P${String(i).padStart(5, '0')}`, createdAt: new Date(NOW.getTime() - (100 - i) * MIN) })
     const b = await as('pusat@kemensos.go.id')
     const first = await (await b.request('/admin/percakapan')).text()
     expect(codesIn(first)).toHaveLength(25)
@@ -181,10 +193,10 @@ describe('the Percakapan list', () => {
 
   it("scopes a regional account to its region's handoffs (by the handoff's region), with the waiting count in the menu", async () => {
     const { core, as } = await setup()
-    addHandoff(core, { code: 'PTG-R5A001', region: 'R5' })
-    addHandoff(core, { code: 'PTG-R5A002', region: 'R5' })
-    addHandoff(core, { code: 'PTG-R2A001', region: 'R2' })
-    addHandoff(core, { code: 'PTG-PUSAT1', region: null })
+    await addHandoff(core, { code: 'PTG-R5A001', region: 'R5' })
+    await addHandoff(core, { code: 'PTG-R5A002', region: 'R5' })
+    await addHandoff(core, { code: 'PTG-R2A001', region: 'R2' })
+    await addHandoff(core, { code: 'PTG-PUSAT1', region: null })
     const regional = await as('r5@kemensos.go.id')
     const html = await (await regional.request('/admin/percakapan?wilayah=R2')).text()
     expect(codesIn(html)).toEqual(['PTG-R5A001', 'PTG-R5A002'])
@@ -202,7 +214,7 @@ describe('the Percakapan list', () => {
 
   it('shows a viewer the list with masked names and no links, and 404 for the thread, a file and the stream', async () => {
     const { core, as } = await setup()
-    const id = addHandoff(core, { code: 'PTG-VIEW01', name: 'Siti Rahma' })
+    const id = await addHandoff(core, { code: 'PTG-VIEW01', name: 'Siti Rahma' })
     const file = await addFile(core, id, 'image/png', PNG)
     const viewer = await as('lihat@kemensos.go.id')
     const html = await (await viewer.request('/admin/percakapan')).text()
@@ -228,40 +240,36 @@ async function addFile(
   box?: { seal(b: Uint8Array): Buffer },
 ): Promise<number> {
   const content = box ? box.seal(bytes) : bytes
-  return Number(
-    (
-      await statement(
-        core.db,
-        `insert into handoff_attachments (handoff_id, kind, mime_type, file_name, size, sha256, content, created_at)
-         values (?, ?, ?, ?, ?, 'x', ?, ?)`,
-      ).run(
-        handoffId,
-        mimeType === 'application/pdf' ? 'pdf' : 'image',
-        mimeType,
-        mimeType === 'application/pdf' ? 'ktp scan.pdf' : null,
-        1_258_291,
-        content,
-        NOW.getTime(),
-      )
-    ).lastInsertRowid,
-  )
+  return (
+    (await statement(
+      core.db,
+      `insert into handoff_attachments (handoff_id, kind, mime_type, file_name, size, sha256, content, created_at)
+         values (?, ?, ?, ?, ?, 'x', ?, ?) returning id`,
+    ).get(
+      handoffId,
+      mimeType === 'application/pdf' ? 'pdf' : 'image',
+      mimeType,
+      mimeType === 'application/pdf' ? 'ktp scan.pdf' : null,
+      1_258_291,
+      content,
+      NOW.getTime(),
+    )) as { id: number }
+  ).id
 }
 
 describe('a thread', () => {
   it('shows the header with the phone masked, the messages in the region zone, notes apart, delivery; audited', async () => {
     const { core, as } = await setup()
-    const id = addHandoff(core, { code: 'PTG-THREAD' })
+    const id = await addHandoff(core, { code: 'PTG-THREAD' })
     await addMessage(core, id, { author: 'person', text: 'Halo, <b>saya</b> menunggu', at: new Date('2026-11-23T01:30:00Z') })
     const reply = await addMessage(core, id, { author: 'staff', text: 'Baik, kami cek', staffName: 'Rina Lestari' })
-    const outbox = Number(
-      (
-        await statement(
-          core.db,
-          `insert into outbox (idempotency_key, channel, chat_id, kind, payload, due_at, status, last_error, created_at, updated_at)
-           values ('k1', 'whatsapp', 'c', 'handoff_reply', '{}', 0, 'skipped', 'the person blocked the assistant', 0, 0)`,
-        ).run()
-      ).lastInsertRowid,
-    )
+    const outbox = (
+      (await statement(
+        core.db,
+        `insert into outbox (idempotency_key, channel, chat_id, kind, payload, due_at, status, last_error, created_at, updated_at)
+           values ('k1', 'whatsapp', 'c', 'handoff_reply', '{}', 0, 'skipped', 'the person blocked the assistant', 0, 0) returning id`,
+      ).get()) as { id: number }
+    ).id
     await statement(core.db, 'update handoff_messages set outbox_id = ? where id = ?').run(outbox, reply)
     await addMessage(core, id, { author: 'note', text: 'Sudah ditelepon kemarin', staffName: 'Rina Lestari' })
     const b = await as('r5@kemensos.go.id')
@@ -284,7 +292,7 @@ describe('a thread', () => {
 
   it('takes, replies, notes and closes through the core actions, each back to the thread with a notice', async () => {
     const { core, as, regional } = await setup()
-    const id = addHandoff(core, { code: 'PTG-ACTION' })
+    const id = await addHandoff(core, { code: 'PTG-ACTION' })
     const b = await as('r5@kemensos.go.id')
     const page = '/admin/percakapan/PTG-ACTION'
     const state = async () =>
@@ -342,7 +350,7 @@ describe('a thread', () => {
 
   it('refuses every form without its CSRF token', async () => {
     const { core, as } = await setup()
-    const id = addHandoff(core, { code: 'PTG-CSRF01' })
+    const id = await addHandoff(core, { code: 'PTG-CSRF01' })
     const b = await as('pusat@kemensos.go.id')
     for (const action of ['ambil', 'balas', 'catatan', 'tutup', 'nomor']) {
       const response = await b.request(`/admin/percakapan/PTG-CSRF01/${action}`, { form: { text: 'x', yakin: 'ya' } })
@@ -358,7 +366,7 @@ describe('a thread', () => {
         { id: 'ujian', title: 'Ujian', answer: 'Ujian <daring> dan luring.' },
       ],
     })
-    addHandoff(core, { code: 'PTG-QUICK1' })
+    await addHandoff(core, { code: 'PTG-QUICK1' })
     const b = await as('pusat@kemensos.go.id')
     const plain = await (await b.request('/admin/percakapan/PTG-QUICK1')).text()
     expect(plain).toMatch(/<textarea id="f-text"[^>]*><\/textarea>/)
@@ -371,15 +379,13 @@ describe('a thread', () => {
 describe("a person's page", () => {
   it('links each of their handoff codes to its thread, with the state in words', async () => {
     const { core, as } = await setup()
-    const person = Number(
-      (
-        await statement(
-          core.db,
-          "insert into people (full_name, province_code, created_at, updated_at) values ('Siti Rahma', '73', 0, 0)",
-        ).run()
-      ).lastInsertRowid,
-    )
-    const id = addHandoff(core, { code: 'PTG-PERSON', status: 'open' })
+    const person = (
+      (await statement(
+        core.db,
+        "insert into people (full_name, province_code, created_at, updated_at) values ('Siti Rahma', '73', 0, 0) returning id",
+      ).get()) as { id: number }
+    ).id
+    const id = await addHandoff(core, { code: 'PTG-PERSON', status: 'open' })
     await statement(core.db, 'update handoff_requests set person_id = ? where id = ?').run(person, id)
     const html = await (await (await as('r5@kemensos.go.id')).request(`/admin/peserta/${person}`)).text()
     expect(html).toContain('<a href="/admin/percakapan/PTG-PERSON"><code>PTG-PERSON</code></a>')
@@ -390,12 +396,12 @@ describe("a person's page", () => {
 describe('files and the live stream', () => {
   it('serves a photo inline and a PDF as a download, opened from its sealed form, nosniff, audited', async () => {
     const { f, core, as } = await setup()
-    const id = addHandoff(core, { code: 'PTG-FILES1' })
+    const id = await addHandoff(core, { code: 'PTG-FILES1' })
     const image = await addFile(core, id, 'image/png', PNG, f.handoffFiles)
     const pdf = await addFile(core, id, 'application/pdf', PDF, f.handoffFiles)
     await addMessage(core, id, { author: 'person', attachmentId: image })
     await addMessage(core, id, { author: 'person', attachmentId: pdf })
-    const other = addHandoff(core, { code: 'PTG-FILES2' })
+    const other = await addHandoff(core, { code: 'PTG-FILES2' })
     const b = await as('pusat@kemensos.go.id')
     const html = await (await b.request('/admin/percakapan/PTG-FILES1')).text()
     expect(html).toContain(`<img src="/admin/percakapan/PTG-FILES1/berkas/${image}"`)
@@ -451,7 +457,7 @@ describe('files and the live stream', () => {
 
   it('streams a new message as an event and a change of state, and resumes after Last-Event-ID', async () => {
     const { f, core, as } = await setup()
-    const id = addHandoff(core, { code: 'PTG-STREAM' })
+    const id = await addHandoff(core, { code: 'PTG-STREAM' })
     const first = await addMessage(core, id, { author: 'person', text: 'pesan pertama' })
     const b = await as('pusat@kemensos.go.id')
 
@@ -481,7 +487,7 @@ describe('files and the live stream', () => {
 describe('the live stream and the session', () => {
   it('ends when the console session has expired, without keeping it alive', async () => {
     const { f, core, as } = await setup()
-    const id = addHandoff(core, { code: 'PTG-EXPIRE' })
+    const id = await addHandoff(core, { code: 'PTG-EXPIRE' })
     const b = await as('pusat@kemensos.go.id')
     const seen = async () => (await statement(core.db, 'select last_seen_at as at from staff_sessions').get()) as { at: number }
     const response = await b.request('/admin/percakapan/PTG-EXPIRE/aliran')

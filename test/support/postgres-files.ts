@@ -1,24 +1,44 @@
 /**
- * The test files `npm run test:postgres` runs on PostgreSQL (issue 24, phase 4): the files that open
- * the real core (or the console, or the verification routes over it) and pass there. The list grows
- * as the rest is made portable, until it is every file that touches the store. Not yet here (they
- * reach into SQLite directly, or wait on its timing): test/certificates/lookup-audit.test.ts,
- * test/announcements/delivery.test.ts, test/whatsapp/adapter.test.ts, and of test/console/ the
- * Percakapan, audit, API-token and Pengumuman pages and the dashboard's fast path; test/browser/
- * and the programs of test/e2e/ run on SQLite only.
+ * The test files `npm run test:postgres` runs on PostgreSQL (issue 24): the files that open the real
+ * core (or the console, or the verification routes over it) and pass there. Not here: tests of
+ * SQLite itself (its migrations, secure delete, the file's permissions), and the programs of
+ * test/e2e/, which run on SQLite files; the server on PostgreSQL has end-to-end tests of its own
+ * (test/e2e/postgres-server.test.ts, test/e2e/postgres-instances.test.ts), which start their own
+ * PostgreSQL server in the plain run.
  */
 export const POSTGRES_FILES: string[] = [
+  'test/announcements/audience.test.ts',
   'test/announcements/cancel.test.ts',
   'test/announcements/cap.test.ts',
   'test/announcements/chat.test.ts',
+  'test/announcements/delivery.test.ts',
   'test/announcements/idempotency.test.ts',
+  'test/announcements/placeholders.test.ts',
+  'test/announcements/reach.test.ts',
   'test/announcements/report.test.ts',
+  'test/announcements/schedule.test.ts',
+  'test/browser/console-announcements.test.ts',
+  'test/browser/console-handoffs.test.ts',
+  'test/browser/console-imports.test.ts',
+  'test/browser/console-pages.test.ts',
+  'test/browser/console-people.test.ts',
+  'test/browser/console-sessions.test.ts',
+  'test/browser/console-tokens.test.ts',
+  'test/browser/console.test.ts',
+  'test/browser/verify.test.ts',
   'test/certificates/chat.test.ts',
+  'test/certificates/lookup-audit.test.ts',
+  'test/certificates/lookup-batch.test.ts',
   'test/certificates/status-change.test.ts',
   'test/certificates/verify-number.test.ts',
   'test/console/accounts.test.ts',
+  'test/console/announcements-page.test.ts',
+  'test/console/api-tokens.test.ts',
+  'test/console/audit-page.test.ts',
   'test/console/certificates-page.test.ts',
+  'test/console/dashboard-fast-path.test.ts',
   'test/console/exams-page.test.ts',
+  'test/console/handoffs-page.test.ts',
   'test/console/imports-page.test.ts',
   'test/console/people-page.test.ts',
   'test/console/reminders-page.test.ts',
@@ -82,6 +102,7 @@ export const POSTGRES_FILES: string[] = [
   'test/web/verify-api.test.ts',
   'test/web/verify-page.test.ts',
   'test/web/verify-safety.test.ts',
+  'test/whatsapp/adapter.test.ts',
   'test/whatsapp/auth-state.test.ts',
   'test/whatsapp/connection.test.ts',
   'test/whatsapp/handoff-media.test.ts',

@@ -1,8 +1,8 @@
 /**
  * Looking inside the store from a test, the same on both engines (see test/support/engine.ts): the
- * tables it has, and every row of one.
+ * tables it has, and every row of one; making its inserts fail.
  */
-import { type Db, postgresOf, statement } from '../../src/db/client.js'
+import { connectionOf, type Db, postgresOf, statement } from '../../src/db/client.js'
 
 /** The names of the store's own tables (not the engine's, nor the migrations' record). */
 export async function tableNames(db: Db): Promise<string[]> {
@@ -33,4 +33,26 @@ export async function everyText(db: Db): Promise<{ where: string; value: string 
     }
   }
   return found
+}
+
+/**
+ * Makes every insert into `table` fail with `message`, as a locked or broken database would; the
+ * returned function makes them work again. A trigger on either engine.
+ */
+export async function failInserts(db: Db, table: string, message: string): Promise<() => Promise<void>> {
+  const pg = postgresOf(db)
+  const name = `${table}_fails`
+  if (!pg) {
+    connectionOf(db).exec(`create trigger ${name} before insert on ${table} begin select raise(abort, '${message}'); end`)
+    return async () => {
+      connectionOf(db).exec(`drop trigger ${name}`)
+    }
+  }
+  await pg.pool.query(
+    `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $fails$ BEGIN RAISE EXCEPTION '${message}'; END $fails$;
+     CREATE TRIGGER ${name} BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION ${name}()`,
+  )
+  return async () => {
+    await pg.pool.query(`DROP TRIGGER ${name} ON ${table}; DROP FUNCTION ${name}()`)
+  }
 }

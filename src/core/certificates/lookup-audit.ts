@@ -37,7 +37,9 @@ export type LookupAudit = {
   writeNow(tx: Db, entry: LookupEntry): Promise<void>
   /** Writes what is buffered now, in one transaction. */
   flush(): Promise<void>
-  /** Stops the timer and writes what is left (for shutdown). */
+  /** Resolves once no write is under way (one the timer or a full batch started included). */
+  settled(): Promise<void>
+  /** Stops the timer and writes what is left, after any write under way (for shutdown). */
   stop(): Promise<void>
 }
 
@@ -105,6 +107,8 @@ export function createLookupAudit(db: Db, options: LookupAuditOptions): LookupAu
   let timer: NodeJS.Timeout | undefined
   let soon: NodeJS.Immediate | undefined
   let stopped = false
+  /** The writes under way: a shutdown waits for them before the database closes. */
+  const writing = new Set<Promise<void>>()
   async function flush(): Promise<void> {
     if (timer) clearTimeout(timer)
     if (soon) clearImmediate(soon)
@@ -113,14 +117,25 @@ export function createLookupAudit(db: Db, options: LookupAuditOptions): LookupAu
     if (buffer.length === 0) return
     const values = buffer
     buffer = []
+    const write = (async () => {
+      try {
+        // In one transaction, in statements of many rows (src/db/queries/audit.ts).
+        await transaction(db, (tx) => writeCertificateLookups(tx, values))
+      } catch (error) {
+        buffer = values.concat(buffer).slice(-bound * FIELDS)
+        options.onError?.(error, buffer.length / FIELDS)
+        if (!stopped) timer = setTimeout(() => void flush(), options.flushMs).unref()
+      }
+    })()
+    writing.add(write)
     try {
-      // In one transaction, in statements of many rows (src/db/queries/audit.ts).
-      await transaction(db, (tx) => writeCertificateLookups(tx, values))
-    } catch (error) {
-      buffer = values.concat(buffer).slice(-bound * FIELDS)
-      options.onError?.(error, buffer.length / FIELDS)
-      if (!stopped) timer = setTimeout(() => void flush(), options.flushMs).unref()
+      await write
+    } finally {
+      writing.delete(write)
     }
+  }
+  async function settled(): Promise<void> {
+    while (writing.size > 0) await Promise.all([...writing])
   }
 
   /** The FIELDS values of one lookup: time in ms, channel, number as stored, details as JSON. */
@@ -143,9 +158,11 @@ export function createLookupAudit(db: Db, options: LookupAuditOptions): LookupAu
     record,
     writeNow: (tx, entry) => writeCertificateLookups(tx, valuesOf(entry)),
     flush,
+    settled,
     async stop() {
       stopped = true
       await flush()
+      await settled()
     },
   }
 }

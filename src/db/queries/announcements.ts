@@ -224,11 +224,14 @@ export async function beginQueuing(db: Db, id: number, at: number): Promise<bool
 
 /** Ids of announcements in `status`, oldest first (scheduled ones: only those whose start has come). */
 export async function announcementsIn(db: Db, status: 'scheduled' | 'queuing' | 'sending', now: number): Promise<number[]> {
-  const sql =
+  const rows =
     status === 'scheduled'
-      ? `SELECT id FROM announcements WHERE status = 'scheduled' AND start_at <= ? ORDER BY start_at, id`
-      : `SELECT id FROM announcements WHERE status = '${status}' AND ? >= 0 ORDER BY id`
-  return ((await statement(db, sql).all(now)) as { id: number }[]).map((r) => r.id)
+      ? await statement(
+          db,
+          `SELECT id FROM announcements WHERE status = 'scheduled' AND start_at <= ? ORDER BY start_at, id`,
+        ).all(now)
+      : await statement(db, `SELECT id FROM announcements WHERE status = '${status}' ORDER BY id`).all()
+  return (rows as { id: number }[]).map((r) => r.id)
 }
 
 /** Within a batch's transaction: the announcement's status and where its queuing stands. */

@@ -112,7 +112,7 @@ export async function consoleHandoffs(
          where m.handoff_id = h.id and m.author in ('person', 'staff'))
        ${w.sql}
        order by case h.status when 'waiting' then 0 when 'open' then 1 else 2 end,
-         case h.status when 'closed' then -h.closed_at else coalesce(unansweredSince, 9e15) end, h.created_at, h.id
+         case h.status when 'closed' then -h.closed_at else coalesce(${UNANSWERED}, 9e15) end, h.created_at, h.id
        limit @limit offset @offset`,
   ).all({ ...w.args, limit: page.limit, offset: page.offset })) as (Omit<
     ConsoleHandoffRow,
