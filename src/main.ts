@@ -195,6 +195,8 @@ const outbox = createOutbox({
   senders,
   // On PostgreSQL, WhatsApp's messages wait for the leader (the one instance with the socket).
   takes: (channel) => channel !== 'whatsapp' || !config.DATABASE_URL || leading !== undefined,
+  // Every instance sends Telegram's: the bot's limit is shared among them (TELEGRAM_SEND_PER_SECOND in all).
+  shared: (channel) => channel === 'telegram' && config.DATABASE_URL !== undefined,
   now: clock,
   dailyCap: { perDay: outboxSettings.dailyCapPerDay, resumeAt: capResumeAt(handoffs.calendar) },
 })

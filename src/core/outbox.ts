@@ -121,6 +121,12 @@ export type OutboxDeps = {
    * must neither take them nor skip them.
    */
   takes?: (channel: Channel) => boolean
+  /**
+   * Whether every live dispatcher sends this channel (several instances, each sending Telegram's
+   * messages): its limit is the bot's, not each process's, so each dispatcher then takes and sends
+   * its share, the pace divided by the number of live dispatchers. Default: no (the whole pace).
+   */
+  shared?: (channel: Channel) => boolean
   /** The time, for the records, what is due and the pace. */
   now: () => Date
   /** Waiting for a message's turn (virtual in tests). Default: real time. */
@@ -235,7 +241,12 @@ export function createOutbox(deps: OutboxDeps) {
   const me = deps.dispatcher ?? thisDispatcher('server')
   const startedAt = now()
   // One pacer per channel for the life of the outbox, shared by overlapping runs.
-  const pacers = new Map<Channel, Pacer>(CHANNELS.map((channel) => [channel, createPacer(paces[channel], clock, deps.random)]))
+  /** The live dispatchers, this one included, as last counted (each run and heartbeat). */
+  let peers = 1
+  const share = (channel: Channel) => (deps.shared?.(channel) ? peers : 1)
+  const pacers = new Map<Channel, Pacer>(
+    CHANNELS.map((channel) => [channel, createPacer(paces[channel], clock, deps.random, () => share(channel))]),
+  )
   let registered = false
   let stopping = false
   let heartbeat: ReturnType<typeof setInterval> | undefined
@@ -286,7 +297,10 @@ export function createOutbox(deps: OutboxDeps) {
   }
 
   async function goneDispatchers(at: Date): Promise<Dispatcher[]> {
-    return (await listDispatchers(db)).filter((other) => isGone(other, at))
+    const all = await listDispatchers(db)
+    const gone = all.filter((other) => isGone(other, at))
+    peers = Math.max(1, all.length - gone.length)
+    return gone
   }
 
   /** The zones in their quiet hours now, each with when they end. */
@@ -406,7 +420,11 @@ export function createOutbox(deps: OutboxDeps) {
       if (stopping) break
       if (deps.takes && !deps.takes(channel)) continue
       const pace = paces[channel]
-      const limit = Math.max(1, Math.min(deps.batchSize ?? 2_000, Math.floor((averageRate(pace) * runEveryMs) / 1000)))
+      // What this dispatcher's share of the pace sends before the next run.
+      const limit = Math.max(
+        1,
+        Math.min(deps.batchSize ?? 2_000, Math.floor((averageRate(pace) * runEveryMs) / 1000 / share(channel))),
+      )
       const capped = channel === 'whatsapp' ? cap : undefined
       const rows = await claimBatch(db, {
         channel,

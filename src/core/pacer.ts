@@ -33,8 +33,11 @@ export type Pacer = {
   turn(chatId: string): Promise<void>
 }
 
-export function createPacer(pace: Pace, clock: Clock, random: () => number = Math.random): Pacer {
-  const gapMs = 1000 / pace.perSecond
+/**
+ * `share`: how many senders share the pace (several instances each sending a channel whose limit
+ * is per bot, not per process): the gap between messages grows that many times. Read at each turn.
+ */
+export function createPacer(pace: Pace, clock: Clock, random: () => number = Math.random, share: () => number = () => 1): Pacer {
   let next = Number.NEGATIVE_INFINITY
   const chatNext = new Map<string, number>()
   /** When each chat's last message actually went (a timer may fire late). */
@@ -43,6 +46,7 @@ export function createPacer(pace: Pace, clock: Clock, random: () => number = Mat
     async turn(chatId) {
       const now = clock.now()
       const slot = Math.max(now, next, chatNext.get(chatId) ?? Number.NEGATIVE_INFINITY)
+      const gapMs = (1000 / pace.perSecond) * share()
       next = slot + gapMs + (pace.jitterMs ? random() * pace.jitterMs : 0)
       chatNext.set(chatId, slot + pace.perChatMs)
       // Forget chats whose wait is over, so the maps stay as small as the backlog.

@@ -235,6 +235,44 @@ describe('outbox delivery', () => {
     expect(telegram.calls()).toBe(1)
   })
 
+  it("instances sending Telegram share its pace: each takes and sends its share, the bot's rate divided among the live dispatchers", async () => {
+    const { clock, db } = await setup()
+    const times = { a: [] as number[], b: [] as number[] }
+    const sender =
+      (which: 'a' | 'b'): ChannelSender =>
+      async () => {
+        times[which].push(clock.now().getTime())
+      }
+    // One message a second for the bot, runs 10 s apart: 10 messages a run for a dispatcher alone.
+    const options = {
+      pace: { telegram: { perSecond: 1, perChatMs: 0 } },
+      runEveryMs: 10_000,
+      shared: (channel: string) => channel === 'telegram',
+    }
+    const a = testOutbox(db, clock, { telegram: sender('a') }, options)
+    const b = testOutbox(db, clock, { telegram: sender('b') }, options)
+    await a.start()
+    await b.start()
+    await queueInOrder(
+      db,
+      Array.from({ length: 12 }, (_, i) => `tg-${i + 1}`),
+      clock.now(),
+    )
+    expect(await a.deliver()).toMatchObject({ sent: 5 })
+    expect(await b.deliver()).toMatchObject({ sent: 5 })
+    const gaps = (list: number[]) => list.slice(1).map((at, i) => at - (list[i] ?? 0))
+    // Each at half the rate: together one a second, as the bot allows.
+    expect(gaps(times.a)).toEqual([2_000, 2_000, 2_000, 2_000])
+    expect(gaps(times.b)).toEqual([2_000, 2_000, 2_000, 2_000])
+
+    // Alone again: the whole pace.
+    await b.stop()
+    const before = times.a.length
+    expect(await a.deliver()).toMatchObject({ sent: 2 })
+    expect(gaps(times.a.slice(before))).toEqual([1_000])
+    await a.stop()
+  })
+
   it('an instance that leaves WhatsApp to the leader neither takes nor skips its messages; the leader sends them', async () => {
     const { clock, db } = await setup()
     const telegram = recordingSender()

@@ -17,7 +17,7 @@ import { closeStore, type Db, openStore } from '../../src/db/client.js'
 import { outbox } from '../../src/db/schema.js'
 import { CHANNEL_KEYS, fakeChannelsEnv, helloOnTelegram } from '../support/channel-fakes.js'
 import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram.js'
-import { type FakeWhatsAppServer, startFakeWhatsAppServer } from '../support/fake-whatsapp-server.js'
+import { type FakeWhatsAppServer, PHONE_JID, startFakeWhatsAppServer } from '../support/fake-whatsapp-server.js'
 import { until } from '../support/handoff-server.js'
 import { type PostgresServer, psql, startPostgres } from '../support/postgres.js'
 import { killAll, type Running, startCommand, tempDir } from '../support/programs.js'
@@ -42,32 +42,31 @@ afterAll(async () => {
   temp.cleanup()
 })
 
-/** A pino line of a server's stdout, parsed; undefined for anything else. */
-function logLines(server: Running): Record<string, unknown>[] {
-  return server
-    .stdout()
-    .split('\n')
-    .flatMap((line) => {
-      if (!line.startsWith('{')) return []
-      try {
-        return [JSON.parse(line) as Record<string, unknown>]
-      } catch {
-        return []
-      }
-    })
-}
-
-/** How many outbox messages the server's runs sent, from its debug log ("job finished"). */
-function sentBy(server: Running): number {
-  return logLines(server)
-    .filter((line) => line.job === 'outbox')
-    .reduce((sum, line) => sum + Number((line.result as { sent?: number } | undefined)?.sent ?? 0), 0)
-}
+/** The messages the instance labelled `via` sent through the fake Bot API (its TELEGRAM_API_ROOT ends in /via-<label>). */
+const sentVia = (via: string) => telegram.sent().filter((call) => call.via === via).length
 
 const leads = (server: Running) => server.stdout().includes('leader election: this instance leads')
 
 function startInstance(env: Record<string, string>): Running {
   return startCommand(process.execPath, ['--import', 'tsx', '--import', whatsapp.preload, 'src/main.ts'], env)
+}
+
+/** WhatsApp messages to the fake's phone, `Pesan WhatsApp <label> <k>`, due now. */
+async function queueWhatsApp(db: Db, label: string, count: number): Promise<string[]> {
+  const now = new Date()
+  const texts = Array.from({ length: count }, (_, k) => `Pesan WhatsApp ${label} ${k + 1}`)
+  await db.insert(outbox).values(
+    texts.map((text) => ({
+      idempotencyKey: `instances-test:wa:${text}`,
+      channel: 'whatsapp' as const,
+      chatId: PHONE_JID,
+      kind: 'status_changed' as const,
+      payload: JSON.stringify({ text }),
+      dueAt: now,
+      expiresAt: new Date(now.getTime() + 2 * 3_600_000),
+    })),
+  )
+  return texts
 }
 
 async function queueWave(db: Db, wave: number) {
@@ -91,7 +90,7 @@ async function queueWave(db: Db, wave: number) {
 
 const statusCounts = async (url: string) =>
   Object.fromEntries(
-    (await psql(url, 'select status, count(*) from outbox group by status order by status'))
+    (await psql(url, "select status, count(*) from outbox where channel = 'telegram' group by status order by status"))
       .split('\n')
       .filter(Boolean)
       .map((line) => {
@@ -114,17 +113,21 @@ describe('two instances on one PostgreSQL database', () => {
         DATABASE_PATH: join(temp.dir, 'kesos.db'),
         PORT: '0',
         DEMO_DATA: 'false',
-        // Every 2 seconds on each instance (a minute's worth per run, as with the default schedule).
-        REMINDER_CRON: '*/2 * * * * *',
-        LOG_LEVEL: 'debug',
       }
+      // Each instance runs the outbox every 2 seconds (a minute's worth per run, as with the default
+      // schedule), a second apart, and calls the Bot API under a label of its own.
+      const envOf = (via: string, cron: string) => ({
+        ...env,
+        TELEGRAM_API_ROOT: `${telegram.apiRoot}/via-${via}`,
+        REMINDER_CRON: cron,
+      })
 
-      const a = startInstance(env)
+      const a = startInstance(envOf('a', '*/2 * * * * *'))
       await a.waitForStdout(/listening on http:\/\/localhost:(\d+)/, 30_000)
       await a.waitForStdout(/leader election: this instance leads/, 30_000)
       await a.waitForStdout(/Telegram on \(long polling\)/, 30_000)
       await whatsapp.opened(30_000)
-      const b = startInstance(env)
+      const b = startInstance(envOf('b', '1-59/2 * * * * *'))
       const bPort = Number((await b.waitForStdout(/listening on http:\/\/localhost:(\d+)/, 30_000))[1])
       // The follower knows the leader's WhatsApp is connected (one-time codes can go out from it).
       await until(
@@ -137,6 +140,12 @@ describe('two instances on one PostgreSQL database', () => {
       )
       expect(leads(b)).toBe(false)
       expect(whatsapp.logins()).toEqual({ total: 1, now: 1, mostAtOnce: 1 })
+      // A person writes on WhatsApp: the leader answers.
+      await whatsapp.send('halo')
+      expect((await whatsapp.replies(1, 30_000)).join('\n')).toContain('Ketik angka menu')
+      // WhatsApp's messages go out from the leader, whichever instance queued or saw them first.
+      const before = await queueWhatsApp(setup, 'sebelum', 3)
+      await until(() => before.every((text) => whatsapp.received().includes(text)), 'WhatsApp messages from the leader', 30_000)
 
       // Messages queued in waves while both run; the leader is killed when 100 have arrived.
       telegram.reset()
@@ -145,6 +154,8 @@ describe('two instances on one PostgreSQL database', () => {
         await new Promise((resolve) => setTimeout(resolve, 700))
       }
       await until(() => telegram.sent().length >= 100, 'the first 100 messages', 60_000)
+      // The follower sends its share while the leader lives (only Telegram's: it has no WhatsApp socket).
+      const followerSentBeforeKill = sentVia('b')
       process.kill(-(a.child.pid as number), 'SIGKILL')
       const killedAt = Date.now()
       expect((await a.exited(10_000)).signal).toBe('SIGKILL')
@@ -159,6 +170,19 @@ describe('two instances on one PostgreSQL database', () => {
       )
       // Never two sockets at once for the one number.
       expect(whatsapp.logins().mostAtOnce).toBe(1)
+      const after = await queueWhatsApp(setup, 'sesudah', 3)
+      await until(
+        () => after.every((text) => whatsapp.received().includes(text)),
+        'WhatsApp messages from the new leader',
+        30_000,
+      )
+      // Each WhatsApp message once, across the failover.
+      expect(
+        whatsapp
+          .received()
+          .filter((text) => text.startsWith('Pesan WhatsApp'))
+          .sort(),
+      ).toEqual([...before, ...after].sort())
 
       await until(
         async () => {
@@ -186,11 +210,11 @@ describe('two instances on one PostgreSQL database', () => {
         ...(unknown.length > 0 && { unknown: unknown.length }),
       })
       // Both instances sent a share: the follower did not wait for the leader.
-      expect(sentBy(b)).toBeGreaterThan(0)
-      expect(sentBy(a)).toBeGreaterThan(0)
+      expect(followerSentBeforeKill).toBeGreaterThan(0)
+      expect(sentVia('a')).toBeGreaterThan(0)
       expect(b.stdout()).toMatch(/took back the messages of a stopped dispatcher/)
       console.info(
-        `two instances: the follower led ${failoverMs} ms after the kill; sent by the leader ${sentBy(a)}, by the other ${sentBy(b)}, unknown ${unknown.length}`,
+        `two instances: the follower led ${failoverMs} ms after the kill; sent by the leader ${sentVia('a')}, by the other ${followerSentBeforeKill} before the kill and ${sentVia('b')} in all, unknown ${unknown.length}`,
       )
 
       // After the failover both channels answer: Telegram polled and WhatsApp's socket on the new leader.

@@ -20,6 +20,8 @@ export type RecordedCall = {
   payload: Record<string, unknown>
   file?: { field: string; filename: string; bytes: Buffer }
   at: number
+  /** The caller's label when it used `apiRoot/via-<label>` as its API root (several processes on one fake). */
+  via?: string
   /** When the answer went back (later than `at` when `delayNext` held it). */
   answeredAt?: number
   /** Set when the call was answered with an error (queued by `failNext`, or a 400 for a bad payload). */
@@ -581,13 +583,14 @@ export async function startFakeTelegram(options: { token?: string; botUsername?:
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     if (url.pathname.startsWith('/file/')) return serveFile(res, url.pathname)
-    const match = /^\/bot([^/]+)\/(?:test\/)?([^/]+)\/?$/.exec(url.pathname)
+    const match = /^(?:\/via-([a-z0-9]+))?\/bot([^/]+)\/(?:test\/)?([^/]+)\/?$/.exec(url.pathname)
     const body = await readBody(req)
     if (!match) return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' })
-    if (decodeURIComponent(match[1] ?? '') !== token) {
+    if (decodeURIComponent(match[2] ?? '') !== token) {
       return reply(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' })
     }
-    const requested = decodeURIComponent(match[2] ?? '')
+    const via = match[1]
+    const requested = decodeURIComponent(match[3] ?? '')
     const method = methodNames.get(requested.toLowerCase()) ?? requested
 
     let parsed: { payload: Payload; file?: UploadedFile }
@@ -600,6 +603,7 @@ export async function startFakeTelegram(options: { token?: string; botUsername?:
       return fail(res, call.failure)
     }
     const call: RecordedCall = { method, payload: parsed.payload, at: Date.now() }
+    if (via) call.via = via
     if (parsed.file) call.file = parsed.file
     calls.push(call)
 
