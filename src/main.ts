@@ -434,7 +434,7 @@ const election: LeaderElection | undefined = config.DATABASE_URL
       log: logger,
       onLead: () => {
         logger.info('leader: this instance runs WhatsApp, the scheduled jobs and Telegram polling')
-        return lead()
+        return leadOrStop()
       },
       // A leader that lost its lock stops at once, before another instance starts the same duties;
       // its supervisor starts it again, as a follower until the lock is free (docs/operations.md).
@@ -445,7 +445,17 @@ const election: LeaderElection | undefined = config.DATABASE_URL
       },
     })
   : undefined
-if (!election) void lead()
+/**
+ * Half-started duties are worse than none (a scheduler running without the socket, a lock held by an
+ * instance that cannot send WhatsApp's messages): this process stops, for its supervisor to start it
+ * again (on PostgreSQL the lock is released with it, and another instance may lead meanwhile).
+ */
+function leadOrStop(): Promise<void> {
+  return lead().catch((error: unknown) => {
+    logger.fatal({ err: describe(error) }, 'leader: starting WhatsApp, the scheduled jobs or Telegram failed; stopping')
+    void shutdown('leader duties failed', 1)
+  })
+}
 /** The leader repeats its WhatsApp state, so that an instance started later knows it too. */
 const whatsappStateRepeat =
   bus && config.WHATSAPP_ENABLED
@@ -459,7 +469,7 @@ whatsappStateRepeat?.unref()
  * Resolves when start-up is over: the web server listens and, on the leader, WhatsApp (when on) is
  * loaded and started. An instance waiting for the lead is started once it serves.
  */
-export const started: Promise<void> = election ? Promise.resolve() : lead()
+export const started: Promise<void> = election ? Promise.resolve() : leadOrStop()
 
 /** Checks the token and registers the commands; true when Telegram can be used. */
 async function startTelegram(bot: TelegramBot): Promise<boolean> {
@@ -521,7 +531,8 @@ async function shutdown(signal: string, exitCode = 0) {
   logger.info(outboxStop, 'outbox: unsent messages handed back')
   if (telegram?.bot.isRunning()) await telegram.bot.stop()
   await staffRelay?.stop()
-  await (await whatsapp)?.stop()
+  // A channel that failed to load has nothing to stop.
+  await (await whatsapp?.catch(() => undefined))?.stop()
   await new Promise<void>((resolve) => {
     server.close(() => resolve())
     // A live stream (an open Percakapan thread) never ends by itself: cut what is still open once
