@@ -1,11 +1,13 @@
 /**
  * The server from source on PostgreSQL (DATABASE_URL, issue 24): it migrates an empty database,
  * loads the demo data once, answers /healthz and a certificate lookup from PostgreSQL, keeps what it
- * wrote across a restart, and a second server on the same database serves beside it as a follower.
+ * wrote across a restart, and a second server on the same database serves beside it as a follower;
+ * the command line and the terminal chat work on it too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type PostgresServer, psql, startPostgres } from '../support/postgres.js'
-import { type Running, start, tempFolderEachTest } from '../support/programs.js'
+import { type Running, run, runChat, start, tempFolderEachTest } from '../support/programs.js'
+import { sessionsFile } from '../support/sessions-csv.js'
 
 let postgres: PostgresServer
 beforeAll(async () => {
@@ -65,5 +67,29 @@ describe('the server on PostgreSQL', () => {
     expect((await get(again.port, '/api/v1/certificates/DEMO-LSPS-2023-00901')).status).toBe(200)
     again.server.child.kill('SIGTERM')
     expect((await again.server.exited(15_000)).code).toBe(0)
+  }, 120_000)
+
+  it('the command line and the terminal chat work on it too, beside the server and from a fresh database', async () => {
+    const url = await postgres.createDatabase()
+    const env = { DATABASE_URL: url, DATABASE_PATH: temp.dbPath, DEMO_DATA: 'false' }
+    const cli = (...args: string[]) => run('src/cli.ts', args, env, 30_000)
+    const file = temp.file('sesi.csv', sessionsFile({}, { code: 'BMT-JPR-01', region: 'Jayapura', province: '' }))
+
+    const imported = await cli('import', 'sessions', file)
+    expect(imported.exit).toEqual({ code: 0, signal: null })
+    expect(imported.stdout).toBe('2 sesi ditambahkan, 0 diperbarui.\n')
+    expect((await cli('import', 'sessions', file)).stdout).toBe('0 sesi ditambahkan, 2 diperbarui.\n')
+    expect((await psql(url, 'select code from bimtek_sessions order by code')).trim()).toBe('BMT-JPR-01\nBMT-MKS-01')
+    const listed = await cli('sessions', 'list')
+    expect(listed.stdout).toContain('BMT-MKS-01  Bimtek Sertifikasi Penyuluh Sosial')
+    expect(listed.stdout).toMatch(/2 sesi\.\n$/)
+
+    // The terminal chat answers from the same database while the server runs on it.
+    const server = await startServer(url)
+    const chat = await runChat({ dbPath: temp.dbPath, input: 'halo\n', env: { DATABASE_URL: url }, ms: 30_000 })
+    expect(chat.exit.code).toBe(0)
+    expect(chat.stdout).toContain('Ketik angka menu')
+    server.server.child.kill('SIGTERM')
+    expect((await server.server.exited(15_000)).code).toBe(0)
   }, 120_000)
 })
