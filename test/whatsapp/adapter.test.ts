@@ -412,13 +412,18 @@ function recordTimeline(socket: FakeSocket) {
   return timeline
 }
 
-/** Moves fake time on (letting real setImmediate work, which the core uses, run between steps) until `work` settles. */
-async function runUntil(work: Promise<unknown>, limitMs = 60_000) {
+/**
+ * Moves fake time on (letting real setImmediate work, which the core uses, run between steps) until
+ * `work` settles, for at most `realMs` of real time: the store's own I/O takes real time (a
+ * PostgreSQL server's answers), which fake time must wait for rather than run out on.
+ */
+async function runUntil(work: Promise<unknown>, realMs = 15_000) {
   let done = false
   void work.finally(() => {
     done = true
   })
-  for (let elapsed = 0; !done && elapsed < limitMs; elapsed += 50) {
+  const started = performance.now()
+  while (!done && performance.now() - started < realMs) {
     await new Promise((resolve) => setImmediate(resolve))
     await vi.advanceTimersByTimeAsync(50)
   }
