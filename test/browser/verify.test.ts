@@ -240,7 +240,9 @@ describe('the verification page in Chromium', { timeout: 60_000 }, () => {
     expect(await visit(page, '/verifikasi')).toBe(200)
     expect(await page.title()).toBe('Verifikasi Sertifikat SDM Kesos')
     expect(await page.locator('h1').innerText()).toBe('Periksa keaslian sertifikat')
-    // The number field has the focus, a label and a hint; the name field is optional.
+    // The number field has the focus, a label and a hint; the name field is optional. Chromium
+    // moves the focus to an autofocus field at its next rendering, not at load: waited for, bounded.
+    await page.waitForFunction(() => document.activeElement?.id === 'nomor', undefined, { timeout: 5_000 }).catch(() => undefined)
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('nomor')
     expect(await page.locator('label[for=nomor]').innerText()).toBe('Nomor sertifikat')
     expect(await page.locator('#nomor').getAttribute('name')).toBe('nomor')
