@@ -50,7 +50,7 @@ const { db, engine, demo, vault, keys, authBox, blocking, kb, handoffs, prepareU
   logger,
   clock,
   {
-    codeChannelReady: () => whatsappStatus() === 'open',
+    codeChannelReady: () => whatsappState()?.status === 'open',
   },
 )
 if (demo) {
@@ -124,7 +124,6 @@ function whatsappState(): ConnectionState | undefined {
   if (leaderWhatsApp && clock().getTime() - leaderWhatsApp.at < 3 * WHATSAPP_STATE_EVERY_MS) return leaderWhatsApp.state
   return undefined
 }
-const whatsappStatus = () => whatsappState()?.status
 
 /**
  * Baileys (WhatsApp Web's protocol, Signal, protobuf: about 45 MB and half a second) is loaded only

@@ -15,7 +15,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeStore, type Db, openStore } from '../../src/db/client.js'
 import { outbox } from '../../src/db/schema.js'
-import { CHANNEL_KEYS, fakeChannelsEnv, helloOnTelegram } from '../support/channel-fakes.js'
+import { CHANNEL_KEYS, fakeChannelsEnv, helloOnTelegram, privateMessage } from '../support/channel-fakes.js'
 import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram.js'
 import { type FakeWhatsAppServer, PHONE_JID, startFakeWhatsAppServer } from '../support/fake-whatsapp-server.js'
 import { until } from '../support/handoff-server.js'
@@ -263,13 +263,7 @@ describe('two instances on one PostgreSQL database', () => {
         })
       const message = (updateId: number, chatId: number, text: string) => ({
         update_id: updateId,
-        message: {
-          message_id: updateId,
-          date: Math.floor(Date.now() / 1000),
-          chat: { id: chatId, type: 'private', first_name: 'Siti' },
-          from: { id: chatId, is_bot: false, first_name: 'Siti', language_code: 'id' },
-          text,
-        },
+        message: privateMessage(chatId, text, updateId),
       })
       const answers = (chatId: number) => telegram.sent(chatId).filter((call) => call.method === 'sendMessage')
       telegram.reset()

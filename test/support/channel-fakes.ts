@@ -29,18 +29,21 @@ export function fakeChannelsEnv(telegram: FakeTelegram, whatsapp: FakeWhatsAppSe
   }
 }
 
+/** A text message from Siti in her private chat `chatId`, as Telegram puts it in an update. */
+export function privateMessage(chatId: number, text: string, messageId = 1) {
+  return {
+    message_id: messageId,
+    date: Math.floor(Date.now() / 1000),
+    chat: { id: chatId, type: 'private', first_name: 'Siti' },
+    from: { id: chatId, is_bot: false, first_name: 'Siti', language_code: 'id' },
+    text,
+  }
+}
+
 /** "halo" from Siti in the private chat `chatId`, as Telegram delivers it; resolves with the text of the first answer. */
 export async function helloOnTelegram(telegram: FakeTelegram, chatId: number): Promise<string> {
   const before = telegram.calls.length
-  telegram.pushUpdate({
-    message: {
-      message_id: 1,
-      date: Math.floor(Date.now() / 1000),
-      chat: { id: chatId, type: 'private', first_name: 'Siti' },
-      from: { id: chatId, is_bot: false, first_name: 'Siti', language_code: 'id' },
-      text: 'halo',
-    },
-  })
+  telegram.pushUpdate({ message: privateMessage(chatId, 'halo') })
   await telegram.waitFor(
     (calls) => calls.slice(before).some((call) => call.method === 'sendMessage' && call.payload.chat_id === chatId),
     10_000,
