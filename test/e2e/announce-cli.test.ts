@@ -7,12 +7,11 @@
  * reaches its own region only.
  */
 
-import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
-import { closeDatabase, type Db, written } from '../../src/db/client.js'
+import { closeStore, type Db, written } from '../../src/db/client.js'
 import { certificationStages, channelIdentities, people, staff } from '../../src/db/schema.js'
 import { testCore } from '../support/core.js'
-import { indexAfterAll, readRows, start, tempFolderEachTest } from '../support/programs.js'
+import { indexAfterAll, start, tempFolderEachTest } from '../support/programs.js'
 import { confirm, DAY } from '../support/reminders.js'
 import { addSession } from '../support/sessions.js'
 
@@ -66,7 +65,7 @@ describe('npm run cli -- announce', () => {
    * bimtek stage, as is Rahmat in Padang (R1), who is no registrant. Staff: Rina (R5), Ali (R1).
    */
   async function seed() {
-    const core = await testCore({ path: folder.dbPath, env: KEYS })
+    const core = await testCore({ store: folder.store, env: KEYS })
     const now = new Date()
     const session = await addSession(core.db, now, {
       code: 'BMT-MKS-01',
@@ -89,13 +88,13 @@ describe('npm run cli -- announce', () => {
       { name: 'Ali Syahputra', email: 'ali@kemensos.go.id', role: 'regional', region: 'R1', createdAt: now, updatedAt: now },
       { name: 'Vina Lestari', email: 'vina@kemensos.go.id', role: 'viewer', region: null, createdAt: now, updatedAt: now },
     ])
-    closeDatabase(core.db)
+    await closeStore(core.db)
   }
 
   async function cli(args: string[], env: Record<string, string> = {}) {
     // No quiet hours unless a test sets them: "send now" does not depend on the hour the test runs at.
     const run = start('src/cli.ts', ['announce', ...args], {
-      DATABASE_PATH: folder.dbPath,
+      ...folder.store,
       REMINDER_QUIET_HOURS: '00:00-00:00',
       ...KEYS,
       ...env,
@@ -104,10 +103,9 @@ describe('npm run cli -- announce', () => {
     return { code: exit.code, stdout: run.stdout(), stderr: run.stderr() }
   }
 
-  const count = (table: string) => readRows<{ n: number }>(folder.dbPath, `SELECT count(*) AS n FROM ${table}`)[0]?.n
+  const count = async (table: string) => (await folder.rows<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))[0]?.n
   const audits = () =>
-    readRows<{ actor: string; action: string; entity_id: string | null }>(
-      folder.dbPath,
+    folder.rows<{ actor: string; action: string; entity_id: string | null }>(
       'SELECT actor, action, entity_id FROM audit_log ORDER BY id',
     )
   const SESSION = ['--session', 'BMT-MKS-01', '--registrants', 'confirmed']
@@ -132,9 +130,9 @@ describe('npm run cli -- announce', () => {
       '│ — Ketik *stop info*',
     ])
     // Nothing kept but the audit of having seen two people's messages.
-    expect(count('announcements')).toBe(0)
-    expect(count("outbox WHERE kind = 'announcement'")).toBe(0)
-    expect(audits()).toEqual([{ actor: 'cli', action: 'announcement.previewed', entity_id: null }])
+    expect(await count('announcements')).toBe(0)
+    expect(await count("outbox WHERE kind = 'announcement'")).toBe(0)
+    expect(await audits()).toEqual([{ actor: 'cli', action: 'announcement.previewed', entity_id: null }])
   }, 60_000)
 
   it('send --dry-run says what would happen and stores nothing', async () => {
@@ -143,10 +141,10 @@ describe('npm run cli -- announce', () => {
     expect(dry.code, dry.stderr).toBe(0)
     expect(dry.stdout).toContain('--dry-run: tidak ada yang disimpan. Bila dikirim:')
     expect(dry.stdout).toContain('Diantrekan 2 pesan untuk 2 orang (Telegram 1 · WhatsApp 1).')
-    expect(count('announcements')).toBe(0)
-    expect(count('announcement_recipients')).toBe(0)
-    expect(count('outbox')).toBe(0)
-    expect(count('audit_log')).toBe(0)
+    expect(await count('announcements')).toBe(0)
+    expect(await count('announcement_recipients')).toBe(0)
+    expect(await count('outbox')).toBe(0)
+    expect(await count('audit_log')).toBe(0)
   }, 60_000)
 
   it('send queues one row per chat and prints the code; a second send is refused; status (failures, the cap), CSV and cancel follow', async () => {
@@ -157,7 +155,7 @@ describe('npm run cli -- announce', () => {
     expect(code).not.toBe('')
     expect(sent.stdout).toContain('Diantrekan 2 pesan untuk 2 orang (Telegram 1 · WhatsApp 1).')
     expect(sent.stdout).toContain(`Pantau: npm run cli -- announce status ${code}`)
-    expect(readRows(folder.dbPath, "SELECT channel, status FROM outbox WHERE kind = 'announcement' ORDER BY channel")).toEqual([
+    expect(await folder.rows("SELECT channel, status FROM outbox WHERE kind = 'announcement' ORDER BY channel")).toEqual([
       { channel: 'telegram', status: 'pending' },
       { channel: 'whatsapp', status: 'pending' },
     ])
@@ -166,7 +164,7 @@ describe('npm run cli -- announce', () => {
     const again = await cli(['send', ...SESSION, '--text', VENUE_MOVED])
     expect(again.code).toBe(1)
     expect(again.stderr).toContain(code)
-    expect(count("outbox WHERE kind = 'announcement'")).toBe(2)
+    expect(await count("outbox WHERE kind = 'announcement'")).toBe(2)
 
     const status = await cli(['status', code])
     expect(status.code, status.stderr).toBe(0)
@@ -176,15 +174,10 @@ describe('npm run cli -- announce', () => {
     expect(status.stdout).toMatch(/Menunggu \(2\):\n {2}Andi Pratama {2}telegram/)
 
     // The server's delivery, as it records it: Telegram failed for good, WhatsApp held back by the daily cap.
-    const db = new Database(folder.dbPath)
-    try {
-      db.prepare(
-        "UPDATE outbox SET status = 'failed', last_error = 'Telegram: 400 Bad Request: chat not found' WHERE kind = 'announcement' AND channel = 'telegram'",
-      ).run()
-      db.prepare('UPDATE announcements SET rolled_to = ?').run(Date.parse('2026-12-08T01:00:00Z'))
-    } finally {
-      db.close()
-    }
+    await folder.change(
+      "UPDATE outbox SET status = 'failed', last_error = 'Telegram: 400 Bad Request: chat not found' WHERE kind = 'announcement' AND channel = 'telegram'",
+    )
+    await folder.change('UPDATE announcements SET rolled_to = ?', Date.parse('2026-12-08T01:00:00Z'))
     const later = await cli(['status', code])
     expect(later.stdout).toContain('Pesan: 2 · menunggu 1 · terkirim 0 · gagal 1')
     expect(later.stdout).toContain('Batas harian WhatsApp (500) tercapai: 1 pesan berlanjut Selasa, 8 Desember 2026, 08.00 WIB.')
@@ -202,12 +195,12 @@ describe('npm run cli -- announce', () => {
       expect(csv.stdout).toContain(name)
     expect(csv.stdout).not.toContain('6281200') // chats masked
     expect(csv.stdout).toMatch(/Andi Pratama,Sulawesi Selatan,telegram,[^,]+,id,Gagal,Telegram: 400 Bad Request: chat not found,/)
-    expect(audits().at(-1)).toMatchObject({ actor: 'cli', action: 'announcement.recipients_exported' })
+    expect((await audits()).at(-1)).toMatchObject({ actor: 'cli', action: 'announcement.recipients_exported' })
 
     const cancelled = await cli(['cancel', code])
     expect(cancelled.code, cancelled.stderr).toBe(0)
     expect(cancelled.stdout).toContain(`Pengumuman ${code} dibatalkan: 1 pesan yang belum terkirim tidak akan dikirim.`)
-    expect(readRows(folder.dbPath, "SELECT channel, status FROM outbox WHERE kind = 'announcement' ORDER BY channel")).toEqual([
+    expect(await folder.rows("SELECT channel, status FROM outbox WHERE kind = 'announcement' ORDER BY channel")).toEqual([
       { channel: 'telegram', status: 'failed' },
       { channel: 'whatsapp', status: 'cancelled' },
     ])
@@ -222,15 +215,10 @@ describe('npm run cli -- announce', () => {
     const sent = await cli(['send', ...SESSION, '--text', VENUE_MOVED])
     const code = /Pengumuman (PGM-[A-Z0-9]+) diantrekan/.exec(sent.stdout)?.[1] ?? ''
     // As the server records it: Telegram failed for good; the WhatsApp message was being sent when it stopped.
-    const db = new Database(folder.dbPath)
-    try {
-      const set = db.prepare("UPDATE outbox SET status = ?, last_error = ? WHERE kind = 'announcement' AND channel = ?")
-      set.run('failed', 'Telegram: 400 Bad Request: chat not found', 'telegram')
-      set.run('claimed', null, 'whatsapp')
-      set.run('unknown', 'outcome unknown: the process stopped while sending', 'whatsapp')
-    } finally {
-      db.close()
-    }
+    const set = "UPDATE outbox SET status = ?, last_error = ? WHERE kind = 'announcement' AND channel = ?"
+    await folder.change(set, 'failed', 'Telegram: 400 Bad Request: chat not found', 'telegram')
+    await folder.change(set, 'claimed', null, 'whatsapp')
+    await folder.change(set, 'unknown', 'outcome unknown: the process stopped while sending', 'whatsapp')
     const status = await cli(['status', code])
     expect(status.code, status.stderr).toBe(0)
     expect(status.stdout).toContain('Pesan: 2 · menunggu 0 · terkirim 0 · gagal 1 · hasil tidak diketahui 1 · dilewati 0')
@@ -254,7 +242,7 @@ describe('npm run cli -- announce', () => {
     expect(sent.stdout).toMatch(
       /Jadwal: \w+, \d+ \w+ \d{4}, 09\.00 waktu setempat tiap penerima \(yang pertama 09\.00 WIT = 07\.00 WIB\)/,
     )
-    expect(readRows(folder.dbPath, 'SELECT status, text_id, text_en, local_time FROM announcements')).toEqual([
+    expect(await folder.rows('SELECT status, text_id, text_en, local_time FROM announcements')).toEqual([
       {
         status: 'scheduled',
         text_id: 'Yth. {nama}, tempat {sesi} pindah ke {tempat}.',
@@ -262,7 +250,7 @@ describe('npm run cli -- announce', () => {
         local_time: '09:00',
       },
     ])
-    expect(count('outbox')).toBe(0) // queued by the server's job at the time, not now
+    expect(await count('outbox')).toBe(0) // queued by the server's job at the time, not now
     expect((await cli(['status', code])).stdout).toContain(`${code}  [terjadwal]`)
     const cancelled = await cli(['cancel', code])
     expect(cancelled.code, cancelled.stderr).toBe(0)
@@ -286,8 +274,8 @@ describe('npm run cli -- announce', () => {
     const unknown = await cli(['status', 'PGM-NOPE22'])
     expect(unknown.code).toBe(1)
     expect(unknown.stderr).toContain('Tidak ada pengumuman dengan kode PGM-NOPE22.')
-    expect(count('announcements')).toBe(0)
-    expect(count('outbox')).toBe(0)
+    expect(await count('announcements')).toBe(0)
+    expect(await count('outbox')).toBe(0)
   }, 90_000)
 
   it('a mistyped command gets the usage (exit 2)', async () => {
@@ -300,7 +288,7 @@ describe('npm run cli -- announce', () => {
     expect(noText.code).toBe(2)
     expect(noText.stderr).toContain('--text')
     expect((await cli(['status'])).code).toBe(2)
-    expect(count('announcements')).toBe(0)
+    expect(await count('announcements')).toBe(0)
   }, 60_000)
 
   it('--as a regional account reaches its own region only; a viewer account only reads the totals', async () => {
@@ -341,11 +329,6 @@ describe('npm run cli -- announce', () => {
       expect(answer.code, refused.join(' ')).toBe(1)
       expect(answer.stderr).toContain('viewer')
     }
-    const mine = new Database(folder.dbPath, { readonly: true })
-    try {
-      expect(mine.prepare('SELECT status FROM announcements').all()).toEqual([{ status: 'sending' }])
-    } finally {
-      mine.close()
-    }
+    expect(await folder.rows('SELECT status FROM announcements')).toEqual([{ status: 'sending' }])
   }, 90_000)
 })

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest'
 import { signedQuery } from '../../src/core/certificates/verify.js'
 import { createNikVault } from '../../src/core/privacy/nik-vault.js'
 import { certificatesFile } from '../support/certificates-csv.js'
-import { readRows, run, runChat, start, tempFolderEachTest } from '../support/programs.js'
+import { run, runChat, start, tempFolderEachTest } from '../support/programs.js'
 import { statusFile } from '../support/status-csv.js'
 
 const KEY = '0f'.repeat(32)
@@ -21,9 +21,9 @@ const BASE = 'https://sertifikasi.example.id'
 const temp = tempFolderEachTest('certificates-cli')
 
 const cli = (args: string[], env: Record<string, string> = {}) =>
-  run('src/cli.ts', args, { DATABASE_PATH: temp.dbPath, DEMO_DATA: 'false', DATA_ENCRYPTION_KEY: KEY, ...env }, 30_000)
+  run('src/cli.ts', args, { ...temp.store, DEMO_DATA: 'false', DATA_ENCRYPTION_KEY: KEY, ...env }, 30_000)
 
-const query = <T>(sql: string) => readRows<T>(temp.dbPath, sql)
+const query = <T>(sql: string) => temp.rows<T>(sql)
 
 const hendra = {
   certificate_number: 'LSPS/2024/00007',
@@ -56,7 +56,7 @@ describe('npm run cli -- import certificates', () => {
       '3 baris ditolak; tidak ada yang disimpan.',
       '',
     ])
-    expect(query('select id from certificates')).toEqual([])
+    expect(await query('select id from certificates')).toEqual([])
   })
 
   it('loads a good file, again as unchanged, and links to a person the status import brought', async () => {
@@ -73,8 +73,8 @@ describe('npm run cli -- import certificates', () => {
     })
     const vault = createNikVault(Buffer.from(KEY, 'hex'))
     expect(
-      query<{ number: string; display_number: string; nik_hash: string | null; linked: number; status: string }>(
-        `select c.number, c.display_number, c.nik_hash, c.person_id = p.id as linked, c.status
+      await query<{ number: string; display_number: string; nik_hash: string | null; linked: number; status: string }>(
+        `select c.number, c.display_number, c.nik_hash, case when c.person_id = p.id then 1 end as linked, c.status
          from certificates c left join people p on p.nik_hash = c.nik_hash order by c.id`,
       ),
     ).toEqual([
@@ -102,7 +102,7 @@ describe('npm run cli -- import certificates', () => {
 
   it('a running server and the terminal chat see an import at once', async () => {
     const server = start('src/main.ts', [], {
-      DATABASE_PATH: temp.dbPath,
+      ...temp.store,
       PORT: '0',
       DEMO_DATA: 'false',
       DATA_ENCRYPTION_KEY: KEY,
@@ -120,7 +120,7 @@ describe('npm run cli -- import certificates', () => {
     expect(await found.json()).toMatchObject({ number: 'LSPS-2025-00042', status: 'valid', holderName: 'Bud… San…' })
 
     const chat = await runChat({
-      dbPath: temp.dbPath,
+      store: temp.store,
       input: 'cek LSPS-2025-00042\n4\nlsps 2024 00007\n',
       env: { DEMO_DATA: 'false', DATA_ENCRYPTION_KEY: KEY, CERT_SIGNING_KEY: SIGNING_KEY, PUBLIC_BASE_URL: BASE },
     })

@@ -2,7 +2,6 @@
  * The terminal channel (`npm run chat`) as a real child process: scripted conversations piped into
  * stdin, one message per line; replies (options as numbered lines) read from stdout.
  */
-import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { indexAfterAll, runChat, tempFolderEachTest } from '../support/programs.js'
 
@@ -23,7 +22,7 @@ const temp = tempFolderEachTest('chat')
 /** Runs one scripted conversation and checks what every run must do: exit 0, no logs on stdout. */
 async function chat(lines: string[], options: { chat?: string | null; env?: Record<string, string> } = {}) {
   const result = await runChat({
-    dbPath: temp.dbPath,
+    store: temp.store,
     ...(options.chat !== null && { chat: options.chat ?? 'e2e' }),
     input: lines.map((line) => `${line}\n`).join(''),
     env: { DEMO_DATA: 'false', ...options.env },
@@ -109,9 +108,8 @@ describe('terminal chat, one message per line', () => {
     expect(new Set(codes).size).toBe(1)
     const code = codes[0]
 
-    const db = new Database(temp.dbPath, { readonly: true, fileMustExist: true })
-    try {
-      const rows = db.prepare('select * from handoff_requests').all()
+    {
+      const rows = await temp.rows('select * from handoff_requests')
       expect(rows).toEqual([
         expect.objectContaining({
           code,
@@ -125,10 +123,8 @@ describe('terminal chat, one message per line', () => {
           live: 1,
         }),
       ])
-      const consent = db.prepare("select * from consent_records where purpose = 'handoff'").all()
+      const consent = await temp.rows("select * from consent_records where purpose = 'handoff'")
       expect(consent).toEqual([expect.objectContaining({ channel: 'console', chat_id: 'handoff-e2e', granted: 1 })])
-    } finally {
-      db.close()
     }
   })
 
@@ -158,12 +154,8 @@ describe('terminal chat, one message per line', () => {
   it('keeps logs off stdout even at LOG_LEVEL=debug, and works with the demo dataset loaded by default', async () => {
     const stdout = await chat(['halo'], { env: { DEMO_DATA: 'auto', LOG_LEVEL: 'debug' } })
     expect(numberedLines(stdout)).toEqual(MENU_LINES)
-    const db = new Database(temp.dbPath, { readonly: true, fileMustExist: true })
-    try {
-      expect((db.prepare('select count(*) as n from bimtek_sessions').get() as { n: number }).n).toBeGreaterThan(0)
-    } finally {
-      db.close()
-    }
+    const [sessions] = await temp.rows<{ n: number }>('select count(*) as n from bimtek_sessions')
+    expect(sessions?.n).toBeGreaterThan(0)
   })
 })
 
@@ -174,7 +166,7 @@ describe('terminal chat with --phone (a number the channel vouches for)', () => 
 
   it('the owner: NIK and birth date from the number on record show the status', async () => {
     const result = await runChat({
-      dbPath: temp.dbPath,
+      store: temp.store,
       chat: 'x',
       args: ['--phone', SARI.phone],
       input: `3\n${SARI.nik}\n${SARI.birthDate}\n`,
@@ -193,7 +185,7 @@ describe('terminal chat with --phone (a number the channel vouches for)', () => 
 
   it('another number than the one on record is no proof either', async () => {
     const result = await runChat({
-      dbPath: temp.dbPath,
+      store: temp.store,
       chat: 'y',
       args: ['--phone', '+6281399990000'],
       input: `3\n${SARI.nik}\n${SARI.birthDate}\n`,
@@ -205,7 +197,7 @@ describe('terminal chat with --phone (a number the channel vouches for)', () => 
 
   it('is refused in production, with one line saying why', async () => {
     const result = await runChat({
-      dbPath: temp.dbPath,
+      store: temp.store,
       chat: 'z',
       args: ['--phone', SARI.phone],
       input: '3\n',

@@ -1,21 +1,23 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ANDI, examsFile, PEOPLE_FILE, YOHANES } from '../support/exams-csv.js'
-import { readRows, run, tempFolderEachTest } from '../support/programs.js'
+import { run, tempFolderEachTest } from '../support/programs.js'
 
 const KEY = '0f'.repeat(32)
 
 const temp = tempFolderEachTest('exams-cli')
 
 const cli = (...args: string[]) =>
-  run('src/cli.ts', args, { DATABASE_PATH: temp.dbPath, DEMO_DATA: 'false', DATA_ENCRYPTION_KEY: KEY }, 20_000)
+  run('src/cli.ts', args, { ...temp.store, DEMO_DATA: 'false', DATA_ENCRYPTION_KEY: KEY }, 20_000)
 
-const query = <T>(sql: string) => readRows<T>(temp.dbPath, sql)
+const query = <T>(sql: string) => temp.rows<T>(sql)
 
 type StoredExam = { code: string; full_name: string; kind: string; status: string; starts_at: number; time_zone: string }
-const storedExams = () =>
-  query<StoredExam>(
-    'select e.code, p.full_name, e.kind, e.status, e.starts_at, e.time_zone from exams e join people p on p.id = e.person_id order by e.code',
+const storedExams = async () =>
+  (
+    await query<StoredExam>(
+      'select e.code, p.full_name, e.kind, e.status, e.starts_at, e.time_zone from exams e join people p on p.id = e.person_id order by e.code',
+    )
   ).map((e) => ({ ...e, starts_at: new Date(e.starts_at).toISOString() }))
 
 describe('npm run cli -- import exams', () => {
@@ -39,7 +41,7 @@ describe('npm run cli -- import exams', () => {
     expect(imported.stdout).toBe('3 jadwal ujian ditambahkan, 0 diperbarui, 0 tidak berubah.\n')
     // stderr is not a terminal here: no progress bar.
     expect(imported.stderr).toBe('')
-    expect(storedExams()).toEqual([
+    expect(await storedExams()).toEqual([
       {
         code: 'UJK-BDG-2027-0001',
         full_name: 'Budi Santoso',
@@ -73,12 +75,12 @@ describe('npm run cli -- import exams', () => {
     const changed = examsFile({ ...budi, starts_at: '2027-03-12 13:00' }, { ...andi, status: 'batal' }, { ...yohanes })
     const updated = await cli('import', 'exams', temp.file('ujian-2.csv', changed))
     expect(updated.stdout).toBe('0 jadwal ujian ditambahkan, 2 diperbarui, 1 tidak berubah.\n')
-    expect(storedExams().map((e) => [e.code, e.status, e.starts_at])).toEqual([
+    expect((await storedExams()).map((e) => [e.code, e.status, e.starts_at])).toEqual([
       ['UJK-BDG-2027-0001', 'scheduled', '2027-03-12T06:00:00.000Z'],
       ['UJK-JPR-2027-0001', 'scheduled', '2027-03-10T00:00:00.000Z'],
       ['WWC-MKS-2027-0001', 'cancelled', '2027-03-10T01:00:00.000Z'],
     ])
-    expect(query<{ actor: string }>("select actor from audit_log where entity = 'exams'")).toHaveLength(3)
+    expect(await query<{ actor: string }>("select actor from audit_log where entity = 'exams'")).toHaveLength(3)
   })
 
   it('refuses a bad file: every bad row with its line on stderr, no NIK, exit 1, nothing written', async () => {
@@ -102,7 +104,7 @@ describe('npm run cli -- import exams', () => {
       '',
     ])
     expect(result.stderr).not.toContain('3273015506800002')
-    expect(query('select id from exams')).toEqual([])
+    expect(await query('select id from exams')).toEqual([])
   })
 
   it('a missing file is one clear line and exit code 2', async () => {

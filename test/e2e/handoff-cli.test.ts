@@ -3,29 +3,25 @@
  * through the fake Bot API: a person's request filed in the chat, answered and closed by staff from
  * a terminal, the Telegram reply sent by the CLI itself, a WhatsApp one left for the server.
  */
-import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { closeDatabase } from '../../src/db/client.js'
+import { closeStore } from '../../src/db/client.js'
 import { staff } from '../../src/db/schema.js'
 import { testCore } from '../support/core.js'
 import { FAKE_TELEGRAM_TOKEN, type FakeTelegram, startFakeTelegram } from '../support/fake-telegram.js'
-import { killAll, readRows, start, tempDir } from '../support/programs.js'
+import { start, tempFolderEachTest } from '../support/programs.js'
 import { coreDriver } from '../support/transcript.js'
 
 const KEYS = { DATA_ENCRYPTION_KEY: '5c'.repeat(32), CERT_SIGNING_KEY: 'handoff-cli-signing-key-0123456789abcdef' }
 const TELEGRAM_CHAT = '777001'
 
 describe('npm run cli -- handoff', () => {
-  let temp: Awaited<ReturnType<typeof tempDir>>
-  let dbPath: string
+  const temp = tempFolderEachTest('handoff-cli')
   let fake: FakeTelegram
   const codes: Record<string, string> = {}
 
   beforeEach(async () => {
-    temp = tempDir('handoff-cli')
-    dbPath = join(temp.dir, 'kesos.db')
     fake = await startFakeTelegram()
-    const core = await testCore({ path: dbPath, env: KEYS })
+    const core = await testCore({ store: temp.store, env: KEYS })
     const now = new Date()
     await core.db.insert(staff).values([
       { name: 'Rina Wulandari', email: 'rina@kemensos.go.id', role: 'regional', region: 'R5', createdAt: now, updatedAt: now },
@@ -43,18 +39,16 @@ describe('npm run cli -- handoff', () => {
       codes[channel] = /PTG-[A-Z2-9]{6}/.exec(filed?.text ?? '')?.[0] ?? ''
       await driver.send('Sudah seminggu saya menunggu kabar')
     }
-    closeDatabase(core.db)
+    await closeStore(core.db)
   })
 
   afterEach(async () => {
-    killAll()
     await fake.close()
-    temp.cleanup()
   })
 
   async function cli(args: string[]) {
     const run = start('src/cli.ts', ['handoff', ...args], {
-      DATABASE_PATH: dbPath,
+      ...temp.store,
       TELEGRAM_BOT_TOKEN: FAKE_TELEGRAM_TOKEN,
       TELEGRAM_API_ROOT: fake.apiRoot,
       ...KEYS,
@@ -99,7 +93,7 @@ describe('npm run cli -- handoff', () => {
     // WhatsApp belongs to the server: the reply waits in the outbox.
     const waiting = await cli(['reply', codes.whatsapp ?? '', 'Sedang kami cek.'])
     expect(waiting.stdout).toContain('Pesan akan dikirim oleh server')
-    expect(readRows(dbPath, "select status, payload from outbox where chat_id like '6281%'")).toEqual([
+    expect(await temp.rows("select status, payload from outbox where chat_id like '6281%'")).toEqual([
       { status: 'pending', payload: JSON.stringify({ text: '*Petugas BBPPKS Jayapura:*\nSedang kami cek.' }) },
     ])
 

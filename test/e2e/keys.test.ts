@@ -53,7 +53,7 @@ describe('a changed or lost data key', () => {
     const command = await cli(['sessions', 'list'], wrong)
     expect(command.exit).toEqual({ code: 1, signal: null })
     expect(oneLine(command.stderr)).toMatch(expected)
-    const chat = await runChat({ dbPath: temp.dbPath, input: 'halo\n', env: wrong })
+    const chat = await runChat({ store: temp.store, input: 'halo\n', env: wrong })
     expect(chat.exit).toEqual({ code: 1, signal: null })
     expect(oneLine(chat.stderr)).toMatch(expected)
 
@@ -73,7 +73,7 @@ describe('a changed or lost data key', () => {
       /^Key error: .*data-encryption\.key is missing, but the database holds data encrypted with it .*restore the file from your backup, or set DATA_ENCRYPTION_KEY to that key/,
     )
     expect(existsSync(keyFile)).toBe(false)
-    const chat = await runChat({ dbPath: temp.dbPath, input: 'halo\n' })
+    const chat = await runChat({ store: temp.store, input: 'halo\n' })
     expect(chat.exit.code).toBe(1)
     expect(existsSync(keyFile)).toBe(false)
 

@@ -86,7 +86,7 @@ describe('the server on PostgreSQL', () => {
 
     // The terminal chat answers from the same database while the server runs on it.
     const server = await startServer(url)
-    const chat = await runChat({ dbPath: temp.dbPath, input: 'halo\n', env: { DATABASE_URL: url }, ms: 30_000 })
+    const chat = await runChat({ store: temp.store, input: 'halo\n', env: { DATABASE_URL: url }, ms: 30_000 })
     expect(chat.exit.code).toBe(0)
     expect(chat.stdout).toContain('Ketik angka menu')
     server.server.child.kill('SIGTERM')

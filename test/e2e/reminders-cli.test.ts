@@ -7,20 +7,18 @@
  */
 import { spawnSync } from 'node:child_process'
 import { hostname } from 'node:os'
-import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { dueRemindersCommand, planRemindersCommand } from '../../src/cli/reminders.js'
 import { loadConfig } from '../../src/config.js'
 import type { ChannelSender } from '../../src/core/outbox.js'
 import { planReminders } from '../../src/core/reminders/plan.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
-import { closeDatabase, statement } from '../../src/db/client.js'
+import { closeStore, statement } from '../../src/db/client.js'
 import { outbox } from '../../src/db/schema.js'
 import { fakeClock, testCore } from '../support/core.js'
 import { FAKE_TELEGRAM_TOKEN, type FakeTelegram, startFakeTelegram } from '../support/fake-telegram.js'
 import { testOutbox } from '../support/outbox.js'
-import { killAll, start, tempDir } from '../support/programs.js'
+import { start, tempFolderEachTest } from '../support/programs.js'
 import { addExam, addPerson, confirm, DAY, HOUR, MINUTE } from '../support/reminders.js'
 import { addSession } from '../support/sessions.js'
 
@@ -30,17 +28,14 @@ const WHATSAPP_CHAT = '6281234567890@s.whatsapp.net'
 const KEYS = { DATA_ENCRYPTION_KEY: '7a'.repeat(32), CERT_SIGNING_KEY: 'reminders-cli-signing-key-0123456789abcdef' }
 
 describe('npm run cli -- reminders', () => {
-  let temp: Awaited<ReturnType<typeof tempDir>>
-  let dbPath: string
+  const temp = tempFolderEachTest('reminders-cli')
   let fake: FakeTelegram
 
   beforeEach(async () => {
-    temp = tempDir('reminders-cli')
-    dbPath = join(temp.dir, 'kesos.db')
     fake = await startFakeTelegram()
     // A person in Makassar with a Telegram and a WhatsApp chat, confirmed for a session in 3 days:
     // the 1-day and 2-hour reminders in each chat (the 7-day one is already past).
-    const core = await testCore({ path: dbPath, env: KEYS })
+    const core = await testCore({ store: temp.store, env: KEYS })
     const person = await addPerson(core.db, {
       zone: 'Asia/Makassar',
       chats: [
@@ -54,19 +49,17 @@ describe('npm run cli -- reminders', () => {
       person,
       await addSession(core.db, now, { code: 'BMT-MKS-01', region: 'R5', startsAt: new Date(now.getTime() + 3 * DAY) }),
     )
-    closeDatabase(core.db)
+    await closeStore(core.db)
   })
 
   afterEach(async () => {
-    killAll()
     await fake.close()
-    temp.cleanup()
   })
 
   async function cli(args: string[], env: Record<string, string> = {}) {
     // No quiet hours: what is due does not depend on the hour the test runs at.
     const run = start('src/cli.ts', ['reminders', ...args], {
-      DATABASE_PATH: dbPath,
+      ...temp.store,
       REMINDER_QUIET_HOURS: '00:00-00:00',
       ...KEYS,
       ...env,
@@ -77,30 +70,16 @@ describe('npm run cli -- reminders', () => {
 
   const telegramEnv = () => ({ TELEGRAM_BOT_TOKEN: FAKE_TELEGRAM_TOKEN, TELEGRAM_API_ROOT: fake.apiRoot })
 
-  function rows() {
-    const db = new Database(dbPath, { readonly: true })
-    try {
-      return db.prepare('SELECT channel, label, status, last_error AS reason FROM outbox ORDER BY due_at, channel').all() as {
-        channel: string
-        label: string
-        status: string
-        reason: string | null
-      }[]
-    } finally {
-      db.close()
-    }
-  }
+  const rows = () =>
+    temp.rows<{ channel: string; label: string; status: string; reason: string | null }>(
+      'SELECT channel, label, status, last_error AS reason FROM outbox ORDER BY due_at, channel',
+    )
 
   /** Time passes: the 1-day reminders become due, Telegram's a minute ago, WhatsApp's ten minutes ago. */
-  function makeDue() {
-    const db = new Database(dbPath)
-    try {
-      const setDue = db.prepare(`UPDATE outbox SET due_at = ? WHERE label = '1d' AND channel = ?`)
-      setDue.run(Date.now() - MINUTE, 'telegram')
-      setDue.run(Date.now() - 10 * MINUTE, 'whatsapp')
-    } finally {
-      db.close()
-    }
+  async function makeDue() {
+    const setDue = `UPDATE outbox SET due_at = ? WHERE label = '1d' AND channel = ?`
+    await temp.change(setDue, Date.now() - MINUTE, 'telegram')
+    await temp.change(setDue, Date.now() - 10 * MINUTE, 'whatsapp')
   }
 
   it('plan (dry run first), due, send --dry-run and send: Telegram sent, WhatsApp left to the server', async () => {
@@ -110,7 +89,7 @@ describe('npm run cli -- reminders', () => {
       '--dry-run: rencana dihitung untuk 1 orang, tidak ada yang disimpan: 4 baru, 0 diubah, 0 dibatalkan.',
     )
     expect(dry.stdout).toContain('Menunggu per acara: Bimtek 1d 2 · Bimtek 2h 2')
-    expect(rows()).toEqual([])
+    expect(await rows()).toEqual([])
 
     const plan = await cli(['plan'])
     expect(plan.exit).toEqual({ code: 0, signal: null })
@@ -122,11 +101,11 @@ describe('npm run cli -- reminders', () => {
     // Chats are masked: never the whole number or chat id.
     expect(plan.stdout).not.toContain('6281234567890')
     expect(plan.stdout).not.toContain(TELEGRAM_CHAT)
-    expect(rows().map((r) => r.status)).toEqual(['pending', 'pending', 'pending', 'pending'])
+    expect((await rows()).map((r) => r.status)).toEqual(['pending', 'pending', 'pending', 'pending'])
     // Planning again changes nothing.
     expect((await cli(['plan'])).stdout).toContain('1 orang: 0 baru, 0 diubah, 0 dibatalkan.')
 
-    makeDue()
+    await makeDue()
     const due = await cli(['due'], { ...telegramEnv(), WHATSAPP_ENABLED: 'true' })
     expect(due.exit).toEqual({ code: 0, signal: null })
     expect(due.stdout).toContain('Jam tenang: tidak dipakai (REMINDER_QUIET_HOURS).\n')
@@ -141,7 +120,7 @@ describe('npm run cli -- reminders', () => {
     )
 
     const preview = await cli(['send', '--dry-run'], telegramEnv())
-    expect(preview.exit).toEqual({ code: 0, signal: null })
+    expect(preview.exit, preview.stderr).toEqual({ code: 0, signal: null })
     expect(preview.stdout).toBe(
       // Made due two days early: what would go out now says how soon it really is.
       'telegram  98****21  1d  ⏰ *Pengingat: Bimtek* (H-3)\n' +
@@ -149,7 +128,7 @@ describe('npm run cli -- reminders', () => {
         'WhatsApp: 1 pesan jatuh tempo tetap menunggu server (koneksi WhatsApp hanya milik server).\n',
     )
     expect(fake.calls).toEqual([])
-    expect(rows().map((r) => r.status)).toEqual(['pending', 'pending', 'pending', 'pending'])
+    expect((await rows()).map((r) => r.status)).toEqual(['pending', 'pending', 'pending', 'pending'])
 
     const sent = await cli(['send'], telegramEnv())
     expect(sent.stderr).toBe('')
@@ -162,7 +141,7 @@ describe('npm run cli -- reminders', () => {
     expect(messages).toHaveLength(1)
     expect(messages[0]?.payload.text).toContain('Pengingat: Bimtek</b> (H-3)')
     expect(messages[0]?.payload.reply_markup).toBeDefined()
-    expect(rows()).toEqual([
+    expect(await rows()).toEqual([
       { channel: 'whatsapp', label: '1d', status: 'pending', reason: null },
       { channel: 'telegram', label: '1d', status: 'sent', reason: null },
       { channel: 'telegram', label: '2h', status: 'pending', reason: null },
@@ -176,42 +155,37 @@ describe('npm run cli -- reminders', () => {
   it('send after the server was killed on this machine: its queued reminders taken back at once, Telegram sent, WhatsApp left pending for the server', async () => {
     const plan = await cli(['plan'])
     expect(plan.exit.code, plan.stderr).toBe(0)
-    makeDue()
+    await makeDue()
     // The server queued both due reminders for sending, then was killed (its process id is gone).
     const dead = spawnSync(process.execPath, ['-e', '']).pid
-    const db = new Database(dbPath)
-    try {
-      db.prepare(
-        `INSERT INTO outbox_dispatchers (id, role, host, pid, started_at, heartbeat_at) VALUES ('killed-server', 'server', ?, ?, ?, ?)`,
-      ).run(hostname(), dead, Date.now() - HOUR, Date.now())
-      db.prepare(
-        `UPDATE outbox SET status = 'queued', claim_token = 'its-run', claimed_by = 'killed-server', claimed_at = ? WHERE label = '1d'`,
-      ).run(Date.now())
-    } finally {
-      db.close()
-    }
+    await temp.change(
+      `INSERT INTO outbox_dispatchers (id, role, host, pid, started_at, heartbeat_at) VALUES ('killed-server', 'server', ?, ?, ?, ?)`,
+      hostname(),
+      dead,
+      Date.now() - HOUR,
+      Date.now(),
+    )
+    await temp.change(
+      `UPDATE outbox SET status = 'queued', claim_token = 'its-run', claimed_by = 'killed-server', claimed_at = ? WHERE label = '1d'`,
+      Date.now(),
+    )
     const sent = await cli(['send'], telegramEnv())
     expect(sent.exit, sent.stderr).toEqual({ code: 0, signal: null })
     expect(sent.stdout).toContain(
       'Terkirim 1 (0 terlambat), dicoba lagi nanti 0, gagal 0, dilewati 0, hasil tidak diketahui 0, diambil alih dari proses yang berhenti 2.',
     )
     expect(fake.sent(TELEGRAM_CHAT)).toHaveLength(1)
-    expect(rows().filter((row) => row.label === '1d')).toEqual([
+    expect((await rows()).filter((row) => row.label === '1d')).toEqual([
       { channel: 'whatsapp', label: '1d', status: 'pending', reason: null },
       { channel: 'telegram', label: '1d', status: 'sent', reason: null },
     ])
     // The command stopped cleanly: no dispatcher left behind, the dead one forgotten.
-    const left = new Database(dbPath, { readonly: true })
-    try {
-      expect(left.prepare('SELECT count(*) FROM outbox_dispatchers').pluck().get()).toBe(0)
-    } finally {
-      left.close()
-    }
+    expect(await temp.rows('SELECT count(*) AS n FROM outbox_dispatchers')).toEqual([{ n: 0 }])
   }, 60_000)
 
   it('send: a chat that blocked the bot (403) is skipped and its other reminders cancelled; no token is exit 2', async () => {
     expect((await cli(['plan'])).exit.code).toBe(0)
-    makeDue()
+    await makeDue()
     const noToken = await cli(['send'])
     expect(noToken.exit).toEqual({ code: 2, signal: null })
     expect(noToken.stderr).toBe(
@@ -222,7 +196,7 @@ describe('npm run cli -- reminders', () => {
     const blocked = await cli(['send'], telegramEnv())
     expect(blocked.exit).toEqual({ code: 0, signal: null })
     expect(blocked.stdout).toContain('Terkirim 0 (0 terlambat), dicoba lagi nanti 0, gagal 0, dilewati 1,')
-    expect(rows()).toEqual([
+    expect(await rows()).toEqual([
       { channel: 'whatsapp', label: '1d', status: 'pending', reason: null },
       { channel: 'telegram', label: '1d', status: 'skipped', reason: 'the person blocked the assistant' },
       { channel: 'telegram', label: '2h', status: 'cancelled', reason: 'cancelled: the person blocked the assistant' },
@@ -317,7 +291,7 @@ describe('reminders plan, in process', () => {
     const all = await printed(() => planRemindersCommand(db, ['--all'], config, () => now))
     expect(all.text.split('\n').filter((line) => line.startsWith('  '))).toHaveLength(500)
     expect(all.text).toContain('Pengingat direncanakan ulang untuk 250 orang: 0 baru, 0 diubah, 0 dibatalkan.\n')
-    closeDatabase(db)
+    await closeStore(db)
   }, 30_000)
 })
 
@@ -348,12 +322,13 @@ describe('reminders due, in virtual time', () => {
     await addExam(db, started, { startsAt: new Date(now.getTime() + 2 * DAY), zone: 'Asia/Jakarta' })
     await addExam(db, ready, { startsAt: new Date(now.getTime() + 2 * DAY), zone: 'Asia/Jakarta' })
     await planReminders(db, [held, missed, started, ready], plannedAt, DEFAULT_REMINDER_SETTINGS)
-    const setDue = db.$client.prepare(
+    const setDue = statement(
+      db,
       `UPDATE outbox SET due_at = ?, expires_at = COALESCE(?, expires_at) WHERE person_id = ? AND label = '1d'`,
     )
-    setDue.run(now.getTime() - MINUTE, null, held)
-    setDue.run(now.getTime() - 7 * HOUR, null, missed)
-    setDue.run(now.getTime() - HOUR, now.getTime() - MINUTE, started)
+    await setDue.run(now.getTime() - MINUTE, null, held)
+    await setDue.run(now.getTime() - 7 * HOUR, null, missed)
+    await setDue.run(now.getTime() - HOUR, now.getTime() - MINUTE, started)
     await statement(
       db,
       `UPDATE outbox SET due_at = ?, time_zone = 'Asia/Jayapura', expires_at = ? WHERE person_id = ? AND label = '1d'`,
@@ -389,6 +364,6 @@ describe('reminders due, in virtual time', () => {
       'skipped',
       'late',
     ])
-    closeDatabase(db)
+    await closeStore(db)
   })
 })

@@ -9,7 +9,7 @@ import type { Core } from '../../src/bootstrap.js'
 import { DEFAULT_REMINDER_SETTINGS } from '../../src/core/reminders/settings.js'
 import { importSessions } from '../../src/core/sessions/import.js'
 import { importStatus } from '../../src/core/status/import.js'
-import { closeDatabase, type Db } from '../../src/db/client.js'
+import { closeStore, type Db } from '../../src/db/client.js'
 import { linkChat } from '../../src/db/queries/chat-links.js'
 import { personByNikHash } from '../../src/db/queries/people.js'
 import { bimtekSessions } from '../../src/db/schema.js'
@@ -26,11 +26,11 @@ const temp = tempFolderEachTest('reminder-settings')
 
 /** Prepares the database file in this process (on the default settings), then closes it. */
 async function prepare<T>(seed: (core: Core) => T): Promise<T> {
-  const core = await testCore({ path: temp.dbPath })
+  const core = await testCore({ store: temp.store })
   try {
     return await seed(core)
   } finally {
-    closeDatabase(core.db)
+    await closeStore(core.db)
   }
 }
 
@@ -39,7 +39,7 @@ async function importWithSettings(kind: string, file: string): Promise<void> {
   const { exit, stderr } = await run(
     'src/cli.ts',
     ['import', kind, temp.file(`${kind}.csv`, file)],
-    { DATABASE_PATH: temp.dbPath, ...SETTINGS },
+    { ...temp.store, ...SETTINGS },
     30_000,
   )
   expect(exit, stderr).toEqual({ code: 0, signal: null })
@@ -47,13 +47,13 @@ async function importWithSettings(kind: string, file: string): Promise<void> {
 
 /** The person's waiting reminders as "event kind label", e.g. "exam 3d". */
 async function waiting(personId: number): Promise<string[]> {
-  const core = await testCore({ path: temp.dbPath })
+  const core = await testCore({ store: temp.store })
   try {
     return (await remindersOf(core.db, personId))
       .filter((row) => row.status === 'pending')
       .map((row) => `${row.eventKey?.split(':')[0]} ${row.label}`)
   } finally {
-    closeDatabase(core.db)
+    await closeStore(core.db)
   }
 }
 

@@ -4,19 +4,19 @@
  * RETENTION_* settings.
  */
 import { describe, expect, it } from 'vitest'
-import { closeDatabase, openDatabase } from '../../src/db/client.js'
+import { closeStore } from '../../src/db/client.js'
 import { auditLog, identityAttempts, outbox } from '../../src/db/schema.js'
-import { readRows, run, tempFolderEachTest } from '../support/programs.js'
+import { openStoreOf, run, tempFolderEachTest } from '../support/programs.js'
 
 const DAY = 86_400_000
 const temp = tempFolderEachTest('retention-cli')
 
 const cli = (args: string[], env: Record<string, string> = {}) =>
-  run('src/cli.ts', args, { DATABASE_PATH: temp.dbPath, DEMO_DATA: 'false', ...env }, 20_000)
+  run('src/cli.ts', args, { ...temp.store, DEMO_DATA: 'false', ...env }, 20_000)
 
 /** Rows of each kind, 40 and 5 days old (the CLI reads the real clock, as this does). */
 async function seed() {
-  const db = openDatabase(temp.dbPath)
+  const db = await openStoreOf(temp.store)
   const ago = (days: number) => new Date(Date.now() - days * DAY)
   for (const [i, days] of [40, 5].entries()) {
     await db.insert(outbox).values({
@@ -32,10 +32,10 @@ async function seed() {
     await db.insert(identityAttempts).values({ channel: 'telegram', chatId: '1', at: ago(days), succeeded: false })
     await db.insert(auditLog).values({ at: ago(days * 10), actor: 'cli', action: 'import' })
   }
-  closeDatabase(db)
+  await closeStore(db)
 }
 
-const count = (table: string) => readRows<{ n: number }>(temp.dbPath, `select count(*) as n from ${table}`)[0]?.n
+const count = async (table: string) => (await temp.rows<{ n: number }>(`select count(*) as n from ${table}`))[0]?.n
 
 describe('npm run cli -- retention run', () => {
   it('--dry-run prints the counts per kind and deletes nothing; without it the same rows are deleted', async () => {
@@ -62,18 +62,18 @@ describe('npm run cli -- retention run', () => {
         '',
       ].join('\n'),
     )
-    expect([count('outbox'), count('identity_attempts'), count('audit_log')]).toEqual([2, 2, 2])
+    expect(await Promise.all([count('outbox'), count('identity_attempts'), count('audit_log')])).toEqual([2, 2, 2])
 
     const done = await cli(['retention', 'run'])
     expect(done.exit.code).toBe(0)
     expect(done.stdout).toContain('Dihapus: 3 baris.')
-    expect([count('outbox'), count('identity_attempts'), count('audit_log')]).toEqual([1, 1, 1])
+    expect(await Promise.all([count('outbox'), count('identity_attempts'), count('audit_log')])).toEqual([1, 1, 1])
   })
 
   it('takes its periods from the settings', async () => {
     await seed()
     const done = await cli(['retention', 'run'], { RETENTION_OUTBOX_DAYS: '3', RETENTION_IDENTITY_ATTEMPTS_DAYS: '3' })
     expect(done.stdout).toContain('pesan keluar terkirim, dilewati atau dibatalkan (lebih dari 3 hari): 2')
-    expect([count('outbox'), count('identity_attempts'), count('audit_log')]).toEqual([0, 0, 1])
+    expect(await Promise.all([count('outbox'), count('identity_attempts'), count('audit_log')])).toEqual([0, 0, 1])
   })
 })

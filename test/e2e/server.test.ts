@@ -182,7 +182,7 @@ describe('server with only DATABASE_PATH and PORT', () => {
 
   it('lets the terminal chat use the same database while it runs', async () => {
     const { server, port } = await startServer()
-    const chat = await runChat({ dbPath: temp.dbPath, chat: 'beside-server', input: '6\nbatal\n' })
+    const chat = await runChat({ store: temp.store, chat: 'beside-server', input: '6\nbatal\n' })
     expect(chat.exit, chat.stderr).toEqual({ code: 0, signal: null })
     expect(chat.stdout).toContain('Langkah 1 dari 5')
     expect(chat.stdout).toContain('Baik, dibatalkan.')
@@ -343,7 +343,7 @@ describe('start-up trouble', () => {
 
   it('several processes starting together on a new database all work and seed it once', async () => {
     const runs = await Promise.all(
-      [1, 2, 3, 4].map((n) => runChat({ dbPath: temp.dbPath, chat: `p${n}`, input: 'halo\n', ms: 30_000 })),
+      [1, 2, 3, 4].map((n) => runChat({ store: temp.store, chat: `p${n}`, input: 'halo\n', ms: 30_000 })),
     )
     for (const run of runs) {
       expect(run.exit).toEqual({ code: 0, signal: null })

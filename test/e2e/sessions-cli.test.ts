@@ -1,20 +1,14 @@
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { run, runChat, start, tempFolderEachTest } from '../support/programs.js'
 import { sessionsFile } from '../support/sessions-csv.js'
 
 const temp = tempFolderEachTest('sessions-cli')
 
-const cli = (...args: string[]) => run('src/cli.ts', args, { DATABASE_PATH: temp.dbPath }, 15_000)
+const cli = (...args: string[]) => run('src/cli.ts', args, { ...temp.store }, 15_000)
 
-function storedCodes(): string[] {
-  const db = new Database(temp.dbPath, { readonly: true })
-  try {
-    return (db.prepare('select code from bimtek_sessions order by code').all() as { code: string }[]).map((row) => row.code)
-  } finally {
-    db.close()
-  }
+async function storedCodes(): Promise<string[]> {
+  return (await temp.rows<{ code: string }>('select code from bimtek_sessions order by code')).map((row) => row.code)
 }
 
 describe('npm run cli -- import sessions', () => {
@@ -25,7 +19,7 @@ describe('npm run cli -- import sessions', () => {
     expect(imported.stdout).toBe('2 sesi ditambahkan, 0 diperbarui.\n')
     // stderr is not a terminal here: no progress bar.
     expect(imported.stderr).toBe('')
-    expect(storedCodes()).toEqual(['BMT-JPR-01', 'BMT-MKS-01'])
+    expect(await storedCodes()).toEqual(['BMT-JPR-01', 'BMT-MKS-01'])
 
     const again = await cli('import', 'sessions', good)
     expect(again.stdout).toBe('0 sesi ditambahkan, 2 diperbarui.\n')
@@ -47,14 +41,10 @@ describe('npm run cli -- import sessions', () => {
 
   it('lists a session cancelled on the console as cancelled, with when and why', async () => {
     expect((await cli('import', 'sessions', temp.file('sesi.csv', sessionsFile({})))).exit.code).toBe(0)
-    const db = new Database(temp.dbPath)
-    try {
-      db.prepare("update bimtek_sessions set cancelled_at = ?, cancel_reason = 'Narasumber berhalangan'").run(
-        Date.parse('2027-02-15T02:00:00Z'),
-      )
-    } finally {
-      db.close()
-    }
+    await temp.change(
+      "update bimtek_sessions set cancelled_at = ?, cancel_reason = 'Narasumber berhalangan'",
+      Date.parse('2027-02-15T02:00:00Z'),
+    )
     const listed = await cli('sessions', 'list')
     expect(listed.stdout).toContain('  DIBATALKAN Senin, 15 Februari 2027, 10.00 WITA: Narasumber berhalangan\n')
   })
@@ -77,13 +67,13 @@ describe('npm run cli -- import sessions', () => {
       '2 baris ditolak; tidak ada yang disimpan.',
       '',
     ])
-    expect(storedCodes()).toEqual([])
+    expect(await storedCodes()).toEqual([])
   })
 
   it('a long list read only in part (… | head) ends quietly with exit 0, not an EPIPE stack trace', async () => {
     const many = Array.from({ length: 1500 }, (_, i) => ({ code: `BMT-MKS-${String(i).padStart(4, '0')}` }))
     expect((await cli('import', 'sessions', temp.file('sesi.csv', sessionsFile(...many)))).exit.code).toBe(0)
-    const listing = start('src/cli.ts', ['sessions', 'list'], { DATABASE_PATH: temp.dbPath })
+    const listing = start('src/cli.ts', ['sessions', 'list'], { ...temp.store })
     // Like `head`: read the first lines, then close the pipe while the list (far more than a pipe holds) is being written.
     listing.child.stdout?.once('data', () => listing.child.stdout?.destroy())
     expect(await listing.exited(15_000)).toEqual({ code: 0, signal: null })
@@ -98,9 +88,9 @@ describe('npm run cli -- import sessions', () => {
     expect(preview.stdout).toBe(
       'Uji coba (--dry-run): tidak ada yang disimpan. Bila diimpor:\n2 sesi ditambahkan, 0 diperbarui.\n',
     )
-    expect(storedCodes()).toEqual([])
+    expect(await storedCodes()).toEqual([])
     expect((await cli('import', 'sessions', good)).stdout).toBe('2 sesi ditambahkan, 0 diperbarui.\n')
-    expect(storedCodes()).toEqual(['BMT-JPR-01', 'BMT-MKS-01'])
+    expect(await storedCodes()).toEqual(['BMT-JPR-01', 'BMT-MKS-01'])
 
     const bad = temp.file('salah.csv', sessionsFile({ capacity: '0' }))
     const refused = await cli('import', 'sessions', '--dry-run', bad)
@@ -119,7 +109,7 @@ describe('npm run cli -- import sessions', () => {
 describe('a running server and the CLI on one database', () => {
   it('sees sessions imported while it runs at once: in the admin API and in the chat', async () => {
     const token = 'e2e-admin-token-0123456789abcdef'
-    const server = start('src/main.ts', [], { DATABASE_PATH: temp.dbPath, PORT: '0', DEMO_DATA: 'false', ADMIN_TOKEN: token })
+    const server = start('src/main.ts', [], { ...temp.store, PORT: '0', DEMO_DATA: 'false', ADMIN_TOKEN: token })
     const port = Number((await server.waitForStdout(/listening on http:\/\/localhost:(\d+)/, 15_000))[1])
     const list = async () => {
       const response = await fetch(`http://127.0.0.1:${port}/api/v1/admin/sessions`, {
@@ -135,7 +125,7 @@ describe('a running server and the CLI on one database', () => {
     expect(await list()).toEqual(['BMT-MKS-01'])
 
     // The terminal chat, another process on the same file, lists it under "jadwal".
-    const chat = await runChat({ dbPath: temp.dbPath, input: 'jadwal makassar\n', env: { DEMO_DATA: 'false' } })
+    const chat = await runChat({ store: temp.store, input: 'jadwal makassar\n', env: { DEMO_DATA: 'false' } })
     expect(chat.exit).toEqual({ code: 0, signal: null })
     expect(chat.stdout).toContain('Bimtek Sertifikasi Penyuluh Sosial')
     expect(chat.stdout).toContain('WITA')

@@ -4,13 +4,12 @@
  * the password at once (the account signs in); `staff list`, `disable` and `reset`; and the first
  * start of the server on a database without staff logs the first admin's one-time link.
  */
-import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
-import { readRows, run, start, tempFolderEachTest } from '../support/programs.js'
+import { run, start, tempFolderEachTest } from '../support/programs.js'
 
 const temp = tempFolderEachTest('staff-cli')
 
-const env = () => ({ DATABASE_PATH: temp.dbPath, DEMO_DATA: 'false' })
+const env = () => ({ ...temp.store, DEMO_DATA: 'false' })
 const cli = (args: string[], extra: Record<string, string> = {}) => run('src/cli.ts', args, { ...env(), ...extra }, 20_000)
 
 describe('npm run cli -- staff', () => {
@@ -26,7 +25,7 @@ describe('npm run cli -- staff', () => {
     expect(added.stdout).toMatch(
       /berlaku 24 jam\):\n {2}http:\/\/konsol\.example\.test\/admin\/setel-sandi\?token=[A-Za-z0-9_-]{43}\n/,
     )
-    expect(readRows(temp.dbPath, 'select email, role, region, password_hash from staff')).toEqual([
+    expect(await temp.rows('select email, role, region, password_hash from staff')).toEqual([
       { email: 'rina@kemensos.go.id', role: 'regional', region: 'R3', password_hash: null },
     ])
 
@@ -40,7 +39,7 @@ describe('npm run cli -- staff', () => {
     const disabled = await cli(['staff', 'disable', 'RINA@kemensos.go.id'])
     expect(disabled.exit.code).toBe(0)
     expect((await cli(['staff', 'list'])).stdout).toContain('[nonaktif, kata sandi belum disetel]')
-    expect(readRows(temp.dbPath, "select actor, action from audit_log where action like 'staff.%' order by id")).toEqual([
+    expect(await temp.rows("select actor, action from audit_log where action like 'staff.%' order by id")).toEqual([
       { actor: 'cli', action: 'staff.added' },
       { actor: 'cli', action: 'staff.reset' },
       { actor: 'cli', action: 'staff.disabled' },
@@ -63,18 +62,16 @@ describe('npm run cli -- staff', () => {
     expect((await cli(['staff', 'enable', 'budi@kemensos.go.id'])).stdout).toBe('Akun budi@kemensos.go.id sudah aktif.\n')
     expect((await cli(['staff', 'enable', 'siapa@kemensos.go.id'])).exit.code).toBe(1)
 
-    const db = new Database(temp.dbPath)
-    db.prepare("update staff set totp_secret = 'sealed', totp_enabled_at = 1 where email = 'budi@kemensos.go.id'").run()
-    db.close()
+    await temp.change("update staff set totp_secret = 'sealed', totp_enabled_at = 1 where email = 'budi@kemensos.go.id'")
     const kept = await cli(['staff', 'reset', 'budi@kemensos.go.id'])
     expect(kept.stdout).not.toContain('dua langkah')
-    expect(readRows(temp.dbPath, 'select totp_enabled_at as on_ from staff')).toEqual([{ on_: 1 }])
+    expect(await temp.rows('select totp_enabled_at as on_ from staff')).toEqual([{ on_: 1 }])
     const cleared = await cli(['staff', 'reset', 'budi@kemensos.go.id', '--two-factor'])
     expect(cleared.stdout).toContain('Verifikasi dua langkah dimatikan: akun mendaftarkan aplikasinya lagi.')
-    expect(readRows(temp.dbPath, 'select role, region, status, totp_secret, totp_enabled_at from staff')).toEqual([
+    expect(await temp.rows('select role, region, status, totp_secret, totp_enabled_at from staff')).toEqual([
       { role: 'regional', region: 'R4', status: 'active', totp_secret: null, totp_enabled_at: null },
     ])
-    expect(readRows(temp.dbPath, "select action from audit_log where action like 'staff.%' order by id")).toEqual([
+    expect(await temp.rows("select action from audit_log where action like 'staff.%' order by id")).toEqual([
       { action: 'staff.added' },
       { action: 'staff.role_changed' },
       { action: 'staff.disabled' },
@@ -92,7 +89,7 @@ describe('npm run cli -- staff', () => {
     program.child.stdin?.end('pendek\n')
     expect((await program.exited(20_000)).code).toBe(1)
     expect(program.stderr()).toContain('minimal 12 karakter')
-    expect(readRows(temp.dbPath, 'select count(*) as n from staff')).toEqual([{ n: 0 }])
+    expect(await temp.rows('select count(*) as n from staff')).toEqual([{ n: 0 }])
   })
 
   it('--password-stdin sets the password: the account signs in at once', async () => {
@@ -104,7 +101,7 @@ describe('npm run cli -- staff', () => {
     program.child.stdin?.end('kata-sandi-yang-panjang\n')
     expect((await program.exited(20_000)).code).toBe(0)
     expect(program.stdout()).toContain('Kata sandi disetel')
-    const [row] = readRows<{ password_hash: string }>(temp.dbPath, 'select password_hash from staff')
+    const [row] = await temp.rows<{ password_hash: string }>('select password_hash from staff')
     expect(row?.password_hash).toMatch(/^\$argon2id\$/)
   })
 })
@@ -118,9 +115,9 @@ describe('npm run cli -- staff token|tokens|revoke-token', () => {
     const token = made.stdout.trim()
     expect(made.stderr).toContain('"impor harian" untuk rina@kemensos.go.id (regional R3), berlaku sampai')
     expect(made.stderr).toContain('tidak ditampilkan lagi')
-    const [row] = readRows<{ id: number; token_hash: string }>(temp.dbPath, 'select id, token_hash from staff_api_tokens')
+    const [row] = await temp.rows<{ id: number; token_hash: string }>('select id, token_hash from staff_api_tokens')
     expect(row?.token_hash).toMatch(/^[0-9a-f]{64}$/)
-    expect(JSON.stringify(readRows(temp.dbPath, 'select * from staff_api_tokens'))).not.toContain(token)
+    expect(JSON.stringify(await temp.rows('select * from staff_api_tokens'))).not.toContain(token)
 
     const listed = await cli(['staff', 'tokens', 'rina@kemensos.go.id'])
     expect(listed.stdout).toMatch(
@@ -134,7 +131,7 @@ describe('npm run cli -- staff token|tokens|revoke-token', () => {
     const again = await cli(['staff', 'revoke-token', String(row?.id)])
     expect(again.exit.code).toBe(1)
     expect(again.stderr).toContain('sudah dicabut')
-    expect(readRows(temp.dbPath, "select actor, action from audit_log where action like 'api_token.%' order by id")).toEqual([
+    expect(await temp.rows("select actor, action from audit_log where action like 'api_token.%' order by id")).toEqual([
       { actor: 'cli', action: 'api_token.created' },
       { actor: 'cli', action: 'api_token.revoked' },
     ])
@@ -148,7 +145,7 @@ describe('npm run cli -- staff token|tokens|revoke-token', () => {
     const past = await cli(['staff', 'token', 'budi@x.id', '--name', 'x', '--expires', '2020-01-01'])
     expect(past.exit.code).toBe(1)
     expect(past.stderr).toContain('--expires')
-    expect(readRows(temp.dbPath, 'select count(*) as n from staff_api_tokens')).toEqual([{ n: 0 }])
+    expect(await temp.rows('select count(*) as n from staff_api_tokens')).toEqual([{ n: 0 }])
   })
 })
 

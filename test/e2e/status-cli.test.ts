@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createNikVault, parseDataKey } from '../../src/core/privacy/nik-vault.js'
-import { readRows, run, runChat, start, tempFolderEachTest } from '../support/programs.js'
+import { run, runChat, start, tempFolderEachTest } from '../support/programs.js'
 import { STATUS, statusFile, WOMAN } from '../support/status-csv.js'
 
 const KEY = '0f'.repeat(32)
@@ -15,9 +15,9 @@ const KEY = '0f'.repeat(32)
 const temp = tempFolderEachTest('status-cli')
 
 const cli = (args: string[], env: Record<string, string> = { DATA_ENCRYPTION_KEY: KEY }) =>
-  run('src/cli.ts', args, { DATABASE_PATH: temp.dbPath, DEMO_DATA: 'false', ...env }, 20_000)
+  run('src/cli.ts', args, { ...temp.store, DEMO_DATA: 'false', ...env }, 20_000)
 
-const query = <T>(sql: string) => readRows<T>(temp.dbPath, sql)
+const query = <T>(sql: string) => temp.rows<T>(sql)
 
 const budi = [
   { stage: 'terdaftar', stage_date: '2026-01-05' },
@@ -35,7 +35,7 @@ describe('npm run cli -- import status', () => {
     // stderr is not a terminal here: no progress bar.
     expect(imported.stderr).toBe('')
     const vault = createNikVault(Buffer.from(KEY, 'hex'))
-    expect(query<{ nik_hash: string }>('select nik_hash from people order by id').map((p) => p.nik_hash)).toEqual([
+    expect((await query<{ nik_hash: string }>('select nik_hash from people order by id')).map((p) => p.nik_hash)).toEqual([
       vault.hash(STATUS.nik),
       vault.hash(WOMAN.nik),
     ])
@@ -88,8 +88,8 @@ describe('npm run cli -- import status', () => {
       '3 baris ditolak; tidak ada yang disimpan.',
       '',
     ])
-    expect(query('select id from people')).toEqual([])
-    expect(query('select id from certification_stages')).toEqual([])
+    expect(await query('select id from people')).toEqual([])
+    expect(await query('select id from certification_stages')).toEqual([])
   })
 
   it('a missing file is one clear line and exit code 2', async () => {
@@ -102,19 +102,19 @@ describe('npm run cli -- import status', () => {
 describe('a running server, the chat and the CLI on one database', () => {
   it('shares the key, sees an import at once, and queues one message when a linked person moves on', async () => {
     // No DATA_ENCRYPTION_KEY: the server makes the key file beside the database, the CLI uses it.
-    const server = start('src/main.ts', [], { DATABASE_PATH: temp.dbPath, PORT: '0', DEMO_DATA: 'false' })
+    const server = start('src/main.ts', [], { ...temp.store, PORT: '0', DEMO_DATA: 'false' })
     await server.waitForStdout(/listening on http:\/\/localhost:(\d+)/, 15_000)
     const imported = await cli(['import', 'status', temp.file('status.csv', statusFile(...budi))], {})
     expect(imported).toMatchObject({ exit: { code: 0 }, stdout: '1 orang, 3 tahap ditambahkan, 0 diperbarui.\n', stderr: '' })
     const key = parseDataKey(readFileSync(join(temp.dir, 'data-encryption.key'), 'utf8'))
     expect(key).toBeDefined()
     const hash = key && createNikVault(key).hash(STATUS.nik)
-    expect(query<{ nik_hash: string }>('select nik_hash from people')).toEqual([{ nik_hash: hash }])
+    expect(await query<{ nik_hash: string }>('select nik_hash from people')).toEqual([{ nik_hash: hash }])
 
     // The terminal chat (another process) proves who Budi is (his number on record, as a channel
     // would vouch for it) and shows the imported history; his chat is now linked.
     const chat = await runChat({
-      dbPath: temp.dbPath,
+      store: temp.store,
       chat: 'budi',
       args: ['--phone', '+6281234567890'],
       input: 'status\n3273011506800001\n15-06-1980\n',
@@ -131,7 +131,7 @@ describe('a running server, the chat and the CLI on one database', () => {
     expect(moved.stdout).toBe(
       '0 orang, 1 tahap ditambahkan, 3 diperbarui.\n1 orang yang tahapnya berubah akan diberi tahu lewat chat (1 pesan).\n',
     )
-    const queued = query<{ kind: string; channel: string; payload: string }>('select kind, channel, payload from outbox')
+    const queued = await query<{ kind: string; channel: string; payload: string }>('select kind, channel, payload from outbox')
     expect(queued).toEqual([
       { kind: 'status_changed', channel: 'console', payload: expect.stringContaining('*Wawancara* (Rabu, 10 Juni 2026)') },
     ])
@@ -141,7 +141,7 @@ describe('a running server, the chat and the CLI on one database', () => {
       {},
     )
     expect(again.stdout).toBe('0 orang, 0 tahap ditambahkan, 4 diperbarui.\n')
-    expect(query('select id from outbox')).toHaveLength(1)
+    expect(await query('select id from outbox')).toHaveLength(1)
 
     server.child.kill('SIGTERM')
     expect(await server.exited(10_000)).toEqual({ code: 0, signal: null })

@@ -28,16 +28,23 @@ export function fakeClock(start = new Date('2026-11-23T02:00:00Z')) {
 }
 
 /**
- * The real core (migrations, features, demo data off) on in-memory SQLite, or on `path`, on
+ * The real core (migrations, features, demo data off) on in-memory SQLite, or on `path` or `store`, on
  * `clock` (default: the real one). The FAQ network cache is the one a server here would use; the
  * signing key is a test key of its own, as a deployment with PUBLIC_BASE_URL needs one.
  * One-time codes can go out over WhatsApp unless `whatsappDown` (the outbox carries them).
  */
 export async function testCore(
-  options: { path?: string; clock?: () => Date; env?: Record<string, string>; whatsappDown?: boolean } = {},
+  options: {
+    path?: string
+    /** The store's settings, shared with the programs a test runs (`tempFolderEachTest`'s `store`). */
+    store?: Record<string, string>
+    clock?: () => Date
+    env?: Record<string, string>
+    whatsappDown?: boolean
+  } = {},
 ) {
-  // A test that names a file keeps it; otherwise, on a PostgreSQL run, the core gets a database of its own.
-  const store = options.path === undefined ? await freshStoreEnv() : {}
+  // A test that names a file or a store keeps it; otherwise, on a PostgreSQL run, the core gets a database of its own.
+  const store = options.store ?? (options.path === undefined ? await freshStoreEnv() : {})
   const config = testConfig({ ...store, ...options.env }, options.path)
   return openCore(
     config,

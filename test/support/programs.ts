@@ -12,6 +12,10 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach } from 'vitest'
+import { type Db, openStore } from '../../src/db/client.js'
+import { openPostgresPool } from '../../src/db/pg/pool.js'
+import { bindPostgres, toPostgres } from '../../src/db/portable.js'
+import { freshStoreEnv } from './engine.js'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -143,27 +147,92 @@ export function tempDir(prefix: string): { dir: string; cleanup(): void } {
 
 /**
  * For a test file of programs: a fresh temporary folder for each test (`dir`, with the database
- * file `dbPath` in it) and, after each test, every program still running killed and the folder
- * removed. Read `dir` and `dbPath` inside tests and hooks: they change from test to test.
+ * file `dbPath` in it), the settings that put a program on this test's own empty store (`store`),
+ * and, after each test, every program still running killed and the folder removed. Read them inside
+ * tests and hooks: they change from test to test.
+ *
+ * On SQLite `store` is DATABASE_PATH alone. In the PostgreSQL run (test/support/engine.ts) it adds
+ * DATABASE_URL of a fresh migrated database, and DATABASE_PATH only says where the development data
+ * key file lies, as in a real deployment. `rows` and `change` read and change that store from the
+ * test, on either engine, as another process would.
  */
 export function tempFolderEachTest(prefix: string, dbFile = 'kesos.db') {
   let temp: Awaited<ReturnType<typeof tempDir>> | undefined
   const folder = {
     dir: '',
     dbPath: '',
+    store: {} as Record<string, string>,
     /** Writes `text` to `name` in the folder (a data file for a CLI run) and returns its path. */
     file: (name: string, text: string) => writeIn(folder.dir, name, text),
+    /** The rows of `sql` (SQLite's dialect, `?` parameters) on this test's store, on either engine. */
+    rows: async <T = Record<string, unknown>>(sql: string, ...params: unknown[]) =>
+      (await onStore<T>(folder.store, sql, params)).rows,
+    /** Runs the change `sql` on this test's store (committed when it returns); gives how many rows it changed. */
+    change: async (sql: string, ...params: unknown[]) => (await onStore(folder.store, sql, params)).changes,
   }
-  beforeEach(() => {
+  beforeEach(async () => {
     temp = tempDir(prefix)
     folder.dir = temp.dir
     folder.dbPath = join(temp.dir, dbFile)
+    folder.store = { DATABASE_PATH: folder.dbPath, ...(await freshStoreEnv()) }
   })
   afterEach(() => {
     killAll()
     temp?.cleanup()
   })
   return folder
+}
+
+/** Opens (and migrates) the store `store` names as the programs do, for a test to seed it; end with `closeStore`. */
+export function openStoreOf(store: Record<string, string>): Promise<Db> {
+  return openStore({
+    path: store.DATABASE_PATH ?? ':memory:',
+    url: store.DATABASE_URL,
+    poolSize: 2,
+    statementTimeoutMs: 10_000,
+  })
+}
+
+/** What `onStore` gives: the rows of a query, or how many rows a change changed. */
+type SqlResult<T> = { rows: T[]; changes: number }
+
+/**
+ * `sql` with `params` on the store `store` names (its DATABASE_URL, else its DATABASE_PATH), on a
+ * connection of its own that is closed after: what another process wrote is seen, and what this
+ * writes is committed before it returns. PostgreSQL gets the statement as the product's own raw
+ * statements do (src/db/portable.ts), and its numbers parsed as the product parses them.
+ */
+export async function onStore<T = Record<string, unknown>>(
+  store: Record<string, string>,
+  sql: string,
+  params: unknown[] = [],
+): Promise<SqlResult<T>> {
+  const url = store.DATABASE_URL
+  if (!url) {
+    const path = store.DATABASE_PATH
+    if (!path) throw new Error('onStore: neither DATABASE_URL nor DATABASE_PATH is set')
+    const db = new Database(path)
+    try {
+      const prepared = db.prepare(sql)
+      if (prepared.reader) return { rows: prepared.all(...params) as T[], changes: 0 }
+      return { rows: [], changes: prepared.run(...params).changes }
+    } finally {
+      db.close()
+    }
+  }
+  const pool = await openPostgresPool(url, {
+    poolSize: 1,
+    statementTimeoutMs: 10_000,
+    applicationName: 'kesos-test',
+    onError: () => {},
+  })
+  try {
+    const compiled = toPostgres(sql)
+    const result = await pool.query(compiled.text, bindPostgres(compiled, params))
+    return { rows: result.rows as T[], changes: result.command === 'SELECT' ? 0 : (result.rowCount ?? 0) }
+  } finally {
+    await pool.end()
+  }
 }
 
 /** Runs `script` (see `start`) to its end, within `ms`; returns its exit and what it printed. */
@@ -175,7 +244,8 @@ export async function run(script: string, args: string[], env: Record<string, st
 
 /** Runs the terminal chat with `input` on stdin until it exits at end of input. */
 export async function runChat(options: {
-  dbPath: string
+  /** Its store's settings (`tempFolderEachTest`'s `store`). */
+  store: Record<string, string>
   /** Omitted: the chat picks its own (a fresh conversation for piped input). */
   chat?: string
   input: string
@@ -186,7 +256,7 @@ export async function runChat(options: {
 }): Promise<{ exit: Exit; stdout: string; stderr: string }> {
   const args = [...(options.chat ? ['--chat', options.chat] : []), ...(options.args ?? [])]
   const chat = start('src/bots/console/main.ts', args, {
-    DATABASE_PATH: options.dbPath,
+    ...options.store,
     ...options.env,
   })
   // A child that exits early (a bad setting) closes its stdin: that shows in the exit code, not as EPIPE.

@@ -121,8 +121,8 @@ const date = (ms: number | null) => (ms === null ? null : new Date(ms))
 const noCounts = () => Object.fromEntries(OUTBOX_STATUSES.map((status) => [status, 0])) as Record<OutboxStatus, number>
 
 /**
- * Reminders matching `filter`, soonest due first (then by id), `limit` of them after the
- * position `after` (the last row of the page before).
+ * Reminders matching `filter`, soonest due first (then by id), `limit` of them (a negative one:
+ * all) after the position `after` (the last row of the page before).
  */
 export async function listReminders(
   db: Db,
@@ -130,7 +130,8 @@ export async function listReminders(
   page: { limit: number; after?: { dueAt: number; id: number } | undefined },
 ): Promise<ReminderRow[]> {
   const where = [`o.kind = 'reminder'`]
-  const args: Record<string, string | number> = { limit: page.limit }
+  // SQLite reads LIMIT -1 as no limit; PostgreSQL refuses a negative one, so "all" has no LIMIT.
+  const args: Record<string, string | number> = page.limit < 0 ? {} : { limit: page.limit }
   if (filter.status) {
     where.push('o.status = @status')
     args.status = filter.status
@@ -167,7 +168,7 @@ export async function listReminders(
          o.due_at AS dueAt, o.expires_at AS expiresAt, o.sent_at AS sentAt, o.attempts, o.last_error AS lastError
        FROM outbox o
        WHERE ${where.join(' AND ')}
-       ORDER BY o.due_at, o.id LIMIT @limit`,
+       ORDER BY o.due_at, o.id${page.limit < 0 ? '' : ' LIMIT @limit'}`,
   ).all(args)) as RawRow[]
   const events = await describeEvents(
     db,
@@ -387,7 +388,7 @@ export async function previewBatch(db: Db, input: RunInput & { channel: Channel;
          WHERE status = 'pending' AND due_at <= @now AND channel = @channel
            AND (expires_at IS NULL OR expires_at > @now) AND NOT (kind = 'reminder' AND due_at < @missedBefore)
            AND NOT ${hold}
-         ORDER BY kind = 'announcement', due_at, id LIMIT @limit)
+         ORDER BY kind = 'announcement', due_at, id LIMIT @limit) AS batch
        ORDER BY dueAt, id`,
   ).all(args)) as BatchRow[]
 }
