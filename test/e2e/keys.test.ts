@@ -1,13 +1,13 @@
 /**
- * The keys as the operator meets them, in real processes (server, CLI, terminal chat): a changed or
- * lost DATA_ENCRYPTION_KEY stops every entry point with one line; `keys rotate` after a key change;
- * the database files readable by their owner only; development keys refused once the service is public.
+ * The keys as the operator meets them, in real processes (server, CLI, terminal chat), on either
+ * engine: a changed or lost DATA_ENCRYPTION_KEY stops every entry point with one line; `keys rotate`
+ * after a key change. The database files and development keys: test/e2e/database-files.test.ts.
  */
-import { chmodSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createNikVault } from '../../src/core/privacy/nik-vault.js'
-import { readRows, run, runChat, start, tempFolderEachTest } from '../support/programs.js'
+import { oneLine, run, runChat, serverUntilListening, tempFolderEachTest } from '../support/programs.js'
 import { STATUS, statusFile, WOMAN } from '../support/status-csv.js'
 
 const OLD = '1a'.repeat(32)
@@ -16,29 +16,10 @@ const NEW = '1b'.repeat(32)
 const temp = tempFolderEachTest('keys', 'data/kesos.db')
 
 const cli = (args: string[], env: Record<string, string>) =>
-  run('src/cli.ts', args, { DATABASE_PATH: temp.dbPath, DEMO_DATA: 'false', ...env }, 20_000)
+  run('src/cli.ts', args, { ...temp.store, DEMO_DATA: 'false', ...env }, 20_000)
 
-/** The server until it listens (then stopped), or until it exits. */
-async function serverStart(env: Record<string, string> = {}) {
-  const server = start('src/main.ts', [], { DATABASE_PATH: temp.dbPath, PORT: '0', ...env })
-  const exit = server.exited(20_000)
-  const listening = server.waitForStdout(/listening on http:\/\/localhost:(\d+)/, 20_000).then(
-    () => true,
-    () => false,
-  )
-  if (await listening) {
-    server.child.kill('SIGTERM')
-    expect(await exit).toEqual({ code: 0, signal: null })
-    return { listened: true, stderr: server.stderr() }
-  }
-  return { listened: false, exit: await exit, stderr: server.stderr() }
-}
-
-const oneLine = (stderr: string) => {
-  const lines = stderr.split('\n').filter(Boolean)
-  expect(lines).toHaveLength(1)
-  return lines[0] ?? ''
-}
+/** The server on this test's store until it listens (then stopped), or until it exits. */
+const serverStart = (env: Record<string, string> = {}) => serverUntilListening({ ...temp.store, PORT: '0', ...env })
 
 describe('a changed or lost data key', () => {
   it('stops the server, the CLI and the terminal chat with one line, and the right key still works', async () => {
@@ -110,8 +91,7 @@ describe('npm run cli -- keys rotate', () => {
       ].join('\n'),
     )
     const vault = createNikVault(Buffer.from(NEW, 'hex'))
-    const stored = readRows<{ nik_hash: string; nik_ciphertext: string }>(
-      temp.dbPath,
+    const stored = await temp.rows<{ nik_hash: string; nik_ciphertext: string }>(
       'select nik_hash, nik_ciphertext from people order by id',
     )
     expect(stored.map((row) => row.nik_hash)).toEqual([vault.hash(STATUS.nik), vault.hash(WOMAN.nik)])
@@ -128,46 +108,4 @@ describe('npm run cli -- keys rotate', () => {
     expect(oldKey.exit.code).toBe(1)
     expect(oldKey.stderr).toMatch(/^Key error: DATA_ENCRYPTION_KEY is not the key/)
   }, 90_000)
-})
-
-describe('the database files', () => {
-  it('are readable by their owner only: data folder 0700, the database, its -wal and -shm 0600', async () => {
-    const server = start('src/main.ts', [], { DATABASE_PATH: temp.dbPath, PORT: '0' })
-    await server.waitForStdout(/listening on/, 20_000)
-    const mode = (path: string) => statSync(path).mode & 0o777
-    expect(mode(dirname(temp.dbPath))).toBe(0o700)
-    for (const file of [temp.dbPath, `${temp.dbPath}-wal`, `${temp.dbPath}-shm`])
-      expect([file, mode(file)]).toEqual([file, 0o600])
-    server.child.kill('SIGTERM')
-    expect(await server.exited(10_000)).toEqual({ code: 0, signal: null })
-
-    // A database left readable by others (an older version, a copy) is narrowed on the next start.
-    chmodSync(temp.dbPath, 0o644)
-    expect((await serverStart()).listened).toBe(true)
-    expect(mode(temp.dbPath)).toBe(0o600)
-  }, 60_000)
-})
-
-describe('development keys in a public deployment', () => {
-  it.each([
-    ['TELEGRAM_BOT_TOKEN', { TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef0123' }, 'TELEGRAM_BOT_TOKEN is set'],
-    ['WHATSAPP_ENABLED', { WHATSAPP_ENABLED: 'true' }, 'WHATSAPP_ENABLED=true'],
-    ['an https PUBLIC_BASE_URL', { PUBLIC_BASE_URL: 'https://sertifikasi.example.id' }, 'PUBLIC_BASE_URL is an https address'],
-  ])(
-    '%s without real keys stops start-up with one line naming the key',
-    async (_name, env, reason) => {
-      const signing = await serverStart(env)
-      expect(signing).toMatchObject({ listened: false, exit: { code: 1, signal: null } })
-      expect(oneLine(signing.stderr)).toBe(
-        `Configuration error: CERT_SIGNING_KEY must be set (openssl rand -hex 32) when the service is public (${reason}): the development key signs links anyone can forge`,
-      )
-      const data = await serverStart({ ...env, CERT_SIGNING_KEY: 'cd'.repeat(32) })
-      expect(data).toMatchObject({ listened: false, exit: { code: 1, signal: null } })
-      expect(oneLine(data.stderr)).toMatch(
-        new RegExp(`^Configuration error: DATA_ENCRYPTION_KEY must be set .*\\(${reason.replace(/[().=]/g, '\\$&')}\\)`),
-      )
-      expect(existsSync(temp.dbPath)).toBe(false)
-    },
-    60_000,
-  )
 })

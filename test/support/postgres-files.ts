@@ -61,6 +61,7 @@ export const POSTGRES_FILES: string[] = [
   'test/e2e/console-chat.test.ts',
   'test/e2e/exams-cli.test.ts',
   'test/e2e/handoff-cli.test.ts',
+  'test/e2e/keys.test.ts',
   'test/e2e/reminders-cli.test.ts',
   'test/e2e/reminders-import-cli.test.ts',
   'test/e2e/retention-cli.test.ts',

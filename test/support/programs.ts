@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
-import { afterEach, beforeEach } from 'vitest'
+import { afterEach, beforeEach, expect } from 'vitest'
 import { type Db, openStore } from '../../src/db/client.js'
 import { openPostgresPool } from '../../src/db/pg/pool.js'
 import { bindPostgres, toPostgres } from '../../src/db/portable.js'
@@ -124,6 +124,29 @@ export function startCommand(command: string, args: string[], env: Record<string
       })
     },
   }
+}
+
+/** The server (`src/main.ts` with `env`) until it listens, then stopped; or until it exits, with why (stderr). */
+export async function serverUntilListening(env: Record<string, string>) {
+  const server = start('src/main.ts', [], env)
+  const exit = server.exited(20_000)
+  const listening = server.waitForStdout(/listening on http:\/\/localhost:(\d+)/, 20_000).then(
+    () => true,
+    () => false,
+  )
+  if (await listening) {
+    server.child.kill('SIGTERM')
+    expect(await exit).toEqual({ code: 0, signal: null })
+    return { listened: true, stderr: server.stderr() }
+  }
+  return { listened: false, exit: await exit, stderr: server.stderr() }
+}
+
+/** The one line a program printed on stderr (the test fails if there were more, or none). */
+export function oneLine(stderr: string): string {
+  const lines = stderr.split('\n').filter(Boolean)
+  expect(lines).toHaveLength(1)
+  return lines[0] ?? ''
 }
 
 /** Kills every child still running, with its whole process group. */
