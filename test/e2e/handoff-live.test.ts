@@ -9,8 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram.js'
 import { type FakeWhatsAppServer, startFakeWhatsAppServer } from '../support/fake-whatsapp-server.js'
-import { consoleBrowser, handoffServer, handoffState, RINA, STAFF_GROUP, textsOf, until } from '../support/handoff-server.js'
-import { killAll, type Running, start, tempDir } from '../support/programs.js'
+import { consoleBrowser, handoffServer, RINA, STAFF_GROUP, textsOf, until } from '../support/handoff-server.js'
+import { killAll, type Running, start, storeIn, tempDir } from '../support/programs.js'
 
 const STEP_MS = 90_000
 const CODE = /PTG-[A-Z2-9]{6}/
@@ -30,7 +30,7 @@ beforeAll(async () => {
   telegram = await startFakeTelegram()
   whatsapp = await startFakeWhatsAppServer()
   // Staff replies must go out at once (deliverSoon): the scheduled outbox run never comes in this test.
-  setup = handoffServer({ dir: temp.dir, telegram, whatsapp, env: { REMINDER_CRON: '0 0 1 1 *' } })
+  setup = handoffServer({ store: await storeIn(temp.dir), telegram, whatsapp, env: { REMINDER_CRON: '0 0 1 1 *' } })
   await setup.prepare()
   await setup.telegramCode('482913')
   ;({ server, port } = await setup.start())
@@ -88,7 +88,7 @@ describe('a live handoff, end to end over the channel fakes', () => {
       const [reply] = await until(() => whatsapp.received().length > 0 && whatsapp.received(), 'the staff reply on WhatsApp')
       expect(reply).toBe(`*Petugas Rina · BBPPKS Makassar:*\nBaik Bu Siti, nama Anda kami betulkan hari ini.`)
       await setup.postedIn(topic.threadId, `✅ Diambil oleh ${RINA.name}`)
-      expect(handoffState(setup.dbPath, code)?.status).toBe('open')
+      expect((await setup.handoff(code))?.status).toBe('open')
 
       // The person answers: into the topic, no answer from the bot.
       await setup.onWhatsApp('Terima kasih, saya tunggu')
@@ -102,10 +102,10 @@ describe('a live handoff, end to end over the channel fakes', () => {
       )
       expect(closing[0]).toContain(`Petugas telah menutup percakapan ${code}`)
       await until(() => telegram.topic(STAFF_GROUP, topic.threadId)?.closed, 'the topic closed')
-      expect(handoffState(setup.dbPath, code)?.status).toBe('closed')
+      expect((await setup.handoff(code))?.status).toBe('closed')
 
       expect(await setup.onWhatsApp('4', 'Terima kasih atas penilaian Anda (4 dari 5)')).toHaveLength(1)
-      expect(handoffState(setup.dbPath, code)?.rating).toBe(4)
+      expect((await setup.handoff(code))?.rating).toBe(4)
       // The bot answers again.
       const menu = (await setup.onWhatsApp('halo', 'Ketik angka menu')).join('\n')
       expect(menu).not.toContain(code)
@@ -182,7 +182,7 @@ describe('a live handoff, end to end over the channel fakes', () => {
       }, 'the close notice on Telegram')
       expect(notice).toContain(`Petugas telah menutup percakapan ${code}`)
       await until(() => telegram.topic(STAFF_GROUP, topic.threadId)?.closed, 'the topic closed')
-      expect(handoffState(setup.dbPath, code)?.status).toBe('closed')
+      expect((await setup.handoff(code))?.status).toBe('closed')
     },
     STEP_MS,
   )

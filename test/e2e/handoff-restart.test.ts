@@ -9,8 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram.js'
 import { type FakeWhatsAppServer, startFakeWhatsAppServer } from '../support/fake-whatsapp-server.js'
-import { handoffServer, handoffState, RINA, STAFF_GROUP, textsOf, until } from '../support/handoff-server.js'
-import { killAll, readRows, start, tempDir } from '../support/programs.js'
+import { handoffServer, RINA, STAFF_GROUP, textsOf, until } from '../support/handoff-server.js'
+import { killAll, start, storeIn, tempDir } from '../support/programs.js'
 
 const TEST_MS = 180_000
 const CODE = /PTG-[A-Z2-9]{6}/
@@ -42,7 +42,7 @@ describe('a restart in the middle of a handoff', () => {
     async () => {
       // Replies queued while the server was down go out at the outbox's next scheduled run: every
       // second here, so the test does not wait for the minute of the default REMINDER_CRON.
-      const setup = handoffServer({ dir: temp.dir, telegram, whatsapp, env: { REMINDER_CRON: '* * * * * *' } })
+      const setup = handoffServer({ store: await storeIn(temp.dir), telegram, whatsapp, env: { REMINDER_CRON: '* * * * * *' } })
       await setup.prepare()
       await setup.telegramCode('615204')
       const first = await setup.start()
@@ -71,10 +71,11 @@ describe('a restart in the middle of a handoff', () => {
         'the refused post',
       )
       await until(
-        () =>
-          readRows<{ n: number }>(
-            setup.dbPath,
-            "select count(*) as n from handoff_messages where text in ('Pesan dua', 'Pesan tiga') and relayed_at is null",
+        async () =>
+          (
+            await setup.rows<{ n: number }>(
+              "select count(*) as n from handoff_messages where text in ('Pesan dua', 'Pesan tiga') and relayed_at is null",
+            )
           )[0]?.n === 2,
         'both messages waiting for the group',
       )
@@ -115,21 +116,21 @@ describe('a restart in the middle of a handoff', () => {
         'the update taken again',
       )
       expect(
-        readRows<{ n: number }>(
-          setup.dbPath,
-          `select count(*) as n from handoff_messages where platform_id = '${fromGroup.update_id}'`,
+        (
+          await setup.rows<{ n: number }>(
+            `select count(*) as n from handoff_messages where platform_id = '${fromGroup.update_id}'`,
+          )
         )[0]?.n,
       ).toBe(1)
 
       // Still open with staff, so the bot stays silent: a new message only reaches the topic.
-      expect(handoffState(setup.dbPath, code)?.status).toBe('open')
+      expect((await setup.handoff(code))?.status).toBe('open')
       await setup.onWhatsApp('Pesan empat')
       await setup.postedIn(topic.threadId, '👤 Siti: Pesan empat', 30_000)
       await new Promise((resolve) => setTimeout(resolve, 2_000))
       expect(whatsapp.received()).toEqual([])
       // Each reply reached the person once, in all (the outbox ran every second meanwhile).
-      const sent = readRows<{ status: string; n: number }>(
-        setup.dbPath,
+      const sent = await setup.rows<{ status: string; n: number }>(
         "select status, count(*) as n from outbox where kind = 'handoff_reply' group by status",
       )
       expect(sent).toEqual([{ status: 'sent', n: 2 }])

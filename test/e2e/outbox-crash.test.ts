@@ -8,14 +8,13 @@
  * used to need to be taken back. The default schedule (every minute) is kept: the restart itself
  * sends.
  */
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeDatabase, openDatabase } from '../../src/db/client.js'
+import { closeStore } from '../../src/db/client.js'
 import { outbox } from '../../src/db/schema.js'
 import { CHANNEL_KEYS } from '../support/channel-fakes.js'
 import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram.js'
 import { until } from '../support/handoff-server.js'
-import { type Running, readRows, startCommand, tempDir } from '../support/programs.js'
+import { onStore, openStoreOf, type Running, startCommand, storeIn, tempDir } from '../support/programs.js'
 
 const TEST_MS = 180_000
 const MESSAGES = 300
@@ -36,11 +35,11 @@ afterAll(async () => {
 })
 
 /** A database with `MESSAGES` messages due now, each to a chat of its own. */
-async function plan(): Promise<{ dbPath: string; env: Record<string, string> }> {
+async function plan(): Promise<{ store: Record<string, string>; env: Record<string, string> }> {
   const temp = tempDir('outbox-crash')
   temps.push(temp)
-  const dbPath = join(temp.dir, 'kesos.db')
-  const db = openDatabase(dbPath)
+  const store = await storeIn(temp.dir)
+  const db = await openStoreOf(store)
   const now = new Date()
   for (let i = 0; i < MESSAGES; i++) {
     const kind = KINDS[i % KINDS.length] ?? 'reminder'
@@ -55,12 +54,12 @@ async function plan(): Promise<{ dbPath: string; env: Record<string, string> }> 
       expiresAt: new Date(now.getTime() + 2 * 3_600_000),
     })
   }
-  closeDatabase(db)
+  await closeStore(db)
   return {
-    dbPath,
+    store,
     env: {
       ...CHANNEL_KEYS,
-      DATABASE_PATH: dbPath,
+      ...store,
       PORT: '0',
       DEMO_DATA: 'false',
       TELEGRAM_BOT_TOKEN: telegram.token,
@@ -87,12 +86,11 @@ function arrivals() {
   return { times, last }
 }
 
-const statusCounts = (dbPath: string) =>
+const statusCounts = async (store: Record<string, string>) =>
   Object.fromEntries(
-    readRows<{ status: string; n: number }>(dbPath, 'select status, count(*) as n from outbox group by status').map((row) => [
-      row.status,
-      row.n,
-    ]),
+    (await onStore<{ status: string; n: number }>(store, 'select status, count(*) as n from outbox group by status')).rows.map(
+      (row) => [row.status, row.n],
+    ),
   )
 
 describe('a delivery run interrupted', () => {
@@ -100,7 +98,7 @@ describe('a delivery run interrupted', () => {
     'by kill -9: nothing twice, only what was in flight unknown, the rest delivered within 60 s of the restart',
     async () => {
       telegram.reset()
-      const { dbPath, env } = await plan()
+      const { store, env } = await plan()
       const first = await startServer(env)
       await until(() => telegram.sent().length >= 100, 'the first 100 messages', 30_000)
       process.kill(-(first.child.pid as number), 'SIGKILL')
@@ -111,15 +109,15 @@ describe('a delivery run interrupted', () => {
       const restartedAt = Date.now()
       const second = await startServer(env)
       await until(
-        () => {
-          const counts = statusCounts(dbPath)
+        async () => {
+          const counts = await statusCounts(store)
           return (counts.pending ?? 0) + (counts.queued ?? 0) + (counts.claimed ?? 0) === 0
         },
         'every message sent or recorded',
         90_000,
       )
       const { times, last } = arrivals()
-      const unknown = readRows<{ chat_id: string }>(dbPath, "select chat_id from outbox where status = 'unknown'").map(
+      const unknown = (await onStore<{ chat_id: string }>(store, "select chat_id from outbox where status = 'unknown'")).rows.map(
         (row) => row.chat_id,
       )
       // At most the sends in flight at the kill (the fake answers at once: a handful at most).
@@ -129,7 +127,7 @@ describe('a delivery run interrupted', () => {
         const chat = String(FIRST_CHAT + i)
         if (!unknown.includes(chat)) expect(times.get(chat), `chat ${chat}`).toBe(1)
       }
-      expect(statusCounts(dbPath)).toEqual({
+      expect(await statusCounts(store)).toEqual({
         sent: MESSAGES - unknown.length,
         ...(unknown.length > 0 && { unknown: unknown.length }),
       })
@@ -146,16 +144,16 @@ describe('a delivery run interrupted', () => {
     'by SIGTERM (a deploy): the unsent messages are handed back, nothing unknown, everything delivered once after the restart',
     async () => {
       telegram.reset()
-      const { dbPath, env } = await plan()
+      const { store, env } = await plan()
       const first = await startServer(env)
       await until(() => telegram.sent().length >= 100, 'the first 100 messages', 30_000)
       first.child.kill('SIGTERM')
       expect(await first.exited(20_000)).toEqual({ code: 0, signal: null })
       expect(first.stdout()).toMatch(/unsent messages handed back/)
-      const handedBack = statusCounts(dbPath)
+      const handedBack = await statusCounts(store)
       expect(handedBack.pending).toBeGreaterThan(0)
       expect(handedBack.claimed ?? 0).toBe(0)
-      expect(readRows(dbPath, 'select * from outbox_dispatchers')).toEqual([])
+      expect((await onStore(store, 'select * from outbox_dispatchers')).rows).toEqual([])
 
       const restartedAt = Date.now()
       const second = await startServer(env)
@@ -164,7 +162,7 @@ describe('a delivery run interrupted', () => {
       expect(times.size).toBe(MESSAGES)
       expect([...times.values()].every((n) => n === 1)).toBe(true)
       expect(last - restartedAt).toBeLessThan(60_000)
-      expect(statusCounts(dbPath)).toEqual({ sent: MESSAGES })
+      expect(await statusCounts(store)).toEqual({ sent: MESSAGES })
       // Nothing to take back: the stop handed everything back itself.
       expect(second.stdout()).not.toMatch(/took back the messages/)
 

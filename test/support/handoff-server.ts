@@ -4,14 +4,13 @@
  * starting and stopping it on one database, a person writing on either channel, a staff member
  * writing in the group, and waiting for what each side sees.
  */
-import { join } from 'node:path'
 import { expect } from 'vitest'
-import { closeDatabase, openDatabase } from '../../src/db/client.js'
+import { closeStore } from '../../src/db/client.js'
 import { storeTelegramCode, telegramCodeHash } from '../../src/db/queries/telegram-links.js'
 import { CHANNEL_KEYS, fakeChannelsEnv } from './channel-fakes.js'
 import type { FakeTelegram, RecordedCall } from './fake-telegram.js'
 import type { FakeWhatsAppServer } from './fake-whatsapp-server.js'
-import { type Running, readRows, start, startCommand } from './programs.js'
+import { onStore, openStoreOf, type Running, start, startCommand } from './programs.js'
 
 /** The staff group of region R5 (Makassar), a forum supergroup: one topic per handoff. */
 export const STAFF_GROUP = -1005550001
@@ -36,26 +35,22 @@ export async function until<T>(
 
 export const textsOf = (calls: RecordedCall[]) => calls.map((call) => String(call.payload.text ?? call.payload.caption ?? ''))
 
-/** Rows of the handoff `code` (its status and the thread's rows) as the server wrote them. */
-export function handoffState(dbPath: string, code: string) {
-  const [handoff] = readRows<{ id: number; status: string; rating: number | null; tg_topic_id: number | null }>(
-    dbPath,
-    `select id, status, rating, tg_topic_id from handoff_requests where code = '${code}'`,
-  )
-  return handoff
-}
-
+/**
+ * The server's settings on `store` (a database file's, or in the PostgreSQL run a fresh database's:
+ * `storeIn`), with the fakes and the staff group.
+ */
 export function handoffServer(options: {
-  dir: string
+  store: Record<string, string>
   telegram: FakeTelegram
   whatsapp: FakeWhatsAppServer
   /** More settings (REMINDER_CRON …). */
   env?: Record<string, string>
 }) {
   const { telegram, whatsapp } = options
-  const dbPath = join(options.dir, 'kesos.db')
+  const { store } = options
+  const rows = async <T>(sql: string) => (await onStore<T>(store, sql)).rows
   const env = {
-    DATABASE_PATH: dbPath,
+    ...store,
     PORT: '0',
     ...fakeChannelsEnv(telegram, whatsapp),
     STAFF_TELEGRAM_CHATS: `R5:${STAFF_GROUP}`,
@@ -65,12 +60,25 @@ export function handoffServer(options: {
   let telegramMessageId = 0
 
   return {
-    dbPath,
     env,
+    rows,
+
+    /** The handoff `code` (its status, rating and staff topic) as the server wrote it. */
+    async handoff(code: string) {
+      const [handoff] = await rows<{ id: number; status: string; rating: number | null; tg_topic_id: number | null }>(
+        `select id, status, rating, tg_topic_id from handoff_requests where code = '${code}'`,
+      )
+      return handoff
+    },
 
     /** The paired WhatsApp device and Rina's console account (regional R5, with a password), before any server runs. */
     async prepare() {
-      await whatsapp.pairDevice(dbPath, CHANNEL_KEYS.DATA_ENCRYPTION_KEY)
+      const db = await openStoreOf(store)
+      try {
+        await whatsapp.pairDeviceIn(db, CHANNEL_KEYS.DATA_ENCRYPTION_KEY)
+      } finally {
+        await closeStore(db)
+      }
       const add = start(
         'src/cli.ts',
         ['staff', 'add', RINA.email, '--name', RINA.name, '--role', 'regional', '--region', 'R5', '--password-stdin'],
@@ -82,15 +90,15 @@ export function handoffServer(options: {
 
     /** A 6-digit code for linking Rina's Telegram account, as the console's "Tautkan Telegram" stores it. */
     async telegramCode(code: string) {
-      const db = openDatabase(dbPath)
+      const db = await openStoreOf(store)
       try {
-        const [rina] = readRows<{ id: number }>(dbPath, `select id from staff where email = '${RINA.email}'`)
+        const [rina] = await rows<{ id: number }>(`select id from staff where email = '${RINA.email}'`)
         const now = new Date()
         expect(await storeTelegramCode(db, rina?.id ?? 0, telegramCodeHash(code), now, new Date(now.getTime() + 600_000))).toBe(
           true,
         )
       } finally {
-        closeDatabase(db)
+        await closeStore(db)
       }
     },
 

@@ -197,13 +197,21 @@ export function tempFolderEachTest(prefix: string, dbFile = 'kesos.db') {
     temp = tempDir(prefix)
     folder.dir = temp.dir
     folder.dbPath = join(temp.dir, dbFile)
-    folder.store = { DATABASE_PATH: folder.dbPath, ...(await freshStoreEnv()) }
+    folder.store = await storeIn(temp.dir, dbFile)
   })
   afterEach(() => {
     killAll()
     temp?.cleanup()
   })
   return folder
+}
+
+/**
+ * The settings of a store for programs a test starts in `dir`: the database file `file` there, or in
+ * the PostgreSQL run a fresh database (the folder then keeps only the development key file).
+ */
+export async function storeIn(dir: string, file = 'kesos.db'): Promise<Record<string, string>> {
+  return { DATABASE_PATH: join(dir, file), ...(await freshStoreEnv()) }
 }
 
 /** Opens (and migrates) the store `store` names as the programs do, for a test to seed it; end with `closeStore`. */

@@ -293,6 +293,19 @@ describe('the signal keys', () => {
       expect(Buffer.compare(got[id]?.private ?? Buffer.alloc(0), preKeys[id]?.private ?? Buffer.alloc(1))).toBe(0)
   })
 
+  it('read while a write of them is still under way are the written ones (a send and a decryption of one chat overlap)', async () => {
+    // Baileys encrypts a reply and decrypts the next message in separate key transactions; the second
+    // reads the chat's session while the first may still be storing its ratchet step.
+    const wa = await session()
+    const id = '6281234567890.0'
+    await wa.store.state.keys.set({ session: { [id]: serializedSessionRecord() as never } })
+    const stepped = serializedSessionRecord()
+    const writing = wa.store.state.keys.set({ session: { [id]: stepped as never } })
+    const read = await wa.store.state.keys.get('session', [id])
+    await writing
+    expect(read[id]).toEqual(stepped)
+  })
+
   it('of a set that fails part-way are not written at all, and what was stored before is untouched', async () => {
     const wa = await session()
     const oldSession = serializedSessionRecord()

@@ -35,10 +35,23 @@ export async function createAuthStore(db: Db, now: () => Date, box: SecretBox): 
   const encode = (value: unknown) => box.seal(JSON.stringify(value, BufferJSON.replacer))
   const decode = (sealed: string): unknown => JSON.parse(box.open(sealed), BufferJSON.reviver)
   const stored = (await readAuthValues(db, CREDS.type, [CREDS.id])).get(CREDS.id)
+  // Reads wait for the writes asked before them. Baileys runs a message's decryption and a send's
+  // encryption as separate key transactions, each reading the chat's signal session and writing it
+  // back; a read that overtook the other's write would take the session from before it, and the
+  // later write would lose a ratchet step (the phone then fails to decrypt: "Bad MAC"). SQLite gave
+  // this order by itself (a read waits for the process's open transactions); PostgreSQL, where reads
+  // run beside writes, needs it said.
+  let written: Promise<unknown> = Promise.resolve()
+  const write = (changes: { type: string; id: string; value: string | null }[]) => {
+    const done = written.then(() => writeAuthValues(db, changes, now()))
+    written = done.catch(() => {})
+    return done
+  }
   const state: AuthenticationState = {
     creds: stored ? (decode(stored) as AuthenticationCreds) : initAuthCreds(),
     keys: {
       async get<T extends keyof SignalDataTypeMap>(type: T, ids: string[]) {
+        await written
         const values = await readAuthValues(db, type, ids)
         const result: { [id: string]: SignalDataTypeMap[T] } = {}
         for (const [id, text] of values) {
@@ -56,7 +69,7 @@ export async function createAuthStore(db: Db, now: () => Date, box: SecretBox): 
             changes.push({ type, id, value: value ? encode(value) : null })
           }
         }
-        await writeAuthValues(db, changes, now())
+        await write(changes)
       },
       async clear() {
         await clearAuth(db)
@@ -66,7 +79,7 @@ export async function createAuthStore(db: Db, now: () => Date, box: SecretBox): 
   return {
     state,
     async saveCreds() {
-      await writeAuthValues(db, [{ ...CREDS, value: encode(state.creds) }], now())
+      await write([{ ...CREDS, value: encode(state.creds) }])
     },
     isPaired() {
       // `registered` is only set by the pairing-code flow; `account` by both.
