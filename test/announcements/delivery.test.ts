@@ -300,6 +300,11 @@ describe('a crash while sending', () => {
     const before = first.chats()
     expect(before.length).toBeGreaterThan(0)
     expect(before.length).toBeLessThan(7)
+    // What it sent before it died is recorded as sent: on PostgreSQL that write is a round trip that
+    // may still be under way here, and a process that died writes nothing after.
+    await vi.waitFor(async () => {
+      for (const chat of before) expect((await recipientOf(db, id, chat))?.outcome).toBe('sent')
+    })
 
     // Eleven minutes later a new process on the same database.
     clock.advance(11 * MINUTE)
