@@ -168,12 +168,13 @@ export function createEngine(deps: EngineDeps): Engine {
     return { ...outcome, replies: withLead(outcome.replies, t(ctx.lang, messages.englishOffer)), englishOffered: true }
   }
 
+  // Made only for the routes that lend them: most messages never do, and under tsx (the bench, the
+  // tests) every closure made costs a name definition.
+  const toolsFor = (ctx: TurnContext): EngineTools => ({ startFeature: (id) => startFeature(`${MENU_PREFIX}${id}`, ctx) })
+
   async function route(conversation: Conversation, ctx: TurnContext): Promise<Routed> {
     const { inbound, lang } = ctx
-    const tools: EngineTools = { startFeature: (id) => startFeature(`${MENU_PREFIX}${id}`, ctx) }
     const text = inbound.text?.trim() ?? ''
-    // Free text outside a flow: a typed command, a question for the FAQ, a sentence the fallback reads.
-    const answer = (outcome: Outcome): Routed => offerEnglish(outcome, conversation, ctx, text)
     const position = conversation.position
     const flow = position ? flows.get(position.flow) : undefined
 
@@ -220,7 +221,7 @@ export function createEngine(deps: EngineDeps): Engine {
       }
       if (flow && position) return repeatStep(flow, position, ctx, t(lang, messages.staleChoice))
       const action = actionFor(tapped)
-      if (action) return action.handle(ctx, tapped, tools)
+      if (action) return action.handle(ctx, tapped, toolsFor(ctx))
       return atMenu(lang, t(lang, messages.staleChoice))
     }
     const input: UserInput = { text }
@@ -240,17 +241,24 @@ export function createEngine(deps: EngineDeps): Engine {
     if (!input.choice) {
       for (const command of deps.commands ?? []) {
         const outcome = await command(ctx, text)
-        if (outcome) return answer(outcome)
+        // Free text outside a flow (a typed command, a question for the FAQ, a sentence the fallback
+        // reads) may be English: see offerEnglish.
+        if (outcome) return offerEnglish(outcome, conversation, ctx, text)
       }
     }
     const typedCommand = input.choice ? undefined : shortcut(text)
     if (typedCommand) return startFeature(typedCommand, ctx)
     const action = actionFor(input.choice)
-    if (action && input.choice) return action.handle(ctx, input.choice, tools)
+    if (action && input.choice) return action.handle(ctx, input.choice, toolsFor(ctx))
     if (isGreeting(text)) return atMenu(lang, t(lang, messages.greeting))
     // A typed option of the last message is not a question in any language.
-    if (deps.fallback) return input.choice ? deps.fallback(ctx, input, tools) : answer(await deps.fallback(ctx, input, tools))
-    return answer(atMenu(lang, t(lang, messages.notUnderstood)))
+    if (deps.fallback) {
+      const tools = toolsFor(ctx)
+      return input.choice
+        ? deps.fallback(ctx, input, tools)
+        : offerEnglish(await deps.fallback(ctx, input, tools), conversation, ctx, text)
+    }
+    return offerEnglish(atMenu(lang, t(lang, messages.notUnderstood)), conversation, ctx, text)
   }
 
   async function read(

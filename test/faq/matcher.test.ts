@@ -110,3 +110,23 @@ describe('the trained network is kept between processes', () => {
     })
   })
 })
+
+describe("the network's best verdict", () => {
+  it('is the first of the ranked verdicts, and none for a question of unknown words', () => {
+    const classifier = createTopicClassifier(kb, matcher.analyzer, 60, CACHE)
+    const questions = [
+      'brp lama sertif berlaku',
+      'pkh kpn cair',
+      'bimtek?',
+      'sertif kulo ical',
+      'syarat sertifikasi apa aja min',
+      'bansos kapan cair',
+      'xyz qwerty',
+    ]
+    for (const question of questions) {
+      const terms = matcher.analyzer.terms(question)
+      expect(classifier.best(terms)).toEqual(classifier.classify(terms)[0])
+    }
+    expect(classifier.best(matcher.analyzer.terms('xyz qwerty'))).toBeUndefined()
+  })
+})

@@ -56,6 +56,7 @@ export const POSTGRES_FILES: string[] = [
   'test/core/transcripts.test.ts',
   'test/core/understanding-engine.test.ts',
   'test/core/yes-no.test.ts',
+  'test/db/conversations.test.ts',
   'test/e2e/announce-cli.test.ts',
   'test/e2e/certificates-cli.test.ts',
   'test/e2e/console-chat.test.ts',

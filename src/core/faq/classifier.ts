@@ -16,6 +16,8 @@ export type Verdict = { id: string; score: number; outOfScope: boolean }
 export type TopicClassifier = {
   /** Classes by score, best first; empty when the question has no word the network knows. */
   classify(terms: string[]): Verdict[]
+  /** The first of `classify`, without ranking every class (the matcher reads only the best, on every question). */
+  best(terms: string[]): Verdict | undefined
 }
 
 const OUT_OF_SCOPE = 'oos:'
@@ -50,18 +52,35 @@ export function createTopicClassifier(
   const known = new Set(corpus.flatMap((sample) => Object.keys(sample.input)))
   const network = trainedNetwork(corpus, { iterations, log: false }, cache)
 
+  /** The network's score for every class, or undefined when the question has no word it knows. */
+  function scores(terms: string[]): Record<string, number> | undefined {
+    const input = features(terms.filter((term) => known.has(term)))
+    if (Object.keys(input).length === 0) return undefined
+    return network.run(input) ?? {}
+  }
+  const verdict = (label: string, score: number): Verdict =>
+    label.startsWith(OUT_OF_SCOPE)
+      ? { id: label.slice(OUT_OF_SCOPE.length), score, outOfScope: true }
+      : { id: label, score, outOfScope: false }
+
   return {
     classify(terms) {
-      const input = features(terms.filter((term) => known.has(term)))
-      if (Object.keys(input).length === 0) return []
-      const output = network.run(input) ?? {}
+      const output = scores(terms)
+      if (!output) return []
       return Object.entries(output)
-        .map(([label, score]) =>
-          label.startsWith(OUT_OF_SCOPE)
-            ? { id: label.slice(OUT_OF_SCOPE.length), score, outOfScope: true }
-            : { id: label, score, outOfScope: false },
-        )
+        .map(([label, score]) => verdict(label, score))
         .sort((a, b) => b.score - a.score)
+    },
+    best(terms) {
+      const output = scores(terms)
+      if (!output) return undefined
+      // The highest score, the earliest class among equals: what the stable sort above puts first.
+      let top: [string, number] | undefined
+      for (const label in output) {
+        const score = output[label] as number
+        if (top === undefined || score > top[1]) top = [label, score]
+      }
+      return top && verdict(top[0], top[1])
     },
   }
 }

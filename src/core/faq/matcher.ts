@@ -304,7 +304,7 @@ function buildMatcher(content: KnowledgeBase, tuning: MatcherTuning, cache: Netw
       last = { question, ranked }
       const [first, second] = ranked
       if (!first) return { kind: 'none', score: 0 }
-      const [verdict] = classifier?.classify(query) ?? []
+      const verdict = classifier?.best(query)
       const neural = tuning.neural
       if (first.subject.kind === 'topic' && query.some((term) => foreignTerms.has(term))) {
         const foreign = ranked.find((r) => r.subject.kind === 'outOfScope')

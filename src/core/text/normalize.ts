@@ -3,6 +3,20 @@
  * single spaces, letters stretched for emphasis ("menuuu", "haloooo") shortened.
  */
 export function normalizeInput(text: string): string {
+  // One message is normalised by every matcher that reads it (the global commands, the greeting
+  // check, the menu's options, the flows, the live handoff…): about ten times the same text. The
+  // result depends on the text alone, so the last one is kept.
+  if (text === lastInput) return lastOutput
+  const output = normalize(text)
+  lastInput = text
+  lastOutput = output
+  return output
+}
+
+let lastInput: string | undefined
+let lastOutput = ''
+
+function normalize(text: string): string {
   return text
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')

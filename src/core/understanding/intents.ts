@@ -83,9 +83,17 @@ export function cuesOf(text: string): Cues {
 const has = (re: RegExp, text: string) => re.test(text)
 const blank = (cut: string) => ' '.repeat(cut.length)
 
+const globalVersions = new WeakMap<RegExp, RegExp>()
+
 /** Where the last match of a cue starts in `text`, or −1. */
 function lastMatch(re: RegExp, text: string): number {
-  const all = new RegExp(re.source, 'g')
+  // Compiled once per cue, not on every message; lastIndex is reset as a new one's would be.
+  let all = globalVersions.get(re)
+  if (!all) {
+    all = new RegExp(re.source, 'g')
+    globalVersions.set(re, all)
+  }
+  all.lastIndex = 0
   let at = -1
   for (let m = all.exec(text); m; m = all.exec(text)) {
     at = m.index
