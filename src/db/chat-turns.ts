@@ -5,7 +5,7 @@
  * chat can reach two instances at once. Then the second waits for the first, wherever it runs, so
  * its answer is read against the state the first left and goes out after the first's answer.
  *
- * SQLite: one process, nothing to do. PostgreSQL: a session advisory lock per chat (namespace 3,
+ * SQLite: one process, nothing to do. PostgreSQL: a session advisory lock per chat (namespace 4,
  * `hashtext` of the key), held on a connection of a small pool of its own: the turn's queries use
  * the main pool, so turns waiting for a lock can never starve the turns holding one.
  */
@@ -36,11 +36,11 @@ export async function openChatTurns(db: Db, connections = CHAT_TURN_CONNECTIONS)
       const client = await locks.connect()
       let broken = false
       try {
-        await client.query('SELECT pg_advisory_lock(3, hashtext($1))', [key])
+        await client.query('SELECT pg_advisory_lock(4, hashtext($1))', [key])
         try {
           return await work()
         } finally {
-          await client.query('SELECT pg_advisory_unlock(3, hashtext($1))', [key]).catch(() => {
+          await client.query('SELECT pg_advisory_unlock(4, hashtext($1))', [key]).catch(() => {
             // Not released: the connection is dropped, which releases it.
             broken = true
           })

@@ -404,3 +404,17 @@ export function changed(result: unknown): number {
   const { changes, rowCount } = result as { changes?: number; rowCount?: number | null }
   return changes ?? rowCount ?? 0
 }
+
+/**
+ * Whether `error` (or what it wraps: drizzle wraps the driver's error) is a unique-constraint
+ * violation on `column`, on either engine: SQLite says "UNIQUE constraint failed: table.column",
+ * PostgreSQL gives SQLSTATE 23505 with the detail "Key (column)=(…) already exists.".
+ */
+export function isUniqueViolation(error: unknown, column: string): boolean {
+  for (let at = error, depth = 0; at && typeof at === 'object' && depth < 5; at = (at as { cause?: unknown }).cause, depth++) {
+    const { code, message, detail } = at as { code?: unknown; message?: unknown; detail?: unknown }
+    if (typeof message === 'string' && message.includes('UNIQUE constraint failed') && message.includes(`.${column}`)) return true
+    if (code === '23505' && typeof detail === 'string' && detail.includes(`(${column})=`)) return true
+  }
+  return false
+}

@@ -4,7 +4,7 @@
  * Every check runs before anything is written; every step is in the audit log.
  */
 import { createHash } from 'node:crypto'
-import type { Db } from '../../db/client.js'
+import { type Db, isUniqueViolation } from '../../db/client.js'
 import {
   type AudienceQuery,
   queuedZones,
@@ -196,9 +196,6 @@ async function checkInput(db: Db, input: AnnouncementInput, ctx: AnnounceContext
   }
 }
 
-const isUniqueError = (error: unknown, index: string) =>
-  error instanceof Error && /UNIQUE constraint failed/.test(error.message) && error.message.includes(index)
-
 /** A draft; audit announcement.created. */
 export async function createAnnouncement(
   db: Db,
@@ -236,11 +233,11 @@ export async function createAnnouncement(
       })
       return { ok: true, value: { id, code } }
     } catch (error) {
-      if (isUniqueError(error, 'dedupe_key')) {
+      if (isUniqueViolation(error, 'dedupe_key')) {
         const found = await liveWithKey(db, key, 0, recentSince(ctx.now))
         if (found) return { ok: false, problems: [duplicate(found)] }
       }
-      if (!isUniqueError(error, 'code') || attempt >= 5) throw error
+      if (!isUniqueViolation(error, 'code') || attempt >= 5) throw error
     }
   }
 }
