@@ -14,16 +14,17 @@
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from '../support/browser.js'
 import { expectGoodLayout, openPage } from '../support/console-browser.js'
-import { killAll, type Running, start, tempDir } from '../support/programs.js'
+import { killAll, onStore, type Running, start, storeIn, tempDir } from '../support/programs.js'
 
 // One database, one server, one browser for the whole path: the tests below are its steps, in order.
 const temp = tempDir('newcomer')
 const dbPath = join(temp.dir, 'data', 'kesos.db')
+/** The database file's settings, or in the PostgreSQL run a fresh database's (set before the server starts). */
+let store: Record<string, string> = {}
 const ADMIN = { name: 'Ratna Dewi', email: 'ratna.dewi@kemensos.go.id', password: 'sandi-admin-pusat-2026' }
 const COLLEAGUE = { name: 'Agus Permana', email: 'agus.permana@kemensos.go.id', password: 'sandi-bbppks-bandung' }
 const STEP_MS = 120_000
@@ -59,18 +60,15 @@ async function checkLayout(page: Page) {
 const menu = (page: Page, name: string) => page.getByRole('navigation', { name: 'Menu konsol' }).getByRole('link', { name })
 const h1 = (page: Page) => page.locator('h1').textContent()
 
-function readDb<T>(read: (db: Database.Database) => T): T {
-  const db = new Database(dbPath, { readonly: true, fileMustExist: true })
-  try {
-    return read(db)
-  } finally {
-    db.close()
-  }
-}
+/** Rows of `sql` in the server's store, as it wrote them. */
+const rows = async <T>(sql: string, ...params: unknown[]) => (await onStore<T>(store, sql, params)).rows
+/** The `n` of a `select count(*) as n …`. */
+const count = async (sql: string, ...params: unknown[]) => (await rows<{ n: number }>(sql, ...params))[0]?.n
 
 beforeAll(async () => {
   expect(existsSync(dbPath)).toBe(false)
-  server = start('src/main.ts', [], { DATABASE_PATH: dbPath, PORT: '0' })
+  store = await storeIn(temp.dir, 'data/kesos.db')
+  server = start('src/main.ts', [], { ...store, PORT: '0' })
   const port = Number((await server.waitForStdout(/listening on http:\/\/localhost:(\d+)/, 30_000))[1])
   origin = `http://localhost:${port}`
   // The link is logged once the server listens (JSON log: stdout is not a terminal here).
@@ -138,7 +136,7 @@ describe('a newcomer, from `npm start` to a regional colleague, in the browser a
         .poll(() => admin.locator('#f-capacity-error').textContent())
         .toBe('harus bilangan bulat 1–10000 (tertulis "0")')
       await checkLayout(admin)
-      expect(readDb((db) => db.prepare('select count(*) as n from bimtek_sessions where code = ?').get(code))).toEqual({ n: 0 })
+      expect(await count('select count(*) as n from bimtek_sessions where code = ?', code)).toBe(0)
 
       await admin.getByLabel('Kapasitas (kursi)').fill('30')
       await admin.getByRole('button', { name: 'Simpan sesi' }).click()
@@ -148,23 +146,16 @@ describe('a newcomer, from `npm start` to a regional colleague, in the browser a
 
       // Cancel the demo's upcoming session in Padang (R1), which has registrants with linked chats.
       const doomed = 'DEMO-BMT-PDG-01'
-      const chats = readDb(
-        (db) =>
-          (
-            db
-              .prepare(
-                `select count(*) as n from registrations r
-               join bimtek_sessions s on s.id = r.session_id
-               join channel_identities ci on ci.person_id = r.person_id
-               where s.code = ? and r.status in ('confirmed', 'offered', 'waitlisted') and ci.blocked_at is null`,
-              )
-              .get(doomed) as { n: number }
-          ).n,
+      const chats = await count(
+        `select count(*) as n from registrations r
+         join bimtek_sessions s on s.id = r.session_id
+         join channel_identities ci on ci.person_id = r.person_id
+         where s.code = ? and r.status in ('confirmed', 'offered', 'waitlisted') and ci.blocked_at is null`,
+        doomed,
       )
       expect(chats).toBeGreaterThan(0)
-      const cancelNotices = () =>
-        readDb((db) => (db.prepare("select count(*) as n from outbox where kind = 'session_cancelled'").get() as { n: number }).n)
-      const before = cancelNotices()
+      const cancelNotices = () => count("select count(*) as n from outbox where kind = 'session_cancelled'")
+      const before = (await cancelNotices()) ?? 0
       await menu(admin, 'Sesi Bimtek').click()
       await admin.getByRole('link', { name: doomed }).click()
       await expect.poll(() => h1(admin)).toBe(`Sesi ${doomed}`)
@@ -183,7 +174,7 @@ describe('a newcomer, from `npm start` to a regional colleague, in the browser a
       await admin.getByRole('button', { name: 'Tampilkan' }).click()
       await admin.waitForURL(/waktu=cancelled/)
       expect(await admin.locator('tbody tr', { hasText: doomed }).textContent()).toContain('(dibatalkan)')
-      expect(cancelNotices() - before).toBe(chats)
+      expect(((await cancelNotices()) ?? 0) - before).toBe(chats)
     },
     STEP_MS,
   )
@@ -203,9 +194,8 @@ describe('a newcomer, from `npm start` to a regional colleague, in the browser a
       }
       const wrong = await download(/status-dengan-kesalahan\.csv/)
       const right = await download(/^Status sertifikasi: status-sertifikasi\.csv/)
-      const stagesNow = () =>
-        readDb((db) => (db.prepare('select count(*) as n from certification_stages').get() as { n: number }).n)
-      const stagesBefore = stagesNow()
+      const stagesNow = () => count('select count(*) as n from certification_stages')
+      const stagesBefore = (await stagesNow()) ?? 0
 
       await admin.getByLabel('Jenis data').selectOption({ label: 'Status sertifikasi' })
       await admin.getByLabel('Berkas CSV').setInputFiles(wrong)
@@ -219,18 +209,18 @@ describe('a newcomer, from `npm start` to a regional colleague, in the browser a
         'tanggal itu tidak ada (tertulis "2026-02-30")',
       ])
       expect(await admin.getByRole('button', { name: 'Impor sekarang' }).count()).toBe(0)
-      expect(stagesNow()).toBe(stagesBefore)
+      expect(await stagesNow()).toBe(stagesBefore)
 
       await admin.getByLabel('Berkas CSV').setInputFiles(right)
       await admin.getByRole('button', { name: 'Periksa berkas yang diperbaiki' }).click()
       await admin.waitForURL(/\/admin\/impor\/pratinjau\/\d+$/)
       expect(await admin.getByRole('status').textContent()).toContain('Uji coba: tidak ada yang disimpan')
-      expect(stagesNow()).toBe(stagesBefore)
+      expect(await stagesNow()).toBe(stagesBefore)
       await admin.getByRole('button', { name: 'Impor sekarang' }).click()
       await admin.waitForURL(/\/admin\/impor\/hasil\/\d+$/)
       expect(await h1(admin)).toBe('Hasil impor')
       await checkLayout(admin)
-      expect(stagesNow()).toBeGreaterThan(stagesBefore)
+      expect(await stagesNow()).toBeGreaterThan(stagesBefore)
 
       await admin.getByRole('link', { name: 'Riwayat impor' }).click()
       await admin.waitForURL(`${origin}/admin/impor#riwayat`)
@@ -293,10 +283,8 @@ describe('a newcomer, from `npm start` to a regional colleague, in the browser a
       await expect.poll(() => h1(admin)).toBe('Sesi DEMO-BMT-SBY-01')
       const otherSession = new URL(admin.url()).pathname
       // A demo participant of Jawa Timur (35), in R3.
-      const r3Name = readDb(
-        (db) =>
-          (db.prepare("select full_name as name from people where province_code = '35' order by id").get() as { name: string })
-            .name,
+      const [{ name: r3Name } = { name: '' }] = await rows<{ name: string }>(
+        "select full_name as name from people where province_code = '35' order by id",
       )
       await menu(admin, 'Peserta').click()
       await admin.getByLabel('Nama, NIK, nomor HP atau kode pendaftaran').fill(r3Name)
@@ -321,7 +309,7 @@ describe('a newcomer, from `npm start` to a regional colleague, in the browser a
       expect(await h1(colleague)).toBe('Beranda')
 
       // Beranda: the region is fixed, whatever the address asks for.
-      const r2 = readDb((db) => (db.prepare("select name from regions where code = 'R2'").get() as { name: string }).name)
+      const [{ name: r2 } = { name: '' }] = await rows<{ name: string }>("select name from regions where code = 'R2'")
       await colleague.goto('/admin?region=R3')
       expect(await colleague.getByRole('combobox', { name: 'Wilayah' }).count()).toBe(0)
       expect(await colleague.locator('main').textContent()).toContain(r2)
@@ -332,12 +320,11 @@ describe('a newcomer, from `npm start` to a regional colleague, in the browser a
       await colleague.waitForURL(`${origin}/admin/sesi`)
       await colleague.goto('/admin/sesi?waktu=all&wilayah=R3')
       const listed = await colleague.locator('tbody tr td:first-child a').allTextContents()
-      const r2Sessions = readDb((db) =>
-        db
-          .prepare("select s.code from bimtek_sessions s join regions r on r.id = s.region_id where r.code = 'R2'")
-          .all()
-          .map((row) => (row as { code: string }).code),
-      )
+      const r2Sessions = (
+        await rows<{ code: string }>(
+          "select s.code from bimtek_sessions s join regions r on r.id = s.region_id where r.code = 'R2'",
+        )
+      ).map((row) => row.code)
       expect(listed.sort()).toEqual(r2Sessions.sort())
       expect(listed).toContain('BMT-LBG-NEWCOMER')
       expect(listed).not.toContain('DEMO-BMT-SBY-01')

@@ -6,12 +6,12 @@
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { closeStore } from '../../src/db/client.js'
 import { CHANNEL_KEYS, fakeChannelsEnv, helloOnTelegram } from '../support/channel-fakes.js'
 import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram.js'
 import { type FakeWhatsAppServer, startFakeWhatsAppServer } from '../support/fake-whatsapp-server.js'
-import { killAll, PACKAGE_VERSION, ROOT, startCommand, tempDir } from '../support/programs.js'
+import { killAll, onStore, openStoreOf, PACKAGE_VERSION, ROOT, startCommand, storeIn, tempDir } from '../support/programs.js'
 
 type LogLine = { level: number; time: number; msg: string; [key: string]: unknown }
 
@@ -52,8 +52,8 @@ function logLines(stdout: string): LogLine[] {
 describe('node dist/server.js', () => {
   it('serves /healthz and the stylesheet on a fresh data folder, logs JSON lines, and stops cleanly', async () => {
     temp = tempDir('production')
-    const databasePath = join(temp.dir, 'data', 'kesos.db')
-    const server = startCommand('node', ['dist/server.js'], { DATABASE_PATH: databasePath, PORT: '0' })
+    const store = await storeIn(temp.dir, 'data/kesos.db')
+    const server = startCommand('node', ['dist/server.js'], { ...store, PORT: '0' })
     const port = Number((await server.waitForStdout(LISTENING, 20_000))[1])
 
     const { status, body } = await health(port)
@@ -71,14 +71,16 @@ describe('node dist/server.js', () => {
     const messages = logLines(server.stdout()).map((line) => line.msg)
     expect(messages.some((msg) => msg.startsWith('DEMO dataset loaded'))).toBe(true)
     expect(messages).toContain('stopped cleanly')
-    expect(existsSync(databasePath)).toBe(true)
+    const [certificates] = (await onStore<{ n: number }>(store, 'select count(*) as n from certificates')).rows
+    expect(certificates?.n).toBeGreaterThan(0)
+    if (!store.DATABASE_URL) expect(existsSync(store.DATABASE_PATH as string)).toBe(true)
   })
 
   it('logs readable lines, not JSON, when stdout is a terminal', async () => {
     temp = tempDir('production-tty')
     // script(1) runs the server on a pseudo-terminal and copies what it shows.
     const server = startCommand('script', ['-qec', 'node dist/server.js', '/dev/null'], {
-      DATABASE_PATH: join(temp.dir, 'kesos.db'),
+      ...(await storeIn(temp.dir)),
       PORT: '0',
       TERM: 'dumb',
     })
@@ -105,10 +107,12 @@ describe('node dist/server.js with Telegram and WhatsApp on over their fakes', (
 
   it('answers a message on each channel, and stdout stays JSON lines', async () => {
     temp = tempDir('production-channels')
-    const databasePath = join(temp.dir, 'kesos.db')
-    await whatsapp.pairDevice(databasePath, CHANNEL_KEYS.DATA_ENCRYPTION_KEY)
+    const store = await storeIn(temp.dir)
+    const db = await openStoreOf(store)
+    await whatsapp.pairDeviceIn(db, CHANNEL_KEYS.DATA_ENCRYPTION_KEY)
+    await closeStore(db)
     const server = startCommand('node', ['--import', whatsapp.preload, 'dist/server.js'], {
-      DATABASE_PATH: databasePath,
+      ...store,
       PORT: '0',
       ...fakeChannelsEnv(telegram, whatsapp),
     })
@@ -136,7 +140,7 @@ describe('node dist/server.js with Telegram and WhatsApp on over their fakes', (
 describe('the built CLI and terminal chat', () => {
   it('run from dist/ on the server database', async () => {
     temp = tempDir('production-cli')
-    const env = { DATABASE_PATH: join(temp.dir, 'kesos.db') }
+    const env = await storeIn(temp.dir)
     const chat = startCommand('node', ['dist/chat.js'], env)
     chat.child.stdin?.end('halo\n')
     expect((await chat.exited(STOP_MS)).code).toBe(0)

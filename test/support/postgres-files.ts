@@ -1,10 +1,12 @@
 /**
  * The test files `npm run test:postgres` runs on PostgreSQL (issue 24): the files that open the real
- * core (or the console, or the verification routes over it) and pass there. Not here: tests of
- * SQLite itself (its migrations, secure delete, the file's permissions), and the programs of
- * test/e2e/, which run on SQLite files; the server on PostgreSQL has end-to-end tests of its own
- * (test/e2e/postgres-server.test.ts, test/e2e/postgres-instances.test.ts), which start their own
- * PostgreSQL server in the plain run.
+ * core (or the console, or the verification routes over it), and the end-to-end tests of the
+ * programs (server, built server, CLI, terminal chat), which get their store's settings from
+ * test/support/programs.ts (`tempFolderEachTest`, `storeIn`). Not here: tests of SQLite itself (its
+ * migrations, secure delete, the file's permissions: test/e2e/database-files.test.ts), the server
+ * started with DATABASE_PATH alone (test/e2e/server.test.ts), tests that need no store, and the
+ * PostgreSQL tests that start their own server in the plain run (test/db/pg-*.test.ts,
+ * test/e2e/postgres-*.test.ts, the copy from SQLite).
  */
 export const POSTGRES_FILES: string[] = [
   'test/announcements/audience.test.ts',
@@ -60,12 +62,14 @@ export const POSTGRES_FILES: string[] = [
   'test/e2e/announce-cli.test.ts',
   'test/e2e/certificates-cli.test.ts',
   'test/e2e/console-chat.test.ts',
+  'test/e2e/console-newcomer.test.ts',
   'test/e2e/exams-cli.test.ts',
   'test/e2e/handoff-cli.test.ts',
   'test/e2e/handoff-live.test.ts',
   'test/e2e/handoff-restart.test.ts',
   'test/e2e/keys.test.ts',
   'test/e2e/outbox-crash.test.ts',
+  'test/e2e/production.test.ts',
   'test/e2e/reminders-cli.test.ts',
   'test/e2e/reminders-import-cli.test.ts',
   'test/e2e/retention-cli.test.ts',
@@ -118,6 +122,7 @@ export const POSTGRES_FILES: string[] = [
   'test/web/verify-api.test.ts',
   'test/web/verify-page.test.ts',
   'test/web/verify-safety.test.ts',
+  'test/web/verify-server.test.ts',
   'test/whatsapp/adapter.test.ts',
   'test/whatsapp/auth-state.test.ts',
   'test/whatsapp/connection.test.ts',

@@ -3,12 +3,10 @@
  * page, the signed link and the API wired in src/main.ts, the rate limit on real sockets, the
  * warning about the development signing key, and the audit written by the time the server stops.
  */
-import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import { afterEach, beforeEach, expect, it } from 'vitest'
 import { DEV_CERT_SIGNING_KEY } from '../../src/config.js'
 import { signNumber } from '../../src/core/certificates/verify.js'
-import { killAll, start, tempDir } from '../support/programs.js'
+import { killAll, onStore, start, storeIn, tempDir } from '../support/programs.js'
 
 let temp: Awaited<ReturnType<typeof tempDir>>
 beforeEach(() => {
@@ -20,8 +18,8 @@ afterEach(() => {
 })
 
 it('serves the page, the QR link and the API from the demo dataset, limits a client and audits every lookup', async () => {
-  const dbPath = join(temp.dir, 'kesos.db')
-  const server = start('src/main.ts', [], { DATABASE_PATH: dbPath, PORT: '0', VERIFY_RATE_LIMIT_PER_MINUTE: '4' })
+  const store = await storeIn(temp.dir)
+  const server = start('src/main.ts', [], { ...store, PORT: '0', VERIFY_RATE_LIMIT_PER_MINUTE: '4' })
   const port = Number((await server.waitForStdout(/listening on http:\/\/localhost:(\d+)/, 15_000))[1])
   expect(server.stdout()).toContain('CERT_SIGNING_KEY is not set')
   const get = (path: string) => fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(5_000) })
@@ -50,11 +48,10 @@ it('serves the page, the QR link and the API from the demo dataset, limits a cli
 
   server.child.kill('SIGTERM')
   expect(await server.exited(10_000)).toMatchObject({ code: 0 })
-  const db = new Database(dbPath, { readonly: true })
-  const rows = db
-    .prepare("select actor, entity_id as number, details from audit_log where action = 'certificate.lookup' order by id")
-    .all()
-  db.close()
+  const { rows } = await onStore(
+    store,
+    "select actor, entity_id as number, details from audit_log where action = 'certificate.lookup' order by id",
+  )
   expect(rows).toEqual([
     { actor: 'web', number: 'DEMOLSPS202300901', details: expect.stringContaining('"outcome":"revoked"') },
     { actor: 'web', number: 'DEMOLSPS202300901', details: expect.stringContaining('"signature":"genuine"') },
