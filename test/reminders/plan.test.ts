@@ -15,6 +15,7 @@ import type { Reply } from '../../src/core/types.js'
 import { closeDatabase, statement, written } from '../../src/db/client.js'
 import { setBlocked } from '../../src/db/queries/identities.js'
 import { cancelRegistration } from '../../src/db/queries/registrations.js'
+import { cancelReminder, rewriteReminder } from '../../src/db/queries/reminders.js'
 import { certificationStages, exams, outbox } from '../../src/db/schema.js'
 import { inbound, testCore } from '../support/core.js'
 import { addExam, addPerson, confirm, DAY, HOUR, localTime, MINUTE, remindersOf } from '../support/reminders.js'
@@ -37,6 +38,29 @@ const must = <T>(value: T | undefined): T => {
   if (value === undefined) throw new Error('expected a value')
   return value
 }
+
+describe('a reminder sent while the planner changes it', () => {
+  it('stays recorded as sent: neither cancelled nor rewritten over the send', async () => {
+    const db = await setup()
+    const person = await addPerson(db)
+    const session = await addSession(db, NOW, { code: 'BDG-09', startsAt: new Date(NOW.getTime() + 10 * DAY) })
+    await confirm(db, person, session)
+    await planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
+    const [first, second] = await remindersOf(db, person)
+    if (!first || !second) throw new Error('no reminders planned')
+    // The planner read both as waiting; the outbox then sent them, outside any transaction.
+    await statement(db, "UPDATE outbox SET status = 'sent', sent_at = ? WHERE id IN (?, ?)").run(
+      NOW.getTime(),
+      first.id,
+      second.id,
+    )
+    await cancelReminder(db, first.id, 'the session was cancelled', NOW)
+    await rewriteReminder(db, second.id, { payload: JSON.stringify({ text: 'Jam baru' }), dueAt: NOW }, NOW)
+    const after = await remindersOf(db, person)
+    expect(after.find((row) => row.id === first.id)).toMatchObject({ status: 'sent', lastError: null })
+    expect(after.find((row) => row.id === second.id)).toMatchObject({ status: 'sent', payload: second.payload })
+  })
+})
 
 describe('planning', () => {
   it('a Bimtek seat gets reminders 7 days, 1 day and 2 hours before, each saying what, when, where and what to bring', async () => {

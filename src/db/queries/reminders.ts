@@ -454,17 +454,24 @@ export async function waitingRemindersOf(db: Db, personId: number) {
     .where(and(eq(outbox.personId, personId), eq(outbox.kind, 'reminder'), inArray(outbox.status, ['pending', 'queued'])))
 }
 
+/**
+ * Only a reminder still waiting (pending, or queued and not yet sent) is cancelled or rewritten: the
+ * outbox records a send outside any transaction, and on PostgreSQL it may land between the planner
+ * reading a reminder and changing it. A reminder sent meanwhile stays recorded as sent.
+ */
+const stillWaiting = (id: number) => and(eq(outbox.id, id), inArray(outbox.status, ['pending', 'queued']))
+
 /** A waiting reminder no longer wanted, with the reason kept in `last_error`. */
 export async function cancelReminder(db: Db, id: number, reason: string, at: Date): Promise<void> {
   await db
     .update(outbox)
     .set({ status: 'cancelled', lastError: reason, claimToken: null, updatedAt: at })
-    .where(eq(outbox.id, id))
+    .where(stillWaiting(id))
 }
 
-/** A pending reminder whose text or time changed. */
+/** A waiting reminder whose text or time changed. */
 export async function rewriteReminder(db: Db, id: number, change: { payload: string; dueAt: Date }, at: Date): Promise<void> {
-  await db.update(outbox).set({ payload: change.payload, dueAt: change.dueAt, updatedAt: at }).where(eq(outbox.id, id))
+  await db.update(outbox).set({ payload: change.payload, dueAt: change.dueAt, updatedAt: at }).where(stillWaiting(id))
 }
 
 export type PlannedReminder = {
