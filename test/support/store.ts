@@ -36,20 +36,24 @@ export async function everyText(db: Db): Promise<{ where: string; value: string 
 }
 
 /**
- * Makes every insert into `table` fail with `message`, as a locked or broken database would; the
- * returned function makes them work again. A trigger on either engine.
+ * Makes every insert into `table` fail with `message` (or only those whose row matches `when`, a
+ * condition on `new`, e.g. "new.id = 'x'"), as a locked or broken database would; the returned
+ * function makes them work again. A trigger on either engine.
  */
-export async function failInserts(db: Db, table: string, message: string): Promise<() => Promise<void>> {
+export async function failInserts(db: Db, table: string, message: string, when?: string): Promise<() => Promise<void>> {
   const pg = postgresOf(db)
   const name = `${table}_fails`
   if (!pg) {
-    connectionOf(db).exec(`create trigger ${name} before insert on ${table} begin select raise(abort, '${message}'); end`)
+    connectionOf(db).exec(
+      `create trigger ${name} before insert on ${table} ${when ? `when ${when}` : ''} begin select raise(abort, '${message}'); end`,
+    )
     return async () => {
       connectionOf(db).exec(`drop trigger ${name}`)
     }
   }
   await pg.pool.query(
-    `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $fails$ BEGIN RAISE EXCEPTION '${message}'; END $fails$;
+    `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $fails$
+       BEGIN IF ${when ?? 'true'} THEN RAISE EXCEPTION '${message}'; END IF; RETURN NEW; END $fails$;
      CREATE TRIGGER ${name} BEFORE INSERT ON ${table} FOR EACH ROW EXECUTE FUNCTION ${name}()`,
   )
   return async () => {

@@ -1,7 +1,7 @@
 /**
- * The WhatsApp session kept in SQLite (`createAuthStore`) across restarts: every test writes real
- * Baileys key material, closes the database file and opens it again, as a restart of the assistant
- * does. A session that does not survive this means the secretariat has to scan the QR again, or
+ * The WhatsApp session kept in the store (`createAuthStore`) across restarts, on either engine:
+ * every test writes real Baileys key material, closes the store and opens it again, as a restart of
+ * the assistant does. A session that does not survive this means the secretariat has to scan the QR again, or
  * that messages from people stop decrypting.
  */
 import { randomBytes } from 'node:crypto'
@@ -21,8 +21,11 @@ import {
 import pino from 'pino'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type AuthStore, createAuthStore } from '../../src/bots/whatsapp/auth-state.js'
-import { closeDatabase, type Db, openDatabase, statement } from '../../src/db/client.js'
+import { closeStore, type Db, statement } from '../../src/db/client.js'
 import { testAuthBox, testCore } from '../support/core.js'
+import { onPostgres } from '../support/engine.js'
+import { openStoreOf, storeIn } from '../support/programs.js'
+import { everyText, failInserts } from '../support/store.js'
 
 const logger = pino({ level: 'silent' })
 /** One key for the whole file, as one server keeps its DATA_ENCRYPTION_KEY across restarts. */
@@ -36,16 +39,16 @@ beforeEach(() => {
   opened = []
 })
 
-afterEach(() => {
-  for (const db of opened) closeDatabase(db)
+afterEach(async () => {
+  for (const db of opened) await closeStore(db)
   rmSync(dir, { recursive: true, force: true })
 })
 
-/** The store on a database file; `restart()` closes the file and opens a new store on it. */
+/** The store on a database file (or a PostgreSQL database); `restart()` closes it and opens a new store on it. */
 async function session(name = 'kesos.db') {
-  const path = join(dir, name)
+  const where = await storeIn(dir, name)
   const open = async () => {
-    const db = openDatabase(path)
+    const db = await openStoreOf(where)
     opened.push(db)
     return { db, store: await createAuthStore(db, () => new Date(), box) }
   }
@@ -58,7 +61,7 @@ async function session(name = 'kesos.db') {
       return current.db
     },
     async restart() {
-      closeDatabase(current.db)
+      await closeStore(current.db)
       current = await open()
     },
   }
@@ -311,18 +314,20 @@ describe('the signal keys', () => {
     const oldSession = serializedSessionRecord()
     const oldPreKey = keyPair()
     await wa.store.state.keys.set({ session: { '6281234567890.0': oldSession as never }, 'pre-key': { '1': oldPreKey } })
-    // A write that fails in the middle of the set, as a full disk would: SQLite refuses one row.
-    wa.db.$client.exec(
-      `create temp trigger refuse_write before insert on whatsapp_auth when new.id = 'refused'
-       begin select raise(abort, 'database or disk is full'); end`,
-    )
+    // A write that fails in the middle of the set, as a full disk would: the store refuses one row.
+    await failInserts(wa.db, 'whatsapp_auth', 'database or disk is full', "new.id = 'refused'")
     const failing = {
       session: { '6281234567890.0': serializedSessionRecord(), '6289999999999.0': serializedSessionRecord() },
       'pre-key': { '1': null, '2': keyPair() },
       'identity-key': { refused: signalPublicKey() },
       'device-list': { '6289999999999': ['0'] },
     } as unknown as SignalDataSet
-    await expect(wa.store.state.keys.set(failing)).rejects.toThrow(/disk is full/)
+    const refused = await Promise.resolve(wa.store.state.keys.set(failing)).then(
+      () => undefined,
+      (error: Error) => error,
+    )
+    // The driver's error, as drizzle wraps it on PostgreSQL.
+    expect(`${refused?.message} ${(refused?.cause as Error | undefined)?.message}`).toMatch(/disk is full/)
     await wa.restart()
     const keys = wa.store.state.keys
     expect(await keys.get('session', ['6281234567890.0', '6289999999999.0'])).toEqual({ '6281234567890.0': oldSession })
@@ -471,22 +476,28 @@ describe('the session at rest', () => {
       expect(row.value).toMatch(/^v1:/)
       expect(row.value).not.toContain('private')
     }
-    closeDatabase(wa.db)
-    const file = readFileSync(join(dir, 'kesos.db'))
-    for (const secret of secrets) for (const form of forms(secret)) expect(file.includes(form)).toBe(false)
+    // And nowhere else in the store: every text in every table on either engine, and SQLite's file itself.
+    const everywhere = (await everyText(wa.db)).map((found) => found.value).join('\n')
+    for (const secret of secrets)
+      for (const form of forms(secret)) expect(everywhere.includes(form.toString('latin1'))).toBe(false)
+    await closeStore(wa.db)
+    if (!onPostgres) {
+      const file = readFileSync(join(dir, 'kesos.db'))
+      for (const secret of secrets) for (const form of forms(secret)) expect(file.includes(form)).toBe(false)
+    }
   })
 
   it('left in clear by an older version is encrypted on the next start, and still the same session', async () => {
-    const path = join(dir, 'old.db')
-    const old = openDatabase(path)
+    const where = await storeIn(dir, 'old.db')
+    const old = await openStoreOf(where)
     const creds = initAuthCreds()
     // As the version before sealing stored it: BufferJSON text.
     await statement(old, "insert into whatsapp_auth (type, id, value) values ('creds', 'creds', ?)").run(
       JSON.stringify(creds, BufferJSON.replacer),
     )
-    closeDatabase(old)
+    await closeStore(old)
 
-    const core = await testCore({ path, env: { DATA_ENCRYPTION_KEY: '2c'.repeat(32) } })
+    const core = await testCore({ store: where, env: { DATA_ENCRYPTION_KEY: '2c'.repeat(32) } })
     opened.push(core.db)
     const [row] = (await statement(core.db, 'select value from whatsapp_auth').all()) as { value: string }[]
     expect(row?.value).toMatch(/^v1:/)
