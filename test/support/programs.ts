@@ -314,13 +314,3 @@ export function writeIn(dir: string, name: string, text: string): string {
   writeFileSync(path, text)
   return path
 }
-
-/** Rows of a query on the database file, opened read-only (what another process wrote). */
-export function readRows<T>(dbPath: string, sql: string): T[] {
-  const db = new Database(dbPath, { readonly: true })
-  try {
-    return db.prepare(sql).all() as T[]
-  } finally {
-    db.close()
-  }
-}
