@@ -463,10 +463,7 @@ const stillWaiting = (id: number) => and(eq(outbox.id, id), inArray(outbox.statu
 
 /** A waiting reminder no longer wanted, with the reason kept in `last_error`. */
 export async function cancelReminder(db: Db, id: number, reason: string, at: Date): Promise<void> {
-  await db
-    .update(outbox)
-    .set({ status: 'cancelled', lastError: reason, claimToken: null, updatedAt: at })
-    .where(stillWaiting(id))
+  await db.update(outbox).set({ status: 'cancelled', lastError: reason, claimToken: null, updatedAt: at }).where(stillWaiting(id))
 }
 
 /** A waiting reminder whose text or time changed. */
