@@ -118,7 +118,8 @@ describe('a restart in the middle of a handoff', () => {
       expect(
         (
           await setup.rows<{ n: number }>(
-            `select count(*) as n from handoff_messages where platform_id = '${fromGroup.update_id}'`,
+            'select count(*) as n from handoff_messages where platform_id = ?',
+            String(fromGroup.update_id),
           )
         )[0]?.n,
       ).toBe(1)

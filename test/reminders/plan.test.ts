@@ -46,8 +46,9 @@ describe('a reminder sent while the planner changes it', () => {
     const session = await addSession(db, NOW, { code: 'BDG-09', startsAt: new Date(NOW.getTime() + 10 * DAY) })
     await confirm(db, person, session)
     await planReminders(db, [person], NOW, DEFAULT_REMINDER_SETTINGS)
-    const [first, second] = await remindersOf(db, person)
-    if (!first || !second) throw new Error('no reminders planned')
+    const planned = await remindersOf(db, person)
+    const first = must(planned[0])
+    const second = must(planned[1])
     // The planner read both as waiting; the outbox then sent them, outside any transaction.
     await statement(db, "UPDATE outbox SET status = 'sent', sent_at = ? WHERE id IN (?, ?)").run(
       NOW.getTime(),

@@ -48,7 +48,7 @@ export function handoffServer(options: {
 }) {
   const { telegram, whatsapp } = options
   const { store } = options
-  const rows = async <T>(sql: string) => (await onStore<T>(store, sql)).rows
+  const rows = async <T>(sql: string, ...params: unknown[]) => (await onStore<T>(store, sql, params)).rows
   const env = {
     ...store,
     PORT: '0',
@@ -66,7 +66,8 @@ export function handoffServer(options: {
     /** The handoff `code` (its status, rating and staff topic) as the server wrote it. */
     async handoff(code: string) {
       const [handoff] = await rows<{ id: number; status: string; rating: number | null; tg_topic_id: number | null }>(
-        `select id, status, rating, tg_topic_id from handoff_requests where code = '${code}'`,
+        'select id, status, rating, tg_topic_id from handoff_requests where code = ?',
+        code,
       )
       return handoff
     },
@@ -92,7 +93,7 @@ export function handoffServer(options: {
     async telegramCode(code: string) {
       const db = await openStoreOf(store)
       try {
-        const [rina] = await rows<{ id: number }>(`select id from staff where email = '${RINA.email}'`)
+        const [rina] = await rows<{ id: number }>('select id from staff where email = ?', RINA.email)
         const now = new Date()
         expect(await storeTelegramCode(db, rina?.id ?? 0, telegramCodeHash(code), now, new Date(now.getTime() + 600_000))).toBe(
           true,
